@@ -1,0 +1,164 @@
+"""Scaled dot-product attention from scratch, and multi-head attention built on it.
+
+    scores  = q kᵀ / √d            (..., n_q, n_k)
+    weights = softmax(scores)      rows sum to 1 over the visible keys
+    out     = weights v            (..., n_q, d_v)
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Callable
+
+import torch
+from torch import Tensor, nn
+
+from course_utils.logits import IdentityLogits
+from course_utils.positional import NoPositions, PositionalScheme
+
+
+def stable_softmax(scores: Tensor, dim: int = -1) -> Tensor:
+    """Softmax that subtracts the row maximum first, so exp never overflows.
+
+    Rows whose entries are all -inf (every key masked) come out as zeros, not NaN.
+
+    Example: `stable_softmax(torch.tensor([1000.0, 1000.0]))` -> tensor([0.5, 0.5])
+    """
+    row_max = scores.amax(dim=dim, keepdim=True)
+    row_max = torch.where(torch.isfinite(row_max), row_max, torch.zeros_like(row_max))
+    exp = torch.exp(scores - row_max)
+    total = exp.sum(dim=dim, keepdim=True)
+    return exp / total.clamp_min(torch.finfo(exp.dtype).tiny)
+
+
+def causal_mask(n_q: int, n_k: int, *, device: torch.device | None = None) -> Tensor:
+    """Boolean (n_q, n_k), True where query i may see key j.
+
+    Queries are aligned to the *end* of the keys (as with a key-value cache): query i sits
+    at position i + n_k - n_q and sees keys up to and including that position.
+
+    Example: `causal_mask(3, 3)` is lower-triangular.
+    """
+    if n_q > n_k:
+        raise ValueError(f"a causal mask needs n_q <= n_k, got n_q={n_q}, n_k={n_k}")
+    return torch.ones(n_q, n_k, dtype=torch.bool, device=device).tril(diagonal=n_k - n_q)
+
+
+def _check_qkv(q: Tensor, k: Tensor, v: Tensor, mask: Tensor | None) -> None:
+    for name, x in (("q", q), ("k", k), ("v", v)):
+        if x.dim() < 2:
+            raise ValueError(f"{name} must have shape (..., n, d), got {tuple(x.shape)}")
+        if not x.is_floating_point():
+            raise ValueError(f"{name} must be a floating-point tensor, got {x.dtype}")
+    if not (q.dtype == k.dtype == v.dtype):
+        raise ValueError(f"q, k, v must share a dtype, got {q.dtype}, {k.dtype}, {v.dtype}; cast them first")
+    if q.shape[-1] != k.shape[-1]:
+        raise ValueError(f"q and k need the same last dimension d, got q {tuple(q.shape)} and k {tuple(k.shape)}")
+    if k.shape[-2] != v.shape[-2]:
+        raise ValueError(f"k and v need the same number of keys n_k, got k {tuple(k.shape)} and v {tuple(v.shape)}")
+    if not (q.shape[:-2] == k.shape[:-2] == v.shape[:-2]):
+        raise ValueError(
+            f"q, k, v need the same leading (batch, heads) dimensions, got "
+            f"{tuple(q.shape[:-2])}, {tuple(k.shape[:-2])}, {tuple(v.shape[:-2])}"
+        )
+    if mask is not None:
+        if mask.dtype != torch.bool:
+            raise ValueError(f"mask must be boolean (True = keep), got {mask.dtype}")
+        n_q, n_k = q.shape[-2], k.shape[-2]
+        if mask.shape[-2:] != (n_q, n_k):
+            raise ValueError(f"mask must end in (n_q, n_k) = ({n_q}, {n_k}), got {tuple(mask.shape)}")
+
+
+def attention(
+    q: Tensor,
+    k: Tensor,
+    v: Tensor,
+    *,
+    causal: bool = False,
+    mask: Tensor | None = None,
+    bias: Tensor | None = None,
+    logit_transform: Callable[[Tensor], Tensor] | None = None,
+) -> tuple[Tensor, Tensor]:
+    """Scaled dot-product attention that also returns its weights.
+
+    q: (..., n_q, d), k: (..., n_k, d), v: (..., n_k, d_v) with equal leading dimensions.
+    mask: boolean, broadcastable to (..., n_q, n_k), True = the query may see the key.
+    causal: also hide future keys (see `causal_mask` for the alignment).
+    bias: added to the scores before the transform (ALiBi), broadcastable to (..., n_q, n_k).
+    logit_transform: a function of the biased scores applied before masking.
+    Returns out: (..., n_q, d_v) and weights: (..., n_q, n_k). A query that sees no key gets
+    zero weights and a zero output.
+
+    Example: `out, weights = attention(q, k, v, causal=True)`
+    """
+    _check_qkv(q, k, v, mask)
+    scores = q @ k.transpose(-2, -1) / math.sqrt(q.shape[-1])  # (..., n_q, n_k)
+    if bias is not None:
+        scores = scores + bias
+    if logit_transform is not None:
+        scores = logit_transform(scores)
+    keep = mask
+    if causal:
+        tri = causal_mask(q.shape[-2], k.shape[-2], device=q.device)
+        keep = tri if keep is None else keep & tri
+    if keep is not None:
+        scores = scores.masked_fill(~keep, float("-inf"))
+    weights = stable_softmax(scores, dim=-1)
+    return weights @ v, weights
+
+
+class MultiHeadAttention(nn.Module):
+    """Multi-head self-attention with pluggable positions and logit transform.
+
+    x: (batch, n, d_model) -> (batch, n, d_model), and weights (batch, heads, n, n) on request.
+    The positional scheme rotates q, k (RoPE) or biases the scores (ALiBi); absolute schemes act
+    on the embeddings before the first block instead.
+
+    Example: `mha = MultiHeadAttention(64, 4, positional=RoPE(16)); y, w = mha(x, need_weights=True)`
+    """
+
+    def __init__(
+        self,
+        d_model: int,
+        heads: int,
+        *,
+        positional: PositionalScheme | None = None,
+        logit_transform: nn.Module | None = None,
+    ) -> None:
+        super().__init__()
+        if d_model % heads:
+            raise ValueError(f"d_model={d_model} must be divisible by heads={heads}")
+        self.heads = heads
+        self.head_dim = d_model // heads
+        self.qkv = nn.Linear(d_model, 3 * d_model)
+        self.proj = nn.Linear(d_model, d_model)
+        self.positional = positional if positional is not None else NoPositions()
+        self.logit_transform = logit_transform if logit_transform is not None else IdentityLogits()
+
+    def forward(
+        self,
+        x: Tensor,
+        *,
+        positions: Tensor | None = None,
+        causal: bool = True,
+        mask: Tensor | None = None,
+        need_weights: bool = False,
+    ) -> tuple[Tensor, Tensor | None]:
+        if x.dim() != 3:
+            raise ValueError(f"x must have shape (batch, n, d_model), got {tuple(x.shape)}")
+        batch, n, d_model = x.shape
+        if positions is None:
+            positions = torch.arange(n, device=x.device)
+        q, k, v = self.qkv(x).split(d_model, dim=-1)  # 3 x (B, n, D)
+        q, k, v = (t.view(batch, n, self.heads, self.head_dim).transpose(1, 2) for t in (q, k, v))  # (B, H, n, d)
+        q, k = self.positional.rotate(q, k, positions, positions)
+        bias = self.positional.bias(positions, positions)  # (H, n, n) or None
+        out, weights = attention(
+            q, k, v,
+            causal=causal,
+            mask=mask,
+            bias=bias,
+            logit_transform=lambda s: self.logit_transform(s, positions, positions),
+        )  # (B, H, n, d), (B, H, n, n)
+        out = out.transpose(1, 2).reshape(batch, n, d_model)  # (B, n, D)
+        return self.proj(out), (weights if need_weights else None)

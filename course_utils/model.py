@@ -1,0 +1,129 @@
+"""TinyGPT: a small decoder-only transformer whose attention can be opened up.
+
+tokens (batch, n) -> embedding (+ absolute positions) -> `layers` pre-norm blocks
+[x + attention(norm(x)); x + mlp(norm(x))] -> norm -> logits (batch, n, vocab_size).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import torch
+from torch import Tensor, nn
+
+from course_utils.attention import MultiHeadAttention
+from course_utils.logits import make_logit_transform
+from course_utils.positional import make_positional
+
+
+@dataclass(frozen=True)
+class GPTConfig:
+    """Everything needed to rebuild a TinyGPT; stored with every zoo checkpoint.
+
+    Example: `GPTConfig(vocab_size=40, max_len=64, positional="alibi")`
+    """
+
+    vocab_size: int
+    max_len: int
+    d_model: int = 64
+    heads: int = 4
+    layers: int = 2
+    mlp_ratio: int = 4
+    attention_only: bool = False
+    positional: str = "rope"
+    rope_base: float = 10000.0
+    logit_transform: str = "identity"
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+class Block(nn.Module):
+    """One pre-norm transformer block; the MLP is left out when `attention_only`."""
+
+    def __init__(self, config: GPTConfig, positional: nn.Module) -> None:
+        super().__init__()
+        self.norm1 = nn.LayerNorm(config.d_model)
+        self.attn = MultiHeadAttention(
+            config.d_model,
+            config.heads,
+            positional=positional,
+            logit_transform=make_logit_transform(config.logit_transform),
+        )
+        self.mlp: nn.Module | None = None
+        if not config.attention_only:
+            self.norm2 = nn.LayerNorm(config.d_model)
+            self.mlp = nn.Sequential(
+                nn.Linear(config.d_model, config.mlp_ratio * config.d_model),
+                nn.GELU(),
+                nn.Linear(config.mlp_ratio * config.d_model, config.d_model),
+            )
+
+    def forward(
+        self, x: Tensor, positions: Tensor, mask: Tensor | None, need_weights: bool
+    ) -> tuple[Tensor, Tensor | None]:
+        attn_out, weights = self.attn(self.norm1(x), positions=positions, mask=mask, need_weights=need_weights)
+        x = x + attn_out
+        if self.mlp is not None:
+            x = x + self.mlp(self.norm2(x))
+        return x, weights
+
+
+class TinyGPT(nn.Module):
+    """A decoder-only transformer; the positional scheme and logit transform are config fields.
+
+    forward(tokens: (batch, n)) -> logits (batch, n, vocab_size); with `return_attention=True`
+    also the weights of every layer, stacked: (layers, batch, heads, n, n).
+
+    Example: `logits, attn = TinyGPT(GPTConfig(vocab_size=40, max_len=64))(tokens, return_attention=True)`
+    """
+
+    def __init__(self, config: GPTConfig) -> None:
+        super().__init__()
+        self.config = config
+        self.embed = nn.Embedding(config.vocab_size, config.d_model)
+        nn.init.normal_(self.embed.weight, std=0.02)
+        # One scheme object shared by the embedding and every block (a learned table is one table).
+        self.positional = make_positional(
+            config.positional,
+            d_model=config.d_model,
+            heads=config.heads,
+            max_len=config.max_len,
+            rope_base=config.rope_base,
+        )
+        self.blocks = nn.ModuleList(Block(config, self.positional) for _ in range(config.layers))
+        self.norm = nn.LayerNorm(config.d_model)
+        self.head = nn.Linear(config.d_model, config.vocab_size)
+
+    def forward(
+        self,
+        tokens: Tensor,
+        *,
+        positions: Tensor | None = None,
+        mask: Tensor | None = None,
+        return_attention: bool = False,
+    ) -> Tensor | tuple[Tensor, Tensor]:
+        """tokens: (batch, n) int64; positions: (n,) (default 0..n-1); mask: bool (n, n) kept in
+        addition to the causal mask (True = keep)."""
+        if tokens.dim() != 2 or tokens.dtype != torch.long:
+            raise ValueError(f"tokens must be int64 of shape (batch, n), got {tokens.dtype} {tuple(tokens.shape)}")
+        if int(tokens.max()) >= self.config.vocab_size or int(tokens.min()) < 0:
+            raise ValueError(f"token ids must lie in [0, {self.config.vocab_size}), got {int(tokens.min())}..{int(tokens.max())}")
+        n = tokens.shape[1]
+        if positions is None:
+            positions = torch.arange(n, device=tokens.device)
+        if positions.shape != (n,):
+            raise ValueError(f"positions must have shape (n,) = ({n},), got {tuple(positions.shape)}")
+        x = self.positional.embed(self.embed(tokens), positions)  # (B, n, D)
+        all_weights = []
+        for block in self.blocks:
+            x, weights = block(x, positions, mask, return_attention)
+            all_weights.append(weights)
+        logits = self.head(self.norm(x))  # (B, n, vocab)
+        if return_attention:
+            return logits, torch.stack(all_weights)  # (L, B, H, n, n)
+        return logits
+
+    def num_parameters(self) -> int:
+        """Number of trainable parameters. Example: `TinyGPT(cfg).num_parameters()`"""
+        return sum(p.numel() for p in self.parameters())

@@ -1,0 +1,170 @@
+"""Positional schemes: how a transformer learns where a token sits.
+
+Each scheme acts at one of three places, and does nothing at the other two:
+
+- `embed`: absolute schemes (sinusoidal, learned) add a vector to each token embedding;
+- `rotate`: RoPE rotates every query and key by an angle proportional to its position;
+- `bias`: ALiBi adds `-slope * distance` to the attention scores of each head.
+
+Positions are explicit integer tensors, `q_pos: (n_q,)` and `k_pos: (n_k,)`, so later
+chapters can re-index a cache (streaming) or evaluate past the training length.
+"""
+
+from __future__ import annotations
+
+import math
+
+import torch
+from torch import Tensor, nn
+
+POSITIONAL_SCHEMES = ("none", "sinusoidal", "learned", "rope", "alibi")
+
+
+class PositionalScheme(nn.Module):
+    """Base class: a scheme that leaves embeddings, queries, keys and scores unchanged (NoPE)."""
+
+    name = "none"
+
+    def embed(self, x: Tensor, positions: Tensor) -> Tensor:
+        """x: (batch, n, d_model), positions: (n,) -> (batch, n, d_model)."""
+        return x
+
+    def rotate(self, q: Tensor, k: Tensor, q_pos: Tensor, k_pos: Tensor) -> tuple[Tensor, Tensor]:
+        """q: (batch, heads, n_q, d), k: (batch, heads, n_k, d) -> the same shapes."""
+        return q, k
+
+    def bias(self, q_pos: Tensor, k_pos: Tensor) -> Tensor | None:
+        """Additive score bias (heads, n_q, n_k), or None."""
+        return None
+
+
+class NoPositions(PositionalScheme):
+    """NoPE: no positional signal; under a causal mask the mask alone carries order.
+
+    Example: `NoPositions().embed(x, torch.arange(n)) is x`
+    """
+
+
+class Sinusoidal(PositionalScheme):
+    """Fixed sin/cos embeddings of "Attention Is All You Need" (Vaswani et al., 2017).
+
+    Example: `Sinusoidal(64).table(torch.arange(10)).shape == (10, 64)`
+    """
+
+    name = "sinusoidal"
+
+    def __init__(self, d_model: int) -> None:
+        super().__init__()
+        if d_model % 2:
+            raise ValueError(f"sinusoidal positions need an even d_model, got {d_model}")
+        self.d_model = d_model
+
+    def table(self, positions: Tensor) -> Tensor:
+        """positions: (n,) -> (n, d_model); column 2i is sin(p / 10000^(2i/d)), 2i+1 its cos."""
+        freqs = torch.exp(-math.log(10000.0) * torch.arange(0, self.d_model, 2) / self.d_model)
+        angles = positions.float()[:, None] * freqs[None, :]  # (n, d_model/2)
+        return torch.stack([angles.sin(), angles.cos()], dim=-1).flatten(-2)  # (n, d_model)
+
+    def embed(self, x: Tensor, positions: Tensor) -> Tensor:
+        return x + self.table(positions).to(x.dtype)
+
+
+class LearnedAbsolute(PositionalScheme):
+    """A learned vector per position (GPT-2); it has nothing to offer past `max_len`.
+
+    Example: `LearnedAbsolute(64, max_len=128).embed(x, torch.arange(n))`
+    """
+
+    name = "learned"
+
+    def __init__(self, d_model: int, max_len: int) -> None:
+        super().__init__()
+        self.max_len = max_len
+        self.table = nn.Embedding(max_len, d_model)
+        nn.init.normal_(self.table.weight, std=0.02)
+
+    def embed(self, x: Tensor, positions: Tensor) -> Tensor:
+        if int(positions.max()) >= self.max_len:
+            raise ValueError(
+                f"position {int(positions.max())} is past the learned table ({self.max_len} rows): "
+                "learned absolute positions cannot extrapolate; use a shorter input or another scheme"
+            )
+        return x + self.table(positions)
+
+
+class RoPE(PositionalScheme):
+    """Rotary embeddings (Su et al., "RoFormer", 2021): q·k then depends on i - j only.
+
+    Pairs of channels (c, c + d/2) rotate by angle `pos * base^(-2c/d)` (the "rotate half"
+    layout of GPT-NeoX and Llama). A larger `base` means slower rotation.
+
+    Example: `q, k = RoPE(16).rotate(q, k, torch.arange(n), torch.arange(n))`
+    """
+
+    name = "rope"
+
+    def __init__(self, head_dim: int, base: float = 10000.0) -> None:
+        super().__init__()
+        if head_dim % 2:
+            raise ValueError(f"RoPE needs an even head dimension, got {head_dim}")
+        if base <= 1:
+            raise ValueError(f"RoPE base must be > 1, got {base}")
+        self.head_dim = head_dim
+        self.base = base
+
+    def angles(self, positions: Tensor) -> Tensor:
+        """positions: (n,) -> angles (n, head_dim/2)."""
+        inv_freq = self.base ** (-torch.arange(0, self.head_dim, 2, dtype=torch.float64) / self.head_dim)
+        return positions.double()[:, None] * inv_freq[None, :]
+
+    def _rotate_one(self, x: Tensor, positions: Tensor) -> Tensor:
+        angles = self.angles(positions)  # (n, d/2)
+        cos = angles.cos().to(x.dtype).repeat(1, 2)  # (n, d)
+        sin = angles.sin().to(x.dtype).repeat(1, 2)
+        half = x.shape[-1] // 2
+        rotated_half = torch.cat([-x[..., half:], x[..., :half]], dim=-1)  # (..., n, d)
+        return x * cos + rotated_half * sin
+
+    def rotate(self, q: Tensor, k: Tensor, q_pos: Tensor, k_pos: Tensor) -> tuple[Tensor, Tensor]:
+        return self._rotate_one(q, q_pos), self._rotate_one(k, k_pos)
+
+
+class ALiBi(PositionalScheme):
+    """Linear biases (Press et al., "Train Short, Test Long", 2022): score -= slope_h * |i - j|.
+
+    Head h (1-based) of H gets slope 2^(-8h/H): some heads look far, some only nearby.
+
+    Example: `ALiBi(4).bias(torch.arange(3), torch.arange(3)).shape == (4, 3, 3)`
+    """
+
+    name = "alibi"
+
+    def __init__(self, heads: int) -> None:
+        super().__init__()
+        self.register_buffer("slopes", 2.0 ** (-8.0 * torch.arange(1, heads + 1) / heads), persistent=False)
+
+    def bias(self, q_pos: Tensor, k_pos: Tensor) -> Tensor:
+        distance = (q_pos[:, None] - k_pos[None, :]).abs().float()  # (n_q, n_k)
+        return -self.slopes[:, None, None] * distance  # (heads, n_q, n_k)
+
+
+def make_positional(
+    name: str, *, d_model: int, heads: int, max_len: int, rope_base: float = 10000.0
+) -> PositionalScheme:
+    """Build a scheme by name: one of `POSITIONAL_SCHEMES`.
+
+    Example: `make_positional("rope", d_model=64, heads=4, max_len=128)`
+    """
+    if d_model % heads:
+        raise ValueError(f"d_model={d_model} must be divisible by heads={heads}")
+    if name == "none":
+        return NoPositions()
+    if name == "sinusoidal":
+        return Sinusoidal(d_model)
+    if name == "learned":
+        return LearnedAbsolute(d_model, max_len)
+    if name == "rope":
+        return RoPE(d_model // heads, base=rope_base)
+    if name == "alibi":
+        return ALiBi(heads)
+    raise ValueError(f"unknown positional scheme {name!r}; choose one of {POSITIONAL_SCHEMES}")

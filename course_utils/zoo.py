@@ -1,0 +1,181 @@
+"""The model zoo: small checkpoints trained by the course's own code, one command each.
+
+Every entry is a complete recipe (task, model config, training config, seed). Building it
+trains from scratch and stores the weights, the recipe, the torch version and the loss
+curve under `course_utils/zoo_checkpoints/NAME.pt`. Notebooks call `load(NAME)`, which
+reads the checkpoint instantly (or retrains with `retrain=True`).
+
+    python -m course_utils.zoo list
+    python -m course_utils.zoo build NAME [NAME ...] | --all
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import torch
+
+from course_utils.device import seed_everything
+from course_utils.model import GPTConfig, TinyGPT
+from course_utils.tasks import make_batch_fn, task_vocab_size
+from course_utils.train import TrainConfig, answer_accuracy, train
+
+CHECKPOINT_DIR = Path(__file__).parent / "zoo_checkpoints"
+
+
+@dataclass(frozen=True)
+class ZooEntry:
+    """A named, fully specified training recipe.
+
+    `model` holds GPTConfig fields except `vocab_size`, which follows from the task.
+    """
+
+    name: str
+    description: str
+    task: str
+    task_kwargs: dict
+    model: dict
+    train: TrainConfig
+    seed: int = 0
+    eval_kwargs: dict = field(default_factory=dict)
+
+    def model_config(self) -> GPTConfig:
+        return GPTConfig(vocab_size=task_vocab_size(self.task, **self.task_kwargs), **self.model)
+
+
+ZOO: dict[str, ZooEntry] = {
+    entry.name: entry
+    for entry in [
+        ZooEntry(
+            name="copy-rope-2l",
+            description="Notebook 01: copy a random 12-symbol string (BOS x SEP x); 2 layers, 4 heads, RoPE.",
+            task="copy",
+            task_kwargs={"seq_len": 12, "n_symbols": 16},
+            model={"max_len": 32, "d_model": 64, "heads": 4, "layers": 2, "positional": "rope"},
+            train=TrainConfig(steps=300, batch_size=64, lr=3e-3, warmup_steps=30, data_seed=1),
+            seed=0,
+        ),
+    ]
+}
+
+
+def checkpoint_path(name: str) -> Path:
+    """Where entry `name` is stored. Example: `checkpoint_path("copy-rope-2l")`"""
+    _entry(name)
+    return CHECKPOINT_DIR / f"{name}.pt"
+
+
+def _entry(name: str) -> ZooEntry:
+    if name not in ZOO:
+        raise ValueError(f"no zoo entry {name!r}; available: {sorted(ZOO)}")
+    return ZOO[name]
+
+
+def train_entry(name: str, *, steps: int | None = None, progress: bool = True) -> tuple[TinyGPT, list[float]]:
+    """Train entry `name` from scratch (optionally only its first `steps` steps).
+
+    Example: `model, losses = train_entry("copy-rope-2l", steps=20)`
+    """
+    entry = _entry(name)
+    config = entry.train if steps is None else TrainConfig(**{**entry.train.to_dict(), "steps": steps})
+    seed_everything(entry.seed)
+    model = TinyGPT(entry.model_config())
+    batch_fn = make_batch_fn(entry.task, batch_size=config.batch_size, **entry.task_kwargs)
+    losses = train(model, batch_fn, config, progress=progress, desc=name)
+    return model, losses
+
+
+def evaluate_entry(model: TinyGPT, entry: ZooEntry, *, batch_size: int = 512) -> float:
+    """Accuracy on a fresh held-out batch (generator seed 12345, never used in training)."""
+    batch_fn = make_batch_fn(entry.task, batch_size=batch_size, **{**entry.task_kwargs, **entry.eval_kwargs})
+    batch = batch_fn(torch.Generator().manual_seed(12345))
+    return answer_accuracy(model, batch.tokens, batch.targets)
+
+
+def build(name: str, *, progress: bool = True) -> Path:
+    """Train entry `name` and store its checkpoint; returns the path.
+
+    Example: `build("copy-rope-2l")`
+    """
+    entry = _entry(name)
+    start = time.perf_counter()
+    model, losses = train_entry(name, progress=progress)
+    seconds = time.perf_counter() - start
+    record = {
+        "name": entry.name,
+        "description": entry.description,
+        "task": entry.task,
+        "task_kwargs": entry.task_kwargs,
+        "model_config": entry.model_config().to_dict(),
+        "train_config": entry.train.to_dict(),
+        "seed": entry.seed,
+        "torch_version": str(torch.__version__),
+        "losses": losses,
+        "accuracy": evaluate_entry(model, entry),
+        "build_seconds": round(seconds, 1),
+        "state_dict": {k: v.detach().clone() for k, v in model.state_dict().items()},
+    }
+    CHECKPOINT_DIR.mkdir(parents=True, exist_ok=True)
+    path = checkpoint_path(name)
+    torch.save(record, path)
+    return path
+
+
+def load(name: str, *, retrain: bool = False, verbose: bool = True) -> tuple[TinyGPT, dict]:
+    """The trained model of entry `name` and its record (config, losses, accuracy, ...).
+
+    Loads the committed checkpoint; `retrain=True` (or a missing checkpoint) trains it
+    first with the course's own code. Example: `model, record = load("copy-rope-2l")`
+    """
+    entry = _entry(name)
+    path = checkpoint_path(name)
+    if retrain or not path.exists():
+        if verbose:
+            print(f"Training zoo model {name!r} from scratch ({entry.train.steps} steps)...")
+        build(name)
+    record = torch.load(path, map_location="cpu", weights_only=True)
+    if record["model_config"] != entry.model_config().to_dict():
+        raise ValueError(f"checkpoint {path} was built from another config; rebuild it with "
+                         f"`python -m course_utils.zoo build {name}`")
+    model = TinyGPT(entry.model_config())
+    model.load_state_dict(record["state_dict"])
+    model.eval()
+    if verbose:
+        print(f"Loaded zoo model {name!r}: {model.num_parameters():,} parameters, "
+              f"{entry.train.steps} training steps, held-out accuracy {record['accuracy']:.3f}")
+    return model, record
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m course_utils.zoo", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("list", help="list the entries")
+    build_parser = sub.add_parser("build", help="train entries and store their checkpoints")
+    build_parser.add_argument("names", nargs="*", help="entry names")
+    build_parser.add_argument("--all", action="store_true", help="build every entry")
+    args = parser.parse_args(argv)
+    if args.command == "list":
+        for entry in ZOO.values():
+            status = "built" if checkpoint_path(entry.name).exists() else "not built"
+            print(f"{entry.name:24s} {status:10s} {entry.description}")
+        return
+    names = list(ZOO) if args.all else args.names
+    if not names:
+        parser.error("name at least one entry, or pass --all")
+    for name in names:
+        _entry(name)
+    total = time.perf_counter()
+    for name in names:
+        path = build(name)
+        record = torch.load(path, map_location="cpu", weights_only=True)
+        print(f"{name}: {record['build_seconds']} s, final loss {record['losses'][-1]:.4f}, "
+              f"accuracy {record['accuracy']:.3f}, {path.stat().st_size / 1e6:.2f} MB -> {path}")
+    print(f"built {len(names)} entr{'y' if len(names) == 1 else 'ies'} in {time.perf_counter() - total:.1f} s")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,119 @@
+import math
+
+import pytest
+import torch
+import torch.nn.functional as F
+
+from course_utils.attention import MultiHeadAttention, attention, causal_mask, stable_softmax
+from course_utils.logits import LogNScaling
+from course_utils.positional import ALiBi, RoPE
+
+
+def _qkv(shape=(2, 3, 5, 8), n_k=None, dtype=torch.float64, seed=0):
+    g = torch.Generator().manual_seed(seed)
+    b, h, n, d = shape
+    n_k = n if n_k is None else n_k
+    return (torch.randn(b, h, n, d, generator=g, dtype=dtype),
+            torch.randn(b, h, n_k, d, generator=g, dtype=dtype),
+            torch.randn(b, h, n_k, d, generator=g, dtype=dtype))
+
+
+def test_stable_softmax_survives_large_logits():
+    x = torch.tensor([1000.0, 1000.0, 999.0])
+    assert torch.isnan(torch.exp(x) / torch.exp(x).sum()).all()  # the naive one overflows
+    torch.testing.assert_close(stable_softmax(x), torch.softmax(x, -1))
+
+
+def test_stable_softmax_fully_masked_row_is_zero():
+    x = torch.full((2, 3), float("-inf"))
+    x[1] = torch.tensor([0.0, 1.0, 2.0])
+    w = stable_softmax(x)
+    assert torch.equal(w[0], torch.zeros(3))
+    torch.testing.assert_close(w[1], torch.softmax(x[1], -1))
+
+
+@pytest.mark.parametrize("causal", [False, True])
+def test_matches_sdpa(causal):
+    q, k, v = _qkv()
+    out, weights = attention(q, k, v, causal=causal)
+    torch.testing.assert_close(out, F.scaled_dot_product_attention(q, k, v, is_causal=causal))
+    torch.testing.assert_close(weights.sum(-1), torch.ones(2, 3, 5, dtype=torch.float64))
+
+
+def test_boolean_mask_matches_sdpa_and_padding_gets_no_weight():
+    q, k, v = _qkv(n_k=7)
+    mask = torch.ones(5, 7, dtype=torch.bool)
+    mask[:, -2:] = False  # two padding keys
+    out, weights = attention(q, k, v, mask=mask)
+    torch.testing.assert_close(out, F.scaled_dot_product_attention(q, k, v, attn_mask=mask))
+    assert torch.all(weights[..., -2:] == 0)
+
+
+def test_causal_mask_aligns_queries_to_the_end():
+    m = causal_mask(2, 4)
+    assert m.tolist() == [[True, True, True, False], [True, True, True, True]]
+    with pytest.raises(ValueError, match="n_q <= n_k"):
+        causal_mask(4, 2)
+
+
+def test_bias_and_transform_are_applied_before_softmax():
+    q, k, v = _qkv()
+    bias = torch.randn(5, 5, dtype=torch.float64)
+    out, _ = attention(q, k, v, bias=bias, logit_transform=lambda s: 2 * s)
+    ref = F.scaled_dot_product_attention(q, k, v, attn_mask=2 * bias, scale=2 / math.sqrt(8))
+    torch.testing.assert_close(out, ref)
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"k": torch.zeros(2, 3, 5, 4)}, "same last dimension"),
+        ({"v": torch.zeros(2, 3, 6, 8)}, "same number of keys"),
+        ({"k": torch.zeros(1, 3, 5, 8), "v": torch.zeros(1, 3, 5, 8)}, "leading"),
+        ({"q": torch.zeros(2, 3, 5, 8, dtype=torch.float64)}, "share a dtype"),
+        ({"q": torch.zeros(2, 3, 5, 8, dtype=torch.long)}, "floating-point"),
+        ({"q": torch.zeros(8)}, "shape"),
+        ({"mask": torch.ones(5, 5)}, "boolean"),
+        ({"mask": torch.ones(4, 5, dtype=torch.bool)}, "n_q, n_k"),
+    ],
+)
+def test_bad_input_raises_value_error(kwargs, match):
+    args = {"q": torch.zeros(2, 3, 5, 8), "k": torch.zeros(2, 3, 5, 8), "v": torch.zeros(2, 3, 5, 8)}
+    mask = kwargs.pop("mask", None)
+    args.update(kwargs)
+    with pytest.raises(ValueError, match=match):
+        attention(args["q"], args["k"], args["v"], mask=mask)
+
+
+def test_multihead_matches_torch_multiheadattention():
+    torch.manual_seed(0)
+    d_model, heads, n = 16, 4, 6
+    ours = MultiHeadAttention(d_model, heads)
+    ref = torch.nn.MultiheadAttention(d_model, heads, batch_first=True)
+    with torch.no_grad():
+        ref.in_proj_weight.copy_(ours.qkv.weight)
+        ref.in_proj_bias.copy_(ours.qkv.bias)
+        ref.out_proj.weight.copy_(ours.proj.weight)
+        ref.out_proj.bias.copy_(ours.proj.bias)
+    x = torch.randn(2, n, d_model)
+    y, w = ours(x, causal=True, need_weights=True)
+    y_ref, w_ref = ref(x, x, x, attn_mask=~causal_mask(n, n), average_attn_weights=False)
+    torch.testing.assert_close(y, y_ref)
+    torch.testing.assert_close(w, w_ref)
+
+
+def test_multihead_rejects_bad_shapes():
+    with pytest.raises(ValueError, match="divisible"):
+        MultiHeadAttention(10, 3)
+    with pytest.raises(ValueError, match="batch, n, d_model"):
+        MultiHeadAttention(8, 2)(torch.zeros(4, 8))
+
+
+def test_multihead_plugs_in_positions_and_transform():
+    torch.manual_seed(0)
+    x = torch.randn(1, 7, 16)
+    for positional in (RoPE(4), ALiBi(4)):
+        mha = MultiHeadAttention(16, 4, positional=positional, logit_transform=LogNScaling())
+        y, w = mha(x, need_weights=True)
+        assert y.shape == (1, 7, 16) and w.shape == (1, 4, 7, 7)
+        assert torch.all(w.triu(1) == 0)

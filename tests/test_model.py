@@ -1,0 +1,59 @@
+import pytest
+import torch
+
+from course_utils.device import pick_device, seed_everything
+from course_utils.model import GPTConfig, TinyGPT
+from course_utils.positional import POSITIONAL_SCHEMES
+
+
+@pytest.mark.parametrize("positional", POSITIONAL_SCHEMES)
+def test_forward_shapes_and_causality(positional):
+    seed_everything(0)
+    model = TinyGPT(GPTConfig(vocab_size=11, max_len=16, d_model=32, heads=4, layers=2, positional=positional))
+    tokens = torch.randint(0, 11, (3, 9))
+    logits, attn = model(tokens, return_attention=True)
+    assert logits.shape == (3, 9, 11)
+    assert attn.shape == (2, 3, 4, 9, 9)
+    assert torch.all(attn.triu(1) == 0)
+    torch.testing.assert_close(attn.sum(-1), torch.ones(2, 3, 4, 9))
+    # Changing a later token never changes earlier logits.
+    changed = tokens.clone()
+    changed[:, -1] = (changed[:, -1] + 1) % 11
+    torch.testing.assert_close(model(changed)[:, :-1], logits[:, :-1])
+
+
+def test_attention_only_and_logit_transform():
+    model = TinyGPT(GPTConfig(vocab_size=5, max_len=8, layers=1, attention_only=True, logit_transform="log_n"))
+    assert model.blocks[0].mlp is None
+    assert model(torch.zeros(1, 4, dtype=torch.long)).shape == (1, 4, 5)
+
+
+def test_bad_inputs_raise():
+    model = TinyGPT(GPTConfig(vocab_size=5, max_len=8, positional="learned"))
+    with pytest.raises(ValueError, match="int64"):
+        model(torch.zeros(2, 3))
+    with pytest.raises(ValueError, match="token ids"):
+        model(torch.full((1, 3), 5))
+    with pytest.raises(ValueError, match="positions"):
+        model(torch.zeros(1, 3, dtype=torch.long), positions=torch.arange(4))
+    with pytest.raises(ValueError, match="cannot extrapolate"):
+        model(torch.zeros(1, 9, dtype=torch.long))
+
+
+def test_seed_everything_makes_init_repeatable():
+    seed_everything(3)
+    a = TinyGPT(GPTConfig(vocab_size=5, max_len=8)).state_dict()
+    seed_everything(3)
+    b = TinyGPT(GPTConfig(vocab_size=5, max_len=8)).state_dict()
+    assert all(torch.equal(a[k], b[k]) for k in a)
+    with pytest.raises(ValueError):
+        seed_everything(-1)
+    with pytest.raises(ValueError):
+        seed_everything(0, threads=0)
+
+
+def test_pick_device():
+    assert pick_device().type in ("cpu", "cuda")
+    assert pick_device("cpu") == torch.device("cpu")
+    with pytest.raises(ValueError):
+        pick_device("tpu")
