@@ -74,14 +74,17 @@ def _entry(name: str) -> ZooEntry:
     return ZOO[name]
 
 
-def train_entry(name: str, *, steps: int | None = None, progress: bool = True) -> tuple[TinyGPT, list[float]]:
-    """Train entry `name` from scratch (optionally only its first `steps` steps).
+def train_entry(
+    name: str, *, steps: int | None = None, seed: int | None = None, progress: bool = True
+) -> tuple[TinyGPT, list[float]]:
+    """Train entry `name` from scratch: only its first `steps` steps, or with another `seed`
+    (model initialisation) to check that a result is not the luck of one seed.
 
     Example: `model, losses = train_entry("copy-rope-2l", steps=20)`
     """
     entry = _entry(name)
     config = entry.train if steps is None else TrainConfig(**{**entry.train.to_dict(), "steps": steps})
-    seed_everything(entry.seed)
+    seed_everything(entry.seed if seed is None else seed)
     model = TinyGPT(entry.model_config())
     batch_fn = make_batch_fn(entry.task, batch_size=config.batch_size, **entry.task_kwargs)
     losses = train(model, batch_fn, config, progress=progress, desc=name)

@@ -1,0 +1,48 @@
+import pytest
+import torch
+
+from course_utils.device import seed_everything
+from course_utils.model import GPTConfig, TinyGPT
+from course_utils.tasks import copy_batch, task_vocab_size
+from course_utils.train import TrainConfig, answer_accuracy, lm_loss, lr_at, train
+
+
+def _run(seed):
+    seed_everything(seed)
+    model = TinyGPT(GPTConfig(vocab_size=task_vocab_size("copy", n_symbols=8), max_len=16, d_model=32, layers=1))
+    losses = train(model, lambda g: copy_batch(16, 4, n_symbols=8, generator=g),
+                   TrainConfig(steps=15, batch_size=16, warmup_steps=5), progress=False)
+    return model, losses
+
+
+def test_training_is_deterministic_and_lowers_the_loss():
+    _, a = _run(0)
+    _, b = _run(0)
+    assert a == b
+    assert sum(a[-3:]) < sum(a[:3])
+
+
+def test_lr_schedule_warms_up_then_decays_to_a_tenth():
+    config = TrainConfig(steps=100, lr=1.0, warmup_steps=10)
+    assert lr_at(0, config) == pytest.approx(0.1)
+    assert lr_at(9, config) == pytest.approx(1.0)
+    assert lr_at(99, config) == pytest.approx(0.1, abs=0.01)
+    assert all(lr_at(s, config) >= lr_at(s + 1, config) for s in range(10, 99))
+
+
+def test_lm_loss_ignores_unsupervised_positions_and_checks_shapes():
+    logits = torch.zeros(2, 3, 5)
+    targets = torch.tensor([[-100, 1, -100], [2, -100, -100]])
+    assert lm_loss(logits, targets).item() == pytest.approx(torch.log(torch.tensor(5.0)).item())
+    with pytest.raises(ValueError, match="do not match"):
+        lm_loss(logits, targets[:, :2])
+
+
+def test_answer_accuracy_and_errors():
+    model, _ = _run(1)
+    batch = copy_batch(8, 4, n_symbols=8, generator=3)
+    assert 0.0 <= answer_accuracy(model, batch.tokens, batch.targets) <= 1.0
+    with pytest.raises(ValueError, match="no supervised"):
+        answer_accuracy(model, batch.tokens, torch.full_like(batch.targets, -100))
+    with pytest.raises(ValueError, match="steps"):
+        train(model, lambda g: batch, TrainConfig(steps=0))
