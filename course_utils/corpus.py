@@ -1,0 +1,258 @@
+"""A small text corpus that ships with the course, a character tokenizer and language-model batches.
+
+The corpus (`course_utils/data/corpus.txt`, about 1.2 MB) is the docstrings of a fixed, sorted list
+of Python standard-library modules, their public functions, classes and methods, read with
+`inspect` and cleaned to printable ASCII. The text is Python documentation, Copyright Python
+Software Foundation, used under the PSF License Agreement; the file's first line says so. It was
+generated once with `python -m course_utils.corpus build` (Python 3.11.7) and is committed, so
+nothing is downloaded at run time; `python -m course_utils.corpus check` rebuilds it in memory and
+compares (docstrings change between Python versions, so only the same version reproduces it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import inspect
+import platform
+import re
+import unicodedata
+import warnings
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from course_utils.tasks import TaskBatch, as_generator
+
+CORPUS_PATH = Path(__file__).parent / "data" / "corpus.txt"
+BOS_ID = 0
+
+MODULES = (
+    "abc", "argparse", "array", "ast", "asyncio.base_events", "asyncio.events", "asyncio.futures",
+    "asyncio.locks", "asyncio.queues", "asyncio.streams", "asyncio.subprocess", "asyncio.tasks",
+    "base64", "bdb", "bisect", "builtins", "bz2", "calendar", "cmath", "cmd", "code", "codecs",
+    "codeop", "collections", "collections.abc", "colorsys", "concurrent.futures", "configparser",
+    "contextlib", "contextvars", "copy", "copyreg", "csv", "dataclasses", "datetime", "decimal",
+    "difflib", "dis", "email.header", "email.headerregistry", "email.message", "email.parser",
+    "email.policy", "email.utils", "enum", "fileinput", "fnmatch", "fractions", "ftplib", "functools",
+    "gc", "getopt", "gettext", "glob", "graphlib", "gzip", "hashlib", "heapq", "hmac", "html",
+    "html.parser", "http.client", "http.cookiejar", "http.cookies", "http.server", "imaplib",
+    "importlib", "importlib.abc", "importlib.metadata", "importlib.resources", "inspect", "io",
+    "ipaddress", "itertools", "json", "json.decoder", "json.encoder", "keyword", "linecache",
+    "locale", "logging", "logging.config", "logging.handlers", "lzma", "mailbox", "math",
+    "mimetypes", "multiprocessing.connection", "multiprocessing.managers", "multiprocessing.pool",
+    "netrc", "numbers", "operator", "optparse", "os", "pathlib", "pdb", "pickle", "pickletools",
+    "pkgutil", "platform", "plistlib", "poplib", "pprint", "pyclbr", "pydoc", "queue", "quopri",
+    "random", "re", "reprlib", "runpy", "sched", "secrets", "selectors", "shelve", "shlex", "shutil",
+    "smtplib", "socket", "socketserver", "sqlite3", "ssl", "stat", "statistics", "string", "struct",
+    "subprocess", "symtable", "tabnanny", "tarfile", "tempfile", "textwrap", "threading", "time",
+    "timeit", "tokenize", "tomllib", "trace", "traceback", "tracemalloc", "types", "typing",
+    "unittest", "unittest.case", "unittest.mock", "urllib.parse", "urllib.request",
+    "urllib.robotparser", "uuid", "warnings", "wave", "weakref", "webbrowser", "xml.dom.minidom",
+    "xml.etree.ElementTree", "xml.sax.handler", "xml.sax.saxutils", "xmlrpc.client", "xmlrpc.server",
+    "zipapp", "zipfile", "zipimport", "zlib", "zoneinfo",
+)
+
+
+# ----------------------------------------------------------------------------- building
+
+def _doc(obj: object) -> str:
+    """The object's own docstring (not one inherited from a base class), dedented."""
+    doc = getattr(obj, "__doc__", None)
+    return inspect.cleandoc(doc) if isinstance(doc, str) else ""
+
+
+class _Elided:
+    """Stands in for a default whose repr could hold a memory address or the machine's state."""
+
+    def __repr__(self) -> str:
+        return "..."
+
+
+def _signature(obj: object) -> str:
+    """`(a, b=1, *, c=...)` without annotations; defaults other than short literals print as `...`.
+
+    Literals with a slash are elided too: `platform.architecture` defaults to the interpreter's path.
+    """
+    try:
+        sig = inspect.signature(obj)
+    except (TypeError, ValueError):
+        return "(...)"
+    params = []
+    for param in sig.parameters.values():
+        default = param.default
+        if default is not inspect.Parameter.empty and not (
+                isinstance(default, (type(None), bool, int, float, str)) and len(repr(default)) < 30
+                and "/" not in repr(default)):
+            default = _Elided()
+        params.append(param.replace(default=default, annotation=inspect.Parameter.empty))
+    return str(sig.replace(parameters=params, return_annotation=inspect.Signature.empty))
+
+
+def _entry(title: str, doc: str) -> str:
+    return title + "\n" + "".join(f"    {line}\n" for line in doc.splitlines()) + "\n" if doc else ""
+
+
+def _module_text(name: str) -> str:
+    module = importlib.import_module(name)
+    text = f"MODULE {name}\n\n{_doc(module)}\n\n"
+    for attr in sorted(vars(module)):
+        obj = vars(module)[attr]
+        if attr.startswith("_") or getattr(obj, "__module__", None) != name:
+            continue
+        if inspect.isroutine(obj):
+            text += _entry(f"{name}.{attr}{_signature(obj)}", _doc(obj))
+        elif inspect.isclass(obj):
+            text += _entry(f"class {name}.{attr}{_signature(obj)}", _doc(obj))
+            for member in sorted(vars(obj)):
+                value = vars(obj)[member]
+                if not member.startswith("_") and (inspect.isroutine(value) or isinstance(value, property)):
+                    sig = "" if isinstance(value, property) else _signature(value)
+                    text += _entry(f"{name}.{attr}.{member}{sig}", _doc(value))
+    return text
+
+
+def _clean(text: str) -> str:
+    """Printable ASCII plus newlines: accents folded (NFKD), tabs to spaces, no trailing spaces."""
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    text = re.sub(r"[^\x20-\x7e\n]", "", text.replace("\t", "    "))
+    text = re.sub(r"[ ]+\n", "\n", text)
+    return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+
+
+def build_corpus() -> str:
+    """The corpus text, header line included, rebuilt from this interpreter's stdlib docstrings.
+
+    Example: `text = build_corpus()` (takes a second or two; `load_corpus()` reads the shipped file).
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # deprecated names raise warnings when their docs are read
+        body = "".join(_module_text(name) for name in MODULES)
+    header = (f"# Python {platform.python_version()} standard library docstrings; Copyright Python "
+              "Software Foundation, PSF License Agreement. Built by `python -m course_utils.corpus build`.")
+    return header + "\n" + _clean(body)
+
+
+# ----------------------------------------------------------------------------- using
+
+def load_corpus() -> str:
+    """The shipped corpus text without its licence header line.
+
+    Example: `text = load_corpus(); print(len(text), text[:80])`
+    """
+    if not CORPUS_PATH.exists():
+        raise ValueError(f"{CORPUS_PATH} is missing; rebuild it with `python -m course_utils.corpus build`")
+    return CORPUS_PATH.read_text(encoding="ascii").split("\n", 1)[1]
+
+
+class CharTokenizer:
+    """Character-level tokenizer: id 0 is BOS, ids 1.. are the sorted characters of the vocabulary.
+
+    Example: `tok = CharTokenizer.from_text(load_corpus()); tok.decode(tok.encode("def f():"))`
+    """
+
+    bos_id = BOS_ID
+
+    def __init__(self, chars: str):
+        if not chars or len(set(chars)) != len(chars):
+            raise ValueError("chars must be a non-empty string of distinct characters; "
+                             "use CharTokenizer.from_text(text) to build one from a text")
+        self.chars = "".join(sorted(chars))
+        self._codepoints = np.array([ord(c) for c in self.chars], dtype=np.int64)
+
+    @classmethod
+    def from_text(cls, text: str) -> CharTokenizer:
+        """A tokenizer whose vocabulary is every character in `text`.
+
+        Example: `CharTokenizer.from_text("abca").vocab_size` -> 4 (a, b, c and BOS).
+        """
+        return cls("".join(set(text)))
+
+    @property
+    def vocab_size(self) -> int:
+        """Number of ids, BOS included."""
+        return len(self.chars) + 1
+
+    def encode(self, text: str) -> torch.Tensor:
+        """Ids of the characters of `text`, shape (len(text),), no BOS. Example: `tok.encode("abc")`."""
+        codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+        idx = np.minimum(np.searchsorted(self._codepoints, codes), len(self._codepoints) - 1)
+        known = self._codepoints[idx] == codes
+        if not known.all():
+            unknown = sorted({chr(c) for c in codes[~known]})
+            raise ValueError(f"characters {unknown[:10]} are not in the vocabulary; build the "
+                             "tokenizer from a text that contains them")
+        return torch.from_numpy(idx + 1)
+
+    def decode(self, ids: torch.Tensor | list[int]) -> str:
+        """Text of a 1-D sequence of ids; BOS ids are dropped. Example: `tok.decode(tok.encode("abc"))`."""
+        ids = torch.as_tensor(ids).tolist()
+        if not isinstance(ids, list) or not all(isinstance(i, int) and 0 <= i < self.vocab_size for i in ids):
+            raise ValueError(f"decode takes a 1-D sequence of ids in [0, {self.vocab_size}); "
+                             f"got {str(ids)[:60]}")
+        return "".join(self.chars[i - 1] for i in ids if i != self.bos_id)
+
+
+def split_corpus(ids: torch.Tensor, val_fraction: float = 0.1) -> tuple[torch.Tensor, torch.Tensor]:
+    """Fixed split of a 1-D id tensor: the first (1 - val_fraction) for training, the rest for validation.
+
+    A contiguous split, so no validation window overlaps the training text.
+    Example: `train_ids, val_ids = split_corpus(tok.encode(load_corpus()))`
+    """
+    if ids.dim() != 1:
+        raise ValueError(f"ids must be 1-D (n,); got shape {tuple(ids.shape)}")
+    if not 0.0 < val_fraction < 1.0:
+        raise ValueError(f"val_fraction must be in (0, 1); got {val_fraction}")
+    cut = int(len(ids) * (1.0 - val_fraction))
+    return ids[:cut], ids[cut:]
+
+
+def lm_batch(text_ids: torch.Tensor, batch_size: int, n: int, *, generator: torch.Generator | int,
+             bos: bool = True) -> TaskBatch:
+    """Random windows of the text for next-character prediction, loss at every position.
+
+    With bos=True each row is BOS followed by n - 1 characters and the targets are the n characters
+    that follow (the first character after BOS, ..., the character after the window); with
+    bos=False the row is n characters. answer_pos = relevant_pos = n - 1 (language modelling has
+    no single relevant token). meta: starts (batch,), the window offsets in text_ids.
+
+    text_ids: (len,) · tokens, targets: (batch, n). Example: `lm_batch(train_ids, 32, 128, generator=0)`.
+    """
+    if batch_size < 1 or n < 1:
+        raise ValueError(f"batch_size and n must be positive; got batch_size={batch_size}, n={n}")
+    g = as_generator(generator)
+    if text_ids.dim() != 1 or text_ids.dtype != torch.long:
+        raise ValueError(f"text_ids must be a 1-D long tensor; got {tuple(text_ids.shape)} {text_ids.dtype}")
+    width = n if bos else n + 1  # characters taken from the text per row
+    if len(text_ids) < width:
+        raise ValueError(f"text of {len(text_ids)} ids is too short for windows of n={n}; use a smaller n")
+    starts = torch.randint(0, len(text_ids) - width + 1, (batch_size,), generator=g)
+    windows = text_ids[starts[:, None] + torch.arange(width)]  # (B, width)
+    if bos:
+        tokens = torch.cat([torch.full((batch_size, 1), BOS_ID), windows[:, :-1]], dim=1)
+        targets = windows
+    else:
+        tokens, targets = windows[:, :-1], windows[:, 1:]
+    last = torch.full((batch_size,), n - 1)
+    return TaskBatch(tokens, targets.clone(), last, last.clone(), {"starts": starts})
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Build or check the shipped text corpus.")
+    parser.add_argument("command", choices=["build", "check"],
+                        help="build: write course_utils/data/corpus.txt; check: compare a rebuild with it")
+    args = parser.parse_args()
+    text = build_corpus()
+    if args.command == "build":
+        CORPUS_PATH.parent.mkdir(exist_ok=True)
+        CORPUS_PATH.write_text(text, encoding="ascii")
+        print(f"wrote {CORPUS_PATH} ({len(text):,} characters)")
+    elif text != CORPUS_PATH.read_text(encoding="ascii"):
+        raise SystemExit(f"{CORPUS_PATH} differs from a rebuild with Python {platform.python_version()}")
+    else:
+        print(f"{CORPUS_PATH} matches a rebuild")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,114 @@
+"""Summaries of attention weights: how spread out each query's attention is and where it goes.
+
+All functions take `weights: (..., n_q, n_k)`, the softmax of the scores, so every row sums to 1
+(masked keys are exact zeros). Leading dimensions (batch, heads, ...) are kept. When n_q < n_k the
+queries are taken to be the *last* n_q positions (as when decoding with a cache): query i sits at
+position n_k - n_q + i. Entropies are in nats.
+"""
+
+from __future__ import annotations
+
+import math
+
+import torch
+
+_ROW_SUM_TOL = {torch.float64: 1e-6, torch.float32: 1e-3, torch.float16: 2e-2, torch.bfloat16: 2e-2}
+
+
+def _check_weights(weights: torch.Tensor) -> None:
+    if not isinstance(weights, torch.Tensor) or not weights.is_floating_point() or weights.dim() < 2:
+        raise ValueError("weights must be a floating-point torch.Tensor of shape (..., n_q, n_k); got "
+                         f"{type(weights).__name__} {getattr(weights, 'shape', '')}. "
+                         "Wrap arrays with torch.as_tensor")
+    if (weights < 0).any():
+        raise ValueError("weights contain negative entries; pass softmax outputs, not scores")
+    error = (weights.sum(dim=-1, dtype=torch.float64) - 1).abs().max().item()
+    if error > _ROW_SUM_TOL.get(weights.dtype, 1e-3):
+        raise ValueError(f"rows of weights must sum to 1 (largest error {error:.2e}); pass softmax "
+                         "outputs over the key dimension (the last one)")
+
+
+def attention_entropy(weights: torch.Tensor) -> torch.Tensor:
+    """Entropy of each query's attention distribution, in nats, with 0 * log 0 = 0.
+
+    weights: (..., n_q, n_k) -> (..., n_q). Uniform over m keys gives log m; one-hot gives 0.
+    Example: `attention_entropy(torch.full((4, 4), 0.25))` -> tensor([1.3863, 1.3863, 1.3863, 1.3863])
+    """
+    _check_weights(weights)
+    return torch.special.entr(weights).sum(dim=-1)
+
+
+def normalized_entropy(weights: torch.Tensor, n_visible: int | torch.Tensor | None = None) -> torch.Tensor:
+    """Entropy divided by log(number of keys the query can see): 0 = one key, 1 = uniform.
+
+    `n_visible` is the number of keys each query may attend to: an int, or a tensor broadcastable
+    to (..., n_q). None means causal attention: query i (at position n_k - n_q + i) sees
+    n_k - n_q + i + 1 keys. Pass n_visible=n_k for bidirectional attention. Counting non-zero
+    weights instead would be wrong: a visible key's weight can underflow to exactly 0. Rows that see
+    a single key return 0. Raises ValueError if a row has more non-zero weights than n_visible.
+
+    weights: (..., n_q, n_k) -> (..., n_q).
+    Example: `normalized_entropy(torch.full((1, 8), 1 / 8), n_visible=8)` -> tensor([1.0000])
+    """
+    _check_weights(weights)
+    n_q, n_k = weights.shape[-2:]
+    if n_visible is None:
+        if n_q > n_k:
+            raise ValueError(f"causal attention has n_q <= n_k; got n_q={n_q}, n_k={n_k}. Pass n_visible")
+        n_visible = torch.arange(n_k - n_q + 1, n_k + 1, device=weights.device)
+    n_visible = torch.as_tensor(n_visible, device=weights.device)
+    try:
+        n_visible = torch.broadcast_to(n_visible, weights.shape[:-1])
+    except RuntimeError:
+        raise ValueError(f"n_visible of shape {tuple(n_visible.shape)} does not broadcast to the "
+                         f"query shape {tuple(weights.shape[:-1])}") from None
+    if (n_visible < 1).any() or (n_visible > n_k).any():
+        raise ValueError(f"n_visible must be between 1 and n_k={n_k}")
+    if ((weights > 0).sum(dim=-1) > n_visible).any():
+        raise ValueError("some rows put weight on more keys than n_visible allows; for non-causal "
+                         "attention pass n_visible=n_k (or the number of keys each query sees)")
+    entropy = torch.special.entr(weights).sum(dim=-1)
+    log_n = n_visible.to(weights.dtype).log().clamp_min(math.log(2))  # log 1 = 0: those rows return 0
+    return torch.where(n_visible > 1, entropy / log_n, torch.zeros_like(entropy))
+
+
+def max_weight(weights: torch.Tensor) -> torch.Tensor:
+    """The largest weight in each query's row (1 = all attention on one key).
+
+    weights: (..., n_q, n_k) -> (..., n_q). Example: `max_weight(torch.eye(3))` -> tensor([1., 1., 1.])
+    """
+    _check_weights(weights)
+    return weights.amax(dim=-1)
+
+
+def first_token_mass(weights: torch.Tensor) -> torch.Tensor:
+    """Weight each query puts on key 0 (the BOS / attention-sink position).
+
+    weights: (..., n_q, n_k) -> (..., n_q).
+    Example: `first_token_mass(torch.full((2, 4), 0.25))` -> tensor([0.2500, 0.2500])
+    """
+    _check_weights(weights)
+    return weights[..., 0]
+
+
+def mass_by_key_position(weights: torch.Tensor, queries: torch.Tensor | None = None) -> torch.Tensor:
+    """Mean weight each key position receives, averaged over queries (all, or only `queries`).
+
+    `queries` picks the query rows to average: a 1-D long tensor of row indices or a (n_q,) bool
+    mask. The result sums to 1 over keys.
+    weights: (..., n_q, n_k) -> (..., n_k).
+    Example: `mass_by_key_position(torch.eye(3), queries=torch.tensor([2]))` -> tensor([0., 0., 1.])
+    """
+    _check_weights(weights)
+    n_q = weights.shape[-2]
+    if queries is not None:
+        if queries.dim() != 1 or not (queries.dtype == torch.bool or not queries.is_floating_point()):
+            raise ValueError("queries must be a 1-D long tensor of row indices or a (n_q,) bool mask")
+        if queries.dtype == torch.bool and len(queries) != n_q:
+            raise ValueError(f"a bool queries mask needs length n_q={n_q}; got {len(queries)}")
+        if queries.dtype != torch.bool and len(queries) and (queries.min() < -n_q or queries.max() >= n_q):
+            raise ValueError(f"query indices must be in [-n_q, n_q) with n_q={n_q}; got {queries.tolist()}")
+        weights = weights[..., queries.to(weights.device), :]
+        if weights.shape[-2] == 0:
+            raise ValueError("queries selects no rows; select at least one query")
+    return weights.mean(dim=-2)

@@ -1,0 +1,178 @@
+"""One plotting style for the course, and the three figures every chapter draws.
+
+Call `use_course_style()` once in a notebook's setup cell. The plot functions return a matplotlib
+`Figure` that is already closed in pyplot, so a notebook shows it exactly once when it is the last
+expression of a cell, nothing leaks between cells, and `fig.savefig(...)` still works. They never
+call `plt.show()`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import matplotlib.pyplot as plt
+import numpy as np
+import seaborn as sns
+import torch
+from matplotlib.figure import Figure
+
+ArrayLike = torch.Tensor | np.ndarray | Sequence[float]
+
+
+def use_course_style() -> None:
+    """Set the course look: seaborn whitegrid, colorblind palette, readable fonts, fixed dpi.
+
+    Example: `use_course_style()` in the setup cell, before any plot.
+    """
+    sns.set_theme(context="notebook", style="whitegrid", palette="colorblind", rc={
+        "figure.dpi": 100, "savefig.dpi": 150, "figure.figsize": (6.4, 4.0),
+        "axes.titlesize": 13, "axes.labelsize": 12, "xtick.labelsize": 10, "ytick.labelsize": 10,
+        "legend.fontsize": 10, "legend.frameon": False, "image.cmap": "viridis",
+        "axes.spines.top": False, "axes.spines.right": False,
+    })
+
+
+def _to_numpy(values: ArrayLike, name: str) -> np.ndarray:
+    if isinstance(values, torch.Tensor):
+        values = values.detach().to("cpu", torch.float64).numpy()
+    try:
+        return np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be numbers (a tensor, array or list); "
+                         f"got {type(values).__name__}") from None
+
+
+def _closed(fig: Figure) -> Figure:
+    """Detach the figure from pyplot so notebooks display it once, via the returned value."""
+    plt.close(fig)
+    return fig
+
+
+def plot_attention_maps(weights: ArrayLike, *, tokens: list[str] | None = None, title: str | None = None,
+                        max_heads: int = 8, ncols: int = 4) -> Figure:
+    """Heatmaps of attention weights, one panel per head, on a shared colour scale from 0.
+
+    weights: (heads, n_q, n_k) or (n_q, n_k). When n_q < n_k the queries are the last n_q positions.
+    `tokens` (length n_k) labels the keys and, for the last n_q, the queries. Only the first
+    `max_heads` heads are drawn.
+    Example: `plot_attention_maps(weights[0], tokens=vocab.labels(batch.tokens[0]), title="Layer 0")`
+    """
+    w = _to_numpy(weights, "weights")
+    if w.ndim == 2:
+        w = w[None]
+    if w.ndim != 3:
+        raise ValueError(f"weights must have shape (heads, n_q, n_k) or (n_q, n_k); got {w.shape}. "
+                         "Select one batch element first, e.g. weights[0]")
+    if max_heads < 1 or ncols < 1:
+        raise ValueError(f"max_heads and ncols must be at least 1; got {max_heads}, {ncols}")
+    heads, n_q, n_k = w.shape
+    if tokens is not None and len(tokens) != n_k:
+        raise ValueError(f"tokens needs one label per key (n_k={n_k}); got {len(tokens)}")
+    offset = n_k - n_q  # position of the first query
+    shown = min(heads, max_heads)
+    cols = min(shown, ncols)
+    rows = math.ceil(shown / cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(2.9 * cols + 0.9, 2.7 * rows + 0.5),
+                             squeeze=False, layout="constrained")
+    vmax = float(w[:shown].max()) or 1.0
+    drawn = list(axes.flat[:shown])
+    for ax in axes.flat[shown:]:
+        fig.delaxes(ax)
+    for i, ax in enumerate(drawn):
+        image = ax.imshow(w[i], vmin=0.0, vmax=vmax, aspect="auto", interpolation="nearest",
+                          extent=(-0.5, n_k - 0.5, n_k - 0.5, offset - 0.5))  # y = query position
+        if heads > 1:
+            ax.set_title(f"head {i}")
+        if tokens is not None:
+            k_step, q_step = math.ceil(n_k / 32), math.ceil(n_q / 32)  # ~32 labels per axis stay readable
+            ax.set_xticks(range(0, n_k, k_step), tokens[::k_step], rotation=90, fontsize=7)
+            ax.set_yticks(range(offset, n_k, q_step), tokens[offset::q_step], fontsize=7)
+        ax.grid(False)
+        if i % cols == 0:
+            ax.set_ylabel("query position")
+        if i + cols >= shown:
+            ax.set_xlabel("key position")
+    fig.colorbar(image, ax=drawn, label="attention weight", shrink=0.9)
+    if title or shown < heads:
+        fig.suptitle((title or "") + (f" (first {shown} of {heads} heads)" if shown < heads else ""))
+    return _closed(fig)
+
+
+def plot_curves(x: ArrayLike, ys: dict[str, ArrayLike], *, xlabel: str, ylabel: str, title: str,
+                logx: bool = False, logy: bool = False,
+                bands: dict[str, tuple[ArrayLike, ArrayLike]] | None = None) -> Figure:
+    """Line plot of several named curves over the same x, with optional shaded (lo, hi) bands.
+
+    x: (m,) · ys: name -> (m,) · bands: name (a key of ys) -> ((m,), (m,)), e.g. a min-max or a
+    confidence interval, drawn in the curve's colour. Markers are drawn when m <= 30.
+    Example: `plot_curves(ns, {"measured": w, "closed form": w_pred}, xlabel="n (keys)",
+    ylabel="weight of the relevant key", title="The weight falls like 1/n", logx=True, logy=True)`
+    """
+    x_arr = _to_numpy(x, "x")
+    if x_arr.ndim != 1 or not ys:
+        raise ValueError("x must be 1-D and ys a non-empty dict of curves")
+    curves = {name: _to_numpy(y, f"ys[{name!r}]") for name, y in ys.items()}
+    bands = {name: (_to_numpy(lo, "band lo"), _to_numpy(hi, "band hi"))
+             for name, (lo, hi) in (bands or {}).items()}
+    for name, y in curves.items():
+        if y.shape != x_arr.shape:
+            raise ValueError(f"curve {name!r} has shape {y.shape} but x has {x_arr.shape}; give one y per x")
+    for name, (lo, hi) in bands.items():
+        if name not in curves:
+            raise ValueError(f"band {name!r} has no curve of the same name; ys has {list(curves)}")
+        if lo.shape != x_arr.shape or hi.shape != x_arr.shape:
+            raise ValueError(f"band {name!r} needs lo and hi of shape {x_arr.shape}")
+    if logx and (x_arr <= 0).any():
+        raise ValueError("logx needs positive x values")
+    if logy and any((y <= 0).any() for y in curves.values()):
+        raise ValueError("logy needs positive y values; drop logy or plot a positive quantity")
+
+    fig, ax = plt.subplots(layout="constrained")
+    marker = "o" if len(x_arr) <= 30 else None
+    for name, y in curves.items():
+        (line,) = ax.plot(x_arr, y, marker=marker, markersize=4, label=name)
+        if name in bands:
+            ax.fill_between(x_arr, *bands[name], color=line.get_color(), alpha=0.2, linewidth=0)
+    ax.set(xlabel=xlabel, ylabel=ylabel, title=title,
+           xscale="log" if logx else "linear", yscale="log" if logy else "linear")
+    if len(curves) > 1:
+        ax.legend()
+    return _closed(fig)
+
+
+def _ema(values: np.ndarray, smoothing: float) -> np.ndarray:
+    """Exponential moving average with bias correction (as in TensorBoard's smoothing slider)."""
+    out = np.empty_like(values)
+    acc = 0.0
+    for i, v in enumerate(values):
+        acc = smoothing * acc + (1 - smoothing) * v
+        out[i] = acc / (1 - smoothing ** (i + 1))
+    return out
+
+
+def plot_loss(losses: ArrayLike, *, title: str, steps: ArrayLike | None = None,
+              smoothing: float = 0.9) -> Figure:
+    """Training loss: the raw values, faint, and an exponential moving average on top.
+
+    losses: (m,) in nats per token · steps: (m,) the step of each loss (default 0..m-1) ·
+    smoothing in [0, 1): the EMA factor (0 = no smoothing).
+    Example: `plot_loss(history["loss"], title="KV retrieval: loss falls after a 1500-step plateau")`
+    """
+    y = _to_numpy(losses, "losses")
+    x = np.arange(len(y)) if steps is None else _to_numpy(steps, "steps")
+    if y.ndim != 1 or len(y) == 0 or x.shape != y.shape:
+        raise ValueError("losses must be 1-D and non-empty, and steps the same length; "
+                         f"got {y.shape}, {x.shape}")
+    if not np.isfinite(y).all():
+        first = int(np.flatnonzero(~np.isfinite(y))[0])
+        raise ValueError(f"losses contain NaN or inf from index {first} (training diverged?); "
+                         f"plot losses[:{first}]")
+    if not 0.0 <= smoothing < 1.0:
+        raise ValueError(f"smoothing must be in [0, 1); got {smoothing}")
+    fig, ax = plt.subplots(layout="constrained")
+    (raw,) = ax.plot(x, y, alpha=0.3, linewidth=1, label="raw")
+    ax.plot(x, _ema(y, smoothing), color=raw.get_color(), linewidth=2, label=f"smoothed (EMA {smoothing})")
+    ax.set(xlabel="step", ylabel="loss (nats/token)", title=title)
+    ax.legend()
+    return _closed(fig)

@@ -1,0 +1,463 @@
+"""Synthetic tasks with exact control over where the relevant token sits.
+
+Every task returns a `TaskBatch` built on the CPU from a `torch.Generator` (or an int seed), so the
+same seed gives the same batch. Targets follow the next-token convention: `targets[b, t]` is the
+token the model should predict after reading `tokens[b, :t+1]`, and `IGNORE_INDEX` (-100) marks
+positions without a loss, so `F.cross_entropy(logits.flatten(0, 1), targets.flatten())` works as is.
+
+Two indices locate the interesting part of every row:
+- `answer_pos[b]`: the position whose prediction is the answer, `targets[b, answer_pos[b]]`;
+- `relevant_pos[b]`: where that answer token sits in the context, so
+  `tokens[b, relevant_pos[b]] == targets[b, answer_pos[b]]` for every task in this module.
+
+Token id 0 is BOS in every task, and every sequence starts with it. Token ids per task are described
+by a small vocabulary dataclass (`KVVocab`, `NeedleVocab`, ...) with `vocab_size` and `labels()`.
+`make_batch_fn("kv_retrieval", batch_size=64, n_pairs=(4, 16))` turns a task name and keyword
+arguments (e.g. from a training config) into a `generator -> TaskBatch` function.
+"""
+
+from __future__ import annotations
+
+import inspect
+from dataclasses import dataclass, fields
+from numbers import Integral
+from typing import Callable, ClassVar
+
+import torch
+
+IGNORE_INDEX = -100
+
+
+@dataclass
+class TaskBatch:
+    """One batch of a task: inputs, next-token targets and where the answer and its source sit.
+
+    tokens: (batch, n) long · targets: (batch, n) long, IGNORE_INDEX where there is no loss ·
+    answer_pos: (batch,) long · relevant_pos: (batch,) long · meta: task-specific extras
+    (the synthetic tasks put their vocabulary dataclass under "vocab").
+
+    Example: `batch.targets[torch.arange(len(batch.tokens)), batch.answer_pos]` are the answers.
+    """
+
+    tokens: torch.Tensor
+    targets: torch.Tensor
+    answer_pos: torch.Tensor
+    relevant_pos: torch.Tensor
+    meta: dict
+
+    def to(self, device: torch.device | str) -> TaskBatch:
+        """Copy tokens, targets and positions to `device` (meta stays as it is).
+
+        Example: `batch = kv_retrieval_batch(8, 4, generator=0).to("cuda")`
+        """
+        return TaskBatch(self.tokens.to(device), self.targets.to(device),
+                         self.answer_pos.to(device), self.relevant_pos.to(device), self.meta)
+
+
+# ----------------------------------------------------------------------------- vocabularies
+
+@dataclass(frozen=True)
+class Vocab:
+    """Token-id layout shared by the task vocabularies: special tokens first, then blocks of ids.
+
+    Subclasses name their special tokens in `specials` (BOS is always id 0) and their blocks in
+    `blocks()`. Example: `KVVocab(n_keys=8, n_values=4).labels(torch.tensor([0, 2, 10]))`.
+    """
+
+    specials: ClassVar[tuple[str, ...]] = ("BOS",)
+    bos: ClassVar[int] = 0
+
+    def __post_init__(self) -> None:
+        for name, size in self.blocks():
+            if size < 1:
+                raise ValueError(f"{type(self).__name__}: block {name!r} has size {size}; "
+                                 "every vocabulary size must be at least 1")
+
+    def blocks(self) -> tuple[tuple[str, int], ...]:
+        """(label prefix, size) of each block of ordinary tokens, in id order.
+
+        Example: `KVVocab(n_keys=8, n_values=4).blocks()` -> (("k", 8), ("v", 4)).
+        """
+        return ()
+
+    def offset(self, prefix: str) -> int:
+        """First token id of the block labelled `prefix`. Example: `KVVocab().offset("v")` -> 130."""
+        start = len(self.specials)
+        for name, size in self.blocks():
+            if name == prefix:
+                return start
+            start += size
+        raise ValueError(f"no block {prefix!r} in {type(self).__name__}; "
+                         f"blocks are {[name for name, _ in self.blocks()]}")
+
+    @property
+    def vocab_size(self) -> int:
+        """Number of token ids (embedding rows) the task needs."""
+        return len(self.specials) + sum(size for _, size in self.blocks())
+
+    def labels(self, tokens: torch.Tensor) -> list[str]:
+        """Readable labels for a 1-D token tensor, e.g. for plot axes: ["BOS", "k3", "v17", ...].
+
+        Example: `CopyVocab(n_symbols=4).labels(torch.tensor([0, 2, 1]))` -> ["BOS", "s0", "SEP"].
+        """
+        if tokens.dim() != 1:
+            raise ValueError(f"labels() takes one sequence of shape (n,); got {tuple(tokens.shape)}")
+        if len(tokens) and (tokens.min() < 0 or tokens.max() >= self.vocab_size):
+            raise ValueError(f"token ids must be in [0, {self.vocab_size}) for {self}; pass tokens, not targets")
+        names = list(self.specials)
+        for prefix, size in self.blocks():
+            names += [f"{prefix}{i}" for i in range(size)]
+        return [names[i] for i in tokens.tolist()]
+
+
+@dataclass(frozen=True)
+class KVVocab(Vocab):
+    """Key-value retrieval ids: BOS=0, SEP=1, keys k0.. at 2, values v0.. after the keys.
+
+    Example: `KVVocab(n_keys=8, n_values=4).offset("v")` -> 10.
+    """
+
+    n_keys: int = 128
+    n_values: int = 64
+    specials: ClassVar[tuple[str, ...]] = ("BOS", "SEP")
+    sep: ClassVar[int] = 1
+
+    def blocks(self) -> tuple[tuple[str, int], ...]:
+        return (("k", self.n_keys), ("v", self.n_values))
+
+
+@dataclass(frozen=True)
+class NeedleVocab(Vocab):
+    """Needle-in-a-haystack ids: BOS=0, NEEDLE marker=1, QUERY marker=2, filler f0.., values v0..
+
+    Example: `NeedleVocab(n_filler=100, n_values=10).vocab_size` -> 113.
+    """
+
+    n_filler: int = 128
+    n_values: int = 64
+    specials: ClassVar[tuple[str, ...]] = ("BOS", "NEEDLE", "QUERY")
+    needle: ClassVar[int] = 1
+    query: ClassVar[int] = 2
+
+    def blocks(self) -> tuple[tuple[str, int], ...]:
+        return (("f", self.n_filler), ("v", self.n_values))
+
+
+@dataclass(frozen=True)
+class CopyVocab(Vocab):
+    """Copy-task ids: BOS=0, SEP=1, symbols s0.. from 2. Example: `CopyVocab(n_symbols=16).vocab_size` -> 18."""
+
+    n_symbols: int = 64
+    specials: ClassVar[tuple[str, ...]] = ("BOS", "SEP")
+    sep: ClassVar[int] = 1
+
+    def blocks(self) -> tuple[tuple[str, int], ...]:
+        return (("s", self.n_symbols),)
+
+
+@dataclass(frozen=True)
+class SymbolVocab(Vocab):
+    """Plain symbol stream ids: BOS=0, symbols s0.. from 1.
+
+    Example: `SymbolVocab(n_symbols=16).offset("s")` -> 1.
+    """
+
+    n_symbols: int = 64
+
+    def blocks(self) -> tuple[tuple[str, int], ...]:
+        return (("s", self.n_symbols),)
+
+
+@dataclass(frozen=True)
+class BackcopyVocab(Vocab):
+    """Backcopy-stream ids: BOS=0, TRIGGER=1, symbols s0.. from 2 (s0 the most frequent).
+
+    Example: `BackcopyVocab(n_symbols=16).labels(torch.tensor([0, 1, 2]))` -> ["BOS", "TRIGGER", "s0"].
+    """
+
+    n_symbols: int = 64
+    specials: ClassVar[tuple[str, ...]] = ("BOS", "TRIGGER")
+    trigger: ClassVar[int] = 1
+
+    def blocks(self) -> tuple[tuple[str, int], ...]:
+        return (("s", self.n_symbols),)
+
+
+# ----------------------------------------------------------------------------- helpers
+
+def as_generator(generator: torch.Generator | int) -> torch.Generator:
+    """A CPU generator: `generator` itself, or a new one seeded with the int. Example: `as_generator(0)`."""
+    if isinstance(generator, torch.Generator):
+        if generator.device.type != "cpu":
+            raise ValueError(f"tasks draw on the CPU; got a {generator.device} generator. Pass a CPU "
+                             "torch.Generator and move the batch with batch.to(device)")
+        return generator
+    if isinstance(generator, Integral) and not isinstance(generator, bool):
+        return torch.Generator().manual_seed(int(generator))
+    raise ValueError(f"generator must be a torch.Generator or an int seed; got {type(generator).__name__}")
+
+
+def _check_positive(**values: int) -> None:
+    for name, value in values.items():
+        if not isinstance(value, Integral) or isinstance(value, bool) or value < 1:
+            raise ValueError(f"{name} must be a positive int; got {value!r}")
+
+
+def _next_token_targets(tokens: torch.Tensor) -> torch.Tensor:
+    """targets[:, t] = tokens[:, t + 1]; the last position has nothing to predict."""
+    targets = torch.full_like(tokens, IGNORE_INDEX)
+    targets[:, :-1] = tokens[:, 1:]
+    return targets
+
+
+# ----------------------------------------------------------------------------- tasks
+
+def kv_retrieval_batch(batch_size: int, n_pairs: int | tuple[int, int], *, n_keys: int = 128,
+                       n_values: int = 64, query_index: int | torch.Tensor | None = None,
+                       edge_bias: float = 0.0, generator: torch.Generator | int) -> TaskBatch:
+    """Key-value retrieval: `BOS k1 v1 ... kK vK SEP kq`, answer = the value paired with kq.
+
+    Keys are distinct within a sequence, values are drawn independently (they may repeat). Only the
+    last position (the query key) has a loss. `n_pairs` is K, or an inclusive range (lo, hi) from
+    which one K is drawn per batch, so every row in a batch has the same K and length n = 2K + 3
+    (no padding). `query_index` fixes the queried pair (0-based; an int or a (batch,) tensor);
+    `edge_bias` p queries, with probability p, a pair drawn uniformly from the first or last
+    max(1, K // 4) pairs, and otherwise a uniform pair. relevant_pos is the queried value's position
+    (its key sits just before it). meta: vocab, n_pairs, query_index (batch,).
+
+    tokens, targets: (batch, 2K + 3). Example: `kv_retrieval_batch(64, (4, 16), generator=0)`.
+    """
+    _check_positive(batch_size=batch_size, n_keys=n_keys, n_values=n_values)
+    g = as_generator(generator)
+    vocab = KVVocab(n_keys=n_keys, n_values=n_values)
+    bounds = (n_pairs, n_pairs) if isinstance(n_pairs, Integral) else n_pairs
+    if not (isinstance(bounds, (tuple, list)) and len(bounds) == 2
+            and all(isinstance(b, Integral) for b in bounds) and 1 <= bounds[0] <= bounds[1] <= n_keys):
+        raise ValueError(f"n_pairs must be an int or an inclusive range (lo, hi) with "
+                         f"1 <= lo <= hi <= n_keys={n_keys} (keys are distinct); got {n_pairs!r}")
+    lo, hi = int(bounds[0]), int(bounds[1])
+    if not 0.0 <= edge_bias <= 1.0:
+        raise ValueError(f"edge_bias is a probability in [0, 1]; got {edge_bias}")
+    if query_index is not None and edge_bias > 0:
+        raise ValueError("pass either query_index (a fixed pair) or edge_bias (a biased draw), not both")
+    k = lo if lo == hi else int(torch.randint(lo, hi + 1, (1,), generator=g))
+
+    keys = torch.rand(batch_size, n_keys, generator=g).argsort(dim=1)[:, :k]  # (B, K) distinct
+    values = torch.randint(0, n_values, (batch_size, k), generator=g)  # (B, K)
+    if query_index is None:
+        query = torch.randint(0, k, (batch_size,), generator=g)
+        if edge_bias > 0:
+            e = max(1, k // 4)
+            r = torch.randint(0, 2 * e, (batch_size,), generator=g)
+            edge = torch.where(r < e, r, k - 2 * e + r)  # first e pairs or last e pairs
+            query = torch.where(torch.rand(batch_size, generator=g) < edge_bias, edge, query)
+    else:
+        query = torch.as_tensor(query_index)
+        query = query.expand(batch_size).clone() if query.dim() == 0 else query.clone()
+        if (query.shape != (batch_size,) or query.is_floating_point()
+                or query.min() < 0 or query.max() >= k):
+            raise ValueError(f"query_index must be an int or a ({batch_size},) tensor with values "
+                             f"in [0, n_pairs={k}); got {query_index!r}")
+
+    rows = torch.arange(batch_size)
+    tokens = torch.empty(batch_size, 2 * k + 3, dtype=torch.long)
+    tokens[:, 0] = vocab.bos
+    tokens[:, 1:2 * k + 1:2] = keys + vocab.offset("k")
+    tokens[:, 2:2 * k + 2:2] = values + vocab.offset("v")
+    tokens[:, 2 * k + 1] = vocab.sep
+    tokens[:, 2 * k + 2] = tokens[rows, 1 + 2 * query]  # the queried key
+    answer_pos = torch.full((batch_size,), 2 * k + 2)
+    relevant_pos = 2 + 2 * query
+    targets = torch.full_like(tokens, IGNORE_INDEX)
+    targets[rows, answer_pos] = tokens[rows, relevant_pos]
+    return TaskBatch(tokens, targets, answer_pos, relevant_pos,
+                     {"vocab": vocab, "n_pairs": k, "query_index": query})
+
+
+def needle_batch(batch_size: int, n: int, *, depth: float | None = None, n_filler: int = 128,
+                 n_values: int = 64, generator: torch.Generator | int) -> TaskBatch:
+    """Needle in a haystack: `BOS filler.. NEEDLE v filler.. QUERY`, answer = the needle's value v.
+
+    Filler tokens and value tokens come from disjoint id blocks. The NEEDLE marker sits at position
+    1 + round(depth * (n - 4)), so depth 0.0 puts it right after BOS and depth 1.0 puts its value
+    right before the final QUERY; depth None draws the position uniformly per row. Only the last
+    position has a loss; relevant_pos is the value's position. meta: vocab, needle_pos (batch,).
+
+    tokens, targets: (batch, n). Example: `needle_batch(32, 512, depth=0.5, generator=0)`.
+    """
+    _check_positive(batch_size=batch_size, n=n, n_filler=n_filler, n_values=n_values)
+    g = as_generator(generator)
+    vocab = NeedleVocab(n_filler=n_filler, n_values=n_values)
+    if n < 4:
+        raise ValueError(f"n must be at least 4 (BOS, NEEDLE, value, QUERY); got {n}")
+    if depth is None:
+        needle_pos = torch.randint(1, n - 2, (batch_size,), generator=g)
+    elif 0.0 <= depth <= 1.0:
+        needle_pos = torch.full((batch_size,), 1 + int(depth * (n - 4) + 0.5))
+    else:
+        raise ValueError(f"depth is a relative position in [0, 1] (or None for uniform); got {depth}")
+
+    rows = torch.arange(batch_size)
+    tokens = torch.randint(0, n_filler, (batch_size, n), generator=g) + vocab.offset("f")
+    tokens[:, 0] = vocab.bos
+    tokens[rows, needle_pos] = vocab.needle
+    tokens[rows, needle_pos + 1] = torch.randint(0, n_values, (batch_size,), generator=g) + vocab.offset("v")
+    tokens[:, -1] = vocab.query
+    answer_pos = torch.full((batch_size,), n - 1)
+    relevant_pos = needle_pos + 1
+    targets = torch.full_like(tokens, IGNORE_INDEX)
+    targets[rows, answer_pos] = tokens[rows, relevant_pos]
+    return TaskBatch(tokens, targets, answer_pos, relevant_pos, {"vocab": vocab, "needle_pos": needle_pos})
+
+
+def copy_batch(batch_size: int, seq_len: int, *, n_symbols: int = 64,
+               generator: torch.Generator | int) -> TaskBatch:
+    """Copy: `BOS x1..xm SEP x1..xm` with m = seq_len, loss on the positions predicting the copy.
+
+    The loss covers positions m+1 (SEP, predicts x1) to 2m (predicts xm). answer_pos is the last of
+    them (2m) and relevant_pos the original xm (m). meta: vocab.
+
+    tokens, targets: (batch, 2 * seq_len + 2). Example: `copy_batch(32, 10, generator=0)`.
+    """
+    _check_positive(batch_size=batch_size, seq_len=seq_len, n_symbols=n_symbols)
+    g = as_generator(generator)
+    vocab = CopyVocab(n_symbols=n_symbols)
+    x = torch.randint(0, n_symbols, (batch_size, seq_len), generator=g) + vocab.offset("s")
+    bos = torch.full((batch_size, 1), vocab.bos)
+    tokens = torch.cat([bos, x, torch.full_like(bos, vocab.sep), x], dim=1)  # (B, 2m + 2)
+    targets = torch.full_like(tokens, IGNORE_INDEX)
+    targets[:, seq_len + 1:-1] = x
+    answer_pos = torch.full((batch_size,), 2 * seq_len)
+    relevant_pos = torch.full((batch_size,), seq_len)
+    return TaskBatch(tokens, targets, answer_pos, relevant_pos, {"vocab": vocab})
+
+
+def repeated_sequence_batch(batch_size: int, seq_len: int, repeats: int, *, n_symbols: int = 64,
+                            generator: torch.Generator | int) -> TaskBatch:
+    """A random sequence of seq_len symbols repeated `repeats` times after BOS; loss everywhere.
+
+    The first copy is unpredictable noise; from the second copy on, a model that copies from one
+    period back (an induction head) predicts every token. answer_pos is the second-to-last position
+    (it predicts the last token) and relevant_pos that token's previous occurrence, one period
+    earlier. meta: vocab, period_start (= 1 + seq_len: the first position of the second copy,
+    so targets from position seq_len on are predictable by copying).
+
+    tokens, targets: (batch, 1 + seq_len * repeats).
+    Example: `repeated_sequence_batch(16, 32, 2, generator=0)`.
+    """
+    _check_positive(batch_size=batch_size, seq_len=seq_len, n_symbols=n_symbols)
+    if not isinstance(repeats, Integral) or repeats < 2:
+        raise ValueError(f"repeats must be an int >= 2 (one copy has nothing to repeat); got {repeats!r}")
+    g = as_generator(generator)
+    vocab = SymbolVocab(n_symbols=n_symbols)
+    x = torch.randint(0, n_symbols, (batch_size, seq_len), generator=g) + vocab.offset("s")
+    tokens = torch.cat([torch.full((batch_size, 1), vocab.bos), x.repeat(1, repeats)], dim=1)
+    n = tokens.shape[1]
+    answer_pos = torch.full((batch_size,), n - 2)
+    relevant_pos = torch.full((batch_size,), n - 1 - seq_len)
+    return TaskBatch(tokens, _next_token_targets(tokens), answer_pos, relevant_pos,
+                     {"vocab": vocab, "period_start": 1 + seq_len})
+
+
+def backcopy_batch(batch_size: int, n: int, *, n_symbols: int = 64, trigger_prob: float = 0.1,
+                   zipf_exponent: float = 1.0, generator: torch.Generator | int) -> TaskBatch:
+    """Backcopy stream: Zipf noise with TRIGGER tokens; after a trigger, repeat the token before it.
+
+    `BOS s s s TRIGGER x ...` where x copies the symbol just before TRIGGER. Symbol i has probability
+    proportional to (i + 1) ** -zipf_exponent. Each position 2..n-2 becomes a trigger with
+    probability trigger_prob (never right after another trigger); a row that drew none gets one at
+    n - 2, so every row has at least one. Loss everywhere (a language-modelling stream);
+    meta["copy_mask"] (batch, n) marks the trigger positions, whose targets are copies.
+    answer_pos is each row's last trigger and relevant_pos the copied symbol (answer_pos - 1).
+    This is the stream on which small models grow attention sinks (see the sinks chapter).
+
+    tokens, targets: (batch, n). Example: `backcopy_batch(64, 64, generator=0)`.
+    """
+    _check_positive(batch_size=batch_size, n=n, n_symbols=n_symbols)
+    if n < 4:
+        raise ValueError(f"n must be at least 4 (BOS, symbol, TRIGGER, copy); got {n}")
+    if not 0.0 <= trigger_prob <= 1.0:
+        raise ValueError(f"trigger_prob is a probability in [0, 1]; got {trigger_prob}")
+    g = as_generator(generator)
+    vocab = BackcopyVocab(n_symbols=n_symbols)
+    probs = (torch.arange(1, n_symbols + 1, dtype=torch.float64) ** -zipf_exponent).expand(batch_size, -1)
+    tokens = torch.empty(batch_size, n, dtype=torch.long)
+    tokens[:, 0] = vocab.bos
+    tokens[:, 1:] = torch.multinomial(probs, n - 1, replacement=True, generator=g) + vocab.offset("s")
+    draw = torch.rand(batch_size, n, generator=g) < trigger_prob
+
+    is_trigger = torch.zeros(batch_size, n, dtype=torch.bool)
+    for t in range(2, n - 1):
+        is_trigger[:, t] = draw[:, t] & ~is_trigger[:, t - 1]
+    is_trigger[~is_trigger.any(dim=1), n - 2] = True
+    for t in range(3, n):  # left to right, so a copy of a copy sees its final value
+        tokens[:, t] = torch.where(is_trigger[:, t - 1], tokens[:, t - 2], tokens[:, t])
+    tokens[is_trigger] = vocab.trigger
+
+    answer_pos = n - 1 - is_trigger.flip(1).int().argmax(dim=1)  # last trigger in each row
+    return TaskBatch(tokens, _next_token_targets(tokens), answer_pos, answer_pos - 1,
+                     {"vocab": vocab, "copy_mask": is_trigger})
+
+
+# ----------------------------------------------------------------------------- registry
+
+@dataclass(frozen=True)
+class TaskSpec:
+    """A named task: its batch function and the vocabulary class built from the same kwargs.
+
+    Example: `TASKS["copy"].batch_fn(4, 8, generator=0)` is `copy_batch(4, 8, generator=0)`.
+    """
+
+    batch_fn: Callable[..., TaskBatch]
+    vocab_cls: type[Vocab]
+
+
+TASKS: dict[str, TaskSpec] = {
+    "kv_retrieval": TaskSpec(kv_retrieval_batch, KVVocab),
+    "needle": TaskSpec(needle_batch, NeedleVocab),
+    "copy": TaskSpec(copy_batch, CopyVocab),
+    "repeated_sequence": TaskSpec(repeated_sequence_batch, SymbolVocab),
+    "backcopy": TaskSpec(backcopy_batch, BackcopyVocab),
+}
+
+
+def _lookup(name: str, kwargs: dict) -> TaskSpec:
+    if name not in TASKS:
+        raise ValueError(f"unknown task {name!r}; choose one of {sorted(TASKS)}")
+    spec = TASKS[name]
+    params = inspect.signature(spec.batch_fn).parameters
+    if "generator" in kwargs:
+        raise ValueError("do not pass generator here; the returned function takes it per call")
+    unknown = sorted(set(kwargs) - set(params))
+    if unknown:
+        accepted = sorted(set(params) - {"generator"})
+        raise ValueError(f"task {name!r} has no argument(s) {unknown}; it takes {accepted}")
+    return spec
+
+
+def make_batch_fn(name: str, **kwargs) -> Callable[[torch.Generator | int], TaskBatch]:
+    """A function `generator -> TaskBatch` for the task `name` with fixed keyword arguments.
+
+    Example: `batch_fn = make_batch_fn("kv_retrieval", batch_size=128, n_pairs=(4, 16), edge_bias=0.9)`
+    then `batch = batch_fn(torch.Generator().manual_seed(0))`.
+    """
+    spec = _lookup(name, kwargs)
+    missing = [p.name for p in inspect.signature(spec.batch_fn).parameters.values()
+               if p.default is inspect.Parameter.empty and p.name != "generator" and p.name not in kwargs]
+    if missing:
+        raise ValueError(f"task {name!r} needs argument(s) {missing}")
+
+    def batch_fn(generator: torch.Generator | int) -> TaskBatch:
+        return spec.batch_fn(**kwargs, generator=generator)
+
+    return batch_fn
+
+
+def task_vocab_size(name: str, **kwargs) -> int:
+    """Vocabulary size (embedding rows) of task `name` for the same kwargs as `make_batch_fn`.
+
+    Example: `task_vocab_size("kv_retrieval", n_keys=128, n_values=64)` -> 194.
+    """
+    spec = _lookup(name, kwargs)
+    names = {f.name for f in fields(spec.vocab_cls)}
+    return spec.vocab_cls(**{k: v for k, v in kwargs.items() if k in names}).vocab_size

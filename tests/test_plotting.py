@@ -1,0 +1,97 @@
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+import seaborn as sns  # noqa: E402
+import torch  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+from course_utils.plotting import plot_attention_maps, plot_curves, plot_loss, use_course_style  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def course_style():
+    with matplotlib.rc_context():  # restore global rcParams after each test
+        use_course_style()
+        yield
+    assert plt.get_fignums() == []  # every figure is closed in pyplot, so none leaks
+
+
+def test_use_course_style():
+    assert plt.rcParams["figure.dpi"] == 100
+    first_colour = plt.rcParams["axes.prop_cycle"].by_key()["color"][0]
+    assert matplotlib.colors.to_rgb(first_colour) == pytest.approx(sns.color_palette("colorblind")[0])
+
+
+def test_plot_attention_maps():
+    weights = torch.softmax(torch.randn(6, 5, 5), dim=-1)
+    fig = plot_attention_maps(weights, tokens=list("abcde"), title="Layer 0", max_heads=4)
+    assert isinstance(fig, Figure)
+    heatmaps = [ax for ax in fig.axes if ax.images]
+    assert len(heatmaps) == 4 and len(fig.axes) == 5  # 4 heads + colorbar
+    assert heatmaps[0].get_ylabel() == "query position" and heatmaps[-1].get_xlabel() == "key position"
+    assert [t.get_text() for t in heatmaps[0].get_xticklabels()] == list("abcde")
+    assert "first 4 of 6 heads" in fig._suptitle.get_text()
+    single = plot_attention_maps(weights[0, -2:].numpy(), tokens=list("abcde"))
+    assert len(single.axes) == 2
+    assert [t.get_text() for t in single.axes[0].get_yticklabels()] == ["d", "e"]  # the last 2 queries
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    (dict(weights=torch.ones(2, 2, 2, 2)), "heads, n_q, n_k"),
+    (dict(weights=torch.ones(2, 3, 3), tokens=["a"]), "one label per key"),
+    (dict(weights=torch.ones(2, 3, 3), max_heads=0), "at least 1"),
+    (dict(weights="abc"), "numbers"),
+])
+def test_plot_attention_maps_errors(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        plot_attention_maps(**kwargs)
+
+
+def test_plot_curves():
+    x = np.array([1, 10, 100])
+    fig = plot_curves(x, {"a": x ** 0.5, "b": torch.tensor([1.0, 2.0, 3.0])}, xlabel="n", ylabel="y",
+                      title="T", logx=True, logy=True, bands={"a": (x ** 0.5 - 0.5, x ** 0.5 + 0.5)})
+    (ax,) = fig.axes
+    assert (ax.get_xlabel(), ax.get_ylabel(), ax.get_title()) == ("n", "y", "T")
+    assert ax.get_xscale() == ax.get_yscale() == "log"
+    assert len(ax.lines) == 2 and len(ax.collections) == 1 and ax.get_legend() is not None
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    (dict(ys={"a": [1, 2]}), "shape"),
+    (dict(ys={}), "non-empty"),
+    (dict(bands={"b": ([0, 0, 0], [1, 1, 1])}), "no curve"),
+    (dict(bands={"a": ([0, 0], [1, 1])}), "lo and hi"),
+    (dict(logy=True, ys={"a": [0, 1, 2]}), "positive y"),
+    (dict(logx=True, x=[0, 1, 2]), "positive x"),
+])
+def test_plot_curves_errors(kwargs, match):
+    args = dict(x=[1, 2, 3], ys={"a": [1, 2, 3]}, xlabel="x", ylabel="y", title="t")
+    args.update(kwargs)
+    with pytest.raises(ValueError, match=match):
+        plot_curves(**args)
+
+
+def test_plot_loss():
+    losses = np.linspace(4.0, 1.0, 200) + np.random.default_rng(0).normal(0, 0.1, 200)
+    fig = plot_loss(losses, title="Loss", steps=np.arange(200) * 10)
+    (ax,) = fig.axes
+    raw, smooth = ax.lines
+    assert ax.get_title() == "Loss" and ax.get_xlabel() == "step"
+    assert raw.get_xdata()[-1] == 1990
+    assert np.std(np.diff(smooth.get_ydata())) < np.std(np.diff(raw.get_ydata()))
+    assert smooth.get_ydata()[0] == pytest.approx(losses[0])  # bias-corrected EMA starts at the first loss
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    (dict(losses=[]), "non-empty"), (dict(losses=[1.0, float("nan")]), "NaN"),
+    (dict(losses=[1.0, 2.0], smoothing=1.0), "smoothing"),
+    (dict(losses=[1.0, 2.0], steps=[0]), "same length"),
+])
+def test_plot_loss_errors(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        plot_loss(title="t", **kwargs)

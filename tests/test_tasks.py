@@ -1,0 +1,234 @@
+import numpy as np
+import pytest
+import torch
+
+from course_utils.tasks import (
+    IGNORE_INDEX, TASKS, BackcopyVocab, CopyVocab, KVVocab, NeedleVocab, SymbolVocab, TaskBatch,
+    as_generator, backcopy_batch, copy_batch, kv_retrieval_batch, make_batch_fn, needle_batch,
+    repeated_sequence_batch, task_vocab_size,
+)
+
+# one small configuration per registered task
+CONFIGS = {
+    "kv_retrieval": dict(batch_size=16, n_pairs=(2, 8)),
+    "needle": dict(batch_size=16, n=40),
+    "copy": dict(batch_size=16, seq_len=7, n_symbols=10),
+    "repeated_sequence": dict(batch_size=16, seq_len=5, repeats=3),
+    "backcopy": dict(batch_size=16, n=48),
+}
+
+
+def rows(batch: TaskBatch) -> torch.Tensor:
+    return torch.arange(len(batch.tokens))
+
+
+def test_every_task_has_a_config():
+    assert set(CONFIGS) == set(TASKS)
+
+
+@pytest.mark.parametrize("name", sorted(CONFIGS))
+def test_batch_contract(name):
+    kwargs = CONFIGS[name]
+    batch = make_batch_fn(name, **kwargs)(torch.Generator().manual_seed(0))
+    b, n = batch.tokens.shape
+    assert b == kwargs["batch_size"]
+    assert batch.targets.shape == (b, n) and batch.tokens.dtype == batch.targets.dtype == torch.long
+    assert batch.answer_pos.shape == batch.relevant_pos.shape == (b,)
+    vocab_size = task_vocab_size(name, **kwargs)
+    assert batch.meta["vocab"].vocab_size == vocab_size
+    assert 0 <= batch.tokens.min() and batch.tokens.max() < vocab_size
+    has_loss = batch.targets != IGNORE_INDEX
+    assert (batch.targets[has_loss] >= 0).all() and (batch.targets[has_loss] < vocab_size).all()
+    assert (batch.tokens[:, 0] == 0).all()  # BOS everywhere
+    answers = batch.targets[rows(batch), batch.answer_pos]
+    assert (answers != IGNORE_INDEX).all()
+    assert torch.equal(batch.tokens[rows(batch), batch.relevant_pos], answers)
+    assert (batch.relevant_pos <= batch.answer_pos).all()
+
+
+@pytest.mark.parametrize("name", sorted(CONFIGS))
+def test_same_seed_same_batch(name):
+    batch_fn = make_batch_fn(name, **CONFIGS[name])
+    a, b, c = batch_fn(torch.Generator().manual_seed(3)), batch_fn(3), batch_fn(4)
+    assert torch.equal(a.tokens, b.tokens) and torch.equal(a.targets, b.targets)
+    assert torch.equal(a.answer_pos, b.answer_pos) and torch.equal(a.relevant_pos, b.relevant_pos)
+    assert a.tokens.shape != c.tokens.shape or not torch.equal(a.tokens, c.tokens)
+
+
+def test_kv_answer_is_value_of_queried_key():
+    batch = kv_retrieval_batch(64, 10, generator=1)
+    vocab = batch.meta["vocab"]
+    for tokens, target, answer_pos in zip(batch.tokens, batch.targets, batch.answer_pos):
+        assert tokens.shape == (2 * 10 + 3,) and tokens[-2] == vocab.sep
+        keys, values = tokens[1:-2:2], tokens[2:-2:2]
+        assert len(set(keys.tolist())) == 10  # distinct keys
+        assert ((keys >= vocab.offset("k")) & (keys < vocab.offset("v"))).all()
+        assert (values >= vocab.offset("v")).all()
+        (match,) = torch.nonzero(keys == tokens[-1])[0]
+        assert target[answer_pos] == values[match]
+        assert (target != IGNORE_INDEX).sum() == 1 and answer_pos == len(tokens) - 1
+
+
+def test_kv_query_index():
+    batch = kv_retrieval_batch(8, 6, query_index=2, generator=0)
+    assert (batch.meta["query_index"] == 2).all() and (batch.relevant_pos == 2 + 2 * 2).all()
+    assert (batch.tokens[:, -1] == batch.tokens[:, 1 + 2 * 2]).all()
+    per_row = torch.arange(6)
+    batch = kv_retrieval_batch(6, 6, query_index=per_row, generator=0)
+    assert torch.equal(batch.meta["query_index"], per_row)
+    assert torch.equal(batch.relevant_pos, 2 + 2 * per_row)
+
+
+def test_kv_edge_bias():
+    k, e = 16, 4
+    edge = kv_retrieval_batch(2000, k, edge_bias=1.0, generator=0).meta["query_index"]
+    assert ((edge < e) | (edge >= k - e)).all()
+    assert (edge < e).any() and (edge >= k - e).any()
+    uniform = kv_retrieval_batch(2000, k, generator=0).meta["query_index"]
+    assert set(uniform.tolist()) == set(range(k))
+    tiny = kv_retrieval_batch(100, 1, edge_bias=1.0, generator=0).meta["query_index"]
+    assert (tiny == 0).all()
+
+
+def test_kv_n_pairs_range():
+    ks = {kv_retrieval_batch(2, (4, 6), generator=seed).meta["n_pairs"] for seed in range(40)}
+    assert ks == {4, 5, 6}
+    batch = kv_retrieval_batch(2, (4, 4), generator=0)
+    assert batch.meta["n_pairs"] == 4 and batch.tokens.shape == (2, 11)
+
+
+@pytest.mark.parametrize("kwargs", [
+    dict(n_pairs=0), dict(n_pairs=129), dict(n_pairs=(8, 4)), dict(n_pairs=(2, 3, 4)), dict(n_pairs=2.5),
+    dict(n_pairs=4, query_index=4), dict(n_pairs=4, query_index=-1),
+    dict(n_pairs=4, query_index=torch.tensor([0, 1, 2])),
+    dict(n_pairs=4, query_index=torch.tensor([0.0] * 4)),
+    dict(n_pairs=4, query_index=1, edge_bias=0.5), dict(n_pairs=4, edge_bias=1.5),
+    dict(n_pairs=4, n_keys=0), dict(n_pairs=4, batch_size=0),
+])
+def test_kv_bad_arguments(kwargs):
+    kwargs = {"batch_size": 4, **kwargs}
+    with pytest.raises(ValueError):
+        kv_retrieval_batch(generator=0, **kwargs)
+
+
+@pytest.mark.parametrize("generator", ["0", 1.5, True])
+def test_bad_generator(generator):
+    with pytest.raises(ValueError, match="generator"):
+        as_generator(generator)
+
+
+def test_numpy_integers_are_accepted():  # sweeps often produce np.int64 lengths and seeds
+    batch = kv_retrieval_batch(np.int64(2), (np.int64(3), np.int64(3)), generator=np.int64(0))
+    assert torch.equal(batch.tokens, kv_retrieval_batch(2, 3, generator=0).tokens)
+
+
+def test_needle_depth():
+    n = 50
+    vocab = NeedleVocab()
+    for depth, marker in [(0.0, 1), (1.0, n - 3), (0.5, 1 + round(0.5 * (n - 4)))]:
+        batch = needle_batch(8, n, depth=depth, generator=0)
+        assert (batch.meta["needle_pos"] == marker).all()
+        assert (batch.tokens[:, marker] == vocab.needle).all() and (batch.relevant_pos == marker + 1).all()
+    batch = needle_batch(500, n, generator=0)
+    tokens = batch.tokens
+    assert ((tokens == vocab.needle).sum(dim=1) == 1).all() and (tokens[:, -1] == vocab.query).all()
+    assert ((tokens >= vocab.offset("v")).sum(dim=1) == 1).all()  # one value, the rest filler
+    assert batch.meta["needle_pos"].min() == 1 and batch.meta["needle_pos"].max() == n - 3
+    assert (batch.targets != IGNORE_INDEX).sum() == 500
+
+
+@pytest.mark.parametrize("kwargs", [dict(n=3), dict(depth=1.5), dict(depth=-0.1), dict(n_filler=0)])
+def test_needle_bad_arguments(kwargs):
+    with pytest.raises(ValueError):
+        needle_batch(**{"batch_size": 2, "n": 20, **kwargs}, generator=0)
+
+
+def test_copy_targets_equal_first_copy():
+    m = 9
+    batch = copy_batch(16, m, n_symbols=5, generator=0)
+    tokens, targets = batch.tokens, batch.targets
+    assert tokens.shape == (16, 2 * m + 2) and (tokens[:, m + 1] == CopyVocab.sep).all()
+    first = tokens[:, 1:m + 1]
+    assert torch.equal(tokens[:, m + 2:], first)
+    assert torch.equal(targets[:, m + 1:2 * m + 1], first)
+    assert (targets[:, :m + 1] == IGNORE_INDEX).all() and (targets[:, -1] == IGNORE_INDEX).all()
+    assert (batch.answer_pos == 2 * m).all() and (batch.relevant_pos == m).all()
+
+
+def test_repeated_sequence():
+    m, r = 6, 3
+    batch = repeated_sequence_batch(8, m, r, n_symbols=20, generator=0)
+    tokens = batch.tokens
+    assert tokens.shape == (8, 1 + m * r) and batch.meta["period_start"] == 1 + m
+    assert torch.equal(tokens[:, 1 + m:], tokens[:, 1:1 + m * (r - 1)])  # period m
+    assert torch.equal(batch.targets[:, :-1], tokens[:, 1:]) and (batch.targets[:, -1] == IGNORE_INDEX).all()
+    assert (batch.relevant_pos == batch.answer_pos + 1 - m).all()
+
+
+@pytest.mark.parametrize("kwargs", [dict(repeats=1), dict(seq_len=0), dict(n_symbols=-1)])
+def test_repeated_sequence_bad_arguments(kwargs):
+    with pytest.raises(ValueError):
+        repeated_sequence_batch(**{"batch_size": 2, "seq_len": 4, "repeats": 2, **kwargs}, generator=0)
+
+
+def test_backcopy_stream():
+    batch = backcopy_batch(64, 64, trigger_prob=0.2, generator=0)
+    tokens, mask = batch.tokens, batch.meta["copy_mask"]
+    assert torch.equal(mask, tokens == BackcopyVocab.trigger)
+    assert mask.any(dim=1).all() and not (mask[:, 1:] & mask[:, :-1]).any()  # never two in a row
+    assert not mask[:, :2].any() and not mask[:, -1].any()
+    b, t = torch.nonzero(mask, as_tuple=True)
+    assert torch.equal(tokens[b, t + 1], tokens[b, t - 1])  # after a trigger, the token before it
+    assert torch.equal(batch.targets[:, :-1], tokens[:, 1:])
+    assert torch.equal(batch.answer_pos, torch.tensor([int(row.nonzero().max()) for row in mask]))
+    counts = torch.bincount(tokens[~mask & (tokens > 1)] - 2, minlength=64)
+    assert counts.argmax() == 0  # Zipf: symbol 0 is the most frequent
+
+
+def test_backcopy_without_triggers_still_has_one():
+    batch = backcopy_batch(8, 16, trigger_prob=0.0, generator=0)
+    assert (batch.meta["copy_mask"].sum(dim=1) == 1).all() and (batch.answer_pos == 14).all()
+
+
+@pytest.mark.parametrize("kwargs", [dict(n=3), dict(trigger_prob=1.5), dict(n_symbols=0)])
+def test_backcopy_bad_arguments(kwargs):
+    with pytest.raises(ValueError):
+        backcopy_batch(**{"batch_size": 2, "n": 16, **kwargs}, generator=0)
+
+
+def test_vocab_layout_and_labels():
+    vocab = KVVocab(n_keys=3, n_values=2)
+    assert vocab.vocab_size == 7 and vocab.offset("k") == 2 and vocab.offset("v") == 5
+    assert vocab.labels(torch.tensor([0, 2, 6, 1])) == ["BOS", "k0", "v1", "SEP"]
+    assert SymbolVocab(n_symbols=4).labels(torch.tensor([0, 1])) == ["BOS", "s0"]
+    needle_labels = NeedleVocab(n_filler=2, n_values=2).labels(torch.tensor([1, 2, 3, 5]))
+    assert needle_labels == ["NEEDLE", "QUERY", "f0", "v0"]
+    with pytest.raises(ValueError, match="no block"):
+        vocab.offset("x")
+    with pytest.raises(ValueError, match="at least 1"):
+        KVVocab(n_keys=0)
+    with pytest.raises(ValueError, match="one sequence"):
+        vocab.labels(torch.zeros(2, 2, dtype=torch.long))
+    with pytest.raises(ValueError, match="pass tokens, not targets"):
+        vocab.labels(torch.tensor([0, -100]))
+
+
+def test_registry_errors_and_vocab_size():
+    assert task_vocab_size("kv_retrieval") == 2 + 128 + 64
+    assert task_vocab_size("copy", batch_size=4, seq_len=3, n_symbols=10) == 12
+    with pytest.raises(ValueError, match="unknown task"):
+        make_batch_fn("kv", batch_size=4)
+    with pytest.raises(ValueError, match="no argument"):
+        make_batch_fn("kv_retrieval", batch_size=4, n_pairs=4, n_key=10)
+    with pytest.raises(ValueError, match="no argument"):
+        task_vocab_size("kv_retrieval", n_key=10)
+    with pytest.raises(ValueError, match="needs argument"):
+        make_batch_fn("kv_retrieval", batch_size=4)
+    with pytest.raises(ValueError, match="generator"):
+        make_batch_fn("copy", batch_size=4, seq_len=3, generator=0)
+
+
+def test_task_batch_to():
+    batch = copy_batch(2, 3, generator=0)
+    moved = batch.to("cpu")
+    assert torch.equal(moved.tokens, batch.tokens) and moved.meta is batch.meta
