@@ -489,6 +489,8 @@ assert in_range(q2_variance, 1.0, 10_000.0), "a variance of a dot product of sta
 
 # %%
 # HIDDEN
+from course_utils.quiz import in_range
+
 assert in_range(q2_variance, 0.9 * 256, 1.1 * 256)
 
 # %% [raw]

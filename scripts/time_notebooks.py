@@ -1,0 +1,226 @@
+"""Time every course notebook on this machine and record the result.
+
+For each ``notebooks/NN_*.ipynb`` (read into memory; the file on disk is never written) this starts a
+fresh ``python3`` kernel of the running interpreter (the venv's, when run as ``make timings``) with
+``notebooks/`` as its working directory and runs all cells twice in that kernel:
+
+* ``cold_s``: the first Run All in the new kernel process (imports, first-touch allocations, ...);
+* ``warm_s``: a second Run All in the same, now warm, kernel.
+
+Kernel start-up is in neither number. Results go to ``notebooks/results/timings.csv`` (one row per
+notebook, merged with rows already there) and, unless ``--no-readme``, the cold time replaces the
+"CPU time" column of the README's syllabus table between ``<!-- timings:start -->`` and
+``<!-- timings:end -->``; the other columns are kept as they are.
+
+Usage::
+
+    python scripts/time_notebooks.py                # every notebook
+    python scripts/time_notebooks.py --only 01      # one notebook (NN prefix or file stem)
+    python scripts/time_notebooks.py --no-readme    # leave README.md alone
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import hashlib
+import os
+import re
+import sys
+import time
+from importlib import metadata
+from pathlib import Path
+
+import nbformat
+from jupyter_client.kernelspec import KernelSpecManager
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = ROOT / "notebooks"
+CSV_PATH = NOTEBOOKS / "results" / "timings.csv"
+README = ROOT / "README.md"
+START, END = "<!-- timings:start -->", "<!-- timings:end -->"
+FIELDS = ["notebook", "cold_s", "warm_s", "cpu_count", "torch_version", "date"]
+KERNEL = "python3"
+
+
+def find_notebooks(only: list[str] | None) -> list[Path]:
+    """The course notebooks `NN_*.ipynb`, optionally only those whose NN prefix or stem is in `only`."""
+    paths = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+    if only:
+        wanted = set(only)
+        paths = [p for p in paths if p.stem in wanted or p.stem.split("_", 1)[0] in wanted]
+        if not paths:
+            raise SystemExit(f"no notebook in {NOTEBOOKS} matches --only {' '.join(only)}")
+    return paths
+
+
+def _run_all(client: NotebookClient) -> float:
+    """Execute every cell of the client's notebook once in its running kernel; seconds of wall time."""
+    client.reset_execution_trackers()
+    start = time.perf_counter()
+    for index, cell in enumerate(client.nb.cells):
+        client.execute_cell(cell, index, execution_count=client.code_cells_executed + 1)
+    return time.perf_counter() - start
+
+
+def time_notebook(path: Path, timeout: int) -> tuple[float, float]:
+    """(cold, warm) seconds: two Run Alls of `path` in one fresh kernel with cwd notebooks/."""
+    nb = nbformat.read(path, as_version=4)
+    client = NotebookClient(
+        nb,
+        kernel_name=KERNEL,
+        timeout=timeout,
+        allow_errors=False,
+        resources={"metadata": {"path": str(path.parent)}},
+    )
+    with client.setup_kernel():
+        client.wait_for_reply(client.kc.kernel_info())  # kernel fully up before the clock starts
+        cold = _run_all(client)
+        warm = _run_all(client)
+    return cold, warm
+
+
+def read_csv(path: Path) -> dict[str, dict[str, str]]:
+    if not path.exists():
+        return {}
+    with open(path, newline="", encoding="utf-8") as f:
+        return {row["notebook"]: row for row in csv.DictReader(f)}
+
+
+def write_csv(path: Path, rows: dict[str, dict[str, str]]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, fieldnames=FIELDS, lineterminator="\n")
+        writer.writeheader()
+        for name in sorted(rows):
+            writer.writerow({k: rows[name].get(k, "") for k in FIELDS})
+
+
+def format_seconds(seconds: float) -> str:
+    """README wording: '8 s', '45 s', '2.5 min'."""
+    if seconds < 1:
+        return "< 1 s"
+    if seconds < 90:
+        return f"{seconds:.0f} s"
+    return f"{seconds / 60:.1f} min"
+
+
+_CELL_SPLIT = re.compile(r"(?<!\\)\|")
+_NB_NAME = re.compile(r"\b(\d\d)_[A-Za-z0-9_-]+")
+_NB_NUMBER = re.compile(r"^\W*(\d\d)\b")  # a first cell like "01" or "[01 — Attention](...)"
+
+
+def update_readme_table(text: str, times: dict[str, str]) -> tuple[str, list[str]]:
+    """Replace the "CPU time" cells of the table between the markers.
+
+    `times` maps notebook stems (`01_attention_dilution`) to the text to put in the cell. A row
+    belongs to the notebook whose stem (or NN prefix) its first cell names, e.g.
+    `[01_attention_dilution](notebooks/01_attention_dilution.ipynb)` or `01 — Dilution`.
+    Returns the new text and the stems whose row was found.
+    """
+    start, end = text.find(START), text.find(END)
+    if start < 0 or end < start:
+        raise ValueError(f"README has no {START} ... {END} block")
+    lines = text[start:end].split("\n")
+    by_prefix = {stem.split("_", 1)[0]: stem for stem in times}
+    column, updated = None, []
+    for i, line in enumerate(lines):
+        if not line.lstrip().startswith("|"):
+            continue
+        cells = _CELL_SPLIT.split(line)  # ['', ' a ', ' b ', ..., '']
+        if column is None:
+            names = [c.strip().lower() for c in cells]
+            if "cpu time" not in names:
+                raise ValueError("the syllabus table has no 'CPU time' column")
+            column = names.index("cpu time")
+            continue
+        if set(line.replace("|", "").strip()) <= set("-: "):
+            continue  # the |---|---| separator row
+        first = cells[1] if len(cells) > 1 else ""
+        match = _NB_NAME.search(first) or _NB_NUMBER.search(first)
+        if not match or column >= len(cells):
+            continue
+        stem = match.group(0) if match.group(0) in times else by_prefix.get(match.group(1))
+        if stem is None:
+            continue
+        cells[column] = f" {times[stem]} "
+        lines[i] = "|".join(cells)
+        updated.append(stem)
+    return text[:start] + "\n".join(lines) + text[end:], updated
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--only", action="append", metavar="NN", help="time only this notebook (NN prefix or stem); repeatable")
+    parser.add_argument("--no-readme", action="store_true", help="do not update README.md")
+    parser.add_argument("--timeout", type=int, default=3600, help="per-cell timeout in seconds (default 3600)")
+    args = parser.parse_args(argv)
+
+    paths = find_notebooks(args.only)
+    if not paths:
+        print(f"no notebooks/NN_*.ipynb in {NOTEBOOKS}: nothing to time")
+        return 0
+    kernel_python = KernelSpecManager().get_kernel_spec(KERNEL).argv[0]
+    if kernel_python in {"python", "python3", f"python{sys.version_info[0]}.{sys.version_info[1]}"}:
+        kernel_python = sys.executable  # jupyter_client runs these names as the current interpreter
+    cpu_count = os.cpu_count() or 1
+    torch_version = metadata.version("torch")
+    today = dt.date.today().isoformat()
+    print(f"kernel {KERNEL!r} -> {kernel_python}; {cpu_count} CPUs; torch {torch_version}")
+
+    rows = read_csv(CSV_PATH)
+    readme_times: dict[str, str] = {}
+    failed = []
+    for path in paths:
+        before = _digest(path)
+        print(f"{path.name}: running twice ...", flush=True)
+        try:
+            cold, warm = time_notebook(path, args.timeout)
+        except CellExecutionError as err:
+            print(f"{path.name}: FAILED\n{err}", file=sys.stderr)
+            failed.append(path.name)
+            continue
+        if _digest(path) != before:
+            print(f"{path.name}: the notebook file changed on disk while it ran", file=sys.stderr)
+            failed.append(path.name)
+        print(f"{path.name}: cold {cold:.1f} s, warm {warm:.1f} s", flush=True)
+        rows[path.name] = {
+            "notebook": path.name,
+            "cold_s": f"{cold:.1f}",
+            "warm_s": f"{warm:.1f}",
+            "cpu_count": str(cpu_count),
+            "torch_version": torch_version,
+            "date": today,
+        }
+        readme_times[path.stem] = format_seconds(cold)
+
+    if readme_times:
+        write_csv(CSV_PATH, rows)
+        print(f"wrote {CSV_PATH.relative_to(ROOT)}")
+    if readme_times and not args.no_readme:
+        if not README.exists():
+            print("README.md not found: table not updated", file=sys.stderr)
+        else:
+            try:
+                text, updated = update_readme_table(README.read_text(encoding="utf-8"), readme_times)
+            except ValueError as err:
+                print(f"README.md not updated: {err}", file=sys.stderr)
+            else:
+                README.write_text(text, encoding="utf-8")
+                missing = sorted(set(readme_times) - set(updated))
+                print(f"README.md: updated {len(updated)} row(s)" + (f"; no row for {missing}" if missing else ""))
+    if failed:
+        print(f"failed: {', '.join(failed)}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

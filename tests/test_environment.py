@@ -1,0 +1,100 @@
+"""pyproject.toml and environment.yml must pin the same packages to the same versions."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from importlib import metadata
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+_PIN = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*==\s*([A-Za-z0-9.+!_-]+)\s*$")
+
+
+def _normalise(name: str) -> str:
+    """PEP 503 name normalisation: `PyYAML` and `pyyaml`, `pytest_xdist` and `pytest-xdist` match."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _pins(requirements: list[str], source: str) -> dict[str, str]:
+    pins: dict[str, str] = {}
+    for req in requirements:
+        match = _PIN.match(req)
+        assert match, f"{source}: {req!r} is not an exact `name==version` pin"
+        name = _normalise(match.group(1))
+        assert name not in pins, f"{source}: {name} is listed twice"
+        pins[name] = match.group(2)
+    return pins
+
+
+def _pyproject() -> dict:
+    with open(ROOT / "pyproject.toml", "rb") as f:
+        return tomllib.load(f)
+
+
+def _environment() -> dict:
+    with open(ROOT / "environment.yml", encoding="utf-8") as f:
+        return yaml.safe_load(f)
+
+
+def _pyproject_pins() -> dict[str, str]:
+    return _pins(_pyproject()["project"]["dependencies"], "pyproject.toml")
+
+
+def _environment_pip_section() -> list[str]:
+    deps = _environment()["dependencies"]
+    sections = [d["pip"] for d in deps if isinstance(d, dict) and "pip" in d]
+    assert len(sections) == 1, "environment.yml needs exactly one `pip:` section"
+    return sections[0]
+
+
+def _environment_pins() -> dict[str, str]:
+    reqs = [r for r in _environment_pip_section() if not r.startswith("-e")]
+    return _pins(reqs, "environment.yml")
+
+
+def test_same_packages_and_pins():
+    project, env = _pyproject_pins(), _environment_pins()
+    only_project = sorted(set(project) - set(env))
+    only_env = sorted(set(env) - set(project))
+    assert not only_project, f"in pyproject.toml but not environment.yml: {only_project}"
+    assert not only_env, f"in environment.yml but not pyproject.toml: {only_env}"
+    differ = {n: (project[n], env[n]) for n in project if project[n] != env[n]}
+    assert not differ, f"pins differ (pyproject, environment.yml): {differ}"
+
+
+def test_torch_pinned_exactly():
+    version = _pyproject_pins().get("torch")
+    assert version is not None, "torch must be a dependency"
+    assert re.fullmatch(r"\d+\.\d+\.\d+", version), f"torch pin {version!r} is not an exact X.Y.Z"
+
+
+def test_environment_installs_the_project():
+    env = _environment()
+    assert env["name"] == "long-context-attention"
+    deps = env["dependencies"]
+    assert "python=3.11" in deps
+    assert "pip" in deps
+    assert "-e ." in _environment_pip_section()
+
+
+def test_project_metadata():
+    project = _pyproject()["project"]
+    assert project["name"] == "long-context-attention-course"
+    assert project["requires-python"] == ">=3.11"
+    assert _pyproject()["tool"]["setuptools"]["packages"] == ["course_utils"]
+
+
+@pytest.mark.parametrize("name", sorted(_pyproject_pins()))
+def test_installed_version_matches_pin(name):
+    """The environment the tests run in is the one the pins describe (local labels like +cpu ignored)."""
+    try:
+        installed = metadata.version(name)
+    except metadata.PackageNotFoundError:
+        pytest.fail(f"{name} is pinned but not installed: run `make install`")
+    assert installed.split("+")[0] == _pyproject_pins()[name], (
+        f"{name} {installed} is installed but {_pyproject_pins()[name]} is pinned: run `make install`"
+    )
