@@ -1,0 +1,403 @@
+#!/usr/bin/env python
+"""Generate the student notebooks in ``student/`` from the teacher notebooks in ``notebooks/``.
+
+A teacher notebook ``notebooks/NN_name.ipynb`` is an otter-grader 7 "assign" master notebook when
+it has a raw cell starting with ``# ASSIGNMENT CONFIG``. For each one this script runs
+``otter assign`` into a temporary directory, takes the *student* notebook otter writes (solutions
+replaced by ``...``, hidden tests removed, visible tests stored in the notebook's ``otter``
+metadata), normalises it so that regenerating is byte-stable, and writes it to
+``student/NN_name.ipynb``. Notebooks without an assignment config are not quizzes and are skipped.
+
+Usage::
+
+    python scripts/make_student.py                 # (re)write student/
+    python scripts/make_student.py --check         # exit 1, with a diff summary, if student/ is stale
+    python scripts/make_student.py --out DIR       # write (or --check) DIR instead of student/
+    python scripts/make_student.py --notebooks DIR # read masters from DIR (default: $COURSE_NOTEBOOKS_DIR
+                                                   # or notebooks/)
+    python scripts/make_student.py --run-tests     # also let otter run every test against the solutions
+
+Normalisation (see :func:`normalise_notebook`): outputs and execution counts cleared, cell ids
+derived from the cell's content (otter gives its own cells random ids), cell metadata reduced to
+``tags``/``editable``/``deletable``, notebook metadata reduced to a fixed ``python3`` kernelspec,
+``language_info.name`` and otter's ``otter`` block (the visible tests). ``--check`` also ignores
+kernel metadata, cell ids, outputs and execution counts of the committed files, so opening and
+saving a student notebook in Jupyter does not make it "stale".
+
+The test suite (``tests/test_student_versions.py``) imports this file for its helpers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import copy
+import difflib
+import hashlib
+import io
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+
+REPO = Path(__file__).resolve().parents[1]
+#: Teacher notebooks are ``NN_name.ipynb`` (two digits, underscore).
+NOTEBOOK_GLOB = "[0-9][0-9]_*.ipynb"
+#: Environment variable overriding the default teacher-notebook directory.
+NOTEBOOKS_ENV = "COURSE_NOTEBOOKS_DIR"
+DEFAULT_OUT = REPO / "student"
+
+#: The kernelspec written into every student notebook: the one name every Jupyter resolves.
+STUDENT_KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+#: Cell metadata kept in student notebooks (otter's locks and tags); the rest is editor state.
+KEPT_CELL_METADATA = ("tags", "editable", "deletable")
+#: Notebook metadata ignored by ``--check`` (it varies with whoever last ran the notebook).
+VOLATILE_NB_METADATA = ("kernelspec", "language_info")
+
+_CONFIG_LINE = re.compile(r"#\s+assignment\s+config\b", re.IGNORECASE)
+
+
+class AssignError(RuntimeError):
+    """``otter assign`` failed (bad master notebook, or a test failed against the solutions)."""
+
+
+def default_notebooks_dir() -> Path:
+    """``$COURSE_NOTEBOOKS_DIR`` if set, else ``notebooks/`` of the repository."""
+    return Path(os.environ.get(NOTEBOOKS_ENV) or REPO / "notebooks")
+
+
+def _first_line(cell: dict) -> str:
+    source = cell.get("source", "")
+    if isinstance(source, list):
+        source = "".join(source)
+    return source.lstrip("\n").split("\n", 1)[0].strip()
+
+
+def is_assign_notebook(path: Path) -> bool:
+    """Whether the notebook has an otter ``# ASSIGNMENT CONFIG`` cell (raw, or a ```otter block)."""
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    for cell in nb.get("cells", []):
+        if cell.get("cell_type") == "raw" and _CONFIG_LINE.match(_first_line(cell)):
+            return True
+        if cell.get("cell_type") == "markdown":
+            source = cell.get("source", "")
+            source = "".join(source) if isinstance(source, list) else source
+            if re.search(r"^```otter\s*\n\s*#\s+assignment\s+config", source, re.I | re.M):
+                return True
+    return False
+
+
+def find_assign_notebooks(notebooks_dir: Path | None = None) -> list[Path]:
+    """The ``NN_*.ipynb`` master notebooks in ``notebooks_dir`` that are otter assignments, sorted."""
+    notebooks_dir = Path(notebooks_dir or default_notebooks_dir())
+    return [p for p in sorted(notebooks_dir.glob(NOTEBOOK_GLOB)) if is_assign_notebook(p)]
+
+
+def _subprocess_env() -> dict[str, str]:
+    """Environment in which ``course_utils`` imports even if the course is not pip-installed."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO), env.get("PYTHONPATH", "")) if p)
+    return env
+
+
+@dataclass
+class AssignResult:
+    """What one ``otter assign`` run produced."""
+
+    master: Path
+    result_dir: Path
+    log: str
+    #: otter's exit status (0: success; with ``run_tests`` also "every test passed")
+    returncode: int = 0
+
+    @property
+    def student_dir(self) -> Path:
+        return self.result_dir / "student"
+
+    @property
+    def autograder_dir(self) -> Path:
+        return self.result_dir / "autograder"
+
+    @property
+    def student_notebook(self) -> Path:
+        return self.student_dir / self.master.name
+
+    @property
+    def autograder_notebook(self) -> Path:
+        return self.autograder_dir / self.master.name
+
+
+def run_otter_assign(
+    master: Path, result_dir: Path, *, run_tests: bool = False, check: bool = True
+) -> AssignResult:
+    """Run ``otter assign`` on ``master``, writing ``result_dir/{student,autograder}``.
+
+    With ``run_tests`` otter also grades the autograder notebook (solutions, all tests including
+    hidden ones) and fails unless every test passes; that runs in a subprocess with verbose logging
+    (the log must contain "All autograder tests passed."). Without it, otter runs in-process (the
+    import is the slow part, so this is shared by all notebooks) and no PDFs or tests are made.
+
+    otter writes the student and autograder notebooks *before* it runs the tests, so with
+    ``check=False`` a failed run still leaves them in ``result_dir`` (see ``returncode``).
+
+    Raises:
+        AssignError: if otter fails and ``check`` is true; the message carries the tail of
+            otter's log.
+    """
+    master, result_dir = Path(master).resolve(), Path(result_dir).resolve()
+    if run_tests:
+        proc = subprocess.run(
+            [sys.executable, "-m", "otter", "assign", "-v", "--no-pdfs", str(master), str(result_dir)],
+            cwd=master.parent,
+            env=_subprocess_env(),
+            capture_output=True,
+            text=True,
+        )
+        log = proc.stdout + proc.stderr
+        if proc.returncode != 0 and check:
+            raise AssignError(f"otter assign failed for {master.name}:\n{log[-6000:]}")
+        return AssignResult(master, result_dir, log, proc.returncode)
+
+    if str(REPO) not in sys.path:
+        sys.path.insert(0, str(REPO))
+    from otter.assign import main as otter_assign
+
+    buf = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(buf), contextlib.redirect_stderr(buf):
+            otter_assign(str(master), str(result_dir), no_pdfs=True, no_run_tests=True)
+    except Exception as exc:  # otter raises assorted exception types for malformed masters
+        raise AssignError(f"otter assign failed for {master.name}: {exc!r}\n{buf.getvalue()[-4000:]}") from exc
+    return AssignResult(master, result_dir, buf.getvalue())
+
+
+def _cell_id(cell: dict, seen: set[str]) -> str:
+    text = cell["cell_type"] + "\0" + cell["source"]
+    base = hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
+    cid, n = base, 1
+    while cid in seen:
+        cid, n = f"{base}-{n}", n + 1
+    seen.add(cid)
+    return cid
+
+
+def normalise_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Return a copy of a student notebook with everything volatile made deterministic.
+
+    Clears outputs and execution counts; keeps only ``tags``/``editable``/``deletable`` cell
+    metadata; derives each cell id from its type and source; keeps only the ``otter`` notebook
+    metadata (the visible tests) plus a fixed ``python3`` kernelspec and ``language_info.name``.
+    Idempotent.
+    """
+    nb = copy.deepcopy(nb)
+    nb.nbformat, nb.nbformat_minor = 4, 5
+    meta = {"kernelspec": dict(STUDENT_KERNELSPEC), "language_info": {"name": "python"}}
+    if "otter" in nb.metadata:
+        meta["otter"] = nb.metadata["otter"]
+    nb.metadata = nbformat.from_dict(meta)
+
+    seen: set[str] = set()
+    for cell in nb.cells:
+        if isinstance(cell.get("source"), list):
+            cell["source"] = "".join(cell["source"])
+        cell["metadata"] = nbformat.from_dict(
+            {k: cell["metadata"][k] for k in KEPT_CELL_METADATA if k in cell.get("metadata", {})}
+        )
+        if cell["cell_type"] == "code":
+            cell["outputs"] = []
+            cell["execution_count"] = None
+        cell["id"] = _cell_id(cell, seen)
+    nbformat.validate(nb)
+    return nb
+
+
+def notebook_text(nb: nbformat.NotebookNode) -> str:
+    """Serialise a notebook the way ``nbformat.write`` does (sorted keys, indent 1, final newline)."""
+    text = nbformat.writes(nb)
+    return text if text.endswith("\n") else text + "\n"
+
+
+def comparable_text(text: str) -> str:
+    """A notebook's text with ids, outputs, execution counts and kernel metadata normalised away."""
+    nb = normalise_notebook(nbformat.reads(text, as_version=4))
+    for key in VOLATILE_NB_METADATA:
+        nb.metadata.pop(key, None)
+    return notebook_text(nb)
+
+
+def collect_student_files(result: AssignResult) -> dict[str, str]:
+    """The files of one assignment's student version, as ``{path relative to student/: text}``.
+
+    The notebook is normalised. Other files otter put in the student directory (from the
+    assignment's ``files:``) are copied verbatim. A ``tests/`` directory is refused: tests must live
+    in the notebook's metadata (``tests: files: false``), or notebooks would overwrite each other's
+    ``tests/q1.py``.
+    """
+    files: dict[str, str] = {}
+    for path in sorted(result.student_dir.rglob("*")):
+        if not path.is_file():
+            continue
+        rel = path.relative_to(result.student_dir).as_posix()
+        if rel.startswith("tests/"):
+            raise AssignError(
+                f"{result.master.name}: otter wrote {rel}; set `tests: files: false` in the "
+                "ASSIGNMENT CONFIG so that visible tests live in the notebook metadata"
+            )
+        if path == result.student_notebook:
+            nb = nbformat.read(path, as_version=4)
+            files[rel] = notebook_text(normalise_notebook(nb))
+        else:
+            files[rel] = path.read_text(encoding="utf-8")
+    return files
+
+
+def build_student_files(
+    notebooks_dir: Path | None = None, *, run_tests: bool = False, workdir: Path | None = None
+) -> dict[str, str]:
+    """Run otter assign on every assign notebook and return all student files by relative path.
+
+    Raises:
+        AssignError: if otter fails, or two notebooks produce different files at the same path.
+    """
+    masters = find_assign_notebooks(notebooks_dir)
+    files: dict[str, str] = {}
+    with tempfile.TemporaryDirectory(prefix="make_student_") as tmp:
+        base = Path(workdir or tmp)
+        for master in masters:
+            result = run_otter_assign(master, base / master.stem, run_tests=run_tests)
+            for rel, text in collect_student_files(result).items():
+                if rel in files and files[rel] != text:
+                    raise AssignError(f"{master.name}: {rel} clashes with another notebook's file")
+                files[rel] = text
+    return files
+
+
+def is_generated_notebook(path: Path) -> bool:
+    """Whether ``path`` looks like a notebook this script wrote (it carries otter metadata)."""
+    try:
+        return "otter" in json.loads(path.read_text(encoding="utf-8")).get("metadata", {})
+    except (OSError, ValueError):
+        return False
+
+
+def stale_notebooks(out_dir: Path, expected: dict[str, str]) -> list[str]:
+    """Generated ``NN_*.ipynb`` in ``out_dir`` whose teacher notebook no longer exists."""
+    return [
+        p.name
+        for p in sorted(Path(out_dir).glob(NOTEBOOK_GLOB))
+        if p.name not in expected and is_generated_notebook(p)
+    ]
+
+
+def _readable(text: str) -> list[str]:
+    """A line-per-cell rendering of a notebook, for short, readable diffs."""
+    nb = nbformat.reads(comparable_text(text), as_version=4)
+    lines: list[str] = []
+    for i, cell in enumerate(nb.cells):
+        meta = json.dumps(dict(cell.metadata), sort_keys=True) if cell.metadata else ""
+        lines.append(f"--- cell {i} [{cell.cell_type}] {meta}".rstrip())
+        lines.extend(cell.source.splitlines())
+    lines.append("--- notebook metadata")
+    lines.extend(json.dumps(dict(nb.metadata), sort_keys=True, indent=1).splitlines())
+    return lines
+
+
+def compare(out_dir: Path, expected: dict[str, str], *, max_diff_lines: int = 40) -> list[str]:
+    """Compare ``out_dir`` with freshly generated files; return human-readable problems (empty: in step)."""
+    out_dir = Path(out_dir)
+    problems: list[str] = []
+    for rel, text in sorted(expected.items()):
+        path = out_dir / rel
+        if not path.is_file():
+            problems.append(f"missing: {path}")
+            continue
+        current = path.read_text(encoding="utf-8")
+        if rel.endswith(".ipynb"):
+            try:
+                same = comparable_text(current) == comparable_text(text)
+            except Exception as exc:  # unreadable / invalid notebook
+                problems.append(f"unreadable: {path} ({exc})")
+                continue
+        else:
+            same = current == text
+        if same:
+            continue
+        if rel.endswith(".ipynb"):
+            old, new = _readable(current), _readable(text)
+        else:
+            old, new = current.splitlines(), text.splitlines()
+        diff = list(difflib.unified_diff(old, new, f"{path} (committed)", f"{rel} (generated)", n=1, lineterm=""))
+        more = f"\n    ... {len(diff) - max_diff_lines} more diff lines" if len(diff) > max_diff_lines else ""
+        problems.append(f"out of date: {path}\n    " + "\n    ".join(diff[:max_diff_lines]) + more)
+    for name in stale_notebooks(out_dir, expected):
+        problems.append(f"stale (no teacher notebook): {out_dir / name}")
+    return problems
+
+
+def write(out_dir: Path, expected: dict[str, str]) -> list[str]:
+    """Write the generated files into ``out_dir`` (only those that changed); remove stale notebooks.
+
+    Returns the list of paths written or removed.
+    """
+    out_dir = Path(out_dir)
+    changed: list[str] = []
+    for rel, text in sorted(expected.items()):
+        path = out_dir / rel
+        if path.is_file() and path.read_text(encoding="utf-8") == text:
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "w", encoding="utf-8", newline="\n") as f:
+            f.write(text)
+        changed.append(f"wrote {path}")
+    for name in stale_notebooks(out_dir, expected):
+        (out_dir / name).unlink()
+        changed.append(f"removed stale {out_dir / name}")
+    return changed
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--notebooks", type=Path, default=None,
+                        help=f"teacher notebooks directory (default: ${NOTEBOOKS_ENV} or notebooks/)")
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="student directory (default: student/)")
+    parser.add_argument("--check", action="store_true",
+                        help="do not write; exit 1 with a diff summary if --out is out of step")
+    parser.add_argument("--run-tests", action="store_true",
+                        help="also run every test (hidden ones too) against the solutions (slower)")
+    args = parser.parse_args(argv)
+
+    notebooks_dir = args.notebooks or default_notebooks_dir()
+    masters = find_assign_notebooks(notebooks_dir)
+    if not masters:
+        print(f"make_student: no otter assign notebooks ({NOTEBOOK_GLOB} with an ASSIGNMENT CONFIG cell) in {notebooks_dir}")
+    try:
+        expected = build_student_files(notebooks_dir, run_tests=args.run_tests)
+    except AssignError as exc:
+        print(f"make_student: {exc}", file=sys.stderr)
+        return 2
+
+    if args.check:
+        problems = compare(args.out, expected)
+        if problems:
+            print(f"make_student --check: {args.out} is out of step with {notebooks_dir}; run `make student`.")
+            for p in problems:
+                print(" - " + p)
+            return 1
+        print(f"make_student --check: {len(expected)} file(s) in {args.out} are up to date.")
+        return 0
+
+    changed = write(args.out, expected)
+    for line in changed:
+        print(line)
+    print(f"make_student: {len(masters)} notebook(s), {len(changed)} change(s) in {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

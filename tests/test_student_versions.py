@@ -1,0 +1,401 @@
+"""The student notebooks in student/ are generated from the teacher notebooks, and they are sound.
+
+For every teacher notebook ``notebooks/NN_*.ipynb`` with an otter ``# ASSIGNMENT CONFIG`` cell:
+
+* ``otter assign`` runs once WITH its tests: otter executes the autograder notebook (the teacher's
+  solutions) and grades it against every test, hidden ones included; it must score 100%;
+* the student notebook otter generates on that run, normalised by ``scripts/make_student.py``,
+  must equal the committed ``student/NN_*.ipynb`` (ignoring ids, outputs, execution counts and
+  kernel metadata): otherwise run ``make student``;
+* the committed student notebook must hold no solution code, no hidden test and no visible test
+  that spells out a string answer;
+* the committed student notebook is executed once, as handed out (answers still ``...``), in an
+  empty directory: the otter init and check cells must run, and every question's check must FAIL.
+
+The directories default to notebooks/ and student/; ``COURSE_NOTEBOOKS_DIR`` and
+``COURSE_STUDENT_DIR`` point them elsewhere (e.g. at a worked example). Cost per notebook: one
+``otter assign`` with tests (one execution of the notebook) and one execution of the student
+notebook.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib.util
+import json
+import os
+import re
+import shutil
+import sys
+import warnings
+from collections import Counter
+from pathlib import Path
+
+import nbformat
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+_spec = importlib.util.spec_from_file_location("make_student", REPO / "scripts" / "make_student.py")
+ms = importlib.util.module_from_spec(_spec)
+sys.modules.setdefault("make_student", ms)
+_spec.loader.exec_module(ms)
+
+NOTEBOOKS_DIR = ms.default_notebooks_dir()
+STUDENT_DIR = Path(os.environ.get("COURSE_STUDENT_DIR") or ms.DEFAULT_OUT)
+MASTERS = ms.find_assign_notebooks(NOTEBOOKS_DIR)
+
+needs_masters = pytest.mark.skipif(
+    not MASTERS, reason=f"no otter assign notebooks (NN_*.ipynb with an ASSIGNMENT CONFIG) in {NOTEBOOKS_DIR}"
+)
+
+#: Seconds one notebook cell may run while the student notebook executes.
+CELL_TIMEOUT = 600
+_RESULTS_MARK = "@@QUIZ_RESULTS@@"
+
+
+def _source(cell) -> str:
+    src = cell.get("source", "")
+    return "".join(src) if isinstance(src, list) else src
+
+
+def _doctest_code(case_code: str) -> str:
+    """The Python source of an OK-format test case (its ``>>>``/``...`` lines)."""
+    lines = []
+    for line in case_code.splitlines():
+        if line.startswith(">>> ") or line == ">>>":
+            lines.append(line[4:])
+        elif line.startswith("... ") or line == "...":
+            lines.append(line[4:])
+    return "\n".join(lines)
+
+
+def _cases(nb, *, hidden: bool | None = None) -> dict[str, list[dict]]:
+    """OK-format test cases in a notebook's otter metadata, by question (optionally filtered by hidden)."""
+    tests = nb.metadata.get("otter", {}).get("tests", {})
+    out: dict[str, list[dict]] = {}
+    for name, test in tests.items():
+        assert isinstance(test, dict), f"{name}: expected OK-format tests (tests: ok_format: true)"
+        cases = [c for s in test["suites"] for c in s["cases"]]
+        out[name] = [c for c in cases if hidden is None or bool(c.get("hidden")) == hidden]
+    return out
+
+
+def _student_path(master: Path) -> Path:
+    return STUDENT_DIR / master.name
+
+
+@pytest.fixture(scope="module", params=MASTERS, ids=[m.stem for m in MASTERS])
+def assigned(request, tmp_path_factory):
+    """``otter assign`` WITH tests for one teacher notebook (its result, even if a test failed)."""
+    master: Path = request.param
+    out = tmp_path_factory.mktemp(f"assign_{master.stem}")
+    return ms.run_otter_assign(master, out / "dist", run_tests=True, check=False)
+
+
+@needs_masters
+def test_solutions_pass_all_tests(assigned):
+    """otter graded the solutions against every test (hidden ones too) and they all passed."""
+    if assigned.returncode != 0:
+        log = assigned.log
+        start = log.rfind("RuntimeError: Some autograder tests failed")
+        detail = log[start:] if start >= 0 else log[-6000:]
+        pytest.fail(
+            f"otter assign failed for {assigned.master.name} (a test fails against the solutions, "
+            f"or the notebook is malformed):\n{detail}",
+            pytrace=False,
+        )
+    assert "All autograder tests passed." in assigned.log, (
+        "otter did not run the tests against the solutions (is `run_tests: false` in the "
+        f"ASSIGNMENT CONFIG, or are there no tests?):\n{assigned.log[-3000:]}"
+    )
+    ag = nbformat.read(assigned.autograder_notebook, as_version=4)
+    cases = _cases(ag)
+    assert cases, f"{assigned.master.name}: no autograded questions"
+    for name, qcases in cases.items():
+        assert qcases, f"{name}: question without tests"
+
+
+@needs_masters
+def test_student_version_is_up_to_date(assigned):
+    """The committed student/ notebook equals what otter generates now (run `make student` if not)."""
+    if not assigned.student_notebook.is_file():
+        pytest.fail(f"otter assign wrote no student notebook:\n{assigned.log[-4000:]}", pytrace=False)
+    expected = ms.collect_student_files(assigned)
+    problems = ms.compare(STUDENT_DIR, expected)
+    assert not problems, "student/ is out of step; run `make student`:\n" + "\n".join(problems)
+
+
+@needs_masters
+def test_no_stale_student_notebooks():
+    """Every generated notebook in student/ still has its teacher notebook."""
+    stale = ms.stale_notebooks(STUDENT_DIR, {m.name: "" for m in MASTERS})
+    assert not stale, f"student notebooks without a teacher notebook: {stale}; run `make student`"
+
+
+def _solution_cells(master_nb) -> list[bool]:
+    """For each cell: whether it is a code cell inside a ``# BEGIN/END SOLUTION`` raw-cell block."""
+    in_solution, flags = False, []
+    for cell in master_nb.cells:
+        first = _source(cell).lstrip("\n").split("\n", 1)[0]
+        if cell.cell_type == "raw" and re.match(r"#\s+begin\s+solution", first, re.I):
+            in_solution = True
+        elif cell.cell_type == "raw" and re.match(r"#\s+end\s+solution", first, re.I):
+            in_solution = False
+        flags.append(in_solution and cell.cell_type == "code")
+    return flags
+
+
+def _solution_lines(master_nb) -> set[str]:
+    """Non-trivial code lines otter strips from the student version (``# SOLUTION`` comment removed).
+
+    Lines that also occur elsewhere in the teacher notebook (outside what is stripped) are left
+    out, since their appearing in the student version proves nothing.
+    """
+    from otter.assign.solutions import replace_solutions
+
+    removed: set[str] = set()
+    elsewhere: set[str] = set()
+    for cell, is_solution in zip(master_nb.cells, _solution_cells(master_nb)):
+        if cell.cell_type != "code":
+            continue
+        lines = _source(cell).split("\n")
+        kept = Counter(l.strip() for l in replace_solutions(lines, "python")) if is_solution else Counter()
+        for line in lines:
+            s = line.strip()
+            if not is_solution:
+                elsewhere.add(s)
+            elif kept[s] > 0:
+                kept[s] -= 1
+                elsewhere.add(s)
+            else:
+                removed.add(re.sub(r"\s*#\s*SOLUTION(\s+NO\s+PROMPT)?\s*$", "", s))
+    return {s for s in removed - elsewhere if len(s) >= 6 and not s.startswith("#")}
+
+
+def _string_answers(master_nb) -> set[str]:
+    """String literals assigned in solution lines (``q1_answer = "B"  # SOLUTION``), normalised."""
+    answers = set()
+    for line in _solution_lines(master_nb):
+        try:
+            tree = ast.parse(line)
+        except SyntaxError:
+            continue
+        for node in ast.walk(tree):
+            if (isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant)
+                    and isinstance(node.value.value, str)):
+                answers.add(" ".join(node.value.value.split()).upper())
+    return answers
+
+
+@needs_masters
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # traitlets, via importing otter.assign
+@pytest.mark.parametrize("master", MASTERS, ids=[m.stem for m in MASTERS])
+def test_student_version_reveals_no_solution(master: Path):
+    """No solution code, solution markers, otter raw cells or hidden tests in the student notebook."""
+    student_path = _student_path(master)
+    if not student_path.is_file():
+        pytest.fail(f"{student_path} is missing; run `make student`", pytrace=False)
+    teacher = nbformat.read(master, as_version=4)
+    student = nbformat.read(student_path, as_version=4)
+
+    student_lines = {l.strip() for c in student.cells for l in _source(c).split("\n")}
+    for c in student.cells:
+        src = _source(c)
+        assert not re.search(r"#\s*(BEGIN|END)\s+SOLUTION|#\s*SOLUTION\b", src), f"solution marker left in:\n{src}"
+        if c.cell_type == "raw":
+            assert not re.match(r"\s*#\s+(BEGIN|END)\s+(QUESTION|SOLUTION|TESTS|PROMPT)|\s*#\s+ASSIGNMENT\s+CONFIG", src, re.I), src
+    from otter.assign.solutions import replace_solutions
+
+    for cell, is_solution in zip(teacher.cells, _solution_cells(teacher)):
+        if not is_solution:
+            continue
+        src = _source(cell)
+        lines = src.split("\n")
+        assert replace_solutions(lines, "python") != lines, (
+            "a code cell in a SOLUTION block has no `# SOLUTION` line and no `# BEGIN SOLUTION` "
+            f"... `# END SOLUTION` block, so students would get it whole:\n{src}"
+        )
+    leaked = sorted(_solution_lines(teacher) & student_lines)
+    assert not leaked, f"solution lines found in {student_path.name}: {leaked}"
+
+    hidden = [(q, c) for q, cs in _cases(student, hidden=True).items() for c in cs]
+    assert not hidden, f"hidden tests in the student notebook: {[q for q, _ in hidden]}"
+    student_text = json.dumps(student.metadata) + "\n".join(_source(c) for c in student.cells)
+    all_tests = teacher_autograder_metadata(master)
+    visible_lines = {
+        l.strip() for cs in _cases(all_tests, hidden=False).values() for c in cs
+        for l in _doctest_code(c["code"]).splitlines()
+    }
+    for name, cases in _cases(all_tests, hidden=True).items():
+        for case in cases:
+            for line in _doctest_code(case["code"]).splitlines():
+                s = line.strip()
+                if (len(s) >= 12 and not re.match(r"(import|from)\s", s)
+                        and s not in student_lines and s not in visible_lines):
+                    assert s not in student_text, f"{name}: hidden test line visible to students: {s!r}"
+
+    answers = _string_answers(teacher)
+    for name, cases in _cases(student, hidden=False).items():
+        for case in cases:
+            tree = ast.parse(_doctest_code(case["code"]))
+            consts = {
+                " ".join(n.value.split()).upper()
+                for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)
+            }
+            shown = consts & answers
+            assert not shown, (
+                f"{name}: a visible test spells out the answer {sorted(shown)}; compare a digest "
+                "(course_utils.quiz.check_choice / check_value) instead"
+            )
+
+
+_AG_META_CACHE: dict[Path, nbformat.NotebookNode] = {}
+
+
+def teacher_autograder_metadata(master: Path):
+    """A notebook-like object whose otter metadata holds every test of ``master`` (hidden included).
+
+    Built from the teacher notebook's test cells with otter's own parser (no otter assign run).
+    """
+    if master in _AG_META_CACHE:
+        return _AG_META_CACHE[master]
+    from otter.assign.assignment import Assignment
+    from otter.assign.notebook_transformer import NotebookTransformer
+    from otter.assign.tests_manager import AssignmentTestsManager
+    from otter.nbmeta_config import NBMetadataConfig
+
+    nb = nbformat.read(master, as_version=4)
+    assignment = Assignment()
+    assignment.master, assignment.lang = master, "python"
+    mgr = AssignmentTestsManager(assignment)
+    NotebookTransformer(assignment, mgr).transform_notebook(nb)
+    meta = NBMetadataConfig({})
+    mgr.write_tests(meta, "tests", include_hidden=True)  # tests go to `meta` (tests.files is false)
+    fake = nbformat.v4.new_notebook(metadata={"otter": {"tests": meta.tests}})
+    _AG_META_CACHE[master] = fake
+    return fake
+
+
+@needs_masters
+@pytest.mark.parametrize("master", MASTERS, ids=[m.stem for m in MASTERS])
+def test_student_checks_fail_until_answered(master: Path, tmp_path: Path, monkeypatch):
+    """The handed-out notebook runs from an empty folder, and every question's check fails."""
+    from nbclient import NotebookClient
+
+    student_path = _student_path(master)
+    if not student_path.is_file():
+        pytest.fail(f"{student_path} is missing; run `make student`", pytrace=False)
+    shutil.copy(student_path, tmp_path / master.name)
+    nb = nbformat.read(tmp_path / master.name, as_version=4)
+    questions = sorted(nb.metadata.get("otter", {}).get("tests", {}))
+    assert questions, f"{student_path.name} has no visible tests"
+    probe = (
+        "import json as _json\n"
+        f"_res = {{_q: grader.check(_q) for _q in {questions!r}}}\n"
+        f"print({_RESULTS_MARK!r} + _json.dumps({{_q: [bool(_r.passed_all), len(_r.test_cases)] "
+        "for _q, _r in _res.items()}))"
+    )
+    nb.cells.append(nbformat.v4.new_code_cell(probe))
+
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])))
+    NotebookClient(
+        nb, kernel_name="python3", timeout=CELL_TIMEOUT, allow_errors=True,
+        resources={"metadata": {"path": str(tmp_path)}},
+    ).execute()
+
+    def errors(cell):
+        return [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
+
+    otter_cells = [
+        c for c in nb.cells if c.cell_type == "code"
+        and ("otter.Notebook(" in c.source or c.source.strip().startswith("grader.check") or c is nb.cells[-1])
+    ]
+    for cell in otter_cells:
+        err = errors(cell)
+        assert not err, f"cell failed in the student notebook:\n{cell.source}\n{err[0]['ename']}: {err[0]['evalue']}"
+    others = [c for c in nb.cells if c.cell_type == "code" and c not in otter_cells and errors(c)]
+    for cell in others:
+        tags = cell.metadata.get("tags", [])
+        if "otter_answer_cell" not in tags:
+            e = errors(cell)[0]
+            warnings.warn(f"{master.name}: a non-answer cell fails before the student answers: "
+                          f"{e['ename']}: {e['evalue']}\n{cell.source[:200]}")
+
+    text = "".join(o.get("text", "") for o in nb.cells[-1].outputs if o.get("output_type") == "stream")
+    assert _RESULTS_MARK in text, text
+    results = json.loads(text.split(_RESULTS_MARK, 1)[1].strip().splitlines()[0])
+    for q, (passed, n_cases) in results.items():
+        assert n_cases >= 1, f"{q}: no visible test, so its check passes before it is answered"
+        assert not passed, f"{q}: its check passes before the student has answered"
+
+
+# --- make_student.py's comparison logic (no otter run, no assign notebooks needed) ---------------
+
+
+def _tiny_student_nb() -> nbformat.NotebookNode:
+    nb = nbformat.v4.new_notebook()
+    nb.metadata = {"kernelspec": {"name": "weird", "display_name": "x", "language": "python"},
+                   "jupytext": {"formats": "ipynb,py:percent"},
+                   "otter": {"OK_FORMAT": True, "tests": {"q1": {"name": "q1", "points": None, "suites": []}}}}
+    nb.cells = [
+        nbformat.v4.new_code_cell('import otter\ngrader = otter.Notebook("01_x.ipynb")',
+                                  metadata={"editable": False, "deletable": False}),
+        nbformat.v4.new_markdown_cell("**Q1.** Pick one."),
+        nbformat.v4.new_code_cell("q1_answer = ...", metadata={"tags": ["otter_answer_cell"], "scrolled": True}),
+    ]
+    return nb
+
+
+def test_normalise_is_deterministic_and_idempotent():
+    a, b = _tiny_student_nb(), _tiny_student_nb()
+    b.cells[0]["id"] = "something-else"
+    b.cells[2].outputs = [nbformat.v4.new_output("stream", text="hi\n")]
+    b.cells[2].execution_count = 7
+    text = ms.notebook_text(ms.normalise_notebook(a))
+    assert text == ms.notebook_text(ms.normalise_notebook(b))
+    again = ms.notebook_text(ms.normalise_notebook(nbformat.reads(text, as_version=4)))
+    assert again == text
+    nb = nbformat.reads(text, as_version=4)
+    assert nb.metadata.kernelspec == ms.STUDENT_KERNELSPEC and "jupytext" not in nb.metadata
+    assert nb.metadata.otter["tests"]["q1"]["name"] == "q1"
+    assert dict(nb.cells[2].metadata) == {"tags": ["otter_answer_cell"]}
+
+
+def test_compare_ignores_volatile_fields_and_flags_real_changes(tmp_path: Path):
+    expected = {"01_x.ipynb": ms.notebook_text(ms.normalise_notebook(_tiny_student_nb()))}
+    # as if a teacher ran the committed notebook in Jupyter under another kernel and saved it
+    nb = nbformat.reads(expected["01_x.ipynb"], as_version=4)
+    nb.metadata.kernelspec = {"name": "long-context-attention", "display_name": "LCA", "language": "python"}
+    nb.metadata.language_info = {"name": "python", "version": "3.11.7"}
+    nb.cells[0].execution_count = 3
+    nb.cells[0].outputs = [nbformat.v4.new_output("stream", text="x\n")]
+    nb.cells[1]["id"] = "abc"
+    nbformat.write(nb, tmp_path / "01_x.ipynb")
+    assert ms.compare(tmp_path, expected) == []
+
+    nb.cells[2].source = 'q1_answer = "B"'  # someone edited the student copy by hand
+    nbformat.write(nb, tmp_path / "01_x.ipynb")
+    problems = ms.compare(tmp_path, expected)
+    assert len(problems) == 1 and problems[0].startswith("out of date") and 'q1_answer = "B"' in problems[0]
+
+    nb.cells[2].source = "q1_answer = ..."
+    nb.metadata.otter["tests"]["q1"]["points"] = 3  # tests changed
+    nbformat.write(nb, tmp_path / "01_x.ipynb")
+    assert ms.compare(tmp_path, expected)
+
+    (tmp_path / "01_x.ipynb").unlink()
+    assert ms.compare(tmp_path, expected)[0].startswith("missing")
+
+    nbformat.write(_tiny_student_nb(), tmp_path / "02_gone.ipynb")
+    ms.write(tmp_path, expected)
+    assert not (tmp_path / "02_gone.ipynb").exists()  # stale generated notebook removed
+    assert (tmp_path / "01_x.ipynb").read_text(encoding="utf-8") == expected["01_x.ipynb"]
+    assert ms.compare(tmp_path, expected) == []
+
+
+def test_cli_check_with_no_assign_notebooks(tmp_path: Path, capsys):
+    (tmp_path / "nbs").mkdir()
+    (tmp_path / "student").mkdir()
+    assert ms.main(["--notebooks", str(tmp_path / "nbs"), "--out", str(tmp_path / "student"), "--check"]) == 0
+    assert "no otter assign notebooks" in capsys.readouterr().out
