@@ -1,4 +1,8 @@
-"""pyproject.toml and environment.yml must pin the same packages to the same versions."""
+"""pyproject.toml and environment.yml must pin the same packages to the same versions.
+
+torch is pinned exactly (`==`); the others with compatible-release pins (`~=X.Y.Z`: that patch
+release or a later one of the same minor series), so an old pin does not stop installing.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +13,10 @@ from pathlib import Path
 
 import pytest
 import yaml
+from packaging.specifiers import SpecifierSet
 
 ROOT = Path(__file__).resolve().parents[1]
-_PIN = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*==\s*([A-Za-z0-9.+!_-]+)\s*$")
+_PIN = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*((?:==|~=)\s*[A-Za-z0-9.+!_-]+)\s*$")
 
 
 def _normalise(name: str) -> str:
@@ -23,10 +28,10 @@ def _pins(requirements: list[str], source: str) -> dict[str, str]:
     pins: dict[str, str] = {}
     for req in requirements:
         match = _PIN.match(req)
-        assert match, f"{source}: {req!r} is not an exact `name==version` pin"
+        assert match, f"{source}: {req!r} is not a `name==version` or `name~=version` pin"
         name = _normalise(match.group(1))
         assert name not in pins, f"{source}: {name} is listed twice"
-        pins[name] = match.group(2)
+        pins[name] = match.group(2).replace(" ", "")
     return pins
 
 
@@ -69,7 +74,7 @@ def test_same_packages_and_pins():
 def test_torch_pinned_exactly():
     version = _pyproject_pins().get("torch")
     assert version is not None, "torch must be a dependency"
-    assert re.fullmatch(r"\d+\.\d+\.\d+", version), f"torch pin {version!r} is not an exact X.Y.Z"
+    assert re.fullmatch(r"==\d+\.\d+\.\d+", version), f"torch pin {version!r} is not an exact ==X.Y.Z"
 
 
 def test_environment_installs_the_project():
@@ -95,6 +100,6 @@ def test_installed_version_matches_pin(name):
         installed = metadata.version(name)
     except metadata.PackageNotFoundError:
         pytest.fail(f"{name} is pinned but not installed: run `make install`")
-    assert installed.split("+")[0] == _pyproject_pins()[name], (
+    assert SpecifierSet(_pyproject_pins()[name]).contains(installed.split("+")[0]), (
         f"{name} {installed} is installed but {_pyproject_pins()[name]} is pinned: run `make install`"
     )
