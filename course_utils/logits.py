@@ -2,8 +2,8 @@
 
 The course's attention calls `transform(scores, q_pos, k_pos)` on
 `scores: (batch, heads, n_q, n_k)` after the positional bias and before the mask.
-Identity is the default; chapters on dilution and scale-invariant attention add
-others (log-n scaling here; scale-invariant and sink variants later).
+Identity is the default. Log-n scaling and Scalable-Softmax fight attention dilution
+(notebook 02); scale-invariant and sink variants come with later chapters.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 import torch
 from torch import Tensor, nn
 
-LOGIT_TRANSFORMS = ("identity", "log_n")
+LOGIT_TRANSFORMS = ("identity", "log_n", "ssmax")
 
 
 class IdentityLogits(nn.Module):
@@ -22,6 +22,16 @@ class IdentityLogits(nn.Module):
 
     def forward(self, scores: Tensor, q_pos: Tensor, k_pos: Tensor) -> Tensor:
         return scores
+
+
+def visible_keys(q_pos: Tensor, k_pos: Tensor, causal: bool) -> Tensor:
+    """Number of keys each query sees: (n_q,). Causal: keys at positions <= the query's.
+
+    Example: `visible_keys(torch.arange(3), torch.arange(3), causal=True)` -> tensor([1, 2, 3])
+    """
+    if causal:
+        return (k_pos[None, :] <= q_pos[:, None]).sum(-1)
+    return torch.full((q_pos.shape[0],), k_pos.shape[0], device=q_pos.device)
 
 
 class LogNScaling(nn.Module):
@@ -38,21 +48,41 @@ class LogNScaling(nn.Module):
         self.causal = causal
 
     def forward(self, scores: Tensor, q_pos: Tensor, k_pos: Tensor) -> Tensor:
-        if self.causal:
-            visible = (k_pos[None, :] <= q_pos[:, None]).sum(-1)  # (n_q,)
-        else:
-            visible = torch.full((q_pos.shape[0],), k_pos.shape[0], device=scores.device)
+        visible = visible_keys(q_pos, k_pos, self.causal)  # (n_q,)
         factor = visible.to(scores.dtype).log().clamp_min(1.0)  # (n_q,)
         return scores * factor[:, None]
 
 
-def make_logit_transform(name: str, *, causal: bool = True) -> nn.Module:
-    """Build a transform by name: one of `LOGIT_TRANSFORMS`.
+class ScalableSoftmax(nn.Module):
+    """Scalable-Softmax (Nakanishi, 2025): scores of query i times `s_h * log(n_i)`.
 
-    Example: `make_logit_transform("log_n")`
+    `s_h` is a learned scalar per head, initialised to `init`; n_i is the number of keys query i
+    sees. scores: (batch, heads, n_q, n_k).
+
+    Example: `ScalableSoftmax(heads=4)(scores, torch.arange(n), torch.arange(n))`
+    """
+
+    def __init__(self, heads: int, *, causal: bool = True, init: float = 0.5) -> None:
+        super().__init__()
+        self.causal = causal
+        self.s = nn.Parameter(torch.full((heads,), float(init)))
+
+    def forward(self, scores: Tensor, q_pos: Tensor, k_pos: Tensor) -> Tensor:
+        if scores.dim() != 4 or scores.shape[1] != self.s.shape[0]:
+            raise ValueError(f"scores must be (batch, heads={self.s.shape[0]}, n_q, n_k), got {tuple(scores.shape)}")
+        log_n = visible_keys(q_pos, k_pos, self.causal).to(scores.dtype).log()  # (n_q,)
+        return scores * self.s[:, None, None] * log_n[:, None]  # (B, H, n_q, n_k)
+
+
+def make_logit_transform(name: str, *, heads: int = 1, causal: bool = True) -> nn.Module:
+    """Build a transform by name: one of `LOGIT_TRANSFORMS` (`heads` sizes SSMax's scales).
+
+    Example: `make_logit_transform("ssmax", heads=4)`
     """
     if name == "identity":
         return IdentityLogits()
     if name == "log_n":
         return LogNScaling(causal=causal)
+    if name == "ssmax":
+        return ScalableSoftmax(heads, causal=causal)
     raise ValueError(f"unknown logit transform {name!r}; choose one of {LOGIT_TRANSFORMS}")

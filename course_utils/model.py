@@ -48,7 +48,7 @@ class Block(nn.Module):
             config.d_model,
             config.heads,
             positional=positional,
-            logit_transform=make_logit_transform(config.logit_transform),
+            logit_transform=make_logit_transform(config.logit_transform, heads=config.heads),
         )
         self.mlp: nn.Module | None = None
         if not config.attention_only:

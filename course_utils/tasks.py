@@ -183,6 +183,25 @@ class BackcopyVocab(Vocab):
         return (("s", self.n_symbols),)
 
 
+@dataclass(frozen=True)
+class RecallVocab(Vocab):
+    """Associative-recall ids: BOS=0, query tokens q0.. (one per key), then items i0.. where item
+    `key * n_values + value` stores that key with that value.
+
+    Example: `RecallVocab(n_keys=4, n_values=2).offset("i")` -> 5.
+    """
+
+    n_keys: int = 64
+    n_values: int = 16
+
+    def blocks(self) -> tuple[tuple[str, int], ...]:
+        return (("q", self.n_keys), ("i", self.n_keys * self.n_values))
+
+    def item(self, key: torch.Tensor, value: torch.Tensor) -> torch.Tensor:
+        """Token id of the item holding `key` and `value`. Example: `RecallVocab().item(key, value)`"""
+        return self.offset("i") + key * self.n_values + value
+
+
 # ----------------------------------------------------------------------------- helpers
 
 def as_generator(generator: torch.Generator | int) -> torch.Generator:
@@ -310,6 +329,49 @@ def needle_batch(batch_size: int, n: int, *, depth: float | None = None, n_fille
     return TaskBatch(tokens, targets, answer_pos, relevant_pos, {"vocab": vocab, "needle_pos": needle_pos})
 
 
+def associative_recall_batch(batch_size: int, n_items: int | tuple[int, int], *, n_keys: int = 64,
+                             n_values: int = 16, generator: torch.Generator | int) -> TaskBatch:
+    """Associative recall by content alone: `BOS item1 .. itemK query`, answer = the item whose key
+    the query names.
+
+    Each item is one token holding a key and a value, so no position is needed to bind them: a
+    one-layer attention model with no positional encoding can solve the task by matching the
+    query against the items' keys and copying the match. Exactly one item holds the queried key;
+    the K - 1 distractor items hold other keys (repeats allowed), so K may exceed n_keys and the
+    context can grow without limit. `n_items` is K or an inclusive range (lo, hi) drawn once per
+    batch. Only the last position has a loss; relevant_pos is the matching item's position.
+    meta: vocab, n_items.
+
+    tokens, targets: (batch, K + 2). Example: `associative_recall_batch(64, (4, 16), generator=0)`.
+    """
+    _check_positive(batch_size=batch_size, n_keys=n_keys, n_values=n_values)
+    if n_keys < 2:
+        raise ValueError(f"n_keys must be at least 2 (distractors need another key); got {n_keys}")
+    bounds = (n_items, n_items) if isinstance(n_items, Integral) else n_items
+    if not (isinstance(bounds, (tuple, list)) and len(bounds) == 2
+            and all(isinstance(b, Integral) for b in bounds) and 1 <= bounds[0] <= bounds[1]):
+        raise ValueError(f"n_items must be a positive int or an inclusive range (lo, hi); got {n_items!r}")
+    g = as_generator(generator)
+    vocab = RecallVocab(n_keys=n_keys, n_values=n_values)
+    lo, hi = int(bounds[0]), int(bounds[1])
+    k = lo if lo == hi else int(torch.randint(lo, hi + 1, (1,), generator=g))
+
+    rows = torch.arange(batch_size)
+    query_key = torch.randint(0, n_keys, (batch_size,), generator=g)  # (B,)
+    keys = torch.randint(0, n_keys - 1, (batch_size, k), generator=g)  # (B, K)
+    keys = keys + (keys >= query_key[:, None]).long()  # distractors never hold the query key
+    match = torch.randint(0, k, (batch_size,), generator=g)  # (B,) index of the matching item
+    keys[rows, match] = query_key
+    items = vocab.item(keys, torch.randint(0, n_values, (batch_size, k), generator=g))  # (B, K)
+    bos = torch.full((batch_size, 1), vocab.bos)
+    tokens = torch.cat([bos, items, (vocab.offset("q") + query_key)[:, None]], dim=1)  # (B, K + 2)
+    answer_pos = torch.full((batch_size,), k + 1)
+    relevant_pos = match + 1
+    targets = torch.full_like(tokens, IGNORE_INDEX)
+    targets[rows, answer_pos] = tokens[rows, relevant_pos]
+    return TaskBatch(tokens, targets, answer_pos, relevant_pos, {"vocab": vocab, "n_items": k})
+
+
 def copy_batch(batch_size: int, seq_len: int, *, n_symbols: int = 64,
                generator: torch.Generator | int) -> TaskBatch:
     """Copy: `BOS x1..xm SEP x1..xm` with m = seq_len, loss on the positions predicting the copy.
@@ -415,6 +477,7 @@ class TaskSpec:
 TASKS: dict[str, TaskSpec] = {
     "kv_retrieval": TaskSpec(kv_retrieval_batch, KVVocab),
     "needle": TaskSpec(needle_batch, NeedleVocab),
+    "associative_recall": TaskSpec(associative_recall_batch, RecallVocab),
     "copy": TaskSpec(copy_batch, CopyVocab),
     "repeated_sequence": TaskSpec(repeated_sequence_batch, SymbolVocab),
     "backcopy": TaskSpec(backcopy_batch, BackcopyVocab),

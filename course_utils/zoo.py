@@ -58,6 +58,22 @@ ZOO: dict[str, ZooEntry] = {
             train=TrainConfig(steps=300, batch_size=64, lr=3e-3, warmup_steps=30, data_seed=1),
             seed=0,
         ),
+        *[
+            ZooEntry(
+                name=f"recall-{transform.replace('_', '')}-s{seed}",
+                description=f"Notebook 02: associative recall of 4-16 items, 1 attention-only layer, "
+                            f"1 head, no positions, logits {transform}; seed {seed}.",
+                task="associative_recall",
+                task_kwargs={"n_items": (4, 16), "n_keys": 64, "n_values": 16},
+                model={"max_len": 4096, "d_model": 64, "heads": 1, "layers": 1, "attention_only": True,
+                       "positional": "none", "logit_transform": transform},
+                train=TrainConfig(steps=2000, batch_size=64, lr=1e-3, warmup_steps=50, data_seed=100 + seed),
+                seed=seed,
+                eval_kwargs={"n_items": 16},
+            )
+            for transform in ("identity", "log_n", "ssmax")
+            for seed in (0, 1, 2)
+        ],
     ]
 }
 

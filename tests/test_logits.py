@@ -24,3 +24,18 @@ def test_factory():
     assert isinstance(make_logit_transform("log_n"), LogNScaling)
     with pytest.raises(ValueError, match="unknown logit transform"):
         make_logit_transform("cubic")
+
+
+def test_ssmax_scales_by_learned_s_times_log_n():
+    from course_utils.logits import ScalableSoftmax, visible_keys
+
+    assert visible_keys(torch.arange(3), torch.arange(3), causal=True).tolist() == [1, 2, 3]
+    assert visible_keys(torch.arange(2), torch.arange(5), causal=False).tolist() == [5, 5]
+    ssmax = make_logit_transform("ssmax", heads=2)
+    with torch.no_grad():
+        ssmax.s.copy_(torch.tensor([1.0, 2.0]))
+    out = ssmax(torch.ones(1, 2, 4, 4), torch.arange(4), torch.arange(4))
+    torch.testing.assert_close(out[0, 1, :, 0], 2 * torch.log(torch.arange(1, 5).float()))
+    assert isinstance(ssmax, ScalableSoftmax) and ssmax.s.requires_grad
+    with pytest.raises(ValueError, match="heads=2"):
+        ssmax(torch.ones(1, 3, 4, 4), torch.arange(4), torch.arange(4))

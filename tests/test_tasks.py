@@ -4,7 +4,7 @@ import torch
 
 from course_utils.tasks import (
     IGNORE_INDEX, TASKS, BackcopyVocab, CopyVocab, KVVocab, NeedleVocab, SymbolVocab, TaskBatch,
-    as_generator, backcopy_batch, copy_batch, kv_retrieval_batch, make_batch_fn, needle_batch,
+    as_generator, associative_recall_batch, backcopy_batch, copy_batch, kv_retrieval_batch, make_batch_fn, needle_batch,
     repeated_sequence_batch, task_vocab_size,
 )
 
@@ -12,6 +12,7 @@ from course_utils.tasks import (
 CONFIGS = {
     "kv_retrieval": dict(batch_size=16, n_pairs=(2, 8)),
     "needle": dict(batch_size=16, n=40),
+    "associative_recall": dict(batch_size=16, n_items=(3, 9), n_keys=5, n_values=3),
     "copy": dict(batch_size=16, seq_len=7, n_symbols=10),
     "repeated_sequence": dict(batch_size=16, seq_len=5, repeats=3),
     "backcopy": dict(batch_size=16, n=48),
@@ -232,3 +233,22 @@ def test_task_batch_to():
     batch = copy_batch(2, 3, generator=0)
     moved = batch.to("cpu")
     assert torch.equal(moved.tokens, batch.tokens) and moved.meta is batch.meta
+
+
+def test_associative_recall_has_exactly_one_matching_item():
+    batch = associative_recall_batch(64, 40, n_keys=8, n_values=4, generator=2)  # K > n_keys: keys repeat
+    vocab = batch.meta["vocab"]
+    items = batch.tokens[:, 1:-1] - vocab.offset("i")  # (B, K)
+    keys, values = items // vocab.n_values, items % vocab.n_values
+    query_key = batch.tokens[:, -1] - vocab.offset("q")
+    assert ((keys == query_key[:, None]).sum(1) == 1).all()
+    match = (keys == query_key[:, None]).long().argmax(1)
+    assert torch.equal(batch.relevant_pos, match + 1)
+    answer = batch.targets[rows(batch), batch.answer_pos]
+    assert torch.equal(answer, vocab.item(query_key, values[rows(batch), match]))
+
+
+@pytest.mark.parametrize("kwargs", [dict(n_items=0), dict(n_items=(5, 2)), dict(n_items=4, n_keys=1)])
+def test_associative_recall_rejects_bad_sizes(kwargs):
+    with pytest.raises(ValueError):
+        associative_recall_batch(4, generator=0, **kwargs)
