@@ -58,3 +58,32 @@ def test_copy_circuit_is_robust_across_seeds(seed):
     for length in (8, 16):
         other = copy_batch(256, length, n_symbols=16, generator=length)
         assert answer_accuracy(model, other.tokens, other.targets) < 0.15
+
+
+def _recall_report(transform, seed, count, batch_size):
+    from course_utils.evaluate import retrieval_report
+    from course_utils.tasks import associative_recall_batch
+
+    model, _ = zoo.load(f"recall-{transform}-s{seed}", verbose=False)
+    return retrieval_report(model, associative_recall_batch(batch_size, count, generator=1000 + count))
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_plain_recall_model_dilutes(seed):
+    """Notebook 02: the plain model's weight on the match falls by 16x its training length, and
+    its answer loss grows by 64x, in every seed."""
+    base, long, longest = (_recall_report("identity", seed, c, b) for c, b in ((16, 256), (256, 128), (1024, 64)))
+    assert base.accuracy > 0.95
+    assert long.relevant_weight.item() < 0.75 * base.relevant_weight.item()
+    assert longest.relevant_weight.item() < 0.4 * base.relevant_weight.item()
+    assert longest.answer_loss > 3 * base.answer_loss
+
+
+@pytest.mark.parametrize("transform", ["logn", "ssmax"])
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_log_n_recall_models_hold_their_weight(transform, seed):
+    """Notebook 02: with log-n scaling or SSMax the weight on the match does not fall out to 64x."""
+    base, longest = (_recall_report(transform, seed, c, b) for c, b in ((16, 256), (1024, 64)))
+    assert base.accuracy > 0.8
+    assert longest.relevant_weight.item() > 0.9 * base.relevant_weight.item()
+    assert longest.relevant_weight.item() > 0.6

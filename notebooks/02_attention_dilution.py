@@ -1,0 +1,645 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [raw]
+# # ASSIGNMENT CONFIG
+# init_cell: true
+# check_all_cell: true
+# export_cell: false
+# run_tests: true
+# solutions_pdf: false
+# template_pdf: false
+# generate: true
+# tests:
+#   files: false
+#   ok_format: true
+
+# %% [markdown]
+# # 02 · Attention dilution
+#
+# **The question.** A common summary of long-context trouble says: *"With 512 tokens of context
+# the highest attention weight might be 0.3; with 4096 it might be 0.05 — information spreads
+# thin."* Is that true, why, and what can be done about it? This notebook answers with three
+# measurements of the same effect (a formula, a simulation, and trained models) and then tests
+# the proposed fix: multiplying the attention logits by `log n`.
+#
+# **Learning goals.** After this notebook you can
+# - derive the weight a softmax gives one relevant key among `n` keys, and solve for the gap it needs;
+# - simulate attention over random keys and see the entropy approach that of uniform attention;
+# - measure dilution inside a trained model's own attention weights, and say what it does
+#   (and does not yet do) to accuracy;
+# - explain log-n scaling and Scalable-Softmax, and measure that they hold the weight steady.
+#
+# **Papers.** Chiang and Cholak, "Overcoming a Theoretical Limitation of Self-Attention" (2022),
+# for log-n scaling; Nakanishi, "Scalable-Softmax Is Superior for Attention" (2025), for
+# Scalable-Softmax (SSMax); Vaswani et al., "Attention Is All You Need" (2017), for the softmax
+# attention being diluted.
+
+# %% [markdown]
+# Setup: imports, one seed, the course's plot style. Everything here runs on the CPU.
+
+# %%
+import math
+
+import torch
+
+from course_utils import zoo
+from course_utils.device import seed_everything
+from course_utils.dilution import gap_for_weight, relevant_weight, simulate_dilution
+from course_utils.evaluate import retrieval_report
+from course_utils.plotting import plot_curves, use_course_style
+from course_utils.tasks import associative_recall_batch
+
+seed_everything(0, threads=2)
+use_course_style()
+
+# %% [markdown]
+# ## 1. The closed form
+#
+# Take one query and `n` keys. One key is relevant: its score beats each of the other `n − 1`
+# scores by a **gap** `g`. If the distractors all score the same, the softmax gives the relevant
+# key
+#
+# $$w(n) = \frac{e^{g}}{e^{g} + (n-1)}.$$
+#
+# The numerator does not depend on `n`; the denominator grows linearly with it. So for a fixed
+# gap the weight falls like `1/n` once `n − 1` outgrows `e^g`. That is the whole mechanism of
+# dilution. Here it is as code, checked against `course_utils.dilution.relevant_weight`:
+
+# %%
+def weight_of_relevant_key(n, gap):
+    """Softmax weight of one key that beats n - 1 equal distractors by `gap`."""
+    return math.exp(gap) / (math.exp(gap) + n - 1)
+
+
+for n in (16, 512, 4096):
+    assert abs(weight_of_relevant_key(n, 3.0) - relevant_weight(n, 3.0).item()) < 1e-12
+print("the inline formula matches course_utils.dilution.relevant_weight")
+
+# %% [markdown]
+# Which gap produces the seed's 0.3 at 512 tokens? Solve `w = e^g / (e^g + n − 1)` for `g`:
+# `g = log(w (n − 1) / (1 − w))`. Then ask what the *same* gap gives at 4096 tokens.
+
+# %%
+gap = gap_for_weight(0.30, 512)
+print(f"gap that gives 0.30 at n = 512: g = {gap:.3f}  (e^g = {math.exp(gap):.0f})")
+for n in (512, 4096):
+    print(f"n = {n:5d}: weight of the relevant key = {weight_of_relevant_key(n, gap):.4f}")
+
+# %% [markdown]
+# The seed's numbers are one formula: a key that is about 219 times more attractive than each
+# distractor gets 0.30 of the attention among 512 keys and 0.05 among 4096. Below, `w(n)` for
+# several gaps from 16 to 65,536 keys (log axes: the fall is a straight line of slope −1 once
+# `n ≫ e^g`).
+
+# %%
+ns = torch.logspace(math.log10(16), math.log10(65536), 50)
+gaps = [2.0, 4.0, round(gap, 2), 8.0]
+fig = plot_curves(
+    ns, {f"gap {g}": relevant_weight(ns, g) for g in gaps},
+    xlabel="number of keys n", ylabel="weight of the relevant key",
+    title="For a fixed gap, the relevant key's weight falls like 1/n", logx=True, logy=True,
+)
+fig
+
+# %% [markdown]
+# **Takeaway.** The gap that gives 0.30 at 512 keys gives about 0.05 at 4096: dilution is the
+# softmax's denominator growing with the number of keys while the relevant key's numerator stays
+# fixed.
+
+# %% [markdown]
+# ## 2. Simulation: random queries and keys
+#
+# Real distractors do not all score the same. Draw a query and keys with independent N(0, 1)
+# entries in `d = 64` dimensions: the distractor scores `q·k/√d` are then close to N(0, 1). Plant
+# one relevant key along the query so its score is exactly the gap. For Gaussian distractors
+# `E[e^z] = e^{1/2}`, so the closed form becomes `e^g / (e^g + (n − 1) e^{1/2})`; to stay
+# comparable with section 1 we plant the key at gap `g + 1/2`.
+#
+# One trial, step by step:
+
+# %%
+d, n = 64, 4096
+gen = torch.Generator().manual_seed(0)
+q = torch.randn(d, generator=gen)
+k = torch.randn(n, d, generator=gen)
+k[0] = q * ((gap + 0.5) * math.sqrt(d) / (q @ q))  # the relevant key scores exactly gap + 1/2
+scores = k @ q / math.sqrt(d)
+weights = torch.softmax(scores, dim=0)
+print(f"distractor scores: mean {scores[1:].mean():.2f}, std {scores[1:].std():.2f}")
+print(f"relevant score {scores[0]:.3f}; its weight {weights[0]:.4f}; largest weight {weights.max():.4f}")
+
+# %% [markdown]
+# Now 200 trials for every `n` from 16 to 16,384 with `course_utils.dilution.simulate_dilution`
+# (the same steps, batched): the mean and spread of the largest weight and of the entropy
+# `H = −Σ w log w`. Uniform attention over `n` keys has entropy `log n`, so `H / log n → 1` means
+# attention tends to uniform.
+
+# %%
+sim_ns = [2**p for p in range(4, 15)]
+sim_gap = gap + 0.5
+plain = {n: simulate_dilution(n, gap=sim_gap, trials=200, generator=torch.Generator().manual_seed(n)) for n in sim_ns}
+print("     n   max weight (mean ± std)   closed form   entropy/log n")
+for n, t in plain.items():
+    closed = relevant_weight(n, sim_gap, distractor_std=1.0).item()
+    print(f"{n:6d}   {t.max_weight.mean():.4f} ± {t.max_weight.std():.4f}        {closed:.4f}       "
+          f"{(t.entropy / math.log(n)).mean():.3f}")
+
+# %% [markdown]
+# The simulation lands on the closed form. The plot shows it with a band of ± one standard
+# deviation over trials, and next to it the entropy climbing towards `log n`:
+
+# %%
+sim_n = torch.tensor(sim_ns)
+max_mean = torch.stack([plain[n].max_weight.mean() for n in sim_ns])
+max_std = torch.stack([plain[n].max_weight.std() for n in sim_ns])
+fig = plot_curves(
+    sim_ns,
+    {"simulation (200 trials)": max_mean, "closed form": relevant_weight(sim_n, sim_gap, distractor_std=1.0)},
+    bands={"simulation (200 trials)": (max_mean - max_std, max_mean + max_std)},
+    xlabel="number of keys n", ylabel="largest attention weight",
+    title="Random keys: the largest weight follows the closed form", logx=True, logy=True,
+)
+fig
+
+# %%
+entropy_ratio = torch.stack([(plain[n].entropy / math.log(n)).mean() for n in sim_ns])
+fig = plot_curves(
+    sim_ns, {"H / log n": entropy_ratio},
+    xlabel="number of keys n", ylabel="entropy / entropy of uniform attention",
+    title="Attention tends to uniform as n grows", logx=True,
+)
+fig.axes[0].axhline(1.0, color="gray", linestyle="--", linewidth=1)
+fig
+
+# %% [markdown]
+# **Takeaway.** With random keys the largest weight matched the closed form within the spread of
+# the trials (about 0.30 at 512 keys and 0.05 at 4096 in the table above), and the entropy rose
+# towards that of uniform attention.
+
+# %% [markdown]
+# ## 3. Dilution inside a trained model
+#
+# Formulas and random vectors are one thing; does a trained model dilute? We need a model whose
+# attention does one clear job, so the weight on "the right key" is well defined. The task is
+# **associative recall**: a context of `K` items, each a single token holding a key and a value,
+# then a query naming one key; the answer is the item with that key. Distractor items hold other
+# keys. Because each item carries its key and value together, the model needs no positions:
+# it can match the query against every item and copy the match.
+#
+# The model is the course's `TinyGPT` cut to the bone: **one attention layer, one head, no MLP,
+# no positional encoding**, trained on `K` = 4…16 items (at most 18 tokens: BOS, 16 items, the
+# query). Three training seeds, each a zoo entry (`recall-identity-s0/s1/s2`, 2000 steps; the
+# build times stored in the checkpoints are printed below; `make zoo` rebuilds them). One example:
+
+# %%
+example = associative_recall_batch(1, 6, generator=3)
+vocab = example.meta["vocab"]
+print("tokens:", " ".join(vocab.labels(example.tokens[0])))
+print("answer:", vocab.labels(example.targets[0, example.answer_pos])[0],
+      "at position", example.relevant_pos.item())
+
+# %% [markdown]
+# We evaluate every model at its training length (`K = 16`) and at 2×, 4×, 8×, 16×, 32×, 64× and
+# 128× as many items, on fresh batches. For each we record the accuracy, the cross-entropy of the
+# answer (nats), and the **attention weight the query puts on the matching item**. Nine models
+# are loaded here, because section 4 compares them: three seeds each of plain softmax, log-n
+# scaling and SSMax.
+
+# %%
+RETRAIN = False  # True: retrain the nine zoo models with the course's code (about 4 min)
+TRANSFORMS = {"identity": "plain softmax", "logn": "log-n scaling", "ssmax": "SSMax"}
+SEEDS = (0, 1, 2)
+item_counts = [16, 32, 64, 128, 256, 512, 1024, 2048]
+loaded = {(t, s): zoo.load(f"recall-{t}-s{s}", retrain=RETRAIN, verbose=False) for t in TRANSFORMS for s in SEEDS}
+models = {key: model for key, (model, _) in loaded.items()}
+build_seconds = [record["build_seconds"] for _, record in loaded.values()]
+print(f"loaded {len(models)} zoo models; each took {min(build_seconds):.0f}-{max(build_seconds):.0f} s "
+      f"to train ({loaded[('identity', 0)][1]['train_config']['steps']} steps, torch {loaded[('identity', 0)][1]['torch_version']})")
+
+results = {}  # (transform, seed, K) -> RetrievalReport
+for count in item_counts:
+    batch = associative_recall_batch(128 if count <= 512 else 32, count, generator=count)
+    for key, model in models.items():
+        results[(*key, count)] = retrieval_report(model, batch)
+
+
+def per_seed(transform, field):
+    """(seeds, len(item_counts)) tensor of one report field."""
+    return torch.tensor([[float(getattr(results[(transform, s, c)], field)) for c in item_counts] for s in SEEDS])
+
+
+print(f"plain softmax, seeds {SEEDS}: value per seed")
+print("  items  tokens   weight on match        accuracy            answer loss")
+for i, count in enumerate(item_counts):
+    w, a, l = (per_seed("identity", f)[:, i] for f in ("relevant_weight", "accuracy", "answer_loss"))
+    fmt = lambda v: " ".join(f"{x:.2f}" for x in v)  # noqa: E731
+    print(f"  {count:5d}  {count + 2:6d}   {fmt(w)}     {fmt(a)}     {fmt(l)}")
+
+# %% [markdown]
+# The model's own weight on the matching item falls as the context grows. Plotted as the mean
+# over the three seeds with their range as a band:
+
+# %%
+tokens = [c + 2 for c in item_counts]
+
+
+def seed_curves(field, transforms):
+    curves, bands = {}, {}
+    for t in transforms:
+        values = per_seed(t, field)
+        curves[TRANSFORMS[t]] = values.mean(0)
+        bands[TRANSFORMS[t]] = (values.min(0).values, values.max(0).values)
+    return curves, bands
+
+
+curves, bands = seed_curves("relevant_weight", ["identity"])
+fig = plot_curves(tokens, curves, bands=bands, xlabel="context length n (tokens); trained at n ≤ 18",
+                  ylabel="attention weight on the matching item",
+                  title="A trained model dilutes: its weight on the match falls with n", logx=True)
+fig
+
+# %% [markdown]
+# **Takeaway, honestly.** Dilution shows up in the model's own attention: the weight on the
+# matching item falls steadily from its training length to 128× that length in all three seeds
+# (table above). Accuracy holds much longer than the weight, and only starts to slip at 64× and
+# 128×, while the answer's loss grows from the first doubling. Why so late? The model picks the
+# item with the highest output logit, and every distractor item is individually still `e^g`
+# times less attended than the match, at any `n`. What dilution erodes first is the *margin*:
+# the match's share of the output shrinks, the answer's probability falls, and the loss rises.
+# With enough distractors their summed noise outweighs the shrinking signal and accuracy goes
+# too.
+
+# %% [markdown]
+# ## 4. The fix: multiply the logits by log n
+#
+# If the gap itself grew like `log n`, the numerator `e^{g}` would grow like a power of `n` and
+# keep up with the denominator. **Log-n scaling** (Chiang and Cholak, 2022) multiplies every
+# score of a query by `log n`, where `n` is the number of keys that query sees. **Scalable-Softmax**
+# (Nakanishi, 2025) multiplies by `s · log n` with a learned `s` per head. With equal distractors
+# the closed form becomes `w(n) = n^{sg} / (n^{sg} + n − 1)`: it stays at 1/2 when `s·g = 1`
+# and changes only like a small power of `n` otherwise.
+#
+# In the formula and the simulation, choose `s = 1 / log 512` so both softmaxes agree at 512
+# keys, then compare them at every `n`:
+
+# %%
+s_fix = 1 / math.log(512)
+scaled = {n: simulate_dilution(n, gap=sim_gap, trials=200, log_n_scale=s_fix,
+                               generator=torch.Generator().manual_seed(n)) for n in sim_ns}
+print("     n   plain: closed / simulated    log-n scaled: closed / simulated")
+for n in sim_ns:
+    print(f"{n:6d}      {relevant_weight(n, sim_gap, distractor_std=1.0).item():.4f} / {plain[n].max_weight.mean():.4f}"
+          f"           {relevant_weight(n, sim_gap, distractor_std=1.0, log_n_scale=s_fix).item():.4f} / "
+          f"{scaled[n].max_weight.mean():.4f}")
+
+# %%
+fig = plot_curves(
+    sim_ns,
+    {"plain softmax": max_mean,
+     "log-n scaled (s = 1/log 512)": torch.stack([scaled[n].max_weight.mean() for n in sim_ns]),
+     "log-n scaled, equal distractors": relevant_weight(sim_n, gap, log_n_scale=s_fix)},
+    xlabel="number of keys n", ylabel="largest attention weight (mean of 200 trials)",
+    title="Log-n scaling: a slow power-law fall instead of 1/n", logx=True, logy=True,
+)
+fig
+
+# %% [markdown]
+# In the trained models. The log-n and SSMax models are the same one-layer model trained on the
+# same task with the same recipe, differing only in the logit transform (zoo entries
+# `recall-logn-s*` and `recall-ssmax-s*`). Their weight on the matching item, accuracy and
+# answer loss against context length, mean over three seeds with the range as a band:
+
+# %%
+curves, bands = seed_curves("relevant_weight", list(TRANSFORMS))
+fig = plot_curves(tokens, curves, bands=bands, xlabel="context length n (tokens); trained at n ≤ 18",
+                  ylabel="attention weight on the matching item",
+                  title="Log-n scaling and SSMax hold the weight; plain softmax dilutes", logx=True)
+fig
+
+# %%
+curves, bands = seed_curves("answer_loss", list(TRANSFORMS))
+fig = plot_curves(tokens, curves, bands=bands, xlabel="context length n (tokens); trained at n ≤ 18",
+                  ylabel="cross-entropy of the answer (nats)",
+                  title="The plain model's answer loss grows with n", logx=True, logy=True)
+fig
+
+# %%
+curves, bands = seed_curves("accuracy", list(TRANSFORMS))
+fig = plot_curves(tokens, curves, bands=bands, xlabel="context length n (tokens); trained at n ≤ 18",
+                  ylabel="accuracy", title="Accuracy: plain softmax slips only at the longest contexts",
+                  logx=True)
+fig
+
+# %% [markdown]
+# The numbers behind the plots, at the training length and at 16× and 128× (mean over seeds):
+
+# %%
+print("transform        n:    18 →   258 →  2050 (weight on match)   accuracy at 18 / 2050")
+for t, name in TRANSFORMS.items():
+    w = per_seed(t, "relevant_weight").mean(0)
+    a = per_seed(t, "accuracy").mean(0)
+    i16, i128 = item_counts.index(256), item_counts.index(2048)
+    print(f"{name:16s}     {w[0]:.3f} → {w[i16]:.3f} → {w[i128]:.3f}                  {a[0]:.3f} / {a[i128]:.3f}")
+ssmax_s = [models[("ssmax", s)].blocks[0].attn.logit_transform.s.item() for s in SEEDS]
+print("SSMax's learned s per seed:", ", ".join(f"{s:.3f}" for s in ssmax_s),
+      f"(s · log 18 = {', '.join(f'{s * math.log(18):.2f}' for s in ssmax_s)})")
+
+# %% [markdown]
+# **Takeaway, honestly.** Both fixes do what the formula promises inside trained models: their
+# weight on the matching item does not fall with the context length, in all three seeds, while
+# the plain model's falls severalfold. Two caveats from the same measurements: the model with a
+# *fixed* log-n factor trained less well at its training length (lower accuracy and higher
+# loss than the plain model after the same 2000 steps: a fixed factor of about 3 at 18 tokens
+# sharpens the softmax from the first step, and the optimiser cannot undo it), while SSMax,
+# whose scale is learned, trained as well as the plain model. And on this task the plain model's accuracy only gives way at the longest contexts, so
+# the clearest gain of the fixes at this scale is in the attention weight and the answer loss.
+
+# %% [markdown]
+# ## Takeaways
+#
+# Printed from this notebook's measurements:
+
+# %%
+w_plain = per_seed("identity", "relevant_weight").mean(0)
+w_ssmax = per_seed("ssmax", "relevant_weight").mean(0)
+loss_plain = per_seed("identity", "answer_loss").mean(0)
+print(f"""\
+- Closed form: the gap g = {gap:.2f} that gives 0.30 at 512 keys gives {weight_of_relevant_key(4096, gap):.3f} at 4096.
+- Simulation (d = 64, 200 trials): largest weight {plain[512].max_weight.mean():.3f} at 512 and \
+{plain[4096].max_weight.mean():.3f} at 4096; entropy / log n rose from {entropy_ratio[0]:.2f} to {entropy_ratio[-1]:.2f}.
+- Trained 1-layer model, plain softmax: weight on the match {w_plain[0]:.2f} at its training length, \
+{w_plain[item_counts.index(256)]:.2f} at 16x, {w_plain[-1]:.2f} at 128x; answer loss {loss_plain[0]:.3f} -> {loss_plain[-1]:.3f}.
+- With SSMax the weight stayed at {w_ssmax.min():.2f}-{w_ssmax.max():.2f} across the same lengths.""")
+
+# %% [markdown]
+# ## Quiz
+
+# %% [raw]
+# # BEGIN QUESTION
+# name: q1
+
+# %% [markdown]
+# **Q1** (seed quiz). What is attention dilution and how does it affect long-context attention?
+#
+# - **A)** Attention concentrates on fewer tokens as the context grows, so the model becomes overconfident.
+# - **B)** Long inputs are truncated, so later tokens receive no attention.
+# - **C)** As the context grows, the softmax spreads its weight over more tokens, so the relevant
+#   ones get less and important information is harder to pick out.
+# - **D)** The token embeddings lose precision when many tokens are stored.
+#
+# The demonstration, from section 3's measurements: the trained model's weight on the item it
+# must retrieve, per context length.
+
+# %%
+for count, w in zip(item_counts, per_seed("identity", "relevant_weight").mean(0)):
+    print(f"{count + 2:5d} tokens: weight on the matching item {w:.3f}")
+
+# %% [raw]
+# # BEGIN SOLUTION
+
+# %%
+q1_answer = "C"  # SOLUTION
+
+# %% [raw]
+# # END SOLUTION
+
+# %% [raw]
+# # BEGIN TESTS
+
+# %%
+from course_utils.quiz import check_choice
+
+assert check_choice(q1_answer, "743b28ab9d6fcf464b3f5791337577df9bdda2fe12be5e3fe0f7c14d49b8ead0", salt="02/q1")
+
+# %% [raw]
+# # END TESTS
+
+# %% [raw]
+# # END QUESTION
+
+# %% [raw]
+# # BEGIN QUESTION
+# name: q2
+
+# %% [markdown]
+# **Q2** (seed quiz). Attention dilution means:
+#
+# - **A)** Attention gets too focused
+# - **B)** Attention spreads thin over more positions, weakening important connections
+# - **C)** No attention
+# - **D)** Attention vanishes
+#
+# The demonstration: the total attention is always 1 (it does not vanish), but its entropy
+# approaches that of uniform attention as positions are added.
+
+# %%
+for n in (16, 1024, 16384):
+    t = plain[n]
+    print(f"n = {n:5d}: total weight 1 by construction; entropy {t.entropy.mean():.2f} nats "
+          f"of at most log n = {math.log(n):.2f}")
+
+# %% [raw]
+# # BEGIN SOLUTION
+
+# %%
+q2_answer = "B"  # SOLUTION
+
+# %% [raw]
+# # END SOLUTION
+
+# %% [raw]
+# # BEGIN TESTS
+
+# %%
+from course_utils.quiz import check_choice
+
+assert check_choice(q2_answer, "c996e9dc047ee605c743fae576439c319f9df80b3949b4187e8384b86f37770a", salt="02/q2")
+
+# %% [raw]
+# # END TESTS
+
+# %% [raw]
+# # END QUESTION
+
+# %% [raw]
+# # BEGIN QUESTION
+# name: q3
+
+# %% [markdown]
+# **Q3** (seed quiz). For 512 context the highest attention might be 0.3, for 4096 it might be
+# 0.05. This demonstrates:
+#
+# - **A)** Model improvement
+# - **B)** Attention dilution
+# - **C)** Better performance
+# - **D)** No change
+#
+# The demonstration: one gap, two context lengths, the seed's two numbers.
+
+# %%
+print(f"gap {gap:.2f}: n = 512 -> {weight_of_relevant_key(512, gap):.2f}, n = 4096 -> {weight_of_relevant_key(4096, gap):.2f}")
+
+# %% [raw]
+# # BEGIN SOLUTION
+
+# %%
+q3_answer = "B"  # SOLUTION
+
+# %% [raw]
+# # END SOLUTION
+
+# %% [raw]
+# # BEGIN TESTS
+
+# %%
+from course_utils.quiz import check_choice
+
+assert check_choice(q3_answer, "f0672caaf26e3093eb3efdde80d8d5f28cde7c2b64f295229dd07ec18eae27ec", salt="02/q3")
+
+# %% [raw]
+# # END TESTS
+
+# %% [raw]
+# # END QUESTION
+
+# %% [raw]
+# # BEGIN QUESTION
+# name: q4
+
+# %% [markdown]
+# **Q4.** With equal distractors, what gap `g` does the relevant key need to keep a weight of at
+# least 0.3 among **4096** keys? Store the smallest such gap in `q4_gap` (a float).
+
+# %% [raw]
+# # BEGIN SOLUTION
+
+# %%
+q4_gap = math.log(0.3 * (4096 - 1) / (1 - 0.3))  # SOLUTION
+print(f"q4_gap = {q4_gap:.3f}: weight at 4096 keys {weight_of_relevant_key(4096, q4_gap):.3f}")
+
+# %% [raw]
+# # END SOLUTION
+
+# %% [raw]
+# # BEGIN TESTS
+
+# %%
+from course_utils.quiz import in_range
+
+assert in_range(q4_gap, 0.0, 50.0), "a gap that helps the relevant key is positive"
+
+# %%
+# HIDDEN
+import math
+
+assert abs(q4_gap - math.log(0.3 * 4095 / 0.7)) < 1e-3
+
+# %% [raw]
+# # END TESTS
+
+# %% [raw]
+# # END QUESTION
+
+# %% [raw]
+# # BEGIN QUESTION
+# name: q5
+
+# %% [markdown]
+# **Q5.** Uniform attention is the most diluted attention can get. What is the entropy, in nats,
+# of uniform attention over `n = 1000` keys? Compute it from the weights (not from a formula you
+# remember) and store it in `q5_entropy` (a float).
+
+# %% [raw]
+# # BEGIN SOLUTION
+
+# %%
+# BEGIN SOLUTION
+uniform = torch.full((1000,), 1 / 1000, dtype=torch.float64)
+q5_entropy = -(uniform * uniform.log()).sum().item()
+# END SOLUTION
+print(f"entropy of uniform attention over 1000 keys: {q5_entropy:.3f} nats")
+
+# %% [raw]
+# # END SOLUTION
+
+# %% [raw]
+# # BEGIN TESTS
+
+# %%
+from course_utils.quiz import in_range
+
+assert in_range(q5_entropy, 0.0, 20.0), "entropy in nats over 1000 keys lies between 0 and about 7"
+
+# %%
+# HIDDEN
+import math
+
+assert abs(q5_entropy - math.log(1000)) < 1e-6
+
+# %% [raw]
+# # END TESTS
+
+# %% [raw]
+# # END QUESTION
+
+# %% [raw]
+# # BEGIN QUESTION
+# name: q6
+# points: 2
+
+# %% [markdown]
+# **Q6.** Write `log_n_weight(n, gap, s)`: the weight of the relevant key among `n` keys (equal
+# distractors) when every score is first multiplied by `s · log n`. Then use it: with `s·g = 1`,
+# what weight does the relevant key keep at `n = 4096`? Store that in `q6_weight`.
+
+# %% [raw]
+# # BEGIN SOLUTION
+
+# %%
+def log_n_weight(n: int, gap: float, s: float) -> float:
+    """Weight of one key `gap` above n - 1 equal distractors after scaling all scores by s * log n."""
+    # BEGIN SOLUTION
+    scaled_gap = s * math.log(n) * gap
+    return 1.0 / (1.0 + (n - 1) * math.exp(-scaled_gap))
+    # END SOLUTION
+
+
+q6_weight = log_n_weight(4096, 2.0, 0.5)  # SOLUTION
+
+# %% [raw]
+# # END SOLUTION
+
+# %% [raw]
+# # BEGIN TESTS
+
+# %%
+from course_utils.quiz import in_range
+
+assert in_range(log_n_weight(512, 0.0, 1.0), 1 / 512 - 1e-9, 1 / 512 + 1e-9), "with gap 0 every key gets 1/n"
+assert in_range(q6_weight, 0.0, 1.0)
+
+# %%
+# HIDDEN
+from course_utils.dilution import relevant_weight
+
+assert abs(log_n_weight(300, 3.0, 0.2) - relevant_weight(300, 3.0, log_n_scale=0.2).item()) < 1e-9
+assert abs(q6_weight - 4096 / 8191) < 1e-6
+
+# %% [raw]
+# # END TESTS
+
+# %% [raw]
+# # END QUESTION
