@@ -308,8 +308,13 @@ def _readable(text: str) -> list[str]:
     return lines
 
 
-def compare(out_dir: Path, expected: dict[str, str], *, max_diff_lines: int = 40) -> list[str]:
-    """Compare ``out_dir`` with freshly generated files; return human-readable problems (empty: in step)."""
+def compare(out_dir: Path, expected: dict[str, str], *, max_diff_lines: int = 40,
+            check_stale: bool = True) -> list[str]:
+    """Compare ``out_dir`` with freshly generated files; return human-readable problems (empty: in step).
+
+    ``check_stale=False`` compares only the files in ``expected`` (one notebook's worth), without
+    reporting the other generated notebooks in ``out_dir`` as stale.
+    """
     out_dir = Path(out_dir)
     problems: list[str] = []
     for rel, text in sorted(expected.items()):
@@ -335,8 +340,9 @@ def compare(out_dir: Path, expected: dict[str, str], *, max_diff_lines: int = 40
         diff = list(difflib.unified_diff(old, new, f"{path} (committed)", f"{rel} (generated)", n=1, lineterm=""))
         more = f"\n    ... {len(diff) - max_diff_lines} more diff lines" if len(diff) > max_diff_lines else ""
         problems.append(f"out of date: {path}\n    " + "\n    ".join(diff[:max_diff_lines]) + more)
-    for name in stale_notebooks(out_dir, expected):
-        problems.append(f"stale (no teacher notebook): {out_dir / name}")
+    if check_stale:
+        for name in stale_notebooks(out_dir, expected):
+            problems.append(f"stale (no teacher notebook): {out_dir / name}")
     return problems
 
 
