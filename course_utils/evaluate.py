@@ -9,6 +9,7 @@ import torch.nn.functional as F
 from torch import Tensor
 
 from course_utils.model import TinyGPT
+from course_utils.tasks import kv_retrieval_batch
 
 
 @dataclass
@@ -49,3 +50,77 @@ def retrieval_report(model: TinyGPT, batch) -> RetrievalReport:
         relevant_weight=relevant.mean(0),
         max_weight=rows_attn.amax(-1).mean(0),
     )
+
+
+@torch.no_grad()
+def accuracy_by_query_index(
+    model: TinyGPT,
+    n_pairs: int,
+    *,
+    per_index: int = 64,
+    seed: int = 0,
+    positions: Tensor | None = None,
+    **task_kwargs,
+) -> Tensor:
+    """Key-value retrieval accuracy for each queried pair index: (n_pairs,).
+
+    Each pair index 0..K-1 is queried in `per_index` fresh sequences (one batch of K * per_index
+    rows, generator `seed`). positions: optional (n,) positions passed to the model (e.g.
+    interpolated ones). task_kwargs go to `kv_retrieval_batch` (n_keys, n_values).
+
+    Example: `accuracy_by_query_index(model, 16, per_index=32)` -> tensor of 16 accuracies
+    """
+    if per_index < 1:
+        raise ValueError(f"per_index must be >= 1, got {per_index}")
+    query = torch.arange(n_pairs).repeat_interleave(per_index)  # (K * per_index,)
+    batch = kv_retrieval_batch(len(query), n_pairs, query_index=query, generator=seed, **task_kwargs)
+    model.eval()
+    logits = model(batch.tokens, positions=positions)  # (B, n, V)
+    rows = torch.arange(len(query))
+    correct = logits[rows, batch.answer_pos].argmax(-1) == batch.targets[rows, batch.answer_pos]
+    return correct.float().view(n_pairs, per_index).mean(-1)
+
+
+def bin_by_relative_position(values: Tensor, bins: int) -> Tensor:
+    """Average per-index values (K,) into `bins` equal slices of relative position: (bins,).
+
+    Index i of K falls in bin floor(i * bins / K), so bin 0 is the first 1/bins of the context.
+
+    Example: `bin_by_relative_position(torch.arange(8.0), 4)` -> tensor([0.5, 2.5, 4.5, 6.5])
+    """
+    k = values.shape[-1]
+    if bins < 1 or k < bins:
+        raise ValueError(f"need 1 <= bins <= number of values; got bins={bins} for {k} values")
+    which = torch.arange(k) * bins // k  # (K,)
+    sums = torch.zeros(*values.shape[:-1], bins, dtype=values.dtype).index_add_(-1, which, values)
+    return sums / torch.bincount(which, minlength=bins).to(values.dtype)
+
+
+def answer_gradient_norm(model: TinyGPT, batch) -> Tensor:
+    """How strongly each input token moves the answer: ||d log p(answer) / d embedding||, (batch, n).
+
+    The gradient is taken with respect to the token embeddings (before any absolute position is
+    added), one answer per row at `batch.answer_pos`.
+
+    Example: `answer_gradient_norm(model, kv_retrieval_batch(64, 16, generator=0)).mean(0)`
+    """
+    captured: list[Tensor] = []
+
+    def keep(_module, _inputs, output: Tensor) -> None:
+        output.retain_grad()
+        captured.append(output)
+
+    model.eval()
+    handle = model.embed.register_forward_hook(keep)
+    try:
+        logits = model(batch.tokens)  # (B, n, V)
+    finally:
+        handle.remove()
+    rows = torch.arange(batch.tokens.shape[0])
+    answers = batch.targets[rows, batch.answer_pos]
+    log_p = torch.log_softmax(logits[rows, batch.answer_pos], dim=-1)[rows, answers]  # (B,)
+    model.zero_grad(set_to_none=True)
+    log_p.sum().backward()
+    grad = captured[0].grad.norm(dim=-1)  # (B, n)
+    model.zero_grad(set_to_none=True)
+    return grad.detach()

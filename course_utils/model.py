@@ -33,6 +33,7 @@ class GPTConfig:
     positional: str = "rope"
     rope_base: float = 10000.0
     logit_transform: str = "identity"
+    embed_std: float = 0.02  # 0.02 as in GPT-2; 1.0 keeps token identity loud next to the blocks' outputs
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -82,7 +83,7 @@ class TinyGPT(nn.Module):
         super().__init__()
         self.config = config
         self.embed = nn.Embedding(config.vocab_size, config.d_model)
-        nn.init.normal_(self.embed.weight, std=0.02)
+        nn.init.normal_(self.embed.weight, std=config.embed_std)
         # One scheme object shared by the embedding and every block (a learned table is one table).
         self.positional = make_positional(
             config.positional,

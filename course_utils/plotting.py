@@ -176,3 +176,42 @@ def plot_loss(losses: ArrayLike, *, title: str, steps: ArrayLike | None = None,
     ax.set(xlabel="step", ylabel="loss (nats/token)", title=title)
     ax.legend()
     return _closed(fig)
+
+
+def plot_heatmaps(panels: dict[str, ArrayLike], *, row_labels: Sequence[str], col_labels: Sequence[str],
+                  xlabel: str, ylabel: str, title: str, cbar_label: str, vmin: float = 0.0,
+                  vmax: float = 1.0, ncols: int = 4, cmap: str = "viridis") -> Figure:
+    """One annotated heatmap per panel, on a shared colour scale: e.g. accuracy per encoding.
+
+    panels: name -> (rows, cols) values; row_labels / col_labels label the cells.
+    Example: `plot_heatmaps({"RoPE": acc}, row_labels=["K=8"], col_labels=["1st", "2nd"], xlabel=..., ...)`
+    """
+    arrays = {name: _to_numpy(v, name) for name, v in panels.items()}
+    if not arrays:
+        raise ValueError("panels is empty; pass at least one name -> (rows, cols) array")
+    for name, a in arrays.items():
+        if a.shape != (len(row_labels), len(col_labels)):
+            raise ValueError(f"panel {name!r} has shape {a.shape}; the labels say "
+                             f"({len(row_labels)}, {len(col_labels)})")
+    cols = min(len(arrays), ncols)
+    rows = math.ceil(len(arrays) / cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(3.3 * cols + 0.9, 2.9 * rows + 0.6),
+                             squeeze=False, layout="constrained")
+    for ax in axes.flat[len(arrays):]:
+        fig.delaxes(ax)
+    drawn = list(axes.flat[:len(arrays)])
+    for i, (ax, (name, a)) in enumerate(zip(drawn, arrays.items())):
+        image = ax.imshow(a, vmin=vmin, vmax=vmax, cmap=cmap, aspect="auto", interpolation="nearest")
+        for (r, c), value in np.ndenumerate(a):
+            ax.text(c, r, f"{value:.2f}", ha="center", va="center", fontsize=7,
+                    color="white" if value < vmin + 0.5 * (vmax - vmin) else "black")
+        ax.set_xticks(range(len(col_labels)), col_labels, fontsize=8)
+        ax.set_yticks(range(len(row_labels)), row_labels, fontsize=8)
+        ax.set_title(name)
+        ax.grid(False)
+        if i % cols == 0:
+            ax.set_ylabel(ylabel)
+        ax.set_xlabel(xlabel)
+    fig.colorbar(image, ax=drawn, label=cbar_label, shrink=0.9)
+    fig.suptitle(title)
+    return _closed(fig)

@@ -66,8 +66,13 @@ def train(
     *,
     progress: bool = True,
     desc: str = "training",
+    callback: Callable[[int, nn.Module], None] | None = None,
+    callback_every: int = 250,
 ) -> list[float]:
     """Train `model` in place on batches from `batch_fn(generator)`; returns the loss per step.
+
+    `callback(step, model)` runs before step 0, every `callback_every` steps and after the last
+    step (step = number of steps done), with the model in eval mode, e.g. to track a metric.
 
     Example: `losses = train(model, lambda g: copy_batch(64, 8, n_symbols=16, generator=g), TrainConfig(steps=300))`
     """
@@ -80,6 +85,8 @@ def train(
     model.train()
     bar = tqdm(range(config.steps), desc=desc, disable=not progress, mininterval=1.0)
     for step in bar:
+        if callback is not None and step % callback_every == 0:
+            _run_callback(callback, step, model)
         for group in optimizer.param_groups:
             group["lr"] = lr_at(step, config)
         batch = batch_fn(generator)
@@ -91,8 +98,17 @@ def train(
         losses.append(loss.item())
         if step % 50 == 0 or step == config.steps - 1:
             bar.set_postfix(loss=f"{losses[-1]:.3f}")
+    if callback is not None:
+        _run_callback(callback, config.steps, model)
     model.eval()
     return losses
+
+
+def _run_callback(callback: Callable[[int, nn.Module], None], step: int, model: nn.Module) -> None:
+    model.eval()
+    with torch.no_grad():
+        callback(step, model)
+    model.train()
 
 
 @torch.no_grad()

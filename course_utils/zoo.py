@@ -19,6 +19,7 @@ from pathlib import Path
 import torch
 
 from course_utils.device import seed_everything
+from course_utils.evaluate import accuracy_by_query_index
 from course_utils.model import GPTConfig, TinyGPT
 from course_utils.tasks import make_batch_fn, task_vocab_size
 from course_utils.train import TrainConfig, answer_accuracy, train
@@ -41,9 +42,37 @@ class ZooEntry:
     train: TrainConfig
     seed: int = 0
     eval_kwargs: dict = field(default_factory=dict)
+    track: str | None = None  # a TRACKERS name, measured during training into record["history"]
 
     def model_config(self) -> GPTConfig:
         return GPTConfig(vocab_size=task_vocab_size(self.task, **self.task_kwargs), **self.model)
+
+
+def _kv_accuracy_by_index(model: TinyGPT) -> list[float]:
+    return accuracy_by_query_index(model, 16, per_index=64, seed=4321).tolist()
+
+
+#: Metrics a zoo entry can record during training (every 250 steps), by name.
+TRACKERS = {"kv_accuracy_by_index_k16": _kv_accuracy_by_index}
+
+
+def _kv_entry(positional: str, seed: int, *, edge_bias: float = 0.0) -> ZooEntry:
+    """Notebook 03: 2-layer key-value retrieval model (REFERENCES' lost-in-the-middle recipe)."""
+    edge = "-edge" if edge_bias else ""
+    queries = f"queries from the first/last quarter with p={edge_bias}" if edge_bias else "uniform queries"
+    return ZooEntry(
+        name=f"kv-{positional}{edge}-s{seed}",
+        description=f"Notebook 03: key-value retrieval of 4-16 pairs, 2 layers, {positional}, {queries}; seed {seed}.",
+        task="kv_retrieval",
+        task_kwargs={"n_pairs": (4, 16), "n_keys": 128, "n_values": 64, "edge_bias": edge_bias},
+        model={"max_len": 256, "d_model": 64, "heads": 4, "layers": 2, "positional": positional,
+               "embed_std": 1.0},
+        train=TrainConfig(steps=3000, batch_size=128, lr=1e-3, weight_decay=0.01, warmup_steps=300,
+                          data_seed=200 + seed),
+        seed=seed,
+        eval_kwargs={"n_pairs": 16, "edge_bias": 0.0},
+        track="kv_accuracy_by_index_k16",
+    )
 
 
 ZOO: dict[str, ZooEntry] = {
@@ -74,6 +103,8 @@ ZOO: dict[str, ZooEntry] = {
             for transform in ("identity", "log_n", "ssmax")
             for seed in (0, 1, 2)
         ],
+        *[_kv_entry(positional, seed) for positional in ("rope", "alibi", "learned", "none") for seed in (0, 1, 2)],
+        *[_kv_entry("alibi", seed, edge_bias=0.9) for seed in (0, 1, 2)],
     ]
 }
 
@@ -98,13 +129,26 @@ def train_entry(
 
     Example: `model, losses = train_entry("copy-rope-2l", steps=20)`
     """
-    entry = _entry(name)
+    model, losses, _ = _train_tracked(_entry(name), steps=steps, seed=seed, progress=progress, track=False)
+    return model, losses
+
+
+def _train_tracked(
+    entry: ZooEntry, *, steps: int | None = None, seed: int | None = None, progress: bool = True,
+    track: bool = True,
+) -> tuple[TinyGPT, list[float], list[dict]]:
+    """Train an entry; with `track`, also record its TRACKERS metric every 250 steps."""
     config = entry.train if steps is None else TrainConfig(**{**entry.train.to_dict(), "steps": steps})
     seed_everything(entry.seed if seed is None else seed)
     model = TinyGPT(entry.model_config())
     batch_fn = make_batch_fn(entry.task, batch_size=config.batch_size, **entry.task_kwargs)
-    losses = train(model, batch_fn, config, progress=progress, desc=name)
-    return model, losses
+    history: list[dict] = []
+    callback = None
+    if track and entry.track is not None:
+        tracker = TRACKERS[entry.track]
+        callback = lambda step, m: history.append({"step": step, entry.track: tracker(m)})  # noqa: E731
+    losses = train(model, batch_fn, config, progress=progress, desc=entry.name, callback=callback)
+    return model, losses, history
 
 
 def evaluate_entry(model: TinyGPT, entry: ZooEntry, *, batch_size: int = 512) -> float:
@@ -121,7 +165,7 @@ def build(name: str, *, progress: bool = True) -> Path:
     """
     entry = _entry(name)
     start = time.perf_counter()
-    model, losses = train_entry(name, progress=progress)
+    model, losses, history = _train_tracked(entry, progress=progress)
     seconds = time.perf_counter() - start
     record = {
         "name": entry.name,
@@ -133,6 +177,7 @@ def build(name: str, *, progress: bool = True) -> Path:
         "seed": entry.seed,
         "torch_version": str(torch.__version__),
         "losses": losses,
+        "history": history,
         "accuracy": evaluate_entry(model, entry),
         "build_seconds": round(seconds, 1),
         "state_dict": {k: v.detach().clone() for k, v in model.state_dict().items()},
@@ -156,7 +201,7 @@ def load(name: str, *, retrain: bool = False, verbose: bool = True) -> tuple[Tin
             print(f"Training zoo model {name!r} from scratch ({entry.train.steps} steps)...")
         build(name)
     record = torch.load(path, map_location="cpu", weights_only=True)
-    if record["model_config"] != entry.model_config().to_dict():
+    if GPTConfig(**record["model_config"]) != entry.model_config():  # fields added later take their defaults
         raise ValueError(f"checkpoint {path} was built from another config; rebuild it with "
                          f"`python -m course_utils.zoo build {name}`")
     model = TinyGPT(entry.model_config())

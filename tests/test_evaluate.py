@@ -32,3 +32,40 @@ def test_report_rejects_mismatched_positions():
     batch.answer_pos = batch.answer_pos[:2]
     with pytest.raises(ValueError, match="answer_pos"):
         retrieval_report(_model(), batch)
+
+
+def test_accuracy_by_query_index():
+    from course_utils.evaluate import accuracy_by_query_index
+
+    torch.manual_seed(0)
+    vocab = task_vocab_size("kv_retrieval", n_keys=8, n_values=4)
+    model = TinyGPT(GPTConfig(vocab_size=vocab, max_len=64, d_model=16, heads=2, layers=1))
+    acc = accuracy_by_query_index(model, 5, per_index=4, n_keys=8, n_values=4)
+    assert acc.shape == (5,) and torch.all((acc >= 0) & (acc <= 1))
+    same = accuracy_by_query_index(model, 5, per_index=4, n_keys=8, n_values=4, positions=torch.arange(13))
+    torch.testing.assert_close(acc, same)
+    with pytest.raises(ValueError):
+        accuracy_by_query_index(model, 5, per_index=0)
+
+
+def test_bin_by_relative_position():
+    from course_utils.evaluate import bin_by_relative_position
+
+    torch.testing.assert_close(bin_by_relative_position(torch.arange(8.0), 4), torch.tensor([0.5, 2.5, 4.5, 6.5]))
+    torch.testing.assert_close(bin_by_relative_position(torch.ones(2, 10), 3), torch.ones(2, 3))
+    with pytest.raises(ValueError):
+        bin_by_relative_position(torch.ones(3), 4)
+
+
+def test_answer_gradient_norm_is_zero_after_the_answer_and_leaves_no_grads():
+    from course_utils.evaluate import answer_gradient_norm
+    from course_utils.tasks import kv_retrieval_batch
+
+    torch.manual_seed(0)
+    vocab = task_vocab_size("kv_retrieval", n_keys=8, n_values=4)
+    model = TinyGPT(GPTConfig(vocab_size=vocab, max_len=64, d_model=16, heads=2, layers=2))
+    batch = kv_retrieval_batch(6, 4, n_keys=8, n_values=4, generator=0)
+    grad = answer_gradient_norm(model, batch)
+    assert grad.shape == batch.tokens.shape and torch.all(grad >= 0)
+    assert torch.all(grad[:, :-1].sum(1) > 0)  # causal: earlier tokens matter, nothing after the answer exists
+    assert all(p.grad is None for p in model.parameters())

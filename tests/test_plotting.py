@@ -95,3 +95,16 @@ def test_plot_loss():
 def test_plot_loss_errors(kwargs, match):
     with pytest.raises(ValueError, match=match):
         plot_loss(title="t", **kwargs)
+
+
+def test_plot_heatmaps_shapes_and_errors():
+    from course_utils.plotting import plot_heatmaps
+
+    fig = plot_heatmaps({"a": np.zeros((2, 3)), "b": np.ones((2, 3))}, row_labels=["r0", "r1"],
+                        col_labels=["c0", "c1", "c2"], xlabel="x", ylabel="y", title="t", cbar_label="acc")
+    assert len(fig.axes) == 3  # two panels and a colour bar
+    with pytest.raises(ValueError, match="labels say"):
+        plot_heatmaps({"a": np.zeros((2, 2))}, row_labels=["r0", "r1"], col_labels=["c0", "c1", "c2"],
+                      xlabel="x", ylabel="y", title="t", cbar_label="acc")
+    with pytest.raises(ValueError, match="empty"):
+        plot_heatmaps({}, row_labels=[], col_labels=[], xlabel="x", ylabel="y", title="t", cbar_label="acc")

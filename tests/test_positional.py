@@ -51,6 +51,8 @@ def test_learned_refuses_positions_past_its_table():
     assert learned.embed(x, torch.arange(4)).shape == (1, 4, 8)
     with pytest.raises(ValueError, match="cannot extrapolate"):
         learned.embed(torch.zeros(1, 5, 8), torch.arange(5))
+    with pytest.raises(ValueError, match="integer positions"):
+        learned.embed(x, torch.arange(4) / 2)
 
 
 def test_none_changes_nothing():
@@ -66,3 +68,16 @@ def test_factory_builds_every_scheme_and_rejects_unknown():
         make_positional("xpos", d_model=16, heads=4, max_len=8)
     with pytest.raises(ValueError, match="divisible"):
         make_positional("rope", d_model=10, heads=4, max_len=8)
+
+
+def test_interpolate_positions():
+    from course_utils.positional import interpolate_positions
+
+    torch.testing.assert_close(interpolate_positions(8, 4), torch.arange(8, dtype=torch.float64) / 2)
+    torch.testing.assert_close(interpolate_positions(3, 10), torch.arange(3, dtype=torch.float64))
+    assert interpolate_positions(100, 35).max() < 35
+    with pytest.raises(ValueError):
+        interpolate_positions(0, 4)
+    # RoPE accepts fractional positions: halving both positions halves the rotation angle
+    rope = RoPE(4)
+    torch.testing.assert_close(rope.angles(interpolate_positions(4, 2))[2], rope.angles(torch.tensor([1]))[0])

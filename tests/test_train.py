@@ -46,3 +46,14 @@ def test_answer_accuracy_and_errors():
         answer_accuracy(model, batch.tokens, torch.full_like(batch.targets, -100))
     with pytest.raises(ValueError, match="steps"):
         train(model, lambda g: batch, TrainConfig(steps=0))
+
+
+def test_callback_runs_at_start_every_k_steps_and_end_without_changing_training():
+    calls = []
+    seed_everything(0)
+    model = TinyGPT(GPTConfig(vocab_size=task_vocab_size("copy", n_symbols=8), max_len=16, d_model=32, layers=1))
+    losses = train(model, lambda g: copy_batch(16, 4, n_symbols=8, generator=g),
+                   TrainConfig(steps=15, batch_size=16, warmup_steps=5), progress=False,
+                   callback=lambda step, m: calls.append((step, m.training)), callback_every=5)
+    assert calls == [(0, False), (5, False), (10, False), (15, False)]
+    assert losses == _run(0)[1]

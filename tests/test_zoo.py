@@ -4,6 +4,7 @@ import pytest
 import torch
 
 from course_utils import zoo
+from course_utils.model import GPTConfig
 from course_utils.tasks import copy_batch
 from course_utils.train import answer_accuracy
 
@@ -14,7 +15,7 @@ def test_checkpoint_exists_loads_and_is_small(name):
     assert path.exists(), f"run `python -m course_utils.zoo build {name}`"
     assert path.stat().st_size < 5e6
     model, record = zoo.load(name, verbose=False)
-    assert record["model_config"] == zoo.ZOO[name].model_config().to_dict()
+    assert GPTConfig(**record["model_config"]) == zoo.ZOO[name].model_config()
     assert len(record["losses"]) == zoo.ZOO[name].train.steps
     assert zoo.evaluate_entry(model, zoo.ZOO[name]) == pytest.approx(record["accuracy"], abs=1e-6)
 
@@ -87,3 +88,29 @@ def test_log_n_recall_models_hold_their_weight(transform, seed):
     assert base.accuracy > 0.8
     assert longest.relevant_weight.item() > 0.9 * base.relevant_weight.item()
     assert longest.relevant_weight.item() > 0.6
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_edge_trained_alibi_shows_a_u(seed):
+    """Notebook 03: evaluated with uniform queries at K = 16, the edge-trained ALiBi model recalls
+    the first and last quarters better than the middle half, in every seed."""
+    from course_utils.evaluate import accuracy_by_query_index
+
+    model, _ = zoo.load(f"kv-alibi-edge-s{seed}", verbose=False)
+    acc = accuracy_by_query_index(model, 16, per_index=128, seed=7)
+    first, middle, last = acc[:4].mean(), acc[4:12].mean(), acc[12:].mean()
+    assert first > middle + 0.03 and last > middle + 0.03, (first, middle, last)
+    assert middle > 0.6  # the task is learned: a U, not chance
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_alibi_kv_learns_and_degrades_past_its_training_length(seed):
+    """Notebook 03: ALiBi learns key-value retrieval in every seed, and loses accuracy at 4x length."""
+    from course_utils.tasks import kv_retrieval_batch
+    from course_utils.train import answer_accuracy
+
+    model, record = zoo.load(f"kv-alibi-s{seed}", verbose=False)
+    assert record["accuracy"] > 0.75
+    at = {k: answer_accuracy(model, b.tokens, b.targets)
+          for k, b in ((k, kv_retrieval_batch(256, k, generator=50 + k)) for k in (16, 64))}
+    assert at[64] < at[16] - 0.2, at
