@@ -223,9 +223,16 @@ def main(argv: list[str] | None = None) -> None:
     build_parser.add_argument("--all", action="store_true", help="build every entry")
     args = parser.parse_args(argv)
     if args.command == "list":
+        total = 0.0
         for entry in ZOO.values():
-            status = "built" if checkpoint_path(entry.name).exists() else "not built"
-            print(f"{entry.name:24s} {status:10s} {entry.description}")
+            path = checkpoint_path(entry.name)
+            status = "not built"
+            if path.exists():
+                seconds = torch.load(path, map_location="cpu", weights_only=True)["build_seconds"]
+                total += seconds
+                status = f"{seconds:6.1f} s"
+            print(f"{entry.name:20s} {status:>9s}  {entry.description}")
+        print(f"total build time of the built entries: {total / 60:.1f} min on one core")
         return
     names = list(ZOO) if args.all else args.names
     if not names:

@@ -241,12 +241,10 @@ fig
 # quarter of the pairs; we evaluate them with **uniform** queries.
 
 # %%
-u_means = {name: torch.stack([acc16[(p, s)] for s in SEEDS]).mean(0)
-           for p, name in (("alibi-edge", "ALiBi, edge-heavy training"), ("alibi", "ALiBi, uniform training"),
-                           ("rope", "RoPE, uniform training"))}
-u_stds = {name: torch.stack([acc16[(p, s)] for s in SEEDS]).std(0)
-          for p, name in (("alibi-edge", "ALiBi, edge-heavy training"), ("alibi", "ALiBi, uniform training"),
-                          ("rope", "RoPE, uniform training"))}
+U_MODELS = {"alibi-edge": "ALiBi, edge-heavy training", "alibi": "ALiBi, uniform training", "rope": "RoPE, uniform training"}
+u_acc = {name: torch.stack([acc16[(p, s)] for s in SEEDS]) for p, name in U_MODELS.items()}  # (seeds, 16)
+u_means = {name: acc.mean(0) for name, acc in u_acc.items()}
+u_stds = {name: acc.std(0) for name, acc in u_acc.items()}
 fig = plot_curves(index, u_means, bands={k: (u_means[k] - u_stds[k], u_means[k] + u_stds[k]) for k in u_means},
                   xlabel="index of the queried pair (1 = first)", ylabel="accuracy (uniform test queries)",
                   title="Lost in the middle: accuracy by position at K = 16 (± std, 3 seeds)")
