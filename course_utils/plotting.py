@@ -200,7 +200,7 @@ def plot_heatmaps(panels: dict[str, ArrayLike], *, row_labels: Sequence[str], co
     for ax in axes.flat[len(arrays):]:
         fig.delaxes(ax)
     drawn = list(axes.flat[:len(arrays)])
-    for i, (ax, (name, a)) in enumerate(zip(drawn, arrays.items())):
+    for ax, (name, a) in zip(drawn, arrays.items()):
         image = ax.imshow(a, vmin=vmin, vmax=vmax, cmap=cmap, aspect="auto", interpolation="nearest")
         for (r, c), value in np.ndenumerate(a):
             ax.text(c, r, f"{value:.2f}", ha="center", va="center", fontsize=7,
@@ -209,9 +209,8 @@ def plot_heatmaps(panels: dict[str, ArrayLike], *, row_labels: Sequence[str], co
         ax.set_yticks(range(len(row_labels)), row_labels, fontsize=8)
         ax.set_title(name)
         ax.grid(False)
-        if i % cols == 0:
-            ax.set_ylabel(ylabel)
-        ax.set_xlabel(xlabel)
+    fig.supxlabel(xlabel)
+    fig.supylabel(ylabel)
     fig.colorbar(image, ax=drawn, label=cbar_label, shrink=0.9)
     fig.suptitle(title)
     return _closed(fig)

@@ -185,7 +185,7 @@ row_labels = [f"K={k}" + (" (train)" if k <= 16 else f" ({k // 16}x)") for k in 
 col_labels = [f"{i + 1}/8" for i in range(BINS)]
 fig = plot_heatmaps(
     {name: torch.stack([grids[(p, s)] for s in SEEDS]).mean(0) for p, name in SCHEMES.items()},
-    row_labels=row_labels, col_labels=col_labels, xlabel="position of the queried pair (eighth of context)",
+    row_labels=row_labels, col_labels=col_labels, xlabel="queried pair's position (eighths of the context)",
     ylabel="number of pairs K", title="Retrieval accuracy by position and length (mean of 3 seeds)",
     cbar_label="accuracy", ncols=2,
 )
@@ -226,8 +226,12 @@ fig
 # in one (the "plateau" that key-value retrieval is known for), so its mean hides a bimodal
 # result; learned positions and NoPE stayed near chance, with what little they learned at the
 # start of the context. Where a model learned, accuracy falls from the training length outwards
-# (rows K = 32, 64 of the heatmaps). And ALiBi, trained with uniform queries, already shows a
-# shallow U at K = 16: better at the start and the end than in the middle.
+# (rows K = 32, 64 of the heatmaps), and it falls unevenly. RoPE at 2× is best in the *middle*:
+# that is not lost in the middle but **position degradation**: a query at the end of a long
+# input meets the first pairs at distances it never saw in training. ALiBi at 4× keeps the
+# recent pairs and loses the distant ones, its distance penalty at work. And ALiBi, trained with
+# uniform queries, already shows a shallow U at K = 16: better at the start and the end than in
+# the middle.
 
 # %% [markdown]
 # ## 3. Lost in the middle, honestly
