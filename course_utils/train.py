@@ -112,13 +112,14 @@ def _run_callback(callback: Callable[[int, nn.Module], None], step: int, model: 
 
 
 @torch.no_grad()
-def answer_accuracy(model: nn.Module, tokens: Tensor, targets: Tensor) -> float:
+def answer_accuracy(model: nn.Module, tokens: Tensor, targets: Tensor, *, positions: Tensor | None = None) -> float:
     """Fraction of supervised positions (targets != -100) where the argmax is right.
 
-    tokens, targets: (batch, n). Example: `answer_accuracy(model, batch.tokens, batch.targets)`
+    tokens, targets: (batch, n); positions: optional (n,) positions for the model (e.g.
+    interpolated ones). Example: `answer_accuracy(model, batch.tokens, batch.targets)`
     """
     model.eval()
-    logits = model(tokens)
+    logits = model(tokens) if positions is None else model(tokens, positions=positions)
     scored = targets != -100
     if not scored.any():
         raise ValueError("targets has no supervised position (all -100); nothing to score")

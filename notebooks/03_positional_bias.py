@@ -68,6 +68,7 @@ from course_utils.model import TinyGPT
 from course_utils.plotting import plot_curves, plot_heatmaps, use_course_style
 from course_utils.positional import ALiBi, RoPE, Sinusoidal, interpolate_positions
 from course_utils.tasks import kv_retrieval_batch
+from course_utils.train import answer_accuracy
 
 seed_everything(0, threads=2)
 use_course_style()
@@ -377,11 +378,8 @@ LENGTH_PAIRS = (16, 32, 64, 112)
 
 
 def mean_accuracy(model, k, positions=None):
-    batch = kv_retrieval_batch(256, k, generator=1000 + k)
-    with torch.no_grad():
-        logits = model(batch.tokens, positions=positions)
-    r = torch.arange(256)
-    return (logits[r, batch.answer_pos].argmax(-1) == batch.targets[r, batch.answer_pos]).float().mean().item()
+    batch = kv_retrieval_batch(256, k, generator=1000 + k)  # only the answer position is supervised
+    return answer_accuracy(model, batch.tokens, batch.targets, positions=positions)
 
 
 length_acc = {}

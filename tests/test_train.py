@@ -57,3 +57,11 @@ def test_callback_runs_at_start_every_k_steps_and_end_without_changing_training(
                    callback=lambda step, m: calls.append((step, m.training)), callback_every=5)
     assert calls == [(0, False), (5, False), (10, False), (15, False)]
     assert losses == _run(0)[1]
+
+
+def test_answer_accuracy_passes_positions_to_the_model():
+    model, _ = _run(2)
+    batch = copy_batch(8, 4, n_symbols=8, generator=5)
+    n = batch.tokens.shape[1]
+    same = answer_accuracy(model, batch.tokens, batch.targets, positions=torch.arange(n))
+    assert same == answer_accuracy(model, batch.tokens, batch.targets)
