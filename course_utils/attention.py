@@ -78,6 +78,7 @@ def attention(
     mask: Tensor | None = None,
     bias: Tensor | None = None,
     logit_transform: Callable[[Tensor], Tensor] | None = None,
+    sink_logit: Tensor | None = None,
 ) -> tuple[Tensor, Tensor]:
     """Scaled dot-product attention that also returns its weights.
 
@@ -86,8 +87,12 @@ def attention(
     causal: also hide future keys (see `causal_mask` for the alignment).
     bias: added to the scores before the transform (ALiBi), broadcastable to (..., n_q, n_k).
     logit_transform: a function of the biased scores applied before masking.
+    sink_logit: the score of one extra key whose value is zero, broadcastable to (..., n_q, 1)
+    (e.g. (heads, 1, 1)): attention that goes there adds nothing to the output. A zero sink logit
+    is softmax1, `exp(s_j) / (1 + sum_i exp(s_i))`; a learned one is a per-head "sink" parameter.
     Returns out: (..., n_q, d_v) and weights: (..., n_q, n_k). A query that sees no key gets
-    zero weights and a zero output.
+    zero weights and a zero output. With a sink logit the weights sum to less than 1: the rest
+    went to the extra key.
 
     Example: `out, weights = attention(q, k, v, causal=True)`
     """
@@ -103,16 +108,27 @@ def attention(
         keep = tri if keep is None else keep & tri
     if keep is not None:
         scores = scores.masked_fill(~keep, float("-inf"))
-    weights = stable_softmax(scores, dim=-1)
+    if sink_logit is not None:
+        extra = sink_logit.to(scores.dtype).expand(*scores.shape[:-1], 1)  # (..., n_q, 1)
+        weights = stable_softmax(torch.cat([scores, extra], dim=-1), dim=-1)[..., :-1]
+    else:
+        weights = stable_softmax(scores, dim=-1)
     return weights @ v, weights
 
 
+SINK_FIXES = ("none", "softmax1", "learned_sink", "gate")
+
+
 class MultiHeadAttention(nn.Module):
-    """Multi-head self-attention with pluggable positions and logit transform.
+    """Multi-head self-attention with pluggable positions, logit transform and sink fix.
 
     x: (batch, n, d_model) -> (batch, n, d_model), and weights (batch, heads, n, n) on request.
     The positional scheme rotates q, k (RoPE) or biases the scores (ALiBi); absolute schemes act
     on the embeddings before the first block instead.
+    `sink_fix` gives a head a way to attend to nothing (see the sinks chapter): "softmax1" adds a
+    zero-logit key with a zero value, "learned_sink" the same key with a learned logit per head
+    (`sink_logit`), and "gate" multiplies each head's output by a sigmoid gate computed from x
+    (gated attention, Qiu et al., 2025).
 
     Example: `mha = MultiHeadAttention(64, 4, positional=RoPE(16)); y, w = mha(x, need_weights=True)`
     """
@@ -124,16 +140,25 @@ class MultiHeadAttention(nn.Module):
         *,
         positional: PositionalScheme | None = None,
         logit_transform: nn.Module | None = None,
+        sink_fix: str = "none",
     ) -> None:
         super().__init__()
         if d_model % heads:
             raise ValueError(f"d_model={d_model} must be divisible by heads={heads}")
+        if sink_fix not in SINK_FIXES:
+            raise ValueError(f"unknown sink_fix {sink_fix!r}; choose one of {SINK_FIXES}")
         self.heads = heads
         self.head_dim = d_model // heads
         self.qkv = nn.Linear(d_model, 3 * d_model)
         self.proj = nn.Linear(d_model, d_model)
         self.positional = positional if positional is not None else NoPositions()
         self.logit_transform = logit_transform if logit_transform is not None else IdentityLogits()
+        self.sink_fix = sink_fix
+        if sink_fix == "learned_sink":
+            self.sink_logit = nn.Parameter(torch.zeros(heads))  # (heads,)
+        else:
+            self.register_buffer("sink_logit", torch.zeros(heads) if sink_fix == "softmax1" else None)
+        self.gate = nn.Linear(d_model, d_model) if sink_fix == "gate" else None
 
     def forward(
         self,
@@ -159,6 +184,9 @@ class MultiHeadAttention(nn.Module):
             mask=mask,
             bias=bias,
             logit_transform=lambda s: self.logit_transform(s, positions, positions),
+            sink_logit=None if self.sink_logit is None else self.sink_logit[:, None, None],  # (H, 1, 1)
         )  # (B, H, n, d), (B, H, n, n)
         out = out.transpose(1, 2).reshape(batch, n, d_model)  # (B, n, D)
+        if self.gate is not None:
+            out = out * torch.sigmoid(self.gate(x))  # one gate per head channel, from the same input
         return self.proj(out), (weights if need_weights else None)

@@ -34,6 +34,7 @@ class GPTConfig:
     rope_base: float = 10000.0
     logit_transform: str = "identity"
     embed_std: float = 0.02  # 0.02 as in GPT-2; 1.0 keeps token identity loud next to the blocks' outputs
+    sink_fix: str = "none"  # "none", "softmax1", "learned_sink" or "gate" (see MultiHeadAttention)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -50,6 +51,7 @@ class Block(nn.Module):
             config.heads,
             positional=positional,
             logit_transform=make_logit_transform(config.logit_transform, heads=config.heads),
+            sink_fix=config.sink_fix,
         )
         self.mlp: nn.Module | None = None
         if not config.attention_only:

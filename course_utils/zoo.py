@@ -21,6 +21,7 @@ import torch
 from course_utils.device import seed_everything
 from course_utils.evaluate import accuracy_by_query_index
 from course_utils.model import GPTConfig, TinyGPT
+from course_utils.sinks import sink_mass
 from course_utils.tasks import make_batch_fn, task_vocab_size
 from course_utils.train import TrainConfig, answer_accuracy, train
 
@@ -52,8 +53,22 @@ def _kv_accuracy_by_index(model: TinyGPT) -> list[float]:
     return accuracy_by_query_index(model, 16, per_index=64, seed=4321).tolist()
 
 
+def _backcopy_sink_mass(model: TinyGPT) -> dict[str, list]:
+    """Per layer and head: mean weight on BOS and on the sink fix's extra key ("extra_*", 1 - the
+    weights' sum), for copy queries and for all other queries; and the learned sink logits."""
+    batch = make_batch_fn("backcopy", batch_size=128, n=64)(torch.Generator().manual_seed(4321))
+    _, attn = model(batch.tokens, return_attention=True)  # (L, B, H, n, n)
+    copy = batch.meta["copy_mask"]
+    extra = 1 - attn.sum(-1, keepdim=True).expand_as(attn)  # weight on the extra key, as a column
+    record = {"copy": sink_mass(attn, copy).tolist(), "other": sink_mass(attn, ~copy).tolist(),
+              "extra_copy": sink_mass(extra, copy).tolist(), "extra_other": sink_mass(extra, ~copy).tolist()}
+    if model.config.sink_fix == "learned_sink":
+        record["sink_logit"] = [block.attn.sink_logit.tolist() for block in model.blocks]
+    return record
+
+
 #: Metrics a zoo entry can record during training (every 250 steps), by name.
-TRACKERS = {"kv_accuracy_by_index_k16": _kv_accuracy_by_index}
+TRACKERS = {"kv_accuracy_by_index_k16": _kv_accuracy_by_index, "backcopy_sink_mass": _backcopy_sink_mass}
 
 
 def _kv_entry(positional: str, seed: int, *, edge_bias: float = 0.0) -> ZooEntry:
@@ -72,6 +87,23 @@ def _kv_entry(positional: str, seed: int, *, edge_bias: float = 0.0) -> ZooEntry
         seed=seed,
         eval_kwargs={"n_pairs": 16, "edge_bias": 0.0},
         track="kv_accuracy_by_index_k16",
+    )
+
+
+def _sink_entry(sink_fix: str, seed: int) -> ZooEntry:
+    """Notebook 04: a 1-layer language model on the backcopy stream (REFERENCES' sink recipe)."""
+    fix = "" if sink_fix == "none" else f"-{sink_fix.replace('_', '')}"
+    return ZooEntry(
+        name=f"sink{fix}-s{seed}",
+        description=f"Notebook 04: backcopy stream of 64 tokens, 1 layer + MLP, 4 heads, RoPE, BOS; "
+                    f"sink fix {sink_fix}; seed {seed}.",
+        task="backcopy",
+        task_kwargs={"n": 64, "n_symbols": 64, "trigger_prob": 0.1},
+        model={"max_len": 64, "d_model": 64, "heads": 4, "layers": 1, "positional": "rope",
+               "attention_only": True, "sink_fix": sink_fix},
+        train=TrainConfig(steps=2400, batch_size=64, lr=3e-3, warmup_steps=100, data_seed=300 + seed),
+        seed=seed,
+        track="backcopy_sink_mass",
     )
 
 
@@ -105,6 +137,7 @@ ZOO: dict[str, ZooEntry] = {
         ],
         *[_kv_entry(positional, seed) for positional in ("rope", "alibi", "learned", "none") for seed in (0, 1, 2)],
         *[_kv_entry("alibi", seed, edge_bias=0.9) for seed in (0, 1, 2)],
+        *[_sink_entry(fix, seed) for fix in ("none", "softmax1", "learned_sink", "gate") for seed in (0, 1, 2)],
     ]
 }
 

@@ -1,0 +1,136 @@
+"""Attention sinks: measure them, and evaluate a model with a streaming (windowed) cache.
+
+A head "sinks" when it parks much of its attention on the first token (Xiao et al., "Efficient
+Streaming Language Models with Attention Sinks", 2023). Gu et al. ("When Attention Sink Emerges
+in Language Models", 2024) count a head as a sink head when its mean weight on the first token
+exceeds 0.3.
+
+StreamingLLM's cache "k + w" keeps the first k tokens and the w most recent ones, and gives them
+the positions 0 .. k + w - 1 *inside the cache*, so no query-key distance exceeds k + w - 1.
+"""
+
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+from torch import Tensor, nn
+
+#: Gu et al. (2024): a head whose mean weight on the first token exceeds this is a sink head.
+SINK_THRESHOLD = 0.3
+
+
+def sink_mass(weights: Tensor, queries: Tensor | None = None) -> Tensor:
+    """Mean weight on key 0 per layer and head, over the batch and the chosen queries.
+
+    weights: (layers, batch, heads, n, n) as returned by `TinyGPT(..., return_attention=True)`.
+    queries: optional bool (batch, n), True for the query rows to average (e.g. the positions that
+    need context). Query 0 is always left out: it can see only key 0.
+    Returns (layers, heads). Example: `sink_mass(attn, queries=batch.meta["copy_mask"])`
+    """
+    if weights.dim() != 5 or weights.shape[-1] != weights.shape[-2]:
+        raise ValueError(f"weights must be (layers, batch, heads, n, n), got {tuple(weights.shape)}")
+    batch, n = weights.shape[1], weights.shape[-1]
+    rows = torch.ones(batch, n, dtype=torch.bool, device=weights.device)
+    if queries is not None:
+        if queries.shape != (batch, n) or queries.dtype != torch.bool:
+            raise ValueError(f"queries must be a bool (batch, n) = ({batch}, {n}) mask, got {queries.dtype} "
+                             f"{tuple(queries.shape)}")
+        rows = rows & queries.to(weights.device)
+    rows[:, 0] = False
+    if not rows.any():
+        raise ValueError("queries selects no row after query 0; select at least one later query")
+    on_first = weights[..., 0]  # (L, B, H, n)
+    chosen = rows[None, :, None, :].to(on_first.dtype)  # (1, B, 1, n)
+    return (on_first * chosen).sum(dim=(1, 3)) / chosen.sum(dim=(1, 3))  # (L, H)
+
+
+def sink_rate(mass: Tensor, threshold: float = SINK_THRESHOLD) -> float:
+    """Fraction of heads whose mean weight on the first token exceeds `threshold` (Gu et al., 2024).
+
+    mass: (layers, heads) from `sink_mass`. Example: `sink_rate(torch.tensor([[0.5, 0.1]]))` -> 0.5
+    """
+    if not 0.0 < threshold < 1.0:
+        raise ValueError(f"threshold is a weight in (0, 1); got {threshold}")
+    return (mass > threshold).float().mean().item()
+
+
+def cache_indices(n: int, *, keep_first: int, recent: int) -> Tensor:
+    """Token indices in the cache of every query position: (n, keep_first + recent).
+
+    Row t holds [0, ..., keep_first - 1, t - recent + 1, ..., t]. Rows for t < keep_first + recent
+    (nothing evicted yet) hold 0 .. t, padded on the left with -1.
+    Example: `cache_indices(6, keep_first=1, recent=2)[5]` -> tensor([0, 4, 5])
+    """
+    if keep_first < 0 or recent < 1:
+        raise ValueError(f"need keep_first >= 0 and recent >= 1, got {keep_first}, {recent}")
+    size = keep_first + recent
+    t = torch.arange(n)[:, None]  # (n, 1)
+    slot = torch.arange(size)[None, :]  # (1, size)
+    streaming = torch.where(slot < keep_first, slot, t - (size - 1) + slot)  # (n, size)
+    full = t - (size - 1) + slot  # 0 .. t right-aligned, negative = padding
+    idx = torch.where(t < size, full, streaming)
+    return idx.clamp_min(-1)
+
+
+@torch.no_grad()
+def streaming_logits(model: nn.Module, tokens: Tensor, *, keep_first: int, recent: int,
+                     chunk: int = 4096) -> Tensor:
+    """Next-token logits when every query sees only a StreamingLLM cache of `keep_first + recent`
+    tokens: the first `keep_first` tokens of the stream and the `recent` latest ones, at positions
+    0 .. keep_first + recent - 1 inside the cache.
+
+    Each cache is run through the model on its own (the window's states are recomputed), which for
+    a one-layer model is exactly a key-value cache with re-indexed positions.
+    tokens: (batch, n) -> logits (batch, n, vocab). `keep_first=0` is plain window attention.
+    Example: `streaming_logits(model, batch.tokens, keep_first=4, recent=28)`
+    """
+    if tokens.dim() != 2:
+        raise ValueError(f"tokens must be (batch, n), got {tuple(tokens.shape)}")
+    batch, n = tokens.shape
+    size = keep_first + recent
+    idx = cache_indices(n, keep_first=keep_first, recent=recent)  # (n, size)
+    model.eval()
+    # Queries with nothing evicted see a prefix: one ordinary forward gives them all.
+    early = min(n, size)
+    prefix_logits = model(tokens[:, :early])  # (B, early, V)
+    if n == early:
+        return prefix_logits
+    caches = tokens[:, idx[early:]].reshape(-1, size)  # (B * (n - early), size)
+    last = torch.cat([model(caches[i:i + chunk])[:, -1] for i in range(0, len(caches), chunk)])
+    return torch.cat([prefix_logits, last.view(batch, n - early, -1)], dim=1)  # (B, n, V)
+
+
+def token_losses(logits: Tensor, targets: Tensor) -> Tensor:
+    """Cross-entropy per position, NaN where the target is -100.
+
+    logits: (batch, n, vocab), targets: (batch, n) -> (batch, n).
+    Example: `token_losses(model(batch.tokens), batch.targets)`
+    """
+    if logits.shape[:2] != targets.shape:
+        raise ValueError(f"logits {tuple(logits.shape)} do not match targets {tuple(targets.shape)}")
+    losses = F.cross_entropy(logits.transpose(1, 2), targets.clamp_min(0), reduction="none")
+    return losses.masked_fill(targets == -100, float("nan"))
+
+
+@torch.no_grad()
+def head_contributions(model: nn.Module, tokens: Tensor, layer: int = 0) -> Tensor:
+    """Size of what each key adds to the output of each head: ||W_o,h v_h,j||.
+
+    A sink key with a near-zero contribution is a place to park attention that writes nothing.
+    (A "gate" model's gate acts per query on top of this; it is not included.)
+    tokens: (batch, n) -> (batch, heads, n).
+    Example: `head_contributions(model, batch.tokens)[:, :, 0]` is the BOS token's contribution.
+    """
+    attn = model.blocks[layer].attn
+    seen: list[Tensor] = []
+    handle = attn.register_forward_pre_hook(lambda _m, args, kwargs: seen.append(args[0]), with_kwargs=True)
+    try:
+        model(tokens)
+    finally:
+        handle.remove()
+    x = seen[0]  # (B, n, D), the normed input of the attention
+    batch, n, d_model = x.shape
+    v = attn.qkv(x)[..., 2 * d_model:].view(batch, n, attn.heads, attn.head_dim)  # (B, n, H, d)
+    w_o = attn.proj.weight.view(d_model, attn.heads, attn.head_dim)  # (D, H, d)
+    written = torch.einsum("bnhd,ehd->bhne", v, w_o)  # (B, H, n, D)
+    return written.norm(dim=-1)

@@ -1,0 +1,137 @@
+"""Sink metrics, the streaming cache, and the sink fixes in attention."""
+
+import pytest
+import torch
+
+from course_utils.attention import MultiHeadAttention, attention
+from course_utils.model import GPTConfig, TinyGPT
+from course_utils.sinks import cache_indices, head_contributions, sink_mass, sink_rate, streaming_logits, token_losses
+
+
+def _weights(layers=2, batch=3, heads=4, n=8, seed=0):
+    g = torch.Generator().manual_seed(seed)
+    scores = torch.randn(layers, batch, heads, n, n, generator=g)
+    scores = scores.masked_fill(~torch.ones(n, n, dtype=torch.bool).tril(), float("-inf"))
+    return scores.softmax(-1)
+
+
+def test_sink_mass_matches_a_loop():
+    weights = _weights()
+    queries = torch.rand(3, 8, generator=torch.Generator().manual_seed(1)) < 0.5
+    queries[:, 3] = True
+    mass = sink_mass(weights, queries)
+    for layer in range(2):
+        for head in range(4):
+            rows = [weights[layer, b, head, i, 0] for b in range(3) for i in range(1, 8) if queries[b, i]]
+            assert mass[layer, head] == pytest.approx(torch.stack(rows).mean().item(), abs=1e-6)
+
+
+def test_sink_mass_leaves_out_query_zero():
+    weights = torch.zeros(1, 1, 1, 3, 3)
+    weights[..., 0, 0] = 1.0
+    weights[..., 1:, 2] = 1.0
+    assert sink_mass(weights).item() == 0.0
+
+
+def test_sink_rate_counts_heads_above_threshold():
+    assert sink_rate(torch.tensor([[0.5, 0.1], [0.31, 0.29]])) == 0.5
+    with pytest.raises(ValueError, match="threshold"):
+        sink_rate(torch.ones(1, 1), threshold=1.5)
+
+
+@pytest.mark.parametrize("bad", [torch.zeros(2, 4, 4), torch.zeros(1, 1, 1, 4, 3)])
+def test_sink_mass_rejects_bad_shapes(bad):
+    with pytest.raises(ValueError, match="layers, batch, heads"):
+        sink_mass(bad)
+
+
+def test_sink_mass_rejects_empty_or_wrong_queries():
+    weights = _weights(n=4)
+    with pytest.raises(ValueError, match="selects no row"):
+        sink_mass(weights, torch.zeros(3, 4, dtype=torch.bool))
+    with pytest.raises(ValueError, match="bool"):
+        sink_mass(weights, torch.ones(3, 5, dtype=torch.bool))
+
+
+def test_cache_indices_keep_first_and_recent():
+    idx = cache_indices(10, keep_first=2, recent=3)
+    assert idx[9].tolist() == [0, 1, 7, 8, 9]
+    assert idx[5].tolist() == [0, 1, 3, 4, 5]
+    assert idx[2].tolist() == [-1, -1, 0, 1, 2]
+    assert cache_indices(5, keep_first=0, recent=2)[4].tolist() == [3, 4]
+    with pytest.raises(ValueError, match="recent >= 1"):
+        cache_indices(5, keep_first=1, recent=0)
+
+
+def _one_layer_model(seed=0):
+    torch.manual_seed(seed)
+    return TinyGPT(GPTConfig(vocab_size=20, max_len=64, layers=1, heads=2, d_model=16)).eval()
+
+
+def test_streaming_logits_equal_a_model_run_on_each_cache():
+    model = _one_layer_model()
+    tokens = torch.randint(0, 20, (3, 30), generator=torch.Generator().manual_seed(0))
+    logits = streaming_logits(model, tokens, keep_first=2, recent=5, chunk=7)
+    with torch.no_grad():
+        for t in (0, 4, 6, 7, 20, 29):
+            cache = tokens[:, : t + 1] if t < 7 else torch.cat([tokens[:, :2], tokens[:, t - 4 : t + 1]], dim=1)
+            assert torch.allclose(logits[:, t], model(cache)[:, -1], atol=1e-5)
+
+
+def test_streaming_with_a_large_cache_is_full_attention():
+    model = _one_layer_model(1)
+    tokens = torch.randint(0, 20, (2, 16), generator=torch.Generator().manual_seed(1))
+    with torch.no_grad():
+        assert torch.allclose(streaming_logits(model, tokens, keep_first=1, recent=40), model(tokens))
+
+
+def test_token_losses_mark_unsupervised_positions_nan():
+    logits = torch.zeros(1, 3, 4)
+    losses = token_losses(logits, torch.tensor([[1, -100, 2]]))
+    assert losses[0, 0].item() == pytest.approx(torch.log(torch.tensor(4.0)).item())
+    assert torch.isnan(losses[0, 1])
+
+
+def test_head_contributions_match_the_value_path():
+    model = _one_layer_model(2)
+    tokens = torch.randint(0, 20, (2, 6), generator=torch.Generator().manual_seed(2))
+    contrib = head_contributions(model, tokens)  # (B, H, n)
+    attn = model.blocks[0].attn
+    x = model.blocks[0].norm1(model.embed(tokens))
+    v = attn.qkv(x)[..., 32:].view(2, 6, 2, 8)
+    head1 = v[..., 1, :] @ attn.proj.weight[:, 8:].T  # (B, n, D)
+    assert torch.allclose(contrib[:, 1], head1.norm(dim=-1), atol=1e-5)
+
+
+def test_zero_sink_logit_is_softmax1():
+    g = torch.Generator().manual_seed(3)
+    q, k, v = (torch.randn(2, 5, 4, generator=g) for _ in range(3))
+    out, weights = attention(q, k, v, sink_logit=torch.zeros(1, 1))
+    scores = q @ k.transpose(-2, -1) / 2.0
+    expected = scores.exp() / (1 + scores.exp().sum(-1, keepdim=True))
+    assert torch.allclose(weights, expected, atol=1e-6)
+    assert torch.allclose(out, expected @ v, atol=1e-6)
+    assert torch.all(weights.sum(-1) < 1)
+
+
+def test_large_sink_logit_sends_attention_nowhere():
+    q, k, v = (torch.randn(1, 3, 4) for _ in range(3))
+    out, weights = attention(q, k, v, causal=True, sink_logit=torch.tensor(50.0).view(1, 1))
+    assert weights.abs().max() < 1e-6 and out.abs().max() < 1e-5
+
+
+@pytest.mark.parametrize("fix", ["softmax1", "learned_sink", "gate"])
+def test_sink_fixes_train_and_keep_shapes(fix):
+    mha = MultiHeadAttention(16, 2, sink_fix=fix)
+    x = torch.randn(2, 5, 16)
+    y, weights = mha(x, need_weights=True)
+    assert y.shape == x.shape and weights.shape == (2, 2, 5, 5)
+    y.sum().backward()
+    learned = [name for name, p in mha.named_parameters() if p.grad is not None]
+    assert ("sink_logit" in learned) == (fix == "learned_sink")
+    assert ("gate.weight" in learned) == (fix == "gate")
+
+
+def test_unknown_sink_fix_raises():
+    with pytest.raises(ValueError, match="unknown sink_fix"):
+        MultiHeadAttention(16, 2, sink_fix="softmax2")
