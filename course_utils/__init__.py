@@ -11,6 +11,7 @@ One concept per module:
 - `train`       a deterministic training loop with a progress bar
 - `zoo`         named training recipes and their committed checkpoints
 - `metrics`     entropy, max weight, mass by position, mass on the first token
+- `sinks`       sink mass and rate, StreamingLLM caches (first k + recent tokens), per-position losses
 - `plotting`    the course's plot style and helpers
 - `quiz`        helpers for the executable quizzes
 - `device`      seeding and device choice
