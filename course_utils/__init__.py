@@ -12,6 +12,8 @@ One concept per module:
 - `zoo`         named training recipes and their committed checkpoints
 - `metrics`     entropy, max weight, mass by position, mass on the first token
 - `sinks`       sink mass and rate, StreamingLLM caches (first k + recent tokens), per-position losses
+- `collapse`    rank-collapse residual, JS divergence between heads, σReparam
+- `repetition`  repeated prompts, per-copy probabilities, greedy repetition
 - `plotting`    the course's plot style and helpers
 - `quiz`        helpers for the executable quizzes
 - `device`      seeding and device choice

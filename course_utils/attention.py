@@ -128,7 +128,7 @@ class MultiHeadAttention(nn.Module):
     `sink_fix` gives a head a way to attend to nothing (see the sinks chapter): "softmax1" adds a
     zero-logit key with a zero value, "learned_sink" the same key with a learned logit per head
     (`sink_logit`), and "gate" multiplies each head's output by a sigmoid gate computed from x
-    (gated attention, Qiu et al., 2025).
+    (gated attention, Qiu et al., 2025). `linear` builds the projections (e.g. `SigmaReparamLinear`).
 
     Example: `mha = MultiHeadAttention(64, 4, positional=RoPE(16)); y, w = mha(x, need_weights=True)`
     """
@@ -141,6 +141,7 @@ class MultiHeadAttention(nn.Module):
         positional: PositionalScheme | None = None,
         logit_transform: nn.Module | None = None,
         sink_fix: str = "none",
+        linear: type[nn.Linear] = nn.Linear,
     ) -> None:
         super().__init__()
         if d_model % heads:
@@ -149,8 +150,8 @@ class MultiHeadAttention(nn.Module):
             raise ValueError(f"unknown sink_fix {sink_fix!r}; choose one of {SINK_FIXES}")
         self.heads = heads
         self.head_dim = d_model // heads
-        self.qkv = nn.Linear(d_model, 3 * d_model)
-        self.proj = nn.Linear(d_model, d_model)
+        self.qkv = linear(d_model, 3 * d_model)
+        self.proj = linear(d_model, d_model)
         self.positional = positional if positional is not None else NoPositions()
         self.logit_transform = logit_transform if logit_transform is not None else IdentityLogits()
         self.sink_fix = sink_fix

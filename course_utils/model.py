@@ -12,6 +12,7 @@ import torch
 from torch import Tensor, nn
 
 from course_utils.attention import MultiHeadAttention
+from course_utils.collapse import SigmaReparamLinear
 from course_utils.logits import make_logit_transform
 from course_utils.positional import make_positional
 
@@ -35,6 +36,7 @@ class GPTConfig:
     logit_transform: str = "identity"
     embed_std: float = 0.02  # 0.02 as in GPT-2; 1.0 keeps token identity loud next to the blocks' outputs
     sink_fix: str = "none"  # "none", "softmax1", "learned_sink" or "gate" (see MultiHeadAttention)
+    sigma_reparam: bool = False  # every linear layer in the blocks is a SigmaReparamLinear (Zhai et al., 2023)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -45,6 +47,7 @@ class Block(nn.Module):
 
     def __init__(self, config: GPTConfig, positional: nn.Module) -> None:
         super().__init__()
+        linear = SigmaReparamLinear if config.sigma_reparam else nn.Linear
         self.norm1 = nn.LayerNorm(config.d_model)
         self.attn = MultiHeadAttention(
             config.d_model,
@@ -52,14 +55,15 @@ class Block(nn.Module):
             positional=positional,
             logit_transform=make_logit_transform(config.logit_transform, heads=config.heads),
             sink_fix=config.sink_fix,
+            linear=linear,
         )
         self.mlp: nn.Module | None = None
         if not config.attention_only:
             self.norm2 = nn.LayerNorm(config.d_model)
             self.mlp = nn.Sequential(
-                nn.Linear(config.d_model, config.mlp_ratio * config.d_model),
+                linear(config.d_model, config.mlp_ratio * config.d_model),
                 nn.GELU(),
-                nn.Linear(config.mlp_ratio * config.d_model, config.d_model),
+                linear(config.mlp_ratio * config.d_model, config.d_model),
             )
 
     def forward(

@@ -144,6 +144,42 @@ class NeedleVocab(Vocab):
 
 
 @dataclass(frozen=True)
+class DecoyVocab(NeedleVocab):
+    """Needle ids plus a DECOY marker=3: BOS=0, NEEDLE=1, QUERY=2, DECOY=3, filler f0.., values v0..
+
+    Example: `DecoyVocab(n_filler=100, n_values=10).vocab_size` -> 114.
+    """
+
+    specials: ClassVar[tuple[str, ...]] = ("BOS", "NEEDLE", "QUERY", "DECOY")
+    decoy: ClassVar[int] = 3
+
+
+@dataclass(frozen=True)
+class TextVocab(Vocab):
+    """The course corpus's characters: BOS=0, then one id per character (labels c0, c1, ...).
+
+    Example: `TextVocab().vocab_size` is `corpus_splits()[0].vocab_size`.
+    """
+
+    def blocks(self) -> tuple[tuple[str, int], ...]:
+        from course_utils.corpus import corpus_splits  # corpus imports this module
+
+        return (("c", corpus_splits()[0].vocab_size - 1),)
+
+
+@dataclass(frozen=True)
+class LoopVocab(Vocab):
+    """Loop-stream ids: BOS=0, END (sentence end)=1, symbols s0.. Example: `LoopVocab(n_symbols=8).vocab_size` -> 10."""
+
+    n_symbols: int = 64
+    specials: ClassVar[tuple[str, ...]] = ("BOS", "END")
+    end: ClassVar[int] = 1
+
+    def blocks(self) -> tuple[tuple[str, int], ...]:
+        return (("s", self.n_symbols),)
+
+
+@dataclass(frozen=True)
 class CopyVocab(Vocab):
     """Copy-task ids: BOS=0, SEP=1, symbols s0.. from 2. Example: `CopyVocab(n_symbols=16).vocab_size` -> 18."""
 
@@ -329,6 +365,103 @@ def needle_batch(batch_size: int, n: int, *, depth: float | None = None, n_fille
     return TaskBatch(tokens, targets, answer_pos, relevant_pos, {"vocab": vocab, "needle_pos": needle_pos})
 
 
+def _draw(value: int | tuple[int, int], g: torch.Generator) -> int:
+    """An int, or one draw from an inclusive range (lo, hi)."""
+    if isinstance(value, Integral):
+        return int(value)
+    lo, hi = value
+    return lo if lo == hi else int(torch.randint(lo, hi + 1, (1,), generator=g))
+
+
+def decoy_needle_batch(batch_size: int, n: int | tuple[int, int], *, n_decoys: int | tuple[int, int] = 0,
+                       n_filler: int = 128, n_values: int = 64,
+                       generator: torch.Generator | int) -> TaskBatch:
+    """A needle among decoys: `BOS f.. DECOY v' f.. NEEDLE v f.. DECOY v'' .. QUERY`, answer v.
+
+    Decoys repeat the needle's pattern (marker, value) with a different marker: they are the
+    distractors that look like the answer; filler tokens are the distractors that do not. The
+    needle and the decoys sit in distinct, non-overlapping (marker, value) slots at random places.
+    `n` and `n_decoys` are ints or inclusive ranges (lo, hi) drawn once per batch; n must leave room:
+    n >= 2 * (n_decoys + 1) + 2. Only the last position has a loss; relevant_pos is the needle's
+    value. meta: vocab, needle_pos (batch,), n_decoys.
+
+    tokens, targets: (batch, n). Example: `decoy_needle_batch(32, 128, n_decoys=4, generator=0)`.
+    """
+    _check_positive(batch_size=batch_size, n_filler=n_filler, n_values=n_values)
+    for name, value in (("n", n), ("n_decoys", n_decoys)):
+        ok = isinstance(value, Integral) or (isinstance(value, (tuple, list)) and len(value) == 2
+                                              and all(isinstance(b, Integral) for b in value) and value[0] <= value[1])
+        if not ok:
+            raise ValueError(f"{name} must be an int or an inclusive range (lo, hi); got {value!r}")
+    g = as_generator(generator)
+    length, decoys = _draw(n, g), _draw(n_decoys, g)
+    if decoys < 0 or length < 2 * (decoys + 1) + 2:
+        raise ValueError(f"n={length} has no room for the needle and {decoys} decoys; "
+                         f"need n >= {2 * (decoys + 1) + 2} and n_decoys >= 0")
+    vocab = DecoyVocab(n_filler=n_filler, n_values=n_values)
+    rows = torch.arange(batch_size)
+    tokens = torch.randint(0, n_filler, (batch_size, length), generator=g) + vocab.offset("f")
+    tokens[:, 0] = vocab.bos
+    tokens[:, -1] = vocab.query
+    slots = (length - 2) // 2  # slot s covers positions 1 + 2s (marker) and 2 + 2s (value)
+    chosen = torch.rand(batch_size, slots, generator=g).argsort(dim=1)[:, :decoys + 1]  # (B, decoys + 1)
+    markers = 1 + 2 * chosen
+    tokens[rows[:, None], markers] = vocab.decoy
+    tokens[rows, markers[:, 0]] = vocab.needle
+    tokens[rows[:, None], markers + 1] = torch.randint(0, n_values, (batch_size, decoys + 1), generator=g) + vocab.offset("v")
+    needle_pos = markers[:, 0]
+    answer_pos = torch.full((batch_size,), length - 1)
+    targets = torch.full_like(tokens, IGNORE_INDEX)
+    targets[rows, answer_pos] = tokens[rows, needle_pos + 1]
+    return TaskBatch(tokens, targets, answer_pos, needle_pos + 1,
+                     {"vocab": vocab, "needle_pos": needle_pos, "n_decoys": decoys})
+
+
+def text_batch(batch_size: int, n: int, *, split: str = "train", generator: torch.Generator | int) -> TaskBatch:
+    """Character-level language modelling on the course corpus: `BOS` + n - 1 characters, loss everywhere.
+
+    split: "train" or "val" (the last 10 % of the corpus). Example: `text_batch(32, 128, generator=0)`.
+    """
+    from course_utils.corpus import corpus_splits, lm_batch  # corpus imports this module
+
+    if split not in ("train", "val"):
+        raise ValueError(f"split must be 'train' or 'val'; got {split!r}")
+    _, train_ids, val_ids = corpus_splits()
+    batch = lm_batch(train_ids if split == "train" else val_ids, batch_size, n, generator=generator)
+    return TaskBatch(batch.tokens, batch.targets, batch.answer_pos, batch.relevant_pos,
+                     {**batch.meta, "vocab": TextVocab()})
+
+
+def loop_stream_batch(batch_size: int, n_sentences: int, *, sentence_len: int = 8, n_symbols: int = 64,
+                      repeat_prob: float = 0.5, generator: torch.Generator | int) -> TaskBatch:
+    """A stream of random "sentences" that sometimes loop: `BOS s s s s END s s s s END ...`.
+
+    Each sentence is `sentence_len` random symbols and an END token. With probability `repeat_prob`
+    a sentence repeats the one before it verbatim, whatever happened before, so the true chance of
+    one more repeat never depends on how many repeats came before. Loss everywhere.
+    meta["repeat"] (batch, n_sentences) marks the sentences that repeat their predecessor.
+
+    tokens, targets: (batch, 1 + n_sentences * (sentence_len + 1)).
+    Example: `loop_stream_batch(32, 12, generator=0)`.
+    """
+    _check_positive(batch_size=batch_size, n_sentences=n_sentences, sentence_len=sentence_len, n_symbols=n_symbols)
+    if not 0.0 <= repeat_prob <= 1.0:
+        raise ValueError(f"repeat_prob is a probability in [0, 1]; got {repeat_prob}")
+    g = as_generator(generator)
+    vocab = LoopVocab(n_symbols=n_symbols)
+    sentences = torch.randint(0, n_symbols, (batch_size, n_sentences, sentence_len), generator=g) + vocab.offset("s")
+    repeat = torch.rand(batch_size, n_sentences, generator=g) < repeat_prob
+    repeat[:, 0] = False
+    for i in range(1, n_sentences):
+        sentences[:, i] = torch.where(repeat[:, i, None], sentences[:, i - 1], sentences[:, i])
+    ends = torch.full((batch_size, n_sentences, 1), vocab.end)
+    body = torch.cat([sentences, ends], dim=2).flatten(1)  # (B, n_sentences * (sentence_len + 1))
+    tokens = torch.cat([torch.full((batch_size, 1), vocab.bos), body], dim=1)
+    last = torch.full((batch_size,), tokens.shape[1] - 2)
+    return TaskBatch(tokens, _next_token_targets(tokens), last, last - sentence_len,
+                     {"vocab": vocab, "repeat": repeat})
+
+
 def associative_recall_batch(batch_size: int, n_items: int | tuple[int, int], *, n_keys: int = 64,
                              n_values: int = 16, generator: torch.Generator | int) -> TaskBatch:
     """Associative recall by content alone: `BOS item1 .. itemK query`, answer = the item whose key
@@ -477,6 +610,9 @@ class TaskSpec:
 TASKS: dict[str, TaskSpec] = {
     "kv_retrieval": TaskSpec(kv_retrieval_batch, KVVocab),
     "needle": TaskSpec(needle_batch, NeedleVocab),
+    "decoy_needle": TaskSpec(decoy_needle_batch, DecoyVocab),
+    "text": TaskSpec(text_batch, TextVocab),
+    "loop_stream": TaskSpec(loop_stream_batch, LoopVocab),
     "associative_recall": TaskSpec(associative_recall_batch, RecallVocab),
     "copy": TaskSpec(copy_batch, CopyVocab),
     "repeated_sequence": TaskSpec(repeated_sequence_batch, SymbolVocab),

@@ -20,6 +20,7 @@ import torch
 
 from course_utils.device import seed_everything
 from course_utils.evaluate import accuracy_by_query_index
+from course_utils.metrics import attention_entropy
 from course_utils.model import GPTConfig, TinyGPT
 from course_utils.sinks import sink_mass
 from course_utils.tasks import make_batch_fn, task_vocab_size
@@ -44,6 +45,7 @@ class ZooEntry:
     seed: int = 0
     eval_kwargs: dict = field(default_factory=dict)
     track: str | None = None  # a TRACKERS name, measured during training into record["history"]
+    track_every: int = 250  # steps between two measurements of `track`
 
     def model_config(self) -> GPTConfig:
         return GPTConfig(vocab_size=task_vocab_size(self.task, **self.task_kwargs), **self.model)
@@ -67,8 +69,16 @@ def _backcopy_sink_mass(model: TinyGPT) -> dict[str, list]:
     return record
 
 
-#: Metrics a zoo entry can record during training (every 250 steps), by name.
-TRACKERS = {"kv_accuracy_by_index_k16": _kv_accuracy_by_index, "backcopy_sink_mass": _backcopy_sink_mass}
+def _text_attention_entropy(model: TinyGPT) -> list[list[float]]:
+    """Mean attention entropy (nats) per layer and head on 32 validation windows of 128 characters."""
+    batch = make_batch_fn("text", batch_size=32, n=128, split="val")(torch.Generator().manual_seed(4321))
+    _, attn = model(batch.tokens, return_attention=True)  # (L, B, H, n, n)
+    return attention_entropy(attn[:, :, :, 1:]).mean(dim=(1, 3)).tolist()  # query 0 has one key
+
+
+#: Metrics a zoo entry can record during training (every `track_every` steps), by name.
+TRACKERS = {"kv_accuracy_by_index_k16": _kv_accuracy_by_index, "backcopy_sink_mass": _backcopy_sink_mass,
+            "text_attention_entropy": _text_attention_entropy}
 
 
 def _kv_entry(positional: str, seed: int, *, edge_bias: float = 0.0) -> ZooEntry:
@@ -107,6 +117,54 @@ def _sink_entry(sink_fix: str, seed: int) -> ZooEntry:
     )
 
 
+def _lm_entry(seed: int, *, sigma_reparam: bool = False) -> ZooEntry:
+    """Notebook 05: a 2-layer character-level LM on the course corpus at a too-high learning rate."""
+    name = "lm-hot" + ("-sigma" if sigma_reparam else "")
+    how = f"learning rate 3e-2 with 10 warm-up steps{', sigmaReparam' if sigma_reparam else ''}"
+    return ZooEntry(
+        name=f"{name}-s{seed}",
+        description=f"Notebook 05: character LM on the course corpus, 2 layers, 4 heads, RoPE, {how}; seed {seed}.",
+        task="text",
+        task_kwargs={"n": 128},
+        model={"max_len": 128, "d_model": 64, "heads": 4, "layers": 2, "positional": "rope",
+               "sigma_reparam": sigma_reparam},
+        train=TrainConfig(steps=1000, batch_size=32, lr=3e-2, warmup_steps=10, data_seed=500 + seed),
+        seed=seed,
+        eval_kwargs={"split": "val"},
+        track="text_attention_entropy",
+        track_every=10,
+    )
+
+
+def _loop_entry(seed: int) -> ZooEntry:
+    """Notebook 05: a 2-layer model of a stream of random sentences that repeat with probability 0.5."""
+    return ZooEntry(
+        name=f"loop-s{seed}",
+        description=f"Notebook 05: stream of 12 random 8-symbol sentences, each repeating the last with "
+                    f"p=0.5; 2 layers, 4 heads, RoPE; seed {seed}.",
+        task="loop_stream",
+        task_kwargs={"n_sentences": 12, "sentence_len": 8, "n_symbols": 64, "repeat_prob": 0.5},
+        model={"max_len": 128, "d_model": 64, "heads": 4, "layers": 2, "positional": "rope"},
+        train=TrainConfig(steps=800, batch_size=64, lr=3e-3, warmup_steps=50, data_seed=700 + seed),
+        seed=seed,
+    )
+
+
+def _decoy_entry(seed: int) -> ZooEntry:
+    """Notebook 05: a 2-layer ALiBi model that finds a needle among decoys and filler."""
+    return ZooEntry(
+        name=f"decoy-s{seed}",
+        description=f"Notebook 05: needle among 0-6 decoys in 16-128 tokens, 2 layers, 4 heads, ALiBi; seed {seed}.",
+        task="decoy_needle",
+        task_kwargs={"n": (16, 128), "n_decoys": (0, 6)},
+        model={"max_len": 1024, "d_model": 64, "heads": 4, "layers": 2, "positional": "alibi", "embed_std": 1.0},
+        train=TrainConfig(steps=1500, batch_size=64, lr=1e-3, weight_decay=0.01, warmup_steps=100,
+                          data_seed=600 + seed),
+        seed=seed,
+        eval_kwargs={"n": 128, "n_decoys": 4},
+    )
+
+
 ZOO: dict[str, ZooEntry] = {
     entry.name: entry
     for entry in [
@@ -138,6 +196,9 @@ ZOO: dict[str, ZooEntry] = {
         *[_kv_entry(positional, seed) for positional in ("rope", "alibi", "learned", "none") for seed in (0, 1, 2)],
         *[_kv_entry("alibi", seed, edge_bias=0.9) for seed in (0, 1, 2)],
         *[_sink_entry(fix, seed) for fix in ("none", "softmax1", "learned_sink", "gate") for seed in (0, 1, 2)],
+        *[_lm_entry(seed, sigma_reparam=sigma) for sigma in (False, True) for seed in (0, 1, 2)],
+        *[_loop_entry(seed) for seed in (0, 1, 2)],
+        *[_decoy_entry(seed) for seed in (0, 1, 2)],
     ]
 }
 
@@ -180,7 +241,8 @@ def _train_tracked(
     if track and entry.track is not None:
         tracker = TRACKERS[entry.track]
         callback = lambda step, m: history.append({"step": step, entry.track: tracker(m)})  # noqa: E731
-    losses = train(model, batch_fn, config, progress=progress, desc=entry.name, callback=callback)
+    losses = train(model, batch_fn, config, progress=progress, desc=entry.name, callback=callback,
+                   callback_every=entry.track_every)
     return model, losses, history
 
 

@@ -57,3 +57,12 @@ def test_pick_device():
     assert pick_device("cpu") == torch.device("cpu")
     with pytest.raises(ValueError):
         pick_device("tpu")
+
+
+def test_sigma_reparam_model_uses_reparametrised_layers():
+    from course_utils.collapse import SigmaReparamLinear
+
+    model = TinyGPT(GPTConfig(vocab_size=12, max_len=16, sigma_reparam=True))
+    kinds = {type(m) for m in model.blocks.modules() if isinstance(m, torch.nn.Linear)}
+    assert kinds == {SigmaReparamLinear}
+    assert model(torch.randint(0, 12, (2, 8))).shape == (2, 8, 12)

@@ -16,6 +16,9 @@ CONFIGS = {
     "copy": dict(batch_size=16, seq_len=7, n_symbols=10),
     "repeated_sequence": dict(batch_size=16, seq_len=5, repeats=3),
     "backcopy": dict(batch_size=16, n=48),
+    "decoy_needle": dict(batch_size=16, n=(20, 40), n_decoys=(0, 4)),
+    "text": dict(batch_size=4, n=32),
+    "loop_stream": dict(batch_size=8, n_sentences=5, sentence_len=4, n_symbols=6),
 }
 
 
@@ -43,7 +46,8 @@ def test_batch_contract(name):
     assert (batch.tokens[:, 0] == 0).all()  # BOS everywhere
     answers = batch.targets[rows(batch), batch.answer_pos]
     assert (answers != IGNORE_INDEX).all()
-    assert torch.equal(batch.tokens[rows(batch), batch.relevant_pos], answers)
+    if name != "text":  # language modelling has no single relevant token
+        assert torch.equal(batch.tokens[rows(batch), batch.relevant_pos], answers)
     assert (batch.relevant_pos <= batch.answer_pos).all()
 
 
@@ -252,3 +256,58 @@ def test_associative_recall_has_exactly_one_matching_item():
 def test_associative_recall_rejects_bad_sizes(kwargs):
     with pytest.raises(ValueError):
         associative_recall_batch(4, generator=0, **kwargs)
+
+
+def test_decoy_needle_layout():
+    from course_utils.tasks import DecoyVocab, decoy_needle_batch
+
+    batch = decoy_needle_batch(64, 40, n_decoys=5, generator=0)
+    vocab = batch.meta["vocab"]
+    assert isinstance(vocab, DecoyVocab) and batch.tokens.shape == (64, 40)
+    assert (batch.tokens == vocab.needle).sum(1).eq(1).all()
+    assert (batch.tokens == vocab.decoy).sum(1).eq(5).all()
+    rows = torch.arange(64)
+    assert (batch.tokens[rows, batch.meta["needle_pos"]] == vocab.needle).all()
+    values = batch.tokens[rows, batch.meta["needle_pos"] + 1]
+    assert (values >= vocab.offset("v")).all()
+    assert torch.equal(batch.targets[:, -1], values)
+    assert (batch.targets[:, :-1] == -100).all()
+    markers = (batch.tokens == vocab.needle) | (batch.tokens == vocab.decoy)
+    after = torch.roll(markers, 1, dims=1)
+    assert (batch.tokens[after] >= vocab.offset("v")).all()  # every marker is followed by a value
+
+
+def test_decoy_needle_ranges_and_errors():
+    from course_utils.tasks import decoy_needle_batch
+
+    batch = decoy_needle_batch(4, (16, 32), n_decoys=(0, 3), generator=1)
+    assert 16 <= batch.tokens.shape[1] <= 32 and 0 <= batch.meta["n_decoys"] <= 3
+    with pytest.raises(ValueError, match="no room"):
+        decoy_needle_batch(2, 8, n_decoys=4, generator=0)
+    with pytest.raises(ValueError, match="inclusive range"):
+        decoy_needle_batch(2, (32, 16), generator=0)
+
+
+def test_text_batch_is_corpus_windows():
+    from course_utils.corpus import corpus_splits
+    from course_utils.tasks import text_batch
+
+    batch = text_batch(4, 32, split="val", generator=0)
+    assert torch.equal(batch.tokens[:, 1:], batch.targets[:, :-1])
+    assert batch.meta["vocab"].vocab_size == corpus_splits()[0].vocab_size
+    with pytest.raises(ValueError, match="split"):
+        text_batch(2, 16, split="test", generator=0)
+
+
+def test_loop_stream_repeats_marked_sentences():
+    from course_utils.tasks import loop_stream_batch
+
+    batch = loop_stream_batch(32, 6, sentence_len=4, repeat_prob=0.5, generator=0)
+    sentences = batch.tokens[:, 1:].view(32, 6, 5)
+    assert (sentences[:, :, -1] == batch.meta["vocab"].end).all()
+    same = (sentences[:, 1:] == sentences[:, :-1]).all(-1)  # (B, 5)
+    assert torch.equal(same[batch.meta["repeat"][:, 1:]], torch.ones_like(same[batch.meta["repeat"][:, 1:]]))
+    assert not batch.meta["repeat"][:, 0].any()
+    assert 0.3 < batch.meta["repeat"][:, 1:].float().mean() < 0.7
+    with pytest.raises(ValueError, match="repeat_prob"):
+        loop_stream_batch(2, 3, repeat_prob=2.0, generator=0)

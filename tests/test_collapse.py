@@ -1,0 +1,90 @@
+"""Rank residual, head divergence and σReparam."""
+
+import math
+
+import pytest
+import torch
+
+from course_utils.collapse import SigmaReparamLinear, head_divergence, js_divergence, rank_residual
+
+
+def test_rank_residual_is_zero_for_identical_tokens_and_scale_free():
+    same = torch.randn(1, 8).expand(5, 8)
+    assert rank_residual(same).item() == pytest.approx(0.0, abs=1e-6)
+    h = torch.randn(3, 5, 8, generator=torch.Generator().manual_seed(0))
+    torch.testing.assert_close(rank_residual(3.0 * h), rank_residual(h))
+    assert rank_residual(h).shape == (3,)
+
+
+def test_rank_residual_of_centred_tokens_is_one():
+    h = torch.randn(6, 4, generator=torch.Generator().manual_seed(1))
+    assert rank_residual(h - h.mean(0)).item() == pytest.approx(1.0, abs=1e-6)
+
+
+def test_rank_residual_rejects_vectors():
+    with pytest.raises(ValueError, match="n, d"):
+        rank_residual(torch.ones(3))
+
+
+def test_js_divergence_bounds_and_symmetry():
+    p, q = torch.tensor([1.0, 0.0]), torch.tensor([0.0, 1.0])
+    assert js_divergence(p, q).item() == pytest.approx(1.0)
+    assert js_divergence(p, p).item() == pytest.approx(0.0)
+    g = torch.Generator().manual_seed(2)
+    a, b = torch.rand(5, 7, generator=g).softmax(-1), torch.rand(5, 7, generator=g).softmax(-1)
+    torch.testing.assert_close(js_divergence(a, b), js_divergence(b, a))
+    m = 0.5 * (a + b)
+    by_hand = 0.5 * (a * (a / m).log()).sum(-1) + 0.5 * (b * (b / m).log()).sum(-1)
+    torch.testing.assert_close(js_divergence(a, b), by_hand / math.log(2))
+    with pytest.raises(ValueError, match="broadcastable"):
+        js_divergence(a, b[:, :3])
+
+
+def test_head_divergence_is_zero_on_the_diagonal_and_for_copies():
+    g = torch.Generator().manual_seed(3)
+    w = torch.rand(2, 3, 6, 6, generator=g).masked_fill(~torch.ones(6, 6, dtype=torch.bool).tril(), 0.0)
+    w = w / w.sum(-1, keepdim=True)
+    w[:, 2] = w[:, 0]
+    div = head_divergence(w)
+    assert div.shape == (3, 3)
+    assert torch.allclose(div.diagonal(), torch.zeros(3), atol=1e-6)
+    assert div[0, 2].item() == pytest.approx(0.0, abs=1e-6) and div[0, 1] > 0.01
+    torch.testing.assert_close(div, div.T)
+    torch.testing.assert_close(head_divergence(w[0]), head_divergence(w[:1]))
+    with pytest.raises(ValueError, match="heads, n, n"):
+        head_divergence(torch.ones(4, 4))
+
+
+def test_sigma_reparam_weight_has_spectral_norm_gamma():
+    layer = SigmaReparamLinear(16, 24)
+    with torch.no_grad():
+        layer.gamma.fill_(2.5)
+    effective = layer.gamma / layer.sigma() * layer.weight
+    assert torch.linalg.matrix_norm(effective, ord=2).item() == pytest.approx(2.5, rel=1e-3)
+    x = torch.randn(3, 16)
+    layer.eval()
+    torch.testing.assert_close(layer(x), x @ effective.T + layer.bias)
+
+
+def test_sigma_reparam_trains_gamma():
+    layer = SigmaReparamLinear(8, 8)
+    layer(torch.randn(4, 8)).pow(2).sum().backward()
+    assert layer.gamma.grad is not None and layer.weight.grad is not None
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_pure_attention_collapses_and_skips_prevent_it(seed):
+    """Notebook 05, section 1: below 1e-12 within 6 layers without skips, above 0.5 after 12 with them."""
+    from course_utils.collapse import random_stack_residuals
+
+    for variant in ("attention only", "+ MLP"):
+        assert min(random_stack_residuals(variant, seed=seed, depth=6)) < 1e-12
+    for variant in ("+ skip", "full block"):
+        assert random_stack_residuals(variant, seed=seed)[-1] > 0.5
+
+
+def test_random_stack_rejects_unknown_variant():
+    from course_utils.collapse import random_stack_residuals
+
+    with pytest.raises(ValueError, match="unknown variant"):
+        random_stack_residuals("attention + magic", seed=0)

@@ -1,0 +1,87 @@
+"""Notebook 05's claims on its zoo models, checked on every seed."""
+
+import pytest
+import torch
+
+from course_utils import zoo
+from course_utils.collapse import head_divergence
+from course_utils.repetition import copy_log_probs, greedy_repeats
+from course_utils.tasks import decoy_needle_batch, kv_retrieval_batch, make_batch_fn
+from course_utils.train import answer_accuracy
+
+SEEDS = (0, 1, 2)
+
+
+@pytest.mark.parametrize("positional", ["alibi", "rope"])
+def test_heads_do_not_converge_as_the_context_grows(positional):
+    off_diagonal = ~torch.eye(4, dtype=torch.bool)
+    changes = []
+    for seed in SEEDS:
+        model, _ = zoo.load(f"kv-{positional}-s{seed}", verbose=False)
+        divergence = {}
+        for k in (8, 128):
+            batch = kv_retrieval_batch(16, k, generator=k)
+            with torch.no_grad():
+                _, attn = model(batch.tokens, return_attention=True)
+            divergence[k] = torch.stack([head_divergence(attn[layer])[off_diagonal].mean() for layer in range(2)])
+        changes.append(divergence[128] - divergence[8])
+    changes = torch.stack(changes)
+    assert changes.min() > -0.01, changes
+    assert changes.mean() > 0.1, changes
+
+
+def _entropy_at(record, step):
+    return next(torch.tensor(h["text_attention_entropy"]).mean().item() for h in record["history"] if h["step"] == step)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_high_learning_rate_collapses_entropy_and_sigma_reparam_prevents_it(seed):
+    hot = zoo.load(f"lm-hot-s{seed}", verbose=False)[1]
+    sigma = zoo.load(f"lm-hot-sigma-s{seed}", verbose=False)[1]
+    assert _entropy_at(hot, 100) < 0.2 and _entropy_at(hot, 1000) < 0.05
+    assert _entropy_at(sigma, 1000) > 1.0
+    final = {name: torch.tensor(r["losses"][-100:]).mean().item() for name, r in (("hot", hot), ("sigma", sigma))}
+    assert final["hot"] > final["sigma"] + 0.15
+    jumps = {name: (torch.tensor(r["losses"])[1:] - torch.tensor(r["losses"])[:-1]).max().item()
+             for name, r in (("hot", hot), ("sigma", sigma))}
+    assert jumps["hot"] < jumps["sigma"] + 0.1  # no spikes beyond the reparametrised runs' noise
+
+
+def _loop_segments():
+    vocab = make_batch_fn("loop_stream", batch_size=1, **zoo.ZOO["loop-s0"].task_kwargs)(0).meta["vocab"]
+    g = torch.Generator().manual_seed(0)
+    sentences = torch.randint(0, 64, (256, 8), generator=g) + vocab.offset("s")
+    return torch.cat([sentences, torch.full((256, 1), vocab.end)], dim=1)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_loop_model_copies_is_calibrated_and_greedy_loops(seed):
+    model, _ = zoo.load(f"loop-s{seed}", verbose=False)
+    segments = _loop_segments()
+    log_p = copy_log_probs(model, segments, 6)
+    per_token = (log_p / segments.shape[1]).exp().mean(0)
+    assert per_token[0] < 0.05 and per_token[1:].min() > 0.85
+    one_more = log_p.exp().mean(0)[1:]
+    assert (one_more - 0.5).abs().max() < 0.1, one_more
+    assert one_more[-1] - one_more[0] < 0.05, one_more  # no self-reinforcement
+    for k in (1, 5):
+        assert greedy_repeats(model, segments[:64], k).float().mean() > 0.95
+
+
+def test_decoys_barely_distract_and_length_hurts():
+    def accuracy(model, n, decoys):
+        batch = decoy_needle_batch(64 if n <= 256 else 32, n, n_decoys=decoys, generator=1000 + n + decoys)
+        return answer_accuracy(model, batch.tokens, batch.targets)
+
+    acc = {key: [] for key in ("clean", "decoys", "long", "long_dense")}
+    for seed in SEEDS:
+        model, _ = zoo.load(f"decoy-s{seed}", verbose=False)
+        acc["clean"].append(accuracy(model, 128, 0))
+        acc["decoys"].append(accuracy(model, 128, 32))
+        acc["long"].append(accuracy(model, 512, 0))
+        acc["long_dense"].append(accuracy(model, 512, 16))
+    mean = {key: sum(v) / len(v) for key, v in acc.items()}
+    assert min(acc["clean"]) > 0.95
+    assert mean["clean"] - mean["decoys"] < 0.08
+    assert mean["long"] < mean["clean"] - 0.03
+    assert mean["long_dense"] < mean["clean"] - 0.08
