@@ -273,7 +273,7 @@ for (kind, s), record in hot.items():
 
 # %% [markdown]
 # **Takeaway.** Without σReparam, the heads' mean entropy falls from about 3.9 nats (uniform over
-# the visible keys) to under 0.1 within 100 steps, in every seed, and the model stalls at a much
+# the visible keys) to about 0.1 or less within 100 steps, in every seed, and the model stalls at a much
 # higher loss. With σReparam at the same learning rate the entropy stays above 1.8 nats and the loss
 # keeps falling. We also looked for the loss spikes Zhai et al. describe: the largest one-step jumps
 # of the collapsing runs are no larger than those of the σReparam runs, so at this scale entropy
