@@ -14,6 +14,8 @@ One concept per module:
 - `sinks`       sink mass and rate, StreamingLLM caches (first k + recent tokens), per-position losses
 - `collapse`    rank-collapse residual, JS divergence between heads, σReparam
 - `repetition`  repeated prompts, per-copy probabilities, greedy repetition
+- `flash`       online-softmax (FlashAttention-style) attention over key blocks
+- `bench`       time and peak memory of attention implementations; `python -m course_utils.bench`
 - `plotting`    the course's plot style and helpers
 - `quiz`        helpers for the executable quizzes
 - `device`      seeding and device choice

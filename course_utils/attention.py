@@ -69,6 +69,19 @@ def _check_qkv(q: Tensor, k: Tensor, v: Tensor, mask: Tensor | None) -> None:
             raise ValueError(f"mask must end in (n_q, n_k) = ({n_q}, {n_k}), got {tuple(mask.shape)}")
 
 
+#: Default memory budget for one materialised score matrix (`attention(..., max_score_bytes=)`).
+SCORE_BUDGET_BYTES = 4 * 2**30
+
+
+def score_matrix_bytes(q: Tensor, k: Tensor) -> int:
+    """Bytes of the (..., n_q, n_k) score matrix that `attention(q, k, v)` would materialise.
+
+    Example: `score_matrix_bytes(torch.empty(1, 8, 1024, 64), torch.empty(1, 8, 1024, 64))` -> 33554432
+    """
+    leading = math.prod(torch.broadcast_shapes(q.shape[:-2], k.shape[:-2]))
+    return leading * q.shape[-2] * k.shape[-2] * q.element_size()
+
+
 def attention(
     q: Tensor,
     k: Tensor,
@@ -79,6 +92,7 @@ def attention(
     bias: Tensor | None = None,
     logit_transform: Callable[[Tensor], Tensor] | None = None,
     sink_logit: Tensor | None = None,
+    max_score_bytes: int | None = SCORE_BUDGET_BYTES,
 ) -> tuple[Tensor, Tensor]:
     """Scaled dot-product attention that also returns its weights.
 
@@ -93,10 +107,18 @@ def attention(
     Returns out: (..., n_q, d_v) and weights: (..., n_q, n_k). A query that sees no key gets
     zero weights and a zero output. With a sink logit the weights sum to less than 1: the rest
     went to the extra key.
+    max_score_bytes: refuse (ValueError) to build a score matrix larger than this; None = no limit.
 
     Example: `out, weights = attention(q, k, v, causal=True)`
     """
     _check_qkv(q, k, v, mask)
+    needed = score_matrix_bytes(q, k)
+    if max_score_bytes is not None and needed > max_score_bytes:
+        raise ValueError(
+            f"the score matrix {tuple(torch.broadcast_shapes(q.shape[:-2], k.shape[:-2]))} x {q.shape[-2]} x "
+            f"{k.shape[-2]} would need {needed / 2**30:.2f} GiB, over the budget of {max_score_bytes / 2**30:.2f} GiB; "
+            "use course_utils.flash.online_softmax_attention (memory linear in n), a shorter sequence, "
+            "or pass a larger max_score_bytes if the machine has the memory")
     scores = q @ k.transpose(-2, -1) / math.sqrt(q.shape[-1])  # (..., n_q, n_k)
     if bias is not None:
         scores = scores + bias

@@ -1,0 +1,455 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [raw]
+# # ASSIGNMENT CONFIG
+# init_cell: true
+# check_all_cell: true
+# export_cell: false
+# run_tests: true
+# solutions_pdf: false
+# template_pdf: false
+# generate: true
+# tests:
+#   files: false
+#   ok_format: true
+
+# %% [markdown]
+# # 06 · The memory and compute wall: quadratic cost, measured, and FlashAttention's idea
+#
+# **The question.** Every query scores every key, so attention over n tokens computes and, done
+# naively, stores an n × n matrix per head. Double the context and the work and the memory
+# quadruple. How big is that wall in numbers, how much of it is the *memory* of the score matrix
+# (which a smarter algorithm can avoid) and how much is the *compute* (which it cannot)? This
+# notebook counts, measures on this machine, and builds the online-softmax trick behind
+# FlashAttention from scratch.
+#
+# **Learning goals.** After this notebook you can
+# - count the FLOPs and the score-matrix bytes of attention for any n, heads and precision;
+# - measure time and peak memory of three implementations and read their log-log slopes;
+# - write the online-softmax update that lets attention run over key blocks, exactly;
+# - explain why FlashAttention saves memory but not FLOPs.
+#
+# **Papers.** Dao et al., "FlashAttention: Fast and Memory-Efficient Exact Attention with
+# IO-Awareness" (2022); Milakov and Gimelshein, "Online normalizer calculation for softmax"
+# (2018); Dao, "FlashAttention-2" (2023); Shah et al., "FlashAttention-3: Fast and Accurate Attention
+# with Asynchrony and Low-precision" (2024).
+
+# %% [markdown]
+# Setup: imports, seed, plot style. The measurements run on the CPU; the GPU cells at the end of
+# section 4 run only where CUDA is present.
+
+# %%
+import math
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import torch
+
+from course_utils.attention import attention, score_matrix_bytes
+from course_utils.bench import attention_flops, sweep
+from course_utils.device import pick_device, seed_everything
+from course_utils.flash import online_softmax_attention, online_softmax_update
+from course_utils.plotting import use_course_style
+
+seed_everything(0, threads=2)
+use_course_style()
+RESULTS = Path("results")
+
+# %% [markdown]
+# ## 1. Count before you measure
+#
+# For one sequence, one head of width d: the scores `q kᵀ` take `2·n²·d` FLOPs and the weighted sum
+# `weights · v` another `2·n²·d`, so the forward pass costs `4·n²·d·heads`. The score matrix holds
+# `n²·heads` numbers. For Llama-like sizes (32 heads of width 128) in bf16, and for one fp32 head:
+
+# %%
+print(f"{'n':>9s} {'forward TFLOP (32 x 128)':>25s} {'scores, 32 heads bf16':>22s} {'scores, 1 head fp32':>20s}")
+for n in (1024, 4096, 16_384, 32_768, 131_072, 1_048_576):
+    flops = attention_flops(n, 128, 32) / 1e12
+    bf16 = n * n * 32 * 2 / 2**30
+    fp32 = n * n * 4 / 2**30
+    print(f"{n:9,d} {flops:25.2f} {bf16:19.1f} GiB {fp32:17.1f} GiB")
+
+# %% [markdown]
+# A 128k-token context needs 64 GiB for a single fp32 head's scores, and 1 TiB for 32 heads in
+# bf16: more than any GPU holds, for one layer. The FLOPs grow just as fast, but a GPU can at least
+# perform them given time; the memory has to *exist*.
+#
+# ## 2. The online softmax: attention without the n × n matrix
+#
+# Softmax needs the row maximum and the row sum before any weight is known, which seems to demand
+# the whole row of scores. The online softmax keeps three running quantities per query while it
+# walks over blocks of keys: the maximum `m` so far, the normaliser `l = Σ exp(s − m)`, and the
+# normalised output `o`. A new block with scores `s` and values `v`:
+#
+# `m' = max(m, max s)`,  `l' = exp(m − m')·l + Σ exp(s − m')`,
+# `o' = (exp(m − m')·l·o + exp(s − m')·v) / l'`.
+#
+# From scratch, for one query row:
+
+# %%
+g = torch.Generator().manual_seed(0)
+scores_row = torch.randn(10, generator=g) * 3  # one query's scores against 10 keys
+values = torch.randn(10, 4, generator=g)
+m, l, o = torch.tensor(float("-inf")), torch.tensor(0.0), torch.zeros(4)
+for block in range(0, 10, 4):  # blocks of 4, 4 and 2 keys
+    s, v = scores_row[block:block + 4], values[block:block + 4]
+    m_new = torch.maximum(m, s.max())
+    l_new = torch.exp(m - m_new) * l + torch.exp(s - m_new).sum()
+    o = (torch.exp(m - m_new) * l * o + torch.exp(s - m_new) @ v) / l_new
+    m, l = m_new, l_new
+print("online, block by block:", o.tolist())
+print("softmax over the full row:", (scores_row.softmax(-1) @ values).tolist())
+
+# %% [markdown]
+# `course_utils.flash.online_softmax_attention` does the same for whole tensors, one block of keys
+# at a time for all queries, with a causal option. It agrees with the dense attention of
+# notebook 01:
+
+# %%
+q, k, v = (torch.randn(2, 4, 1000, 64, generator=g, dtype=torch.float64) for _ in range(3))
+for causal in (False, True):
+    dense, _ = attention(q, k, v, causal=causal)
+    online = online_softmax_attention(q, k, v, causal=causal, block_size=96)
+    gap = (online - dense).abs().max().item()
+    print(f"causal={causal}: max |online - dense| below 1e-12 (float64): {gap < 1e-12}")
+
+# %% [markdown]
+# **Takeaway.** The online softmax is exact: it rescales what it has accumulated whenever a larger
+# score arrives, so it never needs the full row. FlashAttention runs this loop in the GPU's fast
+# on-chip memory; ours runs it in PyTorch, which keeps the memory saving but not the speed.
+#
+# ## 3. A guard, not a crash
+#
+# The course's `attention` materialises the scores, so it checks their size first and refuses,
+# with a `ValueError` that says what it would need, rather than taking the kernel down:
+
+# %%
+big = torch.empty(1, 8, 65_536, 64)  # 64k tokens, 8 heads: no data needed to know the size
+print(f"scores would take {score_matrix_bytes(big, big) / 2**30:.0f} GiB")
+try:
+    attention(big, big, big)
+except ValueError as error:
+    print("ValueError:", error)
+
+# %% [markdown]
+# ## 4. Measure on this machine
+#
+# `course_utils.bench.sweep` times three implementations on one head of width 64, fp32, at
+# n = 512 … 16k, and measures their peak memory: naive (the course's `attention`, n × n scores),
+# PyTorch's `scaled_dot_product_attention` (on CPU a fused kernel), and our `online_softmax_attention`.
+# Memory is the peak resident set during one call above what the process held before it (Linux
+# `VmHWM`, reset before the call), and every measurement runs in a fresh Python process, so memory
+# that an earlier call freed but the allocator kept cannot hide a later call's peak. Timings vary
+# from machine to machine, so these outputs are not compared by the notebook tests.
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+NS = [512, 1024, 2048, 4096, 8192, 16_384]
+rows = sweep(["naive", "sdpa", "online"], NS, repeats=2, progress=True, isolate=True)
+
+# %% [markdown]
+# The slope of log(time) and log(memory) against log(n): 2 means quadratic, 1 linear. Fitted over
+# n ≥ 4096, where fixed overheads no longer dominate:
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+def slope(xs, ys):
+    """Least-squares slope of log(ys) against log(xs)."""
+    lx, ly = torch.tensor(xs, dtype=torch.float64).log(), torch.tensor(ys, dtype=torch.float64).log()
+    lx, ly = lx - lx.mean(), ly - ly.mean()
+    return ((lx * ly).sum() / (lx * lx).sum()).item()
+
+
+by_impl = {impl: [r for r in rows if r.impl == impl and r.status == "ok"] for impl in ("naive", "sdpa", "online")}
+fits = {}
+for impl, rs in by_impl.items():
+    big_n = [r for r in rs if r.n >= 4096]
+    fits[impl] = (slope([r.n for r in big_n], [r.seconds for r in big_n]),
+                  slope([r.n for r in big_n], [max(r.peak_bytes, 1.0) for r in big_n]))
+    print(f"{impl:6s}: time slope {fits[impl][0]:.2f}, memory slope {fits[impl][1]:.2f}")
+
+# %%
+fig, axes = plt.subplots(1, 2, figsize=(12, 4))
+for impl, rs in by_impl.items():
+    ns = [r.n for r in rs]
+    axes[0].plot(ns, [r.seconds * 1e3 for r in rs], marker="o", label=f"{impl} (slope {fits[impl][0]:.1f})")
+    axes[1].plot(ns, [max(r.peak_bytes, 1.0) / 2**20 for r in rs], marker="o", label=f"{impl} (slope {fits[impl][1]:.1f})")
+axes[0].set(xscale="log", yscale="log", xlabel="sequence length n (tokens)", ylabel="time per call (ms)",
+            title="Time: every exact method is quadratic")
+axes[1].set(xscale="log", yscale="log", xlabel="sequence length n (tokens)", ylabel="peak memory above baseline (MiB)",
+            title="Memory: only the naive method is quadratic")
+for ax in axes:
+    ax.legend(fontsize=8)
+fig.suptitle(f"Attention on this machine ({os.cpu_count()} CPU cores, fp32, 1 head, d = 64)")
+fig.tight_layout()
+plt.close(fig)
+fig
+
+# %% [markdown]
+# **Takeaway.** The measured time slopes (printed above) are close to 2 for all three
+# implementations: FlashAttention's idea does not remove a single FLOP. The memory slopes split:
+# the naive method's peak grows like n² (its 16k-token call needs gigabytes), while the fused
+# kernel and the online softmax stay in megabytes.
+#
+# ### GPU cells
+#
+# The GPU cell runs the same sweep where CUDA is present, at the sizes a GPU is for: bf16, 8 heads
+# of width 64, n from 4k to 256k for SDPA (the flash backend is requested by name), the naive
+# method until its memory guard or the GPU refuses. It calls the command-line entry point, which
+# any reader can also run in a terminal, and writes `results/bench_gpu.csv` with the device name and
+# the torch version. Its output depends on the machine, so it is not compared by the tests.
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+# GPU cell: runs only where CUDA is present.
+device = pick_device()
+if device.type == "cuda":
+    command = [sys.executable, "-m", "course_utils.bench", "--device", "cuda", "--dtype", "bfloat16",
+               "--heads", "8", "--d", "64", "--impls", "sdpa", "naive", "online", "--max-score-gib", "40",
+               "--ns", *[str(2**p) for p in range(12, 19)], "--out", str(RESULTS / "bench_gpu.csv")]
+    print(subprocess.run(command, capture_output=True, text=True, check=True).stdout)
+else:
+    print(f"no GPU here ({device}); the GPU sweep did not run")
+
+# %% [markdown]
+# What a reader sees next: the recorded GPU results when the course has them (attained TFLOP/s
+# against the GPU's peak; FlashAttention-3 reports about 740 TFLOP/s forward in FP16 on an H100),
+# otherwise this machine's CPU sweep.
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+gpu_file = RESULTS / "bench_gpu.csv"
+if gpu_file.exists():
+    import csv
+
+    recorded = [r for r in csv.DictReader(gpu_file.open()) if r["status"] == "ok"]
+    fig, ax = plt.subplots(figsize=(7, 4))
+    for impl in ("sdpa", "naive", "online"):
+        rs = [r for r in recorded if r["impl"] == impl]
+        if rs:
+            ax.plot([int(r["n"]) for r in rs], [float(r["tflops"]) for r in rs], marker="o", label=impl)
+    ax.set(xscale="log", xlabel="sequence length n (tokens)", ylabel="attained TFLOP/s",
+           title=f"Recorded on {recorded[0]['device_name']} (torch {recorded[0]['torch_version']})")
+    ax.legend()
+    plt.close(fig)
+    shown = fig
+else:
+    print("no recorded GPU results yet: run the GPU cell on a CUDA machine; showing this machine's sweep")
+    shown = fig
+shown
+
+# %% [markdown]
+# ## Takeaways
+#
+# Printed from this notebook's counts and checks (the timings above vary by machine):
+
+# %%
+print(f"""\
+- Counting: one fp32 head's scores take {131_072**2 * 4 / 2**30:.0f} GiB at 128k tokens; the forward pass of 32 heads \
+of width 128 costs {attention_flops(131_072, 128, 32) / 1e12:.0f} TFLOP per layer at that length.
+- The online softmax is exact: it matched dense attention to better than 1e-12 in float64: \
+{(online_softmax_attention(q, k, v, block_size=96) - attention(q, k, v)[0]).abs().max().item() < 1e-12}.
+- The memory guard turns a {score_matrix_bytes(big, big) / 2**30:.0f} GiB request into a ValueError instead of a crash.
+- Memory is what FlashAttention saves; FLOPs stay quadratic (see the measured slopes in section 4).""")
+
+# %% [markdown]
+# ## Quiz
+
+# %% [raw]
+# # BEGIN QUESTION
+# name: q1
+
+# %% [markdown]
+# **Q1** (seed 002). What are the three major problems that appear when trying to scale attention
+# to longer contexts?
+#
+# - **A)** Vocabulary size, tokenisation speed and embedding width.
+# - **B)** Memory feasibility, compute time (latency), and quality degradation such as "lost in the
+#   middle".
+# - **C)** Too few parameters, too little data, too small a learning rate.
+# - **D)** None: attention's cost is linear in the context length.
+#
+# The demonstration: memory and FLOPs of one layer at two lengths (quality is notebooks 02–05).
+
+# %%
+for n in (4096, 131_072):
+    print(f"n = {n:7,d}: scores {n * n * 32 * 2 / 2**30:8.1f} GiB (32 heads, bf16), "
+          f"{attention_flops(n, 128, 32) / 1e12:8.1f} TFLOP forward")
+
+# %% [raw]
+# # BEGIN SOLUTION
+
+# %%
+q1_answer = "B"  # SOLUTION
+
+# %% [raw]
+# # END SOLUTION
+
+# %% [raw]
+# # BEGIN TESTS
+
+# %%
+from course_utils.quiz import check_choice
+
+assert check_choice(q1_answer, "97c3559f7d9d8312f0c7696f0ba56b5f48a10fd82794a912b3fb865df879a1c1", salt="06/q1")
+
+# %% [raw]
+# # END TESTS
+
+# %% [raw]
+# # END QUESTION
+
+# %% [raw]
+# # BEGIN QUESTION
+# name: q2
+
+# %% [markdown]
+# **Q2** (seed 000, failure modes). Which failure mode of very long contexts does FlashAttention's
+# online softmax remove?
+#
+# - **A)** Attention dilution: the weights spread thin.
+# - **B)** The quadratic *memory* of the score matrix; the quadratic compute remains.
+# - **C)** The quadratic compute; the memory remains.
+# - **D)** Lost in the middle.
+#
+# The demonstration: FLOPs are the same for every exact method, memory is not.
+
+# %%
+n_demo = 8192
+print(f"n = {n_demo}: FLOPs of any exact method {attention_flops(n_demo, 64, 1):.2e}; naive scores "
+      f"{n_demo * n_demo * 4 / 2**20:.0f} MiB; online scores held at once {n_demo * 128 * 4 / 2**20:.0f} MiB")
+
+# %% [raw]
+# # BEGIN SOLUTION
+
+# %%
+q2_answer = "B"  # SOLUTION
+
+# %% [raw]
+# # END SOLUTION
+
+# %% [raw]
+# # BEGIN TESTS
+
+# %%
+from course_utils.quiz import check_choice
+
+assert check_choice(q2_answer, "09581396c3d93f278528874b52ffc138dc5e0b0efeef6c68280a2bcfea581658", salt="06/q2")
+
+# %% [raw]
+# # END TESTS
+
+# %% [raw]
+# # END QUESTION
+
+# %% [raw]
+# # BEGIN QUESTION
+# name: q3
+# points: 2
+
+# %% [markdown]
+# **Q3.** Implement the online-softmax update for one block: given the running maximum `m` and
+# normaliser `l` (shape `(n_q, 1)`), the normalised output so far `o` (`(n_q, d_v)`), a block of
+# scores `s` (`(n_q, b)`) and its values `v` (`(b, d_v)`), return `(m_new, l_new, o_new)`. Start
+# values are `m = -inf`, `l = 0`, `o = 0`; you may assume every block has at least one finite score.
+
+# %% [raw]
+# # BEGIN SOLUTION
+
+# %%
+def update(m, l, o, s, v):
+    """One online-softmax step; returns (m_new, l_new, o_new)."""
+    # BEGIN SOLUTION
+    m_new = torch.maximum(m, s.amax(dim=-1, keepdim=True))
+    scale = torch.exp(m - m_new)
+    p = torch.exp(s - m_new)
+    l_new = scale * l + p.sum(dim=-1, keepdim=True)
+    return m_new, l_new, (scale * l * o + p @ v) / l_new
+    # END SOLUTION
+
+# %% [raw]
+# # END SOLUTION
+
+# %% [raw]
+# # BEGIN TESTS
+
+# %%
+import torch
+
+_g = torch.Generator().manual_seed(5)
+_s, _v = torch.randn(3, 12, generator=_g), torch.randn(12, 2, generator=_g)
+_state = (torch.full((3, 1), float("-inf")), torch.zeros(3, 1), torch.zeros(3, 2))
+for _b in range(0, 12, 5):
+    _state = update(*_state, _s[:, _b:_b + 5], _v[_b:_b + 5])
+torch.testing.assert_close(_state[2], _s.softmax(-1) @ _v)  # blocks of 5, 5 and 2 give the full softmax
+
+# %%
+# HIDDEN
+import torch
+from course_utils.flash import online_softmax_update
+
+_g = torch.Generator().manual_seed(6)
+_m, _l, _o = torch.randn(4, 1, generator=_g), torch.rand(4, 1, generator=_g) + 0.5, torch.randn(4, 3, generator=_g)
+_s, _v = torch.randn(4, 7, generator=_g) * 4, torch.randn(7, 3, generator=_g)
+for _got, _want in zip(update(_m, _l, _o, _s, _v), online_softmax_update(_m, _l, _o, _s, _v)):
+    torch.testing.assert_close(_got, _want)
+
+# %% [raw]
+# # END TESTS
+
+# %% [raw]
+# # END QUESTION
+
+# %% [raw]
+# # BEGIN QUESTION
+# name: q4
+
+# %% [markdown]
+# **Q4.** Predict the memory of naive attention's score matrix for one sequence of n = 32,768
+# tokens, 8 heads, in bf16 (2 bytes per number). Store it in `q4_gib`, in GiB (2³⁰ bytes), then
+# verify it with `score_matrix_bytes` on tensors that have a shape and a dtype but no data:
+# `torch.empty(1, 8, 32_768, 64, dtype=torch.bfloat16, device="meta")`.
+
+# %% [raw]
+# # BEGIN SOLUTION
+
+# %%
+q4_gib = 32_768**2 * 8 * 2 / 2**30  # SOLUTION
+
+# %% [raw]
+# # END SOLUTION
+
+# %% [raw]
+# # BEGIN TESTS
+
+# %%
+from course_utils.quiz import in_range
+
+assert in_range(q4_gib, 1.0, 100.0), "between 1 and 100 GiB"
+
+# %%
+# HIDDEN
+assert abs(q4_gib - 16.0) < 1e-6
+
+# %% [raw]
+# # END TESTS
+
+# %% [raw]
+# # END QUESTION
