@@ -390,10 +390,10 @@ for seed in SEEDS:
           f"({share:.2f} of the tokens); eviction costs {harm:+.3f} nats; zeroing BOS's value cost {zeroed:+.3f}")
 
 # %% [markdown]
-# **Takeaway.** Full attention past the training length is the worst option (RoPE meets distances
-# it never saw). A window that drops BOS is worse than one that keeps it in every seed, and keeping
-# a single first token restores the loss: the sink is what the head needs, not the first four
-# tokens' content. How much eviction hurts depends on whether the head finds another fixed token
+# **Takeaway.** Full attention past the training length breaks the copies (RoPE meets distances it
+# never saw), and on the idle queries it is about as bad as a window that drops BOS. A window that
+# drops BOS is worse than one that keeps it in every seed, and keeping a single first token restores
+# the loss: the sink is what the head needs, not the first four tokens' content. How much eviction hurts depends on whether the head finds another fixed token
 # to park on.
 #
 # ## 5. Fixes: give the head somewhere else to park
