@@ -49,6 +49,17 @@ def _closed(fig: Figure) -> Figure:
     return fig
 
 
+def finish(fig: Figure, title: str | None = None) -> Figure:
+    """Give a hand-made figure its title, tighten its layout and detach it from pyplot.
+
+    End a notebook cell with `finish(fig, "The finding")` to show the figure exactly once.
+    """
+    if title is not None:
+        fig.suptitle(title)
+    fig.tight_layout()
+    return _closed(fig)
+
+
 def plot_attention_maps(weights: ArrayLike, *, tokens: list[str] | None = None, title: str | None = None,
                         max_heads: int = 8, ncols: int = 4) -> Figure:
     """Heatmaps of attention weights, one panel per head, on a shared colour scale from 0.

@@ -63,7 +63,7 @@ import torch
 from course_utils import zoo
 from course_utils.attention import attention
 from course_utils.device import seed_everything
-from course_utils.plotting import plot_curves, use_course_style
+from course_utils.plotting import finish, plot_curves, use_course_style
 from course_utils.sinks import (
     SINK_THRESHOLD, cache_indices, head_contributions, sink_mass, sink_rate, streaming_logits, token_losses,
 )
@@ -188,10 +188,7 @@ for ax, seed in zip(axes, SEEDS):
     ax.set(title=f"seed {seed}", xlabel="training step")
 axes[0].set_ylabel("mean weight on BOS")
 axes[0].legend(fontsize=7, title="dashed: copy queries", title_fontsize=7)
-fig.suptitle("Sinks grow on the idle queries only (dotted: Gu et al.'s 0.3)")
-fig.tight_layout()
-plt.close(fig)
-fig
+finish(fig, "Sinks grow on the idle queries only (dotted: Gu et al.'s 0.3)")
 
 # %% [markdown]
 # **Takeaway.** A head that has a job at one query in ten learns to do nothing at the other nine by
@@ -343,10 +340,7 @@ for ax, (what, mask) in zip(axes, [("idle queries", ~stream_copy), ("copy querie
     ax.set(xlabel="position in the stream (tokens; dotted: training length)", ylabel="loss (nats)", title=what)
 axes[1].set_yscale("log")
 axes[0].legend(fontsize=8)
-fig.suptitle("Past the training length: full attention fails, a window that drops BOS hurts, one kept token fixes it")
-fig.tight_layout()
-plt.close(fig)
-fig
+finish(fig, "Past the training length: full attention fails, a window that drops BOS hurts, one kept token fixes it")
 
 # %% [markdown]
 # Our numbers beside StreamingLLM's Table 1 (Llama-2-13B, first book of PG19, 65K tokens, cache
@@ -453,9 +447,7 @@ for seed in SEEDS:
         ax.plot(steps, logits_t[:, head], color=f"C{seed}", lw=1, label=f"seed {seed}" if head == 0 else None)
 ax.set(xlabel="training step", ylabel="learned sink logit", title="The learned sink logits barely move from 0")
 ax.legend(fontsize=8)
-fig.tight_layout()
-plt.close(fig)
-fig
+finish(fig)
 
 # %% [markdown]
 # Was 2400 steps long enough for the fixes to take hold? The training loss had flattened well

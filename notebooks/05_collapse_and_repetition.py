@@ -65,7 +65,7 @@ from course_utils import zoo
 from course_utils.collapse import head_divergence, js_divergence, random_stack_residuals, rank_residual
 from course_utils.device import seed_everything
 from course_utils.metrics import normalized_entropy
-from course_utils.plotting import plot_curves, plot_heatmaps, use_course_style
+from course_utils.plotting import finish, plot_curves, plot_heatmaps, use_course_style
 from course_utils.repetition import copy_log_probs, greedy_repeats
 from course_utils.tasks import decoy_needle_batch, kv_retrieval_batch, make_batch_fn
 from course_utils.train import answer_accuracy
@@ -198,10 +198,7 @@ for ax, label in zip(axes, ("mean JS divergence between heads (bits)", "normalis
     ax.set(xscale="log", xlabel="sequence length n (tokens; trained up to 35)", ylabel=label)
     ax.axvline(35, color="grey", lw=0.8, ls=":")
 axes[0].legend(fontsize=8)
-fig.suptitle("Longer contexts: heads grow *more* different, not less (mean of 3 seeds)")
-fig.tight_layout()
-plt.close(fig)
-fig
+finish(fig, "Longer contexts: heads grow *more* different, not less (mean of 3 seeds)")
 
 # %%
 for pos in ("alibi", "rope"):
@@ -251,10 +248,7 @@ axes[1].set(xlabel="training step", ylabel="mean attention entropy (nats)", ysca
             title="attention entropy, mean over heads and layers")
 for ax in axes:
     ax.legend(fontsize=8)
-fig.suptitle("At learning rate 3e-2 the attention entropy collapses and the loss stalls; σReparam prevents it")
-fig.tight_layout()
-plt.close(fig)
-fig
+finish(fig, "At learning rate 3e-2 the attention entropy collapses and the loss stalls; σReparam prevents it")
 
 # %% [markdown]
 # Per seed: the largest one-step jump of the loss (the spike), the mean attention entropy at the
@@ -334,10 +328,7 @@ axes[1].set(xlabel="copies already in the prompt", ylabel="fraction of greedy co
             ylim=(0, 1.02), title="Greedy decoding")
 for ax in axes:
     ax.legend(fontsize=8)
-fig.suptitle("P(one more repeat) stays at the stream's 0.5, yet greedy decoding loops every time")
-fig.tight_layout()
-plt.close(fig)
-fig
+finish(fig, "P(one more repeat) stays at the stream's 0.5, yet greedy decoding loops every time")
 
 # %% [markdown]
 # **Takeaway.** Once a sentence has been seen, the model predicts its repetition almost token for
@@ -391,10 +382,7 @@ axes[1].set(xscale="log", xlabel="sequence length (tokens; dotted: longest in tr
 axes[1].set_xticks(LENGTHS, [str(n) for n in LENGTHS])
 axes[1].minorticks_off()
 axes[1].legend(fontsize=8)
-fig.suptitle("Retrieval among decoys and filler (mean ± std over 3 seeds)")
-fig.tight_layout()
-plt.close(fig)
-fig
+finish(fig, "Retrieval among decoys and filler (mean ± std over 3 seeds)")
 
 # %%
 print("accuracy by decoys at n = 128:", " ".join(f"{k}: {v:.2f}" for k, v in zip(DECOYS, by_decoys.mean(0).tolist())))

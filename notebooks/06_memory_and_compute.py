@@ -65,7 +65,7 @@ from course_utils.attention import attention, score_matrix_bytes
 from course_utils.bench import attention_flops, sweep
 from course_utils.device import pick_device, seed_everything
 from course_utils.flash import online_softmax_attention, online_softmax_update
-from course_utils.plotting import use_course_style
+from course_utils.plotting import finish, use_course_style
 
 seed_everything(0, threads=2)
 use_course_style()
@@ -197,10 +197,7 @@ axes[1].set(xscale="log", yscale="log", xlabel="sequence length n (tokens)", yla
             title="Memory: only the naive method is quadratic")
 for ax in axes:
     ax.legend(fontsize=8)
-fig.suptitle(f"Attention on this machine ({os.cpu_count()} CPU cores, fp32, 1 head, d = 64)")
-fig.tight_layout()
-plt.close(fig)
-fig
+finish(fig, f"Attention on this machine ({os.cpu_count()} CPU cores, fp32, 1 head, d = 64)")
 
 # %% [markdown]
 # **Takeaway.** The measured time slopes (printed above) are close to 2 for all three

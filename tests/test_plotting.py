@@ -108,3 +108,15 @@ def test_plot_heatmaps_shapes_and_errors():
                       xlabel="x", ylabel="y", title="t", cbar_label="acc")
     with pytest.raises(ValueError, match="empty"):
         plot_heatmaps({}, row_labels=[], col_labels=[], xlabel="x", ylabel="y", title="t", cbar_label="acc")
+
+
+def test_finish_titles_and_detaches_a_figure():
+    import matplotlib.pyplot as plt
+
+    from course_utils.plotting import finish
+
+    fig, ax = plt.subplots()
+    ax.plot([0, 1], [1, 0])
+    assert finish(fig, "A finding") is fig
+    assert fig._suptitle.get_text() == "A finding"
+    assert not plt.fignum_exists(fig.number)
