@@ -168,18 +168,6 @@ class TextVocab(Vocab):
 
 
 @dataclass(frozen=True)
-class LoopVocab(Vocab):
-    """Loop-stream ids: BOS=0, END (sentence end)=1, symbols s0.. Example: `LoopVocab(n_symbols=8).vocab_size` -> 10."""
-
-    n_symbols: int = 64
-    specials: ClassVar[tuple[str, ...]] = ("BOS", "END")
-    end: ClassVar[int] = 1
-
-    def blocks(self) -> tuple[tuple[str, int], ...]:
-        return (("s", self.n_symbols),)
-
-
-@dataclass(frozen=True)
 class CopyVocab(Vocab):
     """Copy-task ids: BOS=0, SEP=1, symbols s0.. from 2. Example: `CopyVocab(n_symbols=16).vocab_size` -> 18."""
 
@@ -189,6 +177,17 @@ class CopyVocab(Vocab):
 
     def blocks(self) -> tuple[tuple[str, int], ...]:
         return (("s", self.n_symbols),)
+
+
+@dataclass(frozen=True)
+class LoopVocab(CopyVocab):
+    """Loop-stream ids: the copy layout with END (sentence end) in SEP's place: BOS=0, END=1, s0.. from 2.
+
+    Example: `LoopVocab(n_symbols=8).vocab_size` -> 10.
+    """
+
+    specials: ClassVar[tuple[str, ...]] = ("BOS", "END")
+    end: ClassVar[int] = 1
 
 
 @dataclass(frozen=True)
