@@ -13,6 +13,7 @@ from typing import Callable
 import torch
 from torch import Tensor, nn
 
+from course_utils.dilated import check_patterns, dilated_attention
 from course_utils.logits import IdentityLogits
 from course_utils.positional import NoPositions, PositionalScheme
 
@@ -151,6 +152,10 @@ class MultiHeadAttention(nn.Module):
     zero-logit key with a zero value, "learned_sink" the same key with a learned logit per head
     (`sink_logit`), and "gate" multiplies each head's output by a sigmoid gate computed from x
     (gated attention, Qiu et al., 2025). `linear` builds the projections (e.g. `SigmaReparamLinear`).
+    `dilated=(segment_lengths, dilation_rates)` replaces dense attention by LongNet's dilated
+    attention (`course_utils.dilated`); a causal sequence is padded at the end to a multiple of every
+    segment length (exact: no query sees a future pad). It works with rotary or no positions only and
+    never forms the (n, n) weights.
 
     Example: `mha = MultiHeadAttention(64, 4, positional=RoPE(16)); y, w = mha(x, need_weights=True)`
     """
@@ -164,6 +169,7 @@ class MultiHeadAttention(nn.Module):
         logit_transform: nn.Module | None = None,
         sink_fix: str = "none",
         linear: type[nn.Linear] = nn.Linear,
+        dilated: tuple[list[int], list[int]] | None = None,
     ) -> None:
         super().__init__()
         if d_model % heads:
@@ -182,6 +188,13 @@ class MultiHeadAttention(nn.Module):
         else:
             self.register_buffer("sink_logit", torch.zeros(heads) if sink_fix == "softmax1" else None)
         self.gate = nn.Linear(d_model, d_model) if sink_fix == "gate" else None
+        self.dilated = dilated
+        if dilated is not None:
+            check_patterns(math.lcm(*dilated[0]) if dilated[0] else 1, *dilated)
+            if (sink_fix != "none" or not isinstance(self.logit_transform, IdentityLogits)
+                    or self.positional.bias(torch.arange(1), torch.arange(1)) is not None):
+                raise ValueError("dilated attention works with rotary or no positions and no sink fix or "
+                                 "logit transform; leave those at their defaults")
 
     def forward(
         self,
@@ -200,6 +213,8 @@ class MultiHeadAttention(nn.Module):
         q, k, v = self.qkv(x).split(d_model, dim=-1)  # 3 x (B, n, D)
         q, k, v = (t.view(batch, n, self.heads, self.head_dim).transpose(1, 2) for t in (q, k, v))  # (B, H, n, d)
         q, k = self.positional.rotate(q, k, positions, positions)
+        if self.dilated is not None:
+            return self._dilated(x, q, k, v, causal=causal, mask=mask, need_weights=need_weights)
         bias = self.positional.bias(positions, positions)  # (H, n, n) or None
         out, weights = attention(
             q, k, v,
@@ -213,3 +228,15 @@ class MultiHeadAttention(nn.Module):
         if self.gate is not None:
             out = out * torch.sigmoid(self.gate(x))  # one gate per head channel, from the same input
         return self.proj(out), (weights if need_weights else None)
+
+    def _dilated(self, x: Tensor, q: Tensor, k: Tensor, v: Tensor, *, causal: bool, mask: Tensor | None,
+                 need_weights: bool) -> tuple[Tensor, None]:
+        """Dilated attention on q, k, v: (B, H, n, d); pads a causal sequence to a multiple of the segments."""
+        if need_weights or mask is not None:
+            raise ValueError("dilated attention forms no (n, n) weights and takes no extra mask; "
+                             "call it with need_weights=False and mask=None")
+        batch, _, n, _ = q.shape
+        pad = -n % math.lcm(*self.dilated[0]) if causal else 0  # future pads are invisible to causal queries
+        q, k, v = (nn.functional.pad(t, (0, 0, 0, pad)) for t in (q, k, v))
+        out = dilated_attention(q, k, v, *self.dilated, causal=causal)[:, :, :n]  # (B, H, n, d)
+        return self.proj(out.transpose(1, 2).reshape(batch, n, -1)), None

@@ -2,7 +2,8 @@
 
 Implementations: "naive" (the course's `attention`, which materialises the n x n scores and refuses
 sizes over its memory budget), "sdpa" (`torch.nn.functional.scaled_dot_product_attention`; on CUDA
-the flash backend is requested) and "online" (`course_utils.flash.online_softmax_attention`).
+the flash backend is requested), "online" (`course_utils.flash.online_softmax_attention`) and
+"dilated" (`course_utils.dilated.dilated_attention` with the given segment lengths and rates).
 
 Peak memory, measured, not estimated: on CUDA `torch.cuda.max_memory_allocated` above what was
 allocated before the call; on Linux CPUs the process's peak resident set (VmHWM in /proc/self/status,
@@ -10,6 +11,7 @@ reset through /proc/self/clear_refs before each call) above the resident set bef
 
     python -m course_utils.bench --device cpu --ns 512 1024 2048 --out notebooks/results/bench_cpu.csv
     python -m course_utils.bench --device cuda --dtype bfloat16 --ns 4096 8192 ... 262144
+    python -m course_utils.bench --impls dilated --segments 256 512 1024 --rates 1 2 4 --ns 1024 65536
 """
 
 from __future__ import annotations
@@ -29,9 +31,10 @@ import torch
 import torch.nn.functional as F
 
 from course_utils.attention import SCORE_BUDGET_BYTES, attention
+from course_utils.dilated import dilated_attention, dilated_flops
 from course_utils.flash import online_softmax_attention
 
-IMPLS = ("naive", "sdpa", "online")
+IMPLS = ("naive", "sdpa", "online", "dilated")
 DTYPES = {"float32": torch.float32, "bfloat16": torch.bfloat16, "float16": torch.float16}
 
 
@@ -72,7 +75,10 @@ def _rss_bytes(field: str) -> int:
     raise ValueError(f"/proc/self/status has no {field}; CPU memory is measured on Linux only")
 
 
-def _run(impl: str, q, k, v, causal: bool, max_score_bytes: int | None):
+def _run(impl: str, q, k, v, causal: bool, max_score_bytes: int | None, segments: list[int],
+         rates: list[int]):
+    if impl == "dilated":
+        return dilated_attention(q, k, v, segments, rates, causal=causal)
     if impl == "naive":
         return attention(q, k, v, causal=causal, max_score_bytes=max_score_bytes)[0]
     if impl == "sdpa":
@@ -92,10 +98,12 @@ def _sdpa_backend(device: torch.device):
 
 
 def measure(impl: str, n: int, *, heads: int = 1, d: int = 64, dtype: str = "float32", causal: bool = False,
-            device: str = "cpu", repeats: int = 3, max_score_bytes: int | None = SCORE_BUDGET_BYTES) -> BenchRow:
+            device: str = "cpu", repeats: int = 3, max_score_bytes: int | None = SCORE_BUDGET_BYTES,
+            segments: list[int] | None = None, rates: list[int] | None = None) -> BenchRow:
     """Median time over `repeats` calls (after one warm-up) and peak memory of one call.
 
-    q, k, v: (1, heads, n, d) random in `dtype`. Example: `measure("online", 2048)`
+    q, k, v: (1, heads, n, d) random in `dtype`; `segments` and `rates` are the "dilated" impl's
+    patterns. Example: `measure("online", 2048)`, `measure("dilated", 4096, segments=[1024], rates=[2])`
     """
     if impl not in IMPLS:
         raise ValueError(f"unknown impl {impl!r}; choose one of {IMPLS}")
@@ -103,18 +111,22 @@ def measure(impl: str, n: int, *, heads: int = 1, d: int = 64, dtype: str = "flo
         raise ValueError(f"unknown dtype {dtype!r}; choose one of {sorted(DTYPES)}")
     if n < 1 or repeats < 1:
         raise ValueError(f"need n >= 1 and repeats >= 1, got n={n}, repeats={repeats}")
+    if impl == "dilated" and not (segments and rates):
+        raise ValueError("the dilated impl needs segments=[w, ...] and rates=[r, ...]")
     dev = torch.device(device)
     name = torch.cuda.get_device_name(dev) if dev.type == "cuda" else "CPU"
     context, backend = _sdpa_backend(dev) if impl == "sdpa" else (None, impl)
+    if impl == "dilated":
+        backend = f"w={' '.join(map(str, segments))} r={' '.join(map(str, rates))}"
     row = BenchRow(impl, n, heads, d, dtype, causal, dev.type, name, str(torch.__version__), backend)
     g = torch.Generator(device=dev).manual_seed(0)
     q, k, v = (torch.randn(1, heads, n, d, generator=g, device=dev).to(DTYPES[dtype]) for _ in range(3))
 
     def call():
         if context is None:
-            return _run(impl, q, k, v, causal, max_score_bytes)
+            return _run(impl, q, k, v, causal, max_score_bytes, segments, rates)
         with context:
-            return _run(impl, q, k, v, causal, max_score_bytes)
+            return _run(impl, q, k, v, causal, max_score_bytes, segments, rates)
 
     def sync():
         if dev.type == "cuda":
@@ -152,7 +164,9 @@ def measure(impl: str, n: int, *, heads: int = 1, d: int = 64, dtype: str = "flo
         torch.cuda.empty_cache()
         return row
     row.seconds = statistics.median(times)
-    row.tflops = attention_flops(n, d, heads, causal=causal) / row.seconds / 1e12
+    flops = (dilated_flops(n, d, heads, segments, rates) / (2 if causal else 1) if impl == "dilated"
+             else attention_flops(n, d, heads, causal=causal))
+    row.tflops = flops / row.seconds / 1e12
     return row
 
 
@@ -170,6 +184,8 @@ def measure_isolated(impl: str, n: int, **kwargs) -> BenchRow:
                 args += ["--max-score-gib", repr((value if value is not None else 2**62) / 2**30)]
             elif key == "causal":
                 args += ["--causal"] if value else []
+            elif isinstance(value, (list, tuple)):
+                args += [f"--{key}", *map(str, value)]
             else:
                 args += [f"--{key.replace('_', '-')}", str(value)]
         subprocess.run(args, check=True, capture_output=True, text=True)
@@ -227,12 +243,17 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--max-score-gib", type=float, default=SCORE_BUDGET_BYTES / 2**30,
                         help="memory budget of the naive score matrix, GiB")
+    parser.add_argument("--segments", nargs="+", type=int, help="dilated impl: segment lengths w")
+    parser.add_argument("--rates", nargs="+", type=int, help="dilated impl: dilation rates r")
+    parser.add_argument("--threads", type=int, default=None, help="CPU threads (default: PyTorch's)")
     parser.add_argument("--out", default=None, help="CSV file to write")
     args = parser.parse_args(argv)
+    if args.threads:
+        torch.set_num_threads(args.threads)
     device = ("cuda" if torch.cuda.is_available() else "cpu") if args.device == "auto" else args.device
     rows = sweep(args.impls, args.ns, progress=True, heads=args.heads, d=args.d, dtype=args.dtype,
                  causal=args.causal, device=device, repeats=args.repeats,
-                 max_score_bytes=int(args.max_score_gib * 2**30))
+                 max_score_bytes=int(args.max_score_gib * 2**30), segments=args.segments, rates=args.rates)
     if args.out:
         print(f"wrote {write_csv(rows, args.out)}")
 

@@ -37,6 +37,8 @@ class GPTConfig:
     embed_std: float = 0.02  # 0.02 as in GPT-2; 1.0 keeps token identity loud next to the blocks' outputs
     sink_fix: str = "none"  # "none", "softmax1", "learned_sink" or "gate" (see MultiHeadAttention)
     sigma_reparam: bool = False  # every linear layer in the blocks is a SigmaReparamLinear (Zhai et al., 2023)
+    dilated_segments: tuple[int, ...] = ()  # with dilated_rates: LongNet's dilated attention in every block
+    dilated_rates: tuple[int, ...] = ()
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -56,6 +58,7 @@ class Block(nn.Module):
             logit_transform=make_logit_transform(config.logit_transform, heads=config.heads),
             sink_fix=config.sink_fix,
             linear=linear,
+            dilated=(list(config.dilated_segments), list(config.dilated_rates)) if config.dilated_segments else None,
         )
         self.mlp: nn.Module | None = None
         if not config.attention_only:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import argparse
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import torch
@@ -98,6 +98,20 @@ def _kv_entry(positional: str, seed: int, *, edge_bias: float = 0.0) -> ZooEntry
         eval_kwargs={"n_pairs": 16, "edge_bias": 0.0},
         track="kv_accuracy_by_index_k16",
     )
+
+
+#: Notebook 07's dilated patterns for the kv models: LongNet-like, w and r doubling, 8 rows kept per segment.
+KV_DILATED_PATTERNS = {"dilated_segments": (8, 16, 32, 64), "dilated_rates": (1, 2, 4, 8)}
+
+
+def _kv_dilated_entry(seed: int) -> ZooEntry:
+    """Notebook 07: `kv-rope-s{seed}`'s recipe with dilated attention in both layers (equal steps)."""
+    dense = _kv_entry("rope", seed)
+    return replace(dense, name=f"kv-rope-dilated-s{seed}",
+                   description=f"Notebook 07: key-value retrieval of 4-16 pairs, 2 layers, rope, dilated attention "
+                               f"w={KV_DILATED_PATTERNS['dilated_segments']} r={KV_DILATED_PATTERNS['dilated_rates']}; "
+                               f"seed {seed}.",
+                   model={**dense.model, **KV_DILATED_PATTERNS})
 
 
 def _sink_entry(sink_fix: str, seed: int) -> ZooEntry:
@@ -195,6 +209,7 @@ ZOO: dict[str, ZooEntry] = {
         ],
         *[_kv_entry(positional, seed) for positional in ("rope", "alibi", "learned", "none") for seed in (0, 1, 2)],
         *[_kv_entry("alibi", seed, edge_bias=0.9) for seed in (0, 1, 2)],
+        *[_kv_dilated_entry(seed) for seed in (0, 1, 2)],
         *[_sink_entry(fix, seed) for fix in ("none", "softmax1", "learned_sink", "gate") for seed in (0, 1, 2)],
         *[_lm_entry(seed, sigma_reparam=sigma) for sigma in (False, True) for seed in (0, 1, 2)],
         *[_loop_entry(seed) for seed in (0, 1, 2)],

@@ -41,3 +41,11 @@ def test_isolated_measurement_matches_the_row_layout():
     (row,) = sweep(["online"], [128], isolate=True, repeats=1, causal=True)
     assert row.impl == "online" and row.n == 128 and row.causal is True and row.status == "ok"
     assert row.seconds > 0
+
+
+def test_dilated_impl_counts_its_own_flops_and_needs_patterns():
+    (row,) = sweep(["dilated"], [256], isolate=True, repeats=1, segments=[64, 128], rates=[1, 2])
+    assert row.status == "ok" and row.backend == "w=64 128 r=1 2"
+    assert row.tflops * row.seconds * 1e12 == pytest.approx(4 * 4 * 64**2 * 64 + 4 * 2 * 64**2 * 64)
+    with pytest.raises(ValueError, match="segments"):
+        measure("dilated", 256)

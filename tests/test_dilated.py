@@ -3,10 +3,12 @@
 import pytest
 import torch
 
-from course_utils.attention import attention
+import course_utils.dilated as dilated
+from course_utils.attention import MultiHeadAttention, attention
 from course_utils.dilated import (
-    dilated_attention, dilated_flops, dilated_mask, dilated_reference,
+    dilated_attention, dilated_flops, dilated_mask, dilated_reference, segment_attention,
 )
+from course_utils.positional import ALiBi, RoPE
 
 CASES = [
     ([32], [1]),
@@ -52,14 +54,49 @@ def test_gradients_match_the_reference_and_gradcheck(causal):
     assert torch.autograd.gradcheck(lambda a, b, c: dilated_attention(a, b, c, *args, causal=causal), (q, k, v))
 
 
-def test_mixing_weights_carry_gradient():
-    """Detaching the log-sum-exp weights (a known bug) changes the gradient; ours matches the reference."""
+def test_mixing_weights_carry_gradient(monkeypatch):
+    """A kernel whose log-sum-exp has no gradient (the known bug) changes the gradient; ours does not."""
     q, k, v = (t[:1, :1, :16].clone().requires_grad_() for t in _qkv(seed=4))
-    out = dilated_attention(q, k, v, [8, 16], [1, 2])
-    (grad_q,) = torch.autograd.grad(out.sum(), q)
-    (ref_q,) = torch.autograd.grad(dilated_reference(q, k, v, [8, 16], [1, 2]).sum(), q)
+    (ref_q,) = torch.autograd.grad(dilated_reference(q, k, v, [8, 16], [1, 2]).square().sum(), q)
+    (grad_q,) = torch.autograd.grad(dilated_attention(q, k, v, [8, 16], [1, 2]).square().sum(), q)
     torch.testing.assert_close(grad_q, ref_q)
-    assert grad_q.abs().sum() > 0
+
+    def detached_lse(*args, **kwargs):
+        out, lse = segment_attention(*args, **kwargs)
+        return out, lse.detach()
+
+    monkeypatch.setattr(dilated, "segment_attention", detached_lse)
+    (wrong_q,) = torch.autograd.grad(dilated_attention(q, k, v, [8, 16], [1, 2]).square().sum(), q)
+    assert (wrong_q - ref_q).abs().max() > 1e-3
+
+
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
+@pytest.mark.parametrize("causal", [False, True])
+def test_fused_kernel_equals_matmuls_in_values_and_gradients(causal, dtype):
+    q, k, v = (t.reshape(2, 16, 8, 8).clone().requires_grad_() for t in _qkv(dtype=dtype, seed=5))
+    fused, explicit = (segment_attention(q, k, v, causal=causal, fused=f) for f in (True, False))
+    for got, want in zip(fused, explicit):
+        torch.testing.assert_close(got, want)
+    weights = torch.randn_like(fused[1])  # a loss that depends on lse too, as the mixing does
+    grads = [torch.autograd.grad(out.square().sum() + (lse * weights).sum(), (q, k, v)) for out, lse in (fused, explicit)]
+    for got, want in zip(*grads):
+        torch.testing.assert_close(got, want)
+
+
+def test_attention_module_pads_causal_sequences_exactly():
+    torch.manual_seed(0)
+    patterns = ([8, 16], [1, 2])
+    mha = MultiHeadAttention(32, 4, positional=RoPE(8), dilated=patterns).double()
+    x = torch.randn(2, 21, 32, dtype=torch.float64)  # 21 is no multiple of 16: padded to 32
+    q, k, v = (t.view(2, 21, 4, 8).transpose(1, 2) for t in mha.qkv(x).split(32, dim=-1))
+    q, k = mha.positional.rotate(q, k, torch.arange(21), torch.arange(21))
+    pad = [torch.nn.functional.pad(t, (0, 0, 0, 11)) for t in (q, k, v)]
+    want = dilated_reference(*pad, *patterns, causal=True)[:, :, :21].transpose(1, 2).reshape(2, 21, 32)
+    torch.testing.assert_close(mha(x)[0], mha.proj(want))
+    with pytest.raises(ValueError, match="need_weights"):
+        mha(x, need_weights=True)
+    with pytest.raises(ValueError, match="rotary or no positions"):
+        MultiHeadAttention(32, 4, positional=ALiBi(4), dilated=patterns)
 
 
 def test_mask_counts_and_flops():
