@@ -152,6 +152,22 @@ def dilated_mask(n: int, heads: int, segment_lengths: list[int], dilation_rates:
     return count
 
 
+def receptive_field(n: int, heads: int, segment_lengths: list[int], dilation_rates: list[int], layers: int, *,
+                    causal: bool = True) -> Tensor:
+    """Which keys can reach each query through `layers` stacked dilated layers: (layers, n, n) bool.
+
+    One layer lets query i read key j if some head's pattern does (the union over heads), and the
+    residual stream keeps each token's own state, so reach[l] = reach[l-1] composed with one layer.
+    Example: `receptive_field(64, 4, [8, 64], [1, 8], layers=3)[-1].float().mean()`
+    """
+    one = dilated_mask(n, heads, segment_lengths, dilation_rates, causal=causal).sum(0) > 0
+    one |= torch.eye(n, dtype=torch.bool)  # the residual stream
+    reach = [one]
+    for _ in range(layers - 1):
+        reach.append((reach[-1].float() @ one.float()) > 0)
+    return torch.stack(reach)
+
+
 def dilated_reference(q: Tensor, k: Tensor, v: Tensor, segment_lengths: list[int], dilation_rates: list[int],
                       *, causal: bool = False) -> Tensor:
     """Dense reference: one softmax over each query's visible keys, each weighted by its count.

@@ -6,7 +6,7 @@ import torch
 import course_utils.dilated as dilated
 from course_utils.attention import MultiHeadAttention, attention
 from course_utils.dilated import (
-    dilated_attention, dilated_flops, dilated_mask, dilated_reference, segment_attention,
+    dilated_attention, dilated_flops, dilated_mask, dilated_reference, receptive_field, segment_attention,
 )
 from course_utils.positional import ALiBi, RoPE
 
@@ -113,3 +113,12 @@ def test_bad_patterns_raise(segments, rates, match):
     q, k, v = _qkv()
     with pytest.raises(ValueError, match=match):
         dilated_attention(q, k, v, segments, rates)
+
+
+def test_receptive_field_grows_with_layers_to_everything_causal():
+    reach = receptive_field(64, 4, [8, 64], [1, 8], layers=3)
+    assert reach.shape == (3, 64, 64)
+    assert not reach[0, 63, 0] and reach[1, 63, 0]  # key 0 reaches the last query in two hops (via 56 or 8)
+    sizes = reach.sum(dim=(1, 2))
+    assert torch.all(sizes[1:] >= sizes[:-1])
+    assert not torch.any(reach.triu(1))  # never a future key

@@ -1,0 +1,89 @@
+"""Notebook 07's claims: linear cost (recorded and live) and the dilated models' blind spots, on every seed."""
+
+import csv
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from course_utils import zoo
+from course_utils.bench import measure
+from course_utils.dilated import dilated_mask
+from course_utils.evaluate import accuracy_by_query_index
+from course_utils.tasks import kv_retrieval_batch
+
+RESULTS = Path(__file__).resolve().parents[1] / "notebooks" / "results"
+SEEDS = (0, 1, 2)
+K = 16
+
+
+def test_recorded_cpu_run_is_linear_and_beats_dense_sdpa_at_64k():
+    rows = list(csv.DictReader((RESULTS / "dilated_cpu.csv").open()))
+    seconds = {(r["impl"], int(r["n"])): float(r["seconds"]) for r in rows if r["status"] == "ok"}
+    ns = sorted({n for _, n in seconds})
+    assert ns[0] <= 1024 and ns[-1] >= 65_536
+    slopes = {impl: np.polyfit(np.log(ns), np.log([seconds[(impl, n)] for n in ns]), 1)[0] for impl in ("dilated", "sdpa")}
+    assert slopes["dilated"] <= 1.15 and 1.8 <= slopes["sdpa"] <= 2.2, slopes
+    assert seconds[("sdpa", 65_536)] / seconds[("dilated", 65_536)] >= 20
+
+
+def test_live_dilated_beats_dense_sdpa_at_8k():
+    """A live check of the direction on any machine (the recorded run has the size of the effect)."""
+    kwargs = dict(heads=8, repeats=1, segments=[256, 512, 1024], rates=[1, 2, 4])
+    dilated, sdpa = measure("dilated", 8192, **kwargs), measure("sdpa", 8192, **kwargs)
+    assert sdpa.seconds / dilated.seconds >= 2, (sdpa.seconds, dilated.seconds)
+
+
+def _route_classes():
+    reads = (dilated_mask(64, 4, [8, 16, 32, 64], [1, 2, 4, 8], causal=True) > 0).any(dim=0)
+    value_pos = 2 * np.arange(K) + 2
+    route_open = np.array([bool(reads[p, p - 1] and reads[2 * K + 2, p]) for p in value_pos])
+    value_read = np.array([bool(reads[2 * K + 2, p]) for p in value_pos]) & ~route_open
+    return route_open, value_read, ~route_open & ~value_read
+
+
+@pytest.fixture(scope="module")
+def by_index():
+    return {(kind, s): accuracy_by_query_index(zoo.load(name.format(s), verbose=False)[0], K, per_index=64,
+                                               seed=16).numpy()
+            for kind, name in {"dense": "kv-rope-s{}", "dilated": "kv-rope-dilated-s{}"}.items() for s in SEEDS}
+
+
+def test_the_patterns_leave_most_pairs_unroutable_in_two_layers():
+    route_open, value_read, closed = _route_classes()
+    assert np.flatnonzero(route_open).tolist() == [0, 4, 8, 12]
+    assert np.flatnonzero(value_read).tolist() == [15]
+    assert closed.sum() == 11
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_dilated_models_stay_near_chance_on_unroutable_pairs(by_index, seed):
+    _, _, closed = _route_classes()
+    assert by_index[("dilated", seed)][closed].mean() <= 0.06
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_routable_and_visible_pairs_beat_unroutable_ones(by_index, seed):
+    route_open, value_read, closed = _route_classes()
+    acc = by_index[("dilated", seed)]
+    assert acc[route_open].mean() >= acc[closed].mean() + 0.03
+    assert acc[value_read].mean() >= 0.4
+
+
+@pytest.mark.parametrize("seed", [0, 2])
+def test_dense_models_that_learned_reach_the_pairs_dilated_cannot(by_index, seed):
+    _, _, closed = _route_classes()
+    assert by_index[("dense", seed)][closed].mean() >= 0.5
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_dilated_wrong_answers_fall_back_on_the_visible_value(seed):
+    probe = kv_retrieval_batch(1024, K, generator=99)
+    shares = {}
+    for kind, name in {"dense": "kv-rope-s{}", "dilated": "kv-rope-dilated-s{}"}.items():
+        with torch.no_grad():
+            answer = zoo.load(name.format(seed), verbose=False)[0](probe.tokens)[:, -1].argmax(-1)
+        wrong = answer != probe.targets[:, -1]
+        shares[kind] = (answer[wrong] == probe.tokens[wrong, 2 * K]).float().mean().item()
+    assert shares["dilated"] >= 0.3 and shares["dense"] <= 0.15, shares
