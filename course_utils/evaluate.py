@@ -1,4 +1,5 @@
-"""Evaluate a trained model on a retrieval batch: is the answer right, and where did it look?"""
+"""Evaluate a trained model: retrieval (is the answer right, and where did it look?), and
+held-out loss or needle accuracy at a chosen length (train short, test long)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ import torch.nn.functional as F
 from torch import Tensor
 
 from course_utils.model import TinyGPT
-from course_utils.tasks import kv_retrieval_batch
+from course_utils.tasks import kv_retrieval_batch, needle_batch, text_batch
+from course_utils.train import answer_accuracy, lm_loss
 
 
 @dataclass
@@ -124,3 +126,27 @@ def answer_gradient_norm(model: TinyGPT, batch) -> Tensor:
     grad = captured[0].grad.norm(dim=-1)  # (B, n)
     model.zero_grad(set_to_none=True)
     return grad.detach()
+
+
+@torch.no_grad()
+def validation_loss(model: TinyGPT, n: int, *, sequences: int = 8, seed: int = 0) -> float:
+    """Mean next-character loss (nats) on `sequences` held-out corpus windows of n tokens.
+
+    Example: `validation_loss(model, 1024)` for a model trained at 64 tokens.
+    """
+    model.eval()
+    batch = text_batch(sequences, n, split="val", generator=seed)
+    return lm_loss(model(batch.tokens), batch.targets).item()
+
+
+@torch.no_grad()
+def needle_accuracy(model: TinyGPT, n: int, *, samples: int = 256, seed: int = 0, chunk: int = 16) -> float:
+    """Accuracy on `samples` needle-in-a-haystack sequences of n tokens, needle depth uniform.
+
+    Runs `chunk` sequences at a time, so the (chunk, heads, n, n) weights stay small.
+    Example: `needle_accuracy(model, 1024)`
+    """
+    batch = needle_batch(samples, n, generator=seed)
+    correct = sum(answer_accuracy(model, batch.tokens[i:i + chunk], batch.targets[i:i + chunk]) * len(batch.tokens[i:i + chunk])
+                  for i in range(0, samples, chunk))
+    return correct / samples

@@ -3,7 +3,7 @@
 The course's attention calls `transform(scores, q_pos, k_pos)` on
 `scores: (batch, heads, n_q, n_k)` after the positional bias and before the mask.
 Identity is the default. Log-n scaling and Scalable-Softmax fight attention dilution
-(notebook 02); scale-invariant and sink variants come with later chapters.
+(notebook 02); scale-invariant attention (notebook 08) depends on the query-key distance.
 """
 
 from __future__ import annotations
@@ -11,7 +11,9 @@ from __future__ import annotations
 import torch
 from torch import Tensor, nn
 
-LOGIT_TRANSFORMS = ("identity", "log_n", "ssmax")
+from course_utils.scale_invariant import ScaleInvariantLogits
+
+LOGIT_TRANSFORMS = ("identity", "log_n", "ssmax", "scale_invariant")
 
 
 class IdentityLogits(nn.Module):
@@ -74,10 +76,11 @@ class ScalableSoftmax(nn.Module):
         return scores * self.s[:, None, None] * log_n[:, None]  # (B, H, n_q, n_k)
 
 
-def make_logit_transform(name: str, *, heads: int = 1, causal: bool = True) -> nn.Module:
-    """Build a transform by name: one of `LOGIT_TRANSFORMS` (`heads` sizes SSMax's scales).
+def make_logit_transform(name: str, *, heads: int = 1, causal: bool = True, tau: float = 10.0) -> nn.Module:
+    """Build a transform by name: one of `LOGIT_TRANSFORMS` (`heads` sizes SSMax's scales, `tau` is
+    the scale-invariant transform's one hyperparameter).
 
-    Example: `make_logit_transform("ssmax", heads=4)`
+    Example: `make_logit_transform("ssmax", heads=4)`, `make_logit_transform("scale_invariant", tau=10.0)`
     """
     if name == "identity":
         return IdentityLogits()
@@ -85,4 +88,8 @@ def make_logit_transform(name: str, *, heads: int = 1, causal: bool = True) -> n
         return LogNScaling(causal=causal)
     if name == "ssmax":
         return ScalableSoftmax(heads, causal=causal)
+    if name == "scale_invariant":
+        if not causal:
+            raise ValueError("the scale-invariant transform is defined for causal attention (distances t >= 0)")
+        return ScaleInvariantLogits(tau)
     raise ValueError(f"unknown logit transform {name!r}; choose one of {LOGIT_TRANSFORMS}")

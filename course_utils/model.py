@@ -34,6 +34,7 @@ class GPTConfig:
     positional: str = "rope"
     rope_base: float = 10000.0
     logit_transform: str = "identity"
+    logit_tau: float = 10.0  # the scale-invariant transform's tau
     embed_std: float = 0.02  # 0.02 as in GPT-2; 1.0 keeps token identity loud next to the blocks' outputs
     sink_fix: str = "none"  # "none", "softmax1", "learned_sink" or "gate" (see MultiHeadAttention)
     sigma_reparam: bool = False  # every linear layer in the blocks is a SigmaReparamLinear (Zhai et al., 2023)
@@ -55,7 +56,7 @@ class Block(nn.Module):
             config.d_model,
             config.heads,
             positional=positional,
-            logit_transform=make_logit_transform(config.logit_transform, heads=config.heads),
+            logit_transform=make_logit_transform(config.logit_transform, heads=config.heads, tau=config.logit_tau),
             sink_fix=config.sink_fix,
             linear=linear,
             dilated=(list(config.dilated_segments), list(config.dilated_rates)) if config.dilated_segments else None,

@@ -17,7 +17,7 @@ import math
 import torch
 from torch import Tensor, nn
 
-POSITIONAL_SCHEMES = ("none", "sinusoidal", "learned", "rope", "alibi")
+POSITIONAL_SCHEMES = ("none", "sinusoidal", "learned", "rope", "p_rope", "alibi")
 
 
 class PositionalScheme(nn.Module):
@@ -132,6 +132,28 @@ class RoPE(PositionalScheme):
         return self._rotate_one(q, q_pos), self._rotate_one(k, k_pos)
 
 
+class PartialRoPE(RoPE):
+    """p-RoPE (Barbero et al., "Round and Round We Go! What makes Rotary Positional Encodings
+    useful?", 2024): RoPE on the highest fraction `p` of its frequencies only; the slowest channels
+    do not rotate, so they carry content free of position at any distance.
+
+    Example: `PartialRoPE(16, p=0.75).angles(torch.arange(3))[:, -2:]` is all zeros.
+    """
+
+    name = "p_rope"
+
+    def __init__(self, head_dim: int, base: float = 10000.0, p: float = 0.75) -> None:
+        super().__init__(head_dim, base)
+        if not 0.0 <= p <= 1.0:
+            raise ValueError(f"p is the fraction of frequencies kept, in [0, 1]; got {p}")
+        self.p = p
+
+    def angles(self, positions: Tensor) -> Tensor:
+        angles = super().angles(positions)  # (n, d/2), fastest frequency first
+        kept = round(self.p * angles.shape[1])
+        return torch.cat([angles[:, :kept], torch.zeros_like(angles[:, kept:])], dim=1)
+
+
 class ALiBi(PositionalScheme):
     """Linear biases (Press et al., "Train Short, Test Long", 2022): score -= slope_h * |i - j|.
 
@@ -168,6 +190,8 @@ def make_positional(
         return LearnedAbsolute(d_model, max_len)
     if name == "rope":
         return RoPE(d_model // heads, base=rope_base)
+    if name == "p_rope":
+        return PartialRoPE(d_model // heads, base=rope_base)
     if name == "alibi":
         return ALiBi(heads)
     raise ValueError(f"unknown positional scheme {name!r}; choose one of {POSITIONAL_SCHEMES}")

@@ -114,6 +114,51 @@ def _kv_dilated_entry(seed: int) -> ZooEntry:
                    model={**dense.model, **KV_DILATED_PATTERNS})
 
 
+#: Notebook 08's attention variants, Table 1 of Anson et al. (2025) at toy scale.
+SI_VARIANTS = {
+    "rope": {"positional": "rope"},
+    "nope": {"positional": "none"},
+    "alibi": {"positional": "alibi"},
+    "logn-rope": {"positional": "rope", "logit_transform": "log_n"},
+    "si-prope": {"positional": "p_rope", "logit_transform": "scale_invariant"},
+    "si-nope": {"positional": "none", "logit_transform": "scale_invariant"},
+}
+SI_TRAIN_LEN = 64
+
+
+def _si_lm_entry(variant: str, seed: int, *, tau: float = 10.0) -> ZooEntry:
+    """Notebook 08: a character LM trained at 64 tokens, evaluated up to 16x longer in the notebook."""
+    tau_tag = "" if tau == 10.0 else f"-tau{tau:g}"
+    return ZooEntry(
+        name=f"si-lm-{variant}{tau_tag}-s{seed}",
+        description=f"Notebook 08: character LM on the course corpus at {SI_TRAIN_LEN} tokens, 2 layers, 4 heads, "
+                    f"{variant}{f' (tau {tau:g})' if tau_tag else ''}; seed {seed}.",
+        task="text",
+        task_kwargs={"n": SI_TRAIN_LEN},
+        model={"max_len": 16 * SI_TRAIN_LEN, "d_model": 64, "heads": 4, "layers": 2, **SI_VARIANTS[variant],
+               "logit_tau": tau},
+        train=TrainConfig(steps=1500, batch_size=32, lr=3e-3, warmup_steps=100, data_seed=700 + seed),
+        seed=seed,
+        eval_kwargs={"split": "val"},
+    )
+
+
+def _si_needle_entry(variant: str, seed: int) -> ZooEntry:
+    """Notebook 08: needle retrieval trained at 16-64 tokens, evaluated up to 16x longer in the notebook."""
+    return ZooEntry(
+        name=f"si-needle-{variant}-s{seed}",
+        description=f"Notebook 08: needle in 16-{SI_TRAIN_LEN} tokens of filler, 2 layers, 4 heads, {variant}; "
+                    f"seed {seed}.",
+        task="needle",
+        task_kwargs={"n": SI_TRAIN_LEN},
+        model={"max_len": 16 * SI_TRAIN_LEN, "d_model": 64, "heads": 4, "layers": 2, **SI_VARIANTS[variant],
+               "embed_std": 1.0},
+        train=TrainConfig(steps=600, batch_size=64, lr=1e-3, weight_decay=0.01, warmup_steps=60,
+                          data_seed=800 + seed),
+        seed=seed,
+    )
+
+
 def _sink_entry(sink_fix: str, seed: int) -> ZooEntry:
     """Notebook 04: a 1-layer language model on the backcopy stream (REFERENCES' sink recipe)."""
     fix = "" if sink_fix == "none" else f"-{sink_fix.replace('_', '')}"
@@ -210,6 +255,9 @@ ZOO: dict[str, ZooEntry] = {
         *[_kv_entry(positional, seed) for positional in ("rope", "alibi", "learned", "none") for seed in (0, 1, 2)],
         *[_kv_entry("alibi", seed, edge_bias=0.9) for seed in (0, 1, 2)],
         *[_kv_dilated_entry(seed) for seed in (0, 1, 2)],
+        *[_si_lm_entry(variant, seed) for variant in SI_VARIANTS for seed in (0, 1, 2)],
+        *[_si_lm_entry("si-prope", 0, tau=tau) for tau in (1.0, 3.0, 30.0, 100.0)],
+        *[_si_needle_entry(variant, seed) for variant in SI_VARIANTS for seed in (0, 1, 2)],
         *[_sink_entry(fix, seed) for fix in ("none", "softmax1", "learned_sink", "gate") for seed in (0, 1, 2)],
         *[_lm_entry(seed, sigma_reparam=sigma) for sigma in (False, True) for seed in (0, 1, 2)],
         *[_loop_entry(seed) for seed in (0, 1, 2)],

@@ -1,7 +1,7 @@
 import pytest
 import torch
 
-from course_utils.evaluate import retrieval_report
+from course_utils.evaluate import needle_accuracy, retrieval_report, validation_loss
 from course_utils.model import GPTConfig, TinyGPT
 from course_utils.tasks import associative_recall_batch, task_vocab_size
 
@@ -69,3 +69,12 @@ def test_answer_gradient_norm_is_zero_after_the_answer_and_leaves_no_grads():
     assert grad.shape == batch.tokens.shape and torch.all(grad >= 0)
     assert torch.all(grad[:, :-1].sum(1) > 0)  # causal: earlier tokens matter, nothing after the answer exists
     assert all(p.grad is None for p in model.parameters())
+
+
+def test_validation_loss_and_needle_accuracy_run_at_any_length():
+    torch.manual_seed(0)
+    lm = TinyGPT(GPTConfig(vocab_size=task_vocab_size("text"), max_len=32))
+    loss = validation_loss(lm, 48, sequences=2)
+    assert 0 < loss < 10 and loss == validation_loss(lm, 48, sequences=2)
+    needle = TinyGPT(GPTConfig(vocab_size=task_vocab_size("needle"), max_len=32))
+    assert 0 <= needle_accuracy(needle, 48, samples=16) <= 1

@@ -1,0 +1,74 @@
+"""The scale-invariant transform against its formula, and its place in the model."""
+
+import math
+
+import pytest
+import torch
+
+from course_utils.logits import make_logit_transform
+from course_utils.model import GPTConfig, TinyGPT
+from course_utils.positional import PartialRoPE, RoPE
+from course_utils.scale_invariant import (
+    ScaleInvariantLogits, coefficients, expected_mass, scale_invariant_logits,
+)
+
+
+def test_coefficients_follow_the_formula_and_leave_t0_unchanged():
+    t = torch.tensor([0.0, 1.0, 10.0, 100.0])
+    a, m = coefficients(t, tau=10.0)
+    torch.testing.assert_close(a, torch.sqrt(1 + 2 * torch.log(1 + t / 10)))
+    torch.testing.assert_close(m, -2 * torch.log(1 + t / 10))
+    assert a[0] == 1 and m[0] == 0
+
+
+def test_logits_apply_a_t_and_m_t_by_distance_and_mask_the_future():
+    scores = torch.randn(2, 3, 6, 6, dtype=torch.float64)
+    out = scale_invariant_logits(scores, tau=4.0)
+    for i in range(6):
+        for j in range(6):
+            if j > i:
+                assert torch.all(out[..., i, j] == float("-inf"))
+            else:
+                a, m = math.sqrt(1 + 2 * math.log(1 + (i - j) / 4)), -2 * math.log(1 + (i - j) / 4)
+                torch.testing.assert_close(out[..., i, j], a * scores[..., i, j] + m)
+    torch.testing.assert_close(out.diagonal(dim1=-2, dim2=-1), scores.diagonal(dim1=-2, dim2=-1))
+
+
+def test_gaussian_scores_give_the_closed_form_mass():
+    g = torch.Generator().manual_seed(0)
+    t = torch.tensor([0.0, 3.0, 10.0, 30.0])  # far t has heavy log-normal tails: Monte Carlo needs many more samples
+    a, m = coefficients(t)
+    samples = torch.randn(400_000, 4, generator=g, dtype=torch.float64)
+    mass = torch.exp(a * samples + m).mean(0)
+    torch.testing.assert_close(mass, expected_mass(t).to(mass.dtype), rtol=0.05, atol=0)
+
+
+def test_module_matches_the_function_under_a_causal_mask():
+    scores = torch.randn(1, 2, 5, 5)
+    pos = torch.arange(5)
+    module = ScaleInvariantLogits(tau=10.0)(scores, pos, pos)
+    future = torch.ones(5, 5, dtype=torch.bool).triu(1)
+    torch.testing.assert_close(module.masked_fill(future, float("-inf")), scale_invariant_logits(scores))
+    assert isinstance(make_logit_transform("scale_invariant", tau=3.0), ScaleInvariantLogits)
+
+
+@pytest.mark.parametrize("bad", [0.0, -1.0])
+def test_bad_tau_and_shapes_raise(bad):
+    with pytest.raises(ValueError, match="tau"):
+        ScaleInvariantLogits(tau=bad)
+    with pytest.raises(ValueError, match=r"\(\.\.\., n, n\)"):
+        scale_invariant_logits(torch.zeros(3, 4))
+    with pytest.raises(ValueError, match="causal"):
+        make_logit_transform("scale_invariant", causal=False)
+
+
+def test_partial_rope_keeps_the_fast_frequencies_only():
+    full, partial = RoPE(16).angles(torch.arange(5)), PartialRoPE(16, p=0.75).angles(torch.arange(5))
+    torch.testing.assert_close(partial[:, :6], full[:, :6])
+    assert torch.all(partial[:, 6:] == 0)
+
+
+def test_a_scale_invariant_p_rope_model_runs_past_its_training_length():
+    model = TinyGPT(GPTConfig(vocab_size=20, max_len=32, positional="p_rope", logit_transform="scale_invariant"))
+    logits = model(torch.randint(0, 20, (2, 100)))
+    assert logits.shape == (2, 100, 20) and torch.isfinite(logits).all()
