@@ -4,9 +4,23 @@ nbval (`pytest --nbval`) re-executes each notebook and compares every cell's fre
 stored ones. Here we leave stderr out of that comparison: warnings, progress bars on stderr and library
 log lines vary from run to run and machine to machine, and stdout, results and figures' text are what
 the course's claims rest on. Volatile text on stdout is masked by tests/nbval_sanitize.cfg instead.
+
+The network is disabled for the whole test run: tests/offline/sitecustomize.py is put first on
+PYTHONPATH (inherited by the notebook kernels and every subprocess) and loaded here as well.
 """
 
 from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+OFFLINE = Path(__file__).parent / "tests" / "offline"
+os.environ["PYTHONPATH"] = os.pathsep.join([str(OFFLINE), *filter(None, [os.environ.get("PYTHONPATH")])])
+sys.path.insert(0, str(OFFLINE))
+import sitecustomize  # noqa: E402,F401  (this process too)
+
+sys.path.remove(str(OFFLINE))
 
 try:
     from nbval.plugin import IPyNbFile

@@ -1,0 +1,49 @@
+"""No network beyond this machine, for every Python the test suite starts.
+
+conftest.py puts this folder first on PYTHONPATH, so the notebook kernels of `make nbval` (and any
+other subprocess of the tests) import this module at start-up: the whole course then runs with the
+network disabled, and a cell that tries to download fails loudly. Loopback (the kernel's own
+connections) still works.
+"""
+
+import ipaddress
+import socket
+
+_LOCAL_NAMES = {"localhost", "ip6-localhost", ""}
+_connect, _connect_ex, _getaddrinfo = socket.socket.connect, socket.socket.connect_ex, socket.getaddrinfo
+
+
+def _is_local(host) -> bool:
+    if not isinstance(host, str) or host in _LOCAL_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host.split("%")[0]).is_loopback
+    except ValueError:  # a host name other than localhost
+        return False
+
+
+def _refuse(address) -> None:
+    raise OSError(f"network disabled by the course's tests (tests/offline): refused to reach {address!r}")
+
+
+def _guarded_connect(self, address):
+    if self.family in (socket.AF_INET, socket.AF_INET6) and not _is_local(address[0]):
+        _refuse(address)
+    return _connect(self, address)
+
+
+def _guarded_connect_ex(self, address):
+    if self.family in (socket.AF_INET, socket.AF_INET6) and not _is_local(address[0]):
+        _refuse(address)
+    return _connect_ex(self, address)
+
+
+def _guarded_getaddrinfo(host, *args, **kwargs):
+    if not _is_local(host.decode() if isinstance(host, bytes) else host):
+        _refuse(host)
+    return _getaddrinfo(host, *args, **kwargs)
+
+
+socket.socket.connect = _guarded_connect
+socket.socket.connect_ex = _guarded_connect_ex
+socket.getaddrinfo = _guarded_getaddrinfo
