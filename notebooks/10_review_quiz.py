@@ -1,0 +1,900 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [raw]
+# # ASSIGNMENT CONFIG
+# init_cell: true
+# check_all_cell: true
+# export_cell: false
+# run_tests: true
+# solutions_pdf: false
+# template_pdf: false
+# generate: true
+# tests:
+#   files: false
+#   ok_format: true
+
+# %% [markdown]
+# # 10 · Review quiz: every seed question, answered by code
+#
+# **How to use this notebook.** Each question comes from the course's two source quizzes (three
+# from the "Long-Context Scaling Limits" chapter, eight from "Long-Context Attention Issues"). Each
+# has a code cell that *demonstrates* the answer with the course's own tools, then your answer, then
+# a check. Students: read the demonstration, answer, run the check. Teachers: `make student`
+# writes the version without answers to `student/`.
+#
+# ## The map: failure mode → symptom → measurement → fix
+#
+# | failure mode | symptom | how the course measures it | fixes measured | notebook |
+# |---|---|---|---|---|
+# | attention dilution | the largest weight falls as keys multiply | closed form, simulation and trained models: max weight against n | log-n scaling, Scalable-Softmax, scale-invariant attention | [02](02_attention_dilution.ipynb), [08](08_scale_invariant_attention.ipynb) |
+# | lost in the middle | recall by position is U-shaped | kv-retrieval accuracy by the queried pair's position | retrieval of the relevant chunk | [03](03_positional_bias.ipynb), [09](09_retrieval_and_hierarchy.ipynb) |
+# | position degradation | failure at lengths never trained on | accuracy and loss at 2–16x the training length | ALiBi, scale-invariant + NoPE, interpolation | [03](03_positional_bias.ipynb), [08](08_scale_invariant_attention.ipynb) |
+# | attention sinks | idle heads park on the first token | mass on BOS per head; streaming with and without it | keep the first tokens, output gate | [04](04_attention_sinks.ipynb) |
+# | collapse | rank collapse in deep stacks; entropy collapse in training | rank residual per layer; attention entropy per step | skip connections, σReparam | [05](05_collapse_and_repetition.ipynb) |
+# | verbatim repetition | greedy decoding loops | P(repeat) against count; greedy repeats | (decoding, not attention) | [05](05_collapse_and_repetition.ipynb) |
+# | memory and compute | n² time and memory | FLOPs counted, time and peak memory measured | online softmax (memory), dilated attention (compute) | [06](06_memory_and_compute.ipynb), [07](07_dilated_attention.ipynb) |
+# | context too long for the model | accuracy falls past the trained length | accuracy at 4x | retrieval augmentation, hierarchical processing | [09](09_retrieval_and_hierarchy.ipynb) |
+
+# %% [markdown]
+# Setup: imports and seed. Everything runs on the CPU with the zoo's checkpoints.
+
+# %%
+import math
+
+import torch
+
+from course_utils import zoo
+from course_utils.attention import score_matrix_bytes
+from course_utils.collapse import random_stack_residuals
+from course_utils.device import seed_everything
+from course_utils.dilution import gap_for_weight, relevant_weight, simulate_dilution
+from course_utils.evaluate import accuracy_by_query_index
+from course_utils.retrieval import hierarchical_answer, retrieve_best_chunk
+from course_utils.sinks import sink_mass
+from course_utils.tasks import backcopy_batch, kv_retrieval_batch
+
+_ = seed_everything(0, threads=2)
+
+# %% [markdown]
+# ## The seed quizzes
+
+# %% [raw]
+# # BEGIN QUESTION
+# name: q1
+
+# %% [markdown]
+# **Q1** (Seed 000, question 1). What is attention dilution and how does it affect long-context attention?
+#
+# - **A)** Attention becomes sharper with more tokens, so the model over-focuses.
+# - **B)** The attention matrix becomes sparse, which saves memory.
+# - **C)** With more tokens the weights spread over more positions, so the weight on the relevant one falls and its signal weakens.
+# - **D)** Attention weights grow larger than 1.
+#
+# One relevant key with a fixed score gap over its distractors, by the closed form of notebook 02:
+
+# %%
+gap = gap_for_weight(0.30, 512)
+for n in (512, 4096, 32_768):
+    print(f"n = {n:6d}: weight on the relevant key {relevant_weight(n, gap).item():.3f}")
+
+# %% [raw]
+# # BEGIN SOLUTION
+
+# %%
+q1_answer = "C"  # SOLUTION
+
+# %% [raw]
+# # END SOLUTION
+
+# %% [raw]
+# # BEGIN TESTS
+
+# %%
+from course_utils.quiz import check_choice
+
+assert check_choice(q1_answer, "66ecd88b37af88c2888092a565b5470dc32d048522449ab53514ce8dfc5faa9b", salt="10/q1")
+
+# %% [raw]
+# # END TESTS
+
+# %% [raw]
+# # END QUESTION
+
+# %% [raw]
+# # BEGIN QUESTION
+# name: q2
+
+# %% [markdown]
+# **Q2** (Seed 000, question 2). Why does positional bias become more significant as context length increases?
+#
+# - **A)** More positions lie far from where training put the answers, and the model's preferences by position (e.g. for the start and end) decide more of the outcome.
+# - **B)** Longer contexts have fewer positions.
+# - **C)** Positional encodings are removed for long inputs.
+# - **D)** It does not: positional bias is independent of length.
+#
+# Notebook 03's ALiBi model: accuracy by the queried pair's position, first / middle / last third, at 16 pairs (trained) and 64 pairs:
+
+# %%
+model = zoo.load("kv-alibi-s0", verbose=False)[0]
+for k in (16, 64):
+    acc = accuracy_by_query_index(model, k, per_index=16, seed=k)
+    third = k // 3
+    print(f"K = {k}: first {acc[:third].mean():.2f}, middle {acc[third:-third].mean():.2f}, last {acc[-third:].mean():.2f}")
+
+# %% [raw]
+# # BEGIN SOLUTION
+
+# %%
+q2_answer = "A"  # SOLUTION
+
+# %% [raw]
+# # END SOLUTION
+
+# %% [raw]
+# # BEGIN TESTS
+
+# %%
+from course_utils.quiz import check_choice
+
+assert check_choice(q2_answer, "89ed1d3a46bc0b2a21d0f75c9337c2c5178697b16bdc20b35271937b44d64bda", salt="10/q2")
+
+# %% [raw]
+# # END TESTS
+
+# %% [raw]
+# # END QUESTION
+
+# %% [raw]
+# # BEGIN QUESTION
+# name: q3
+
+# %% [markdown]
+# **Q3** (Seed 000, question 3). What are some failure modes associated with very long attention contexts?
+#
+# - **A)** Only slower training.
+# - **B)** Only higher memory use.
+# - **C)** None, once the context fits in memory.
+# - **D)** Loss of focus (dilution), stronger positional bias, memory and compute bottlenecks, context drift and noise accumulation.
+#
+# Two of them in numbers: the score matrix of one layer (32 heads, bf16) and the weight on a relevant key, at 4k and 128k tokens:
+
+# %%
+q4k = torch.empty(1, 32, 4096, 128, dtype=torch.bfloat16, device="meta")
+q128k = torch.empty(1, 32, 131_072, 128, dtype=torch.bfloat16, device="meta")
+gap = gap_for_weight(0.30, 512)
+for n, q in ((4096, q4k), (131_072, q128k)):
+    print(f"n = {n:7d}: scores {score_matrix_bytes(q, q) / 2**30:8.1f} GiB, weight on the relevant key "
+          f"{relevant_weight(n, gap).item():.4f}")
+
+# %% [raw]
+# # BEGIN SOLUTION
+
+# %%
+q3_answer = "D"  # SOLUTION
+
+# %% [raw]
+# # END SOLUTION
+
+# %% [raw]
+# # BEGIN TESTS
+
+# %%
+from course_utils.quiz import check_choice
+
+assert check_choice(q3_answer, "7769cbe4e5c045df830b075119eb87fa02b79b60ef68ea7c61e10d6991087c2c", salt="10/q3")
+
+# %% [raw]
+# # END TESTS
+
+# %% [raw]
+# # END QUESTION
+
+# %% [raw]
+# # BEGIN QUESTION
+# name: q4
+
+# %% [markdown]
+# **Q4** (Seed 001, question 1). Attention dilution means:
+#
+# - **A)** Attention gets too focused
+# - **B)** Attention spreads thin over more positions, weakening important connections
+# - **C)** No attention
+# - **D)** Attention vanishes
+#
+# A simulation with random queries and keys (notebook 02), 50 trials per length:
+
+# %%
+gap = gap_for_weight(0.30, 512) + 0.5
+for n in (512, 4096):
+    trials = simulate_dilution(n, gap=gap, trials=50, generator=torch.Generator().manual_seed(n))
+    print(f"n = {n}: mean weight on the relevant key {trials.relevant_weight.mean().item():.3f}")
+
+# %% [raw]
+# # BEGIN SOLUTION
+
+# %%
+q4_answer = "B"  # SOLUTION
+
+# %% [raw]
+# # END SOLUTION
+
+# %% [raw]
+# # BEGIN TESTS
+
+# %%
+from course_utils.quiz import check_choice
+
+assert check_choice(q4_answer, "0aa2458ed9a5ff54bfb90fc67d178fc2fad41ec675541cc59b086207dc573063", salt="10/q4")
+
+# %% [raw]
+# # END TESTS
+
+# %% [raw]
+# # END QUESTION
+
+# %% [raw]
+# # BEGIN QUESTION
+# name: q5
+
+# %% [markdown]
+# **Q5** (Seed 001, question 2). Lost-in-the-middle refers to:
+#
+# - **A)** Model fails on early context
+# - **B)** Model performs worse on information in the middle of long contexts
+# - **C)** Model loses information at the end
+# - **D)** No such issue
+#
+# Notebook 03's models trained with answers near the edges (as in real documents), asked uniformly at 16 pairs:
+
+# %%
+for s in (0, 1, 2):
+    acc = accuracy_by_query_index(zoo.load(f"kv-alibi-edge-s{s}", verbose=False)[0], 16, per_index=32, seed=16)
+    print(f"seed {s}: first / middle / last quarter {acc[:4].mean():.2f} / {acc[4:12].mean():.2f} / {acc[12:].mean():.2f}")
+
+# %% [raw]
+# # BEGIN SOLUTION
+
+# %%
+q5_answer = "B"  # SOLUTION
+
+# %% [raw]
+# # END SOLUTION
+
+# %% [raw]
+# # BEGIN TESTS
+
+# %%
+from course_utils.quiz import check_choice
+
+assert check_choice(q5_answer, "b1a6958fb36f4dbb63f5be22c898a6dcc30a3cb83b7b8c7693953099d1d476da", salt="10/q5")
+
+# %% [raw]
+# # END TESTS
+
+# %% [raw]
+# # END QUESTION
+
+# %% [raw]
+# # BEGIN QUESTION
+# name: q6
+
+# %% [markdown]
+# **Q6** (Seed 001, question 3). An attention sink is:
+#
+# - **A)** Token that receives excessive attention
+# - **B)** A learned aggregation point for information
+# - **C)** No such concept
+# - **D)** A technical term
+#
+# Notebook 04's model: the mass each head puts on the first token (BOS) for ordinary queries:
+
+# %%
+model = zoo.load("sink-s0", verbose=False)[0]
+batch = backcopy_batch(64, 64, generator=4000)
+with torch.no_grad():
+    _, attn = model(batch.tokens, return_attention=True)
+print("mass on BOS per head:", [round(x, 2) for x in sink_mass(attn, ~batch.meta["copy_mask"])[0].tolist()],
+      f"(a uniform causal head would give {(1 / torch.arange(2, 65).float()).mean().item():.2f})")
+
+# %% [raw]
+# # BEGIN SOLUTION
+
+# %%
+q6_answer = "A"  # SOLUTION
+
+# %% [raw]
+# # END SOLUTION
+
+# %% [raw]
+# # BEGIN TESTS
+
+# %%
+from course_utils.quiz import check_choice
+
+assert check_choice(q6_answer, "3f45d00ee4cb0c4418c56aad818801d47af17499237ba12abee27f04b42cc26f", salt="10/q6")
+
+# %% [raw]
+# # END TESTS
+
+# %% [raw]
+# # END QUESTION
+
+# %% [raw]
+# # BEGIN QUESTION
+# name: q7
+
+# %% [markdown]
+# **Q7** (Seed 001, question 4). Attention collapse is when:
+#
+# - **A)** All attention heads produce different patterns
+# - **B)** All heads converge to similar patterns
+# - **C)** No attention exists
+# - **D)** Attention increases
+#
+# The extreme form, rank collapse (notebook 05): random attention-only layers make all tokens alike (residual 0 = every token the same):
+
+# %%
+residuals = random_stack_residuals("attention only", seed=0, depth=6)
+print("rank residual after 0..6 layers:", " ".join(f"{r:.1e}" for r in residuals))
+
+# %% [raw]
+# # BEGIN SOLUTION
+
+# %%
+q7_answer = "B"  # SOLUTION
+
+# %% [raw]
+# # END SOLUTION
+
+# %% [raw]
+# # BEGIN TESTS
+
+# %%
+from course_utils.quiz import check_choice
+
+assert check_choice(q7_answer, "d648ad7b0f363a5e93dde9cd61cc8cea20affe33095b5170090ee21d7f543cb9", salt="10/q7")
+
+# %% [raw]
+# # END TESTS
+
+# %% [raw]
+# # END QUESTION
+
+# %% [raw]
+# # BEGIN QUESTION
+# name: q8
+
+# %% [markdown]
+# **Q8** (Seed 001, question 5). For 512 context highest attention might be 0.3, for 4096 it might be 0.05. This demonstrates:
+#
+# - **A)** Model improvement
+# - **B)** Attention dilution
+# - **C)** Better performance
+# - **D)** No change
+#
+# The same gap, eight times the keys:
+
+# %%
+gap = gap_for_weight(0.30, 512) + 0.5  # with distractor noise sigma = 1 (notebook 02)
+print([round(relevant_weight(n, gap, distractor_std=1.0).item(), 3) for n in (512, 4096)])
+
+# %% [raw]
+# # BEGIN SOLUTION
+
+# %%
+q8_answer = "B"  # SOLUTION
+
+# %% [raw]
+# # END SOLUTION
+
+# %% [raw]
+# # BEGIN TESTS
+
+# %%
+from course_utils.quiz import check_choice
+
+assert check_choice(q8_answer, "6810cf8db697e2576843a22e05f48545039979fcadb1d75c08aa852fee76f02e", salt="10/q8")
+
+# %% [raw]
+# # END TESTS
+
+# %% [raw]
+# # END QUESTION
+
+# %% [raw]
+# # BEGIN QUESTION
+# name: q9
+
+# %% [markdown]
+# **Q9** (Seed 001, question 6). Positional encodings may not generalize to:
+#
+# - **A)** Short sequences
+# - **B)** Positions not seen during training
+# - **C)** No issue
+# - **D)** All positions
+#
+# Notebook 03's RoPE model, trained on up to 16 pairs (35 tokens):
+
+# %%
+model = zoo.load("kv-rope-s2", verbose=False)[0]
+for k in (16, 32, 64):
+    batch = kv_retrieval_batch(128, k, generator=k)
+    with torch.no_grad():
+        acc = (model(batch.tokens)[:, -1].argmax(-1) == batch.targets[:, -1]).float().mean().item()
+    print(f"K = {k} ({2 * k + 3} tokens): accuracy {acc:.2f}")
+
+# %% [raw]
+# # BEGIN SOLUTION
+
+# %%
+q9_answer = "B"  # SOLUTION
+
+# %% [raw]
+# # END SOLUTION
+
+# %% [raw]
+# # BEGIN TESTS
+
+# %%
+from course_utils.quiz import check_choice
+
+assert check_choice(q9_answer, "cc1aad415f347166a64fd8716da0b1dda68ff7c3b9384701b833c78ff4b00a87", salt="10/q9")
+
+# %% [raw]
+# # END TESTS
+
+# %% [raw]
+# # END QUESTION
+
+# %% [raw]
+# # BEGIN QUESTION
+# name: q10
+
+# %% [markdown]
+# **Q10** (Seed 001, question 7). Retrieval augmentation addresses long context by:
+#
+# - **A)** Storing everything
+# - **B)** Not storing everything, retrieve relevant parts instead
+# - **C)** Using more memory
+# - **D)** Ignoring context
+#
+# Notebook 09: the same RoPE model at 64 pairs, with everything or with the one chunk that matches the question:
+
+# %%
+model = zoo.load("kv-rope-s2", verbose=False)[0]
+batch = kv_retrieval_batch(128, 64, generator=64)
+with torch.no_grad():
+    for name, tokens in (("everything", batch.tokens), ("retrieved chunk", retrieve_best_chunk(batch.tokens, 16))):
+        acc = (model(tokens)[:, -1].argmax(-1) == batch.targets[:, -1]).float().mean().item()
+        print(f"{name:16s} {tokens.shape[1]:4d} tokens, accuracy {acc:.2f}")
+
+# %% [raw]
+# # BEGIN SOLUTION
+
+# %%
+q10_answer = "B"  # SOLUTION
+
+# %% [raw]
+# # END SOLUTION
+
+# %% [raw]
+# # BEGIN TESTS
+
+# %%
+from course_utils.quiz import check_choice
+
+assert check_choice(q10_answer, "59c222b83b12f8869c1be1171f08417f9748ef4a3050161eae7faa403837c446", salt="10/q10")
+
+# %% [raw]
+# # END TESTS
+
+# %% [raw]
+# # END QUESTION
+
+# %% [raw]
+# # BEGIN QUESTION
+# name: q11
+
+# %% [markdown]
+# **Q11** (Seed 001, question 8). Hierarchical processing for long context:
+#
+# - **A)** Process all at once
+# - **B)** Summarize then process
+# - **C)** Ignore hierarchy
+# - **D)** Use single layer
+#
+# Notebook 09: answer each chunk, keep (answer, confidence), answer from the summaries:
+
+# %%
+model = zoo.load("kv-rope-s2", verbose=False)[0]
+batch = kv_retrieval_batch(128, 64, generator=64)
+answers, summaries = hierarchical_answer(model, batch.tokens, 16)
+print(f"accuracy from the summaries: {(answers == batch.targets[:, -1]).float().mean().item():.2f}; "
+      f"one summary: {[(int(a), round(p, 2)) for a, p in summaries[0].tolist()]}")
+
+# %% [raw]
+# # BEGIN SOLUTION
+
+# %%
+q11_answer = "B"  # SOLUTION
+
+# %% [raw]
+# # END SOLUTION
+
+# %% [raw]
+# # BEGIN TESTS
+
+# %%
+from course_utils.quiz import check_choice
+
+assert check_choice(q11_answer, "46f599f5832eb66dc46120bc6fb3ed54a0191145b5ad856394fe8bd58f39974a", salt="10/q11")
+
+# %% [raw]
+# # END TESTS
+
+# %% [raw]
+# # END QUESTION
+
+# %% [markdown]
+# ## One exercise per chapter
+#
+# Short implementations and counts that mix what each chapter built. Each check compares with the
+# course package or a range; answers are never spelled out.
+
+# %% [raw]
+# # BEGIN QUESTION
+# name: e01
+
+# %% [markdown]
+# **Exercise 01** (attention from scratch). Write `causal_attention(q, k, v)` for one head: q, k, v of shape `(n, d)`, scaled dot-product
+# scores, a causal mask, softmax, weighted sum. The check compares it with PyTorch's
+# `scaled_dot_product_attention`.
+
+# %% [raw]
+# # BEGIN SOLUTION
+
+# %%
+def causal_attention(q, k, v):
+    """Causal softmax attention for one head: (n, d) -> (n, d)."""
+    # BEGIN SOLUTION
+    n = q.shape[0]
+    scores = q @ k.T / math.sqrt(q.shape[-1])
+    scores = scores.masked_fill(torch.ones(n, n, dtype=torch.bool).triu(1), float("-inf"))
+    return torch.softmax(scores, dim=-1) @ v
+    # END SOLUTION
+
+# %% [raw]
+# # END SOLUTION
+
+# %% [raw]
+# # BEGIN TESTS
+
+# %%
+import torch
+import torch.nn.functional as F
+
+_g = torch.Generator().manual_seed(10)
+_q, _k, _v = (torch.randn(9, 4, generator=_g, dtype=torch.float64) for _ in range(3))
+torch.testing.assert_close(causal_attention(_q, _k, _v), F.scaled_dot_product_attention(_q, _k, _v, is_causal=True))
+
+# %% [raw]
+# # END TESTS
+
+# %% [raw]
+# # END QUESTION
+
+# %% [raw]
+# # BEGIN QUESTION
+# name: e02
+
+# %% [markdown]
+# **Exercise 02** (attention dilution). Among n = 1024 keys whose 1023 distractors all score 0, what score gap g gives the relevant
+# key a weight of exactly 0.5? Store it in `e02_gap` (a float); check it with
+# `relevant_weight(1024, e02_gap)`.
+
+# %% [raw]
+# # BEGIN SOLUTION
+
+# %%
+e02_gap = math.log(1023)  # SOLUTION
+
+# %% [raw]
+# # END SOLUTION
+
+# %% [raw]
+# # BEGIN TESTS
+
+# %%
+from course_utils.quiz import in_range
+
+assert in_range(e02_gap, 1.0, 20.0), "a gap of a few nats"
+
+# %%
+# HIDDEN
+import math
+
+assert abs(e02_gap - math.log(1023)) < 1e-6
+
+# %% [raw]
+# # END TESTS
+
+# %% [raw]
+# # END QUESTION
+
+# %% [raw]
+# # BEGIN QUESTION
+# name: e03
+
+# %% [markdown]
+# **Exercise 03** (positional bias). Write `alibi_bias(n, slope)`: the (n, n) ALiBi bias of one head, `−slope·|i − j|`. The check
+# compares it with the course's `ALiBi` for several heads.
+
+# %% [raw]
+# # BEGIN SOLUTION
+
+# %%
+def alibi_bias(n, slope):
+    """ALiBi bias of one head: (n, n), -slope * |i - j|."""
+    # BEGIN SOLUTION
+    pos = torch.arange(n, dtype=torch.float32)
+    return -slope * (pos[:, None] - pos[None, :]).abs()
+    # END SOLUTION
+
+# %% [raw]
+# # END SOLUTION
+
+# %% [raw]
+# # BEGIN TESTS
+
+# %%
+import torch
+from course_utils.positional import ALiBi
+
+_alibi = ALiBi(4)
+for _h in range(4):
+    torch.testing.assert_close(alibi_bias(7, _alibi.slopes[_h].item()), _alibi.bias(torch.arange(7), torch.arange(7))[_h])
+
+# %% [raw]
+# # END TESTS
+
+# %% [raw]
+# # END QUESTION
+
+# %% [raw]
+# # BEGIN QUESTION
+# name: e04
+
+# %% [markdown]
+# **Exercise 04** (attention sinks). Write `bos_mass(weights)`: for weights `(heads, n, n)` (rows = queries), the mean weight each head
+# puts on key 0 over queries 1 … n − 1 (query 0 can only see key 0). Returns `(heads,)`. The check
+# compares it with `course_utils.sinks.sink_mass`.
+
+# %% [raw]
+# # BEGIN SOLUTION
+
+# %%
+def bos_mass(weights):
+    """Mean weight on key 0 per head over queries 1..n-1: (heads, n, n) -> (heads,)."""
+    # BEGIN SOLUTION
+    return weights[:, 1:, 0].mean(dim=-1)
+    # END SOLUTION
+
+# %% [raw]
+# # END SOLUTION
+
+# %% [raw]
+# # BEGIN TESTS
+
+# %%
+import torch
+from course_utils.sinks import sink_mass
+
+_g = torch.Generator().manual_seed(11)
+_w = torch.softmax(torch.randn(3, 6, 6, generator=_g).masked_fill(torch.ones(6, 6, dtype=torch.bool).triu(1), float("-inf")), -1)
+torch.testing.assert_close(bos_mass(_w), sink_mass(_w[None, None])[0])
+
+# %% [raw]
+# # END TESTS
+
+# %% [raw]
+# # END QUESTION
+
+# %% [raw]
+# # BEGIN QUESTION
+# name: e05
+
+# %% [markdown]
+# **Exercise 05** (collapse). Write `rank_residual(h)` for one sequence `h: (n, d)`: the Frobenius norm of h minus its mean
+# token (the same vector subtracted from every row), divided by the norm of h. It is 0 when every
+# token has the same vector. The check compares it with the package.
+
+# %% [raw]
+# # BEGIN SOLUTION
+
+# %%
+def rank_residual(h):
+    """||h - mean token|| / ||h|| for h: (n, d)."""
+    # BEGIN SOLUTION
+    return (h - h.mean(dim=0, keepdim=True)).norm() / h.norm()
+    # END SOLUTION
+
+# %% [raw]
+# # END SOLUTION
+
+# %% [raw]
+# # BEGIN TESTS
+
+# %%
+import torch
+from course_utils import collapse
+
+_g = torch.Generator().manual_seed(12)
+for _h in (torch.randn(5, 3, generator=_g), torch.ones(4, 2) + 0.01 * torch.randn(4, 2, generator=_g)):
+    torch.testing.assert_close(rank_residual(_h), collapse.rank_residual(_h))
+
+# %% [raw]
+# # END TESTS
+
+# %% [raw]
+# # END QUESTION
+
+# %% [raw]
+# # BEGIN QUESTION
+# name: e06
+
+# %% [markdown]
+# **Exercise 06** (memory and compute). How many GiB (2³⁰ bytes) does naive attention's fp32 score matrix take for one sequence of
+# n = 65,536 tokens and 16 heads? Store it in `e06_gib`.
+
+# %% [raw]
+# # BEGIN SOLUTION
+
+# %%
+e06_gib = 65_536**2 * 16 * 4 / 2**30  # SOLUTION
+
+# %% [raw]
+# # END SOLUTION
+
+# %% [raw]
+# # BEGIN TESTS
+
+# %%
+from course_utils.quiz import in_range
+
+assert in_range(e06_gib, 10.0, 1000.0), "between 10 and 1000 GiB"
+
+# %%
+# HIDDEN
+assert abs(e06_gib - 256.0) < 1e-9
+
+# %% [raw]
+# # END TESTS
+
+# %% [raw]
+# # END QUESTION
+
+# %% [raw]
+# # BEGIN QUESTION
+# name: e07
+
+# %% [markdown]
+# **Exercise 07** (dilated attention). Count the forward FLOPs of dilated attention by hand for n = 8192, d = 64, 8 heads and the
+# patterns w = [1024, 4096], r = [1, 4] (each pattern: n/w segments of (w/r)² scores, two matmuls
+# of 2 FLOPs per multiply-add). Store the number in `e07_flops`; compare with `dilated_flops`.
+
+# %% [raw]
+# # BEGIN SOLUTION
+
+# %%
+e07_flops = 4 * (8192 // 1024) * 1024**2 * 64 * 8 + 4 * (8192 // 4096) * 1024**2 * 64 * 8  # SOLUTION
+
+# %% [raw]
+# # END SOLUTION
+
+# %% [raw]
+# # BEGIN TESTS
+
+# %%
+from course_utils.quiz import check_value
+
+assert check_value(int(e07_flops), "5996eb9261a2f346e0f51b6148e3bfafb98464283f9b623ddf5f04c59fb83718", salt="10/e07")
+
+# %% [raw]
+# # END TESTS
+
+# %% [raw]
+# # END QUESTION
+
+# %% [raw]
+# # BEGIN QUESTION
+# name: e08
+
+# %% [markdown]
+# **Exercise 08** (scale-invariant attention). Compute the scale-invariant coefficients at distance t = 90 with τ = 10 by hand: store
+# `e08 = (a_t, m_t)` as two floats.
+
+# %% [raw]
+# # BEGIN SOLUTION
+
+# %%
+e08 = (math.sqrt(1 + 2 * math.log(1 + 90 / 10)), -2 * math.log(1 + 90 / 10))  # SOLUTION
+
+# %% [raw]
+# # END SOLUTION
+
+# %% [raw]
+# # BEGIN TESTS
+
+# %%
+from course_utils.quiz import in_range
+
+assert len(e08) == 2 and in_range(e08[0], 1.0, 5.0) and in_range(e08[1], -20.0, 0.0), "a_t > 1 and m_t < 0"
+
+# %%
+# HIDDEN
+import torch
+from course_utils.scale_invariant import coefficients
+
+_a, _m = coefficients(torch.tensor(90.0, dtype=torch.float64), 10.0)
+assert abs(e08[0] - _a.item()) < 1e-9 and abs(e08[1] - _m.item()) < 1e-9
+
+# %% [raw]
+# # END TESTS
+
+# %% [raw]
+# # END QUESTION
+
+# %% [raw]
+# # BEGIN QUESTION
+# name: e09
+
+# %% [markdown]
+# **Exercise 09** (retrieval and hierarchy). Write `best_chunk(tokens, chunk)` for kv sequences `(B, 2K + 3)`: the index of the chunk of
+# `chunk` pairs whose keys contain the query key (the last token), per row: `(B,)`. Keys sit at
+# positions 1, 3, 5, … The check compares your chunk with what `retrieve_best_chunk` keeps.
+
+# %% [raw]
+# # BEGIN SOLUTION
+
+# %%
+def best_chunk(tokens, chunk):
+    """Index of the chunk holding the query key: (B, 2K + 3) -> (B,)."""
+    # BEGIN SOLUTION
+    keys = tokens[:, 1:-2:2]  # (B, K)
+    return (keys == tokens[:, -1:]).float().reshape(tokens.shape[0], -1, chunk).sum(-1).argmax(-1)
+    # END SOLUTION
+
+# %% [raw]
+# # END SOLUTION
+
+# %% [raw]
+# # BEGIN TESTS
+
+# %%
+import torch
+from course_utils.retrieval import retrieve_best_chunk, split_pairs
+from course_utils.tasks import kv_retrieval_batch
+
+_batch = kv_retrieval_batch(16, 32, generator=13)
+_chunks, _ = split_pairs(_batch.tokens, 8)
+_picked = _chunks[torch.arange(16), best_chunk(_batch.tokens, 8)]
+assert torch.equal(_picked, retrieve_best_chunk(_batch.tokens, 8)[:, 1:-2])
+
+# %% [raw]
+# # END TESTS
+
+# %% [raw]
+# # END QUESTION
