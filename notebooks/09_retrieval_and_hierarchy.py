@@ -152,7 +152,7 @@ for name in MODELS:
 # %% [markdown]
 # The summaries work only if a chunk *without* the answer says so by being unsure. For the RoPE
 # models it mostly does; the ALiBi models are often just as confident about a wrong value from a
-# chunk that lacks the key, so picking the most confident chunk is barely better than reading
+# chunk that lacks the key, so picking the most confident chunk does no better than reading
 # everything at once. A summary is only as good as the model's calibration.
 #
 # ## 4. Against the attention fixes of notebooks 07 and 08, and the cost
