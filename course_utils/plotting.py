@@ -225,3 +225,28 @@ def plot_heatmaps(panels: dict[str, ArrayLike], *, row_labels: Sequence[str], co
     fig.colorbar(image, ax=drawn, label=cbar_label, shrink=0.9)
     fig.suptitle(title)
     return _closed(fig)
+
+
+def plot_recorded_bench(path, *, field: str, ylabel: str, logy: bool = False) -> Figure | None:
+    """One line per implementation from a CSV written by `python -m course_utils.bench`, or None
+    when the file does not exist yet. `field` is a numeric column ("seconds", "tflops", ...).
+
+    Example: `plot_recorded_bench("results/bench_gpu.csv", field="tflops", ylabel="attained TFLOP/s")`
+    """
+    import csv
+    from pathlib import Path
+
+    path = Path(path)
+    if not path.exists():
+        return None
+    rows = [r for r in csv.DictReader(path.open()) if r["status"] == "ok"]
+    if not rows:
+        raise ValueError(f"{path} has no row with status 'ok'; rerun the benchmark that writes it")
+    fig, ax = plt.subplots(figsize=(7, 4))
+    for impl in dict.fromkeys(r["impl"] for r in rows):
+        rs = [r for r in rows if r["impl"] == impl]
+        ax.plot([int(r["n"]) for r in rs], [float(r[field]) for r in rs], marker="o", label=impl)
+    ax.set(xscale="log", yscale="log" if logy else "linear", xlabel="sequence length n (tokens)", ylabel=ylabel,
+           title=f"Recorded on {rows[0]['device_name']} (torch {rows[0]['torch_version']}, {rows[0]['dtype']})")
+    ax.legend()
+    return finish(fig)

@@ -65,7 +65,7 @@ from course_utils.attention import attention, score_matrix_bytes
 from course_utils.bench import attention_flops, sweep
 from course_utils.device import pick_device, seed_everything
 from course_utils.flash import online_softmax_attention, online_softmax_update
-from course_utils.plotting import finish, use_course_style
+from course_utils.plotting import finish, plot_recorded_bench, use_course_style
 
 seed_everything(0, threads=2)
 use_course_style()
@@ -232,22 +232,8 @@ else:
 
 # %%
 # NBVAL_IGNORE_OUTPUT
-gpu_file = RESULTS / "bench_gpu.csv"
-if gpu_file.exists():
-    import csv
-
-    recorded = [r for r in csv.DictReader(gpu_file.open()) if r["status"] == "ok"]
-    fig, ax = plt.subplots(figsize=(7, 4))
-    for impl in ("sdpa", "naive", "online"):
-        rs = [r for r in recorded if r["impl"] == impl]
-        if rs:
-            ax.plot([int(r["n"]) for r in rs], [float(r["tflops"]) for r in rs], marker="o", label=impl)
-    ax.set(xscale="log", xlabel="sequence length n (tokens)", ylabel="attained TFLOP/s",
-           title=f"Recorded on {recorded[0]['device_name']} (torch {recorded[0]['torch_version']})")
-    ax.legend()
-    plt.close(fig)
-    shown = fig
-else:
+shown = plot_recorded_bench(RESULTS / "bench_gpu.csv", field="tflops", ylabel="attained TFLOP/s")
+if shown is None:
     print("no recorded GPU results yet: run the GPU cell on a CUDA machine; showing this machine's sweep")
     shown = fig
 shown

@@ -65,7 +65,7 @@ from course_utils.dilated import (
     dilated_attention, dilated_flops, dilated_mask, dilated_reference, receptive_field,
 )
 from course_utils.evaluate import accuracy_by_query_index
-from course_utils.plotting import finish, plot_curves, use_course_style
+from course_utils.plotting import finish, plot_curves, plot_recorded_bench, use_course_style
 from course_utils.quiz import check_choice
 from course_utils.tasks import make_batch_fn
 
@@ -316,20 +316,9 @@ else:
 
 # %%
 # NBVAL_IGNORE_OUTPUT
-gpu_file = RESULTS / "dilated_gpu.csv"
-if gpu_file.exists():
-    gpu = [r for r in csv.DictReader(gpu_file.open()) if r["status"] == "ok"]
-    fig, ax = plt.subplots(figsize=(7, 4))
-    for impl in ("dilated", "sdpa"):
-        rs = [r for r in gpu if r["impl"] == impl]
-        ax.plot([int(r["n"]) for r in rs], [float(r["seconds"]) for r in rs], marker="o", label=impl)
-    ax.set(xscale="log", yscale="log", xlabel="sequence length n (tokens)", ylabel="forward time (s)",
-           title=f"Recorded on {gpu[0]['device_name']} (torch {gpu[0]['torch_version']}, bf16)")
-    ax.legend()
-    shown = finish(fig)
-else:
+shown = plot_recorded_bench(RESULTS / "dilated_gpu.csv", field="seconds", ylabel="forward time (s)", logy=True)
+if shown is None:
     print("no recorded GPU results yet: run the GPU cell on a CUDA machine")
-    shown = None
 shown
 
 # %% [markdown]

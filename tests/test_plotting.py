@@ -120,3 +120,14 @@ def test_finish_titles_and_detaches_a_figure():
     assert finish(fig, "A finding") is fig
     assert fig._suptitle.get_text() == "A finding"
     assert not plt.fignum_exists(fig.number)
+
+
+def test_plot_recorded_bench_draws_a_line_per_impl_or_returns_none(tmp_path):
+    from course_utils.bench import BenchRow, write_csv
+    from course_utils.plotting import plot_recorded_bench
+
+    assert plot_recorded_bench(tmp_path / "missing.csv", field="seconds", ylabel="s") is None
+    rows = [BenchRow(impl, n, 8, 64, "bfloat16", False, "cuda", "GPU X", "2.11", "b", seconds=n / 1e4)
+            for impl in ("sdpa", "dilated") for n in (1024, 2048)]
+    fig = plot_recorded_bench(write_csv(rows, tmp_path / "gpu.csv"), field="seconds", ylabel="s", logy=True)
+    assert len(fig.axes[0].lines) == 2 and "GPU X" in fig.axes[0].get_title()
