@@ -1,12 +1,4 @@
-# Long-Context Attention, from Scratch -- developer and CI entry points.
-#
-#   make install   create .venv, install the pinned packages and the course, register the kernel
-#   make lab       open the notebooks in Jupyter Lab (extra options: make lab LAB_ARGS="--port 8890")
-#   make test      unit tests, then every notebooks/*.ipynb re-executed and compared by nbval
-#   make zoo       rebuild the trained-model zoo
-#   make student   regenerate the student notebooks
-#   make timings   time every notebook (cold and warm) and update the README's syllabus table
-#   make clean     remove caches and build outputs (keeps .venv)
+# Long-Context Attention, from Scratch -- developer and CI entry points. `make help` lists them.
 #
 # Every tool is called through $(VENV)/bin explicitly; nothing depends on an activated env.
 
@@ -19,7 +11,10 @@ BOOTSTRAP_PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v pyth
 KERNEL_NAME := long-context-attention
 KERNEL_DISPLAY := Long-context attention (.venv)
 
-PY := $(VENV)/bin/python
+# `make gpu PY=python3` runs the GPU measurements with another interpreter (one that already has a
+# CUDA build of torch), without installing anything.
+PY ?= $(VENV)/bin/python
+VENV_PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 KERNEL_JSON := $(VENV)/share/jupyter/kernels/$(KERNEL_NAME)/kernel.json
 
@@ -27,60 +22,72 @@ NOTEBOOKS := $(sort $(wildcard notebooks/*.ipynb))
 PYTEST_ARGS ?=
 NBVAL_ARGS ?=
 LAB_ARGS ?=
+GPU_ARGS ?=
 # Jupyter refuses to start as root (containers, CI) unless told to.
 LAB_ROOT_FLAG := $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root)
 
-.PHONY: help install lab test unit nbval zoo student timings clean
+.PHONY: help install lab test quick unit nbval gpu zoo student timings clean
 
-help:
-	@sed -n '3,10p' Makefile | sed 's/^# \{0,1\}//'
+help: ## list the targets
+	@grep -E '^[a-z]+:.*## ' Makefile | sed -E 's/^([a-z]+):.*## /  make \1\t/' | expand -t 16
 
-$(PY):
+$(VENV_PY):
 	$(BOOTSTRAP_PYTHON) -m venv $(VENV)
 
-# Reinstalls only when pyproject.toml changes (or the venv is new).
-$(STAMP): pyproject.toml | $(PY)
-	$(PY) -m pip install -e .
+# Reinstalls only when pyproject.toml or constraints.txt changes (or the venv is new).
+# constraints.txt pins the exact CPU torch; pyproject.toml itself accepts any torch>=2.4.
+$(STAMP): pyproject.toml constraints.txt | $(VENV_PY)
+	$(VENV_PY) -m pip install -c constraints.txt -e .
 	touch $@
 
 $(KERNEL_JSON): $(STAMP)
-	$(PY) -m ipykernel install --sys-prefix --name $(KERNEL_NAME) --display-name "$(KERNEL_DISPLAY)"
+	$(VENV_PY) -m ipykernel install --sys-prefix --name $(KERNEL_NAME) --display-name "$(KERNEL_DISPLAY)"
 
-install: $(STAMP) $(KERNEL_JSON)
+install: $(STAMP) $(KERNEL_JSON) ## create .venv, install the pinned packages and the course, register the kernel
 
-lab: install
-	$(VENV)/bin/jupyter lab notebooks/ $(LAB_ROOT_FLAG) $(LAB_ARGS)
+# Rooted at the repository, so both notebooks/ (teacher) and student/ are reachable; opens the README.
+lab: install ## open JupyterLab on the course (notebooks/ and student/); options: LAB_ARGS="--port 8890"
+	$(VENV)/bin/jupyter lab $(LAB_ROOT_FLAG) $(LAB_ARGS) README.md
 
 # Both steps always run; the target fails if either did.
-test: install
+test: install ## every test: the unit tests, then every notebook re-executed and compared by nbval
 	@status=0; \
 	$(MAKE) --no-print-directory unit || status=1; \
 	$(MAKE) --no-print-directory nbval || status=1; \
 	exit $$status
 
-unit: install
+unit: install ## the unit tests (tests/)
 	$(VENV)/bin/pytest tests $(PYTEST_ARGS)
+
+quick: install ## the fast tier for the development loop: unit tests without zoo claims, slow or lab tests
+	$(VENV)/bin/pytest tests -m "not slow and not claims and not lab" $(PYTEST_ARGS)
 
 # Only the teacher notebooks (notebooks/*.ipynb), each in a fresh kernel of this venv.
 # stderr is not compared (conftest.py); volatile text is masked by tests/nbval_sanitize.cfg.
 # Serial on purpose: on 2 cores `NBVAL_ARGS="-n 2 --dist loadscope"` saved only ~7% on four
 # torch-heavy notebooks (each kernel already uses both cores) and interleaves the report.
-nbval: install
+nbval: install ## every notebooks/*.ipynb re-executed and compared with its stored outputs
 ifeq ($(strip $(NOTEBOOKS)),)
 	@echo "nbval: no notebooks/*.ipynb yet, nothing to execute"
 else
 	$(VENV)/bin/pytest --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg $(NBVAL_ARGS) $(NOTEBOOKS)
 endif
 
-zoo: install
-	$(PY) -m course_utils.zoo build --all
+# Every GPU measurement of the course in one command (correctness first, then the sweeps), written to
+# notebooks/results/*_<device>.csv. Without CUDA it runs the same code at tiny sizes on the CPU.
+# On a GPU machine whose python3 already has a CUDA torch: `make gpu PY=python3` (installs nothing).
+gpu: $(if $(filter $(VENV_PY),$(PY)),install) ## run every GPU measurement (make gpu PY=python3 on a CUDA machine)
+	PYTHONPATH="$(CURDIR)$${PYTHONPATH:+:$$PYTHONPATH}" $(PY) -m course_utils.gpu $(GPU_ARGS)
 
-student: install
-	$(PY) scripts/make_student.py
+zoo: install ## rebuild the trained-model zoo
+	$(VENV_PY) -m course_utils.zoo build --all
 
-timings: install
-	$(PY) scripts/time_notebooks.py
+student: install ## regenerate the student notebooks in student/
+	$(VENV_PY) scripts/make_student.py
 
-clean:
+timings: install ## time every notebook (cold and warm) and update the README's syllabus table
+	$(VENV_PY) scripts/time_notebooks.py
+
+clean: ## remove caches and build outputs (keeps .venv)
 	rm -rf build dist .pytest_cache *.egg-info
 	find . \( -path ./.git -o -path ./$(VENV) \) -prune -o -type d \( -name __pycache__ -o -name .ipynb_checkpoints -o -name .pytest_cache \) -print0 | xargs -0 rm -rf

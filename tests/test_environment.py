@@ -1,7 +1,10 @@
-"""pyproject.toml and environment.yml must pin the same packages to the same versions.
+"""pyproject.toml, constraints.txt and environment.yml describe one environment.
 
-torch is pinned exactly (`==`); the others with compatible-release pins (`~=X.Y.Z`: that patch
-release or a later one of the same minor series), so an old pin does not stop installing.
+pyproject.toml asks for `torch>=2.4` (so `pip install -e .` keeps a CUDA build already installed) and
+pins the others with compatible-release pins (`~=X.Y.Z`: that patch release or a later one of the same
+minor series), so an old pin does not stop installing. constraints.txt pins torch exactly to the CPU
+build CI uses (`make install` passes it to pip); environment.yml lists pyproject's pins with torch
+resolved by constraints.txt.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ import yaml
 from packaging.specifiers import SpecifierSet
 
 ROOT = Path(__file__).resolve().parents[1]
-_PIN = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*((?:==|~=)\s*[A-Za-z0-9.+!_-]+)\s*$")
+_PIN = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*((?:==|~=|>=)\s*[A-Za-z0-9.+!_-]+)\s*$")
 
 
 def _normalise(name: str) -> str:
@@ -28,7 +31,7 @@ def _pins(requirements: list[str], source: str) -> dict[str, str]:
     pins: dict[str, str] = {}
     for req in requirements:
         match = _PIN.match(req)
-        assert match, f"{source}: {req!r} is not a `name==version` or `name~=version` pin"
+        assert match, f"{source}: {req!r} is not a `name==version`, `name~=version` or `name>=version` pin"
         name = _normalise(match.group(1))
         assert name not in pins, f"{source}: {name} is listed twice"
         pins[name] = match.group(2).replace(" ", "")
@@ -49,6 +52,16 @@ def _pyproject_pins() -> dict[str, str]:
     return _pins(_pyproject()["project"]["dependencies"], "pyproject.toml")
 
 
+def _constraints() -> dict[str, str]:
+    lines = (ROOT / "constraints.txt").read_text(encoding="utf-8").splitlines()
+    return _pins([line for line in lines if line.strip() and not line.startswith("#")], "constraints.txt")
+
+
+def _resolved_pins() -> dict[str, str]:
+    """pyproject's pins with constraints.txt's exact versions in place of its ranges."""
+    return {**_pyproject_pins(), **_constraints()}
+
+
 def _environment_pip_section() -> list[str]:
     deps = _environment()["dependencies"]
     sections = [d["pip"] for d in deps if isinstance(d, dict) and "pip" in d]
@@ -62,7 +75,7 @@ def _environment_pins() -> dict[str, str]:
 
 
 def test_same_packages_and_pins():
-    project, env = _pyproject_pins(), _environment_pins()
+    project, env = _resolved_pins(), _environment_pins()
     only_project = sorted(set(project) - set(env))
     only_env = sorted(set(env) - set(project))
     assert not only_project, f"in pyproject.toml but not environment.yml: {only_project}"
@@ -71,10 +84,19 @@ def test_same_packages_and_pins():
     assert not differ, f"pins differ (pyproject, environment.yml): {differ}"
 
 
-def test_torch_pinned_exactly():
-    version = _pyproject_pins().get("torch")
-    assert version is not None, "torch must be a dependency"
+def test_torch_range_in_pyproject_and_exact_pin_in_constraints():
+    """pyproject accepts any torch>=2.4 (a CUDA build stays); constraints.txt pins the CPU build exactly."""
+    assert _pyproject_pins().get("torch") == ">=2.4", "pyproject.toml must ask for torch>=2.4"
+    constraints = _constraints()
+    assert set(constraints) == {"torch"}, f"constraints.txt pins only torch, got {sorted(constraints)}"
+    version = constraints["torch"]
     assert re.fullmatch(r"==\d+\.\d+\.\d+", version), f"torch pin {version!r} is not an exact ==X.Y.Z"
+    assert SpecifierSet(">=2.4").contains(version[2:]), f"constraints.txt's torch {version} is older than 2.4"
+
+
+def test_make_install_uses_the_constraints():
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert re.search(r"pip install -c constraints\.txt -e \.", makefile), "make install must pass -c constraints.txt"
 
 
 def test_environment_installs_the_project():
@@ -93,13 +115,13 @@ def test_project_metadata():
     assert _pyproject()["tool"]["setuptools"]["packages"] == ["course_utils"]
 
 
-@pytest.mark.parametrize("name", sorted(_pyproject_pins()))
+@pytest.mark.parametrize("name", sorted(_resolved_pins()))
 def test_installed_version_matches_pin(name):
     """The environment the tests run in is the one the pins describe (local labels like +cpu ignored)."""
     try:
         installed = metadata.version(name)
     except metadata.PackageNotFoundError:
         pytest.fail(f"{name} is pinned but not installed: run `make install`")
-    assert SpecifierSet(_pyproject_pins()[name]).contains(installed.split("+")[0]), (
-        f"{name} {installed} is installed but {_pyproject_pins()[name]} is pinned: run `make install`"
+    assert SpecifierSet(_resolved_pins()[name]).contains(installed.split("+")[0]), (
+        f"{name} {installed} is installed but {_resolved_pins()[name]} is pinned: run `make install`"
     )

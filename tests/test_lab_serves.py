@@ -1,13 +1,17 @@
-"""`make lab` works: Jupyter Lab from this environment starts and serves the course notebooks.
+"""`make lab` works: Jupyter Lab starts the way `make lab` starts it and serves both audiences.
 
-Starts a real server on 127.0.0.1 only (a free port, a fixed token, no browser) with notebooks/ as its
-root, asks its contents API for the folder listing, and stops it. Takes a few seconds.
+Asks make for the lab command (`make -n lab`, with this interpreter's environment as VENV), runs it
+from the repository root on 127.0.0.1 only (a free port, a fixed token, no browser), and asks the
+server's contents API for the teacher notebooks in notebooks/ and the student notebooks in student/,
+opening one student notebook. Takes a few seconds.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import shlex
+import shutil
 import socket
 import subprocess
 import sys
@@ -19,7 +23,9 @@ from pathlib import Path
 
 import pytest
 
-NOTEBOOK_DIR = Path(__file__).resolve().parents[1] / "notebooks"
+REPO = Path(__file__).resolve().parents[1]
+NOTEBOOK_DIR = REPO / "notebooks"
+STUDENT_DIR = REPO / "student"
 TOKEN = "testtoken"
 STARTUP_TIMEOUT_S = 60
 
@@ -30,33 +36,43 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _jupyter_lab_command(port: int) -> list[str]:
-    jupyter = Path(sys.executable).with_name("jupyter")  # the venv's own `jupyter`, as `make lab` runs it
-    launcher = [str(jupyter), "lab"] if jupyter.exists() else [sys.executable, "-m", "jupyterlab"]
-    command = launcher + [
+def _make_lab_command(port: int) -> list[str]:
+    """The command `make lab` runs (read with `make -n`), with test-only options in LAB_ARGS."""
+    options = [
         "--no-browser",
         f"--port={port}",
         "--port-retries=0",
         "--ServerApp.ip=127.0.0.1",
         f"--IdentityProvider.token={TOKEN}",  # ServerApp.token is its deprecated alias
-        "--ServerApp.open_browser=False",
     ]
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
-        command.append("--allow-root")  # containers and CI run as root; `make lab` passes it too
-    return command
+    venv = Path(sys.executable).parent.parent  # the environment running the tests, as VENV
+    dry_run = subprocess.run(
+        ["make", "-s", "-n", "lab", f"VENV={venv}", f"LAB_ARGS={' '.join(options)}"],
+        cwd=REPO, capture_output=True, text=True, check=True,
+    )
+    (line,) = [l for l in dry_run.stdout.splitlines() if "jupyter lab" in l]
+    return shlex.split(line)
+
+
+def _get_json(base: str, path: str) -> dict:
+    with urllib.request.urlopen(f"{base}/api/contents/{path}?token={TOKEN}", timeout=10) as response:
+        assert response.status == 200
+        return json.loads(response.read())
 
 
 @pytest.mark.lab
-def test_jupyter_lab_serves_the_notebooks(tmp_path: Path):
+@pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+def test_make_lab_serves_teacher_and_student_notebooks(tmp_path: Path):
     port = _free_port()
-    url = f"http://127.0.0.1:{port}/api/contents?token={TOKEN}"
+    base = f"http://127.0.0.1:{port}"
+    url = f"{base}/api/contents?token={TOKEN}"
     env = dict(os.environ)
     # Keep the server's runtime files (server info, cookie secret) out of the user's data directory.
     env["JUPYTER_RUNTIME_DIR"] = str(tmp_path / "runtime")
     log = tempfile.TemporaryFile(mode="w+")
     server = subprocess.Popen(
-        _jupyter_lab_command(port),
-        cwd=NOTEBOOK_DIR,
+        _make_lab_command(port),
+        cwd=REPO,
         env=env,
         stdin=subprocess.DEVNULL,
         stdout=log,
@@ -81,11 +97,16 @@ def test_jupyter_lab_serves_the_notebooks(tmp_path: Path):
                 f"(exit code {server.poll()}); its log:\n{log.read()[-4000:]}"
             )
         assert status == 200
-        listing = json.loads(body)
-        assert listing["type"] == "directory"
-        served = {item["name"] for item in listing["content"] if item["type"] == "notebook"}
-        on_disk = {p.name for p in NOTEBOOK_DIR.glob("*.ipynb")}
-        assert on_disk <= served, f"notebooks not served: {sorted(on_disk - served)}"
+        root = {item["name"] for item in json.loads(body)["content"]}
+        assert {"notebooks", "student", "README.md"} <= root, f"served root: {sorted(root)}"
+        for folder in (NOTEBOOK_DIR, STUDENT_DIR):
+            listing = _get_json(base, folder.name)
+            served = {item["name"] for item in listing["content"] if item["type"] == "notebook"}
+            on_disk = {p.name for p in folder.glob("*.ipynb")}
+            assert on_disk and on_disk <= served, f"{folder.name}/ not served: {sorted(on_disk - served)}"
+        first = sorted(STUDENT_DIR.glob("*.ipynb"))[0]
+        opened = _get_json(base, f"student/{first.name}")
+        assert opened["type"] == "notebook" and opened["content"]["cells"], f"student/{first.name} is empty"
     finally:
         server.terminate()
         try:

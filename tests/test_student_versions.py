@@ -2,19 +2,25 @@
 
 For every teacher notebook ``notebooks/NN_*.ipynb`` with an otter ``# ASSIGNMENT CONFIG`` cell:
 
-* ``otter assign`` runs once WITH its tests: otter executes the autograder notebook (the teacher's
-  solutions) and grades it against every test, hidden ones included; it must score 100%;
-* the student notebook otter generates on that run, normalised by ``scripts/make_student.py``,
-  must equal the committed ``student/NN_*.ipynb`` (ignoring ids, outputs, execution counts and
-  kernel metadata): otherwise run ``make student``;
+* every solution passes every check, hidden ones included. nbval (``make nbval``) executes each
+  teacher notebook once, and otter's checks are ordinary code cells in it (``# BEGIN TESTS``
+  blocks), so a failing check, visible or hidden, fails nbval. The tests here prove it holds: every
+  test case otter knows is a code cell that nbval runs (none skipped, each stored run clean), and a
+  notebook whose wrong solution passes its visible check fails nbval at its hidden one (a tiny
+  notebook, run by nbval in a subprocess). ``make student`` with ``--run-tests`` adds otter's own
+  grading of the solutions;
+* ``otter assign`` (in process, without executing the notebook) generates a student notebook that,
+  normalised by ``scripts/make_student.py``, must equal the committed ``student/NN_*.ipynb``
+  (ignoring ids, outputs, execution counts and kernel metadata): otherwise run ``make student``;
 * the committed student notebook must hold no solution code, no hidden test and no visible test
   that spells out a string answer;
 * the committed student notebook's otter init cell and check cells are executed as handed out
-  (answers unset), in an empty directory: they must run, and every question's check must FAIL.
+  (answers unset), in an empty directory: they must run, and every question's check must FAIL;
+* the teacher notebook shows otter's raw configuration and marker cells collapsed.
 
 The directories default to notebooks/ and student/; ``COURSE_NOTEBOOKS_DIR`` and
-``COURSE_STUDENT_DIR`` point them elsewhere (e.g. at a worked example). Cost per notebook: one
-``otter assign`` with tests (one execution of the notebook) and a few seconds for the check cells.
+``COURSE_STUDENT_DIR`` point them elsewhere (e.g. at a worked example). Cost per notebook: about a
+second of ``otter assign`` and a few seconds for the check cells; no chapter is executed here.
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ import json
 import os
 import re
 import shutil
+import subprocess
 import sys
 from collections import Counter
 from pathlib import Path
@@ -85,33 +92,127 @@ def _student_path(master: Path) -> Path:
 
 @pytest.fixture(scope="module", params=MASTERS, ids=[m.stem for m in MASTERS])
 def assigned(request, tmp_path_factory):
-    """``otter assign`` WITH tests for one teacher notebook (its result, even if a test failed)."""
+    """``otter assign`` for one teacher notebook, in process and without executing it."""
     master: Path = request.param
     out = tmp_path_factory.mktemp(f"assign_{master.stem}")
-    return ms.run_otter_assign(master, out / "dist", run_tests=True, check=False)
+    return ms.run_otter_assign(master, out / "dist", run_tests=False)
+
+
+def _test_cells(nb) -> list:
+    """The code cells between ``# BEGIN TESTS`` and ``# END TESTS`` raw cells (otter's test cases)."""
+    inside, cells = False, []
+    for cell in nb.cells:
+        first = _source(cell).lstrip("\n").split("\n", 1)[0]
+        if cell.cell_type == "raw" and re.match(r"#\s+begin\s+tests", first, re.I):
+            inside = True
+        elif cell.cell_type == "raw" and re.match(r"#\s+end\s+tests", first, re.I):
+            inside = False
+        elif inside and cell.cell_type == "code":
+            cells.append(cell)
+    return cells
 
 
 @needs_masters
-def test_solutions_pass_all_tests(assigned):
-    """otter graded the solutions against every test (hidden ones too) and they all passed."""
-    if assigned.returncode != 0:
-        log = assigned.log
-        start = log.rfind("RuntimeError: Some autograder tests failed")
-        detail = log[start:] if start >= 0 else log[-6000:]
-        pytest.fail(
-            f"otter assign failed for {assigned.master.name} (a test fails against the solutions, "
-            f"or the notebook is malformed):\n{detail}",
-            pytrace=False,
-        )
-    assert "All autograder tests passed." in assigned.log, (
-        "otter did not run the tests against the solutions (is `run_tests: false` in the "
-        f"ASSIGNMENT CONFIG, or are there no tests?):\n{assigned.log[-3000:]}"
+@pytest.mark.parametrize("master", MASTERS, ids=[m.stem for m in MASTERS])
+def test_nbval_runs_every_check(master: Path):
+    """Each of otter's test cases, hidden ones included, is a code cell that nbval executes and that
+    ran clean when the notebook was stored: the solutions passing nbval means they pass every check."""
+    nb = nbformat.read(master, as_version=4)
+    cells = _test_cells(nb)
+    n_cases = sum(len(cases) for cases in _cases(teacher_autograder_metadata(master)).values())
+    assert cells and len(cells) == n_cases, f"{master.name}: {len(cells)} test cells, otter sees {n_cases} cases"
+    assert any("# HIDDEN" in _source(c) for c in cells), f"{master.name}: no hidden test"
+    for cell in cells:
+        src = _source(cell)
+        tags = set(cell.get("metadata", {}).get("tags", []))
+        assert not re.search(r"NBVAL_(SKIP|IGNORE_OUTPUT|RAISES_EXCEPTION)", src) and not (
+            tags & {"nbval-skip", "nbval-ignore-output", "raises-exception", "nbval-raises-exception"}
+        ), f"{master.name}: nbval would not check this test cell:\n{src}"
+        assert cell.get("execution_count"), f"{master.name}: test cell stored unexecuted:\n{src}"
+        errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
+        assert not errors, f"{master.name}: test cell stored with an error:\n{src}"
+
+
+#: A teacher notebook in miniature: a visible check any int passes, and a hidden exact check.
+_TINY_TEACHER = """\
+# %% [raw]
+# # ASSIGNMENT CONFIG
+# run_tests: false
+
+# %% [raw]
+# # BEGIN QUESTION
+# name: q1
+
+# %% [markdown]
+# **Q1.** What is the square root of 16?
+
+# %% [raw]
+# # BEGIN SOLUTION
+
+# %%
+q1_answer = {answer}  # SOLUTION
+
+# %% [raw]
+# # END SOLUTION
+
+# %% [raw]
+# # BEGIN TESTS
+
+# %%
+assert isinstance(q1_answer, int)
+
+# %%
+# HIDDEN
+assert q1_answer == 4
+
+# %% [raw]
+# # END TESTS
+
+# %% [raw]
+# # END QUESTION
+"""
+
+
+def _nbval_on_tiny_teacher(folder: Path, answer: int) -> subprocess.CompletedProcess:
+    """Store the tiny teacher notebook as executed with the right answer, swap in `answer`, run nbval."""
+    import jupytext
+    from nbclient import NotebookClient
+
+    folder.mkdir()
+    nb = jupytext.reads(_TINY_TEACHER.format(answer=4), fmt="py:percent")
+    NotebookClient(nb, kernel_name="python3", timeout=CELL_TIMEOUT,
+                   resources={"metadata": {"path": str(folder)}}).execute()
+    for cell in nb.cells:
+        cell.source = cell.source.replace("q1_answer = 4", f"q1_answer = {answer}")
+    nbformat.write(nb, folder / "99_tiny.ipynb")
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "--nbval", "--nbval-current-env", "-p", "no:cacheprovider",
+         "-q", "--rootdir", str(folder), str(folder / "99_tiny.ipynb")],
+        cwd=folder, capture_output=True, text=True, timeout=300,
     )
-    ag = nbformat.read(assigned.autograder_notebook, as_version=4)
-    cases = _cases(ag)
-    assert cases, f"{assigned.master.name}: no autograded questions"
-    for name, qcases in cases.items():
-        assert qcases, f"{name}: question without tests"
+
+
+def test_a_wrong_solution_fails_nbval_on_its_hidden_test(tmp_path: Path):
+    """A wrong answer that passes the visible check fails nbval, at the hidden test."""
+    right = _nbval_on_tiny_teacher(tmp_path / "right", 4)
+    assert right.returncode == 0, right.stdout[-3000:]
+    wrong = _nbval_on_tiny_teacher(tmp_path / "wrong", 5)
+    assert wrong.returncode != 0, wrong.stdout[-3000:]
+    assert "AssertionError" in wrong.stdout and "# HIDDEN" in wrong.stdout, wrong.stdout[-3000:]
+
+
+_OTTER_RAW = re.compile(r"\s*#\s+(BEGIN|END)\s+(QUESTION|SOLUTION|TESTS|PROMPT)\b|\s*#\s+ASSIGNMENT\s+CONFIG", re.I)
+
+
+@needs_masters
+@pytest.mark.parametrize("master", MASTERS, ids=[m.stem for m in MASTERS])
+def test_quiz_tool_cells_are_collapsed(master: Path):
+    """A reader of a teacher notebook sees otter's raw configuration and marker cells collapsed."""
+    nb = nbformat.read(master, as_version=4)
+    shown = [_source(c).strip().splitlines()[0] for c in nb.cells
+             if c.cell_type == "raw" and _OTTER_RAW.match(_source(c))
+             and not c.get("metadata", {}).get("jupyter", {}).get("source_hidden")]
+    assert not shown, f"{master.name}: otter cells shown in full (run `python scripts/collapse_quiz_cells.py`): {shown[:5]}"
 
 
 @needs_masters
