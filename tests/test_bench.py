@@ -1,9 +1,17 @@
 """The benchmark entry point on tiny sizes."""
 
 import csv
+import math
+import subprocess
+import sys
+from dataclasses import replace
+from types import SimpleNamespace
 
 import pytest
+import torch
 
+import course_utils.bench as bench
+from course_utils.attention import ScoreBudgetError
 from course_utils.bench import attention_flops, main, measure, sweep
 
 
@@ -43,9 +51,96 @@ def test_isolated_measurement_matches_the_row_layout():
     assert row.seconds > 0
 
 
-def test_dilated_impl_counts_its_own_flops_and_needs_patterns():
+def test_dilated_impl_counts_its_own_flops_and_defaults_to_geometric_patterns():
     (row,) = sweep(["dilated"], [256], isolate=True, repeats=1, segments=[64, 128], rates=[1, 2])
     assert row.status == "ok" and row.backend == "w=64 128 r=1 2"
     assert row.tflops * row.seconds * 1e12 == pytest.approx(4 * 4 * 64**2 * 64 + 4 * 2 * 64**2 * 64)
-    with pytest.raises(ValueError, match="segments"):
-        measure("dilated", 256)
+    assert measure("dilated", 2048, repeats=1).backend == "w=512 2048 r=1 4"  # geometric_patterns(2048)
+    with pytest.raises(ValueError, match="both segments"):
+        measure("dilated", 256, segments=[64])
+
+
+def test_cli_without_flags_runs_every_impl_on_the_cpu_and_writes_bench_cpu_csv(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)  # a GPU box: the default is still the CPU
+    main([])
+    rows = list(csv.DictReader((tmp_path / "bench_cpu.csv").open()))
+    assert {r["impl"] for r in rows} == {"naive", "sdpa", "online", "dilated"}
+    assert {r["device"] for r in rows} == {"cpu"} and {r["status"] for r in rows} == {"ok"}
+    assert sorted({int(r["n"]) for r in rows}) == [512, 1024, 2048, 4096]
+
+
+def test_isolated_child_gets_the_device_and_its_error_is_shown(monkeypatch):
+    seen = []
+
+    def failing_run(args, **kwargs):
+        seen.append(args)
+        error = "Traceback ...\nRuntimeError: No available kernel"
+        return subprocess.CompletedProcess(args, 1, stdout="", stderr=error)
+
+    monkeypatch.setattr(bench.subprocess, "run", failing_run)
+    with pytest.raises(RuntimeError, match="No available kernel"):
+        bench.measure_isolated("sdpa", 128, repeats=1)
+    assert seen[0][seen[0].index("--device") + 1] == "cpu"
+    assert "--segments" not in seen[0] and "--max-score-gib" not in seen[0]
+
+
+def test_flash_is_requested_only_for_half_precision_on_cuda():
+    for dtype in (torch.float32, torch.bfloat16):
+        _, name = bench._sdpa_backend(torch.device("cpu"), dtype)
+        assert name == "default CPU dispatch"
+    assert bench._sdpa_backend(torch.device("cuda"), torch.float32)[1] == "default CUDA dispatch"
+    for dtype in (torch.bfloat16, torch.float16):
+        assert bench._sdpa_backend(torch.device("cuda"), dtype)[1].startswith("flash")
+    assert measure("sdpa", 128, repeats=1).backend == "default CPU dispatch"
+
+
+@pytest.mark.parametrize("resource_available", [True, False])
+def test_memory_without_proc_clear_refs_gives_an_ok_row_with_a_note(tmp_path, monkeypatch, resource_available):
+    monkeypatch.setattr(bench, "CLEAR_REFS", tmp_path / "no-proc" / "clear_refs")  # as on macOS
+    if not resource_available:
+        monkeypatch.setattr(bench, "_max_rss_bytes", lambda: None)  # as on Windows
+    row = measure("online", 256, repeats=1)
+    assert row.status == "ok" and row.seconds > 0
+    if resource_available:
+        assert row.peak_bytes >= 0 and "ru_maxrss" in row.note
+    else:
+        assert math.isnan(row.peak_bytes) and "unavailable" in row.note
+
+
+def test_the_memory_guard_is_caught_by_type_not_by_its_message(monkeypatch):
+    def raise_other(*args, **kwargs):
+        raise ValueError("some other budget problem")
+
+    monkeypatch.setattr(bench, "attention", raise_other)
+    with pytest.raises(ValueError, match="other budget"):
+        measure("naive", 64, repeats=1)
+
+    def raise_guard(*args, **kwargs):
+        raise ScoreBudgetError("no words that bench looks for")
+
+    monkeypatch.setattr(bench, "attention", raise_guard)
+    assert measure("naive", 64, repeats=1).status == "refused"
+
+
+def test_cuda_guard_is_a_third_of_the_gpu_memory_and_slug_names_the_device(monkeypatch):
+    monkeypatch.setattr(torch.cuda, "get_device_properties", lambda dev: SimpleNamespace(total_memory=80 * 10**9))
+    assert bench.cuda_score_budget("cuda") == 80 * 10**9 // 3
+    monkeypatch.setattr(torch.cuda, "get_device_name", lambda dev=None: "NVIDIA H100 80GB HBM3")
+    assert bench.device_slug("cuda") == "nvidia-h100-80gb-hbm3" and bench.device_slug("cpu") == "cpu"
+
+
+def test_recorded_results_lists_the_gpu_files_only(tmp_path):
+    rows = sweep(["sdpa"], [64], repeats=1)
+    bench.write_csv(rows, tmp_path / "bench_cpu.csv")
+    bench.write_csv([replace(rows[0], device="cuda")], tmp_path / "bench_nvidia-h100.csv")
+    bench.write_csv([replace(rows[0], device="cuda")], tmp_path / "dilated_nvidia-h100.csv")
+    assert [p.name for p in bench.recorded_results(tmp_path, "bench")] == ["bench_nvidia-h100.csv"]
+    assert [p.name for p in bench.recorded_results(tmp_path, "bench", device="cpu")] == ["bench_cpu.csv"]
+
+
+def test_run_streaming_prints_each_line_and_the_error_on_failure(capsys):
+    code = "import sys; print('line 1', flush=True); print('boom', file=sys.stderr); sys.exit(3)"
+    assert bench.run_streaming([sys.executable, "-c", code]) == 3
+    out = capsys.readouterr().out
+    assert "line 1" in out and "boom" in out and "failed (exit 3)" in out

@@ -122,3 +122,43 @@ def test_receptive_field_grows_with_layers_to_everything_causal():
     sizes = reach.sum(dim=(1, 2))
     assert torch.all(sizes[1:] >= sizes[:-1])
     assert not torch.any(reach.triu(1))  # never a future key
+
+
+@pytest.mark.parametrize("dtype", [torch.float64, torch.float32, torch.bfloat16])
+@pytest.mark.parametrize("how", ["missing", "raises"])
+def test_without_the_private_fused_kernel_the_matmul_path_gives_the_same_result(monkeypatch, how, dtype):
+    """The fused CPU kernel is a private ATen op: where torch lacks it or it refuses a dtype, fall back."""
+    q, k, v = (t.to(dtype).requires_grad_() for t in _qkv(seed=6))
+    args = ([8, 16, 32], [1, 2, 4])
+    want = dilated_attention(q, k, v, *args, causal=True)
+    (want_grad,) = torch.autograd.grad(want.float().square().sum(), q)
+    if how == "missing":
+        monkeypatch.setitem(dilated.FUSED_KERNELS, "cpu", "_no_such_op_in_this_torch")
+        assert dilated._fused_op("cpu") is None
+    else:
+        def refuses(*args, **kwargs):
+            raise RuntimeError("not implemented for this dtype")
+
+        monkeypatch.setattr(dilated, "_fused_op", lambda device_type: refuses)
+    got = dilated_attention(q, k, v, *args, causal=True)
+    (got_grad,) = torch.autograd.grad(got.float().square().sum(), q)
+    tol = {torch.float64: 1e-10, torch.float32: 1e-5, torch.bfloat16: 2e-2}[dtype]
+    torch.testing.assert_close(got, want, atol=tol, rtol=tol)
+    torch.testing.assert_close(got_grad, want_grad, atol=tol * 10, rtol=tol * 10)
+
+
+def test_low_precision_keeps_fp32_statistics():
+    q, k, v = (t.reshape(2, 16, 8, 8).bfloat16() for t in _qkv(seed=7))
+    for fused in (True, False):
+        out, lse = segment_attention(q, k, v, fused=fused)
+        assert lse.dtype == torch.float32
+    assert dilated_attention(*_qkv(dtype=torch.bfloat16), [8, 16], [1, 2]).dtype == torch.bfloat16
+
+
+def test_geometric_patterns():
+    assert dilated.geometric_patterns(8192) == ([512, 2048, 8192], [1, 4, 16])
+    assert dilated.geometric_patterns(2**20)[0][-1] == 524_288
+    assert dilated.geometric_patterns(128) == ([128], [1])
+    assert dilated.geometric_patterns(256, base=64) == ([64, 256], [1, 4])
+    with pytest.raises(ValueError, match="multiple"):
+        dilated.geometric_patterns(3000)

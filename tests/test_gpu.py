@@ -1,0 +1,50 @@
+"""`python -m course_utils.gpu` (make gpu): the same code path, at tiny sizes on the CPU."""
+
+import csv
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import torch
+
+from course_utils import gpu
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_cpu_smoke_run_checks_measures_and_writes_both_csvs(tmp_path, capsys):
+    start = time.perf_counter()
+    assert gpu.main(["--device", "cpu", "--out-dir", str(tmp_path), "--budget-s", "8"]) == 0
+    assert time.perf_counter() - start < 20
+    out = capsys.readouterr().out
+    assert "torch " in out and "total wall time" in out and out.count("check ") == 4 and "FAIL" not in out
+    bench = list(csv.DictReader((tmp_path / "bench_cpu.csv").open()))
+    dilated = list(csv.DictReader((tmp_path / "dilated_cpu.csv").open()))
+    assert {r["impl"] for r in bench} == {"sdpa", "naive", "online"}
+    assert {r["impl"] for r in dilated} == {"dilated", "sdpa"}
+    assert all(r["dtype"] == "bfloat16" and r["device"] == "cpu" for r in bench + dilated)
+    assert max(int(r["n"]) for r in dilated) == gpu.PLANS["cpu"].dilated_ns[-1]
+    assert any(r["backend"].startswith("w=64 256") for r in dilated)
+
+
+def test_a_measurement_that_does_not_fit_the_time_left_is_skipped_with_its_estimate():
+    rows = gpu.timed_sweep([("sdpa", 256), ("sdpa", 1024)], gpu.PLANS["cpu"], torch.device("cpu"),
+                           deadline=time.perf_counter() - 1)
+    assert all(r.status.startswith("skipped (estimated ") for r in rows)
+
+
+def test_a_failing_check_stops_before_the_sweeps(tmp_path, monkeypatch):
+    monkeypatch.setitem(gpu.TOLERANCE, "bfloat16", 1e-9)
+    assert gpu.main(["--device", "cpu", "--out-dir", str(tmp_path)]) == 1
+    assert not list(tmp_path.glob("*.csv"))
+
+
+def test_the_module_imports_without_tqdm_seaborn_or_pandas():
+    """A GPU machine may have only torch, numpy and matplotlib: the import chain must not need the rest
+    (torch itself tries tqdm and carries on without it)."""
+    code = ("import sys\n"
+            "for name in ('tqdm', 'seaborn', 'pandas'):\n    sys.modules[name] = None  # import fails\n"
+            "import course_utils.gpu\nprint('ok')")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "ok"
