@@ -10,8 +10,14 @@ that easy:
   the test; the test compares the student's answer against it with
   :func:`check_choice` (multiple choice) or :func:`check_value` (any exact
   value).
+* :func:`check_rounded` checks a measured or computed number (a float, or a
+  sequence of them) at the precision the question asks for: it hashes the value
+  rounded to ``decimals`` places, so a visible test is as tight as the question
+  and still reveals nothing. :func:`rounding_margin` tells an author whether
+  the solution's value sits too close to a rounding boundary.
 * :func:`in_range` checks a number against an interval, so a visible test
-  reveals a range, not the value.
+  reveals a range, not the value. Prefer :func:`check_rounded` for answers with
+  one right value; keep ranges for sanity checks of estimates.
 
 A salt (conventionally ``"<notebook stem>/<question name>"``) makes equal
 answers to different questions hash differently.
@@ -24,6 +30,9 @@ Example (how an author computes the digest to paste into a test)::
 
     >>> digest(" b ", salt="99_example/q1") == digest("B", salt="99_example/q1")
     True
+    >>> h = digest(7.4702, salt="99_example/q4", decimals=2)  # hashes "7.47"
+    >>> check_rounded(7.4698, h, salt="99_example/q4", decimals=2)
+    True
 """
 
 from __future__ import annotations
@@ -34,15 +43,21 @@ import math
 import numbers
 import re
 from collections.abc import Sequence
+from decimal import ROUND_HALF_EVEN, Context, Decimal
 
 __all__ = [
     "DEFAULT_CHOICES",
+    "MAX_DECIMALS",
+    "MIN_MARGIN",
     "canonical",
+    "canonical_rounded",
     "check_choice",
+    "check_rounded",
     "check_value",
     "digest",
     "in_range",
     "normalize_choice",
+    "rounding_margin",
 ]
 
 #: Letters accepted by :func:`check_choice` unless a question says otherwise.
@@ -70,7 +85,8 @@ def canonical(value: object) -> str:
     The form carries the type, so ``3`` and ``"3"`` hash differently.
 
     Raises:
-        TypeError: for floats (compare those with :func:`in_range`) and any
+        TypeError: for floats (hash those rounded, with :func:`canonical_rounded`
+            / ``digest(..., decimals=n)`` / :func:`check_rounded`) and any
             other type.
     """
     value = _unwrap_scalar(value)
@@ -86,26 +102,137 @@ def canonical(value: object) -> str:
         return "set:{" + ",".join(sorted(canonical(v) for v in value)) + "}"
     if isinstance(value, numbers.Real):
         raise TypeError(
-            f"cannot hash the float {value!r} exactly; check numbers with in_range()"
+            f"cannot hash the float {value!r} exactly; round it first: "
+            "digest(x, salt=..., decimals=2) and check_rounded()"
         )
     raise TypeError(f"cannot hash a value of type {type(value).__name__}")
 
 
-def digest(value: object, *, salt: str) -> str:
-    """Return the salted SHA-256 hex digest of ``canonical(value)``.
+#: Largest number of decimals :func:`canonical_rounded` accepts.
+MAX_DECIMALS = 12
 
-    Args:
-        value: the exact answer (see :func:`canonical` for what is accepted).
-        salt: a non-empty string unique to the question, e.g.
-            ``"03_sparse_attention/q2"``.
+
+def _check_decimals(decimals: object) -> int:
+    if isinstance(decimals, bool) or not isinstance(decimals, numbers.Integral):
+        raise TypeError(f"decimals must be an int, not {decimals!r}")
+    if not 0 <= int(decimals) <= MAX_DECIMALS:
+        raise ValueError(f"decimals must be between 0 and {MAX_DECIMALS}, not {decimals!r}")
+    return int(decimals)
+
+
+def _real_numbers(value: object) -> float | list:
+    """``value`` as a Python float or a (nested) list of floats; tensors and arrays unwrapped."""
+    if hasattr(value, "tolist") and not isinstance(value, (str, bytes)):
+        value = value.tolist()  # type: ignore[union-attr]  # tensor / ndarray / NumPy scalar
+    if isinstance(value, (tuple, list)):
+        if not value:
+            raise TypeError("cannot round an empty sequence")
+        return [_real_numbers(v) for v in value]
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"expected a real number or a sequence of them, got {value!r}")
+    x = float(value)
+    if not math.isfinite(x):
+        raise TypeError(f"cannot round {x!r}")
+    return x
+
+
+def _fixed(x: float, decimals: int) -> str:
+    # Decimal(x) is the exact value of the binary float, so this rounding is exact (half to
+    # even only on exact ties) and the same on every machine, unlike x * 10**decimals.
+    step = Decimal(1).scaleb(-decimals)
+    q = Decimal(x).quantize(step, rounding=ROUND_HALF_EVEN, context=Context(prec=400))
+    if q == 0:
+        q = abs(q)  # -0.00 and 0.00 are the same answer
+    return format(q, "f")
+
+
+def canonical_rounded(value: object, decimals: int) -> str:
+    """Return the canonical text of a number (or numbers) rounded to ``decimals`` places.
+
+    ``value`` may be an int or float, a NumPy scalar, a tensor or array of any
+    shape, or a (nested) list/tuple of numbers; shapes: a scalar gives
+    ``"fixed2:7.47"``, a sequence ``"fixed2:[7.47,-4.61]"``. Rounding is exact
+    decimal rounding of the binary value (half to even), so ``2.675`` (stored
+    as 2.67499999...) becomes ``2.67`` everywhere. ``-0.00`` becomes ``0.00``.
+
+    Example::
+
+        >>> canonical_rounded(16, 2), canonical_rounded([2.3675, -4.6052], 1)
+        ('fixed2:16.00', 'fixed1:[2.4,-4.6]')
 
     Raises:
-        ValueError: if ``salt`` is empty or not a string.
+        TypeError: for bools, strings, NaN/inf, empty sequences and other types,
+            or a non-int ``decimals``.
+        ValueError: if ``decimals`` is outside ``0..MAX_DECIMALS``.
+    """
+    decimals = _check_decimals(decimals)
+    numbers_ = _real_numbers(value)
+
+    def text(v: float | list) -> str:
+        if isinstance(v, list):
+            return "[" + ",".join(text(x) for x in v) + "]"
+        return _fixed(v, decimals)
+
+    return f"fixed{decimals}:{text(numbers_)}"
+
+
+def rounding_margin(value: object, decimals: int) -> float:
+    """How far ``value`` is from a rounding boundary, in units of the last kept decimal.
+
+    0.5 means the value sits exactly on a rounded number (``7.000`` with 2 decimals),
+    0.0 that it sits on a boundary (``7.005``), where a float32 computation or a
+    different order of operations could round the other way. For a sequence, the
+    smallest margin of its elements. Authors check that the solution's margin is
+    at least :data:`MIN_MARGIN` and pick fewer decimals otherwise.
+
+    Example::
+
+        >>> round(rounding_margin(7.4702, 2), 2), round(rounding_margin(7.4702, 3), 2)
+        (0.48, 0.3)
+
+    Raises:
+        TypeError, ValueError: as :func:`canonical_rounded`.
+    """
+    decimals = _check_decimals(decimals)
+    numbers_ = _real_numbers(value)
+
+    def flat(v: float | list) -> list[float]:
+        return [y for x in v for y in flat(x)] if isinstance(v, list) else [v]
+
+    margins = []
+    for x in flat(numbers_):
+        scaled = Decimal(x).scaleb(decimals, context=Context(prec=400))
+        frac = abs(scaled - scaled.to_integral_value(rounding=ROUND_HALF_EVEN))  # 0 .. 0.5
+        margins.append(float(Decimal("0.5") - frac))
+    return min(margins)
+
+
+#: Smallest :func:`rounding_margin` a solution's value should have (see CONTRIBUTING.md).
+MIN_MARGIN = 0.05
+
+
+def digest(value: object, *, salt: str, decimals: int | None = None) -> str:
+    """Return the salted SHA-256 hex digest of ``canonical(value)``.
+
+    With ``decimals``, the digest of ``canonical_rounded(value, decimals)``
+    instead: the number (or numbers) rounded to that many places, for
+    :func:`check_rounded`.
+
+    Args:
+        value: the exact answer (see :func:`canonical` for what is accepted),
+            or with ``decimals`` a number or sequence of numbers.
+        salt: a non-empty string unique to the question, e.g.
+            ``"03_sparse_attention/q2"``.
+        decimals: places to round to before hashing, or ``None`` for an exact answer.
+
+    Raises:
+        ValueError: if ``salt`` is empty or not a string, or ``decimals`` is out of range.
         TypeError: if ``value`` has no canonical form.
     """
     if not isinstance(salt, str) or not salt:
         raise ValueError("salt must be a non-empty string")
-    text = f"{salt}\x00{canonical(value)}"
+    form = canonical(value) if decimals is None else canonical_rounded(value, decimals)
+    text = f"{salt}\x00{form}"
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -181,6 +308,36 @@ def check_value(value: object, expected_digest: str, *, salt: str) -> bool:
     _check_unanswered(value, "this question")
     try:
         actual = digest(value, salt=salt)
+    except TypeError as exc:
+        raise ValueError(str(exc)) from exc
+    return hmac.compare_digest(actual, expected)
+
+
+def check_rounded(value: object, expected_digest: str, *, salt: str, decimals: int) -> bool:
+    """Return whether a number rounds to the answer hashed in ``expected_digest``.
+
+    ``expected_digest`` is ``digest(answer, salt=salt, decimals=decimals)``: both
+    sides are rounded to ``decimals`` places (exact decimal rounding, see
+    :func:`canonical_rounded`) and the texts compared, so the visible test is as
+    tight as the question's precision and shows no number. ``value`` may be a
+    float or int, a NumPy scalar, a tensor or array of any shape, or a (nested)
+    list/tuple of numbers (compared element by element, in order; shapes must
+    match).
+
+    Example::
+
+        >>> h = digest(16.0, salt="06/q4", decimals=2)
+        >>> check_rounded(16.001, h, salt="06/q4", decimals=2), check_rounded(17.18, h, salt="06/q4", decimals=2)
+        (True, False)
+
+    Raises:
+        ValueError: if the value is missing (``...``/``None``), is not a finite
+            number or sequence of numbers, or ``expected_digest`` is malformed.
+    """
+    expected = _validate_digest(expected_digest)
+    _check_unanswered(value, "this question")
+    try:
+        actual = digest(value, salt=salt, decimals=decimals)
     except TypeError as exc:
         raise ValueError(str(exc)) from exc
     return hmac.compare_digest(actual, expected)

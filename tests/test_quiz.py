@@ -8,12 +8,16 @@ import pytest
 
 from course_utils import quiz
 from course_utils.quiz import (
+    MIN_MARGIN,
     canonical,
+    canonical_rounded,
     check_choice,
+    check_rounded,
     check_value,
     digest,
     in_range,
     normalize_choice,
+    rounding_margin,
 )
 
 SALT = "99_example/q1"
@@ -142,6 +146,106 @@ def test_in_range_bad_input(bad: object) -> None:
 def test_in_range_empty_interval() -> None:
     with pytest.raises(ValueError, match="empty range"):
         in_range(0.5, 1.0, 0.0)
+
+
+# --- rounded numeric answers -------------------------------------------------------------------
+
+
+def test_canonical_rounded_forms() -> None:
+    assert canonical_rounded(7.4702, 2) == "fixed2:7.47"
+    assert canonical_rounded(16, 2) == "fixed2:16.00"
+    assert canonical_rounded(-2.5, 0) == "fixed0:-2"  # exact tie: half to even
+    assert canonical_rounded(-0.001, 2) == "fixed2:0.00"  # no negative zero
+    assert canonical_rounded((2.3675, -4.6052), 1) == "fixed1:[2.4,-4.6]"
+    assert canonical_rounded([[1, 2], [3.25, 4]], 1) == "fixed1:[[1.0,2.0],[3.2,4.0]]"
+    # exact decimal rounding of the binary value: 2.675 is stored as 2.67499999...
+    assert canonical_rounded(2.675, 2) == "fixed2:2.67"
+    assert canonical_rounded(1e20, 2) == "fixed2:100000000000000000000.00"
+
+
+def test_canonical_rounded_unwraps_numpy_and_torch() -> None:
+    np = pytest.importorskip("numpy")
+    assert canonical_rounded(np.float32(0.25), 2) == "fixed2:0.25"
+    assert canonical_rounded(np.array([0.5, 1.5]), 0) == "fixed0:[0,2]"
+    torch = pytest.importorskip("torch")
+    assert canonical_rounded(torch.tensor(16.0), 2) == "fixed2:16.00"
+    assert canonical_rounded(torch.tensor([1.0, -2.0], dtype=torch.float64), 1) == "fixed1:[1.0,-2.0]"
+
+
+@pytest.mark.parametrize("value", ["7.47", True, None, float("nan"), float("inf"), [], [1.0, "x"], object()])
+def test_canonical_rounded_rejects(value: object) -> None:
+    with pytest.raises(TypeError):
+        canonical_rounded(value, 2)
+
+
+@pytest.mark.parametrize("decimals, error", [(-1, ValueError), (13, ValueError), (1.5, TypeError), (True, TypeError)])
+def test_canonical_rounded_bad_decimals(decimals: object, error: type) -> None:
+    with pytest.raises(error):
+        canonical_rounded(1.0, decimals)  # type: ignore[arg-type]
+
+
+def test_digest_with_decimals() -> None:
+    assert digest(7.4702, salt=SALT, decimals=2) == digest(7.4698, salt=SALT, decimals=2)
+    assert digest(7.4702, salt=SALT, decimals=2) != digest(7.4702, salt=SALT, decimals=3)
+    assert digest(7.47, salt=SALT, decimals=2) != digest(7.47, salt="other/q1", decimals=2)
+    # a rounded number and an exact int are different answers
+    assert digest(16, salt=SALT, decimals=0) != digest(16, salt=SALT)
+    with pytest.raises(TypeError):
+        digest(0.5, salt=SALT)  # floats still need decimals
+
+
+def test_check_rounded_right_and_wrong() -> None:
+    h = digest(16.0, salt=SALT, decimals=2)
+    assert check_rounded(16.0, h, salt=SALT, decimals=2)
+    assert check_rounded(16, h, salt=SALT, decimals=2)
+    assert check_rounded(15.996, h, salt=SALT, decimals=2)
+    assert not check_rounded(17.18, h, salt=SALT, decimals=2)  # GB instead of GiB
+    assert not check_rounded(32.0, h, salt=SALT, decimals=2)  # fp32 instead of bf16
+    assert not check_rounded(16.0, h, salt=SALT, decimals=3)  # other precision, other text
+    assert not check_rounded(16.0, h, salt="other/q1", decimals=2)
+
+
+def test_check_rounded_sequences_and_tensors() -> None:
+    torch = pytest.importorskip("torch")
+    h = digest((2.3675, -4.6172), salt=SALT, decimals=2)
+    assert check_rounded([2.368, -4.6188], h, salt=SALT, decimals=2)
+    assert check_rounded(torch.tensor([2.3675, -4.6172], dtype=torch.float64), h, salt=SALT, decimals=2)
+    assert check_rounded(torch.tensor([2.3675, -4.6172]), h, salt=SALT, decimals=2)  # float32 too
+    assert not check_rounded((-4.6172, 2.3675), h, salt=SALT, decimals=2)  # order matters
+    assert not check_rounded((2.3675,), h, salt=SALT, decimals=2)
+
+
+@pytest.mark.parametrize("bad", [..., None, "16", True, float("nan"), [1.0, None]])
+def test_check_rounded_bad_input(bad: object) -> None:
+    with pytest.raises(ValueError):
+        check_rounded(bad, digest(16.0, salt=SALT, decimals=2), salt=SALT, decimals=2)
+
+
+def test_check_rounded_unanswered_message() -> None:
+    with pytest.raises(ValueError, match="not been answered"):
+        check_rounded(..., digest(1.0, salt=SALT, decimals=1), salt=SALT, decimals=1)
+    with pytest.raises(ValueError):
+        check_rounded(1.0, "xyz", salt=SALT, decimals=1)
+
+
+def test_rounding_margin() -> None:
+    assert rounding_margin(7.0, 2) == pytest.approx(0.5)
+    assert rounding_margin(7.005, 2) == pytest.approx(0.0, abs=1e-9)
+    assert rounding_margin(7.4702, 2) == pytest.approx(0.48)
+    assert rounding_margin(-4.60517, 2) == pytest.approx(0.017, abs=1e-6)
+    assert rounding_margin([7.0, 7.004], 2) == pytest.approx(0.1)  # the smallest of the elements
+    assert 0.0 < MIN_MARGIN < 0.5
+
+
+def test_rounding_near_a_boundary_is_fragile_and_margin_says_so() -> None:
+    """Why authors check the margin: a float32 computation of a value near a boundary can flip."""
+    torch = pytest.importorskip("torch")
+    x64 = 0.3044999999  # 1e-10 below the 3-decimal boundary 0.3045
+    x32 = torch.tensor(x64, dtype=torch.float32)  # the nearest float32 lies just above it
+    assert rounding_margin(x64, 3) < MIN_MARGIN
+    assert canonical_rounded(x64, 3) != canonical_rounded(x32, 3)
+    assert rounding_margin(x64, 2) >= MIN_MARGIN  # one decimal fewer is robust
+    assert canonical_rounded(x64, 2) == canonical_rounded(x32, 2)
 
 
 def test_public_names() -> None:
