@@ -1,24 +1,57 @@
 """Shared code of the course "Long-Context Attention, from Scratch".
 
-One concept per module:
+One concept per module, in four layers. A module imports only from its own layer or the layers
+above it in this list (`tests/test_layers.py` checks it, and that this map names every module),
+so a reader can learn the core without opening a chapter module.
 
+Core: data and the model (imports nothing outside the core)
+
+- `batch`       TaskBatch, the Vocab base class, IGNORE_INDEX: the data contract of every task
+- `tasks`       synthetic tasks with controlled positions (key-value retrieval, needle, copy, ...) and
+                the task registry `make_batch_fn`
+- `corpus`      a small shipped text corpus, a character tokenizer and the "text" task
+- `device`      seeding and device choice
+- `positional`  none / sinusoidal / learned / RoPE / p-RoPE / ALiBi positional schemes
+- `logits`      logit transforms applied before the softmax (identity, log-n, SSMax, scale-invariant)
+- `layers`      layers the model config can swap in (σReparam's linear layer)
+- `dilated`     LongNet's dilated attention kernel (a torch-only kernel that `attention` calls for
+                `MultiHeadAttention(dilated=...)`; chapter 07 explains it)
 - `attention`   scaled dot-product attention from scratch, multi-head attention
-- `positional`  none / sinusoidal / learned / RoPE / ALiBi positional schemes
-- `logits`      logit transforms applied before the softmax (identity, log-n, ...)
 - `model`       TinyGPT, a small decoder-only transformer that returns its attention
-- `tasks`       synthetic tasks with controlled positions (key-value retrieval, needle, copy)
-- `corpus`      a small shipped text corpus and a character tokenizer
 - `train`       a deterministic training loop with a progress bar
-- `zoo`         named training recipes and their committed checkpoints
-- `metrics`     entropy, max weight, mass by position, mass on the first token
-- `sinks`       sink mass and rate, StreamingLLM caches (first k + recent tokens), per-position losses
-- `collapse`    rank-collapse residual, JS divergence between heads, σReparam
-- `repetition`  repeated prompts, per-copy probabilities, greedy repetition
-- `flash`       online-softmax (FlashAttention-style) attention over key blocks
-- `bench`       time and peak memory of attention implementations; `python -m course_utils.bench`
+
+Analysis: one chapter's measurements (imports the core and other analysis modules)
+
+- `metrics`          entropy and max weight of attention rows
+- `dilution`         attention dilution in theory and simulation (ch. 02)
+- `evaluate`         retrieval reports, accuracy by query index, last-token accuracy, long-context loss
+- `sinks`            sink mass and rate, StreamingLLM caches (first k + recent tokens), per-position losses (ch. 04)
+- `collapse`         rank-collapse residual, JS divergence between heads; re-exports σReparam (ch. 05)
+- `repetition`       repeated prompts, per-copy probabilities, greedy repetition (ch. 05)
+- `flash`            online-softmax (FlashAttention-style) attention over key blocks (ch. 06)
+- `bench`            time and peak memory of attention implementations; `python -m course_utils.bench` (ch. 06-07)
+- `gpu`              every GPU measurement of the course in one command: `python -m course_utils.gpu` (ch. 06-07)
+- `scale_invariant`  scale-invariant attention's derivation and reference (ch. 08); re-exports its logit module
+- `retrieval`        retrieve-then-read and hierarchical answering over chunks (ch. 09)
+
+Zoo: trained models (imports the core and analysis)
+
+- `zoo`         named training recipes, their committed checkpoints and the naming API (`zoo.family`)
+
+Notebook helpers (import anything above)
+
 - `plotting`    the course's plot style and helpers
 - `quiz`        helpers for the executable quizzes
-- `device`      seeding and device choice
 """
 
 __version__ = "0.1.0"
+
+#: The layers of the map above, in import order: a module may import from its own layer and earlier ones.
+LAYERS: dict[str, tuple[str, ...]] = {
+    "core": ("batch", "tasks", "corpus", "device", "positional", "logits", "layers", "dilated", "attention",
+             "model", "train"),
+    "analysis": ("metrics", "dilution", "evaluate", "sinks", "collapse", "repetition", "flash", "bench",
+                 "gpu", "scale_invariant", "retrieval"),
+    "zoo": ("zoo",),
+    "notebook": ("plotting", "quiz"),
+}

@@ -74,6 +74,15 @@ def _check_qkv(q: Tensor, k: Tensor, v: Tensor, mask: Tensor | None) -> None:
 SCORE_BUDGET_BYTES = 4 * 2**30
 
 
+class ScoreBudgetError(ValueError):
+    """Raised by `attention` when the (..., n_q, n_k) score matrix would exceed `max_score_bytes`.
+
+    A `ValueError`, so existing `except ValueError` code still catches it; `course_utils.bench`
+    catches it by type and records the size as "refused".
+    Example: `try: attention(q, k, v, max_score_bytes=2**20) except ScoreBudgetError: ...`
+    """
+
+
 def score_matrix_bytes(q: Tensor, k: Tensor) -> int:
     """Bytes of the (..., n_q, n_k) score matrix that `attention(q, k, v)` would materialise.
 
@@ -108,14 +117,15 @@ def attention(
     Returns out: (..., n_q, d_v) and weights: (..., n_q, n_k). A query that sees no key gets
     zero weights and a zero output. With a sink logit the weights sum to less than 1: the rest
     went to the extra key.
-    max_score_bytes: refuse (ValueError) to build a score matrix larger than this; None = no limit.
+    max_score_bytes: refuse (`ScoreBudgetError`, a ValueError) to build a score matrix larger than this;
+    None = no limit.
 
     Example: `out, weights = attention(q, k, v, causal=True)`
     """
     _check_qkv(q, k, v, mask)
     needed = score_matrix_bytes(q, k)
     if max_score_bytes is not None and needed > max_score_bytes:
-        raise ValueError(
+        raise ScoreBudgetError(
             f"the score matrix {tuple(torch.broadcast_shapes(q.shape[:-2], k.shape[:-2]))} x {q.shape[-2]} x "
             f"{k.shape[-2]} would need {needed / 2**30:.2f} GiB, over the budget of {max_score_bytes / 2**30:.2f} GiB; "
             "use course_utils.flash.online_softmax_attention (memory linear in n), a shorter sequence, "
@@ -192,7 +202,7 @@ class MultiHeadAttention(nn.Module):
         if dilated is not None:
             check_patterns(math.lcm(*dilated[0]) if dilated[0] else 1, *dilated)
             if (sink_fix != "none" or not isinstance(self.logit_transform, IdentityLogits)
-                    or self.positional.bias(torch.arange(1), torch.arange(1)) is not None):
+                    or self.positional.adds_bias):
                 raise ValueError("dilated attention works with rotary or no positions and no sink fix or "
                                  "logit transform; leave those at their defaults")
 

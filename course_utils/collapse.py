@@ -5,6 +5,9 @@ exponentially with depth", 2021) measure how far the tokens' representations H: 
 all being the same row, with the residual `||H - 1·mean(H)|| / ||H||` (Frobenius norms; the
 mean over tokens is the best single row). Clark et al. ("What Does BERT Look At?", 2019) compare
 heads by the Jensen–Shannon divergence between their attention distributions.
+
+`SigmaReparamLinear` (Zhai et al., 2023), the chapter's fix, lives in `course_utils.layers` next to
+the model that uses it, and is re-exported here.
 """
 
 from __future__ import annotations
@@ -13,6 +16,12 @@ import math
 
 import torch
 from torch import Tensor, nn
+
+from course_utils.attention import MultiHeadAttention
+from course_utils.layers import SigmaReparamLinear
+
+__all__ = ["SigmaReparamLinear", "head_divergence", "js_divergence", "rank_residual", "random_stack_residuals",
+           "RANK_VARIANTS"]
 
 
 def rank_residual(h: Tensor) -> Tensor:
@@ -63,43 +72,6 @@ def head_divergence(weights: Tensor) -> Tensor:
     return js.mean(dim=(0, 3))
 
 
-class SigmaReparamLinear(nn.Linear):
-    """σReparam (Zhai et al., "Stabilizing Transformer Training by Preventing Attention Entropy
-    Collapse", 2023): the weight used is `gamma / sigma(W) * W`, where sigma(W) is W's largest
-    singular value, estimated by one power-iteration step per training forward, and gamma is a
-    learned scalar (initialised to 1). The attention logits can then grow only as gamma grows.
-
-    Example: `SigmaReparamLinear(64, 192)(x)` for x: (..., 64).
-    """
-
-    def __init__(self, in_features: int, out_features: int, bias: bool = True) -> None:
-        super().__init__(in_features, out_features, bias=bias)
-        self.gamma = nn.Parameter(torch.ones(()))
-        u = torch.randn(out_features, generator=torch.Generator().manual_seed(0))
-        self.register_buffer("u", u / u.norm())
-        with torch.no_grad():
-            for _ in range(20):  # start from a converged estimate
-                self._power_step()
-
-    def _power_step(self) -> None:
-        v = self.weight.detach().T @ self.u
-        v = v / v.norm().clamp_min(1e-12)
-        u = self.weight.detach() @ v
-        self.u.copy_(u / u.norm().clamp_min(1e-12))
-
-    def sigma(self) -> Tensor:
-        """The current estimate of the largest singular value (differentiable in the weight)."""
-        v = self.weight.detach().T @ self.u
-        v = v / v.norm().clamp_min(1e-12)
-        return self.u @ self.weight @ v
-
-    def forward(self, x: Tensor) -> Tensor:
-        if self.training:
-            with torch.no_grad():
-                self._power_step()
-        return nn.functional.linear(x, self.gamma / self.sigma() * self.weight, self.bias)
-
-
 RANK_VARIANTS = ("attention only", "+ MLP", "+ skip", "full block")
 
 
@@ -115,8 +87,6 @@ def random_stack_residuals(variant: str, *, seed: int, depth: int = 12, d: int =
     """
     if variant not in RANK_VARIANTS:
         raise ValueError(f"unknown variant {variant!r}; choose one of {RANK_VARIANTS}")
-    from course_utils.attention import MultiHeadAttention  # attention imports logits, not this module
-
     torch.manual_seed(seed)
     h = torch.randn(batch, n, d, dtype=torch.float64)
     residuals = [rank_residual(h).mean().item()]

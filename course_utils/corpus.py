@@ -7,6 +7,9 @@ Software Foundation, used under the PSF License Agreement; the file's first line
 generated once with `python -m course_utils.corpus build` (Python 3.11.7) and is committed, so
 nothing is downloaded at run time; `python -m course_utils.corpus check` rebuilds it in memory and
 compares (docstrings change between Python versions, so only the same version reproduces it).
+
+The task registry (`course_utils.tasks.make_batch_fn("text", ...)`) serves `text_batch` and
+`TextVocab` from here.
 """
 
 from __future__ import annotations
@@ -19,12 +22,13 @@ import platform
 import re
 import unicodedata
 import warnings
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import torch
 
-from course_utils.tasks import TaskBatch, as_generator
+from course_utils.batch import TaskBatch, Vocab, as_generator
 
 CORPUS_PATH = Path(__file__).parent / "data" / "corpus.txt"
 BOS_ID = 0
@@ -143,7 +147,7 @@ def load_corpus() -> str:
     Example: `text = load_corpus(); print(len(text), text[:80])`
     """
     if not CORPUS_PATH.exists():
-        raise ValueError(f"{CORPUS_PATH} is missing; rebuild it with `python -m course_utils.corpus build`")
+        raise FileNotFoundError(f"{CORPUS_PATH} is missing; rebuild it with `python -m course_utils.corpus build`")
     return CORPUS_PATH.read_text(encoding="ascii").split("\n", 1)[1]
 
 
@@ -248,6 +252,31 @@ def lm_batch(text_ids: torch.Tensor, batch_size: int, n: int, *, generator: torc
         tokens, targets = windows[:, :-1], windows[:, 1:]
     last = torch.full((batch_size,), n - 1)
     return TaskBatch(tokens, targets.clone(), last, last.clone(), {"starts": starts})
+
+
+@dataclass(frozen=True)
+class TextVocab(Vocab):
+    """The course corpus's characters: BOS=0, then one id per character (labels c0, c1, ...).
+
+    Example: `TextVocab().vocab_size` is `corpus_splits()[0].vocab_size`.
+    """
+
+    def blocks(self) -> tuple[tuple[str, int], ...]:
+        return (("c", corpus_splits()[0].vocab_size - 1),)
+
+
+def text_batch(batch_size: int, n: int, *, split: str = "train", generator: torch.Generator | int) -> TaskBatch:
+    """Character-level language modelling on the course corpus: `BOS` + n - 1 characters, loss everywhere.
+
+    split: "train" or "val" (the last 10 % of the corpus). meta: starts (batch,), vocab (a TextVocab).
+    tokens, targets: (batch, n). Example: `text_batch(32, 128, generator=0)`.
+    """
+    if split not in ("train", "val"):
+        raise ValueError(f"split must be 'train' or 'val'; got {split!r}")
+    _, train_ids, val_ids = corpus_splits()
+    batch = lm_batch(train_ids if split == "train" else val_ids, batch_size, n, generator=generator)
+    return TaskBatch(batch.tokens, batch.targets, batch.answer_pos, batch.relevant_pos,
+                     {**batch.meta, "vocab": TextVocab()})
 
 
 def main() -> None:

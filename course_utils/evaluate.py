@@ -9,8 +9,10 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 
+from course_utils.batch import TaskBatch
+from course_utils.corpus import text_batch
 from course_utils.model import TinyGPT
-from course_utils.tasks import kv_retrieval_batch, needle_batch, text_batch
+from course_utils.tasks import kv_retrieval_batch, needle_batch
 from course_utils.train import answer_accuracy, lm_loss
 
 
@@ -30,7 +32,7 @@ class RetrievalReport:
 
 
 @torch.no_grad()
-def retrieval_report(model: TinyGPT, batch) -> RetrievalReport:
+def retrieval_report(model: TinyGPT, batch: TaskBatch) -> RetrievalReport:
     """Accuracy, answer loss and attention on the relevant token at the answer position.
 
     batch: a `TaskBatch` (tokens, targets, answer_pos, relevant_pos: see `course_utils.tasks`).
@@ -83,6 +85,22 @@ def accuracy_by_query_index(
     return correct.float().view(n_pairs, per_index).mean(-1)
 
 
+@torch.no_grad()
+def last_token_accuracy(model: TinyGPT, tokens: Tensor, answers: Tensor, *, positions: Tensor | None = None) -> float:
+    """Share of rows whose argmax at the last position is the answer (the tasks whose answer is
+    predicted at the end: key-value retrieval, needle, recall).
+
+    tokens: (batch, n); answers: (batch,), e.g. `batch.targets[:, -1]`; positions: optional (n,).
+    Example: `last_token_accuracy(model, batch.tokens, batch.targets[:, -1])`
+    """
+    if tokens.dim() != 2 or answers.shape != (tokens.shape[0],):
+        raise ValueError(f"tokens must be (batch, n) and answers (batch,); got {tuple(tokens.shape)} and "
+                         f"{tuple(answers.shape)}. Pass batch.targets[:, -1] as answers")
+    model.eval()
+    logits = model(tokens) if positions is None else model(tokens, positions=positions)
+    return (logits[:, -1].argmax(-1) == answers).float().mean().item()
+
+
 def bin_by_relative_position(values: Tensor, bins: int) -> Tensor:
     """Average per-index values (K,) into `bins` equal slices of relative position: (bins,).
 
@@ -98,7 +116,7 @@ def bin_by_relative_position(values: Tensor, bins: int) -> Tensor:
     return sums / torch.bincount(which, minlength=bins).to(values.dtype)
 
 
-def answer_gradient_norm(model: TinyGPT, batch) -> Tensor:
+def answer_gradient_norm(model: TinyGPT, batch: TaskBatch) -> Tensor:
     """How strongly each input token moves the answer: ||d log p(answer) / d embedding||, (batch, n).
 
     The gradient is taken with respect to the token embeddings (before any absolute position is

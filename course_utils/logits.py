@@ -3,15 +3,15 @@
 The course's attention calls `transform(scores, q_pos, k_pos)` on
 `scores: (batch, heads, n_q, n_k)` after the positional bias and before the mask.
 Identity is the default. Log-n scaling and Scalable-Softmax fight attention dilution
-(notebook 02); scale-invariant attention (notebook 08) depends on the query-key distance.
+(notebook 02); scale-invariant attention (notebook 08) depends on the query-key distance t:
+`a_t * S + m_t` with `a_t = sqrt(1 + 2 log(1 + t/tau))` and `m_t = -2 log(1 + t/tau)` (the derivation
+is in `course_utils.scale_invariant`).
 """
 
 from __future__ import annotations
 
 import torch
 from torch import Tensor, nn
-
-from course_utils.scale_invariant import ScaleInvariantLogits
 
 LOGIT_TRANSFORMS = ("identity", "log_n", "ssmax", "scale_invariant")
 
@@ -74,6 +74,41 @@ class ScalableSoftmax(nn.Module):
             raise ValueError(f"scores must be (batch, heads={self.s.shape[0]}, n_q, n_k), got {tuple(scores.shape)}")
         log_n = visible_keys(q_pos, k_pos, self.causal).to(scores.dtype).log()  # (n_q,)
         return scores * self.s[:, None, None] * log_n[:, None]  # (B, H, n_q, n_k)
+
+
+def _check_tau(tau: float) -> None:
+    if not tau > 0:
+        raise ValueError(f"tau must be > 0 (the paper's best is 10.0), got {tau}")
+
+
+def coefficients(t: Tensor, tau: float = 10.0) -> tuple[Tensor, Tensor]:
+    """Multiplier a_t and offset m_t for distances t >= 0 (any shape, float).
+
+    Example: `a, m = coefficients(torch.arange(4.0))`; `a[0] == 1` and `m[0] == 0`.
+    """
+    _check_tau(tau)
+    if torch.any(t < 0):
+        raise ValueError("distances t must be >= 0 (the transform is causal: keys at or before the query)")
+    log_term = torch.log1p(t / tau)
+    return torch.sqrt(1 + 2 * log_term), -2 * log_term
+
+
+class ScaleInvariantLogits(nn.Module):
+    """The transform as a logit module for `MultiHeadAttention` (notebook 08, `course_utils.scale_invariant`).
+
+    Keys after the query (negative t) are left for the causal mask. Example:
+    `ScaleInvariantLogits(tau=10.0)(scores, torch.arange(n), torch.arange(n))`
+    """
+
+    def __init__(self, tau: float = 10.0) -> None:
+        super().__init__()
+        _check_tau(tau)
+        self.tau = tau
+
+    def forward(self, scores: Tensor, q_pos: Tensor, k_pos: Tensor) -> Tensor:
+        t = (q_pos[:, None] - k_pos[None, :]).to(scores.dtype).clamp_min(0)  # (n_q, n_k)
+        a, m = coefficients(t, self.tau)
+        return a * scores + m
 
 
 def make_logit_transform(name: str, *, heads: int = 1, causal: bool = True, tau: float = 10.0) -> nn.Module:

@@ -1,9 +1,10 @@
-"""Summaries of attention weights: how spread out each query's attention is and where it goes.
+"""Summaries of attention weights: how spread out each query's attention is and how peaked.
 
 All functions take `weights: (..., n_q, n_k)`, the softmax of the scores, so every row sums to 1
 (masked keys are exact zeros). Leading dimensions (batch, heads, ...) are kept. When n_q < n_k the
 queries are taken to be the *last* n_q positions (as when decoding with a cache): query i sits at
-position n_k - n_q + i. Entropies are in nats.
+position n_k - n_q + i. Entropies are in nats. The weight on the first key (attention sinks) is
+`course_utils.sinks.sink_mass`.
 """
 
 from __future__ import annotations
@@ -79,36 +80,3 @@ def max_weight(weights: torch.Tensor) -> torch.Tensor:
     """
     _check_weights(weights)
     return weights.amax(dim=-1)
-
-
-def first_token_mass(weights: torch.Tensor) -> torch.Tensor:
-    """Weight each query puts on key 0 (the BOS / attention-sink position).
-
-    weights: (..., n_q, n_k) -> (..., n_q).
-    Example: `first_token_mass(torch.full((2, 4), 0.25))` -> tensor([0.2500, 0.2500])
-    """
-    _check_weights(weights)
-    return weights[..., 0]
-
-
-def mass_by_key_position(weights: torch.Tensor, queries: torch.Tensor | None = None) -> torch.Tensor:
-    """Mean weight each key position receives, averaged over queries (all, or only `queries`).
-
-    `queries` picks the query rows to average: a 1-D long tensor of row indices or a (n_q,) bool
-    mask. The result sums to 1 over keys.
-    weights: (..., n_q, n_k) -> (..., n_k).
-    Example: `mass_by_key_position(torch.eye(3), queries=torch.tensor([2]))` -> tensor([0., 0., 1.])
-    """
-    _check_weights(weights)
-    n_q = weights.shape[-2]
-    if queries is not None:
-        if queries.dim() != 1 or not (queries.dtype == torch.bool or not queries.is_floating_point()):
-            raise ValueError("queries must be a 1-D long tensor of row indices or a (n_q,) bool mask")
-        if queries.dtype == torch.bool and len(queries) != n_q:
-            raise ValueError(f"a bool queries mask needs length n_q={n_q}; got {len(queries)}")
-        if queries.dtype != torch.bool and len(queries) and (queries.min() < -n_q or queries.max() >= n_q):
-            raise ValueError(f"query indices must be in [-n_q, n_q) with n_q={n_q}; got {queries.tolist()}")
-        weights = weights[..., queries.to(weights.device), :]
-        if weights.shape[-2] == 0:
-            raise ValueError("queries selects no rows; select at least one query")
-    return weights.mean(dim=-2)

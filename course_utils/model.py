@@ -12,7 +12,7 @@ import torch
 from torch import Tensor, nn
 
 from course_utils.attention import MultiHeadAttention
-from course_utils.collapse import SigmaReparamLinear
+from course_utils.layers import SigmaReparamLinear
 from course_utils.logits import make_logit_transform
 from course_utils.positional import make_positional
 

@@ -8,8 +8,10 @@ call `plt.show()`.
 
 from __future__ import annotations
 
+import csv
 import math
 from collections.abc import Sequence
+from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -233,9 +235,6 @@ def plot_recorded_bench(path, *, field: str, ylabel: str, logy: bool = False) ->
 
     Example: `plot_recorded_bench("results/bench_gpu.csv", field="tflops", ylabel="attained TFLOP/s")`
     """
-    import csv
-    from pathlib import Path
-
     path = Path(path)
     if not path.exists():
         return None

@@ -21,9 +21,14 @@ POSITIONAL_SCHEMES = ("none", "sinusoidal", "learned", "rope", "p_rope", "alibi"
 
 
 class PositionalScheme(nn.Module):
-    """Base class: a scheme that leaves embeddings, queries, keys and scores unchanged (NoPE)."""
+    """Base class: a scheme that leaves embeddings, queries, keys and scores unchanged (NoPE).
+
+    `adds_bias` declares whether `bias` returns a tensor (True) or always None (False), so attention
+    code that cannot add a score bias (e.g. the dilated kernel) can refuse the scheme up front.
+    """
 
     name = "none"
+    adds_bias: bool = False
 
     def embed(self, x: Tensor, positions: Tensor) -> Tensor:
         """x: (batch, n, d_model), positions: (n,) -> (batch, n, d_model)."""
@@ -163,6 +168,7 @@ class ALiBi(PositionalScheme):
     """
 
     name = "alibi"
+    adds_bias = True
 
     def __init__(self, heads: int) -> None:
         super().__init__()

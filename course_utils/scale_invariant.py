@@ -9,6 +9,9 @@ If S_t ~ N(0, 1), then E[exp(L_t)] = exp(a_t²/2 + m_t) = e^{1/2} / (1 + t/tau):
 unnormalised attention on any range of distances [t, Δt) is about e^{1/2}·tau·log Δ, whatever t
 ("scale-invariant total attention"), and the logits' spread a_t grows so that attention within
 far ranges stays as peaked as within near ones ("scale-invariant sparsity"). t = 0 is unchanged.
+
+The model's logit module `ScaleInvariantLogits` and the coefficients a_t, m_t live in
+`course_utils.logits` (the model's layer) and are re-exported here.
 """
 
 from __future__ import annotations
@@ -16,24 +19,11 @@ from __future__ import annotations
 import math
 
 import torch
-from torch import Tensor, nn
+from torch import Tensor
 
+from course_utils.logits import ScaleInvariantLogits, _check_tau, coefficients
 
-def _check_tau(tau: float) -> None:
-    if not tau > 0:
-        raise ValueError(f"tau must be > 0 (the paper's best is 10.0), got {tau}")
-
-
-def coefficients(t: Tensor, tau: float = 10.0) -> tuple[Tensor, Tensor]:
-    """Multiplier a_t and offset m_t for distances t >= 0 (any shape, float).
-
-    Example: `a, m = coefficients(torch.arange(4.0))`; `a[0] == 1` and `m[0] == 0`.
-    """
-    _check_tau(tau)
-    if torch.any(t < 0):
-        raise ValueError("distances t must be >= 0 (the transform is causal: keys at or before the query)")
-    log_term = torch.log1p(t / tau)
-    return torch.sqrt(1 + 2 * log_term), -2 * log_term
+__all__ = ["ScaleInvariantLogits", "coefficients", "expected_mass", "scale_invariant_logits"]
 
 
 def expected_mass(t: Tensor, tau: float = 10.0) -> Tensor:
@@ -54,21 +44,3 @@ def scale_invariant_logits(scores: Tensor, *, tau: float = 10.0) -> Tensor:
     t = (pos[:, None] - pos[None, :]).to(scores.dtype)  # (n, n)
     a, m = coefficients(t.clamp_min(0), tau)
     return (a * scores + m).masked_fill(t < 0, float("-inf"))
-
-
-class ScaleInvariantLogits(nn.Module):
-    """The transform as a logit module for `MultiHeadAttention` (see `course_utils.logits`).
-
-    Keys after the query (negative t) are left for the causal mask. Example:
-    `ScaleInvariantLogits(tau=10.0)(scores, torch.arange(n), torch.arange(n))`
-    """
-
-    def __init__(self, tau: float = 10.0) -> None:
-        super().__init__()
-        _check_tau(tau)
-        self.tau = tau
-
-    def forward(self, scores: Tensor, q_pos: Tensor, k_pos: Tensor) -> Tensor:
-        t = (q_pos[:, None] - k_pos[None, :]).to(scores.dtype).clamp_min(0)  # (n_q, n_k)
-        a, m = coefficients(t, self.tau)
-        return a * scores + m

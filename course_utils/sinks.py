@@ -15,6 +15,8 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
+from course_utils.batch import IGNORE_INDEX
+
 #: Gu et al. (2024): a head whose mean weight on the first token exceeds this is a sink head.
 SINK_THRESHOLD = 0.3
 
@@ -101,7 +103,7 @@ def streaming_logits(model: nn.Module, tokens: Tensor, *, keep_first: int, recen
 
 
 def token_losses(logits: Tensor, targets: Tensor) -> Tensor:
-    """Cross-entropy per position, NaN where the target is -100.
+    """Cross-entropy per position, NaN where the target is IGNORE_INDEX (-100).
 
     logits: (batch, n, vocab), targets: (batch, n) -> (batch, n).
     Example: `token_losses(model(batch.tokens), batch.targets)`
@@ -109,7 +111,7 @@ def token_losses(logits: Tensor, targets: Tensor) -> Tensor:
     if logits.shape[:2] != targets.shape:
         raise ValueError(f"logits {tuple(logits.shape)} do not match targets {tuple(targets.shape)}")
     losses = F.cross_entropy(logits.transpose(1, 2), targets.clamp_min(0), reduction="none")
-    return losses.masked_fill(targets == -100, float("nan"))
+    return losses.masked_fill(targets == IGNORE_INDEX, float("nan"))
 
 
 @torch.no_grad()

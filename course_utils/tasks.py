@@ -25,90 +25,13 @@ from typing import Callable, ClassVar
 
 import torch
 
-IGNORE_INDEX = -100
+from course_utils.batch import IGNORE_INDEX, TaskBatch, Vocab, _check_positive, as_generator
+from course_utils.corpus import TextVocab, text_batch
 
-
-@dataclass
-class TaskBatch:
-    """One batch of a task: inputs, next-token targets and where the answer and its source sit.
-
-    tokens: (batch, n) long · targets: (batch, n) long, IGNORE_INDEX where there is no loss ·
-    answer_pos: (batch,) long · relevant_pos: (batch,) long · meta: task-specific extras
-    (the synthetic tasks put their vocabulary dataclass under "vocab").
-
-    Example: `batch.targets[torch.arange(len(batch.tokens)), batch.answer_pos]` are the answers.
-    """
-
-    tokens: torch.Tensor
-    targets: torch.Tensor
-    answer_pos: torch.Tensor
-    relevant_pos: torch.Tensor
-    meta: dict
-
-    def to(self, device: torch.device | str) -> TaskBatch:
-        """Copy tokens, targets and positions to `device` (meta stays as it is).
-
-        Example: `batch = kv_retrieval_batch(8, 4, generator=0).to("cuda")`
-        """
-        return TaskBatch(self.tokens.to(device), self.targets.to(device),
-                         self.answer_pos.to(device), self.relevant_pos.to(device), self.meta)
-
+# Re-exported: `from course_utils.tasks import IGNORE_INDEX, TaskBatch, text_batch` keeps working.
+__all__ = ["IGNORE_INDEX", "TaskBatch", "Vocab", "as_generator", "TextVocab", "text_batch"]
 
 # ----------------------------------------------------------------------------- vocabularies
-
-@dataclass(frozen=True)
-class Vocab:
-    """Token-id layout shared by the task vocabularies: special tokens first, then blocks of ids.
-
-    Subclasses name their special tokens in `specials` (BOS is always id 0) and their blocks in
-    `blocks()`. Example: `KVVocab(n_keys=8, n_values=4).labels(torch.tensor([0, 2, 10]))`.
-    """
-
-    specials: ClassVar[tuple[str, ...]] = ("BOS",)
-    bos: ClassVar[int] = 0
-
-    def __post_init__(self) -> None:
-        for name, size in self.blocks():
-            if size < 1:
-                raise ValueError(f"{type(self).__name__}: block {name!r} has size {size}; "
-                                 "every vocabulary size must be at least 1")
-
-    def blocks(self) -> tuple[tuple[str, int], ...]:
-        """(label prefix, size) of each block of ordinary tokens, in id order.
-
-        Example: `KVVocab(n_keys=8, n_values=4).blocks()` -> (("k", 8), ("v", 4)).
-        """
-        return ()
-
-    def offset(self, prefix: str) -> int:
-        """First token id of the block labelled `prefix`. Example: `KVVocab().offset("v")` -> 130."""
-        start = len(self.specials)
-        for name, size in self.blocks():
-            if name == prefix:
-                return start
-            start += size
-        raise ValueError(f"no block {prefix!r} in {type(self).__name__}; "
-                         f"blocks are {[name for name, _ in self.blocks()]}")
-
-    @property
-    def vocab_size(self) -> int:
-        """Number of token ids (embedding rows) the task needs."""
-        return len(self.specials) + sum(size for _, size in self.blocks())
-
-    def labels(self, tokens: torch.Tensor) -> list[str]:
-        """Readable labels for a 1-D token tensor, e.g. for plot axes: ["BOS", "k3", "v17", ...].
-
-        Example: `CopyVocab(n_symbols=4).labels(torch.tensor([0, 2, 1]))` -> ["BOS", "s0", "SEP"].
-        """
-        if tokens.dim() != 1:
-            raise ValueError(f"labels() takes one sequence of shape (n,); got {tuple(tokens.shape)}")
-        if len(tokens) and (tokens.min() < 0 or tokens.max() >= self.vocab_size):
-            raise ValueError(f"token ids must be in [0, {self.vocab_size}) for {self}; pass tokens, not targets")
-        names = list(self.specials)
-        for prefix, size in self.blocks():
-            names += [f"{prefix}{i}" for i in range(size)]
-        return [names[i] for i in tokens.tolist()]
-
 
 @dataclass(frozen=True)
 class KVVocab(Vocab):
@@ -152,19 +75,6 @@ class DecoyVocab(NeedleVocab):
 
     specials: ClassVar[tuple[str, ...]] = ("BOS", "NEEDLE", "QUERY", "DECOY")
     decoy: ClassVar[int] = 3
-
-
-@dataclass(frozen=True)
-class TextVocab(Vocab):
-    """The course corpus's characters: BOS=0, then one id per character (labels c0, c1, ...).
-
-    Example: `TextVocab().vocab_size` is `corpus_splits()[0].vocab_size`.
-    """
-
-    def blocks(self) -> tuple[tuple[str, int], ...]:
-        from course_utils.corpus import corpus_splits  # corpus imports this module
-
-        return (("c", corpus_splits()[0].vocab_size - 1),)
 
 
 @dataclass(frozen=True)
@@ -239,22 +149,38 @@ class RecallVocab(Vocab):
 
 # ----------------------------------------------------------------------------- helpers
 
-def as_generator(generator: torch.Generator | int) -> torch.Generator:
-    """A CPU generator: `generator` itself, or a new one seeded with the int. Example: `as_generator(0)`."""
-    if isinstance(generator, torch.Generator):
-        if generator.device.type != "cpu":
-            raise ValueError(f"tasks draw on the CPU; got a {generator.device} generator. Pass a CPU "
-                             "torch.Generator and move the batch with batch.to(device)")
-        return generator
-    if isinstance(generator, Integral) and not isinstance(generator, bool):
-        return torch.Generator().manual_seed(int(generator))
-    raise ValueError(f"generator must be a torch.Generator or an int seed; got {type(generator).__name__}")
+def _parse_range(name: str, value: int | tuple[int, int], *, lo: int | None = 1, hi: int | None = None,
+                 hint: str = "") -> tuple[int, int]:
+    """`value` as an inclusive range (lo, hi); an int k is (k, k). Raises a ValueError unless the
+    range is ordered and lies within [`lo`, `hi`] (None: unbounded).
+
+    Example: `_parse_range("n_pairs", (4, 16), hi=128)` -> (4, 16); `_parse_range("n", 8)` -> (8, 8).
+    """
+    bounds = (value, value) if isinstance(value, Integral) else value
+    if not (isinstance(bounds, (tuple, list)) and len(bounds) == 2
+            and all(isinstance(b, Integral) and not isinstance(b, bool) for b in bounds)
+            and bounds[0] <= bounds[1] and (lo is None or lo <= bounds[0]) and (hi is None or bounds[1] <= hi)):
+        limits = f"{'' if lo is None else f'{lo} <= '}lo <= hi{'' if hi is None else f' <= {hi}'}"
+        raise ValueError(f"{name} must be an int or an inclusive range (lo, hi) with {limits}{hint}; got {value!r}")
+    return int(bounds[0]), int(bounds[1])
 
 
-def _check_positive(**values: int) -> None:
-    for name, value in values.items():
-        if not isinstance(value, Integral) or isinstance(value, bool) or value < 1:
-            raise ValueError(f"{name} must be a positive int; got {value!r}")
+def _draw(bounds: tuple[int, int], g: torch.Generator) -> int:
+    """One draw from an inclusive range (lo, hi); no draw (and no generator use) when lo == hi."""
+    lo, hi = bounds
+    return lo if lo == hi else int(torch.randint(lo, hi + 1, (1,), generator=g))
+
+
+def _answer_targets(tokens: torch.Tensor, answer_pos: torch.Tensor, relevant_pos: torch.Tensor) -> torch.Tensor:
+    """Targets with one loss per row: `targets[b, answer_pos[b]] = tokens[b, relevant_pos[b]]`.
+
+    tokens: (batch, n); answer_pos, relevant_pos: (batch,) -> (batch, n), IGNORE_INDEX elsewhere.
+    Example: `_answer_targets(tokens, torch.full((B,), n - 1), needle_pos + 1)`
+    """
+    rows = torch.arange(tokens.shape[0])
+    targets = torch.full_like(tokens, IGNORE_INDEX)
+    targets[rows, answer_pos] = tokens[rows, relevant_pos]
+    return targets
 
 
 def _next_token_targets(tokens: torch.Tensor) -> torch.Tensor:
@@ -284,17 +210,12 @@ def kv_retrieval_batch(batch_size: int, n_pairs: int | tuple[int, int], *, n_key
     _check_positive(batch_size=batch_size, n_keys=n_keys, n_values=n_values)
     g = as_generator(generator)
     vocab = KVVocab(n_keys=n_keys, n_values=n_values)
-    bounds = (n_pairs, n_pairs) if isinstance(n_pairs, Integral) else n_pairs
-    if not (isinstance(bounds, (tuple, list)) and len(bounds) == 2
-            and all(isinstance(b, Integral) for b in bounds) and 1 <= bounds[0] <= bounds[1] <= n_keys):
-        raise ValueError(f"n_pairs must be an int or an inclusive range (lo, hi) with "
-                         f"1 <= lo <= hi <= n_keys={n_keys} (keys are distinct); got {n_pairs!r}")
-    lo, hi = int(bounds[0]), int(bounds[1])
+    bounds = _parse_range("n_pairs", n_pairs, hi=n_keys, hint=" = n_keys (keys are distinct)")
     if not 0.0 <= edge_bias <= 1.0:
         raise ValueError(f"edge_bias is a probability in [0, 1]; got {edge_bias}")
     if query_index is not None and edge_bias > 0:
         raise ValueError("pass either query_index (a fixed pair) or edge_bias (a biased draw), not both")
-    k = lo if lo == hi else int(torch.randint(lo, hi + 1, (1,), generator=g))
+    k = _draw(bounds, g)
 
     keys = torch.rand(batch_size, n_keys, generator=g).argsort(dim=1)[:, :k]  # (B, K) distinct
     values = torch.randint(0, n_values, (batch_size, k), generator=g)  # (B, K)
@@ -322,9 +243,7 @@ def kv_retrieval_batch(batch_size: int, n_pairs: int | tuple[int, int], *, n_key
     tokens[:, 2 * k + 2] = tokens[rows, 1 + 2 * query]  # the queried key
     answer_pos = torch.full((batch_size,), 2 * k + 2)
     relevant_pos = 2 + 2 * query
-    targets = torch.full_like(tokens, IGNORE_INDEX)
-    targets[rows, answer_pos] = tokens[rows, relevant_pos]
-    return TaskBatch(tokens, targets, answer_pos, relevant_pos,
+    return TaskBatch(tokens, _answer_targets(tokens, answer_pos, relevant_pos), answer_pos, relevant_pos,
                      {"vocab": vocab, "n_pairs": k, "query_index": query})
 
 
@@ -359,17 +278,8 @@ def needle_batch(batch_size: int, n: int, *, depth: float | None = None, n_fille
     tokens[:, -1] = vocab.query
     answer_pos = torch.full((batch_size,), n - 1)
     relevant_pos = needle_pos + 1
-    targets = torch.full_like(tokens, IGNORE_INDEX)
-    targets[rows, answer_pos] = tokens[rows, relevant_pos]
-    return TaskBatch(tokens, targets, answer_pos, relevant_pos, {"vocab": vocab, "needle_pos": needle_pos})
-
-
-def _draw(value: int | tuple[int, int], g: torch.Generator) -> int:
-    """An int, or one draw from an inclusive range (lo, hi)."""
-    if isinstance(value, Integral):
-        return int(value)
-    lo, hi = value
-    return lo if lo == hi else int(torch.randint(lo, hi + 1, (1,), generator=g))
+    return TaskBatch(tokens, _answer_targets(tokens, answer_pos, relevant_pos), answer_pos, relevant_pos,
+                     {"vocab": vocab, "needle_pos": needle_pos})
 
 
 def decoy_needle_batch(batch_size: int, n: int | tuple[int, int], *, n_decoys: int | tuple[int, int] = 0,
@@ -387,13 +297,10 @@ def decoy_needle_batch(batch_size: int, n: int | tuple[int, int], *, n_decoys: i
     tokens, targets: (batch, n). Example: `decoy_needle_batch(32, 128, n_decoys=4, generator=0)`.
     """
     _check_positive(batch_size=batch_size, n_filler=n_filler, n_values=n_values)
-    for name, value in (("n", n), ("n_decoys", n_decoys)):
-        ok = isinstance(value, Integral) or (isinstance(value, (tuple, list)) and len(value) == 2
-                                              and all(isinstance(b, Integral) for b in value) and value[0] <= value[1])
-        if not ok:
-            raise ValueError(f"{name} must be an int or an inclusive range (lo, hi); got {value!r}")
+    n_bounds = _parse_range("n", n, lo=None)  # checked against n_decoys below, once drawn
+    decoy_bounds = _parse_range("n_decoys", n_decoys, lo=None)
     g = as_generator(generator)
-    length, decoys = _draw(n, g), _draw(n_decoys, g)
+    length, decoys = _draw(n_bounds, g), _draw(decoy_bounds, g)
     if decoys < 0 or length < 2 * (decoys + 1) + 2:
         raise ValueError(f"n={length} has no room for the needle and {decoys} decoys; "
                          f"need n >= {2 * (decoys + 1) + 2} and n_decoys >= 0")
@@ -410,25 +317,8 @@ def decoy_needle_batch(batch_size: int, n: int | tuple[int, int], *, n_decoys: i
     tokens[rows[:, None], markers + 1] = torch.randint(0, n_values, (batch_size, decoys + 1), generator=g) + vocab.offset("v")
     needle_pos = markers[:, 0]
     answer_pos = torch.full((batch_size,), length - 1)
-    targets = torch.full_like(tokens, IGNORE_INDEX)
-    targets[rows, answer_pos] = tokens[rows, needle_pos + 1]
-    return TaskBatch(tokens, targets, answer_pos, needle_pos + 1,
+    return TaskBatch(tokens, _answer_targets(tokens, answer_pos, needle_pos + 1), answer_pos, needle_pos + 1,
                      {"vocab": vocab, "needle_pos": needle_pos, "n_decoys": decoys})
-
-
-def text_batch(batch_size: int, n: int, *, split: str = "train", generator: torch.Generator | int) -> TaskBatch:
-    """Character-level language modelling on the course corpus: `BOS` + n - 1 characters, loss everywhere.
-
-    split: "train" or "val" (the last 10 % of the corpus). Example: `text_batch(32, 128, generator=0)`.
-    """
-    from course_utils.corpus import corpus_splits, lm_batch  # corpus imports this module
-
-    if split not in ("train", "val"):
-        raise ValueError(f"split must be 'train' or 'val'; got {split!r}")
-    _, train_ids, val_ids = corpus_splits()
-    batch = lm_batch(train_ids if split == "train" else val_ids, batch_size, n, generator=generator)
-    return TaskBatch(batch.tokens, batch.targets, batch.answer_pos, batch.relevant_pos,
-                     {**batch.meta, "vocab": TextVocab()})
 
 
 def loop_stream_batch(batch_size: int, n_sentences: int, *, sentence_len: int = 8, n_symbols: int = 64,
@@ -479,14 +369,10 @@ def associative_recall_batch(batch_size: int, n_items: int | tuple[int, int], *,
     _check_positive(batch_size=batch_size, n_keys=n_keys, n_values=n_values)
     if n_keys < 2:
         raise ValueError(f"n_keys must be at least 2 (distractors need another key); got {n_keys}")
-    bounds = (n_items, n_items) if isinstance(n_items, Integral) else n_items
-    if not (isinstance(bounds, (tuple, list)) and len(bounds) == 2
-            and all(isinstance(b, Integral) for b in bounds) and 1 <= bounds[0] <= bounds[1]):
-        raise ValueError(f"n_items must be a positive int or an inclusive range (lo, hi); got {n_items!r}")
+    bounds = _parse_range("n_items", n_items)
     g = as_generator(generator)
     vocab = RecallVocab(n_keys=n_keys, n_values=n_values)
-    lo, hi = int(bounds[0]), int(bounds[1])
-    k = lo if lo == hi else int(torch.randint(lo, hi + 1, (1,), generator=g))
+    k = _draw(bounds, g)
 
     rows = torch.arange(batch_size)
     query_key = torch.randint(0, n_keys, (batch_size,), generator=g)  # (B,)
@@ -499,9 +385,8 @@ def associative_recall_batch(batch_size: int, n_items: int | tuple[int, int], *,
     tokens = torch.cat([bos, items, (vocab.offset("q") + query_key)[:, None]], dim=1)  # (B, K + 2)
     answer_pos = torch.full((batch_size,), k + 1)
     relevant_pos = match + 1
-    targets = torch.full_like(tokens, IGNORE_INDEX)
-    targets[rows, answer_pos] = tokens[rows, relevant_pos]
-    return TaskBatch(tokens, targets, answer_pos, relevant_pos, {"vocab": vocab, "n_items": k})
+    return TaskBatch(tokens, _answer_targets(tokens, answer_pos, relevant_pos), answer_pos, relevant_pos,
+                     {"vocab": vocab, "n_items": k})
 
 
 def copy_batch(batch_size: int, seq_len: int, *, n_symbols: int = 64,

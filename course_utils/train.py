@@ -9,17 +9,14 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass
-from typing import Callable, Protocol
+from typing import Callable
 
 import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 from tqdm.auto import tqdm
 
-
-class Batch(Protocol):
-    tokens: Tensor  # (batch, n) int64
-    targets: Tensor  # (batch, n) int64, -100 where there is no loss
+from course_utils.batch import IGNORE_INDEX, TaskBatch
 
 
 @dataclass(frozen=True)
@@ -50,20 +47,21 @@ def lr_at(step: int, config: TrainConfig) -> float:
 
 
 def lm_loss(logits: Tensor, targets: Tensor) -> Tensor:
-    """Mean cross-entropy over the positions whose target is not -100.
+    """Mean cross-entropy over the positions whose target is not IGNORE_INDEX (-100).
 
     logits: (batch, n, vocab), targets: (batch, n). Example: `lm_loss(model(tokens), targets)`
     """
     if logits.shape[:2] != targets.shape:
         raise ValueError(f"logits (batch, n, vocab) {tuple(logits.shape)} do not match targets {tuple(targets.shape)}")
-    return F.cross_entropy(logits.flatten(0, 1), targets.flatten(), ignore_index=-100)
+    return F.cross_entropy(logits.flatten(0, 1), targets.flatten(), ignore_index=IGNORE_INDEX)
 
 
 def train(
     model: nn.Module,
-    batch_fn: Callable[[torch.Generator], Batch],
+    batch_fn: Callable[[torch.Generator], TaskBatch],
     config: TrainConfig,
     *,
+    stop_after: int | None = None,
     progress: bool = True,
     desc: str = "training",
     callback: Callable[[int, nn.Module], None] | None = None,
@@ -71,19 +69,25 @@ def train(
 ) -> list[float]:
     """Train `model` in place on batches from `batch_fn(generator)`; returns the loss per step.
 
+    `stop_after=k` runs only the first k steps of the `config.steps`-step schedule (warm-up and
+    cosine decay keep their full length), so the k losses equal the first k of a full run.
     `callback(step, model)` runs before step 0, every `callback_every` steps and after the last
-    step (step = number of steps done), with the model in eval mode, e.g. to track a metric.
+    step run (step = number of steps done), with the model in eval mode, e.g. to track a metric.
 
     Example: `losses = train(model, lambda g: copy_batch(64, 8, n_symbols=16, generator=g), TrainConfig(steps=300))`
     """
     if config.steps < 1:
         raise ValueError(f"steps must be >= 1, got {config.steps}")
+    if stop_after is not None and not 1 <= stop_after <= config.steps:
+        raise ValueError(f"stop_after must be between 1 and config.steps={config.steps} (or None for the "
+                         f"whole schedule); got {stop_after}")
+    steps = config.steps if stop_after is None else stop_after
     optimizer = torch.optim.AdamW(model.parameters(), lr=config.lr, weight_decay=config.weight_decay)
     generator = torch.Generator().manual_seed(config.data_seed)
     device = next(model.parameters()).device
     losses: list[float] = []
     model.train()
-    bar = tqdm(range(config.steps), desc=desc, disable=not progress, mininterval=1.0)
+    bar = tqdm(range(steps), desc=desc, disable=not progress, mininterval=1.0)
     for step in bar:
         if callback is not None and step % callback_every == 0:
             _run_callback(callback, step, model)
@@ -96,10 +100,10 @@ def train(
         torch.nn.utils.clip_grad_norm_(model.parameters(), config.grad_clip)
         optimizer.step()
         losses.append(loss.item())
-        if step % 50 == 0 or step == config.steps - 1:
+        if step % 50 == 0 or step == steps - 1:
             bar.set_postfix(loss=f"{losses[-1]:.3f}")
     if callback is not None:
-        _run_callback(callback, config.steps, model)
+        _run_callback(callback, steps, model)
     model.eval()
     return losses
 
@@ -113,14 +117,14 @@ def _run_callback(callback: Callable[[int, nn.Module], None], step: int, model: 
 
 @torch.no_grad()
 def answer_accuracy(model: nn.Module, tokens: Tensor, targets: Tensor, *, positions: Tensor | None = None) -> float:
-    """Fraction of supervised positions (targets != -100) where the argmax is right.
+    """Fraction of supervised positions (targets != IGNORE_INDEX) where the argmax is right.
 
     tokens, targets: (batch, n); positions: optional (n,) positions for the model (e.g.
     interpolated ones). Example: `answer_accuracy(model, batch.tokens, batch.targets)`
     """
     model.eval()
     logits = model(tokens) if positions is None else model(tokens, positions=positions)
-    scored = targets != -100
+    scored = targets != IGNORE_INDEX
     if not scored.any():
-        raise ValueError("targets has no supervised position (all -100); nothing to score")
+        raise ValueError(f"targets has no supervised position (all IGNORE_INDEX = {IGNORE_INDEX}); nothing to score")
     return (logits.argmax(-1)[scored] == targets[scored]).float().mean().item()

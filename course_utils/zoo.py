@@ -5,6 +5,11 @@ trains from scratch and stores the weights, the recipe, the torch version and th
 curve under `course_utils/zoo_checkpoints/NAME.pt`. Notebooks call `load(NAME)`, which
 reads the checkpoint instantly (or retrains with `retrain=True`).
 
+Names are an API: entries come in families trained on every seed of `SEEDS`, and
+`family("kv", positional="alibi")` -> {0: "kv-alibi-s0", 1: ..., 2: ...} (or `name("kv", 0,
+positional="alibi")`) builds them from `NAME_RULES`, the one place that spells them. Each family
+draws its training data from its own stream, `DATA_SEED_BASE[family] + seed`.
+
     python -m course_utils.zoo list
     python -m course_utils.zoo build NAME [NAME ...] | --all
 """
@@ -12,9 +17,11 @@ reads the checkpoint instantly (or retrains with `retrain=True`).
 from __future__ import annotations
 
 import argparse
+import inspect
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Callable
 
 import torch
 
@@ -27,6 +34,21 @@ from course_utils.tasks import make_batch_fn, task_vocab_size
 from course_utils.train import TrainConfig, answer_accuracy, train
 
 CHECKPOINT_DIR = Path(__file__).parent / "zoo_checkpoints"
+
+#: The model seeds every family is trained with; the tests check each claim on all of them.
+SEEDS: tuple[int, ...] = (0, 1, 2)
+
+#: First data seed of each family: its entries train on `TrainConfig(data_seed=DATA_SEED_BASE[family] + seed)`.
+#: Bases lie 100 apart, so two families never share a data stream; the variants of one family (e.g.
+#: kv's positional schemes, its edge-biased and dilated models) share theirs on purpose, so they differ
+#: only in what the notebook compares. (loop moved from 700, si-lm's base, to 400.)
+DATA_SEED_BASE: dict[str, int] = {"copy": 1, "recall": 100, "kv": 200, "sink": 300, "loop": 400, "lm": 500,
+                                  "decoy": 600, "si-lm": 700, "si-needle": 800}
+
+#: Generator seed of the batches that trackers measure during training, and of `evaluate_entry`'s
+#: held-out batch (neither is used by any training stream).
+TRACK_SEED = 4321
+EVAL_SEED = 12345
 
 
 @dataclass(frozen=True)
@@ -46,19 +68,20 @@ class ZooEntry:
     eval_kwargs: dict = field(default_factory=dict)
     track: str | None = None  # a TRACKERS name, measured during training into record["history"]
     track_every: int = 250  # steps between two measurements of `track`
+    family: str = ""  # its DATA_SEED_BASE key; also its NAME_RULES key, except the one-off "copy"
 
     def model_config(self) -> GPTConfig:
         return GPTConfig(vocab_size=task_vocab_size(self.task, **self.task_kwargs), **self.model)
 
 
 def _kv_accuracy_by_index(model: TinyGPT) -> list[float]:
-    return accuracy_by_query_index(model, 16, per_index=64, seed=4321).tolist()
+    return accuracy_by_query_index(model, 16, per_index=64, seed=TRACK_SEED).tolist()
 
 
 def _backcopy_sink_mass(model: TinyGPT) -> dict[str, list]:
     """Per layer and head: mean weight on BOS and on the sink fix's extra key ("extra_*", 1 - the
     weights' sum), for copy queries and for all other queries; and the learned sink logits."""
-    batch = make_batch_fn("backcopy", batch_size=128, n=64)(torch.Generator().manual_seed(4321))
+    batch = make_batch_fn("backcopy", batch_size=128, n=64)(torch.Generator().manual_seed(TRACK_SEED))
     _, attn = model(batch.tokens, return_attention=True)  # (L, B, H, n, n)
     copy = batch.meta["copy_mask"]
     extra = 1 - attn.sum(-1, keepdim=True).expand_as(attn)  # weight on the extra key, as a column
@@ -71,7 +94,7 @@ def _backcopy_sink_mass(model: TinyGPT) -> dict[str, list]:
 
 def _text_attention_entropy(model: TinyGPT) -> list[list[float]]:
     """Mean attention entropy (nats) per layer and head on 32 validation windows of 128 characters."""
-    batch = make_batch_fn("text", batch_size=32, n=128, split="val")(torch.Generator().manual_seed(4321))
+    batch = make_batch_fn("text", batch_size=32, n=128, split="val")(torch.Generator().manual_seed(TRACK_SEED))
     _, attn = model(batch.tokens, return_attention=True)  # (L, B, H, n, n)
     return attention_entropy(attn[:, :, :, 1:]).mean(dim=(1, 3)).tolist()  # query 0 has one key
 
@@ -81,22 +104,123 @@ TRACKERS = {"kv_accuracy_by_index_k16": _kv_accuracy_by_index, "backcopy_sink_ma
             "text_attention_entropy": _text_attention_entropy}
 
 
+# ----------------------------------------------------------------------------- names
+
+def _recall_name(seed: int, *, transform: str) -> str:
+    return f"recall-{transform.replace('_', '')}-s{seed}"
+
+
+def _kv_name(seed: int, *, positional: str, edge: bool = False, dilated: bool = False) -> str:
+    return f"kv-{positional}{'-dilated' if dilated else ''}{'-edge' if edge else ''}-s{seed}"
+
+
+def _si_lm_name(seed: int, *, variant: str, tau: float = 10.0) -> str:
+    return f"si-lm-{variant}{'' if tau == 10.0 else f'-tau{tau:g}'}-s{seed}"
+
+
+def _si_needle_name(seed: int, *, variant: str) -> str:
+    return f"si-needle-{variant}-s{seed}"
+
+
+def _sink_name(seed: int, *, sink_fix: str = "none") -> str:
+    return f"sink{'' if sink_fix == 'none' else '-' + sink_fix.replace('_', '')}-s{seed}"
+
+
+def _lm_name(seed: int, *, sigma_reparam: bool = False) -> str:
+    return f"lm-hot{'-sigma' if sigma_reparam else ''}-s{seed}"
+
+
+def _loop_name(seed: int) -> str:
+    return f"loop-s{seed}"
+
+
+def _decoy_name(seed: int) -> str:
+    return f"decoy-s{seed}"
+
+
+#: How each family spells its names: `NAME_RULES[family](seed, **options)`. The options are the
+#: family factory's arguments (kv: positional, edge, dilated; recall: transform; sink: sink_fix;
+#: si-lm: variant, tau; si-needle: variant; lm: sigma_reparam).
+NAME_RULES: dict[str, Callable[..., str]] = {
+    "recall": _recall_name, "kv": _kv_name, "si-lm": _si_lm_name, "si-needle": _si_needle_name,
+    "sink": _sink_name, "lm": _lm_name, "loop": _loop_name, "decoy": _decoy_name,
+}
+
+
+def _rule_name(family_name: str, seed: int, options: dict) -> str:
+    if family_name not in NAME_RULES:
+        raise ValueError(f"unknown zoo family {family_name!r}; choose one of {sorted(NAME_RULES)}")
+    rule = NAME_RULES[family_name]
+    try:
+        inspect.signature(rule).bind(seed, **options)
+    except TypeError:
+        accepted = [p for p in inspect.signature(rule).parameters if p != "seed"]
+        raise ValueError(f"zoo family {family_name!r} takes the options {accepted}; got {sorted(options)}") from None
+    return rule(seed, **options)
+
+
+def name(family_name: str, seed: int, **options) -> str:
+    """The name of `family_name`'s entry for model seed `seed` and the family's `options`.
+
+    Example: `name("kv", 0, positional="alibi", edge=True)` -> "kv-alibi-edge-s0"
+    """
+    entry_name = _rule_name(family_name, seed, options)
+    if entry_name not in ZOO:
+        raise ValueError(f"no zoo entry {entry_name!r} for family {family_name!r}, seed {seed}, options {options}; "
+                         f"see `family({family_name!r}, ...)` for the seeds that exist")
+    return entry_name
+
+
+def family(family_name: str, **options) -> dict[int, str]:
+    """{seed: name} of the entries of one family variant, for the seeds of `SEEDS` that exist.
+
+    Example: `family("kv", positional="alibi")` -> {0: "kv-alibi-s0", 1: "kv-alibi-s1", 2: "kv-alibi-s2"};
+    `family("si-lm", variant="si-prope", tau=3.0)` -> {0: "si-lm-si-prope-tau3-s0"} (seed 0 only).
+    """
+    names = {seed: _rule_name(family_name, seed, options) for seed in SEEDS}
+    found = {seed: entry_name for seed, entry_name in names.items() if entry_name in ZOO}
+    if not found:
+        raise ValueError(f"zoo family {family_name!r} has no entry with options {options} (tried "
+                         f"{sorted(names.values())}); `python -m course_utils.zoo list` lists the entries")
+    return found
+
+
+# ----------------------------------------------------------------------------- families
+
+def _recall_entry(transform: str, seed: int) -> ZooEntry:
+    """Notebook 02: associative recall by content, 1 attention-only head, no positions, a logit transform."""
+    return ZooEntry(
+        name=_recall_name(seed, transform=transform),
+        description=f"Notebook 02: associative recall of 4-16 items, 1 attention-only layer, "
+                    f"1 head, no positions, logits {transform}; seed {seed}.",
+        task="associative_recall",
+        task_kwargs={"n_items": (4, 16), "n_keys": 64, "n_values": 16},
+        model={"max_len": 4096, "d_model": 64, "heads": 1, "layers": 1, "attention_only": True,
+               "positional": "none", "logit_transform": transform},
+        train=TrainConfig(steps=2000, batch_size=64, lr=1e-3, warmup_steps=50,
+                          data_seed=DATA_SEED_BASE["recall"] + seed),
+        seed=seed,
+        eval_kwargs={"n_items": 16},
+        family="recall",
+    )
+
+
 def _kv_entry(positional: str, seed: int, *, edge_bias: float = 0.0) -> ZooEntry:
     """Notebook 03: 2-layer key-value retrieval model (REFERENCES' lost-in-the-middle recipe)."""
-    edge = "-edge" if edge_bias else ""
     queries = f"queries from the first/last quarter with p={edge_bias}" if edge_bias else "uniform queries"
     return ZooEntry(
-        name=f"kv-{positional}{edge}-s{seed}",
+        name=_kv_name(seed, positional=positional, edge=bool(edge_bias)),
         description=f"Notebook 03: key-value retrieval of 4-16 pairs, 2 layers, {positional}, {queries}; seed {seed}.",
         task="kv_retrieval",
         task_kwargs={"n_pairs": (4, 16), "n_keys": 128, "n_values": 64, "edge_bias": edge_bias},
         model={"max_len": 256, "d_model": 64, "heads": 4, "layers": 2, "positional": positional,
                "embed_std": 1.0},
         train=TrainConfig(steps=3000, batch_size=128, lr=1e-3, weight_decay=0.01, warmup_steps=300,
-                          data_seed=200 + seed),
+                          data_seed=DATA_SEED_BASE["kv"] + seed),
         seed=seed,
         eval_kwargs={"n_pairs": 16, "edge_bias": 0.0},
         track="kv_accuracy_by_index_k16",
+        family="kv",
     )
 
 
@@ -107,7 +231,7 @@ KV_DILATED_PATTERNS = {"dilated_segments": (8, 16, 32, 64), "dilated_rates": (1,
 def _kv_dilated_entry(seed: int) -> ZooEntry:
     """Notebook 07: `kv-rope-s{seed}`'s recipe with dilated attention in both layers (equal steps)."""
     dense = _kv_entry("rope", seed)
-    return replace(dense, name=f"kv-rope-dilated-s{seed}",
+    return replace(dense, name=_kv_name(seed, positional="rope", dilated=True),
                    description=f"Notebook 07: key-value retrieval of 4-16 pairs, 2 layers, rope, dilated attention "
                                f"w={KV_DILATED_PATTERNS['dilated_segments']} r={KV_DILATED_PATTERNS['dilated_rates']}; "
                                f"seed {seed}.",
@@ -128,25 +252,26 @@ SI_TRAIN_LEN = 64
 
 def _si_lm_entry(variant: str, seed: int, *, tau: float = 10.0) -> ZooEntry:
     """Notebook 08: a character LM trained at 64 tokens, evaluated up to 16x longer in the notebook."""
-    tau_tag = "" if tau == 10.0 else f"-tau{tau:g}"
     return ZooEntry(
-        name=f"si-lm-{variant}{tau_tag}-s{seed}",
+        name=_si_lm_name(seed, variant=variant, tau=tau),
         description=f"Notebook 08: character LM on the course corpus at {SI_TRAIN_LEN} tokens, 2 layers, 4 heads, "
-                    f"{variant}{f' (tau {tau:g})' if tau_tag else ''}; seed {seed}.",
+                    f"{variant}{'' if tau == 10.0 else f' (tau {tau:g})'}; seed {seed}.",
         task="text",
         task_kwargs={"n": SI_TRAIN_LEN},
         model={"max_len": 16 * SI_TRAIN_LEN, "d_model": 64, "heads": 4, "layers": 2, **SI_VARIANTS[variant],
                "logit_tau": tau},
-        train=TrainConfig(steps=1500, batch_size=32, lr=3e-3, warmup_steps=100, data_seed=700 + seed),
+        train=TrainConfig(steps=1500, batch_size=32, lr=3e-3, warmup_steps=100,
+                          data_seed=DATA_SEED_BASE["si-lm"] + seed),
         seed=seed,
         eval_kwargs={"split": "val"},
+        family="si-lm",
     )
 
 
 def _si_needle_entry(variant: str, seed: int) -> ZooEntry:
     """Notebook 08: needle retrieval trained at 16-64 tokens, evaluated up to 16x longer in the notebook."""
     return ZooEntry(
-        name=f"si-needle-{variant}-s{seed}",
+        name=_si_needle_name(seed, variant=variant),
         description=f"Notebook 08: needle in 16-{SI_TRAIN_LEN} tokens of filler, 2 layers, 4 heads, {variant}; "
                     f"seed {seed}.",
         task="needle",
@@ -154,73 +279,79 @@ def _si_needle_entry(variant: str, seed: int) -> ZooEntry:
         model={"max_len": 16 * SI_TRAIN_LEN, "d_model": 64, "heads": 4, "layers": 2, **SI_VARIANTS[variant],
                "embed_std": 1.0},
         train=TrainConfig(steps=600, batch_size=64, lr=1e-3, weight_decay=0.01, warmup_steps=60,
-                          data_seed=800 + seed),
+                          data_seed=DATA_SEED_BASE["si-needle"] + seed),
         seed=seed,
+        family="si-needle",
     )
 
 
 def _sink_entry(sink_fix: str, seed: int) -> ZooEntry:
     """Notebook 04: a 1-layer language model on the backcopy stream (REFERENCES' sink recipe)."""
-    fix = "" if sink_fix == "none" else f"-{sink_fix.replace('_', '')}"
     return ZooEntry(
-        name=f"sink{fix}-s{seed}",
+        name=_sink_name(seed, sink_fix=sink_fix),
         description=f"Notebook 04: backcopy stream of 64 tokens, 1 layer + MLP, 4 heads, RoPE, BOS; "
                     f"sink fix {sink_fix}; seed {seed}.",
         task="backcopy",
         task_kwargs={"n": 64, "n_symbols": 64, "trigger_prob": 0.1},
         model={"max_len": 64, "d_model": 64, "heads": 4, "layers": 1, "positional": "rope",
                "attention_only": True, "sink_fix": sink_fix},
-        train=TrainConfig(steps=2400, batch_size=64, lr=3e-3, warmup_steps=100, data_seed=300 + seed),
+        train=TrainConfig(steps=2400, batch_size=64, lr=3e-3, warmup_steps=100,
+                          data_seed=DATA_SEED_BASE["sink"] + seed),
         seed=seed,
         track="backcopy_sink_mass",
+        family="sink",
     )
 
 
 def _lm_entry(seed: int, *, sigma_reparam: bool = False) -> ZooEntry:
     """Notebook 05: a 2-layer character-level LM on the course corpus at a too-high learning rate."""
-    name = "lm-hot" + ("-sigma" if sigma_reparam else "")
     how = f"learning rate 3e-2 with 10 warm-up steps{', sigmaReparam' if sigma_reparam else ''}"
     return ZooEntry(
-        name=f"{name}-s{seed}",
+        name=_lm_name(seed, sigma_reparam=sigma_reparam),
         description=f"Notebook 05: character LM on the course corpus, 2 layers, 4 heads, RoPE, {how}; seed {seed}.",
         task="text",
         task_kwargs={"n": 128},
         model={"max_len": 128, "d_model": 64, "heads": 4, "layers": 2, "positional": "rope",
                "sigma_reparam": sigma_reparam},
-        train=TrainConfig(steps=1000, batch_size=32, lr=3e-2, warmup_steps=10, data_seed=500 + seed),
+        train=TrainConfig(steps=1000, batch_size=32, lr=3e-2, warmup_steps=10,
+                          data_seed=DATA_SEED_BASE["lm"] + seed),
         seed=seed,
         eval_kwargs={"split": "val"},
         track="text_attention_entropy",
         track_every=10,
+        family="lm",
     )
 
 
 def _loop_entry(seed: int) -> ZooEntry:
     """Notebook 05: a 2-layer model of a stream of random sentences that repeat with probability 0.5."""
     return ZooEntry(
-        name=f"loop-s{seed}",
+        name=_loop_name(seed),
         description=f"Notebook 05: stream of 12 random 8-symbol sentences, each repeating the last with "
                     f"p=0.5; 2 layers, 4 heads, RoPE; seed {seed}.",
         task="loop_stream",
         task_kwargs={"n_sentences": 12, "sentence_len": 8, "n_symbols": 64, "repeat_prob": 0.5},
         model={"max_len": 128, "d_model": 64, "heads": 4, "layers": 2, "positional": "rope"},
-        train=TrainConfig(steps=800, batch_size=64, lr=3e-3, warmup_steps=50, data_seed=700 + seed),
+        train=TrainConfig(steps=800, batch_size=64, lr=3e-3, warmup_steps=50,
+                          data_seed=DATA_SEED_BASE["loop"] + seed),
         seed=seed,
+        family="loop",
     )
 
 
 def _decoy_entry(seed: int) -> ZooEntry:
     """Notebook 05: a 2-layer ALiBi model that finds a needle among decoys and filler."""
     return ZooEntry(
-        name=f"decoy-s{seed}",
+        name=_decoy_name(seed),
         description=f"Notebook 05: needle among 0-6 decoys in 16-128 tokens, 2 layers, 4 heads, ALiBi; seed {seed}.",
         task="decoy_needle",
         task_kwargs={"n": (16, 128), "n_decoys": (0, 6)},
         model={"max_len": 1024, "d_model": 64, "heads": 4, "layers": 2, "positional": "alibi", "embed_std": 1.0},
         train=TrainConfig(steps=1500, batch_size=64, lr=1e-3, weight_decay=0.01, warmup_steps=100,
-                          data_seed=600 + seed),
+                          data_seed=DATA_SEED_BASE["decoy"] + seed),
         seed=seed,
         eval_kwargs={"n": 128, "n_decoys": 4},
+        family="decoy",
     )
 
 
@@ -233,35 +364,21 @@ ZOO: dict[str, ZooEntry] = {
             task="copy",
             task_kwargs={"seq_len": 12, "n_symbols": 16},
             model={"max_len": 32, "d_model": 64, "heads": 4, "layers": 2, "positional": "rope"},
-            train=TrainConfig(steps=300, batch_size=64, lr=3e-3, warmup_steps=30, data_seed=1),
+            train=TrainConfig(steps=300, batch_size=64, lr=3e-3, warmup_steps=30, data_seed=DATA_SEED_BASE["copy"]),
             seed=0,
+            family="copy",
         ),
-        *[
-            ZooEntry(
-                name=f"recall-{transform.replace('_', '')}-s{seed}",
-                description=f"Notebook 02: associative recall of 4-16 items, 1 attention-only layer, "
-                            f"1 head, no positions, logits {transform}; seed {seed}.",
-                task="associative_recall",
-                task_kwargs={"n_items": (4, 16), "n_keys": 64, "n_values": 16},
-                model={"max_len": 4096, "d_model": 64, "heads": 1, "layers": 1, "attention_only": True,
-                       "positional": "none", "logit_transform": transform},
-                train=TrainConfig(steps=2000, batch_size=64, lr=1e-3, warmup_steps=50, data_seed=100 + seed),
-                seed=seed,
-                eval_kwargs={"n_items": 16},
-            )
-            for transform in ("identity", "log_n", "ssmax")
-            for seed in (0, 1, 2)
-        ],
-        *[_kv_entry(positional, seed) for positional in ("rope", "alibi", "learned", "none") for seed in (0, 1, 2)],
-        *[_kv_entry("alibi", seed, edge_bias=0.9) for seed in (0, 1, 2)],
-        *[_kv_dilated_entry(seed) for seed in (0, 1, 2)],
-        *[_si_lm_entry(variant, seed) for variant in SI_VARIANTS for seed in (0, 1, 2)],
+        *[_recall_entry(transform, seed) for transform in ("identity", "log_n", "ssmax") for seed in SEEDS],
+        *[_kv_entry(positional, seed) for positional in ("rope", "alibi", "learned", "none") for seed in SEEDS],
+        *[_kv_entry("alibi", seed, edge_bias=0.9) for seed in SEEDS],
+        *[_kv_dilated_entry(seed) for seed in SEEDS],
+        *[_si_lm_entry(variant, seed) for variant in SI_VARIANTS for seed in SEEDS],
         *[_si_lm_entry("si-prope", 0, tau=tau) for tau in (1.0, 3.0, 30.0, 100.0)],
-        *[_si_needle_entry(variant, seed) for variant in SI_VARIANTS for seed in (0, 1, 2)],
-        *[_sink_entry(fix, seed) for fix in ("none", "softmax1", "learned_sink", "gate") for seed in (0, 1, 2)],
-        *[_lm_entry(seed, sigma_reparam=sigma) for sigma in (False, True) for seed in (0, 1, 2)],
-        *[_loop_entry(seed) for seed in (0, 1, 2)],
-        *[_decoy_entry(seed) for seed in (0, 1, 2)],
+        *[_si_needle_entry(variant, seed) for variant in SI_VARIANTS for seed in SEEDS],
+        *[_sink_entry(fix, seed) for fix in ("none", "softmax1", "learned_sink", "gate") for seed in SEEDS],
+        *[_lm_entry(seed, sigma_reparam=sigma) for sigma in (False, True) for seed in SEEDS],
+        *[_loop_entry(seed) for seed in SEEDS],
+        *[_decoy_entry(seed) for seed in SEEDS],
     ]
 }
 
@@ -281,8 +398,9 @@ def _entry(name: str) -> ZooEntry:
 def train_entry(
     name: str, *, steps: int | None = None, seed: int | None = None, progress: bool = True
 ) -> tuple[TinyGPT, list[float]]:
-    """Train entry `name` from scratch: only its first `steps` steps, or with another `seed`
-    (model initialisation) to check that a result is not the luck of one seed.
+    """Train entry `name` from scratch: only the first `steps` steps of its schedule (the warm-up and
+    cosine decay keep the recipe's full length, so the losses match the first `steps` stored ones),
+    or with another `seed` (model initialisation) to check that a result is not the luck of one seed.
 
     Example: `model, losses = train_entry("copy-rope-2l", steps=20)`
     """
@@ -294,8 +412,9 @@ def _train_tracked(
     entry: ZooEntry, *, steps: int | None = None, seed: int | None = None, progress: bool = True,
     track: bool = True,
 ) -> tuple[TinyGPT, list[float], list[dict]]:
-    """Train an entry; with `track`, also record its TRACKERS metric every 250 steps."""
-    config = entry.train if steps is None else TrainConfig(**{**entry.train.to_dict(), "steps": steps})
+    """Train an entry (the first `steps` steps of its schedule, or all); with `track`, also record its
+    TRACKERS metric every `entry.track_every` steps."""
+    config = entry.train
     seed_everything(entry.seed if seed is None else seed)
     model = TinyGPT(entry.model_config())
     batch_fn = make_batch_fn(entry.task, batch_size=config.batch_size, **entry.task_kwargs)
@@ -304,15 +423,15 @@ def _train_tracked(
     if track and entry.track is not None:
         tracker = TRACKERS[entry.track]
         callback = lambda step, m: history.append({"step": step, entry.track: tracker(m)})  # noqa: E731
-    losses = train(model, batch_fn, config, progress=progress, desc=entry.name, callback=callback,
-                   callback_every=entry.track_every)
+    losses = train(model, batch_fn, config, stop_after=steps, progress=progress, desc=entry.name,
+                   callback=callback, callback_every=entry.track_every)
     return model, losses, history
 
 
 def evaluate_entry(model: TinyGPT, entry: ZooEntry, *, batch_size: int = 512) -> float:
-    """Accuracy on a fresh held-out batch (generator seed 12345, never used in training)."""
+    """Accuracy on a fresh held-out batch (generator seed EVAL_SEED, never used in training)."""
     batch_fn = make_batch_fn(entry.task, batch_size=batch_size, **{**entry.task_kwargs, **entry.eval_kwargs})
-    batch = batch_fn(torch.Generator().manual_seed(12345))
+    batch = batch_fn(torch.Generator().manual_seed(EVAL_SEED))
     return answer_accuracy(model, batch.tokens, batch.targets)
 
 
@@ -334,7 +453,7 @@ def build(name: str, *, progress: bool = True) -> Path:
         "train_config": entry.train.to_dict(),
         "seed": entry.seed,
         "torch_version": str(torch.__version__),
-        "losses": losses,
+        "losses": torch.tensor(losses, dtype=torch.float32),  # exact: every loss is a float32 value
         "history": history,
         "accuracy": evaluate_entry(model, entry),
         "build_seconds": round(seconds, 1),
@@ -359,6 +478,8 @@ def load(name: str, *, retrain: bool = False, verbose: bool = True) -> tuple[Tin
             print(f"Training zoo model {name!r} from scratch ({entry.train.steps} steps)...")
         build(name)
     record = torch.load(path, map_location="cpu", weights_only=True)
+    if isinstance(record["losses"], torch.Tensor):  # stored compactly; callers get the list of floats
+        record["losses"] = record["losses"].tolist()
     if GPTConfig(**record["model_config"]) != entry.model_config():  # fields added later take their defaults
         raise ValueError(f"checkpoint {path} was built from another config; rebuild it with "
                          f"`python -m course_utils.zoo build {name}`")

@@ -159,9 +159,11 @@ for i in (0, 1, 3, 15, 63):
 # %%
 RETRAIN = False  # True: retrain the 15 models of this notebook (about 40 min on one core)
 SCHEMES = {"rope": "RoPE", "alibi": "ALiBi", "learned": "learned", "none": "NoPE"}
-SEEDS = (0, 1, 2)
-loaded = {(p, s): zoo.load(f"kv-{p}-s{s}", retrain=RETRAIN, verbose=False)
-          for p in [*SCHEMES, "alibi-edge"] for s in SEEDS}
+SEEDS = zoo.SEEDS
+KV_NAMES = {**{p: zoo.family("kv", positional=p) for p in SCHEMES},
+            "alibi-edge": zoo.family("kv", positional="alibi", edge=True)}
+loaded = {(p, s): zoo.load(name, retrain=RETRAIN, verbose=False)
+          for p, names in KV_NAMES.items() for s, name in names.items()}
 models = {key: model for key, (model, _) in loaded.items()}
 records = {key: record for key, (_, record) in loaded.items()}
 seconds = [r["build_seconds"] for r in records.values()]
@@ -312,7 +314,7 @@ def mechanism(model):
 
 def untrained(p, seed):
     seed_everything(seed)
-    return TinyGPT(zoo.ZOO[f"kv-{p}-s{seed}"].model_config())
+    return TinyGPT(zoo.ZOO[zoo.name("kv", seed, positional=p)].model_config())
 
 
 mech = {}
@@ -486,6 +488,9 @@ q1_answer = "A"  # SOLUTION
 # # BEGIN TESTS
 
 # %%
+""" # BEGIN TEST CONFIG
+success_message: "Preferences built into the encoding (ALiBi's penalty, RoPE's decay) grow with distance, so a longer context applies them over more and longer distances, and it brings positions and distances that training never showed. Every token still gets its encoding, and attention still covers every position."
+""" # END TEST CONFIG
 from course_utils.quiz import check_choice
 
 assert check_choice(q1_answer, "a85a44aea41b4bf5eae45c6c5430b237268183301ca3e8529a11d9530ca01fce", salt="03/q1")
@@ -527,6 +532,9 @@ q2_answer = "B"  # SOLUTION
 # # BEGIN TESTS
 
 # %%
+""" # BEGIN TEST CONFIG
+success_message: "Liu et al. (2023) found a U: information at the start and at the end of a long context is used best, the middle worst. The edge-trained models here show the same dip in the middle quarter."
+""" # END TEST CONFIG
 from course_utils.quiz import check_choice
 
 assert check_choice(q2_answer, "ae39da7607632c450df734db4609769408e661f3e381ee4f6c26fe5c7e959178", salt="03/q2")
@@ -545,8 +553,8 @@ assert check_choice(q2_answer, "ae39da7607632c450df734db4609769408e661f3e381ee4f
 # **Q3** (seed quiz). Positional encodings may not generalize to:
 #
 # - **A)** Short sequences
-# - **B)** Positions not seen during training
-# - **C)** No issue
+# - **B)** No issue
+# - **C)** Positions not seen during training
 # - **D)** All positions
 #
 # The demonstration: the learned-position models at positions their table never trained.
@@ -559,7 +567,7 @@ print("learned positions, accuracy at K = 16 / 32 / 64 / 112:",
 # # BEGIN SOLUTION
 
 # %%
-q3_answer = "B"  # SOLUTION
+q3_answer = "C"  # SOLUTION
 
 # %% [raw]
 # # END SOLUTION
@@ -568,9 +576,12 @@ q3_answer = "B"  # SOLUTION
 # # BEGIN TESTS
 
 # %%
+""" # BEGIN TEST CONFIG
+success_message: "Positions (or distances) never seen in training have no trained behaviour: the rows of a learned table past the trained range keep their initial values, and RoPE meets rotations it never learned. Shorter sequences reuse positions that were trained."
+""" # END TEST CONFIG
 from course_utils.quiz import check_choice
 
-assert check_choice(q3_answer, "162110ba297c4369948f93c7d9b05bc1be5b563ebc1b08c31acfd2677596eae1", salt="03/q3")
+assert check_choice(q3_answer, "871ea1f4cba5823d99b21860cacc78ae03040dcbefb9552d78e97eb8c9ebd2b1", salt="03/q3")
 
 # %% [raw]
 # # END TESTS
@@ -615,6 +626,20 @@ _r = rope_rotate(_x, torch.arange(5))
 assert _r.shape == (5, 8)
 torch.testing.assert_close(_r.norm(dim=-1), _x.norm(dim=-1))  # a rotation keeps lengths
 torch.testing.assert_close(_r[0], _x[0])  # position 0 is no rotation
+# <R(m)q, R(n)k> depends only on m - n: every diagonal of the (position, position) dot products is constant
+_qk = torch.randn(2, 8, generator=torch.Generator().manual_seed(2), dtype=torch.float64)
+_dots = rope_rotate(_qk[0].expand(12, 8), torch.arange(12)) @ rope_rotate(_qk[1].expand(12, 8), torch.arange(12)).T
+for _off in (-4, 0, 3):
+    _d = _dots.diagonal(_off)
+    torch.testing.assert_close(_d, _d[:1].expand_as(_d))
+
+# %%
+import torch
+from course_utils.quiz import check_rounded
+
+# (1, 2, ..., 8) at position 3 with base 100, to 2 decimals: wrong angles or pairing fail here
+_y = rope_rotate(torch.arange(1.0, 9.0)[None], torch.tensor([3]), 100.0)[0]
+assert check_rounded(_y, "e1d4185171779ef21f4a8f94fcba27b280ae335fbbc991c17e94f9317f35294f", salt="03/q4", decimals=2), "check the angles base^(-2c/d) and that channel c pairs with c + d/2"
 
 # %%
 # HIDDEN
@@ -636,7 +661,8 @@ torch.testing.assert_close(rope_rotate(_x[0, 0], torch.arange(6), 500.0), _ref[0
 
 # %% [markdown]
 # **Q5.** An ALiBi model has 8 heads. Head `h` (1-based) has slope `2^(−8h/8)`. What bias does
-# head 2 add to the score of a key 10 positions before the query? Store it in `q5_bias` (a float).
+# head 2 add to the score of a key 10 positions before the query? Store it in `q5_bias` (a float);
+# the visible check compares it to 2 decimal places.
 
 # %% [raw]
 # # BEGIN SOLUTION
@@ -651,9 +677,9 @@ q5_bias = -(2 ** (-8 * 2 / 8)) * 10  # SOLUTION
 # # BEGIN TESTS
 
 # %%
-from course_utils.quiz import in_range
+from course_utils.quiz import check_rounded
 
-assert in_range(q5_bias, -100.0, 0.0), "ALiBi penalises distance: the bias is negative"
+assert check_rounded(q5_bias, "05210de2cbfae7e0b1b4ebcf4d9256d666a2fbd414d537e59bce326c3ad44e92", salt="03/q5", decimals=2), "ALiBi penalises distance: the bias is negative"
 
 # %%
 # HIDDEN

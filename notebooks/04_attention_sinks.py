@@ -124,12 +124,12 @@ print(f"sink rate (threshold {SINK_THRESHOLD}):", sink_rate(sink_mass(toy)))
 # the chapter uses the attention-only layer; section 3 shows why that matters.
 
 # %%
-SEEDS = (0, 1, 2)
+SEEDS = zoo.SEEDS
 FIXES = {"none": "softmax", "softmax1": "softmax1", "learned_sink": "learned sink logit", "gate": "output gate"}
 
 
 def entry_name(fix: str, seed: int) -> str:
-    return f"sink-s{seed}" if fix == "none" else f"sink-{fix.replace('_', '')}-s{seed}"
+    return zoo.name("sink", seed, sink_fix=fix)
 
 
 models, records = {}, {}
@@ -530,6 +530,9 @@ q1_answer = "A"  # SOLUTION
 # # BEGIN TESTS
 
 # %%
+""" # BEGIN TEST CONFIG
+success_message: "A sink is a token, usually the first, that receives far more attention than its content warrants: idle heads park their weight there. It is not an aggregation point: in a causal model BOS sees only itself, so its state carries nothing about the sequence, and its value acts as a bias (section 3, what the sink writes)."
+""" # END TEST CONFIG
 from course_utils.quiz import check_choice
 
 assert check_choice(q1_answer, "106d3a83e22d982da17127b07d150fba305c3f960a9a99608ae9ea9ce0b4d017", salt="04/q1")
@@ -573,6 +576,9 @@ q2_answer = "C"  # SOLUTION
 # # BEGIN TESTS
 
 # %%
+""" # BEGIN TEST CONFIG
+success_message: "Sections 2 and 4 measured how much of the heads' idle-query weight lands on the first token: that is the attention-sink row. Dilution, collapse and repetition are other rows, measured in notebooks 02 and 05."
+""" # END TEST CONFIG
 from course_utils.quiz import check_choice
 
 assert check_choice(q2_answer, "6bf82e6d8e0cbc861073c582d6eb36e7c39174ae2b7ccb55bb4e131b48576774", salt="04/q2")
@@ -645,7 +651,7 @@ torch.testing.assert_close(softmax1(_s), _ref)
 # **Q4.** `weights` below is the attention of a 3-layer, 8-head model on one batch,
 # `(layers, batch, heads, n, n)`. Compute its sink rate: the fraction of heads whose mean weight on
 # the first token (queries 1 to n−1) exceeds 0.3. Store it in `q4_rate` (a float). You may use
-# `course_utils.sinks` or write it yourself.
+# `course_utils.sinks` or write it yourself. The visible check compares it to 3 decimal places.
 
 # %%
 weights = torch.randn(3, 4, 8, 32, 32, generator=torch.Generator().manual_seed(4))
@@ -665,10 +671,11 @@ q4_rate = sink_rate(sink_mass(weights))  # SOLUTION
 # # BEGIN TESTS
 
 # %%
-from course_utils.quiz import in_range
+from course_utils.quiz import check_rounded, in_range
 
 assert in_range(q4_rate, 0.0, 1.0), "a rate is a fraction of heads, between 0 and 1"
 assert abs(q4_rate * 24 - round(q4_rate * 24)) < 1e-6, "there are 24 heads: the rate is a multiple of 1/24"
+assert check_rounded(q4_rate, "f91a72c812962faf416ef418e24febc663c2278d47cac1cd58cd6551fd4703d4", salt="04/q4", decimals=3), "skip query 0, and count heads above 0.3"
 
 # %%
 # HIDDEN

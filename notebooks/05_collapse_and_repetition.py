@@ -72,7 +72,7 @@ from course_utils.train import answer_accuracy
 
 seed_everything(0, threads=2)
 use_course_style()
-SEEDS = (0, 1, 2)
+SEEDS = zoo.SEEDS
 
 # %% [markdown]
 # ## 1. Rank collapse: pure attention turns every token into the same vector
@@ -158,7 +158,8 @@ print(f"by hand: {(0.5 * kl(p, m) + 0.5 * kl(q, m)).item():.4f} bits;  js_diverg
 # length:
 
 # %%
-kv_models = {(pos, s): zoo.load(f"kv-{pos}-s{s}", verbose=False)[0] for pos in ("alibi", "rope") for s in SEEDS}
+kv_models = {(pos, s): zoo.load(zoo.name("kv", s, positional=pos), verbose=False)[0]
+             for pos in ("alibi", "rope") for s in SEEDS}
 batch = kv_retrieval_batch(64, 16, generator=16)
 with torch.no_grad():
     _, attn = kv_models[("alibi", 0)](batch.tokens, return_attention=True)  # (L, B, H, n, n)
@@ -231,9 +232,10 @@ for pos in ("alibi", "rope"):
 # on validation text every 10 steps.
 
 # %%
-hot = {(kind, s): zoo.load(f"lm-{kind}-s{s}", verbose=False)[1] for kind in ("hot", "hot-sigma") for s in SEEDS}
-print("build times:", ", ".join(f"{name} {r['build_seconds']:.0f} s" for name, r in
-                                ((f"lm-{k}-s{s}", r) for (k, s), r in hot.items())))
+hot_names = {(kind, s): zoo.name("lm", s, sigma_reparam=kind == "hot-sigma")
+             for kind in ("hot", "hot-sigma") for s in SEEDS}
+hot = {key: zoo.load(name, verbose=False)[1] for key, name in hot_names.items()}
+print("build times:", ", ".join(f"{hot_names[key]} {r['build_seconds']:.0f} s" for key, r in hot.items()))
 fig, axes = plt.subplots(1, 2, figsize=(12, 3.8))
 for (kind, s), record in hot.items():
     color = "C3" if kind == "hot" else "C0"
@@ -288,12 +290,12 @@ for (kind, s), record in hot.items():
 # whatever the count; anything above that is the model reinforcing its own loop.
 
 # %%
-loops = {s: zoo.load(f"loop-s{s}", verbose=s == 0) for s in SEEDS}
-vocab = make_batch_fn("loop_stream", batch_size=1, **zoo.ZOO["loop-s0"].task_kwargs)(0).meta["vocab"]
+loops = {s: zoo.load(name, verbose=s == 0) for s, name in zoo.family("loop").items()}
+vocab = make_batch_fn("loop_stream", batch_size=1, **zoo.ZOO[zoo.name("loop", 0)].task_kwargs)(0).meta["vocab"]
 g = torch.Generator().manual_seed(0)
 sentences = torch.randint(0, 64, (256, 8), generator=g) + vocab.offset("s")
 segments = torch.cat([sentences, torch.full((256, 1), vocab.end)], dim=1)  # (256, 9): a sentence and END
-print("build times:", ", ".join(f"loop-s{s} {r['build_seconds']:.0f} s" for s, (_, r) in loops.items()))
+print("build times:", ", ".join(f"{zoo.name('loop', s)} {r['build_seconds']:.0f} s" for s, (_, r) in loops.items()))
 print("one sentence:", " ".join(vocab.labels(segments[0])))
 
 # %% [markdown]
@@ -348,7 +350,7 @@ finish(fig, "P(one more repeat) stays at the stream's 0.5, yet greedy decoding l
 # They were trained on 16–128 tokens with 0–6 decoys:
 
 # %%
-decoy_models = {s: zoo.load(f"decoy-s{s}", verbose=s == 0)[0] for s in SEEDS}
+decoy_models = {s: zoo.load(name, verbose=s == 0)[0] for s, name in zoo.family("decoy").items()}
 example = decoy_needle_batch(1, 24, n_decoys=2, generator=5)
 print(" ".join(example.meta["vocab"].labels(example.tokens[0])), "->",
       example.meta["vocab"].labels(example.targets[0, -1:])[0])
@@ -461,6 +463,9 @@ q1_answer = "B"  # SOLUTION
 # # BEGIN TESTS
 
 # %%
+""" # BEGIN TEST CONFIG
+success_message: "Attention collapse names heads becoming alike: they converge to similar patterns, and the JS divergence between them goes to 0, the value shown for two identical heads. Compare it with the trained retrievers printed above: the course's heads did not converge."
+""" # END TEST CONFIG
 from course_utils.quiz import check_choice
 
 assert check_choice(q1_answer, "a438ef18975d8c9ab6a2b4ac71534606c17dd80e96acf32a0a972c810d390fe9", salt="05/q1")
@@ -478,12 +483,12 @@ assert check_choice(q1_answer, "a438ef18975d8c9ab6a2b4ac71534606c17dd80e96acf32a
 # %% [markdown]
 # **Q2** (seed quiz). What are some failure modes associated with very long attention contexts?
 #
-# - **A)** Weights spread thin (dilution), positions in the middle or beyond the training length
+# - **A)** The model runs out of vocabulary.
+# - **B)** Attention becomes sharper and training faster.
+# - **C)** None, once the model has been trained on long texts.
+# - **D)** Weights spread thin (dilution), positions in the middle or beyond the training length
 #   are handled worse, sinks and loops form, irrelevant look-alikes distract, and cost grows
 #   quadratically.
-# - **B)** The model runs out of vocabulary.
-# - **C)** Attention becomes sharper and training faster.
-# - **D)** None, once the model has been trained on long texts.
 #
 # The demonstration: two of them, measured in this notebook.
 
@@ -496,7 +501,7 @@ print(f"P(greedy repeat) after 1 / {COPIES - 1} copies: {sum(repeat_rate[(s, 1)]
 # # BEGIN SOLUTION
 
 # %%
-q2_answer = "A"  # SOLUTION
+q2_answer = "D"  # SOLUTION
 
 # %% [raw]
 # # END SOLUTION
@@ -505,9 +510,12 @@ q2_answer = "A"  # SOLUTION
 # # BEGIN TESTS
 
 # %%
+""" # BEGIN TEST CONFIG
+success_message: "Each was measured in this course: dilution (02), lost in the middle and positions past the training length (03), sinks (04), repetition loops and distractors (05), quadratic cost (06). Training on long texts does not remove them, and attention gets flatter, not sharper."
+""" # END TEST CONFIG
 from course_utils.quiz import check_choice
 
-assert check_choice(q2_answer, "18e70830b3006fa5bce7516155fd764aeb6d3130675fbf99e426d4696fe4aa4a", salt="05/q2")
+assert check_choice(q2_answer, "c22183c77f17e9bcd28f185a9e7768bcda7cdff076a922598c505c56bac4352a", salt="05/q2")
 
 # %% [raw]
 # # END TESTS
@@ -569,7 +577,8 @@ assert abs(float(residual(_h)) - float(rank_residual(_h))) < 1e-5
 # %% [markdown]
 # **Q4.** Two heads attend over the same 5 keys with the weights below. Compute the Jensen–Shannon
 # divergence between them in **bits** and store it in `q4_js` (a float). You may use
-# `course_utils.collapse.js_divergence` or write it yourself.
+# `course_utils.collapse.js_divergence` or write it yourself. The visible check compares it to 3
+# decimal places.
 
 # %%
 head_a = torch.tensor([0.50, 0.20, 0.15, 0.10, 0.05])
@@ -588,9 +597,10 @@ q4_js = js_divergence(head_a, head_b).item()  # SOLUTION
 # # BEGIN TESTS
 
 # %%
-from course_utils.quiz import in_range
+from course_utils.quiz import check_rounded, in_range
 
 assert in_range(q4_js, 0.0, 1.0), "in bits, the JS divergence lies between 0 and 1"
+assert check_rounded(q4_js, "20d473f12c0a9799846162a57e81726b3885aded247460f8ce7ed60d8e497e44", salt="05/q4", decimals=3), "in bits (log base 2)?"
 
 # %%
 # HIDDEN

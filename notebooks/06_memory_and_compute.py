@@ -54,7 +54,6 @@
 # %%
 import math
 import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -209,34 +208,41 @@ finish(fig, f"Attention on this machine ({os.cpu_count()} CPU cores, fp32, 1 hea
 #
 # The GPU cell runs the same sweep where CUDA is present, at the sizes a GPU is for: bf16, 8 heads
 # of width 64, n from 4k to 256k for SDPA (the flash backend is requested by name), the naive
-# method until its memory guard or the GPU refuses. It calls the command-line entry point, which
-# any reader can also run in a terminal, and writes `results/bench_gpu.csv` with the device name and
-# the torch version. Its output depends on the machine, so it is not compared by the tests.
+# method until its memory guard (a third of the GPU's memory: its peak is three n × n tensors) or
+# the GPU refuses. It calls the command-line entry point, which any reader can also run in a
+# terminal, prints each measurement as it comes, and writes `results/bench_<device>.csv` (for
+# example `bench_nvidia-h100-80gb-hbm3.csv`) with the device name and the torch version, so runs on
+# two GPUs do not overwrite each other. `make gpu` (`python -m course_utils.gpu`) runs this sweep and
+# notebook 07's in one command. Its output depends on the machine, so it is not compared by the tests.
 
 # %%
 # NBVAL_IGNORE_OUTPUT
 # GPU cell: runs only where CUDA is present.
+from course_utils.bench import device_slug, recorded_results, run_streaming
+
 device = pick_device()
 if device.type == "cuda":
     command = [sys.executable, "-m", "course_utils.bench", "--device", "cuda", "--dtype", "bfloat16",
-               "--heads", "8", "--d", "64", "--impls", "sdpa", "naive", "online", "--max-score-gib", "40",
-               "--ns", *[str(2**p) for p in range(12, 19)], "--out", str(RESULTS / "bench_gpu.csv")]
-    print(subprocess.run(command, capture_output=True, text=True, check=True).stdout)
+               "--heads", "8", "--d", "64", "--impls", "sdpa", "naive", "online",
+               "--ns", *[str(2**p) for p in range(12, 19)], "--out", str(RESULTS / f"bench_{device_slug(device)}.csv")]
+    run_streaming(command)  # streams each line; on failure prints the error and the notebook goes on
 else:
     print(f"no GPU here ({device}); the GPU sweep did not run")
 
 # %% [markdown]
-# What a reader sees next: the recorded GPU results when the course has them (attained TFLOP/s
-# against the GPU's peak; FlashAttention-3 reports about 740 TFLOP/s forward in FP16 on an H100),
-# otherwise this machine's CPU sweep.
+# What a reader sees next: the recorded GPU results when the course has them, one plot per GPU
+# (attained TFLOP/s against the GPU's peak; FlashAttention-3 reports about 740 TFLOP/s forward in
+# FP16 on an H100).
 
 # %%
 # NBVAL_IGNORE_OUTPUT
-shown = plot_recorded_bench(RESULTS / "bench_gpu.csv", field="tflops", ylabel="attained TFLOP/s")
-if shown is None:
-    print("no recorded GPU results yet: run the GPU cell on a CUDA machine; showing this machine's sweep")
-    shown = fig
-shown
+from IPython.display import display
+
+gpu_files = recorded_results(RESULTS, "bench")  # bench_<device>.csv recorded on a GPU, one per device
+for path in gpu_files:
+    display(plot_recorded_bench(path, field="tflops", ylabel="attained TFLOP/s"))
+if not gpu_files:
+    print("no recorded GPU results yet: run the GPU cell, or `make gpu`, on a CUDA machine")
 
 # %% [markdown]
 # ## Takeaways
@@ -263,11 +269,14 @@ of width 128 costs {attention_flops(131_072, 128, 32) / 1e12:.0f} TFLOP per laye
 # **Q1** (seed 002). What are the three major problems that appear when trying to scale attention
 # to longer contexts?
 #
-# - **A)** Vocabulary size, tokenisation speed and embedding width.
-# - **B)** Memory feasibility, compute time (latency), and quality degradation such as "lost in the
+# - **A)** Memory for the model's weights, the size of the vocabulary, and the tokeniser's speed on
+#   long documents.
+# - **B)** Compute time, overflow of the softmax's exponentials at long lengths, and vanishing
+#   gradients through long sequences.
+# - **C)** Memory for the KV cache only (the scores are cheap), the scarcity of long training
+#   texts, and the tokeniser's maximum length.
+# - **D)** Memory feasibility, compute time (latency), and quality degradation such as "lost in the
 #   middle".
-# - **C)** Too few parameters, too little data, too small a learning rate.
-# - **D)** None: attention's cost is linear in the context length.
 #
 # The demonstration: memory and FLOPs of one layer at two lengths (quality is notebooks 02–05).
 
@@ -280,7 +289,7 @@ for n in (4096, 131_072):
 # # BEGIN SOLUTION
 
 # %%
-q1_answer = "B"  # SOLUTION
+q1_answer = "D"  # SOLUTION
 
 # %% [raw]
 # # END SOLUTION
@@ -289,9 +298,12 @@ q1_answer = "B"  # SOLUTION
 # # BEGIN TESTS
 
 # %%
+""" # BEGIN TEST CONFIG
+success_message: "Naive attention's scores take n-squared memory and n-squared time, and even where they fit, quality degrades with length (dilution, lost in the middle; notebooks 02 to 05). The weights and the vocabulary do not grow with n, the max shift of notebook 01 already prevents softmax overflow, and the scores, not the KV cache, are what blows up first."
+""" # END TEST CONFIG
 from course_utils.quiz import check_choice
 
-assert check_choice(q1_answer, "97c3559f7d9d8312f0c7696f0ba56b5f48a10fd82794a912b3fb865df879a1c1", salt="06/q1")
+assert check_choice(q1_answer, "a25fd059b715305a4dab6ea7b11dec19a6b97b2fc0170f1ba39ae25e11fbadaf", salt="06/q1")
 
 # %% [raw]
 # # END TESTS
@@ -332,6 +344,9 @@ q2_answer = "B"  # SOLUTION
 # # BEGIN TESTS
 
 # %%
+""" # BEGIN TEST CONFIG
+success_message: "The online softmax never stores the n x n scores: it keeps a running maximum, normaliser and output per query, so memory grows linearly in n. It still computes every score, so the FLOPs stay quadratic, and dilution or lost in the middle are properties of the weights, which come out exactly the same."
+""" # END TEST CONFIG
 from course_utils.quiz import check_choice
 
 assert check_choice(q2_answer, "09581396c3d93f278528874b52ffc138dc5e0b0efeef6c68280a2bcfea581658", salt="06/q2")
@@ -406,7 +421,8 @@ for _got, _want in zip(update(_m, _l, _o, _s, _v), online_softmax_update(_m, _l,
 
 # %% [markdown]
 # **Q4.** Predict the memory of naive attention's score matrix for one sequence of n = 32,768
-# tokens, 8 heads, in bf16 (2 bytes per number). Store it in `q4_gib`, in GiB (2³⁰ bytes), then
+# tokens, 8 heads, in bf16 (2 bytes per number). Store it in `q4_gib`, in GiB (2³⁰ bytes; the visible
+# check compares it to 2 decimal places), then
 # verify it with `score_matrix_bytes` on tensors that have a shape and a dtype but no data:
 # `torch.empty(1, 8, 32_768, 64, dtype=torch.bfloat16, device="meta")`.
 
@@ -423,9 +439,9 @@ q4_gib = 32_768**2 * 8 * 2 / 2**30  # SOLUTION
 # # BEGIN TESTS
 
 # %%
-from course_utils.quiz import in_range
+from course_utils.quiz import check_rounded
 
-assert in_range(q4_gib, 1.0, 100.0), "between 1 and 100 GiB"
+assert check_rounded(q4_gib, "dbf56f73cd3b6b6b900babdd9f3db53bad6e437d5d48130a9b387bad3b554661", salt="06/q4", decimals=2), "bf16 is 2 bytes, and a GiB is 2**30 bytes"
 
 # %%
 # HIDDEN

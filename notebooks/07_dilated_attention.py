@@ -59,7 +59,7 @@ import numpy as np
 import torch
 
 from course_utils import zoo
-from course_utils.bench import attention_flops, measure, sweep, write_csv
+from course_utils.bench import attention_flops, sweep
 from course_utils.device import pick_device, seed_everything
 from course_utils.dilated import (
     dilated_attention, dilated_flops, dilated_mask, dilated_reference, receptive_field,
@@ -287,39 +287,39 @@ print(f"log-log slopes, 1k to 64k: dilated {recorded_slope('dilated'):.2f}, dens
 #
 # On a GPU the same comparison goes much further: bf16, 8 heads of width 64, dilated attention up
 # to n = 2²⁰ = 1,048,576 tokens with LongNet-like geometric patterns (w = 512 · 4ⁱ with r = 4ⁱ, so
-# every pattern keeps 512 rows per segment, capped at w ≤ n), and dense SDPA (flash backend) until
-# one call takes more than 10 s. The cell writes `results/dilated_gpu.csv`. On the GPU,
-# `dilated_attention` runs each segment with plain matmuls (the fused kernel is used on the CPU
-# only). The output depends on the machine, so the tests do not compare it.
+# every pattern keeps 512 rows per segment, capped at w ≤ n: `geometric_patterns(n)`), and dense
+# SDPA (flash backend) to the same length. The cell streams each measurement as it comes and writes
+# `results/dilated_<device>.csv` (for example `dilated_nvidia-h100-80gb-hbm3.csv`), so runs on two
+# GPUs do not overwrite each other. On the GPU, `dilated_attention` runs each segment with the fused
+# flash kernel, which also returns the fp32 log-sum-exp the mixing needs (matmuls where that kernel
+# is unavailable). `make gpu` (`python -m course_utils.gpu`) runs this sweep, notebook 06's and a
+# correctness check in one command. The output depends on the machine, so the tests do not compare it.
 
 # %%
 # NBVAL_IGNORE_OUTPUT
 # GPU cell: runs only where CUDA is present.
+import sys
+
+from course_utils.bench import device_slug, recorded_results, run_streaming
+
 device = pick_device()
 if device.type == "cuda":
-    gpu_rows = []
-    for n in [2**p for p in range(14, 21)]:
-        segs = [512 * 4**i for i in range(6) if 512 * 4**i <= n]
-        rates = [4**i for i in range(len(segs))]
-        row = measure("dilated", n, heads=8, dtype="bfloat16", device="cuda", segments=segs, rates=rates)
-        gpu_rows.append(row)
-        print(f"dilated n={n:8d} {row.seconds:8.3f} s {row.peak_bytes / 2**30:6.2f} GiB  {row.status}", flush=True)
-    for n in [2**p for p in range(14, 22)]:
-        row = measure("sdpa", n, heads=8, dtype="bfloat16", device="cuda", repeats=1)
-        gpu_rows.append(row)
-        print(f"sdpa    n={n:8d} {row.seconds:8.3f} s {row.peak_bytes / 2**30:6.2f} GiB  {row.status}", flush=True)
-        if row.status != "ok" or row.seconds > 10:
-            break
-    print(f"wrote {write_csv(gpu_rows, RESULTS / 'dilated_gpu.csv')}")
+    command = [sys.executable, "-m", "course_utils.bench", "--device", "cuda", "--dtype", "bfloat16",
+               "--heads", "8", "--d", "64", "--impls", "dilated", "sdpa", "--repeats", "1",
+               "--ns", *[str(2**p) for p in range(14, 21)], "--out", str(RESULTS / f"dilated_{device_slug(device)}.csv")]
+    run_streaming(command)  # dilated with geometric_patterns(n); on failure prints the error and goes on
 else:
     print(f"no GPU here ({device}); the GPU sweep did not run")
 
 # %%
 # NBVAL_IGNORE_OUTPUT
-shown = plot_recorded_bench(RESULTS / "dilated_gpu.csv", field="seconds", ylabel="forward time (s)", logy=True)
-if shown is None:
-    print("no recorded GPU results yet: run the GPU cell on a CUDA machine")
-shown
+from IPython.display import display
+
+gpu_files = recorded_results(RESULTS, "dilated")  # dilated_<device>.csv recorded on a GPU, one per device
+for path in gpu_files:
+    display(plot_recorded_bench(path, field="seconds", ylabel="forward time (s)", logy=True))
+if not gpu_files:
+    print("no recorded GPU results yet: run the GPU cell, or `make gpu`, on a CUDA machine")
 
 # %% [markdown]
 # **Takeaway.** With a fixed set of patterns the work per query is fixed, so the cost grows like n:
@@ -335,9 +335,9 @@ shown
 # which is exact under the causal mask.
 
 # %%
-SEEDS = (0, 1, 2)
-KINDS = {"dense": "kv-rope-s{}", "dilated": "kv-rope-dilated-s{}"}
-loaded = {(kind, s): zoo.load(name.format(s), verbose=False) for kind, name in KINDS.items() for s in SEEDS}
+SEEDS = zoo.SEEDS
+KINDS = {"dense": zoo.family("kv", positional="rope"), "dilated": zoo.family("kv", positional="rope", dilated=True)}
+loaded = {(kind, s): zoo.load(names[s], verbose=False) for kind, names in KINDS.items() for s in SEEDS}
 for kind in KINDS:
     accs = [loaded[(kind, s)][1]["accuracy"] for s in SEEDS]
     print(f"{kind:8s} held-out accuracy at 16 pairs, seeds 0 / 1 / 2: " + " / ".join(f"{a:.3f}" for a in accs))
@@ -481,14 +481,17 @@ the one value it can see: {" / ".join(f"{x:.0%}" for x in fallback["dilated"])} 
 # **Q1** (seed 002). What design change does dilated attention introduce, and what two major
 # uncertainties remain about its usefulness at billion-token scale?
 #
-# - **A)** It replaces the softmax by a linear kernel; the open questions are training stability and
-#   the tokenizer.
-# - **B)** It splits the sequence into segments and keeps every r-th row of each, mixing several
+# - **A)** It splits the sequence into segments and keeps every r-th row of each, mixing several
 #   (w, r) patterns; open: how it compares with dense attention beyond the 32K tokens the paper
 #   compared, and whether quality still degrades with position ("lost in the middle") at extreme
 #   lengths.
-# - **C)** It stores the context in a vector database and retrieves from it; open: latency and cost.
-# - **D)** It removes positional encodings; nothing remains open.
+# - **B)** It replaces the softmax by a kernel feature map so that attention costs O(n); open:
+#   whether the approximation keeps exact retrieval, and whether training stays stable at
+#   billions of tokens.
+# - **C)** It keeps a sliding window of recent tokens plus a few global tokens that see everything;
+#   open: how far information can travel across windows, and the memory of the global tokens.
+# - **D)** It compresses old segments into memory vectors that later segments attend to; open: what
+#   the compression loses, and the cost of recomputing the memories.
 #
 # The demonstration: the pattern of section 2 in numbers, and this notebook's own answer to the
 # second uncertainty at toy scale.
@@ -502,7 +505,7 @@ print(f"one dilated layer: {int(union.sum())} of {causal_pairs} causal (query, k
 # # BEGIN SOLUTION
 
 # %%
-q1_answer = "B"  # SOLUTION
+q1_answer = "A"  # SOLUTION
 
 # %% [raw]
 # # END SOLUTION
@@ -511,9 +514,12 @@ q1_answer = "B"  # SOLUTION
 # # BEGIN TESTS
 
 # %%
+""" # BEGIN TEST CONFIG
+success_message: "LongNet splits the sequence into segments of length w, keeps every r-th row of each, and mixes several (w, r) patterns, so reach grows geometrically at linear cost. Its paper compared quality with dense attention only up to 32K tokens and did not measure position effects at extreme lengths. Kernel feature maps, sliding windows with global tokens and compressed memories are other designs (Performer, Longformer, Transformer-XL style)."
+""" # END TEST CONFIG
 from course_utils.quiz import check_choice
 
-assert check_choice(q1_answer, "70b8a340947137201acb7526bd30ad9c0b97271e5fe668faa47d34cfebb0fc99", salt="07/q1")
+assert check_choice(q1_answer, "9aa9c957aa42ace50e39cef566b87d4478a15f814cae8c03e30171687e141b0d", salt="07/q1")
 
 # %% [raw]
 # # END TESTS
@@ -530,9 +536,9 @@ assert check_choice(q1_answer, "70b8a340947137201acb7526bd30ad9c0b97271e5fe668fa
 # a fixed set of patterns (w, r)?
 #
 # - **A)** Like n², as dense attention.
-# - **B)** Like n: each query reads a fixed number of keys, whatever n is.
-# - **C)** Like log n.
-# - **D)** It does not grow: the cost is fixed by the segment length.
+# - **B)** Like log n.
+# - **C)** It does not grow: the cost is fixed by the segment length.
+# - **D)** Like n: each query reads a fixed number of keys, whatever n is.
 #
 # The demonstration: the FLOP formula when n doubles, and the measured slope of section 3.
 
@@ -545,7 +551,7 @@ print(f"recorded time slope: {recorded_slope('dilated'):.2f}")
 # # BEGIN SOLUTION
 
 # %%
-q2_answer = "B"  # SOLUTION
+q2_answer = "D"  # SOLUTION
 
 # %% [raw]
 # # END SOLUTION
@@ -554,9 +560,12 @@ q2_answer = "B"  # SOLUTION
 # # BEGIN TESTS
 
 # %%
+""" # BEGIN TEST CONFIG
+success_message: "With fixed patterns each query reads w/r keys per pattern, whatever n is, so doubling n doubles the work: linear, as the FLOP count above and the measured slope near 1 show. It is not constant, since more queries still cost more."
+""" # END TEST CONFIG
 from course_utils.quiz import check_choice
 
-assert check_choice(q2_answer, "1333b8ae659f6396f4f7a4a1380914f53e2668d906259b0118482dd4297e5c68", salt="07/q2")
+assert check_choice(q2_answer, "d58030c32ced90d4e1126e9bd5479acb2a9ff79713cc0178b468fd3667408fd2", salt="07/q2")
 
 # %% [raw]
 # # END TESTS
@@ -692,6 +701,9 @@ q5_answer = "C"  # SOLUTION
 # # BEGIN TESTS
 
 # %%
+""" # BEGIN TEST CONFIG
+success_message: "Section 4 found no U: pairs the two layers cannot route stay near chance wherever they sit, and routable pairs are recalled. What a shallow dilated model loses is set by its pattern, not by how far into the middle of the context a pair sits."
+""" # END TEST CONFIG
 from course_utils.quiz import check_choice
 
 assert check_choice(q5_answer, "d5e133376b31b01890271488d26763a24e0d08b1b1ce92458aa51a5a4acc3413", salt="07/q5")

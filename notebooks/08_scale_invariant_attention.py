@@ -242,9 +242,9 @@ VARIANTS = {"rope": "RoPE", "nope": "NoPE", "alibi": "ALiBi", "logn-rope": "log-
             "si-prope": "scale-invariant + p-RoPE", "si-nope": "scale-invariant + NoPE"}
 PAPER = {"rope": (3.261, 3.936, 5.260), "nope": (3.397, 6.430, 8.125), "alibi": (3.281, 3.272, 3.270),
          "logn-rope": (3.260, 3.273, 3.378), "si-prope": (3.244, 3.235, 3.247), "si-nope": None}
-SEEDS = (0, 1, 2)
+SEEDS = zoo.SEEDS
 LENGTHS = (zoo.SI_TRAIN_LEN, 4 * zoo.SI_TRAIN_LEN, 16 * zoo.SI_TRAIN_LEN)
-lm = {(v, s): zoo.load(f"si-lm-{v}-s{s}", verbose=False) for v in VARIANTS for s in SEEDS}
+lm = {(v, s): zoo.load(zoo.name("si-lm", s, variant=v), verbose=False) for v in VARIANTS for s in SEEDS}
 build = [record["build_seconds"] for _, record in lm.values()]
 print(f"loaded {len(lm)} language models, each built in {min(build):.0f}-{max(build):.0f} s on one core")
 val = {(v, s, n): validation_loss(lm[(v, s)][0], n, sequences=8, seed=n) for v in VARIANTS for s in SEEDS
@@ -307,7 +307,7 @@ print(f"p-RoPE keeps the first {kept}; those longer than the training length {zo
 # budget). The paper reports 0.969 at 16k and 64k for scale-invariant p-RoPE and 0.000 for RoPE.
 
 # %%
-needle = {(v, s): zoo.load(f"si-needle-{v}-s{s}", verbose=False)[0] for v in VARIANTS for s in SEEDS}
+needle = {(v, s): zoo.load(zoo.name("si-needle", s, variant=v), verbose=False)[0] for v in VARIANTS for s in SEEDS}
 NEEDLE_LENGTHS = (zoo.SI_TRAIN_LEN, 4 * zoo.SI_TRAIN_LEN, 8 * zoo.SI_TRAIN_LEN)
 needle_acc = {(v, s, n): needle_accuracy(needle[(v, s)], n, samples=64, seed=n) for v in VARIANTS for s in SEEDS
               for n in NEEDLE_LENGTHS}
@@ -332,7 +332,8 @@ for v, name in VARIANTS.items():
 
 # %%
 TAUS = (1.0, 3.0, 10.0, 30.0, 100.0)
-tau_models = {tau: (lm[("si-prope", 0)][0] if tau == 10.0 else zoo.load(f"si-lm-si-prope-tau{tau:g}-s0", verbose=False)[0])
+tau_models = {tau: (lm[("si-prope", 0)][0] if tau == 10.0
+                    else zoo.load(zoo.name("si-lm", 0, variant="si-prope", tau=tau), verbose=False)[0])
               for tau in TAUS}
 tau_loss = {(tau, n): (val[("si-prope", 0, n)] if tau == 10.0 else validation_loss(tau_models[tau], n, sequences=8, seed=n))
             for tau in TAUS for n in LENGTHS}
@@ -404,6 +405,9 @@ q1_answer = "A"  # SOLUTION
 # # BEGIN TESTS
 
 # %%
+""" # BEGIN TEST CONFIG
+success_message: "The paper asks for scale-invariant total attention (each range of distances keeps its share of the attention as the context grows) and scale-invariant sparsity (attention inside a range stays as peaked). Cost, positions and head sizes are not part of the two conditions."
+""" # END TEST CONFIG
 from course_utils.quiz import check_choice
 
 assert check_choice(q1_answer, "407a8fae89c9f3758ea001e9a44fdca9f4a385e6c3c8fdc265df4dcc283fe973", salt="08/q1")
@@ -449,6 +453,9 @@ q2_answer = "C"  # SOLUTION
 # # BEGIN TESTS
 
 # %%
+""" # BEGIN TEST CONFIG
+success_message: "Trained at a short length, the model has learned how much attention near keys should get. The transform keeps each range's share (and how peaked it is) as n grows, so the many extra far keys of a longer context do not take over. It changes no cost, removes no softmax and memorises nothing."
+""" # END TEST CONFIG
 from course_utils.quiz import check_choice
 
 assert check_choice(q2_answer, "8b1d574b2c1aa558ea7b284e2eef9bd12a039b33efb1e335319d592b3137d0c9", salt="08/q2")
@@ -492,6 +499,9 @@ q3_answer = "B"  # SOLUTION
 # # BEGIN TESTS
 
 # %%
+""" # BEGIN TEST CONFIG
+success_message: "a_t and m_t depend on t = i - j, so they cannot be folded into q or k (the fold test leaves a large residual), unlike log-n scaling. The scores are still O(n^2) plus an elementwise step, and a kernel that applies a score function inside its tiles (FlexAttention's score_mod) runs it without storing the matrix."
+""" # END TEST CONFIG
 from course_utils.quiz import check_choice
 
 assert check_choice(q3_answer, "6027befbb9e6b6b8598d18bfaf84d2f908e21deb6afe44c935f00a2e5622458e", salt="08/q3")
@@ -594,6 +604,10 @@ _out = transform(_scores, 10.0)
 assert _out.shape == (7, 7)
 assert torch.all(torch.isinf(_out.triu(1)[torch.ones(7, 7, dtype=torch.bool).triu(1)])), "future keys are -inf"
 torch.testing.assert_close(_out.diagonal(), _scores.diagonal())  # t = 0 is unchanged
+from course_utils.quiz import check_rounded
+
+# the last query's logits for keys 0..5 (t = 6..1), to 3 decimals: returning the scores unchanged fails here
+assert check_rounded(_out[6, :6], "9f115aaf39713929bbc8b655b62bbcd831ed5ba7a5ddb21de49d05061136167e", salt="08/q5", decimals=3), "a_t * S + m_t with t = i - j"
 
 # %%
 # HIDDEN

@@ -59,7 +59,7 @@ import torch
 
 from course_utils import zoo
 from course_utils.device import seed_everything
-from course_utils.evaluate import needle_accuracy
+from course_utils.evaluate import last_token_accuracy, needle_accuracy
 from course_utils.plotting import finish, use_course_style
 from course_utils.retrieval import hierarchical_answer, retrieve_best_chunk, split_pairs
 from course_utils.tasks import kv_retrieval_batch
@@ -75,8 +75,9 @@ use_course_style()
 # (1×, 2× and 4× the longest training sequence), 256 sequences each.
 
 # %%
-SEEDS = (0, 1, 2)
-MODELS = {f"{p}-s{s}": zoo.load(f"kv-{p}-s{s}", verbose=False)[0] for p in ("alibi", "rope") for s in SEEDS}
+SEEDS = zoo.SEEDS
+MODELS = {f"{p}-s{s}": zoo.load(zoo.name("kv", s, positional=p), verbose=False)[0]
+          for p in ("alibi", "rope") for s in SEEDS}
 PAIR_COUNTS = (16, 32, 64)
 batches = {k: kv_retrieval_batch(256, k, generator=k) for k in PAIR_COUNTS}
 
@@ -84,7 +85,7 @@ batches = {k: kv_retrieval_batch(256, k, generator=k) for k in PAIR_COUNTS}
 @torch.no_grad()
 def accuracy(model, tokens, answers):
     """Share of sequences whose last-position argmax is the answer."""
-    return (model(tokens)[:, -1].argmax(-1) == answers).float().mean().item()
+    return last_token_accuracy(model, tokens, answers)
 
 
 full = {(name, k): accuracy(model, batches[k].tokens, batches[k].targets[:, -1])
@@ -162,11 +163,12 @@ for name in MODELS:
 # training length themselves (needle at 512 tokens, 64 sequences, seeds 0 / 1 / 2):
 
 # %%
-dilated = {s: zoo.load(f"kv-rope-dilated-s{s}", verbose=False)[0] for s in SEEDS}
+dilated = {s: zoo.load(name, verbose=False)[0] for s, name in zoo.family("kv", positional="rope", dilated=True).items()}
 for s, m in dilated.items():
     print(f"dilated s{s}: K = 64 full {accuracy(m, tokens, answers):.2f}, retrieval {accuracy(m, short, answers):.2f}, "
           f"K = 16 {accuracy(m, batches[16].tokens, batches[16].targets[:, -1]):.2f}")
-si_needle = [needle_accuracy(zoo.load(f"si-needle-si-nope-s{s}", verbose=False)[0], 512, samples=64, seed=512)
+si_needle = [needle_accuracy(zoo.load(zoo.name("si-needle", s, variant="si-nope"), verbose=False)[0], 512,
+                             samples=64, seed=512)
              for s in SEEDS]
 print("scale-invariant + NoPE, needle at 8x its training length:", " / ".join(f"{a:.2f}" for a in si_needle))
 
@@ -249,10 +251,10 @@ pays the full n² attention; the dilated models stay weak with or without retrie
 # %% [markdown]
 # **Q1** (seed 001, question 7). Retrieval augmentation addresses long context by:
 #
-# - **A)** Storing everything
-# - **B)** Not storing everything, retrieve relevant parts instead
-# - **C)** Using more memory
-# - **D)** Ignoring context
+# - **A)** Compressing the whole context into one summary vector that every query reads
+# - **B)** Extending the position range so the model can read the whole context at once
+# - **C)** Not storing everything, retrieve relevant parts instead
+# - **D)** Keeping only the most recent tokens and dropping the rest
 #
 # The demonstration: section 2's model reads 35 tokens instead of 131 and answers better.
 
@@ -264,7 +266,7 @@ print(f"tokens shown: {n_chunk} of {n_full}; accuracy {mean(retrieved):.2f} with
 # # BEGIN SOLUTION
 
 # %%
-q1_answer = "B"  # SOLUTION
+q1_answer = "C"  # SOLUTION
 
 # %% [raw]
 # # END SOLUTION
@@ -273,9 +275,12 @@ q1_answer = "B"  # SOLUTION
 # # BEGIN TESTS
 
 # %%
+""" # BEGIN TEST CONFIG
+success_message: "Retrieval keeps the long context outside the model and shows it only the relevant chunk, so the model reads a short input of the kind it was trained on. It neither reads everything nor keeps just the latest tokens, and nothing is squeezed into one vector: here the model reads 35 tokens instead of 131 and answers better."
+""" # END TEST CONFIG
 from course_utils.quiz import check_choice
 
-assert check_choice(q1_answer, "434e56b3f7242d0caa2903da71e40ae24a552ebaa937c66131957e597554a9e5", salt="09/q1")
+assert check_choice(q1_answer, "1a3faca7c5316e5311409a4a86da0e3447e99a8eb996fd4bd5a683a7ffbe9356", salt="09/q1")
 
 # %% [raw]
 # # END TESTS
@@ -291,9 +296,9 @@ assert check_choice(q1_answer, "434e56b3f7242d0caa2903da71e40ae24a552ebaa937c661
 # **Q2** (seed 001, question 8). Hierarchical processing for long context:
 #
 # - **A)** Process all at once
-# - **B)** Summarize then process
-# - **C)** Ignore hierarchy
-# - **D)** Use single layer
+# - **B)** Keep the most recent chunk and discard the others
+# - **C)** Retrieve the one chunk that matches the question and answer from it alone
+# - **D)** Summarize then process
 #
 # The demonstration: section 3's summaries, one (answer, probability) pair per chunk.
 
@@ -307,7 +312,7 @@ for row, summary in enumerate(summaries):
 # # BEGIN SOLUTION
 
 # %%
-q2_answer = "B"  # SOLUTION
+q2_answer = "D"  # SOLUTION
 
 # %% [raw]
 # # END SOLUTION
@@ -316,9 +321,12 @@ q2_answer = "B"  # SOLUTION
 # # BEGIN TESTS
 
 # %%
+""" # BEGIN TEST CONFIG
+success_message: "Hierarchical processing first summarises each chunk, then works on the summaries: here one (answer, confidence) pair per chunk, and the most confident answer wins. Answering from one matching chunk is retrieval (Q1), and processing everything at once is the baseline both replace."
+""" # END TEST CONFIG
 from course_utils.quiz import check_choice
 
-assert check_choice(q2_answer, "56b5fa47cd238be8906ee94ecf0c1d38425e2816a3bb2751a0fbbd341a17675f", salt="09/q2")
+assert check_choice(q2_answer, "668116fe99b1294bbd6b9ce59610f959b93029257605e4a2c71b09739a5517fd", salt="09/q2")
 
 # %% [raw]
 # # END TESTS

@@ -9,7 +9,9 @@ from course_utils.repetition import copy_log_probs, greedy_repeats
 from course_utils.tasks import decoy_needle_batch, kv_retrieval_batch, make_batch_fn
 from course_utils.train import answer_accuracy
 
-SEEDS = (0, 1, 2)
+pytestmark = pytest.mark.claims
+
+SEEDS = zoo.SEEDS
 
 
 @pytest.mark.parametrize("positional", ["alibi", "rope"])
@@ -17,7 +19,7 @@ def test_heads_do_not_converge_as_the_context_grows(positional):
     off_diagonal = ~torch.eye(4, dtype=torch.bool)
     changes = []
     for seed in SEEDS:
-        model, _ = zoo.load(f"kv-{positional}-s{seed}", verbose=False)
+        model, _ = zoo.load(zoo.name("kv", seed, positional=positional), verbose=False)
         divergence = {}
         for k in (8, 128):
             batch = kv_retrieval_batch(16, k, generator=k)
@@ -36,8 +38,8 @@ def _entropy_at(record, step):
 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_high_learning_rate_collapses_entropy_and_sigma_reparam_prevents_it(seed):
-    hot = zoo.load(f"lm-hot-s{seed}", verbose=False)[1]
-    sigma = zoo.load(f"lm-hot-sigma-s{seed}", verbose=False)[1]
+    hot = zoo.load(zoo.name("lm", seed), verbose=False)[1]
+    sigma = zoo.load(zoo.name("lm", seed, sigma_reparam=True), verbose=False)[1]
     assert _entropy_at(hot, 100) < 0.2 and _entropy_at(hot, 1000) < 0.05
     assert _entropy_at(sigma, 1000) > 1.0
     final = {name: torch.tensor(r["losses"][-100:]).mean().item() for name, r in (("hot", hot), ("sigma", sigma))}
@@ -48,7 +50,7 @@ def test_high_learning_rate_collapses_entropy_and_sigma_reparam_prevents_it(seed
 
 
 def _loop_segments():
-    vocab = make_batch_fn("loop_stream", batch_size=1, **zoo.ZOO["loop-s0"].task_kwargs)(0).meta["vocab"]
+    vocab = make_batch_fn("loop_stream", batch_size=1, **zoo.ZOO[zoo.name("loop", 0)].task_kwargs)(0).meta["vocab"]
     g = torch.Generator().manual_seed(0)
     sentences = torch.randint(0, 64, (256, 8), generator=g) + vocab.offset("s")
     return torch.cat([sentences, torch.full((256, 1), vocab.end)], dim=1)
@@ -56,7 +58,7 @@ def _loop_segments():
 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_loop_model_copies_is_calibrated_and_greedy_loops(seed):
-    model, _ = zoo.load(f"loop-s{seed}", verbose=False)
+    model, _ = zoo.load(zoo.name("loop", seed), verbose=False)
     segments = _loop_segments()
     log_p = copy_log_probs(model, segments, 6)
     per_token = (log_p / segments.shape[1]).exp().mean(0)
@@ -75,7 +77,7 @@ def test_decoys_barely_distract_and_length_hurts():
 
     acc = {key: [] for key in ("clean", "decoys", "long", "long_dense")}
     for seed in SEEDS:
-        model, _ = zoo.load(f"decoy-s{seed}", verbose=False)
+        model, _ = zoo.load(zoo.name("decoy", seed), verbose=False)
         acc["clean"].append(accuracy(model, 128, 0))
         acc["decoys"].append(accuracy(model, 128, 32))
         acc["long"].append(accuracy(model, 512, 0))

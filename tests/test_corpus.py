@@ -87,3 +87,19 @@ def test_lm_batch_errors(ids):
         lm_batch(ids[:100].float(), 2, 8, generator=0)
     with pytest.raises(ValueError, match="positive"):
         lm_batch(ids, 0, 8, generator=0)
+
+
+def test_missing_corpus_file_raises_file_not_found(monkeypatch, tmp_path):
+    import course_utils.corpus as corpus
+
+    monkeypatch.setattr(corpus, "CORPUS_PATH", tmp_path / "corpus.txt")
+    with pytest.raises(FileNotFoundError, match="python -m course_utils.corpus build"):
+        corpus.load_corpus()
+
+
+def test_text_task_lives_here():
+    from course_utils.corpus import TextVocab, corpus_splits, text_batch
+
+    batch = text_batch(2, 16, generator=0)
+    assert batch.tokens.shape == (2, 16) and batch.meta["vocab"] == TextVocab()
+    assert TextVocab().vocab_size == corpus_splits()[0].vocab_size

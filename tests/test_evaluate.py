@@ -78,3 +78,16 @@ def test_validation_loss_and_needle_accuracy_run_at_any_length():
     assert 0 < loss < 10 and loss == validation_loss(lm, 48, sequences=2)
     needle = TinyGPT(GPTConfig(vocab_size=task_vocab_size("needle"), max_len=32))
     assert 0 <= needle_accuracy(needle, 48, samples=16) <= 1
+
+
+def test_last_token_accuracy_matches_a_direct_computation():
+    from course_utils.evaluate import last_token_accuracy
+
+    model = _model()
+    batch = associative_recall_batch(64, 6, n_keys=4, n_values=2, generator=3)
+    answers = batch.targets[:, -1]
+    with torch.no_grad():
+        direct = (model(batch.tokens)[:, -1].argmax(-1) == answers).float().mean().item()
+    assert last_token_accuracy(model, batch.tokens, answers) == direct
+    with pytest.raises(ValueError, match="targets"):
+        last_token_accuracy(model, batch.tokens, batch.targets)

@@ -3,9 +3,7 @@ import math
 import pytest
 import torch
 
-from course_utils.metrics import (
-    attention_entropy, first_token_mass, mass_by_key_position, max_weight, normalized_entropy,
-)
+from course_utils.metrics import attention_entropy, max_weight, normalized_entropy
 
 
 def causal_uniform(n: int) -> torch.Tensor:
@@ -48,38 +46,14 @@ def test_normalized_entropy_errors():
         normalized_entropy(torch.full((4, 4), 0.25), n_visible=5)
 
 
-def test_max_weight_and_first_token_mass():
+def test_max_weight():
     w = torch.tensor([[1.0, 0.0, 0.0], [0.2, 0.5, 0.3]])
     assert torch.equal(max_weight(w), torch.tensor([1.0, 0.5]))
-    assert torch.equal(first_token_mass(w), torch.tensor([1.0, 0.2]))
-    assert first_token_mass(torch.full((2, 4, 3, 3), 1 / 3)).shape == (2, 4, 3)
-
-
-def test_mass_by_key_position():
-    w = causal_uniform(4)
-    mass = mass_by_key_position(w)
-    column_sums = [1 + 1 / 2 + 1 / 3 + 1 / 4, 1 / 2 + 1 / 3 + 1 / 4, 1 / 3 + 1 / 4, 1 / 4]
-    assert torch.allclose(mass, torch.tensor(column_sums) / 4)
-    assert torch.allclose(mass.sum(), torch.tensor(1.0))
-    assert torch.allclose(mass_by_key_position(w, queries=torch.tensor([3])), torch.full((4,), 0.25))
-    assert torch.allclose(mass_by_key_position(w, queries=torch.tensor([-1])), torch.full((4,), 0.25))
-    mask = torch.tensor([False, True, False, False])
-    assert torch.allclose(mass_by_key_position(w, queries=mask), torch.tensor([0.5, 0.5, 0.0, 0.0]))
-    assert mass_by_key_position(torch.full((2, 3, 4, 4), 0.25)).shape == (2, 3, 4)
-
-
-@pytest.mark.parametrize("queries, match", [
-    (torch.tensor([4]), "query indices"), (torch.tensor([True, False]), "length n_q"),
-    (torch.zeros(4, dtype=torch.bool), "no rows"), (torch.tensor([0.0]), "1-D long"),
-    (torch.tensor([[0]]), "1-D long"),
-])
-def test_mass_by_key_position_errors(queries, match):
-    with pytest.raises(ValueError, match=match):
-        mass_by_key_position(causal_uniform(4), queries=queries)
+    assert max_weight(torch.full((2, 4, 3, 3), 1 / 3)).shape == (2, 4, 3)
 
 
 @pytest.mark.parametrize(
-    "fn", [attention_entropy, normalized_entropy, max_weight, first_token_mass, mass_by_key_position])
+    "fn", [attention_entropy, normalized_entropy, max_weight])
 def test_weights_are_validated(fn):
     with pytest.raises(ValueError, match="sum to 1"):
         fn(torch.full((3, 3), 0.5))

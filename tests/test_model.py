@@ -60,8 +60,10 @@ def test_pick_device():
 
 
 def test_sigma_reparam_model_uses_reparametrised_layers():
-    from course_utils.collapse import SigmaReparamLinear
+    from course_utils import collapse
+    from course_utils.layers import SigmaReparamLinear
 
+    assert collapse.SigmaReparamLinear is SigmaReparamLinear  # the chapter module re-exports it
     model = TinyGPT(GPTConfig(vocab_size=12, max_len=16, sigma_reparam=True))
     kinds = {type(m) for m in model.blocks.modules() if isinstance(m, torch.nn.Linear)}
     assert kinds == {SigmaReparamLinear}

@@ -81,3 +81,11 @@ def test_interpolate_positions():
     # RoPE accepts fractional positions: halving both positions halves the rotation angle
     rope = RoPE(4)
     torch.testing.assert_close(rope.angles(interpolate_positions(4, 2))[2], rope.angles(torch.tensor([1]))[0])
+
+
+@pytest.mark.parametrize("name", POSITIONAL_SCHEMES)
+def test_adds_bias_declares_what_bias_returns(name):
+    scheme = make_positional(name, d_model=16, heads=4, max_len=8)
+    bias = scheme.bias(torch.arange(3), torch.arange(3))
+    assert scheme.adds_bias == (bias is not None)
+    assert ALiBi.adds_bias and not RoPE.adds_bias

@@ -72,3 +72,11 @@ def test_a_scale_invariant_p_rope_model_runs_past_its_training_length():
     model = TinyGPT(GPTConfig(vocab_size=20, max_len=32, positional="p_rope", logit_transform="scale_invariant"))
     logits = model(torch.randint(0, 20, (2, 100)))
     assert logits.shape == (2, 100, 20) and torch.isfinite(logits).all()
+
+
+def test_the_logit_module_lives_in_logits_and_is_re_exported():
+    from course_utils import logits, scale_invariant
+
+    assert scale_invariant.ScaleInvariantLogits is logits.ScaleInvariantLogits
+    assert scale_invariant.coefficients is logits.coefficients
+    assert isinstance(make_logit_transform("scale_invariant"), logits.ScaleInvariantLogits)

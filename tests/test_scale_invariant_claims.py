@@ -5,12 +5,14 @@ import pytest
 from course_utils import zoo
 from course_utils.evaluate import needle_accuracy, validation_loss
 
-SEEDS = (0, 1, 2)
+pytestmark = pytest.mark.claims
+
+SEEDS = zoo.SEEDS
 SHORT, LONG = zoo.SI_TRAIN_LEN, 16 * zoo.SI_TRAIN_LEN
 
 
 def _loss(variant, seed, n):
-    return validation_loss(zoo.load(f"si-lm-{variant}-s{seed}", verbose=False)[0], n, sequences=8, seed=n)
+    return validation_loss(zoo.load(zoo.name("si-lm", seed, variant=variant), verbose=False)[0], n, sequences=8, seed=n)
 
 
 @pytest.fixture(scope="module")
@@ -36,13 +38,12 @@ def test_rope_and_its_fixes_with_rotation_break_past_the_training_length(long_lo
 @pytest.mark.parametrize("seed", SEEDS)
 def test_needle_survives_8x_without_rotation_and_not_with_rope(seed):
     n = 8 * zoo.SI_TRAIN_LEN
-    acc = {v: needle_accuracy(zoo.load(f"si-needle-{v}-s{seed}", verbose=False)[0], n, samples=64, seed=n)
+    acc = {v: needle_accuracy(zoo.load(zoo.name("si-needle", seed, variant=v), verbose=False)[0], n, samples=64, seed=n)
            for v in ("rope", "nope", "si-nope")}
     assert acc["si-nope"] >= 0.95 and acc["nope"] >= 0.95 and acc["rope"] <= 0.7, acc
 
 
 def test_smaller_tau_extrapolates_better_for_scale_invariant_p_rope():
-    names = [f"si-lm-si-prope-tau{tau}-s0" for tau in ("1", "3")] + ["si-lm-si-prope-s0"] + \
-            [f"si-lm-si-prope-tau{tau}-s0" for tau in ("30", "100")]  # tau = 1, 3, 10, 30, 100
+    names = [zoo.name("si-lm", 0, variant="si-prope", tau=tau) for tau in (1.0, 3.0, 10.0, 30.0, 100.0)]
     losses = [validation_loss(zoo.load(name, verbose=False)[0], LONG, sequences=8, seed=LONG) for name in names]
     assert all(a < b for a, b in zip(losses, losses[1:])), losses

@@ -4,6 +4,7 @@ import pytest
 import torch
 
 from course_utils.attention import MultiHeadAttention, attention
+from course_utils.batch import IGNORE_INDEX
 from course_utils.model import GPTConfig, TinyGPT
 from course_utils.sinks import cache_indices, head_contributions, sink_mass, sink_rate, streaming_logits, token_losses
 
@@ -87,7 +88,7 @@ def test_streaming_with_a_large_cache_is_full_attention():
 
 def test_token_losses_mark_unsupervised_positions_nan():
     logits = torch.zeros(1, 3, 4)
-    losses = token_losses(logits, torch.tensor([[1, -100, 2]]))
+    losses = token_losses(logits, torch.tensor([[1, IGNORE_INDEX, 2]]))
     assert losses[0, 0].item() == pytest.approx(torch.log(torch.tensor(4.0)).item())
     assert torch.isnan(losses[0, 1])
 

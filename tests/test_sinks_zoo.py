@@ -9,12 +9,10 @@ from course_utils import zoo
 from course_utils.sinks import sink_mass, sink_rate, streaming_logits, token_losses
 from course_utils.tasks import backcopy_batch
 
-SEEDS = (0, 1, 2)
+pytestmark = pytest.mark.claims
+
+SEEDS = zoo.SEEDS
 FIXES = ("none", "softmax1", "learned_sink", "gate")
-
-
-def _name(fix, seed):
-    return f"sink-s{seed}" if fix == "none" else f"sink-{fix.replace('_', '')}-s{seed}"
 
 
 @functools.lru_cache(maxsize=None)
@@ -30,7 +28,7 @@ def _stream():
 @functools.lru_cache(maxsize=None)
 def _report(fix, seed):
     """Sink masses on held-out sequences and idle-query losses past the training length."""
-    model, _ = zoo.load(_name(fix, seed), verbose=False)
+    model, _ = zoo.load(zoo.name("sink", seed, sink_fix=fix), verbose=False)
     batch, stream = _test_batch(), _stream()
     copy = batch.meta["copy_mask"]
     with torch.no_grad():

@@ -215,7 +215,7 @@ def test_vocab_layout_and_labels():
     with pytest.raises(ValueError, match="one sequence"):
         vocab.labels(torch.zeros(2, 2, dtype=torch.long))
     with pytest.raises(ValueError, match="pass tokens, not targets"):
-        vocab.labels(torch.tensor([0, -100]))
+        vocab.labels(torch.tensor([0, IGNORE_INDEX]))
 
 
 def test_registry_errors_and_vocab_size():
@@ -271,7 +271,7 @@ def test_decoy_needle_layout():
     values = batch.tokens[rows, batch.meta["needle_pos"] + 1]
     assert (values >= vocab.offset("v")).all()
     assert torch.equal(batch.targets[:, -1], values)
-    assert (batch.targets[:, :-1] == -100).all()
+    assert (batch.targets[:, :-1] == IGNORE_INDEX).all()
     markers = (batch.tokens == vocab.needle) | (batch.tokens == vocab.decoy)
     after = torch.roll(markers, 1, dims=1)
     assert (batch.tokens[after] >= vocab.offset("v")).all()  # every marker is followed by a value
@@ -311,3 +311,32 @@ def test_loop_stream_repeats_marked_sentences():
     assert 0.3 < batch.meta["repeat"][:, 1:].float().mean() < 0.7
     with pytest.raises(ValueError, match="repeat_prob"):
         loop_stream_batch(2, 3, repeat_prob=2.0, generator=0)
+
+
+def test_batch_types_live_in_batch_and_text_in_corpus():
+    """tasks re-exports the batch contract and the corpus task, so old imports keep working."""
+    from course_utils import batch, corpus, tasks
+
+    assert tasks.TaskBatch is batch.TaskBatch and tasks.IGNORE_INDEX is batch.IGNORE_INDEX == -100
+    assert tasks.as_generator is batch.as_generator and issubclass(tasks.KVVocab, batch.Vocab)
+    assert tasks.text_batch is corpus.text_batch and tasks.TASKS["text"].batch_fn is corpus.text_batch
+    assert tasks.TASKS["text"].vocab_cls is corpus.TextVocab
+
+
+@pytest.mark.parametrize("value, kwargs, expected", [
+    (5, {}, (5, 5)), ((2, 9), {}, (2, 9)), ([3, 3], {"hi": 3}, (3, 3)), ((-2, 1), {"lo": None}, (-2, 1)),
+])
+def test_parse_range(value, kwargs, expected):
+    from course_utils.tasks import _parse_range
+
+    assert _parse_range("n", value, **kwargs) == expected
+
+
+@pytest.mark.parametrize("value, kwargs", [
+    (0, {}), ((4, 2), {}), ((1, 9), {"hi": 8}), ((1.0, 2), {}), ((1, 2, 3), {}), (True, {}), ("3", {}),
+])
+def test_parse_range_errors(value, kwargs):
+    from course_utils.tasks import _parse_range
+
+    with pytest.raises(ValueError, match="inclusive range"):
+        _parse_range("n", value, **kwargs)

@@ -1,6 +1,7 @@
 import pytest
 import torch
 
+from course_utils.batch import IGNORE_INDEX
 from course_utils.device import seed_everything
 from course_utils.model import GPTConfig, TinyGPT
 from course_utils.tasks import copy_batch, task_vocab_size
@@ -32,7 +33,8 @@ def test_lr_schedule_warms_up_then_decays_to_a_tenth():
 
 def test_lm_loss_ignores_unsupervised_positions_and_checks_shapes():
     logits = torch.zeros(2, 3, 5)
-    targets = torch.tensor([[-100, 1, -100], [2, -100, -100]])
+    I = IGNORE_INDEX
+    targets = torch.tensor([[I, 1, I], [2, I, I]])
     assert lm_loss(logits, targets).item() == pytest.approx(torch.log(torch.tensor(5.0)).item())
     with pytest.raises(ValueError, match="do not match"):
         lm_loss(logits, targets[:, :2])
@@ -43,7 +45,7 @@ def test_answer_accuracy_and_errors():
     batch = copy_batch(8, 4, n_symbols=8, generator=3)
     assert 0.0 <= answer_accuracy(model, batch.tokens, batch.targets) <= 1.0
     with pytest.raises(ValueError, match="no supervised"):
-        answer_accuracy(model, batch.tokens, torch.full_like(batch.targets, -100))
+        answer_accuracy(model, batch.tokens, torch.full_like(batch.targets, IGNORE_INDEX))
     with pytest.raises(ValueError, match="steps"):
         train(model, lambda g: batch, TrainConfig(steps=0))
 
@@ -65,3 +67,20 @@ def test_answer_accuracy_passes_positions_to_the_model():
     n = batch.tokens.shape[1]
     same = answer_accuracy(model, batch.tokens, batch.targets, positions=torch.arange(n))
     assert same == answer_accuracy(model, batch.tokens, batch.targets)
+
+
+def test_stop_after_runs_the_first_steps_of_the_full_schedule():
+    """`stop_after=k` keeps the config's warm-up and cosine length: its losses are a full run's first k."""
+    full = _run(0)[1]
+    seed_everything(0)
+    model = TinyGPT(GPTConfig(vocab_size=task_vocab_size("copy", n_symbols=8), max_len=16, d_model=32, layers=1))
+    calls = []
+    first = train(model, lambda g: copy_batch(16, 4, n_symbols=8, generator=g),
+                  TrainConfig(steps=15, batch_size=16, warmup_steps=5), stop_after=8, progress=False,
+                  callback=lambda step, m: calls.append(step), callback_every=5)
+    assert first == full[:8]
+    assert calls == [0, 5, 8]
+    for bad in (0, 16):
+        with pytest.raises(ValueError, match="stop_after"):
+            train(model, lambda g: copy_batch(16, 4, n_symbols=8, generator=g), TrainConfig(steps=15),
+                  stop_after=bad, progress=False)

@@ -1,5 +1,8 @@
 """The zoo's checkpoints come from the course's code, and notebook 01's finding holds across seeds."""
 
+import subprocess
+from pathlib import Path
+
 import pytest
 import torch
 
@@ -9,6 +12,11 @@ from course_utils.tasks import copy_batch
 from course_utils.train import answer_accuracy
 
 
+REPO = Path(__file__).resolve().parents[1]
+TRACKED_BUDGET_BYTES = 60e6  # all git-tracked files together; the checkpoints are most of it
+
+
+@pytest.mark.claims
 @pytest.mark.parametrize("name", sorted(zoo.ZOO))
 def test_checkpoint_exists_loads_and_is_small(name):
     path = zoo.checkpoint_path(name)
@@ -20,14 +28,81 @@ def test_checkpoint_exists_loads_and_is_small(name):
     assert zoo.evaluate_entry(model, zoo.ZOO[name]) == pytest.approx(record["accuracy"], abs=1e-6)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(zoo.ZOO))
 def test_first_steps_reproduce_the_stored_loss_curve(name):
-    """Provenance: retraining the recipe's first 20 steps gives the stored losses."""
+    """Provenance: the first 20 steps of the recipe's own schedule (warm-up and cosine over all its
+    steps, stopped early) give the stored losses, every one of them."""
     _, losses = zoo.train_entry(name, steps=20, progress=False)
     stored = zoo.load(name, verbose=False)[1]["losses"][:20]
-    # Steps 0..19 of a 20-step run see the same learning rates only during warm-up.
-    warmup = min(20, zoo.ZOO[name].train.warmup_steps)
-    assert losses[:warmup] == pytest.approx(stored[:warmup], abs=1e-4)
+    assert len(losses) == 20
+    # Training is seeded, so only float32 rounding differs between machines and thread counts (a few
+    # 1e-7 here). The lm-hot models' learning rate (3e-2, chosen to be unstable) amplifies it about
+    # tenfold per step once warm-up ends: up to ~1.4e-3 relative by step 20.
+    tolerance = {"rel": 5e-3} if zoo.ZOO[name].train.lr >= 1e-2 else {"rel": 0, "abs": 1e-5}
+    assert losses == pytest.approx(stored, **tolerance)
+
+
+def test_tracked_files_fit_the_size_budget():
+    """The repository stays portable: every git-tracked file together under 60 MB."""
+    try:
+        listed = subprocess.run(["git", "ls-files", "-z"], cwd=REPO, capture_output=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        pytest.skip("not a git checkout")
+    paths = [REPO / p for p in listed.decode().split("\0") if p]
+    total = sum(p.stat().st_size for p in paths if p.is_file())
+    assert total < TRACKED_BUDGET_BYTES, (f"tracked files take {total / 1e6:.1f} MB; keep them under "
+                                          f"{TRACKED_BUDGET_BYTES / 1e6:.0f} MB (smaller zoo models or fewer seeds)")
+
+
+def test_seeds_and_data_streams():
+    """Every seeded family trains on zoo.SEEDS; each family has its own data seeds, base + seed."""
+    by_family: dict[str, set[int]] = {}
+    for entry in zoo.ZOO.values():
+        assert entry.family in zoo.DATA_SEED_BASE, entry.name
+        assert entry.train.data_seed == zoo.DATA_SEED_BASE[entry.family] + entry.seed, entry.name
+        by_family.setdefault(entry.family, set()).add(entry.train.data_seed)
+    families = sorted(by_family)
+    for i, a in enumerate(families):
+        for b in families[i + 1:]:
+            assert not by_family[a] & by_family[b], f"families {a} and {b} share data seeds"
+    for rule in zoo.NAME_RULES:
+        assert {e.seed for e in zoo.ZOO.values() if e.family == rule} == set(zoo.SEEDS), rule
+
+
+def test_names_come_from_the_family_rules():
+    """Every seeded entry's name is its family's rule applied to some options (the rules are the API)."""
+    options = {
+        "recall": [{"transform": t} for t in ("identity", "log_n", "ssmax")],
+        "kv": [{"positional": p} for p in ("rope", "alibi", "learned", "none")]
+              + [{"positional": "alibi", "edge": True}, {"positional": "rope", "dilated": True}],
+        "si-lm": [{"variant": v} for v in zoo.SI_VARIANTS] + [{"variant": "si-prope", "tau": t} for t in (1.0, 3.0, 30.0, 100.0)],
+        "si-needle": [{"variant": v} for v in zoo.SI_VARIANTS],
+        "sink": [{"sink_fix": f} for f in ("none", "softmax1", "learned_sink", "gate")],
+        "lm": [{}, {"sigma_reparam": True}], "loop": [{}], "decoy": [{}],
+    }
+    named = {n for fam, opts in options.items() for o in opts for n in zoo.family(fam, **o).values()}
+    assert named == set(zoo.ZOO) - {"copy-rope-2l"}
+    assert zoo.family("kv", positional="alibi") == {s: f"kv-alibi-s{s}" for s in zoo.SEEDS}
+    assert zoo.name("sink", 2, sink_fix="learned_sink") == "sink-learnedsink-s2"
+    assert zoo.family("si-lm", variant="si-prope", tau=3.0) == {0: "si-lm-si-prope-tau3-s0"}
+
+
+@pytest.mark.parametrize("call, match", [
+    (lambda: zoo.family("gpt"), "unknown zoo family"),
+    (lambda: zoo.family("kv", pos="alibi"), "takes the options"),
+    (lambda: zoo.family("kv", positional="sinusoidal"), "no entry"),
+    (lambda: zoo.name("si-lm", 1, variant="si-prope", tau=3.0), "no zoo entry"),
+])
+def test_name_lookup_errors(call, match):
+    with pytest.raises(ValueError, match=match):
+        call()
+
+
+def test_checkpoints_store_the_loss_curve_compactly():
+    record = torch.load(zoo.checkpoint_path("copy-rope-2l"), map_location="cpu", weights_only=True)
+    assert isinstance(record["losses"], torch.Tensor) and record["losses"].dtype == torch.float32
+    assert zoo.load("copy-rope-2l", verbose=False)[1]["losses"] == record["losses"].tolist()
 
 
 def test_unknown_entry_raises():
@@ -35,12 +110,14 @@ def test_unknown_entry_raises():
         zoo.load("gpt-5")
 
 
+@pytest.mark.claims
 def test_cli_lists_entries(capsys):
     zoo.main(["list"])
     assert "copy-rope-2l" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("seed", [0, 1, 2])
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", zoo.SEEDS)
 def test_copy_circuit_is_robust_across_seeds(seed):
     """Notebook 01's claims on copy-rope-2l, retrained with three seeds: perfect copy at the
     training length, every layer-2 head on distance m - 1 with weight > 0.9, most layer-1 heads
@@ -65,11 +142,12 @@ def _recall_report(transform, seed, count, batch_size):
     from course_utils.evaluate import retrieval_report
     from course_utils.tasks import associative_recall_batch
 
-    model, _ = zoo.load(f"recall-{transform}-s{seed}", verbose=False)
+    model, _ = zoo.load(zoo.name("recall", seed, transform=transform), verbose=False)
     return retrieval_report(model, associative_recall_batch(batch_size, count, generator=1000 + count))
 
 
-@pytest.mark.parametrize("seed", [0, 1, 2])
+@pytest.mark.claims
+@pytest.mark.parametrize("seed", zoo.SEEDS)
 def test_plain_recall_model_dilutes(seed):
     """Notebook 02: the plain model's weight on the match falls by 16x its training length, and
     its answer loss grows by 64x, in every seed."""
@@ -80,8 +158,9 @@ def test_plain_recall_model_dilutes(seed):
     assert longest.answer_loss > 3 * base.answer_loss
 
 
+@pytest.mark.claims
 @pytest.mark.parametrize("transform", ["logn", "ssmax"])
-@pytest.mark.parametrize("seed", [0, 1, 2])
+@pytest.mark.parametrize("seed", zoo.SEEDS)
 def test_log_n_recall_models_hold_their_weight(transform, seed):
     """Notebook 02: with log-n scaling or SSMax the weight on the match does not fall out to 64x."""
     base, longest = (_recall_report(transform, seed, c, b) for c, b in ((16, 256), (1024, 64)))
@@ -90,26 +169,28 @@ def test_log_n_recall_models_hold_their_weight(transform, seed):
     assert longest.relevant_weight.item() > 0.6
 
 
-@pytest.mark.parametrize("seed", [0, 1, 2])
+@pytest.mark.claims
+@pytest.mark.parametrize("seed", zoo.SEEDS)
 def test_edge_trained_alibi_shows_a_u(seed):
     """Notebook 03: evaluated with uniform queries at K = 16, the edge-trained ALiBi model recalls
     the first and last quarters better than the middle half, in every seed."""
     from course_utils.evaluate import accuracy_by_query_index
 
-    model, _ = zoo.load(f"kv-alibi-edge-s{seed}", verbose=False)
+    model, _ = zoo.load(zoo.name("kv", seed, positional="alibi", edge=True), verbose=False)
     acc = accuracy_by_query_index(model, 16, per_index=128, seed=7)
     first, middle, last = acc[:4].mean(), acc[4:12].mean(), acc[12:].mean()
     assert first > middle + 0.03 and last > middle + 0.03, (first, middle, last)
     assert middle > 0.6  # the task is learned: a U, not chance
 
 
-@pytest.mark.parametrize("seed", [0, 1, 2])
+@pytest.mark.claims
+@pytest.mark.parametrize("seed", zoo.SEEDS)
 def test_alibi_kv_learns_and_degrades_past_its_training_length(seed):
     """Notebook 03: ALiBi learns key-value retrieval in every seed, and loses accuracy at 4x length."""
     from course_utils.tasks import kv_retrieval_batch
     from course_utils.train import answer_accuracy
 
-    model, record = zoo.load(f"kv-alibi-s{seed}", verbose=False)
+    model, record = zoo.load(zoo.name("kv", seed, positional="alibi"), verbose=False)
     assert record["accuracy"] > 0.75
     at = {k: answer_accuracy(model, b.tokens, b.targets)
           for k, b in ((k, kv_retrieval_batch(256, k, generator=50 + k)) for k in (16, 64))}
