@@ -13,7 +13,7 @@
 #     name: python3
 # ---
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # ASSIGNMENT CONFIG
 # init_cell: true
 # check_all_cell: true
@@ -415,7 +415,7 @@ print(f"""\
 # answer away; your teacher's version runs hidden checks too. Once a multiple-choice check passes,
 # it shows a short explanation.
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q1
 
@@ -434,16 +434,16 @@ scores_demo = torch.tensor([2.0, -1.0, 0.5])
 for shift in [0.0, -2.0, 50.0]:
     print(f"shift {shift:5.1f}: weights {softmax_from_scratch(scores_demo + shift)}")
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
 q1_answer = "C"  # SOLUTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN TESTS
 
 # %%
@@ -454,13 +454,13 @@ from course_utils.quiz import check_choice
 
 assert check_choice(q1_answer, "2524b55ac3ff514d1492841f6468c4ea01c4a68c7ea50ce6e5f07ae68b5f14cb", salt="01/q1")
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END QUESTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q2
 
@@ -470,7 +470,7 @@ assert check_choice(q1_answer, "2524b55ac3ff514d1492841f6468c4ea01c4a68c7ea50ce6
 # estimate in `q2_variance` (a Python float). The visible check accepts an estimate within about
 # 25 % of the true variance.
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
@@ -480,10 +480,10 @@ q2_variance = (pairs_q * pairs_k).sum(-1).var().item()
 # END SOLUTION
 print(f"estimated variance: {q2_variance:.1f}")
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN TESTS
 
 # %%
@@ -499,13 +499,13 @@ from course_utils.quiz import in_range
 
 assert in_range(q2_variance, 0.9 * 256, 1.1 * 256)
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END QUESTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q3
 # points: 2
@@ -515,7 +515,7 @@ assert in_range(q2_variance, 0.9 * 256, 1.1 * 256)
 # `course_utils`): inputs `(batch, heads, n, d)`, output `(batch, heads, n, d)`, each query
 # attending to itself and earlier positions only, with scores scaled by `1/√d`.
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
@@ -528,10 +528,10 @@ def causal_attention(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor) -> torch
     return softmax_from_scratch(scores) @ v
     # END SOLUTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN TESTS
 
 # %%
@@ -552,13 +552,13 @@ _g = torch.Generator().manual_seed(1)
 _q, _k, _v = torch.randn(3, 2, 3, 9, 16, generator=_g)
 torch.testing.assert_close(causal_attention(_q, _k, _v), F.scaled_dot_product_attention(_q, _k, _v, is_causal=True))
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END QUESTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q4
 
@@ -566,16 +566,16 @@ torch.testing.assert_close(causal_attention(_q, _k, _v), F.scaled_dot_product_at
 # **Q4.** Using `mean_weight_by_distance` from section 7, find the distance `t` that **layer 2,
 # head 0** of the copy model prefers, and store it in `q4_distance` (a Python int).
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
 q4_distance = int(mean_weight_by_distance[1, 0].argmax())  # SOLUTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN TESTS
 
 # %%
@@ -588,13 +588,13 @@ assert check_value(q4_distance, "6744ca806a980da61131e392f85159d85b3fc24b8c0bf60
 # HIDDEN
 assert q4_distance == int(preferred_distance[1, 0])
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END QUESTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q5
 
@@ -619,16 +619,16 @@ try:
 except ValueError as err:
     print("ValueError:", err)
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
 q5_answer = "D"  # SOLUTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN TESTS
 
 # %%
@@ -639,8 +639,8 @@ from course_utils.quiz import check_choice
 
 assert check_choice(q5_answer, "8237fd695d408830a907c5ccdcf12918599b729f9bbf8795f146911c795f3f3d", salt="01/q5")
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END QUESTION

@@ -13,7 +13,7 @@
 #     name: python3
 # ---
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # ASSIGNMENT CONFIG
 # init_cell: true
 # check_all_cell: true
@@ -388,7 +388,7 @@ print(f"""\
 # %% [markdown]
 # ## Quiz
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q1
 
@@ -408,16 +408,16 @@ print(f"""\
 for count, w in zip(item_counts, per_seed("identity", "relevant_weight").mean(0)):
     print(f"{count + 2:5d} tokens: weight on the matching item {w:.3f}")
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
 q1_answer = "C"  # SOLUTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN TESTS
 
 # %%
@@ -428,13 +428,13 @@ from course_utils.quiz import check_choice
 
 assert check_choice(q1_answer, "743b28ab9d6fcf464b3f5791337577df9bdda2fe12be5e3fe0f7c14d49b8ead0", salt="02/q1")
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END QUESTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q2
 
@@ -455,16 +455,16 @@ for n in (16, 1024, 16384):
     print(f"n = {n:5d}: total weight 1 by construction; entropy {t.entropy.mean():.2f} nats "
           f"of at most log n = {math.log(n):.2f}")
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
 q2_answer = "A"  # SOLUTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN TESTS
 
 # %%
@@ -475,13 +475,13 @@ from course_utils.quiz import check_choice
 
 assert check_choice(q2_answer, "2f9490a27057bcc744ca32c5656eaae0898452361fc25a2e04d760635df5bf8d", salt="02/q2")
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END QUESTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q3
 
@@ -499,16 +499,16 @@ assert check_choice(q2_answer, "2f9490a27057bcc744ca32c5656eaae0898452361fc25a2e
 # %%
 print(f"gap {gap:.2f}: n = 512 -> {weight_of_relevant_key(512, gap):.2f}, n = 4096 -> {weight_of_relevant_key(4096, gap):.2f}")
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
 q3_answer = "D"  # SOLUTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN TESTS
 
 # %%
@@ -519,13 +519,13 @@ from course_utils.quiz import check_choice
 
 assert check_choice(q3_answer, "043516d4ae4dd80ce50b64f134291275227dfa02abaa43e49e255d02bef9651c", salt="02/q3")
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END QUESTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q4
 
@@ -534,17 +534,17 @@ assert check_choice(q3_answer, "043516d4ae4dd80ce50b64f134291275227dfa02abaa43e4
 # least 0.3 among **4096** keys? Store the smallest such gap in `q4_gap` (a float); the visible
 # check compares it to 2 decimal places.
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
 q4_gap = math.log(0.3 * (4096 - 1) / (1 - 0.3))  # SOLUTION
 print(f"q4_gap = {q4_gap:.3f}: weight at 4096 keys {weight_of_relevant_key(4096, q4_gap):.3f}")
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN TESTS
 
 # %%
@@ -558,13 +558,13 @@ import math
 
 assert abs(q4_gap - math.log(0.3 * 4095 / 0.7)) < 1e-3
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END QUESTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q5
 
@@ -573,7 +573,7 @@ assert abs(q4_gap - math.log(0.3 * 4095 / 0.7)) < 1e-3
 # of uniform attention over `n = 1000` keys? Compute it from the weights (not from a formula you
 # remember) and store it in `q5_entropy` (a float); the visible check compares it to 2 decimal places.
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
@@ -583,10 +583,10 @@ q5_entropy = -(uniform * uniform.log()).sum().item()
 # END SOLUTION
 print(f"entropy of uniform attention over 1000 keys: {q5_entropy:.3f} nats")
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN TESTS
 
 # %%
@@ -600,13 +600,13 @@ import math
 
 assert abs(q5_entropy - math.log(1000)) < 1e-6
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END QUESTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q6
 # points: 2
@@ -617,7 +617,7 @@ assert abs(q5_entropy - math.log(1000)) < 1e-6
 # what weight does the relevant key keep at `n = 4096`? Store that in `q6_weight`; the visible
 # check compares it to 3 decimal places.
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
@@ -631,10 +631,10 @@ def log_n_weight(n: int, gap: float, s: float) -> float:
 
 q6_weight = log_n_weight(4096, 2.0, 0.5)  # SOLUTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN TESTS
 
 # %%
@@ -650,8 +650,8 @@ from course_utils.dilution import relevant_weight
 assert abs(log_n_weight(300, 3.0, 0.2) - relevant_weight(300, 3.0, log_n_scale=0.2).item()) < 1e-9
 assert abs(q6_weight - 4096 / 8191) < 1e-6
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END QUESTION

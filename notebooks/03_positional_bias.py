@@ -13,7 +13,7 @@
 #     name: python3
 # ---
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # ASSIGNMENT CONFIG
 # init_cell: true
 # check_all_cell: true
@@ -450,7 +450,7 @@ RoPE with position interpolation {mean_over_seeds('rope+PI', 16):.2f} -> {mean_o
 # %% [markdown]
 # ## Quiz
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q1
 
@@ -475,16 +475,16 @@ for p, name in SCHEMES.items():
     print(f"{name:8s} accuracy at K = 16: {torch.tensor([length_acc[(p, s, 16)] for s in SEEDS]).mean():.2f}, "
           f"at K = 112: {torch.tensor([length_acc[(p, s, 112)] for s in SEEDS]).mean():.2f}")
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
 q1_answer = "A"  # SOLUTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN TESTS
 
 # %%
@@ -495,13 +495,13 @@ from course_utils.quiz import check_choice
 
 assert check_choice(q1_answer, "a85a44aea41b4bf5eae45c6c5430b237268183301ca3e8529a11d9530ca01fce", salt="03/q1")
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END QUESTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q2
 
@@ -519,16 +519,16 @@ assert check_choice(q1_answer, "a85a44aea41b4bf5eae45c6c5430b237268183301ca3e852
 q = torch.tensor([quarters(acc16[("alibi-edge", s)]) for s in SEEDS]).mean(0)
 print(f"first / middle / last quarter: {q[0]:.2f} / {q[1]:.2f} / {q[2]:.2f}")
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
 q2_answer = "B"  # SOLUTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN TESTS
 
 # %%
@@ -539,13 +539,13 @@ from course_utils.quiz import check_choice
 
 assert check_choice(q2_answer, "ae39da7607632c450df734db4609769408e661f3e381ee4f6c26fe5c7e959178", salt="03/q2")
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END QUESTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q3
 
@@ -563,16 +563,16 @@ assert check_choice(q2_answer, "ae39da7607632c450df734db4609769408e661f3e381ee4f
 print("learned positions, accuracy at K = 16 / 32 / 64 / 112:",
       " / ".join(f"{torch.tensor([length_acc[('learned', s, k)] for s in SEEDS]).mean():.2f}" for k in LENGTH_PAIRS))
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
 q3_answer = "C"  # SOLUTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN TESTS
 
 # %%
@@ -583,13 +583,13 @@ from course_utils.quiz import check_choice
 
 assert check_choice(q3_answer, "871ea1f4cba5823d99b21860cacc78ae03040dcbefb9552d78e97eb8c9ebd2b1", salt="03/q3")
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END QUESTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q4
 # points: 2
@@ -599,7 +599,7 @@ assert check_choice(q3_answer, "871ea1f4cba5823d99b21860cacc78ae03040dcbefb9552d
 # integer `positions: (n,)`. Use the "rotate half" layout: channel `c` and channel `c + d/2` form
 # a pair that rotates by the angle `position · base^(−2c/d)`.
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
@@ -614,10 +614,10 @@ def rope_rotate(x: torch.Tensor, positions: torch.Tensor, base: float = 10000.0)
     return torch.cat([first * cos - second * sin, first * sin + second * cos], dim=-1)
     # END SOLUTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN TESTS
 
 # %%
@@ -649,13 +649,13 @@ _x = torch.randn(1, 1, 6, 16, generator=torch.Generator().manual_seed(1))
 _ref, _ = RoPE(16, base=500.0).rotate(_x, _x, torch.arange(6), torch.arange(6))
 torch.testing.assert_close(rope_rotate(_x[0, 0], torch.arange(6), 500.0), _ref[0, 0])
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END QUESTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q5
 
@@ -664,16 +664,16 @@ torch.testing.assert_close(rope_rotate(_x[0, 0], torch.arange(6), 500.0), _ref[0
 # head 2 add to the score of a key 10 positions before the query? Store it in `q5_bias` (a float);
 # the visible check compares it to 2 decimal places.
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
 q5_bias = -(2 ** (-8 * 2 / 8)) * 10  # SOLUTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN TESTS
 
 # %%
@@ -685,8 +685,8 @@ assert check_rounded(q5_bias, "05210de2cbfae7e0b1b4ebcf4d9256d666a2fbd414d537e59
 # HIDDEN
 assert abs(q5_bias - (-2.5)) < 1e-9
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END QUESTION

@@ -13,7 +13,7 @@
 #     name: python3
 # ---
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # ASSIGNMENT CONFIG
 # init_cell: true
 # check_all_cell: true
@@ -495,7 +495,7 @@ window 0 + 32 {ours['0 + 32 (window)']:.2f}, 1 + 31 {ours['1 + 31']:.2f}, 4 + 28
 # %% [markdown]
 # ## Quiz
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q1
 
@@ -517,16 +517,16 @@ for seed in SEEDS:
     print(f"seed {seed}: sink head's weight on BOS {s['idle'].max():.2f}; uniform attention over 64 tokens "
           f"would give about {sum(1 / (i + 1) for i in range(1, 64)) / 63:.2f}")
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
 q1_answer = "A"  # SOLUTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN TESTS
 
 # %%
@@ -537,13 +537,13 @@ from course_utils.quiz import check_choice
 
 assert check_choice(q1_answer, "106d3a83e22d982da17127b07d150fba305c3f960a9a99608ae9ea9ce0b4d017", salt="04/q1")
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END QUESTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q2
 
@@ -563,16 +563,16 @@ assert check_choice(q1_answer, "106d3a83e22d982da17127b07d150fba305c3f960a9a9960
 for seed in SEEDS:
     print(f"seed {seed}: weight on the first token per head {[round(v, 2) for v in sinks[('none', seed)]['idle'].tolist()]}")
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
 q2_answer = "C"  # SOLUTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN TESTS
 
 # %%
@@ -583,13 +583,13 @@ from course_utils.quiz import check_choice
 
 assert check_choice(q2_answer, "6bf82e6d8e0cbc861073c582d6eb36e7c39174ae2b7ccb55bb4e131b48576774", salt="04/q2")
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END QUESTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q3
 # points: 2
@@ -599,7 +599,7 @@ assert check_choice(q2_answer, "6bf82e6d8e0cbc861073c582d6eb36e7c39174ae2b7ccb55
 # `exp(s_j) / (1 + Σ_i exp(s_i))` along the last dimension. It must not overflow for scores of
 # 1000 (subtract a maximum first, and remember the extra key's logit 0 takes part in it).
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
@@ -611,10 +611,10 @@ def softmax1(scores: torch.Tensor) -> torch.Tensor:
     return exp / (torch.exp(-top) + exp.sum(dim=-1, keepdim=True))
     # END SOLUTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN TESTS
 
 # %%
@@ -637,13 +637,13 @@ _v = torch.eye(6).expand(3, 6, 6)
 _, _ref = attention(_s, torch.eye(6).expand(3, 6, 6) * math.sqrt(6), _v, sink_logit=torch.zeros(1, 1))
 torch.testing.assert_close(softmax1(_s), _ref)
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END QUESTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q4
 
@@ -658,16 +658,16 @@ weights = torch.randn(3, 4, 8, 32, 32, generator=torch.Generator().manual_seed(4
 weights[:, :, :, :, 0] += torch.linspace(-2.0, 6.0, 24).view(3, 1, 8, 1)  # some heads lean on key 0
 weights = weights.masked_fill(~torch.ones(32, 32, dtype=torch.bool).tril(), float("-inf")).softmax(-1)
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
 q4_rate = sink_rate(sink_mass(weights))  # SOLUTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN TESTS
 
 # %%
@@ -683,8 +683,8 @@ from course_utils.quiz import check_value
 
 assert check_value(round(q4_rate * 24), "a9dbbb2407294e628ba079ec03930bcb860b0179085d423d682b0e5e5db72fc0", salt="04/q4")
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END QUESTION

@@ -13,7 +13,7 @@
 #     name: python3
 # ---
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # ASSIGNMENT CONFIG
 # init_cell: true
 # check_all_cell: true
@@ -330,14 +330,14 @@ axes[1].set(xlabel="copies already in the prompt", ylabel="fraction of greedy co
             ylim=(0, 1.02), title="Greedy decoding")
 for ax in axes:
     ax.legend(fontsize=8)
-finish(fig, "P(one more repeat) stays at the stream's 0.5, yet greedy decoding loops every time")
+finish(fig, "P(one more repeat) stays near the stream's 0.5 at every count, yet greedy decoding loops every time")
 
 # %% [markdown]
 # **Takeaway.** Once a sentence has been seen, the model predicts its repetition almost token for
 # token: per-token probability jumps from chance at first sight to above 0.9 (induction). We did
-# **not** reproduce Xu et al.'s self-reinforcement: our models give one more repeat the stream's
-# true chance of about 0.5 however many copies came before; they are calibrated on a stream where
-# repeats are common. The loop still appears, from decoding: the copy is the single likeliest
+# **not** reproduce Xu et al.'s self-reinforcement: our models give one more repeat a probability
+# near the stream's true chance of 0.5 (a little under it) that does not grow with the number of
+# copies already seen; they are calibrated on a stream where repeats are common. The loop still appears, from decoding: the copy is the single likeliest
 # continuation (about 0.5 against 0.5/64 for any other first symbol), so greedy decoding repeats
 # every time, at every count. Xu et al. saw the rise in models trained on natural text, where
 # repeats are rare; showing it needs a larger model of such text than this course trains.
@@ -429,7 +429,7 @@ with {DECOYS[-1]}; at one decoy per 32 tokens {dense[:, 0].mean():.2f} at {LENGT
 # %% [markdown]
 # ## Quiz
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q1
 
@@ -450,16 +450,16 @@ print(f"two identical heads: {head_divergence(torch.stack([w, w]))[0, 1]:.3f} bi
 print(f"trained retrievers, mean over pairs at n = {n_tokens[1]}: "
       f"{torch.stack([diversity[(pos, s, 16)] for pos in ('alibi', 'rope') for s in SEEDS]).mean():.2f} bits")
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
 q1_answer = "B"  # SOLUTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN TESTS
 
 # %%
@@ -470,13 +470,13 @@ from course_utils.quiz import check_choice
 
 assert check_choice(q1_answer, "a438ef18975d8c9ab6a2b4ac71534606c17dd80e96acf32a0a972c810d390fe9", salt="05/q1")
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END QUESTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q2
 
@@ -497,16 +497,16 @@ print(f"retrieval accuracy with 0 / {DECOYS[-1]} decoys: {by_decoys[:, 0].mean()
 print(f"P(greedy repeat) after 1 / {COPIES - 1} copies: {sum(repeat_rate[(s, 1)] for s in SEEDS) / 3:.2f} / "
       f"{sum(repeat_rate[(s, COPIES - 1)] for s in SEEDS) / 3:.2f}")
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
 q2_answer = "D"  # SOLUTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN TESTS
 
 # %%
@@ -517,13 +517,13 @@ from course_utils.quiz import check_choice
 
 assert check_choice(q2_answer, "c22183c77f17e9bcd28f185a9e7768bcda7cdff076a922598c505c56bac4352a", salt="05/q2")
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END QUESTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q3
 # points: 2
@@ -532,7 +532,7 @@ assert check_choice(q2_answer, "c22183c77f17e9bcd28f185a9e7768bcda7cdff076a92259
 # **Q3.** Implement the rank-collapse residual `residual(h)` for `h: (n, d)`:
 # `‖H − 1·mean(H)‖_F / ‖H‖_F`, the mean taken over the n tokens.
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
@@ -542,10 +542,10 @@ def residual(h: torch.Tensor) -> torch.Tensor:
     return (h - h.mean(dim=0, keepdim=True)).norm() / h.norm()
     # END SOLUTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN TESTS
 
 # %%
@@ -564,13 +564,13 @@ from course_utils.collapse import rank_residual
 _h = torch.randn(9, 4, generator=torch.Generator().manual_seed(11)) + 2.0
 assert abs(float(residual(_h)) - float(rank_residual(_h))) < 1e-5
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END QUESTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q4
 
@@ -584,16 +584,16 @@ assert abs(float(residual(_h)) - float(rank_residual(_h))) < 1e-5
 head_a = torch.tensor([0.50, 0.20, 0.15, 0.10, 0.05])
 head_b = torch.tensor([0.05, 0.10, 0.15, 0.20, 0.50])
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
 q4_js = js_divergence(head_a, head_b).item()  # SOLUTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN TESTS
 
 # %%
@@ -608,8 +608,8 @@ from course_utils.quiz import check_value
 
 assert check_value(round(q4_js * 1000), "85e9cbea6d2debae4d8921fdfc18468d5f5851fe7917735828f7c84acdff24a1", salt="05/q4")
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END QUESTION

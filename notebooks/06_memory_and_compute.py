@@ -13,7 +13,7 @@
 #     name: python3
 # ---
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # ASSIGNMENT CONFIG
 # init_cell: true
 # check_all_cell: true
@@ -261,7 +261,7 @@ of width 128 costs {attention_flops(131_072, 128, 32) / 1e12:.0f} TFLOP per laye
 # %% [markdown]
 # ## Quiz
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q1
 
@@ -285,16 +285,16 @@ for n in (4096, 131_072):
     print(f"n = {n:7,d}: scores {n * n * 32 * 2 / 2**30:8.1f} GiB (32 heads, bf16), "
           f"{attention_flops(n, 128, 32) / 1e12:8.1f} TFLOP forward")
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
 q1_answer = "D"  # SOLUTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN TESTS
 
 # %%
@@ -305,13 +305,13 @@ from course_utils.quiz import check_choice
 
 assert check_choice(q1_answer, "a25fd059b715305a4dab6ea7b11dec19a6b97b2fc0170f1ba39ae25e11fbadaf", salt="06/q1")
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END QUESTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q2
 
@@ -331,16 +331,16 @@ n_demo = 8192
 print(f"n = {n_demo}: FLOPs of any exact method {attention_flops(n_demo, 64, 1):.2e}; naive scores "
       f"{n_demo * n_demo * 4 / 2**20:.0f} MiB; online scores held at once {n_demo * 128 * 4 / 2**20:.0f} MiB")
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
 q2_answer = "B"  # SOLUTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN TESTS
 
 # %%
@@ -351,13 +351,13 @@ from course_utils.quiz import check_choice
 
 assert check_choice(q2_answer, "09581396c3d93f278528874b52ffc138dc5e0b0efeef6c68280a2bcfea581658", salt="06/q2")
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END QUESTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q3
 # points: 2
@@ -368,7 +368,7 @@ assert check_choice(q2_answer, "09581396c3d93f278528874b52ffc138dc5e0b0efeef6c68
 # scores `s` (`(n_q, b)`) and its values `v` (`(b, d_v)`), return `(m_new, l_new, o_new)`. Start
 # values are `m = -inf`, `l = 0`, `o = 0`; you may assume every block has at least one finite score.
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
@@ -382,10 +382,10 @@ def update(m, l, o, s, v):
     return m_new, l_new, (scale * l * o + p @ v) / l_new
     # END SOLUTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN TESTS
 
 # %%
@@ -409,13 +409,13 @@ _s, _v = torch.randn(4, 7, generator=_g) * 4, torch.randn(7, 3, generator=_g)
 for _got, _want in zip(update(_m, _l, _o, _s, _v), online_softmax_update(_m, _l, _o, _s, _v)):
     torch.testing.assert_close(_got, _want)
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END QUESTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q4
 
@@ -426,16 +426,16 @@ for _got, _want in zip(update(_m, _l, _o, _s, _v), online_softmax_update(_m, _l,
 # verify it with `score_matrix_bytes` on tensors that have a shape and a dtype but no data:
 # `torch.empty(1, 8, 32_768, 64, dtype=torch.bfloat16, device="meta")`.
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
 q4_gib = 32_768**2 * 8 * 2 / 2**30  # SOLUTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN TESTS
 
 # %%
@@ -447,8 +447,8 @@ assert check_rounded(q4_gib, "dbf56f73cd3b6b6b900babdd9f3db53bad6e437d5d48130a9b
 # HIDDEN
 assert abs(q4_gib - 16.0) < 1e-6
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END QUESTION

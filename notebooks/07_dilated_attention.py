@@ -13,7 +13,7 @@
 #     name: python3
 # ---
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # ASSIGNMENT CONFIG
 # init_cell: true
 # check_all_cell: true
@@ -473,7 +473,7 @@ the one value it can see: {" / ".join(f"{x:.0%}" for x in fallback["dilated"])} 
 # %% [markdown]
 # ## Quiz
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q1
 
@@ -501,16 +501,16 @@ print(f"one dilated layer: {int(union.sum())} of {causal_pairs} causal (query, k
       f"dilated models at equal steps score {np.mean([by_index[('dilated', s)][closed].mean() for s in SEEDS]):.2f} "
       f"on the pairs their layers cannot route")
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
 q1_answer = "A"  # SOLUTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN TESTS
 
 # %%
@@ -521,13 +521,13 @@ from course_utils.quiz import check_choice
 
 assert check_choice(q1_answer, "9aa9c957aa42ace50e39cef566b87d4478a15f814cae8c03e30171687e141b0d", salt="07/q1")
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END QUESTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q2
 
@@ -547,16 +547,16 @@ for n in (65_536, 131_072):
     print(f"n = {n:7,d}: dilated {dilated_flops(n, 64, 8, *CPU_PATTERNS):.3e} FLOPs, dense {attention_flops(n, 64, 8):.3e}")
 print(f"recorded time slope: {recorded_slope('dilated'):.2f}")
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
 q2_answer = "D"  # SOLUTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN TESTS
 
 # %%
@@ -567,13 +567,13 @@ from course_utils.quiz import check_choice
 
 assert check_choice(q2_answer, "d58030c32ced90d4e1126e9bd5479acb2a9ff79713cc0178b468fd3667408fd2", salt="07/q2")
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END QUESTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q3
 
@@ -582,16 +582,16 @@ assert check_choice(q2_answer, "d58030c32ced90d4e1126e9bd5479acb2a9ff79713cc0178
 # query 37 read in head 1? Count by hand first (which segment of 8 holds 37; which rows does head 1
 # keep in its segment of 32?), then check with `dilated_mask`. Store an int in `q3_keys`.
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
 q3_keys = int((dilated_mask(64, 4, [8, 32], [1, 4])[1, 37] > 0).sum())  # SOLUTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN TESTS
 
 # %%
@@ -600,13 +600,13 @@ from course_utils.quiz import check_value
 assert isinstance(q3_keys, int), "an int"
 assert check_value(q3_keys, "d4d789b7535c0e7d1e0f026f66da3eb0d904cb3c274985a836f04384b7b071cb", salt="07/q3")
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END QUESTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q4
 # points: 2
@@ -617,7 +617,7 @@ assert check_value(q3_keys, "d4d789b7535c0e7d1e0f026f66da3eb0d904cb3c274985a836f
 # keeps offset `h mod r`). The check runs attention among your rows and compares it with
 # `dilated_attention` for that single pattern.
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
@@ -627,10 +627,10 @@ def kept_positions(n, w, r, head):
     return torch.arange(n).view(n // w, w)[:, head % r::r]
     # END SOLUTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN TESTS
 
 # %%
@@ -659,13 +659,13 @@ for _n, _w, _r, _heads in [(64, 16, 2, 4), (48, 24, 3, 5), (8, 8, 1, 2)]:
         _rows = kept_positions(_n, _w, _r, _h)
         assert torch.equal(torch.sort(_rows.flatten()).values, torch.nonzero(_m[_h].diagonal()).flatten())
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END QUESTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q5
 
@@ -688,16 +688,16 @@ for s in SEEDS:
           f"closed {acc[closed].mean():.2f}; first / middle / last quarter "
           f"{acc[:4].mean():.2f} / {acc[4:12].mean():.2f} / {acc[12:].mean():.2f}")
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
 q5_answer = "C"  # SOLUTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN TESTS
 
 # %%
@@ -708,8 +708,8 @@ from course_utils.quiz import check_choice
 
 assert check_choice(q5_answer, "d5e133376b31b01890271488d26763a24e0d08b1b1ce92458aa51a5a4acc3413", salt="07/q5")
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END QUESTION

@@ -13,7 +13,7 @@
 #     name: python3
 # ---
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # ASSIGNMENT CONFIG
 # init_cell: true
 # check_all_cell: true
@@ -372,7 +372,7 @@ at this size the transform does not rescue RoPE's unseen rotations.""")
 # %% [markdown]
 # ## Quiz
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q1
 
@@ -392,16 +392,16 @@ for scheme in SCHEMES:
     print(f"{scheme:16s} mass on [512, 1024) / mass on [32, 64): {mass[(scheme, 2)][-1] / mass[(scheme, 2)][5]:6.1f}; "
           f"entropy within the range {entropy[scheme][5]:.2f} -> {entropy[scheme][-1]:.2f} nats")
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
 q1_answer = "A"  # SOLUTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN TESTS
 
 # %%
@@ -412,13 +412,13 @@ from course_utils.quiz import check_choice
 
 assert check_choice(q1_answer, "407a8fae89c9f3758ea001e9a44fdca9f4a385e6c3c8fdc265df4dcc283fe973", salt="08/q1")
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END QUESTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q2
 
@@ -440,16 +440,16 @@ assert check_choice(q1_answer, "407a8fae89c9f3758ea001e9a44fdca9f4a385e6c3c8fdc2
 beyond = {scheme: sum(mass[(scheme, 2)][6:]) / sum(mass[(scheme, 2)]) for scheme in SCHEMES}
 print("share of attention beyond distance 64:", ", ".join(f"{k} {v:.2f}" for k, v in beyond.items()))
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
 q2_answer = "C"  # SOLUTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN TESTS
 
 # %%
@@ -460,13 +460,13 @@ from course_utils.quiz import check_choice
 
 assert check_choice(q2_answer, "8b1d574b2c1aa558ea7b284e2eef9bd12a039b33efb1e335319d592b3137d0c9", salt="08/q2")
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END QUESTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q3
 
@@ -486,16 +486,16 @@ assert check_choice(q2_answer, "8b1d574b2c1aa558ea7b284e2eef9bd12a039b33efb1e335
 print(f"best q/k fold of log a_(i-j): residual {best_separable_fit_error(log_a):.3f}; "
       f"of the log-n factor below 1e-10: {best_separable_fit_error(log_logn.contiguous()) < 1e-10}")
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
 q3_answer = "B"  # SOLUTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN TESTS
 
 # %%
@@ -506,13 +506,13 @@ from course_utils.quiz import check_choice
 
 assert check_choice(q3_answer, "6027befbb9e6b6b8598d18bfaf84d2f908e21deb6afe44c935f00a2e5622458e", salt="08/q3")
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END QUESTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q4
 # points: 2
@@ -523,7 +523,7 @@ assert check_choice(q3_answer, "6027befbb9e6b6b8598d18bfaf84d2f908e21deb6afe44c9
 # `offset(a, t, tau)` (tensors in, tensor out). The check draws Gaussian scores and compares the
 # mean of `exp(a·S + offset(a, t, tau))` with the target, for multipliers that are not the paper's.
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
@@ -533,10 +533,10 @@ def offset(a, t, tau):
     return 0.5 - torch.log1p(t / tau) - a**2 / 2
     # END SOLUTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN TESTS
 
 # %%
@@ -559,13 +559,13 @@ _t = torch.arange(0.0, 500.0, 7.0, dtype=torch.float64)
 _a, _m = coefficients(_t, 10.0)
 torch.testing.assert_close(offset(_a, _t, 10.0), _m)
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END QUESTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q5
 # points: 2
@@ -575,7 +575,7 @@ torch.testing.assert_close(offset(_a, _t, 10.0), _m)
 # `(n, n)` (row i = query, column j = key) and returns `a_t·S + m_t` with t = i − j, and −inf for
 # keys after the query.
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
@@ -589,10 +589,10 @@ def transform(scores, tau):
     return out.masked_fill(t < 0, float("-inf"))
     # END SOLUTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN TESTS
 
 # %%
@@ -620,8 +620,8 @@ for _tau in (1.0, 10.0, 50.0):
     _keep = torch.ones(12, 12, dtype=torch.bool).tril()
     torch.testing.assert_close(transform(_scores, _tau)[_keep], scale_invariant_logits(_scores, tau=_tau)[_keep])
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END QUESTION

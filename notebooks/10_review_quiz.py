@@ -13,7 +13,7 @@
 #     name: python3
 # ---
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # ASSIGNMENT CONFIG
 # init_cell: true
 # check_all_cell: true
@@ -71,7 +71,7 @@ _ = seed_everything(0, threads=2)
 # %% [markdown]
 # ## The seed quizzes
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q1
 
@@ -90,16 +90,16 @@ gap = gap_for_weight(0.30, 512)
 for n in (512, 4096, 32_768):
     print(f"n = {n:6d}: weight on the relevant key {relevant_weight(n, gap).item():.3f}")
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
 q1_answer = "C"  # SOLUTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN TESTS
 
 # %%
@@ -110,13 +110,13 @@ from course_utils.quiz import check_choice
 
 assert check_choice(q1_answer, "66ecd88b37af88c2888092a565b5470dc32d048522449ab53514ce8dfc5faa9b", salt="10/q1")
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END QUESTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q2
 
@@ -137,16 +137,16 @@ for k in (16, 64):
     third = k // 3
     print(f"K = {k}: first {acc[:third].mean():.2f}, middle {acc[third:-third].mean():.2f}, last {acc[-third:].mean():.2f}")
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
 q2_answer = "A"  # SOLUTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN TESTS
 
 # %%
@@ -157,13 +157,13 @@ from course_utils.quiz import check_choice
 
 assert check_choice(q2_answer, "89ed1d3a46bc0b2a21d0f75c9337c2c5178697b16bdc20b35271937b44d64bda", salt="10/q2")
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END QUESTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q3
 
@@ -185,16 +185,16 @@ for n, q in ((4096, q4k), (131_072, q128k)):
     print(f"n = {n:7d}: scores {score_matrix_bytes(q, q) / 2**30:8.1f} GiB, weight on the relevant key "
           f"{relevant_weight(n, gap).item():.4f}")
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
 q3_answer = "D"  # SOLUTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN TESTS
 
 # %%
@@ -205,13 +205,13 @@ from course_utils.quiz import check_choice
 
 assert check_choice(q3_answer, "7769cbe4e5c045df830b075119eb87fa02b79b60ef68ea7c61e10d6991087c2c", salt="10/q3")
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END QUESTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q4
 
@@ -231,16 +231,16 @@ for n in (512, 4096):
     trials = simulate_dilution(n, gap=gap, trials=50, generator=torch.Generator().manual_seed(n))
     print(f"n = {n}: mean weight on the relevant key {trials.relevant_weight.mean().item():.3f}")
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
 q4_answer = "D"  # SOLUTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN TESTS
 
 # %%
@@ -251,13 +251,13 @@ from course_utils.quiz import check_choice
 
 assert check_choice(q4_answer, "4ecaa1e3e5a7b26c4245a05b0073e56de7f510da3f73e41b5099d92591c76b6a", salt="10/q4")
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END QUESTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q5
 
@@ -272,20 +272,20 @@ assert check_choice(q4_answer, "4ecaa1e3e5a7b26c4245a05b0073e56de7f510da3f73e41b
 # Notebook 03's models trained with answers near the edges (as in real documents), asked uniformly at 16 pairs:
 
 # %%
-for s in (0, 1, 2):
-    acc = accuracy_by_query_index(zoo.load(f"kv-alibi-edge-s{s}", verbose=False)[0], 16, per_index=32, seed=16)
+for s, name in zoo.family("kv", positional="alibi", edge=True).items():
+    acc = accuracy_by_query_index(zoo.load(name, verbose=False)[0], 16, per_index=32, seed=16)
     print(f"seed {s}: first / middle / last quarter {acc[:4].mean():.2f} / {acc[4:12].mean():.2f} / {acc[12:].mean():.2f}")
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
 q5_answer = "B"  # SOLUTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN TESTS
 
 # %%
@@ -296,13 +296,13 @@ from course_utils.quiz import check_choice
 
 assert check_choice(q5_answer, "b1a6958fb36f4dbb63f5be22c898a6dcc30a3cb83b7b8c7693953099d1d476da", salt="10/q5")
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END QUESTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q6
 
@@ -324,16 +324,16 @@ with torch.no_grad():
 print("mass on BOS per head:", [round(x, 2) for x in sink_mass(attn, ~batch.meta["copy_mask"])[0].tolist()],
       f"(a uniform causal head would give {(1 / torch.arange(2, 65).float()).mean().item():.2f})")
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
 q6_answer = "A"  # SOLUTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN TESTS
 
 # %%
@@ -344,13 +344,13 @@ from course_utils.quiz import check_choice
 
 assert check_choice(q6_answer, "3f45d00ee4cb0c4418c56aad818801d47af17499237ba12abee27f04b42cc26f", salt="10/q6")
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END QUESTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q7
 
@@ -368,16 +368,16 @@ assert check_choice(q6_answer, "3f45d00ee4cb0c4418c56aad818801d47af17499237ba12a
 residuals = random_stack_residuals("attention only", seed=0, depth=6)
 print("rank residual after 0..6 layers:", " ".join(f"{r:.1e}" for r in residuals))
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
 q7_answer = "C"  # SOLUTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN TESTS
 
 # %%
@@ -388,13 +388,13 @@ from course_utils.quiz import check_choice
 
 assert check_choice(q7_answer, "c9762431bc488eea032ab590ee767d1640f920db6fdc30d6490ef94363b42a99", salt="10/q7")
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END QUESTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q8
 
@@ -412,16 +412,16 @@ assert check_choice(q7_answer, "c9762431bc488eea032ab590ee767d1640f920db6fdc30d6
 gap = gap_for_weight(0.30, 512) + 0.5  # with distractor noise sigma = 1 (notebook 02)
 print([round(relevant_weight(n, gap, distractor_std=1.0).item(), 3) for n in (512, 4096)])
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
 q8_answer = "B"  # SOLUTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN TESTS
 
 # %%
@@ -432,13 +432,13 @@ from course_utils.quiz import check_choice
 
 assert check_choice(q8_answer, "6810cf8db697e2576843a22e05f48545039979fcadb1d75c08aa852fee76f02e", salt="10/q8")
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END QUESTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q9
 
@@ -460,16 +460,16 @@ for k in (16, 32, 64):
         acc = (model(batch.tokens)[:, -1].argmax(-1) == batch.targets[:, -1]).float().mean().item()
     print(f"K = {k} ({2 * k + 3} tokens): accuracy {acc:.2f}")
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
 q9_answer = "A"  # SOLUTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN TESTS
 
 # %%
@@ -480,13 +480,13 @@ from course_utils.quiz import check_choice
 
 assert check_choice(q9_answer, "27694337788a1719f8cbbcdd75b362b35812615dccad2f5e053d5d4ec764bc0c", salt="10/q9")
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END QUESTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q10
 
@@ -508,16 +508,16 @@ with torch.no_grad():
         acc = (model(tokens)[:, -1].argmax(-1) == batch.targets[:, -1]).float().mean().item()
         print(f"{name:16s} {tokens.shape[1]:4d} tokens, accuracy {acc:.2f}")
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
 q10_answer = "B"  # SOLUTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN TESTS
 
 # %%
@@ -528,13 +528,13 @@ from course_utils.quiz import check_choice
 
 assert check_choice(q10_answer, "59c222b83b12f8869c1be1171f08417f9748ef4a3050161eae7faa403837c446", salt="10/q10")
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END QUESTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q11
 
@@ -555,16 +555,16 @@ answers, summaries = hierarchical_answer(model, batch.tokens, 16)
 print(f"accuracy from the summaries: {(answers == batch.targets[:, -1]).float().mean().item():.2f}; "
       f"one summary: {[(int(a), round(p, 2)) for a, p in summaries[0].tolist()]}")
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
 q11_answer = "D"  # SOLUTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN TESTS
 
 # %%
@@ -575,10 +575,10 @@ from course_utils.quiz import check_choice
 
 assert check_choice(q11_answer, "4150849389c5a900662bfbe9618dc3aab78e12a4aeb33f13b29dfe35ce2c7645", salt="10/q11")
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END QUESTION
 
 # %% [markdown]
@@ -587,7 +587,7 @@ assert check_choice(q11_answer, "4150849389c5a900662bfbe9618dc3aab78e12a4aeb33f1
 # Short implementations and counts that mix what each chapter built. Each check compares with the
 # course package or a hash of the rounded value; answers are never spelled out.
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: e01
 
@@ -596,7 +596,7 @@ assert check_choice(q11_answer, "4150849389c5a900662bfbe9618dc3aab78e12a4aeb33f1
 # scores, a causal mask, softmax, weighted sum. The check compares it with PyTorch's
 # `scaled_dot_product_attention`.
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
@@ -609,10 +609,10 @@ def causal_attention(q, k, v):
     return torch.softmax(scores, dim=-1) @ v
     # END SOLUTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN TESTS
 
 # %%
@@ -623,13 +623,13 @@ _g = torch.Generator().manual_seed(10)
 _q, _k, _v = (torch.randn(9, 4, generator=_g, dtype=torch.float64) for _ in range(3))
 torch.testing.assert_close(causal_attention(_q, _k, _v), F.scaled_dot_product_attention(_q, _k, _v, is_causal=True))
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END QUESTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: e02
 
@@ -638,16 +638,16 @@ torch.testing.assert_close(causal_attention(_q, _k, _v), F.scaled_dot_product_at
 # key a weight of exactly 0.5? Store it in `e02_gap` (a float); check it with
 # `relevant_weight(1024, e02_gap)`. The visible check compares it to 2 decimal places.
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
 e02_gap = math.log(1023)  # SOLUTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN TESTS
 
 # %%
@@ -661,13 +661,13 @@ import math
 
 assert abs(e02_gap - math.log(1023)) < 1e-6
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END QUESTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: e03
 
@@ -675,7 +675,7 @@ assert abs(e02_gap - math.log(1023)) < 1e-6
 # **Exercise 03** (positional bias). Write `alibi_bias(n, slope)`: the (n, n) ALiBi bias of one head, `−slope·|i − j|`. The check
 # compares it with the course's `ALiBi` for several heads.
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
@@ -686,10 +686,10 @@ def alibi_bias(n, slope):
     return -slope * (pos[:, None] - pos[None, :]).abs()
     # END SOLUTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN TESTS
 
 # %%
@@ -700,13 +700,13 @@ _alibi = ALiBi(4)
 for _h in range(4):
     torch.testing.assert_close(alibi_bias(7, _alibi.slopes[_h].item()), _alibi.bias(torch.arange(7), torch.arange(7))[_h])
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END QUESTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: e04
 
@@ -715,7 +715,7 @@ for _h in range(4):
 # puts on key 0 over queries 1 … n − 1 (query 0 can only see key 0). Returns `(heads,)`. The check
 # compares it with `course_utils.sinks.sink_mass`.
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
@@ -725,10 +725,10 @@ def bos_mass(weights):
     return weights[:, 1:, 0].mean(dim=-1)
     # END SOLUTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN TESTS
 
 # %%
@@ -739,13 +739,13 @@ _g = torch.Generator().manual_seed(11)
 _w = torch.softmax(torch.randn(3, 6, 6, generator=_g).masked_fill(torch.ones(6, 6, dtype=torch.bool).triu(1), float("-inf")), -1)
 torch.testing.assert_close(bos_mass(_w), sink_mass(_w[None, None])[0])
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END QUESTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: e05
 
@@ -754,7 +754,7 @@ torch.testing.assert_close(bos_mass(_w), sink_mass(_w[None, None])[0])
 # token (the same vector subtracted from every row), divided by the norm of h. It is 0 when every
 # token has the same vector. The check compares it with the package.
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
@@ -764,10 +764,10 @@ def rank_residual(h):
     return (h - h.mean(dim=0, keepdim=True)).norm() / h.norm()
     # END SOLUTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN TESTS
 
 # %%
@@ -778,13 +778,13 @@ _g = torch.Generator().manual_seed(12)
 for _h in (torch.randn(5, 3, generator=_g), torch.ones(4, 2) + 0.01 * torch.randn(4, 2, generator=_g)):
     torch.testing.assert_close(rank_residual(_h), collapse.rank_residual(_h))
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END QUESTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: e06
 
@@ -792,16 +792,16 @@ for _h in (torch.randn(5, 3, generator=_g), torch.ones(4, 2) + 0.01 * torch.rand
 # **Exercise 06** (memory and compute). How many GiB (2³⁰ bytes) does naive attention's fp32 score matrix take for one sequence of
 # n = 65,536 tokens and 16 heads? Store it in `e06_gib`; the visible check compares it to 1 decimal place.
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
 e06_gib = 65_536**2 * 16 * 4 / 2**30  # SOLUTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN TESTS
 
 # %%
@@ -813,13 +813,13 @@ assert check_rounded(e06_gib, "6b99e6b2bfab99a2faedd79321d51651d0318a2cb2cc9e293
 # HIDDEN
 assert abs(e06_gib - 256.0) < 1e-9
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END QUESTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: e07
 
@@ -828,16 +828,16 @@ assert abs(e06_gib - 256.0) < 1e-9
 # patterns w = [1024, 4096], r = [1, 4] (each pattern: n/w segments of (w/r)² scores, two matmuls
 # of 2 FLOPs per multiply-add). Store the number in `e07_flops`; compare with `dilated_flops`.
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
 e07_flops = 4 * (8192 // 1024) * 1024**2 * 64 * 8 + 4 * (8192 // 4096) * 1024**2 * 64 * 8  # SOLUTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN TESTS
 
 # %%
@@ -845,13 +845,13 @@ from course_utils.quiz import check_value
 
 assert check_value(int(e07_flops), "5996eb9261a2f346e0f51b6148e3bfafb98464283f9b623ddf5f04c59fb83718", salt="10/e07")
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END QUESTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: e08
 
@@ -860,16 +860,16 @@ assert check_value(int(e07_flops), "5996eb9261a2f346e0f51b6148e3bfafb98464283f9b
 # `e08 = (a_t, m_t)` as two floats. The visible check compares both to 1 decimal place (the hidden one
 # is exact).
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
 e08 = (math.sqrt(1 + 2 * math.log(1 + 90 / 10)), -2 * math.log(1 + 90 / 10))  # SOLUTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN TESTS
 
 # %%
@@ -886,13 +886,13 @@ from course_utils.scale_invariant import coefficients
 _a, _m = coefficients(torch.tensor(90.0, dtype=torch.float64), 10.0)
 assert abs(e08[0] - _a.item()) < 1e-9 and abs(e08[1] - _m.item()) < 1e-9
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END QUESTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: e09
 
@@ -901,7 +901,7 @@ assert abs(e08[0] - _a.item()) < 1e-9 and abs(e08[1] - _m.item()) < 1e-9
 # `chunk` pairs whose keys contain the query key (the last token), per row: `(B,)`. Keys sit at
 # positions 1, 3, 5, … The check compares your chunk with what `retrieve_best_chunk` keeps.
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
@@ -912,10 +912,10 @@ def best_chunk(tokens, chunk):
     return (keys == tokens[:, -1:]).float().reshape(tokens.shape[0], -1, chunk).sum(-1).argmax(-1)
     # END SOLUTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN TESTS
 
 # %%
@@ -928,8 +928,8 @@ _chunks, _ = split_pairs(_batch.tokens, 8)
 _picked = _chunks[torch.arange(16), best_chunk(_batch.tokens, 8)]
 assert torch.equal(_picked, retrieve_best_chunk(_batch.tokens, 8)[:, 1:-2])
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
 
-# %% [raw]
+# %% [raw] jupyter={"source_hidden": true}
 # # END QUESTION

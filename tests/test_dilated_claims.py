@@ -1,4 +1,8 @@
-"""Notebook 07's claims: linear cost (recorded and live) and the dilated models' blind spots, on every seed."""
+"""Notebook 07's claims: linear cost (recorded and live) and the dilated models' blind spots, on every seed.
+
+The recorded-run test reads only the committed CSV and the model tests only committed checkpoints
+(marker `claims`); the live timing takes the median of three calls of each method.
+"""
 
 import csv
 from pathlib import Path
@@ -13,8 +17,10 @@ from course_utils.dilated import dilated_mask
 from course_utils.evaluate import accuracy_by_query_index
 from course_utils.tasks import kv_retrieval_batch
 
+pytestmark = pytest.mark.claims
+
 RESULTS = Path(__file__).resolve().parents[1] / "notebooks" / "results"
-SEEDS = (0, 1, 2)
+SEEDS = zoo.SEEDS
 K = 16
 
 
@@ -30,7 +36,7 @@ def test_recorded_cpu_run_is_linear_and_beats_dense_sdpa_at_64k():
 
 def test_live_dilated_beats_dense_sdpa_at_8k():
     """A live check of the direction on any machine (the recorded run has the size of the effect)."""
-    kwargs = dict(heads=8, repeats=1, segments=[256, 512, 1024], rates=[1, 2, 4])
+    kwargs = dict(heads=8, repeats=3, segments=[256, 512, 1024], rates=[1, 2, 4])
     dilated, sdpa = measure("dilated", 8192, **kwargs), measure("sdpa", 8192, **kwargs)
     assert sdpa.seconds / dilated.seconds >= 2, (sdpa.seconds, dilated.seconds)
 
@@ -45,9 +51,9 @@ def _route_classes():
 
 @pytest.fixture(scope="module")
 def by_index():
-    return {(kind, s): accuracy_by_query_index(zoo.load(name.format(s), verbose=False)[0], K, per_index=64,
-                                               seed=16).numpy()
-            for kind, name in {"dense": "kv-rope-s{}", "dilated": "kv-rope-dilated-s{}"}.items() for s in SEEDS}
+    names = {"dense": zoo.family("kv", positional="rope"), "dilated": zoo.family("kv", positional="rope", dilated=True)}
+    return {(kind, s): accuracy_by_query_index(zoo.load(name, verbose=False)[0], K, per_index=64, seed=16).numpy()
+            for kind, by_seed in names.items() for s, name in by_seed.items()}
 
 
 def test_the_patterns_leave_most_pairs_unroutable_in_two_layers():
