@@ -222,7 +222,7 @@ def digest(value: object, *, salt: str, decimals: int | None = None) -> str:
         value: the exact answer (see :func:`canonical` for what is accepted),
             or with ``decimals`` a number or sequence of numbers.
         salt: a non-empty string unique to the question, e.g.
-            ``"03_sparse_attention/q2"``.
+            ``"03/q2"`` (``"<notebook number>/<question>"``, as in the notebooks).
         decimals: places to round to before hashing, or ``None`` for an exact answer.
 
     Raises:

@@ -98,18 +98,23 @@ def assigned(request, tmp_path_factory):
     return ms.run_otter_assign(master, out / "dist", run_tests=False)
 
 
-def _test_cells(nb) -> list:
-    """The code cells between ``# BEGIN TESTS`` and ``# END TESTS`` raw cells (otter's test cases)."""
-    inside, cells = False, []
+def _in_block(nb, block: str) -> list[bool]:
+    """For each cell: whether it is a code cell inside a ``# BEGIN <block>`` ... ``# END <block>``
+    raw-cell pair (block: "solution" or "tests")."""
+    inside, flags = False, []
     for cell in nb.cells:
         first = _source(cell).lstrip("\n").split("\n", 1)[0]
-        if cell.cell_type == "raw" and re.match(r"#\s+begin\s+tests", first, re.I):
+        if cell.cell_type == "raw" and re.match(rf"#\s+begin\s+{block}", first, re.I):
             inside = True
-        elif cell.cell_type == "raw" and re.match(r"#\s+end\s+tests", first, re.I):
+        elif cell.cell_type == "raw" and re.match(rf"#\s+end\s+{block}", first, re.I):
             inside = False
-        elif inside and cell.cell_type == "code":
-            cells.append(cell)
-    return cells
+        flags.append(inside and cell.cell_type == "code")
+    return flags
+
+
+def _test_cells(nb) -> list:
+    """The code cells between ``# BEGIN TESTS`` and ``# END TESTS`` raw cells (otter's test cases)."""
+    return [cell for cell, is_test in zip(nb.cells, _in_block(nb, "tests")) if is_test]
 
 
 @needs_masters
@@ -233,15 +238,7 @@ def test_no_stale_student_notebooks():
 
 def _solution_cells(master_nb) -> list[bool]:
     """For each cell: whether it is a code cell inside a ``# BEGIN/END SOLUTION`` raw-cell block."""
-    in_solution, flags = False, []
-    for cell in master_nb.cells:
-        first = _source(cell).lstrip("\n").split("\n", 1)[0]
-        if cell.cell_type == "raw" and re.match(r"#\s+begin\s+solution", first, re.I):
-            in_solution = True
-        elif cell.cell_type == "raw" and re.match(r"#\s+end\s+solution", first, re.I):
-            in_solution = False
-        flags.append(in_solution and cell.cell_type == "code")
-    return flags
+    return _in_block(master_nb, "solution")
 
 
 def _solution_lines(master_nb) -> set[str]:
