@@ -196,6 +196,7 @@ def _nbval_on_tiny_teacher(folder: Path, answer: int) -> subprocess.CompletedPro
     )
 
 
+@pytest.mark.slow
 def test_a_wrong_solution_fails_nbval_on_its_hidden_test(tmp_path: Path):
     """A wrong answer that passes the visible check fails nbval, at the hidden test."""
     right = _nbval_on_tiny_teacher(tmp_path / "right", 4)
@@ -373,6 +374,7 @@ def teacher_autograder_metadata(master: Path):
 
 
 @needs_masters
+@pytest.mark.slow
 @pytest.mark.parametrize("master", MASTERS, ids=[m.stem for m in MASTERS])
 def test_student_checks_fail_until_answered(master: Path, tmp_path: Path, monkeypatch):
     """The handed-out notebook's otter cells run from an empty folder, and every check fails.
