@@ -52,6 +52,19 @@ def test_seed_everything_makes_init_repeatable():
         seed_everything(0, threads=0)
 
 
+def test_course_threads_overrides_the_thread_count(monkeypatch):
+    before = torch.get_num_threads()
+    try:
+        monkeypatch.setenv("COURSE_THREADS", "1")
+        seed_everything(0, threads=2)
+        assert torch.get_num_threads() == 1
+        monkeypatch.setenv("COURSE_THREADS", "two")
+        with pytest.raises(ValueError, match="COURSE_THREADS"):
+            seed_everything(0, threads=2)
+    finally:
+        torch.set_num_threads(before)
+
+
 def test_pick_device():
     assert pick_device().type in ("cpu", "cuda")
     assert pick_device("cpu") == torch.device("cpu")
