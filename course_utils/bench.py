@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import csv
 import math
+import os
 import re
 import statistics
 import subprocess
@@ -256,8 +257,9 @@ def measure(impl: str, n: int, *, heads: int = 1, d: int = 64, dtype: str = "flo
 def measure_isolated(impl: str, n: int, *, device: str = "cpu", **kwargs) -> BenchRow:
     """`measure` in a fresh Python process, so that memory freed by earlier calls and still held by
     the allocator cannot hide this call's peak (the CPU measurement is a resident-set high-water mark).
-    The child runs on `device` (the CPU unless told otherwise). A failing child raises RuntimeError
-    with the end of its error output.
+    The child runs on `device` (the CPU unless told otherwise), with the C library's default malloc
+    settings (MALLOC_* variables removed: a malloc tuned to keep freed memory would change what the
+    resident set measures). A failing child raises RuntimeError with the end of its error output.
 
     Example: `measure_isolated("online", 4096, repeats=1)`
     """
@@ -277,7 +279,8 @@ def measure_isolated(impl: str, n: int, *, device: str = "cpu", **kwargs) -> Ben
                 args += [f"--{key}", *map(str, value)]
             else:
                 args += [f"--{key.replace('_', '-')}", str(value)]
-        child = subprocess.run(args, capture_output=True, text=True)
+        env = {key: value for key, value in os.environ.items() if not key.startswith("MALLOC_")}
+        child = subprocess.run(args, capture_output=True, text=True, env=env)
         if child.returncode != 0:
             tail = "\n".join(child.stderr.strip().splitlines()[-20:])
             raise RuntimeError(f"the isolated measurement {impl} n={n} on {device} failed (exit {child.returncode}):\n"

@@ -51,6 +51,20 @@ def test_isolated_measurement_matches_the_row_layout():
     assert row.seconds > 0
 
 
+def test_isolated_child_runs_with_default_malloc(monkeypatch):
+    seen = {}
+
+    def fake_run(args, **kwargs):
+        seen["env"] = kwargs["env"]
+        raise RuntimeError("stop here")
+
+    monkeypatch.setenv("MALLOC_TRIM_THRESHOLD_", "34359738368")
+    monkeypatch.setattr(bench.subprocess, "run", fake_run)
+    with pytest.raises(RuntimeError, match="stop here"):
+        bench.measure_isolated("online", 128)
+    assert not any(key.startswith("MALLOC_") for key in seen["env"]) and "PATH" in seen["env"]
+
+
 def test_dilated_impl_counts_its_own_flops_and_defaults_to_geometric_patterns():
     (row,) = sweep(["dilated"], [256], isolate=True, repeats=1, segments=[64, 128], rates=[1, 2])
     assert row.status == "ok" and row.backend == "w=64 128 r=1 2"
