@@ -22,6 +22,7 @@ Core: data and the model (imports nothing outside the core)
 
 Analysis: one chapter's measurements (imports the core and other analysis modules)
 
+- `circuits`         a copy model's attention: distance read from, content or position (ch. 01)
 - `metrics`          entropy and max weight of attention rows
 - `dilution`         attention dilution in theory and simulation (ch. 02)
 - `evaluate`         retrieval reports, accuracy by query index, last-token accuracy, long-context loss
@@ -41,6 +42,7 @@ Zoo: trained models (imports the core and analysis)
 Notebook helpers (import anything above)
 
 - `plotting`    the course's plot style and helpers
+- `diagrams`    schematic figures drawn in code (one attention head's data flow)
 - `quiz`        helpers for the executable quizzes
 """
 
@@ -50,8 +52,8 @@ __version__ = "0.1.0"
 LAYERS: dict[str, tuple[str, ...]] = {
     "core": ("batch", "tasks", "corpus", "device", "positional", "logits", "layers", "dilated", "attention",
              "model", "train"),
-    "analysis": ("metrics", "dilution", "evaluate", "sinks", "collapse", "repetition", "flash", "bench",
+    "analysis": ("circuits", "metrics", "dilution", "evaluate", "sinks", "collapse", "repetition", "flash", "bench",
                  "gpu", "scale_invariant", "retrieval"),
     "zoo": ("zoo",),
-    "notebook": ("plotting", "quiz"),
+    "notebook": ("plotting", "diagrams", "quiz"),
 }

@@ -389,26 +389,46 @@ def associative_recall_batch(batch_size: int, n_items: int | tuple[int, int], *,
                      {"vocab": vocab, "n_items": k})
 
 
-def copy_batch(batch_size: int, seq_len: int, *, n_symbols: int = 64,
+def copy_batch(batch_size: int, seq_len: int | tuple[int, int], *, n_symbols: int = 64,
+               distinct: bool = False, skip_lengths: tuple[int, ...] = (),
                generator: torch.Generator | int) -> TaskBatch:
     """Copy: `BOS x1..xm SEP x1..xm` with m = seq_len, loss on the positions predicting the copy.
 
+    `seq_len` is m, or an inclusive range (lo, hi) from which one m is drawn per batch (every row
+    of a batch has the same m, so no padding), leaving out the lengths in `skip_lengths` (held out
+    for testing). `distinct=True` draws the m symbols of a row without
+    replacement (needs m <= n_symbols), so each symbol occurs once in the string and "find the
+    current symbol earlier and copy what followed it" is unambiguous.
     The loss covers positions m+1 (SEP, predicts x1) to 2m (predicts xm). answer_pos is the last of
-    them (2m) and relevant_pos the original xm (m). meta: vocab.
+    them (2m) and relevant_pos the original xm (m). meta: vocab, seq_len (the m of this batch).
 
-    tokens, targets: (batch, 2 * seq_len + 2). Example: `copy_batch(32, 10, generator=0)`.
+    tokens, targets: (batch, 2 * m + 2). Example: `copy_batch(32, 10, generator=0)`,
+    `copy_batch(32, (4, 16), n_symbols=64, distinct=True, skip_lengths=(7, 11), generator=0)`.
     """
-    _check_positive(batch_size=batch_size, seq_len=seq_len, n_symbols=n_symbols)
+    _check_positive(batch_size=batch_size, n_symbols=n_symbols)
+    bounds = _parse_range("seq_len", seq_len, hi=n_symbols if distinct else None,
+                          hint=" = n_symbols (distinct symbols)" if distinct else "")
+    allowed = [m for m in range(bounds[0], bounds[1] + 1) if m not in set(skip_lengths)]
+    if not allowed:
+        raise ValueError(f"skip_lengths={tuple(skip_lengths)} leaves no length in seq_len={seq_len!r}")
     g = as_generator(generator)
+    if skip_lengths:
+        m = allowed[int(torch.randint(len(allowed), (1,), generator=g))]
+    else:
+        m = _draw(bounds, g)
     vocab = CopyVocab(n_symbols=n_symbols)
-    x = torch.randint(0, n_symbols, (batch_size, seq_len), generator=g) + vocab.offset("s")
+    if distinct:
+        x = torch.rand(batch_size, n_symbols, generator=g).argsort(dim=1)[:, :m]  # (B, m), no repeats
+    else:
+        x = torch.randint(0, n_symbols, (batch_size, m), generator=g)
+    x = x + vocab.offset("s")
     bos = torch.full((batch_size, 1), vocab.bos)
     tokens = torch.cat([bos, x, torch.full_like(bos, vocab.sep), x], dim=1)  # (B, 2m + 2)
     targets = torch.full_like(tokens, IGNORE_INDEX)
-    targets[:, seq_len + 1:-1] = x
-    answer_pos = torch.full((batch_size,), 2 * seq_len)
-    relevant_pos = torch.full((batch_size,), seq_len)
-    return TaskBatch(tokens, targets, answer_pos, relevant_pos, {"vocab": vocab})
+    targets[:, m + 1:-1] = x
+    answer_pos = torch.full((batch_size,), 2 * m)
+    relevant_pos = torch.full((batch_size,), m)
+    return TaskBatch(tokens, targets, answer_pos, relevant_pos, {"vocab": vocab, "seq_len": m})
 
 
 def repeated_sequence_batch(batch_size: int, seq_len: int, repeats: int, *, n_symbols: int = 64,

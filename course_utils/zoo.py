@@ -35,6 +35,9 @@ from course_utils.train import TrainConfig, answer_accuracy, train
 
 CHECKPOINT_DIR = Path(__file__).parent / "zoo_checkpoints"
 
+#: Lengths the induction copiers (notebook 01) never see in training.
+INDUCT_HELD_OUT: tuple[int, ...] = (7, 11, 14)
+
 #: The model seeds every family is trained with; the tests check each claim on all of them.
 SEEDS: tuple[int, ...] = (0, 1, 2)
 
@@ -43,7 +46,7 @@ SEEDS: tuple[int, ...] = (0, 1, 2)
 #: kv's positional schemes, its edge-biased and dilated models) share theirs on purpose, so they differ
 #: only in what the notebook compares. (loop moved from 700, si-lm's base, to 400.)
 DATA_SEED_BASE: dict[str, int] = {"copy": 1, "recall": 100, "kv": 200, "sink": 300, "loop": 400, "lm": 500,
-                                  "decoy": 600, "si-lm": 700, "si-needle": 800}
+                                  "decoy": 600, "si-lm": 700, "si-needle": 800, "induct": 900}
 
 #: Generator seed of the batches that trackers measure during training, and of `evaluate_entry`'s
 #: held-out batch (neither is used by any training stream).
@@ -138,12 +141,16 @@ def _decoy_name(seed: int) -> str:
     return f"decoy-s{seed}"
 
 
+def _induct_name(seed: int) -> str:
+    return f"copy-induct-s{seed}"
+
+
 #: How each family spells its names: `NAME_RULES[family](seed, **options)`. The options are the
 #: family factory's arguments (kv: positional, edge, dilated; recall: transform; sink: sink_fix;
 #: si-lm: variant, tau; si-needle: variant; lm: sigma_reparam).
 NAME_RULES: dict[str, Callable[..., str]] = {
     "recall": _recall_name, "kv": _kv_name, "si-lm": _si_lm_name, "si-needle": _si_needle_name,
-    "sink": _sink_name, "lm": _lm_name, "loop": _loop_name, "decoy": _decoy_name,
+    "sink": _sink_name, "lm": _lm_name, "loop": _loop_name, "decoy": _decoy_name, "induct": _induct_name,
 }
 
 
@@ -323,6 +330,23 @@ def _lm_entry(seed: int, *, sigma_reparam: bool = False) -> ZooEntry:
     )
 
 
+def _induct_entry(seed: int) -> ZooEntry:
+    """Notebook 01: copy-rope-2l's model on strings of 4-16 distinct symbols (lengths 7, 11 and 14
+    held out), so no single offset finds the answer."""
+    return ZooEntry(
+        name=_induct_name(seed),
+        description=f"Notebook 01: copy strings of 4-16 distinct symbols out of 64 (BOS x SEP x), lengths 7, "
+                    f"11, 14 held out; 2 layers, 4 heads, RoPE; seed {seed}.",
+        task="copy",
+        task_kwargs={"seq_len": (4, 16), "n_symbols": 64, "distinct": True, "skip_lengths": INDUCT_HELD_OUT},
+        model={"max_len": 64, "d_model": 64, "heads": 4, "layers": 2, "positional": "rope"},
+        train=TrainConfig(steps=2000, batch_size=64, lr=3e-3, warmup_steps=100,
+                          data_seed=DATA_SEED_BASE["induct"] + seed),
+        seed=seed,
+        family="induct",
+    )
+
+
 def _loop_entry(seed: int) -> ZooEntry:
     """Notebook 05: a 2-layer model of a stream of random sentences that repeat with probability 0.5."""
     return ZooEntry(
@@ -368,6 +392,7 @@ ZOO: dict[str, ZooEntry] = {
             seed=0,
             family="copy",
         ),
+        *[_induct_entry(seed) for seed in SEEDS],
         *[_recall_entry(transform, seed) for transform in ("identity", "log_n", "ssmax") for seed in SEEDS],
         *[_kv_entry(positional, seed) for positional in ("rope", "alibi", "learned", "none") for seed in SEEDS],
         *[_kv_entry("alibi", seed, edge_bias=0.9) for seed in SEEDS],

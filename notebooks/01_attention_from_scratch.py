@@ -40,14 +40,17 @@
 # - write a softmax that cannot overflow, and say why it gives the same answer;
 # - measure why scores are divided by $\sqrt{d}$;
 # - build causal and padding masks, and split attention into heads;
-# - read the attention maps of a trained two-layer transformer.
+# - build a two-layer transformer and its training loop in about 50 lines, and train it;
+# - read its attention maps, and tell a learned shortcut from a learned algorithm.
 #
 # **Papers.** Vaswani et al., "Attention Is All You Need" (2017) for scaled dot-product and
 # multi-head attention; Bahdanau, Cho and Bengio, "Neural Machine Translation by Jointly Learning
 # to Align and Translate" (2015) for attention as soft lookup; Su et al., "RoFormer: Enhanced
 # Transformer with Rotary Position Embedding" (2021) for the positions of the trained model;
-# Olsson et al., "In-context Learning and Induction Heads" (2022) for the two-layer copying
-# circuit we find at the end.
+# Elhage et al., "A Mathematical Framework for Transformer Circuits" (2021) and Olsson et al.,
+# "In-context Learning and Induction Heads" (2022) for the two-layer circuits we find at the end.
+# The inline model follows Karpathy's "Let's build GPT" (2023) and Raschka's "Build a Large
+# Language Model (From Scratch)" (2024).
 #
 # Vocabulary used throughout the course: `n` sequence length, `d` head dimension, `q, k, v`
 # queries, keys and values of shape `(batch, heads, n, d)`, `scores = q·kᵀ/√d`,
@@ -60,14 +63,21 @@
 # %%
 import math
 
+import matplotlib.pyplot as plt
 import torch
 import torch.nn.functional as F
+from torch import nn
+from tqdm.auto import trange
 
 from course_utils import zoo
 from course_utils.attention import MultiHeadAttention, attention, stable_softmax
+from course_utils.circuits import overwrite_probe, weight_by_distance
 from course_utils.device import seed_everything
-from course_utils.plotting import plot_attention_maps, plot_curves, plot_loss, use_course_style
-from course_utils.tasks import copy_batch
+from course_utils.diagrams import qkv_diagram
+from course_utils.model import GPTConfig, TinyGPT
+from course_utils.plotting import finish, plot_attention_maps, plot_loss, use_course_style
+from course_utils.positional import RoPE
+from course_utils.tasks import CopyVocab, copy_batch
 from course_utils.train import answer_accuracy
 
 seed_everything(0)
@@ -134,7 +144,49 @@ print("matches torch.softmax and course_utils.attention.stable_softmax")
 # the maximum; the naive one turned scores of 100 into `nan` above.
 
 # %% [markdown]
-# ## 3. Why divide by √d? Measure it
+# ## 3. Values: attention is a soft dictionary lookup
+#
+# A Python `dict` returns the value stored under the one key that matches the query exactly.
+# Attention returns a blend instead: every key gets a weight from its similarity to the query,
+# and the output is the **weighted average of the values** stored with the keys. Give each of the
+# five keys above a number as its value and look the query up, once with the scores as they are
+# and once with them four times sharper:
+
+# %%
+values = torch.tensor([10.0, 20.0, 30.0, 40.0, 50.0])  # (n,): one value per key
+lookups = {}
+for sharpness in [1.0, 4.0]:
+    w = softmax_from_scratch(similarity * sharpness)  # (n,)
+    lookups[sharpness] = (w, (w * values).sum().item())
+    print(f"sharpness {sharpness:.0f}: weights {w}  ->  output = Σ w·v = {lookups[sharpness][1]:.1f}")
+print(f"a hard lookup (the best-matching key's value): {values[similarity.argmax()].item():.1f}")
+
+# %%
+fig, axes = plt.subplots(1, 2, figsize=(11, 3.6), sharey=True)
+key_labels = [f"key {j}\nv = {v:.0f}" for j, v in enumerate(values.tolist())]
+for ax, (sharpness, (w, output)) in zip(axes, lookups.items()):
+    bars = ax.bar(key_labels, w.tolist(), color="tab:blue")
+    bars[int(similarity.argmax())].set_color("tab:orange")  # the best match
+    ax.set(title=f"scores × {sharpness:.0f}: output = {output:.1f}", ylabel="attention weight", ylim=(0, 1))
+fig = finish(fig, "Attention averages the values; sharper scores move the average towards the best match (orange)")
+fig
+
+# %% [markdown]
+# Keys 0 and 2 both resemble the query, so the output lands between their values; sharper scores
+# move it towards a hard lookup. In a transformer every position is a query, a key and a value at
+# once: three learned linear maps of the same token vector. The whole head in one picture:
+
+# %%
+fig = qkv_diagram()
+fig
+
+# %% [markdown]
+# **Takeaway.** Queries and keys decide *where* to read (the weights); values decide *what* is
+# read (the weighted average). Later chapters keep returning to this average: when the weights
+# spread over many keys, the one value that matters is averaged away (chapter 02).
+
+# %% [markdown]
+# ## 4. Why divide by √d? Measure it
 #
 # If the entries of `q` and `k` are independent with mean 0 and variance 1, then `q·k` is a sum
 # of `d` such products, so its variance is `d`. Large scores push the softmax towards a one-hot
@@ -169,15 +221,23 @@ for d, a, b in zip(head_dims, max_weight_raw, max_weight_scaled):
     print(f"d = {d:5d}: mean max weight, raw {a:.3f}   scaled {b:.3f}")
 
 # %% [markdown]
-# Both measurements in one figure (log axes, since `d` spans decades):
+# Both measurements in one figure (log axes for `d`, since it spans decades):
 
 # %%
-fig = plot_curves(
-    head_dims,
-    {"var(q·k)": variance_raw, "var(q·k/√d)": variance_scaled},
-    xlabel="head dimension d", ylabel="variance of the score",
-    title="Unscaled scores have variance d; scaled ones stay near 1", logx=True, logy=True,
-)
+fig, (ax_var, ax_max) = plt.subplots(1, 2, figsize=(11, 3.8))
+ax_var.plot(head_dims, variance_raw, marker="o", label="var(q·k)")
+ax_var.plot(head_dims, variance_scaled, marker="s", label="var(q·k/√d)")
+ax_var.set(xscale="log", yscale="log", xlabel="head dimension d", ylabel="variance of the score",
+           title="variance of one score")
+ax_max.plot(head_dims, max_weight_raw, marker="o", label="raw scores q·k")
+ax_max.plot(head_dims, max_weight_scaled, marker="s", label="scaled scores q·k/√d")
+ax_max.axhline(1 / 64, color="gray", linestyle=":", label="uniform over 64 keys")
+ax_max.set(xscale="log", ylim=(0, 1.02), xlabel="head dimension d", ylabel="mean largest weight (64 keys)",
+           title="saturation of the softmax")
+for ax in (ax_var, ax_max):
+    ax.set_xticks(head_dims, [str(d) for d in head_dims])
+    ax.legend()
+fig = finish(fig, "Unscaled scores grow like d and saturate the softmax; dividing by √d keeps both flat")
 fig
 
 # %% [markdown]
@@ -186,7 +246,7 @@ fig
 # climbs towards 1, so the softmax saturates and its gradients vanish.
 
 # %% [markdown]
-# ## 4. Masks: what a query may not see
+# ## 5. Masks: what a query may not see
 #
 # A **causal mask** stops position `i` from reading positions after it (a language model must
 # not peek at the next token). A **padding mask** hides filler positions added to make a batch
@@ -204,7 +264,7 @@ print("padding mask per sequence:")
 print(padding.int())
 
 # %% [markdown]
-# ## 5. Attention, assembled
+# ## 6. Attention, assembled
 #
 # Now the whole formula, $\mathrm{softmax}(QK^\top/\sqrt{d} + \text{mask})\,V$, in five lines,
 # for inputs of shape `(batch, heads, n, d)`.
@@ -223,6 +283,11 @@ q, k, v = torch.randn(3, 2, 4, n, 8)  # each (batch=2, heads=4, n=5, d=8)
 out, weights = attention_from_scratch(q, k, v, mask=causal)
 print("weights of head 0, sequence 0 (rows: queries, columns: keys):")
 print(weights[0, 0])
+
+# %%
+fig = plot_attention_maps(weights[0], tokens=[f"p{i}" for i in range(n)],
+                          title="Causal weights: zero above the diagonal, every row sums to 1")
+fig
 
 # %% [markdown]
 # **Check** against PyTorch's fused `scaled_dot_product_attention` (causal, then padding) and
@@ -251,7 +316,7 @@ except ValueError as err:
     print("ValueError:", err)
 
 # %% [markdown]
-# ## 6. Multiple heads
+# ## 7. Multiple heads
 #
 # One softmax can only form one weighted average per query. **Multi-head attention** projects
 # the `d_model`-dimensional input to `heads` separate `(q, k, v)` triples of size
@@ -304,51 +369,180 @@ print("course_utils.attention.MultiHeadAttention matches too")
 # and multi-head inputs.
 
 # %% [markdown]
-# ## 7. A trained transformer copies a string
+# ## 8. A transformer in 50 lines
 #
-# Time to look inside a trained model. The task: read `BOS x1 … x12 SEP`, then reproduce
-# `x1 … x12` (16 possible symbols; loss only on the copy). The model is the course's `TinyGPT`:
-# 2 layers, 4 heads, `d_model` 64, RoPE positions. It comes from the course's **model zoo**:
-# `python -m course_utils.zoo build copy-rope-2l` trains it with the code in `course_utils`
-# (300 steps, about 10 s on one CPU core) and stores the checkpoint with its loss curve. Set
-# `RETRAIN = True` to train it yourself instead of loading it.
+# Everything so far fits into a small language model. A **block** reads the *residual stream*
+# `x` (one `d_model` vector per position), normalises it, lets every position attend to the
+# earlier ones, and adds the result back; then a two-layer MLP does the same per position. The
+# model embeds the tokens, runs the blocks, and maps each position's vector to scores over the
+# vocabulary (*logits*) for the next token. Positions enter through **RoPE**, which rotates every
+# query and key by an angle proportional to its position so that `q·k` depends on the distance
+# between them; chapter 03 builds it, here we import it.
 
 # %%
-RETRAIN = False
-model, record = zoo.load("copy-rope-2l", retrain=RETRAIN)
-learned_at = next(step for step, loss in enumerate(record["losses"]) if loss < 0.01)
-fig = plot_loss(record["losses"], title=f"copy-rope-2l: loss below 0.01 from step {learned_at}")
+class CausalSelfAttention(nn.Module):
+    """x: (batch, n, d_model) -> (batch, n, d_model), and the weights (batch, heads, n, n)."""
+
+    def __init__(self, d_model: int, heads: int) -> None:
+        super().__init__()
+        self.heads = heads
+        self.qkv = nn.Linear(d_model, 3 * d_model)  # W_Q, W_K and W_V side by side
+        self.proj = nn.Linear(d_model, d_model)  # mixes the heads' outputs
+        self.rope = RoPE(d_model // heads)
+
+    def forward(self, x):
+        batch, n, d_model = x.shape
+        q, k, v = (t.view(batch, n, self.heads, -1).transpose(1, 2)  # 3 x (batch, heads, n, d)
+                   for t in self.qkv(x).split(d_model, dim=-1))
+        positions = torch.arange(n)
+        q, k = self.rope.rotate(q, k, positions, positions)
+        out, weights = attention_from_scratch(q, k, v, mask=torch.ones(n, n, dtype=torch.bool).tril())
+        return self.proj(out.transpose(1, 2).reshape(batch, n, d_model)), weights
+
+
+class Block(nn.Module):
+    """Pre-norm block: x + attention(norm(x)), then x + mlp(norm(x))."""
+
+    def __init__(self, d_model: int, heads: int) -> None:
+        super().__init__()
+        self.norm1 = nn.LayerNorm(d_model)
+        self.attn = CausalSelfAttention(d_model, heads)
+        self.norm2 = nn.LayerNorm(d_model)
+        self.mlp = nn.Sequential(nn.Linear(d_model, 4 * d_model), nn.GELU(), nn.Linear(4 * d_model, d_model))
+
+    def forward(self, x):
+        update, weights = self.attn(self.norm1(x))
+        x = x + update  # the residual stream: every block adds to it
+        return x + self.mlp(self.norm2(x)), weights
+
+
+class GPT(nn.Module):
+    """tokens (batch, n) -> logits (batch, n, vocab), weights (layers, batch, heads, n, n)."""
+
+    def __init__(self, vocab_size: int, d_model: int = 64, heads: int = 4, layers: int = 2) -> None:
+        super().__init__()
+        self.embed = nn.Embedding(vocab_size, d_model)
+        nn.init.normal_(self.embed.weight, std=0.02)  # small, as in GPT-2
+        self.blocks = nn.ModuleList(Block(d_model, heads) for _ in range(layers))
+        self.norm = nn.LayerNorm(d_model)
+        self.head = nn.Linear(d_model, vocab_size)
+
+    def forward(self, tokens):
+        x = self.embed(tokens)  # (batch, n, d_model)
+        maps = []
+        for block in self.blocks:
+            x, weights = block(x)
+            maps.append(weights)
+        return self.head(self.norm(x)), torch.stack(maps)
+
+
+# %% [markdown]
+# **Check** against the course's `TinyGPT`, which the later chapters use (it adds options such
+# as other position schemes). Built under the same seed, the two start from the same weights, and
+# they compute the same logits:
+
+# %%
+vocab = CopyVocab(n_symbols=16)  # BOS, SEP and 16 symbols
+seed_everything(0)
+ours = GPT(vocab.vocab_size)
+seed_everything(0)
+config = GPTConfig(vocab_size=vocab.vocab_size, max_len=32)  # 2 layers, 4 heads, d_model 64, RoPE
+package = TinyGPT(config)
+same_init = all(torch.equal(a, b) for a, b in zip(ours.state_dict().values(), package.state_dict().values()))
+example_tokens = copy_batch(4, 12, n_symbols=16, generator=0).tokens
+torch.testing.assert_close(ours(example_tokens)[0], package(example_tokens))
+print(f"same parameter names and initial weights: {same_init}; same logits: True")
+print(f"parameters: {sum(p.numel() for p in ours.parameters()):,}")
+
+# %% [markdown]
+# ## 9. Train it to copy a string
+#
+# The task: read `BOS x1 … x12 SEP`, then write the string again (16 possible symbols). The
+# loss is the cross-entropy of the next token, only on the copy: the first half is random, so
+# nothing there can be predicted. The loop is the standard one: a batch, the loss, gradients,
+# clipping, an AdamW step, with the learning rate warming up for 30 steps and then decaying
+# along a cosine. Each step draws a fresh batch, so the model never sees a string twice.
+
+# %%
+def train_from_scratch(model, *, m=12, steps=300, batch_size=64, lr=3e-3, warmup=30, data_seed=1):
+    """Train `model` in place to copy strings of length m; returns the loss of every step."""
+    optimizer = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.0)
+    data = torch.Generator().manual_seed(data_seed)
+    losses = []
+    for step in (bar := trange(steps, desc=f"copy, m = {m}", mininterval=1.0)):
+        if step < warmup:
+            rate = lr * (step + 1) / warmup
+        else:
+            rate = lr * (0.1 + 0.45 * (1 + math.cos(math.pi * (step - warmup) / (steps - warmup))))
+        for group in optimizer.param_groups:
+            group["lr"] = rate
+        batch = copy_batch(batch_size, m, n_symbols=16, generator=data)
+        logits, _ = model(batch.tokens)
+        loss = F.cross_entropy(logits.flatten(0, 1), batch.targets.flatten(), ignore_index=-100)  # -100: no loss
+        optimizer.zero_grad()
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        optimizer.step()
+        losses.append(loss.item())
+        bar.set_postfix(loss=f"{loss.item():.3f}", refresh=False)
+    return losses
+
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+seed_everything(0)
+ours = GPT(vocab.vocab_size)
+losses = train_from_scratch(ours)
+
+# %% [markdown]
+# **Check** against the course's `train`: the zoo entry `copy-rope-2l` is this recipe (same seed,
+# same data stream, same schedule), trained with `course_utils.model.TinyGPT` and
+# `course_utils.train.train` by `python -m course_utils.zoo build copy-rope-2l`, and its loss curve
+# is stored with it. Our 50 lines reproduce it step for step:
+
+# %%
+record = zoo.load("copy-rope-2l", verbose=False)[1]
+gap = max(abs(a - b) for a, b in zip(losses, record["losses"]))
+print(f"largest difference from the zoo's loss curve over {len(losses)} steps: below 1e-4: {gap < 1e-4}")
+learned_at = next(step for step, loss in enumerate(losses) if loss < 0.01)
+fig = plot_loss(losses, title=f"Copying is learned quickly: loss below 0.01 from step {learned_at}")
 fig.axes[0].set_yscale("log")  # the loss spans four decades
 fig
 
 # %% [markdown]
-# First, accuracy on 512 fresh strings the model never saw:
+# From here on we hand the trained weights to the package's `TinyGPT` (the same computation, as
+# checked) so that the course's tools can measure it. First, accuracy on 512 fresh strings:
 
 # %%
+model = TinyGPT(config)
+model.load_state_dict(ours.state_dict())
+model.eval()
 m = 12
 test = copy_batch(512, m, n_symbols=16, generator=2024)
 print(f"copy accuracy on fresh strings of length {m}: {answer_accuracy(model, test.tokens, test.targets):.3f}")
 
 # %% [markdown]
-# Now the attention maps of one example, every head of both layers. Rows are queries, columns
-# keys; the model is causal, so everything above the diagonal is zero.
+# **Takeaway.** A two-layer transformer is about 50 lines of PyTorch, and it learns to copy in
+# 300 steps (seconds on a laptop). Our inline model and loop match the course's package exactly,
+# so every later chapter's `TinyGPT` is this model.
+
+# %% [markdown]
+# ## 10. What did it learn? A shortcut
+#
+# The attention maps of one example, every head of both layers. Rows are queries, columns keys;
+# `x1 … x12` is the string and `y1 … y12` its copy. The model is causal, so everything above the
+# diagonal is zero.
 
 # %%
 example = copy_batch(1, m, n_symbols=16, generator=7)
 with torch.no_grad():
     _, attn = model(example.tokens, return_attention=True)  # (layers, batch, heads, n, n)
-labels = ["BOS"] + [f"x{i}" for i in range(1, m + 1)] + ["SEP"] + [f"x{i}" for i in range(1, m + 1)]
-fig = plot_attention_maps(attn[0, 0], tokens=labels, title="layer 1: each head looks one token back")
-fig
-
-# %%
-fig = plot_attention_maps(attn[1, 0], tokens=labels, title="layer 2: each head looks a fixed distance back")
-fig
+labels = ["BOS"] + [f"x{i}" for i in range(1, m + 1)] + ["SEP"] + [f"y{i}" for i in range(1, m + 1)]
 
 # %% [markdown]
-# The pictures suggest fixed distances. Measure them: for every copy query (positions `m+1` to
-# `2m`) and every distance `t = query position − key position`, average the weight over 512
-# strings, and report the distance each head prefers and the weight it puts there.
+# Measure what the maps suggest: for every copy query (positions `m+1` to `2m`) and every
+# distance `t = query position − key position`, average the weight over 512 strings, and report
+# the distance each head prefers and the weight it puts there.
 
 # %%
 with torch.no_grad():
@@ -363,18 +557,35 @@ for layer in range(2):
         t = int(preferred_distance[layer, head])
         print(f"layer {layer + 1} head {head}: prefers distance t = {t:2d} "
               f"(mean weight {mean_weight_by_distance[layer, head, t]:.2f})")
+one_back = int((preferred_distance[0] == 1).sum())
+layer2_distances = " or ".join(str(t) for t in sorted(set(preferred_distance[1].tolist())))
+
+# %%
+fig = plot_attention_maps(attn[0, 0], tokens=labels, title=f"Layer 1: {one_back} of 4 heads look one token back")
+fig
+
+# %%
+fig = plot_attention_maps(attn[1, 0], tokens=labels,
+                          title=f"Layer 2: every head reads {layer2_distances} tokens back on the copy")
+fig
 
 # %% [markdown]
-# Layer 1 heads mostly look one token back: each position now also carries its predecessor.
-# Every layer-2 head puts almost all its weight `m − 1 = 11` tokens back. Why 11 and not 12?
-# At a copy query, the token to produce sits `m` positions back; the key `m − 1` back is the
-# token *after* it, which after layer 1 carries "my predecessor is the answer". Two layers
-# compose into a copier, the induction-style circuit of Olsson et al. (2022). The same
-# preferences are not luck of one seed: `tests/test_zoo.py` retrains the model with seeds 0, 1
-# and 2 and checks them in each.
+# Every layer-2 head puts almost all its weight `m − 1 = 11` tokens back. Why 11 and not 12? At a
+# copy query the symbol to write sits `m` positions back, and the key `m − 1` back is the symbol
+# *after* it. Layer 1's previous-token heads have already written into each position a copy of
+# its predecessor, so the *value* read 11 back carries "my predecessor is the answer" (one head's
+# output read through another's values: V-composition, in the terms of Elhage et al. 2021). The
+# two offsets add up: layer 1 reads `a` back, layer 2 reads `b` back, and `a + b = m` (here
+# 1 + 11; quiz Q4 trains another split). Two heads compose into a copier, but both find their
+# keys by **position** (fixed offsets), not by content: this is not an induction head, which would
+# find the current symbol earlier in the string and read the one after it, wherever that is.
+# `tests/test_zoo.py` retrains the model with seeds 0, 1 and 2 and finds the same offsets in each.
 #
-# A circuit built on a fixed distance should break when the distance changes. Test the model on
-# strings of other lengths (it only ever saw length 12):
+# Note also the bright first column in layer 2's upper rows: queries in the first half have nothing
+# to copy, and they park their weight on `BOS`. That is an **attention sink**, the subject of
+# chapter 04, already present in a model this small.
+#
+# A circuit built on a fixed offset should break when the string length changes:
 
 # %%
 for length in [8, 12, 16]:
@@ -383,10 +594,112 @@ for length in [8, 12, 16]:
     print(f"string length {length:2d}: copy accuracy {acc:.3f}   (chance = {1 / 16:.3f})")
 
 # %% [markdown]
-# **Takeaway.** The trained model copies length-12 strings perfectly with a previous-token
-# layer and a fixed-distance layer, and falls to chance at lengths 8 and 16: what it learned
-# about positions does not transfer to distances it never saw. Chapter 03 measures this
-# *position degradation* carefully.
+# At length 8 every position (up to 17) and every distance was seen in training, yet the model is
+# at chance: its offset of 11 is simply the wrong one for m = 8. At length 16 the offset is wrong
+# *and* the sequence runs past the 26 positions of training. The model learned a **shortcut** that
+# fits its training data exactly and nothing else.
+
+# %% [markdown]
+# **Takeaway.** The copier's layer 1 looks one token back and its layer 2 looks a fixed `m − 1`
+# tokens back: a positional shortcut, perfect at length 12 and at chance at lengths 8 and 16.
+
+# %% [markdown]
+# ## 11. Take the shortcut away
+#
+# Train the same model with the same loop on data where no single offset works: strings of every
+# length from 4 to 16, with the lengths **7, 11 and 14 held out** (never trained on), and 16
+# symbols drawn *without repetition* out of 64, so that each symbol occurs once in the string.
+# To copy, the model must now find, for each copy position, the matching place in the string,
+# whatever the length. The zoo family `copy-induct` holds this recipe for seeds 0, 1 and 2 (2000
+# steps, about 1.5 minutes each on one core; set `RETRAIN = True` to train them here).
+
+# %%
+RETRAIN = False
+induct = {s: zoo.load(name, retrain=RETRAIN, verbose=False)[0] for s, name in zoo.family("induct").items()}
+recipe = zoo.ZOO[zoo.name("induct", 0)]
+print(f"copy-induct: {recipe.task_kwargs}, {recipe.train.steps} steps; held out: {zoo.INDUCT_HELD_OUT}")
+
+# %% [markdown]
+# For every length from 4 to 24, measure each model on its own task: copy accuracy, and the
+# distance that layer 2 (averaged over its four heads) reads from on copy queries.
+
+# %%
+LENGTHS = list(range(4, 25))
+
+
+def copy_report(model, m, *, n_symbols, distinct):
+    """(copy accuracy, layer 2's preferred distance) on 256 fresh strings of length m."""
+    batch = copy_batch(256, m, n_symbols=n_symbols, distinct=distinct, generator=1000 + m)
+    profile = weight_by_distance(model, batch)[1].mean(0)  # (m + 2,): layer 2, averaged over heads
+    return answer_accuracy(model, batch.tokens, batch.targets), int(profile.argmax())
+
+
+shortcut_report = [copy_report(model, m, n_symbols=16, distinct=False) for m in LENGTHS]
+induct_report = {s: [copy_report(net, m, n_symbols=64, distinct=True) for m in LENGTHS] for s, net in induct.items()}
+print("length  shortcut acc (dist) | induct s0, s1, s2 acc (dist)")
+for i, length in enumerate(LENGTHS):
+    row = "  ".join(f"{induct_report[s][i][0]:.2f} ({induct_report[s][i][1]:2d})" for s in induct)
+    held = " held out" if length in zoo.INDUCT_HELD_OUT else ""
+    print(f"{length:6d}  {shortcut_report[i][0]:.2f} ({shortcut_report[i][1]:2d})        | {row}{held}")
+
+# %%
+fig, (ax_acc, ax_dist) = plt.subplots(1, 2, figsize=(12, 4.2))
+for ax in (ax_acc, ax_dist):
+    ax.axvspan(4, 16, color="tab:green", alpha=0.08, label="induct's training lengths")
+    for held in zoo.INDUCT_HELD_OUT:
+        ax.axvline(held, color="tab:green", linestyle=":", linewidth=1)
+ax_acc.plot(LENGTHS, [a for a, _ in shortcut_report], marker="o", color="tab:red", label="shortcut (trained at 12)")
+ax_dist.plot(LENGTHS, [d for _, d in shortcut_report], marker="o", color="tab:red", label="shortcut")
+for (s, report), colour, marker in zip(induct_report.items(), ["tab:blue", "tab:cyan", "tab:purple"], "s^v"):
+    ax_acc.plot(LENGTHS, [a for a, _ in report], marker=marker, markersize=4, linewidth=1, color=colour,
+                label=f"copy-induct seed {s}")
+    ax_dist.plot(LENGTHS, [d for _, d in report], marker=marker, markersize=4, linewidth=1, color=colour,
+                 label=f"copy-induct seed {s}")
+ax_acc.axhline(1 / 16, color="gray", linestyle="--", linewidth=1, label="shortcut's chance (1/16)")
+ax_dist.plot(LENGTHS, LENGTHS, color="gray", linestyle="--", linewidth=1, label="distance = m")
+ax_acc.set(xlabel="string length m (symbols)", ylabel="copy accuracy", ylim=(0, 1.05),
+           title="accuracy (dotted: held-out lengths)")
+ax_dist.set(xlabel="string length m (symbols)", ylabel="layer 2's preferred distance (tokens)",
+            title="where layer 2 reads from")
+for ax in (ax_acc, ax_dist):
+    ax.set_xticks(LENGTHS[::2])
+    ax.legend(fontsize=8)
+fig = finish(fig, "The shortcut works at one length; the variable-length copier reads m back at every trained length")
+fig
+
+# %% [markdown]
+# The new copiers read from distance `m`, the symbol to write itself, at every length from 4 to 16,
+# including the three they never saw; the shortcut stays at 11 whatever the length. Past 16 the
+# new copiers fade: the distances they now need were never trained, which RoPE does not forgive
+# (chapter 03 measures this *position degradation* in detail).
+#
+# Reading from distance `m` at every length is what an induction head does, but a model could also
+# get there by position: "read the key whose distance from BOS equals my distance from SEP". The
+# two can be told apart by making them disagree. Overwrite one copied symbol, `y4`, with the
+# string's `x9`: a head that looks up the current symbol by **content** now writes `x10`, one that
+# goes by **position** writes `x5` as if nothing had changed.
+
+# %%
+probe_batch = copy_batch(512, 12, n_symbols=64, distinct=True, generator=77)
+probe = {s: overwrite_probe(net, probe_batch, at=4, source=9) for s, net in induct.items()}
+for s, (by_content, by_position) in probe.items():
+    print(f"copy-induct seed {s}: writes x10 (content) {by_content:.2f}, x5 (position) {by_position:.2f}")
+
+# %% [markdown]
+# No seed follows position alone (few write `x5`), and none is a clean content lookup either:
+# most of the time they write neither answer. These copiers use the symbol *and* its distance
+# together, which agree on every training string, so they fail when the probe makes them disagree.
+# An induction head in the strict sense of Olsson et al. (2022), content only, would write `x10`
+# every time. So the picture is graded: the shortcut uses position only and works at one length;
+# these copiers found a rule that works at every length they were trained near, held-out ones
+# included, without being a pure content lookup. The probe is what tells these apart: accuracy
+# alone cannot. `tests/test_zoo.py` checks the lengths, the distances and the probe on the three
+# seeds.
+
+# %% [markdown]
+# **Takeaway.** The same 50-line model learns a one-length shortcut when the data allow it, and a
+# length-general rule when they do not: it copies at held-out lengths 7, 11 and 14 and reads from
+# distance `m` at every trained length. The data, not the architecture, decided which.
 
 # %% [markdown]
 # ## Takeaways
@@ -395,16 +708,24 @@ for length in [8, 12, 16]:
 
 # %%
 layer2_weight = mean_weight_by_distance[1].amax(-1).min().item()
+trained = [i for i, m in enumerate(LENGTHS) if 4 <= m <= 16]
+held_acc = [induct_report[s][LENGTHS.index(m)][0] for s in induct for m in zoo.INDUCT_HELD_OUT]
+reads_m = sum(induct_report[s][i][1] == LENGTHS[i] for s in induct for i in trained)
+probe_summary = ", ".join(f"s{s}: {c:.2f}/{p:.2f}" for s, (c, p) in probe.items())
 print(f"""\
 - A naive softmax turned scores x 100 into nan; subtracting the row maximum gives the same weights without overflow.
+- Attention output is a weighted average of values: {lookups[1.0][1]:.1f} with the raw scores, {lookups[4.0][1]:.1f} with 4x sharper ones.
 - var(q·k) grew like d: {variance_raw[0]:.1f} at d = {head_dims[0]} and {variance_raw[-1]:.0f} at d = {head_dims[-1]};
   after dividing by √d it stayed between {min(variance_scaled):.2f} and {max(variance_scaled):.2f}.
 - Without scaling the mean largest weight over 64 keys reached {max_weight_raw[-1]:.2f} at d = {head_dims[-1]} (scaled: {max_weight_scaled[-1]:.2f}).
 - Causal and padding masks set scores to -inf; padding keys received weight {weights_pad[1, :, :, 3:].abs().max().item():.1f}.
-- From-scratch attention and multi-head attention matched PyTorch's to float32 tolerance.
-- The 2-layer RoPE copier reached accuracy {answer_accuracy(model, test.tokens, test.targets):.3f} at length {m};
-  every layer-2 head put at least {layer2_weight:.2f} of its weight at one fixed distance,
-  and accuracy fell to chance at other string lengths.""")
+- From-scratch attention, multi-head attention and a 2-layer GPT matched PyTorch's and the course's to float32 tolerance;
+  our training loop reproduced the zoo's loss curve (largest difference below 1e-4: {gap < 1e-4}).
+- The copier trained at length {m} reached accuracy {answer_accuracy(model, test.tokens, test.targets):.3f}; every layer-2 head put at least
+  {layer2_weight:.2f} of its weight {layer2_distances} tokens back, and accuracy fell to chance at other lengths: a shortcut.
+- Copiers trained on lengths 4-16 reached accuracy {min(held_acc):.2f} or more at the held-out lengths {zoo.INDUCT_HELD_OUT} (3 seeds), and
+  read from distance m at {reads_m} of {len(trained) * len(induct)} (seed, trained length) pairs;
+  overwrite probe, content/position: {probe_summary}.""")
 
 
 # %% [markdown]
@@ -466,16 +787,16 @@ assert check_choice(q1_answer, "2524b55ac3ff514d1492841f6468c4ea01c4a68c7ea50ce6
 
 # %% [markdown]
 # **Q2.** Estimate, by simulation, the variance of the **unscaled** score `q·k` when `q` and `k`
-# have `d = 256` independent standard-normal entries. Use at least 10,000 pairs and store the
-# estimate in `q2_variance` (a Python float). The visible check accepts an estimate within about
-# 25 % of the true variance.
+# have `d = 512` independent standard-normal entries (a width section 4 did not measure). Use at
+# least 10,000 pairs and store the estimate in `q2_variance` (a Python float). The visible check
+# accepts an estimate within about 25 % of the true variance.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
 # BEGIN SOLUTION
-pairs_q, pairs_k = torch.randn(2, 20_000, 256)
+pairs_q, pairs_k = torch.randn(2, 20_000, 512)
 q2_variance = (pairs_q * pairs_k).sum(-1).var().item()
 # END SOLUTION
 print(f"estimated variance: {q2_variance:.1f}")
@@ -490,14 +811,14 @@ print(f"estimated variance: {q2_variance:.1f}")
 from course_utils.quiz import check_rounded
 
 assert isinstance(q2_variance, float), "store a Python float, e.g. tensor.item()"
-# the estimate rounded to a multiple of 128: every estimate within about 25 % of the true variance agrees
-assert check_rounded(q2_variance / 128, "086bdd7adf8f69bf751c3638a05265e3532caf22ab27d4b3d399d22a70568f8e", salt="01/q2", decimals=0), "not within about 25 % of the variance: did you scale, or use d = 256?"
+# the estimate rounded to a multiple of 256: every estimate within about 25 % of the true variance agrees
+assert check_rounded(q2_variance / 256, "086bdd7adf8f69bf751c3638a05265e3532caf22ab27d4b3d399d22a70568f8e", salt="01/q2", decimals=0), "not within about 25 % of the variance: did you scale, or use d = 512?"
 
 # %%
 # HIDDEN
 from course_utils.quiz import in_range
 
-assert in_range(q2_variance, 0.9 * 256, 1.1 * 256)
+assert in_range(q2_variance, 0.9 * 512, 1.1 * 512)
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
@@ -563,67 +884,17 @@ torch.testing.assert_close(causal_attention(_q, _k, _v), F.scaled_dot_product_at
 # name: q4
 
 # %% [markdown]
-# **Q4.** Using `mean_weight_by_distance` from section 7, find the distance `t` that **layer 2,
-# head 0** of the copy model prefers, and store it in `q4_distance` (a Python int).
+# **Q4** (predict, then measure). Train the model of section 9 exactly as there, but on strings of
+# length **m = 8**: its layer-2 heads then read **6** tokens back on copy queries (the cell after
+# the question measures it). How many tokens back must the layer-1 heads they read through look,
+# for the copy to be right? Store your prediction in `q4_distance` (a Python int) before running
+# the measurement.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
-q4_distance = int(mean_weight_by_distance[1, 0].argmax())  # SOLUTION
-
-# %% [raw] jupyter={"source_hidden": true}
-# # END SOLUTION
-
-# %% [raw] jupyter={"source_hidden": true}
-# # BEGIN TESTS
-
-# %%
-from course_utils.quiz import check_value
-
-assert isinstance(q4_distance, int), "store a Python int, e.g. int(tensor)"
-assert check_value(q4_distance, "6744ca806a980da61131e392f85159d85b3fc24b8c0bf60128d3dd329f54de19", salt="01/q4")
-
-# %%
-# HIDDEN
-assert q4_distance == int(preferred_distance[1, 0])
-
-# %% [raw] jupyter={"source_hidden": true}
-# # END TESTS
-
-# %% [raw] jupyter={"source_hidden": true}
-# # END QUESTION
-
-# %% [raw] jupyter={"source_hidden": true}
-# # BEGIN QUESTION
-# name: q5
-
-# %% [markdown]
-# **Q5** (from the course's seed quiz). Positional encodings may not generalise to:
-#
-# - **A)** Short sequences
-# - **B)** No issue
-# - **C)** All positions
-# - **D)** Positions not seen during training
-#
-# The demonstration: a learned position table simply has no row for a position past its
-# training length, and the copy model above, trained only at length 12, fell to chance at
-# lengths 8 and 16.
-
-# %%
-from course_utils.positional import LearnedAbsolute
-
-table = LearnedAbsolute(d_model=16, max_len=32)
-try:
-    table.embed(torch.zeros(1, 40, 16), torch.arange(40))
-except ValueError as err:
-    print("ValueError:", err)
-
-# %% [raw] jupyter={"source_hidden": true}
-# # BEGIN SOLUTION
-
-# %%
-q5_answer = "D"  # SOLUTION
+q4_distance = 8 - 6  # SOLUTION: the two offsets add up to m
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -633,14 +904,86 @@ q5_answer = "D"  # SOLUTION
 
 # %%
 """ # BEGIN TEST CONFIG
-success_message: "A learned position table has no row past the length it was trained on, and encodings such as RoPE meet rotations (distances) that training never showed. Shorter sequences reuse trained positions. The demonstration is only a software guard; notebook 03 measures the accuracy drop past the training length."
+success_message: "Layer 2 reads the key 6 back; for that key's value to hold the symbol 8 back, layer 1 must have copied it from 2 positions before the key: a + b = m, so a = 8 - 6 = 2. The length-12 copier split its 12 as 1 + 11; which split training finds is not fixed by m."
 """ # END TEST CONFIG
-from course_utils.quiz import check_choice
+from course_utils.quiz import check_value
 
-assert check_choice(q5_answer, "8237fd695d408830a907c5ccdcf12918599b729f9bbf8795f146911c795f3f3d", salt="01/q5")
+assert isinstance(q4_distance, int), "store a Python int, e.g. 3"
+assert check_value(q4_distance, "5499f6836561b57033ead36724eff3f99b5a6588b4598d011af142e469b08b18", salt="01/q4"), "the two offsets together must reach the symbol to write"
+
+# %%
+# HIDDEN
+assert q4_distance == 2
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END QUESTION
+
+# %% [markdown]
+# Now measure: train the copier at m = 8 (same seed and recipe) and read off both layers' distances.
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+seed_everything(0)
+copier_8 = GPT(vocab.vocab_size)
+train_from_scratch(copier_8, m=8)
+
+# %%
+model_8 = TinyGPT(config)
+model_8.load_state_dict(copier_8.state_dict())
+profile_8 = weight_by_distance(model_8, copy_batch(256, 8, n_symbols=16, generator=8))  # (layers, heads, m + 2)
+for layer in range(2):
+    print(f"m = 8, layer {layer + 1}: heads prefer distances {profile_8[layer].argmax(-1).tolist()} "
+          f"with mean weight {[round(w, 2) for w in profile_8[layer].amax(-1).tolist()]}")
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN QUESTION
+# name: q5
+
+# %% [markdown]
+# **Q5** (predict, then measure). Give the *shortcut* copier of section 9 (trained at length 12)
+# a length-12 string whose copy has been tampered with: `y4` is replaced by the string's `x9`,
+# as in the probe of section 11. What will it write next?
+#
+# - **A)** `x10`: it looks up `x9` in the string and copies what followed it.
+# - **B)** `x5`: it reads a fixed distance back, so the tampered symbol changes nothing.
+# - **C)** `x9` again: it repeats the symbol it has just seen.
+# - **D)** A symbol that is in no position of the string: the model is confused.
+#
+# Store your letter in `q5_answer`; the cell after the question measures it.
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN SOLUTION
+
+# %%
+q5_answer = "B"  # SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN TESTS
+
+# %%
+""" # BEGIN TEST CONFIG
+success_message: "Its layer-2 heads read a fixed m - 1 = 11 tokens back whatever the symbols are, and the value there was written by layer 1 from the untampered string, so it writes x5 as if nothing had changed. A content lookup (an induction head) would write x10."
+""" # END TEST CONFIG
+from course_utils.quiz import check_choice
+
+assert check_choice(q5_answer, "d8100cf904b56f275b79bec8b7dd34ba7294caed133dfd720924367bdcf59b1d", salt="01/q5")
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END TESTS
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END QUESTION
+
+# %% [markdown]
+# The measurement (16 symbols cannot all be distinct in a string of 12 drawn with repetition, so
+# the probe uses strings of 12 distinct symbols out of the shortcut's 16):
+
+# %%
+shortcut_probe = overwrite_probe(model, copy_batch(512, 12, n_symbols=16, distinct=True, generator=78), at=4, source=9)
+print(f"shortcut copier: writes x10 (content) {shortcut_probe[0]:.2f}, x5 (position) {shortcut_probe[1]:.2f}")

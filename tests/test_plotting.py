@@ -131,3 +131,13 @@ def test_plot_recorded_bench_draws_a_line_per_impl_or_returns_none(tmp_path):
             for impl in ("sdpa", "dilated") for n in (1024, 2048)]
     fig = plot_recorded_bench(write_csv(rows, tmp_path / "gpu.csv"), field="seconds", ylabel="s", logy=True)
     assert len(fig.axes[0].lines) == 2 and "GPU X" in fig.axes[0].get_title()
+
+
+def test_qkv_diagram_draws_every_box_and_arrow():
+    from course_utils.diagrams import _ARROWS, _BOXES, qkv_diagram
+
+    fig = qkv_diagram()
+    ax = fig.axes[0]
+    arrows = [t for t in ax.texts if type(t).__name__ == "Annotation"]
+    assert len(arrows) == len(_ARROWS) and len(ax.texts) - len(arrows) == len(_BOXES)
+    assert fig._suptitle is not None

@@ -160,6 +160,35 @@ def test_copy_targets_equal_first_copy():
     assert (batch.answer_pos == 2 * m).all() and (batch.relevant_pos == m).all()
 
 
+def test_copy_with_a_length_range_and_distinct_symbols():
+    lengths = set()
+    g = torch.Generator().manual_seed(0)
+    for _ in range(40):
+        batch = copy_batch(8, (4, 16), n_symbols=16, distinct=True, generator=g)
+        m = batch.meta["seq_len"]
+        lengths.add(m)
+        assert 4 <= m <= 16 and batch.tokens.shape == (8, 2 * m + 2)
+        first = batch.tokens[:, 1:m + 1]
+        assert all(len(set(row.tolist())) == m for row in first)  # no symbol twice in a string
+        assert torch.equal(batch.targets[:, m + 1:2 * m + 1], first)
+    assert len(lengths) > 5
+    held_out = {copy_batch(2, (4, 9), skip_lengths=(5, 7), generator=s).meta["seq_len"] for s in range(60)}
+    assert held_out == {4, 6, 8, 9}
+    with pytest.raises(ValueError, match="leaves no length"):
+        copy_batch(2, (4, 5), skip_lengths=(4, 5), generator=0)
+    with pytest.raises(ValueError, match="n_symbols"):
+        copy_batch(2, 17, n_symbols=16, distinct=True, generator=0)
+    with pytest.raises(ValueError, match="seq_len"):
+        copy_batch(2, (8, 4), generator=0)
+
+
+def test_copy_with_a_fixed_length_draws_as_before():
+    # the zoo's copy-rope-2l was trained on these batches: the new options must not change them
+    g = torch.Generator().manual_seed(1)
+    x = torch.randint(0, 16, (4, 12), generator=g) + 2
+    assert torch.equal(copy_batch(4, 12, n_symbols=16, generator=1).tokens[:, 1:13], x)
+
+
 def test_repeated_sequence():
     m, r = 6, 3
     batch = repeated_sequence_batch(8, m, r, n_symbols=20, generator=0)

@@ -7,9 +7,11 @@ import pytest
 import torch
 
 from course_utils import zoo
-from course_utils.model import GPTConfig
-from course_utils.tasks import copy_batch
-from course_utils.train import answer_accuracy
+from course_utils.circuits import overwrite_probe, weight_by_distance
+from course_utils.device import seed_everything
+from course_utils.model import GPTConfig, TinyGPT
+from course_utils.tasks import copy_batch, make_batch_fn
+from course_utils.train import answer_accuracy, train
 
 
 REPO = Path(__file__).resolve().parents[1]
@@ -121,21 +123,52 @@ def test_cli_lists_entries(capsys):
 def test_copy_circuit_is_robust_across_seeds(seed):
     """Notebook 01's claims on copy-rope-2l, retrained with three seeds: perfect copy at the
     training length, every layer-2 head on distance m - 1 with weight > 0.9, most layer-1 heads
-    on distance 1, and chance accuracy (< 0.15) at lengths 8 and 16."""
+    on distance 1, chance accuracy (< 0.15) at lengths 8 and 16, and a positional answer to the
+    overwrite probe (quiz Q5)."""
     model, _ = zoo.train_entry("copy-rope-2l", seed=seed, progress=False)
     m = zoo.ZOO["copy-rope-2l"].task_kwargs["seq_len"]
     test = copy_batch(256, m, n_symbols=16, generator=99)
     assert answer_accuracy(model, test.tokens, test.targets) > 0.99
-    with torch.no_grad():
-        _, attn = model(test.tokens, return_attention=True)  # (L, B, H, n, n)
-    queries = torch.arange(m + 1, 2 * m + 1)
-    by_distance = torch.stack([attn[:, :, :, queries, queries - t].mean(dim=(1, 3)) for t in range(m + 1)], -1)
+    by_distance = weight_by_distance(model, test)  # (L, H, m + 2)
     assert torch.all(by_distance[1].argmax(-1) == m - 1)
     assert torch.all(by_distance[1, :, m - 1] > 0.9)
     assert (by_distance[0].argmax(-1) == 1).sum() >= 3
     for length in (8, 16):
         other = copy_batch(256, length, n_symbols=16, generator=length)
         assert answer_accuracy(model, other.tokens, other.targets) < 0.15
+    by_content, by_position = overwrite_probe(model, copy_batch(512, m, n_symbols=16, distinct=True, generator=78),
+                                              at=4, source=9)
+    assert by_position > 0.9 and by_content < 0.2, (by_content, by_position)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", zoo.SEEDS)
+def test_a_copier_trained_at_length_8_splits_it_2_plus_6(seed):
+    """Notebook 01's quiz Q4: the same recipe at m = 8 reads 6 back in layer 2 and 2 back in layer 1
+    (most heads) on every seed: the offsets add up to m."""
+    entry = zoo.ZOO["copy-rope-2l"]
+    seed_everything(seed)
+    model = TinyGPT(entry.model_config())
+    train(model, make_batch_fn("copy", batch_size=entry.train.batch_size, seq_len=8, n_symbols=16), entry.train,
+          progress=False)
+    by_distance = weight_by_distance(model, copy_batch(256, 8, n_symbols=16, generator=8))
+    assert torch.all(by_distance[1].argmax(-1) == 6)
+    assert (by_distance[0].argmax(-1) == 2).sum() >= 3
+
+
+@pytest.mark.claims
+@pytest.mark.parametrize("seed", zoo.SEEDS)
+def test_variable_length_copiers_read_m_back_at_every_trained_length(seed):
+    """Notebook 01's section 11: perfect copies at the held-out lengths 7, 11, 14 and at 4, 8, 12, 16,
+    layer 2 reading from distance m at each, and no seed answering the overwrite probe by position."""
+    model, _ = zoo.load(zoo.name("induct", seed), verbose=False)
+    for m in (4, 8, 12, 16, *zoo.INDUCT_HELD_OUT):
+        batch = copy_batch(256, m, n_symbols=64, distinct=True, generator=1000 + m)
+        assert answer_accuracy(model, batch.tokens, batch.targets) > 0.98, m
+        assert int(weight_by_distance(model, batch)[1].mean(0).argmax()) == m, m
+    _, by_position = overwrite_probe(model, copy_batch(512, 12, n_symbols=64, distinct=True, generator=77),
+                                     at=4, source=9)
+    assert by_position < 0.3
 
 
 def _recall_report(transform, seed, count, batch_size):
