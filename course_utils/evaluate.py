@@ -57,6 +57,64 @@ def retrieval_report(model: TinyGPT, batch: TaskBatch) -> RetrievalReport:
 
 
 @torch.no_grad()
+def last_query_attention(model: TinyGPT, tokens: Tensor) -> tuple[Tensor, Tensor]:
+    """Logits and attention weights of the last position only, for a one-layer attention-only model.
+
+    The last query of a causal model sees every key, and in a one-layer model nothing else feeds
+    its output, so the (n, n) weights of a full forward are never needed: this costs O(n) memory
+    per sequence instead of O(n^2), which lets notebook 02 reach 4096 items. Exactly the full
+    forward's last row (a test compares them).
+
+    tokens: (batch, n) -> logits (batch, vocab), weights (batch, heads, n).
+    Example: `logits, w = last_query_attention(model, associative_recall_batch(8, 4096, generator=0).tokens)`
+    """
+    config = model.config
+    if config.layers != 1 or not config.attention_only or config.sink_fix != "none" or config.dilated_segments:
+        raise ValueError("last_query_attention needs a one-layer, attention-only model with no sink fix and dense "
+                         "attention; use retrieval_report (the full forward) for other models")
+    if tokens.dim() != 2 or tokens.dtype != torch.long:
+        raise ValueError(f"tokens must be int64 of shape (batch, n), got {tokens.dtype} {tuple(tokens.shape)}")
+    model.eval()
+    block, n = model.blocks[0], tokens.shape[1]
+    mha = block.attn
+    positions = torch.arange(n, device=tokens.device)
+    last = positions[-1:]
+    x = model.positional.embed(model.embed(tokens), positions)  # (B, n, D)
+    q, k, v = mha.qkv(block.norm1(x)).split(config.d_model, dim=-1)
+    q, k, v = (t.view(tokens.shape[0], n, mha.heads, mha.head_dim).transpose(1, 2) for t in (q, k, v))  # (B, H, n, d)
+    q, k = mha.positional.rotate(q[:, :, -1:], k, last, positions)  # q: (B, H, 1, d)
+    scores = q @ k.transpose(-2, -1) / mha.head_dim**0.5  # (B, H, 1, n)
+    bias = mha.positional.bias(last, positions)  # (H, 1, n) or None
+    if bias is not None:
+        scores = scores + bias
+    weights = torch.softmax(mha.logit_transform(scores, last, positions).float(), dim=-1).to(v.dtype)
+    out = (weights @ v).transpose(1, 2).reshape(tokens.shape[0], config.d_model)  # (B, D)
+    logits = model.head(model.norm(x[:, -1] + mha.proj(out)))  # (B, vocab)
+    return logits, weights[:, :, 0]
+
+
+@torch.no_grad()
+def last_query_report(model: TinyGPT, batch: TaskBatch) -> RetrievalReport:
+    """`retrieval_report` for batches whose answer sits at the last position, through
+    `last_query_attention` (one-layer attention-only models): O(n) memory per sequence.
+
+    Example: `last_query_report(model, associative_recall_batch(128, 4096, generator=0)).relevant_weight`
+    """
+    n = batch.tokens.shape[1]
+    if not bool((batch.answer_pos == n - 1).all()):
+        raise ValueError("last_query_report needs every answer at the last position; use retrieval_report")
+    logits, weights = last_query_attention(model, batch.tokens)  # (B, V), (B, H, n)
+    rows = torch.arange(batch.tokens.shape[0])
+    answers = batch.targets[rows, batch.answer_pos]
+    return RetrievalReport(
+        accuracy=(logits.argmax(-1) == answers).float().mean().item(),
+        answer_loss=F.cross_entropy(logits, answers).item(),
+        relevant_weight=weights[rows, :, batch.relevant_pos].mean(0)[None],  # (1, H)
+        max_weight=weights.amax(-1).mean(0)[None],
+    )
+
+
+@torch.no_grad()
 def accuracy_by_query_index(
     model: TinyGPT,
     n_pairs: int,

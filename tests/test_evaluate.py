@@ -91,3 +91,28 @@ def test_last_token_accuracy_matches_a_direct_computation():
     assert last_token_accuracy(model, batch.tokens, answers) == direct
     with pytest.raises(ValueError, match="targets"):
         last_token_accuracy(model, batch.tokens, batch.targets)
+
+
+@pytest.mark.parametrize("transform", ["identity", "log_n", "ssmax"])
+@pytest.mark.parametrize("positional", ["none", "alibi", "rope"])
+def test_last_query_report_equals_the_full_forward(transform, positional):
+    from course_utils.evaluate import last_query_report
+
+    torch.manual_seed(0)
+    config = GPTConfig(vocab_size=task_vocab_size("associative_recall"), max_len=64, layers=1, heads=2,
+                       attention_only=True, positional=positional, logit_transform=transform)
+    model = TinyGPT(config)
+    batch = associative_recall_batch(16, 40, generator=1)
+    full, last = retrieval_report(model, batch), last_query_report(model, batch)
+    assert last.accuracy == full.accuracy
+    assert last.answer_loss == pytest.approx(full.answer_loss, rel=1e-5)
+    torch.testing.assert_close(last.relevant_weight, full.relevant_weight)
+    torch.testing.assert_close(last.max_weight, full.max_weight)
+
+
+def test_last_query_report_refuses_models_it_cannot_shortcut():
+    from course_utils.evaluate import last_query_report
+
+    model = TinyGPT(GPTConfig(vocab_size=task_vocab_size("associative_recall"), max_len=64, layers=2))
+    with pytest.raises(ValueError, match="one-layer"):
+        last_query_report(model, associative_recall_batch(2, 8, generator=0))

@@ -192,6 +192,27 @@ def test_plain_recall_model_dilutes(seed):
 
 
 @pytest.mark.claims
+@pytest.mark.parametrize("seed", zoo.SEEDS)
+def test_the_seeds_numbers_in_a_trained_model(seed):
+    """Notebook 02: the plain model's weight on the match is near the seed's 0.3 at 512 items and
+    near its 0.05 at 4096 items (last query only), where dilution has started to cost accuracy,
+    while SSMax keeps both."""
+    from course_utils.evaluate import last_query_report
+    from course_utils.tasks import associative_recall_batch
+
+    def report(transform, count):
+        model, _ = zoo.load(zoo.name("recall", seed, transform=transform), verbose=False)
+        return last_query_report(model, associative_recall_batch(128, count, generator=2000 + count))
+
+    at_512, at_4096 = report("identity", 512), report("identity", 4096)
+    assert 0.22 < at_512.relevant_weight.item() < 0.45
+    assert 0.03 < at_4096.relevant_weight.item() < 0.12
+    assert at_4096.accuracy < 0.88 < at_512.accuracy
+    ssmax = report("ssmax", 4096)
+    assert ssmax.relevant_weight.item() > 0.7 and ssmax.accuracy > at_4096.accuracy + 0.08
+
+
+@pytest.mark.claims
 @pytest.mark.parametrize("transform", ["logn", "ssmax"])
 @pytest.mark.parametrize("seed", zoo.SEEDS)
 def test_log_n_recall_models_hold_their_weight(transform, seed):
