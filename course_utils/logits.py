@@ -10,6 +10,8 @@ is in `course_utils.scale_invariant`).
 
 from __future__ import annotations
 
+import math
+
 import torch
 from torch import Tensor, nn
 
@@ -40,18 +42,27 @@ class LogNScaling(nn.Module):
     """Multiply query i's scores by log(number of keys it can see), Chiang & Cholak (2022).
 
     With a causal mask query i sees the keys whose position is <= its own; without one it
-    sees all n_k. The factor is clamped at 1 so the first few queries are left unscaled.
+    sees all n_k. The factor is clamped at 1 so the first few queries are left unscaled. With a
+    `reference` length the factor is log(n) / log(reference) instead, 1 at that length (as in YaRN-
+    and Qwen-style log-n attention), so a model trained there starts from an ordinary softmax.
 
-    Example: `LogNScaling(causal=True)(scores, torch.arange(n), torch.arange(n))`
+    Example: `LogNScaling(causal=True)(scores, torch.arange(n), torch.arange(n))`,
+    `LogNScaling(reference=18)` (factor 1 for a query that sees 18 keys)
     """
 
-    def __init__(self, causal: bool = True) -> None:
+    def __init__(self, causal: bool = True, reference: int | None = None) -> None:
         super().__init__()
+        if reference is not None and reference < 2:
+            raise ValueError(f"reference is a length with log(reference) > 0, so at least 2; got {reference}")
         self.causal = causal
+        self.reference = reference
 
     def forward(self, scores: Tensor, q_pos: Tensor, k_pos: Tensor) -> Tensor:
         visible = visible_keys(q_pos, k_pos, self.causal)  # (n_q,)
-        factor = visible.to(scores.dtype).log().clamp_min(1.0)  # (n_q,)
+        if self.reference is not None:
+            factor = visible.to(scores.dtype).log() / math.log(self.reference)  # (n_q,)
+        else:
+            factor = visible.to(scores.dtype).log().clamp_min(1.0)  # (n_q,)
         return scores * factor[:, None]
 
 
@@ -111,16 +122,18 @@ class ScaleInvariantLogits(nn.Module):
         return a * scores + m
 
 
-def make_logit_transform(name: str, *, heads: int = 1, causal: bool = True, tau: float = 10.0) -> nn.Module:
+def make_logit_transform(name: str, *, heads: int = 1, causal: bool = True, tau: float = 10.0,
+                         log_n_reference: int = 0) -> nn.Module:
     """Build a transform by name: one of `LOGIT_TRANSFORMS` (`heads` sizes SSMax's scales, `tau` is
-    the scale-invariant transform's one hyperparameter).
+    the scale-invariant transform's one hyperparameter, `log_n_reference` > 0 normalises log-n
+    scaling to 1 at that length).
 
     Example: `make_logit_transform("ssmax", heads=4)`, `make_logit_transform("scale_invariant", tau=10.0)`
     """
     if name == "identity":
         return IdentityLogits()
     if name == "log_n":
-        return LogNScaling(causal=causal)
+        return LogNScaling(causal=causal, reference=log_n_reference or None)
     if name == "ssmax":
         return ScalableSoftmax(heads, causal=causal)
     if name == "scale_invariant":

@@ -35,6 +35,7 @@ class GPTConfig:
     rope_base: float = 10000.0
     logit_transform: str = "identity"
     logit_tau: float = 10.0  # the scale-invariant transform's tau
+    log_n_reference: int = 0  # log-n scaling: 0 = the raw factor log n; L > 0 = log n / log L (1 at length L)
     embed_std: float = 0.02  # 0.02 as in GPT-2; 1.0 keeps token identity loud next to the blocks' outputs
     sink_fix: str = "none"  # "none", "softmax1", "learned_sink" or "gate" (see MultiHeadAttention)
     sigma_reparam: bool = False  # every linear layer in the blocks is a SigmaReparamLinear (Zhai et al., 2023)
@@ -56,7 +57,8 @@ class Block(nn.Module):
             config.d_model,
             config.heads,
             positional=positional,
-            logit_transform=make_logit_transform(config.logit_transform, heads=config.heads, tau=config.logit_tau),
+            logit_transform=make_logit_transform(config.logit_transform, heads=config.heads, tau=config.logit_tau,
+                                                 log_n_reference=config.log_n_reference),
             sink_fix=config.sink_fix,
             linear=linear,
             dilated=(list(config.dilated_segments), list(config.dilated_rates)) if config.dilated_segments else None,

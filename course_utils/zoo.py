@@ -109,8 +109,8 @@ TRACKERS = {"kv_accuracy_by_index_k16": _kv_accuracy_by_index, "backcopy_sink_ma
 
 # ----------------------------------------------------------------------------- names
 
-def _recall_name(seed: int, *, transform: str) -> str:
-    return f"recall-{transform.replace('_', '')}-s{seed}"
+def _recall_name(seed: int, *, transform: str, reference: int = 0) -> str:
+    return f"recall-{transform.replace('_', '')}{reference or ''}-s{seed}"
 
 
 def _kv_name(seed: int, *, positional: str, edge: bool = False, dilated: bool = False) -> str:
@@ -146,8 +146,8 @@ def _induct_name(seed: int) -> str:
 
 
 #: How each family spells its names: `NAME_RULES[family](seed, **options)`. The options are the
-#: family factory's arguments (kv: positional, edge, dilated; recall: transform; sink: sink_fix;
-#: si-lm: variant, tau; si-needle: variant; lm: sigma_reparam).
+#: family factory's arguments (kv: positional, edge, dilated; recall: transform, reference; sink: sink_fix;
+#: si-lm: variant, tau; si-needle: variant; lm: sigma_reparam; loop, decoy, induct: none).
 NAME_RULES: dict[str, Callable[..., str]] = {
     "recall": _recall_name, "kv": _kv_name, "si-lm": _si_lm_name, "si-needle": _si_needle_name,
     "sink": _sink_name, "lm": _lm_name, "loop": _loop_name, "decoy": _decoy_name, "induct": _induct_name,
@@ -194,16 +194,18 @@ def family(family_name: str, **options) -> dict[int, str]:
 
 # ----------------------------------------------------------------------------- families
 
-def _recall_entry(transform: str, seed: int) -> ZooEntry:
-    """Notebook 02: associative recall by content, 1 attention-only head, no positions, a logit transform."""
+def _recall_entry(transform: str, seed: int, *, reference: int = 0) -> ZooEntry:
+    """Notebook 02: associative recall by content, 1 attention-only head, no positions, a logit transform
+    (log-n scaling normalised to 1 at length `reference` when it is > 0)."""
+    normalised = f" normalised to 1 at {reference} tokens" if reference else ""
     return ZooEntry(
-        name=_recall_name(seed, transform=transform),
+        name=_recall_name(seed, transform=transform, reference=reference),
         description=f"Notebook 02: associative recall of 4-16 items, 1 attention-only layer, "
-                    f"1 head, no positions, logits {transform}; seed {seed}.",
+                    f"1 head, no positions, logits {transform}{normalised}; seed {seed}.",
         task="associative_recall",
         task_kwargs={"n_items": (4, 16), "n_keys": 64, "n_values": 16},
         model={"max_len": 4096, "d_model": 64, "heads": 1, "layers": 1, "attention_only": True,
-               "positional": "none", "logit_transform": transform},
+               "positional": "none", "logit_transform": transform, "log_n_reference": reference},
         train=TrainConfig(steps=2000, batch_size=64, lr=1e-3, warmup_steps=50,
                           data_seed=DATA_SEED_BASE["recall"] + seed),
         seed=seed,
@@ -394,6 +396,7 @@ ZOO: dict[str, ZooEntry] = {
         ),
         *[_induct_entry(seed) for seed in SEEDS],
         *[_recall_entry(transform, seed) for transform in ("identity", "log_n", "ssmax") for seed in SEEDS],
+        *[_recall_entry("log_n", seed, reference=18) for seed in SEEDS],
         *[_kv_entry(positional, seed) for positional in ("rope", "alibi", "learned", "none") for seed in SEEDS],
         *[_kv_entry("alibi", seed, edge_bias=0.9) for seed in SEEDS],
         *[_kv_dilated_entry(seed) for seed in SEEDS],

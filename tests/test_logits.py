@@ -39,3 +39,15 @@ def test_ssmax_scales_by_learned_s_times_log_n():
     assert isinstance(ssmax, ScalableSoftmax) and ssmax.s.requires_grad
     with pytest.raises(ValueError, match="heads=2"):
         ssmax(torch.ones(1, 3, 4, 4), torch.arange(4), torch.arange(4))
+
+
+def test_log_n_scaling_normalised_to_a_reference_length():
+    from course_utils.logits import LogNScaling
+
+    scores = torch.ones(1, 1, 18, 18)
+    q = k = torch.arange(18)
+    out = LogNScaling(reference=18)(scores, q, k)
+    assert out[0, 0, 17, 0].item() == pytest.approx(1.0)  # the query that sees 18 keys: factor 1
+    assert out[0, 0, 8, 0].item() == pytest.approx(math.log(9) / math.log(18))
+    with pytest.raises(ValueError, match="reference"):
+        LogNScaling(reference=1)

@@ -75,13 +75,13 @@ def test_seeds_and_data_streams():
 def test_names_come_from_the_family_rules():
     """Every seeded entry's name is its family's rule applied to some options (the rules are the API)."""
     options = {
-        "recall": [{"transform": t} for t in ("identity", "log_n", "ssmax")],
+        "recall": [{"transform": t} for t in ("identity", "log_n", "ssmax")] + [{"transform": "log_n", "reference": 18}],
         "kv": [{"positional": p} for p in ("rope", "alibi", "learned", "none")]
               + [{"positional": "alibi", "edge": True}, {"positional": "rope", "dilated": True}],
         "si-lm": [{"variant": v} for v in zoo.SI_VARIANTS] + [{"variant": "si-prope", "tau": t} for t in (1.0, 3.0, 30.0, 100.0)],
         "si-needle": [{"variant": v} for v in zoo.SI_VARIANTS],
         "sink": [{"sink_fix": f} for f in ("none", "softmax1", "learned_sink", "gate")],
-        "lm": [{}, {"sigma_reparam": True}], "loop": [{}], "decoy": [{}],
+        "lm": [{}, {"sigma_reparam": True}], "loop": [{}], "decoy": [{}], "induct": [{}],
     }
     named = {n for fam, opts in options.items() for o in opts for n in zoo.family(fam, **o).values()}
     assert named == set(zoo.ZOO) - {"copy-rope-2l"}
@@ -171,11 +171,11 @@ def test_variable_length_copiers_read_m_back_at_every_trained_length(seed):
     assert by_position < 0.3
 
 
-def _recall_report(transform, seed, count, batch_size):
+def _recall_report(transform, seed, count, batch_size, **options):
     from course_utils.evaluate import retrieval_report
     from course_utils.tasks import associative_recall_batch
 
-    model, _ = zoo.load(zoo.name("recall", seed, transform=transform), verbose=False)
+    model, _ = zoo.load(zoo.name("recall", seed, transform=transform, **options), verbose=False)
     return retrieval_report(model, associative_recall_batch(batch_size, count, generator=1000 + count))
 
 
@@ -189,6 +189,17 @@ def test_plain_recall_model_dilutes(seed):
     assert long.relevant_weight.item() < 0.75 * base.relevant_weight.item()
     assert longest.relevant_weight.item() < 0.4 * base.relevant_weight.item()
     assert longest.answer_loss > 3 * base.answer_loss
+
+
+@pytest.mark.claims
+@pytest.mark.parametrize("seed", zoo.SEEDS)
+def test_normalised_log_n_trains_like_plain_softmax_and_holds_its_weight(seed):
+    """Notebook 02: log-n scaling normalised to 1 at the training length trains as well as plain
+    softmax (the raw factor does not) and still holds the weight on the match out to 64x."""
+    base, longest = (_recall_report("log_n", seed, c, b, reference=18) for c, b in ((16, 256), (1024, 64)))
+    raw = _recall_report("log_n", seed, 16, 256)
+    assert base.accuracy > 0.97 and base.accuracy > raw.accuracy
+    assert longest.relevant_weight.item() > 0.8 * base.relevant_weight.item()
 
 
 @pytest.mark.claims
