@@ -757,3 +757,55 @@ assert abs(q6_weight - 4096 / 8191) < 1e-6
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END QUESTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN QUESTION
+# name: q7
+
+# %% [markdown]
+# **Q7** (a harder follow-up to Q1). Start from one relevant key with gap `g = 5.39` among 512 keys
+# (weight 0.30). Which change would **not** raise the relevant key's weight?
+#
+# - **A)** Multiplying every score by `log n / log 18` (log-n scaling normalised at 18 keys).
+# - **B)** Keeping the gap and the keys' kind, but giving the query 4096 keys instead of 512.
+# - **C)** Training the keys and queries so that the gap grows from 5.39 to 7.
+# - **D)** Scalable-Softmax with a learned `s = 0.75` (multiply the scores by `0.75 · log n`).
+#
+# Store your letter in `q7_answer`. The cell after the question computes all four with the closed form.
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN SOLUTION
+
+# %%
+q7_answer = "B"  # SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN TESTS
+
+# %%
+""" # BEGIN TEST CONFIG
+success_message: "More keys with the same gap is dilution itself: the weight falls from 0.30 to about 0.05. A larger gap raises it directly, and both log-n scalings multiply the gap by more than 1 at 512 keys (log 512 / log 18 = 2.2; 0.75 log 512 = 4.7)."
+""" # END TEST CONFIG
+from course_utils.quiz import check_choice
+
+assert check_choice(q7_answer, "3d25f69447e05603f3619b27b7e0e37bb910955ec02bc8ad019c810ac79fee22", salt="02/q7")
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END TESTS
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END QUESTION
+
+# %% [markdown]
+# The closed form (equal distractors) for each change:
+
+# %%
+for label, weight in [("as it is: 512 keys, g = 5.39", relevant_weight(512, gap)),
+                      ("A) log-n scaling, 1 at 18 keys", relevant_weight(512, gap, log_n_scale=1 / math.log(18))),
+                      ("B) 4096 keys, same gap", relevant_weight(4096, gap)),
+                      ("C) gap 7", relevant_weight(512, 7.0)),
+                      ("D) SSMax, s = 0.75", relevant_weight(512, gap, log_n_scale=0.75))]:
+    print(f"{label:32s} weight {weight.item():.3f}")
