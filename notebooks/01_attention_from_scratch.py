@@ -628,8 +628,8 @@ LENGTHS = list(range(4, 25))
 
 
 def copy_report(model, m, *, n_symbols, distinct):
-    """(copy accuracy, layer 2's preferred distance) on 256 fresh strings of length m."""
-    batch = copy_batch(256, m, n_symbols=n_symbols, distinct=distinct, generator=1000 + m)
+    """(copy accuracy, layer 2's preferred distance) on 128 fresh strings of length m."""
+    batch = copy_batch(128, m, n_symbols=n_symbols, distinct=distinct, generator=1000 + m)
     profile = weight_by_distance(model, batch)[1].mean(0)  # (m + 2,): layer 2, averaged over heads
     return answer_accuracy(model, batch.tokens, batch.targets), int(profile.argmax())
 

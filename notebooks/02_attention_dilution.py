@@ -701,10 +701,10 @@ assert abs(q5_deficit - 0.5) < 0.05 + 1e-9
 # # END QUESTION
 
 # %% [markdown]
-# The measurement (200 trials, the same planted key as in section 2):
+# The measurement (50 trials, the same planted key as in section 2):
 
 # %%
-big = simulate_dilution(65_536, gap=sim_gap, trials=200, generator=torch.Generator().manual_seed(65_536))
+big = simulate_dilution(65_536, gap=sim_gap, trials=50, generator=torch.Generator().manual_seed(65_536))
 print(f"n = 65,536: log n - H = {(math.log(65_536) - big.entropy).mean():.3f} nats "
       f"(H / log n = {(big.entropy / math.log(65_536)).mean():.3f})")
 
