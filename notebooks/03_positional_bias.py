@@ -82,8 +82,8 @@ use_course_style()
 # | scheme | where it acts | what the score sees |
 # |---|---|---|
 # | sinusoidal (Vaswani et al., 2017) | adds a fixed vector `p_i` to each token embedding | content and position mixed: `(x_i + p_i) W_q · (x_j + p_j) W_k` |
-# | learned absolute (GPT-2) | adds a trained vector per position | the same, but `p_i` exists only for trained positions |
-# | RoPE (Su et al., 2021) | rotates `q` and `k` by angles ∝ position | `q · R(j − i) k`: only the distance `i − j` |
+# | learned absolute (GPT-2) | adds a trained vector per position | the same, but `p_i` is trained only at positions seen in training (later rows of the table keep their random initialisation) |
+# | RoPE (Su et al., 2021) | rotates `q` and `k` by angles ∝ position | `q · R(j − i) k`: position enters only through the distance `i − j` (the score still depends on content) |
 # | ALiBi (Press et al., 2022) | adds `−m_h · (i − j)` to head `h`'s scores | content, minus a fixed penalty per unit of distance |
 # | NoPE | nothing | content only; the causal mask is the only source of order |
 #
@@ -99,9 +99,11 @@ fig
 
 # %% [markdown]
 # **RoPE's long-term decay.** Rotate the same vector `q = k = (1, …, 1)` to two positions `t`
-# apart: their dot product is `Σ_c cos(t θ_c)` with `θ_c = base^(−2c/d)`. It starts at `d` and
-# decays with oscillations; a larger base decays more slowly. (Su et al. prove an upper bound of
-# this shape for any `q, k`.)
+# apart: their dot product is `Σ_c cos(t θ_c)` with `θ_c = base^(−2c/d)`. Divided by `d` (as
+# plotted) it starts at 1 and decays with oscillations; a larger base decays more slowly. (Su et
+# al. prove an upper bound of this shape for any `q, k`. The decay itself holds for aligned
+# vectors like these; for random `q, k` it does not hold in expectation: Barbero et al., "Round
+# and Round We Go! What makes Rotary Positional Encodings useful?", 2024.)
 
 # %%
 distances = torch.arange(0, 1024)
@@ -131,7 +133,8 @@ fig
 # %% [markdown]
 # **NoPE: the causal mask carries position.** With no encoding at all, a query that attends
 # evenly to its visible prefix puts weight `1/(i+1)` on the first token, so the model can read
-# its own position from how much the BOS token contributes:
+# its own position from how much the BOS token contributes (Haviv et al., "Transformer Language
+# Models without Positional Encodings Still Learn Positional Information", 2022):
 
 # %%
 for i in (0, 1, 3, 15, 63):
@@ -152,9 +155,9 @@ for i in (0, 1, 3, 15, 63):
 # NoPE, three seeds each. They come from the zoo (`kv-<scheme>-s<seed>`, 3000 steps; build times
 # printed below).
 #
-# Each model is evaluated with the queried pair at every index, 64 sequences per index at
-# `K ≤ 16` and fewer beyond, for `K` = 8 and 16 (inside the training range), 32 and 64 (2× and
-# 4× the training length). Pair indices are grouped into eighths of the context.
+# Each model is evaluated with the queried pair at every index (32 sequences per index at
+# `K` = 8, 64 at `K` = 16, fewer beyond), for `K` = 8 and 16 (inside the training range), 32 and
+# 64 (2× and 4× the training length). Pair indices are grouped into eighths of the context.
 
 # %%
 RETRAIN = False  # True: retrain the 15 models of this notebook (about 40 min on one core)
@@ -226,9 +229,11 @@ fig
 # %% [markdown]
 # **Takeaway, honestly.** Only ALiBi learned this task in all three seeds within 3000 steps
 # (held-out accuracy about 0.83 at K = 16). RoPE learned fully in one seed, partly in one and not
-# in one (the "plateau" that key-value retrieval is known for), so its mean hides a bimodal
-# result; learned positions and NoPE stayed near chance, with what little they learned at the
-# start of the context. Where a model learned, accuracy falls from the training length outwards
+# in one (the long plateau, then abrupt learning, that associative recall is known for: Arora et
+# al., "Zoology", 2023; Reddy, "The mechanistic basis of data dependence and abrupt learning in an
+# in-context classification task", 2023), so its mean hides a bimodal result; learned positions
+# and NoPE did not learn the task within 3000 steps: they are well above chance only on the first
+# pairs, so their fall past the training length says little. Where a model learned, accuracy falls from the training length outwards
 # (rows K = 32, 64 of the heatmaps), and it falls unevenly. RoPE at 2× is best in the *middle*:
 # that is not lost in the middle but **position degradation**: a query at the end of a long
 # input meets the first pairs at distances it never saw in training. ALiBi at 4× keeps the
@@ -242,8 +247,10 @@ fig
 # A U needs two forces: something that favours the **start** (primacy) and something that
 # favours the **end** (recency). In trial runs on this machine (see the course's reference notes)
 # a plain RoPE retrieval model was flat at its training length, while an ALiBi model trained with
-# queries drawn mostly from the first and last pairs showed a U. Real documents are like that
-# training set: their key facts sit more often at the start and the end. The zoo entries
+# queries drawn mostly from the first and last pairs showed a U. (Whether real training data
+# favour the edges like that is a hypothesis here; An et al., "Make Your LLM Fully Utilize the
+# Context", 2024, show that training with the information spread uniformly reduces the U in
+# LLMs.) The zoo entries
 # `kv-alibi-edge-s*` are the ALiBi model trained with 90 % of the queries on the first or last
 # quarter of the pairs; we evaluate them with **uniform** queries.
 
@@ -352,8 +359,11 @@ for state in ("init", "trained", "NoPE init"):
 # %% [markdown]
 # **Takeaway, honestly.** We reproduced a lost-in-the-middle U on a model the course trains:
 # the edge-trained ALiBi models recall the first and last quarters better than the middle half in
-# all three seeds (table in section 2; `tests/test_zoo.py` checks each seed), and the ALiBi
-# models trained with uniform queries show a shallower U. RoPE shows none: its quarters rise
+# all three seeds (table in section 2; `tests/test_zoo.py` checks each seed). The ALiBi models
+# trained with uniform queries show a U too, of a depth within the seeds' noise of the
+# edge-trained one (about 4 against 6 points, seed spread about 2, in the printed quarters): ALiBi
+# alone gives the U, and edge-heavy training adds at most a couple of points. The U here is also
+# mostly the pair next to BOS (the per-index plot). RoPE shows none: its quarters rise
 # together during training. The measured causes: *recency* is there from the start, since
 # untrained ALiBi gives later pairs both more attention and a larger input gradient (its
 # distance penalty); *primacy* is learned: the trained retrieval head puts the most weight on
