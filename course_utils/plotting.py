@@ -154,6 +154,29 @@ def plot_curves(x: ArrayLike, ys: dict[str, ArrayLike], *, xlabel: str, ylabel: 
     return _closed(fig)
 
 
+def plot_seed_lines(x: ArrayLike, per_seed: dict[str, ArrayLike], *, xlabel: str, ylabel: str, title: str,
+                    logx: bool = False) -> Figure:
+    """One thin line per seed, one colour per name: for results that differ by seed (e.g. bimodal,
+    where a mean and a band would describe no seed at all).
+
+    x: (m,) · per_seed: name -> (seeds, m). Example: `plot_seed_lines(ks, {"RoPE": acc}, xlabel="K",
+    ylabel="accuracy", title="RoPE learned in one seed of three")`
+    """
+    x_arr = _to_numpy(x, "x")
+    curves = {name: _to_numpy(v, f"per_seed[{name!r}]") for name, v in per_seed.items()}
+    for name, v in curves.items():
+        if v.ndim != 2 or v.shape[1] != x_arr.shape[0]:
+            raise ValueError(f"per_seed[{name!r}] must have shape (seeds, {x_arr.shape[0]}), got {v.shape}")
+    fig, ax = plt.subplots(layout="constrained")
+    for (name, v), colour in zip(curves.items(), plt.rcParams["axes.prop_cycle"].by_key()["color"] * 3):
+        for i, row in enumerate(v):
+            ax.plot(x_arr, row, marker="o", markersize=3, linewidth=1, alpha=0.8, color=colour,
+                    label=f"{name} ({len(v)} seeds)" if i == 0 else None)
+    ax.set(xlabel=xlabel, ylabel=ylabel, title=title, xscale="log" if logx else "linear")
+    ax.legend(fontsize=8)
+    return _closed(fig)
+
+
 def _ema(values: np.ndarray, smoothing: float) -> np.ndarray:
     """Exponential moving average with bias correction (as in TensorBoard's smoothing slider)."""
     out = np.empty_like(values)

@@ -141,3 +141,12 @@ def test_qkv_diagram_draws_every_box_and_arrow():
     arrows = [t for t in ax.texts if type(t).__name__ == "Annotation"]
     assert len(arrows) == len(_ARROWS) and len(ax.texts) - len(arrows) == len(_BOXES)
     assert fig._suptitle is not None
+
+
+def test_plot_seed_lines_draws_one_line_per_seed():
+    from course_utils.plotting import plot_seed_lines
+
+    fig = plot_seed_lines([1, 2, 3], {"a": [[0, 1, 2], [1, 1, 1]], "b": [[2, 2, 2]]}, xlabel="x", ylabel="y", title="t")
+    assert len(fig.axes[0].lines) == 3 and len(fig.axes[0].get_legend().get_texts()) == 2
+    with pytest.raises(ValueError, match="seeds"):
+        plot_seed_lines([1, 2], {"a": [1, 2]}, xlabel="x", ylabel="y", title="t")

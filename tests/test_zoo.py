@@ -235,6 +235,25 @@ def test_log_n_recall_models_hold_their_weight(transform, seed):
 
 
 @pytest.mark.claims
+def test_the_u_deepens_with_the_number_of_pairs():
+    """Notebook 03: the mean U depth of the six ALiBi models grows from K = 8 to K = 48, and most
+    models are deeper at K = 48 than at K = 16."""
+    from course_utils.evaluate import accuracy_by_query_index
+
+    def depth(model, k):
+        acc = accuracy_by_query_index(model, k, per_index=32, seed=100 + k)
+        q = max(1, k // 4)
+        return 100 * ((acc[:q].mean() + acc[-q:].mean()) / 2 - acc[q:k - q].mean()).item()
+
+    models = [zoo.load(zoo.name("kv", s, positional="alibi", edge=edge), verbose=False)[0]
+              for s in zoo.SEEDS for edge in (False, True)]
+    d = {k: [depth(m, k) for m in models] for k in (8, 16, 48)}
+    mean = {k: sum(v) / len(v) for k, v in d.items()}
+    assert mean[48] > mean[16] > mean[8] and mean[48] - mean[8] > 3, mean
+    assert sum(a > b for a, b in zip(d[48], d[16])) >= 4, d
+
+
+@pytest.mark.claims
 @pytest.mark.parametrize("seed", zoo.SEEDS)
 def test_edge_trained_alibi_shows_a_u(seed):
     """Notebook 03: evaluated with uniform queries at K = 16, the edge-trained ALiBi model recalls
