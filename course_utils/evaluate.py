@@ -114,6 +114,19 @@ def last_query_report(model: TinyGPT, batch: TaskBatch) -> RetrievalReport:
     )
 
 
+def u_depth(accuracy: Tensor) -> float:
+    """Lost-in-the-middle depth of a (K,) accuracy-by-index vector, in points:
+    (first quarter + last quarter) / 2 - middle half, quarters of max(1, K // 4) indices.
+
+    Example: `u_depth(accuracy_by_query_index(model, 32, per_index=16))`
+    """
+    if accuracy.dim() != 1 or accuracy.shape[0] < 3:
+        raise ValueError(f"accuracy must be a (K,) vector with K >= 3, got shape {tuple(accuracy.shape)}")
+    q = max(1, accuracy.shape[0] // 4)
+    edges = (accuracy[:q].mean() + accuracy[-q:].mean()) / 2
+    return 100 * (edges - accuracy[q:accuracy.shape[0] - q].mean()).item()
+
+
 @torch.no_grad()
 def accuracy_by_query_index(
     model: TinyGPT,

@@ -62,7 +62,7 @@ import torch
 from course_utils import zoo
 from course_utils.device import seed_everything
 from course_utils.evaluate import (
-    accuracy_by_query_index, answer_gradient_norm, bin_by_relative_position,
+    accuracy_by_query_index, answer_gradient_norm, bin_by_relative_position, u_depth,
 )
 from course_utils.model import TinyGPT
 from course_utils.plotting import finish, plot_curves, plot_heatmaps, plot_seed_lines, use_course_style
@@ -265,17 +265,11 @@ fig
 # more significant as the context grows. Measure it: the **U depth**, (first quarter + last
 # quarter) / 2 − middle half, in accuracy points, for every ALiBi model and seed at `K` = 8, 16
 # (inside the training range), 32 and 64 pairs (2× and 4×), from the accuracies by index of
-# section 2 (the same evaluation, run here for the edge-trained models too).
+# section 2 (the same evaluation, run here for the edge-trained models too), with
+# `course_utils.evaluate.u_depth`.
 
 # %%
 U_KS = list(PAIR_COUNTS)  # 8, 16, 32, 64
-
-
-def u_depth(acc: torch.Tensor) -> float:
-    """(first quarter + last quarter) / 2 - middle half of a (K,) accuracy vector, in points."""
-    q = max(1, len(acc) // 4)
-    return 100 * ((acc[:q].mean() + acc[-q:].mean()) / 2 - acc[q:len(acc) - q].mean()).item()
-
 
 by_index.update({("alibi-edge", s, k): accuracy_by_query_index(models[("alibi-edge", s)], k, per_index=n, seed=k)
                  for s in SEEDS for k, n in PAIR_COUNTS.items() if k != 16})

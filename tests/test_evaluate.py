@@ -116,3 +116,12 @@ def test_last_query_report_refuses_models_it_cannot_shortcut():
     model = TinyGPT(GPTConfig(vocab_size=task_vocab_size("associative_recall"), max_len=64, layers=2))
     with pytest.raises(ValueError, match="one-layer"):
         last_query_report(model, associative_recall_batch(2, 8, generator=0))
+
+
+def test_u_depth():
+    from course_utils.evaluate import u_depth
+
+    acc = torch.tensor([1.0, 1.0, 0.5, 0.5, 0.5, 0.5, 0.9, 0.9])  # quarters of 2: edges 0.95, middle 0.5
+    assert u_depth(acc) == pytest.approx(45.0)
+    with pytest.raises(ValueError, match="K >= 3"):
+        u_depth(torch.ones(2))

@@ -238,14 +238,12 @@ def test_log_n_recall_models_hold_their_weight(transform, seed):
 def test_the_u_deepens_with_the_number_of_pairs():
     """Notebook 03: the mean U depth of the six ALiBi models (uniform and edge-trained, 3 seeds) is
     larger at 4x the training length (K = 64) than at K = 16 and K = 8, with the notebook's protocol."""
-    from course_utils.evaluate import accuracy_by_query_index
+    from course_utils.evaluate import accuracy_by_query_index, u_depth
 
     pair_counts = {8: 32, 16: 64, 64: 8}  # K -> sequences per queried index, as in the notebook
 
     def depth(model, k):
-        acc = accuracy_by_query_index(model, k, per_index=pair_counts[k], seed=k)
-        q = max(1, k // 4)
-        return 100 * ((acc[:q].mean() + acc[-q:].mean()) / 2 - acc[q:k - q].mean()).item()
+        return u_depth(accuracy_by_query_index(model, k, per_index=pair_counts[k], seed=k))
 
     models = [zoo.load(zoo.name("kv", s, positional="alibi", edge=edge), verbose=False)[0]
               for s in zoo.SEEDS for edge in (False, True)]
