@@ -552,6 +552,8 @@ mean_weight_by_distance = torch.stack(
     [attn_test[:, :, :, copy_queries, copy_queries - t].mean(dim=(1, 3)) for t in range(m + 1)], dim=-1
 )  # (L, H, m + 1)
 preferred_distance = mean_weight_by_distance.argmax(-1)  # (L, H)
+# the same measurement as course_utils.circuits.weight_by_distance, which section 11 imports
+torch.testing.assert_close(mean_weight_by_distance, weight_by_distance(model, test)[..., :m + 1])
 for layer in range(2):
     for head in range(4):
         t = int(preferred_distance[layer, head])

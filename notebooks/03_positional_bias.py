@@ -54,8 +54,6 @@
 # Setup: imports, seed, plot style. Everything runs on the CPU.
 
 # %%
-import math
-
 import matplotlib.pyplot as plt
 import torch
 
