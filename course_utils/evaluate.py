@@ -172,6 +172,26 @@ def last_token_accuracy(model: TinyGPT, tokens: Tensor, answers: Tensor, *, posi
     return (logits[:, -1].argmax(-1) == answers).float().mean().item()
 
 
+@torch.no_grad()
+def far_key_weight(model: TinyGPT, batch: TaskBatch, distance: int) -> Tensor:
+    """Attention the answer position gives to keys more than `distance` tokens back: (layers, heads).
+
+    Mean over the batch of the summed weight on keys at distances > `distance` from each row's
+    answer position: e.g. the mass that keys at distances never seen in training (distance = the
+    longest training sequence - 1) take from a retrieval model.
+
+    Example: `far_key_weight(model, kv_retrieval_batch(64, 16, filler=True, filler_prefix=128, generator=0), 38)`
+    """
+    if distance < 0:
+        raise ValueError(f"distance must be >= 0, got {distance}")
+    model.eval()
+    _, attn = model(batch.tokens, return_attention=True)  # (L, B, H, n, n)
+    rows = torch.arange(batch.tokens.shape[0])
+    weights = attn[:, rows, :, batch.answer_pos]  # (B, L, H, n): each row's answer query (indices go first)
+    far = torch.arange(batch.tokens.shape[1]) < (batch.answer_pos[:, None] - distance)  # (B, n)
+    return (weights * far[:, None, None]).sum(-1).mean(0)
+
+
 def bin_by_relative_position(values: Tensor, bins: int) -> Tensor:
     """Average per-index values (K,) into `bins` equal slices of relative position: (bins,).
 

@@ -33,6 +33,7 @@ class GPTConfig:
     attention_only: bool = False
     positional: str = "rope"
     rope_base: float = 10000.0
+    position_scale: float = 1.0  # default positions are i * position_scale: < 1 is position interpolation (Chen et al., 2023)
     logit_transform: str = "identity"
     logit_tau: float = 10.0  # the scale-invariant transform's tau
     log_n_reference: int = 0  # log-n scaling: 0 = the raw factor log n; L > 0 = log n / log L (1 at length L)
@@ -93,6 +94,11 @@ class TinyGPT(nn.Module):
 
     def __init__(self, config: GPTConfig) -> None:
         super().__init__()
+        if not config.position_scale > 0:
+            raise ValueError(f"position_scale multiplies the positions and must be > 0; got {config.position_scale}")
+        if config.position_scale != 1.0 and config.positional == "learned":
+            raise ValueError("a learned position table needs integer positions: keep position_scale = 1.0, "
+                             "or interpolate a RoPE, ALiBi or sinusoidal model")
         self.config = config
         self.embed = nn.Embedding(config.vocab_size, config.d_model)
         nn.init.normal_(self.embed.weight, std=config.embed_std)
@@ -116,8 +122,8 @@ class TinyGPT(nn.Module):
         mask: Tensor | None = None,
         return_attention: bool = False,
     ) -> Tensor | tuple[Tensor, Tensor]:
-        """tokens: (batch, n) int64; positions: (n,) (default 0..n-1); mask: bool (n, n) kept in
-        addition to the causal mask (True = keep)."""
+        """tokens: (batch, n) int64; positions: (n,) (default 0..n-1, times `config.position_scale`);
+        mask: bool (n, n) kept in addition to the causal mask (True = keep)."""
         if tokens.dim() != 2 or tokens.dtype != torch.long:
             raise ValueError(f"tokens must be int64 of shape (batch, n), got {tokens.dtype} {tuple(tokens.shape)}")
         if int(tokens.max()) >= self.config.vocab_size or int(tokens.min()) < 0:
@@ -125,6 +131,8 @@ class TinyGPT(nn.Module):
         n = tokens.shape[1]
         if positions is None:
             positions = torch.arange(n, device=tokens.device)
+            if self.config.position_scale != 1.0:
+                positions = positions * self.config.position_scale
         if positions.shape != (n,):
             raise ValueError(f"positions must have shape (n,) = ({n},), got {tuple(positions.shape)}")
         x = self.positional.embed(self.embed(tokens), positions)  # (B, n, D)

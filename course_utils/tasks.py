@@ -35,18 +35,21 @@ __all__ = ["IGNORE_INDEX", "TaskBatch", "Vocab", "as_generator", "TextVocab", "t
 
 @dataclass(frozen=True)
 class KVVocab(Vocab):
-    """Key-value retrieval ids: BOS=0, SEP=1, keys k0.. at 2, values v0.. after the keys.
+    """Key-value retrieval ids: BOS=0, SEP=1, keys k0.. at 2, values v0.. after the keys, and with
+    `filler=True` one filler token "f0" after the values (the vocabulary grows by one; ids of keys
+    and values do not move).
 
-    Example: `KVVocab(n_keys=8, n_values=4).offset("v")` -> 10.
+    Example: `KVVocab(n_keys=8, n_values=4).offset("v")` -> 10; `KVVocab(8, 4, filler=True).offset("f")` -> 14.
     """
 
     n_keys: int = 128
     n_values: int = 64
+    filler: bool = False
     specials: ClassVar[tuple[str, ...]] = ("BOS", "SEP")
     sep: ClassVar[int] = 1
 
     def blocks(self) -> tuple[tuple[str, int], ...]:
-        return (("k", self.n_keys), ("v", self.n_values))
+        return (("k", self.n_keys), ("v", self.n_values)) + ((("f", 1),) if self.filler else ())
 
 
 @dataclass(frozen=True)
@@ -194,27 +197,47 @@ def _next_token_targets(tokens: torch.Tensor) -> torch.Tensor:
 
 def kv_retrieval_batch(batch_size: int, n_pairs: int | tuple[int, int], *, n_keys: int = 128,
                        n_values: int = 64, query_index: int | torch.Tensor | None = None,
-                       edge_bias: float = 0.0, generator: torch.Generator | int) -> TaskBatch:
+                       edge_bias: float = 0.0, query_first: bool = False, filler: bool = False,
+                       n_filler: int | tuple[int, int] = 0, filler_prefix: int = 0, filler_gap: int = 0,
+                       generator: torch.Generator | int) -> TaskBatch:
     """Key-value retrieval: `BOS k1 v1 ... kK vK SEP kq`, answer = the value paired with kq.
 
     Keys are distinct within a sequence, values are drawn independently (they may repeat). Only the
     last position (the query key) has a loss. `n_pairs` is K, or an inclusive range (lo, hi) from
-    which one K is drawn per batch, so every row in a batch has the same K and length n = 2K + 3
-    (no padding). `query_index` fixes the queried pair (0-based; an int or a (batch,) tensor);
-    `edge_bias` p queries, with probability p, a pair drawn uniformly from the first or last
-    max(1, K // 4) pairs, and otherwise a uniform pair. relevant_pos is the queried value's position
-    (its key sits just before it). meta: vocab, n_pairs, query_index (batch,).
+    which one K is drawn per batch, so every row in a batch has the same K and length (no padding).
+    `query_index` fixes the queried pair (0-based; an int or a (batch,) tensor); `edge_bias` p
+    queries, with probability p, a pair drawn uniformly from the first or last max(1, K // 4)
+    pairs, and otherwise a uniform pair.
 
-    tokens, targets: (batch, 2K + 3). Example: `kv_retrieval_batch(64, (4, 16), generator=0)`.
+    Variants (all off by default, when the sequence is the one above, n = 2K + 3):
+    - `query_first`: the query key also comes right after BOS, `BOS kq k1 v1 ... SEP kq` (Liu et
+      al.'s "query-aware contextualization"); n grows by 1.
+    - `filler=True` adds one filler token F to the vocabulary, placed only between pairs, never
+      inside one: `filler_prefix` F's right after BOS (after kq with `query_first`), `filler_gap`
+      F's between consecutive pairs, and `n_filler` (an int or a range drawn once per batch) more
+      F's, each dropped into one of the K + 1 gaps (before the first pair, between pairs, before
+      SEP) uniformly at random, independently per row.
+
+    relevant_pos is the queried value's position (its key sits just before it). meta: vocab,
+    n_pairs, query_index (batch,). tokens, targets: (batch, n).
+    Example: `kv_retrieval_batch(64, (4, 16), generator=0)`;
+    `kv_retrieval_batch(8, 16, filler=True, filler_prefix=64, generator=0)` (n = 99).
     """
     _check_positive(batch_size=batch_size, n_keys=n_keys, n_values=n_values)
     g = as_generator(generator)
-    vocab = KVVocab(n_keys=n_keys, n_values=n_values)
+    vocab = KVVocab(n_keys=n_keys, n_values=n_values, filler=filler)
     bounds = _parse_range("n_pairs", n_pairs, hi=n_keys, hint=" = n_keys (keys are distinct)")
+    filler_bounds = _parse_range("n_filler", n_filler, lo=0)
     if not 0.0 <= edge_bias <= 1.0:
         raise ValueError(f"edge_bias is a probability in [0, 1]; got {edge_bias}")
     if query_index is not None and edge_bias > 0:
         raise ValueError("pass either query_index (a fixed pair) or edge_bias (a biased draw), not both")
+    for name, value in (("filler_prefix", filler_prefix), ("filler_gap", filler_gap)):
+        if not isinstance(value, Integral) or value < 0:
+            raise ValueError(f"{name} is a number of filler tokens, an int >= 0; got {value!r}")
+    if not filler and (filler_bounds[1] or filler_prefix or filler_gap):
+        raise ValueError("n_filler, filler_prefix and filler_gap place filler tokens: pass filler=True "
+                         "(it adds the filler token to the vocabulary)")
     k = _draw(bounds, g)
 
     keys = torch.rand(batch_size, n_keys, generator=g).argsort(dim=1)[:, :k]  # (B, K) distinct
@@ -235,14 +258,28 @@ def kv_retrieval_batch(batch_size: int, n_pairs: int | tuple[int, int], *, n_key
                              f"in [0, n_pairs={k}); got {query_index!r}")
 
     rows = torch.arange(batch_size)
-    tokens = torch.empty(batch_size, 2 * k + 3, dtype=torch.long)
+    gaps = torch.zeros(batch_size, k + 1, dtype=torch.long)  # filler count before pair i (i = K: before SEP)
+    gaps[:, 0] += filler_prefix
+    gaps[:, 1:k] += filler_gap
+    extra = _draw(filler_bounds, g)
+    if extra:
+        gaps.scatter_add_(1, torch.randint(0, k + 1, (batch_size, extra), generator=g),
+                          torch.ones(batch_size, extra, dtype=torch.long))
+    start = 1 + int(query_first)  # first position after BOS (and kq)
+    key_pos = start + 2 * torch.arange(k) + gaps[:, :k].cumsum(1)  # (B, K)
+    sep_pos = start + 2 * k + int(gaps[0].sum())
+    queried_key = keys[rows, query] + vocab.offset("k")  # (B,)
+
+    tokens = torch.full((batch_size, sep_pos + 2), vocab.offset("f") if filler else vocab.sep, dtype=torch.long)
     tokens[:, 0] = vocab.bos
-    tokens[:, 1:2 * k + 1:2] = keys + vocab.offset("k")
-    tokens[:, 2:2 * k + 2:2] = values + vocab.offset("v")
-    tokens[:, 2 * k + 1] = vocab.sep
-    tokens[:, 2 * k + 2] = tokens[rows, 1 + 2 * query]  # the queried key
-    answer_pos = torch.full((batch_size,), 2 * k + 2)
-    relevant_pos = 2 + 2 * query
+    if query_first:
+        tokens[:, 1] = queried_key
+    tokens.scatter_(1, key_pos, keys + vocab.offset("k"))
+    tokens.scatter_(1, key_pos + 1, values + vocab.offset("v"))
+    tokens[:, sep_pos] = vocab.sep
+    tokens[:, sep_pos + 1] = queried_key
+    answer_pos = torch.full((batch_size,), sep_pos + 1)
+    relevant_pos = key_pos[rows, query] + 1
     return TaskBatch(tokens, _answer_targets(tokens, answer_pos, relevant_pos), answer_pos, relevant_pos,
                      {"vocab": vocab, "n_pairs": k, "query_index": query})
 

@@ -72,6 +72,7 @@ class ZooEntry:
     track: str | None = None  # a TRACKERS name, measured during training into record["history"]
     track_every: int = 250  # steps between two measurements of `track`
     family: str = ""  # its DATA_SEED_BASE key; also its NAME_RULES key, except the one-off "copy"
+    init_from: str | None = None  # a fine-tune: start from this entry's trained weights instead of a fresh init
 
     def model_config(self) -> GPTConfig:
         return GPTConfig(vocab_size=task_vocab_size(self.task, **self.task_kwargs), **self.model)
@@ -102,9 +103,24 @@ def _text_attention_entropy(model: TinyGPT) -> list[list[float]]:
     return attention_entropy(attn[:, :, :, 1:]).mean(dim=(1, 3)).tolist()  # query 0 has one key
 
 
+#: Numbers of pairs at which the position-interpolation fine-tunes (notebook 03) are tracked: the
+#: training length and about 4x and 7x it.
+KV_LENGTH_PAIRS: tuple[int, ...] = (16, 64, 112)
+
+
+def _kv_accuracy_by_length(model: TinyGPT) -> list[float]:
+    """Accuracy at each K of KV_LENGTH_PAIRS (256 sequences, uniform queries, filler vocabulary)."""
+    accuracies = []
+    for k in KV_LENGTH_PAIRS:
+        batch = make_batch_fn("kv_retrieval", batch_size=256, n_pairs=k, filler=True)(
+            torch.Generator().manual_seed(TRACK_SEED + k))
+        accuracies.append(answer_accuracy(model, batch.tokens, batch.targets))
+    return accuracies
+
+
 #: Metrics a zoo entry can record during training (every `track_every` steps), by name.
-TRACKERS = {"kv_accuracy_by_index_k16": _kv_accuracy_by_index, "backcopy_sink_mass": _backcopy_sink_mass,
-            "text_attention_entropy": _text_attention_entropy}
+TRACKERS = {"kv_accuracy_by_index_k16": _kv_accuracy_by_index, "kv_accuracy_by_length": _kv_accuracy_by_length,
+            "backcopy_sink_mass": _backcopy_sink_mass, "text_attention_entropy": _text_attention_entropy}
 
 
 # ----------------------------------------------------------------------------- names
@@ -113,8 +129,11 @@ def _recall_name(seed: int, *, transform: str, reference: int = 0) -> str:
     return f"recall-{transform.replace('_', '')}{reference or ''}-s{seed}"
 
 
-def _kv_name(seed: int, *, positional: str, edge: bool = False, dilated: bool = False) -> str:
-    return f"kv-{positional}{'-dilated' if dilated else ''}{'-edge' if edge else ''}-s{seed}"
+def _kv_name(seed: int, *, positional: str, edge: bool = False, dilated: bool = False, query_first: bool = False,
+             filler: bool = False, finetune: str = "") -> str:
+    variant = "".join(suffix for on, suffix in ((dilated, "-dilated"), (edge, "-edge"), (query_first, "-qfirst"),
+                                                (filler, "-fill"), (bool(finetune), f"-{finetune}")) if on)
+    return f"kv-{positional}{variant}-s{seed}"
 
 
 def _si_lm_name(seed: int, *, variant: str, tau: float = 10.0) -> str:
@@ -146,7 +165,7 @@ def _induct_name(seed: int) -> str:
 
 
 #: How each family spells its names: `NAME_RULES[family](seed, **options)`. The options are the
-#: family factory's arguments (kv: positional, edge, dilated; recall: transform, reference; sink: sink_fix;
+#: family factory's arguments (kv: positional, edge, dilated, query_first, filler, finetune; recall: transform, reference; sink: sink_fix;
 #: si-lm: variant, tau; si-needle: variant; lm: sigma_reparam; loop, decoy, induct: none).
 NAME_RULES: dict[str, Callable[..., str]] = {
     "recall": _recall_name, "kv": _kv_name, "si-lm": _si_lm_name, "si-needle": _si_needle_name,
@@ -231,6 +250,55 @@ def _kv_entry(positional: str, seed: int, *, edge_bias: float = 0.0) -> ZooEntry
         track="kv_accuracy_by_index_k16",
         family="kv",
     )
+
+
+def _kv_query_first_entry(seed: int) -> ZooEntry:
+    """Notebook 03: `kv-alibi-s{seed}`'s recipe with the query key also right after BOS (Liu et al.'s
+    query-aware contextualization)."""
+    plain = _kv_entry("alibi", seed)
+    return replace(plain, name=_kv_name(seed, positional="alibi", query_first=True),
+                   description=f"Notebook 03: key-value retrieval of 4-16 pairs, 2 layers, alibi, the query key also "
+                               f"before the pairs (query-aware); seed {seed}.",
+                   task_kwargs={**plain.task_kwargs, "query_first": True},
+                   eval_kwargs={**plain.eval_kwargs, "query_first": True})
+
+
+#: Notebook 03's filler-trained kv models: K from 1 to 16 pairs (short sequences help every encoding find
+#: the retrieval circuit) and up to KV_TRAIN_FILLER filler tokens dropped between pairs.
+KV_TRAIN_FILLER = 4
+KV_FILL_STEPS = 3000
+
+
+def _kv_filler_entry(positional: str, seed: int) -> ZooEntry:
+    """Notebook 03: key-value retrieval with filler tokens, for every encoding; its positions-never-seen
+    experiments (filler prefix, filler between pairs, position interpolation) start from these."""
+    plain = _kv_entry(positional, seed)
+    return replace(plain, name=_kv_name(seed, positional=positional, filler=True),
+                   description=f"Notebook 03: key-value retrieval of 1-16 pairs with 0-{KV_TRAIN_FILLER} filler tokens "
+                               f"between pairs, 2 layers, {positional}; seed {seed}.",
+                   task_kwargs={"n_pairs": (1, 16), "n_keys": 128, "n_values": 64, "filler": True,
+                                "n_filler": (0, KV_TRAIN_FILLER)},
+                   train=replace(plain.train, steps=KV_FILL_STEPS),
+                   eval_kwargs={"n_pairs": 16, "n_filler": 0}, track=None)
+
+
+#: Position interpolation (Chen et al., 2023) for notebook 03: the RoPE filler models are extended from
+#: 2 * 16 + 3 = 35 tokens to 2 * 112 + 3 = 227 (7x) by a short fine-tune on 16-112 pairs, with positions
+#: scaled by 35/227 ("pi") or left as they are ("extrap", extrapolation with the same fine-tune).
+KV_PI_SCALE = 35 / 227
+
+
+def _kv_finetune_entry(seed: int, finetune: str) -> ZooEntry:
+    parent = _kv_filler_entry("rope", seed)
+    scale = {"pi": KV_PI_SCALE, "extrap": 1.0}[finetune]
+    how = "positions scaled by 35/227 (position interpolation)" if finetune == "pi" else "positions as they are"
+    return replace(parent, name=_kv_name(seed, positional="rope", filler=True, finetune=finetune),
+                   description=f"Notebook 03: {parent.name} fine-tuned 250 steps on 16-112 pairs, {how}; seed {seed}.",
+                   task_kwargs={**parent.task_kwargs, "n_pairs": (16, 112)},
+                   model={**parent.model, "position_scale": scale},
+                   train=replace(parent.train, steps=250, batch_size=64, lr=3e-4, warmup_steps=20),
+                   eval_kwargs={"n_pairs": 112, "n_filler": 0},
+                   track="kv_accuracy_by_length", track_every=25, init_from=parent.name)
 
 
 #: Notebook 07's dilated patterns for the kv models: LongNet-like, w and r doubling, 8 rows kept per segment.
@@ -397,9 +465,12 @@ ZOO: dict[str, ZooEntry] = {
         *[_induct_entry(seed) for seed in SEEDS],
         *[_recall_entry(transform, seed) for transform in ("identity", "log_n", "ssmax") for seed in SEEDS],
         *[_recall_entry("log_n", seed, reference=18) for seed in SEEDS],
-        *[_kv_entry(positional, seed) for positional in ("rope", "alibi", "learned", "none") for seed in SEEDS],
+        *[_kv_entry(positional, seed) for positional in ("rope", "alibi") for seed in SEEDS],
         *[_kv_entry("alibi", seed, edge_bias=0.9) for seed in SEEDS],
         *[_kv_dilated_entry(seed) for seed in SEEDS],
+        *[_kv_query_first_entry(seed) for seed in SEEDS],
+        *[_kv_filler_entry(positional, seed) for positional in ("rope", "alibi", "learned") for seed in SEEDS],
+        *[_kv_finetune_entry(seed, finetune) for finetune in ("pi", "extrap") for seed in SEEDS],
         *[_si_lm_entry(variant, seed) for variant in SI_VARIANTS for seed in SEEDS],
         *[_si_lm_entry("si-prope", 0, tau=tau) for tau in (1.0, 3.0, 30.0, 100.0)],
         *[_si_needle_entry(variant, seed) for variant in SI_VARIANTS for seed in SEEDS],
@@ -445,6 +516,8 @@ def _train_tracked(
     config = entry.train
     seed_everything(entry.seed if seed is None else seed)
     model = TinyGPT(entry.model_config())
+    if entry.init_from is not None:
+        model.load_state_dict(load(entry.init_from, verbose=False)[1]["state_dict"])
     batch_fn = make_batch_fn(entry.task, batch_size=config.batch_size, **entry.task_kwargs)
     history: list[dict] = []
     callback = None

@@ -33,14 +33,16 @@
 # only through its positional encoding (or the causal mask). Three failures are blamed on this:
 # models recall the start and the end of a long context better than its middle ("lost in the
 # middle"), encodings favour some positions over others, and encodings break at positions or
-# distances never seen in training. This notebook measures each on models the course trains, and
-# says plainly which of them appear at toy scale and why.
+# distances never seen in training. This notebook measures each on models the course trains, one
+# variable at a time, and says plainly how large each effect is at toy scale.
 #
 # **Learning goals.** After this notebook you can
 # - say what sinusoidal, learned, RoPE, ALiBi and no positional encoding (NoPE) add to the logits;
-# - read accuracy-by-position heatmaps of retrieval models, at and beyond the training length;
-# - produce a U-shaped recall curve and measure where its primacy and its recency come from;
-# - show position degradation past the training length, and what position interpolation does to it.
+# - measure a lost-in-the-middle U, how it deepens past the training length, where it comes from,
+#   and what putting the query first does to it;
+# - separate the three things "past the training length" mixes: unseen positions, unseen
+#   distances and more distractors;
+# - compare position interpolation with extrapolation under the same short fine-tune.
 #
 # **Papers.** Liu et al., "Lost in the Middle: How Language Models Use Long Contexts" (2023);
 # Vaswani et al., "Attention Is All You Need" (2017) for sinusoidal positions; Su et al.,
@@ -54,18 +56,18 @@
 # Setup: imports, seed, plot style. Everything runs on the CPU.
 
 # %%
+from dataclasses import replace
+
 import matplotlib.pyplot as plt
 import torch
 
 from course_utils import zoo
 from course_utils.device import seed_everything
-from course_utils.evaluate import (
-    accuracy_by_query_index, answer_gradient_norm, bin_by_relative_position, u_depth,
-)
+from course_utils.evaluate import accuracy_by_query_index, bin_by_relative_position, u_depth
 from course_utils.model import TinyGPT
 from course_utils.plotting import finish, plot_curves, plot_heatmaps, plot_seed_lines, use_course_style
-from course_utils.positional import ALiBi, RoPE, Sinusoidal, interpolate_positions
-from course_utils.tasks import kv_retrieval_batch
+from course_utils.positional import ALiBi, RoPE, Sinusoidal
+from course_utils.tasks import KVVocab, kv_retrieval_batch
 from course_utils.train import answer_accuracy
 
 seed_everything(0, threads=2)
@@ -123,9 +125,13 @@ fig
 # %%
 alibi = ALiBi(8)
 bias = alibi.bias(torch.tensor([255]), torch.arange(256))[:, 0].flip(-1)  # (heads, distance 0..255)
-fig = plot_curves(torch.arange(256), {f"head {h + 1} (slope {alibi.slopes[h]:.4f})": bias[h] for h in (0, 2, 5, 7)},
-                  xlabel="distance i − j (positions)", ylabel="bias added to the score",
-                  title="ALiBi: a linear penalty per unit of distance, one slope per head")
+fig, ax = plt.subplots(layout="constrained")
+for h, colour in zip((0, 2, 5, 7), plt.cm.viridis([0.0, 0.35, 0.65, 0.9])):  # steep to flat, dark to light
+    ax.plot(torch.arange(256), bias[h], color=colour, label=f"head {h + 1} (slope {alibi.slopes[h]:.4f})")
+ax.set(xlabel="distance i − j (positions)", ylabel="bias added to the score",
+       title="ALiBi: a linear penalty per unit of distance, one slope per head")
+ax.legend()
+plt.close(fig)
 fig
 
 # %% [markdown]
@@ -144,152 +150,132 @@ for i in (0, 1, 3, 15, 63):
 # mask. Each of these is a *preference* the model starts from.
 
 # %% [markdown]
-# ## 2. Accuracy by position of the relevant item
+# ## 2. Lost in the middle
 #
 # The task is **key-value retrieval**: `BOS k1 v1 … kK vK SEP kq`, answer the value stored with
 # `kq`. Keys are distinct, 128 possible keys and 64 values; `K` is drawn from 4…16 per batch in
 # training (at most 35 tokens). The model is `TinyGPT` with 2 layers, 4 heads, `d_model` 64 and
-# an MLP, in four versions that differ only in the positional scheme: RoPE, ALiBi, learned, and
-# NoPE, three seeds each. They come from the zoo (`kv-<scheme>-s<seed>`, 3000 steps; build times
-# printed below).
+# an MLP, with ALiBi positions, three seeds each, from the zoo (3000 steps; build times printed
+# below). Two training mixes: **uniform** queries (`kv-alibi-s*`), and **edge-heavy** queries
+# (`kv-alibi-edge-s*`: 90 % of the queries on the first or last quarter of the pairs, a guess at
+# how real documents place what matters; An et al., "Make Your LLM Fully Utilize the Context",
+# 2024, show that spreading the information uniformly in training reduces the U in LLMs). Both
+# are evaluated with uniform queries.
+#
+# ALiBi is the encoding that learned this task in every seed with this recipe; section 3 trains
+# RoPE and learned positions with a recipe that works for them too.
 #
 # Each model is evaluated with the queried pair at every index (32 sequences per index at
-# `K` = 8, 64 at `K` = 16, fewer beyond), for `K` = 8 and 16 (inside the training range), 32 and
-# 64 (2× and 4× the training length). Pair indices are grouped into eighths of the context.
+# `K` = 8, 64 at `K` = 16, 16 at `K` = 32 and 8 at `K` = 64), for `K` = 8 and 16 (inside the
+# training range), 32 and 64 (2× and 4× the training length). Pair indices are grouped into
+# eighths of the context.
 
 # %%
-RETRAIN = False  # True: retrain the 15 models of this notebook (about 40 min on one core)
-SCHEMES = {"rope": "RoPE", "alibi": "ALiBi", "learned": "learned", "none": "NoPE"}
+RETRAIN = False  # True: retrain this notebook's zoo models (about 2 hours on one core)
 SEEDS = zoo.SEEDS
-KV_NAMES = {**{p: zoo.family("kv", positional=p) for p in SCHEMES},
-            "alibi-edge": zoo.family("kv", positional="alibi", edge=True)}
-loaded = {(p, s): zoo.load(name, retrain=RETRAIN, verbose=False)
-          for p, names in KV_NAMES.items() for s, name in names.items()}
+U_VARIANTS = {"alibi": "ALiBi, uniform training", "alibi-edge": "ALiBi, edge-heavy training"}
+U_NAMES = {"alibi": zoo.family("kv", positional="alibi"), "alibi-edge": zoo.family("kv", positional="alibi", edge=True)}
+loaded = {(v, s): zoo.load(name, retrain=RETRAIN, verbose=False) for v, names in U_NAMES.items() for s, name in names.items()}
 models = {key: model for key, (model, _) in loaded.items()}
 records = {key: record for key, (_, record) in loaded.items()}
 seconds = [r["build_seconds"] for r in records.values()]
 print(f"loaded {len(models)} zoo models, each trained in {min(seconds):.0f}-{max(seconds):.0f} s")
 print("held-out accuracy at K = 16 (uniform queries), seeds 0 / 1 / 2:")
-for p in [*SCHEMES, "alibi-edge"]:
-    print(f"  {p:10s}", " / ".join(f"{records[(p, s)]['accuracy']:.3f}" for s in SEEDS))
-
-# %% [markdown]
-# The evaluation, and the heatmaps (mean over the three seeds):
+for v in U_VARIANTS:
+    print(f"  {v:10s}", " / ".join(f"{records[(v, s)]['accuracy']:.3f}" for s in SEEDS))
 
 # %%
 PAIR_COUNTS = {8: 32, 16: 64, 32: 16, 64: 8}  # K -> sequences per queried index
 BINS = 8
-by_index = {(*key, k): accuracy_by_query_index(model, k, per_index=per_index, seed=k)
-            for key, model in models.items() if key[0] in SCHEMES for k, per_index in PAIR_COUNTS.items()}
-by_index.update({("alibi-edge", s, 16): accuracy_by_query_index(models[("alibi-edge", s)], 16, per_index=64, seed=16)
-                 for s in SEEDS})
-grids = {key: torch.stack([bin_by_relative_position(by_index[(*key, k)], BINS) for k in PAIR_COUNTS])
-         for key in models if key[0] in SCHEMES}  # (scheme, seed) -> (len(PAIR_COUNTS), BINS)
+by_index = {(v, s, k): accuracy_by_query_index(models[(v, s)], k, per_index=n, seed=k)
+            for v, s in models for k, n in PAIR_COUNTS.items()}  # (K,) accuracy per queried index
 row_labels = [f"K={k}" + (" (train)" if k <= 16 else f" ({k // 16}x)") for k in PAIR_COUNTS]
-col_labels = [f"{i + 1}/8" for i in range(BINS)]
 fig = plot_heatmaps(
-    {name: torch.stack([grids[(p, s)] for s in SEEDS]).mean(0) for p, name in SCHEMES.items()},
-    row_labels=row_labels, col_labels=col_labels, xlabel="queried pair's position (eighths of the context)",
-    ylabel="number of pairs K", title="Retrieval accuracy by position and length (mean of 3 seeds)",
+    {name: torch.stack([torch.stack([bin_by_relative_position(by_index[(v, s, k)], BINS) for k in PAIR_COUNTS])
+                        for s in SEEDS]).mean(0) for v, name in U_VARIANTS.items()},
+    row_labels=row_labels, col_labels=[f"{i + 1}/8" for i in range(BINS)],
+    xlabel="queried pair's position (eighths of the context)", ylabel="number of pairs K",
+    title="ALiBi retrieval accuracy by position and length (mean of 3 seeds, all of which learned)",
     cbar_label="accuracy", ncols=2,
 )
 fig
 
 # %% [markdown]
-# At the training length, accuracy by position with error bars (± one standard deviation over
-# seeds), and Liu et al.'s GPT-3.5 numbers beside ours. Their 20-document setup has the answer in
-# document 1, 10 or 20; ours has 16 pairs, and we report the first, middle and last quarter.
+# At the training length, first, middle and last quarter per seed, beside Liu et al.'s GPT-3.5
+# numbers. Their 20-document setup has the answer in document 1, 10 or 20; ours has 16 pairs.
 
 # %%
-acc16 = {key: by_index[(*key, 16)] for key in models}  # (16,) accuracy per queried index, 64 queries each
+acc16 = {(v, s): by_index[(v, s, 16)] for v, s in models}  # (16,) accuracy per queried index, 64 queries each
 
 
 def quarters(acc):
-    """First / middle / last quarter means of a (16,) accuracy vector."""
-    return acc[:4].mean().item(), acc[4:12].mean().item(), acc[12:].mean().item()
+    """First / middle / last quarter means of a (K,) accuracy vector (quarters of K // 4 indices)."""
+    q = len(acc) // 4
+    return acc[:q].mean().item(), acc[q:-q].mean().item(), acc[-q:].mean().item()
 
 
 print("Liu et al. (2023), GPT-3.5-Turbo, 20 documents, answer at 1 / 10 / 20: 75.8 / 53.8 / 63.2 %")
-print("ours, K = 16, first / middle / last quarter (mean ± std over 3 seeds):")
-for p in [*SCHEMES, "alibi-edge"]:
-    q = torch.tensor([quarters(acc16[(p, s)]) for s in SEEDS])  # (seeds, 3)
-    print(f"  {p:10s}  " + "  ".join(f"{100 * m:5.1f} ± {100 * sd:4.1f}" for m, sd in zip(q.mean(0), q.std(0))))
+print("ours, K = 16, first / middle / last quarter, per seed:")
+for v in U_VARIANTS:
+    print(f"  {v:10s}  " + "    ".join(" / ".join(f"{100 * x:4.1f}" for x in quarters(acc16[(v, s)])) for s in SEEDS))
 
 # %%
 index = torch.arange(1, 17)
-fig = plot_seed_lines(index, {SCHEMES[p]: torch.stack([acc16[(p, s)] for s in SEEDS]) for p in SCHEMES},
-                      xlabel="index of the queried pair (1 = first)", ylabel="accuracy",
-                      title="K = 16: ALiBi learned in every seed, RoPE in one of three (one line per seed)")
+fig = plot_seed_lines(index, {name: torch.stack([acc16[(v, s)] for s in SEEDS]) for v, name in U_VARIANTS.items()},
+                      xlabel="index of the queried pair (1 = first)", ylabel="accuracy (uniform test queries)",
+                      title="K = 16: a shallow U, mostly the first pair (one line per seed)")
 fig
 
 # %% [markdown]
-# **Takeaway, honestly.** Only ALiBi learned this task in all three seeds within 3000 steps
-# (held-out accuracy about 0.83 at K = 16). RoPE learned fully in one seed, partly in one and not
-# in one (the long plateau, then abrupt learning, that associative recall is known for: Arora et
-# al., "Zoology", 2023; Reddy, "The mechanistic basis of data dependence and abrupt learning in an
-# in-context classification task", 2023), so its mean hides a bimodal result; learned positions
-# and NoPE did not learn the task within 3000 steps: they are well above chance only on the first
-# pairs, so their fall past the training length says little. Where a model learned, accuracy falls from the training length outwards
-# (rows K = 32, 64 of the heatmaps), and it falls unevenly. RoPE at 2× is best in the *middle*:
-# that is not lost in the middle but **position degradation**: a query at the end of a long
-# input meets the first pairs at distances it never saw in training. ALiBi at 4× keeps the
-# recent pairs and loses the distant ones, its distance penalty at work. And ALiBi, trained with
-# uniform queries, already shows a shallow U at K = 16: better at the start and the end than in
-# the middle.
-
-# %% [markdown]
-# ## 3. Lost in the middle, honestly
-#
-# A U needs two forces: something that favours the **start** (primacy) and something that
-# favours the **end** (recency). In trial runs on this machine (see the course's reference notes)
-# a plain RoPE retrieval model was flat at its training length, while an ALiBi model trained with
-# queries drawn mostly from the first and last pairs showed a U. (Whether real training data
-# favour the edges like that is a hypothesis here; An et al., "Make Your LLM Fully Utilize the
-# Context", 2024, show that training with the information spread uniformly reduces the U in
-# LLMs.) The zoo entries
-# `kv-alibi-edge-s*` are the ALiBi model trained with 90 % of the queries on the first or last
-# quarter of the pairs; we evaluate them with **uniform** queries.
+# **What a retrieval head does on one sequence.** The last token (the query key) of one
+# 16-pair sequence, in the layer-2 head of `kv-alibi-s0` that puts the most weight on the
+# queried pair: where its attention goes.
 
 # %%
-U_MODELS = {"alibi-edge": "ALiBi, edge-heavy training", "alibi": "ALiBi, uniform training", "rope": "RoPE, uniform training"}
-u_acc = {name: torch.stack([acc16[(p, s)] for s in SEEDS]) for p, name in U_MODELS.items()}  # (seeds, 16)
-fig = plot_seed_lines(index, u_acc, xlabel="index of the queried pair (1 = first)",
-                      ylabel="accuracy (uniform test queries)",
-                      title="K = 16: a shallow U for ALiBi, mostly the first pair (one line per seed)")
+example = kv_retrieval_batch(1, 16, query_index=6, generator=5)
+with torch.no_grad():
+    _, attn = models[("alibi", 0)](example.tokens, return_attention=True)  # (L, 1, H, n, n)
+target = int(example.relevant_pos[0])
+last_row = attn[1, 0, :, -1]  # (H, n): layer 2, the query key's weights
+head = int((last_row[:, target] + last_row[:, target - 1]).argmax())
+labels = example.meta["vocab"].labels(example.tokens[0])
+fig, ax = plt.subplots(figsize=(11, 3.2), layout="constrained")
+colours = ["tab:red" if j in (target - 1, target) else "tab:gray" for j in range(len(labels))]
+ax.bar(range(len(labels)), last_row[head], color=colours)
+ax.set_xticks(range(len(labels)), labels, rotation=90, fontsize=7)
+ax.set(xlabel="key token", ylabel="attention weight",
+       title=f"Layer 2, head {head + 1}: the query k{labels[-1][1:]} puts "
+             f"{last_row[head, target - 1:target + 1].sum():.2f} of its weight on the queried pair (red)")
+plt.close(fig)
 fig
 
 # %% [markdown]
 # **Does the U deepen with length?** The course's seed quiz asks why positional bias becomes
 # more significant as the context grows. Measure it: the **U depth**, (first quarter + last
 # quarter) / 2 − middle half, in accuracy points, for every ALiBi model and seed at `K` = 8, 16
-# (inside the training range), 32 and 64 pairs (2× and 4×), from the accuracies by index of
-# section 2 (the same evaluation, run here for the edge-trained models too), with
-# `course_utils.evaluate.u_depth`.
+# (inside the training range), 32 and 64 pairs (2× and 4×), from the accuracies by index above,
+# with `course_utils.evaluate.u_depth`.
 
 # %%
 U_KS = list(PAIR_COUNTS)  # 8, 16, 32, 64
-
-by_index.update({("alibi-edge", s, k): accuracy_by_query_index(models[("alibi-edge", s)], k, per_index=n, seed=k)
-                 for s in SEEDS for k, n in PAIR_COUNTS.items() if k != 16})
-depth = {(p, s, k): u_depth(by_index[(p, s, k)]) for p in ("alibi", "alibi-edge") for s in SEEDS for k in U_KS}
+depth = {(v, s, k): u_depth(by_index[(v, s, k)]) for v, s in models for k in U_KS}
 print("U depth in accuracy points, seeds 0 / 1 / 2")
-for p in ("alibi", "alibi-edge"):
+for v in U_VARIANTS:
     for k in U_KS:
-        print(f"  {p:10s} K = {k:2d}: " + " / ".join(f"{depth[(p, s, k)]:5.1f}" for s in SEEDS))
+        print(f"  {v:10s} K = {k:2d}: " + " / ".join(f"{depth[(v, s, k)]:5.1f}" for s in SEEDS))
 
 # %%
 fig, ax = plt.subplots(figsize=(8, 4.2))
 ax.axvspan(4, 16, color="tab:green", alpha=0.08, label="training range (K ≤ 16)")
-for p, colour in (("alibi", "tab:blue"), ("alibi-edge", "tab:orange")):
+for v, colour in (("alibi", "tab:blue"), ("alibi-edge", "tab:orange")):
     for s in SEEDS:
-        ax.plot(U_KS, [depth[(p, s, k)] for k in U_KS], marker="o", markersize=3, linewidth=1, color=colour,
-                label=U_MODELS[p] if s == 0 else None)
+        ax.plot(U_KS, [depth[(v, s, k)] for k in U_KS], marker="o", markersize=3, linewidth=1, color=colour,
+                label=U_VARIANTS[v] if s == 0 else None)
 ax.axhline(0, color="gray", linestyle="--", linewidth=1)
 ax.set_xticks(U_KS)
 ax.set(xlabel="number of pairs K", ylabel="U depth (accuracy points)", xlim=(4, 66))
 ax.legend(fontsize=8)
-mean_depth = {k: sum(depth[(p, s, k)] for p in ("alibi", "alibi-edge") for s in SEEDS) / 6 for k in U_KS}
-deep16, deep32 = mean_depth[16], mean_depth[32]
+mean_depth = {k: sum(depth[(v, s, k)] for v in U_VARIANTS for s in SEEDS) / 6 for k in U_KS}
 fig = finish(fig, "The U deepens with length: " + " → ".join(f"{mean_depth[k]:.0f}" for k in U_KS)
              + " points (mean of 6 models)")
 fig
@@ -304,197 +290,305 @@ fig
 
 # %% [markdown]
 # **The U over training.** Each zoo build recorded accuracy by queried index (K = 16, 64 queries
-# per index) every 250 steps. First, middle and last quarter over training, mean of three seeds:
+# per index) every 250 steps. First, middle and last quarter over training, mean of three seeds
+# (all three learned):
 
 # %%
-def history_quarters(p):
+def history_quarters(v):
     """(steps,), (seeds, steps, 3) first / middle / last quarter accuracy over training."""
-    steps = torch.tensor([h["step"] for h in records[(p, 0)]["history"]])
-    values = torch.tensor([[quarters(torch.tensor(h["kv_accuracy_by_index_k16"])) for h in records[(p, s)]["history"]]
+    steps = torch.tensor([h["step"] for h in records[(v, 0)]["history"]])
+    values = torch.tensor([[quarters(torch.tensor(h["kv_accuracy_by_index_k16"])) for h in records[(v, s)]["history"]]
                            for s in SEEDS])
     return steps, values
 
 
-fig, axes = plt.subplots(1, 3, figsize=(13, 3.6), sharey=True, layout="constrained")
-for ax, (p, name) in zip(axes, (("alibi-edge", "ALiBi, edge-heavy"), ("alibi", "ALiBi, uniform"), ("rope", "RoPE, uniform"))):
-    steps, values = history_quarters(p)
+fig, axes = plt.subplots(1, 2, figsize=(10, 3.6), sharey=True, layout="constrained")
+for ax, (v, name) in zip(axes, U_VARIANTS.items()):
+    steps, values = history_quarters(v)
     for j, part in enumerate(("first quarter", "middle half", "last quarter")):
         ax.plot(steps, values[:, :, j].mean(0), marker="o", markersize=3, label=part)
     ax.set(title=name, xlabel="training step")
 axes[0].set_ylabel("accuracy (K = 16)")
 axes[0].legend()
-fig.suptitle("How the U forms during training (mean of 3 seeds)")
+fig.suptitle("The edges are learned first, the middle last (mean of 3 seeds)")
 plt.close(fig)
 fig
 
 # %% [markdown]
-# **Where the U comes from.** Two measurements on the edge-trained ALiBi models, at
-# initialisation (the same seeds, untrained) and after training, as a function of the queried
-# pair's index:
-#
-# - the attention from the last token (the query key) to the target pair (its key and value),
-#   in the layer-2 head that puts the most weight there ("retrieval head");
-# - the input-gradient norm: how much the answer's log-probability moves when the target value's
-#   embedding moves.
-#
-# An untrained NoPE model is added as a control: with no encoding, only the causal mask can
-# favour a position.
+# **Where the U comes from.** The attention from the last token (the query key) to the target
+# pair (its key and value), in the layer-2 head that puts the most weight there (the retrieval
+# head of the picture above), as a function of the queried pair's index, for the edge-trained
+# ALiBi models at initialisation (the same seeds, untrained) and after training. An untrained
+# NoPE model is added as a control: with no encoding, only the causal mask can favour a
+# position.
 
 # %%
 probe = kv_retrieval_batch(16 * 64, 16, query_index=torch.arange(16).repeat_interleave(64), generator=99)
 rows = torch.arange(len(probe.tokens))
 
 
-def mechanism(model):
-    """(16,) retrieval-head attention on the target pair and (16,) gradient norm at the target value."""
+def retrieval_head_attention(model):
+    """(16,) weight of the retrieval head (layer 2) on the target pair, by queried index."""
     with torch.no_grad():
         _, attn = model(probe.tokens, return_attention=True)  # (L, B, H, n, n)
     last = attn[-1, rows, :, probe.answer_pos]  # (B, H, n)
     on_pair = last[rows, :, probe.relevant_pos] + last[rows, :, probe.relevant_pos - 1]  # (B, H)
-    by_index = on_pair.view(16, 64, -1).mean(1)  # (16, H)
-    head = by_index.mean(0).argmax()
-    grad = answer_gradient_norm(model, probe)[rows, probe.relevant_pos].view(16, 64).mean(1)
-    return by_index[:, head], grad
+    by_query = on_pair.view(16, 64, -1).mean(1)  # (16, H)
+    return by_query[:, by_query.mean(0).argmax()]
 
 
-def untrained(p, seed):
+def untrained(positional, seed):
+    """The seed's ALiBi model at initialisation, or the same config with another encoding."""
     seed_everything(seed)
-    return TinyGPT(zoo.ZOO[zoo.name("kv", seed, positional=p)].model_config())
+    return TinyGPT(replace(zoo.ZOO[zoo.name("kv", seed, positional="alibi")].model_config(), positional=positional))
 
 
 mech = {}
 for s in SEEDS:
-    mech[("init", s)] = mechanism(untrained("alibi-edge", s))
-    mech[("trained", s)] = mechanism(models[("alibi-edge", s)])
-    mech[("NoPE init", s)] = mechanism(untrained("none", s))
+    mech[("init", s)] = retrieval_head_attention(untrained("alibi", s))
+    mech[("trained", s)] = retrieval_head_attention(models[("alibi-edge", s)])
+    mech[("NoPE init", s)] = retrieval_head_attention(untrained("none", s))
 seed_everything(0, threads=2)
 
+fig = plot_seed_lines(index, {label: torch.stack([mech[(state, s)] for s in SEEDS]) for state, label in
+                              (("init", "ALiBi, untrained"), ("trained", "ALiBi edge-trained"),
+                               ("NoPE init", "NoPE, untrained"))},
+                      xlabel="index of the queried pair (1 = first)", ylabel="weight on the target pair",
+                      title="Retrieval head: recency from ALiBi at init, a start anchor learned in training")
+fig
+
+# %%
+print("retrieval head's weight on the target pair, first / middle / last quarter, mean over 3 seeds:")
+for state in ("init", "trained", "NoPE init"):
+    a = torch.stack([mech[(state, s)] for s in SEEDS]).mean(0)
+    print(f"  {state:9s} {' / '.join(f'{v:.3f}' for v in quarters(a))}   (first pair alone: {a[0]:.3f})")
+
+# %% [markdown]
+# **Takeaway, honestly.** We reproduced a lost-in-the-middle U on a model the course trains, and
+# it behaves as Liu et al. describe in one respect that matters: it **deepens past the training
+# length**. At the training length it is shallow (a few points) and carried mostly by the pair
+# next to BOS (the per-index plot); the edge-trained and uniform-trained models differ by a
+# couple of points, within the seeds' noise, so ALiBi alone gives the U and edge-heavy training
+# adds little. The measured causes: *recency* is there from the start, since untrained ALiBi
+# gives later pairs more attention (its distance penalty); *primacy* is learned: the trained
+# retrieval head puts the most weight on the first pair, the one anchored next to BOS. The
+# causal mask alone gives only a weak primacy at initialisation (the untrained NoPE curve). The
+# U here is much shallower than Liu et al.'s 75.8 / 53.8 / 63.2, as one would expect from a
+# two-layer model on 35 tokens.
+
+# %% [markdown]
+# ### Liu et al.'s fix: tell the model the query first
+#
+# Liu et al. put the query **before** the documents as well as after ("query-aware
+# contextualization"). In a decoder-only model a token sees only what came before it, so with
+# the query at the end, the pairs are read without knowing what will be asked; with the query
+# also in front, every pair can be read in the light of it. On their key-value task this made
+# retrieval nearly perfect at every position. Here: the same ALiBi recipe, trained on
+# `BOS kq k1 v1 … kK vK SEP kq` (`kv-alibi-qfirst-s*`, 3 seeds, same data stream and steps).
+
+# %%
+QFIRST = {s: zoo.load(name, retrain=RETRAIN, verbose=False)[0] for s, name in
+          zoo.family("kv", positional="alibi", query_first=True).items()}
+for s, model in QFIRST.items():
+    for k, n in PAIR_COUNTS.items():
+        by_index[("alibi-qfirst", s, k)] = accuracy_by_query_index(model, k, per_index=n, seed=k, query_first=True)
+        depth[("alibi-qfirst", s, k)] = u_depth(by_index[("alibi-qfirst", s, k)])
+print("accuracy (all queries) and U depth (points) per seed, seeds 0 / 1 / 2:")
+for v in ("alibi", "alibi-qfirst"):
+    for k in U_KS:
+        acc = " / ".join(f"{by_index[(v, s, k)].mean():.2f}" for s in SEEDS)
+        print(f"  {v:12s} K = {k:2d}: accuracy {acc}   U depth "
+              + " / ".join(f"{depth[(v, s, k)]:5.1f}" for s in SEEDS))
+
+# %%
 fig, axes = plt.subplots(1, 2, figsize=(12, 3.8), layout="constrained")
-for state, label in (("init", "ALiBi, untrained"), ("trained", "ALiBi, trained"), ("NoPE init", "NoPE, untrained")):
-    attn_curve = torch.stack([mech[(state, s)][0] for s in SEEDS]).mean(0)
-    grad_curve = torch.stack([mech[(state, s)][1] for s in SEEDS])
-    grad_curve = (grad_curve / grad_curve.mean(1, keepdim=True)).mean(0)  # each seed relative to its mean
-    axes[0].plot(index, attn_curve, marker="o", label=label)
-    axes[1].plot(index, grad_curve, marker="o", label=label)
-axes[0].set(xlabel="index of the queried pair", ylabel="weight on the target pair",
-            title="retrieval head: attention on the target pair")
-axes[1].set(xlabel="index of the queried pair", ylabel="gradient norm / its mean",
-            title="input-gradient norm at the target value")
+for v, colour, name in (("alibi", "tab:blue", "query at the end"), ("alibi-qfirst", "tab:green", "query also first")):
+    for s in SEEDS:
+        axes[0].plot(U_KS, [by_index[(v, s, k)].mean() for k in U_KS], marker="o", markersize=3, linewidth=1,
+                     color=colour, label=name if s == 0 else None)
+        axes[1].plot(U_KS, [depth[(v, s, k)] for k in U_KS], marker="o", markersize=3, linewidth=1, color=colour,
+                     label=name if s == 0 else None)
+axes[0].set(xlabel="number of pairs K", ylabel="accuracy (uniform queries)", xticks=U_KS)
+axes[1].set(xlabel="number of pairs K", ylabel="U depth (accuracy points)", xticks=U_KS)
+axes[1].axhline(0, color="gray", linestyle="--", linewidth=1)
 for ax in axes:
-    ax.legend()
-fig.suptitle("Mean of 3 seeds: ALiBi starts with recency; the trained retrieval head adds a start anchor")
+    ax.axvspan(4, 16, color="tab:green", alpha=0.08)
+    ax.legend(fontsize=8)
+qfirst_gain = {k: sum(by_index[("alibi-qfirst", s, k)].mean() - by_index[("alibi", s, k)].mean() for s in SEEDS) / 3
+               for k in U_KS}
+qfirst_depth = {k: sum(depth[("alibi-qfirst", s, k)] for s in SEEDS) / 3 for k in U_KS}
+plain_depth = {k: sum(depth[("alibi", s, k)] for s in SEEDS) / 3 for k in U_KS}
+fig.suptitle(f"Query first: accuracy {'+' if qfirst_gain[64] >= 0 else ''}{100 * qfirst_gain[64]:.0f} points at K = 64, "
+             f"U depth {plain_depth[64]:.0f} → {qfirst_depth[64]:.0f} points (means of 3 seeds; one line per seed)")
 plt.close(fig)
 fig
 
-# %%
-print("quarter means (first / middle / last), mean over 3 seeds:")
-for state in ("init", "trained", "NoPE init"):
-    a = torch.stack([mech[(state, s)][0] for s in SEEDS]).mean(0)
-    g = torch.stack([mech[(state, s)][1] for s in SEEDS]).mean(0)
-    print(f"  {state:9s} attention on target pair {' / '.join(f'{v:.3f}' for v in quarters(a))}"
-          f"    gradient norm {' / '.join(f'{v:.3f}' for v in quarters(g))}")
-
 # %% [markdown]
-# **Takeaway, honestly.** We reproduced a lost-in-the-middle U on a model the course trains:
-# the edge-trained ALiBi models recall the first and last quarters better than the middle half in
-# all three seeds (table in section 2; `tests/test_zoo.py` checks each seed). The ALiBi models
-# trained with uniform queries show a U too, of a depth within the seeds' noise of the
-# edge-trained one (about 4 against 6 points, seed spread about 2, in the printed quarters): ALiBi
-# alone gives the U, and edge-heavy training adds at most a couple of points. The U here is also
-# mostly the pair next to BOS (the per-index plot). RoPE shows none: its quarters rise
-# together during training. The measured causes: *recency* is there from the start, since
-# untrained ALiBi gives later pairs both more attention and a larger input gradient (its
-# distance penalty); *primacy* is learned: the trained retrieval head puts the most weight on
-# the first pair, the one anchored next to BOS, and the U in attention tracks the U in accuracy.
-# The causal mask alone gives only a weak primacy at initialisation (the untrained NoPE curve).
-# After training, the gradient norm is largest in the middle, not at the edges: the gradient of
-# log p grows where the model is unsure, so in a trained model it measures doubt, not influence.
-# The U here is much shallower than Liu et al.'s (compare the printed quarters with their
-# 75.8 / 53.8 / 63.2), as one would expect from a two-layer model on 35 tokens.
-
-# %% [markdown]
-# ## 4. Positions never seen in training
+# ## 3. Positions never seen in training, one variable at a time
 #
-# The same models at about 2×, 4× and 6.5× their training length (K = 32, 64, 112 pairs; 67,
-# 131 and 227 tokens against at most 35 in training; the learned table has 256 rows): mean
-# accuracy over uniformly drawn
-# queries. For RoPE we also try **position interpolation** (Chen et al., 2023): squeeze the
-# positions of a long input into the trained range, `i → i · 35 / n`, so no distance is longer
-# than in training. Chen et al. fine-tune briefly after interpolating; we do not, so this shows
-# what interpolation alone recovers.
+# "Past the training length" mixes three things: absolute positions the model never saw, query-
+# to-key distances it never saw, and (if the extra length is more pairs) more keys competing for
+# the same attention, which is chapter 02's dilution and has nothing to do with positions. To
+# separate them we need models that learned the task with every encoding, and a token that
+# lengthens a sequence without adding a competitor.
+#
+# **The models.** The ALiBi recipe of section 2 failed for the other encodings within 3000 steps
+# (RoPE learned in one seed of three, learned positions and NoPE in none: the long plateau, then
+# abrupt learning, that associative recall is known for: Arora et al., "Zoology", 2023; Reddy,
+# "The mechanistic basis of data dependence and abrupt learning in an in-context classification
+# task", 2023). Two changes fix that for RoPE and learned positions: `K` drawn from 1…16 (short
+# sequences, where the circuit is easy to find, mixed with long ones), and a **filler token**
+# `f0` dropped 0–4 times between pairs (so the model learns that it means nothing). The
+# longest training sequence has 16 pairs and 4 fillers: 39 tokens. The zoo entries are
+# `kv-<scheme>-fill-s*` (3000 steps). NoPE stayed near 0.3 with this recipe too, so it is left
+# out here; whether NoPE length-generalises better, as Kazemnejad et al. (2023) find, this toy
+# cannot test.
 
 # %%
-LENGTH_PAIRS = (16, 32, 64, 112)
+FILL_SCHEMES = {"rope": "RoPE", "alibi": "ALiBi", "learned": "learned"}
+fill_loaded = {(p, s): zoo.load(name, retrain=RETRAIN, verbose=False)
+               for p in FILL_SCHEMES for s, name in zoo.family("kv", positional=p, filler=True).items()}
+fill = {key: model for key, (model, _) in fill_loaded.items()}
+print("held-out accuracy at K = 16 (no filler), seeds 0 / 1 / 2:")
+for p, name in FILL_SCHEMES.items():
+    print(f"  {name:8s}", " / ".join(f"{fill_loaded[(p, s)][1]['accuracy']:.3f}" for s in SEEDS))
+print("one training sequence:", " ".join(KVVocab(filler=True).labels(
+    kv_retrieval_batch(1, 5, filler=True, n_filler=4, generator=3).tokens[0])))
 
-
-def mean_accuracy(model, k, positions=None):
-    batch = kv_retrieval_batch(256, k, generator=1000 + k)  # only the answer position is supervised
-    return answer_accuracy(model, batch.tokens, batch.targets, positions=positions)
-
-
-length_acc = {}
-for (p, s), model in models.items():
-    if p == "alibi-edge":
-        continue
-    for k in LENGTH_PAIRS:
-        length_acc[(p, s, k)] = mean_accuracy(model, k)
-        if p == "rope":
-            length_acc[("rope+PI", s, k)] = mean_accuracy(model, k, interpolate_positions(2 * k + 3, 35))
-
-print("mean accuracy over 3 seeds (min-max):   K = " + "   ".join(f"{k:>13d}" for k in LENGTH_PAIRS))
-for p in [*SCHEMES, "rope+PI"]:
-    cells = []
-    for k in LENGTH_PAIRS:
-        v = torch.tensor([length_acc[(p, s, k)] for s in SEEDS])
-        cells.append(f"{v.mean():.2f} ({v.min():.2f}-{v.max():.2f})")
-    print(f"  {p:9s}" + " " * 26 + "  ".join(cells))
+# %% [markdown]
+# Three ways past the training length, each at `K` = 16 pairs unless it says otherwise (256
+# sequences per point):
+#
+# 1. **Filler prefix**: `P` fillers right after BOS. Every pair and the query move to absolute
+#    positions never seen, but every distance between the query and a pair is unchanged.
+# 2. **Filler between pairs**: `G` fillers between consecutive pairs. Distances from the query
+#    to all but the last pairs grow past anything seen (and so do the positions).
+# 3. **More pairs**: `K` = 32, 64, 112. New positions, new distances, and 2×, 4×, 7× as many
+#    keys to tell apart: the confounded design.
 
 # %%
-curves = {name: torch.tensor([[length_acc[(p, s, k)] for k in LENGTH_PAIRS] for s in SEEDS])
-          for p, name in [*SCHEMES.items(), ("rope+PI", "RoPE + position interpolation")]}
-tokens = [2 * k + 3 for k in LENGTH_PAIRS]
-fig = plot_seed_lines(tokens, curves, xlabel="sequence length (tokens); trained at ≤ 35",
-                      ylabel="accuracy (uniform queries)",
-                      title="Past the training length: accuracy by encoding (one line per seed)", logx=True)
-fig.axes[0].set_xticks(tokens, [str(t) for t in tokens])
+def fill_accuracy(model, k=16, **options):
+    batch = kv_retrieval_batch(256, k, filler=True, generator=2000 + k, **options)
+    return answer_accuracy(model, batch.tokens, batch.targets)
+
+
+PREFIXES, GAPS, MORE_PAIRS = (0, 32, 64, 128), (0, 2, 4, 8), (16, 32, 64, 112)
+sweeps = {  # name -> (x values, added tokens, accuracy function of (model, x))
+    "filler prefix P": (PREFIXES, list(PREFIXES), lambda m, x: fill_accuracy(m, filler_prefix=x)),
+    "filler between pairs G": (GAPS, [15 * g for g in GAPS], lambda m, x: fill_accuracy(m, filler_gap=x)),
+    "more pairs K": (MORE_PAIRS, [2 * (k - 16) for k in MORE_PAIRS], lambda m, x: fill_accuracy(m, k=x)),
+}
+swept = {(sweep, p): torch.tensor([[fn(fill[(p, s)], x) for x in xs] for s in SEEDS])  # (seeds, len(xs))
+         for sweep, (xs, _, fn) in sweeps.items() for p in FILL_SCHEMES}
+for sweep, (xs, added, _) in sweeps.items():
+    print(f"{sweep}: x = {list(xs)} (tokens added: {added}); accuracy per seed")
+    for p, name in FILL_SCHEMES.items():
+        print(f"  {name:8s} " + "   ".join(" ".join(f"{a:.2f}" for a in row) for row in swept[(sweep, p)]))
+
+# %%
+fig, axes = plt.subplots(1, 3, figsize=(14, 4), sharey=True, layout="constrained")
+colours = {"rope": "tab:blue", "alibi": "tab:orange", "learned": "tab:green"}
+for ax, (sweep, (xs, added, _)) in zip(axes, sweeps.items()):
+    for p, name in FILL_SCHEMES.items():
+        for s in SEEDS:
+            ax.plot(added, swept[(sweep, p)][s], marker="o", markersize=3, linewidth=1, color=colours[p],
+                    label=name if s == 0 else None)
+    ax.set_xticks(added, [str(a) for a in added])
+    ax.set(title=f"{sweep} = {', '.join(map(str, xs))}", xlabel="tokens added to a 35-token sequence")
+axes[0].set(ylabel="accuracy (K = 16 unless more pairs)", ylim=(-0.02, 1.02))
+axes[0].legend(fontsize=8)
+fig.suptitle("Unseen positions break learned positions; unseen distances break RoPE; ALiBi bends (one line per seed)")
+plt.close(fig)
 fig
 
 # %% [markdown]
-# **Takeaway, honestly.** Every encoding loses accuracy past its training length. ALiBi
-# degrades most gracefully, though part of its fall is that more pairs is also a harder task;
-# RoPE falls fastest, in every seed (table above). The learned-position and NoPE models never
-# learned the task well, so their fall says little, except that a learned table has no rows at
-# all past its size. Position interpolation without fine-tuning did **not** recover RoPE here: it
-# removes unseen distances but squeezes neighbouring tokens closer than the model ever saw, and
-# this model's previous-token step depends on exact small distances. Chen et al. fine-tune for
-# about 1000 steps after interpolating; that step is what this toy omits.
+# ## 4. Position interpolation, with and without a short fine-tune
+#
+# **Position interpolation** (Chen et al., 2023) squeezes the positions of a long input into the
+# trained range: position `i` becomes `i · L / L'` for a model trained on `L` tokens and used on
+# `L'`, so no distance is longer than in training. Chen et al. extended LLaMA from 2048 tokens to
+# up to 32768 this way with under 1000 fine-tuning steps, and report that fine-tuning *without*
+# interpolation barely extended the usable context. The same experiment at toy scale: each RoPE
+# filler model is fine-tuned for 250 steps on 16–112 pairs (35–227 tokens), once with its
+# positions scaled by 35/227 (`kv-rope-fill-pi-s*`) and once with positions as they are, the
+# same data and steps (`kv-rope-fill-extrap-s*`). The zoo builds recorded accuracy at `K` = 16,
+# 64 and 112 every 25 steps; step 0 is the model before any fine-tuning, with and without the
+# scaled positions.
+
+# %%
+TUNES = {"pi": "position interpolation", "extrap": "positions as they are"}
+tuned = {(t, s): zoo.load(name, retrain=RETRAIN, verbose=False) for t in TUNES
+         for s, name in zoo.family("kv", positional="rope", filler=True, finetune=t).items()}
+tune_steps = [h["step"] for h in tuned[("pi", 0)][1]["history"]]
+tune_acc = {key: torch.tensor([h["kv_accuracy_by_length"] for h in record["history"]])  # (steps, 3 lengths)
+            for key, (_, record) in tuned.items()}
+print(f"accuracy at K = {' / '.join(map(str, zoo.KV_LENGTH_PAIRS))} pairs, per seed:")
+for t, name in TUNES.items():
+    for step_index in (0, 2, 4, len(tune_steps) - 1):
+        print(f"  {name:24s} step {tune_steps[step_index]:3d}: " + "   ".join(
+            " / ".join(f"{a:.2f}" for a in tune_acc[(t, s)][step_index]) for s in SEEDS))
+
+# %%
+fig, axes = plt.subplots(1, 3, figsize=(14, 3.8), sharey=True, layout="constrained")
+for j, (ax, k) in enumerate(zip(axes, zoo.KV_LENGTH_PAIRS)):
+    for t, colour in (("pi", "tab:purple"), ("extrap", "tab:gray")):
+        for s in SEEDS:
+            ax.plot(tune_steps, tune_acc[(t, s)][:, j], marker="o", markersize=3, linewidth=1, color=colour,
+                    label=TUNES[t] if s == 0 else None)
+    ax.set(title=f"K = {k} pairs ({2 * k + 3} tokens)", xlabel="fine-tuning step")
+axes[0].set(ylabel="accuracy", ylim=(-0.02, 1.02))
+axes[0].legend(fontsize=8)
+pi_at = {j: torch.stack([tune_acc[("pi", s)][-1, j] for s in SEEDS]).mean() for j in range(3)}
+ex_at = {j: torch.stack([tune_acc[("extrap", s)][-1, j] for s in SEEDS]).mean() for j in range(3)}
+fig.suptitle(f"After {tune_steps[-1]} steps at 7x ({2 * 112 + 3} tokens): interpolation {pi_at[2]:.2f}, "
+             f"extrapolation {ex_at[2]:.2f} (means of 3 seeds; one line per seed)")
+plt.close(fig)
+fig
+
+# %% [markdown]
+# **Why interpolation alone fails here.** Squeezing positions shortens every distance, the
+# smallest ones too: neighbours end up 35/227 ≈ 0.15 positions apart, a rotation the model never
+# saw. A retrieval model relies on one: in layer 1, each value reads its own key, one position
+# back. Measure that step directly: the layer-1 weight from each value to its key (best head),
+# on 112-pair sequences, for the model as trained, the same model with interpolated positions,
+# and after the interpolation fine-tune.
+
+# %%
+long_probe = kv_retrieval_batch(64, 112, filler=True, generator=77)
+value_pos = torch.arange(2, long_probe.tokens.shape[1] - 2, 2)  # every value position (no filler in this probe)
+
+
+def previous_token_weight(model):
+    """Mean layer-1 weight from a value to its own key (the previous token), best head."""
+    with torch.no_grad():
+        _, attn = model(long_probe.tokens, return_attention=True)  # (L, B, H, n, n)
+    return attn[0, :, :, value_pos, value_pos - 1].mean(dim=(0, 2)).max().item()
+
+
+parents = {s: fill[("rope", s)] for s in SEEDS}
+squeezed = {}
+for s in SEEDS:
+    squeezed[s] = TinyGPT(replace(parents[s].config, position_scale=zoo.KV_PI_SCALE))
+    squeezed[s].load_state_dict(parents[s].state_dict())
+    squeezed[s].eval()
+prev = {("as trained", s): previous_token_weight(parents[s]) for s in SEEDS}
+prev.update({("interpolated", s): previous_token_weight(squeezed[s]) for s in SEEDS})
+prev.update({("interpolated + fine-tuned", s): previous_token_weight(tuned[("pi", s)][0]) for s in SEEDS})
+for state in ("as trained", "interpolated", "interpolated + fine-tuned"):
+    print(f"{state:26s} layer-1 weight on the previous token: " + " / ".join(f"{prev[(state, s)]:.2f}" for s in SEEDS))
+
+# %% [markdown]
+# **Takeaway, honestly.** At toy scale, position interpolation *without* fine-tuning does not
+# rescue the RoPE model: it removes the unseen long distances but also the exact one-position
+# step that layer 1 uses to pair each value with its key (the measurement above). (Chen et al.
+# found interpolation without fine-tuning already far better than extrapolation for LLaMA; a
+# two-layer model with one sharp previous-token step has less slack.) With the same short
+# fine-tune, interpolation recovers the long lengths much faster than extrapolation, the
+# ordering Chen et al. report, and the fine-tune restores the previous-token step at the
+# squeezed spacing.
 
 # %% [markdown]
 # ## Takeaways
-#
-# Printed from this notebook's measurements:
-
-# %%
-def mean_over_seeds(p, k):
-    return torch.tensor([length_acc[(p, s, k)] for s in SEEDS]).mean().item()
-
-
-edge_q = torch.tensor([quarters(acc16[("alibi-edge", s)]) for s in SEEDS]).mean(0)
-alibi_q = torch.tensor([quarters(acc16[("alibi", s)]) for s in SEEDS]).mean(0)
-trained_attn = torch.stack([mech[("trained", s)][0] for s in SEEDS]).mean(0)
-print(f"""\
-- Held-out accuracy at K = 16 after 3000 steps: ALiBi {min(records[('alibi', s)]['accuracy'] for s in SEEDS):.2f}-\
-{max(records[('alibi', s)]['accuracy'] for s in SEEDS):.2f} in 3 of 3 seeds; RoPE per seed \
-{', '.join(f"{records[('rope', s)]['accuracy']:.2f}" for s in SEEDS)}; learned and NoPE at most \
-{max(records[(p, s)]['accuracy'] for p in ('learned', 'none') for s in SEEDS):.2f}.
-- Lost in the middle: edge-trained ALiBi, first / middle / last quarter {' / '.join(f'{100 * v:.1f}' for v in edge_q)} %; \
-uniform-trained ALiBi {' / '.join(f'{100 * v:.1f}' for v in alibi_q)} %; Liu et al. (GPT-3.5) 75.8 / 53.8 / 63.2 %.
-- Mechanism: the trained retrieval head puts {' / '.join(f'{v:.2f}' for v in quarters(trained_attn))} of its weight on the \
-target pair in the first quarter / middle half / last quarter (the first pair alone: {trained_attn[0]:.2f}).
-- The U deepens with length: ALiBi U depth {' / '.join(f'{mean_depth[k]:.1f}' for k in U_KS)} points at K = {' / '.join(map(str, U_KS))} (mean of 6 models).
-- Past the training length (K = 16 -> 112): ALiBi {mean_over_seeds('alibi', 16):.2f} -> {mean_over_seeds('alibi', 112):.2f}, \
-RoPE per seed {', '.join(f"{length_acc[('rope', s, 16)]:.2f} -> {length_acc[('rope', s, 112)]:.2f}" for s in SEEDS)}, \
-RoPE with position interpolation per seed {', '.join(f"{length_acc[('rope+PI', s, 16)]:.2f} -> {length_acc[('rope+PI', s, 112)]:.2f}" for s in SEEDS)}.""")
 
 # %% [markdown]
 # ## Quiz
@@ -513,9 +607,9 @@ RoPE with position interpolation per seed {', '.join(f"{length_acc[('rope+PI', s
 # - **C)** Attention is computed only for the first and last tokens of long contexts.
 # - **D)** The softmax ignores positions when the context is short.
 #
-# The demonstration: the U depth measured in section 3 at the training length and at 2× and 3×,
-# ALiBi's penalty for the farthest key at two context lengths, and the measured accuracy of
-# section 4 at the training length and at about 6.5×.
+# The demonstration: the U depth of section 2 at the training length and at 2× and 4×, ALiBi's
+# penalty for the farthest key at two context lengths, and section 3's accuracy when the
+# distances grow (fillers between pairs).
 
 # %%
 for k in U_KS:
@@ -523,9 +617,10 @@ for k in U_KS:
 for n in (35, 4096):
     print(f"n = {n:5d}: ALiBi bias on the first token for heads 1 / 4: "
           f"{ALiBi(4).bias(torch.tensor([n - 1]), torch.tensor([0]))[[0, 3], 0, 0].tolist()}")
-for p, name in SCHEMES.items():
-    print(f"{name:8s} accuracy at K = 16: {torch.tensor([length_acc[(p, s, 16)] for s in SEEDS]).mean():.2f}, "
-          f"at K = 112: {torch.tensor([length_acc[(p, s, 112)] for s in SEEDS]).mean():.2f}")
+for p, name in FILL_SCHEMES.items():
+    gap = swept[("filler between pairs G", p)]
+    print(f"{name:8s} accuracy with G = {GAPS[0]} / {GAPS[-1]} fillers between pairs: "
+          f"{gap[:, 0].mean():.2f} / {gap[:, -1].mean():.2f} (mean of 3 seeds)")
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -565,7 +660,7 @@ assert check_choice(q1_answer, "a85a44aea41b4bf5eae45c6c5430b237268183301ca3e852
 # - **C)** Model loses information at the end
 # - **D)** No such issue
 #
-# The demonstration: the edge-trained ALiBi models' accuracy by quarter (section 3).
+# The demonstration: the edge-trained ALiBi models' accuracy by quarter (section 2).
 
 # %%
 q = torch.tensor([quarters(acc16[("alibi-edge", s)]) for s in SEEDS]).mean(0)
@@ -609,17 +704,14 @@ assert check_choice(q2_answer, "ae39da7607632c450df734db4609769408e661f3e381ee4f
 # - **C)** Positions not seen during training
 # - **D)** All positions
 #
-# The demonstration: only models that learned the task count (ALiBi in every seed, RoPE in the
-# seeds above 0.75 at K = 16; the learned-position and NoPE models never learned it, so their fall
-# would show nothing). Their accuracy at lengths whose positions and distances training never
-# showed (longer inputs also hold more distractor pairs, a confound section 4 discusses):
+# The demonstration: section 3's filler prefix moves the pairs to absolute positions never seen
+# and keeps every distance; accuracy per seed without and with 128 fillers in front:
 
 # %%
-for p in ("rope", "alibi"):
-    for s in SEEDS:
-        if length_acc[(p, s, 16)] > 0.75:
-            print(f"{SCHEMES[p]:5s} seed {s}: accuracy at K = 16 / 32 / 64 / 112: "
-                  + " / ".join(f"{length_acc[(p, s, k)]:.2f}" for k in LENGTH_PAIRS))
+for p, name in FILL_SCHEMES.items():
+    prefix = swept[("filler prefix P", p)]
+    print(f"{name:8s} P = 0: {' / '.join(f'{a:.2f}' for a in prefix[:, 0])}   "
+          f"P = 128: {' / '.join(f'{a:.2f}' for a in prefix[:, -1])}")
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION

@@ -125,3 +125,20 @@ def test_u_depth():
     assert u_depth(acc) == pytest.approx(45.0)
     with pytest.raises(ValueError, match="K >= 3"):
         u_depth(torch.ones(2))
+
+
+def test_far_key_weight_sums_the_weight_beyond_a_distance():
+    from course_utils.evaluate import far_key_weight
+    from course_utils.tasks import kv_retrieval_batch
+
+    vocab = task_vocab_size("kv_retrieval", n_keys=8, n_values=4, filler=True)
+    model = TinyGPT(GPTConfig(vocab_size=vocab, max_len=64, d_model=16, heads=2, layers=2))
+    batch = kv_retrieval_batch(5, 4, n_keys=8, n_values=4, filler=True, filler_prefix=6, generator=0)
+    _, attn = model(batch.tokens, return_attention=True)
+    n = batch.tokens.shape[1]
+    expected = attn[:, :, :, -1, :n - 1 - 3].sum(-1).mean(1)  # keys at distance > 3 from the last token
+    torch.testing.assert_close(far_key_weight(model, batch, 3), expected)
+    torch.testing.assert_close(far_key_weight(model, batch, 0), 1 - attn[:, :, :, -1, -1].mean(1))
+    assert far_key_weight(model, batch, n).abs().max() == 0
+    with pytest.raises(ValueError, match="distance"):
+        far_key_weight(model, batch, -1)

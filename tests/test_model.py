@@ -81,3 +81,22 @@ def test_sigma_reparam_model_uses_reparametrised_layers():
     kinds = {type(m) for m in model.blocks.modules() if isinstance(m, torch.nn.Linear)}
     assert kinds == {SigmaReparamLinear}
     assert model(torch.randint(0, 12, (2, 8))).shape == (2, 8, 12)
+
+
+@pytest.mark.parametrize("positional", ["rope", "alibi"])
+def test_position_scale_is_interpolation_built_into_the_model(positional):
+    """position_scale s makes the default positions i * s: the same as passing them explicitly."""
+    seed_everything(0)
+    plain = TinyGPT(GPTConfig(vocab_size=11, max_len=16, d_model=32, positional=positional))
+    scaled = TinyGPT(GPTConfig(vocab_size=11, max_len=16, d_model=32, positional=positional, position_scale=0.25))
+    scaled.load_state_dict(plain.state_dict())
+    tokens = torch.randint(0, 11, (2, 12))
+    torch.testing.assert_close(scaled(tokens), plain(tokens, positions=torch.arange(12) * 0.25))
+    assert not torch.allclose(scaled(tokens), plain(tokens))
+
+
+def test_position_scale_must_be_positive_and_not_learned():
+    with pytest.raises(ValueError, match="> 0"):
+        TinyGPT(GPTConfig(vocab_size=5, max_len=8, position_scale=0.0))
+    with pytest.raises(ValueError, match="learned position table"):
+        TinyGPT(GPTConfig(vocab_size=5, max_len=8, positional="learned", position_scale=0.5))

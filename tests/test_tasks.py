@@ -95,6 +95,60 @@ def test_kv_edge_bias():
     assert (tiny == 0).all()
 
 
+def _without_filler(tokens: torch.Tensor, filler_id: int) -> list[list[int]]:
+    return [[t for t in row.tolist() if t != filler_id] for row in tokens]
+
+
+@pytest.mark.parametrize("options", [dict(filler_prefix=5), dict(filler_gap=3), dict(n_filler=(2, 7)),
+                                     dict(filler_prefix=2, filler_gap=1, n_filler=4)])
+def test_kv_filler_moves_pairs_without_changing_the_task(options):
+    plain = kv_retrieval_batch(32, 8, generator=3)
+    padded = kv_retrieval_batch(32, 8, filler=True, generator=3, **options)
+    f = padded.meta["vocab"].offset("f")
+    assert f == plain.meta["vocab"].vocab_size  # the filler is a new id after the values
+    assert _without_filler(padded.tokens, f) == plain.tokens.tolist()  # same pairs, query and order
+    rows = torch.arange(32)
+    assert torch.equal(padded.tokens[rows, padded.relevant_pos], plain.tokens[rows, plain.relevant_pos])
+    assert torch.equal(padded.tokens[rows, padded.relevant_pos - 1], padded.tokens[:, -1])  # its key is just before
+    assert (padded.targets != IGNORE_INDEX).sum() == 32 and (padded.answer_pos == padded.tokens.shape[1] - 1).all()
+    keys = (padded.tokens >= 2) & (padded.tokens < padded.meta["vocab"].offset("v"))
+    assert ((padded.tokens[:, 1:] == f) <= ~keys[:, :-1]).all()  # a filler never follows a key (pairs stay whole)
+
+
+def test_kv_filler_prefix_and_gap_place_exact_counts():
+    batch = kv_retrieval_batch(4, 5, filler=True, filler_prefix=6, filler_gap=2, generator=0)
+    f = batch.meta["vocab"].offset("f")
+    row = batch.tokens[0].tolist()
+    assert row[1:7] == [f] * 6 and row[7] != f  # the prefix
+    assert row[9:11] == [f, f] and row[11] != f  # the first gap
+    assert len(row) == 2 * 5 + 3 + 6 + 2 * 4
+    assert row[-2] == batch.meta["vocab"].sep and row[-3] != f  # no gap after the last pair
+
+
+def test_kv_random_filler_lands_in_different_gaps_per_row():
+    batch = kv_retrieval_batch(64, 6, filler=True, n_filler=3, generator=0)
+    f = batch.meta["vocab"].offset("f")
+    assert ((batch.tokens == f).sum(1) == 3).all()
+    assert len({tuple((row == f).nonzero().flatten().tolist()) for row in batch.tokens}) > 10
+
+
+def test_kv_query_first_puts_the_query_key_after_bos():
+    batch = kv_retrieval_batch(16, 6, query_first=True, generator=2)
+    plain = kv_retrieval_batch(16, 6, generator=2)
+    assert torch.equal(batch.tokens[:, 1], batch.tokens[:, -1])
+    assert torch.equal(torch.cat([batch.tokens[:, :1], batch.tokens[:, 2:]], 1), plain.tokens)
+    assert torch.equal(batch.relevant_pos, plain.relevant_pos + 1)
+
+
+def test_kv_filler_needs_the_filler_token_and_counts_at_least_zero():
+    with pytest.raises(ValueError, match="filler=True"):
+        kv_retrieval_batch(2, 4, filler_prefix=3, generator=0)
+    with pytest.raises(ValueError, match="filler_gap"):
+        kv_retrieval_batch(2, 4, filler=True, filler_gap=-1, generator=0)
+    with pytest.raises(ValueError, match="n_filler"):
+        kv_retrieval_batch(2, 4, filler=True, n_filler=(3, 1), generator=0)
+
+
 def test_kv_n_pairs_range():
     ks = {kv_retrieval_batch(2, (4, 6), generator=seed).meta["n_pairs"] for seed in range(40)}
     assert ks == {4, 5, 6}

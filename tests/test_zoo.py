@@ -76,8 +76,11 @@ def test_names_come_from_the_family_rules():
     """Every seeded entry's name is its family's rule applied to some options (the rules are the API)."""
     options = {
         "recall": [{"transform": t} for t in ("identity", "log_n", "ssmax")] + [{"transform": "log_n", "reference": 18}],
-        "kv": [{"positional": p} for p in ("rope", "alibi", "learned", "none")]
-              + [{"positional": "alibi", "edge": True}, {"positional": "rope", "dilated": True}],
+        "kv": [{"positional": p} for p in ("rope", "alibi")]
+              + [{"positional": "alibi", "edge": True}, {"positional": "rope", "dilated": True},
+                 {"positional": "alibi", "query_first": True}]
+              + [{"positional": p, "filler": True} for p in ("rope", "alibi", "learned")]
+              + [{"positional": "rope", "filler": True, "finetune": f} for f in ("pi", "extrap")],
         "si-lm": [{"variant": v} for v in zoo.SI_VARIANTS] + [{"variant": "si-prope", "tau": t} for t in (1.0, 3.0, 30.0, 100.0)],
         "si-needle": [{"variant": v} for v in zoo.SI_VARIANTS],
         "sink": [{"sink_fix": f} for f in ("none", "softmax1", "learned_sink", "gate")],
