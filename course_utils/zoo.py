@@ -104,7 +104,7 @@ def _text_attention_entropy(model: TinyGPT) -> list[list[float]]:
 
 
 #: Numbers of pairs at which the position-interpolation fine-tunes (notebook 03) are tracked: the
-#: training length and about 4x and 7x it.
+#: training length, the length they are extended to (about 4x) and about 7x.
 KV_LENGTH_PAIRS: tuple[int, ...] = (16, 64, 112)
 
 
@@ -253,12 +253,12 @@ def _kv_entry(positional: str, seed: int, *, edge_bias: float = 0.0) -> ZooEntry
 
 
 def _kv_query_first_entry(seed: int) -> ZooEntry:
-    """Notebook 03: `kv-alibi-s{seed}`'s recipe with the query key also right after BOS (Liu et al.'s
-    query-aware contextualization)."""
-    plain = _kv_entry("alibi", seed)
-    return replace(plain, name=_kv_name(seed, positional="alibi", query_first=True),
-                   description=f"Notebook 03: key-value retrieval of 4-16 pairs, 2 layers, alibi, the query key also "
-                               f"before the pairs (query-aware); seed {seed}.",
+    """Notebook 03: `kv-alibi-fill-s{seed}`'s recipe with the query key also right after BOS (Liu et
+    al.'s query-aware contextualization)."""
+    plain = _kv_filler_entry("alibi", seed)
+    return replace(plain, name=_kv_name(seed, positional="alibi", query_first=True, filler=True),
+                   description=f"Notebook 03: {plain.name}'s recipe with the query key also before the pairs "
+                               f"(query-aware); seed {seed}.",
                    task_kwargs={**plain.task_kwargs, "query_first": True},
                    eval_kwargs={**plain.eval_kwargs, "query_first": True})
 
@@ -283,21 +283,21 @@ def _kv_filler_entry(positional: str, seed: int) -> ZooEntry:
 
 
 #: Position interpolation (Chen et al., 2023) for notebook 03: the RoPE filler models are extended from
-#: 2 * 16 + 3 = 35 tokens to 2 * 112 + 3 = 227 (7x) by a short fine-tune on 16-112 pairs, with positions
-#: scaled by 35/227 ("pi") or left as they are ("extrap", extrapolation with the same fine-tune).
-KV_PI_SCALE = 35 / 227
+#: 2 * 16 + 3 = 35 tokens to 2 * 64 + 3 = 131 (about 4x) by a short fine-tune on 16-64 pairs, with
+#: positions scaled by 35/131 ("pi") or left as they are ("extrap", extrapolation with the same fine-tune).
+KV_PI_SCALE = 35 / 131
 
 
 def _kv_finetune_entry(seed: int, finetune: str) -> ZooEntry:
     parent = _kv_filler_entry("rope", seed)
     scale = {"pi": KV_PI_SCALE, "extrap": 1.0}[finetune]
-    how = "positions scaled by 35/227 (position interpolation)" if finetune == "pi" else "positions as they are"
+    how = "positions scaled by 35/131 (position interpolation)" if finetune == "pi" else "positions as they are"
     return replace(parent, name=_kv_name(seed, positional="rope", filler=True, finetune=finetune),
-                   description=f"Notebook 03: {parent.name} fine-tuned 250 steps on 16-112 pairs, {how}; seed {seed}.",
-                   task_kwargs={**parent.task_kwargs, "n_pairs": (16, 112)},
+                   description=f"Notebook 03: {parent.name} fine-tuned 200 steps on 16-64 pairs, {how}; seed {seed}.",
+                   task_kwargs={**parent.task_kwargs, "n_pairs": (16, 64)},
                    model={**parent.model, "position_scale": scale},
-                   train=replace(parent.train, steps=250, batch_size=64, lr=3e-4, warmup_steps=20),
-                   eval_kwargs={"n_pairs": 112, "n_filler": 0},
+                   train=replace(parent.train, steps=200, batch_size=64, lr=1e-3, warmup_steps=20),
+                   eval_kwargs={"n_pairs": 64, "n_filler": 0},
                    track="kv_accuracy_by_length", track_every=25, init_from=parent.name)
 
 
@@ -558,7 +558,7 @@ def build(name: str, *, progress: bool = True) -> Path:
         "history": history,
         "accuracy": evaluate_entry(model, entry),
         "build_seconds": round(seconds, 1),
-        "state_dict": {k: v.detach().clone() for k, v in model.state_dict().items()},
+        "state_dict": model.state_dict(),  # a module shared by the blocks (a learned table) is stored once
     }
     CHECKPOINT_DIR.mkdir(parents=True, exist_ok=True)
     path = checkpoint_path(name)

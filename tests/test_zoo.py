@@ -33,11 +33,14 @@ def test_checkpoint_exists_loads_and_is_small(name):
 @pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(zoo.ZOO))
 def test_first_steps_reproduce_the_stored_loss_curve(name):
-    """Provenance: the first 20 steps of the recipe's own schedule (warm-up and cosine over all its
-    steps, stopped early) give the stored losses, every one of them."""
-    _, losses = zoo.train_entry(name, steps=20, progress=False)
-    stored = zoo.load(name, verbose=False)[1]["losses"][:20]
-    assert len(losses) == 20
+    """Provenance: the first steps of the recipe's own schedule (warm-up and cosine over all its
+    steps, stopped early) give the stored losses, every one of them: 20 steps for seed 0, and 4
+    for the other seeds of a family (same recipe and code; the steps check their initialisation
+    and data stream)."""
+    steps = 20 if zoo.ZOO[name].seed == 0 else 4
+    _, losses = zoo.train_entry(name, steps=steps, progress=False)
+    stored = zoo.load(name, verbose=False)[1]["losses"][:steps]
+    assert len(losses) == steps
     # Training is seeded, so only float32 rounding differs between machines and thread counts (a few
     # 1e-7 here). The lm-hot models' learning rate (3e-2, chosen to be unstable) amplifies it about
     # tenfold per step once warm-up ends: up to ~1.4e-3 relative by step 20.
@@ -78,7 +81,7 @@ def test_names_come_from_the_family_rules():
         "recall": [{"transform": t} for t in ("identity", "log_n", "ssmax")] + [{"transform": "log_n", "reference": 18}],
         "kv": [{"positional": p} for p in ("rope", "alibi")]
               + [{"positional": "alibi", "edge": True}, {"positional": "rope", "dilated": True},
-                 {"positional": "alibi", "query_first": True}]
+                 {"positional": "alibi", "query_first": True, "filler": True}]
               + [{"positional": p, "filler": True} for p in ("rope", "alibi", "learned")]
               + [{"positional": "rope", "filler": True, "finetune": f} for f in ("pi", "extrap")],
         "si-lm": [{"variant": v} for v in zoo.SI_VARIANTS] + [{"variant": "si-prope", "tau": t} for t in (1.0, 3.0, 30.0, 100.0)],
@@ -127,9 +130,12 @@ def test_copy_circuit_is_robust_across_seeds(seed):
     """Notebook 01's claims on copy-rope-2l, retrained with three seeds: perfect copy at the
     training length, every layer-2 head on distance m - 1 with weight > 0.9, most layer-1 heads
     on distance 1, chance accuracy (< 0.15) at lengths 8 and 16, and a positional answer to the
-    overwrite probe (quiz Q5)."""
-    model, _ = zoo.train_entry("copy-rope-2l", seed=seed, progress=False)
-    m = zoo.ZOO["copy-rope-2l"].task_kwargs["seq_len"]
+    overwrite probe (quiz Q5). Seed 0 is the stored checkpoint (its training is reproduced by the
+    provenance test and live in notebook 01); the other seeds are trained here."""
+    entry = zoo.ZOO["copy-rope-2l"]
+    model = (zoo.load("copy-rope-2l", verbose=False)[0] if seed == entry.seed
+             else zoo.train_entry("copy-rope-2l", seed=seed, progress=False)[0])
+    m = entry.task_kwargs["seq_len"]
     test = copy_batch(256, m, n_symbols=16, generator=99)
     assert answer_accuracy(model, test.tokens, test.targets) > 0.99
     by_distance = weight_by_distance(model, test)  # (L, H, m + 2)
