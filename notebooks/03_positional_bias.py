@@ -507,12 +507,20 @@ print("one training sequence:", " ".join(KVVocab(filler=True).labels(
 #    keys to tell apart: the confounded design.
 
 # %%
+measured = {}  # (model, K, options) -> accuracy: the three sweeps share their starting point
+
+
 def fill_accuracy(model, k=16, **options):
-    batch = kv_retrieval_batch(256, k, filler=True, generator=2000 + k, **options)
-    return answer_accuracy(model, batch.tokens, batch.targets)
+    """Accuracy on 256 sequences of K pairs with fillers placed by `options` (zero counts dropped)."""
+    options = {name: count for name, count in options.items() if count}
+    key = (id(model), k, tuple(sorted(options.items())))
+    if key not in measured:
+        batch = kv_retrieval_batch(256, k, filler=True, generator=2000 + k, **options)
+        measured[key] = answer_accuracy(model, batch.tokens, batch.targets)
+    return measured[key]
 
 
-PREFIXES, GAPS, MORE_PAIRS = (0, 32, 64, 128), (0, 2, 4, 8), (16, 32, 64, 112)
+PREFIXES, GAPS, MORE_PAIRS = (0, 32, 128), (0, 2, 8), (16, 32, 64, 112)
 sweeps = {  # name -> (x values, added tokens, accuracy function of (model, x))
     "filler prefix P": (PREFIXES, list(PREFIXES), lambda m, x: fill_accuracy(m, filler_prefix=x)),
     "filler between pairs G": (GAPS, [15 * g for g in GAPS], lambda m, x: fill_accuracy(m, filler_gap=x)),
@@ -646,10 +654,10 @@ for state in ("as trained", "interpolated", "interpolated + fine-tuned"):
 #   long distances but squeezes the one-position step that layer 1 uses to pair each value with
 #   its key (the previous-token weight falls, above), and it breaks even the training length
 #   (`K` = 16 at step 0).
-# - With the **same 200-step fine-tune**, interpolation and extrapolation both recover the 4×
-#   window, interpolation no better than extrapolation; extrapolation keeps `K` = 16 intact and
-#   reaches further (`K` = 112). The fine-tune also restores the previous-token step at the
-#   squeezed spacing.
+# - With the **same 200-step fine-tune**, interpolation and extrapolation recover the 4× window
+#   to about the same accuracy (within a few points in each seed); extrapolation keeps `K` = 16
+#   intact throughout and reaches further (`K` = 112). The fine-tune also restores the
+#   previous-token step at the squeezed spacing, sharper than before.
 #
 # Chen et al. found the opposite ordering for LLaMA: fine-tuning without interpolation extended
 # its usable window only from 2048 to about 2560 tokens after 10,000 steps, while interpolation
