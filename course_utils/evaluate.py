@@ -207,36 +207,6 @@ def bin_by_relative_position(values: Tensor, bins: int) -> Tensor:
     return sums / torch.bincount(which, minlength=bins).to(values.dtype)
 
 
-def answer_gradient_norm(model: TinyGPT, batch: TaskBatch) -> Tensor:
-    """How strongly each input token moves the answer: ||d log p(answer) / d embedding||, (batch, n).
-
-    The gradient is taken with respect to the token embeddings (before any absolute position is
-    added), one answer per row at `batch.answer_pos`.
-
-    Example: `answer_gradient_norm(model, kv_retrieval_batch(64, 16, generator=0)).mean(0)`
-    """
-    captured: list[Tensor] = []
-
-    def keep(_module, _inputs, output: Tensor) -> None:
-        output.retain_grad()
-        captured.append(output)
-
-    model.eval()
-    handle = model.embed.register_forward_hook(keep)
-    try:
-        logits = model(batch.tokens)  # (B, n, V)
-    finally:
-        handle.remove()
-    rows = torch.arange(batch.tokens.shape[0])
-    answers = batch.targets[rows, batch.answer_pos]
-    log_p = torch.log_softmax(logits[rows, batch.answer_pos], dim=-1)[rows, answers]  # (B,)
-    model.zero_grad(set_to_none=True)
-    log_p.sum().backward()
-    grad = captured[0].grad.norm(dim=-1)  # (B, n)
-    model.zero_grad(set_to_none=True)
-    return grad.detach()
-
-
 @torch.no_grad()
 def validation_loss(model: TinyGPT, n: int, *, sequences: int = 8, seed: int = 0) -> float:
     """Mean next-character loss (nats) on `sequences` held-out corpus windows of n tokens.

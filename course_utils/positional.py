@@ -201,18 +201,3 @@ def make_positional(
     if name == "alibi":
         return ALiBi(heads)
     raise ValueError(f"unknown positional scheme {name!r}; choose one of {POSITIONAL_SCHEMES}")
-
-
-def interpolate_positions(n: int, train_len: int) -> Tensor:
-    """Position interpolation (Chen et al., 2023): squeeze n positions into [0, train_len).
-
-    Returns float positions `i * train_len / n` for n > train_len (else 0..n-1), so a RoPE or
-    ALiBi model never meets a distance longer than it was trained on; learned tables need
-    integer positions and cannot use them.
-
-    Example: `interpolate_positions(8, 4)` -> tensor([0.0, 0.5, 1.0, ..., 3.5])
-    """
-    if n < 1 or train_len < 1:
-        raise ValueError(f"n and train_len must be >= 1, got n={n}, train_len={train_len}")
-    scale = min(1.0, train_len / n)
-    return torch.arange(n, dtype=torch.float64) * scale

@@ -57,20 +57,6 @@ def test_bin_by_relative_position():
         bin_by_relative_position(torch.ones(3), 4)
 
 
-def test_answer_gradient_norm_is_zero_after_the_answer_and_leaves_no_grads():
-    from course_utils.evaluate import answer_gradient_norm
-    from course_utils.tasks import kv_retrieval_batch
-
-    torch.manual_seed(0)
-    vocab = task_vocab_size("kv_retrieval", n_keys=8, n_values=4)
-    model = TinyGPT(GPTConfig(vocab_size=vocab, max_len=64, d_model=16, heads=2, layers=2))
-    batch = kv_retrieval_batch(6, 4, n_keys=8, n_values=4, generator=0)
-    grad = answer_gradient_norm(model, batch)
-    assert grad.shape == batch.tokens.shape and torch.all(grad >= 0)
-    assert torch.all(grad[:, :-1].sum(1) > 0)  # causal: earlier tokens matter, nothing after the answer exists
-    assert all(p.grad is None for p in model.parameters())
-
-
 def test_validation_loss_and_needle_accuracy_run_at_any_length():
     torch.manual_seed(0)
     lm = TinyGPT(GPTConfig(vocab_size=task_vocab_size("text"), max_len=32))

@@ -70,19 +70,6 @@ def test_factory_builds_every_scheme_and_rejects_unknown():
         make_positional("rope", d_model=10, heads=4, max_len=8)
 
 
-def test_interpolate_positions():
-    from course_utils.positional import interpolate_positions
-
-    torch.testing.assert_close(interpolate_positions(8, 4), torch.arange(8, dtype=torch.float64) / 2)
-    torch.testing.assert_close(interpolate_positions(3, 10), torch.arange(3, dtype=torch.float64))
-    assert interpolate_positions(100, 35).max() < 35
-    with pytest.raises(ValueError):
-        interpolate_positions(0, 4)
-    # RoPE accepts fractional positions: halving both positions halves the rotation angle
-    rope = RoPE(4)
-    torch.testing.assert_close(rope.angles(interpolate_positions(4, 2))[2], rope.angles(torch.tensor([1]))[0])
-
-
 @pytest.mark.parametrize("name", POSITIONAL_SCHEMES)
 def test_adds_bias_declares_what_bias_returns(name):
     scheme = make_positional(name, d_model=16, heads=4, max_len=8)
