@@ -135,13 +135,15 @@ def accuracy_by_query_index(
     per_index: int = 64,
     seed: int = 0,
     positions: Tensor | None = None,
+    rows_per_call: int | None = None,
     **task_kwargs,
 ) -> Tensor:
     """Key-value retrieval accuracy for each queried pair index: (n_pairs,).
 
     Each pair index 0..K-1 is queried in `per_index` fresh sequences (one batch of K * per_index
     rows, generator `seed`). positions: optional (n,) positions passed to the model (e.g.
-    interpolated ones). task_kwargs go to `kv_retrieval_batch` (n_keys, n_values).
+    interpolated ones). `rows_per_call`: run the model on that many rows at a time (same result,
+    smaller allocations; see `train.answer_accuracy`). task_kwargs go to `kv_retrieval_batch`.
 
     Example: `accuracy_by_query_index(model, 16, per_index=32)` -> tensor of 16 accuracies
     """
@@ -150,9 +152,13 @@ def accuracy_by_query_index(
     query = torch.arange(n_pairs).repeat_interleave(per_index)  # (K * per_index,)
     batch = kv_retrieval_batch(len(query), n_pairs, query_index=query, generator=seed, **task_kwargs)
     model.eval()
-    logits = model(batch.tokens, positions=positions)  # (B, n, V)
-    rows = torch.arange(len(query))
-    correct = logits[rows, batch.answer_pos].argmax(-1) == batch.targets[rows, batch.answer_pos]
+    step = len(query) if rows_per_call is None else rows_per_call
+    if step < 1:
+        raise ValueError(f"rows_per_call must be >= 1 (or None for all rows at once); got {rows_per_call}")
+    answer = batch.answer_pos[0]  # every row of a kv batch has the same length
+    predicted = torch.cat([model(batch.tokens[start:start + step], positions=positions)[:, answer].argmax(-1)
+                           for start in range(0, len(query), step)])  # (B,)
+    correct = predicted == batch.targets[:, answer]
     return correct.float().view(n_pairs, per_index).mean(-1)
 
 

@@ -128,3 +128,15 @@ def test_far_key_weight_sums_the_weight_beyond_a_distance():
     assert far_key_weight(model, batch, n).abs().max() == 0
     with pytest.raises(ValueError, match="distance"):
         far_key_weight(model, batch, -1)
+
+
+def test_accuracy_by_query_index_in_chunks_equals_one_call():
+    from course_utils.evaluate import accuracy_by_query_index
+
+    vocab = task_vocab_size("kv_retrieval", n_keys=8, n_values=4)
+    model = TinyGPT(GPTConfig(vocab_size=vocab, max_len=32, d_model=16, heads=2, layers=2))
+    whole = accuracy_by_query_index(model, 4, per_index=5, n_keys=8, n_values=4)
+    torch.testing.assert_close(accuracy_by_query_index(model, 4, per_index=5, rows_per_call=3, n_keys=8, n_values=4),
+                               whole, rtol=0, atol=0)
+    with pytest.raises(ValueError, match="rows_per_call"):
+        accuracy_by_query_index(model, 4, per_index=5, rows_per_call=0, n_keys=8, n_values=4)

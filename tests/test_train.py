@@ -84,3 +84,15 @@ def test_stop_after_runs_the_first_steps_of_the_full_schedule():
         with pytest.raises(ValueError, match="stop_after"):
             train(model, lambda g: copy_batch(16, 4, n_symbols=8, generator=g), TrainConfig(steps=15),
                   stop_after=bad, progress=False)
+
+
+def test_answer_accuracy_in_chunks_equals_one_call():
+    from course_utils.tasks import kv_retrieval_batch
+
+    torch.manual_seed(0)
+    model = TinyGPT(GPTConfig(vocab_size=task_vocab_size("kv_retrieval", n_keys=8, n_values=4), max_len=32, d_model=16))
+    batch = kv_retrieval_batch(50, 5, n_keys=8, n_values=4, generator=0)
+    whole = answer_accuracy(model, batch.tokens, batch.targets)
+    assert answer_accuracy(model, batch.tokens, batch.targets, rows_per_call=7) == whole
+    with pytest.raises(ValueError, match="rows_per_call"):
+        answer_accuracy(model, batch.tokens, batch.targets, rows_per_call=0)
