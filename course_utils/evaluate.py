@@ -12,7 +12,7 @@ from torch import Tensor
 from course_utils.batch import TaskBatch
 from course_utils.corpus import text_batch
 from course_utils.model import TinyGPT
-from course_utils.tasks import kv_retrieval_batch, needle_batch
+from course_utils.tasks import KVVocab, kv_retrieval_batch, needle_batch
 from course_utils.train import answer_accuracy, lm_loss
 
 
@@ -196,6 +196,27 @@ def far_key_weight(model: TinyGPT, batch: TaskBatch, distance: int) -> Tensor:
     weights = attn[:, rows, :, batch.answer_pos]  # (B, L, H, n): each row's answer query (indices go first)
     far = torch.arange(batch.tokens.shape[1]) < (batch.answer_pos[:, None] - distance)  # (B, n)
     return (weights * far[:, None, None]).sum(-1).mean(0)
+
+
+@torch.no_grad()
+def value_to_key_weight(model: TinyGPT, batch: TaskBatch) -> Tensor:
+    """How much each value of a key-value batch attends to its own key: (layers, heads).
+
+    The mean, over every value token of the batch, of the weight on the token just before it
+    (always its key: fillers never split a pair), the "previous-token step" a retrieval model
+    uses to bind a value to its key.
+
+    Example: `value_to_key_weight(model, kv_retrieval_batch(64, 64, generator=0))[0].max()`
+    """
+    vocab = batch.meta.get("vocab")
+    if not isinstance(vocab, KVVocab):
+        raise ValueError("value_to_key_weight needs a key-value batch (tasks.kv_retrieval_batch)")
+    model.eval()
+    _, attn = model(batch.tokens, return_attention=True)  # (L, B, H, n, n)
+    first_value = vocab.offset("v")
+    is_value = (batch.tokens >= first_value) & (batch.tokens < first_value + vocab.n_values)  # (B, n)
+    rows, pos = is_value.nonzero(as_tuple=True)
+    return attn[:, rows, :, pos, pos - 1].mean(0)  # indices go first: (values, L, H) -> (L, H)
 
 
 def bin_by_relative_position(values: Tensor, bins: int) -> Tensor:

@@ -63,7 +63,9 @@ import torch
 
 from course_utils import zoo
 from course_utils.device import seed_everything
-from course_utils.evaluate import accuracy_by_query_index, bin_by_relative_position, far_key_weight, u_depth
+from course_utils.evaluate import (
+    accuracy_by_query_index, bin_by_relative_position, far_key_weight, u_depth, value_to_key_weight,
+)
 from course_utils.model import TinyGPT
 from course_utils.plotting import finish, plot_curves, plot_heatmaps, plot_seed_lines, use_course_style
 from course_utils.positional import ALiBi, RoPE, Sinusoidal
@@ -627,14 +629,11 @@ fig
 
 # %%
 long_probe = kv_retrieval_batch(64, 64, filler=True, generator=77)
-value_pos = torch.arange(2, long_probe.tokens.shape[1] - 2, 2)  # every value position (no filler in this probe)
 
 
 def previous_token_weight(model):
-    """Mean layer-1 weight from a value to its own key (the previous token), best head."""
-    with torch.no_grad():
-        _, attn = model(long_probe.tokens, return_attention=True)  # (L, B, H, n, n)
-    return attn[0, :, :, value_pos, value_pos - 1].mean(dim=(0, 2)).max().item()
+    """Layer-1 weight from each value to its key, best head (`evaluate.value_to_key_weight`)."""
+    return value_to_key_weight(model, long_probe)[0].max().item()
 
 
 parents = {s: fill[("rope", s)] for s in SEEDS}

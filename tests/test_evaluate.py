@@ -140,3 +140,20 @@ def test_accuracy_by_query_index_in_chunks_equals_one_call():
                                whole, rtol=0, atol=0)
     with pytest.raises(ValueError, match="rows_per_call"):
         accuracy_by_query_index(model, 4, per_index=5, rows_per_call=0, n_keys=8, n_values=4)
+
+
+def test_value_to_key_weight_reads_each_value_s_previous_token():
+    from course_utils.evaluate import value_to_key_weight
+    from course_utils.tasks import kv_retrieval_batch
+
+    vocab = task_vocab_size("kv_retrieval", n_keys=8, n_values=4, filler=True)
+    model = TinyGPT(GPTConfig(vocab_size=vocab, max_len=64, d_model=16, heads=2, layers=2))
+    batch = kv_retrieval_batch(3, 4, n_keys=8, n_values=4, filler=True, filler_gap=2, generator=0)
+    _, attn = model(batch.tokens, return_attention=True)
+    values = batch.relevant_pos.new_tensor([p for p in range(batch.tokens.shape[1])
+                                            if batch.tokens[0, p] >= batch.meta["vocab"].offset("v")
+                                            and batch.tokens[0, p] < batch.meta["vocab"].offset("f")])
+    expected = attn[:, :, :, values, values - 1].mean(dim=(1, 3))  # every row has its values at the same places
+    torch.testing.assert_close(value_to_key_weight(model, batch), expected)
+    with pytest.raises(ValueError, match="key-value batch"):
+        value_to_key_weight(model, associative_recall_batch(2, 4, generator=0))

@@ -100,12 +100,12 @@ def test_interpolation_weakens_the_previous_token_step_and_fine_tuning_restores_
 
     from course_utils.model import TinyGPT
 
+    from course_utils.evaluate import value_to_key_weight
+
     probe = kv_retrieval_batch(64, 64, filler=True, generator=77)
-    values = torch.arange(2, probe.tokens.shape[1] - 2, 2)
 
     def previous_token_weight(model):
-        _, attn = model(probe.tokens, return_attention=True)
-        return attn[0, :, :, values, values - 1].mean(dim=(0, 2)).max().item()
+        return value_to_key_weight(model, probe)[0].max().item()
 
     trained = _fill("rope", seed)
     squeezed = TinyGPT(replace(trained.config, position_scale=zoo.KV_PI_SCALE))
