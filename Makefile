@@ -51,8 +51,11 @@ $(VENV_PY):
 
 # Reinstalls only when pyproject.toml or constraints.txt changes (or the venv is new).
 # constraints.txt pins the exact CPU torch; pyproject.toml itself accepts any torch>=2.4.
+# --no-compile: pip would byte-compile every installed module (torch, JupyterLab...) up front, most of
+# which the course never imports; Python compiles what it imports on first use instead. Measured on
+# 2 cores: install 154 s -> 76 s.
 $(STAMP): pyproject.toml constraints.txt | $(VENV_PY)
-	$(VENV_PY) -m pip install -c constraints.txt -e .
+	$(VENV_PY) -m pip install --no-compile -c constraints.txt -e .
 	touch $@
 
 $(KERNEL_JSON): $(STAMP)

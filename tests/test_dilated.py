@@ -51,7 +51,10 @@ def test_gradients_match_the_reference_and_gradcheck(causal):
     expected = torch.autograd.grad(dilated_reference(q, k, v, *args, causal=causal).square().sum(), (q, k, v))
     for got, want in zip(grads, expected):
         torch.testing.assert_close(got, want)
-    assert torch.autograd.gradcheck(lambda a, b, c: dilated_attention(a, b, c, *args, causal=causal), (q, k, v))
+    # gradcheck perturbs every input element in float64: a head dimension of 4 covers the same code
+    # paths at a quarter of the cost of the full one
+    small = tuple(t[..., :4].detach().clone().requires_grad_() for t in (q, k, v))
+    assert torch.autograd.gradcheck(lambda a, b, c: dilated_attention(a, b, c, *args, causal=causal), small)
 
 
 def test_mixing_weights_carry_gradient(monkeypatch):
