@@ -28,7 +28,9 @@ class TaskBatch:
 
     tokens: (batch, n) long · targets: (batch, n) long, IGNORE_INDEX where there is no loss ·
     answer_pos: (batch,) long · relevant_pos: (batch,) long · meta: task-specific extras
-    (the synthetic tasks put their vocabulary dataclass under "vocab").
+    (the synthetic tasks put their vocabulary dataclass under "vocab"). In every synthetic task the
+    answer is the token at relevant_pos (`tokens[b, relevant_pos[b]]`), except associative recall
+    with value answers, whose answer is the value that token holds.
 
     Example: `batch.targets[torch.arange(len(batch.tokens)), batch.answer_pos]` are the answers.
     """

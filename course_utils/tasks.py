@@ -134,16 +134,19 @@ class BackcopyVocab(Vocab):
 @dataclass(frozen=True)
 class RecallVocab(Vocab):
     """Associative-recall ids: BOS=0, query tokens q0.. (one per key), then items i0.. where item
-    `key * n_values + value` stores that key with that value.
+    `key * n_values + value` stores that key with that value, then (with `value_answers`) the answer
+    tokens v0.. of the values, which never occur in the input.
 
     Example: `RecallVocab(n_keys=4, n_values=2).offset("i")` -> 5.
     """
 
     n_keys: int = 64
     n_values: int = 16
+    value_answers: bool = False
 
     def blocks(self) -> tuple[tuple[str, int], ...]:
-        return (("q", self.n_keys), ("i", self.n_keys * self.n_values))
+        values = (("v", self.n_values),) if self.value_answers else ()
+        return (("q", self.n_keys), ("i", self.n_keys * self.n_values), *values)
 
     def item(self, key: torch.Tensor, value: torch.Tensor) -> torch.Tensor:
         """Token id of the item holding `key` and `value`. Example: `RecallVocab().item(key, value)`"""
@@ -389,9 +392,13 @@ def loop_stream_batch(batch_size: int, n_sentences: int, *, sentence_len: int = 
 
 
 def associative_recall_batch(batch_size: int, n_items: int | tuple[int, int], *, n_keys: int = 64,
-                             n_values: int = 16, generator: torch.Generator | int) -> TaskBatch:
+                             n_values: int = 16, value_answers: bool = False,
+                             generator: torch.Generator | int) -> TaskBatch:
     """Associative recall by content alone: `BOS item1 .. itemK query`, answer = the item whose key
-    the query names.
+    the query names, or with `value_answers=True` its value (the token `v<value>`, one of n_values
+    classes; the only task whose answer is not the token at relevant_pos, but a part of it). Item
+    answers have n_keys * n_values classes, so a distractor item rarely shares the answer; value
+    answers let every distractor vote for one of n_values classes.
 
     Each item is one token holding a key and a value, so no position is needed to bind them: a
     one-layer attention model with no positional encoding can solve the task by matching the
@@ -408,7 +415,7 @@ def associative_recall_batch(batch_size: int, n_items: int | tuple[int, int], *,
         raise ValueError(f"n_keys must be at least 2 (distractors need another key); got {n_keys}")
     bounds = _parse_range("n_items", n_items)
     g = as_generator(generator)
-    vocab = RecallVocab(n_keys=n_keys, n_values=n_values)
+    vocab = RecallVocab(n_keys=n_keys, n_values=n_values, value_answers=value_answers)
     k = _draw(bounds, g)
 
     rows = torch.arange(batch_size)
@@ -417,13 +424,16 @@ def associative_recall_batch(batch_size: int, n_items: int | tuple[int, int], *,
     keys = keys + (keys >= query_key[:, None]).long()  # distractors never hold the query key
     match = torch.randint(0, k, (batch_size,), generator=g)  # (B,) index of the matching item
     keys[rows, match] = query_key
-    items = vocab.item(keys, torch.randint(0, n_values, (batch_size, k), generator=g))  # (B, K)
+    values = torch.randint(0, n_values, (batch_size, k), generator=g)  # (B, K)
+    items = vocab.item(keys, values)  # (B, K)
     bos = torch.full((batch_size, 1), vocab.bos)
     tokens = torch.cat([bos, items, (vocab.offset("q") + query_key)[:, None]], dim=1)  # (B, K + 2)
     answer_pos = torch.full((batch_size,), k + 1)
     relevant_pos = match + 1
-    return TaskBatch(tokens, _answer_targets(tokens, answer_pos, relevant_pos), answer_pos, relevant_pos,
-                     {"vocab": vocab, "n_items": k})
+    targets = _answer_targets(tokens, answer_pos, relevant_pos)
+    if value_answers:
+        targets[rows, answer_pos] = vocab.offset("v") + values[rows, match]
+    return TaskBatch(tokens, targets, answer_pos, relevant_pos, {"vocab": vocab, "n_items": k})
 
 
 def copy_batch(batch_size: int, seq_len: int | tuple[int, int], *, n_symbols: int = 64,

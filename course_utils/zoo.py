@@ -2,8 +2,8 @@
 
 Every entry is a complete recipe (task, model config, training config, seed). Building it
 trains from scratch and stores the weights, the recipe, the torch version and the loss
-curve under `course_utils/zoo_checkpoints/NAME.pt`. Notebooks call `load(NAME)`, which
-reads the checkpoint instantly (or retrains with `retrain=True`).
+curve under `course_utils/zoo_checkpoints/NAME.pt.xz` (a `torch.save` file, xz-compressed). Notebooks
+call `load(NAME)`, which reads the checkpoint instantly (or retrains with `retrain=True`).
 
 Names are an API: entries come in families trained on every seed of `SEEDS`, and
 `family("kv", positional="alibi")` -> {0: "kv-alibi-s0", 1: ..., 2: ...} (or `name("kv", 0,
@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import argparse
 import inspect
+import io
+import lzma
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -125,8 +127,8 @@ TRACKERS = {"kv_accuracy_by_index_k16": _kv_accuracy_by_index, "kv_accuracy_by_l
 
 # ----------------------------------------------------------------------------- names
 
-def _recall_name(seed: int, *, transform: str, reference: int = 0) -> str:
-    return f"recall-{transform.replace('_', '')}{reference or ''}-s{seed}"
+def _recall_name(seed: int, *, transform: str, reference: int = 0, value_answers: bool = False) -> str:
+    return f"recall{'-value' if value_answers else ''}-{transform.replace('_', '')}{reference or ''}-s{seed}"
 
 
 def _kv_name(seed: int, *, positional: str, edge: bool = False, dilated: bool = False, query_first: bool = False,
@@ -160,15 +162,20 @@ def _decoy_name(seed: int) -> str:
     return f"decoy-s{seed}"
 
 
+def _copy_name(seed: int, *, seq_len: int = 12) -> str:
+    return "copy-rope-2l" + ("" if seq_len == 12 else f"-m{seq_len}") + ("" if seed == 0 else f"-s{seed}")
+
+
 def _induct_name(seed: int) -> str:
     return f"copy-induct-s{seed}"
 
 
 #: How each family spells its names: `NAME_RULES[family](seed, **options)`. The options are the
-#: family factory's arguments (kv: positional, edge, dilated, query_first, filler, finetune; recall: transform, reference; sink: sink_fix;
-#: si-lm: variant, tau; si-needle: variant; lm: sigma_reparam; loop, decoy, induct: none).
+#: family factory's arguments (kv: positional, edge, dilated, query_first, filler, finetune; recall: transform, reference, value_answers; sink: sink_fix;
+#: si-lm: variant, tau; si-needle: variant; lm: sigma_reparam; copy: seq_len; loop, decoy, induct: none).
+#: copy keeps the name notebook 01 introduced, "copy-rope-2l", for seed 0 at length 12.
 NAME_RULES: dict[str, Callable[..., str]] = {
-    "recall": _recall_name, "kv": _kv_name, "si-lm": _si_lm_name, "si-needle": _si_needle_name,
+    "copy": _copy_name, "recall": _recall_name, "kv": _kv_name, "si-lm": _si_lm_name, "si-needle": _si_needle_name,
     "sink": _sink_name, "lm": _lm_name, "loop": _loop_name, "decoy": _decoy_name, "induct": _induct_name,
 }
 
@@ -213,16 +220,19 @@ def family(family_name: str, **options) -> dict[int, str]:
 
 # ----------------------------------------------------------------------------- families
 
-def _recall_entry(transform: str, seed: int, *, reference: int = 0) -> ZooEntry:
+def _recall_entry(transform: str, seed: int, *, reference: int = 0, value_answers: bool = False) -> ZooEntry:
     """Notebook 02: associative recall by content, 1 attention-only head, no positions, a logit transform
-    (log-n scaling normalised to 1 at length `reference` when it is > 0)."""
+    (log-n scaling normalised to 1 at length `reference` when it is > 0), answering with the item (1024
+    classes) or, with `value_answers`, its value (16 classes; same inputs, same data stream)."""
     normalised = f" normalised to 1 at {reference} tokens" if reference else ""
+    answers = "values (16 classes)" if value_answers else "items"
     return ZooEntry(
-        name=_recall_name(seed, transform=transform, reference=reference),
-        description=f"Notebook 02: associative recall of 4-16 items, 1 attention-only layer, "
-                    f"1 head, no positions, logits {transform}{normalised}; seed {seed}.",
+        name=_recall_name(seed, transform=transform, reference=reference, value_answers=value_answers),
+        description=f"Notebook 02: associative recall of 4-16 items answered with {answers}, 1 attention-only "
+                    f"layer, 1 head, no positions, logits {transform}{normalised}; seed {seed}.",
         task="associative_recall",
-        task_kwargs={"n_items": (4, 16), "n_keys": 64, "n_values": 16},
+        task_kwargs={"n_items": (4, 16), "n_keys": 64, "n_values": 16,
+                     **({"value_answers": True} if value_answers else {})},
         model={"max_len": 4096, "d_model": 64, "heads": 1, "layers": 1, "attention_only": True,
                "positional": "none", "logit_transform": transform, "log_n_reference": reference},
         train=TrainConfig(steps=2000, batch_size=64, lr=1e-3, warmup_steps=50,
@@ -400,6 +410,22 @@ def _lm_entry(seed: int, *, sigma_reparam: bool = False) -> ZooEntry:
     )
 
 
+def _copy_entry(seed: int, *, seq_len: int = 12) -> ZooEntry:
+    """Notebook 01: the fixed-length copier (section 9 at length 12; quiz Q4 at length 8)."""
+    return ZooEntry(
+        name=_copy_name(seed, seq_len=seq_len),
+        description=f"Notebook 01: copy a random {seq_len}-symbol string (BOS x SEP x); 2 layers, 4 heads, "
+                    f"RoPE; seed {seed}.",
+        task="copy",
+        task_kwargs={"seq_len": seq_len, "n_symbols": 16},
+        model={"max_len": 32, "d_model": 64, "heads": 4, "layers": 2, "positional": "rope"},
+        train=TrainConfig(steps=300, batch_size=64, lr=3e-3, warmup_steps=30,
+                          data_seed=DATA_SEED_BASE["copy"] + seed),
+        seed=seed,
+        family="copy",
+    )
+
+
 def _induct_entry(seed: int) -> ZooEntry:
     """Notebook 01: copy-rope-2l's model on strings of 4-16 distinct symbols (lengths 7, 11 and 14
     held out), so no single offset finds the answer."""
@@ -452,16 +478,7 @@ def _decoy_entry(seed: int) -> ZooEntry:
 ZOO: dict[str, ZooEntry] = {
     entry.name: entry
     for entry in [
-        ZooEntry(
-            name="copy-rope-2l",
-            description="Notebook 01: copy a random 12-symbol string (BOS x SEP x); 2 layers, 4 heads, RoPE.",
-            task="copy",
-            task_kwargs={"seq_len": 12, "n_symbols": 16},
-            model={"max_len": 32, "d_model": 64, "heads": 4, "layers": 2, "positional": "rope"},
-            train=TrainConfig(steps=300, batch_size=64, lr=3e-3, warmup_steps=30, data_seed=DATA_SEED_BASE["copy"]),
-            seed=0,
-            family="copy",
-        ),
+        *[_copy_entry(seed, seq_len=seq_len) for seq_len in (12, 8) for seed in SEEDS],
         *[_induct_entry(seed) for seed in SEEDS],
         *[_recall_entry(transform, seed) for transform in ("identity", "log_n", "ssmax") for seed in SEEDS],
         *[_recall_entry("log_n", seed, reference=18) for seed in SEEDS],
@@ -485,7 +502,21 @@ ZOO: dict[str, ZooEntry] = {
 def checkpoint_path(name: str) -> Path:
     """Where entry `name` is stored. Example: `checkpoint_path("copy-rope-2l")`"""
     _entry(name)
-    return CHECKPOINT_DIR / f"{name}.pt"
+    return CHECKPOINT_DIR / f"{name}.pt.xz"
+
+
+def write_record(record: dict, path: Path) -> None:
+    """Store a checkpoint record: `torch.save`'s bytes, xz-compressed (lossless; trained float32
+    weights shrink by about a tenth, which is what keeps the zoo inside the repository's size budget).
+    Example: `write_record({"state_dict": model.state_dict()}, Path("m.pt.xz"))`"""
+    buffer = io.BytesIO()
+    torch.save(record, buffer)
+    path.write_bytes(lzma.compress(buffer.getvalue(), preset=9))
+
+
+def read_record(path: Path) -> dict:
+    """The record `write_record` stored at `path`, tensors on the CPU. Example: `read_record(checkpoint_path("copy-rope-2l"))`"""
+    return torch.load(io.BytesIO(lzma.decompress(path.read_bytes())), map_location="cpu", weights_only=True)
 
 
 def _entry(name: str) -> ZooEntry:
@@ -562,7 +593,7 @@ def build(name: str, *, progress: bool = True) -> Path:
     }
     CHECKPOINT_DIR.mkdir(parents=True, exist_ok=True)
     path = checkpoint_path(name)
-    torch.save(record, path)
+    write_record(record, path)
     return path
 
 
@@ -578,7 +609,7 @@ def load(name: str, *, retrain: bool = False, verbose: bool = True) -> tuple[Tin
         if verbose:
             print(f"Training zoo model {name!r} from scratch ({entry.train.steps} steps)...")
         build(name)
-    record = torch.load(path, map_location="cpu", weights_only=True)
+    record = read_record(path)
     if isinstance(record["losses"], torch.Tensor):  # stored compactly; callers get the list of floats
         record["losses"] = record["losses"].tolist()
     if GPTConfig(**record["model_config"]) != entry.model_config():  # fields added later take their defaults
@@ -608,7 +639,7 @@ def main(argv: list[str] | None = None) -> None:
             path = checkpoint_path(entry.name)
             status = "not built"
             if path.exists():
-                seconds = torch.load(path, map_location="cpu", weights_only=True)["build_seconds"]
+                seconds = read_record(path)["build_seconds"]
                 total += seconds
                 status = f"{seconds:6.1f} s"
             print(f"{entry.name:20s} {status:>9s}  {entry.description}")
@@ -622,7 +653,7 @@ def main(argv: list[str] | None = None) -> None:
     total = time.perf_counter()
     for name in names:
         path = build(name)
-        record = torch.load(path, map_location="cpu", weights_only=True)
+        record = read_record(path)
         print(f"{name}: {record['build_seconds']} s, final loss {record['losses'][-1]:.4f}, "
               f"accuracy {record['accuracy']:.3f}, {path.stat().st_size / 1e6:.2f} MB -> {path}")
     print(f"built {len(names)} entr{'y' if len(names) == 1 else 'ies'} in {time.perf_counter() - total:.1f} s")

@@ -46,7 +46,7 @@ def test_batch_contract(name):
     assert (batch.tokens[:, 0] == 0).all()  # BOS everywhere
     answers = batch.targets[rows(batch), batch.answer_pos]
     assert (answers != IGNORE_INDEX).all()
-    if name != "text":  # language modelling has no single relevant token
+    if name != "text":  # language modelling has no single relevant token (value answers: their own test)
         assert torch.equal(batch.tokens[rows(batch), batch.relevant_pos], answers)
     assert (batch.relevant_pos <= batch.answer_pos).all()
 
@@ -333,6 +333,20 @@ def test_associative_recall_has_exactly_one_matching_item():
     assert torch.equal(batch.relevant_pos, match + 1)
     answer = batch.targets[rows(batch), batch.answer_pos]
     assert torch.equal(answer, vocab.item(query_key, values[rows(batch), match]))
+
+
+def test_value_answers_are_the_matching_items_value_on_the_same_inputs():
+    items = associative_recall_batch(64, 40, n_keys=8, n_values=4, generator=2)
+    values = associative_recall_batch(64, 40, n_keys=8, n_values=4, value_answers=True, generator=2)
+    assert torch.equal(items.tokens, values.tokens) and torch.equal(items.relevant_pos, values.relevant_pos)
+    vocab = values.meta["vocab"]
+    assert vocab.vocab_size == items.meta["vocab"].vocab_size + 4 == task_vocab_size(
+        "associative_recall", n_keys=8, n_values=4, value_answers=True)
+    assert vocab.offset("i") == items.meta["vocab"].offset("i")  # input ids do not move
+    matched = values.tokens[rows(values), values.relevant_pos] - vocab.offset("i")
+    answer = values.targets[rows(values), values.answer_pos]
+    assert torch.equal(answer, vocab.offset("v") + matched % vocab.n_values)
+    assert (values.targets != IGNORE_INDEX).sum() == 64  # one loss per row, as before
 
 
 @pytest.mark.parametrize("kwargs", [dict(n_items=0), dict(n_items=(5, 2)), dict(n_items=4, n_keys=1)])

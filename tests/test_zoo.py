@@ -8,10 +8,9 @@ import torch
 
 from course_utils import zoo
 from course_utils.circuits import overwrite_probe, weight_by_distance
-from course_utils.device import seed_everything
-from course_utils.model import GPTConfig, TinyGPT
-from course_utils.tasks import copy_batch, make_batch_fn
-from course_utils.train import answer_accuracy, train
+from course_utils.model import GPTConfig
+from course_utils.tasks import copy_batch
+from course_utils.train import answer_accuracy
 
 
 REPO = Path(__file__).resolve().parents[1]
@@ -88,9 +87,10 @@ def test_names_come_from_the_family_rules():
         "si-needle": [{"variant": v} for v in zoo.SI_VARIANTS],
         "sink": [{"sink_fix": f} for f in ("none", "softmax1", "learned_sink", "gate")],
         "lm": [{}, {"sigma_reparam": True}], "loop": [{}], "decoy": [{}], "induct": [{}],
+        "copy": [{}, {"seq_len": 8}],
     }
     named = {n for fam, opts in options.items() for o in opts for n in zoo.family(fam, **o).values()}
-    assert named == set(zoo.ZOO) - {"copy-rope-2l"}
+    assert named == set(zoo.ZOO)
     assert zoo.family("kv", positional="alibi") == {s: f"kv-alibi-s{s}" for s in zoo.SEEDS}
     assert zoo.name("sink", 2, sink_fix="learned_sink") == "sink-learnedsink-s2"
     assert zoo.family("si-lm", variant="si-prope", tau=3.0) == {0: "si-lm-si-prope-tau3-s0"}
@@ -108,9 +108,20 @@ def test_name_lookup_errors(call, match):
 
 
 def test_checkpoints_store_the_loss_curve_compactly():
-    record = torch.load(zoo.checkpoint_path("copy-rope-2l"), map_location="cpu", weights_only=True)
+    record = zoo.read_record(zoo.checkpoint_path("copy-rope-2l"))
     assert isinstance(record["losses"], torch.Tensor) and record["losses"].dtype == torch.float32
     assert zoo.load("copy-rope-2l", verbose=False)[1]["losses"] == record["losses"].tolist()
+
+
+def test_records_round_trip_losslessly_and_compressed(tmp_path):
+    model, _ = zoo.load("copy-rope-2l", verbose=False)
+    path = tmp_path / "m.pt.xz"
+    zoo.write_record({"state_dict": model.state_dict(), "seed": 3}, path)
+    back = zoo.read_record(path)
+    assert back["seed"] == 3 and back["state_dict"].keys() == model.state_dict().keys()
+    assert all(torch.equal(back["state_dict"][k], v) for k, v in model.state_dict().items())
+    raw = sum(v.numel() * v.element_size() for v in model.state_dict().values())
+    assert path.stat().st_size < 0.95 * raw
 
 
 def test_unknown_entry_raises():
@@ -124,18 +135,16 @@ def test_cli_lists_entries(capsys):
     assert "copy-rope-2l" in capsys.readouterr().out
 
 
-@pytest.mark.slow
+@pytest.mark.claims
 @pytest.mark.parametrize("seed", zoo.SEEDS)
 def test_copy_circuit_is_robust_across_seeds(seed):
-    """Notebook 01's claims on copy-rope-2l, retrained with three seeds: perfect copy at the
-    training length, every layer-2 head on distance m - 1 with weight > 0.9, most layer-1 heads
-    on distance 1, chance accuracy (< 0.15) at lengths 8 and 16, and a positional answer to the
-    overwrite probe (quiz Q5). Seed 0 is the stored checkpoint (its training is reproduced by the
-    provenance test and live in notebook 01); the other seeds are trained here."""
-    entry = zoo.ZOO["copy-rope-2l"]
-    model = (zoo.load("copy-rope-2l", verbose=False)[0] if seed == entry.seed
-             else zoo.train_entry("copy-rope-2l", seed=seed, progress=False)[0])
-    m = entry.task_kwargs["seq_len"]
+    """Notebook 01's claims on the fixed-length copier on three seeds (copy-rope-2l and its seeds 1
+    and 2): perfect copy at the training length, every layer-2 head on distance m - 1 with weight
+    > 0.9, most layer-1 heads on distance 1, chance accuracy (< 0.15) at lengths 8 and 16, and a
+    positional answer to the overwrite probe (quiz Q5)."""
+    name = zoo.name("copy", seed)
+    model = zoo.load(name, verbose=False)[0]
+    m = zoo.ZOO[name].task_kwargs["seq_len"]
     test = copy_batch(256, m, n_symbols=16, generator=99)
     assert answer_accuracy(model, test.tokens, test.targets) > 0.99
     by_distance = weight_by_distance(model, test)  # (L, H, m + 2)
@@ -150,16 +159,12 @@ def test_copy_circuit_is_robust_across_seeds(seed):
     assert by_position > 0.9 and by_content < 0.2, (by_content, by_position)
 
 
-@pytest.mark.slow
+@pytest.mark.claims
 @pytest.mark.parametrize("seed", zoo.SEEDS)
 def test_a_copier_trained_at_length_8_splits_it_2_plus_6(seed):
     """Notebook 01's quiz Q4: the same recipe at m = 8 reads 6 back in layer 2 and 2 back in layer 1
     (most heads) on every seed: the offsets add up to m."""
-    entry = zoo.ZOO["copy-rope-2l"]
-    seed_everything(seed)
-    model = TinyGPT(entry.model_config())
-    train(model, make_batch_fn("copy", batch_size=entry.train.batch_size, seq_len=8, n_symbols=16), entry.train,
-          progress=False)
+    model = zoo.load(zoo.name("copy", seed, seq_len=8), verbose=False)[0]
     by_distance = weight_by_distance(model, copy_batch(256, 8, n_symbols=16, generator=8))
     assert torch.all(by_distance[1].argmax(-1) == 6)
     assert (by_distance[0].argmax(-1) == 2).sum() >= 3
