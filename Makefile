@@ -58,7 +58,7 @@ $(VENV_PY):
 # Python 3.12 syntax).
 $(STAMP): pyproject.toml constraints.txt | $(VENV_PY)
 	$(VENV_PY) -m pip install --no-compile -c constraints.txt -e .
-	$(VENV_PY) -m compileall -qq -j 0 "$$($(VENV_PY) -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')" || true
+	$(VENV_PY) -m compileall -qq -j 0 -x '/tests/' "$$($(VENV_PY) -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')" || true
 	touch $@
 
 $(KERNEL_JSON): $(STAMP)

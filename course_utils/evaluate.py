@@ -114,6 +114,25 @@ def last_query_report(model: TinyGPT, batch: TaskBatch) -> RetrievalReport:
     )
 
 
+def value_votes(weights: Tensor, batch: TaskBatch) -> Tensor:
+    """Each value's share of the last query's attention in associative recall: the total weight on
+    the items holding that value (BOS and the query itself vote for none). With value answers, an
+    attention-only model's output is this weighted mix of the items it reads, so `argmax` of the
+    votes is the answer the attention alone gives.
+
+    weights: (batch, n), one head's last-query row (e.g. from `last_query_attention`); batch: an
+    `associative_recall_batch` -> (batch, n_values).
+    Example: `value_votes(last_query_attention(model, batch.tokens)[1][:, 0], batch).argmax(-1)`
+    """
+    vocab = batch.meta["vocab"]
+    if weights.shape != batch.tokens.shape:
+        raise ValueError(f"weights must be one head's last-query row per sequence, shape "
+                         f"{tuple(batch.tokens.shape)}; got {tuple(weights.shape)} (pick a head: weights[:, h])")
+    items = batch.tokens[:, 1:-1] - vocab.offset("i")  # (B, K)
+    votes = torch.zeros(weights.shape[0], vocab.n_values, dtype=weights.dtype, device=weights.device)
+    return votes.scatter_add_(1, items % vocab.n_values, weights[:, 1:-1])
+
+
 def u_depth(accuracy: Tensor) -> float:
     """Lost-in-the-middle depth of a (K,) accuracy-by-index vector, in points:
     (first quarter + last quarter) / 2 - middle half, quarters of max(1, K // 4) indices.

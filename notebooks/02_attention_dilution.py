@@ -40,7 +40,8 @@
 # - simulate attention over random keys and say what "spreading out" means for the entropy;
 # - measure dilution inside a trained model's own attention weights, and say what it does
 #   (and does not yet do) to accuracy;
-# - explain log-n scaling and Scalable-Softmax, and measure that they hold the weight steady.
+# - explain log-n scaling and Scalable-Softmax, and measure that they hold the weight steady;
+# - show when dilution costs the answer itself: when distractors can vote for a wrong one.
 #
 # **Papers.** Chiang and Cholak, "Overcoming a Theoretical Limitation of Self-Attention" (2022),
 # for log-n scaling; Nakanishi, "Scalable-Softmax Is Superior for Attention" (2025), for
@@ -62,7 +63,7 @@ from course_utils.device import seed_everything
 from course_utils.dilution import gap_for_weight, relevant_weight, simulate_dilution
 import matplotlib.pyplot as plt
 
-from course_utils.evaluate import last_query_attention, last_query_report
+from course_utils.evaluate import last_query_attention, last_query_report, value_votes
 from course_utils.plotting import finish, plot_curves, use_course_style
 from course_utils.tasks import associative_recall_batch
 
@@ -462,6 +463,141 @@ print("SSMax's learned s per seed:", ", ".join(f"{s:.3f}" for s in ssmax_s),
 # in accuracy at 4098 tokens (0.94–0.95).
 
 # %% [markdown]
+# ## 5. When the distractors vote: value answers
+#
+# So far the answer was the matching *item*, one of 1024 classes. A distractor item then pulls
+# the output towards its own item token, which is the answer of almost no other context: the
+# distractors' pulls scatter over a thousand classes and mostly cancel. Many real questions have
+# few possible answers ("which city", "yes or no"), and then the distractors *vote*. Here is the
+# same task with the answer being the matching item's **value**, one of 16 classes
+# (`associative_recall_batch(..., value_answers=True)`: the same contexts, the answer token `v7`
+# instead of the item `k42:v7`). Nine more zoo models, `recall-value-{identity,logn18,ssmax}-s0/1/2`,
+# are the one-layer model of section 3 trained on it with the same recipe and data stream.
+#
+# In a one-layer attention-only model the output is the attention-weighted mix of the items it
+# reads, so each value collects a **vote**: the total weight on the items holding it. The
+# matching item puts its weight `w(n)` behind the right value; the `n − 1` distractors spread
+# `1 − w(n)` over all 16 values, unevenly, because some keys look more like the query than others
+# and their items get more weight. The answer stays right while `w(n)` plus the right value's
+# share of the distractor weight beats the largest share of any wrong value. The votes need
+# nothing but the attention row:
+
+# %%
+value_family = {"identity": {"transform": "identity"}, "logn18": {"transform": "log_n", "reference": 18},
+                "ssmax": {"transform": "ssmax"}}
+value_models = {(t, s): zoo.load(name, retrain=RETRAIN, verbose=False)[0]
+                for t, options in value_family.items()
+                for s, name in zoo.family("recall", value_answers=True, **options).items()}
+
+example = associative_recall_batch(1, 6, value_answers=True, generator=3)
+value_vocab = example.meta["vocab"]
+print("tokens:", " ".join(readable(t) for t in example.tokens[0].tolist()))
+print("answer:", f"v{int(example.targets[0, example.answer_pos]) - value_vocab.offset('v')}")
+
+
+def votes_inline(weights, batch):
+    """(B, n) last-query weights -> (B, 16) total weight on the items holding each value."""
+    items = batch.tokens[:, 1:-1] - batch.meta["vocab"].offset("i")  # (B, K) item ids
+    return torch.zeros(len(weights), 16).scatter_add_(1, items % 16, weights[:, 1:-1])
+
+
+value_results = {}  # (transform, seed, K) -> (accuracy, accuracy of the vote, weight on match, right vote, largest wrong vote)
+for count in item_counts:
+    batch = associative_recall_batch(128, count, value_answers=True, generator=count)  # same contexts as section 3
+    rows = torch.arange(128)
+    answers = batch.targets[rows, batch.answer_pos] - value_vocab.offset("v")  # (B,) value 0..15
+    for key, model in value_models.items():
+        logits, w = last_query_attention(model, batch.tokens)  # (B, V), (B, 1, n)
+        votes = votes_inline(w[:, 0], batch)  # (B, 16)
+        wrong = votes.scatter(1, answers[:, None], -1.0).amax(-1)  # the largest vote for a wrong value
+        value_results[(*key, count)] = (
+            (logits.argmax(-1) == answers + value_vocab.offset("v")).float().mean().item(),
+            (votes.argmax(-1) == answers).float().mean().item(),
+            w[rows, 0, batch.relevant_pos].mean().item(),
+            votes[rows, answers].mean().item(),
+            wrong.mean().item())
+torch.testing.assert_close(votes, value_votes(w[:, 0], batch))  # the package's version, used from here on
+print("votes_inline matches course_utils.evaluate.value_votes")
+
+# %% [markdown]
+# The same contexts, answered two ways by plain softmax, per seed (item answers from section 3):
+
+# %%
+def value_field(transform, field):
+    """(seeds, len(item_counts)) tensor of one measurement: 0 accuracy, 1 accuracy of the vote, 2 weight on
+    the match, 3 vote for the right value, 4 largest vote for a wrong value."""
+    return torch.tensor([[value_results[(transform, s, c)][field] for c in item_counts] for s in SEEDS])
+
+
+fmt = lambda v: " ".join(f"{x:.2f}" for x in v)  # noqa: E731
+print("  items   item answers: accuracy   value answers: accuracy   accuracy of the vote   weight on match")
+for i, count in enumerate(item_counts):
+    print(f"  {count:5d}   {fmt(per_seed('identity', 'accuracy')[:, i])}         "
+          f"{fmt(value_field('identity', 0)[:, i])}            {fmt(value_field('identity', 1)[:, i])}       "
+          f"{fmt(value_field('identity', 2)[:, i])}")
+
+# %%
+acc_curves = {"item answers, plain softmax": per_seed("identity", "accuracy")}
+acc_curves.update({f"value answers, {TRANSFORMS[t]}": value_field(t, 0) for t in value_family})
+fig = plot_curves(tokens, {k: v.mean(0) for k, v in acc_curves.items()},
+                  bands={k: (v.min(0).values, v.max(0).values) for k, v in acc_curves.items()},
+                  xlabel="context length n (tokens); trained at n ≤ 18", ylabel="accuracy (full axis)",
+                  title="Same contexts: value answers, which distractors can vote for, fail first; log-n and SSMax hold them",
+                  logx=True)
+fig.axes[0].axhline(1 / 16, color="gray", linestyle="--", linewidth=1, label="chance for values (1/16)")
+fig.axes[0].set(ylim=(0, 1.02))
+fig.axes[0].set_xticks(tokens, [str(t) for t in tokens])
+fig.axes[0].legend()
+fig
+
+# %% [markdown]
+# Why the fall comes where it does: the right value's vote is the match's weight `w(n)` plus the
+# distractors that happen to hold the same value, and the threat is the largest vote for a wrong
+# value. All three measured on plain softmax (mean over 128 contexts, the band the seeds' range):
+
+# %%
+race = {"weight on the match, w(n)": value_field("identity", 2),
+        "vote for the right value": value_field("identity", 3),
+        "largest vote for a wrong value": value_field("identity", 4)}
+fig = plot_curves(tokens, {k: v.mean(0) for k, v in race.items()},
+                  bands={k: (v.min(0).values, v.max(0).values) for k, v in race.items()},
+                  xlabel="context length n (tokens); trained at n ≤ 18", ylabel="share of the last query's attention",
+                  title="The answer survives while the match outweighs the strongest wrong vote", logx=True, logy=True)
+fig.axes[0].set_xticks(tokens, [str(t) for t in tokens])
+fig
+
+# %% [markdown]
+# **Takeaway.** Printed from the measurements above:
+
+# %%
+acc_item, acc_value = per_seed("identity", "accuracy"), value_field("identity", 0)
+right_vote, wrong_vote = value_field("identity", 3).mean(0), value_field("identity", 4).mean(0)
+vote_excess = (value_field("identity", 1) - value_field("identity", 0)).amax().item()
+print(f"""\
+- Same contexts, plain softmax, at 4096 items: item answers {fmt(acc_item[:, -1])}, value answers {fmt(acc_value[:, -1])} \
+(seeds {SEEDS}; chance 1/16 = 0.06).
+- Value answers start to fail between {item_counts[5]} and {item_counts[6]} items (accuracy {fmt(acc_value[:, 5])} -> \
+{fmt(acc_value[:, 6])}); item answers at {item_counts[6]}: {fmt(acc_item[:, 6])}.
+- The vote alone (argmax of the attention shares, no output layer) fails at the same lengths as the model, \
+at most {vote_excess:.2f} above the model's accuracy (every length and seed): the model reads its vote a little worse.
+- From {item_counts[0]} to {item_counts[-1]} items the right value's vote falls from {right_vote[0]:.2f} to \
+{right_vote[-1]:.2f} (mean of 3 seeds) while the largest wrong vote grows from {wrong_vote[0]:.2f} to {wrong_vote[-1]:.2f}.
+- At 2048 items the match's weight ({value_field('identity', 2).mean(0)[7]:.2f}) has come down to the largest wrong vote \
+({wrong_vote[7]:.2f}), and about half the answers are wrong (accuracy {acc_value.mean(0)[7]:.2f}).
+- Log-n (normalised at 18 tokens) at 4096 items: accuracy {fmt(value_field('logn18', 0)[:, -1])}, weight \
+{fmt(value_field('logn18', 2)[:, -1])}; SSMax: {fmt(value_field('ssmax', 0)[:, -1])}, weight {fmt(value_field('ssmax', 2)[:, -1])}.""")
+
+# %% [markdown]
+# Dilution costs the answer when the distractors can agree on a wrong one. With item answers each
+# distractor pushes towards an answer of its own and the pushes scatter; with 16 values they pile
+# up, and the answer goes once the match's shrinking weight meets the strongest wrong pile. The
+# fixes keep `w(n)` near its training value, so the lead never shrinks. Real questions often have
+# few answers (a name, a date, yes or no), so this is the more realistic case of the two; at toy
+# scale it appears at a few thousand tokens, while large models with many layers and heads have
+# other ways to sharpen, and papers measure the effect in their own settings (Hahn 2020;
+# Veličković et al. 2024, "softmax is not enough (for sharp out-of-distribution)").
+
+# %% [markdown]
 # ## Takeaways
 #
 # Printed from this notebook's measurements:
@@ -479,7 +615,10 @@ print(f"""\
 - Trained 1-layer model, plain softmax: weight on the match {w_plain[0]:.2f} at its training length, \
 {w_plain[item_counts.index(256)]:.2f} at 16x, {w_plain[-1]:.2f} at 256x (4096 items; the seed says 0.05); answer loss {loss_plain[0]:.3f} -> {loss_plain[-1]:.3f}.
 - With SSMax the weight stayed at {w_ssmax.min():.2f}-{w_ssmax.max():.2f} across the same lengths; with log-n normalised to 1 at 18 tokens,
-  accuracy {acc_norm[0]:.2f} at the training length and {acc_norm[-1]:.2f} at 4098 tokens (plain softmax {acc_plain[-1]:.2f}).""")
+  accuracy {acc_norm[0]:.2f} at the training length and {acc_norm[-1]:.2f} at 4098 tokens (plain softmax {acc_plain[-1]:.2f}).
+- Same contexts answered with values (16 classes, distractors vote): plain softmax {value_field('identity', 0).mean(0)[-1]:.2f} \
+at 4098 tokens (items: {acc_plain[-1]:.2f}); log-n normalised {value_field('logn18', 0).mean(0)[-1]:.2f}, SSMax \
+{value_field('ssmax', 0).mean(0)[-1]:.2f}.""")
 
 # %% [markdown]
 # ## Quiz
@@ -809,3 +948,56 @@ for label, weight in [("as it is: 512 keys, g = 5.39", relevant_weight(512, gap)
                       ("C) gap 7", relevant_weight(512, 7.0)),
                       ("D) SSMax, s = 0.75", relevant_weight(512, gap, log_n_scale=0.75))]:
     print(f"{label:32s} weight {weight.item():.3f}")
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN QUESTION
+# name: q8
+
+# %% [markdown]
+# **Q8** (predict, then measure). Take one context of 2048 items and seed 0's two plain-softmax
+# models from sections 3 and 5: same inputs, one answers with the item (1024 classes), the other
+# with its value (16 classes). Both put a similar weight, about 0.13, on the matching item. Over 128
+# such contexts, which model will be right more often?
+#
+# - **A)** The value model: choosing among 16 answers is easier than among 1024.
+# - **B)** Neither: both put the same weight on the match, so their accuracy is the same.
+# - **C)** The item model: with only 16 answers the distractors' weights pile up on wrong values.
+# - **D)** Neither model is right more often than chance at 2048 items.
+#
+# Store your letter in `q8_answer`, then run the measurement below it.
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN SOLUTION
+
+# %%
+q8_answer = "C"  # SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN TESTS
+
+# %%
+""" # BEGIN TEST CONFIG
+success_message: "The item model is right more often. A distractor item pushes towards its own item token, the answer of almost no other context, so the pushes scatter over 1024 classes; with 16 values about 128 distractors share each value and the biggest pile outweighs the match once its weight is small. The cell below measures both."
+""" # END TEST CONFIG
+from course_utils.quiz import check_choice
+
+assert check_choice(q8_answer, "2d702367411ac9f5a041e7b4141eb6dcbcc38632066a4a7cfbf651fb46271dbe", salt="02/q8")
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END TESTS
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END QUESTION
+
+# %% [markdown]
+# The measurement, seed 0, the 128 contexts of 2048 items used above:
+
+# %%
+i = item_counts.index(2048)
+print(f"item answers:  weight on match {per_seed('identity', 'relevant_weight')[0, i]:.3f}, "
+      f"accuracy {per_seed('identity', 'accuracy')[0, i]:.3f}")
+print(f"value answers: weight on match {value_field('identity', 2)[0, i]:.3f}, "
+      f"accuracy {value_field('identity', 0)[0, i]:.3f} (chance 1/16 = {1 / 16:.3f})")

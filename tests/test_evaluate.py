@@ -1,7 +1,7 @@
 import pytest
 import torch
 
-from course_utils.evaluate import needle_accuracy, retrieval_report, validation_loss
+from course_utils.evaluate import needle_accuracy, retrieval_report, validation_loss, value_votes
 from course_utils.model import GPTConfig, TinyGPT
 from course_utils.tasks import associative_recall_batch, task_vocab_size
 
@@ -157,3 +157,18 @@ def test_value_to_key_weight_reads_each_value_s_previous_token():
     torch.testing.assert_close(value_to_key_weight(model, batch), expected)
     with pytest.raises(ValueError, match="key-value batch"):
         value_to_key_weight(model, associative_recall_batch(2, 4, generator=0))
+
+
+def test_value_votes_add_the_weights_of_the_items_holding_each_value():
+    batch = associative_recall_batch(3, 5, n_keys=4, n_values=3, value_answers=True, generator=1)
+    weights = torch.rand(3, 7).softmax(-1)  # (B, n): BOS, 5 items, query
+    votes = value_votes(weights, batch)
+    vocab = batch.meta["vocab"]
+    for b in range(3):
+        for c in range(3):
+            holds = [(int(t) - vocab.offset("i")) % 3 == c for t in batch.tokens[b, 1:-1]]
+            expected = sum(float(w) for w, h in zip(weights[b, 1:-1], holds) if h)
+            assert votes[b, c].item() == pytest.approx(expected)
+    assert torch.allclose(votes.sum(-1), 1 - weights[:, 0] - weights[:, -1])
+    with pytest.raises(ValueError, match="pick a head"):
+        value_votes(weights[:, None], batch)
