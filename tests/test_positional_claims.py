@@ -15,7 +15,8 @@ from course_utils.evaluate import far_key_weight
 from course_utils.tasks import kv_retrieval_batch
 from course_utils.train import answer_accuracy
 
-pytestmark = pytest.mark.claims
+# one xdist worker runs the whole module, so its cached measurements are computed once (make unit: --dist loadgroup)
+pytestmark = [pytest.mark.claims, pytest.mark.xdist_group("positional_claims")]
 
 
 @lru_cache(maxsize=None)
