@@ -38,10 +38,3 @@ def pytest_collectstart(collector):
     if IPyNbFile is not None and isinstance(collector, IPyNbFile):
         if "stderr" not in collector.skip_compare:
             collector.skip_compare = tuple(collector.skip_compare) + ("stderr",)
-
-
-def pytest_collection_modifyitems(config, items):
-    """Run the xdist-grouped tests (claims modules that cache their measurements, `make unit`'s
-    --dist loadgroup) first: a group runs whole on one worker, and scheduled last it would leave
-    the other worker idle for a minute. Stable otherwise, and only the unit tests carry groups."""
-    items.sort(key=lambda item: item.get_closest_marker("xdist_group") is None)
