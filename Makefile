@@ -27,9 +27,9 @@ NBVAL_ORDER += $(filter-out $(NBVAL_ORDER),$(NOTEBOOKS))
 PYTEST_ARGS ?=
 NBVAL_ARGS ?=
 # pytest-xdist workers for the unit tests: zoo training and evaluation run one thread each (seed_everything),
-# so two workers keep a 2-core machine busy (measured: unit tests 14.2 -> 8.7 min on 2 cores). --dist
-# loadgroup keeps each claims module that caches its measurements (xdist_group) on one worker, so
-# the cache is filled once rather than once per worker.
+# so two workers keep a 2-core machine busy (measured: unit tests 14.2 -> 8.7 min on 2 cores). (--dist
+# loadgroup, pinning the claims modules that cache measurements to one worker each, was measured
+# slower: 6:54 against 5:32.)
 TEST_WORKERS ?= 2
 LAB_ARGS ?=
 GPU_ARGS ?=
@@ -80,10 +80,10 @@ test: install ## every test: the unit tests, then every notebook re-executed and
 	exit $$status
 
 unit: install ## the unit tests (tests/)
-	$(TEST_MALLOC) $(VENV)/bin/pytest tests -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
+	$(TEST_MALLOC) $(VENV)/bin/pytest tests -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 quick: install ## the fast tier for the development loop: unit tests without zoo claims, slow or lab tests
-	$(TEST_MALLOC) $(VENV)/bin/pytest tests -n $(TEST_WORKERS) --dist loadgroup -m "not slow and not claims and not lab" $(PYTEST_ARGS)
+	$(TEST_MALLOC) $(VENV)/bin/pytest tests -n $(TEST_WORKERS) -m "not slow and not claims and not lab" $(PYTEST_ARGS)
 
 # Only the teacher notebooks (notebooks/*.ipynb), each in a fresh kernel of this venv.
 # stderr is not compared (conftest.py); volatile text is masked by tests/nbval_sanitize.cfg.

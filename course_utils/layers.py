@@ -25,7 +25,7 @@ class SigmaReparamLinear(nn.Linear):
         u = torch.randn(out_features, generator=torch.Generator().manual_seed(0))
         self.register_buffer("u", u / u.norm())
         with torch.no_grad():
-            for _ in range(20):  # start from a converged estimate
+            for _ in range(20):  # start near the estimate (not always within 1e-3; training forwards refine it)
                 self._power_step()
 
     def _power_step(self) -> None:

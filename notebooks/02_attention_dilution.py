@@ -583,7 +583,9 @@ at most {vote_excess:.2f} above the model's accuracy (every length and seed): th
 - From {item_counts[0]} to {item_counts[-1]} items the right value's vote falls from {right_vote[0]:.2f} to \
 {right_vote[-1]:.2f} (mean of 3 seeds) while the largest wrong vote grows from {wrong_vote[0]:.2f} to {wrong_vote[-1]:.2f}.
 - At 2048 items the match's weight ({value_field('identity', 2).mean(0)[7]:.2f}) has come down to the largest wrong vote \
-({wrong_vote[7]:.2f}), and about half the answers are wrong (accuracy {acc_value.mean(0)[7]:.2f}).
+({wrong_vote[7]:.2f}), and about half the answers are wrong (accuracy {acc_value.mean(0)[7]:.2f}). Spread evenly, the \
+distractors' weight would give each wrong value (1 - w)/16 = {(1 - value_field('identity', 2).mean(0)[7]) / 16:.3f}: the \
+largest wrong vote is larger because the spread is uneven, and that is what brings the failure forward.
 - Log-n (normalised at 18 tokens) at 4096 items: accuracy {fmt(value_field('logn18', 0)[:, -1])}, weight \
 {fmt(value_field('logn18', 2)[:, -1])}; SSMax: {fmt(value_field('ssmax', 0)[:, -1])}, weight {fmt(value_field('ssmax', 2)[:, -1])}.""")
 

@@ -56,9 +56,15 @@ def test_head_divergence_is_zero_on_the_diagonal_and_for_copies():
 
 
 def test_sigma_reparam_weight_has_spectral_norm_gamma():
+    """Once the power iteration has converged (each training forward adds one step), the weight used
+    has spectral norm gamma. At construction the 20 steps leave up to ~5 % error on some random inits
+    (measured: 51 of 200 seeds above 1e-3), so the test seeds the init and runs training forwards first."""
+    torch.manual_seed(0)
     layer = SigmaReparamLinear(16, 24)
     with torch.no_grad():
         layer.gamma.fill_(2.5)
+        for _ in range(200):
+            layer(torch.zeros(1, 16))  # training mode: one power step each
     effective = layer.gamma / layer.sigma() * layer.weight
     assert torch.linalg.matrix_norm(effective, ord=2).item() == pytest.approx(2.5, rel=1e-3)
     x = torch.randn(3, 16)

@@ -17,8 +17,7 @@ from course_utils.dilated import dilated_mask
 from course_utils.evaluate import accuracy_by_query_index
 from course_utils.tasks import kv_retrieval_batch
 
-# one xdist worker runs the whole module, so its cached measurements are computed once (make unit: --dist loadgroup)
-pytestmark = [pytest.mark.claims, pytest.mark.xdist_group("dilated_claims")]
+pytestmark = pytest.mark.claims
 
 RESULTS = Path(__file__).resolve().parents[1] / "notebooks" / "results"
 SEEDS = zoo.SEEDS

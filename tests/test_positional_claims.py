@@ -15,8 +15,7 @@ from course_utils.evaluate import far_key_weight
 from course_utils.tasks import kv_retrieval_batch
 from course_utils.train import answer_accuracy
 
-# one xdist worker runs the whole module, so its cached measurements are computed once (make unit: --dist loadgroup)
-pytestmark = [pytest.mark.claims, pytest.mark.xdist_group("positional_claims")]
+pytestmark = pytest.mark.claims
 
 
 @lru_cache(maxsize=None)

@@ -10,8 +10,7 @@ from course_utils.evaluate import last_token_accuracy
 from course_utils.retrieval import hierarchical_answer, retrieve_best_chunk
 from course_utils.tasks import kv_retrieval_batch
 
-# one xdist worker runs the whole module, so its cached measurements are computed once (make unit: --dist loadgroup)
-pytestmark = [pytest.mark.claims, pytest.mark.xdist_group("retrieval_claims")]
+pytestmark = pytest.mark.claims
 
 # (positional, seed) of the kv models that learned the task; kv-rope-s1 never did.
 LEARNED = [("alibi", 0), ("alibi", 1), ("alibi", 2), ("rope", 0), ("rope", 2)]

@@ -5,8 +5,7 @@ import pytest
 from course_utils import zoo
 from course_utils.evaluate import needle_accuracy, validation_loss
 
-# one xdist worker runs the whole module, so its cached measurements are computed once (make unit: --dist loadgroup)
-pytestmark = [pytest.mark.claims, pytest.mark.xdist_group("scale_invariant_claims")]
+pytestmark = pytest.mark.claims
 
 SEEDS = zoo.SEEDS
 SHORT, LONG = zoo.SI_TRAIN_LEN, 16 * zoo.SI_TRAIN_LEN

@@ -9,8 +9,7 @@ from course_utils import zoo
 from course_utils.sinks import sink_mass, sink_rate, streaming_logits, token_losses
 from course_utils.tasks import backcopy_batch
 
-# one xdist worker runs the whole module, so its cached measurements are computed once (make unit: --dist loadgroup)
-pytestmark = [pytest.mark.claims, pytest.mark.xdist_group("sinks_zoo")]
+pytestmark = pytest.mark.claims
 
 SEEDS = zoo.SEEDS
 FIXES = ("none", "softmax1", "learned_sink", "gate")
