@@ -33,13 +33,15 @@ NBVAL_ARGS ?=
 TEST_WORKERS ?= 2
 LAB_ARGS ?=
 GPU_ARGS ?=
-# For the test targets only: glibc's malloc returns every large tensor to the kernel on free and
+# TEST_ENV, for the test targets only. glibc's malloc returns every large tensor to the kernel on free and
 # page-faults it back on the next allocation, and the course's evaluations allocate the same large
 # tensors over and over. Keeping freed memory in the heap cut notebook 05's system time from 26 s to
 # 2 s and its wall time by a quarter (one thread, 2 cores), for about 0.6 GB more peak memory. Other C
 # libraries ignore these variables; the benchmark's isolated children drop them (bench.py), so memory
 # measurements keep the library's defaults. `make lab` does not set them.
-TEST_MALLOC := MALLOC_MMAP_THRESHOLD_=4294967296 MALLOC_TRIM_THRESHOLD_=34359738368 MALLOC_TOP_PAD_=1073741824
+# PYTHONDONTWRITEBYTECODE= (empty) lets Python cache the bytecode of every module it imports (see install).
+TEST_ENV := MALLOC_MMAP_THRESHOLD_=4294967296 MALLOC_TRIM_THRESHOLD_=34359738368 MALLOC_TOP_PAD_=1073741824 \
+	PYTHONDONTWRITEBYTECODE=
 # Jupyter refuses to start as root (containers, CI) unless told to.
 LAB_ROOT_FLAG := $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root)
 
@@ -53,14 +55,12 @@ $(VENV_PY):
 
 # Reinstalls only when pyproject.toml or constraints.txt changes (or the venv is new).
 # constraints.txt pins the exact CPU torch; pyproject.toml itself accepts any torch>=2.4.
-# Byte-compiling: pip compiles every installed module on one core; compileall -j 0 does the same on
-# every core (install measured on 2 cores: 154 s -> about 120 s). It is needed where Python may not write
-# bytecode itself (PYTHONDONTWRITEBYTECODE, set on these machines: without .pyc files every kernel
-# recompiles torch, +9 s each). A speed-up only, so its failures are ignored (torch ships a file in
-# Python 3.12 syntax).
+# --no-compile: pip would byte-compile every installed module on one core (measured on 2 cores:
+# install 154 s -> 76 s without it), most of them never imported. The test targets let Python write
+# the bytecode of what they import instead (TEST_ENV clears PYTHONDONTWRITEBYTECODE, which these
+# machines set: without any .pyc every kernel recompiles torch, +9 s each).
 $(STAMP): pyproject.toml constraints.txt | $(VENV_PY)
 	$(VENV_PY) -m pip install --no-compile -c constraints.txt -e .
-	$(VENV_PY) -m compileall -qq -j 0 -x '/tests/' "$$($(VENV_PY) -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')" || true
 	touch $@
 
 $(KERNEL_JSON): $(STAMP)
@@ -69,8 +69,9 @@ $(KERNEL_JSON): $(STAMP)
 install: $(STAMP) $(KERNEL_JSON) ## create .venv, install the pinned packages and the course, register the kernel
 
 # Rooted at the repository, so both notebooks/ (teacher) and student/ are reachable; opens the README.
+# Kernels may write bytecode (see install), so only the first one compiles what the chapters import.
 lab: install ## open JupyterLab on the course (notebooks/ and student/); options: LAB_ARGS="--port 8890"
-	$(VENV)/bin/jupyter lab $(LAB_ROOT_FLAG) $(LAB_ARGS) README.md
+	PYTHONDONTWRITEBYTECODE= $(VENV)/bin/jupyter lab $(LAB_ROOT_FLAG) $(LAB_ARGS) README.md
 
 # Both steps always run; the target fails if either did.
 test: install ## every test: the unit tests, then every notebook re-executed and compared by nbval
@@ -80,10 +81,10 @@ test: install ## every test: the unit tests, then every notebook re-executed and
 	exit $$status
 
 unit: install ## the unit tests (tests/)
-	$(TEST_MALLOC) $(VENV)/bin/pytest tests -n $(TEST_WORKERS) $(PYTEST_ARGS)
+	$(TEST_ENV) $(VENV)/bin/pytest tests -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 quick: install ## the fast tier for the development loop: unit tests without zoo claims, slow or lab tests
-	$(TEST_MALLOC) $(VENV)/bin/pytest tests -n $(TEST_WORKERS) -m "not slow and not claims and not lab" $(PYTEST_ARGS)
+	$(TEST_ENV) $(VENV)/bin/pytest tests -n $(TEST_WORKERS) -m "not slow and not claims and not lab" $(PYTEST_ARGS)
 
 # Only the teacher notebooks (notebooks/*.ipynb), each in a fresh kernel of this venv.
 # stderr is not compared (conftest.py); volatile text is masked by tests/nbval_sanitize.cfg.
@@ -96,7 +97,7 @@ nbval: install ## every notebooks/*.ipynb re-executed and compared with its stor
 ifeq ($(strip $(NOTEBOOKS)),)
 	@echo "nbval: no notebooks/*.ipynb yet, nothing to execute"
 else
-	$(TEST_MALLOC) COURSE_THREADS=1 $(VENV)/bin/pytest --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
+	$(TEST_ENV) COURSE_THREADS=1 $(VENV)/bin/pytest --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
 		-n $(NBVAL_WORKERS) --dist loadscope --no-loadscope-reorder $(NBVAL_ARGS) $(NBVAL_ORDER)
 endif
 

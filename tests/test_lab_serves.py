@@ -51,7 +51,7 @@ def _make_lab_command(port: int) -> list[str]:
         cwd=REPO, capture_output=True, text=True, check=True,
     )
     (line,) = [l for l in dry_run.stdout.splitlines() if "jupyter lab" in l]
-    return shlex.split(line)
+    return ["env", *shlex.split(line)]  # env: the line starts with VAR=value assignments
 
 
 def _get_json(base: str, path: str) -> dict:
