@@ -290,13 +290,14 @@ for i, count in enumerate(item_counts):
 tokens = [c + 2 for c in item_counts]
 
 
+def mean_and_range(per_seed_curves):
+    """{name: (seeds, m) tensor} -> the mean curves and their (min, max) bands, for plot_curves."""
+    return ({name: v.mean(0) for name, v in per_seed_curves.items()},
+            {name: (v.min(0).values, v.max(0).values) for name, v in per_seed_curves.items()})
+
+
 def seed_curves(field, transforms):
-    curves, bands = {}, {}
-    for t in transforms:
-        values = per_seed(t, field)
-        curves[TRANSFORMS[t]] = values.mean(0)
-        bands[TRANSFORMS[t]] = (values.min(0).values, values.max(0).values)
-    return curves, bands
+    return mean_and_range({TRANSFORMS[t]: per_seed(t, field) for t in transforms})
 
 
 curves, bands = seed_curves("relevant_weight", ["identity"])
@@ -539,8 +540,8 @@ for i, count in enumerate(item_counts):
 # %%
 acc_curves = {"item answers, plain softmax": per_seed("identity", "accuracy")}
 acc_curves.update({f"value answers, {TRANSFORMS[t]}": value_field(t, 0) for t in value_family})
-fig = plot_curves(tokens, {k: v.mean(0) for k, v in acc_curves.items()},
-                  bands={k: (v.min(0).values, v.max(0).values) for k, v in acc_curves.items()},
+curves, bands = mean_and_range(acc_curves)
+fig = plot_curves(tokens, curves, bands=bands,
                   xlabel="context length n (tokens); trained at n ≤ 18", ylabel="accuracy (full axis)",
                   title="Same contexts: value answers, which distractors can vote for, fail first; log-n and SSMax hold them",
                   logx=True)
@@ -559,8 +560,8 @@ fig
 race = {"weight on the match, w(n)": value_field("identity", 2),
         "vote for the right value": value_field("identity", 3),
         "largest vote for a wrong value": value_field("identity", 4)}
-fig = plot_curves(tokens, {k: v.mean(0) for k, v in race.items()},
-                  bands={k: (v.min(0).values, v.max(0).values) for k, v in race.items()},
+curves, bands = mean_and_range(race)
+fig = plot_curves(tokens, curves, bands=bands,
                   xlabel="context length n (tokens); trained at n ≤ 18", ylabel="share of the last query's attention",
                   title="The answer survives while the match outweighs the strongest wrong vote", logx=True, logy=True)
 fig.axes[0].set_xticks(tokens, [str(t) for t in tokens])
