@@ -89,6 +89,22 @@ def test_pure_attention_collapses_and_skips_prevent_it(seed):
         assert random_stack_residuals(variant, seed=seed)[-1] > 0.5
 
 
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_logs_of_the_residual_end_up_tripling_and_an_mlp_speeds_the_collapse(seed):
+    """Notebook 05, section 1: the last ratio of successive log residuals above float64's floor is
+    near Dong et al.'s 3, and with an MLP the residual falls below 1e-6 at least a layer sooner."""
+    from course_utils.collapse import random_stack_residuals
+
+    logs = torch.tensor(random_stack_residuals("attention only", seed=seed)).log10()
+    above = logs[logs > -14]
+    assert 2.5 < (above[-1] / above[-2]).item() < 4.5
+
+    def first_below(variant):
+        return int((torch.tensor(random_stack_residuals(variant, seed=seed)) < 1e-6).nonzero()[0])
+
+    assert first_below("+ MLP") < first_below("attention only")
+
+
 def test_random_stack_rejects_unknown_variant():
     from course_utils.collapse import random_stack_residuals
 
