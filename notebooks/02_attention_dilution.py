@@ -517,7 +517,7 @@ for count in item_counts:
             w[rows, 0, batch.relevant_pos].mean().item(),
             votes[rows, answers].mean().item(),
             wrong.mean().item())
-torch.testing.assert_close(votes, value_votes(w[:, 0], batch))  # the package's version, used from here on
+torch.testing.assert_close(votes, value_votes(w[:, 0], batch))  # the package's version (the tests use it)
 print("votes_inline matches course_utils.evaluate.value_votes")
 
 # %% [markdown]
