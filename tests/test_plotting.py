@@ -150,3 +150,21 @@ def test_plot_seed_lines_draws_one_line_per_seed():
     assert len(fig.axes[0].lines) == 3 and len(fig.axes[0].get_legend().get_texts()) == 2
     with pytest.raises(ValueError, match="seeds"):
         plot_seed_lines([1, 2], {"a": [1, 2]}, xlabel="x", ylabel="y", title="t")
+
+
+def test_palette_png_looks_like_the_rgba_png_at_a_fraction_of_the_bytes():
+    import io
+
+    from PIL import Image
+
+    from course_utils.plotting import palette_png
+    fig = plot_attention_maps(torch.softmax(torch.randn(4, 32, 32), dim=-1), title="heads")
+    rgba = io.BytesIO()
+    fig.savefig(rgba, format="png", dpi=fig.dpi, bbox_inches="tight", facecolor="white")
+    small = palette_png(fig)
+    reference = np.asarray(Image.open(rgba).convert("RGB"), dtype=float)
+    shown = np.asarray(Image.open(io.BytesIO(small)).convert("RGB"), dtype=float)
+    h, w = min(shown.shape[0], reference.shape[0]), min(shown.shape[1], reference.shape[1])
+    assert abs(shown.shape[1] - reference.shape[1]) <= 1  # a tight box may round differently by a pixel
+    assert np.abs(shown[:h, :w] - reference[:h, :w]).mean() < 2.0  # of 255: the eye cannot tell them apart
+    assert len(small) < 0.6 * len(rgba.getvalue())
