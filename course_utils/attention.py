@@ -102,6 +102,8 @@ def attention(
     bias: Tensor | None = None,
     logit_transform: Callable[[Tensor], Tensor] | None = None,
     sink_logit: Tensor | None = None,
+    sink_value: Tensor | None = None,
+    sigmoid_bias: Tensor | None = None,
     max_score_bytes: int | None = SCORE_BUDGET_BYTES,
 ) -> tuple[Tensor, Tensor]:
     """Scaled dot-product attention that also returns its weights.
@@ -114,15 +116,23 @@ def attention(
     sink_logit: the score of one extra key whose value is zero, broadcastable to (..., n_q, 1)
     (e.g. (heads, 1, 1)): attention that goes there adds nothing to the output. A zero sink logit
     is softmax1, `exp(s_j) / (1 + sum_i exp(s_i))`; a learned one is a per-head "sink" parameter.
+    sink_value: the extra key's value instead of zero, broadcastable to (..., 1, d_v); needs sink_logit.
+    sigmoid_bias: replace the softmax by `sigmoid(s_ij + b)` with no normalisation (sigmoid attention),
+    b broadcastable to (..., n_q, n_k), e.g. (heads, 1, 1); masked keys get weight 0. Not with a sink.
     Returns out: (..., n_q, d_v) and weights: (..., n_q, n_k). A query that sees no key gets
     zero weights and a zero output. With a sink logit the weights sum to less than 1: the rest
-    went to the extra key.
+    went to the extra key. Sigmoid weights sum to anything from 0 to n_k.
     max_score_bytes: refuse (`ScoreBudgetError`, a ValueError) to build a score matrix larger than this;
     None = no limit.
 
     Example: `out, weights = attention(q, k, v, causal=True)`
     """
     _check_qkv(q, k, v, mask)
+    if sink_value is not None and sink_logit is None:
+        raise ValueError("sink_value is the value of the extra key: pass its sink_logit too")
+    if sigmoid_bias is not None and sink_logit is not None:
+        raise ValueError("sigmoid attention does not normalise, so it needs no extra key: pass sigmoid_bias "
+                         "or sink_logit, not both")
     needed = score_matrix_bytes(q, k)
     if max_score_bytes is not None and needed > max_score_bytes:
         raise ScoreBudgetError(
@@ -141,15 +151,24 @@ def attention(
         keep = tri if keep is None else keep & tri
     if keep is not None:
         scores = scores.masked_fill(~keep, float("-inf"))
-    if sink_logit is not None:
-        extra = sink_logit.to(scores.dtype).expand(*scores.shape[:-1], 1)  # (..., n_q, 1)
-        weights = stable_softmax(torch.cat([scores, extra], dim=-1), dim=-1)[..., :-1]
-    else:
+    if sigmoid_bias is not None:
+        weights = torch.sigmoid(scores + sigmoid_bias.to(scores.dtype))  # sigmoid(-inf) = 0 for masked keys
+        return weights @ v, weights
+    if sink_logit is None:
         weights = stable_softmax(scores, dim=-1)
-    return weights @ v, weights
+        return weights @ v, weights
+    extra = sink_logit.to(scores.dtype).expand(*scores.shape[:-1], 1)  # (..., n_q, 1)
+    weights = stable_softmax(torch.cat([scores, extra], dim=-1), dim=-1)[..., :-1]
+    out = weights @ v
+    if sink_value is not None:
+        out = out + (1 - weights.sum(-1, keepdim=True)) * sink_value.to(out.dtype)  # the extra key's share
+    return out, weights
 
 
-SINK_FIXES = ("none", "softmax1", "learned_sink", "gate")
+#: Sigmoid attention's starting bias, about -log 64: at initialisation a row of 64 keys sums to
+#: about 1, as Ramapuram et al. (2024) arrange with b = -log n.
+SIGMOID_BIAS_INIT = -4.0
+SINK_FIXES = ("none", "softmax1", "learned_sink", "sink_key", "sink_kv", "sigmoid", "gate")
 
 
 class MultiHeadAttention(nn.Module):
@@ -159,9 +178,14 @@ class MultiHeadAttention(nn.Module):
     The positional scheme rotates q, k (RoPE) or biases the scores (ALiBi); absolute schemes act
     on the embeddings before the first block instead.
     `sink_fix` gives a head a way to attend to nothing (see the sinks chapter): "softmax1" adds a
-    zero-logit key with a zero value, "learned_sink" the same key with a learned logit per head
-    (`sink_logit`), and "gate" multiplies each head's output by a sigmoid gate computed from x
-    (gated attention, Qiu et al., 2025). `linear` builds the projections (e.g. `SigmaReparamLinear`).
+    zero-logit key with a zero value; "learned_sink" the same key with a learned logit per head
+    (`sink_logit`, starting at `sink_init`); "sink_key" a learned key per head with a zero value, so
+    the extra logit q.k*/sqrt(d) depends on the query (its unrotated content: the key has no
+    position); "sink_kv" a learned key and value per head (an explicit attention bias, Sun et al.,
+    2024); "sigmoid" replaces the softmax by sigmoid(s + b) with a learned bias b per head, starting
+    at SIGMOID_BIAS_INIT, and no normalisation (Gu et al., 2024; Ramapuram et al., 2024); "gate"
+    multiplies each head's output by a sigmoid gate computed from x (gated attention, Qiu et al.,
+    2025). `linear` builds the projections (e.g. `SigmaReparamLinear`).
     `dilated=(segment_lengths, dilation_rates)` replaces dense attention by LongNet's dilated
     attention (`course_utils.dilated`); a causal sequence is padded at the end to a multiple of every
     segment length (exact: no query sees a future pad). It works with rotary or no positions only and
@@ -178,6 +202,7 @@ class MultiHeadAttention(nn.Module):
         positional: PositionalScheme | None = None,
         logit_transform: nn.Module | None = None,
         sink_fix: str = "none",
+        sink_init: float = 0.0,
         linear: type[nn.Linear] = nn.Linear,
         dilated: tuple[list[int], list[int]] | None = None,
     ) -> None:
@@ -194,9 +219,18 @@ class MultiHeadAttention(nn.Module):
         self.logit_transform = logit_transform if logit_transform is not None else IdentityLogits()
         self.sink_fix = sink_fix
         if sink_fix == "learned_sink":
-            self.sink_logit = nn.Parameter(torch.zeros(heads))  # (heads,)
+            self.sink_logit = nn.Parameter(torch.full((heads,), float(sink_init)))  # (heads,)
         else:
             self.register_buffer("sink_logit", torch.zeros(heads) if sink_fix == "softmax1" else None)
+        # Learned keys and values start with the spread of an ordinary one at initialisation: a
+        # LayerNormed x (unit variance) times nn.Linear's default weights (variance 1 / (3 d_model)).
+        spread = 3 ** -0.5
+        self.sink_key = (nn.Parameter(torch.randn(heads, self.head_dim) * spread)
+                         if sink_fix in ("sink_key", "sink_kv") else None)  # (heads, head_dim)
+        self.sink_value = (nn.Parameter(torch.randn(heads, self.head_dim) * spread)
+                           if sink_fix == "sink_kv" else None)  # (heads, head_dim)
+        self.sigmoid_bias = (nn.Parameter(torch.full((heads,), SIGMOID_BIAS_INIT))
+                             if sink_fix == "sigmoid" else None)  # (heads,)
         self.gate = nn.Linear(d_model, d_model) if sink_fix == "gate" else None
         self.dilated = dilated
         if dilated is not None:
@@ -222,6 +256,9 @@ class MultiHeadAttention(nn.Module):
             positions = torch.arange(n, device=x.device)
         q, k, v = self.qkv(x).split(d_model, dim=-1)  # 3 x (B, n, D)
         q, k, v = (t.view(batch, n, self.heads, self.head_dim).transpose(1, 2) for t in (q, k, v))  # (B, H, n, d)
+        sink_logit = None if self.sink_logit is None else self.sink_logit[:, None, None]  # (H, 1, 1)
+        if self.sink_key is not None:
+            sink_logit = q @ self.sink_key[:, :, None] / math.sqrt(self.head_dim)  # (B, H, n, 1), before rotation
         q, k = self.positional.rotate(q, k, positions, positions)
         if self.dilated is not None:
             return self._dilated(x, q, k, v, causal=causal, mask=mask, need_weights=need_weights)
@@ -232,7 +269,9 @@ class MultiHeadAttention(nn.Module):
             mask=mask,
             bias=bias,
             logit_transform=lambda s: self.logit_transform(s, positions, positions),
-            sink_logit=None if self.sink_logit is None else self.sink_logit[:, None, None],  # (H, 1, 1)
+            sink_logit=sink_logit,
+            sink_value=None if self.sink_value is None else self.sink_value[:, None, :],  # (H, 1, d)
+            sigmoid_bias=None if self.sigmoid_bias is None else self.sigmoid_bias[:, None, None],  # (H, 1, 1)
         )  # (B, H, n, d), (B, H, n, n)
         out = out.transpose(1, 2).reshape(batch, n, d_model)  # (B, n, D)
         if self.gate is not None:

@@ -38,7 +38,8 @@ class GPTConfig:
     logit_tau: float = 10.0  # the scale-invariant transform's tau
     log_n_reference: int = 0  # log-n scaling: 0 = the raw factor log n; L > 0 = log n / log L (1 at length L)
     embed_std: float = 0.02  # 0.02 as in GPT-2; 1.0 keeps token identity loud next to the blocks' outputs
-    sink_fix: str = "none"  # "none", "softmax1", "learned_sink" or "gate" (see MultiHeadAttention)
+    sink_fix: str = "none"  # one of attention.SINK_FIXES (see MultiHeadAttention)
+    sink_init: float = 0.0  # the learned sink logit's starting value (sink_fix="learned_sink")
     sigma_reparam: bool = False  # every linear layer in the blocks is a SigmaReparamLinear (Zhai et al., 2023)
     dilated_segments: tuple[int, ...] = ()  # with dilated_rates: LongNet's dilated attention in every block
     dilated_rates: tuple[int, ...] = ()
@@ -61,6 +62,7 @@ class Block(nn.Module):
             logit_transform=make_logit_transform(config.logit_transform, heads=config.heads, tau=config.logit_tau,
                                                  log_n_reference=config.log_n_reference),
             sink_fix=config.sink_fix,
+            sink_init=config.sink_init,
             linear=linear,
             dilated=(list(config.dilated_segments), list(config.dilated_rates)) if config.dilated_segments else None,
         )

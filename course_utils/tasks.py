@@ -545,6 +545,37 @@ def backcopy_batch(batch_size: int, n: int, *, n_symbols: int = 64, trigger_prob
                      {"vocab": vocab, "copy_mask": is_trigger})
 
 
+def backcopy_optimal_losses(tokens: torch.Tensor, *, n_symbols: int = 64, trigger_prob: float = 0.1,
+                            zipf_exponent: float = 1.0) -> torch.Tensor:
+    """The loss (nats) of the best possible predictor of a backcopy stream, per position: its floor.
+
+    tokens: (batch, n) from `backcopy_batch` with the same settings -> (batch, n), NaN at the last
+    position (no target). The predictor knows the stream's rules: after a TRIGGER the next token is
+    certain (loss 0); elsewhere the next token is a TRIGGER with probability trigger_prob (0 where
+    one cannot stand: position < 2, the last position, right after a trigger; 1 at n - 2 when the
+    row has none yet) and otherwise a Zipf symbol. A model's loss minus this is its *excess loss*.
+    Example: `backcopy_optimal_losses(backcopy_batch(8, 64, generator=0).tokens)`.
+    """
+    if tokens.dim() != 2 or tokens.shape[1] < 4:
+        raise ValueError(f"tokens must be (batch, n) with n >= 4, from backcopy_batch; got {tuple(tokens.shape)}")
+    vocab = BackcopyVocab(n_symbols=n_symbols)
+    batch, n = tokens.shape
+    zipf = torch.arange(1, n_symbols + 1, dtype=torch.float64) ** -zipf_exponent
+    log_zipf = (zipf / zipf.sum()).log()  # (n_symbols,)
+    is_trigger = tokens == vocab.trigger
+    nxt = torch.arange(1, n)  # the position each query predicts
+    p_trigger = torch.full((batch, n - 1), float(trigger_prob), dtype=torch.float64)
+    p_trigger[:, (nxt < 2) | (nxt > n - 2)] = 0.0
+    p_trigger[is_trigger[:, :-1]] = 0.0  # never two triggers in a row
+    none_yet = ~is_trigger[:, 2:n - 2].any(dim=1)  # no trigger at 2..n-3: position n - 2 must be one
+    p_trigger[none_yet & ~is_trigger[:, n - 3], n - 3] = 1.0
+    target = tokens[:, 1:]
+    symbol = (target - vocab.offset("s")).clamp(0, n_symbols - 1)
+    losses = torch.where(target == vocab.trigger, -p_trigger.log(), -(1 - p_trigger).log() - log_zipf[symbol])
+    losses = torch.where(is_trigger[:, :-1], torch.zeros_like(losses), losses)  # a copy is certain
+    return torch.cat([losses, torch.full((batch, 1), float("nan"), dtype=torch.float64)], dim=1).float()
+
+
 # ----------------------------------------------------------------------------- registry
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ import torch
 from course_utils.attention import MultiHeadAttention, attention
 from course_utils.batch import IGNORE_INDEX
 from course_utils.model import GPTConfig, TinyGPT
+from course_utils.positional import RoPE
 from course_utils.sinks import cache_indices, head_contributions, sink_mass, sink_rate, streaming_logits, token_losses
 
 
@@ -121,16 +122,58 @@ def test_large_sink_logit_sends_attention_nowhere():
     assert weights.abs().max() < 1e-6 and out.abs().max() < 1e-5
 
 
-@pytest.mark.parametrize("fix", ["softmax1", "learned_sink", "gate"])
+def test_sink_value_gets_the_extra_keys_share():
+    g = torch.Generator().manual_seed(4)
+    q, k, v = (torch.randn(2, 5, 4, generator=g) for _ in range(3))
+    sink_k, sink_v = torch.randn(4, generator=g), torch.randn(4, generator=g)
+    out, weights = attention(q, k, v, causal=True, sink_logit=(q @ sink_k)[..., None] / 2.0, sink_value=sink_v)
+    # The same thing as one more key and value that every query may see.
+    keys, values = torch.cat([k, sink_k.expand(2, 1, 4)], 1), torch.cat([v, sink_v.expand(2, 1, 4)], 1)
+    seen = torch.cat([torch.ones(5, 5).tril().bool(), torch.ones(5, 1, dtype=torch.bool)], 1)
+    ref_out, ref_weights = attention(q, keys, values, mask=seen)
+    assert torch.allclose(out, ref_out, atol=1e-6) and torch.allclose(weights, ref_weights[..., :5], atol=1e-6)
+    with pytest.raises(ValueError, match="sink_logit"):
+        attention(q, k, v, sink_value=sink_v)
+
+
+def test_sigmoid_attention_does_not_normalise():
+    g = torch.Generator().manual_seed(5)
+    q, k, v = (torch.randn(1, 6, 4, generator=g) for _ in range(3))
+    out, weights = attention(q, k, v, causal=True, sigmoid_bias=torch.tensor(-1.0))
+    expected = torch.sigmoid(q @ k.transpose(-2, -1) / 2.0 - 1.0) * torch.ones(6, 6).tril()
+    assert torch.allclose(weights, expected, atol=1e-6) and torch.allclose(out, expected @ v, atol=1e-6)
+    assert not torch.allclose(weights.sum(-1), torch.ones(1, 6))
+    with pytest.raises(ValueError, match="not both"):
+        attention(q, k, v, sigmoid_bias=torch.tensor(0.0), sink_logit=torch.zeros(1, 1))
+
+
+#: The parameter each fix adds, which the loss must reach.
+FIX_PARAMETERS = {"softmax1": set(), "learned_sink": {"sink_logit"}, "sink_key": {"sink_key"},
+                  "sink_kv": {"sink_key", "sink_value"}, "sigmoid": {"sigmoid_bias"},
+                  "gate": {"gate.weight", "gate.bias"}}
+
+
+@pytest.mark.parametrize("fix", list(FIX_PARAMETERS))
 def test_sink_fixes_train_and_keep_shapes(fix):
-    mha = MultiHeadAttention(16, 2, sink_fix=fix)
+    mha = MultiHeadAttention(16, 2, sink_fix=fix, positional=RoPE(8))
     x = torch.randn(2, 5, 16)
     y, weights = mha(x, need_weights=True)
     assert y.shape == x.shape and weights.shape == (2, 2, 5, 5)
     y.sum().backward()
-    learned = [name for name, p in mha.named_parameters() if p.grad is not None]
-    assert ("sink_logit" in learned) == (fix == "learned_sink")
-    assert ("gate.weight" in learned) == (fix == "gate")
+    learned = {name for name, p in mha.named_parameters() if p.grad is not None and p.grad.abs().sum() > 0}
+    added = learned - {"qkv.weight", "qkv.bias", "proj.weight", "proj.bias"}
+    assert added == FIX_PARAMETERS[fix]
+    if fix == "sigmoid":
+        assert not torch.allclose(weights.sum(-1), torch.ones(2, 2, 5))
+    else:
+        assert torch.all(weights.sum(-1) <= 1 + 1e-6)
+
+
+def test_learned_sink_starts_at_sink_init():
+    mha = MultiHeadAttention(16, 2, sink_fix="learned_sink", sink_init=4.0)
+    assert mha.sink_logit.tolist() == [4.0, 4.0]
+    _, weights = mha(torch.randn(1, 3, 16), need_weights=True)
+    assert weights[0, :, 0, 0].max() < 0.1  # e^4 outweighs the one key query 0 sees
 
 
 def test_unknown_sink_fix_raises():

@@ -1,11 +1,13 @@
+import math
+
 import numpy as np
 import pytest
 import torch
 
 from course_utils.tasks import (
     IGNORE_INDEX, TASKS, BackcopyVocab, CopyVocab, KVVocab, NeedleVocab, SymbolVocab, TaskBatch,
-    as_generator, associative_recall_batch, backcopy_batch, copy_batch, kv_retrieval_batch, make_batch_fn, needle_batch,
-    repeated_sequence_batch, task_vocab_size,
+    as_generator, associative_recall_batch, backcopy_batch, backcopy_optimal_losses, copy_batch, kv_retrieval_batch,
+    make_batch_fn, needle_batch, repeated_sequence_batch, task_vocab_size,
 )
 
 # one small configuration per registered task
@@ -437,3 +439,23 @@ def test_parse_range_errors(value, kwargs):
 
     with pytest.raises(ValueError, match="inclusive range"):
         _parse_range("n", value, **kwargs)
+
+
+def test_backcopy_floor_is_the_streams_entropy():
+    """Mid-stream idle queries: H(trigger or not) + 0.9 H(Zipf); copies: 0; never infinite."""
+    batch = backcopy_batch(4096, 64, generator=1)
+    floor = backcopy_optimal_losses(batch.tokens)
+    assert floor.shape == batch.tokens.shape and floor[:, -1].isnan().all() and not floor.isinf().any()
+    zipf = 1 / torch.arange(1, 65, dtype=torch.float64)
+    zipf = zipf / zipf.sum()
+    p = 0.1
+    expected = -p * math.log(p) - (1 - p) * math.log(1 - p) - (1 - p) * (zipf * zipf.log()).sum().item()
+    copy = batch.meta["copy_mask"]
+    after_copy = torch.zeros_like(copy)
+    after_copy[:, 1:] = copy[:, :-1]
+    mid = torch.zeros_like(copy)
+    mid[:, 5:58] = True
+    assert floor[mid & ~copy & ~after_copy].mean().item() == pytest.approx(expected, abs=0.01)
+    assert (floor[copy] == 0).all()
+    with pytest.raises(ValueError, match="backcopy_batch"):
+        backcopy_optimal_losses(batch.tokens[0])
