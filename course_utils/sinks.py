@@ -11,6 +11,8 @@ the positions 0 .. k + w - 1 *inside the cache*, so no query-key distance exceed
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
@@ -136,3 +138,42 @@ def head_contributions(model: nn.Module, tokens: Tensor, layer: int = 0) -> Tens
     w_o = attn.proj.weight.view(d_model, attn.heads, attn.head_dim)  # (D, H, d)
     written = torch.einsum("bnhd,ehd->bhne", v, w_o)  # (B, H, n, D)
     return written.norm(dim=-1)
+
+
+@torch.no_grad()
+def bos_share(model: nn.Module, tokens: Tensor, layer: int = 0) -> Tensor:
+    """What the first token adds to one attention layer's output at each query, over all heads:
+    `sum_h w_h,i,0 W_o,h v_h,0` (the layer's output is this plus the other keys' shares and proj's bias).
+
+    tokens: (batch, n) -> (batch, n, d_model).
+    Example: `bos_share(model, batch.tokens)[idle].mean(0)` is its average over some queries.
+    """
+    attn = model.blocks[layer].attn
+    seen: list[Tensor] = []
+    handle = attn.register_forward_pre_hook(lambda _m, args, kwargs: seen.append(args[0]), with_kwargs=True)
+    try:
+        _, weights = model(tokens, return_attention=True)  # (L, B, H, n, n)
+    finally:
+        handle.remove()
+    d_model = seen[0].shape[-1]
+    v_first = attn.qkv(seen[0][:, 0])[:, 2 * d_model:].view(-1, attn.heads, attn.head_dim)  # (B, H, d)
+    w_o = attn.proj.weight.view(d_model, attn.heads, attn.head_dim)  # (D, H, d)
+    written = torch.einsum("bhd,ehd->bhe", v_first, w_o)  # (B, H, D): W_o,h v_h,0
+    return torch.einsum("bhn,bhe->bne", weights[layer, :, :, :, 0], written)
+
+
+@torch.no_grad()
+def losses_with_bos_share(model: nn.Module, tokens: Tensor, targets: Tensor,
+                          replace: Callable[[Tensor], Tensor], layer: int = 0) -> Tensor:
+    """Per-token losses (batch, n) when the first token's share c of layer `layer`'s attention output
+    (`bos_share`, (batch, n, d_model)) is replaced by `replace(c)`, e.g. `torch.zeros_like`.
+
+    Exact for the first layer; in a later layer the share is measured on the unmodified model.
+    Example: `losses_with_bos_share(model, b.tokens, b.targets, torch.zeros_like)` zeroes what BOS writes.
+    """
+    share = bos_share(model, tokens, layer)
+    handle = model.blocks[layer].attn.proj.register_forward_hook(lambda _m, _i, out: out - share + replace(share))
+    try:
+        return token_losses(model(tokens), targets)
+    finally:
+        handle.remove()

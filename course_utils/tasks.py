@@ -506,11 +506,11 @@ def repeated_sequence_batch(batch_size: int, seq_len: int, repeats: int, *, n_sy
 
 
 def backcopy_batch(batch_size: int, n: int, *, n_symbols: int = 64, trigger_prob: float = 0.1,
-                   zipf_exponent: float = 1.0, generator: torch.Generator | int) -> TaskBatch:
+                   zipf_exponent: float = 1.0, bos: bool = True, generator: torch.Generator | int) -> TaskBatch:
     """Backcopy stream: Zipf noise with TRIGGER tokens; after a trigger, repeat the token before it.
 
-    `BOS s s s TRIGGER x ...` where x copies the symbol just before TRIGGER. Symbol i has probability
-    proportional to (i + 1) ** -zipf_exponent. Each position 2..n-2 becomes a trigger with
+    `BOS s s s TRIGGER x ...` where x copies the symbol just before TRIGGER (`bos=False`: the first
+    token is a symbol too). Symbol i has probability proportional to (i + 1) ** -zipf_exponent. Each position 2..n-2 becomes a trigger with
     probability trigger_prob (never right after another trigger); a row that drew none gets one at
     n - 2, so every row has at least one. Loss everywhere (a language-modelling stream);
     meta["copy_mask"] (batch, n) marks the trigger positions, whose targets are copies.
@@ -530,6 +530,9 @@ def backcopy_batch(batch_size: int, n: int, *, n_symbols: int = 64, trigger_prob
     tokens = torch.empty(batch_size, n, dtype=torch.long)
     tokens[:, 0] = vocab.bos
     tokens[:, 1:] = torch.multinomial(probs, n - 1, replacement=True, generator=g) + vocab.offset("s")
+    if not bos:
+        tokens[:, 0] = torch.multinomial(probs, 1, generator=g)[:, 0] + vocab.offset("s")  # after the rest:
+        # the default stream's draws stay as they were
     draw = torch.rand(batch_size, n, generator=g) < trigger_prob
 
     is_trigger = torch.zeros(batch_size, n, dtype=torch.bool)

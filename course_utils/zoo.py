@@ -146,9 +146,10 @@ def _si_needle_name(seed: int, *, variant: str) -> str:
     return f"si-needle-{variant}-s{seed}"
 
 
-def _sink_name(seed: int, *, sink_fix: str = "none", sink_init: float = 0.0, layers: int = 1) -> str:
+def _sink_name(seed: int, *, sink_fix: str = "none", sink_init: float = 0.0, layers: int = 1, bos: bool = True) -> str:
     fix = "" if sink_fix == "none" else "-" + sink_fix.replace("_", "")
-    return f"sink{'' if layers == 1 else f'-{layers}l'}{fix}{'' if sink_init == 0 else f'-init{sink_init:g}'}-s{seed}"
+    depth = "" if layers == 1 else f"-{layers}l"
+    return f"sink{depth}{'' if bos else '-nobos'}{fix}{'' if sink_init == 0 else f'-init{sink_init:g}'}-s{seed}"
 
 
 def _lm_name(seed: int, *, sigma_reparam: bool = False) -> str:
@@ -173,7 +174,7 @@ def _induct_name(seed: int) -> str:
 
 #: How each family spells its names: `NAME_RULES[family](seed, **options)`. The options are the
 #: family factory's arguments (kv: positional, edge, dilated, query_first, filler, finetune; recall: transform, reference, value_answers;
-#: sink: sink_fix, sink_init, layers;
+#: sink: sink_fix, sink_init, layers, bos;
 #: si-lm: variant, tau; si-needle: variant; lm: sigma_reparam; copy: seq_len; loop, decoy, induct: none).
 #: copy keeps the name notebook 01 introduced, "copy-rope-2l", for seed 0 at length 12.
 NAME_RULES: dict[str, Callable[..., str]] = {
@@ -374,21 +375,21 @@ def _si_needle_entry(variant: str, seed: int) -> ZooEntry:
     )
 
 
-def _sink_entry(sink_fix: str, seed: int, *, sink_init: float = 0.0, layers: int = 1) -> ZooEntry:
+def _sink_entry(sink_fix: str, seed: int, *, sink_init: float = 0.0, layers: int = 1, bos: bool = True) -> ZooEntry:
     """Notebook 04: an attention-only language model on the backcopy stream (REFERENCES' sink recipe)."""
     init = "" if sink_init == 0 else f" starting at {sink_init:g}"
     return ZooEntry(
-        name=_sink_name(seed, sink_fix=sink_fix, sink_init=sink_init, layers=layers),
+        name=_sink_name(seed, sink_fix=sink_fix, sink_init=sink_init, layers=layers, bos=bos),
         description=f"Notebook 04: backcopy stream of 64 tokens, {layers} attention-only layer{'s' * (layers > 1)}, "
-                    f"4 heads, RoPE, BOS; sink fix {sink_fix}{init}; seed {seed}.",
+                    f"4 heads, RoPE, {'BOS' if bos else 'no BOS'}; sink fix {sink_fix}{init}; seed {seed}.",
         task="backcopy",
-        task_kwargs={"n": 64, "n_symbols": 64, "trigger_prob": 0.1},
+        task_kwargs={"n": 64, "n_symbols": 64, "trigger_prob": 0.1, **({} if bos else {"bos": False})},
         model={"max_len": 64, "d_model": 64, "heads": 4, "layers": layers, "positional": "rope",
                "attention_only": True, "sink_fix": sink_fix, "sink_init": sink_init},
         train=TrainConfig(steps=2400, batch_size=64, lr=3e-3, warmup_steps=100,
                           data_seed=DATA_SEED_BASE["sink"] + seed),
         seed=seed,
-        track="backcopy_sink_mass",
+        track="backcopy_sink_mass" if bos else None,  # the tracker measures streams that start with BOS
         family="sink",
     )
 
@@ -499,7 +500,8 @@ ZOO: dict[str, ZooEntry] = {
         *[_sink_entry(fix, seed) for fix in ("none", "softmax1", "learned_sink", "sink_key", "sink_kv", "sigmoid",
                                              "gate") for seed in SEEDS],
         *[_sink_entry("learned_sink", seed, sink_init=4.0) for seed in SEEDS],
-        *[_sink_entry("none", seed, layers=2) for seed in SEEDS],
+        *[_sink_entry("none", seed, layers=layers, bos=bos) for layers, bos in ((2, True), (1, False), (2, False))
+          for seed in SEEDS],
         *[_lm_entry(seed, sigma_reparam=sigma) for sigma in (False, True) for seed in SEEDS],
         *[_loop_entry(seed) for seed in SEEDS],
         *[_decoy_entry(seed) for seed in SEEDS],

@@ -7,7 +7,10 @@ from course_utils.attention import MultiHeadAttention, attention
 from course_utils.batch import IGNORE_INDEX
 from course_utils.model import GPTConfig, TinyGPT
 from course_utils.positional import RoPE
-from course_utils.sinks import cache_indices, head_contributions, sink_mass, sink_rate, streaming_logits, token_losses
+from course_utils.sinks import (
+    bos_share, cache_indices, head_contributions, losses_with_bos_share, sink_mass, sink_rate, streaming_logits,
+    token_losses,
+)
 
 
 def _weights(layers=2, batch=3, heads=4, n=8, seed=0):
@@ -179,3 +182,25 @@ def test_learned_sink_starts_at_sink_init():
 def test_unknown_sink_fix_raises():
     with pytest.raises(ValueError, match="unknown sink_fix"):
         MultiHeadAttention(16, 2, sink_fix="softmax2")
+
+
+def test_bos_share_is_what_zeroing_the_first_value_removes():
+    torch.manual_seed(0)
+    model = TinyGPT(GPTConfig(vocab_size=12, max_len=8, d_model=16, heads=2, layers=1, attention_only=True)).eval()
+    tokens = torch.randint(0, 12, (3, 8))
+    targets = torch.randint(0, 12, (3, 8))
+
+    def zero_first_value(_module, _inputs, qkv):  # qkv: (B, n, 3 * d_model)
+        qkv = qkv.clone()
+        qkv[:, 0, 32:] = 0.0
+        return qkv
+
+    handle = model.blocks[0].attn.qkv.register_forward_hook(zero_first_value)
+    with torch.no_grad():
+        expected = token_losses(model(tokens), targets)
+    handle.remove()
+    assert bos_share(model, tokens).shape == (3, 8, 16)
+    assert torch.allclose(losses_with_bos_share(model, tokens, targets, torch.zeros_like), expected, atol=1e-5)
+    with torch.no_grad():
+        intact = token_losses(model(tokens), targets)
+    assert torch.allclose(losses_with_bos_share(model, tokens, targets, lambda c: c), intact, atol=1e-6)
