@@ -500,8 +500,7 @@ ZOO: dict[str, ZooEntry] = {
         *[_sink_entry(fix, seed) for fix in ("none", "softmax1", "learned_sink", "sink_key", "sink_kv", "sigmoid",
                                              "gate") for seed in SEEDS],
         *[_sink_entry("learned_sink", seed, sink_init=4.0) for seed in SEEDS],
-        *[_sink_entry("none", seed, layers=layers, bos=bos) for layers, bos in ((2, True), (1, False), (2, False))
-          for seed in SEEDS],
+        *[_sink_entry("none", seed, layers=2, bos=bos) for bos in (True, False) for seed in SEEDS],
         *[_lm_entry(seed, sigma_reparam=sigma) for sigma in (False, True) for seed in SEEDS],
         *[_loop_entry(seed) for seed in SEEDS],
         *[_decoy_entry(seed) for seed in SEEDS],

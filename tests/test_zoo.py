@@ -88,7 +88,8 @@ def test_names_come_from_the_family_rules():
               + [{"positional": "rope", "filler": True, "finetune": f} for f in ("pi", "extrap")],
         "si-lm": [{"variant": v} for v in zoo.SI_VARIANTS] + [{"variant": "si-prope", "tau": t} for t in (1.0, 3.0, 30.0, 100.0)],
         "si-needle": [{"variant": v} for v in zoo.SI_VARIANTS],
-        "sink": [{"sink_fix": f} for f in ("none", "softmax1", "learned_sink", "gate")],
+        "sink": [{"sink_fix": f} for f in ("none", "softmax1", "learned_sink", "sink_key", "sink_kv", "sigmoid", "gate")]
+                + [{"sink_fix": "learned_sink", "sink_init": 4.0}, {"layers": 2}, {"layers": 2, "bos": False}],
         "lm": [{}, {"sigma_reparam": True}], "loop": [{}], "decoy": [{}], "induct": [{}],
         "copy": [{}, {"seq_len": 8}],
     }
@@ -96,6 +97,7 @@ def test_names_come_from_the_family_rules():
     assert named == set(zoo.ZOO)
     assert zoo.family("kv", positional="alibi") == {s: f"kv-alibi-s{s}" for s in zoo.SEEDS}
     assert zoo.name("sink", 2, sink_fix="learned_sink") == "sink-learnedsink-s2"
+    assert zoo.name("sink", 1, layers=2, bos=False) == "sink-2l-nobos-s1"
     assert zoo.family("si-lm", variant="si-prope", tau=3.0) == {0: "si-lm-si-prope-tau3-s0"}
 
 
