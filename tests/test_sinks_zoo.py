@@ -25,7 +25,7 @@ def _test_batch(bos=True):
 
 @functools.lru_cache(maxsize=None)
 def _stream():
-    return backcopy_batch(12, 256, generator=9001)  # 12 x 192 late queries; each cache is a forward per query
+    return backcopy_batch(8, 256, generator=9001)  # 8 x 192 late queries; each cache is a forward per query
 
 
 def _idle(batch):
