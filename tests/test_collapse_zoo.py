@@ -105,3 +105,42 @@ def test_decoys_barely_distract_and_length_hurts():
     assert mean["clean"] - mean["decoys"] < 0.08
     assert mean["long"] < mean["clean"] - 0.03
     assert mean["long_dense"] < mean["clean"] - 0.08
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_entropy_collapsed_heads_are_more_different_not_less(seed):
+    """Notebook 05 section 3: the lm-hot heads (one-hot attention) diverge more from each other than
+    their sigmaReparam twins', and no layer-1 head has a close copy in layer 2 (fresh text)."""
+    text = make_batch_fn("text", batch_size=8, n=128, split="val")(torch.Generator().manual_seed(50))
+    off_diagonal = ~torch.eye(4, dtype=torch.bool)
+    within, nearest = {}, {}
+    for sigma in (False, True):
+        model, _ = zoo.load(zoo.name("lm", seed, sigma_reparam=sigma), verbose=False)
+        with torch.no_grad():
+            attn = model(text.tokens, return_attention=True)[1][:, :, :, 1:]
+        within[sigma] = torch.stack([head_divergence(attn[layer])[off_diagonal].mean() for layer in range(2)]).mean()
+        nearest[sigma] = min(head_divergence(torch.stack([attn[0][:, i], attn[1][:, j]], 1))[0, 1]
+                             for i in range(4) for j in range(4))
+    assert within[False] > within[True] + 0.1 and within[False] > 0.5, within
+    assert min(nearest.values()) > 0.3, nearest
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_an_early_token_fades_from_the_last_representation(seed):
+    """Notebook 05 section 1: changing the token at position 1 moves the last position's final
+    representation less and less as n grows (NoPE character model), about as 1/n."""
+    model, _ = zoo.load(zoo.name("si-lm", seed, variant="nope"), verbose=False)
+    shifts = []
+    for n in (16, 64, 256):
+        batch = make_batch_fn("text", batch_size=16, n=n, split="val")(torch.Generator().manual_seed(70))
+        changed = batch.tokens.clone()
+        changed[:, 1] = (changed[:, 1] + 7) % model.config.vocab_size
+        seen = []
+        handle = model.norm.register_forward_hook(lambda _m, _i, out: seen.append(out[:, -1]))
+        with torch.no_grad():
+            model(batch.tokens)
+            model(changed)
+        handle.remove()
+        shifts.append(((seen[0] - seen[1]).norm(dim=-1) / seen[0].norm(dim=-1)).mean().item())
+    assert shifts[0] > shifts[1] > shifts[2], shifts
+    assert shifts[2] < 0.25 * shifts[0], shifts  # 16x the length: at least 4x smaller
