@@ -110,3 +110,27 @@ def random_stack_residuals(variant: str, *, seed: int, depth: int = 12, d: int =
             h = h + mlp(norm2(h))
         residuals.append(rank_residual(h).mean().item())
     return residuals
+
+
+@torch.no_grad()
+def last_token_shift(model: nn.Module, tokens: Tensor, *, position: int = 1, offset: int = 7) -> Tensor:
+    """How far one early token moves the last position's final representation (over-squashing).
+
+    The token at `position` is replaced by token id `(id + offset) % vocab_size`; the result is
+    `||h - h'|| / ||h||` per sequence, h and h' the last position's output of the model's final
+    LayerNorm (`model.norm`). tokens: (batch, n) -> (batch,).
+    Example: `last_token_shift(model, batch.tokens).mean()`
+    """
+    if tokens.dim() != 2 or not 0 <= position < tokens.shape[1] - 1:
+        raise ValueError(f"tokens must be (batch, n) with 0 <= position < n - 1; got {tuple(tokens.shape)}, "
+                         f"position {position}")
+    changed = tokens.clone()
+    changed[:, position] = (changed[:, position] + offset) % model.config.vocab_size
+    seen: list[Tensor] = []
+    handle = model.norm.register_forward_hook(lambda _module, _inputs, out: seen.append(out[:, -1]))
+    try:
+        model(tokens)
+        model(changed)
+    finally:
+        handle.remove()
+    return (seen[0] - seen[1]).norm(dim=-1) / seen[0].norm(dim=-1)

@@ -65,7 +65,9 @@ import matplotlib.pyplot as plt
 import torch
 
 from course_utils import zoo
-from course_utils.collapse import head_divergence, js_divergence, random_stack_residuals, rank_residual
+from course_utils.collapse import (
+    head_divergence, js_divergence, last_token_shift, random_stack_residuals, rank_residual,
+)
 from course_utils.device import seed_everything
 from course_utils.metrics import normalized_entropy
 from course_utils.plotting import finish, plot_curves, plot_heatmaps, use_course_style
@@ -191,24 +193,17 @@ for v in ("attention only", "+ MLP"):
 # characters), so no distance penalty pushes early tokens away: what remains is the averaging.
 
 # %%
-def last_token_shift(model, n, position=1, batch_size=32):
-    """Mean of ||h - h'|| / ||h|| over the batch, h the last position's final (normed) representation
-    and h' the same with the token at `position` replaced by another character."""
+def shift_at_length(model, n, batch_size=32):
+    """Mean relative shift of the last representation over validation windows of n characters
+    (`course_utils.collapse.last_token_shift`: replace the token at position 1, compare the last
+    position's final-LayerNorm output, ||h - h'|| / ||h||)."""
     batch = make_batch_fn("text", batch_size=batch_size, n=n, split="val")(torch.Generator().manual_seed(7))
-    changed = batch.tokens.clone()
-    changed[:, position] = (changed[:, position] + 7) % model.config.vocab_size
-    seen = []
-    handle = model.norm.register_forward_hook(lambda _module, _inputs, out: seen.append(out[:, -1]))
-    with torch.no_grad():
-        model(batch.tokens)
-        model(changed)
-    handle.remove()
-    return ((seen[0] - seen[1]).norm(dim=-1) / seen[0].norm(dim=-1)).mean().item()
+    return last_token_shift(model, batch.tokens).mean().item()
 
 
 CONTEXTS = (16, 32, 64, 128, 256, 512)
 nope_lms = {s: zoo.load(name, verbose=False)[0] for s, name in zoo.family("si-lm", variant="nope").items()}
-shift = torch.tensor([[last_token_shift(nope_lms[s], n) for n in CONTEXTS] for s in SEEDS])  # (seeds, lengths)
+shift = torch.tensor([[shift_at_length(nope_lms[s], n) for n in CONTEXTS] for s in SEEDS])  # (seeds, lengths)
 design = torch.stack([torch.ones(len(CONTEXTS)), torch.tensor(CONTEXTS, dtype=torch.float).log()], 1)  # (lengths, 2)
 slopes = [torch.linalg.lstsq(design, shift[i].log()[:, None]).solution[1, 0].item() for i in range(len(SEEDS))]
 for i, s in enumerate(SEEDS):

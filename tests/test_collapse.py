@@ -110,3 +110,17 @@ def test_random_stack_rejects_unknown_variant():
 
     with pytest.raises(ValueError, match="unknown variant"):
         random_stack_residuals("attention + magic", seed=0)
+
+
+def test_last_token_shift_is_zero_for_an_invisible_change_and_rejects_bad_positions():
+    from course_utils.collapse import last_token_shift
+    from course_utils.model import GPTConfig, TinyGPT
+
+    torch.manual_seed(0)
+    model = TinyGPT(GPTConfig(vocab_size=20, max_len=16, d_model=16, heads=2, layers=1)).eval()
+    tokens = torch.randint(0, 20, (4, 10))
+    shift = last_token_shift(model, tokens)
+    assert shift.shape == (4,) and (shift > 0).all()  # the last position sees position 1
+    assert torch.equal(last_token_shift(model, tokens, offset=20), torch.zeros(4))  # id + 20 = the same id
+    with pytest.raises(ValueError, match="position"):
+        last_token_shift(model, tokens, position=9)
