@@ -116,6 +116,23 @@ def token_losses(logits: Tensor, targets: Tensor) -> Tensor:
     return losses.masked_fill(targets == IGNORE_INDEX, float("nan"))
 
 
+def _written(model: nn.Module, tokens: Tensor, layer: int) -> tuple[Tensor, Tensor]:
+    """What each key writes into each head's share of layer `layer`'s output per unit of weight,
+    W_o,h v_h,j: (batch, heads, n, d_model); and every layer's weights (layers, batch, heads, n, n)."""
+    attn = model.blocks[layer].attn
+    seen: list[Tensor] = []
+    handle = attn.register_forward_pre_hook(lambda _m, args, kwargs: seen.append(args[0]), with_kwargs=True)
+    try:
+        _, weights = model(tokens, return_attention=True)
+    finally:
+        handle.remove()
+    x = seen[0]  # (B, n, D), the normed input of the attention
+    batch, n, d_model = x.shape
+    v = attn.qkv(x)[..., 2 * d_model:].view(batch, n, attn.heads, attn.head_dim)  # (B, n, H, d)
+    w_o = attn.proj.weight.view(d_model, attn.heads, attn.head_dim)  # (D, H, d)
+    return torch.einsum("bnhd,ehd->bhne", v, w_o), weights
+
+
 @torch.no_grad()
 def head_contributions(model: nn.Module, tokens: Tensor, layer: int = 0) -> Tensor:
     """Size of what each key adds to the output of each head: ||W_o,h v_h,j||.
@@ -125,19 +142,7 @@ def head_contributions(model: nn.Module, tokens: Tensor, layer: int = 0) -> Tens
     tokens: (batch, n) -> (batch, heads, n).
     Example: `head_contributions(model, batch.tokens)[:, :, 0]` is the BOS token's contribution.
     """
-    attn = model.blocks[layer].attn
-    seen: list[Tensor] = []
-    handle = attn.register_forward_pre_hook(lambda _m, args, kwargs: seen.append(args[0]), with_kwargs=True)
-    try:
-        model(tokens)
-    finally:
-        handle.remove()
-    x = seen[0]  # (B, n, D), the normed input of the attention
-    batch, n, d_model = x.shape
-    v = attn.qkv(x)[..., 2 * d_model:].view(batch, n, attn.heads, attn.head_dim)  # (B, n, H, d)
-    w_o = attn.proj.weight.view(d_model, attn.heads, attn.head_dim)  # (D, H, d)
-    written = torch.einsum("bnhd,ehd->bhne", v, w_o)  # (B, H, n, D)
-    return written.norm(dim=-1)
+    return _written(model, tokens, layer)[0].norm(dim=-1)
 
 
 @torch.no_grad()
@@ -148,18 +153,8 @@ def bos_share(model: nn.Module, tokens: Tensor, layer: int = 0) -> Tensor:
     tokens: (batch, n) -> (batch, n, d_model).
     Example: `bos_share(model, batch.tokens)[idle].mean(0)` is its average over some queries.
     """
-    attn = model.blocks[layer].attn
-    seen: list[Tensor] = []
-    handle = attn.register_forward_pre_hook(lambda _m, args, kwargs: seen.append(args[0]), with_kwargs=True)
-    try:
-        _, weights = model(tokens, return_attention=True)  # (L, B, H, n, n)
-    finally:
-        handle.remove()
-    d_model = seen[0].shape[-1]
-    v_first = attn.qkv(seen[0][:, 0])[:, 2 * d_model:].view(-1, attn.heads, attn.head_dim)  # (B, H, d)
-    w_o = attn.proj.weight.view(d_model, attn.heads, attn.head_dim)  # (D, H, d)
-    written = torch.einsum("bhd,ehd->bhe", v_first, w_o)  # (B, H, D): W_o,h v_h,0
-    return torch.einsum("bhn,bhe->bne", weights[layer, :, :, :, 0], written)
+    written, weights = _written(model, tokens, layer)  # (B, H, n, D), (L, B, H, n, n)
+    return torch.einsum("bhn,bhe->bne", weights[layer, :, :, :, 0], written[:, :, 0])
 
 
 @torch.no_grad()

@@ -510,9 +510,9 @@ def backcopy_batch(batch_size: int, n: int, *, n_symbols: int = 64, trigger_prob
     """Backcopy stream: Zipf noise with TRIGGER tokens; after a trigger, repeat the token before it.
 
     `BOS s s s TRIGGER x ...` where x copies the symbol just before TRIGGER (`bos=False`: the first
-    token is a symbol too). Symbol i has probability proportional to (i + 1) ** -zipf_exponent. Each position 2..n-2 becomes a trigger with
-    probability trigger_prob (never right after another trigger); a row that drew none gets one at
-    n - 2, so every row has at least one. Loss everywhere (a language-modelling stream);
+    token is a symbol too). Symbol i has probability proportional to (i + 1) ** -zipf_exponent.
+    Each position 2..n-2 becomes a trigger with probability trigger_prob (never right after another
+    trigger); a row that drew none gets one at n - 2, so every row has at least one. Loss everywhere (a language-modelling stream);
     meta["copy_mask"] (batch, n) marks the trigger positions, whose targets are copies.
     answer_pos is each row's last trigger and relevant_pos the copied symbol (answer_pos - 1).
     This is the stream on which small models grow attention sinks (see the sinks chapter).
@@ -531,8 +531,8 @@ def backcopy_batch(batch_size: int, n: int, *, n_symbols: int = 64, trigger_prob
     tokens[:, 0] = vocab.bos
     tokens[:, 1:] = torch.multinomial(probs, n - 1, replacement=True, generator=g) + vocab.offset("s")
     if not bos:
-        tokens[:, 0] = torch.multinomial(probs, 1, generator=g)[:, 0] + vocab.offset("s")  # after the rest:
-        # the default stream's draws stay as they were
+        # Drawn after everything else, so that the default stream's draws stay as they were.
+        tokens[:, 0] = torch.multinomial(probs, 1, generator=g)[:, 0] + vocab.offset("s")
     draw = torch.rand(batch_size, n, generator=g) < trigger_prob
 
     is_trigger = torch.zeros(batch_size, n, dtype=torch.bool)
