@@ -44,6 +44,7 @@ Notebook helpers (import anything above)
 - `plotting`    the course's plot style and helpers
 - `diagrams`    schematic figures drawn in code (one attention head's data flow)
 - `quiz`        helpers for the executable quizzes
+- `report`      printing measured errors the same on every CPU (rounding noise prints as a bound)
 """
 
 __version__ = "0.1.0"
@@ -55,5 +56,5 @@ LAYERS: dict[str, tuple[str, ...]] = {
     "analysis": ("circuits", "metrics", "dilution", "evaluate", "sinks", "collapse", "repetition", "flash", "bench",
                  "gpu", "scale_invariant", "retrieval"),
     "zoo": ("zoo",),
-    "notebook": ("plotting", "diagrams", "quiz"),
+    "notebook": ("plotting", "diagrams", "quiz", "report"),
 }

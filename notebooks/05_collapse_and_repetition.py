@@ -71,6 +71,7 @@ from course_utils.collapse import (
 from course_utils.device import seed_everything
 from course_utils.metrics import normalized_entropy
 from course_utils.plotting import finish, plot_curves, plot_heatmaps, use_course_style
+from course_utils.report import error_text
 from course_utils.repetition import copy_log_probs, greedy_repeats
 from course_utils.tasks import decoy_needle_batch, kv_retrieval_batch, make_batch_fn
 from course_utils.train import answer_accuracy
@@ -113,7 +114,7 @@ VARIANTS = ("attention only", "+ MLP", "+ skip", "full block")
 rank = {v: torch.tensor([random_stack_residuals(v, seed=s) for s in SEEDS]) for v in VARIANTS}  # (seeds, 13)
 for v in VARIANTS:
     print(f"{v:15s} residual after layers 0..5 (seed 0): "  # below 1e-14 is float64 rounding noise
-          + " ".join(f"{r:.1e}" if r > 1e-14 else "<1e-14" for r in rank[v][0, :6].tolist()))
+          + " ".join(error_text(r, floor=1e-14) for r in rank[v][0, :6].tolist()))
 
 # %%
 layers = torch.arange(13)

@@ -67,6 +67,7 @@ from course_utils.dilated import (
 from course_utils.evaluate import accuracy_by_query_index
 from course_utils.plotting import finish, plot_curves, plot_recorded_bench, use_course_style
 from course_utils.quiz import check_choice
+from course_utils.report import error_text
 from course_utils.tasks import make_batch_fn
 
 seed_everything(0, threads=2)
@@ -118,8 +119,9 @@ mixed = sum(torch.exp(lse - total)[:, None] * out for lse, out in zip(lses, outs
 
 package = dilated_attention(q[None, None], k[None, None], v[None, None], *PATTERNS_SMALL)[0, 0]
 reference = dilated_reference(q[None, None], k[None, None], v[None, None], *PATTERNS_SMALL)[0, 0]
-print(f"from scratch vs course_utils.dilated_attention: {(mixed - package).abs().max().item():.1e}")
-print(f"from scratch vs the dense definition (softmax over counted keys): {(mixed - reference).abs().max().item():.1e}")
+print("from scratch vs course_utils.dilated_attention:", error_text((mixed - package).abs().max().item()))
+print("from scratch vs the dense definition (softmax over counted keys):",
+      error_text((mixed - reference).abs().max().item()))
 
 # %% [markdown]
 # `course_utils.dilated.dilated_attention(q, k, v, segment_lengths, dilation_rates, causal=...)` does
@@ -144,7 +146,8 @@ wrong = sum(torch.exp(lse - total_g).detach()[:, None] * out for lse, out in zip
 (grad_wrong,) = torch.autograd.grad(wrong.square().sum(), qg)
 for name, grad in [("mixing weights with gradient", grad_right), ("course_utils", grad_pkg),
                    ("mixing weights detached", grad_wrong)]:
-    print(f"{name:30s} largest error in dL/dq vs the dense definition: {(grad - grad_ref).abs().max().item():.1e}")
+    print(f"{name:30s} largest error in dL/dq vs the dense definition:",
+          error_text((grad - grad_ref).abs().max().item()))
 
 # %% [markdown]
 # **Takeaway.** A dilated pattern is dense attention inside segments, on every r-th row. Several

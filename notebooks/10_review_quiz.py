@@ -63,6 +63,7 @@ from course_utils.device import seed_everything
 from course_utils.dilution import gap_for_weight, relevant_weight, simulate_dilution
 from course_utils.evaluate import accuracy_by_query_index
 from course_utils.retrieval import hierarchical_answer, retrieve_best_chunk
+from course_utils.report import error_text
 from course_utils.sinks import sink_mass
 from course_utils.tasks import backcopy_batch, kv_retrieval_batch
 
@@ -366,7 +367,7 @@ assert check_choice(q6_answer, "3f45d00ee4cb0c4418c56aad818801d47af17499237ba12a
 
 # %%
 residuals = random_stack_residuals("attention only", seed=0, depth=6)
-print("rank residual after 0..6 layers:", " ".join(f"{r:.1e}" for r in residuals))
+print("rank residual after 0..6 layers:", " ".join(error_text(r, floor=1e-14) for r in residuals))
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
