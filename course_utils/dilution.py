@@ -9,6 +9,11 @@ they are Gaussian with standard deviation σ. Multiplying every score by `s * lo
 scaling, Chiang & Cholak 2022; Scalable-Softmax, Nakanishi 2025) turns g into `s g log n` and σ
 into `s σ log n`: with equal distractors w(n) = n^(sg) / (n^(sg) + n - 1), which no longer falls
 like 1/n.
+
+Near misses. When m of the distractors are decoys that score g' (between the distractors' 0 and the
+relevant key's g), they get a term of their own:
+
+    w = e^g / (e^g + m * e^g' + (n - 1 - m) * E[e^z])
 """
 
 from __future__ import annotations
@@ -23,26 +28,35 @@ from course_utils.metrics import attention_entropy
 
 
 def relevant_weight(
-    n: int | Tensor, gap: float, *, distractor_std: float = 0.0, log_n_scale: float | None = None
+    n: int | Tensor, gap: float, *, distractor_std: float = 0.0, log_n_scale: float | None = None,
+    decoys: int | Tensor = 0, decoy_gap: float = 0.0,
 ) -> Tensor:
-    """Expected softmax weight of the relevant key among n keys (closed form above).
+    """Expected softmax weight of the relevant key among n keys (closed forms above).
 
     n: an int or a tensor of sizes; gap: the relevant score minus the distractors' mean;
     distractor_std: σ of Gaussian distractor scores (0 = all equal); log_n_scale: s, to multiply
-    every score by s * log n first (None = plain softmax). Returns a float64 tensor shaped like n.
+    every score by s * log n first (None = plain softmax); decoys: m, how many of the n - 1 other
+    keys are near misses scoring `decoy_gap` above the distractors' mean (an int or a tensor that
+    broadcasts with n). Returns a float64 tensor shaped like n (broadcast with decoys).
 
-    Example: `relevant_weight(torch.tensor([512, 4096]), gap=5.39)` -> about [0.30, 0.05]
+    Example: `relevant_weight(torch.tensor([512, 4096]), gap=5.39)` -> about [0.30, 0.05];
+    `relevant_weight(128, 6.0, decoys=torch.arange(4), decoy_gap=4.0)` falls with every decoy.
     """
     n = torch.as_tensor(n, dtype=torch.float64)
+    m = torch.as_tensor(decoys, dtype=torch.float64)
     if torch.any(n < 1):
         raise ValueError(f"n counts keys and must be >= 1, got {n.min().item()}")
     if distractor_std < 0:
         raise ValueError(f"distractor_std must be >= 0, got {distractor_std}")
+    if torch.any(m < 0) or torch.any(m > n - 1):
+        raise ValueError(f"decoys are some of the n - 1 other keys: need 0 <= decoys <= n - 1, got decoys "
+                         f"from {m.min().item():g} to {m.max().item():g} with n >= {n.min().item():g}")
     factor = torch.ones_like(n) if log_n_scale is None else log_n_scale * n.log()
-    g = gap * factor
+    g, g_decoy = gap * factor, decoy_gap * factor
     sigma = distractor_std * factor
-    # e^g / (e^g + (n-1) e^{σ²/2}) = sigmoid(g - σ²/2 - log(n-1)), stable for huge g or n
-    return torch.sigmoid(g - sigma**2 / 2 - torch.log(n - 1))
+    # e^g / (e^g + m e^g' + (n-1-m) e^{σ²/2}), computed in log space: stable for huge g, n or m
+    log_terms = torch.stack(torch.broadcast_tensors(g, m.log() + g_decoy, torch.log(n - 1 - m) + sigma**2 / 2))
+    return torch.exp(g - torch.logsumexp(log_terms, dim=0))
 
 
 def gap_for_weight(weight: float, n: int) -> float:

@@ -81,6 +81,23 @@ class DecoyVocab(NeedleVocab):
 
 
 @dataclass(frozen=True)
+class NearMissVocab(Vocab):
+    """Two-token keys: BOS=0, QUERY=1, first key tokens a0.., second key tokens b0.., values v0.., filler f0..
+
+    Example: `NearMissVocab(n_keys=16, n_values=64, n_filler=128).vocab_size` -> 226.
+    """
+
+    n_keys: int = 16
+    n_values: int = 64
+    n_filler: int = 128
+    specials: ClassVar[tuple[str, ...]] = ("BOS", "QUERY")
+    query: ClassVar[int] = 1
+
+    def blocks(self) -> tuple[tuple[str, int], ...]:
+        return (("a", self.n_keys), ("b", self.n_keys), ("v", self.n_values), ("f", self.n_filler))
+
+
+@dataclass(frozen=True)
 class CopyVocab(Vocab):
     """Copy-task ids: BOS=0, SEP=1, symbols s0.. from 2. Example: `CopyVocab(n_symbols=16).vocab_size` -> 18."""
 
@@ -361,8 +378,54 @@ def decoy_needle_batch(batch_size: int, n: int | tuple[int, int], *, n_decoys: i
                      {"vocab": vocab, "needle_pos": needle_pos, "n_decoys": decoys})
 
 
-def loop_stream_batch(batch_size: int, n_sentences: int, *, sentence_len: int = 8, n_symbols: int = 64,
-                      repeat_prob: float = 0.5, generator: torch.Generator | int) -> TaskBatch:
+def near_miss_batch(batch_size: int, n: int | tuple[int, int], *, n_decoys: int | tuple[int, int] = 0,
+                    n_keys: int = 16, n_values: int = 64, n_filler: int = 128,
+                    generator: torch.Generator | int) -> TaskBatch:
+    """A two-token key among near misses: `BOS f.. a b v f.. a b' v' .. f.. QUERY a b`, answer v.
+
+    The needle's key is two tokens (a, b). Each decoy shares the needle's first key token `a` and
+    differs in the second (b' != b), so a query that matches on `a` alone cannot tell them apart:
+    a decoy scores part of the needle's match, not nothing (the near miss of Shi et al. 2023's
+    distractors). Items (a, b, v) sit in distinct 3-token slots at random places among filler. `n`
+    and `n_decoys` are ints or inclusive ranges (lo, hi) drawn once per batch; n must leave room:
+    n >= 3 * (n_decoys + 1) + 4. Only the last position has a loss; relevant_pos is the needle's
+    value. meta: vocab, needle_pos (batch,) (the needle's `a`), decoy_pos (batch, n_decoys), n_decoys.
+
+    tokens, targets: (batch, n). Example: `near_miss_batch(32, 128, n_decoys=4, generator=0)`.
+    """
+    _check_positive(batch_size=batch_size, n_values=n_values, n_filler=n_filler)
+    if n_keys < 2:
+        raise ValueError(f"n_keys must be at least 2 (a decoy needs another second token); got {n_keys}")
+    n_bounds = _parse_range("n", n, lo=None)  # checked against n_decoys below, once drawn
+    decoy_bounds = _parse_range("n_decoys", n_decoys, lo=None)
+    g = as_generator(generator)
+    length, decoys = _draw(n_bounds, g), _draw(decoy_bounds, g)
+    if decoys < 0 or length < 3 * (decoys + 1) + 4:
+        raise ValueError(f"n={length} has no room for the needle and {decoys} decoys; "
+                         f"need n >= {3 * (decoys + 1) + 4} and n_decoys >= 0")
+    vocab = NearMissVocab(n_keys=n_keys, n_values=n_values, n_filler=n_filler)
+    rows = torch.arange(batch_size)
+    tokens = torch.randint(0, n_filler, (batch_size, length), generator=g) + vocab.offset("f")
+    tokens[:, 0] = vocab.bos
+    first = torch.randint(0, n_keys, (batch_size, 1), generator=g)  # (B, 1): shared by needle and decoys
+    second = torch.randint(0, n_keys, (batch_size, 1), generator=g)  # the needle's second token
+    shift = torch.randint(1, n_keys, (batch_size, decoys), generator=g)  # decoys: any other second token
+    seconds = torch.cat([second, (second + shift) % n_keys], dim=1)  # (B, decoys + 1), needle first
+    slots = (length - 4) // 3  # slot s covers positions 1 + 3s (a), 2 + 3s (b), 3 + 3s (v)
+    starts = 1 + 3 * torch.rand(batch_size, slots, generator=g).argsort(dim=1)[:, :decoys + 1]  # (B, decoys + 1)
+    tokens[rows[:, None], starts] = first + vocab.offset("a")
+    tokens[rows[:, None], starts + 1] = seconds + vocab.offset("b")
+    tokens[rows[:, None], starts + 2] = torch.randint(0, n_values, (batch_size, decoys + 1), generator=g) + vocab.offset("v")
+    tokens[:, -3] = vocab.query
+    tokens[:, -2] = first[:, 0] + vocab.offset("a")
+    tokens[:, -1] = second[:, 0] + vocab.offset("b")
+    answer_pos = torch.full((batch_size,), length - 1)
+    return TaskBatch(tokens, _answer_targets(tokens, answer_pos, starts[:, 0] + 2), answer_pos, starts[:, 0] + 2,
+                     {"vocab": vocab, "needle_pos": starts[:, 0], "decoy_pos": starts[:, 1:], "n_decoys": decoys})
+
+
+def loop_stream_batch(batch_size: int, n_sentences: int, *, sentence_len: int | tuple[int, int] = 8,
+                      n_symbols: int = 64, repeat_prob: float = 0.5, generator: torch.Generator | int) -> TaskBatch:
     """A stream of random "sentences" that sometimes loop: `BOS s s s s END s s s s END ...`.
 
     Each sentence is `sentence_len` random symbols and an END token. With probability `repeat_prob`
@@ -370,24 +433,39 @@ def loop_stream_batch(batch_size: int, n_sentences: int, *, sentence_len: int = 
     one more repeat never depends on how many repeats came before. Loss everywhere.
     meta["repeat"] (batch, n_sentences) marks the sentences that repeat their predecessor.
 
-    tokens, targets: (batch, 1 + n_sentences * (sentence_len + 1)).
-    Example: `loop_stream_batch(32, 12, generator=0)`.
+    With a fixed length, a model can copy by position (the symbol sentence_len + 1 tokens back).
+    An inclusive range (lo, hi) draws each sentence's length (a repeat keeps its predecessor's), so
+    copying must find the earlier occurrence by content; the stream is then cut to the length every
+    row reaches, 1 + n_sentences * (lo + 1) tokens, and later sentences of long rows fall off the end.
+
+    tokens, targets: (batch, 1 + n_sentences * (sentence_len + 1)), or with a range
+    (batch, 1 + n_sentences * (lo + 1)). answer_pos is the last position with a target;
+    relevant_pos, for a fixed length, the position one sentence earlier (for a range, answer_pos).
+    Example: `loop_stream_batch(32, 12, generator=0)`, `loop_stream_batch(32, 22, sentence_len=(4, 12), generator=0)`.
     """
-    _check_positive(batch_size=batch_size, n_sentences=n_sentences, sentence_len=sentence_len, n_symbols=n_symbols)
+    _check_positive(batch_size=batch_size, n_sentences=n_sentences, n_symbols=n_symbols)
+    lo, hi = _parse_range("sentence_len", sentence_len)
     if not 0.0 <= repeat_prob <= 1.0:
         raise ValueError(f"repeat_prob is a probability in [0, 1]; got {repeat_prob}")
     g = as_generator(generator)
     vocab = LoopVocab(n_symbols=n_symbols)
-    sentences = torch.randint(0, n_symbols, (batch_size, n_sentences, sentence_len), generator=g) + vocab.offset("s")
+    sentences = torch.randint(0, n_symbols, (batch_size, n_sentences, hi), generator=g) + vocab.offset("s")
     repeat = torch.rand(batch_size, n_sentences, generator=g) < repeat_prob
     repeat[:, 0] = False
+    lengths = (torch.randint(lo, hi + 1, (batch_size, n_sentences), generator=g) if lo < hi
+               else torch.full((batch_size, n_sentences), hi))  # a fixed length draws nothing more
     for i in range(1, n_sentences):
         sentences[:, i] = torch.where(repeat[:, i, None], sentences[:, i - 1], sentences[:, i])
+        lengths[:, i] = torch.where(repeat[:, i], lengths[:, i - 1], lengths[:, i])
     ends = torch.full((batch_size, n_sentences, 1), vocab.end)
-    body = torch.cat([sentences, ends], dim=2).flatten(1)  # (B, n_sentences * (sentence_len + 1))
+    padded = torch.cat([sentences, ends], dim=2)  # (B, n_sentences, hi + 1)
+    slot = torch.arange(hi + 1)
+    padded = torch.where(slot == lengths[..., None], vocab.end, padded)  # END right after each sentence
+    kept = slot <= lengths[..., None]  # (B, n_sentences, hi + 1): the sentence's symbols and its END
+    body = torch.stack([row[keep][:n_sentences * (lo + 1)] for row, keep in zip(padded.flatten(1), kept.flatten(1))])
     tokens = torch.cat([torch.full((batch_size, 1), vocab.bos), body], dim=1)
     last = torch.full((batch_size,), tokens.shape[1] - 2)
-    return TaskBatch(tokens, _next_token_targets(tokens), last, last - sentence_len,
+    return TaskBatch(tokens, _next_token_targets(tokens), last, last - hi if lo == hi else last,
                      {"vocab": vocab, "repeat": repeat})
 
 
@@ -596,6 +674,7 @@ TASKS: dict[str, TaskSpec] = {
     "kv_retrieval": TaskSpec(kv_retrieval_batch, KVVocab),
     "needle": TaskSpec(needle_batch, NeedleVocab),
     "decoy_needle": TaskSpec(decoy_needle_batch, DecoyVocab),
+    "near_miss": TaskSpec(near_miss_batch, NearMissVocab),
     "text": TaskSpec(text_batch, TextVocab),
     "loop_stream": TaskSpec(loop_stream_batch, LoopVocab),
     "associative_recall": TaskSpec(associative_recall_batch, RecallVocab),

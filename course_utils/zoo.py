@@ -156,12 +156,12 @@ def _lm_name(seed: int, *, sigma_reparam: bool = False) -> str:
     return f"lm-hot{'-sigma' if sigma_reparam else ''}-s{seed}"
 
 
-def _loop_name(seed: int) -> str:
-    return f"loop-s{seed}"
+def _loop_name(seed: int, *, repeat_prob: float = 0.5, varied_length: bool = False) -> str:
+    return f"loop{'' if repeat_prob == 0.5 else '-rare'}{'-varlen' if varied_length else ''}-s{seed}"
 
 
-def _decoy_name(seed: int) -> str:
-    return f"decoy-s{seed}"
+def _decoy_name(seed: int, *, near_miss: bool = False) -> str:
+    return f"decoy{'-nearmiss' if near_miss else ''}-s{seed}"
 
 
 def _copy_name(seed: int, *, seq_len: int = 12) -> str:
@@ -175,7 +175,7 @@ def _induct_name(seed: int) -> str:
 #: How each family spells its names: `NAME_RULES[family](seed, **options)`. The options are the
 #: family factory's arguments (kv: positional, edge, dilated, query_first, filler, finetune; recall: transform, reference, value_answers;
 #: sink: sink_fix, sink_init, layers, bos;
-#: si-lm: variant, tau; si-needle: variant; lm: sigma_reparam; copy: seq_len; loop, decoy, induct: none).
+#: si-lm: variant, tau; si-needle: variant; lm: sigma_reparam; copy: seq_len; loop: repeat_prob, varied_length; decoy: near_miss; induct: none).
 #: copy keeps the name notebook 01 introduced, "copy-rope-2l", for seed 0 at length 12.
 NAME_RULES: dict[str, Callable[..., str]] = {
     "copy": _copy_name, "recall": _recall_name, "kv": _kv_name, "si-lm": _si_lm_name, "si-needle": _si_needle_name,
@@ -447,16 +447,21 @@ def _induct_entry(seed: int) -> ZooEntry:
     )
 
 
-def _loop_entry(seed: int) -> ZooEntry:
-    """Notebook 05: a 2-layer model of a stream of random sentences that repeat with probability 0.5."""
+def _loop_entry(seed: int, *, repeat_prob: float = 0.5, varied_length: bool = False) -> ZooEntry:
+    """Notebook 05: a 2-layer model of a stream of random sentences that repeat with probability
+    `repeat_prob` (0.5: common repeats, 800 steps; 0.1: rare repeats, 1500 steps, since only one
+    sentence in ten teaches copying). Sentences have 8 symbols, or with `varied_length` 4 to 12 (so
+    that copying by position fails), in a stream of 111 tokens (22 sentences drawn, cut to length)."""
+    sentences = {"n_sentences": 22, "sentence_len": (4, 12)} if varied_length else {"n_sentences": 12, "sentence_len": 8}
+    stream = "22 random 4-12-symbol sentences cut to 111 tokens" if varied_length else "12 random 8-symbol sentences"
     return ZooEntry(
-        name=_loop_name(seed),
-        description=f"Notebook 05: stream of 12 random 8-symbol sentences, each repeating the last with "
-                    f"p=0.5; 2 layers, 4 heads, RoPE; seed {seed}.",
+        name=_loop_name(seed, repeat_prob=repeat_prob, varied_length=varied_length),
+        description=f"Notebook 05: stream of {stream}, each repeating the last with "
+                    f"p={repeat_prob:g}; 2 layers, 4 heads, RoPE; seed {seed}.",
         task="loop_stream",
-        task_kwargs={"n_sentences": 12, "sentence_len": 8, "n_symbols": 64, "repeat_prob": 0.5},
+        task_kwargs={**sentences, "n_symbols": 64, "repeat_prob": repeat_prob},
         model={"max_len": 128, "d_model": 64, "heads": 4, "layers": 2, "positional": "rope"},
-        train=TrainConfig(steps=800, batch_size=64, lr=3e-3, warmup_steps=50,
+        train=TrainConfig(steps=800 if repeat_prob == 0.5 else 1500, batch_size=64, lr=3e-3, warmup_steps=50,
                           data_seed=DATA_SEED_BASE["loop"] + seed),
         seed=seed,
         family="loop",
@@ -472,6 +477,23 @@ def _decoy_entry(seed: int) -> ZooEntry:
         task_kwargs={"n": (16, 128), "n_decoys": (0, 6)},
         model={"max_len": 1024, "d_model": 64, "heads": 4, "layers": 2, "positional": "alibi", "embed_std": 1.0},
         train=TrainConfig(steps=1500, batch_size=64, lr=1e-3, weight_decay=0.01, warmup_steps=100,
+                          data_seed=DATA_SEED_BASE["decoy"] + seed),
+        seed=seed,
+        eval_kwargs={"n": 128, "n_decoys": 4},
+        family="decoy",
+    )
+
+
+def _near_miss_entry(seed: int) -> ZooEntry:
+    """Notebook 05: a 2-layer ALiBi model that finds a two-token key among decoys sharing its first token."""
+    return ZooEntry(
+        name=_decoy_name(seed, near_miss=True),
+        description=f"Notebook 05: two-token key among 0-6 near-miss decoys (same first token) in 32-128 "
+                    f"tokens, 2 layers, 4 heads, ALiBi; seed {seed}.",
+        task="near_miss",
+        task_kwargs={"n": (32, 128), "n_decoys": (0, 6)},
+        model={"max_len": 1024, "d_model": 64, "heads": 4, "layers": 2, "positional": "alibi", "embed_std": 1.0},
+        train=TrainConfig(steps=1500, batch_size=64, lr=2e-3, weight_decay=0.01, warmup_steps=100,
                           data_seed=DATA_SEED_BASE["decoy"] + seed),
         seed=seed,
         eval_kwargs={"n": 128, "n_decoys": 4},
@@ -502,8 +524,10 @@ ZOO: dict[str, ZooEntry] = {
         *[_sink_entry("learned_sink", seed, sink_init=4.0) for seed in SEEDS],
         *[_sink_entry("none", seed, layers=2, bos=bos) for bos in (True, False) for seed in SEEDS],
         *[_lm_entry(seed, sigma_reparam=sigma) for sigma in (False, True) for seed in SEEDS],
-        *[_loop_entry(seed) for seed in SEEDS],
+        *[_loop_entry(seed, repeat_prob=p) for p in (0.5, 0.1) for seed in SEEDS],
+        *[_loop_entry(seed, repeat_prob=0.1, varied_length=True) for seed in SEEDS],
         *[_decoy_entry(seed) for seed in SEEDS],
+        *[_near_miss_entry(seed) for seed in SEEDS],
     ]
 }
 

@@ -66,3 +66,20 @@ def test_bad_closed_form_input():
         relevant_weight(0, 1.0)
     with pytest.raises(ValueError):
         relevant_weight(4, 1.0, distractor_std=-1.0)
+
+
+def test_decoy_term():
+    """m near misses at gap g' take their own share; no decoys (or decoys as plain distractors) is the old form."""
+    n, g, g_decoy = 128, 6.0, 4.0
+    m = torch.arange(0, 9)
+    expected = math.exp(g) / (math.exp(g) + m.double() * math.exp(g_decoy) + (n - 1 - m.double()))
+    torch.testing.assert_close(relevant_weight(n, g, decoys=m, decoy_gap=g_decoy), expected, rtol=1e-12, atol=0)
+    torch.testing.assert_close(relevant_weight(n, g, decoys=m, decoy_gap=0.0),
+                               relevant_weight(torch.full((9,), n), g), rtol=1e-12, atol=0)
+    assert relevant_weight(2, 0.0, decoys=1, decoy_gap=0.0).item() == pytest.approx(0.5)
+
+
+@pytest.mark.parametrize("decoys", [-1, 128])
+def test_decoy_count_must_fit(decoys):
+    with pytest.raises(ValueError, match="decoys are some of the n - 1 other keys"):
+        relevant_weight(128, 5.0, decoys=decoys, decoy_gap=1.0)

@@ -19,6 +19,7 @@ CONFIGS = {
     "repeated_sequence": dict(batch_size=16, seq_len=5, repeats=3),
     "backcopy": dict(batch_size=16, n=48),
     "decoy_needle": dict(batch_size=16, n=(20, 40), n_decoys=(0, 4)),
+    "near_miss": dict(batch_size=16, n=(24, 48), n_decoys=(0, 4)),
     "text": dict(batch_size=4, n=32),
     "loop_stream": dict(batch_size=8, n_sentences=5, sentence_len=4, n_symbols=6),
 }
@@ -387,6 +388,35 @@ def test_decoy_needle_ranges_and_errors():
         decoy_needle_batch(2, (32, 16), generator=0)
 
 
+def test_near_miss_layout():
+    """The needle's key (a, b) is unique; every decoy shares a and differs in b; the answer is the needle's value."""
+    from course_utils.tasks import NearMissVocab, near_miss_batch
+
+    batch = near_miss_batch(64, 40, n_decoys=5, generator=0)
+    vocab, needle, decoys = batch.meta["vocab"], batch.meta["needle_pos"], batch.meta["decoy_pos"]
+    assert isinstance(vocab, NearMissVocab) and batch.tokens.shape == (64, 40) and decoys.shape == (64, 5)
+    rows = torch.arange(64)
+    t = batch.tokens
+    assert ((t >= vocab.offset("a")) & (t < vocab.offset("b"))).sum(1).eq(1 + 5 + 1).all()  # items and query
+    assert (t[rows[:, None], decoys] == t[rows, needle][:, None]).all()  # same first key token
+    assert (t[rows[:, None], decoys + 1] != t[rows, needle + 1][:, None]).all()  # another second token
+    assert torch.equal(t[:, -2], t[rows, needle]) and torch.equal(t[:, -1], t[rows, needle + 1])
+    assert (t[:, -3] == vocab.query).all()
+    assert torch.equal(batch.targets[:, -1], t[rows, needle + 2]) and torch.equal(batch.relevant_pos, needle + 2)
+    assert (batch.targets[:, :-1] == IGNORE_INDEX).all()
+
+
+def test_near_miss_ranges_and_errors():
+    from course_utils.tasks import near_miss_batch
+
+    batch = near_miss_batch(4, (32, 48), n_decoys=(0, 3), generator=1)
+    assert 32 <= batch.tokens.shape[1] <= 48 and 0 <= batch.meta["n_decoys"] <= 3
+    with pytest.raises(ValueError, match="no room"):
+        near_miss_batch(2, 12, n_decoys=4, generator=0)
+    with pytest.raises(ValueError, match="n_keys"):
+        near_miss_batch(2, 32, n_keys=1, generator=0)
+
+
 def test_text_batch_is_corpus_windows():
     from course_utils.corpus import corpus_splits
     from course_utils.tasks import text_batch
@@ -410,6 +440,26 @@ def test_loop_stream_repeats_marked_sentences():
     assert 0.3 < batch.meta["repeat"][:, 1:].float().mean() < 0.7
     with pytest.raises(ValueError, match="repeat_prob"):
         loop_stream_batch(2, 3, repeat_prob=2.0, generator=0)
+
+
+def test_loop_stream_varied_lengths():
+    """Sentences of 2..5 symbols: a repeat copies its predecessor's symbols and length; the stream is cut to
+    1 + n_sentences * (lo + 1) tokens, and its sentences (split at END) have lengths in range."""
+    from course_utils.tasks import loop_stream_batch
+
+    batch = loop_stream_batch(16, 10, sentence_len=(2, 5), repeat_prob=0.5, generator=0)
+    end = batch.meta["vocab"].end
+    assert batch.tokens.shape == (16, 1 + 10 * 3)
+    lengths = set()
+    for row, repeat in zip(batch.tokens, batch.meta["repeat"]):
+        cut = (row == end).nonzero()[:, 0].tolist()
+        sentences = [row[a + 1:b].tolist() for a, b in zip([0] + cut[:-1], cut)]
+        lengths |= {len(x) for x in sentences}
+        for i, sentence in enumerate(sentences[1:], start=1):
+            assert (sentence == sentences[i - 1]) >= bool(repeat[i])  # a marked repeat is a verbatim copy
+    assert lengths == {2, 3, 4, 5}
+    with pytest.raises(ValueError, match="inclusive range"):
+        loop_stream_batch(2, 3, sentence_len=(5, 2), generator=0)
 
 
 def test_batch_types_live_in_batch_and_text_in_corpus():
