@@ -25,7 +25,8 @@ Analysis: one chapter's measurements (imports the core and other analysis module
 - `circuits`         a copy model's attention: distance read from, content or position (ch. 01)
 - `metrics`          entropy and max weight of attention rows
 - `dilution`         attention dilution in theory and simulation (ch. 02)
-- `evaluate`         retrieval reports, accuracy by query index, last-token accuracy, long-context loss
+- `evaluate`         retrieval reports, accuracy by query index, last-token accuracy, long-context loss,
+                     attention on whole items (needle and decoys)
 - `sinks`            sink mass and rate, StreamingLLM caches (first k + recent tokens), per-position losses (ch. 04)
 - `collapse`         rank-collapse residual, JS divergence between heads; re-exports σReparam (ch. 05)
 - `repetition`       repeated prompts, per-copy probabilities, greedy repetition (ch. 05)

@@ -238,6 +238,29 @@ def value_to_key_weight(model: TinyGPT, batch: TaskBatch) -> Tensor:
     return attn[:, rows, :, pos, pos - 1].mean(0)  # indices go first: (values, L, H) -> (L, H)
 
 
+@torch.no_grad()
+def item_weights(model: TinyGPT, tokens: Tensor, starts: Tensor, *, width: int) -> Tensor:
+    """How much the last layer's final query attends to each item: weight summed over an item's tokens.
+
+    tokens: (batch, n); starts: (batch, items) the first position of each item, which covers
+    `width` positions. Returns (batch, heads, items). For `tasks.near_miss_batch`:
+    `item_weights(model, b.tokens, b.meta["needle_pos"][:, None], width=3)[..., 0]` is each head's
+    weight on the needle's `a b v`. Example: see notebook 05, section 5.
+    """
+    if starts.dim() != 2 or starts.shape[0] != tokens.shape[0]:
+        raise ValueError(f"starts must be (batch, items) with batch {tokens.shape[0]}; got {tuple(starts.shape)}")
+    if width < 1 or starts.numel() and (starts.min() < 0 or starts.max() + width > tokens.shape[1]):
+        raise ValueError(f"every item must lie inside the sequence: starts in [0, {tokens.shape[1] - width}] for "
+                         f"width {width}; got width {width}, starts {starts.min().item()}..{starts.max().item()}")
+    model.eval()
+    _, attn = model(tokens, return_attention=True)  # (L, B, H, n, n)
+    last = attn[-1][:, :, -1]  # (B, H, n)
+    positions = starts[:, None, :, None] + torch.arange(width)  # (B, 1, items, width)
+    picked = last[:, :, None, :].expand(-1, -1, starts.shape[1], -1).gather(
+        -1, positions.expand(-1, last.shape[1], -1, -1))  # (B, H, items, width)
+    return picked.sum(-1)
+
+
 def bin_by_relative_position(values: Tensor, bins: int) -> Tensor:
     """Average per-index values (K,) into `bins` equal slices of relative position: (bins,).
 

@@ -424,8 +424,8 @@ def near_miss_batch(batch_size: int, n: int | tuple[int, int], *, n_decoys: int 
                      {"vocab": vocab, "needle_pos": starts[:, 0], "decoy_pos": starts[:, 1:], "n_decoys": decoys})
 
 
-def loop_stream_batch(batch_size: int, n_sentences: int, *, sentence_len: int | tuple[int, int] = 8,
-                      n_symbols: int = 64, repeat_prob: float = 0.5, generator: torch.Generator | int) -> TaskBatch:
+def loop_stream_batch(batch_size: int, n_sentences: int, *, sentence_len: int = 8, n_symbols: int = 64,
+                      repeat_prob: float = 0.5, generator: torch.Generator | int) -> TaskBatch:
     """A stream of random "sentences" that sometimes loop: `BOS s s s s END s s s s END ...`.
 
     Each sentence is `sentence_len` random symbols and an END token. With probability `repeat_prob`
@@ -433,39 +433,24 @@ def loop_stream_batch(batch_size: int, n_sentences: int, *, sentence_len: int | 
     one more repeat never depends on how many repeats came before. Loss everywhere.
     meta["repeat"] (batch, n_sentences) marks the sentences that repeat their predecessor.
 
-    With a fixed length, a model can copy by position (the symbol sentence_len + 1 tokens back).
-    An inclusive range (lo, hi) draws each sentence's length (a repeat keeps its predecessor's), so
-    copying must find the earlier occurrence by content; the stream is then cut to the length every
-    row reaches, 1 + n_sentences * (lo + 1) tokens, and later sentences of long rows fall off the end.
-
-    tokens, targets: (batch, 1 + n_sentences * (sentence_len + 1)), or with a range
-    (batch, 1 + n_sentences * (lo + 1)). answer_pos is the last position with a target;
-    relevant_pos, for a fixed length, the position one sentence earlier (for a range, answer_pos).
-    Example: `loop_stream_batch(32, 12, generator=0)`, `loop_stream_batch(32, 22, sentence_len=(4, 12), generator=0)`.
+    tokens, targets: (batch, 1 + n_sentences * (sentence_len + 1)).
+    Example: `loop_stream_batch(32, 12, generator=0)`.
     """
-    _check_positive(batch_size=batch_size, n_sentences=n_sentences, n_symbols=n_symbols)
-    lo, hi = _parse_range("sentence_len", sentence_len)
+    _check_positive(batch_size=batch_size, n_sentences=n_sentences, sentence_len=sentence_len, n_symbols=n_symbols)
     if not 0.0 <= repeat_prob <= 1.0:
         raise ValueError(f"repeat_prob is a probability in [0, 1]; got {repeat_prob}")
     g = as_generator(generator)
     vocab = LoopVocab(n_symbols=n_symbols)
-    sentences = torch.randint(0, n_symbols, (batch_size, n_sentences, hi), generator=g) + vocab.offset("s")
+    sentences = torch.randint(0, n_symbols, (batch_size, n_sentences, sentence_len), generator=g) + vocab.offset("s")
     repeat = torch.rand(batch_size, n_sentences, generator=g) < repeat_prob
     repeat[:, 0] = False
-    lengths = (torch.randint(lo, hi + 1, (batch_size, n_sentences), generator=g) if lo < hi
-               else torch.full((batch_size, n_sentences), hi))  # a fixed length draws nothing more
     for i in range(1, n_sentences):
         sentences[:, i] = torch.where(repeat[:, i, None], sentences[:, i - 1], sentences[:, i])
-        lengths[:, i] = torch.where(repeat[:, i], lengths[:, i - 1], lengths[:, i])
     ends = torch.full((batch_size, n_sentences, 1), vocab.end)
-    padded = torch.cat([sentences, ends], dim=2)  # (B, n_sentences, hi + 1)
-    slot = torch.arange(hi + 1)
-    padded = torch.where(slot == lengths[..., None], vocab.end, padded)  # END right after each sentence
-    kept = slot <= lengths[..., None]  # (B, n_sentences, hi + 1): the sentence's symbols and its END
-    body = torch.stack([row[keep][:n_sentences * (lo + 1)] for row, keep in zip(padded.flatten(1), kept.flatten(1))])
+    body = torch.cat([sentences, ends], dim=2).flatten(1)  # (B, n_sentences * (sentence_len + 1))
     tokens = torch.cat([torch.full((batch_size, 1), vocab.bos), body], dim=1)
     last = torch.full((batch_size,), tokens.shape[1] - 2)
-    return TaskBatch(tokens, _next_token_targets(tokens), last, last - hi if lo == hi else last,
+    return TaskBatch(tokens, _next_token_targets(tokens), last, last - sentence_len,
                      {"vocab": vocab, "repeat": repeat})
 
 

@@ -172,3 +172,25 @@ def test_value_votes_add_the_weights_of_the_items_holding_each_value():
     assert torch.allclose(votes.sum(-1), 1 - weights[:, 0] - weights[:, -1])
     with pytest.raises(ValueError, match="pick a head"):
         value_votes(weights[:, None], batch)
+
+
+def test_item_weights_sum_the_items_tokens():
+    """Each item's weight is the last layer's final-query weight summed over its tokens; bad slots are errors."""
+    from course_utils.evaluate import item_weights
+    from course_utils.model import GPTConfig, TinyGPT
+    from course_utils.tasks import near_miss_batch
+
+    torch.manual_seed(0)
+    batch = near_miss_batch(4, 40, n_decoys=3, generator=0)
+    model = TinyGPT(GPTConfig(vocab_size=batch.meta["vocab"].vocab_size, max_len=64, layers=2, positional="alibi"))
+    starts = torch.cat([batch.meta["needle_pos"][:, None], batch.meta["decoy_pos"]], dim=1)  # (4, 4)
+    weights = item_weights(model, batch.tokens, starts, width=3)
+    _, attn = model(batch.tokens, return_attention=True)
+    last = attn[-1][:, :, -1]  # (B, H, n)
+    for b in range(4):
+        for i, start in enumerate(starts[b].tolist()):
+            torch.testing.assert_close(weights[b, :, i], last[b, :, start:start + 3].sum(-1))
+    with pytest.raises(ValueError, match="inside the sequence"):
+        item_weights(model, batch.tokens, starts + 40, width=3)
+    with pytest.raises(ValueError, match="starts must be"):
+        item_weights(model, batch.tokens, starts[0], width=3)

@@ -442,26 +442,6 @@ def test_loop_stream_repeats_marked_sentences():
         loop_stream_batch(2, 3, repeat_prob=2.0, generator=0)
 
 
-def test_loop_stream_varied_lengths():
-    """Sentences of 2..5 symbols: a repeat copies its predecessor's symbols and length; the stream is cut to
-    1 + n_sentences * (lo + 1) tokens, and its sentences (split at END) have lengths in range."""
-    from course_utils.tasks import loop_stream_batch
-
-    batch = loop_stream_batch(16, 10, sentence_len=(2, 5), repeat_prob=0.5, generator=0)
-    end = batch.meta["vocab"].end
-    assert batch.tokens.shape == (16, 1 + 10 * 3)
-    lengths = set()
-    for row, repeat in zip(batch.tokens, batch.meta["repeat"]):
-        cut = (row == end).nonzero()[:, 0].tolist()
-        sentences = [row[a + 1:b].tolist() for a, b in zip([0] + cut[:-1], cut)]
-        lengths |= {len(x) for x in sentences}
-        for i, sentence in enumerate(sentences[1:], start=1):
-            assert (sentence == sentences[i - 1]) >= bool(repeat[i])  # a marked repeat is a verbatim copy
-    assert lengths == {2, 3, 4, 5}
-    with pytest.raises(ValueError, match="inclusive range"):
-        loop_stream_batch(2, 3, sentence_len=(5, 2), generator=0)
-
-
 def test_batch_types_live_in_batch_and_text_in_corpus():
     """tasks re-exports the batch contract and the corpus task, so old imports keep working."""
     from course_utils import batch, corpus, tasks

@@ -90,7 +90,7 @@ def test_names_come_from_the_family_rules():
         "si-needle": [{"variant": v} for v in zoo.SI_VARIANTS],
         "sink": [{"sink_fix": f} for f in ("none", "softmax1", "learned_sink", "sink_key", "sink_kv", "sigmoid", "gate")]
                 + [{"sink_fix": "learned_sink", "sink_init": 4.0}, {"layers": 2}, {"layers": 2, "bos": False}],
-        "lm": [{}, {"sigma_reparam": True}], "loop": [{}, {"repeat_prob": 0.1}, {"repeat_prob": 0.1, "varied_length": True}], "decoy": [{}, {"near_miss": True}], "induct": [{}],
+        "lm": [{}, {"sigma_reparam": True}], "loop": [{}, {"rare": True}], "decoy": [{}, {"near_miss": True}], "induct": [{}],
         "copy": [{}, {"seq_len": 8}],
     }
     named = {n for fam, opts in options.items() for o in opts for n in zoo.family(fam, **o).values()}
