@@ -194,6 +194,19 @@ def _draw(bounds: tuple[int, int], g: torch.Generator) -> int:
     return lo if lo == hi else int(torch.randint(lo, hi + 1, (1,), generator=g))
 
 
+def _draw_length_and_decoys(n: int | tuple[int, int], n_decoys: int | tuple[int, int], g: torch.Generator, *,
+                            item_len: int, fixed_len: int) -> tuple[int, int]:
+    """Draw a length and a decoy count (ints or inclusive ranges) and check that the needle and the
+    decoys, `item_len` tokens each, fit next to `fixed_len` other tokens: n >= item_len * (decoys + 1) + fixed_len."""
+    n_bounds = _parse_range("n", n, lo=None)  # checked against n_decoys below, once drawn
+    decoy_bounds = _parse_range("n_decoys", n_decoys, lo=None)
+    length, decoys = _draw(n_bounds, g), _draw(decoy_bounds, g)
+    if decoys < 0 or length < item_len * (decoys + 1) + fixed_len:
+        raise ValueError(f"n={length} has no room for the needle and {decoys} decoys; "
+                         f"need n >= {item_len * (decoys + 1) + fixed_len} and n_decoys >= 0")
+    return length, decoys
+
+
 def _answer_targets(tokens: torch.Tensor, answer_pos: torch.Tensor, relevant_pos: torch.Tensor) -> torch.Tensor:
     """Targets with one loss per row: `targets[b, answer_pos[b]] = tokens[b, relevant_pos[b]]`.
 
@@ -354,13 +367,8 @@ def decoy_needle_batch(batch_size: int, n: int | tuple[int, int], *, n_decoys: i
     tokens, targets: (batch, n). Example: `decoy_needle_batch(32, 128, n_decoys=4, generator=0)`.
     """
     _check_positive(batch_size=batch_size, n_filler=n_filler, n_values=n_values)
-    n_bounds = _parse_range("n", n, lo=None)  # checked against n_decoys below, once drawn
-    decoy_bounds = _parse_range("n_decoys", n_decoys, lo=None)
     g = as_generator(generator)
-    length, decoys = _draw(n_bounds, g), _draw(decoy_bounds, g)
-    if decoys < 0 or length < 2 * (decoys + 1) + 2:
-        raise ValueError(f"n={length} has no room for the needle and {decoys} decoys; "
-                         f"need n >= {2 * (decoys + 1) + 2} and n_decoys >= 0")
+    length, decoys = _draw_length_and_decoys(n, n_decoys, g, item_len=2, fixed_len=2)
     vocab = DecoyVocab(n_filler=n_filler, n_values=n_values)
     rows = torch.arange(batch_size)
     tokens = torch.randint(0, n_filler, (batch_size, length), generator=g) + vocab.offset("f")
@@ -396,13 +404,8 @@ def near_miss_batch(batch_size: int, n: int | tuple[int, int], *, n_decoys: int 
     _check_positive(batch_size=batch_size, n_values=n_values, n_filler=n_filler)
     if n_keys < 2:
         raise ValueError(f"n_keys must be at least 2 (a decoy needs another second token); got {n_keys}")
-    n_bounds = _parse_range("n", n, lo=None)  # checked against n_decoys below, once drawn
-    decoy_bounds = _parse_range("n_decoys", n_decoys, lo=None)
     g = as_generator(generator)
-    length, decoys = _draw(n_bounds, g), _draw(decoy_bounds, g)
-    if decoys < 0 or length < 3 * (decoys + 1) + 4:
-        raise ValueError(f"n={length} has no room for the needle and {decoys} decoys; "
-                         f"need n >= {3 * (decoys + 1) + 4} and n_decoys >= 0")
+    length, decoys = _draw_length_and_decoys(n, n_decoys, g, item_len=3, fixed_len=4)
     vocab = NearMissVocab(n_keys=n_keys, n_values=n_values, n_filler=n_filler)
     rows = torch.arange(batch_size)
     tokens = torch.randint(0, n_filler, (batch_size, length), generator=g) + vocab.offset("f")

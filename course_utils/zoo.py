@@ -470,36 +470,26 @@ def _loop_entry(seed: int, *, rare: bool = False) -> ZooEntry:
     )
 
 
-def _decoy_entry(seed: int) -> ZooEntry:
-    """Notebook 05: a 2-layer ALiBi model that finds a needle among decoys and filler."""
+def _decoy_entry(seed: int, *, near_miss: bool = False) -> ZooEntry:
+    """Notebook 05: a 2-layer ALiBi model that finds a needle among decoys and filler: decoys with
+    another marker, or with `near_miss` a two-token key among decoys sharing its first token.
+
+    Every near-miss training sequence has at least one near miss: with none, matching the first key
+    token alone answers perfectly, and a model can sit on that half-solution (a first recipe with
+    0-6 near misses and 1500 steps left seed 0 there: accuracy 0.92 alone, 0.15 among four)."""
+    if near_miss:
+        what = "two-token key among 1-6 near-miss decoys (same first token) in 32-128 tokens"
+        task, task_kwargs, steps, lr = "near_miss", {"n": (32, 128), "n_decoys": (1, 6)}, 2500, 2e-3
+    else:
+        what = "needle among 0-6 decoys in 16-128 tokens"
+        task, task_kwargs, steps, lr = "decoy_needle", {"n": (16, 128), "n_decoys": (0, 6)}, 1500, 1e-3
     return ZooEntry(
-        name=_decoy_name(seed),
-        description=f"Notebook 05: needle among 0-6 decoys in 16-128 tokens, 2 layers, 4 heads, ALiBi; seed {seed}.",
-        task="decoy_needle",
-        task_kwargs={"n": (16, 128), "n_decoys": (0, 6)},
+        name=_decoy_name(seed, near_miss=near_miss),
+        description=f"Notebook 05: {what}, 2 layers, 4 heads, ALiBi; seed {seed}.",
+        task=task,
+        task_kwargs=task_kwargs,
         model={"max_len": 1024, "d_model": 64, "heads": 4, "layers": 2, "positional": "alibi", "embed_std": 1.0},
-        train=TrainConfig(steps=1500, batch_size=64, lr=1e-3, weight_decay=0.01, warmup_steps=100,
-                          data_seed=DATA_SEED_BASE["decoy"] + seed),
-        seed=seed,
-        eval_kwargs={"n": 128, "n_decoys": 4},
-        family="decoy",
-    )
-
-
-def _near_miss_entry(seed: int) -> ZooEntry:
-    """Notebook 05: a 2-layer ALiBi model that finds a two-token key among decoys sharing its first token.
-
-    Every training sequence has at least one near miss: with none, matching the first key token alone
-    answers perfectly, and a model can sit on that half-solution (a first recipe with 0-6 near misses
-    and 1500 steps left seed 0 there: accuracy 0.92 alone, 0.15 among four near misses)."""
-    return ZooEntry(
-        name=_decoy_name(seed, near_miss=True),
-        description=f"Notebook 05: two-token key among 1-6 near-miss decoys (same first token) in 32-128 "
-                    f"tokens, 2 layers, 4 heads, ALiBi; seed {seed}.",
-        task="near_miss",
-        task_kwargs={"n": (32, 128), "n_decoys": (1, 6)},
-        model={"max_len": 1024, "d_model": 64, "heads": 4, "layers": 2, "positional": "alibi", "embed_std": 1.0},
-        train=TrainConfig(steps=2500, batch_size=64, lr=2e-3, weight_decay=0.01, warmup_steps=100,
+        train=TrainConfig(steps=steps, batch_size=64, lr=lr, weight_decay=0.01, warmup_steps=100,
                           data_seed=DATA_SEED_BASE["decoy"] + seed),
         seed=seed,
         eval_kwargs={"n": 128, "n_decoys": 4},
@@ -531,8 +521,7 @@ ZOO: dict[str, ZooEntry] = {
         *[_sink_entry("none", seed, layers=2, bos=bos) for bos in (True, False) for seed in SEEDS],
         *[_lm_entry(seed, sigma_reparam=sigma) for sigma in (False, True) for seed in SEEDS],
         *[_loop_entry(seed, rare=rare) for rare in (False, True) for seed in SEEDS],
-        *[_decoy_entry(seed) for seed in SEEDS],
-        *[_near_miss_entry(seed) for seed in SEEDS],
+        *[_decoy_entry(seed, near_miss=near_miss) for near_miss in (False, True) for seed in SEEDS],
     ]
 }
 
