@@ -58,14 +58,13 @@ import torch
 
 from course_utils import zoo
 from course_utils.attention import score_matrix_bytes
-from course_utils.collapse import random_stack_residuals
+from course_utils.collapse import head_divergence
 from course_utils.device import seed_everything
 from course_utils.dilution import gap_for_weight, relevant_weight, simulate_dilution
 from course_utils.evaluate import accuracy_by_query_index
 from course_utils.retrieval import hierarchical_answer, retrieve_best_chunk
-from course_utils.report import error_text
 from course_utils.sinks import sink_mass
-from course_utils.tasks import backcopy_batch, kv_retrieval_batch
+from course_utils.tasks import backcopy_batch, kv_retrieval_batch, make_batch_fn
 
 _ = seed_everything(0, threads=2)
 
@@ -363,11 +362,19 @@ assert check_choice(q6_answer, "3f45d00ee4cb0c4418c56aad818801d47af17499237ba12a
 # - **C)** All heads converge to similar patterns
 # - **D)** Attention increases
 #
-# The extreme form, rank collapse (notebook 05): random attention-only layers make all tokens alike (residual 0 = every token the same):
+# The demonstration (notebook 05, section 3): the Jensen–Shannon divergence between the heads of a
+# layer, 0 bits if they had converged to one pattern, 1 bit if they never look at the same key, in
+# the models where convergence was most likely (entropy-collapsed by a high learning rate) and in
+# their σReparam twins:
 
 # %%
-residuals = random_stack_residuals("attention only", seed=0, depth=6)
-print("rank residual after 0..6 layers:", " ".join(error_text(r, floor=1e-14) for r in residuals))
+lm_text = make_batch_fn("text", batch_size=16, n=128, split="val")(torch.Generator().manual_seed(5))
+for sigma, label in ((False, "entropy-collapsed"), (True, "σReparam")):
+    model, _ = zoo.load(zoo.name("lm", 0, sigma_reparam=sigma), verbose=False)
+    with torch.no_grad():
+        attn = model(lm_text.tokens, return_attention=True)[1][:, :, :, 1:]  # (L, B, H, n - 1, n); query 0 sees one key
+    js = [head_divergence(attn[layer])[~torch.eye(4, dtype=torch.bool)].mean().item() for layer in range(2)]
+    print(f"{label:17s} seed 0: mean JS between the heads of layer 1 / 2: {js[0]:.2f} / {js[1]:.2f} bits")
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -383,7 +390,7 @@ q7_answer = "C"  # SOLUTION
 
 # %%
 """ # BEGIN TEST CONFIG
-success_message: "This is the textbook definition: heads converge to similar patterns. The demonstration shows a related effect, rank collapse, where all tokens become alike (Dong et al. 2021); the course's own trained heads did not converge (notebook 05)."
+success_message: "This is the textbook definition: heads (or, in DeepViT, Zhou et al. 2021, successive layers) converge to similar patterns. The demonstration shows that it did not happen in the course's models even where it was most likely: heads driven to one-hot attention differ more from each other than healthy heads do (notebook 05). Its relative, rank collapse, where all tokens become alike (Dong et al. 2021), does appear in deep stacks without skip connections."
 """ # END TEST CONFIG
 from course_utils.quiz import check_choice
 
