@@ -12,8 +12,8 @@ import math
 def error_text(error: float, floor: float = 1e-12) -> str:
     """`error` as `"1.8e-01"`, or `"<1e-12"` when it is below `floor` (rounding noise).
 
-    Use floor 1e-12 for float64 results and 1e-5 for float32 ones (machine epsilon times the
-    sizes the course uses, with room to spare).
+    Use floor 1e-12 for float64 results and 1e-6 for float32 ones (machine epsilon times the
+    small sizes these checks use, with room to spare).
     """
     if not floor > 0 or not math.isfinite(floor):
         raise ValueError(f"floor must be a positive finite number, got {floor}")

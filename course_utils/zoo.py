@@ -451,9 +451,8 @@ def _loop_entry(seed: int, *, rare: bool = False) -> ZooEntry:
     """Notebook 05: a 2-layer model of a stream of random 8-symbol sentences that repeat their
     predecessor: commonly (p = 0.5, MLPs 4x wide, 800 steps) or, with `rare`, rarely as in text
     (p = 0.1, 2000 steps, since only one sentence in ten teaches copying; MLPs 1x wide keep the
-    checkpoint small). An attention-only rare model stayed far from calibrated (P(one more repeat)
-    0.013 against the stream's 0.1 after 1500 steps): knowing that the sentence so far is a copy
-    needs more than attention."""
+    checkpoint small). A trial attention-only rare model (not in the zoo) copied but stayed far from
+    calibrated: P(one more repeat) 0.013 against the stream's 0.1 after 1500 steps."""
     repeat_prob = 0.1 if rare else 0.5
     return ZooEntry(
         name=_loop_name(seed, rare=rare),
@@ -475,8 +474,9 @@ def _decoy_entry(seed: int, *, near_miss: bool = False) -> ZooEntry:
     another marker, or with `near_miss` a two-token key among decoys sharing its first token.
 
     Every near-miss training sequence has at least one near miss: with none, matching the first key
-    token alone answers perfectly, and a model can sit on that half-solution (a first recipe with
-    0-6 near misses and 1500 steps left seed 0 there: accuracy 0.92 alone, 0.15 among four)."""
+    token alone answers perfectly, and a model can sit on that half-solution (a trial recipe with
+    0-6 near misses and 1500 steps, not in the zoo, left seed 0 there: accuracy 0.92 alone, 0.15
+    among four; seed 0 of this recipe still takes it, see notebook 05)."""
     if near_miss:
         what = "two-token key among 1-6 near-miss decoys (same first token) in 32-128 tokens"
         task, task_kwargs, steps, lr = "near_miss", {"n": (32, 128), "n_decoys": (1, 6)}, 2500, 2e-3
