@@ -31,6 +31,7 @@ Analysis: one chapter's measurements (imports the core and other analysis module
 - `collapse`         rank-collapse residual, JS divergence between heads; re-exports σReparam (ch. 05)
 - `repetition`       repeated prompts, per-copy probabilities, greedy repetition (ch. 05)
 - `flash`            online-softmax (FlashAttention-style) attention over key blocks (ch. 06)
+- `traffic`          bytes an attention call moves and keeps (op by op, and for the backward pass) (ch. 06)
 - `bench`            time and peak memory of attention implementations; `python -m course_utils.bench` (ch. 06-07)
 - `gpu`              every GPU measurement of the course in one command: `python -m course_utils.gpu` (ch. 06-07)
 - `scale_invariant`  scale-invariant attention's derivation and reference (ch. 08); re-exports its logit module
@@ -39,11 +40,12 @@ Analysis: one chapter's measurements (imports the core and other analysis module
 Zoo: trained models (imports the core and analysis)
 
 - `zoo`         named training recipes, their committed checkpoints and the naming API (`zoo.family`)
+- `trials`      training experiments whose measurements, not weights, are committed (ch. 07-09)
 
 Notebook helpers (import anything above)
 
 - `plotting`    the course's plot style and helpers
-- `diagrams`    schematic figures drawn in code (one attention head's data flow)
+- `diagrams`    schematic figures drawn in code (one attention head's data flow, FlashAttention's tiling)
 - `quiz`        helpers for the executable quizzes
 - `report`      printing measured errors the same on every CPU (rounding noise prints as a bound)
 """
@@ -54,8 +56,8 @@ __version__ = "0.1.0"
 LAYERS: dict[str, tuple[str, ...]] = {
     "core": ("batch", "tasks", "corpus", "device", "positional", "logits", "layers", "dilated", "attention",
              "model", "train"),
-    "analysis": ("circuits", "metrics", "dilution", "evaluate", "sinks", "collapse", "repetition", "flash", "bench",
+    "analysis": ("circuits", "metrics", "dilution", "evaluate", "sinks", "collapse", "repetition", "flash", "traffic", "bench",
                  "gpu", "scale_invariant", "retrieval"),
-    "zoo": ("zoo",),
+    "zoo": ("zoo", "trials"),
     "notebook": ("plotting", "diagrams", "quiz", "report"),
 }

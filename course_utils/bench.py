@@ -41,6 +41,7 @@ from pathlib import Path
 
 import torch
 import torch.nn.functional as F
+from torch import Tensor
 
 from course_utils.attention import SCORE_BUDGET_BYTES, ScoreBudgetError, attention
 from course_utils.device import pick_device
@@ -176,10 +177,27 @@ def _sdpa_backend(device: torch.device, dtype: torch.dtype):
     return nullcontext(), f"default {device.type.upper()} dispatch"
 
 
+#: Size of the warm-up call made before the memory measurement.
+WARMUP_N = 64
+
+
+def _warm_up(impl: str, n: int, q: Tensor, causal: bool, context) -> None:
+    """One call at WARMUP_N tokens (a dense pattern for the dilated impl), so that the thread pool and
+    the kernels' one-time buffers exist before the memory measurement starts."""
+    small = q[:, :, :min(n, WARMUP_N)].contiguous()
+    if context is None:
+        _run(impl, small, small, small, causal, None, [small.shape[2]], [1])
+    else:
+        with context:
+            _run(impl, small, small, small, causal, None, [small.shape[2]], [1])
+
+
 def measure(impl: str, n: int, *, heads: int = 1, d: int = 64, dtype: str = "float32", causal: bool = False,
             device: str = "cpu", repeats: int = 3, max_score_bytes: int | None | str = "auto",
             segments: list[int] | None = None, rates: list[int] | None = None) -> BenchRow:
-    """Median time over `repeats` calls (after one warm-up) and peak memory of one call.
+    """Median time over `repeats` calls and peak memory of one call, after a warm-up call at `WARMUP_N`
+    tokens (so one-time allocations are not counted as the method's memory); the memory call also
+    warms up the timed ones.
 
     q, k, v: (1, heads, n, d) random in `dtype` on `device` ("cpu" or "cuda"); `segments` and `rates`
     are the "dilated" impl's patterns (default: `geometric_patterns(n)`). `max_score_bytes` is the
@@ -221,6 +239,7 @@ def measure(impl: str, n: int, *, heads: int = 1, d: int = 64, dtype: str = "flo
 
     try:
         with torch.no_grad():
+            _warm_up(impl, n, q, causal, context)  # one-time allocations (thread pool, scratch) are not the method's
             if dev.type == "cuda":
                 torch.cuda.empty_cache()
                 torch.cuda.reset_peak_memory_stats(dev)
@@ -254,10 +273,11 @@ def measure(impl: str, n: int, *, heads: int = 1, d: int = 64, dtype: str = "flo
     return row
 
 
-def measure_isolated(impl: str, n: int, *, device: str = "cpu", **kwargs) -> BenchRow:
+def measure_isolated(impl: str, n: int, *, device: str = "cpu", threads: int | None = None, **kwargs) -> BenchRow:
     """`measure` in a fresh Python process, so that memory freed by earlier calls and still held by
     the allocator cannot hide this call's peak (the CPU measurement is a resident-set high-water mark).
-    The child runs on `device` (the CPU unless told otherwise), with the C library's default malloc
+    The child runs on `device` (the CPU unless told otherwise) with `threads` CPU threads (default:
+    this process's `torch.get_num_threads()`, so a notebook's setting reaches it), with the C library's default malloc
     settings (MALLOC_* variables removed: a malloc tuned to keep freed memory would change what the
     resident set measures). A failing child raises RuntimeError with the end of its error output.
 
@@ -266,7 +286,7 @@ def measure_isolated(impl: str, n: int, *, device: str = "cpu", **kwargs) -> Ben
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "row.csv"
         args = [sys.executable, "-m", "course_utils.bench", "--impls", impl, "--ns", str(n), "--out", str(out),
-                "--device", str(device)]
+                "--device", str(device), "--threads", str(threads or torch.get_num_threads())]
         for key, value in kwargs.items():
             if value is None and key != "max_score_bytes":
                 continue

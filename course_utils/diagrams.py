@@ -1,8 +1,10 @@
-"""Schematic figures drawn with matplotlib (no image files): the data flow of one attention head."""
+"""Schematic figures drawn with matplotlib (no image files): the data flow of one attention head, and
+FlashAttention's tiling of the score matrix."""
 
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
+from matplotlib.patches import Rectangle
 from matplotlib.figure import Figure
 
 from course_utils.plotting import finish
@@ -39,3 +41,43 @@ def qkv_diagram() -> Figure:
                     arrowprops={"arrowstyle": "-|>", "color": "#555555", "shrinkA": 3, "shrinkB": 3,
                                 "patchA": a.get_bbox_patch(), "patchB": b.get_bbox_patch()})
     return finish(fig, "One attention head: each query scores every key, then averages their values")
+
+
+def tiling_diagram(blocks: int = 6, *, query_block: int = 2, key_block: int = 3) -> Figure:
+    """FlashAttention's tiling: the n x n scores as `blocks` x `blocks` tiles. One query block (a row
+    of tiles) stays in fast memory with its running max m, sum l and output o, while the key and value
+    blocks stream past it; tiles left of `key_block` are done, the rest are still to come, and no
+    tile is ever written to slow memory. Causal masking would skip the tiles above the diagonal.
+
+    Example: `fig = tiling_diagram()`
+    """
+    if not 0 <= query_block < blocks or not 0 <= key_block < blocks:
+        raise ValueError(f"query_block and key_block must lie in [0, {blocks}); got {query_block}, {key_block}")
+    fig, ax = plt.subplots(figsize=(10, 5.2))
+    ax.set(xlim=(-3.2, blocks + 4.6), ylim=(blocks + 2.0, -1.1), aspect="equal")
+    ax.axis("off")
+    for i in range(blocks):
+        for j in range(blocks):
+            colour = "#ffffff"
+            if i == query_block:
+                colour = "#9ecae1" if j < key_block else "#fdae6b" if j == key_block else "#f0f0f0"
+            ax.add_patch(Rectangle((j, i), 1, 1, facecolor=colour, edgecolor="#777777"))
+    ax.text(blocks / 2, blocks + 0.3, "scores S = Q Kᵀ / √d  (n × n, never stored)", ha="center", va="top",
+            fontsize=11)
+    for j in range(blocks):  # the key/value blocks above the matrix
+        ax.add_patch(Rectangle((j + 0.1, -0.95), 0.8, 0.4, facecolor="#fdae6b" if j == key_block else "#fce5cd",
+                               edgecolor="#777777"))
+    ax.text(-0.2, -0.75, "K, V blocks", ha="right", va="center", fontsize=10)
+    ax.add_patch(Rectangle((-1.3, query_block + 0.1), 0.8, 0.8, facecolor="#9ecae1", edgecolor="#777777"))
+    ax.text(-1.45, query_block + 0.5, "Q block", ha="right", va="center", fontsize=10)
+    ax.annotate("", xy=(key_block + 0.5, query_block - 0.05), xytext=(key_block + 0.5, -0.5),
+                arrowprops={"arrowstyle": "-|>", "color": "#d94801", "lw": 2})
+    ax.text(blocks + 0.4, query_block + 0.5,
+            "fast memory (SRAM) holds:\n• this Q block\n• one K, V block\n• running m, l, o\n  (fp32)",
+            ha="left", va="center", fontsize=10,
+            bbox={"boxstyle": "round,pad=0.4", "facecolor": "#deebf7", "edgecolor": "#555555"})
+    ax.text(blocks / 2, blocks + 0.95,
+            "blue: tiles folded into (m, l, o)   orange: the tile computed now   grey: still to come\n"
+            "each Q block reads Q once, every K, V block once, and writes its output rows once",
+            ha="center", va="top", fontsize=10)
+    return finish(fig, "FlashAttention's tiling: scores live one tile at a time in fast memory")

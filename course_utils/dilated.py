@@ -246,6 +246,32 @@ def receptive_field(n: int, heads: int, segment_lengths: list[int], dilation_rat
     return torch.stack(reach)
 
 
+def routable_pairs(reach: Tensor, n_pairs: int, layers: int) -> Tensor:
+    """Which pairs of a key-value retrieval sequence (`BOS k1 v1 … kK vK SEP kq`: key i at 2i + 1, value
+    at 2i + 2, the query answered at 2K + 2) a stack of `layers` attention layers can route: (K,) bool.
+
+    A route binds the pair, then delivers it: some position p holds both the key and the value after
+    l layers, and the query reads p within the remaining layers - l (1 <= l < layers). `reach` is
+    `receptive_field(...)` (reach[l - 1][i, j]: information at j can be at i after l layers), for a
+    length of at least 2K + 3. It counts every relay, so it is an upper bound on what a model can
+    learn to route; with two layers it is "bind in layer 1, read in layer 2".
+    Example: `routable_pairs(receptive_field(64, 4, [8, 16, 32, 64], [1, 2, 4, 8], 2), 16, 2)`
+    """
+    if layers < 2 or reach.shape[0] < layers - 1:
+        raise ValueError(f"a route needs layers >= 2 and reach for layers - 1 of them; got layers={layers}, "
+                         f"reach for {reach.shape[0]}")
+    query = 2 * n_pairs + 2
+    if reach.shape[-1] <= query:
+        raise ValueError(f"reach covers {reach.shape[-1]} positions; {n_pairs} pairs need {query + 1}")
+    keys, values = 2 * torch.arange(n_pairs) + 1, 2 * torch.arange(n_pairs) + 2
+    open_ = torch.zeros(n_pairs, dtype=torch.bool)
+    for bind in range(1, layers):  # layers used to bind, then layers - bind to deliver
+        holds = reach[bind - 1][:, keys] & reach[bind - 1][:, values]  # (n, K): p holds key i and value i
+        delivered = reach[layers - bind - 1][query]  # (n,): p reaches the query
+        open_ |= (holds & delivered[:, None]).any(dim=0)
+    return open_
+
+
 def dilated_reference(q: Tensor, k: Tensor, v: Tensor, segment_lengths: list[int], dilation_rates: list[int],
                       *, causal: bool = False) -> Tensor:
     """Dense reference: one softmax over each query's visible keys, each weighted by its count.

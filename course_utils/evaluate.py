@@ -1,5 +1,6 @@
 """Evaluate a trained model: retrieval (is the answer right, and where did it look?), and
-held-out loss or needle accuracy at a chosen length (train short, test long)."""
+held-out loss (per position, on the same text at every length) or needle accuracy at a chosen
+length (train short, test long)."""
 
 from __future__ import annotations
 
@@ -285,6 +286,32 @@ def validation_loss(model: TinyGPT, n: int, *, sequences: int = 8, seed: int = 0
     model.eval()
     batch = text_batch(sequences, n, split="val", generator=seed)
     return lm_loss(model(batch.tokens), batch.targets).item()
+
+
+@torch.no_grad()
+def position_losses(model: TinyGPT, windows: TaskBatch, n: int, *, rows_per_call: int = 64) -> Tensor:
+    """Next-character loss (nats) at every position of n-token pieces cut from the same windows:
+    (W_rows, width // n, n).
+
+    windows: a `text_batch` of rows of `width` tokens (BOS + width - 1 characters; the targets are the
+    width characters after BOS). Piece j of a row is BOS followed by characters j·n + 1 … j·n + n − 1,
+    so every n predicts the same characters, each once, with up to n − 1 characters of context: loss
+    differences between lengths come from the model, not from different text. `rows_per_call` pieces
+    run at a time (same result, smaller attention tensors).
+    Example: `position_losses(model, text_batch(32, 1024, split="val", generator=0), 64).mean()`
+    """
+    rows, width = windows.targets.shape
+    if n < 1 or width % n:
+        raise ValueError(f"n must divide the window width {width}; got n={n}")
+    if rows_per_call < 1:
+        raise ValueError(f"rows_per_call must be >= 1, got {rows_per_call}")
+    targets = windows.targets.reshape(rows * (width // n), n)  # (pieces, n)
+    tokens = torch.cat([windows.tokens[:, :1].repeat_interleave(width // n, dim=0), targets[:, :-1]], dim=1)
+    model.eval()
+    losses = torch.cat([F.cross_entropy(model(tokens[i:i + rows_per_call]).transpose(1, 2),
+                                        targets[i:i + rows_per_call], reduction="none")
+                        for i in range(0, len(tokens), rows_per_call)])  # (pieces, n)
+    return losses.view(rows, width // n, n)
 
 
 @torch.no_grad()

@@ -5,7 +5,9 @@ The course's attention calls `transform(scores, q_pos, k_pos)` on
 Identity is the default. Log-n scaling and Scalable-Softmax fight attention dilution
 (notebook 02); scale-invariant attention (notebook 08) depends on the query-key distance t:
 `a_t * S + m_t` with `a_t = sqrt(1 + 2 log(1 + t/tau))` and `m_t = -2 log(1 + t/tau)` (the derivation
-is in `course_utils.scale_invariant`).
+is in `course_utils.scale_invariant`). Its two halves alone, for notebook 08's ablation:
+"si_offset" adds m_t only (a logarithmic distance penalty, a relative of ALiBi), "si_multiplier"
+multiplies by a_t only.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import math
 import torch
 from torch import Tensor, nn
 
-LOGIT_TRANSFORMS = ("identity", "log_n", "ssmax", "scale_invariant")
+LOGIT_TRANSFORMS = ("identity", "log_n", "ssmax", "scale_invariant", "si_offset", "si_multiplier")
 
 
 class IdentityLogits(nn.Module):
@@ -105,21 +107,24 @@ def coefficients(t: Tensor, tau: float = 10.0) -> tuple[Tensor, Tensor]:
 
 
 class ScaleInvariantLogits(nn.Module):
-    """The transform as a logit module for `MultiHeadAttention` (notebook 08, `course_utils.scale_invariant`).
+    """The transform as a logit module for `MultiHeadAttention` (notebook 08, `course_utils.scale_invariant`):
+    `a_t * scores + m_t`, or one half of it (`multiplier=False` leaves out a_t, `offset=False` leaves out m_t).
 
     Keys after the query (negative t) are left for the causal mask. Example:
     `ScaleInvariantLogits(tau=10.0)(scores, torch.arange(n), torch.arange(n))`
     """
 
-    def __init__(self, tau: float = 10.0) -> None:
+    def __init__(self, tau: float = 10.0, *, multiplier: bool = True, offset: bool = True) -> None:
         super().__init__()
         _check_tau(tau)
-        self.tau = tau
+        if not (multiplier or offset):
+            raise ValueError("keep the multiplier a_t, the offset m_t or both; with neither use 'identity'")
+        self.tau, self.multiplier, self.offset = tau, multiplier, offset
 
     def forward(self, scores: Tensor, q_pos: Tensor, k_pos: Tensor) -> Tensor:
         t = (q_pos[:, None] - k_pos[None, :]).to(scores.dtype).clamp_min(0)  # (n_q, n_k)
         a, m = coefficients(t, self.tau)
-        return a * scores + m
+        return (a * scores if self.multiplier else scores) + (m if self.offset else 0)
 
 
 def make_logit_transform(name: str, *, heads: int = 1, causal: bool = True, tau: float = 10.0,
@@ -136,8 +141,8 @@ def make_logit_transform(name: str, *, heads: int = 1, causal: bool = True, tau:
         return LogNScaling(causal=causal, reference=log_n_reference or None)
     if name == "ssmax":
         return ScalableSoftmax(heads, causal=causal)
-    if name == "scale_invariant":
+    if name in ("scale_invariant", "si_offset", "si_multiplier"):
         if not causal:
             raise ValueError("the scale-invariant transform is defined for causal attention (distances t >= 0)")
-        return ScaleInvariantLogits(tau)
+        return ScaleInvariantLogits(tau, multiplier=name != "si_offset", offset=name != "si_multiplier")
     raise ValueError(f"unknown logit transform {name!r}; choose one of {LOGIT_TRANSFORMS}")

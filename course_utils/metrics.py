@@ -80,3 +80,28 @@ def max_weight(weights: torch.Tensor) -> torch.Tensor:
     """
     _check_weights(weights)
     return weights.amax(dim=-1)
+
+
+def distance_octave_mass(weights: torch.Tensor, *, first_query: int = 0) -> torch.Tensor:
+    """Mean attention mass per distance octave: bin 0 holds distance 0, bin k >= 1 the distances
+    [2^(k-1), 2^k). Averaged over the queries at positions >= `first_query` (choose n // 2 so that
+    every query counted sees every octave below n / 2). Queries sit at the last n_q positions.
+
+    weights: (..., n_q, n_k) -> (..., octaves) with octaves = 1 + ceil(log2(n_k)); the bins of a
+    row sum to 1. Example: `distance_octave_mass(attn, first_query=512)[..., -1]` is the mass on
+    keys 512 or more tokens back.
+    """
+    _check_weights(weights)
+    n_q, n_k = weights.shape[-2:]
+    if not 0 <= first_query < n_k:
+        raise ValueError(f"first_query must be a position in [0, {n_k}); got {first_query}")
+    q_pos = torch.arange(n_k - n_q, n_k, device=weights.device)
+    distance = (q_pos[:, None] - torch.arange(n_k, device=weights.device)[None, :]).clamp_min(0)  # (n_q, n_k)
+    octave = torch.where(distance == 0, 0, torch.floor(torch.log2(distance.clamp_min(1).double())).long() + 1)
+    bins = 1 + math.ceil(math.log2(n_k)) if n_k > 1 else 1
+    kept = q_pos >= first_query
+    if not kept.any():
+        raise ValueError(f"no query sits at or after position {first_query}; lower first_query")
+    rows = weights[..., kept, :]  # (..., kept, n_k)
+    one_hot = torch.nn.functional.one_hot(octave[kept], bins).to(weights.dtype)  # (kept, n_k, bins)
+    return torch.einsum("...qk,qkb->...b", rows, one_hot) / kept.sum()

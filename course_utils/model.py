@@ -33,6 +33,7 @@ class GPTConfig:
     attention_only: bool = False
     positional: str = "rope"
     rope_base: float = 10000.0
+    p_rope_fraction: float = 0.75  # positional="p_rope": the fraction of RoPE's frequencies (fastest first) that rotate
     position_scale: float = 1.0  # default positions are i * position_scale: < 1 is position interpolation (Chen et al., 2023)
     logit_transform: str = "identity"
     logit_tau: float = 10.0  # the scale-invariant transform's tau
@@ -111,6 +112,7 @@ class TinyGPT(nn.Module):
             heads=config.heads,
             max_len=config.max_len,
             rope_base=config.rope_base,
+            p_rope_fraction=config.p_rope_fraction,
         )
         self.blocks = nn.ModuleList(Block(config, self.positional) for _ in range(config.layers))
         self.norm = nn.LayerNorm(config.d_model)

@@ -180,9 +180,9 @@ class ALiBi(PositionalScheme):
 
 
 def make_positional(
-    name: str, *, d_model: int, heads: int, max_len: int, rope_base: float = 10000.0
+    name: str, *, d_model: int, heads: int, max_len: int, rope_base: float = 10000.0, p_rope_fraction: float = 0.75
 ) -> PositionalScheme:
-    """Build a scheme by name: one of `POSITIONAL_SCHEMES`.
+    """Build a scheme by name: one of `POSITIONAL_SCHEMES` (`p_rope_fraction` is p-RoPE's p).
 
     Example: `make_positional("rope", d_model=64, heads=4, max_len=128)`
     """
@@ -197,7 +197,7 @@ def make_positional(
     if name == "rope":
         return RoPE(d_model // heads, base=rope_base)
     if name == "p_rope":
-        return PartialRoPE(d_model // heads, base=rope_base)
+        return PartialRoPE(d_model // heads, base=rope_base, p=p_rope_fraction)
     if name == "alibi":
         return ALiBi(heads)
     raise ValueError(f"unknown positional scheme {name!r}; choose one of {POSITIONAL_SCHEMES}")

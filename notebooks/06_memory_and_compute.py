@@ -40,7 +40,8 @@
 # - count the FLOPs and the score-matrix bytes of attention for any n, heads and precision;
 # - measure time and peak memory of three implementations and read their log-log slopes;
 # - write the online-softmax update that lets attention run over key blocks, exactly;
-# - explain why FlashAttention saves memory but not FLOPs.
+# - explain why FlashAttention saves memory but not FLOPs, and why it is faster all the same: count
+#   the bytes an implementation moves, its arithmetic intensity and what it keeps for the backward pass.
 #
 # **Papers.** Dao et al., "FlashAttention: Fast and Memory-Efficient Exact Attention with
 # IO-Awareness" (2022); Milakov and Gimelshein, "Online normalizer calculation for softmax"
@@ -55,17 +56,22 @@
 import math
 import os
 import sys
+import time
 from pathlib import Path
 
 import matplotlib.pyplot as plt
 import torch
+import torch.nn.functional as F
+from torch.utils.flop_counter import FlopCounterMode
 
 from course_utils.attention import attention, score_matrix_bytes
 from course_utils.bench import attention_flops, sweep
 from course_utils.device import pick_device, seed_everything
+from course_utils.diagrams import tiling_diagram
 from course_utils.flash import online_softmax_attention, online_softmax_update
 from course_utils.plotting import finish, plot_recorded_bench, use_course_style
 from course_utils.report import error_text
+from course_utils.traffic import count_traffic, saved_for_backward_bytes
 
 seed_everything(0, threads=2)
 use_course_style()
@@ -157,9 +163,11 @@ except ValueError as error:
 # n = 512 … 16k, and measures their peak memory: naive (the course's `attention`, n × n scores),
 # PyTorch's `scaled_dot_product_attention` (on CPU a fused kernel), and our `online_softmax_attention`.
 # Memory is the peak resident set during one call above what the process held before it (Linux
-# `VmHWM`, reset before the call), and every measurement runs in a fresh Python process, so memory
-# that an earlier call freed but the allocator kept cannot hide a later call's peak. Timings vary
-# from machine to machine, so these outputs are not compared by the notebook tests.
+# `VmHWM`, reset before the call), and every measurement runs in a fresh Python process with this
+# notebook's two threads, so memory that an earlier call freed but the allocator kept cannot hide a
+# later call's peak. Each process first makes one call at 64 tokens, so one-time allocations (the
+# thread pool, kernel scratch space) are not counted as the method's memory. Timings vary from
+# machine to machine, so these outputs are not compared by the notebook tests.
 
 # %%
 # NBVAL_IGNORE_OUTPUT
@@ -168,7 +176,10 @@ rows = sweep(["naive", "sdpa", "online"], NS, repeats=2, progress=True, isolate=
 
 # %% [markdown]
 # The slope of log(time) and log(memory) against log(n): 2 means quadratic, 1 linear. Fitted over
-# n ≥ 4096, where fixed overheads no longer dominate:
+# the three largest sizes, n ≥ 4096, where fixed overheads matter least. Three points give a slope
+# but no error bar, and the memory of the fused kernel and the online softmax (megabytes) is still
+# mostly fixed overhead there, so read their memory slopes as "far below 2", not as a property of
+# the method. The naive method's memory we can do better than fit: we can count it.
 
 # %%
 # NBVAL_IGNORE_OUTPUT
@@ -187,12 +198,39 @@ for impl, rs in by_impl.items():
                   slope([r.n for r in big_n], [max(r.peak_bytes, 1.0) for r in big_n]))
     print(f"{impl:6s}: time slope {fits[impl][0]:.2f}, memory slope {fits[impl][1]:.2f}")
 
+# %% [markdown]
+# **Count before you measure, then compare.** `course_utils.traffic.count_traffic` runs a function
+# under a PyTorch dispatch mode that sees every ATen operation, and tracks the bytes held by the
+# tensors the call creates. The naive call at n = 1024:
+
+# %%
+n_count = 1024
+x_count = torch.randn(1, 1, n_count, 64)
+held = count_traffic(lambda q, k, v: attention(q, k, v)[0], x_count, x_count, x_count).peak_live
+NAIVE_BUFFERS = round(held / (4 * n_count**2))
+print(f"naive attention holds at most {held / 2**20:.2f} MiB at n = {n_count}: "
+      f"{held / (4 * n_count**2):.3f} n² fp32 numbers, so {NAIVE_BUFFERS} n × n buffers")
+
+# %% [markdown]
+# Three n × n buffers are alive at once: the scores, their exponentials and the normalised weights.
+# The prediction for any n is `3 · n² · 4` bytes. Against the measured peaks (the ratio should
+# approach 1 as n grows and the fixed overhead becomes small next to n²):
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+for r in by_impl["naive"]:
+    counted = NAIVE_BUFFERS * 4 * r.n**2
+    print(f"naive n = {r.n:6,d}: counted {counted / 2**20:8.1f} MiB, measured {r.peak_bytes / 2**20:8.1f} MiB, "
+          f"measured / counted = {r.peak_bytes / counted:.3f}")
+
 # %%
 fig, axes = plt.subplots(1, 2, figsize=(12, 4))
 for impl, rs in by_impl.items():
     ns = [r.n for r in rs]
     axes[0].plot(ns, [r.seconds * 1e3 for r in rs], marker="o", label=f"{impl} (slope {fits[impl][0]:.1f})")
     axes[1].plot(ns, [max(r.peak_bytes, 1.0) / 2**20 for r in rs], marker="o", label=f"{impl} (slope {fits[impl][1]:.1f})")
+axes[1].plot(NS, [NAIVE_BUFFERS * 4 * n**2 / 2**20 for n in NS], "k--", lw=1,
+             label=f"naive, counted: {NAIVE_BUFFERS} n² fp32")
 axes[0].set(xscale="log", yscale="log", xlabel="sequence length n (tokens)", ylabel="time per call (ms)",
             title="Time: every exact method is quadratic")
 axes[1].set(xscale="log", yscale="log", xlabel="sequence length n (tokens)", ylabel="peak memory above baseline (MiB)",
@@ -203,14 +241,147 @@ finish(fig, f"Attention on this machine ({os.cpu_count()} CPU cores, fp32, 1 hea
 
 # %% [markdown]
 # **Takeaway.** The measured time slopes (printed above) are close to 2 for all three
-# implementations: FlashAttention's idea does not remove a single FLOP. The memory slopes split:
-# the naive method's peak grows like n² (its 16k-token call needs gigabytes), while the fused
-# kernel and the online softmax stay in megabytes.
+# implementations: FlashAttention's idea does not remove a single FLOP. The memory splits: the
+# naive method's peak is the count, three n × n buffers, to within a fixed overhead of a few tens of
+# MiB (the ratio printed above), while the fused kernel and the online softmax stay in megabytes.
+#
+# ## 5. Why the fused kernel is faster at equal FLOPs
+#
+# The fused kernel (SDPA) and the naive method do the same `4·n²·d` FLOPs, yet the fused kernel is
+# several times faster (the time panel above). FlashAttention's title says why: it is *IO-aware*.
+# A modern processor can do far more arithmetic per second than it can move bytes to and from
+# main memory (on a GPU, HBM), so what limits a computation is often its **arithmetic intensity**,
+# the FLOPs it does per byte it moves. The naive method writes the n × n scores to memory, reads
+# them back to find the maximum, writes the exponentials, reads them to sum, writes the weights,
+# reads them for the product with V: many passes over n² numbers for 4·d FLOPs per score. A fused
+# kernel reads Q, K and V and writes the output; the scores live one tile at a time in fast on-chip
+# memory (SRAM on a GPU, cache on a CPU):
+
+# %%
+tiling_diagram()
+
+# %% [markdown]
+# Counted op by op with `count_traffic` at n = 2048 (each operation reads its inputs and writes its
+# outputs through main memory; a fused operation counts only what it reads and writes itself):
+
+# %%
+n_io, d_io = 2048, 64
+x_io = torch.randn(1, 1, n_io, d_io)
+flops_io = attention_flops(n_io, d_io, 1)
+io_impls = {"naive": lambda q, k, v: attention(q, k, v)[0], "sdpa (fused)": F.scaled_dot_product_attention,
+            "online (PyTorch loop)": lambda q, k, v: online_softmax_attention(q, k, v, block_size=128)}
+moved = {}
+print(f"n = {n_io}, one head of width {d_io}, fp32: {flops_io / 1e9:.2f} GFLOP for every method")
+for name, fn in io_impls.items():
+    traffic = count_traffic(fn, x_io, x_io, x_io)
+    moved[name] = traffic.moved
+    print(f"{name:22s} {len(traffic.ops):4d} data-moving ops, {traffic.moved / 2**20:8.1f} MiB moved "
+          f"= {traffic.moved / (4 * n_io**2):5.2f} passes over n² fp32, intensity {flops_io / traffic.moved:7.1f} FLOP/byte")
+
+# %% [markdown]
+# The naive method makes about a dozen passes over n² numbers: an intensity near d/12 ≈ 5 FLOP per
+# byte whatever n is. The fused kernel moves Q, K, V and O once (16·n·d bytes), so its intensity is
+# about n/4 FLOP per byte and *grows* with n. (A real kernel re-reads K and V once per query block,
+# which the count of one fused operation does not see; the FlashAttention paper shows the total
+# is still far below the naive method's.) Our online softmax moves as many bytes as the naive
+# method, in small blocks: it saves the memory, not the traffic, which is why it is not faster.
+#
+# Set against this machine: its memory bandwidth (a large copy) and its matmul rate (a large
+# product), both measured now. Moving a method's bytes takes at least `bytes / bandwidth`, doing
+# its FLOPs at least `FLOPs / matmul rate`; the larger of the two is a lower bound on its time, and
+# the ratio `matmul rate / bandwidth` (the machine's *balance*) says which one a method hits: an
+# intensity below the balance waits on memory, one above it on arithmetic.
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+def best_seconds(fn, repeats=5):
+    """Fastest of `repeats` timed calls (after one warm-up)."""
+    fn()
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+src, dst = torch.ones(2**26), torch.empty(2**26)  # 256 MiB each
+bandwidth = 2 * src.nbytes / best_seconds(lambda: dst.copy_(src))  # bytes read + written per second
+a_mat, b_mat = torch.randn(2048, 2048), torch.randn(2048, 2048)
+matmul_rate = 2 * 2048**3 / best_seconds(lambda: a_mat @ b_mat)
+print(f"this machine: memory bandwidth {bandwidth / 1e9:.1f} GB/s, matmul {matmul_rate / 1e9:.0f} GFLOP/s, "
+      f"balance {matmul_rate / bandwidth:.0f} FLOP/byte")
+largest = max(r.n for r in by_impl["naive"])
+for name, impl in (("naive", "naive"), ("sdpa (fused)", "sdpa")):
+    row = next(r for r in by_impl[impl] if r.n == largest)
+    bytes_at_n = moved[name] * (largest / n_io) ** (2 if impl == "naive" else 1)  # n² passes, or Q, K, V, O
+    print(f"{name:13s} n = {largest:,d}: measured {row.seconds * 1e3:8.1f} ms; its bytes at this bandwidth "
+          f"{bytes_at_n / bandwidth * 1e3:7.1f} ms, its FLOPs at the matmul rate "
+          f"{attention_flops(largest, 64, 1) / matmul_rate * 1e3:7.1f} ms")
+
+# %% [markdown]
+# How to read it. Both methods do the same FLOPs, so the matmul column is the same; the fused
+# kernel's time should sit not far above it, since its bytes take almost nothing. The naive method
+# pays for its bytes on top (a dozen passes over n² numbers, each a memory-bound elementwise
+# operation: exponentials, comparisons, divisions, which run far below the matmul rate), and that
+# is the gap between the two measured times. On a CPU the balance is a few tens of FLOP
+# per byte at most (printed above) and the gap is a few times; on a GPU it is wider: an H100 does about 990 dense bf16
+# TFLOP/s against 3.35 TB/s of HBM, a balance near 300 FLOP/byte, so the naive method's 5 FLOP/byte
+# leaves its tensor cores idle almost all the time.
+#
+# **The backward pass.** Training needs gradients, and there the memory saving matters most.
+# Autograd keeps what the backward pass will need. Counted with `saved_for_backward_bytes` at
+# n = 1024:
+
+# %%
+q_bw, k_bw, v_bw = (torch.randn(1, 1, n_count, 64).requires_grad_() for _ in range(3))
+for name, fn in (("naive", lambda q, k, v: attention(q, k, v)[0]), ("sdpa (fused)", F.scaled_dot_product_attention)):
+    kept = saved_for_backward_bytes(fn, q_bw, k_bw, v_bw)
+    print(f"{name:13s} keeps {kept / 2**20:6.2f} MiB for backward = {kept / (4 * n_count**2):.3f} n² fp32 "
+          f"= {kept / (4 * n_count * 65):.3f} x (n × (d + 1)) fp32")
+with FlopCounterMode(display=False) as counter:
+    attention(q_bw, k_bw, v_bw)[0].sum().backward()
+print(f"naive forward + backward: {counter.get_total_flops() / attention_flops(n_count, 64, 1):.1f} x the forward FLOPs")
+
+# %% [markdown]
+# The naive method keeps three n × n tensors for every head of every layer; the fused kernel keeps
+# only its output and the log-sum-exp of each row (n·(d + 1) numbers). Its backward pass then
+# *recomputes* the scores and weights tile by tile from Q, K and that log-sum-exp: one extra
+# `2·n²·d` matmul. The standard backward costs 2× the forward (3× for both, counted above); the
+# FlashAttention-2 backward costs 2.5× the forward (Dao, 2023) and is still faster, because it
+# trades the n² reads for arithmetic, which is cheap.
+#
+# **Precision.** FlashAttention keeps the running maximum, sum and output accumulator in fp32 even
+# when Q, K and V are bf16; FlashAttention-2 also leaves the output unnormalised until the last key
+# block (one division at the end instead of one per block). Why fp32? bf16 has 8 bits of mantissa,
+# and the rescaled sums add up thousands of terms. The same online softmax over 65,536 keys with its
+# state in bf16 and in fp32 (`course_utils.flash` keeps fp32 state), against a float64 reference:
+
+# %%
+g_bf = torch.Generator().manual_seed(1)
+q_bf, k_bf, v_bf = (torch.randn(1, n, 64, generator=g_bf).bfloat16() for n in (64, 65_536, 65_536))
+reference = torch.softmax(q_bf.double() @ k_bf.double().transpose(-1, -2) / 8, dim=-1) @ v_bf.double()
+m_bf = torch.full((1, 64, 1), float("-inf"), dtype=torch.bfloat16)
+l_bf, o_bf = torch.zeros(1, 64, 1, dtype=torch.bfloat16), torch.zeros(1, 64, 64, dtype=torch.bfloat16)
+for start in range(0, 65_536, 512):  # the update of section 2, every number in bf16
+    m_bf, l_bf, o_bf = online_softmax_update(m_bf, l_bf, o_bf, (q_bf @ k_bf[:, start:start + 512].transpose(-1, -2)) / 8,
+                                             v_bf[:, start:start + 512])
+state_fp32 = online_softmax_attention(q_bf, k_bf, v_bf, block_size=512)
+for name, out in (("bf16 state", o_bf), ("fp32 state", state_fp32)):
+    print(f"{name}: largest error {((out.double() - reference).abs().max() / reference.abs().max()).item():.2%} "
+          "of the largest output")
+
+# %% [markdown]
+# **Takeaway.** Exact attention's FLOPs are fixed; its speed is not. The fused kernel never writes
+# the n × n scores to main memory, so it does hundreds of FLOPs per byte it moves where the naive
+# method does about five, and keeps O(n) numbers for the backward pass instead of three n²
+# tensors, recomputing what it needs. Its running statistics stay in fp32.
 #
 # ### GPU cells
 #
 # The GPU cell runs the same sweep where CUDA is present, at the sizes a GPU is for: bf16, 8 heads
-# of width 64, n from 4k to 256k for SDPA (the flash backend is requested by name), the naive
+# of width 64, n from 4k to 256k for SDPA (the flash backend is requested by name; PyTorch's flash
+# backend is a FlashAttention-2-class kernel, not FlashAttention-3), the naive
 # method until its memory guard (a third of the GPU's memory: its peak is three n × n tensors) or
 # the GPU refuses. It calls the command-line entry point, which any reader can also run in a
 # terminal, prints each measurement as it comes, and writes `results/bench_<device>.csv` (for
@@ -234,8 +405,11 @@ else:
 
 # %% [markdown]
 # What a reader sees next: the recorded GPU results when the course has them, one plot per GPU
-# (attained TFLOP/s against the GPU's peak; FlashAttention-3 reports about 740 TFLOP/s forward in
-# FP16 on an H100).
+# (attained TFLOP/s). For scale: FlashAttention-3 reports up to about 740 TFLOP/s forward in FP16 on
+# an H100, but it is a Hopper-specific kernel; PyTorch's flash backend is FlashAttention-2-class,
+# and head width 64 is its weak case, so expect roughly 300–400 TFLOP/s there (the
+# FlashAttention-3 paper's FlashAttention-2 baselines). PyTorch also has a cuDNN backend
+# (`SDPBackend.CUDNN_ATTENTION`), which this sweep does not time.
 
 # %%
 # NBVAL_IGNORE_OUTPUT
@@ -259,7 +433,11 @@ of width 128 costs {attention_flops(131_072, 128, 32) / 1e12:.0f} TFLOP per laye
 - The online softmax is exact: it matched dense attention to better than 1e-12 in float64: \
 {(online_softmax_attention(q, k, v, block_size=96) - attention(q, k, v)[0]).abs().max().item() < 1e-12}.
 - The memory guard turns a {score_matrix_bytes(big, big) / 2**30:.0f} GiB request into a ValueError instead of a crash.
-- Memory is what FlashAttention saves; FLOPs stay quadratic (see the measured slopes in section 4).""")
+- Naive attention holds {NAIVE_BUFFERS} n × n fp32 buffers at its peak (counted); the measured peak matches the count \
+to within a fixed overhead (section 4).
+- At equal FLOPs the fused kernel moves {moved['naive'] / moved['sdpa (fused)']:.0f}x fewer bytes than the naive \
+method at n = {n_io} (counted), which is why it is faster; for the backward pass it keeps O(n) numbers, not n².
+- Memory and traffic are what FlashAttention saves; FLOPs stay quadratic (see the measured slopes in section 4).""")
 
 # %% [markdown]
 # ## Quiz

@@ -165,3 +165,20 @@ def test_geometric_patterns():
     assert dilated.geometric_patterns(256, base=64) == ([64, 256], [1, 4])
     with pytest.raises(ValueError, match="multiple"):
         dilated.geometric_patterns(3000)
+
+
+def test_routable_pairs_reproduce_the_reviewers_independent_count():
+    """The chapter-07 review counted, with its own numpy re-implementation of the mask, the pairs a
+    2- and a 3-layer stack of the kv models' patterns can bind and deliver, for every K."""
+    from course_utils.dilated import receptive_field, routable_pairs
+
+    reach = receptive_field(64, 4, [8, 16, 32, 64], [1, 2, 4, 8], 3)
+    two = [4, 5, 6, 4, 6, 6, 9, 7, 10, 9, 12, 0, 4]
+    three = [4, 5, 6, 6, 7, 9, 10, 11, 12, 13, 14, 8, 12]
+    assert [int(routable_pairs(reach, k, 2).sum()) for k in range(4, 17)] == two
+    assert [int(routable_pairs(reach, k, 3).sum()) for k in range(4, 17)] == three
+    assert routable_pairs(reach, 16, 2).nonzero().flatten().tolist() == [0, 4, 8, 12]
+    with pytest.raises(ValueError, match="layers >= 2"):
+        routable_pairs(reach, 16, 1)
+    with pytest.raises(ValueError, match="positions"):
+        routable_pairs(reach, 40, 2)

@@ -194,3 +194,22 @@ def test_item_weights_sum_the_items_tokens():
         item_weights(model, batch.tokens, starts + 40, width=3)
     with pytest.raises(ValueError, match="starts must be"):
         item_weights(model, batch.tokens, starts[0], width=3)
+
+
+def test_position_losses_predict_the_same_characters_at_every_length():
+    from course_utils.corpus import text_batch
+    from course_utils.evaluate import position_losses
+
+    torch.manual_seed(0)
+    model = TinyGPT(GPTConfig(vocab_size=task_vocab_size("text"), max_len=64, d_model=16, heads=2, layers=1))
+    windows = text_batch(3, 64, split="val", generator=0)
+    whole = position_losses(model, windows, 64)
+    assert whole.shape == (3, 1, 64)
+    from course_utils.train import lm_loss
+    assert whole.mean().item() == pytest.approx(lm_loss(model(windows.tokens), windows.targets).item(), rel=1e-5)
+    pieces = position_losses(model, windows, 16, rows_per_call=5)
+    assert pieces.shape == (3, 4, 16)
+    # the first piece of each window is the start of the whole window: same tokens, same losses
+    torch.testing.assert_close(pieces[:, 0], whole[:, 0, :16])
+    with pytest.raises(ValueError, match="divide"):
+        position_losses(model, windows, 48)

@@ -51,3 +51,20 @@ def test_log_n_scaling_normalised_to_a_reference_length():
     assert out[0, 0, 8, 0].item() == pytest.approx(math.log(9) / math.log(18))
     with pytest.raises(ValueError, match="reference"):
         LogNScaling(reference=1)
+
+
+def test_the_two_halves_of_the_scale_invariant_transform():
+    from course_utils.logits import ScaleInvariantLogits, coefficients
+
+    s, pos = torch.randn(1, 2, 5, 5), torch.arange(5)
+    a, m = coefficients((pos[:, None] - pos[None, :]).float().clamp_min(0))
+    full = make_logit_transform("scale_invariant")(s, pos, pos)
+    offset = make_logit_transform("si_offset")(s, pos, pos)
+    multiplier = make_logit_transform("si_multiplier")(s, pos, pos)
+    torch.testing.assert_close(full, a * s + m)
+    torch.testing.assert_close(offset, s + m)
+    torch.testing.assert_close(multiplier, a * s)
+    with pytest.raises(ValueError, match="neither"):
+        ScaleInvariantLogits(multiplier=False, offset=False)
+    with pytest.raises(ValueError, match="causal"):
+        make_logit_transform("si_offset", causal=False)

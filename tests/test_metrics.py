@@ -68,3 +68,22 @@ def test_weights_are_validated(fn):
 def test_low_precision_softmax_passes():
     w = torch.softmax(torch.randn(4, 64, 64, generator=torch.Generator().manual_seed(0)), dim=-1)
     assert attention_entropy(w.to(torch.bfloat16)).shape == (4, 64)
+
+
+def test_distance_octave_mass_bins_distances_by_powers_of_two():
+    from course_utils.metrics import distance_octave_mass
+
+    n = 16
+    w = causal_uniform(n)
+    mass = distance_octave_mass(w, first_query=8)  # bins: 0, 1, 2-3, 4-7, 8-15
+    assert mass.shape == (5,)
+    torch.testing.assert_close(mass.sum(), torch.tensor(1.0))
+    # query i sees distances 0..i uniformly: bin 0 gets 1/(i+1); averaged over i = 8..15
+    expected0 = sum(1 / (i + 1) for i in range(8, 16)) / 8
+    assert mass[0].item() == pytest.approx(expected0, rel=1e-5)
+    one_back = torch.zeros(n, n)
+    one_back[0, 0] = 1
+    one_back[torch.arange(1, n), torch.arange(n - 1)] = 1  # every query reads the previous token
+    assert distance_octave_mass(one_back, first_query=1)[1].item() == pytest.approx(1.0)
+    with pytest.raises(ValueError, match="first_query"):
+        distance_octave_mass(w, first_query=n)

@@ -168,3 +168,14 @@ def test_palette_png_looks_like_the_rgba_png_at_a_fraction_of_the_bytes():
     assert abs(shown.shape[1] - reference.shape[1]) <= 1  # a tight box may round differently by a pixel
     assert np.abs(shown[:h, :w] - reference[:h, :w]).mean() < 2.0  # of 255: the eye cannot tell them apart
     assert len(small) < 0.6 * len(rgba.getvalue())
+
+
+def test_tiling_diagram_highlights_one_query_block_and_checks_its_blocks():
+    from course_utils.diagrams import tiling_diagram
+
+    fig = tiling_diagram(blocks=4, query_block=1, key_block=2)
+    colours = [p.get_facecolor() for p in fig.axes[0].patches]
+    assert len(fig.axes[0].patches) >= 16 + 4 + 1 and fig._suptitle is not None
+    assert len({tuple(c) for c in colours}) >= 4  # done, current, to come, untouched
+    with pytest.raises(ValueError, match="query_block"):
+        tiling_diagram(blocks=4, query_block=4)

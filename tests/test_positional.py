@@ -76,3 +76,12 @@ def test_adds_bias_declares_what_bias_returns(name):
     bias = scheme.bias(torch.arange(3), torch.arange(3))
     assert scheme.adds_bias == (bias is not None)
     assert ALiBi.adds_bias and not RoPE.adds_bias
+
+
+def test_p_rope_fraction_reaches_the_model():
+    from course_utils.model import GPTConfig, TinyGPT
+
+    model = TinyGPT(GPTConfig(vocab_size=8, max_len=16, d_model=64, heads=4, positional="p_rope", p_rope_fraction=0.375))
+    angles = model.positional.angles(torch.arange(4))  # head width 16: 8 frequencies, 3 of them rotate
+    assert model.positional.p == 0.375
+    assert angles[:, :3].abs().sum() > 0 and angles[:, 3:].abs().sum() == 0

@@ -1,0 +1,76 @@
+"""Trials and stored measurements (notebooks 07-09): every record exists, comes from the course's code
+(the first training steps reproduce the stored losses; a stored measurement of a zoo model is
+recomputed), and the CLI and lookups fail clearly."""
+
+import json
+
+import numpy as np
+import pytest
+
+from course_utils import trials, zoo
+from course_utils.evaluate import accuracy_by_query_index
+
+
+@pytest.mark.claims
+@pytest.mark.parametrize("name", sorted(trials.TRIALS) + sorted(trials.MEASURED_ZOO))
+def test_every_record_exists_with_its_measurements(name):
+    record = trials.load(name)
+    assert record["name"] == name and record["measurements"]
+    if name in trials.TRIALS:
+        entry = trials.TRIALS[name][0]
+        assert record["model_config"] == entry.model_config().to_dict()
+        assert len(record["loss_curve"]) == entry.train.steps // trials.CURVE_EVERY
+        assert len(record["first_losses"]) == trials.HEAD_LOSSES
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", sorted(trials.TRIALS))
+def test_first_steps_reproduce_the_stored_losses(name):
+    """Provenance, as for the zoo: the recipe's first steps give the stored losses (4 steps)."""
+    _, losses, _ = zoo._train_tracked(trials.TRIALS[name][0], steps=4, progress=False, track=False)
+    assert losses == pytest.approx(trials.load(name)["first_losses"][:4], rel=0, abs=1e-5)
+
+
+@pytest.mark.slow
+def test_a_stored_zoo_measurement_is_recomputed():
+    """kv-rope-dilated-s0's accuracy by pair index at K = 9 and 15, recomputed (64 sequences per index;
+    one sequence is 1/64, so float rounding between machines can move at most a rare tie)."""
+    model, _ = zoo.load("kv-rope-dilated-s0", verbose=False)
+    stored = trials.load("kv-rope-dilated-s0")["measurements"]["accuracy_by_index"]
+    for k in (9, 15):
+        fresh = accuracy_by_query_index(model, k, per_index=64, seed=k).numpy()
+        assert np.abs(fresh - np.array(stored[str(k)])).max() <= 1 / 64 + 1e-9
+
+
+def test_names_and_families():
+    assert trials.family("kv-si-nope") == {0: "kv-si-nope-s0", 1: "kv-si-nope-s1", 2: "kv-si-nope-s2"}
+    assert set(trials.TRIALS).isdisjoint(zoo.ZOO)
+    assert set(trials.MEASURED_ZOO) <= set(zoo.ZOO)
+    with pytest.raises(ValueError, match="no trial family"):
+        trials.family("kv-nothing")
+    with pytest.raises(ValueError, match="no trial or measured zoo model"):
+        trials.record_path("kv-nothing-s0")
+    with pytest.raises(ValueError, match="use `measure_zoo"):
+        trials.run("kv-rope-s0")
+    with pytest.raises(ValueError, match="use `run"):
+        trials.measure_zoo("kv-si-nope-s0")
+
+
+def test_a_missing_record_says_how_to_make_it(tmp_path, monkeypatch):
+    monkeypatch.setattr(trials, "RESULTS", tmp_path)
+    with pytest.raises(ValueError, match="python -m course_utils.trials run kv-si-nope-s0"):
+        trials.load("kv-si-nope-s0")
+
+
+def test_cli_rejects_unknown_names(capsys):
+    with pytest.raises(SystemExit):
+        trials.main(["run", "kv-rope-s0"])
+    assert "not a trial" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        trials.main(["measure", "kv-si-nope-s0"])
+    assert "not a measured zoo model" in capsys.readouterr().err
+
+
+def test_records_are_plain_json(tmp_path):
+    path = trials.record_path("kv-rope-s0")
+    assert json.loads(path.read_text())["source"] == "zoo"
