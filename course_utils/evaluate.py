@@ -325,3 +325,17 @@ def needle_accuracy(model: TinyGPT, n: int, *, samples: int = 256, seed: int = 0
     correct = sum(answer_accuracy(model, batch.tokens[i:i + chunk], batch.targets[i:i + chunk]) * len(batch.tokens[i:i + chunk])
                   for i in range(0, samples, chunk))
     return correct / samples
+
+
+def auroc(positive: Tensor, negative: Tensor) -> float:
+    """Area under the ROC curve: the probability that a random positive scores above a random
+    negative (ties count one half). 1 = the score separates them perfectly, 0.5 = not at all.
+
+    positive: (P,), negative: (N,) scores. Example: `auroc(confidence[has_key], confidence[~has_key])`
+    """
+    positive, negative = positive.flatten().double(), negative.flatten().double()
+    if positive.numel() == 0 or negative.numel() == 0:
+        raise ValueError("auroc needs at least one positive and one negative score")
+    greater = (positive[:, None] > negative[None, :]).double().mean()
+    ties = (positive[:, None] == negative[None, :]).double().mean()
+    return (greater + 0.5 * ties).item()

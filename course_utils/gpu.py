@@ -7,6 +7,10 @@
 2. Notebook 06's sweep: sdpa, naive and online, bf16, n = 2¹² … 2¹⁸ -> bench_<device>.csv.
 3. Notebook 07's sweep: dilated attention with `geometric_patterns(n)` and dense SDPA, bf16,
    n = 2¹⁴ … 2²⁰ -> dilated_<device>.csv.
+4. Notebook 08's transform fused: causal scale-invariant attention through FlexAttention's
+   `score_mod` (`scale_invariant.flex_score_mod`, compiled), checked against the float64 reference
+   at `check_n`, then timed against causal SDPA at n = 2¹² … 2¹⁶ -> flex_<device>.csv. Skipped with
+   a message where this torch has no FlexAttention (before 2.5).
 
 The whole run fits a time budget (`--budget-s`, default 300 s of measurement; about 6 minutes in
 all on one H100). Before each measurement its time is estimated from the counted FLOPs
@@ -40,6 +44,7 @@ from course_utils.bench import DTYPES, BenchRow, attention_flops, device_slug, m
 from course_utils.device import pick_device
 from course_utils.dilated import dilated_attention, dilated_flops, dilated_reference, geometric_patterns
 from course_utils.flash import online_softmax_attention
+from course_utils.scale_invariant import flex_score_mod, scale_invariant_logits
 
 RESULTS = Path(__file__).resolve().parents[1] / "notebooks" / "results"
 #: Largest accepted relative max error against the float64 reference, by dtype (bf16 SDPA itself: ~4e-3).
@@ -61,14 +66,17 @@ class Plan:
     bench_ns: tuple[int, ...]
     dilated_ns: tuple[int, ...]
     budget_s: float
+    flex_ns: tuple[int, ...] = ()
+    flex_compile: bool = True  # torch.compile the FlexAttention call (eager is a slow reference path)
 
 
 PLANS = {
     "cuda": Plan(heads=8, d=64, dtype="bfloat16", check_n=4096, base=512, calib_n=4096,
                  bench_ns=tuple(2**p for p in range(12, 19)), dilated_ns=tuple(2**p for p in range(14, 21)),
-                 budget_s=300.0),
+                 budget_s=300.0, flex_ns=tuple(2**p for p in range(12, 17))),
     "cpu": Plan(heads=2, d=32, dtype="bfloat16", check_n=512, base=64, calib_n=256,
-                bench_ns=(256, 512, 1024), dilated_ns=(256, 512, 1024, 2048, 4096), budget_s=10.0),
+                bench_ns=(256, 512, 1024), dilated_ns=(256, 512, 1024, 2048, 4096), budget_s=10.0,
+                flex_ns=(128,), flex_compile=False),
 }
 
 
@@ -175,6 +183,79 @@ def timed_sweep(jobs: list[tuple[str, int]], plan: Plan, device: torch.device, d
     return rows
 
 
+#: The scale-invariant transform's tau in the FlexAttention step (the paper's value).
+FLEX_TAU = 10.0
+
+
+def flex_scale_invariant(plan: Plan, device: torch.device):
+    """A function (q, k, v) -> causal scale-invariant attention through FlexAttention, or None (with a
+    printed reason) where this torch has no FlexAttention. The causal block mask is built per length."""
+    try:
+        from torch.nn.attention.flex_attention import create_block_mask, flex_attention
+    except ImportError:
+        print(f"FlexAttention needs torch >= 2.5; this is {torch.__version__}: step skipped", flush=True)
+        return None
+    kernel = torch.compile(flex_attention, dynamic=False) if plan.flex_compile else flex_attention
+    score_mod, masks = flex_score_mod(FLEX_TAU), {}
+
+    def causal(batch, head, q_idx, kv_idx):
+        return q_idx >= kv_idx
+
+    def run(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor) -> torch.Tensor:
+        n = q.shape[-2]
+        if n not in masks:
+            masks[n] = create_block_mask(causal, None, None, n, n, device=device.type)
+        return kernel(q, k, v, score_mod=score_mod, block_mask=masks[n])
+
+    return run
+
+
+def flex_step(plan: Plan, device: torch.device) -> tuple[bool, list[BenchRow]]:
+    """Check the fused transform against the float64 reference, then time it against causal SDPA at
+    plan.flex_ns (median of 3 calls after a warm-up). Returns (check passed, rows)."""
+    run = flex_scale_invariant(plan, device)
+    if run is None:
+        return True, []
+    dtype, tol = DTYPES[plan.dtype], TOLERANCE[plan.dtype]
+    n = plan.check_n if plan.flex_compile else min(plan.check_n, 128)  # eager FlexAttention is slow
+    g = torch.Generator(device=device).manual_seed(1)
+    q, k, v = (torch.randn(1, plan.heads, n, plan.d, generator=g, device=device).to(dtype) for _ in range(3))
+    with torch.no_grad():
+        scores = q.double() @ k.double().transpose(-2, -1) / math.sqrt(plan.d)
+        ref = torch.softmax(scale_invariant_logits(scores, tau=FLEX_TAU), dim=-1) @ v.double()
+        error = relative_max_error(run(q, k, v), ref)
+    ok = error <= tol
+    print(f"check {f'flex scale-invariant {plan.dtype} n={n}':38s} rel. max error {error:.2e}  "
+          f"{'ok' if ok else f'FAIL (> {tol:g})'}", flush=True)
+    rows = []
+    name = torch.cuda.get_device_name(device) if device.type == "cuda" else "CPU"
+    for n in plan.flex_ns if ok else ():
+        q, k, v = (torch.randn(1, plan.heads, n, plan.d, generator=g, device=device).to(dtype) for _ in range(3))
+        for impl, call in (("flex-si", lambda: run(q, k, v)),
+                           ("sdpa-causal", lambda: F.scaled_dot_product_attention(q, k, v, is_causal=True))):
+            row = BenchRow(impl, n, plan.heads, plan.d, plan.dtype, True, device.type, name, str(torch.__version__),
+                           "flex_attention score_mod" if impl == "flex-si" else "default dispatch")
+            try:
+                with torch.no_grad():
+                    call()  # warm-up (and compilation)
+                    times = []
+                    for _ in range(3):
+                        if device.type == "cuda":
+                            torch.cuda.synchronize(device)
+                        start = time.perf_counter()
+                        call()
+                        if device.type == "cuda":
+                            torch.cuda.synchronize(device)
+                        times.append(time.perf_counter() - start)
+                row.seconds = sorted(times)[1]
+                row.tflops = attention_flops(n, plan.d, plan.heads, causal=True) / row.seconds / 1e12
+            except (RuntimeError, torch.cuda.OutOfMemoryError) as error:
+                row.status = f"error: {str(error).splitlines()[0][:120]}"
+            rows.append(row)
+            print(f"{impl:12s} n={n:8d} {row.seconds * 1e3:11.2f} ms {row.tflops:8.2f} TFLOP/s  {row.status}", flush=True)
+    return ok, rows
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the checks and both sweeps; returns the exit code (0, or 1 when a check fails)."""
     parser = argparse.ArgumentParser(prog="python -m course_utils.gpu", description=__doc__,
@@ -218,8 +299,12 @@ def main(argv: list[str] | None = None) -> int:
     jobs = [(impl, n) for impl in ("dilated", "sdpa") for n in plan.dilated_ns]
     rows = timed_sweep(jobs, plan, device, deadline=sweep_start + budget)
     print(f"wrote {write_csv(rows, out_dir / f'dilated_{slug}.csv')}", flush=True)
+    print("notebook 08: scale-invariant attention fused with FlexAttention's score_mod", flush=True)
+    flex_ok, rows = flex_step(plan, device)
+    if rows:
+        print(f"wrote {write_csv(rows, out_dir / f'flex_{slug}.csv')}", flush=True)
     print(f"total wall time {time.perf_counter() - start:.1f} s", flush=True)
-    return 0
+    return 0 if flex_ok else 1
 
 
 if __name__ == "__main__":

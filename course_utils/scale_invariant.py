@@ -44,3 +44,19 @@ def scale_invariant_logits(scores: Tensor, *, tau: float = 10.0) -> Tensor:
     t = (pos[:, None] - pos[None, :]).to(scores.dtype)  # (n, n)
     a, m = coefficients(t.clamp_min(0), tau)
     return (a * scores + m).masked_fill(t < 0, float("-inf"))
+
+
+def flex_score_mod(tau: float = 10.0):
+    """The transform as a FlexAttention `score_mod` (torch >= 2.5): `a_t·score + m_t` with t = q_idx - kv_idx,
+    applied inside the kernel's tiles, so no score matrix is stored. Combine it with a causal block mask
+    (keys after the query are the mask's business, not the transform's).
+
+    Example: `flex_attention(q, k, v, score_mod=flex_score_mod(10.0), block_mask=causal_block_mask)`
+    """
+    _check_tau(tau)
+
+    def score_mod(score: Tensor, batch: Tensor, head: Tensor, q_idx: Tensor, kv_idx: Tensor) -> Tensor:
+        log_term = torch.log1p((q_idx - kv_idx).clamp(min=0).to(torch.float32) / tau)
+        return torch.sqrt(1 + 2 * log_term) * score - 2 * log_term
+
+    return score_mod

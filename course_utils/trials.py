@@ -154,11 +154,13 @@ TRIALS: dict[str, tuple[ZooEntry, Callable[[TinyGPT], dict]]] = {
 
 
 #: Committed zoo models whose slow measurements are stored too: notebook 07's kv models (dense and
-#: dilated RoPE) and notebook 08's language models.
+#: dilated RoPE) and notebook 08's language models (six variants, and the tau sweep's seed-0 models).
 MEASURED_ZOO: dict[str, Callable[[TinyGPT], dict]] = {
     **{name: measure_kv for options in ({}, {"dilated": True})
        for name in zoo_family("kv", positional="rope", **options).values()},
     **{name: measure_lm for variant in SI_VARIANTS for name in zoo_family("si-lm", variant=variant).values()},
+    **{name: measure_lm for tau in (1.0, 3.0, 30.0, 100.0)
+       for name in zoo_family("si-lm", variant="si-prope", tau=tau).values()},
 }
 
 

@@ -213,3 +213,14 @@ def test_position_losses_predict_the_same_characters_at_every_length():
     torch.testing.assert_close(pieces[:, 0], whole[:, 0, :16])
     with pytest.raises(ValueError, match="divide"):
         position_losses(model, windows, 48)
+
+
+def test_auroc():
+    from course_utils.evaluate import auroc
+
+    assert auroc(torch.tensor([2.0, 3.0]), torch.tensor([0.0, 1.0])) == 1.0
+    assert auroc(torch.tensor([0.0]), torch.tensor([1.0])) == 0.0
+    assert auroc(torch.tensor([1.0, 1.0]), torch.tensor([1.0])) == 0.5
+    assert auroc(torch.tensor([1.0, 3.0]), torch.tensor([2.0])) == 0.5
+    with pytest.raises(ValueError, match="at least one"):
+        auroc(torch.tensor([]), torch.tensor([1.0]))

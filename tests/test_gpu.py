@@ -16,9 +16,9 @@ ROOT = Path(__file__).resolve().parents[1]
 def test_cpu_smoke_run_checks_measures_and_writes_both_csvs(tmp_path, capsys):
     start = time.perf_counter()
     assert gpu.main(["--device", "cpu", "--out-dir", str(tmp_path), "--budget-s", "8"]) == 0
-    assert time.perf_counter() - start < 20
+    assert time.perf_counter() - start < 40  # eager FlexAttention on the CPU takes a few seconds
     out = capsys.readouterr().out
-    assert "torch " in out and "total wall time" in out and out.count("check ") == 4 and "FAIL" not in out
+    assert "torch " in out and "total wall time" in out and out.count("check ") == 5 and "FAIL" not in out
     bench = list(csv.DictReader((tmp_path / "bench_cpu.csv").open()))
     dilated = list(csv.DictReader((tmp_path / "dilated_cpu.csv").open()))
     assert {r["impl"] for r in bench} == {"sdpa", "naive", "online"}
@@ -26,6 +26,8 @@ def test_cpu_smoke_run_checks_measures_and_writes_both_csvs(tmp_path, capsys):
     assert all(r["dtype"] == "bfloat16" and r["device"] == "cpu" for r in bench + dilated)
     assert max(int(r["n"]) for r in dilated) == gpu.PLANS["cpu"].dilated_ns[-1]
     assert any(r["backend"].startswith("w=64 256") for r in dilated)
+    flex = list(csv.DictReader((tmp_path / "flex_cpu.csv").open()))
+    assert {r["impl"] for r in flex} == {"flex-si", "sdpa-causal"} and all(r["status"] == "ok" for r in flex)
 
 
 def test_a_measurement_that_does_not_fit_the_time_left_is_skipped_with_its_estimate():

@@ -44,3 +44,31 @@ def test_hierarchical_answer_picks_the_confident_chunk():
     answers, summaries = hierarchical_answer(Lookup(), batch.tokens, 8)
     assert summaries.shape == (32, 4, 2)
     assert torch.equal(answers, batch.targets[:, -1])
+
+
+def test_chunk_with_key_and_the_embedding_retriever():
+    from course_utils.retrieval import chunk_with_key, retrieve_by_embedding
+
+    batch = kv_retrieval_batch(64, 16, generator=1)
+    relevant = chunk_with_key(batch.tokens, 4)
+    chunks, query = split_pairs(batch.tokens, 4)
+    assert bool((chunks[torch.arange(64), relevant][:, 0::2] == query[:, None]).any(1).all())
+    vocab = int(batch.tokens.max()) + 1
+    one_hot = torch.eye(vocab)  # orthogonal embeddings: the chunk holding the key always wins
+    short, chosen = retrieve_by_embedding(batch.tokens, 4, one_hot)
+    assert torch.equal(chosen, relevant) and short.shape == (64, 2 * 4 + 3)
+    with pytest.raises(ValueError, match="covering every token"):
+        retrieve_by_embedding(batch.tokens, 4, torch.eye(3))
+
+
+def test_retrieve_in_slot_puts_the_relevant_chunk_where_asked():
+    from course_utils.retrieval import chunk_with_key, retrieve_in_slot
+
+    batch = kv_retrieval_batch(32, 15, generator=2)
+    for slot in range(3):
+        context = retrieve_in_slot(batch.tokens, 5, 3, slot=slot, generator=0)
+        assert context.shape == (32, 3 * 10 + 3)
+        assert torch.equal(chunk_with_key(context, 5), torch.full((32,), slot))
+        assert torch.equal(context[:, -2:], batch.tokens[:, -2:]) and torch.equal(context[:, 0], batch.tokens[:, 0])
+    with pytest.raises(ValueError, match="slot"):
+        retrieve_in_slot(batch.tokens, 5, 3, slot=3)

@@ -80,3 +80,21 @@ def test_the_logit_module_lives_in_logits_and_is_re_exported():
     assert scale_invariant.ScaleInvariantLogits is logits.ScaleInvariantLogits
     assert scale_invariant.coefficients is logits.coefficients
     assert isinstance(make_logit_transform("scale_invariant"), logits.ScaleInvariantLogits)
+
+
+def test_the_flex_score_mod_is_the_transform():
+    """FlexAttention (eager, on the CPU) with the score_mod and a causal block mask equals softmax of
+    the package's transform."""
+    flex = pytest.importorskip("torch.nn.attention.flex_attention")
+    from course_utils.scale_invariant import flex_score_mod, scale_invariant_logits
+
+    n, d = 128, 16
+    g = torch.Generator().manual_seed(0)
+    q, k, v = (torch.randn(1, 2, n, d, generator=g) for _ in range(3))
+    mask = flex.create_block_mask(lambda b, h, qi, ki: qi >= ki, None, None, n, n, device="cpu")
+    out = flex.flex_attention(q, k, v, score_mod=flex_score_mod(10.0), block_mask=mask)
+    scores = q.double() @ k.double().transpose(-2, -1) / d**0.5
+    ref = torch.softmax(scale_invariant_logits(scores, tau=10.0), dim=-1) @ v.double()
+    assert (out.double() - ref).abs().max().item() < 1e-4
+    with pytest.raises(ValueError, match="tau"):
+        flex_score_mod(0.0)
