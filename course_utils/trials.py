@@ -24,6 +24,9 @@ Families (three seeds each, like the zoo's):
 - `si-lm-si-offset-s*`       notebook 08: NoPE with the offset m_t only
 - `si-lm-si-multiplier-s*`   notebook 08: NoPE with the multiplier a_t only
 - `kv-si-nope-s*`            notebook 09: the kv recipe with scale-invariant attention and no positions
+- `si-needle-<variant>-s*`   notebook 08: needle retrieval at 16-64 tokens for each attention variant
+  (these were zoo entries; their checkpoints gave way to the others' in the size budget, and
+  `trials run` retrains them with the same recipe and code)
 """
 
 from __future__ import annotations
@@ -39,12 +42,12 @@ from typing import Callable
 import torch
 
 from course_utils.corpus import text_batch
-from course_utils.evaluate import accuracy_by_query_index, last_token_accuracy, position_losses
+from course_utils.evaluate import accuracy_by_query_index, last_token_accuracy, needle_accuracy, position_losses
 from course_utils.metrics import distance_octave_mass
 from course_utils.model import TinyGPT
 from course_utils.tasks import kv_retrieval_batch
 from course_utils.zoo import (KV_DILATED_PATTERNS, SEEDS, SI_TRAIN_LEN, SI_VARIANTS, ZooEntry, _kv_dilated_entry,
-                              _kv_entry, _si_lm_entry, _train_tracked)
+                              _kv_entry, _si_lm_entry, _si_needle_entry, _train_tracked)
 from course_utils.zoo import family as zoo_family
 from course_utils.zoo import load as zoo_load
 
@@ -53,6 +56,11 @@ RESULTS = Path(__file__).resolve().parents[1] / "notebooks" / "results" / "trial
 #: Steps of the stored loss curve's averaging window, and the number of exact first losses kept.
 CURVE_EVERY = 50
 HEAD_LOSSES = 10
+#: Per-position losses longer than the training length are stored as means over bins of this many
+#: positions, and stored numbers are rounded to `DIGITS` significant digits (the records stay small:
+#: the repository keeps every tracked file under 60 MB).
+POSITION_BIN = 16
+DIGITS = 5
 
 #: Lengths of notebook 08's evaluation (the training length, 4x and 16x), the windows they share.
 LM_LENGTHS: tuple[int, ...] = (SI_TRAIN_LEN, 4 * SI_TRAIN_LEN, 16 * SI_TRAIN_LEN)
@@ -82,21 +90,35 @@ def measure_kv(model: TinyGPT) -> dict:
 @torch.no_grad()
 def measure_lm(model: TinyGPT, *, octaves: bool = True) -> dict:
     """Loss at every position on notebook 08's shared windows (`LM_WINDOWS` rows of 1024 tokens, cut
-    into pieces of each length in `LM_LENGTHS`): the mean over windows and pieces per position, and
-    each window's mean loss (for standard errors). With `octaves` (models that form attention
+    into pieces of each length in `LM_LENGTHS`): the mean over windows and pieces per position (at
+    the training length; in bins of `POSITION_BIN` positions at longer lengths), and each window's
+    mean loss (for standard errors). With `octaves` (models that form attention
     weights, so not dilated ones), also the attention mass per distance octave of every layer and
     head, at the training length and at 16x (queries in the second half)."""
     windows = text_batch(LM_WINDOWS, LM_LENGTHS[-1], split="val", generator=LM_WINDOW_SEED)
     record: dict = {"position_loss": {}, "window_loss": {}, "octave_mass": {}}
     for n in LM_LENGTHS:
         losses = position_losses(model, windows, n)  # (windows, pieces, n)
-        record["position_loss"][str(n)] = losses.mean(dim=(0, 1)).tolist()
+        by_position = losses.mean(dim=(0, 1))  # (n,)
+        if n > LM_LENGTHS[0]:  # past the training length: means over bins of POSITION_BIN positions
+            by_position = by_position.view(-1, POSITION_BIN).mean(1)
+        record["position_loss"][str(n)] = by_position.tolist()
         record["window_loss"][str(n)] = losses.mean(dim=(1, 2)).tolist()
     for n in (LM_LENGTHS[0], LM_LENGTHS[-1]) if octaves else ():
         tokens = windows.tokens[:8, :n]
         _, attn = model(tokens, return_attention=True)  # (layers, 8, heads, n, n)
         record["octave_mass"][str(n)] = distance_octave_mass(attn, first_query=n // 2).mean(1).tolist()
     return record
+
+
+#: Lengths of notebook 08's needle evaluation: the training length, 4x and 8x.
+NEEDLE_LENGTHS: tuple[int, ...] = (SI_TRAIN_LEN, 4 * SI_TRAIN_LEN, 8 * SI_TRAIN_LEN)
+
+
+@torch.no_grad()
+def measure_needle(model: TinyGPT) -> dict:
+    """Needle accuracy at each length of `NEEDLE_LENGTHS` (64 sequences, generator seed n, needle depth uniform)."""
+    return {"needle_accuracy": {str(n): needle_accuracy(model, n, samples=64, seed=n) for n in NEEDLE_LENGTHS}}
 
 
 # ----------------------------------------------------------------------------- recipes
@@ -149,6 +171,7 @@ TRIALS: dict[str, tuple[ZooEntry, Callable[[TinyGPT], dict]]] = {
                       {"positional": "none", "logit_transform": "si_offset"}), measure_lm),
         (_si_lm_trial(seed, "si-multiplier", "no positions and the scale-invariant multiplier a_t only",
                       {"positional": "none", "logit_transform": "si_multiplier"}), measure_lm),
+        *((_si_needle_entry(variant, seed), measure_needle) for variant in SI_VARIANTS),
     )
 }
 
@@ -172,6 +195,22 @@ def family(prefix: str) -> dict[int, str]:
     return names
 
 
+def _rounded(value):
+    """Floats rounded to DIGITS significant digits, anywhere in a nested record."""
+    if isinstance(value, float):
+        return float(f"{value:.{DIGITS}g}")
+    if isinstance(value, dict):
+        return {key: _rounded(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_rounded(item) for item in value]
+    return value
+
+
+def _write(path: Path, record: dict) -> None:
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(record, separators=(",", ":")) + "\n")
+
+
 def record_path(name: str) -> Path:
     """Where the record of trial (or measured zoo model) `name` is stored."""
     if name not in TRIALS and name not in MEASURED_ZOO:
@@ -192,9 +231,8 @@ def measure_zoo(name: str) -> Path:
     model, _ = zoo_load(name, verbose=False)
     measurements = MEASURED_ZOO[name](model)
     record = {"name": name, "source": "zoo", "torch_version": str(torch.__version__),
-              "measure_seconds": round(time.perf_counter() - start, 1), "measurements": measurements}
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(record, indent=1) + "\n")
+              "measure_seconds": round(time.perf_counter() - start, 1), "measurements": _rounded(measurements)}
+    _write(path, record)
     return path
 
 
@@ -225,11 +263,10 @@ def run(name: str, *, progress: bool = True) -> Path:
         "build_seconds": round(seconds, 1),
         "first_losses": losses[:HEAD_LOSSES],
         "loss_curve_every": CURVE_EVERY,
-        "loss_curve": curve[:usable].view(-1, CURVE_EVERY).mean(1).tolist(),
-        "measurements": measure(model),
+        "loss_curve": _rounded(curve[:usable].view(-1, CURVE_EVERY).mean(1).tolist()),
+        "measurements": _rounded(measure(model)),
     }
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(record, indent=1) + "\n")
+    _write(path, record)
     return path
 
 

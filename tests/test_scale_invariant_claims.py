@@ -1,9 +1,11 @@
-"""Notebook 08's claims on its zoo models, on every seed."""
+"""Notebook 08's claims, on every seed, from the stored measurements of its zoo models and trials
+(`course_utils.trials`; `tests/test_trials.py` recomputes part of them): loss on the same 32 held-out
+windows at 1x, 4x and 16x the training length, by position, and needle accuracy."""
 
+import numpy as np
 import pytest
 
-from course_utils import zoo
-from course_utils.evaluate import needle_accuracy, validation_loss
+from course_utils import trials, zoo
 
 pytestmark = pytest.mark.claims
 
@@ -11,39 +13,51 @@ SEEDS = zoo.SEEDS
 SHORT, LONG = zoo.SI_TRAIN_LEN, 16 * zoo.SI_TRAIN_LEN
 
 
+def _measured(variant, seed):
+    name = zoo.name("si-lm", seed, variant=variant) if variant in zoo.SI_VARIANTS else f"si-lm-{variant}-s{seed}"
+    return trials.load(name)["measurements"]
+
+
 def _loss(variant, seed, n):
-    return validation_loss(zoo.load(zoo.name("si-lm", seed, variant=variant), verbose=False)[0], n, sequences=8, seed=n)
-
-
-@pytest.fixture(scope="module")
-def long_losses():
-    return {(v, s): _loss(v, s, LONG) for v in zoo.SI_VARIANTS for s in SEEDS}
+    return float(np.mean(_measured(variant, seed)["window_loss"][str(n)]))
 
 
 @pytest.mark.parametrize("seed", SEEDS)
-def test_scale_invariant_nope_is_best_at_16x_the_training_length(long_losses, seed):
-    best = long_losses[("si-nope", seed)]
-    others = {v: long_losses[(v, seed)] for v in zoo.SI_VARIANTS if v != "si-nope"}
+def test_scale_invariant_nope_is_best_at_16x_the_training_length(seed):
+    best = _loss("si-nope", seed, LONG)
+    others = {v: _loss(v, seed, LONG) for v in zoo.SI_VARIANTS if v != "si-nope"}
     assert all(best < loss - 0.05 for loss in others.values()), (best, others)
     assert best < _loss("si-nope", seed, SHORT)  # it does not degrade with length
 
 
 @pytest.mark.parametrize("seed", SEEDS)
-def test_rope_and_its_fixes_with_rotation_break_past_the_training_length(long_losses, seed):
+def test_rope_and_its_fixes_with_rotation_break_past_the_training_length(seed):
     for variant in ("rope", "logn-rope", "si-prope"):
-        assert long_losses[(variant, seed)] > _loss(variant, seed, SHORT) + 1.0, variant
-    assert long_losses[("alibi", seed)] < _loss("alibi", seed, SHORT)
+        assert _loss(variant, seed, LONG) > _loss(variant, seed, SHORT) + 1.0, variant
+    assert _loss("alibi", seed, LONG) < _loss("alibi", seed, SHORT)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_rotating_models_break_past_the_training_length_by_position(seed):
+    """Per position at 1024 tokens: the characters at positions [64, 256) cost the rotating variants
+    more than a nat over those at [0, 64); ALiBi and scale-invariant + NoPE stay within 0.3 (the same
+    characters for every model, so text difficulty cancels between models, not between bins)."""
+    cut, mid = SHORT // trials.POSITION_BIN, 4 * SHORT // trials.POSITION_BIN
+    for variant, breaks in (("rope", True), ("logn-rope", True), ("si-prope", True), ("alibi", False), ("si-nope", False)):
+        bins = np.array(_measured(variant, seed)["position_loss"][str(LONG)])
+        jump = bins[cut:mid].mean() - bins[:cut].mean()
+        assert (jump > 1.0) if breaks else (jump < 0.3), (variant, jump)
 
 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_needle_survives_8x_without_rotation_and_not_with_rope(seed):
     n = 8 * zoo.SI_TRAIN_LEN
-    acc = {v: needle_accuracy(zoo.load(zoo.name("si-needle", seed, variant=v), verbose=False)[0], n, samples=64, seed=n)
+    acc = {v: trials.load(f"si-needle-{v}-s{seed}")["measurements"]["needle_accuracy"][str(n)]
            for v in ("rope", "nope", "si-nope")}
     assert acc["si-nope"] >= 0.95 and acc["nope"] >= 0.95 and acc["rope"] <= 0.7, acc
 
 
 def test_smaller_tau_extrapolates_better_for_scale_invariant_p_rope():
     names = [zoo.name("si-lm", 0, variant="si-prope", tau=tau) for tau in (1.0, 3.0, 10.0, 30.0, 100.0)]
-    losses = [validation_loss(zoo.load(name, verbose=False)[0], LONG, sequences=8, seed=LONG) for name in names]
+    losses = [float(np.mean(trials.load(name)["measurements"]["window_loss"][str(LONG)])) for name in names]
     assert all(a < b for a, b in zip(losses, losses[1:])), losses

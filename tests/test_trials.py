@@ -18,7 +18,7 @@ def test_every_record_exists_with_its_measurements(name):
     assert record["name"] == name and record["measurements"]
     if name in trials.TRIALS:
         entry = trials.TRIALS[name][0]
-        assert record["model_config"] == entry.model_config().to_dict()
+        assert record["model_config"] == json.loads(json.dumps(entry.model_config().to_dict()))  # tuples as lists
         assert len(record["loss_curve"]) == entry.train.steps // trials.CURVE_EVERY
         assert len(record["first_losses"]) == trials.HEAD_LOSSES
 
@@ -74,3 +74,16 @@ def test_cli_rejects_unknown_names(capsys):
 def test_records_are_plain_json(tmp_path):
     path = trials.record_path("kv-rope-s0")
     assert json.loads(path.read_text())["source"] == "zoo"
+
+
+@pytest.mark.slow
+def test_a_stored_language_model_measurement_is_recomputed():
+    """si-lm-si-nope-s0's loss on the 32 shared windows at 64 tokens, recomputed (rounding: 5 digits)."""
+    from course_utils.corpus import text_batch
+    from course_utils.evaluate import position_losses
+
+    model, _ = zoo.load("si-lm-si-nope-s0", verbose=False)
+    windows = text_batch(trials.LM_WINDOWS, trials.LM_LENGTHS[-1], split="val", generator=trials.LM_WINDOW_SEED)
+    fresh = position_losses(model, windows, trials.LM_LENGTHS[0]).mean(dim=(1, 2)).numpy()
+    stored = np.array(trials.load("si-lm-si-nope-s0")["measurements"]["window_loss"]["64"])
+    assert np.abs(fresh - stored).max() < 1e-3

@@ -87,7 +87,6 @@ def test_names_come_from_the_family_rules():
               + [{"positional": p, "filler": True} for p in ("rope", "alibi", "learned")]
               + [{"positional": "rope", "filler": True, "finetune": f} for f in ("pi", "extrap")],
         "si-lm": [{"variant": v} for v in zoo.SI_VARIANTS] + [{"variant": "si-prope", "tau": t} for t in (1.0, 3.0, 30.0, 100.0)],
-        "si-needle": [{"variant": v} for v in zoo.SI_VARIANTS],
         "sink": [{"sink_fix": f} for f in ("none", "softmax1", "learned_sink", "sink_key", "sink_kv", "sigmoid", "gate")]
                 + [{"sink_fix": "learned_sink", "sink_init": 4.0}, {"layers": 2}, {"layers": 2, "bos": False}],
         "lm": [{}, {"sigma_reparam": True}], "loop": [{}, {"rare": True}], "decoy": [{}, {"near_miss": True}], "induct": [{}],
