@@ -45,7 +45,7 @@ TEST_ENV := MALLOC_MMAP_THRESHOLD_=4294967296 MALLOC_TRIM_THRESHOLD_=34359738368
 # Jupyter refuses to start as root (containers, CI) unless told to.
 LAB_ROOT_FLAG := $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root)
 
-.PHONY: help install lab test quick unit nbval gpu zoo student timings clean
+.PHONY: help install lab test quick unit nbval gpu zoo trials student timings clean
 
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' Makefile | sed -E 's/^([a-z]+):.*## /  make \1\t/' | expand -t 16
@@ -109,6 +109,10 @@ gpu: $(if $(filter $(VENV_PY),$(PY)),install) ## run every GPU measurement (make
 
 zoo: install ## rebuild the trained-model zoo
 	$(VENV_PY) -m course_utils.zoo build --all
+
+trials: install ## rebuild every trial's stored measurements (hours on one core) and the measured zoo records
+	$(VENV_PY) -m course_utils.trials run --all
+	$(VENV_PY) -m course_utils.trials measure --all
 
 student: install ## regenerate the student notebooks in student/
 	$(VENV_PY) scripts/make_student.py

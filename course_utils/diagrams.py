@@ -81,3 +81,38 @@ def tiling_diagram(blocks: int = 6, *, query_block: int = 2, key_block: int = 3)
             "each Q block reads Q once, every K, V block once, and writes its output rows once",
             ha="center", va="top", fontsize=10)
     return finish(fig, "FlashAttention's tiling: scores live one tile at a time in fast memory")
+
+
+def route_diagram(reads, n_pairs: int, open_pair: int, closed_pair: int) -> Figure:
+    """A key-value sequence `BOS k0 v0 … SEP kq` as a row of tokens, with the two reads a 2-layer route
+    needs drawn for one pair whose route is open (green) and one whose route is closed (red, dashed
+    where the pattern forbids the read): layer 1, the value reads its key (bind); layer 2, the query
+    reads the value (deliver).
+
+    reads: (n, n) bool, reads[i, j] = query i may read key j in one layer (a dilated union map).
+    Example: `route_diagram(union, 16, open_pair=0, closed_pair=1)`
+    """
+    query = 2 * n_pairs + 2
+    if reads.shape[0] <= query or not (0 <= open_pair < n_pairs and 0 <= closed_pair < n_pairs):
+        raise ValueError(f"reads must cover {query + 1} positions and the pairs lie in [0, {n_pairs})")
+    labels = ["BOS"] + [f"{kind}{i}" for i in range(n_pairs) for kind in ("k", "v")] + ["SEP", "kq"]
+    fig, ax = plt.subplots(figsize=(14, 3.6))
+    ax.set(xlim=(-1, query + 1), ylim=(-1.3, 2.6))
+    ax.axis("off")
+    for pos, label in enumerate(labels):
+        colour = "#fce5cd" if label.startswith("k") else "#d9ead3" if label.startswith("v") else "#e8e8e8"
+        ax.text(pos, 0, label, ha="center", va="center", fontsize=8,
+                bbox={"boxstyle": "round,pad=0.25", "facecolor": colour, "edgecolor": "#777777"})
+    for pair, colour, height in ((open_pair, "tab:green", 1.0), (closed_pair, "tab:red", 1.6)):
+        key, value = 2 * pair + 1, 2 * pair + 2
+        for (src, dst, layer), h in (((key, value, 1), 0.45), ((value, query, 2), height)):
+            allowed = bool(reads[dst, src])
+            ax.annotate("", xy=(dst, 0.3), xytext=(src, 0.3),
+                        arrowprops={"arrowstyle": "-|>", "color": colour, "lw": 1.6, "ls": "-" if allowed else "--",
+                                    "connectionstyle": f"arc3,rad={-0.5 if layer == 1 else -0.15 * h}"})
+            mid = (src + dst) / 2
+            ax.text(mid, 0.35 + (0.55 if layer == 1 else 0.5 * h + 0.35), f"layer {layer}" + ("" if allowed else ": ✗"),
+                    ha="center", fontsize=8, color=colour)
+    ax.text(query / 2, -1.0, f"green: pair {open_pair}, both reads allowed (route open)   red: pair {closed_pair}, "
+            "a read the pattern forbids (dashed): the value never reaches the query", ha="center", fontsize=9)
+    return finish(fig, "A 2-layer route: the value reads its key (layer 1), the query reads the value (layer 2)")

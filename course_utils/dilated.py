@@ -287,6 +287,24 @@ def dilated_reference(q: Tensor, k: Tensor, v: Tensor, segment_lengths: list[int
     return (weights @ v.to(acc)).to(q.dtype)
 
 
+def gathered_kv_bytes(n: int, tokens_per_device: int, d: int, segment_lengths: list[int], dilation_rates: list[int],
+                      *, bytes_per_number: int = 2) -> int:
+    """Bytes of keys and values one device receives per head in LongNet's distributed algorithm.
+
+    The sequence of n tokens is split over n / tokens_per_device devices. A pattern whose segments
+    fit on one device (w <= tokens_per_device) needs no communication. For a longer segment, each
+    device first keeps every r-th row of its own keys and values (the sparsification), then gathers
+    the kept rows of the other devices of the segment: w / r rows in all, each d keys and d values.
+    Dense attention would gather all n keys and values.
+    Example: `gathered_kv_bytes(2**20, 2**16, 64, *geometric_patterns(2**20))`
+    """
+    check_patterns(n, segment_lengths, dilation_rates)
+    if tokens_per_device < 1 or n % tokens_per_device:
+        raise ValueError(f"tokens_per_device must divide n={n}; got {tokens_per_device}")
+    rows = sum(w // r - tokens_per_device // r for w, r in zip(segment_lengths, dilation_rates) if w > tokens_per_device)
+    return rows * 2 * d * bytes_per_number
+
+
 def dilated_flops(n: int, d: int, heads: int, segment_lengths: list[int], dilation_rates: list[int]) -> float:
     """Forward FLOPs: each pattern costs 4·(n/w)·(w/r)²·d per head (two matmuls per segment).
 

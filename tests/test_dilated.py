@@ -182,3 +182,17 @@ def test_routable_pairs_reproduce_the_reviewers_independent_count():
         routable_pairs(reach, 16, 1)
     with pytest.raises(ValueError, match="positions"):
         routable_pairs(reach, 40, 2)
+
+
+def test_gathered_kv_bytes_grow_like_log_n_and_vanish_for_local_patterns():
+    from course_utils.dilated import gathered_kv_bytes, geometric_patterns
+
+    row = 2 * 64 * 2  # one row of keys and values, bf16
+    assert gathered_kv_bytes(2**14, 2**14, 64, *geometric_patterns(2**14)) == 0  # all on one device
+    # n = 2^16: only w = 32768 (r = 64) spans devices: 512 kept rows, 256 of them this device's own
+    assert gathered_kv_bytes(2**16, 2**14, 64, *geometric_patterns(2**16)) == 256 * row
+    sizes = [gathered_kv_bytes(2**p, 2**14, 64, *geometric_patterns(2**p)) for p in range(16, 25, 2)]
+    steps = [b - a for a, b in zip(sizes, sizes[1:])]
+    assert all(0 < step <= 512 * row for step in steps)  # at most one block of w / r = 512 rows per 4x of n
+    with pytest.raises(ValueError, match="tokens_per_device"):
+        gathered_kv_bytes(2**16, 3, 64, [2**16], [1])

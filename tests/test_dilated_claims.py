@@ -93,3 +93,51 @@ def test_dilated_wrong_answers_fall_back_on_the_visible_value(seed):
         wrong = answer != probe.targets[:, -1]
         shares[kind] = (answer[wrong] == probe.tokens[wrong, 2 * K]).float().mean().item()
     assert shares["dilated"] >= 0.3 and shares["dense"] <= 0.15, shares
+
+
+# ---- every alignment K, the trials (longer training, 3 layers) and the language models (stored records)
+
+KS = range(4, 17)
+
+
+def _by_route(accuracy: dict, layers: int) -> tuple[float, float]:
+    """Mean over K of the accuracy on the pairs `layers` layers can route, and on the others."""
+    from course_utils.dilated import receptive_field, routable_pairs
+
+    reach = receptive_field(64, 4, [8, 16, 32, 64], [1, 2, 4, 8], 3)
+    routable, others = [], []
+    for k in KS:
+        acc, open_k = np.array(accuracy[str(k)]), routable_pairs(reach, k, layers).numpy()
+        if open_k.any():
+            routable.append(acc[open_k].mean())
+        if (~open_k).any():
+            others.append(acc[~open_k].mean())
+    return float(np.mean(routable)), float(np.mean(others))
+
+
+def _stored(name: str) -> dict:
+    from course_utils import trials
+
+    return trials.load(name)["measurements"]["accuracy_by_index"]
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_at_every_k_the_zoo_dilated_models_recall_routable_pairs_and_not_the_others(seed):
+    routable, others = _by_route(_stored(f"kv-rope-dilated-s{seed}"), 2)
+    assert others <= 0.15 and routable >= others + 0.04, (routable, others)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_k15_with_no_routable_pair_sits_near_chance(seed):
+    assert np.mean(_stored(f"kv-rope-dilated-s{seed}")["15"]) <= 0.15
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_the_dilated_language_model_pays_at_the_positions_after_a_border(seed):
+    from course_utils import trials
+
+    dilated = np.array(trials.load(f"si-lm-dilated-s{seed}")["measurements"]["position_loss"]["64"])
+    dense = np.array(trials.load(f"si-lm-rope-s{seed}")["measurements"]["position_loss"]["64"])
+    gap, borders = dilated - dense, np.arange(8, 64, 8)
+    others = np.setdiff1d(np.arange(1, 64), borders)
+    assert gap[borders].mean() >= 0.6 and gap[others].mean() <= 0.25 and gap.mean() > 0

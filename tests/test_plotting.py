@@ -179,3 +179,15 @@ def test_tiling_diagram_highlights_one_query_block_and_checks_its_blocks():
     assert len({tuple(c) for c in colours}) >= 4  # done, current, to come, untouched
     with pytest.raises(ValueError, match="query_block"):
         tiling_diagram(blocks=4, query_block=4)
+
+
+def test_route_diagram_draws_both_routes_and_marks_the_forbidden_read():
+    from course_utils.diagrams import route_diagram
+    from course_utils.dilated import dilated_mask
+
+    reads = (dilated_mask(64, 4, [8, 16, 32, 64], [1, 2, 4, 8], causal=True) > 0).any(dim=0)
+    fig = route_diagram(reads, 16, open_pair=0, closed_pair=1)
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    assert sum("✗" in t for t in texts) == 1 and "kq" in texts and "BOS" in texts
+    with pytest.raises(ValueError, match="pairs lie"):
+        route_diagram(reads, 16, open_pair=16, closed_pair=1)

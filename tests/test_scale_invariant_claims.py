@@ -61,3 +61,34 @@ def test_smaller_tau_extrapolates_better_for_scale_invariant_p_rope():
     names = [zoo.name("si-lm", 0, variant="si-prope", tau=tau) for tau in (1.0, 3.0, 10.0, 30.0, 100.0)]
     losses = [float(np.mean(trials.load(name)["measurements"]["window_loss"][str(LONG)])) for name in names]
     assert all(a < b for a, b in zip(losses, losses[1:])), losses
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_p_rope_keeping_only_the_frequencies_that_turn_in_training_does_not_break(seed):
+    """p = 3/8 keeps the periods 6, 20 and 63 (they turn within 64 tokens): flat to 16x, unlike p = 3/4."""
+    assert abs(_loss("si-prope3of8", seed, LONG) - _loss("si-prope3of8", seed, SHORT)) < 0.1
+    assert _loss("si-prope", seed, LONG) > _loss("si-prope", seed, SHORT) + 1.0
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_each_half_of_the_transform_makes_nope_length_robust_and_the_multiplier_does_most(seed):
+    for half in ("si-offset", "si-multiplier"):
+        assert _loss(half, seed, LONG) < _loss(half, seed, SHORT) + 0.05, half
+        assert _loss(half, seed, LONG) < _loss("nope", seed, LONG) - 0.5, half
+    assert _loss("si-multiplier", seed, LONG) < _loss("si-offset", seed, LONG) - 0.1
+    assert _loss("si-multiplier", seed, LONG) < _loss("si-nope", seed, LONG) + 0.1
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_scale_invariant_nope_attends_at_16x_as_at_1x(seed):
+    """Attention mass per distance octave (mean over layers and heads): the octaves seen at 64 tokens
+    get the same mass at 1024 (within 0.03), while RoPE's near octaves empty out."""
+    for variant, same in (("si-nope", True), ("rope", False)):
+        mass = _measured(variant, seed)["octave_mass"]
+        short = np.array(mass[str(SHORT)]).mean(axis=(0, 1))
+        long = np.array(mass[str(LONG)]).mean(axis=(0, 1))[:len(short)]
+        near = slice(0, 3)  # distances 0 to 3
+        if same:
+            assert np.abs(long - short).max() < 0.03, (short, long)
+        else:
+            assert long[near].sum() < 0.5 * short[near].sum(), (short, long)
