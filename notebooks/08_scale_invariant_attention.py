@@ -56,10 +56,12 @@ import math
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
+from IPython.display import display
 
-from course_utils import zoo
+from course_utils import trials, zoo
+from course_utils.corpus import text_batch
 from course_utils.device import seed_everything
-from course_utils.evaluate import needle_accuracy, validation_loss
+from course_utils.evaluate import needle_accuracy, position_losses
 from course_utils.plotting import finish, plot_curves, use_course_style
 from course_utils.scale_invariant import coefficients, expected_mass, scale_invariant_logits
 
@@ -109,14 +111,13 @@ print("by hand vs course_utils.scale_invariant_logits, largest gap:",
 # - the **sparsity**: the entropy of the attention *within* the range (normalised inside it).
 #   Scale-invariant sparsity means a far range is not attended more diffusely than a near one.
 #
-# Three schemes: plain softmax (L = S), log-n scaling at a context of n keys (L = log n · S, notebook
-# 02; here n = 2¹⁶), and the scale-invariant transform. 200 draws per range.
-
-# %% [markdown]
-# For log-n scaling we use the factor relative to the training length, `log n / log L` with n = 1024
-# and L = 64: the extra sharpening a model trained at 64 tokens meets at 16× its length. The
-# scale-invariant mass has heavy log-normal tails far away (a_t grows), so the number of draws
-# grows with the range: every range gets about two million Gaussian scores in all.
+# Three schemes: plain softmax (L = S), log-n scaling (notebook 02), and the scale-invariant
+# transform. For log-n scaling we use the factor relative to the training length, `log n / log L`
+# with n = 1024 and L = 64: the extra sharpening a model trained at 64 tokens meets at 16× its
+# length. Every range gets about two million Gaussian scores in all: a range of m keys gets
+# 2,000,000 / m rows of m scores (3,906 rows for [512, 1024)). Far away a_t is large, so the mass
+# `exp(a_t·S + m_t)` has a heavy log-normal tail, and the mean over rows is noisy there: the table
+# prints its standard error, and the plot draws it as error bars.
 
 # %%
 STARTS = 2 ** np.arange(0, 10)  # ranges [t, 2t) and [t, 4t) for t = 1 ... 512
@@ -135,6 +136,7 @@ def transformed(scheme: str, s: torch.Tensor, dist: torch.Tensor) -> torch.Tenso
 
 SCHEMES = ("plain softmax", "log-n scaling", "scale-invariant")
 mass = {(scheme, width): [] for scheme in SCHEMES for width in (2, 4)}
+mass_se = {(scheme, width): [] for scheme in SCHEMES for width in (2, 4)}  # standard error over rows
 entropy = {scheme: [] for scheme in SCHEMES}
 g = torch.Generator().manual_seed(1)
 for t0 in STARTS:
@@ -143,22 +145,25 @@ for t0 in STARTS:
         s = torch.randn(max(1, 2_000_000 // len(dist)), len(dist), generator=g, dtype=torch.float64)
         for scheme in SCHEMES:
             logits = transformed(scheme, s, dist)
-            mass[(scheme, width)].append(torch.exp(logits).sum(-1).mean().item())
+            row_mass = torch.exp(logits).sum(-1)  # (rows,)
+            mass[(scheme, width)].append(row_mass.mean().item())
+            mass_se[(scheme, width)].append((row_mass.std() / math.sqrt(len(row_mass))).item())
             if width == 2:
                 p = torch.softmax(logits, dim=-1)
                 entropy[scheme].append(-(p * torch.log(p.clamp_min(1e-300))).sum(-1).mean().item())
 closed_form = {width: [expected_mass(torch.arange(t0, width * t0, dtype=torch.float64), TAU).sum().item()
                        for t0 in STARTS] for width in (2, 4)}
-print(f"{'range':>12s} " + " ".join(f"{name:>16s}" for name in SCHEMES) + f" {'closed form SI':>15s}")
+print(f"{'range':>12s} " + " ".join(f"{name:>16s}" for name in SCHEMES) + f" {'SI ± SE':>16s} {'closed form SI':>15s}")
 for i, t0 in enumerate(STARTS):
     print(f"[{t0:4d}, {2 * t0:4d}) " + " ".join(f"{mass[(name, 2)][i]:16.2f}" for name in SCHEMES)
-          + f" {closed_form[2][i]:15.2f}")
+          + f" {f'± {mass_se[(SCHEMES[-1], 2)][i]:.2f}':>16s} {closed_form[2][i]:15.2f}")
 
 # %%
 fig, axes = plt.subplots(1, 3, figsize=(15, 4))
 for ax, width in zip(axes[:2], (2, 4)):
     for scheme in SCHEMES:
-        ax.plot(STARTS, mass[(scheme, width)], marker="o", label=f"{scheme} (measured)")
+        ax.errorbar(STARTS, mass[(scheme, width)], yerr=mass_se[(scheme, width)], marker="o", capsize=3,
+                    label=f"{scheme} (measured ± SE)")
     ax.plot(STARTS, closed_form[width], "k--", label="e^½ Σ 1/(1 + t/τ) (closed form)")
     ax.set(xscale="log", yscale="log", xlabel="range start t (keys at distance t ... )",
            ylabel="total unnormalised attention", title=f"Total attention on [t, {width}t)")
@@ -180,7 +185,9 @@ fig
 # - Log-n scaling sharpens every logit by the same factor. That changes the scale of the mass but
 #   not its growth with t, and it does not depend on distance at all.
 # - The scale-invariant transform gives every range [t, 2t) about the same mass, e^½·τ·log 2 for
-#   t ≫ τ, on the closed form (up to Monte-Carlo noise in the far ranges). Its entropy within a
+#   t ≫ τ, on the closed form to within the Monte-Carlo error (a few standard errors in the far
+#   ranges, where the log-normal tail makes the mean noisy). Also note `a_t² + m_t = 1`: that makes
+#   `E[e^L·L] = E[e^L]`, the form REFERENCES gives for the sparsity condition. Its entropy within a
 #   range grows far more slowly than log t: a far range is attended almost as selectively as a
 #   near one.
 #
@@ -219,8 +226,37 @@ print(f"log-n factor: spread {log_logn.std().item():.3f}, best q/k-fold residual
 # The log-n factor folds exactly (residual zero); a_t leaves a residual of the order of its own
 # spread, so it cannot be folded. A fast implementation needs the explicit score matrix (as here)
 # or a kernel that applies a function of (score, i, j) inside its tiles: FlexAttention's
-# `score_mod` does, a stock FlashAttention call does not.
+# `score_mod` does, a stock FlashAttention call does not. (The fold test is a rank-1 statement: a_t
+# as a Toeplitz matrix a_{i−j} can be approximated by a sum of R separable terms, folded into a head
+# R times as wide, at R times the cost.)
 #
+# ### GPU cell: the transform fused
+#
+# `course_utils.scale_invariant.flex_score_mod(tau)` is the transform as a FlexAttention
+# `score_mod`: a function of (score, batch, head, q_idx, kv_idx) that the compiled kernel applies
+# inside its tiles, with a causal block mask. Where CUDA is present this cell checks it against the
+# float64 reference at n = 4096 in bf16 and times it against causal SDPA (flash) from 4k to 64k
+# tokens; `make gpu` (`python -m course_utils.gpu`, step 4) does the same and writes
+# `results/flex_<device>.csv`. The output depends on the machine, so the tests do not compare it.
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+# GPU cell: runs only where CUDA is present.
+from course_utils.bench import recorded_results
+from course_utils.device import pick_device
+from course_utils.plotting import plot_recorded_bench
+
+device = pick_device()
+if device.type == "cuda":
+    from course_utils.gpu import PLANS, flex_step
+
+    flex_step(PLANS["cuda"], device)
+else:
+    print(f"no GPU here ({device}); the fused run did not run (it is step 4 of `make gpu`)")
+for path in recorded_results("results", "flex"):  # flex_<device>.csv recorded on a GPU
+    display(plot_recorded_bench(path, field="tflops", ylabel="attained TFLOP/s (causal)"))
+
+# %% [markdown]
 # **Takeaway.** With Gaussian scores the transform keeps the total attention per range of
 # distances constant as t grows, exactly as the closed form says, and the selectivity within a
 # range nearly so; plain softmax and log-n scaling keep neither. The price is a position-dependent multiplier
@@ -247,40 +283,125 @@ LENGTHS = (zoo.SI_TRAIN_LEN, 4 * zoo.SI_TRAIN_LEN, 16 * zoo.SI_TRAIN_LEN)
 lm = {(v, s): zoo.load(zoo.name("si-lm", s, variant=v), verbose=False) for v in VARIANTS for s in SEEDS}
 build = [record["build_seconds"] for _, record in lm.values()]
 print(f"loaded {len(lm)} language models, each built in {min(build):.0f}-{max(build):.0f} s on one core")
-val = {(v, s, n): validation_loss(lm[(v, s)][0], n, sequences=8, seed=n) for v in VARIANTS for s in SEEDS
-       for n in LENGTHS}
+
+# %% [markdown]
+# **The evaluation.** Every length sees the *same* text: 32 held-out windows of 1024 characters.
+# At 1024 tokens each window is one sequence; at 64 tokens it is cut into 16 pieces, each starting
+# with BOS (`course_utils.evaluate.position_losses`). So every length predicts the same 32,768
+# characters, and a difference between lengths is the model's, not the text's. Each character's
+# loss is kept, so we can also ask *where* in the sequence the loss changes. Evaluating 18 models
+# at 1024 tokens takes minutes, so the numbers come from a stored record (`python -m
+# course_utils.trials measure si-lm-rope-s0 …`; `tests/test_trials.py` recomputes part of it). The
+# same measurement, live, for one model at 64 tokens:
 
 # %%
-print("Validation loss (nats per character), mean ± sd over 3 seeds; the paper's Table 1 beside it")
-print(f"{'':26s}" + "".join(f"{f'ours @{n}':>16s}" for n in LENGTHS) + f"{'paper @4k / 16k / 64k':>26s}")
-for v, name in VARIANTS.items():
+windows = text_batch(trials.LM_WINDOWS, LENGTHS[-1], split="val", generator=trials.LM_WINDOW_SEED)
+live = position_losses(lm[("rope", 0)][0], windows, LENGTHS[0])  # (32 windows, 16 pieces, 64 positions)
+stored_rope = trials.load(zoo.name("si-lm", 0, variant="rope"))["measurements"]
+print(f"RoPE seed 0 at {LENGTHS[0]} tokens: live {live.mean().item():.3f}, stored "
+      f"{np.mean(stored_rope['window_loss'][str(LENGTHS[0])]):.3f} nats per character")
+
+# %% [markdown]
+# Three more variants come from trials (`course_utils.trials`, their measurements committed, not
+# their weights), to test the explanations further down: scale-invariant + p-RoPE keeping only the
+# 3 of 8 frequencies that turn within 64 tokens, and NoPE with each half of the transform alone.
+
+# %%
+TRIAL_VARIANTS = {"si-prope3of8": "SI + p-RoPE, 3 of 8 turn", "si-offset": "NoPE + m_t only",
+                  "si-multiplier": "NoPE + a_t only"}
+ALL_VARIANTS = {**VARIANTS, **TRIAL_VARIANTS}
+
+
+def lm_measurements(v, s):
+    name = zoo.name("si-lm", s, variant=v) if v in VARIANTS else trials.family(f"si-lm-{v}")[s]
+    return trials.load(name)["measurements"]
+
+
+measured = {(v, s): lm_measurements(v, s) for v in ALL_VARIANTS for s in SEEDS}
+val = {(v, s, n): float(np.mean(measured[(v, s)]["window_loss"][str(n)])) for v in ALL_VARIANTS for s in SEEDS
+       for n in LENGTHS}
+val_se = {(v, s, n): float(np.std(measured[(v, s)]["window_loss"][str(n)], ddof=1) / math.sqrt(trials.LM_WINDOWS))
+          for v in ALL_VARIANTS for s in SEEDS for n in LENGTHS}
+
+# %%
+print("Loss (nats per character) on the same 32,768 characters: mean of 3 seeds [seed range] ± SE over the 32 windows")
+print(f"{'':26s}" + "".join(f"{f'ours @{n}':>26s}" for n in LENGTHS) + f"{'paper @4k / 16k / 64k':>26s}")
+for v, name in ALL_VARIANTS.items():
     cells = []
     for n in LENGTHS:
         xs = np.array([val[(v, s, n)] for s in SEEDS])
-        cells.append(f"{xs.mean():8.3f} ± {xs.std():.3f}")
-    paper = " / ".join(f"{x:.3f}" for x in PAPER[v]) if PAPER[v] else "not in the table"
-    print(f"{name:26s}" + "".join(f"{c:>16s}" for c in cells) + f"{paper:>26s}")
+        cells.append(f"{xs.mean():.3f} [{xs.min():.2f}-{xs.max():.2f}] ± {np.mean([val_se[(v, s, n)] for s in SEEDS]):.2f}")
+    paper = " / ".join(f"{x:.3f}" for x in PAPER[v]) if PAPER.get(v) else "not in the table"
+    print(f"{name:26s}" + "".join(f"{c:>26s}" for c in cells) + f"{paper:>26s}")
 
 # %%
-fig = plot_curves(
-    np.array(LENGTHS),
-    {name: [np.mean([val[(v, s, n)] for s in SEEDS]) for n in LENGTHS] for v, name in VARIANTS.items()},
-    bands={name: ([min(val[(v, s, n)] for s in SEEDS) for n in LENGTHS],
-                  [max(val[(v, s, n)] for s in SEEDS) for n in LENGTHS]) for v, name in VARIANTS.items()},
-    xlabel="evaluation length (tokens; trained at 64)", ylabel="validation loss (nats / char, min-max of 3 seeds)",
-    title="Train at 64 tokens, test up to 16x longer", logx=True)
+STYLE = {"rope": ("tab:blue", "o", "-"), "nope": ("tab:orange", "s", "-"), "alibi": ("tab:green", "^", "-"),
+         "logn-rope": ("tab:purple", "v", "--"), "si-prope": ("tab:red", "D", "--"), "si-nope": ("black", "*", "-"),
+         "si-prope3of8": ("tab:pink", "D", ":"), "si-offset": ("tab:olive", "P", ":"), "si-multiplier": ("tab:cyan", "X", ":")}
+fig, (ax_loss, ax_ratio) = plt.subplots(1, 2, figsize=(14, 4.8), gridspec_kw={"width_ratios": [3, 2]})
+for v, name in ALL_VARIANTS.items():
+    color, marker, ls = STYLE[v]
+    means = [np.mean([val[(v, s, n)] for s in SEEDS]) for n in LENGTHS]
+    spread = [[m - min(val[(v, s, n)] for s in SEEDS) for m, n in zip(means, LENGTHS)],
+              [max(val[(v, s, n)] for s in SEEDS) - m for m, n in zip(means, LENGTHS)]]
+    ax_loss.errorbar(LENGTHS, means, yerr=spread, color=color, marker=marker, ls=ls, capsize=3, label=name)
+ax_loss.set(xscale="log", xticks=LENGTHS, xticklabels=[str(n) for n in LENGTHS], xlabel="evaluation length (tokens; trained at 64)",
+            ylabel="loss (nats / char; bars: seed range)", title="Loss at 1x, 4x and 16x the training length")
+ax_loss.legend(fontsize=8, ncol=2)
+paper_rows = [v for v in VARIANTS if PAPER[v]]
+ours = [np.mean([val[(v, s, LENGTHS[-1])] / val[(v, s, LENGTHS[0])] for s in SEEDS]) for v in paper_rows]
+theirs = [PAPER[v][-1] / PAPER[v][0] for v in paper_rows]
+xs = np.arange(len(paper_rows))
+ax_ratio.bar(xs - 0.2, ours, 0.4, label="ours: loss @1024 / @64")
+ax_ratio.bar(xs + 0.2, theirs, 0.4, label="paper: loss @64k / @4k")
+ax_ratio.axhline(1, color="gray", lw=1)
+ax_ratio.set(xticks=xs, ylabel="loss at 16x / loss at 1x", title="Degradation at 16x: ours vs the paper", ylim=(0, 3.6))
+ax_ratio.set_xticklabels([VARIANTS[v] for v in paper_rows], rotation=30, ha="right", fontsize=9)
+ax_ratio.legend(fontsize=8)
+fig = finish(fig, "Train at 64, test at 1024: RoPE-based models break, ALiBi and scale-invariant + NoPE do not")
 fig
 
 # %% [markdown]
 # Where the toy agrees with the paper, and where it does not:
 # - **Agrees.** RoPE trained short breaks long: its loss more than doubles at 16L, as the paper's
-#   RoPE row climbs from 3.26 to 5.26. ALiBi does not degrade (its loss even falls as more text
-#   comes into view), as in the paper.
+#   RoPE row climbs from 3.26 to 5.26. ALiBi does not degrade: on the same characters its loss
+#   falls a little as more text comes into view, as in the paper.
 # - **Does not agree.** Log-n + RoPE and scale-invariant + p-RoPE, flat in the paper, break here
-#   as plain RoPE does. NoPE degrades far less than in the paper.
+#   as plain RoPE does. NoPE degrades far less than in the paper (3.40 → 8.13 there).
 # - **Beyond the table.** Scale-invariant + NoPE, a row the paper does not have, is the best model
-#   at 4L and 16L in every seed, and its loss falls with length.
+#   at 4L and 16L in every seed.
 #
+# **Where does the loss change?** Loss by position in the 1024-token sequences (mean over seeds
+# and windows, in bins of 16 positions as stored): a model that cannot use positions past its
+# training length should get worse from position 64 on, and one that only gains context should
+# not. Every model predicts the same characters at the same positions, so the bumps that all
+# curves share are harder text, not positions.
+
+# %%
+BIN = trials.POSITION_BIN
+bin_centres = np.arange(BIN // 2, LENGTHS[-1], BIN)
+by_position = {v: np.mean([measured[(v, s)]["position_loss"][str(LENGTHS[-1])] for s in SEEDS], axis=0)
+               for v in ALL_VARIANTS}
+fig, ax = plt.subplots(figsize=(10, 4.5))
+for v, name in ALL_VARIANTS.items():
+    color, marker, ls = STYLE[v]
+    ax.plot(bin_centres, by_position[v], color=color, ls=ls, label=name)
+ax.axvline(LENGTHS[0], color="gray", ls=":", lw=1)
+ax.text(LENGTHS[0] * 1.05, 1.1, "training length", va="bottom", fontsize=9, color="gray")
+ax.set(xscale="log", xticks=LENGTHS, xticklabels=[str(n) for n in LENGTHS], xlabel="position in a 1024-token sequence",
+       ylabel="loss (nats / char, 16-position bins)")
+ax.legend(fontsize=8, ncol=3, loc="upper left")
+fig = finish(fig, "Past 64 tokens the RoPE-based models' loss climbs; the others' does not")
+fig
+
+# %%
+POSITION_BINS = ((0, 64), (64, 256), (256, 1024))
+print("Loss by position at 1024 tokens (mean of 3 seeds):")
+print(f"{'':26s}" + "".join(f"{f'[{a}, {b})':>12s}" for a, b in POSITION_BINS))
+for v, name in ALL_VARIANTS.items():
+    print(f"{name:26s}" + "".join(f"{by_position[v][a // BIN:b // BIN].mean():12.3f}" for a, b in POSITION_BINS))
+
+# %% [markdown]
 # Why would p-RoPE not save RoPE here? p-RoPE removes only the *slowest* quarter of the
 # frequencies. At our size (16 channels per head, base 10⁴) the frequencies it keeps still include
 # rotations whose period is far longer than the 64 training tokens, so at 1024 tokens they reach
@@ -293,13 +414,76 @@ kept = round(0.75 * len(periods))
 print("RoPE periods (tokens):", " ".join(f"{p:,.0f}" for p in periods))
 print(f"p-RoPE keeps the first {kept}; those longer than the training length {zoo.SI_TRAIN_LEN}:",
       [f"{p:,.0f}" for p in periods[:kept] if p > zoo.SI_TRAIN_LEN])
+print(f"p = 3/8 keeps the first {round(0.375 * len(periods))}:", [f"{p:,.0f}" for p in periods[:round(0.375 * len(periods))]])
 
 # %% [markdown]
-# In the paper (4k training tokens, wider heads) the removed quarter is roughly the set of
-# frequencies too slow to turn within the training context. Here the kept ones that turn too
-# slowly (the list above) are exactly the channels that extrapolate badly. With no rotation at all
-# (NoPE), the transform's own distance terms carry the position information, and they are defined
-# at every distance.
+# The explanation, tested. The three kept periods of 199, 628 and 1,987 tokens turn through only
+# 32 %, 10 % and 3 % of a circle in 64 training tokens, so past 64 they take angles never seen. If
+# that is why scale-invariant + p-RoPE breaks, keeping only the three frequencies that complete a
+# turn within training (periods 6, 20 and 63; p = 3/8, the "SI + p-RoPE, 3 of 8 turn" trial)
+# should behave like scale-invariant + NoPE. It does: in the tables above its loss at 1024 tokens
+# stays within about 0.05 nats of its loss at 64 in every seed, while p = 3/4 more than doubles,
+# and its loss by position shows no break at 64. The slow rotating channels were the cause. The
+# paper's rule (keep 75 %) is a rule for its width and training length; what matters is which
+# periods fit in the training context.
+#
+# **Which half of the transform does the work?** `m_t = −2 log(1 + t/τ)` alone is a logarithmic
+# distance penalty, a relative of ALiBi (and of KERPLE's logarithmic variant); `a_t` alone
+# stretches the scores more the farther the key, so a key the model scores below average sinks
+# further with distance: it is a distance signal too. The two ablation trials (NoPE with m_t only,
+# NoPE with a_t only) attribute scale-invariant + NoPE's result. In the tables above, each half
+# alone makes NoPE length-robust (no break at 64, flat to 1024 in every seed), but they are not
+# equal: the multiplier alone comes close to the full transform at every length, while the
+# offset alone is a few tenths of a nat worse everywhere. At toy scale, the win is not only the
+# logarithmic distance penalty: the distance-dependent multiplier carries most of it.
+#
+# **Why the paper's log-n + RoPE does not break.** In the paper, log-n + RoPE is nearly flat (3.260
+# → 3.378 at 16×), although full RoPE keeps even slower channels than p-RoPE. So at the paper's
+# scale RoPE's failure past the training length is mostly fixed by sharpening: a dilution or entropy
+# effect, which log-n scaling treats. In our toy it is not: log-n + RoPE breaks like RoPE, from
+# position 64 on. The p = 3/8 trial says why: a 2-layer, 16-channel-per-head model trained on 64
+# tokens leans on its slowly rotating channels, and those fail at unseen angles whatever the
+# sharpening; remove them and the break goes. The toy and the paper differ in *why* RoPE breaks,
+# not only in how much.
+#
+# **Why NoPE degrades less here.** Our NoPE model barely uses position at all: its loss at the
+# training length is the worst of all variants, and its attention (below) is spread over all
+# distances. A model that never learned positions has little to lose at new ones; the paper's NoPE,
+# trained at 4k tokens, learned positions implicitly from the causal mask and loses them.
+#
+# **The bridge to section 2: attention mass per distance octave, in the trained models.** Section 2
+# measured the conditions on Gaussian scores. What do the trained models do with their attention
+# as the context grows? For queries in the second half of each sequence, the mass on keys at
+# distance 0, 1, [2, 4), [4, 8), … (averaged over layers, heads and 8 windows), at 64 and at 1024
+# tokens:
+
+# %%
+OCTAVE_VARIANTS = [v for v in ALL_VARIANTS if measured[(v, 0)]["octave_mass"]]
+fig, axes = plt.subplots(1, 2, figsize=(14, 4.5), sharey=True)
+for ax, n in zip(axes, (LENGTHS[0], LENGTHS[-1])):
+    for v in OCTAVE_VARIANTS:
+        octave = np.mean([np.array(measured[(v, s)]["octave_mass"][str(n)]).mean(axis=(0, 1)) for s in SEEDS], axis=0)
+        color, marker, ls = STYLE[v]
+        ax.plot(np.arange(len(octave)), octave, color=color, marker=marker, ls=ls, label=ALL_VARIANTS[v])
+    ax.set(xticks=np.arange(len(octave)),
+           xticklabels=["0", "1"] + [f"{2 ** (k - 1)}-{2 ** k - 1}" for k in range(2, len(octave))],
+           xlabel="key distance (octave)", title=f"{n} tokens (queries {n // 2}-{n - 1})")
+    ax.tick_params(axis="x", labelrotation=45)
+axes[0].set_ylabel("attention mass (mean over layers, heads)")
+axes[1].legend(fontsize=8, ncol=2)
+fig = finish(fig, "Trained models at 16x their length: scale-invariant ones attend as they did at 64 tokens")
+fig
+
+# %% [markdown]
+# Reading it. The scale-invariant + NoPE models put their attention at 1024 tokens exactly where
+# they put it at 64: mostly on the last few tokens, octave for octave the same mass. That is scale
+# invariance, observed in a trained model. It is not the even spread over octaves of section 2:
+# trained scores are not Gaussian, and these models learned to look near. What the transform
+# guarantees is that the octaves a longer context adds do not take mass from the near ones. Without
+# it, NoPE pours most of its attention into the farthest octaves at 1024 (dilution, seen by
+# distance), and RoPE moves its attention away from the near keys it used at 64. ALiBi spreads its
+# attention roughly evenly over octaves at both lengths, close to section 2's condition, which is
+# why it, too, extrapolates.
 #
 # Needle retrieval: the same six variants trained on `BOS filler … NEEDLE v filler … QUERY` at 64
 # tokens (600 steps, three seeds), asked for v at 64, 256 and 512 tokens with the needle at a
@@ -307,10 +491,9 @@ print(f"p-RoPE keeps the first {kept}; those longer than the training length {zo
 # budget). The paper reports 0.969 at 16k and 64k for scale-invariant p-RoPE and 0.000 for RoPE.
 
 # %%
-needle = {(v, s): zoo.load(zoo.name("si-needle", s, variant=v), verbose=False)[0] for v in VARIANTS for s in SEEDS}
-NEEDLE_LENGTHS = (zoo.SI_TRAIN_LEN, 4 * zoo.SI_TRAIN_LEN, 8 * zoo.SI_TRAIN_LEN)
-needle_acc = {(v, s, n): needle_accuracy(needle[(v, s)], n, samples=64, seed=n) for v in VARIANTS for s in SEEDS
-              for n in NEEDLE_LENGTHS}
+NEEDLE_LENGTHS = trials.NEEDLE_LENGTHS
+needle_acc = {(v, s, n): trials.load(f"si-needle-{v}-s{s}")["measurements"]["needle_accuracy"][str(n)]
+              for v in VARIANTS for s in SEEDS for n in NEEDLE_LENGTHS}
 print("Needle accuracy, seeds 0 / 1 / 2")
 print(f"{'':26s}" + "".join(f"{f'@{n}':>20s}" for n in NEEDLE_LENGTHS))
 for v, name in VARIANTS.items():
@@ -332,16 +515,14 @@ for v, name in VARIANTS.items():
 
 # %%
 TAUS = (1.0, 3.0, 10.0, 30.0, 100.0)
-tau_models = {tau: (lm[("si-prope", 0)][0] if tau == 10.0
-                    else zoo.load(zoo.name("si-lm", 0, variant="si-prope", tau=tau), verbose=False)[0])
-              for tau in TAUS}
-tau_loss = {(tau, n): (val[("si-prope", 0, n)] if tau == 10.0 else validation_loss(tau_models[tau], n, sequences=8, seed=n))
+tau_loss = {(tau, n): (val[("si-prope", 0, n)] if tau == 10.0 else float(np.mean(trials.load(
+    zoo.name("si-lm", 0, variant="si-prope", tau=tau))["measurements"]["window_loss"][str(n)])))
             for tau in TAUS for n in LENGTHS}
 for tau in TAUS:
     print(f"tau = {tau:5g}: " + "  ".join(f"@{n}: {tau_loss[(tau, n)]:.3f}" for n in LENGTHS))
 fig = plot_curves(np.array(TAUS), {f"at {n} tokens": [tau_loss[(tau, n)] for tau in TAUS] for n in LENGTHS},
-                  xlabel="τ", ylabel="validation loss (nats / char)", title="Scale-invariant + p-RoPE: the choice of τ",
-                  logx=True)
+                  xlabel="τ", ylabel="loss (nats / char, same 32 windows)",
+                  title="Scale-invariant + p-RoPE, seed 0 only: smaller τ extrapolates better", logx=True)
 fig
 
 # %% [markdown]
@@ -367,7 +548,13 @@ log-n scaling does.
 - Train at {LENGTHS[0]}, test at {LENGTHS[-1]} (mean of 3 seeds): """ + ", ".join(f"{VARIANTS[v]} {x:.2f}" for v, x in
                                                                mean_long.items()) + f""" nats/char.
 - Scale-invariant + NoPE is the best model at {LENGTHS[-1]} tokens in every seed: {best_every_seed}. With p-RoPE \
-at this size the transform does not rescue RoPE's unseen rotations.""")
+keeping 6 of 8 frequencies the transform does not rescue RoPE's unseen rotations; keeping the 3 that turn within \
+64 tokens, it does: loss at {LENGTHS[-1]} minus loss at {LENGTHS[0]}, worst seed, \
+{max(val[('si-prope3of8', s, LENGTHS[-1])] - val[('si-prope3of8', s, LENGTHS[0])] for s in SEEDS):+.2f} nats \
+(6 of 8: {min(val[('si-prope', s, LENGTHS[-1])] - val[('si-prope', s, LENGTHS[0])] for s in SEEDS):+.2f} at best).
+- Ablation at {LENGTHS[-1]} tokens (mean of 3 seeds): full transform {mean_long['si-nope']:.2f}, multiplier a_t only \
+{np.mean([val[('si-multiplier', s, LENGTHS[-1])] for s in SEEDS]):.2f}, offset m_t only \
+{np.mean([val[('si-offset', s, LENGTHS[-1])] for s in SEEDS]):.2f}, neither (NoPE) {mean_long['nope']:.2f} nats/char.""")
 
 # %% [markdown]
 # ## Quiz
@@ -428,17 +615,20 @@ assert check_choice(q1_answer, "407a8fae89c9f3758ea001e9a44fdca9f4a385e6c3c8fdc2
 #
 # - **A)** It makes attention cost linear in the length.
 # - **B)** It lets the model memorise the positions it will meet at test time.
-# - **C)** It keeps the share of attention that each range of distances receives (and how peaked
-#   it is inside the range) the same at lengths never seen in training, so the many far keys of a
-#   long context do not swamp the near ones.
+# - **C)** It gives each range of distances [t, 2t) about the same total attention whatever the
+#   length, so the share that goes beyond the training length grows only like log n, not like
+#   1 − L/n as with plain softmax, and the near keys keep the share they had in training.
 # - **D)** It removes the softmax.
 #
-# The demonstration: the share of a query's total attention that goes to the keys *beyond* the
-# training length of 64, for a query with 1024 keys behind it (Gaussian scores, section 2's draws).
+# The demonstration: the expected share of a query's attention that goes to keys *beyond* distance
+# 64 (the training length), for Gaussian scores, from section 2's closed form, as the number of
+# keys behind the query grows.
 
 # %%
-beyond = {scheme: sum(mass[(scheme, 2)][6:]) / sum(mass[(scheme, 2)]) for scheme in SCHEMES}
-print("share of attention beyond distance 64:", ", ".join(f"{k} {v:.2f}" for k, v in beyond.items()))
+for n_keys in (256, 1024, 4096, 16_384, 65_536):
+    expected = expected_mass(torch.arange(n_keys, dtype=torch.float64), TAU)
+    print(f"{n_keys:6,d} keys: beyond 64, plain softmax {1 - 64 / n_keys:.2f}, "
+          f"scale-invariant {(expected[64:].sum() / expected.sum()).item():.2f}")
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -454,7 +644,7 @@ q2_answer = "C"  # SOLUTION
 
 # %%
 """ # BEGIN TEST CONFIG
-success_message: "Trained at a short length, the model has learned how much attention near keys should get. The transform keeps each range's share (and how peaked it is) as n grows, so the many extra far keys of a longer context do not take over. It changes no cost, removes no softmax and memorises nothing."
+success_message: "Trained at a short length, the model has learned how much attention near keys should get. The transform gives each octave of distance about the same mass, so a longer context adds only a few octaves: the far share grows like log n, while with plain softmax it tends to all of the attention. It changes no cost, removes no softmax and memorises nothing."
 """ # END TEST CONFIG
 from course_utils.quiz import check_choice
 
@@ -562,8 +752,21 @@ torch.testing.assert_close(offset(_a, _t, 10.0), _m)
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
 
+
 # %% [raw] jupyter={"source_hidden": true}
 # # END QUESTION
+
+# %% [markdown]
+# **Part (b), to think through.** Your offset fixes the total attention for *any* a_t. The sparsity
+# condition pins a_t down too: it asks `E[e^L·L] = E[e^L]`, and for `L = a·S + m` with
+# `S ~ N(0, 1)`, `E[e^L·L] = (a² + m)·E[e^L]`. So the condition is `a_t² + m_t = 1`. Put your
+# offset into it and solve for a_t: you should get the paper's `a_t = √(1 + 2 log(1 + t/τ))`.
+# The check, for the package's coefficients:
+
+# %%
+a_check, m_check = coefficients(torch.arange(0.0, 1000.0, dtype=torch.float64), TAU)
+print("a_t² + m_t = 1 at every distance:", torch.allclose(a_check**2 + m_check, torch.ones_like(a_check)))
+
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
