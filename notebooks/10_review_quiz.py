@@ -37,36 +37,126 @@
 #
 # ## The map: failure mode → symptom → measurement → fix
 #
-# | failure mode | symptom | how the course measures it | fixes measured | notebook |
+# | failure mode | symptom | how the course measures it | fixes (measured, unless marked *proposed*) | notebook |
 # |---|---|---|---|---|
 # | attention dilution | the largest weight falls as keys multiply | closed form, simulation and trained models: max weight against n | log-n scaling, Scalable-Softmax, scale-invariant attention | [02](02_attention_dilution.ipynb), [08](08_scale_invariant_attention.ipynb) |
-# | lost in the middle | recall by position is U-shaped | kv-retrieval accuracy by the queried pair's position | retrieval of the relevant chunk | [03](03_positional_bias.ipynb), [09](09_retrieval_and_hierarchy.ipynb) |
+# | lost in the middle | recall by position is U-shaped | kv-retrieval accuracy by the queried pair's position | the query before the context (query-aware); a short retrieved context (where the relevant chunk sits in it barely matters for these models) | [03](03_positional_bias.ipynb), [09](09_retrieval_and_hierarchy.ipynb) |
 # | position degradation | failure at lengths never trained on | accuracy and loss at 2–16x the training length | ALiBi, scale-invariant + NoPE, interpolation | [03](03_positional_bias.ipynb), [08](08_scale_invariant_attention.ipynb) |
 # | attention sinks | idle heads park on the first token | mass on BOS per head; streaming with and without it | keep the first tokens, output gate | [04](04_attention_sinks.ipynb) |
 # | collapse | rank collapse in deep stacks; entropy collapse in training | rank residual per layer; attention entropy per step | skip connections, σReparam | [05](05_collapse_and_repetition.ipynb) |
-# | verbatim repetition | greedy decoding loops | P(repeat) against count; greedy repeats | (decoding, not attention) | [05](05_collapse_and_repetition.ipynb) |
+# | verbatim repetition | greedy decoding loops | P(repeat) against count; greedy repeats | *proposed*: repetition penalties and sampling at decoding time (not measured) | [05](05_collapse_and_repetition.ipynb) |
 # | memory and compute | n² time and memory | FLOPs counted, time and peak memory measured | online softmax (memory), dilated attention (compute) | [06](06_memory_and_compute.ipynb), [07](07_dilated_attention.ipynb) |
 # | context too long for the model | accuracy falls past the trained length | accuracy at 4x | retrieval augmentation, hierarchical processing | [09](09_retrieval_and_hierarchy.ipynb) |
 
 # %% [markdown]
-# Setup: imports and seed. Everything runs on the CPU with the zoo's checkpoints.
+# Setup: imports and seed. Everything runs on the CPU with the zoo's checkpoints and the course's
+# stored results.
 
 # %%
+import csv
 import math
+from pathlib import Path
 
+import matplotlib.pyplot as plt
+import numpy as np
 import torch
 
-from course_utils import zoo
+from course_utils import trials, zoo
 from course_utils.attention import score_matrix_bytes
 from course_utils.collapse import head_divergence
 from course_utils.device import seed_everything
 from course_utils.dilution import gap_for_weight, relevant_weight, simulate_dilution
 from course_utils.evaluate import accuracy_by_query_index
+from course_utils.plotting import finish, use_course_style
 from course_utils.retrieval import hierarchical_answer, retrieve_best_chunk
 from course_utils.sinks import sink_mass
 from course_utils.tasks import backcopy_batch, kv_retrieval_batch, make_batch_fn
 
 _ = seed_everything(0, threads=2)
+use_course_style()
+
+# %% [markdown]
+# ## The course in one figure
+#
+# Each panel is one failure mode's headline measurement against a fix, redrawn from the zoo's
+# records, the stored results of `course_utils.trials` and notebook 07's recorded timings (a few
+# small evaluations run live).
+
+# %%
+fig, axes = plt.subplots(2, 4, figsize=(18, 8.5))
+# 02 dilution: the closed form with a fixed score gap, plain and log-n scaled
+ns = 2 ** np.arange(6, 16)
+gap = gap_for_weight(0.30, 512)
+ax = axes[0, 0]
+ax.plot(ns, relevant_weight(torch.tensor(ns), gap).numpy(), marker="o", label="plain softmax")
+ax.plot(ns, relevant_weight(torch.tensor(ns), gap / math.log(512), log_n_scale=1.0).numpy(), marker="s",
+        label="log-n scaling")
+ax.set(xscale="log", xlabel="keys n", ylabel="weight on the relevant key", ylim=(0, 1.05),
+       title="02 dilution: 0.30 at 512, 0.05 at 4096")
+# 03 lost in the middle: ALiBi accuracy by the queried pair at 32 pairs, both training mixes (live, mean of 3 seeds)
+ax = axes[0, 1]
+for edge, label in ((False, "queries uniform in training"), (True, "queries mostly at the edges")):
+    by_index = np.mean([accuracy_by_query_index(zoo.load(name, verbose=False)[0], 32, per_index=32, seed=32).numpy()
+                        for name in zoo.family("kv", positional="alibi", edge=edge).values()], axis=0)
+    ax.plot(np.arange(32), by_index, marker="o" if edge else "s", markersize=3, label=label)
+ax.set(xlabel="queried pair (0 = first of 32)", ylabel="accuracy", ylim=(0, 1.05),
+       title="03 lost in the middle: a U at 32 pairs")
+# 08 position degradation: loss at 1x, 4x, 16x the training length (stored trials measurements)
+ax = axes[0, 2]
+lengths = (64, 256, 1024)
+for variant, label in (("rope", "RoPE"), ("alibi", "ALiBi"), ("si-nope", "scale-invariant + NoPE")):
+    loss = [np.mean([np.mean(trials.load(name)["measurements"]["window_loss"][str(n)])
+                     for name in zoo.family("si-lm", variant=variant).values()]) for n in lengths]
+    ax.plot(lengths, loss, marker="o", label=label)
+ax.set(xscale="log", xticks=lengths, xticklabels=[str(n) for n in lengths], xlabel="evaluation length (trained at 64)",
+       ylabel="loss (nats / char)", title="08 train short, test long")
+# 04 sinks: the idle head's mass on BOS, without and with a dedicated sink key (stored)
+ax = axes[0, 3]
+bars = [("no fix: on BOS", "none", "other"), ("sink key: on BOS", "sink_key", "other"),
+        ("sink key: on the sink key", "sink_key", "extra_other")]
+for i, (label, fix, field) in enumerate(bars):
+    masses = [max(zoo.load(name, verbose=False)[1]["history"][-1]["backcopy_sink_mass"][field][0])
+              for name in zoo.family("sink", sink_fix=fix).values()]
+    ax.bar(np.arange(3) + 0.27 * i, masses, width=0.27, label=label)
+ax.set(xticks=np.arange(3) + 0.27, xticklabels=[f"seed {s}" for s in zoo.SEEDS], ylim=(0, 1.45), yticks=np.arange(0, 1.01, 0.2),
+       ylabel="largest head's mass (non-copy queries)", title="04 sinks: idle attention parks somewhere")
+# 05 entropy collapse during training (stored)
+ax = axes[1, 0]
+for name, label in (("lm-hot-s0", "lr 3e-2"), ("lm-hot-sigma-s0", "lr 3e-2, σReparam")):
+    history = zoo.load(name, verbose=False)[1]["history"]
+    ax.plot([h["step"] for h in history], [np.mean(h["text_attention_entropy"]) for h in history], label=label)
+ax.set(xlabel="training step", ylabel="mean attention entropy (nats)", title="05 entropy collapse")
+# 06/07 compute: recorded CPU timings, dense SDPA against dilated attention
+ax = axes[1, 1]
+recorded = list(csv.DictReader((Path("results") / "dilated_cpu.csv").open()))
+for impl, label in (("sdpa", "dense (SDPA)"), ("dilated", "dilated (fixed patterns)")):
+    rows = [r for r in recorded if r["impl"] == impl]
+    ax.plot([int(r["n"]) for r in rows], [float(r["seconds"]) for r in rows], marker="o", label=label)
+ax.set(xscale="log", yscale="log", xlabel="tokens n", ylabel="forward time (s, 2-core CPU)",
+       title="06/07 quadratic vs linear cost")
+# 09 context too long: full context against oracle retrieval at 4x the training length (live)
+ax = axes[1, 2]
+batch_64 = kv_retrieval_batch(256, 64, generator=64)
+for i, (how, label) in enumerate((("full", "full context"), ("retrieval", "retrieve the best chunk"))):
+    accs = []
+    for name in zoo.family("kv", positional="alibi").values():
+        m = zoo.load(name, verbose=False)[0]
+        tokens_in = batch_64.tokens if how == "full" else retrieve_best_chunk(batch_64.tokens, 16)
+        with torch.no_grad():
+            accs.append((m(tokens_in)[:, -1].argmax(-1) == batch_64.targets[:, -1]).float().mean().item())
+    ax.bar(np.arange(3) + 0.4 * i, accs, width=0.4, label=label)
+ax.set(xticks=np.arange(3) + 0.2, xticklabels=[f"seed {s}" for s in zoo.SEEDS], ylim=(0, 1.05),
+       ylabel="accuracy, 64 pairs (4x training)", title="09 context too long (ALiBi)")
+for ax in axes.flat[:7]:
+    ax.legend(fontsize=8)
+axes[1, 3].axis("off")
+axes[1, 3].text(0.0, 0.95, "Not in a panel:\n\n• verbatim repetition (05): measured,\n"
+                "  fixes only proposed (decoding)\n• rank collapse (05): skip connections\n"
+                "• dilated quality (07): the pairs lost\n  form a comb set by the pattern\n\n"
+                "Every panel is a toy-scale measurement;\nthe notebooks set each one against\n"
+                "what the papers report at scale.", va="top", fontsize=10, transform=axes[1, 3].transAxes)
+fig = finish(fig, "Long-context attention at toy scale: each failure mode, measured, against a fix")
+fig
 
 # %% [markdown]
 # ## The seed quizzes
@@ -123,7 +213,7 @@ assert check_choice(q1_answer, "66ecd88b37af88c2888092a565b5470dc32d048522449ab5
 # %% [markdown]
 # **Q2** (Seed 000, question 2). Why does positional bias become more significant as context length increases?
 #
-# - **A)** More positions lie far from where training put the answers, and the model's preferences by position (e.g. for the start and end) decide more of the outcome.
+# - **A)** More positions lie far from where training put the answers, and the model's preferences by position (for recent tokens, or for the start and end) decide more of the outcome.
 # - **B)** Longer contexts have fewer positions.
 # - **C)** Positional encodings are removed for long inputs.
 # - **D)** It does not: positional bias is independent of length.
