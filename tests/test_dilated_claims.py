@@ -141,3 +141,29 @@ def test_the_dilated_language_model_pays_at_the_positions_after_a_border(seed):
     gap, borders = dilated - dense, np.arange(8, 64, 8)
     others = np.setdiff1d(np.arange(1, 64), borders)
     assert gap[borders].mean() >= 0.6 and gap[others].mean() <= 0.25 and gap.mean() > 0
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_training_longer_opens_the_routable_pairs_and_not_the_others(seed):
+    before = _by_route(_stored(f"kv-rope-dilated-s{seed}"), 2)
+    after = _by_route(_stored(f"kv-rope-dilated-long-s{seed}"), 2)
+    assert after[0] >= before[0] + 0.2 and after[0] >= 0.6, (before, after)
+    assert after[1] <= 0.25 and np.mean(_stored(f"kv-rope-dilated-long-s{seed}")["15"]) <= 0.12, after
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_three_layer_models_do_not_learn_the_routes_only_a_third_layer_opens(seed):
+    """At equal steps, the 3-layer models stay near chance on the pairs only a third layer can route,
+    and learn less over the training mix than the 2-layer models of the same seed."""
+    from course_utils.dilated import receptive_field, routable_pairs
+
+    reach = receptive_field(64, 4, [8, 16, 32, 64], [1, 2, 4, 8], 3)
+    acc = _stored(f"kv-rope-dilated-3l-s{seed}")
+    new = [np.array(acc[str(k)])[(routable_pairs(reach, k, 3) & ~routable_pairs(reach, k, 2)).numpy()].mean()
+           for k in KS if (routable_pairs(reach, k, 3) & ~routable_pairs(reach, k, 2)).any()]
+    assert np.mean(new) <= 0.15, new
+
+    def mix(a):
+        return np.mean([np.mean(a[str(k)]) for k in KS])
+
+    assert mix(acc) < mix(_stored(f"kv-rope-dilated-s{seed}")) + 0.02
