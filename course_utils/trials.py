@@ -295,28 +295,22 @@ def main(argv: list[str] | None = None) -> None:
             status = f"{load(name)['build_seconds']:7.1f} s" if record_path(name).exists() else "  not run"
             print(f"{name:28s} {status}  {entry.description}")
         return
-    if args.command == "measure":
-        names = list(MEASURED_ZOO) if args.all else args.names
-        if not names:
-            parser.error("name at least one zoo model, or pass --all")
-        for name in names:
-            if name not in MEASURED_ZOO:
-                parser.error(f"{name!r} is not a measured zoo model; choose from {sorted(MEASURED_ZOO)}")
-        for name in names:
+    pool, what = (MEASURED_ZOO, "measured zoo model") if args.command == "measure" else (TRIALS, "trial")
+    names = list(pool) if args.all else args.names
+    if not names:
+        parser.error(f"name at least one {what}, or pass --all")
+    for name in names:
+        if name not in pool:
+            parser.error(f"{name!r} is not a {what}; choose from {sorted(pool)}")
+    for name in names:
+        if args.command == "measure":
             path = measure_zoo(name)
             print(f"{name}: measured in {load(name)['measure_seconds']} s -> {path}", flush=True)
-        return
-    names = list(TRIALS) if args.all else args.names
-    if not names:
-        parser.error("name at least one trial, or pass --all")
-    for name in names:
-        if name not in TRIALS:
-            parser.error(f"{name!r} is not a trial; choose from {sorted(TRIALS)}")
-    for name in names:
-        path = run(name)
-        record = load(name)
-        print(f"{name}: {record['build_seconds']} s, final loss {record['loss_curve'][-1]:.4f} -> {path}", flush=True)
-
+        else:
+            path = run(name)
+            record = load(name)
+            print(f"{name}: {record['build_seconds']} s, final loss {record['loss_curve'][-1]:.4f} -> {path}",
+                  flush=True)
 
 if __name__ == "__main__":
     main()
