@@ -11,10 +11,9 @@ import torch.nn.functional as F
 from torch import Tensor
 
 from course_utils.batch import TaskBatch
-from course_utils.corpus import text_batch
 from course_utils.model import TinyGPT
 from course_utils.tasks import KVVocab, kv_retrieval_batch, needle_batch
-from course_utils.train import answer_accuracy, lm_loss
+from course_utils.train import answer_accuracy
 
 
 @dataclass
@@ -275,17 +274,6 @@ def bin_by_relative_position(values: Tensor, bins: int) -> Tensor:
     which = torch.arange(k) * bins // k  # (K,)
     sums = torch.zeros(*values.shape[:-1], bins, dtype=values.dtype).index_add_(-1, which, values)
     return sums / torch.bincount(which, minlength=bins).to(values.dtype)
-
-
-@torch.no_grad()
-def validation_loss(model: TinyGPT, n: int, *, sequences: int = 8, seed: int = 0) -> float:
-    """Mean next-character loss (nats) on `sequences` held-out corpus windows of n tokens.
-
-    Example: `validation_loss(model, 1024)` for a model trained at 64 tokens.
-    """
-    model.eval()
-    batch = text_batch(sequences, n, split="val", generator=seed)
-    return lm_loss(model(batch.tokens), batch.targets).item()
 
 
 @torch.no_grad()

@@ -1,7 +1,7 @@
 import pytest
 import torch
 
-from course_utils.evaluate import needle_accuracy, retrieval_report, validation_loss, value_votes
+from course_utils.evaluate import needle_accuracy, retrieval_report, value_votes
 from course_utils.model import GPTConfig, TinyGPT
 from course_utils.tasks import associative_recall_batch, task_vocab_size
 
@@ -57,11 +57,8 @@ def test_bin_by_relative_position():
         bin_by_relative_position(torch.ones(3), 4)
 
 
-def test_validation_loss_and_needle_accuracy_run_at_any_length():
+def test_needle_accuracy_runs_at_any_length():
     torch.manual_seed(0)
-    lm = TinyGPT(GPTConfig(vocab_size=task_vocab_size("text"), max_len=32))
-    loss = validation_loss(lm, 48, sequences=2)
-    assert 0 < loss < 10 and loss == validation_loss(lm, 48, sequences=2)
     needle = TinyGPT(GPTConfig(vocab_size=task_vocab_size("needle"), max_len=32))
     assert 0 <= needle_accuracy(needle, 48, samples=16) <= 1
 
