@@ -19,6 +19,7 @@ Core: data and the model (imports nothing outside the core)
 - `attention`   scaled dot-product attention from scratch, multi-head attention
 - `model`       TinyGPT, a small decoder-only transformer that returns its attention
 - `train`       a deterministic training loop with a progress bar
+- `pretrained`  all-MiniLM-L6-v2, a real pretrained encoder, loaded into the course's own attention
 
 Analysis: one chapter's measurements (imports the core and other analysis modules)
 
@@ -36,6 +37,7 @@ Analysis: one chapter's measurements (imports the core and other analysis module
 - `gpu`              every GPU measurement of the course in one command: `python -m course_utils.gpu` (ch. 06-07)
 - `scale_invariant`  scale-invariant attention's derivation and reference (ch. 08); re-exports its logit module
 - `retrieval`        retrieve-then-read and hierarchical answering over chunks (ch. 09)
+- `real_model`       sinks, dilution, head similarity, needles and retrieval in all-MiniLM-L6-v2 (ch. 10)
 
 Zoo: trained models (imports the core and analysis)
 
@@ -55,9 +57,9 @@ __version__ = "0.1.0"
 #: The layers of the map above, in import order: a module may import from its own layer and earlier ones.
 LAYERS: dict[str, tuple[str, ...]] = {
     "core": ("batch", "tasks", "corpus", "device", "positional", "logits", "layers", "dilated", "attention",
-             "model", "train"),
+             "model", "train", "pretrained"),
     "analysis": ("circuits", "metrics", "dilution", "evaluate", "sinks", "collapse", "repetition", "flash", "traffic", "bench",
-                 "gpu", "scale_invariant", "retrieval"),
+                 "gpu", "scale_invariant", "retrieval", "real_model"),
     "zoo": ("zoo", "trials"),
     "notebook": ("plotting", "diagrams", "quiz", "report"),
 }

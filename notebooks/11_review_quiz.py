@@ -27,7 +27,7 @@
 #   ok_format: true
 
 # %% [markdown]
-# # 10 · Review quiz: every seed question, answered by code
+# # 11 · Review quiz: every seed question, answered by code
 #
 # **How to use this notebook.** Each question comes from the course's two source quizzes (three
 # from the "Long-Context Scaling Limits" chapter, eight from "Long-Context Attention Issues"). Each
@@ -198,7 +198,7 @@ success_message: "Softmax weights sum to 1, so more tokens share the same total:
 """ # END TEST CONFIG
 from course_utils.quiz import check_choice
 
-assert check_choice(q1_answer, "66ecd88b37af88c2888092a565b5470dc32d048522449ab53514ce8dfc5faa9b", salt="10/q1")
+assert check_choice(q1_answer, "39a5d7f60154a9e9d7ed31ecc61fd34ffc52d0cf09f328ad45fae321d23f88c2", salt="11/q1")
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
@@ -245,7 +245,7 @@ success_message: "In a longer context more positions sit far from where training
 """ # END TEST CONFIG
 from course_utils.quiz import check_choice
 
-assert check_choice(q2_answer, "89ed1d3a46bc0b2a21d0f75c9337c2c5178697b16bdc20b35271937b44d64bda", salt="10/q2")
+assert check_choice(q2_answer, "0f237808c90bde40e4e178fb8e5727ee60f593ab742246eb82d8f11019b9d2ec", salt="11/q2")
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
@@ -293,7 +293,7 @@ success_message: "Each was measured in the course: dilution (02), positional bia
 """ # END TEST CONFIG
 from course_utils.quiz import check_choice
 
-assert check_choice(q3_answer, "7769cbe4e5c045df830b075119eb87fa02b79b60ef68ea7c61e10d6991087c2c", salt="10/q3")
+assert check_choice(q3_answer, "aaf3a655afcb0ab05f775c15fb05a3ee444c4824720721ccf3a08891f6a248d8", salt="11/q3")
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
@@ -339,7 +339,7 @@ success_message: "The total weight is always 1 (nothing vanishes), but it spread
 """ # END TEST CONFIG
 from course_utils.quiz import check_choice
 
-assert check_choice(q4_answer, "4ecaa1e3e5a7b26c4245a05b0073e56de7f510da3f73e41b5099d92591c76b6a", salt="10/q4")
+assert check_choice(q4_answer, "7f8a360b786856a55b8577e785dbdb2c85ab82e142ac303aaabc05f9ac22557f", salt="11/q4")
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
@@ -384,7 +384,7 @@ success_message: "Lost in the middle (Liu et al. 2023): information in the middl
 """ # END TEST CONFIG
 from course_utils.quiz import check_choice
 
-assert check_choice(q5_answer, "b1a6958fb36f4dbb63f5be22c898a6dcc30a3cb83b7b8c7693953099d1d476da", salt="10/q5")
+assert check_choice(q5_answer, "32cccdc8e433b1b575cb206d8ca56818bb1aff75aeb3801a1f459b1f5193659d", salt="11/q5")
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
@@ -432,7 +432,7 @@ success_message: "A sink is the token, usually the first, that gets excessive at
 """ # END TEST CONFIG
 from course_utils.quiz import check_choice
 
-assert check_choice(q6_answer, "3f45d00ee4cb0c4418c56aad818801d47af17499237ba12abee27f04b42cc26f", salt="10/q6")
+assert check_choice(q6_answer, "779304f21c62363734b22464ce2a60d1a4db5f0f18cbc06f9dea37bb3df3433d", salt="11/q6")
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
@@ -484,7 +484,7 @@ success_message: "This is the textbook definition: heads (or, in DeepViT, Zhou e
 """ # END TEST CONFIG
 from course_utils.quiz import check_choice
 
-assert check_choice(q7_answer, "c9762431bc488eea032ab590ee767d1640f920db6fdc30d6490ef94363b42a99", salt="10/q7")
+assert check_choice(q7_answer, "e5a86a002ef23ee91951996877fb111061796663bffaf1261c68f16239b8dcb7", salt="11/q7")
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
@@ -528,7 +528,7 @@ success_message: "Same gap, eight times the keys, about a sixth of the weight: t
 """ # END TEST CONFIG
 from course_utils.quiz import check_choice
 
-assert check_choice(q8_answer, "6810cf8db697e2576843a22e05f48545039979fcadb1d75c08aa852fee76f02e", salt="10/q8")
+assert check_choice(q8_answer, "2658a336404d9ff49e84fd305a3d30c5ebbc74ce9008166b2e1efa34fa917407", salt="11/q8")
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
@@ -576,7 +576,7 @@ success_message: "Positions and distances never seen in training have no trained
 """ # END TEST CONFIG
 from course_utils.quiz import check_choice
 
-assert check_choice(q9_answer, "27694337788a1719f8cbbcdd75b362b35812615dccad2f5e053d5d4ec764bc0c", salt="10/q9")
+assert check_choice(q9_answer, "a9dd7b718977ce7a25373a6d22bd950b4a01ed874433df53740e58bde816f48e", salt="11/q9")
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
@@ -624,7 +624,7 @@ success_message: "Retrieval keeps the long context outside the model and shows i
 """ # END TEST CONFIG
 from course_utils.quiz import check_choice
 
-assert check_choice(q10_answer, "59c222b83b12f8869c1be1171f08417f9748ef4a3050161eae7faa403837c446", salt="10/q10")
+assert check_choice(q10_answer, "0eca1517ebef9a6d1925b68fb116989dc1c290b9711cbb543b09cc361bbeec6d", salt="11/q10")
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
@@ -671,7 +671,7 @@ success_message: "Hierarchical processing summarises each chunk first (here: an 
 """ # END TEST CONFIG
 from course_utils.quiz import check_choice
 
-assert check_choice(q11_answer, "4150849389c5a900662bfbe9618dc3aab78e12a4aeb33f13b29dfe35ce2c7645", salt="10/q11")
+assert check_choice(q11_answer, "53a38052243467540ba480bdc8a646cacc70e21925d2bdd7b30afa9cd41ca0ef", salt="11/q11")
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
@@ -751,7 +751,7 @@ e02_gap = math.log(1023)  # SOLUTION
 # %%
 from course_utils.quiz import check_rounded
 
-assert check_rounded(e02_gap, "456ecce2b2b1230936763981077b5ef626db527bd58ab841de54305e5024ee27", salt="10/e02", decimals=2), "the weight is 1 / (1 + 1023 exp(-g))"
+assert check_rounded(e02_gap, "07d1a3272d2640a56cf09e6db451046a275b2c3dfe094757fe8f54b0051f3c04", salt="11/e02", decimals=2), "the weight is 1 / (1 + 1023 exp(-g))"
 
 # %%
 # HIDDEN
@@ -905,7 +905,7 @@ e06_gib = 65_536**2 * 16 * 4 / 2**30  # SOLUTION
 # %%
 from course_utils.quiz import check_rounded
 
-assert check_rounded(e06_gib, "6b99e6b2bfab99a2faedd79321d51651d0318a2cb2cc9e2933d06fb362720b9b", salt="10/e06", decimals=1), "fp32 is 4 bytes, and a GiB is 2**30 bytes"
+assert check_rounded(e06_gib, "a93c7452bda0f1ec10b428c270cd86b8f8be0f4a766b0621dae094b42a511e4e", salt="11/e06", decimals=1), "fp32 is 4 bytes, and a GiB is 2**30 bytes"
 
 # %%
 # HIDDEN
@@ -941,7 +941,7 @@ e07_flops = 4 * (8192 // 1024) * 1024**2 * 64 * 8 + 4 * (8192 // 4096) * 1024**2
 # %%
 from course_utils.quiz import check_value
 
-assert check_value(int(e07_flops), "5996eb9261a2f346e0f51b6148e3bfafb98464283f9b623ddf5f04c59fb83718", salt="10/e07")
+assert check_value(int(e07_flops), "f4403a7c6515780c4189bbb8938b5bd7d5f67e43c3e9188e5a11488f3a4412b6", salt="11/e07")
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
@@ -974,7 +974,7 @@ e08 = (math.sqrt(1 + 2 * math.log(1 + 90 / 10)), -2 * math.log(1 + 90 / 10))  # 
 from course_utils.quiz import check_rounded
 
 assert len(e08) == 2, "a pair (a_t, m_t)"
-assert check_rounded(e08, "555e6fe180666cd0cd20ca952533763043461e2ad28a76fc8836f5bca17a075d", salt="10/e08", decimals=1), "natural logs, t = 90, tau = 10"
+assert check_rounded(e08, "a1d823622c5f09008c656c686536edc7b55ed615f852a866348135bdf411a490", salt="11/e08", decimals=1), "natural logs, t = 90, tau = 10"
 
 # %%
 # HIDDEN

