@@ -4,7 +4,7 @@ Every function takes the encoder of `course_utils.pretrained.load_minilm()` and 
 shipped corpus (`course_utils/data/corpus.txt`). The slow sweeps (the needle grid, retrieval at every
 chunk size, three plantings) are stored in `notebooks/results/real_model.json`; rebuild them with
 
-    python -m course_utils.real_model measure          # about 4 min on 2 cores
+    python -m course_utils.real_model measure          # about 6 min on 2 cores
 
 and `tests/test_real_model.py` recomputes part of the record and compares.
 """

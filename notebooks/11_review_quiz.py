@@ -37,13 +37,15 @@
 #
 # ## The map: failure mode → symptom → measurement → fix
 #
+# Notebook 10 measures the first five in a real pretrained model (all-MiniLM-L6-v2).
+#
 # | failure mode | symptom | how the course measures it | fixes (measured, unless marked *proposed*) | notebook |
 # |---|---|---|---|---|
-# | attention dilution | the largest weight falls as keys multiply | closed form, simulation and trained models: max weight against n | log-n scaling, Scalable-Softmax, scale-invariant attention | [02](02_attention_dilution.ipynb), [08](08_scale_invariant_attention.ipynb) |
-# | lost in the middle | recall by position is U-shaped | kv-retrieval accuracy by the queried pair's position | the query before the context (query-aware); a short retrieved context (where the relevant chunk sits in it barely matters for these models) | [03](03_positional_bias.ipynb), [09](09_retrieval_and_hierarchy.ipynb) |
-# | position degradation | failure at lengths never trained on | accuracy and loss at 2–16x the training length | ALiBi, scale-invariant + NoPE, interpolation | [03](03_positional_bias.ipynb), [08](08_scale_invariant_attention.ipynb) |
-# | attention sinks | idle heads park on the first token | mass on BOS per head; streaming with and without it | keep the first tokens, output gate | [04](04_attention_sinks.ipynb) |
-# | collapse | rank collapse in deep stacks; entropy collapse in training | rank residual per layer; attention entropy per step | skip connections, σReparam | [05](05_collapse_and_repetition.ipynb) |
+# | attention dilution | the largest weight falls as keys multiply | closed form, simulation and trained models: max weight against n | log-n scaling, Scalable-Softmax, scale-invariant attention | [02](02_attention_dilution.ipynb), [08](08_scale_invariant_attention.ipynb), [10](10_real_model.ipynb) |
+# | lost in the middle | recall by position is U-shaped | kv-retrieval accuracy by the queried pair's position | the query before the context (query-aware); a short retrieved context (where the relevant chunk sits in it barely matters for these models) | [03](03_positional_bias.ipynb), [09](09_retrieval_and_hierarchy.ipynb), [10](10_real_model.ipynb) |
+# | position degradation | failure at lengths never trained on | accuracy and loss at 2–16x the training length | ALiBi, scale-invariant + NoPE, interpolation | [03](03_positional_bias.ipynb), [08](08_scale_invariant_attention.ipynb), [10](10_real_model.ipynb) |
+# | attention sinks | idle heads park on the first token | mass on BOS per head; streaming with and without it | keep the first tokens, output gate | [04](04_attention_sinks.ipynb), [10](10_real_model.ipynb) |
+# | collapse | rank collapse in deep stacks; entropy collapse in training | rank residual per layer; attention entropy per step | skip connections, σReparam | [05](05_collapse_and_repetition.ipynb), [10](10_real_model.ipynb) |
 # | verbatim repetition | greedy decoding loops | P(repeat) against count; greedy repeats | *proposed*: repetition penalties and sampling at decoding time (not measured) | [05](05_collapse_and_repetition.ipynb) |
 # | memory and compute | n² time and memory | FLOPs counted, time and peak memory measured | online softmax (memory), dilated attention (compute) | [06](06_memory_and_compute.ipynb), [07](07_dilated_attention.ipynb) |
 # | context too long for the model | accuracy falls past the trained length | accuracy at 4x | retrieval augmentation, hierarchical processing | [09](09_retrieval_and_hierarchy.ipynb) |
