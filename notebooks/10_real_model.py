@@ -221,6 +221,24 @@ for i, n in enumerate(LENGTHS):
 print("weight on [SEP] at n = 32, largest layer mean:", f"{sweep['sep'][0].mean(axis=(0, 2)).max():.3f}")
 
 # %% [markdown]
+# By head: which of the 72 heads are sinks, at the shortest and the longest input (mean over the 20
+# windows).
+
+# %%
+fig, axes = plt.subplots(1, 2, figsize=(12, 3.6), sharey=True, layout="constrained")
+for ax, i in zip(axes, (0, len(LENGTHS) - 1)):
+    image = ax.imshow(sweep["cls"][i].mean(0), vmin=0, vmax=1, cmap="viridis", aspect="auto", interpolation="nearest")
+    ax.set(xlabel="head", title=f"n = {LENGTHS[i]}")
+    ax.set_xticks(range(12))
+    ax.grid(False)
+axes[0].set(ylabel="layer")
+fig.colorbar(image, ax=axes, label="weight on [CLS]")
+fig.suptitle(f"[CLS] sinks by head: {(sweep['cls'][0].mean(0) > 0.5).sum()} of 72 heads put over half on it at "
+             f"{LENGTHS[0]} tokens, {(sweep['cls'][-1].mean(0) > 0.5).sum()} at {LENGTHS[-1]}")
+plt.close(fig)  # shown once, by the line below
+fig
+
+# %% [markdown]
 # **Takeaway.** The real model has sinks, in the middle layers and not in layer 0: at 32 tokens
 # content queries of layers 1–4 put about half their attention on `[CLS]` (some heads three
 # quarters), almost none on `[SEP]`. Clark et al. (2019) found BERT-base parking on `[SEP]` and

@@ -112,6 +112,8 @@ def test_claim_cls_is_a_sink_in_the_middle_layers_and_dilutes(sweep):
     assert (cls[1, :, 1:5].mean(-1) < cls[0, :, 1:5].mean(-1)).all()  # less at 512 in every window
     assert cls[1, :, 1:5].mean() < 0.3
     assert sweep["sep"].mean(axis=(1, 3)).max() < 0.05  # [SEP] gets little
+    heads = sweep["cls"].mean(1)  # (2, layers, heads)
+    assert (heads[0] > 0.5).sum() >= 10 and (heads[1] > 0.5).sum() <= 2  # many sink heads at 32, (almost) none at 512
 
 
 def test_claim_dilution_of_the_copy_and_of_the_largest_weight(sweep):
