@@ -473,8 +473,8 @@ for s in sizes:
 # **Takeaway.** Retrieval works on real text with a real retriever, and the chunk size decides how
 # well: small chunks put the fact in a short text whose embedding it dominates, and they find its
 # chunk far more often than 498-token chunks do. A whole-document embedding of a library's default
-# 256 tokens cannot find facts it never read, and even the model's full 512 loses most of them to
-# dilution. The price of small chunks is 8 times as many vectors, and chunks that may cut an answer
+# 256 tokens cannot find facts it never read, and even at the model's full 512 it finds fewer than half:
+# half the facts lie past word piece 510, and the rest compete with 500 word pieces of unrelated text. The price of small chunks is 8 times as many vectors, and chunks that may cut an answer
 # from the text it needs.
 
 # %% [markdown]
@@ -600,7 +600,7 @@ q2_predicted = math.exp(gap) / (math.exp(gap) + 512 - 1)  # SOLUTION
 
 # %%
 """ # BEGIN TEST CONFIG
-success_message: "With w = e^g / (e^g + n - 1), e^g = w (n - 1) / (1 - w). Compare your prediction with the measurement below: the real head loses less than the model predicts, because the other 511 keys are not all equal competitors (many get almost nothing)."
+success_message: "With w = e^g / (e^g + n - 1), e^g = w (n - 1) / (1 - w). Compare your prediction with the measurement below: the real head loses less than the model predicts, because the other 511 keys are not equal competitors: the rows are far from uniform (entropy / log n stays well below 1 in that layer)."
 """ # END TEST CONFIG
 from course_utils.quiz import check_rounded
 
@@ -652,7 +652,7 @@ q3_answer = "C"  # SOLUTION
 
 # %%
 """ # BEGIN TEST CONFIG
-success_message: "The start wins at every length, for every haystack: the first tokens dominate this model's mean-pooled vector (Coelho et al. 2024 found the same in larger embedders). Mean pooling weighs every output vector equally, but the output vectors are not equal: attention mixes the early tokens into everyone else's (the [CLS] sink is the extreme case), and the model was trained on short texts."
+success_message: "The start wins at every length, for every haystack: the first tokens dominate this model's mean-pooled vector (Coelho et al. 2024 found the same in larger embedders). Mean pooling weighs every output vector equally, so the bias comes from what attention writes into those vectors; this notebook measures the bias, not its cause."
 """ # END TEST CONFIG
 from course_utils.quiz import check_choice
 
