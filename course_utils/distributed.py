@@ -212,7 +212,8 @@ def ring_attention(q: Tensor, k: Tensor, v: Tensor, *, causal: bool = False, gro
         if not causal or source <= rank:  # causal: later ranks' keys are all in the future
             k_b, v_b = block.split([k.shape[-1], v.shape[-1]], dim=-1)
             diagonal = causal and source == rank  # our own block: causal inside it
-            out, lse = _merge(out, lse, *_attend(q, k_b, v_b, q_start=0 if diagonal else None))
+            o_b, lse_b = segment_attention(q, k_b, v_b, causal=diagonal)  # fused where it can: memory O(m)
+            out, lse = _merge(out, lse, o_b.to(acc), lse_b.to(acc)[..., None])
         if hop < size - 1:
             block = _RingPass.apply(block, group)
     if causal and size > 1:  # a zero that ties the last block to the output: every rank then runs every
@@ -320,6 +321,49 @@ def dilated_bytes(n: int, world: int, d: int, segment_lengths: list[int], dilati
     check_distributed_patterns(m, world, segment_lengths, dilation_rates)
     rows = sum((w - m) // r for w, r in zip(segment_lengths, dilation_rates) if w > m)
     return rows * 2 * d * heads * batch * bytes_per_number
+
+
+def memory_per_rank(n: int, world: int, d: int, *, heads: int = 1, bytes_per_number: int = 2,
+                    kv_received: int = 0) -> int:
+    """Bytes one rank holds for one attention layer's forward: its q, k, v and output slices (4·m·d per
+    head) plus the keys and values it received and keeps (`kv_received` bytes). A lower bound: weights,
+    other layers' activations and the backward pass come on top.
+
+    Example: `memory_per_rank(2**30, 512, 128, heads=32, kv_received=ring_bytes(2**30, 512, 128, heads=32))`
+    """
+    if world < 1 or n % world:
+        raise ValueError(f"the world size must divide n; got n={n}, world={world}")
+    return 4 * (n // world) * d * heads * bytes_per_number + kv_received
+
+
+def measure_rank(rank: int, world: int, lengths: tuple[int, ...], d: int = 32, heads: int = 4,
+                 local_segment: int = 64) -> list[dict]:
+    """For each n: bytes received, peak bytes of the tensors created (`traffic.count_traffic`) and seconds
+    of one forward call on this rank, for ring attention and for dilated attention with patterns
+    ([local_segment, n], [1, n / local_segment]) (w / r fixed). For `spawn`; one thread per process.
+    """
+    import time
+
+    from course_utils.traffic import count_traffic
+
+    rows = []
+    for n in lengths:
+        g = torch.Generator().manual_seed(n)
+        q, k, v = (shard(torch.randn(1, heads, n, d, generator=g), rank, world) for _ in range(3))
+        row = {"n": n, "world": world}
+        calls = {"ring": lambda: ring_attention(q, k, v),
+                 "dilated": lambda: dilated_attention_distributed(q, k, v, [local_segment, n], [1, n // local_segment])}
+        for name, call in calls.items():
+            with torch.no_grad():
+                call()  # warm-up (sub-groups, allocator)
+                with count_communication() as log:
+                    start = time.perf_counter()
+                    call()
+                    row[f"{name}_seconds"] = time.perf_counter() - start
+                row[f"{name}_peak"] = count_traffic(call).peak_live
+            row[f"{name}_received"] = log.received
+        rows.append(row)
+    return rows
 
 
 # ----------------------------------------------------------------------------- processes

@@ -11,7 +11,7 @@ import torch
 from course_utils import distributed
 from course_utils.dilated import geometric_patterns
 from course_utils.distributed import (check_distributed_patterns, count_communication, dilated_bytes,
-                                      exactness_check, ring_bytes, shard, spawn)
+                                      exactness_check, measure_rank, ring_bytes, shard, spawn)
 
 TIMEOUT = 60
 
@@ -33,31 +33,20 @@ def test_exact_in_float32():
     assert max(max(rank.values()) for rank in errors) <= 1e-5
 
 
-def _bytes(rank, world, lengths):
-    """(ring received, ring sent, dilated received) on this rank for each n, the spanning pattern's w / r = 16."""
-    out = []
-    for n in lengths:
-        g = torch.Generator().manual_seed(1)
-        q, k, v = (shard(torch.randn(1, 2, n, 8, generator=g), rank, world) for _ in range(3))
-        with count_communication() as ring_log:
-            distributed.ring_attention(q, k, v)
-        with count_communication() as dilated_log:
-            distributed.dilated_attention_distributed(q, k, v, [16, n], [1, n // 16])
-        out.append((ring_log.received, ring_log.sent, dilated_log.received))
-    return out
-
-
-def test_measured_bytes_equal_the_counted_ones_and_dilated_stays_flat_in_n():
-    world, lengths = 4, (64, 256)
-    ranks = spawn(_bytes, world, lengths, timeout=TIMEOUT)
-    counted = {}
-    for i, n in enumerate(lengths):
-        counted[n] = (ring_bytes(n, world, 8, heads=2, bytes_per_number=4),
-                      dilated_bytes(n, world, 8, [16, n], [1, n // 16], heads=2, bytes_per_number=4))
-        assert all(r[i][0] == r[i][1] == counted[n][0] for r in ranks)
-        assert all(r[i][2] == counted[n][1] for r in ranks)
-    assert counted[256][0] == 4 * counted[64][0]  # ring: linear in n
-    assert counted[256][1] == counted[64][1] > 0  # dilated: (w - m) / r rows, flat in n
+def test_measured_bytes_equal_the_counted_ones_and_memory_falls_as_one_over_p():
+    """measure_rank (the notebook's measurement): ring receives (P - 1) m rows (linear in n), dilated
+    (w - m) / r (flat in n with w / r fixed), and both ranks' peaks halve from 2 ranks to 4."""
+    at4 = spawn(measure_rank, 4, (512, 1024), timeout=TIMEOUT)
+    at2 = spawn(measure_rank, 2, (1024,), timeout=TIMEOUT)
+    for i, n in enumerate((512, 1024)):
+        assert all(r[i]["ring_received"] == ring_bytes(n, 4, 32, heads=4, bytes_per_number=4) for r in at4)
+        assert all(r[i]["dilated_received"] == dilated_bytes(n, 4, 32, [64, n], [1, n // 64], heads=4,
+                                                              bytes_per_number=4) for r in at4)
+    assert at4[0][1]["ring_received"] == 2 * at4[0][0]["ring_received"]
+    assert at4[0][1]["dilated_received"] == at4[0][0]["dilated_received"] > 0
+    for name in ("ring", "dilated"):
+        ratio = at2[0][0][f"{name}_peak"] / at4[0][1][f"{name}_peak"]
+        assert 1.8 <= ratio <= 2.2, (name, ratio)
 
 
 def _mismatched_shapes(rank, world):
