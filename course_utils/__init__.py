@@ -34,7 +34,7 @@ Analysis: one chapter's measurements (imports the core and other analysis module
 - `flash`            online-softmax (FlashAttention-style) attention over key blocks (ch. 06)
 - `traffic`          bytes an attention call moves and keeps (op by op, and for the backward pass) (ch. 06)
 - `bench`            time and peak memory of attention implementations; `python -m course_utils.bench` (ch. 06-07)
-- `distributed`      ring attention and LongNet's distributed dilated attention on torch.distributed (ch. 11)
+- `distributed`      ring attention and LongNet's distributed dilated attention on torch.distributed
 - `gpu`              every GPU measurement of the course in one command: `python -m course_utils.gpu` (ch. 06-07)
 - `scale_invariant`  scale-invariant attention's derivation and reference (ch. 08); re-exports its logit module
 - `retrieval`        retrieve-then-read and hierarchical answering over chunks (ch. 09)

@@ -11,7 +11,7 @@
    `score_mod` (`scale_invariant.flex_score_mod`, compiled), checked against the float64 reference
    at `check_n`, then timed against causal SDPA at n = 2¹² … 2¹⁶ -> flex_<device>.csv. Skipped with
    a message where this torch has no FlexAttention (before 2.5).
-5. Notebook 11's distributed attention: `python -m course_utils.distributed check` launched with
+5. Long context across processes: `python -m course_utils.distributed check` launched with
    `torch.distributed.run` on every GPU of the machine (nccl) when it has more than one, on one GPU
    otherwise; ring and dilated attention against one process. Without CUDA: two gloo CPU processes.
 
@@ -262,12 +262,12 @@ def flex_step(plan: Plan, device: torch.device) -> tuple[bool, list[BenchRow]]:
 
 
 def distributed_step(device: torch.device) -> bool:
-    """Step 5: launch notebook 11's check on every GPU (or two CPU processes); True when every rank passed."""
+    """Step 5: launch `course_utils.distributed check` on every GPU (or two CPU processes); True when every rank passed."""
     gpus = torch.cuda.device_count() if device.type == "cuda" else 0
     processes = gpus if gpus > 1 else (1 if gpus == 1 else 2)
     command = [sys.executable, "-m", "torch.distributed.run", "--standalone", f"--nproc_per_node={processes}",
                "-m", "course_utils.distributed", "check"]
-    print(f"notebook 11: distributed attention on {processes} {'GPU' if gpus else 'CPU'} process(es): "
+    print(f"distributed attention on {processes} {'GPU' if gpus else 'CPU'} process(es): "
           + " ".join(command[1:]), flush=True)
     root = str(Path(__file__).resolve().parents[1])
     env = {**os.environ, "PYTHONPATH": root + os.pathsep + os.environ.get("PYTHONPATH", "")}

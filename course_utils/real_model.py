@@ -261,7 +261,8 @@ def rank_of_answer(similarity: torch.Tensor, relevant: list[set[int]]) -> torch.
     return torch.tensor(ranks)
 
 
-def retrieval_run(enc: Encoder, corpus_ids: list[int], *, seed: int, sizes: tuple[int, ...] = CHUNK_SIZES) -> dict:
+def retrieval_run(enc: Encoder, corpus_ids: list[int], *, seed: int, sizes: tuple[int, ...] = CHUNK_SIZES,
+                  whole: bool = True) -> dict:
     """Recall of the chunk holding each fact, and of its document, for one planting (`seed`).
 
     Returns per chunk size: `chunk_rank` (facts,) rank of the chunk holding the fact; `doc_rank`
@@ -269,6 +270,7 @@ def retrieval_run(enc: Encoder, corpus_ids: list[int], *, seed: int, sizes: tupl
     `seconds` to embed them. And per whole-document embedding (`first_256` as sentence-transformers
     cuts by default, `first_512` the model's limit, `mean_of_chunks` the mean of its 496-piece chunk
     embeddings): `doc_rank` and `fact_inside` (whether the fact lies in what was embedded).
+    `whole=False` skips the whole-document embeddings.
     """
     docs, where = planted_documents(corpus_ids, enc, seed=seed)
     questions = enc.embed([q for _, q in NEEDLES])
@@ -291,6 +293,8 @@ def retrieval_run(enc: Encoder, corpus_ids: list[int], *, seed: int, sizes: tupl
         out["chunks"][size] = {"chunk_rank": rank_of_answer(sim, holding),
                                "doc_rank": rank_of_answer(doc_sim, [{d} for d, _, _ in where]),
                                "chunks": len(chunks), "seconds": seconds}
+    if not whole:
+        return out
     for name, keep in (("first_256", LIBRARY_MAX_TOKENS - 2), ("first_512", MAX_TOKENS - 2)):
         emb = enc.embed_ids([enc.wrap(doc[:keep]) for doc in docs])
         out["whole"][name] = {"doc_rank": rank_of_answer(questions @ emb.T, [{d} for d, _, _ in where]),
