@@ -26,9 +26,12 @@ def test_every_record_exists_with_its_measurements(name):
 @pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(trials.TRIALS))
 def test_first_steps_reproduce_the_stored_losses(name):
-    """Provenance, as for the zoo: the recipe's first steps give the stored losses (4 steps)."""
-    _, losses, _ = zoo._train_tracked(trials.TRIALS[name][0], steps=4, progress=False, track=False)
-    assert losses == pytest.approx(trials.load(name)["first_losses"][:4], rel=0, abs=1e-5)
+    """Provenance, as for the zoo: the recipe's first steps give the stored losses (4 steps for seed 0,
+    2 for the other seeds)."""
+    entry = trials.TRIALS[name][0]
+    steps = 4 if entry.seed == 0 else 2
+    _, losses, _ = zoo._train_tracked(entry, steps=steps, progress=False, track=False)
+    assert losses == pytest.approx(trials.load(name)["first_losses"][:steps], rel=0, abs=1e-5)
 
 
 @pytest.mark.slow
