@@ -21,7 +21,7 @@ KERNEL_JSON := $(VENV)/share/jupyter/kernels/$(KERNEL_NAME)/kernel.json
 NOTEBOOKS := $(sort $(wildcard notebooks/*.ipynb))
 # nbval hands notebooks to its two workers in this order, slowest first (measured cold times), so that
 # no worker is left with a long notebook at the end; any notebook not named here follows in file order.
-SLOW_FIRST := 08 03 05 10 06 01 02 04 07
+SLOW_FIRST := 11 08 03 05 10 06 01 02 04 07
 NBVAL_ORDER := $(foreach n,$(SLOW_FIRST),$(filter notebooks/$(n)_%,$(NOTEBOOKS)))
 NBVAL_ORDER += $(filter-out $(NBVAL_ORDER),$(NOTEBOOKS))
 PYTEST_ARGS ?=

@@ -34,6 +34,7 @@ Analysis: one chapter's measurements (imports the core and other analysis module
 - `flash`            online-softmax (FlashAttention-style) attention over key blocks (ch. 06)
 - `traffic`          bytes an attention call moves and keeps (op by op, and for the backward pass) (ch. 06)
 - `bench`            time and peak memory of attention implementations; `python -m course_utils.bench` (ch. 06-07)
+- `distributed`      ring attention and LongNet's distributed dilated attention on torch.distributed (ch. 11)
 - `gpu`              every GPU measurement of the course in one command: `python -m course_utils.gpu` (ch. 06-07)
 - `scale_invariant`  scale-invariant attention's derivation and reference (ch. 08); re-exports its logit module
 - `retrieval`        retrieve-then-read and hierarchical answering over chunks (ch. 09)
@@ -59,7 +60,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
     "core": ("batch", "tasks", "corpus", "device", "positional", "logits", "layers", "dilated", "attention",
              "model", "train", "pretrained"),
     "analysis": ("circuits", "metrics", "dilution", "evaluate", "sinks", "collapse", "repetition", "flash", "traffic", "bench",
-                 "gpu", "scale_invariant", "retrieval", "real_model"),
+                 "distributed", "gpu", "scale_invariant", "retrieval", "real_model"),
     "zoo": ("zoo", "trials"),
     "notebook": ("plotting", "diagrams", "quiz", "report"),
 }

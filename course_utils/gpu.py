@@ -11,6 +11,9 @@
    `score_mod` (`scale_invariant.flex_score_mod`, compiled), checked against the float64 reference
    at `check_n`, then timed against causal SDPA at n = 2¹² … 2¹⁶ -> flex_<device>.csv. Skipped with
    a message where this torch has no FlexAttention (before 2.5).
+5. Notebook 11's distributed attention: `python -m course_utils.distributed check` launched with
+   `torch.distributed.run` on every GPU of the machine (nccl) when it has more than one, on one GPU
+   otherwise; ring and dilated attention against one process. Without CUDA: two gloo CPU processes.
 
 The whole run fits a time budget (`--budget-s`, default 300 s of measurement; about 6 minutes in
 all on one H100). Before each measurement its time is estimated from the counted FLOPs
@@ -31,6 +34,8 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
+import subprocess
 import sys
 import tempfile
 import time
@@ -256,6 +261,23 @@ def flex_step(plan: Plan, device: torch.device) -> tuple[bool, list[BenchRow]]:
     return ok, rows
 
 
+def distributed_step(device: torch.device) -> bool:
+    """Step 5: launch notebook 11's check on every GPU (or two CPU processes); True when every rank passed."""
+    gpus = torch.cuda.device_count() if device.type == "cuda" else 0
+    processes = gpus if gpus > 1 else (1 if gpus == 1 else 2)
+    command = [sys.executable, "-m", "torch.distributed.run", "--standalone", f"--nproc_per_node={processes}",
+               "-m", "course_utils.distributed", "check"]
+    print(f"notebook 11: distributed attention on {processes} {'GPU' if gpus else 'CPU'} process(es): "
+          + " ".join(command[1:]), flush=True)
+    root = str(Path(__file__).resolve().parents[1])
+    env = {**os.environ, "PYTHONPATH": root + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    try:
+        return subprocess.run(command, env=env, timeout=300, check=False).returncode == 0
+    except subprocess.TimeoutExpired:
+        print("the distributed check did not finish in 300 s", flush=True)
+        return False
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the checks and both sweeps; returns the exit code (0, or 1 when a check fails)."""
     parser = argparse.ArgumentParser(prog="python -m course_utils.gpu", description=__doc__,
@@ -303,8 +325,9 @@ def main(argv: list[str] | None = None) -> int:
     flex_ok, rows = flex_step(plan, device)
     if rows:
         print(f"wrote {write_csv(rows, out_dir / f'flex_{slug}.csv')}", flush=True)
+    distributed_ok = distributed_step(device)
     print(f"total wall time {time.perf_counter() - start:.1f} s", flush=True)
-    return 0 if flex_ok else 1
+    return 0 if flex_ok and distributed_ok else 1
 
 
 if __name__ == "__main__":

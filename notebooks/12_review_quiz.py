@@ -27,7 +27,7 @@
 #   ok_format: true
 
 # %% [markdown]
-# # 11 · Review quiz: every seed question, answered by code
+# # 12 · Review quiz: every seed question, answered by code
 #
 # **How to use this notebook.** Each question comes from the course's two source quizzes (three
 # from the "Long-Context Scaling Limits" chapter, eight from "Long-Context Attention Issues"). Each
@@ -47,7 +47,7 @@
 # | attention sinks | idle heads park on the first token | mass on BOS per head; streaming with and without it | keep the first tokens, output gate | [04](04_attention_sinks.ipynb), [10](10_real_model.ipynb) |
 # | collapse | rank collapse in deep stacks; entropy collapse in training | rank residual per layer; attention entropy per step | skip connections, σReparam | [05](05_collapse_and_repetition.ipynb), [10](10_real_model.ipynb) |
 # | verbatim repetition | greedy decoding loops | P(repeat) against count; greedy repeats | *proposed*: repetition penalties and sampling at decoding time (not measured) | [05](05_collapse_and_repetition.ipynb) |
-# | memory and compute | n² time and memory | FLOPs counted, time and peak memory measured | online softmax (memory), dilated attention (compute) | [06](06_memory_and_compute.ipynb), [07](07_dilated_attention.ipynb) |
+# | memory and compute | n² time and memory | FLOPs counted, time and peak memory measured | online softmax (memory), dilated attention (compute) | [06](06_memory_and_compute.ipynb), [07](07_dilated_attention.ipynb), [11](11_distributed_attention.ipynb) |
 # | context too long for the model | accuracy falls past the trained length | accuracy at 4x | retrieval augmentation, hierarchical processing | [09](09_retrieval_and_hierarchy.ipynb) |
 
 # %% [markdown]
@@ -200,7 +200,7 @@ success_message: "Softmax weights sum to 1, so more tokens share the same total:
 """ # END TEST CONFIG
 from course_utils.quiz import check_choice
 
-assert check_choice(q1_answer, "39a5d7f60154a9e9d7ed31ecc61fd34ffc52d0cf09f328ad45fae321d23f88c2", salt="11/q1")
+assert check_choice(q1_answer, "dd37d9cc4a9c6ea4f06bbe8e4b06645b757570855bfb7c3350fb90be4f1b478f", salt="12/q1")
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
@@ -247,7 +247,7 @@ success_message: "In a longer context more positions sit far from where training
 """ # END TEST CONFIG
 from course_utils.quiz import check_choice
 
-assert check_choice(q2_answer, "0f237808c90bde40e4e178fb8e5727ee60f593ab742246eb82d8f11019b9d2ec", salt="11/q2")
+assert check_choice(q2_answer, "6bce8d2992c0e80dd477cc970a80d95bcd3bb47ac05a282ee514136c5c80ef05", salt="12/q2")
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
@@ -295,7 +295,7 @@ success_message: "Each was measured in the course: dilution (02), positional bia
 """ # END TEST CONFIG
 from course_utils.quiz import check_choice
 
-assert check_choice(q3_answer, "aaf3a655afcb0ab05f775c15fb05a3ee444c4824720721ccf3a08891f6a248d8", salt="11/q3")
+assert check_choice(q3_answer, "2afbced0921315cbdabe2704a3369ff60015bbca117a70e0dfa02faaf5698420", salt="12/q3")
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
@@ -341,7 +341,7 @@ success_message: "The total weight is always 1 (nothing vanishes), but it spread
 """ # END TEST CONFIG
 from course_utils.quiz import check_choice
 
-assert check_choice(q4_answer, "7f8a360b786856a55b8577e785dbdb2c85ab82e142ac303aaabc05f9ac22557f", salt="11/q4")
+assert check_choice(q4_answer, "95a7f8190b05b966459e853c3a0f79424e11b80334fc155d1ac68db31666fcad", salt="12/q4")
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
@@ -386,7 +386,7 @@ success_message: "Lost in the middle (Liu et al. 2023): information in the middl
 """ # END TEST CONFIG
 from course_utils.quiz import check_choice
 
-assert check_choice(q5_answer, "32cccdc8e433b1b575cb206d8ca56818bb1aff75aeb3801a1f459b1f5193659d", salt="11/q5")
+assert check_choice(q5_answer, "694034400a206088fc3faf8d832a262f14f137dfb97638a739c6e8b4167ec3b9", salt="12/q5")
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
@@ -434,7 +434,7 @@ success_message: "A sink is the token, usually the first, that gets excessive at
 """ # END TEST CONFIG
 from course_utils.quiz import check_choice
 
-assert check_choice(q6_answer, "779304f21c62363734b22464ce2a60d1a4db5f0f18cbc06f9dea37bb3df3433d", salt="11/q6")
+assert check_choice(q6_answer, "ae78ab83697c192d778915341923c8e07dc5c2b39852f56a64b056bfc2e1a564", salt="12/q6")
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
@@ -486,7 +486,7 @@ success_message: "This is the textbook definition: heads (or, in DeepViT, Zhou e
 """ # END TEST CONFIG
 from course_utils.quiz import check_choice
 
-assert check_choice(q7_answer, "e5a86a002ef23ee91951996877fb111061796663bffaf1261c68f16239b8dcb7", salt="11/q7")
+assert check_choice(q7_answer, "f2a382a48b3ac1931091ed0e17fa6e142163e570d086590ba54aa1df7621f7e3", salt="12/q7")
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
@@ -530,7 +530,7 @@ success_message: "Same gap, eight times the keys, about a sixth of the weight: t
 """ # END TEST CONFIG
 from course_utils.quiz import check_choice
 
-assert check_choice(q8_answer, "2658a336404d9ff49e84fd305a3d30c5ebbc74ce9008166b2e1efa34fa917407", salt="11/q8")
+assert check_choice(q8_answer, "1dee2b38e4997400666abead666c5018abe9613968d6e3bb01732eb587cf2248", salt="12/q8")
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
@@ -578,7 +578,7 @@ success_message: "Positions and distances never seen in training have no trained
 """ # END TEST CONFIG
 from course_utils.quiz import check_choice
 
-assert check_choice(q9_answer, "a9dd7b718977ce7a25373a6d22bd950b4a01ed874433df53740e58bde816f48e", salt="11/q9")
+assert check_choice(q9_answer, "6c3d7af1e097daef8e2c41318c75973256adb1e1631b5e2da3c12932e91165d5", salt="12/q9")
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
@@ -626,7 +626,7 @@ success_message: "Retrieval keeps the long context outside the model and shows i
 """ # END TEST CONFIG
 from course_utils.quiz import check_choice
 
-assert check_choice(q10_answer, "0eca1517ebef9a6d1925b68fb116989dc1c290b9711cbb543b09cc361bbeec6d", salt="11/q10")
+assert check_choice(q10_answer, "ba5f785e37ac3625e16fcaec89d1e228ea9be19c14ade74e9623b825f5215d0c", salt="12/q10")
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
@@ -673,7 +673,7 @@ success_message: "Hierarchical processing summarises each chunk first (here: an 
 """ # END TEST CONFIG
 from course_utils.quiz import check_choice
 
-assert check_choice(q11_answer, "53a38052243467540ba480bdc8a646cacc70e21925d2bdd7b30afa9cd41ca0ef", salt="11/q11")
+assert check_choice(q11_answer, "8494dcec4588abd08be43e690757963b9261c294402fa4843077d91dbdc1842d", salt="12/q11")
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
@@ -753,7 +753,7 @@ e02_gap = math.log(1023)  # SOLUTION
 # %%
 from course_utils.quiz import check_rounded
 
-assert check_rounded(e02_gap, "07d1a3272d2640a56cf09e6db451046a275b2c3dfe094757fe8f54b0051f3c04", salt="11/e02", decimals=2), "the weight is 1 / (1 + 1023 exp(-g))"
+assert check_rounded(e02_gap, "bcc2e4fd5c763979cceb741fadd9ecf3aaab0a5c02902932de69ce767d43155d", salt="12/e02", decimals=2), "the weight is 1 / (1 + 1023 exp(-g))"
 
 # %%
 # HIDDEN
@@ -907,7 +907,7 @@ e06_gib = 65_536**2 * 16 * 4 / 2**30  # SOLUTION
 # %%
 from course_utils.quiz import check_rounded
 
-assert check_rounded(e06_gib, "a93c7452bda0f1ec10b428c270cd86b8f8be0f4a766b0621dae094b42a511e4e", salt="11/e06", decimals=1), "fp32 is 4 bytes, and a GiB is 2**30 bytes"
+assert check_rounded(e06_gib, "b97de9f894111a0dea1df2419b33ac737e426655d183174feaa89ab617372a8d", salt="12/e06", decimals=1), "fp32 is 4 bytes, and a GiB is 2**30 bytes"
 
 # %%
 # HIDDEN
@@ -943,7 +943,7 @@ e07_flops = 4 * (8192 // 1024) * 1024**2 * 64 * 8 + 4 * (8192 // 4096) * 1024**2
 # %%
 from course_utils.quiz import check_value
 
-assert check_value(int(e07_flops), "f4403a7c6515780c4189bbb8938b5bd7d5f67e43c3e9188e5a11488f3a4412b6", salt="11/e07")
+assert check_value(int(e07_flops), "73d00dc775896f2adb84d2005c6f0f30ea9af10cfdf2da91bcd83fc9f2ea2e03", salt="12/e07")
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
@@ -976,7 +976,7 @@ e08 = (math.sqrt(1 + 2 * math.log(1 + 90 / 10)), -2 * math.log(1 + 90 / 10))  # 
 from course_utils.quiz import check_rounded
 
 assert len(e08) == 2, "a pair (a_t, m_t)"
-assert check_rounded(e08, "a1d823622c5f09008c656c686536edc7b55ed615f852a866348135bdf411a490", salt="11/e08", decimals=1), "natural logs, t = 90, tau = 10"
+assert check_rounded(e08, "097a4df0dfa90466a1e0ffba63f71e1444e30b3d950f239da2acce57aa85a614", salt="12/e08", decimals=1), "natural logs, t = 90, tau = 10"
 
 # %%
 # HIDDEN

@@ -1,0 +1,478 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [raw] jupyter={"source_hidden": true}
+# # ASSIGNMENT CONFIG
+# init_cell: true
+# check_all_cell: true
+# export_cell: false
+# run_tests: true
+# solutions_pdf: false
+# template_pdf: false
+# generate: true
+# tests:
+#   files: false
+#   ok_format: true
+
+# %% [markdown]
+# # 11 · Scaling out: long context across processes
+#
+# **The question.** Notebook 06 measured the wall: one device runs out of memory and time. LongNet's
+# billion-token claim (seed 002: "fit a massive context into realistic hardware, for example an 8×
+# H100 setup") rests on splitting the *sequence* over devices. What does each device hold, what must
+# travel between devices, and how does that grow with the length n and the number of devices P? We
+# build the two standard answers, run them on real processes with `torch.distributed`, count and
+# measure what moves, and scale the counts to a billion tokens on paper.
+#
+# **Learning goals.** After this notebook you can
+# - draw who holds what in ring attention and in LongNet's distributed dilated attention;
+# - build both from scratch on simulated devices, with notebook 06's online softmax;
+# - run them on real processes (gloo on CPUs, nccl on GPUs) and check them against one process;
+# - predict the bytes each device receives and the memory it needs, and say what fits on a GPU.
+#
+# **Papers.** Liu et al., "Ring Attention with Blockwise Transformers for Near-Infinite Context"
+# (2023); Ding et al., "LongNet: Scaling Transformers to 1,000,000,000 Tokens" (2023); Li et al.,
+# "Sequence Parallelism: Long Sequence Training from System Perspective" (2021).
+
+# %% [markdown]
+# Setup: imports, seed, plot style. The processes below are CPU processes on this machine, joined by
+# the `gloo` backend; the same code runs on GPUs with `nccl` (see the end of the notebook).
+
+# %%
+import math
+import time
+
+import matplotlib.pyplot as plt
+import numpy as np
+import torch
+
+from course_utils.device import seed_everything
+from course_utils.dilated import dilated_attention
+from course_utils.distributed import (check_pattern_sets, dilated_bytes, exactness_check, measure_rank, paper_row,
+                                      ring_bytes, run_on_subgroups, spawn)
+from course_utils.plotting import finish, use_course_style
+from course_utils.report import error_text
+
+seed_everything(0, threads=2)
+use_course_style()
+
+# %% [markdown]
+# ## 1. Who holds what
+#
+# Split a sequence of n tokens over P devices: device p holds the m = n / P consecutive positions
+# p·m … (p+1)·m − 1 of q, k and v, and must produce the same positions of the output. Its queries
+# need keys and values that other devices hold.
+#
+# - **Ring attention** (exact, dense): the devices form a ring. At every hop each device passes the
+#   key/value block it holds to the next and receives one from the previous; after P − 1 hops every
+#   query has met every key. Each device folds each block into its output with the running
+#   log-sum-exp of notebook 06, so nothing n × n is ever built.
+# - **Distributed dilated attention** (LongNet): a pattern (w, r) whose segments fit inside a device
+#   (w ≤ m) runs locally, with no communication. A pattern whose segment spans w / m devices first
+#   keeps every r-th row of each device's keys and values, then all-gathers those rows among the
+#   devices of the segment: w / r rows, whatever n is.
+#
+# The picture, computed: at each hop of a 4-device ring, whose block each device holds; and which key
+# rows each device holds after the dilated gather, for one spanning pattern (head 0).
+
+# %%
+P, n_demo = 4, 64
+holder = np.array([[(p - hop) % P for hop in range(P)] for p in range(P)])  # (device, hop) -> source device
+w, r = n_demo, 4  # one pattern spanning all 4 devices: keep every 4th row
+held = np.full((P, n_demo), np.nan)
+for p in range(P):
+    held[p, np.arange(0, n_demo, r)] = np.arange(0, n_demo, r) // (n_demo // P)  # the same gathered rows everywhere
+    held[p, p * (n_demo // P):(p + 1) * (n_demo // P)] = p  # plus its own slice, all rows
+fig, (ax_ring, ax_gather) = plt.subplots(1, 2, figsize=(12, 3.4), gridspec_kw={"width_ratios": [1, 2.4]})
+colours = plt.matplotlib.colors.ListedColormap([f"C{i}" for i in range(P)])
+ax_ring.imshow(holder, cmap=colours, vmin=-0.5, vmax=P - 0.5)
+for (p, hop), source in np.ndenumerate(holder):
+    ax_ring.text(hop, p, f"kv{source}", ha="center", va="center", color="white", fontsize=9)
+ax_ring.set(xlabel="hop", ylabel="device", title="Ring: the block each device holds")
+ax_ring.set_xticks(range(P))
+ax_ring.set_yticks(range(P))
+ax_ring.grid(False)
+ax_gather.imshow(held, cmap=colours, vmin=-0.5, vmax=P - 0.5, aspect="auto", interpolation="nearest")
+ax_gather.set(xlabel="key position (n = 64)", ylabel="device", yticks=range(P),
+              title=f"Dilated (w = {w}, r = {r}): own slice + every {r}th row of the others")
+ax_gather.grid(False)
+fig = finish(fig, "Ring passes whole blocks around; dilated attention gathers every r-th row once")
+fig
+
+# %% [markdown]
+# Colours are the device a block or row came from. In the ring every device sees every block once
+# (P − 1 of them travel to it); in the dilated gather each device receives only the kept rows of the
+# others, (w − m) / r of them.
+#
+# ## 2. From scratch, on two simulated devices in one process
+#
+# Two "devices" are two entries of a list. First the ring: each device starts with its own block, and
+# after attending, the blocks are swapped. The partial results are merged with their log-sum-exps
+# (notebook 06): O = Σ exp(lse_b − lse) O_b with lse = log Σ exp(lse_b).
+
+# %%
+g = torch.Generator().manual_seed(0)
+n, d = 32, 8
+q, k, v = (torch.randn(1, 2, n, d, generator=g, dtype=torch.float64) for _ in range(3))
+devices = 2
+m = n // devices
+q_dev = [q[:, :, i * m:(i + 1) * m] for i in range(devices)]
+blocks = [(k[:, :, i * m:(i + 1) * m], v[:, :, i * m:(i + 1) * m]) for i in range(devices)]
+
+
+def partial(q_block, k_block, v_block):
+    """Attention of some queries over some keys, and its log-sum-exp: (.., mq, d_v), (.., mq, 1)."""
+    scores = q_block @ k_block.transpose(-2, -1) / math.sqrt(d)
+    lse = torch.logsumexp(scores, dim=-1, keepdim=True)
+    return torch.exp(scores - lse) @ v_block, lse
+
+
+outs = [None] * devices
+for hop in range(devices):
+    for p in range(devices):
+        o_b, lse_b = partial(q_dev[p], *blocks[p])
+        if outs[p] is None:
+            outs[p] = (o_b, lse_b)
+        else:
+            o_a, lse_a = outs[p]
+            lse = torch.logaddexp(lse_a, lse_b)
+            outs[p] = (torch.exp(lse_a - lse) * o_a + torch.exp(lse_b - lse) * o_b, lse)
+    blocks = [blocks[(p - 1) % devices] for p in range(devices)]  # pass to the next device, receive from the previous
+ring_out = torch.cat([o for o, _ in outs], dim=2)
+dense = torch.softmax(q @ k.transpose(-2, -1) / math.sqrt(d), dim=-1) @ v
+print("simulated ring vs dense attention, max |difference|:", error_text((ring_out - dense).abs().max().item()))
+
+# %% [markdown]
+# Now dilated attention with one pattern spanning both devices, w = n = 32 and r = 2: head h keeps the
+# rows at offset h mod 2. Each device sparsifies its own keys and values, the "all-gather" is a
+# concatenation, and each device's kept queries attend to the gathered rows. Rows a head does not
+# keep get nothing from this pattern, as in notebook 07.
+
+# %%
+w, r = n, 2
+heads = q.shape[1]
+dilated_out = torch.zeros_like(q)
+kept_k = [[k[:, h, p * m + (h % r):(p + 1) * m:r] for p in range(devices)] for h in range(heads)]  # per head, per device
+kept_v = [[v[:, h, p * m + (h % r):(p + 1) * m:r] for p in range(devices)] for h in range(heads)]
+for p in range(devices):
+    for h in range(heads):
+        gathered_k, gathered_v = torch.cat(kept_k[h], dim=1), torch.cat(kept_v[h], dim=1)  # the all-gather
+        rows = torch.arange(p * m + (h % r), (p + 1) * m, r)  # this device's kept queries
+        o, _ = partial(q[:, h, rows], gathered_k, gathered_v)
+        dilated_out[:, h, rows] = o
+reference = dilated_attention(q, k, v, [w], [r])
+print("simulated distributed dilated vs dilated_attention, max |difference|:",
+      error_text((dilated_out - reference).abs().max().item()))
+print(f"rows each device received from the other: {m // r} per head (of {m})")
+
+# %% [markdown]
+# **Takeaway.** Both algorithms are exact re-arrangements: the ring is dense attention computed block
+# by block with an online softmax, the distributed dilated pattern is `dilated_attention` computed
+# from gathered rows. The difference is what travels: whole blocks around the ring, every r-th row once.
+#
+# ## 3. The package version, on real processes
+#
+# `course_utils.distributed` has `ring_attention(q, k, v, causal=, group=)` and
+# `dilated_attention_distributed(q, k, v, segment_lengths, dilation_rates, causal=, group=)`: each
+# process passes its slice and gets its slice of the output. They use `torch.distributed` collectives
+# (send/receive around the ring, all-gather over the ranks of a segment), with gradients through
+# them. `spawn` starts P processes joined by the gloo backend; `exactness_check` builds the same
+# seeded q, k, v on every rank, runs both algorithms and their backward passes on the rank's slice,
+# and compares with the single-process versions, in float64. Starting a process (Python and torch)
+# costs seconds, so one launch of 4 processes checks P = 1, 2 and 4 at once: `run_on_subgroups`
+# splits the 4 ranks into process groups of P (four groups of 1, two of 2, one of 4) and runs the
+# check in every group, through the functions' `group=` argument.
+
+# %%
+start = time.perf_counter()
+ranks = spawn(run_on_subgroups, 4, (1, 2, 4), exactness_check)
+print(f"one launch of 4 processes ({time.perf_counter() - start:.0f} s)")
+worst_by_p = {}
+for world in (1, 2, 4):
+    worst = {case: max(rank[world][case] for rank in ranks) for case in ranks[0][world]}
+    worst_by_p[world] = max(worst.values())
+    print(f"P = {world}: {len(worst)} checks (ring and {len(check_pattern_sets(world))} pattern sets; causal and not; "
+          f"output and q, k, v gradients), largest |difference| {error_text(worst_by_p[world])}")
+
+# %% [markdown]
+# **Takeaway.** On 1, 2 and 4 real processes both algorithms reproduce one process to float64 rounding,
+# outputs and gradients, causal or not. (In the causal ring, a device still passes on the blocks of
+# later devices that it does not read; every rank must also run every hop's backward, or the ring would
+# wait forever: the package ties the last block to the output with a zero.)
+#
+# ## 4. What moves, and what each device holds, measured
+#
+# Each rank wraps its collectives and counts the bytes it receives; `count_traffic` (notebook 06)
+# gives the peak bytes of the tensors a call creates. 4 heads of d = 32 in float32, n from 512 to
+# 4096, on P = 1, 2 and 4 processes (one launch of 4, split into groups as above); dilated attention
+# with a local pattern (w = 64, r = 1) and one spanning the whole sequence with w / r = 64 fixed
+# (r = n / 64).
+
+# %%
+lengths = (512, 1024, 2048, 4096)
+start = time.perf_counter()
+measured = spawn(run_on_subgroups, 4, (1, 2, 4), measure_rank, lengths)[1]  # rank 1's view: every rank receives the same
+print(f"measured on 1, 2 and 4 processes in {time.perf_counter() - start:.0f} s")
+by_n = measured[4]  # P = 4, one row per n
+fixed_n = 2048
+by_p = {world: measured[world][lengths.index(fixed_n)] for world in (1, 2, 4)}
+for row in by_n:
+    n_ = row["n"]
+    print(f"n = {n_:5d}: ring receives {row['ring_received'] / 2**20:5.2f} MiB (counted "
+          f"{ring_bytes(n_, 4, 32, heads=4, bytes_per_number=4) / 2**20:5.2f}), dilated "
+          f"{row['dilated_received'] / 2**10:5.1f} KiB (counted "
+          f"{dilated_bytes(n_, 4, 32, [64, n_], [1, n_ // 64], heads=4, bytes_per_number=4) / 2**10:5.1f})")
+
+# %%
+fig, (ax_bytes, ax_mem) = plt.subplots(1, 2, figsize=(12, 4))
+ns = np.array(lengths)
+ax_bytes.plot(ns, [r["ring_received"] / 2**20 for r in by_n], "o-", color="C3", label="ring attention")
+ax_bytes.plot(ns, [r["dilated_received"] / 2**20 for r in by_n], "s-", color="C0", label="dilated (w / r fixed)")
+ax_bytes.set(xscale="log", yscale="log", xlabel="sequence length n (tokens)", ylabel="received per rank (MiB)",
+             title="P = 4: what each rank receives")
+ax_bytes.set_xticks(ns, [str(x) for x in ns])
+ax_bytes.minorticks_off()
+ax_bytes.legend()
+worlds = np.array(sorted(by_p))
+for name, colour in (("ring", "C3"), ("dilated", "C0")):
+    peaks = np.array([by_p[p_][f"{name}_peak"] for p_ in worlds]) / 2**20
+    ax_mem.plot(worlds, peaks, "o-", color=colour, label=name)
+    ax_mem.plot(worlds, peaks[0] / worlds, ":", color=colour, label=f"{name}: 1 / P from P = 1")
+ax_mem.set(xscale="log", yscale="log", xlabel="processes P", ylabel="peak bytes created per rank (MiB)",
+           title=f"n = {fixed_n}: memory per rank")
+ax_mem.set_xticks(worlds, [str(x) for x in worlds])
+ax_mem.minorticks_off()
+ax_mem.legend(fontsize=8)
+fig = finish(fig, "Ring traffic grows with n, dilated traffic stays flat; memory per rank falls as 1 / P for both")
+fig
+
+# %%
+for p_ in worlds:
+    row = by_p[p_]
+    print(f"P = {p_}: peak per rank ring {row['ring_peak'] / 2**20:5.2f} MiB, dilated {row['dilated_peak'] / 2**20:5.2f} MiB; "
+          f"one forward call ring {row['ring_seconds'] * 1e3:.0f} ms, dilated {row['dilated_seconds'] * 1e3:.0f} ms")
+
+# %% [markdown]
+# **Takeaway.** The counts are exact: each rank receives what the algorithm says, (P − 1)·m rows for
+# the ring (doubling with n) and (w − m) / r rows for the spanning dilated pattern (the same at every
+# n). Memory per rank halves each time P doubles, for both: each rank holds only its slice, and the
+# ring runs each block through a fused kernel, so no m × m matrix stays alive. The times are one
+# forward call with 4 processes sharing 2 cores: they show the ring's quadratic work, not a speed-up.
+#
+# ## 5. On paper, to a billion tokens
+#
+# The same counts for a model with 32 heads of d = 128 (h·d = 4096) in bf16, LongNet-like geometric
+# patterns from w = 2048 (w = 2048·4ⁱ, r = 4ⁱ), for one attention layer's forward pass: bytes each GPU
+# receives, and the memory it needs for its q, k, v and output slices plus the keys and values it
+# holds (two blocks in flight for the ring; every gathered row for dilated attention). This is a
+# lower bound: weights, the other layers' activations, the backward pass and the MLP come on top.
+
+# %%
+print(f"{'n':>14} {'GPUs':>5} {'tokens/GPU':>11} | {'ring: received':>15} {'memory':>10} | "
+      f"{'dilated: received':>18} {'memory':>10} | fits 80 GB (ring / dilated)")
+table = {}
+for n_ in (2**20, 2**24, 2**28, 2**30):
+    for gpus in (8, 64, 512):
+        row = paper_row(n_, gpus)
+        table[(n_, gpus)] = row
+        fits = ["yes" if row[f"{a}_memory"] <= 80e9 else "no" for a in ("ring", "dilated")]
+        print(f"{n_:>14,} {gpus:>5} {row['m']:>11,} | {row['ring_received'] / 2**30:>11.1f} GiB "
+              f"{row['ring_memory'] / 2**30:>6.1f} GiB | {row['dilated_received'] / 2**20:>14.1f} MiB "
+              f"{row['dilated_memory'] / 2**30:>6.1f} GiB | {fits[0]} / {fits[1]}")
+
+# %% [markdown]
+# **Takeaway.** Dilated attention's communication does not grow with n (tens of MiB per layer at any
+# length; it grows with P), while the ring's grows like n: 16 TiB per GPU per layer at a billion
+# tokens. But the wall moves to memory: each GPU must hold its own slice, and at a billion tokens one
+# layer's q, k, v and output alone need 64 GiB per GPU on 512 GPUs and 4 TiB on 8. LongNet reports
+# the runtime of its attention up to a billion tokens and trains language models up to 32K tokens; an
+# 8-GPU machine holds one attention layer of a 4096-wide model for about 16M tokens (64 GiB each),
+# not a billion.
+#
+# ## 6. On GPUs
+#
+# `make gpu` runs `python -m course_utils.distributed check` on every GPU of the machine with
+# `torchrun --nproc_per_node=N` (nccl) when it has more than one, and on one GPU otherwise. By hand,
+# on a machine with N GPUs:
+#
+# ```bash
+# python -m torch.distributed.run --nproc_per_node=N -m course_utils.distributed check
+# ```
+#
+# Each rank prints its largest difference from the single-process versions.
+
+# %% [markdown]
+# ## Takeaways
+#
+# Printed from this notebook's measurements:
+
+# %%
+row_1b = table[(2**30, 512)]
+print(f"""\
+- Both algorithms are exact on real processes: float64 differences at most {error_text(max(worst_by_p.values()))} \
+on 1, 2 and 4 processes, outputs and gradients.
+- Per rank, the ring receives {by_n[0]['ring_received'] / 2**20:.1f} MiB at n = {lengths[0]} and \
+{by_n[-1]['ring_received'] / 2**20:.1f} MiB at {lengths[-1]} (linear in n); dilated attention \
+{by_n[0]['dilated_received'] / 2**10:.0f} KiB at every n (w / r fixed).
+- Peak memory per rank at n = {fixed_n}: ring {by_p[1]['ring_peak'] / 2**20:.1f} -> {by_p[4]['ring_peak'] / 2**20:.1f} MiB, \
+dilated {by_p[1]['dilated_peak'] / 2**20:.1f} -> {by_p[4]['dilated_peak'] / 2**20:.1f} MiB from 1 to 4 processes (1 / P).
+- On paper, a billion tokens on 512 GPUs: the ring receives {row_1b['ring_received'] / 2**40:.0f} TiB per GPU per layer, \
+dilated attention {row_1b['dilated_received'] / 2**20:.0f} MiB; one layer's slices alone need {row_1b['dilated_memory'] / 2**30:.0f} GiB \
+per GPU (the ring holds two blocks more: {row_1b['ring_memory'] / 2**30:.0f} GiB).""")
+
+# %% [markdown]
+# ## Quiz
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN QUESTION
+# name: q1
+
+# %% [markdown]
+# **Q1.** Why can ring attention be exact although no device ever holds all the keys?
+#
+# - **A)** Each device attends only to its own block, and the blocks' outputs are averaged at the end
+# - **B)** The keys of other devices are compressed to one summary vector per block before they travel
+# - **C)** Every device receives the full key matrix once, at the first hop, and keeps it
+# - **D)** Each device folds every block into its output with the running log-sum-exp, so the
+#   blocks combine into exactly one softmax over all keys
+#
+# The demonstration: section 2's simulated ring against dense attention.
+
+# %%
+print("simulated ring vs dense:", error_text((ring_out - dense).abs().max().item()))
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN SOLUTION
+
+# %%
+q1_answer = "D"  # SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN TESTS
+
+# %%
+""" # BEGIN TEST CONFIG
+success_message: "A block's output and its log-sum-exp are all another block needs to be merged with it: O = sum_b exp(lse_b - lse) O_b is one softmax over the union of the keys (notebook 06's online softmax). Averaging block outputs would weigh blocks equally, a summary vector would lose information, and no device ever holds the whole key matrix."
+""" # END TEST CONFIG
+from course_utils.quiz import check_choice
+
+assert check_choice(q1_answer, "7f45e18b059f0c552b114302db47338980c98dc0bd1b3ee85c560e95a6579506", salt="11/q1")
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END TESTS
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END QUESTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN QUESTION
+# name: q2
+
+# %% [markdown]
+# **Q2** (predict, then measure). Four processes, 4 heads of d = 32 in float32, as in section 4. At
+# n = 8192 (twice the longest length measured), how many bytes will each rank receive in ring
+# attention, and how many in dilated attention with the patterns ([64, n], [1, n / 64])? Store your
+# predictions in `q2_ring` and `q2_dilated` (bytes; the checks compare them exactly), then run the
+# measurement below.
+
+# %%
+print("measured at n = 4096:", {name: by_n[-1][f"{name}_received"] for name in ("ring", "dilated")})
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN SOLUTION
+
+# %%
+q2_ring = (4 - 1) * (8192 // 4) * 2 * 32 * 4 * 4  # SOLUTION
+q2_dilated = (8192 - 8192 // 4) // (8192 // 64) * 2 * 32 * 4 * 4  # SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN TESTS
+
+# %%
+""" # BEGIN TEST CONFIG
+success_message: "The ring receives P - 1 blocks of m = n / P rows, each row d keys and d values per head: twice the bytes at twice n. The spanning dilated pattern receives (w - m) / r rows: with w = n and r = n / 64 that is 48 rows per head at every n, so the same bytes as at 4096."
+""" # END TEST CONFIG
+from course_utils.quiz import check_value
+
+assert check_value(int(q2_ring), "f998ec2e47d03ba18398a80e768b3bb85bccec16d9afb76930e1d9246e353a32", salt="11/q2r"), \
+    "P - 1 blocks of n / P rows; a row is d keys and d values, for each head, 4 bytes each"
+assert check_value(int(q2_dilated), "23b4d56117062f2af22676194adbf39322e1bd3ac35c2584901663f13ee5d519", salt="11/q2d"), \
+    "(w - m) / r rows, then the same bytes per row as the ring"
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END TESTS
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END QUESTION
+
+# %% [markdown]
+# The measurement (four processes, a few seconds):
+
+# %%
+measured_8k = spawn(measure_rank, 4, (8192,))[0][0]
+print(f"predicted ring {q2_ring:,} and dilated {q2_dilated:,} bytes; measured {measured_8k['ring_received']:,} and "
+      f"{measured_8k['dilated_received']:,}")
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN QUESTION
+# name: q3
+
+# %% [markdown]
+# **Q3.** Section 5's table: at a billion tokens, what stops one attention layer of a 4096-wide model
+# from fitting on 8 GPUs with LongNet's distributed dilated attention?
+#
+# - **A)** The bytes each GPU receives, which grow with n
+# - **B)** Each GPU's own slice of q, k, v and the output: 134M tokens per GPU
+# - **C)** The gathered keys and values of the spanning patterns
+# - **D)** Nothing: it fits, with room to spare
+#
+# The numbers:
+
+# %%
+row_8 = table[(2**30, 8)]
+print(f"1B tokens on 8 GPUs: {row_8['m']:,} tokens per GPU; received {row_8['dilated_received'] / 2**20:.0f} MiB; "
+      f"memory {row_8['dilated_memory'] / 2**40:.1f} TiB per GPU")
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN SOLUTION
+
+# %%
+q3_answer = "B"  # SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN TESTS
+
+# %%
+""" # BEGIN TEST CONFIG
+success_message: "The gathered rows are tens of MiB and do not grow with n; what grows is each GPU's own slice: 134M tokens x 4096 numbers x 4 tensors x 2 bytes = 4 TiB. The sequence has to be split over far more GPUs (512 GPUs: 64 GiB each) before one layer fits."
+""" # END TEST CONFIG
+from course_utils.quiz import check_choice
+
+assert check_choice(q3_answer, "8cdc5834236b79bc20091a31412619e96ef023c932bd096cfc85bcc8fbc1e102", salt="11/q3")
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END TESTS
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END QUESTION
