@@ -253,6 +253,7 @@ for name, colour in (("ring", "C3"), ("dilated", "C0")):
 ax_mem.set(xscale="log", yscale="log", xlabel="processes P", ylabel="peak bytes created per rank (MiB)",
            title=f"n = {fixed_n}: memory per rank")
 ax_mem.set_xticks(worlds, [str(x) for x in worlds])
+ax_mem.set_yticks([1, 2, 4, 8], ["1", "2", "4", "8"])
 ax_mem.minorticks_off()
 ax_mem.legend(fontsize=8)
 fig = finish(fig, "Ring traffic grows with n, dilated traffic stays flat; memory per rank falls as 1 / P for both")
