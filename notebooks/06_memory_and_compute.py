@@ -160,7 +160,7 @@ except ValueError as error:
 # ## 4. Measure on this machine
 #
 # `course_utils.bench.sweep` times three implementations on one head of width 64, fp32, at
-# n = 512 … 8k, and measures their peak memory: naive (the course's `attention`, n × n scores),
+# n = 512 … 16k, and measures their peak memory: naive (the course's `attention`, n × n scores),
 # PyTorch's `scaled_dot_product_attention` (on CPU a fused kernel), and our `online_softmax_attention`.
 # Memory is the peak resident set during one call above what the process held before it (Linux
 # `VmHWM`, reset before the call), and every measurement runs in a fresh Python process with this
@@ -171,12 +171,12 @@ except ValueError as error:
 
 # %%
 # NBVAL_IGNORE_OUTPUT
-NS = [512, 1024, 2048, 4096, 8192]
+NS = [512, 1024, 2048, 4096, 8192, 16_384]
 rows = sweep(["naive", "sdpa", "online"], NS, repeats=2, progress=True, isolate=True)
 
 # %% [markdown]
 # The slope of log(time) and log(memory) against log(n): 2 means quadratic, 1 linear. Fitted over
-# the three largest sizes, n ≥ 2048, where fixed overheads matter least. Three points give a slope
+# the three largest sizes, n ≥ 4096, where fixed overheads matter least. Three points give a slope
 # but no error bar, and the memory of the fused kernel and the online softmax (megabytes) is still
 # mostly fixed overhead there, so read their memory slopes as "far below 2", not as a property of
 # the method. The naive method's memory we can do better than fit: we can count it.
@@ -193,7 +193,7 @@ def slope(xs, ys):
 by_impl = {impl: [r for r in rows if r.impl == impl and r.status == "ok"] for impl in ("naive", "sdpa", "online")}
 fits = {}
 for impl, rs in by_impl.items():
-    big_n = [r for r in rs if r.n >= 2048]
+    big_n = [r for r in rs if r.n >= 4096]
     fits[impl] = (slope([r.n for r in big_n], [r.seconds for r in big_n]),
                   slope([r.n for r in big_n], [max(r.peak_bytes, 1.0) for r in big_n]))
     print(f"{impl:6s}: time slope {fits[impl][0]:.2f}, memory slope {fits[impl][1]:.2f}")
