@@ -13,7 +13,7 @@
    a message where this torch has no FlexAttention (before 2.5).
 5. Notebook 11's distributed attention: `python -m course_utils.distributed check` launched with
    `torch.distributed.run` on every GPU of the machine (nccl) when it has more than one, on one GPU
-   otherwise; ring and dilated attention against one process. Without CUDA: one gloo CPU process.
+   otherwise; ring and dilated attention against one process. Without CUDA: two gloo CPU processes.
 
 The whole run fits a time budget (`--budget-s`, default 300 s of measurement; about 6 minutes in
 all on one H100). Before each measurement its time is estimated from the counted FLOPs
@@ -262,9 +262,9 @@ def flex_step(plan: Plan, device: torch.device) -> tuple[bool, list[BenchRow]]:
 
 
 def distributed_step(device: torch.device) -> bool:
-    """Step 5: launch notebook 11's check on every GPU (or one CPU process); True when every rank passed."""
+    """Step 5: launch notebook 11's check on every GPU (or two CPU processes); True when every rank passed."""
     gpus = torch.cuda.device_count() if device.type == "cuda" else 0
-    processes = max(gpus, 1)  # the CPU smoke run: one gloo process (tests/test_distributed.py runs 4)
+    processes = gpus if gpus > 1 else (1 if gpus == 1 else 2)
     command = [sys.executable, "-m", "torch.distributed.run", "--standalone", f"--nproc_per_node={processes}",
                "-m", "course_utils.distributed", "check"]
     print(f"notebook 11: distributed attention on {processes} {'GPU' if gpus else 'CPU'} process(es): "
