@@ -453,10 +453,11 @@ def run_on_subgroups(rank: int, world: int, sizes: tuple[int, ...], fn: Callable
     whole world runs on the default group). For `spawn`, e.g.
     `spawn(run_on_subgroups, 4, (1, 2, 4), exactness_check)`.
     """
-    results = {}
-    for size in sizes:
+    for size in sizes:  # all checked before any collective, so every rank raises at the same point
         if size < 1 or world % size:
             raise ValueError(f"group size {size} does not divide the world of {world} ranks; choose a divisor")
+    results = {}
+    for size in sizes:
         if size == world:
             group = None
         else:  # every rank creates every group, in the same order (new_group is collective)
