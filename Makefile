@@ -26,8 +26,9 @@ NBVAL_ORDER := $(foreach n,$(SLOW_FIRST),$(filter notebooks/$(n)_%,$(NOTEBOOKS))
 NBVAL_ORDER += $(filter-out $(NBVAL_ORDER),$(NOTEBOOKS))
 PYTEST_ARGS ?=
 NBVAL_ARGS ?=
-# pytest-xdist workers for the unit tests: zoo training and evaluation run one thread each (seed_everything),
-# so two workers keep a 2-core machine busy (measured: unit tests 14.2 -> 8.7 min on 2 cores). (--dist
+# pytest-xdist workers for the unit tests: each worker's torch runs one thread (conftest.py sets
+# OMP_NUM_THREADS=1 in the workers; two threads each oversubscribed the cores: unit tests 316-450 s ->
+# 246 s), so two workers keep a 2-core machine busy (measured: unit tests 14.2 -> 8.7 min on 2 cores). (--dist
 # loadgroup, pinning the claims modules that cache measurements to one worker each, was measured
 # slower: 6:54 against 5:32.)
 TEST_WORKERS ?= 2
