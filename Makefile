@@ -46,7 +46,7 @@ TEST_ENV := MALLOC_MMAP_THRESHOLD_=4294967296 MALLOC_TRIM_THRESHOLD_=34359738368
 # Jupyter refuses to start as root (containers, CI) unless told to.
 LAB_ROOT_FLAG := $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root)
 
-.PHONY: help install lab test quick unit nbval gpu zoo trials student timings clean
+.PHONY: help install lab test quick unit nbval book gpu zoo trials student timings clean
 
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' Makefile | sed -E 's/^([a-z]+):.*## /  make \1\t/' | expand -t 16
@@ -104,6 +104,11 @@ else
 	$(TEST_ENV) COURSE_THREADS=1 $(VENV)/bin/pytest --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
 		-n $(NBVAL_WORKERS) --dist loadscope --no-loadscope-reorder $(NBVAL_ARGS) $(NBVAL_ORDER)
 endif
+
+# The course book: a static website of the committed notebooks (not re-executed), in build/book/html.
+# Sphinx with myst-nb and the book theme; see scripts/build_book.py and book/conf.py.
+book: install ## build the course book (a website of the notebooks) into build/book/html
+	$(VENV_PY) scripts/build_book.py
 
 # Every GPU measurement of the course in one command (correctness first, then the sweeps), written to
 # notebooks/results/*_<device>.csv. Without CUDA it runs the same code at tiny sizes on the CPU.

@@ -80,6 +80,8 @@ def _plain(text: str) -> str:
 def _panel_kind(ax: Axes) -> str:
     if ax.images:
         return "heat map"
+    if not ax.axison:  # shapes drawn on a blank canvas (course_utils.diagrams)
+        return "diagram"
     if any(isinstance(patch, Rectangle) for patch in ax.patches) and not ax.lines:
         return "bar chart"
     if any(len(line.get_xdata()) > 1 for line in ax.lines):

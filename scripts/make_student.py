@@ -60,6 +60,10 @@ KEPT_CELL_METADATA = ("tags", "editable", "deletable")
 #: Notebook metadata ignored by ``--check`` (it varies with whoever last ran the notebook).
 VOLATILE_NB_METADATA = ("kernelspec", "language_info")
 
+#: The Colab cell of every chapter (tests/test_book.py checks it) and the folders it moves into.
+COLAB_MARK = '"google.colab" in sys.modules'
+COLAB_FOLDER, COLAB_STUDENT_FOLDER = '"/content/course/notebooks"', '"/content/course/student"'
+
 _CONFIG_LINE = re.compile(r"#\s+assignment\s+config\b", re.IGNORECASE)
 
 
@@ -217,6 +221,27 @@ def normalise_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return nb
 
 
+def colab_cell_first(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Move the chapter's Colab cell (and the markdown that introduces it) to the top, pointed at student/.
+
+    Otter puts its init cell (`import otter`) first, but on Colab otter is only there once the Colab
+    cell has installed it; and otter reads the student notebook's checks from the notebook file in the
+    working directory, so on Colab the cell moves into the clone's `student/`, not `notebooks/`.
+    A notebook without the cell is returned unchanged.
+    """
+    nb = copy.deepcopy(nb)
+    index = next((i for i, cell in enumerate(nb.cells)
+                  if cell.cell_type == "code" and COLAB_MARK in cell.source), None)
+    if index is None:
+        return nb
+    start = index - 1 if index > 0 and nb.cells[index - 1].cell_type == "markdown" else index
+    moved = nb.cells[start:index + 1]
+    del nb.cells[start:index + 1]
+    moved[-1].source = moved[-1].source.replace(COLAB_FOLDER, COLAB_STUDENT_FOLDER)
+    nb.cells = moved + nb.cells
+    return nb
+
+
 def notebook_text(nb: nbformat.NotebookNode) -> str:
     """Serialise a notebook the way ``nbformat.write`` does (sorted keys, indent 1, final newline)."""
     text = nbformat.writes(nb)
@@ -251,7 +276,7 @@ def collect_student_files(result: AssignResult) -> dict[str, str]:
             )
         if path == result.student_notebook:
             nb = nbformat.read(path, as_version=4)
-            files[rel] = notebook_text(normalise_notebook(nb))
+            files[rel] = notebook_text(normalise_notebook(colab_cell_first(nb)))
         else:
             files[rel] = path.read_text(encoding="utf-8")
     return files

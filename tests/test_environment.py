@@ -70,7 +70,7 @@ def _environment_pip_section() -> list[str]:
 
 
 def _environment_pins() -> dict[str, str]:
-    reqs = [r for r in _environment_pip_section() if not r.startswith("-e")]
+    reqs = [r for r in _environment_pip_section() if not r.startswith("-")]  # -e ., --extra-index-url
     return _pins(reqs, "environment.yml")
 
 

@@ -212,6 +212,8 @@ def test_describe_figure_says_what_the_figure_states():
     plt.close(fig)
     assert describe_figure(fig) == ("Figure. 2 panels. Bar chart. Scatter plot titled 'right'. "
                                     "Figure legend: p, q.")
+    from course_utils.diagrams import tiling_diagram
+    assert "Diagram." in describe_figure(tiling_diagram(blocks=4))  # rectangles on a blank canvas are no bar chart
 
 
 def test_notebooks_store_each_figure_with_its_description_as_alt_text():
