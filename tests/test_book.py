@@ -246,7 +246,8 @@ def _open(browser, url: str):
 PAGES = ["index.html", *[f"notebooks/{path.stem}.html" for path in CHAPTERS], "students.html"]
 
 
-def test_every_page_works_in_chromium(served_book, browser, record_property):
+def test_the_book_works_in_chromium(served_book, browser, record_property):
+    """One test, so that the book is built once (the unit tests run on two workers)."""
     base, html_dir = served_book
     failures: list[str] = []
     for name in PAGES:
@@ -288,14 +289,11 @@ def test_every_page_works_in_chromium(served_book, browser, record_property):
             page.screenshot(path=str(SCREENSHOTS / (Path(name).stem + ".png")), full_page=False)
         page.close()
     record_property("screenshots", str(SCREENSHOTS))
-    assert not failures, "\n".join(failures[:40])
-
-
-def test_search_finds_the_dilution_chapter(served_book, browser):
-    base, _ = served_book
+    # Search, as a reader types it into the search box (Sphinx's search runs in the page).
     page, problems = _open(browser, urljoin(base, "search.html?q=dilution"))
     page.wait_for_selector("#search-results ul.search li a", timeout=20_000)
     hits = page.evaluate("() => Array.from(document.querySelectorAll('#search-results ul.search li a'), a => a.href)")
-    assert any("notebooks/02_attention_dilution.html" in hit for hit in hits), hits
-    assert not problems, problems
-    page.close()
+    if not any(hit.startswith(base + "notebooks/02_attention_dilution.html") for hit in hits):
+        failures.append(f"search for 'dilution' did not find chapter 02: {hits}")
+    failures += [f"search.html: {problem}" for problem in problems]
+    assert not failures, "\n".join(failures[:40])
