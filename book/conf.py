@@ -32,6 +32,8 @@ myst_heading_anchors = 3
 mathjax_path = "mathjax/tex-svg-full.js"
 
 html_theme = "sphinx_book_theme"
+html_static_path = ["_static"]
+html_js_files = ["local-folder.js"]  # search from a folder (file://) without the snippets it cannot fetch
 html_title = project
 html_copy_source = True
 html_last_updated_fmt = None

@@ -5,8 +5,9 @@ pages, the Colab cell every notebook starts with, and the launch settings. With 
 into a temporary folder, served on 127.0.0.1 and opened in headless Chromium (Debian's `chromium`,
 driven by Playwright; skipped with an install hint where there is none). Every page loads with no
 console error and no request leaving the machine, every image has loaded and has alt text, math is
-typeset (no raw `$$`), every internal link and anchor resolves, and the search page finds the dilution
-chapter for "dilution". Screenshots of two pages go to a folder printed at the end of the run.
+typeset (no raw `$$`), every internal link and anchor resolves, each chapter has its Binder and Colab
+links, and the search page finds the dilution chapter for "dilution"; pages, math and search also work
+opened from the folder (file://). Screenshots of two pages go to a folder printed at the end of the run.
 """
 
 from __future__ import annotations
@@ -231,7 +232,8 @@ def _open(browser, url: str):
     page.on("requestfailed", lambda request: problems.append(f"failed request: {request.url}"))
 
     def local_only(route):
-        if urlsplit(route.request.url).hostname == "127.0.0.1":
+        parts = urlsplit(route.request.url)
+        if parts.scheme == "file" or parts.hostname == "127.0.0.1":
             route.continue_()
         else:
             problems.append(f"request off the machine: {route.request.url}")
@@ -272,6 +274,13 @@ def test_the_book_works_in_chromium(served_book, browser, record_property):
         if chapter and not page.query_selector("section#takeaways"):
             failures.append(f"{name}: no Takeaways section")
         links = page.evaluate("() => Array.from(document.querySelectorAll('a[href]'), a => a.href)")
+        if name.startswith("notebooks/"):
+            source = f"notebooks/{Path(name).stem}.ipynb"
+            repo = REPOSITORY.removeprefix("https://github.com/")
+            for launch in (f"https://mybinder.org/v2/gh/{repo}/main?urlpath=lab/tree/{source}",
+                           f"https://colab.research.google.com/github/{repo}/blob/main/{source}"):
+                if launch not in links:
+                    failures.append(f"{name}: no launch link {launch}")
         for link in links:
             parts = urlsplit(link)
             if not link.startswith(base) or parts.path.endswith("search.html"):
@@ -296,4 +305,14 @@ def test_the_book_works_in_chromium(served_book, browser, record_property):
     if not any(hit.startswith(base + "notebooks/02_attention_dilution.html") for hit in hits):
         failures.append(f"search for 'dilution' did not find chapter 02: {hits}")
     failures += [f"search.html: {problem}" for problem in problems]
+    # Opened from the folder itself (file://, no server): pages, math and search still work.
+    for name in ("index.html", "notebooks/02_attention_dilution.html", "search.html?q=dilution"):
+        page, problems = _open(browser, f"{html_dir.as_uri()}/{name}")
+        failures += [f"{name} from the folder: {problem}" for problem in problems]
+        if name.startswith("search"):
+            page.wait_for_selector("#search-results ul.search li a", timeout=20_000)
+        elif not page.evaluate("() => document.querySelectorAll('.math mjx-container').length "
+                               "== document.querySelectorAll('.math').length"):
+            failures.append(f"{name} from the folder: formulas not typeset")
+        page.close()
     assert not failures, "\n".join(failures[:40])
