@@ -96,8 +96,8 @@ def describe_figure(fig: Figure, *, max_entries: int = 8) -> str:
 
     Built only from what the figure states (no numbers are typed in): its title, then each panel's kind
     (line plot, bar chart, scatter plot, heat map, diagram), title, axis labels with their log scales,
-    and up to `max_entries` legend entries. Colour bars are described with the panel they belong to.
-    Example: `describe_figure(plot_curves(...))` -> "Figure: <title>. Line plot: x axis n (log scale); ..."
+    and up to `max_entries` legend entries. Colour bars are not panels of their own.
+    Example: `describe_figure(plot_curves(...))` -> "Figure: <title>. Line plot; x axis: n (log scale); ..."
     """
     colorbar_axes = {id(ax) for ax in fig.axes if getattr(ax, "_colorbar", None) is not None}
     panels = [ax for ax in fig.axes if ax.get_visible() and id(ax) not in colorbar_axes]
@@ -118,8 +118,8 @@ def describe_figure(fig: Figure, *, max_entries: int = 8) -> str:
         if ax.get_legend() is not None:
             panel.append(_legend_text(ax.get_legend(), max_entries))
         parts.append("; ".join(filter(None, panel)) + ".")
-    parts += [f"Figure {_legend_text(legend, max_entries)}." for legend in fig.legends]
-    return " ".join(part for part in parts if part != "Figure legend: .")
+    parts += [f"Figure {text}." for legend in fig.legends if (text := _legend_text(legend, max_entries))]
+    return " ".join(parts)
 
 
 def _legend_text(legend, max_entries: int) -> str:

@@ -63,8 +63,9 @@ def book_notebook(nb: nbformat.NotebookNode, name: str) -> nbformat.NotebookNode
     Otter's marker cells are dropped, and so are the cells between `BEGIN TESTS` and `END TESTS` (the
     hashed checks mean nothing to a reader); each check's `success_message` (why the answer is right)
     follows the solution in a folded "Why" box. Solution cells are folded behind a "Show the solution"
-    button. Widget outputs (progress bars) keep only their text. Every image output gets its stored `alt` description as alt text; a ValueError names a
-    figure without one (make it with the course's plotting style, `use_course_style()`).
+    button. Widget outputs (progress bars) keep only their text. Every image output gets its stored
+    `alt` description as alt text (a cell's images share one, joined); a ValueError names a figure
+    without one (draw it after the course's `use_course_style()` and re-execute the notebook).
     """
     nb = copy.deepcopy(nb)
     nb.metadata.pop("widgets", None)  # progress bars: their text fallback stays, no widget scripts from a CDN
@@ -80,7 +81,8 @@ def book_notebook(nb: nbformat.NotebookNode, name: str) -> nbformat.NotebookNode
                 block = None
             if marker == "END QUESTION" and reasons:
                 why = "\n\n".join(reasons)
-                cells.append(nbformat.v4.new_markdown_cell(f"<details><summary>Why (read it after answering)</summary>\n\n{why}\n\n</details>"))
+                cells.append(nbformat.v4.new_markdown_cell(
+                    f"<details><summary>Why (read it after answering)</summary>\n\n{why}\n\n</details>"))
                 reasons = []
             continue
         if block == "TESTS":
@@ -89,18 +91,17 @@ def book_notebook(nb: nbformat.NotebookNode, name: str) -> nbformat.NotebookNode
         if cell.cell_type == "code":
             for output in cell.get("outputs", []):
                 output.get("data", {}).pop(WIDGET, None)
-            mystnb = cell.metadata.setdefault("mystnb", {})
             if block == "SOLUTION":
                 cell.metadata.setdefault("tags", []).append("hide-input")
-                mystnb["code_prompt_show"] = "Show the solution"
-                mystnb["code_prompt_hide"] = "Hide the solution"
+                cell.metadata.setdefault("mystnb", {}).update(
+                    code_prompt_show="Show the solution", code_prompt_hide="Hide the solution")
             alts = [output.get("metadata", {}).get("image/png", {}).get("alt")
                     for output in cell.get("outputs", []) if "image/png" in output.get("data", {})]
             if alts:
                 if not all(alts):
                     raise ValueError(f"{name}: a figure in the cell starting {cell.source[:60]!r} has no stored "
                                      "description; draw it after use_course_style() and re-execute the notebook")
-                mystnb["image"] = {"alt": " ".join(alts)}
+                cell.metadata.setdefault("mystnb", {})["image"] = {"alt": " ".join(alts)}
         cells.append(cell)
     nb.cells = cells
     return nb
