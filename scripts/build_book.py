@@ -63,12 +63,12 @@ def book_notebook(nb: nbformat.NotebookNode, name: str) -> nbformat.NotebookNode
     Otter's marker cells are dropped, and so are the cells between `BEGIN TESTS` and `END TESTS` (the
     hashed checks mean nothing to a reader); each check's `success_message` (why the answer is right)
     follows the solution in a folded "Why" box. Solution cells are folded behind a "Show the solution"
-    button. Widget outputs (progress bars) keep only their text. Every image output gets its stored
+    button. Widget outputs (progress bars) are left out. Every image output gets its stored
     `alt` description as alt text (a cell's images share one, joined); a ValueError names a figure
     without one (draw it after the course's `use_course_style()` and re-execute the notebook).
     """
     nb = copy.deepcopy(nb)
-    nb.metadata.pop("widgets", None)  # progress bars: their text fallback stays, no widget scripts from a CDN
+    nb.metadata.pop("widgets", None)  # progress bars: no widget scripts from a CDN
     cells: list[nbformat.NotebookNode] = []
     block = None  # the otter block we are in: "SOLUTION", "TESTS" or None
     reasons: list[str] = []
@@ -89,8 +89,8 @@ def book_notebook(nb: nbformat.NotebookNode, name: str) -> nbformat.NotebookNode
             reasons += SUCCESS_MESSAGE.findall(cell.source)
             continue
         if cell.cell_type == "code":
-            for output in cell.get("outputs", []):
-                output.get("data", {}).pop(WIDGET, None)
+            if "outputs" in cell:  # a widget's text fallback shows its first state: "0%| | 0/300"
+                cell.outputs = [output for output in cell.outputs if WIDGET not in output.get("data", {})]
             if block == "SOLUTION":
                 cell.metadata.setdefault("tags", []).append("hide-input")
                 cell.metadata.setdefault("mystnb", {}).update(

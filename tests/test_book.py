@@ -148,6 +148,16 @@ def test_a_chapter_page_keeps_every_output_and_folds_the_quiz():
     assert len(shown) <= len(kept) and sum(map(len, shown)) > 0
 
 
+def test_progress_bars_are_left_out():
+    path = REPO / "notebooks" / "01_attention_from_scratch.ipynb"
+    original = nbformat.read(path, as_version=4)
+    widget = build_book.WIDGET
+    assert any(widget in out.get("data", {}) for cell in original.cells for out in cell.get("outputs", []))
+    page = build_book.book_notebook(original, path.stem)
+    assert not any(widget in out.get("data", {}) for cell in page.cells for out in cell.get("outputs", []))
+    assert "widgets" not in page.metadata  # else the page loads widget scripts from a CDN
+
+
 def test_a_figure_without_a_description_is_refused():
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("plot()", outputs=[
         nbformat.v4.new_output("display_data", data={"image/png": "iVBORw0KGgo="})])])
