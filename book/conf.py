@@ -24,8 +24,7 @@ exclude_patterns = ["_build", "**.ipynb_checkpoints", "student"]
 # The notebooks are committed with their outputs, and those outputs are the measured results: never re-run.
 nb_execution_mode = "off"
 nb_merge_streams = True
-nb_code_prompt_show = "Show code cell {type}"
-myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence", "html_image"]
+myst_enable_extensions = ["dollarmath", "amsmath"]  # $...$ and $$...$$ as in Jupyter
 myst_heading_anchors = 3
 
 # MathJax from the site itself (scripts/build_book.py copies it in); SVG output needs no web fonts.
@@ -35,8 +34,6 @@ html_theme = "sphinx_book_theme"
 html_static_path = ["_static"]
 html_js_files = ["local-folder.js"]  # search from a folder (file://) without the snippets it cannot fetch
 html_title = project
-html_copy_source = True
-html_last_updated_fmt = None
 # The reader's light or dark preference (left empty, the theme logs an error in the console).
 html_context = {"default_mode": "auto"}
 html_theme_options = {
@@ -53,4 +50,3 @@ html_theme_options = {
     "show_toc_level": 2,
     "home_page_in_toc": True,
 }
-copybutton_exclude = ".linenos, .gp, .go"
