@@ -114,14 +114,14 @@ book: install ## build the course book (a website of the notebooks) into build/b
 # notebooks/results/*_<device>.csv. Without CUDA it runs the same code at tiny sizes on the CPU.
 # On a GPU machine whose python3 already has a CUDA torch: `make gpu PY=python3` (installs nothing).
 gpu: $(if $(filter $(VENV_PY),$(PY)),install) ## run every GPU measurement (make gpu PY=python3 on a CUDA machine)
-	PYTHONPATH="$(CURDIR)$${PYTHONPATH:+:$$PYTHONPATH}" $(PY) -m course_utils.gpu $(GPU_ARGS)
+	PYTHONPATH="$(CURDIR)$${PYTHONPATH:+:$$PYTHONPATH}" $(PY) -m course_utils.tools.gpu $(GPU_ARGS)
 
 zoo: install ## rebuild the trained-model zoo
 	$(VENV_PY) -m course_utils.zoo build --all
 
 trials: install ## rebuild every trial's stored measurements (hours on one core) and the measured zoo records
-	$(VENV_PY) -m course_utils.trials run --all
-	$(VENV_PY) -m course_utils.trials measure --all
+	$(VENV_PY) -m course_utils.zoo.trials run --all
+	$(VENV_PY) -m course_utils.zoo.trials measure --all
 
 student: install ## regenerate the student notebooks in student/
 	$(VENV_PY) scripts/make_student.py

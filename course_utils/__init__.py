@@ -1,66 +1,68 @@
 """Shared code of the course "Long-Context Attention, from Scratch".
 
-One concept per module, in four layers. A module imports only from its own layer or the layers
-above it in this list (`tests/test_layers.py` checks it, and that this map names every module),
-so a reader can learn the core without opening a chapter module.
+The folders are the layers. A module imports only from its own folder or the folders below it
+(`tests/test_import_layers.py` reads the layers from the folders and checks every import):
 
-Core: data and the model (imports nothing outside the core)
+    tools/      notebook helpers and runners           may import anything
+    chapters/   one chapter's idea and measurements    imports core/ (and other chapters/)
+    zoo/        trained models and stored trials        imports core/ (never chapters/)
+    core/       the model, its data, training, eval    imports only core/
+    paths.py    where files live                       imports nothing from the course
 
-- `batch`       TaskBatch, the Vocab base class, IGNORE_INDEX: the data contract of every task
-- `tasks`       synthetic tasks with controlled positions (key-value retrieval, needle, copy, ...) and
-                the task registry `make_batch_fn`
-- `corpus`      a small shipped text corpus, a character tokenizer and the "text" task
-- `device`      seeding and device choice
-- `positional`  none / sinusoidal / learned / RoPE / p-RoPE / ALiBi positional schemes
-- `logits`      logit transforms applied before the softmax (identity, log-n, SSMax, scale-invariant)
-- `layers`      layers the model config can swap in (σReparam's linear layer)
-- `dilated`     LongNet's dilated attention kernel (a torch-only kernel that `attention` calls for
-                `MultiHeadAttention(dilated=...)`; chapter 07 explains it)
-- `attention`   scaled dot-product attention from scratch, multi-head attention
-- `model`       TinyGPT, a small decoder-only transformer that returns its attention
-- `train`       a deterministic training loop with a progress bar
-- `pretrained`  all-MiniLM-L6-v2, a real pretrained encoder, loaded into the course's own attention
+core/: what a trained model needs
 
-Analysis: one chapter's measurements (imports the core and other analysis modules)
+- `batch`          TaskBatch, the Vocab base class, IGNORE_INDEX: the data contract of every task
+- `tasks`          synthetic tasks with controlled positions (key-value retrieval, needle, copy, ...) and
+                   the task registry `make_batch_fn`
+- `corpus`         the shipped text corpus, a character tokenizer and the "text" task
+- `device`         seeding and device choice
+- `positional`     none / sinusoidal / learned / RoPE / p-RoPE / ALiBi positional schemes
+- `logits`         logit transforms applied before the softmax (identity, log-n, SSMax, scale-invariant)
+- `sigma_reparam`  σReparam's linear layer, which the model config can swap in
+- `sink_fixes`     ways for a head to attend to nothing (softmax1, sink logits and keys, sigmoid, gate)
+- `dilated`        LongNet's dilated attention kernel (a model config can select it; chapter 07)
+- `attention`      scaled dot-product attention from scratch (chapter 01), multi-head attention
+- `model`          TinyGPT, a small decoder-only transformer that returns its attention
+- `train`          a deterministic training loop with a progress bar
+- `metrics`        entropy, max weight and sink mass of attention weights
+- `evaluate`       accuracy and losses of a trained model (by query index, at the last token, by position)
+
+chapters/: one chapter's idea
 
 - `circuits`         a copy model's attention: distance read from, content or position (ch. 01)
-- `metrics`          entropy and max weight of attention rows
 - `dilution`         attention dilution in theory and simulation (ch. 02)
-- `evaluate`         retrieval reports, accuracy by query index, last-token accuracy, long-context loss,
-                     attention on whole items (needle and decoys)
-- `sinks`            sink mass and rate, StreamingLLM caches (first k + recent tokens), per-position losses (ch. 04)
-- `collapse`         rank-collapse residual, JS divergence between heads; re-exports σReparam (ch. 05)
+- `sinks`            StreamingLLM caches (first k + recent tokens), per-position losses (ch. 04)
+- `collapse`         rank-collapse residual, JS divergence between heads (ch. 05)
 - `repetition`       repeated prompts, per-copy probabilities, greedy repetition (ch. 05)
 - `flash`            online-softmax (FlashAttention-style) attention over key blocks (ch. 06)
 - `traffic`          bytes an attention call moves and keeps (op by op, and for the backward pass) (ch. 06)
-- `bench`            time and peak memory of attention implementations; `python -m course_utils.bench` (ch. 06-07)
-- `distributed`      ring attention and LongNet's distributed dilated attention on torch.distributed (ch. 11)
-- `gpu`              every GPU measurement of the course in one command: `python -m course_utils.gpu` (ch. 06-07)
-- `scale_invariant`  scale-invariant attention's derivation and reference (ch. 08); re-exports its logit module
+- `bench`            time and peak memory of attention implementations (ch. 06-07)
+- `dilated_reach`    what stacked dilated layers can reach and route (ch. 07)
+- `scale_invariant`  scale-invariant attention's derivation and reference (ch. 08)
 - `retrieval`        retrieve-then-read and hierarchical answering over chunks (ch. 09)
+- `pretrained`       all-MiniLM-L6-v2, a real pretrained encoder, run by the course's own attention (ch. 10)
 - `real_model`       sinks, dilution, head similarity, needles and retrieval in all-MiniLM-L6-v2 (ch. 10)
+- `distributed`      ring attention and LongNet's distributed dilated attention on torch.distributed (ch. 11)
 
-Zoo: trained models (imports the core and analysis)
+zoo/: trained models (see `course_utils/zoo/__init__.py`)
 
-- `zoo`         named training recipes, their committed checkpoints and the naming API (`zoo.family`)
+- `recipes`     the named training recipes, `family` and `name`
+- `names`       how each family spells its entries' names
+- `store`       how a checkpoint is stored
+- `build`       training, storing and loading an entry
 - `trials`      training experiments whose measurements, not weights, are committed (ch. 07-09)
 
-Notebook helpers (import anything above)
+tools/: notebook helpers and runners
 
 - `plotting`    the course's plot style and helpers
 - `diagrams`    schematic figures drawn in code (one attention head's data flow, FlashAttention's tiling)
 - `quiz`        helpers for the executable quizzes
 - `report`      printing measured errors the same on every CPU (rounding noise prints as a bound)
+- `gpu`         every GPU measurement of the course in one command: `python -m course_utils.tools.gpu`
 """
 
 __version__ = "0.1.0"
 
-#: The layers of the map above, in import order: a module may import from its own layer and earlier ones.
-LAYERS: dict[str, tuple[str, ...]] = {
-    "core": ("batch", "tasks", "corpus", "device", "positional", "logits", "layers", "dilated", "attention",
-             "model", "train", "pretrained"),
-    "analysis": ("circuits", "metrics", "dilution", "evaluate", "sinks", "collapse", "repetition", "flash", "traffic", "bench",
-                 "distributed", "gpu", "scale_invariant", "retrieval", "real_model"),
-    "zoo": ("zoo", "trials"),
-    "notebook": ("plotting", "diagrams", "quiz", "report"),
-}
+#: The layers, lowest first: a module may import from its own layer and the ones before it, except that
+#: `chapters` and `zoo` stand side by side (neither imports the other).
+LAYERS: tuple[str, ...] = ("core", "chapters", "zoo", "tools")

@@ -92,15 +92,15 @@ from torch import nn
 from tqdm.auto import trange
 
 from course_utils import zoo
-from course_utils.attention import MultiHeadAttention, attention, stable_softmax
-from course_utils.circuits import overwrite_probe, weight_by_distance
-from course_utils.device import seed_everything
-from course_utils.diagrams import qkv_diagram
-from course_utils.model import GPTConfig, TinyGPT
-from course_utils.plotting import finish, plot_attention_maps, plot_loss, use_course_style
-from course_utils.positional import RoPE
-from course_utils.tasks import CopyVocab, copy_batch
-from course_utils.train import answer_accuracy
+from course_utils.chapters.circuits import overwrite_probe, weight_by_distance
+from course_utils.core.attention import MultiHeadAttention, attention, stable_softmax
+from course_utils.core.device import seed_everything
+from course_utils.core.evaluate import target_accuracy
+from course_utils.core.model import GPTConfig, TinyGPT
+from course_utils.core.positional import RoPE
+from course_utils.core.tasks import CopyVocab, copy_batch
+from course_utils.tools.diagrams import qkv_diagram
+from course_utils.tools.plotting import finish, plot_attention_maps, plot_loss, use_course_style
 
 seed_everything(0)
 use_course_style()
@@ -159,7 +159,7 @@ big = similarity * 100
 print("stable, scores x 100:", softmax_from_scratch(big))
 torch.testing.assert_close(softmax_from_scratch(big), torch.softmax(big, dim=-1))
 torch.testing.assert_close(softmax_from_scratch(big), stable_softmax(big))
-print("matches torch.softmax and course_utils.attention.stable_softmax")
+print("matches torch.softmax and course_utils.core.attention.stable_softmax")
 
 # %% [markdown]
 # **Takeaway.** Softmax is unchanged by a shift of all scores, so the stable version subtracts
@@ -313,7 +313,7 @@ fig
 
 # %% [markdown]
 # **Check** against PyTorch's fused `scaled_dot_product_attention` (causal, then padding) and
-# against the course's own `course_utils.attention.attention`, which later chapters import.
+# against the course's own `course_utils.core.attention.attention`, which later chapters import.
 # `assert_close` raises if any entry differs beyond float32 tolerance.
 
 # %%
@@ -325,7 +325,7 @@ out_cu, weights_cu = attention(q, k, v, causal=True)
 torch.testing.assert_close(out, out_cu)
 torch.testing.assert_close(weights, weights_cu)
 print("weight on padding keys of sequence 1:", weights_pad[1, :, :, 3:].abs().max().item())
-print("from-scratch attention matches scaled_dot_product_attention and course_utils.attention")
+print("from-scratch attention matches scaled_dot_product_attention and course_utils.core.attention")
 
 # %% [markdown]
 # The course's version also checks its input. Bad shapes raise a `ValueError` that says what to
@@ -383,7 +383,7 @@ with torch.no_grad():
     course_mha.proj.bias.copy_(torch_mha.out_proj.bias)
     course_out, _ = course_mha(x, causal=True)
 torch.testing.assert_close(course_out, theirs)
-print("course_utils.attention.MultiHeadAttention matches too")
+print("course_utils.core.attention.MultiHeadAttention matches too")
 
 # %% [markdown]
 # **Takeaway.** Attention is five lines: scores, scale, mask, softmax, weighted sum. Our
@@ -518,8 +518,8 @@ losses = train_from_scratch(ours)
 
 # %% [markdown]
 # **Check** against the course's `train`: the zoo entry `copy-rope-2l` is this recipe (same seed,
-# same data stream, same schedule), trained with `course_utils.model.TinyGPT` and
-# `course_utils.train.train` by `python -m course_utils.zoo build copy-rope-2l`, and its loss curve
+# same data stream, same schedule), trained with `course_utils.core.model.TinyGPT` and
+# `course_utils.core.train.train` by `python -m course_utils.zoo build copy-rope-2l`, and its loss curve
 # is stored with it. Our 50 lines reproduce it step for step:
 
 # %%
@@ -541,7 +541,7 @@ model.load_state_dict(ours.state_dict())
 model.eval()
 m = 12
 test = copy_batch(512, m, n_symbols=16, generator=2024)
-print(f"copy accuracy on fresh strings of length {m}: {answer_accuracy(model, test.tokens, test.targets):.3f}")
+print(f"copy accuracy on fresh strings of length {m}: {target_accuracy(model, test.tokens, test.targets):.3f}")
 
 # %% [markdown]
 # **Takeaway.** A two-layer transformer is about 50 lines of PyTorch, and it learns to copy in
@@ -574,7 +574,7 @@ mean_weight_by_distance = torch.stack(
     [attn_test[:, :, :, copy_queries, copy_queries - t].mean(dim=(1, 3)) for t in range(m + 1)], dim=-1
 )  # (L, H, m + 1)
 preferred_distance = mean_weight_by_distance.argmax(-1)  # (L, H)
-# the same measurement as course_utils.circuits.weight_by_distance, which section 11 imports
+# the same measurement as course_utils.chapters.circuits.weight_by_distance, which section 11 imports
 torch.testing.assert_close(mean_weight_by_distance, weight_by_distance(model, test)[..., :m + 1])
 for layer in range(2):
     for head in range(4):
@@ -614,7 +614,7 @@ fig
 # %%
 for length in [8, 12, 16]:
     batch = copy_batch(512, length, n_symbols=16, generator=length)
-    acc = answer_accuracy(model, batch.tokens, batch.targets)
+    acc = target_accuracy(model, batch.tokens, batch.targets)
     print(f"string length {length:2d}: copy accuracy {acc:.3f}   (chance = {1 / 16:.3f})")
 
 # %% [markdown]
@@ -655,7 +655,7 @@ def copy_report(model, m, *, n_symbols, distinct):
     """(copy accuracy, layer 2's preferred distance) on 128 fresh strings of length m."""
     batch = copy_batch(128, m, n_symbols=n_symbols, distinct=distinct, generator=1000 + m)
     profile = weight_by_distance(model, batch)[1].mean(0)  # (m + 2,): layer 2, averaged over heads
-    return answer_accuracy(model, batch.tokens, batch.targets), int(profile.argmax())
+    return target_accuracy(model, batch.tokens, batch.targets), int(profile.argmax())
 
 
 shortcut_report = [copy_report(model, m, n_symbols=16, distinct=False) for m in LENGTHS]
@@ -745,7 +745,7 @@ print(f"""\
 - Causal and padding masks set scores to -inf; padding keys received weight {weights_pad[1, :, :, 3:].abs().max().item():.1f}.
 - From-scratch attention, multi-head attention and a 2-layer GPT matched PyTorch's and the course's to float32 tolerance;
   our training loop reproduced the zoo's loss curve (largest difference below 1e-4: {gap < 1e-4}).
-- The copier trained at length {m} reached accuracy {answer_accuracy(model, test.tokens, test.targets):.3f}; every layer-2 head put at least
+- The copier trained at length {m} reached accuracy {target_accuracy(model, test.tokens, test.targets):.3f}; every layer-2 head put at least
   {layer2_weight:.2f} of its weight {layer2_distances} tokens back, and accuracy fell to chance at other lengths: a shortcut.
 - Copiers trained on lengths 4-16 reached accuracy {min(held_acc):.2f} or more at the held-out lengths {zoo.INDUCT_HELD_OUT} (3 seeds), and
   read from distance m at {reads_m} of {len(trained) * len(induct)} (seed, trained length) pairs;
@@ -795,7 +795,7 @@ q1_answer = "C"  # SOLUTION
 """ # BEGIN TEST CONFIG
 success_message: "Softmax(s + c) = softmax(s) for any constant c: exp(c) cancels between numerator and denominator. Subtracting the row maximum is such a shift, and it makes every exponent at most 0, so exp cannot overflow. The weights are exact (no approximation), no sparser than before, and the largest is not forced to 1."
 """ # END TEST CONFIG
-from course_utils.quiz import check_choice
+from course_utils.tools.quiz import check_choice
 
 assert check_choice(q1_answer, "2524b55ac3ff514d1492841f6468c4ea01c4a68c7ea50ce6e5f07ae68b5f14cb", salt="01/q1")
 
@@ -832,7 +832,7 @@ print(f"estimated variance: {q2_variance:.1f}")
 # # BEGIN TESTS
 
 # %%
-from course_utils.quiz import check_rounded
+from course_utils.tools.quiz import check_rounded
 
 assert isinstance(q2_variance, float), "store a Python float, e.g. tensor.item()"
 # the estimate rounded to a multiple of 256: every estimate within about 25 % of the true variance agrees
@@ -840,7 +840,7 @@ assert check_rounded(q2_variance / 256, "086bdd7adf8f69bf751c3638a05265e3532caf2
 
 # %%
 # HIDDEN
-from course_utils.quiz import in_range
+from course_utils.tools.quiz import in_range
 
 assert in_range(q2_variance, 0.9 * 512, 1.1 * 512)
 
@@ -930,7 +930,7 @@ q4_distance = 8 - 6  # SOLUTION: the two offsets add up to m
 """ # BEGIN TEST CONFIG
 success_message: "Layer 2 reads the key 6 back; for that key's value to hold the symbol 8 back, layer 1 must have copied it from 2 positions before the key: a + b = m, so a = 8 - 6 = 2. The length-12 copier split its 12 as 1 + 11; which split training finds is not fixed by m."
 """ # END TEST CONFIG
-from course_utils.quiz import check_value
+from course_utils.tools.quiz import check_value
 
 assert isinstance(q4_distance, int), "store a Python int, e.g. 3"
 assert check_value(q4_distance, "5499f6836561b57033ead36724eff3f99b5a6588b4598d011af142e469b08b18", salt="01/q4"), "the two offsets together must reach the symbol to write"
@@ -994,7 +994,7 @@ q5_answer = "B"  # SOLUTION
 """ # BEGIN TEST CONFIG
 success_message: "Its layer-2 heads read a fixed m - 1 = 11 tokens back whatever the symbols are, and the value there was written by layer 1 from the untampered string, so it writes x5 as if nothing had changed. A content lookup (an induction head) would write x10."
 """ # END TEST CONFIG
-from course_utils.quiz import check_choice
+from course_utils.tools.quiz import check_choice
 
 assert check_choice(q5_answer, "d8100cf904b56f275b79bec8b7dd34ba7294caed133dfd720924367bdcf59b1d", salt="01/q5")
 

@@ -78,16 +78,15 @@ if "google.colab" in sys.modules:
 # %%
 import math
 
+import matplotlib.pyplot as plt
 import torch
 
 from course_utils import zoo
-from course_utils.device import seed_everything
-from course_utils.dilution import gap_for_weight, relevant_weight, simulate_dilution
-import matplotlib.pyplot as plt
-
-from course_utils.evaluate import last_query_attention, last_query_report, value_votes
-from course_utils.plotting import finish, plot_curves, use_course_style
-from course_utils.tasks import associative_recall_batch
+from course_utils.chapters.dilution import gap_for_weight, relevant_weight, simulate_dilution
+from course_utils.core.device import seed_everything
+from course_utils.core.evaluate import last_query_attention, last_query_report, value_votes
+from course_utils.core.tasks import associative_recall_batch
+from course_utils.tools.plotting import finish, plot_curves, use_course_style
 
 seed_everything(0, threads=2)
 use_course_style()
@@ -103,7 +102,7 @@ use_course_style()
 #
 # The numerator does not depend on `n`; the denominator grows linearly with it. So for a fixed
 # gap the weight falls like `1/n` once `n − 1` outgrows `e^g`. That is the whole mechanism of
-# dilution. Here it is as code, checked against `course_utils.dilution.relevant_weight`:
+# dilution. Here it is as code, checked against `course_utils.chapters.dilution.relevant_weight`:
 
 # %%
 def weight_of_relevant_key(n, gap):
@@ -113,7 +112,7 @@ def weight_of_relevant_key(n, gap):
 
 for n in (16, 512, 4096):
     assert abs(weight_of_relevant_key(n, 3.0) - relevant_weight(n, 3.0).item()) < 1e-12
-print("the inline formula matches course_utils.dilution.relevant_weight")
+print("the inline formula matches course_utils.chapters.dilution.relevant_weight")
 
 # %% [markdown]
 # Which gap produces the seed's 0.3 at 512 tokens? Solve `w = e^g / (e^g + n − 1)` for `g`:
@@ -169,7 +168,7 @@ print(f"distractor scores: mean {scores[1:].mean():.2f}, std {scores[1:].std():.
 print(f"relevant score {scores[0]:.3f}; its weight {weights[0]:.4f}; largest weight {weights.max():.4f}")
 
 # %% [markdown]
-# Now 200 trials for every `n` from 16 to 16,384 with `course_utils.dilution.simulate_dilution`
+# Now 200 trials for every `n` from 16 to 16,384 with `course_utils.chapters.dilution.simulate_dilution`
 # (the same steps, batched): the mean and spread of the largest weight and of the entropy
 # `H = −Σ w log w`. Uniform attention over `n` keys has entropy `log n`, the largest possible.
 
@@ -540,7 +539,7 @@ for count in item_counts:
             votes[rows, answers].mean().item(),
             wrong.mean().item())
 torch.testing.assert_close(votes, value_votes(w[:, 0], batch))  # the package's version (the tests use it)
-print("votes_inline matches course_utils.evaluate.value_votes")
+print("votes_inline matches course_utils.core.evaluate.value_votes")
 
 # %% [markdown]
 # The same contexts, answered two ways by plain softmax, per seed (item answers from section 3):
@@ -684,7 +683,7 @@ q1_answer = "C"  # SOLUTION
 """ # BEGIN TEST CONFIG
 success_message: "Softmax weights always sum to 1, so every extra key takes a share: with a fixed score gap the relevant key's weight falls roughly like 1/n, as the trained model's weight on the match does above. Nothing is truncated or stored less precisely, and attention gets flatter, not sharper."
 """ # END TEST CONFIG
-from course_utils.quiz import check_choice
+from course_utils.tools.quiz import check_choice
 
 assert check_choice(q1_answer, "743b28ab9d6fcf464b3f5791337577df9bdda2fe12be5e3fe0f7c14d49b8ead0", salt="02/q1")
 
@@ -731,7 +730,7 @@ q2_answer = "A"  # SOLUTION
 """ # BEGIN TEST CONFIG
 success_message: "The total weight stays exactly 1 (nothing leaks or vanishes), but it is spread over more positions: the entropy approaches log n, the entropy of uniform attention, so each important connection gets a smaller share. No position is favoured."
 """ # END TEST CONFIG
-from course_utils.quiz import check_choice
+from course_utils.tools.quiz import check_choice
 
 assert check_choice(q2_answer, "2f9490a27057bcc744ca32c5656eaae0898452361fc25a2e04d760635df5bf8d", salt="02/q2")
 
@@ -775,7 +774,7 @@ q3_answer = "D"  # SOLUTION
 """ # BEGIN TEST CONFIG
 success_message: "With equal distractors the same gap gives 1 / (1 + (n - 1) exp(-g)): eight times the keys, about a sixth of the weight. No position, sink or distance enters the formula; the drop comes from the number of competing keys alone, which is dilution."
 """ # END TEST CONFIG
-from course_utils.quiz import check_choice
+from course_utils.tools.quiz import check_choice
 
 assert check_choice(q3_answer, "043516d4ae4dd80ce50b64f134291275227dfa02abaa43e49e255d02bef9651c", salt="02/q3")
 
@@ -808,7 +807,7 @@ print(f"q4_gap = {q4_gap:.3f}: weight at 4096 keys {weight_of_relevant_key(4096,
 # # BEGIN TESTS
 
 # %%
-from course_utils.quiz import check_rounded
+from course_utils.tools.quiz import check_rounded
 
 assert check_rounded(q4_gap, "737e28ad41cf456ee53d13399d50f2abcee5b510a6ac95c6faed4236d7aae654", salt="02/q4", decimals=2)
 
@@ -850,7 +849,7 @@ q5_deficit = 1.0**2 / 2  # SOLUTION: log n - H tends to sigma^2 / 2, whatever n
 """ # BEGIN TEST CONFIG
 success_message: "The shortfall does not grow with n: for Gaussian scores of spread sigma it tends to sigma^2 / 2 = 0.5 nats. H / log n still tends to 1, only because log n grows while the shortfall stays put."
 """ # END TEST CONFIG
-from course_utils.quiz import check_rounded
+from course_utils.tools.quiz import check_rounded
 
 assert check_rounded(q5_deficit, "342771f32fac3ed71a01dc5e033b784f92c2cc7b97c30d98b17312e5b916fdb0", salt="02/q5", decimals=1), "does the shortfall grow with n, or settle?"
 
@@ -904,14 +903,14 @@ q6_weight = log_n_weight(4096, 2.0, 0.5)  # SOLUTION
 # # BEGIN TESTS
 
 # %%
-from course_utils.quiz import check_rounded, in_range
+from course_utils.tools.quiz import check_rounded, in_range
 
 assert in_range(log_n_weight(512, 0.0, 1.0), 1 / 512 - 1e-9, 1 / 512 + 1e-9), "with gap 0 every key gets 1/n"
 assert check_rounded(q6_weight, "3413e12bee031db1b2424186a1a3b2d1c3e95f20f789fd225ba8fd56cc22ce79", salt="02/q6", decimals=3)
 
 # %%
 # HIDDEN
-from course_utils.dilution import relevant_weight
+from course_utils.chapters.dilution import relevant_weight
 
 assert abs(log_n_weight(300, 3.0, 0.2) - relevant_weight(300, 3.0, log_n_scale=0.2).item()) < 1e-9
 assert abs(q6_weight - 4096 / 8191) < 1e-6
@@ -953,7 +952,7 @@ q7_answer = "B"  # SOLUTION
 """ # BEGIN TEST CONFIG
 success_message: "More keys with the same gap is dilution itself: the weight falls from 0.30 to about 0.05. A larger gap raises it directly, and both log-n scalings multiply the gap by more than 1 at 512 keys (log 512 / log 18 = 2.2; 0.75 log 512 = 4.7)."
 """ # END TEST CONFIG
-from course_utils.quiz import check_choice
+from course_utils.tools.quiz import check_choice
 
 assert check_choice(q7_answer, "3d25f69447e05603f3619b27b7e0e37bb910955ec02bc8ad019c810ac79fee22", salt="02/q7")
 
@@ -1007,7 +1006,7 @@ q8_answer = "C"  # SOLUTION
 """ # BEGIN TEST CONFIG
 success_message: "The item model is right more often. A distractor item pushes towards its own item token, the answer of almost no other context, so the pushes scatter over 1024 classes; with 16 values about 128 distractors share each value and the biggest pile outweighs the match once its weight is small. The cell below measures both."
 """ # END TEST CONFIG
-from course_utils.quiz import check_choice
+from course_utils.tools.quiz import check_choice
 
 assert check_choice(q8_answer, "2d702367411ac9f5a041e7b4141eb6dcbcc38632066a4a7cfbf651fb46271dbe", salt="02/q8")
 

@@ -84,15 +84,19 @@ import matplotlib.pyplot as plt
 import torch
 
 from course_utils import zoo
-from course_utils.device import seed_everything
-from course_utils.evaluate import (
-    accuracy_by_query_index, bin_by_relative_position, far_key_weight, u_depth, value_to_key_weight,
+from course_utils.core.device import seed_everything
+from course_utils.core.evaluate import (
+    accuracy_by_query_index,
+    bin_by_relative_position,
+    far_key_weight,
+    lost_in_the_middle_depth,
+    target_accuracy,
+    value_to_key_weight,
 )
-from course_utils.model import TinyGPT
-from course_utils.plotting import finish, plot_curves, plot_heatmaps, plot_seed_lines, use_course_style
-from course_utils.positional import ALiBi, RoPE, Sinusoidal
-from course_utils.tasks import KVVocab, kv_retrieval_batch
-from course_utils.train import answer_accuracy
+from course_utils.core.model import TinyGPT
+from course_utils.core.positional import ALiBi, RoPE, Sinusoidal
+from course_utils.core.tasks import KVVocab, kv_retrieval_batch
+from course_utils.tools.plotting import finish, plot_curves, plot_heatmaps, plot_seed_lines, use_course_style
 
 seed_everything(0, threads=2)
 use_course_style()
@@ -279,11 +283,11 @@ fig
 # more significant as the context grows. Measure it: the **U depth**, (first quarter + last
 # quarter) / 2 − middle half, in accuracy points, for every ALiBi model and seed at `K` = 8, 16
 # (inside the training range), 32 and 64 pairs (2× and 4×), from the accuracies by index above,
-# with `course_utils.evaluate.u_depth`.
+# with `course_utils.core.evaluate.lost_in_the_middle_depth`.
 
 # %%
 U_KS = list(PAIR_COUNTS)  # 8, 16, 32, 64
-depth = {(v, s, k): u_depth(by_index[(v, s, k)]) for v, s in models for k in U_KS}
+depth = {(v, s, k): lost_in_the_middle_depth(by_index[(v, s, k)]) for v, s in models for k in U_KS}
 print("U depth in accuracy points, seeds 0 / 1 / 2")
 for v in U_VARIANTS:
     for k in U_KS:
@@ -425,7 +429,7 @@ for (v, s), model in qf_models.items():
     for k, n in PAIR_COUNTS.items():
         by_index[(v, s, k)] = accuracy_by_query_index(model, k, per_index=n, seed=k, rows_per_call=ROWS, filler=True,
                                                       **QF_VARIANTS[v])
-        depth[(v, s, k)] = u_depth(by_index[(v, s, k)])
+        depth[(v, s, k)] = lost_in_the_middle_depth(by_index[(v, s, k)])
 print("accuracy (all queries) and U depth (points) per seed, seeds 0 / 1 / 2:")
 for v in QF_VARIANTS:
     for k in U_KS:
@@ -542,7 +546,7 @@ def fill_accuracy(model, k=16, **options):
     key = (id(model), k, tuple(sorted(options.items())))
     if key not in measured:
         batch = kv_retrieval_batch(256, k, filler=True, generator=2000 + k, **options)
-        measured[key] = answer_accuracy(model, batch.tokens, batch.targets, rows_per_call=ROWS)
+        measured[key] = target_accuracy(model, batch.tokens, batch.targets, rows_per_call=ROWS)
     return measured[key]
 
 
@@ -774,7 +778,7 @@ q1_answer = "A"  # SOLUTION
 """ # BEGIN TEST CONFIG
 success_message: "Preferences built into the encoding (ALiBi's penalty, RoPE's decay) grow with distance, so a longer context applies them over more and longer distances, and it brings positions and distances that training never showed. Every token still gets its encoding, and attention still covers every position."
 """ # END TEST CONFIG
-from course_utils.quiz import check_choice
+from course_utils.tools.quiz import check_choice
 
 assert check_choice(q1_answer, "a85a44aea41b4bf5eae45c6c5430b237268183301ca3e8529a11d9530ca01fce", salt="03/q1")
 
@@ -818,7 +822,7 @@ q2_answer = "B"  # SOLUTION
 """ # BEGIN TEST CONFIG
 success_message: "Liu et al. (2023) found a U: information at the start and at the end of a long context is used best, the middle worst. The edge-trained models here show the same dip in the middle quarter."
 """ # END TEST CONFIG
-from course_utils.quiz import check_choice
+from course_utils.tools.quiz import check_choice
 
 assert check_choice(q2_answer, "ae39da7607632c450df734db4609769408e661f3e381ee4f6c26fe5c7e959178", salt="03/q2")
 
@@ -866,7 +870,7 @@ q3_answer = "C"  # SOLUTION
 """ # BEGIN TEST CONFIG
 success_message: "Positions (or distances) never seen in training have no trained behaviour: the rows of a learned table past the trained range keep their initial values, and RoPE meets rotations it never learned. Shorter sequences reuse positions that were trained."
 """ # END TEST CONFIG
-from course_utils.quiz import check_choice
+from course_utils.tools.quiz import check_choice
 
 assert check_choice(q3_answer, "871ea1f4cba5823d99b21860cacc78ae03040dcbefb9552d78e97eb8c9ebd2b1", salt="03/q3")
 
@@ -922,7 +926,8 @@ for _off in (-4, 0, 3):
 
 # %%
 import torch
-from course_utils.quiz import check_rounded
+
+from course_utils.tools.quiz import check_rounded
 
 # (1, 2, ..., 8) at position 3 with base 100, to 2 decimals: wrong angles or pairing fail here
 _y = rope_rotate(torch.arange(1.0, 9.0)[None], torch.tensor([3]), 100.0)[0]
@@ -930,7 +935,7 @@ assert check_rounded(_y, "e1d4185171779ef21f4a8f94fcba27b280ae335fbbc991c17e94f9
 
 # %%
 # HIDDEN
-from course_utils.positional import RoPE
+from course_utils.core.positional import RoPE
 
 _x = torch.randn(1, 1, 6, 16, generator=torch.Generator().manual_seed(1))
 _ref, _ = RoPE(16, base=500.0).rotate(_x, _x, torch.arange(6), torch.arange(6))
@@ -964,7 +969,7 @@ q5_bias = -(2 ** (-8 * 2 / 8)) * 10  # SOLUTION
 # # BEGIN TESTS
 
 # %%
-from course_utils.quiz import check_rounded
+from course_utils.tools.quiz import check_rounded
 
 assert check_rounded(q5_bias, "05210de2cbfae7e0b1b4ebcf4d9256d666a2fbd414d537e59bce326c3ad44e92", salt="03/q5", decimals=2), "ALiBi penalises distance: the bias is negative"
 
@@ -1017,7 +1022,7 @@ q6_answer = "D"  # SOLUTION
 """ # BEGIN TEST CONFIG
 success_message: "The distances from the query to the pairs are as in training, but the query also sees 128 fillers at distances of 40 to 160, which training never showed. RoPE's scores for them are whatever untrained rotations give: in one seed the fillers take most of the retrieval layer's attention and accuracy collapses, in another they take little and accuracy holds (the measurement below). A relative encoding is safe only when every distance the model meets was trained, not just the ones that matter."
 """ # END TEST CONFIG
-from course_utils.quiz import check_choice
+from course_utils.tools.quiz import check_choice
 
 assert check_choice(q6_answer, "fc9f733e02cccaff5551a6dff20f6172bf1b92ab3d62c491a9b4bd167df4fd73", salt="03/q6")
 
@@ -1031,7 +1036,7 @@ assert check_choice(q6_answer, "fc9f733e02cccaff5551a6dff20f6172bf1b92ab3d62c491
 # The measurement: accuracy per seed with `P` = 0…128 fillers in front, and where the query's
 # attention goes behind 128 fillers: the weight it gives to keys farther back than 38 tokens
 # (farther than anything in a training sequence), in each layer's most affected head, with
-# `course_utils.evaluate.far_key_weight`.
+# `course_utils.core.evaluate.far_key_weight`.
 
 # %%
 xs, _, fn = sweeps["filler prefix P"]

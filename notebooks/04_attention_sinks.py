@@ -89,15 +89,20 @@ import matplotlib.pyplot as plt
 import torch
 
 from course_utils import zoo
-from course_utils.attention import attention
-from course_utils.device import seed_everything
-from course_utils.batch import IGNORE_INDEX
-from course_utils.plotting import finish, plot_attention_maps, use_course_style
-from course_utils.sinks import (
-    SINK_THRESHOLD, bos_share, cache_indices, head_contributions, losses_with_bos_share, sink_mass, sink_rate,
-    streaming_logits, token_losses,
+from course_utils.chapters.sinks import (
+    bos_share,
+    cache_indices,
+    head_contributions,
+    losses_with_bos_share,
+    streaming_logits,
+    token_losses,
 )
-from course_utils.tasks import backcopy_batch, backcopy_optimal_losses
+from course_utils.core.attention import attention
+from course_utils.core.batch import IGNORE_INDEX
+from course_utils.core.device import seed_everything
+from course_utils.core.metrics import SINK_THRESHOLD, sink_mass, sink_rate
+from course_utils.core.tasks import backcopy_batch, backcopy_optimal_losses
+from course_utils.tools.plotting import finish, plot_attention_maps, use_course_style
 
 seed_everything(0, threads=2)
 use_course_style()
@@ -124,7 +129,7 @@ toy = torch.stack([uniform, parked])[None, None]  # (layers=1, batch=1, heads=2,
 
 by_hand = toy[0, 0, :, 1:, 0].mean(-1)  # (heads,): column 0, queries 1..n-1
 print("sink mass by hand:         ", by_hand.tolist())
-print("course_utils.sinks.sink_mass:", sink_mass(toy)[0].tolist())
+print("course_utils.chapters.sinks.sink_mass:", sink_mass(toy)[0].tolist())
 print(f"sink rate (threshold {SINK_THRESHOLD}):", sink_rate(sink_mass(toy)))
 
 # %% [markdown]
@@ -296,7 +301,7 @@ for seed in SEEDS:
 # (a) zero, which is the same as zeroing BOS's value; (b) its average over the idle queries, at
 # the idle queries only (mean-ablation: if the sink writes a constant there, nothing changes); and
 # (c) that average at *every* query, which is the same as moving it into `proj.bias`.
-# `course_utils.sinks.bos_share` computes the share from the model's own weights, and
+# `course_utils.chapters.sinks.bos_share` computes the share from the model's own weights, and
 # `losses_with_bos_share` swaps it out with a hook on `proj`; the check below compares (a) with
 # zeroing BOS's value directly.
 
@@ -776,7 +781,7 @@ q1_answer = "A"  # SOLUTION
 """ # BEGIN TEST CONFIG
 success_message: "A sink is a token, usually the first, that receives far more attention than its content warrants: idle heads park their weight there. It is not an aggregation point: in a causal model BOS sees only itself, so its state carries nothing about the sequence, and its value acts as a bias (section 3, what the sink writes)."
 """ # END TEST CONFIG
-from course_utils.quiz import check_choice
+from course_utils.tools.quiz import check_choice
 
 assert check_choice(q1_answer, "106d3a83e22d982da17127b07d150fba305c3f960a9a99608ae9ea9ce0b4d017", salt="04/q1")
 
@@ -822,7 +827,7 @@ q2_answer = "C"  # SOLUTION
 """ # BEGIN TEST CONFIG
 success_message: "Sections 2 and 4 measured how much of the heads' idle-query weight lands on the first token: that is the attention-sink row. Dilution, collapse and repetition are other rows, measured in notebooks 02 and 05."
 """ # END TEST CONFIG
-from course_utils.quiz import check_choice
+from course_utils.tools.quiz import check_choice
 
 assert check_choice(q2_answer, "6bf82e6d8e0cbc861073c582d6eb36e7c39174ae2b7ccb55bb4e131b48576774", salt="04/q2")
 
@@ -873,7 +878,8 @@ assert abs(_w[0].sum().item() - 0.75) < 1e-6, "three zero scores and the zero ex
 import math
 
 import torch
-from course_utils.attention import attention
+
+from course_utils.core.attention import attention
 
 _s = torch.randn(3, 4, 6, generator=torch.Generator().manual_seed(7)) * 5
 _v = torch.eye(6).expand(3, 6, 6)
@@ -891,7 +897,7 @@ torch.testing.assert_close(softmax1(_s), _ref)
 # name: q4
 
 # %% [markdown]
-# **Q4.** Write the sink metric from scratch, without `course_utils.sinks`:
+# **Q4.** Write the sink metric from scratch, without `course_utils.chapters.sinks`:
 # `sink_rate_from_scratch(weights, threshold)` takes attention weights
 # `(layers, batch, heads, n, n)` and returns the fraction of heads (a float) whose mean weight on
 # the first key exceeds `threshold`. Average over the batch and over queries 1 to n−1 (query 0
@@ -924,7 +930,7 @@ q4_rate = sink_rate_from_scratch(weights)
 # # BEGIN TESTS
 
 # %%
-from course_utils.quiz import check_rounded, in_range
+from course_utils.tools.quiz import check_rounded, in_range
 
 assert in_range(q4_rate, 0.0, 1.0), "a rate is a fraction of heads, between 0 and 1"
 assert abs(q4_rate * 24 - round(q4_rate * 24)) < 1e-6, "there are 24 heads: the rate is a multiple of 1/24"
@@ -935,7 +941,8 @@ assert check_rounded(q4_rate, "f91a72c812962faf416ef418e24febc663c2278d47cac1cd5
 import inspect
 
 import torch
-from course_utils.sinks import sink_mass, sink_rate
+
+from course_utils.core.metrics import sink_mass, sink_rate
 
 assert "course_utils" not in inspect.getsource(sink_rate_from_scratch), "write it without course_utils"
 for _seed in range(3):
@@ -983,7 +990,7 @@ q5_answer = "B"  # SOLUTION
 """ # BEGIN TEST CONFIG
 success_message: "Past the training length RoPE puts BOS at distances the head never saw, and the sink weakens far below its 0.97 (Q6 measures it; try seeds 1 and 2 too). A sink is learned at the lengths seen in training, one more reason why models degrade past them (notebook 03). It does not fall to uniform: BOS still gets many times 1/n."
 """ # END TEST CONFIG
-from course_utils.quiz import check_choice
+from course_utils.tools.quiz import check_choice
 
 assert check_choice(q5_answer, "5bdbcc136b955cef7158880a8401e6ec1cd62a13ad127a76714ce59155f8cc3c", salt="04/q5")
 
@@ -1027,7 +1034,7 @@ print(f"measured: {q6_weight:.2f}")
 # # BEGIN TESTS
 
 # %%
-from course_utils.quiz import check_rounded, in_range
+from course_utils.tools.quiz import check_rounded, in_range
 
 assert in_range(q6_weight, 0.0, 1.0), "a weight is between 0 and 1"
 assert check_rounded(q6_weight, "5e22a5c3b48e810fd17fc385b4edd61622455702ad747b94da0af4b3f66050e4", salt="04/q6", decimals=2), "head q6_head, key 0, idle queries at positions 64-255"

@@ -89,18 +89,21 @@ import matplotlib.pyplot as plt
 import torch
 
 from course_utils import zoo
-from course_utils.collapse import (
-    head_divergence, js_divergence, last_token_shift, random_stack_residuals, rank_residual,
+from course_utils.chapters.collapse import (
+    head_divergence,
+    js_divergence,
+    last_token_shift,
+    random_stack_residuals,
+    rank_residual,
 )
-from course_utils.device import seed_everything
-from course_utils.dilution import gap_for_weight, relevant_weight
-from course_utils.evaluate import item_weights
-from course_utils.metrics import normalized_entropy
-from course_utils.plotting import finish, plot_attention_maps, plot_curves, plot_heatmaps, use_course_style
-from course_utils.report import error_text
-from course_utils.repetition import copy_log_probs, greedy_repeats, repeated_prompt
-from course_utils.tasks import decoy_needle_batch, kv_retrieval_batch, make_batch_fn, near_miss_batch
-from course_utils.train import answer_accuracy
+from course_utils.chapters.dilution import gap_for_weight, relevant_weight
+from course_utils.chapters.repetition import copy_log_probs, greedy_repeats, repeated_prompt
+from course_utils.core.device import seed_everything
+from course_utils.core.evaluate import item_weights, target_accuracy
+from course_utils.core.metrics import normalized_entropy
+from course_utils.core.tasks import decoy_needle_batch, kv_retrieval_batch, make_batch_fn, near_miss_batch
+from course_utils.tools.plotting import finish, plot_attention_maps, plot_curves, plot_heatmaps, use_course_style
+from course_utils.tools.report import error_text
 
 seed_everything(0, threads=2)
 use_course_style()
@@ -132,7 +135,7 @@ print("all tokens equal:", rank_residual(torch.ones(1, 8, 16)).tolist())
 # - **full block**: pre-norm `H ← H + SA(LN(H))`, then `H ← H + MLP(LN(H))`.
 #
 # PyTorch's default initialisation makes attention almost uniform, which collapses everything in
-# one layer; `random_stack_residuals` (in `course_utils.collapse`, 40 lines) multiplies the query
+# one layer; `random_stack_residuals` (in `course_utils.chapters.collapse`, 40 lines) multiplies the query
 # and key weights by 8 so that attention is peaked and the collapse takes a few layers to watch.
 
 # %%
@@ -222,7 +225,7 @@ for v in ("attention only", "+ MLP"):
 # %%
 def shift_at_length(model, n, batch_size=32):
     """Mean relative shift of the last representation over validation windows of n characters
-    (`course_utils.collapse.last_token_shift`: replace the token at position 1, compare the last
+    (`course_utils.chapters.collapse.last_token_shift`: replace the token at position 1, compare the last
     position's final-LayerNorm output, ||h - h'|| / ||h||)."""
     batch = make_batch_fn("text", batch_size=batch_size, n=n, split="val")(torch.Generator().manual_seed(7))
     return last_token_shift(model, batch.tokens).mean().item()
@@ -265,7 +268,7 @@ finish(fig, "One early token's trace in the last representation fades as the con
 # "Attention collapse" is the claim that all heads of a layer end up with the same pattern. Clark et
 # al. (2019) compared BERT's heads with the Jensen–Shannon (JS) divergence between their attention
 # distributions, averaged over queries: 0 bits for identical heads, 1 bit for heads that never look
-# at the same key. JS from scratch, checked against `course_utils.collapse`:
+# at the same key. JS from scratch, checked against `course_utils.chapters.collapse`:
 
 # %%
 p = torch.tensor([0.7, 0.2, 0.1, 0.0])
@@ -614,7 +617,7 @@ print(" ".join(example.meta["vocab"].labels(example.tokens[0])), "->",
 # %%
 def decoy_accuracy(model, n, n_decoys, batch_size=64):
     b = decoy_needle_batch(batch_size if n <= 256 else 32, n, n_decoys=n_decoys, generator=1000 + n + n_decoys)
-    return answer_accuracy(model, b.tokens, b.targets)
+    return target_accuracy(model, b.tokens, b.targets)
 
 
 DECOYS = (0, 1, 2, 4, 8, 16, 32)
@@ -662,7 +665,7 @@ print("1 decoy per 32, by length:    ", " ".join(f"{n}: {v:.2f}" for n, v in zip
 #
 # `w = e^g / (e^g + m·e^g' + (n − 1 − m))`
 #
-# (`course_utils.dilution.relevant_weight(n, g, decoys=m, decoy_gap=g')`). A filler token adds 1
+# (`course_utils.chapters.dilution.relevant_weight(n, g, decoys=m, decoy_gap=g')`). A filler token adds 1
 # to the denominator and a decoy adds e^g': one near miss weighs as much as e^g' filler tokens.
 
 # %%
@@ -674,7 +677,7 @@ print(" ".join(example.meta["vocab"].labels(example.tokens[0])), "->",
 # %% [markdown]
 # For each seed, take the last-layer head that gives the needle the most weight with no decoy, and
 # measure at 128 tokens: accuracy, the head's weight on the needle's three tokens, and on each
-# decoy's three tokens (`course_utils.evaluate.item_weights`).
+# decoy's three tokens (`course_utils.core.evaluate.item_weights`).
 
 # %%
 def near_miss_measure(model, m, n=128, batch_size=256):
@@ -683,7 +686,7 @@ def near_miss_measure(model, m, n=128, batch_size=256):
     starts = torch.cat([b.meta["needle_pos"][:, None], b.meta["decoy_pos"]], dim=1)  # (B, 1 + m): each item's `a`
     weights = item_weights(model, b.tokens, starts, width=3)  # (B, H, 1 + m): summed over a, b and v
     decoy = weights[:, :, 1:].mean((0, 2)) if m else torch.full((weights.shape[1],), float("nan"))
-    return answer_accuracy(model, b.tokens, b.targets), weights[:, :, 0].mean(0), decoy
+    return target_accuracy(model, b.tokens, b.targets), weights[:, :, 0].mean(0), decoy
 
 
 NEAR_DECOYS = (0, 1, 2, 4, 8, 16, 32)
@@ -827,7 +830,7 @@ q1_answer = "B"  # SOLUTION
 """ # BEGIN TEST CONFIG
 success_message: "Attention collapse names heads becoming alike: they converge to similar patterns, and the JS divergence between them goes to 0. The numbers above are far from 0, even where every head was driven to one-hot attention: at this scale the course's heads did not converge (DeepViT saw it across the layers of much deeper models)."
 """ # END TEST CONFIG
-from course_utils.quiz import check_choice
+from course_utils.tools.quiz import check_choice
 
 assert check_choice(q1_answer, "a438ef18975d8c9ab6a2b4ac71534606c17dd80e96acf32a0a972c810d390fe9", salt="05/q1")
 
@@ -878,7 +881,7 @@ q2_answer = "D"  # SOLUTION
 """ # BEGIN TEST CONFIG
 success_message: "Each was measured in this course: dilution (02), positions past the training length (03), an early token fading and near misses (05). Cost does grow quadratically (06), but it is not the only problem; training on long texts does not remove the others (03's models saw their lengths), and attention gets flatter with length, not sharper (02)."
 """ # END TEST CONFIG
-from course_utils.quiz import check_choice
+from course_utils.tools.quiz import check_choice
 
 assert check_choice(q2_answer, "c22183c77f17e9bcd28f185a9e7768bcda7cdff076a922598c505c56bac4352a", salt="05/q2")
 
@@ -924,7 +927,8 @@ assert abs(float(residual(5 * _h)) - float(residual(_h))) < 1e-5, "the residual 
 # %%
 # HIDDEN
 import torch
-from course_utils.collapse import rank_residual
+
+from course_utils.chapters.collapse import rank_residual
 
 _h = torch.randn(9, 4, generator=torch.Generator().manual_seed(11)) + 2.0
 assert abs(float(residual(_h)) - float(rank_residual(_h))) < 1e-5
@@ -976,7 +980,7 @@ q4_js = js_bits(head_a, head_b)
 # # BEGIN TESTS
 
 # %%
-from course_utils.quiz import check_rounded, in_range
+from course_utils.tools.quiz import check_rounded, in_range
 
 assert in_range(q4_js, 0.0, 1.0), "in bits, the JS divergence lies between 0 and 1"
 assert check_rounded(q4_js, "ee5dcba839269f6cabe80d95acbaf96dc09f0898679aaf2bb4adffbe76c5398b", salt="05/q4", decimals=3), "in bits (log base 2)?"
@@ -986,7 +990,8 @@ assert check_rounded(q4_js, "ee5dcba839269f6cabe80d95acbaf96dc09f0898679aaf2bb4a
 import inspect
 
 import torch
-from course_utils.collapse import js_divergence
+
+from course_utils.chapters.collapse import js_divergence
 
 assert "course_utils" not in inspect.getsource(js_bits), "write it without course_utils"
 for _seed in range(3):
@@ -1036,7 +1041,7 @@ q5_answer = "C"  # SOLUTION
 """ # BEGIN TEST CONFIG
 success_message: "Greedy decoding compares the copy with each alternative, not with all of them together: under 0.1 for the copy's first symbol, but about 0.9/64 for each other symbol, so the copy wins, and then every next symbol is almost certain. A model that is not even sure of the repeat still loops under greedy decoding. Holtzman et al. ('The Curious Case of Neural Text Degeneration', 2020) showed that maximising decoding produces such loops and that sampling from the most likely tokens avoids most of them; Xu et al. add that large models also grow surer with each copy, which our toys do not."
 """ # END TEST CONFIG
-from course_utils.quiz import check_choice
+from course_utils.tools.quiz import check_choice
 
 assert check_choice(q5_answer, "2b2f068a4cfa0d178ecf75762a99697ec2f1dc0c3fc2e3be8afa8f6cd699e8a2", salt="05/q5")
 
@@ -1052,7 +1057,7 @@ assert check_choice(q5_answer, "2b2f068a4cfa0d178ecf75762a99697ec2f1dc0c3fc2e3be
 
 # %% [markdown]
 # **Q6** (measure). Now measure Q5: `q6_rate` is the fraction of the 64 sentences `q6_sentences`
-# that greedy decoding with `q6_model` writes once more after 8 copies (`course_utils.repetition`
+# that greedy decoding with `q6_model` writes once more after 8 copies (`course_utils.chapters.repetition`
 # has what you need). The visible check compares it to 2 decimal places.
 
 # %%
@@ -1073,7 +1078,7 @@ print(f"measured: {q6_rate:.2f}")
 # # BEGIN TESTS
 
 # %%
-from course_utils.quiz import check_rounded, in_range
+from course_utils.tools.quiz import check_rounded, in_range
 
 assert in_range(q6_rate, 0.0, 1.0), "a fraction of the 64 sentences"
 assert check_rounded(q6_rate, "72ade1d7015bdc6cdca10e4580d7d4c5c74e87a6466644b7fbb332e2c690864e", salt="05/q6", decimals=2), "greedy_repeats(q6_model, q6_sentences, 8)"

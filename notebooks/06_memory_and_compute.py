@@ -85,15 +85,15 @@ import torch
 import torch.nn.functional as F
 from torch.utils.flop_counter import FlopCounterMode
 
-from course_utils.attention import attention, score_matrix_bytes
-from course_utils.bench import attention_flops, sweep
-from course_utils.device import pick_device, seed_everything
-from course_utils.diagrams import tiling_diagram
-from course_utils.flash import online_softmax_attention, online_softmax_update
-from course_utils.gpu import RESULTS  # notebooks/results, wherever the notebook runs
-from course_utils.plotting import finish, plot_recorded_bench, use_course_style
-from course_utils.report import error_text
-from course_utils.traffic import count_traffic, saved_for_backward_bytes
+from course_utils.chapters.bench import attention_flops, sweep
+from course_utils.chapters.flash import online_softmax_attention, online_softmax_update
+from course_utils.chapters.traffic import count_traffic, saved_for_backward_bytes
+from course_utils.core.attention import attention, score_matrix_bytes
+from course_utils.core.device import pick_device, seed_everything
+from course_utils.paths import RESULTS_DIR  # notebooks/results, wherever the notebook runs
+from course_utils.tools.diagrams import tiling_diagram
+from course_utils.tools.plotting import finish, plot_recorded_bench, use_course_style
+from course_utils.tools.report import error_text
 
 seed_everything(0, threads=2)
 use_course_style()
@@ -147,7 +147,7 @@ print("softmax over the full row:", [round(x, 5) for x in full.tolist()])
 print("largest difference:", error_text((o - full).abs().max().item(), floor=1e-6))  # float32 rounding is ~1e-7
 
 # %% [markdown]
-# `course_utils.flash.online_softmax_attention` does the same for whole tensors, one block of keys
+# `course_utils.chapters.flash.online_softmax_attention` does the same for whole tensors, one block of keys
 # at a time for all queries, with a causal option. It agrees with the dense attention of
 # notebook 01:
 
@@ -180,7 +180,7 @@ except ValueError as error:
 # %% [markdown]
 # ## 4. Measure on this machine
 #
-# `course_utils.bench.sweep` times three implementations on one head of width 64, fp32, at
+# `course_utils.chapters.bench.sweep` times three implementations on one head of width 64, fp32, at
 # n = 512 … 16k, and measures their peak memory: naive (the course's `attention`, n × n scores),
 # PyTorch's `scaled_dot_product_attention` (on CPU a fused kernel), and our `online_softmax_attention`.
 # Memory is the peak resident set during one call above what the process held before it (Linux
@@ -220,7 +220,7 @@ for impl, rs in by_impl.items():
     print(f"{impl:6s}: time slope {fits[impl][0]:.2f}, memory slope {fits[impl][1]:.2f}")
 
 # %% [markdown]
-# **Count before you measure, then compare.** `course_utils.traffic.count_traffic` runs a function
+# **Count before you measure, then compare.** `course_utils.chapters.traffic.count_traffic` runs a function
 # under a PyTorch dispatch mode that sees every ATen operation, and tracks the bytes held by the
 # tensors the call creates. The naive call at n = 1024:
 
@@ -376,7 +376,7 @@ print(f"naive forward + backward: {counter.get_total_flops() / attention_flops(n
 # when Q, K and V are bf16; FlashAttention-2 also leaves the output unnormalised until the last key
 # block (one division at the end instead of one per block). Why fp32? bf16 has 8 bits of mantissa,
 # and the rescaled sums add up thousands of terms. The same online softmax over 65,536 keys with its
-# state in bf16 and in fp32 (`course_utils.flash` keeps fp32 state), against a float64 reference:
+# state in bf16 and in fp32 (`course_utils.chapters.flash` keeps fp32 state), against a float64 reference:
 
 # %%
 g_bf = torch.Generator().manual_seed(1)
@@ -407,19 +407,19 @@ for name, out in (("bf16 state", o_bf), ("fp32 state", state_fp32)):
 # the GPU refuses. It calls the command-line entry point, which any reader can also run in a
 # terminal, prints each measurement as it comes, and writes `results/bench_<device>.csv` (for
 # example `bench_nvidia-h100-80gb-hbm3.csv`) with the device name and the torch version, so runs on
-# two GPUs do not overwrite each other. `make gpu` (`python -m course_utils.gpu`) runs this sweep and
+# two GPUs do not overwrite each other. `make gpu` (`python -m course_utils.tools.gpu`) runs this sweep and
 # notebook 07's in one command. Its output depends on the machine, so it is not compared by the tests.
 
 # %%
 # NBVAL_IGNORE_OUTPUT
 # GPU cell: runs only where CUDA is present.
-from course_utils.bench import device_slug, recorded_results, run_streaming
+from course_utils.chapters.bench import device_slug, recorded_results, run_streaming
 
 device = pick_device()
 if device.type == "cuda":
-    command = [sys.executable, "-m", "course_utils.bench", "--device", "cuda", "--dtype", "bfloat16",
+    command = [sys.executable, "-m", "course_utils.chapters.bench", "--device", "cuda", "--dtype", "bfloat16",
                "--heads", "8", "--d", "64", "--impls", "sdpa", "naive", "online",
-               "--ns", *[str(2**p) for p in range(12, 19)], "--out", str(RESULTS / f"bench_{device_slug(device)}.csv")]
+               "--ns", *[str(2**p) for p in range(12, 19)], "--out", str(RESULTS_DIR / f"bench_{device_slug(device)}.csv")]
     run_streaming(command)  # streams each line; on failure prints the error and the notebook goes on
 else:
     print(f"no GPU here ({device}); the GPU sweep did not run")
@@ -436,7 +436,7 @@ else:
 # NBVAL_IGNORE_OUTPUT
 from IPython.display import display
 
-gpu_files = recorded_results(RESULTS, "bench")  # bench_<device>.csv recorded on a GPU, one per device
+gpu_files = recorded_results(RESULTS_DIR, "bench")  # bench_<device>.csv recorded on a GPU, one per device
 for path in gpu_files:
     display(plot_recorded_bench(path, field="tflops", ylabel="attained TFLOP/s"))
 if not gpu_files:
@@ -503,7 +503,7 @@ q1_answer = "D"  # SOLUTION
 """ # BEGIN TEST CONFIG
 success_message: "Naive attention's scores take n-squared memory and n-squared time, and even where they fit, quality degrades with length (dilution, lost in the middle; notebooks 02 to 05). The weights and the vocabulary do not grow with n, the max shift of notebook 01 already prevents softmax overflow, and the scores, not the KV cache, are what blows up first."
 """ # END TEST CONFIG
-from course_utils.quiz import check_choice
+from course_utils.tools.quiz import check_choice
 
 assert check_choice(q1_answer, "a25fd059b715305a4dab6ea7b11dec19a6b97b2fc0170f1ba39ae25e11fbadaf", salt="06/q1")
 
@@ -549,7 +549,7 @@ q2_answer = "B"  # SOLUTION
 """ # BEGIN TEST CONFIG
 success_message: "The online softmax never stores the n x n scores: it keeps a running maximum, normaliser and output per query, so memory grows linearly in n. It still computes every score, so the FLOPs stay quadratic, and dilution or lost in the middle are properties of the weights, which come out exactly the same."
 """ # END TEST CONFIG
-from course_utils.quiz import check_choice
+from course_utils.tools.quiz import check_choice
 
 assert check_choice(q2_answer, "09581396c3d93f278528874b52ffc138dc5e0b0efeef6c68280a2bcfea581658", salt="06/q2")
 
@@ -603,7 +603,8 @@ torch.testing.assert_close(_state[2], _s.softmax(-1) @ _v)  # blocks of 5, 5 and
 # %%
 # HIDDEN
 import torch
-from course_utils.flash import online_softmax_update
+
+from course_utils.chapters.flash import online_softmax_update
 
 _g = torch.Generator().manual_seed(6)
 _m, _l, _o = torch.randn(4, 1, generator=_g), torch.rand(4, 1, generator=_g) + 0.5, torch.randn(4, 3, generator=_g)
@@ -641,7 +642,7 @@ q4_gib = 32_768**2 * 8 * 2 / 2**30  # SOLUTION
 # # BEGIN TESTS
 
 # %%
-from course_utils.quiz import check_rounded
+from course_utils.tools.quiz import check_rounded
 
 assert check_rounded(q4_gib, "dbf56f73cd3b6b6b900babdd9f3db53bad6e437d5d48130a9b387bad3b554661", salt="06/q4", decimals=2), "bf16 is 2 bytes, and a GiB is 2**30 bytes"
 

@@ -80,21 +80,26 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from course_utils import trials, zoo
-from course_utils.bench import attention_flops, sweep
-from course_utils.device import pick_device, seed_everything
-from course_utils.diagrams import route_diagram
-from course_utils.dilated import (
-    dilated_attention, dilated_flops, dilated_mask, dilated_reference, gathered_kv_bytes, geometric_patterns,
-    receptive_field, routable_pairs,
+from course_utils import zoo
+from course_utils.chapters.bench import attention_flops, sweep
+from course_utils.chapters.dilated_reach import gathered_kv_bytes, receptive_field, routable_pairs
+from course_utils.chapters.traffic import count_traffic
+from course_utils.core.device import pick_device, seed_everything
+from course_utils.core.dilated import (
+    dilated_attention,
+    dilated_flops,
+    dilated_mask,
+    dilated_reference,
+    geometric_patterns,
 )
-from course_utils.evaluate import accuracy_by_query_index
-from course_utils.gpu import RESULTS  # notebooks/results, wherever the notebook runs
-from course_utils.plotting import finish, plot_curves, plot_recorded_bench, use_course_style
-from course_utils.quiz import check_choice
-from course_utils.report import error_text
-from course_utils.tasks import make_batch_fn
-from course_utils.traffic import count_traffic
+from course_utils.core.evaluate import accuracy_by_query_index
+from course_utils.core.tasks import make_batch_fn
+from course_utils.paths import RESULTS_DIR  # notebooks/results, wherever the notebook runs
+from course_utils.tools.diagrams import route_diagram
+from course_utils.tools.plotting import finish, plot_curves, plot_recorded_bench, use_course_style
+from course_utils.tools.quiz import check_choice
+from course_utils.tools.report import error_text
+from course_utils.zoo import trials
 
 seed_everything(0, threads=2)
 use_course_style()
@@ -149,7 +154,7 @@ print("from scratch vs the dense definition (softmax over counted keys):",
       error_text((mixed - reference).abs().max().item()))
 
 # %% [markdown]
-# `course_utils.dilated.dilated_attention(q, k, v, segment_lengths, dilation_rates, causal=...)` does
+# `course_utils.core.dilated.dilated_attention(q, k, v, segment_lengths, dilation_rates, causal=...)` does
 # this for `(batch, heads, n, d)` tensors with no Python loop over segments or heads: each pattern
 # is one gather of the kept rows and one batched call of PyTorch's fused attention kernel over all
 # segments and heads. That kernel returns the log-sum-exp but gives it no gradient, and the mixing
@@ -322,11 +327,11 @@ fig
 # notebook, so they come from a file recorded on the 2-core development machine by one run of the
 # benchmark (both implementations in the same run, one call each after a warm-up). To regenerate it:
 #
-# `python -m course_utils.bench --impls dilated sdpa --segments 256 512 1024 --rates 1 2 4 --heads 8
+# `python -m course_utils.chapters.bench --impls dilated sdpa --segments 256 512 1024 --rates 1 2 4 --heads 8
 # --ns 1024 2048 4096 8192 16384 32768 65536 --threads 2 --repeats 1 --out notebooks/results/dilated_cpu.csv`
 
 # %%
-recorded = list(csv.DictReader((RESULTS / "dilated_cpu.csv").open()))
+recorded = list(csv.DictReader((RESULTS_DIR / "dilated_cpu.csv").open()))
 rec = {(r["impl"], int(r["n"])): float(r["seconds"]) for r in recorded}
 rec_ns = sorted({int(r["n"]) for r in recorded})
 
@@ -378,7 +383,7 @@ print(f"recorded at 64k: dilated {rate['dilated'] / 1e9:.1f} GFLOP/s, SDPA {rate
 # LongNet's billion-token claim is about a distributed algorithm. The sequence is split over P
 # devices; a pattern whose segments fit on one device needs no communication, and for a longer
 # segment each device first keeps every r-th row of its own keys and values, then gathers the kept
-# rows of the others (`course_utils.dilated.gathered_kv_bytes`). Dense attention would gather every
+# rows of the others (`course_utils.core.dilated.gathered_kv_bytes`). Dense attention would gather every
 # key and value. Per device and head, bf16, d = 64, 16,384 tokens per device, geometric patterns
 # (w = 512·4ⁱ, r = 4ⁱ):
 
@@ -406,7 +411,7 @@ for p in range(16, 31, 2):
 # `results/dilated_<device>.csv` (for example `dilated_nvidia-h100-80gb-hbm3.csv`), so runs on two
 # GPUs do not overwrite each other. On the GPU, `dilated_attention` runs each segment with the fused
 # flash kernel, which also returns the fp32 log-sum-exp the mixing needs (matmuls where that kernel
-# is unavailable). `make gpu` (`python -m course_utils.gpu`) runs this sweep, notebook 06's and a
+# is unavailable). `make gpu` (`python -m course_utils.tools.gpu`) runs this sweep, notebook 06's and a
 # correctness check in one command. The output depends on the machine, so the tests do not compare it.
 
 # %%
@@ -414,13 +419,13 @@ for p in range(16, 31, 2):
 # GPU cell: runs only where CUDA is present.
 import sys
 
-from course_utils.bench import device_slug, recorded_results, run_streaming
+from course_utils.chapters.bench import device_slug, recorded_results, run_streaming
 
 device = pick_device()
 if device.type == "cuda":
-    command = [sys.executable, "-m", "course_utils.bench", "--device", "cuda", "--dtype", "bfloat16",
+    command = [sys.executable, "-m", "course_utils.chapters.bench", "--device", "cuda", "--dtype", "bfloat16",
                "--heads", "8", "--d", "64", "--impls", "dilated", "sdpa", "--repeats", "1",
-               "--ns", *[str(2**p) for p in range(14, 21)], "--out", str(RESULTS / f"dilated_{device_slug(device)}.csv")]
+               "--ns", *[str(2**p) for p in range(14, 21)], "--out", str(RESULTS_DIR / f"dilated_{device_slug(device)}.csv")]
     run_streaming(command)  # dilated with geometric_patterns(n); on failure prints the error and goes on
 else:
     print(f"no GPU here ({device}); the GPU sweep did not run")
@@ -429,7 +434,7 @@ else:
 # NBVAL_IGNORE_OUTPUT
 from IPython.display import display
 
-gpu_files = recorded_results(RESULTS, "dilated")  # dilated_<device>.csv recorded on a GPU, one per device
+gpu_files = recorded_results(RESULTS_DIR, "dilated")  # dilated_<device>.csv recorded on a GPU, one per device
 for path in gpu_files:
     display(plot_recorded_bench(path, field="seconds", ylabel="forward time (s)", logy=True))
 if not gpu_files:
@@ -561,7 +566,7 @@ for kind in KINDS:
 # ### Every alignment, not one
 #
 # K = 16 puts the query at position 34, and every K puts it somewhere else in the patterns, so each
-# K has its own route map. Training drew K uniformly from 4 to 16. `course_utils.dilated.routable_pairs`
+# K has its own route map. Training drew K uniformly from 4 to 16. `course_utils.core.dilated.routable_pairs`
 # counts, for every K, the pairs that *any* route can bind and deliver: some position holds both
 # the key and the value after l layers (the value token reading its key is one such position; a
 # relay is another), and the query reads that position in the remaining layers. With two layers
@@ -587,7 +592,7 @@ print("K = 16, routable with relays:", np.flatnonzero(routes[(2, 16)]).tolist(),
 # recalled and the others sit near chance; K = 15 fails except for the fallback.
 #
 # Evaluating six models at 13 values of K (64 sequences per pair index) takes minutes, so the
-# numbers come from a stored record: `python -m course_utils.trials measure kv-rope-s0 …`
+# numbers come from a stored record: `python -m course_utils.zoo.trials measure kv-rope-s0 …`
 # regenerates it, and `tests/test_trials.py` recomputes part of it. It agrees with this notebook's
 # own measurement at K = 16:
 
@@ -624,7 +629,7 @@ for s in SEEDS:
 # ### Slower, or unable? Train longer, add a layer
 #
 # The dilated models might simply learn slower: their training loss was still high at 3000 steps.
-# Two trials separate the explanations (`course_utils.trials`; only their measurements are
+# Two trials separate the explanations (`course_utils.zoo.trials`; only their measurements are
 # committed, since the repository has no room for more checkpoints):
 #
 # - **longer**: each dilated model trained 3000 more steps (6000 in all, a second warm-up and cosine
@@ -634,8 +639,8 @@ for s in SEEDS:
 #   K (12 of 16 at K = 16, 8 of 15 at K = 15), so accuracy should follow the 3-layer map.
 
 # %%
-TRIAL_KINDS = {"2 layers, 6000 steps": trials.family("kv-rope-dilated-long"),
-               "3 layers, 3000 steps": trials.family("kv-rope-dilated-3l")}
+TRIAL_KINDS = {"2 layers, 6000 steps": trials.records_of("kv-rope-dilated-long"),
+               "3 layers, 3000 steps": trials.records_of("kv-rope-dilated-3l")}
 trial_acc = {(kind, s): trials.load(name)["measurements"]["accuracy_by_index"]
              for kind, names in TRIAL_KINDS.items() for s, name in names.items()}
 PANELS = {"2 layers, 3000 steps (zoo)": ({s: stored[("dilated", s)] for s in SEEDS}, 2),
@@ -680,7 +685,7 @@ fig
 
 # %%
 lm_windows = {kind: {s: np.array(trials.load(name)["measurements"]["window_loss"]["64"]) for s, name in names.items()}
-              for kind, names in (("dense", zoo.family("si-lm", variant="rope")), ("dilated", trials.family("si-lm-dilated")))}
+              for kind, names in (("dense", zoo.family("si-lm", variant="rope")), ("dilated", trials.records_of("si-lm-dilated")))}
 lm_gap = {}
 for s in SEEDS:
     dense_w, dilated_w = lm_windows["dense"][s], lm_windows["dilated"][s]
@@ -699,7 +704,7 @@ for s in SEEDS:
 BORDERS = np.arange(PATTERNS[0][0], 64, PATTERNS[0][0])  # positions 8, 16, ..., 56
 position_gap = {}
 for s in SEEDS:
-    gap = (np.array(trials.load(trials.family("si-lm-dilated")[s])["measurements"]["position_loss"]["64"])
+    gap = (np.array(trials.load(trials.records_of("si-lm-dilated")[s])["measurements"]["position_loss"]["64"])
            - np.array(trials.load(zoo.family("si-lm", variant="rope")[s])["measurements"]["position_loss"]["64"]))
     position_gap[s] = gap
     others = np.setdiff1d(np.arange(1, 64), BORDERS)
@@ -830,7 +835,7 @@ q1_answer = "A"  # SOLUTION
 """ # BEGIN TEST CONFIG
 success_message: "LongNet splits the sequence into segments of length w, keeps every r-th row of each, and mixes several (w, r) patterns, so reach grows geometrically at linear cost. Its paper compared quality with dense attention only up to 32K tokens and did not measure position effects at extreme lengths. Kernel feature maps, sliding windows with global tokens and compressed memories are other designs (Performer, Longformer, Transformer-XL style)."
 """ # END TEST CONFIG
-from course_utils.quiz import check_choice
+from course_utils.tools.quiz import check_choice
 
 assert check_choice(q1_answer, "9aa9c957aa42ace50e39cef566b87d4478a15f814cae8c03e30171687e141b0d", salt="07/q1")
 
@@ -876,7 +881,7 @@ q2_answer = "D"  # SOLUTION
 """ # BEGIN TEST CONFIG
 success_message: "With fixed patterns each query reads w/r keys per pattern, whatever n is, so doubling n doubles the work: linear, as the FLOP count above and the measured slope near 1 show. It is not constant, since more queries still cost more."
 """ # END TEST CONFIG
-from course_utils.quiz import check_choice
+from course_utils.tools.quiz import check_choice
 
 assert check_choice(q2_answer, "d58030c32ced90d4e1126e9bd5479acb2a9ff79713cc0178b468fd3667408fd2", salt="07/q2")
 
@@ -909,7 +914,7 @@ q3_keys = tuple(torch.nonzero(dilated_mask(64, 4, [8, 32], [1, 4])[1, 37]).flatt
 # # BEGIN TESTS
 
 # %%
-from course_utils.quiz import check_value
+from course_utils.tools.quiz import check_value
 
 assert isinstance(q3_keys, tuple) and all(isinstance(key, int) for key in q3_keys), "a tuple of ints"
 assert list(q3_keys) == sorted(set(q3_keys)), "sorted, each key once"
@@ -952,7 +957,8 @@ def kept_positions(n, w, r, head):
 import math
 
 import torch
-from course_utils.dilated import dilated_attention
+
+from course_utils.core.dilated import dilated_attention
 
 _g = torch.Generator().manual_seed(7)
 _q, _k, _v = (torch.randn(1, 3, 32, 4, generator=_g, dtype=torch.float64) for _ in range(3))
@@ -966,7 +972,8 @@ for _h in range(3):
 # %%
 # HIDDEN
 import torch
-from course_utils.dilated import dilated_mask
+
+from course_utils.core.dilated import dilated_mask
 
 for _n, _w, _r, _heads in [(64, 16, 2, 4), (48, 24, 3, 5), (8, 8, 1, 2)]:
     _m = dilated_mask(_n, _heads, [_w], [_r])
@@ -1019,7 +1026,7 @@ q5_answer = "C"  # SOLUTION
 """ # BEGIN TEST CONFIG
 success_message: "Section 4 found no U: pairs the two layers cannot route stay near chance wherever they sit, and routable pairs are recalled. What a shallow dilated model loses is set by its pattern, not by how far into the middle of the context a pair sits."
 """ # END TEST CONFIG
-from course_utils.quiz import check_choice
+from course_utils.tools.quiz import check_choice
 
 assert check_choice(q5_answer, "d5e133376b31b01890271488d26763a24e0d08b1b1ce92458aa51a5a4acc3413", salt="07/q5")
 
@@ -1056,7 +1063,7 @@ q6_predicted = 65_536 / (256 + 512 / 4 + 1024 / 16)  # SOLUTION
 """ # BEGIN TEST CONFIG
 success_message: "The ratio is n / (256 + 512/4 + 1024/16) = n / 448. The recorded speed-up is lower: section 3 shows that dilated attention attains a smaller FLOP rate than the fused dense kernel, because gathering rows and mixing patterns move data."
 """ # END TEST CONFIG
-from course_utils.quiz import check_rounded
+from course_utils.tools.quiz import check_rounded
 
 assert check_rounded(q6_predicted, "9cb18b0eaf8004224e48457116dd3baeb4beb0efd4649f92dae59168cafc6969", salt="07/q6", decimals=0), \
     "dense FLOPs divided by the sum of the three patterns' FLOPs; the heads and d cancel"

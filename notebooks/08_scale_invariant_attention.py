@@ -80,12 +80,13 @@ import numpy as np
 import torch
 from IPython.display import display
 
-from course_utils import trials, zoo
-from course_utils.corpus import text_batch
-from course_utils.device import seed_everything
-from course_utils.evaluate import needle_accuracy, position_losses
-from course_utils.plotting import finish, plot_curves, use_course_style
-from course_utils.scale_invariant import coefficients, expected_mass, scale_invariant_logits
+from course_utils import zoo
+from course_utils.chapters.scale_invariant import coefficients, expected_mass, scale_invariant_logits
+from course_utils.core.corpus import text_batch
+from course_utils.core.device import seed_everything
+from course_utils.core.evaluate import needle_accuracy, position_losses
+from course_utils.tools.plotting import finish, plot_curves, use_course_style
+from course_utils.zoo import trials
 
 seed_everything(0, threads=2)
 use_course_style()
@@ -254,29 +255,29 @@ print(f"log-n factor: spread {log_logn.std().item():.3f}, best q/k-fold residual
 #
 # ### GPU cell: the transform fused
 #
-# `course_utils.scale_invariant.flex_score_mod(tau)` is the transform as a FlexAttention
+# `course_utils.chapters.scale_invariant.flex_score_mod(tau)` is the transform as a FlexAttention
 # `score_mod`: a function of (score, batch, head, q_idx, kv_idx) that the compiled kernel applies
 # inside its tiles, with a causal block mask. Where CUDA is present this cell checks it against the
 # float64 reference at n = 4096 in bf16 and times it against causal SDPA (flash) from 4k to 64k
-# tokens; `make gpu` (`python -m course_utils.gpu`, step 4) does the same and writes
+# tokens; `make gpu` (`python -m course_utils.tools.gpu`, step 4) does the same and writes
 # `results/flex_<device>.csv`. The output depends on the machine, so the tests do not compare it.
 
 # %%
 # NBVAL_IGNORE_OUTPUT
 # GPU cell: runs only where CUDA is present.
-from course_utils.bench import recorded_results
-from course_utils.device import pick_device
-from course_utils.gpu import RESULTS
-from course_utils.plotting import plot_recorded_bench
+from course_utils.chapters.bench import recorded_results
+from course_utils.core.device import pick_device
+from course_utils.paths import RESULTS_DIR
+from course_utils.tools.plotting import plot_recorded_bench
 
 device = pick_device()
 if device.type == "cuda":
-    from course_utils.gpu import PLANS, flex_step
+    from course_utils.tools.gpu import PLANS, flex_step
 
     flex_step(PLANS["cuda"], device)
 else:
     print(f"no GPU here ({device}); the fused run did not run (it is step 4 of `make gpu`)")
-for path in recorded_results(RESULTS, "flex"):  # flex_<device>.csv recorded on a GPU
+for path in recorded_results(RESULTS_DIR, "flex"):  # flex_<device>.csv recorded on a GPU
     display(plot_recorded_bench(path, field="tflops", ylabel="attained TFLOP/s (causal)"))
 
 # %% [markdown]
@@ -310,11 +311,11 @@ print(f"loaded {len(lm)} language models, each built in {min(build):.0f}-{max(bu
 # %% [markdown]
 # **The evaluation.** Every length sees the *same* text: 32 held-out windows of 1024 characters.
 # At 1024 tokens each window is one sequence; at 64 tokens it is cut into 16 pieces, each starting
-# with BOS (`course_utils.evaluate.position_losses`). So every length predicts the same 32,768
+# with BOS (`course_utils.core.evaluate.position_losses`). So every length predicts the same 32,768
 # characters, and a difference between lengths is the model's, not the text's. Each character's
 # loss is kept, so we can also ask *where* in the sequence the loss changes. Evaluating 18 models
 # at 1024 tokens takes minutes, so the numbers come from a stored record (`python -m
-# course_utils.trials measure si-lm-rope-s0 …`; `tests/test_trials.py` recomputes part of it). The
+# course_utils.zoo.trials measure si-lm-rope-s0 …`; `tests/test_trials.py` recomputes part of it). The
 # same measurement, live, for one model at 64 tokens:
 
 # %%
@@ -325,7 +326,7 @@ print(f"RoPE seed 0 at {LENGTHS[0]} tokens: live {live.mean().item():.3f}, store
       f"{np.mean(stored_rope['window_loss'][str(LENGTHS[0])]):.3f} nats per character")
 
 # %% [markdown]
-# Three more variants come from trials (`course_utils.trials`, their measurements committed, not
+# Three more variants come from trials (`course_utils.zoo.trials`, their measurements committed, not
 # their weights), to test the explanations further down: scale-invariant + p-RoPE keeping only the
 # 3 of 8 frequencies that turn within 64 tokens, and NoPE with each half of the transform alone.
 
@@ -336,7 +337,7 @@ ALL_VARIANTS = {**VARIANTS, **TRIAL_VARIANTS}
 
 
 def lm_measurements(v, s):
-    name = zoo.name("si-lm", s, variant=v) if v in VARIANTS else trials.family(f"si-lm-{v}")[s]
+    name = zoo.name("si-lm", s, variant=v) if v in VARIANTS else trials.records_of(f"si-lm-{v}")[s]
     return trials.load(name)["measurements"]
 
 
@@ -618,7 +619,7 @@ q1_answer = "A"  # SOLUTION
 """ # BEGIN TEST CONFIG
 success_message: "The paper asks for scale-invariant total attention (each range of distances keeps its share of the attention as the context grows) and scale-invariant sparsity (attention inside a range stays as peaked). Cost, positions and head sizes are not part of the two conditions."
 """ # END TEST CONFIG
-from course_utils.quiz import check_choice
+from course_utils.tools.quiz import check_choice
 
 assert check_choice(q1_answer, "407a8fae89c9f3758ea001e9a44fdca9f4a385e6c3c8fdc265df4dcc283fe973", salt="08/q1")
 
@@ -669,7 +670,7 @@ q2_answer = "C"  # SOLUTION
 """ # BEGIN TEST CONFIG
 success_message: "Trained at a short length, the model has learned how much attention near keys should get. The transform gives each octave of distance about the same mass, so a longer context adds only a few octaves: the far share grows like log n, while with plain softmax it tends to all of the attention. It changes no cost, removes no softmax and memorises nothing."
 """ # END TEST CONFIG
-from course_utils.quiz import check_choice
+from course_utils.tools.quiz import check_choice
 
 assert check_choice(q2_answer, "8b1d574b2c1aa558ea7b284e2eef9bd12a039b33efb1e335319d592b3137d0c9", salt="08/q2")
 
@@ -715,7 +716,7 @@ q3_answer = "B"  # SOLUTION
 """ # BEGIN TEST CONFIG
 success_message: "a_t and m_t depend on t = i - j, so they cannot be folded into q or k (the fold test leaves a large residual), unlike log-n scaling. The scores are still O(n^2) plus an elementwise step, and a kernel that applies a score function inside its tiles (FlexAttention's score_mod) runs it without storing the matrix."
 """ # END TEST CONFIG
-from course_utils.quiz import check_choice
+from course_utils.tools.quiz import check_choice
 
 assert check_choice(q3_answer, "6027befbb9e6b6b8598d18bfaf84d2f908e21deb6afe44c935f00a2e5622458e", salt="08/q3")
 
@@ -754,7 +755,8 @@ def offset(a, t, tau):
 
 # %%
 import torch
-from course_utils.scale_invariant import expected_mass
+
+from course_utils.chapters.scale_invariant import expected_mass
 
 _g = torch.Generator().manual_seed(3)
 _t = torch.tensor([0.0, 5.0, 40.0], dtype=torch.float64)
@@ -766,7 +768,8 @@ torch.testing.assert_close(_mean, expected_mass(_t, 10.0), rtol=0.02, atol=0)
 # %%
 # HIDDEN
 import torch
-from course_utils.scale_invariant import coefficients
+
+from course_utils.chapters.scale_invariant import coefficients
 
 _t = torch.arange(0.0, 500.0, 7.0, dtype=torch.float64)
 _a, _m = coefficients(_t, 10.0)
@@ -830,7 +833,7 @@ _out = transform(_scores, 10.0)
 assert _out.shape == (7, 7)
 assert torch.all(torch.isinf(_out.triu(1)[torch.ones(7, 7, dtype=torch.bool).triu(1)])), "future keys are -inf"
 torch.testing.assert_close(_out.diagonal(), _scores.diagonal())  # t = 0 is unchanged
-from course_utils.quiz import check_rounded
+from course_utils.tools.quiz import check_rounded
 
 # the last query's logits for keys 0..5 (t = 6..1), to 3 decimals: returning the scores unchanged fails here
 assert check_rounded(_out[6, :6], "9f115aaf39713929bbc8b655b62bbcd831ed5ba7a5ddb21de49d05061136167e", salt="08/q5", decimals=3), "a_t * S + m_t with t = i - j"
@@ -838,7 +841,8 @@ assert check_rounded(_out[6, :6], "9f115aaf39713929bbc8b655b62bbcd831ed5ba7a5ddb
 # %%
 # HIDDEN
 import torch
-from course_utils.scale_invariant import scale_invariant_logits
+
+from course_utils.chapters.scale_invariant import scale_invariant_logits
 
 _g = torch.Generator().manual_seed(5)
 for _tau in (1.0, 10.0, 50.0):

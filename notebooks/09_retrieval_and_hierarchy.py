@@ -82,14 +82,20 @@ import matplotlib.pyplot as plt
 import numpy as np
 import torch
 
-from course_utils import trials, zoo
-from course_utils.device import seed_everything
-from course_utils.evaluate import auroc, last_token_accuracy
-from course_utils.plotting import finish, use_course_style
-from course_utils.retrieval import (
-    chunk_with_key, hierarchical_answer, retrieve_best_chunk, retrieve_by_embedding, retrieve_in_slot, split_pairs,
+from course_utils import zoo
+from course_utils.chapters.retrieval import (
+    chunk_with_key,
+    hierarchical_answer,
+    retrieve_best_chunk,
+    retrieve_by_embedding,
+    retrieve_in_slot,
+    split_pairs,
 )
-from course_utils.tasks import kv_retrieval_batch
+from course_utils.core.device import seed_everything
+from course_utils.core.evaluate import auroc, last_token_accuracy
+from course_utils.core.tasks import kv_retrieval_batch
+from course_utils.tools.plotting import finish, use_course_style
+from course_utils.zoo import trials
 
 seed_everything(0, threads=2)
 use_course_style()
@@ -140,7 +146,7 @@ chunks, query = split_pairs(tokens, CHUNK)  # (B, 4, 32), (B,)
 scores = (chunks[0, :, 0::2] == query[0]).sum(-1)  # keys sit at the even places of a chunk
 print("chunk scores for sequence 0:", scores.tolist(), "-> keep chunk", int(scores.argmax()))
 by_hand = torch.cat([tokens[0, :1], chunks[0, int(scores.argmax())], tokens[0, -2:]])
-print("by hand equals course_utils.retrieval.retrieve_best_chunk:",
+print("by hand equals course_utils.chapters.retrieval.retrieve_best_chunk:",
       bool(torch.equal(by_hand, retrieve_best_chunk(tokens, CHUNK)[0])))
 
 # %%
@@ -302,7 +308,7 @@ fig
 #
 # The dilated kv models of notebook 07 (same task, same steps) at K = 64, full context and with
 # retrieval; and scale-invariant + NoPE models trained on the same kv recipe (a trial, `python -m
-# course_utils.trials run kv-si-nope-s0`; its measurement on these same batches is stored), which
+# course_utils.zoo.trials run kv-si-nope-s0`; its measurement on these same batches is stored), which
 # read the long context themselves. (Notebook 08's needle task would not do here: NoPE alone solves
 # it at any length, so it cannot single out the transform.)
 
@@ -311,7 +317,7 @@ dilated = {s: zoo.load(name, verbose=False)[0] for s, name in zoo.family("kv", p
 for s, m in dilated.items():
     print(f"dilated s{s}: K = 64 full {accuracy(m, tokens, answers):.2f}, retrieval {accuracy(m, short, answers):.2f}, "
           f"K = 16 {accuracy(m, batches[16].tokens, batches[16].targets[:, -1]):.2f}")
-si_kv = {s: trials.load(name)["measurements"]["accuracy_at_pairs"] for s, name in trials.family("kv-si-nope").items()}
+si_kv = {s: trials.load(name)["measurements"]["accuracy_at_pairs"] for s, name in trials.records_of("kv-si-nope").items()}
 for s, acc in si_kv.items():
     print(f"scale-invariant + NoPE s{s}: K = 16 / 32 / 64: " + " / ".join(f"{acc[str(k)]:.2f}" for k in PAIR_COUNTS))
 
@@ -443,7 +449,7 @@ q1_answer = "C"  # SOLUTION
 """ # BEGIN TEST CONFIG
 success_message: "Retrieval keeps the long context outside the model and shows it only the relevant chunk, so the model reads a short input of the kind it was trained on. It neither reads everything nor keeps just the latest tokens, and nothing is squeezed into one vector: here the model reads 35 tokens instead of 131 and answers better."
 """ # END TEST CONFIG
-from course_utils.quiz import check_choice
+from course_utils.tools.quiz import check_choice
 
 assert check_choice(q1_answer, "1a3faca7c5316e5311409a4a86da0e3447e99a8eb996fd4bd5a683a7ffbe9356", salt="09/q1")
 
@@ -491,7 +497,7 @@ q2_answer = "D"  # SOLUTION
 """ # BEGIN TEST CONFIG
 success_message: "Hierarchical processing first summarises each chunk, then works on the summaries: here one (answer, confidence) pair per chunk, and the most confident answer wins (map-reduce). Answering from one matching chunk is retrieval (Q1), a sparse pattern over everything is notebook 07's dilated attention, and a running memory is a recurrent design."
 """ # END TEST CONFIG
-from course_utils.quiz import check_choice
+from course_utils.tools.quiz import check_choice
 
 assert check_choice(q2_answer, "668116fe99b1294bbd6b9ce59610f959b93029257605e4a2c71b09739a5517fd", salt="09/q2")
 
@@ -532,7 +538,7 @@ q3_predicted = recall_8 * oracle_8  # SOLUTION
 """ # BEGIN TEST CONFIG
 success_message: "End-to-end accuracy is about recall times the accuracy on the right chunk: P(found) x P(right | found), plus the rare answer that a wrong chunk happens to give. Compare with the measured value printed below."
 """ # END TEST CONFIG
-from course_utils.quiz import check_rounded
+from course_utils.tools.quiz import check_rounded
 
 assert check_rounded(q3_predicted, "767150f544a7da59a241f9ed367ff3ee09a321330487c0dbd39472e9d930aecf", salt="09/q3", decimals=2), \
     "the chance of finding the chunk times the chance of answering from the right chunk"

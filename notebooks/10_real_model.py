@@ -88,12 +88,12 @@ import matplotlib.pyplot as plt
 import numpy as np
 import torch
 
-from course_utils import real_model
-from course_utils.attention import attention
-from course_utils.device import seed_everything
-from course_utils.plotting import finish, plot_attention_maps, use_course_style
-from course_utils.pretrained import MAX_TOKENS, MODEL_SHA256, BertLayer, file_sha256, load_minilm, model_dir
-from course_utils.report import error_text
+from course_utils.chapters import real_model
+from course_utils.chapters.pretrained import MAX_TOKENS, MODEL_SHA256, BertLayer, file_sha256, load_minilm, model_dir
+from course_utils.core.attention import attention
+from course_utils.core.device import seed_everything
+from course_utils.tools.plotting import finish, plot_attention_maps, use_course_style
+from course_utils.tools.report import error_text
 
 os.environ.update(HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1")  # the reference libraries never look online
 seed_everything(0, threads=2)
@@ -370,7 +370,7 @@ print(f"sentence-transformers (max_seq_length {library.max_seq_length}): cosine 
 # text at a chosen depth, and compare the document's embedding with a question about the fact
 # ("What does the lighthouse keeper give his cats to eat?"). 10 facts × 5 haystacks × 9 depths × 4
 # lengths (64 to 512 tokens) = 1800 documents: about 4 minutes on 2 cores, so the grid is stored in
-# `notebooks/results/real_model.json` by `python -m course_utils.real_model measure`. We recompute the
+# `notebooks/results/real_model.json` by `python -m course_utils.chapters.real_model measure`. We recompute the
 # 128-token row here, at three depths, and check it against the record.
 
 # %%
@@ -582,7 +582,7 @@ q1_answer = "B"  # SOLUTION
 """ # BEGIN TEST CONFIG
 success_message: "sentence-transformers truncates every input at max_seq_length (256 word pieces for this model) before the model sees it, and says nothing: the embedding of the whole text equals that of its first 254 word pieces (plus [CLS] and [SEP]). Nothing is averaged or embedded twice, and the 512-position wall is never reached because the cut comes first."
 """ # END TEST CONFIG
-from course_utils.quiz import check_choice
+from course_utils.tools.quiz import check_choice
 
 assert check_choice(q1_answer, "136eb9857aa1644f4233e4dfb2e82d11f3cc8112c0d0caf95510002d6a3f6017", salt="10/q1")
 
@@ -624,7 +624,7 @@ q2_predicted = math.exp(gap) / (math.exp(gap) + 512 - 1)  # SOLUTION
 """ # BEGIN TEST CONFIG
 success_message: "With w = e^g / (e^g + n - 1), e^g = w (n - 1) / (1 - w). Compare your prediction with the measurement below: the real head loses less than the model predicts, because the other 511 keys are not equal competitors: the rows are far from uniform (entropy / log n stays well below 1 in that layer)."
 """ # END TEST CONFIG
-from course_utils.quiz import check_rounded
+from course_utils.tools.quiz import check_rounded
 
 assert check_rounded(q2_predicted, "b233a76e1545c7c13c5f57848c48c08c236ba94309cbe8c7f24eb2a7f0f7cfa6", salt="10/q2", decimals=2), \
     "solve w = e^g / (e^g + 31) for e^g, then put n = 512"
@@ -676,7 +676,7 @@ q3_answer = "C"  # SOLUTION
 """ # BEGIN TEST CONFIG
 success_message: "The start wins at every length, for every haystack: the first tokens dominate this model's mean-pooled vector (Coelho et al. 2024 found the same in larger embedders). Mean pooling weighs every output vector equally, so the bias comes from what attention writes into those vectors; this notebook measures the bias, not its cause."
 """ # END TEST CONFIG
-from course_utils.quiz import check_choice
+from course_utils.tools.quiz import check_choice
 
 assert check_choice(q3_answer, "cb3c7a12acaf01bad9ed0120303ae090fe0ddf095056871b3a7f4c1f36c244a2", salt="10/q3")
 
@@ -722,7 +722,7 @@ q4_answer = "A"  # SOLUTION
 """ # BEGIN TEST CONFIG
 success_message: "Dilution again, in the pooled vector: the fact is a large share of a short chunk and a small one of a long chunk. Small chunks are harder to rank, not easier (8 times as many candidates), we embed every chunk with our own encoder (no 256 cut), and section 2 measured the [CLS] sink at every length."
 """ # END TEST CONFIG
-from course_utils.quiz import check_choice
+from course_utils.tools.quiz import check_choice
 
 assert check_choice(q4_answer, "d976364184db2be0799466df664813d3cd87080f050f123ec70b61c832a3d20d", salt="10/q4")
 

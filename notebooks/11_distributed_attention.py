@@ -80,12 +80,20 @@ import matplotlib.pyplot as plt
 import numpy as np
 import torch
 
-from course_utils.device import seed_everything
-from course_utils.dilated import dilated_attention
-from course_utils.distributed import (check_pattern_sets, dilated_bytes, exactness_check, measure_rank, paper_row,
-                                      ring_bytes, run_on_subgroups, spawn)
-from course_utils.plotting import finish, use_course_style
-from course_utils.report import error_text
+from course_utils.chapters.distributed import (
+    check_pattern_sets,
+    dilated_bytes,
+    exactness_check,
+    measure_rank,
+    paper_row,
+    ring_bytes,
+    run_on_subgroups,
+    spawn,
+)
+from course_utils.core.device import seed_everything
+from course_utils.core.dilated import dilated_attention
+from course_utils.tools.plotting import finish, use_course_style
+from course_utils.tools.report import error_text
 
 seed_everything(0, threads=2)
 use_course_style()
@@ -206,7 +214,7 @@ print(f"rows each device received from the other: {m // r} per head (of {m})")
 #
 # ## 3. The package version, on real processes
 #
-# `course_utils.distributed` has `ring_attention(q, k, v, causal=, group=)` and
+# `course_utils.chapters.distributed` has `ring_attention(q, k, v, causal=, group=)` and
 # `dilated_attention_distributed(q, k, v, segment_lengths, dilation_rates, causal=, group=)`: each
 # process passes its slice and gets its slice of the output. They use `torch.distributed` collectives
 # (send/receive around the ring, all-gather over the ranks of a segment), with gradients through
@@ -326,12 +334,12 @@ for n_ in (2**20, 2**24, 2**28, 2**30):
 #
 # ## 6. On GPUs
 #
-# `make gpu` runs `python -m course_utils.distributed check` on every GPU of the machine with
+# `make gpu` runs `python -m course_utils.chapters.distributed check` on every GPU of the machine with
 # `torchrun --nproc_per_node=N` (nccl) when it has more than one, and on one GPU otherwise. By hand,
 # on a machine with N GPUs:
 #
 # ```bash
-# python -m torch.distributed.run --nproc_per_node=N -m course_utils.distributed check
+# python -m torch.distributed.run --nproc_per_node=N -m course_utils.chapters.distributed check
 # ```
 #
 # Each rank prints its largest difference from the single-process versions.
@@ -392,7 +400,7 @@ q1_answer = "D"  # SOLUTION
 """ # BEGIN TEST CONFIG
 success_message: "A block's output and its log-sum-exp are all another block needs to be merged with it: O = sum_b exp(lse_b - lse) O_b is one softmax over the union of the keys (notebook 06's online softmax). Averaging block outputs would weigh blocks equally, a summary vector would lose information, and no device ever holds the whole key matrix."
 """ # END TEST CONFIG
-from course_utils.quiz import check_choice
+from course_utils.tools.quiz import check_choice
 
 assert check_choice(q1_answer, "7f45e18b059f0c552b114302db47338980c98dc0bd1b3ee85c560e95a6579506", salt="11/q1")
 
@@ -433,7 +441,7 @@ q2_dilated = (8192 - 8192 // 4) // (8192 // 64) * 2 * 32 * 4 * 4  # SOLUTION
 """ # BEGIN TEST CONFIG
 success_message: "The ring receives P - 1 blocks of m = n / P rows, each row d keys and d values per head: twice the bytes at twice n. The spanning dilated pattern receives (w - m) / r rows: with w = n and r = n / 64 that is 48 rows per head at every n, so the same bytes as at 4096."
 """ # END TEST CONFIG
-from course_utils.quiz import check_value
+from course_utils.tools.quiz import check_value
 
 assert check_value(int(q2_ring), "f998ec2e47d03ba18398a80e768b3bb85bccec16d9afb76930e1d9246e353a32", salt="11/q2r"), \
     "P - 1 blocks of n / P rows; a row is d keys and d values, for each head, 4 bytes each"
@@ -490,7 +498,7 @@ q3_answer = "B"  # SOLUTION
 """ # BEGIN TEST CONFIG
 success_message: "The gathered rows are tens of MiB and do not grow with n; what grows is each GPU's own slice: 134M tokens x 4096 numbers x 4 tensors x 2 bytes = 4 TiB. The sequence has to be split over far more GPUs (512 GPUs: 64 GiB each) before one layer fits."
 """ # END TEST CONFIG
-from course_utils.quiz import check_choice
+from course_utils.tools.quiz import check_choice
 
 assert check_choice(q3_answer, "8cdc5834236b79bc20091a31412619e96ef023c932bd096cfc85bcc8fbc1e102", salt="11/q3")
 

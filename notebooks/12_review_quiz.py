@@ -84,17 +84,18 @@ import matplotlib.pyplot as plt
 import numpy as np
 import torch
 
-from course_utils import trials, zoo
-from course_utils.attention import score_matrix_bytes
-from course_utils.collapse import head_divergence
-from course_utils.device import seed_everything
-from course_utils.dilution import gap_for_weight, relevant_weight, simulate_dilution
-from course_utils.evaluate import accuracy_by_query_index
-from course_utils.gpu import RESULTS  # notebooks/results, wherever the notebook runs
-from course_utils.plotting import finish, use_course_style
-from course_utils.retrieval import hierarchical_answer, retrieve_best_chunk
-from course_utils.sinks import sink_mass
-from course_utils.tasks import backcopy_batch, kv_retrieval_batch, make_batch_fn
+from course_utils import zoo
+from course_utils.chapters.collapse import head_divergence
+from course_utils.chapters.dilution import gap_for_weight, relevant_weight, simulate_dilution
+from course_utils.chapters.retrieval import hierarchical_answer, retrieve_best_chunk
+from course_utils.core.attention import score_matrix_bytes
+from course_utils.core.device import seed_everything
+from course_utils.core.evaluate import accuracy_by_query_index
+from course_utils.core.metrics import sink_mass
+from course_utils.core.tasks import backcopy_batch, kv_retrieval_batch, make_batch_fn
+from course_utils.paths import RESULTS_DIR  # notebooks/results, wherever the notebook runs
+from course_utils.tools.plotting import finish, use_course_style
+from course_utils.zoo import trials
 
 _ = seed_everything(0, threads=2)
 use_course_style()
@@ -103,7 +104,7 @@ use_course_style()
 # ## The course in one figure
 #
 # Each panel is one failure mode's headline measurement against a fix, redrawn from the zoo's
-# records, the stored results of `course_utils.trials` and notebook 07's recorded timings (a few
+# records, the stored results of `course_utils.zoo.trials` and notebook 07's recorded timings (a few
 # small evaluations run live).
 
 # %%
@@ -152,7 +153,7 @@ for name, label in (("lm-hot-s0", "lr 3e-2"), ("lm-hot-sigma-s0", "lr 3e-2, σRe
 ax.set(xlabel="training step", ylabel="mean attention entropy (nats)", title="05 entropy collapse")
 # 06/07 compute: recorded CPU timings, dense SDPA against dilated attention
 ax = axes[1, 1]
-recorded = list(csv.DictReader((RESULTS / "dilated_cpu.csv").open()))
+recorded = list(csv.DictReader((RESULTS_DIR / "dilated_cpu.csv").open()))
 for impl, label in (("sdpa", "dense (SDPA)"), ("dilated", "dilated (fixed patterns)")):
     rows = [r for r in recorded if r["impl"] == impl]
     ax.plot([int(r["n"]) for r in rows], [float(r["seconds"]) for r in rows], marker="o", label=label)
@@ -220,7 +221,7 @@ q1_answer = "C"  # SOLUTION
 """ # BEGIN TEST CONFIG
 success_message: "Softmax weights sum to 1, so more tokens share the same total: with a fixed gap, the relevant key's weight falls from 0.30 at 512 keys toward 0 at 32k. Attention gets flatter, not sharper or sparser, and no weight can exceed 1."
 """ # END TEST CONFIG
-from course_utils.quiz import check_choice
+from course_utils.tools.quiz import check_choice
 
 assert check_choice(q1_answer, "dd37d9cc4a9c6ea4f06bbe8e4b06645b757570855bfb7c3350fb90be4f1b478f", salt="12/q1")
 
@@ -267,7 +268,7 @@ q2_answer = "A"  # SOLUTION
 """ # BEGIN TEST CONFIG
 success_message: "In a longer context more positions sit far from where training put the answers, so the model's learned preferences by position (the start, the end, recent tokens) decide more of the outcome, as the accuracy by third shows. Length does not remove positions or encodings."
 """ # END TEST CONFIG
-from course_utils.quiz import check_choice
+from course_utils.tools.quiz import check_choice
 
 assert check_choice(q2_answer, "6bce8d2992c0e80dd477cc970a80d95bcd3bb47ac05a282ee514136c5c80ef05", salt="12/q2")
 
@@ -315,7 +316,7 @@ q3_answer = "D"  # SOLUTION
 """ # BEGIN TEST CONFIG
 success_message: "Each was measured in the course: dilution (02), positional bias (03), sinks and noise (04, 05), memory and compute (06). Fitting in memory removes none of the quality problems, and the cost is not only memory or only time."
 """ # END TEST CONFIG
-from course_utils.quiz import check_choice
+from course_utils.tools.quiz import check_choice
 
 assert check_choice(q3_answer, "2afbced0921315cbdabe2704a3369ff60015bbca117a70e0dfa02faaf5698420", salt="12/q3")
 
@@ -361,7 +362,7 @@ q4_answer = "D"  # SOLUTION
 """ # BEGIN TEST CONFIG
 success_message: "The total weight is always 1 (nothing vanishes), but it spreads over more positions, so the relevant key's share falls as the simulation shows from 512 to 4096 keys."
 """ # END TEST CONFIG
-from course_utils.quiz import check_choice
+from course_utils.tools.quiz import check_choice
 
 assert check_choice(q4_answer, "95a7f8190b05b966459e853c3a0f79424e11b80334fc155d1ac68db31666fcad", salt="12/q4")
 
@@ -406,7 +407,7 @@ q5_answer = "B"  # SOLUTION
 """ # BEGIN TEST CONFIG
 success_message: "Lost in the middle (Liu et al. 2023): information in the middle of a long context is used worse than at its start or end. The edge-trained models show the dip in the middle quarter."
 """ # END TEST CONFIG
-from course_utils.quiz import check_choice
+from course_utils.tools.quiz import check_choice
 
 assert check_choice(q5_answer, "694034400a206088fc3faf8d832a262f14f137dfb97638a739c6e8b4167ec3b9", salt="12/q5")
 
@@ -454,7 +455,7 @@ q6_answer = "A"  # SOLUTION
 """ # BEGIN TEST CONFIG
 success_message: "A sink is the token, usually the first, that gets excessive attention. Calling it an aggregation point is tempting but does not fit a causal model: BOS sees only itself, so its state carries nothing about the sequence; heads park their weight there and its value acts as a bias (notebook 04, what the sink writes)."
 """ # END TEST CONFIG
-from course_utils.quiz import check_choice
+from course_utils.tools.quiz import check_choice
 
 assert check_choice(q6_answer, "ae78ab83697c192d778915341923c8e07dc5c2b39852f56a64b056bfc2e1a564", salt="12/q6")
 
@@ -506,7 +507,7 @@ q7_answer = "C"  # SOLUTION
 """ # BEGIN TEST CONFIG
 success_message: "This is the textbook definition: heads (or, in DeepViT, Zhou et al. 2021, successive layers) converge to similar patterns. The demonstration shows that it did not happen in the course's models even where it was most likely: heads driven to one-hot attention differ more from each other than healthy heads do (notebook 05). Its relative, rank collapse, where all tokens become alike (Dong et al. 2021), does appear in deep stacks without skip connections."
 """ # END TEST CONFIG
-from course_utils.quiz import check_choice
+from course_utils.tools.quiz import check_choice
 
 assert check_choice(q7_answer, "f2a382a48b3ac1931091ed0e17fa6e142163e570d086590ba54aa1df7621f7e3", salt="12/q7")
 
@@ -550,7 +551,7 @@ q8_answer = "B"  # SOLUTION
 """ # BEGIN TEST CONFIG
 success_message: "Same gap, eight times the keys, about a sixth of the weight: the extra competing keys dilute it. Nothing about the model changed."
 """ # END TEST CONFIG
-from course_utils.quiz import check_choice
+from course_utils.tools.quiz import check_choice
 
 assert check_choice(q8_answer, "1dee2b38e4997400666abead666c5018abe9613968d6e3bb01732eb587cf2248", salt="12/q8")
 
@@ -598,7 +599,7 @@ q9_answer = "A"  # SOLUTION
 """ # BEGIN TEST CONFIG
 success_message: "Positions and distances never seen in training have no trained behaviour: the RoPE model trained on up to 35 tokens loses accuracy beyond them. Shorter inputs reuse trained positions."
 """ # END TEST CONFIG
-from course_utils.quiz import check_choice
+from course_utils.tools.quiz import check_choice
 
 assert check_choice(q9_answer, "6c3d7af1e097daef8e2c41318c75973256adb1e1631b5e2da3c12932e91165d5", salt="12/q9")
 
@@ -646,7 +647,7 @@ q10_answer = "B"  # SOLUTION
 """ # BEGIN TEST CONFIG
 success_message: "Retrieval keeps the long context outside the model and shows it only the chunk that matches the question: a short input of the kind the model was trained on, here with better accuracy than reading everything."
 """ # END TEST CONFIG
-from course_utils.quiz import check_choice
+from course_utils.tools.quiz import check_choice
 
 assert check_choice(q10_answer, "ba5f785e37ac3625e16fcaec89d1e228ea9be19c14ade74e9623b825f5215d0c", salt="12/q10")
 
@@ -693,7 +694,7 @@ q11_answer = "D"  # SOLUTION
 """ # BEGIN TEST CONFIG
 success_message: "Hierarchical processing summarises each chunk first (here: an answer and its confidence per chunk), then answers from the summaries."
 """ # END TEST CONFIG
-from course_utils.quiz import check_choice
+from course_utils.tools.quiz import check_choice
 
 assert check_choice(q11_answer, "8494dcec4588abd08be43e690757963b9261c294402fa4843077d91dbdc1842d", salt="12/q11")
 
@@ -773,7 +774,7 @@ e02_gap = math.log(1023)  # SOLUTION
 # # BEGIN TESTS
 
 # %%
-from course_utils.quiz import check_rounded
+from course_utils.tools.quiz import check_rounded
 
 assert check_rounded(e02_gap, "bcc2e4fd5c763979cceb741fadd9ecf3aaab0a5c02902932de69ce767d43155d", salt="12/e02", decimals=2), "the weight is 1 / (1 + 1023 exp(-g))"
 
@@ -816,7 +817,8 @@ def alibi_bias(n, slope):
 
 # %%
 import torch
-from course_utils.positional import ALiBi
+
+from course_utils.core.positional import ALiBi
 
 _alibi = ALiBi(4)
 for _h in range(4):
@@ -835,7 +837,7 @@ for _h in range(4):
 # %% [markdown]
 # **Exercise 04** (attention sinks). Write `bos_mass(weights)`: for weights `(heads, n, n)` (rows = queries), the mean weight each head
 # puts on key 0 over queries 1 … n − 1 (query 0 can only see key 0). Returns `(heads,)`. The check
-# compares it with `course_utils.sinks.sink_mass`.
+# compares it with `course_utils.chapters.sinks.sink_mass`.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -855,7 +857,8 @@ def bos_mass(weights):
 
 # %%
 import torch
-from course_utils.sinks import sink_mass
+
+from course_utils.core.metrics import sink_mass
 
 _g = torch.Generator().manual_seed(11)
 _w = torch.softmax(torch.randn(3, 6, 6, generator=_g).masked_fill(torch.ones(6, 6, dtype=torch.bool).triu(1), float("-inf")), -1)
@@ -894,7 +897,8 @@ def rank_residual(h):
 
 # %%
 import torch
-from course_utils import collapse
+
+from course_utils.chapters import collapse
 
 _g = torch.Generator().manual_seed(12)
 for _h in (torch.randn(5, 3, generator=_g), torch.ones(4, 2) + 0.01 * torch.randn(4, 2, generator=_g)):
@@ -927,7 +931,7 @@ e06_gib = 65_536**2 * 16 * 4 / 2**30  # SOLUTION
 # # BEGIN TESTS
 
 # %%
-from course_utils.quiz import check_rounded
+from course_utils.tools.quiz import check_rounded
 
 assert check_rounded(e06_gib, "b97de9f894111a0dea1df2419b33ac737e426655d183174feaa89ab617372a8d", salt="12/e06", decimals=1), "fp32 is 4 bytes, and a GiB is 2**30 bytes"
 
@@ -963,7 +967,7 @@ e07_flops = 4 * (8192 // 1024) * 1024**2 * 64 * 8 + 4 * (8192 // 4096) * 1024**2
 # # BEGIN TESTS
 
 # %%
-from course_utils.quiz import check_value
+from course_utils.tools.quiz import check_value
 
 assert check_value(int(e07_flops), "73d00dc775896f2adb84d2005c6f0f30ea9af10cfdf2da91bcd83fc9f2ea2e03", salt="12/e07")
 
@@ -995,7 +999,7 @@ e08 = (math.sqrt(1 + 2 * math.log(1 + 90 / 10)), -2 * math.log(1 + 90 / 10))  # 
 # # BEGIN TESTS
 
 # %%
-from course_utils.quiz import check_rounded
+from course_utils.tools.quiz import check_rounded
 
 assert len(e08) == 2, "a pair (a_t, m_t)"
 assert check_rounded(e08, "097a4df0dfa90466a1e0ffba63f71e1444e30b3d950f239da2acce57aa85a614", salt="12/e08", decimals=1), "natural logs, t = 90, tau = 10"
@@ -1003,7 +1007,8 @@ assert check_rounded(e08, "097a4df0dfa90466a1e0ffba63f71e1444e30b3d950f239da2acc
 # %%
 # HIDDEN
 import torch
-from course_utils.scale_invariant import coefficients
+
+from course_utils.chapters.scale_invariant import coefficients
 
 _a, _m = coefficients(torch.tensor(90.0, dtype=torch.float64), 10.0)
 assert abs(e08[0] - _a.item()) < 1e-9 and abs(e08[1] - _m.item()) < 1e-9
@@ -1042,8 +1047,9 @@ def best_chunk(tokens, chunk):
 
 # %%
 import torch
-from course_utils.retrieval import retrieve_best_chunk, split_pairs
-from course_utils.tasks import kv_retrieval_batch
+
+from course_utils.chapters.retrieval import retrieve_best_chunk, split_pairs
+from course_utils.core.tasks import kv_retrieval_batch
 
 _batch = kv_retrieval_batch(16, 32, generator=13)
 _chunks, _ = split_pairs(_batch.tokens, 8)

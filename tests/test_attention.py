@@ -4,9 +4,9 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from course_utils.attention import MultiHeadAttention, attention, causal_mask, stable_softmax
-from course_utils.logits import LogNScaling
-from course_utils.positional import ALiBi, RoPE
+from course_utils.core.attention import MultiHeadAttention, attention, causal_mask, stable_softmax
+from course_utils.core.logits import LogNScaling
+from course_utils.core.positional import ALiBi, RoPE
 
 
 def _qkv(shape=(2, 3, 5, 8), n_k=None, dtype=torch.float64, seed=0):

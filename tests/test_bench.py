@@ -10,9 +10,9 @@ from types import SimpleNamespace
 import pytest
 import torch
 
-import course_utils.bench as bench
-from course_utils.attention import ScoreBudgetError
-from course_utils.bench import attention_flops, main, measure, sweep
+import course_utils.chapters.bench as bench
+from course_utils.chapters.bench import attention_flops, main, sweep, time_and_memory
+from course_utils.core.attention import ScoreBudgetError
 
 
 def test_flops_formula():
@@ -22,7 +22,7 @@ def test_flops_formula():
 
 @pytest.mark.parametrize("impl", ["naive", "sdpa", "online"])
 def test_measure_runs_each_impl(impl):
-    row = measure(impl, 256, repeats=1)
+    row = time_and_memory(impl, 256, repeats=1)
     assert row.status == "ok" and row.seconds > 0 and row.tflops > 0
     assert row.peak_bytes >= 0 and row.device == "cpu"
 
@@ -42,7 +42,7 @@ def test_cli_writes_a_csv(tmp_path, capsys):
 
 def test_measure_rejects_unknown_impl():
     with pytest.raises(ValueError, match="unknown impl"):
-        measure("magic", 64)
+        time_and_memory("magic", 64)
 
 
 def test_isolated_measurement_matches_the_row_layout():
@@ -69,9 +69,9 @@ def test_dilated_impl_counts_its_own_flops_and_defaults_to_geometric_patterns():
     (row,) = sweep(["dilated"], [256], isolate=True, repeats=1, segments=[64, 128], rates=[1, 2])
     assert row.status == "ok" and row.backend == "w=64 128 r=1 2"
     assert row.tflops * row.seconds * 1e12 == pytest.approx(4 * 4 * 64**2 * 64 + 4 * 2 * 64**2 * 64)
-    assert measure("dilated", 2048, repeats=1).backend == "w=512 2048 r=1 4"  # geometric_patterns(2048)
+    assert time_and_memory("dilated", 2048, repeats=1).backend == "w=512 2048 r=1 4"  # geometric_patterns(2048)
     with pytest.raises(ValueError, match="both segments"):
-        measure("dilated", 256, segments=[64])
+        time_and_memory("dilated", 256, segments=[64])
 
 
 def test_cli_without_flags_runs_every_impl_on_the_cpu_and_writes_bench_cpu_csv(tmp_path, monkeypatch):
@@ -106,7 +106,7 @@ def test_flash_is_requested_only_for_half_precision_on_cuda():
     assert bench._sdpa_backend(torch.device("cuda"), torch.float32)[1] == "default CUDA dispatch"
     for dtype in (torch.bfloat16, torch.float16):
         assert bench._sdpa_backend(torch.device("cuda"), dtype)[1].startswith("flash")
-    assert measure("sdpa", 128, repeats=1).backend == "default CPU dispatch"
+    assert time_and_memory("sdpa", 128, repeats=1).backend == "default CPU dispatch"
 
 
 @pytest.mark.parametrize("resource_available", [True, False])
@@ -114,7 +114,7 @@ def test_memory_without_proc_clear_refs_gives_an_ok_row_with_a_note(tmp_path, mo
     monkeypatch.setattr(bench, "CLEAR_REFS", tmp_path / "no-proc" / "clear_refs")  # as on macOS
     if not resource_available:
         monkeypatch.setattr(bench, "_max_rss_bytes", lambda: None)  # as on Windows
-    row = measure("online", 256, repeats=1)
+    row = time_and_memory("online", 256, repeats=1)
     assert row.status == "ok" and row.seconds > 0
     if resource_available:
         assert row.peak_bytes >= 0 and "ru_maxrss" in row.note
@@ -128,13 +128,13 @@ def test_the_memory_guard_is_caught_by_type_not_by_its_message(monkeypatch):
 
     monkeypatch.setattr(bench, "attention", raise_other)
     with pytest.raises(ValueError, match="other budget"):
-        measure("naive", 64, repeats=1)
+        time_and_memory("naive", 64, repeats=1)
 
     def raise_guard(*args, **kwargs):
         raise ScoreBudgetError("no words that bench looks for")
 
     monkeypatch.setattr(bench, "attention", raise_guard)
-    assert measure("naive", 64, repeats=1).status == "refused"
+    assert time_and_memory("naive", 64, repeats=1).status == "refused"
 
 
 def test_cuda_guard_is_a_third_of_the_gpu_memory_and_slug_names_the_device(monkeypatch):

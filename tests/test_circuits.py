@@ -1,11 +1,11 @@
-"""Unit tests of course_utils.circuits on hand-made models whose answer is known."""
+"""Unit tests of course_utils.chapters.circuits on hand-made models whose answer is known."""
 
 import pytest
 import torch
 from torch import nn
 
-from course_utils.circuits import overwrite_probe, weight_by_distance
-from course_utils.tasks import copy_batch
+from course_utils.chapters.circuits import overwrite_probe, weight_by_distance
+from course_utils.core.tasks import copy_batch
 
 
 class FixedOffset(nn.Module):

@@ -5,7 +5,7 @@ import math
 import pytest
 import torch
 
-from course_utils.collapse import SigmaReparamLinear, head_divergence, js_divergence, rank_residual
+from course_utils.chapters.collapse import SigmaReparamLinear, head_divergence, js_divergence, rank_residual
 
 
 def test_rank_residual_is_zero_for_identical_tokens_and_scale_free():
@@ -81,7 +81,7 @@ def test_sigma_reparam_trains_gamma():
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_pure_attention_collapses_and_skips_prevent_it(seed):
     """Notebook 05, section 1: below 1e-12 within 6 layers without skips, above 0.5 after 12 with them."""
-    from course_utils.collapse import random_stack_residuals
+    from course_utils.chapters.collapse import random_stack_residuals
 
     for variant in ("attention only", "+ MLP"):
         assert min(random_stack_residuals(variant, seed=seed, depth=6)) < 1e-12
@@ -93,7 +93,7 @@ def test_pure_attention_collapses_and_skips_prevent_it(seed):
 def test_logs_of_the_residual_end_up_tripling_and_an_mlp_speeds_the_collapse(seed):
     """Notebook 05, section 1: the last ratio of successive log residuals above float64's floor is
     near Dong et al.'s 3, and with an MLP the residual falls below 1e-6 at least a layer sooner."""
-    from course_utils.collapse import random_stack_residuals
+    from course_utils.chapters.collapse import random_stack_residuals
 
     logs = torch.tensor(random_stack_residuals("attention only", seed=seed)).log10()
     above = logs[logs > -14]
@@ -106,15 +106,15 @@ def test_logs_of_the_residual_end_up_tripling_and_an_mlp_speeds_the_collapse(see
 
 
 def test_random_stack_rejects_unknown_variant():
-    from course_utils.collapse import random_stack_residuals
+    from course_utils.chapters.collapse import random_stack_residuals
 
     with pytest.raises(ValueError, match="unknown variant"):
         random_stack_residuals("attention + magic", seed=0)
 
 
 def test_last_token_shift_is_zero_for_an_invisible_change_and_rejects_bad_positions():
-    from course_utils.collapse import last_token_shift
-    from course_utils.model import GPTConfig, TinyGPT
+    from course_utils.chapters.collapse import last_token_shift
+    from course_utils.core.model import GPTConfig, TinyGPT
 
     torch.manual_seed(0)
     model = TinyGPT(GPTConfig(vocab_size=20, max_len=16, d_model=16, heads=2, layers=1)).eval()

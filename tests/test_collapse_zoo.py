@@ -6,12 +6,11 @@ import pytest
 import torch
 
 from course_utils import zoo
-from course_utils.collapse import head_divergence, last_token_shift
-from course_utils.dilution import gap_for_weight, relevant_weight
-from course_utils.evaluate import item_weights
-from course_utils.repetition import copy_log_probs, greedy_repeats
-from course_utils.tasks import decoy_needle_batch, kv_retrieval_batch, make_batch_fn, near_miss_batch
-from course_utils.train import answer_accuracy
+from course_utils.chapters.collapse import head_divergence, last_token_shift
+from course_utils.chapters.dilution import gap_for_weight, relevant_weight
+from course_utils.chapters.repetition import copy_log_probs, greedy_repeats
+from course_utils.core.evaluate import item_weights, target_accuracy
+from course_utils.core.tasks import decoy_needle_batch, kv_retrieval_batch, make_batch_fn, near_miss_batch
 
 pytestmark = pytest.mark.claims
 
@@ -41,7 +40,7 @@ def test_rope_attention_spreads_with_length_and_alibi_does_not(seed):
     """Notebook 05's entropy panel: from K = 8 to 128 pairs, RoPE's layer-1 normalised entropy rises
     (dilution, by 0.16-0.27 here) while ALiBi's moves by less than 0.1 either way (-0.07 to +0.04),
     in every seed (fresh batches)."""
-    from course_utils.metrics import normalized_entropy
+    from course_utils.core.metrics import normalized_entropy
 
     def layer1_entropy(positional, k):
         model, _ = zoo.load(zoo.name("kv", seed, positional=positional), verbose=False)
@@ -124,7 +123,7 @@ def test_rare_repeats_do_not_reinforce_themselves(seed):
 def test_decoys_barely_distract_and_length_hurts():
     def accuracy(model, n, decoys):
         batch = decoy_needle_batch(64 if n <= 256 else 32, n, n_decoys=decoys, generator=1000 + n + decoys)
-        return answer_accuracy(model, batch.tokens, batch.targets)
+        return target_accuracy(model, batch.tokens, batch.targets)
 
     acc = {key: [] for key in ("clean", "decoys", "long", "long_dense")}
     for seed in SEEDS:
@@ -182,13 +181,13 @@ def test_near_misses_distract_as_the_closed_form_predicts(seed):
         batch = near_miss_batch(256, 128, n_decoys=m, generator=2000 + m)
         starts = torch.cat([batch.meta["needle_pos"][:, None], batch.meta["decoy_pos"]], dim=1)
         weights = item_weights(model, batch.tokens, starts, width=3)  # (B, H, 1 + m)
-        accuracy[m] = answer_accuracy(model, batch.tokens, batch.targets)
+        accuracy[m] = target_accuracy(model, batch.tokens, batch.targets)
         needle[m], decoy[m] = weights[:, :, 0].mean(0), weights[:, :, 1:].mean((0, 2))
     head = int(needle[0].argmax())
     assert accuracy[0] > 0.9 and accuracy[32] < accuracy[0] - 0.15, accuracy
     exact, _ = zoo.load(zoo.name("decoy", seed), verbose=False)
     marked = decoy_needle_batch(256, 128, n_decoys=32, generator=2032)
-    assert accuracy[32] < answer_accuracy(exact, marked.tokens, marked.targets) - 0.1
+    assert accuracy[32] < target_accuracy(exact, marked.tokens, marked.targets) - 0.1
     gap = gap_for_weight(needle[0][head].item(), 128)
     decoy_gap = gap + math.log(decoy[1][head].item() / needle[1][head].item())
     for m in (2, 4, 8):

@@ -1,8 +1,13 @@
 import pytest
 import torch
 
-from course_utils.corpus import (
-    BOS_ID, CORPUS_PATH, MODULES, CharTokenizer, load_corpus, lm_batch, split_corpus,
+from course_utils.core.corpus import (
+    BOS_ID,
+    CORPUS_PATH,
+    CharTokenizer,
+    lm_batch,
+    load_corpus,
+    split_corpus,
 )
 
 
@@ -26,7 +31,7 @@ def test_corpus_file_and_stats(text):
     assert header.startswith("# Python") and "PSF License" in header
     assert 1_000_000 < len(text) < 2_000_000
     assert set(text) <= {chr(c) for c in range(0x20, 0x7f)} | {"\n"}  # printable ASCII
-    assert text.count("MODULE ") >= len(MODULES) and "MODULE json\n" in text
+    assert text.count("MODULE ") == 165 and "MODULE json\n" in text
     assert "\n\n\n" not in text and text.endswith("\n")
 
 
@@ -90,15 +95,15 @@ def test_lm_batch_errors(ids):
 
 
 def test_missing_corpus_file_raises_file_not_found(monkeypatch, tmp_path):
-    import course_utils.corpus as corpus
+    import course_utils.core.corpus as corpus
 
     monkeypatch.setattr(corpus, "CORPUS_PATH", tmp_path / "corpus.txt")
-    with pytest.raises(FileNotFoundError, match="python -m course_utils.corpus build"):
+    with pytest.raises(FileNotFoundError, match="python scripts/build_corpus.py build"):
         corpus.load_corpus()
 
 
 def test_text_task_lives_here():
-    from course_utils.corpus import TextVocab, corpus_splits, text_batch
+    from course_utils.core.corpus import TextVocab, corpus_splits, text_batch
 
     batch = text_batch(2, 16, generator=0)
     assert batch.tokens.shape == (2, 16) and batch.meta["vocab"] == TextVocab()

@@ -3,12 +3,17 @@
 import pytest
 import torch
 
-import course_utils.dilated as dilated
-from course_utils.attention import MultiHeadAttention, attention
-from course_utils.dilated import (
-    dilated_attention, dilated_flops, dilated_mask, dilated_reference, receptive_field, segment_attention,
+import course_utils.core.dilated as dilated
+from course_utils.chapters.dilated_reach import receptive_field
+from course_utils.core.attention import MultiHeadAttention, attention
+from course_utils.core.dilated import (
+    dilated_attention,
+    dilated_flops,
+    dilated_mask,
+    dilated_reference,
+    segment_attention,
 )
-from course_utils.positional import ALiBi, RoPE
+from course_utils.core.positional import ALiBi, RoPE
 
 CASES = [
     ([32], [1]),
@@ -170,7 +175,7 @@ def test_geometric_patterns():
 def test_routable_pairs_reproduce_the_reviewers_independent_count():
     """The chapter-07 review counted, with its own numpy re-implementation of the mask, the pairs a
     2- and a 3-layer stack of the kv models' patterns can bind and deliver, for every K."""
-    from course_utils.dilated import receptive_field, routable_pairs
+    from course_utils.chapters.dilated_reach import receptive_field, routable_pairs
 
     reach = receptive_field(64, 4, [8, 16, 32, 64], [1, 2, 4, 8], 3)
     two = [4, 5, 6, 4, 6, 6, 9, 7, 10, 9, 12, 0, 4]
@@ -185,7 +190,8 @@ def test_routable_pairs_reproduce_the_reviewers_independent_count():
 
 
 def test_gathered_kv_bytes_grow_like_log_n_and_vanish_for_local_patterns():
-    from course_utils.dilated import gathered_kv_bytes, geometric_patterns
+    from course_utils.chapters.dilated_reach import gathered_kv_bytes
+    from course_utils.core.dilated import geometric_patterns
 
     row = 2 * 64 * 2  # one row of keys and values, bf16
     assert gathered_kv_bytes(2**14, 2**14, 64, *geometric_patterns(2**14)) == 0  # all on one device

@@ -5,27 +5,27 @@ The recorded-run test reads only the committed CSV and the model tests only comm
 """
 
 import csv
-from pathlib import Path
 
 import numpy as np
 import pytest
 import torch
 
 from course_utils import zoo
-from course_utils.bench import measure
-from course_utils.dilated import dilated_mask
-from course_utils.evaluate import accuracy_by_query_index
-from course_utils.tasks import kv_retrieval_batch
+from course_utils.chapters.bench import time_and_memory
+from course_utils.core.dilated import dilated_mask
+from course_utils.core.evaluate import accuracy_by_query_index
+from course_utils.core.tasks import kv_retrieval_batch
 
 pytestmark = pytest.mark.claims
 
-RESULTS = Path(__file__).resolve().parents[1] / "notebooks" / "results"
+from course_utils.paths import RESULTS_DIR
+
 SEEDS = zoo.SEEDS
 K = 16
 
 
 def test_recorded_cpu_run_is_linear_and_beats_dense_sdpa_at_64k():
-    rows = list(csv.DictReader((RESULTS / "dilated_cpu.csv").open()))
+    rows = list(csv.DictReader((RESULTS_DIR / "dilated_cpu.csv").open()))
     seconds = {(r["impl"], int(r["n"])): float(r["seconds"]) for r in rows if r["status"] == "ok"}
     ns = sorted({n for _, n in seconds})
     assert ns[0] <= 1024 and ns[-1] >= 65_536
@@ -37,7 +37,7 @@ def test_recorded_cpu_run_is_linear_and_beats_dense_sdpa_at_64k():
 def test_live_dilated_beats_dense_sdpa_at_8k():
     """A live check of the direction on any machine (the recorded run has the size of the effect)."""
     kwargs = dict(heads=8, repeats=3, segments=[256, 512, 1024], rates=[1, 2, 4])
-    dilated, sdpa = measure("dilated", 8192, **kwargs), measure("sdpa", 8192, **kwargs)
+    dilated, sdpa = time_and_memory("dilated", 8192, **kwargs), time_and_memory("sdpa", 8192, **kwargs)
     assert sdpa.seconds / dilated.seconds >= 2, (sdpa.seconds, dilated.seconds)
 
 
@@ -102,7 +102,7 @@ KS = range(4, 17)
 
 def _by_route(accuracy: dict, layers: int) -> tuple[float, float]:
     """Mean over K of the accuracy on the pairs `layers` layers can route, and on the others."""
-    from course_utils.dilated import receptive_field, routable_pairs
+    from course_utils.chapters.dilated_reach import receptive_field, routable_pairs
 
     reach = receptive_field(64, 4, [8, 16, 32, 64], [1, 2, 4, 8], 3)
     routable, others = [], []
@@ -116,7 +116,7 @@ def _by_route(accuracy: dict, layers: int) -> tuple[float, float]:
 
 
 def _stored(name: str) -> dict:
-    from course_utils import trials
+    from course_utils.zoo import trials
 
     return trials.load(name)["measurements"]["accuracy_by_index"]
 
@@ -134,7 +134,7 @@ def test_k15_with_no_routable_pair_sits_near_chance(seed):
 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_the_dilated_language_model_pays_at_the_positions_after_a_border(seed):
-    from course_utils import trials
+    from course_utils.zoo import trials
 
     dilated = np.array(trials.load(f"si-lm-dilated-s{seed}")["measurements"]["position_loss"]["64"])
     dense = np.array(trials.load(f"si-lm-rope-s{seed}")["measurements"]["position_loss"]["64"])
@@ -155,7 +155,7 @@ def test_training_longer_opens_the_routable_pairs_and_not_the_others(seed):
 def test_three_layer_models_do_not_learn_the_routes_only_a_third_layer_opens(seed):
     """At equal steps, the 3-layer models stay near chance on the pairs only a third layer can route,
     and learn less over the training mix than the 2-layer models of the same seed."""
-    from course_utils.dilated import receptive_field, routable_pairs
+    from course_utils.chapters.dilated_reach import receptive_field, routable_pairs
 
     reach = receptive_field(64, 4, [8, 16, 32, 64], [1, 2, 4, 8], 3)
     acc = _stored(f"kv-rope-dilated-3l-s{seed}")

@@ -3,7 +3,7 @@ import math
 import pytest
 import torch
 
-from course_utils.dilution import gap_for_weight, relevant_weight, simulate_dilution
+from course_utils.chapters.dilution import gap_for_weight, relevant_weight, simulate_dilution
 
 
 def test_seed_numbers_from_the_closed_form():

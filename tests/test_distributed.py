@@ -8,10 +8,18 @@ from __future__ import annotations
 import pytest
 import torch
 
-from course_utils import distributed
-from course_utils.dilated import geometric_patterns
-from course_utils.distributed import (check_distributed_patterns, dilated_bytes, exactness_check, measure_rank,
-                                      ring_bytes, run_on_subgroups, shard, spawn)
+from course_utils.chapters import distributed
+from course_utils.chapters.distributed import (
+    check_distributed_patterns,
+    dilated_bytes,
+    exactness_check,
+    measure_rank,
+    ring_bytes,
+    run_on_subgroups,
+    shard,
+    spawn,
+)
+from course_utils.core.dilated import geometric_patterns
 
 TIMEOUT = 90
 LENGTHS = (512, 1024)

@@ -113,7 +113,7 @@ def test_project_metadata():
     project = _pyproject()["project"]
     assert project["name"] == "long-context-attention-course"
     assert project["requires-python"] == ">=3.11"
-    assert _pyproject()["tool"]["setuptools"]["packages"] == ["course_utils"]
+    assert _pyproject()["tool"]["setuptools"]["packages"]["find"]["include"] == ["course_utils*"]
 
 
 @pytest.mark.parametrize("name", sorted(_resolved_pins()))

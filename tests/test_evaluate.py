@@ -1,9 +1,9 @@
 import pytest
 import torch
 
-from course_utils.evaluate import needle_accuracy, retrieval_report, value_votes
-from course_utils.model import GPTConfig, TinyGPT
-from course_utils.tasks import associative_recall_batch, task_vocab_size
+from course_utils.core.evaluate import needle_accuracy, retrieval_report, value_votes
+from course_utils.core.model import GPTConfig, TinyGPT
+from course_utils.core.tasks import associative_recall_batch, task_vocab_size
 
 
 def _model():
@@ -35,7 +35,7 @@ def test_report_rejects_mismatched_positions():
 
 
 def test_accuracy_by_query_index():
-    from course_utils.evaluate import accuracy_by_query_index
+    from course_utils.core.evaluate import accuracy_by_query_index
 
     torch.manual_seed(0)
     vocab = task_vocab_size("kv_retrieval", n_keys=8, n_values=4)
@@ -49,7 +49,7 @@ def test_accuracy_by_query_index():
 
 
 def test_bin_by_relative_position():
-    from course_utils.evaluate import bin_by_relative_position
+    from course_utils.core.evaluate import bin_by_relative_position
 
     torch.testing.assert_close(bin_by_relative_position(torch.arange(8.0), 4), torch.tensor([0.5, 2.5, 4.5, 6.5]))
     torch.testing.assert_close(bin_by_relative_position(torch.ones(2, 10), 3), torch.ones(2, 3))
@@ -64,7 +64,7 @@ def test_needle_accuracy_runs_at_any_length():
 
 
 def test_last_token_accuracy_matches_a_direct_computation():
-    from course_utils.evaluate import last_token_accuracy
+    from course_utils.core.evaluate import last_token_accuracy
 
     model = _model()
     batch = associative_recall_batch(64, 6, n_keys=4, n_values=2, generator=3)
@@ -79,7 +79,7 @@ def test_last_token_accuracy_matches_a_direct_computation():
 @pytest.mark.parametrize("transform", ["identity", "log_n", "ssmax"])
 @pytest.mark.parametrize("positional", ["none", "alibi", "rope"])
 def test_last_query_report_equals_the_full_forward(transform, positional):
-    from course_utils.evaluate import last_query_report
+    from course_utils.core.evaluate import last_query_report
 
     torch.manual_seed(0)
     config = GPTConfig(vocab_size=task_vocab_size("associative_recall"), max_len=64, layers=1, heads=2,
@@ -94,7 +94,7 @@ def test_last_query_report_equals_the_full_forward(transform, positional):
 
 
 def test_last_query_report_refuses_models_it_cannot_shortcut():
-    from course_utils.evaluate import last_query_report
+    from course_utils.core.evaluate import last_query_report
 
     model = TinyGPT(GPTConfig(vocab_size=task_vocab_size("associative_recall"), max_len=64, layers=2))
     with pytest.raises(ValueError, match="one-layer"):
@@ -102,17 +102,17 @@ def test_last_query_report_refuses_models_it_cannot_shortcut():
 
 
 def test_u_depth():
-    from course_utils.evaluate import u_depth
+    from course_utils.core.evaluate import lost_in_the_middle_depth
 
     acc = torch.tensor([1.0, 1.0, 0.5, 0.5, 0.5, 0.5, 0.9, 0.9])  # quarters of 2: edges 0.95, middle 0.5
-    assert u_depth(acc) == pytest.approx(45.0)
+    assert lost_in_the_middle_depth(acc) == pytest.approx(45.0)
     with pytest.raises(ValueError, match="K >= 3"):
-        u_depth(torch.ones(2))
+        lost_in_the_middle_depth(torch.ones(2))
 
 
 def test_far_key_weight_sums_the_weight_beyond_a_distance():
-    from course_utils.evaluate import far_key_weight
-    from course_utils.tasks import kv_retrieval_batch
+    from course_utils.core.evaluate import far_key_weight
+    from course_utils.core.tasks import kv_retrieval_batch
 
     vocab = task_vocab_size("kv_retrieval", n_keys=8, n_values=4, filler=True)
     model = TinyGPT(GPTConfig(vocab_size=vocab, max_len=64, d_model=16, heads=2, layers=2))
@@ -128,7 +128,7 @@ def test_far_key_weight_sums_the_weight_beyond_a_distance():
 
 
 def test_accuracy_by_query_index_in_chunks_equals_one_call():
-    from course_utils.evaluate import accuracy_by_query_index
+    from course_utils.core.evaluate import accuracy_by_query_index
 
     vocab = task_vocab_size("kv_retrieval", n_keys=8, n_values=4)
     model = TinyGPT(GPTConfig(vocab_size=vocab, max_len=32, d_model=16, heads=2, layers=2))
@@ -140,8 +140,8 @@ def test_accuracy_by_query_index_in_chunks_equals_one_call():
 
 
 def test_value_to_key_weight_reads_each_value_s_previous_token():
-    from course_utils.evaluate import value_to_key_weight
-    from course_utils.tasks import kv_retrieval_batch
+    from course_utils.core.evaluate import value_to_key_weight
+    from course_utils.core.tasks import kv_retrieval_batch
 
     vocab = task_vocab_size("kv_retrieval", n_keys=8, n_values=4, filler=True)
     model = TinyGPT(GPTConfig(vocab_size=vocab, max_len=64, d_model=16, heads=2, layers=2))
@@ -173,9 +173,9 @@ def test_value_votes_add_the_weights_of_the_items_holding_each_value():
 
 def test_item_weights_sum_the_items_tokens():
     """Each item's weight is the last layer's final-query weight summed over its tokens; bad slots are errors."""
-    from course_utils.evaluate import item_weights
-    from course_utils.model import GPTConfig, TinyGPT
-    from course_utils.tasks import near_miss_batch
+    from course_utils.core.evaluate import item_weights
+    from course_utils.core.model import GPTConfig, TinyGPT
+    from course_utils.core.tasks import near_miss_batch
 
     torch.manual_seed(0)
     batch = near_miss_batch(4, 40, n_decoys=3, generator=0)
@@ -194,15 +194,15 @@ def test_item_weights_sum_the_items_tokens():
 
 
 def test_position_losses_predict_the_same_characters_at_every_length():
-    from course_utils.corpus import text_batch
-    from course_utils.evaluate import position_losses
+    from course_utils.core.corpus import text_batch
+    from course_utils.core.evaluate import position_losses
 
     torch.manual_seed(0)
     model = TinyGPT(GPTConfig(vocab_size=task_vocab_size("text"), max_len=64, d_model=16, heads=2, layers=1))
     windows = text_batch(3, 64, split="val", generator=0)
     whole = position_losses(model, windows, 64)
     assert whole.shape == (3, 1, 64)
-    from course_utils.train import lm_loss
+    from course_utils.core.train import lm_loss
     assert whole.mean().item() == pytest.approx(lm_loss(model(windows.tokens), windows.targets).item(), rel=1e-5)
     pieces = position_losses(model, windows, 16, rows_per_call=5)
     assert pieces.shape == (3, 4, 16)
@@ -213,7 +213,7 @@ def test_position_losses_predict_the_same_characters_at_every_length():
 
 
 def test_auroc():
-    from course_utils.evaluate import auroc
+    from course_utils.core.evaluate import auroc
 
     assert auroc(torch.tensor([2.0, 3.0]), torch.tensor([0.0, 1.0])) == 1.0
     assert auroc(torch.tensor([0.0]), torch.tensor([1.0])) == 0.0

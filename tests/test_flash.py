@@ -3,8 +3,8 @@
 import pytest
 import torch
 
-from course_utils.attention import attention, score_matrix_bytes
-from course_utils.flash import online_softmax_attention, online_softmax_update
+from course_utils.chapters.flash import online_softmax_attention, online_softmax_update
+from course_utils.core.attention import attention, score_matrix_bytes
 
 
 @pytest.mark.parametrize("dtype,tol", [(torch.float32, 1e-5), (torch.float64, 1e-12)])
@@ -59,7 +59,7 @@ def test_bf16_error_is_no_worse_than_pytorch_sdpa(n):
     2.8e-2 / 4.9e-2 with bf16 state), dilated 2.8e-3 / 2.8e-3 (it crashed; 2.1e-2 / 2.6e-2 on the
     matmul path with a bf16 log-sum-exp) at n = 4096 / 16384.
     """
-    from course_utils.dilated import dilated_attention
+    from course_utils.core.dilated import dilated_attention
 
     g = torch.Generator().manual_seed(n)
     q, k, v = (torch.randn(1, 2, n, 32, generator=g).bfloat16() for _ in range(3))
@@ -78,9 +78,9 @@ def test_bf16_error_is_no_worse_than_pytorch_sdpa(n):
 
 
 def _every_attention_function():
-    from course_utils.attention import MultiHeadAttention
-    from course_utils.dilated import dilated_attention, dilated_reference, segment_attention
-    from course_utils.positional import RoPE
+    from course_utils.core.attention import MultiHeadAttention
+    from course_utils.core.dilated import dilated_attention, dilated_reference, segment_attention
+    from course_utils.core.positional import RoPE
 
     def mha(q, k, v, dilated=None):
         torch.manual_seed(0)

@@ -1,4 +1,4 @@
-"""`python -m course_utils.gpu` (make gpu): the same code path, at tiny sizes on the CPU."""
+"""`python -m course_utils.tools.gpu` (make gpu): the same code path, at tiny sizes on the CPU."""
 
 import csv
 import subprocess
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import torch
 
-from course_utils import gpu
+from course_utils.tools import gpu
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -47,6 +47,6 @@ def test_the_module_imports_without_tqdm_seaborn_or_pandas():
     (torch itself tries tqdm and carries on without it)."""
     code = ("import sys\n"
             "for name in ('tqdm', 'seaborn', 'pandas'):\n    sys.modules[name] = None  # import fails\n"
-            "import course_utils.gpu\nprint('ok')")
+            "import course_utils.tools.gpu\nprint('ok')")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True).stdout
     assert out.strip() == "ok"

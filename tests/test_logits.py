@@ -3,7 +3,7 @@ import math
 import pytest
 import torch
 
-from course_utils.logits import IdentityLogits, LogNScaling, make_logit_transform
+from course_utils.core.logits import IdentityLogits, LogNScaling, make_logit_transform
 
 
 def test_identity():
@@ -27,7 +27,7 @@ def test_factory():
 
 
 def test_ssmax_scales_by_learned_s_times_log_n():
-    from course_utils.logits import ScalableSoftmax, visible_keys
+    from course_utils.core.logits import ScalableSoftmax, visible_keys
 
     assert visible_keys(torch.arange(3), torch.arange(3), causal=True).tolist() == [1, 2, 3]
     assert visible_keys(torch.arange(2), torch.arange(5), causal=False).tolist() == [5, 5]
@@ -42,7 +42,7 @@ def test_ssmax_scales_by_learned_s_times_log_n():
 
 
 def test_log_n_scaling_normalised_to_a_reference_length():
-    from course_utils.logits import LogNScaling
+    from course_utils.core.logits import LogNScaling
 
     scores = torch.ones(1, 1, 18, 18)
     q = k = torch.arange(18)
@@ -54,7 +54,7 @@ def test_log_n_scaling_normalised_to_a_reference_length():
 
 
 def test_the_two_halves_of_the_scale_invariant_transform():
-    from course_utils.logits import ScaleInvariantLogits, coefficients
+    from course_utils.core.logits import ScaleInvariantLogits, coefficients
 
     s, pos = torch.randn(1, 2, 5, 5), torch.arange(5)
     a, m = coefficients((pos[:, None] - pos[None, :]).float().clamp_min(0))

@@ -3,7 +3,7 @@ import math
 import pytest
 import torch
 
-from course_utils.metrics import attention_entropy, max_weight, normalized_entropy
+from course_utils.core.metrics import attention_entropy, max_weight, normalized_entropy
 
 
 def causal_uniform(n: int) -> torch.Tensor:
@@ -71,7 +71,7 @@ def test_low_precision_softmax_passes():
 
 
 def test_distance_octave_mass_bins_distances_by_powers_of_two():
-    from course_utils.metrics import distance_octave_mass
+    from course_utils.core.metrics import distance_octave_mass
 
     n = 16
     w = causal_uniform(n)

@@ -1,9 +1,9 @@
 import pytest
 import torch
 
-from course_utils.device import pick_device, seed_everything
-from course_utils.model import GPTConfig, TinyGPT
-from course_utils.positional import POSITIONAL_SCHEMES
+from course_utils.core.device import pick_device, seed_everything
+from course_utils.core.model import GPTConfig, TinyGPT
+from course_utils.core.positional import POSITIONAL_SCHEMES
 
 
 @pytest.mark.parametrize("positional", POSITIONAL_SCHEMES)
@@ -73,8 +73,8 @@ def test_pick_device():
 
 
 def test_sigma_reparam_model_uses_reparametrised_layers():
-    from course_utils import collapse
-    from course_utils.layers import SigmaReparamLinear
+    from course_utils.chapters import collapse
+    from course_utils.core.sigma_reparam import SigmaReparamLinear
 
     assert collapse.SigmaReparamLinear is SigmaReparamLinear  # the chapter module re-exports it
     model = TinyGPT(GPTConfig(vocab_size=12, max_len=16, sigma_reparam=True))

@@ -9,7 +9,7 @@ import seaborn as sns  # noqa: E402
 import torch  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from course_utils.plotting import plot_attention_maps, plot_curves, plot_loss, use_course_style  # noqa: E402
+from course_utils.tools.plotting import plot_attention_maps, plot_curves, plot_loss, use_course_style  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -98,7 +98,7 @@ def test_plot_loss_errors(kwargs, match):
 
 
 def test_plot_heatmaps_shapes_and_errors():
-    from course_utils.plotting import plot_heatmaps
+    from course_utils.tools.plotting import plot_heatmaps
 
     fig = plot_heatmaps({"a": np.zeros((2, 3)), "b": np.ones((2, 3))}, row_labels=["r0", "r1"],
                         col_labels=["c0", "c1", "c2"], xlabel="x", ylabel="y", title="t", cbar_label="acc")
@@ -113,7 +113,7 @@ def test_plot_heatmaps_shapes_and_errors():
 def test_finish_titles_and_detaches_a_figure():
     import matplotlib.pyplot as plt
 
-    from course_utils.plotting import finish
+    from course_utils.tools.plotting import finish
 
     fig, ax = plt.subplots()
     ax.plot([0, 1], [1, 0])
@@ -123,8 +123,8 @@ def test_finish_titles_and_detaches_a_figure():
 
 
 def test_plot_recorded_bench_draws_a_line_per_impl_or_returns_none(tmp_path):
-    from course_utils.bench import BenchRow, write_csv
-    from course_utils.plotting import plot_recorded_bench
+    from course_utils.chapters.bench import BenchRow, write_csv
+    from course_utils.tools.plotting import plot_recorded_bench
 
     assert plot_recorded_bench(tmp_path / "missing.csv", field="seconds", ylabel="s") is None
     rows = [BenchRow(impl, n, 8, 64, "bfloat16", False, "cuda", "GPU X", "2.11", "b", seconds=n / 1e4)
@@ -134,7 +134,7 @@ def test_plot_recorded_bench_draws_a_line_per_impl_or_returns_none(tmp_path):
 
 
 def test_qkv_diagram_draws_every_box_and_arrow():
-    from course_utils.diagrams import _ARROWS, _BOXES, qkv_diagram
+    from course_utils.tools.diagrams import _ARROWS, _BOXES, qkv_diagram
 
     fig = qkv_diagram()
     ax = fig.axes[0]
@@ -144,7 +144,7 @@ def test_qkv_diagram_draws_every_box_and_arrow():
 
 
 def test_plot_seed_lines_draws_one_line_per_seed():
-    from course_utils.plotting import plot_seed_lines
+    from course_utils.tools.plotting import plot_seed_lines
 
     fig = plot_seed_lines([1, 2, 3], {"a": [[0, 1, 2], [1, 1, 1]], "b": [[2, 2, 2]]}, xlabel="x", ylabel="y", title="t")
     assert len(fig.axes[0].lines) == 3 and len(fig.axes[0].get_legend().get_texts()) == 2
@@ -157,7 +157,7 @@ def test_palette_png_looks_like_the_rgba_png_at_a_fraction_of_the_bytes():
 
     from PIL import Image
 
-    from course_utils.plotting import palette_png
+    from course_utils.tools.plotting import palette_png
     fig = plot_attention_maps(torch.softmax(torch.randn(4, 32, 32), dim=-1), title="heads")
     rgba = io.BytesIO()
     fig.savefig(rgba, format="png", dpi=fig.dpi, bbox_inches="tight", facecolor="white")
@@ -171,7 +171,7 @@ def test_palette_png_looks_like_the_rgba_png_at_a_fraction_of_the_bytes():
 
 
 def test_tiling_diagram_highlights_one_query_block_and_checks_its_blocks():
-    from course_utils.diagrams import tiling_diagram
+    from course_utils.tools.diagrams import tiling_diagram
 
     fig = tiling_diagram(blocks=4, query_block=1, key_block=2)
     colours = [p.get_facecolor() for p in fig.axes[0].patches]
@@ -182,8 +182,8 @@ def test_tiling_diagram_highlights_one_query_block_and_checks_its_blocks():
 
 
 def test_route_diagram_draws_both_routes_and_marks_the_forbidden_read():
-    from course_utils.diagrams import route_diagram
-    from course_utils.dilated import dilated_mask
+    from course_utils.core.dilated import dilated_mask
+    from course_utils.tools.diagrams import route_diagram
 
     reads = (dilated_mask(64, 4, [8, 16, 32, 64], [1, 2, 4, 8], causal=True) > 0).any(dim=0)
     fig = route_diagram(reads, 16, open_pair=0, closed_pair=1)
@@ -194,7 +194,7 @@ def test_route_diagram_draws_both_routes_and_marks_the_forbidden_read():
 
 
 def test_describe_figure_says_what_the_figure_states():
-    from course_utils.plotting import describe_figure
+    from course_utils.tools.plotting import describe_figure
 
     x = np.array([1, 10, 100])
     curves = plot_curves(x, {"closed form": x ** -1.0, "$w_{max}$": x ** -0.5}, xlabel="n (keys)",
@@ -212,12 +212,12 @@ def test_describe_figure_says_what_the_figure_states():
     plt.close(fig)
     assert describe_figure(fig) == ("Figure. 2 panels. Bar chart. Scatter plot titled 'right'. "
                                     "Figure legend: p, q.")
-    from course_utils.diagrams import tiling_diagram
+    from course_utils.tools.diagrams import tiling_diagram
     assert "Diagram." in describe_figure(tiling_diagram(blocks=4))  # rectangles on a blank canvas are no bar chart
 
 
 def test_notebooks_store_each_figure_with_its_description_as_alt_text():
-    from course_utils.plotting import _png_with_description, describe_figure, palette_png
+    from course_utils.tools.plotting import _png_with_description, describe_figure, palette_png
 
     fig = plot_loss(np.linspace(3, 1, 50), title="Loss falls")
     png, metadata = _png_with_description(fig)

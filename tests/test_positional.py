@@ -1,8 +1,14 @@
 import pytest
 import torch
 
-from course_utils.positional import (
-    POSITIONAL_SCHEMES, ALiBi, LearnedAbsolute, NoPositions, RoPE, Sinusoidal, make_positional,
+from course_utils.core.positional import (
+    POSITIONAL_SCHEMES,
+    ALiBi,
+    LearnedAbsolute,
+    NoPositions,
+    RoPE,
+    Sinusoidal,
+    make_positional,
 )
 
 
@@ -79,7 +85,7 @@ def test_adds_bias_declares_what_bias_returns(name):
 
 
 def test_p_rope_fraction_reaches_the_model():
-    from course_utils.model import GPTConfig, TinyGPT
+    from course_utils.core.model import GPTConfig, TinyGPT
 
     model = TinyGPT(GPTConfig(vocab_size=8, max_len=16, d_model=64, heads=4, positional="p_rope", p_rope_fraction=0.375))
     angles = model.positional.angles(torch.arange(4))  # head width 16: 8 frequencies, 3 of them rotate

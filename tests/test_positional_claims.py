@@ -11,9 +11,8 @@ import pytest
 import torch
 
 from course_utils import zoo
-from course_utils.evaluate import far_key_weight
-from course_utils.tasks import kv_retrieval_batch
-from course_utils.train import answer_accuracy
+from course_utils.core.evaluate import far_key_weight, target_accuracy
+from course_utils.core.tasks import kv_retrieval_batch
 
 pytestmark = pytest.mark.claims
 
@@ -26,7 +25,7 @@ def _fill(positional: str, seed: int):
 @lru_cache(maxsize=None)  # each worker measures a (model, setting) once; tests share the results
 def _accuracy(model, k: int = 16, **options) -> float:
     batch = kv_retrieval_batch(256, k, filler=True, generator=2000 + k, **options)
-    return answer_accuracy(model, batch.tokens, batch.targets)
+    return target_accuracy(model, batch.tokens, batch.targets)
 
 
 @pytest.mark.parametrize("seed", zoo.SEEDS)
@@ -98,9 +97,8 @@ def test_interpolation_weakens_the_previous_token_step_and_fine_tuning_restores_
     """Notebook 03, section 4: the layer-1 weight from each value to its key (best head, 64 pairs)."""
     from dataclasses import replace
 
-    from course_utils.model import TinyGPT
-
-    from course_utils.evaluate import value_to_key_weight
+    from course_utils.core.evaluate import value_to_key_weight
+    from course_utils.core.model import TinyGPT
 
     probe = kv_retrieval_batch(64, 64, filler=True, generator=77)
 

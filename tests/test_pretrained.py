@@ -8,7 +8,7 @@ import os
 import pytest
 import torch
 
-from course_utils.pretrained import MAX_TOKENS, MODEL_SHA256, file_sha256, load_minilm, model_dir
+from course_utils.chapters.pretrained import MAX_TOKENS, MODEL_SHA256, file_sha256, load_minilm, model_dir
 
 TEXTS = [
     "Attention is all you need.",
@@ -43,7 +43,7 @@ def test_a_different_file_is_refused(tmp_path, monkeypatch):
     fake = tmp_path / "model"
     fake.mkdir()
     (fake / "model.safetensors").write_bytes(b"not the model")
-    monkeypatch.setattr("course_utils.pretrained.model_dir", lambda: fake)
+    monkeypatch.setattr("course_utils.chapters.pretrained.model_dir", lambda: fake)
     load_minilm.cache_clear()
     try:
         with pytest.raises(ValueError, match="not the public all-MiniLM-L6-v2 file"):

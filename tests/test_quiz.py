@@ -1,4 +1,4 @@
-"""Unit tests for course_utils.quiz (answer hashing and range checks)."""
+"""Unit tests for course_utils.tools.quiz (answer hashing and range checks)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import hashlib
 
 import pytest
 
-from course_utils import quiz
-from course_utils.quiz import (
+from course_utils.tools import quiz
+from course_utils.tools.quiz import (
     MIN_MARGIN,
     canonical,
     canonical_rounded,

@@ -31,7 +31,7 @@ from pathlib import Path
 
 import pytest
 
-from course_utils.quiz import DEFAULT_CHOICES, digest
+from course_utils.tools.quiz import DEFAULT_CHOICES, digest
 
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((REPO / "notebooks").glob("[0-9][0-9]_*.py"))

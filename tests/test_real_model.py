@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 import torch
 
-from course_utils import real_model
-from course_utils.pretrained import CLS_ID, SEP_ID, load_minilm
+from course_utils.chapters import real_model
+from course_utils.chapters.pretrained import CLS_ID, SEP_ID, load_minilm
 
 
 @pytest.fixture(scope="module")

@@ -4,8 +4,8 @@ import pytest
 import torch
 from torch import nn
 
-from course_utils.model import GPTConfig, TinyGPT
-from course_utils.repetition import copy_log_probs, greedy_repeats, repeated_prompt
+from course_utils.chapters.repetition import copy_log_probs, greedy_repeats, repeated_prompt
+from course_utils.core.model import GPTConfig, TinyGPT
 
 
 class _CopyOracle(nn.Module):

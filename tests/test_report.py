@@ -2,7 +2,7 @@
 
 import pytest
 
-from course_utils.report import error_text
+from course_utils.tools.report import error_text
 
 
 def test_errors_above_the_floor_print_as_numbers():

@@ -4,8 +4,8 @@ import pytest
 import torch
 from torch import nn
 
-from course_utils.retrieval import hierarchical_answer, retrieve_best_chunk, split_pairs
-from course_utils.tasks import kv_retrieval_batch, task_vocab_size
+from course_utils.chapters.retrieval import hierarchical_answer, retrieve_best_chunk, split_pairs
+from course_utils.core.tasks import kv_retrieval_batch, task_vocab_size
 
 VOCAB = task_vocab_size("kv_retrieval", n_keys=128, n_values=64)
 
@@ -47,7 +47,7 @@ def test_hierarchical_answer_picks_the_confident_chunk():
 
 
 def test_chunk_with_key_and_the_embedding_retriever():
-    from course_utils.retrieval import chunk_with_key, retrieve_by_embedding
+    from course_utils.chapters.retrieval import chunk_with_key, retrieve_by_embedding
 
     batch = kv_retrieval_batch(64, 16, generator=1)
     relevant = chunk_with_key(batch.tokens, 4)
@@ -62,7 +62,7 @@ def test_chunk_with_key_and_the_embedding_retriever():
 
 
 def test_retrieve_in_slot_puts_the_relevant_chunk_where_asked():
-    from course_utils.retrieval import chunk_with_key, retrieve_in_slot
+    from course_utils.chapters.retrieval import chunk_with_key, retrieve_in_slot
 
     batch = kv_retrieval_batch(32, 15, generator=2)
     for slot in range(3):

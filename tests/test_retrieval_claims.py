@@ -5,12 +5,17 @@ import functools
 import pytest
 import torch
 
-from course_utils import trials, zoo
-from course_utils.evaluate import auroc, last_token_accuracy
-from course_utils.retrieval import (
-    chunk_with_key, hierarchical_answer, retrieve_best_chunk, retrieve_by_embedding, retrieve_in_slot,
+from course_utils import zoo
+from course_utils.chapters.retrieval import (
+    chunk_with_key,
+    hierarchical_answer,
+    retrieve_best_chunk,
+    retrieve_by_embedding,
+    retrieve_in_slot,
 )
-from course_utils.tasks import kv_retrieval_batch
+from course_utils.core.evaluate import auroc, last_token_accuracy
+from course_utils.core.tasks import kv_retrieval_batch
+from course_utils.zoo import trials
 
 pytestmark = pytest.mark.claims
 

@@ -5,12 +5,15 @@ import math
 import pytest
 import torch
 
-from course_utils.logits import make_logit_transform
-from course_utils.model import GPTConfig, TinyGPT
-from course_utils.positional import PartialRoPE, RoPE
-from course_utils.scale_invariant import (
-    ScaleInvariantLogits, coefficients, expected_mass, scale_invariant_logits,
+from course_utils.chapters.scale_invariant import (
+    ScaleInvariantLogits,
+    coefficients,
+    expected_mass,
+    scale_invariant_logits,
 )
+from course_utils.core.logits import make_logit_transform
+from course_utils.core.model import GPTConfig, TinyGPT
+from course_utils.core.positional import PartialRoPE, RoPE
 
 
 def test_coefficients_follow_the_formula_and_leave_t0_unchanged():
@@ -75,7 +78,8 @@ def test_a_scale_invariant_p_rope_model_runs_past_its_training_length():
 
 
 def test_the_logit_module_lives_in_logits_and_is_re_exported():
-    from course_utils import logits, scale_invariant
+    from course_utils.chapters import scale_invariant
+    from course_utils.core import logits
 
     assert scale_invariant.ScaleInvariantLogits is logits.ScaleInvariantLogits
     assert scale_invariant.coefficients is logits.coefficients
@@ -86,7 +90,7 @@ def test_the_flex_score_mod_is_the_transform():
     """FlexAttention (eager, on the CPU) with the score_mod and a causal block mask equals softmax of
     the package's transform."""
     flex = pytest.importorskip("torch.nn.attention.flex_attention")
-    from course_utils.scale_invariant import flex_score_mod, scale_invariant_logits
+    from course_utils.chapters.scale_invariant import flex_score_mod, scale_invariant_logits
 
     n, d = 128, 16
     g = torch.Generator().manual_seed(0)

@@ -1,11 +1,12 @@
 """Notebook 08's claims, on every seed, from the stored measurements of its zoo models and trials
-(`course_utils.trials`; `tests/test_trials.py` recomputes part of them): loss on the same 32 held-out
+(`course_utils.zoo.trials`; `tests/test_trials.py` recomputes part of them): loss on the same 32 held-out
 windows at 1x, 4x and 16x the training length, by position, and needle accuracy."""
 
 import numpy as np
 import pytest
 
-from course_utils import trials, zoo
+from course_utils import zoo
+from course_utils.zoo import trials
 
 pytestmark = pytest.mark.claims
 

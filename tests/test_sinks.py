@@ -3,14 +3,19 @@
 import pytest
 import torch
 
-from course_utils.attention import MultiHeadAttention, attention
-from course_utils.batch import IGNORE_INDEX
-from course_utils.model import GPTConfig, TinyGPT
-from course_utils.positional import RoPE
-from course_utils.sinks import (
-    bos_share, cache_indices, head_contributions, losses_with_bos_share, sink_mass, sink_rate, streaming_logits,
+from course_utils.chapters.sinks import (
+    bos_share,
+    cache_indices,
+    head_contributions,
+    losses_with_bos_share,
+    streaming_logits,
     token_losses,
 )
+from course_utils.core.attention import MultiHeadAttention, attention
+from course_utils.core.batch import IGNORE_INDEX
+from course_utils.core.metrics import sink_mass, sink_rate
+from course_utils.core.model import GPTConfig, TinyGPT
+from course_utils.core.positional import RoPE
 
 
 def _weights(layers=2, batch=3, heads=4, n=8, seed=0):

@@ -6,8 +6,9 @@ import pytest
 import torch
 
 from course_utils import zoo
-from course_utils.sinks import bos_share, losses_with_bos_share, sink_mass, sink_rate, streaming_logits, token_losses
-from course_utils.tasks import backcopy_batch, backcopy_optimal_losses
+from course_utils.chapters.sinks import bos_share, losses_with_bos_share, streaming_logits, token_losses
+from course_utils.core.metrics import sink_mass, sink_rate
+from course_utils.core.tasks import backcopy_batch, backcopy_optimal_losses
 
 pytestmark = pytest.mark.claims
 

@@ -343,7 +343,7 @@ def test_student_version_reveals_no_solution(master: Path):
             shown = consts & answers
             assert not shown, (
                 f"{name}: a visible test spells out the answer {sorted(shown)}; compare a digest "
-                "(course_utils.quiz.check_choice / check_value) instead"
+                "(course_utils.tools.quiz.check_choice / check_value) instead"
             )
 
 

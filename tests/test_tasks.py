@@ -4,10 +4,25 @@ import numpy as np
 import pytest
 import torch
 
-from course_utils.tasks import (
-    IGNORE_INDEX, TASKS, BackcopyVocab, CopyVocab, KVVocab, NeedleVocab, SymbolVocab, TaskBatch,
-    as_generator, associative_recall_batch, backcopy_batch, backcopy_optimal_losses, copy_batch, kv_retrieval_batch,
-    make_batch_fn, needle_batch, repeated_sequence_batch, task_vocab_size,
+from course_utils.core.tasks import (
+    IGNORE_INDEX,
+    TASKS,
+    BackcopyVocab,
+    CopyVocab,
+    KVVocab,
+    NeedleVocab,
+    SymbolVocab,
+    TaskBatch,
+    as_generator,
+    associative_recall_batch,
+    backcopy_batch,
+    backcopy_optimal_losses,
+    copy_batch,
+    kv_retrieval_batch,
+    make_batch_fn,
+    needle_batch,
+    repeated_sequence_batch,
+    task_vocab_size,
 )
 
 # one small configuration per registered task
@@ -359,7 +374,7 @@ def test_associative_recall_rejects_bad_sizes(kwargs):
 
 
 def test_decoy_needle_layout():
-    from course_utils.tasks import DecoyVocab, decoy_needle_batch
+    from course_utils.core.tasks import DecoyVocab, decoy_needle_batch
 
     batch = decoy_needle_batch(64, 40, n_decoys=5, generator=0)
     vocab = batch.meta["vocab"]
@@ -378,7 +393,7 @@ def test_decoy_needle_layout():
 
 
 def test_decoy_needle_ranges_and_errors():
-    from course_utils.tasks import decoy_needle_batch
+    from course_utils.core.tasks import decoy_needle_batch
 
     batch = decoy_needle_batch(4, (16, 32), n_decoys=(0, 3), generator=1)
     assert 16 <= batch.tokens.shape[1] <= 32 and 0 <= batch.meta["n_decoys"] <= 3
@@ -390,7 +405,7 @@ def test_decoy_needle_ranges_and_errors():
 
 def test_near_miss_layout():
     """The needle's key (a, b) is unique; every decoy shares a and differs in b; the answer is the needle's value."""
-    from course_utils.tasks import NearMissVocab, near_miss_batch
+    from course_utils.core.tasks import NearMissVocab, near_miss_batch
 
     batch = near_miss_batch(64, 40, n_decoys=5, generator=0)
     vocab, needle, decoys = batch.meta["vocab"], batch.meta["needle_pos"], batch.meta["decoy_pos"]
@@ -407,7 +422,7 @@ def test_near_miss_layout():
 
 
 def test_near_miss_ranges_and_errors():
-    from course_utils.tasks import near_miss_batch
+    from course_utils.core.tasks import near_miss_batch
 
     batch = near_miss_batch(4, (32, 48), n_decoys=(0, 3), generator=1)
     assert 32 <= batch.tokens.shape[1] <= 48 and 0 <= batch.meta["n_decoys"] <= 3
@@ -418,8 +433,8 @@ def test_near_miss_ranges_and_errors():
 
 
 def test_text_batch_is_corpus_windows():
-    from course_utils.corpus import corpus_splits
-    from course_utils.tasks import text_batch
+    from course_utils.core.corpus import corpus_splits
+    from course_utils.core.tasks import text_batch
 
     batch = text_batch(4, 32, split="val", generator=0)
     assert torch.equal(batch.tokens[:, 1:], batch.targets[:, :-1])
@@ -429,7 +444,7 @@ def test_text_batch_is_corpus_windows():
 
 
 def test_loop_stream_repeats_marked_sentences():
-    from course_utils.tasks import loop_stream_batch
+    from course_utils.core.tasks import loop_stream_batch
 
     batch = loop_stream_batch(32, 6, sentence_len=4, repeat_prob=0.5, generator=0)
     sentences = batch.tokens[:, 1:].view(32, 6, 5)
@@ -444,7 +459,7 @@ def test_loop_stream_repeats_marked_sentences():
 
 def test_batch_types_live_in_batch_and_text_in_corpus():
     """tasks re-exports the batch contract and the corpus task, so old imports keep working."""
-    from course_utils import batch, corpus, tasks
+    from course_utils.core import batch, corpus, tasks
 
     assert tasks.TaskBatch is batch.TaskBatch and tasks.IGNORE_INDEX is batch.IGNORE_INDEX == -100
     assert tasks.as_generator is batch.as_generator and issubclass(tasks.KVVocab, batch.Vocab)
@@ -456,7 +471,7 @@ def test_batch_types_live_in_batch_and_text_in_corpus():
     (5, {}, (5, 5)), ((2, 9), {}, (2, 9)), ([3, 3], {"hi": 3}, (3, 3)), ((-2, 1), {"lo": None}, (-2, 1)),
 ])
 def test_parse_range(value, kwargs, expected):
-    from course_utils.tasks import _parse_range
+    from course_utils.core.tasks import _parse_range
 
     assert _parse_range("n", value, **kwargs) == expected
 
@@ -465,7 +480,7 @@ def test_parse_range(value, kwargs, expected):
     (0, {}), ((4, 2), {}), ((1, 9), {"hi": 8}), ((1.0, 2), {}), ((1, 2, 3), {}), (True, {}), ("3", {}),
 ])
 def test_parse_range_errors(value, kwargs):
-    from course_utils.tasks import _parse_range
+    from course_utils.core.tasks import _parse_range
 
     with pytest.raises(ValueError, match="inclusive range"):
         _parse_range("n", value, **kwargs)

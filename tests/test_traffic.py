@@ -4,9 +4,9 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from course_utils.attention import attention
-from course_utils.flash import online_softmax_attention
-from course_utils.traffic import count_traffic, saved_for_backward_bytes
+from course_utils.chapters.flash import online_softmax_attention
+from course_utils.chapters.traffic import count_traffic, saved_for_backward_bytes
+from course_utils.core.attention import attention
 
 
 def _qkv(n=256, d=32, grad=False):

@@ -1,11 +1,12 @@
 import pytest
 import torch
 
-from course_utils.batch import IGNORE_INDEX
-from course_utils.device import seed_everything
-from course_utils.model import GPTConfig, TinyGPT
-from course_utils.tasks import copy_batch, task_vocab_size
-from course_utils.train import TrainConfig, answer_accuracy, lm_loss, lr_at, train
+from course_utils.core.batch import IGNORE_INDEX
+from course_utils.core.device import seed_everything
+from course_utils.core.evaluate import target_accuracy
+from course_utils.core.model import GPTConfig, TinyGPT
+from course_utils.core.tasks import copy_batch, task_vocab_size
+from course_utils.core.train import TrainConfig, lm_loss, lr_at, train
 
 
 def _run(seed):
@@ -43,9 +44,9 @@ def test_lm_loss_ignores_unsupervised_positions_and_checks_shapes():
 def test_answer_accuracy_and_errors():
     model, _ = _run(1)
     batch = copy_batch(8, 4, n_symbols=8, generator=3)
-    assert 0.0 <= answer_accuracy(model, batch.tokens, batch.targets) <= 1.0
+    assert 0.0 <= target_accuracy(model, batch.tokens, batch.targets) <= 1.0
     with pytest.raises(ValueError, match="no supervised"):
-        answer_accuracy(model, batch.tokens, torch.full_like(batch.targets, IGNORE_INDEX))
+        target_accuracy(model, batch.tokens, torch.full_like(batch.targets, IGNORE_INDEX))
     with pytest.raises(ValueError, match="steps"):
         train(model, lambda g: batch, TrainConfig(steps=0))
 
@@ -65,8 +66,8 @@ def test_answer_accuracy_passes_positions_to_the_model():
     model, _ = _run(2)
     batch = copy_batch(8, 4, n_symbols=8, generator=5)
     n = batch.tokens.shape[1]
-    same = answer_accuracy(model, batch.tokens, batch.targets, positions=torch.arange(n))
-    assert same == answer_accuracy(model, batch.tokens, batch.targets)
+    same = target_accuracy(model, batch.tokens, batch.targets, positions=torch.arange(n))
+    assert same == target_accuracy(model, batch.tokens, batch.targets)
 
 
 def test_stop_after_runs_the_first_steps_of_the_full_schedule():
@@ -87,12 +88,12 @@ def test_stop_after_runs_the_first_steps_of_the_full_schedule():
 
 
 def test_answer_accuracy_in_chunks_equals_one_call():
-    from course_utils.tasks import kv_retrieval_batch
+    from course_utils.core.tasks import kv_retrieval_batch
 
     torch.manual_seed(0)
     model = TinyGPT(GPTConfig(vocab_size=task_vocab_size("kv_retrieval", n_keys=8, n_values=4), max_len=32, d_model=16))
     batch = kv_retrieval_batch(50, 5, n_keys=8, n_values=4, generator=0)
-    whole = answer_accuracy(model, batch.tokens, batch.targets)
-    assert answer_accuracy(model, batch.tokens, batch.targets, rows_per_call=7) == whole
+    whole = target_accuracy(model, batch.tokens, batch.targets)
+    assert target_accuracy(model, batch.tokens, batch.targets, rows_per_call=7) == whole
     with pytest.raises(ValueError, match="rows_per_call"):
-        answer_accuracy(model, batch.tokens, batch.targets, rows_per_call=0)
+        target_accuracy(model, batch.tokens, batch.targets, rows_per_call=0)

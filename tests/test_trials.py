@@ -7,8 +7,9 @@ import json
 import numpy as np
 import pytest
 
-from course_utils import trials, zoo
-from course_utils.evaluate import accuracy_by_query_index
+from course_utils import zoo
+from course_utils.core.evaluate import accuracy_by_query_index
+from course_utils.zoo import trials
 
 
 @pytest.mark.claims
@@ -46,11 +47,11 @@ def test_a_stored_zoo_measurement_is_recomputed():
 
 
 def test_names_and_families():
-    assert trials.family("kv-si-nope") == {0: "kv-si-nope-s0", 1: "kv-si-nope-s1", 2: "kv-si-nope-s2"}
+    assert trials.records_of("kv-si-nope") == {0: "kv-si-nope-s0", 1: "kv-si-nope-s1", 2: "kv-si-nope-s2"}
     assert set(trials.TRIALS).isdisjoint(zoo.ZOO)
     assert set(trials.MEASURED_ZOO) <= set(zoo.ZOO)
     with pytest.raises(ValueError, match="no trial family"):
-        trials.family("kv-nothing")
+        trials.records_of("kv-nothing")
     with pytest.raises(ValueError, match="no trial or measured zoo model"):
         trials.record_path("kv-nothing-s0")
     with pytest.raises(ValueError, match="use `measure_zoo"):
@@ -60,8 +61,8 @@ def test_names_and_families():
 
 
 def test_a_missing_record_says_how_to_make_it(tmp_path, monkeypatch):
-    monkeypatch.setattr(trials, "RESULTS", tmp_path)
-    with pytest.raises(ValueError, match="python -m course_utils.trials run kv-si-nope-s0"):
+    monkeypatch.setattr(trials, "TRIALS_DIR", tmp_path)
+    with pytest.raises(ValueError, match="python -m course_utils.zoo.trials run kv-si-nope-s0"):
         trials.load("kv-si-nope-s0")
 
 
@@ -82,8 +83,8 @@ def test_records_are_plain_json(tmp_path):
 @pytest.mark.slow
 def test_a_stored_language_model_measurement_is_recomputed():
     """si-lm-si-nope-s0's loss on the 32 shared windows at 64 tokens, recomputed (rounding: 5 digits)."""
-    from course_utils.corpus import text_batch
-    from course_utils.evaluate import position_losses
+    from course_utils.core.corpus import text_batch
+    from course_utils.core.evaluate import position_losses
 
     model, _ = zoo.load("si-lm-si-nope-s0", verbose=False)
     windows = text_batch(trials.LM_WINDOWS, trials.LM_LENGTHS[-1], split="val", generator=trials.LM_WINDOW_SEED)

@@ -7,11 +7,11 @@ import pytest
 import torch
 
 from course_utils import zoo
-from course_utils.circuits import overwrite_probe, weight_by_distance
-from course_utils.model import GPTConfig
-from course_utils.tasks import copy_batch
-from course_utils.train import answer_accuracy
-
+from course_utils.chapters.circuits import overwrite_probe, weight_by_distance
+from course_utils.core.evaluate import target_accuracy
+from course_utils.core.model import GPTConfig
+from course_utils.core.tasks import copy_batch
+from course_utils.zoo.names import NAME_RULES
 
 REPO = Path(__file__).resolve().parents[1]
 TRACKED_BUDGET_BYTES = 60e6  # all git-tracked files together; the checkpoints are most of it
@@ -71,7 +71,7 @@ def test_seeds_and_data_streams():
     for i, a in enumerate(families):
         for b in families[i + 1:]:
             assert not by_family[a] & by_family[b], f"families {a} and {b} share data seeds"
-    for rule in zoo.NAME_RULES:
+    for rule in NAME_RULES:
         assert {e.seed for e in zoo.ZOO.values() if e.family == rule} == set(zoo.SEEDS), rule
 
 
@@ -155,14 +155,14 @@ def test_copy_circuit_is_robust_across_seeds(seed):
     model = zoo.load(name, verbose=False)[0]
     m = zoo.ZOO[name].task_kwargs["seq_len"]
     test = copy_batch(256, m, n_symbols=16, generator=99)
-    assert answer_accuracy(model, test.tokens, test.targets) > 0.99
+    assert target_accuracy(model, test.tokens, test.targets) > 0.99
     by_distance = weight_by_distance(model, test)  # (L, H, m + 2)
     assert torch.all(by_distance[1].argmax(-1) == m - 1)
     assert torch.all(by_distance[1, :, m - 1] > 0.9)
     assert (by_distance[0].argmax(-1) == 1).sum() >= 3
     for length in (8, 16):
         other = copy_batch(256, length, n_symbols=16, generator=length)
-        assert answer_accuracy(model, other.tokens, other.targets) < 0.15
+        assert target_accuracy(model, other.tokens, other.targets) < 0.15
     by_content, by_position = overwrite_probe(model, copy_batch(512, m, n_symbols=16, distinct=True, generator=78),
                                               at=4, source=9)
     assert by_position > 0.9 and by_content < 0.2, (by_content, by_position)
@@ -187,7 +187,7 @@ def test_variable_length_copiers_read_m_back_at_every_trained_length(seed):
     model, _ = zoo.load(zoo.name("induct", seed), verbose=False)
     for m in (4, 8, 12, 16, *zoo.INDUCT_HELD_OUT):
         batch = copy_batch(256, m, n_symbols=64, distinct=True, generator=1000 + m)
-        assert answer_accuracy(model, batch.tokens, batch.targets) > 0.98, m
+        assert target_accuracy(model, batch.tokens, batch.targets) > 0.98, m
         assert int(weight_by_distance(model, batch)[1].mean(0).argmax()) == m, m
     _, by_position = overwrite_probe(model, copy_batch(512, 12, n_symbols=64, distinct=True, generator=77),
                                      at=4, source=9)
@@ -195,8 +195,8 @@ def test_variable_length_copiers_read_m_back_at_every_trained_length(seed):
 
 
 def _recall_report(transform, seed, count, batch_size, **options):
-    from course_utils.evaluate import retrieval_report
-    from course_utils.tasks import associative_recall_batch
+    from course_utils.core.evaluate import retrieval_report
+    from course_utils.core.tasks import associative_recall_batch
 
     model, _ = zoo.load(zoo.name("recall", seed, transform=transform, **options), verbose=False)
     return retrieval_report(model, associative_recall_batch(batch_size, count, generator=1000 + count))
@@ -231,8 +231,8 @@ def test_the_seeds_numbers_in_a_trained_model(seed):
     """Notebook 02: the plain model's weight on the match is near the seed's 0.3 at 512 items and
     near its 0.05 at 4096 items (last query only), where dilution has started to cost accuracy,
     while SSMax keeps both."""
-    from course_utils.evaluate import last_query_report
-    from course_utils.tasks import associative_recall_batch
+    from course_utils.core.evaluate import last_query_report
+    from course_utils.core.tasks import associative_recall_batch
 
     def report(transform, count):
         model, _ = zoo.load(zoo.name("recall", seed, transform=transform), verbose=False)
@@ -263,8 +263,8 @@ def test_value_answers_fail_first_and_log_n_and_ssmax_hold_them(seed):
     """Notebook 02, section 5, on fresh contexts: answered with values (16 classes), plain softmax is
     still right at 256 items but loses most answers by 4096, far below the item model on the same
     contexts; the attention vote alone fails with it; log-n (normalised) and SSMax stay right."""
-    from course_utils.evaluate import last_query_attention, value_votes
-    from course_utils.tasks import associative_recall_batch
+    from course_utils.core.evaluate import last_query_attention, value_votes
+    from course_utils.core.tasks import associative_recall_batch
 
     def measure(options, count, value_answers=True):
         model, _ = zoo.load(zoo.name("recall", seed, value_answers=value_answers, **options), verbose=False)
@@ -290,12 +290,12 @@ def test_value_answers_fail_first_and_log_n_and_ssmax_hold_them(seed):
 def test_the_u_deepens_with_the_number_of_pairs():
     """Notebook 03: the mean U depth of the six ALiBi models (uniform and edge-trained, 3 seeds) is
     larger at 4x the training length (K = 64) than at K = 16 and K = 8, with the notebook's protocol."""
-    from course_utils.evaluate import accuracy_by_query_index, u_depth
+    from course_utils.core.evaluate import accuracy_by_query_index, lost_in_the_middle_depth
 
     pair_counts = {8: 32, 16: 64, 64: 8}  # K -> sequences per queried index, as in the notebook
 
     def depth(model, k):
-        return u_depth(accuracy_by_query_index(model, k, per_index=pair_counts[k], seed=k))
+        return lost_in_the_middle_depth(accuracy_by_query_index(model, k, per_index=pair_counts[k], seed=k))
 
     models = [zoo.load(zoo.name("kv", s, positional="alibi", edge=edge), verbose=False)[0]
               for s in zoo.SEEDS for edge in (False, True)]
@@ -308,7 +308,7 @@ def test_the_u_deepens_with_the_number_of_pairs():
 def test_edge_trained_alibi_shows_a_u(seed):
     """Notebook 03: evaluated with uniform queries at K = 16, the edge-trained ALiBi model recalls
     the first and last quarters better than the middle half, in every seed."""
-    from course_utils.evaluate import accuracy_by_query_index
+    from course_utils.core.evaluate import accuracy_by_query_index
 
     model, _ = zoo.load(zoo.name("kv", seed, positional="alibi", edge=True), verbose=False)
     acc = accuracy_by_query_index(model, 16, per_index=128, seed=7)
@@ -321,11 +321,11 @@ def test_edge_trained_alibi_shows_a_u(seed):
 @pytest.mark.parametrize("seed", zoo.SEEDS)
 def test_alibi_kv_learns_and_degrades_past_its_training_length(seed):
     """Notebook 03: ALiBi learns key-value retrieval in every seed, and loses accuracy at 4x length."""
-    from course_utils.tasks import kv_retrieval_batch
-    from course_utils.train import answer_accuracy
+    from course_utils.core.evaluate import target_accuracy
+    from course_utils.core.tasks import kv_retrieval_batch
 
     model, record = zoo.load(zoo.name("kv", seed, positional="alibi"), verbose=False)
     assert record["accuracy"] > 0.75
-    at = {k: answer_accuracy(model, b.tokens, b.targets)
+    at = {k: target_accuracy(model, b.tokens, b.targets)
           for k, b in ((k, kv_retrieval_batch(256, k, generator=50 + k)) for k in (16, 64))}
     assert at[64] < at[16] - 0.2, at

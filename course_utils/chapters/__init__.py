@@ -1,0 +1,1 @@
+"""One module per chapter idea: measurements, alternative attention computations, benchmarks. Imports core."""

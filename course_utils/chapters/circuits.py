@@ -1,0 +1,60 @@
+"""What a copy model's attention does (ch. 01): the distance each head reads from, and whether it
+finds its key by content or by position.
+
+Both work on copy batches `BOS x1..xm SEP y1..ym` (`tasks.copy_batch`), where the copy queries are
+positions m+1 (SEP) to 2m.
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import Tensor, nn
+
+from course_utils.core.batch import TaskBatch
+
+
+@torch.no_grad()
+def weight_by_distance(model: nn.Module, batch: TaskBatch) -> Tensor:
+    """Mean attention weight of the copy queries at each distance t = query position - key position.
+
+    Returns (layers, heads, m + 2): entry [l, h, t] averages, over the batch and the m copy queries,
+    the weight head h of layer l puts on the key t positions back, for t = 0 (the query itself) to
+    m + 1 (BOS, for the first copy query).
+
+    Example: `weight_by_distance(model, copy_batch(256, 12, n_symbols=16, generator=0))[1].argmax(-1)`
+    """
+    m = batch.meta.get("seq_len")
+    if m is None or batch.tokens.shape[1] != 2 * m + 2:
+        raise ValueError("weight_by_distance needs a copy batch (tasks.copy_batch: BOS x1..xm SEP y1..ym)")
+    model.eval()
+    _, attn = model(batch.tokens, return_attention=True)  # (L, B, H, n, n)
+    queries = torch.arange(m + 1, 2 * m + 1)  # SEP and y1..y(m-1): each predicts the next copy symbol
+    return torch.stack([attn[:, :, :, queries, queries - t].mean(dim=(1, 3)) for t in range(m + 2)], dim=-1)
+
+
+@torch.no_grad()
+def overwrite_probe(model: nn.Module, batch: TaskBatch, *, at: int, source: int) -> tuple[float, float]:
+    """Content or position? Overwrite copy symbol y_at with the string's x_source and see what comes next.
+
+    A head that finds its key by content looks up x_source in the string and writes what followed it,
+    x_(source+1). A head that reads a fixed distance back writes x_(at+1), as if nothing had changed.
+    Returns (fraction writing x_(source+1), fraction writing x_(at+1)). Needs distinct symbols
+    (`copy_batch(..., distinct=True)`) so that the two answers differ, and 1 <= at, source < m.
+
+    Example: `overwrite_probe(model, copy_batch(512, 12, n_symbols=64, distinct=True, generator=0), at=4, source=9)`
+    """
+    m = batch.meta.get("seq_len")
+    if m is None or batch.tokens.shape[1] != 2 * m + 2:
+        raise ValueError("overwrite_probe needs a copy batch (tasks.copy_batch: BOS x1..xm SEP y1..ym)")
+    if not (1 <= at < m and 1 <= source < m and at != source):
+        raise ValueError(f"need 1 <= at, source < m = {m} and at != source (so that the two answers differ); "
+                         f"got at={at}, source={source}")
+    tokens = batch.tokens.clone()
+    string = tokens[:, 1:m + 1]  # x1..xm at positions 1..m
+    y_at = m + 1 + at  # the position of y_at
+    tokens[:, y_at] = string[:, source - 1]
+    model.eval()
+    written = model(tokens)[:, y_at].argmax(-1)  # (batch,)
+    by_content = (written == string[:, source]).float().mean().item()  # x_(source+1)
+    by_position = (written == string[:, at]).float().mean().item()  # x_(at+1)
+    return by_content, by_position

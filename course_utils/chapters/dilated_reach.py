@@ -1,0 +1,70 @@
+"""How far dilated attention reaches (chapter 07): which keys a stack of dilated layers can route to
+each query, which key-value pairs it can retrieve, and the keys and values a device receives when
+the sequence is split over devices."""
+
+from __future__ import annotations
+
+import torch
+from torch import Tensor
+
+from course_utils.core.dilated import check_patterns, dilated_mask
+
+
+def receptive_field(n: int, heads: int, segment_lengths: list[int], dilation_rates: list[int], layers: int, *,
+                    causal: bool = True) -> Tensor:
+    """Which keys can reach each query through `layers` stacked dilated layers: (layers, n, n) bool.
+
+    One layer lets query i read key j if some head's pattern does (the union over heads), and the
+    residual stream keeps each token's own state, so reach[l] = reach[l-1] composed with one layer.
+    Example: `receptive_field(64, 4, [8, 64], [1, 8], layers=3)[-1].float().mean()`
+    """
+    one = dilated_mask(n, heads, segment_lengths, dilation_rates, causal=causal).sum(0) > 0
+    one |= torch.eye(n, dtype=torch.bool)  # the residual stream
+    reach = [one]
+    for _ in range(layers - 1):
+        reach.append((reach[-1].float() @ one.float()) > 0)
+    return torch.stack(reach)
+
+
+def routable_pairs(reach: Tensor, n_pairs: int, layers: int) -> Tensor:
+    """Which pairs of a key-value retrieval sequence (`BOS k1 v1 … kK vK SEP kq`: key i at 2i + 1, value
+    at 2i + 2, the query answered at 2K + 2) a stack of `layers` attention layers can route: (K,) bool.
+
+    A route binds the pair, then delivers it: some position p holds both the key and the value after
+    l layers, and the query reads p within the remaining layers - l (1 <= l < layers). `reach` is
+    `receptive_field(...)` (reach[l - 1][i, j]: information at j can be at i after l layers), for a
+    length of at least 2K + 3. It counts every relay, so it is an upper bound on what a model can
+    learn to route; with two layers it is "bind in layer 1, read in layer 2".
+    Example: `routable_pairs(receptive_field(64, 4, [8, 16, 32, 64], [1, 2, 4, 8], 2), 16, 2)`
+    """
+    if layers < 2 or reach.shape[0] < layers - 1:
+        raise ValueError(f"a route needs layers >= 2 and reach for layers - 1 of them; got layers={layers}, "
+                         f"reach for {reach.shape[0]}")
+    query = 2 * n_pairs + 2
+    if reach.shape[-1] <= query:
+        raise ValueError(f"reach covers {reach.shape[-1]} positions; {n_pairs} pairs need {query + 1}")
+    keys, values = 2 * torch.arange(n_pairs) + 1, 2 * torch.arange(n_pairs) + 2
+    open_ = torch.zeros(n_pairs, dtype=torch.bool)
+    for bind in range(1, layers):  # layers used to bind, then layers - bind to deliver
+        holds = reach[bind - 1][:, keys] & reach[bind - 1][:, values]  # (n, K): p holds key i and value i
+        delivered = reach[layers - bind - 1][query]  # (n,): p reaches the query
+        open_ |= (holds & delivered[:, None]).any(dim=0)
+    return open_
+
+
+def gathered_kv_bytes(n: int, tokens_per_device: int, d: int, segment_lengths: list[int], dilation_rates: list[int],
+                      *, bytes_per_number: int = 2) -> int:
+    """Bytes of keys and values one device receives per head in LongNet's distributed algorithm.
+
+    The sequence of n tokens is split over n / tokens_per_device devices. A pattern whose segments
+    fit on one device (w <= tokens_per_device) needs no communication. For a longer segment, each
+    device first keeps every r-th row of its own keys and values (the sparsification), then gathers
+    the kept rows of the other devices of the segment: w / r rows in all, each d keys and d values.
+    Dense attention would gather all n keys and values.
+    Example: `gathered_kv_bytes(2**20, 2**16, 64, *geometric_patterns(2**20))`
+    """
+    check_patterns(n, segment_lengths, dilation_rates)
+    if tokens_per_device < 1 or n % tokens_per_device:
+        raise ValueError(f"tokens_per_device must divide n={n}; got {tokens_per_device}")
+    rows = sum(w // r - tokens_per_device // r for w, r in zip(segment_lengths, dilation_rates) if w > tokens_per_device)
+    return rows * 2 * d * bytes_per_number

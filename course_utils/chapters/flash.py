@@ -1,0 +1,88 @@
+"""FlashAttention's idea from scratch: attention over key blocks with an online softmax.
+
+Naive attention materialises the (n_q, n_k) score matrix. Dao et al. ("FlashAttention: Fast and
+Memory-Efficient Exact Attention with IO-Awareness", 2022) never do: they walk over blocks of keys
+and keep, per query, a running maximum m, a running normaliser l = Σ exp(s − m), and a running
+output o = Σ exp(s − m) v / l. When a new block raises the maximum, the old sums are rescaled by
+exp(m_old − m_new) (the *online softmax*, Milakov and Gimelshein, 2018). The result is exact.
+
+This version is written for reading, in PyTorch: it holds one (n_q, block_size) block of scores
+at a time, so its memory grows like n, not n². The speed of the real kernel comes from doing the
+same in fast on-chip memory; here the Python loop over blocks costs time instead.
+"""
+
+from __future__ import annotations
+
+import math
+
+import torch
+from torch import Tensor
+
+
+def state_dtype(dtype: torch.dtype) -> torch.dtype:
+    """The dtype of the softmax statistics for inputs of `dtype`: float32 for bf16/fp16/fp32, float64 for float64.
+
+    FlashAttention keeps the running max, normaliser and output accumulator in fp32 whatever the
+    input dtype; in bf16 (8 bits of mantissa) the rescaled sums would otherwise lose about 1 % at 16k keys.
+    Example: `state_dtype(torch.bfloat16)` -> torch.float32
+    """
+    return torch.promote_types(dtype, torch.float32)
+
+
+def online_softmax_update(
+    m: Tensor, l: Tensor, o: Tensor, scores: Tensor, v: Tensor
+) -> tuple[Tensor, Tensor, Tensor]:
+    """Fold one block of scores into the running (max, normaliser, output).
+
+    m, l: (..., n_q, 1) running max and normaliser; o: (..., n_q, d_v) normalised output so far;
+    scores: (..., n_q, block) this block's scores (-inf where masked); v: (..., block, d_v).
+    Returns the updated (m, l, o) in the dtype of `scores` (keep the state in fp32 for bf16/fp16
+    inputs: see `state_dtype`; v is upcast to it). Start from m = -inf, l = 0, o = 0.
+    Example: `m, l, o = online_softmax_update(m, l, o, q @ k_blk.mT / d ** 0.5, v_blk)`
+    """
+    m_new = torch.maximum(m, scores.amax(dim=-1, keepdim=True))  # (..., n_q, 1)
+    m_safe = torch.where(torch.isfinite(m_new), m_new, torch.zeros_like(m_new))  # rows with nothing seen yet
+    scale = torch.exp(m - m_safe)  # how much the old sums shrink; 0 when m was -inf
+    p = torch.exp(scores - m_safe)  # (..., n_q, block)
+    l_new = scale * l + p.sum(dim=-1, keepdim=True)
+    o_new = (scale * l * o + p @ v.to(p.dtype)) / l_new.clamp_min(torch.finfo(l_new.dtype).tiny)
+    return m_new, l_new, o_new
+
+
+def online_softmax_attention(q: Tensor, k: Tensor, v: Tensor, *, causal: bool = False,
+                             block_size: int = 128) -> Tensor:
+    """Exact softmax attention computed over blocks of `block_size` keys with an online softmax.
+
+    q: (..., n_q, d), k: (..., n_k, d), v: (..., n_k, d_v) -> out: (..., n_q, d_v) in q's dtype. With
+    `causal`, queries are aligned to the end of the keys, as in `course_utils.core.attention.causal_mask`.
+    Holds one (..., n_q, block_size) block of scores at a time. Equals
+    `attention(q, k, v, causal=causal)[0]` to float tolerance.
+    Precision: as in FlashAttention, the scores, the running max and sum and the output accumulator
+    are fp32 for bf16/fp16 inputs (`state_dtype`): each key block is upcast before its matmuls (a
+    product of two bf16 numbers is exact in fp32, as in a tensor core's fp32 accumulation), and the
+    output is cast back to q's dtype at the end.
+    Example: `out = online_softmax_attention(q, k, v, causal=True, block_size=64)`
+    """
+    if q.dim() < 2 or q.shape[-1] != k.shape[-1] or k.shape[-2] != v.shape[-2] or q.shape[:-2] != k.shape[:-2]:
+        raise ValueError(f"need q (..., n_q, d), k (..., n_k, d), v (..., n_k, d_v) with equal leading dims; "
+                         f"got {tuple(q.shape)}, {tuple(k.shape)}, {tuple(v.shape)}")
+    if block_size < 1:
+        raise ValueError(f"block_size must be >= 1, got {block_size}")
+    n_q, n_k = q.shape[-2], k.shape[-2]
+    if causal and n_q > n_k:
+        raise ValueError(f"causal attention needs n_q <= n_k, got n_q={n_q}, n_k={n_k}")
+    acc = state_dtype(q.dtype)
+    m = torch.full((*q.shape[:-1], 1), float("-inf"), dtype=acc, device=q.device)
+    l = torch.zeros_like(m)
+    o = torch.zeros(*q.shape[:-1], v.shape[-1], dtype=acc, device=q.device)
+    first_q_pos = n_k - n_q  # query i sits at position first_q_pos + i (Python ints: no device sync)
+    q_pos = torch.arange(n_q, device=q.device)[:, None] + first_q_pos  # (n_q, 1)
+    q_acc = q.to(acc) * (1.0 / math.sqrt(q.shape[-1]))
+    for start in range(0, n_k, block_size):
+        k_blk, v_blk = k[..., start:start + block_size, :], v[..., start:start + block_size, :]
+        scores = q_acc @ k_blk.to(acc).transpose(-2, -1)  # (..., n_q, block), fp32 for bf16 inputs
+        if causal and start + k_blk.shape[-2] - 1 > first_q_pos:  # some key of the block is in some query's future
+            k_pos = torch.arange(start, start + k_blk.shape[-2], device=q.device)[None, :]
+            scores = scores.masked_fill(k_pos > q_pos, float("-inf"))
+        m, l, o = online_softmax_update(m, l, o, scores, v_blk)
+    return o.to(q.dtype)

@@ -1,0 +1,129 @@
+"""Two ways around a context too long for the model, on key-value retrieval sequences.
+
+A kv sequence is `BOS k1 v1 ... kK vK SEP kq` (see `course_utils.core.tasks.kv_retrieval_batch`).
+Both methods cut its K pairs into chunks of `chunk` pairs, each short enough for the model:
+
+- retrieval augmentation: score every chunk against the query key and give the model only the
+  best chunk, `BOS <chunk> SEP kq`. Two retrievers: an exact key match (an oracle here: it always
+  finds the chunk) and an embedding retriever (cosine similarity between the query key's embedding
+  and each chunk's mean key embedding, as dense retrievers compare pooled embeddings);
+- hierarchical processing, here map-reduce with a confidence reducer: run the model on every chunk
+  separately (map), keep a one-line summary of each (its answer and the answer's probability), then
+  answer with the most confident chunk's answer (reduce).
+
+`retrieve_in_slot` puts the relevant chunk among others at a chosen place, to measure lost in the
+middle inside a retrieved context.
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import Tensor
+
+from course_utils.core.model import TinyGPT
+
+
+def split_pairs(tokens: Tensor, chunk: int) -> tuple[Tensor, Tensor]:
+    """tokens (B, 2K + 3) -> chunks (B, K / chunk, 2 * chunk) of `k v` pairs and the query key (B,).
+
+    Example: `chunks, query = split_pairs(batch.tokens, 16)` for K a multiple of 16.
+    """
+    pairs = tokens.shape[1] - 3
+    if tokens.dim() != 2 or pairs < 2 or pairs % 2:
+        raise ValueError(f"expected kv sequences (batch, 2K + 3), got shape {tuple(tokens.shape)}")
+    k = pairs // 2
+    if chunk < 1 or k % chunk:
+        raise ValueError(f"chunk={chunk} pairs must divide the K={k} pairs of the sequence; pick a divisor of {k}")
+    body = tokens[:, 1:1 + pairs]  # (B, 2K): k1 v1 k2 v2 ...
+    return body.reshape(tokens.shape[0], k // chunk, 2 * chunk), tokens[:, -1]
+
+
+def _with_frame(tokens: Tensor, chunk_tokens: Tensor) -> Tensor:
+    """BOS <chunk> SEP kq for every chunk: chunk_tokens (B, C, 2c) -> (B, C, 2c + 3)."""
+    batch, chunks, _ = chunk_tokens.shape
+    bos = tokens[:, :1, None].expand(batch, 1, chunks).transpose(1, 2)  # (B, C, 1)
+    tail = tokens[:, -2:, None].expand(batch, 2, chunks).transpose(1, 2)  # (B, C, 2): SEP kq
+    return torch.cat([bos, chunk_tokens, tail], dim=2)
+
+
+def retrieve_best_chunk(tokens: Tensor, chunk: int) -> Tensor:
+    """Retrieval augmentation: the chunk whose keys match the query key, framed: (B, 2 * chunk + 3).
+
+    Keys are the even places of a chunk; ties (no match) go to the first chunk.
+    Example: `short = retrieve_best_chunk(batch.tokens, 16)`
+    """
+    chunks, query = split_pairs(tokens, chunk)
+    score = (chunks[:, :, 0::2] == query[:, None, None]).sum(-1)  # (B, C) exact key matches
+    best = score.argmax(dim=1)  # (B,)
+    picked = chunks[torch.arange(tokens.shape[0]), best]  # (B, 2c)
+    return _with_frame(tokens, picked[:, None])[:, 0]
+
+
+@torch.no_grad()
+def hierarchical_answer(model: TinyGPT, tokens: Tensor, chunk: int) -> tuple[Tensor, Tensor]:
+    """Hierarchical processing: answer every chunk separately, keep (answer, probability) per chunk,
+    answer with the most confident chunk's answer. Returns (answers (B,), summaries (B, C, 2)).
+
+    Example: `answers, summaries = hierarchical_answer(model, batch.tokens, 16)`
+    """
+    chunks, _ = split_pairs(tokens, chunk)
+    framed = _with_frame(tokens, chunks)  # (B, C, 2c + 3)
+    batch, count, length = framed.shape
+    probs = torch.softmax(model(framed.reshape(batch * count, length))[:, -1], dim=-1)  # (B*C, vocab)
+    confidence, answer = probs.max(dim=-1)
+    summaries = torch.stack([answer.reshape(batch, count).to(confidence.dtype), confidence.reshape(batch, count)], -1)
+    best = confidence.reshape(batch, count).argmax(dim=1)
+    return answer.reshape(batch, count)[torch.arange(batch), best], summaries
+
+
+def chunk_with_key(tokens: Tensor, chunk: int) -> Tensor:
+    """Index of the chunk that holds the query key: (B,); -1 where no chunk does.
+
+    Example: `relevant = chunk_with_key(batch.tokens, 16)`
+    """
+    chunks, query = split_pairs(tokens, chunk)
+    hits = (chunks[:, :, 0::2] == query[:, None, None]).any(-1)  # (B, C)
+    return torch.where(hits.any(1), hits.float().argmax(1), torch.full_like(query, -1))
+
+
+def retrieve_by_embedding(tokens: Tensor, chunk: int, table: Tensor) -> tuple[Tensor, Tensor]:
+    """Embedding retrieval: the chunk whose mean key embedding has the largest cosine similarity with
+    the query key's embedding, framed, and which chunk it was: ((B, 2 * chunk + 3), (B,)).
+
+    table: (vocab, d), e.g. a model's token embedding `model.embed.weight`. Mean-pooling c keys
+    leaves the matching key 1/c of the pooled vector, so the match dilutes as chunks grow.
+    Example: `short, chosen = retrieve_by_embedding(batch.tokens, 16, model.embed.weight.detach())`
+    """
+    if table.dim() != 2 or table.shape[0] <= int(tokens.max()):
+        raise ValueError(f"table must be (vocab, d) covering every token id (max {int(tokens.max())}); "
+                         f"got shape {tuple(table.shape)}")
+    chunks, query = split_pairs(tokens, chunk)
+    pooled = table[chunks[:, :, 0::2]].mean(dim=2)  # (B, C, d): mean key embedding of each chunk
+    score = torch.nn.functional.cosine_similarity(pooled, table[query][:, None, :], dim=-1)  # (B, C)
+    chosen = score.argmax(dim=1)
+    picked = chunks[torch.arange(tokens.shape[0]), chosen]
+    return _with_frame(tokens, picked[:, None])[:, 0], chosen
+
+
+def retrieve_in_slot(tokens: Tensor, chunk: int, n_chunks: int, slot: int, *,
+                     generator: torch.Generator | int = 0) -> Tensor:
+    """A retrieved context of `n_chunks` chunks: the one holding the query key at place `slot`
+    (0 = first), the others drawn at random from the rest, framed: (B, n_chunks * 2 * chunk + 3).
+
+    Example: `context = retrieve_in_slot(batch.tokens, 5, 3, slot=1)` (the relevant chunk in the middle)
+    """
+    chunks, _ = split_pairs(tokens, chunk)
+    batch, count, _ = chunks.shape
+    if not 1 <= n_chunks <= count or not 0 <= slot < n_chunks:
+        raise ValueError(f"need 1 <= n_chunks <= {count} chunks and 0 <= slot < n_chunks; "
+                         f"got n_chunks={n_chunks}, slot={slot}")
+    relevant = chunk_with_key(tokens, chunk)
+    if (relevant < 0).any():
+        raise ValueError("every sequence must hold its query key in some chunk")
+    g = generator if isinstance(generator, torch.Generator) else torch.Generator().manual_seed(generator)
+    noise = torch.rand(batch, count, generator=g)
+    noise[torch.arange(batch), relevant] = 2.0  # the relevant chunk sorts last: never drawn as a distractor
+    others = noise.argsort(dim=1)[:, :n_chunks - 1]  # (B, n_chunks - 1) random other chunks
+    order = torch.cat([others[:, :slot], relevant[:, None], others[:, slot:]], dim=1)  # (B, n_chunks)
+    picked = chunks[torch.arange(batch)[:, None], order].reshape(batch, 1, -1)
+    return _with_frame(tokens, picked)[:, 0]

@@ -1,0 +1,62 @@
+"""Scale-invariant attention (Anson, Wang, Aitchison, "Scale-invariant Attention", 2025).
+
+For a query at position i and a key at distance t = i - j >= 0 with score S_t = q·k_j / sqrt(d),
+the logit becomes
+
+    L_t = a_t · S_t + m_t,   a_t = sqrt(1 + 2 log(1 + t/tau)),   m_t = -2 log(1 + t/tau).
+
+If S_t ~ N(0, 1), then E[exp(L_t)] = exp(a_t²/2 + m_t) = e^{1/2} / (1 + t/tau): the expected
+unnormalised attention on any range of distances [t, Δt) is about e^{1/2}·tau·log Δ, whatever t
+("scale-invariant total attention"), and the logits' spread a_t grows so that attention within
+far ranges stays as peaked as within near ones ("scale-invariant sparsity"). t = 0 is unchanged.
+
+The model's logit module `ScaleInvariantLogits` and the coefficients a_t, m_t live in
+`course_utils.core.logits` (the model's layer) and are re-exported here.
+"""
+
+from __future__ import annotations
+
+import math
+
+import torch
+from torch import Tensor
+
+from course_utils.core.logits import ScaleInvariantLogits, check_tau, coefficients
+
+__all__ = ["ScaleInvariantLogits", "coefficients", "expected_mass", "scale_invariant_logits"]
+
+
+def expected_mass(t: Tensor, tau: float = 10.0) -> Tensor:
+    """E[exp(L_t)] for S_t ~ N(0, 1): e^{1/2} / (1 + t/tau). Example: `expected_mass(torch.tensor([0.0]))`"""
+    check_tau(tau)
+    return math.exp(0.5) / (1 + t / tau)
+
+
+def scale_invariant_logits(scores: Tensor, *, tau: float = 10.0) -> Tensor:
+    """Causal scores (..., n, n), query i and key j -> a_t·S + m_t with t = i - j; future keys -inf.
+
+    Example: `scale_invariant_logits(q @ k.transpose(-2, -1) / math.sqrt(d), tau=10.0)`
+    """
+    if scores.dim() < 2 or scores.shape[-1] != scores.shape[-2]:
+        raise ValueError(f"scores must be (..., n, n) with query rows and key columns, got {tuple(scores.shape)}")
+    n = scores.shape[-1]
+    pos = torch.arange(n, device=scores.device)
+    t = (pos[:, None] - pos[None, :]).to(scores.dtype)  # (n, n)
+    a, m = coefficients(t.clamp_min(0), tau)
+    return (a * scores + m).masked_fill(t < 0, float("-inf"))
+
+
+def flex_score_mod(tau: float = 10.0):
+    """The transform as a FlexAttention `score_mod` (torch >= 2.5): `a_t·score + m_t` with t = q_idx - kv_idx,
+    applied inside the kernel's tiles, so no score matrix is stored. Combine it with a causal block mask
+    (keys after the query are the mask's business, not the transform's).
+
+    Example: `flex_attention(q, k, v, score_mod=flex_score_mod(10.0), block_mask=causal_block_mask)`
+    """
+    check_tau(tau)
+
+    def score_mod(score: Tensor, batch: Tensor, head: Tensor, q_idx: Tensor, kv_idx: Tensor) -> Tensor:
+        log_term = torch.log1p((q_idx - kv_idx).clamp(min=0).to(torch.float32) / tau)
+        return torch.sqrt(1 + 2 * log_term) * score - 2 * log_term
+
+    return score_mod

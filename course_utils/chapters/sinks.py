@@ -1,0 +1,136 @@
+"""Attention sinks: evaluate a model with a streaming (windowed) cache.
+
+A head "sinks" when it parks much of its attention on the first token (Xiao et al., "Efficient
+Streaming Language Models with Attention Sinks", 2023). Gu et al. ("When Attention Sink Emerges
+in Language Models", 2024) count a head as a sink head when its mean weight on the first token
+exceeds 0.3.
+
+StreamingLLM's cache "k + w" keeps the first k tokens and the w most recent ones, and gives them
+the positions 0 .. k + w - 1 *inside the cache*, so no query-key distance exceeds k + w - 1.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import torch
+import torch.nn.functional as F
+from torch import Tensor, nn
+
+from course_utils.core.batch import IGNORE_INDEX
+
+
+def cache_indices(n: int, *, keep_first: int, recent: int) -> Tensor:
+    """Token indices in the cache of every query position: (n, keep_first + recent).
+
+    Row t holds [0, ..., keep_first - 1, t - recent + 1, ..., t]. Rows for t < keep_first + recent
+    (nothing evicted yet) hold 0 .. t, padded on the left with -1.
+    Example: `cache_indices(6, keep_first=1, recent=2)[5]` -> tensor([0, 4, 5])
+    """
+    if keep_first < 0 or recent < 1:
+        raise ValueError(f"need keep_first >= 0 and recent >= 1, got {keep_first}, {recent}")
+    size = keep_first + recent
+    t = torch.arange(n)[:, None]  # (n, 1)
+    slot = torch.arange(size)[None, :]  # (1, size)
+    streaming = torch.where(slot < keep_first, slot, t - (size - 1) + slot)  # (n, size)
+    full = t - (size - 1) + slot  # 0 .. t right-aligned, negative = padding
+    idx = torch.where(t < size, full, streaming)
+    return idx.clamp_min(-1)
+
+
+@torch.no_grad()
+def streaming_logits(model: nn.Module, tokens: Tensor, *, keep_first: int, recent: int,
+                     chunk: int = 4096) -> Tensor:
+    """Next-token logits when every query sees only a StreamingLLM cache of `keep_first + recent`
+    tokens: the first `keep_first` tokens of the stream and the `recent` latest ones, at positions
+    0 .. keep_first + recent - 1 inside the cache.
+
+    Each cache is run through the model on its own (the window's states are recomputed), which for
+    a one-layer model is exactly a key-value cache with re-indexed positions.
+    tokens: (batch, n) -> logits (batch, n, vocab). `keep_first=0` is plain window attention.
+    Example: `streaming_logits(model, batch.tokens, keep_first=4, recent=28)`
+    """
+    if tokens.dim() != 2:
+        raise ValueError(f"tokens must be (batch, n), got {tuple(tokens.shape)}")
+    batch, n = tokens.shape
+    size = keep_first + recent
+    idx = cache_indices(n, keep_first=keep_first, recent=recent)  # (n, size)
+    model.eval()
+    # Queries with nothing evicted see a prefix: one ordinary forward gives them all.
+    early = min(n, size)
+    prefix_logits = model(tokens[:, :early])  # (B, early, V)
+    if n == early:
+        return prefix_logits
+    caches = tokens[:, idx[early:]].reshape(-1, size)  # (B * (n - early), size)
+    last = torch.cat([model(caches[i:i + chunk])[:, -1] for i in range(0, len(caches), chunk)])
+    return torch.cat([prefix_logits, last.view(batch, n - early, -1)], dim=1)  # (B, n, V)
+
+
+def token_losses(logits: Tensor, targets: Tensor) -> Tensor:
+    """Cross-entropy per position, NaN where the target is IGNORE_INDEX (-100).
+
+    logits: (batch, n, vocab), targets: (batch, n) -> (batch, n).
+    Example: `token_losses(model(batch.tokens), batch.targets)`
+    """
+    if logits.shape[:2] != targets.shape:
+        raise ValueError(f"logits {tuple(logits.shape)} do not match targets {tuple(targets.shape)}")
+    losses = F.cross_entropy(logits.transpose(1, 2), targets.clamp_min(0), reduction="none")
+    return losses.masked_fill(targets == IGNORE_INDEX, float("nan"))
+
+
+def _written(model: nn.Module, tokens: Tensor, layer: int) -> tuple[Tensor, Tensor]:
+    """What each key writes into each head's share of layer `layer`'s output per unit of weight,
+    W_o,h v_h,j: (batch, heads, n, d_model); and every layer's weights (layers, batch, heads, n, n)."""
+    attn = model.blocks[layer].attn
+    seen: list[Tensor] = []
+    handle = attn.register_forward_pre_hook(lambda _m, args, kwargs: seen.append(args[0]), with_kwargs=True)
+    try:
+        _, weights = model(tokens, return_attention=True)
+    finally:
+        handle.remove()
+    x = seen[0]  # (B, n, D), the normed input of the attention
+    batch, n, d_model = x.shape
+    v = attn.qkv(x)[..., 2 * d_model:].view(batch, n, attn.heads, attn.head_dim)  # (B, n, H, d)
+    w_o = attn.proj.weight.view(d_model, attn.heads, attn.head_dim)  # (D, H, d)
+    return torch.einsum("bnhd,ehd->bhne", v, w_o), weights
+
+
+@torch.no_grad()
+def head_contributions(model: nn.Module, tokens: Tensor, layer: int = 0) -> Tensor:
+    """Size of what each key adds to the output of each head: ||W_o,h v_h,j||.
+
+    A sink key with a near-zero contribution is a place to park attention that writes nothing.
+    (A "gate" model's gate acts per query on top of this; it is not included.)
+    tokens: (batch, n) -> (batch, heads, n).
+    Example: `head_contributions(model, batch.tokens)[:, :, 0]` is the BOS token's contribution.
+    """
+    return _written(model, tokens, layer)[0].norm(dim=-1)
+
+
+@torch.no_grad()
+def bos_share(model: nn.Module, tokens: Tensor, layer: int = 0) -> Tensor:
+    """What the first token adds to one attention layer's output at each query, over all heads:
+    `sum_h w_h,i,0 W_o,h v_h,0` (the layer's output is this plus the other keys' shares and proj's bias).
+
+    tokens: (batch, n) -> (batch, n, d_model).
+    Example: `bos_share(model, batch.tokens)[idle].mean(0)` is its average over some queries.
+    """
+    written, weights = _written(model, tokens, layer)  # (B, H, n, D), (L, B, H, n, n)
+    return torch.einsum("bhn,bhe->bne", weights[layer, :, :, :, 0], written[:, :, 0])
+
+
+@torch.no_grad()
+def losses_with_bos_share(model: nn.Module, tokens: Tensor, targets: Tensor,
+                          replace: Callable[[Tensor], Tensor], layer: int = 0) -> Tensor:
+    """Per-token losses (batch, n) when the first token's share c of layer `layer`'s attention output
+    (`bos_share`, (batch, n, d_model)) is replaced by `replace(c)`, e.g. `torch.zeros_like`.
+
+    Exact for the first layer; in a later layer the share is measured on the unmodified model.
+    Example: `losses_with_bos_share(model, b.tokens, b.targets, torch.zeros_like)` zeroes what BOS writes.
+    """
+    share = bos_share(model, tokens, layer)
+    handle = model.blocks[layer].attn.proj.register_forward_hook(lambda _m, _i, out: out - share + replace(share))
+    try:
+        return token_losses(model(tokens), targets)
+    finally:
+        handle.remove()

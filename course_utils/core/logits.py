@@ -1,0 +1,148 @@
+"""Logit transforms: functions of the scores applied just before the softmax.
+
+The course's attention calls `transform(scores, q_pos, k_pos)` on
+`scores: (batch, heads, n_q, n_k)` after the positional bias and before the mask.
+Identity is the default. Log-n scaling and Scalable-Softmax fight attention dilution
+(notebook 02); scale-invariant attention (notebook 08) depends on the query-key distance t:
+`a_t * S + m_t` with `a_t = sqrt(1 + 2 log(1 + t/tau))` and `m_t = -2 log(1 + t/tau)` (the derivation
+is in `course_utils.chapters.scale_invariant`). Its two halves alone, for notebook 08's ablation:
+"si_offset" adds m_t only (a logarithmic distance penalty, a relative of ALiBi), "si_multiplier"
+multiplies by a_t only.
+"""
+
+from __future__ import annotations
+
+import math
+
+import torch
+from torch import Tensor, nn
+
+LOGIT_TRANSFORMS = ("identity", "log_n", "ssmax", "scale_invariant", "si_offset", "si_multiplier")
+
+
+class IdentityLogits(nn.Module):
+    """Leave the scores as they are (standard attention).
+
+    Example: `IdentityLogits()(scores, q_pos, k_pos) is scores`
+    """
+
+    def forward(self, scores: Tensor, q_pos: Tensor, k_pos: Tensor) -> Tensor:
+        return scores
+
+
+def visible_keys(q_pos: Tensor, k_pos: Tensor, causal: bool) -> Tensor:
+    """Number of keys each query sees: (n_q,). Causal: keys at positions <= the query's.
+
+    Example: `visible_keys(torch.arange(3), torch.arange(3), causal=True)` -> tensor([1, 2, 3])
+    """
+    if causal:
+        return (k_pos[None, :] <= q_pos[:, None]).sum(-1)
+    return torch.full((q_pos.shape[0],), k_pos.shape[0], device=q_pos.device)
+
+
+class LogNScaling(nn.Module):
+    """Multiply query i's scores by log(number of keys it can see), Chiang & Cholak (2022).
+
+    With a causal mask query i sees the keys whose position is <= its own; without one it
+    sees all n_k. The factor is clamped at 1 so the first few queries are left unscaled. With a
+    `reference` length the factor is log(n) / log(reference) instead, 1 at that length (as in YaRN-
+    and Qwen-style log-n attention), so a model trained there starts from an ordinary softmax.
+
+    Example: `LogNScaling(causal=True)(scores, torch.arange(n), torch.arange(n))`,
+    `LogNScaling(reference=18)` (factor 1 for a query that sees 18 keys)
+    """
+
+    def __init__(self, causal: bool = True, reference: int | None = None) -> None:
+        super().__init__()
+        if reference is not None and reference < 2:
+            raise ValueError(f"reference is a length with log(reference) > 0, so at least 2; got {reference}")
+        self.causal = causal
+        self.reference = reference
+
+    def forward(self, scores: Tensor, q_pos: Tensor, k_pos: Tensor) -> Tensor:
+        visible = visible_keys(q_pos, k_pos, self.causal)  # (n_q,)
+        if self.reference is not None:
+            factor = visible.to(scores.dtype).log() / math.log(self.reference)  # (n_q,)
+        else:
+            factor = visible.to(scores.dtype).log().clamp_min(1.0)  # (n_q,)
+        return scores * factor[:, None]
+
+
+class ScalableSoftmax(nn.Module):
+    """Scalable-Softmax (Nakanishi, 2025): scores of query i times `s_h * log(n_i)`.
+
+    `s_h` is a learned scalar per head, initialised to `init`; n_i is the number of keys query i
+    sees. scores: (batch, heads, n_q, n_k).
+
+    Example: `ScalableSoftmax(heads=4)(scores, torch.arange(n), torch.arange(n))`
+    """
+
+    def __init__(self, heads: int, *, causal: bool = True, init: float = 0.5) -> None:
+        super().__init__()
+        self.causal = causal
+        self.s = nn.Parameter(torch.full((heads,), float(init)))
+
+    def forward(self, scores: Tensor, q_pos: Tensor, k_pos: Tensor) -> Tensor:
+        if scores.dim() != 4 or scores.shape[1] != self.s.shape[0]:
+            raise ValueError(f"scores must be (batch, heads={self.s.shape[0]}, n_q, n_k), got {tuple(scores.shape)}")
+        log_n = visible_keys(q_pos, k_pos, self.causal).to(scores.dtype).log()  # (n_q,)
+        return scores * self.s[:, None, None] * log_n[:, None]  # (B, H, n_q, n_k)
+
+
+def check_tau(tau: float) -> None:
+    if not tau > 0:
+        raise ValueError(f"tau must be > 0 (the paper's best is 10.0), got {tau}")
+
+
+def coefficients(t: Tensor, tau: float = 10.0) -> tuple[Tensor, Tensor]:
+    """Multiplier a_t and offset m_t for distances t >= 0 (any shape, float).
+
+    Example: `a, m = coefficients(torch.arange(4.0))`; `a[0] == 1` and `m[0] == 0`.
+    """
+    check_tau(tau)
+    if torch.any(t < 0):
+        raise ValueError("distances t must be >= 0 (the transform is causal: keys at or before the query)")
+    log_term = torch.log1p(t / tau)
+    return torch.sqrt(1 + 2 * log_term), -2 * log_term
+
+
+class ScaleInvariantLogits(nn.Module):
+    """The transform as a logit module for `MultiHeadAttention` (notebook 08, `course_utils.chapters.scale_invariant`):
+    `a_t * scores + m_t`, or one half of it (`multiplier=False` leaves out a_t, `offset=False` leaves out m_t).
+
+    Keys after the query (negative t) are left for the causal mask. Example:
+    `ScaleInvariantLogits(tau=10.0)(scores, torch.arange(n), torch.arange(n))`
+    """
+
+    def __init__(self, tau: float = 10.0, *, multiplier: bool = True, offset: bool = True) -> None:
+        super().__init__()
+        check_tau(tau)
+        if not (multiplier or offset):
+            raise ValueError("keep the multiplier a_t, the offset m_t or both; with neither use 'identity'")
+        self.tau, self.multiplier, self.offset = tau, multiplier, offset
+
+    def forward(self, scores: Tensor, q_pos: Tensor, k_pos: Tensor) -> Tensor:
+        t = (q_pos[:, None] - k_pos[None, :]).to(scores.dtype).clamp_min(0)  # (n_q, n_k)
+        a, m = coefficients(t, self.tau)
+        return (a * scores if self.multiplier else scores) + (m if self.offset else 0)
+
+
+def make_logit_transform(name: str, *, heads: int = 1, causal: bool = True, tau: float = 10.0,
+                         log_n_reference: int = 0) -> nn.Module:
+    """Build a transform by name: one of `LOGIT_TRANSFORMS` (`heads` sizes SSMax's scales, `tau` is
+    the scale-invariant transform's one hyperparameter, `log_n_reference` > 0 normalises log-n
+    scaling to 1 at that length).
+
+    Example: `make_logit_transform("ssmax", heads=4)`, `make_logit_transform("scale_invariant", tau=10.0)`
+    """
+    if name == "identity":
+        return IdentityLogits()
+    if name == "log_n":
+        return LogNScaling(causal=causal, reference=log_n_reference or None)
+    if name == "ssmax":
+        return ScalableSoftmax(heads, causal=causal)
+    if name in ("scale_invariant", "si_offset", "si_multiplier"):
+        if not causal:
+            raise ValueError("the scale-invariant transform is defined for causal attention (distances t >= 0)")
+        return ScaleInvariantLogits(tau, multiplier=name != "si_offset", offset=name != "si_multiplier")
+    raise ValueError(f"unknown logit transform {name!r}; choose one of {LOGIT_TRANSFORMS}")

@@ -1,0 +1,154 @@
+"""TinyGPT: a small decoder-only transformer whose attention can be opened up.
+
+tokens (batch, n) -> embedding (+ absolute positions) -> `layers` pre-norm blocks
+[x + attention(norm(x)); x + mlp(norm(x))] -> norm -> logits (batch, n, vocab_size).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import torch
+from torch import Tensor, nn
+
+from course_utils.core.attention import MultiHeadAttention
+from course_utils.core.logits import make_logit_transform
+from course_utils.core.positional import make_positional
+from course_utils.core.sigma_reparam import SigmaReparamLinear
+
+
+@dataclass(frozen=True)
+class GPTConfig:
+    """Everything needed to rebuild a TinyGPT; stored with every zoo checkpoint.
+
+    Example: `GPTConfig(vocab_size=40, max_len=64, positional="alibi")`
+    """
+
+    vocab_size: int
+    max_len: int
+    d_model: int = 64
+    heads: int = 4
+    layers: int = 2
+    mlp_ratio: int = 4
+    attention_only: bool = False
+    positional: str = "rope"
+    rope_base: float = 10000.0
+    p_rope_fraction: float = 0.75  # positional="p_rope": the fraction of RoPE's frequencies (fastest first) that rotate
+    position_scale: float = 1.0  # default positions are i * position_scale: < 1 is position interpolation (Chen et al., 2023)
+    logit_transform: str = "identity"
+    logit_tau: float = 10.0  # the scale-invariant transform's tau
+    log_n_reference: int = 0  # log-n scaling: 0 = the raw factor log n; L > 0 = log n / log L (1 at length L)
+    embed_std: float = 0.02  # 0.02 as in GPT-2; 1.0 keeps token identity loud next to the blocks' outputs
+    sink_fix: str = "none"  # one of attention.SINK_FIXES (see MultiHeadAttention)
+    sink_init: float = 0.0  # the learned sink logit's starting value (sink_fix="learned_sink")
+    sigma_reparam: bool = False  # every linear layer in the blocks is a SigmaReparamLinear (Zhai et al., 2023)
+    dilated_segments: tuple[int, ...] = ()  # with dilated_rates: LongNet's dilated attention in every block
+    dilated_rates: tuple[int, ...] = ()
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+class Block(nn.Module):
+    """One pre-norm transformer block; the MLP is left out when `attention_only`."""
+
+    def __init__(self, config: GPTConfig, positional: nn.Module) -> None:
+        super().__init__()
+        linear = SigmaReparamLinear if config.sigma_reparam else nn.Linear
+        self.norm1 = nn.LayerNorm(config.d_model)
+        self.attn = MultiHeadAttention(
+            config.d_model,
+            config.heads,
+            positional=positional,
+            logit_transform=make_logit_transform(config.logit_transform, heads=config.heads, tau=config.logit_tau,
+                                                 log_n_reference=config.log_n_reference),
+            sink_fix=config.sink_fix,
+            sink_init=config.sink_init,
+            linear=linear,
+            dilated=(list(config.dilated_segments), list(config.dilated_rates)) if config.dilated_segments else None,
+        )
+        self.mlp: nn.Module | None = None
+        if not config.attention_only:
+            self.norm2 = nn.LayerNorm(config.d_model)
+            self.mlp = nn.Sequential(
+                linear(config.d_model, config.mlp_ratio * config.d_model),
+                nn.GELU(),
+                linear(config.mlp_ratio * config.d_model, config.d_model),
+            )
+
+    def forward(
+        self, x: Tensor, positions: Tensor, mask: Tensor | None, need_weights: bool
+    ) -> tuple[Tensor, Tensor | None]:
+        attn_out, weights = self.attn(self.norm1(x), positions=positions, mask=mask, need_weights=need_weights)
+        x = x + attn_out
+        if self.mlp is not None:
+            x = x + self.mlp(self.norm2(x))
+        return x, weights
+
+
+class TinyGPT(nn.Module):
+    """A decoder-only transformer; the positional scheme and logit transform are config fields.
+
+    forward(tokens: (batch, n)) -> logits (batch, n, vocab_size); with `return_attention=True`
+    also the weights of every layer, stacked: (layers, batch, heads, n, n).
+
+    Example: `logits, attn = TinyGPT(GPTConfig(vocab_size=40, max_len=64))(tokens, return_attention=True)`
+    """
+
+    def __init__(self, config: GPTConfig) -> None:
+        super().__init__()
+        if not config.position_scale > 0:
+            raise ValueError(f"position_scale multiplies the positions and must be > 0; got {config.position_scale}")
+        if config.position_scale != 1.0 and config.positional == "learned":
+            raise ValueError("a learned position table needs integer positions: keep position_scale = 1.0, "
+                             "or interpolate a RoPE, ALiBi or sinusoidal model")
+        self.config = config
+        self.embed = nn.Embedding(config.vocab_size, config.d_model)
+        nn.init.normal_(self.embed.weight, std=config.embed_std)
+        # One scheme object shared by the embedding and every block (a learned table is one table).
+        self.positional = make_positional(
+            config.positional,
+            d_model=config.d_model,
+            heads=config.heads,
+            max_len=config.max_len,
+            rope_base=config.rope_base,
+            p_rope_fraction=config.p_rope_fraction,
+        )
+        self.blocks = nn.ModuleList(Block(config, self.positional) for _ in range(config.layers))
+        self.norm = nn.LayerNorm(config.d_model)
+        self.head = nn.Linear(config.d_model, config.vocab_size)
+
+    def forward(
+        self,
+        tokens: Tensor,
+        *,
+        positions: Tensor | None = None,
+        mask: Tensor | None = None,
+        return_attention: bool = False,
+    ) -> Tensor | tuple[Tensor, Tensor]:
+        """tokens: (batch, n) int64; positions: (n,) (default 0..n-1, times `config.position_scale`);
+        mask: bool (n, n) kept in addition to the causal mask (True = keep)."""
+        if tokens.dim() != 2 or tokens.dtype != torch.long:
+            raise ValueError(f"tokens must be int64 of shape (batch, n), got {tokens.dtype} {tuple(tokens.shape)}")
+        if int(tokens.max()) >= self.config.vocab_size or int(tokens.min()) < 0:
+            raise ValueError(f"token ids must lie in [0, {self.config.vocab_size}), got {int(tokens.min())}..{int(tokens.max())}")
+        n = tokens.shape[1]
+        if positions is None:
+            positions = torch.arange(n, device=tokens.device)
+            if self.config.position_scale != 1.0:
+                positions = positions * self.config.position_scale
+        if positions.shape != (n,):
+            raise ValueError(f"positions must have shape (n,) = ({n},), got {tuple(positions.shape)}")
+        x = self.positional.embed(self.embed(tokens), positions)  # (B, n, D)
+        all_weights = []
+        for block in self.blocks:
+            x, weights = block(x, positions, mask, return_attention)
+            all_weights.append(weights)
+        logits = self.head(self.norm(x))  # (B, n, vocab)
+        if return_attention:
+            return logits, torch.stack(all_weights)  # (L, B, H, n, n)
+        return logits
+
+    def num_parameters(self) -> int:
+        """Number of trainable parameters. Example: `TinyGPT(cfg).num_parameters()`"""
+        return sum(p.numel() for p in self.parameters())

