@@ -11,6 +11,7 @@ from course_utils.chapters.circuits import overwrite_probe, weight_by_distance
 from course_utils.core.evaluate import target_accuracy
 from course_utils.core.model import GPTConfig
 from course_utils.core.tasks import copy_batch
+from course_utils.zoo.__main__ import main as zoo_cli
 from course_utils.zoo.names import NAME_RULES
 
 REPO = Path(__file__).resolve().parents[1]
@@ -140,7 +141,7 @@ def test_unknown_entry_raises():
 
 @pytest.mark.claims
 def test_cli_lists_entries(capsys):
-    zoo.main(["list"])
+    zoo_cli(["list"])
     assert "copy-rope-2l" in capsys.readouterr().out
 
 
