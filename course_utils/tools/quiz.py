@@ -5,28 +5,28 @@ read -- the visible tests stored in the student notebook's metadata, the
 notebook itself -- must not spell out the expected answer. These helpers make
 that easy:
 
-* :func:`digest` turns an exact answer (a choice letter, an integer, a short
+* `digest` turns an exact answer (a choice letter, an integer, a short
   string) into a salted SHA-256 hex digest. The author pastes the digest into
   the test; the test compares the student's answer against it with
-  :func:`check_choice` (multiple choice) or :func:`check_value` (any exact
+  `check_choice` (multiple choice) or `check_value` (any exact
   value).
-* :func:`check_rounded` checks a measured or computed number (a float, or a
+* `check_rounded` checks a measured or computed number (a float, or a
   sequence of them) at the precision the question asks for: it hashes the value
-  rounded to ``decimals`` places, so a visible test is as tight as the question
-  and still reveals nothing. :func:`rounding_margin` tells an author whether
+  rounded to `decimals` places, so a visible test is as tight as the question
+  and still reveals nothing. `rounding_margin` tells an author whether
   the solution's value sits too close to a rounding boundary.
-* :func:`in_range` checks a number against an interval, so a visible test
-  reveals a range, not the value. Prefer :func:`check_rounded` for answers with
+* `in_range` checks a number against an interval, so a visible test
+  reveals a range, not the value. Prefer `check_rounded` for answers with
   one right value; keep ranges for sanity checks of estimates.
 
-A salt (conventionally ``"<notebook stem>/<question name>"``) makes equal
+A salt (conventionally `"<notebook stem>/<question name>"`) makes equal
 answers to different questions hash differently.
 
 A hash hides the answer from a reader; it does not make it hard to guess
 (there are only four choices). Hidden tests, which otter strips from the
 student version, are where an author puts anything stricter.
 
-Example (how an author computes the digest to paste into a test)::
+Example (how an author computes the digest to paste into a test):
 
     >>> digest(" b ", salt="99_example/q1") == digest("B", salt="99_example/q1")
     True
@@ -60,7 +60,7 @@ __all__ = [
     "rounding_margin",
 ]
 
-#: Letters accepted by :func:`check_choice` unless a question says otherwise.
+#: Letters accepted by `check_choice` unless a question says otherwise.
 DEFAULT_CHOICES = "ABCD"
 
 _HEX_DIGEST = re.compile(r"[0-9a-f]{64}")
@@ -74,19 +74,19 @@ def _unwrap_scalar(value: object) -> object:
 
 
 def canonical(value: object) -> str:
-    """Return the canonical text form of an exact answer, as hashed by :func:`digest`.
+    """Return the canonical text form of an exact answer, as hashed by `digest`.
 
-    * ``str``: surrounding whitespace stripped, inner runs of whitespace
-      collapsed to one space, upper-cased (so ``" b "`` and ``"B"`` agree);
-    * ``bool`` and integers (including NumPy integers and 0-d tensors);
-    * ``tuple``/``list`` of the above (order matters); ``set``/``frozenset``
+    * `str`: surrounding whitespace stripped, inner runs of whitespace
+      collapsed to one space, upper-cased (so `" b "` and `"B"` agree);
+    * `bool` and integers (including NumPy integers and 0-d tensors);
+    * `tuple`/`list` of the above (order matters); `set`/`frozenset`
       (order does not).
 
-    The form carries the type, so ``3`` and ``"3"`` hash differently.
+    The form carries the type, so `3` and `"3"` hash differently.
 
     Raises:
-        TypeError: for floats (hash those rounded, with :func:`canonical_rounded`
-            / ``digest(..., decimals=n)`` / :func:`check_rounded`) and any
+        TypeError: for floats (hash those rounded, with `canonical_rounded`
+            / `digest(..., decimals=n)` / `check_rounded`) and any
             other type.
     """
     value = _unwrap_scalar(value)
@@ -108,7 +108,7 @@ def canonical(value: object) -> str:
     raise TypeError(f"cannot hash a value of type {type(value).__name__}")
 
 
-#: Largest number of decimals :func:`canonical_rounded` accepts.
+#: Largest number of decimals `canonical_rounded` accepts.
 MAX_DECIMALS = 12
 
 
@@ -121,7 +121,7 @@ def _check_decimals(decimals: object) -> int:
 
 
 def _real_numbers(value: object) -> float | list:
-    """``value`` as a Python float or a (nested) list of floats; tensors and arrays unwrapped."""
+    """`value` as a Python float or a (nested) list of floats; tensors and arrays unwrapped."""
     if hasattr(value, "tolist") and not isinstance(value, (str, bytes)):
         value = value.tolist()  # type: ignore[union-attr]  # tensor / ndarray / NumPy scalar
     if isinstance(value, (tuple, list)):
@@ -147,23 +147,23 @@ def _fixed(x: float, decimals: int) -> str:
 
 
 def canonical_rounded(value: object, decimals: int) -> str:
-    """Return the canonical text of a number (or numbers) rounded to ``decimals`` places.
+    """Return the canonical text of a number (or numbers) rounded to `decimals` places.
 
-    ``value`` may be an int or float, a NumPy scalar, a tensor or array of any
+    `value` may be an int or float, a NumPy scalar, a tensor or array of any
     shape, or a (nested) list/tuple of numbers; shapes: a scalar gives
-    ``"fixed2:7.47"``, a sequence ``"fixed2:[7.47,-4.61]"``. Rounding is exact
-    decimal rounding of the binary value (half to even), so ``2.675`` (stored
-    as 2.67499999...) becomes ``2.67`` everywhere. ``-0.00`` becomes ``0.00``.
+    `"fixed2:7.47"`, a sequence `"fixed2:[7.47,-4.61]"`. Rounding is exact
+    decimal rounding of the binary value (half to even), so `2.675` (stored
+    as 2.67499999...) becomes `2.67` everywhere. `-0.00` becomes `0.00`.
 
-    Example::
+    Example:
 
         >>> canonical_rounded(16, 2), canonical_rounded([2.3675, -4.6052], 1)
         ('fixed2:16.00', 'fixed1:[2.4,-4.6]')
 
     Raises:
         TypeError: for bools, strings, NaN/inf, empty sequences and other types,
-            or a non-int ``decimals``.
-        ValueError: if ``decimals`` is outside ``0..MAX_DECIMALS``.
+            or a non-int `decimals`.
+        ValueError: if `decimals` is outside `0..MAX_DECIMALS`.
     """
     decimals = _check_decimals(decimals)
     numbers_ = _real_numbers(value)
@@ -177,21 +177,21 @@ def canonical_rounded(value: object, decimals: int) -> str:
 
 
 def rounding_margin(value: object, decimals: int) -> float:
-    """How far ``value`` is from a rounding boundary, in units of the last kept decimal.
+    """How far `value` is from a rounding boundary, in units of the last kept decimal.
 
-    0.5 means the value sits exactly on a rounded number (``7.000`` with 2 decimals),
-    0.0 that it sits on a boundary (``7.005``), where a float32 computation or a
+    0.5 means the value sits exactly on a rounded number (`7.000` with 2 decimals),
+    0.0 that it sits on a boundary (`7.005`), where a float32 computation or a
     different order of operations could round the other way. For a sequence, the
     smallest margin of its elements. Authors check that the solution's margin is
-    at least :data:`MIN_MARGIN` and pick fewer decimals otherwise.
+    at least `MIN_MARGIN` and pick fewer decimals otherwise.
 
-    Example::
+    Example:
 
         >>> round(rounding_margin(7.4702, 2), 2), round(rounding_margin(7.4702, 3), 2)
         (0.48, 0.3)
 
     Raises:
-        TypeError, ValueError: as :func:`canonical_rounded`.
+        TypeError, ValueError: as `canonical_rounded`.
     """
     decimals = _check_decimals(decimals)
     numbers_ = _real_numbers(value)
@@ -207,27 +207,27 @@ def rounding_margin(value: object, decimals: int) -> float:
     return min(margins)
 
 
-#: Smallest :func:`rounding_margin` a solution's value should have (see CONTRIBUTING.md).
+#: Smallest `rounding_margin` a solution's value should have (see CONTRIBUTING.md).
 MIN_MARGIN = 0.05
 
 
 def digest(value: object, *, salt: str, decimals: int | None = None) -> str:
-    """Return the salted SHA-256 hex digest of ``canonical(value)``.
+    """Return the salted SHA-256 hex digest of `canonical(value)`.
 
-    With ``decimals``, the digest of ``canonical_rounded(value, decimals)``
+    With `decimals`, the digest of `canonical_rounded(value, decimals)`
     instead: the number (or numbers) rounded to that many places, for
-    :func:`check_rounded`.
+    `check_rounded`.
 
     Args:
-        value: the exact answer (see :func:`canonical` for what is accepted),
-            or with ``decimals`` a number or sequence of numbers.
+        value: the exact answer (see `canonical` for what is accepted),
+            or with `decimals` a number or sequence of numbers.
         salt: a non-empty string unique to the question, e.g.
-            ``"03/q2"`` (``"<notebook number>/<question>"``, as in the notebooks).
-        decimals: places to round to before hashing, or ``None`` for an exact answer.
+            `"03/q2"` (`"<notebook number>/<question>"`, as in the notebooks).
+        decimals: places to round to before hashing, or `None` for an exact answer.
 
     Raises:
-        ValueError: if ``salt`` is empty or not a string, or ``decimals`` is out of range.
-        TypeError: if ``value`` has no canonical form.
+        ValueError: if `salt` is empty or not a string, or `decimals` is out of range.
+        TypeError: if `value` has no canonical form.
     """
     if not isinstance(salt, str) or not salt:
         raise ValueError("salt must be a non-empty string")
@@ -244,17 +244,17 @@ def _check_unanswered(answer: object, what: str) -> None:
 def normalize_choice(
     answer: object, choices: str | Sequence[str] | None = DEFAULT_CHOICES
 ) -> str:
-    """Return a multiple-choice answer in canonical form (``" b "`` -> ``"B"``).
+    """Return a multiple-choice answer in canonical form (`" b "` -> `"B"`).
 
     Args:
         answer: the student's answer, a string.
         choices: the allowed answers, case-insensitive: a string of single
-            letters (``"ABCD"``), a sequence of strings, or ``None`` to accept
+            letters (`"ABCD"`), a sequence of strings, or `None` to accept
             any non-empty string.
 
     Raises:
-        ValueError: if the answer is missing (``...``/``None``), not a string,
-            empty, or not one of ``choices``.
+        ValueError: if the answer is missing (`...`/`None`), not a string,
+            empty, or not one of `choices`.
     """
     _check_unanswered(answer, "this question")
     if not isinstance(answer, str):
@@ -285,24 +285,24 @@ def check_choice(
     salt: str,
     choices: str | Sequence[str] | None = DEFAULT_CHOICES,
 ) -> bool:
-    """Return whether a multiple-choice answer matches ``expected_digest``.
+    """Return whether a multiple-choice answer matches `expected_digest`.
 
-    ``expected_digest`` is ``digest("<letter>", salt=salt)``.
+    `expected_digest` is `digest("<letter>", salt=salt)`.
 
     Raises:
-        ValueError: if the answer is missing or not one of ``choices`` (see
-            :func:`normalize_choice`), or ``expected_digest`` is malformed.
+        ValueError: if the answer is missing or not one of `choices` (see
+            `normalize_choice`), or `expected_digest` is malformed.
     """
     expected = _validate_digest(expected_digest)
     return hmac.compare_digest(digest(normalize_choice(answer, choices), salt=salt), expected)
 
 
 def check_value(value: object, expected_digest: str, *, salt: str) -> bool:
-    """Return whether an exact answer matches ``expected_digest`` (``digest(answer, salt=salt)``).
+    """Return whether an exact answer matches `expected_digest` (`digest(answer, salt=salt)`).
 
     Raises:
-        ValueError: if the value is missing (``...``/``None``), has no canonical
-            form, or ``expected_digest`` is malformed.
+        ValueError: if the value is missing (`...`/`None`), has no canonical
+            form, or `expected_digest` is malformed.
     """
     expected = _validate_digest(expected_digest)
     _check_unanswered(value, "this question")
@@ -314,25 +314,25 @@ def check_value(value: object, expected_digest: str, *, salt: str) -> bool:
 
 
 def check_rounded(value: object, expected_digest: str, *, salt: str, decimals: int) -> bool:
-    """Return whether a number rounds to the answer hashed in ``expected_digest``.
+    """Return whether a number rounds to the answer hashed in `expected_digest`.
 
-    ``expected_digest`` is ``digest(answer, salt=salt, decimals=decimals)``: both
-    sides are rounded to ``decimals`` places (exact decimal rounding, see
-    :func:`canonical_rounded`) and the texts compared, so the visible test is as
-    tight as the question's precision and shows no number. ``value`` may be a
+    `expected_digest` is `digest(answer, salt=salt, decimals=decimals)`: both
+    sides are rounded to `decimals` places (exact decimal rounding, see
+    `canonical_rounded`) and the texts compared, so the visible test is as
+    tight as the question's precision and shows no number. `value` may be a
     float or int, a NumPy scalar, a tensor or array of any shape, or a (nested)
     list/tuple of numbers (compared element by element, in order; shapes must
     match).
 
-    Example::
+    Example:
 
         >>> h = digest(16.0, salt="06/q4", decimals=2)
         >>> check_rounded(16.001, h, salt="06/q4", decimals=2), check_rounded(17.18, h, salt="06/q4", decimals=2)
         (True, False)
 
     Raises:
-        ValueError: if the value is missing (``...``/``None``), is not a finite
-            number or sequence of numbers, or ``expected_digest`` is malformed.
+        ValueError: if the value is missing (`...`/`None`), is not a finite
+            number or sequence of numbers, or `expected_digest` is malformed.
     """
     expected = _validate_digest(expected_digest)
     _check_unanswered(value, "this question")
@@ -344,14 +344,14 @@ def check_rounded(value: object, expected_digest: str, *, salt: str, decimals: i
 
 
 def in_range(x: object, lo: float, hi: float) -> bool:
-    """Return whether the number ``x`` lies in the closed interval ``[lo, hi]``.
+    """Return whether the number `x` lies in the closed interval `[lo, hi]`.
 
-    ``x`` may be a Python number, a NumPy scalar or a one-element tensor. NaN
+    `x` may be a Python number, a NumPy scalar or a one-element tensor. NaN
     is never in range.
 
     Raises:
-        ValueError: if ``x`` is missing (``...``/``None``), a bool or string,
-            or not a real number, or if ``lo > hi``.
+        ValueError: if `x` is missing (`...`/`None`), a bool or string,
+            or not a real number, or if `lo > hi`.
     """
     _check_unanswered(x, "this value")
     if lo > hi:
