@@ -19,34 +19,23 @@ STAMP := $(VENV)/.installed
 KERNEL_JSON := $(VENV)/share/jupyter/kernels/$(KERNEL_NAME)/kernel.json
 
 NOTEBOOKS := $(sort $(wildcard notebooks/*.ipynb))
-# nbval hands notebooks to its two workers in this order, slowest first (measured cold times), so that
-# no worker is left with a long notebook at the end; any notebook not named here follows in file order.
+# nbval's workers take the notebooks slowest first, so no worker is left with a long one at the end.
 SLOW_FIRST := 11 08 03 05 10 06 01 02 04 07
 NBVAL_ORDER := $(foreach n,$(SLOW_FIRST),$(filter notebooks/$(n)_%,$(NOTEBOOKS)))
 NBVAL_ORDER += $(filter-out $(NBVAL_ORDER),$(NOTEBOOKS))
 PYTEST_ARGS ?=
 NBVAL_ARGS ?=
-# pytest-xdist workers for the unit tests: each worker's torch runs one thread (conftest.py sets
-# OMP_NUM_THREADS=1 in the workers; two threads each oversubscribed the cores: unit tests 316-450 s ->
-# 246 s), so two workers keep a 2-core machine busy (measured: unit tests 14.2 -> 8.7 min on 2 cores). (--dist
-# loadgroup, pinning the claims modules that cache measurements to one worker each, was measured
-# slower: 6:54 against 5:32.)
+# Unit-test workers: one torch thread each (conftest.py), so two keep a 2-core machine busy.
 TEST_WORKERS ?= 2
 LAB_ARGS ?=
 GPU_ARGS ?=
-# TEST_ENV, for the test targets only. glibc's malloc returns every large tensor to the kernel on free and
-# page-faults it back on the next allocation, and the course's evaluations allocate the same large
-# tensors over and over. Keeping freed memory in the heap cut notebook 05's system time from 26 s to
-# 2 s and its wall time by a quarter (one thread, 2 cores), for about 0.6 GB more peak memory. Other C
-# libraries ignore these variables; the benchmark's isolated children drop them (bench.py), so memory
-# measurements keep the library's defaults. `make lab` does not set them.
-# PYTHONDONTWRITEBYTECODE= (empty) lets Python cache the bytecode of every module it imports (see install).
+# Test targets only: glibc keeps freed large tensors in the heap (no page faults on reuse); Python may cache bytecode.
 TEST_ENV := MALLOC_MMAP_THRESHOLD_=4294967296 MALLOC_TRIM_THRESHOLD_=34359738368 MALLOC_TOP_PAD_=1073741824 \
 	PYTHONDONTWRITEBYTECODE=
 # Jupyter refuses to start as root (containers, CI) unless told to.
 LAB_ROOT_FLAG := $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root)
 
-.PHONY: help install lab test quick unit nbval book gpu zoo trials student timings clean
+.PHONY: help install lab lint test quick unit nbval book gpu zoo trials student timings clean
 
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' Makefile | sed -E 's/^([a-z]+):.*## /  make \1\t/' | expand -t 16
@@ -54,17 +43,11 @@ help: ## list the targets
 $(VENV_PY):
 	$(BOOTSTRAP_PYTHON) -m venv $(VENV)
 
-# Reinstalls only when pyproject.toml or constraints.txt changes (or the venv is new).
-# constraints.txt pins the exact CPU torch; pyproject.toml itself accepts any torch>=2.4.
-# --no-compile: pip would byte-compile every installed module on one core (measured on 2 cores:
-# install 154 s -> 76 s without it), most of them never imported. The test targets let Python write
-# the bytecode of what they import instead (TEST_ENV clears PYTHONDONTWRITEBYTECODE, which these
-# machines set: without any .pyc every kernel recompiles torch, +9 s each).
-# pip first: Python 3.11's bundled pip (23.2) takes 72 s to resolve the course's ~170 packages on
-# these machines, pip 26 takes 33 s (measured, 2 cores: the whole install 125 s -> 52 s).
+# When pyproject.toml or constraints.txt changes: the course and its dev extra, with constraints.txt's CPU torch.
+# A recent pip resolves faster than 3.11's bundled one; --no-compile: Python caches only the bytecode it uses.
 $(STAMP): pyproject.toml constraints.txt | $(VENV_PY)
 	$(VENV_PY) -m pip install --upgrade "pip>=25"
-	$(VENV_PY) -m pip install --no-compile -c constraints.txt -e .
+	$(VENV_PY) -m pip install --no-compile -c constraints.txt -e ".[dev]"
 	touch $@
 
 $(KERNEL_JSON): $(STAMP)
@@ -77,9 +60,18 @@ install: $(STAMP) $(KERNEL_JSON) ## create .venv, install the pinned packages an
 lab: install ## open JupyterLab on the course (notebooks/ and student/); options: LAB_ARGS="--port 8890"
 	PYTHONDONTWRITEBYTECODE= $(VENV)/bin/jupyter lab $(LAB_ROOT_FLAG) $(LAB_ARGS) README.md
 
-# Both steps always run; the target fails if either did.
-test: install ## every test: the unit tests, then every notebook re-executed and compared by nbval
+# ruff's settings and mypy's are in pyproject.toml; .pre-commit-config.yaml runs the same ruff on commit.
+lint: install ## ruff (lint and format check) on the repository, mypy on course_utils
 	@status=0; \
+	$(VENV)/bin/ruff check . || status=1; \
+	$(VENV)/bin/ruff format --check . || status=1; \
+	$(VENV)/bin/mypy course_utils || status=1; \
+	exit $$status
+
+# Every step always runs; the target fails if any did.
+test: install ## every test: lint, the unit tests, then every notebook re-executed and compared by nbval
+	@status=0; \
+	$(MAKE) --no-print-directory lint || status=1; \
 	$(MAKE) --no-print-directory unit || status=1; \
 	$(MAKE) --no-print-directory nbval || status=1; \
 	exit $$status
@@ -90,12 +82,8 @@ unit: install ## the unit tests (tests/)
 quick: install ## the fast tier for the development loop: unit tests without zoo claims, slow or lab tests
 	$(TEST_ENV) $(VENV)/bin/pytest tests -n $(TEST_WORKERS) -m "not slow and not claims and not lab" $(PYTEST_ARGS)
 
-# Only the teacher notebooks (notebooks/*.ipynb), each in a fresh kernel of this venv.
-# stderr is not compared (conftest.py); volatile text is masked by tests/nbval_sanitize.cfg.
-# Two notebooks at once, each kernel on one thread (COURSE_THREADS=1 overrides the notebooks'
-# seed_everything(threads=2); the printed results are the same): measured on 2 cores, two
-# one-thread kernels finish two notebooks in 87 s where one two-thread kernel takes 130 s.
-# --dist loadscope keeps every cell of a notebook in one kernel; --no-loadscope-reorder keeps NBVAL_ORDER.
+# Teacher notebooks in fresh kernels, two one-thread kernels at once (COURSE_THREADS=1 prints the same results);
+# stderr is not compared (conftest.py), volatile text is masked; each notebook stays in one kernel, in NBVAL_ORDER.
 NBVAL_WORKERS ?= 2
 nbval: install ## every notebooks/*.ipynb re-executed and compared with its stored outputs
 ifeq ($(strip $(NOTEBOOKS)),)
@@ -130,5 +118,5 @@ timings: install ## time every notebook (cold and warm) and update the README's 
 	$(VENV_PY) scripts/time_notebooks.py
 
 clean: ## remove caches and build outputs (keeps .venv)
-	rm -rf build dist .pytest_cache *.egg-info
+	rm -rf build dist .pytest_cache .mypy_cache .ruff_cache *.egg-info
 	find . \( -path ./.git -o -path ./$(VENV) \) -prune -o -type d \( -name __pycache__ -o -name .ipynb_checkpoints -o -name .pytest_cache \) -print0 | xargs -0 rm -rf

@@ -15,6 +15,14 @@ REPOSITORY = PYPROJECT["project"]["urls"]["Repository"]
 project = "Long-Context Attention, from Scratch"
 author = "the course's authors"
 copyright = "2026, the course's authors"
+# The licences, in every page's footer (the README's "Licence" section lists the third-party material).
+LICENCE_FOOTER = (
+    f'Code: <a href="{REPOSITORY}/blob/main/LICENSE">MIT License</a>. '
+    "Text, notebooks' prose and figures: "
+    '<a href="https://creativecommons.org/licenses/by/4.0/">Creative Commons Attribution 4.0 International '
+    "(CC BY 4.0)</a>. "
+    f'Third-party material keeps its own licence (<a href="{REPOSITORY}#licence">list</a>).'
+)
 
 extensions = ["myst_nb", "sphinx_copybutton"]
 root_doc = "index"
@@ -49,4 +57,5 @@ html_theme_options = {
     },
     "show_toc_level": 2,
     "home_page_in_toc": True,
+    "extra_footer": LICENCE_FOOTER,
 }

