@@ -25,24 +25,32 @@ core/: what a trained model needs
 - `model`          TinyGPT, a small decoder-only transformer that returns its attention
 - `train`          a deterministic training loop with a progress bar
 - `metrics`        entropy, max weight and sink mass of attention weights
-- `evaluate`       accuracy and losses of a trained model (by query index, at the last token, by position)
+- `evaluate`       accuracy and losses of a trained model (by query index, at the last token, by position),
+                   run `rows_per_call` rows at a time
+- `records`        stored measurement records (JSON): rounding, writing, loading or the command that rebuilds one
 
 chapters/: one chapter's idea
 
 - `circuits`         a copy model's attention: distance read from, content or position (ch. 01)
 - `dilution`         attention dilution in theory and simulation (ch. 02)
-- `sinks`            StreamingLLM caches (first k + recent tokens), per-position losses (ch. 04)
+- `sinks`            StreamingLLM caches (first k + recent tokens), what the first token writes (ch. 04)
 - `collapse`         rank-collapse residual, JS divergence between heads (ch. 05)
 - `repetition`       repeated prompts, per-copy probabilities, greedy repetition (ch. 05)
-- `flash`            online-softmax (FlashAttention-style) attention over key blocks (ch. 06)
+- `flash`            online-softmax (FlashAttention-style) attention over key blocks; naive attention behind a
+                     memory budget (ch. 06)
 - `traffic`          bytes an attention call moves and keeps (op by op, and for the backward pass) (ch. 06)
-- `bench`            time and peak memory of attention implementations (ch. 06-07)
+- `flops`            forward FLOPs of dense and dilated attention, counted from the shapes (ch. 06-07)
+- `bench`            time and peak memory of attention implementations, and its command line (ch. 06-07)
+- `bench_results`    the benchmark's rows and their CSV files, one file per device (ch. 06-08)
+- `memory_probe`     peak resident memory of one call on the CPU, read from the operating system (ch. 06-07)
 - `dilated_reach`    what stacked dilated layers can reach and route (ch. 07)
 - `scale_invariant`  scale-invariant attention's derivation and reference (ch. 08)
 - `retrieval`        retrieve-then-read and hierarchical answering over chunks (ch. 09)
 - `pretrained`       all-MiniLM-L6-v2, a real pretrained encoder, run by the course's own attention (ch. 10)
 - `real_model`       sinks, dilution, head similarity, needles and retrieval in all-MiniLM-L6-v2 (ch. 10)
 - `distributed`      ring attention and LongNet's distributed dilated attention on torch.distributed (ch. 11)
+- `distributed_cost` bytes each rank receives and memory per rank, counted on paper (ch. 07, 11)
+- `distributed_runs` distributed attention on CPU processes: launching, exactness check, measurement (ch. 11)
 
 zoo/: trained models (see `course_utils/zoo/__init__.py`)
 
@@ -58,6 +66,7 @@ tools/: notebook helpers and runners
 - `diagrams`    schematic figures drawn in code (one attention head's data flow, FlashAttention's tiling)
 - `quiz`        helpers for the executable quizzes
 - `report`      printing measured errors the same on every CPU (rounding noise prints as a bound)
+- `streaming`   running a command from a notebook cell, its output shown line by line as it comes
 - `gpu`         every GPU measurement of the course in one command: `python -m course_utils.tools.gpu`
 """
 

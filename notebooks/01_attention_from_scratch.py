@@ -370,9 +370,10 @@ torch.testing.assert_close(our_weights, their_weights)
 print("from-scratch multi-head attention matches torch.nn.MultiheadAttention")
 
 # %% [markdown]
-# The package's `MultiHeadAttention` module is the same computation with two hooks that later
-# chapters use: a positional scheme (none, sinusoidal, learned, RoPE, ALiBi) and a logit
-# transform (log-n scaling, scale-invariant attention). With the same weights it agrees too.
+# The package's `MultiHeadAttention` module is the same computation with three hooks that later
+# chapters use: a positional scheme (none, sinusoidal, learned, RoPE, ALiBi), a logit transform
+# (log-n scaling, scale-invariant attention) and a sink fix (notebook 04). With the same weights it
+# agrees too.
 
 # %%
 course_mha = MultiHeadAttention(d_model, heads)

@@ -243,7 +243,7 @@ fig
 
 # %%
 example = associative_recall_batch(1, 6, generator=3)
-vocab = example.meta["vocab"]
+vocab = example.vocab
 
 
 def readable(token: int) -> str:
@@ -512,14 +512,14 @@ value_models = {(t, s): zoo.load(name, retrain=RETRAIN, verbose=False)[0]
                 for s, name in zoo.family("recall", value_answers=True, **options).items()}
 
 example = associative_recall_batch(1, 6, value_answers=True, generator=3)
-value_vocab = example.meta["vocab"]
+value_vocab = example.vocab
 print("tokens:", " ".join(readable(t) for t in example.tokens[0].tolist()))
 print("answer:", f"v{int(example.targets[0, example.answer_pos]) - value_vocab.offset('v')}")
 
 
 def votes_inline(weights, batch):
     """(B, n) last-query weights -> (B, 16) total weight on the items holding each value."""
-    items = batch.tokens[:, 1:-1] - batch.meta["vocab"].offset("i")  # (B, K) item ids
+    items = batch.tokens[:, 1:-1] - batch.vocab.offset("i")  # (B, K) item ids
     return torch.zeros(len(weights), 16).scatter_add_(1, items % 16, weights[:, 1:-1])
 
 

@@ -267,7 +267,7 @@ with torch.no_grad():
 target = int(example.relevant_pos[0])
 last_row = attn[1, 0, :, -1]  # (H, n): layer 2, the query key's weights
 head = int((last_row[:, target] + last_row[:, target - 1]).argmax())
-labels = example.meta["vocab"].labels(example.tokens[0])
+labels = example.vocab.labels(example.tokens[0])
 fig, ax = plt.subplots(figsize=(11, 3.2), layout="constrained")
 colours = ["tab:red" if j in (target - 1, target) else "tab:gray" for j in range(len(labels))]
 ax.bar(range(len(labels)), last_row[head], color=colours)

@@ -95,12 +95,13 @@ from course_utils.chapters.sinks import (
     head_contributions,
     losses_with_bos_share,
     streaming_logits,
-    token_losses,
 )
-from course_utils.core.attention import attention
+from course_utils.core.attention import stable_softmax
 from course_utils.core.batch import IGNORE_INDEX
 from course_utils.core.device import seed_everything
+from course_utils.core.evaluate import token_losses
 from course_utils.core.metrics import SINK_THRESHOLD, sink_mass, sink_rate
+from course_utils.core.sink_fixes import sink_softmax
 from course_utils.core.tasks import backcopy_batch, backcopy_optimal_losses
 from course_utils.tools.plotting import finish, plot_attention_maps, use_course_style
 
@@ -185,7 +186,7 @@ for label, options in VARIANTS.items():
 build_s = [records[key]["build_seconds"] for key in records]
 print(f"zoo build times of these {len(records)} models: {min(build_s):.0f}-{max(build_s):.0f} s each on one core")
 example = backcopy_batch(1, 24, generator=3)
-print(" ".join(example.meta["vocab"].labels(example.tokens[0])))
+print(" ".join(example.vocab.labels(example.tokens[0])))
 
 # %% [markdown]
 # A held-out accuracy of 0.265 looks poor until you ask what is possible. Most of the stream is
@@ -197,8 +198,8 @@ print(" ".join(example.meta["vocab"].labels(example.tokens[0])))
 
 # %%
 test = backcopy_batch(512, 64, generator=4000)
-vocab = test.meta["vocab"]
-copy_q = test.meta["copy_mask"]  # (batch, n) True at trigger positions: the *copy queries*
+vocab = test.vocab
+copy_q = test.copy_mask  # (batch, n) True at trigger positions: the *copy queries*
 idle_q = ~copy_q
 idle_q[:, 0] = False  # the *idle queries*: all others but query 0, which can only see BOS
 floor = backcopy_optimal_losses(test.tokens)  # (batch, n), nats
@@ -421,7 +422,7 @@ for (layers, seed), rows in probes.items():
 
 # %%
 nobos_test = backcopy_batch(512, 64, bos=False, generator=4000)
-nobos_idle = ~nobos_test.meta["copy_mask"]
+nobos_idle = ~nobos_test.copy_mask
 nobos_idle[:, 0] = False
 nobos_first = []
 for seed in SEEDS:
@@ -465,7 +466,7 @@ print(cache_indices(10, keep_first=2, recent=4)[-3:])  # rows for t = 7, 8, 9: [
 
 # %%
 stream = backcopy_batch(16, 256, generator=4001)
-stream_copy = stream.meta["copy_mask"]
+stream_copy = stream.copy_mask
 stream_floor = backcopy_optimal_losses(stream.tokens)  # (B, 256)
 late = torch.zeros_like(stream_copy)
 late[:, 64:] = True  # positions past the training length
@@ -609,7 +610,8 @@ for seed in SEEDS:
 # - **output gate**: each head's output is multiplied by `sigmoid(W_g x)`, computed from the query
 #   token (Qiu et al., 2025), so a head can switch itself off without parking.
 #
-# softmax1 from scratch, checked against the course's `attention(..., sink_logit=0)`:
+# softmax1 from scratch, checked against the course's `sink_softmax` with a zero sink logit (in
+# `course_utils.core.sink_fixes`, with every fix above):
 
 # %%
 g = torch.Generator().manual_seed(0)
@@ -617,7 +619,8 @@ q, k, v = (torch.randn(2, 5, 8, generator=g) for _ in range(3))
 scores = q @ k.transpose(-2, -1) / math.sqrt(8)  # (2, 5, 5)
 weights1 = scores.exp() / (1 + scores.exp().sum(-1, keepdim=True))  # the extra exp(0) = 1 in the denominator
 out1 = weights1 @ v
-ref_out, ref_weights = attention(q, k, v, sink_logit=torch.zeros(1, 1))
+ref_weights = sink_softmax(scores, torch.zeros(1, 1), stable_softmax)
+ref_out = ref_weights @ v
 print("weights and outputs agree with the course's to 1e-6:",
       torch.allclose(weights1, ref_weights, atol=1e-6) and torch.allclose(out1, ref_out, atol=1e-6))
 print("weight left for the extra key, per row:", (1 - weights1.sum(-1))[0].round(decimals=3).tolist())
@@ -875,16 +878,13 @@ assert abs(_w[0].sum().item() - 0.75) < 1e-6, "three zero scores and the zero ex
 
 # %%
 # HIDDEN
-import math
-
 import torch
 
-from course_utils.core.attention import attention
+from course_utils.core.attention import stable_softmax
+from course_utils.core.sink_fixes import sink_softmax
 
 _s = torch.randn(3, 4, 6, generator=torch.Generator().manual_seed(7)) * 5
-_v = torch.eye(6).expand(3, 6, 6)
-_, _ref = attention(_s, torch.eye(6).expand(3, 6, 6) * math.sqrt(6), _v, sink_logit=torch.zeros(1, 1))
-torch.testing.assert_close(softmax1(_s), _ref)
+torch.testing.assert_close(softmax1(_s), sink_softmax(_s, torch.zeros(1, 1), stable_softmax))
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
@@ -1021,7 +1021,7 @@ q6_head = int(sinks[("softmax", 0)]["idle"].argmax())
 # BEGIN SOLUTION
 with torch.no_grad():
     _, q6_attn = q6_model(q6_stream.tokens, return_attention=True)  # (1, B, H, 256, 256)
-q6_late_idle = ~q6_stream.meta["copy_mask"]
+q6_late_idle = ~q6_stream.copy_mask
 q6_late_idle[:, :64] = False
 q6_weight = q6_attn[0, :, q6_head, :, 0][q6_late_idle].mean().item()
 # END SOLUTION

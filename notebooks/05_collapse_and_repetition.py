@@ -473,7 +473,7 @@ REPEAT_PROB = {"p = 0.5": 0.5, "p = 0.1": 0.1}
 loop_models = {label: {s: zoo.load(name, verbose=False) for s, name in zoo.family("loop", rare=rare).items()}
                for label, rare in FAMILIES.items()}
 loops = loop_models["p = 0.5"]
-vocab = make_batch_fn("loop_stream", batch_size=1, **zoo.ZOO[zoo.name("loop", 0)].task_kwargs)(0).meta["vocab"]
+vocab = make_batch_fn("loop_stream", batch_size=1, **zoo.ZOO[zoo.name("loop", 0)].task_kwargs)(0).vocab
 g = torch.Generator().manual_seed(0)
 sentences = torch.randint(0, 64, (256, 8), generator=g) + vocab.offset("s")
 segments = torch.cat([sentences, torch.full((256, 1), vocab.end)], dim=1)  # (256, 9): a sentence and END
@@ -565,7 +565,7 @@ for (label, s), lp in log_p.items():
 # %%
 for label, rare_stream in FAMILIES.items():
     stream = make_batch_fn("loop_stream", batch_size=20_000, **zoo.ZOO[zoo.name("loop", 0, rare=rare_stream)].task_kwargs)(0)
-    repeats = stream.meta["repeat"]  # (20000, 12)
+    repeats = stream.repeat  # (20000, 12)
     run = torch.zeros_like(repeats, dtype=torch.long)  # repeats in a row ending at each sentence
     for i in range(1, run.shape[1]):
         run[:, i] = torch.where(repeats[:, i], run[:, i - 1] + 1, 0)
@@ -607,8 +607,8 @@ finish(fig, "P(one more repeat) does not grow with the count, even where long ru
 # %%
 decoy_models = {s: zoo.load(name, verbose=s == 0)[0] for s, name in zoo.family("decoy").items()}
 example = decoy_needle_batch(1, 24, n_decoys=2, generator=5)
-print(" ".join(example.meta["vocab"].labels(example.tokens[0])), "->",
-      example.meta["vocab"].labels(example.targets[0, -1:])[0])
+print(" ".join(example.vocab.labels(example.tokens[0])), "->",
+      example.vocab.labels(example.targets[0, -1:])[0])
 
 # %% [markdown]
 # Accuracy against the number of decoys at a fixed length of 128 tokens, and against the length
@@ -671,8 +671,8 @@ print("1 decoy per 32, by length:    ", " ".join(f"{n}: {v:.2f}" for n, v in zip
 # %%
 near = {s: zoo.load(name, verbose=s == 0)[0] for s, name in zoo.family("decoy", near_miss=True).items()}
 example = near_miss_batch(1, 32, n_decoys=2, generator=5)
-print(" ".join(example.meta["vocab"].labels(example.tokens[0])), "->",
-      example.meta["vocab"].labels(example.targets[0, -1:])[0])
+print(" ".join(example.vocab.labels(example.tokens[0])), "->",
+      example.vocab.labels(example.targets[0, -1:])[0])
 
 # %% [markdown]
 # For each seed, take the last-layer head that gives the needle the most weight with no decoy, and
@@ -683,7 +683,7 @@ print(" ".join(example.meta["vocab"].labels(example.tokens[0])), "->",
 def near_miss_measure(model, m, n=128, batch_size=256):
     """(accuracy, weight on the needle (heads,), mean weight on one decoy (heads,)) of the last layer's final query."""
     b = near_miss_batch(batch_size, n, n_decoys=m, generator=2000 + m)
-    starts = torch.cat([b.meta["needle_pos"][:, None], b.meta["decoy_pos"]], dim=1)  # (B, 1 + m): each item's `a`
+    starts = torch.cat([b.needle_pos[:, None], b.decoy_pos], dim=1)  # (B, 1 + m): each item's `a`
     weights = item_weights(model, b.tokens, starts, width=3)  # (B, H, 1 + m): summed over a, b and v
     decoy = weights[:, :, 1:].mean((0, 2)) if m else torch.full((weights.shape[1],), float("nan"))
     return target_accuracy(model, b.tokens, b.targets), weights[:, :, 0].mean(0), decoy

@@ -85,10 +85,16 @@ import torch
 import torch.nn.functional as F
 from torch.utils.flop_counter import FlopCounterMode
 
-from course_utils.chapters.bench import attention_flops, sweep
-from course_utils.chapters.flash import online_softmax_attention, online_softmax_update
+from course_utils.chapters.bench import sweep
+from course_utils.chapters.flash import (
+    budgeted_attention,
+    online_softmax_attention,
+    online_softmax_update,
+    score_matrix_bytes,
+)
+from course_utils.chapters.flops import attention_flops
 from course_utils.chapters.traffic import count_traffic, saved_for_backward_bytes
-from course_utils.core.attention import attention, score_matrix_bytes
+from course_utils.core.attention import attention
 from course_utils.core.device import pick_device, seed_everything
 from course_utils.paths import RESULTS_DIR  # notebooks/results, wherever the notebook runs
 from course_utils.tools.diagrams import tiling_diagram
@@ -166,14 +172,15 @@ for causal in (False, True):
 #
 # ## 3. A guard, not a crash
 #
-# The course's `attention` materialises the scores, so it checks their size first and refuses,
-# with a `ValueError` that says what it would need, rather than taking the kernel down:
+# The course's `attention` materialises the scores. `course_utils.chapters.flash.budgeted_attention`
+# calls it only after checking their size, and refuses, with a `ValueError` that says what it would
+# need, rather than taking the kernel down:
 
 # %%
 big = torch.empty(1, 8, 65_536, 64)  # 64k tokens, 8 heads: no data needed to know the size
 print(f"scores would take {score_matrix_bytes(big, big) / 2**30:.0f} GiB")
 try:
-    attention(big, big, big)
+    budgeted_attention(big, big, big)
 except ValueError as error:
     print("ValueError:", error)
 
@@ -413,7 +420,8 @@ for name, out in (("bf16 state", o_bf), ("fp32 state", state_fp32)):
 # %%
 # NBVAL_IGNORE_OUTPUT
 # GPU cell: runs only where CUDA is present.
-from course_utils.chapters.bench import device_slug, recorded_results, run_streaming
+from course_utils.chapters.bench_results import device_slug, recorded_results
+from course_utils.tools.streaming import run_streaming
 
 device = pick_device()
 if device.type == "cuda":

@@ -81,17 +81,13 @@ import torch
 import torch.nn.functional as F
 
 from course_utils import zoo
-from course_utils.chapters.bench import attention_flops, sweep
-from course_utils.chapters.dilated_reach import gathered_kv_bytes, receptive_field, routable_pairs
+from course_utils.chapters.bench import sweep
+from course_utils.chapters.dilated_reach import receptive_field, routable_pairs
+from course_utils.chapters.distributed_cost import kv_bytes_received
+from course_utils.chapters.flops import attention_flops, dilated_flops
 from course_utils.chapters.traffic import count_traffic
 from course_utils.core.device import pick_device, seed_everything
-from course_utils.core.dilated import (
-    dilated_attention,
-    dilated_flops,
-    dilated_mask,
-    dilated_reference,
-    geometric_patterns,
-)
+from course_utils.core.dilated import dilated_attention, dilated_mask, dilated_reference, geometric_patterns
 from course_utils.core.evaluate import accuracy_by_query_index
 from course_utils.core.tasks import make_batch_fn
 from course_utils.paths import RESULTS_DIR  # notebooks/results, wherever the notebook runs
@@ -383,15 +379,15 @@ print(f"recorded at 64k: dilated {rate['dilated'] / 1e9:.1f} GFLOP/s, SDPA {rate
 # LongNet's billion-token claim is about a distributed algorithm. The sequence is split over P
 # devices; a pattern whose segments fit on one device needs no communication, and for a longer
 # segment each device first keeps every r-th row of its own keys and values, then gathers the kept
-# rows of the others (`course_utils.core.dilated.gathered_kv_bytes`). Dense attention would gather every
-# key and value. Per device and head, bf16, d = 64, 16,384 tokens per device, geometric patterns
-# (w = 512·4ⁱ, r = 4ⁱ):
+# rows of the others (`course_utils.chapters.distributed_cost.kv_bytes_received`). Dense attention
+# would gather every key and value. Per device and head, bf16, d = 64, 16,384 tokens per device,
+# geometric patterns (w = 512·4ⁱ, r = 4ⁱ):
 
 # %%
 print(f"{'n':>15s} {'devices':>8s} {'dilated: gathered per device':>30s} {'dense: gathered per device':>28s}")
 for p in range(16, 31, 2):
     n = 2**p
-    sparse = gathered_kv_bytes(n, 2**14, 64, *geometric_patterns(n, base=512))
+    sparse = kv_bytes_received(n, n // 2**14, 64, *geometric_patterns(n, base=512))  # n // 2**14 devices
     dense = (n - 2**14) * 2 * 64 * 2  # every other device's keys and values
     print(f"{n:15,d} {n // 2**14:8,d} {sparse / 2**10:26,.0f} KiB {dense / 2**20:24,.0f} MiB")
 
@@ -419,7 +415,8 @@ for p in range(16, 31, 2):
 # GPU cell: runs only where CUDA is present.
 import sys
 
-from course_utils.chapters.bench import device_slug, recorded_results, run_streaming
+from course_utils.chapters.bench_results import device_slug, recorded_results
+from course_utils.tools.streaming import run_streaming
 
 device = pick_device()
 if device.type == "cuda":
@@ -566,7 +563,7 @@ for kind in KINDS:
 # ### Every alignment, not one
 #
 # K = 16 puts the query at position 34, and every K puts it somewhere else in the patterns, so each
-# K has its own route map. Training drew K uniformly from 4 to 16. `course_utils.core.dilated.routable_pairs`
+# K has its own route map. Training drew K uniformly from 4 to 16. `course_utils.chapters.dilated_reach.routable_pairs`
 # counts, for every K, the pairs that *any* route can bind and deliver: some position holds both
 # the key and the value after l layers (the value token reading its key is one such position; a
 # relay is another), and the query reads that position in the remaining layers. With two layers

@@ -265,7 +265,7 @@ print(f"log-n factor: spread {log_logn.std().item():.3f}, best q/k-fold residual
 # %%
 # NBVAL_IGNORE_OUTPUT
 # GPU cell: runs only where CUDA is present.
-from course_utils.chapters.bench import recorded_results
+from course_utils.chapters.bench_results import recorded_results
 from course_utils.core.device import pick_device
 from course_utils.paths import RESULTS_DIR
 from course_utils.tools.plotting import plot_recorded_bench

@@ -80,13 +80,11 @@ import matplotlib.pyplot as plt
 import numpy as np
 import torch
 
-from course_utils.chapters.distributed import (
+from course_utils.chapters.distributed_cost import kv_bytes_received, paper_row, ring_bytes
+from course_utils.chapters.distributed_runs import (
     check_pattern_sets,
-    dilated_bytes,
     exactness_check,
     measure_rank,
-    paper_row,
-    ring_bytes,
     run_on_subgroups,
     spawn,
 )
@@ -218,12 +216,13 @@ print(f"rows each device received from the other: {m // r} per head (of {m})")
 # `dilated_attention_distributed(q, k, v, segment_lengths, dilation_rates, causal=, group=)`: each
 # process passes its slice and gets its slice of the output. They use `torch.distributed` collectives
 # (send/receive around the ring, all-gather over the ranks of a segment), with gradients through
-# them. `spawn` starts P processes joined by the gloo backend; `exactness_check` builds the same
-# seeded q, k, v on every rank, runs both algorithms and their backward passes on the rank's slice,
-# and compares with the single-process versions, in float64. Starting a process (Python and torch)
-# costs seconds, so one launch of 4 processes checks P = 1, 2 and 4 at once: `run_on_subgroups`
-# splits the 4 ranks into process groups of P (four groups of 1, two of 2, one of 4) and runs the
-# check in every group, through the functions' `group=` argument.
+# them. `course_utils.chapters.distributed_runs` runs them on real processes: `spawn` starts P
+# processes joined by the gloo backend; `exactness_check` builds the same seeded q, k, v on every
+# rank, runs both algorithms and their backward passes on the rank's slice, and compares with the
+# single-process versions, in float64. Starting a process (Python and torch) costs seconds, so one
+# launch of 4 processes checks P = 1, 2 and 4 at once: `run_on_subgroups` splits the 4 ranks into
+# process groups of P (four groups of 1, two of 2, one of 4) and runs the check in every group,
+# through the functions' `group=` argument.
 
 # %%
 start = time.perf_counter()
@@ -263,7 +262,7 @@ for row in by_n:
     print(f"n = {n_:5d}: ring receives {row['ring_received'] / 2**20:5.2f} MiB (counted "
           f"{ring_bytes(n_, 4, 32, heads=4, bytes_per_number=4) / 2**20:5.2f}), dilated "
           f"{row['dilated_received'] / 2**10:5.1f} KiB (counted "
-          f"{dilated_bytes(n_, 4, 32, [64, n_], [1, n_ // 64], heads=4, bytes_per_number=4) / 2**10:5.1f})")
+          f"{kv_bytes_received(n_, 4, 32, [64, n_], [1, n_ // 64], heads=4, bytes_per_number=4) / 2**10:5.1f})")
 
 # %%
 fig, (ax_bytes, ax_mem) = plt.subplots(1, 2, figsize=(12, 4))

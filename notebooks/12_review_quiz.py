@@ -87,8 +87,8 @@ import torch
 from course_utils import zoo
 from course_utils.chapters.collapse import head_divergence
 from course_utils.chapters.dilution import gap_for_weight, relevant_weight, simulate_dilution
+from course_utils.chapters.flash import score_matrix_bytes
 from course_utils.chapters.retrieval import hierarchical_answer, retrieve_best_chunk
-from course_utils.core.attention import score_matrix_bytes
 from course_utils.core.device import seed_everything
 from course_utils.core.evaluate import accuracy_by_query_index
 from course_utils.core.metrics import sink_mass
@@ -436,7 +436,7 @@ model = zoo.load("sink-s0", verbose=False)[0]
 batch = backcopy_batch(64, 64, generator=4000)
 with torch.no_grad():
     _, attn = model(batch.tokens, return_attention=True)
-print("mass on BOS per head:", [round(x, 2) for x in sink_mass(attn, ~batch.meta["copy_mask"])[0].tolist()],
+print("mass on BOS per head:", [round(x, 2) for x in sink_mass(attn, ~batch.copy_mask)[0].tolist()],
       f"(a uniform causal head would give {(1 / torch.arange(2, 65).float()).mean().item():.2f})")
 
 # %% [raw] jupyter={"source_hidden": true}

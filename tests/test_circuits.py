@@ -5,7 +5,7 @@ import torch
 from torch import nn
 
 from course_utils.chapters.circuits import overwrite_probe, weight_by_distance
-from course_utils.core.tasks import copy_batch
+from course_utils.core.tasks import copy_batch, repeated_sequence_batch
 
 
 class FixedOffset(nn.Module):
@@ -62,6 +62,8 @@ def test_probes_reject_other_batches_and_bad_positions():
         overwrite_probe(FixedOffset(5, 22), batch, at=2, source=2)
     with pytest.raises(ValueError, match="1 <= at"):
         overwrite_probe(FixedOffset(5, 22), batch, at=6, source=2)
-    batch.meta.pop("seq_len")
+    repeated = repeated_sequence_batch(4, 6, 2, n_symbols=20, generator=0)  # has a seq_len, but is no copy batch
     with pytest.raises(ValueError, match="copy batch"):
-        weight_by_distance(FixedOffset(5, 22), batch)
+        weight_by_distance(FixedOffset(5, 22), repeated)
+    with pytest.raises(ValueError, match="copy batch"):
+        overwrite_probe(FixedOffset(5, 22), repeated, at=2, source=3)

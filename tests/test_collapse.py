@@ -5,7 +5,8 @@ import math
 import pytest
 import torch
 
-from course_utils.chapters.collapse import SigmaReparamLinear, head_divergence, js_divergence, rank_residual
+from course_utils.chapters.collapse import head_divergence, js_divergence, rank_residual
+from course_utils.core.sigma_reparam import SigmaReparamLinear
 
 
 def test_rank_residual_is_zero_for_identical_tokens_and_scale_free():

@@ -71,7 +71,7 @@ def test_high_learning_rate_collapses_entropy_and_sigma_reparam_prevents_it(seed
 
 
 def _loop_segments():
-    vocab = make_batch_fn("loop_stream", batch_size=1, **zoo.ZOO[zoo.name("loop", 0)].task_kwargs)(0).meta["vocab"]
+    vocab = make_batch_fn("loop_stream", batch_size=1, **zoo.ZOO[zoo.name("loop", 0)].task_kwargs)(0).vocab
     g = torch.Generator().manual_seed(0)
     sentences = torch.randint(0, 64, (256, 8), generator=g) + vocab.offset("s")
     return torch.cat([sentences, torch.full((256, 1), vocab.end)], dim=1)
@@ -92,7 +92,7 @@ def test_loop_model_copies_is_calibrated_and_greedy_loops(seed):
 
 
 def _sentences(length, count=64, seed=1):
-    vocab = make_batch_fn("loop_stream", batch_size=1, **zoo.ZOO[zoo.name("loop", 0)].task_kwargs)(0).meta["vocab"]
+    vocab = make_batch_fn("loop_stream", batch_size=1, **zoo.ZOO[zoo.name("loop", 0)].task_kwargs)(0).vocab
     symbols = torch.randint(0, 64, (count, length), generator=torch.Generator().manual_seed(seed))
     return torch.cat([symbols + vocab.offset("s"), torch.full((count, 1), vocab.end)], dim=1)
 
@@ -179,7 +179,7 @@ def test_near_misses_distract_as_the_closed_form_predicts(seed):
     accuracy, needle, decoy = {}, {}, {}
     for m in (0, 1, 2, 4, 8, 32):
         batch = near_miss_batch(256, 128, n_decoys=m, generator=2000 + m)
-        starts = torch.cat([batch.meta["needle_pos"][:, None], batch.meta["decoy_pos"]], dim=1)
+        starts = torch.cat([batch.needle_pos[:, None], batch.decoy_pos], dim=1)
         weights = item_weights(model, batch.tokens, starts, width=3)  # (B, H, 1 + m)
         accuracy[m] = target_accuracy(model, batch.tokens, batch.targets)
         needle[m], decoy[m] = weights[:, :, 0].mean(0), weights[:, :, 1:].mean((0, 2))

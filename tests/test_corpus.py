@@ -74,7 +74,7 @@ def test_lm_batch_windows(ids, bos):
     batch = lm_batch(ids, 8, n, generator=0, bos=bos)
     assert batch.tokens.shape == batch.targets.shape == (8, n)
     assert (batch.answer_pos == n - 1).all() and (batch.relevant_pos == n - 1).all()
-    for start, tokens, targets in zip(batch.meta["starts"], batch.tokens, batch.targets):
+    for start, tokens, targets in zip(batch.starts, batch.tokens, batch.targets):
         if bos:
             assert tokens[0] == BOS_ID and torch.equal(tokens[1:], ids[start:start + n - 1])
             assert torch.equal(targets, ids[start:start + n])
@@ -106,5 +106,5 @@ def test_text_task_lives_here():
     from course_utils.core.corpus import TextVocab, corpus_splits, text_batch
 
     batch = text_batch(2, 16, generator=0)
-    assert batch.tokens.shape == (2, 16) and batch.meta["vocab"] == TextVocab()
+    assert batch.tokens.shape == (2, 16) and batch.vocab == TextVocab()
     assert TextVocab().vocab_size == corpus_splits()[0].vocab_size

@@ -4,11 +4,10 @@ import pytest
 import torch
 
 import course_utils.core.dilated as dilated
-from course_utils.chapters.dilated_reach import receptive_field
+from course_utils.chapters.dilated_reach import receptive_field, routable_pairs
 from course_utils.core.attention import MultiHeadAttention, attention
 from course_utils.core.dilated import (
     dilated_attention,
-    dilated_flops,
     dilated_mask,
     dilated_reference,
     segment_attention,
@@ -107,11 +106,10 @@ def test_attention_module_pads_causal_sequences_exactly():
         MultiHeadAttention(32, 4, positional=ALiBi(4), dilated=patterns)
 
 
-def test_mask_counts_and_flops():
+def test_mask_counts():
     mask = dilated_mask(8, 2, [4, 8], [1, 2])
     assert mask[0, 0, 0] == 2 and mask[0, 0, 4] == 1 and mask[0, 0, 1] == 1 and mask[0, 1, 5] == 0
     assert mask[1, 1, 3] == 2  # head 1 keeps odd rows: same segment of 4 and the dilated segment of 8
-    assert dilated_flops(8192, 64, 8, [2048], [1]) == 4 * 4 * 2048**2 * 64 * 8
 
 
 @pytest.mark.parametrize("segments,rates,match", [
@@ -175,8 +173,6 @@ def test_geometric_patterns():
 def test_routable_pairs_reproduce_the_reviewers_independent_count():
     """The chapter-07 review counted, with its own numpy re-implementation of the mask, the pairs a
     2- and a 3-layer stack of the kv models' patterns can bind and deliver, for every K."""
-    from course_utils.chapters.dilated_reach import receptive_field, routable_pairs
-
     reach = receptive_field(64, 4, [8, 16, 32, 64], [1, 2, 4, 8], 3)
     two = [4, 5, 6, 4, 6, 6, 9, 7, 10, 9, 12, 0, 4]
     three = [4, 5, 6, 6, 7, 9, 10, 11, 12, 13, 14, 8, 12]
@@ -188,17 +184,3 @@ def test_routable_pairs_reproduce_the_reviewers_independent_count():
     with pytest.raises(ValueError, match="positions"):
         routable_pairs(reach, 40, 2)
 
-
-def test_gathered_kv_bytes_grow_like_log_n_and_vanish_for_local_patterns():
-    from course_utils.chapters.dilated_reach import gathered_kv_bytes
-    from course_utils.core.dilated import geometric_patterns
-
-    row = 2 * 64 * 2  # one row of keys and values, bf16
-    assert gathered_kv_bytes(2**14, 2**14, 64, *geometric_patterns(2**14)) == 0  # all on one device
-    # n = 2^16: only w = 32768 (r = 64) spans devices: 512 kept rows, 256 of them this device's own
-    assert gathered_kv_bytes(2**16, 2**14, 64, *geometric_patterns(2**16)) == 256 * row
-    sizes = [gathered_kv_bytes(2**p, 2**14, 64, *geometric_patterns(2**p)) for p in range(16, 25, 2)]
-    steps = [b - a for a, b in zip(sizes, sizes[1:])]
-    assert all(0 < step <= 512 * row for step in steps)  # at most one block of w / r = 512 rows per 4x of n
-    with pytest.raises(ValueError, match="tokens_per_device"):
-        gathered_kv_bytes(2**16, 3, 64, [2**16], [1])

@@ -1,7 +1,7 @@
 """Ring attention and LongNet's distributed dilated attention on real gloo processes: exact against the
-single-process versions (outputs and gradients) for world sizes 1, 2 and 4; the bytes counted from the
-algorithm are the bytes the wrapped collectives moved; bad input is a ValueError on every rank, never a
-hang (every spawn has a timeout). Worlds 1 and 2 run as process groups inside one launch of 4 processes."""
+single-process versions (outputs and gradients) for world sizes 1, 2 and 4; the bytes counted on paper
+(`distributed_cost`) are the bytes the wrapped collectives moved; bad input is a ValueError on every rank,
+never a hang (every spawn has a timeout). Worlds 1 and 2 run as process groups inside one launch of 4."""
 
 from __future__ import annotations
 
@@ -9,17 +9,15 @@ import pytest
 import torch
 
 from course_utils.chapters import distributed
-from course_utils.chapters.distributed import (
-    check_distributed_patterns,
-    dilated_bytes,
+from course_utils.chapters.distributed import check_distributed_patterns, check_rank_aligned, shard, tokens_per_rank
+from course_utils.chapters.distributed_cost import kv_bytes_received, ring_bytes
+from course_utils.chapters.distributed_runs import (
+    check_pattern_sets,
     exactness_check,
     measure_rank,
-    ring_bytes,
     run_on_subgroups,
-    shard,
     spawn,
 )
-from course_utils.core.dilated import geometric_patterns
 
 TIMEOUT = 90
 LENGTHS = (512, 1024)
@@ -80,7 +78,7 @@ def _check_exact(ranks, world):
     for dtype, tolerance in (("float64", 1e-10), ("float32", 1e-5)):
         per_rank = [rank[dtype][world] for rank in ranks]
         worst = {case: max(errors[case] for errors in per_rank) for case in per_rank[0]}
-        assert len(worst) == 2 * 2 * (1 + len(distributed.check_pattern_sets(world)))  # out, grad x causal x cases
+        assert len(worst) == 2 * 2 * (1 + len(check_pattern_sets(world)))  # out, grad x causal x cases
         assert max(worst.values()) <= tolerance, (world, dtype, {k: v for k, v in worst.items() if v > tolerance})
 
 
@@ -90,8 +88,8 @@ def _check_measured(ranks):
     measured = [r["measured"] for r in ranks]
     for i, n in enumerate(LENGTHS):
         assert all(r[i]["ring_received"] == ring_bytes(n, 4, 32, heads=4, bytes_per_number=4) for r in measured)
-        assert all(r[i]["dilated_received"] == dilated_bytes(n, 4, 32, [64, n], [1, n // 64], heads=4,
-                                                              bytes_per_number=4) for r in measured)
+        assert all(r[i]["dilated_received"] == kv_bytes_received(n, 4, 32, [64, n], [1, n // 64], heads=4,
+                                                                  bytes_per_number=4) for r in measured)
     first, second = measured[0]
     assert second["ring_received"] == 2 * first["ring_received"]
     assert second["dilated_received"] == first["dilated_received"] > 0
@@ -111,31 +109,18 @@ def _check_bad_input(ranks):
         assert all(t is not None and expected in t for t in texts), texts
 
 
-def test_pattern_checks_and_counts_without_processes():
+def test_pattern_checks_without_processes():
     check_distributed_patterns(1024, 4, [512, 4096], [1, 4])
     with pytest.raises(ValueError, match="straddle"):
         check_distributed_patterns(12, 2, [8], [1])
+    with pytest.raises(ValueError, match="straddle"):
+        check_rank_aligned(8, 6, [12], [1])  # a segment of 12 covers one and a half ranks
     with pytest.raises(ValueError, match="r must divide m"):
         check_distributed_patterns(8, 4, [32], [16])
-    with pytest.raises(ValueError, match="divide n"):
-        ring_bytes(100, 3, 8)
+    check_rank_aligned(8, 4, [32], [16])  # counting allows r > m; only the algorithm needs r | m
+    assert tokens_per_rank(4096, 4) == 1024
+    with pytest.raises(ValueError, match="does not divide"):
+        tokens_per_rank(100, 3)
     with pytest.raises(ValueError, match="does not divide"):
         shard(torch.zeros(1, 1, 10, 2), 0, 3)
-    with pytest.raises(ValueError, match="does not divide the world"):
-        run_on_subgroups(0, 4, (3,), exactness_check)
-    n = 2**20
-    assert ring_bytes(n, 8, 128, heads=32) == 7 * (n // 8) * 2 * 128 * 32 * 2
-    # geometric patterns from 2048 tokens per rank: the spanning patterns receive about base rows each
-    per_rank = [dilated_bytes(2**k * 8, 8, 64, *geometric_patterns(2**k * 8, base=512, ratio=4)) for k in (12, 14, 16)]
-    assert max(per_rank) <= 2 * min(per_rank)
-
-
-def test_spawn_reports_errors_and_bad_world():
-    with pytest.raises(ValueError, match="at least 1"):
-        spawn(_fails, 0)
-    with pytest.raises(RuntimeError, match="rank 0"):
-        spawn(_fails, 1, timeout=TIMEOUT)
-
-
-def _fails(rank, world):
-    raise ArithmeticError("on purpose")
+    assert shard(torch.arange(12.0).view(1, 1, 12, 1), 2, 3).flatten().tolist() == [8.0, 9.0, 10.0, 11.0]

@@ -1,9 +1,16 @@
 import pytest
 import torch
 
-from course_utils.core.evaluate import needle_accuracy, retrieval_report, value_votes
+from course_utils.core.batch import IGNORE_INDEX
+from course_utils.core.evaluate import forward_in_rows, needle_accuracy, retrieval_report, token_losses, value_votes
 from course_utils.core.model import GPTConfig, TinyGPT
-from course_utils.core.tasks import associative_recall_batch, task_vocab_size
+from course_utils.core.tasks import (
+    NeedleVocab,
+    associative_recall_batch,
+    kv_retrieval_batch,
+    needle_batch,
+    task_vocab_size,
+)
 
 
 def _model():
@@ -41,7 +48,11 @@ def test_accuracy_by_query_index():
     vocab = task_vocab_size("kv_retrieval", n_keys=8, n_values=4)
     model = TinyGPT(GPTConfig(vocab_size=vocab, max_len=64, d_model=16, heads=2, layers=1))
     acc = accuracy_by_query_index(model, 5, per_index=4, n_keys=8, n_values=4)
-    assert acc.shape == (5,) and torch.all((acc >= 0) & (acc <= 1))
+    batch = kv_retrieval_batch(20, 5, n_keys=8, n_values=4, query_index=torch.arange(5).repeat_interleave(4),
+                               generator=0)
+    with torch.no_grad():
+        correct = model(batch.tokens)[:, -1].argmax(-1) == batch.targets[:, -1]
+    torch.testing.assert_close(acc, correct.float().view(5, 4).mean(-1), rtol=0, atol=0)
     same = accuracy_by_query_index(model, 5, per_index=4, n_keys=8, n_values=4, positions=torch.arange(13))
     torch.testing.assert_close(acc, same)
     with pytest.raises(ValueError):
@@ -57,10 +68,46 @@ def test_bin_by_relative_position():
         bin_by_relative_position(torch.ones(3), 4)
 
 
-def test_needle_accuracy_runs_at_any_length():
-    torch.manual_seed(0)
-    needle = TinyGPT(GPTConfig(vocab_size=task_vocab_size("needle"), max_len=32))
-    assert 0 <= needle_accuracy(needle, 48, samples=16) <= 1
+class NeedleInFirstHalf(torch.nn.Module):
+    """Answers a needle batch right exactly when the needle sits in the first half of the sequence."""
+
+    def forward(self, tokens):
+        batch, n = tokens.shape
+        needle = (tokens == NeedleVocab.needle).int().argmax(1)  # (B,)
+        answer = torch.where(needle < n // 2, tokens[torch.arange(batch), needle + 1], 0)
+        return torch.nn.functional.one_hot(answer, NeedleVocab().vocab_size).float()[:, None].expand(-1, n, -1)
+
+
+def test_needle_accuracy_scores_the_last_token_in_any_rows():
+    expected = (needle_batch(16, 48, generator=3).needle_pos < 24).float().mean().item()
+    assert 0 < expected < 1
+    for rows_per_call in (16, 5, 1):
+        assert needle_accuracy(NeedleInFirstHalf(), 48, samples=16, seed=3, rows_per_call=rows_per_call) == expected
+
+
+def test_forward_in_rows_equals_one_call():
+    model = _model()
+    tokens = associative_recall_batch(7, 5, n_keys=4, n_values=2, generator=0).tokens
+    with torch.no_grad():
+        whole = model(tokens)
+    for rows_per_call in (None, 1, 3, 7, 100):  # float rounding may depend on the number of rows
+        torch.testing.assert_close(forward_in_rows(model, tokens, rows_per_call), whole)
+    starts = forward_in_rows(model, tokens, 3, keep=lambda logits, rows: torch.full((len(logits),), rows.start))
+    assert starts.tolist() == [0, 0, 0, 3, 3, 3, 6]  # keep sees each call's rows
+    with pytest.raises(ValueError, match="rows_per_call"):
+        forward_in_rows(model, tokens, 0)
+
+
+def test_token_losses_average_to_the_training_loss():
+    from course_utils.core.train import lm_loss
+
+    model = _model()
+    batch = associative_recall_batch(6, 5, n_keys=4, n_values=2, generator=0)  # one supervised position per row
+    with torch.no_grad():
+        logits = model(batch.tokens)
+    losses = token_losses(logits, batch.targets)
+    assert torch.equal(losses.isnan(), batch.targets == IGNORE_INDEX)
+    assert losses.nanmean().item() == pytest.approx(lm_loss(logits, batch.targets).item(), rel=1e-6)
 
 
 def test_last_token_accuracy_matches_a_direct_computation():
@@ -112,7 +159,6 @@ def test_u_depth():
 
 def test_far_key_weight_sums_the_weight_beyond_a_distance():
     from course_utils.core.evaluate import far_key_weight
-    from course_utils.core.tasks import kv_retrieval_batch
 
     vocab = task_vocab_size("kv_retrieval", n_keys=8, n_values=4, filler=True)
     model = TinyGPT(GPTConfig(vocab_size=vocab, max_len=64, d_model=16, heads=2, layers=2))
@@ -141,15 +187,14 @@ def test_accuracy_by_query_index_in_chunks_equals_one_call():
 
 def test_value_to_key_weight_reads_each_value_s_previous_token():
     from course_utils.core.evaluate import value_to_key_weight
-    from course_utils.core.tasks import kv_retrieval_batch
 
     vocab = task_vocab_size("kv_retrieval", n_keys=8, n_values=4, filler=True)
     model = TinyGPT(GPTConfig(vocab_size=vocab, max_len=64, d_model=16, heads=2, layers=2))
     batch = kv_retrieval_batch(3, 4, n_keys=8, n_values=4, filler=True, filler_gap=2, generator=0)
     _, attn = model(batch.tokens, return_attention=True)
     values = batch.relevant_pos.new_tensor([p for p in range(batch.tokens.shape[1])
-                                            if batch.tokens[0, p] >= batch.meta["vocab"].offset("v")
-                                            and batch.tokens[0, p] < batch.meta["vocab"].offset("f")])
+                                            if batch.tokens[0, p] >= batch.vocab.offset("v")
+                                            and batch.tokens[0, p] < batch.vocab.offset("f")])
     expected = attn[:, :, :, values, values - 1].mean(dim=(1, 3))  # every row has its values at the same places
     torch.testing.assert_close(value_to_key_weight(model, batch), expected)
     with pytest.raises(ValueError, match="key-value batch"):
@@ -160,7 +205,7 @@ def test_value_votes_add_the_weights_of_the_items_holding_each_value():
     batch = associative_recall_batch(3, 5, n_keys=4, n_values=3, value_answers=True, generator=1)
     weights = torch.rand(3, 7).softmax(-1)  # (B, n): BOS, 5 items, query
     votes = value_votes(weights, batch)
-    vocab = batch.meta["vocab"]
+    vocab = batch.vocab
     for b in range(3):
         for c in range(3):
             holds = [(int(t) - vocab.offset("i")) % 3 == c for t in batch.tokens[b, 1:-1]]
@@ -169,6 +214,8 @@ def test_value_votes_add_the_weights_of_the_items_holding_each_value():
     assert torch.allclose(votes.sum(-1), 1 - weights[:, 0] - weights[:, -1])
     with pytest.raises(ValueError, match="pick a head"):
         value_votes(weights[:, None], batch)
+    with pytest.raises(ValueError, match="associative recall batch"):
+        value_votes(weights, kv_retrieval_batch(3, 2, generator=0))
 
 
 def test_item_weights_sum_the_items_tokens():
@@ -179,8 +226,8 @@ def test_item_weights_sum_the_items_tokens():
 
     torch.manual_seed(0)
     batch = near_miss_batch(4, 40, n_decoys=3, generator=0)
-    model = TinyGPT(GPTConfig(vocab_size=batch.meta["vocab"].vocab_size, max_len=64, layers=2, positional="alibi"))
-    starts = torch.cat([batch.meta["needle_pos"][:, None], batch.meta["decoy_pos"]], dim=1)  # (4, 4)
+    model = TinyGPT(GPTConfig(vocab_size=batch.vocab.vocab_size, max_len=64, layers=2, positional="alibi"))
+    starts = torch.cat([batch.needle_pos[:, None], batch.decoy_pos], dim=1)  # (4, 4)
     weights = item_weights(model, batch.tokens, starts, width=3)
     _, attn = model(batch.tokens, return_attention=True)
     last = attn[-1][:, :, -1]  # (B, H, n)

@@ -3,8 +3,13 @@
 import pytest
 import torch
 
-from course_utils.chapters.flash import online_softmax_attention, online_softmax_update
-from course_utils.core.attention import attention, score_matrix_bytes
+from course_utils.chapters.flash import (
+    budgeted_attention,
+    online_softmax_attention,
+    online_softmax_update,
+    score_matrix_bytes,
+)
+from course_utils.core.attention import attention
 
 
 @pytest.mark.parametrize("dtype,tol", [(torch.float32, 1e-5), (torch.float64, 1e-12)])
@@ -37,13 +42,15 @@ def test_online_softmax_bad_inputs():
         online_softmax_attention(q, torch.randn(4, 7), q)
 
 
-def test_naive_attention_refuses_a_score_matrix_over_budget():
+def test_budgeted_attention_refuses_a_score_matrix_over_budget():
     q = torch.empty(1, 2, 1000, 16)
     assert score_matrix_bytes(q, q) == 2 * 1000 * 1000 * 4
     with pytest.raises(ValueError, match=r"would need 0\.01 GiB.*online_softmax_attention"):
-        attention(q, q, q, max_score_bytes=2**20)
+        budgeted_attention(q, q, q, max_score_bytes=2**20)
     q = torch.randn(1, 2, 8, 4)
-    attention(q, q, q, max_score_bytes=None)  # no limit
+    out, weights = budgeted_attention(q, q, q, causal=True, max_score_bytes=None)  # no limit
+    expected = attention(q, q, q, causal=True)
+    assert torch.equal(out, expected[0]) and torch.equal(weights, expected[1])
 
 
 def _relative_max_error(out, ref):

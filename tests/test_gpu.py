@@ -14,9 +14,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_cpu_smoke_run_checks_measures_and_writes_both_csvs(tmp_path, capsys):
-    start = time.perf_counter()
     assert gpu.main(["--device", "cpu", "--out-dir", str(tmp_path), "--budget-s", "8"]) == 0
-    assert time.perf_counter() - start < 40  # eager FlexAttention on the CPU takes a few seconds
     out = capsys.readouterr().out
     assert "torch " in out and "total wall time" in out and out.count("check ") == 5 and "FAIL" not in out
     bench = list(csv.DictReader((tmp_path / "bench_cpu.csv").open()))

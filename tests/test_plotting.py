@@ -123,7 +123,7 @@ def test_finish_titles_and_detaches_a_figure():
 
 
 def test_plot_recorded_bench_draws_a_line_per_impl_or_returns_none(tmp_path):
-    from course_utils.chapters.bench import BenchRow, write_csv
+    from course_utils.chapters.bench_results import BenchRow, write_csv
     from course_utils.tools.plotting import plot_recorded_bench
 
     assert plot_recorded_bench(tmp_path / "missing.csv", field="seconds", ylabel="s") is None

@@ -6,7 +6,8 @@ import pytest
 import torch
 
 from course_utils import zoo
-from course_utils.chapters.sinks import bos_share, losses_with_bos_share, streaming_logits, token_losses
+from course_utils.chapters.sinks import bos_share, losses_with_bos_share, streaming_logits
+from course_utils.core.evaluate import token_losses
 from course_utils.core.metrics import sink_mass, sink_rate
 from course_utils.core.tasks import backcopy_batch, backcopy_optimal_losses
 
@@ -30,7 +31,7 @@ def _stream():
 
 
 def _idle(batch):
-    idle = ~batch.meta["copy_mask"]
+    idle = ~batch.copy_mask
     idle[:, 0] = False
     return idle
 
@@ -46,7 +47,7 @@ def _report(variant, seed):
     training length for the streaming caches."""
     model = _model(seed, **VARIANTS[variant])
     batch, stream = _test_batch(), _stream()
-    copy, idle = batch.meta["copy_mask"], _idle(batch)
+    copy, idle = batch.copy_mask, _idle(batch)
     with torch.no_grad():
         logits, attn = model(batch.tokens, return_attention=True)
         excess = token_losses(logits, batch.targets) - backcopy_optimal_losses(batch.tokens)
@@ -102,7 +103,7 @@ def test_bos_writes_a_bias_the_query_scales_and_a_plain_bias_breaks_the_copies(s
     """Zeroing BOS's share hurts the idle queries; its idle average put back at the idle queries
     recovers part of that; the same average as a plain bias (everywhere) ruins the copies."""
     model, batch = _model(seed, sink_fix="none"), _test_batch()
-    idle, copy = _idle(batch), batch.meta["copy_mask"]
+    idle, copy = _idle(batch), batch.copy_mask
     floor = backcopy_optimal_losses(batch.tokens)
     mean_share = bos_share(model, batch.tokens)[idle].mean(0)
 
@@ -128,7 +129,7 @@ def test_a_one_layer_sink_follows_the_token(seed):
     moved[:, 16:] = batch.tokens[:, :48]
     moved[:, :16] = batch.tokens[:, 1:17]
     replaced = batch.tokens.clone()
-    replaced[:, 0] = batch.meta["vocab"].offset("s") + 5
+    replaced[:, 0] = batch.vocab.offset("s") + 5
     with torch.no_grad():
         attn_moved = model(moved, return_attention=True)[1]
         attn_replaced = model(replaced, return_attention=True)[1]
@@ -156,7 +157,7 @@ def test_a_fixed_extra_key_is_unused_and_eviction_gets_worse(variant):
     assert sum(_eviction_cost(variant, s) for s in SEEDS) > sum(_eviction_cost("softmax", s) for s in SEEDS)
     if variant == "logit0":
         for seed in SEEDS:
-            assert _report(variant, seed)["model"].blocks[0].attn.sink_logit.abs().max() < 0.5
+            assert _report(variant, seed)["model"].blocks[0].attn.sink_fix.sink_logit.abs().max() < 0.5
 
 
 def test_a_head_start_for_the_sink_logit_is_per_seed():

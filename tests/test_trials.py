@@ -9,7 +9,9 @@ import pytest
 
 from course_utils import zoo
 from course_utils.core.evaluate import accuracy_by_query_index
+from course_utils.core.records import round_floats
 from course_utils.zoo import trials
+from course_utils.zoo.build import train_tracked
 
 
 @pytest.mark.claims
@@ -31,7 +33,7 @@ def test_first_steps_reproduce_the_stored_losses(name):
     2 for the other seeds)."""
     entry = trials.TRIALS[name][0]
     steps = 4 if entry.seed == 0 else 2
-    _, losses, _ = zoo._train_tracked(entry, steps=steps, progress=False, track=False)
+    _, losses, _ = train_tracked(entry, steps=steps, progress=False, track=False)
     assert losses == pytest.approx(trials.load(name)["first_losses"][:steps], rel=0, abs=1e-5)
 
 
@@ -64,6 +66,8 @@ def test_a_missing_record_says_how_to_make_it(tmp_path, monkeypatch):
     monkeypatch.setattr(trials, "TRIALS_DIR", tmp_path)
     with pytest.raises(ValueError, match="python -m course_utils.zoo.trials run kv-si-nope-s0"):
         trials.load("kv-si-nope-s0")
+    with pytest.raises(ValueError, match="python -m course_utils.zoo.trials measure kv-rope-s0"):
+        trials.load("kv-rope-s0")
 
 
 def test_cli_rejects_unknown_names(capsys):
@@ -75,9 +79,17 @@ def test_cli_rejects_unknown_names(capsys):
     assert "not a measured zoo model" in capsys.readouterr().err
 
 
-def test_records_are_plain_json(tmp_path):
+def test_records_are_plain_json():
     path = trials.record_path("kv-rope-s0")
     assert json.loads(path.read_text())["source"] == "zoo"
+
+
+@pytest.mark.parametrize("name", ["kv-rope-s0", "si-lm-rope-s0", "kv-si-nope-s0"])
+def test_stored_numbers_are_already_rounded(name):
+    """Rounding a stored record again changes nothing: what `run` and `measure_zoo` write is `round_floats`'s."""
+    record = trials.load(name)
+    assert round_floats(record["measurements"]) == record["measurements"]
+    assert round_floats(record.get("loss_curve", [])) == record.get("loss_curve", [])
 
 
 @pytest.mark.slow

@@ -275,7 +275,7 @@ def test_value_answers_fail_first_and_log_n_and_ssmax_hold_them(seed):
         accuracy = (logits.argmax(-1) == answers).float().mean().item()
         if not value_answers:
             return accuracy, None
-        vote = value_votes(weights[:, 0], batch).argmax(-1) + batch.meta["vocab"].offset("v")
+        vote = value_votes(weights[:, 0], batch).argmax(-1) + batch.vocab.offset("v")
         return accuracy, (vote == answers).float().mean().item()
 
     plain = {"transform": "identity"}

@@ -1,17 +1,17 @@
 """Time and peak memory of attention implementations against the sequence length n.
 
-Implementations: "naive" (the course's `attention`, which materialises the n x n scores and refuses
-sizes over its memory budget), "sdpa" (`torch.nn.functional.scaled_dot_product_attention`; the flash
-backend is requested for fp16/bf16 on CUDA, PyTorch's default dispatch is used otherwise), "online"
+Implementations: "naive" (`course_utils.chapters.flash.budgeted_attention`: the course's `attention`, which
+materialises the n x n scores, refusing sizes over a memory budget), "sdpa"
+(`torch.nn.functional.scaled_dot_product_attention`; the flash backend is requested for fp16/bf16 on CUDA,
+PyTorch's default dispatch is used otherwise), "online"
 (`course_utils.chapters.flash.online_softmax_attention`) and "dilated" (`course_utils.core.dilated.dilated_attention`
 with the given segment lengths and rates, or `geometric_patterns(n)` when none are given). The
 backend used is recorded in each row.
 
 Peak memory, measured, not estimated: on CUDA `torch.cuda.max_memory_allocated` above what was
-allocated before the call; on Linux CPUs the process's peak resident set (VmHWM in /proc/self/status,
-reset through /proc/self/clear_refs before each call) above the resident set before the call.
-Where /proc/self/clear_refs is unavailable (macOS, some sandboxes) the rise of the process's peak
-resident set (`resource.getrusage`, a lower bound) is recorded instead, or NaN, with a note in the row.
+allocated before the call; on the CPU the rise of the process's peak resident set
+(`course_utils.chapters.memory_probe`, with a note in the row where only a lower bound is available).
+Rows and their CSV files: `course_utils.chapters.bench_results`; FLOPs: `course_utils.chapters.flops`.
 
 The device defaults to the CPU (`--device cuda` or `auto` to use a GPU); the CSV defaults to
 bench_<device>.csv in the current folder.
@@ -26,77 +26,35 @@ from __future__ import annotations
 
 import argparse
 import csv
-import math
 import os
-import re
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections import deque
 from contextlib import nullcontext
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import replace
 from pathlib import Path
 
 import torch
 import torch.nn.functional as F
 from torch import Tensor
+from torch.nn.attention import SDPBackend, sdpa_kernel
 
-from course_utils.chapters.flash import online_softmax_attention
-from course_utils.core.attention import SCORE_BUDGET_BYTES, ScoreBudgetError, attention
+from course_utils.chapters.bench_results import BenchRow, device_slug, row_from_record, write_csv
+from course_utils.chapters.flash import (
+    SCORE_BUDGET_BYTES,
+    ScoreBudgetError,
+    budgeted_attention,
+    online_softmax_attention,
+)
+from course_utils.chapters.flops import attention_flops, dilated_flops
+from course_utils.chapters.memory_probe import CpuPeak
 from course_utils.core.device import pick_device
-from course_utils.core.dilated import dilated_attention, dilated_flops, geometric_patterns
+from course_utils.core.dilated import dilated_attention, geometric_patterns
 
 IMPLS = ("naive", "sdpa", "online", "dilated")
 DTYPES = {"float32": torch.float32, "bfloat16": torch.bfloat16, "float16": torch.float16}
-
-#: Linux files for the CPU peak-memory measurement (module constants, so tests can make them unavailable).
-CLEAR_REFS = Path("/proc/self/clear_refs")
-PROC_STATUS = Path("/proc/self/status")
-
-
-@dataclass
-class BenchRow:
-    """One measurement; `status` is "ok", "refused" (memory guard), "out of memory" or "skipped (...)";
-    `note` says how memory was measured when it is not the exact method (or why it is NaN)."""
-
-    impl: str
-    n: int
-    heads: int
-    d: int
-    dtype: str
-    causal: bool
-    device: str
-    device_name: str
-    torch_version: str
-    backend: str
-    seconds: float = math.nan
-    peak_bytes: float = math.nan
-    tflops: float = math.nan
-    status: str = "ok"
-    note: str = ""
-
-
-def attention_flops(n: int, d: int, heads: int, *, causal: bool = False) -> float:
-    """Forward FLOPs of attention for one sequence: 4·n²·d·heads (two n x n x d matmuls), half if causal.
-
-    Example: `attention_flops(4096, 64, 8)` -> 34359738368.0
-    """
-    flops = 4.0 * n * n * d * heads
-    return flops / 2 if causal else flops
-
-
-def device_slug(device: str | torch.device = "cpu") -> str:
-    """A file-name tag for a device: "cpu", or the CUDA device name lowercased with every run of other
-    characters than letters and digits turned into "-".
-
-    Example: `device_slug("cuda")` -> "nvidia-h100-80gb-hbm3" on an H100 SXM; `device_slug("cpu")` -> "cpu"
-    """
-    dev = torch.device(device)
-    if dev.type != "cuda":
-        return dev.type
-    return re.sub(r"[^a-z0-9]+", "-", torch.cuda.get_device_name(dev).lower()).strip("-") or "cuda"
 
 
 def cuda_score_budget(device: str | torch.device = "cuda") -> int:
@@ -108,60 +66,12 @@ def cuda_score_budget(device: str | torch.device = "cuda") -> int:
     return torch.cuda.get_device_properties(torch.device(device)).total_memory // 3
 
 
-def _rss_bytes(field: str) -> int:
-    with PROC_STATUS.open() as status:
-        for line in status:
-            if line.startswith(field + ":"):
-                return int(line.split()[1]) * 1024
-    raise OSError(f"{PROC_STATUS} has no {field}")
-
-
-def _max_rss_bytes() -> int | None:
-    """The process's peak resident set so far (getrusage: KiB on Linux, bytes on macOS), or None."""
-    try:
-        import resource
-    except ImportError:  # Windows
-        return None
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return int(peak) if sys.platform == "darwin" else int(peak) * 1024
-
-
-class _CpuPeak:
-    """Peak resident memory of one call: VmHWM after a reset through clear_refs (Linux), else the rise
-    of ru_maxrss (a lower bound: it moves only when the call beats the process's earlier peak), else NaN."""
-
-    def start(self) -> None:
-        self.note = ""
-        try:
-            with CLEAR_REFS.open("w") as clear:
-                clear.write("5")  # reset the peak resident set to the current one
-            self.before = _rss_bytes("VmRSS")
-            self.method = "vmhwm"
-        except (OSError, ValueError):
-            self.before = _max_rss_bytes()
-            self.method = "maxrss" if self.before is not None else "none"
-
-    def stop(self) -> float:
-        if self.method == "vmhwm":
-            try:
-                return float(_rss_bytes("VmHWM") - self.before)
-            except (OSError, ValueError):
-                self.note = "memory unavailable: /proc/self/status unreadable"
-                return math.nan
-        if self.method == "maxrss":
-            self.note = (f"memory: rise of the peak resident set (ru_maxrss), a lower bound; "
-                         f"{CLEAR_REFS} is unavailable here")
-            return float(max(_max_rss_bytes() - self.before, 0))
-        self.note = f"memory unavailable: no {CLEAR_REFS} and no resource module on this platform"
-        return math.nan
-
-
 def _run(impl: str, q, k, v, causal: bool, max_score_bytes: int | None, segments: list[int],
          rates: list[int]):
     if impl == "dilated":
         return dilated_attention(q, k, v, segments, rates, causal=causal)
     if impl == "naive":
-        return attention(q, k, v, causal=causal, max_score_bytes=max_score_bytes)[0]
+        return budgeted_attention(q, k, v, causal=causal, max_score_bytes=max_score_bytes)[0]
     if impl == "sdpa":
         return F.scaled_dot_product_attention(q, k, v, is_causal=causal)
     return online_softmax_attention(q, k, v, causal=causal, block_size=512 if q.is_cuda else 128)
@@ -171,8 +81,6 @@ def _sdpa_backend(device: torch.device, dtype: torch.dtype):
     """The context manager for SDPA and the backend's name: the flash backend for fp16/bf16 on CUDA
     (it has no fp32 kernel), PyTorch's default dispatch otherwise."""
     if device.type == "cuda" and dtype in (torch.float16, torch.bfloat16):
-        from torch.nn.attention import SDPBackend, sdpa_kernel
-
         return sdpa_kernel(SDPBackend.FLASH_ATTENTION), "flash (SDPBackend.FLASH_ATTENTION)"
     return nullcontext(), f"default {device.type.upper()} dispatch"
 
@@ -202,7 +110,8 @@ def time_and_memory(impl: str, n: int, *, heads: int = 1, d: int = 64, dtype: st
     q, k, v: (1, heads, n, d) random in `dtype` on `device` ("cpu" or "cuda"); `segments` and `rates`
     are the "dilated" impl's patterns (default: `geometric_patterns(n)`). `max_score_bytes` is the
     naive impl's budget: "auto" = `SCORE_BUDGET_BYTES` on the CPU, `cuda_score_budget()` on a GPU;
-    None = no limit. Example: `time_and_memory("online", 2048)`, `time_and_memory("dilated", 4096, segments=[1024], rates=[2])`
+    None = no limit.
+    Example: `time_and_memory("online", 2048)`, `time_and_memory("dilated", 4096, segments=[1024], rates=[2])`
     """
     if impl not in IMPLS:
         raise ValueError(f"unknown impl {impl!r}; choose one of {IMPLS}")
@@ -248,7 +157,7 @@ def time_and_memory(impl: str, n: int, *, heads: int = 1, d: int = 64, dtype: st
                 sync()
                 row.peak_bytes = torch.cuda.max_memory_allocated(dev) - before
             else:
-                peak = _CpuPeak()
+                peak = CpuPeak()
                 peak.start()
                 call()
                 row.peak_bytes, row.note = peak.stop(), peak.note
@@ -267,7 +176,7 @@ def time_and_memory(impl: str, n: int, *, heads: int = 1, d: int = 64, dtype: st
         torch.cuda.empty_cache()
         return row
     row.seconds = statistics.median(times)
-    flops = (dilated_flops(n, d, heads, segments, rates) / (2 if causal else 1) if impl == "dilated"
+    flops = (dilated_flops(n, d, heads, segments, rates, causal=causal) if impl == "dilated"
              else attention_flops(n, d, heads, causal=causal))
     row.tflops = flops / row.seconds / 1e12
     return row
@@ -309,16 +218,6 @@ def measure_isolated(impl: str, n: int, *, device: str = "cpu", threads: int | N
     return row_from_record(record)
 
 
-def row_from_record(record: dict[str, str]) -> BenchRow:
-    """A BenchRow from one CSV record written by `write_csv` (columns it lacks keep their defaults).
-
-    Example: `rows = [row_from_record(r) for r in csv.DictReader(open("bench_cpu.csv"))]`
-    """
-    types = {f.name: f.type for f in fields(BenchRow)}
-    return BenchRow(**{k: (v == "True" if types[k] == "bool" else float(v) if types[k] == "float" else
-                           int(v) if types[k] == "int" else v) for k, v in record.items() if k in types})
-
-
 def sweep(impls: list[str], ns: list[int], *, progress: bool = False, isolate: bool = False,
           **kwargs) -> list[BenchRow]:
     """Measure every impl at every n (each in its own process with `isolate`); after an impl fails
@@ -341,50 +240,6 @@ def sweep(impls: list[str], ns: list[int], *, progress: bool = False, isolate: b
                 print(f"{impl:6s} n={n:7d}  {row.seconds * 1e3:10.2f} ms  {row.peak_bytes / 2**20:10.1f} MiB  "
                       f"{row.tflops:7.2f} TFLOP/s  {row.status}", flush=True)
     return rows
-
-
-def write_csv(rows: list[BenchRow], path: str | Path) -> Path:
-    """Write rows to a CSV file (parent folders are created). Example: `write_csv(rows, "bench.csv")`"""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=list(asdict(rows[0])))
-        writer.writeheader()
-        writer.writerows(asdict(row) for row in rows)
-    return path
-
-
-def recorded_results(results_dir: str | Path, prefix: str, *, device: str = "cuda") -> list[Path]:
-    """The CSV files `<prefix>_*.csv` in `results_dir` recorded on `device` ("cuda" or "cpu"; read from
-    their first row), in name order: one per machine, since the file names carry `device_slug`.
-
-    Example: `recorded_results("results", "bench")` -> [Path("results/bench_nvidia-h100-80gb-hbm3.csv")]
-    """
-    found = []
-    for path in sorted(Path(results_dir).glob(f"{prefix}_*.csv")):
-        with path.open() as f:
-            first = next(csv.DictReader(f), None)
-        if first is not None and first.get("device") == device:
-            found.append(path)
-    return found
-
-
-def run_streaming(command: list[str], *, keep: int = 40) -> int:
-    """Run a command, printing its output line by line as it comes (stderr merged into stdout), and
-    return its exit code; on failure print the last `keep` lines again under a heading. Never raises
-    for a failing command, so a notebook cell can go on.
-
-    Example: `run_streaming([sys.executable, "-m", "course_utils.chapters.bench", "--ns", "512"])`
-    """
-    tail: deque[str] = deque(maxlen=keep)
-    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1) as child:
-        for line in child.stdout:
-            tail.append(line)
-            print(line, end="", flush=True)
-    if child.returncode != 0:
-        print(f"\nthe command failed (exit {child.returncode}): {' '.join(command)}\n"
-              f"its last {len(tail)} lines of output (stderr included):\n{''.join(tail)}", flush=True)
-    return child.returncode
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -13,6 +13,14 @@ from torch import Tensor, nn
 from course_utils.core.batch import TaskBatch
 
 
+def _copy_length(batch: TaskBatch, caller: str) -> int:
+    """The string length m of a copy batch; a ValueError naming `caller` for any other batch."""
+    if batch.task != "copy" or batch.seq_len is None:
+        raise ValueError(f"{caller} needs a copy batch (tasks.copy_batch: BOS x1..xm SEP y1..ym); got a "
+                         f"{batch.task!r} batch")
+    return batch.seq_len
+
+
 @torch.no_grad()
 def weight_by_distance(model: nn.Module, batch: TaskBatch) -> Tensor:
     """Mean attention weight of the copy queries at each distance t = query position - key position.
@@ -23,9 +31,7 @@ def weight_by_distance(model: nn.Module, batch: TaskBatch) -> Tensor:
 
     Example: `weight_by_distance(model, copy_batch(256, 12, n_symbols=16, generator=0))[1].argmax(-1)`
     """
-    m = batch.meta.get("seq_len")
-    if m is None or batch.tokens.shape[1] != 2 * m + 2:
-        raise ValueError("weight_by_distance needs a copy batch (tasks.copy_batch: BOS x1..xm SEP y1..ym)")
+    m = _copy_length(batch, "weight_by_distance")
     model.eval()
     _, attn = model(batch.tokens, return_attention=True)  # (L, B, H, n, n)
     queries = torch.arange(m + 1, 2 * m + 1)  # SEP and y1..y(m-1): each predicts the next copy symbol
@@ -43,9 +49,7 @@ def overwrite_probe(model: nn.Module, batch: TaskBatch, *, at: int, source: int)
 
     Example: `overwrite_probe(model, copy_batch(512, 12, n_symbols=64, distinct=True, generator=0), at=4, source=9)`
     """
-    m = batch.meta.get("seq_len")
-    if m is None or batch.tokens.shape[1] != 2 * m + 2:
-        raise ValueError("overwrite_probe needs a copy batch (tasks.copy_batch: BOS x1..xm SEP y1..ym)")
+    m = _copy_length(batch, "overwrite_probe")
     if not (1 <= at < m and 1 <= source < m and at != source):
         raise ValueError(f"need 1 <= at, source < m = {m} and at != source (so that the two answers differ); "
                          f"got at={at}, source={source}")

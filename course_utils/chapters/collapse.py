@@ -7,7 +7,7 @@ mean over tokens is the best single row). Clark et al. ("What Does BERT Look At?
 heads by the Jensen–Shannon divergence between their attention distributions.
 
 `SigmaReparamLinear` (Zhai et al., 2023), the chapter's fix, lives in `course_utils.core.sigma_reparam` next to
-the model that uses it, and is re-exported here.
+the model that uses it.
 """
 
 from __future__ import annotations
@@ -18,10 +18,6 @@ import torch
 from torch import Tensor, nn
 
 from course_utils.core.attention import MultiHeadAttention
-from course_utils.core.sigma_reparam import SigmaReparamLinear
-
-__all__ = ["SigmaReparamLinear", "head_divergence", "js_divergence", "rank_residual", "random_stack_residuals",
-           "RANK_VARIANTS"]
 
 
 def rank_residual(h: Tensor) -> Tensor:

@@ -1,13 +1,12 @@
-"""How far dilated attention reaches (chapter 07): which keys a stack of dilated layers can route to
-each query, which key-value pairs it can retrieve, and the keys and values a device receives when
-the sequence is split over devices."""
+"""How far dilated attention reaches (ch. 07): which keys a stack of dilated layers can route to each
+query, and which key-value pairs it can retrieve."""
 
 from __future__ import annotations
 
 import torch
 from torch import Tensor
 
-from course_utils.core.dilated import check_patterns, dilated_mask
+from course_utils.core.dilated import dilated_mask
 
 
 def receptive_field(n: int, heads: int, segment_lengths: list[int], dilation_rates: list[int], layers: int, *,
@@ -51,20 +50,3 @@ def routable_pairs(reach: Tensor, n_pairs: int, layers: int) -> Tensor:
         open_ |= (holds & delivered[:, None]).any(dim=0)
     return open_
 
-
-def gathered_kv_bytes(n: int, tokens_per_device: int, d: int, segment_lengths: list[int], dilation_rates: list[int],
-                      *, bytes_per_number: int = 2) -> int:
-    """Bytes of keys and values one device receives per head in LongNet's distributed algorithm.
-
-    The sequence of n tokens is split over n / tokens_per_device devices. A pattern whose segments
-    fit on one device (w <= tokens_per_device) needs no communication. For a longer segment, each
-    device first keeps every r-th row of its own keys and values (the sparsification), then gathers
-    the kept rows of the other devices of the segment: w / r rows in all, each d keys and d values.
-    Dense attention would gather all n keys and values.
-    Example: `gathered_kv_bytes(2**20, 2**16, 64, *geometric_patterns(2**20))`
-    """
-    check_patterns(n, segment_lengths, dilation_rates)
-    if tokens_per_device < 1 or n % tokens_per_device:
-        raise ValueError(f"tokens_per_device must divide n={n}; got {tokens_per_device}")
-    rows = sum(w // r - tokens_per_device // r for w, r in zip(segment_lengths, dilation_rates) if w > tokens_per_device)
-    return rows * 2 * d * bytes_per_number

@@ -1,4 +1,4 @@
-"""Long context across processes: ring attention and LongNet's distributed dilated attention.
+"""Long context across processes: ring attention and LongNet's distributed dilated attention (ch. 11).
 
 The sequence of n tokens is split over the P ranks of a `torch.distributed` process group: rank p
 holds the contiguous slice of m = n / P positions [p·m, (p+1)·m) of q, k and v, `(batch, heads, m, d)`,
@@ -14,11 +14,11 @@ and returns the same slice of the output.
   segment: w / r rows, whatever n is. The patterns are mixed by log-sum-exp, as in `dilated.py`.
 
 Both run on `gloo` (CPU processes) and `nccl` (GPUs) unchanged, with gradients through the
-communication. `count_communication()` records the bytes each call sends and receives (the
-collectives are wrapped); `ring_bytes` and `dilated_bytes` count them from the algorithm.
-`spawn(fn, world)` runs `fn(rank, world, *args)` in `world` CPU processes (gloo) and returns their
-results; `python -m torch.distributed.run --nproc_per_node=N -m course_utils.chapters.distributed check`
-runs the exactness check on N processes (GPUs with nccl when there are N of them).
+communication; `count_communication()` records the bytes the collectives move. The same bytes counted on
+paper are in `course_utils.chapters.distributed_cost`; launching CPU processes, the exactness check and
+the measurement in `course_utils.chapters.distributed_runs`.
+`python -m torch.distributed.run --nproc_per_node=N -m course_utils.chapters.distributed check` runs both
+algorithms on N processes (GPUs with nccl when there are N of them) against one process.
 """
 
 from __future__ import annotations
@@ -26,19 +26,23 @@ from __future__ import annotations
 import argparse
 import math
 import os
-import tempfile
-import traceback
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import timedelta
-from typing import Callable, Iterator
+from typing import cast
 
 import torch
 import torch.distributed as dist
 from torch import Tensor
 
-# One concept, two modules: the pattern bookkeeping is dilated.py's own (rows kept per head, fused segments).
-from course_utils.core.dilated import acc_dtype, check_patterns, kept_rows, segment_attention, split_segments
+from course_utils.core.dilated import (
+    acc_dtype,
+    check_patterns,
+    dilated_attention,
+    kept_rows,
+    segment_attention,
+    split_segments,
+)
 
 # ----------------------------------------------------------------------------- counting what moves
 
@@ -93,7 +97,8 @@ def _send_recv(x: Tensor, to: int, frm: int, group) -> Tensor:
     """Send x to group rank `to` and receive a tensor of x's shape from group rank `frm`."""
     x = x.contiguous()
     received = torch.empty_like(x)
-    ops = [dist.P2POp(dist.isend, x, _global(group, to), group), dist.P2POp(dist.irecv, received, _global(group, frm), group)]
+    ops = [dist.P2POp(dist.isend, x, _global(group, to), group),
+           dist.P2POp(dist.irecv, received, _global(group, frm), group)]
     for request in dist.batch_isend_irecv(ops):
         request.wait()
     _record("send/recv", _nbytes(x), _nbytes(received))
@@ -143,7 +148,55 @@ class _AllGather(torch.autograd.Function):
         return mine, None
 
 
-# ----------------------------------------------------------------------------- agreeing on the input
+# ----------------------------------------------------------------------------- splitting the sequence
+
+def tokens_per_rank(n: int, world: int) -> int:
+    """m = n / world, the tokens each of `world` ranks holds; ValueError unless the world size divides n.
+
+    Example: `tokens_per_rank(4096, 4)` -> 1024
+    """
+    if world < 1 or n % world:
+        raise ValueError(f"the world size {world} does not divide the sequence length n={n}; pad the sequence "
+                         "to a multiple of the world size or choose a world size that divides it")
+    return n // world
+
+
+def shard(x: Tensor, rank: int, world: int) -> Tensor:
+    """This rank's contiguous slice of the sequence dimension (dim 2) of x: (B, H, n, e) -> (B, H, n/P, e).
+
+    Example: `shard(torch.randn(1, 4, 1024, 32), rank=1, world=4).shape` -> (1, 4, 256, 32)
+    """
+    m = tokens_per_rank(x.shape[2], world)
+    return x[:, :, rank * m:(rank + 1) * m]
+
+
+def check_rank_aligned(m: int, world: int, segment_lengths: list[int], dilation_rates: list[int]) -> None:
+    """Raise ValueError unless every (w, r) fits n = m·world tokens and each segment lies inside one rank
+    (w divides m) or covers whole ranks (m divides w).
+
+    Example: `check_rank_aligned(1024, 64, [512, 65536], [1, 4096])` (r = 4096 > m is allowed here)
+    """
+    check_patterns(m * world, segment_lengths, dilation_rates)
+    for w in segment_lengths:
+        inside_one_rank, whole_ranks = w <= m and m % w == 0, w > m and w % m == 0
+        if not (inside_one_rank or whole_ranks):
+            raise ValueError(f"segments of w={w} straddle ranks of m={m} tokens unevenly; choose w dividing {m} "
+                             "or a multiple of it")
+
+
+def check_distributed_patterns(m: int, world: int, segment_lengths: list[int], dilation_rates: list[int]) -> None:
+    """Raise ValueError unless `dilated_attention_distributed` can run every (w, r) on `world` ranks of m
+    tokens: the segments are rank-aligned (`check_rank_aligned`) and a pattern that spans ranks has r
+    dividing m, so every rank keeps the same number of rows.
+
+    Example: `check_distributed_patterns(1024, 4, [512, 4096], [1, 4])`
+    """
+    check_rank_aligned(m, world, segment_lengths, dilation_rates)
+    for w, r in zip(segment_lengths, dilation_rates, strict=True):
+        if w > m and m % r:
+            raise ValueError(f"the pattern (w={w}, r={r}) spans ranks of m={m} tokens, so r must divide m; "
+                             f"choose r dividing {m} or fewer ranks (more tokens each)")
+
 
 def _agree(q: Tensor, k: Tensor, v: Tensor, group) -> int:
     """Check q, k, v on every rank and that all ranks hold slices of one shape; return m.
@@ -238,23 +291,6 @@ def _segment_group(group, ranks_per_segment: int):
     return _SEGMENT_GROUPS[members]
 
 
-def check_distributed_patterns(m: int, world: int, segment_lengths: list[int], dilation_rates: list[int]) -> None:
-    """Raise ValueError unless every (w, r) splits evenly over `world` ranks of m tokens each.
-
-    A segment must lie inside one rank (w divides m) or cover whole ranks (m divides w); a pattern that
-    spans ranks needs r to divide m, so every rank keeps the same rows.
-    Example: `check_distributed_patterns(1024, 4, [512, 4096], [1, 4])`
-    """
-    check_patterns(m * world, segment_lengths, dilation_rates)
-    for w, r in zip(segment_lengths, dilation_rates):
-        if w <= m and m % w:
-            raise ValueError(f"segments of w={w} straddle ranks of m={m} tokens unevenly; choose w dividing {m} "
-                             "or a multiple of it")
-        if w > m and (w % m or m % r):
-            raise ValueError(f"the pattern (w={w}, r={r}) spans ranks of m={m} tokens: w must be a multiple of m "
-                             f"and r must divide m; change the pattern or the world size")
-
-
 def dilated_attention_distributed(q: Tensor, k: Tensor, v: Tensor, segment_lengths: list[int],
                                   dilation_rates: list[int], *, causal: bool = False, group=None) -> Tensor:
     """LongNet's dilated attention over the whole sequence, this rank's slice of it.
@@ -270,7 +306,7 @@ def dilated_attention_distributed(q: Tensor, k: Tensor, v: Tensor, segment_lengt
     batch, heads = q.shape[:2]
     acc = acc_dtype(q.dtype)
     outs, lses = [], []
-    for w, r in zip(segment_lengths, dilation_rates):
+    for w, r in zip(segment_lengths, dilation_rates, strict=True):
         kept = kept_rows(heads, r, q.device)
         span = min(w, m)  # the part of each segment this rank holds
         rows = [split_segments(x, span, r)[kept].flatten(1, 2) for x in (q, k, v)]  # (H, B * m/span, span/r, e)
@@ -292,236 +328,12 @@ def dilated_attention_distributed(q: Tensor, k: Tensor, v: Tensor, segment_lengt
         lses.append(placed_lse)
     total = torch.logsumexp(torch.stack(lses), dim=0)
     total = torch.where(torch.isfinite(total), total, torch.zeros_like(total))  # rows no pattern covers
-    return sum(torch.exp(l - total) * o for o, l in zip(outs, lses)).to(q.dtype)
+    # sum() starts from the int 0 (a zeros tensor as its start would add one slice to the peak memory)
+    mixed = cast(Tensor, sum(torch.exp(lse_i - total) * out_i for out_i, lse_i in zip(outs, lses, strict=True)))
+    return mixed.to(q.dtype)
 
 
-# ----------------------------------------------------------------------------- counted from the algorithm
-
-def ring_bytes(n: int, world: int, d: int, *, heads: int = 1, batch: int = 1, bytes_per_number: int = 2) -> int:
-    """Bytes of keys and values one rank receives in ring attention's forward pass: (P − 1) blocks of
-    m = n / P rows, d keys and d values each. Grows like n at a fixed world size.
-
-    Example: `ring_bytes(2**20, 8, 128, heads=32)`
-    """
-    if world < 1 or n % world:
-        raise ValueError(f"the world size must divide n; got n={n}, world={world}")
-    return (world - 1) * (n // world) * 2 * d * heads * batch * bytes_per_number
-
-
-def dilated_bytes(n: int, world: int, d: int, segment_lengths: list[int], dilation_rates: list[int], *,
-                  heads: int = 1, batch: int = 1, bytes_per_number: int = 2) -> int:
-    """Bytes of keys and values one rank receives in distributed dilated attention's forward pass:
-    for each pattern spanning ranks, the kept rows of the other w / m − 1 ranks of its segment,
-    (w − m) / r rows. Flat in n when every w / r is fixed.
-
-    Example: `dilated_bytes(2**20, 8, 128, [2048, 2**20], [1, 512], heads=32)`
-    """
-    if world < 1 or n % world:
-        raise ValueError(f"the world size must divide n; got n={n}, world={world}")
-    m = n // world
-    check_distributed_patterns(m, world, segment_lengths, dilation_rates)
-    rows = sum((w - m) // r for w, r in zip(segment_lengths, dilation_rates) if w > m)
-    return rows * 2 * d * heads * batch * bytes_per_number
-
-
-def memory_per_rank(n: int, world: int, d: int, *, heads: int = 1, bytes_per_number: int = 2,
-                    kv_received: int = 0) -> int:
-    """Bytes one rank holds for one attention layer's forward: its q, k, v and output slices (4·m·d per
-    head) plus the keys and values it received and keeps (`kv_received` bytes). A lower bound: weights,
-    other layers' activations and the backward pass come on top.
-
-    Example: `memory_per_rank(2**30, 512, 128, heads=32, kv_received=ring_bytes(2**30, 512, 128, heads=32))`
-    """
-    if world < 1 or n % world:
-        raise ValueError(f"the world size must divide n; got n={n}, world={world}")
-    return 4 * (n // world) * d * heads * bytes_per_number + kv_received
-
-
-def paper_row(n: int, world: int, *, heads: int = 32, d: int = 128, base: int = 2048, ratio: int = 4,
-              bytes_per_number: int = 2) -> dict:
-    """One row of the on-paper table: per-rank forward memory and bytes received for one attention layer,
-    ring (two k/v blocks held at a time) against dilated attention with `geometric_patterns(n, base, ratio)`
-    (every gathered row kept). bf16 numbers by default; heads x d = 4096 as in a 7B-class model.
-
-    Example: `paper_row(2**30, 512)["dilated_memory"] / 2**30` -> GiB per GPU
-    """
-    from course_utils.core.dilated import geometric_patterns
-
-    m = n // world
-    patterns = geometric_patterns(n, base=base, ratio=ratio)
-    ring_received = ring_bytes(n, world, d, heads=heads, bytes_per_number=bytes_per_number)
-    dilated_received = dilated_bytes(n, world, d, *patterns, heads=heads, bytes_per_number=bytes_per_number)
-    block = m * 2 * d * heads * bytes_per_number
-    return {"n": n, "world": world, "m": m, "patterns": len(patterns[0]),
-            "ring_received": ring_received, "dilated_received": dilated_received,
-            "ring_memory": memory_per_rank(n, world, d, heads=heads, bytes_per_number=bytes_per_number,
-                                           kv_received=2 * block if world > 1 else 0),
-            "dilated_memory": memory_per_rank(n, world, d, heads=heads, bytes_per_number=bytes_per_number,
-                                              kv_received=dilated_received)}
-
-
-def measure_rank(rank: int, world: int, lengths: tuple[int, ...], d: int = 32, heads: int = 4,
-                 local_segment: int = 64, *, group=None) -> list[dict]:
-    """For each n: bytes received, peak bytes of the tensors created (`traffic.count_traffic`) and seconds
-    of one forward call on this rank, for ring attention and for dilated attention with patterns
-    ([local_segment, n], [1, n / local_segment]) (w / r fixed). For `spawn` or `run_on_subgroups`
-    (rank and world are then the group's); one thread per process.
-    """
-    import time
-
-    from course_utils.chapters.traffic import count_traffic
-
-    rows = []
-    for n in lengths:
-        g = torch.Generator().manual_seed(n)
-        q, k, v = (shard(torch.randn(1, heads, n, d, generator=g), rank, world) for _ in range(3))
-        row = {"n": n, "world": world}
-        calls = {"ring": lambda: ring_attention(q, k, v, group=group),
-                 "dilated": lambda: dilated_attention_distributed(q, k, v, [local_segment, n], [1, n // local_segment],
-                                                                  group=group)}
-        for name, call in calls.items():
-            with torch.no_grad():
-                call()  # warm-up (sub-groups, allocator)
-                with count_communication() as log:
-                    start = time.perf_counter()
-                    call()
-                    row[f"{name}_seconds"] = time.perf_counter() - start
-                row[f"{name}_peak"] = count_traffic(call).peak_live
-            row[f"{name}_received"] = log.received
-        rows.append(row)
-    return rows
-
-
-# ----------------------------------------------------------------------------- processes
-
-def _worker(rank: int, world: int, init_file: str, fn: Callable, args: tuple, results) -> None:
-    dist.init_process_group("gloo", init_method=f"file://{init_file}", rank=rank, world_size=world,
-                            timeout=timedelta(seconds=60))
-    torch.set_num_threads(1)
-    try:
-        results.put((rank, "ok", fn(rank, world, *args)))
-    except Exception as error:  # noqa: BLE001 - sent back to the parent, which raises it
-        results.put((rank, "error", f"{type(error).__name__}: {error}\n{traceback.format_exc(limit=3)}"))
-    finally:
-        _SEGMENT_GROUPS.clear()
-        dist.destroy_process_group()
-
-
-def spawn(fn: Callable, world: int, *args, timeout: float = 120.0) -> list:
-    """Run `fn(rank, world, *args)` in `world` new CPU processes joined by a gloo process group.
-
-    `fn` must be importable (a module-level function). Returns the list of the ranks' return values,
-    rank order. Raises RuntimeError with the failing ranks' errors, TimeoutError if a rank hangs (all
-    processes are then killed).
-    Example: `spawn(course_utils.chapters.distributed.exactness_check, 2)`
-    """
-    if world < 1:
-        raise ValueError(f"world must be at least 1, got {world}")
-    context = torch.multiprocessing.get_context("spawn")
-    results = context.Queue()
-    with tempfile.TemporaryDirectory() as folder:
-        init_file = os.path.join(folder, "init")
-        processes = [context.Process(target=_worker, args=(rank, world, init_file, fn, args, results), daemon=True)
-                     for rank in range(world)]
-        for process in processes:
-            process.start()
-        collected = {}
-        try:
-            for _ in range(world):
-                rank, status, value = results.get(timeout=timeout)
-                collected[rank] = (status, value)
-        except Exception as error:  # queue.Empty: a rank hangs
-            raise TimeoutError(f"no result from ranks {sorted(set(range(world)) - set(collected))} within "
-                               f"{timeout:.0f} s") from error
-        finally:
-            for process in processes:
-                process.join(timeout=10)
-                if process.is_alive():
-                    process.kill()
-    failed = {r: v for r, (s, v) in collected.items() if s == "error"}
-    if failed:
-        raise RuntimeError("\n".join(f"rank {r}: {v}" for r, v in sorted(failed.items())))
-    return [collected[r][1] for r in range(world)]
-
-
-def run_on_subgroups(rank: int, world: int, sizes: tuple[int, ...], fn: Callable, *args, **kwargs) -> dict[int, object]:
-    """For each size P in `sizes`: split the world into groups of P consecutive ranks and run
-    `fn(group_rank, P, *args, group=g, **kwargs)` on this rank's group g, all groups at once.
-
-    Returns {P: this rank's result}. One launch of 4 processes then checks worlds 1, 2 and 4 (the
-    whole world runs on the default group). For `spawn`, e.g.
-    `spawn(run_on_subgroups, 4, (1, 2, 4), exactness_check)`.
-    """
-    for size in sizes:  # all checked before any collective, so every rank raises at the same point
-        if size < 1 or world % size:
-            raise ValueError(f"group size {size} does not divide the world of {world} ranks; choose a divisor")
-    results = {}
-    for size in sizes:
-        if size == world:
-            group = None
-        else:  # every rank creates every group, in the same order (new_group is collective)
-            groups = [dist.new_group(list(range(s, s + size))) for s in range(0, world, size)]
-            group = groups[rank // size]
-        results[size] = fn(rank % size, size, *args, group=group, **kwargs)
-    return results
-
-
-def shard(x: Tensor, rank: int, world: int) -> Tensor:
-    """This rank's contiguous slice of the sequence dimension (dim 2) of x: (B, H, n, e) -> (B, H, n/P, e)."""
-    if x.shape[2] % world:
-        raise ValueError(f"the world size {world} does not divide the sequence length {x.shape[2]}; pad it")
-    m = x.shape[2] // world
-    return x[:, :, rank * m:(rank + 1) * m]
-
-
-#: Pattern sets the exactness check runs at m = 16 tokens per rank: local only, one pattern spanning every
-#: rank, and a mix (w = 16·P spans all ranks, w = 32 spans two when P >= 2).
-def check_pattern_sets(world: int) -> list[tuple[list[int], list[int]]]:
-    """Pattern sets valid for `world` ranks of 16 tokens (see `exactness_check`)."""
-    n = 16 * world
-    sets = [([8, 16], [1, 2]), ([4, n], [1, 4])]
-    if world >= 2:
-        sets.append(([8, 32, n], [1, 2, 8]))
-    return sets
-
-
-def exactness_check(rank: int, world: int, dtype: torch.dtype = torch.float64, *, group=None) -> dict[str, float]:
-    """Both algorithms on `world` ranks against their single-process versions: the largest |difference|
-    of this rank's output slice and of its q, k, v gradients, per case. For `spawn`, `run_on_subgroups`
-    (rank and world are then the group's) or a launcher.
-
-    Each rank builds the same full q, k, v (seeded), keeps its slice, runs the distributed call and
-    backpropagates a fixed random loss; the reference runs the same on the full sequence.
-    """
-    from course_utils.core.dilated import dilated_attention
-
-    g = torch.Generator().manual_seed(0)
-    n = 16 * world
-    full = [torch.randn(2, 3, n, 8, generator=g, dtype=torch.float64).to(dtype) for _ in range(4)]  # q, k, v, dout
-    errors = {}
-    cases = [("ring", None)] + [("dilated", p) for p in check_pattern_sets(world)]
-    for name, patterns in cases:
-        for causal in (False, True):
-            ref_in = [x.clone().requires_grad_() for x in full[:3]]
-            if name == "ring":
-                ref = torch.softmax((ref_in[0] @ ref_in[1].transpose(-2, -1) / math.sqrt(8)).masked_fill(
-                    torch.ones(n, n, dtype=torch.bool).triu(1) if causal else torch.zeros(n, n, dtype=torch.bool),
-                    float("-inf")), dim=-1) @ ref_in[2]
-            else:
-                ref = dilated_attention(*ref_in, *patterns, causal=causal)
-            (ref * full[3]).sum().backward()
-            mine = [shard(x, rank, world).detach().clone().requires_grad_() for x in full[:3]]
-            if name == "ring":
-                out = ring_attention(*mine, causal=causal, group=group)
-            else:
-                out = dilated_attention_distributed(*mine, *patterns, causal=causal, group=group)
-            (out * shard(full[3], rank, world)).sum().backward()
-            label = f"{name} {patterns or ''} causal={causal}"
-            errors[label + " out"] = (out - shard(ref, rank, world)).abs().max().item()
-            errors[label + " grad"] = max((a.grad - shard(b.grad, rank, world)).abs().max().item()
-                                          for a, b in zip(mine, ref_in))
-    return errors
-
+# ----------------------------------------------------------------------------- the launcher's check
 
 #: Largest relative difference `check` accepts (float32 on the device; TF32 is switched off).
 CHECK_TOLERANCE = 1e-4
@@ -531,7 +343,8 @@ def main(argv: list[str] | None = None) -> int:
     """`python -m torch.distributed.run --nproc_per_node=N -m course_utils.chapters.distributed check`: both
     algorithms on this launch's ranks (nccl on GPUs when there is one per rank, else gloo) against one
     process, in float32; exit code 1 on a rank whose relative difference exceeds CHECK_TOLERANCE."""
-    parser = argparse.ArgumentParser(prog="python -m course_utils.chapters.distributed", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m course_utils.chapters.distributed",
+                                     description=__doc__.split("\n")[0])
     parser.add_argument("command", choices=["check"], help="exactness of both algorithms on this launch")
     parser.parse_args(argv)
     world_size = int(os.environ.get("WORLD_SIZE", "1"))
@@ -542,22 +355,20 @@ def main(argv: list[str] | None = None) -> int:
         torch.backends.cuda.matmul.allow_tf32 = False
     dist.init_process_group("nccl" if cuda else "gloo")
     rank, world = dist.get_rank(), dist.get_world_size()
-    from course_utils.core.dilated import dilated_attention
-
     g = torch.Generator().manual_seed(0)
     n = 1024 * world
     q, k, v = (torch.randn(1, 8, n, 64, generator=g).to(device) for _ in range(3))
-    patterns = ([256, n], [1, n // 256])
+    segments, rates = [256, n], [1, n // 256]
     worst = 0.0
     for causal in (False, True):
         dense = torch.softmax((q @ k.transpose(-2, -1) / 8.0).masked_fill(
             torch.ones(n, n, dtype=torch.bool, device=device).triu(1) if causal else
             torch.zeros(n, n, dtype=torch.bool, device=device), float("-inf")), dim=-1) @ v
-        mine = [shard(x, rank, world) for x in (q, k, v)]
-        ring = ring_attention(*mine, causal=causal)
-        dil = dilated_attention_distributed(*mine, *patterns, causal=causal)
+        q_mine, k_mine, v_mine = (shard(x, rank, world) for x in (q, k, v))
+        ring = ring_attention(q_mine, k_mine, v_mine, causal=causal)
+        dil = dilated_attention_distributed(q_mine, k_mine, v_mine, segments, rates, causal=causal)
         ring_error = ((ring - shard(dense, rank, world)).abs().max() / dense.abs().max()).item()
-        reference = dilated_attention(q, k, v, *patterns, causal=causal)
+        reference = dilated_attention(q, k, v, segments, rates, causal=causal)
         dil_error = ((dil - shard(reference, rank, world)).abs().max() / reference.abs().max()).item()
         worst = max(worst, ring_error, dil_error)
         print(f"rank {rank}/{world} on {device}, n = {n}, causal={causal}: relative max difference ring vs dense "

@@ -9,6 +9,9 @@ exp(m_old − m_new) (the *online softmax*, Milakov and Gimelshein, 2018). The r
 This version is written for reading, in PyTorch: it holds one (n_q, block_size) block of scores
 at a time, so its memory grows like n, not n². The speed of the real kernel comes from doing the
 same in fast on-chip memory; here the Python loop over blocks costs time instead.
+
+`budgeted_attention` is the naive path with a guard: chapter 01's `attention` behind a check that
+refuses a score matrix larger than a memory budget (`ScoreBudgetError`) instead of running out of memory.
 """
 
 from __future__ import annotations
@@ -17,6 +20,11 @@ import math
 
 import torch
 from torch import Tensor
+
+from course_utils.core.attention import attention
+
+#: Default memory budget for one materialised score matrix (`budgeted_attention(..., max_score_bytes=)`).
+SCORE_BUDGET_BYTES = 4 * 2**30
 
 
 def state_dtype(dtype: torch.dtype) -> torch.dtype:
@@ -86,3 +94,38 @@ def online_softmax_attention(q: Tensor, k: Tensor, v: Tensor, *, causal: bool = 
             scores = scores.masked_fill(k_pos > q_pos, float("-inf"))
         m, l, o = online_softmax_update(m, l, o, scores, v_blk)
     return o.to(q.dtype)
+
+
+class ScoreBudgetError(ValueError):
+    """Raised by `budgeted_attention` when the (..., n_q, n_k) score matrix would exceed `max_score_bytes`.
+
+    A `ValueError`, so existing `except ValueError` code still catches it; `course_utils.chapters.bench`
+    catches it by type and records the size as "refused".
+    Example: `try: budgeted_attention(q, k, v, max_score_bytes=2**20) except ScoreBudgetError: ...`
+    """
+
+
+def score_matrix_bytes(q: Tensor, k: Tensor) -> int:
+    """Bytes of the (..., n_q, n_k) score matrix that `attention(q, k, v)` would materialise.
+
+    Example: `score_matrix_bytes(torch.empty(1, 8, 1024, 64), torch.empty(1, 8, 1024, 64))` -> 33554432
+    """
+    leading = math.prod(torch.broadcast_shapes(q.shape[:-2], k.shape[:-2]))
+    return leading * q.shape[-2] * k.shape[-2] * q.element_size()
+
+
+def budgeted_attention(q: Tensor, k: Tensor, v: Tensor, *, causal: bool = False,
+                       max_score_bytes: int | None = SCORE_BUDGET_BYTES) -> tuple[Tensor, Tensor]:
+    """`attention(q, k, v, causal=causal)` (out, weights), refused when its scores would exceed `max_score_bytes`.
+
+    Raises `ScoreBudgetError`, a ValueError that says how much memory the scores would need; None = no limit.
+    Example: `out, weights = budgeted_attention(q, k, v, causal=True, max_score_bytes=2**30)`
+    """
+    needed = score_matrix_bytes(q, k)
+    if max_score_bytes is not None and needed > max_score_bytes:
+        raise ScoreBudgetError(
+            f"the score matrix {tuple(torch.broadcast_shapes(q.shape[:-2], k.shape[:-2]))} x {q.shape[-2]} x "
+            f"{k.shape[-2]} would need {needed / 2**30:.2f} GiB, over the budget of {max_score_bytes / 2**30:.2f} GiB; "
+            "use course_utils.chapters.flash.online_softmax_attention (memory linear in n), a shorter sequence, "
+            "or pass a larger max_score_bytes if the machine has the memory")
+    return attention(q, k, v, causal=causal)

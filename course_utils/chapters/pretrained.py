@@ -72,7 +72,7 @@ class BertLayer(nn.Module):
 
     def forward(self, x: Tensor, keep: Tensor | None = None) -> tuple[Tensor, Tensor]:
         q, k, v = self._split_heads(self.q(x)), self._split_heads(self.k(x)), self._split_heads(self.v(x))
-        out, weights = attention(q, k, v, mask=keep, max_score_bytes=None)  # chapter 01's attention
+        out, weights = attention(q, k, v, mask=keep)  # chapter 01's attention
         out = out.transpose(1, 2).reshape(x.shape)  # (B, n, D)
         x = self.ln_attn(x + self.o(out))
         x = self.ln_ff(x + self.ff_out(nn.functional.gelu(self.ff_in(x))))

@@ -12,7 +12,6 @@ and `tests/test_real_model.py` recomputes part of the record and compares.
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import random
 import time
@@ -23,6 +22,7 @@ import torch
 from course_utils.chapters.collapse import js_divergence
 from course_utils.chapters.pretrained import CLS_ID, MAX_TOKENS, SEP_ID, Encoder, load_minilm
 from course_utils.core.corpus import CORPUS_PATH
+from course_utils.core.records import load_json_record, round_floats, write_json_record
 from course_utils.paths import REAL_MODEL_RECORD
 
 #: Lengths (tokens, `[CLS]` and `[SEP]` included) of the attention measurements.
@@ -205,7 +205,8 @@ def plant(haystack: list[int], needle: list[int], *, length: int, depth: float) 
     return haystack[:at] + needle + haystack[at:length - len(needle)]
 
 
-def needle_grid(enc: Encoder, haystacks: list[list[int]], *, needles: tuple[tuple[str, str], ...] = NEEDLES[:NEEDLE_COUNT],
+def needle_grid(enc: Encoder, haystacks: list[list[int]], *,
+                needles: tuple[tuple[str, str], ...] = NEEDLES[:NEEDLE_COUNT],
                 lengths: tuple[int, ...] = NEEDLE_LENGTHS, depths: tuple[float, ...] = NEEDLE_DEPTHS) -> dict:
     """Cosine between each question and its fact planted in each haystack, at every length and depth.
 
@@ -308,19 +309,6 @@ def retrieval_run(enc: Encoder, corpus_ids: list[int], *, seed: int, sizes: tupl
 
 # ----------------------------------------------------------------------------- the stored record
 
-def _plain(value, digits: int = 5):
-    """Tensors to lists and floats rounded to `digits` significant digits, anywhere in a nested record."""
-    if isinstance(value, torch.Tensor):
-        value = value.tolist()
-    if isinstance(value, float):
-        return float(f"{value:.{digits}g}")
-    if isinstance(value, dict):
-        return {str(k): _plain(v, digits) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v, digits) for v in value]
-    return value
-
-
 def needle_haystacks(corpus_ids: list[int]) -> list[list[int]]:
     """The needle grid's haystacks: HAYSTACKS corpus windows of the longest needle length."""
     return corpus_windows(corpus_ids, count=HAYSTACKS, tokens=max(NEEDLE_LENGTHS), seed=HAYSTACK_SEED)
@@ -346,20 +334,19 @@ def rebuild_record(path: Path = REAL_MODEL_RECORD) -> dict:
         "retrieval": {"sizes": CHUNK_SIZES, "documents": DOCUMENTS, "doc_tokens": DOC_TOKENS,
                       "seeds": {str(s): r for s, r in runs.items()}},
     }
-    record = _plain(record)
-    path.write_text(json.dumps(record, separators=(",", ":")) + "\n")
+    record = round_floats(record)
+    write_json_record(path, record)
     return record
 
 
 def load_record(path: Path = REAL_MODEL_RECORD) -> dict:
-    """The stored record of `rebuild_record` (see the module docstring for the command that rebuilds it)."""
-    if not path.exists():
-        raise ValueError(f"{path} is missing; rebuild it with `python -m course_utils.chapters.real_model rebuild`")
-    return json.loads(path.read_text())
+    """The stored record of `rebuild_record`. Example: `load_record()["needles"]["lengths"]`"""
+    return load_json_record(path, "python -m course_utils.chapters.real_model rebuild")
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m course_utils.chapters.real_model", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m course_utils.chapters.real_model",
+                                     description=__doc__.split("\n")[0])
     parser.add_argument("command", choices=["rebuild"], help="rebuild notebooks/results/real_model.json")
     parser.add_argument("--threads", type=int, default=2, help="CPU threads (default 2)")
     args = parser.parse_args(argv)

@@ -1,7 +1,7 @@
 """Two ways around a context too long for the model, on key-value retrieval sequences.
 
 A kv sequence is `BOS k1 v1 ... kK vK SEP kq` (see `course_utils.core.tasks.kv_retrieval_batch`).
-Both methods cut its K pairs into chunks of `chunk` pairs, each short enough for the model:
+Both methods cut its K pairs into chunks of `pairs_per_chunk` pairs, each short enough for the model:
 
 - retrieval augmentation: score every chunk against the query key and give the model only the
   best chunk, `BOS <chunk> SEP kq`. Two retrievers: an exact key match (an oracle here: it always
@@ -23,8 +23,8 @@ from torch import Tensor
 from course_utils.core.model import TinyGPT
 
 
-def split_pairs(tokens: Tensor, chunk: int) -> tuple[Tensor, Tensor]:
-    """tokens (B, 2K + 3) -> chunks (B, K / chunk, 2 * chunk) of `k v` pairs and the query key (B,).
+def split_pairs(tokens: Tensor, pairs_per_chunk: int) -> tuple[Tensor, Tensor]:
+    """tokens (B, 2K + 3) -> chunks (B, K / c, 2c) of c = `pairs_per_chunk` `k v` pairs and the query key (B,).
 
     Example: `chunks, query = split_pairs(batch.tokens, 16)` for K a multiple of 16.
     """
@@ -32,10 +32,11 @@ def split_pairs(tokens: Tensor, chunk: int) -> tuple[Tensor, Tensor]:
     if tokens.dim() != 2 or pairs < 2 or pairs % 2:
         raise ValueError(f"expected kv sequences (batch, 2K + 3), got shape {tuple(tokens.shape)}")
     k = pairs // 2
-    if chunk < 1 or k % chunk:
-        raise ValueError(f"chunk={chunk} pairs must divide the K={k} pairs of the sequence; pick a divisor of {k}")
+    if pairs_per_chunk < 1 or k % pairs_per_chunk:
+        raise ValueError(f"pairs_per_chunk={pairs_per_chunk} must divide the K={k} pairs of the sequence; "
+                         f"pick a divisor of {k}")
     body = tokens[:, 1:1 + pairs]  # (B, 2K): k1 v1 k2 v2 ...
-    return body.reshape(tokens.shape[0], k // chunk, 2 * chunk), tokens[:, -1]
+    return body.reshape(tokens.shape[0], k // pairs_per_chunk, 2 * pairs_per_chunk), tokens[:, -1]
 
 
 def _with_frame(tokens: Tensor, chunk_tokens: Tensor) -> Tensor:
@@ -46,13 +47,13 @@ def _with_frame(tokens: Tensor, chunk_tokens: Tensor) -> Tensor:
     return torch.cat([bos, chunk_tokens, tail], dim=2)
 
 
-def retrieve_best_chunk(tokens: Tensor, chunk: int) -> Tensor:
-    """Retrieval augmentation: the chunk whose keys match the query key, framed: (B, 2 * chunk + 3).
+def retrieve_best_chunk(tokens: Tensor, pairs_per_chunk: int) -> Tensor:
+    """Retrieval augmentation: the chunk whose keys match the query key, framed: (B, 2 * pairs_per_chunk + 3).
 
     Keys are the even places of a chunk; ties (no match) go to the first chunk.
     Example: `short = retrieve_best_chunk(batch.tokens, 16)`
     """
-    chunks, query = split_pairs(tokens, chunk)
+    chunks, query = split_pairs(tokens, pairs_per_chunk)
     score = (chunks[:, :, 0::2] == query[:, None, None]).sum(-1)  # (B, C) exact key matches
     best = score.argmax(dim=1)  # (B,)
     picked = chunks[torch.arange(tokens.shape[0]), best]  # (B, 2c)
@@ -60,13 +61,13 @@ def retrieve_best_chunk(tokens: Tensor, chunk: int) -> Tensor:
 
 
 @torch.no_grad()
-def hierarchical_answer(model: TinyGPT, tokens: Tensor, chunk: int) -> tuple[Tensor, Tensor]:
+def hierarchical_answer(model: TinyGPT, tokens: Tensor, pairs_per_chunk: int) -> tuple[Tensor, Tensor]:
     """Hierarchical processing: answer every chunk separately, keep (answer, probability) per chunk,
     answer with the most confident chunk's answer. Returns (answers (B,), summaries (B, C, 2)).
 
     Example: `answers, summaries = hierarchical_answer(model, batch.tokens, 16)`
     """
-    chunks, _ = split_pairs(tokens, chunk)
+    chunks, _ = split_pairs(tokens, pairs_per_chunk)
     framed = _with_frame(tokens, chunks)  # (B, C, 2c + 3)
     batch, count, length = framed.shape
     probs = torch.softmax(model(framed.reshape(batch * count, length))[:, -1], dim=-1)  # (B*C, vocab)
@@ -76,19 +77,19 @@ def hierarchical_answer(model: TinyGPT, tokens: Tensor, chunk: int) -> tuple[Ten
     return answer.reshape(batch, count)[torch.arange(batch), best], summaries
 
 
-def chunk_with_key(tokens: Tensor, chunk: int) -> Tensor:
+def chunk_with_key(tokens: Tensor, pairs_per_chunk: int) -> Tensor:
     """Index of the chunk that holds the query key: (B,); -1 where no chunk does.
 
     Example: `relevant = chunk_with_key(batch.tokens, 16)`
     """
-    chunks, query = split_pairs(tokens, chunk)
+    chunks, query = split_pairs(tokens, pairs_per_chunk)
     hits = (chunks[:, :, 0::2] == query[:, None, None]).any(-1)  # (B, C)
     return torch.where(hits.any(1), hits.float().argmax(1), torch.full_like(query, -1))
 
 
-def retrieve_by_embedding(tokens: Tensor, chunk: int, table: Tensor) -> tuple[Tensor, Tensor]:
+def retrieve_by_embedding(tokens: Tensor, pairs_per_chunk: int, table: Tensor) -> tuple[Tensor, Tensor]:
     """Embedding retrieval: the chunk whose mean key embedding has the largest cosine similarity with
-    the query key's embedding, framed, and which chunk it was: ((B, 2 * chunk + 3), (B,)).
+    the query key's embedding, framed, and which chunk it was: ((B, 2 * pairs_per_chunk + 3), (B,)).
 
     table: (vocab, d), e.g. a model's token embedding `model.embed.weight`. Mean-pooling c keys
     leaves the matching key 1/c of the pooled vector, so the match dilutes as chunks grow.
@@ -97,7 +98,7 @@ def retrieve_by_embedding(tokens: Tensor, chunk: int, table: Tensor) -> tuple[Te
     if table.dim() != 2 or table.shape[0] <= int(tokens.max()):
         raise ValueError(f"table must be (vocab, d) covering every token id (max {int(tokens.max())}); "
                          f"got shape {tuple(table.shape)}")
-    chunks, query = split_pairs(tokens, chunk)
+    chunks, query = split_pairs(tokens, pairs_per_chunk)
     pooled = table[chunks[:, :, 0::2]].mean(dim=2)  # (B, C, d): mean key embedding of each chunk
     score = torch.nn.functional.cosine_similarity(pooled, table[query][:, None, :], dim=-1)  # (B, C)
     chosen = score.argmax(dim=1)
@@ -105,19 +106,19 @@ def retrieve_by_embedding(tokens: Tensor, chunk: int, table: Tensor) -> tuple[Te
     return _with_frame(tokens, picked[:, None])[:, 0], chosen
 
 
-def retrieve_in_slot(tokens: Tensor, chunk: int, n_chunks: int, slot: int, *,
+def retrieve_in_slot(tokens: Tensor, pairs_per_chunk: int, n_chunks: int, slot: int, *,
                      generator: torch.Generator | int = 0) -> Tensor:
     """A retrieved context of `n_chunks` chunks: the one holding the query key at place `slot`
-    (0 = first), the others drawn at random from the rest, framed: (B, n_chunks * 2 * chunk + 3).
+    (0 = first), the others drawn at random from the rest, framed: (B, n_chunks * 2 * pairs_per_chunk + 3).
 
     Example: `context = retrieve_in_slot(batch.tokens, 5, 3, slot=1)` (the relevant chunk in the middle)
     """
-    chunks, _ = split_pairs(tokens, chunk)
+    chunks, _ = split_pairs(tokens, pairs_per_chunk)
     batch, count, _ = chunks.shape
     if not 1 <= n_chunks <= count or not 0 <= slot < n_chunks:
         raise ValueError(f"need 1 <= n_chunks <= {count} chunks and 0 <= slot < n_chunks; "
                          f"got n_chunks={n_chunks}, slot={slot}")
-    relevant = chunk_with_key(tokens, chunk)
+    relevant = chunk_with_key(tokens, pairs_per_chunk)
     if (relevant < 0).any():
         raise ValueError("every sequence must hold its query key in some chunk")
     g = generator if isinstance(generator, torch.Generator) else torch.Generator().manual_seed(generator)

@@ -14,10 +14,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import torch
-import torch.nn.functional as F
 from torch import Tensor, nn
 
-from course_utils.core.batch import IGNORE_INDEX
+from course_utils.core.evaluate import forward_in_rows, token_losses
 
 
 def cache_indices(n: int, *, keep_first: int, recent: int) -> Tensor:
@@ -40,13 +39,14 @@ def cache_indices(n: int, *, keep_first: int, recent: int) -> Tensor:
 
 @torch.no_grad()
 def streaming_logits(model: nn.Module, tokens: Tensor, *, keep_first: int, recent: int,
-                     chunk: int = 4096) -> Tensor:
+                     rows_per_call: int = 4096) -> Tensor:
     """Next-token logits when every query sees only a StreamingLLM cache of `keep_first + recent`
     tokens: the first `keep_first` tokens of the stream and the `recent` latest ones, at positions
     0 .. keep_first + recent - 1 inside the cache.
 
     Each cache is run through the model on its own (the window's states are recomputed), which for
-    a one-layer model is exactly a key-value cache with re-indexed positions.
+    a one-layer model is exactly a key-value cache with re-indexed positions, `rows_per_call` caches
+    at a time (see `forward_in_rows`).
     tokens: (batch, n) -> logits (batch, n, vocab). `keep_first=0` is plain window attention.
     Example: `streaming_logits(model, batch.tokens, keep_first=4, recent=28)`
     """
@@ -62,20 +62,9 @@ def streaming_logits(model: nn.Module, tokens: Tensor, *, keep_first: int, recen
     if n == early:
         return prefix_logits
     caches = tokens[:, idx[early:]].reshape(-1, size)  # (B * (n - early), size)
-    last = torch.cat([model(caches[i:i + chunk])[:, -1] for i in range(0, len(caches), chunk)])
+    last = forward_in_rows(model, caches, rows_per_call,
+                           keep=lambda logits, rows: logits[:, -1])  # (B * (n - early), V): each cache's last query
     return torch.cat([prefix_logits, last.view(batch, n - early, -1)], dim=1)  # (B, n, V)
-
-
-def token_losses(logits: Tensor, targets: Tensor) -> Tensor:
-    """Cross-entropy per position, NaN where the target is IGNORE_INDEX (-100).
-
-    logits: (batch, n, vocab), targets: (batch, n) -> (batch, n).
-    Example: `token_losses(model(batch.tokens), batch.targets)`
-    """
-    if logits.shape[:2] != targets.shape:
-        raise ValueError(f"logits {tuple(logits.shape)} do not match targets {tuple(targets.shape)}")
-    losses = F.cross_entropy(logits.transpose(1, 2), targets.clamp_min(0), reduction="none")
-    return losses.masked_fill(targets == IGNORE_INDEX, float("nan"))
 
 
 def _written(model: nn.Module, tokens: Tensor, layer: int) -> tuple[Tensor, Tensor]:

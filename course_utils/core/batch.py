@@ -1,7 +1,8 @@
 """The data contract every task and corpus batch follows, with no task of its own.
 
-A `TaskBatch` holds next-token inputs and targets and two indices that locate the interesting part of
-every row (`answer_pos`, `relevant_pos`; see `course_utils.core.tasks`). `IGNORE_INDEX` (-100) marks
+A `TaskBatch` holds next-token inputs and targets, two indices that locate the interesting part of
+every row (`answer_pos`, `relevant_pos`; see `course_utils.core.tasks`) and, in typed optional fields,
+what its task knows about the rows (the vocabulary, the needle's position, ...). `IGNORE_INDEX` (-100) marks
 target positions without a loss, the value `F.cross_entropy` skips by default. `Vocab` is the base of
 the tasks' token-id layouts. `as_generator` turns an int seed into a CPU `torch.Generator`, so the
 same seed gives the same batch.
@@ -12,9 +13,9 @@ internals to describe a batch.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 from numbers import Integral
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import torch
 
@@ -24,30 +25,64 @@ IGNORE_INDEX = -100
 
 @dataclass
 class TaskBatch:
-    """One batch of a task: inputs, next-token targets and where the answer and its source sit.
+    """One batch of a task: inputs, next-token targets, where the answer and its source sit, and
+    what the task that made it knows about each row.
 
+    task: the registry name of the task (`course_utils.core.tasks.TASKS`: "copy", "kv_retrieval", ...)
     tokens: (batch, n) long · targets: (batch, n) long, IGNORE_INDEX where there is no loss ·
-    answer_pos: (batch,) long · relevant_pos: (batch,) long · meta: task-specific extras
-    (the synthetic tasks put their vocabulary dataclass under "vocab"). In every synthetic task the
-    answer is the token at relevant_pos (`tokens[b, relevant_pos[b]]`), except associative recall
-    with value answers, whose answer is the value that token holds.
+    answer_pos: (batch,) long · relevant_pos: (batch,) long. In every synthetic task the answer is the
+    token at relevant_pos (`tokens[b, relevant_pos[b]]`), except associative recall with value
+    answers, whose answer is the value that token holds.
+
+    What some tasks add (None where a task has none):
+    vocab: the task's token-id layout (`KVVocab`, `CopyVocab`, ...; every registered task) ·
+    seq_len: int, the string length m (copy) or the period (repeated_sequence) ·
+    n_pairs: int, the K drawn for the batch (kv_retrieval) · query_index: (batch,) the queried pair
+    (kv_retrieval) · needle_pos: (batch,) the needle's first token (needle, decoy_needle, near_miss) ·
+    decoy_pos: (batch, n_decoys) the decoys' first tokens (decoy_needle, near_miss) ·
+    copy_mask: (batch, n) bool, the positions whose targets are copies (backcopy) ·
+    repeat: (batch, n_sentences) bool, the sentences that repeat the one before (loop_stream) ·
+    starts: (batch,) each window's offset in the text (text).
 
     Example: `batch.targets[torch.arange(len(batch.tokens)), batch.answer_pos]` are the answers.
     """
 
+    task: str
     tokens: torch.Tensor
     targets: torch.Tensor
     answer_pos: torch.Tensor
     relevant_pos: torch.Tensor
-    meta: dict
+    vocab: Vocab | None = None
+    seq_len: int | None = None
+    n_pairs: int | None = None
+    query_index: torch.Tensor | None = None
+    needle_pos: torch.Tensor | None = None
+    decoy_pos: torch.Tensor | None = None
+    copy_mask: torch.Tensor | None = None
+    repeat: torch.Tensor | None = None
+    starts: torch.Tensor | None = None
+
+    def __post_init__(self) -> None:
+        if self.tokens.dim() != 2 or self.tokens.dtype != torch.long or self.targets.shape != self.tokens.shape:
+            raise ValueError(f"tokens and targets must be int64 tensors of one shape (batch, n); got tokens "
+                             f"{self.tokens.dtype} {tuple(self.tokens.shape)}, targets {tuple(self.targets.shape)}")
+        rows = self.tokens.shape[0]
+        if self.answer_pos.shape != (rows,) or self.relevant_pos.shape != (rows,):
+            raise ValueError(f"answer_pos and relevant_pos must be ({rows},) tensors, one position per row; got "
+                             f"{tuple(self.answer_pos.shape)} and {tuple(self.relevant_pos.shape)}")
+        for name in ("query_index", "needle_pos", "decoy_pos", "copy_mask", "repeat", "starts"):
+            value = getattr(self, name)
+            if value is not None and value.shape[:1] != (rows,):
+                raise ValueError(f"{name} must have one entry per row, shape ({rows}, ...); got {tuple(value.shape)}")
 
     def to(self, device: torch.device | str) -> TaskBatch:
-        """Copy tokens, targets and positions to `device` (meta stays as it is).
+        """Copy every tensor of the batch to `device`.
 
         Example: `batch = kv_retrieval_batch(8, 4, generator=0).to("cuda")` (from `course_utils.core.tasks`)
         """
-        return TaskBatch(self.tokens.to(device), self.targets.to(device),
-                         self.answer_pos.to(device), self.relevant_pos.to(device), self.meta)
+        moved: dict[str, Any] = {f.name: value.to(device) for f in fields(self)
+                                 if isinstance(value := getattr(self, f.name), torch.Tensor)}
+        return replace(self, **moved)
 
 
 # ----------------------------------------------------------------------------- vocabulary base

@@ -15,7 +15,7 @@ The task registry (`course_utils.core.tasks.make_batch_fn("text", ...)`) serves 
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import torch
@@ -116,7 +116,7 @@ def lm_batch(text_ids: torch.Tensor, batch_size: int, n: int, *, generator: torc
     With bos=True each row is BOS followed by n - 1 characters and the targets are the n characters
     that follow (the first character after BOS, ..., the character after the window); with
     bos=False the row is n characters. answer_pos = relevant_pos = n - 1 (language modelling has
-    no single relevant token). meta: starts (batch,), the window offsets in text_ids.
+    no single relevant token). The batch carries starts (batch,), the window offsets in text_ids.
 
     text_ids: (len,) · tokens, targets: (batch, n). Example: `lm_batch(train_ids, 32, 128, generator=0)`.
     """
@@ -136,7 +136,7 @@ def lm_batch(text_ids: torch.Tensor, batch_size: int, n: int, *, generator: torc
     else:
         tokens, targets = windows[:, :-1], windows[:, 1:]
     last = torch.full((batch_size,), n - 1)
-    return TaskBatch(tokens, targets.clone(), last, last.clone(), {"starts": starts})
+    return TaskBatch("text", tokens, targets.clone(), last, last.clone(), starts=starts)
 
 
 @dataclass(frozen=True)
@@ -153,12 +153,11 @@ class TextVocab(Vocab):
 def text_batch(batch_size: int, n: int, *, split: str = "train", generator: torch.Generator | int) -> TaskBatch:
     """Character-level language modelling on the course corpus: `BOS` + n - 1 characters, loss everywhere.
 
-    split: "train" or "val" (the last 10 % of the corpus). meta: starts (batch,), vocab (a TextVocab).
+    split: "train" or "val" (the last 10 % of the corpus). The batch carries starts (batch,) and vocab (a TextVocab).
     tokens, targets: (batch, n). Example: `text_batch(32, 128, generator=0)`.
     """
     if split not in ("train", "val"):
         raise ValueError(f"split must be 'train' or 'val'; got {split!r}")
     _, train_ids, val_ids = corpus_splits()
     batch = lm_batch(train_ids if split == "train" else val_ids, batch_size, n, generator=generator)
-    return TaskBatch(batch.tokens, batch.targets, batch.answer_pos, batch.relevant_pos,
-                     {**batch.meta, "vocab": TextVocab()})
+    return replace(batch, vocab=TextVocab())

@@ -243,11 +243,3 @@ def dilated_reference(q: Tensor, k: Tensor, v: Tensor, segment_lengths: list[int
     scores = q.to(acc) @ k.to(acc).transpose(-2, -1) / math.sqrt(q.shape[-1]) + count.to(acc).log()  # log 0 = -inf
     weights = torch.softmax(scores, dim=-1).nan_to_num(0.0)  # rows that see nothing -> zeros
     return (weights @ v.to(acc)).to(q.dtype)
-
-
-def dilated_flops(n: int, d: int, heads: int, segment_lengths: list[int], dilation_rates: list[int]) -> float:
-    """Forward FLOPs: each pattern costs 4·(n/w)·(w/r)²·d per head (two matmuls per segment).
-
-    Example: `dilated_flops(8192, 64, 8, [2048], [1])` -> 4 * 4 * 2048**2 * 64 * 8
-    """
-    return float(sum(4 * (n // w) * (w // r) ** 2 * d * heads for w, r in zip(segment_lengths, dilation_rates)))

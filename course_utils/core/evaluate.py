@@ -1,9 +1,14 @@
 """Evaluate a trained model: retrieval (is the answer right, and where did it look?), and
 held-out loss (per position, on the same text at every length) or needle accuracy at a chosen
-length (train short, test long)."""
+length (train short, test long).
+
+Evaluations over many rows run the model `rows_per_call` rows at a time (`forward_in_rows`): one
+call's result (up to float rounding), with attention tensors of rows_per_call rows instead of all.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import torch
@@ -12,7 +17,43 @@ from torch import Tensor, nn
 
 from course_utils.core.batch import IGNORE_INDEX, TaskBatch
 from course_utils.core.model import TinyGPT
-from course_utils.core.tasks import KVVocab, kv_retrieval_batch, needle_batch
+from course_utils.core.tasks import KVVocab, RecallVocab, kv_retrieval_batch, needle_batch
+
+
+@torch.no_grad()
+def forward_in_rows(model: nn.Module, tokens: Tensor, rows_per_call: int | None = None, *,
+                    keep: Callable[[Tensor, slice], Tensor] | None = None, **model_kwargs) -> Tensor:
+    """The model's output on `tokens`, run `rows_per_call` rows at a time (None: all in one call) and
+    concatenated along the batch: one call's result (up to float rounding), with smaller attention tensors.
+
+    keep(logits, rows): the part of one call's logits to keep (rows: the slice of `tokens` that call
+    ran), e.g. the last position only; by default all of it. model_kwargs go to every call (e.g.
+    positions). tokens: (batch, n) -> (batch, ...), the outputs of `keep` one after the other.
+    Example: `forward_in_rows(model, batch.tokens, 64, keep=lambda logits, rows: logits[:, -1])` -> (batch, vocab)
+    """
+    if len(tokens) == 0:
+        raise ValueError(f"tokens has no rows (shape {tuple(tokens.shape)}); pass at least one sequence")
+    step = len(tokens) if rows_per_call is None else rows_per_call
+    if step < 1:
+        raise ValueError(f"rows_per_call must be >= 1 (or None for all rows at once); got {rows_per_call}")
+    outputs = []
+    for start in range(0, len(tokens), step):
+        rows = slice(start, start + step)
+        logits = model(tokens[rows], **model_kwargs)
+        outputs.append(logits if keep is None else keep(logits, rows))
+    return torch.cat(outputs)
+
+
+def token_losses(logits: Tensor, targets: Tensor) -> Tensor:
+    """Cross-entropy (nats) per position, NaN where the target is IGNORE_INDEX (-100).
+
+    logits: (batch, n, vocab), targets: (batch, n) -> (batch, n).
+    Example: `token_losses(model(batch.tokens), batch.targets)`
+    """
+    if logits.shape[:2] != targets.shape:
+        raise ValueError(f"logits {tuple(logits.shape)} do not match targets {tuple(targets.shape)}")
+    losses = F.cross_entropy(logits.transpose(1, 2), targets.clamp_min(0), reduction="none")
+    return losses.masked_fill(targets == IGNORE_INDEX, float("nan"))
 
 
 @dataclass
@@ -123,7 +164,10 @@ def value_votes(weights: Tensor, batch: TaskBatch) -> Tensor:
     `associative_recall_batch` -> (batch, n_values).
     Example: `value_votes(last_query_attention(model, batch.tokens)[1][:, 0], batch).argmax(-1)`
     """
-    vocab = batch.meta["vocab"]
+    vocab = batch.vocab
+    if not isinstance(vocab, RecallVocab):
+        raise ValueError(f"value_votes needs an associative recall batch (tasks.associative_recall_batch); "
+                         f"got a {batch.task!r} batch")
     if weights.shape != batch.tokens.shape:
         raise ValueError(f"weights must be one head's last-query row per sequence, shape "
                          f"{tuple(batch.tokens.shape)}; got {tuple(weights.shape)} (pick a head: weights[:, h])")
@@ -160,8 +204,7 @@ def accuracy_by_query_index(
 
     Each pair index 0..K-1 is queried in `per_index` fresh sequences (one batch of K * per_index
     rows, generator `seed`). positions: optional (n,) positions passed to the model (e.g.
-    interpolated ones). `rows_per_call`: run the model on that many rows at a time (same result,
-    smaller allocations; see `train.target_accuracy`). task_kwargs go to `kv_retrieval_batch`.
+    interpolated ones). `rows_per_call`: see `forward_in_rows`. task_kwargs go to `kv_retrieval_batch`.
 
     Example: `accuracy_by_query_index(model, 16, per_index=32)` -> tensor of 16 accuracies
     """
@@ -170,12 +213,9 @@ def accuracy_by_query_index(
     query = torch.arange(n_pairs).repeat_interleave(per_index)  # (K * per_index,)
     batch = kv_retrieval_batch(len(query), n_pairs, query_index=query, generator=seed, **task_kwargs)
     model.eval()
-    step = len(query) if rows_per_call is None else rows_per_call
-    if step < 1:
-        raise ValueError(f"rows_per_call must be >= 1 (or None for all rows at once); got {rows_per_call}")
     answer = batch.answer_pos[0]  # every row of a kv batch has the same length
-    predicted = torch.cat([model(batch.tokens[start:start + step], positions=positions)[:, answer].argmax(-1)
-                           for start in range(0, len(query), step)])  # (B,)
+    predicted = forward_in_rows(model, batch.tokens, rows_per_call, positions=positions,
+                                keep=lambda logits, rows: logits[:, answer].argmax(-1))  # (B,)
     correct = predicted == batch.targets[:, answer]
     return correct.float().view(n_pairs, per_index).mean(-1)
 
@@ -226,9 +266,10 @@ def value_to_key_weight(model: TinyGPT, batch: TaskBatch) -> Tensor:
 
     Example: `value_to_key_weight(model, kv_retrieval_batch(64, 64, generator=0))[0].max()`
     """
-    vocab = batch.meta.get("vocab")
+    vocab = batch.vocab
     if not isinstance(vocab, KVVocab):
-        raise ValueError("value_to_key_weight needs a key-value batch (tasks.kv_retrieval_batch)")
+        raise ValueError(f"value_to_key_weight needs a key-value batch (tasks.kv_retrieval_batch); got a "
+                         f"{batch.task!r} batch")
     model.eval()
     _, attn = model(batch.tokens, return_attention=True)  # (L, B, H, n, n)
     first_value = vocab.offset("v")
@@ -243,7 +284,7 @@ def item_weights(model: TinyGPT, tokens: Tensor, starts: Tensor, *, width: int) 
 
     tokens: (batch, n); starts: (batch, items) the first position of each item, which covers
     `width` positions. Returns (batch, heads, items). For `tasks.near_miss_batch`:
-    `item_weights(model, b.tokens, b.meta["needle_pos"][:, None], width=3)[..., 0]` is each head's
+    `item_weights(model, b.tokens, b.needle_pos[:, None], width=3)[..., 0]` is each head's
     weight on the needle's `a b v`. Example: see notebook 05, section 5.
     """
     if starts.dim() != 2 or starts.shape[0] != tokens.shape[0]:
@@ -283,35 +324,29 @@ def position_losses(model: TinyGPT, windows: TaskBatch, n: int, *, rows_per_call
     windows: a `text_batch` of rows of `width` tokens (BOS + width - 1 characters; the targets are the
     width characters after BOS). Piece j of a row is BOS followed by characters j·n + 1 … j·n + n − 1,
     so every n predicts the same characters, each once, with up to n − 1 characters of context: loss
-    differences between lengths come from the model, not from different text. `rows_per_call` pieces
-    run at a time (same result, smaller attention tensors).
+    differences between lengths come from the model, not from different text. `rows_per_call`: see
+    `forward_in_rows`.
     Example: `position_losses(model, text_batch(32, 1024, split="val", generator=0), 64).mean()`
     """
     rows, width = windows.targets.shape
     if n < 1 or width % n:
         raise ValueError(f"n must divide the window width {width}; got n={n}")
-    if rows_per_call < 1:
-        raise ValueError(f"rows_per_call must be >= 1, got {rows_per_call}")
     targets = windows.targets.reshape(rows * (width // n), n)  # (pieces, n)
     tokens = torch.cat([windows.tokens[:, :1].repeat_interleave(width // n, dim=0), targets[:, :-1]], dim=1)
     model.eval()
-    losses = torch.cat([F.cross_entropy(model(tokens[i:i + rows_per_call]).transpose(1, 2),
-                                        targets[i:i + rows_per_call], reduction="none")
-                        for i in range(0, len(tokens), rows_per_call)])  # (pieces, n)
+    losses = forward_in_rows(model, tokens, rows_per_call,
+                             keep=lambda logits, piece: token_losses(logits, targets[piece]))  # (pieces, n)
     return losses.view(rows, width // n, n)
 
 
 @torch.no_grad()
-def needle_accuracy(model: TinyGPT, n: int, *, samples: int = 256, seed: int = 0, chunk: int = 16) -> float:
-    """Accuracy on `samples` needle-in-a-haystack sequences of n tokens, needle depth uniform.
+def needle_accuracy(model: TinyGPT, n: int, *, samples: int = 256, seed: int = 0, rows_per_call: int = 16) -> float:
+    """Accuracy on `samples` needle-in-a-haystack sequences of n tokens (generator `seed`), needle depth uniform.
 
-    Runs `chunk` sequences at a time, so the (chunk, heads, n, n) weights stay small.
-    Example: `needle_accuracy(model, 1024)`
+    `rows_per_call`: see `forward_in_rows`. Example: `needle_accuracy(model, 1024)`
     """
     batch = needle_batch(samples, n, generator=seed)
-    correct = sum(target_accuracy(model, batch.tokens[i:i + chunk], batch.targets[i:i + chunk]) * len(batch.tokens[i:i + chunk])
-                  for i in range(0, samples, chunk))
-    return correct / samples
+    return target_accuracy(model, batch.tokens, batch.targets, rows_per_call=rows_per_call)
 
 
 def auroc(positive: Tensor, negative: Tensor) -> float:
@@ -334,20 +369,14 @@ def target_accuracy(model: nn.Module, tokens: Tensor, targets: Tensor, *, positi
     """Fraction of supervised positions (targets != IGNORE_INDEX) where the argmax is right.
 
     tokens, targets: (batch, n); positions: optional (n,) positions for the model (e.g.
-    interpolated ones); `rows_per_call`: run the model on that many rows at a time (same result, less
-    memory). Example: `target_accuracy(model, batch.tokens, batch.targets)`
+    interpolated ones); `rows_per_call`: see `forward_in_rows`.
+    Example: `target_accuracy(model, batch.tokens, batch.targets)`
     """
-    if rows_per_call is not None and rows_per_call < 1:
-        raise ValueError(f"rows_per_call must be >= 1 (or None for all rows at once); got {rows_per_call}")
-    model.eval()
-    step = len(tokens) if rows_per_call is None else rows_per_call
-    hits = []
-    for start in range(0, len(tokens), max(step, 1)):
-        rows = slice(start, start + step)
-        logits = model(tokens[rows]) if positions is None else model(tokens[rows], positions=positions)
-        scored = targets[rows] != IGNORE_INDEX
-        hits.append(logits.argmax(-1)[scored] == targets[rows][scored])
-    hits = torch.cat(hits) if hits else torch.zeros(0, dtype=torch.bool)
-    if not len(hits):
+    scored = targets != IGNORE_INDEX
+    if not scored.any():
         raise ValueError(f"targets has no supervised position (all IGNORE_INDEX = {IGNORE_INDEX}); nothing to score")
-    return hits.float().mean().item()
+    model.eval()
+    model_kwargs = {} if positions is None else {"positions": positions}  # any module, not only TinyGPT
+    predicted = forward_in_rows(model, tokens, rows_per_call, keep=lambda logits, rows: logits.argmax(-1),
+                                **model_kwargs)  # (batch, n)
+    return (predicted[scored] == targets[scored]).float().mean().item()

@@ -118,7 +118,7 @@ def sink_mass(weights: Tensor, queries: Tensor | None = None) -> Tensor:
     weights: (layers, batch, heads, n, n) as returned by `TinyGPT(..., return_attention=True)`.
     queries: optional bool (batch, n), True for the query rows to average (e.g. the positions that
     need context). Query 0 is always left out: it can see only key 0.
-    Returns (layers, heads). Example: `sink_mass(attn, queries=batch.meta["copy_mask"])`
+    Returns (layers, heads). Example: `sink_mass(attn, queries=batch.copy_mask)`
     """
     if weights.dim() != 5 or weights.shape[-1] != weights.shape[-2]:
         raise ValueError(f"weights must be (layers, batch, heads, n, n), got {tuple(weights.shape)}")

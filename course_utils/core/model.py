@@ -39,7 +39,7 @@ class GPTConfig:
     logit_tau: float = 10.0  # the scale-invariant transform's tau
     log_n_reference: int = 0  # log-n scaling: 0 = the raw factor log n; L > 0 = log n / log L (1 at length L)
     embed_std: float = 0.02  # 0.02 as in GPT-2; 1.0 keeps token identity loud next to the blocks' outputs
-    sink_fix: str = "none"  # one of attention.SINK_FIXES (see MultiHeadAttention)
+    sink_fix: str = "none"  # one of course_utils.core.sink_fixes.SINK_FIXES
     sink_init: float = 0.0  # the learned sink logit's starting value (sink_fix="learned_sink")
     sigma_reparam: bool = False  # every linear layer in the blocks is a SigmaReparamLinear (Zhai et al., 2023)
     dilated_segments: tuple[int, ...] = ()  # with dilated_rates: LongNet's dilated attention in every block

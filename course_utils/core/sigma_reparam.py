@@ -1,7 +1,7 @@
 """Building blocks of the model that are not attention itself: layers the config can swap in.
 
 `SigmaReparamLinear` is the linear layer that `GPTConfig(sigma_reparam=True)` uses in every block
-(notebook 05 explains why; `course_utils.chapters.collapse` re-exports it).
+(notebook 05 explains why).
 """
 
 from __future__ import annotations

@@ -28,9 +28,6 @@ import torch
 from course_utils.core.batch import IGNORE_INDEX, TaskBatch, Vocab, as_generator, check_positive
 from course_utils.core.corpus import TextVocab, text_batch
 
-# Re-exported: `from course_utils.core.tasks import IGNORE_INDEX, TaskBatch, text_batch` keeps working.
-__all__ = ["IGNORE_INDEX", "TaskBatch", "Vocab", "as_generator", "TextVocab", "text_batch"]
-
 # ----------------------------------------------------------------------------- vocabularies
 
 @dataclass(frozen=True)
@@ -251,8 +248,8 @@ def kv_retrieval_batch(batch_size: int, n_pairs: int | tuple[int, int], *, n_key
       F's, each dropped into one of the K + 1 gaps (before the first pair, between pairs, before
       SEP) uniformly at random, independently per row.
 
-    relevant_pos is the queried value's position (its key sits just before it). meta: vocab,
-    n_pairs, query_index (batch,). tokens, targets: (batch, n).
+    relevant_pos is the queried value's position (its key sits just before it). The batch carries
+    vocab, n_pairs and query_index (batch,). tokens, targets: (batch, n).
     Example: `kv_retrieval_batch(64, (4, 16), generator=0)`;
     `kv_retrieval_batch(8, 16, filler=True, filler_prefix=64, generator=0)` (n = 99).
     """
@@ -313,8 +310,8 @@ def kv_retrieval_batch(batch_size: int, n_pairs: int | tuple[int, int], *, n_key
     tokens[:, sep_pos + 1] = queried_key
     answer_pos = torch.full((batch_size,), sep_pos + 1)
     relevant_pos = key_pos[rows, query] + 1
-    return TaskBatch(tokens, _answer_targets(tokens, answer_pos, relevant_pos), answer_pos, relevant_pos,
-                     {"vocab": vocab, "n_pairs": k, "query_index": query})
+    return TaskBatch("kv_retrieval", tokens, _answer_targets(tokens, answer_pos, relevant_pos), answer_pos,
+                     relevant_pos, vocab=vocab, n_pairs=k, query_index=query)
 
 
 def needle_batch(batch_size: int, n: int, *, depth: float | None = None, n_filler: int = 128,
@@ -324,7 +321,7 @@ def needle_batch(batch_size: int, n: int, *, depth: float | None = None, n_fille
     Filler tokens and value tokens come from disjoint id blocks. The NEEDLE marker sits at position
     1 + round(depth * (n - 4)), so depth 0.0 puts it right after BOS and depth 1.0 puts its value
     right before the final QUERY; depth None draws the position uniformly per row. Only the last
-    position has a loss; relevant_pos is the value's position. meta: vocab, needle_pos (batch,).
+    position has a loss; relevant_pos is the value's position. The batch carries vocab and needle_pos (batch,).
 
     tokens, targets: (batch, n). Example: `needle_batch(32, 512, depth=0.5, generator=0)`.
     """
@@ -348,8 +345,8 @@ def needle_batch(batch_size: int, n: int, *, depth: float | None = None, n_fille
     tokens[:, -1] = vocab.query
     answer_pos = torch.full((batch_size,), n - 1)
     relevant_pos = needle_pos + 1
-    return TaskBatch(tokens, _answer_targets(tokens, answer_pos, relevant_pos), answer_pos, relevant_pos,
-                     {"vocab": vocab, "needle_pos": needle_pos})
+    return TaskBatch("needle", tokens, _answer_targets(tokens, answer_pos, relevant_pos), answer_pos, relevant_pos,
+                     vocab=vocab, needle_pos=needle_pos)
 
 
 def decoy_needle_batch(batch_size: int, n: int | tuple[int, int], *, n_decoys: int | tuple[int, int] = 0,
@@ -362,7 +359,7 @@ def decoy_needle_batch(batch_size: int, n: int | tuple[int, int], *, n_decoys: i
     needle and the decoys sit in distinct, non-overlapping (marker, value) slots at random places.
     `n` and `n_decoys` are ints or inclusive ranges (lo, hi) drawn once per batch; n must leave room:
     n >= 2 * (n_decoys + 1) + 2. Only the last position has a loss; relevant_pos is the needle's
-    value. meta: vocab, needle_pos (batch,), n_decoys.
+    value. The batch carries vocab, needle_pos (batch,) and decoy_pos (batch, n_decoys) (the markers).
 
     tokens, targets: (batch, n). Example: `decoy_needle_batch(32, 128, n_decoys=4, generator=0)`.
     """
@@ -379,11 +376,12 @@ def decoy_needle_batch(batch_size: int, n: int | tuple[int, int], *, n_decoys: i
     markers = 1 + 2 * chosen
     tokens[rows[:, None], markers] = vocab.decoy
     tokens[rows, markers[:, 0]] = vocab.needle
-    tokens[rows[:, None], markers + 1] = torch.randint(0, n_values, (batch_size, decoys + 1), generator=g) + vocab.offset("v")
+    values = torch.randint(0, n_values, (batch_size, decoys + 1), generator=g)
+    tokens[rows[:, None], markers + 1] = values + vocab.offset("v")
     needle_pos = markers[:, 0]
     answer_pos = torch.full((batch_size,), length - 1)
-    return TaskBatch(tokens, _answer_targets(tokens, answer_pos, needle_pos + 1), answer_pos, needle_pos + 1,
-                     {"vocab": vocab, "needle_pos": needle_pos, "n_decoys": decoys})
+    return TaskBatch("decoy_needle", tokens, _answer_targets(tokens, answer_pos, needle_pos + 1), answer_pos,
+                     needle_pos + 1, vocab=vocab, needle_pos=needle_pos, decoy_pos=markers[:, 1:])
 
 
 def near_miss_batch(batch_size: int, n: int | tuple[int, int], *, n_decoys: int | tuple[int, int] = 0,
@@ -397,7 +395,7 @@ def near_miss_batch(batch_size: int, n: int | tuple[int, int], *, n_decoys: int 
     distractors). Items (a, b, v) sit in distinct 3-token slots at random places among filler. `n`
     and `n_decoys` are ints or inclusive ranges (lo, hi) drawn once per batch; n must leave room:
     n >= 3 * (n_decoys + 1) + 4. Only the last position has a loss; relevant_pos is the needle's
-    value. meta: vocab, needle_pos (batch,) (the needle's `a`), decoy_pos (batch, n_decoys), n_decoys.
+    value. The batch carries vocab, needle_pos (batch,) (the needle's `a`) and decoy_pos (batch, n_decoys).
 
     tokens, targets: (batch, n). Example: `near_miss_batch(32, 128, n_decoys=4, generator=0)`.
     """
@@ -418,13 +416,14 @@ def near_miss_batch(batch_size: int, n: int | tuple[int, int], *, n_decoys: int 
     starts = 1 + 3 * torch.rand(batch_size, slots, generator=g).argsort(dim=1)[:, :decoys + 1]  # (B, decoys + 1)
     tokens[rows[:, None], starts] = first + vocab.offset("a")
     tokens[rows[:, None], starts + 1] = seconds + vocab.offset("b")
-    tokens[rows[:, None], starts + 2] = torch.randint(0, n_values, (batch_size, decoys + 1), generator=g) + vocab.offset("v")
+    values = torch.randint(0, n_values, (batch_size, decoys + 1), generator=g)
+    tokens[rows[:, None], starts + 2] = values + vocab.offset("v")
     tokens[:, -3] = vocab.query
     tokens[:, -2] = first[:, 0] + vocab.offset("a")
     tokens[:, -1] = second[:, 0] + vocab.offset("b")
     answer_pos = torch.full((batch_size,), length - 1)
-    return TaskBatch(tokens, _answer_targets(tokens, answer_pos, starts[:, 0] + 2), answer_pos, starts[:, 0] + 2,
-                     {"vocab": vocab, "needle_pos": starts[:, 0], "decoy_pos": starts[:, 1:], "n_decoys": decoys})
+    return TaskBatch("near_miss", tokens, _answer_targets(tokens, answer_pos, starts[:, 0] + 2), answer_pos,
+                     starts[:, 0] + 2, vocab=vocab, needle_pos=starts[:, 0], decoy_pos=starts[:, 1:])
 
 
 def loop_stream_batch(batch_size: int, n_sentences: int, *, sentence_len: int = 8, n_symbols: int = 64,
@@ -434,7 +433,7 @@ def loop_stream_batch(batch_size: int, n_sentences: int, *, sentence_len: int = 
     Each sentence is `sentence_len` random symbols and an END token. With probability `repeat_prob`
     a sentence repeats the one before it verbatim, whatever happened before, so the true chance of
     one more repeat never depends on how many repeats came before. Loss everywhere.
-    meta["repeat"] (batch, n_sentences) marks the sentences that repeat their predecessor.
+    `batch.repeat` (batch, n_sentences) marks the sentences that repeat their predecessor.
 
     tokens, targets: (batch, 1 + n_sentences * (sentence_len + 1)).
     Example: `loop_stream_batch(32, 12, generator=0)`.
@@ -453,8 +452,8 @@ def loop_stream_batch(batch_size: int, n_sentences: int, *, sentence_len: int = 
     body = torch.cat([sentences, ends], dim=2).flatten(1)  # (B, n_sentences * (sentence_len + 1))
     tokens = torch.cat([torch.full((batch_size, 1), vocab.bos), body], dim=1)
     last = torch.full((batch_size,), tokens.shape[1] - 2)
-    return TaskBatch(tokens, _next_token_targets(tokens), last, last - sentence_len,
-                     {"vocab": vocab, "repeat": repeat})
+    return TaskBatch("loop_stream", tokens, _next_token_targets(tokens), last, last - sentence_len, vocab=vocab,
+                     repeat=repeat)
 
 
 def associative_recall_batch(batch_size: int, n_items: int | tuple[int, int], *, n_keys: int = 64,
@@ -471,8 +470,8 @@ def associative_recall_batch(batch_size: int, n_items: int | tuple[int, int], *,
     query against the items' keys and copying the match. Exactly one item holds the queried key;
     the K - 1 distractor items hold other keys (repeats allowed), so K may exceed n_keys and the
     context can grow without limit. `n_items` is K or an inclusive range (lo, hi) drawn once per
-    batch. Only the last position has a loss; relevant_pos is the matching item's position.
-    meta: vocab, n_items.
+    batch (K = n - 2). Only the last position has a loss; relevant_pos is the matching item's position.
+    The batch carries vocab.
 
     tokens, targets: (batch, K + 2). Example: `associative_recall_batch(64, (4, 16), generator=0)`.
     """
@@ -499,7 +498,7 @@ def associative_recall_batch(batch_size: int, n_items: int | tuple[int, int], *,
     targets = _answer_targets(tokens, answer_pos, relevant_pos)
     if value_answers:
         targets[rows, answer_pos] = vocab.offset("v") + values[rows, match]
-    return TaskBatch(tokens, targets, answer_pos, relevant_pos, {"vocab": vocab, "n_items": k})
+    return TaskBatch("associative_recall", tokens, targets, answer_pos, relevant_pos, vocab=vocab)
 
 
 def copy_batch(batch_size: int, seq_len: int | tuple[int, int], *, n_symbols: int = 64,
@@ -513,7 +512,7 @@ def copy_batch(batch_size: int, seq_len: int | tuple[int, int], *, n_symbols: in
     replacement (needs m <= n_symbols), so each symbol occurs once in the string and "find the
     current symbol earlier and copy what followed it" is unambiguous.
     The loss covers positions m+1 (SEP, predicts x1) to 2m (predicts xm). answer_pos is the last of
-    them (2m) and relevant_pos the original xm (m). meta: vocab, seq_len (the m of this batch).
+    them (2m) and relevant_pos the original xm (m). The batch carries vocab and seq_len (the m of this batch).
 
     tokens, targets: (batch, 2 * m + 2). Example: `copy_batch(32, 10, generator=0)`,
     `copy_batch(32, (4, 16), n_symbols=64, distinct=True, skip_lengths=(7, 11), generator=0)`.
@@ -541,7 +540,7 @@ def copy_batch(batch_size: int, seq_len: int | tuple[int, int], *, n_symbols: in
     targets[:, m + 1:-1] = x
     answer_pos = torch.full((batch_size,), 2 * m)
     relevant_pos = torch.full((batch_size,), m)
-    return TaskBatch(tokens, targets, answer_pos, relevant_pos, {"vocab": vocab, "seq_len": m})
+    return TaskBatch("copy", tokens, targets, answer_pos, relevant_pos, vocab=vocab, seq_len=m)
 
 
 def repeated_sequence_batch(batch_size: int, seq_len: int, repeats: int, *, n_symbols: int = 64,
@@ -551,8 +550,8 @@ def repeated_sequence_batch(batch_size: int, seq_len: int, repeats: int, *, n_sy
     The first copy is unpredictable noise; from the second copy on, a model that copies from one
     period back (an induction head) predicts every token. answer_pos is the second-to-last position
     (it predicts the last token) and relevant_pos that token's previous occurrence, one period
-    earlier. meta: vocab, period_start (= 1 + seq_len: the first position of the second copy,
-    so targets from position seq_len on are predictable by copying).
+    earlier. The batch carries vocab and seq_len (the second copy starts at position 1 + seq_len, so
+    targets from position seq_len on are predictable by copying).
 
     tokens, targets: (batch, 1 + seq_len * repeats).
     Example: `repeated_sequence_batch(16, 32, 2, generator=0)`.
@@ -567,8 +566,8 @@ def repeated_sequence_batch(batch_size: int, seq_len: int, repeats: int, *, n_sy
     n = tokens.shape[1]
     answer_pos = torch.full((batch_size,), n - 2)
     relevant_pos = torch.full((batch_size,), n - 1 - seq_len)
-    return TaskBatch(tokens, _next_token_targets(tokens), answer_pos, relevant_pos,
-                     {"vocab": vocab, "period_start": 1 + seq_len})
+    return TaskBatch("repeated_sequence", tokens, _next_token_targets(tokens), answer_pos, relevant_pos,
+                     vocab=vocab, seq_len=seq_len)
 
 
 def backcopy_batch(batch_size: int, n: int, *, n_symbols: int = 64, trigger_prob: float = 0.1,
@@ -578,8 +577,9 @@ def backcopy_batch(batch_size: int, n: int, *, n_symbols: int = 64, trigger_prob
     `BOS s s s TRIGGER x ...` where x copies the symbol just before TRIGGER (`bos=False`: the first
     token is a symbol too). Symbol i has probability proportional to (i + 1) ** -zipf_exponent.
     Each position 2..n-2 becomes a trigger with probability trigger_prob (never right after another
-    trigger); a row that drew none gets one at n - 2, so every row has at least one. Loss everywhere (a language-modelling stream);
-    meta["copy_mask"] (batch, n) marks the trigger positions, whose targets are copies.
+    trigger); a row that drew none gets one at n - 2, so every row has at least one. Loss everywhere
+    (a language-modelling stream); `batch.copy_mask` (batch, n) marks the trigger positions, whose
+    targets are copies.
     answer_pos is each row's last trigger and relevant_pos the copied symbol (answer_pos - 1).
     This is the stream on which small models grow attention sinks (see the sinks chapter).
 
@@ -610,8 +610,8 @@ def backcopy_batch(batch_size: int, n: int, *, n_symbols: int = 64, trigger_prob
     tokens[is_trigger] = vocab.trigger
 
     answer_pos = n - 1 - is_trigger.flip(1).int().argmax(dim=1)  # last trigger in each row
-    return TaskBatch(tokens, _next_token_targets(tokens), answer_pos, answer_pos - 1,
-                     {"vocab": vocab, "copy_mask": is_trigger})
+    return TaskBatch("backcopy", tokens, _next_token_targets(tokens), answer_pos, answer_pos - 1, vocab=vocab,
+                     copy_mask=is_trigger)
 
 
 def backcopy_optimal_losses(tokens: torch.Tensor, *, n_symbols: int = 64, trigger_prob: float = 0.1,

@@ -17,10 +17,10 @@
 
 The whole run fits a time budget (`--budget-s`, default 300 s of measurement; about 6 minutes in
 all on one H100). Before each measurement its time is estimated from the counted FLOPs
-(`attention_flops`, `dilated_flops`) and a throughput measured on a small call of the same
+(`course_utils.chapters.flops`) and a throughput measured on a small call of the same
 implementation (then updated from each larger call); a measurement that would not fit the time
 left is recorded as "skipped (estimated Xs)". The CSV files carry the device in their names
-(`course_utils.chapters.bench.device_slug`), so a second GPU adds files instead of overwriting.
+(`course_utils.chapters.bench_results.device_slug`), so a second GPU adds files instead of overwriting.
 
 Without CUDA (or with `--device cpu`) the same code runs at tiny sizes on the CPU in seconds and
 writes to a temporary folder unless `--out-dir` is given. Needs only torch and numpy (no tqdm,
@@ -45,11 +45,13 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 
-from course_utils.chapters.bench import DTYPES, BenchRow, attention_flops, device_slug, time_and_memory, write_csv
+from course_utils.chapters.bench import DTYPES, time_and_memory
+from course_utils.chapters.bench_results import BenchRow, device_slug, write_csv
 from course_utils.chapters.flash import online_softmax_attention
+from course_utils.chapters.flops import attention_flops, dilated_flops
 from course_utils.chapters.scale_invariant import flex_score_mod, scale_invariant_logits
 from course_utils.core.device import pick_device
-from course_utils.core.dilated import dilated_attention, dilated_flops, dilated_reference, geometric_patterns
+from course_utils.core.dilated import dilated_attention, dilated_reference, geometric_patterns
 from course_utils.paths import REPO_DIR, RESULTS_DIR
 
 #: Largest accepted relative max error against the float64 reference, by dtype (bf16 SDPA itself: ~4e-3).

@@ -72,7 +72,7 @@ def palette_png(fig: Figure) -> bytes:
     return out.getvalue()
 
 
-def _plain(text: str) -> str:
+def _strip_mathtext(text: str) -> str:
     """A label as a reader hears it: mathtext's `$` signs dropped, whitespace collapsed."""
     return " ".join(text.replace("$", "").split())
 
@@ -101,20 +101,21 @@ def describe_figure(fig: Figure, *, max_entries: int = 8) -> str:
     """
     colorbar_axes = {id(ax) for ax in fig.axes if getattr(ax, "_colorbar", None) is not None}
     panels = [ax for ax in fig.axes if ax.get_visible() and id(ax) not in colorbar_axes]
-    title = _plain(fig.get_suptitle())
+    title = _strip_mathtext(fig.get_suptitle())
     lone_title = len(panels) == 1 and not title  # a single panel's title is the figure's
     if lone_title:
-        title = _plain(panels[0].get_title())
+        title = _strip_mathtext(panels[0].get_title())
     parts = [f"Figure: {title}." if title else "Figure."]
     if len(panels) > 1:
         parts.append(f"{len(panels)} panels.")
     for ax in panels:
         panel = [_panel_kind(ax).capitalize()]
         if ax.get_title() and not lone_title:
-            panel[0] += f" titled '{_plain(ax.get_title())}'"
+            panel[0] += f" titled '{_strip_mathtext(ax.get_title())}'"
         for axis, label, scale in (("x", ax.get_xlabel(), ax.get_xscale()), ("y", ax.get_ylabel(), ax.get_yscale())):
             if label:
-                panel.append(f"{axis} axis: {_plain(label)}" + (f" ({scale} scale)" if scale != "linear" else ""))
+                scale_text = f" ({scale} scale)" if scale != "linear" else ""
+                panel.append(f"{axis} axis: {_strip_mathtext(label)}{scale_text}")
         if ax.get_legend() is not None:
             panel.append(_legend_text(ax.get_legend(), max_entries))
         parts.append("; ".join(filter(None, panel)) + ".")
@@ -123,7 +124,7 @@ def describe_figure(fig: Figure, *, max_entries: int = 8) -> str:
 
 
 def _legend_text(legend, max_entries: int) -> str:
-    entries = [_plain(text.get_text()) for text in legend.get_texts() if text.get_text().strip()]
+    entries = [_strip_mathtext(text.get_text()) for text in legend.get_texts() if text.get_text().strip()]
     more = f" and {len(entries) - max_entries} more" if len(entries) > max_entries else ""
     return "legend: " + ", ".join(entries[:max_entries]) + more if entries else ""
 

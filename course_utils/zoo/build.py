@@ -32,12 +32,13 @@ def _backcopy_sink_mass(model: TinyGPT) -> dict[str, list]:
     weights' sum), for copy queries and for all other queries; and the learned sink logits."""
     batch = make_batch_fn("backcopy", batch_size=128, n=64)(torch.Generator().manual_seed(TRACK_SEED))
     _, attn = model(batch.tokens, return_attention=True)  # (L, B, H, n, n)
-    copy = batch.meta["copy_mask"]
+    copy = batch.copy_mask
+    assert copy is not None  # every backcopy batch marks its copy queries
     extra = 1 - attn.sum(-1, keepdim=True).expand_as(attn)  # weight on the extra key, as a column
     record = {"copy": sink_mass(attn, copy).tolist(), "other": sink_mass(attn, ~copy).tolist(),
               "extra_copy": sink_mass(extra, copy).tolist(), "extra_other": sink_mass(extra, ~copy).tolist()}
     if model.config.sink_fix == "learned_sink":
-        record["sink_logit"] = [block.attn.sink_logit.tolist() for block in model.blocks]
+        record["sink_logit"] = [block.attn.sink_fix.sink_logit.tolist() for block in model.blocks]
     return record
 
 

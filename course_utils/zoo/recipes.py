@@ -43,10 +43,10 @@ INDUCT_HELD_OUT: tuple[int, ...] = (7, 11, 14)
 #: The model seeds every family is trained with; the tests check each claim on all of them.
 SEEDS: tuple[int, ...] = (0, 1, 2)
 
-#: First data seed of each family: its entries train on `TrainConfig(data_seed=DATA_SEED_BASE[family] + seed)`.
-#: Bases lie 100 apart, so two families never share a data stream; the variants of one family (e.g.
-#: kv's positional schemes, its edge-biased and dilated models) share theirs on purpose, so they differ
-#: only in what the notebook compares. (loop moved from 700, si-lm's base, to 400.)
+#: First data seed of each family: its entries train on `TrainConfig(data_seed=DATA_SEED_BASE[family] + seed)`
+#: (`ZooEntry` sets it). Bases lie 100 apart, so two families never share a data stream; the variants of
+#: one family (e.g. kv's positional schemes, its edge-biased and dilated models) share theirs on purpose,
+#: so they differ only in what the notebook compares.
 DATA_SEED_BASE: dict[str, int] = {"copy": 1, "recall": 100, "kv": 200, "sink": 300, "loop": 400, "lm": 500,
                                   "decoy": 600, "si-lm": 700, "si-needle": 800, "induct": 900}
 
@@ -55,7 +55,11 @@ DATA_SEED_BASE: dict[str, int] = {"copy": 1, "recall": 100, "kv": 200, "sink": 3
 class ZooEntry:
     """A named, fully specified training recipe.
 
-    `model` holds GPTConfig fields except `vocab_size`, which follows from the task.
+    `model` holds GPTConfig fields except `vocab_size`, which follows from the task. `train.data_seed`
+    follows from the family and the seed: every entry trains on its family's data stream,
+    `DATA_SEED_BASE[family] + seed`, which replaces any data_seed `train` holds.
+
+    Example: `get_entry("kv-rope-s1").train.data_seed` -> 201 (`DATA_SEED_BASE["kv"] + 1`)
     """
 
     name: str
@@ -64,12 +68,18 @@ class ZooEntry:
     task_kwargs: dict
     model: dict
     train: TrainConfig
+    family: str  # its DATA_SEED_BASE key; also its NAME_RULES key, except the one-off "copy"
     seed: int = 0
     eval_kwargs: dict = field(default_factory=dict)
     track: str | None = None  # a TRACKERS name, measured during training into record["history"]
     track_every: int = 250  # steps between two measurements of `track`
-    family: str = ""  # its DATA_SEED_BASE key; also its NAME_RULES key, except the one-off "copy"
     init_from: str | None = None  # a fine-tune: start from this entry's trained weights instead of a fresh init
+
+    def __post_init__(self) -> None:
+        if self.family not in DATA_SEED_BASE:
+            raise ValueError(f"{self.name}: family {self.family!r} has no data stream; choose one of "
+                             f"{sorted(DATA_SEED_BASE)} or add it to DATA_SEED_BASE")
+        object.__setattr__(self, "train", replace(self.train, data_seed=DATA_SEED_BASE[self.family] + self.seed))
 
     def model_config(self) -> GPTConfig:
         return GPTConfig(vocab_size=task_vocab_size(self.task, **self.task_kwargs), **self.model)
@@ -92,8 +102,7 @@ def _recall_entry(transform: str, seed: int, *, reference: int = 0, value_answer
                      **({"value_answers": True} if value_answers else {})},
         model={"max_len": 4096, "d_model": 64, "heads": 1, "layers": 1, "attention_only": True,
                "positional": "none", "logit_transform": transform, "log_n_reference": reference},
-        train=TrainConfig(steps=2000, batch_size=64, lr=1e-3, warmup_steps=50,
-                          data_seed=DATA_SEED_BASE["recall"] + seed),
+        train=TrainConfig(steps=2000, batch_size=64, lr=1e-3, warmup_steps=50),
         seed=seed,
         eval_kwargs={"n_items": 16},
         family="recall",
@@ -110,8 +119,7 @@ def kv_entry(positional: str, seed: int, *, edge_bias: float = 0.0) -> ZooEntry:
         task_kwargs={"n_pairs": (4, 16), "n_keys": 128, "n_values": 64, "edge_bias": edge_bias},
         model={"max_len": 256, "d_model": 64, "heads": 4, "layers": 2, "positional": positional,
                "embed_std": 1.0},
-        train=TrainConfig(steps=3000, batch_size=128, lr=1e-3, weight_decay=0.01, warmup_steps=300,
-                          data_seed=DATA_SEED_BASE["kv"] + seed),
+        train=TrainConfig(steps=3000, batch_size=128, lr=1e-3, weight_decay=0.01, warmup_steps=300),
         seed=seed,
         eval_kwargs={"n_pairs": 16, "edge_bias": 0.0},
         track="kv_accuracy_by_index_k16",
@@ -204,8 +212,7 @@ def si_lm_entry(variant: str, seed: int, *, tau: float = 10.0) -> ZooEntry:
         task_kwargs={"n": SI_TRAIN_LEN},
         model={"max_len": 16 * SI_TRAIN_LEN, "d_model": 64, "heads": 4, "layers": 2, **SI_VARIANTS[variant],
                "logit_tau": tau},
-        train=TrainConfig(steps=1500, batch_size=32, lr=3e-3, warmup_steps=100,
-                          data_seed=DATA_SEED_BASE["si-lm"] + seed),
+        train=TrainConfig(steps=1500, batch_size=32, lr=3e-3, warmup_steps=100),
         seed=seed,
         eval_kwargs={"split": "val"},
         family="si-lm",
@@ -223,8 +230,7 @@ def si_needle_entry(variant: str, seed: int) -> ZooEntry:
         task_kwargs={"n": SI_TRAIN_LEN},
         model={"max_len": 16 * SI_TRAIN_LEN, "d_model": 64, "heads": 4, "layers": 2, **SI_VARIANTS[variant],
                "embed_std": 1.0},
-        train=TrainConfig(steps=600, batch_size=64, lr=1e-3, weight_decay=0.01, warmup_steps=60,
-                          data_seed=DATA_SEED_BASE["si-needle"] + seed),
+        train=TrainConfig(steps=600, batch_size=64, lr=1e-3, weight_decay=0.01, warmup_steps=60),
         seed=seed,
         family="si-needle",
     )
@@ -241,8 +247,7 @@ def _sink_entry(sink_fix: str, seed: int, *, sink_init: float = 0.0, layers: int
         task_kwargs={"n": 64, "n_symbols": 64, "trigger_prob": 0.1, **({} if bos else {"bos": False})},
         model={"max_len": 64, "d_model": 64, "heads": 4, "layers": layers, "positional": "rope",
                "attention_only": True, "sink_fix": sink_fix, "sink_init": sink_init},
-        train=TrainConfig(steps=2400, batch_size=64, lr=3e-3, warmup_steps=100,
-                          data_seed=DATA_SEED_BASE["sink"] + seed),
+        train=TrainConfig(steps=2400, batch_size=64, lr=3e-3, warmup_steps=100),
         seed=seed,
         track="backcopy_sink_mass" if bos else None,  # the tracker measures streams that start with BOS
         family="sink",
@@ -259,8 +264,7 @@ def _lm_entry(seed: int, *, sigma_reparam: bool = False) -> ZooEntry:
         task_kwargs={"n": 128},
         model={"max_len": 128, "d_model": 64, "heads": 4, "layers": 2, "positional": "rope",
                "sigma_reparam": sigma_reparam},
-        train=TrainConfig(steps=1000, batch_size=32, lr=3e-2, warmup_steps=10,
-                          data_seed=DATA_SEED_BASE["lm"] + seed),
+        train=TrainConfig(steps=1000, batch_size=32, lr=3e-2, warmup_steps=10),
         seed=seed,
         eval_kwargs={"split": "val"},
         track="text_attention_entropy",
@@ -278,8 +282,7 @@ def _copy_entry(seed: int, *, seq_len: int = 12) -> ZooEntry:
         task="copy",
         task_kwargs={"seq_len": seq_len, "n_symbols": 16},
         model={"max_len": 32, "d_model": 64, "heads": 4, "layers": 2, "positional": "rope"},
-        train=TrainConfig(steps=300, batch_size=64, lr=3e-3, warmup_steps=30,
-                          data_seed=DATA_SEED_BASE["copy"] + seed),
+        train=TrainConfig(steps=300, batch_size=64, lr=3e-3, warmup_steps=30),
         seed=seed,
         family="copy",
     )
@@ -295,8 +298,7 @@ def _induct_entry(seed: int) -> ZooEntry:
         task="copy",
         task_kwargs={"seq_len": (4, 16), "n_symbols": 64, "distinct": True, "skip_lengths": INDUCT_HELD_OUT},
         model={"max_len": 64, "d_model": 64, "heads": 4, "layers": 2, "positional": "rope"},
-        train=TrainConfig(steps=2000, batch_size=64, lr=3e-3, warmup_steps=100,
-                          data_seed=DATA_SEED_BASE["induct"] + seed),
+        train=TrainConfig(steps=2000, batch_size=64, lr=3e-3, warmup_steps=100),
         seed=seed,
         family="induct",
     )
@@ -306,8 +308,7 @@ def _loop_entry(seed: int, *, rare: bool = False) -> ZooEntry:
     """Notebook 05: a 2-layer model of a stream of random 8-symbol sentences that repeat their
     predecessor: commonly (p = 0.5, MLPs 4x wide, 800 steps) or, with `rare`, rarely as in text
     (p = 0.1, 2000 steps, since only one sentence in ten teaches copying; MLPs 1x wide keep the
-    checkpoint small). A trial attention-only rare model (not in the zoo) copied but stayed far from
-    calibrated: P(one more repeat) 0.013 against the stream's 0.1 after 1500 steps."""
+    checkpoint small). The MLPs are there because attention alone copies but misjudges how likely a repeat is."""
     repeat_prob = 0.1 if rare else 0.5
     return ZooEntry(
         name=loop_name(seed, rare=rare),
@@ -317,8 +318,7 @@ def _loop_entry(seed: int, *, rare: bool = False) -> ZooEntry:
         task_kwargs={"n_sentences": 12, "sentence_len": 8, "n_symbols": 64, "repeat_prob": repeat_prob},
         model={"max_len": 128, "d_model": 64, "heads": 4, "layers": 2, "positional": "rope",
                **({"mlp_ratio": 1} if rare else {})},
-        train=TrainConfig(steps=2000 if rare else 800, batch_size=64, lr=3e-3, warmup_steps=50,
-                          data_seed=DATA_SEED_BASE["loop"] + seed),
+        train=TrainConfig(steps=2000 if rare else 800, batch_size=64, lr=3e-3, warmup_steps=50),
         seed=seed,
         family="loop",
     )
@@ -329,9 +329,8 @@ def _decoy_entry(seed: int, *, near_miss: bool = False) -> ZooEntry:
     another marker, or with `near_miss` a two-token key among decoys sharing its first token.
 
     Every near-miss training sequence has at least one near miss: with none, matching the first key
-    token alone answers perfectly, and a model can sit on that half-solution (a trial recipe with
-    0-6 near misses and 1500 steps, not in the zoo, left seed 0 there: accuracy 0.92 alone, 0.15
-    among four; seed 0 of this recipe still takes it, see notebook 05)."""
+    token alone answers perfectly, and a model can sit on that half-solution (seed 0 still does; see
+    notebook 05)."""
     if near_miss:
         what = "two-token key among 1-6 near-miss decoys (same first token) in 32-128 tokens"
         task, task_kwargs, steps, lr = "near_miss", {"n": (32, 128), "n_decoys": (1, 6)}, 2500, 2e-3
@@ -344,8 +343,7 @@ def _decoy_entry(seed: int, *, near_miss: bool = False) -> ZooEntry:
         task=task,
         task_kwargs=task_kwargs,
         model={"max_len": 1024, "d_model": 64, "heads": 4, "layers": 2, "positional": "alibi", "embed_std": 1.0},
-        train=TrainConfig(steps=steps, batch_size=64, lr=lr, weight_decay=0.01, warmup_steps=100,
-                          data_seed=DATA_SEED_BASE["decoy"] + seed),
+        train=TrainConfig(steps=steps, batch_size=64, lr=lr, weight_decay=0.01, warmup_steps=100),
         seed=seed,
         eval_kwargs={"n": 128, "n_decoys": 4},
         family="decoy",

@@ -25,14 +25,12 @@ Families (three seeds each, like the zoo's):
 - `si-lm-si-multiplier-s*`   notebook 08: NoPE with the multiplier a_t only
 - `kv-si-nope-s*`            notebook 09: the kv recipe with scale-invariant attention and no positions
 - `si-needle-<variant>-s*`   notebook 08: needle retrieval at 16-64 tokens for each attention variant
-  (these were zoo entries; their checkpoints gave way to the others' in the size budget, and
-  `trials run` retrains them with the same recipe and code)
+  (zoo recipes whose checkpoints do not fit the size budget)
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import time
 from dataclasses import replace
 from functools import partial
@@ -45,6 +43,7 @@ from course_utils.core.corpus import text_batch
 from course_utils.core.evaluate import accuracy_by_query_index, last_token_accuracy, needle_accuracy, position_losses
 from course_utils.core.metrics import distance_octave_mass
 from course_utils.core.model import TinyGPT
+from course_utils.core.records import load_json_record, round_floats, write_json_record
 from course_utils.core.tasks import kv_retrieval_batch
 from course_utils.paths import TRIALS_DIR
 from course_utils.zoo.build import load as zoo_load
@@ -66,10 +65,9 @@ from course_utils.zoo.recipes import family as zoo_family
 CURVE_EVERY = 50
 HEAD_LOSSES = 10
 #: Per-position losses longer than the training length are stored as means over bins of this many
-#: positions, and stored numbers are rounded to `DIGITS` significant digits (the records stay small:
-#: the repository keeps every tracked file under 60 MB).
+#: positions, and stored numbers are rounded to 5 significant digits (`round_floats`), so the records
+#: stay small: the repository keeps every tracked file under 60 MB.
 POSITION_BIN = 16
-DIGITS = 5
 
 #: Lengths of notebook 08's evaluation (the training length, 4x and 16x), the windows they share.
 LM_LENGTHS: tuple[int, ...] = (SI_TRAIN_LEN, 4 * SI_TRAIN_LEN, 16 * SI_TRAIN_LEN)
@@ -204,22 +202,6 @@ def records_of(prefix: str) -> dict[int, str]:
     return names
 
 
-def _rounded(value):
-    """Floats rounded to DIGITS significant digits, anywhere in a nested record."""
-    if isinstance(value, float):
-        return float(f"{value:.{DIGITS}g}")
-    if isinstance(value, dict):
-        return {key: _rounded(item) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_rounded(item) for item in value]
-    return value
-
-
-def _write(path: Path, record: dict) -> None:
-    TRIALS_DIR.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(record, separators=(",", ":")) + "\n")
-
-
 def record_path(name: str) -> Path:
     """Where the record of trial (or measured zoo model) `name` is stored."""
     if name not in TRIALS and name not in MEASURED_ZOO:
@@ -240,8 +222,8 @@ def measure_zoo(name: str) -> Path:
     model, _ = zoo_load(name, verbose=False)
     measurements = MEASURED_ZOO[name](model)
     record = {"name": name, "source": "zoo", "torch_version": str(torch.__version__),
-              "measure_seconds": round(time.perf_counter() - start, 1), "measurements": _rounded(measurements)}
-    _write(path, record)
+              "measure_seconds": round(time.perf_counter() - start, 1), "measurements": round_floats(measurements)}
+    write_json_record(path, record)
     return path
 
 
@@ -272,19 +254,18 @@ def run(name: str, *, progress: bool = True) -> Path:
         "build_seconds": round(seconds, 1),
         "first_losses": losses[:HEAD_LOSSES],
         "loss_curve_every": CURVE_EVERY,
-        "loss_curve": _rounded(curve[:usable].view(-1, CURVE_EVERY).mean(1).tolist()),
-        "measurements": _rounded(measure(model)),
+        "loss_curve": round_floats(curve[:usable].view(-1, CURVE_EVERY).mean(1).tolist()),
+        "measurements": round_floats(measure(model)),
     }
-    _write(path, record)
+    write_json_record(path, record)
     return path
 
 
 def load(name: str) -> dict:
-    """The stored record of trial `name` (see the module docstring). Example: `load("kv-si-nope-s0")["measurements"]`"""
-    path = record_path(name)
-    if not path.exists():
-        raise ValueError(f"trial {name!r} has no record yet; run `python -m course_utils.zoo.trials run {name}`")
-    return json.loads(path.read_text())
+    """The stored record of trial (or measured zoo model) `name`; a ValueError says which command writes a
+    missing one. Example: `load("kv-si-nope-s0")["measurements"]`"""
+    command = "run" if name in TRIALS else "measure"
+    return load_json_record(record_path(name), f"python -m course_utils.zoo.trials {command} {name}")
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -1,0 +1,74 @@
+"""What distributed attention moves and holds, counted on paper: bytes each rank receives, memory per rank (ch. 07, 11).
+
+The n tokens are split over P ranks of m = n / P. Ring attention: each rank receives the other P − 1
+blocks of keys and values, (P − 1)·m rows, growing like n. LongNet's distributed dilated attention: for
+each pattern whose segments span ranks, the kept rows of the rest of the segment, about w / r rows, flat
+in n when every w / r is fixed. `count_communication` (`course_utils.chapters.distributed`) measures the
+same bytes on a run.
+"""
+
+from __future__ import annotations
+
+from course_utils.chapters.distributed import check_rank_aligned, tokens_per_rank
+from course_utils.core.dilated import geometric_patterns
+
+
+def ring_bytes(n: int, world: int, d: int, *, heads: int = 1, batch: int = 1, bytes_per_number: int = 2) -> int:
+    """Bytes of keys and values one rank receives in ring attention's forward pass: (P − 1) blocks of
+    m = n / P rows, d keys and d values each. Grows like n at a fixed world size.
+
+    Example: `ring_bytes(2**20, 8, 128, heads=32)`
+    """
+    return (world - 1) * tokens_per_rank(n, world) * 2 * d * heads * batch * bytes_per_number
+
+
+def kv_bytes_received(n: int, world: int, d: int, segment_lengths: list[int], dilation_rates: list[int], *,
+                      heads: int = 1, batch: int = 1, bytes_per_number: int = 2) -> int:
+    """Bytes of keys and values one rank receives in LongNet's distributed dilated attention's forward pass.
+
+    A pattern whose segments fit in one rank (w <= m) needs no communication. For a longer segment each
+    rank keeps every r-th row of its own keys and values (the sparsification) and gathers the kept rows
+    of the other w / m − 1 ranks of the segment: w / r − m / r rows, d keys and d values each. Flat in n
+    when every w / r is fixed; dense attention would gather all n rows.
+    The segments must be rank-aligned (`check_rank_aligned`); r need not divide m. Where it does not (a
+    long pattern on many ranks keeps less than one row per rank), a head keeps ⌊m/r⌋ or ⌈m/r⌉ rows of its
+    own, and the count is the most a head receives: w // r − m // r rows.
+
+    Example: `kv_bytes_received(2**20, 8, 128, [2048, 2**20], [1, 512], heads=32)` -> 29360128
+    """
+    m = tokens_per_rank(n, world)
+    check_rank_aligned(m, world, segment_lengths, dilation_rates)
+    rows = sum(w // r - m // r for w, r in zip(segment_lengths, dilation_rates, strict=True) if w > m)
+    return rows * 2 * d * heads * batch * bytes_per_number
+
+
+def memory_per_rank(n: int, world: int, d: int, *, heads: int = 1, bytes_per_number: int = 2,
+                    kv_received: int = 0) -> int:
+    """Bytes one rank holds for one attention layer's forward: its q, k, v and output slices (4·m·d per
+    head) plus the keys and values it received and keeps (`kv_received` bytes). A lower bound: weights,
+    other layers' activations and the backward pass come on top.
+
+    Example: `memory_per_rank(2**30, 512, 128, heads=32, kv_received=ring_bytes(2**30, 512, 128, heads=32))`
+    """
+    return 4 * tokens_per_rank(n, world) * d * heads * bytes_per_number + kv_received
+
+
+def paper_row(n: int, world: int, *, heads: int = 32, d: int = 128, base: int = 2048, ratio: int = 4,
+              bytes_per_number: int = 2) -> dict:
+    """One row of the on-paper table: per-rank forward memory and bytes received for one attention layer,
+    ring (two k/v blocks held at a time) against dilated attention with `geometric_patterns(n, base, ratio)`
+    (every gathered row kept). bf16 numbers by default; heads x d = 4096 as in a 7B-class model.
+
+    Example: `paper_row(2**30, 512)["dilated_memory"] / 2**30` -> GiB per GPU
+    """
+    m = tokens_per_rank(n, world)
+    patterns = geometric_patterns(n, base=base, ratio=ratio)
+    ring_received = ring_bytes(n, world, d, heads=heads, bytes_per_number=bytes_per_number)
+    dilated_received = kv_bytes_received(n, world, d, *patterns, heads=heads, bytes_per_number=bytes_per_number)
+    block = m * 2 * d * heads * bytes_per_number
+    return {"n": n, "world": world, "m": m, "patterns": len(patterns[0]),
+            "ring_received": ring_received, "dilated_received": dilated_received,
+            "ring_memory": memory_per_rank(n, world, d, heads=heads, bytes_per_number=bytes_per_number,
+                                           kv_received=2 * block if world > 1 else 0),
+            "dilated_memory": memory_per_rank(n, world, d, heads=heads, bytes_per_number=bytes_per_number,
+                                              kv_received=dilated_received)}

@@ -1,0 +1,49 @@
+"""Stored measurement records: JSON files of numbers too slow to measure in a notebook, each written
+by one command. Round a record's floats before it is written (`round_floats`), write it compactly
+(`write_json_record`) and read it back, or say which command rebuilds it (`load_json_record`).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import torch
+
+
+def round_floats(record: Any, digits: int = 5) -> Any:
+    """`record` with every float rounded to `digits` significant digits, anywhere in nested dicts,
+    lists and tuples; tensors become lists, tuples lists and dict keys strings, as in JSON.
+
+    Example: `round_floats({"loss": (0.123456789, 2), 3: torch.tensor([1 / 3])})` ->
+    {"loss": [0.12346, 2], "3": [0.33333]}
+    """
+    if isinstance(record, torch.Tensor):
+        record = record.tolist()
+    if isinstance(record, float):
+        return float(f"{record:.{digits}g}")
+    if isinstance(record, dict):
+        return {str(key): round_floats(value, digits) for key, value in record.items()}
+    if isinstance(record, (list, tuple)):
+        return [round_floats(item, digits) for item in record]
+    return record
+
+
+def write_json_record(path: Path, record: dict) -> None:
+    """Write `record` to `path` as one line of compact JSON (creating its folder).
+
+    Example: `write_json_record(TRIALS_DIR / "kv-si-nope-s0.json", round_floats(record))`
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(record, separators=(",", ":")) + "\n")
+
+
+def load_json_record(path: Path, rebuild: str) -> dict:
+    """The record stored at `path`; a ValueError naming `rebuild`, the command that writes it, if there is none.
+
+    Example: `load_json_record(REAL_MODEL_RECORD, "python -m course_utils.chapters.real_model rebuild")["needles"]`
+    """
+    if not path.exists():
+        raise ValueError(f"{path} is missing; rebuild it with `{rebuild}`")
+    return json.loads(path.read_text())

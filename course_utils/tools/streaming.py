@@ -1,0 +1,25 @@
+"""Running a command from a notebook cell with its output shown line by line as it comes (GPU cells of ch. 06-07)."""
+
+from __future__ import annotations
+
+import subprocess
+from collections import deque
+
+
+def run_streaming(command: list[str], *, keep: int = 40) -> int:
+    """Run a command, printing its output line by line as it comes (stderr merged into stdout), and
+    return its exit code; on failure print the last `keep` lines again under a heading. Never raises
+    for a failing command, so a notebook cell can go on.
+
+    Example: `run_streaming([sys.executable, "-m", "course_utils.chapters.bench", "--ns", "512"])`
+    """
+    tail: deque[str] = deque(maxlen=keep)
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1) as child:
+        assert child.stdout is not None  # stdout=PIPE
+        for line in child.stdout:
+            tail.append(line)
+            print(line, end="", flush=True)
+    if child.returncode != 0:
+        print(f"\nthe command failed (exit {child.returncode}): {' '.join(command)}\n"
+              f"its last {len(tail)} lines of output (stderr included):\n{''.join(tail)}", flush=True)
+    return child.returncode

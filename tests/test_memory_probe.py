@@ -1,0 +1,35 @@
+"""The CPU peak-memory probe: exact where /proc/self/clear_refs exists, a lower bound with a note where only
+getrusage does, NaN with a note where neither does."""
+
+import math
+
+import pytest
+import torch
+
+from course_utils.chapters import memory_probe
+from course_utils.chapters.memory_probe import CpuPeak
+
+
+def test_the_peak_is_what_the_call_touched():
+    peak = CpuPeak()
+    peak.start()
+    block = torch.ones(2**24)  # 64 MiB, written
+    used = peak.stop()
+    del block
+    if peak.note:  # no /proc/self/clear_refs: a lower bound only
+        pytest.skip(peak.note)
+    assert used / (4 * 2**24) == pytest.approx(1.0, abs=0.1)
+
+
+@pytest.mark.parametrize("resource_available", [True, False])
+def test_without_proc_clear_refs_a_lower_bound_or_nan_with_a_note(tmp_path, monkeypatch, resource_available):
+    monkeypatch.setattr(memory_probe, "CLEAR_REFS", tmp_path / "no-proc" / "clear_refs")  # as on macOS
+    if not resource_available:
+        monkeypatch.setattr(memory_probe, "resource", None)  # as on Windows
+    peak = CpuPeak()
+    peak.start()
+    used = peak.stop()
+    if resource_available:
+        assert used >= 0 and "ru_maxrss" in peak.note
+    else:
+        assert math.isnan(used) and "unavailable" in peak.note

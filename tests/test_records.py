@@ -1,0 +1,24 @@
+"""Stored measurement records: rounding, writing, and a missing record's message."""
+
+import math
+
+import pytest
+import torch
+
+from course_utils.core.records import load_json_record, round_floats, write_json_record
+
+
+def test_round_floats_rounds_every_float_to_significant_digits():
+    record = {"loss": (0.123456789, 2), 3: torch.tensor([1 / 3, 2e-9]), "name": "kv", "ok": True}
+    assert round_floats(record) == {"loss": [0.12346, 2], "3": [0.33333, 2e-9], "name": "kv", "ok": True}
+    assert round_floats(123456.7, digits=2) == 120000.0 and math.isnan(round_floats(float("nan")))
+    assert round_floats(round_floats(record)) == round_floats(record)  # stored numbers round to themselves
+
+
+def test_a_record_round_trips_and_a_missing_one_names_its_command(tmp_path):
+    path = tmp_path / "results" / "r.json"
+    write_json_record(path, {"a": [1, 0.5]})
+    assert path.read_text() == '{"a":[1,0.5]}\n'
+    assert load_json_record(path, "python -m x rebuild") == {"a": [1, 0.5]}
+    with pytest.raises(ValueError, match="rebuild it with `python -m x rebuild`"):
+        load_json_record(tmp_path / "none.json", "python -m x rebuild")
