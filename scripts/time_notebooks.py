@@ -158,7 +158,9 @@ def _digest(path: Path) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--only", action="append", metavar="NN", help="time only this notebook (NN prefix or stem); repeatable")
+    parser.add_argument(
+        "--only", action="append", metavar="NN", help="time only this notebook (NN prefix or stem); repeatable"
+    )
     parser.add_argument("--no-readme", action="store_true", help="do not update README.md")
     parser.add_argument("--timeout", type=int, default=3600, help="per-cell timeout in seconds (default 3600)")
     args = parser.parse_args(argv)

@@ -13,9 +13,11 @@ def _qkv(shape=(2, 3, 5, 8), n_k=None, dtype=torch.float64, seed=0):
     g = torch.Generator().manual_seed(seed)
     b, h, n, d = shape
     n_k = n if n_k is None else n_k
-    return (torch.randn(b, h, n, d, generator=g, dtype=dtype),
-            torch.randn(b, h, n_k, d, generator=g, dtype=dtype),
-            torch.randn(b, h, n_k, d, generator=g, dtype=dtype))
+    return (
+        torch.randn(b, h, n, d, generator=g, dtype=dtype),
+        torch.randn(b, h, n_k, d, generator=g, dtype=dtype),
+        torch.randn(b, h, n_k, d, generator=g, dtype=dtype),
+    )
 
 
 def test_stable_softmax_survives_large_logits():

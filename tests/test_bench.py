@@ -128,8 +128,6 @@ def test_cuda_guard_is_a_third_of_the_gpu_memory(monkeypatch):
     assert bench.cuda_score_budget("cuda") == 80 * 10**9 // 3
 
 
-
-
 def test_isolated_child_gets_this_process_thread_count(monkeypatch):
     seen = {}
 

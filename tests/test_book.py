@@ -41,8 +41,10 @@ REPOSITORY = PYPROJECT["project"]["urls"]["Repository"]
 CHAPTERS = sorted((REPO / "notebooks").glob(build_book.CHAPTER_GLOB))
 STUDENTS = sorted((REPO / "student").glob(build_book.CHAPTER_GLOB))
 SCREENSHOTS = REPO / "build" / "book-screenshots"
-CHROMIUM_HINT = ("no Chromium to test the book in: install Debian's package (`sudo apt-get install chromium`), "
-                 "or set CHROMIUM=/path/to/chrome")
+CHROMIUM_HINT = (
+    "no Chromium to test the book in: install Debian's package (`sudo apt-get install chromium`), "
+    "or set CHROMIUM=/path/to/chrome"
+)
 
 
 def _code_cells(path: Path) -> list[nbformat.NotebookNode]:
@@ -50,6 +52,7 @@ def _code_cells(path: Path) -> list[nbformat.NotebookNode]:
 
 
 # ---- the Colab cell --------------------------------------------------------------------------------
+
 
 def _colab_cell(path: Path) -> str:
     return _code_cells(path)[0].source
@@ -105,11 +108,13 @@ def test_colab_cell_clones_the_repository_and_installs_what_colab_lacks(monkeypa
 
 # ---- the launch settings ---------------------------------------------------------------------------
 
+
 def test_binder_builds_a_cpu_torch_from_environment_yml():
     env = yaml.safe_load((REPO / "environment.yml").read_text())
     (pip,) = [dep["pip"] for dep in env["dependencies"] if isinstance(dep, dict)]
-    assert "--extra-index-url https://download.pytorch.org/whl/cpu" in pip, \
+    assert "--extra-index-url https://download.pytorch.org/whl/cpu" in pip, (
         "without PyTorch's CPU index, Binder installs a CUDA build of several GB"
+    )
 
 
 def test_pages_workflow_publishes_what_make_book_builds():
@@ -123,6 +128,7 @@ def test_pages_workflow_publishes_what_make_book_builds():
 
 
 # ---- staging ---------------------------------------------------------------------------------------
+
 
 def test_a_chapter_page_keeps_every_output_and_folds_the_quiz():
     path = REPO / "notebooks" / "02_attention_dilution.ipynb"
@@ -140,11 +146,18 @@ def test_a_chapter_page_keeps_every_output_and_folds_the_quiz():
             explained, reason = explained + reason, False
     assert explained >= 1 and len(whys) == explained
     shown = [cell.outputs for cell in page.cells if cell.cell_type == "code"]
-    images = [cell for cell in page.cells if cell.cell_type == "code"
-              and any("image/png" in out.get("data", {}) for out in cell.outputs)]
+    images = [
+        cell
+        for cell in page.cells
+        if cell.cell_type == "code" and any("image/png" in out.get("data", {}) for out in cell.outputs)
+    ]
     assert images and all(cell.metadata["mystnb"]["image"]["alt"].startswith("Figure") for cell in images)
-    kept = [cell.outputs for cell in original.cells if cell.cell_type == "code"
-            and not (cell.source.lstrip().startswith('"""') and "BEGIN TEST CONFIG" in cell.source)]
+    kept = [
+        cell.outputs
+        for cell in original.cells
+        if cell.cell_type == "code"
+        and not (cell.source.lstrip().startswith('"""') and "BEGIN TEST CONFIG" in cell.source)
+    ]
     assert len(shown) <= len(kept) and sum(map(len, shown)) > 0
 
 
@@ -159,8 +172,13 @@ def test_progress_bars_are_left_out():
 
 
 def test_a_figure_without_a_description_is_refused():
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("plot()", outputs=[
-        nbformat.v4.new_output("display_data", data={"image/png": "iVBORw0KGgo="})])])
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_code_cell(
+                "plot()", outputs=[nbformat.v4.new_output("display_data", data={"image/png": "iVBORw0KGgo="})]
+            )
+        ]
+    )
     with pytest.raises(ValueError, match="no stored description"):
         build_book.book_notebook(nb, "99_test")
 
@@ -179,9 +197,14 @@ def test_landing_page_is_the_readme_syllabus_with_every_chapter():
 
 # ---- the built book in Chromium --------------------------------------------------------------------
 
+
 def _chromium() -> str:
-    for candidate in (os.environ.get("CHROMIUM"), shutil.which("chromium"), shutil.which("chromium-browser"),
-                      "/usr/bin/chromium"):
+    for candidate in (
+        os.environ.get("CHROMIUM"),
+        shutil.which("chromium"),
+        shutil.which("chromium-browser"),
+        "/usr/bin/chromium",
+    ):
         if candidate and Path(candidate).exists():
             return candidate
     if os.environ.get("COURSE_REQUIRE_BROWSER"):  # .ci/run sets it: in CI the browser test must run
@@ -227,11 +250,22 @@ def browser():
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        (pytest.fail if os.environ.get("COURSE_REQUIRE_BROWSER") else pytest.skip)("Playwright is missing: run `make install`")
+        (pytest.fail if os.environ.get("COURSE_REQUIRE_BROWSER") else pytest.skip)(
+            "Playwright is missing: run `make install`"
+        )
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=executable, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync"])
+        chromium = playwright.chromium.launch(
+            executable_path=executable,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
         yield chromium
         chromium.close()
 
@@ -251,6 +285,7 @@ def _open(browser, url: str):
         else:
             problems.append(f"request off the machine: {route.request.url}")
             route.abort()
+
     page.route("**/*", local_only)
     page.goto(url, wait_until="load")
     page.wait_for_function("() => !window.MathJax || (MathJax.startup && MathJax.startup.promise)")
@@ -276,11 +311,13 @@ def test_the_book_works_in_chromium(browser, served_book, record_property):
             if not image["alt"].strip() or image["alt"].endswith(".png"):
                 failures.append(f"{name}: image {image['src']} has no alt text ({image['alt']!r})")
         prose = page.evaluate("""() => { const article = document.querySelector('article').cloneNode(true);
-            article.querySelectorAll('pre, mjx-container').forEach(node => node.remove()); return article.innerText; }""")
+            article.querySelectorAll('pre, mjx-container').forEach(node => node.remove());
+            return article.innerText; }""")
         if "$$" in prose or "\\(" in prose or "\\[" in prose:
             failures.append(f"{name}: raw TeX left on the page")
-        formulas, typeset = page.evaluate("() => [document.querySelectorAll('.math').length, "
-                                          "document.querySelectorAll('.math mjx-container').length]")
+        formulas, typeset = page.evaluate(
+            "() => [document.querySelectorAll('.math').length, document.querySelectorAll('.math mjx-container').length]"
+        )
         if typeset < formulas:
             failures.append(f"{name}: {formulas - typeset} of {formulas} formulas were not typeset")
         chapter = name.startswith("notebooks/") and "review" not in name  # the review's map is its summary
@@ -290,8 +327,10 @@ def test_the_book_works_in_chromium(browser, served_book, record_property):
         if name.startswith("notebooks/"):
             source = f"notebooks/{Path(name).stem}.ipynb"
             repo = REPOSITORY.removeprefix("https://github.com/")
-            for launch in (f"https://mybinder.org/v2/gh/{repo}/main?urlpath=lab/tree/{source}",
-                           f"https://colab.research.google.com/github/{repo}/blob/main/{source}"):
+            for launch in (
+                f"https://mybinder.org/v2/gh/{repo}/main?urlpath=lab/tree/{source}",
+                f"https://colab.research.google.com/github/{repo}/blob/main/{source}",
+            ):
                 if launch not in links:
                     failures.append(f"{name}: no launch link {launch}")
         for link in links:
@@ -324,8 +363,9 @@ def test_the_book_works_in_chromium(browser, served_book, record_property):
         failures += [f"{name} from the folder: {problem}" for problem in problems]
         if name.startswith("search"):
             page.wait_for_selector("#search-results ul.search li a", timeout=20_000)
-        elif not page.evaluate("() => document.querySelectorAll('.math mjx-container').length "
-                               "== document.querySelectorAll('.math').length"):
+        elif not page.evaluate(
+            "() => document.querySelectorAll('.math mjx-container').length == document.querySelectorAll('.math').length"
+        ):
             failures.append(f"{name} from the folder: formulas not typeset")
         page.close()
     assert not failures, "\n".join(failures[:40])

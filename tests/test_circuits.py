@@ -34,7 +34,7 @@ class ContentLookup(nn.Module):
         self.m, self.vocab = m, vocab
 
     def forward(self, tokens):
-        string = tokens[:, 1:self.m + 1]
+        string = tokens[:, 1 : self.m + 1]
         nxt = torch.roll(string, -1, dims=1)
         match = tokens[:, :, None] == string[:, None, :]  # (B, n, m)
         written = (match.float() * nxt[:, None, :]).sum(-1).long()

@@ -65,8 +65,10 @@ def test_high_learning_rate_collapses_entropy_and_sigma_reparam_prevents_it(seed
     assert _entropy_at(sigma, 1000) > 1.0
     final = {name: torch.tensor(r["losses"][-100:]).mean().item() for name, r in (("hot", hot), ("sigma", sigma))}
     assert final["hot"] > final["sigma"] + 0.15
-    jumps = {name: (torch.tensor(r["losses"])[1:] - torch.tensor(r["losses"])[:-1]).max().item()
-             for name, r in (("hot", hot), ("sigma", sigma))}
+    jumps = {
+        name: (torch.tensor(r["losses"])[1:] - torch.tensor(r["losses"])[:-1]).max().item()
+        for name, r in (("hot", hot), ("sigma", sigma))
+    }
     assert jumps["hot"] < jumps["sigma"] + 0.1  # no spikes beyond the reparametrised runs' noise
 
 
@@ -103,7 +105,9 @@ def test_loop_models_copy_by_position(seed, rare):
     """Notebook 05 section 4: every loop model copies an 8-symbol sentence (the training length) and
     fails on 4- or 12-symbol ones: it reads a fixed distance back, not the earlier occurrence."""
     model, _ = zoo.load(zoo.name("loop", seed, rare=rare), verbose=False)
-    first_repeat = {m: (copy_log_probs(model, _sentences(m), 2)[:, 1] / (m + 1)).exp().mean().item() for m in (4, 8, 12)}
+    first_repeat = {
+        m: (copy_log_probs(model, _sentences(m), 2)[:, 1] / (m + 1)).exp().mean().item() for m in (4, 8, 12)
+    }
     assert first_repeat[8] > 0.6 and first_repeat[4] < 0.1 and first_repeat[12] < 0.1, first_repeat
 
 
@@ -151,8 +155,9 @@ def test_entropy_collapsed_heads_are_more_different_not_less(seed):
         with torch.no_grad():
             attn = model(text.tokens, return_attention=True)[1][:, :, :, 1:]
         within[sigma] = torch.stack([head_divergence(attn[layer])[off_diagonal].mean() for layer in range(2)]).mean()
-        nearest[sigma] = min(head_divergence(torch.stack([attn[0][:, i], attn[1][:, j]], 1))[0, 1]
-                             for i in range(4) for j in range(4))
+        nearest[sigma] = min(
+            head_divergence(torch.stack([attn[0][:, i], attn[1][:, j]], 1))[0, 1] for i in range(4) for j in range(4)
+        )
     assert within[False] > within[True] + 0.1 and within[False] > 0.5, within
     assert min(nearest.values()) > 0.3, nearest
 

@@ -30,7 +30,7 @@ def test_corpus_file_and_stats(text):
     header = CORPUS_PATH.read_text(encoding="ascii").split("\n", 1)[0]
     assert header.startswith("# Python") and "PSF License" in header
     assert 1_000_000 < len(text) < 2_000_000
-    assert set(text) <= {chr(c) for c in range(0x20, 0x7f)} | {"\n"}  # printable ASCII
+    assert set(text) <= {chr(c) for c in range(0x20, 0x7F)} | {"\n"}  # printable ASCII
     assert text.count("MODULE ") == 165 and "MODULE json\n" in text
     assert "\n\n\n" not in text and text.endswith("\n")
 
@@ -76,11 +76,11 @@ def test_lm_batch_windows(ids, bos):
     assert (batch.answer_pos == n - 1).all() and (batch.relevant_pos == n - 1).all()
     for start, tokens, targets in zip(batch.starts, batch.tokens, batch.targets):
         if bos:
-            assert tokens[0] == BOS_ID and torch.equal(tokens[1:], ids[start:start + n - 1])
-            assert torch.equal(targets, ids[start:start + n])
+            assert tokens[0] == BOS_ID and torch.equal(tokens[1:], ids[start : start + n - 1])
+            assert torch.equal(targets, ids[start : start + n])
         else:
-            assert torch.equal(tokens, ids[start:start + n])
-            assert torch.equal(targets, ids[start + 1:start + n + 1])
+            assert torch.equal(tokens, ids[start : start + n])
+            assert torch.equal(targets, ids[start + 1 : start + n + 1])
     again = lm_batch(ids, 8, n, generator=torch.Generator().manual_seed(0), bos=bos)
     assert torch.equal(again.tokens, batch.tokens)
 

@@ -30,15 +30,19 @@ def _qkv(n=32, heads=4, d=8, dtype=torch.float64, seed=0):
 @pytest.mark.parametrize("causal", [False, True])
 def test_single_full_pattern_is_dense_attention(causal):
     q, k, v = _qkv()
-    torch.testing.assert_close(dilated_attention(q, k, v, [32], [1], causal=causal), attention(q, k, v, causal=causal)[0])
+    torch.testing.assert_close(
+        dilated_attention(q, k, v, [32], [1], causal=causal), attention(q, k, v, causal=causal)[0]
+    )
 
 
 @pytest.mark.parametrize("causal", [False, True])
 @pytest.mark.parametrize("segments,rates", CASES)
 def test_equals_the_dense_reference(segments, rates, causal):
     q, k, v = _qkv(seed=len(segments))
-    torch.testing.assert_close(dilated_attention(q, k, v, segments, rates, causal=causal),
-                               dilated_reference(q, k, v, segments, rates, causal=causal))
+    torch.testing.assert_close(
+        dilated_attention(q, k, v, segments, rates, causal=causal),
+        dilated_reference(q, k, v, segments, rates, causal=causal),
+    )
 
 
 def test_uncovered_queries_get_zeros():
@@ -85,7 +89,9 @@ def test_fused_kernel_equals_matmuls_in_values_and_gradients(causal, dtype):
     for got, want in zip(fused, explicit):
         torch.testing.assert_close(got, want)
     weights = torch.randn_like(fused[1])  # a loss that depends on lse too, as the mixing does
-    grads = [torch.autograd.grad(out.square().sum() + (lse * weights).sum(), (q, k, v)) for out, lse in (fused, explicit)]
+    grads = [
+        torch.autograd.grad(out.square().sum() + (lse * weights).sum(), (q, k, v)) for out, lse in (fused, explicit)
+    ]
     for got, want in zip(*grads):
         torch.testing.assert_close(got, want)
 
@@ -112,9 +118,14 @@ def test_mask_counts():
     assert mask[1, 1, 3] == 2  # head 1 keeps odd rows: same segment of 4 and the dilated segment of 8
 
 
-@pytest.mark.parametrize("segments,rates,match", [
-    ([24], [1], "not a multiple"), ([32], [3], "does not divide"), ([32, 16], [1], "same length"),
-])
+@pytest.mark.parametrize(
+    "segments,rates,match",
+    [
+        ([24], [1], "not a multiple"),
+        ([32], [3], "does not divide"),
+        ([32, 16], [1], "same length"),
+    ],
+)
 def test_bad_patterns_raise(segments, rates, match):
     q, k, v = _qkv()
     with pytest.raises(ValueError, match=match):
@@ -142,6 +153,7 @@ def test_without_the_private_fused_kernel_the_matmul_path_gives_the_same_result(
         monkeypatch.setitem(dilated.FUSED_KERNELS, "cpu", "_no_such_op_in_this_torch")
         assert dilated._fused_op("cpu") is None
     else:
+
         def refuses(*args, **kwargs):
             raise RuntimeError("not implemented for this dtype")
 
@@ -183,4 +195,3 @@ def test_routable_pairs_reproduce_the_reviewers_independent_count():
         routable_pairs(reach, 16, 1)
     with pytest.raises(ValueError, match="positions"):
         routable_pairs(reach, 40, 2)
-

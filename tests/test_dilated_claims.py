@@ -15,10 +15,9 @@ from course_utils.chapters.bench import time_and_memory
 from course_utils.core.dilated import dilated_mask
 from course_utils.core.evaluate import accuracy_by_query_index
 from course_utils.core.tasks import kv_retrieval_batch
+from course_utils.paths import RESULTS_DIR
 
 pytestmark = pytest.mark.claims
-
-from course_utils.paths import RESULTS_DIR
 
 SEEDS = zoo.SEEDS
 K = 16
@@ -29,7 +28,9 @@ def test_recorded_cpu_run_is_linear_and_beats_dense_sdpa_at_64k():
     seconds = {(r["impl"], int(r["n"])): float(r["seconds"]) for r in rows if r["status"] == "ok"}
     ns = sorted({n for _, n in seconds})
     assert ns[0] <= 1024 and ns[-1] >= 65_536
-    slopes = {impl: np.polyfit(np.log(ns), np.log([seconds[(impl, n)] for n in ns]), 1)[0] for impl in ("dilated", "sdpa")}
+    slopes = {
+        impl: np.polyfit(np.log(ns), np.log([seconds[(impl, n)] for n in ns]), 1)[0] for impl in ("dilated", "sdpa")
+    }
     assert slopes["dilated"] <= 1.15 and 1.8 <= slopes["sdpa"] <= 2.2, slopes
     assert seconds[("sdpa", 65_536)] / seconds[("dilated", 65_536)] >= 20
 
@@ -52,8 +53,11 @@ def _route_classes():
 @pytest.fixture(scope="module")
 def by_index():
     names = {"dense": zoo.family("kv", positional="rope"), "dilated": zoo.family("kv", positional="rope", dilated=True)}
-    return {(kind, s): accuracy_by_query_index(zoo.load(name, verbose=False)[0], K, per_index=64, seed=16).numpy()
-            for kind, by_seed in names.items() for s, name in by_seed.items()}
+    return {
+        (kind, s): accuracy_by_query_index(zoo.load(name, verbose=False)[0], K, per_index=64, seed=16).numpy()
+        for kind, by_seed in names.items()
+        for s, name in by_seed.items()
+    }
 
 
 def test_the_patterns_leave_most_pairs_unroutable_in_two_layers():
@@ -159,8 +163,11 @@ def test_three_layer_models_do_not_learn_the_routes_only_a_third_layer_opens(see
 
     reach = receptive_field(64, 4, [8, 16, 32, 64], [1, 2, 4, 8], 3)
     acc = _stored(f"kv-rope-dilated-3l-s{seed}")
-    new = [np.array(acc[str(k)])[(routable_pairs(reach, k, 3) & ~routable_pairs(reach, k, 2)).numpy()].mean()
-           for k in KS if (routable_pairs(reach, k, 3) & ~routable_pairs(reach, k, 2)).any()]
+    new = [
+        np.array(acc[str(k)])[(routable_pairs(reach, k, 3) & ~routable_pairs(reach, k, 2)).numpy()].mean()
+        for k in KS
+        if (routable_pairs(reach, k, 3) & ~routable_pairs(reach, k, 2)).any()
+    ]
     assert np.mean(new) <= 0.15, new
 
     def mix(a):

@@ -74,8 +74,9 @@ def test_decoy_term():
     m = torch.arange(0, 9)
     expected = math.exp(g) / (math.exp(g) + m.double() * math.exp(g_decoy) + (n - 1 - m.double()))
     torch.testing.assert_close(relevant_weight(n, g, decoys=m, decoy_gap=g_decoy), expected, rtol=1e-12, atol=0)
-    torch.testing.assert_close(relevant_weight(n, g, decoys=m, decoy_gap=0.0),
-                               relevant_weight(torch.full((9,), n), g), rtol=1e-12, atol=0)
+    torch.testing.assert_close(
+        relevant_weight(n, g, decoys=m, decoy_gap=0.0), relevant_weight(torch.full((9,), n), g), rtol=1e-12, atol=0
+    )
     assert relevant_weight(2, 0.0, decoys=1, decoy_gap=0.0).item() == pytest.approx(0.5)
 
 

@@ -88,8 +88,10 @@ def _check_measured(ranks):
     measured = [r["measured"] for r in ranks]
     for i, n in enumerate(LENGTHS):
         assert all(r[i]["ring_received"] == ring_bytes(n, 4, 32, heads=4, bytes_per_number=4) for r in measured)
-        assert all(r[i]["dilated_received"] == kv_bytes_received(n, 4, 32, [64, n], [1, n // 64], heads=4,
-                                                                  bytes_per_number=4) for r in measured)
+        assert all(
+            r[i]["dilated_received"] == kv_bytes_received(n, 4, 32, [64, n], [1, n // 64], heads=4, bytes_per_number=4)
+            for r in measured
+        )
     first, second = measured[0]
     assert second["ring_received"] == 2 * first["ring_received"]
     assert second["dilated_received"] == first["dilated_received"] > 0

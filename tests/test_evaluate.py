@@ -48,8 +48,9 @@ def test_accuracy_by_query_index():
     vocab = task_vocab_size("kv_retrieval", n_keys=8, n_values=4)
     model = TinyGPT(GPTConfig(vocab_size=vocab, max_len=64, d_model=16, heads=2, layers=1))
     acc = accuracy_by_query_index(model, 5, per_index=4, n_keys=8, n_values=4)
-    batch = kv_retrieval_batch(20, 5, n_keys=8, n_values=4, query_index=torch.arange(5).repeat_interleave(4),
-                               generator=0)
+    batch = kv_retrieval_batch(
+        20, 5, n_keys=8, n_values=4, query_index=torch.arange(5).repeat_interleave(4), generator=0
+    )
     with torch.no_grad():
         correct = model(batch.tokens)[:, -1].argmax(-1) == batch.targets[:, -1]
     torch.testing.assert_close(acc, correct.float().view(5, 4).mean(-1), rtol=0, atol=0)
@@ -129,8 +130,15 @@ def test_last_query_report_equals_the_full_forward(transform, positional):
     from course_utils.core.evaluate import last_query_report
 
     torch.manual_seed(0)
-    config = GPTConfig(vocab_size=task_vocab_size("associative_recall"), max_len=64, layers=1, heads=2,
-                       attention_only=True, positional=positional, logit_transform=transform)
+    config = GPTConfig(
+        vocab_size=task_vocab_size("associative_recall"),
+        max_len=64,
+        layers=1,
+        heads=2,
+        attention_only=True,
+        positional=positional,
+        logit_transform=transform,
+    )
     model = TinyGPT(config)
     batch = associative_recall_batch(16, 40, generator=1)
     full, last = retrieval_report(model, batch), last_query_report(model, batch)
@@ -165,7 +173,7 @@ def test_far_key_weight_sums_the_weight_beyond_a_distance():
     batch = kv_retrieval_batch(5, 4, n_keys=8, n_values=4, filler=True, filler_prefix=6, generator=0)
     _, attn = model(batch.tokens, return_attention=True)
     n = batch.tokens.shape[1]
-    expected = attn[:, :, :, -1, :n - 1 - 3].sum(-1).mean(1)  # keys at distance > 3 from the last token
+    expected = attn[:, :, :, -1, : n - 1 - 3].sum(-1).mean(1)  # keys at distance > 3 from the last token
     torch.testing.assert_close(far_key_weight(model, batch, 3), expected)
     torch.testing.assert_close(far_key_weight(model, batch, 0), 1 - attn[:, :, :, -1, -1].mean(1))
     assert far_key_weight(model, batch, n).abs().max() == 0
@@ -179,8 +187,9 @@ def test_accuracy_by_query_index_in_chunks_equals_one_call():
     vocab = task_vocab_size("kv_retrieval", n_keys=8, n_values=4)
     model = TinyGPT(GPTConfig(vocab_size=vocab, max_len=32, d_model=16, heads=2, layers=2))
     whole = accuracy_by_query_index(model, 4, per_index=5, n_keys=8, n_values=4)
-    torch.testing.assert_close(accuracy_by_query_index(model, 4, per_index=5, rows_per_call=3, n_keys=8, n_values=4),
-                               whole, rtol=0, atol=0)
+    torch.testing.assert_close(
+        accuracy_by_query_index(model, 4, per_index=5, rows_per_call=3, n_keys=8, n_values=4), whole, rtol=0, atol=0
+    )
     with pytest.raises(ValueError, match="rows_per_call"):
         accuracy_by_query_index(model, 4, per_index=5, rows_per_call=0, n_keys=8, n_values=4)
 
@@ -192,9 +201,13 @@ def test_value_to_key_weight_reads_each_value_s_previous_token():
     model = TinyGPT(GPTConfig(vocab_size=vocab, max_len=64, d_model=16, heads=2, layers=2))
     batch = kv_retrieval_batch(3, 4, n_keys=8, n_values=4, filler=True, filler_gap=2, generator=0)
     _, attn = model(batch.tokens, return_attention=True)
-    values = batch.relevant_pos.new_tensor([p for p in range(batch.tokens.shape[1])
-                                            if batch.tokens[0, p] >= batch.vocab.offset("v")
-                                            and batch.tokens[0, p] < batch.vocab.offset("f")])
+    values = batch.relevant_pos.new_tensor(
+        [
+            p
+            for p in range(batch.tokens.shape[1])
+            if batch.tokens[0, p] >= batch.vocab.offset("v") and batch.tokens[0, p] < batch.vocab.offset("f")
+        ]
+    )
     expected = attn[:, :, :, values, values - 1].mean(dim=(1, 3))  # every row has its values at the same places
     torch.testing.assert_close(value_to_key_weight(model, batch), expected)
     with pytest.raises(ValueError, match="key-value batch"):
@@ -233,7 +246,7 @@ def test_item_weights_sum_the_items_tokens():
     last = attn[-1][:, :, -1]  # (B, H, n)
     for b in range(4):
         for i, start in enumerate(starts[b].tolist()):
-            torch.testing.assert_close(weights[b, :, i], last[b, :, start:start + 3].sum(-1))
+            torch.testing.assert_close(weights[b, :, i], last[b, :, start : start + 3].sum(-1))
     with pytest.raises(ValueError, match="inside the sequence"):
         item_weights(model, batch.tokens, starts + 40, width=3)
     with pytest.raises(ValueError, match="starts must be"):
@@ -250,6 +263,7 @@ def test_position_losses_predict_the_same_characters_at_every_length():
     whole = position_losses(model, windows, 64)
     assert whole.shape == (3, 1, 64)
     from course_utils.core.train import lm_loss
+
     assert whole.mean().item() == pytest.approx(lm_loss(model(windows.tokens), windows.targets).item(), rel=1e-5)
     pieces = position_losses(model, windows, 16, rows_per_call=5)
     assert pieces.shape == (3, 4, 16)

@@ -80,8 +80,13 @@ def test_bf16_error_is_no_worse_than_pytorch_sdpa(n):
     dilated = dilated_attention(q, k, v, *patterns)
     assert dilated.dtype == torch.bfloat16
     assert _relative_max_error(dilated, dilated_attention(q.double(), k.double(), v.double(), *patterns)) <= 1.5 * sdpa
-    assert _relative_max_error(dilated_attention(q, k, v, *patterns, fused=False),
-                               dilated_attention(q.double(), k.double(), v.double(), *patterns)) <= 1.5 * sdpa
+    assert (
+        _relative_max_error(
+            dilated_attention(q, k, v, *patterns, fused=False),
+            dilated_attention(q.double(), k.double(), v.double(), *patterns),
+        )
+        <= 1.5 * sdpa
+    )
 
 
 def _every_attention_function():

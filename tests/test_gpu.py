@@ -29,8 +29,9 @@ def test_cpu_smoke_run_checks_measures_and_writes_both_csvs(tmp_path, capsys):
 
 
 def test_a_measurement_that_does_not_fit_the_time_left_is_skipped_with_its_estimate():
-    rows = gpu.timed_sweep([("sdpa", 256), ("sdpa", 1024)], gpu.PLANS["cpu"], torch.device("cpu"),
-                           deadline=time.perf_counter() - 1)
+    rows = gpu.timed_sweep(
+        [("sdpa", 256), ("sdpa", 1024)], gpu.PLANS["cpu"], torch.device("cpu"), deadline=time.perf_counter() - 1
+    )
     assert all(r.status.startswith("skipped (estimated ") for r in rows)
 
 
@@ -43,8 +44,10 @@ def test_a_failing_check_stops_before_the_sweeps(tmp_path, monkeypatch):
 def test_the_module_imports_without_tqdm_seaborn_or_pandas():
     """A GPU machine may have only torch, numpy and matplotlib: the import chain must not need the rest
     (torch itself tries tqdm and carries on without it)."""
-    code = ("import sys\n"
-            "for name in ('tqdm', 'seaborn', 'pandas'):\n    sys.modules[name] = None  # import fails\n"
-            "import course_utils.tools.gpu\nprint('ok')")
+    code = (
+        "import sys\n"
+        "for name in ('tqdm', 'seaborn', 'pandas'):\n    sys.modules[name] = None  # import fails\n"
+        "import course_utils.tools.gpu\nprint('ok')"
+    )
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True).stdout
     assert out.strip() == "ok"

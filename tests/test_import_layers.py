@@ -48,8 +48,11 @@ def _course_imports(path: Path) -> set[str]:
 
 
 def test_the_layers_are_the_folders():
-    assert set(course_utils.LAYERS) == {p.name for p in PACKAGE.iterdir() if p.is_dir() and (p / "__init__.py").exists()
-                                        or p.is_dir() and any(p.glob("*.py"))}
+    assert set(course_utils.LAYERS) == {
+        p.name
+        for p in PACKAGE.iterdir()
+        if p.is_dir() and (p / "__init__.py").exists() or p.is_dir() and any(p.glob("*.py"))
+    }
     assert {_layer(m) for m in FILES} == set(ALLOWED)
 
 
@@ -66,8 +69,13 @@ def test_core_has_no_lazy_course_imports():
             continue
         tree = ast.parse(path.read_text(encoding="utf-8"))
         top = {id(node) for node in tree.body}
-        lazy = [node.lineno for node in ast.walk(tree) if isinstance(node, (ast.Import, ast.ImportFrom))
-                and id(node) not in top and "course_utils" in ast.unparse(node)]
+        lazy = [
+            node.lineno
+            for node in ast.walk(tree)
+            if isinstance(node, (ast.Import, ast.ImportFrom))
+            and id(node) not in top
+            and "course_utils" in ast.unparse(node)
+        ]
         assert not lazy, f"{module} imports course_utils inside a function at line(s) {lazy}"
 
 
@@ -77,4 +85,6 @@ def test_every_module_says_what_it_is_for_and_is_on_the_map(module):
     assert doc and doc.strip(), f"{module} has no module docstring saying what it is for"
     short = module.split(".")[-1]
     if module not in {*course_utils.LAYERS, "paths", "zoo.__main__"}:
-        assert f"- `{short}`" in course_utils.__doc__, f"the package map in course_utils/__init__.py does not list {short}"
+        assert f"- `{short}`" in course_utils.__doc__, (
+            f"the package map in course_utils/__init__.py does not list {short}"
+        )

@@ -35,8 +35,7 @@ def _has_marker(cell, marker: str, tags: set[str]) -> bool:
     if tags & set(cell.get("metadata", {}).get("tags", [])):
         return True
     return any(
-        line.strip().startswith("#") and line.strip().lstrip("#").strip() == marker
-        for line in cell.source.splitlines()
+        line.strip().startswith("#") and line.strip().lstrip("#").strip() == marker for line in cell.source.splitlines()
     )
 
 

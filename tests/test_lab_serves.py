@@ -48,7 +48,10 @@ def _make_lab_command(port: int) -> list[str]:
     venv = Path(sys.executable).parent.parent  # the environment running the tests, as VENV
     dry_run = subprocess.run(
         ["make", "-s", "-n", "lab", f"VENV={venv}", f"LAB_ARGS={' '.join(options)}"],
-        cwd=REPO, capture_output=True, text=True, check=True,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     (line,) = [l for l in dry_run.stdout.splitlines() if "jupyter lab" in l]
     return ["env", *shlex.split(line)]  # env: the line starts with VAR=value assignments

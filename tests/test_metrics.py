@@ -52,8 +52,7 @@ def test_max_weight():
     assert max_weight(torch.full((2, 4, 3, 3), 1 / 3)).shape == (2, 4, 3)
 
 
-@pytest.mark.parametrize(
-    "fn", [attention_entropy, normalized_entropy, max_weight])
+@pytest.mark.parametrize("fn", [attention_entropy, normalized_entropy, max_weight])
 def test_weights_are_validated(fn):
     with pytest.raises(ValueError, match="sum to 1"):
         fn(torch.full((3, 3), 0.5))

@@ -16,10 +16,12 @@ def test_this_process_cannot_reach_the_network():
 
 
 def test_subprocesses_inherit_the_guard_and_loopback_still_works():
-    code = ("import socket\n"
-            "server = socket.socket(); server.bind(('127.0.0.1', 0)); server.listen()\n"
-            "socket.create_connection(server.getsockname(), timeout=1).close()\n"
-            "try:\n    socket.create_connection(('8.8.8.8', 53), timeout=1)\n"
-            "except OSError as error:\n    print(error)\n")
+    code = (
+        "import socket\n"
+        "server = socket.socket(); server.bind(('127.0.0.1', 0)); server.listen()\n"
+        "socket.create_connection(server.getsockname(), timeout=1).close()\n"
+        "try:\n    socket.create_connection(('8.8.8.8', 53), timeout=1)\n"
+        "except OSError as error:\n    print(error)\n"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=os.environ, check=True)
     assert "network disabled" in out.stdout

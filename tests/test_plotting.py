@@ -40,12 +40,15 @@ def test_plot_attention_maps():
     assert [t.get_text() for t in single.axes[0].get_yticklabels()] == ["d", "e"]  # the last 2 queries
 
 
-@pytest.mark.parametrize("kwargs, match", [
-    (dict(weights=torch.ones(2, 2, 2, 2)), "heads, n_q, n_k"),
-    (dict(weights=torch.ones(2, 3, 3), tokens=["a"]), "one label per key"),
-    (dict(weights=torch.ones(2, 3, 3), max_heads=0), "at least 1"),
-    (dict(weights="abc"), "numbers"),
-])
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        (dict(weights=torch.ones(2, 2, 2, 2)), "heads, n_q, n_k"),
+        (dict(weights=torch.ones(2, 3, 3), tokens=["a"]), "one label per key"),
+        (dict(weights=torch.ones(2, 3, 3), max_heads=0), "at least 1"),
+        (dict(weights="abc"), "numbers"),
+    ],
+)
 def test_plot_attention_maps_errors(kwargs, match):
     with pytest.raises(ValueError, match=match):
         plot_attention_maps(**kwargs)
@@ -53,22 +56,33 @@ def test_plot_attention_maps_errors(kwargs, match):
 
 def test_plot_curves():
     x = np.array([1, 10, 100])
-    fig = plot_curves(x, {"a": x ** 0.5, "b": torch.tensor([1.0, 2.0, 3.0])}, xlabel="n", ylabel="y",
-                      title="T", logx=True, logy=True, bands={"a": (x ** 0.5 - 0.5, x ** 0.5 + 0.5)})
+    fig = plot_curves(
+        x,
+        {"a": x**0.5, "b": torch.tensor([1.0, 2.0, 3.0])},
+        xlabel="n",
+        ylabel="y",
+        title="T",
+        logx=True,
+        logy=True,
+        bands={"a": (x**0.5 - 0.5, x**0.5 + 0.5)},
+    )
     (ax,) = fig.axes
     assert (ax.get_xlabel(), ax.get_ylabel(), ax.get_title()) == ("n", "y", "T")
     assert ax.get_xscale() == ax.get_yscale() == "log"
     assert len(ax.lines) == 2 and len(ax.collections) == 1 and ax.get_legend() is not None
 
 
-@pytest.mark.parametrize("kwargs, match", [
-    (dict(ys={"a": [1, 2]}), "shape"),
-    (dict(ys={}), "non-empty"),
-    (dict(bands={"b": ([0, 0, 0], [1, 1, 1])}), "no curve"),
-    (dict(bands={"a": ([0, 0], [1, 1])}), "lo and hi"),
-    (dict(logy=True, ys={"a": [0, 1, 2]}), "positive y"),
-    (dict(logx=True, x=[0, 1, 2]), "positive x"),
-])
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        (dict(ys={"a": [1, 2]}), "shape"),
+        (dict(ys={}), "non-empty"),
+        (dict(bands={"b": ([0, 0, 0], [1, 1, 1])}), "no curve"),
+        (dict(bands={"a": ([0, 0], [1, 1])}), "lo and hi"),
+        (dict(logy=True, ys={"a": [0, 1, 2]}), "positive y"),
+        (dict(logx=True, x=[0, 1, 2]), "positive x"),
+    ],
+)
 def test_plot_curves_errors(kwargs, match):
     args = dict(x=[1, 2, 3], ys={"a": [1, 2, 3]}, xlabel="x", ylabel="y", title="t")
     args.update(kwargs)
@@ -87,11 +101,15 @@ def test_plot_loss():
     assert smooth.get_ydata()[0] == pytest.approx(losses[0])  # bias-corrected EMA starts at the first loss
 
 
-@pytest.mark.parametrize("kwargs, match", [
-    (dict(losses=[]), "non-empty"), (dict(losses=[1.0, float("nan")]), "NaN"),
-    (dict(losses=[1.0, 2.0], smoothing=1.0), "smoothing"),
-    (dict(losses=[1.0, 2.0], steps=[0]), "same length"),
-])
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        (dict(losses=[]), "non-empty"),
+        (dict(losses=[1.0, float("nan")]), "NaN"),
+        (dict(losses=[1.0, 2.0], smoothing=1.0), "smoothing"),
+        (dict(losses=[1.0, 2.0], steps=[0]), "same length"),
+    ],
+)
 def test_plot_loss_errors(kwargs, match):
     with pytest.raises(ValueError, match=match):
         plot_loss(title="t", **kwargs)
@@ -100,12 +118,26 @@ def test_plot_loss_errors(kwargs, match):
 def test_plot_heatmaps_shapes_and_errors():
     from course_utils.tools.plotting import plot_heatmaps
 
-    fig = plot_heatmaps({"a": np.zeros((2, 3)), "b": np.ones((2, 3))}, row_labels=["r0", "r1"],
-                        col_labels=["c0", "c1", "c2"], xlabel="x", ylabel="y", title="t", cbar_label="acc")
+    fig = plot_heatmaps(
+        {"a": np.zeros((2, 3)), "b": np.ones((2, 3))},
+        row_labels=["r0", "r1"],
+        col_labels=["c0", "c1", "c2"],
+        xlabel="x",
+        ylabel="y",
+        title="t",
+        cbar_label="acc",
+    )
     assert len(fig.axes) == 3  # two panels and a colour bar
     with pytest.raises(ValueError, match="labels say"):
-        plot_heatmaps({"a": np.zeros((2, 2))}, row_labels=["r0", "r1"], col_labels=["c0", "c1", "c2"],
-                      xlabel="x", ylabel="y", title="t", cbar_label="acc")
+        plot_heatmaps(
+            {"a": np.zeros((2, 2))},
+            row_labels=["r0", "r1"],
+            col_labels=["c0", "c1", "c2"],
+            xlabel="x",
+            ylabel="y",
+            title="t",
+            cbar_label="acc",
+        )
     with pytest.raises(ValueError, match="empty"):
         plot_heatmaps({}, row_labels=[], col_labels=[], xlabel="x", ylabel="y", title="t", cbar_label="acc")
 
@@ -127,8 +159,11 @@ def test_plot_recorded_bench_draws_a_line_per_impl_or_returns_none(tmp_path):
     from course_utils.tools.plotting import plot_recorded_bench
 
     assert plot_recorded_bench(tmp_path / "missing.csv", field="seconds", ylabel="s") is None
-    rows = [BenchRow(impl, n, 8, 64, "bfloat16", False, "cuda", "GPU X", "2.11", "b", seconds=n / 1e4)
-            for impl in ("sdpa", "dilated") for n in (1024, 2048)]
+    rows = [
+        BenchRow(impl, n, 8, 64, "bfloat16", False, "cuda", "GPU X", "2.11", "b", seconds=n / 1e4)
+        for impl in ("sdpa", "dilated")
+        for n in (1024, 2048)
+    ]
     fig = plot_recorded_bench(write_csv(rows, tmp_path / "gpu.csv"), field="seconds", ylabel="s", logy=True)
     assert len(fig.axes[0].lines) == 2 and "GPU X" in fig.axes[0].get_title()
 
@@ -158,6 +193,7 @@ def test_palette_png_looks_like_the_rgba_png_at_a_fraction_of_the_bytes():
     from PIL import Image
 
     from course_utils.tools.plotting import palette_png
+
     fig = plot_attention_maps(torch.softmax(torch.randn(4, 32, 32), dim=-1), title="heads")
     rgba = io.BytesIO()
     fig.savefig(rgba, format="png", dpi=fig.dpi, bbox_inches="tight", facecolor="white")
@@ -197,10 +233,19 @@ def test_describe_figure_says_what_the_figure_states():
     from course_utils.tools.plotting import describe_figure
 
     x = np.array([1, 10, 100])
-    curves = plot_curves(x, {"closed form": x ** -1.0, "$w_{max}$": x ** -0.5}, xlabel="n (keys)",
-                         ylabel="max weight", title="The weight falls like 1/n", logx=True, logy=True)
-    assert describe_figure(curves) == ("Figure: The weight falls like 1/n. Line plot; x axis: n (keys) (log scale); "
-                                       "y axis: max weight (log scale); legend: closed form, w_{max}.")
+    curves = plot_curves(
+        x,
+        {"closed form": x**-1.0, "$w_{max}$": x**-0.5},
+        xlabel="n (keys)",
+        ylabel="max weight",
+        title="The weight falls like 1/n",
+        logx=True,
+        logy=True,
+    )
+    assert describe_figure(curves) == (
+        "Figure: The weight falls like 1/n. Line plot; x axis: n (keys) (log scale); "
+        "y axis: max weight (log scale); legend: closed form, w_{max}."
+    )
     maps = describe_figure(plot_attention_maps(torch.softmax(torch.randn(3, 4, 4), dim=-1), title="Layer 0"))
     assert maps.startswith("Figure: Layer 0") and "3 panels." in maps and maps.count("Heat map") == 3
     assert "colorbar" not in maps.lower()  # the colour bar is not a panel of its own
@@ -210,9 +255,9 @@ def test_describe_figure_says_what_the_figure_states():
     right.set_title("right")
     fig.legend(["p", "q"])
     plt.close(fig)
-    assert describe_figure(fig) == ("Figure. 2 panels. Bar chart. Scatter plot titled 'right'. "
-                                    "Figure legend: p, q.")
+    assert describe_figure(fig) == ("Figure. 2 panels. Bar chart. Scatter plot titled 'right'. Figure legend: p, q.")
     from course_utils.tools.diagrams import tiling_diagram
+
     assert "Diagram." in describe_figure(tiling_diagram(blocks=4))  # rectangles on a blank canvas are no bar chart
 
 

@@ -16,9 +16,11 @@ def test_rope_scores_depend_only_on_distance():
     rope = RoPE(8)
     g = torch.Generator().manual_seed(0)
     q, k = torch.randn(1, 1, 1, 8, generator=g), torch.randn(1, 1, 1, 8, generator=g)
+
     def score(i, j):
         qr, kr = rope.rotate(q, k, torch.tensor([i]), torch.tensor([j]))
         return (qr * kr).sum()
+
     torch.testing.assert_close(score(5, 2), score(13, 10))
     torch.testing.assert_close(score(0, 0), (q * k).sum())  # position 0 is no rotation
 
@@ -45,8 +47,17 @@ def test_alibi_slopes_and_bias():
 
 def test_sinusoidal_table_values():
     table = Sinusoidal(4).table(torch.arange(3))
-    torch.testing.assert_close(table[1], torch.tensor([torch.sin(torch.tensor(1.0)), torch.cos(torch.tensor(1.0)),
-                                                       torch.sin(torch.tensor(0.01)), torch.cos(torch.tensor(0.01))]))
+    torch.testing.assert_close(
+        table[1],
+        torch.tensor(
+            [
+                torch.sin(torch.tensor(1.0)),
+                torch.cos(torch.tensor(1.0)),
+                torch.sin(torch.tensor(0.01)),
+                torch.cos(torch.tensor(0.01)),
+            ]
+        ),
+    )
     with pytest.raises(ValueError, match="even"):
         Sinusoidal(5)
 
@@ -87,7 +98,9 @@ def test_adds_bias_declares_what_bias_returns(name):
 def test_p_rope_fraction_reaches_the_model():
     from course_utils.core.model import GPTConfig, TinyGPT
 
-    model = TinyGPT(GPTConfig(vocab_size=8, max_len=16, d_model=64, heads=4, positional="p_rope", p_rope_fraction=0.375))
+    model = TinyGPT(
+        GPTConfig(vocab_size=8, max_len=16, d_model=64, heads=4, positional="p_rope", p_rope_fraction=0.375)
+    )
     angles = model.positional.angles(torch.arange(4))  # head width 16: 8 frequencies, 3 of them rotate
     assert model.positional.p == 0.375
     assert angles[:, :3].abs().sum() > 0 and angles[:, 3:].abs().sum() == 0

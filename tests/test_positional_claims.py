@@ -5,7 +5,7 @@ put in front (a prefix: positions unseen, query-to-pair distances seen) or betwe
 (distances unseen), or more pairs.
 """
 
-from functools import lru_cache
+from functools import cache
 
 import pytest
 import torch
@@ -17,12 +17,12 @@ from course_utils.core.tasks import kv_retrieval_batch
 pytestmark = pytest.mark.claims
 
 
-@lru_cache(maxsize=None)
+@cache
 def _fill(positional: str, seed: int):
     return zoo.load(zoo.name("kv", seed, positional=positional, filler=True), verbose=False)[0]
 
 
-@lru_cache(maxsize=None)  # each worker measures a (model, setting) once; tests share the results
+@cache  # each worker measures a (model, setting) once; tests share the results
 def _accuracy(model, k: int = 16, **options) -> float:
     batch = kv_retrieval_batch(256, k, filler=True, generator=2000 + k, **options)
     return target_accuracy(model, batch.tokens, batch.targets)

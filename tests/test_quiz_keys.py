@@ -59,10 +59,16 @@ def recover_keys(path: Path) -> list[dict]:
     for m in _CHECK.finditer(text):
         choices = m.group("choices") or DEFAULT_CHOICES
         matches = [c for c in choices if digest(c, salt=m.group("salt")) == m.group("digest")]
-        found.append({
-            "notebook": path.stem, "var": m.group("var"), "salt": m.group("salt"),
-            "choices": choices, "matches": matches, "solution": _solution(text, m.group("var")),
-        })
+        found.append(
+            {
+                "notebook": path.stem,
+                "var": m.group("var"),
+                "salt": m.group("salt"),
+                "choices": choices,
+                "matches": matches,
+                "solution": _solution(text, m.group("var")),
+            }
+        )
     return found
 
 
@@ -102,8 +108,7 @@ def test_notebooks_have_multiple_choice_questions():
 def test_key_is_recoverable_and_matches_the_solution(q):
     assert len(q["matches"]) == 1, f"{q['salt']}: letters hashing to the digest: {q['matches']}"
     assert q["solution"] == q["matches"][0], (
-        f"{q['salt']}: the solution line says {q['solution']!r}, the visible check's digest is "
-        f"{q['matches'][0]!r}"
+        f"{q['salt']}: the solution line says {q['solution']!r}, the visible check's digest is {q['matches'][0]!r}"
     )
 
 
@@ -114,13 +119,16 @@ def test_keys_are_balanced():
     assert not problems, "\n".join(problems) + f"\nkeys: {summary}\ncourse: {dict(sorted(_keys(QUESTIONS).items()))}"
 
 
-@pytest.mark.parametrize("keys, ok", [
-    ({"a": ["A", "B", "C"]}, True),
-    ({"a": ["A", "B", "B"]}, False),                 # 2 of 3 > 40 %
-    ({"a": ["A", "A"], "b": ["B", "C", "D"]}, False),  # two questions, one letter
-    ({"a": ["A"], "b": ["B", "C"], "c": ["D", "C", "A", "B", "A"]}, True),
-    ({"a": ["A", "B"], "b": ["A", "C"], "c": ["A", "D"]}, False),  # course: A keys 3 of 6
-])
+@pytest.mark.parametrize(
+    "keys, ok",
+    [
+        ({"a": ["A", "B", "C"]}, True),
+        ({"a": ["A", "B", "B"]}, False),  # 2 of 3 > 40 %
+        ({"a": ["A", "A"], "b": ["B", "C", "D"]}, False),  # two questions, one letter
+        ({"a": ["A"], "b": ["B", "C"], "c": ["D", "C", "A", "B", "A"]}, True),
+        ({"a": ["A", "B"], "b": ["A", "C"], "c": ["A", "D"]}, False),  # course: A keys 3 of 6
+    ],
+)
 def test_balance_rule(keys, ok):
     assert (balance_problems(keys) == []) is ok
 

@@ -29,6 +29,7 @@ def record():
 
 # ----------------------------------------------------------------------------- helpers
 
+
 def test_corpus_windows_are_seeded_disjoint_and_checked():
     ids = list(range(1000))
     a = real_model.corpus_windows(ids, count=5, tokens=100, seed=3)
@@ -41,8 +42,11 @@ def test_corpus_windows_are_seeded_disjoint_and_checked():
 
 def test_chunk_ids_wraps_every_piece_and_refuses_chunks_past_the_positions():
     chunks = real_model.chunk_ids(list(range(1000, 1010)), 4)
-    assert chunks == [[CLS_ID, 1000, 1001, 1002, 1003, SEP_ID], [CLS_ID, 1004, 1005, 1006, 1007, SEP_ID],
-                      [CLS_ID, 1008, 1009, SEP_ID]]
+    assert chunks == [
+        [CLS_ID, 1000, 1001, 1002, 1003, SEP_ID],
+        [CLS_ID, 1004, 1005, 1006, 1007, SEP_ID],
+        [CLS_ID, 1008, 1009, SEP_ID],
+    ]
     for bad in (0, 511):
         with pytest.raises(ValueError, match="1..510"):
             real_model.chunk_ids([1], bad)
@@ -74,7 +78,9 @@ def test_token_classes(enc):
     pieces = enc.tokens(ids)
     assert [p for p, c in zip(pieces, kinds["punct"]) if c] == [",", "(", ")", "."]
     assert kinds["cls"][0] and kinds["sep"][-1] and int(kinds["content"].sum()) == 3
-    assert torch.equal(kinds["cls"] | kinds["sep"] | kinds["punct"] | kinds["content"], torch.ones(len(ids), dtype=torch.bool))
+    assert torch.equal(
+        kinds["cls"] | kinds["sep"] | kinds["punct"] | kinds["content"], torch.ones(len(ids), dtype=torch.bool)
+    )
 
 
 def test_rank_of_answer():
@@ -96,6 +102,7 @@ def test_attention_stats_need_one_length(enc):
 
 
 # ----------------------------------------------------------------------------- the notebook's claims, fresh windows
+
 
 @pytest.fixture(scope="module")
 def sweep(enc, corpus_ids):
@@ -136,6 +143,7 @@ def test_claim_no_collapse_heads_differ_more_at_longer_inputs(sweep):
 
 
 # ----------------------------------------------------------------------------- the stored record
+
 
 def test_record_claim_the_start_counts_most_and_everything_fades_with_length(record):
     cosine = np.array(record["needles"]["cosine"])  # (lengths, depths, needles, haystacks)

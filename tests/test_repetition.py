@@ -21,7 +21,7 @@ class _CopyOracle(nn.Module):
         for p in range(n):
             source = p + 1 - self.period
             if source >= 1:
-                logits[:, p].scatter_(-1, tokens[:, source:source + 1], 10.0)
+                logits[:, p].scatter_(-1, tokens[:, source : source + 1], 10.0)
         return logits
 
 

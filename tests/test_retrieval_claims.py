@@ -23,16 +23,18 @@ pytestmark = pytest.mark.claims
 LEARNED = [("alibi", 0), ("alibi", 1), ("alibi", 2), ("rope", 0), ("rope", 2)]
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 @torch.no_grad()
 def _accuracies(positional: str, seed: int) -> dict[str, float]:
     model = zoo.load(zoo.family("kv", positional=positional)[seed], verbose=False)[0]
     long, short = kv_retrieval_batch(256, 64, generator=64), kv_retrieval_batch(256, 16, generator=16)
     answers = long.targets[:, -1]
-    return {"full": last_token_accuracy(model, long.tokens, answers),
-            "in distribution": last_token_accuracy(model, short.tokens, short.targets[:, -1]),
-            "retrieval": last_token_accuracy(model, retrieve_best_chunk(long.tokens, 16), answers),
-            "hierarchical": (hierarchical_answer(model, long.tokens, 16)[0] == answers).float().mean().item()}
+    return {
+        "full": last_token_accuracy(model, long.tokens, answers),
+        "in distribution": last_token_accuracy(model, short.tokens, short.targets[:, -1]),
+        "retrieval": last_token_accuracy(model, retrieve_best_chunk(long.tokens, 16), answers),
+        "hierarchical": (hierarchical_answer(model, long.tokens, 16)[0] == answers).float().mean().item(),
+    }
 
 
 @pytest.mark.parametrize("positional, seed", LEARNED)
@@ -50,7 +52,7 @@ def test_hierarchy_helps_only_models_unsure_without_the_answer(positional, seed)
         assert acc["hierarchical"] <= acc["full"] + 0.05, acc
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 @torch.no_grad()
 def _embedding_sweep(positional: str, seed: int) -> dict[int, tuple[float, float, float]]:
     """Chunk size -> (recall@1, end-to-end accuracy, oracle accuracy) of the embedding retriever at K = 64."""
@@ -60,9 +62,11 @@ def _embedding_sweep(positional: str, seed: int) -> dict[int, tuple[float, float
     out = {}
     for chunk in (4, 8, 16, 32):
         framed, chosen = retrieve_by_embedding(batch.tokens, chunk, table)
-        out[chunk] = ((chosen == chunk_with_key(batch.tokens, chunk)).float().mean().item(),
-                      last_token_accuracy(model, framed, answers),
-                      last_token_accuracy(model, retrieve_best_chunk(batch.tokens, chunk), answers))
+        out[chunk] = (
+            (chosen == chunk_with_key(batch.tokens, chunk)).float().mean().item(),
+            last_token_accuracy(model, framed, answers),
+            last_token_accuracy(model, retrieve_best_chunk(batch.tokens, chunk), answers),
+        )
     return out
 
 
@@ -87,8 +91,12 @@ def test_end_to_end_accuracy_is_about_recall_times_the_oracle(positional, seed):
 def test_the_slot_of_the_relevant_chunk_matters_little_in_a_short_retrieved_context(positional, seed):
     model = zoo.load(zoo.family("kv", positional=positional)[seed], verbose=False)[0]
     batch = kv_retrieval_batch(1024, 60, generator=60)
-    acc = [last_token_accuracy(model, retrieve_in_slot(batch.tokens, 5, 3, slot=slot, generator=slot),
-                               batch.targets[:, -1]) for slot in range(3)]
+    acc = [
+        last_token_accuracy(
+            model, retrieve_in_slot(batch.tokens, 5, 3, slot=slot, generator=slot), batch.targets[:, -1]
+        )
+        for slot in range(3)
+    ]
     assert max(acc) - min(acc) <= 0.15, acc
 
 

@@ -44,7 +44,13 @@ def test_rotating_models_break_past_the_training_length_by_position(seed):
     more than a nat over those at [0, 64); ALiBi and scale-invariant + NoPE stay within 0.3 (the same
     characters for every model, so text difficulty cancels between models, not between bins)."""
     cut, mid = SHORT // trials.POSITION_BIN, 4 * SHORT // trials.POSITION_BIN
-    for variant, breaks in (("rope", True), ("logn-rope", True), ("si-prope", True), ("alibi", False), ("si-nope", False)):
+    for variant, breaks in (
+        ("rope", True),
+        ("logn-rope", True),
+        ("si-prope", True),
+        ("alibi", False),
+        ("si-nope", False),
+    ):
         bins = np.array(_measured(variant, seed)["position_loss"][str(LONG)])
         jump = bins[cut:mid].mean() - bins[:cut].mean()
         assert (jump > 1.0) if breaks else (jump < 0.3), (variant, jump)
@@ -53,8 +59,10 @@ def test_rotating_models_break_past_the_training_length_by_position(seed):
 @pytest.mark.parametrize("seed", SEEDS)
 def test_needle_survives_8x_without_rotation_and_not_with_rope(seed):
     n = 8 * zoo.SI_TRAIN_LEN
-    acc = {v: trials.load(f"si-needle-{v}-s{seed}")["measurements"]["needle_accuracy"][str(n)]
-           for v in ("rope", "nope", "si-nope")}
+    acc = {
+        v: trials.load(f"si-needle-{v}-s{seed}")["measurements"]["needle_accuracy"][str(n)]
+        for v in ("rope", "nope", "si-nope")
+    }
     assert acc["si-nope"] >= 0.95 and acc["nope"] >= 0.95 and acc["rope"] <= 0.7, acc
 
 
@@ -87,7 +95,7 @@ def test_scale_invariant_nope_attends_at_16x_as_at_1x(seed):
     for variant, same in (("si-nope", True), ("rope", False)):
         mass = _measured(variant, seed)["octave_mass"]
         short = np.array(mass[str(SHORT)]).mean(axis=(0, 1))
-        long = np.array(mass[str(LONG)]).mean(axis=(0, 1))[:len(short)]
+        long = np.array(mass[str(LONG)]).mean(axis=(0, 1))[: len(short)]
         near = slice(0, 3)  # distances 0 to 3
         if same:
             assert np.abs(long - short).max() < 0.03, (short, long)

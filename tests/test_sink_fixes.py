@@ -64,9 +64,14 @@ def test_no_fix_is_the_softmax_and_leaves_the_output():
 
 
 #: The parameter each fix adds, which the loss must reach.
-FIX_PARAMETERS = {"softmax1": set(), "learned_sink": {"sink_fix.sink_logit"}, "sink_key": {"sink_fix.sink_key"},
-                  "sink_kv": {"sink_fix.sink_key", "sink_fix.sink_value"}, "sigmoid": {"sink_fix.sigmoid_bias"},
-                  "gate": {"sink_fix.gate.weight", "sink_fix.gate.bias"}}
+FIX_PARAMETERS = {
+    "softmax1": set(),
+    "learned_sink": {"sink_fix.sink_logit"},
+    "sink_key": {"sink_fix.sink_key"},
+    "sink_kv": {"sink_fix.sink_key", "sink_fix.sink_value"},
+    "sigmoid": {"sink_fix.sigmoid_bias"},
+    "gate": {"sink_fix.gate.weight", "sink_fix.gate.bias"},
+}
 
 
 def test_every_fix_has_its_parameters_listed():

@@ -14,18 +14,24 @@ from course_utils.core.tasks import backcopy_batch, backcopy_optimal_losses
 pytestmark = pytest.mark.claims
 
 SEEDS = zoo.SEEDS
-VARIANTS = {"softmax": {"sink_fix": "none"}, "softmax1": {"sink_fix": "softmax1"},
-            "logit0": {"sink_fix": "learned_sink"}, "logit4": {"sink_fix": "learned_sink", "sink_init": 4.0},
-            "key": {"sink_fix": "sink_key"}, "kv": {"sink_fix": "sink_kv"}, "sigmoid": {"sink_fix": "sigmoid"},
-            "gate": {"sink_fix": "gate"}}
+VARIANTS = {
+    "softmax": {"sink_fix": "none"},
+    "softmax1": {"sink_fix": "softmax1"},
+    "logit0": {"sink_fix": "learned_sink"},
+    "logit4": {"sink_fix": "learned_sink", "sink_init": 4.0},
+    "key": {"sink_fix": "sink_key"},
+    "kv": {"sink_fix": "sink_kv"},
+    "sigmoid": {"sink_fix": "sigmoid"},
+    "gate": {"sink_fix": "gate"},
+}
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _test_batch(bos=True):
     return backcopy_batch(256, 64, bos=bos, generator=9000)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _stream():
     return backcopy_batch(8, 256, generator=9001)  # 8 x 192 late queries; each cache is a forward per query
 
@@ -36,12 +42,12 @@ def _idle(batch):
     return idle
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _model(seed, **options):
     return zoo.load(zoo.name("sink", seed, **options), verbose=False)[0]
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _report(variant, seed):
     """Sink masses and excess losses on held-out sequences, and idle-query excess losses past the
     training length for the streaming caches."""
@@ -62,10 +68,16 @@ def _report(variant, seed):
         losses = {k: late_excess(streaming_logits(model, stream.tokens, keep_first=k, recent=32 - k)) for k in kept}
         if variant == "softmax":
             losses["full"] = late_excess(model(stream.tokens))
-    return {"idle": sink_mass(attn, idle)[0], "copy": sink_mass(attn, copy)[0], "rate": sink_rate(sink_mass(attn)),
-            "weight_sum": sink_mass(attn.sum(-1, keepdim=True).expand_as(attn), idle)[0],
-            "excess_idle": excess[idle].nanmean().item(), "copy_loss": excess[copy].nanmean().item(),
-            "losses": losses, "model": model}
+    return {
+        "idle": sink_mass(attn, idle)[0],
+        "copy": sink_mass(attn, copy)[0],
+        "rate": sink_rate(sink_mass(attn)),
+        "weight_sum": sink_mass(attn.sum(-1, keepdim=True).expand_as(attn), idle)[0],
+        "excess_idle": excess[idle].nanmean().item(),
+        "copy_loss": excess[copy].nanmean().item(),
+        "losses": losses,
+        "model": model,
+    }
 
 
 def _eviction_cost(variant, seed):

@@ -185,15 +185,30 @@ def _nbval_on_tiny_teacher(folder: Path, answer: int) -> subprocess.CompletedPro
 
     folder.mkdir()
     nb = jupytext.reads(_TINY_TEACHER.format(answer=4), fmt="py:percent")
-    NotebookClient(nb, kernel_name="python3", timeout=CELL_TIMEOUT,
-                   resources={"metadata": {"path": str(folder)}}).execute()
+    NotebookClient(
+        nb, kernel_name="python3", timeout=CELL_TIMEOUT, resources={"metadata": {"path": str(folder)}}
+    ).execute()
     for cell in nb.cells:
         cell.source = cell.source.replace("q1_answer = 4", f"q1_answer = {answer}")
     nbformat.write(nb, folder / "99_tiny.ipynb")
     return subprocess.run(
-        [sys.executable, "-m", "pytest", "--nbval", "--nbval-current-env", "-p", "no:cacheprovider",
-         "-q", "--rootdir", str(folder), str(folder / "99_tiny.ipynb")],
-        cwd=folder, capture_output=True, text=True, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "--nbval",
+            "--nbval-current-env",
+            "-p",
+            "no:cacheprovider",
+            "-q",
+            "--rootdir",
+            str(folder),
+            str(folder / "99_tiny.ipynb"),
+        ],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
 
 
@@ -215,10 +230,16 @@ _OTTER_RAW = re.compile(r"\s*#\s+(BEGIN|END)\s+(QUESTION|SOLUTION|TESTS|PROMPT)\
 def test_quiz_tool_cells_are_collapsed(master: Path):
     """A reader of a teacher notebook sees otter's raw configuration and marker cells collapsed."""
     nb = nbformat.read(master, as_version=4)
-    shown = [_source(c).strip().splitlines()[0] for c in nb.cells
-             if c.cell_type == "raw" and _OTTER_RAW.match(_source(c))
-             and not c.get("metadata", {}).get("jupyter", {}).get("source_hidden")]
-    assert not shown, f"{master.name}: otter cells shown in full (run `python scripts/collapse_quiz_cells.py`): {shown[:5]}"
+    shown = [
+        _source(c).strip().splitlines()[0]
+        for c in nb.cells
+        if c.cell_type == "raw"
+        and _OTTER_RAW.match(_source(c))
+        and not c.get("metadata", {}).get("jupyter", {}).get("source_hidden")
+    ]
+    assert not shown, (
+        f"{master.name}: otter cells shown in full (run `python scripts/collapse_quiz_cells.py`): {shown[:5]}"
+    )
 
 
 @needs_masters
@@ -279,8 +300,11 @@ def _string_answers(master_nb) -> set[str]:
         except SyntaxError:
             continue
         for node in ast.walk(tree):
-            if (isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant)
-                    and isinstance(node.value.value, str)):
+            if (
+                isinstance(node, ast.Assign)
+                and isinstance(node.value, ast.Constant)
+                and isinstance(node.value.value, str)
+            ):
                 answers.add(" ".join(node.value.value.split()).upper())
     return answers
 
@@ -301,7 +325,9 @@ def test_student_version_reveals_no_solution(master: Path):
         src = _source(c)
         assert not re.search(r"#\s*(BEGIN|END)\s+SOLUTION|#\s*SOLUTION\b", src), f"solution marker left in:\n{src}"
         if c.cell_type == "raw":
-            assert not re.match(r"\s*#\s+(BEGIN|END)\s+(QUESTION|SOLUTION|TESTS|PROMPT)|\s*#\s+ASSIGNMENT\s+CONFIG", src, re.I), src
+            assert not re.match(
+                r"\s*#\s+(BEGIN|END)\s+(QUESTION|SOLUTION|TESTS|PROMPT)|\s*#\s+ASSIGNMENT\s+CONFIG", src, re.I
+            ), src
     from otter.assign.solutions import replace_solutions
 
     for cell, is_solution in zip(teacher.cells, _solution_cells(teacher)):
@@ -321,15 +347,21 @@ def test_student_version_reveals_no_solution(master: Path):
     student_text = json.dumps(student.metadata) + "\n".join(_source(c) for c in student.cells)
     all_tests = teacher_autograder_metadata(master)
     visible_lines = {
-        l.strip() for cs in _cases(all_tests, hidden=False).values() for c in cs
+        l.strip()
+        for cs in _cases(all_tests, hidden=False).values()
+        for c in cs
         for l in _doctest_code(c["code"]).splitlines()
     }
     for name, cases in _cases(all_tests, hidden=True).items():
         for case in cases:
             for line in _doctest_code(case["code"]).splitlines():
                 s = line.strip()
-                if (len(s) >= 12 and not re.match(r"(import|from)\s", s)
-                        and s not in student_lines and s not in visible_lines):
+                if (
+                    len(s) >= 12
+                    and not re.match(r"(import|from)\s", s)
+                    and s not in student_lines
+                    and s not in visible_lines
+                ):
                     assert s not in student_text, f"{name}: hidden test line visible to students: {s!r}"
 
     answers = _string_answers(teacher)
@@ -338,7 +370,8 @@ def test_student_version_reveals_no_solution(master: Path):
             tree = ast.parse(_doctest_code(case["code"]))
             consts = {
                 " ".join(n.value.split()).upper()
-                for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)
+                for n in ast.walk(tree)
+                if isinstance(n, ast.Constant) and isinstance(n.value, str)
             }
             shown = consts & answers
             assert not shown, (
@@ -406,8 +439,11 @@ def test_student_checks_fail_until_answered(tmp_path: Path, monkeypatch):
             "for _q, _r in _res.items()}))"
         )
         mine = [nbformat.v4.new_code_cell(f"import os as _os\n_os.chdir({str(folder)!r})")]
-        mine += [c for c in nb.cells if c.cell_type == "code"
-                 and ("otter.Notebook(" in c.source or c.source.strip().startswith("grader.check"))]
+        mine += [
+            c
+            for c in nb.cells
+            if c.cell_type == "code" and ("otter.Notebook(" in c.source or c.source.strip().startswith("grader.check"))
+        ]
         mine.append(nbformat.v4.new_code_cell(probe))
         cells += mine
         owner += [master.stem] * len(mine)
@@ -415,7 +451,10 @@ def test_student_checks_fail_until_answered(tmp_path: Path, monkeypatch):
     combined = nbformat.v4.new_notebook(cells=cells)
     monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])))
     NotebookClient(
-        combined, kernel_name="python3", timeout=CELL_TIMEOUT, allow_errors=True,
+        combined,
+        kernel_name="python3",
+        timeout=CELL_TIMEOUT,
+        allow_errors=True,
         resources={"metadata": {"path": str(tmp_path)}},
     ).execute()
 
@@ -423,8 +462,9 @@ def test_student_checks_fail_until_answered(tmp_path: Path, monkeypatch):
     for stem, cell in zip(owner, combined.cells):
         err = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
         if err:
-            problems.append(f"{stem}: cell failed in the student notebook:\n{cell.source}\n"
-                            f"{err[0]['ename']}: {err[0]['evalue']}")
+            problems.append(
+                f"{stem}: cell failed in the student notebook:\n{cell.source}\n{err[0]['ename']}: {err[0]['evalue']}"
+            )
         text = "".join(o.get("text", "") for o in cell.get("outputs", []) if o.get("output_type") == "stream")
         if _RESULTS_MARK not in text:
             continue
@@ -434,8 +474,11 @@ def test_student_checks_fail_until_answered(tmp_path: Path, monkeypatch):
                 problems.append(f"{stem} {q}: no visible test, so its check passes before it is answered")
             if passed:
                 problems.append(f"{stem} {q}: its check passes before the student has answered")
-    reported = {stem for stem, cell in zip(owner, combined.cells)
-                if any(_RESULTS_MARK in o.get("text", "") for o in cell.get("outputs", []))}
+    reported = {
+        stem
+        for stem, cell in zip(owner, combined.cells)
+        if any(_RESULTS_MARK in o.get("text", "") for o in cell.get("outputs", []))
+    }
     problems += [f"{m.stem}: its checks never reported" for m in MASTERS if m.stem not in reported]
     assert not problems, "\n".join(problems)
 
@@ -445,12 +488,15 @@ def test_student_checks_fail_until_answered(tmp_path: Path, monkeypatch):
 
 def _tiny_student_nb() -> nbformat.NotebookNode:
     nb = nbformat.v4.new_notebook()
-    nb.metadata = {"kernelspec": {"name": "weird", "display_name": "x", "language": "python"},
-                   "jupytext": {"formats": "ipynb,py:percent"},
-                   "otter": {"OK_FORMAT": True, "tests": {"q1": {"name": "q1", "points": None, "suites": []}}}}
+    nb.metadata = {
+        "kernelspec": {"name": "weird", "display_name": "x", "language": "python"},
+        "jupytext": {"formats": "ipynb,py:percent"},
+        "otter": {"OK_FORMAT": True, "tests": {"q1": {"name": "q1", "points": None, "suites": []}}},
+    }
     nb.cells = [
-        nbformat.v4.new_code_cell('import otter\ngrader = otter.Notebook("01_x.ipynb")',
-                                  metadata={"editable": False, "deletable": False}),
+        nbformat.v4.new_code_cell(
+            'import otter\ngrader = otter.Notebook("01_x.ipynb")', metadata={"editable": False, "deletable": False}
+        ),
         nbformat.v4.new_markdown_cell("**Q1.** Pick one."),
         nbformat.v4.new_code_cell("q1_answer = ...", metadata={"tags": ["otter_answer_cell"], "scrolled": True}),
     ]

@@ -115,8 +115,10 @@ def _without_filler(tokens: torch.Tensor, filler_id: int) -> list[list[int]]:
     return [[t for t in row.tolist() if t != filler_id] for row in tokens]
 
 
-@pytest.mark.parametrize("options", [dict(filler_prefix=5), dict(filler_gap=3), dict(n_filler=(2, 7)),
-                                     dict(filler_prefix=2, filler_gap=1, n_filler=4)])
+@pytest.mark.parametrize(
+    "options",
+    [dict(filler_prefix=5), dict(filler_gap=3), dict(n_filler=(2, 7)), dict(filler_prefix=2, filler_gap=1, n_filler=4)],
+)
 def test_kv_filler_moves_pairs_without_changing_the_task(options):
     plain = kv_retrieval_batch(32, 8, generator=3)
     padded = kv_retrieval_batch(32, 8, filler=True, generator=3, **options)
@@ -172,14 +174,24 @@ def test_kv_n_pairs_range():
     assert batch.n_pairs == 4 and batch.tokens.shape == (2, 11)
 
 
-@pytest.mark.parametrize("kwargs", [
-    dict(n_pairs=0), dict(n_pairs=129), dict(n_pairs=(8, 4)), dict(n_pairs=(2, 3, 4)), dict(n_pairs=2.5),
-    dict(n_pairs=4, query_index=4), dict(n_pairs=4, query_index=-1),
-    dict(n_pairs=4, query_index=torch.tensor([0, 1, 2])),
-    dict(n_pairs=4, query_index=torch.tensor([0.0] * 4)),
-    dict(n_pairs=4, query_index=1, edge_bias=0.5), dict(n_pairs=4, edge_bias=1.5),
-    dict(n_pairs=4, n_keys=0), dict(n_pairs=4, batch_size=0),
-])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        dict(n_pairs=0),
+        dict(n_pairs=129),
+        dict(n_pairs=(8, 4)),
+        dict(n_pairs=(2, 3, 4)),
+        dict(n_pairs=2.5),
+        dict(n_pairs=4, query_index=4),
+        dict(n_pairs=4, query_index=-1),
+        dict(n_pairs=4, query_index=torch.tensor([0, 1, 2])),
+        dict(n_pairs=4, query_index=torch.tensor([0.0] * 4)),
+        dict(n_pairs=4, query_index=1, edge_bias=0.5),
+        dict(n_pairs=4, edge_bias=1.5),
+        dict(n_pairs=4, n_keys=0),
+        dict(n_pairs=4, batch_size=0),
+    ],
+)
 def test_kv_bad_arguments(kwargs):
     kwargs = {"batch_size": 4, **kwargs}
     with pytest.raises(ValueError):
@@ -223,10 +235,10 @@ def test_copy_targets_equal_first_copy():
     batch = copy_batch(16, m, n_symbols=5, generator=0)
     tokens, targets = batch.tokens, batch.targets
     assert tokens.shape == (16, 2 * m + 2) and (tokens[:, m + 1] == CopyVocab.sep).all()
-    first = tokens[:, 1:m + 1]
-    assert torch.equal(tokens[:, m + 2:], first)
-    assert torch.equal(targets[:, m + 1:2 * m + 1], first)
-    assert (targets[:, :m + 1] == IGNORE_INDEX).all() and (targets[:, -1] == IGNORE_INDEX).all()
+    first = tokens[:, 1 : m + 1]
+    assert torch.equal(tokens[:, m + 2 :], first)
+    assert torch.equal(targets[:, m + 1 : 2 * m + 1], first)
+    assert (targets[:, : m + 1] == IGNORE_INDEX).all() and (targets[:, -1] == IGNORE_INDEX).all()
     assert (batch.answer_pos == 2 * m).all() and (batch.relevant_pos == m).all()
 
 
@@ -238,9 +250,9 @@ def test_copy_with_a_length_range_and_distinct_symbols():
         m = batch.seq_len
         lengths.add(m)
         assert 4 <= m <= 16 and batch.tokens.shape == (8, 2 * m + 2)
-        first = batch.tokens[:, 1:m + 1]
+        first = batch.tokens[:, 1 : m + 1]
         assert all(len(set(row.tolist())) == m for row in first)  # no symbol twice in a string
-        assert torch.equal(batch.targets[:, m + 1:2 * m + 1], first)
+        assert torch.equal(batch.targets[:, m + 1 : 2 * m + 1], first)
     assert len(lengths) > 5
     held_out = {copy_batch(2, (4, 9), skip_lengths=(5, 7), generator=s).seq_len for s in range(60)}
     assert held_out == {4, 6, 8, 9}
@@ -264,7 +276,7 @@ def test_repeated_sequence():
     batch = repeated_sequence_batch(8, m, r, n_symbols=20, generator=0)
     tokens = batch.tokens
     assert tokens.shape == (8, 1 + m * r) and batch.seq_len == m
-    assert torch.equal(tokens[:, 1 + m:], tokens[:, 1:1 + m * (r - 1)])  # period m
+    assert torch.equal(tokens[:, 1 + m :], tokens[:, 1 : 1 + m * (r - 1)])  # period m
     assert torch.equal(batch.targets[:, :-1], tokens[:, 1:]) and (batch.targets[:, -1] == IGNORE_INDEX).all()
     assert (batch.relevant_pos == batch.answer_pos + 1 - m).all()
 
@@ -350,8 +362,11 @@ def test_value_answers_are_the_matching_items_value_on_the_same_inputs():
     values = associative_recall_batch(64, 40, n_keys=8, n_values=4, value_answers=True, generator=2)
     assert torch.equal(items.tokens, values.tokens) and torch.equal(items.relevant_pos, values.relevant_pos)
     vocab = values.vocab
-    assert vocab.vocab_size == items.vocab.vocab_size + 4 == task_vocab_size(
-        "associative_recall", n_keys=8, n_values=4, value_answers=True)
+    assert (
+        vocab.vocab_size
+        == items.vocab.vocab_size + 4
+        == task_vocab_size("associative_recall", n_keys=8, n_values=4, value_answers=True)
+    )
     assert vocab.offset("i") == items.vocab.offset("i")  # input ids do not move
     matched = values.tokens[rows(values), values.relevant_pos] - vocab.offset("i")
     answer = values.targets[rows(values), values.answer_pos]
@@ -455,18 +470,33 @@ def test_the_registry_serves_the_corpus_task():
     assert TASKS["text"].batch_fn is corpus.text_batch and TASKS["text"].vocab_cls is corpus.TextVocab
 
 
-@pytest.mark.parametrize("value, kwargs, expected", [
-    (5, {}, (5, 5)), ((2, 9), {}, (2, 9)), ([3, 3], {"hi": 3}, (3, 3)), ((-2, 1), {"lo": None}, (-2, 1)),
-])
+@pytest.mark.parametrize(
+    "value, kwargs, expected",
+    [
+        (5, {}, (5, 5)),
+        ((2, 9), {}, (2, 9)),
+        ([3, 3], {"hi": 3}, (3, 3)),
+        ((-2, 1), {"lo": None}, (-2, 1)),
+    ],
+)
 def test_parse_range(value, kwargs, expected):
     from course_utils.core.tasks import _parse_range
 
     assert _parse_range("n", value, **kwargs) == expected
 
 
-@pytest.mark.parametrize("value, kwargs", [
-    (0, {}), ((4, 2), {}), ((1, 9), {"hi": 8}), ((1.0, 2), {}), ((1, 2, 3), {}), (True, {}), ("3", {}),
-])
+@pytest.mark.parametrize(
+    "value, kwargs",
+    [
+        (0, {}),
+        ((4, 2), {}),
+        ((1, 9), {"hi": 8}),
+        ((1.0, 2), {}),
+        ((1, 2, 3), {}),
+        (True, {}),
+        ("3", {}),
+    ],
+)
 def test_parse_range_errors(value, kwargs):
     from course_utils.core.tasks import _parse_range
 

@@ -12,8 +12,12 @@ from course_utils.core.train import TrainConfig, lm_loss, lr_at, train
 def _run(seed):
     seed_everything(seed)
     model = TinyGPT(GPTConfig(vocab_size=task_vocab_size("copy", n_symbols=8), max_len=16, d_model=32, layers=1))
-    losses = train(model, lambda g: copy_batch(16, 4, n_symbols=8, generator=g),
-                   TrainConfig(steps=15, batch_size=16, warmup_steps=5), progress=False)
+    losses = train(
+        model,
+        lambda g: copy_batch(16, 4, n_symbols=8, generator=g),
+        TrainConfig(steps=15, batch_size=16, warmup_steps=5),
+        progress=False,
+    )
     return model, losses
 
 
@@ -55,9 +59,14 @@ def test_callback_runs_at_start_every_k_steps_and_end_without_changing_training(
     calls = []
     seed_everything(0)
     model = TinyGPT(GPTConfig(vocab_size=task_vocab_size("copy", n_symbols=8), max_len=16, d_model=32, layers=1))
-    losses = train(model, lambda g: copy_batch(16, 4, n_symbols=8, generator=g),
-                   TrainConfig(steps=15, batch_size=16, warmup_steps=5), progress=False,
-                   callback=lambda step, m: calls.append((step, m.training)), callback_every=5)
+    losses = train(
+        model,
+        lambda g: copy_batch(16, 4, n_symbols=8, generator=g),
+        TrainConfig(steps=15, batch_size=16, warmup_steps=5),
+        progress=False,
+        callback=lambda step, m: calls.append((step, m.training)),
+        callback_every=5,
+    )
     assert calls == [(0, False), (5, False), (10, False), (15, False)]
     assert losses == _run(0)[1]
 
@@ -76,15 +85,26 @@ def test_stop_after_runs_the_first_steps_of_the_full_schedule():
     seed_everything(0)
     model = TinyGPT(GPTConfig(vocab_size=task_vocab_size("copy", n_symbols=8), max_len=16, d_model=32, layers=1))
     calls = []
-    first = train(model, lambda g: copy_batch(16, 4, n_symbols=8, generator=g),
-                  TrainConfig(steps=15, batch_size=16, warmup_steps=5), stop_after=8, progress=False,
-                  callback=lambda step, m: calls.append(step), callback_every=5)
+    first = train(
+        model,
+        lambda g: copy_batch(16, 4, n_symbols=8, generator=g),
+        TrainConfig(steps=15, batch_size=16, warmup_steps=5),
+        stop_after=8,
+        progress=False,
+        callback=lambda step, m: calls.append(step),
+        callback_every=5,
+    )
     assert first == full[:8]
     assert calls == [0, 5, 8]
     for bad in (0, 16):
         with pytest.raises(ValueError, match="stop_after"):
-            train(model, lambda g: copy_batch(16, 4, n_symbols=8, generator=g), TrainConfig(steps=15),
-                  stop_after=bad, progress=False)
+            train(
+                model,
+                lambda g: copy_batch(16, 4, n_symbols=8, generator=g),
+                TrainConfig(steps=15),
+                stop_after=bad,
+                progress=False,
+            )
 
 
 def test_answer_accuracy_in_chunks_equals_one_call():

@@ -36,8 +36,8 @@ def test_first_steps_reproduce_the_stored_loss_curve(name):
     """Provenance: the first steps of the recipe's own schedule (warm-up and cosine over all its
     steps, stopped early) give the stored losses, every one of them: 4 steps for seed 0, and 2
     for the other seeds of a family (same recipe and code: the first loss checks their
-    initialisation and data stream, the second one update). Each loss depends on every step before it: the model, the optimiser state, the
-    schedule and the data stream all have to match."""
+    initialisation and data stream, the second one update). Each loss depends on every step before it:
+    the model, the optimiser state, the schedule and the data stream all have to match."""
     steps = 4 if zoo.ZOO[name].seed == 0 else 2
     _, losses = zoo.train_entry(name, steps=steps, progress=False)
     stored = zoo.load(name, verbose=False)[1]["losses"][:steps]
@@ -57,8 +57,10 @@ def test_tracked_files_fit_the_size_budget():
         pytest.skip("not a git checkout")
     paths = [REPO / p for p in listed.decode().split("\0") if p]
     total = sum(p.stat().st_size for p in paths if p.is_file())
-    assert total < TRACKED_BUDGET_BYTES, (f"tracked files take {total / 1e6:.1f} MB; keep them under "
-                                          f"{TRACKED_BUDGET_BYTES / 1e6:.0f} MB (smaller zoo models or fewer seeds)")
+    assert total < TRACKED_BUDGET_BYTES, (
+        f"tracked files take {total / 1e6:.1f} MB; keep them under "
+        f"{TRACKED_BUDGET_BYTES / 1e6:.0f} MB (smaller zoo models or fewer seeds)"
+    )
 
 
 def test_seeds_and_data_streams():
@@ -70,7 +72,7 @@ def test_seeds_and_data_streams():
         by_family.setdefault(entry.family, set()).add(entry.train.data_seed)
     families = sorted(by_family)
     for i, a in enumerate(families):
-        for b in families[i + 1:]:
+        for b in families[i + 1 :]:
             assert not by_family[a] & by_family[b], f"families {a} and {b} share data seeds"
     for rule in NAME_RULES:
         assert {e.seed for e in zoo.ZOO.values() if e.family == rule} == set(zoo.SEEDS), rule
@@ -79,18 +81,30 @@ def test_seeds_and_data_streams():
 def test_names_come_from_the_family_rules():
     """Every seeded entry's name is its family's rule applied to some options (the rules are the API)."""
     options = {
-        "recall": [{"transform": t} for t in ("identity", "log_n", "ssmax")] + [{"transform": "log_n", "reference": 18}]
-                  + [{"transform": t, "reference": r, "value_answers": True}
-                     for t, r in (("identity", 0), ("log_n", 18), ("ssmax", 0))],
+        "recall": [{"transform": t} for t in ("identity", "log_n", "ssmax")]
+        + [{"transform": "log_n", "reference": 18}]
+        + [
+            {"transform": t, "reference": r, "value_answers": True}
+            for t, r in (("identity", 0), ("log_n", 18), ("ssmax", 0))
+        ],
         "kv": [{"positional": p} for p in ("rope", "alibi")]
-              + [{"positional": "alibi", "edge": True}, {"positional": "rope", "dilated": True},
-                 {"positional": "alibi", "query_first": True, "filler": True}]
-              + [{"positional": p, "filler": True} for p in ("rope", "alibi", "learned")]
-              + [{"positional": "rope", "filler": True, "finetune": f} for f in ("pi", "extrap")],
-        "si-lm": [{"variant": v} for v in zoo.SI_VARIANTS] + [{"variant": "si-prope", "tau": t} for t in (1.0, 3.0, 30.0, 100.0)],
-        "sink": [{"sink_fix": f} for f in ("none", "softmax1", "learned_sink", "sink_key", "sink_kv", "sigmoid", "gate")]
-                + [{"sink_fix": "learned_sink", "sink_init": 4.0}, {"layers": 2}, {"layers": 2, "bos": False}],
-        "lm": [{}, {"sigma_reparam": True}], "loop": [{}, {"rare": True}], "decoy": [{}, {"near_miss": True}], "induct": [{}],
+        + [
+            {"positional": "alibi", "edge": True},
+            {"positional": "rope", "dilated": True},
+            {"positional": "alibi", "query_first": True, "filler": True},
+        ]
+        + [{"positional": p, "filler": True} for p in ("rope", "alibi", "learned")]
+        + [{"positional": "rope", "filler": True, "finetune": f} for f in ("pi", "extrap")],
+        "si-lm": [{"variant": v} for v in zoo.SI_VARIANTS]
+        + [{"variant": "si-prope", "tau": t} for t in (1.0, 3.0, 30.0, 100.0)],
+        "sink": [
+            {"sink_fix": f} for f in ("none", "softmax1", "learned_sink", "sink_key", "sink_kv", "sigmoid", "gate")
+        ]
+        + [{"sink_fix": "learned_sink", "sink_init": 4.0}, {"layers": 2}, {"layers": 2, "bos": False}],
+        "lm": [{}, {"sigma_reparam": True}],
+        "loop": [{}, {"rare": True}],
+        "decoy": [{}, {"near_miss": True}],
+        "induct": [{}],
         "copy": [{}, {"seq_len": 8}],
     }
     named = {n for fam, opts in options.items() for o in opts for n in zoo.family(fam, **o).values()}
@@ -101,12 +115,15 @@ def test_names_come_from_the_family_rules():
     assert zoo.family("si-lm", variant="si-prope", tau=3.0) == {0: "si-lm-si-prope-tau3-s0"}
 
 
-@pytest.mark.parametrize("call, match", [
-    (lambda: zoo.family("gpt"), "unknown zoo family"),
-    (lambda: zoo.family("kv", pos="alibi"), "takes the options"),
-    (lambda: zoo.family("kv", positional="sinusoidal"), "no entry"),
-    (lambda: zoo.name("si-lm", 1, variant="si-prope", tau=3.0), "no zoo entry"),
-])
+@pytest.mark.parametrize(
+    "call, match",
+    [
+        (lambda: zoo.family("gpt"), "unknown zoo family"),
+        (lambda: zoo.family("kv", pos="alibi"), "takes the options"),
+        (lambda: zoo.family("kv", positional="sinusoidal"), "no entry"),
+        (lambda: zoo.name("si-lm", 1, variant="si-prope", tau=3.0), "no zoo entry"),
+    ],
+)
 def test_name_lookup_errors(call, match):
     with pytest.raises(ValueError, match=match):
         call()
@@ -164,8 +181,9 @@ def test_copy_circuit_is_robust_across_seeds(seed):
     for length in (8, 16):
         other = copy_batch(256, length, n_symbols=16, generator=length)
         assert target_accuracy(model, other.tokens, other.targets) < 0.15
-    by_content, by_position = overwrite_probe(model, copy_batch(512, m, n_symbols=16, distinct=True, generator=78),
-                                              at=4, source=9)
+    by_content, by_position = overwrite_probe(
+        model, copy_batch(512, m, n_symbols=16, distinct=True, generator=78), at=4, source=9
+    )
     assert by_position > 0.9 and by_content < 0.2, (by_content, by_position)
 
 
@@ -190,8 +208,9 @@ def test_variable_length_copiers_read_m_back_at_every_trained_length(seed):
         batch = copy_batch(256, m, n_symbols=64, distinct=True, generator=1000 + m)
         assert target_accuracy(model, batch.tokens, batch.targets) > 0.98, m
         assert int(weight_by_distance(model, batch)[1].mean(0).argmax()) == m, m
-    _, by_position = overwrite_probe(model, copy_batch(512, 12, n_symbols=64, distinct=True, generator=77),
-                                     at=4, source=9)
+    _, by_position = overwrite_probe(
+        model, copy_batch(512, 12, n_symbols=64, distinct=True, generator=77), at=4, source=9
+    )
     assert by_position < 0.3
 
 
@@ -298,8 +317,11 @@ def test_the_u_deepens_with_the_number_of_pairs():
     def depth(model, k):
         return lost_in_the_middle_depth(accuracy_by_query_index(model, k, per_index=pair_counts[k], seed=k))
 
-    models = [zoo.load(zoo.name("kv", s, positional="alibi", edge=edge), verbose=False)[0]
-              for s in zoo.SEEDS for edge in (False, True)]
+    models = [
+        zoo.load(zoo.name("kv", s, positional="alibi", edge=edge), verbose=False)[0]
+        for s in zoo.SEEDS
+        for edge in (False, True)
+    ]
     mean = {k: sum(depth(m, k) for m in models) / len(models) for k in pair_counts}
     assert mean[64] > mean[16] + 2 and mean[64] > mean[8] + 2, mean
 
@@ -327,6 +349,8 @@ def test_alibi_kv_learns_and_degrades_past_its_training_length(seed):
 
     model, record = zoo.load(zoo.name("kv", seed, positional="alibi"), verbose=False)
     assert record["accuracy"] > 0.75
-    at = {k: target_accuracy(model, b.tokens, b.targets)
-          for k, b in ((k, kv_retrieval_batch(256, k, generator=50 + k)) for k in (16, 64))}
+    at = {
+        k: target_accuracy(model, b.tokens, b.targets)
+        for k, b in ((k, kv_retrieval_batch(256, k, generator=50 + k)) for k in (16, 64))
+    }
     assert at[64] < at[16] - 0.2, at

@@ -66,8 +66,7 @@ def cuda_score_budget(device: str | torch.device = "cuda") -> int:
     return torch.cuda.get_device_properties(torch.device(device)).total_memory // 3
 
 
-def _run(impl: str, q, k, v, causal: bool, max_score_bytes: int | None, segments: list[int],
-         rates: list[int]):
+def _run(impl: str, q, k, v, causal: bool, max_score_bytes: int | None, segments: list[int], rates: list[int]):
     if impl == "dilated":
         return dilated_attention(q, k, v, segments, rates, causal=causal)
     if impl == "naive":
@@ -92,7 +91,7 @@ WARMUP_N = 64
 def _warm_up(impl: str, n: int, q: Tensor, causal: bool, context) -> None:
     """One call at WARMUP_N tokens (a dense pattern for the dilated impl), so that the thread pool and
     the kernels' one-time buffers exist before the memory measurement starts."""
-    small = q[:, :, :min(n, WARMUP_N)].contiguous()
+    small = q[:, :, : min(n, WARMUP_N)].contiguous()
     if context is None:
         _run(impl, small, small, small, causal, None, [small.shape[2]], [1])
     else:
@@ -100,9 +99,20 @@ def _warm_up(impl: str, n: int, q: Tensor, causal: bool, context) -> None:
             _run(impl, small, small, small, causal, None, [small.shape[2]], [1])
 
 
-def time_and_memory(impl: str, n: int, *, heads: int = 1, d: int = 64, dtype: str = "float32", causal: bool = False,
-            device: str = "cpu", repeats: int = 3, max_score_bytes: int | None | str = "auto",
-            segments: list[int] | None = None, rates: list[int] | None = None) -> BenchRow:
+def time_and_memory(
+    impl: str,
+    n: int,
+    *,
+    heads: int = 1,
+    d: int = 64,
+    dtype: str = "float32",
+    causal: bool = False,
+    device: str = "cpu",
+    repeats: int = 3,
+    max_score_bytes: int | None | str = "auto",
+    segments: list[int] | None = None,
+    rates: list[int] | None = None,
+) -> BenchRow:
     """Median time over `repeats` calls and peak memory of one call, after a warm-up call at `WARMUP_N`
     tokens (so one-time allocations are not counted as the method's memory); the memory call also
     warms up the timed ones.
@@ -121,8 +131,10 @@ def time_and_memory(impl: str, n: int, *, heads: int = 1, d: int = 64, dtype: st
         raise ValueError(f"need n >= 1 and repeats >= 1, got n={n}, repeats={repeats}")
     if impl == "dilated":
         if bool(segments) != bool(rates):
-            raise ValueError("the dilated impl needs both segments=[w, ...] and rates=[r, ...], or neither "
-                             "(then geometric_patterns(n) is used)")
+            raise ValueError(
+                "the dilated impl needs both segments=[w, ...] and rates=[r, ...], or neither "
+                "(then geometric_patterns(n) is used)"
+            )
         if not segments:
             segments, rates = geometric_patterns(n)
     dev = pick_device(device) if device in ("cpu", "cuda") else torch.device(device)
@@ -176,8 +188,11 @@ def time_and_memory(impl: str, n: int, *, heads: int = 1, d: int = 64, dtype: st
         torch.cuda.empty_cache()
         return row
     row.seconds = statistics.median(times)
-    flops = (dilated_flops(n, d, heads, segments, rates, causal=causal) if impl == "dilated"
-             else attention_flops(n, d, heads, causal=causal))
+    flops = (
+        dilated_flops(n, d, heads, segments, rates, causal=causal)
+        if impl == "dilated"
+        else attention_flops(n, d, heads, causal=causal)
+    )
     row.tflops = flops / row.seconds / 1e12
     return row
 
@@ -194,8 +209,21 @@ def measure_isolated(impl: str, n: int, *, device: str = "cpu", threads: int | N
     """
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "row.csv"
-        args = [sys.executable, "-m", "course_utils.chapters.bench", "--impls", impl, "--ns", str(n), "--out", str(out),
-                "--device", str(device), "--threads", str(threads or torch.get_num_threads())]
+        args = [
+            sys.executable,
+            "-m",
+            "course_utils.chapters.bench",
+            "--impls",
+            impl,
+            "--ns",
+            str(n),
+            "--out",
+            str(out),
+            "--device",
+            str(device),
+            "--threads",
+            str(threads or torch.get_num_threads()),
+        ]
         for key, value in kwargs.items():
             if value is None and key != "max_score_bytes":
                 continue
@@ -212,14 +240,17 @@ def measure_isolated(impl: str, n: int, *, device: str = "cpu", threads: int | N
         child = subprocess.run(args, capture_output=True, text=True, env=env)
         if child.returncode != 0:
             tail = "\n".join(child.stderr.strip().splitlines()[-20:])
-            raise RuntimeError(f"the isolated measurement {impl} n={n} on {device} failed (exit {child.returncode}):\n"
-                               f"{tail}\ncommand: {' '.join(args)}")
+            raise RuntimeError(
+                f"the isolated measurement {impl} n={n} on {device} failed (exit {child.returncode}):\n"
+                f"{tail}\ncommand: {' '.join(args)}"
+            )
         (record,) = csv.DictReader(out.open())
     return row_from_record(record)
 
 
-def sweep(impls: list[str], ns: list[int], *, progress: bool = False, isolate: bool = False,
-          **kwargs) -> list[BenchRow]:
+def sweep(
+    impls: list[str], ns: list[int], *, progress: bool = False, isolate: bool = False, **kwargs
+) -> list[BenchRow]:
     """Measure every impl at every n (each in its own process with `isolate`); after an impl fails
     at some n, larger n are recorded as skipped.
 
@@ -237,27 +268,46 @@ def sweep(impls: list[str], ns: list[int], *, progress: bool = False, isolate: b
                 failed = row
             rows.append(row)
             if progress:
-                print(f"{impl:6s} n={n:7d}  {row.seconds * 1e3:10.2f} ms  {row.peak_bytes / 2**20:10.1f} MiB  "
-                      f"{row.tflops:7.2f} TFLOP/s  {row.status}", flush=True)
+                print(
+                    f"{impl:6s} n={n:7d}  {row.seconds * 1e3:10.2f} ms  {row.peak_bytes / 2**20:10.1f} MiB  "
+                    f"{row.tflops:7.2f} TFLOP/s  {row.status}",
+                    flush=True,
+                )
     return rows
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m course_utils.chapters.bench", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--device", default="cpu", choices=("cpu", "cuda", "auto"),
-                        help="cpu (default), cuda, or auto (cuda when available)")
-    parser.add_argument("--impls", nargs="+", default=list(IMPLS), choices=IMPLS,
-                        help="default: all; dilated without --segments/--rates uses geometric_patterns(n)")
+    parser = argparse.ArgumentParser(
+        prog="python -m course_utils.chapters.bench",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--device",
+        default="cpu",
+        choices=("cpu", "cuda", "auto"),
+        help="cpu (default), cuda, or auto (cuda when available)",
+    )
+    parser.add_argument(
+        "--impls",
+        nargs="+",
+        default=list(IMPLS),
+        choices=IMPLS,
+        help="default: all; dilated without --segments/--rates uses geometric_patterns(n)",
+    )
     parser.add_argument("--ns", nargs="+", type=int, default=[512, 1024, 2048, 4096])
     parser.add_argument("--heads", type=int, default=1)
     parser.add_argument("--d", type=int, default=64)
     parser.add_argument("--dtype", default="float32", choices=sorted(DTYPES))
     parser.add_argument("--causal", action="store_true")
     parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--max-score-gib", type=float, default=None,
-                        help=f"memory budget of the naive score matrix, GiB (default: {SCORE_BUDGET_BYTES / 2**30:g} "
-                             "on the CPU, a third of the GPU's memory on CUDA)")
+    parser.add_argument(
+        "--max-score-gib",
+        type=float,
+        default=None,
+        help=f"memory budget of the naive score matrix, GiB (default: {SCORE_BUDGET_BYTES / 2**30:g} "
+        "on the CPU, a third of the GPU's memory on CUDA)",
+    )
     parser.add_argument("--segments", nargs="+", type=int, help="dilated impl: segment lengths w")
     parser.add_argument("--rates", nargs="+", type=int, help="dilated impl: dilation rates r")
     parser.add_argument("--threads", type=int, default=None, help="CPU threads (default: PyTorch's)")
@@ -272,9 +322,20 @@ def main(argv: list[str] | None = None) -> None:
     except ValueError as error:
         parser.error(str(error))
     budget = "auto" if args.max_score_gib is None else int(args.max_score_gib * 2**30)
-    rows = sweep(args.impls, args.ns, progress=True, heads=args.heads, d=args.d, dtype=args.dtype,
-                 causal=args.causal, device=device.type, repeats=args.repeats,
-                 max_score_bytes=budget, segments=args.segments, rates=args.rates)
+    rows = sweep(
+        args.impls,
+        args.ns,
+        progress=True,
+        heads=args.heads,
+        d=args.d,
+        dtype=args.dtype,
+        causal=args.causal,
+        device=device.type,
+        repeats=args.repeats,
+        max_score_bytes=budget,
+        segments=args.segments,
+        rates=args.rates,
+    )
     print(f"wrote {write_csv(rows, args.out or f'bench_{device_slug(device)}.csv')}")
 
 

@@ -16,8 +16,9 @@ from course_utils.core.batch import TaskBatch
 def _copy_length(batch: TaskBatch, caller: str) -> int:
     """The string length m of a copy batch; a ValueError naming `caller` for any other batch."""
     if batch.task != "copy" or batch.seq_len is None:
-        raise ValueError(f"{caller} needs a copy batch (tasks.copy_batch: BOS x1..xm SEP y1..ym); got a "
-                         f"{batch.task!r} batch")
+        raise ValueError(
+            f"{caller} needs a copy batch (tasks.copy_batch: BOS x1..xm SEP y1..ym); got a {batch.task!r} batch"
+        )
     return batch.seq_len
 
 
@@ -51,10 +52,12 @@ def overwrite_probe(model: nn.Module, batch: TaskBatch, *, at: int, source: int)
     """
     m = _copy_length(batch, "overwrite_probe")
     if not (1 <= at < m and 1 <= source < m and at != source):
-        raise ValueError(f"need 1 <= at, source < m = {m} and at != source (so that the two answers differ); "
-                         f"got at={at}, source={source}")
+        raise ValueError(
+            f"need 1 <= at, source < m = {m} and at != source (so that the two answers differ); "
+            f"got at={at}, source={source}"
+        )
     tokens = batch.tokens.clone()
-    string = tokens[:, 1:m + 1]  # x1..xm at positions 1..m
+    string = tokens[:, 1 : m + 1]  # x1..xm at positions 1..m
     y_at = m + 1 + at  # the position of y_at
     tokens[:, y_at] = string[:, source - 1]
     model.eval()

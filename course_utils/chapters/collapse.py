@@ -40,8 +40,9 @@ def js_divergence(p: Tensor, q: Tensor) -> Tensor:
     try:
         p, q = torch.broadcast_tensors(p, q)
     except RuntimeError as error:
-        raise ValueError(f"p and q must have the same (or broadcastable) shape, got {tuple(p.shape)} "
-                         f"and {tuple(q.shape)}") from error
+        raise ValueError(
+            f"p and q must have the same (or broadcastable) shape, got {tuple(p.shape)} and {tuple(q.shape)}"
+        ) from error
     m = 0.5 * (p + q)
 
     def kl(a: Tensor) -> Tensor:
@@ -72,8 +73,17 @@ RANK_VARIANTS = ("attention only", "+ MLP", "+ skip", "full block")
 
 
 @torch.no_grad()
-def random_stack_residuals(variant: str, *, seed: int, depth: int = 12, d: int = 64, n: int = 32,
-                           heads: int = 4, batch: int = 8, qk_gain: float = 8.0) -> list[float]:
+def random_stack_residuals(
+    variant: str,
+    *,
+    seed: int,
+    depth: int = 12,
+    d: int = 64,
+    n: int = 32,
+    heads: int = 4,
+    batch: int = 8,
+    qk_gain: float = 8.0,
+) -> list[float]:
     """Mean rank residual of `batch` random sequences after each of `depth` freshly initialised layers.
 
     variant: "attention only" (H <- SA(H)), "+ MLP" (H <- MLP(SA(H))), "+ skip" (H <- H + SA(H)) or
@@ -118,8 +128,9 @@ def last_token_shift(model: nn.Module, tokens: Tensor, *, position: int = 1, off
     Example: `last_token_shift(model, batch.tokens).mean()`
     """
     if tokens.dim() != 2 or not 0 <= position < tokens.shape[1] - 1:
-        raise ValueError(f"tokens must be (batch, n) with 0 <= position < n - 1; got {tuple(tokens.shape)}, "
-                         f"position {position}")
+        raise ValueError(
+            f"tokens must be (batch, n) with 0 <= position < n - 1; got {tuple(tokens.shape)}, position {position}"
+        )
     changed = tokens.clone()
     changed[:, position] = (changed[:, position] + offset) % model.config.vocab_size
     seen: list[Tensor] = []

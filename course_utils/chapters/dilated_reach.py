@@ -9,8 +9,9 @@ from torch import Tensor
 from course_utils.core.dilated import dilated_mask
 
 
-def receptive_field(n: int, heads: int, segment_lengths: list[int], dilation_rates: list[int], layers: int, *,
-                    causal: bool = True) -> Tensor:
+def receptive_field(
+    n: int, heads: int, segment_lengths: list[int], dilation_rates: list[int], layers: int, *, causal: bool = True
+) -> Tensor:
     """Which keys can reach each query through `layers` stacked dilated layers: (layers, n, n) bool.
 
     One layer lets query i read key j if some head's pattern does (the union over heads), and the
@@ -37,8 +38,10 @@ def routable_pairs(reach: Tensor, n_pairs: int, layers: int) -> Tensor:
     Example: `routable_pairs(receptive_field(64, 4, [8, 16, 32, 64], [1, 2, 4, 8], 2), 16, 2)`
     """
     if layers < 2 or reach.shape[0] < layers - 1:
-        raise ValueError(f"a route needs layers >= 2 and reach for layers - 1 of them; got layers={layers}, "
-                         f"reach for {reach.shape[0]}")
+        raise ValueError(
+            f"a route needs layers >= 2 and reach for layers - 1 of them; got layers={layers}, "
+            f"reach for {reach.shape[0]}"
+        )
     query = 2 * n_pairs + 2
     if reach.shape[-1] <= query:
         raise ValueError(f"reach covers {reach.shape[-1]} positions; {n_pairs} pairs need {query + 1}")
@@ -49,4 +52,3 @@ def routable_pairs(reach: Tensor, n_pairs: int, layers: int) -> Tensor:
         delivered = reach[layers - bind - 1][query]  # (n,): p reaches the query
         open_ |= (holds & delivered[:, None]).any(dim=0)
     return open_
-

@@ -28,8 +28,13 @@ from course_utils.core.metrics import attention_entropy
 
 
 def relevant_weight(
-    n: int | Tensor, gap: float, *, distractor_std: float = 0.0, log_n_scale: float | None = None,
-    decoys: int | Tensor = 0, decoy_gap: float = 0.0,
+    n: int | Tensor,
+    gap: float,
+    *,
+    distractor_std: float = 0.0,
+    log_n_scale: float | None = None,
+    decoys: int | Tensor = 0,
+    decoy_gap: float = 0.0,
 ) -> Tensor:
     """Expected softmax weight of the relevant key among n keys (closed forms above).
 
@@ -49,8 +54,10 @@ def relevant_weight(
     if distractor_std < 0:
         raise ValueError(f"distractor_std must be >= 0, got {distractor_std}")
     if torch.any(m < 0) or torch.any(m > n - 1):
-        raise ValueError(f"decoys are some of the n - 1 other keys: need 0 <= decoys <= n - 1, got decoys "
-                         f"from {m.min().item():g} to {m.max().item():g} with n >= {n.min().item():g}")
+        raise ValueError(
+            f"decoys are some of the n - 1 other keys: need 0 <= decoys <= n - 1, got decoys "
+            f"from {m.min().item():g} to {m.max().item():g} with n >= {n.min().item():g}"
+        )
     factor = torch.ones_like(n) if log_n_scale is None else log_n_scale * n.log()
     g, g_decoy = gap * factor, decoy_gap * factor
     sigma = distractor_std * factor
@@ -99,8 +106,9 @@ def simulate_dilution(
     Example: `simulate_dilution(4096, gap=5.89, trials=50).relevant_weight.mean()` -> about 0.05
     """
     if n < 2 or d < 1 or trials < 1 or chunk < 1:
-        raise ValueError(f"need n >= 2, d >= 1, trials >= 1, chunk >= 1; got n={n}, d={d}, "
-                         f"trials={trials}, chunk={chunk}")
+        raise ValueError(
+            f"need n >= 2, d >= 1, trials >= 1, chunk >= 1; got n={n}, d={d}, trials={trials}, chunk={chunk}"
+        )
     generator = generator if generator is not None else torch.Generator().manual_seed(0)
     results = []
     for start in range(0, trials, chunk):

@@ -46,6 +46,7 @@ from course_utils.core.dilated import (
 
 # ----------------------------------------------------------------------------- counting what moves
 
+
 @dataclass
 class CommLog:
     """Bytes this rank sent and received, and one (operation, bytes received) entry per call."""
@@ -85,6 +86,7 @@ def _nbytes(x: Tensor) -> int:
 
 # ----------------------------------------------------------------------------- collectives with gradients
 
+
 def _group_rank_size(group) -> tuple[int, int]:
     return dist.get_rank(group), dist.get_world_size(group)
 
@@ -97,8 +99,10 @@ def _send_recv(x: Tensor, to: int, frm: int, group) -> Tensor:
     """Send x to group rank `to` and receive a tensor of x's shape from group rank `frm`."""
     x = x.contiguous()
     received = torch.empty_like(x)
-    ops = [dist.P2POp(dist.isend, x, _global(group, to), group),
-           dist.P2POp(dist.irecv, received, _global(group, frm), group)]
+    ops = [
+        dist.P2POp(dist.isend, x, _global(group, to), group),
+        dist.P2POp(dist.irecv, received, _global(group, frm), group),
+    ]
     for request in dist.batch_isend_irecv(ops):
         request.wait()
     _record("send/recv", _nbytes(x), _nbytes(received))
@@ -150,14 +154,17 @@ class _AllGather(torch.autograd.Function):
 
 # ----------------------------------------------------------------------------- splitting the sequence
 
+
 def tokens_per_rank(n: int, world: int) -> int:
     """m = n / world, the tokens each of `world` ranks holds; ValueError unless the world size divides n.
 
     Example: `tokens_per_rank(4096, 4)` -> 1024
     """
     if world < 1 or n % world:
-        raise ValueError(f"the world size {world} does not divide the sequence length n={n}; pad the sequence "
-                         "to a multiple of the world size or choose a world size that divides it")
+        raise ValueError(
+            f"the world size {world} does not divide the sequence length n={n}; pad the sequence "
+            "to a multiple of the world size or choose a world size that divides it"
+        )
     return n // world
 
 
@@ -167,7 +174,7 @@ def shard(x: Tensor, rank: int, world: int) -> Tensor:
     Example: `shard(torch.randn(1, 4, 1024, 32), rank=1, world=4).shape` -> (1, 4, 256, 32)
     """
     m = tokens_per_rank(x.shape[2], world)
-    return x[:, :, rank * m:(rank + 1) * m]
+    return x[:, :, rank * m : (rank + 1) * m]
 
 
 def check_rank_aligned(m: int, world: int, segment_lengths: list[int], dilation_rates: list[int]) -> None:
@@ -180,8 +187,9 @@ def check_rank_aligned(m: int, world: int, segment_lengths: list[int], dilation_
     for w in segment_lengths:
         inside_one_rank, whole_ranks = w <= m and m % w == 0, w > m and w % m == 0
         if not (inside_one_rank or whole_ranks):
-            raise ValueError(f"segments of w={w} straddle ranks of m={m} tokens unevenly; choose w dividing {m} "
-                             "or a multiple of it")
+            raise ValueError(
+                f"segments of w={w} straddle ranks of m={m} tokens unevenly; choose w dividing {m} or a multiple of it"
+            )
 
 
 def check_distributed_patterns(m: int, world: int, segment_lengths: list[int], dilation_rates: list[int]) -> None:
@@ -194,8 +202,10 @@ def check_distributed_patterns(m: int, world: int, segment_lengths: list[int], d
     check_rank_aligned(m, world, segment_lengths, dilation_rates)
     for w, r in zip(segment_lengths, dilation_rates, strict=True):
         if w > m and m % r:
-            raise ValueError(f"the pattern (w={w}, r={r}) spans ranks of m={m} tokens, so r must divide m; "
-                             f"choose r dividing {m} or fewer ranks (more tokens each)")
+            raise ValueError(
+                f"the pattern (w={w}, r={r}) spans ranks of m={m} tokens, so r must divide m; "
+                f"choose r dividing {m} or fewer ranks (more tokens each)"
+            )
 
 
 def _agree(q: Tensor, k: Tensor, v: Tensor, group) -> int:
@@ -205,8 +215,10 @@ def _agree(q: Tensor, k: Tensor, v: Tensor, group) -> int:
     ValueError on all of them, not a hang."""
     problem = None
     if q.dim() != 4 or k.shape != q.shape or v.shape[:3] != q.shape[:3]:
-        problem = (f"need q, k (batch, heads, m, d) of equal shape and v (batch, heads, m, d_v); got "
-                   f"{tuple(q.shape)}, {tuple(k.shape)}, {tuple(v.shape)}")
+        problem = (
+            f"need q, k (batch, heads, m, d) of equal shape and v (batch, heads, m, d_v); got "
+            f"{tuple(q.shape)}, {tuple(k.shape)}, {tuple(v.shape)}"
+        )
     elif not (q.dtype == k.dtype == v.dtype) or not q.is_floating_point():
         problem = f"q, k, v must share one floating dtype, got {q.dtype}, {k.dtype}, {v.dtype}"
     mine = (tuple(q.shape), tuple(v.shape), str(q.dtype), problem)
@@ -216,13 +228,16 @@ def _agree(q: Tensor, k: Tensor, v: Tensor, group) -> int:
     if problems:
         raise ValueError("; ".join(problems))
     if len({p[:3] for p in everyone}) > 1:
-        raise ValueError("every rank must hold a slice of the same shape and dtype (the world size must divide "
-                         "the sequence; pad it to a multiple of the world size): got "
-                         + ", ".join(f"rank {i} q {p[0]} {p[2]}" for i, p in enumerate(everyone)))
+        raise ValueError(
+            "every rank must hold a slice of the same shape and dtype (the world size must divide "
+            "the sequence; pad it to a multiple of the world size): got "
+            + ", ".join(f"rank {i} q {p[0]} {p[2]}" for i, p in enumerate(everyone))
+        )
     return q.shape[2]
 
 
 # ----------------------------------------------------------------------------- attention pieces
+
 
 def _attend(q: Tensor, k: Tensor, v: Tensor, *, q_start: int | None = None) -> tuple[Tensor, Tensor]:
     """Dense attention and its log-sum-exp in the accumulation dtype: (..., mq, d) x (..., mk, d)
@@ -291,8 +306,16 @@ def _segment_group(group, ranks_per_segment: int):
     return _SEGMENT_GROUPS[members]
 
 
-def dilated_attention_distributed(q: Tensor, k: Tensor, v: Tensor, segment_lengths: list[int],
-                                  dilation_rates: list[int], *, causal: bool = False, group=None) -> Tensor:
+def dilated_attention_distributed(
+    q: Tensor,
+    k: Tensor,
+    v: Tensor,
+    segment_lengths: list[int],
+    dilation_rates: list[int],
+    *,
+    causal: bool = False,
+    group=None,
+) -> Tensor:
     """LongNet's dilated attention over the whole sequence, this rank's slice of it.
 
     q, k: (batch, heads, m, d), v: (batch, heads, m, d_v), the slice [rank·m, (rank+1)·m) -> out
@@ -343,8 +366,9 @@ def main(argv: list[str] | None = None) -> int:
     """`python -m torch.distributed.run --nproc_per_node=N -m course_utils.chapters.distributed check`: both
     algorithms on this launch's ranks (nccl on GPUs when there is one per rank, else gloo) against one
     process, in float32; exit code 1 on a rank whose relative difference exceeds CHECK_TOLERANCE."""
-    parser = argparse.ArgumentParser(prog="python -m course_utils.chapters.distributed",
-                                     description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m course_utils.chapters.distributed", description=__doc__.split("\n")[0]
+    )
     parser.add_argument("command", choices=["check"], help="exactness of both algorithms on this launch")
     parser.parse_args(argv)
     world_size = int(os.environ.get("WORLD_SIZE", "1"))
@@ -361,9 +385,18 @@ def main(argv: list[str] | None = None) -> int:
     segments, rates = [256, n], [1, n // 256]
     worst = 0.0
     for causal in (False, True):
-        dense = torch.softmax((q @ k.transpose(-2, -1) / 8.0).masked_fill(
-            torch.ones(n, n, dtype=torch.bool, device=device).triu(1) if causal else
-            torch.zeros(n, n, dtype=torch.bool, device=device), float("-inf")), dim=-1) @ v
+        dense = (
+            torch.softmax(
+                (q @ k.transpose(-2, -1) / 8.0).masked_fill(
+                    torch.ones(n, n, dtype=torch.bool, device=device).triu(1)
+                    if causal
+                    else torch.zeros(n, n, dtype=torch.bool, device=device),
+                    float("-inf"),
+                ),
+                dim=-1,
+            )
+            @ v
+        )
         q_mine, k_mine, v_mine = (shard(x, rank, world) for x in (q, k, v))
         ring = ring_attention(q_mine, k_mine, v_mine, causal=causal)
         dil = dilated_attention_distributed(q_mine, k_mine, v_mine, segments, rates, causal=causal)
@@ -371,8 +404,11 @@ def main(argv: list[str] | None = None) -> int:
         reference = dilated_attention(q, k, v, segments, rates, causal=causal)
         dil_error = ((dil - shard(reference, rank, world)).abs().max() / reference.abs().max()).item()
         worst = max(worst, ring_error, dil_error)
-        print(f"rank {rank}/{world} on {device}, n = {n}, causal={causal}: relative max difference ring vs dense "
-              f"{ring_error:.1e}, dilated vs one process {dil_error:.1e}", flush=True)
+        print(
+            f"rank {rank}/{world} on {device}, n = {n}, causal={causal}: relative max difference ring vs dense "
+            f"{ring_error:.1e}, dilated vs one process {dil_error:.1e}",
+            flush=True,
+        )
     dist.destroy_process_group()
     return 0 if worst <= CHECK_TOLERANCE else 1
 

@@ -22,8 +22,17 @@ def ring_bytes(n: int, world: int, d: int, *, heads: int = 1, batch: int = 1, by
     return (world - 1) * tokens_per_rank(n, world) * 2 * d * heads * batch * bytes_per_number
 
 
-def kv_bytes_received(n: int, world: int, d: int, segment_lengths: list[int], dilation_rates: list[int], *,
-                      heads: int = 1, batch: int = 1, bytes_per_number: int = 2) -> int:
+def kv_bytes_received(
+    n: int,
+    world: int,
+    d: int,
+    segment_lengths: list[int],
+    dilation_rates: list[int],
+    *,
+    heads: int = 1,
+    batch: int = 1,
+    bytes_per_number: int = 2,
+) -> int:
     """Bytes of keys and values one rank receives in LongNet's distributed dilated attention's forward pass.
 
     A pattern whose segments fit in one rank (w <= m) needs no communication. For a longer segment each
@@ -42,8 +51,9 @@ def kv_bytes_received(n: int, world: int, d: int, segment_lengths: list[int], di
     return rows * 2 * d * heads * batch * bytes_per_number
 
 
-def memory_per_rank(n: int, world: int, d: int, *, heads: int = 1, bytes_per_number: int = 2,
-                    kv_received: int = 0) -> int:
+def memory_per_rank(
+    n: int, world: int, d: int, *, heads: int = 1, bytes_per_number: int = 2, kv_received: int = 0
+) -> int:
     """Bytes one rank holds for one attention layer's forward: its q, k, v and output slices (4·m·d per
     head) plus the keys and values it received and keeps (`kv_received` bytes). A lower bound: weights,
     other layers' activations and the backward pass come on top.
@@ -53,8 +63,9 @@ def memory_per_rank(n: int, world: int, d: int, *, heads: int = 1, bytes_per_num
     return 4 * tokens_per_rank(n, world) * d * heads * bytes_per_number + kv_received
 
 
-def paper_row(n: int, world: int, *, heads: int = 32, d: int = 128, base: int = 2048, ratio: int = 4,
-              bytes_per_number: int = 2) -> dict:
+def paper_row(
+    n: int, world: int, *, heads: int = 32, d: int = 128, base: int = 2048, ratio: int = 4, bytes_per_number: int = 2
+) -> dict:
     """One row of the on-paper table: per-rank forward memory and bytes received for one attention layer,
     ring (two k/v blocks held at a time) against dilated attention with `geometric_patterns(n, base, ratio)`
     (every gathered row kept). bf16 numbers by default; heads x d = 4096 as in a 7B-class model.
@@ -66,9 +77,17 @@ def paper_row(n: int, world: int, *, heads: int = 32, d: int = 128, base: int = 
     ring_received = ring_bytes(n, world, d, heads=heads, bytes_per_number=bytes_per_number)
     dilated_received = kv_bytes_received(n, world, d, *patterns, heads=heads, bytes_per_number=bytes_per_number)
     block = m * 2 * d * heads * bytes_per_number
-    return {"n": n, "world": world, "m": m, "patterns": len(patterns[0]),
-            "ring_received": ring_received, "dilated_received": dilated_received,
-            "ring_memory": memory_per_rank(n, world, d, heads=heads, bytes_per_number=bytes_per_number,
-                                           kv_received=2 * block if world > 1 else 0),
-            "dilated_memory": memory_per_rank(n, world, d, heads=heads, bytes_per_number=bytes_per_number,
-                                              kv_received=dilated_received)}
+    return {
+        "n": n,
+        "world": world,
+        "m": m,
+        "patterns": len(patterns[0]),
+        "ring_received": ring_received,
+        "dilated_received": dilated_received,
+        "ring_memory": memory_per_rank(
+            n, world, d, heads=heads, bytes_per_number=bytes_per_number, kv_received=2 * block if world > 1 else 0
+        ),
+        "dilated_memory": memory_per_rank(
+            n, world, d, heads=heads, bytes_per_number=bytes_per_number, kv_received=dilated_received
+        ),
+    }

@@ -26,9 +26,11 @@ from course_utils.core.dilated import dilated_attention
 
 # ----------------------------------------------------------------------------- launching
 
+
 def _worker(rank: int, world: int, init_file: str, fn: Callable, args: tuple, results) -> None:
-    dist.init_process_group("gloo", init_method=f"file://{init_file}", rank=rank, world_size=world,
-                            timeout=timedelta(seconds=60))
+    dist.init_process_group(
+        "gloo", init_method=f"file://{init_file}", rank=rank, world_size=world, timeout=timedelta(seconds=60)
+    )
     torch.set_num_threads(1)
     try:
         results.put((rank, "ok", fn(rank, world, *args)))
@@ -52,8 +54,10 @@ def spawn(fn: Callable, world: int, *args, timeout: float = 120.0) -> list:
     results = context.Queue()
     with tempfile.TemporaryDirectory() as folder:
         init_file = os.path.join(folder, "init")
-        processes = [context.Process(target=_worker, args=(rank, world, init_file, fn, args, results), daemon=True)
-                     for rank in range(world)]
+        processes = [
+            context.Process(target=_worker, args=(rank, world, init_file, fn, args, results), daemon=True)
+            for rank in range(world)
+        ]
         for process in processes:
             process.start()
         collected = {}
@@ -62,8 +66,9 @@ def spawn(fn: Callable, world: int, *args, timeout: float = 120.0) -> list:
                 rank, status, value = results.get(timeout=timeout)
                 collected[rank] = (status, value)
         except Exception as error:  # queue.Empty: a rank hangs
-            raise TimeoutError(f"no result from ranks {sorted(set(range(world)) - set(collected))} within "
-                               f"{timeout:.0f} s") from error
+            raise TimeoutError(
+                f"no result from ranks {sorted(set(range(world)) - set(collected))} within {timeout:.0f} s"
+            ) from error
         finally:
             for process in processes:
                 process.join(timeout=10)
@@ -75,8 +80,7 @@ def spawn(fn: Callable, world: int, *args, timeout: float = 120.0) -> list:
     return [collected[r][1] for r in range(world)]
 
 
-def run_on_subgroups(rank: int, world: int, sizes: tuple[int, ...], fn: Callable, *args,
-                     **kwargs) -> dict[int, object]:
+def run_on_subgroups(rank: int, world: int, sizes: tuple[int, ...], fn: Callable, *args, **kwargs) -> dict[int, object]:
     """For each size P in `sizes`: split the world into groups of P consecutive ranks and run
     `fn(group_rank, P, *args, group=g, **kwargs)` on this rank's group g, all groups at once.
 
@@ -99,6 +103,7 @@ def run_on_subgroups(rank: int, world: int, sizes: tuple[int, ...], fn: Callable
 
 
 # ----------------------------------------------------------------------------- exactness
+
 
 def check_pattern_sets(world: int) -> list[tuple[list[int], list[int]]]:
     """The pattern sets `exactness_check` runs on `world` ranks of 16 tokens: local only, one pattern
@@ -131,9 +136,18 @@ def exactness_check(rank: int, world: int, dtype: torch.dtype = torch.float64, *
         for causal in (False, True):
             q, k, v = (x.clone().requires_grad_() for x in full[:3])
             if patterns is None:
-                ref = torch.softmax((q @ k.transpose(-2, -1) / math.sqrt(8)).masked_fill(
-                    torch.ones(n, n, dtype=torch.bool).triu(1) if causal else torch.zeros(n, n, dtype=torch.bool),
-                    float("-inf")), dim=-1) @ v
+                ref = (
+                    torch.softmax(
+                        (q @ k.transpose(-2, -1) / math.sqrt(8)).masked_fill(
+                            torch.ones(n, n, dtype=torch.bool).triu(1)
+                            if causal
+                            else torch.zeros(n, n, dtype=torch.bool),
+                            float("-inf"),
+                        ),
+                        dim=-1,
+                    )
+                    @ v
+                )
             else:
                 ref = dilated_attention(q, k, v, *patterns, causal=causal)
             ref_grads = torch.autograd.grad((ref * full[3]).sum(), (q, k, v))
@@ -145,15 +159,18 @@ def exactness_check(rank: int, world: int, dtype: torch.dtype = torch.float64, *
             grads = torch.autograd.grad((out * shard(full[3], rank, world)).sum(), (q, k, v))
             label = f"{'ring' if patterns is None else 'dilated'} {patterns or ''} causal={causal}"
             errors[label + " out"] = (out - shard(ref, rank, world)).abs().max().item()
-            errors[label + " grad"] = max((a - shard(b, rank, world)).abs().max().item()
-                                          for a, b in zip(grads, ref_grads, strict=True))
+            errors[label + " grad"] = max(
+                (a - shard(b, rank, world)).abs().max().item() for a, b in zip(grads, ref_grads, strict=True)
+            )
     return errors
 
 
 # ----------------------------------------------------------------------------- measuring
 
-def measure_rank(rank: int, world: int, lengths: tuple[int, ...], d: int = 32, heads: int = 4,
-                 local_segment: int = 64, *, group=None) -> list[dict]:
+
+def measure_rank(
+    rank: int, world: int, lengths: tuple[int, ...], d: int = 32, heads: int = 4, local_segment: int = 64, *, group=None
+) -> list[dict]:
     """For each n: bytes received, peak bytes of the tensors created (`traffic.count_traffic`) and seconds
     of one forward call on this rank, for ring attention and for dilated attention with patterns
     ([local_segment, n], [1, n / local_segment]) (w / r fixed). For `spawn` or `run_on_subgroups`
@@ -165,9 +182,12 @@ def measure_rank(rank: int, world: int, lengths: tuple[int, ...], d: int = 32, h
         g = torch.Generator().manual_seed(n)
         q, k, v = (shard(torch.randn(1, heads, n, d, generator=g), rank, world) for _ in range(3))
         row: dict[str, float] = {"n": n, "world": world}
-        calls = {"ring": partial(ring_attention, q, k, v, group=group),
-                 "dilated": partial(dilated_attention_distributed, q, k, v, [local_segment, n],
-                                    [1, n // local_segment], group=group)}
+        calls = {
+            "ring": partial(ring_attention, q, k, v, group=group),
+            "dilated": partial(
+                dilated_attention_distributed, q, k, v, [local_segment, n], [1, n // local_segment], group=group
+            ),
+        }
         for name, call in calls.items():
             with torch.no_grad():
                 call()  # warm-up (sub-groups, allocator)

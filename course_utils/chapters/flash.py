@@ -37,9 +37,7 @@ def state_dtype(dtype: torch.dtype) -> torch.dtype:
     return torch.promote_types(dtype, torch.float32)
 
 
-def online_softmax_update(
-    m: Tensor, l: Tensor, o: Tensor, scores: Tensor, v: Tensor
-) -> tuple[Tensor, Tensor, Tensor]:
+def online_softmax_update(m: Tensor, l: Tensor, o: Tensor, scores: Tensor, v: Tensor) -> tuple[Tensor, Tensor, Tensor]:
     """Fold one block of scores into the running (max, normaliser, output).
 
     m, l: (..., n_q, 1) running max and normaliser; o: (..., n_q, d_v) normalised output so far;
@@ -57,8 +55,7 @@ def online_softmax_update(
     return m_new, l_new, o_new
 
 
-def online_softmax_attention(q: Tensor, k: Tensor, v: Tensor, *, causal: bool = False,
-                             block_size: int = 128) -> Tensor:
+def online_softmax_attention(q: Tensor, k: Tensor, v: Tensor, *, causal: bool = False, block_size: int = 128) -> Tensor:
     """Exact softmax attention computed over blocks of `block_size` keys with an online softmax.
 
     q: (..., n_q, d), k: (..., n_k, d), v: (..., n_k, d_v) -> out: (..., n_q, d_v) in q's dtype. With
@@ -72,8 +69,10 @@ def online_softmax_attention(q: Tensor, k: Tensor, v: Tensor, *, causal: bool = 
     Example: `out = online_softmax_attention(q, k, v, causal=True, block_size=64)`
     """
     if q.dim() < 2 or q.shape[-1] != k.shape[-1] or k.shape[-2] != v.shape[-2] or q.shape[:-2] != k.shape[:-2]:
-        raise ValueError(f"need q (..., n_q, d), k (..., n_k, d), v (..., n_k, d_v) with equal leading dims; "
-                         f"got {tuple(q.shape)}, {tuple(k.shape)}, {tuple(v.shape)}")
+        raise ValueError(
+            f"need q (..., n_q, d), k (..., n_k, d), v (..., n_k, d_v) with equal leading dims; "
+            f"got {tuple(q.shape)}, {tuple(k.shape)}, {tuple(v.shape)}"
+        )
     if block_size < 1:
         raise ValueError(f"block_size must be >= 1, got {block_size}")
     n_q, n_k = q.shape[-2], k.shape[-2]
@@ -87,7 +86,7 @@ def online_softmax_attention(q: Tensor, k: Tensor, v: Tensor, *, causal: bool = 
     q_pos = torch.arange(n_q, device=q.device)[:, None] + first_q_pos  # (n_q, 1)
     q_acc = q.to(acc) * (1.0 / math.sqrt(q.shape[-1]))
     for start in range(0, n_k, block_size):
-        k_blk, v_blk = k[..., start:start + block_size, :], v[..., start:start + block_size, :]
+        k_blk, v_blk = k[..., start : start + block_size, :], v[..., start : start + block_size, :]
         scores = q_acc @ k_blk.to(acc).transpose(-2, -1)  # (..., n_q, block), fp32 for bf16 inputs
         if causal and start + k_blk.shape[-2] - 1 > first_q_pos:  # some key of the block is in some query's future
             k_pos = torch.arange(start, start + k_blk.shape[-2], device=q.device)[None, :]
@@ -114,8 +113,9 @@ def score_matrix_bytes(q: Tensor, k: Tensor) -> int:
     return leading * q.shape[-2] * k.shape[-2] * q.element_size()
 
 
-def budgeted_attention(q: Tensor, k: Tensor, v: Tensor, *, causal: bool = False,
-                       max_score_bytes: int | None = SCORE_BUDGET_BYTES) -> tuple[Tensor, Tensor]:
+def budgeted_attention(
+    q: Tensor, k: Tensor, v: Tensor, *, causal: bool = False, max_score_bytes: int | None = SCORE_BUDGET_BYTES
+) -> tuple[Tensor, Tensor]:
     """`attention(q, k, v, causal=causal)` (out, weights), refused when its scores would exceed `max_score_bytes`.
 
     Raises `ScoreBudgetError`, a ValueError that says how much memory the scores would need; None = no limit.
@@ -127,5 +127,6 @@ def budgeted_attention(q: Tensor, k: Tensor, v: Tensor, *, causal: bool = False,
             f"the score matrix {tuple(torch.broadcast_shapes(q.shape[:-2], k.shape[:-2]))} x {q.shape[-2]} x "
             f"{k.shape[-2]} would need {needed / 2**30:.2f} GiB, over the budget of {max_score_bytes / 2**30:.2f} GiB; "
             "use course_utils.chapters.flash.online_softmax_attention (memory linear in n), a shorter sequence, "
-            "or pass a larger max_score_bytes if the machine has the memory")
+            "or pass a larger max_score_bytes if the machine has the memory"
+        )
     return attention(q, k, v, causal=causal)

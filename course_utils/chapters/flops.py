@@ -16,12 +16,18 @@ def attention_flops(n: int, d: int, heads: int, *, causal: bool = False) -> floa
     return flops / 2 if causal else flops
 
 
-def dilated_flops(n: int, d: int, heads: int, segment_lengths: list[int], dilation_rates: list[int], *,
-                  causal: bool = False) -> float:
+def dilated_flops(
+    n: int, d: int, heads: int, segment_lengths: list[int], dilation_rates: list[int], *, causal: bool = False
+) -> float:
     """Forward FLOPs of dilated attention: each pattern (w, r) is n / w dense calls on the w / r kept rows
     of a segment, 4·(n/w)·(w/r)²·d per head; half if causal.
 
     Example: `dilated_flops(8192, 64, 8, [2048], [1])` -> 4 * 4 * 2048**2 * 64 * 8
     """
-    return sum(((n // w) * attention_flops(w // r, d, heads, causal=causal)
-                for w, r in zip(segment_lengths, dilation_rates, strict=True)), 0.0)
+    return sum(
+        (
+            (n // w) * attention_flops(w // r, d, heads, causal=causal)
+            for w, r in zip(segment_lengths, dilation_rates, strict=True)
+        ),
+        0.0,
+    )

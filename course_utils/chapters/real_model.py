@@ -32,46 +32,86 @@ PUNCTUATION = set("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 #: Facts to plant and a question about each that shares few words with it. Not in the corpus
 #: (Python's documentation): a question's best match is its fact, or nothing.
 NEEDLES: tuple[tuple[str, str], ...] = (
-    ("The lighthouse keeper on Gull Rock feeds his three cats sardines every Tuesday.",
-     "What does the lighthouse keeper give his cats to eat?"),
-    ("The glacier on Mount Velora shrank by forty metres during the summer of the drought.",
-     "How much did the glacier on Mount Velora melt?"),
-    ("The bakery on Elm Street sells a cardamom bun that won the city's pastry prize.",
-     "Which pastry from the Elm Street bakery won a prize?"),
-    ("Captain Ines Moreau sailed the schooner Petrel from Lisbon to Recife in nineteen days.",
-     "How long did the Petrel's voyage to Recife take?"),
-    ("The orchestra's new cellist learned to play on an instrument carved from walnut by her grandfather.",
-     "Who made the cellist's first instrument?"),
-    ("Farmers in the valley plant buckwheat after the rice harvest to restore the soil.",
-     "What crop do the valley farmers sow after harvesting rice?"),
-    ("The museum's oldest tapestry shows a hunting party chasing a white stag through a forest.",
-     "What animal is pursued in the museum's oldest tapestry?"),
-    ("A flock of migrating cranes rested on the frozen lake for two nights before flying south.",
-     "Where did the cranes stop during their migration?"),
-    ("The chess champion opened every game of the final with the queen's gambit.",
-     "Which opening did the chess champion play in the final?"),
-    ("Grandmother's recipe for plum jam calls for a cinnamon stick and a splash of rum.",
-     "What goes into grandmother's plum jam besides plums?"),
-    ("The volcano on the northern island last erupted in 1783 and buried two villages in ash.",
-     "When did the northern island's volcano last erupt?"),
-    ("The marathon winner trained at altitude in the Kenyan highlands for six months.",
-     "Where did the marathon winner prepare for the race?"),
-    ("The library's rarest book is a hand-coloured atlas of the moon printed in 1647.",
-     "What is the most valuable book in the library?"),
-    ("Beekeepers on the hillside harvest heather honey at the end of every August.",
-     "When do the hillside beekeepers collect their honey?"),
-    ("The village choir sang a lullaby in Welsh at the opening of the new bridge.",
-     "What did the choir perform when the bridge opened?"),
-    ("The tailor's shop on the corner has made wedding suits for four generations of the Okafor family.",
-     "Which family has bought its wedding clothes from the corner tailor?"),
-    ("A storm in March tore the copper roof off the old observatory on the ridge.",
-     "What damaged the observatory's roof?"),
-    ("The children's favourite teacher keeps a tortoise named Admiral in the classroom.",
-     "What pet lives in the classroom?"),
-    ("The vineyard's cellar stores its sparkling wine in chalk caves dug by monks.",
-     "Where does the vineyard age its sparkling wine?"),
-    ("The retired pilot restores vintage gliders in a barn behind his farmhouse.",
-     "What does the old pilot repair in his barn?"),
+    (
+        "The lighthouse keeper on Gull Rock feeds his three cats sardines every Tuesday.",
+        "What does the lighthouse keeper give his cats to eat?",
+    ),
+    (
+        "The glacier on Mount Velora shrank by forty metres during the summer of the drought.",
+        "How much did the glacier on Mount Velora melt?",
+    ),
+    (
+        "The bakery on Elm Street sells a cardamom bun that won the city's pastry prize.",
+        "Which pastry from the Elm Street bakery won a prize?",
+    ),
+    (
+        "Captain Ines Moreau sailed the schooner Petrel from Lisbon to Recife in nineteen days.",
+        "How long did the Petrel's voyage to Recife take?",
+    ),
+    (
+        "The orchestra's new cellist learned to play on an instrument carved from walnut by her grandfather.",
+        "Who made the cellist's first instrument?",
+    ),
+    (
+        "Farmers in the valley plant buckwheat after the rice harvest to restore the soil.",
+        "What crop do the valley farmers sow after harvesting rice?",
+    ),
+    (
+        "The museum's oldest tapestry shows a hunting party chasing a white stag through a forest.",
+        "What animal is pursued in the museum's oldest tapestry?",
+    ),
+    (
+        "A flock of migrating cranes rested on the frozen lake for two nights before flying south.",
+        "Where did the cranes stop during their migration?",
+    ),
+    (
+        "The chess champion opened every game of the final with the queen's gambit.",
+        "Which opening did the chess champion play in the final?",
+    ),
+    (
+        "Grandmother's recipe for plum jam calls for a cinnamon stick and a splash of rum.",
+        "What goes into grandmother's plum jam besides plums?",
+    ),
+    (
+        "The volcano on the northern island last erupted in 1783 and buried two villages in ash.",
+        "When did the northern island's volcano last erupt?",
+    ),
+    (
+        "The marathon winner trained at altitude in the Kenyan highlands for six months.",
+        "Where did the marathon winner prepare for the race?",
+    ),
+    (
+        "The library's rarest book is a hand-coloured atlas of the moon printed in 1647.",
+        "What is the most valuable book in the library?",
+    ),
+    (
+        "Beekeepers on the hillside harvest heather honey at the end of every August.",
+        "When do the hillside beekeepers collect their honey?",
+    ),
+    (
+        "The village choir sang a lullaby in Welsh at the opening of the new bridge.",
+        "What did the choir perform when the bridge opened?",
+    ),
+    (
+        "The tailor's shop on the corner has made wedding suits for four generations of the Okafor family.",
+        "Which family has bought its wedding clothes from the corner tailor?",
+    ),
+    (
+        "A storm in March tore the copper roof off the old observatory on the ridge.",
+        "What damaged the observatory's roof?",
+    ),
+    (
+        "The children's favourite teacher keeps a tortoise named Admiral in the classroom.",
+        "What pet lives in the classroom?",
+    ),
+    (
+        "The vineyard's cellar stores its sparkling wine in chalk caves dug by monks.",
+        "Where does the vineyard age its sparkling wine?",
+    ),
+    (
+        "The retired pilot restores vintage gliders in a barn behind his farmhouse.",
+        "What does the old pilot repair in his barn?",
+    ),
 )
 
 #: Needle grid: lengths (content word pieces; +2 with `[CLS]` and `[SEP]`), depths, haystack seed.
@@ -88,6 +128,7 @@ LIBRARY_MAX_TOKENS = 256
 
 # ----------------------------------------------------------------------------- corpus windows
 
+
 def corpus_token_ids(enc: Encoder) -> list[int]:
     """The whole shipped corpus as word-piece ids (no `[CLS]` / `[SEP]`): about 300k ids, 1.6 s."""
     text = CORPUS_PATH.read_text().split("\n", 1)[1]  # drop the licence line
@@ -100,15 +141,16 @@ def corpus_windows(corpus_ids: list[int], *, count: int, tokens: int, seed: int)
         raise ValueError(f"{count} windows of {tokens} need {count * tokens} ids; the corpus has {len(corpus_ids)}")
     slots = len(corpus_ids) // tokens
     starts = random.Random(seed).sample(range(slots), count)
-    return [corpus_ids[s * tokens:(s + 1) * tokens] for s in starts]
+    return [corpus_ids[s * tokens : (s + 1) * tokens] for s in starts]
 
 
 def chunk_ids(ids: list[int], size: int) -> list[list[int]]:
     """Consecutive pieces of `size` ids (the last may be shorter), each wrapped as `[CLS] ... [SEP]`."""
     if not 1 <= size <= MAX_TOKENS - 2:
-        raise ValueError(f"chunk size must be 1..{MAX_TOKENS - 2} word pieces (two positions go to [CLS] and "
-                         f"[SEP]), got {size}")
-    return [[CLS_ID, *ids[i:i + size], SEP_ID] for i in range(0, len(ids), size)]
+        raise ValueError(
+            f"chunk size must be 1..{MAX_TOKENS - 2} word pieces (two positions go to [CLS] and [SEP]), got {size}"
+        )
+    return [[CLS_ID, *ids[i : i + size], SEP_ID] for i in range(0, len(ids), size)]
 
 
 def token_classes(enc: Encoder, ids: list[int]) -> dict[str, torch.Tensor]:
@@ -123,6 +165,7 @@ def token_classes(enc: Encoder, ids: list[int]) -> dict[str, torch.Tensor]:
 
 # ----------------------------------------------------------------------------- attention statistics
 
+
 def plant_copy(content: list[int], *, span: int = 6, start: int = 4, distance: int = 16) -> list[int]:
     """`content` with its `span` word pieces at `start` copied over those at `start + distance`.
 
@@ -130,15 +173,18 @@ def plant_copy(content: list[int], *, span: int = 6, start: int = 4, distance: i
     changes with n (`attention_stats` reads the weight the copy puts on its original).
     """
     if len(content) < start + distance + span:
-        raise ValueError(f"content of {len(content)} word pieces is too short for a copy at {start + distance} "
-                         f"of {span}; pass at least {start + distance + span}")
+        raise ValueError(
+            f"content of {len(content)} word pieces is too short for a copy at {start + distance} "
+            f"of {span}; pass at least {start + distance + span}"
+        )
     planted = list(content)
-    planted[start + distance:start + distance + span] = content[start:start + span]
+    planted[start + distance : start + distance + span] = content[start : start + span]
     return planted
 
 
-def attention_stats(enc: Encoder, contents: list[list[int]], *, span: int = 6, start: int = 4, distance: int = 16,
-                    js_queries: int = 32) -> dict[str, torch.Tensor]:
+def attention_stats(
+    enc: Encoder, contents: list[list[int]], *, span: int = 6, start: int = 4, distance: int = 16, js_queries: int = 32
+) -> dict[str, torch.Tensor]:
     """Sinks, dilution and head similarity of texts `[CLS] + content + [SEP]` of one length n, in one batch.
 
     Each content gets a planted copy (`plant_copy`). Over the content queries (not `[CLS]`, `[SEP]`,
@@ -178,8 +224,9 @@ def attention_stats(enc: Encoder, contents: list[list[int]], *, span: int = 6, s
     return {name: torch.stack(values) for name, values in out.items()}
 
 
-def length_sweep(enc: Encoder, windows: list[list[int]], lengths: tuple[int, ...] = LENGTHS, *,
-                 batch: int = 4) -> dict[str, torch.Tensor]:
+def length_sweep(
+    enc: Encoder, windows: list[list[int]], lengths: tuple[int, ...] = LENGTHS, *, batch: int = 4
+) -> dict[str, torch.Tensor]:
     """`attention_stats` of every window's first n - 2 word pieces, at every n.
 
     Returns {stat: tensor (len(lengths), windows, layers[, heads])}, the stats of `attention_stats`.
@@ -188,12 +235,15 @@ def length_sweep(enc: Encoder, windows: list[list[int]], lengths: tuple[int, ...
         raise ValueError(f"every window needs at least {max(lengths) - 2} word pieces for n = {max(lengths)}")
     per_length = []
     for n in lengths:
-        parts = [attention_stats(enc, [w[:n - 2] for w in windows[i:i + batch]]) for i in range(0, len(windows), batch)]
+        parts = [
+            attention_stats(enc, [w[: n - 2] for w in windows[i : i + batch]]) for i in range(0, len(windows), batch)
+        ]
         per_length.append({k: torch.cat([p[k] for p in parts]) for k in parts[0]})
     return {k: torch.stack([p[k] for p in per_length]) for k in per_length[0]}
 
 
 # ----------------------------------------------------------------------------- needles
+
 
 def plant(haystack: list[int], needle: list[int], *, length: int, depth: float) -> list[int]:
     """`length` word pieces: the haystack's, with the needle inserted at `depth` (0 = first, 1 = last)."""
@@ -202,12 +252,17 @@ def plant(haystack: list[int], needle: list[int], *, length: int, depth: float) 
     if not 0.0 <= depth <= 1.0:
         raise ValueError(f"depth is a fraction of the document, 0..1; got {depth}")
     at = round(depth * (length - len(needle)))
-    return haystack[:at] + needle + haystack[at:length - len(needle)]
+    return haystack[:at] + needle + haystack[at : length - len(needle)]
 
 
-def needle_grid(enc: Encoder, haystacks: list[list[int]], *,
-                needles: tuple[tuple[str, str], ...] = NEEDLES[:NEEDLE_COUNT],
-                lengths: tuple[int, ...] = NEEDLE_LENGTHS, depths: tuple[float, ...] = NEEDLE_DEPTHS) -> dict:
+def needle_grid(
+    enc: Encoder,
+    haystacks: list[list[int]],
+    *,
+    needles: tuple[tuple[str, str], ...] = NEEDLES[:NEEDLE_COUNT],
+    lengths: tuple[int, ...] = NEEDLE_LENGTHS,
+    depths: tuple[float, ...] = NEEDLE_DEPTHS,
+) -> dict:
     """Cosine between each question and its fact planted in each haystack, at every length and depth.
 
     Returns `cosine` (lengths, depths, needles, haystacks), `baseline` (lengths, needles, haystacks): the
@@ -219,8 +274,12 @@ def needle_grid(enc: Encoder, haystacks: list[list[int]], *,
     docs, base = [], []
     for length in lengths:
         base.append([enc.wrap(h[:length]) for h in haystacks])
-        docs += [enc.wrap(plant(h, fact, length=length, depth=depth))
-                 for depth in depths for fact in facts for h in haystacks]
+        docs += [
+            enc.wrap(plant(h, fact, length=length, depth=depth))
+            for depth in depths
+            for fact in facts
+            for h in haystacks
+        ]
     emb = enc.embed_ids(docs).view(len(lengths), len(depths), len(needles), len(haystacks), -1)
     cosine = (emb * questions[None, None, :, None]).sum(-1)
     base_emb = enc.embed_ids([d for row in base for d in row]).view(len(lengths), 1, len(haystacks), -1)
@@ -230,8 +289,17 @@ def needle_grid(enc: Encoder, haystacks: list[list[int]], *,
 
 # ----------------------------------------------------------------------------- retrieval
 
-def planted_documents(corpus_ids: list[int], enc: Encoder, *, seed: int, needles=NEEDLES,
-                      documents: int = DOCUMENTS, tokens: int = DOC_TOKENS, block: int = CHUNK_SIZES[0]):
+
+def planted_documents(
+    corpus_ids: list[int],
+    enc: Encoder,
+    *,
+    seed: int,
+    needles=NEEDLES,
+    documents: int = DOCUMENTS,
+    tokens: int = DOC_TOKENS,
+    block: int = CHUNK_SIZES[0],
+):
     """Corpus documents with one fact each planted inside a `block`-aligned block (so that every chunk
     size, a multiple of `block`, holds the whole fact in one chunk).
 
@@ -249,7 +317,7 @@ def planted_documents(corpus_ids: list[int], enc: Encoder, *, seed: int, needles
         d = i % documents
         b = free[d].pop(rng.randrange(len(free[d])))
         at = b * block + rng.randrange(block - len(fact_ids) + 1)
-        docs[d][at:at + len(fact_ids)] = fact_ids
+        docs[d][at : at + len(fact_ids)] = fact_ids
         where.append((d, at, at + len(fact_ids)))
     return docs, where
 
@@ -261,8 +329,9 @@ def rank_of_answer(similarity: torch.Tensor, relevant: list[set[int]]) -> torch.
     return torch.tensor(ranks)
 
 
-def retrieval_run(enc: Encoder, corpus_ids: list[int], *, seed: int, sizes: tuple[int, ...] = CHUNK_SIZES,
-                  whole: bool = True) -> dict:
+def retrieval_run(
+    enc: Encoder, corpus_ids: list[int], *, seed: int, sizes: tuple[int, ...] = CHUNK_SIZES, whole: bool = True
+) -> dict:
     """Recall of the chunk holding each fact, and of its document, for one planting (`seed`).
 
     Returns per chunk size: `chunk_rank` (facts,) rank of the chunk holding the fact; `doc_rank`
@@ -286,28 +355,39 @@ def retrieval_run(enc: Encoder, corpus_ids: list[int], *, seed: int, sizes: tupl
         emb = enc.embed_ids(chunks)
         seconds = time.perf_counter() - start
         sim = questions @ emb.T  # (facts, chunks)
-        holding = [{c for c in range(len(chunks)) if owner[c] == d and first[c] <= a and b <= first[c] + size}
-                   for d, a, b in where]
-        doc_sim = torch.stack([sim[:, [c for c in range(len(chunks)) if owner[c] == d]].amax(-1)
-                               for d in range(len(docs))], dim=-1)  # (facts, documents)
-        out["chunks"][size] = {"chunk_rank": rank_of_answer(sim, holding),
-                               "doc_rank": rank_of_answer(doc_sim, [{d} for d, _, _ in where]),
-                               "chunks": len(chunks), "seconds": seconds}
+        holding = [
+            {c for c in range(len(chunks)) if owner[c] == d and first[c] <= a and b <= first[c] + size}
+            for d, a, b in where
+        ]
+        doc_sim = torch.stack(
+            [sim[:, [c for c in range(len(chunks)) if owner[c] == d]].amax(-1) for d in range(len(docs))], dim=-1
+        )  # (facts, documents)
+        out["chunks"][size] = {
+            "chunk_rank": rank_of_answer(sim, holding),
+            "doc_rank": rank_of_answer(doc_sim, [{d} for d, _, _ in where]),
+            "chunks": len(chunks),
+            "seconds": seconds,
+        }
     if not whole:
         return out
     for name, keep in (("first_256", LIBRARY_MAX_TOKENS - 2), ("first_512", MAX_TOKENS - 2)):
         emb = enc.embed_ids([enc.wrap(doc[:keep]) for doc in docs])
-        out["whole"][name] = {"doc_rank": rank_of_answer(questions @ emb.T, [{d} for d, _, _ in where]),
-                              "fact_inside": torch.tensor([b <= keep for _, _, b in where])}
+        out["whole"][name] = {
+            "doc_rank": rank_of_answer(questions @ emb.T, [{d} for d, _, _ in where]),
+            "fact_inside": torch.tensor([b <= keep for _, _, b in where]),
+        }
     size = max(sizes)
     means = torch.stack([enc.embed_ids(chunk_ids(doc, size)).mean(0) for doc in docs])
     means = torch.nn.functional.normalize(means, dim=-1)
-    out["whole"]["mean_of_chunks"] = {"doc_rank": rank_of_answer(questions @ means.T, [{d} for d, _, _ in where]),
-                                      "fact_inside": torch.ones(len(where), dtype=torch.bool)}
+    out["whole"]["mean_of_chunks"] = {
+        "doc_rank": rank_of_answer(questions @ means.T, [{d} for d, _, _ in where]),
+        "fact_inside": torch.ones(len(where), dtype=torch.bool),
+    }
     return out
 
 
 # ----------------------------------------------------------------------------- the stored record
+
 
 def needle_haystacks(corpus_ids: list[int]) -> list[list[int]]:
     """The needle grid's haystacks: HAYSTACKS corpus windows of the longest needle length."""
@@ -328,11 +408,22 @@ def rebuild_record(path: Path = REAL_MODEL_RECORD) -> dict:
             entry["seconds"] = round(entry["seconds"], 2)
     record = {
         "command": "python -m course_utils.chapters.real_model rebuild",
-        "torch": torch.__version__, "threads": torch.get_num_threads(),
-        "needles": {"lengths": NEEDLE_LENGTHS, "depths": NEEDLE_DEPTHS, "count": NEEDLE_COUNT,
-                    "haystacks": HAYSTACKS, "seconds": round(grid_seconds, 1), **grid},
-        "retrieval": {"sizes": CHUNK_SIZES, "documents": DOCUMENTS, "doc_tokens": DOC_TOKENS,
-                      "seeds": {str(s): r for s, r in runs.items()}},
+        "torch": torch.__version__,
+        "threads": torch.get_num_threads(),
+        "needles": {
+            "lengths": NEEDLE_LENGTHS,
+            "depths": NEEDLE_DEPTHS,
+            "count": NEEDLE_COUNT,
+            "haystacks": HAYSTACKS,
+            "seconds": round(grid_seconds, 1),
+            **grid,
+        },
+        "retrieval": {
+            "sizes": CHUNK_SIZES,
+            "documents": DOCUMENTS,
+            "doc_tokens": DOC_TOKENS,
+            "seeds": {str(s): r for s, r in runs.items()},
+        },
     }
     record = round_floats(record)
     write_json_record(path, record)
@@ -345,8 +436,9 @@ def load_record(path: Path = REAL_MODEL_RECORD) -> dict:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m course_utils.chapters.real_model",
-                                     description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m course_utils.chapters.real_model", description=__doc__.split("\n")[0]
+    )
     parser.add_argument("command", choices=["rebuild"], help="rebuild notebooks/results/real_model.json")
     parser.add_argument("--threads", type=int, default=2, help="CPU threads (default 2)")
     args = parser.parse_args(argv)

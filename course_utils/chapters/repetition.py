@@ -53,4 +53,4 @@ def greedy_repeats(model: nn.Module, segments: Tensor, copies: int, *, bos: int 
     for _ in range(segments.shape[1]):
         next_token = model(tokens)[:, -1].argmax(-1, keepdim=True)  # (B, 1)
         tokens = torch.cat([tokens, next_token], dim=1)
-    return (tokens[:, -segments.shape[1]:] == segments).all(dim=1)
+    return (tokens[:, -segments.shape[1] :] == segments).all(dim=1)

@@ -33,9 +33,10 @@ def split_pairs(tokens: Tensor, pairs_per_chunk: int) -> tuple[Tensor, Tensor]:
         raise ValueError(f"expected kv sequences (batch, 2K + 3), got shape {tuple(tokens.shape)}")
     k = pairs // 2
     if pairs_per_chunk < 1 or k % pairs_per_chunk:
-        raise ValueError(f"pairs_per_chunk={pairs_per_chunk} must divide the K={k} pairs of the sequence; "
-                         f"pick a divisor of {k}")
-    body = tokens[:, 1:1 + pairs]  # (B, 2K): k1 v1 k2 v2 ...
+        raise ValueError(
+            f"pairs_per_chunk={pairs_per_chunk} must divide the K={k} pairs of the sequence; pick a divisor of {k}"
+        )
+    body = tokens[:, 1 : 1 + pairs]  # (B, 2K): k1 v1 k2 v2 ...
     return body.reshape(tokens.shape[0], k // pairs_per_chunk, 2 * pairs_per_chunk), tokens[:, -1]
 
 
@@ -96,8 +97,10 @@ def retrieve_by_embedding(tokens: Tensor, pairs_per_chunk: int, table: Tensor) -
     Example: `short, chosen = retrieve_by_embedding(batch.tokens, 16, model.embed.weight.detach())`
     """
     if table.dim() != 2 or table.shape[0] <= int(tokens.max()):
-        raise ValueError(f"table must be (vocab, d) covering every token id (max {int(tokens.max())}); "
-                         f"got shape {tuple(table.shape)}")
+        raise ValueError(
+            f"table must be (vocab, d) covering every token id (max {int(tokens.max())}); "
+            f"got shape {tuple(table.shape)}"
+        )
     chunks, query = split_pairs(tokens, pairs_per_chunk)
     pooled = table[chunks[:, :, 0::2]].mean(dim=2)  # (B, C, d): mean key embedding of each chunk
     score = torch.nn.functional.cosine_similarity(pooled, table[query][:, None, :], dim=-1)  # (B, C)
@@ -106,8 +109,9 @@ def retrieve_by_embedding(tokens: Tensor, pairs_per_chunk: int, table: Tensor) -
     return _with_frame(tokens, picked[:, None])[:, 0], chosen
 
 
-def retrieve_in_slot(tokens: Tensor, pairs_per_chunk: int, n_chunks: int, slot: int, *,
-                     generator: torch.Generator | int = 0) -> Tensor:
+def retrieve_in_slot(
+    tokens: Tensor, pairs_per_chunk: int, n_chunks: int, slot: int, *, generator: torch.Generator | int = 0
+) -> Tensor:
     """A retrieved context of `n_chunks` chunks: the one holding the query key at place `slot`
     (0 = first), the others drawn at random from the rest, framed: (B, n_chunks * 2 * pairs_per_chunk + 3).
 
@@ -116,15 +120,16 @@ def retrieve_in_slot(tokens: Tensor, pairs_per_chunk: int, n_chunks: int, slot: 
     chunks, _ = split_pairs(tokens, pairs_per_chunk)
     batch, count, _ = chunks.shape
     if not 1 <= n_chunks <= count or not 0 <= slot < n_chunks:
-        raise ValueError(f"need 1 <= n_chunks <= {count} chunks and 0 <= slot < n_chunks; "
-                         f"got n_chunks={n_chunks}, slot={slot}")
+        raise ValueError(
+            f"need 1 <= n_chunks <= {count} chunks and 0 <= slot < n_chunks; got n_chunks={n_chunks}, slot={slot}"
+        )
     relevant = chunk_with_key(tokens, pairs_per_chunk)
     if (relevant < 0).any():
         raise ValueError("every sequence must hold its query key in some chunk")
     g = generator if isinstance(generator, torch.Generator) else torch.Generator().manual_seed(generator)
     noise = torch.rand(batch, count, generator=g)
     noise[torch.arange(batch), relevant] = 2.0  # the relevant chunk sorts last: never drawn as a distractor
-    others = noise.argsort(dim=1)[:, :n_chunks - 1]  # (B, n_chunks - 1) random other chunks
+    others = noise.argsort(dim=1)[:, : n_chunks - 1]  # (B, n_chunks - 1) random other chunks
     order = torch.cat([others[:, :slot], relevant[:, None], others[:, slot:]], dim=1)  # (B, n_chunks)
     picked = chunks[torch.arange(batch)[:, None], order].reshape(batch, 1, -1)
     return _with_frame(tokens, picked)[:, 0]

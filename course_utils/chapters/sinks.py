@@ -38,8 +38,9 @@ def cache_indices(n: int, *, keep_first: int, recent: int) -> Tensor:
 
 
 @torch.no_grad()
-def streaming_logits(model: nn.Module, tokens: Tensor, *, keep_first: int, recent: int,
-                     rows_per_call: int = 4096) -> Tensor:
+def streaming_logits(
+    model: nn.Module, tokens: Tensor, *, keep_first: int, recent: int, rows_per_call: int = 4096
+) -> Tensor:
     """Next-token logits when every query sees only a StreamingLLM cache of `keep_first + recent`
     tokens: the first `keep_first` tokens of the stream and the `recent` latest ones, at positions
     0 .. keep_first + recent - 1 inside the cache.
@@ -62,8 +63,9 @@ def streaming_logits(model: nn.Module, tokens: Tensor, *, keep_first: int, recen
     if n == early:
         return prefix_logits
     caches = tokens[:, idx[early:]].reshape(-1, size)  # (B * (n - early), size)
-    last = forward_in_rows(model, caches, rows_per_call,
-                           keep=lambda logits, rows: logits[:, -1])  # (B * (n - early), V): each cache's last query
+    last = forward_in_rows(
+        model, caches, rows_per_call, keep=lambda logits, rows: logits[:, -1]
+    )  # (B * (n - early), V): each cache's last query
     return torch.cat([prefix_logits, last.view(batch, n - early, -1)], dim=1)  # (B, n, V)
 
 
@@ -79,7 +81,7 @@ def _written(model: nn.Module, tokens: Tensor, layer: int) -> tuple[Tensor, Tens
         handle.remove()
     x = seen[0]  # (B, n, D), the normed input of the attention
     batch, n, d_model = x.shape
-    v = attn.qkv(x)[..., 2 * d_model:].view(batch, n, attn.heads, attn.head_dim)  # (B, n, H, d)
+    v = attn.qkv(x)[..., 2 * d_model :].view(batch, n, attn.heads, attn.head_dim)  # (B, n, H, d)
     w_o = attn.proj.weight.view(d_model, attn.heads, attn.head_dim)  # (D, H, d)
     return torch.einsum("bnhd,ehd->bhne", v, w_o), weights
 
@@ -109,8 +111,9 @@ def bos_share(model: nn.Module, tokens: Tensor, layer: int = 0) -> Tensor:
 
 
 @torch.no_grad()
-def losses_with_bos_share(model: nn.Module, tokens: Tensor, targets: Tensor,
-                          replace: Callable[[Tensor], Tensor], layer: int = 0) -> Tensor:
+def losses_with_bos_share(
+    model: nn.Module, tokens: Tensor, targets: Tensor, replace: Callable[[Tensor], Tensor], layer: int = 0
+) -> Tensor:
     """Per-token losses (batch, n) when the first token's share c of layer `layer`'s attention output
     (`bos_share`, (batch, n, d_model)) is replaced by `replace(c)`, e.g. `torch.zeros_like`.
 

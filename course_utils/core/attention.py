@@ -174,10 +174,11 @@ class MultiHeadAttention(nn.Module):
         self.dilated = dilated
         if dilated is not None:
             check_patterns(math.lcm(*dilated[0]) if dilated[0] else 1, *dilated)
-            if (sink_fix != "none" or not isinstance(self.logit_transform, IdentityLogits)
-                    or self.positional.adds_bias):
-                raise ValueError("dilated attention works with rotary or no positions and no sink fix or "
-                                 "logit transform; leave those at their defaults")
+            if sink_fix != "none" or not isinstance(self.logit_transform, IdentityLogits) or self.positional.adds_bias:
+                raise ValueError(
+                    "dilated attention works with rotary or no positions and no sink fix or "
+                    "logit transform; leave those at their defaults"
+                )
 
     def forward(
         self,
@@ -201,7 +202,8 @@ class MultiHeadAttention(nn.Module):
             return self._dilated(x, q, k, v, causal=causal, mask=mask, need_weights=need_weights)
         _check_qkv(q, k, v, mask)  # attention()'s checks: here only the caller's mask can be wrong
         scores = attention_scores(
-            q, k,
+            q,
+            k,
             causal=causal,
             mask=mask,
             bias=self.positional.bias(positions, positions),  # (H, n, n) or None
@@ -212,22 +214,34 @@ class MultiHeadAttention(nn.Module):
         out = out.transpose(1, 2).reshape(batch, n, d_model)  # (B, n, D)
         return self.proj(out), (weights if need_weights else None)
 
-    def _load_from_state_dict(self, state_dict: dict[str, Tensor], prefix: str, local_metadata: dict, strict: bool,
-                              missing_keys: list[str], unexpected_keys: list[str], error_msgs: list[str]) -> None:
+    def _load_from_state_dict(
+        self,
+        state_dict: dict[str, Tensor],
+        prefix: str,
+        local_metadata: dict,
+        strict: bool,
+        missing_keys: list[str],
+        unexpected_keys: list[str],
+        error_msgs: list[str],
+    ) -> None:
         # The zoo's checkpoints keep a fix's tensors on the attention itself ("attn.sink_logit"), where they
         # lived before the fixes were modules of their own: file them under "sink_fix." before loading.
         for name in self.sink_fix.state_dict():
             if prefix + name in state_dict:
                 state_dict[prefix + "sink_fix." + name] = state_dict.pop(prefix + name)
-        super()._load_from_state_dict(state_dict, prefix, local_metadata, strict, missing_keys, unexpected_keys,
-                                      error_msgs)
+        super()._load_from_state_dict(
+            state_dict, prefix, local_metadata, strict, missing_keys, unexpected_keys, error_msgs
+        )
 
-    def _dilated(self, x: Tensor, q: Tensor, k: Tensor, v: Tensor, *, causal: bool, mask: Tensor | None,
-                 need_weights: bool) -> tuple[Tensor, None]:
+    def _dilated(
+        self, x: Tensor, q: Tensor, k: Tensor, v: Tensor, *, causal: bool, mask: Tensor | None, need_weights: bool
+    ) -> tuple[Tensor, None]:
         """Dilated attention on q, k, v: (B, H, n, d); pads a causal sequence to a multiple of the segments."""
         if need_weights or mask is not None:
-            raise ValueError("dilated attention forms no (n, n) weights and takes no extra mask; "
-                             "call it with need_weights=False and mask=None")
+            raise ValueError(
+                "dilated attention forms no (n, n) weights and takes no extra mask; "
+                "call it with need_weights=False and mask=None"
+            )
         batch, _, n, _ = q.shape
         pad = -n % math.lcm(*self.dilated[0]) if causal else 0  # future pads are invisible to causal queries
         q, k, v = (nn.functional.pad(t, (0, 0, 0, pad)) for t in (q, k, v))

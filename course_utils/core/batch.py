@@ -64,12 +64,16 @@ class TaskBatch:
 
     def __post_init__(self) -> None:
         if self.tokens.dim() != 2 or self.tokens.dtype != torch.long or self.targets.shape != self.tokens.shape:
-            raise ValueError(f"tokens and targets must be int64 tensors of one shape (batch, n); got tokens "
-                             f"{self.tokens.dtype} {tuple(self.tokens.shape)}, targets {tuple(self.targets.shape)}")
+            raise ValueError(
+                f"tokens and targets must be int64 tensors of one shape (batch, n); got tokens "
+                f"{self.tokens.dtype} {tuple(self.tokens.shape)}, targets {tuple(self.targets.shape)}"
+            )
         rows = self.tokens.shape[0]
         if self.answer_pos.shape != (rows,) or self.relevant_pos.shape != (rows,):
-            raise ValueError(f"answer_pos and relevant_pos must be ({rows},) tensors, one position per row; got "
-                             f"{tuple(self.answer_pos.shape)} and {tuple(self.relevant_pos.shape)}")
+            raise ValueError(
+                f"answer_pos and relevant_pos must be ({rows},) tensors, one position per row; got "
+                f"{tuple(self.answer_pos.shape)} and {tuple(self.relevant_pos.shape)}"
+            )
         for name in ("query_index", "needle_pos", "decoy_pos", "copy_mask", "repeat", "starts"):
             value = getattr(self, name)
             if value is not None and value.shape[:1] != (rows,):
@@ -80,12 +84,14 @@ class TaskBatch:
 
         Example: `batch = kv_retrieval_batch(8, 4, generator=0).to("cuda")` (from `course_utils.core.tasks`)
         """
-        moved: dict[str, Any] = {f.name: value.to(device) for f in fields(self)
-                                 if isinstance(value := getattr(self, f.name), torch.Tensor)}
+        moved: dict[str, Any] = {
+            f.name: value.to(device) for f in fields(self) if isinstance(value := getattr(self, f.name), torch.Tensor)
+        }
         return replace(self, **moved)
 
 
 # ----------------------------------------------------------------------------- vocabulary base
+
 
 @dataclass(frozen=True)
 class Vocab:
@@ -101,8 +107,9 @@ class Vocab:
     def __post_init__(self) -> None:
         for name, size in self.blocks():
             if size < 1:
-                raise ValueError(f"{type(self).__name__}: block {name!r} has size {size}; "
-                                 "every vocabulary size must be at least 1")
+                raise ValueError(
+                    f"{type(self).__name__}: block {name!r} has size {size}; every vocabulary size must be at least 1"
+                )
 
     def blocks(self) -> tuple[tuple[str, int], ...]:
         """(label prefix, size) of each block of ordinary tokens, in id order.
@@ -118,8 +125,9 @@ class Vocab:
             if name == prefix:
                 return start
             start += size
-        raise ValueError(f"no block {prefix!r} in {type(self).__name__}; "
-                         f"blocks are {[name for name, _ in self.blocks()]}")
+        raise ValueError(
+            f"no block {prefix!r} in {type(self).__name__}; blocks are {[name for name, _ in self.blocks()]}"
+        )
 
     @property
     def vocab_size(self) -> int:
@@ -141,15 +149,17 @@ class Vocab:
         return [names[i] for i in tokens.tolist()]
 
 
-
 # ----------------------------------------------------------------------------- helpers
+
 
 def as_generator(generator: torch.Generator | int) -> torch.Generator:
     """A CPU generator: `generator` itself, or a new one seeded with the int. Example: `as_generator(0)`."""
     if isinstance(generator, torch.Generator):
         if generator.device.type != "cpu":
-            raise ValueError(f"tasks draw on the CPU; got a {generator.device} generator. Pass a CPU "
-                             "torch.Generator and move the batch with batch.to(device)")
+            raise ValueError(
+                f"tasks draw on the CPU; got a {generator.device} generator. Pass a CPU "
+                "torch.Generator and move the batch with batch.to(device)"
+            )
         return generator
     if isinstance(generator, Integral) and not isinstance(generator, bool):
         return torch.Generator().manual_seed(int(generator))

@@ -26,6 +26,7 @@ from course_utils.paths import CORPUS_PATH
 #: The id of the beginning-of-sequence token, which no character uses.
 BOS_ID = 0
 
+
 def load_corpus() -> str:
     """The shipped corpus text without its licence header line.
 
@@ -46,8 +47,10 @@ class CharTokenizer:
 
     def __init__(self, chars: str):
         if not chars or len(set(chars)) != len(chars):
-            raise ValueError("chars must be a non-empty string of distinct characters; "
-                             "use CharTokenizer.from_text(text) to build one from a text")
+            raise ValueError(
+                "chars must be a non-empty string of distinct characters; "
+                "use CharTokenizer.from_text(text) to build one from a text"
+            )
         self.chars = "".join(sorted(chars))
         self._codepoints = np.array([ord(c) for c in self.chars], dtype=np.int64)
 
@@ -71,16 +74,17 @@ class CharTokenizer:
         known = self._codepoints[idx] == codes
         if not known.all():
             unknown = sorted({chr(c) for c in codes[~known]})
-            raise ValueError(f"characters {unknown[:10]} are not in the vocabulary; build the "
-                             "tokenizer from a text that contains them")
+            raise ValueError(
+                f"characters {unknown[:10]} are not in the vocabulary; build the "
+                "tokenizer from a text that contains them"
+            )
         return torch.from_numpy(idx + 1)
 
     def decode(self, ids: torch.Tensor | list[int]) -> str:
         """Text of a 1-D sequence of ids; BOS ids are dropped. Example: `tok.decode(tok.encode("abc"))`."""
         ids = torch.as_tensor(ids).tolist()
         if not isinstance(ids, list) or not all(isinstance(i, int) and 0 <= i < self.vocab_size for i in ids):
-            raise ValueError(f"decode takes a 1-D sequence of ids in [0, {self.vocab_size}); "
-                             f"got {str(ids)[:60]}")
+            raise ValueError(f"decode takes a 1-D sequence of ids in [0, {self.vocab_size}); got {str(ids)[:60]}")
         return "".join(self.chars[i - 1] for i in ids if i != self.bos_id)
 
 
@@ -109,8 +113,9 @@ def split_corpus(ids: torch.Tensor, val_fraction: float = 0.1) -> tuple[torch.Te
     return ids[:cut], ids[cut:]
 
 
-def lm_batch(text_ids: torch.Tensor, batch_size: int, n: int, *, generator: torch.Generator | int,
-             bos: bool = True) -> TaskBatch:
+def lm_batch(
+    text_ids: torch.Tensor, batch_size: int, n: int, *, generator: torch.Generator | int, bos: bool = True
+) -> TaskBatch:
     """Random windows of the text for next-character prediction, loss at every position.
 
     With bos=True each row is BOS followed by n - 1 characters and the targets are the n characters

@@ -26,17 +26,22 @@ def check_patterns(n: int, segment_lengths: list[int], dilation_rates: list[int]
     Example: `check_patterns(4096, [1024, 4096], [1, 4])`
     """
     if len(segment_lengths) != len(dilation_rates) or not segment_lengths:
-        raise ValueError(f"segment_lengths and dilation_rates must be non-empty lists of the same length, "
-                         f"got {segment_lengths} and {dilation_rates}")
+        raise ValueError(
+            f"segment_lengths and dilation_rates must be non-empty lists of the same length, "
+            f"got {segment_lengths} and {dilation_rates}"
+        )
     for w, r in zip(segment_lengths, dilation_rates):
         if w < 1 or r < 1:
             raise ValueError(f"segment length and dilation rate must be >= 1, got w={w}, r={r}")
         if n % w:
-            raise ValueError(f"the sequence length n={n} is not a multiple of the segment length w={w}; "
-                             f"pad the sequence to a multiple of {w} or choose w dividing n")
+            raise ValueError(
+                f"the sequence length n={n} is not a multiple of the segment length w={w}; "
+                f"pad the sequence to a multiple of {w} or choose w dividing n"
+            )
         if w % r:
-            raise ValueError(f"the dilation rate r={r} does not divide the segment length w={w}; "
-                             f"choose r among the divisors of {w}")
+            raise ValueError(
+                f"the dilation rate r={r} does not divide the segment length w={w}; choose r among the divisors of {w}"
+            )
 
 
 def geometric_patterns(n: int, *, base: int = 512, ratio: int = 4) -> tuple[list[int], list[int]]:
@@ -105,7 +110,7 @@ def _fused_kernel(q: Tensor, k: Tensor, v: Tensor, causal: bool) -> tuple[Tensor
     if op is None:
         raise RuntimeError(f"no fused attention kernel for {q.device.type} in torch {torch.__version__}")
     out, lse = op(q, k, v, 0.0, causal)[:2]  # the CUDA op also returns sequence and RNG bookkeeping
-    return out, lse[..., :q.shape[-2]].to(acc_dtype(q.dtype))
+    return out, lse[..., : q.shape[-2]].to(acc_dtype(q.dtype))
 
 
 class _FusedSegments(torch.autograd.Function):
@@ -140,8 +145,9 @@ def _fused_by_default(q: Tensor) -> bool:
     return False
 
 
-def segment_attention(q: Tensor, k: Tensor, v: Tensor, *, causal: bool = False,
-                      fused: bool | None = None) -> tuple[Tensor, Tensor]:
+def segment_attention(
+    q: Tensor, k: Tensor, v: Tensor, *, causal: bool = False, fused: bool | None = None
+) -> tuple[Tensor, Tensor]:
     """Dense attention within each segment, and its log-sum-exp.
 
     q, k: (B, G, m, d), v: (B, G, m, d_v) -> out (B, G, m, d_v), lse (B, G, m). lse is fp32 for
@@ -176,8 +182,16 @@ def kept_rows(heads: int, r: int, device: torch.device) -> tuple:
     return slice(None), head, slice(None), slice(None), head % r
 
 
-def dilated_attention(q: Tensor, k: Tensor, v: Tensor, segment_lengths: list[int], dilation_rates: list[int],
-                      *, causal: bool = False, fused: bool | None = None) -> Tensor:
+def dilated_attention(
+    q: Tensor,
+    k: Tensor,
+    v: Tensor,
+    segment_lengths: list[int],
+    dilation_rates: list[int],
+    *,
+    causal: bool = False,
+    fused: bool | None = None,
+) -> Tensor:
     """LongNet's dilated attention, several (w, r) patterns mixed by log-sum-exp.
 
     q, k: (batch, heads, n, d), v: (batch, heads, n, d_v) -> out (batch, heads, n, d_v).
@@ -189,8 +203,10 @@ def dilated_attention(q: Tensor, k: Tensor, v: Tensor, segment_lengths: list[int
     `dilated_attention(q, k, v, [512, 1024, 2048], [1, 2, 4], causal=True)` for n a multiple of 2048.
     """
     if q.dim() != 4 or k.shape != q.shape or v.shape[:3] != q.shape[:3]:
-        raise ValueError(f"need q, k (batch, heads, n, d) of equal shape and v (batch, heads, n, d_v); "
-                         f"got {tuple(q.shape)}, {tuple(k.shape)}, {tuple(v.shape)}")
+        raise ValueError(
+            f"need q, k (batch, heads, n, d) of equal shape and v (batch, heads, n, d_v); "
+            f"got {tuple(q.shape)}, {tuple(k.shape)}, {tuple(v.shape)}"
+        )
     batch, heads, n, _ = q.shape
     check_patterns(n, segment_lengths, dilation_rates)
     patterns = [(w, r, kept_rows(heads, r, q.device)) for w, r in zip(segment_lengths, dilation_rates)]
@@ -210,8 +226,9 @@ def dilated_attention(q: Tensor, k: Tensor, v: Tensor, segment_lengths: list[int
     return mixed.to(q.dtype)
 
 
-def dilated_mask(n: int, heads: int, segment_lengths: list[int], dilation_rates: list[int], *,
-                 causal: bool = False) -> Tensor:
+def dilated_mask(
+    n: int, heads: int, segment_lengths: list[int], dilation_rates: list[int], *, causal: bool = False
+) -> Tensor:
     """How many patterns let query i see key j, per head: (heads, n, n) integer counts.
 
     The definition written out densely, for checking and plotting (O(n²) memory).
@@ -230,8 +247,9 @@ def dilated_mask(n: int, heads: int, segment_lengths: list[int], dilation_rates:
     return count
 
 
-def dilated_reference(q: Tensor, k: Tensor, v: Tensor, segment_lengths: list[int], dilation_rates: list[int],
-                      *, causal: bool = False) -> Tensor:
+def dilated_reference(
+    q: Tensor, k: Tensor, v: Tensor, segment_lengths: list[int], dilation_rates: list[int], *, causal: bool = False
+) -> Tensor:
     """Dense reference: one softmax over each query's visible keys, each weighted by its count.
 
     Same shapes as `dilated_attention`; O(n²) memory, for tests and small examples. Computed in fp32

@@ -21,8 +21,14 @@ from course_utils.core.tasks import KVVocab, RecallVocab, kv_retrieval_batch, ne
 
 
 @torch.no_grad()
-def forward_in_rows(model: nn.Module, tokens: Tensor, rows_per_call: int | None = None, *,
-                    keep: Callable[[Tensor, slice], Tensor] | None = None, **model_kwargs) -> Tensor:
+def forward_in_rows(
+    model: nn.Module,
+    tokens: Tensor,
+    rows_per_call: int | None = None,
+    *,
+    keep: Callable[[Tensor, slice], Tensor] | None = None,
+    **model_kwargs,
+) -> Tensor:
     """The model's output on `tokens`, run `rows_per_call` rows at a time (None: all in one call) and
     concatenated along the batch: one call's result (up to float rounding), with smaller attention tensors.
 
@@ -110,8 +116,10 @@ def last_query_attention(model: TinyGPT, tokens: Tensor) -> tuple[Tensor, Tensor
     """
     config = model.config
     if config.layers != 1 or not config.attention_only or config.sink_fix != "none" or config.dilated_segments:
-        raise ValueError("last_query_attention needs a one-layer, attention-only model with no sink fix and dense "
-                         "attention; use retrieval_report (the full forward) for other models")
+        raise ValueError(
+            "last_query_attention needs a one-layer, attention-only model with no sink fix and dense "
+            "attention; use retrieval_report (the full forward) for other models"
+        )
     if tokens.dim() != 2 or tokens.dtype != torch.long:
         raise ValueError(f"tokens must be int64 of shape (batch, n), got {tokens.dtype} {tuple(tokens.shape)}")
     model.eval()
@@ -166,11 +174,15 @@ def value_votes(weights: Tensor, batch: TaskBatch) -> Tensor:
     """
     vocab = batch.vocab
     if not isinstance(vocab, RecallVocab):
-        raise ValueError(f"value_votes needs an associative recall batch (tasks.associative_recall_batch); "
-                         f"got a {batch.task!r} batch")
+        raise ValueError(
+            f"value_votes needs an associative recall batch (tasks.associative_recall_batch); "
+            f"got a {batch.task!r} batch"
+        )
     if weights.shape != batch.tokens.shape:
-        raise ValueError(f"weights must be one head's last-query row per sequence, shape "
-                         f"{tuple(batch.tokens.shape)}; got {tuple(weights.shape)} (pick a head: weights[:, h])")
+        raise ValueError(
+            f"weights must be one head's last-query row per sequence, shape "
+            f"{tuple(batch.tokens.shape)}; got {tuple(weights.shape)} (pick a head: weights[:, h])"
+        )
     items = batch.tokens[:, 1:-1] - vocab.offset("i")  # (B, K)
     votes = torch.zeros(weights.shape[0], vocab.n_values, dtype=weights.dtype, device=weights.device)
     return votes.scatter_add_(1, items % vocab.n_values, weights[:, 1:-1])
@@ -186,7 +198,7 @@ def lost_in_the_middle_depth(accuracy: Tensor) -> float:
         raise ValueError(f"accuracy must be a (K,) vector with K >= 3, got shape {tuple(accuracy.shape)}")
     q = max(1, accuracy.shape[0] // 4)
     edges = (accuracy[:q].mean() + accuracy[-q:].mean()) / 2
-    return 100 * (edges - accuracy[q:accuracy.shape[0] - q].mean()).item()
+    return 100 * (edges - accuracy[q : accuracy.shape[0] - q].mean()).item()
 
 
 @torch.no_grad()
@@ -214,8 +226,9 @@ def accuracy_by_query_index(
     batch = kv_retrieval_batch(len(query), n_pairs, query_index=query, generator=seed, **task_kwargs)
     model.eval()
     answer = batch.answer_pos[0]  # every row of a kv batch has the same length
-    predicted = forward_in_rows(model, batch.tokens, rows_per_call, positions=positions,
-                                keep=lambda logits, rows: logits[:, answer].argmax(-1))  # (B,)
+    predicted = forward_in_rows(
+        model, batch.tokens, rows_per_call, positions=positions, keep=lambda logits, rows: logits[:, answer].argmax(-1)
+    )  # (B,)
     correct = predicted == batch.targets[:, answer]
     return correct.float().view(n_pairs, per_index).mean(-1)
 
@@ -229,8 +242,10 @@ def last_token_accuracy(model: TinyGPT, tokens: Tensor, answers: Tensor, *, posi
     Example: `last_token_accuracy(model, batch.tokens, batch.targets[:, -1])`
     """
     if tokens.dim() != 2 or answers.shape != (tokens.shape[0],):
-        raise ValueError(f"tokens must be (batch, n) and answers (batch,); got {tuple(tokens.shape)} and "
-                         f"{tuple(answers.shape)}. Pass batch.targets[:, -1] as answers")
+        raise ValueError(
+            f"tokens must be (batch, n) and answers (batch,); got {tuple(tokens.shape)} and "
+            f"{tuple(answers.shape)}. Pass batch.targets[:, -1] as answers"
+        )
     model.eval()
     logits = model(tokens) if positions is None else model(tokens, positions=positions)
     return (logits[:, -1].argmax(-1) == answers).float().mean().item()
@@ -268,8 +283,9 @@ def value_to_key_weight(model: TinyGPT, batch: TaskBatch) -> Tensor:
     """
     vocab = batch.vocab
     if not isinstance(vocab, KVVocab):
-        raise ValueError(f"value_to_key_weight needs a key-value batch (tasks.kv_retrieval_batch); got a "
-                         f"{batch.task!r} batch")
+        raise ValueError(
+            f"value_to_key_weight needs a key-value batch (tasks.kv_retrieval_batch); got a {batch.task!r} batch"
+        )
     model.eval()
     _, attn = model(batch.tokens, return_attention=True)  # (L, B, H, n, n)
     first_value = vocab.offset("v")
@@ -290,14 +306,17 @@ def item_weights(model: TinyGPT, tokens: Tensor, starts: Tensor, *, width: int) 
     if starts.dim() != 2 or starts.shape[0] != tokens.shape[0]:
         raise ValueError(f"starts must be (batch, items) with batch {tokens.shape[0]}; got {tuple(starts.shape)}")
     if width < 1 or starts.numel() and (starts.min() < 0 or starts.max() + width > tokens.shape[1]):
-        raise ValueError(f"every item must lie inside the sequence: starts in [0, {tokens.shape[1] - width}] for "
-                         f"width {width}; got width {width}, starts {starts.min().item()}..{starts.max().item()}")
+        raise ValueError(
+            f"every item must lie inside the sequence: starts in [0, {tokens.shape[1] - width}] for "
+            f"width {width}; got width {width}, starts {starts.min().item()}..{starts.max().item()}"
+        )
     model.eval()
     _, attn = model(tokens, return_attention=True)  # (L, B, H, n, n)
     last = attn[-1][:, :, -1]  # (B, H, n)
     positions = starts[:, None, :, None] + torch.arange(width)  # (B, 1, items, width)
-    picked = last[:, :, None, :].expand(-1, -1, starts.shape[1], -1).gather(
-        -1, positions.expand(-1, last.shape[1], -1, -1))  # (B, H, items, width)
+    picked = (
+        last[:, :, None, :].expand(-1, -1, starts.shape[1], -1).gather(-1, positions.expand(-1, last.shape[1], -1, -1))
+    )  # (B, H, items, width)
     return picked.sum(-1)
 
 
@@ -334,8 +353,9 @@ def position_losses(model: TinyGPT, windows: TaskBatch, n: int, *, rows_per_call
     targets = windows.targets.reshape(rows * (width // n), n)  # (pieces, n)
     tokens = torch.cat([windows.tokens[:, :1].repeat_interleave(width // n, dim=0), targets[:, :-1]], dim=1)
     model.eval()
-    losses = forward_in_rows(model, tokens, rows_per_call,
-                             keep=lambda logits, piece: token_losses(logits, targets[piece]))  # (pieces, n)
+    losses = forward_in_rows(
+        model, tokens, rows_per_call, keep=lambda logits, piece: token_losses(logits, targets[piece])
+    )  # (pieces, n)
     return losses.view(rows, width // n, n)
 
 
@@ -364,8 +384,14 @@ def auroc(positive: Tensor, negative: Tensor) -> float:
 
 
 @torch.no_grad()
-def target_accuracy(model: nn.Module, tokens: Tensor, targets: Tensor, *, positions: Tensor | None = None,
-                    rows_per_call: int | None = None) -> float:
+def target_accuracy(
+    model: nn.Module,
+    tokens: Tensor,
+    targets: Tensor,
+    *,
+    positions: Tensor | None = None,
+    rows_per_call: int | None = None,
+) -> float:
     """Fraction of supervised positions (targets != IGNORE_INDEX) where the argmax is right.
 
     tokens, targets: (batch, n); positions: optional (n,) positions for the model (e.g.
@@ -377,6 +403,7 @@ def target_accuracy(model: nn.Module, tokens: Tensor, targets: Tensor, *, positi
         raise ValueError(f"targets has no supervised position (all IGNORE_INDEX = {IGNORE_INDEX}); nothing to score")
     model.eval()
     model_kwargs = {} if positions is None else {"positions": positions}  # any module, not only TinyGPT
-    predicted = forward_in_rows(model, tokens, rows_per_call, keep=lambda logits, rows: logits.argmax(-1),
-                                **model_kwargs)  # (batch, n)
+    predicted = forward_in_rows(
+        model, tokens, rows_per_call, keep=lambda logits, rows: logits.argmax(-1), **model_kwargs
+    )  # (batch, n)
     return (predicted[scored] == targets[scored]).float().mean().item()

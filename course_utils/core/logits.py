@@ -127,8 +127,9 @@ class ScaleInvariantLogits(nn.Module):
         return (a * scores if self.multiplier else scores) + (m if self.offset else 0)
 
 
-def make_logit_transform(name: str, *, heads: int = 1, causal: bool = True, tau: float = 10.0,
-                         log_n_reference: int = 0) -> nn.Module:
+def make_logit_transform(
+    name: str, *, heads: int = 1, causal: bool = True, tau: float = 10.0, log_n_reference: int = 0
+) -> nn.Module:
     """Build a transform by name: one of `LOGIT_TRANSFORMS` (`heads` sizes SSMax's scales, `tau` is
     the scale-invariant transform's one hyperparameter, `log_n_reference` > 0 normalises log-n
     scaling to 1 at that length).

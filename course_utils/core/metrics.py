@@ -19,15 +19,19 @@ _ROW_SUM_TOL = {torch.float64: 1e-6, torch.float32: 1e-3, torch.float16: 2e-2, t
 
 def _check_weights(weights: torch.Tensor) -> None:
     if not isinstance(weights, torch.Tensor) or not weights.is_floating_point() or weights.dim() < 2:
-        raise ValueError("weights must be a floating-point torch.Tensor of shape (..., n_q, n_k); got "
-                         f"{type(weights).__name__} {getattr(weights, 'shape', '')}. "
-                         "Wrap arrays with torch.as_tensor")
+        raise ValueError(
+            "weights must be a floating-point torch.Tensor of shape (..., n_q, n_k); got "
+            f"{type(weights).__name__} {getattr(weights, 'shape', '')}. "
+            "Wrap arrays with torch.as_tensor"
+        )
     if (weights < 0).any():
         raise ValueError("weights contain negative entries; pass softmax outputs, not scores")
     error = (weights.sum(dim=-1, dtype=torch.float64) - 1).abs().max().item()
     if error > _ROW_SUM_TOL.get(weights.dtype, 1e-3):
-        raise ValueError(f"rows of weights must sum to 1 (largest error {error:.2e}); pass softmax "
-                         "outputs over the key dimension (the last one)")
+        raise ValueError(
+            f"rows of weights must sum to 1 (largest error {error:.2e}); pass softmax "
+            "outputs over the key dimension (the last one)"
+        )
 
 
 def attention_entropy(weights: torch.Tensor) -> torch.Tensor:
@@ -62,13 +66,17 @@ def normalized_entropy(weights: torch.Tensor, n_visible: int | torch.Tensor | No
     try:
         n_visible = torch.broadcast_to(n_visible, weights.shape[:-1])
     except RuntimeError:
-        raise ValueError(f"n_visible of shape {tuple(n_visible.shape)} does not broadcast to the "
-                         f"query shape {tuple(weights.shape[:-1])}") from None
+        raise ValueError(
+            f"n_visible of shape {tuple(n_visible.shape)} does not broadcast to the "
+            f"query shape {tuple(weights.shape[:-1])}"
+        ) from None
     if (n_visible < 1).any() or (n_visible > n_k).any():
         raise ValueError(f"n_visible must be between 1 and n_k={n_k}")
     if ((weights > 0).sum(dim=-1) > n_visible).any():
-        raise ValueError("some rows put weight on more keys than n_visible allows; for non-causal "
-                         "attention pass n_visible=n_k (or the number of keys each query sees)")
+        raise ValueError(
+            "some rows put weight on more keys than n_visible allows; for non-causal "
+            "attention pass n_visible=n_k (or the number of keys each query sees)"
+        )
     entropy = torch.special.entr(weights).sum(dim=-1)
     log_n = n_visible.to(weights.dtype).log().clamp_min(math.log(2))  # log 1 = 0: those rows return 0
     return torch.where(n_visible > 1, entropy / log_n, torch.zeros_like(entropy))
@@ -126,8 +134,9 @@ def sink_mass(weights: Tensor, queries: Tensor | None = None) -> Tensor:
     rows = torch.ones(batch, n, dtype=torch.bool, device=weights.device)
     if queries is not None:
         if queries.shape != (batch, n) or queries.dtype != torch.bool:
-            raise ValueError(f"queries must be a bool (batch, n) = ({batch}, {n}) mask, got {queries.dtype} "
-                             f"{tuple(queries.shape)}")
+            raise ValueError(
+                f"queries must be a bool (batch, n) = ({batch}, {n}) mask, got {queries.dtype} {tuple(queries.shape)}"
+            )
         rows = rows & queries.to(weights.device)
     rows[:, 0] = False
     if not rows.any():

@@ -34,7 +34,9 @@ class GPTConfig:
     positional: str = "rope"
     rope_base: float = 10000.0
     p_rope_fraction: float = 0.75  # positional="p_rope": the fraction of RoPE's frequencies (fastest first) that rotate
-    position_scale: float = 1.0  # default positions are i * position_scale: < 1 is position interpolation (Chen et al., 2023)
+    position_scale: float = (
+        1.0  # default positions are i * position_scale: < 1 is position interpolation (Chen et al., 2023)
+    )
     logit_transform: str = "identity"
     logit_tau: float = 10.0  # the scale-invariant transform's tau
     log_n_reference: int = 0  # log-n scaling: 0 = the raw factor log n; L > 0 = log n / log L (1 at length L)
@@ -60,8 +62,9 @@ class Block(nn.Module):
             config.d_model,
             config.heads,
             positional=positional,
-            logit_transform=make_logit_transform(config.logit_transform, heads=config.heads, tau=config.logit_tau,
-                                                 log_n_reference=config.log_n_reference),
+            logit_transform=make_logit_transform(
+                config.logit_transform, heads=config.heads, tau=config.logit_tau, log_n_reference=config.log_n_reference
+            ),
             sink_fix=config.sink_fix,
             sink_init=config.sink_init,
             linear=linear,
@@ -100,8 +103,10 @@ class TinyGPT(nn.Module):
         if not config.position_scale > 0:
             raise ValueError(f"position_scale multiplies the positions and must be > 0; got {config.position_scale}")
         if config.position_scale != 1.0 and config.positional == "learned":
-            raise ValueError("a learned position table needs integer positions: keep position_scale = 1.0, "
-                             "or interpolate a RoPE, ALiBi or sinusoidal model")
+            raise ValueError(
+                "a learned position table needs integer positions: keep position_scale = 1.0, "
+                "or interpolate a RoPE, ALiBi or sinusoidal model"
+            )
         self.config = config
         self.embed = nn.Embedding(config.vocab_size, config.d_model)
         nn.init.normal_(self.embed.weight, std=config.embed_std)
@@ -131,7 +136,9 @@ class TinyGPT(nn.Module):
         if tokens.dim() != 2 or tokens.dtype != torch.long:
             raise ValueError(f"tokens must be int64 of shape (batch, n), got {tokens.dtype} {tuple(tokens.shape)}")
         if int(tokens.max()) >= self.config.vocab_size or int(tokens.min()) < 0:
-            raise ValueError(f"token ids must lie in [0, {self.config.vocab_size}), got {int(tokens.min())}..{int(tokens.max())}")
+            raise ValueError(
+                f"token ids must lie in [0, {self.config.vocab_size}), got {int(tokens.min())}..{int(tokens.max())}"
+            )
         n = tokens.shape[1]
         if positions is None:
             positions = torch.arange(n, device=tokens.device)

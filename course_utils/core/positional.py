@@ -90,8 +90,10 @@ class LearnedAbsolute(PositionalScheme):
 
     def embed(self, x: Tensor, positions: Tensor) -> Tensor:
         if positions.is_floating_point():
-            raise ValueError("learned positions are table rows and need integer positions; "
-                             "position interpolation applies to RoPE and ALiBi only")
+            raise ValueError(
+                "learned positions are table rows and need integer positions; "
+                "position interpolation applies to RoPE and ALiBi only"
+            )
         if int(positions.max()) >= self.max_len:
             raise ValueError(
                 f"position {int(positions.max())} is past the learned table ({self.max_len} rows): "

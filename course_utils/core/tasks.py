@@ -19,9 +19,10 @@ arguments (e.g. from a training config) into a `generator -> TaskBatch` function
 from __future__ import annotations
 
 import inspect
+from collections.abc import Callable
 from dataclasses import dataclass, fields
 from numbers import Integral
-from typing import Callable, ClassVar
+from typing import ClassVar
 
 import torch
 
@@ -29,6 +30,7 @@ from course_utils.core.batch import IGNORE_INDEX, TaskBatch, Vocab, as_generator
 from course_utils.core.corpus import TextVocab, text_batch
 
 # ----------------------------------------------------------------------------- vocabularies
+
 
 @dataclass(frozen=True)
 class KVVocab(Vocab):
@@ -169,17 +171,24 @@ class RecallVocab(Vocab):
 
 # ----------------------------------------------------------------------------- helpers
 
-def _parse_range(name: str, value: int | tuple[int, int], *, lo: int | None = 1, hi: int | None = None,
-                 hint: str = "") -> tuple[int, int]:
+
+def _parse_range(
+    name: str, value: int | tuple[int, int], *, lo: int | None = 1, hi: int | None = None, hint: str = ""
+) -> tuple[int, int]:
     """`value` as an inclusive range (lo, hi); an int k is (k, k). Raises a ValueError unless the
     range is ordered and lies within [`lo`, `hi`] (None: unbounded).
 
     Example: `_parse_range("n_pairs", (4, 16), hi=128)` -> (4, 16); `_parse_range("n", 8)` -> (8, 8).
     """
     bounds = (value, value) if isinstance(value, Integral) else value
-    if not (isinstance(bounds, (tuple, list)) and len(bounds) == 2
-            and all(isinstance(b, Integral) and not isinstance(b, bool) for b in bounds)
-            and bounds[0] <= bounds[1] and (lo is None or lo <= bounds[0]) and (hi is None or bounds[1] <= hi)):
+    if not (
+        isinstance(bounds, (tuple, list))
+        and len(bounds) == 2
+        and all(isinstance(b, Integral) and not isinstance(b, bool) for b in bounds)
+        and bounds[0] <= bounds[1]
+        and (lo is None or lo <= bounds[0])
+        and (hi is None or bounds[1] <= hi)
+    ):
         limits = f"{'' if lo is None else f'{lo} <= '}lo <= hi{'' if hi is None else f' <= {hi}'}"
         raise ValueError(f"{name} must be an int or an inclusive range (lo, hi) with {limits}{hint}; got {value!r}")
     return int(bounds[0]), int(bounds[1])
@@ -191,16 +200,19 @@ def _draw(bounds: tuple[int, int], g: torch.Generator) -> int:
     return lo if lo == hi else int(torch.randint(lo, hi + 1, (1,), generator=g))
 
 
-def _draw_length_and_decoys(n: int | tuple[int, int], n_decoys: int | tuple[int, int], g: torch.Generator, *,
-                            item_len: int, fixed_len: int) -> tuple[int, int]:
+def _draw_length_and_decoys(
+    n: int | tuple[int, int], n_decoys: int | tuple[int, int], g: torch.Generator, *, item_len: int, fixed_len: int
+) -> tuple[int, int]:
     """Draw a length and a decoy count (ints or inclusive ranges) and check that the needle and the
     decoys, `item_len` tokens each, fit next to `fixed_len` other tokens: n >= item_len * (decoys + 1) + fixed_len."""
     n_bounds = _parse_range("n", n, lo=None)  # checked against n_decoys below, once drawn
     decoy_bounds = _parse_range("n_decoys", n_decoys, lo=None)
     length, decoys = _draw(n_bounds, g), _draw(decoy_bounds, g)
     if decoys < 0 or length < item_len * (decoys + 1) + fixed_len:
-        raise ValueError(f"n={length} has no room for the needle and {decoys} decoys; "
-                         f"need n >= {item_len * (decoys + 1) + fixed_len} and n_decoys >= 0")
+        raise ValueError(
+            f"n={length} has no room for the needle and {decoys} decoys; "
+            f"need n >= {item_len * (decoys + 1) + fixed_len} and n_decoys >= 0"
+        )
     return length, decoys
 
 
@@ -225,11 +237,22 @@ def _next_token_targets(tokens: torch.Tensor) -> torch.Tensor:
 
 # ----------------------------------------------------------------------------- tasks
 
-def kv_retrieval_batch(batch_size: int, n_pairs: int | tuple[int, int], *, n_keys: int = 128,
-                       n_values: int = 64, query_index: int | torch.Tensor | None = None,
-                       edge_bias: float = 0.0, query_first: bool = False, filler: bool = False,
-                       n_filler: int | tuple[int, int] = 0, filler_prefix: int = 0, filler_gap: int = 0,
-                       generator: torch.Generator | int) -> TaskBatch:
+
+def kv_retrieval_batch(
+    batch_size: int,
+    n_pairs: int | tuple[int, int],
+    *,
+    n_keys: int = 128,
+    n_values: int = 64,
+    query_index: int | torch.Tensor | None = None,
+    edge_bias: float = 0.0,
+    query_first: bool = False,
+    filler: bool = False,
+    n_filler: int | tuple[int, int] = 0,
+    filler_prefix: int = 0,
+    filler_gap: int = 0,
+    generator: torch.Generator | int,
+) -> TaskBatch:
     """Key-value retrieval: `BOS k1 v1 ... kK vK SEP kq`, answer = the value paired with kq.
 
     Keys are distinct within a sequence, values are drawn independently (they may repeat). Only the
@@ -266,8 +289,10 @@ def kv_retrieval_batch(batch_size: int, n_pairs: int | tuple[int, int], *, n_key
         if not isinstance(value, Integral) or value < 0:
             raise ValueError(f"{name} is a number of filler tokens, an int >= 0; got {value!r}")
     if not filler and (filler_bounds[1] or filler_prefix or filler_gap):
-        raise ValueError("n_filler, filler_prefix and filler_gap place filler tokens: pass filler=True "
-                         "(it adds the filler token to the vocabulary)")
+        raise ValueError(
+            "n_filler, filler_prefix and filler_gap place filler tokens: pass filler=True "
+            "(it adds the filler token to the vocabulary)"
+        )
     k = _draw(bounds, g)
 
     keys = torch.rand(batch_size, n_keys, generator=g).argsort(dim=1)[:, :k]  # (B, K) distinct
@@ -282,10 +307,11 @@ def kv_retrieval_batch(batch_size: int, n_pairs: int | tuple[int, int], *, n_key
     else:
         query = torch.as_tensor(query_index)
         query = query.expand(batch_size).clone() if query.dim() == 0 else query.clone()
-        if (query.shape != (batch_size,) or query.is_floating_point()
-                or query.min() < 0 or query.max() >= k):
-            raise ValueError(f"query_index must be an int or a ({batch_size},) tensor with values "
-                             f"in [0, n_pairs={k}); got {query_index!r}")
+        if query.shape != (batch_size,) or query.is_floating_point() or query.min() < 0 or query.max() >= k:
+            raise ValueError(
+                f"query_index must be an int or a ({batch_size},) tensor with values "
+                f"in [0, n_pairs={k}); got {query_index!r}"
+            )
 
     rows = torch.arange(batch_size)
     gaps = torch.zeros(batch_size, k + 1, dtype=torch.long)  # filler count before pair i (i = K: before SEP)
@@ -293,8 +319,11 @@ def kv_retrieval_batch(batch_size: int, n_pairs: int | tuple[int, int], *, n_key
     gaps[:, 1:k] += filler_gap
     extra = _draw(filler_bounds, g)
     if extra:
-        gaps.scatter_add_(1, torch.randint(0, k + 1, (batch_size, extra), generator=g),
-                          torch.ones(batch_size, extra, dtype=torch.long))
+        gaps.scatter_add_(
+            1,
+            torch.randint(0, k + 1, (batch_size, extra), generator=g),
+            torch.ones(batch_size, extra, dtype=torch.long),
+        )
     start = 1 + int(query_first)  # first position after BOS (and kq)
     key_pos = start + 2 * torch.arange(k) + gaps[:, :k].cumsum(1)  # (B, K)
     sep_pos = start + 2 * k + int(gaps[0].sum())
@@ -310,12 +339,27 @@ def kv_retrieval_batch(batch_size: int, n_pairs: int | tuple[int, int], *, n_key
     tokens[:, sep_pos + 1] = queried_key
     answer_pos = torch.full((batch_size,), sep_pos + 1)
     relevant_pos = key_pos[rows, query] + 1
-    return TaskBatch("kv_retrieval", tokens, _answer_targets(tokens, answer_pos, relevant_pos), answer_pos,
-                     relevant_pos, vocab=vocab, n_pairs=k, query_index=query)
+    return TaskBatch(
+        "kv_retrieval",
+        tokens,
+        _answer_targets(tokens, answer_pos, relevant_pos),
+        answer_pos,
+        relevant_pos,
+        vocab=vocab,
+        n_pairs=k,
+        query_index=query,
+    )
 
 
-def needle_batch(batch_size: int, n: int, *, depth: float | None = None, n_filler: int = 128,
-                 n_values: int = 64, generator: torch.Generator | int) -> TaskBatch:
+def needle_batch(
+    batch_size: int,
+    n: int,
+    *,
+    depth: float | None = None,
+    n_filler: int = 128,
+    n_values: int = 64,
+    generator: torch.Generator | int,
+) -> TaskBatch:
     """Needle in a haystack: `BOS filler.. NEEDLE v filler.. QUERY`, answer = the needle's value v.
 
     Filler tokens and value tokens come from disjoint id blocks. The NEEDLE marker sits at position
@@ -345,13 +389,26 @@ def needle_batch(batch_size: int, n: int, *, depth: float | None = None, n_fille
     tokens[:, -1] = vocab.query
     answer_pos = torch.full((batch_size,), n - 1)
     relevant_pos = needle_pos + 1
-    return TaskBatch("needle", tokens, _answer_targets(tokens, answer_pos, relevant_pos), answer_pos, relevant_pos,
-                     vocab=vocab, needle_pos=needle_pos)
+    return TaskBatch(
+        "needle",
+        tokens,
+        _answer_targets(tokens, answer_pos, relevant_pos),
+        answer_pos,
+        relevant_pos,
+        vocab=vocab,
+        needle_pos=needle_pos,
+    )
 
 
-def decoy_needle_batch(batch_size: int, n: int | tuple[int, int], *, n_decoys: int | tuple[int, int] = 0,
-                       n_filler: int = 128, n_values: int = 64,
-                       generator: torch.Generator | int) -> TaskBatch:
+def decoy_needle_batch(
+    batch_size: int,
+    n: int | tuple[int, int],
+    *,
+    n_decoys: int | tuple[int, int] = 0,
+    n_filler: int = 128,
+    n_values: int = 64,
+    generator: torch.Generator | int,
+) -> TaskBatch:
     """A needle among decoys: `BOS f.. DECOY v' f.. NEEDLE v f.. DECOY v'' .. QUERY`, answer v.
 
     Decoys repeat the needle's pattern (marker, value) with a different marker: they are the
@@ -372,7 +429,7 @@ def decoy_needle_batch(batch_size: int, n: int | tuple[int, int], *, n_decoys: i
     tokens[:, 0] = vocab.bos
     tokens[:, -1] = vocab.query
     slots = (length - 2) // 2  # slot s covers positions 1 + 2s (marker) and 2 + 2s (value)
-    chosen = torch.rand(batch_size, slots, generator=g).argsort(dim=1)[:, :decoys + 1]  # (B, decoys + 1)
+    chosen = torch.rand(batch_size, slots, generator=g).argsort(dim=1)[:, : decoys + 1]  # (B, decoys + 1)
     markers = 1 + 2 * chosen
     tokens[rows[:, None], markers] = vocab.decoy
     tokens[rows, markers[:, 0]] = vocab.needle
@@ -380,13 +437,28 @@ def decoy_needle_batch(batch_size: int, n: int | tuple[int, int], *, n_decoys: i
     tokens[rows[:, None], markers + 1] = values + vocab.offset("v")
     needle_pos = markers[:, 0]
     answer_pos = torch.full((batch_size,), length - 1)
-    return TaskBatch("decoy_needle", tokens, _answer_targets(tokens, answer_pos, needle_pos + 1), answer_pos,
-                     needle_pos + 1, vocab=vocab, needle_pos=needle_pos, decoy_pos=markers[:, 1:])
+    return TaskBatch(
+        "decoy_needle",
+        tokens,
+        _answer_targets(tokens, answer_pos, needle_pos + 1),
+        answer_pos,
+        needle_pos + 1,
+        vocab=vocab,
+        needle_pos=needle_pos,
+        decoy_pos=markers[:, 1:],
+    )
 
 
-def near_miss_batch(batch_size: int, n: int | tuple[int, int], *, n_decoys: int | tuple[int, int] = 0,
-                    n_keys: int = 16, n_values: int = 64, n_filler: int = 128,
-                    generator: torch.Generator | int) -> TaskBatch:
+def near_miss_batch(
+    batch_size: int,
+    n: int | tuple[int, int],
+    *,
+    n_decoys: int | tuple[int, int] = 0,
+    n_keys: int = 16,
+    n_values: int = 64,
+    n_filler: int = 128,
+    generator: torch.Generator | int,
+) -> TaskBatch:
     """A two-token key among near misses: `BOS f.. a b v f.. a b' v' .. f.. QUERY a b`, answer v.
 
     The needle's key is two tokens (a, b). Each decoy shares the needle's first key token `a` and
@@ -413,7 +485,7 @@ def near_miss_batch(batch_size: int, n: int | tuple[int, int], *, n_decoys: int 
     shift = torch.randint(1, n_keys, (batch_size, decoys), generator=g)  # decoys: any other second token
     seconds = torch.cat([second, (second + shift) % n_keys], dim=1)  # (B, decoys + 1), needle first
     slots = (length - 4) // 3  # slot s covers positions 1 + 3s (a), 2 + 3s (b), 3 + 3s (v)
-    starts = 1 + 3 * torch.rand(batch_size, slots, generator=g).argsort(dim=1)[:, :decoys + 1]  # (B, decoys + 1)
+    starts = 1 + 3 * torch.rand(batch_size, slots, generator=g).argsort(dim=1)[:, : decoys + 1]  # (B, decoys + 1)
     tokens[rows[:, None], starts] = first + vocab.offset("a")
     tokens[rows[:, None], starts + 1] = seconds + vocab.offset("b")
     values = torch.randint(0, n_values, (batch_size, decoys + 1), generator=g)
@@ -422,12 +494,27 @@ def near_miss_batch(batch_size: int, n: int | tuple[int, int], *, n_decoys: int 
     tokens[:, -2] = first[:, 0] + vocab.offset("a")
     tokens[:, -1] = second[:, 0] + vocab.offset("b")
     answer_pos = torch.full((batch_size,), length - 1)
-    return TaskBatch("near_miss", tokens, _answer_targets(tokens, answer_pos, starts[:, 0] + 2), answer_pos,
-                     starts[:, 0] + 2, vocab=vocab, needle_pos=starts[:, 0], decoy_pos=starts[:, 1:])
+    return TaskBatch(
+        "near_miss",
+        tokens,
+        _answer_targets(tokens, answer_pos, starts[:, 0] + 2),
+        answer_pos,
+        starts[:, 0] + 2,
+        vocab=vocab,
+        needle_pos=starts[:, 0],
+        decoy_pos=starts[:, 1:],
+    )
 
 
-def loop_stream_batch(batch_size: int, n_sentences: int, *, sentence_len: int = 8, n_symbols: int = 64,
-                      repeat_prob: float = 0.5, generator: torch.Generator | int) -> TaskBatch:
+def loop_stream_batch(
+    batch_size: int,
+    n_sentences: int,
+    *,
+    sentence_len: int = 8,
+    n_symbols: int = 64,
+    repeat_prob: float = 0.5,
+    generator: torch.Generator | int,
+) -> TaskBatch:
     """A stream of random "sentences" that sometimes loop: `BOS s s s s END s s s s END ...`.
 
     Each sentence is `sentence_len` random symbols and an END token. With probability `repeat_prob`
@@ -452,13 +539,20 @@ def loop_stream_batch(batch_size: int, n_sentences: int, *, sentence_len: int = 
     body = torch.cat([sentences, ends], dim=2).flatten(1)  # (B, n_sentences * (sentence_len + 1))
     tokens = torch.cat([torch.full((batch_size, 1), vocab.bos), body], dim=1)
     last = torch.full((batch_size,), tokens.shape[1] - 2)
-    return TaskBatch("loop_stream", tokens, _next_token_targets(tokens), last, last - sentence_len, vocab=vocab,
-                     repeat=repeat)
+    return TaskBatch(
+        "loop_stream", tokens, _next_token_targets(tokens), last, last - sentence_len, vocab=vocab, repeat=repeat
+    )
 
 
-def associative_recall_batch(batch_size: int, n_items: int | tuple[int, int], *, n_keys: int = 64,
-                             n_values: int = 16, value_answers: bool = False,
-                             generator: torch.Generator | int) -> TaskBatch:
+def associative_recall_batch(
+    batch_size: int,
+    n_items: int | tuple[int, int],
+    *,
+    n_keys: int = 64,
+    n_values: int = 16,
+    value_answers: bool = False,
+    generator: torch.Generator | int,
+) -> TaskBatch:
     """Associative recall by content alone: `BOS item1 .. itemK query`, answer = the item whose key
     the query names, or with `value_answers=True` its value (the token `v<value>`, one of n_values
     classes; the only task whose answer is not the token at relevant_pos, but a part of it). Item
@@ -501,9 +595,15 @@ def associative_recall_batch(batch_size: int, n_items: int | tuple[int, int], *,
     return TaskBatch("associative_recall", tokens, targets, answer_pos, relevant_pos, vocab=vocab)
 
 
-def copy_batch(batch_size: int, seq_len: int | tuple[int, int], *, n_symbols: int = 64,
-               distinct: bool = False, skip_lengths: tuple[int, ...] = (),
-               generator: torch.Generator | int) -> TaskBatch:
+def copy_batch(
+    batch_size: int,
+    seq_len: int | tuple[int, int],
+    *,
+    n_symbols: int = 64,
+    distinct: bool = False,
+    skip_lengths: tuple[int, ...] = (),
+    generator: torch.Generator | int,
+) -> TaskBatch:
     """Copy: `BOS x1..xm SEP x1..xm` with m = seq_len, loss on the positions predicting the copy.
 
     `seq_len` is m, or an inclusive range (lo, hi) from which one m is drawn per batch (every row
@@ -518,8 +618,12 @@ def copy_batch(batch_size: int, seq_len: int | tuple[int, int], *, n_symbols: in
     `copy_batch(32, (4, 16), n_symbols=64, distinct=True, skip_lengths=(7, 11), generator=0)`.
     """
     check_positive(batch_size=batch_size, n_symbols=n_symbols)
-    bounds = _parse_range("seq_len", seq_len, hi=n_symbols if distinct else None,
-                          hint=" = n_symbols (distinct symbols)" if distinct else "")
+    bounds = _parse_range(
+        "seq_len",
+        seq_len,
+        hi=n_symbols if distinct else None,
+        hint=" = n_symbols (distinct symbols)" if distinct else "",
+    )
     allowed = [m for m in range(bounds[0], bounds[1] + 1) if m not in set(skip_lengths)]
     if not allowed:
         raise ValueError(f"skip_lengths={tuple(skip_lengths)} leaves no length in seq_len={seq_len!r}")
@@ -537,14 +641,15 @@ def copy_batch(batch_size: int, seq_len: int | tuple[int, int], *, n_symbols: in
     bos = torch.full((batch_size, 1), vocab.bos)
     tokens = torch.cat([bos, x, torch.full_like(bos, vocab.sep), x], dim=1)  # (B, 2m + 2)
     targets = torch.full_like(tokens, IGNORE_INDEX)
-    targets[:, m + 1:-1] = x
+    targets[:, m + 1 : -1] = x
     answer_pos = torch.full((batch_size,), 2 * m)
     relevant_pos = torch.full((batch_size,), m)
     return TaskBatch("copy", tokens, targets, answer_pos, relevant_pos, vocab=vocab, seq_len=m)
 
 
-def repeated_sequence_batch(batch_size: int, seq_len: int, repeats: int, *, n_symbols: int = 64,
-                            generator: torch.Generator | int) -> TaskBatch:
+def repeated_sequence_batch(
+    batch_size: int, seq_len: int, repeats: int, *, n_symbols: int = 64, generator: torch.Generator | int
+) -> TaskBatch:
     """A random sequence of seq_len symbols repeated `repeats` times after BOS; loss everywhere.
 
     The first copy is unpredictable noise; from the second copy on, a model that copies from one
@@ -566,12 +671,21 @@ def repeated_sequence_batch(batch_size: int, seq_len: int, repeats: int, *, n_sy
     n = tokens.shape[1]
     answer_pos = torch.full((batch_size,), n - 2)
     relevant_pos = torch.full((batch_size,), n - 1 - seq_len)
-    return TaskBatch("repeated_sequence", tokens, _next_token_targets(tokens), answer_pos, relevant_pos,
-                     vocab=vocab, seq_len=seq_len)
+    return TaskBatch(
+        "repeated_sequence", tokens, _next_token_targets(tokens), answer_pos, relevant_pos, vocab=vocab, seq_len=seq_len
+    )
 
 
-def backcopy_batch(batch_size: int, n: int, *, n_symbols: int = 64, trigger_prob: float = 0.1,
-                   zipf_exponent: float = 1.0, bos: bool = True, generator: torch.Generator | int) -> TaskBatch:
+def backcopy_batch(
+    batch_size: int,
+    n: int,
+    *,
+    n_symbols: int = 64,
+    trigger_prob: float = 0.1,
+    zipf_exponent: float = 1.0,
+    bos: bool = True,
+    generator: torch.Generator | int,
+) -> TaskBatch:
     """Backcopy stream: Zipf noise with TRIGGER tokens; after a trigger, repeat the token before it.
 
     `BOS s s s TRIGGER x ...` where x copies the symbol just before TRIGGER (`bos=False`: the first
@@ -610,12 +724,14 @@ def backcopy_batch(batch_size: int, n: int, *, n_symbols: int = 64, trigger_prob
     tokens[is_trigger] = vocab.trigger
 
     answer_pos = n - 1 - is_trigger.flip(1).int().argmax(dim=1)  # last trigger in each row
-    return TaskBatch("backcopy", tokens, _next_token_targets(tokens), answer_pos, answer_pos - 1, vocab=vocab,
-                     copy_mask=is_trigger)
+    return TaskBatch(
+        "backcopy", tokens, _next_token_targets(tokens), answer_pos, answer_pos - 1, vocab=vocab, copy_mask=is_trigger
+    )
 
 
-def backcopy_optimal_losses(tokens: torch.Tensor, *, n_symbols: int = 64, trigger_prob: float = 0.1,
-                            zipf_exponent: float = 1.0) -> torch.Tensor:
+def backcopy_optimal_losses(
+    tokens: torch.Tensor, *, n_symbols: int = 64, trigger_prob: float = 0.1, zipf_exponent: float = 1.0
+) -> torch.Tensor:
     """The loss (nats) of the best possible predictor of a backcopy stream, per position: its floor.
 
     tokens: (batch, n) from `backcopy_batch` with the same settings -> (batch, n), NaN at the last
@@ -636,7 +752,7 @@ def backcopy_optimal_losses(tokens: torch.Tensor, *, n_symbols: int = 64, trigge
     p_trigger = torch.full((batch, n - 1), float(trigger_prob), dtype=torch.float64)
     p_trigger[:, (nxt < 2) | (nxt > n - 2)] = 0.0
     p_trigger[is_trigger[:, :-1]] = 0.0  # never two triggers in a row
-    none_yet = ~is_trigger[:, 2:n - 2].any(dim=1)  # no trigger at 2..n-3: position n - 2 must be one
+    none_yet = ~is_trigger[:, 2 : n - 2].any(dim=1)  # no trigger at 2..n-3: position n - 2 must be one
     p_trigger[none_yet & ~is_trigger[:, n - 3], n - 3] = 1.0
     target = tokens[:, 1:]
     symbol = (target - vocab.offset("s")).clamp(0, n_symbols - 1)
@@ -646,6 +762,7 @@ def backcopy_optimal_losses(tokens: torch.Tensor, *, n_symbols: int = 64, trigge
 
 
 # ----------------------------------------------------------------------------- registry
+
 
 @dataclass(frozen=True)
 class TaskSpec:
@@ -693,8 +810,11 @@ def make_batch_fn(name: str, **kwargs) -> Callable[[torch.Generator | int], Task
     then `batch = batch_fn(torch.Generator().manual_seed(0))`.
     """
     spec = _lookup(name, kwargs)
-    missing = [p.name for p in inspect.signature(spec.batch_fn).parameters.values()
-               if p.default is inspect.Parameter.empty and p.name != "generator" and p.name not in kwargs]
+    missing = [
+        p.name
+        for p in inspect.signature(spec.batch_fn).parameters.values()
+        if p.default is inspect.Parameter.empty and p.name != "generator" and p.name not in kwargs
+    ]
     if missing:
         raise ValueError(f"task {name!r} needs argument(s) {missing}")
 

@@ -8,8 +8,8 @@ config gives the same loss curve on the same machine.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from typing import Callable
 
 import torch
 import torch.nn.functional as F
@@ -79,8 +79,10 @@ def train(
     if config.steps < 1:
         raise ValueError(f"steps must be >= 1, got {config.steps}")
     if stop_after is not None and not 1 <= stop_after <= config.steps:
-        raise ValueError(f"stop_after must be between 1 and config.steps={config.steps} (or None for the "
-                         f"whole schedule); got {stop_after}")
+        raise ValueError(
+            f"stop_after must be between 1 and config.steps={config.steps} (or None for the "
+            f"whole schedule); got {stop_after}"
+        )
     steps = config.steps if stop_after is None else stop_after
     optimizer = torch.optim.AdamW(model.parameters(), lr=config.lr, weight_decay=config.weight_decay)
     generator = torch.Generator().manual_seed(config.data_seed)

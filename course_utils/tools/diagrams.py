@@ -19,8 +19,16 @@ _BOXES = {
     "weights": ("weights = softmax\nalong each row\n(n, n), rows sum to 1", 0.78, 0.66, "score"),
     "out": ("out = weights v\n(n, d): a weighted\naverage of values", 0.78, 0.18, "value"),
 }
-_ARROWS = [("x", "q"), ("x", "k"), ("x", "v"), ("q", "scores"), ("k", "scores"), ("scores", "weights"),
-           ("weights", "out"), ("v", "out")]
+_ARROWS = [
+    ("x", "q"),
+    ("x", "k"),
+    ("x", "v"),
+    ("q", "scores"),
+    ("k", "scores"),
+    ("scores", "weights"),
+    ("weights", "out"),
+    ("v", "out"),
+]
 _COLOURS = {"input": "#e8e8e8", "query": "#cfe2f3", "key": "#fce5cd", "value": "#d9ead3", "score": "#fff2cc"}
 
 
@@ -32,14 +40,35 @@ def qkv_diagram() -> Figure:
     fig, ax = plt.subplots(figsize=(10, 4.2))
     ax.set(xlim=(0, 1), ylim=(0, 1))
     ax.axis("off")
-    boxes = {name: ax.text(x, y, label, ha="center", va="center", fontsize=10,
-                           bbox={"boxstyle": "round,pad=0.5", "facecolor": _COLOURS[colour], "edgecolor": "#555555"})
-             for name, (label, x, y, colour) in _BOXES.items()}
+    boxes = {
+        name: ax.text(
+            x,
+            y,
+            label,
+            ha="center",
+            va="center",
+            fontsize=10,
+            bbox={"boxstyle": "round,pad=0.5", "facecolor": _COLOURS[colour], "edgecolor": "#555555"},
+        )
+        for name, (label, x, y, colour) in _BOXES.items()
+    }
     for start, end in _ARROWS:  # from box edge to box edge: the arrows are clipped to the boxes' outlines
         a, b = boxes[start], boxes[end]
-        ax.annotate("", xy=(0.5, 0.5), xycoords=b, xytext=(0.5, 0.5), textcoords=a,
-                    arrowprops={"arrowstyle": "-|>", "color": "#555555", "shrinkA": 3, "shrinkB": 3,
-                                "patchA": a.get_bbox_patch(), "patchB": b.get_bbox_patch()})
+        ax.annotate(
+            "",
+            xy=(0.5, 0.5),
+            xycoords=b,
+            xytext=(0.5, 0.5),
+            textcoords=a,
+            arrowprops={
+                "arrowstyle": "-|>",
+                "color": "#555555",
+                "shrinkA": 3,
+                "shrinkB": 3,
+                "patchA": a.get_bbox_patch(),
+                "patchB": b.get_bbox_patch(),
+            },
+        )
     return finish(fig, "One attention head: each query scores every key, then averages their values")
 
 
@@ -62,24 +91,40 @@ def tiling_diagram(blocks: int = 6, *, query_block: int = 2, key_block: int = 3)
             if i == query_block:
                 colour = "#9ecae1" if j < key_block else "#fdae6b" if j == key_block else "#f0f0f0"
             ax.add_patch(Rectangle((j, i), 1, 1, facecolor=colour, edgecolor="#777777"))
-    ax.text(blocks / 2, blocks + 0.3, "scores S = Q Kᵀ / √d  (n × n, never stored)", ha="center", va="top",
-            fontsize=11)
+    ax.text(blocks / 2, blocks + 0.3, "scores S = Q Kᵀ / √d  (n × n, never stored)", ha="center", va="top", fontsize=11)
     for j in range(blocks):  # the key/value blocks above the matrix
-        ax.add_patch(Rectangle((j + 0.1, -0.95), 0.8, 0.4, facecolor="#fdae6b" if j == key_block else "#fce5cd",
-                               edgecolor="#777777"))
+        ax.add_patch(
+            Rectangle(
+                (j + 0.1, -0.95), 0.8, 0.4, facecolor="#fdae6b" if j == key_block else "#fce5cd", edgecolor="#777777"
+            )
+        )
     ax.text(-0.2, -0.75, "K, V blocks", ha="right", va="center", fontsize=10)
     ax.add_patch(Rectangle((-1.3, query_block + 0.1), 0.8, 0.8, facecolor="#9ecae1", edgecolor="#777777"))
     ax.text(-1.45, query_block + 0.5, "Q block", ha="right", va="center", fontsize=10)
-    ax.annotate("", xy=(key_block + 0.5, query_block - 0.05), xytext=(key_block + 0.5, -0.5),
-                arrowprops={"arrowstyle": "-|>", "color": "#d94801", "lw": 2})
-    ax.text(blocks + 0.4, query_block + 0.5,
-            "fast memory (SRAM) holds:\n• this Q block\n• one K, V block\n• running m, l, o\n  (fp32)",
-            ha="left", va="center", fontsize=10,
-            bbox={"boxstyle": "round,pad=0.4", "facecolor": "#deebf7", "edgecolor": "#555555"})
-    ax.text(blocks / 2, blocks + 0.95,
-            "blue: tiles folded into (m, l, o)   orange: the tile computed now   grey: still to come\n"
-            "each Q block reads Q once, every K, V block once, and writes its output rows once",
-            ha="center", va="top", fontsize=10)
+    ax.annotate(
+        "",
+        xy=(key_block + 0.5, query_block - 0.05),
+        xytext=(key_block + 0.5, -0.5),
+        arrowprops={"arrowstyle": "-|>", "color": "#d94801", "lw": 2},
+    )
+    ax.text(
+        blocks + 0.4,
+        query_block + 0.5,
+        "fast memory (SRAM) holds:\n• this Q block\n• one K, V block\n• running m, l, o\n  (fp32)",
+        ha="left",
+        va="center",
+        fontsize=10,
+        bbox={"boxstyle": "round,pad=0.4", "facecolor": "#deebf7", "edgecolor": "#555555"},
+    )
+    ax.text(
+        blocks / 2,
+        blocks + 0.95,
+        "blue: tiles folded into (m, l, o)   orange: the tile computed now   grey: still to come\n"
+        "each Q block reads Q once, every K, V block once, and writes its output rows once",
+        ha="center",
+        va="top",
+        fontsize=10,
+    )
     return finish(fig, "FlashAttention's tiling: scores live one tile at a time in fast memory")
 
 
@@ -101,18 +146,46 @@ def route_diagram(reads, n_pairs: int, open_pair: int, closed_pair: int) -> Figu
     ax.axis("off")
     for pos, label in enumerate(labels):
         colour = "#fce5cd" if label.startswith("k") else "#d9ead3" if label.startswith("v") else "#e8e8e8"
-        ax.text(pos, 0, label, ha="center", va="center", fontsize=8,
-                bbox={"boxstyle": "round,pad=0.25", "facecolor": colour, "edgecolor": "#777777"})
+        ax.text(
+            pos,
+            0,
+            label,
+            ha="center",
+            va="center",
+            fontsize=8,
+            bbox={"boxstyle": "round,pad=0.25", "facecolor": colour, "edgecolor": "#777777"},
+        )
     for pair, colour, height in ((open_pair, "tab:green", 1.0), (closed_pair, "tab:red", 1.6)):
         key, value = 2 * pair + 1, 2 * pair + 2
         for (src, dst, layer), h in (((key, value, 1), 0.45), ((value, query, 2), height)):
             allowed = bool(reads[dst, src])
-            ax.annotate("", xy=(dst, 0.3), xytext=(src, 0.3),
-                        arrowprops={"arrowstyle": "-|>", "color": colour, "lw": 1.6, "ls": "-" if allowed else "--",
-                                    "connectionstyle": f"arc3,rad={-0.5 if layer == 1 else -0.15 * h}"})
+            ax.annotate(
+                "",
+                xy=(dst, 0.3),
+                xytext=(src, 0.3),
+                arrowprops={
+                    "arrowstyle": "-|>",
+                    "color": colour,
+                    "lw": 1.6,
+                    "ls": "-" if allowed else "--",
+                    "connectionstyle": f"arc3,rad={-0.5 if layer == 1 else -0.15 * h}",
+                },
+            )
             mid = (src + dst) / 2
-            ax.text(mid, 0.35 + (0.55 if layer == 1 else 0.5 * h + 0.35), f"layer {layer}" + ("" if allowed else ": ✗"),
-                    ha="center", fontsize=8, color=colour)
-    ax.text(query / 2, -1.0, f"green: pair {open_pair}, both reads allowed (route open)   red: pair {closed_pair}, "
-            "a read the pattern forbids (dashed): the value never reaches the query", ha="center", fontsize=9)
+            ax.text(
+                mid,
+                0.35 + (0.55 if layer == 1 else 0.5 * h + 0.35),
+                f"layer {layer}" + ("" if allowed else ": ✗"),
+                ha="center",
+                fontsize=8,
+                color=colour,
+            )
+    ax.text(
+        query / 2,
+        -1.0,
+        f"green: pair {open_pair}, both reads allowed (route open)   red: pair {closed_pair}, "
+        "a read the pattern forbids (dashed): the value never reaches the query",
+        ha="center",
+        fontsize=9,
+    )
     return finish(fig, "A 2-layer route: the value reads its key (layer 1), the query reads the value (layer 2)")

@@ -78,12 +78,31 @@ class Plan:
 
 
 PLANS = {
-    "cuda": Plan(heads=8, d=64, dtype="bfloat16", check_n=4096, base=512, calib_n=4096,
-                 bench_ns=tuple(2**p for p in range(12, 19)), dilated_ns=tuple(2**p for p in range(14, 21)),
-                 budget_s=300.0, flex_ns=tuple(2**p for p in range(12, 17))),
-    "cpu": Plan(heads=2, d=32, dtype="bfloat16", check_n=512, base=64, calib_n=256,
-                bench_ns=(256, 512, 1024), dilated_ns=(256, 512, 1024, 2048, 4096), budget_s=10.0,
-                flex_ns=(128,), flex_compile=False),
+    "cuda": Plan(
+        heads=8,
+        d=64,
+        dtype="bfloat16",
+        check_n=4096,
+        base=512,
+        calib_n=4096,
+        bench_ns=tuple(2**p for p in range(12, 19)),
+        dilated_ns=tuple(2**p for p in range(14, 21)),
+        budget_s=300.0,
+        flex_ns=tuple(2**p for p in range(12, 17)),
+    ),
+    "cpu": Plan(
+        heads=2,
+        d=32,
+        dtype="bfloat16",
+        check_n=512,
+        base=64,
+        calib_n=256,
+        bench_ns=(256, 512, 1024),
+        dilated_ns=(256, 512, 1024, 2048, 4096),
+        budget_s=10.0,
+        flex_ns=(128,),
+        flex_compile=False,
+    ),
 }
 
 
@@ -108,15 +127,19 @@ def check_correctness(plan: Plan, device: torch.device) -> bool:
     def report(label: str, error: float) -> None:
         nonlocal ok
         ok &= error <= tol
-        print(f"check {label:38s} rel. max error {error:.2e}  {'ok' if error <= tol else f'FAIL (> {tol:g})'}",
-              flush=True)
+        print(
+            f"check {label:38s} rel. max error {error:.2e}  {'ok' if error <= tol else f'FAIL (> {tol:g})'}", flush=True
+        )
 
     with torch.no_grad():
         dense = F.scaled_dot_product_attention(q64, k64, v64)
         report(f"sdpa {plan.dtype} n={n}", relative_max_error(F.scaled_dot_product_attention(q, k, v), dense))
-        report(f"online {plan.dtype} n={n}",
-               relative_max_error(online_softmax_attention(q, k, v, block_size=512 if device.type == "cuda" else 128),
-                                  dense))
+        report(
+            f"online {plan.dtype} n={n}",
+            relative_max_error(
+                online_softmax_attention(q, k, v, block_size=512 if device.type == "cuda" else 128), dense
+            ),
+        )
         del dense
         patterns = geometric_patterns(n, base=plan.base)
         for causal in (False, True):
@@ -137,8 +160,9 @@ def _flops(impl: str, n: int, plan: Plan) -> float:
 
 def _blank_row(impl: str, n: int, plan: Plan, device: torch.device, status: str) -> BenchRow:
     name = torch.cuda.get_device_name(device) if device.type == "cuda" else "CPU"
-    return BenchRow(impl, n, plan.heads, plan.d, plan.dtype, False, device.type, name, str(torch.__version__),
-                    impl, status=status)
+    return BenchRow(
+        impl, n, plan.heads, plan.d, plan.dtype, False, device.type, name, str(torch.__version__), impl, status=status
+    )
 
 
 def timed_sweep(jobs: list[tuple[str, int]], plan: Plan, device: torch.device, deadline: float) -> list[BenchRow]:
@@ -185,8 +209,11 @@ def timed_sweep(jobs: list[tuple[str, int]], plan: Plan, device: torch.device, d
                 else:
                     failed[impl] = row
         rows.append(row)
-        print(f"{impl:8s} n={n:8d} {row.seconds * 1e3:11.2f} ms {row.peak_bytes / 2**30:8.2f} GiB "
-              f"{row.tflops:8.2f} TFLOP/s  {row.backend[:40]:40s} {row.status}", flush=True)
+        print(
+            f"{impl:8s} n={n:8d} {row.seconds * 1e3:11.2f} ms {row.peak_bytes / 2**30:8.2f} GiB "
+            f"{row.tflops:8.2f} TFLOP/s  {row.backend[:40]:40s} {row.status}",
+            flush=True,
+        )
     return rows
 
 
@@ -232,16 +259,31 @@ def flex_step(plan: Plan, device: torch.device) -> tuple[bool, list[BenchRow]]:
         ref = torch.softmax(scale_invariant_logits(scores, tau=FLEX_TAU), dim=-1) @ v.double()
         error = relative_max_error(run(q, k, v), ref)
     ok = error <= tol
-    print(f"check {f'flex scale-invariant {plan.dtype} n={n}':38s} rel. max error {error:.2e}  "
-          f"{'ok' if ok else f'FAIL (> {tol:g})'}", flush=True)
+    print(
+        f"check {f'flex scale-invariant {plan.dtype} n={n}':38s} rel. max error {error:.2e}  "
+        f"{'ok' if ok else f'FAIL (> {tol:g})'}",
+        flush=True,
+    )
     rows = []
     name = torch.cuda.get_device_name(device) if device.type == "cuda" else "CPU"
     for n in plan.flex_ns if ok else ():
         q, k, v = (torch.randn(1, plan.heads, n, plan.d, generator=g, device=device).to(dtype) for _ in range(3))
-        for impl, call in (("flex-si", lambda: run(q, k, v)),
-                           ("sdpa-causal", lambda: F.scaled_dot_product_attention(q, k, v, is_causal=True))):
-            row = BenchRow(impl, n, plan.heads, plan.d, plan.dtype, True, device.type, name, str(torch.__version__),
-                           "flex_attention score_mod" if impl == "flex-si" else "default dispatch")
+        for impl, call in (
+            ("flex-si", lambda: run(q, k, v)),
+            ("sdpa-causal", lambda: F.scaled_dot_product_attention(q, k, v, is_causal=True)),
+        ):
+            row = BenchRow(
+                impl,
+                n,
+                plan.heads,
+                plan.d,
+                plan.dtype,
+                True,
+                device.type,
+                name,
+                str(torch.__version__),
+                "flex_attention score_mod" if impl == "flex-si" else "default dispatch",
+            )
             try:
                 with torch.no_grad():
                     call()  # warm-up (and compilation)
@@ -259,7 +301,9 @@ def flex_step(plan: Plan, device: torch.device) -> tuple[bool, list[BenchRow]]:
             except (RuntimeError, torch.cuda.OutOfMemoryError) as error:
                 row.status = f"error: {str(error).splitlines()[0][:120]}"
             rows.append(row)
-            print(f"{impl:12s} n={n:8d} {row.seconds * 1e3:11.2f} ms {row.tflops:8.2f} TFLOP/s  {row.status}", flush=True)
+            print(
+                f"{impl:12s} n={n:8d} {row.seconds * 1e3:11.2f} ms {row.tflops:8.2f} TFLOP/s  {row.status}", flush=True
+            )
     return ok, rows
 
 
@@ -267,10 +311,21 @@ def distributed_step(device: torch.device) -> bool:
     """Step 5: launch notebook 11's check on every GPU (or two CPU processes); True when every rank passed."""
     gpus = torch.cuda.device_count() if device.type == "cuda" else 0
     processes = gpus if gpus > 1 else (1 if gpus == 1 else 2)
-    command = [sys.executable, "-m", "torch.distributed.run", "--standalone", f"--nproc_per_node={processes}",
-               "-m", "course_utils.chapters.distributed", "check"]
-    print(f"notebook 11: distributed attention on {processes} {'GPU' if gpus else 'CPU'} process(es): "
-          + " ".join(command[1:]), flush=True)
+    command = [
+        sys.executable,
+        "-m",
+        "torch.distributed.run",
+        "--standalone",
+        f"--nproc_per_node={processes}",
+        "-m",
+        "course_utils.chapters.distributed",
+        "check",
+    ]
+    print(
+        f"notebook 11: distributed attention on {processes} {'GPU' if gpus else 'CPU'} process(es): "
+        + " ".join(command[1:]),
+        flush=True,
+    )
     root = str(REPO_DIR)
     env = {**os.environ, "PYTHONPATH": root + os.pathsep + os.environ.get("PYTHONPATH", "")}
     try:
@@ -282,14 +337,25 @@ def distributed_step(device: torch.device) -> bool:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the checks and both sweeps; returns the exit code (0, or 1 when a check fails)."""
-    parser = argparse.ArgumentParser(prog="python -m course_utils.tools.gpu", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--device", default="auto", choices=("auto", "cuda", "cpu"),
-                        help="auto (default): cuda when available, else the tiny CPU run")
-    parser.add_argument("--budget-s", type=float, default=None,
-                        help="seconds for the two sweeps (default: 300 on CUDA, 10 on the CPU)")
-    parser.add_argument("--out-dir", default=None,
-                        help="where the CSVs go (default: notebooks/results on CUDA, a temporary folder on the CPU)")
+    parser = argparse.ArgumentParser(
+        prog="python -m course_utils.tools.gpu",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--device",
+        default="auto",
+        choices=("auto", "cuda", "cpu"),
+        help="auto (default): cuda when available, else the tiny CPU run",
+    )
+    parser.add_argument(
+        "--budget-s", type=float, default=None, help="seconds for the two sweeps (default: 300 on CUDA, 10 on the CPU)"
+    )
+    parser.add_argument(
+        "--out-dir",
+        default=None,
+        help="where the CSVs go (default: notebooks/results on CUDA, a temporary folder on the CPU)",
+    )
     args = parser.parse_args(argv)
     start = time.perf_counter()
     try:
@@ -305,8 +371,11 @@ def main(argv: list[str] | None = None) -> int:
     else:
         out_dir = Path(tempfile.mkdtemp(prefix="course-gpu-smoke-"))
     name = torch.cuda.get_device_name(device) if device.type == "cuda" else "CPU (tiny sizes: a smoke run)"
-    print(f"torch {torch.__version__} (CUDA {torch.version.cuda}), device {name}, {plan.dtype}, "
-          f"{plan.heads} heads of width {plan.d}; sweep budget {budget:.0f} s; results -> {out_dir}", flush=True)
+    print(
+        f"torch {torch.__version__} (CUDA {torch.version.cuda}), device {name}, {plan.dtype}, "
+        f"{plan.heads} heads of width {plan.d}; sweep budget {budget:.0f} s; results -> {out_dir}",
+        flush=True,
+    )
     if device.type == "cuda":
         torch.backends.cuda.matmul.allow_tf32 = False  # fp32 matmuls stay fp32 (the online softmax's state)
 

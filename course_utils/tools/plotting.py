@@ -36,12 +36,25 @@ def use_course_style() -> None:
     # Load the backend now: Jupyter's inline backend registers its figure formatter when it loads, and
     # the course's (below) must replace it.
     plt.switch_backend(matplotlib.get_backend())
-    sns.set_theme(context="notebook", style="whitegrid", palette="colorblind", rc={
-        "figure.dpi": 100, "savefig.dpi": 150, "figure.figsize": (6.4, 4.0),
-        "axes.titlesize": 13, "axes.labelsize": 12, "xtick.labelsize": 10, "ytick.labelsize": 10,
-        "legend.fontsize": 10, "legend.frameon": False, "image.cmap": "viridis",
-        "axes.spines.top": False, "axes.spines.right": False,
-    })
+    sns.set_theme(
+        context="notebook",
+        style="whitegrid",
+        palette="colorblind",
+        rc={
+            "figure.dpi": 100,
+            "savefig.dpi": 150,
+            "figure.figsize": (6.4, 4.0),
+            "axes.titlesize": 13,
+            "axes.labelsize": 12,
+            "xtick.labelsize": 10,
+            "ytick.labelsize": 10,
+            "legend.fontsize": 10,
+            "legend.frameon": False,
+            "image.cmap": "viridis",
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+        },
+    )
     try:
         from IPython import get_ipython
     except ImportError:  # plain Python: nothing displays figures
@@ -135,8 +148,7 @@ def _to_numpy(values: ArrayLike, name: str) -> np.ndarray:
     try:
         return np.asarray(values, dtype=np.float64)
     except (TypeError, ValueError):
-        raise ValueError(f"{name} must be numbers (a tensor, array or list); "
-                         f"got {type(values).__name__}") from None
+        raise ValueError(f"{name} must be numbers (a tensor, array or list); got {type(values).__name__}") from None
 
 
 def _closed(fig: Figure) -> Figure:
@@ -156,8 +168,9 @@ def finish(fig: Figure, title: str | None = None) -> Figure:
     return _closed(fig)
 
 
-def plot_attention_maps(weights: ArrayLike, *, tokens: list[str] | None = None, title: str | None = None,
-                        max_heads: int = 8, ncols: int = 4) -> Figure:
+def plot_attention_maps(
+    weights: ArrayLike, *, tokens: list[str] | None = None, title: str | None = None, max_heads: int = 8, ncols: int = 4
+) -> Figure:
     """Heatmaps of attention weights, one panel per head, on a shared colour scale from 0.
 
     weights: (heads, n_q, n_k) or (n_q, n_k). When n_q < n_k the queries are the last n_q positions.
@@ -169,8 +182,10 @@ def plot_attention_maps(weights: ArrayLike, *, tokens: list[str] | None = None, 
     if w.ndim == 2:
         w = w[None]
     if w.ndim != 3:
-        raise ValueError(f"weights must have shape (heads, n_q, n_k) or (n_q, n_k); got {w.shape}. "
-                         "Select one batch element first, e.g. weights[0]")
+        raise ValueError(
+            f"weights must have shape (heads, n_q, n_k) or (n_q, n_k); got {w.shape}. "
+            "Select one batch element first, e.g. weights[0]"
+        )
     if max_heads < 1 or ncols < 1:
         raise ValueError(f"max_heads and ncols must be at least 1; got {max_heads}, {ncols}")
     heads, n_q, n_k = w.shape
@@ -180,15 +195,22 @@ def plot_attention_maps(weights: ArrayLike, *, tokens: list[str] | None = None, 
     shown = min(heads, max_heads)
     cols = min(shown, ncols)
     rows = math.ceil(shown / cols)
-    fig, axes = plt.subplots(rows, cols, figsize=(2.9 * cols + 0.9, 2.7 * rows + 0.5),
-                             squeeze=False, layout="constrained")
+    fig, axes = plt.subplots(
+        rows, cols, figsize=(2.9 * cols + 0.9, 2.7 * rows + 0.5), squeeze=False, layout="constrained"
+    )
     vmax = float(w[:shown].max()) or 1.0
     drawn = list(axes.flat[:shown])
     for ax in axes.flat[shown:]:
         fig.delaxes(ax)
     for i, ax in enumerate(drawn):
-        image = ax.imshow(w[i], vmin=0.0, vmax=vmax, aspect="auto", interpolation="nearest",
-                          extent=(-0.5, n_k - 0.5, n_k - 0.5, offset - 0.5))  # y = query position
+        image = ax.imshow(
+            w[i],
+            vmin=0.0,
+            vmax=vmax,
+            aspect="auto",
+            interpolation="nearest",
+            extent=(-0.5, n_k - 0.5, n_k - 0.5, offset - 0.5),
+        )  # y = query position
         if heads > 1:
             ax.set_title(f"head {i}")
         if tokens is not None:
@@ -206,9 +228,17 @@ def plot_attention_maps(weights: ArrayLike, *, tokens: list[str] | None = None, 
     return _closed(fig)
 
 
-def plot_curves(x: ArrayLike, ys: dict[str, ArrayLike], *, xlabel: str, ylabel: str, title: str,
-                logx: bool = False, logy: bool = False,
-                bands: dict[str, tuple[ArrayLike, ArrayLike]] | None = None) -> Figure:
+def plot_curves(
+    x: ArrayLike,
+    ys: dict[str, ArrayLike],
+    *,
+    xlabel: str,
+    ylabel: str,
+    title: str,
+    logx: bool = False,
+    logy: bool = False,
+    bands: dict[str, tuple[ArrayLike, ArrayLike]] | None = None,
+) -> Figure:
     """Line plot of several named curves over the same x, with optional shaded (lo, hi) bands.
 
     x: (m,) · ys: name -> (m,) · bands: name (a key of ys) -> ((m,), (m,)), e.g. a min-max or a
@@ -220,8 +250,7 @@ def plot_curves(x: ArrayLike, ys: dict[str, ArrayLike], *, xlabel: str, ylabel: 
     if x_arr.ndim != 1 or not ys:
         raise ValueError("x must be 1-D and ys a non-empty dict of curves")
     curves = {name: _to_numpy(y, f"ys[{name!r}]") for name, y in ys.items()}
-    bands = {name: (_to_numpy(lo, "band lo"), _to_numpy(hi, "band hi"))
-             for name, (lo, hi) in (bands or {}).items()}
+    bands = {name: (_to_numpy(lo, "band lo"), _to_numpy(hi, "band hi")) for name, (lo, hi) in (bands or {}).items()}
     for name, y in curves.items():
         if y.shape != x_arr.shape:
             raise ValueError(f"curve {name!r} has shape {y.shape} but x has {x_arr.shape}; give one y per x")
@@ -241,15 +270,21 @@ def plot_curves(x: ArrayLike, ys: dict[str, ArrayLike], *, xlabel: str, ylabel: 
         (line,) = ax.plot(x_arr, y, marker=marker, markersize=4, label=name)
         if name in bands:
             ax.fill_between(x_arr, *bands[name], color=line.get_color(), alpha=0.2, linewidth=0)
-    ax.set(xlabel=xlabel, ylabel=ylabel, title=title,
-           xscale="log" if logx else "linear", yscale="log" if logy else "linear")
+    ax.set(
+        xlabel=xlabel,
+        ylabel=ylabel,
+        title=title,
+        xscale="log" if logx else "linear",
+        yscale="log" if logy else "linear",
+    )
     if len(curves) > 1:
         ax.legend()
     return _closed(fig)
 
 
-def plot_seed_lines(x: ArrayLike, per_seed: dict[str, ArrayLike], *, xlabel: str, ylabel: str, title: str,
-                    logx: bool = False) -> Figure:
+def plot_seed_lines(
+    x: ArrayLike, per_seed: dict[str, ArrayLike], *, xlabel: str, ylabel: str, title: str, logx: bool = False
+) -> Figure:
     """One thin line per seed, one colour per name: for results that differ by seed (e.g. bimodal,
     where a mean and a band would describe no seed at all).
 
@@ -264,8 +299,16 @@ def plot_seed_lines(x: ArrayLike, per_seed: dict[str, ArrayLike], *, xlabel: str
     fig, ax = plt.subplots(layout="constrained")
     for (name, v), colour in zip(curves.items(), plt.rcParams["axes.prop_cycle"].by_key()["color"] * 3):
         for i, row in enumerate(v):
-            ax.plot(x_arr, row, marker="o", markersize=3, linewidth=1, alpha=0.8, color=colour,
-                    label=f"{name} ({len(v)} seeds)" if i == 0 else None)
+            ax.plot(
+                x_arr,
+                row,
+                marker="o",
+                markersize=3,
+                linewidth=1,
+                alpha=0.8,
+                color=colour,
+                label=f"{name} ({len(v)} seeds)" if i == 0 else None,
+            )
     ax.set(xlabel=xlabel, ylabel=ylabel, title=title, xscale="log" if logx else "linear")
     ax.legend(fontsize=8)
     return _closed(fig)
@@ -281,8 +324,7 @@ def _ema(values: np.ndarray, smoothing: float) -> np.ndarray:
     return out
 
 
-def plot_loss(losses: ArrayLike, *, title: str, steps: ArrayLike | None = None,
-              smoothing: float = 0.9) -> Figure:
+def plot_loss(losses: ArrayLike, *, title: str, steps: ArrayLike | None = None, smoothing: float = 0.9) -> Figure:
     """Training loss: the raw values, faint, and an exponential moving average on top.
 
     losses: (m,) in nats per token · steps: (m,) the step of each loss (default 0..m-1) ·
@@ -292,12 +334,10 @@ def plot_loss(losses: ArrayLike, *, title: str, steps: ArrayLike | None = None,
     y = _to_numpy(losses, "losses")
     x = np.arange(len(y)) if steps is None else _to_numpy(steps, "steps")
     if y.ndim != 1 or len(y) == 0 or x.shape != y.shape:
-        raise ValueError("losses must be 1-D and non-empty, and steps the same length; "
-                         f"got {y.shape}, {x.shape}")
+        raise ValueError(f"losses must be 1-D and non-empty, and steps the same length; got {y.shape}, {x.shape}")
     if not np.isfinite(y).all():
         first = int(np.flatnonzero(~np.isfinite(y))[0])
-        raise ValueError(f"losses contain NaN or inf from index {first} (training diverged?); "
-                         f"plot losses[:{first}]")
+        raise ValueError(f"losses contain NaN or inf from index {first} (training diverged?); plot losses[:{first}]")
     if not 0.0 <= smoothing < 1.0:
         raise ValueError(f"smoothing must be in [0, 1); got {smoothing}")
     fig, ax = plt.subplots(layout="constrained")
@@ -308,9 +348,20 @@ def plot_loss(losses: ArrayLike, *, title: str, steps: ArrayLike | None = None,
     return _closed(fig)
 
 
-def plot_heatmaps(panels: dict[str, ArrayLike], *, row_labels: Sequence[str], col_labels: Sequence[str],
-                  xlabel: str, ylabel: str, title: str, cbar_label: str, vmin: float = 0.0,
-                  vmax: float = 1.0, ncols: int = 4, cmap: str = "viridis") -> Figure:
+def plot_heatmaps(
+    panels: dict[str, ArrayLike],
+    *,
+    row_labels: Sequence[str],
+    col_labels: Sequence[str],
+    xlabel: str,
+    ylabel: str,
+    title: str,
+    cbar_label: str,
+    vmin: float = 0.0,
+    vmax: float = 1.0,
+    ncols: int = 4,
+    cmap: str = "viridis",
+) -> Figure:
     """One annotated heatmap per panel, on a shared colour scale: e.g. accuracy per encoding.
 
     panels: name -> (rows, cols) values; row_labels / col_labels label the cells.
@@ -321,20 +372,29 @@ def plot_heatmaps(panels: dict[str, ArrayLike], *, row_labels: Sequence[str], co
         raise ValueError("panels is empty; pass at least one name -> (rows, cols) array")
     for name, a in arrays.items():
         if a.shape != (len(row_labels), len(col_labels)):
-            raise ValueError(f"panel {name!r} has shape {a.shape}; the labels say "
-                             f"({len(row_labels)}, {len(col_labels)})")
+            raise ValueError(
+                f"panel {name!r} has shape {a.shape}; the labels say ({len(row_labels)}, {len(col_labels)})"
+            )
     cols = min(len(arrays), ncols)
     rows = math.ceil(len(arrays) / cols)
-    fig, axes = plt.subplots(rows, cols, figsize=(3.3 * cols + 0.9, 2.9 * rows + 0.6),
-                             squeeze=False, layout="constrained")
-    for ax in axes.flat[len(arrays):]:
+    fig, axes = plt.subplots(
+        rows, cols, figsize=(3.3 * cols + 0.9, 2.9 * rows + 0.6), squeeze=False, layout="constrained"
+    )
+    for ax in axes.flat[len(arrays) :]:
         fig.delaxes(ax)
-    drawn = list(axes.flat[:len(arrays)])
+    drawn = list(axes.flat[: len(arrays)])
     for ax, (name, a) in zip(drawn, arrays.items()):
         image = ax.imshow(a, vmin=vmin, vmax=vmax, cmap=cmap, aspect="auto", interpolation="nearest")
         for (r, c), value in np.ndenumerate(a):
-            ax.text(c, r, f"{value:.2f}", ha="center", va="center", fontsize=7,
-                    color="white" if value < vmin + 0.5 * (vmax - vmin) else "black")
+            ax.text(
+                c,
+                r,
+                f"{value:.2f}",
+                ha="center",
+                va="center",
+                fontsize=7,
+                color="white" if value < vmin + 0.5 * (vmax - vmin) else "black",
+            )
         ax.set_xticks(range(len(col_labels)), col_labels, fontsize=8)
         ax.set_yticks(range(len(row_labels)), row_labels, fontsize=8)
         ax.set_title(name)
@@ -362,7 +422,12 @@ def plot_recorded_bench(path, *, field: str, ylabel: str, logy: bool = False) ->
     for impl in dict.fromkeys(r["impl"] for r in rows):
         rs = [r for r in rows if r["impl"] == impl]
         ax.plot([int(r["n"]) for r in rs], [float(r[field]) for r in rs], marker="o", label=impl)
-    ax.set(xscale="log", yscale="log" if logy else "linear", xlabel="sequence length n (tokens)", ylabel=ylabel,
-           title=f"Recorded on {rows[0]['device_name']} (torch {rows[0]['torch_version']}, {rows[0]['dtype']})")
+    ax.set(
+        xscale="log",
+        yscale="log" if logy else "linear",
+        xlabel="sequence length n (tokens)",
+        ylabel=ylabel,
+        title=f"Recorded on {rows[0]['device_name']} (torch {rows[0]['torch_version']}, {rows[0]['dtype']})",
+    )
     ax.legend()
     return finish(fig)

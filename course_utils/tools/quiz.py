@@ -241,9 +241,7 @@ def _check_unanswered(answer: object, what: str) -> None:
         raise ValueError(f"{what} has not been answered yet: replace the `...`")
 
 
-def normalize_choice(
-    answer: object, choices: str | Sequence[str] | None = DEFAULT_CHOICES
-) -> str:
+def normalize_choice(answer: object, choices: str | Sequence[str] | None = DEFAULT_CHOICES) -> str:
     """Return a multiple-choice answer in canonical form (`" b "` -> `"B"`).
 
     Args:
@@ -271,9 +269,7 @@ def normalize_choice(
 
 
 def _validate_digest(expected_digest: str) -> str:
-    if not isinstance(expected_digest, str) or not _HEX_DIGEST.fullmatch(
-        expected_digest.lower()
-    ):
+    if not isinstance(expected_digest, str) or not _HEX_DIGEST.fullmatch(expected_digest.lower()):
         raise ValueError("expected_digest must be a 64-character SHA-256 hex digest")
     return expected_digest.lower()
 

@@ -20,6 +20,9 @@ def run_streaming(command: list[str], *, keep: int = 40) -> int:
             tail.append(line)
             print(line, end="", flush=True)
     if child.returncode != 0:
-        print(f"\nthe command failed (exit {child.returncode}): {' '.join(command)}\n"
-              f"its last {len(tail)} lines of output (stderr included):\n{''.join(tail)}", flush=True)
+        print(
+            f"\nthe command failed (exit {child.returncode}): {' '.join(command)}\n"
+            f"its last {len(tail)} lines of output (stderr included):\n{''.join(tail)}",
+            flush=True,
+        )
     return child.returncode

@@ -11,8 +11,9 @@ from course_utils.zoo.store import read_record
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m course_utils.zoo", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m course_utils.zoo", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("list", help="list the entries")
     build_parser = sub.add_parser("build", help="train entries and store their checkpoints")
@@ -40,8 +41,10 @@ def main(argv: list[str] | None = None) -> None:
     for name in names:
         path = build(name)
         record = read_record(path)
-        print(f"{name}: {record['build_seconds']} s, final loss {record['losses'][-1]:.4f}, "
-              f"accuracy {record['accuracy']:.3f}, {path.stat().st_size / 1e6:.2f} MB -> {path}")
+        print(
+            f"{name}: {record['build_seconds']} s, final loss {record['losses'][-1]:.4f}, "
+            f"accuracy {record['accuracy']:.3f}, {path.stat().st_size / 1e6:.2f} MB -> {path}"
+        )
     print(f"built {len(names)} entr{'y' if len(names) == 1 else 'ies'} in {time.perf_counter() - total:.1f} s")
 
 

@@ -35,8 +35,12 @@ def _backcopy_sink_mass(model: TinyGPT) -> dict[str, list]:
     copy = batch.copy_mask
     assert copy is not None  # every backcopy batch marks its copy queries
     extra = 1 - attn.sum(-1, keepdim=True).expand_as(attn)  # weight on the extra key, as a column
-    record = {"copy": sink_mass(attn, copy).tolist(), "other": sink_mass(attn, ~copy).tolist(),
-              "extra_copy": sink_mass(extra, copy).tolist(), "extra_other": sink_mass(extra, ~copy).tolist()}
+    record = {
+        "copy": sink_mass(attn, copy).tolist(),
+        "other": sink_mass(attn, ~copy).tolist(),
+        "extra_copy": sink_mass(extra, copy).tolist(),
+        "extra_other": sink_mass(extra, ~copy).tolist(),
+    }
     if model.config.sink_fix == "learned_sink":
         record["sink_logit"] = [block.attn.sink_fix.sink_logit.tolist() for block in model.blocks]
     return record
@@ -59,14 +63,20 @@ def _kv_accuracy_by_length(model: TinyGPT) -> list[float]:
     accuracies = []
     for k in KV_LENGTH_PAIRS:
         batch = make_batch_fn("kv_retrieval", batch_size=256, n_pairs=k, filler=True)(
-            torch.Generator().manual_seed(TRACK_SEED + k))
+            torch.Generator().manual_seed(TRACK_SEED + k)
+        )
         accuracies.append(target_accuracy(model, batch.tokens, batch.targets))
     return accuracies
 
 
 #: Metrics a zoo entry can record during training (every `track_every` steps), by name.
-TRACKERS = {"kv_accuracy_by_index_k16": _kv_accuracy_by_index, "kv_accuracy_by_length": _kv_accuracy_by_length,
-            "backcopy_sink_mass": _backcopy_sink_mass, "text_attention_entropy": _text_attention_entropy}
+TRACKERS = {
+    "kv_accuracy_by_index_k16": _kv_accuracy_by_index,
+    "kv_accuracy_by_length": _kv_accuracy_by_length,
+    "backcopy_sink_mass": _backcopy_sink_mass,
+    "text_attention_entropy": _text_attention_entropy,
+}
+
 
 def train_entry(
     name: str, *, steps: int | None = None, seed: int | None = None, progress: bool = True
@@ -82,7 +92,11 @@ def train_entry(
 
 
 def train_tracked(
-    entry: ZooEntry, *, steps: int | None = None, seed: int | None = None, progress: bool = True,
+    entry: ZooEntry,
+    *,
+    steps: int | None = None,
+    seed: int | None = None,
+    progress: bool = True,
     track: bool = True,
 ) -> tuple[TinyGPT, list[float], list[dict]]:
     """Train an entry (the first `steps` steps of its schedule, or all); with `track`, also record its
@@ -98,8 +112,16 @@ def train_tracked(
     if track and entry.track is not None:
         tracker = TRACKERS[entry.track]
         callback = lambda step, m: history.append({"step": step, entry.track: tracker(m)})  # noqa: E731
-    losses = train(model, batch_fn, config, stop_after=steps, progress=progress, desc=entry.name,
-                   callback=callback, callback_every=entry.track_every)
+    losses = train(
+        model,
+        batch_fn,
+        config,
+        stop_after=steps,
+        progress=progress,
+        desc=entry.name,
+        callback=callback,
+        callback_every=entry.track_every,
+    )
     return model, losses, history
 
 
@@ -156,12 +178,16 @@ def load(name: str, *, retrain: bool = False, verbose: bool = True) -> tuple[Tin
     if isinstance(record["losses"], torch.Tensor):  # stored compactly; callers get the list of floats
         record["losses"] = record["losses"].tolist()
     if GPTConfig(**record["model_config"]) != entry.model_config():  # fields added later take their defaults
-        raise ValueError(f"checkpoint {path} was built from another config; rebuild it with "
-                         f"`python -m course_utils.zoo build {name}`")
+        raise ValueError(
+            f"checkpoint {path} was built from another config; rebuild it with "
+            f"`python -m course_utils.zoo build {name}`"
+        )
     model = TinyGPT(entry.model_config())
     model.load_state_dict(record["state_dict"])
     model.eval()
     if verbose:
-        print(f"Loaded zoo model {name!r}: {model.num_parameters():,} parameters, "
-              f"{entry.train.steps} training steps, held-out accuracy {record['accuracy']:.3f}")
+        print(
+            f"Loaded zoo model {name!r}: {model.num_parameters():,} parameters, "
+            f"{entry.train.steps} training steps, held-out accuracy {record['accuracy']:.3f}"
+        )
     return model, record

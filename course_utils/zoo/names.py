@@ -3,17 +3,34 @@
 from __future__ import annotations
 
 import inspect
-from typing import Callable
+from collections.abc import Callable
 
 
 def recall_name(seed: int, *, transform: str, reference: int = 0, value_answers: bool = False) -> str:
     return f"recall{'-value' if value_answers else ''}-{transform.replace('_', '')}{reference or ''}-s{seed}"
 
 
-def kv_name(seed: int, *, positional: str, edge: bool = False, dilated: bool = False, query_first: bool = False,
-             filler: bool = False, finetune: str = "") -> str:
-    variant = "".join(suffix for on, suffix in ((dilated, "-dilated"), (edge, "-edge"), (query_first, "-qfirst"),
-                                                (filler, "-fill"), (bool(finetune), f"-{finetune}")) if on)
+def kv_name(
+    seed: int,
+    *,
+    positional: str,
+    edge: bool = False,
+    dilated: bool = False,
+    query_first: bool = False,
+    filler: bool = False,
+    finetune: str = "",
+) -> str:
+    variant = "".join(
+        suffix
+        for on, suffix in (
+            (dilated, "-dilated"),
+            (edge, "-edge"),
+            (query_first, "-qfirst"),
+            (filler, "-fill"),
+            (bool(finetune), f"-{finetune}"),
+        )
+        if on
+    )
     return f"kv-{positional}{variant}-s{seed}"
 
 
@@ -52,17 +69,23 @@ def induct_name(seed: int) -> str:
 
 
 #: How each family spells its names: `NAME_RULES[family](seed, **options)`. The options are the
-#: family factory's arguments (kv: positional, edge, dilated, query_first, filler, finetune; recall: transform, reference, value_answers;
-#: sink: sink_fix, sink_init, layers, bos;
+#: family factory's arguments (kv: positional, edge, dilated, query_first, filler, finetune;
+#: recall: transform, reference, value_answers; sink: sink_fix, sink_init, layers, bos;
 #: si-lm: variant, tau; lm: sigma_reparam; copy: seq_len; loop: rare; decoy: near_miss; induct: none).
 #: (Notebook 08's needle models, `si_needle_entry`, are trials: `course_utils.zoo.trials` stores their
 #: measurements, not their weights.)
 #: copy keeps the name notebook 01 introduced, "copy-rope-2l", for seed 0 at length 12.
 NAME_RULES: dict[str, Callable[..., str]] = {
-    "copy": copy_name, "recall": recall_name, "kv": kv_name, "si-lm": si_lm_name,
-    "sink": sink_name, "lm": lm_name, "loop": loop_name, "decoy": decoy_name, "induct": induct_name,
+    "copy": copy_name,
+    "recall": recall_name,
+    "kv": kv_name,
+    "si-lm": si_lm_name,
+    "sink": sink_name,
+    "lm": lm_name,
+    "loop": loop_name,
+    "decoy": decoy_name,
+    "induct": induct_name,
 }
-
 
 
 def spell(family_name: str, seed: int, options: dict) -> str:
@@ -79,4 +102,3 @@ def spell(family_name: str, seed: int, options: dict) -> str:
         accepted = [p for p in inspect.signature(rule).parameters if p != "seed"]
         raise ValueError(f"zoo family {family_name!r} takes the options {accepted}; got {sorted(options)}") from None
     return rule(seed, **options)
-

@@ -47,8 +47,18 @@ SEEDS: tuple[int, ...] = (0, 1, 2)
 #: (`ZooEntry` sets it). Bases lie 100 apart, so two families never share a data stream; the variants of
 #: one family (e.g. kv's positional schemes, its edge-biased and dilated models) share theirs on purpose,
 #: so they differ only in what the notebook compares.
-DATA_SEED_BASE: dict[str, int] = {"copy": 1, "recall": 100, "kv": 200, "sink": 300, "loop": 400, "lm": 500,
-                                  "decoy": 600, "si-lm": 700, "si-needle": 800, "induct": 900}
+DATA_SEED_BASE: dict[str, int] = {
+    "copy": 1,
+    "recall": 100,
+    "kv": 200,
+    "sink": 300,
+    "loop": 400,
+    "lm": 500,
+    "decoy": 600,
+    "si-lm": 700,
+    "si-needle": 800,
+    "induct": 900,
+}
 
 
 @dataclass(frozen=True)
@@ -77,8 +87,10 @@ class ZooEntry:
 
     def __post_init__(self) -> None:
         if self.family not in DATA_SEED_BASE:
-            raise ValueError(f"{self.name}: family {self.family!r} has no data stream; choose one of "
-                             f"{sorted(DATA_SEED_BASE)} or add it to DATA_SEED_BASE")
+            raise ValueError(
+                f"{self.name}: family {self.family!r} has no data stream; choose one of "
+                f"{sorted(DATA_SEED_BASE)} or add it to DATA_SEED_BASE"
+            )
         object.__setattr__(self, "train", replace(self.train, data_seed=DATA_SEED_BASE[self.family] + self.seed))
 
     def model_config(self) -> GPTConfig:
@@ -86,6 +98,7 @@ class ZooEntry:
 
 
 # ----------------------------------------------------------------------------- families
+
 
 def _recall_entry(transform: str, seed: int, *, reference: int = 0, value_answers: bool = False) -> ZooEntry:
     """Notebook 02: associative recall by content, 1 attention-only head, no positions, a logit transform
@@ -96,12 +109,24 @@ def _recall_entry(transform: str, seed: int, *, reference: int = 0, value_answer
     return ZooEntry(
         name=recall_name(seed, transform=transform, reference=reference, value_answers=value_answers),
         description=f"Notebook 02: associative recall of 4-16 items answered with {answers}, 1 attention-only "
-                    f"layer, 1 head, no positions, logits {transform}{normalised}; seed {seed}.",
+        f"layer, 1 head, no positions, logits {transform}{normalised}; seed {seed}.",
         task="associative_recall",
-        task_kwargs={"n_items": (4, 16), "n_keys": 64, "n_values": 16,
-                     **({"value_answers": True} if value_answers else {})},
-        model={"max_len": 4096, "d_model": 64, "heads": 1, "layers": 1, "attention_only": True,
-               "positional": "none", "logit_transform": transform, "log_n_reference": reference},
+        task_kwargs={
+            "n_items": (4, 16),
+            "n_keys": 64,
+            "n_values": 16,
+            **({"value_answers": True} if value_answers else {}),
+        },
+        model={
+            "max_len": 4096,
+            "d_model": 64,
+            "heads": 1,
+            "layers": 1,
+            "attention_only": True,
+            "positional": "none",
+            "logit_transform": transform,
+            "log_n_reference": reference,
+        },
         train=TrainConfig(steps=2000, batch_size=64, lr=1e-3, warmup_steps=50),
         seed=seed,
         eval_kwargs={"n_items": 16},
@@ -117,8 +142,7 @@ def kv_entry(positional: str, seed: int, *, edge_bias: float = 0.0) -> ZooEntry:
         description=f"Notebook 03: key-value retrieval of 4-16 pairs, 2 layers, {positional}, {queries}; seed {seed}.",
         task="kv_retrieval",
         task_kwargs={"n_pairs": (4, 16), "n_keys": 128, "n_values": 64, "edge_bias": edge_bias},
-        model={"max_len": 256, "d_model": 64, "heads": 4, "layers": 2, "positional": positional,
-               "embed_std": 1.0},
+        model={"max_len": 256, "d_model": 64, "heads": 4, "layers": 2, "positional": positional, "embed_std": 1.0},
         train=TrainConfig(steps=3000, batch_size=128, lr=1e-3, weight_decay=0.01, warmup_steps=300),
         seed=seed,
         eval_kwargs={"n_pairs": 16, "edge_bias": 0.0},
@@ -131,11 +155,14 @@ def _kv_query_first_entry(seed: int) -> ZooEntry:
     """Notebook 03: `kv-alibi-fill-s{seed}`'s recipe with the query key also right after BOS (Liu et
     al.'s query-aware contextualization)."""
     plain = _kv_filler_entry("alibi", seed)
-    return replace(plain, name=kv_name(seed, positional="alibi", query_first=True, filler=True),
-                   description=f"Notebook 03: {plain.name}'s recipe with the query key also before the pairs "
-                               f"(query-aware); seed {seed}.",
-                   task_kwargs={**plain.task_kwargs, "query_first": True},
-                   eval_kwargs={**plain.eval_kwargs, "query_first": True})
+    return replace(
+        plain,
+        name=kv_name(seed, positional="alibi", query_first=True, filler=True),
+        description=f"Notebook 03: {plain.name}'s recipe with the query key also before the pairs "
+        f"(query-aware); seed {seed}.",
+        task_kwargs={**plain.task_kwargs, "query_first": True},
+        eval_kwargs={**plain.eval_kwargs, "query_first": True},
+    )
 
 
 #: Notebook 03's filler-trained kv models: K from 1 to 16 pairs (short sequences help every encoding find
@@ -148,13 +175,22 @@ def _kv_filler_entry(positional: str, seed: int) -> ZooEntry:
     """Notebook 03: key-value retrieval with filler tokens, for every encoding; its positions-never-seen
     experiments (filler prefix, filler between pairs, position interpolation) start from these."""
     plain = kv_entry(positional, seed)
-    return replace(plain, name=kv_name(seed, positional=positional, filler=True),
-                   description=f"Notebook 03: key-value retrieval of 1-16 pairs with 0-{KV_TRAIN_FILLER} filler tokens "
-                               f"between pairs, 2 layers, {positional}; seed {seed}.",
-                   task_kwargs={"n_pairs": (1, 16), "n_keys": 128, "n_values": 64, "filler": True,
-                                "n_filler": (0, KV_TRAIN_FILLER)},
-                   train=replace(plain.train, steps=KV_FILL_STEPS),
-                   eval_kwargs={"n_pairs": 16, "n_filler": 0}, track=None)
+    return replace(
+        plain,
+        name=kv_name(seed, positional=positional, filler=True),
+        description=f"Notebook 03: key-value retrieval of 1-16 pairs with 0-{KV_TRAIN_FILLER} filler tokens "
+        f"between pairs, 2 layers, {positional}; seed {seed}.",
+        task_kwargs={
+            "n_pairs": (1, 16),
+            "n_keys": 128,
+            "n_values": 64,
+            "filler": True,
+            "n_filler": (0, KV_TRAIN_FILLER),
+        },
+        train=replace(plain.train, steps=KV_FILL_STEPS),
+        eval_kwargs={"n_pairs": 16, "n_filler": 0},
+        track=None,
+    )
 
 
 #: Position interpolation (Chen et al., 2023) for notebook 03: the RoPE filler models are extended from
@@ -167,13 +203,18 @@ def _kv_finetune_entry(seed: int, finetune: str) -> ZooEntry:
     parent = _kv_filler_entry("rope", seed)
     scale = {"pi": KV_PI_SCALE, "extrap": 1.0}[finetune]
     how = "positions scaled by 35/131 (position interpolation)" if finetune == "pi" else "positions as they are"
-    return replace(parent, name=kv_name(seed, positional="rope", filler=True, finetune=finetune),
-                   description=f"Notebook 03: {parent.name} fine-tuned 200 steps on 16-64 pairs, {how}; seed {seed}.",
-                   task_kwargs={**parent.task_kwargs, "n_pairs": (16, 64)},
-                   model={**parent.model, "position_scale": scale},
-                   train=replace(parent.train, steps=200, batch_size=64, lr=1e-3, warmup_steps=20),
-                   eval_kwargs={"n_pairs": 64, "n_filler": 0},
-                   track="kv_accuracy_by_length", track_every=25, init_from=parent.name)
+    return replace(
+        parent,
+        name=kv_name(seed, positional="rope", filler=True, finetune=finetune),
+        description=f"Notebook 03: {parent.name} fine-tuned 200 steps on 16-64 pairs, {how}; seed {seed}.",
+        task_kwargs={**parent.task_kwargs, "n_pairs": (16, 64)},
+        model={**parent.model, "position_scale": scale},
+        train=replace(parent.train, steps=200, batch_size=64, lr=1e-3, warmup_steps=20),
+        eval_kwargs={"n_pairs": 64, "n_filler": 0},
+        track="kv_accuracy_by_length",
+        track_every=25,
+        init_from=parent.name,
+    )
 
 
 #: Notebook 07's dilated patterns for the kv models: LongNet-like, w and r doubling, 8 rows kept per segment.
@@ -183,11 +224,14 @@ KV_DILATED_PATTERNS = {"dilated_segments": (8, 16, 32, 64), "dilated_rates": (1,
 def kv_dilated_entry(seed: int) -> ZooEntry:
     """Notebook 07: `kv-rope-s{seed}`'s recipe with dilated attention in both layers (equal steps)."""
     dense = kv_entry("rope", seed)
-    return replace(dense, name=kv_name(seed, positional="rope", dilated=True),
-                   description=f"Notebook 07: key-value retrieval of 4-16 pairs, 2 layers, rope, dilated attention "
-                               f"w={KV_DILATED_PATTERNS['dilated_segments']} r={KV_DILATED_PATTERNS['dilated_rates']}; "
-                               f"seed {seed}.",
-                   model={**dense.model, **KV_DILATED_PATTERNS})
+    return replace(
+        dense,
+        name=kv_name(seed, positional="rope", dilated=True),
+        description=f"Notebook 07: key-value retrieval of 4-16 pairs, 2 layers, rope, dilated attention "
+        f"w={KV_DILATED_PATTERNS['dilated_segments']} r={KV_DILATED_PATTERNS['dilated_rates']}; "
+        f"seed {seed}.",
+        model={**dense.model, **KV_DILATED_PATTERNS},
+    )
 
 
 #: Notebook 08's attention variants, Table 1 of Anson et al. (2025) at toy scale.
@@ -207,11 +251,17 @@ def si_lm_entry(variant: str, seed: int, *, tau: float = 10.0) -> ZooEntry:
     return ZooEntry(
         name=si_lm_name(seed, variant=variant, tau=tau),
         description=f"Notebook 08: character LM on the course corpus at {SI_TRAIN_LEN} tokens, 2 layers, 4 heads, "
-                    f"{variant}{'' if tau == 10.0 else f' (tau {tau:g})'}; seed {seed}.",
+        f"{variant}{'' if tau == 10.0 else f' (tau {tau:g})'}; seed {seed}.",
         task="text",
         task_kwargs={"n": SI_TRAIN_LEN},
-        model={"max_len": 16 * SI_TRAIN_LEN, "d_model": 64, "heads": 4, "layers": 2, **SI_VARIANTS[variant],
-               "logit_tau": tau},
+        model={
+            "max_len": 16 * SI_TRAIN_LEN,
+            "d_model": 64,
+            "heads": 4,
+            "layers": 2,
+            **SI_VARIANTS[variant],
+            "logit_tau": tau,
+        },
         train=TrainConfig(steps=1500, batch_size=32, lr=3e-3, warmup_steps=100),
         seed=seed,
         eval_kwargs={"split": "val"},
@@ -225,11 +275,17 @@ def si_needle_entry(variant: str, seed: int) -> ZooEntry:
     return ZooEntry(
         name=si_needle_name(seed, variant=variant),
         description=f"Notebook 08: needle in 16-{SI_TRAIN_LEN} tokens of filler, 2 layers, 4 heads, {variant}; "
-                    f"seed {seed}.",
+        f"seed {seed}.",
         task="needle",
         task_kwargs={"n": SI_TRAIN_LEN},
-        model={"max_len": 16 * SI_TRAIN_LEN, "d_model": 64, "heads": 4, "layers": 2, **SI_VARIANTS[variant],
-               "embed_std": 1.0},
+        model={
+            "max_len": 16 * SI_TRAIN_LEN,
+            "d_model": 64,
+            "heads": 4,
+            "layers": 2,
+            **SI_VARIANTS[variant],
+            "embed_std": 1.0,
+        },
         train=TrainConfig(steps=600, batch_size=64, lr=1e-3, weight_decay=0.01, warmup_steps=60),
         seed=seed,
         family="si-needle",
@@ -242,11 +298,19 @@ def _sink_entry(sink_fix: str, seed: int, *, sink_init: float = 0.0, layers: int
     return ZooEntry(
         name=sink_name(seed, sink_fix=sink_fix, sink_init=sink_init, layers=layers, bos=bos),
         description=f"Notebook 04: backcopy stream of 64 tokens, {layers} attention-only layer{'s' * (layers > 1)}, "
-                    f"4 heads, RoPE, {'BOS' if bos else 'no BOS'}; sink fix {sink_fix}{init}; seed {seed}.",
+        f"4 heads, RoPE, {'BOS' if bos else 'no BOS'}; sink fix {sink_fix}{init}; seed {seed}.",
         task="backcopy",
         task_kwargs={"n": 64, "n_symbols": 64, "trigger_prob": 0.1, **({} if bos else {"bos": False})},
-        model={"max_len": 64, "d_model": 64, "heads": 4, "layers": layers, "positional": "rope",
-               "attention_only": True, "sink_fix": sink_fix, "sink_init": sink_init},
+        model={
+            "max_len": 64,
+            "d_model": 64,
+            "heads": 4,
+            "layers": layers,
+            "positional": "rope",
+            "attention_only": True,
+            "sink_fix": sink_fix,
+            "sink_init": sink_init,
+        },
         train=TrainConfig(steps=2400, batch_size=64, lr=3e-3, warmup_steps=100),
         seed=seed,
         track="backcopy_sink_mass" if bos else None,  # the tracker measures streams that start with BOS
@@ -262,8 +326,14 @@ def _lm_entry(seed: int, *, sigma_reparam: bool = False) -> ZooEntry:
         description=f"Notebook 05: character LM on the course corpus, 2 layers, 4 heads, RoPE, {how}; seed {seed}.",
         task="text",
         task_kwargs={"n": 128},
-        model={"max_len": 128, "d_model": 64, "heads": 4, "layers": 2, "positional": "rope",
-               "sigma_reparam": sigma_reparam},
+        model={
+            "max_len": 128,
+            "d_model": 64,
+            "heads": 4,
+            "layers": 2,
+            "positional": "rope",
+            "sigma_reparam": sigma_reparam,
+        },
         train=TrainConfig(steps=1000, batch_size=32, lr=3e-2, warmup_steps=10),
         seed=seed,
         eval_kwargs={"split": "val"},
@@ -278,7 +348,7 @@ def _copy_entry(seed: int, *, seq_len: int = 12) -> ZooEntry:
     return ZooEntry(
         name=copy_name(seed, seq_len=seq_len),
         description=f"Notebook 01: copy a random {seq_len}-symbol string (BOS x SEP x); 2 layers, 4 heads, "
-                    f"RoPE; seed {seed}.",
+        f"RoPE; seed {seed}.",
         task="copy",
         task_kwargs={"seq_len": seq_len, "n_symbols": 16},
         model={"max_len": 32, "d_model": 64, "heads": 4, "layers": 2, "positional": "rope"},
@@ -294,7 +364,7 @@ def _induct_entry(seed: int) -> ZooEntry:
     return ZooEntry(
         name=induct_name(seed),
         description=f"Notebook 01: copy strings of 4-16 distinct symbols out of 64 (BOS x SEP x), lengths 7, "
-                    f"11, 14 held out; 2 layers, 4 heads, RoPE; seed {seed}.",
+        f"11, 14 held out; 2 layers, 4 heads, RoPE; seed {seed}.",
         task="copy",
         task_kwargs={"seq_len": (4, 16), "n_symbols": 64, "distinct": True, "skip_lengths": INDUCT_HELD_OUT},
         model={"max_len": 64, "d_model": 64, "heads": 4, "layers": 2, "positional": "rope"},
@@ -313,11 +383,17 @@ def _loop_entry(seed: int, *, rare: bool = False) -> ZooEntry:
     return ZooEntry(
         name=loop_name(seed, rare=rare),
         description=f"Notebook 05: stream of 12 random 8-symbol sentences, each repeating the last with "
-                    f"p={repeat_prob:g}; 2 layers{', MLP ratio 1' if rare else ''}, 4 heads, RoPE; seed {seed}.",
+        f"p={repeat_prob:g}; 2 layers{', MLP ratio 1' if rare else ''}, 4 heads, RoPE; seed {seed}.",
         task="loop_stream",
         task_kwargs={"n_sentences": 12, "sentence_len": 8, "n_symbols": 64, "repeat_prob": repeat_prob},
-        model={"max_len": 128, "d_model": 64, "heads": 4, "layers": 2, "positional": "rope",
-               **({"mlp_ratio": 1} if rare else {})},
+        model={
+            "max_len": 128,
+            "d_model": 64,
+            "heads": 4,
+            "layers": 2,
+            "positional": "rope",
+            **({"mlp_ratio": 1} if rare else {}),
+        },
         train=TrainConfig(steps=2000 if rare else 800, batch_size=64, lr=3e-3, warmup_steps=50),
         seed=seed,
         family="loop",
@@ -357,8 +433,11 @@ ZOO: dict[str, ZooEntry] = {
         *[_induct_entry(seed) for seed in SEEDS],
         *[_recall_entry(transform, seed) for transform in ("identity", "log_n", "ssmax") for seed in SEEDS],
         *[_recall_entry("log_n", seed, reference=18) for seed in SEEDS],
-        *[_recall_entry(transform, seed, reference=reference, value_answers=True)
-          for transform, reference in (("identity", 0), ("log_n", 18), ("ssmax", 0)) for seed in SEEDS],
+        *[
+            _recall_entry(transform, seed, reference=reference, value_answers=True)
+            for transform, reference in (("identity", 0), ("log_n", 18), ("ssmax", 0))
+            for seed in SEEDS
+        ],
         *[kv_entry(positional, seed) for positional in ("rope", "alibi") for seed in SEEDS],
         *[kv_entry("alibi", seed, edge_bias=0.9) for seed in SEEDS],
         *[kv_dilated_entry(seed) for seed in SEEDS],
@@ -367,8 +446,11 @@ ZOO: dict[str, ZooEntry] = {
         *[_kv_finetune_entry(seed, finetune) for finetune in ("pi", "extrap") for seed in SEEDS],
         *[si_lm_entry(variant, seed) for variant in SI_VARIANTS for seed in SEEDS],
         *[si_lm_entry("si-prope", 0, tau=tau) for tau in (1.0, 3.0, 30.0, 100.0)],
-        *[_sink_entry(fix, seed) for fix in ("none", "softmax1", "learned_sink", "sink_key", "sink_kv", "sigmoid",
-                                             "gate") for seed in SEEDS],
+        *[
+            _sink_entry(fix, seed)
+            for fix in ("none", "softmax1", "learned_sink", "sink_key", "sink_kv", "sigmoid", "gate")
+            for seed in SEEDS
+        ],
         *[_sink_entry("learned_sink", seed, sink_init=4.0) for seed in SEEDS],
         *[_sink_entry("none", seed, layers=2, bos=bos) for bos in (True, False) for seed in SEEDS],
         *[_lm_entry(seed, sigma_reparam=sigma) for sigma in (False, True) for seed in SEEDS],
@@ -378,7 +460,6 @@ ZOO: dict[str, ZooEntry] = {
 }
 
 
-
 def name(family_name: str, seed: int, **options) -> str:
     """The name of `family_name`'s entry for model seed `seed` and the family's `options`.
 
@@ -386,8 +467,10 @@ def name(family_name: str, seed: int, **options) -> str:
     """
     entry_name = spell(family_name, seed, options)
     if entry_name not in ZOO:
-        raise ValueError(f"no zoo entry {entry_name!r} for family {family_name!r}, seed {seed}, options {options}; "
-                         f"see `family({family_name!r}, ...)` for the seeds that exist")
+        raise ValueError(
+            f"no zoo entry {entry_name!r} for family {family_name!r}, seed {seed}, options {options}; "
+            f"see `family({family_name!r}, ...)` for the seeds that exist"
+        )
     return entry_name
 
 
@@ -400,11 +483,11 @@ def family(family_name: str, **options) -> dict[int, str]:
     names = {seed: spell(family_name, seed, options) for seed in SEEDS}
     found = {seed: entry_name for seed, entry_name in names.items() if entry_name in ZOO}
     if not found:
-        raise ValueError(f"zoo family {family_name!r} has no entry with options {options} (tried "
-                         f"{sorted(names.values())}); `python -m course_utils.zoo list` lists the entries")
+        raise ValueError(
+            f"zoo family {family_name!r} has no entry with options {options} (tried "
+            f"{sorted(names.values())}); `python -m course_utils.zoo list` lists the entries"
+        )
     return found
-
-
 
 
 def get_entry(name: str) -> ZooEntry:
@@ -414,9 +497,7 @@ def get_entry(name: str) -> ZooEntry:
     return ZOO[name]
 
 
-
 def checkpoint_path(name: str) -> Path:
     """Where entry `name` is stored. Example: `checkpoint_path("copy-rope-2l")`"""
     get_entry(name)
     return CHECKPOINT_DIR / f"{name}.pt.xz"
-

@@ -55,8 +55,9 @@ def write_record(record: dict, path: Path) -> None:
 
 
 def read_record(path: Path) -> dict:
-    """The record `write_record` stored at `path`, tensors on the CPU. Example: `read_record(checkpoint_path("copy-rope-2l"))`"""
+    """The record `write_record` stored at `path`, tensors on the CPU.
+
+    Example: `read_record(checkpoint_path("copy-rope-2l"))`
+    """
     record = torch.load(io.BytesIO(lzma.decompress(path.read_bytes())), map_location="cpu", weights_only=True)
     return {**record, "state_dict": _from_byte_planes(record["state_dict"])}
-
-

@@ -32,10 +32,10 @@ from __future__ import annotations
 
 import argparse
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
-from typing import Callable
 
 import torch
 
@@ -80,6 +80,7 @@ KV_LONG_PAIRS: tuple[int, ...] = (16, 32, 64)
 
 
 # ----------------------------------------------------------------------------- measurements
+
 
 @torch.no_grad()
 def measure_kv(model: TinyGPT) -> dict:
@@ -130,35 +131,51 @@ def measure_needle(model: TinyGPT) -> dict:
 
 # ----------------------------------------------------------------------------- recipes
 
+
 def _dilated_long_entry(seed: int) -> ZooEntry:
     parent = kv_dilated_entry(seed)
-    return replace(parent, name=f"kv-rope-dilated-long-s{seed}",
-                   description=f"Notebook 07: {parent.name} trained 3000 more steps (a second warm-up and cosine "
-                               f"cycle, 6000 steps in all); seed {seed}.",
-                   init_from=parent.name, track=None)
+    return replace(
+        parent,
+        name=f"kv-rope-dilated-long-s{seed}",
+        description=f"Notebook 07: {parent.name} trained 3000 more steps (a second warm-up and cosine "
+        f"cycle, 6000 steps in all); seed {seed}.",
+        init_from=parent.name,
+        track=None,
+    )
 
 
 def _dilated_3l_entry(seed: int) -> ZooEntry:
     parent = kv_dilated_entry(seed)
-    return replace(parent, name=f"kv-rope-dilated-3l-s{seed}",
-                   description=f"Notebook 07: {parent.name}'s recipe with 3 layers; seed {seed}.",
-                   model={**parent.model, "layers": 3}, track=None)
+    return replace(
+        parent,
+        name=f"kv-rope-dilated-3l-s{seed}",
+        description=f"Notebook 07: {parent.name}'s recipe with 3 layers; seed {seed}.",
+        model={**parent.model, "layers": 3},
+        track=None,
+    )
 
 
 def _kv_si_nope_entry(seed: int) -> ZooEntry:
     parent = kv_entry("rope", seed)
-    return replace(parent, name=f"kv-si-nope-s{seed}",
-                   description=f"Notebook 09: {parent.name}'s recipe with scale-invariant attention and no "
-                               f"positions; seed {seed}.",
-                   model={**parent.model, "positional": "none", "logit_transform": "scale_invariant"}, track=None)
+    return replace(
+        parent,
+        name=f"kv-si-nope-s{seed}",
+        description=f"Notebook 09: {parent.name}'s recipe with scale-invariant attention and no "
+        f"positions; seed {seed}.",
+        model={**parent.model, "positional": "none", "logit_transform": "scale_invariant"},
+        track=None,
+    )
 
 
 def _si_lm_trial(seed: int, suffix: str, what: str, model: dict, base: str = "rope") -> ZooEntry:
     parent = si_lm_entry(base, seed)
-    return replace(parent, name=f"si-lm-{suffix}-s{seed}",
-                   description=f"Notebook 0{'7' if suffix == 'dilated' else '8'}: {parent.name}'s recipe with "
-                               f"{what}; seed {seed}.",
-                   model={**parent.model, **model})
+    return replace(
+        parent,
+        name=f"si-lm-{suffix}-s{seed}",
+        description=f"Notebook 0{'7' if suffix == 'dilated' else '8'}: {parent.name}'s recipe with "
+        f"{what}; seed {seed}.",
+        model={**parent.model, **model},
+    )
 
 
 #: Every trial: (recipe, measurement), by name.
@@ -169,15 +186,39 @@ TRIALS: dict[str, tuple[ZooEntry, Callable[[TinyGPT], dict]]] = {
         (_dilated_long_entry(seed), measure_kv),
         (_dilated_3l_entry(seed), measure_kv),
         (_kv_si_nope_entry(seed), measure_kv),
-        (_si_lm_trial(seed, "dilated", "dilated attention w=(8, 16, 32, 64), r=(1, 2, 4, 8)",
-                      dict(KV_DILATED_PATTERNS)), partial(measure_lm, octaves=False)),
-        (_si_lm_trial(seed, "si-prope3of8", "scale-invariant attention and p-RoPE keeping 3 of 8 frequencies",
-                      {"positional": "p_rope", "p_rope_fraction": 0.375, "logit_transform": "scale_invariant"}),
-         measure_lm),
-        (_si_lm_trial(seed, "si-offset", "no positions and the scale-invariant offset m_t only",
-                      {"positional": "none", "logit_transform": "si_offset"}), measure_lm),
-        (_si_lm_trial(seed, "si-multiplier", "no positions and the scale-invariant multiplier a_t only",
-                      {"positional": "none", "logit_transform": "si_multiplier"}), measure_lm),
+        (
+            _si_lm_trial(
+                seed, "dilated", "dilated attention w=(8, 16, 32, 64), r=(1, 2, 4, 8)", dict(KV_DILATED_PATTERNS)
+            ),
+            partial(measure_lm, octaves=False),
+        ),
+        (
+            _si_lm_trial(
+                seed,
+                "si-prope3of8",
+                "scale-invariant attention and p-RoPE keeping 3 of 8 frequencies",
+                {"positional": "p_rope", "p_rope_fraction": 0.375, "logit_transform": "scale_invariant"},
+            ),
+            measure_lm,
+        ),
+        (
+            _si_lm_trial(
+                seed,
+                "si-offset",
+                "no positions and the scale-invariant offset m_t only",
+                {"positional": "none", "logit_transform": "si_offset"},
+            ),
+            measure_lm,
+        ),
+        (
+            _si_lm_trial(
+                seed,
+                "si-multiplier",
+                "no positions and the scale-invariant multiplier a_t only",
+                {"positional": "none", "logit_transform": "si_multiplier"},
+            ),
+            measure_lm,
+        ),
         *((si_needle_entry(variant, seed), measure_needle) for variant in SI_VARIANTS),
     )
 }
@@ -186,11 +227,17 @@ TRIALS: dict[str, tuple[ZooEntry, Callable[[TinyGPT], dict]]] = {
 #: Committed zoo models whose slow measurements are stored too: notebook 07's kv models (dense and
 #: dilated RoPE) and notebook 08's language models (six variants, and the tau sweep's seed-0 models).
 MEASURED_ZOO: dict[str, Callable[[TinyGPT], dict]] = {
-    **{name: measure_kv for options in ({}, {"dilated": True})
-       for name in zoo_family("kv", positional="rope", **options).values()},
+    **{
+        name: measure_kv
+        for options in ({}, {"dilated": True})
+        for name in zoo_family("kv", positional="rope", **options).values()
+    },
     **{name: measure_lm for variant in SI_VARIANTS for name in zoo_family("si-lm", variant=variant).values()},
-    **{name: measure_lm for tau in (1.0, 3.0, 30.0, 100.0)
-       for name in zoo_family("si-lm", variant="si-prope", tau=tau).values()},
+    **{
+        name: measure_lm
+        for tau in (1.0, 3.0, 30.0, 100.0)
+        for name in zoo_family("si-lm", variant="si-prope", tau=tau).values()
+    },
 }
 
 
@@ -205,8 +252,9 @@ def records_of(prefix: str) -> dict[int, str]:
 def record_path(name: str) -> Path:
     """Where the record of trial (or measured zoo model) `name` is stored."""
     if name not in TRIALS and name not in MEASURED_ZOO:
-        raise ValueError(f"no trial or measured zoo model {name!r}; trials: {sorted(TRIALS)}; "
-                         f"zoo models: {sorted(MEASURED_ZOO)}")
+        raise ValueError(
+            f"no trial or measured zoo model {name!r}; trials: {sorted(TRIALS)}; zoo models: {sorted(MEASURED_ZOO)}"
+        )
     return TRIALS_DIR / f"{name}.json"
 
 
@@ -221,8 +269,13 @@ def measure_zoo(name: str) -> Path:
     start = time.perf_counter()
     model, _ = zoo_load(name, verbose=False)
     measurements = MEASURED_ZOO[name](model)
-    record = {"name": name, "source": "zoo", "torch_version": str(torch.__version__),
-              "measure_seconds": round(time.perf_counter() - start, 1), "measurements": round_floats(measurements)}
+    record = {
+        "name": name,
+        "source": "zoo",
+        "torch_version": str(torch.__version__),
+        "measure_seconds": round(time.perf_counter() - start, 1),
+        "measurements": round_floats(measurements),
+    }
     write_json_record(path, record)
     return path
 
@@ -269,8 +322,11 @@ def load(name: str) -> dict:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m course_utils.zoo.trials", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m course_utils.zoo.trials",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("list", help="list the trials")
     run_parser = sub.add_parser("run", help="train and measure trials, storing their records")
@@ -299,8 +355,10 @@ def main(argv: list[str] | None = None) -> None:
         else:
             path = run(name)
             record = load(name)
-            print(f"{name}: {record['build_seconds']} s, final loss {record['loss_curve'][-1]:.4f} -> {path}",
-                  flush=True)
+            print(
+                f"{name}: {record['build_seconds']} s, final loss {record['loss_curve'][-1]:.4f} -> {path}", flush=True
+            )
+
 
 if __name__ == "__main__":
     main()
