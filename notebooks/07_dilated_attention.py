@@ -965,6 +965,8 @@ q1_answer = "A"  # SOLUTION
 success_message: "LongNet splits the sequence into segments of length w, keeps every r-th row of each, and mixes several (w, r) patterns, so reach grows geometrically at linear cost. Its paper compared quality with dense attention only up to 32K tokens and did not measure position effects at extreme lengths. Kernel feature maps, sliding windows with global tokens and compressed memories are other designs (Performer, Longformer, Transformer-XL style)."
 """  # END TEST CONFIG
 
+from course_utils.tools.quiz import check_choice  # noqa: F811  otter runs a test cell on its own
+
 assert check_choice(q1_answer, "9aa9c957aa42ace50e39cef566b87d4478a15f814cae8c03e30171687e141b0d", salt="07/q1")
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -1086,6 +1088,7 @@ def kept_positions(n, w, r, head):
 # # BEGIN TESTS
 
 # %%
+import math  # noqa: F811  otter runs a test cell on its own, so it imports what it uses
 
 import torch
 
