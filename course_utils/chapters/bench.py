@@ -143,6 +143,7 @@ def time_and_memory(
         max_score_bytes = cuda_score_budget(dev) if dev.type == "cuda" else SCORE_BUDGET_BYTES
     context, backend = _sdpa_backend(dev, DTYPES[dtype]) if impl == "sdpa" else (None, impl)
     if impl == "dilated":
+        assert segments is not None and rates is not None  # both set by the dilated checks at the top
         backend = f"w={' '.join(map(str, segments))} r={' '.join(map(str, rates))}"
     row = BenchRow(impl, n, heads, d, dtype, causal, dev.type, name, str(torch.__version__), backend)
     g = torch.Generator(device=dev).manual_seed(0)
@@ -188,11 +189,11 @@ def time_and_memory(
         torch.cuda.empty_cache()
         return row
     row.seconds = statistics.median(times)
-    flops = (
-        dilated_flops(n, d, heads, segments, rates, causal=causal)
-        if impl == "dilated"
-        else attention_flops(n, d, heads, causal=causal)
-    )
+    if impl == "dilated":
+        assert segments is not None and rates is not None  # both set by the dilated checks at the top
+        flops = dilated_flops(n, d, heads, segments, rates, causal=causal)
+    else:
+        flops = attention_flops(n, d, heads, causal=causal)
     row.tflops = flops / row.seconds / 1e12
     return row
 

@@ -18,6 +18,7 @@ import torch
 from torch import Tensor, nn
 
 from course_utils.core.attention import MultiHeadAttention
+from course_utils.core.model import TinyGPT
 
 
 def rank_residual(h: Tensor) -> Tensor:
@@ -119,7 +120,7 @@ def random_stack_residuals(
 
 
 @torch.no_grad()
-def last_token_shift(model: nn.Module, tokens: Tensor, *, position: int = 1, offset: int = 7) -> Tensor:
+def last_token_shift(model: TinyGPT, tokens: Tensor, *, position: int = 1, offset: int = 7) -> Tensor:
     """How far one early token moves the last position's final representation (over-squashing).
 
     The token at `position` is replaced by token id `(id + offset) % vocab_size`; the result is

@@ -12,11 +12,13 @@ the positions 0 .. k + w - 1 *inside the cache*, so no query-key distance exceed
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import cast
 
 import torch
 from torch import Tensor, nn
 
 from course_utils.core.evaluate import forward_in_rows, token_losses
+from course_utils.core.model import Block, TinyGPT
 
 
 def cache_indices(n: int, *, keep_first: int, recent: int) -> Tensor:
@@ -69,10 +71,10 @@ def streaming_logits(
     return torch.cat([prefix_logits, last.view(batch, n - early, -1)], dim=1)  # (B, n, V)
 
 
-def _written(model: nn.Module, tokens: Tensor, layer: int) -> tuple[Tensor, Tensor]:
+def _written(model: TinyGPT, tokens: Tensor, layer: int) -> tuple[Tensor, Tensor]:
     """What each key writes into each head's share of layer `layer`'s output per unit of weight,
     W_o,h v_h,j: (batch, heads, n, d_model); and every layer's weights (layers, batch, heads, n, n)."""
-    attn = model.blocks[layer].attn
+    attn = cast(Block, model.blocks[layer]).attn  # an nn.ModuleList's items are typed nn.Module
     seen: list[Tensor] = []
     handle = attn.register_forward_pre_hook(lambda _m, args, kwargs: seen.append(args[0]), with_kwargs=True)
     try:
@@ -87,7 +89,7 @@ def _written(model: nn.Module, tokens: Tensor, layer: int) -> tuple[Tensor, Tens
 
 
 @torch.no_grad()
-def head_contributions(model: nn.Module, tokens: Tensor, layer: int = 0) -> Tensor:
+def head_contributions(model: TinyGPT, tokens: Tensor, layer: int = 0) -> Tensor:
     """Size of what each key adds to the output of each head: ||W_o,h v_h,j||.
 
     A sink key with a near-zero contribution is a place to park attention that writes nothing.
@@ -99,7 +101,7 @@ def head_contributions(model: nn.Module, tokens: Tensor, layer: int = 0) -> Tens
 
 
 @torch.no_grad()
-def bos_share(model: nn.Module, tokens: Tensor, layer: int = 0) -> Tensor:
+def bos_share(model: TinyGPT, tokens: Tensor, layer: int = 0) -> Tensor:
     """What the first token adds to one attention layer's output at each query, over all heads:
     `sum_h w_h,i,0 W_o,h v_h,0` (the layer's output is this plus the other keys' shares and proj's bias).
 
@@ -112,7 +114,7 @@ def bos_share(model: nn.Module, tokens: Tensor, layer: int = 0) -> Tensor:
 
 @torch.no_grad()
 def losses_with_bos_share(
-    model: nn.Module, tokens: Tensor, targets: Tensor, replace: Callable[[Tensor], Tensor], layer: int = 0
+    model: TinyGPT, tokens: Tensor, targets: Tensor, replace: Callable[[Tensor], Tensor], layer: int = 0
 ) -> Tensor:
     """Per-token losses (batch, n) when the first token's share c of layer `layer`'s attention output
     (`bos_share`, (batch, n, d_model)) is replaced by `replace(c)`, e.g. `torch.zeros_like`.
@@ -121,7 +123,9 @@ def losses_with_bos_share(
     Example: `losses_with_bos_share(model, b.tokens, b.targets, torch.zeros_like)` zeroes what BOS writes.
     """
     share = bos_share(model, tokens, layer)
-    handle = model.blocks[layer].attn.proj.register_forward_hook(lambda _m, _i, out: out - share + replace(share))
+    handle = cast(Block, model.blocks[layer]).attn.proj.register_forward_hook(
+        lambda _m, _i, out: out - share + replace(share)
+    )
     try:
         return token_losses(model(tokens), targets)
     finally:

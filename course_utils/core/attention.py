@@ -199,7 +199,7 @@ class MultiHeadAttention(nn.Module):
         content_q = q  # a sink fix's key has no position: it meets the queries before rotation
         q, k = self.positional.rotate(q, k, positions, positions)
         if self.dilated is not None:
-            return self._dilated(x, q, k, v, causal=causal, mask=mask, need_weights=need_weights)
+            return self._dilated(x, q, k, v, self.dilated, causal=causal, mask=mask, need_weights=need_weights)
         _check_qkv(q, k, v, mask)  # attention()'s checks: here only the caller's mask can be wrong
         scores = attention_scores(
             q,
@@ -234,16 +234,27 @@ class MultiHeadAttention(nn.Module):
         )
 
     def _dilated(
-        self, x: Tensor, q: Tensor, k: Tensor, v: Tensor, *, causal: bool, mask: Tensor | None, need_weights: bool
+        self,
+        x: Tensor,
+        q: Tensor,
+        k: Tensor,
+        v: Tensor,
+        patterns: tuple[list[int], list[int]],
+        *,
+        causal: bool,
+        mask: Tensor | None,
+        need_weights: bool,
     ) -> tuple[Tensor, None]:
-        """Dilated attention on q, k, v: (B, H, n, d); pads a causal sequence to a multiple of the segments."""
+        """Dilated attention on q, k, v: (B, H, n, d) with patterns (segments, rates); pads a causal sequence
+        to a multiple of the segments."""
         if need_weights or mask is not None:
             raise ValueError(
                 "dilated attention forms no (n, n) weights and takes no extra mask; "
                 "call it with need_weights=False and mask=None"
             )
         batch, _, n, _ = q.shape
-        pad = -n % math.lcm(*self.dilated[0]) if causal else 0  # future pads are invisible to causal queries
+        segments, rates = patterns
+        pad = -n % math.lcm(*segments) if causal else 0  # future pads are invisible to causal queries
         q, k, v = (nn.functional.pad(t, (0, 0, 0, pad)) for t in (q, k, v))
-        out = dilated_attention(q, k, v, *self.dilated, causal=causal)[:, :, :n]  # (B, H, n, d)
+        out = dilated_attention(q, k, v, segments, rates, causal=causal)[:, :, :n]  # (B, H, n, d)
         return self.proj(out.transpose(1, 2).reshape(batch, n, -1)), None

@@ -130,11 +130,13 @@ class _FusedSegments(torch.autograd.Function):
 
     @staticmethod
     def backward(ctx, grad_out: Tensor, grad_lse: Tensor) -> tuple[Tensor, Tensor, Tensor, None]:
-        inputs = [x.detach().requires_grad_() for x in ctx.saved_tensors]
+        q, k, v = (x.detach().requires_grad_() for x in ctx.saved_tensors)
         with torch.enable_grad():
-            out, lse = _explicit_segments(*inputs, ctx.causal)
-            grads = torch.autograd.grad((out, lse), inputs, (grad_out.to(out.dtype), grad_lse.to(lse.dtype)))
-        return *grads, None
+            out, lse = _explicit_segments(q, k, v, ctx.causal)
+            grad_q, grad_k, grad_v = torch.autograd.grad(
+                (out, lse), (q, k, v), (grad_out.to(out.dtype), grad_lse.to(lse.dtype))
+            )
+        return grad_q, grad_k, grad_v, None
 
 
 def _fused_by_default(q: Tensor) -> bool:

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import cast
 
 import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
 from course_utils.core.batch import IGNORE_INDEX, TaskBatch
-from course_utils.core.model import TinyGPT
+from course_utils.core.model import Block, TinyGPT
 from course_utils.core.tasks import KVVocab, RecallVocab, kv_retrieval_batch, needle_batch
 
 
@@ -123,7 +124,7 @@ def last_query_attention(model: TinyGPT, tokens: Tensor) -> tuple[Tensor, Tensor
     if tokens.dim() != 2 or tokens.dtype != torch.long:
         raise ValueError(f"tokens must be int64 of shape (batch, n), got {tokens.dtype} {tuple(tokens.shape)}")
     model.eval()
-    block, n = model.blocks[0], tokens.shape[1]
+    block, n = cast(Block, model.blocks[0]), tokens.shape[1]  # an nn.ModuleList's items are typed nn.Module
     mha = block.attn
     positions = torch.arange(n, device=tokens.device)
     last = positions[-1:]

@@ -13,7 +13,7 @@ from torch import Tensor, nn
 
 from course_utils.core.attention import MultiHeadAttention
 from course_utils.core.logits import make_logit_transform
-from course_utils.core.positional import make_positional
+from course_utils.core.positional import PositionalScheme, make_positional
 from course_utils.core.sigma_reparam import SigmaReparamLinear
 
 
@@ -54,7 +54,7 @@ class GPTConfig:
 class Block(nn.Module):
     """One pre-norm transformer block; the MLP is left out when `attention_only`."""
 
-    def __init__(self, config: GPTConfig, positional: nn.Module) -> None:
+    def __init__(self, config: GPTConfig, positional: PositionalScheme) -> None:
         super().__init__()
         linear = SigmaReparamLinear if config.sigma_reparam else nn.Linear
         self.norm1 = nn.LayerNorm(config.d_model)

@@ -171,6 +171,7 @@ class ALiBi(PositionalScheme):
 
     name = "alibi"
     adds_bias = True
+    slopes: Tensor  # a buffer, (heads,)
 
     def __init__(self, heads: int) -> None:
         super().__init__()

@@ -19,6 +19,8 @@ class SigmaReparamLinear(nn.Linear):
     Example: `SigmaReparamLinear(64, 192)(x)` for x: (..., 64).
     """
 
+    u: Tensor  # a buffer, (out_features,): the power iteration's left singular vector estimate
+
     def __init__(self, in_features: int, out_features: int, bias: bool = True) -> None:
         super().__init__(in_features, out_features, bias=bias)
         self.gamma = nn.Parameter(torch.ones(()))

@@ -177,11 +177,19 @@ def timed_sweep(jobs: list[tuple[str, int]], plan: Plan, device: torch.device, d
     failed: dict[str, BenchRow] = {}
 
     def run(impl: str, n: int, repeats: int) -> BenchRow:
-        kwargs = dict(heads=plan.heads, d=plan.d, dtype=plan.dtype, device=device.type, repeats=repeats)
-        if impl == "dilated":
-            kwargs.update(zip(("segments", "rates"), geometric_patterns(n, base=plan.base)))
+        segments, rates = geometric_patterns(n, base=plan.base) if impl == "dilated" else (None, None)
         try:
-            return time_and_memory(impl, n, **kwargs)
+            return time_and_memory(
+                impl,
+                n,
+                heads=plan.heads,
+                d=plan.d,
+                dtype=plan.dtype,
+                device=device.type,
+                repeats=repeats,
+                segments=segments,
+                rates=rates,
+            )
         except RuntimeError as error:  # e.g. no kernel for these inputs; recorded, not fatal
             if device.type == "cuda":
                 torch.cuda.empty_cache()

@@ -97,7 +97,7 @@ def _panel_kind(ax: Axes) -> str:
         return "diagram"
     if any(isinstance(patch, Rectangle) for patch in ax.patches) and not ax.lines:
         return "bar chart"
-    if any(len(line.get_xdata()) > 1 for line in ax.lines):
+    if any(len(np.asarray(line.get_xdata())) > 1 for line in ax.lines):
         return "line plot"
     if any(isinstance(collection, PathCollection) for collection in ax.collections):
         return "scatter plot"
@@ -250,11 +250,13 @@ def plot_curves(
     if x_arr.ndim != 1 or not ys:
         raise ValueError("x must be 1-D and ys a non-empty dict of curves")
     curves = {name: _to_numpy(y, f"ys[{name!r}]") for name, y in ys.items()}
-    bands = {name: (_to_numpy(lo, "band lo"), _to_numpy(hi, "band hi")) for name, (lo, hi) in (bands or {}).items()}
+    band_arrays = {
+        name: (_to_numpy(lo, "band lo"), _to_numpy(hi, "band hi")) for name, (lo, hi) in (bands or {}).items()
+    }
     for name, y in curves.items():
         if y.shape != x_arr.shape:
             raise ValueError(f"curve {name!r} has shape {y.shape} but x has {x_arr.shape}; give one y per x")
-    for name, (lo, hi) in bands.items():
+    for name, (lo, hi) in band_arrays.items():
         if name not in curves:
             raise ValueError(f"band {name!r} has no curve of the same name; ys has {list(curves)}")
         if lo.shape != x_arr.shape or hi.shape != x_arr.shape:
@@ -268,8 +270,8 @@ def plot_curves(
     marker = "o" if len(x_arr) <= 30 else None
     for name, y in curves.items():
         (line,) = ax.plot(x_arr, y, marker=marker, markersize=4, label=name)
-        if name in bands:
-            ax.fill_between(x_arr, *bands[name], color=line.get_color(), alpha=0.2, linewidth=0)
+        if name in band_arrays:
+            ax.fill_between(x_arr, *band_arrays[name], color=line.get_color(), alpha=0.2, linewidth=0)
     ax.set(
         xlabel=xlabel,
         ylabel=ylabel,

@@ -69,7 +69,7 @@ _HEX_DIGEST = re.compile(r"[0-9a-f]{64}")
 def _unwrap_scalar(value: object) -> object:
     """Turn a 0-d NumPy/PyTorch value into the Python scalar it holds."""
     if getattr(value, "ndim", None) == 0 and hasattr(value, "item"):
-        return value.item()  # type: ignore[union-attr]
+        return value.item()
     return value
 
 
@@ -123,7 +123,7 @@ def _check_decimals(decimals: object) -> int:
 def _real_numbers(value: object) -> float | list:
     """`value` as a Python float or a (nested) list of floats; tensors and arrays unwrapped."""
     if hasattr(value, "tolist") and not isinstance(value, (str, bytes)):
-        value = value.tolist()  # type: ignore[union-attr]  # tensor / ndarray / NumPy scalar
+        value = value.tolist()  # tensor / ndarray / NumPy scalar
     if isinstance(value, (tuple, list)):
         if not value:
             raise TypeError("cannot round an empty sequence")

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import cast
 
 import torch
 
 from course_utils.core.device import seed_everything
 from course_utils.core.evaluate import accuracy_by_query_index, target_accuracy
 from course_utils.core.metrics import attention_entropy, sink_mass
-from course_utils.core.model import GPTConfig, TinyGPT
+from course_utils.core.model import Block, GPTConfig, TinyGPT
+from course_utils.core.sink_fixes import LearnedSink
 from course_utils.core.tasks import make_batch_fn
 from course_utils.core.train import train
 from course_utils.paths import CHECKPOINT_DIR
@@ -41,8 +43,9 @@ def _backcopy_sink_mass(model: TinyGPT) -> dict[str, list]:
         "extra_copy": sink_mass(extra, copy).tolist(),
         "extra_other": sink_mass(extra, ~copy).tolist(),
     }
-    if model.config.sink_fix == "learned_sink":
-        record["sink_logit"] = [block.attn.sink_fix.sink_logit.tolist() for block in model.blocks]
+    if model.config.sink_fix == "learned_sink":  # then every block's fix is a LearnedSink
+        blocks = [cast(Block, block) for block in model.blocks]  # an nn.ModuleList's items are typed nn.Module
+        record["sink_logit"] = [cast(LearnedSink, block.attn.sink_fix).sink_logit.tolist() for block in blocks]
     return record
 
 

@@ -178,6 +178,9 @@ def _si_lm_trial(seed: int, suffix: str, what: str, model: dict, base: str = "ro
     )
 
 
+#: The dilated language models' measurement: they form no attention weights, so no octave masses.
+_measure_lm_no_octaves: Callable[[TinyGPT], dict] = partial(measure_lm, octaves=False)
+
 #: Every trial: (recipe, measurement), by name.
 TRIALS: dict[str, tuple[ZooEntry, Callable[[TinyGPT], dict]]] = {
     entry.name: (entry, measure)
@@ -190,7 +193,7 @@ TRIALS: dict[str, tuple[ZooEntry, Callable[[TinyGPT], dict]]] = {
             _si_lm_trial(
                 seed, "dilated", "dilated attention w=(8, 16, 32, 64), r=(1, 2, 4, 8)", dict(KV_DILATED_PATTERNS)
             ),
-            partial(measure_lm, octaves=False),
+            _measure_lm_no_octaves,
         ),
         (
             _si_lm_trial(
