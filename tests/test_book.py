@@ -125,6 +125,9 @@ def test_pages_workflow_publishes_what_make_book_builds():
     uploads = [step for step in steps if "upload-pages-artifact" in step.get("uses", "")]
     assert uploads and uploads[0]["with"]["path"] == "build/book/html"
     assert any("deploy-pages" in step.get("uses", "") for step in steps)
+    trigger = workflow[True]  # YAML reads the key `on` as True
+    assert "push" not in trigger and trigger["workflow_run"]["workflows"] == ["tests"], "publish only tested commits"
+    assert "success" in workflow["jobs"]["build"]["if"]
 
 
 # ---- staging ---------------------------------------------------------------------------------------
