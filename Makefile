@@ -61,11 +61,11 @@ lab: install ## open JupyterLab on the course (notebooks/ and student/); options
 	PYTHONDONTWRITEBYTECODE= $(VENV)/bin/jupyter lab $(LAB_ROOT_FLAG) $(LAB_ARGS) README.md
 
 # ruff's settings and mypy's are in pyproject.toml; .pre-commit-config.yaml runs the same ruff on commit.
-lint: install ## ruff (lint and format check) on the repository, mypy on course_utils
+lint: install ## ruff (lint and format check) on the repository, mypy on course_utils and scripts
 	@status=0; \
 	$(VENV)/bin/ruff check . || status=1; \
 	$(VENV)/bin/ruff format --check . || status=1; \
-	$(VENV)/bin/mypy course_utils || status=1; \
+	$(VENV)/bin/mypy || status=1; \
 	exit $$status
 
 # Every step always runs; the target fails if any did.
@@ -85,13 +85,11 @@ quick: install ## the fast tier for the development loop: unit tests without zoo
 # Teacher notebooks in fresh kernels, two one-thread kernels at once (COURSE_THREADS=1 prints the same results);
 # stderr is not compared (conftest.py), volatile text is masked; each notebook stays in one kernel, in NBVAL_ORDER.
 NBVAL_WORKERS ?= 2
+# No notebooks is a broken checkout, not a pass: the target fails instead of checking nothing.
 nbval: install ## every notebooks/*.ipynb re-executed and compared with its stored outputs
-ifeq ($(strip $(NOTEBOOKS)),)
-	@echo "nbval: no notebooks/*.ipynb yet, nothing to execute"
-else
+	@test -n "$(strip $(NOTEBOOKS))" || { echo "nbval: no notebooks/*.ipynb to execute" >&2; exit 1; }
 	$(TEST_ENV) COURSE_THREADS=1 $(VENV)/bin/pytest --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
 		-n $(NBVAL_WORKERS) --dist loadscope --no-loadscope-reorder $(NBVAL_ARGS) $(NBVAL_ORDER)
-endif
 
 # The course book: a static website of the committed notebooks (not re-executed), in build/book/html.
 # Sphinx with myst-nb and the book theme; see scripts/build_book.py and book/conf.py.

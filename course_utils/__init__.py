@@ -1,13 +1,13 @@
 """Shared code of the course "Long-Context Attention, from Scratch".
 
-The folders are the layers. A module imports only from its own folder or the folders below it
-(`tests/test_import_layers.py` reads the layers from the folders and checks every import):
+The folders are the layers, and `ALLOWED_IMPORTS` below is the rule, written once: the layers a module
+of each layer may import from (`tests/test_import_layers.py` reads it and checks every import):
 
-    tools/      notebook helpers and runners           may import anything
-    chapters/   one chapter's idea and measurements    imports core/ (and other chapters/)
-    zoo/        trained models and stored trials        imports core/ (never chapters/)
-    core/       the model, its data, training, eval    imports only core/
-    paths.py    where files live                       imports nothing from the course
+    tools/      notebook helpers and runners
+    chapters/   one chapter's idea and measurements
+    zoo/        trained models and stored trials
+    core/       the model, its data, training, eval
+    paths.py    where files live
 
 core/: what a trained model needs
 
@@ -20,19 +20,22 @@ core/: what a trained model needs
 - `logits`         logit transforms applied before the softmax (identity, log-n, SSMax, scale-invariant)
 - `sigma_reparam`  σReparam's linear layer, which the model config can swap in
 - `sink_fixes`     ways for a head to attend to nothing (softmax1, sink logits and keys, sigmoid, gate)
-- `dilated`        LongNet's dilated attention kernel (a model config can select it; chapter 07)
+- `dilated`        LongNet's dilated attention kernel (a model config can select it; chapter 07), dense
+                   attention with its log-sum-exp, the accumulation dtype of softmax statistics
 - `attention`      scaled dot-product attention from scratch (chapter 01), multi-head attention
 - `model`          TinyGPT, a small decoder-only transformer that returns its attention
 - `train`          a deterministic training loop with a progress bar
 - `metrics`        entropy, max weight and sink mass of attention weights
 - `evaluate`       accuracy and losses of a trained model (by query index, at the last token, by position),
-                   run `rows_per_call` rows at a time
+                   run `rows_per_call` rows at a time; the last query's attention
 - `records`        stored measurement records (JSON): rounding, writing, loading or the command that rebuilds one
 
 chapters/: one chapter's idea
 
 - `circuits`         a copy model's attention: distance read from, content or position (ch. 01)
-- `dilution`         attention dilution in theory and simulation (ch. 02)
+- `dilution`         attention dilution in theory, in simulation and in trained recall models (ch. 02);
+                     a needle's and its decoys' weight (ch. 05)
+- `positional_bias`  lost in the middle by relative position, attention to far keys and to a value's key (ch. 03)
 - `sinks`            StreamingLLM caches (first k + recent tokens), what the first token writes (ch. 04)
 - `collapse`         rank-collapse residual, JS divergence between heads (ch. 05)
 - `repetition`       repeated prompts, per-copy probabilities, greedy repetition (ch. 05)
@@ -45,7 +48,7 @@ chapters/: one chapter's idea
 - `memory_probe`     peak resident memory of one call on the CPU, read from the operating system (ch. 06-07)
 - `dilated_reach`    what stacked dilated layers can reach and route (ch. 07)
 - `scale_invariant`  scale-invariant attention's derivation and reference (ch. 08)
-- `retrieval`        retrieve-then-read and hierarchical answering over chunks (ch. 09)
+- `retrieval`        retrieve-then-read and hierarchical answering over chunks, AUROC of their confidence (ch. 09)
 - `pretrained`       all-MiniLM-L6-v2, a real pretrained encoder, run by the course's own attention (ch. 10)
 - `real_model`       sinks, dilution, head similarity, needles and retrieval in all-MiniLM-L6-v2 (ch. 10)
 - `distributed`      ring attention and LongNet's distributed dilated attention on torch.distributed (ch. 11)
@@ -54,7 +57,7 @@ chapters/: one chapter's idea
 
 zoo/: trained models (see `course_utils/zoo/__init__.py`)
 
-- `recipes`     the named training recipes, `family` and `name`
+- `recipes`     the named training recipes, `family_names` and `entry_name`
 - `names`       how each family spells its entries' names
 - `store`       how a checkpoint is stored
 - `build`       training, storing and loading an entry
@@ -72,6 +75,14 @@ tools/: notebook helpers and runners
 
 __version__ = "0.1.0"
 
-#: The layers, lowest first: a module may import from its own layer and the ones before it, except that
-#: `chapters` and `zoo` stand side by side (neither imports the other).
-LAYERS: tuple[str, ...] = ("core", "chapters", "zoo", "tools")
+#: The layer rule: the layers (`paths` and the folders, lowest first) each layer may import from, its own
+#: included. `chapters` and `zoo` stand side by side: neither imports the other.
+ALLOWED_IMPORTS: dict[str, tuple[str, ...]] = {
+    "paths": ("paths",),
+    "core": ("paths", "core"),
+    "chapters": ("paths", "core", "chapters"),
+    "zoo": ("paths", "core", "zoo"),
+    "tools": ("paths", "core", "chapters", "zoo", "tools"),
+}
+#: The layers that are folders, lowest first.
+LAYERS: tuple[str, ...] = tuple(layer for layer in ALLOWED_IMPORTS if layer != "paths")

@@ -1,7 +1,8 @@
 """Where the course keeps its files: the shipped data, the zoo's checkpoints and the stored results.
 
 The results live in the checkout (`notebooks/results/`), beside the notebooks that read them, so the
-course is installed editable (`pip install -e .`, as `make install` does).
+course is installed editable (`pip install -e .`, as `make install` does); `in_checkout` checks it for the
+code that reads or writes there.
 """
 
 from pathlib import Path
@@ -20,3 +21,23 @@ RESULTS_DIR = REPO_DIR / "notebooks" / "results"
 TRIALS_DIR = RESULTS_DIR / "trials"
 #: all-MiniLM-L6-v2's measured record (`course_utils.chapters.real_model`).
 REAL_MODEL_RECORD = RESULTS_DIR / "real_model.json"
+#: Files the course makes and does not commit (git-ignored): the book, zoo models retrained by a notebook.
+BUILD_DIR = REPO_DIR / "build"
+#: Where `zoo.load(NAME, retrain=True)` trains a checkpoint, `NAME.pt.xz`: outside the package, so a
+#: notebook never overwrites a committed one (only `python -m course_utils.zoo build` writes `CHECKPOINT_DIR`).
+ZOO_RETRAIN_DIR = BUILD_DIR / "zoo"
+
+
+def in_checkout(path: Path) -> Path:
+    """`path`, a place in the repository checkout, once the course is known to run from its checkout.
+
+    The results and the build folder live beside the notebooks, not in the package; an installed copy
+    (site-packages) has no checkout around it, so a ValueError says what to do instead.
+    Example: `in_checkout(TRIALS_DIR / "kv-si-nope-s0.json")`
+    """
+    if not (REPO_DIR / "notebooks").is_dir():
+        raise ValueError(
+            f"{path} belongs to the course's checkout, but course_utils runs from {PACKAGE_DIR}, which is not "
+            "in one: install the course editable from its checkout (`pip install -e .`, as `make install` does)"
+        )
+    return path

@@ -668,8 +668,8 @@ for length in [8, 12, 16]:
 
 # %%
 RETRAIN = False
-induct = {s: zoo.load(name, retrain=RETRAIN, verbose=False)[0] for s, name in zoo.family("induct").items()}
-recipe = zoo.ZOO[zoo.name("induct", 0)]
+induct = {s: zoo.load(name, retrain=RETRAIN, verbose=False)[0] for s, name in zoo.family_names("induct").items()}
+recipe = zoo.ZOO[zoo.entry_name("induct", 0)]
 print(f"copy-induct: {recipe.task_kwargs}, {recipe.train.steps} steps; held out: {zoo.INDUCT_HELD_OUT}")
 
 # %% [markdown]

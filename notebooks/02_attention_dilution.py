@@ -86,9 +86,15 @@ import matplotlib.pyplot as plt
 import torch
 
 from course_utils import zoo
-from course_utils.chapters.dilution import gap_for_weight, relevant_weight, simulate_dilution
+from course_utils.chapters.dilution import (
+    gap_for_weight,
+    last_query_report,
+    relevant_weight,
+    simulate_dilution,
+    value_votes,
+)
 from course_utils.core.device import seed_everything
-from course_utils.core.evaluate import last_query_attention, last_query_report, value_votes
+from course_utils.core.evaluate import last_query_attention
 from course_utils.core.tasks import associative_recall_batch
 from course_utils.tools.plotting import finish, plot_curves, use_course_style
 
@@ -305,7 +311,7 @@ item_counts = [16, 32, 64, 128, 256, 512, 1024, 2048, 4096]
 loaded = {
     (t, s): zoo.load(name, retrain=RETRAIN, verbose=False)
     for t in TRANSFORMS
-    for s, name in zoo.family("recall", **FAMILY_OPTIONS[t]).items()
+    for s, name in zoo.family_names("recall", **FAMILY_OPTIONS[t]).items()
 }
 models = {key: model for key, (model, _) in loaded.items()}
 build_seconds = [record["build_seconds"] for _, record in loaded.values()]
@@ -595,7 +601,7 @@ value_family = {
 value_models = {
     (t, s): zoo.load(name, retrain=RETRAIN, verbose=False)[0]
     for t, options in value_family.items()
-    for s, name in zoo.family("recall", value_answers=True, **options).items()
+    for s, name in zoo.family_names("recall", value_answers=True, **options).items()
 }
 
 example = associative_recall_batch(1, 6, value_answers=True, generator=3)
@@ -627,7 +633,7 @@ for count in item_counts:
             wrong.mean().item(),
         )
 torch.testing.assert_close(votes, value_votes(w[:, 0], batch))  # the package's version (the tests use it)
-print("votes_inline matches course_utils.core.evaluate.value_votes")
+print("votes_inline matches course_utils.chapters.dilution.value_votes")
 
 # %% [markdown]
 # The same contexts, answered two ways by plain softmax, per seed (item answers from section 3):

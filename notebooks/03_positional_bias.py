@@ -88,15 +88,14 @@ import matplotlib.pyplot as plt
 import torch
 
 from course_utils import zoo
-from course_utils.core.device import seed_everything
-from course_utils.core.evaluate import (
-    accuracy_by_query_index,
+from course_utils.chapters.positional_bias import (
     bin_by_relative_position,
     far_key_weight,
     lost_in_the_middle_depth,
-    target_accuracy,
     value_to_key_weight,
 )
+from course_utils.core.device import seed_everything
+from course_utils.core.evaluate import accuracy_by_query_index, target_accuracy
 from course_utils.core.model import TinyGPT
 from course_utils.core.positional import ALiBi, RoPE, Sinusoidal
 from course_utils.core.tasks import KVVocab, kv_retrieval_batch
@@ -220,7 +219,10 @@ for i in (0, 1, 3, 15, 63):
 RETRAIN = False  # True: retrain this notebook's zoo models (about 2 hours on one core)
 SEEDS = zoo.SEEDS
 U_VARIANTS = {"alibi": "ALiBi, uniform training", "alibi-edge": "ALiBi, edge-heavy training"}
-U_NAMES = {"alibi": zoo.family("kv", positional="alibi"), "alibi-edge": zoo.family("kv", positional="alibi", edge=True)}
+U_NAMES = {
+    "alibi": zoo.family_names("kv", positional="alibi"),
+    "alibi-edge": zoo.family_names("kv", positional="alibi", edge=True),
+}
 loaded = {
     (v, s): zoo.load(name, retrain=RETRAIN, verbose=False) for v, names in U_NAMES.items() for s, name in names.items()
 }
@@ -320,7 +322,7 @@ fig
 # more significant as the context grows. Measure it: the **U depth**, (first quarter + last
 # quarter) / 2 − middle half, in accuracy points, for every ALiBi model and seed at `K` = 8, 16
 # (inside the training range), 32 and 64 pairs (2× and 4×), from the accuracies by index above,
-# with `course_utils.core.evaluate.lost_in_the_middle_depth`.
+# with `course_utils.chapters.positional_bias.lost_in_the_middle_depth`.
 
 # %%
 U_KS = list(PAIR_COUNTS)  # 8, 16, 32, 64
@@ -416,7 +418,9 @@ def retrieval_head_attention(model):
 def untrained(positional, seed):
     """The seed's ALiBi model at initialisation, or the same config with another encoding."""
     seed_everything(seed)
-    return TinyGPT(replace(zoo.ZOO[zoo.name("kv", seed, positional="alibi")].model_config(), positional=positional))
+    return TinyGPT(
+        replace(zoo.ZOO[zoo.entry_name("kv", seed, positional="alibi")].model_config(), positional=positional)
+    )
 
 
 mech = {}
@@ -479,12 +483,12 @@ for state in ("init", "trained", "NoPE init"):
 QF_VARIANTS = {"alibi-fill": {}, "alibi-qfirst-fill": {"query_first": True}}  # variant -> task options
 qf_models = {
     ("alibi-fill", s): zoo.load(name, retrain=RETRAIN, verbose=False)[0]
-    for s, name in zoo.family("kv", positional="alibi", filler=True).items()
+    for s, name in zoo.family_names("kv", positional="alibi", filler=True).items()
 }
 qf_models.update(
     {
         ("alibi-qfirst-fill", s): zoo.load(name, retrain=RETRAIN, verbose=False)[0]
-        for s, name in zoo.family("kv", positional="alibi", query_first=True, filler=True).items()
+        for s, name in zoo.family_names("kv", positional="alibi", query_first=True, filler=True).items()
     }
 )
 for (v, s), model in qf_models.items():
@@ -604,13 +608,14 @@ FILL_SCHEMES = {"rope": "RoPE", "alibi": "ALiBi", "learned": "learned"}
 fill_loaded = {
     (p, s): zoo.load(name, retrain=RETRAIN and p != "alibi", verbose=False)  # ALiBi's: section 2 did it
     for p in FILL_SCHEMES
-    for s, name in zoo.family("kv", positional=p, filler=True).items()
+    for s, name in zoo.family_names("kv", positional=p, filler=True).items()
 }
 fill = {key: model for key, (model, _) in fill_loaded.items()}
 print(
     "section 2's recipe, RoPE (kv-rope-s*), held-out accuracy at K = 16, seeds 0 / 1 / 2: "
     + " / ".join(
-        f"{zoo.load(name, verbose=False)[1]['accuracy']:.3f}" for name in zoo.family("kv", positional="rope").values()
+        f"{zoo.load(name, verbose=False)[1]['accuracy']:.3f}"
+        for name in zoo.family_names("kv", positional="rope").values()
     )
 )
 print("filler recipe, held-out accuracy at K = 16 (no filler), seeds 0 / 1 / 2:")
@@ -728,7 +733,7 @@ TUNES = {"pi": "position interpolation", "extrap": "positions as they are"}
 tuned = {
     (t, s): zoo.load(name, retrain=RETRAIN, verbose=False)
     for t in TUNES
-    for s, name in zoo.family("kv", positional="rope", filler=True, finetune=t).items()
+    for s, name in zoo.family_names("kv", positional="rope", filler=True, finetune=t).items()
 }
 tune_steps = [h["step"] for h in tuned[("pi", 0)][1]["history"]]
 tune_acc = {
@@ -782,7 +787,7 @@ long_probe = kv_retrieval_batch(64, 64, filler=True, generator=77)
 
 
 def previous_token_weight(model):
-    """Layer-1 weight from each value to its key, best head (`evaluate.value_to_key_weight`)."""
+    """Layer-1 weight from each value to its key, best head (`positional_bias.value_to_key_weight`)."""
     return value_to_key_weight(model, long_probe)[0].max().item()
 
 
@@ -1173,7 +1178,7 @@ assert check_choice(q6_answer, "fc9f733e02cccaff5551a6dff20f6172bf1b92ab3d62c491
 # The measurement: accuracy per seed with `P` = 0…128 fillers in front, and where the query's
 # attention goes behind 128 fillers: the weight it gives to keys farther back than 38 tokens
 # (farther than anything in a training sequence), in each layer's most affected head, with
-# `course_utils.core.evaluate.far_key_weight`.
+# `course_utils.chapters.positional_bias.far_key_weight`.
 
 # %%
 xs, _, fn = sweeps["filler prefix P"]

@@ -185,7 +185,7 @@ models, records = {}, {}
 for label, options in VARIANTS.items():
     for seed in SEEDS:
         models[(label, seed)], records[(label, seed)] = zoo.load(
-            zoo.name("sink", seed, **options), verbose=label == "softmax"
+            zoo.entry_name("sink", seed, **options), verbose=label == "softmax"
         )
 
 build_s = [records[key]["build_seconds"] for key in records]
@@ -425,7 +425,7 @@ def token_or_position(model):
     return rows
 
 
-deep = {seed: zoo.load(zoo.name("sink", seed, layers=2), verbose=seed == 0)[0] for seed in SEEDS}
+deep = {seed: zoo.load(zoo.entry_name("sink", seed, layers=2), verbose=seed == 0)[0] for seed in SEEDS}
 probes = {
     **{(1, seed): token_or_position(models[("softmax", seed)]) for seed in SEEDS},
     **{(2, seed): token_or_position(deep[seed]) for seed in SEEDS},
@@ -457,7 +457,7 @@ nobos_idle = ~nobos_test.copy_mask
 nobos_idle[:, 0] = False
 nobos_first = []
 for seed in SEEDS:
-    model = zoo.load(zoo.name("sink", seed, layers=2, bos=False), verbose=False)[0]
+    model = zoo.load(zoo.entry_name("sink", seed, layers=2, bos=False), verbose=False)[0]
     with torch.no_grad():
         _, attn = model(nobos_test.tokens, return_attention=True)  # (L, B, H, n, n)
     on_first = sink_mass(attn, nobos_idle).amax(-1)  # (L,): the most any head puts on position 0

@@ -100,10 +100,10 @@ from course_utils.chapters.collapse import (
     random_stack_residuals,
     rank_residual,
 )
-from course_utils.chapters.dilution import gap_for_weight, relevant_weight
+from course_utils.chapters.dilution import gap_for_weight, item_weights, relevant_weight
 from course_utils.chapters.repetition import copy_log_probs, greedy_repeats, repeated_prompt
 from course_utils.core.device import seed_everything
-from course_utils.core.evaluate import item_weights, target_accuracy
+from course_utils.core.evaluate import target_accuracy
 from course_utils.core.metrics import normalized_entropy
 from course_utils.core.tasks import decoy_needle_batch, kv_retrieval_batch, make_batch_fn, near_miss_batch
 from course_utils.tools.plotting import finish, plot_attention_maps, plot_curves, plot_heatmaps, use_course_style
@@ -250,7 +250,7 @@ def shift_at_length(model, n, batch_size=32):
 
 
 CONTEXTS = (16, 32, 64, 128, 256, 512)
-nope_lms = {s: zoo.load(name, verbose=False)[0] for s, name in zoo.family("si-lm", variant="nope").items()}
+nope_lms = {s: zoo.load(name, verbose=False)[0] for s, name in zoo.family_names("si-lm", variant="nope").items()}
 shift = torch.tensor([[shift_at_length(nope_lms[s], n) for n in CONTEXTS] for s in SEEDS])  # (seeds, lengths)
 design = torch.stack([torch.ones(len(CONTEXTS)), torch.tensor(CONTEXTS, dtype=torch.float).log()], 1)  # (lengths, 2)
 slopes = [torch.linalg.lstsq(design, shift[i].log()[:, None]).solution[1, 0].item() for i in range(len(SEEDS))]
@@ -311,7 +311,9 @@ print(
 
 # %%
 kv_models = {
-    (pos, s): zoo.load(zoo.name("kv", s, positional=pos), verbose=False)[0] for pos in ("alibi", "rope") for s in SEEDS
+    (pos, s): zoo.load(zoo.entry_name("kv", s, positional=pos), verbose=False)[0]
+    for pos in ("alibi", "rope")
+    for s in SEEDS
 }
 batch = kv_retrieval_batch(64, 16, generator=16)
 with torch.no_grad():
@@ -414,7 +416,9 @@ for pos in ("alibi", "rope"):
 
 # %%
 hot_names = {
-    (kind, s): zoo.name("lm", s, sigma_reparam=kind == "hot-sigma") for kind in ("hot", "hot-sigma") for s in SEEDS
+    (kind, s): zoo.entry_name("lm", s, sigma_reparam=kind == "hot-sigma")
+    for kind in ("hot", "hot-sigma")
+    for s in SEEDS
 }
 hot = {key: zoo.load(name, verbose=False)[1] for key, name in hot_names.items()}
 print("build times:", ", ".join(f"{hot_names[key]} {r['build_seconds']:.0f} s" for key, r in hot.items()))
@@ -521,11 +525,11 @@ for key, name in hot_names.items():
 FAMILIES = {"p = 0.5": False, "p = 0.1": True}  # label: rare
 REPEAT_PROB = {"p = 0.5": 0.5, "p = 0.1": 0.1}
 loop_models = {
-    label: {s: zoo.load(name, verbose=False) for s, name in zoo.family("loop", rare=rare).items()}
+    label: {s: zoo.load(name, verbose=False) for s, name in zoo.family_names("loop", rare=rare).items()}
     for label, rare in FAMILIES.items()
 }
 loops = loop_models["p = 0.5"]
-vocab = make_batch_fn("loop_stream", batch_size=1, **zoo.ZOO[zoo.name("loop", 0)].task_kwargs)(0).vocab
+vocab = make_batch_fn("loop_stream", batch_size=1, **zoo.ZOO[zoo.entry_name("loop", 0)].task_kwargs)(0).vocab
 g = torch.Generator().manual_seed(0)
 sentences = torch.randint(0, 64, (256, 8), generator=g) + vocab.offset("s")
 segments = torch.cat([sentences, torch.full((256, 1), vocab.end)], dim=1)  # (256, 9): a sentence and END
@@ -641,7 +645,7 @@ for (label, s), lp in log_p.items():
 # %%
 for label, rare_stream in FAMILIES.items():
     stream = make_batch_fn(
-        "loop_stream", batch_size=20_000, **zoo.ZOO[zoo.name("loop", 0, rare=rare_stream)].task_kwargs
+        "loop_stream", batch_size=20_000, **zoo.ZOO[zoo.entry_name("loop", 0, rare=rare_stream)].task_kwargs
     )(0)
     repeats = stream.repeat  # (20000, 12)
     run = torch.zeros_like(repeats, dtype=torch.long)  # repeats in a row ending at each sentence
@@ -691,7 +695,7 @@ finish(fig, "P(one more repeat) does not grow with the count, even where long ru
 # They were trained on 16–128 tokens with 0–6 decoys:
 
 # %%
-decoy_models = {s: zoo.load(name, verbose=s == 0)[0] for s, name in zoo.family("decoy").items()}
+decoy_models = {s: zoo.load(name, verbose=s == 0)[0] for s, name in zoo.family_names("decoy").items()}
 example = decoy_needle_batch(1, 24, n_decoys=2, generator=5)
 print(" ".join(example.vocab.labels(example.tokens[0])), "->", example.vocab.labels(example.targets[0, -1:])[0])
 
@@ -766,14 +770,14 @@ print("1 decoy per 32, by length:    ", " ".join(f"{n}: {v:.2f}" for n, v in zip
 # to the denominator and a decoy adds e^g': one near miss weighs as much as e^g' filler tokens.
 
 # %%
-near = {s: zoo.load(name, verbose=s == 0)[0] for s, name in zoo.family("decoy", near_miss=True).items()}
+near = {s: zoo.load(name, verbose=s == 0)[0] for s, name in zoo.family_names("decoy", near_miss=True).items()}
 example = near_miss_batch(1, 32, n_decoys=2, generator=5)
 print(" ".join(example.vocab.labels(example.tokens[0])), "->", example.vocab.labels(example.targets[0, -1:])[0])
 
 # %% [markdown]
 # For each seed, take the last-layer head that gives the needle the most weight with no decoy, and
 # measure at 128 tokens: accuracy, the head's weight on the needle's three tokens, and on each
-# decoy's three tokens (`course_utils.core.evaluate.item_weights`).
+# decoy's three tokens (`course_utils.chapters.dilution.item_weights`).
 
 
 # %%

@@ -534,7 +534,10 @@ if not gpu_files:
 
 # %%
 SEEDS = zoo.SEEDS
-KINDS = {"dense": zoo.family("kv", positional="rope"), "dilated": zoo.family("kv", positional="rope", dilated=True)}
+KINDS = {
+    "dense": zoo.family_names("kv", positional="rope"),
+    "dilated": zoo.family_names("kv", positional="rope", dilated=True),
+}
 loaded = {(kind, s): zoo.load(names[s], verbose=False) for kind, names in KINDS.items() for s in SEEDS}
 for kind in KINDS:
     accs = [loaded[(kind, s)][1]["accuracy"] for s in SEEDS]
@@ -695,7 +698,7 @@ print(
 
 # %%
 stored = {
-    (kind, s): trials.load(name)["measurements"]["accuracy_by_index"]
+    (kind, s): trials.load_record(name)["measurements"]["accuracy_by_index"]
     for kind, names in KINDS.items()
     for s, name in names.items()
 }
@@ -748,11 +751,11 @@ for s in SEEDS:
 
 # %%
 TRIAL_KINDS = {
-    "2 layers, 6000 steps": trials.records_of("kv-rope-dilated-long"),
-    "3 layers, 3000 steps": trials.records_of("kv-rope-dilated-3l"),
+    "2 layers, 6000 steps": trials.trial_names("kv-rope-dilated-long"),
+    "3 layers, 3000 steps": trials.trial_names("kv-rope-dilated-3l"),
 }
 trial_acc = {
-    (kind, s): trials.load(name)["measurements"]["accuracy_by_index"]
+    (kind, s): trials.load_record(name)["measurements"]["accuracy_by_index"]
     for kind, names in TRIAL_KINDS.items()
     for s, name in names.items()
 }
@@ -802,8 +805,11 @@ fig
 
 # %%
 lm_windows = {
-    kind: {s: np.array(trials.load(name)["measurements"]["window_loss"]["64"]) for s, name in names.items()}
-    for kind, names in (("dense", zoo.family("si-lm", variant="rope")), ("dilated", trials.records_of("si-lm-dilated")))
+    kind: {s: np.array(trials.load_record(name)["measurements"]["window_loss"]["64"]) for s, name in names.items()}
+    for kind, names in (
+        ("dense", zoo.family_names("si-lm", variant="rope")),
+        ("dilated", trials.trial_names("si-lm-dilated")),
+    )
 }
 lm_gap = {}
 for s in SEEDS:
@@ -826,8 +832,10 @@ BORDERS = np.arange(PATTERNS[0][0], 64, PATTERNS[0][0])  # positions 8, 16, ...,
 position_gap = {}
 for s in SEEDS:
     gap = np.array(
-        trials.load(trials.records_of("si-lm-dilated")[s])["measurements"]["position_loss"]["64"]
-    ) - np.array(trials.load(zoo.family("si-lm", variant="rope")[s])["measurements"]["position_loss"]["64"])
+        trials.load_record(trials.trial_names("si-lm-dilated")[s])["measurements"]["position_loss"]["64"]
+    ) - np.array(
+        trials.load_record(zoo.family_names("si-lm", variant="rope")[s])["measurements"]["position_loss"]["64"]
+    )
     position_gap[s] = gap
     others = np.setdiff1d(np.arange(1, 64), BORDERS)
     print(

@@ -85,10 +85,11 @@ import torch
 from IPython.display import display
 
 from course_utils import zoo
-from course_utils.chapters.scale_invariant import coefficients, expected_mass, scale_invariant_logits
+from course_utils.chapters.scale_invariant import expected_mass, scale_invariant_logits
 from course_utils.core.corpus import text_batch
 from course_utils.core.device import seed_everything
 from course_utils.core.evaluate import position_losses
+from course_utils.core.logits import scale_invariant_coefficients
 from course_utils.tools.plotting import finish, plot_curves, use_course_style
 from course_utils.zoo import trials
 
@@ -160,7 +161,7 @@ def transformed(scheme: str, s: torch.Tensor, dist: torch.Tensor) -> torch.Tenso
         return s
     if scheme == "log-n scaling":
         return LOGN_FACTOR * s
-    a, m = coefficients(dist, TAU)
+    a, m = scale_invariant_coefficients(dist, TAU)
     return a * s + m
 
 
@@ -263,7 +264,7 @@ def best_separable_fit_error(log_table: torch.Tensor) -> float:
 
 n_fold = 256
 dist = (torch.arange(n_fold)[:, None] - torch.arange(n_fold)[None, :]).clamp_min(0).double()
-log_a = torch.log(coefficients(dist, TAU)[0])
+log_a = torch.log(scale_invariant_coefficients(dist, TAU)[0])
 log_logn = torch.log(torch.log(torch.arange(1, n_fold + 1).double()).clamp_min(1.0))[:, None].expand(n_fold, n_fold)
 print(
     f"log a_(i-j):  spread {log_a[dist > 0].std().item():.3f}, best q/k-fold residual "
@@ -345,7 +346,7 @@ PAPER = {
 }
 SEEDS = zoo.SEEDS
 LENGTHS = (zoo.SI_TRAIN_LEN, 4 * zoo.SI_TRAIN_LEN, 16 * zoo.SI_TRAIN_LEN)
-lm = {(v, s): zoo.load(zoo.name("si-lm", s, variant=v), verbose=False) for v in VARIANTS for s in SEEDS}
+lm = {(v, s): zoo.load(zoo.entry_name("si-lm", s, variant=v), verbose=False) for v in VARIANTS for s in SEEDS}
 build = [record["build_seconds"] for _, record in lm.values()]
 print(f"loaded {len(lm)} language models, each built in {min(build):.0f}-{max(build):.0f} s on one core")
 
@@ -362,7 +363,7 @@ print(f"loaded {len(lm)} language models, each built in {min(build):.0f}-{max(bu
 # %%
 windows = text_batch(trials.LM_WINDOWS, LENGTHS[-1], split="val", generator=trials.LM_WINDOW_SEED)
 live = position_losses(lm[("rope", 0)][0], windows, LENGTHS[0])  # (32 windows, 16 pieces, 64 positions)
-stored_rope = trials.load(zoo.name("si-lm", 0, variant="rope"))["measurements"]
+stored_rope = trials.load_record(zoo.entry_name("si-lm", 0, variant="rope"))["measurements"]
 print(
     f"RoPE seed 0 at {LENGTHS[0]} tokens: live {live.mean().item():.3f}, stored "
     f"{np.mean(stored_rope['window_loss'][str(LENGTHS[0])]):.3f} nats per character"
@@ -383,8 +384,8 @@ ALL_VARIANTS = {**VARIANTS, **TRIAL_VARIANTS}
 
 
 def lm_measurements(v, s):
-    name = zoo.name("si-lm", s, variant=v) if v in VARIANTS else trials.records_of(f"si-lm-{v}")[s]
-    return trials.load(name)["measurements"]
+    name = zoo.entry_name("si-lm", s, variant=v) if v in VARIANTS else trials.trial_names(f"si-lm-{v}")[s]
+    return trials.load_record(name)["measurements"]
 
 
 measured = {(v, s): lm_measurements(v, s) for v in ALL_VARIANTS for s in SEEDS}
@@ -601,19 +602,18 @@ fig
 # budget). The paper reports 0.969 at 16k and 64k for scale-invariant p-RoPE and 0.000 for RoPE.
 
 # %%
-NEEDLE_LENGTHS = trials.NEEDLE_LENGTHS
 needle_acc = {
-    (v, s, n): trials.load(f"si-needle-{v}-s{s}")["measurements"]["needle_accuracy"][str(n)]
+    (v, s, n): trials.load_record(f"si-needle-{v}-s{s}")["measurements"]["needle_accuracy"][str(n)]
     for v in VARIANTS
     for s in SEEDS
-    for n in NEEDLE_LENGTHS
+    for n in trials.SI_NEEDLE_LENGTHS
 }
 print("Needle accuracy, seeds 0 / 1 / 2")
-print(f"{'':26s}" + "".join(f"{f'@{n}':>20s}" for n in NEEDLE_LENGTHS))
+print(f"{'':26s}" + "".join(f"{f'@{n}':>20s}" for n in trials.SI_NEEDLE_LENGTHS))
 for v, name in VARIANTS.items():
     print(
         f"{name:26s}"
-        + "".join(f"{' / '.join(f'{needle_acc[(v, s, n)]:.2f}' for s in SEEDS):>20s}" for n in NEEDLE_LENGTHS)
+        + "".join(f"{' / '.join(f'{needle_acc[(v, s, n)]:.2f}' for s in SEEDS):>20s}" for n in trials.SI_NEEDLE_LENGTHS)
     )
 
 # %% [markdown]
@@ -637,7 +637,9 @@ tau_loss = {
         if tau == 10.0
         else float(
             np.mean(
-                trials.load(zoo.name("si-lm", 0, variant="si-prope", tau=tau))["measurements"]["window_loss"][str(n)]
+                trials.load_record(zoo.entry_name("si-lm", 0, variant="si-prope", tau=tau))["measurements"][
+                    "window_loss"
+                ][str(n)]
             )
         )
     )
@@ -887,10 +889,10 @@ torch.testing.assert_close(_mean, expected_mass(_t, 10.0), rtol=0.02, atol=0)
 # HIDDEN
 import torch
 
-from course_utils.chapters.scale_invariant import coefficients
+from course_utils.core.logits import scale_invariant_coefficients
 
 _t = torch.arange(0.0, 500.0, 7.0, dtype=torch.float64)
-_a, _m = coefficients(_t, 10.0)
+_a, _m = scale_invariant_coefficients(_t, 10.0)
 torch.testing.assert_close(offset(_a, _t, 10.0), _m)
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -908,7 +910,7 @@ torch.testing.assert_close(offset(_a, _t, 10.0), _m)
 # The check, for the package's coefficients:
 
 # %%
-a_check, m_check = coefficients(torch.arange(0.0, 1000.0, dtype=torch.float64), TAU)
+a_check, m_check = scale_invariant_coefficients(torch.arange(0.0, 1000.0, dtype=torch.float64), TAU)
 print("a_t² + m_t = 1 at every distance:", torch.allclose(a_check**2 + m_check, torch.ones_like(a_check)))
 
 

@@ -88,6 +88,7 @@ import torch
 
 from course_utils import zoo
 from course_utils.chapters.retrieval import (
+    auroc,
     chunk_with_key,
     hierarchical_answer,
     retrieve_best_chunk,
@@ -96,7 +97,7 @@ from course_utils.chapters.retrieval import (
     split_pairs,
 )
 from course_utils.core.device import seed_everything
-from course_utils.core.evaluate import auroc, last_token_accuracy
+from course_utils.core.evaluate import last_token_accuracy
 from course_utils.core.tasks import kv_retrieval_batch
 from course_utils.tools.plotting import finish, use_course_style
 from course_utils.zoo import trials
@@ -114,7 +115,9 @@ use_course_style()
 # %%
 SEEDS = zoo.SEEDS
 MODELS = {
-    f"{p}-s{s}": zoo.load(zoo.name("kv", s, positional=p), verbose=False)[0] for p in ("alibi", "rope") for s in SEEDS
+    f"{p}-s{s}": zoo.load(zoo.entry_name("kv", s, positional=p), verbose=False)[0]
+    for p in ("alibi", "rope")
+    for s in SEEDS
 }
 PAIR_COUNTS = (16, 32, 64)
 batches = {k: kv_retrieval_batch(256, k, generator=k) for k in PAIR_COUNTS}
@@ -368,14 +371,17 @@ fig
 # it at any length, so it cannot single out the transform.)
 
 # %%
-dilated = {s: zoo.load(name, verbose=False)[0] for s, name in zoo.family("kv", positional="rope", dilated=True).items()}
+dilated = {
+    s: zoo.load(name, verbose=False)[0] for s, name in zoo.family_names("kv", positional="rope", dilated=True).items()
+}
 for s, m in dilated.items():
     print(
         f"dilated s{s}: K = 64 full {accuracy(m, tokens, answers):.2f}, retrieval {accuracy(m, short, answers):.2f}, "
         f"K = 16 {accuracy(m, batches[16].tokens, batches[16].targets[:, -1]):.2f}"
     )
 si_kv = {
-    s: trials.load(name)["measurements"]["accuracy_at_pairs"] for s, name in trials.records_of("kv-si-nope").items()
+    s: trials.load_record(name)["measurements"]["accuracy_at_pairs"]
+    for s, name in trials.trial_names("kv-si-nope").items()
 }
 for s, acc in si_kv.items():
     print(f"scale-invariant + NoPE s{s}: K = 16 / 32 / 64: " + " / ".join(f"{acc[str(k)]:.2f}" for k in PAIR_COUNTS))

@@ -137,7 +137,7 @@ for edge, label in ((False, "queries uniform in training"), (True, "queries most
     by_index = np.mean(
         [
             accuracy_by_query_index(zoo.load(name, verbose=False)[0], 32, per_index=32, seed=32).numpy()
-            for name in zoo.family("kv", positional="alibi", edge=edge).values()
+            for name in zoo.family_names("kv", positional="alibi", edge=edge).values()
         ],
         axis=0,
     )
@@ -155,8 +155,8 @@ for variant, label in (("rope", "RoPE"), ("alibi", "ALiBi"), ("si-nope", "scale-
     loss = [
         np.mean(
             [
-                np.mean(trials.load(name)["measurements"]["window_loss"][str(n)])
-                for name in zoo.family("si-lm", variant=variant).values()
+                np.mean(trials.load_record(name)["measurements"]["window_loss"][str(n)])
+                for name in zoo.family_names("si-lm", variant=variant).values()
             ]
         )
         for n in lengths
@@ -180,7 +180,7 @@ bars = [
 for i, (label, fix, field) in enumerate(bars):
     masses = [
         max(zoo.load(name, verbose=False)[1]["history"][-1]["backcopy_sink_mass"][field][0])
-        for name in zoo.family("sink", sink_fix=fix).values()
+        for name in zoo.family_names("sink", sink_fix=fix).values()
     ]
     ax.bar(np.arange(3) + 0.27 * i, masses, width=0.27, label=label)
 ax.set(
@@ -215,7 +215,7 @@ ax = axes[1, 2]
 batch_64 = kv_retrieval_batch(256, 64, generator=64)
 for i, (how, label) in enumerate((("full", "full context"), ("retrieval", "retrieve the best chunk"))):
     accs = []
-    for name in zoo.family("kv", positional="alibi").values():
+    for name in zoo.family_names("kv", positional="alibi").values():
         m = zoo.load(name, verbose=False)[0]
         tokens_in = batch_64.tokens if how == "full" else retrieve_best_chunk(batch_64.tokens, 16)
         with torch.no_grad():
@@ -454,7 +454,7 @@ assert check_choice(q4_answer, "95a7f8190b05b966459e853c3a0f79424e11b80334fc155d
 # Notebook 03's models trained with answers near the edges (as in real documents), asked uniformly at 16 pairs:
 
 # %%
-for s, name in zoo.family("kv", positional="alibi", edge=True).items():
+for s, name in zoo.family_names("kv", positional="alibi", edge=True).items():
     acc = accuracy_by_query_index(zoo.load(name, verbose=False)[0], 16, per_index=32, seed=16)
     print(
         f"seed {s}: first / middle / last quarter {acc[:4].mean():.2f} / {acc[4:12].mean():.2f} / {acc[12:].mean():.2f}"
@@ -557,7 +557,7 @@ assert check_choice(q6_answer, "ae78ab83697c192d778915341923c8e07dc5c2b39852f56a
 # %%
 lm_text = make_batch_fn("text", batch_size=16, n=128, split="val")(torch.Generator().manual_seed(5))
 for sigma, label in ((False, "entropy-collapsed"), (True, "σReparam")):
-    model, _ = zoo.load(zoo.name("lm", 0, sigma_reparam=sigma), verbose=False)
+    model, _ = zoo.load(zoo.entry_name("lm", 0, sigma_reparam=sigma), verbose=False)
     with torch.no_grad():
         attn = model(lm_text.tokens, return_attention=True)[1][:, :, :, 1:]  # (L, B, H, n - 1, n); query 0 sees one key
     js = [head_divergence(attn[layer])[~torch.eye(4, dtype=torch.bool)].mean().item() for layer in range(2)]
@@ -1100,9 +1100,9 @@ assert check_rounded(
 # HIDDEN
 import torch
 
-from course_utils.chapters.scale_invariant import coefficients
+from course_utils.core.logits import scale_invariant_coefficients
 
-_a, _m = coefficients(torch.tensor(90.0, dtype=torch.float64), 10.0)
+_a, _m = scale_invariant_coefficients(torch.tensor(90.0, dtype=torch.float64), 10.0)
 assert abs(e08[0] - _a.item()) < 1e-9 and abs(e08[1] - _m.item()) < 1e-9
 
 # %% [raw] jupyter={"source_hidden": true}

@@ -15,6 +15,8 @@ import platform
 import re
 import unicodedata
 import warnings
+from collections.abc import Callable
+from typing import Any
 
 import torch  # noqa: F401  the committed file was built with torch imported (it replaces a few stdlib functions)
 
@@ -202,7 +204,7 @@ class _Elided:
         return "..."
 
 
-def _signature(obj: object) -> str:
+def _signature(obj: Callable[..., Any]) -> str:
     """`(a, b=1, *, c=...)` without annotations; defaults other than short literals print as `...`.
 
     Literals with a slash are elided too: `platform.architecture` defaults to the interpreter's path.

@@ -31,11 +31,15 @@ import sys
 import time
 from importlib import metadata
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 import nbformat
 from jupyter_client.kernelspec import KernelSpecManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
+
+if TYPE_CHECKING:
+    from jupyter_client.client import KernelClient
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
@@ -77,7 +81,8 @@ def time_notebook(path: Path, timeout: int) -> tuple[float, float]:
         resources={"metadata": {"path": str(path.parent)}},
     )
     with client.setup_kernel():
-        client.wait_for_reply(client.kc.kernel_info())  # kernel fully up before the clock starts
+        kc = cast("KernelClient", client.kc)  # setup_kernel() has started it
+        client.wait_for_reply(kc.kernel_info())  # kernel fully up before the clock starts
         cold = _run_all(client)
         warm = _run_all(client)
     return cold, warm

@@ -111,11 +111,39 @@ def test_multihead_rejects_bad_shapes():
         MultiHeadAttention(8, 2)(torch.zeros(4, 8))
 
 
-def test_multihead_plugs_in_positions_and_transform():
+def _rope_by_hand(x, base=10000.0):
+    """Rotate channel pairs (c, c + d/2) of x: (..., n, d) at position i by i * base^(-2c/d)."""
+    n, d = x.shape[-2:]
+    angle = torch.arange(n, dtype=torch.float64)[:, None] * base ** (-torch.arange(0, d, 2, dtype=torch.float64) / d)
+    cos, sin = angle.cos().to(x.dtype), angle.sin().to(x.dtype)  # (n, d/2)
+    a, b = x[..., : d // 2], x[..., d // 2 :]
+    return torch.cat([a * cos - b * sin, b * cos + a * sin], dim=-1)
+
+
+@pytest.mark.parametrize("scheme", ["rope", "alibi"])
+def test_multihead_plugs_in_positions_and_transform(scheme):
+    """The weights and output equal attention written out by hand: RoPE rotates q and k (ALiBi adds
+    -2^(-8h/H) (i - j) to head h's scores), then log-n multiplies query i's scores by max(1, log(i + 1))."""
     torch.manual_seed(0)
-    x = torch.randn(1, 7, 16)
-    for positional in (RoPE(4), ALiBi(4)):
-        mha = MultiHeadAttention(16, 4, positional=positional, logit_transform=LogNScaling())
-        y, w = mha(x, need_weights=True)
-        assert y.shape == (1, 7, 16) and w.shape == (1, 4, 7, 7)
-        assert torch.all(w.triu(1) == 0)
+    heads, n, d_model = 4, 7, 16
+    x = torch.randn(1, n, d_model, dtype=torch.float64)
+    positional = RoPE(d_model // heads) if scheme == "rope" else ALiBi(heads)
+    mha = MultiHeadAttention(d_model, heads, positional=positional, logit_transform=LogNScaling()).double()
+    y, w = mha(x, need_weights=True)
+
+    q, k, v = (t.view(1, n, heads, -1).transpose(1, 2) for t in mha.qkv(x).split(d_model, dim=-1))  # (1, H, n, d)
+    if scheme == "rope":
+        q, k = _rope_by_hand(q), _rope_by_hand(k)
+    scores = q @ k.transpose(-2, -1) / math.sqrt(d_model // heads)  # (1, H, n, n)
+    i, j = torch.arange(n)[:, None], torch.arange(n)[None, :]
+    if scheme == "alibi":
+        slopes = 2.0 ** (-8.0 * torch.arange(1, heads + 1, dtype=torch.float64) / heads)
+        scores = scores - slopes[:, None, None] * (i - j).abs()
+    scores = scores * torch.arange(1, n + 1, dtype=torch.float64).log().clamp_min(1.0)[:, None]
+    expected = torch.softmax(scores.masked_fill(j > i, float("-inf")), dim=-1)
+    torch.testing.assert_close(w, expected)
+    torch.testing.assert_close(y, mha.proj((expected @ v).transpose(1, 2).reshape(1, n, d_model)))
+
+    unplugged = MultiHeadAttention(d_model, heads).double()  # no positions, identity logits, same weights
+    unplugged.load_state_dict(mha.state_dict())
+    assert (unplugged(x, need_weights=True)[1] - w).abs().max() > 1e-2

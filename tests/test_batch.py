@@ -15,8 +15,9 @@ def _batch(**extras) -> TaskBatch:
 
 
 def test_a_batch_holds_its_tensors_and_the_task_s_extras():
-    batch = _batch(vocab=CopyVocab(n_symbols=4), seq_len=2)
-    assert batch.task == "copy" and batch.seq_len == 2 and batch.vocab.vocab_size == 6
+    batch = _batch(vocab=CopyVocab(n_symbols=4), copy_len=2)
+    assert batch.task == "copy" and batch.copy_len == 2 and batch.vocab.vocab_size == 6
+    assert batch.period is None  # the repeated_sequence task's length
     assert batch.copy_mask is None and batch.needle_pos is None  # extras another task would add
     rows = torch.arange(2)
     assert torch.equal(batch.targets[rows, batch.answer_pos], batch.tokens[rows, batch.relevant_pos])

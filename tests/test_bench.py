@@ -1,6 +1,7 @@
 """The benchmark entry point on tiny sizes."""
 
 import csv
+import json
 import subprocess
 from types import SimpleNamespace
 
@@ -87,19 +88,32 @@ def test_isolated_child_gets_the_device_and_its_error_is_shown(monkeypatch):
 
     monkeypatch.setattr(bench.subprocess, "run", failing_run)
     with pytest.raises(RuntimeError, match="No available kernel"):
-        bench.measure_isolated("sdpa", 128, repeats=1)
-    assert seen[0][seen[0].index("--device") + 1] == "cpu"
-    assert "--segments" not in seen[0] and "--max-score-gib" not in seen[0]
+        bench.measure_isolated("sdpa", 128, repeats=1, device="cpu")
+    spec = json.loads(seen[0][seen[0].index("--spec") + 1])
+    assert spec == {"impl": "sdpa", "n": 128, "repeats": 1, "device": "cpu"}
 
 
 def test_flash_is_requested_only_for_half_precision_on_cuda():
-    for dtype in (torch.float32, torch.bfloat16):
-        _, name = bench._sdpa_backend(torch.device("cpu"), dtype)
-        assert name == "default CPU dispatch"
-    assert bench._sdpa_backend(torch.device("cuda"), torch.float32)[1] == "default CUDA dispatch"
-    for dtype in (torch.bfloat16, torch.float16):
-        assert bench._sdpa_backend(torch.device("cuda"), dtype)[1].startswith("flash")
+    def name(device, dtype):
+        return bench.backend_name("sdpa", torch.device(device), dtype, [], [])
+
+    assert name("cpu", torch.float32) == name("cpu", torch.bfloat16) == "default CPU dispatch"
+    assert name("cuda", torch.float32) == "default CUDA dispatch"
+    assert name("cuda", torch.bfloat16).startswith("flash") and name("cuda", torch.float16).startswith("flash")
     assert time_and_memory("sdpa", 128, repeats=1).backend == "default CPU dispatch"
+
+
+def test_the_flash_backend_is_entered_afresh_on_every_call(monkeypatch):
+    """`sdpa_kernel(...)` is a one-shot context manager: a reused one fails on its second `with`."""
+    monkeypatch.setattr(bench, "_wants_flash", lambda device, dtype: True)  # the CPU has a flash kernel too
+    row = time_and_memory("sdpa", 128, dtype="bfloat16", repeats=2)
+    assert row.status == "ok" and row.backend.startswith("flash")
+
+
+def test_the_naive_budget_defaults_to_the_devices_and_can_be_lifted():
+    assert time_and_memory("naive", 64, repeats=1, max_score_bytes=64 * 64 * 4 - 1).status == "refused"
+    assert bench.score_budget(torch.device("cpu")) == bench.SCORE_BUDGET_BYTES
+    assert time_and_memory("naive", 64, repeats=1, max_score_bytes=bench.NO_SCORE_LIMIT).status == "ok"
 
 
 def test_memory_without_proc_clear_refs_gives_an_ok_row_with_the_probes_note(tmp_path, monkeypatch):
@@ -125,7 +139,7 @@ def test_the_memory_guard_is_caught_by_type_not_by_its_message(monkeypatch):
 
 def test_cuda_guard_is_a_third_of_the_gpu_memory(monkeypatch):
     monkeypatch.setattr(torch.cuda, "get_device_properties", lambda dev: SimpleNamespace(total_memory=80 * 10**9))
-    assert bench.cuda_score_budget("cuda") == 80 * 10**9 // 3
+    assert bench.score_budget(torch.device("cuda")) == 80 * 10**9 // 3
 
 
 def test_isolated_child_gets_this_process_thread_count(monkeypatch):

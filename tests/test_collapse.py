@@ -74,9 +74,38 @@ def test_sigma_reparam_weight_has_spectral_norm_gamma():
 
 
 def test_sigma_reparam_trains_gamma():
-    layer = SigmaReparamLinear(8, 8)
-    layer(torch.randn(4, 8)).pow(2).sum().backward()
-    assert layer.gamma.grad is not None and layer.weight.grad is not None
+    """The gradients of gamma and of W match central differences (float64, eval mode so u stays put),
+    and W's gradient runs through sigma(W) too: W / sigma(W) does not change when W is scaled, so the
+    gradient is orthogonal to W (it would not be if sigma were a constant)."""
+    torch.manual_seed(0)
+    layer = SigmaReparamLinear(8, 6).double().eval()
+    x = torch.randn(4, 8, dtype=torch.float64)
+    with torch.no_grad():
+        layer.gamma.fill_(1.7)
+        layer.bias.zero_()  # with a bias, scaling W would move the output relative to it
+
+    def loss() -> torch.Tensor:
+        return layer(x).pow(2).sum()
+
+    loss().backward()
+    gamma_grad, weight_grad = layer.gamma.grad.clone(), layer.weight.grad.clone()
+    direction = torch.randn_like(layer.weight)
+    eps = 1e-6
+    with torch.no_grad():
+        layer.gamma += eps
+        up = loss()
+        layer.gamma -= 2 * eps
+        down = loss()
+        layer.gamma += eps
+        assert gamma_grad.item() == pytest.approx(((up - down) / (2 * eps)).item(), rel=1e-6)
+        layer.weight += eps * direction
+        up = loss()
+        layer.weight -= 2 * eps * direction
+        down = loss()
+        layer.weight += eps * direction
+        assert (weight_grad * direction).sum().item() == pytest.approx(((up - down) / (2 * eps)).item(), rel=1e-5)
+    assert weight_grad.abs().max() > 1e-3
+    assert (weight_grad * layer.weight).sum().item() == pytest.approx(0.0, abs=1e-9 * weight_grad.norm().item())
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])

@@ -1,8 +1,8 @@
 import pytest
 import torch
 
+from course_utils.core.batch import BOS_ID
 from course_utils.core.corpus import (
-    BOS_ID,
     CORPUS_PATH,
     CharTokenizer,
     lm_batch,

@@ -52,7 +52,10 @@ def _route_classes():
 
 @pytest.fixture(scope="module")
 def by_index():
-    names = {"dense": zoo.family("kv", positional="rope"), "dilated": zoo.family("kv", positional="rope", dilated=True)}
+    names = {
+        "dense": zoo.family_names("kv", positional="rope"),
+        "dilated": zoo.family_names("kv", positional="rope", dilated=True),
+    }
     return {
         (kind, s): accuracy_by_query_index(zoo.load(name, verbose=False)[0], K, per_index=64, seed=16).numpy()
         for kind, by_seed in names.items()
@@ -122,7 +125,7 @@ def _by_route(accuracy: dict, layers: int) -> tuple[float, float]:
 def _stored(name: str) -> dict:
     from course_utils.zoo import trials
 
-    return trials.load(name)["measurements"]["accuracy_by_index"]
+    return trials.load_record(name)["measurements"]["accuracy_by_index"]
 
 
 @pytest.mark.parametrize("seed", SEEDS)
@@ -140,8 +143,8 @@ def test_k15_with_no_routable_pair_sits_near_chance(seed):
 def test_the_dilated_language_model_pays_at_the_positions_after_a_border(seed):
     from course_utils.zoo import trials
 
-    dilated = np.array(trials.load(f"si-lm-dilated-s{seed}")["measurements"]["position_loss"]["64"])
-    dense = np.array(trials.load(f"si-lm-rope-s{seed}")["measurements"]["position_loss"]["64"])
+    dilated = np.array(trials.load_record(f"si-lm-dilated-s{seed}")["measurements"]["position_loss"]["64"])
+    dense = np.array(trials.load_record(f"si-lm-rope-s{seed}")["measurements"]["position_loss"]["64"])
     gap, borders = dilated - dense, np.arange(8, 64, 8)
     others = np.setdiff1d(np.arange(1, 64), borders)
     assert gap[borders].mean() >= 0.6 and gap[others].mean() <= 0.25 and gap.mean() > 0

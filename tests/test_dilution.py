@@ -3,7 +3,17 @@ import math
 import pytest
 import torch
 
-from course_utils.chapters.dilution import gap_for_weight, relevant_weight, simulate_dilution
+from course_utils.chapters.dilution import (
+    gap_for_weight,
+    item_weights,
+    last_query_report,
+    relevant_weight,
+    retrieval_report,
+    simulate_dilution,
+    value_votes,
+)
+from course_utils.core.model import GPTConfig, TinyGPT
+from course_utils.core.tasks import associative_recall_batch, kv_retrieval_batch, near_miss_batch, task_vocab_size
 
 
 def test_seed_numbers_from_the_closed_form():
@@ -84,3 +94,94 @@ def test_decoy_term():
 def test_decoy_count_must_fit(decoys):
     with pytest.raises(ValueError, match="decoys are some of the n - 1 other keys"):
         relevant_weight(128, 5.0, decoys=decoys, decoy_gap=1.0)
+
+
+def _model():
+    torch.manual_seed(0)
+    vocab = task_vocab_size("associative_recall", n_keys=4, n_values=2)
+    return TinyGPT(GPTConfig(vocab_size=vocab, max_len=32, d_model=16, heads=2, layers=2, positional="none"))
+
+
+def test_report_fields_match_a_direct_computation():
+    model = _model()
+    batch = associative_recall_batch(8, 5, n_keys=4, n_values=2, generator=0)
+    report = retrieval_report(model, batch)
+    logits, attn = model(batch.tokens, return_attention=True)
+    rows = torch.arange(8)
+    expected = torch.stack([attn[:, b, :, batch.answer_pos[b], batch.relevant_pos[b]] for b in range(8)]).mean(0)
+    torch.testing.assert_close(report.relevant_weight, expected)
+    assert report.relevant_weight.shape == report.max_weight.shape == (2, 2)
+    assert torch.all(report.max_weight >= report.relevant_weight)
+    answers = batch.targets[rows, batch.answer_pos]
+    assert report.accuracy == (logits[rows, batch.answer_pos].argmax(-1) == answers).float().mean().item()
+    assert report.answer_loss > 0
+
+
+def test_report_rejects_mismatched_positions():
+    batch = associative_recall_batch(4, 3, n_keys=4, n_values=2, generator=0)
+    batch.answer_pos = batch.answer_pos[:2]
+    with pytest.raises(ValueError, match="answer_pos"):
+        retrieval_report(_model(), batch)
+
+
+@pytest.mark.parametrize("transform", ["identity", "log_n", "ssmax"])
+@pytest.mark.parametrize("positional", ["none", "alibi", "rope"])
+def test_last_query_report_equals_the_full_forward(transform, positional):
+    torch.manual_seed(0)
+    config = GPTConfig(
+        vocab_size=task_vocab_size("associative_recall"),
+        max_len=64,
+        layers=1,
+        heads=2,
+        attention_only=True,
+        positional=positional,
+        logit_transform=transform,
+    )
+    model = TinyGPT(config)
+    batch = associative_recall_batch(16, 40, generator=1)
+    full, last = retrieval_report(model, batch), last_query_report(model, batch)
+    assert last.accuracy == full.accuracy
+    assert last.answer_loss == pytest.approx(full.answer_loss, rel=1e-5)
+    torch.testing.assert_close(last.relevant_weight, full.relevant_weight)
+    torch.testing.assert_close(last.max_weight, full.max_weight)
+
+
+def test_last_query_report_refuses_models_it_cannot_shortcut():
+    model = TinyGPT(GPTConfig(vocab_size=task_vocab_size("associative_recall"), max_len=64, layers=2))
+    with pytest.raises(ValueError, match="one-layer"):
+        last_query_report(model, associative_recall_batch(2, 8, generator=0))
+
+
+def test_value_votes_add_the_weights_of_the_items_holding_each_value():
+    batch = associative_recall_batch(3, 5, n_keys=4, n_values=3, value_answers=True, generator=1)
+    weights = torch.rand(3, 7).softmax(-1)  # (B, n): BOS, 5 items, query
+    votes = value_votes(weights, batch)
+    vocab = batch.vocab
+    for b in range(3):
+        for c in range(3):
+            holds = [(int(t) - vocab.offset("i")) % 3 == c for t in batch.tokens[b, 1:-1]]
+            expected = sum(float(w) for w, h in zip(weights[b, 1:-1], holds) if h)
+            assert votes[b, c].item() == pytest.approx(expected)
+    assert torch.allclose(votes.sum(-1), 1 - weights[:, 0] - weights[:, -1])
+    with pytest.raises(ValueError, match="pick a head"):
+        value_votes(weights[:, None], batch)
+    with pytest.raises(ValueError, match="associative recall batch"):
+        value_votes(weights, kv_retrieval_batch(3, 2, generator=0))
+
+
+def test_item_weights_sum_the_items_tokens():
+    """Each item's weight is the last layer's final-query weight summed over its tokens; bad slots are errors."""
+    torch.manual_seed(0)
+    batch = near_miss_batch(4, 40, n_decoys=3, generator=0)
+    model = TinyGPT(GPTConfig(vocab_size=batch.vocab.vocab_size, max_len=64, layers=2, positional="alibi"))
+    starts = torch.cat([batch.needle_pos[:, None], batch.decoy_pos], dim=1)  # (4, 4)
+    weights = item_weights(model, batch.tokens, starts, width=3)
+    _, attn = model(batch.tokens, return_attention=True)
+    last = attn[-1][:, :, -1]  # (B, H, n)
+    for b in range(4):
+        for i, start in enumerate(starts[b].tolist()):
+            torch.testing.assert_close(weights[b, :, i], last[b, :, start : start + 3].sum(-1))
+    with pytest.raises(ValueError, match="inside the sequence"):
+        item_weights(model, batch.tokens, starts + 40, width=3)
+    with pytest.raises(ValueError, match="starts must be"):
+        item_weights(model, batch.tokens, starts[0], width=3)

@@ -1,5 +1,6 @@
-"""The package's layering, read from its folders: core imports only core (and paths), chapters and zoo
-import core, tools may import anything, and the package map in `__init__.py` names every module.
+"""The package's layering: every import stays within the layers `course_utils.ALLOWED_IMPORTS` allows
+(the rule is written there, once), the layers are the folders, and the package map in `__init__.py`
+lists every module under its own folder.
 
 Imports are read with `ast` (module level and inside functions alike), so a lazy import counts.
 """
@@ -18,14 +19,8 @@ FILES = {
     for p in sorted(PACKAGE.rglob("*.py"))
     if p != PACKAGE / "__init__.py"
 }
-#: which layers each layer may import from (its own included)
-ALLOWED = {
-    "paths": {"paths"},
-    "core": {"paths", "core"},
-    "chapters": {"paths", "core", "chapters"},
-    "zoo": {"paths", "core", "zoo"},
-    "tools": {"paths", "core", "chapters", "zoo", "tools"},
-}
+#: which layers each layer may import from (its own included), as the package states it
+ALLOWED = {layer: set(allowed) for layer, allowed in course_utils.ALLOWED_IMPORTS.items()}
 
 
 def _layer(module: str) -> str:
@@ -48,12 +43,32 @@ def _course_imports(path: Path) -> set[str]:
 
 
 def test_the_layers_are_the_folders():
-    assert set(course_utils.LAYERS) == {
-        p.name
-        for p in PACKAGE.iterdir()
-        if p.is_dir() and (p / "__init__.py").exists() or p.is_dir() and any(p.glob("*.py"))
-    }
+    folders = {p.name for p in PACKAGE.iterdir() if p.is_dir() and any(p.glob("*.py"))}
+    assert set(course_utils.LAYERS) == folders
     assert {_layer(m) for m in FILES} == set(ALLOWED)
+
+
+def test_the_rule_is_a_layering():
+    """Every layer may import itself and paths; no two layers may import each other (no cycle of two)."""
+    for layer, allowed in ALLOWED.items():
+        assert {layer, "paths"} <= allowed, f"{layer} must be allowed to import itself and paths"
+        mutual = {other for other in allowed - {layer} if layer in ALLOWED[other]}
+        assert not mutual, f"{layer} and {sorted(mutual)} may import each other"
+
+
+def _map_sections() -> dict[str, str]:
+    """The package map in course_utils/__init__.py, cut at its "core/:", "chapters/:", ... headings."""
+    doc = course_utils.__doc__ or ""
+    sections: dict[str, str] = {}
+    current = None
+    for line in doc.splitlines():
+        heading = line.split("/:", 1)[0] if "/:" in line and not line.startswith((" ", "-")) else None
+        if heading in course_utils.LAYERS:
+            current = heading
+            sections[current] = ""
+        elif current is not None:
+            sections[current] += line + "\n"
+    return sections
 
 
 @pytest.mark.parametrize("module", sorted(FILES))
@@ -83,8 +98,9 @@ def test_core_has_no_lazy_course_imports():
 def test_every_module_says_what_it_is_for_and_is_on_the_map(module):
     doc = ast.get_docstring(ast.parse(FILES[module].read_text(encoding="utf-8")))
     assert doc and doc.strip(), f"{module} has no module docstring saying what it is for"
-    short = module.split(".")[-1]
     if module not in {*course_utils.LAYERS, "paths", "zoo.__main__"}:
-        assert f"- `{short}`" in course_utils.__doc__, (
-            f"the package map in course_utils/__init__.py does not list {short}"
+        layer, short = module.split(".", 1)
+        section = _map_sections().get(layer, "")
+        assert f"\n- `{short}` " in "\n" + section, (
+            f"the package map in course_utils/__init__.py does not list {short} under {layer}/"
         )

@@ -25,9 +25,14 @@ RAISES_MARKER, RAISES_TAGS = "NBVAL_RAISES_EXCEPTION", {"nbval-raises-exception"
 
 
 def _params():
-    if not NOTEBOOKS:
-        return [pytest.param(None, marks=pytest.mark.skip(reason="no notebooks/*.ipynb yet"), id="none")]
     return [pytest.param(p, id=p.name) for p in NOTEBOOKS]
+
+
+def test_the_chapters_are_numbered_without_a_gap():
+    """notebooks/ holds chapters 01, 02, ... with none missing (an empty folder fails too)."""
+    numbers = [int(p.name[:2]) for p in NOTEBOOKS if p.name[:2].isdigit() and p.name[2] == "_"]
+    assert numbers, f"no chapter notebooks (NN_name.ipynb) in {NOTEBOOK_DIR}"
+    assert numbers == list(range(1, len(numbers) + 1)), f"chapter numbers {numbers}: a notebook is missing"
 
 
 def _has_marker(cell, marker: str, tags: set[str]) -> bool:

@@ -54,10 +54,10 @@ def test_log_n_scaling_normalised_to_a_reference_length():
 
 
 def test_the_two_halves_of_the_scale_invariant_transform():
-    from course_utils.core.logits import ScaleInvariantLogits, coefficients
+    from course_utils.core.logits import ScaleInvariantLogits, scale_invariant_coefficients
 
     s, pos = torch.randn(1, 2, 5, 5), torch.arange(5)
-    a, m = coefficients((pos[:, None] - pos[None, :]).float().clamp_min(0))
+    a, m = scale_invariant_coefficients((pos[:, None] - pos[None, :]).float())
     full = make_logit_transform("scale_invariant")(s, pos, pos)
     offset = make_logit_transform("si_offset")(s, pos, pos)
     multiplier = make_logit_transform("si_multiplier")(s, pos, pos)

@@ -23,9 +23,23 @@ def test_forward_shapes_and_causality(positional):
 
 
 def test_attention_only_and_logit_transform():
-    model = TinyGPT(GPTConfig(vocab_size=5, max_len=8, layers=1, attention_only=True, logit_transform="log_n"))
-    assert model.blocks[0].mlp is None
-    assert model(torch.zeros(1, 4, dtype=torch.long)).shape == (1, 4, 5)
+    """log-n scaling multiplies query i's scores by max(1, log(i + 1)) (the keys it sees): its weights are
+    the softmax of that factor times the plain model's log-weights, which leaves a row's constant aside."""
+    seed_everything(0)
+    config = GPTConfig(vocab_size=5, max_len=8, layers=1, attention_only=True)
+    plain = TinyGPT(config)
+    scaled = TinyGPT(GPTConfig(**{**config.to_dict(), "logit_transform": "log_n"}))
+    scaled.load_state_dict(plain.state_dict())
+    assert scaled.blocks[0].mlp is None
+    tokens = torch.randint(0, 5, (2, 8))
+    logits, weights = scaled(tokens, return_attention=True)
+    assert logits.shape == (2, 8, 5)
+    _, plain_weights = plain(tokens, return_attention=True)
+    factor = torch.arange(1, 9).double().log().clamp_min(1.0)  # (n,): 1, 1, log 3, ..., log 8
+    expected = torch.softmax(factor[:, None] * plain_weights.double().log(), dim=-1)  # log 0 = -inf stays masked
+    torch.testing.assert_close(weights.double(), expected, rtol=1e-4, atol=1e-6)
+    torch.testing.assert_close(weights[..., :2, :], plain_weights[..., :2, :])  # factor 1: unchanged
+    assert (weights[..., 2:, :] - plain_weights[..., 2:, :]).abs().max() > 1e-3  # sharper from query 2 on
 
 
 def test_bad_inputs_raise():
@@ -65,11 +79,18 @@ def test_course_threads_overrides_the_thread_count(monkeypatch):
         torch.set_num_threads(before)
 
 
-def test_pick_device():
-    assert pick_device().type in ("cpu", "cuda")
+def test_pick_device(monkeypatch):
+    assert pick_device() == torch.device("cuda" if torch.cuda.is_available() else "cpu")
     assert pick_device("cpu") == torch.device("cpu")
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="prefer must be"):
         pick_device("tpu")
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    assert pick_device() == torch.device("cuda")
+    assert pick_device("cpu") == torch.device("cpu")  # an explicit CPU wins over a present GPU
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    assert pick_device() == torch.device("cpu")
+    with pytest.raises(ValueError, match="no CUDA device"):
+        pick_device("cuda")
 
 
 def test_sigma_reparam_model_uses_reparametrised_layers():

@@ -11,7 +11,8 @@ import pytest
 import torch
 
 from course_utils import zoo
-from course_utils.core.evaluate import far_key_weight, target_accuracy
+from course_utils.chapters.positional_bias import far_key_weight
+from course_utils.core.evaluate import target_accuracy
 from course_utils.core.tasks import kv_retrieval_batch
 
 pytestmark = pytest.mark.claims
@@ -19,7 +20,7 @@ pytestmark = pytest.mark.claims
 
 @cache
 def _fill(positional: str, seed: int):
-    return zoo.load(zoo.name("kv", seed, positional=positional, filler=True), verbose=False)[0]
+    return zoo.load(zoo.entry_name("kv", seed, positional=positional, filler=True), verbose=False)[0]
 
 
 @cache  # each worker measures a (model, setting) once; tests share the results
@@ -74,7 +75,7 @@ def test_behind_a_prefix_rope_loses_what_the_far_fillers_take_and_that_differs_b
 
 def _history(seed: int, finetune: str) -> torch.Tensor:
     """(steps, len(KV_LENGTH_PAIRS)) accuracy recorded while fine-tuning."""
-    record = zoo.load(zoo.name("kv", seed, positional="rope", filler=True, finetune=finetune), verbose=False)[1]
+    record = zoo.load(zoo.entry_name("kv", seed, positional="rope", filler=True, finetune=finetune), verbose=False)[1]
     return torch.tensor([h["kv_accuracy_by_length"] for h in record["history"]])
 
 
@@ -97,7 +98,7 @@ def test_interpolation_weakens_the_previous_token_step_and_fine_tuning_restores_
     """Notebook 03, section 4: the layer-1 weight from each value to its key (best head, 64 pairs)."""
     from dataclasses import replace
 
-    from course_utils.core.evaluate import value_to_key_weight
+    from course_utils.chapters.positional_bias import value_to_key_weight
     from course_utils.core.model import TinyGPT
 
     probe = kv_retrieval_batch(64, 64, filler=True, generator=77)
@@ -108,7 +109,7 @@ def test_interpolation_weakens_the_previous_token_step_and_fine_tuning_restores_
     trained = _fill("rope", seed)
     squeezed = TinyGPT(replace(trained.config, position_scale=zoo.KV_PI_SCALE))
     squeezed.load_state_dict(trained.state_dict())
-    tuned = zoo.load(zoo.name("kv", seed, positional="rope", filler=True, finetune="pi"), verbose=False)[0]
+    tuned = zoo.load(zoo.entry_name("kv", seed, positional="rope", filler=True, finetune="pi"), verbose=False)[0]
     before, during, after = (previous_token_weight(m.eval()) for m in (trained, squeezed, tuned))
     assert before > 0.4 and during < 0.75 * before and after > during + 0.2, (before, during, after)
 
@@ -118,8 +119,10 @@ def test_the_query_first_models_ignore_the_early_query(seed):
     """Notebook 03, section 2: the 2-layer query-first models never use the early copy of the query
     key: the last token gives it almost no weight, the matching key looks at it no more than the
     first pair's key does, and accuracy is below the same recipe's without it."""
-    model, record = zoo.load(zoo.name("kv", seed, positional="alibi", query_first=True, filler=True), verbose=False)
-    plain_record = zoo.load(zoo.name("kv", seed, positional="alibi", filler=True), verbose=False)[1]
+    model, record = zoo.load(
+        zoo.entry_name("kv", seed, positional="alibi", query_first=True, filler=True), verbose=False
+    )
+    plain_record = zoo.load(zoo.entry_name("kv", seed, positional="alibi", filler=True), verbose=False)[1]
     assert record["accuracy"] < plain_record["accuracy"]
     batch = kv_retrieval_batch(512, 16, query_first=True, filler=True, generator=9)
     _, attn = model(batch.tokens, return_attention=True)  # (L, B, H, n, n)

@@ -172,7 +172,9 @@ def test_rationale_shown_only_after_the_right_answer(q):
     spec = _OTTER_CACHE[q["notebook"]][name]
     visible = [c for s in spec["suites"] for c in s["cases"] if not c.get("hidden")]
     messages = [c["success_message"] for c in visible if c.get("success_message")]
-    assert messages, f"{q['salt']}: no success_message (rationale) on the visible check; see CONTRIBUTING.md"
+    assert messages, (
+        f"{q['salt']}: no success_message (rationale) on the visible check; see docs/writing-quizzes.md, section 1c"
+    )
     for msg in messages:
         assert not re.search(r"\b[A-H]\)|\b(answer|option|key) is [A-H]\b", msg), (
             f"{q['salt']}: the rationale names a letter, and it is readable before the check passes: {msg!r}"

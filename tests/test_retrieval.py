@@ -4,7 +4,7 @@ import pytest
 import torch
 from torch import nn
 
-from course_utils.chapters.retrieval import hierarchical_answer, retrieve_best_chunk, split_pairs
+from course_utils.chapters.retrieval import auroc, hierarchical_answer, retrieve_best_chunk, split_pairs
 from course_utils.core.tasks import kv_retrieval_batch, task_vocab_size
 
 VOCAB = task_vocab_size("kv_retrieval", n_keys=128, n_values=64)
@@ -72,3 +72,12 @@ def test_retrieve_in_slot_puts_the_relevant_chunk_where_asked():
         assert torch.equal(context[:, -2:], batch.tokens[:, -2:]) and torch.equal(context[:, 0], batch.tokens[:, 0])
     with pytest.raises(ValueError, match="slot"):
         retrieve_in_slot(batch.tokens, 5, 3, slot=3)
+
+
+def test_auroc():
+    assert auroc(torch.tensor([2.0, 3.0]), torch.tensor([0.0, 1.0])) == 1.0
+    assert auroc(torch.tensor([0.0]), torch.tensor([1.0])) == 0.0
+    assert auroc(torch.tensor([1.0, 1.0]), torch.tensor([1.0])) == 0.5
+    assert auroc(torch.tensor([1.0, 3.0]), torch.tensor([2.0])) == 0.5
+    with pytest.raises(ValueError, match="at least one"):
+        auroc(torch.tensor([]), torch.tensor([1.0]))

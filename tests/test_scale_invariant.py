@@ -5,23 +5,20 @@ import math
 import pytest
 import torch
 
-from course_utils.chapters.scale_invariant import (
-    ScaleInvariantLogits,
-    coefficients,
-    expected_mass,
-    scale_invariant_logits,
-)
-from course_utils.core.logits import make_logit_transform
+from course_utils.chapters.scale_invariant import expected_mass, scale_invariant_logits
+from course_utils.core.logits import ScaleInvariantLogits, make_logit_transform, scale_invariant_coefficients
 from course_utils.core.model import GPTConfig, TinyGPT
 from course_utils.core.positional import PartialRoPE, RoPE
 
 
 def test_coefficients_follow_the_formula_and_leave_t0_unchanged():
     t = torch.tensor([0.0, 1.0, 10.0, 100.0])
-    a, m = coefficients(t, tau=10.0)
+    a, m = scale_invariant_coefficients(t, tau=10.0)
     torch.testing.assert_close(a, torch.sqrt(1 + 2 * torch.log(1 + t / 10)))
     torch.testing.assert_close(m, -2 * torch.log(1 + t / 10))
     assert a[0] == 1 and m[0] == 0
+    a_future, m_future = scale_invariant_coefficients(torch.tensor([-3.0]))  # a key after the query: as t = 0
+    assert a_future.item() == 1 and m_future.item() == 0
 
 
 def test_logits_apply_a_t_and_m_t_by_distance_and_mask_the_future():
@@ -40,7 +37,7 @@ def test_logits_apply_a_t_and_m_t_by_distance_and_mask_the_future():
 def test_gaussian_scores_give_the_closed_form_mass():
     g = torch.Generator().manual_seed(0)
     t = torch.tensor([0.0, 3.0, 10.0, 30.0])  # far t has heavy log-normal tails: Monte Carlo needs many more samples
-    a, m = coefficients(t)
+    a, m = scale_invariant_coefficients(t)
     samples = torch.randn(400_000, 4, generator=g, dtype=torch.float64)
     mass = torch.exp(a * samples + m).mean(0)
     torch.testing.assert_close(mass, expected_mass(t).to(mass.dtype), rtol=0.05, atol=0)
@@ -72,18 +69,31 @@ def test_partial_rope_keeps_the_fast_frequencies_only():
 
 
 def test_a_scale_invariant_p_rope_model_runs_past_its_training_length():
+    """At 100 tokens (max_len 32) the first layer's weights are still softmax(a_t * S + m_t) of the
+    p-RoPE scores S, written out by hand (t = i - j, tau = 10, p = 0.75 of the 8 frequencies rotate)."""
+    torch.manual_seed(0)
     model = TinyGPT(GPTConfig(vocab_size=20, max_len=32, positional="p_rope", logit_transform="scale_invariant"))
-    logits = model(torch.randint(0, 20, (2, 100)))
+    tokens, n, heads, d = torch.randint(0, 20, (2, 100)), 100, 4, 16
+    logits, weights = model(tokens, return_attention=True)
     assert logits.shape == (2, 100, 20) and torch.isfinite(logits).all()
 
+    block = model.blocks[0]
+    q, k, _ = block.attn.qkv(block.norm1(model.embed(tokens))).split(heads * d, dim=-1)
+    q, k = (t.view(2, n, heads, d).transpose(1, 2).double() for t in (q, k))  # (B, H, n, d)
+    freq = 10000.0 ** (-torch.arange(0, d, 2, dtype=torch.float64) / d)
+    freq[6:] = 0  # p-RoPE: the 2 slowest of the 8 frequencies do not rotate
+    angle = torch.arange(n, dtype=torch.float64)[:, None] * freq  # (n, d/2)
 
-def test_the_logit_module_lives_in_logits_and_is_re_exported():
-    from course_utils.chapters import scale_invariant
-    from course_utils.core import logits
+    def rotate(x: torch.Tensor) -> torch.Tensor:  # channel pairs (c, c + 8)
+        a, b = x[..., :8], x[..., 8:]
+        return torch.cat([a * angle.cos() - b * angle.sin(), b * angle.cos() + a * angle.sin()], dim=-1)
 
-    assert scale_invariant.ScaleInvariantLogits is logits.ScaleInvariantLogits
-    assert scale_invariant.coefficients is logits.coefficients
-    assert isinstance(make_logit_transform("scale_invariant"), logits.ScaleInvariantLogits)
+    scores = rotate(q) @ rotate(k).transpose(-2, -1) / d**0.5
+    t = (torch.arange(n)[:, None] - torch.arange(n)[None, :]).double()
+    a, m = torch.sqrt(1 + 2 * torch.log1p(t.clamp_min(0) / 10)), -2 * torch.log1p(t.clamp_min(0) / 10)
+    expected = torch.softmax((a * scores + m).masked_fill(t < 0, float("-inf")), dim=-1)
+    torch.testing.assert_close(weights[0].double(), expected, rtol=1e-4, atol=1e-5)
+    assert weights[0, :, :, 99, :32].sum(-1).min() < 0.9  # the last query also reads keys beyond the first 32
 
 
 def test_the_flex_score_mod_is_the_transform():

@@ -44,7 +44,7 @@ def _idle(batch):
 
 @functools.cache
 def _model(seed, **options):
-    return zoo.load(zoo.name("sink", seed, **options), verbose=False)[0]
+    return zoo.load(zoo.entry_name("sink", seed, **options), verbose=False)[0]
 
 
 @functools.cache

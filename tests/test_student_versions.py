@@ -51,9 +51,6 @@ NOTEBOOKS_DIR = ms.default_notebooks_dir()
 STUDENT_DIR = Path(os.environ.get("COURSE_STUDENT_DIR") or ms.DEFAULT_OUT)
 MASTERS = ms.find_assign_notebooks(NOTEBOOKS_DIR)
 
-needs_masters = pytest.mark.skipif(
-    not MASTERS, reason=f"no otter assign notebooks (NN_*.ipynb with an ASSIGNMENT CONFIG) in {NOTEBOOKS_DIR}"
-)
 
 #: Seconds one notebook cell may run while the student notebook executes.
 CELL_TIMEOUT = 600
@@ -118,7 +115,6 @@ def _test_cells(nb) -> list:
     return [cell for cell, is_test in zip(nb.cells, _in_block(nb, "tests")) if is_test]
 
 
-@needs_masters
 @pytest.mark.parametrize("master", MASTERS, ids=[m.stem for m in MASTERS])
 def test_nbval_runs_every_check(master: Path):
     """Each of otter's test cases, hidden ones included, is a code cell that nbval executes and that
@@ -225,7 +221,6 @@ def test_a_wrong_solution_fails_nbval_on_its_hidden_test(tmp_path: Path):
 _OTTER_RAW = re.compile(r"\s*#\s+(BEGIN|END)\s+(QUESTION|SOLUTION|TESTS|PROMPT)\b|\s*#\s+ASSIGNMENT\s+CONFIG", re.I)
 
 
-@needs_masters
 @pytest.mark.parametrize("master", MASTERS, ids=[m.stem for m in MASTERS])
 def test_quiz_tool_cells_are_collapsed(master: Path):
     """A reader of a teacher notebook sees otter's raw configuration and marker cells collapsed."""
@@ -242,7 +237,6 @@ def test_quiz_tool_cells_are_collapsed(master: Path):
     )
 
 
-@needs_masters
 def test_student_version_is_up_to_date(assigned):
     """The committed student/ notebook equals what otter generates now (run `make student` if not)."""
     if not assigned.student_notebook.is_file():
@@ -252,7 +246,6 @@ def test_student_version_is_up_to_date(assigned):
     assert not problems, "student/ is out of step; run `make student`:\n" + "\n".join(problems)
 
 
-@needs_masters
 def test_no_stale_student_notebooks():
     """Every generated notebook in student/ still has its teacher notebook."""
     stale = ms.stale_notebooks(STUDENT_DIR, {m.name: "" for m in MASTERS})
@@ -309,7 +302,6 @@ def _string_answers(master_nb) -> set[str]:
     return answers
 
 
-@needs_masters
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")  # traitlets, via importing otter.assign
 @pytest.mark.parametrize("master", MASTERS, ids=[m.stem for m in MASTERS])
 def test_student_version_reveals_no_solution(master: Path):
@@ -407,7 +399,6 @@ def teacher_autograder_metadata(master: Path):
     return fake
 
 
-@needs_masters
 @pytest.mark.slow
 def test_student_checks_fail_until_answered(tmp_path: Path, monkeypatch):
     """Every handed-out notebook's otter cells run from an empty folder, and every check fails.
@@ -555,3 +546,13 @@ def test_cli_check_with_no_assign_notebooks(tmp_path: Path, capsys):
     (tmp_path / "student").mkdir()
     assert ms.main(["--notebooks", str(tmp_path / "nbs"), "--out", str(tmp_path / "student"), "--check"]) == 0
     assert "no otter assign notebooks" in capsys.readouterr().out
+
+
+def test_every_chapter_is_an_assign_notebook():
+    """Every NN_*.ipynb of the notebooks folder has a quiz (an ASSIGNMENT CONFIG), and there is at least one:
+    a missing or unconfigured notebook fails here instead of leaving the tests below nothing to check."""
+    chapters = sorted(p.name for p in NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb"))
+    assert chapters, f"no chapter notebooks (NN_*.ipynb) in {NOTEBOOKS_DIR}"
+    assert [m.name for m in MASTERS] == chapters, "chapters without an otter ASSIGNMENT CONFIG cell: " + ", ".join(
+        sorted(set(chapters) - {m.name for m in MASTERS})
+    )

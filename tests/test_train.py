@@ -45,10 +45,40 @@ def test_lm_loss_ignores_unsupervised_positions_and_checks_shapes():
         lm_loss(logits, targets[:, :2])
 
 
+class _FixedLogits(torch.nn.Module):
+    """A stand-in model whose argmax at every position is `predicted` (batch, n)."""
+
+    def __init__(self, predicted: torch.Tensor, vocab: int) -> None:
+        super().__init__()
+        self.predicted = predicted
+        self.vocab = vocab
+
+    def forward(self, tokens: torch.Tensor) -> torch.Tensor:
+        return torch.nn.functional.one_hot(self.predicted[: len(tokens)], self.vocab).float()
+
+
+def _direct_accuracy(model, tokens, targets, **model_kwargs):
+    """The accuracy computed in one line: argmax right at the supervised positions only."""
+    model.eval()
+    with torch.no_grad():
+        predicted = model(tokens, **model_kwargs).argmax(-1)
+    scored = targets != IGNORE_INDEX
+    return (predicted[scored] == targets[scored]).float().mean().item()
+
+
 def test_answer_accuracy_and_errors():
     model, _ = _run(1)
     batch = copy_batch(8, 4, n_symbols=8, generator=3)
-    assert 0.0 <= target_accuracy(model, batch.tokens, batch.targets) <= 1.0
+    assert target_accuracy(model, batch.tokens, batch.targets) == pytest.approx(
+        _direct_accuracy(model, batch.tokens, batch.targets)
+    )
+    # By hand: 3 supervised positions, 2 predicted right; the unsupervised ones (wrong on purpose) do not count.
+    I = IGNORE_INDEX
+    targets = torch.tensor([[I, 1, 2], [I, I, 3]])
+    predicted = torch.tensor([[0, 1, 0], [0, 0, 3]])
+    assert target_accuracy(_FixedLogits(predicted, 4), torch.zeros(2, 3, dtype=torch.long), targets) == pytest.approx(
+        2 / 3
+    )
     with pytest.raises(ValueError, match="no supervised"):
         target_accuracy(model, batch.tokens, torch.full_like(batch.targets, IGNORE_INDEX))
     with pytest.raises(ValueError, match="steps"):
@@ -72,11 +102,15 @@ def test_callback_runs_at_start_every_k_steps_and_end_without_changing_training(
 
 
 def test_answer_accuracy_passes_positions_to_the_model():
+    """Interpolated positions (i / 2) change this model's answers; the accuracy is the one with them."""
     model, _ = _run(2)
-    batch = copy_batch(8, 4, n_symbols=8, generator=5)
-    n = batch.tokens.shape[1]
-    same = target_accuracy(model, batch.tokens, batch.targets, positions=torch.arange(n))
-    assert same == target_accuracy(model, batch.tokens, batch.targets)
+    batch = copy_batch(64, 4, n_symbols=8, generator=5)
+    halved = torch.arange(batch.tokens.shape[1]) * 0.5
+    with_positions = target_accuracy(model, batch.tokens, batch.targets, positions=halved)
+    assert with_positions == pytest.approx(_direct_accuracy(model, batch.tokens, batch.targets, positions=halved))
+    assert with_positions != pytest.approx(target_accuracy(model, batch.tokens, batch.targets))
+    chunked = target_accuracy(model, batch.tokens, batch.targets, positions=halved, rows_per_call=5)
+    assert chunked == pytest.approx(with_positions)
 
 
 def test_stop_after_runs_the_first_steps_of_the_full_schedule():

@@ -107,21 +107,21 @@ def test_names_come_from_the_family_rules():
         "induct": [{}],
         "copy": [{}, {"seq_len": 8}],
     }
-    named = {n for fam, opts in options.items() for o in opts for n in zoo.family(fam, **o).values()}
+    named = {n for fam, opts in options.items() for o in opts for n in zoo.family_names(fam, **o).values()}
     assert named == set(zoo.ZOO)
-    assert zoo.family("kv", positional="alibi") == {s: f"kv-alibi-s{s}" for s in zoo.SEEDS}
-    assert zoo.name("sink", 2, sink_fix="learned_sink") == "sink-learnedsink-s2"
-    assert zoo.name("sink", 1, layers=2, bos=False) == "sink-2l-nobos-s1"
-    assert zoo.family("si-lm", variant="si-prope", tau=3.0) == {0: "si-lm-si-prope-tau3-s0"}
+    assert zoo.family_names("kv", positional="alibi") == {s: f"kv-alibi-s{s}" for s in zoo.SEEDS}
+    assert zoo.entry_name("sink", 2, sink_fix="learned_sink") == "sink-learnedsink-s2"
+    assert zoo.entry_name("sink", 1, layers=2, bos=False) == "sink-2l-nobos-s1"
+    assert zoo.family_names("si-lm", variant="si-prope", tau=3.0) == {0: "si-lm-si-prope-tau3-s0"}
 
 
 @pytest.mark.parametrize(
     "call, match",
     [
-        (lambda: zoo.family("gpt"), "unknown zoo family"),
-        (lambda: zoo.family("kv", pos="alibi"), "takes the options"),
-        (lambda: zoo.family("kv", positional="sinusoidal"), "no entry"),
-        (lambda: zoo.name("si-lm", 1, variant="si-prope", tau=3.0), "no zoo entry"),
+        (lambda: zoo.family_names("gpt"), "unknown zoo family"),
+        (lambda: zoo.family_names("kv", pos="alibi"), "takes the options"),
+        (lambda: zoo.family_names("kv", positional="sinusoidal"), "no entry"),
+        (lambda: zoo.entry_name("si-lm", 1, variant="si-prope", tau=3.0), "no zoo entry"),
     ],
 )
 def test_name_lookup_errors(call, match):
@@ -135,8 +135,35 @@ def test_checkpoints_store_the_loss_curve_compactly():
     assert zoo.load("copy-rope-2l", verbose=False)[1]["losses"] == record["losses"].tolist()
 
 
+def test_retrain_writes_the_build_folder_not_the_committed_checkpoints(tmp_path, monkeypatch):
+    """A notebook's `load(NAME, retrain=True)` trains into ZOO_RETRAIN_DIR and loads that; the committed
+    checkpoint (here a copy, in a stand-in checkpoints/) is untouched, and only `build` writes there."""
+    import importlib
+    from dataclasses import replace
+
+    from course_utils.zoo import recipes
+
+    zoo_build = importlib.import_module("course_utils.zoo.build")  # the module: `zoo.build` is its function
+
+    committed, retrained = tmp_path / "checkpoints", tmp_path / "build" / "zoo"
+    committed.mkdir()
+    original = zoo.checkpoint_path("copy-rope-2l").read_bytes()
+    (committed / "copy-rope-2l.pt.xz").write_bytes(original)
+    monkeypatch.setattr(recipes, "CHECKPOINT_DIR", committed)
+    monkeypatch.setattr(zoo_build, "ZOO_RETRAIN_DIR", retrained)
+    entry = zoo.get_entry("copy-rope-2l")
+    monkeypatch.setitem(recipes.ZOO, entry.name, replace(entry, train=replace(entry.train, steps=2, warmup_steps=1)))
+
+    _, record = zoo.load("copy-rope-2l", retrain=True, verbose=False)
+    assert len(record["losses"]) == 2 and (retrained / "copy-rope-2l.pt.xz").exists()
+    assert (committed / "copy-rope-2l.pt.xz").read_bytes() == original
+    assert len(zoo.load("copy-rope-2l", verbose=False)[1]["losses"]) == entry.train.steps  # the committed one
+    assert zoo.build("copy-rope-2l", progress=False) == committed / "copy-rope-2l.pt.xz"
+    assert (committed / "copy-rope-2l.pt.xz").read_bytes() != original
+
+
 def test_records_round_trip_losslessly_compressed_and_keep_shared_tensors_shared(tmp_path):
-    model, _ = zoo.load(zoo.name("kv", 0, positional="learned", filler=True), verbose=False)
+    model, _ = zoo.load(zoo.entry_name("kv", 0, positional="learned", filler=True), verbose=False)
     state = {**model.state_dict(), "step": torch.tensor(7), "half": torch.randn(5, dtype=torch.float16)}
     shared = [k for k, v in state.items() if v.data_ptr() == state["positional.table.weight"].data_ptr()]
     assert len(shared) > 1  # the learned table is used by every block
@@ -169,7 +196,7 @@ def test_copy_circuit_is_robust_across_seeds(seed):
     and 2): perfect copy at the training length, every layer-2 head on distance m - 1 with weight
     > 0.9, most layer-1 heads on distance 1, chance accuracy (< 0.15) at lengths 8 and 16, and a
     positional answer to the overwrite probe (quiz Q5)."""
-    name = zoo.name("copy", seed)
+    name = zoo.entry_name("copy", seed)
     model = zoo.load(name, verbose=False)[0]
     m = zoo.ZOO[name].task_kwargs["seq_len"]
     test = copy_batch(256, m, n_symbols=16, generator=99)
@@ -192,7 +219,7 @@ def test_copy_circuit_is_robust_across_seeds(seed):
 def test_a_copier_trained_at_length_8_splits_it_2_plus_6(seed):
     """Notebook 01's quiz Q4: the same recipe at m = 8 reads 6 back in layer 2 and 2 back in layer 1
     (most heads) on every seed: the offsets add up to m."""
-    model = zoo.load(zoo.name("copy", seed, seq_len=8), verbose=False)[0]
+    model = zoo.load(zoo.entry_name("copy", seed, seq_len=8), verbose=False)[0]
     by_distance = weight_by_distance(model, copy_batch(256, 8, n_symbols=16, generator=8))
     assert torch.all(by_distance[1].argmax(-1) == 6)
     assert (by_distance[0].argmax(-1) == 2).sum() >= 3
@@ -203,7 +230,7 @@ def test_a_copier_trained_at_length_8_splits_it_2_plus_6(seed):
 def test_variable_length_copiers_read_m_back_at_every_trained_length(seed):
     """Notebook 01's section 11: perfect copies at the held-out lengths 7, 11, 14 and at 4, 8, 12, 16,
     layer 2 reading from distance m at each, and no seed answering the overwrite probe by position."""
-    model, _ = zoo.load(zoo.name("induct", seed), verbose=False)
+    model, _ = zoo.load(zoo.entry_name("induct", seed), verbose=False)
     for m in (4, 8, 12, 16, *zoo.INDUCT_HELD_OUT):
         batch = copy_batch(256, m, n_symbols=64, distinct=True, generator=1000 + m)
         assert target_accuracy(model, batch.tokens, batch.targets) > 0.98, m
@@ -215,10 +242,10 @@ def test_variable_length_copiers_read_m_back_at_every_trained_length(seed):
 
 
 def _recall_report(transform, seed, count, batch_size, **options):
-    from course_utils.core.evaluate import retrieval_report
+    from course_utils.chapters.dilution import retrieval_report
     from course_utils.core.tasks import associative_recall_batch
 
-    model, _ = zoo.load(zoo.name("recall", seed, transform=transform, **options), verbose=False)
+    model, _ = zoo.load(zoo.entry_name("recall", seed, transform=transform, **options), verbose=False)
     return retrieval_report(model, associative_recall_batch(batch_size, count, generator=1000 + count))
 
 
@@ -251,11 +278,11 @@ def test_the_seeds_numbers_in_a_trained_model(seed):
     """Notebook 02: the plain model's weight on the match is near the seed's 0.3 at 512 items and
     near its 0.05 at 4096 items (last query only), where dilution has started to cost accuracy,
     while SSMax keeps both."""
-    from course_utils.core.evaluate import last_query_report
+    from course_utils.chapters.dilution import last_query_report
     from course_utils.core.tasks import associative_recall_batch
 
     def report(transform, count):
-        model, _ = zoo.load(zoo.name("recall", seed, transform=transform), verbose=False)
+        model, _ = zoo.load(zoo.entry_name("recall", seed, transform=transform), verbose=False)
         return last_query_report(model, associative_recall_batch(128, count, generator=2000 + count))
 
     at_512, at_4096 = report("identity", 512), report("identity", 4096)
@@ -283,11 +310,12 @@ def test_value_answers_fail_first_and_log_n_and_ssmax_hold_them(seed):
     """Notebook 02, section 5, on fresh contexts: answered with values (16 classes), plain softmax is
     still right at 256 items but loses most answers by 4096, far below the item model on the same
     contexts; the attention vote alone fails with it; log-n (normalised) and SSMax stay right."""
-    from course_utils.core.evaluate import last_query_attention, value_votes
+    from course_utils.chapters.dilution import value_votes
+    from course_utils.core.evaluate import last_query_attention
     from course_utils.core.tasks import associative_recall_batch
 
     def measure(options, count, value_answers=True):
-        model, _ = zoo.load(zoo.name("recall", seed, value_answers=value_answers, **options), verbose=False)
+        model, _ = zoo.load(zoo.entry_name("recall", seed, value_answers=value_answers, **options), verbose=False)
         batch = associative_recall_batch(128, count, value_answers=value_answers, generator=3000 + count)
         logits, weights = last_query_attention(model, batch.tokens)
         answers = batch.targets[torch.arange(128), batch.answer_pos]
@@ -310,7 +338,8 @@ def test_value_answers_fail_first_and_log_n_and_ssmax_hold_them(seed):
 def test_the_u_deepens_with_the_number_of_pairs():
     """Notebook 03: the mean U depth of the six ALiBi models (uniform and edge-trained, 3 seeds) is
     larger at 4x the training length (K = 64) than at K = 16 and K = 8, with the notebook's protocol."""
-    from course_utils.core.evaluate import accuracy_by_query_index, lost_in_the_middle_depth
+    from course_utils.chapters.positional_bias import lost_in_the_middle_depth
+    from course_utils.core.evaluate import accuracy_by_query_index
 
     pair_counts = {8: 32, 16: 64, 64: 8}  # K -> sequences per queried index, as in the notebook
 
@@ -318,7 +347,7 @@ def test_the_u_deepens_with_the_number_of_pairs():
         return lost_in_the_middle_depth(accuracy_by_query_index(model, k, per_index=pair_counts[k], seed=k))
 
     models = [
-        zoo.load(zoo.name("kv", s, positional="alibi", edge=edge), verbose=False)[0]
+        zoo.load(zoo.entry_name("kv", s, positional="alibi", edge=edge), verbose=False)[0]
         for s in zoo.SEEDS
         for edge in (False, True)
     ]
@@ -333,7 +362,7 @@ def test_edge_trained_alibi_shows_a_u(seed):
     the first and last quarters better than the middle half, in every seed."""
     from course_utils.core.evaluate import accuracy_by_query_index
 
-    model, _ = zoo.load(zoo.name("kv", seed, positional="alibi", edge=True), verbose=False)
+    model, _ = zoo.load(zoo.entry_name("kv", seed, positional="alibi", edge=True), verbose=False)
     acc = accuracy_by_query_index(model, 16, per_index=128, seed=7)
     first, middle, last = acc[:4].mean(), acc[4:12].mean(), acc[12:].mean()
     assert first > middle + 0.03 and last > middle + 0.03, (first, middle, last)
@@ -347,7 +376,7 @@ def test_alibi_kv_learns_and_degrades_past_its_training_length(seed):
     from course_utils.core.evaluate import target_accuracy
     from course_utils.core.tasks import kv_retrieval_batch
 
-    model, record = zoo.load(zoo.name("kv", seed, positional="alibi"), verbose=False)
+    model, record = zoo.load(zoo.entry_name("kv", seed, positional="alibi"), verbose=False)
     assert record["accuracy"] > 0.75
     at = {
         k: target_accuracy(model, b.tokens, b.targets)

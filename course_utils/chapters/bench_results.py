@@ -39,16 +39,32 @@ class BenchRow:
     note: str = ""
 
 
+def device_name(device: str | torch.device = "cpu") -> str:
+    """The name a row records for a device: the CUDA device's name, else its type in capitals ("CPU").
+
+    Example: `device_name("cpu")` -> "CPU"; `device_name("cuda")` -> "NVIDIA H100 80GB HBM3" on an H100 SXM
+    """
+    dev = torch.device(device)
+    return torch.cuda.get_device_name(dev) if dev.type == "cuda" else dev.type.upper()
+
+
 def device_slug(device: str | torch.device = "cpu") -> str:
-    """A file-name tag for a device: "cpu", or the CUDA device name lowercased with every run of other
-    characters than letters and digits turned into "-".
+    """A file-name tag for a device: its `device_name` lowercased, every run of other characters than
+    letters and digits turned into "-".
 
     Example: `device_slug("cuda")` -> "nvidia-h100-80gb-hbm3" on an H100 SXM; `device_slug("cpu")` -> "cpu"
     """
+    return re.sub(r"[^a-z0-9]+", "-", device_name(device).lower()).strip("-") or "cuda"
+
+
+def new_row(device: str | torch.device, **fields: Any) -> BenchRow:
+    """A row for one measurement on `device`, its name and this torch's version filled in; `fields` are
+    BenchRow's other fields by name (the numbers stay NaN until measured).
+
+    Example: `new_row("cpu", impl="sdpa", n=1024, heads=1, d=64, dtype="float32", causal=False, backend="sdpa")`
+    """
     dev = torch.device(device)
-    if dev.type != "cuda":
-        return dev.type
-    return re.sub(r"[^a-z0-9]+", "-", torch.cuda.get_device_name(dev).lower()).strip("-") or "cuda"
+    return BenchRow(device=dev.type, device_name=device_name(dev), torch_version=str(torch.__version__), **fields)
 
 
 def write_csv(rows: list[BenchRow], path: str | Path) -> Path:
@@ -65,11 +81,17 @@ def write_csv(rows: list[BenchRow], path: str | Path) -> Path:
 def row_from_record(record: dict[str, str]) -> BenchRow:
     """A BenchRow from one CSV record written by `write_csv` (columns it lacks keep their defaults).
 
-    Example: `rows = [row_from_record(r) for r in csv.DictReader(open("bench_cpu.csv"))]`
+    Example: `row_from_record({"impl": "sdpa", "n": "1024", ...})`
     """
     parse: dict[str, Callable[[str], Any]] = {"bool": lambda v: v == "True", "float": float, "int": int, "str": str}
     types = {f.name: f.type for f in fields(BenchRow)}
     return BenchRow(**{k: parse[str(types[k])](v) for k, v in record.items() if k in types})
+
+
+def read_csv(path: str | Path) -> list[BenchRow]:
+    """The rows of a CSV file written by `write_csv`. Example: `rows = read_csv("results/bench_cpu.csv")`"""
+    with Path(path).open(newline="") as f:
+        return [row_from_record(record) for record in csv.DictReader(f)]
 
 
 def recorded_results(results_dir: str | Path, prefix: str, *, device: str = "cuda") -> list[Path]:

@@ -15,11 +15,11 @@ from course_utils.core.batch import TaskBatch
 
 def _copy_length(batch: TaskBatch, caller: str) -> int:
     """The string length m of a copy batch; a ValueError naming `caller` for any other batch."""
-    if batch.task != "copy" or batch.seq_len is None:
+    if batch.task != "copy" or batch.copy_len is None:
         raise ValueError(
             f"{caller} needs a copy batch (tasks.copy_batch: BOS x1..xm SEP y1..ym); got a {batch.task!r} batch"
         )
-    return batch.seq_len
+    return batch.copy_len
 
 
 @torch.no_grad()

@@ -14,6 +14,11 @@ Near misses. When m of the distractors are decoys that score g' (between the dis
 relevant key's g), they get a term of their own:
 
     w = e^g / (e^g + m * e^g' + (n - 1 - m) * E[e^z])
+
+In trained models. `retrieval_report` reads accuracy, answer loss and the weight on the relevant
+token of a recall model (`last_query_report` the same from the last query alone, O(n) memory, up to
+4096 items); `value_votes` sums that weight per value, the answer attention alone gives; and
+`item_weights` sums a needle's and its decoys' weight (chapter 05's near misses).
 """
 
 from __future__ import annotations
@@ -22,9 +27,14 @@ import math
 from dataclasses import dataclass
 
 import torch
+import torch.nn.functional as F
 from torch import Tensor
 
+from course_utils.core.batch import TaskBatch
+from course_utils.core.evaluate import last_query_attention
 from course_utils.core.metrics import attention_entropy
+from course_utils.core.model import TinyGPT
+from course_utils.core.tasks import RecallVocab
 
 
 def relevant_weight(
@@ -123,3 +133,119 @@ def simulate_dilution(
         results.append((weights[:, 0], weights.amax(-1), attention_entropy(weights)))
     relevant, largest, entropy = (torch.cat(parts) for parts in zip(*results))
     return DilutionTrials(relevant_weight=relevant, max_weight=largest, entropy=entropy)
+
+
+# ----------------------------------------------------------------------------- in trained models
+
+
+@dataclass
+class RetrievalReport:
+    """What one batch says about a retrieval model.
+
+    accuracy: fraction of rows whose answer is the argmax · answer_loss: mean cross-entropy of
+    the answer (nats) · relevant_weight: (layers, heads) mean attention from the answer position
+    to the relevant token · max_weight: (layers, heads) mean largest weight of that query row.
+    """
+
+    accuracy: float
+    answer_loss: float
+    relevant_weight: Tensor
+    max_weight: Tensor
+
+
+@torch.no_grad()
+def retrieval_report(model: TinyGPT, batch: TaskBatch) -> RetrievalReport:
+    """Accuracy, answer loss and attention on the relevant token at the answer position.
+
+    batch: a `TaskBatch` (tokens, targets, answer_pos, relevant_pos: see `course_utils.core.tasks`).
+
+    Example: `retrieval_report(model, associative_recall_batch(128, 64, generator=0)).accuracy`
+    """
+    if batch.answer_pos.shape != (batch.tokens.shape[0],) or batch.relevant_pos.shape != batch.answer_pos.shape:
+        raise ValueError("answer_pos and relevant_pos must be (batch,) tensors matching tokens (batch, n)")
+    model.eval()
+    logits, attn = model(batch.tokens, return_attention=True)  # (B, n, V), (L, B, H, n, n)
+    rows = torch.arange(batch.tokens.shape[0])
+    answer_logits = logits[rows, batch.answer_pos]  # (B, V)
+    answers = batch.targets[rows, batch.answer_pos]  # (B,)
+    rows_attn = attn[:, rows, :, batch.answer_pos]  # (B, L, H, n): advanced indices go first
+    relevant = rows_attn[rows, :, :, batch.relevant_pos]  # (B, L, H)
+    return RetrievalReport(
+        accuracy=(answer_logits.argmax(-1) == answers).float().mean().item(),
+        answer_loss=F.cross_entropy(answer_logits, answers).item(),
+        relevant_weight=relevant.mean(0),
+        max_weight=rows_attn.amax(-1).mean(0),
+    )
+
+
+@torch.no_grad()
+def last_query_report(model: TinyGPT, batch: TaskBatch) -> RetrievalReport:
+    """`retrieval_report` for batches whose answer sits at the last position, through
+    `last_query_attention` (one-layer attention-only models): O(n) memory per sequence.
+
+    Example: `last_query_report(model, associative_recall_batch(128, 4096, generator=0)).relevant_weight`
+    """
+    n = batch.tokens.shape[1]
+    if not bool((batch.answer_pos == n - 1).all()):
+        raise ValueError("last_query_report needs every answer at the last position; use retrieval_report")
+    logits, weights = last_query_attention(model, batch.tokens)  # (B, V), (B, H, n)
+    rows = torch.arange(batch.tokens.shape[0])
+    answers = batch.targets[rows, batch.answer_pos]
+    return RetrievalReport(
+        accuracy=(logits.argmax(-1) == answers).float().mean().item(),
+        answer_loss=F.cross_entropy(logits, answers).item(),
+        relevant_weight=weights[rows, :, batch.relevant_pos].mean(0)[None],  # (1, H)
+        max_weight=weights.amax(-1).mean(0)[None],
+    )
+
+
+def value_votes(weights: Tensor, batch: TaskBatch) -> Tensor:
+    """Each value's share of the last query's attention in associative recall: the total weight on
+    the items holding that value (BOS and the query itself vote for none). With value answers, an
+    attention-only model's output is this weighted mix of the items it reads, so `argmax` of the
+    votes is the answer the attention alone gives.
+
+    weights: (batch, n), one head's last-query row (e.g. from `last_query_attention`); batch: an
+    `associative_recall_batch` -> (batch, n_values).
+    Example: `value_votes(last_query_attention(model, batch.tokens)[1][:, 0], batch).argmax(-1)`
+    """
+    vocab = batch.vocab
+    if not isinstance(vocab, RecallVocab):
+        raise ValueError(
+            f"value_votes needs an associative recall batch (tasks.associative_recall_batch); "
+            f"got a {batch.task!r} batch"
+        )
+    if weights.shape != batch.tokens.shape:
+        raise ValueError(
+            f"weights must be one head's last-query row per sequence, shape "
+            f"{tuple(batch.tokens.shape)}; got {tuple(weights.shape)} (pick a head: weights[:, h])"
+        )
+    items = batch.tokens[:, 1:-1] - vocab.offset("i")  # (B, K)
+    votes = torch.zeros(weights.shape[0], vocab.n_values, dtype=weights.dtype, device=weights.device)
+    return votes.scatter_add_(1, items % vocab.n_values, weights[:, 1:-1])
+
+
+@torch.no_grad()
+def item_weights(model: TinyGPT, tokens: Tensor, starts: Tensor, *, width: int) -> Tensor:
+    """How much the last layer's final query attends to each item: weight summed over an item's tokens.
+
+    tokens: (batch, n); starts: (batch, items) the first position of each item, which covers
+    `width` positions. Returns (batch, heads, items). For `tasks.near_miss_batch`:
+    `item_weights(model, b.tokens, b.needle_pos[:, None], width=3)[..., 0]` is each head's
+    weight on the needle's `a b v`. Example: see notebook 05, section 5.
+    """
+    if starts.dim() != 2 or starts.shape[0] != tokens.shape[0]:
+        raise ValueError(f"starts must be (batch, items) with batch {tokens.shape[0]}; got {tuple(starts.shape)}")
+    if width < 1 or starts.numel() and (starts.min() < 0 or starts.max() + width > tokens.shape[1]):
+        raise ValueError(
+            f"every item must lie inside the sequence: starts in [0, {tokens.shape[1] - width}] for "
+            f"width {width}; got width {width}, starts {starts.min().item()}..{starts.max().item()}"
+        )
+    model.eval()
+    _, attn = model(tokens, return_attention=True)  # (L, B, H, n, n)
+    last = attn[-1][:, :, -1]  # (B, H, n)
+    positions = starts[:, None, :, None] + torch.arange(width)  # (B, 1, items, width)
+    picked = (
+        last[:, :, None, :].expand(-1, -1, starts.shape[1], -1).gather(-1, positions.expand(-1, last.shape[1], -1, -1))
+    )  # (B, H, items, width)
+    return picked.sum(-1)

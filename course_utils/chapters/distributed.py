@@ -24,7 +24,6 @@ algorithms on N processes (GPUs with nccl when there are N of them) against one 
 from __future__ import annotations
 
 import argparse
-import math
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -35,8 +34,10 @@ import torch
 import torch.distributed as dist
 from torch import Tensor
 
+from course_utils.core.attention import attention
 from course_utils.core.dilated import (
-    acc_dtype,
+    accumulation_dtype,
+    attention_with_lse,
     check_patterns,
     dilated_attention,
     kept_rows,
@@ -239,20 +240,6 @@ def _agree(q: Tensor, k: Tensor, v: Tensor, group) -> int:
 # ----------------------------------------------------------------------------- attention pieces
 
 
-def _attend(q: Tensor, k: Tensor, v: Tensor, *, q_start: int | None = None) -> tuple[Tensor, Tensor]:
-    """Dense attention and its log-sum-exp in the accumulation dtype: (..., mq, d) x (..., mk, d)
-    -> out (..., mq, d_v), lse (..., mq, 1). With `q_start`, query i sits at key index q_start + i and
-    sees keys 0 … q_start + i (causal across blocks)."""
-    acc = acc_dtype(q.dtype)
-    scores = q.to(acc) @ k.to(acc).transpose(-2, -1) / math.sqrt(q.shape[-1])
-    if q_start is not None:
-        mq, mk = scores.shape[-2:]
-        future = torch.arange(mk, device=q.device)[None, :] > q_start + torch.arange(mq, device=q.device)[:, None]
-        scores = scores.masked_fill(future, float("-inf"))
-    lse = torch.logsumexp(scores, dim=-1, keepdim=True)
-    return torch.exp(scores - lse) @ v.to(acc), lse
-
-
 def _merge(out_a: Tensor, lse_a: Tensor, out_b: Tensor, lse_b: Tensor) -> tuple[Tensor, Tensor]:
     """Two partial softmaxes over disjoint keys, combined exactly (chapter 06's online softmax)."""
     lse = torch.logaddexp(lse_a, lse_b)
@@ -270,7 +257,7 @@ def ring_attention(q: Tensor, k: Tensor, v: Tensor, *, causal: bool = False, gro
     """
     _agree(q, k, v, group)
     rank, size = _group_rank_size(group)
-    acc = acc_dtype(q.dtype)
+    acc = accumulation_dtype(q.dtype)
     out = torch.zeros(*q.shape[:3], v.shape[-1], dtype=acc, device=q.device)
     lse = torch.full((*q.shape[:3], 1), float("-inf"), dtype=acc, device=q.device)
     block = torch.cat([k, v], dim=-1)  # (B, H, m, d + d_v): one message per hop
@@ -327,7 +314,7 @@ def dilated_attention_distributed(
     rank, size = _group_rank_size(group)
     check_distributed_patterns(m, size, segment_lengths, dilation_rates)
     batch, heads = q.shape[:2]
-    acc = acc_dtype(q.dtype)
+    acc = accumulation_dtype(q.dtype)
     outs, lses = [], []
     for w, r in zip(segment_lengths, dilation_rates, strict=True):
         kept = kept_rows(heads, r, q.device)
@@ -342,7 +329,8 @@ def dilated_attention_distributed(
             kv = _AllGather.apply(torch.cat(rows[1:], dim=-1), sub)  # (w/m, H, B, m/r, d + d_v)
             kv = kv.permute(1, 2, 0, 3, 4).flatten(2, 3)  # (H, B, w/r, d + d_v), in segment order
             k_seg, v_seg = kv.split([k.shape[-1], v.shape[-1]], dim=-1)
-            out, lse = _attend(rows[0], k_seg, v_seg, q_start=position * (m // r) if causal else None)
+            out, lse = attention_with_lse(rows[0], k_seg, v_seg, q_start=position * (m // r) if causal else None)
+            lse = lse[..., None]
         placed_out = torch.zeros(batch, heads, m, v.shape[-1], dtype=acc, device=q.device)
         placed_lse = torch.full((batch, heads, m, 1), float("-inf"), dtype=acc, device=q.device)
         split_segments(placed_out, span, r)[kept] = out.unflatten(1, (batch, m // span))
@@ -385,18 +373,7 @@ def main(argv: list[str] | None = None) -> int:
     segments, rates = [256, n], [1, n // 256]
     worst = 0.0
     for causal in (False, True):
-        dense = (
-            torch.softmax(
-                (q @ k.transpose(-2, -1) / 8.0).masked_fill(
-                    torch.ones(n, n, dtype=torch.bool, device=device).triu(1)
-                    if causal
-                    else torch.zeros(n, n, dtype=torch.bool, device=device),
-                    float("-inf"),
-                ),
-                dim=-1,
-            )
-            @ v
-        )
+        dense = attention(q, k, v, causal=causal)[0]
         q_mine, k_mine, v_mine = (shard(x, rank, world) for x in (q, k, v))
         ring = ring_attention(q_mine, k_mine, v_mine, causal=causal)
         dil = dilated_attention_distributed(q_mine, k_mine, v_mine, segments, rates, causal=causal)

@@ -8,7 +8,6 @@ dominates on a laptop). `exactness_check` and `measure_rank` are what notebook 1
 
 from __future__ import annotations
 
-import math
 import os
 import tempfile
 import time
@@ -22,6 +21,7 @@ import torch.distributed as dist
 
 from course_utils.chapters.distributed import count_communication, dilated_attention_distributed, ring_attention, shard
 from course_utils.chapters.traffic import count_traffic
+from course_utils.core.attention import attention
 from course_utils.core.dilated import dilated_attention
 
 # ----------------------------------------------------------------------------- launching
@@ -136,18 +136,7 @@ def exactness_check(rank: int, world: int, dtype: torch.dtype = torch.float64, *
         for causal in (False, True):
             q, k, v = (x.clone().requires_grad_() for x in full[:3])
             if patterns is None:
-                ref = (
-                    torch.softmax(
-                        (q @ k.transpose(-2, -1) / math.sqrt(8)).masked_fill(
-                            torch.ones(n, n, dtype=torch.bool).triu(1)
-                            if causal
-                            else torch.zeros(n, n, dtype=torch.bool),
-                            float("-inf"),
-                        ),
-                        dim=-1,
-                    )
-                    @ v
-                )
+                ref = attention(q, k, v, causal=causal)[0]
             else:
                 ref = dilated_attention(q, k, v, *patterns, causal=causal)
             ref_grads = torch.autograd.grad((ref * full[3]).sum(), (q, k, v))

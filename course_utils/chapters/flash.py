@@ -22,19 +22,10 @@ import torch
 from torch import Tensor
 
 from course_utils.core.attention import attention
+from course_utils.core.dilated import accumulation_dtype
 
 #: Default memory budget for one materialised score matrix (`budgeted_attention(..., max_score_bytes=)`).
 SCORE_BUDGET_BYTES = 4 * 2**30
-
-
-def state_dtype(dtype: torch.dtype) -> torch.dtype:
-    """The dtype of the softmax statistics for inputs of `dtype`: float32 for bf16/fp16/fp32, float64 for float64.
-
-    FlashAttention keeps the running max, normaliser and output accumulator in fp32 whatever the
-    input dtype; in bf16 (8 bits of mantissa) the rescaled sums would otherwise lose about 1 % at 16k keys.
-    Example: `state_dtype(torch.bfloat16)` -> torch.float32
-    """
-    return torch.promote_types(dtype, torch.float32)
 
 
 def online_softmax_update(m: Tensor, l: Tensor, o: Tensor, scores: Tensor, v: Tensor) -> tuple[Tensor, Tensor, Tensor]:
@@ -43,7 +34,7 @@ def online_softmax_update(m: Tensor, l: Tensor, o: Tensor, scores: Tensor, v: Te
     m, l: (..., n_q, 1) running max and normaliser; o: (..., n_q, d_v) normalised output so far;
     scores: (..., n_q, block) this block's scores (-inf where masked); v: (..., block, d_v).
     Returns the updated (m, l, o) in the dtype of `scores` (keep the state in fp32 for bf16/fp16
-    inputs: see `state_dtype`; v is upcast to it). Start from m = -inf, l = 0, o = 0.
+    inputs: see `accumulation_dtype`; v is upcast to it). Start from m = -inf, l = 0, o = 0.
     Example: `m, l, o = online_softmax_update(m, l, o, q @ k_blk.mT / d ** 0.5, v_blk)`
     """
     m_new = torch.maximum(m, scores.amax(dim=-1, keepdim=True))  # (..., n_q, 1)
@@ -63,7 +54,7 @@ def online_softmax_attention(q: Tensor, k: Tensor, v: Tensor, *, causal: bool = 
     Holds one (..., n_q, block_size) block of scores at a time. Equals
     `attention(q, k, v, causal=causal)[0]` to float tolerance.
     Precision: as in FlashAttention, the scores, the running max and sum and the output accumulator
-    are fp32 for bf16/fp16 inputs (`state_dtype`): each key block is upcast before its matmuls (a
+    are fp32 for bf16/fp16 inputs (`accumulation_dtype`): each key block is upcast before its matmuls (a
     product of two bf16 numbers is exact in fp32, as in a tensor core's fp32 accumulation), and the
     output is cast back to q's dtype at the end.
     Example: `out = online_softmax_attention(q, k, v, causal=True, block_size=64)`
@@ -78,7 +69,7 @@ def online_softmax_attention(q: Tensor, k: Tensor, v: Tensor, *, causal: bool = 
     n_q, n_k = q.shape[-2], k.shape[-2]
     if causal and n_q > n_k:
         raise ValueError(f"causal attention needs n_q <= n_k, got n_q={n_q}, n_k={n_k}")
-    acc = state_dtype(q.dtype)
+    acc = accumulation_dtype(q.dtype)
     m = torch.full((*q.shape[:-1], 1), float("-inf"), dtype=acc, device=q.device)
     l = torch.zeros_like(m)
     o = torch.zeros(*q.shape[:-1], v.shape[-1], dtype=acc, device=q.device)

@@ -23,7 +23,7 @@ from course_utils.chapters.collapse import js_divergence
 from course_utils.chapters.pretrained import CLS_ID, MAX_TOKENS, SEP_ID, Encoder, load_minilm
 from course_utils.core.corpus import CORPUS_PATH
 from course_utils.core.records import load_json_record, round_floats, write_json_record
-from course_utils.paths import REAL_MODEL_RECORD
+from course_utils.paths import REAL_MODEL_RECORD, in_checkout
 
 #: Lengths (tokens, `[CLS]` and `[SEP]` included) of the attention measurements.
 LENGTHS: tuple[int, ...] = (32, 64, 128, 256, 512)
@@ -115,7 +115,7 @@ NEEDLES: tuple[tuple[str, str], ...] = (
 )
 
 #: Needle grid: lengths (content word pieces; +2 with `[CLS]` and `[SEP]`), depths, haystack seed.
-NEEDLE_LENGTHS: tuple[int, ...] = (62, 126, 254, 510)
+MINILM_NEEDLE_LENGTHS: tuple[int, ...] = (62, 126, 254, 510)
 NEEDLE_DEPTHS: tuple[float, ...] = (0.0, 0.125, 0.25, 0.375, 0.5, 0.625, 0.75, 0.875, 1.0)
 NEEDLE_COUNT, HAYSTACKS, HAYSTACK_SEED = 10, 5, 7
 
@@ -260,7 +260,7 @@ def needle_grid(
     haystacks: list[list[int]],
     *,
     needles: tuple[tuple[str, str], ...] = NEEDLES[:NEEDLE_COUNT],
-    lengths: tuple[int, ...] = NEEDLE_LENGTHS,
+    lengths: tuple[int, ...] = MINILM_NEEDLE_LENGTHS,
     depths: tuple[float, ...] = NEEDLE_DEPTHS,
 ) -> dict:
     """Cosine between each question and its fact planted in each haystack, at every length and depth.
@@ -391,7 +391,7 @@ def retrieval_run(
 
 def needle_haystacks(corpus_ids: list[int]) -> list[list[int]]:
     """The needle grid's haystacks: HAYSTACKS corpus windows of the longest needle length."""
-    return corpus_windows(corpus_ids, count=HAYSTACKS, tokens=max(NEEDLE_LENGTHS), seed=HAYSTACK_SEED)
+    return corpus_windows(corpus_ids, count=HAYSTACKS, tokens=max(MINILM_NEEDLE_LENGTHS), seed=HAYSTACK_SEED)
 
 
 def rebuild_record(path: Path = REAL_MODEL_RECORD) -> dict:
@@ -411,7 +411,7 @@ def rebuild_record(path: Path = REAL_MODEL_RECORD) -> dict:
         "torch": torch.__version__,
         "threads": torch.get_num_threads(),
         "needles": {
-            "lengths": NEEDLE_LENGTHS,
+            "lengths": MINILM_NEEDLE_LENGTHS,
             "depths": NEEDLE_DEPTHS,
             "count": NEEDLE_COUNT,
             "haystacks": HAYSTACKS,
@@ -432,7 +432,7 @@ def rebuild_record(path: Path = REAL_MODEL_RECORD) -> dict:
 
 def load_record(path: Path = REAL_MODEL_RECORD) -> dict:
     """The stored record of `rebuild_record`. Example: `load_record()["needles"]["lengths"]`"""
-    return load_json_record(path, "python -m course_utils.chapters.real_model rebuild")
+    return load_json_record(in_checkout(path), "python -m course_utils.chapters.real_model rebuild")
 
 
 def main(argv: list[str] | None = None) -> None:

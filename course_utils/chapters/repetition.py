@@ -11,8 +11,10 @@ from __future__ import annotations
 import torch
 from torch import Tensor, nn
 
+from course_utils.core.batch import BOS_ID
 
-def repeated_prompt(segments: Tensor, copies: int, *, bos: int = 0) -> Tensor:
+
+def repeated_prompt(segments: Tensor, copies: int, *, bos: int = BOS_ID) -> Tensor:
     """`BOS` followed by `copies` copies of each segment: (batch, 1 + copies * m).
 
     segments: (batch, m) token ids. Example: `repeated_prompt(torch.tensor([[5, 6]]), 2)` -> [[0, 5, 6, 5, 6]]
@@ -26,7 +28,7 @@ def repeated_prompt(segments: Tensor, copies: int, *, bos: int = 0) -> Tensor:
 
 
 @torch.no_grad()
-def copy_log_probs(model: nn.Module, segments: Tensor, copies: int, *, bos: int = 0) -> Tensor:
+def copy_log_probs(model: nn.Module, segments: Tensor, copies: int, *, bos: int = BOS_ID) -> Tensor:
     """Log-probability the model gives each copy of a segment, teacher-forced: (batch, copies).
 
     Entry j is `log P(copy j | BOS and copies 0 .. j-1)`, summed over the segment's m tokens; copy 0
@@ -43,7 +45,7 @@ def copy_log_probs(model: nn.Module, segments: Tensor, copies: int, *, bos: int 
 
 
 @torch.no_grad()
-def greedy_repeats(model: nn.Module, segments: Tensor, copies: int, *, bos: int = 0) -> Tensor:
+def greedy_repeats(model: nn.Module, segments: Tensor, copies: int, *, bos: int = BOS_ID) -> Tensor:
     """Whether greedy decoding after `copies` copies of each segment writes the segment once more.
 
     segments: (batch, m) -> bool (batch,). Example: `greedy_repeats(model, segs, 3).float().mean()`

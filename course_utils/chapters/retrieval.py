@@ -12,7 +12,8 @@ Both methods cut its K pairs into chunks of `pairs_per_chunk` pairs, each short 
   answer with the most confident chunk's answer (reduce).
 
 `retrieve_in_slot` puts the relevant chunk among others at a chosen place, to measure lost in the
-middle inside a retrieved context.
+middle inside a retrieved context. `auroc` measures how well the reducer's confidence separates the
+chunks that hold the key from those that do not (its calibration).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from __future__ import annotations
 import torch
 from torch import Tensor
 
+from course_utils.core.batch import as_generator
 from course_utils.core.model import TinyGPT
 
 
@@ -126,10 +128,24 @@ def retrieve_in_slot(
     relevant = chunk_with_key(tokens, pairs_per_chunk)
     if (relevant < 0).any():
         raise ValueError("every sequence must hold its query key in some chunk")
-    g = generator if isinstance(generator, torch.Generator) else torch.Generator().manual_seed(generator)
+    g = as_generator(generator)
     noise = torch.rand(batch, count, generator=g)
     noise[torch.arange(batch), relevant] = 2.0  # the relevant chunk sorts last: never drawn as a distractor
     others = noise.argsort(dim=1)[:, : n_chunks - 1]  # (B, n_chunks - 1) random other chunks
     order = torch.cat([others[:, :slot], relevant[:, None], others[:, slot:]], dim=1)  # (B, n_chunks)
     picked = chunks[torch.arange(batch)[:, None], order].reshape(batch, 1, -1)
     return _with_frame(tokens, picked)[:, 0]
+
+
+def auroc(positive: Tensor, negative: Tensor) -> float:
+    """Area under the ROC curve: the probability that a random positive scores above a random
+    negative (ties count one half). 1 = the score separates them perfectly, 0.5 = not at all.
+
+    positive: (P,), negative: (N,) scores. Example: `auroc(confidence[has_key], confidence[~has_key])`
+    """
+    positive, negative = positive.flatten().double(), negative.flatten().double()
+    if positive.numel() == 0 or negative.numel() == 0:
+        raise ValueError("auroc needs at least one positive and one negative score")
+    greater = (positive[:, None] > negative[None, :]).double().mean()
+    ties = (positive[:, None] == negative[None, :]).double().mean()
+    return (greater + 0.5 * ties).item()

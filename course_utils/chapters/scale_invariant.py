@@ -10,8 +10,9 @@ unnormalised attention on any range of distances [t, Δt) is about e^{1/2}·tau�
 ("scale-invariant total attention"), and the logits' spread a_t grows so that attention within
 far ranges stays as peaked as within near ones ("scale-invariant sparsity"). t = 0 is unchanged.
 
-The model's logit module `ScaleInvariantLogits` and the coefficients a_t, m_t live in
-`course_utils.core.logits` (the model's layer) and are re-exported here.
+The model's logit module `ScaleInvariantLogits` and the coefficients a_t, m_t
+(`scale_invariant_coefficients`) live in `course_utils.core.logits`, the model's layer; this module
+builds on them.
 """
 
 from __future__ import annotations
@@ -21,14 +22,12 @@ import math
 import torch
 from torch import Tensor
 
-from course_utils.core.logits import ScaleInvariantLogits, check_tau, coefficients
-
-__all__ = ["ScaleInvariantLogits", "coefficients", "expected_mass", "scale_invariant_logits"]
+from course_utils.core.logits import ScaleInvariantLogits, check_scale_invariant_tau, scale_invariant_coefficients
 
 
 def expected_mass(t: Tensor, tau: float = 10.0) -> Tensor:
     """E[exp(L_t)] for S_t ~ N(0, 1): e^{1/2} / (1 + t/tau). Example: `expected_mass(torch.tensor([0.0]))`"""
-    check_tau(tau)
+    check_scale_invariant_tau(tau)
     return math.exp(0.5) / (1 + t / tau)
 
 
@@ -39,11 +38,9 @@ def scale_invariant_logits(scores: Tensor, *, tau: float = 10.0) -> Tensor:
     """
     if scores.dim() < 2 or scores.shape[-1] != scores.shape[-2]:
         raise ValueError(f"scores must be (..., n, n) with query rows and key columns, got {tuple(scores.shape)}")
-    n = scores.shape[-1]
-    pos = torch.arange(n, device=scores.device)
-    t = (pos[:, None] - pos[None, :]).to(scores.dtype)  # (n, n)
-    a, m = coefficients(t.clamp_min(0), tau)
-    return (a * scores + m).masked_fill(t < 0, float("-inf"))
+    pos = torch.arange(scores.shape[-1], device=scores.device)
+    future = pos[None, :] > pos[:, None]  # (n, n): key j after query i
+    return ScaleInvariantLogits(tau)(scores, pos, pos).masked_fill(future, float("-inf"))
 
 
 def flex_score_mod(tau: float = 10.0):
@@ -53,10 +50,10 @@ def flex_score_mod(tau: float = 10.0):
 
     Example: `flex_attention(q, k, v, score_mod=flex_score_mod(10.0), block_mask=causal_block_mask)`
     """
-    check_tau(tau)
+    check_scale_invariant_tau(tau)
 
     def score_mod(score: Tensor, batch: Tensor, head: Tensor, q_idx: Tensor, kv_idx: Tensor) -> Tensor:
-        log_term = torch.log1p((q_idx - kv_idx).clamp(min=0).to(torch.float32) / tau)
-        return torch.sqrt(1 + 2 * log_term) * score - 2 * log_term
+        a, m = scale_invariant_coefficients((q_idx - kv_idx).to(torch.float32), tau)
+        return a * score + m
 
     return score_mod

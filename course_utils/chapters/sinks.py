@@ -75,17 +75,18 @@ def _written(model: TinyGPT, tokens: Tensor, layer: int) -> tuple[Tensor, Tensor
     """What each key writes into each head's share of layer `layer`'s output per unit of weight,
     W_o,h v_h,j: (batch, heads, n, d_model); and every layer's weights (layers, batch, heads, n, n)."""
     attn = cast(Block, model.blocks[layer]).attn  # an nn.ModuleList's items are typed nn.Module
-    seen: list[Tensor] = []
-    handle = attn.register_forward_pre_hook(lambda _m, args, kwargs: seen.append(args[0]), with_kwargs=True)
+    seen: list[tuple[Tensor, Tensor]] = []
+    handle = attn.register_forward_pre_hook(
+        lambda _m, args, kwargs: seen.append((args[0], kwargs["positions"])), with_kwargs=True
+    )
     try:
         _, weights = model(tokens, return_attention=True)
     finally:
         handle.remove()
-    x = seen[0]  # (B, n, D), the normed input of the attention
-    batch, n, d_model = x.shape
-    v = attn.qkv(x)[..., 2 * d_model :].view(batch, n, attn.heads, attn.head_dim)  # (B, n, H, d)
-    w_o = attn.proj.weight.view(d_model, attn.heads, attn.head_dim)  # (D, H, d)
-    return torch.einsum("bnhd,ehd->bhne", v, w_o), weights
+    x, positions = seen[0]  # (B, n, D), the normed input of the attention, and its positions (n,)
+    _, _, v, _ = attn.project_heads(x, positions)  # (B, H, n, d)
+    w_o = attn.proj.weight.view(x.shape[-1], attn.heads, attn.head_dim)  # (D, H, d)
+    return torch.einsum("bhnd,ehd->bhne", v, w_o), weights
 
 
 @torch.no_grad()

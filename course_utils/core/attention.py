@@ -169,7 +169,7 @@ class MultiHeadAttention(nn.Module):
         self.proj = linear(d_model, d_model)
         self.positional = positional if positional is not None else NoPositions()
         self.logit_transform = logit_transform if logit_transform is not None else IdentityLogits()
-        # Built after qkv and proj: a fix with random parameters draws them next, as the zoo's models did.
+        # After qkv and proj: parameters are created in this order so a seed gives the same initial weights.
         self.sink_fix = make_sink_fix(sink_fix, d_model=d_model, heads=heads, sink_init=sink_init)
         self.dilated = dilated
         if dilated is not None:
@@ -179,6 +179,18 @@ class MultiHeadAttention(nn.Module):
                     "dilated attention works with rotary or no positions and no sink fix or "
                     "logit transform; leave those at their defaults"
                 )
+
+    def project_heads(self, x: Tensor, positions: Tensor) -> tuple[Tensor, Tensor, Tensor, Tensor]:
+        """The heads' queries, keys and values: x (B, n, d_model), positions (n,) -> q, k, v, content_q, each
+        (B, H, n, d). q and k are rotated by the positional scheme; content_q is q before the rotation.
+
+        Example: `q, k, v, _ = mha.project_heads(x, torch.arange(x.shape[1]))`
+        """
+        batch, n, d_model = x.shape
+        q, k, v = self.qkv(x).split(d_model, dim=-1)  # 3 x (B, n, D)
+        q, k, v = (t.view(batch, n, self.heads, self.head_dim).transpose(1, 2) for t in (q, k, v))  # (B, H, n, d)
+        q_rotated, k_rotated = self.positional.rotate(q, k, positions, positions)
+        return q_rotated, k_rotated, v, q
 
     def forward(
         self,
@@ -194,12 +206,9 @@ class MultiHeadAttention(nn.Module):
         batch, n, d_model = x.shape
         if positions is None:
             positions = torch.arange(n, device=x.device)
-        q, k, v = self.qkv(x).split(d_model, dim=-1)  # 3 x (B, n, D)
-        q, k, v = (t.view(batch, n, self.heads, self.head_dim).transpose(1, 2) for t in (q, k, v))  # (B, H, n, d)
-        content_q = q  # a sink fix's key has no position: it meets the queries before rotation
-        q, k = self.positional.rotate(q, k, positions, positions)
+        q, k, v, content_q = self.project_heads(x, positions)  # (B, H, n, d) each
         if self.dilated is not None:
-            return self._dilated(x, q, k, v, self.dilated, causal=causal, mask=mask, need_weights=need_weights)
+            return self._dilated(q, k, v, self.dilated, causal=causal, mask=mask, need_weights=need_weights)
         _check_qkv(q, k, v, mask)  # attention()'s checks: here only the caller's mask can be wrong
         scores = attention_scores(
             q,
@@ -209,33 +218,14 @@ class MultiHeadAttention(nn.Module):
             bias=self.positional.bias(positions, positions),  # (H, n, n) or None
             logit_transform=lambda s: self.logit_transform(s, positions, positions),
         )  # (B, H, n, n)
+        # A sink fix's key has no position: it meets the queries before their rotation (content_q).
         weights = self.sink_fix.weights(scores, content_q, stable_softmax)  # the softmax, unless the fix replaces it
         out = self.sink_fix.output(weights @ v, weights, x)  # (B, H, n, d)
         out = out.transpose(1, 2).reshape(batch, n, d_model)  # (B, n, D)
         return self.proj(out), (weights if need_weights else None)
 
-    def _load_from_state_dict(
-        self,
-        state_dict: dict[str, Tensor],
-        prefix: str,
-        local_metadata: dict,
-        strict: bool,
-        missing_keys: list[str],
-        unexpected_keys: list[str],
-        error_msgs: list[str],
-    ) -> None:
-        # The zoo's checkpoints keep a fix's tensors on the attention itself ("attn.sink_logit"), where they
-        # lived before the fixes were modules of their own: file them under "sink_fix." before loading.
-        for name in self.sink_fix.state_dict():
-            if prefix + name in state_dict:
-                state_dict[prefix + "sink_fix." + name] = state_dict.pop(prefix + name)
-        super()._load_from_state_dict(
-            state_dict, prefix, local_metadata, strict, missing_keys, unexpected_keys, error_msgs
-        )
-
     def _dilated(
         self,
-        x: Tensor,
         q: Tensor,
         k: Tensor,
         v: Tensor,

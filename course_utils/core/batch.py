@@ -3,9 +3,9 @@
 A `TaskBatch` holds next-token inputs and targets, two indices that locate the interesting part of
 every row (`answer_pos`, `relevant_pos`; see `course_utils.core.tasks`) and, in typed optional fields,
 what its task knows about the rows (the vocabulary, the needle's position, ...). `IGNORE_INDEX` (-100) marks
-target positions without a loss, the value `F.cross_entropy` skips by default. `Vocab` is the base of
-the tasks' token-id layouts. `as_generator` turns an int seed into a CPU `torch.Generator`, so the
-same seed gives the same batch.
+target positions without a loss, the value `F.cross_entropy` skips by default; `BOS_ID` (0) is the
+beginning-of-sequence token that starts every row. `Vocab` is the base of the tasks' token-id layouts.
+`as_generator` turns an int seed into a CPU `torch.Generator`, so the same seed gives the same batch.
 
 This module imports only torch: `tasks` and `corpus` build on it, and neither needs the other's
 internals to describe a batch.
@@ -22,6 +22,9 @@ import torch
 #: Target value of positions that have no loss (`F.cross_entropy`'s default `ignore_index`).
 IGNORE_INDEX = -100
 
+#: The id of the beginning-of-sequence token, first in every row of every task and of the text corpus.
+BOS_ID = 0
+
 
 @dataclass
 class TaskBatch:
@@ -36,7 +39,8 @@ class TaskBatch:
 
     What some tasks add (None where a task has none):
     vocab: the task's token-id layout (`KVVocab`, `CopyVocab`, ...; every registered task) ·
-    seq_len: int, the string length m (copy) or the period (repeated_sequence) ·
+    copy_len: int, the length m of the string to copy (copy) · period: int, the length of the
+    repeated sequence (repeated_sequence) ·
     n_pairs: int, the K drawn for the batch (kv_retrieval) · query_index: (batch,) the queried pair
     (kv_retrieval) · needle_pos: (batch,) the needle's first token (needle, decoy_needle, near_miss) ·
     decoy_pos: (batch, n_decoys) the decoys' first tokens (decoy_needle, near_miss) ·
@@ -53,7 +57,8 @@ class TaskBatch:
     answer_pos: torch.Tensor
     relevant_pos: torch.Tensor
     vocab: Vocab | None = None
-    seq_len: int | None = None
+    copy_len: int | None = None
+    period: int | None = None
     n_pairs: int | None = None
     query_index: torch.Tensor | None = None
     needle_pos: torch.Tensor | None = None
@@ -97,12 +102,12 @@ class TaskBatch:
 class Vocab:
     """Token-id layout shared by the task vocabularies: special tokens first, then blocks of ids.
 
-    Subclasses name their special tokens in `specials` (BOS is always id 0) and their blocks in
+    Subclasses name their special tokens in `specials` (BOS is always id BOS_ID = 0) and their blocks in
     `blocks()`. Example: `KVVocab(n_keys=8, n_values=4).labels(torch.tensor([0, 2, 10]))`.
     """
 
     specials: ClassVar[tuple[str, ...]] = ("BOS",)
-    bos: ClassVar[int] = 0
+    bos: ClassVar[int] = BOS_ID
 
     def __post_init__(self) -> None:
         for name, size in self.blocks():

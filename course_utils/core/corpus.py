@@ -20,11 +20,8 @@ from dataclasses import dataclass, replace
 import numpy as np
 import torch
 
-from course_utils.core.batch import TaskBatch, Vocab, as_generator
+from course_utils.core.batch import BOS_ID, TaskBatch, Vocab, as_generator
 from course_utils.paths import CORPUS_PATH
-
-#: The id of the beginning-of-sequence token, which no character uses.
-BOS_ID = 0
 
 
 def load_corpus() -> str:
@@ -38,7 +35,8 @@ def load_corpus() -> str:
 
 
 class CharTokenizer:
-    """Character-level tokenizer: id 0 is BOS, ids 1.. are the sorted characters of the vocabulary.
+    """Character-level tokenizer: id 0 is BOS (`BOS_ID`, which no character uses), ids 1.. are the sorted
+    characters of the vocabulary.
 
     Example: `tok = CharTokenizer.from_text(load_corpus()); tok.decode(tok.encode("def f():"))`
     """

@@ -10,15 +10,20 @@ import torch
 
 
 def seed_everything(seed: int, *, threads: int | None = 1) -> torch.Generator:
-    """Seed Python, NumPy and PyTorch, and fix the CPU thread count.
+    """Seed Python, NumPy and PyTorch; also set torch's CPU thread count (for the whole process) and
+    the environment variable PYTHONHASHSEED.
 
-    A fixed thread count keeps CPU reductions in the same order, so training is
-    bit-for-bit repeatable on one machine. The environment variable
-    `COURSE_THREADS`, when set, replaces `threads`: `make nbval` sets it to 1 and
-    runs two notebooks at once, which is faster on 2 cores than one notebook on
-    two threads (the printed results are the same). Returns a `torch.Generator`
-    seeded with `seed` for code that wants its own stream.
+    Threads: `torch.set_num_threads(threads)` (None leaves it). A fixed thread count keeps CPU
+    reductions in the same order, so training is bit-for-bit repeatable on one machine. The
+    environment variable `COURSE_THREADS`, when set, replaces `threads`: `make nbval` sets it to 1
+    and runs two notebooks at once, which is faster on 2 cores than one notebook on two threads (the
+    printed results are the same).
 
+    PYTHONHASHSEED: set to `seed`. A running interpreter fixed its string hashing at start-up, so this
+    reaches only the child processes started afterwards (the CPU processes of chapter 11's
+    `distributed_runs.spawn`, the commands a notebook runs): their set orders repeat from run to run.
+
+    Returns a `torch.Generator` seeded with `seed` for code that wants its own stream.
     Example: `gen = seed_everything(0)`
     """
     if seed < 0:

@@ -63,22 +63,31 @@ def geometric_patterns(n: int, *, base: int = 512, ratio: int = 4) -> tuple[list
     return segments, rates
 
 
-def acc_dtype(dtype: torch.dtype) -> torch.dtype:
-    """Softmax statistics (lse, the mixing) are kept in fp32 for bf16/fp16 inputs, as FlashAttention does."""
+def accumulation_dtype(dtype: torch.dtype) -> torch.dtype:
+    """The dtype softmax statistics are kept in (running max and sum, log-sum-exp, the output accumulator)
+    for inputs of `dtype`: float32 for bf16/fp16/fp32, float64 for float64.
+
+    FlashAttention keeps them in fp32 whatever the input dtype; in bf16 (8 bits of mantissa) the rescaled
+    sums would otherwise lose about 1 % at 16k keys.
+    Example: `accumulation_dtype(torch.bfloat16)` -> torch.float32
+    """
     return torch.promote_types(dtype, torch.float32)
 
 
-def _explicit_segments(q: Tensor, k: Tensor, v: Tensor, causal: bool) -> tuple[Tensor, Tensor]:
-    """Dense attention inside each segment with matmuls: q, k, v (..., m, d) -> out (..., m, d_v), lse (..., m).
+def attention_with_lse(q: Tensor, k: Tensor, v: Tensor, *, q_start: int | None = None) -> tuple[Tensor, Tensor]:
+    """Dense attention with matmuls, and its log-sum-exp: q (..., m_q, d), k (..., m_k, d), v (..., m_k, d_v)
+    -> out (..., m_q, d_v), lse (..., m_q), both in `accumulation_dtype(q.dtype)`.
 
-    Computed in fp32 for bf16/fp16 inputs (float64 stays float64); out and lse are returned in that dtype.
+    With `q_start`, query i sits at key index q_start + i and sees keys 0 … q_start + i (causal; q_start=0
+    for a block of queries and its own keys). Example: `out, lse = attention_with_lse(q, k, v, q_start=0)`
     """
-    acc = acc_dtype(q.dtype)
+    acc = accumulation_dtype(q.dtype)
     q, k, v = q.to(acc), k.to(acc), v.to(acc)
-    scores = q @ k.transpose(-2, -1) / math.sqrt(q.shape[-1])
-    if causal:  # kept rows are in position order, so causal is lower-triangular in kept order
-        m = q.shape[-2]
-        scores = scores.masked_fill(torch.ones(m, m, dtype=torch.bool, device=q.device).triu(1), float("-inf"))
+    scores = q @ k.transpose(-2, -1) / math.sqrt(q.shape[-1])  # (..., m_q, m_k)
+    if q_start is not None:
+        m_q, m_k = scores.shape[-2:]
+        future = torch.arange(m_k, device=q.device)[None, :] > q_start + torch.arange(m_q, device=q.device)[:, None]
+        scores = scores.masked_fill(future, float("-inf"))
     lse = torch.logsumexp(scores, dim=-1)
     return torch.exp(scores - lse[..., None]) @ v, lse  # the softmax, reusing lse
 
@@ -110,14 +119,14 @@ def _fused_kernel(q: Tensor, k: Tensor, v: Tensor, causal: bool) -> tuple[Tensor
     if op is None:
         raise RuntimeError(f"no fused attention kernel for {q.device.type} in torch {torch.__version__}")
     out, lse = op(q, k, v, 0.0, causal)[:2]  # the CUDA op also returns sequence and RNG bookkeeping
-    return out, lse[..., : q.shape[-2]].to(acc_dtype(q.dtype))
+    return out, lse[..., : q.shape[-2]].to(accumulation_dtype(q.dtype))
 
 
 class _FusedSegments(torch.autograd.Function):
     """PyTorch's fused attention kernel (CPU, or flash on CUDA), which also returns the log-sum-exp but
     gives it no gradient.
 
-    The backward pass recomputes the segment with `_explicit_segments` and differentiates that, so the
+    The backward pass recomputes the segment with `attention_with_lse` and differentiates that, so the
     gradient through the mixing weights (which depend on lse) is real, not silently dropped.
     q, k, v: (B, G, m, d) -> out (B, G, m, d_v), lse (B, G, m).
     """
@@ -132,7 +141,7 @@ class _FusedSegments(torch.autograd.Function):
     def backward(ctx, grad_out: Tensor, grad_lse: Tensor) -> tuple[Tensor, Tensor, Tensor, None]:
         q, k, v = (x.detach().requires_grad_() for x in ctx.saved_tensors)
         with torch.enable_grad():
-            out, lse = _explicit_segments(q, k, v, ctx.causal)
+            out, lse = attention_with_lse(q, k, v, q_start=0 if ctx.causal else None)
             grad_q, grad_k, grad_v = torch.autograd.grad(
                 (out, lse), (q, k, v), (grad_out.to(out.dtype), grad_lse.to(lse.dtype))
             )
@@ -166,7 +175,7 @@ def segment_attention(
             return _FusedSegments.apply(q, k, v, causal)
         except RuntimeError:  # no such op in this torch, or not for this dtype / device / head size
             pass
-    return _explicit_segments(q, k, v, causal)
+    return attention_with_lse(q, k, v, q_start=0 if causal else None)  # kept rows are in position order
 
 
 def split_segments(x: Tensor, w: int, r: int) -> Tensor:
@@ -212,7 +221,7 @@ def dilated_attention(
     batch, heads, n, _ = q.shape
     check_patterns(n, segment_lengths, dilation_rates)
     patterns = [(w, r, kept_rows(heads, r, q.device)) for w, r in zip(segment_lengths, dilation_rates)]
-    acc = acc_dtype(q.dtype)  # lse and the mixed output in fp32 for bf16/fp16 inputs
+    acc = accumulation_dtype(q.dtype)  # lse and the mixed output in fp32 for bf16/fp16 inputs
     lse = torch.full((len(patterns), batch, heads, n, 1), float("-inf"), dtype=acc, device=q.device)  # placed
     results = []
     for i, (w, r, kept) in enumerate(patterns):
@@ -259,7 +268,7 @@ def dilated_reference(
     Example: `dilated_reference(q, k, v, [8, 16], [1, 2], causal=True)`
     """
     count = dilated_mask(q.shape[2], q.shape[1], segment_lengths, dilation_rates, causal=causal).to(q.device)
-    acc = acc_dtype(q.dtype)
+    acc = accumulation_dtype(q.dtype)
     scores = q.to(acc) @ k.to(acc).transpose(-2, -1) / math.sqrt(q.shape[-1]) + count.to(acc).log()  # log 0 = -inf
     weights = torch.softmax(scores, dim=-1).nan_to_num(0.0)  # rows that see nothing -> zeros
     return (weights @ v.to(acc)).to(q.dtype)

@@ -13,11 +13,10 @@ multiplies by a_t only.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import torch
 from torch import Tensor, nn
-
-LOGIT_TRANSFORMS = ("identity", "log_n", "ssmax", "scale_invariant", "si_offset", "si_multiplier")
 
 
 class IdentityLogits(nn.Module):
@@ -89,20 +88,21 @@ class ScalableSoftmax(nn.Module):
         return scores * self.s[:, None, None] * log_n[:, None]  # (B, H, n_q, n_k)
 
 
-def check_tau(tau: float) -> None:
+def check_scale_invariant_tau(tau: float) -> None:
+    """Raise ValueError unless tau, the scale-invariant transform's distance scale, is > 0."""
     if not tau > 0:
         raise ValueError(f"tau must be > 0 (the paper's best is 10.0), got {tau}")
 
 
-def coefficients(t: Tensor, tau: float = 10.0) -> tuple[Tensor, Tensor]:
-    """Multiplier a_t and offset m_t for distances t >= 0 (any shape, float).
+def scale_invariant_coefficients(t: Tensor, tau: float = 10.0) -> tuple[Tensor, Tensor]:
+    """Multiplier a_t = sqrt(1 + 2 log(1 + t/tau)) and offset m_t = -2 log(1 + t/tau) for distances t (any shape,
+    float) -> (a_t, m_t), each shaped like t. A negative t (a key after the query) counts as 0: hiding it is the
+    causal mask's job.
 
-    Example: `a, m = coefficients(torch.arange(4.0))`; `a[0] == 1` and `m[0] == 0`.
+    Example: `a, m = scale_invariant_coefficients(torch.arange(4.0))`; `a[0] == 1` and `m[0] == 0`.
     """
-    check_tau(tau)
-    if torch.any(t < 0):
-        raise ValueError("distances t must be >= 0 (the transform is causal: keys at or before the query)")
-    log_term = torch.log1p(t / tau)
+    check_scale_invariant_tau(tau)
+    log_term = torch.log1p(t.clamp_min(0) / tau)
     return torch.sqrt(1 + 2 * log_term), -2 * log_term
 
 
@@ -116,15 +116,27 @@ class ScaleInvariantLogits(nn.Module):
 
     def __init__(self, tau: float = 10.0, *, multiplier: bool = True, offset: bool = True) -> None:
         super().__init__()
-        check_tau(tau)
+        check_scale_invariant_tau(tau)
         if not (multiplier or offset):
             raise ValueError("keep the multiplier a_t, the offset m_t or both; with neither use 'identity'")
         self.tau, self.multiplier, self.offset = tau, multiplier, offset
 
     def forward(self, scores: Tensor, q_pos: Tensor, k_pos: Tensor) -> Tensor:
-        t = (q_pos[:, None] - k_pos[None, :]).to(scores.dtype).clamp_min(0)  # (n_q, n_k)
-        a, m = coefficients(t, self.tau)
+        t = (q_pos[:, None] - k_pos[None, :]).to(scores.dtype)  # (n_q, n_k)
+        a, m = scale_invariant_coefficients(t, self.tau)
         return (a * scores if self.multiplier else scores) + (m if self.offset else 0)
+
+
+#: Each transform by name: factory(heads, causal, tau, log_n_reference) -> the transform.
+_FACTORIES: dict[str, Callable[[int, bool, float, int], nn.Module]] = {
+    "identity": lambda heads, causal, tau, reference: IdentityLogits(),
+    "log_n": lambda heads, causal, tau, reference: LogNScaling(causal=causal, reference=reference or None),
+    "ssmax": lambda heads, causal, tau, reference: ScalableSoftmax(heads, causal=causal),
+    "scale_invariant": lambda heads, causal, tau, reference: ScaleInvariantLogits(tau),
+    "si_offset": lambda heads, causal, tau, reference: ScaleInvariantLogits(tau, multiplier=False),
+    "si_multiplier": lambda heads, causal, tau, reference: ScaleInvariantLogits(tau, offset=False),
+}
+LOGIT_TRANSFORMS = tuple(_FACTORIES)
 
 
 def make_logit_transform(
@@ -136,14 +148,9 @@ def make_logit_transform(
 
     Example: `make_logit_transform("ssmax", heads=4)`, `make_logit_transform("scale_invariant", tau=10.0)`
     """
-    if name == "identity":
-        return IdentityLogits()
-    if name == "log_n":
-        return LogNScaling(causal=causal, reference=log_n_reference or None)
-    if name == "ssmax":
-        return ScalableSoftmax(heads, causal=causal)
-    if name in ("scale_invariant", "si_offset", "si_multiplier"):
-        if not causal:
-            raise ValueError("the scale-invariant transform is defined for causal attention (distances t >= 0)")
-        return ScaleInvariantLogits(tau, multiplier=name != "si_offset", offset=name != "si_multiplier")
-    raise ValueError(f"unknown logit transform {name!r}; choose one of {LOGIT_TRANSFORMS}")
+    if name not in _FACTORIES:
+        raise ValueError(f"unknown logit transform {name!r}; choose one of {LOGIT_TRANSFORMS}")
+    transform = _FACTORIES[name](heads, causal, tau, log_n_reference)
+    if isinstance(transform, ScaleInvariantLogits) and not causal:
+        raise ValueError("the scale-invariant transform is defined for causal attention (distances t >= 0)")
+    return transform

@@ -13,11 +13,10 @@ chapters can re-index a cache (streaming) or evaluate past the training length.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import torch
 from torch import Tensor, nn
-
-POSITIONAL_SCHEMES = ("none", "sinusoidal", "learned", "rope", "p_rope", "alibi")
 
 
 class PositionalScheme(nn.Module):
@@ -182,6 +181,18 @@ class ALiBi(PositionalScheme):
         return -self.slopes[:, None, None] * distance  # (heads, n_q, n_k)
 
 
+#: Each scheme by name: factory(d_model, heads, max_len, rope_base, p_rope_fraction) -> the scheme.
+_FACTORIES: dict[str, Callable[[int, int, int, float, float], PositionalScheme]] = {
+    "none": lambda d_model, heads, max_len, base, p: NoPositions(),
+    "sinusoidal": lambda d_model, heads, max_len, base, p: Sinusoidal(d_model),
+    "learned": lambda d_model, heads, max_len, base, p: LearnedAbsolute(d_model, max_len),
+    "rope": lambda d_model, heads, max_len, base, p: RoPE(d_model // heads, base=base),
+    "p_rope": lambda d_model, heads, max_len, base, p: PartialRoPE(d_model // heads, base=base, p=p),
+    "alibi": lambda d_model, heads, max_len, base, p: ALiBi(heads),
+}
+POSITIONAL_SCHEMES = tuple(_FACTORIES)
+
+
 def make_positional(
     name: str, *, d_model: int, heads: int, max_len: int, rope_base: float = 10000.0, p_rope_fraction: float = 0.75
 ) -> PositionalScheme:
@@ -191,16 +202,6 @@ def make_positional(
     """
     if d_model % heads:
         raise ValueError(f"d_model={d_model} must be divisible by heads={heads}")
-    if name == "none":
-        return NoPositions()
-    if name == "sinusoidal":
-        return Sinusoidal(d_model)
-    if name == "learned":
-        return LearnedAbsolute(d_model, max_len)
-    if name == "rope":
-        return RoPE(d_model // heads, base=rope_base)
-    if name == "p_rope":
-        return PartialRoPE(d_model // heads, base=rope_base, p=p_rope_fraction)
-    if name == "alibi":
-        return ALiBi(heads)
-    raise ValueError(f"unknown positional scheme {name!r}; choose one of {POSITIONAL_SCHEMES}")
+    if name not in _FACTORIES:
+        raise ValueError(f"unknown positional scheme {name!r}; choose one of {POSITIONAL_SCHEMES}")
+    return _FACTORIES[name](d_model, heads, max_len, rope_base, p_rope_fraction)

@@ -10,7 +10,8 @@ head another way out. They share one interface, `SinkFix`, whose two methods `Mu
 - `output(out, weights, x)` changes the heads' outputs: "sink_kv" adds its extra value's share
   (`add_sink_value`), "gate" multiplies each head's output by a gate computed from x.
 
-`make_sink_fix(name, ...)` builds a fix by name, as `make_positional` builds a positional scheme.
+`make_sink_fix(name, ...)` builds a fix by name ("none" is `NoSinkFix`), as `make_positional` builds a
+positional scheme.
 """
 
 from __future__ import annotations
@@ -20,8 +21,6 @@ from collections.abc import Callable
 
 import torch
 from torch import Tensor, nn
-
-SINK_FIXES = ("none", "softmax1", "learned_sink", "sink_key", "sink_kv", "sigmoid", "gate")
 
 #: Sigmoid attention's starting bias, about -log 64: at initialisation a row of 64 keys sums to
 #: about 1, as Ramapuram et al. (2024) arrange with b = -log n.
@@ -66,20 +65,27 @@ def sigmoid_weights(scores: Tensor, bias: Tensor) -> Tensor:
 
 
 class SinkFix(nn.Module):
-    """No fix: the softmax's weights and the heads' outputs as they are. A fix overrides one method or both.
-
-    Example: `SinkFix().weights(scores, q, stable_softmax)` is `stable_softmax(scores)`
+    """The interface of a fix. By default `weights` is the softmax and `output` leaves the heads' outputs
+    as they are; a fix overrides one method or both.
     """
 
     def weights(self, scores: Tensor, q: Tensor, softmax: Softmax) -> Tensor:
         """scores: (B, H, n_q, n_k), -inf where masked; q: (B, H, n_q, d), before any rotation; `softmax`:
-        the attention's own -> weights (B, H, n_q, n_k)."""
+        the attention's own (passed in: `course_utils.core.attention` imports this module) -> weights
+        (B, H, n_q, n_k)."""
         return softmax(scores)
 
     def output(self, out: Tensor, weights: Tensor, x: Tensor) -> Tensor:
         """out: (B, H, n, d), the heads' outputs `weights @ v`; x: (B, n, d_model), the attention's input
         -> (B, H, n, d)."""
         return out
+
+
+class NoSinkFix(SinkFix):
+    """No fix ("none"): the softmax's weights and the heads' outputs as they are.
+
+    Example: `NoSinkFix().weights(scores, q, stable_softmax)` is `stable_softmax(scores)`
+    """
 
 
 class ExtraKey(SinkFix):
@@ -186,6 +192,19 @@ class OutputGate(SinkFix):
         return out * gate.unflatten(-1, (out.shape[1], -1)).transpose(1, 2)  # (B, H, n, d)
 
 
+#: Each fix by name: factory(d_model, heads, sink_init) -> the fix.
+_FACTORIES: dict[str, Callable[[int, int, float], SinkFix]] = {
+    "none": lambda d_model, heads, sink_init: NoSinkFix(),
+    "softmax1": lambda d_model, heads, sink_init: Softmax1(heads),
+    "learned_sink": lambda d_model, heads, sink_init: LearnedSink(heads, sink_init),
+    "sink_key": lambda d_model, heads, sink_init: SinkKey(heads, d_model // heads),
+    "sink_kv": lambda d_model, heads, sink_init: SinkKeyValue(heads, d_model // heads),
+    "sigmoid": lambda d_model, heads, sink_init: SigmoidAttention(heads),
+    "gate": lambda d_model, heads, sink_init: OutputGate(d_model),
+}
+SINK_FIXES = tuple(_FACTORIES)
+
+
 def make_sink_fix(name: str, *, d_model: int, heads: int, sink_init: float = 0.0) -> SinkFix:
     """Build a fix by name: one of `SINK_FIXES` (`sink_init` is "learned_sink"'s starting score).
 
@@ -193,18 +212,6 @@ def make_sink_fix(name: str, *, d_model: int, heads: int, sink_init: float = 0.0
     """
     if d_model % heads:
         raise ValueError(f"d_model={d_model} must be divisible by heads={heads}")
-    if name == "none":
-        return SinkFix()
-    if name == "softmax1":
-        return Softmax1(heads)
-    if name == "learned_sink":
-        return LearnedSink(heads, sink_init)
-    if name == "sink_key":
-        return SinkKey(heads, d_model // heads)
-    if name == "sink_kv":
-        return SinkKeyValue(heads, d_model // heads)
-    if name == "sigmoid":
-        return SigmoidAttention(heads)
-    if name == "gate":
-        return OutputGate(d_model)
-    raise ValueError(f"unknown sink_fix {name!r}; choose one of {SINK_FIXES}")
+    if name not in _FACTORIES:
+        raise ValueError(f"unknown sink_fix {name!r}; choose one of {SINK_FIXES}")
+    return _FACTORIES[name](d_model, heads, sink_init)

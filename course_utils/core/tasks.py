@@ -10,8 +10,8 @@ Two indices locate the interesting part of every row:
 - `relevant_pos[b]`: where that answer token sits in the context, so
   `tokens[b, relevant_pos[b]] == targets[b, answer_pos[b]]` for every task in this module.
 
-Token id 0 is BOS in every task, and every sequence starts with it. Token ids per task are described
-by a small vocabulary dataclass (`KVVocab`, `NeedleVocab`, ...) with `vocab_size` and `labels()`.
+Token id 0 (`BOS_ID`) is BOS in every task, and every sequence starts with it. Token ids per task are
+described by a small vocabulary dataclass (`KVVocab`, `NeedleVocab`, ...) with `vocab_size` and `labels()`.
 `make_batch_fn("kv_retrieval", batch_size=64, n_pairs=(4, 16))` turns a task name and keyword
 arguments (e.g. from a training config) into a `generator -> TaskBatch` function.
 """
@@ -203,8 +203,9 @@ def _draw(bounds: tuple[int, int], g: torch.Generator) -> int:
 def _draw_length_and_decoys(
     n: int | tuple[int, int], n_decoys: int | tuple[int, int], g: torch.Generator, *, item_len: int, fixed_len: int
 ) -> tuple[int, int]:
-    """Draw a length and a decoy count (ints or inclusive ranges) and check that the needle and the
-    decoys, `item_len` tokens each, fit next to `fixed_len` other tokens: n >= item_len * (decoys + 1) + fixed_len."""
+    """Draw a sequence length `n` and a decoy count (each an int or an inclusive range) and check that the
+    needle and the decoys, `item_len` tokens each, fit next to `fixed_len` other tokens:
+    n >= item_len * (decoys + 1) + fixed_len."""
     n_bounds = _parse_range("n", n, lo=None)  # checked against n_decoys below, once drawn
     decoy_bounds = _parse_range("n_decoys", n_decoys, lo=None)
     length, decoys = _draw(n_bounds, g), _draw(decoy_bounds, g)
@@ -269,7 +270,7 @@ def kv_retrieval_batch(
       inside one: `filler_prefix` F's right after BOS (after kq with `query_first`), `filler_gap`
       F's between consecutive pairs, and `n_filler` (an int or a range drawn once per batch) more
       F's, each dropped into one of the K + 1 gaps (before the first pair, between pairs, before
-      SEP) uniformly at random, independently per row.
+      SEP) uniformly at random, independently per row (see `_filler_gaps`).
 
     relevant_pos is the queried value's position (its key sits just before it). The batch carries
     vocab, n_pairs and query_index (batch,). tokens, targets: (batch, n).
@@ -278,57 +279,22 @@ def kv_retrieval_batch(
     """
     check_positive(batch_size=batch_size, n_keys=n_keys, n_values=n_values)
     g = as_generator(generator)
+    pair_bounds = _parse_range("n_pairs", n_pairs, hi=n_keys, hint=" = n_keys (keys are distinct)")
+    filler_bounds = _check_filler(filler, n_filler, filler_prefix, filler_gap)
+    _check_query(query_index, edge_bias)
     vocab = KVVocab(n_keys=n_keys, n_values=n_values, filler=filler)
-    bounds = _parse_range("n_pairs", n_pairs, hi=n_keys, hint=" = n_keys (keys are distinct)")
-    filler_bounds = _parse_range("n_filler", n_filler, lo=0)
-    if not 0.0 <= edge_bias <= 1.0:
-        raise ValueError(f"edge_bias is a probability in [0, 1]; got {edge_bias}")
-    if query_index is not None and edge_bias > 0:
-        raise ValueError("pass either query_index (a fixed pair) or edge_bias (a biased draw), not both")
-    for name, value in (("filler_prefix", filler_prefix), ("filler_gap", filler_gap)):
-        if not isinstance(value, Integral) or value < 0:
-            raise ValueError(f"{name} is a number of filler tokens, an int >= 0; got {value!r}")
-    if not filler and (filler_bounds[1] or filler_prefix or filler_gap):
-        raise ValueError(
-            "n_filler, filler_prefix and filler_gap place filler tokens: pass filler=True "
-            "(it adds the filler token to the vocabulary)"
-        )
-    k = _draw(bounds, g)
-
+    k = _draw(pair_bounds, g)
     keys = torch.rand(batch_size, n_keys, generator=g).argsort(dim=1)[:, :k]  # (B, K) distinct
     values = torch.randint(0, n_values, (batch_size, k), generator=g)  # (B, K)
-    if query_index is None:
-        query = torch.randint(0, k, (batch_size,), generator=g)
-        if edge_bias > 0:
-            e = max(1, k // 4)
-            r = torch.randint(0, 2 * e, (batch_size,), generator=g)
-            edge = torch.where(r < e, r, k - 2 * e + r)  # first e pairs or last e pairs
-            query = torch.where(torch.rand(batch_size, generator=g) < edge_bias, edge, query)
-    else:
-        query = torch.as_tensor(query_index)
-        query = query.expand(batch_size).clone() if query.dim() == 0 else query.clone()
-        if query.shape != (batch_size,) or query.is_floating_point() or query.min() < 0 or query.max() >= k:
-            raise ValueError(
-                f"query_index must be an int or a ({batch_size},) tensor with values "
-                f"in [0, n_pairs={k}); got {query_index!r}"
-            )
+    query = _kv_query(batch_size, k, query_index, edge_bias, g)  # (B,) index of the queried pair
+    gaps = _filler_gaps(batch_size, k, filler_prefix, filler_gap, _draw(filler_bounds, g), g)  # (B, K + 1)
 
-    rows = torch.arange(batch_size)
-    gaps = torch.zeros(batch_size, k + 1, dtype=torch.long)  # filler count before pair i (i = K: before SEP)
-    gaps[:, 0] += filler_prefix
-    gaps[:, 1:k] += filler_gap
-    extra = _draw(filler_bounds, g)
-    if extra:
-        gaps.scatter_add_(
-            1,
-            torch.randint(0, k + 1, (batch_size, extra), generator=g),
-            torch.ones(batch_size, extra, dtype=torch.long),
-        )
+    # BOS [kq] gaps[0]*F k1 v1 gaps[1]*F k2 v2 ... kK vK gaps[K]*F SEP kq
     start = 1 + int(query_first)  # first position after BOS (and kq)
     key_pos = start + 2 * torch.arange(k) + gaps[:, :k].cumsum(1)  # (B, K)
-    sep_pos = start + 2 * k + int(gaps[0].sum())
+    sep_pos = start + 2 * k + int(gaps[0].sum())  # every row holds the same number of fillers
+    rows = torch.arange(batch_size)
     queried_key = keys[rows, query] + vocab.offset("k")  # (B,)
-
     tokens = torch.full((batch_size, sep_pos + 2), vocab.offset("f") if filler else vocab.sep, dtype=torch.long)
     tokens[:, 0] = vocab.bos
     if query_first:
@@ -339,16 +305,74 @@ def kv_retrieval_batch(
     tokens[:, sep_pos + 1] = queried_key
     answer_pos = torch.full((batch_size,), sep_pos + 1)
     relevant_pos = key_pos[rows, query] + 1
+    targets = _answer_targets(tokens, answer_pos, relevant_pos)
     return TaskBatch(
-        "kv_retrieval",
-        tokens,
-        _answer_targets(tokens, answer_pos, relevant_pos),
-        answer_pos,
-        relevant_pos,
-        vocab=vocab,
-        n_pairs=k,
-        query_index=query,
+        "kv_retrieval", tokens, targets, answer_pos, relevant_pos, vocab=vocab, n_pairs=k, query_index=query
     )
+
+
+def _check_query(query_index: int | torch.Tensor | None, edge_bias: float) -> None:
+    """kv_retrieval_batch's query options: a probability `edge_bias`, and not both options."""
+    if not 0.0 <= edge_bias <= 1.0:
+        raise ValueError(f"edge_bias is a probability in [0, 1]; got {edge_bias}")
+    if query_index is not None and edge_bias > 0:
+        raise ValueError("pass either query_index (a fixed pair) or edge_bias (a biased draw), not both")
+
+
+def _kv_query(
+    batch_size: int, k: int, query_index: int | torch.Tensor | None, edge_bias: float, g: torch.Generator
+) -> torch.Tensor:
+    """The queried pair of each row, (batch,) in [0, K): `query_index` (an int or a (batch,) tensor)
+    when given, else a uniform draw, replaced with probability `edge_bias` by a draw from the first
+    or last max(1, K // 4) pairs."""
+    if query_index is not None:
+        query = torch.as_tensor(query_index)
+        query = query.expand(batch_size).clone() if query.dim() == 0 else query.clone()
+        if query.shape != (batch_size,) or query.is_floating_point() or query.min() < 0 or query.max() >= k:
+            raise ValueError(
+                f"query_index must be an int or a ({batch_size},) tensor with values "
+                f"in [0, n_pairs={k}); got {query_index!r}"
+            )
+        return query
+    query = torch.randint(0, k, (batch_size,), generator=g)
+    if edge_bias > 0:
+        e = max(1, k // 4)
+        r = torch.randint(0, 2 * e, (batch_size,), generator=g)
+        edge = torch.where(r < e, r, k - 2 * e + r)  # first e pairs or last e pairs
+        query = torch.where(torch.rand(batch_size, generator=g) < edge_bias, edge, query)
+    return query
+
+
+def _check_filler(
+    filler: bool, n_filler: int | tuple[int, int], filler_prefix: int, filler_gap: int
+) -> tuple[int, int]:
+    """kv_retrieval_batch's filler options, checked; returns the range of n_filler."""
+    bounds = _parse_range("n_filler", n_filler, lo=0)
+    for name, value in (("filler_prefix", filler_prefix), ("filler_gap", filler_gap)):
+        if not isinstance(value, Integral) or value < 0:
+            raise ValueError(f"{name} is a number of filler tokens, an int >= 0; got {value!r}")
+    if not filler and (bounds[1] or filler_prefix or filler_gap):
+        raise ValueError(
+            "n_filler, filler_prefix and filler_gap place filler tokens: pass filler=True "
+            "(it adds the filler token to the vocabulary)"
+        )
+    return bounds
+
+
+def _filler_gaps(batch_size: int, k: int, prefix: int, gap: int, extra: int, g: torch.Generator) -> torch.Tensor:
+    """How many filler tokens stand before each of K pairs and before SEP (column K): (batch, K + 1).
+
+    `prefix` before the first pair, `gap` between consecutive pairs, and `extra` more per row, each
+    in one of the K + 1 places drawn uniformly (no draw when extra is 0).
+    Example: `_filler_gaps(2, 3, 1, 2, 0, g)` -> [[1, 2, 2, 0], [1, 2, 2, 0]].
+    """
+    gaps = torch.zeros(batch_size, k + 1, dtype=torch.long)
+    gaps[:, 0] += prefix
+    gaps[:, 1:k] += gap
+    if extra:
+        places = torch.randint(0, k + 1, (batch_size, extra), generator=g)
+        gaps.scatter_add_(1, places, torch.ones(batch_size, extra, dtype=torch.long))
+    return gaps
 
 
 def needle_batch(
@@ -362,8 +386,9 @@ def needle_batch(
 ) -> TaskBatch:
     """Needle in a haystack: `BOS filler.. NEEDLE v filler.. QUERY`, answer = the needle's value v.
 
-    Filler tokens and value tokens come from disjoint id blocks. The NEEDLE marker sits at position
-    1 + round(depth * (n - 4)), so depth 0.0 puts it right after BOS and depth 1.0 puts its value
+    `n` is the sequence length, one int (every batch has the same length; `decoy_needle_batch` takes
+    a range). Filler tokens and value tokens come from disjoint id blocks. The NEEDLE marker sits at
+    position 1 + round(depth * (n - 4)), so depth 0.0 puts it right after BOS and depth 1.0 puts its value
     right before the final QUERY; depth None draws the position uniformly per row. Only the last
     position has a loss; relevant_pos is the value's position. The batch carries vocab and needle_pos (batch,).
 
@@ -414,7 +439,8 @@ def decoy_needle_batch(
     Decoys repeat the needle's pattern (marker, value) with a different marker: they are the
     distractors that look like the answer; filler tokens are the distractors that do not. The
     needle and the decoys sit in distinct, non-overlapping (marker, value) slots at random places.
-    `n` and `n_decoys` are ints or inclusive ranges (lo, hi) drawn once per batch; n must leave room:
+    `n`, the sequence length, and `n_decoys` are each an int or an inclusive range (lo, hi) from which
+    one value is drawn per batch (every row of a batch has the same length); n must leave room:
     n >= 2 * (n_decoys + 1) + 2. Only the last position has a loss; relevant_pos is the needle's
     value. The batch carries vocab, needle_pos (batch,) and decoy_pos (batch, n_decoys) (the markers).
 
@@ -464,8 +490,9 @@ def near_miss_batch(
     The needle's key is two tokens (a, b). Each decoy shares the needle's first key token `a` and
     differs in the second (b' != b), so a query that matches on `a` alone cannot tell them apart:
     a decoy scores part of the needle's match, not nothing (the near miss of Shi et al. 2023's
-    distractors). Items (a, b, v) sit in distinct 3-token slots at random places among filler. `n`
-    and `n_decoys` are ints or inclusive ranges (lo, hi) drawn once per batch; n must leave room:
+    distractors). Items (a, b, v) sit in distinct 3-token slots at random places among filler. `n`,
+    the sequence length, and `n_decoys` are each an int or an inclusive range (lo, hi) from which one
+    value is drawn per batch (every row of a batch has the same length); n must leave room:
     n >= 3 * (n_decoys + 1) + 4. Only the last position has a loss; relevant_pos is the needle's
     value. The batch carries vocab, needle_pos (batch,) (the needle's `a`) and decoy_pos (batch, n_decoys).
 
@@ -612,7 +639,7 @@ def copy_batch(
     replacement (needs m <= n_symbols), so each symbol occurs once in the string and "find the
     current symbol earlier and copy what followed it" is unambiguous.
     The loss covers positions m+1 (SEP, predicts x1) to 2m (predicts xm). answer_pos is the last of
-    them (2m) and relevant_pos the original xm (m). The batch carries vocab and seq_len (the m of this batch).
+    them (2m) and relevant_pos the original xm (m). The batch carries vocab and copy_len (the m of this batch).
 
     tokens, targets: (batch, 2 * m + 2). Example: `copy_batch(32, 10, generator=0)`,
     `copy_batch(32, (4, 16), n_symbols=64, distinct=True, skip_lengths=(7, 11), generator=0)`.
@@ -644,7 +671,7 @@ def copy_batch(
     targets[:, m + 1 : -1] = x
     answer_pos = torch.full((batch_size,), 2 * m)
     relevant_pos = torch.full((batch_size,), m)
-    return TaskBatch("copy", tokens, targets, answer_pos, relevant_pos, vocab=vocab, seq_len=m)
+    return TaskBatch("copy", tokens, targets, answer_pos, relevant_pos, vocab=vocab, copy_len=m)
 
 
 def repeated_sequence_batch(
@@ -655,8 +682,8 @@ def repeated_sequence_batch(
     The first copy is unpredictable noise; from the second copy on, a model that copies from one
     period back (an induction head) predicts every token. answer_pos is the second-to-last position
     (it predicts the last token) and relevant_pos that token's previous occurrence, one period
-    earlier. The batch carries vocab and seq_len (the second copy starts at position 1 + seq_len, so
-    targets from position seq_len on are predictable by copying).
+    earlier. The batch carries vocab and period = seq_len (the second copy starts at position
+    1 + period, so targets from position period on are predictable by copying).
 
     tokens, targets: (batch, 1 + seq_len * repeats).
     Example: `repeated_sequence_batch(16, 32, 2, generator=0)`.
@@ -672,7 +699,7 @@ def repeated_sequence_batch(
     answer_pos = torch.full((batch_size,), n - 2)
     relevant_pos = torch.full((batch_size,), n - 1 - seq_len)
     return TaskBatch(
-        "repeated_sequence", tokens, _next_token_targets(tokens), answer_pos, relevant_pos, vocab=vocab, seq_len=seq_len
+        "repeated_sequence", tokens, _next_token_targets(tokens), answer_pos, relevant_pos, vocab=vocab, period=seq_len
     )
 
 
@@ -789,17 +816,20 @@ TASKS: dict[str, TaskSpec] = {
 }
 
 
-def _lookup(name: str, kwargs: dict) -> TaskSpec:
+def _task(name: str, kwargs: dict, *, complete: bool) -> TaskSpec:
+    """The registered task `name`, once its batch function accepts `kwargs` (with `complete`, as its
+    every argument but the generator); a ValueError otherwise."""
     if name not in TASKS:
         raise ValueError(f"unknown task {name!r}; choose one of {sorted(TASKS)}")
-    spec = TASKS[name]
-    params = inspect.signature(spec.batch_fn).parameters
     if "generator" in kwargs:
         raise ValueError("do not pass generator here; the returned function takes it per call")
-    unknown = sorted(set(kwargs) - set(params))
-    if unknown:
-        accepted = sorted(set(params) - {"generator"})
-        raise ValueError(f"task {name!r} has no argument(s) {unknown}; it takes {accepted}")
+    spec = TASKS[name]
+    signature = inspect.signature(spec.batch_fn)
+    try:  # Python's own check of the call's arguments, without making the call
+        signature.bind(**kwargs, generator=0) if complete else signature.bind_partial(**kwargs)
+    except TypeError as err:  # e.g. "got an unexpected keyword argument 'n_key'"
+        accepted = [arg for arg in signature.parameters if arg != "generator"]
+        raise ValueError(f"task {name!r}: {err}; it takes {accepted}") from None
     return spec
 
 
@@ -809,14 +839,7 @@ def make_batch_fn(name: str, **kwargs) -> Callable[[torch.Generator | int], Task
     Example: `batch_fn = make_batch_fn("kv_retrieval", batch_size=128, n_pairs=(4, 16), edge_bias=0.9)`
     then `batch = batch_fn(torch.Generator().manual_seed(0))`.
     """
-    spec = _lookup(name, kwargs)
-    missing = [
-        p.name
-        for p in inspect.signature(spec.batch_fn).parameters.values()
-        if p.default is inspect.Parameter.empty and p.name != "generator" and p.name not in kwargs
-    ]
-    if missing:
-        raise ValueError(f"task {name!r} needs argument(s) {missing}")
+    spec = _task(name, kwargs, complete=True)
 
     def batch_fn(generator: torch.Generator | int) -> TaskBatch:
         return spec.batch_fn(**kwargs, generator=generator)
@@ -829,6 +852,6 @@ def task_vocab_size(name: str, **kwargs) -> int:
 
     Example: `task_vocab_size("kv_retrieval", n_keys=128, n_values=64)` -> 194.
     """
-    spec = _lookup(name, kwargs)
+    spec = _task(name, kwargs, complete=False)
     names = {f.name for f in fields(spec.vocab_cls)}
     return spec.vocab_cls(**{k: v for k, v in kwargs.items() if k in names}).vocab_size

@@ -15,11 +15,10 @@
    `torch.distributed.run` on every GPU of the machine (nccl) when it has more than one, on one GPU
    otherwise; ring and dilated attention against one process. Without CUDA: two gloo CPU processes.
 
-The whole run fits a time budget (`--budget-s`, default 300 s of measurement; about 6 minutes in
-all on one H100). Before each measurement its time is estimated from the counted FLOPs
-(`course_utils.chapters.flops`) and a throughput measured on a small call of the same
-implementation (then updated from each larger call); a measurement that would not fit the time
-left is recorded as "skipped (estimated Xs)". The CSV files carry the device in their names
+The sweeps fit a time budget (`--budget-s`, default 300 s on CUDA). Before each measurement its time
+is estimated from the counted FLOPs (`course_utils.chapters.flops`) and a throughput measured on a
+small call of the same implementation (then updated from each larger call); a measurement that
+would not fit the time left is recorded as "skipped (estimated Xs)". The CSV files carry the device in their names
 (`course_utils.chapters.bench_results.device_slug`), so a second GPU adds files instead of overwriting.
 
 Without CUDA (or with `--device cpu`) the same code runs at tiny sizes on the CPU in seconds and
@@ -39,17 +38,21 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import torch
 import torch.nn.functional as F
+from torch import Tensor
 
-from course_utils.chapters.bench import DTYPES, time_and_memory
-from course_utils.chapters.bench_results import BenchRow, device_slug, write_csv
+from course_utils.chapters.bench import median_seconds, online_block_size, print_row, random_qkv, time_and_memory
+from course_utils.chapters.bench_results import BenchRow, device_name, device_slug, new_row, write_csv
 from course_utils.chapters.flash import online_softmax_attention
 from course_utils.chapters.flops import attention_flops, dilated_flops
 from course_utils.chapters.scale_invariant import flex_score_mod, scale_invariant_logits
+from course_utils.core.attention import attention
 from course_utils.core.device import pick_device
 from course_utils.core.dilated import dilated_attention, dilated_reference, geometric_patterns
 from course_utils.paths import REPO_DIR, RESULTS_DIR
@@ -57,10 +60,12 @@ from course_utils.paths import REPO_DIR, RESULTS_DIR
 #: Largest accepted relative max error against the float64 reference, by dtype (bf16 SDPA itself: ~4e-3).
 TOLERANCE = {"bfloat16": 2e-2, "float16": 5e-3, "float32": 1e-4}
 SAFETY = 1.25  # launch a measurement only if SAFETY x its estimated time fits the time left
+#: The scale-invariant transform's tau in the FlexAttention step (the paper's value).
+FLEX_TAU = 10.0
 
 
 @dataclass(frozen=True)
-class Plan:
+class GpuRunPlan:
     """The sizes of one run: q, k, v are (1, heads, n, d) in `dtype`; `base` is the kept rows per
     segment of `geometric_patterns`; `calib_n` the size of the call that measures a throughput."""
 
@@ -78,7 +83,7 @@ class Plan:
 
 
 PLANS = {
-    "cuda": Plan(
+    "cuda": GpuRunPlan(
         heads=8,
         d=64,
         dtype="bfloat16",
@@ -90,7 +95,7 @@ PLANS = {
         budget_s=300.0,
         flex_ns=tuple(2**p for p in range(12, 17)),
     ),
-    "cpu": Plan(
+    "cpu": GpuRunPlan(
         heads=2,
         d=32,
         dtype="bfloat16",
@@ -106,66 +111,86 @@ PLANS = {
 }
 
 
-def relative_max_error(out: torch.Tensor, ref: torch.Tensor) -> float:
+def relative_max_error(out: Tensor, ref: Tensor) -> float:
     """max|out - ref| / max|ref|, in float64. Example: `relative_max_error(x.bfloat16(), x.double())`"""
     ref = ref.double()
     return ((out.double() - ref).abs().max() / ref.abs().max().clamp_min(1e-300)).item()
 
 
-def check_correctness(plan: Plan, device: torch.device) -> bool:
-    """Online softmax and SDPA against float64 dense attention, dilated against `dilated_reference`,
+def _check(label: str, out: Tensor, ref: Tensor, tol: float) -> bool:
+    """Print one check's relative max error; True when it is within `tol`."""
+    error = relative_max_error(out, ref)
+    print(f"check {label:38s} rel. max error {error:.2e}  {'ok' if error <= tol else f'FAIL (> {tol:g})'}", flush=True)
+    return error <= tol
+
+
+def _first_line(error: Exception) -> str:
+    return str(error).splitlines()[0][:120]
+
+
+def check_correctness(plan: GpuRunPlan, device: torch.device) -> bool:
+    """Step 1: online softmax and SDPA against float64 dense attention, dilated against `dilated_reference`,
     at n = plan.check_n in plan.dtype on `device`; prints each error, returns whether all are in tolerance.
 
     Example: `check_correctness(PLANS["cpu"], torch.device("cpu"))`
     """
-    n, dtype, tol = plan.check_n, DTYPES[plan.dtype], TOLERANCE[plan.dtype]
-    g = torch.Generator(device=device).manual_seed(0)
-    q, k, v = (torch.randn(1, plan.heads, n, plan.d, generator=g, device=device).to(dtype) for _ in range(3))
+    n, tol, tag = plan.check_n, TOLERANCE[plan.dtype], f"{plan.dtype} n={plan.check_n}"
+    q, k, v = random_qkv(plan.heads, n, plan.d, plan.dtype, device)
     q64, k64, v64 = q.double(), k.double(), v.double()
-    ok = True
-
-    def report(label: str, error: float) -> None:
-        nonlocal ok
-        ok &= error <= tol
-        print(
-            f"check {label:38s} rel. max error {error:.2e}  {'ok' if error <= tol else f'FAIL (> {tol:g})'}", flush=True
-        )
-
     with torch.no_grad():
         dense = F.scaled_dot_product_attention(q64, k64, v64)
-        report(f"sdpa {plan.dtype} n={n}", relative_max_error(F.scaled_dot_product_attention(q, k, v), dense))
-        report(
-            f"online {plan.dtype} n={n}",
-            relative_max_error(
-                online_softmax_attention(q, k, v, block_size=512 if device.type == "cuda" else 128), dense
-            ),
-        )
-        del dense
+        online = online_softmax_attention(q, k, v, block_size=online_block_size(device))
+        passed = [
+            _check(f"sdpa {tag}", F.scaled_dot_product_attention(q, k, v), dense, tol),
+            _check(f"online {tag}", online, dense, tol),
+        ]
+        del dense, online
         patterns = geometric_patterns(n, base=plan.base)
         for causal in (False, True):
             ref = dilated_reference(q64, k64, v64, *patterns, causal=causal)
             got = dilated_attention(q, k, v, *patterns, causal=causal)
-            report(f"dilated {plan.dtype} n={n} causal={causal}", relative_max_error(got, ref))
+            passed.append(_check(f"dilated {tag} causal={causal}", got, ref, tol))
             del ref, got
     if device.type == "cuda":
         torch.cuda.empty_cache()
-    return ok
+    return all(passed)
 
 
-def _flops(impl: str, n: int, plan: Plan) -> float:
+def _flops(impl: str, n: int, plan: GpuRunPlan) -> float:
     if impl == "dilated":
         return dilated_flops(n, plan.d, plan.heads, *geometric_patterns(n, base=plan.base))
     return attention_flops(n, plan.d, plan.heads)
 
 
-def _blank_row(impl: str, n: int, plan: Plan, device: torch.device, status: str) -> BenchRow:
-    name = torch.cuda.get_device_name(device) if device.type == "cuda" else "CPU"
-    return BenchRow(
-        impl, n, plan.heads, plan.d, plan.dtype, False, device.type, name, str(torch.__version__), impl, status=status
+def _row(impl: str, n: int, plan: GpuRunPlan, device: torch.device, status: str) -> BenchRow:
+    """A row for a measurement that was not made (skipped, or failed with an error)."""
+    return new_row(
+        device, impl=impl, n=n, heads=plan.heads, d=plan.d, dtype=plan.dtype, causal=False, backend=impl, status=status
     )
 
 
-def timed_sweep(jobs: list[tuple[str, int]], plan: Plan, device: torch.device, deadline: float) -> list[BenchRow]:
+def _measure(impl: str, n: int, plan: GpuRunPlan, device: torch.device, repeats: int) -> BenchRow:
+    """`time_and_memory` at the plan's sizes; an error (e.g. no kernel for these inputs) is recorded, not raised."""
+    segments, rates = geometric_patterns(n, base=plan.base) if impl == "dilated" else (None, None)
+    try:
+        return time_and_memory(
+            impl,
+            n,
+            heads=plan.heads,
+            d=plan.d,
+            dtype=plan.dtype,
+            device=device.type,
+            repeats=repeats,
+            segments=segments,
+            rates=rates,
+        )
+    except RuntimeError as error:
+        if device.type == "cuda":
+            torch.cuda.empty_cache()
+        return _row(impl, n, plan, device, f"error: {_first_line(error)}")
+
+
+def timed_sweep(jobs: list[tuple[str, int]], plan: GpuRunPlan, device: torch.device, deadline: float) -> list[BenchRow]:
     """Measure each (impl, n) in order if its estimated time fits before `deadline` (a
     `time.perf_counter()` value); after an impl fails (refused, out of memory, error), its larger
     sizes are skipped. Prints one line per job.
@@ -175,61 +200,44 @@ def timed_sweep(jobs: list[tuple[str, int]], plan: Plan, device: torch.device, d
     rows: list[BenchRow] = []
     throughput: dict[str, float] = {}  # FLOP/s of the impl's latest measured call
     failed: dict[str, BenchRow] = {}
-
-    def run(impl: str, n: int, repeats: int) -> BenchRow:
-        segments, rates = geometric_patterns(n, base=plan.base) if impl == "dilated" else (None, None)
-        try:
-            return time_and_memory(
-                impl,
-                n,
-                heads=plan.heads,
-                d=plan.d,
-                dtype=plan.dtype,
-                device=device.type,
-                repeats=repeats,
-                segments=segments,
-                rates=rates,
-            )
-        except RuntimeError as error:  # e.g. no kernel for these inputs; recorded, not fatal
-            if device.type == "cuda":
-                torch.cuda.empty_cache()
-            return _blank_row(impl, n, plan, device, f"error: {str(error).splitlines()[0][:120]}")
-
     for impl, n in jobs:
+        if impl not in failed and impl not in throughput:  # a small call gives the first throughput
+            calib = _measure(impl, min(plan.calib_n, n), plan, device, repeats=1)
+            if calib.status == "ok":
+                throughput[impl] = calib.tflops * 1e12
+        single = _flops(impl, n, plan) / throughput.get(impl, math.inf)
+        repeats = 3 if single < 0.2 else 1
+        estimate = (1 + repeats) * single  # time_and_memory() makes one memory call, then `repeats` timed calls
+        left = deadline - time.perf_counter()
         if impl in failed:
-            row = _blank_row(impl, n, plan, device, f"skipped ({failed[impl].status} at n={failed[impl].n})")
+            row = _row(impl, n, plan, device, f"skipped ({failed[impl].status} at n={failed[impl].n})")
+        elif SAFETY * estimate > left:
+            row = _row(impl, n, plan, device, f"skipped (estimated {estimate:.0f}s, {max(left, 0):.0f}s left)")
         else:
-            if impl not in throughput:  # a small call gives the first throughput to extrapolate from
-                calib = run(impl, min(plan.calib_n, n), repeats=1)
-                if calib.status == "ok":
-                    throughput[impl] = _flops(impl, calib.n, plan) / calib.seconds
-            single = _flops(impl, n, plan) / throughput.get(impl, math.inf)
-            repeats = 3 if single < 0.2 else 1
-            estimate = (1 + repeats) * single  # time_and_memory() makes one memory call, then `repeats` timed calls
-            left = deadline - time.perf_counter()
-            if SAFETY * estimate > left:
-                status = f"skipped (estimated {estimate:.0f}s, {max(left, 0):.0f}s left)"
-                row = _blank_row(impl, n, plan, device, status)
+            row = _measure(impl, n, plan, device, repeats)
+            if row.status == "ok":
+                throughput[impl] = row.tflops * 1e12
             else:
-                row = run(impl, n, repeats)
-                if row.status == "ok":
-                    throughput[impl] = _flops(impl, n, plan) / row.seconds
-                else:
-                    failed[impl] = row
+                failed[impl] = row
         rows.append(row)
-        print(
-            f"{impl:8s} n={n:8d} {row.seconds * 1e3:11.2f} ms {row.peak_bytes / 2**30:8.2f} GiB "
-            f"{row.tflops:8.2f} TFLOP/s  {row.backend[:40]:40s} {row.status}",
-            flush=True,
-        )
+        print_row(row)
     return rows
 
 
-#: The scale-invariant transform's tau in the FlexAttention step (the paper's value).
-FLEX_TAU = 10.0
+def sweep_steps(plan: GpuRunPlan, device: torch.device, out_dir: Path, budget_s: float) -> None:
+    """Steps 2-3: notebook 06's sweep in the first 40 % of `budget_s`, then notebook 07's; one CSV each."""
+    start, slug = time.perf_counter(), device_slug(device)
+    for notebook, prefix, impls, ns, share in (
+        ("06", "bench", ("sdpa", "naive", "online"), plan.bench_ns, 0.4),
+        ("07", "dilated", ("dilated", "sdpa"), plan.dilated_ns, 1.0),  # dilated with geometric patterns
+    ):
+        print(f"notebook {notebook} sweep: {', '.join(impls)}", flush=True)
+        jobs = [(impl, n) for impl in impls for n in ns]
+        rows = timed_sweep(jobs, plan, device, deadline=start + share * budget_s)
+        print(f"wrote {write_csv(rows, out_dir / f'{prefix}_{slug}.csv')}", flush=True)
 
 
-def flex_scale_invariant(plan: Plan, device: torch.device):
+def flex_scale_invariant(plan: GpuRunPlan, device: torch.device) -> Callable[[Tensor, Tensor, Tensor], Tensor] | None:
     """A function (q, k, v) -> causal scale-invariant attention through FlexAttention, or None (with a
     printed reason) where this torch has no FlexAttention. The causal block mask is built per length."""
     try:
@@ -243,7 +251,7 @@ def flex_scale_invariant(plan: Plan, device: torch.device):
     def causal(batch, head, q_idx, kv_idx):
         return q_idx >= kv_idx
 
-    def run(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor) -> torch.Tensor:
+    def run(q: Tensor, k: Tensor, v: Tensor) -> Tensor:
         n = q.shape[-2]
         if n not in masks:
             masks[n] = create_block_mask(causal, None, None, n, n, device=device.type)
@@ -252,66 +260,43 @@ def flex_scale_invariant(plan: Plan, device: torch.device):
     return run
 
 
-def flex_step(plan: Plan, device: torch.device) -> tuple[bool, list[BenchRow]]:
-    """Check the fused transform against the float64 reference, then time it against causal SDPA at
-    plan.flex_ns (median of 3 calls after a warm-up). Returns (check passed, rows)."""
-    run = flex_scale_invariant(plan, device)
-    if run is None:
+def _time_causal(
+    impl: str, backend: str, call: Callable[[], Tensor], n: int, plan: GpuRunPlan, device: torch.device
+) -> BenchRow:
+    """Median time of 3 calls after a warm-up (and compilation) call, as a causal row; an error is recorded."""
+    row = new_row(device, impl=impl, n=n, heads=plan.heads, d=plan.d, dtype=plan.dtype, causal=True, backend=backend)
+    try:
+        with torch.no_grad():
+            call()
+            row.seconds = median_seconds(call, 3, device)
+        row.tflops = attention_flops(n, plan.d, plan.heads, causal=True) / row.seconds / 1e12
+    except (RuntimeError, torch.cuda.OutOfMemoryError) as error:
+        row.status = f"error: {_first_line(error)}"
+    print_row(row)
+    return row
+
+
+def flex_step(plan: GpuRunPlan, device: torch.device) -> tuple[bool, list[BenchRow]]:
+    """Step 4: check the fused transform against the float64 reference, then time it against causal SDPA
+    at plan.flex_ns. Returns (check passed, rows).
+
+    Example: `ok, rows = flex_step(PLANS["cuda"], torch.device("cuda"))`
+    """
+    flex = flex_scale_invariant(plan, device)
+    if flex is None:
         return True, []
-    dtype, tol = DTYPES[plan.dtype], TOLERANCE[plan.dtype]
     n = plan.check_n if plan.flex_compile else min(plan.check_n, 128)  # eager FlexAttention is slow
-    g = torch.Generator(device=device).manual_seed(1)
-    q, k, v = (torch.randn(1, plan.heads, n, plan.d, generator=g, device=device).to(dtype) for _ in range(3))
+    q, k, v = random_qkv(plan.heads, n, plan.d, plan.dtype, device, seed=1)
     with torch.no_grad():
-        scores = q.double() @ k.double().transpose(-2, -1) / math.sqrt(plan.d)
-        ref = torch.softmax(scale_invariant_logits(scores, tau=FLEX_TAU), dim=-1) @ v.double()
-        error = relative_max_error(run(q, k, v), ref)
-    ok = error <= tol
-    print(
-        f"check {f'flex scale-invariant {plan.dtype} n={n}':38s} rel. max error {error:.2e}  "
-        f"{'ok' if ok else f'FAIL (> {tol:g})'}",
-        flush=True,
-    )
+        transform = partial(scale_invariant_logits, tau=FLEX_TAU)
+        ref, _ = attention(q.double(), k.double(), v.double(), logit_transform=transform)
+        ok = _check(f"flex scale-invariant {plan.dtype} n={n}", flex(q, k, v), ref, TOLERANCE[plan.dtype])
     rows = []
-    name = torch.cuda.get_device_name(device) if device.type == "cuda" else "CPU"
     for n in plan.flex_ns if ok else ():
-        q, k, v = (torch.randn(1, plan.heads, n, plan.d, generator=g, device=device).to(dtype) for _ in range(3))
-        for impl, call in (
-            ("flex-si", lambda: run(q, k, v)),
-            ("sdpa-causal", lambda: F.scaled_dot_product_attention(q, k, v, is_causal=True)),
-        ):
-            row = BenchRow(
-                impl,
-                n,
-                plan.heads,
-                plan.d,
-                plan.dtype,
-                True,
-                device.type,
-                name,
-                str(torch.__version__),
-                "flex_attention score_mod" if impl == "flex-si" else "default dispatch",
-            )
-            try:
-                with torch.no_grad():
-                    call()  # warm-up (and compilation)
-                    times = []
-                    for _ in range(3):
-                        if device.type == "cuda":
-                            torch.cuda.synchronize(device)
-                        start = time.perf_counter()
-                        call()
-                        if device.type == "cuda":
-                            torch.cuda.synchronize(device)
-                        times.append(time.perf_counter() - start)
-                row.seconds = sorted(times)[1]
-                row.tflops = attention_flops(n, plan.d, plan.heads, causal=True) / row.seconds / 1e12
-            except (RuntimeError, torch.cuda.OutOfMemoryError) as error:
-                row.status = f"error: {str(error).splitlines()[0][:120]}"
-            rows.append(row)
-            print(
-                f"{impl:12s} n={n:8d} {row.seconds * 1e3:11.2f} ms {row.tflops:8.2f} TFLOP/s  {row.status}", flush=True
-            )
+        q, k, v = random_qkv(plan.heads, n, plan.d, plan.dtype, device, seed=1)
+        sdpa = partial(F.scaled_dot_product_attention, q, k, v, is_causal=True)
+        rows.append(_time_causal("flex-si", "flex_attention score_mod", partial(flex, q, k, v), n, plan, device))
+        rows.append(_time_causal("sdpa-causal", "default dispatch", sdpa, n, plan, device))
     return ok, rows
 
 
@@ -319,23 +304,11 @@ def distributed_step(device: torch.device) -> bool:
     """Step 5: launch notebook 11's check on every GPU (or two CPU processes); True when every rank passed."""
     gpus = torch.cuda.device_count() if device.type == "cuda" else 0
     processes = gpus if gpus > 1 else (1 if gpus == 1 else 2)
-    command = [
-        sys.executable,
-        "-m",
-        "torch.distributed.run",
-        "--standalone",
-        f"--nproc_per_node={processes}",
-        "-m",
-        "course_utils.chapters.distributed",
-        "check",
-    ]
-    print(
-        f"notebook 11: distributed attention on {processes} {'GPU' if gpus else 'CPU'} process(es): "
-        + " ".join(command[1:]),
-        flush=True,
-    )
-    root = str(REPO_DIR)
-    env = {**os.environ, "PYTHONPATH": root + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    command = [sys.executable, "-m", "torch.distributed.run", "--standalone", f"--nproc_per_node={processes}"]
+    command += ["-m", "course_utils.chapters.distributed", "check"]
+    kind = "GPU" if gpus else "CPU"
+    print(f"notebook 11: distributed attention on {processes} {kind} process(es): {' '.join(command[1:])}", flush=True)
+    env = {**os.environ, "PYTHONPATH": str(REPO_DIR) + os.pathsep + os.environ.get("PYTHONPATH", "")}
     try:
         return subprocess.run(command, env=env, timeout=300, check=False).returncode == 0
     except subprocess.TimeoutExpired:
@@ -343,8 +316,8 @@ def distributed_step(device: torch.device) -> bool:
         return False
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run the checks and both sweeps; returns the exit code (0, or 1 when a check fails)."""
+def _arguments(argv: list[str] | None) -> argparse.Namespace:
+    """The command line, with `device` turned into a torch.device (an unusable one is a usage error)."""
     parser = argparse.ArgumentParser(
         prog="python -m course_utils.tools.gpu",
         description=__doc__,
@@ -365,45 +338,42 @@ def main(argv: list[str] | None = None) -> int:
         help="where the CSVs go (default: notebooks/results on CUDA, a temporary folder on the CPU)",
     )
     args = parser.parse_args(argv)
-    start = time.perf_counter()
     try:
-        device = pick_device(None if args.device == "auto" else args.device)
+        args.device = pick_device(None if args.device == "auto" else args.device)
     except ValueError as error:
         parser.error(str(error))
-    plan = PLANS[device.type]
-    budget = plan.budget_s if args.budget_s is None else args.budget_s
-    if args.out_dir is not None:
-        out_dir = Path(args.out_dir)
-    elif device.type == "cuda":
-        out_dir = RESULTS_DIR
-    else:
-        out_dir = Path(tempfile.mkdtemp(prefix="course-gpu-smoke-"))
-    name = torch.cuda.get_device_name(device) if device.type == "cuda" else "CPU (tiny sizes: a smoke run)"
+    return args
+
+
+def _out_dir(out_dir: str | None, device: torch.device) -> Path:
+    if out_dir is not None:
+        return Path(out_dir)
+    return RESULTS_DIR if device.type == "cuda" else Path(tempfile.mkdtemp(prefix="course-gpu-smoke-"))
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the five steps; returns the exit code (0, or 1 when a check fails)."""
+    start = time.perf_counter()
+    args = _arguments(argv)
+    device, plan = args.device, PLANS[args.device.type]
+    budget_s = plan.budget_s if args.budget_s is None else args.budget_s
+    out_dir = _out_dir(args.out_dir, device)
+    name = device_name(device) + ("" if device.type == "cuda" else " (tiny sizes: a smoke run)")
     print(
         f"torch {torch.__version__} (CUDA {torch.version.cuda}), device {name}, {plan.dtype}, "
-        f"{plan.heads} heads of width {plan.d}; sweep budget {budget:.0f} s; results -> {out_dir}",
+        f"{plan.heads} heads of width {plan.d}; sweep budget {budget_s:.0f} s; results -> {out_dir}",
         flush=True,
     )
     if device.type == "cuda":
         torch.backends.cuda.matmul.allow_tf32 = False  # fp32 matmuls stay fp32 (the online softmax's state)
-
     if not check_correctness(plan, device):
         print(f"a correctness check failed: no sweep run ({time.perf_counter() - start:.1f} s)", flush=True)
         return 1
-    slug = device_slug(device)
-    sweep_start = time.perf_counter()
-    print("notebook 06 sweep: sdpa, naive, online", flush=True)
-    jobs = [(impl, n) for impl in ("sdpa", "naive", "online") for n in plan.bench_ns]
-    rows = timed_sweep(jobs, plan, device, deadline=sweep_start + 0.4 * budget)
-    print(f"wrote {write_csv(rows, out_dir / f'bench_{slug}.csv')}", flush=True)
-    print("notebook 07 sweep: dilated (geometric patterns) and dense sdpa", flush=True)
-    jobs = [(impl, n) for impl in ("dilated", "sdpa") for n in plan.dilated_ns]
-    rows = timed_sweep(jobs, plan, device, deadline=sweep_start + budget)
-    print(f"wrote {write_csv(rows, out_dir / f'dilated_{slug}.csv')}", flush=True)
+    sweep_steps(plan, device, out_dir, budget_s)
     print("notebook 08: scale-invariant attention fused with FlexAttention's score_mod", flush=True)
     flex_ok, rows = flex_step(plan, device)
     if rows:
-        print(f"wrote {write_csv(rows, out_dir / f'flex_{slug}.csv')}", flush=True)
+        print(f"wrote {write_csv(rows, out_dir / f'flex_{device_slug(device)}.csv')}", flush=True)
     distributed_ok = distributed_step(device)
     print(f"total wall time {time.perf_counter() - start:.1f} s", flush=True)
     return 0 if flex_ok and distributed_ok else 1

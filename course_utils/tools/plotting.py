@@ -8,7 +8,6 @@ call `plt.show()`.
 
 from __future__ import annotations
 
-import csv
 import io
 import math
 from collections.abc import Sequence
@@ -24,6 +23,8 @@ from matplotlib.collections import PathCollection
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from PIL import Image
+
+from course_utils.chapters.bench_results import read_csv
 
 ArrayLike = torch.Tensor | np.ndarray | Sequence[float]
 
@@ -417,19 +418,19 @@ def plot_recorded_bench(path, *, field: str, ylabel: str, logy: bool = False) ->
     path = Path(path)
     if not path.exists():
         return None
-    rows = [r for r in csv.DictReader(path.open()) if r["status"] == "ok"]
+    rows = [row for row in read_csv(path) if row.status == "ok"]
     if not rows:
         raise ValueError(f"{path} has no row with status 'ok'; rerun the benchmark that writes it")
     fig, ax = plt.subplots(figsize=(7, 4))
-    for impl in dict.fromkeys(r["impl"] for r in rows):
-        rs = [r for r in rows if r["impl"] == impl]
-        ax.plot([int(r["n"]) for r in rs], [float(r[field]) for r in rs], marker="o", label=impl)
+    for impl in dict.fromkeys(row.impl for row in rows):
+        same = [row for row in rows if row.impl == impl]
+        ax.plot([row.n for row in same], [getattr(row, field) for row in same], marker="o", label=impl)
     ax.set(
         xscale="log",
         yscale="log" if logy else "linear",
         xlabel="sequence length n (tokens)",
         ylabel=ylabel,
-        title=f"Recorded on {rows[0]['device_name']} (torch {rows[0]['torch_version']}, {rows[0]['dtype']})",
+        title=f"Recorded on {rows[0].device_name} (torch {rows[0].torch_version}, {rows[0].dtype})",
     )
     ax.legend()
     return finish(fig)

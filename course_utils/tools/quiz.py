@@ -207,7 +207,7 @@ def rounding_margin(value: object, decimals: int) -> float:
     return min(margins)
 
 
-#: Smallest `rounding_margin` a solution's value should have (see CONTRIBUTING.md).
+#: Smallest `rounding_margin` a solution's value should have (see docs/writing-quizzes.md, section 2a).
 MIN_MARGIN = 0.05
 
 

@@ -1,16 +1,17 @@
 """The model zoo: small models trained by the course's own code, each rebuilt by one command.
 
-- `recipes`  the entries: `ZOO[name]` is a complete recipe (task, model, training, seed); `family`
-             and `name` find them (`family("kv", positional="alibi")` -> {0: "kv-alibi-s0", ...})
+- `recipes`  the entries: `ZOO[name]` is a complete recipe (task, model, training, seed); `family_names`
+             and `entry_name` find them (`family_names("kv", positional="alibi")` -> {0: "kv-alibi-s0", ...})
 - `names`    how each family spells its entries' names
 - `store`    how a checkpoint is stored (byte planes, xz-compressed) under `course_utils/zoo/checkpoints/`
-- `build`    training an entry (`build`), loading its checkpoint (`load`), metrics tracked while it trains
+- `build`    training an entry (`build`), loading its checkpoint (`load`; `retrain=True` trains it into
+             `build/zoo/`), metrics tracked while it trains
 - `trials`   experiments on more seeds whose measurements, not weights, are committed
 
     python -m course_utils.zoo list
     python -m course_utils.zoo build NAME [NAME ...] | --all
 
-Notebooks use `from course_utils import zoo` and call `zoo.load(zoo.name("kv", 0, positional="alibi"))`.
+Notebooks use `from course_utils import zoo` and call `zoo.load(zoo.entry_name("kv", 0, positional="alibi"))`.
 """
 
 from course_utils.zoo.build import KV_LENGTH_PAIRS, build, evaluate_entry, load, train_entry
@@ -25,9 +26,9 @@ from course_utils.zoo.recipes import (
     ZOO,
     ZooEntry,
     checkpoint_path,
-    family,
+    entry_name,
+    family_names,
     get_entry,
-    name,
 )
 from course_utils.zoo.store import read_record, write_record
 
@@ -44,11 +45,11 @@ __all__ = [
     "ZooEntry",
     "build",
     "checkpoint_path",
+    "entry_name",
     "evaluate_entry",
-    "family",
+    "family_names",
     "get_entry",
     "load",
-    "name",
     "read_record",
     "train_entry",
     "write_record",

@@ -37,7 +37,7 @@ def main(argv: list[str] | None = None) -> None:
         parser.error("name at least one entry, or pass --all")
     for name in names:
         get_entry(name)
-    total = time.perf_counter()
+    start = time.perf_counter()
     for name in names:
         path = build(name)
         record = read_record(path)
@@ -45,7 +45,7 @@ def main(argv: list[str] | None = None) -> None:
             f"{name}: {record['build_seconds']} s, final loss {record['losses'][-1]:.4f}, "
             f"accuracy {record['accuracy']:.3f}, {path.stat().st_size / 1e6:.2f} MB -> {path}"
         )
-    print(f"built {len(names)} entr{'y' if len(names) == 1 else 'ies'} in {time.perf_counter() - total:.1f} s")
+    print(f"built {len(names)} entr{'y' if len(names) == 1 else 'ies'} in {time.perf_counter() - start:.1f} s")
 
 
 if __name__ == "__main__":

@@ -1,4 +1,8 @@
-"""Training a zoo entry, storing its checkpoint and loading it back (with metrics tracked while it trains)."""
+"""Training a zoo entry, storing its checkpoint and loading it back (with metrics tracked while it trains).
+
+Only `python -m course_utils.zoo build` (`make zoo`) writes the committed checkpoints; a notebook's
+`load(NAME, retrain=True)` trains into `ZOO_RETRAIN_DIR` (`build/zoo/`, git-ignored) and loads from there.
+"""
 
 from __future__ import annotations
 
@@ -15,7 +19,7 @@ from course_utils.core.model import Block, GPTConfig, TinyGPT
 from course_utils.core.sink_fixes import LearnedSink
 from course_utils.core.tasks import make_batch_fn
 from course_utils.core.train import train
-from course_utils.paths import CHECKPOINT_DIR
+from course_utils.paths import ZOO_RETRAIN_DIR, in_checkout
 from course_utils.zoo.recipes import ZooEntry, checkpoint_path, get_entry
 from course_utils.zoo.store import read_record, write_record
 
@@ -135,10 +139,11 @@ def evaluate_entry(model: TinyGPT, entry: ZooEntry, *, batch_size: int = 512) ->
     return target_accuracy(model, batch.tokens, batch.targets)
 
 
-def build(name: str, *, progress: bool = True) -> Path:
-    """Train entry `name` and store its checkpoint; returns the path.
+def build(name: str, *, progress: bool = True, directory: Path | None = None) -> Path:
+    """Train entry `name` and store its checkpoint in `directory`, by default the committed one
+    (`checkpoint_path(name)`, as `python -m course_utils.zoo build` does); returns the path.
 
-    Example: `build("copy-rope-2l")`
+    Example: `build("copy-rope-2l", directory=ZOO_RETRAIN_DIR)` -> Path(".../build/zoo/copy-rope-2l.pt.xz")
     """
     entry = get_entry(name)
     start = time.perf_counter()
@@ -159,8 +164,8 @@ def build(name: str, *, progress: bool = True) -> Path:
         "build_seconds": round(seconds, 1),
         "state_dict": model.state_dict(),  # a module shared by the blocks (a learned table) is stored once
     }
-    CHECKPOINT_DIR.mkdir(parents=True, exist_ok=True)
-    path = checkpoint_path(name)
+    path = checkpoint_path(name) if directory is None else directory / checkpoint_path(name).name
+    path.parent.mkdir(parents=True, exist_ok=True)
     write_record(record, path)
     return path
 
@@ -168,15 +173,16 @@ def build(name: str, *, progress: bool = True) -> Path:
 def load(name: str, *, retrain: bool = False, verbose: bool = True) -> tuple[TinyGPT, dict]:
     """The trained model of entry `name` and its record (config, losses, accuracy, ...).
 
-    Loads the committed checkpoint; `retrain=True` (or a missing checkpoint) trains it
-    first with the course's own code. Example: `model, record = load("copy-rope-2l")`
+    Loads the committed checkpoint; `retrain=True` (or a missing checkpoint) trains it first with the
+    course's own code into `ZOO_RETRAIN_DIR` (`build/zoo/`) and loads that, leaving the committed
+    checkpoint as it is. Example: `model, record = load("copy-rope-2l")`
     """
     entry = get_entry(name)
     path = checkpoint_path(name)
     if retrain or not path.exists():
         if verbose:
-            print(f"Training zoo model {name!r} from scratch ({entry.train.steps} steps)...")
-        build(name)
+            print(f"Training zoo model {name!r} from scratch ({entry.train.steps} steps) into {ZOO_RETRAIN_DIR}...")
+        path = build(name, directory=in_checkout(ZOO_RETRAIN_DIR))
     record = read_record(path)
     if isinstance(record["losses"], torch.Tensor):  # stored compactly; callers get the list of floats
         record["losses"] = record["losses"].tolist()

@@ -16,6 +16,7 @@ def kv_name(
     positional: str,
     edge: bool = False,
     dilated: bool = False,
+    layers: int = 2,
     query_first: bool = False,
     filler: bool = False,
     finetune: str = "",
@@ -24,6 +25,7 @@ def kv_name(
         suffix
         for on, suffix in (
             (dilated, "-dilated"),
+            (layers != 2, f"-{layers}l"),
             (edge, "-edge"),
             (query_first, "-qfirst"),
             (filler, "-fill"),
@@ -69,11 +71,12 @@ def induct_name(seed: int) -> str:
 
 
 #: How each family spells its names: `NAME_RULES[family](seed, **options)`. The options are the
-#: family factory's arguments (kv: positional, edge, dilated, query_first, filler, finetune;
+#: family factory's arguments (kv: positional, edge, dilated, layers, query_first, filler, finetune;
 #: recall: transform, reference, value_answers; sink: sink_fix, sink_init, layers, bos;
 #: si-lm: variant, tau; lm: sigma_reparam; copy: seq_len; loop: rare; decoy: near_miss; induct: none).
-#: (Notebook 08's needle models, `si_needle_entry`, are trials: `course_utils.zoo.trials` stores their
-#: measurements, not their weights.)
+#: The trials (`course_utils.zoo.trials`: their measurements are stored, not their weights) follow the
+#: same rules: notebook 08's needle models (`si_needle_name`), and kv and si-lm variants (`layers`,
+#: `finetune="long"`, more si-lm `variant`s).
 #: copy keeps the name notebook 01 introduced, "copy-rope-2l", for seed 0 at length 12.
 NAME_RULES: dict[str, Callable[..., str]] = {
     "copy": copy_name,

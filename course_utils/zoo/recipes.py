@@ -6,7 +6,7 @@ curve under `course_utils/zoo/checkpoints/NAME.pt.xz` (a `torch.save` file, xz-c
 call `load(NAME)`, which reads the checkpoint instantly (or retrains with `retrain=True`).
 
 Names are an API: entries come in families trained on every seed of `SEEDS`, and
-`family("kv", positional="alibi")` -> {0: "kv-alibi-s0", 1: ..., 2: ...} (or `name("kv", 0,
+`family_names("kv", positional="alibi")` -> {0: "kv-alibi-s0", 1: ..., 2: ...} (or `entry_name("kv", 0,
 positional="alibi")`) builds them from `NAME_RULES`, the one place that spells them. Each family
 draws its training data from its own stream, `DATA_SEED_BASE[family] + seed`.
 
@@ -20,6 +20,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from course_utils.core.model import GPTConfig
+from course_utils.core.sink_fixes import SINK_FIXES
 from course_utils.core.tasks import task_vocab_size
 from course_utils.core.train import TrainConfig
 from course_utils.paths import CHECKPOINT_DIR
@@ -65,7 +66,8 @@ DATA_SEED_BASE: dict[str, int] = {
 class ZooEntry:
     """A named, fully specified training recipe.
 
-    `model` holds GPTConfig fields except `vocab_size`, which follows from the task. `train.data_seed`
+    `model_overrides` holds the GPTConfig fields the recipe sets (the others keep their defaults), except
+    `vocab_size`, which follows from the task; `model_config()` builds the config. `train.data_seed`
     follows from the family and the seed: every entry trains on its family's data stream,
     `DATA_SEED_BASE[family] + seed`, which replaces any data_seed `train` holds.
 
@@ -76,7 +78,7 @@ class ZooEntry:
     description: str
     task: str
     task_kwargs: dict
-    model: dict
+    model_overrides: dict
     train: TrainConfig
     family: str  # its DATA_SEED_BASE key; also its NAME_RULES key, except the one-off "copy"
     seed: int = 0
@@ -94,16 +96,19 @@ class ZooEntry:
         object.__setattr__(self, "train", replace(self.train, data_seed=DATA_SEED_BASE[self.family] + self.seed))
 
     def model_config(self) -> GPTConfig:
-        return GPTConfig(vocab_size=task_vocab_size(self.task, **self.task_kwargs), **self.model)
+        return GPTConfig(vocab_size=task_vocab_size(self.task, **self.task_kwargs), **self.model_overrides)
 
 
 # ----------------------------------------------------------------------------- families
 
 
-def _recall_entry(transform: str, seed: int, *, reference: int = 0, value_answers: bool = False) -> ZooEntry:
+def recall_entry(transform: str, seed: int, *, reference: int = 0, value_answers: bool = False) -> ZooEntry:
     """Notebook 02: associative recall by content, 1 attention-only head, no positions, a logit transform
     (log-n scaling normalised to 1 at length `reference` when it is > 0), answering with the item (1024
-    classes) or, with `value_answers`, its value (16 classes; same inputs, same data stream)."""
+    classes) or, with `value_answers`, its value (16 classes; same inputs, same data stream).
+
+    Example: `recall_entry("log_n", 0, reference=18).name` -> "recall-logn18-s0"
+    """
     normalised = f" normalised to 1 at {reference} tokens" if reference else ""
     answers = "values (16 classes)" if value_answers else "items"
     return ZooEntry(
@@ -117,7 +122,7 @@ def _recall_entry(transform: str, seed: int, *, reference: int = 0, value_answer
             "n_values": 16,
             **({"value_answers": True} if value_answers else {}),
         },
-        model={
+        model_overrides={
             "max_len": 4096,
             "d_model": 64,
             "heads": 1,
@@ -135,14 +140,24 @@ def _recall_entry(transform: str, seed: int, *, reference: int = 0, value_answer
 
 
 def kv_entry(positional: str, seed: int, *, edge_bias: float = 0.0) -> ZooEntry:
-    """Notebook 03: 2-layer key-value retrieval model (REFERENCES' lost-in-the-middle recipe)."""
+    """Notebook 03: 2-layer key-value retrieval model (REFERENCES' lost-in-the-middle recipe).
+
+    Example: `kv_entry("alibi", 0, edge_bias=0.9).name` -> "kv-alibi-edge-s0"
+    """
     queries = f"queries from the first/last quarter with p={edge_bias}" if edge_bias else "uniform queries"
     return ZooEntry(
         name=kv_name(seed, positional=positional, edge=bool(edge_bias)),
         description=f"Notebook 03: key-value retrieval of 4-16 pairs, 2 layers, {positional}, {queries}; seed {seed}.",
         task="kv_retrieval",
         task_kwargs={"n_pairs": (4, 16), "n_keys": 128, "n_values": 64, "edge_bias": edge_bias},
-        model={"max_len": 256, "d_model": 64, "heads": 4, "layers": 2, "positional": positional, "embed_std": 1.0},
+        model_overrides={
+            "max_len": 256,
+            "d_model": 64,
+            "heads": 4,
+            "layers": 2,
+            "positional": positional,
+            "embed_std": 1.0,
+        },
         train=TrainConfig(steps=3000, batch_size=128, lr=1e-3, weight_decay=0.01, warmup_steps=300),
         seed=seed,
         eval_kwargs={"n_pairs": 16, "edge_bias": 0.0},
@@ -151,10 +166,13 @@ def kv_entry(positional: str, seed: int, *, edge_bias: float = 0.0) -> ZooEntry:
     )
 
 
-def _kv_query_first_entry(seed: int) -> ZooEntry:
+def kv_query_first_entry(seed: int) -> ZooEntry:
     """Notebook 03: `kv-alibi-fill-s{seed}`'s recipe with the query key also right after BOS (Liu et
-    al.'s query-aware contextualization)."""
-    plain = _kv_filler_entry("alibi", seed)
+    al.'s query-aware contextualization).
+
+    Example: `kv_query_first_entry(0).name` -> "kv-alibi-qfirst-fill-s0"
+    """
+    plain = kv_filler_entry("alibi", seed)
     return replace(
         plain,
         name=kv_name(seed, positional="alibi", query_first=True, filler=True),
@@ -171,9 +189,12 @@ KV_TRAIN_FILLER = 4
 KV_FILL_STEPS = 3000
 
 
-def _kv_filler_entry(positional: str, seed: int) -> ZooEntry:
+def kv_filler_entry(positional: str, seed: int) -> ZooEntry:
     """Notebook 03: key-value retrieval with filler tokens, for every encoding; its positions-never-seen
-    experiments (filler prefix, filler between pairs, position interpolation) start from these."""
+    experiments (filler prefix, filler between pairs, position interpolation) start from these.
+
+    Example: `kv_filler_entry("rope", 0).name` -> "kv-rope-fill-s0"
+    """
     plain = kv_entry(positional, seed)
     return replace(
         plain,
@@ -199,8 +220,13 @@ def _kv_filler_entry(positional: str, seed: int) -> ZooEntry:
 KV_PI_SCALE = 35 / 131
 
 
-def _kv_finetune_entry(seed: int, finetune: str) -> ZooEntry:
-    parent = _kv_filler_entry("rope", seed)
+def kv_finetune_entry(seed: int, finetune: str) -> ZooEntry:
+    """Notebook 03: `kv-rope-fill-s{seed}` fine-tuned 200 steps on 16-64 pairs, its positions scaled by
+    `KV_PI_SCALE` (`finetune="pi"`, position interpolation) or left as they are (`"extrap"`).
+
+    Example: `kv_finetune_entry(0, "pi").name` -> "kv-rope-fill-pi-s0"
+    """
+    parent = kv_filler_entry("rope", seed)
     scale = {"pi": KV_PI_SCALE, "extrap": 1.0}[finetune]
     how = "positions scaled by 35/131 (position interpolation)" if finetune == "pi" else "positions as they are"
     return replace(
@@ -208,7 +234,7 @@ def _kv_finetune_entry(seed: int, finetune: str) -> ZooEntry:
         name=kv_name(seed, positional="rope", filler=True, finetune=finetune),
         description=f"Notebook 03: {parent.name} fine-tuned 200 steps on 16-64 pairs, {how}; seed {seed}.",
         task_kwargs={**parent.task_kwargs, "n_pairs": (16, 64)},
-        model={**parent.model, "position_scale": scale},
+        model_overrides={**parent.model_overrides, "position_scale": scale},
         train=replace(parent.train, steps=200, batch_size=64, lr=1e-3, warmup_steps=20),
         eval_kwargs={"n_pairs": 64, "n_filler": 0},
         track="kv_accuracy_by_length",
@@ -222,7 +248,10 @@ KV_DILATED_PATTERNS = {"dilated_segments": (8, 16, 32, 64), "dilated_rates": (1,
 
 
 def kv_dilated_entry(seed: int) -> ZooEntry:
-    """Notebook 07: `kv-rope-s{seed}`'s recipe with dilated attention in both layers (equal steps)."""
+    """Notebook 07: `kv-rope-s{seed}`'s recipe with dilated attention in both layers (equal steps).
+
+    Example: `kv_dilated_entry(0).name` -> "kv-rope-dilated-s0"
+    """
     dense = kv_entry("rope", seed)
     return replace(
         dense,
@@ -230,7 +259,7 @@ def kv_dilated_entry(seed: int) -> ZooEntry:
         description=f"Notebook 07: key-value retrieval of 4-16 pairs, 2 layers, rope, dilated attention "
         f"w={KV_DILATED_PATTERNS['dilated_segments']} r={KV_DILATED_PATTERNS['dilated_rates']}; "
         f"seed {seed}.",
-        model={**dense.model, **KV_DILATED_PATTERNS},
+        model_overrides={**dense.model_overrides, **KV_DILATED_PATTERNS},
     )
 
 
@@ -247,14 +276,17 @@ SI_TRAIN_LEN = 64
 
 
 def si_lm_entry(variant: str, seed: int, *, tau: float = 10.0) -> ZooEntry:
-    """Notebook 08: a character LM trained at 64 tokens, evaluated up to 16x longer in the notebook."""
+    """Notebook 08: a character LM trained at 64 tokens, evaluated up to 16x longer in the notebook.
+
+    Example: `si_lm_entry("si-prope", 0, tau=3.0).name` -> "si-lm-si-prope-tau3-s0"
+    """
     return ZooEntry(
         name=si_lm_name(seed, variant=variant, tau=tau),
         description=f"Notebook 08: character LM on the course corpus at {SI_TRAIN_LEN} tokens, 2 layers, 4 heads, "
         f"{variant}{'' if tau == 10.0 else f' (tau {tau:g})'}; seed {seed}.",
         task="text",
         task_kwargs={"n": SI_TRAIN_LEN},
-        model={
+        model_overrides={
             "max_len": 16 * SI_TRAIN_LEN,
             "d_model": 64,
             "heads": 4,
@@ -271,14 +303,17 @@ def si_lm_entry(variant: str, seed: int, *, tau: float = 10.0) -> ZooEntry:
 
 def si_needle_entry(variant: str, seed: int) -> ZooEntry:
     """Notebook 08: needle retrieval trained at 16-64 tokens, evaluated up to 8x longer (a trial:
-    `course_utils.zoo.trials` stores its measurements, not its weights)."""
+    `course_utils.zoo.trials` stores its measurements, not its weights).
+
+    Example: `si_needle_entry("alibi", 0).name` -> "si-needle-alibi-s0"
+    """
     return ZooEntry(
         name=si_needle_name(seed, variant=variant),
         description=f"Notebook 08: needle in 16-{SI_TRAIN_LEN} tokens of filler, 2 layers, 4 heads, {variant}; "
         f"seed {seed}.",
         task="needle",
         task_kwargs={"n": SI_TRAIN_LEN},
-        model={
+        model_overrides={
             "max_len": 16 * SI_TRAIN_LEN,
             "d_model": 64,
             "heads": 4,
@@ -292,8 +327,11 @@ def si_needle_entry(variant: str, seed: int) -> ZooEntry:
     )
 
 
-def _sink_entry(sink_fix: str, seed: int, *, sink_init: float = 0.0, layers: int = 1, bos: bool = True) -> ZooEntry:
-    """Notebook 04: an attention-only language model on the backcopy stream (REFERENCES' sink recipe)."""
+def sink_entry(sink_fix: str, seed: int, *, sink_init: float = 0.0, layers: int = 1, bos: bool = True) -> ZooEntry:
+    """Notebook 04: an attention-only language model on the backcopy stream (REFERENCES' sink recipe).
+
+    Example: `sink_entry("learned_sink", 0, sink_init=4.0).name` -> "sink-learnedsink-init4-s0"
+    """
     init = "" if sink_init == 0 else f" starting at {sink_init:g}"
     return ZooEntry(
         name=sink_name(seed, sink_fix=sink_fix, sink_init=sink_init, layers=layers, bos=bos),
@@ -301,7 +339,7 @@ def _sink_entry(sink_fix: str, seed: int, *, sink_init: float = 0.0, layers: int
         f"4 heads, RoPE, {'BOS' if bos else 'no BOS'}; sink fix {sink_fix}{init}; seed {seed}.",
         task="backcopy",
         task_kwargs={"n": 64, "n_symbols": 64, "trigger_prob": 0.1, **({} if bos else {"bos": False})},
-        model={
+        model_overrides={
             "max_len": 64,
             "d_model": 64,
             "heads": 4,
@@ -318,15 +356,18 @@ def _sink_entry(sink_fix: str, seed: int, *, sink_init: float = 0.0, layers: int
     )
 
 
-def _lm_entry(seed: int, *, sigma_reparam: bool = False) -> ZooEntry:
-    """Notebook 05: a 2-layer character-level LM on the course corpus at a too-high learning rate."""
+def lm_entry(seed: int, *, sigma_reparam: bool = False) -> ZooEntry:
+    """Notebook 05: a 2-layer character-level LM on the course corpus at a too-high learning rate.
+
+    Example: `lm_entry(0, sigma_reparam=True).name` -> "lm-hot-sigma-s0"
+    """
     how = f"learning rate 3e-2 with 10 warm-up steps{', sigmaReparam' if sigma_reparam else ''}"
     return ZooEntry(
         name=lm_name(seed, sigma_reparam=sigma_reparam),
         description=f"Notebook 05: character LM on the course corpus, 2 layers, 4 heads, RoPE, {how}; seed {seed}.",
         task="text",
         task_kwargs={"n": 128},
-        model={
+        model_overrides={
             "max_len": 128,
             "d_model": 64,
             "heads": 4,
@@ -343,42 +384,51 @@ def _lm_entry(seed: int, *, sigma_reparam: bool = False) -> ZooEntry:
     )
 
 
-def _copy_entry(seed: int, *, seq_len: int = 12) -> ZooEntry:
-    """Notebook 01: the fixed-length copier (section 9 at length 12; quiz Q4 at length 8)."""
+def copy_entry(seed: int, *, seq_len: int = 12) -> ZooEntry:
+    """Notebook 01: the fixed-length copier (section 9 at length 12; quiz Q4 at length 8).
+
+    Example: `copy_entry(0, seq_len=8).name` -> "copy-rope-2l-m8"
+    """
     return ZooEntry(
         name=copy_name(seed, seq_len=seq_len),
         description=f"Notebook 01: copy a random {seq_len}-symbol string (BOS x SEP x); 2 layers, 4 heads, "
         f"RoPE; seed {seed}.",
         task="copy",
         task_kwargs={"seq_len": seq_len, "n_symbols": 16},
-        model={"max_len": 32, "d_model": 64, "heads": 4, "layers": 2, "positional": "rope"},
+        model_overrides={"max_len": 32, "d_model": 64, "heads": 4, "layers": 2, "positional": "rope"},
         train=TrainConfig(steps=300, batch_size=64, lr=3e-3, warmup_steps=30),
         seed=seed,
         family="copy",
     )
 
 
-def _induct_entry(seed: int) -> ZooEntry:
+def induct_entry(seed: int) -> ZooEntry:
     """Notebook 01: copy-rope-2l's model on strings of 4-16 distinct symbols (lengths 7, 11 and 14
-    held out), so no single offset finds the answer."""
+    held out), so no single offset finds the answer.
+
+    Example: `induct_entry(0).name` -> "copy-induct-s0"
+    """
     return ZooEntry(
         name=induct_name(seed),
         description=f"Notebook 01: copy strings of 4-16 distinct symbols out of 64 (BOS x SEP x), lengths 7, "
         f"11, 14 held out; 2 layers, 4 heads, RoPE; seed {seed}.",
         task="copy",
         task_kwargs={"seq_len": (4, 16), "n_symbols": 64, "distinct": True, "skip_lengths": INDUCT_HELD_OUT},
-        model={"max_len": 64, "d_model": 64, "heads": 4, "layers": 2, "positional": "rope"},
+        model_overrides={"max_len": 64, "d_model": 64, "heads": 4, "layers": 2, "positional": "rope"},
         train=TrainConfig(steps=2000, batch_size=64, lr=3e-3, warmup_steps=100),
         seed=seed,
         family="induct",
     )
 
 
-def _loop_entry(seed: int, *, rare: bool = False) -> ZooEntry:
+def loop_entry(seed: int, *, rare: bool = False) -> ZooEntry:
     """Notebook 05: a 2-layer model of a stream of random 8-symbol sentences that repeat their
     predecessor: commonly (p = 0.5, MLPs 4x wide, 800 steps) or, with `rare`, rarely as in text
     (p = 0.1, 2000 steps, since only one sentence in ten teaches copying; MLPs 1x wide keep the
-    checkpoint small). The MLPs are there because attention alone copies but misjudges how likely a repeat is."""
+    checkpoint small). The MLPs are there because attention alone copies but misjudges how likely a repeat is.
+
+    Example: `loop_entry(0, rare=True).name` -> "loop-rare-s0"
+    """
     repeat_prob = 0.1 if rare else 0.5
     return ZooEntry(
         name=loop_name(seed, rare=rare),
@@ -386,7 +436,7 @@ def _loop_entry(seed: int, *, rare: bool = False) -> ZooEntry:
         f"p={repeat_prob:g}; 2 layers{', MLP ratio 1' if rare else ''}, 4 heads, RoPE; seed {seed}.",
         task="loop_stream",
         task_kwargs={"n_sentences": 12, "sentence_len": 8, "n_symbols": 64, "repeat_prob": repeat_prob},
-        model={
+        model_overrides={
             "max_len": 128,
             "d_model": 64,
             "heads": 4,
@@ -400,13 +450,16 @@ def _loop_entry(seed: int, *, rare: bool = False) -> ZooEntry:
     )
 
 
-def _decoy_entry(seed: int, *, near_miss: bool = False) -> ZooEntry:
+def decoy_entry(seed: int, *, near_miss: bool = False) -> ZooEntry:
     """Notebook 05: a 2-layer ALiBi model that finds a needle among decoys and filler: decoys with
     another marker, or with `near_miss` a two-token key among decoys sharing its first token.
 
     Every near-miss training sequence has at least one near miss: with none, matching the first key
     token alone answers perfectly, and a model can sit on that half-solution (seed 0 still does; see
-    notebook 05)."""
+    notebook 05).
+
+    Example: `decoy_entry(0, near_miss=True).name` -> "decoy-nearmiss-s0"
+    """
     if near_miss:
         what = "two-token key among 1-6 near-miss decoys (same first token) in 32-128 tokens"
         task, task_kwargs, steps, lr = "near_miss", {"n": (32, 128), "n_decoys": (1, 6)}, 2500, 2e-3
@@ -418,7 +471,14 @@ def _decoy_entry(seed: int, *, near_miss: bool = False) -> ZooEntry:
         description=f"Notebook 05: {what}, 2 layers, 4 heads, ALiBi; seed {seed}.",
         task=task,
         task_kwargs=task_kwargs,
-        model={"max_len": 1024, "d_model": 64, "heads": 4, "layers": 2, "positional": "alibi", "embed_std": 1.0},
+        model_overrides={
+            "max_len": 1024,
+            "d_model": 64,
+            "heads": 4,
+            "layers": 2,
+            "positional": "alibi",
+            "embed_std": 1.0,
+        },
         train=TrainConfig(steps=steps, batch_size=64, lr=lr, weight_decay=0.01, warmup_steps=100),
         seed=seed,
         eval_kwargs={"n": 128, "n_decoys": 4},
@@ -429,62 +489,58 @@ def _decoy_entry(seed: int, *, near_miss: bool = False) -> ZooEntry:
 ZOO: dict[str, ZooEntry] = {
     entry.name: entry
     for entry in [
-        *[_copy_entry(seed, seq_len=seq_len) for seq_len in (12, 8) for seed in SEEDS],
-        *[_induct_entry(seed) for seed in SEEDS],
-        *[_recall_entry(transform, seed) for transform in ("identity", "log_n", "ssmax") for seed in SEEDS],
-        *[_recall_entry("log_n", seed, reference=18) for seed in SEEDS],
+        *[copy_entry(seed, seq_len=seq_len) for seq_len in (12, 8) for seed in SEEDS],
+        *[induct_entry(seed) for seed in SEEDS],
+        *[recall_entry(transform, seed) for transform in ("identity", "log_n", "ssmax") for seed in SEEDS],
+        *[recall_entry("log_n", seed, reference=18) for seed in SEEDS],
         *[
-            _recall_entry(transform, seed, reference=reference, value_answers=True)
+            recall_entry(transform, seed, reference=reference, value_answers=True)
             for transform, reference in (("identity", 0), ("log_n", 18), ("ssmax", 0))
             for seed in SEEDS
         ],
         *[kv_entry(positional, seed) for positional in ("rope", "alibi") for seed in SEEDS],
         *[kv_entry("alibi", seed, edge_bias=0.9) for seed in SEEDS],
         *[kv_dilated_entry(seed) for seed in SEEDS],
-        *[_kv_query_first_entry(seed) for seed in SEEDS],
-        *[_kv_filler_entry(positional, seed) for positional in ("rope", "alibi", "learned") for seed in SEEDS],
-        *[_kv_finetune_entry(seed, finetune) for finetune in ("pi", "extrap") for seed in SEEDS],
+        *[kv_query_first_entry(seed) for seed in SEEDS],
+        *[kv_filler_entry(positional, seed) for positional in ("rope", "alibi", "learned") for seed in SEEDS],
+        *[kv_finetune_entry(seed, finetune) for finetune in ("pi", "extrap") for seed in SEEDS],
         *[si_lm_entry(variant, seed) for variant in SI_VARIANTS for seed in SEEDS],
         *[si_lm_entry("si-prope", 0, tau=tau) for tau in (1.0, 3.0, 30.0, 100.0)],
-        *[
-            _sink_entry(fix, seed)
-            for fix in ("none", "softmax1", "learned_sink", "sink_key", "sink_kv", "sigmoid", "gate")
-            for seed in SEEDS
-        ],
-        *[_sink_entry("learned_sink", seed, sink_init=4.0) for seed in SEEDS],
-        *[_sink_entry("none", seed, layers=2, bos=bos) for bos in (True, False) for seed in SEEDS],
-        *[_lm_entry(seed, sigma_reparam=sigma) for sigma in (False, True) for seed in SEEDS],
-        *[_loop_entry(seed, rare=rare) for rare in (False, True) for seed in SEEDS],
-        *[_decoy_entry(seed, near_miss=near_miss) for near_miss in (False, True) for seed in SEEDS],
+        *[sink_entry(fix, seed) for fix in SINK_FIXES for seed in SEEDS],
+        *[sink_entry("learned_sink", seed, sink_init=4.0) for seed in SEEDS],
+        *[sink_entry("none", seed, layers=2, bos=bos) for bos in (True, False) for seed in SEEDS],
+        *[lm_entry(seed, sigma_reparam=sigma) for sigma in (False, True) for seed in SEEDS],
+        *[loop_entry(seed, rare=rare) for rare in (False, True) for seed in SEEDS],
+        *[decoy_entry(seed, near_miss=near_miss) for near_miss in (False, True) for seed in SEEDS],
     ]
 }
 
 
-def name(family_name: str, seed: int, **options) -> str:
-    """The name of `family_name`'s entry for model seed `seed` and the family's `options`.
+def entry_name(family: str, seed: int, **options) -> str:
+    """The name of `family`'s entry for model seed `seed` and the family's `options`.
 
-    Example: `name("kv", 0, positional="alibi", edge=True)` -> "kv-alibi-edge-s0"
+    Example: `entry_name("kv", 0, positional="alibi", edge=True)` -> "kv-alibi-edge-s0"
     """
-    entry_name = spell(family_name, seed, options)
-    if entry_name not in ZOO:
+    spelled = spell(family, seed, options)
+    if spelled not in ZOO:
         raise ValueError(
-            f"no zoo entry {entry_name!r} for family {family_name!r}, seed {seed}, options {options}; "
-            f"see `family({family_name!r}, ...)` for the seeds that exist"
+            f"no zoo entry {spelled!r} for family {family!r}, seed {seed}, options {options}; "
+            f"see `family_names({family!r}, ...)` for the seeds that exist"
         )
-    return entry_name
+    return spelled
 
 
-def family(family_name: str, **options) -> dict[int, str]:
+def family_names(family: str, **options) -> dict[int, str]:
     """{seed: name} of the entries of one family variant, for the seeds of `SEEDS` that exist.
 
-    Example: `family("kv", positional="alibi")` -> {0: "kv-alibi-s0", 1: "kv-alibi-s1", 2: "kv-alibi-s2"};
-    `family("si-lm", variant="si-prope", tau=3.0)` -> {0: "si-lm-si-prope-tau3-s0"} (seed 0 only).
+    Example: `family_names("kv", positional="alibi")` -> {0: "kv-alibi-s0", 1: "kv-alibi-s1", 2: "kv-alibi-s2"};
+    `family_names("si-lm", variant="si-prope", tau=3.0)` -> {0: "si-lm-si-prope-tau3-s0"} (seed 0 only).
     """
-    names = {seed: spell(family_name, seed, options) for seed in SEEDS}
-    found = {seed: entry_name for seed, entry_name in names.items() if entry_name in ZOO}
+    names = {seed: spell(family, seed, options) for seed in SEEDS}
+    found = {seed: spelled for seed, spelled in names.items() if spelled in ZOO}
     if not found:
         raise ValueError(
-            f"zoo family {family_name!r} has no entry with options {options} (tried "
+            f"zoo family {family!r} has no entry with options {options} (tried "
             f"{sorted(names.values())}); `python -m course_utils.zoo list` lists the entries"
         )
     return found

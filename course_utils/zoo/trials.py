@@ -45,21 +45,21 @@ from course_utils.core.metrics import distance_octave_mass
 from course_utils.core.model import TinyGPT
 from course_utils.core.records import load_json_record, round_floats, write_json_record
 from course_utils.core.tasks import kv_retrieval_batch
-from course_utils.paths import TRIALS_DIR
-from course_utils.zoo.build import load as zoo_load
-from course_utils.zoo.build import train_tracked
+from course_utils.paths import TRIALS_DIR, in_checkout
+from course_utils.zoo.build import load, train_tracked
+from course_utils.zoo.names import kv_name, si_lm_name
 from course_utils.zoo.recipes import (
     KV_DILATED_PATTERNS,
     SEEDS,
     SI_TRAIN_LEN,
     SI_VARIANTS,
     ZooEntry,
+    family_names,
     kv_dilated_entry,
     kv_entry,
     si_lm_entry,
     si_needle_entry,
 )
-from course_utils.zoo.recipes import family as zoo_family
 
 #: Steps of the stored loss curve's averaging window, and the number of exact first losses kept.
 CURVE_EVERY = 50
@@ -120,23 +120,27 @@ def measure_lm(model: TinyGPT, *, octaves: bool = True) -> dict:
 
 
 #: Lengths of notebook 08's needle evaluation: the training length, 4x and 8x.
-NEEDLE_LENGTHS: tuple[int, ...] = (SI_TRAIN_LEN, 4 * SI_TRAIN_LEN, 8 * SI_TRAIN_LEN)
+SI_NEEDLE_LENGTHS: tuple[int, ...] = (SI_TRAIN_LEN, 4 * SI_TRAIN_LEN, 8 * SI_TRAIN_LEN)
 
 
 @torch.no_grad()
 def measure_needle(model: TinyGPT) -> dict:
-    """Needle accuracy at each length of `NEEDLE_LENGTHS` (64 sequences, generator seed n, needle depth uniform)."""
-    return {"needle_accuracy": {str(n): needle_accuracy(model, n, samples=64, seed=n) for n in NEEDLE_LENGTHS}}
+    """Needle accuracy at each length of `SI_NEEDLE_LENGTHS` (64 sequences, generator seed n, needle depth uniform)."""
+    return {"needle_accuracy": {str(n): needle_accuracy(model, n, samples=64, seed=n) for n in SI_NEEDLE_LENGTHS}}
 
 
 # ----------------------------------------------------------------------------- recipes
 
 
-def _dilated_long_entry(seed: int) -> ZooEntry:
+def kv_dilated_long_entry(seed: int) -> ZooEntry:
+    """Notebook 07: the dilated kv model trained 3000 more steps, from its weights.
+
+    Example: `kv_dilated_long_entry(0).name` -> "kv-rope-dilated-long-s0"
+    """
     parent = kv_dilated_entry(seed)
     return replace(
         parent,
-        name=f"kv-rope-dilated-long-s{seed}",
+        name=kv_name(seed, positional="rope", dilated=True, finetune="long"),
         description=f"Notebook 07: {parent.name} trained 3000 more steps (a second warm-up and cosine "
         f"cycle, 6000 steps in all); seed {seed}.",
         init_from=parent.name,
@@ -144,37 +148,51 @@ def _dilated_long_entry(seed: int) -> ZooEntry:
     )
 
 
-def _dilated_3l_entry(seed: int) -> ZooEntry:
+def kv_dilated_3l_entry(seed: int) -> ZooEntry:
+    """Notebook 07: the dilated kv recipe with 3 layers.
+
+    Example: `kv_dilated_3l_entry(0).name` -> "kv-rope-dilated-3l-s0"
+    """
     parent = kv_dilated_entry(seed)
     return replace(
         parent,
-        name=f"kv-rope-dilated-3l-s{seed}",
+        name=kv_name(seed, positional="rope", dilated=True, layers=3),
         description=f"Notebook 07: {parent.name}'s recipe with 3 layers; seed {seed}.",
-        model={**parent.model, "layers": 3},
+        model_overrides={**parent.model_overrides, "layers": 3},
         track=None,
     )
 
 
-def _kv_si_nope_entry(seed: int) -> ZooEntry:
+def kv_si_nope_entry(seed: int) -> ZooEntry:
+    """Notebook 09: the kv recipe with scale-invariant attention and no positions.
+
+    Example: `kv_si_nope_entry(0).name` -> "kv-si-nope-s0"
+    """
     parent = kv_entry("rope", seed)
     return replace(
         parent,
-        name=f"kv-si-nope-s{seed}",
+        name=kv_name(seed, positional="si-nope"),  # "si-nope": SI_VARIANTS' name of this attention
         description=f"Notebook 09: {parent.name}'s recipe with scale-invariant attention and no "
         f"positions; seed {seed}.",
-        model={**parent.model, "positional": "none", "logit_transform": "scale_invariant"},
+        model_overrides={**parent.model_overrides, "positional": "none", "logit_transform": "scale_invariant"},
         track=None,
     )
 
 
-def _si_lm_trial(seed: int, suffix: str, what: str, model: dict, base: str = "rope") -> ZooEntry:
+def si_lm_trial_entry(seed: int, variant: str, what: str, model_overrides: dict, base: str = "rope") -> ZooEntry:
+    """Notebooks 07-08: the `base` character LM's recipe with `model_overrides`, named as si-lm `variant`;
+    `what` describes the change.
+
+    Example: `si_lm_trial_entry(0, "si-offset", "the offset only", {"logit_transform": "si_offset"}).name`
+    -> "si-lm-si-offset-s0"
+    """
     parent = si_lm_entry(base, seed)
     return replace(
         parent,
-        name=f"si-lm-{suffix}-s{seed}",
-        description=f"Notebook 0{'7' if suffix == 'dilated' else '8'}: {parent.name}'s recipe with "
+        name=si_lm_name(seed, variant=variant),
+        description=f"Notebook 0{'7' if variant == 'dilated' else '8'}: {parent.name}'s recipe with "
         f"{what}; seed {seed}.",
-        model={**parent.model, **model},
+        model_overrides={**parent.model_overrides, **model_overrides},
     )
 
 
@@ -186,17 +204,17 @@ TRIALS: dict[str, tuple[ZooEntry, Callable[[TinyGPT], dict]]] = {
     entry.name: (entry, measure)
     for seed in SEEDS
     for entry, measure in (
-        (_dilated_long_entry(seed), measure_kv),
-        (_dilated_3l_entry(seed), measure_kv),
-        (_kv_si_nope_entry(seed), measure_kv),
+        (kv_dilated_long_entry(seed), measure_kv),
+        (kv_dilated_3l_entry(seed), measure_kv),
+        (kv_si_nope_entry(seed), measure_kv),
         (
-            _si_lm_trial(
+            si_lm_trial_entry(
                 seed, "dilated", "dilated attention w=(8, 16, 32, 64), r=(1, 2, 4, 8)", dict(KV_DILATED_PATTERNS)
             ),
             _measure_lm_no_octaves,
         ),
         (
-            _si_lm_trial(
+            si_lm_trial_entry(
                 seed,
                 "si-prope3of8",
                 "scale-invariant attention and p-RoPE keeping 3 of 8 frequencies",
@@ -205,7 +223,7 @@ TRIALS: dict[str, tuple[ZooEntry, Callable[[TinyGPT], dict]]] = {
             measure_lm,
         ),
         (
-            _si_lm_trial(
+            si_lm_trial_entry(
                 seed,
                 "si-offset",
                 "no positions and the scale-invariant offset m_t only",
@@ -214,7 +232,7 @@ TRIALS: dict[str, tuple[ZooEntry, Callable[[TinyGPT], dict]]] = {
             measure_lm,
         ),
         (
-            _si_lm_trial(
+            si_lm_trial_entry(
                 seed,
                 "si-multiplier",
                 "no positions and the scale-invariant multiplier a_t only",
@@ -233,19 +251,19 @@ MEASURED_ZOO: dict[str, Callable[[TinyGPT], dict]] = {
     **{
         name: measure_kv
         for options in ({}, {"dilated": True})
-        for name in zoo_family("kv", positional="rope", **options).values()
+        for name in family_names("kv", positional="rope", **options).values()
     },
-    **{name: measure_lm for variant in SI_VARIANTS for name in zoo_family("si-lm", variant=variant).values()},
+    **{name: measure_lm for variant in SI_VARIANTS for name in family_names("si-lm", variant=variant).values()},
     **{
         name: measure_lm
         for tau in (1.0, 3.0, 30.0, 100.0)
-        for name in zoo_family("si-lm", variant="si-prope", tau=tau).values()
+        for name in family_names("si-lm", variant="si-prope", tau=tau).values()
     },
 }
 
 
-def records_of(prefix: str) -> dict[int, str]:
-    """{seed: name} of the trials `prefix-s{seed}`. Example: `records_of("kv-si-nope")` -> {0: "kv-si-nope-s0", ...}"""
+def trial_names(prefix: str) -> dict[int, str]:
+    """{seed: name} of the trials `prefix-s{seed}`. Example: `trial_names("kv-si-nope")` -> {0: "kv-si-nope-s0", ...}"""
     names = {seed: f"{prefix}-s{seed}" for seed in SEEDS}
     if not all(name in TRIALS for name in names.values()):
         raise ValueError(f"no trial family {prefix!r}; the trials are {sorted(TRIALS)}")
@@ -253,12 +271,15 @@ def records_of(prefix: str) -> dict[int, str]:
 
 
 def record_path(name: str) -> Path:
-    """Where the record of trial (or measured zoo model) `name` is stored."""
+    """Where the record of trial (or measured zoo model) `name` is stored, in the checkout (`paths.in_checkout`).
+
+    Example: `record_path("kv-si-nope-s0")` -> Path(".../notebooks/results/trials/kv-si-nope-s0.json")
+    """
     if name not in TRIALS and name not in MEASURED_ZOO:
         raise ValueError(
             f"no trial or measured zoo model {name!r}; trials: {sorted(TRIALS)}; zoo models: {sorted(MEASURED_ZOO)}"
         )
-    return TRIALS_DIR / f"{name}.json"
+    return in_checkout(TRIALS_DIR / f"{name}.json")
 
 
 def measure_zoo(name: str) -> Path:
@@ -268,9 +289,9 @@ def measure_zoo(name: str) -> Path:
     """
     path = record_path(name)
     if name not in MEASURED_ZOO:
-        raise ValueError(f"{name!r} is a trial, not a measured zoo model; use `run({name!r})`")
+        raise ValueError(f"{name!r} is a trial, not a measured zoo model; use `run_trial({name!r})`")
     start = time.perf_counter()
-    model, _ = zoo_load(name, verbose=False)
+    model, _ = load(name, verbose=False)
     measurements = MEASURED_ZOO[name](model)
     record = {
         "name": name,
@@ -283,10 +304,10 @@ def measure_zoo(name: str) -> Path:
     return path
 
 
-def run(name: str, *, progress: bool = True) -> Path:
+def run_trial(name: str, *, progress: bool = True) -> Path:
     """Train trial `name`, measure it and store its record; returns the path.
 
-    Example: `run("kv-si-nope-s0")`
+    Example: `run_trial("kv-si-nope-s0")`
     """
     path = record_path(name)
     if name not in TRIALS:
@@ -317,9 +338,9 @@ def run(name: str, *, progress: bool = True) -> Path:
     return path
 
 
-def load(name: str) -> dict:
+def load_record(name: str) -> dict:
     """The stored record of trial (or measured zoo model) `name`; a ValueError says which command writes a
-    missing one. Example: `load("kv-si-nope-s0")["measurements"]`"""
+    missing one. Example: `load_record("kv-si-nope-s0")["measurements"]`"""
     command = "run" if name in TRIALS else "measure"
     return load_json_record(record_path(name), f"python -m course_utils.zoo.trials {command} {name}")
 
@@ -341,7 +362,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     if args.command == "list":
         for name, (entry, _) in TRIALS.items():
-            status = f"{load(name)['build_seconds']:7.1f} s" if record_path(name).exists() else "  not run"
+            status = f"{load_record(name)['build_seconds']:7.1f} s" if record_path(name).exists() else "  not run"
             print(f"{name:28s} {status}  {entry.description}")
         return
     pool, what = (MEASURED_ZOO, "measured zoo model") if args.command == "measure" else (TRIALS, "trial")
@@ -354,10 +375,10 @@ def main(argv: list[str] | None = None) -> None:
     for name in names:
         if args.command == "measure":
             path = measure_zoo(name)
-            print(f"{name}: measured in {load(name)['measure_seconds']} s -> {path}", flush=True)
+            print(f"{name}: measured in {load_record(name)['measure_seconds']} s -> {path}", flush=True)
         else:
-            path = run(name)
-            record = load(name)
+            path = run_trial(name)
+            record = load_record(name)
             print(
                 f"{name}: {record['build_seconds']} s, final loss {record['loss_curve'][-1]:.4f} -> {path}", flush=True
             )

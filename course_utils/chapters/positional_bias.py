@@ -1,0 +1,88 @@
+"""Positional bias: where in the context a key-value retrieval model recalls, and where it looks.
+
+Lost in the middle (Liu et al., 2023) is measured on accuracy by queried pair index: binned by
+relative position (`bin_by_relative_position`) and summed up as one depth in points, edges minus
+middle (`lost_in_the_middle_depth`). Two attention readings explain what the accuracy shows: the
+weight the answer position gives to keys further back than any training distance (`far_key_weight`)
+and the weight a value gives to its own key, the previous-token step of retrieval (`value_to_key_weight`).
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import Tensor
+
+from course_utils.core.batch import TaskBatch
+from course_utils.core.model import TinyGPT
+from course_utils.core.tasks import KVVocab
+
+
+def bin_by_relative_position(values: Tensor, bins: int) -> Tensor:
+    """Average per-index values into `bins` equal slices of relative position.
+
+    values: (..., K) -> (..., bins). Index i of K falls in bin floor(i * bins / K), so bin 0 is the
+    first 1/bins of the context.
+    Example: `bin_by_relative_position(torch.arange(8.0), 4)` -> tensor([0.5, 2.5, 4.5, 6.5])
+    """
+    k = values.shape[-1]
+    if bins < 1 or k < bins:
+        raise ValueError(f"need 1 <= bins <= number of values; got bins={bins} for {k} values")
+    which = torch.arange(k) * bins // k  # (K,)
+    sums = torch.zeros(*values.shape[:-1], bins, dtype=values.dtype).index_add_(-1, which, values)
+    return sums / torch.bincount(which, minlength=bins).to(values.dtype)
+
+
+def lost_in_the_middle_depth(accuracy: Tensor) -> float:
+    """Lost-in-the-middle depth of a (K,) accuracy-by-index vector, in points:
+    (first quarter + last quarter) / 2 - middle half, quarters of max(1, K // 4) indices.
+
+    Example: `lost_in_the_middle_depth(accuracy_by_query_index(model, 32, per_index=16))`
+    """
+    if accuracy.dim() != 1 or accuracy.shape[0] < 3:
+        raise ValueError(f"accuracy must be a (K,) vector with K >= 3, got shape {tuple(accuracy.shape)}")
+    q = max(1, accuracy.shape[0] // 4)
+    edges = (accuracy[:q].mean() + accuracy[-q:].mean()) / 2
+    return 100 * (edges - accuracy[q : accuracy.shape[0] - q].mean()).item()
+
+
+@torch.no_grad()
+def far_key_weight(model: TinyGPT, batch: TaskBatch, distance: int) -> Tensor:
+    """Attention the answer position gives to keys more than `distance` tokens back: (layers, heads).
+
+    Mean over the batch of the summed weight on keys at distances > `distance` from each row's
+    answer position: e.g. the mass that keys at distances never seen in training (distance = the
+    longest training sequence - 1) take from a retrieval model.
+
+    Example: `far_key_weight(model, kv_retrieval_batch(64, 16, filler=True, filler_prefix=128, generator=0), 38)`
+    """
+    if distance < 0:
+        raise ValueError(f"distance must be >= 0, got {distance}")
+    model.eval()
+    _, attn = model(batch.tokens, return_attention=True)  # (L, B, H, n, n)
+    rows = torch.arange(batch.tokens.shape[0])
+    weights = attn[:, rows, :, batch.answer_pos]  # (B, L, H, n): each row's answer query (indices go first)
+    far = torch.arange(batch.tokens.shape[1]) < (batch.answer_pos[:, None] - distance)  # (B, n)
+    return (weights * far[:, None, None]).sum(-1).mean(0)
+
+
+@torch.no_grad()
+def value_to_key_weight(model: TinyGPT, batch: TaskBatch) -> Tensor:
+    """How much each value of a key-value batch attends to its own key: (layers, heads).
+
+    The mean, over every value token of the batch, of the weight on the token just before it
+    (always its key: fillers never split a pair), the "previous-token step" a retrieval model
+    uses to bind a value to its key.
+
+    Example: `value_to_key_weight(model, kv_retrieval_batch(64, 64, generator=0))[0].max()`
+    """
+    vocab = batch.vocab
+    if not isinstance(vocab, KVVocab):
+        raise ValueError(
+            f"value_to_key_weight needs a key-value batch (tasks.kv_retrieval_batch); got a {batch.task!r} batch"
+        )
+    model.eval()
+    _, attn = model(batch.tokens, return_attention=True)  # (L, B, H, n, n)
+    first_value = vocab.offset("v")
+    is_value = (batch.tokens >= first_value) & (batch.tokens < first_value + vocab.n_values)  # (B, n)
+    rows, pos = is_value.nonzero(as_tuple=True)
+    return attn[:, rows, :, pos, pos - 1].mean(0)  # indices go first: (values, L, H) -> (L, H)

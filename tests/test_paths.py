@@ -1,0 +1,28 @@
+"""Where files live: the checkout's folders, and a clear error when the course is not installed editable."""
+
+import pytest
+
+from course_utils import paths
+from course_utils.chapters import real_model
+from course_utils.zoo import trials
+
+EDITABLE = r"install the course editable from its checkout \(`pip install -e \.`, as `make install` does\)"
+
+
+def test_the_folders_lie_in_the_checkout():
+    assert (paths.REPO_DIR / "notebooks").is_dir() and paths.CORPUS_PATH.exists()
+    assert paths.RESULTS_DIR.parent == paths.REPO_DIR / "notebooks"
+    assert paths.ZOO_RETRAIN_DIR.parent == paths.BUILD_DIR and not paths.ZOO_RETRAIN_DIR.is_relative_to(
+        paths.PACKAGE_DIR
+    )
+    assert paths.in_checkout(paths.TRIALS_DIR) == paths.TRIALS_DIR
+
+
+def test_results_readers_outside_a_checkout_say_how_to_install(tmp_path, monkeypatch):
+    monkeypatch.setattr(paths, "REPO_DIR", tmp_path)  # as from site-packages: no notebooks/ beside the package
+    with pytest.raises(ValueError, match=EDITABLE):
+        paths.in_checkout(paths.TRIALS_DIR)
+    with pytest.raises(ValueError, match=EDITABLE):
+        trials.load_record("kv-si-nope-s0")
+    with pytest.raises(ValueError, match=EDITABLE):
+        real_model.load_record()
