@@ -80,7 +80,7 @@ def last_query_attention(model: TinyGPT, tokens: Tensor) -> tuple[Tensor, Tensor
     if config.layers != 1 or not config.attention_only or config.sink_fix != "none" or config.dilated_segments:
         raise ValueError(
             "last_query_attention needs a one-layer, attention-only model with no sink fix and dense "
-            "attention; use retrieval_report (the full forward) for other models"
+            "attention; use course_utils.chapters.dilution.retrieval_report (the full forward) for other models"
         )
     if tokens.dim() != 2 or tokens.dtype != torch.long:
         raise ValueError(f"tokens must be int64 of shape (batch, n), got {tokens.dtype} {tuple(tokens.shape)}")
