@@ -14,6 +14,7 @@ from course_utils.chapters.memory_probe import CpuPeak
 _TOUCH_64_MIB = """
 import torch
 from course_utils.chapters.memory_probe import CpuPeak
+torch.ones(2**10).sum()  # torch's first op starts its thread pool: not part of the call measured
 peak = CpuPeak()
 peak.start()
 block = torch.ones(2**24)  # 64 MiB, written
