@@ -19,8 +19,8 @@ STAMP := $(VENV)/.installed
 KERNEL_JSON := $(VENV)/share/jupyter/kernels/$(KERNEL_NAME)/kernel.json
 
 NOTEBOOKS := $(sort $(wildcard notebooks/*.ipynb))
-# nbval's workers take the notebooks slowest first, so no worker is left with a long one at the end.
-SLOW_FIRST := 11 08 03 05 10 06 01 02 04 07
+# Slowest first by cold_s in notebooks/results/timings.csv, so no nbval worker is left with a long notebook at the end.
+SLOW_FIRST := 03 05 06 01 04 02 11 10 07 12 09 08
 NBVAL_ORDER := $(foreach n,$(SLOW_FIRST),$(filter notebooks/$(n)_%,$(NOTEBOOKS)))
 NBVAL_ORDER += $(filter-out $(NBVAL_ORDER),$(NOTEBOOKS))
 PYTEST_ARGS ?=
@@ -61,7 +61,7 @@ lab: install ## open JupyterLab on the course (notebooks/ and student/); options
 	PYTHONDONTWRITEBYTECODE= $(VENV)/bin/jupyter lab $(LAB_ROOT_FLAG) $(LAB_ARGS) README.md
 
 # ruff's settings and mypy's are in pyproject.toml; .pre-commit-config.yaml runs the same ruff on commit.
-lint: install ## ruff (lint and format check) on the repository, mypy on course_utils and scripts
+lint: install ## ruff (lint and format check) on the repository, mypy on the package, scripts and tests
 	@status=0; \
 	$(VENV)/bin/ruff check . || status=1; \
 	$(VENV)/bin/ruff format --check . || status=1; \

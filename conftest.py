@@ -22,11 +22,7 @@ import sitecustomize  # noqa: E402,F401  (this process too)
 
 sys.path.remove(str(OFFLINE))
 
-# Each pytest-xdist worker (the Makefile runs two on two cores) gives torch one thread, before any test
-# imports it. Left at torch's default, one thread per core, every worker ran two, and the
-# oversubscribed threads spun: the zoo-claims modules took 2 to 3.5 times the CPU time under `-n 2`
-# that they take in one process (measured: test_retrieval_claims 29 -> 103 CPU-seconds). Subprocesses
-# (notebook kernels, spawned ranks) inherit it; COURSE_THREADS and explicit `threads=` still win.
+# One torch thread per xdist worker (before torch is imported): workers each taking every core oversubscribe them.
 if os.environ.get("PYTEST_XDIST_WORKER"):
     os.environ.setdefault("OMP_NUM_THREADS", "1")
 

@@ -15,17 +15,19 @@ core/: what a trained model needs
 - `tasks`          synthetic tasks with controlled positions (key-value retrieval, needle, copy, ...) and
                    the task registry `make_batch_fn`
 - `corpus`         the shipped text corpus, a character tokenizer and the "text" task
-- `device`         seeding and device choice
+- `device`         seeding and device choice (and the commands' `--device` option)
 - `positional`     none / sinusoidal / learned / RoPE / p-RoPE / ALiBi positional schemes
 - `logits`         logit transforms applied before the softmax (identity, log-n, SSMax, scale-invariant)
 - `sigma_reparam`  σReparam's linear layer, which the model config can swap in
-- `sink_fixes`     ways for a head to attend to nothing (softmax1, sink logits and keys, sigmoid, gate)
-- `dilated`        LongNet's dilated attention kernel (a model config can select it; chapter 07), dense
-                   attention with its log-sum-exp, the accumulation dtype of softmax statistics
 - `attention`      scaled dot-product attention from scratch (chapter 01), multi-head attention
+- `sink_fixes`     ways for a head to attend to nothing (softmax1, sink logits and keys, sigmoid, gate)
+- `lse_attention`  dense attention with its log-sum-exp (matmuls or PyTorch's fused kernel where it applies),
+                   merging partial outputs by it, the accumulation dtype of softmax statistics
+- `dilated`        LongNet's dilated attention: patterns, the kernel, its dense definition (chapter 07)
+- `block_attention` the model's attention: multi-head attention with a sink fix or dilated patterns
 - `model`          TinyGPT, a small decoder-only transformer that returns its attention
 - `train`          a deterministic training loop with a progress bar
-- `metrics`        entropy, max weight and sink mass of attention weights
+- `metrics`        entropy, max weight and sink mass of attention weights, JS divergence between two of them
 - `evaluate`       accuracy and losses of a trained model (by query index, at the last token, by position),
                    run `rows_per_call` rows at a time; the last query's attention
 - `records`        stored measurement records (JSON): rounding, writing, loading or the command that rebuilds one
@@ -60,7 +62,7 @@ zoo/: trained models (see `course_utils/zoo/__init__.py`)
 - `recipes`     the named training recipes, `family_names` and `entry_name`
 - `names`       how each family spells its entries' names
 - `store`       how a checkpoint is stored
-- `build`       training, storing and loading an entry
+- `training`    training, storing and loading an entry
 - `trials`      training experiments whose measurements, not weights, are committed (ch. 07-09)
 
 tools/: notebook helpers and runners

@@ -1,7 +1,7 @@
 """Where the course keeps its files: the shipped data, the zoo's checkpoints and the stored results.
 
 The results live in the checkout (`notebooks/results/`), beside the notebooks that read them, so the
-course is installed editable (`pip install -e .`, as `make install` does); `in_checkout` checks it for the
+course is installed editable (`pip install -e .`, as `make install` does); `require_checkout` checks it for the
 code that reads or writes there.
 """
 
@@ -28,12 +28,12 @@ BUILD_DIR = REPO_DIR / "build"
 ZOO_RETRAIN_DIR = BUILD_DIR / "zoo"
 
 
-def in_checkout(path: Path) -> Path:
+def require_checkout(path: Path) -> Path:
     """`path`, a place in the repository checkout, once the course is known to run from its checkout.
 
     The results and the build folder live beside the notebooks, not in the package; an installed copy
     (site-packages) has no checkout around it, so a ValueError says what to do instead.
-    Example: `in_checkout(TRIALS_DIR / "kv-si-nope-s0.json")`
+    Example: `require_checkout(TRIALS_DIR / "kv-si-nope-s0.json")`
     """
     if not (REPO_DIR / "notebooks").is_dir():
         raise ValueError(

@@ -740,7 +740,7 @@ tune_acc = {
     key: torch.tensor([h["kv_accuracy_by_length"] for h in record["history"]])  # (steps, 3 lengths)
     for key, (_, record) in tuned.items()
 }
-print(f"accuracy at K = {' / '.join(map(str, zoo.KV_LENGTH_PAIRS))} pairs, per seed:")
+print(f"accuracy at K = {' / '.join(map(str, zoo.KV_TRACKED_N_PAIRS))} pairs, per seed:")
 for t, name in TUNES.items():
     for step_index in (0, 2, 4, len(tune_steps) - 1):  # steps 0, 50, 100 and the last
         print(
@@ -750,7 +750,7 @@ for t, name in TUNES.items():
 
 # %%
 fig, axes = plt.subplots(1, 3, figsize=(14, 3.8), sharey=True, layout="constrained")
-for j, (ax, k) in enumerate(zip(axes, zoo.KV_LENGTH_PAIRS)):
+for j, (ax, k) in enumerate(zip(axes, zoo.KV_TRACKED_N_PAIRS)):
     for t, colour in (("pi", "tab:purple"), ("extrap", "tab:gray")):
         for s in SEEDS:
             ax.plot(

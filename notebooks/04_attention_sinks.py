@@ -100,7 +100,6 @@ from course_utils.chapters.sinks import (
     losses_with_bos_share,
     streaming_logits,
 )
-from course_utils.core.attention import stable_softmax
 from course_utils.core.batch import IGNORE_INDEX
 from course_utils.core.device import seed_everything
 from course_utils.core.evaluate import token_losses
@@ -671,7 +670,7 @@ q, k, v = (torch.randn(2, 5, 8, generator=g) for _ in range(3))
 scores = q @ k.transpose(-2, -1) / math.sqrt(8)  # (2, 5, 5)
 weights1 = scores.exp() / (1 + scores.exp().sum(-1, keepdim=True))  # the extra exp(0) = 1 in the denominator
 out1 = weights1 @ v
-ref_weights = sink_softmax(scores, torch.zeros(1, 1), stable_softmax)
+ref_weights = sink_softmax(scores, torch.zeros(1, 1))
 ref_out = ref_weights @ v
 print(
     "weights and outputs agree with the course's to 1e-6:",
@@ -953,11 +952,10 @@ assert abs(_w[0].sum().item() - 0.75) < 1e-6, "three zero scores and the zero ex
 # HIDDEN
 import torch
 
-from course_utils.core.attention import stable_softmax
 from course_utils.core.sink_fixes import sink_softmax
 
 _s = torch.randn(3, 4, 6, generator=torch.Generator().manual_seed(7)) * 5
-torch.testing.assert_close(softmax1(_s), sink_softmax(_s, torch.zeros(1, 1), stable_softmax))
+torch.testing.assert_close(softmax1(_s), sink_softmax(_s, torch.zeros(1, 1)))
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS

@@ -93,18 +93,12 @@ import matplotlib.pyplot as plt
 import torch
 
 from course_utils import zoo
-from course_utils.chapters.collapse import (
-    head_divergence,
-    js_divergence,
-    last_token_shift,
-    random_stack_residuals,
-    rank_residual,
-)
+from course_utils.chapters.collapse import head_divergence, last_token_shift, random_stack_residuals, rank_residual
 from course_utils.chapters.dilution import gap_for_weight, item_weights, relevant_weight
 from course_utils.chapters.repetition import copy_log_probs, greedy_repeats, repeated_prompt
 from course_utils.core.device import seed_everything
 from course_utils.core.evaluate import target_accuracy
-from course_utils.core.metrics import normalized_entropy
+from course_utils.core.metrics import js_divergence, normalized_entropy
 from course_utils.core.tasks import decoy_needle_batch, kv_retrieval_batch, make_batch_fn, near_miss_batch
 from course_utils.tools.plotting import finish, plot_attention_maps, plot_curves, plot_heatmaps, use_course_style
 from course_utils.tools.report import error_text
@@ -293,7 +287,7 @@ finish(fig, "One early token's trace in the last representation fades as the con
 # "Attention collapse" is the claim that all heads of a layer end up with the same pattern. Clark et
 # al. (2019) compared BERT's heads with the Jensen–Shannon (JS) divergence between their attention
 # distributions, averaged over queries: 0 bits for identical heads, 1 bit for heads that never look
-# at the same key. JS from scratch, checked against `course_utils.chapters.collapse`:
+# at the same key. JS from scratch, checked against `course_utils.core.metrics.js_divergence`:
 
 # %%
 p = torch.tensor([0.7, 0.2, 0.1, 0.0])
@@ -1121,7 +1115,7 @@ import inspect
 
 import torch
 
-from course_utils.chapters.collapse import js_divergence
+from course_utils.core.metrics import js_divergence
 
 assert "course_utils" not in inspect.getsource(js_bits), "write it without course_utils"
 for _seed in range(3):

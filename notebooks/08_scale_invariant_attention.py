@@ -235,7 +235,7 @@ fig
 # - The scale-invariant transform gives every range [t, 2t) about the same mass, e^½·τ·log 2 for
 #   t ≫ τ, on the closed form to within the Monte-Carlo error (a few standard errors in the far
 #   ranges, where the log-normal tail makes the mean noisy). Also note `a_t² + m_t = 1`: that makes
-#   `E[e^L·L] = E[e^L]`, the form REFERENCES gives for the sparsity condition. Its entropy within a
+#   `E[e^L·L] = E[e^L]`, the form Anson et al. (2025) give for the sparsity condition. Its entropy within a
 #   range grows far more slowly than log t: a far range is attended almost as selectively as a
 #   near one.
 #

@@ -160,8 +160,8 @@ assert isinstance(enc.model.blocks[0], BertLayer)
 # float32 rounding.
 
 # %%
-from sentence_transformers import SentenceTransformer  # noqa: E402  (slow to import: about 10 s)
-from transformers import BertModel  # noqa: E402
+from sentence_transformers import SentenceTransformer  # slow to import (about 10 s): imported where it is used
+from transformers import BertModel
 
 texts = [
     "Attention is all you need.",

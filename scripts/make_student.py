@@ -1,14 +1,14 @@
 #!/usr/bin/env python
-"""Generate the student notebooks in ``student/`` from the teacher notebooks in ``notebooks/``.
+"""Generate the student notebooks in `student/` from the teacher notebooks in `notebooks/`.
 
-A teacher notebook ``notebooks/NN_name.ipynb`` is an otter-grader 7 "assign" master notebook when
-it has a raw cell starting with ``# ASSIGNMENT CONFIG``. For each one this script runs
-``otter assign`` into a temporary directory, takes the *student* notebook otter writes (solutions
-replaced by ``...``, hidden tests removed, visible tests stored in the notebook's ``otter``
+A teacher notebook `notebooks/NN_name.ipynb` is an otter-grader 7 "assign" master notebook when
+it has a raw cell starting with `# ASSIGNMENT CONFIG`. For each one this script runs
+`otter assign` into a temporary directory, takes the student notebook otter writes (solutions
+replaced by `...`, hidden tests removed, visible tests stored in the notebook's `otter`
 metadata), normalises it so that regenerating is byte-stable, and writes it to
-``student/NN_name.ipynb``. Notebooks without an assignment config are not quizzes and are skipped.
+`student/NN_name.ipynb`. Notebooks without an assignment config are not quizzes and are skipped.
 
-Usage::
+Usage:
 
     python scripts/make_student.py                 # (re)write student/
     python scripts/make_student.py --check         # exit 1, with a diff summary, if student/ is stale
@@ -17,14 +17,14 @@ Usage::
                                                    # or notebooks/)
     python scripts/make_student.py --run-tests     # also let otter run every test against the solutions
 
-Normalisation (see :func:`normalise_notebook`): outputs and execution counts cleared, cell ids
+Normalisation (see `normalise_notebook`): outputs and execution counts cleared, cell ids
 derived from the cell's content (otter gives its own cells random ids), cell metadata reduced to
-``tags``/``editable``/``deletable``, notebook metadata reduced to a fixed ``python3`` kernelspec,
-``language_info.name`` and otter's ``otter`` block (the visible tests). ``--check`` also ignores
+`tags`/`editable`/`deletable`, notebook metadata reduced to a fixed `python3` kernelspec,
+`language_info.name` and otter's `otter` block (the visible tests). `--check` also ignores
 kernel metadata, cell ids, outputs and execution counts of the committed files, so opening and
 saving a student notebook in Jupyter does not make it "stale".
 
-The test suite (``tests/test_student_versions.py``) imports this file for its helpers.
+The test suite (`tests/test_student_versions.py`) imports this file for its helpers.
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ from pathlib import Path
 import nbformat
 
 REPO = Path(__file__).resolve().parents[1]
-#: Teacher notebooks are ``NN_name.ipynb`` (two digits, underscore).
+#: Teacher notebooks are `NN_name.ipynb` (two digits, underscore).
 NOTEBOOK_GLOB = "[0-9][0-9]_*.ipynb"
 #: Environment variable overriding the default teacher-notebook directory.
 NOTEBOOKS_ENV = "COURSE_NOTEBOOKS_DIR"
@@ -57,7 +57,7 @@ DEFAULT_OUT = REPO / "student"
 STUDENT_KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 #: Cell metadata kept in student notebooks (otter's locks and tags); the rest is editor state.
 KEPT_CELL_METADATA = ("tags", "editable", "deletable")
-#: Notebook metadata ignored by ``--check`` (it varies with whoever last ran the notebook).
+#: Notebook metadata ignored by `--check` (it varies with whoever last ran the notebook).
 VOLATILE_NB_METADATA = ("kernelspec", "language_info")
 
 #: The Colab cell of every chapter (tests/test_book.py checks it) and the folders it moves into.
@@ -68,11 +68,11 @@ _CONFIG_LINE = re.compile(r"#\s+assignment\s+config\b", re.IGNORECASE)
 
 
 class AssignError(RuntimeError):
-    """``otter assign`` failed (bad master notebook, or a test failed against the solutions)."""
+    """`otter assign` failed (bad master notebook, or a test failed against the solutions)."""
 
 
 def default_notebooks_dir() -> Path:
-    """``$COURSE_NOTEBOOKS_DIR`` if set, else ``notebooks/`` of the repository."""
+    """`$COURSE_NOTEBOOKS_DIR` if set, else `notebooks/` of the repository."""
     return Path(os.environ.get(NOTEBOOKS_ENV) or REPO / "notebooks")
 
 
@@ -84,7 +84,7 @@ def _first_line(cell: dict) -> str:
 
 
 def is_assign_notebook(path: Path) -> bool:
-    """Whether the notebook has an otter ``# ASSIGNMENT CONFIG`` cell (raw, or a ```otter block)."""
+    """Whether the notebook has an otter `# ASSIGNMENT CONFIG` cell (raw, or a ```otter block)."""
     nb = json.loads(path.read_text(encoding="utf-8"))
     for cell in nb.get("cells", []):
         if cell.get("cell_type") == "raw" and _CONFIG_LINE.match(_first_line(cell)):
@@ -98,13 +98,13 @@ def is_assign_notebook(path: Path) -> bool:
 
 
 def find_assign_notebooks(notebooks_dir: Path | None = None) -> list[Path]:
-    """The ``NN_*.ipynb`` master notebooks in ``notebooks_dir`` that are otter assignments, sorted."""
+    """The `NN_*.ipynb` master notebooks in `notebooks_dir` that are otter assignments, sorted."""
     notebooks_dir = Path(notebooks_dir or default_notebooks_dir())
     return [p for p in sorted(notebooks_dir.glob(NOTEBOOK_GLOB)) if is_assign_notebook(p)]
 
 
 def _subprocess_env() -> dict[str, str]:
-    """Environment in which ``course_utils`` imports even if the course is not pip-installed."""
+    """Environment in which `course_utils` imports even if the course is not pip-installed."""
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO), env.get("PYTHONPATH", "")) if p)
     return env
@@ -112,12 +112,12 @@ def _subprocess_env() -> dict[str, str]:
 
 @dataclass
 class AssignResult:
-    """What one ``otter assign`` run produced."""
+    """What one `otter assign` run produced."""
 
     master: Path
     result_dir: Path
     log: str
-    #: otter's exit status (0: success; with ``run_tests`` also "every test passed")
+    #: otter's exit status (0: success; with `run_tests` also "every test passed")
     returncode: int = 0
 
     @property
@@ -138,19 +138,16 @@ class AssignResult:
 
 
 def run_otter_assign(master: Path, result_dir: Path, *, run_tests: bool = False, check: bool = True) -> AssignResult:
-    """Run ``otter assign`` on ``master``, writing ``result_dir/{student,autograder}``.
+    """Run `otter assign` on `master`, writing `result_dir/{student,autograder}`.
 
-    With ``run_tests`` otter also grades the autograder notebook (solutions, all tests including
+    With `run_tests` otter also grades the autograder notebook (solutions, all tests including
     hidden ones) and fails unless every test passes; that runs in a subprocess with verbose logging
     (the log must contain "All autograder tests passed."). Without it, otter runs in-process (the
     import is the slow part, so this is shared by all notebooks) and no PDFs or tests are made.
 
-    otter writes the student and autograder notebooks *before* it runs the tests, so with
-    ``check=False`` a failed run still leaves them in ``result_dir`` (see ``returncode``).
-
-    Raises:
-        AssignError: if otter fails and ``check`` is true; the message carries the tail of
-            otter's log.
+    otter writes the student and autograder notebooks before it runs the tests, so with
+    `check=False` a failed run still leaves them in `result_dir` (see `returncode`). With `check`
+    true a failed run raises `AssignError`, whose message carries the tail of otter's log.
     """
     master, result_dir = Path(master).resolve(), Path(result_dir).resolve()
     if run_tests:
@@ -192,9 +189,9 @@ def _cell_id(cell: dict, seen: set[str]) -> str:
 def normalise_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """Return a copy of a student notebook with everything volatile made deterministic.
 
-    Clears outputs and execution counts; keeps only ``tags``/``editable``/``deletable`` cell
-    metadata; derives each cell id from its type and source; keeps only the ``otter`` notebook
-    metadata (the visible tests) plus a fixed ``python3`` kernelspec and ``language_info.name``.
+    Clears outputs and execution counts; keeps only `tags`/`editable`/`deletable` cell
+    metadata; derives each cell id from its type and source; keeps only the `otter` notebook
+    metadata (the visible tests) plus a fixed `python3` kernelspec and `language_info.name`.
     Idempotent.
     """
     nb = copy.deepcopy(nb)
@@ -240,7 +237,7 @@ def colab_cell_first(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
 
 
 def notebook_text(nb: nbformat.NotebookNode) -> str:
-    """Serialise a notebook the way ``nbformat.write`` does (sorted keys, indent 1, final newline)."""
+    """Serialise a notebook the way `nbformat.write` does (sorted keys, indent 1, final newline)."""
     text = nbformat.writes(nb)
     return text if text.endswith("\n") else text + "\n"
 
@@ -254,12 +251,12 @@ def comparable_text(text: str) -> str:
 
 
 def collect_student_files(result: AssignResult) -> dict[str, str]:
-    """The files of one assignment's student version, as ``{path relative to student/: text}``.
+    """The files of one assignment's student version, as `{path relative to student/: text}`.
 
     The notebook is normalised. Other files otter put in the student directory (from the
-    assignment's ``files:``) are copied verbatim. A ``tests/`` directory is refused: tests must live
-    in the notebook's metadata (``tests: files: false``), or notebooks would overwrite each other's
-    ``tests/q1.py``.
+    assignment's `files:`) are copied verbatim. A `tests/` directory is refused: tests must live
+    in the notebook's metadata (`tests: files: false`), or notebooks would overwrite each other's
+    `tests/q1.py`.
     """
     files: dict[str, str] = {}
     for path in sorted(result.student_dir.rglob("*")):
@@ -284,8 +281,7 @@ def build_student_files(
 ) -> dict[str, str]:
     """Run otter assign on every assign notebook and return all student files by relative path.
 
-    Raises:
-        AssignError: if otter fails, or two notebooks produce different files at the same path.
+    Raises `AssignError` if otter fails, or if two notebooks produce different files at the same path.
     """
     masters = find_assign_notebooks(notebooks_dir)
     files: dict[str, str] = {}
@@ -301,7 +297,7 @@ def build_student_files(
 
 
 def is_generated_notebook(path: Path) -> bool:
-    """Whether ``path`` looks like a notebook this script wrote (it carries otter metadata)."""
+    """Whether `path` looks like a notebook this script wrote (it carries otter metadata)."""
     try:
         return "otter" in json.loads(path.read_text(encoding="utf-8")).get("metadata", {})
     except (OSError, ValueError):
@@ -309,7 +305,7 @@ def is_generated_notebook(path: Path) -> bool:
 
 
 def stale_notebooks(out_dir: Path, expected: dict[str, str]) -> list[str]:
-    """Generated ``NN_*.ipynb`` in ``out_dir`` whose teacher notebook no longer exists."""
+    """Generated `NN_*.ipynb` in `out_dir` whose teacher notebook no longer exists."""
     return [
         p.name for p in sorted(Path(out_dir).glob(NOTEBOOK_GLOB)) if p.name not in expected and is_generated_notebook(p)
     ]
@@ -331,10 +327,10 @@ def _readable(text: str) -> list[str]:
 def compare(
     out_dir: Path, expected: dict[str, str], *, max_diff_lines: int = 40, check_stale: bool = True
 ) -> list[str]:
-    """Compare ``out_dir`` with freshly generated files; return human-readable problems (empty: in step).
+    """Compare `out_dir` with freshly generated files; return human-readable problems (empty: in step).
 
-    ``check_stale=False`` compares only the files in ``expected`` (one notebook's worth), without
-    reporting the other generated notebooks in ``out_dir`` as stale.
+    `check_stale=False` compares only the files in `expected` (one notebook's worth), without
+    reporting the other generated notebooks in `out_dir` as stale.
     """
     out_dir = Path(out_dir)
     problems: list[str] = []
@@ -368,7 +364,7 @@ def compare(
 
 
 def write(out_dir: Path, expected: dict[str, str]) -> list[str]:
-    """Write the generated files into ``out_dir`` (only those that changed); remove stale notebooks.
+    """Write the generated files into `out_dir` (only those that changed); remove stale notebooks.
 
     Returns the list of paths written or removed.
     """

@@ -1,18 +1,18 @@
 """Time every course notebook on this machine and record the result.
 
-For each ``notebooks/NN_*.ipynb`` (read into memory; the file on disk is never written) this starts a
-fresh ``python3`` kernel of the running interpreter (the venv's, when run as ``make timings``) with
-``notebooks/`` as its working directory and runs all cells twice in that kernel:
+For each `notebooks/NN_*.ipynb` (read into memory; the file on disk is never written) this starts a
+fresh `python3` kernel of the running interpreter (the venv's, when run as `make timings`) with
+`notebooks/` as its working directory and runs all cells twice in that kernel:
 
-* ``cold_s``: the first Run All in the new kernel process (imports, first-touch allocations, ...);
-* ``warm_s``: a second Run All in the same, now warm, kernel.
+- `cold_s`: the first Run All in the new kernel process (imports, first-touch allocations, ...);
+- `warm_s`: a second Run All in the same, now warm, kernel.
 
-Kernel start-up is in neither number. Results go to ``notebooks/results/timings.csv`` (one row per
-notebook, merged with rows already there) and, unless ``--no-readme``, the cold time replaces the
-"CPU time" column of the README's syllabus table between ``<!-- timings:start -->`` and
-``<!-- timings:end -->``; the other columns are kept as they are.
+Kernel start-up is in neither number. Results go to `notebooks/results/timings.csv` (one row per
+notebook, merged with rows already there) and, unless `--no-readme`, the cold time replaces the
+"CPU time" column of the README's syllabus table between `<!-- timings:start -->` and
+`<!-- timings:end -->`; the other columns are kept as they are.
 
-Usage::
+Usage:
 
     python scripts/time_notebooks.py                # every notebook
     python scripts/time_notebooks.py --only 01      # one notebook (NN prefix or file stem)

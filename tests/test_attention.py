@@ -104,6 +104,23 @@ def test_multihead_matches_torch_multiheadattention():
     torch.testing.assert_close(w, w_ref)
 
 
+def test_a_variant_overrides_one_method():
+    """`weights` is the step a variant replaces: here a uniform average over the visible keys."""
+
+    class Uniform(MultiHeadAttention):
+        def weights(self, scores, content_q):
+            visible = torch.isfinite(scores).to(scores.dtype)
+            return visible / visible.sum(-1, keepdim=True)
+
+    torch.manual_seed(0)
+    mha = Uniform(8, 2)
+    x = torch.randn(1, 4, 8)
+    _, weights = mha(x, need_weights=True)
+    torch.testing.assert_close(weights[0, 0, 3], torch.full((4,), 0.25))
+    v = mha.qkv(x)[..., 16:].view(1, 4, 2, 4).transpose(1, 2)  # (1, H, n, d)
+    torch.testing.assert_close(mha(x)[0], mha.merge_heads(weights @ v))
+
+
 def test_multihead_rejects_bad_shapes():
     with pytest.raises(ValueError, match="divisible"):
         MultiHeadAttention(10, 3)

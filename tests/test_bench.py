@@ -167,3 +167,24 @@ def test_the_naive_memory_is_its_three_buffers_after_the_warm_up():
     if row.note:  # no /proc/self/clear_refs: a lower bound only
         pytest.skip(row.note)
     assert row.peak_bytes / (3 * 4 * 4096**2) == pytest.approx(1.0, abs=0.1)
+
+
+@pytest.mark.parametrize("cuda", [False, True])
+def test_device_option_is_parsed_once_for_every_command(cuda, monkeypatch, capsys):
+    """`--device` of the benchmark and `make gpu` (`core.device.add_device_argument`): auto follows the
+    machine, and a choice it cannot serve is a usage error that says why."""
+    import argparse
+
+    from course_utils.core.device import add_device_argument
+
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: cuda)
+    parser = argparse.ArgumentParser()
+    add_device_argument(parser, default="auto", help="")
+    assert parser.parse_args([]).device == torch.device("cuda" if cuda else "cpu")
+    assert parser.parse_args(["--device", "cpu"]).device == torch.device("cpu")
+    refused = ["--device", "tpu"] if cuda else ["--device", "cuda"]
+    with pytest.raises(SystemExit):
+        parser.parse_args(refused)
+    assert ("choose auto, cpu or cuda" if cuda else "no CUDA device") in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(refused)  # the benchmark's own command line refuses it the same way

@@ -33,6 +33,8 @@ import yaml
 
 REPO = Path(__file__).resolve().parents[1]
 _spec = importlib.util.spec_from_file_location("build_book", REPO / "scripts" / "build_book.py")
+if _spec is None or _spec.loader is None:
+    raise ImportError("cannot load scripts/build_book.py")
 build_book = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(build_book)
 

@@ -4,15 +4,11 @@ import pytest
 import torch
 
 import course_utils.core.dilated as dilated
+import course_utils.core.lse_attention as lse_attention
 from course_utils.chapters.dilated_reach import receptive_field, routable_pairs
-from course_utils.core.attention import MultiHeadAttention, attention
-from course_utils.core.dilated import (
-    dilated_attention,
-    dilated_mask,
-    dilated_reference,
-    segment_attention,
-)
-from course_utils.core.positional import ALiBi, RoPE
+from course_utils.core.attention import attention
+from course_utils.core.dilated import dilated_attention, dilated_mask, dilated_reference
+from course_utils.core.lse_attention import segment_attention
 
 CASES = [
     ([32], [1]),
@@ -81,37 +77,6 @@ def test_mixing_weights_carry_gradient(monkeypatch):
     assert (wrong_q - ref_q).abs().max() > 1e-3
 
 
-@pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
-@pytest.mark.parametrize("causal", [False, True])
-def test_fused_kernel_equals_matmuls_in_values_and_gradients(causal, dtype):
-    q, k, v = (t.reshape(2, 16, 8, 8).clone().requires_grad_() for t in _qkv(dtype=dtype, seed=5))
-    fused, explicit = (segment_attention(q, k, v, causal=causal, fused=f) for f in (True, False))
-    for got, want in zip(fused, explicit):
-        torch.testing.assert_close(got, want)
-    weights = torch.randn_like(fused[1])  # a loss that depends on lse too, as the mixing does
-    grads = [
-        torch.autograd.grad(out.square().sum() + (lse * weights).sum(), (q, k, v)) for out, lse in (fused, explicit)
-    ]
-    for got, want in zip(*grads):
-        torch.testing.assert_close(got, want)
-
-
-def test_attention_module_pads_causal_sequences_exactly():
-    torch.manual_seed(0)
-    patterns = ([8, 16], [1, 2])
-    mha = MultiHeadAttention(32, 4, positional=RoPE(8), dilated=patterns).double()
-    x = torch.randn(2, 21, 32, dtype=torch.float64)  # 21 is no multiple of 16: padded to 32
-    q, k, v = (t.view(2, 21, 4, 8).transpose(1, 2) for t in mha.qkv(x).split(32, dim=-1))
-    q, k = mha.positional.rotate(q, k, torch.arange(21), torch.arange(21))
-    pad = [torch.nn.functional.pad(t, (0, 0, 0, 11)) for t in (q, k, v)]
-    want = dilated_reference(*pad, *patterns, causal=True)[:, :, :21].transpose(1, 2).reshape(2, 21, 32)
-    torch.testing.assert_close(mha(x)[0], mha.proj(want))
-    with pytest.raises(ValueError, match="need_weights"):
-        mha(x, need_weights=True)
-    with pytest.raises(ValueError, match="rotary or no positions"):
-        MultiHeadAttention(32, 4, positional=ALiBi(4), dilated=patterns)
-
-
 def test_mask_counts():
     mask = dilated_mask(8, 2, [4, 8], [1, 2])
     assert mask[0, 0, 0] == 2 and mask[0, 0, 4] == 1 and mask[0, 0, 1] == 1 and mask[0, 1, 5] == 0
@@ -142,22 +107,19 @@ def test_receptive_field_grows_with_layers_to_everything_causal():
 
 
 @pytest.mark.parametrize("dtype", [torch.float64, torch.float32, torch.bfloat16])
-@pytest.mark.parametrize("how", ["missing", "raises"])
+@pytest.mark.parametrize("how", ["missing", "not for this dtype"])
 def test_without_the_private_fused_kernel_the_matmul_path_gives_the_same_result(monkeypatch, how, dtype):
-    """The fused CPU kernel is a private ATen op: where torch lacks it or it refuses a dtype, fall back."""
+    """The fused CPU kernel is a private ATen op: where torch lacks it or it takes no such dtype, matmuls."""
     q, k, v = (t.to(dtype).requires_grad_() for t in _qkv(seed=6))
     args = ([8, 16, 32], [1, 2, 4])
     want = dilated_attention(q, k, v, *args, causal=True)
     (want_grad,) = torch.autograd.grad(want.float().square().sum(), q)
     if how == "missing":
-        monkeypatch.setitem(dilated.FUSED_KERNELS, "cpu", "_no_such_op_in_this_torch")
-        assert dilated._fused_op("cpu") is None
+        monkeypatch.setitem(lse_attention.FUSED_KERNELS, "cpu", "_no_such_op_in_this_torch")
+        assert lse_attention._fused_op("cpu") is None
     else:
-
-        def refuses(*args, **kwargs):
-            raise RuntimeError("not implemented for this dtype")
-
-        monkeypatch.setattr(dilated, "_fused_op", lambda device_type: refuses)
+        monkeypatch.setitem(lse_attention.FUSED_DTYPES, "cpu", ())
+    assert lse_attention.fused_kernel_problem(q, k, v) is not None
     got = dilated_attention(q, k, v, *args, causal=True)
     (got_grad,) = torch.autograd.grad(got.float().square().sum(), q)
     tol = {torch.float64: 1e-10, torch.float32: 1e-5, torch.bfloat16: 2e-2}[dtype]

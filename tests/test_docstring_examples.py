@@ -1,16 +1,20 @@
-"""The package's one-line docstring examples, `` Example: `EXPR` -> RESULT ``, are run and checked.
+"""The package's docstring examples: every `` Example: `EXPR` -> RESULT `` is run and checked, or listed.
 
 Every docstring of `course_utils` (module, class, function; read with `ast`) is searched from each
-"Example:" to the end of its paragraph for `` `EXPR` -> RESULT `` pairs. A pair is checked when
-  * EXPR is an expression that uses only names its module defines or imports (and `torch`), so an
-    example about a trained `model` or a `batch` the reader has at hand is left out;
-  * RESULT is a value written out: a Python literal, `tensor([...])`, `torch.float32`, arithmetic on
-    numbers (`4 * 2048**2`), optionally after "about" (then it holds to one unit of its last printed
-    digit) and before a parenthetical remark; nothing elided ("...") and no words after it (a result
-    "on an H100" depends on the machine).
+"Example:" to the end of its paragraph for `` `EXPR` -> RESULT `` pairs. Each pair is either
+- checked: EXPR is an expression that uses only names its module defines or imports (and `torch`;
+  `EXTRA_NAMESPACES` adds a module where a docstring documents a name defined elsewhere), and RESULT
+  is a value written out: a Python literal, `tensor([...])`, `torch.float32`, arithmetic on numbers
+  (`4 * 2048**2`), optionally after "about" (then it holds to one unit of its last printed digit) and
+  before a parenthetical remark; or
+- listed in `SKIPPED` with the reason it is not run (a GPU, a trained model, a description as RESULT).
+A pair that is neither fails, and so does an entry of `SKIPPED` that matches no pair: an example
+cannot drop out silently when a name it uses is renamed or its RESULT is reworded.
 EXPR is evaluated in its module's namespace and compared with RESULT: `==` for strings and integers,
-to the printed precision for floats, element by element for tensors. `test_enough_examples_are_checked`
-keeps the number checked above a floor, so the test cannot silently check nothing.
+to the printed precision for floats, element by element for tensors.
+An example without `-> RESULT` is for pasting, not checking (it needs a trained `model`, a `batch`);
+every function it calls by name must still exist in the package, in `torch` or the builtins, be bound
+in the same example, or be in `READER_CALLABLES`, so a renamed function fails here too.
 The `>>>` examples (course_utils/tools/quiz.py) are doctests: tests/test_doctests.py runs them.
 """
 
@@ -31,14 +35,60 @@ import torch
 import course_utils
 
 PACKAGE = Path(course_utils.__file__).parent
-#: An example whose EXPR calls one of these is not run, for the reason given.
-NOT_RUN = {
-    "spawn": "starts torch.distributed worker processes",
-    "build": "trains a zoo model",
-    "load_minilm": "loads a 90 MB pretrained model (tests/test_pretrained.py checks its embeddings)",
+#: The pairs not run, by (module, EXPR), with the reason.
+SKIPPED = {
+    ("course_utils.chapters.bench", 'score_budget(torch.device("cuda"))'): "needs a GPU",
+    ("course_utils.chapters.bench_results", 'device_name("cuda")'): "needs a GPU",
+    ("course_utils.chapters.bench_results", 'device_slug("cuda")'): "needs a GPU",
+    ("course_utils.chapters.bench_results", 'recorded_results("results", "bench")'): "RESULT is a GPU's CSV file",
+    (
+        "course_utils.chapters.distributed_cost",
+        'paper_row(2**30, 512)["dilated_memory"] / 2**30',
+    ): "RESULT is a unit, not a value",
+    (
+        "course_utils.chapters.distributed_runs",
+        "max(spawn(exactness_check, 2)[0].values())",
+    ): "starts torch.distributed worker processes (tests/test_distributed_runs.py)",
+    (
+        "course_utils.chapters.pretrained",
+        'enc = load_minilm(); enc.embed(["attention is all you need"]).shape',
+    ): "loads a 90 MB pretrained model (tests/test_pretrained.py checks its embeddings)",
+    (
+        "course_utils.chapters.pretrained",
+        'load_minilm().embed(["a sentence"])',
+    ): "loads a 90 MB pretrained model (tests/test_pretrained.py checks its embeddings)",
+    (
+        "course_utils.chapters.traffic",
+        "count_traffic(attention, q, k, v).peak_live / (4 * n * n)",
+    ): "needs the reader's q, k and v",
+    (
+        "course_utils.chapters.traffic",
+        "saved_for_backward_bytes(lambda q, k, v: attention(q, k, v)[0], q, k, v)",
+    ): "needs the reader's q, k and v; RESULT is a formula",
+    (
+        "course_utils.core.evaluate",
+        "forward_in_rows(model, batch.tokens, 64, keep=lambda logits, rows: logits[:, -1])",
+    ): "needs a trained model; RESULT is a shape",
+    ("course_utils.core.evaluate", "accuracy_by_query_index(model, 16, per_index=32)"): "needs a trained model",
+    ("course_utils.core.tasks", "_filler_gaps(2, 3, 1, 2, 0, g)"): "needs the reader's generator g",
+    ("course_utils.tools.plotting", "describe_figure(plot_curves(...))"): "EXPR is elided",
+    (
+        "course_utils.zoo.training",
+        'build("copy-rope-2l", directory=ZOO_RETRAIN_DIR)',
+    ): "trains a zoo model; RESULT is elided",
+    ("course_utils.zoo.trials", 'trial_names("kv-si-nope")'): "RESULT is elided",
+    ("course_utils.zoo.trials", 'record_path("kv-si-nope-s0")'): "RESULT is elided",
 }
-#: At least this many examples are checked (64 of the 84 `-> RESULT` pairs were when this was set).
-MIN_CHECKED = 55
+#: Modules whose names a module's examples may also use, with the reason.
+EXTRA_NAMESPACES = {
+    "course_utils.core.batch": ("course_utils.core.tasks", "the Vocab base class documents its subclasses"),
+}
+#: Functions an example calls that the reader defines or imports from elsewhere, with what they are.
+READER_CALLABLES = {
+    "f": "the reader's function being measured",
+    "model": "the reader's trained TinyGPT, called on tokens",
+    "flex_attention": "torch.nn.attention.flex_attention, imported where a GPU has it",
+}
 
 _PAIR = re.compile(r"`([^`]+)`\s*->\s*(.+?)(?=;\s|;$|$)", re.MULTILINE)
 _RESULT_NAMES = {"tensor", "torch", "inf", "nan", "True", "False", "None"}
@@ -76,7 +126,8 @@ def _example_blocks(doc: str) -> list[tuple[int, str]]:
     return blocks
 
 
-def _examples() -> list[Example]:
+def _blocks() -> list[tuple[str, int, str]]:
+    """(module, line, text) of every "Example:" paragraph part in the package's docstrings."""
     found = []
     for path in sorted(PACKAGE.rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
@@ -87,11 +138,16 @@ def _examples() -> list[Example]:
             if not doc:
                 continue
             first = node.body[0].lineno if node.body else 0
-            for offset, block in _example_blocks(doc):
-                for match in _PAIR.finditer(block):
-                    result = match.group(2).strip()
-                    found.append(Example(_module_name(path), first + offset, match.group(1).strip(), result))
+            found += [(_module_name(path), first + offset, block) for offset, block in _example_blocks(doc)]
     return found
+
+
+def _examples() -> list[Example]:
+    return [
+        Example(module, line, match.group(1).strip(), match.group(2).strip())
+        for module, line, block in BLOCKS
+        for match in _PAIR.finditer(block)
+    ]
 
 
 def _free_names(tree: ast.AST) -> set[str]:
@@ -99,15 +155,6 @@ def _free_names(tree: ast.AST) -> set[str]:
     bound = {a.arg for node in ast.walk(tree) if isinstance(node, ast.Lambda) for a in node.args.args}
     bound |= {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
     return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)} - bound
-
-
-def _called_names(tree: ast.AST) -> set[str]:
-    names = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call):
-            func = node.func
-            names.add(func.id if isinstance(func, ast.Name) else getattr(func, "attr", ""))
-    return names
 
 
 @dataclass(frozen=True)
@@ -178,45 +225,83 @@ def _tolerance(expected: Expected) -> float:
     return (1.0 if expected.about else 0.5) * 10.0**-decimals
 
 
-def _classify(example: Example) -> tuple[str, Expected | None, str]:
-    """("check", expected, "") or ("skip", None, why)."""
+def _namespace(module: str) -> dict[str, object]:
+    """The names an example of `module` may use: torch, then `EXTRA_NAMESPACES`' module, then its own."""
+    namespace: dict[str, object] = {"torch": torch}
+    if module in EXTRA_NAMESPACES:
+        namespace.update(vars(importlib.import_module(EXTRA_NAMESPACES[module][0])))
+    return {**namespace, **vars(importlib.import_module(module))}
+
+
+def _check(example: Example) -> tuple[Expected | None, str]:
+    """(expected value, "") for a pair this harness can run, else (None, why not)."""
     try:
         tree = ast.parse(example.expr, mode="eval")
     except SyntaxError:
-        return "skip", None, "EXPR is not one expression"
+        return None, "EXPR is not one expression"
     if "..." in example.expr:
-        return "skip", None, "EXPR is elided"
-    if "cuda" in example.expr:
-        return "skip", None, "needs a GPU"
-    namespace = vars(importlib.import_module(example.module))
-    unknown = _free_names(tree) - set(namespace) - {"torch"} - set(dir(builtins))
+        return None, "EXPR is elided"
+    unknown = _free_names(tree) - set(_namespace(example.module)) - set(dir(builtins))
     if unknown:
-        return "skip", None, f"uses {sorted(unknown)}, which the reader has at hand"
-    costly = _called_names(tree) & set(NOT_RUN)
-    if costly:
-        return "skip", None, NOT_RUN[sorted(costly)[0]]
+        return None, f"uses {sorted(unknown)}, which its module neither defines nor imports"
     expected = _expected(example.result)
     if expected is None:
-        return "skip", None, "RESULT is a description, not a value"
-    return "check", expected, ""
+        return None, "RESULT is a description, not a value"
+    return expected, ""
 
 
+BLOCKS = _blocks()
 EXAMPLES = _examples()
-CHECKED = [(e, c[1]) for e in EXAMPLES if (c := _classify(e))[0] == "check"]
+RUN = [e for e in EXAMPLES if (e.module, e.expr) not in SKIPPED]
 
 
-@pytest.mark.parametrize(("example", "expected"), CHECKED, ids=[str(e) for e, _ in CHECKED])
-def test_docstring_example_gives_its_result(example: Example, expected: Expected):
-    namespace = {"torch": torch, **vars(importlib.import_module(example.module))}
-    value = eval(example.expr, namespace)
+@pytest.mark.parametrize("example", RUN, ids=[str(e) for e in RUN])
+def test_docstring_example_gives_its_result(example: Example):
+    expected, why = _check(example)
+    if expected is None:
+        pytest.fail(f"{example}\n  cannot be checked: {why}; make it runnable or add it to SKIPPED with a reason")
+    value = eval(example.expr, _namespace(example.module))
     assert _matches(value, expected), f"{example}\n  gives {value!r}"
 
 
-def test_enough_examples_are_checked(capsys):
-    skipped = [(e, _classify(e)[2]) for e in EXAMPLES if _classify(e)[0] == "skip"]
+def test_skipped_lists_only_pairs_the_package_has(capsys):
+    """Each `SKIPPED` entry is a pair found in the package, so the list cannot outlive its examples."""
+    found = {(e.module, e.expr) for e in EXAMPLES}
+    stale = sorted(set(SKIPPED) - found)
+    assert not stale, f"SKIPPED lists pairs no docstring has (renamed or reworded?): {stale}"
     with capsys.disabled():
-        print(f"\ndocstring examples: {len(EXAMPLES)} `EXPR` -> RESULT pairs, {len(CHECKED)} checked")
-    assert len(CHECKED) >= MIN_CHECKED, (
-        f"only {len(CHECKED)} docstring examples are checked (floor {MIN_CHECKED}); not checked:\n"
-        + "\n".join(f"  {e}  [{why}]" for e, why in skipped)
-    )
+        print(f"\ndocstring examples: {len(EXAMPLES)} `EXPR` -> RESULT pairs, {len(RUN)} run, {len(SKIPPED)} skipped")
+
+
+_SPAN = re.compile(r"`([^`]+)`")
+_CALL = re.compile(r"(?<![\w.])([A-Za-z_]\w*)\s*\(")
+_ASSIGNED = re.compile(r"(?:^|;)\s*([A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)*)\s*=(?!=)")
+
+
+def _called_and_bound(code: str) -> tuple[set[str], set[str]]:
+    """Names `code` calls directly and names it binds; a fragment that is not Python is read by pattern."""
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        targets = ",".join(_ASSIGNED.findall(code))
+        return set(_CALL.findall(code)), {name.strip() for name in targets.split(",") if name.strip()}
+    called = {n.func.id for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}
+    bound = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+    return called, bound
+
+
+def test_every_function_an_example_calls_exists():
+    """A renamed function fails here, in the examples that are not run as well."""
+    known = set(dir(builtins)) | set(dir(torch)) | set(READER_CALLABLES)
+    for module in sorted({module for module, _, _ in BLOCKS}):
+        known |= set(vars(importlib.import_module(module)))
+    missing = []
+    for module, line, block in BLOCKS:
+        spans = _SPAN.findall(block)
+        calls, bound = set(), set()
+        for span in spans:
+            called, binds = _called_and_bound(span)
+            calls |= called
+            bound |= binds
+        missing += [f"{module}:{line}: {name}" for name in sorted(calls - known - bound)]
+    assert not missing, "examples call functions the package no longer has:\n  " + "\n  ".join(missing)

@@ -3,7 +3,7 @@ import math
 import pytest
 import torch
 
-from course_utils.core.metrics import attention_entropy, max_weight, normalized_entropy
+from course_utils.core.metrics import attention_entropy, js_divergence, max_weight, normalized_entropy
 
 
 def causal_uniform(n: int) -> torch.Tensor:
@@ -91,3 +91,18 @@ def test_distance_octave_mass_bins_distances_by_powers_of_two():
     assert distance_octave_mass(one_back, first_query=1)[1].item() == pytest.approx(1.0)
     with pytest.raises(ValueError, match="first_query"):
         distance_octave_mass(w, first_query=n)
+
+
+def test_js_divergence_is_bounded_symmetric_and_the_formula():
+    p, q = torch.tensor([1.0, 0.0]), torch.tensor([0.0, 1.0])
+    assert js_divergence(p, q).item() == pytest.approx(1.0)  # disjoint supports: 1 bit
+    assert js_divergence(p, p).item() == pytest.approx(0.0)
+    g = torch.Generator().manual_seed(2)
+    a, b = torch.rand(5, 7, generator=g).softmax(-1), torch.rand(5, 7, generator=g).softmax(-1)
+    torch.testing.assert_close(js_divergence(a, b), js_divergence(b, a))
+    m = 0.5 * (a + b)
+    by_hand = 0.5 * (a * (a / m).log()).sum(-1) + 0.5 * (b * (b / m).log()).sum(-1)
+    torch.testing.assert_close(js_divergence(a, b), by_hand / math.log(2))
+    torch.testing.assert_close(js_divergence(a[:, None], b[None, :]).diagonal(), js_divergence(a, b))  # broadcasts
+    with pytest.raises(ValueError, match="broadcastable"):
+        js_divergence(a, b[:, :3])

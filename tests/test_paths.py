@@ -15,13 +15,13 @@ def test_the_folders_lie_in_the_checkout():
     assert paths.ZOO_RETRAIN_DIR.parent == paths.BUILD_DIR and not paths.ZOO_RETRAIN_DIR.is_relative_to(
         paths.PACKAGE_DIR
     )
-    assert paths.in_checkout(paths.TRIALS_DIR) == paths.TRIALS_DIR
+    assert paths.require_checkout(paths.TRIALS_DIR) == paths.TRIALS_DIR
 
 
 def test_results_readers_outside_a_checkout_say_how_to_install(tmp_path, monkeypatch):
     monkeypatch.setattr(paths, "REPO_DIR", tmp_path)  # as from site-packages: no notebooks/ beside the package
     with pytest.raises(ValueError, match=EDITABLE):
-        paths.in_checkout(paths.TRIALS_DIR)
+        paths.require_checkout(paths.TRIALS_DIR)
     with pytest.raises(ValueError, match=EDITABLE):
         trials.load_record("kv-si-nope-s0")
     with pytest.raises(ValueError, match=EDITABLE):

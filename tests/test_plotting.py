@@ -2,14 +2,14 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-import seaborn as sns  # noqa: E402
-import torch  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+import seaborn as sns
+import torch
+from matplotlib.figure import Figure
 
-from course_utils.tools.plotting import plot_attention_maps, plot_curves, plot_loss, use_course_style  # noqa: E402
+from course_utils.tools.plotting import plot_attention_maps, plot_curves, plot_loss, use_course_style
 
 
 @pytest.fixture(autouse=True)

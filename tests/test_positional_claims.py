@@ -74,7 +74,7 @@ def test_behind_a_prefix_rope_loses_what_the_far_fillers_take_and_that_differs_b
 
 
 def _history(seed: int, finetune: str) -> torch.Tensor:
-    """(steps, len(KV_LENGTH_PAIRS)) accuracy recorded while fine-tuning."""
+    """(steps, len(KV_TRACKED_N_PAIRS)) accuracy recorded while fine-tuning."""
     record = zoo.load(zoo.entry_name("kv", seed, positional="rope", filler=True, finetune=finetune), verbose=False)[1]
     return torch.tensor([h["kv_accuracy_by_length"] for h in record["history"]])
 
@@ -84,7 +84,7 @@ def test_interpolation_does_not_beat_extrapolation_under_the_same_fine_tune(seed
     """Notebook 03, section 4: before fine-tuning both fail at K = 64 (and interpolation breaks even
     K = 16); after it both recover K = 64 to about the same accuracy (interpolation not 0.1 better),
     and extrapolation reaches further (K = 112) and keeps K = 16."""
-    assert zoo.KV_LENGTH_PAIRS == (16, 64, 112)
+    assert zoo.KV_TRACKED_N_PAIRS == (16, 64, 112)
     pi, extrap = _history(seed, "pi"), _history(seed, "extrap")
     assert pi[0, 1] < 0.3 and extrap[0, 1] < 0.3
     assert pi[0, 0] < 0.5 < extrap[0, 0]

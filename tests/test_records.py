@@ -5,7 +5,7 @@ import math
 import pytest
 import torch
 
-from course_utils.core.records import load_json_record, round_floats, write_json_record
+from course_utils.core.records import read_json, round_floats, write_json
 
 
 def test_round_floats_rounds_every_float_to_significant_digits():
@@ -17,8 +17,8 @@ def test_round_floats_rounds_every_float_to_significant_digits():
 
 def test_a_record_round_trips_and_a_missing_one_names_its_command(tmp_path):
     path = tmp_path / "results" / "r.json"
-    write_json_record(path, {"a": [1, 0.5]})
+    write_json(path, {"a": [1, 0.5]})
     assert path.read_text() == '{"a":[1,0.5]}\n'
-    assert load_json_record(path, "python -m x rebuild") == {"a": [1, 0.5]}
+    assert read_json(path, "python -m x rebuild") == {"a": [1, 0.5]}
     with pytest.raises(ValueError, match="rebuild it with `python -m x rebuild`"):
-        load_json_record(tmp_path / "none.json", "python -m x rebuild")
+        read_json(tmp_path / "none.json", "python -m x rebuild")

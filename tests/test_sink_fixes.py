@@ -1,10 +1,11 @@
-"""The sink fixes: their functional forms, the fixes in MultiHeadAttention, and the zoo's checkpoints that use them."""
+"""The sink fixes: their functional forms, the fixes in BlockAttention, and the zoo's checkpoints that use them."""
 
 import pytest
 import torch
 
 from course_utils import zoo
-from course_utils.core.attention import MultiHeadAttention, attention, attention_scores, stable_softmax
+from course_utils.core.attention import attention, attention_scores, stable_softmax
+from course_utils.core.block_attention import BlockAttention
 from course_utils.core.model import TinyGPT
 from course_utils.core.positional import RoPE
 from course_utils.core.sink_fixes import (
@@ -21,7 +22,7 @@ def test_zero_sink_logit_is_softmax1():
     g = torch.Generator().manual_seed(3)
     q, k, v = (torch.randn(2, 5, 4, generator=g) for _ in range(3))
     scores = q @ k.transpose(-2, -1) / 2.0
-    weights = sink_softmax(scores, torch.zeros(1, 1), stable_softmax)
+    weights = sink_softmax(scores, torch.zeros(1, 1))
     expected = scores.exp() / (1 + scores.exp().sum(-1, keepdim=True))
     assert torch.allclose(weights, expected, atol=1e-6)
     assert torch.all(weights.sum(-1) < 1)
@@ -29,7 +30,7 @@ def test_zero_sink_logit_is_softmax1():
 
 def test_large_sink_logit_sends_attention_nowhere():
     q, k, v = (torch.randn(1, 3, 4) for _ in range(3))
-    weights = sink_softmax(attention_scores(q, k, causal=True), torch.tensor(50.0).view(1, 1), stable_softmax)
+    weights = sink_softmax(attention_scores(q, k, causal=True), torch.tensor(50.0).view(1, 1))
     assert weights.abs().max() < 1e-6 and (weights @ v).abs().max() < 1e-5
 
 
@@ -37,7 +38,7 @@ def test_sink_value_gets_the_extra_keys_share():
     g = torch.Generator().manual_seed(4)
     q, k, v = (torch.randn(2, 5, 4, generator=g) for _ in range(3))
     sink_k, sink_v = torch.randn(4, generator=g), torch.randn(4, generator=g)
-    weights = sink_softmax(attention_scores(q, k, causal=True), (q @ sink_k)[..., None] / 2.0, stable_softmax)
+    weights = sink_softmax(attention_scores(q, k, causal=True), (q @ sink_k)[..., None] / 2.0)
     out = add_sink_value(weights @ v, weights, sink_v)
     # The same thing as one more key and value that every query may see.
     keys, values = torch.cat([k, sink_k.expand(2, 1, 4)], 1), torch.cat([v, sink_v.expand(2, 1, 4)], 1)
@@ -59,7 +60,7 @@ def test_no_fix_is_the_softmax_and_leaves_the_output():
     fix = make_sink_fix("none", d_model=16, heads=2)
     scores, out = torch.randn(1, 2, 3, 3), torch.randn(1, 2, 3, 8)
     assert type(fix) is NoSinkFix and not list(fix.parameters())
-    assert torch.equal(fix.weights(scores, torch.randn(1, 2, 3, 8), stable_softmax), stable_softmax(scores))
+    assert torch.equal(fix.weights(scores, torch.randn(1, 2, 3, 8)), stable_softmax(scores))
     assert fix.output(out, scores, torch.randn(1, 3, 16)) is out
 
 
@@ -80,7 +81,7 @@ def test_every_fix_has_its_parameters_listed():
 
 @pytest.mark.parametrize("fix", list(FIX_PARAMETERS))
 def test_sink_fixes_train_and_keep_shapes(fix):
-    mha = MultiHeadAttention(16, 2, sink_fix=fix, positional=RoPE(8))
+    mha = BlockAttention(16, 2, sink_fix=fix, positional=RoPE(8))
     x = torch.randn(2, 5, 16)
     y, weights = mha(x, need_weights=True)
     assert y.shape == x.shape and weights.shape == (2, 2, 5, 5)
@@ -95,7 +96,7 @@ def test_sink_fixes_train_and_keep_shapes(fix):
 
 
 def test_learned_sink_starts_at_sink_init():
-    mha = MultiHeadAttention(16, 2, sink_fix="learned_sink", sink_init=4.0)
+    mha = BlockAttention(16, 2, sink_fix="learned_sink", sink_init=4.0)
     assert mha.sink_fix.sink_logit.tolist() == [4.0, 4.0]
     _, weights = mha(torch.randn(1, 3, 16), need_weights=True)
     assert weights[0, :, 0, 0].max() < 0.1  # e^4 outweighs the one key query 0 sees
@@ -103,7 +104,7 @@ def test_learned_sink_starts_at_sink_init():
 
 def test_unknown_sink_fix_raises():
     with pytest.raises(ValueError, match="unknown sink_fix"):
-        MultiHeadAttention(16, 2, sink_fix="softmax2")
+        BlockAttention(16, 2, sink_fix="softmax2")
 
 
 @pytest.mark.claims
@@ -111,7 +112,7 @@ def test_unknown_sink_fix_raises():
     "name", sorted(n for n, e in zoo.ZOO.items() if e.model_overrides.get("sink_fix", "none") != "none")
 )
 def test_zoo_checkpoints_with_a_fix_load_strictly_and_keep_their_accuracy(name):
-    record = zoo.read_record(zoo.checkpoint_path(name))
+    record = zoo.read_checkpoint(zoo.checkpoint_path(name))
     model = TinyGPT(zoo.ZOO[name].model_config())
     model.load_state_dict(record["state_dict"], strict=True)
     assert zoo.evaluate_entry(model.eval(), zoo.ZOO[name]) == pytest.approx(record["accuracy"], abs=1e-6)

@@ -43,6 +43,8 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 
 _spec = importlib.util.spec_from_file_location("make_student", REPO / "scripts" / "make_student.py")
+if _spec is None or _spec.loader is None:
+    raise ImportError("cannot load scripts/make_student.py")
 ms = importlib.util.module_from_spec(_spec)
 sys.modules.setdefault("make_student", ms)
 _spec.loader.exec_module(ms)

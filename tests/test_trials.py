@@ -11,7 +11,7 @@ from course_utils import zoo
 from course_utils.core.evaluate import accuracy_by_query_index
 from course_utils.core.records import round_floats
 from course_utils.zoo import trials
-from course_utils.zoo.build import train_tracked
+from course_utils.zoo.training import train_tracked
 
 
 @pytest.mark.claims
@@ -22,6 +22,8 @@ def test_every_record_exists_with_its_measurements(name):
     if name in trials.TRIALS:
         entry = trials.TRIALS[name][0]
         assert record["model_config"] == json.loads(json.dumps(entry.model_config().to_dict()))  # tuples as lists
+        provenance = json.loads(json.dumps(entry.provenance()))
+        assert {key: record[key] for key in provenance} == provenance  # the record opens with its recipe
         assert len(record["loss_curve"]) == entry.train.steps // trials.CURVE_EVERY
         assert len(record["first_losses"]) == trials.HEAD_LOSSES
 

@@ -50,7 +50,7 @@ from course_utils.chapters.flash import (
 )
 from course_utils.chapters.flops import dilated_flops
 from course_utils.chapters.memory_probe import CpuPeak
-from course_utils.core.device import pick_device
+from course_utils.core.device import add_device_argument, pick_device
 from course_utils.core.dilated import dilated_attention, geometric_patterns
 
 IMPLS = ("naive", "sdpa", "online", "dilated")
@@ -300,12 +300,7 @@ def _parser() -> argparse.ArgumentParser:
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument(
-        "--device",
-        default="cpu",
-        choices=("cpu", "cuda", "auto"),
-        help="cpu (default), cuda, or auto (cuda when available)",
-    )
+    add_device_argument(parser, default="cpu", help="cpu (default), cuda, or auto (cuda when available)")
     parser.add_argument(
         "--impls",
         nargs="+",
@@ -346,10 +341,7 @@ def main(argv: list[str] | None = None) -> None:
         return
     if bool(args.segments) != bool(args.rates):
         parser.error("give both --segments and --rates (as many of each), or neither for geometric patterns")
-    try:
-        device = pick_device(None if args.device == "auto" else args.device)
-    except ValueError as error:
-        parser.error(str(error))
+    device = args.device
     rows = sweep(
         args.impls,
         args.ns,

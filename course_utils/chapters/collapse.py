@@ -4,7 +4,8 @@ Dong, Cordonnier and Loukas ("Attention is not all you need: pure attention lose
 exponentially with depth", 2021) measure how far the tokens' representations H: (n, d) are from
 all being the same row, with the residual `||H - 1·mean(H)|| / ||H||` (Frobenius norms; the
 mean over tokens is the best single row). Clark et al. ("What Does BERT Look At?", 2019) compare
-heads by the Jensen–Shannon divergence between their attention distributions.
+heads by the Jensen–Shannon divergence between their attention distributions
+(`course_utils.core.metrics.js_divergence`).
 
 `SigmaReparamLinear` (Zhai et al., 2023), the chapter's fix, lives in `course_utils.core.sigma_reparam` next to
 the model that uses it.
@@ -12,12 +13,11 @@ the model that uses it.
 
 from __future__ import annotations
 
-import math
-
 import torch
 from torch import Tensor, nn
 
 from course_utils.core.attention import MultiHeadAttention
+from course_utils.core.metrics import js_divergence
 from course_utils.core.model import TinyGPT
 
 
@@ -30,27 +30,6 @@ def rank_residual(h: Tensor) -> Tensor:
         raise ValueError(f"h must have shape (..., n, d), got {tuple(h.shape)}")
     centred = h - h.mean(dim=-2, keepdim=True)
     return centred.norm(dim=(-2, -1)) / h.norm(dim=(-2, -1)).clamp_min(torch.finfo(h.dtype).tiny)
-
-
-def js_divergence(p: Tensor, q: Tensor) -> Tensor:
-    """Jensen–Shannon divergence in bits (0 = same distribution, 1 = disjoint supports).
-
-    p, q: (..., n) distributions over the last dimension, broadcastable to each other -> (...).
-    Example: `js_divergence(torch.tensor([1.0, 0.0]), torch.tensor([0.0, 1.0]))` -> tensor(1.)
-    """
-    try:
-        p, q = torch.broadcast_tensors(p, q)
-    except RuntimeError as error:
-        raise ValueError(
-            f"p and q must have the same (or broadcastable) shape, got {tuple(p.shape)} and {tuple(q.shape)}"
-        ) from error
-    m = 0.5 * (p + q)
-
-    def kl(a: Tensor) -> Tensor:
-        terms = torch.where(a > 0, a * (a.clamp_min(1e-30).log() - m.clamp_min(1e-30).log()), torch.zeros_like(a))
-        return terms.sum(-1)
-
-    return (0.5 * kl(p) + 0.5 * kl(q)) / math.log(2)
 
 
 def head_divergence(weights: Tensor) -> Tensor:

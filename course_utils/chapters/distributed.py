@@ -13,7 +13,8 @@ and returns the same slice of the output.
   r-th row of its own keys and values (the sparsification) and all-gathers them over the ranks of the
   segment: w / r rows, whatever n is. The patterns are mixed by log-sum-exp, as in `dilated.py`.
 
-Both run on `gloo` (CPU processes) and `nccl` (GPUs) unchanged, with gradients through the
+Both merge partial outputs by their log-sum-exps (`course_utils.core.lse_attention.merge_partials`), and
+run on `gloo` (CPU processes) and `nccl` (GPUs) unchanged, with gradients through the
 communication; `count_communication()` records the bytes the collectives move. The same bytes counted on
 paper are in `course_utils.chapters.distributed_cost`; launching CPU processes, the exactness check and
 the measurement in `course_utils.chapters.distributed_runs`.
@@ -28,21 +29,20 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import cast
 
 import torch
 import torch.distributed as dist
 from torch import Tensor
+from torch.torch_version import TorchVersion
 
 from course_utils.core.attention import attention
-from course_utils.core.dilated import (
+from course_utils.core.dilated import check_patterns, dilated_attention, kept_rows, split_segments
+from course_utils.core.lse_attention import (
     accumulation_dtype,
     attention_with_lse,
-    check_patterns,
-    dilated_attention,
-    kept_rows,
+    merge_lse,
+    merge_partials,
     segment_attention,
-    split_segments,
 )
 
 # ----------------------------------------------------------------------------- counting what moves
@@ -125,6 +125,12 @@ class _RingPass(torch.autograd.Function):
         return _send_recv(grad, (rank - 1) % size, (rank + 1) % size, ctx.group), None
 
 
+def _has_reduce_scatter(group) -> bool:
+    """Whether the group's backend has reduce_scatter: gloo has it from torch 2.8 (pytorch/pytorch#149869),
+    nccl always. Another backend that lacks it raises its own error."""
+    return dist.get_backend(group) != "gloo" or TorchVersion(torch.__version__) >= "2.8"
+
+
 class _AllGather(torch.autograd.Function):
     """Every rank's x, stacked: (size, *x.shape). Backward: each rank gets the sum of every rank's
     gradient for its own piece (a reduce-scatter; an all-reduce where the backend has none)."""
@@ -142,10 +148,10 @@ class _AllGather(torch.autograd.Function):
     @staticmethod
     def backward(ctx, grad: Tensor):
         rank, size = _group_rank_size(ctx.group)
-        mine = torch.empty_like(grad[0])
-        try:
+        if _has_reduce_scatter(ctx.group):
+            mine = torch.empty_like(grad[0])
             dist.reduce_scatter(mine, list(grad.contiguous().unbind(0)), group=ctx.group)
-        except RuntimeError:  # a backend without reduce-scatter
+        else:
             grad = grad.contiguous()
             dist.all_reduce(grad, group=ctx.group)
             mine = grad[rank]
@@ -240,13 +246,6 @@ def _agree(q: Tensor, k: Tensor, v: Tensor, group) -> int:
 # ----------------------------------------------------------------------------- attention pieces
 
 
-def _merge(out_a: Tensor, lse_a: Tensor, out_b: Tensor, lse_b: Tensor) -> tuple[Tensor, Tensor]:
-    """Two partial softmaxes over disjoint keys, combined exactly (chapter 06's online softmax)."""
-    lse = torch.logaddexp(lse_a, lse_b)
-    lse_safe = torch.where(torch.isfinite(lse), lse, torch.zeros_like(lse))
-    return torch.exp(lse_a - lse_safe) * out_a + torch.exp(lse_b - lse_safe) * out_b, lse
-
-
 def ring_attention(q: Tensor, k: Tensor, v: Tensor, *, causal: bool = False, group=None) -> Tensor:
     """Exact dense attention over the whole sequence, this rank's slice of it.
 
@@ -267,7 +266,10 @@ def ring_attention(q: Tensor, k: Tensor, v: Tensor, *, causal: bool = False, gro
             k_b, v_b = block.split([k.shape[-1], v.shape[-1]], dim=-1)
             diagonal = causal and source == rank  # our own block: causal inside it
             o_b, lse_b = segment_attention(q, k_b, v_b, causal=diagonal)  # fused where it can: memory O(m)
-            out, lse = _merge(out, lse, o_b.to(acc), lse_b.to(acc)[..., None])
+            o_b, lse_b = o_b.to(acc), lse_b.to(acc)[..., None]
+            merged = merge_lse([lse, lse_b])  # chapter 06's online update: the running lse, then the output
+            out = merge_partials([out, o_b], [lse, lse_b], merged)
+            lse = merged
         if hop < size - 1:
             block = _RingPass.apply(block, group)
     if causal and size > 1:  # a zero that ties the last block to the output: every rank then runs every
@@ -337,11 +339,7 @@ def dilated_attention_distributed(
         split_segments(placed_lse, span, r)[kept] = lse.unflatten(1, (batch, m // span))
         outs.append(placed_out)
         lses.append(placed_lse)
-    total = torch.logsumexp(torch.stack(lses), dim=0)
-    total = torch.where(torch.isfinite(total), total, torch.zeros_like(total))  # rows no pattern covers
-    # sum() starts from the int 0 (a zeros tensor as its start would add one slice to the peak memory)
-    mixed = cast(Tensor, sum(torch.exp(lse_i - total) * out_i for out_i, lse_i in zip(outs, lses, strict=True)))
-    return mixed.to(q.dtype)
+    return merge_partials(outs, lses).to(q.dtype)
 
 
 # ----------------------------------------------------------------------------- the launcher's check

@@ -9,6 +9,7 @@ dominates on a laptop). `exactness_check` and `measure_rank` are what notebook 1
 from __future__ import annotations
 
 import os
+import queue
 import tempfile
 import time
 import traceback
@@ -34,7 +35,7 @@ def _worker(rank: int, world: int, init_file: str, fn: Callable, args: tuple, re
     torch.set_num_threads(1)
     try:
         results.put((rank, "ok", fn(rank, world, *args)))
-    except Exception as error:  # noqa: BLE001 - sent back to the parent, which raises it
+    except Exception as error:  # sent back to the parent, which raises it
         results.put((rank, "error", f"{type(error).__name__}: {error}\n{traceback.format_exc(limit=3)}"))
     finally:
         dist.destroy_process_group()
@@ -65,7 +66,7 @@ def spawn(fn: Callable, world: int, *args, timeout: float = 120.0) -> list:
             for _ in range(world):
                 rank, status, value = results.get(timeout=timeout)
                 collected[rank] = (status, value)
-        except Exception as error:  # queue.Empty: a rank hangs
+        except queue.Empty as error:  # a rank hangs (an error in a rank comes back as its result)
             raise TimeoutError(
                 f"no result from ranks {sorted(set(range(world)) - set(collected))} within {timeout:.0f} s"
             ) from error

@@ -22,7 +22,7 @@ import torch
 from torch import Tensor
 
 from course_utils.core.attention import attention
-from course_utils.core.dilated import accumulation_dtype
+from course_utils.core.lse_attention import accumulation_dtype
 
 #: Default memory budget for one materialised score matrix (`budgeted_attention(..., max_score_bytes=)`).
 SCORE_BUDGET_BYTES = 4 * 2**30

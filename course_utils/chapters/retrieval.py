@@ -50,15 +50,21 @@ def _with_frame(tokens: Tensor, chunk_tokens: Tensor) -> Tensor:
     return torch.cat([bos, chunk_tokens, tail], dim=2)
 
 
+def _key_matches(tokens: Tensor, pairs_per_chunk: int) -> tuple[Tensor, Tensor]:
+    """The chunks of `split_pairs` and which of their keys (the even places) equal the query key:
+    (B, C, 2c), (B, C, c) bool."""
+    chunks, query = split_pairs(tokens, pairs_per_chunk)
+    return chunks, chunks[:, :, 0::2] == query[:, None, None]
+
+
 def retrieve_best_chunk(tokens: Tensor, pairs_per_chunk: int) -> Tensor:
     """Retrieval augmentation: the chunk whose keys match the query key, framed: (B, 2 * pairs_per_chunk + 3).
 
     Keys are the even places of a chunk; ties (no match) go to the first chunk.
     Example: `short = retrieve_best_chunk(batch.tokens, 16)`
     """
-    chunks, query = split_pairs(tokens, pairs_per_chunk)
-    score = (chunks[:, :, 0::2] == query[:, None, None]).sum(-1)  # (B, C) exact key matches
-    best = score.argmax(dim=1)  # (B,)
+    chunks, matches = _key_matches(tokens, pairs_per_chunk)
+    best = matches.sum(-1).argmax(dim=1)  # (B,) the chunk with the most exact key matches
     picked = chunks[torch.arange(tokens.shape[0]), best]  # (B, 2c)
     return _with_frame(tokens, picked[:, None])[:, 0]
 
@@ -85,9 +91,8 @@ def chunk_with_key(tokens: Tensor, pairs_per_chunk: int) -> Tensor:
 
     Example: `relevant = chunk_with_key(batch.tokens, 16)`
     """
-    chunks, query = split_pairs(tokens, pairs_per_chunk)
-    hits = (chunks[:, :, 0::2] == query[:, None, None]).any(-1)  # (B, C)
-    return torch.where(hits.any(1), hits.float().argmax(1), torch.full_like(query, -1))
+    hits = _key_matches(tokens, pairs_per_chunk)[1].any(-1)  # (B, C): the chunks that hold the query key
+    return hits.float().argmax(1).masked_fill(~hits.any(1), -1)
 
 
 def retrieve_by_embedding(tokens: Tensor, pairs_per_chunk: int, table: Tensor) -> tuple[Tensor, Tensor]:

@@ -4,8 +4,9 @@
     weights = softmax(scores)      rows sum to 1 over the visible keys
     out     = weights v            (..., n_q, d_v)
 
-`MultiHeadAttention` adds the projections, the heads, a positional scheme, a logit transform and a sink
-fix (`course_utils.core.sink_fixes`).
+`MultiHeadAttention` adds the projections, the heads, a positional scheme and a logit transform; its
+`weights` and `combine` steps are methods a subclass overrides (the model's attention,
+`course_utils.core.block_attention`, adds a sink fix there).
 """
 
 from __future__ import annotations
@@ -16,10 +17,8 @@ from collections.abc import Callable
 import torch
 from torch import Tensor, nn
 
-from course_utils.core.dilated import check_patterns, dilated_attention
 from course_utils.core.logits import IdentityLogits
 from course_utils.core.positional import NoPositions, PositionalScheme
-from course_utils.core.sink_fixes import make_sink_fix
 
 
 def stable_softmax(scores: Tensor, dim: int = -1) -> Tensor:
@@ -131,19 +130,20 @@ def _check_qkv(q: Tensor, k: Tensor, v: Tensor, mask: Tensor | None) -> None:
             raise ValueError(f"mask must end in (n_q, n_k) = ({n_q}, {n_k}), got {tuple(mask.shape)}")
 
 
+def _check_x(x: Tensor) -> None:
+    if x.dim() != 3:
+        raise ValueError(f"x must have shape (batch, n, d_model), got {tuple(x.shape)}")
+
+
 class MultiHeadAttention(nn.Module):
-    """Multi-head self-attention with pluggable positions, logit transform and sink fix.
+    """Multi-head self-attention with pluggable positions and logit transform.
 
     x: (batch, n, d_model) -> (batch, n, d_model), and weights (batch, heads, n, n) on request.
     The positional scheme rotates q, k (RoPE) or biases the scores (ALiBi); absolute schemes act
-    on the embeddings before the first block instead. `sink_fix` names a way for a head to attend
-    to nothing (one of `course_utils.core.sink_fixes.SINK_FIXES`; "learned_sink" starts at `sink_init`):
-    the fix turns the scores into weights and may change the heads' outputs. `linear` builds the
-    projections (e.g. `SigmaReparamLinear`).
-    `dilated=(segment_lengths, dilation_rates)` replaces dense attention by LongNet's dilated
-    attention (`course_utils.core.dilated`); a causal sequence is padded at the end to a multiple of every
-    segment length (exact: no query sees a future pad). It works with rotary or no positions only and
-    never forms the (n, n) weights.
+    on the embeddings before the first block instead. `linear` builds the projections (e.g.
+    `SigmaReparamLinear`). The forward pass is `project_heads`, the scores, `weights` (the softmax)
+    and `combine` (weights @ v as it is), then the output projection: a variant overrides `weights` or
+    `combine` (`course_utils.core.block_attention.BlockAttention` adds a sink fix that way).
 
     Example: `mha = MultiHeadAttention(64, 4, positional=RoPE(16)); y, w = mha(x, need_weights=True)`
     """
@@ -155,10 +155,7 @@ class MultiHeadAttention(nn.Module):
         *,
         positional: PositionalScheme | None = None,
         logit_transform: nn.Module | None = None,
-        sink_fix: str = "none",
-        sink_init: float = 0.0,
         linear: type[nn.Linear] = nn.Linear,
-        dilated: tuple[list[int], list[int]] | None = None,
     ) -> None:
         super().__init__()
         if d_model % heads:
@@ -169,28 +166,44 @@ class MultiHeadAttention(nn.Module):
         self.proj = linear(d_model, d_model)
         self.positional = positional if positional is not None else NoPositions()
         self.logit_transform = logit_transform if logit_transform is not None else IdentityLogits()
-        # After qkv and proj: parameters are created in this order so a seed gives the same initial weights.
-        self.sink_fix = make_sink_fix(sink_fix, d_model=d_model, heads=heads, sink_init=sink_init)
-        self.dilated = dilated
-        if dilated is not None:
-            check_patterns(math.lcm(*dilated[0]) if dilated[0] else 1, *dilated)
-            if sink_fix != "none" or not isinstance(self.logit_transform, IdentityLogits) or self.positional.adds_bias:
-                raise ValueError(
-                    "dilated attention works with rotary or no positions and no sink fix or "
-                    "logit transform; leave those at their defaults"
-                )
 
-    def project_heads(self, x: Tensor, positions: Tensor) -> tuple[Tensor, Tensor, Tensor, Tensor]:
-        """The heads' queries, keys and values: x (B, n, d_model), positions (n,) -> q, k, v, content_q, each
-        (B, H, n, d). q and k are rotated by the positional scheme; content_q is q before the rotation.
+    def project_heads(self, x: Tensor, positions: Tensor | None = None) -> tuple[Tensor, Tensor, Tensor, Tensor]:
+        """The heads' queries, keys and values: x (B, n, d_model), positions (n,) (default 0 … n-1) -> q, k, v,
+        content_q, each (B, H, n, d). q and k are rotated by the positional scheme; content_q is q before the
+        rotation.
 
         Example: `q, k, v, _ = mha.project_heads(x, torch.arange(x.shape[1]))`
         """
+        _check_x(x)
         batch, n, d_model = x.shape
+        if positions is None:
+            positions = torch.arange(n, device=x.device)
         q, k, v = self.qkv(x).split(d_model, dim=-1)  # 3 x (B, n, D)
         q, k, v = (t.view(batch, n, self.heads, self.head_dim).transpose(1, 2) for t in (q, k, v))  # (B, H, n, d)
         q_rotated, k_rotated = self.positional.rotate(q, k, positions, positions)
         return q_rotated, k_rotated, v, q
+
+    def weights(self, scores: Tensor, content_q: Tensor) -> Tensor:
+        """The scores (B, H, n_q, n_k), -inf where hidden, turned into weights of the same shape: the softmax.
+
+        content_q: (B, H, n_q, d), the queries before any rotation (for a variant whose extra key has no
+        position). Example: `weights = mha.weights(scores, q)`
+        """
+        return stable_softmax(scores)
+
+    def combine(self, out: Tensor, weights: Tensor, x: Tensor) -> Tensor:
+        """The heads' outputs out = weights @ v (B, H, n, d), given the weights and the input x (B, n, d_model)
+        -> (B, H, n, d): here unchanged. Example: `out = mha.combine(weights @ v, weights, x)`
+        """
+        return out
+
+    def merge_heads(self, out: Tensor) -> Tensor:
+        """The heads' outputs (B, H, n, d) side by side, through the output projection -> (B, n, d_model).
+
+        Example: `y = mha.merge_heads(weights @ v)`
+        """
+        batch, _, n, _ = out.shape
+        return self.proj(out.transpose(1, 2).reshape(batch, n, -1))
 
     def forward(
         self,
@@ -201,14 +214,10 @@ class MultiHeadAttention(nn.Module):
         mask: Tensor | None = None,
         need_weights: bool = False,
     ) -> tuple[Tensor, Tensor | None]:
-        if x.dim() != 3:
-            raise ValueError(f"x must have shape (batch, n, d_model), got {tuple(x.shape)}")
-        batch, n, d_model = x.shape
+        _check_x(x)
         if positions is None:
-            positions = torch.arange(n, device=x.device)
+            positions = torch.arange(x.shape[1], device=x.device)
         q, k, v, content_q = self.project_heads(x, positions)  # (B, H, n, d) each
-        if self.dilated is not None:
-            return self._dilated(q, k, v, self.dilated, causal=causal, mask=mask, need_weights=need_weights)
         _check_qkv(q, k, v, mask)  # attention()'s checks: here only the caller's mask can be wrong
         scores = attention_scores(
             q,
@@ -218,33 +227,6 @@ class MultiHeadAttention(nn.Module):
             bias=self.positional.bias(positions, positions),  # (H, n, n) or None
             logit_transform=lambda s: self.logit_transform(s, positions, positions),
         )  # (B, H, n, n)
-        # A sink fix's key has no position: it meets the queries before their rotation (content_q).
-        weights = self.sink_fix.weights(scores, content_q, stable_softmax)  # the softmax, unless the fix replaces it
-        out = self.sink_fix.output(weights @ v, weights, x)  # (B, H, n, d)
-        out = out.transpose(1, 2).reshape(batch, n, d_model)  # (B, n, D)
-        return self.proj(out), (weights if need_weights else None)
-
-    def _dilated(
-        self,
-        q: Tensor,
-        k: Tensor,
-        v: Tensor,
-        patterns: tuple[list[int], list[int]],
-        *,
-        causal: bool,
-        mask: Tensor | None,
-        need_weights: bool,
-    ) -> tuple[Tensor, None]:
-        """Dilated attention on q, k, v: (B, H, n, d) with patterns (segments, rates); pads a causal sequence
-        to a multiple of the segments."""
-        if need_weights or mask is not None:
-            raise ValueError(
-                "dilated attention forms no (n, n) weights and takes no extra mask; "
-                "call it with need_weights=False and mask=None"
-            )
-        batch, _, n, _ = q.shape
-        segments, rates = patterns
-        pad = -n % math.lcm(*segments) if causal else 0  # future pads are invisible to causal queries
-        q, k, v = (nn.functional.pad(t, (0, 0, 0, pad)) for t in (q, k, v))
-        out = dilated_attention(q, k, v, segments, rates, causal=causal)[:, :, :n]  # (B, H, n, d)
-        return self.proj(out.transpose(1, 2).reshape(batch, n, -1)), None
+        weights = self.weights(scores, content_q)
+        out = self.combine(weights @ v, weights, x)  # (B, H, n, d)
+        return self.merge_heads(out), (weights if need_weights else None)

@@ -1,7 +1,8 @@
-"""Seeds, threads and device choice: the first code cell of every notebook calls these."""
+"""Seeds, threads and device choice (the first code cell of every notebook calls these; commands take `--device`)."""
 
 from __future__ import annotations
 
+import argparse
 import os
 import random
 
@@ -56,3 +57,21 @@ def pick_device(prefer: str | None = None) -> torch.device:
             raise ValueError("prefer='cuda' but no CUDA device is available; use prefer=None")
         return torch.device(prefer)
     return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+
+
+def add_device_argument(parser: argparse.ArgumentParser, *, default: str, help: str) -> None:
+    """Give a command line `--device auto|cpu|cuda`, parsed into a torch.device by `pick_device` ("auto":
+    CUDA when available, else the CPU); a choice the machine cannot serve (cuda without a GPU) is a usage error.
+
+    Example: `add_device_argument(parser, default="auto", help="auto (default): cuda when available")`
+    """
+
+    def device(choice: str) -> torch.device:
+        if choice not in ("auto", "cpu", "cuda"):
+            raise argparse.ArgumentTypeError(f"choose auto, cpu or cuda, not {choice!r}")
+        try:
+            return pick_device(None if choice == "auto" else choice)
+        except ValueError as error:
+            raise argparse.ArgumentTypeError(str(error)) from None
+
+    parser.add_argument("--device", default=default, type=device, metavar="{auto,cpu,cuda}", help=help)

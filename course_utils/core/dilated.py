@@ -8,7 +8,8 @@ Several patterns are mixed by their softmax denominators:
     O = Σ_i exp(lse_i − lse) O_i,   lse = log Σ_i exp(lse_i)
 
 which equals one softmax over the union of the patterns' keys, a key counted once per pattern
-that covers it. The mixing weights carry gradient (they are computed with differentiable
+that covers it: `course_utils.core.lse_attention.merge_partials`'s formula, applied here to each pattern's
+kept rows in place. The mixing weights carry gradient (they are computed with differentiable
 `logsumexp`, not read from a fused kernel's detached output).
 """
 
@@ -18,6 +19,8 @@ import math
 
 import torch
 from torch import Tensor
+
+from course_utils.core.lse_attention import accumulation_dtype, segment_attention
 
 
 def check_patterns(n: int, segment_lengths: list[int], dilation_rates: list[int]) -> None:
@@ -61,121 +64,6 @@ def geometric_patterns(n: int, *, base: int = 512, ratio: int = 4) -> tuple[list
         w, r = w * ratio, r * ratio
     check_patterns(n, segments, rates)
     return segments, rates
-
-
-def accumulation_dtype(dtype: torch.dtype) -> torch.dtype:
-    """The dtype softmax statistics are kept in (running max and sum, log-sum-exp, the output accumulator)
-    for inputs of `dtype`: float32 for bf16/fp16/fp32, float64 for float64.
-
-    FlashAttention keeps them in fp32 whatever the input dtype; in bf16 (8 bits of mantissa) the rescaled
-    sums would otherwise lose about 1 % at 16k keys.
-    Example: `accumulation_dtype(torch.bfloat16)` -> torch.float32
-    """
-    return torch.promote_types(dtype, torch.float32)
-
-
-def attention_with_lse(q: Tensor, k: Tensor, v: Tensor, *, q_start: int | None = None) -> tuple[Tensor, Tensor]:
-    """Dense attention with matmuls, and its log-sum-exp: q (..., m_q, d), k (..., m_k, d), v (..., m_k, d_v)
-    -> out (..., m_q, d_v), lse (..., m_q), both in `accumulation_dtype(q.dtype)`.
-
-    With `q_start`, query i sits at key index q_start + i and sees keys 0 … q_start + i (causal; q_start=0
-    for a block of queries and its own keys). Example: `out, lse = attention_with_lse(q, k, v, q_start=0)`
-    """
-    acc = accumulation_dtype(q.dtype)
-    q, k, v = q.to(acc), k.to(acc), v.to(acc)
-    scores = q @ k.transpose(-2, -1) / math.sqrt(q.shape[-1])  # (..., m_q, m_k)
-    if q_start is not None:
-        m_q, m_k = scores.shape[-2:]
-        future = torch.arange(m_k, device=q.device)[None, :] > q_start + torch.arange(m_q, device=q.device)[:, None]
-        scores = scores.masked_fill(future, float("-inf"))
-    lse = torch.logsumexp(scores, dim=-1)
-    return torch.exp(scores - lse[..., None]) @ v, lse  # the softmax, reusing lse
-
-
-#: The fused kernels that return a log-sum-exp next to the output, by device type. Both are private
-#: ATen ops (`torch.ops.aten.<name>`): `_fused_op` looks them up and `segment_attention` falls back to
-#: matmuls where the running torch lacks one or it refuses the inputs (dtype, head size, GPU).
-FUSED_KERNELS = {
-    "cpu": "_scaled_dot_product_flash_attention_for_cpu",  # fp32/fp64/bf16 (fp16 in recent torch)
-    "cuda": "_scaled_dot_product_flash_attention",  # fp16/bf16 only, returns an fp32 logsumexp
-}
-
-
-def _fused_op(device_type: str):
-    """The fused ATen op for this device type, or None when this torch has none."""
-    name = FUSED_KERNELS.get(device_type)
-    if name is None:
-        return None
-    try:
-        return getattr(torch.ops.aten, name)
-    except (AttributeError, RuntimeError):
-        return None
-
-
-def _fused_kernel(q: Tensor, k: Tensor, v: Tensor, causal: bool) -> tuple[Tensor, Tensor]:
-    """One fused kernel call: q, k, v (B, G, m, d) -> out (B, G, m, d_v) in q's dtype, lse (B, G, m) in fp32
-    (fp64 for fp64). Raises RuntimeError where no kernel applies."""
-    op = _fused_op(q.device.type)
-    if op is None:
-        raise RuntimeError(f"no fused attention kernel for {q.device.type} in torch {torch.__version__}")
-    out, lse = op(q, k, v, 0.0, causal)[:2]  # the CUDA op also returns sequence and RNG bookkeeping
-    return out, lse[..., : q.shape[-2]].to(accumulation_dtype(q.dtype))
-
-
-class _FusedSegments(torch.autograd.Function):
-    """PyTorch's fused attention kernel (CPU, or flash on CUDA), which also returns the log-sum-exp but
-    gives it no gradient.
-
-    The backward pass recomputes the segment with `attention_with_lse` and differentiates that, so the
-    gradient through the mixing weights (which depend on lse) is real, not silently dropped.
-    q, k, v: (B, G, m, d) -> out (B, G, m, d_v), lse (B, G, m).
-    """
-
-    @staticmethod
-    def forward(ctx, q: Tensor, k: Tensor, v: Tensor, causal: bool) -> tuple[Tensor, Tensor]:
-        ctx.save_for_backward(q, k, v)
-        ctx.causal = causal
-        return _fused_kernel(q, k, v, causal)
-
-    @staticmethod
-    def backward(ctx, grad_out: Tensor, grad_lse: Tensor) -> tuple[Tensor, Tensor, Tensor, None]:
-        q, k, v = (x.detach().requires_grad_() for x in ctx.saved_tensors)
-        with torch.enable_grad():
-            out, lse = attention_with_lse(q, k, v, q_start=0 if ctx.causal else None)
-            grad_q, grad_k, grad_v = torch.autograd.grad(
-                (out, lse), (q, k, v), (grad_out.to(out.dtype), grad_lse.to(lse.dtype))
-            )
-        return grad_q, grad_k, grad_v, None
-
-
-def _fused_by_default(q: Tensor) -> bool:
-    if q.device.type == "cpu":
-        return q.dtype in (torch.float32, torch.float64, torch.bfloat16, torch.float16)
-    if q.device.type == "cuda":  # the flash kernel: half precision, head size a multiple of 8 up to 256
-        return q.dtype in (torch.float16, torch.bfloat16) and q.shape[-1] % 8 == 0 and q.shape[-1] <= 256
-    return False
-
-
-def segment_attention(
-    q: Tensor, k: Tensor, v: Tensor, *, causal: bool = False, fused: bool | None = None
-) -> tuple[Tensor, Tensor]:
-    """Dense attention within each segment, and its log-sum-exp.
-
-    q, k: (B, G, m, d), v: (B, G, m, d_v) -> out (B, G, m, d_v), lse (B, G, m). lse is fp32 for
-    bf16/fp16 inputs; out is in q's dtype from a fused kernel, in lse's dtype from the matmul path.
-    `fused=None` uses a fused kernel where one applies (the CPU kernel, 4-5x faster than matmuls
-    there; flash on CUDA for bf16/fp16) and the matmul path elsewhere. A fused kernel that is missing
-    from the running torch or refuses the inputs falls back to the matmul path (same values).
-    Example: `out, lse = segment_attention(q, k, v, causal=True)`
-    """
-    if fused is None:
-        fused = _fused_by_default(q)
-    if fused:
-        try:
-            return _FusedSegments.apply(q, k, v, causal)
-        except RuntimeError:  # no such op in this torch, or not for this dtype / device / head size
-            pass
-    return attention_with_lse(q, k, v, q_start=0 if causal else None)  # kept rows are in position order
 
 
 def split_segments(x: Tensor, w: int, r: int) -> Tensor:
@@ -230,6 +118,8 @@ def dilated_attention(
         lse_kept = lse_kept.to(acc)[..., None].unflatten(1, (batch, n // w))  # (H, B, n/w, w/r, 1)
         split_segments(lse[i], w, r)[kept] = lse_kept
         results.append((out.unflatten(1, (batch, n // w)), lse_kept))
+    # merge_partials's formula on each pattern's kept rows, in place: the patterns' outputs are never
+    # spread over all n rows
     total = torch.logsumexp(lse, dim=0)  # (B, H, n, 1); -inf where no pattern covers the row
     mixed = torch.zeros(batch, heads, n, v.shape[-1], dtype=acc, device=q.device)
     for (w, r, kept), (out, lse_kept) in zip(patterns, results):

@@ -1,10 +1,11 @@
-"""Summaries of attention weights: how spread out each query's attention is and how peaked.
+"""Summaries of attention weights: how spread out each query's attention is, how peaked, how two differ.
 
-All functions take `weights: (..., n_q, n_k)`, the softmax of the scores, so every row sums to 1
-(masked keys are exact zeros). Leading dimensions (batch, heads, ...) are kept. When n_q < n_k the
-queries are taken to be the *last* n_q positions (as when decoding with a cache): query i sits at
-position n_k - n_q + i. Entropies are in nats. `sink_mass` and `sink_rate` take the
-(layers, batch, heads, n, n) weights of a whole model: how much each head puts on the first key.
+The entropies, `max_weight` and `distance_octave_mass` take `weights: (..., n_q, n_k)`, the softmax
+of the scores, so every row sums to 1 (masked keys are exact zeros). Leading dimensions (batch,
+heads, ...) are kept. When n_q < n_k the queries are taken to be the *last* n_q positions (as when
+decoding with a cache): query i sits at position n_k - n_q + i. Entropies are in nats. `sink_mass`
+and `sink_rate` take the (layers, batch, heads, n, n) weights of a whole model: how much each head
+puts on the first key. `js_divergence` compares two distributions (two heads' rows of weights, say), in bits.
 """
 
 from __future__ import annotations
@@ -89,6 +90,27 @@ def max_weight(weights: torch.Tensor) -> torch.Tensor:
     """
     _check_weights(weights)
     return weights.amax(dim=-1)
+
+
+def js_divergence(p: Tensor, q: Tensor) -> Tensor:
+    """Jensen–Shannon divergence in bits (0 = same distribution, 1 = disjoint supports).
+
+    p, q: (..., n) distributions over the last dimension, broadcastable to each other -> (...).
+    Example: `js_divergence(torch.tensor([1.0, 0.0]), torch.tensor([0.0, 1.0]))` -> tensor(1.)
+    """
+    try:
+        p, q = torch.broadcast_tensors(p, q)
+    except RuntimeError as error:
+        raise ValueError(
+            f"p and q must have the same (or broadcastable) shape, got {tuple(p.shape)} and {tuple(q.shape)}"
+        ) from error
+    m = 0.5 * (p + q)
+
+    def kl(a: Tensor) -> Tensor:
+        terms = torch.where(a > 0, a * (a.clamp_min(1e-30).log() - m.clamp_min(1e-30).log()), torch.zeros_like(a))
+        return terms.sum(-1)
+
+    return (0.5 * kl(p) + 0.5 * kl(q)) / math.log(2)
 
 
 def distance_octave_mass(weights: torch.Tensor, *, first_query: int = 0) -> torch.Tensor:

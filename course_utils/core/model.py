@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass
 import torch
 from torch import Tensor, nn
 
-from course_utils.core.attention import MultiHeadAttention
+from course_utils.core.block_attention import BlockAttention
 from course_utils.core.logits import make_logit_transform
 from course_utils.core.positional import PositionalScheme, make_positional
 from course_utils.core.sigma_reparam import SigmaReparamLinear
@@ -34,9 +34,8 @@ class GPTConfig:
     positional: str = "rope"
     rope_base: float = 10000.0
     p_rope_fraction: float = 0.75  # positional="p_rope": the fraction of RoPE's frequencies (fastest first) that rotate
-    position_scale: float = (
-        1.0  # default positions are i * position_scale: < 1 is position interpolation (Chen et al., 2023)
-    )
+    # Default positions are i * position_scale; < 1 is position interpolation (Chen et al., 2023).
+    position_scale: float = 1.0
     logit_transform: str = "identity"
     logit_tau: float = 10.0  # the scale-invariant transform's tau
     log_n_reference: int = 0  # log-n scaling: 0 = the raw factor log n; L > 0 = log n / log L (1 at length L)
@@ -58,17 +57,19 @@ class Block(nn.Module):
         super().__init__()
         linear = SigmaReparamLinear if config.sigma_reparam else nn.Linear
         self.norm1 = nn.LayerNorm(config.d_model)
-        self.attn = MultiHeadAttention(
+        self.attn = BlockAttention(
             config.d_model,
             config.heads,
             positional=positional,
             logit_transform=make_logit_transform(
                 config.logit_transform, heads=config.heads, tau=config.logit_tau, log_n_reference=config.log_n_reference
             ),
+            linear=linear,
             sink_fix=config.sink_fix,
             sink_init=config.sink_init,
-            linear=linear,
-            dilated=(list(config.dilated_segments), list(config.dilated_rates)) if config.dilated_segments else None,
+            dilated_patterns=(
+                (list(config.dilated_segments), list(config.dilated_rates)) if config.dilated_segments else None
+            ),
         )
         self.mlp: nn.Module | None = None
         if not config.attention_only:

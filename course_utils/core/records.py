@@ -1,6 +1,6 @@
 """Stored measurement records: JSON files of numbers too slow to measure in a notebook, each written
 by one command. Round a record's floats before it is written (`round_floats`), write it compactly
-(`write_json_record`) and read it back, or say which command rebuilds it (`load_json_record`).
+(`write_json`) and read it back, or say which command rebuilds it (`read_json`).
 """
 
 from __future__ import annotations
@@ -30,19 +30,19 @@ def round_floats(record: Any, digits: int = 5) -> Any:
     return record
 
 
-def write_json_record(path: Path, record: dict) -> None:
+def write_json(path: Path, record: dict) -> None:
     """Write `record` to `path` as one line of compact JSON (creating its folder).
 
-    Example: `write_json_record(TRIALS_DIR / "kv-si-nope-s0.json", round_floats(record))`
+    Example: `write_json(TRIALS_DIR / "kv-si-nope-s0.json", round_floats(record))`
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(record, separators=(",", ":")) + "\n")
 
 
-def load_json_record(path: Path, rebuild: str) -> dict:
+def read_json(path: Path, rebuild: str) -> dict:
     """The record stored at `path`; a ValueError naming `rebuild`, the command that writes it, if there is none.
 
-    Example: `load_json_record(REAL_MODEL_RECORD, "python -m course_utils.chapters.real_model rebuild")["needles"]`
+    Example: `read_json(REAL_MODEL_RECORD, "python -m course_utils.chapters.real_model rebuild")["needles"]`
     """
     if not path.exists():
         raise ValueError(f"{path} is missing; rebuild it with `{rebuild}`")

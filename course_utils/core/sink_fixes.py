@@ -2,9 +2,10 @@
 
 A softmax head spends a total weight of 1 on the keys it sees, so a head with nothing to read parks the
 weight on a token that costs little, the first one: an attention sink (notebook 04). Each fix gives the
-head another way out. They share one interface, `SinkFix`, whose two methods `MultiHeadAttention` calls:
+head another way out. They share one interface, `SinkFix`, whose two methods the model's attention
+(`course_utils.core.block_attention.BlockAttention`) calls:
 
-- `weights(scores, q, softmax)` turns a head's scores into weights. "softmax1", "learned_sink",
+- `weights(scores, q)` turns a head's scores into weights. "softmax1", "learned_sink",
   "sink_key" and "sink_kv" add one key that every query sees (`ExtraKey`, `sink_softmax`);
   "sigmoid" replaces the softmax (`sigmoid_weights`).
 - `output(out, weights, x)` changes the heads' outputs: "sink_kv" adds its extra value's share
@@ -22,6 +23,8 @@ from collections.abc import Callable
 import torch
 from torch import Tensor, nn
 
+from course_utils.core.attention import stable_softmax
+
 #: Sigmoid attention's starting bias, about -log 64: at initialisation a row of 64 keys sums to
 #: about 1, as Ramapuram et al. (2024) arrange with b = -log n.
 SIGMOID_BIAS_INIT = -4.0
@@ -30,19 +33,17 @@ SIGMOID_BIAS_INIT = -4.0
 #: x (unit variance) times nn.Linear's default weights (variance 1 / (3 d_model)).
 KEY_INIT_STD = 3**-0.5
 
-Softmax = Callable[[Tensor], Tensor]
 
-
-def sink_softmax(scores: Tensor, sink_logit: Tensor, softmax: Softmax) -> Tensor:
-    """`softmax` over the keys and one extra key of score `sink_logit`, leaving out the extra key's weight.
+def sink_softmax(scores: Tensor, sink_logit: Tensor) -> Tensor:
+    """The softmax over the keys and one extra key of score `sink_logit`, leaving out the extra key's weight.
 
     scores: (..., n_q, n_k), -inf where masked; sink_logit: broadcastable to (..., n_q, 1) -> weights
     (..., n_q, n_k), which sum to less than 1: the rest went to the extra key. A zero sink logit gives
     softmax1, `exp(s_j) / (1 + Σ_i exp(s_i))`.
-    Example: `sink_softmax(scores, torch.zeros(1, 1), stable_softmax)` (softmax1)
+    Example: `sink_softmax(scores, torch.zeros(1, 1))` (softmax1)
     """
     extra = sink_logit.to(scores.dtype).expand(*scores.shape[:-1], 1)  # (..., n_q, 1)
-    return softmax(torch.cat([scores, extra], dim=-1))[..., :-1]
+    return stable_softmax(torch.cat([scores, extra], dim=-1))[..., :-1]
 
 
 def add_sink_value(out: Tensor, weights: Tensor, sink_value: Tensor) -> Tensor:
@@ -69,11 +70,10 @@ class SinkFix(nn.Module):
     as they are; a fix overrides one method or both.
     """
 
-    def weights(self, scores: Tensor, q: Tensor, softmax: Softmax) -> Tensor:
-        """scores: (B, H, n_q, n_k), -inf where masked; q: (B, H, n_q, d), before any rotation; `softmax`:
-        the attention's own (passed in: `course_utils.core.attention` imports this module) -> weights
+    def weights(self, scores: Tensor, q: Tensor) -> Tensor:
+        """scores: (B, H, n_q, n_k), -inf where masked; q: (B, H, n_q, d), before any rotation -> weights
         (B, H, n_q, n_k)."""
-        return softmax(scores)
+        return stable_softmax(scores)
 
     def output(self, out: Tensor, weights: Tensor, x: Tensor) -> Tensor:
         """out: (B, H, n, d), the heads' outputs `weights @ v`; x: (B, n, d_model), the attention's input
@@ -84,7 +84,7 @@ class SinkFix(nn.Module):
 class NoSinkFix(SinkFix):
     """No fix ("none"): the softmax's weights and the heads' outputs as they are.
 
-    Example: `NoSinkFix().weights(scores, q, stable_softmax)` is `stable_softmax(scores)`
+    Example: `NoSinkFix().weights(scores, q)` is `stable_softmax(scores)`
     """
 
 
@@ -98,8 +98,8 @@ class ExtraKey(SinkFix):
         """The extra key's score, broadcastable to (B, H, n_q, 1)."""
         raise NotImplementedError
 
-    def weights(self, scores: Tensor, q: Tensor, softmax: Softmax) -> Tensor:
-        return sink_softmax(scores, self.extra_logit(q), softmax)
+    def weights(self, scores: Tensor, q: Tensor) -> Tensor:
+        return sink_softmax(scores, self.extra_logit(q))
 
 
 class Softmax1(ExtraKey):
@@ -172,7 +172,7 @@ class SigmoidAttention(SinkFix):
         super().__init__()
         self.sigmoid_bias = nn.Parameter(torch.full((heads,), SIGMOID_BIAS_INIT))  # (heads,)
 
-    def weights(self, scores: Tensor, q: Tensor, softmax: Softmax) -> Tensor:
+    def weights(self, scores: Tensor, q: Tensor) -> Tensor:
         return sigmoid_weights(scores, self.sigmoid_bias[:, None, None])  # b: (heads, 1, 1)
 
 

@@ -8,10 +8,13 @@ positions without a loss, so `F.cross_entropy(logits.flatten(0, 1), targets.flat
 Two indices locate the interesting part of every row:
 - `answer_pos[b]`: the position whose prediction is the answer, `targets[b, answer_pos[b]]`;
 - `relevant_pos[b]`: where that answer token sits in the context, so
-  `tokens[b, relevant_pos[b]] == targets[b, answer_pos[b]]` for every task in this module.
+  `tokens[b, relevant_pos[b]] == targets[b, answer_pos[b]]`, except in associative recall with
+  `value_answers=True` (the answer is the value held by the token at relevant_pos) and in the "text"
+  task (no single token holds the next character: relevant_pos = answer_pos = n - 1).
 
-Token id 0 (`BOS_ID`) is BOS in every task, and every sequence starts with it. Token ids per task are
-described by a small vocabulary dataclass (`KVVocab`, `NeedleVocab`, ...) with `vocab_size` and `labels()`.
+Token id 0 (`BOS_ID`) is BOS in every task, and every sequence starts with it except the backcopy
+stream's with `bos=False`. Token ids per task are described by a small vocabulary dataclass
+(`KVVocab`, `NeedleVocab`, ...) with `vocab_size` and `labels()`.
 `make_batch_fn("kv_retrieval", batch_size=64, n_pairs=(4, 16))` turns a task name and keyword
 arguments (e.g. from a training config) into a `generator -> TaskBatch` function.
 """

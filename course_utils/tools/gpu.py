@@ -53,7 +53,7 @@ from course_utils.chapters.flash import online_softmax_attention
 from course_utils.chapters.flops import attention_flops, dilated_flops
 from course_utils.chapters.scale_invariant import flex_score_mod, scale_invariant_logits
 from course_utils.core.attention import attention
-from course_utils.core.device import pick_device
+from course_utils.core.device import add_device_argument
 from course_utils.core.dilated import dilated_attention, dilated_reference, geometric_patterns
 from course_utils.paths import REPO_DIR, RESULTS_DIR
 
@@ -323,12 +323,7 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument(
-        "--device",
-        default="auto",
-        choices=("auto", "cuda", "cpu"),
-        help="auto (default): cuda when available, else the tiny CPU run",
-    )
+    add_device_argument(parser, default="auto", help="auto (default): cuda when available, else the tiny CPU run")
     parser.add_argument(
         "--budget-s", type=float, default=None, help="seconds for the two sweeps (default: 300 on CUDA, 10 on the CPU)"
     )
@@ -337,12 +332,7 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
         default=None,
         help="where the CSVs go (default: notebooks/results on CUDA, a temporary folder on the CPU)",
     )
-    args = parser.parse_args(argv)
-    try:
-        args.device = pick_device(None if args.device == "auto" else args.device)
-    except ValueError as error:
-        parser.error(str(error))
-    return args
+    return parser.parse_args(argv)
 
 
 def _out_dir(out_dir: str | None, device: torch.device) -> Path:

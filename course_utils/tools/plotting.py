@@ -1,4 +1,5 @@
-"""One plotting style for the course, and the three figures every chapter draws.
+"""One plotting style for the course, and the six kinds of figure its chapters share: attention maps,
+curves, per-seed lines, a loss curve, heatmaps and a recorded benchmark.
 
 Call `use_course_style()` once in a notebook's setup cell. The plot functions return a matplotlib
 `Figure` that is already closed in pyplot, so a notebook shows it exactly once when it is the last

@@ -5,17 +5,17 @@ read -- the visible tests stored in the student notebook's metadata, the
 notebook itself -- must not spell out the expected answer. These helpers make
 that easy:
 
-* `digest` turns an exact answer (a choice letter, an integer, a short
+- `digest` turns an exact answer (a choice letter, an integer, a short
   string) into a salted SHA-256 hex digest. The author pastes the digest into
   the test; the test compares the student's answer against it with
   `check_choice` (multiple choice) or `check_value` (any exact
   value).
-* `check_rounded` checks a measured or computed number (a float, or a
+- `check_rounded` checks a measured or computed number (a float, or a
   sequence of them) at the precision the question asks for: it hashes the value
   rounded to `decimals` places, so a visible test is as tight as the question
   and still reveals nothing. `rounding_margin` tells an author whether
   the solution's value sits too close to a rounding boundary.
-* `in_range` checks a number against an interval, so a visible test
+- `in_range` checks a number against an interval, so a visible test
   reveals a range, not the value. Prefer `check_rounded` for answers with
   one right value; keep ranges for sanity checks of estimates.
 
@@ -76,18 +76,15 @@ def _unwrap_scalar(value: object) -> object:
 def canonical(value: object) -> str:
     """Return the canonical text form of an exact answer, as hashed by `digest`.
 
-    * `str`: surrounding whitespace stripped, inner runs of whitespace
+    - `str`: surrounding whitespace stripped, inner runs of whitespace
       collapsed to one space, upper-cased (so `" b "` and `"B"` agree);
-    * `bool` and integers (including NumPy integers and 0-d tensors);
-    * `tuple`/`list` of the above (order matters); `set`/`frozenset`
+    - `bool` and integers (including NumPy integers and 0-d tensors);
+    - `tuple`/`list` of the above (order matters); `set`/`frozenset`
       (order does not).
 
-    The form carries the type, so `3` and `"3"` hash differently.
-
-    Raises:
-        TypeError: for floats (hash those rounded, with `canonical_rounded`
-            / `digest(..., decimals=n)` / `check_rounded`) and any
-            other type.
+    The form carries the type, so `3` and `"3"` hash differently. Raises
+    TypeError for floats (hash those rounded, with `canonical_rounded`,
+    `digest(..., decimals=n)` or `check_rounded`) and for any other type.
     """
     value = _unwrap_scalar(value)
     if isinstance(value, str):
@@ -160,10 +157,9 @@ def canonical_rounded(value: object, decimals: int) -> str:
         >>> canonical_rounded(16, 2), canonical_rounded([2.3675, -4.6052], 1)
         ('fixed2:16.00', 'fixed1:[2.4,-4.6]')
 
-    Raises:
-        TypeError: for bools, strings, NaN/inf, empty sequences and other types,
-            or a non-int `decimals`.
-        ValueError: if `decimals` is outside `0..MAX_DECIMALS`.
+    Raises TypeError for bools, strings, NaN/inf, empty sequences and other
+    types, or a non-int `decimals`; ValueError if `decimals` is outside
+    `0..MAX_DECIMALS`.
     """
     decimals = _check_decimals(decimals)
     numbers_ = _real_numbers(value)
@@ -190,8 +186,7 @@ def rounding_margin(value: object, decimals: int) -> float:
         >>> round(rounding_margin(7.4702, 2), 2), round(rounding_margin(7.4702, 3), 2)
         (0.48, 0.3)
 
-    Raises:
-        TypeError, ValueError: as `canonical_rounded`.
+    Raises TypeError and ValueError as `canonical_rounded` does.
     """
     decimals = _check_decimals(decimals)
     numbers_ = _real_numbers(value)
@@ -225,9 +220,8 @@ def digest(value: object, *, salt: str, decimals: int | None = None) -> str:
             `"03/q2"` (`"<notebook number>/<question>"`, as in the notebooks).
         decimals: places to round to before hashing, or `None` for an exact answer.
 
-    Raises:
-        ValueError: if `salt` is empty or not a string, or `decimals` is out of range.
-        TypeError: if `value` has no canonical form.
+    Raises ValueError if `salt` is empty or not a string, or `decimals` is out of
+    range; TypeError if `value` has no canonical form.
     """
     if not isinstance(salt, str) or not salt:
         raise ValueError("salt must be a non-empty string")
@@ -250,9 +244,8 @@ def normalize_choice(answer: object, choices: str | Sequence[str] | None = DEFAU
             letters (`"ABCD"`), a sequence of strings, or `None` to accept
             any non-empty string.
 
-    Raises:
-        ValueError: if the answer is missing (`...`/`None`), not a string,
-            empty, or not one of `choices`.
+    Raises ValueError if the answer is missing (`...`/`None`), not a string,
+    empty, or not one of `choices`.
     """
     _check_unanswered(answer, "this question")
     if not isinstance(answer, str):
@@ -283,11 +276,9 @@ def check_choice(
 ) -> bool:
     """Return whether a multiple-choice answer matches `expected_digest`.
 
-    `expected_digest` is `digest("<letter>", salt=salt)`.
-
-    Raises:
-        ValueError: if the answer is missing or not one of `choices` (see
-            `normalize_choice`), or `expected_digest` is malformed.
+    `expected_digest` is `digest("<letter>", salt=salt)`. Raises ValueError if
+    the answer is missing or not one of `choices` (see `normalize_choice`), or
+    `expected_digest` is malformed.
     """
     expected = _validate_digest(expected_digest)
     return hmac.compare_digest(digest(normalize_choice(answer, choices), salt=salt), expected)
@@ -296,9 +287,8 @@ def check_choice(
 def check_value(value: object, expected_digest: str, *, salt: str) -> bool:
     """Return whether an exact answer matches `expected_digest` (`digest(answer, salt=salt)`).
 
-    Raises:
-        ValueError: if the value is missing (`...`/`None`), has no canonical
-            form, or `expected_digest` is malformed.
+    Raises ValueError if the value is missing (`...`/`None`), has no canonical
+    form, or `expected_digest` is malformed.
     """
     expected = _validate_digest(expected_digest)
     _check_unanswered(value, "this question")
@@ -326,9 +316,8 @@ def check_rounded(value: object, expected_digest: str, *, salt: str, decimals: i
         >>> check_rounded(16.001, h, salt="06/q4", decimals=2), check_rounded(17.18, h, salt="06/q4", decimals=2)
         (True, False)
 
-    Raises:
-        ValueError: if the value is missing (`...`/`None`), is not a finite
-            number or sequence of numbers, or `expected_digest` is malformed.
+    Raises ValueError if the value is missing (`...`/`None`), is not a finite
+    number or sequence of numbers, or `expected_digest` is malformed.
     """
     expected = _validate_digest(expected_digest)
     _check_unanswered(value, "this question")
@@ -343,11 +332,8 @@ def in_range(x: object, lo: float, hi: float) -> bool:
     """Return whether the number `x` lies in the closed interval `[lo, hi]`.
 
     `x` may be a Python number, a NumPy scalar or a one-element tensor. NaN
-    is never in range.
-
-    Raises:
-        ValueError: if `x` is missing (`...`/`None`), a bool or string,
-            or not a real number, or if `lo > hi`.
+    is never in range. Raises ValueError if `x` is missing (`...`/`None`), a
+    bool or string, or not a real number, or if `lo > hi`.
     """
     _check_unanswered(x, "this value")
     if lo > hi:

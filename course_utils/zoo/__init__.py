@@ -4,8 +4,9 @@
              and `entry_name` find them (`family_names("kv", positional="alibi")` -> {0: "kv-alibi-s0", ...})
 - `names`    how each family spells its entries' names
 - `store`    how a checkpoint is stored (byte planes, xz-compressed) under `course_utils/zoo/checkpoints/`
-- `build`    training an entry (`build`), loading its checkpoint (`load`; `retrain=True` trains it into
-             `build/zoo/`), metrics tracked while it trains
+             (`write_checkpoint`, `read_checkpoint`)
+- `training` training an entry and storing its checkpoint (`build`), loading it (`load`; `retrain=True`
+             trains it into `build/zoo/`), metrics tracked while it trains
 - `trials`   experiments on more seeds whose measurements, not weights, are committed
 
     python -m course_utils.zoo list
@@ -14,7 +15,6 @@
 Notebooks use `from course_utils import zoo` and call `zoo.load(zoo.entry_name("kv", 0, positional="alibi"))`.
 """
 
-from course_utils.zoo.build import KV_LENGTH_PAIRS, build, evaluate_entry, load, train_entry
 from course_utils.zoo.recipes import (
     DATA_SEED_BASE,
     INDUCT_HELD_OUT,
@@ -30,14 +30,15 @@ from course_utils.zoo.recipes import (
     family_names,
     get_entry,
 )
-from course_utils.zoo.store import read_record, write_record
+from course_utils.zoo.store import read_checkpoint, write_checkpoint
+from course_utils.zoo.training import KV_TRACKED_N_PAIRS, build, evaluate_entry, load, train_entry
 
 __all__ = [
     "DATA_SEED_BASE",
     "INDUCT_HELD_OUT",
     "KV_DILATED_PATTERNS",
-    "KV_LENGTH_PAIRS",
     "KV_PI_SCALE",
+    "KV_TRACKED_N_PAIRS",
     "SEEDS",
     "SI_TRAIN_LEN",
     "SI_VARIANTS",
@@ -50,7 +51,7 @@ __all__ = [
     "family_names",
     "get_entry",
     "load",
-    "read_record",
+    "read_checkpoint",
     "train_entry",
-    "write_record",
+    "write_checkpoint",
 ]

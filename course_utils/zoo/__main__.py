@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 import time
 
-from course_utils.zoo.build import build
 from course_utils.zoo.recipes import ZOO, checkpoint_path, get_entry
-from course_utils.zoo.store import read_record
+from course_utils.zoo.store import read_checkpoint
+from course_utils.zoo.training import build
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -26,7 +26,7 @@ def main(argv: list[str] | None = None) -> None:
             path = checkpoint_path(entry.name)
             status = "not built"
             if path.exists():
-                seconds = read_record(path)["build_seconds"]
+                seconds = read_checkpoint(path)["build_seconds"]
                 total += seconds
                 status = f"{seconds:6.1f} s"
             print(f"{entry.name:20s} {status:>9s}  {entry.description}")
@@ -40,7 +40,7 @@ def main(argv: list[str] | None = None) -> None:
     start = time.perf_counter()
     for name in names:
         path = build(name)
-        record = read_record(path)
+        record = read_checkpoint(path)
         print(
             f"{name}: {record['build_seconds']} s, final loss {record['losses'][-1]:.4f}, "
             f"accuracy {record['accuracy']:.3f}, {path.stat().st_size / 1e6:.2f} MB -> {path}"

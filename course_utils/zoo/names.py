@@ -7,6 +7,10 @@ from collections.abc import Callable
 
 
 def recall_name(seed: int, *, transform: str, reference: int = 0, value_answers: bool = False) -> str:
+    """A recall entry's name (notebook 02): "-value" for value answers, the logit transform without
+    underscores and its reference length if any. Example: `recall_name(1, transform="log_n", reference=18)`
+    -> "recall-logn18-s1"
+    """
     return f"recall{'-value' if value_answers else ''}-{transform.replace('_', '')}{reference or ''}-s{seed}"
 
 
@@ -21,6 +25,10 @@ def kv_name(
     filler: bool = False,
     finetune: str = "",
 ) -> str:
+    """A kv entry's name (notebooks 03, 07, 09): the positional scheme, then one suffix per option set
+    ("-dilated", "-3l", "-edge", "-qfirst", "-fill", "-pi", in that order).
+    Example: `kv_name(0, positional="alibi", query_first=True, filler=True)` -> "kv-alibi-qfirst-fill-s0"
+    """
     variant = "".join(
         suffix
         for on, suffix in (
@@ -37,36 +45,61 @@ def kv_name(
 
 
 def si_lm_name(seed: int, *, variant: str, tau: float = 10.0) -> str:
+    """An si-lm entry's name (notebooks 07-08): the attention variant, and tau unless it is 10.
+    Example: `si_lm_name(0, variant="si-prope", tau=3.0)` -> "si-lm-si-prope-tau3-s0"
+    """
     return f"si-lm-{variant}{'' if tau == 10.0 else f'-tau{tau:g}'}-s{seed}"
 
 
 def si_needle_name(seed: int, *, variant: str) -> str:
+    """An si-needle trial's name (notebook 08): the attention variant.
+    Example: `si_needle_name(2, variant="alibi")` -> "si-needle-alibi-s2"
+    """
     return f"si-needle-{variant}-s{seed}"
 
 
 def sink_name(seed: int, *, sink_fix: str = "none", sink_init: float = 0.0, layers: int = 1, bos: bool = True) -> str:
+    """A sink entry's name (notebook 04): the depth unless 1 layer, "-nobos" without BOS, the sink fix
+    without underscores and its initial logit unless 0.
+    Example: `sink_name(0, sink_fix="learned_sink", sink_init=4.0)` -> "sink-learnedsink-init4-s0"
+    """
     fix = "" if sink_fix == "none" else "-" + sink_fix.replace("_", "")
     depth = "" if layers == 1 else f"-{layers}l"
     return f"sink{depth}{'' if bos else '-nobos'}{fix}{'' if sink_init == 0 else f'-init{sink_init:g}'}-s{seed}"
 
 
 def lm_name(seed: int, *, sigma_reparam: bool = False) -> str:
+    """An lm entry's name (notebook 05's too-hot language models): "-sigma" with σReparam.
+    Example: `lm_name(0, sigma_reparam=True)` -> "lm-hot-sigma-s0"
+    """
     return f"lm-hot{'-sigma' if sigma_reparam else ''}-s{seed}"
 
 
 def loop_name(seed: int, *, rare: bool = False) -> str:
+    """A loop entry's name (notebook 05): "-rare" for the stream that rarely repeats.
+    Example: `loop_name(1, rare=True)` -> "loop-rare-s1"
+    """
     return f"loop{'-rare' if rare else ''}-s{seed}"
 
 
 def decoy_name(seed: int, *, near_miss: bool = False) -> str:
+    """A decoy entry's name (notebook 05): "-nearmiss" for near-miss decoys.
+    Example: `decoy_name(0, near_miss=True)` -> "decoy-nearmiss-s0"
+    """
     return f"decoy{'-nearmiss' if near_miss else ''}-s{seed}"
 
 
 def copy_name(seed: int, *, seq_len: int = 12) -> str:
+    """A copy entry's name (notebook 01): "copy-rope-2l", the name notebook 01 introduced, then
+    "-m{seq_len}" unless 12 and "-s{seed}" unless 0. Example: `copy_name(1, seq_len=8)` -> "copy-rope-2l-m8-s1"
+    """
     return "copy-rope-2l" + ("" if seq_len == 12 else f"-m{seq_len}") + ("" if seed == 0 else f"-s{seed}")
 
 
 def induct_name(seed: int) -> str:
+    """An induct entry's name (notebook 01's variable-length copiers).
+    Example: `induct_name(2)` -> "copy-induct-s2"
+    """
     return f"copy-induct-s{seed}"
 
 
@@ -77,7 +110,6 @@ def induct_name(seed: int) -> str:
 #: The trials (`course_utils.zoo.trials`: their measurements are stored, not their weights) follow the
 #: same rules: notebook 08's needle models (`si_needle_name`), and kv and si-lm variants (`layers`,
 #: `finetune="long"`, more si-lm `variant`s).
-#: copy keeps the name notebook 01 introduced, "copy-rope-2l", for seed 0 at length 12.
 NAME_RULES: dict[str, Callable[..., str]] = {
     "copy": copy_name,
     "recall": recall_name,

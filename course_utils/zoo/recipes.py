@@ -80,7 +80,7 @@ class ZooEntry:
     task_kwargs: dict
     model_overrides: dict
     train: TrainConfig
-    family: str  # its DATA_SEED_BASE key; also its NAME_RULES key, except the one-off "copy"
+    family: str  # its DATA_SEED_BASE key, and its NAME_RULES key but for "si-needle" (only trials use it)
     seed: int = 0
     eval_kwargs: dict = field(default_factory=dict)
     track: str | None = None  # a TRACKERS name, measured during training into record["history"]
@@ -97,6 +97,23 @@ class ZooEntry:
 
     def model_config(self) -> GPTConfig:
         return GPTConfig(vocab_size=task_vocab_size(self.task, **self.task_kwargs), **self.model_overrides)
+
+    def provenance(self) -> dict:
+        """The recipe as a stored record opens, checkpoint or trial: name, description, task and its
+        arguments, model and training configs, seed and the entry it was fine-tuned from (or None).
+
+        Example: `get_entry("copy-rope-2l").provenance()["train_config"]["steps"]` -> 300
+        """
+        return {
+            "name": self.name,
+            "description": self.description,
+            "task": self.task,
+            "task_kwargs": self.task_kwargs,
+            "model_config": self.model_config().to_dict(),
+            "train_config": self.train.to_dict(),
+            "seed": self.seed,
+            "init_from": self.init_from,
+        }
 
 
 # ----------------------------------------------------------------------------- families
@@ -140,7 +157,8 @@ def recall_entry(transform: str, seed: int, *, reference: int = 0, value_answers
 
 
 def kv_entry(positional: str, seed: int, *, edge_bias: float = 0.0) -> ZooEntry:
-    """Notebook 03: 2-layer key-value retrieval model (REFERENCES' lost-in-the-middle recipe).
+    """Notebook 03: 2-layer key-value retrieval model, the recipe with which the course's trial runs found
+    Liu et al.'s lost-in-the-middle U ("Lost in the Middle", 2023) in 3 of 3 seeds (ALiBi, edge-heavy queries).
 
     Example: `kv_entry("alibi", 0, edge_bias=0.9).name` -> "kv-alibi-edge-s0"
     """
@@ -328,7 +346,9 @@ def si_needle_entry(variant: str, seed: int) -> ZooEntry:
 
 
 def sink_entry(sink_fix: str, seed: int, *, sink_init: float = 0.0, layers: int = 1, bos: bool = True) -> ZooEntry:
-    """Notebook 04: an attention-only language model on the backcopy stream (REFERENCES' sink recipe).
+    """Notebook 04: an attention-only language model on the backcopy stream, the stream on which small models
+    grew an attention sink on BOS in every seed of the course's trial runs (Xiao et al., "Efficient Streaming
+    Language Models with Attention Sinks", 2023).
 
     Example: `sink_entry("learned_sink", 0, sink_init=4.0).name` -> "sink-learnedsink-init4-s0"
     """

@@ -44,20 +44,20 @@ def _from_byte_planes(packed: dict[str, dict | str]) -> dict[str, torch.Tensor]:
     return state
 
 
-def write_record(record: dict, path: Path) -> None:
+def write_checkpoint(record: dict, path: Path) -> None:
     """Store a checkpoint record: its state dict as byte planes, then `torch.save`'s bytes
     xz-compressed. Lossless; together the two shrink trained float32 weights by about 17 %, which
     is what keeps the zoo inside the repository's size budget.
-    Example: `write_record({"state_dict": model.state_dict()}, Path("m.pt.xz"))`"""
+    Example: `write_checkpoint({"state_dict": model.state_dict()}, Path("m.pt.xz"))`"""
     buffer = io.BytesIO()
     torch.save({**record, "state_dict": _byte_planes(record["state_dict"])}, buffer)
     path.write_bytes(lzma.compress(buffer.getvalue(), preset=9))
 
 
-def read_record(path: Path) -> dict:
-    """The record `write_record` stored at `path`, tensors on the CPU.
+def read_checkpoint(path: Path) -> dict:
+    """The record `write_checkpoint` stored at `path`, tensors on the CPU.
 
-    Example: `read_record(checkpoint_path("copy-rope-2l"))`
+    Example: `read_checkpoint(checkpoint_path("copy-rope-2l"))`
     """
     record = torch.load(io.BytesIO(lzma.decompress(path.read_bytes())), map_location="cpu", weights_only=True)
     return {**record, "state_dict": _from_byte_planes(record["state_dict"])}

@@ -1,8 +1,8 @@
 """Trials: training experiments whose measurements, not their weights, are committed.
 
-A zoo checkpoint costs about 0.45 MB, and the repository keeps every tracked file under 60 MB. A
-trial is a zoo-style recipe (a `ZooEntry`, trained by the zoo's own code) whose model only serves
-one measurement: the record stored in `notebooks/results/trials/NAME.json` holds the recipe, the
+A zoo checkpoint costs about 0.45 MB, and all the files the repository tracks must stay under 60 MB
+together. A trial is a zoo-style recipe (a `ZooEntry`, trained by the zoo's own code) whose model
+only serves one measurement: the record stored in `notebooks/results/trials/NAME.json` holds the recipe, the
 first training losses (provenance: `tests/test_trials.py` retrains those steps and compares), the
 loss curve, the build time and the measurements the notebooks plot. Rebuild any record with one
 command:
@@ -43,10 +43,9 @@ from course_utils.core.corpus import text_batch
 from course_utils.core.evaluate import accuracy_by_query_index, last_token_accuracy, needle_accuracy, position_losses
 from course_utils.core.metrics import distance_octave_mass
 from course_utils.core.model import TinyGPT
-from course_utils.core.records import load_json_record, round_floats, write_json_record
+from course_utils.core.records import read_json, round_floats, write_json
 from course_utils.core.tasks import kv_retrieval_batch
-from course_utils.paths import TRIALS_DIR, in_checkout
-from course_utils.zoo.build import load, train_tracked
+from course_utils.paths import TRIALS_DIR, require_checkout
 from course_utils.zoo.names import kv_name, si_lm_name
 from course_utils.zoo.recipes import (
     KV_DILATED_PATTERNS,
@@ -60,13 +59,14 @@ from course_utils.zoo.recipes import (
     si_lm_entry,
     si_needle_entry,
 )
+from course_utils.zoo.training import load, train_tracked
 
 #: Steps of the stored loss curve's averaging window, and the number of exact first losses kept.
 CURVE_EVERY = 50
 HEAD_LOSSES = 10
 #: Per-position losses longer than the training length are stored as means over bins of this many
 #: positions, and stored numbers are rounded to 5 significant digits (`round_floats`), so the records
-#: stay small: the repository keeps every tracked file under 60 MB.
+#: stay small: all tracked files together must stay under 60 MB.
 POSITION_BIN = 16
 
 #: Lengths of notebook 08's evaluation (the training length, 4x and 16x), the windows they share.
@@ -271,7 +271,7 @@ def trial_names(prefix: str) -> dict[int, str]:
 
 
 def record_path(name: str) -> Path:
-    """Where the record of trial (or measured zoo model) `name` is stored, in the checkout (`paths.in_checkout`).
+    """Where the record of trial (or measured zoo model) `name` is stored, in the checkout (`paths.require_checkout`).
 
     Example: `record_path("kv-si-nope-s0")` -> Path(".../notebooks/results/trials/kv-si-nope-s0.json")
     """
@@ -279,7 +279,7 @@ def record_path(name: str) -> Path:
         raise ValueError(
             f"no trial or measured zoo model {name!r}; trials: {sorted(TRIALS)}; zoo models: {sorted(MEASURED_ZOO)}"
         )
-    return in_checkout(TRIALS_DIR / f"{name}.json")
+    return require_checkout(TRIALS_DIR / f"{name}.json")
 
 
 def measure_zoo(name: str) -> Path:
@@ -300,7 +300,7 @@ def measure_zoo(name: str) -> Path:
         "measure_seconds": round(time.perf_counter() - start, 1),
         "measurements": round_floats(measurements),
     }
-    write_json_record(path, record)
+    write_json(path, record)
     return path
 
 
@@ -319,14 +319,7 @@ def run_trial(name: str, *, progress: bool = True) -> Path:
     curve = torch.tensor(losses)
     usable = len(curve) // CURVE_EVERY * CURVE_EVERY
     record = {
-        "name": name,
-        "description": entry.description,
-        "task": entry.task,
-        "task_kwargs": entry.task_kwargs,
-        "model_config": entry.model_config().to_dict(),
-        "train_config": entry.train.to_dict(),
-        "seed": entry.seed,
-        "init_from": entry.init_from,
+        **entry.provenance(),
         "torch_version": str(torch.__version__),
         "build_seconds": round(seconds, 1),
         "first_losses": losses[:HEAD_LOSSES],
@@ -334,7 +327,7 @@ def run_trial(name: str, *, progress: bool = True) -> Path:
         "loss_curve": round_floats(curve[:usable].view(-1, CURVE_EVERY).mean(1).tolist()),
         "measurements": round_floats(measure(model)),
     }
-    write_json_record(path, record)
+    write_json(path, record)
     return path
 
 
@@ -342,7 +335,7 @@ def load_record(name: str) -> dict:
     """The stored record of trial (or measured zoo model) `name`; a ValueError says which command writes a
     missing one. Example: `load_record("kv-si-nope-s0")["measurements"]`"""
     command = "run" if name in TRIALS else "measure"
-    return load_json_record(record_path(name), f"python -m course_utils.zoo.trials {command} {name}")
+    return read_json(record_path(name), f"python -m course_utils.zoo.trials {command} {name}")
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -19,9 +19,9 @@ from course_utils.core.model import Block, GPTConfig, TinyGPT
 from course_utils.core.sink_fixes import LearnedSink
 from course_utils.core.tasks import make_batch_fn
 from course_utils.core.train import train
-from course_utils.paths import ZOO_RETRAIN_DIR, in_checkout
+from course_utils.paths import ZOO_RETRAIN_DIR, require_checkout
 from course_utils.zoo.recipes import ZooEntry, checkpoint_path, get_entry
-from course_utils.zoo.store import read_record, write_record
+from course_utils.zoo.store import read_checkpoint, write_checkpoint
 
 #: Generator seed of the batches that trackers measure during training, and of `evaluate_entry`'s
 #: held-out batch (neither is used by any training stream).
@@ -62,13 +62,13 @@ def _text_attention_entropy(model: TinyGPT) -> list[list[float]]:
 
 #: Numbers of pairs at which the position-interpolation fine-tunes (notebook 03) are tracked: the
 #: training length, the length they are extended to (about 4x) and about 7x.
-KV_LENGTH_PAIRS: tuple[int, ...] = (16, 64, 112)
+KV_TRACKED_N_PAIRS: tuple[int, ...] = (16, 64, 112)
 
 
 def _kv_accuracy_by_length(model: TinyGPT) -> list[float]:
-    """Accuracy at each K of KV_LENGTH_PAIRS (256 sequences, uniform queries, filler vocabulary)."""
+    """Accuracy at each K of KV_TRACKED_N_PAIRS (256 sequences, uniform queries, filler vocabulary)."""
     accuracies = []
-    for k in KV_LENGTH_PAIRS:
+    for k in KV_TRACKED_N_PAIRS:
         batch = make_batch_fn("kv_retrieval", batch_size=256, n_pairs=k, filler=True)(
             torch.Generator().manual_seed(TRACK_SEED + k)
         )
@@ -150,13 +150,7 @@ def build(name: str, *, progress: bool = True, directory: Path | None = None) ->
     model, losses, history = train_tracked(entry, progress=progress)
     seconds = time.perf_counter() - start
     record = {
-        "name": entry.name,
-        "description": entry.description,
-        "task": entry.task,
-        "task_kwargs": entry.task_kwargs,
-        "model_config": entry.model_config().to_dict(),
-        "train_config": entry.train.to_dict(),
-        "seed": entry.seed,
+        **entry.provenance(),
         "torch_version": str(torch.__version__),
         "losses": torch.tensor(losses, dtype=torch.float32),  # exact: every loss is a float32 value
         "history": history,
@@ -166,7 +160,7 @@ def build(name: str, *, progress: bool = True, directory: Path | None = None) ->
     }
     path = checkpoint_path(name) if directory is None else directory / checkpoint_path(name).name
     path.parent.mkdir(parents=True, exist_ok=True)
-    write_record(record, path)
+    write_checkpoint(record, path)
     return path
 
 
@@ -182,8 +176,8 @@ def load(name: str, *, retrain: bool = False, verbose: bool = True) -> tuple[Tin
     if retrain or not path.exists():
         if verbose:
             print(f"Training zoo model {name!r} from scratch ({entry.train.steps} steps) into {ZOO_RETRAIN_DIR}...")
-        path = build(name, directory=in_checkout(ZOO_RETRAIN_DIR))
-    record = read_record(path)
+        path = build(name, directory=require_checkout(ZOO_RETRAIN_DIR))
+    record = read_checkpoint(path)
     if isinstance(record["losses"], torch.Tensor):  # stored compactly; callers get the list of floats
         record["losses"] = record["losses"].tolist()
     if GPTConfig(**record["model_config"]) != entry.model_config():  # fields added later take their defaults

@@ -1,0 +1,46 @@
+"""Seeds, threads and device choice (course_utils/core/device.py)."""
+
+import pytest
+import torch
+
+from course_utils.core.device import pick_device, seed_everything
+from course_utils.core.model import GPTConfig, TinyGPT
+
+
+def test_seed_everything_makes_init_repeatable():
+    seed_everything(3)
+    a = TinyGPT(GPTConfig(vocab_size=5, max_len=8)).state_dict()
+    seed_everything(3)
+    b = TinyGPT(GPTConfig(vocab_size=5, max_len=8)).state_dict()
+    assert all(torch.equal(a[k], b[k]) for k in a)
+    with pytest.raises(ValueError):
+        seed_everything(-1)
+    with pytest.raises(ValueError):
+        seed_everything(0, threads=0)
+
+
+def test_course_threads_overrides_the_thread_count(monkeypatch):
+    before = torch.get_num_threads()
+    try:
+        monkeypatch.setenv("COURSE_THREADS", "1")
+        seed_everything(0, threads=2)
+        assert torch.get_num_threads() == 1
+        monkeypatch.setenv("COURSE_THREADS", "two")
+        with pytest.raises(ValueError, match="COURSE_THREADS"):
+            seed_everything(0, threads=2)
+    finally:
+        torch.set_num_threads(before)
+
+
+def test_pick_device(monkeypatch):
+    assert pick_device() == torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    assert pick_device("cpu") == torch.device("cpu")
+    with pytest.raises(ValueError, match="prefer must be"):
+        pick_device("tpu")
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    assert pick_device() == torch.device("cuda")
+    assert pick_device("cpu") == torch.device("cpu")  # an explicit CPU wins over a present GPU
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    assert pick_device() == torch.device("cpu")
+    with pytest.raises(ValueError, match="no CUDA device"):
+        pick_device("cuda")
