@@ -293,6 +293,10 @@ SI_VARIANTS = {
 SI_TRAIN_LEN = 64
 
 
+#: Notebook 08's models: 2 layers, 4 heads, evaluated up to 16x the training length.
+SI_MODEL = {"max_len": 16 * SI_TRAIN_LEN, "d_model": 64, "heads": 4, "layers": 2}
+
+
 def si_lm_entry(variant: str, seed: int, *, tau: float = 10.0) -> ZooEntry:
     """Notebook 08: a character LM trained at 64 tokens, evaluated up to 16x longer in the notebook.
 
@@ -305,10 +309,7 @@ def si_lm_entry(variant: str, seed: int, *, tau: float = 10.0) -> ZooEntry:
         task="text",
         task_kwargs={"n": SI_TRAIN_LEN},
         model_overrides={
-            "max_len": 16 * SI_TRAIN_LEN,
-            "d_model": 64,
-            "heads": 4,
-            "layers": 2,
+            **SI_MODEL,
             **SI_VARIANTS[variant],
             "logit_tau": tau,
         },
@@ -332,10 +333,7 @@ def si_needle_entry(variant: str, seed: int) -> ZooEntry:
         task="needle",
         task_kwargs={"n": SI_TRAIN_LEN},
         model_overrides={
-            "max_len": 16 * SI_TRAIN_LEN,
-            "d_model": 64,
-            "heads": 4,
-            "layers": 2,
+            **SI_MODEL,
             **SI_VARIANTS[variant],
             "embed_std": 1.0,
         },
