@@ -105,10 +105,10 @@ def test_multihead_matches_torch_multiheadattention():
 
 
 def test_a_variant_overrides_one_method():
-    """`weights` is the step a variant replaces: here a uniform average over the visible keys."""
+    """`scores_to_weights` is the step a variant replaces: here a uniform average over the visible keys."""
 
     class Uniform(MultiHeadAttention):
-        def weights(self, scores, content_q):
+        def scores_to_weights(self, scores, content_q):
             visible = torch.isfinite(scores).to(scores.dtype)
             return visible / visible.sum(-1, keepdim=True)
 

@@ -60,8 +60,8 @@ def test_no_fix_is_the_softmax_and_leaves_the_output():
     fix = make_sink_fix("none", d_model=16, heads=2)
     scores, out = torch.randn(1, 2, 3, 3), torch.randn(1, 2, 3, 8)
     assert type(fix) is NoSinkFix and not list(fix.parameters())
-    assert torch.equal(fix.weights(scores, torch.randn(1, 2, 3, 8)), stable_softmax(scores))
-    assert fix.output(out, scores, torch.randn(1, 3, 16)) is out
+    assert torch.equal(fix.scores_to_weights(scores, torch.randn(1, 2, 3, 8)), stable_softmax(scores))
+    assert fix.adjust_head_outputs(out, scores, torch.randn(1, 3, 16)) is out
 
 
 #: The parameter each fix adds, which the loss must reach.

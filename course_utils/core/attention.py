@@ -5,7 +5,7 @@
     out     = weights v            (..., n_q, d_v)
 
 `MultiHeadAttention` adds the projections, the heads, a positional scheme and a logit transform; its
-`weights` and `combine` steps are methods a subclass overrides (the model's attention,
+`scores_to_weights` and `adjust_head_outputs` steps are methods a subclass overrides (the model's attention,
 `course_utils.core.block_attention`, adds a sink fix there).
 """
 
@@ -141,9 +141,10 @@ class MultiHeadAttention(nn.Module):
     x: (batch, n, d_model) -> (batch, n, d_model), and weights (batch, heads, n, n) on request.
     The positional scheme rotates q, k (RoPE) or biases the scores (ALiBi); absolute schemes act
     on the embeddings before the first block instead. `linear` builds the projections (e.g.
-    `SigmaReparamLinear`). The forward pass is `project_heads`, the scores, `weights` (the softmax)
-    and `combine` (weights @ v as it is), then the output projection: a variant overrides `weights` or
-    `combine` (`course_utils.core.block_attention.BlockAttention` adds a sink fix that way).
+    `SigmaReparamLinear`). The forward pass is `project_heads`, the scores, `scores_to_weights` (the
+    softmax) and `adjust_head_outputs` (weights @ v as it is), then the output projection: a variant
+    overrides `scores_to_weights` or `adjust_head_outputs` (`course_utils.core.block_attention.BlockAttention`
+    adds a sink fix that way).
 
     Example: `mha = MultiHeadAttention(64, 4, positional=RoPE(16)); y, w = mha(x, need_weights=True)`
     """
@@ -183,17 +184,17 @@ class MultiHeadAttention(nn.Module):
         q_rotated, k_rotated = self.positional.rotate(q, k, positions, positions)
         return q_rotated, k_rotated, v, q
 
-    def weights(self, scores: Tensor, content_q: Tensor) -> Tensor:
+    def scores_to_weights(self, scores: Tensor, content_q: Tensor) -> Tensor:
         """The scores (B, H, n_q, n_k), -inf where hidden, turned into weights of the same shape: the softmax.
 
         content_q: (B, H, n_q, d), the queries before any rotation (for a variant whose extra key has no
-        position). Example: `weights = mha.weights(scores, q)`
+        position). Example: `weights = mha.scores_to_weights(scores, q)`
         """
         return stable_softmax(scores)
 
-    def combine(self, out: Tensor, weights: Tensor, x: Tensor) -> Tensor:
+    def adjust_head_outputs(self, out: Tensor, weights: Tensor, x: Tensor) -> Tensor:
         """The heads' outputs out = weights @ v (B, H, n, d), given the weights and the input x (B, n, d_model)
-        -> (B, H, n, d): here unchanged. Example: `out = mha.combine(weights @ v, weights, x)`
+        -> (B, H, n, d): here unchanged. Example: `out = mha.adjust_head_outputs(weights @ v, weights, x)`
         """
         return out
 
@@ -227,6 +228,6 @@ class MultiHeadAttention(nn.Module):
             bias=self.positional.bias(positions, positions),  # (H, n, n) or None
             logit_transform=lambda s: self.logit_transform(s, positions, positions),
         )  # (B, H, n, n)
-        weights = self.weights(scores, content_q)
-        out = self.combine(weights @ v, weights, x)  # (B, H, n, d)
+        weights = self.scores_to_weights(scores, content_q)
+        out = self.adjust_head_outputs(weights @ v, weights, x)  # (B, H, n, d)
         return self.merge_heads(out), (weights if need_weights else None)

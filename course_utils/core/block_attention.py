@@ -3,7 +3,7 @@
 `BlockAttention` is `course_utils.core.attention.MultiHeadAttention` with two options from `GPTConfig`:
 
 - `sink_fix` names a way for a head to attend to nothing (`course_utils.core.sink_fixes`): the fix
-  overrides the softmax step (`weights`) and may change the heads' outputs (`combine`);
+  overrides the softmax step (`scores_to_weights`) and may change the heads' outputs (`adjust_head_outputs`);
 - `dilated_patterns=(segment_lengths, dilation_rates)` replaces dense attention by LongNet's dilated
   attention (`course_utils.core.dilated`), which never forms the (n, n) weights.
 
@@ -55,12 +55,12 @@ class BlockAttention(MultiHeadAttention):
         if dilated_patterns is not None:
             _check_dilated(dilated_patterns, sink_fix, self)
 
-    def weights(self, scores: Tensor, content_q: Tensor) -> Tensor:
+    def scores_to_weights(self, scores: Tensor, content_q: Tensor) -> Tensor:
         # A sink fix's key has no position: it meets the queries before their rotation (content_q).
-        return self.sink_fix.weights(scores, content_q)  # the softmax, unless the fix replaces it
+        return self.sink_fix.scores_to_weights(scores, content_q)  # the softmax, unless the fix replaces it
 
-    def combine(self, out: Tensor, weights: Tensor, x: Tensor) -> Tensor:
-        return self.sink_fix.output(out, weights, x)
+    def adjust_head_outputs(self, out: Tensor, weights: Tensor, x: Tensor) -> Tensor:
+        return self.sink_fix.adjust_head_outputs(out, weights, x)
 
     def forward(
         self,

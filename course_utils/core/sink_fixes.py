@@ -5,10 +5,10 @@ weight on a token that costs little, the first one: an attention sink (notebook 
 head another way out. They share one interface, `SinkFix`, whose two methods the model's attention
 (`course_utils.core.block_attention.BlockAttention`) calls:
 
-- `weights(scores, q)` turns a head's scores into weights. "softmax1", "learned_sink",
+- `scores_to_weights(scores, q)` turns a head's scores into weights. "softmax1", "learned_sink",
   "sink_key" and "sink_kv" add one key that every query sees (`ExtraKey`, `sink_softmax`);
   "sigmoid" replaces the softmax (`sigmoid_weights`).
-- `output(out, weights, x)` changes the heads' outputs: "sink_kv" adds its extra value's share
+- `adjust_head_outputs(out, weights, x)` changes the heads' outputs: "sink_kv" adds its extra value's share
   (`add_sink_value`), "gate" multiplies each head's output by a gate computed from x.
 
 `make_sink_fix(name, ...)` builds a fix by name ("none" is `NoSinkFix`), as `make_positional` builds a
@@ -66,16 +66,16 @@ def sigmoid_weights(scores: Tensor, bias: Tensor) -> Tensor:
 
 
 class SinkFix(nn.Module):
-    """The interface of a fix. By default `weights` is the softmax and `output` leaves the heads' outputs
-    as they are; a fix overrides one method or both.
+    """The interface of a fix: by default `scores_to_weights` is the softmax and `adjust_head_outputs`
+    leaves the heads' outputs as they are; a fix overrides one method or both.
     """
 
-    def weights(self, scores: Tensor, q: Tensor) -> Tensor:
+    def scores_to_weights(self, scores: Tensor, q: Tensor) -> Tensor:
         """scores: (B, H, n_q, n_k), -inf where masked; q: (B, H, n_q, d), before any rotation -> weights
         (B, H, n_q, n_k)."""
         return stable_softmax(scores)
 
-    def output(self, out: Tensor, weights: Tensor, x: Tensor) -> Tensor:
+    def adjust_head_outputs(self, out: Tensor, weights: Tensor, x: Tensor) -> Tensor:
         """out: (B, H, n, d), the heads' outputs `weights @ v`; x: (B, n, d_model), the attention's input
         -> (B, H, n, d)."""
         return out
@@ -84,7 +84,7 @@ class SinkFix(nn.Module):
 class NoSinkFix(SinkFix):
     """No fix ("none"): the softmax's weights and the heads' outputs as they are.
 
-    Example: `NoSinkFix().weights(scores, q)` is `stable_softmax(scores)`
+    Example: `NoSinkFix().scores_to_weights(scores, q)` is `stable_softmax(scores)`
     """
 
 
@@ -98,7 +98,7 @@ class ExtraKey(SinkFix):
         """The extra key's score, broadcastable to (B, H, n_q, 1)."""
         raise NotImplementedError
 
-    def weights(self, scores: Tensor, q: Tensor) -> Tensor:
+    def scores_to_weights(self, scores: Tensor, q: Tensor) -> Tensor:
         return sink_softmax(scores, self.extra_logit(q))
 
 
@@ -157,7 +157,7 @@ class SinkKeyValue(SinkKey):
         super().__init__(heads, head_dim)
         self.sink_value = nn.Parameter(torch.randn(heads, head_dim) * KEY_INIT_STD)  # (heads, head_dim)
 
-    def output(self, out: Tensor, weights: Tensor, x: Tensor) -> Tensor:
+    def adjust_head_outputs(self, out: Tensor, weights: Tensor, x: Tensor) -> Tensor:
         return add_sink_value(out, weights, self.sink_value[:, None, :])  # v*: (heads, 1, head_dim)
 
 
@@ -172,7 +172,7 @@ class SigmoidAttention(SinkFix):
         super().__init__()
         self.sigmoid_bias = nn.Parameter(torch.full((heads,), SIGMOID_BIAS_INIT))  # (heads,)
 
-    def weights(self, scores: Tensor, q: Tensor) -> Tensor:
+    def scores_to_weights(self, scores: Tensor, q: Tensor) -> Tensor:
         return sigmoid_weights(scores, self.sigmoid_bias[:, None, None])  # b: (heads, 1, 1)
 
 
@@ -187,7 +187,7 @@ class OutputGate(SinkFix):
         super().__init__()
         self.gate = nn.Linear(d_model, d_model)
 
-    def output(self, out: Tensor, weights: Tensor, x: Tensor) -> Tensor:
+    def adjust_head_outputs(self, out: Tensor, weights: Tensor, x: Tensor) -> Tensor:
         gate = torch.sigmoid(self.gate(x))  # (B, n, d_model): one gate per head channel
         return out * gate.unflatten(-1, (out.shape[1], -1)).transpose(1, 2)  # (B, H, n, d)
 
