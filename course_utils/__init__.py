@@ -11,9 +11,13 @@ of each layer may import from (`tests/test_import_layers.py` reads it and checks
 
 core/: what a trained model needs
 
-- `batch`          TaskBatch, the Vocab base class, IGNORE_INDEX: the data contract of every task
-- `tasks`          synthetic tasks with controlled positions (key-value retrieval, needle, copy, ...) and
-                   the task registry `make_batch_fn`
+- `batch`          TaskBatch, the Vocab base class, IGNORE_INDEX: the data contract of every task, and the
+                   helpers tasks share (seeds, ranges, targets)
+- `vocabs`         the token-id layout of each synthetic task (KVVocab, NeedleVocab, CopyVocab, ...)
+- `retrieval_tasks` retrieval by key: key-value retrieval (with its filler and query options), associative recall
+- `needle_tasks`   a needle in a haystack, among decoys, among near misses
+- `copy_tasks`     copy, repeated sequences, the backcopy stream and its loss floor, the loop stream
+- `tasks`          the task registry: `make_batch_fn(name, **options)`, `task_vocab_size`
 - `corpus`         the shipped text corpus, a character tokenizer and the "text" task
 - `device`         seeding and device choice (and the commands' `--device` option)
 - `positional`     none / sinusoidal / learned / RoPE / p-RoPE / ALiBi positional schemes
@@ -45,7 +49,9 @@ chapters/: one chapter's idea
                      memory budget (ch. 06)
 - `traffic`          bytes an attention call moves and keeps (op by op, and for the backward pass) (ch. 06)
 - `flops`            forward FLOPs of dense and dilated attention, counted from the shapes (ch. 06-07)
-- `bench`            time and peak memory of attention implementations, and its command line (ch. 06-07)
+- `bench`            the benchmark: implementations swept over n (with a time budget for `make gpu`), and its
+                     command line (ch. 06-07)
+- `bench_measure`    one benchmark row: time and peak memory of one attention implementation at one n (ch. 06-08)
 - `bench_results`    the benchmark's rows and their CSV files, one file per device (ch. 06-08)
 - `memory_probe`     peak resident memory of one call on the CPU, read from the operating system (ch. 06-07)
 - `dilated_reach`    what stacked dilated layers can reach and route (ch. 07)
@@ -54,7 +60,7 @@ chapters/: one chapter's idea
 - `pretrained`       all-MiniLM-L6-v2, a real pretrained encoder, run by the course's own attention (ch. 10)
 - `real_model`       sinks, dilution, head similarity, needles and retrieval in all-MiniLM-L6-v2 (ch. 10)
 - `distributed`      ring attention and LongNet's distributed dilated attention on torch.distributed (ch. 11)
-- `distributed_cost` bytes each rank receives and memory per rank, counted on paper (ch. 07, 11)
+- `distributed_cost` tokens per rank, bytes each rank receives and memory per rank, counted on paper (ch. 07, 11)
 - `distributed_runs` distributed attention on CPU processes: launching, exactness check, measurement (ch. 11)
 
 zoo/: trained models (see `course_utils/zoo/__init__.py`)
@@ -72,7 +78,8 @@ tools/: notebook helpers and runners
 - `quiz`        helpers for the executable quizzes
 - `report`      printing measured errors the same on every CPU (rounding noise prints as a bound)
 - `streaming`   running a command from a notebook cell, its output shown line by line as it comes
-- `gpu`         every GPU measurement of the course in one command: `python -m course_utils.tools.gpu`
+- `gpu`         every GPU measurement of the course in one command, on the benchmark's sweep:
+                `python -m course_utils.tools.gpu`
 """
 
 __version__ = "0.1.0"

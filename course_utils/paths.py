@@ -23,7 +23,7 @@ TRIALS_DIR = RESULTS_DIR / "trials"
 REAL_MODEL_RECORD = RESULTS_DIR / "real_model.json"
 #: Files the course makes and does not commit (git-ignored): the book, zoo models retrained by a notebook.
 BUILD_DIR = REPO_DIR / "build"
-#: Where `zoo.load(NAME, retrain=True)` trains a checkpoint, `NAME.pt.xz`: outside the package, so a
+#: Where `zoo.load_entry(NAME, retrain=True)` trains a checkpoint, `NAME.pt.xz`: outside the package, so a
 #: notebook never overwrites a committed one (only `python -m course_utils.zoo build` writes `CHECKPOINT_DIR`).
 ZOO_RETRAIN_DIR = BUILD_DIR / "zoo"
 
@@ -33,7 +33,10 @@ def require_checkout(path: Path) -> Path:
 
     The results and the build folder live beside the notebooks, not in the package; an installed copy
     (site-packages) has no checkout around it, so a ValueError says what to do instead.
-    Example: `require_checkout(TRIALS_DIR / "kv-si-nope-s0.json")`
+
+    Example:
+        >>> require_checkout(TRIALS_DIR / "kv-si-nope-s0.json").relative_to(REPO_DIR).as_posix()
+        'notebooks/results/trials/kv-si-nope-s0.json'
     """
     if not (REPO_DIR / "notebooks").is_dir():
         raise ValueError(

@@ -98,11 +98,12 @@ from tqdm.auto import trange
 from course_utils import zoo
 from course_utils.chapters.circuits import overwrite_probe, weight_by_distance
 from course_utils.core.attention import MultiHeadAttention, attention, stable_softmax
+from course_utils.core.copy_tasks import copy_batch
 from course_utils.core.device import seed_everything
 from course_utils.core.evaluate import target_accuracy
 from course_utils.core.model import GPTConfig, TinyGPT
 from course_utils.core.positional import RoPE
-from course_utils.core.tasks import CopyVocab, copy_batch
+from course_utils.core.vocabs import CopyVocab
 from course_utils.tools.diagrams import qkv_diagram
 from course_utils.tools.plotting import finish, plot_attention_maps, plot_loss, use_course_style
 
@@ -550,7 +551,7 @@ losses = train_from_scratch(ours)
 # is stored with it. Our 50 lines reproduce it step for step:
 
 # %%
-record = zoo.load("copy-rope-2l", verbose=False)[1]
+record = zoo.load_entry("copy-rope-2l", verbose=False)[1]
 gap = max(abs(a - b) for a, b in zip(losses, record["losses"]))
 print(f"largest difference from the zoo's loss curve over {len(losses)} steps: below 1e-4: {gap < 1e-4}")
 learned_at = next(step for step, loss in enumerate(losses) if loss < 0.01)
@@ -669,7 +670,7 @@ for length in [8, 12, 16]:
 
 # %%
 RETRAIN = False
-induct = {s: zoo.load(name, retrain=RETRAIN, verbose=False)[0] for s, name in zoo.family_names("induct").items()}
+induct = {s: zoo.load_entry(name, retrain=RETRAIN, verbose=False)[0] for s, name in zoo.family_names("induct").items()}
 recipe = zoo.ZOO[zoo.entry_name("induct", 0)]
 print(f"copy-induct: {recipe.task_kwargs}, {recipe.train.steps} steps; held out: {zoo.INDUCT_HELD_OUT}")
 

@@ -95,7 +95,7 @@ from course_utils.chapters.dilution import (
 )
 from course_utils.core.device import seed_everything
 from course_utils.core.evaluate import last_query_attention
-from course_utils.core.tasks import associative_recall_batch
+from course_utils.core.retrieval_tasks import associative_recall_batch
 from course_utils.tools.plotting import finish, plot_curves, use_course_style
 
 seed_everything(0, threads=2)
@@ -273,10 +273,10 @@ def readable(token: int) -> str:
     """An item token as key:value (item i holds key i // n_values and value i % n_values), a query as q<key>."""
     if token == vocab.bos:
         return "BOS"
-    if token >= vocab.offset("i"):
-        key, value = divmod(token - vocab.offset("i"), vocab.n_values)
+    if token >= vocab.offset("item"):
+        key, value = divmod(token - vocab.offset("item"), vocab.n_values)
         return f"k{key}:v{value}"
-    return f"q{token - vocab.offset('q')}"
+    return f"q{token - vocab.offset('query')}"
 
 
 print("tokens:", " ".join(readable(t) for t in example.tokens[0].tolist()))
@@ -309,7 +309,7 @@ FAMILY_OPTIONS = {
 SEEDS = zoo.SEEDS
 item_counts = [16, 32, 64, 128, 256, 512, 1024, 2048, 4096]
 loaded = {
-    (t, s): zoo.load(name, retrain=RETRAIN, verbose=False)
+    (t, s): zoo.load_entry(name, retrain=RETRAIN, verbose=False)
     for t in TRANSFORMS
     for s, name in zoo.family_names("recall", **FAMILY_OPTIONS[t]).items()
 }
@@ -599,7 +599,7 @@ value_family = {
     "ssmax": {"transform": "ssmax"},
 }
 value_models = {
-    (t, s): zoo.load(name, retrain=RETRAIN, verbose=False)[0]
+    (t, s): zoo.load_entry(name, retrain=RETRAIN, verbose=False)[0]
     for t, options in value_family.items()
     for s, name in zoo.family_names("recall", value_answers=True, **options).items()
 }
@@ -607,12 +607,12 @@ value_models = {
 example = associative_recall_batch(1, 6, value_answers=True, generator=3)
 value_vocab = example.vocab
 print("tokens:", " ".join(readable(t) for t in example.tokens[0].tolist()))
-print("answer:", f"v{int(example.targets[0, example.answer_pos]) - value_vocab.offset('v')}")
+print("answer:", f"v{int(example.targets[0, example.answer_pos]) - value_vocab.offset('value')}")
 
 
 def votes_inline(weights, batch):
     """(B, n) last-query weights -> (B, 16) total weight on the items holding each value."""
-    items = batch.tokens[:, 1:-1] - batch.vocab.offset("i")  # (B, K) item ids
+    items = batch.tokens[:, 1:-1] - batch.vocab.offset("item")  # (B, K) item ids
     return torch.zeros(len(weights), 16).scatter_add_(1, items % 16, weights[:, 1:-1])
 
 
@@ -620,13 +620,13 @@ value_results = {}  # (transform, seed, K) -> (accuracy, accuracy of the vote, w
 for count in item_counts:
     batch = associative_recall_batch(128, count, value_answers=True, generator=count)  # same contexts as section 3
     rows = torch.arange(128)
-    answers = batch.targets[rows, batch.answer_pos] - value_vocab.offset("v")  # (B,) value 0..15
+    answers = batch.targets[rows, batch.answer_pos] - value_vocab.offset("value")  # (B,) value 0..15
     for key, model in value_models.items():
         logits, w = last_query_attention(model, batch.tokens)  # (B, V), (B, 1, n)
         votes = votes_inline(w[:, 0], batch)  # (B, 16)
         wrong = votes.scatter(1, answers[:, None], -1.0).amax(-1)  # the largest vote for a wrong value
         value_results[(*key, count)] = (
-            (logits.argmax(-1) == answers + value_vocab.offset("v")).float().mean().item(),
+            (logits.argmax(-1) == answers + value_vocab.offset("value")).float().mean().item(),
             (votes.argmax(-1) == answers).float().mean().item(),
             w[rows, 0, batch.relevant_pos].mean().item(),
             votes[rows, answers].mean().item(),

@@ -98,7 +98,8 @@ from course_utils.core.device import seed_everything
 from course_utils.core.evaluate import accuracy_by_query_index, target_accuracy
 from course_utils.core.model import TinyGPT
 from course_utils.core.positional import ALiBi, RoPE, Sinusoidal
-from course_utils.core.tasks import KVVocab, kv_retrieval_batch
+from course_utils.core.retrieval_tasks import Filler, kv_retrieval_batch
+from course_utils.core.vocabs import KVVocab
 from course_utils.tools.plotting import finish, plot_curves, plot_heatmaps, plot_seed_lines, use_course_style
 
 seed_everything(0, threads=2)
@@ -224,7 +225,9 @@ U_NAMES = {
     "alibi-edge": zoo.family_names("kv", positional="alibi", edge=True),
 }
 loaded = {
-    (v, s): zoo.load(name, retrain=RETRAIN, verbose=False) for v, names in U_NAMES.items() for s, name in names.items()
+    (v, s): zoo.load_entry(name, retrain=RETRAIN, verbose=False)
+    for v, names in U_NAMES.items()
+    for s, name in names.items()
 }
 models = {key: model for key, (model, _) in loaded.items()}
 records = {key: record for key, (_, record) in loaded.items()}
@@ -482,19 +485,19 @@ for state in ("init", "trained", "NoPE init"):
 # %%
 QF_VARIANTS = {"alibi-fill": {}, "alibi-qfirst-fill": {"query_first": True}}  # variant -> task options
 qf_models = {
-    ("alibi-fill", s): zoo.load(name, retrain=RETRAIN, verbose=False)[0]
+    ("alibi-fill", s): zoo.load_entry(name, retrain=RETRAIN, verbose=False)[0]
     for s, name in zoo.family_names("kv", positional="alibi", filler=True).items()
 }
 qf_models.update(
     {
-        ("alibi-qfirst-fill", s): zoo.load(name, retrain=RETRAIN, verbose=False)[0]
+        ("alibi-qfirst-fill", s): zoo.load_entry(name, retrain=RETRAIN, verbose=False)[0]
         for s, name in zoo.family_names("kv", positional="alibi", query_first=True, filler=True).items()
     }
 )
 for (v, s), model in qf_models.items():
     for k, n in PAIR_COUNTS.items():
         by_index[(v, s, k)] = accuracy_by_query_index(
-            model, k, per_index=n, seed=k, rows_per_call=ROWS, filler=True, **QF_VARIANTS[v]
+            model, k, per_index=n, seed=k, rows_per_call=ROWS, filler=Filler(), **QF_VARIANTS[v]
         )
         depth[(v, s, k)] = lost_in_the_middle_depth(by_index[(v, s, k)])
 print("accuracy (all queries) and U depth (points) per seed, seeds 0 / 1 / 2:")
@@ -557,7 +560,7 @@ fig
 # query.
 
 # %%
-early = kv_retrieval_batch(512, 16, query_first=True, filler=True, generator=9)
+early = kv_retrieval_batch(512, 16, query_first=True, filler=Filler(), generator=9)
 early_rows = torch.arange(512)
 for s in SEEDS:
     model = qf_models[("alibi-qfirst-fill", s)]
@@ -606,7 +609,7 @@ for s in SEEDS:
 # %%
 FILL_SCHEMES = {"rope": "RoPE", "alibi": "ALiBi", "learned": "learned"}
 fill_loaded = {
-    (p, s): zoo.load(name, retrain=RETRAIN and p != "alibi", verbose=False)  # ALiBi's: section 2 did it
+    (p, s): zoo.load_entry(name, retrain=RETRAIN and p != "alibi", verbose=False)  # ALiBi's: section 2 did it
     for p in FILL_SCHEMES
     for s, name in zoo.family_names("kv", positional=p, filler=True).items()
 }
@@ -614,7 +617,7 @@ fill = {key: model for key, (model, _) in fill_loaded.items()}
 print(
     "section 2's recipe, RoPE (kv-rope-s*), held-out accuracy at K = 16, seeds 0 / 1 / 2: "
     + " / ".join(
-        f"{zoo.load(name, verbose=False)[1]['accuracy']:.3f}"
+        f"{zoo.load_entry(name, verbose=False)[1]['accuracy']:.3f}"
         for name in zoo.family_names("kv", positional="rope").values()
     )
 )
@@ -623,7 +626,7 @@ for p, name in FILL_SCHEMES.items():
     print(f"  {name:8s}", " / ".join(f"{fill_loaded[(p, s)][1]['accuracy']:.3f}" for s in SEEDS))
 print(
     "one training sequence:",
-    " ".join(KVVocab(filler=True).labels(kv_retrieval_batch(1, 5, filler=True, n_filler=4, generator=3).tokens[0])),
+    " ".join(KVVocab(filler=True).labels(kv_retrieval_batch(1, 5, filler=Filler(scattered=4), generator=3).tokens[0])),
 )
 
 # %% [markdown]
@@ -642,19 +645,19 @@ measured = {}  # (model, K, options) -> accuracy: the three sweeps share their s
 
 
 def fill_accuracy(model, k=16, **options):
-    """Accuracy on 256 sequences of K pairs with fillers placed by `options` (zero counts dropped)."""
+    """Accuracy on 256 sequences of K pairs with fillers placed by `Filler(**options)` (zero counts dropped)."""
     options = {name: count for name, count in options.items() if count}
     key = (id(model), k, tuple(sorted(options.items())))
     if key not in measured:
-        batch = kv_retrieval_batch(256, k, filler=True, generator=2000 + k, **options)
+        batch = kv_retrieval_batch(256, k, filler=Filler(**options), generator=2000 + k)
         measured[key] = target_accuracy(model, batch.tokens, batch.targets, rows_per_call=ROWS)
     return measured[key]
 
 
 PREFIXES, GAPS, MORE_PAIRS = (0, 32, 128), (0, 2, 8), (16, 32, 64, 112)
 sweeps = {  # name -> (x values, added tokens, accuracy function of (model, x))
-    "filler prefix P": (PREFIXES, list(PREFIXES), lambda m, x: fill_accuracy(m, filler_prefix=x)),
-    "filler between pairs G": (GAPS, [15 * g for g in GAPS], lambda m, x: fill_accuracy(m, filler_gap=x)),
+    "filler prefix P": (PREFIXES, list(PREFIXES), lambda m, x: fill_accuracy(m, prefix=x)),
+    "filler between pairs G": (GAPS, [15 * g for g in GAPS], lambda m, x: fill_accuracy(m, gap=x)),
     "more pairs K": (MORE_PAIRS, [2 * (k - 16) for k in MORE_PAIRS], lambda m, x: fill_accuracy(m, k=x)),
 }
 HELD_FOR_Q6 = ("filler prefix P", "rope")  # measured after quiz Q6 asks you to predict it
@@ -731,7 +734,7 @@ fig
 # %%
 TUNES = {"pi": "position interpolation", "extrap": "positions as they are"}
 tuned = {
-    (t, s): zoo.load(name, retrain=RETRAIN, verbose=False)
+    (t, s): zoo.load_entry(name, retrain=RETRAIN, verbose=False)
     for t in TUNES
     for s, name in zoo.family_names("kv", positional="rope", filler=True, finetune=t).items()
 }
@@ -783,7 +786,7 @@ fig
 # and after the interpolation fine-tune.
 
 # %%
-long_probe = kv_retrieval_batch(64, 64, filler=True, generator=77)
+long_probe = kv_retrieval_batch(64, 64, filler=Filler(), generator=77)
 
 
 def previous_token_weight(model):
@@ -1183,7 +1186,7 @@ assert check_choice(q6_answer, "fc9f733e02cccaff5551a6dff20f6172bf1b92ab3d62c491
 # %%
 xs, _, fn = sweeps["filler prefix P"]
 swept[HELD_FOR_Q6] = torch.tensor([[fn(fill[("rope", s)], x) for x in xs] for s in SEEDS])
-prefixed = kv_retrieval_batch(256, 16, filler=True, filler_prefix=128, generator=5)
+prefixed = kv_retrieval_batch(256, 16, filler=Filler(prefix=128), generator=5)
 for p, name in FILL_SCHEMES.items():
     print(
         f"{name:8s} accuracy with P = {', '.join(map(str, xs))}, per seed: "

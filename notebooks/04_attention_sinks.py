@@ -101,11 +101,11 @@ from course_utils.chapters.sinks import (
     streaming_logits,
 )
 from course_utils.core.batch import IGNORE_INDEX
+from course_utils.core.copy_tasks import backcopy_batch, backcopy_optimal_losses
 from course_utils.core.device import seed_everything
 from course_utils.core.evaluate import token_losses
 from course_utils.core.metrics import SINK_THRESHOLD, sink_mass, sink_rate
 from course_utils.core.sink_fixes import sink_softmax
-from course_utils.core.tasks import backcopy_batch, backcopy_optimal_losses
 from course_utils.tools.plotting import finish, plot_attention_maps, use_course_style
 
 seed_everything(0, threads=2)
@@ -183,7 +183,7 @@ VARIANTS = {  # label: the options of the zoo's "sink" family
 models, records = {}, {}
 for label, options in VARIANTS.items():
     for seed in SEEDS:
-        models[(label, seed)], records[(label, seed)] = zoo.load(
+        models[(label, seed)], records[(label, seed)] = zoo.load_entry(
             zoo.entry_name("sink", seed, **options), verbose=label == "softmax"
         )
 
@@ -208,7 +208,7 @@ idle_q = ~copy_q
 idle_q[:, 0] = False  # the *idle queries*: all others but query 0, which can only see BOS
 floor = backcopy_optimal_losses(test.tokens)  # (batch, n), nats
 scored = test.targets != IGNORE_INDEX
-best_guess = torch.where(test.tokens == vocab.trigger, test.tokens.roll(1, dims=1), vocab.offset("s"))
+best_guess = torch.where(test.tokens == vocab.trigger, test.tokens.roll(1, dims=1), vocab.offset("symbol"))
 with torch.no_grad():
     model_guess = models[("softmax", 0)](test.tokens).argmax(-1)  # (B, n)
 print(
@@ -398,7 +398,7 @@ idle_moved = idle_q.clone()
 idle_moved[:, shift:] = idle_q[:, : 64 - shift]
 idle_moved[:, : shift + 1] = False  # the idle queries that can see the moved BOS
 replaced = test.tokens.clone()
-replaced[:, 0] = vocab.offset("s") + 5  # BOS replaced by the symbol s5
+replaced[:, 0] = vocab.offset("symbol") + 5  # BOS replaced by the symbol s5
 
 
 def token_or_position(model):
@@ -424,7 +424,7 @@ def token_or_position(model):
     return rows
 
 
-deep = {seed: zoo.load(zoo.entry_name("sink", seed, layers=2), verbose=seed == 0)[0] for seed in SEEDS}
+deep = {seed: zoo.load_entry(zoo.entry_name("sink", seed, layers=2), verbose=seed == 0)[0] for seed in SEEDS}
 probes = {
     **{(1, seed): token_or_position(models[("softmax", seed)]) for seed in SEEDS},
     **{(2, seed): token_or_position(deep[seed]) for seed in SEEDS},
@@ -456,7 +456,7 @@ nobos_idle = ~nobos_test.copy_mask
 nobos_idle[:, 0] = False
 nobos_first = []
 for seed in SEEDS:
-    model = zoo.load(zoo.entry_name("sink", seed, layers=2, bos=False), verbose=False)[0]
+    model = zoo.load_entry(zoo.entry_name("sink", seed, layers=2, bos=False), verbose=False)[0]
     with torch.no_grad():
         _, attn = model(nobos_test.tokens, return_attention=True)  # (L, B, H, n, n)
     on_first = sink_mass(attn, nobos_idle).amax(-1)  # (L,): the most any head puts on position 0

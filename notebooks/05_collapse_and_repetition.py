@@ -99,7 +99,9 @@ from course_utils.chapters.repetition import copy_log_probs, greedy_repeats, rep
 from course_utils.core.device import seed_everything
 from course_utils.core.evaluate import target_accuracy
 from course_utils.core.metrics import js_divergence, normalized_entropy
-from course_utils.core.tasks import decoy_needle_batch, kv_retrieval_batch, make_batch_fn, near_miss_batch
+from course_utils.core.needle_tasks import decoy_needle_batch, near_miss_batch
+from course_utils.core.retrieval_tasks import kv_retrieval_batch
+from course_utils.core.tasks import make_batch_fn
 from course_utils.tools.plotting import finish, plot_attention_maps, plot_curves, plot_heatmaps, use_course_style
 from course_utils.tools.report import error_text
 
@@ -244,7 +246,7 @@ def shift_at_length(model, n, batch_size=32):
 
 
 CONTEXTS = (16, 32, 64, 128, 256, 512)
-nope_lms = {s: zoo.load(name, verbose=False)[0] for s, name in zoo.family_names("si-lm", variant="nope").items()}
+nope_lms = {s: zoo.load_entry(name, verbose=False)[0] for s, name in zoo.family_names("si-lm", variant="nope").items()}
 shift = torch.tensor([[shift_at_length(nope_lms[s], n) for n in CONTEXTS] for s in SEEDS])  # (seeds, lengths)
 design = torch.stack([torch.ones(len(CONTEXTS)), torch.tensor(CONTEXTS, dtype=torch.float).log()], 1)  # (lengths, 2)
 slopes = [torch.linalg.lstsq(design, shift[i].log()[:, None]).solution[1, 0].item() for i in range(len(SEEDS))]
@@ -305,7 +307,7 @@ print(
 
 # %%
 kv_models = {
-    (pos, s): zoo.load(zoo.entry_name("kv", s, positional=pos), verbose=False)[0]
+    (pos, s): zoo.load_entry(zoo.entry_name("kv", s, positional=pos), verbose=False)[0]
     for pos in ("alibi", "rope")
     for s in SEEDS
 }
@@ -414,7 +416,7 @@ hot_names = {
     for kind in ("hot", "hot-sigma")
     for s in SEEDS
 }
-hot = {key: zoo.load(name, verbose=False)[1] for key, name in hot_names.items()}
+hot = {key: zoo.load_entry(name, verbose=False)[1] for key, name in hot_names.items()}
 print("build times:", ", ".join(f"{hot_names[key]} {r['build_seconds']:.0f} s" for key, r in hot.items()))
 fig, axes = plt.subplots(1, 2, figsize=(12, 3.8))
 for (kind, s), record in hot.items():
@@ -475,7 +477,7 @@ for (kind, s), record in hot.items():
 text = make_batch_fn("text", batch_size=16, n=128, split="val")(torch.Generator().manual_seed(5))
 head_js = {}
 for key, name in hot_names.items():
-    model = zoo.load(name, verbose=False)[0]
+    model = zoo.load_entry(name, verbose=False)[0]
     with torch.no_grad():
         _, attn = model(text.tokens, return_attention=True)  # (L, B, H, n, n)
     attn = attn[:, :, :, 1:]  # query 0 sees one key
@@ -519,13 +521,13 @@ for key, name in hot_names.items():
 FAMILIES = {"p = 0.5": False, "p = 0.1": True}  # label: rare
 REPEAT_PROB = {"p = 0.5": 0.5, "p = 0.1": 0.1}
 loop_models = {
-    label: {s: zoo.load(name, verbose=False) for s, name in zoo.family_names("loop", rare=rare).items()}
+    label: {s: zoo.load_entry(name, verbose=False) for s, name in zoo.family_names("loop", rare=rare).items()}
     for label, rare in FAMILIES.items()
 }
 loops = loop_models["p = 0.5"]
 vocab = make_batch_fn("loop_stream", batch_size=1, **zoo.ZOO[zoo.entry_name("loop", 0)].task_kwargs)(0).vocab
 g = torch.Generator().manual_seed(0)
-sentences = torch.randint(0, 64, (256, 8), generator=g) + vocab.offset("s")
+sentences = torch.randint(0, 64, (256, 8), generator=g) + vocab.offset("symbol")
 segments = torch.cat([sentences, torch.full((256, 1), vocab.end)], dim=1)  # (256, 9): a sentence and END
 PERIOD = segments.shape[1]
 for family_models in loop_models.values():
@@ -579,7 +581,7 @@ def favourite_distances(model, prompts, period):
 def sentences_of(length, count=64, seed=1):
     """(count, length + 1): random sentences of `length` symbols, each followed by END."""
     symbols = torch.randint(0, 64, (count, length), generator=torch.Generator().manual_seed(seed))
-    return torch.cat([symbols + vocab.offset("s"), torch.full((count, 1), vocab.end)], dim=1)
+    return torch.cat([symbols + vocab.offset("symbol"), torch.full((count, 1), vocab.end)], dim=1)
 
 
 prompts = repeated_prompt(segments[:64], 3)
@@ -689,7 +691,7 @@ finish(fig, "P(one more repeat) does not grow with the count, even where long ru
 # They were trained on 16–128 tokens with 0–6 decoys:
 
 # %%
-decoy_models = {s: zoo.load(name, verbose=s == 0)[0] for s, name in zoo.family_names("decoy").items()}
+decoy_models = {s: zoo.load_entry(name, verbose=s == 0)[0] for s, name in zoo.family_names("decoy").items()}
 example = decoy_needle_batch(1, 24, n_decoys=2, generator=5)
 print(" ".join(example.vocab.labels(example.tokens[0])), "->", example.vocab.labels(example.targets[0, -1:])[0])
 
@@ -764,7 +766,7 @@ print("1 decoy per 32, by length:    ", " ".join(f"{n}: {v:.2f}" for n, v in zip
 # to the denominator and a decoy adds e^g': one near miss weighs as much as e^g' filler tokens.
 
 # %%
-near = {s: zoo.load(name, verbose=s == 0)[0] for s, name in zoo.family_names("decoy", near_miss=True).items()}
+near = {s: zoo.load_entry(name, verbose=s == 0)[0] for s, name in zoo.family_names("decoy", near_miss=True).items()}
 example = near_miss_batch(1, 32, n_decoys=2, generator=5)
 print(" ".join(example.vocab.labels(example.tokens[0])), "->", example.vocab.labels(example.targets[0, -1:])[0])
 

@@ -460,7 +460,7 @@ for name, out in (("bf16 state", o_bf), ("fp32 state", state_fp32)):
 # %%
 # NBVAL_IGNORE_OUTPUT
 # GPU cell: runs only where CUDA is present.
-from course_utils.chapters.bench_results import device_slug, recorded_results
+from course_utils.chapters.bench_results import device_slug, read_csv, recorded_results
 from course_utils.tools.streaming import run_streaming
 
 device = pick_device()
@@ -504,7 +504,7 @@ from IPython.display import display
 
 gpu_files = recorded_results(RESULTS_DIR, "bench")  # bench_<device>.csv recorded on a GPU, one per device
 for path in gpu_files:
-    display(plot_recorded_bench(path, field="tflops", ylabel="attained TFLOP/s"))
+    display(plot_recorded_bench(read_csv(path), field="tflops", ylabel="attained TFLOP/s"))
 if not gpu_files:
     print("no recorded GPU results yet: run the GPU cell, or `make gpu`, on a CUDA machine")
 

@@ -475,7 +475,7 @@ for p in range(16, 31, 2):
 # GPU cell: runs only where CUDA is present.
 import sys
 
-from course_utils.chapters.bench_results import device_slug, recorded_results
+from course_utils.chapters.bench_results import device_slug, read_csv, recorded_results
 from course_utils.tools.streaming import run_streaming
 
 device = pick_device()
@@ -512,7 +512,7 @@ from IPython.display import display
 
 gpu_files = recorded_results(RESULTS_DIR, "dilated")  # dilated_<device>.csv recorded on a GPU, one per device
 for path in gpu_files:
-    display(plot_recorded_bench(path, field="seconds", ylabel="forward time (s)", logy=True))
+    display(plot_recorded_bench(read_csv(path), field="seconds", ylabel="forward time (s)", logy=True))
 if not gpu_files:
     print("no recorded GPU results yet: run the GPU cell, or `make gpu`, on a CUDA machine")
 
@@ -538,7 +538,7 @@ KINDS = {
     "dense": zoo.family_names("kv", positional="rope"),
     "dilated": zoo.family_names("kv", positional="rope", dilated=True),
 }
-loaded = {(kind, s): zoo.load(names[s], verbose=False) for kind, names in KINDS.items() for s in SEEDS}
+loaded = {(kind, s): zoo.load_entry(names[s], verbose=False) for kind, names in KINDS.items() for s in SEEDS}
 for kind in KINDS:
     accs = [loaded[(kind, s)][1]["accuracy"] for s in SEEDS]
     print(f"{kind:8s} held-out accuracy at 16 pairs, seeds 0 / 1 / 2: " + " / ".join(f"{a:.3f}" for a in accs))
@@ -698,7 +698,7 @@ print(
 
 # %%
 stored = {
-    (kind, s): trials.load_record(name)["measurements"]["accuracy_by_index"]
+    (kind, s): trials.load_trial_record(name)["measurements"]["accuracy_by_index"]
     for kind, names in KINDS.items()
     for s, name in names.items()
 }
@@ -755,7 +755,7 @@ TRIAL_KINDS = {
     "3 layers, 3000 steps": trials.trial_names("kv-rope-dilated-3l"),
 }
 trial_acc = {
-    (kind, s): trials.load_record(name)["measurements"]["accuracy_by_index"]
+    (kind, s): trials.load_trial_record(name)["measurements"]["accuracy_by_index"]
     for kind, names in TRIAL_KINDS.items()
     for s, name in names.items()
 }
@@ -805,7 +805,9 @@ fig
 
 # %%
 lm_windows = {
-    kind: {s: np.array(trials.load_record(name)["measurements"]["window_loss"]["64"]) for s, name in names.items()}
+    kind: {
+        s: np.array(trials.load_trial_record(name)["measurements"]["window_loss"]["64"]) for s, name in names.items()
+    }
     for kind, names in (
         ("dense", zoo.family_names("si-lm", variant="rope")),
         ("dilated", trials.trial_names("si-lm-dilated")),
@@ -832,9 +834,9 @@ BORDERS = np.arange(PATTERNS[0][0], 64, PATTERNS[0][0])  # positions 8, 16, ...,
 position_gap = {}
 for s in SEEDS:
     gap = np.array(
-        trials.load_record(trials.trial_names("si-lm-dilated")[s])["measurements"]["position_loss"]["64"]
+        trials.load_trial_record(trials.trial_names("si-lm-dilated")[s])["measurements"]["position_loss"]["64"]
     ) - np.array(
-        trials.load_record(zoo.family_names("si-lm", variant="rope")[s])["measurements"]["position_loss"]["64"]
+        trials.load_trial_record(zoo.family_names("si-lm", variant="rope")[s])["measurements"]["position_loss"]["64"]
     )
     position_gap[s] = gap
     others = np.setdiff1d(np.arange(1, 64), BORDERS)

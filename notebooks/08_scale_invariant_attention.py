@@ -295,7 +295,7 @@ print(
 # %%
 # NBVAL_IGNORE_OUTPUT
 # GPU cell: runs only where CUDA is present.
-from course_utils.chapters.bench_results import recorded_results
+from course_utils.chapters.bench_results import read_csv, recorded_results
 from course_utils.core.device import pick_device
 from course_utils.paths import RESULTS_DIR
 from course_utils.tools.plotting import plot_recorded_bench
@@ -308,7 +308,7 @@ if device.type == "cuda":
 else:
     print(f"no GPU here ({device}); the fused run did not run (it is step 4 of `make gpu`)")
 for path in recorded_results(RESULTS_DIR, "flex"):  # flex_<device>.csv recorded on a GPU
-    display(plot_recorded_bench(path, field="tflops", ylabel="attained TFLOP/s (causal)"))
+    display(plot_recorded_bench(read_csv(path), field="tflops", ylabel="attained TFLOP/s (causal)"))
 
 # %% [markdown]
 # **Takeaway.** With Gaussian scores the transform keeps the total attention per range of
@@ -346,7 +346,7 @@ PAPER = {
 }
 SEEDS = zoo.SEEDS
 LENGTHS = (zoo.SI_TRAIN_LEN, 4 * zoo.SI_TRAIN_LEN, 16 * zoo.SI_TRAIN_LEN)
-lm = {(v, s): zoo.load(zoo.entry_name("si-lm", s, variant=v), verbose=False) for v in VARIANTS for s in SEEDS}
+lm = {(v, s): zoo.load_entry(zoo.entry_name("si-lm", s, variant=v), verbose=False) for v in VARIANTS for s in SEEDS}
 build = [record["build_seconds"] for _, record in lm.values()]
 print(f"loaded {len(lm)} language models, each built in {min(build):.0f}-{max(build):.0f} s on one core")
 
@@ -363,7 +363,7 @@ print(f"loaded {len(lm)} language models, each built in {min(build):.0f}-{max(bu
 # %%
 windows = text_batch(trials.LM_WINDOWS, LENGTHS[-1], split="val", generator=trials.LM_WINDOW_SEED)
 live = position_losses(lm[("rope", 0)][0], windows, LENGTHS[0])  # (32 windows, 16 pieces, 64 positions)
-stored_rope = trials.load_record(zoo.entry_name("si-lm", 0, variant="rope"))["measurements"]
+stored_rope = trials.load_trial_record(zoo.entry_name("si-lm", 0, variant="rope"))["measurements"]
 print(
     f"RoPE seed 0 at {LENGTHS[0]} tokens: live {live.mean().item():.3f}, stored "
     f"{np.mean(stored_rope['window_loss'][str(LENGTHS[0])]):.3f} nats per character"
@@ -385,7 +385,7 @@ ALL_VARIANTS = {**VARIANTS, **TRIAL_VARIANTS}
 
 def lm_measurements(v, s):
     name = zoo.entry_name("si-lm", s, variant=v) if v in VARIANTS else trials.trial_names(f"si-lm-{v}")[s]
-    return trials.load_record(name)["measurements"]
+    return trials.load_trial_record(name)["measurements"]
 
 
 measured = {(v, s): lm_measurements(v, s) for v in ALL_VARIANTS for s in SEEDS}
@@ -603,7 +603,7 @@ fig
 
 # %%
 needle_acc = {
-    (v, s, n): trials.load_record(f"si-needle-{v}-s{s}")["measurements"]["needle_accuracy"][str(n)]
+    (v, s, n): trials.load_trial_record(f"si-needle-{v}-s{s}")["measurements"]["needle_accuracy"][str(n)]
     for v in VARIANTS
     for s in SEEDS
     for n in trials.SI_NEEDLE_LENGTHS
@@ -637,7 +637,7 @@ tau_loss = {
         if tau == 10.0
         else float(
             np.mean(
-                trials.load_record(zoo.entry_name("si-lm", 0, variant="si-prope", tau=tau))["measurements"][
+                trials.load_trial_record(zoo.entry_name("si-lm", 0, variant="si-prope", tau=tau))["measurements"][
                     "window_loss"
                 ][str(n)]
             )

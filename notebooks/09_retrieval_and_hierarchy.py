@@ -98,7 +98,7 @@ from course_utils.chapters.retrieval import (
 )
 from course_utils.core.device import seed_everything
 from course_utils.core.evaluate import last_token_accuracy
-from course_utils.core.tasks import kv_retrieval_batch
+from course_utils.core.retrieval_tasks import kv_retrieval_batch
 from course_utils.tools.plotting import finish, use_course_style
 from course_utils.zoo import trials
 
@@ -115,7 +115,7 @@ use_course_style()
 # %%
 SEEDS = zoo.SEEDS
 MODELS = {
-    f"{p}-s{s}": zoo.load(zoo.entry_name("kv", s, positional=p), verbose=False)[0]
+    f"{p}-s{s}": zoo.load_entry(zoo.entry_name("kv", s, positional=p), verbose=False)[0]
     for p in ("alibi", "rope")
     for s in SEEDS
 }
@@ -372,7 +372,8 @@ fig
 
 # %%
 dilated = {
-    s: zoo.load(name, verbose=False)[0] for s, name in zoo.family_names("kv", positional="rope", dilated=True).items()
+    s: zoo.load_entry(name, verbose=False)[0]
+    for s, name in zoo.family_names("kv", positional="rope", dilated=True).items()
 }
 for s, m in dilated.items():
     print(
@@ -380,7 +381,7 @@ for s, m in dilated.items():
         f"K = 16 {accuracy(m, batches[16].tokens, batches[16].targets[:, -1]):.2f}"
     )
 si_kv = {
-    s: trials.load_record(name)["measurements"]["accuracy_at_pairs"]
+    s: trials.load_trial_record(name)["measurements"]["accuracy_at_pairs"]
     for s, name in trials.trial_names("kv-si-nope").items()
 }
 for s, acc in si_kv.items():

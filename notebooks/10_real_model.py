@@ -420,7 +420,7 @@ print(
 # 128-token row here, at three depths, and check it against the record.
 
 # %%
-record = real_model.load_record()
+record = real_model.load_real_model_record()
 grid = record["needles"]
 cosine = np.array(grid["cosine"])  # (lengths, depths, needles, haystacks)
 baseline = np.array(grid["baseline"])  # (lengths, needles, haystacks): no needle

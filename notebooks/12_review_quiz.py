@@ -93,10 +93,12 @@ from course_utils.chapters.collapse import head_divergence
 from course_utils.chapters.dilution import gap_for_weight, relevant_weight, simulate_dilution
 from course_utils.chapters.flash import score_matrix_bytes
 from course_utils.chapters.retrieval import hierarchical_answer, retrieve_best_chunk
+from course_utils.core.copy_tasks import backcopy_batch
 from course_utils.core.device import seed_everything
 from course_utils.core.evaluate import accuracy_by_query_index
 from course_utils.core.metrics import sink_mass
-from course_utils.core.tasks import backcopy_batch, kv_retrieval_batch, make_batch_fn
+from course_utils.core.retrieval_tasks import kv_retrieval_batch
+from course_utils.core.tasks import make_batch_fn
 from course_utils.paths import RESULTS_DIR  # notebooks/results, wherever the notebook runs
 from course_utils.tools.plotting import finish, use_course_style
 from course_utils.zoo import trials
@@ -136,7 +138,7 @@ ax = axes[0, 1]
 for edge, label in ((False, "queries uniform in training"), (True, "queries mostly at the edges")):
     by_index = np.mean(
         [
-            accuracy_by_query_index(zoo.load(name, verbose=False)[0], 32, per_index=32, seed=32).numpy()
+            accuracy_by_query_index(zoo.load_entry(name, verbose=False)[0], 32, per_index=32, seed=32).numpy()
             for name in zoo.family_names("kv", positional="alibi", edge=edge).values()
         ],
         axis=0,
@@ -155,7 +157,7 @@ for variant, label in (("rope", "RoPE"), ("alibi", "ALiBi"), ("si-nope", "scale-
     loss = [
         np.mean(
             [
-                np.mean(trials.load_record(name)["measurements"]["window_loss"][str(n)])
+                np.mean(trials.load_trial_record(name)["measurements"]["window_loss"][str(n)])
                 for name in zoo.family_names("si-lm", variant=variant).values()
             ]
         )
@@ -179,7 +181,7 @@ bars = [
 ]
 for i, (label, fix, field) in enumerate(bars):
     masses = [
-        max(zoo.load(name, verbose=False)[1]["history"][-1]["backcopy_sink_mass"][field][0])
+        max(zoo.load_entry(name, verbose=False)[1]["history"][-1]["backcopy_sink_mass"][field][0])
         for name in zoo.family_names("sink", sink_fix=fix).values()
     ]
     ax.bar(np.arange(3) + 0.27 * i, masses, width=0.27, label=label)
@@ -194,7 +196,7 @@ ax.set(
 # 05 entropy collapse during training (stored)
 ax = axes[1, 0]
 for name, label in (("lm-hot-s0", "lr 3e-2"), ("lm-hot-sigma-s0", "lr 3e-2, σReparam")):
-    history = zoo.load(name, verbose=False)[1]["history"]
+    history = zoo.load_entry(name, verbose=False)[1]["history"]
     ax.plot([h["step"] for h in history], [np.mean(h["text_attention_entropy"]) for h in history], label=label)
 ax.set(xlabel="training step", ylabel="mean attention entropy (nats)", title="05 entropy collapse")
 # 06/07 compute: recorded CPU timings, dense SDPA against dilated attention
@@ -216,7 +218,7 @@ batch_64 = kv_retrieval_batch(256, 64, generator=64)
 for i, (how, label) in enumerate((("full", "full context"), ("retrieval", "retrieve the best chunk"))):
     accs = []
     for name in zoo.family_names("kv", positional="alibi").values():
-        m = zoo.load(name, verbose=False)[0]
+        m = zoo.load_entry(name, verbose=False)[0]
         tokens_in = batch_64.tokens if how == "full" else retrieve_best_chunk(batch_64.tokens, 16)
         with torch.no_grad():
             accs.append((m(tokens_in)[:, -1].argmax(-1) == batch_64.targets[:, -1]).float().mean().item())
@@ -309,7 +311,7 @@ assert check_choice(q1_answer, "dd37d9cc4a9c6ea4f06bbe8e4b06645b757570855bfb7c33
 # Notebook 03's ALiBi model: accuracy by the queried pair's position, first / middle / last third, at 16 pairs (trained) and 64 pairs:
 
 # %%
-model = zoo.load("kv-alibi-s0", verbose=False)[0]
+model = zoo.load_entry("kv-alibi-s0", verbose=False)[0]
 for k in (16, 64):
     acc = accuracy_by_query_index(model, k, per_index=16, seed=k)
     third = k // 3
@@ -455,7 +457,7 @@ assert check_choice(q4_answer, "95a7f8190b05b966459e853c3a0f79424e11b80334fc155d
 
 # %%
 for s, name in zoo.family_names("kv", positional="alibi", edge=True).items():
-    acc = accuracy_by_query_index(zoo.load(name, verbose=False)[0], 16, per_index=32, seed=16)
+    acc = accuracy_by_query_index(zoo.load_entry(name, verbose=False)[0], 16, per_index=32, seed=16)
     print(
         f"seed {s}: first / middle / last quarter {acc[:4].mean():.2f} / {acc[4:12].mean():.2f} / {acc[12:].mean():.2f}"
     )
@@ -501,7 +503,7 @@ assert check_choice(q5_answer, "694034400a206088fc3faf8d832a262f14f137dfb97638a7
 # Notebook 04's model: the mass each head puts on the first token (BOS) for ordinary queries:
 
 # %%
-model = zoo.load("sink-s0", verbose=False)[0]
+model = zoo.load_entry("sink-s0", verbose=False)[0]
 batch = backcopy_batch(64, 64, generator=4000)
 with torch.no_grad():
     _, attn = model(batch.tokens, return_attention=True)
@@ -557,7 +559,7 @@ assert check_choice(q6_answer, "ae78ab83697c192d778915341923c8e07dc5c2b39852f56a
 # %%
 lm_text = make_batch_fn("text", batch_size=16, n=128, split="val")(torch.Generator().manual_seed(5))
 for sigma, label in ((False, "entropy-collapsed"), (True, "σReparam")):
-    model, _ = zoo.load(zoo.entry_name("lm", 0, sigma_reparam=sigma), verbose=False)
+    model, _ = zoo.load_entry(zoo.entry_name("lm", 0, sigma_reparam=sigma), verbose=False)
     with torch.no_grad():
         attn = model(lm_text.tokens, return_attention=True)[1][:, :, :, 1:]  # (L, B, H, n - 1, n); query 0 sees one key
     js = [head_divergence(attn[layer])[~torch.eye(4, dtype=torch.bool)].mean().item() for layer in range(2)]
@@ -648,7 +650,7 @@ assert check_choice(q8_answer, "1dee2b38e4997400666abead666c5018abe9613968d6e3bb
 # Notebook 03's RoPE model, trained on up to 16 pairs (35 tokens):
 
 # %%
-model = zoo.load("kv-rope-s2", verbose=False)[0]
+model = zoo.load_entry("kv-rope-s2", verbose=False)[0]
 for k in (16, 32, 64):
     batch = kv_retrieval_batch(128, k, generator=k)
     with torch.no_grad():
@@ -696,7 +698,7 @@ assert check_choice(q9_answer, "6c3d7af1e097daef8e2c41318c75973256adb1e1631b5e2d
 # Notebook 09: the same RoPE model at 64 pairs, with everything or with the one chunk that matches the question:
 
 # %%
-model = zoo.load("kv-rope-s2", verbose=False)[0]
+model = zoo.load_entry("kv-rope-s2", verbose=False)[0]
 batch = kv_retrieval_batch(128, 64, generator=64)
 with torch.no_grad():
     for name, tokens in (("everything", batch.tokens), ("retrieved chunk", retrieve_best_chunk(batch.tokens, 16))):
@@ -744,7 +746,7 @@ assert check_choice(q10_answer, "ba5f785e37ac3625e16fcaec89d1e228ea9be19c14ade74
 # Notebook 09: answer each chunk, keep (answer, confidence), answer from the summaries:
 
 # %%
-model = zoo.load("kv-rope-s2", verbose=False)[0]
+model = zoo.load_entry("kv-rope-s2", verbose=False)[0]
 batch = kv_retrieval_batch(128, 64, generator=64)
 answers, summaries = hierarchical_answer(model, batch.tokens, 16)
 print(
@@ -1143,7 +1145,7 @@ def best_chunk(tokens, chunk):
 import torch
 
 from course_utils.chapters.retrieval import retrieve_best_chunk, split_pairs
-from course_utils.core.tasks import kv_retrieval_batch
+from course_utils.core.retrieval_tasks import kv_retrieval_batch
 
 _batch = kv_retrieval_batch(16, 32, generator=13)
 _chunks, _ = split_pairs(_batch.tokens, 8)

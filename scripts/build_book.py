@@ -92,33 +92,41 @@ def book_notebook(nb: nbformat.NotebookNode, name: str) -> nbformat.NotebookNode
             reasons += SUCCESS_MESSAGE.findall(cell.source)
             continue
         if cell.cell_type == "code":
-            if "outputs" in cell:  # a widget's text fallback shows its first state: "0%| | 0/300"
-                cell.outputs = [output for output in cell.outputs if WIDGET not in output.get("data", {})]
-            if block == "SOLUTION":
-                cell.metadata.setdefault("tags", []).append("hide-input")
-                cell.metadata.setdefault("mystnb", {}).update(
-                    code_prompt_show="Show the solution", code_prompt_hide="Hide the solution"
-                )
-            alts = [
-                output.get("metadata", {}).get("image/png", {}).get("alt")
-                for output in cell.get("outputs", [])
-                if "image/png" in output.get("data", {})
-            ]
-            if alts:
-                if not all(alts):
-                    raise ValueError(
-                        f"{name}: a figure in the cell starting {cell.source[:60]!r} has no stored "
-                        "description; draw it after use_course_style() and re-execute the notebook"
-                    )
-                cell.metadata.setdefault("mystnb", {})["image"] = {"alt": " ".join(alts)}
+            _prepare_code_cell(cell, name, solution=block == "SOLUTION")
         cells.append(cell)
     nb.cells = cells
     return nb
 
 
+def _prepare_code_cell(cell: nbformat.NotebookNode, name: str, *, solution: bool) -> None:
+    """A code cell of the book, in place: widget outputs dropped, a solution folded, the figures' alt text set."""
+    if "outputs" in cell:  # a widget's text fallback shows its first state: "0%| | 0/300"
+        cell.outputs = [output for output in cell.outputs if WIDGET not in output.get("data", {})]
+    if solution:
+        cell.metadata.setdefault("tags", []).append("hide-input")
+        cell.metadata.setdefault("mystnb", {}).update(
+            code_prompt_show="Show the solution", code_prompt_hide="Hide the solution"
+        )
+    alts = [
+        output.get("metadata", {}).get("image/png", {}).get("alt")
+        for output in cell.get("outputs", [])
+        if "image/png" in output.get("data", {})
+    ]
+    if alts:
+        if not all(alts):
+            raise ValueError(
+                f"{name}: a figure in the cell starting {cell.source[:60]!r} has no stored "
+                "description; draw it after use_course_style() and re-execute the notebook"
+            )
+        cell.metadata.setdefault("mystnb", {})["image"] = {"alt": " ".join(alts)}
+
+
 def _readme_section(readme: str, heading: str) -> str:
-    """The body of the README's `## heading` section, up to the next `## ` heading, with its links to
-    repository files (other than the chapters, which are pages of the book) pointing at the repository."""
+    """The body of the README's `## heading` section, up to the next `## ` heading.
+
+    Its links to repository files (other than the chapters, which are pages of the book) point at the
+    repository.
+    """
     match = re.search(rf"^## {re.escape(heading)}\n(.*?)(?=^## |\Z)", readme, re.M | re.S)
     if match is None:
         raise ValueError(f"README.md has no '## {heading}' section; the book's landing page needs it")
@@ -129,6 +137,7 @@ def _repository_links(markdown: str) -> str:
     """Relative links `[text](path)` to repository files, other than `notebooks/*.ipynb`, made absolute."""
 
     def absolute(link: re.Match) -> str:
+        """The link, pointed at the repository unless it is a chapter."""
         target = link[1]
         if re.fullmatch(r"notebooks/[^/]+\.ipynb(#.*)?", target):
             return link[0]
@@ -276,6 +285,7 @@ def build(out: Path = DEFAULT_OUT, *, jobs: str = "auto") -> Path:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """The command line (see the module docstring)."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="build directory (default: build/book)")
     parser.add_argument("--jobs", default="auto", help="Sphinx worker processes (default: auto)")

@@ -1,6 +1,8 @@
-"""Build (or check) the course's text corpus, `course_utils/data/corpus.txt`: the docstrings of a fixed,
-sorted list of Python standard-library modules, their public functions, classes and methods, read with
-`inspect` and cleaned to printable ASCII (Copyright Python Software Foundation, PSF License Agreement).
+"""Build (or check) the course's text corpus, `course_utils/data/corpus.txt`.
+
+The corpus is the docstrings of a fixed, sorted list of Python standard-library modules, their public
+functions, classes and methods, read with `inspect` and cleaned to printable ASCII (Copyright Python
+Software Foundation, PSF License Agreement).
 
     python scripts/build_corpus.py build   # write the file (done once, with Python 3.11.7)
     python scripts/build_corpus.py check   # rebuild in memory and compare (same Python version only)
@@ -191,7 +193,7 @@ MODULES = (
 )
 
 
-def _doc(obj: object) -> str:
+def _own_docstring(obj: object) -> str:
     """The object's own docstring (not one inherited from a base class), dedented."""
     doc = getattr(obj, "__doc__", None)
     return inspect.cleandoc(doc) if isinstance(doc, str) else ""
@@ -227,25 +229,27 @@ def _signature(obj: Callable[..., Any]) -> str:
 
 
 def _entry(title: str, doc: str) -> str:
+    """`title` and the docstring indented under it, or nothing for an object without one."""
     return title + "\n" + "".join(f"    {line}\n" for line in doc.splitlines()) + "\n" if doc else ""
 
 
 def _module_text(name: str) -> str:
+    """The corpus text of one module: its docstring, then its public functions, classes and their methods."""
     module = importlib.import_module(name)
-    text = f"MODULE {name}\n\n{_doc(module)}\n\n"
+    text = f"MODULE {name}\n\n{_own_docstring(module)}\n\n"
     for attr in sorted(vars(module)):
         obj = vars(module)[attr]
         if attr.startswith("_") or getattr(obj, "__module__", None) != name:
             continue
         if inspect.isroutine(obj):
-            text += _entry(f"{name}.{attr}{_signature(obj)}", _doc(obj))
+            text += _entry(f"{name}.{attr}{_signature(obj)}", _own_docstring(obj))
         elif inspect.isclass(obj):
-            text += _entry(f"class {name}.{attr}{_signature(obj)}", _doc(obj))
+            text += _entry(f"class {name}.{attr}{_signature(obj)}", _own_docstring(obj))
             for member in sorted(vars(obj)):
                 value = vars(obj)[member]
                 if not member.startswith("_") and (inspect.isroutine(value) or isinstance(value, property)):
                     sig = "" if isinstance(value, property) else _signature(value)
-                    text += _entry(f"{name}.{attr}.{member}{sig}", _doc(value))
+                    text += _entry(f"{name}.{attr}.{member}{sig}", _own_docstring(value))
     return text
 
 
@@ -260,7 +264,10 @@ def _clean(text: str) -> str:
 def build_corpus() -> str:
     """The corpus text, header line included, rebuilt from this interpreter's stdlib docstrings.
 
-    Example: `text = build_corpus()` (takes a second or two; `load_corpus()` reads the shipped file).
+    Example:
+        Not run as a test: it takes a second or two (`load_corpus()` reads the shipped file).
+
+        >>> text = build_corpus()  # doctest: +SKIP
     """
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # deprecated names raise warnings when their docs are read
@@ -273,6 +280,7 @@ def build_corpus() -> str:
 
 
 def main() -> None:
+    """The command line (see the module docstring)."""
     parser = argparse.ArgumentParser(description="Build or check the shipped text corpus.")
     parser.add_argument(
         "command",

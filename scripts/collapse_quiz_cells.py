@@ -1,5 +1,6 @@
-"""Collapse otter's raw cells (`# ASSIGNMENT CONFIG`, `# BEGIN/END QUESTION|SOLUTION|TESTS|PROMPT`)
-in the teacher notebooks, so a reader sees the chapter, not the quiz tool's configuration.
+"""Collapse otter's raw cells in the teacher notebooks, so a reader sees the chapter, not the quiz tool.
+
+The cells are `# ASSIGNMENT CONFIG` and `# BEGIN/END QUESTION|SOLUTION|TESTS|PROMPT`.
 
 JupyterLab shows a cell whose metadata has `jupyter.source_hidden` as a one-line placeholder; otter
 assign ignores the flag (it removes these cells from the student version anyway). The flag is written
@@ -36,6 +37,7 @@ def collapse(nb: nbformat.NotebookNode) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """The command line (see the module docstring)."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--check", action="store_true", help="only report; exit 1 if anything would change")
     args = parser.parse_args(argv)

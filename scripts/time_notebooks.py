@@ -55,7 +55,7 @@ def find_notebooks(only: list[str] | None) -> list[Path]:
     paths = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
     if only:
         wanted = set(only)
-        paths = [p for p in paths if p.stem in wanted or p.stem.split("_", 1)[0] in wanted]
+        paths = [path for path in paths if path.stem in wanted or path.stem.split("_", 1)[0] in wanted]
         if not paths:
             raise SystemExit(f"no notebook in {NOTEBOOKS} matches --only {' '.join(only)}")
     return paths
@@ -81,27 +81,29 @@ def time_notebook(path: Path, timeout: int) -> tuple[float, float]:
         resources={"metadata": {"path": str(path.parent)}},
     )
     with client.setup_kernel():
-        kc = cast("KernelClient", client.kc)  # setup_kernel() has started it
-        client.wait_for_reply(kc.kernel_info())  # kernel fully up before the clock starts
+        kernel_client = cast("KernelClient", client.kc)  # setup_kernel() has started it
+        client.wait_for_reply(kernel_client.kernel_info())  # kernel fully up before the clock starts
         cold = _run_all(client)
         warm = _run_all(client)
     return cold, warm
 
 
 def read_csv(path: Path) -> dict[str, dict[str, str]]:
+    """The rows of the timings CSV by notebook file name ({} when there is no file yet)."""
     if not path.exists():
         return {}
-    with open(path, newline="", encoding="utf-8") as f:
-        return {row["notebook"]: row for row in csv.DictReader(f)}
+    with open(path, newline="", encoding="utf-8") as handle:
+        return {row["notebook"]: row for row in csv.DictReader(handle)}
 
 
 def write_csv(path: Path, rows: dict[str, dict[str, str]]) -> None:
+    """Write the timings CSV: the FIELDS of every row, sorted by notebook file name."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "w", newline="", encoding="utf-8") as f:
-        writer = csv.DictWriter(f, fieldnames=FIELDS, lineterminator="\n")
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=FIELDS, lineterminator="\n")
         writer.writeheader()
         for name in sorted(rows):
-            writer.writerow({k: rows[name].get(k, "") for k in FIELDS})
+            writer.writerow({field: rows[name].get(field, "") for field in FIELDS})
 
 
 def format_seconds(seconds: float) -> str:
@@ -132,12 +134,12 @@ def update_readme_table(text: str, times: dict[str, str]) -> tuple[str, list[str
     lines = text[start:end].split("\n")
     by_prefix = {stem.split("_", 1)[0]: stem for stem in times}
     column, updated = None, []
-    for i, line in enumerate(lines):
+    for index, line in enumerate(lines):
         if not line.lstrip().startswith("|"):
             continue
         cells = _CELL_SPLIT.split(line)  # ['', ' a ', ' b ', ..., '']
         if column is None:
-            names = [c.strip().lower() for c in cells]
+            names = [cell.strip().lower() for cell in cells]
             if "cpu time" not in names:
                 raise ValueError("the syllabus table has no 'CPU time' column")
             column = names.index("cpu time")
@@ -152,16 +154,18 @@ def update_readme_table(text: str, times: dict[str, str]) -> tuple[str, list[str
         if stem is None:
             continue
         cells[column] = f" {times[stem]} "
-        lines[i] = "|".join(cells)
+        lines[index] = "|".join(cells)
         updated.append(stem)
     return text[:start] + "\n".join(lines) + text[end:], updated
 
 
 def _digest(path: Path) -> str:
+    """Hex sha256 of the file's bytes."""
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def main(argv: list[str] | None = None) -> int:
+    """The command line (see the module docstring); exit status 1 if a notebook failed."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
         "--only", action="append", metavar="NN", help="time only this notebook (NN prefix or stem); repeatable"
@@ -177,56 +181,63 @@ def main(argv: list[str] | None = None) -> int:
     kernel_python = KernelSpecManager().get_kernel_spec(KERNEL).argv[0]
     if kernel_python in {"python", "python3", f"python{sys.version_info[0]}.{sys.version_info[1]}"}:
         kernel_python = sys.executable  # jupyter_client runs these names as the current interpreter
-    cpu_count = os.cpu_count() or 1
-    torch_version = metadata.version("torch")
-    today = dt.date.today().isoformat()
-    print(f"kernel {KERNEL!r} -> {kernel_python}; {cpu_count} CPUs; torch {torch_version}")
+    machine = {
+        "cpu_count": str(os.cpu_count() or 1),
+        "torch_version": metadata.version("torch"),
+        "date": dt.date.today().isoformat(),
+    }
+    print(f"kernel {KERNEL!r} -> {kernel_python}; {machine['cpu_count']} CPUs; torch {machine['torch_version']}")
 
     rows = read_csv(CSV_PATH)
     readme_times: dict[str, str] = {}
     failed = []
     for path in paths:
         before = _digest(path)
-        print(f"{path.name}: running twice ...", flush=True)
-        try:
-            cold, warm = time_notebook(path, args.timeout)
-        except CellExecutionError as err:
-            print(f"{path.name}: FAILED\n{err}", file=sys.stderr)
-            failed.append(path.name)
-            continue
-        if _digest(path) != before:
+        row = _timed_row(path, args.timeout, machine)
+        changed = _digest(path) != before
+        if row is not None and changed:
             print(f"{path.name}: the notebook file changed on disk while it ran", file=sys.stderr)
+        if row is None or changed:
             failed.append(path.name)
-        print(f"{path.name}: cold {cold:.1f} s, warm {warm:.1f} s", flush=True)
-        rows[path.name] = {
-            "notebook": path.name,
-            "cold_s": f"{cold:.1f}",
-            "warm_s": f"{warm:.1f}",
-            "cpu_count": str(cpu_count),
-            "torch_version": torch_version,
-            "date": today,
-        }
-        readme_times[path.stem] = format_seconds(cold)
-
+        if row is not None:
+            rows[path.name] = row
+            readme_times[path.stem] = format_seconds(float(row["cold_s"]))
     if readme_times:
         write_csv(CSV_PATH, rows)
         print(f"wrote {CSV_PATH.relative_to(ROOT)}")
     if readme_times and not args.no_readme:
-        if not README.exists():
-            print("README.md not found: table not updated", file=sys.stderr)
-        else:
-            try:
-                text, updated = update_readme_table(README.read_text(encoding="utf-8"), readme_times)
-            except ValueError as err:
-                print(f"README.md not updated: {err}", file=sys.stderr)
-            else:
-                README.write_text(text, encoding="utf-8")
-                missing = sorted(set(readme_times) - set(updated))
-                print(f"README.md: updated {len(updated)} row(s)" + (f"; no row for {missing}" if missing else ""))
+        _update_readme(readme_times)
     if failed:
         print(f"failed: {', '.join(failed)}", file=sys.stderr)
         return 1
     return 0
+
+
+def _timed_row(path: Path, timeout: int, machine: dict[str, str]) -> dict[str, str] | None:
+    """The CSV row of one notebook timed on this machine, or None (reported) if a cell failed."""
+    print(f"{path.name}: running twice ...", flush=True)
+    try:
+        cold, warm = time_notebook(path, timeout)
+    except CellExecutionError as error:
+        print(f"{path.name}: FAILED\n{error}", file=sys.stderr)
+        return None
+    print(f"{path.name}: cold {cold:.1f} s, warm {warm:.1f} s", flush=True)
+    return {"notebook": path.name, "cold_s": f"{cold:.1f}", "warm_s": f"{warm:.1f}", **machine}
+
+
+def _update_readme(times: dict[str, str]) -> None:
+    """Write the cold times into README.md's syllabus table, reporting (not raising) what went wrong."""
+    if not README.exists():
+        print("README.md not found: table not updated", file=sys.stderr)
+        return
+    try:
+        text, updated = update_readme_table(README.read_text(encoding="utf-8"), times)
+    except ValueError as error:
+        print(f"README.md not updated: {error}", file=sys.stderr)
+        return
+    README.write_text(text, encoding="utf-8")
+    missing = sorted(set(times) - set(updated))
+    print(f"README.md: updated {len(updated)} row(s)" + (f"; no row for {missing}" if missing else ""))
 
 
 if __name__ == "__main__":

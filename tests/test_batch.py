@@ -1,10 +1,19 @@
-"""TaskBatch, the data contract of every task: what it holds and what it refuses."""
+"""TaskBatch, the data contract of every task (what it holds and what it refuses), and the helpers tasks share."""
 
 import pytest
 import torch
 
-from course_utils.core.batch import IGNORE_INDEX, TaskBatch
-from course_utils.core.tasks import CopyVocab
+from course_utils.core.batch import (
+    IGNORE_INDEX,
+    TaskBatch,
+    answer_targets,
+    as_generator,
+    check_positive,
+    draw,
+    next_token_targets,
+    parse_range,
+)
+from course_utils.core.vocabs import CopyVocab
 
 
 def _batch(**extras) -> TaskBatch:
@@ -55,3 +64,65 @@ def test_to_moves_every_tensor_and_keeps_the_rest():
         t.device.type for t in (moved.tokens, moved.targets, moved.answer_pos, moved.relevant_pos, moved.copy_mask)
     } == {"meta"}
     assert moved.vocab is batch.vocab and moved.task == "copy" and batch.tokens.device.type == "cpu"
+
+
+@pytest.mark.parametrize("generator", ["0", 1.5, True])
+def test_bad_generator(generator):
+    with pytest.raises(ValueError, match="generator"):
+        as_generator(generator)
+
+
+def test_an_int_seed_and_a_generator_seeded_with_it_draw_the_same():
+    assert torch.equal(
+        torch.rand(3, generator=as_generator(7)), torch.rand(3, generator=torch.Generator().manual_seed(7))
+    )
+
+
+@pytest.mark.parametrize("value", [0, -1, 2.0, True, "3"])
+def test_check_positive_names_the_bad_argument(value):
+    with pytest.raises(ValueError, match="n_keys must be a positive int"):
+        check_positive(batch_size=4, n_keys=value)
+
+
+@pytest.mark.parametrize(
+    "value, kwargs, expected",
+    [
+        (5, {}, (5, 5)),
+        ((2, 9), {}, (2, 9)),
+        ([3, 3], {"hi": 3}, (3, 3)),
+        ((-2, 1), {"lo": None}, (-2, 1)),
+    ],
+)
+def test_parse_range(value, kwargs, expected):
+    assert parse_range("n", value, **kwargs) == expected
+
+
+@pytest.mark.parametrize(
+    "value, kwargs",
+    [
+        (0, {}),
+        ((4, 2), {}),
+        ((1, 9), {"hi": 8}),
+        ((1.0, 2), {}),
+        ((1, 2, 3), {}),
+        (True, {}),
+        ("3", {}),
+    ],
+)
+def test_parse_range_errors(value, kwargs):
+    with pytest.raises(ValueError, match="inclusive range"):
+        parse_range("n", value, **kwargs)
+
+
+def test_draw_covers_the_range_and_spares_the_generator_for_one_value():
+    g = torch.Generator().manual_seed(0)
+    assert {draw((2, 4), g) for _ in range(100)} == {2, 3, 4}
+    state = g.get_state()
+    assert draw((6, 6), g) == 6 and torch.equal(g.get_state(), state)
+
+
+def test_answer_and_next_token_targets():
+    tokens = torch.tensor([[0, 5, 6, 7], [0, 8, 9, 10]])
+    targets = answer_targets(tokens, torch.tensor([3, 2]), torch.tensor([1, 2]))
+    assert targets.tolist() == [[IGNORE_INDEX] * 3 + [5], [IGNORE_INDEX] * 2 + [9, IGNORE_INDEX]]
+    assert next_token_targets(tokens).tolist() == [[5, 6, 7, IGNORE_INDEX], [8, 9, 10, IGNORE_INDEX]]

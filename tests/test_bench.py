@@ -1,29 +1,34 @@
-"""The benchmark entry point on tiny sizes."""
+"""The benchmark's sweep and command line on tiny sizes: skipping after a failure, a time budget,
+measurements in fresh processes."""
 
 import csv
 import json
 import subprocess
-from types import SimpleNamespace
+import time
 
 import pytest
 import torch
 
 import course_utils.chapters.bench as bench
-from course_utils.chapters import memory_probe
-from course_utils.chapters.bench import main, sweep, time_and_memory
-from course_utils.chapters.flash import ScoreBudgetError
-
-
-@pytest.mark.parametrize("impl", ["naive", "sdpa", "online"])
-def test_measure_runs_each_impl(impl):
-    row = time_and_memory(impl, 256, repeats=1)
-    assert row.status == "ok" and row.seconds > 0 and row.tflops > 0 and row.device == "cpu"
-    assert 0 <= row.peak_bytes < 2**26  # the call's rise, not the process's resident set (hundreds of MiB)
+from course_utils.chapters.bench import main, sweep
 
 
 def test_naive_over_budget_is_refused_and_larger_sizes_skipped():
     rows = sweep(["naive"], [64, 512, 1024], repeats=1, max_score_bytes=512 * 512 * 4 - 1)
     assert [r.status for r in rows] == ["ok", "refused", "skipped (refused at n=512)"]
+    assert [r.n for r in rows] == [64, 512, 1024] and rows[2].backend == "naive"
+
+
+def test_a_measurement_that_does_not_fit_the_time_left_is_skipped_with_its_estimate():
+    rows = sweep(["sdpa"], [256, 1024], deadline=time.perf_counter() - 1, dtype="bfloat16")
+    assert all(r.status.startswith("skipped (estimated ") for r in rows)
+    assert [r.n for r in rows] == [256, 1024] and {r.dtype for r in rows} == {"bfloat16"}
+
+
+def test_a_sweep_with_time_to_spare_measures_everything(capsys):
+    rows = sweep(["online", "dilated"], [128, 256], deadline=time.perf_counter() + 60, progress=True, pattern_base=64)
+    assert [r.status for r in rows] == ["ok"] * 4 and rows[-1].backend == "w=64 256 r=1 4"
+    assert capsys.readouterr().out.count(" ok\n") == 4
 
 
 def test_cli_writes_a_csv(tmp_path, capsys):
@@ -34,15 +39,16 @@ def test_cli_writes_a_csv(tmp_path, capsys):
     assert "wrote" in capsys.readouterr().out
 
 
-def test_measure_rejects_unknown_impl():
-    with pytest.raises(ValueError, match="unknown impl"):
-        time_and_memory("magic", 64)
-
-
 def test_isolated_measurement_matches_the_row_layout():
     (row,) = sweep(["online"], [128], isolate=True, repeats=1, causal=True)
     assert row.impl == "online" and row.n == 128 and row.causal is True and row.status == "ok"
     assert row.seconds > 0
+
+
+def test_isolated_dilated_row_counts_its_own_flops():
+    (row,) = sweep(["dilated"], [256], isolate=True, repeats=1, segments=[64, 128], rates=[1, 2])
+    assert row.status == "ok" and row.backend == "w=64 128 r=1 2"
+    assert row.tflops * row.seconds * 1e12 == pytest.approx(4 * 4 * 64**2 * 64 + 4 * 2 * 64**2 * 64)
 
 
 def test_isolated_child_runs_with_default_malloc(monkeypatch):
@@ -57,15 +63,6 @@ def test_isolated_child_runs_with_default_malloc(monkeypatch):
     with pytest.raises(RuntimeError, match="stop here"):
         bench.measure_isolated("online", 128)
     assert not any(key.startswith("MALLOC_") for key in seen["env"]) and "PATH" in seen["env"]
-
-
-def test_dilated_impl_counts_its_own_flops_and_defaults_to_geometric_patterns():
-    (row,) = sweep(["dilated"], [256], isolate=True, repeats=1, segments=[64, 128], rates=[1, 2])
-    assert row.status == "ok" and row.backend == "w=64 128 r=1 2"
-    assert row.tflops * row.seconds * 1e12 == pytest.approx(4 * 4 * 64**2 * 64 + 4 * 2 * 64**2 * 64)
-    assert time_and_memory("dilated", 2048, repeats=1).backend == "w=512 2048 r=1 4"  # geometric_patterns(2048)
-    with pytest.raises(ValueError, match="both segments"):
-        time_and_memory("dilated", 256, segments=[64])
 
 
 def test_cli_without_flags_runs_every_impl_on_the_cpu_and_writes_bench_cpu_csv(tmp_path, monkeypatch):
@@ -91,55 +88,6 @@ def test_isolated_child_gets_the_device_and_its_error_is_shown(monkeypatch):
         bench.measure_isolated("sdpa", 128, repeats=1, device="cpu")
     spec = json.loads(seen[0][seen[0].index("--spec") + 1])
     assert spec == {"impl": "sdpa", "n": 128, "repeats": 1, "device": "cpu"}
-
-
-def test_flash_is_requested_only_for_half_precision_on_cuda():
-    def name(device, dtype):
-        return bench.backend_name("sdpa", torch.device(device), dtype, [], [])
-
-    assert name("cpu", torch.float32) == name("cpu", torch.bfloat16) == "default CPU dispatch"
-    assert name("cuda", torch.float32) == "default CUDA dispatch"
-    assert name("cuda", torch.bfloat16).startswith("flash") and name("cuda", torch.float16).startswith("flash")
-    assert time_and_memory("sdpa", 128, repeats=1).backend == "default CPU dispatch"
-
-
-def test_the_flash_backend_is_entered_afresh_on_every_call(monkeypatch):
-    """`sdpa_kernel(...)` is a one-shot context manager: a reused one fails on its second `with`."""
-    monkeypatch.setattr(bench, "_wants_flash", lambda device, dtype: True)  # the CPU has a flash kernel too
-    row = time_and_memory("sdpa", 128, dtype="bfloat16", repeats=2)
-    assert row.status == "ok" and row.backend.startswith("flash")
-
-
-def test_the_naive_budget_defaults_to_the_devices_and_can_be_lifted():
-    assert time_and_memory("naive", 64, repeats=1, max_score_bytes=64 * 64 * 4 - 1).status == "refused"
-    assert bench.score_budget(torch.device("cpu")) == bench.SCORE_BUDGET_BYTES
-    assert time_and_memory("naive", 64, repeats=1, max_score_bytes=bench.NO_SCORE_LIMIT).status == "ok"
-
-
-def test_memory_without_proc_clear_refs_gives_an_ok_row_with_the_probes_note(tmp_path, monkeypatch):
-    monkeypatch.setattr(memory_probe, "CLEAR_REFS", tmp_path / "no-proc" / "clear_refs")  # as on macOS
-    row = time_and_memory("online", 256, repeats=1)
-    assert row.status == "ok" and row.seconds > 0 and "ru_maxrss" in row.note
-
-
-def test_the_memory_guard_is_caught_by_type_not_by_its_message(monkeypatch):
-    def raise_other(*args, **kwargs):
-        raise ValueError("some other budget problem")
-
-    monkeypatch.setattr(bench, "budgeted_attention", raise_other)
-    with pytest.raises(ValueError, match="other budget"):
-        time_and_memory("naive", 64, repeats=1)
-
-    def raise_guard(*args, **kwargs):
-        raise ScoreBudgetError("no words that bench looks for")
-
-    monkeypatch.setattr(bench, "budgeted_attention", raise_guard)
-    assert time_and_memory("naive", 64, repeats=1).status == "refused"
-
-
-def test_cuda_guard_is_a_third_of_the_gpu_memory(monkeypatch):
-    monkeypatch.setattr(torch.cuda, "get_device_properties", lambda dev: SimpleNamespace(total_memory=80 * 10**9))
-    assert bench.score_budget(torch.device("cuda")) == 80 * 10**9 // 3
 
 
 def test_isolated_child_gets_this_process_thread_count(monkeypatch):

@@ -5,7 +5,7 @@ import torch
 from torch import nn
 
 from course_utils.chapters.circuits import overwrite_probe, weight_by_distance
-from course_utils.core.tasks import copy_batch, repeated_sequence_batch
+from course_utils.core.copy_tasks import copy_batch, repeated_sequence_batch
 
 
 class FixedOffset(nn.Module):

@@ -10,7 +10,9 @@ from course_utils.chapters.collapse import head_divergence, last_token_shift
 from course_utils.chapters.dilution import gap_for_weight, item_weights, relevant_weight
 from course_utils.chapters.repetition import copy_log_probs, greedy_repeats
 from course_utils.core.evaluate import target_accuracy
-from course_utils.core.tasks import decoy_needle_batch, kv_retrieval_batch, make_batch_fn, near_miss_batch
+from course_utils.core.needle_tasks import decoy_needle_batch, near_miss_batch
+from course_utils.core.retrieval_tasks import kv_retrieval_batch
+from course_utils.core.tasks import make_batch_fn
 
 pytestmark = pytest.mark.claims
 
@@ -22,7 +24,7 @@ def test_heads_do_not_converge_as_the_context_grows(positional):
     off_diagonal = ~torch.eye(4, dtype=torch.bool)
     changes = []
     for seed in SEEDS:
-        model, _ = zoo.load(zoo.entry_name("kv", seed, positional=positional), verbose=False)
+        model, _ = zoo.load_entry(zoo.entry_name("kv", seed, positional=positional), verbose=False)
         divergence = {}
         for k in (8, 128):
             batch = kv_retrieval_batch(16, k, generator=k)
@@ -43,7 +45,7 @@ def test_rope_attention_spreads_with_length_and_alibi_does_not(seed):
     from course_utils.core.metrics import normalized_entropy
 
     def layer1_entropy(positional, k):
-        model, _ = zoo.load(zoo.entry_name("kv", seed, positional=positional), verbose=False)
+        model, _ = zoo.load_entry(zoo.entry_name("kv", seed, positional=positional), verbose=False)
         with torch.no_grad():
             _, attn = model(kv_retrieval_batch(16, k, generator=1000 + k).tokens, return_attention=True)
         return normalized_entropy(attn[:, :, :, 1:]).mean(dim=(1, 2, 3))[0].item()
@@ -59,8 +61,8 @@ def _entropy_at(record, step):
 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_high_learning_rate_collapses_entropy_and_sigma_reparam_prevents_it(seed):
-    hot = zoo.load(zoo.entry_name("lm", seed), verbose=False)[1]
-    sigma = zoo.load(zoo.entry_name("lm", seed, sigma_reparam=True), verbose=False)[1]
+    hot = zoo.load_entry(zoo.entry_name("lm", seed), verbose=False)[1]
+    sigma = zoo.load_entry(zoo.entry_name("lm", seed, sigma_reparam=True), verbose=False)[1]
     assert _entropy_at(hot, 100) < 0.2 and _entropy_at(hot, 1000) < 0.05
     assert _entropy_at(sigma, 1000) > 1.0
     final = {name: torch.tensor(r["losses"][-100:]).mean().item() for name, r in (("hot", hot), ("sigma", sigma))}
@@ -75,13 +77,13 @@ def test_high_learning_rate_collapses_entropy_and_sigma_reparam_prevents_it(seed
 def _loop_segments():
     vocab = make_batch_fn("loop_stream", batch_size=1, **zoo.ZOO[zoo.entry_name("loop", 0)].task_kwargs)(0).vocab
     g = torch.Generator().manual_seed(0)
-    sentences = torch.randint(0, 64, (256, 8), generator=g) + vocab.offset("s")
+    sentences = torch.randint(0, 64, (256, 8), generator=g) + vocab.offset("symbol")
     return torch.cat([sentences, torch.full((256, 1), vocab.end)], dim=1)
 
 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_loop_model_copies_is_calibrated_and_greedy_loops(seed):
-    model, _ = zoo.load(zoo.entry_name("loop", seed), verbose=False)
+    model, _ = zoo.load_entry(zoo.entry_name("loop", seed), verbose=False)
     segments = _loop_segments()
     log_p = copy_log_probs(model, segments, 6)
     per_token = (log_p / segments.shape[1]).exp().mean(0)
@@ -96,7 +98,7 @@ def test_loop_model_copies_is_calibrated_and_greedy_loops(seed):
 def _sentences(length, count=64, seed=1):
     vocab = make_batch_fn("loop_stream", batch_size=1, **zoo.ZOO[zoo.entry_name("loop", 0)].task_kwargs)(0).vocab
     symbols = torch.randint(0, 64, (count, length), generator=torch.Generator().manual_seed(seed))
-    return torch.cat([symbols + vocab.offset("s"), torch.full((count, 1), vocab.end)], dim=1)
+    return torch.cat([symbols + vocab.offset("symbol"), torch.full((count, 1), vocab.end)], dim=1)
 
 
 @pytest.mark.parametrize("rare", [False, True])
@@ -104,7 +106,7 @@ def _sentences(length, count=64, seed=1):
 def test_loop_models_copy_by_position(seed, rare):
     """Notebook 05 section 4: every loop model copies an 8-symbol sentence (the training length) and
     fails on 4- or 12-symbol ones: it reads a fixed distance back, not the earlier occurrence."""
-    model, _ = zoo.load(zoo.entry_name("loop", seed, rare=rare), verbose=False)
+    model, _ = zoo.load_entry(zoo.entry_name("loop", seed, rare=rare), verbose=False)
     first_repeat = {
         m: (copy_log_probs(model, _sentences(m), 2)[:, 1] / (m + 1)).exp().mean().item() for m in (4, 8, 12)
     }
@@ -116,7 +118,7 @@ def test_rare_repeats_do_not_reinforce_themselves(seed):
     """Notebook 05 section 4: trained where a sentence repeats with p = 0.1, the model gives one more
     repeat about that probability (0.03-0.15) whatever the number of copies already seen, 1 to 8,
     although runs of 3 or more repeats almost never occur in training; greedy decoding still repeats."""
-    model, _ = zoo.load(zoo.entry_name("loop", seed, rare=True), verbose=False)
+    model, _ = zoo.load_entry(zoo.entry_name("loop", seed, rare=True), verbose=False)
     segments = _loop_segments()
     one_more = copy_log_probs(model, segments, 9).exp().mean(0)[1:]  # counts 1..8
     assert 0.03 < one_more.min() and one_more.max() < 0.15, one_more
@@ -131,7 +133,7 @@ def test_decoys_barely_distract_and_length_hurts():
 
     acc = {key: [] for key in ("clean", "decoys", "long", "long_dense")}
     for seed in SEEDS:
-        model, _ = zoo.load(zoo.entry_name("decoy", seed), verbose=False)
+        model, _ = zoo.load_entry(zoo.entry_name("decoy", seed), verbose=False)
         acc["clean"].append(accuracy(model, 128, 0))
         acc["decoys"].append(accuracy(model, 128, 32))
         acc["long"].append(accuracy(model, 512, 0))
@@ -151,7 +153,7 @@ def test_entropy_collapsed_heads_are_more_different_not_less(seed):
     off_diagonal = ~torch.eye(4, dtype=torch.bool)
     within, nearest = {}, {}
     for sigma in (False, True):
-        model, _ = zoo.load(zoo.entry_name("lm", seed, sigma_reparam=sigma), verbose=False)
+        model, _ = zoo.load_entry(zoo.entry_name("lm", seed, sigma_reparam=sigma), verbose=False)
         with torch.no_grad():
             attn = model(text.tokens, return_attention=True)[1][:, :, :, 1:]
         within[sigma] = torch.stack([head_divergence(attn[layer])[off_diagonal].mean() for layer in range(2)]).mean()
@@ -166,7 +168,7 @@ def test_entropy_collapsed_heads_are_more_different_not_less(seed):
 def test_an_early_token_fades_from_the_last_representation(seed):
     """Notebook 05 section 1: changing the token at position 1 moves the last position's final
     representation less and less as n grows (NoPE character model), about as 1/n."""
-    model, _ = zoo.load(zoo.entry_name("si-lm", seed, variant="nope"), verbose=False)
+    model, _ = zoo.load_entry(zoo.entry_name("si-lm", seed, variant="nope"), verbose=False)
     shifts = []
     for n in (16, 64, 256):
         batch = make_batch_fn("text", batch_size=16, n=n, split="val")(torch.Generator().manual_seed(70))
@@ -180,7 +182,7 @@ def test_near_misses_distract_as_the_closed_form_predicts(seed):
     """Notebook 05 section 5: 32 near-miss decoys (same first key token) cost accuracy, more than 32
     exact-marker decoys do, and the closed form with a decoy term, fitted at 0 and 1 decoys, predicts
     the needle's weight at 2-8 decoys within 0.06 (measured: 0.05 at most)."""
-    model, _ = zoo.load(zoo.entry_name("decoy", seed, near_miss=True), verbose=False)
+    model, _ = zoo.load_entry(zoo.entry_name("decoy", seed, near_miss=True), verbose=False)
     accuracy, needle, decoy = {}, {}, {}
     for m in (0, 1, 2, 4, 8, 32):
         batch = near_miss_batch(256, 128, n_decoys=m, generator=2000 + m)
@@ -190,7 +192,7 @@ def test_near_misses_distract_as_the_closed_form_predicts(seed):
         needle[m], decoy[m] = weights[:, :, 0].mean(0), weights[:, :, 1:].mean((0, 2))
     head = int(needle[0].argmax())
     assert accuracy[0] > 0.9 and accuracy[32] < accuracy[0] - 0.15, accuracy
-    exact, _ = zoo.load(zoo.entry_name("decoy", seed), verbose=False)
+    exact, _ = zoo.load_entry(zoo.entry_name("decoy", seed), verbose=False)
     marked = decoy_needle_batch(256, 128, n_decoys=32, generator=2032)
     assert accuracy[32] < target_accuracy(exact, marked.tokens, marked.targets) - 0.1
     gap = gap_for_weight(needle[0][head].item(), 128)

@@ -11,10 +11,10 @@ import pytest
 import torch
 
 from course_utils import zoo
-from course_utils.chapters.bench import time_and_memory
+from course_utils.chapters.bench_measure import time_and_memory
 from course_utils.core.dilated import dilated_mask
 from course_utils.core.evaluate import accuracy_by_query_index
-from course_utils.core.tasks import kv_retrieval_batch
+from course_utils.core.retrieval_tasks import kv_retrieval_batch
 from course_utils.paths import RESULTS_DIR
 
 pytestmark = pytest.mark.claims
@@ -57,7 +57,7 @@ def by_index():
         "dilated": zoo.family_names("kv", positional="rope", dilated=True),
     }
     return {
-        (kind, s): accuracy_by_query_index(zoo.load(name, verbose=False)[0], K, per_index=64, seed=16).numpy()
+        (kind, s): accuracy_by_query_index(zoo.load_entry(name, verbose=False)[0], K, per_index=64, seed=16).numpy()
         for kind, by_seed in names.items()
         for s, name in by_seed.items()
     }
@@ -96,7 +96,7 @@ def test_dilated_wrong_answers_fall_back_on_the_visible_value(seed):
     shares = {}
     for kind, name in {"dense": "kv-rope-s{}", "dilated": "kv-rope-dilated-s{}"}.items():
         with torch.no_grad():
-            answer = zoo.load(name.format(seed), verbose=False)[0](probe.tokens)[:, -1].argmax(-1)
+            answer = zoo.load_entry(name.format(seed), verbose=False)[0](probe.tokens)[:, -1].argmax(-1)
         wrong = answer != probe.targets[:, -1]
         shares[kind] = (answer[wrong] == probe.tokens[wrong, 2 * K]).float().mean().item()
     assert shares["dilated"] >= 0.3 and shares["dense"] <= 0.15, shares
@@ -125,7 +125,7 @@ def _by_route(accuracy: dict, layers: int) -> tuple[float, float]:
 def _stored(name: str) -> dict:
     from course_utils.zoo import trials
 
-    return trials.load_record(name)["measurements"]["accuracy_by_index"]
+    return trials.load_trial_record(name)["measurements"]["accuracy_by_index"]
 
 
 @pytest.mark.parametrize("seed", SEEDS)
@@ -143,8 +143,8 @@ def test_k15_with_no_routable_pair_sits_near_chance(seed):
 def test_the_dilated_language_model_pays_at_the_positions_after_a_border(seed):
     from course_utils.zoo import trials
 
-    dilated = np.array(trials.load_record(f"si-lm-dilated-s{seed}")["measurements"]["position_loss"]["64"])
-    dense = np.array(trials.load_record(f"si-lm-rope-s{seed}")["measurements"]["position_loss"]["64"])
+    dilated = np.array(trials.load_trial_record(f"si-lm-dilated-s{seed}")["measurements"]["position_loss"]["64"])
+    dense = np.array(trials.load_trial_record(f"si-lm-rope-s{seed}")["measurements"]["position_loss"]["64"])
     gap, borders = dilated - dense, np.arange(8, 64, 8)
     others = np.setdiff1d(np.arange(1, 64), borders)
     assert gap[borders].mean() >= 0.6 and gap[others].mean() <= 0.25 and gap.mean() > 0

@@ -13,7 +13,9 @@ from course_utils.chapters.dilution import (
     value_votes,
 )
 from course_utils.core.model import GPTConfig, TinyGPT
-from course_utils.core.tasks import associative_recall_batch, kv_retrieval_batch, near_miss_batch, task_vocab_size
+from course_utils.core.needle_tasks import near_miss_batch
+from course_utils.core.retrieval_tasks import associative_recall_batch, kv_retrieval_batch
+from course_utils.core.tasks import task_vocab_size
 
 
 def test_seed_numbers_from_the_closed_form():
@@ -159,7 +161,7 @@ def test_value_votes_add_the_weights_of_the_items_holding_each_value():
     vocab = batch.vocab
     for b in range(3):
         for c in range(3):
-            holds = [(int(t) - vocab.offset("i")) % 3 == c for t in batch.tokens[b, 1:-1]]
+            holds = [(int(t) - vocab.offset("item")) % 3 == c for t in batch.tokens[b, 1:-1]]
             expected = sum(float(w) for w, h in zip(weights[b, 1:-1], holds) if h)
             assert votes[b, c].item() == pytest.approx(expected)
     assert torch.allclose(votes.sum(-1), 1 - weights[:, 0] - weights[:, -1])

@@ -9,8 +9,8 @@ import pytest
 import torch
 
 from course_utils.chapters import distributed
-from course_utils.chapters.distributed import check_distributed_patterns, check_rank_aligned, shard, tokens_per_rank
-from course_utils.chapters.distributed_cost import kv_bytes_received, ring_bytes
+from course_utils.chapters.distributed import check_distributed_patterns, shard
+from course_utils.chapters.distributed_cost import check_rank_aligned, kv_bytes_received, ring_bytes, tokens_per_rank
 from course_utils.chapters.distributed_runs import (
     check_pattern_sets,
     exactness_check,

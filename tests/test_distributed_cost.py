@@ -2,6 +2,9 @@
 like the number of patterns that span ranks, and memory per rank is the slices plus what is kept. The
 counts equal what the collectives moved on real processes (tests/test_distributed.py)."""
 
+import subprocess
+import sys
+
 import pytest
 
 from course_utils.chapters.distributed_cost import kv_bytes_received, memory_per_rank, paper_row, ring_bytes
@@ -49,3 +52,11 @@ def test_memory_per_rank_and_the_paper_table():
     assert row["ring_received"] == ring_bytes(2**30, 512, 128, heads=32)
     assert row["dilated_received"] < row["ring_received"] / 1000
     assert paper_row(2**20, 1)["ring_memory"] == memory_per_rank(2**20, 1, 128, heads=32)  # one rank: no blocks
+
+
+def test_the_counting_stands_alone():
+    """Counting on paper needs no process group: notebook 07 imports it without torch.distributed's algorithms."""
+    code = "import sys, course_utils.chapters.distributed_cost; print(sorted(sys.modules))"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "'course_utils.chapters.distributed_cost'" in result.stdout
+    assert "'course_utils.chapters.distributed'" not in result.stdout

@@ -4,13 +4,10 @@ import torch
 from course_utils.core.batch import IGNORE_INDEX
 from course_utils.core.evaluate import forward_in_rows, needle_accuracy, token_losses
 from course_utils.core.model import GPTConfig, TinyGPT
-from course_utils.core.tasks import (
-    NeedleVocab,
-    associative_recall_batch,
-    kv_retrieval_batch,
-    needle_batch,
-    task_vocab_size,
-)
+from course_utils.core.needle_tasks import needle_batch
+from course_utils.core.retrieval_tasks import associative_recall_batch, kv_retrieval_batch
+from course_utils.core.tasks import task_vocab_size
+from course_utils.core.vocabs import NeedleVocab
 
 
 def _model():

@@ -23,6 +23,6 @@ def test_results_readers_outside_a_checkout_say_how_to_install(tmp_path, monkeyp
     with pytest.raises(ValueError, match=EDITABLE):
         paths.require_checkout(paths.TRIALS_DIR)
     with pytest.raises(ValueError, match=EDITABLE):
-        trials.load_record("kv-si-nope-s0")
+        trials.load_trial_record("kv-si-nope-s0")
     with pytest.raises(ValueError, match=EDITABLE):
-        real_model.load_record()
+        real_model.load_real_model_record()

@@ -154,18 +154,21 @@ def test_finish_titles_and_detaches_a_figure():
     assert not plt.fignum_exists(fig.number)
 
 
-def test_plot_recorded_bench_draws_a_line_per_impl_or_returns_none(tmp_path):
-    from course_utils.chapters.bench_results import BenchRow, write_csv
+def test_plot_recorded_bench_draws_a_line_per_impl_of_the_rows_that_were_measured(tmp_path):
+    from course_utils.chapters.bench_results import BenchRow, read_csv, write_csv
     from course_utils.tools.plotting import plot_recorded_bench
 
-    assert plot_recorded_bench(tmp_path / "missing.csv", field="seconds", ylabel="s") is None
     rows = [
         BenchRow(impl, n, 8, 64, "bfloat16", False, "cuda", "GPU X", "2.11", "b", seconds=n / 1e4)
         for impl in ("sdpa", "dilated")
         for n in (1024, 2048)
     ]
-    fig = plot_recorded_bench(write_csv(rows, tmp_path / "gpu.csv"), field="seconds", ylabel="s", logy=True)
-    assert len(fig.axes[0].lines) == 2 and "GPU X" in fig.axes[0].get_title()
+    skipped = BenchRow("naive", 1024, 8, 64, "bfloat16", False, "cuda", "GPU X", "2.11", "b", status="refused")
+    fig = plot_recorded_bench(read_csv(write_csv([*rows, skipped], tmp_path / "gpu.csv")), field="seconds", ylabel="s")
+    assert [line.get_label() for line in fig.axes[0].lines] == ["sdpa", "dilated"]
+    assert list(fig.axes[0].lines[0].get_ydata()) == [0.1024, 0.2048] and "GPU X" in fig.axes[0].get_title()
+    with pytest.raises(ValueError, match="no row with status 'ok'"):
+        plot_recorded_bench([skipped], field="seconds", ylabel="s")
 
 
 def test_qkv_diagram_draws_every_box_and_arrow():

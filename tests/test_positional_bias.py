@@ -8,7 +8,8 @@ from course_utils.chapters.positional_bias import (
     value_to_key_weight,
 )
 from course_utils.core.model import GPTConfig, TinyGPT
-from course_utils.core.tasks import associative_recall_batch, kv_retrieval_batch, task_vocab_size
+from course_utils.core.retrieval_tasks import Filler, associative_recall_batch, kv_retrieval_batch
+from course_utils.core.tasks import task_vocab_size
 
 
 def test_bin_by_relative_position():
@@ -28,7 +29,7 @@ def test_lost_in_the_middle_depth_is_edges_minus_middle():
 def test_far_key_weight_sums_the_weight_beyond_a_distance():
     vocab = task_vocab_size("kv_retrieval", n_keys=8, n_values=4, filler=True)
     model = TinyGPT(GPTConfig(vocab_size=vocab, max_len=64, d_model=16, heads=2, layers=2))
-    batch = kv_retrieval_batch(5, 4, n_keys=8, n_values=4, filler=True, filler_prefix=6, generator=0)
+    batch = kv_retrieval_batch(5, 4, n_keys=8, n_values=4, filler=Filler(prefix=6), generator=0)
     _, attn = model(batch.tokens, return_attention=True)
     n = batch.tokens.shape[1]
     expected = attn[:, :, :, -1, : n - 1 - 3].sum(-1).mean(1)  # keys at distance > 3 from the last token
@@ -42,13 +43,13 @@ def test_far_key_weight_sums_the_weight_beyond_a_distance():
 def test_value_to_key_weight_reads_each_value_s_previous_token():
     vocab = task_vocab_size("kv_retrieval", n_keys=8, n_values=4, filler=True)
     model = TinyGPT(GPTConfig(vocab_size=vocab, max_len=64, d_model=16, heads=2, layers=2))
-    batch = kv_retrieval_batch(3, 4, n_keys=8, n_values=4, filler=True, filler_gap=2, generator=0)
+    batch = kv_retrieval_batch(3, 4, n_keys=8, n_values=4, filler=Filler(gap=2), generator=0)
     _, attn = model(batch.tokens, return_attention=True)
     values = batch.relevant_pos.new_tensor(
         [
             p
             for p in range(batch.tokens.shape[1])
-            if batch.tokens[0, p] >= batch.vocab.offset("v") and batch.tokens[0, p] < batch.vocab.offset("f")
+            if batch.tokens[0, p] >= batch.vocab.offset("value") and batch.tokens[0, p] < batch.vocab.offset("filler")
         ]
     )
     expected = attn[:, :, :, values, values - 1].mean(dim=(1, 3))  # every row has its values at the same places

@@ -24,7 +24,7 @@ def corpus_ids(enc):
 
 @pytest.fixture(scope="module")
 def record():
-    return real_model.load_record()
+    return real_model.load_real_model_record()
 
 
 # ----------------------------------------------------------------------------- helpers

@@ -5,7 +5,8 @@ import torch
 from torch import nn
 
 from course_utils.chapters.retrieval import auroc, hierarchical_answer, retrieve_best_chunk, split_pairs
-from course_utils.core.tasks import kv_retrieval_batch, task_vocab_size
+from course_utils.core.retrieval_tasks import kv_retrieval_batch
+from course_utils.core.tasks import task_vocab_size
 
 VOCAB = task_vocab_size("kv_retrieval", n_keys=128, n_values=64)
 

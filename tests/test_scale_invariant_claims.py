@@ -16,7 +16,7 @@ SHORT, LONG = zoo.SI_TRAIN_LEN, 16 * zoo.SI_TRAIN_LEN
 
 def _measured(variant, seed):
     name = zoo.entry_name("si-lm", seed, variant=variant) if variant in zoo.SI_VARIANTS else f"si-lm-{variant}-s{seed}"
-    return trials.load_record(name)["measurements"]
+    return trials.load_trial_record(name)["measurements"]
 
 
 def _loss(variant, seed, n):
@@ -60,7 +60,7 @@ def test_rotating_models_break_past_the_training_length_by_position(seed):
 def test_needle_survives_8x_without_rotation_and_not_with_rope(seed):
     n = 8 * zoo.SI_TRAIN_LEN
     acc = {
-        v: trials.load_record(f"si-needle-{v}-s{seed}")["measurements"]["needle_accuracy"][str(n)]
+        v: trials.load_trial_record(f"si-needle-{v}-s{seed}")["measurements"]["needle_accuracy"][str(n)]
         for v in ("rope", "nope", "si-nope")
     }
     assert acc["si-nope"] >= 0.95 and acc["nope"] >= 0.95 and acc["rope"] <= 0.7, acc
@@ -68,7 +68,9 @@ def test_needle_survives_8x_without_rotation_and_not_with_rope(seed):
 
 def test_smaller_tau_extrapolates_better_for_scale_invariant_p_rope():
     names = [zoo.entry_name("si-lm", 0, variant="si-prope", tau=tau) for tau in (1.0, 3.0, 10.0, 30.0, 100.0)]
-    losses = [float(np.mean(trials.load_record(name)["measurements"]["window_loss"][str(LONG)])) for name in names]
+    losses = [
+        float(np.mean(trials.load_trial_record(name)["measurements"]["window_loss"][str(LONG)])) for name in names
+    ]
     assert all(a < b for a, b in zip(losses, losses[1:])), losses
 
 

@@ -7,9 +7,9 @@ import torch
 
 from course_utils import zoo
 from course_utils.chapters.sinks import bos_share, losses_with_bos_share, streaming_logits
+from course_utils.core.copy_tasks import backcopy_batch, backcopy_optimal_losses
 from course_utils.core.evaluate import token_losses
 from course_utils.core.metrics import sink_mass, sink_rate
-from course_utils.core.tasks import backcopy_batch, backcopy_optimal_losses
 
 pytestmark = pytest.mark.claims
 
@@ -44,7 +44,7 @@ def _idle(batch):
 
 @functools.cache
 def _model(seed, **options):
-    return zoo.load(zoo.entry_name("sink", seed, **options), verbose=False)[0]
+    return zoo.load_entry(zoo.entry_name("sink", seed, **options), verbose=False)[0]
 
 
 @functools.cache
@@ -141,7 +141,7 @@ def test_a_one_layer_sink_follows_the_token(seed):
     moved[:, 16:] = batch.tokens[:, :48]
     moved[:, :16] = batch.tokens[:, 1:17]
     replaced = batch.tokens.clone()
-    replaced[:, 0] = batch.vocab.offset("s") + 5
+    replaced[:, 0] = batch.vocab.offset("symbol") + 5
     with torch.no_grad():
         attn_moved = model(moved, return_attention=True)[1]
         attn_replaced = model(replaced, return_attention=True)[1]

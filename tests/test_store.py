@@ -8,11 +8,11 @@ from course_utils import zoo
 def test_checkpoints_store_the_loss_curve_compactly():
     record = zoo.read_checkpoint(zoo.checkpoint_path("copy-rope-2l"))
     assert isinstance(record["losses"], torch.Tensor) and record["losses"].dtype == torch.float32
-    assert zoo.load("copy-rope-2l", verbose=False)[1]["losses"] == record["losses"].tolist()
+    assert zoo.load_entry("copy-rope-2l", verbose=False)[1]["losses"] == record["losses"].tolist()
 
 
 def test_checkpoints_round_trip_losslessly_compressed_and_keep_shared_tensors_shared(tmp_path):
-    model, _ = zoo.load(zoo.entry_name("kv", 0, positional="learned", filler=True), verbose=False)
+    model, _ = zoo.load_entry(zoo.entry_name("kv", 0, positional="learned", filler=True), verbose=False)
     state = {**model.state_dict(), "step": torch.tensor(7), "half": torch.randn(5, dtype=torch.float16)}
     shared = [k for k, v in state.items() if v.data_ptr() == state["positional.table.weight"].data_ptr()]
     assert len(shared) > 1  # the learned table is used by every block

@@ -2,10 +2,11 @@ import pytest
 import torch
 
 from course_utils.core.batch import IGNORE_INDEX
+from course_utils.core.copy_tasks import copy_batch
 from course_utils.core.device import seed_everything
 from course_utils.core.evaluate import target_accuracy
 from course_utils.core.model import GPTConfig, TinyGPT
-from course_utils.core.tasks import copy_batch, task_vocab_size
+from course_utils.core.tasks import task_vocab_size
 from course_utils.core.train import TrainConfig, lm_loss, lr_at, train
 
 
@@ -142,7 +143,7 @@ def test_stop_after_runs_the_first_steps_of_the_full_schedule():
 
 
 def test_answer_accuracy_in_chunks_equals_one_call():
-    from course_utils.core.tasks import kv_retrieval_batch
+    from course_utils.core.retrieval_tasks import kv_retrieval_batch
 
     torch.manual_seed(0)
     model = TinyGPT(GPTConfig(vocab_size=task_vocab_size("kv_retrieval", n_keys=8, n_values=4), max_len=32, d_model=16))

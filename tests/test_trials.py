@@ -17,7 +17,7 @@ from course_utils.zoo.training import train_tracked
 @pytest.mark.claims
 @pytest.mark.parametrize("name", sorted(trials.TRIALS) + sorted(trials.MEASURED_ZOO))
 def test_every_record_exists_with_its_measurements(name):
-    record = trials.load_record(name)
+    record = trials.load_trial_record(name)
     assert record["name"] == name and record["measurements"]
     if name in trials.TRIALS:
         entry = trials.TRIALS[name][0]
@@ -36,15 +36,15 @@ def test_first_steps_reproduce_the_stored_losses(name):
     entry = trials.TRIALS[name][0]
     steps = 4 if entry.seed == 0 else 2
     _, losses, _ = train_tracked(entry, steps=steps, progress=False, track=False)
-    assert losses == pytest.approx(trials.load_record(name)["first_losses"][:steps], rel=0, abs=1e-5)
+    assert losses == pytest.approx(trials.load_trial_record(name)["first_losses"][:steps], rel=0, abs=1e-5)
 
 
 @pytest.mark.slow
 def test_a_stored_zoo_measurement_is_recomputed():
     """kv-rope-dilated-s0's accuracy by pair index at K = 9 and 15, recomputed (64 sequences per index;
     one sequence is 1/64, so float rounding between machines can move at most a rare tie)."""
-    model, _ = zoo.load("kv-rope-dilated-s0", verbose=False)
-    stored = trials.load_record("kv-rope-dilated-s0")["measurements"]["accuracy_by_index"]
+    model, _ = zoo.load_entry("kv-rope-dilated-s0", verbose=False)
+    stored = trials.load_trial_record("kv-rope-dilated-s0")["measurements"]["accuracy_by_index"]
     for k in (9, 15):
         fresh = accuracy_by_query_index(model, k, per_index=64, seed=k).numpy()
         assert np.abs(fresh - np.array(stored[str(k)])).max() <= 1 / 64 + 1e-9
@@ -67,9 +67,9 @@ def test_names_and_families():
 def test_a_missing_record_says_how_to_make_it(tmp_path, monkeypatch):
     monkeypatch.setattr(trials, "TRIALS_DIR", tmp_path)
     with pytest.raises(ValueError, match="python -m course_utils.zoo.trials run kv-si-nope-s0"):
-        trials.load_record("kv-si-nope-s0")
+        trials.load_trial_record("kv-si-nope-s0")
     with pytest.raises(ValueError, match="python -m course_utils.zoo.trials measure kv-rope-s0"):
-        trials.load_record("kv-rope-s0")
+        trials.load_trial_record("kv-rope-s0")
 
 
 def test_cli_rejects_unknown_names(capsys):
@@ -89,7 +89,7 @@ def test_records_are_plain_json():
 @pytest.mark.parametrize("name", ["kv-rope-s0", "si-lm-rope-s0", "kv-si-nope-s0"])
 def test_stored_numbers_are_already_rounded(name):
     """Rounding a stored record again changes nothing: what `run` and `measure_zoo` write is `round_floats`'s."""
-    record = trials.load_record(name)
+    record = trials.load_trial_record(name)
     assert round_floats(record["measurements"]) == record["measurements"]
     assert round_floats(record.get("loss_curve", [])) == record.get("loss_curve", [])
 
@@ -100,8 +100,8 @@ def test_a_stored_language_model_measurement_is_recomputed():
     from course_utils.core.corpus import text_batch
     from course_utils.core.evaluate import position_losses
 
-    model, _ = zoo.load("si-lm-si-nope-s0", verbose=False)
+    model, _ = zoo.load_entry("si-lm-si-nope-s0", verbose=False)
     windows = text_batch(trials.LM_WINDOWS, trials.LM_LENGTHS[-1], split="val", generator=trials.LM_WINDOW_SEED)
     fresh = position_losses(model, windows, trials.LM_LENGTHS[0]).mean(dim=(1, 2)).numpy()
-    stored = np.array(trials.load_record("si-lm-si-nope-s0")["measurements"]["window_loss"]["64"])
+    stored = np.array(trials.load_trial_record("si-lm-si-nope-s0")["measurements"]["window_loss"]["64"])
     assert np.abs(fresh - stored).max() < 1e-3

@@ -8,9 +8,9 @@ import torch
 
 from course_utils import zoo
 from course_utils.chapters.circuits import overwrite_probe, weight_by_distance
+from course_utils.core.copy_tasks import copy_batch
 from course_utils.core.evaluate import target_accuracy
 from course_utils.core.model import GPTConfig
-from course_utils.core.tasks import copy_batch
 from course_utils.zoo.__main__ import main as zoo_cli
 from course_utils.zoo.names import NAME_RULES
 
@@ -24,7 +24,7 @@ def test_checkpoint_exists_loads_and_is_small(name):
     path = zoo.checkpoint_path(name)
     assert path.exists(), f"run `python -m course_utils.zoo build {name}`"
     assert path.stat().st_size < 5e6
-    model, record = zoo.load(name, verbose=False)
+    model, record = zoo.load_entry(name, verbose=False)
     assert GPTConfig(**record["model_config"]) == zoo.ZOO[name].model_config()
     assert len(record["losses"]) == zoo.ZOO[name].train.steps
     assert zoo.evaluate_entry(model, zoo.ZOO[name]) == pytest.approx(record["accuracy"], abs=1e-6)
@@ -40,7 +40,7 @@ def test_first_steps_reproduce_the_stored_loss_curve(name):
     the model, the optimiser state, the schedule and the data stream all have to match."""
     steps = 4 if zoo.ZOO[name].seed == 0 else 2
     _, losses = zoo.train_entry(name, steps=steps, progress=False)
-    stored = zoo.load(name, verbose=False)[1]["losses"][:steps]
+    stored = zoo.load_entry(name, verbose=False)[1]["losses"][:steps]
     assert len(losses) == steps
     # Training is seeded, so only float32 rounding differs between machines and thread counts (a few
     # 1e-7 here). The lm-hot models' learning rate (3e-2, chosen to be unstable) amplifies it about
@@ -130,8 +130,8 @@ def test_name_lookup_errors(call, match):
 
 
 def test_retrain_writes_the_build_folder_not_the_committed_checkpoints(tmp_path, monkeypatch):
-    """A notebook's `load(NAME, retrain=True)` trains into ZOO_RETRAIN_DIR and loads that; the committed
-    checkpoint (here a copy, in a stand-in checkpoints/) is untouched, and only `build` writes there."""
+    """A notebook's `load_entry(NAME, retrain=True)` trains into ZOO_RETRAIN_DIR and loads that; the committed
+    checkpoint (here a copy, in a stand-in checkpoints/) is untouched, and only `build_entry` writes there."""
     from dataclasses import replace
 
     from course_utils.zoo import recipes, training
@@ -145,19 +145,19 @@ def test_retrain_writes_the_build_folder_not_the_committed_checkpoints(tmp_path,
     entry = zoo.get_entry("copy-rope-2l")
     monkeypatch.setitem(recipes.ZOO, entry.name, replace(entry, train=replace(entry.train, steps=2, warmup_steps=1)))
 
-    _, record = zoo.load("copy-rope-2l", retrain=True, verbose=False)
+    _, record = zoo.load_entry("copy-rope-2l", retrain=True, verbose=False)
     assert len(record["losses"]) == 2 and (retrained / "copy-rope-2l.pt.xz").exists()
     provenance = zoo.get_entry("copy-rope-2l").provenance()
     assert {key: record[key] for key in provenance} == provenance and record["init_from"] is None
     assert (committed / "copy-rope-2l.pt.xz").read_bytes() == original
-    assert len(zoo.load("copy-rope-2l", verbose=False)[1]["losses"]) == entry.train.steps  # the committed one
-    assert zoo.build("copy-rope-2l", progress=False) == committed / "copy-rope-2l.pt.xz"
+    assert len(zoo.load_entry("copy-rope-2l", verbose=False)[1]["losses"]) == entry.train.steps  # the committed one
+    assert zoo.build_entry("copy-rope-2l", progress=False) == committed / "copy-rope-2l.pt.xz"
     assert (committed / "copy-rope-2l.pt.xz").read_bytes() != original
 
 
 def test_unknown_entry_raises():
     with pytest.raises(ValueError, match="no zoo entry"):
-        zoo.load("gpt-5")
+        zoo.load_entry("gpt-5")
 
 
 @pytest.mark.claims
@@ -174,7 +174,7 @@ def test_copy_circuit_is_robust_across_seeds(seed):
     > 0.9, most layer-1 heads on distance 1, chance accuracy (< 0.15) at lengths 8 and 16, and a
     positional answer to the overwrite probe (quiz Q5)."""
     name = zoo.entry_name("copy", seed)
-    model = zoo.load(name, verbose=False)[0]
+    model = zoo.load_entry(name, verbose=False)[0]
     m = zoo.ZOO[name].task_kwargs["seq_len"]
     test = copy_batch(256, m, n_symbols=16, generator=99)
     assert target_accuracy(model, test.tokens, test.targets) > 0.99
@@ -196,7 +196,7 @@ def test_copy_circuit_is_robust_across_seeds(seed):
 def test_a_copier_trained_at_length_8_splits_it_2_plus_6(seed):
     """Notebook 01's quiz Q4: the same recipe at m = 8 reads 6 back in layer 2 and 2 back in layer 1
     (most heads) on every seed: the offsets add up to m."""
-    model = zoo.load(zoo.entry_name("copy", seed, seq_len=8), verbose=False)[0]
+    model = zoo.load_entry(zoo.entry_name("copy", seed, seq_len=8), verbose=False)[0]
     by_distance = weight_by_distance(model, copy_batch(256, 8, n_symbols=16, generator=8))
     assert torch.all(by_distance[1].argmax(-1) == 6)
     assert (by_distance[0].argmax(-1) == 2).sum() >= 3
@@ -207,7 +207,7 @@ def test_a_copier_trained_at_length_8_splits_it_2_plus_6(seed):
 def test_variable_length_copiers_read_m_back_at_every_trained_length(seed):
     """Notebook 01's section 11: perfect copies at the held-out lengths 7, 11, 14 and at 4, 8, 12, 16,
     layer 2 reading from distance m at each, and no seed answering the overwrite probe by position."""
-    model, _ = zoo.load(zoo.entry_name("induct", seed), verbose=False)
+    model, _ = zoo.load_entry(zoo.entry_name("induct", seed), verbose=False)
     for m in (4, 8, 12, 16, *zoo.INDUCT_HELD_OUT):
         batch = copy_batch(256, m, n_symbols=64, distinct=True, generator=1000 + m)
         assert target_accuracy(model, batch.tokens, batch.targets) > 0.98, m
@@ -220,9 +220,9 @@ def test_variable_length_copiers_read_m_back_at_every_trained_length(seed):
 
 def _recall_report(transform, seed, count, batch_size, **options):
     from course_utils.chapters.dilution import retrieval_report
-    from course_utils.core.tasks import associative_recall_batch
+    from course_utils.core.retrieval_tasks import associative_recall_batch
 
-    model, _ = zoo.load(zoo.entry_name("recall", seed, transform=transform, **options), verbose=False)
+    model, _ = zoo.load_entry(zoo.entry_name("recall", seed, transform=transform, **options), verbose=False)
     return retrieval_report(model, associative_recall_batch(batch_size, count, generator=1000 + count))
 
 
@@ -256,10 +256,10 @@ def test_the_seeds_numbers_in_a_trained_model(seed):
     near its 0.05 at 4096 items (last query only), where dilution has started to cost accuracy,
     while SSMax keeps both."""
     from course_utils.chapters.dilution import last_query_report
-    from course_utils.core.tasks import associative_recall_batch
+    from course_utils.core.retrieval_tasks import associative_recall_batch
 
     def report(transform, count):
-        model, _ = zoo.load(zoo.entry_name("recall", seed, transform=transform), verbose=False)
+        model, _ = zoo.load_entry(zoo.entry_name("recall", seed, transform=transform), verbose=False)
         return last_query_report(model, associative_recall_batch(128, count, generator=2000 + count))
 
     at_512, at_4096 = report("identity", 512), report("identity", 4096)
@@ -289,17 +289,17 @@ def test_value_answers_fail_first_and_log_n_and_ssmax_hold_them(seed):
     contexts; the attention vote alone fails with it; log-n (normalised) and SSMax stay right."""
     from course_utils.chapters.dilution import value_votes
     from course_utils.core.evaluate import last_query_attention
-    from course_utils.core.tasks import associative_recall_batch
+    from course_utils.core.retrieval_tasks import associative_recall_batch
 
     def measure(options, count, value_answers=True):
-        model, _ = zoo.load(zoo.entry_name("recall", seed, value_answers=value_answers, **options), verbose=False)
+        model, _ = zoo.load_entry(zoo.entry_name("recall", seed, value_answers=value_answers, **options), verbose=False)
         batch = associative_recall_batch(128, count, value_answers=value_answers, generator=3000 + count)
         logits, weights = last_query_attention(model, batch.tokens)
         answers = batch.targets[torch.arange(128), batch.answer_pos]
         accuracy = (logits.argmax(-1) == answers).float().mean().item()
         if not value_answers:
             return accuracy, None
-        vote = value_votes(weights[:, 0], batch).argmax(-1) + batch.vocab.offset("v")
+        vote = value_votes(weights[:, 0], batch).argmax(-1) + batch.vocab.offset("value")
         return accuracy, (vote == answers).float().mean().item()
 
     plain = {"transform": "identity"}
@@ -324,7 +324,7 @@ def test_the_u_deepens_with_the_number_of_pairs():
         return lost_in_the_middle_depth(accuracy_by_query_index(model, k, per_index=pair_counts[k], seed=k))
 
     models = [
-        zoo.load(zoo.entry_name("kv", s, positional="alibi", edge=edge), verbose=False)[0]
+        zoo.load_entry(zoo.entry_name("kv", s, positional="alibi", edge=edge), verbose=False)[0]
         for s in zoo.SEEDS
         for edge in (False, True)
     ]
@@ -339,7 +339,7 @@ def test_edge_trained_alibi_shows_a_u(seed):
     the first and last quarters better than the middle half, in every seed."""
     from course_utils.core.evaluate import accuracy_by_query_index
 
-    model, _ = zoo.load(zoo.entry_name("kv", seed, positional="alibi", edge=True), verbose=False)
+    model, _ = zoo.load_entry(zoo.entry_name("kv", seed, positional="alibi", edge=True), verbose=False)
     acc = accuracy_by_query_index(model, 16, per_index=128, seed=7)
     first, middle, last = acc[:4].mean(), acc[4:12].mean(), acc[12:].mean()
     assert first > middle + 0.03 and last > middle + 0.03, (first, middle, last)
@@ -351,9 +351,9 @@ def test_edge_trained_alibi_shows_a_u(seed):
 def test_alibi_kv_learns_and_degrades_past_its_training_length(seed):
     """Notebook 03: ALiBi learns key-value retrieval in every seed, and loses accuracy at 4x length."""
     from course_utils.core.evaluate import target_accuracy
-    from course_utils.core.tasks import kv_retrieval_batch
+    from course_utils.core.retrieval_tasks import kv_retrieval_batch
 
-    model, record = zoo.load(zoo.entry_name("kv", seed, positional="alibi"), verbose=False)
+    model, record = zoo.load_entry(zoo.entry_name("kv", seed, positional="alibi"), verbose=False)
     assert record["accuracy"] > 0.75
     at = {
         k: target_accuracy(model, b.tokens, b.targets)

@@ -1,5 +1,6 @@
-"""What a copy model's attention does (ch. 01): the distance each head reads from, and whether it
-finds its key by content or by position.
+"""What a copy model's attention does (ch. 01).
+
+The distance each head reads from, and whether it finds its key by content or by position.
 
 Both work on copy batches `BOS x1..xm SEP y1..ym` (`tasks.copy_batch`), where the copy queries are
 positions m+1 (SEP) to 2m.
@@ -30,7 +31,10 @@ def weight_by_distance(model: nn.Module, batch: TaskBatch) -> Tensor:
     the weight head h of layer l puts on the key t positions back, for t = 0 (the query itself) to
     m + 1 (BOS, for the first copy query).
 
-    Example: `weight_by_distance(model, copy_batch(256, 12, n_symbols=16, generator=0))[1].argmax(-1)`
+    Example:
+        The distance each head of layer 1 of a trained copy `model` reads from:
+
+        >>> weight_by_distance(model, copy_batch(256, 12, n_symbols=16, generator=0))[1].argmax(-1)  # doctest: +SKIP
     """
     m = _copy_length(batch, "weight_by_distance")
     model.eval()
@@ -48,7 +52,11 @@ def overwrite_probe(model: nn.Module, batch: TaskBatch, *, at: int, source: int)
     Returns (fraction writing x_(source+1), fraction writing x_(at+1)). Needs distinct symbols
     (`copy_batch(..., distinct=True)`) so that the two answers differ, and 1 <= at, source < m.
 
-    Example: `overwrite_probe(model, copy_batch(512, 12, n_symbols=64, distinct=True, generator=0), at=4, source=9)`
+    Example:
+        For a trained copy `model`:
+
+        >>> batch = copy_batch(512, 12, n_symbols=64, distinct=True, generator=0)  # doctest: +SKIP
+        >>> overwrite_probe(model, batch, at=4, source=9)  # doctest: +SKIP
     """
     m = _copy_length(batch, "overwrite_probe")
     if not (1 <= at < m and 1 <= source < m and at != source):

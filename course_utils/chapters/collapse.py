@@ -24,7 +24,11 @@ from course_utils.core.model import TinyGPT
 def rank_residual(h: Tensor) -> Tensor:
     """`||H - 1·mean(H)||_F / ||H||_F` for each sequence: 0 when every token has the same vector.
 
-    h: (..., n, d) -> (...). Example: `rank_residual(torch.ones(2, 5, 8))` -> tensor([0., 0.])
+    h: (..., n, d) -> (...).
+
+    Example:
+        >>> rank_residual(torch.ones(2, 5, 8))
+        tensor([0., 0.])
     """
     if h.dim() < 2:
         raise ValueError(f"h must have shape (..., n, d), got {tuple(h.shape)}")
@@ -38,7 +42,11 @@ def head_divergence(weights: Tensor) -> Tensor:
     weights: (batch, heads, n, n) or (heads, n, n); each query row is compared with the same
     query's row in the other head, then averaged over queries and batch. Query 0 is left out
     under a causal mask (every head must put all its weight on key 0 there).
-    Example: `head_divergence(attn[0])` for layer 0 of `TinyGPT(..., return_attention=True)`.
+
+    Example:
+        For layer 0 of the weights `attn` of `TinyGPT(..., return_attention=True)`:
+
+        >>> head_divergence(attn[0])  # doctest: +SKIP
     """
     if weights.dim() == 3:
         weights = weights[None]
@@ -69,7 +77,12 @@ def random_stack_residuals(
     variant: "attention only" (H <- SA(H)), "+ MLP" (H <- MLP(SA(H))), "+ skip" (H <- H + SA(H)) or
     "full block" (pre-norm H <- H + SA(LN(H)); H <- H + MLP(LN(H))). Attention is full (not causal),
     in float64; the query and key weights are multiplied by `qk_gain` so attention is peaked.
-    Returns depth + 1 residuals, the input's first. Example: `random_stack_residuals("+ skip", seed=0)`
+    Returns depth + 1 residuals, the input's first.
+
+    Example:
+        >>> residuals = random_stack_residuals("+ skip", seed=0)
+        >>> len(residuals), round(residuals[0], 2), round(residuals[-1], 2)
+        (13, 0.98, 0.93)
     """
     if variant not in RANK_VARIANTS:
         raise ValueError(f"unknown variant {variant!r}; choose one of {RANK_VARIANTS}")
@@ -82,17 +95,17 @@ def random_stack_residuals(
         norm1, norm2 = nn.LayerNorm(d).double(), nn.LayerNorm(d).double()
         attn.qkv.weight[: 2 * d] *= qk_gain  # the query and key rows of the projection
 
-        def sa(x: Tensor) -> Tensor:
+        def self_attention(x: Tensor) -> Tensor:
             return attn(x, causal=False)[0]
 
         if variant == "attention only":
-            h = sa(h)
+            h = self_attention(h)
         elif variant == "+ MLP":
-            h = mlp(sa(h))
+            h = mlp(self_attention(h))
         elif variant == "+ skip":
-            h = h + sa(h)
+            h = h + self_attention(h)
         else:
-            h = h + sa(norm1(h))
+            h = h + self_attention(norm1(h))
             h = h + mlp(norm2(h))
         residuals.append(rank_residual(h).mean().item())
     return residuals
@@ -105,7 +118,11 @@ def last_token_shift(model: TinyGPT, tokens: Tensor, *, position: int = 1, offse
     The token at `position` is replaced by token id `(id + offset) % vocab_size`; the result is
     `||h - h'|| / ||h||` per sequence, h and h' the last position's output of the model's final
     LayerNorm (`model.norm`). tokens: (batch, n) -> (batch,).
-    Example: `last_token_shift(model, batch.tokens).mean()`
+
+    Example:
+        For a trained `model`:
+
+        >>> last_token_shift(model, batch.tokens).mean()  # doctest: +SKIP
     """
     if tokens.dim() != 2 or not 0 <= position < tokens.shape[1] - 1:
         raise ValueError(

@@ -1,5 +1,7 @@
-"""How far dilated attention reaches (ch. 07): which keys a stack of dilated layers can route to each
-query, and which key-value pairs it can retrieve."""
+"""How far dilated attention reaches (ch. 07).
+
+Which keys a stack of dilated layers can route to each query, and which key-value pairs it can retrieve.
+"""
 
 from __future__ import annotations
 
@@ -16,7 +18,12 @@ def receptive_field(
 
     One layer lets query i read key j if some head's pattern does (the union over heads), and the
     residual stream keeps each token's own state, so reach[l] = reach[l-1] composed with one layer.
-    Example: `receptive_field(64, 4, [8, 64], [1, 8], layers=3)[-1].float().mean()`
+
+    Example:
+        The share of (query, key) pairs three layers connect:
+
+        >>> receptive_field(64, 4, [8, 64], [1, 8], layers=3)[-1].float().mean()
+        tensor(0.2480)
     """
     one = dilated_mask(n, heads, segment_lengths, dilation_rates, causal=causal).sum(0) > 0
     one |= torch.eye(n, dtype=torch.bool)  # the residual stream
@@ -27,15 +34,21 @@ def receptive_field(
 
 
 def routable_pairs(reach: Tensor, n_pairs: int, layers: int) -> Tensor:
-    """Which pairs of a key-value retrieval sequence (`BOS k1 v1 … kK vK SEP kq`: key i at 2i + 1, value
-    at 2i + 2, the query answered at 2K + 2) a stack of `layers` attention layers can route: (K,) bool.
+    """Which pairs of a key-value retrieval sequence a stack of `layers` attention layers can route: (K,) bool.
+
+    The sequence is `BOS k1 v1 … kK vK SEP kq`: key i at 2i + 1, value at 2i + 2, the query answered at
+    2K + 2.
 
     A route binds the pair, then delivers it: some position p holds both the key and the value after
     l layers, and the query reads p within the remaining layers - l (1 <= l < layers). `reach` is
     `receptive_field(...)` (reach[l - 1][i, j]: information at j can be at i after l layers), for a
     length of at least 2K + 3. It counts every relay, so it is an upper bound on what a model can
     learn to route; with two layers it is "bind in layer 1, read in layer 2".
-    Example: `routable_pairs(receptive_field(64, 4, [8, 16, 32, 64], [1, 2, 4, 8], 2), 16, 2)`
+
+    Example:
+        >>> routable_pairs(receptive_field(64, 4, [8, 16, 32, 64], [1, 2, 4, 8], 2), 16, 2)
+        tensor([ True, False, False, False,  True, False, False, False,  True, False,
+                False, False,  True, False, False, False])
     """
     if layers < 2 or reach.shape[0] < layers - 1:
         raise ValueError(

@@ -34,7 +34,7 @@ from course_utils.core.batch import TaskBatch
 from course_utils.core.evaluate import last_query_attention
 from course_utils.core.metrics import attention_entropy
 from course_utils.core.model import TinyGPT
-from course_utils.core.tasks import RecallVocab
+from course_utils.core.vocabs import RecallVocab
 
 
 def relevant_weight(
@@ -54,8 +54,14 @@ def relevant_weight(
     keys are near misses scoring `decoy_gap` above the distractors' mean (an int or a tensor that
     broadcasts with n). Returns a float64 tensor shaped like n (broadcast with decoys).
 
-    Example: `relevant_weight(torch.tensor([512, 4096]), gap=5.39)` -> about [0.30, 0.05];
-    `relevant_weight(128, 6.0, decoys=torch.arange(4), decoy_gap=4.0)` falls with every decoy.
+    Example:
+        >>> relevant_weight(torch.tensor([512, 4096]), gap=5.39)
+        tensor([0.3002, 0.0508], dtype=torch.float64)
+
+        The weight falls with every decoy:
+
+        >>> relevant_weight(128, 6.0, decoys=torch.arange(4), decoy_gap=4.0)
+        tensor([0.7606, 0.6908, 0.6327, 0.5836], dtype=torch.float64)
     """
     n = torch.as_tensor(n, dtype=torch.float64)
     m = torch.as_tensor(decoys, dtype=torch.float64)
@@ -79,7 +85,9 @@ def relevant_weight(
 def gap_for_weight(weight: float, n: int) -> float:
     """The gap g that gives the relevant key `weight` among n keys with equal distractors.
 
-    Example: `gap_for_weight(0.30, 512)` -> 5.389 (e^g ≈ 219)
+    Example:
+        >>> round(gap_for_weight(0.30, 512), 3)  # e^g ≈ 219
+        5.389
     """
     if not 0.0 < weight < 1.0:
         raise ValueError(f"weight must lie strictly between 0 and 1, got {weight}")
@@ -113,7 +121,9 @@ def simulate_dilution(
     exactly `gap`. log_n_scale: s, to multiply all scores by s * log n. Trials run in chunks so
     memory stays at chunk * n * d floats.
 
-    Example: `simulate_dilution(4096, gap=5.89, trials=50).relevant_weight.mean()` -> about 0.05
+    Example:
+        >>> round(simulate_dilution(4096, gap=5.89, trials=50).relevant_weight.mean().item(), 2)
+        0.05
     """
     if n < 2 or d < 1 or trials < 1 or chunk < 1:
         raise ValueError(
@@ -157,9 +167,12 @@ class RetrievalReport:
 def retrieval_report(model: TinyGPT, batch: TaskBatch) -> RetrievalReport:
     """Accuracy, answer loss and attention on the relevant token at the answer position.
 
-    batch: a `TaskBatch` (tokens, targets, answer_pos, relevant_pos: see `course_utils.core.tasks`).
+    batch: a `TaskBatch` (tokens, targets, answer_pos, relevant_pos: see `course_utils.core.batch`).
 
-    Example: `retrieval_report(model, associative_recall_batch(128, 64, generator=0)).accuracy`
+    Example:
+        For a trained recall `model`:
+
+        >>> retrieval_report(model, associative_recall_batch(128, 64, generator=0)).accuracy  # doctest: +SKIP
     """
     if batch.answer_pos.shape != (batch.tokens.shape[0],) or batch.relevant_pos.shape != batch.answer_pos.shape:
         raise ValueError("answer_pos and relevant_pos must be (batch,) tensors matching tokens (batch, n)")
@@ -180,10 +193,16 @@ def retrieval_report(model: TinyGPT, batch: TaskBatch) -> RetrievalReport:
 
 @torch.no_grad()
 def last_query_report(model: TinyGPT, batch: TaskBatch) -> RetrievalReport:
-    """`retrieval_report` for batches whose answer sits at the last position, through
-    `last_query_attention` (one-layer attention-only models): O(n) memory per sequence.
+    """`retrieval_report` from the last query alone: O(n) memory per sequence.
 
-    Example: `last_query_report(model, associative_recall_batch(128, 4096, generator=0)).relevant_weight`
+    For batches whose answer sits at the last position, through `last_query_attention` (one-layer
+    attention-only models).
+
+    Example:
+        For a trained one-layer recall `model`:
+
+        >>> batch = associative_recall_batch(128, 4096, generator=0)  # doctest: +SKIP
+        >>> last_query_report(model, batch).relevant_weight  # doctest: +SKIP
     """
     n = batch.tokens.shape[1]
     if not bool((batch.answer_pos == n - 1).all()):
@@ -200,19 +219,24 @@ def last_query_report(model: TinyGPT, batch: TaskBatch) -> RetrievalReport:
 
 
 def value_votes(weights: Tensor, batch: TaskBatch) -> Tensor:
-    """Each value's share of the last query's attention in associative recall: the total weight on
-    the items holding that value (BOS and the query itself vote for none). With value answers, an
-    attention-only model's output is this weighted mix of the items it reads, so `argmax` of the
-    votes is the answer the attention alone gives.
+    """Each value's share of the last query's attention in associative recall.
+
+    A value's share is the total weight on the items holding that value (BOS and the query itself vote
+    for none). With value answers, an attention-only model's output is this weighted mix of the items
+    it reads, so `argmax` of the votes is the answer the attention alone gives.
 
     weights: (batch, n), one head's last-query row (e.g. from `last_query_attention`); batch: an
     `associative_recall_batch` -> (batch, n_values).
-    Example: `value_votes(last_query_attention(model, batch.tokens)[1][:, 0], batch).argmax(-1)`
+
+    Example:
+        The answers head 0 of a trained one-layer recall `model` gives:
+
+        >>> value_votes(last_query_attention(model, batch.tokens)[1][:, 0], batch).argmax(-1)  # doctest: +SKIP
     """
     vocab = batch.vocab
     if not isinstance(vocab, RecallVocab):
         raise ValueError(
-            f"value_votes needs an associative recall batch (tasks.associative_recall_batch); "
+            f"value_votes needs an associative recall batch (retrieval_tasks.associative_recall_batch); "
             f"got a {batch.task!r} batch"
         )
     if weights.shape != batch.tokens.shape:
@@ -220,7 +244,7 @@ def value_votes(weights: Tensor, batch: TaskBatch) -> Tensor:
             f"weights must be one head's last-query row per sequence, shape "
             f"{tuple(batch.tokens.shape)}; got {tuple(weights.shape)} (pick a head: weights[:, h])"
         )
-    items = batch.tokens[:, 1:-1] - vocab.offset("i")  # (B, K)
+    items = batch.tokens[:, 1:-1] - vocab.offset("item")  # (B, K)
     votes = torch.zeros(weights.shape[0], vocab.n_values, dtype=weights.dtype, device=weights.device)
     return votes.scatter_add_(1, items % vocab.n_values, weights[:, 1:-1])
 
@@ -230,9 +254,13 @@ def item_weights(model: TinyGPT, tokens: Tensor, starts: Tensor, *, width: int) 
     """How much the last layer's final query attends to each item: weight summed over an item's tokens.
 
     tokens: (batch, n); starts: (batch, items) the first position of each item, which covers
-    `width` positions. Returns (batch, heads, items). For `tasks.near_miss_batch`:
-    `item_weights(model, b.tokens, b.needle_pos[:, None], width=3)[..., 0]` is each head's
-    weight on the needle's `a b v`. Example: see notebook 05, section 5.
+    `width` positions. Returns (batch, heads, items).
+
+    Example:
+        Each head's weight on the needle's `a b v` in a `needle_tasks.near_miss_batch` (notebook 05,
+        section 5):
+
+        >>> item_weights(model, batch.tokens, batch.needle_pos[:, None], width=3)[..., 0]  # doctest: +SKIP
     """
     if starts.dim() != 2 or starts.shape[0] != tokens.shape[0]:
         raise ValueError(f"starts must be (batch, items) with batch {tokens.shape[0]}; got {tuple(starts.shape)}")

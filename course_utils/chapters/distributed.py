@@ -16,8 +16,9 @@ and returns the same slice of the output.
 Both merge partial outputs by their log-sum-exps (`course_utils.core.lse_attention.merge_partials`), and
 run on `gloo` (CPU processes) and `nccl` (GPUs) unchanged, with gradients through the
 communication; `count_communication()` records the bytes the collectives move. The same bytes counted on
-paper are in `course_utils.chapters.distributed_cost`; launching CPU processes, the exactness check and
-the measurement in `course_utils.chapters.distributed_runs`.
+paper, and how the sequence splits over the ranks (`tokens_per_rank`, `check_rank_aligned`), are in
+`course_utils.chapters.distributed_cost`; launching CPU processes, the exactness check and the measurement
+in `course_utils.chapters.distributed_runs`.
 `python -m torch.distributed.run --nproc_per_node=N -m course_utils.chapters.distributed check` runs both
 algorithms on N processes (GPUs with nccl when there are N of them) against one process.
 """
@@ -29,14 +30,16 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
 import torch
 import torch.distributed as dist
 from torch import Tensor
 from torch.torch_version import TorchVersion
 
+from course_utils.chapters.distributed_cost import check_rank_aligned, tokens_per_rank
 from course_utils.core.attention import attention
-from course_utils.core.dilated import check_patterns, dilated_attention, kept_rows, split_segments
+from course_utils.core.dilated import dilated_attention, kept_rows, split_segments
 from course_utils.core.lse_attention import (
     accumulation_dtype,
     attention_with_lse,
@@ -57,25 +60,29 @@ class CommLog:
     calls: list[tuple[str, int]] = field(default_factory=list)
 
 
-_LOGS: list[CommLog] = []
+#: The logs of the `count_communication` blocks running now (nested blocks each get every byte).
+_OPEN_LOGS: list[CommLog] = []
 
 
 @contextmanager
 def count_communication() -> Iterator[CommLog]:
     """Record the bytes that the course's collectives move on this rank while the block runs.
 
-    Example: `with count_communication() as log: ring_attention(q, k, v)`, then `log.received`.
+    Example (in each of P processes):
+        >>> with count_communication() as log:  # doctest: +SKIP
+        ...     ring_attention(q_slice, k_slice, v_slice)
+        >>> log.received  # doctest: +SKIP
     """
     log = CommLog()
-    _LOGS.append(log)
+    _OPEN_LOGS.append(log)
     try:
         yield log
     finally:
-        _LOGS.remove(log)
+        _OPEN_LOGS.remove(log)
 
 
-def _record(op: str, sent: int, received: int) -> None:
-    for log in _LOGS:
+def _log_communication(op: str, sent: int, received: int) -> None:
+    for log in _OPEN_LOGS:
         log.sent += sent
         log.received += received
         log.calls.append((op, received))
@@ -88,25 +95,29 @@ def _nbytes(x: Tensor) -> int:
 # ----------------------------------------------------------------------------- collectives with gradients
 
 
-def _group_rank_size(group) -> tuple[int, int]:
+#: A process group; None is the default group (every rank of the launch).
+Group = dist.ProcessGroup | None
+
+
+def _rank_and_size(group: Group) -> tuple[int, int]:
     return dist.get_rank(group), dist.get_world_size(group)
 
 
-def _global(group, group_rank: int) -> int:
+def _global_rank(group: Group, group_rank: int) -> int:
     return group_rank if group is None else dist.get_global_rank(group, group_rank)
 
 
-def _send_recv(x: Tensor, to: int, frm: int, group) -> Tensor:
-    """Send x to group rank `to` and receive a tensor of x's shape from group rank `frm`."""
+def _send_recv(x: Tensor, destination: int, source: int, group: Group) -> Tensor:
+    """Send x to group rank `destination` and receive a tensor of x's shape from group rank `source`."""
     x = x.contiguous()
     received = torch.empty_like(x)
     ops = [
-        dist.P2POp(dist.isend, x, _global(group, to), group),
-        dist.P2POp(dist.irecv, received, _global(group, frm), group),
+        dist.P2POp(dist.isend, x, _global_rank(group, destination), group),
+        dist.P2POp(dist.irecv, received, _global_rank(group, source), group),
     ]
     for request in dist.batch_isend_irecv(ops):
         request.wait()
-    _record("send/recv", _nbytes(x), _nbytes(received))
+    _log_communication("send/recv", _nbytes(x), _nbytes(received))
     return received
 
 
@@ -114,18 +125,18 @@ class _RingPass(torch.autograd.Function):
     """Pass a block to the next rank of the ring, receive the previous rank's; the gradient goes back."""
 
     @staticmethod
-    def forward(ctx, x: Tensor, group) -> Tensor:
-        rank, size = _group_rank_size(group)
+    def forward(ctx: Any, x: Tensor, group: Group) -> Tensor:
+        rank, size = _rank_and_size(group)
         ctx.group = group
         return _send_recv(x, (rank + 1) % size, (rank - 1) % size, group)
 
     @staticmethod
-    def backward(ctx, grad: Tensor):
-        rank, size = _group_rank_size(ctx.group)
+    def backward(ctx: Any, grad: Tensor) -> tuple[Tensor, None]:
+        rank, size = _rank_and_size(ctx.group)
         return _send_recv(grad, (rank - 1) % size, (rank + 1) % size, ctx.group), None
 
 
-def _has_reduce_scatter(group) -> bool:
+def _has_reduce_scatter(group: Group) -> bool:
     """Whether the group's backend has reduce_scatter: gloo has it from torch 2.8 (pytorch/pytorch#149869),
     nccl always. Another backend that lacks it raises its own error."""
     return dist.get_backend(group) != "gloo" or TorchVersion(torch.__version__) >= "2.8"
@@ -136,67 +147,41 @@ class _AllGather(torch.autograd.Function):
     gradient for its own piece (a reduce-scatter; an all-reduce where the backend has none)."""
 
     @staticmethod
-    def forward(ctx, x: Tensor, group) -> Tensor:
-        _, size = _group_rank_size(group)
+    def forward(ctx: Any, x: Tensor, group: Group) -> Tensor:
+        _, size = _rank_and_size(group)
         ctx.group = group
         x = x.contiguous()
         pieces = [torch.empty_like(x) for _ in range(size)]
         dist.all_gather(pieces, x, group=group)
-        _record("all_gather", _nbytes(x) * (size - 1), _nbytes(x) * (size - 1))
+        _log_communication("all_gather", _nbytes(x) * (size - 1), _nbytes(x) * (size - 1))
         return torch.stack(pieces)
 
     @staticmethod
-    def backward(ctx, grad: Tensor):
-        rank, size = _group_rank_size(ctx.group)
+    def backward(ctx: Any, grad: Tensor) -> tuple[Tensor, None]:
+        rank, size = _rank_and_size(ctx.group)
         if _has_reduce_scatter(ctx.group):
-            mine = torch.empty_like(grad[0])
-            dist.reduce_scatter(mine, list(grad.contiguous().unbind(0)), group=ctx.group)
+            own_grad = torch.empty_like(grad[0])
+            dist.reduce_scatter(own_grad, list(grad.contiguous().unbind(0)), group=ctx.group)
         else:
             grad = grad.contiguous()
             dist.all_reduce(grad, group=ctx.group)
-            mine = grad[rank]
-        _record("reduce_scatter", _nbytes(mine) * (size - 1), _nbytes(mine) * (size - 1))
-        return mine, None
+            own_grad = grad[rank]
+        _log_communication("reduce_scatter", _nbytes(own_grad) * (size - 1), _nbytes(own_grad) * (size - 1))
+        return own_grad, None
 
 
 # ----------------------------------------------------------------------------- splitting the sequence
 
 
-def tokens_per_rank(n: int, world: int) -> int:
-    """m = n / world, the tokens each of `world` ranks holds; ValueError unless the world size divides n.
-
-    Example: `tokens_per_rank(4096, 4)` -> 1024
-    """
-    if world < 1 or n % world:
-        raise ValueError(
-            f"the world size {world} does not divide the sequence length n={n}; pad the sequence "
-            "to a multiple of the world size or choose a world size that divides it"
-        )
-    return n // world
-
-
 def shard(x: Tensor, rank: int, world: int) -> Tensor:
     """This rank's contiguous slice of the sequence dimension (dim 2) of x: (B, H, n, e) -> (B, H, n/P, e).
 
-    Example: `shard(torch.randn(1, 4, 1024, 32), rank=1, world=4).shape` -> (1, 4, 256, 32)
+    Example:
+        >>> shard(torch.randn(1, 4, 1024, 32), rank=1, world=4).shape
+        torch.Size([1, 4, 256, 32])
     """
     m = tokens_per_rank(x.shape[2], world)
     return x[:, :, rank * m : (rank + 1) * m]
-
-
-def check_rank_aligned(m: int, world: int, segment_lengths: list[int], dilation_rates: list[int]) -> None:
-    """Raise ValueError unless every (w, r) fits n = m·world tokens and each segment lies inside one rank
-    (w divides m) or covers whole ranks (m divides w).
-
-    Example: `check_rank_aligned(1024, 64, [512, 65536], [1, 4096])` (r = 4096 > m is allowed here)
-    """
-    check_patterns(m * world, segment_lengths, dilation_rates)
-    for w in segment_lengths:
-        inside_one_rank, whole_ranks = w <= m and m % w == 0, w > m and w % m == 0
-        if not (inside_one_rank or whole_ranks):
-            raise ValueError(
-                f"segments of w={w} straddle ranks of m={m} tokens unevenly; choose w dividing {m} or a multiple of it"
-            )
 
 
 def check_distributed_patterns(m: int, world: int, segment_lengths: list[int], dilation_rates: list[int]) -> None:
@@ -204,7 +189,12 @@ def check_distributed_patterns(m: int, world: int, segment_lengths: list[int], d
     tokens: the segments are rank-aligned (`check_rank_aligned`) and a pattern that spans ranks has r
     dividing m, so every rank keeps the same number of rows.
 
-    Example: `check_distributed_patterns(1024, 4, [512, 4096], [1, 4])`
+    Example:
+        >>> check_distributed_patterns(1024, 4, [512, 4096], [1, 4])
+        >>> check_distributed_patterns(1024, 4, [512, 4096], [1, 2048])  # counting allows it, the algorithm not
+        Traceback (most recent call last):
+        ...
+        ValueError: the pattern (w=4096, r=2048) spans ranks of m=1024 tokens, so r must divide m; ...
     """
     check_rank_aligned(m, world, segment_lengths, dilation_rates)
     for w, r in zip(segment_lengths, dilation_rates, strict=True):
@@ -215,7 +205,7 @@ def check_distributed_patterns(m: int, world: int, segment_lengths: list[int], d
             )
 
 
-def _agree(q: Tensor, k: Tensor, v: Tensor, group) -> int:
+def _check_slices_on_every_rank(q: Tensor, k: Tensor, v: Tensor, group: Group) -> int:
     """Check q, k, v on every rank and that all ranks hold slices of one shape; return m.
 
     Every rank takes part in one small collective before any raises, so a bad input on one rank is a
@@ -228,17 +218,17 @@ def _agree(q: Tensor, k: Tensor, v: Tensor, group) -> int:
         )
     elif not (q.dtype == k.dtype == v.dtype) or not q.is_floating_point():
         problem = f"q, k, v must share one floating dtype, got {q.dtype}, {k.dtype}, {v.dtype}"
-    mine = (tuple(q.shape), tuple(v.shape), str(q.dtype), problem)
-    everyone: list = [None] * dist.get_world_size(group)
-    dist.all_gather_object(everyone, mine, group=group)
-    problems = [f"rank {i}: {p[3]}" for i, p in enumerate(everyone) if p[3]]
+    this_rank = (tuple(q.shape), tuple(v.shape), str(q.dtype), problem)
+    every_rank: list = [None] * dist.get_world_size(group)
+    dist.all_gather_object(every_rank, this_rank, group=group)
+    problems = [f"rank {i}: {p[3]}" for i, p in enumerate(every_rank) if p[3]]
     if problems:
         raise ValueError("; ".join(problems))
-    if len({p[:3] for p in everyone}) > 1:
+    if len({p[:3] for p in every_rank}) > 1:
         raise ValueError(
             "every rank must hold a slice of the same shape and dtype (the world size must divide "
             "the sequence; pad it to a multiple of the world size): got "
-            + ", ".join(f"rank {i} q {p[0]} {p[2]}" for i, p in enumerate(everyone))
+            + ", ".join(f"rank {i} q {p[0]} {p[2]}" for i, p in enumerate(every_rank))
         )
     return q.shape[2]
 
@@ -246,16 +236,18 @@ def _agree(q: Tensor, k: Tensor, v: Tensor, group) -> int:
 # ----------------------------------------------------------------------------- attention pieces
 
 
-def ring_attention(q: Tensor, k: Tensor, v: Tensor, *, causal: bool = False, group=None) -> Tensor:
+def ring_attention(q: Tensor, k: Tensor, v: Tensor, *, causal: bool = False, group: Group = None) -> Tensor:
     """Exact dense attention over the whole sequence, this rank's slice of it.
 
     q, k: (batch, heads, m, d), v: (batch, heads, m, d_v), the slice [rank·m, (rank+1)·m) of the
     sequence -> out (batch, heads, m, d_v). P − 1 ring hops of this rank's current k and v block; with
     `causal`, blocks from later ranks are passed on but not attended to. Statistics in fp32 for bf16/fp16.
-    Example (in each of P processes): `out = ring_attention(q_slice, k_slice, v_slice, causal=True)`
+
+    Example (in each of P processes):
+        >>> out = ring_attention(q_slice, k_slice, v_slice, causal=True)  # doctest: +SKIP
     """
-    _agree(q, k, v, group)
-    rank, size = _group_rank_size(group)
+    _check_slices_on_every_rank(q, k, v, group)
+    rank, size = _rank_and_size(group)
     acc = accumulation_dtype(q.dtype)
     out = torch.zeros(*q.shape[:3], v.shape[-1], dtype=acc, device=q.device)
     lse = torch.full((*q.shape[:3], 1), float("-inf"), dtype=acc, device=q.device)
@@ -277,19 +269,20 @@ def ring_attention(q: Tensor, k: Tensor, v: Tensor, *, causal: bool = False, gro
     return out.to(q.dtype)
 
 
-_SEGMENT_GROUPS: dict[tuple, object] = {}
+#: The sub-groups `_segment_group` made, by their global ranks.
+_SEGMENT_GROUPS: dict[tuple[int, ...], Group] = {}
 
 
-def _segment_group(group, ranks_per_segment: int):
+def _segment_group(group: Group, ranks_per_segment: int) -> Group:
     """The sub-group of the ranks that hold this rank's segment, made once and kept.
 
     Only the segment's own ranks create it (`use_local_synchronization`), so several groups can run
     their own patterns at the same time; the cache key is the segment's global ranks."""
-    rank, size = _group_rank_size(group)
+    rank, size = _rank_and_size(group)
     if ranks_per_segment == size:
         return group
     start = rank - rank % ranks_per_segment
-    members = tuple(_global(group, r) for r in range(start, start + ranks_per_segment))
+    members = tuple(_global_rank(group, r) for r in range(start, start + ranks_per_segment))
     if members not in _SEGMENT_GROUPS:
         _SEGMENT_GROUPS[members] = dist.new_group(list(members), use_local_synchronization=True)
     return _SEGMENT_GROUPS[members]
@@ -303,17 +296,20 @@ def dilated_attention_distributed(
     dilation_rates: list[int],
     *,
     causal: bool = False,
-    group=None,
+    group: Group = None,
 ) -> Tensor:
     """LongNet's dilated attention over the whole sequence, this rank's slice of it.
 
     q, k: (batch, heads, m, d), v: (batch, heads, m, d_v), the slice [rank·m, (rank+1)·m) -> out
     (batch, heads, m, d_v), equal to that slice of `dilated_attention` on the gathered sequence.
     Patterns with w <= m run locally; longer ones gather the sparsified keys and values of the ranks of
-    their segment (w / r rows). Example: `dilated_attention_distributed(q, k, v, [512, 4096], [1, 4])`.
+    their segment (w / r rows).
+
+    Example (in each of P processes):
+        >>> out = dilated_attention_distributed(q_slice, k_slice, v_slice, [512, 4096], [1, 4])  # doctest: +SKIP
     """
-    m = _agree(q, k, v, group)
-    rank, size = _group_rank_size(group)
+    m = _check_slices_on_every_rank(q, k, v, group)
+    rank, size = _rank_and_size(group)
     check_distributed_patterns(m, size, segment_lengths, dilation_rates)
     batch, heads = q.shape[:2]
     acc = accumulation_dtype(q.dtype)
@@ -372,16 +368,16 @@ def main(argv: list[str] | None = None) -> int:
     worst = 0.0
     for causal in (False, True):
         dense = attention(q, k, v, causal=causal)[0]
-        q_mine, k_mine, v_mine = (shard(x, rank, world) for x in (q, k, v))
-        ring = ring_attention(q_mine, k_mine, v_mine, causal=causal)
-        dil = dilated_attention_distributed(q_mine, k_mine, v_mine, segments, rates, causal=causal)
+        q_slice, k_slice, v_slice = (shard(x, rank, world) for x in (q, k, v))
+        ring = ring_attention(q_slice, k_slice, v_slice, causal=causal)
+        dilated = dilated_attention_distributed(q_slice, k_slice, v_slice, segments, rates, causal=causal)
         ring_error = ((ring - shard(dense, rank, world)).abs().max() / dense.abs().max()).item()
         reference = dilated_attention(q, k, v, segments, rates, causal=causal)
-        dil_error = ((dil - shard(reference, rank, world)).abs().max() / reference.abs().max()).item()
-        worst = max(worst, ring_error, dil_error)
+        dilated_error = ((dilated - shard(reference, rank, world)).abs().max() / reference.abs().max()).item()
+        worst = max(worst, ring_error, dilated_error)
         print(
             f"rank {rank}/{world} on {device}, n = {n}, causal={causal}: relative max difference ring vs dense "
-            f"{ring_error:.1e}, dilated vs one process {dil_error:.1e}",
+            f"{ring_error:.1e}, dilated vs one process {dilated_error:.1e}",
             flush=True,
         )
     dist.destroy_process_group()

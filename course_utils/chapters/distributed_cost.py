@@ -1,23 +1,60 @@
 """What distributed attention moves and holds, counted on paper: bytes each rank receives, memory per rank (ch. 07, 11).
 
-The n tokens are split over P ranks of m = n / P. Ring attention: each rank receives the other P − 1
-blocks of keys and values, (P − 1)·m rows, growing like n. LongNet's distributed dilated attention: for
-each pattern whose segments span ranks, the kept rows of the rest of the segment, about w / r rows, flat
-in n when every w / r is fixed. `count_communication` (`course_utils.chapters.distributed`) measures the
-same bytes on a run.
+The n tokens are split over P ranks of m = n / P (`tokens_per_rank`). Ring attention: each rank receives
+the other P − 1 blocks of keys and values, (P − 1)·m rows, growing like n. LongNet's distributed dilated
+attention: for each pattern whose segments span ranks, the kept rows of the rest of the segment, about
+w / r rows, flat in n when every w / r is fixed. The algorithms themselves (`course_utils.chapters.distributed`)
+split the sequence the same way, and their `count_communication` measures the same bytes on a run.
 """
 
 from __future__ import annotations
 
-from course_utils.chapters.distributed import check_rank_aligned, tokens_per_rank
-from course_utils.core.dilated import geometric_patterns
+from course_utils.core.dilated import check_patterns, geometric_patterns
+
+
+def tokens_per_rank(n: int, world: int) -> int:
+    """m = n / world, the tokens each of `world` ranks holds; ValueError unless the world size divides n.
+
+    Example:
+        >>> tokens_per_rank(4096, 4)
+        1024
+    """
+    if world < 1 or n % world:
+        raise ValueError(
+            f"the world size {world} does not divide the sequence length n={n}; pad the sequence "
+            "to a multiple of the world size or choose a world size that divides it"
+        )
+    return n // world
+
+
+def check_rank_aligned(m: int, world: int, segment_lengths: list[int], dilation_rates: list[int]) -> None:
+    """Raise ValueError unless every (w, r) fits n = m·world tokens and each segment lies inside one rank
+    (w divides m) or covers whole ranks (m divides w).
+
+    Example: r = 4096 > m is allowed here (the algorithm itself needs r to divide m, see
+    `course_utils.chapters.distributed.check_distributed_patterns`).
+        >>> check_rank_aligned(1024, 64, [512, 65536], [1, 4096])
+        >>> check_rank_aligned(1024, 6, [1536], [1])  # a segment covers one and a half ranks
+        Traceback (most recent call last):
+        ...
+        ValueError: segments of w=1536 straddle ranks of m=1024 tokens unevenly; ...
+    """
+    check_patterns(m * world, segment_lengths, dilation_rates)
+    for w in segment_lengths:
+        inside_one_rank, whole_ranks = w <= m and m % w == 0, w > m and w % m == 0
+        if not (inside_one_rank or whole_ranks):
+            raise ValueError(
+                f"segments of w={w} straddle ranks of m={m} tokens unevenly; choose w dividing {m} or a multiple of it"
+            )
 
 
 def ring_bytes(n: int, world: int, d: int, *, heads: int = 1, batch: int = 1, bytes_per_number: int = 2) -> int:
     """Bytes of keys and values one rank receives in ring attention's forward pass: (P − 1) blocks of
     m = n / P rows, d keys and d values each. Grows like n at a fixed world size.
 
-    Example: `ring_bytes(2**20, 8, 128, heads=32)`
+    Example:
+        >>> ring_bytes(2**20, 8, 128, heads=32) / 2**30  # GiB
+        14.0
     """
     return (world - 1) * tokens_per_rank(n, world) * 2 * d * heads * batch * bytes_per_number
 
@@ -43,7 +80,9 @@ def kv_bytes_received(
     long pattern on many ranks keeps less than one row per rank), a head keeps ⌊m/r⌋ or ⌈m/r⌉ rows of its
     own, and the count is the most a head receives: w // r − m // r rows.
 
-    Example: `kv_bytes_received(2**20, 8, 128, [2048, 2**20], [1, 512], heads=32)` -> 29360128
+    Example:
+        >>> kv_bytes_received(2**20, 8, 128, [2048, 2**20], [1, 512], heads=32)
+        29360128
     """
     m = tokens_per_rank(n, world)
     check_rank_aligned(m, world, segment_lengths, dilation_rates)
@@ -58,7 +97,10 @@ def memory_per_rank(
     head) plus the keys and values it received and keeps (`kv_received` bytes). A lower bound: weights,
     other layers' activations and the backward pass come on top.
 
-    Example: `memory_per_rank(2**30, 512, 128, heads=32, kv_received=ring_bytes(2**30, 512, 128, heads=32))`
+    Example:
+        >>> ring = ring_bytes(2**30, 512, 128, heads=32)
+        >>> memory_per_rank(2**30, 512, 128, heads=32, kv_received=ring) / 2**30  # GiB
+        16416.0
     """
     return 4 * tokens_per_rank(n, world) * d * heads * bytes_per_number + kv_received
 
@@ -70,7 +112,9 @@ def paper_row(
     ring (two k/v blocks held at a time) against dilated attention with `geometric_patterns(n, base, ratio)`
     (every gathered row kept). bf16 numbers by default; heads x d = 4096 as in a 7B-class model.
 
-    Example: `paper_row(2**30, 512)["dilated_memory"] / 2**30` -> GiB per GPU
+    Example:
+        >>> round(paper_row(2**30, 512)["dilated_memory"] / 2**30, 1)  # GiB per GPU
+        64.1
     """
     m = tokens_per_rank(n, world)
     patterns = geometric_patterns(n, base=base, ratio=ratio)

@@ -16,11 +16,18 @@ import traceback
 from collections.abc import Callable
 from datetime import timedelta
 from functools import partial
+from typing import Any
 
 import torch
 import torch.distributed as dist
 
-from course_utils.chapters.distributed import count_communication, dilated_attention_distributed, ring_attention, shard
+from course_utils.chapters.distributed import (
+    Group,
+    count_communication,
+    dilated_attention_distributed,
+    ring_attention,
+    shard,
+)
 from course_utils.chapters.traffic import count_traffic
 from course_utils.core.attention import attention
 from course_utils.core.dilated import dilated_attention
@@ -28,7 +35,8 @@ from course_utils.core.dilated import dilated_attention
 # ----------------------------------------------------------------------------- launching
 
 
-def _worker(rank: int, world: int, init_file: str, fn: Callable, args: tuple, results) -> None:
+def _worker(rank: int, world: int, init_file: str, fn: Callable[..., Any], args: tuple, results: Any) -> None:
+    """One spawned process: join the gloo group, run fn(rank, world, *args), put (rank, status, value) in `results`."""
     dist.init_process_group(
         "gloo", init_method=f"file://{init_file}", rank=rank, world_size=world, timeout=timedelta(seconds=60)
     )
@@ -41,13 +49,15 @@ def _worker(rank: int, world: int, init_file: str, fn: Callable, args: tuple, re
         dist.destroy_process_group()
 
 
-def spawn(fn: Callable, world: int, *args, timeout: float = 120.0) -> list:
+def spawn(fn: Callable[..., Any], world: int, *args: Any, timeout: float = 120.0) -> list:
     """Run `fn(rank, world, *args)` in `world` new CPU processes joined by a gloo process group.
 
     `fn` must be importable (a module-level function). Returns the list of the ranks' return values,
     rank order. Raises RuntimeError with the failing ranks' errors, TimeoutError if a rank hangs (all
     processes are then killed).
-    Example: `spawn(exactness_check, 2)`
+
+    Example:
+        >>> errors = spawn(exactness_check, 2)  # doctest: +SKIP
     """
     if world < 1:
         raise ValueError(f"world must be at least 1, got {world}")
@@ -81,19 +91,24 @@ def spawn(fn: Callable, world: int, *args, timeout: float = 120.0) -> list:
     return [collected[r][1] for r in range(world)]
 
 
-def run_on_subgroups(rank: int, world: int, sizes: tuple[int, ...], fn: Callable, *args, **kwargs) -> dict[int, object]:
+def run_on_subgroups(
+    rank: int, world: int, sizes: tuple[int, ...], fn: Callable[..., Any], *args: Any, **kwargs: Any
+) -> dict[int, Any]:
     """For each size P in `sizes`: split the world into groups of P consecutive ranks and run
     `fn(group_rank, P, *args, group=g, **kwargs)` on this rank's group g, all groups at once.
 
     Returns {P: this rank's result}. One launch of 4 processes then checks worlds 1, 2 and 4 (the
-    whole world runs on the default group). For `spawn`, e.g.
-    `spawn(run_on_subgroups, 4, (1, 2, 4), exactness_check)`.
+    whole world runs on the default group). For `spawn`:
+
+    Example:
+        >>> by_world = spawn(run_on_subgroups, 4, (1, 2, 4), exactness_check)  # doctest: +SKIP
     """
     for size in sizes:  # all checked before any collective, so every rank raises at the same point
         if size < 1 or world % size:
             raise ValueError(f"group size {size} does not divide the world of {world} ranks; choose a divisor")
     results = {}
     for size in sizes:
+        group: Group
         if size == world:
             group = None
         else:  # every rank creates every group, in the same order (new_group is collective)
@@ -110,7 +125,9 @@ def check_pattern_sets(world: int) -> list[tuple[list[int], list[int]]]:
     """The pattern sets `exactness_check` runs on `world` ranks of 16 tokens: local only, one pattern
     spanning every rank, and a mix (w = 16·P spans all ranks, w = 32 spans two when P >= 2).
 
-    Example: `check_pattern_sets(2)` -> [([8, 16], [1, 2]), ([4, 32], [1, 4]), ([8, 32, 32], [1, 2, 8])]
+    Example:
+        >>> check_pattern_sets(2)
+        [([8, 16], [1, 2]), ([4, 32], [1, 4]), ([8, 32, 32], [1, 2, 8])]
     """
     n = 16 * world
     sets = [([8, 16], [1, 2]), ([4, n], [1, 4])]
@@ -119,14 +136,19 @@ def check_pattern_sets(world: int) -> list[tuple[list[int], list[int]]]:
     return sets
 
 
-def exactness_check(rank: int, world: int, dtype: torch.dtype = torch.float64, *, group=None) -> dict[str, float]:
+def exactness_check(
+    rank: int, world: int, dtype: torch.dtype = torch.float64, *, group: Group = None
+) -> dict[str, float]:
     """Both algorithms on `world` ranks against their single-process versions: the largest |difference|
     of this rank's output slice and of its q, k, v gradients, per case. For `spawn`, `run_on_subgroups`
     (rank and world are then the group's) or a launcher.
 
     Each rank builds the same full q, k, v (seeded), keeps its slice, runs the distributed call and
     backpropagates a fixed random loss; the reference runs the same on the full sequence.
-    Example: `max(spawn(exactness_check, 2)[0].values())` -> about 1e-16
+
+    Example: it starts worker processes (tests/test_distributed_runs.py runs it).
+        >>> max(spawn(exactness_check, 2)[0].values()) < 1e-14  # doctest: +SKIP
+        True
     """
     g = torch.Generator().manual_seed(0)
     n = 16 * world
@@ -159,13 +181,23 @@ def exactness_check(rank: int, world: int, dtype: torch.dtype = torch.float64, *
 
 
 def measure_rank(
-    rank: int, world: int, lengths: tuple[int, ...], d: int = 32, heads: int = 4, local_segment: int = 64, *, group=None
+    rank: int,
+    world: int,
+    lengths: tuple[int, ...],
+    d: int = 32,
+    heads: int = 4,
+    local_segment: int = 64,
+    *,
+    group: Group = None,
 ) -> list[dict]:
     """For each n: bytes received, peak bytes of the tensors created (`traffic.count_traffic`) and seconds
     of one forward call on this rank, for ring attention and for dilated attention with patterns
     ([local_segment, n], [1, n / local_segment]) (w / r fixed). For `spawn` or `run_on_subgroups`
     (rank and world are then the group's); one thread per process.
-    Example: `spawn(measure_rank, 4, (512, 1024))[0][1]["ring_received"]`
+
+    Example:
+        >>> rank_0_at_1024 = spawn(measure_rank, 4, (512, 1024))[0][1]  # doctest: +SKIP
+        >>> rank_0_at_1024["ring_received"]  # doctest: +SKIP
     """
     rows = []
     for n in lengths:

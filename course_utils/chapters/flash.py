@@ -35,7 +35,17 @@ def online_softmax_update(m: Tensor, l: Tensor, o: Tensor, scores: Tensor, v: Te
     scores: (..., n_q, block) this block's scores (-inf where masked); v: (..., block, d_v).
     Returns the updated (m, l, o) in the dtype of `scores` (keep the state in fp32 for bf16/fp16
     inputs: see `accumulation_dtype`; v is upcast to it). Start from m = -inf, l = 0, o = 0.
-    Example: `m, l, o = online_softmax_update(m, l, o, q @ k_blk.mT / d ** 0.5, v_blk)`
+
+    Two blocks of three keys give the softmax over all six:
+
+    Example:
+        >>> g = torch.Generator().manual_seed(0)
+        >>> q, k, v = torch.randn(4, 8, generator=g), torch.randn(6, 8, generator=g), torch.randn(6, 8, generator=g)
+        >>> m, l, o = torch.full((4, 1), -math.inf), torch.zeros(4, 1), torch.zeros(4, 8)
+        >>> for block in (slice(0, 3), slice(3, 6)):
+        ...     m, l, o = online_softmax_update(m, l, o, q @ k[block].mT / 8**0.5, v[block])
+        >>> torch.allclose(o, torch.softmax(q @ k.mT / 8**0.5, dim=-1) @ v, atol=1e-6)
+        True
     """
     m_new = torch.maximum(m, scores.amax(dim=-1, keepdim=True))  # (..., n_q, 1)
     m_safe = torch.where(torch.isfinite(m_new), m_new, torch.zeros_like(m_new))  # rows with nothing seen yet
@@ -57,7 +67,12 @@ def online_softmax_attention(q: Tensor, k: Tensor, v: Tensor, *, causal: bool = 
     are fp32 for bf16/fp16 inputs (`accumulation_dtype`): each key block is upcast before its matmuls (a
     product of two bf16 numbers is exact in fp32, as in a tensor core's fp32 accumulation), and the
     output is cast back to q's dtype at the end.
-    Example: `out = online_softmax_attention(q, k, v, causal=True, block_size=64)`
+
+    Example:
+        >>> q = k = v = torch.randn(1, 2, 256, 32, generator=torch.Generator().manual_seed(0))
+        >>> out = online_softmax_attention(q, k, v, causal=True, block_size=64)
+        >>> torch.allclose(out, attention(q, k, v, causal=True)[0], atol=1e-5)
+        True
     """
     if q.dim() < 2 or q.shape[-1] != k.shape[-1] or k.shape[-2] != v.shape[-2] or q.shape[:-2] != k.shape[:-2]:
         raise ValueError(
@@ -89,16 +104,25 @@ def online_softmax_attention(q: Tensor, k: Tensor, v: Tensor, *, causal: bool = 
 class ScoreBudgetError(ValueError):
     """Raised by `budgeted_attention` when the (..., n_q, n_k) score matrix would exceed `max_score_bytes`.
 
-    A `ValueError`, so existing `except ValueError` code still catches it; `course_utils.chapters.bench`
-    catches it by type and records the size as "refused".
-    Example: `try: budgeted_attention(q, k, v, max_score_bytes=2**20) except ScoreBudgetError: ...`
+    A `ValueError`, so existing `except ValueError` code still catches it; the benchmark
+    (`course_utils.chapters.bench_measure`) catches it by type and records the size as "refused".
+
+    Example:
+        >>> x = torch.ones(1, 8, 1024, 64)
+        >>> try:
+        ...     budgeted_attention(x, x, x, max_score_bytes=2**20)
+        ... except ScoreBudgetError as error:
+        ...     print(str(error)[:60])
+        the score matrix (1, 8) x 1024 x 1024 would need 0.03 GiB, o
     """
 
 
 def score_matrix_bytes(q: Tensor, k: Tensor) -> int:
     """Bytes of the (..., n_q, n_k) score matrix that `attention(q, k, v)` would materialise.
 
-    Example: `score_matrix_bytes(torch.empty(1, 8, 1024, 64), torch.empty(1, 8, 1024, 64))` -> 33554432
+    Example:
+        >>> score_matrix_bytes(torch.empty(1, 8, 1024, 64), torch.empty(1, 8, 1024, 64))
+        33554432
     """
     leading = math.prod(torch.broadcast_shapes(q.shape[:-2], k.shape[:-2]))
     return leading * q.shape[-2] * k.shape[-2] * q.element_size()
@@ -110,7 +134,12 @@ def budgeted_attention(
     """`attention(q, k, v, causal=causal)` (out, weights), refused when its scores would exceed `max_score_bytes`.
 
     Raises `ScoreBudgetError`, a ValueError that says how much memory the scores would need; None = no limit.
-    Example: `out, weights = budgeted_attention(q, k, v, causal=True, max_score_bytes=2**30)`
+
+    Example:
+        >>> x = torch.ones(1, 8, 1024, 64)
+        >>> out, weights = budgeted_attention(x, x, x, causal=True, max_score_bytes=2**30)
+        >>> out.shape, weights.shape
+        (torch.Size([1, 8, 1024, 64]), torch.Size([1, 8, 1024, 1024]))
     """
     needed = score_matrix_bytes(q, k)
     if max_score_bytes is not None and needed > max_score_bytes:

@@ -10,7 +10,9 @@ from __future__ import annotations
 def attention_flops(n: int, d: int, heads: int, *, causal: bool = False) -> float:
     """Forward FLOPs of dense attention for one sequence: 4·n²·d·heads (two n x n x d matmuls), half if causal.
 
-    Example: `attention_flops(4096, 64, 8)` -> 34359738368.0
+    Example:
+        >>> attention_flops(4096, 64, 8)
+        34359738368.0
     """
     flops = 4.0 * n * n * d * heads
     return flops / 2 if causal else flops
@@ -22,7 +24,9 @@ def dilated_flops(
     """Forward FLOPs of dilated attention: each pattern (w, r) is n / w dense calls on the w / r kept rows
     of a segment, 4·(n/w)·(w/r)²·d per head; half if causal.
 
-    Example: `dilated_flops(8192, 64, 8, [2048], [1])` -> 4 * 4 * 2048**2 * 64 * 8
+    Example:
+        >>> dilated_flops(8192, 64, 8, [2048], [1]) == 4 * 4 * 2048**2 * 64 * 8
+        True
     """
     return sum(
         (

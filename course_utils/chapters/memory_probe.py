@@ -1,7 +1,7 @@
 """Peak resident memory of one call on the CPU, read from the operating system (ch. 06-07 benchmarks).
 
 On Linux the process's peak resident set (VmHWM in /proc/self/status) is reset to the current one
-through /proc/self/clear_refs before the call and read after it. Where clear_refs is unavailable
+through /proc/self/clear_refs before the call, read then, and read again after it. Where clear_refs is unavailable
 (macOS, some sandboxes) the rise of the process's peak resident set (`resource.getrusage`) is a lower
 bound: it moves only when the call beats the process's earlier peak. Without either (Windows) the
 peak is NaN.
@@ -23,7 +23,8 @@ CLEAR_REFS = Path("/proc/self/clear_refs")
 PROC_STATUS = Path("/proc/self/status")
 
 
-def _rss_bytes(field: str) -> int:
+def _proc_status_bytes(field: str) -> int:
+    """A memory field of /proc/self/status ("VmRSS", "VmHWM"), in bytes."""
     with PROC_STATUS.open() as status:
         for line in status:
             if line.startswith(field + ":"):
@@ -31,7 +32,7 @@ def _rss_bytes(field: str) -> int:
     raise OSError(f"{PROC_STATUS} has no {field}")
 
 
-def _max_rss_bytes() -> int | None:
+def _peak_rss_so_far() -> int | None:
     """The process's peak resident set so far (getrusage: KiB on Linux, bytes on macOS), or None."""
     if resource is None:
         return None
@@ -43,34 +44,42 @@ class CpuPeak:
     """Bytes of resident memory one call added at its peak: VmHWM after a reset (Linux), else the rise of
     ru_maxrss (a lower bound), else NaN. `note` says which when it is not the exact method.
 
-    Example: `peak = CpuPeak(); peak.start(); f(); used, note = peak.stop(), peak.note`
+    Example:
+        >>> peak = CpuPeak()
+        >>> peak.start()
+        >>> block = b"x" * 2**26  # 64 MiB, written
+        >>> used, note = peak.stop(), peak.note
     """
 
     def __init__(self) -> None:
         self.note = ""
-        self.method = "none"
-        self.before = 0
+        self.method = "none"  # "vmhwm" (exact), "maxrss" (a lower bound) or "none"
+        self.start_bytes = 0
 
     def start(self) -> None:
+        """Take the baseline: the current resident set (after resetting its peak), else the peak so far."""
         self.note = ""
         try:
             with CLEAR_REFS.open("w") as clear:
                 clear.write("5")  # reset the peak resident set to the current one
-            self.before, self.method = _rss_bytes("VmRSS"), "vmhwm"
+            # The baseline is the reset peak itself, not VmRSS: the kernel counts resident pages per
+            # thread and syncs them lazily, so the two fields can differ by a few pages.
+            self.start_bytes, self.method = _proc_status_bytes("VmHWM"), "vmhwm"
         except (OSError, ValueError):
-            before = _max_rss_bytes()
-            self.before, self.method = (0, "none") if before is None else (before, "maxrss")
+            peak_so_far = _peak_rss_so_far()
+            self.start_bytes, self.method = (0, "none") if peak_so_far is None else (peak_so_far, "maxrss")
 
     def stop(self) -> float:
+        """Bytes the peak rose above the baseline since `start` (NaN with a note where unmeasurable)."""
         if self.method == "vmhwm":
             try:
-                return float(_rss_bytes("VmHWM") - self.before)
+                return float(_proc_status_bytes("VmHWM") - self.start_bytes)
             except (OSError, ValueError):
                 self.note = "memory unavailable: /proc/self/status unreadable"
                 return math.nan
-        now = _max_rss_bytes() if self.method == "maxrss" else None
+        now = _peak_rss_so_far() if self.method == "maxrss" else None
         if now is None:
             self.note = f"memory unavailable: no {CLEAR_REFS} and no resource module on this platform"
             return math.nan
         self.note = f"memory: rise of the peak resident set (ru_maxrss), a lower bound; {CLEAR_REFS} is unavailable"
-        return float(max(now - self.before, 0))
+        return float(max(now - self.start_bytes, 0))

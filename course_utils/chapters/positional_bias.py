@@ -14,7 +14,7 @@ from torch import Tensor
 
 from course_utils.core.batch import TaskBatch
 from course_utils.core.model import TinyGPT
-from course_utils.core.tasks import KVVocab
+from course_utils.core.vocabs import KVVocab
 
 
 def bin_by_relative_position(values: Tensor, bins: int) -> Tensor:
@@ -22,7 +22,10 @@ def bin_by_relative_position(values: Tensor, bins: int) -> Tensor:
 
     values: (..., K) -> (..., bins). Index i of K falls in bin floor(i * bins / K), so bin 0 is the
     first 1/bins of the context.
-    Example: `bin_by_relative_position(torch.arange(8.0), 4)` -> tensor([0.5, 2.5, 4.5, 6.5])
+
+    Example:
+        >>> bin_by_relative_position(torch.arange(8.0), 4)
+        tensor([0.5000, 2.5000, 4.5000, 6.5000])
     """
     k = values.shape[-1]
     if bins < 1 or k < bins:
@@ -33,16 +36,20 @@ def bin_by_relative_position(values: Tensor, bins: int) -> Tensor:
 
 
 def lost_in_the_middle_depth(accuracy: Tensor) -> float:
-    """Lost-in-the-middle depth of a (K,) accuracy-by-index vector, in points:
-    (first quarter + last quarter) / 2 - middle half, quarters of max(1, K // 4) indices.
+    """Lost-in-the-middle depth of a (K,) accuracy-by-index vector, in points.
 
-    Example: `lost_in_the_middle_depth(accuracy_by_query_index(model, 32, per_index=16))`
+    The depth is (first quarter + last quarter) / 2 - middle half, quarters of max(1, K // 4) indices.
+
+    Example:
+        For a trained key-value `model`:
+
+        >>> lost_in_the_middle_depth(accuracy_by_query_index(model, 32, per_index=16))  # doctest: +SKIP
     """
     if accuracy.dim() != 1 or accuracy.shape[0] < 3:
         raise ValueError(f"accuracy must be a (K,) vector with K >= 3, got shape {tuple(accuracy.shape)}")
-    q = max(1, accuracy.shape[0] // 4)
-    edges = (accuracy[:q].mean() + accuracy[-q:].mean()) / 2
-    return 100 * (edges - accuracy[q : accuracy.shape[0] - q].mean()).item()
+    quarter = max(1, accuracy.shape[0] // 4)
+    edges = (accuracy[:quarter].mean() + accuracy[-quarter:].mean()) / 2
+    return 100 * (edges - accuracy[quarter : accuracy.shape[0] - quarter].mean()).item()
 
 
 @torch.no_grad()
@@ -53,7 +60,11 @@ def far_key_weight(model: TinyGPT, batch: TaskBatch, distance: int) -> Tensor:
     answer position: e.g. the mass that keys at distances never seen in training (distance = the
     longest training sequence - 1) take from a retrieval model.
 
-    Example: `far_key_weight(model, kv_retrieval_batch(64, 16, filler=True, filler_prefix=128, generator=0), 38)`
+    Example:
+        For a trained key-value `model`:
+
+        >>> batch = kv_retrieval_batch(64, 16, filler=Filler(prefix=128), generator=0)  # doctest: +SKIP
+        >>> far_key_weight(model, batch, 38)  # doctest: +SKIP
     """
     if distance < 0:
         raise ValueError(f"distance must be >= 0, got {distance}")
@@ -73,16 +84,19 @@ def value_to_key_weight(model: TinyGPT, batch: TaskBatch) -> Tensor:
     (always its key: fillers never split a pair), the "previous-token step" a retrieval model
     uses to bind a value to its key.
 
-    Example: `value_to_key_weight(model, kv_retrieval_batch(64, 64, generator=0))[0].max()`
+    Example:
+        For a trained key-value `model`:
+
+        >>> value_to_key_weight(model, kv_retrieval_batch(64, 64, generator=0))[0].max()  # doctest: +SKIP
     """
     vocab = batch.vocab
     if not isinstance(vocab, KVVocab):
         raise ValueError(
-            f"value_to_key_weight needs a key-value batch (tasks.kv_retrieval_batch); got a {batch.task!r} batch"
+            f"value_to_key_weight needs a key-value batch (kv_retrieval_batch); got a {batch.task!r} batch"
         )
     model.eval()
     _, attn = model(batch.tokens, return_attention=True)  # (L, B, H, n, n)
-    first_value = vocab.offset("v")
+    first_value = vocab.offset("value")
     is_value = (batch.tokens >= first_value) & (batch.tokens < first_value + vocab.n_values)  # (B, n)
     rows, pos = is_value.nonzero(as_tuple=True)
     return attn[:, rows, :, pos, pos - 1].mean(0)  # indices go first: (values, L, H) -> (L, H)

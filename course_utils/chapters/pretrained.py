@@ -15,7 +15,12 @@ as a sentence embedder on a billion sentence pairs by sentence-transformers (Rei
 Positions are a learned table of 512 rows (`course_utils.core.positional.LearnedAbsolute`): a text of
 more than 510 word pieces (512 with `[CLS]` and `[SEP]`) has no position vectors to use.
 
-Example: `enc = load_minilm(); enc.embed(["attention is all you need"]).shape` -> (1, 384)
+Example:
+    Not run as a test: it loads a 90 MB model (tests/test_pretrained.py checks its embeddings).
+
+    >>> encoder = load_minilm()  # doctest: +SKIP
+    >>> encoder.embed(["attention is all you need"]).shape  # doctest: +SKIP
+    torch.Size([1, 384])
 """
 
 from __future__ import annotations
@@ -24,12 +29,16 @@ import functools
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import torch
 from torch import Tensor, nn
 
 from course_utils.core.attention import attention
 from course_utils.core.positional import LearnedAbsolute
+
+if TYPE_CHECKING:
+    from tokenizers import Tokenizer
 
 #: sha256 of the public all-MiniLM-L6-v2 `model.safetensors`; `load_minilm` refuses any other file.
 MODEL_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
@@ -57,18 +66,18 @@ class BertLayer(nn.Module):
     forward(x: (B, n, D), keep: bool (B, 1, n, n) or None) -> x: (B, n, D), weights: (B, H, n, n).
     """
 
-    def __init__(self, cfg: MiniLMConfig) -> None:
+    def __init__(self, config: MiniLMConfig) -> None:
         super().__init__()
-        self.heads = cfg.heads
-        self.q, self.k, self.v, self.o = (nn.Linear(cfg.d_model, cfg.d_model) for _ in range(4))
-        self.ln_attn = nn.LayerNorm(cfg.d_model, eps=cfg.eps)
-        self.ff_in = nn.Linear(cfg.d_model, cfg.d_ff)
-        self.ff_out = nn.Linear(cfg.d_ff, cfg.d_model)
-        self.ln_ff = nn.LayerNorm(cfg.d_model, eps=cfg.eps)
+        self.heads = config.heads
+        self.q, self.k, self.v, self.o = (nn.Linear(config.d_model, config.d_model) for _ in range(4))
+        self.ln_attn = nn.LayerNorm(config.d_model, eps=config.eps)
+        self.ff_in = nn.Linear(config.d_model, config.d_ff)
+        self.ff_out = nn.Linear(config.d_ff, config.d_model)
+        self.ln_ff = nn.LayerNorm(config.d_model, eps=config.eps)
 
     def _split_heads(self, x: Tensor) -> Tensor:
-        b, n, d_model = x.shape
-        return x.view(b, n, self.heads, d_model // self.heads).transpose(1, 2)  # (B, H, n, d)
+        batch, n, d_model = x.shape
+        return x.view(batch, n, self.heads, d_model // self.heads).transpose(1, 2)  # (B, H, n, d)
 
     def forward(self, x: Tensor, keep: Tensor | None = None) -> tuple[Tensor, Tensor]:
         q, k, v = self._split_heads(self.q(x)), self._split_heads(self.k(x)), self._split_heads(self.v(x))
@@ -80,20 +89,20 @@ class BertLayer(nn.Module):
 
 
 class MiniLM(nn.Module):
-    """The BERT encoder: embeddings, then `cfg.layers` post-LN blocks.
+    """The BERT encoder: embeddings, then `config.layers` post-LN blocks.
 
     forward(ids: (B, n) int, keep: bool (B, n) or None, True = a real token (not padding))
     -> hidden (B, n, D) and the list of each layer's attention weights (B, H, n, n).
     """
 
-    def __init__(self, cfg: MiniLMConfig = MiniLMConfig()) -> None:
+    def __init__(self, config: MiniLMConfig = MiniLMConfig()) -> None:
         super().__init__()
-        self.cfg = cfg
-        self.word = nn.Embedding(cfg.vocab, cfg.d_model)
-        self.positions = LearnedAbsolute(cfg.d_model, cfg.max_tokens)
-        self.token_type = nn.Embedding(2, cfg.d_model)
-        self.ln_embed = nn.LayerNorm(cfg.d_model, eps=cfg.eps)
-        self.blocks = nn.ModuleList(BertLayer(cfg) for _ in range(cfg.layers))
+        self.config = config
+        self.word = nn.Embedding(config.vocab, config.d_model)
+        self.positions = LearnedAbsolute(config.d_model, config.max_tokens)
+        self.token_type = nn.Embedding(2, config.d_model)
+        self.ln_embed = nn.LayerNorm(config.d_model, eps=config.eps)
+        self.blocks = nn.ModuleList(BertLayer(config) for _ in range(config.layers))
 
     def forward(self, ids: Tensor, keep: Tensor | None = None) -> tuple[Tensor, list[Tensor]]:
         n = ids.shape[1]
@@ -160,7 +169,7 @@ class Encoder(nn.Module):
     `.attention_maps(text)` -> (6, 12, n, n) with `[CLS]` and `[SEP]` among the n tokens.
     """
 
-    def __init__(self, model: MiniLM, tokenizer) -> None:
+    def __init__(self, model: MiniLM, tokenizer: Tokenizer) -> None:
         super().__init__()
         self.model = model.eval()
         self.tokenizer = tokenizer  # a `tokenizers.Tokenizer` with no truncation and no padding
@@ -173,7 +182,11 @@ class Encoder(nn.Module):
 
     def tokens(self, ids: list[int]) -> list[str]:
         """The word pieces of `ids`, e.g. ['[CLS]', 'attention', '##s', '[SEP]']."""
-        return [self.tokenizer.id_to_token(i) for i in ids]
+        pieces = [self.tokenizer.id_to_token(token) for token in ids]
+        unknown = [token for token, piece in zip(ids, pieces) if piece is None]
+        if unknown:
+            raise ValueError(f"ids {unknown[:10]} are not in the vocabulary of {self.model.config.vocab} word pieces")
+        return [piece for piece in pieces if piece is not None]
 
     def decode(self, ids: list[int]) -> str:
         """Text of word-piece ids (lower-cased, as the tokenizer normalises it)."""
@@ -199,19 +212,19 @@ class Encoder(nn.Module):
         """
         if not sequences:
             raise ValueError("pass at least one sequence")
-        too_long = [len(s) for s in sequences if len(s) > MAX_TOKENS]
+        too_long = [len(sequence) for sequence in sequences if len(sequence) > MAX_TOKENS]
         if too_long:
             raise ValueError(
                 f"a sequence of {max(too_long)} tokens is longer than the {MAX_TOKENS} learned "
                 "positions; cut it into chunks (course_utils.chapters.real_model.chunk_ids)"
             )
         order = sorted(range(len(sequences)), key=lambda i: len(sequences[i]))  # little padding per batch
-        out = torch.empty(len(sequences), self.model.cfg.d_model)
+        out = torch.empty(len(sequences), self.model.config.d_model)
         for start in range(0, len(order), batch_size):
             batch = [sequences[i] for i in order[start : start + batch_size]]
-            n = max(len(s) for s in batch)
-            ids = torch.tensor([s + [PAD_ID] * (n - len(s)) for s in batch])  # (B, n)
-            keep = torch.tensor([[True] * len(s) + [False] * (n - len(s)) for s in batch])  # (B, n)
+            n = max(len(row) for row in batch)
+            ids = torch.tensor([row + [PAD_ID] * (n - len(row)) for row in batch])  # (B, n)
+            keep = torch.tensor([[True] * len(row) + [False] * (n - len(row)) for row in batch])  # (B, n)
             hidden, _ = self.model(ids, keep)  # (B, n, D)
             mean = (hidden * keep[..., None]).sum(1) / keep.sum(1, keepdim=True)  # (B, D)
             out[order[start : start + batch_size]] = nn.functional.normalize(mean, dim=-1)
@@ -225,7 +238,7 @@ class Encoder(nn.Module):
         """
         if isinstance(texts, str):
             raise ValueError("embed takes a list of texts; wrap a single text as [text]")
-        return self.embed_ids([self.wrap(self.token_ids(t, special=False)) for t in texts], batch_size=batch_size)
+        return self.embed_ids([self.wrap(self.token_ids(text, special=False)) for text in texts], batch_size=batch_size)
 
     @torch.no_grad()
     def attention_maps_ids(self, ids: list[int]) -> Tensor:
@@ -233,7 +246,7 @@ class Encoder(nn.Module):
         if len(ids) > MAX_TOKENS:
             raise ValueError(f"{len(ids)} tokens is longer than the {MAX_TOKENS} learned positions")
         _, maps = self.model(torch.tensor([ids]))
-        return torch.stack([m[0] for m in maps])  # (L, H, n, n)
+        return torch.stack([layer_weights[0] for layer_weights in maps])  # (L, H, n, n)
 
     def attention_maps(self, text: str) -> Tensor:
         """Attention weights of `text`: (6, 12, n, n), n = its word pieces + `[CLS]` + `[SEP]`."""
@@ -245,7 +258,12 @@ def load_minilm(*, verify: bool = True) -> Encoder:
     """all-MiniLM-L6-v2 from the installed package, in the course's own encoder (cached: one copy).
 
     verify: check the weights file's sha256 against MODEL_SHA256 first (about 0.3 s).
-    Example: `load_minilm().embed(["a sentence"])` -> (1, 384)
+
+    Example:
+        Not run as a test: it loads a 90 MB model.
+
+        >>> load_minilm().embed(["a sentence"]).shape  # doctest: +SKIP
+        torch.Size([1, 384])
     """
     from safetensors.torch import load_file
     from tokenizers import Tokenizer

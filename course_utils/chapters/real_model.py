@@ -16,6 +16,7 @@ import math
 import random
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 import torch
 
@@ -129,9 +130,9 @@ LIBRARY_MAX_TOKENS = 256
 # ----------------------------------------------------------------------------- corpus windows
 
 
-def corpus_token_ids(enc: Encoder) -> list[int]:
+def corpus_token_ids(encoder: Encoder) -> list[int]:
     """The whole shipped corpus as word-piece ids (no `[CLS]` / `[SEP]`): about 300k ids, 1.6 s."""
-    return enc.token_ids(load_corpus(), special=False)
+    return encoder.token_ids(load_corpus(), special=False)
 
 
 def corpus_windows(corpus_ids: list[int], *, count: int, tokens: int, seed: int) -> list[list[int]]:
@@ -140,7 +141,7 @@ def corpus_windows(corpus_ids: list[int], *, count: int, tokens: int, seed: int)
         raise ValueError(f"{count} windows of {tokens} need {count * tokens} ids; the corpus has {len(corpus_ids)}")
     slots = len(corpus_ids) // tokens
     starts = random.Random(seed).sample(range(slots), count)
-    return [corpus_ids[s * tokens : (s + 1) * tokens] for s in starts]
+    return [corpus_ids[slot * tokens : (slot + 1) * tokens] for slot in starts]
 
 
 def chunk_ids(ids: list[int], size: int) -> list[list[int]]:
@@ -149,16 +150,18 @@ def chunk_ids(ids: list[int], size: int) -> list[list[int]]:
         raise ValueError(
             f"chunk size must be 1..{MAX_TOKENS - 2} word pieces (two positions go to [CLS] and [SEP]), got {size}"
         )
-    return [[CLS_ID, *ids[i : i + size], SEP_ID] for i in range(0, len(ids), size)]
+    return [[CLS_ID, *ids[start : start + size], SEP_ID] for start in range(0, len(ids), size)]
 
 
-def token_classes(enc: Encoder, ids: list[int]) -> dict[str, torch.Tensor]:
-    """Boolean masks (n,) of a wrapped sequence: `cls`, `sep`, `punct` (a word piece of punctuation only)
-    and `content` (everything else)."""
-    pieces = enc.tokens(ids)
-    cls = torch.tensor([i == CLS_ID for i in ids])
-    sep = torch.tensor([i == SEP_ID for i in ids])
-    punct = torch.tensor([p.removeprefix("##") != "" and set(p.removeprefix("##")) <= PUNCTUATION for p in pieces])
+def token_classes(encoder: Encoder, ids: list[int]) -> dict[str, torch.Tensor]:
+    """Boolean masks (n,) of a wrapped sequence: `cls`, `sep`, `punct` and `content`.
+
+    `punct` is a word piece of punctuation only; `content` is everything else.
+    """
+    pieces = [piece.removeprefix("##") for piece in encoder.tokens(ids)]
+    cls = torch.tensor([token == CLS_ID for token in ids])
+    sep = torch.tensor([token == SEP_ID for token in ids])
+    punct = torch.tensor([piece != "" and set(piece) <= PUNCTUATION for piece in pieces])
     return {"cls": cls, "sep": sep, "punct": punct & ~cls & ~sep, "content": ~(cls | sep | punct)}
 
 
@@ -182,7 +185,13 @@ def plant_copy(content: list[int], *, span: int = 6, start: int = 4, distance: i
 
 
 def attention_stats(
-    enc: Encoder, contents: list[list[int]], *, span: int = 6, start: int = 4, distance: int = 16, js_queries: int = 32
+    encoder: Encoder,
+    contents: list[list[int]],
+    *,
+    span: int = 6,
+    start: int = 4,
+    distance: int = 16,
+    js_queries: int = 32,
 ) -> dict[str, torch.Tensor]:
     """Sinks, dilution and head similarity of texts `[CLS] + content + [SEP]` of one length n, in one batch.
 
@@ -194,51 +203,61 @@ def attention_stats(
     Jensen-Shannon divergence (bits) between the rows of every pair of heads, over `js_queries` evenly
     spaced content queries.
     """
-    if len({len(c) for c in contents}) != 1:
+    if len({len(content) for content in contents}) != 1:
         raise ValueError("pass contents of one length (cut them to the same n - 2 word pieces)")
-    ids = [enc.wrap(plant_copy(c, span=span, start=start, distance=distance)) for c in contents]
-    n = len(ids[0])
+    texts = [encoder.wrap(plant_copy(content, span=span, start=start, distance=distance)) for content in contents]
     with torch.no_grad():
-        maps = torch.stack(enc.model(torch.tensor(ids))[1], dim=1)  # (B, L, H, n, n)
+        weights = torch.stack(encoder.model(torch.tensor(texts))[1], dim=1)  # (B, L, H, n, n)
     copy = torch.arange(start + distance, start + distance + span) + 1  # token index = content index + 1
-    out: dict[str, list[torch.Tensor]] = {}
-    for text, m in zip(ids, maps):
-        kinds = token_classes(enc, text)
-        queries = kinds["content"].clone()
-        queries[copy] = False
-        queries[copy - distance] = False
-        rows = m[:, :, queries]  # (L, H, q, n)
-        classes = torch.stack([kinds["cls"], kinds["sep"], kinds["punct"]], dim=-1).to(rows.dtype)  # (n, 3)
-        mass = (rows @ classes).mean(-2)  # (L, H, 3)
-        stats = {"cls": mass[..., 0], "sep": mass[..., 1], "punct": mass[..., 2]}
-        stats["max_content"] = rows.masked_fill(~kinds["content"], 0.0).amax(-1).mean(-1)
-        stats["entropy"] = (torch.special.entr(rows).sum(-1) / math.log(n)).mean(-1)
-        stats["duplicate"] = m[:, :, copy, copy - distance].mean(-1)
-        pick = torch.linspace(0, rows.shape[2] - 1, min(js_queries, rows.shape[2])).round().long()
-        sample = rows[:, :, pick]  # (L, H, q', n)
-        first, second = torch.triu_indices(sample.shape[1], sample.shape[1], offset=1)
-        stats["head_js"] = js_divergence(sample[:, first], sample[:, second]).mean(dim=(1, 2))  # (L,)
-        for name, value in stats.items():
-            out.setdefault(name, []).append(value)
-    return {name: torch.stack(values) for name, values in out.items()}
+    per_text = [
+        _text_stats(token_classes(encoder, text), text_weights, copy, copy - distance, js_queries)
+        for text, text_weights in zip(texts, weights)
+    ]
+    return {name: torch.stack([stats[name] for stats in per_text]) for name in per_text[0]}
+
+
+def _text_stats(
+    kinds: dict[str, torch.Tensor], weights: torch.Tensor, copy: torch.Tensor, original: torch.Tensor, js_queries: int
+) -> dict[str, torch.Tensor]:
+    """`attention_stats` of one text.
+
+    kinds: its `token_classes`; weights: (layers, heads, n, n); copy, original: the token indices of
+    the planted copy and of its original.
+    """
+    queries = kinds["content"].clone()
+    queries[copy] = False
+    queries[original] = False
+    rows = weights[:, :, queries]  # (L, H, q, n)
+    classes = torch.stack([kinds["cls"], kinds["sep"], kinds["punct"]], dim=-1).to(rows.dtype)  # (n, 3)
+    mass = (rows @ classes).mean(-2)  # (L, H, 3)
+    stats = {"cls": mass[..., 0], "sep": mass[..., 1], "punct": mass[..., 2]}
+    stats["max_content"] = rows.masked_fill(~kinds["content"], 0.0).amax(-1).mean(-1)
+    stats["entropy"] = (torch.special.entr(rows).sum(-1) / math.log(weights.shape[-1])).mean(-1)
+    stats["duplicate"] = weights[:, :, copy, original].mean(-1)
+    picked = torch.linspace(0, rows.shape[2] - 1, min(js_queries, rows.shape[2])).round().long()
+    sample = rows[:, :, picked]  # (L, H, q', n)
+    first, second = torch.triu_indices(sample.shape[1], sample.shape[1], offset=1)
+    stats["head_js"] = js_divergence(sample[:, first], sample[:, second]).mean(dim=(1, 2))  # (L,)
+    return stats
 
 
 def length_sweep(
-    enc: Encoder, windows: list[list[int]], lengths: tuple[int, ...] = LENGTHS, *, batch: int = 4
+    encoder: Encoder, windows: list[list[int]], lengths: tuple[int, ...] = LENGTHS, *, batch: int = 4
 ) -> dict[str, torch.Tensor]:
     """`attention_stats` of every window's first n - 2 word pieces, at every n.
 
     Returns {stat: tensor (len(lengths), windows, layers[, heads])}, the stats of `attention_stats`.
     """
-    if any(len(w) < max(lengths) - 2 for w in windows):
+    if any(len(window) < max(lengths) - 2 for window in windows):
         raise ValueError(f"every window needs at least {max(lengths) - 2} word pieces for n = {max(lengths)}")
     per_length = []
     for n in lengths:
         parts = [
-            attention_stats(enc, [w[: n - 2] for w in windows[i : i + batch]]) for i in range(0, len(windows), batch)
+            attention_stats(encoder, [window[: n - 2] for window in windows[first : first + batch]])
+            for first in range(0, len(windows), batch)
         ]
-        per_length.append({k: torch.cat([p[k] for p in parts]) for k in parts[0]})
-    return {k: torch.stack([p[k] for p in per_length]) for k in per_length[0]}
+        per_length.append({name: torch.cat([part[name] for part in parts]) for name in parts[0]})
+    return {name: torch.stack([stats[name] for stats in per_length]) for name in per_length[0]}
 
 
 # ----------------------------------------------------------------------------- needles
@@ -255,134 +274,172 @@ def plant(haystack: list[int], needle: list[int], *, length: int, depth: float) 
 
 
 def needle_grid(
-    enc: Encoder,
+    encoder: Encoder,
     haystacks: list[list[int]],
     *,
     needles: tuple[tuple[str, str], ...] = NEEDLES[:NEEDLE_COUNT],
     lengths: tuple[int, ...] = MINILM_NEEDLE_LENGTHS,
     depths: tuple[float, ...] = NEEDLE_DEPTHS,
-) -> dict:
+) -> dict[str, torch.Tensor]:
     """Cosine between each question and its fact planted in each haystack, at every length and depth.
 
     Returns `cosine` (lengths, depths, needles, haystacks), `baseline` (lengths, needles, haystacks): the
     question against the haystack with no needle, and `alone` (needles,): against the fact by itself.
     """
-    questions = enc.embed([q for _, q in needles])  # (N, D)
-    facts = [enc.token_ids(f, special=False) for f, _ in needles]
-    alone = (enc.embed([f for f, _ in needles]) * questions).sum(-1)
-    docs, base = [], []
+    questions = encoder.embed([question for _, question in needles])  # (N, D)
+    facts = [encoder.token_ids(fact, special=False) for fact, _ in needles]
+    alone = (encoder.embed([fact for fact, _ in needles]) * questions).sum(-1)
+    documents, unplanted = [], []
     for length in lengths:
-        base.append([enc.wrap(h[:length]) for h in haystacks])
-        docs += [
-            enc.wrap(plant(h, fact, length=length, depth=depth))
+        unplanted += [encoder.wrap(haystack[:length]) for haystack in haystacks]
+        documents += [
+            encoder.wrap(plant(haystack, fact, length=length, depth=depth))
             for depth in depths
             for fact in facts
-            for h in haystacks
+            for haystack in haystacks
         ]
-    emb = enc.embed_ids(docs).view(len(lengths), len(depths), len(needles), len(haystacks), -1)
-    cosine = (emb * questions[None, None, :, None]).sum(-1)
-    base_emb = enc.embed_ids([d for row in base for d in row]).view(len(lengths), 1, len(haystacks), -1)
-    baseline = (base_emb * questions[None, :, None]).sum(-1)  # (lengths, needles, haystacks)
+    embedded = encoder.embed_ids(documents).view(len(lengths), len(depths), len(needles), len(haystacks), -1)
+    cosine = (embedded * questions[None, None, :, None]).sum(-1)
+    unplanted_embedded = encoder.embed_ids(unplanted).view(len(lengths), 1, len(haystacks), -1)
+    baseline = (unplanted_embedded * questions[None, :, None]).sum(-1)  # (lengths, needles, haystacks)
     return {"cosine": cosine, "baseline": baseline, "alone": alone}
 
 
 # ----------------------------------------------------------------------------- retrieval
 
 
+class PlantedFact(NamedTuple):
+    """Where `planted_documents` put a fact: its document and the span [start, end) of its ids."""
+
+    document: int
+    start: int
+    end: int
+
+
 def planted_documents(
     corpus_ids: list[int],
-    enc: Encoder,
+    encoder: Encoder,
     *,
     seed: int,
-    needles=NEEDLES,
+    needles: tuple[tuple[str, str], ...] = NEEDLES,
     documents: int = DOCUMENTS,
     tokens: int = DOC_TOKENS,
     block: int = CHUNK_SIZES[0],
-):
-    """Corpus documents with one fact each planted inside a `block`-aligned block (so that every chunk
-    size, a multiple of `block`, holds the whole fact in one chunk).
+) -> tuple[list[list[int]], list[PlantedFact]]:
+    """Corpus documents with one fact each planted inside a `block`-aligned block.
 
-    Returns (documents: list of id lists, where: list of (document, first id, last id + 1) per fact).
+    Every chunk size, a multiple of `block`, then holds the whole fact in one chunk. Returns the
+    documents (lists of ids) and where each fact was planted.
     """
     rng = random.Random(1000 + seed)
     docs = corpus_windows(corpus_ids, count=documents, tokens=tokens, seed=1000 + seed)
-    blocks_per_doc = tokens // block
-    free = {d: list(range(blocks_per_doc)) for d in range(documents)}
-    where = []
-    for i, (fact, _) in enumerate(needles):
-        fact_ids = enc.token_ids(fact, special=False)
+    free_blocks = {document: list(range(tokens // block)) for document in range(documents)}
+    places = []
+    for index, (fact, _) in enumerate(needles):
+        fact_ids = encoder.token_ids(fact, special=False)
         if len(fact_ids) > block:
-            raise ValueError(f"fact {i} has {len(fact_ids)} word pieces, more than a block of {block}")
-        d = i % documents
-        b = free[d].pop(rng.randrange(len(free[d])))
-        at = b * block + rng.randrange(block - len(fact_ids) + 1)
-        docs[d][at : at + len(fact_ids)] = fact_ids
-        where.append((d, at, at + len(fact_ids)))
-    return docs, where
+            raise ValueError(f"fact {index} has {len(fact_ids)} word pieces, more than a block of {block}")
+        document = index % documents
+        chosen_block = free_blocks[document].pop(rng.randrange(len(free_blocks[document])))
+        start = chosen_block * block + rng.randrange(block - len(fact_ids) + 1)
+        docs[document][start : start + len(fact_ids)] = fact_ids
+        places.append(PlantedFact(document, start, start + len(fact_ids)))
+    return docs, places
 
 
 def rank_of_answer(similarity: torch.Tensor, relevant: list[set[int]]) -> torch.Tensor:
     """1-based rank of the best relevant unit for each query: similarity (queries, units) -> (queries,)."""
     order = similarity.argsort(dim=-1, descending=True)
-    ranks = [next(r + 1 for r, u in enumerate(order[q].tolist()) if u in relevant[q]) for q in range(len(relevant))]
+    ranks = [
+        next(rank + 1 for rank, unit in enumerate(order[query].tolist()) if unit in relevant[query])
+        for query in range(len(relevant))
+    ]
     return torch.tensor(ranks)
 
 
 def retrieval_run(
-    enc: Encoder, corpus_ids: list[int], *, seed: int, sizes: tuple[int, ...] = CHUNK_SIZES, whole: bool = True
-) -> dict:
+    encoder: Encoder, corpus_ids: list[int], *, seed: int, sizes: tuple[int, ...] = CHUNK_SIZES, whole: bool = True
+) -> dict[str, dict]:
     """Recall of the chunk holding each fact, and of its document, for one planting (`seed`).
 
-    Returns per chunk size: `chunk_rank` (facts,) rank of the chunk holding the fact; `doc_rank`
-    (facts,) rank of its document when a document scores as its best chunk; `chunks` count;
-    `seconds` to embed them. And per whole-document embedding (`first_256` as sentence-transformers
-    cuts by default, `first_512` the model's limit, `mean_of_chunks` the mean of its 496-piece chunk
-    embeddings): `doc_rank` and `fact_inside` (whether the fact lies in what was embedded).
-    `whole=False` skips the whole-document embeddings.
+    Returns per chunk size (`"chunks"`): `chunk_rank` (facts,) rank of the chunk holding the fact;
+    `doc_rank` (facts,) rank of its document when a document scores as its best chunk; `chunks` count;
+    `seconds` to embed them. And per whole-document embedding (`"whole"`: `first_256` as
+    sentence-transformers cuts by default, `first_512` the model's limit, `mean_of_chunks` the mean of
+    its 496-piece chunk embeddings): `doc_rank` and `fact_inside` (whether the fact lies in what was
+    embedded). `whole=False` skips the whole-document embeddings.
     """
-    docs, where = planted_documents(corpus_ids, enc, seed=seed)
-    questions = enc.embed([q for _, q in NEEDLES])
-    out: dict = {"chunks": {}, "whole": {}}
-    for size in sizes:
-        start = time.perf_counter()
-        chunks, owner, first = [], [], []
-        for d, doc in enumerate(docs):
-            pieces = chunk_ids(doc, size)
-            chunks += pieces
-            owner += [d] * len(pieces)
-            first += [i * size for i in range(len(pieces))]
-        emb = enc.embed_ids(chunks)
-        seconds = time.perf_counter() - start
-        sim = questions @ emb.T  # (facts, chunks)
-        holding = [
-            {c for c in range(len(chunks)) if owner[c] == d and first[c] <= a and b <= first[c] + size}
-            for d, a, b in where
-        ]
-        doc_sim = torch.stack(
-            [sim[:, [c for c in range(len(chunks)) if owner[c] == d]].amax(-1) for d in range(len(docs))], dim=-1
-        )  # (facts, documents)
-        out["chunks"][size] = {
-            "chunk_rank": rank_of_answer(sim, holding),
-            "doc_rank": rank_of_answer(doc_sim, [{d} for d, _, _ in where]),
-            "chunks": len(chunks),
-            "seconds": seconds,
-        }
-    if not whole:
-        return out
-    for name, keep in (("first_256", LIBRARY_MAX_TOKENS - 2), ("first_512", MAX_TOKENS - 2)):
-        emb = enc.embed_ids([enc.wrap(doc[:keep]) for doc in docs])
-        out["whole"][name] = {
-            "doc_rank": rank_of_answer(questions @ emb.T, [{d} for d, _, _ in where]),
-            "fact_inside": torch.tensor([b <= keep for _, _, b in where]),
-        }
-    size = max(sizes)
-    means = torch.stack([enc.embed_ids(chunk_ids(doc, size)).mean(0) for doc in docs])
-    means = torch.nn.functional.normalize(means, dim=-1)
-    out["whole"]["mean_of_chunks"] = {
-        "doc_rank": rank_of_answer(questions @ means.T, [{d} for d, _, _ in where]),
-        "fact_inside": torch.ones(len(where), dtype=torch.bool),
+    docs, places = planted_documents(corpus_ids, encoder, seed=seed)
+    questions = encoder.embed([question for _, question in NEEDLES])
+    recall: dict[str, dict] = {
+        "chunks": {size: _chunk_recall(encoder, docs, places, questions, size) for size in sizes},
+        "whole": {},
     }
-    return out
+    if whole:
+        recall["whole"] = _whole_document_recall(encoder, docs, places, questions, max(sizes))
+    return recall
+
+
+def _chunk_recall(
+    encoder: Encoder, docs: list[list[int]], places: list[PlantedFact], questions: torch.Tensor, size: int
+) -> dict[str, torch.Tensor | int | float]:
+    """`retrieval_run`'s entry for one chunk size: the ranks of each fact's chunk and document."""
+    start = time.perf_counter()
+    chunks, owner, first_id = [], [], []
+    for document, ids in enumerate(docs):
+        pieces = chunk_ids(ids, size)
+        chunks += pieces
+        owner += [document] * len(pieces)
+        first_id += [piece * size for piece in range(len(pieces))]
+    embedded = encoder.embed_ids(chunks)
+    seconds = time.perf_counter() - start
+    similarity = questions @ embedded.T  # (facts, chunks)
+    holding = [  # the chunks that hold each fact whole
+        {
+            chunk
+            for chunk in range(len(chunks))
+            if owner[chunk] == place.document and first_id[chunk] <= place.start and place.end <= first_id[chunk] + size
+        }
+        for place in places
+    ]
+    document_similarity = torch.stack(
+        [
+            similarity[:, [chunk for chunk in range(len(chunks)) if owner[chunk] == document]].amax(-1)
+            for document in range(len(docs))
+        ],
+        dim=-1,
+    )  # (facts, documents): each document scores as its best chunk
+    return {
+        "chunk_rank": rank_of_answer(similarity, holding),
+        "doc_rank": rank_of_answer(document_similarity, [{place.document} for place in places]),
+        "chunks": len(chunks),
+        "seconds": seconds,
+    }
+
+
+def _whole_document_recall(
+    encoder: Encoder, docs: list[list[int]], places: list[PlantedFact], questions: torch.Tensor, size: int
+) -> dict[str, dict[str, torch.Tensor]]:
+    """`retrieval_run`'s entries for whole-document embeddings.
+
+    A document is embedded from its first 256 or 512 tokens, or as the mean of its chunks of `size`
+    word pieces.
+    """
+    relevant = [{place.document} for place in places]
+    recall = {}
+    for name, kept in (("first_256", LIBRARY_MAX_TOKENS - 2), ("first_512", MAX_TOKENS - 2)):
+        embedded = encoder.embed_ids([encoder.wrap(ids[:kept]) for ids in docs])
+        recall[name] = {
+            "doc_rank": rank_of_answer(questions @ embedded.T, relevant),
+            "fact_inside": torch.tensor([place.end <= kept for place in places]),
+        }
+    means = torch.stack([encoder.embed_ids(chunk_ids(ids, size)).mean(0) for ids in docs])
+    means = torch.nn.functional.normalize(means, dim=-1)
+    recall["mean_of_chunks"] = {
+        "doc_rank": rank_of_answer(questions @ means.T, relevant),
+        "fact_inside": torch.ones(len(places), dtype=torch.bool),
+    }
+    return recall
 
 
 # ----------------------------------------------------------------------------- the stored record
@@ -393,15 +450,15 @@ def needle_haystacks(corpus_ids: list[int]) -> list[list[int]]:
     return corpus_windows(corpus_ids, count=HAYSTACKS, tokens=max(MINILM_NEEDLE_LENGTHS), seed=HAYSTACK_SEED)
 
 
-def rebuild_record(path: Path = REAL_MODEL_RECORD) -> dict:
+def rebuild_real_model_record(path: Path = REAL_MODEL_RECORD) -> dict:
     """Run the needle grid and the retrieval runs of every seed; write the record to `path`."""
     torch.manual_seed(0)
-    enc = load_minilm()
-    corpus_ids = corpus_token_ids(enc)
+    encoder = load_minilm()
+    corpus_ids = corpus_token_ids(encoder)
     start = time.perf_counter()
-    grid = needle_grid(enc, needle_haystacks(corpus_ids))
+    grid = needle_grid(encoder, needle_haystacks(corpus_ids))
     grid_seconds = time.perf_counter() - start
-    runs = {seed: retrieval_run(enc, corpus_ids, seed=seed) for seed in RETRIEVAL_SEEDS}
+    runs = {seed: retrieval_run(encoder, corpus_ids, seed=seed) for seed in RETRIEVAL_SEEDS}
     for run in runs.values():  # seconds vary with the machine: stored to 0.01 s, compared by no test
         for entry in run["chunks"].values():
             entry["seconds"] = round(entry["seconds"], 2)
@@ -421,7 +478,7 @@ def rebuild_record(path: Path = REAL_MODEL_RECORD) -> dict:
             "sizes": CHUNK_SIZES,
             "documents": DOCUMENTS,
             "doc_tokens": DOC_TOKENS,
-            "seeds": {str(s): r for s, r in runs.items()},
+            "seeds": {str(seed): run for seed, run in runs.items()},
         },
     }
     record = round_floats(record)
@@ -429,12 +486,18 @@ def rebuild_record(path: Path = REAL_MODEL_RECORD) -> dict:
     return record
 
 
-def load_record(path: Path = REAL_MODEL_RECORD) -> dict:
-    """The stored record of `rebuild_record`. Example: `load_record()["needles"]["lengths"]`"""
+def load_real_model_record(path: Path = REAL_MODEL_RECORD) -> dict:
+    """The stored record of `rebuild_real_model_record`.
+
+    Example:
+        >>> load_real_model_record()["needles"]["lengths"]
+        [62, 126, 254, 510]
+    """
     return read_json(require_checkout(path), "python -m course_utils.chapters.real_model rebuild")
 
 
 def main(argv: list[str] | None = None) -> None:
+    """The command line: `python -m course_utils.chapters.real_model rebuild`."""
     parser = argparse.ArgumentParser(
         prog="python -m course_utils.chapters.real_model", description=__doc__.split("\n")[0]
     )
@@ -443,7 +506,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     torch.set_num_threads(args.threads)
     start = time.perf_counter()
-    rebuild_record()
+    rebuild_real_model_record()
     print(f"wrote {REAL_MODEL_RECORD} in {time.perf_counter() - start:.0f} s")
 
 

@@ -17,7 +17,11 @@ from course_utils.core.batch import BOS_ID
 def repeated_prompt(segments: Tensor, copies: int, *, bos: int = BOS_ID) -> Tensor:
     """`BOS` followed by `copies` copies of each segment: (batch, 1 + copies * m).
 
-    segments: (batch, m) token ids. Example: `repeated_prompt(torch.tensor([[5, 6]]), 2)` -> [[0, 5, 6, 5, 6]]
+    segments: (batch, m) token ids.
+
+    Example:
+        >>> repeated_prompt(torch.tensor([[5, 6]]), 2)
+        tensor([[0, 5, 6, 5, 6]])
     """
     if segments.dim() != 2 or segments.shape[1] < 1:
         raise ValueError(f"segments must be (batch, m) with m >= 1, got {tuple(segments.shape)}")
@@ -34,7 +38,12 @@ def copy_log_probs(model: nn.Module, segments: Tensor, copies: int, *, bos: int 
     Entry j is `log P(copy j | BOS and copies 0 .. j-1)`, summed over the segment's m tokens; copy 0
     is the first sight, copy j >= 1 a repetition after j earlier copies. `exp(entry / m)` is the
     mean per-token probability, `exp(entry)` the probability of writing the whole copy.
-    segments: (batch, m). Example: `copy_log_probs(model, segs, 5).exp()[:, 1:]`
+    segments: (batch, m).
+
+    Example:
+        The probability a trained `model` gives each repetition of `segments`:
+
+        >>> copy_log_probs(model, segments, 5).exp()[:, 1:]  # doctest: +SKIP
     """
     tokens = repeated_prompt(segments, copies, bos=bos)  # (B, 1 + copies * m)
     m = segments.shape[1]
@@ -48,7 +57,10 @@ def copy_log_probs(model: nn.Module, segments: Tensor, copies: int, *, bos: int 
 def greedy_repeats(model: nn.Module, segments: Tensor, copies: int, *, bos: int = BOS_ID) -> Tensor:
     """Whether greedy decoding after `copies` copies of each segment writes the segment once more.
 
-    segments: (batch, m) -> bool (batch,). Example: `greedy_repeats(model, segs, 3).float().mean()`
+    segments: (batch, m) -> bool (batch,).
+
+    Example:
+        >>> greedy_repeats(model, segments, 3).float().mean()  # doctest: +SKIP
     """
     tokens = repeated_prompt(segments, copies, bos=bos)
     model.eval()

@@ -1,6 +1,6 @@
 """Two ways around a context too long for the model, on key-value retrieval sequences.
 
-A kv sequence is `BOS k1 v1 ... kK vK SEP kq` (see `course_utils.core.tasks.kv_retrieval_batch`).
+A kv sequence is `BOS k1 v1 ... kK vK SEP kq` (see `course_utils.core.retrieval_tasks.kv_retrieval_batch`).
 Both methods cut its K pairs into chunks of `pairs_per_chunk` pairs, each short enough for the model:
 
 - retrieval augmentation: score every chunk against the query key and give the model only the
@@ -28,7 +28,12 @@ from course_utils.core.model import TinyGPT
 def split_pairs(tokens: Tensor, pairs_per_chunk: int) -> tuple[Tensor, Tensor]:
     """tokens (B, 2K + 3) -> chunks (B, K / c, 2c) of c = `pairs_per_chunk` `k v` pairs and the query key (B,).
 
-    Example: `chunks, query = split_pairs(batch.tokens, 16)` for K a multiple of 16.
+    Example:
+        >>> from course_utils.core.retrieval_tasks import kv_retrieval_batch
+        >>> batch = kv_retrieval_batch(2, 32, generator=0)  # K = 32 pairs
+        >>> chunks, query = split_pairs(batch.tokens, 16)  # K a multiple of 16
+        >>> chunks.shape
+        torch.Size([2, 2, 32])
     """
     pairs = tokens.shape[1] - 3
     if tokens.dim() != 2 or pairs < 2 or pairs % 2:
@@ -51,8 +56,10 @@ def _with_frame(tokens: Tensor, chunk_tokens: Tensor) -> Tensor:
 
 
 def _key_matches(tokens: Tensor, pairs_per_chunk: int) -> tuple[Tensor, Tensor]:
-    """The chunks of `split_pairs` and which of their keys (the even places) equal the query key:
-    (B, C, 2c), (B, C, c) bool."""
+    """The chunks of `split_pairs`, (B, C, 2c), and which of their keys equal the query key, (B, C, c) bool.
+
+    Keys are the even places of a chunk.
+    """
     chunks, query = split_pairs(tokens, pairs_per_chunk)
     return chunks, chunks[:, :, 0::2] == query[:, None, None]
 
@@ -61,7 +68,12 @@ def retrieve_best_chunk(tokens: Tensor, pairs_per_chunk: int) -> Tensor:
     """Retrieval augmentation: the chunk whose keys match the query key, framed: (B, 2 * pairs_per_chunk + 3).
 
     Keys are the even places of a chunk; ties (no match) go to the first chunk.
-    Example: `short = retrieve_best_chunk(batch.tokens, 16)`
+    Example:
+        >>> from course_utils.core.retrieval_tasks import kv_retrieval_batch
+        >>> batch = kv_retrieval_batch(2, 32, generator=0)  # K = 32 pairs
+        >>> short = retrieve_best_chunk(batch.tokens, 16)
+        >>> short.shape
+        torch.Size([2, 35])
     """
     chunks, matches = _key_matches(tokens, pairs_per_chunk)
     best = matches.sum(-1).argmax(dim=1)  # (B,) the chunk with the most exact key matches
@@ -71,10 +83,14 @@ def retrieve_best_chunk(tokens: Tensor, pairs_per_chunk: int) -> Tensor:
 
 @torch.no_grad()
 def hierarchical_answer(model: TinyGPT, tokens: Tensor, pairs_per_chunk: int) -> tuple[Tensor, Tensor]:
-    """Hierarchical processing: answer every chunk separately, keep (answer, probability) per chunk,
-    answer with the most confident chunk's answer. Returns (answers (B,), summaries (B, C, 2)).
+    """Hierarchical processing: the most confident chunk's answer, each chunk answered separately.
 
-    Example: `answers, summaries = hierarchical_answer(model, batch.tokens, 16)`
+    Each chunk's (answer, probability) is kept as its summary. Returns (answers (B,), summaries (B, C, 2)).
+
+    Example:
+        For a trained key-value `model`:
+
+        >>> answers, summaries = hierarchical_answer(model, batch.tokens, 16)  # doctest: +SKIP
     """
     chunks, _ = split_pairs(tokens, pairs_per_chunk)
     framed = _with_frame(tokens, chunks)  # (B, C, 2c + 3)
@@ -89,19 +105,28 @@ def hierarchical_answer(model: TinyGPT, tokens: Tensor, pairs_per_chunk: int) ->
 def chunk_with_key(tokens: Tensor, pairs_per_chunk: int) -> Tensor:
     """Index of the chunk that holds the query key: (B,); -1 where no chunk does.
 
-    Example: `relevant = chunk_with_key(batch.tokens, 16)`
+    Example:
+        >>> from course_utils.core.retrieval_tasks import kv_retrieval_batch
+        >>> batch = kv_retrieval_batch(2, 32, generator=0)  # K = 32 pairs
+        >>> chunk_with_key(batch.tokens, 16)
+        tensor([0, 1])
     """
     hits = _key_matches(tokens, pairs_per_chunk)[1].any(-1)  # (B, C): the chunks that hold the query key
     return hits.float().argmax(1).masked_fill(~hits.any(1), -1)
 
 
 def retrieve_by_embedding(tokens: Tensor, pairs_per_chunk: int, table: Tensor) -> tuple[Tensor, Tensor]:
-    """Embedding retrieval: the chunk whose mean key embedding has the largest cosine similarity with
-    the query key's embedding, framed, and which chunk it was: ((B, 2 * pairs_per_chunk + 3), (B,)).
+    """Embedding retrieval: the chunk whose mean key embedding is closest to the query key's, framed.
+
+    Closest is the largest cosine similarity. Returns the framed chunk and which chunk it was:
+    ((B, 2 * pairs_per_chunk + 3), (B,)).
 
     table: (vocab, d), e.g. a model's token embedding `model.embed.weight`. Mean-pooling c keys
     leaves the matching key 1/c of the pooled vector, so the match dilutes as chunks grow.
-    Example: `short, chosen = retrieve_by_embedding(batch.tokens, 16, model.embed.weight.detach())`
+    Example:
+        With the token embedding of a trained `model`:
+
+        >>> short, chosen = retrieve_by_embedding(batch.tokens, 16, model.embed.weight.detach())  # doctest: +SKIP
     """
     if table.dim() != 2 or table.shape[0] <= int(tokens.max()):
         raise ValueError(
@@ -119,10 +144,17 @@ def retrieve_by_embedding(tokens: Tensor, pairs_per_chunk: int, table: Tensor) -
 def retrieve_in_slot(
     tokens: Tensor, pairs_per_chunk: int, n_chunks: int, slot: int, *, generator: torch.Generator | int = 0
 ) -> Tensor:
-    """A retrieved context of `n_chunks` chunks: the one holding the query key at place `slot`
-    (0 = first), the others drawn at random from the rest, framed: (B, n_chunks * 2 * pairs_per_chunk + 3).
+    """A retrieved context of `n_chunks` chunks, the one holding the query key at place `slot` (0 = first).
 
-    Example: `context = retrieve_in_slot(batch.tokens, 5, 3, slot=1)` (the relevant chunk in the middle)
+    The others are drawn at random from the rest. Framed: (B, n_chunks * 2 * pairs_per_chunk + 3).
+
+    Example:
+        Three chunks of 5 pairs, the relevant one in the middle:
+
+        >>> from course_utils.core.retrieval_tasks import kv_retrieval_batch
+        >>> batch = kv_retrieval_batch(2, 15, generator=0)
+        >>> retrieve_in_slot(batch.tokens, 5, 3, slot=1).shape
+        torch.Size([2, 33])
     """
     chunks, _ = split_pairs(tokens, pairs_per_chunk)
     batch, count, _ = chunks.shape
@@ -133,8 +165,7 @@ def retrieve_in_slot(
     relevant = chunk_with_key(tokens, pairs_per_chunk)
     if (relevant < 0).any():
         raise ValueError("every sequence must hold its query key in some chunk")
-    g = as_generator(generator)
-    noise = torch.rand(batch, count, generator=g)
+    noise = torch.rand(batch, count, generator=as_generator(generator))
     noise[torch.arange(batch), relevant] = 2.0  # the relevant chunk sorts last: never drawn as a distractor
     others = noise.argsort(dim=1)[:, : n_chunks - 1]  # (B, n_chunks - 1) random other chunks
     order = torch.cat([others[:, :slot], relevant[:, None], others[:, slot:]], dim=1)  # (B, n_chunks)
@@ -143,10 +174,17 @@ def retrieve_in_slot(
 
 
 def auroc(positive: Tensor, negative: Tensor) -> float:
-    """Area under the ROC curve: the probability that a random positive scores above a random
-    negative (ties count one half). 1 = the score separates them perfectly, 0.5 = not at all.
+    """Area under the ROC curve: the probability that a random positive scores above a random negative.
 
-    positive: (P,), negative: (N,) scores. Example: `auroc(confidence[has_key], confidence[~has_key])`
+    Ties count one half. 1 = the score separates them perfectly, 0.5 = not at all.
+
+    positive: (P,), negative: (N,) scores.
+
+    Example:
+        >>> confidence = torch.tensor([0.9, 0.8, 0.8, 0.1])
+        >>> has_key = torch.tensor([True, True, False, False])
+        >>> auroc(confidence[has_key], confidence[~has_key])  # 3 pairs ordered, 1 tie
+        0.875
     """
     positive, negative = positive.flatten().double(), negative.flatten().double()
     if positive.numel() == 0 or negative.numel() == 0:

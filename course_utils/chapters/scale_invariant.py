@@ -18,6 +18,7 @@ builds on them.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import torch
 from torch import Tensor
@@ -26,7 +27,12 @@ from course_utils.core.logits import ScaleInvariantLogits, check_scale_invariant
 
 
 def expected_mass(t: Tensor, tau: float = 10.0) -> Tensor:
-    """E[exp(L_t)] for S_t ~ N(0, 1): e^{1/2} / (1 + t/tau). Example: `expected_mass(torch.tensor([0.0]))`"""
+    """E[exp(L_t)] for S_t ~ N(0, 1): e^{1/2} / (1 + t/tau).
+
+    Example:
+        >>> expected_mass(torch.tensor([0.0]))
+        tensor([1.6487])
+    """
     check_scale_invariant_tau(tau)
     return math.exp(0.5) / (1 + t / tau)
 
@@ -34,7 +40,12 @@ def expected_mass(t: Tensor, tau: float = 10.0) -> Tensor:
 def scale_invariant_logits(scores: Tensor, *, tau: float = 10.0) -> Tensor:
     """Causal scores (..., n, n), query i and key j -> a_t·S + m_t with t = i - j; future keys -inf.
 
-    Example: `scale_invariant_logits(q @ k.transpose(-2, -1) / math.sqrt(d), tau=10.0)`
+    Example:
+        >>> q = k = torch.ones(3, 4)
+        >>> scale_invariant_logits(q @ k.transpose(-2, -1) / math.sqrt(4), tau=10.0)
+        tensor([[2.0000,   -inf,   -inf],
+                [1.9917, 2.0000,   -inf],
+                [1.9717, 1.9917, 2.0000]])
     """
     if scores.dim() < 2 or scores.shape[-1] != scores.shape[-2]:
         raise ValueError(f"scores must be (..., n, n) with query rows and key columns, got {tuple(scores.shape)}")
@@ -43,12 +54,20 @@ def scale_invariant_logits(scores: Tensor, *, tau: float = 10.0) -> Tensor:
     return ScaleInvariantLogits(tau)(scores, pos, pos).masked_fill(future, float("-inf"))
 
 
-def flex_score_mod(tau: float = 10.0):
-    """The transform as a FlexAttention `score_mod` (torch >= 2.5): `a_t·score + m_t` with t = q_idx - kv_idx,
-    applied inside the kernel's tiles, so no score matrix is stored. Combine it with a causal block mask
-    (keys after the query are the mask's business, not the transform's).
+#: A FlexAttention `score_mod`: (score, batch, head, q_idx, kv_idx) -> the new score.
+ScoreMod = Callable[[Tensor, Tensor, Tensor, Tensor, Tensor], Tensor]
 
-    Example: `flex_attention(q, k, v, score_mod=flex_score_mod(10.0), block_mask=causal_block_mask)`
+
+def flex_score_mod(tau: float = 10.0) -> ScoreMod:
+    """The transform as a FlexAttention `score_mod` (torch >= 2.5): `a_t·score + m_t` with t = q_idx - kv_idx.
+
+    It is applied inside the kernel's tiles, so no score matrix is stored. Combine it with a causal
+    block mask (keys after the query are the mask's business, not the transform's).
+
+    Example:
+        With the reader's q, k, v and a causal `BlockMask`:
+
+        >>> flex_attention(q, k, v, score_mod=flex_score_mod(10.0), block_mask=causal_block_mask)  # doctest: +SKIP
     """
     check_scale_invariant_tau(tau)
 

@@ -26,7 +26,10 @@ def cache_indices(n: int, *, keep_first: int, recent: int) -> Tensor:
 
     Row t holds [0, ..., keep_first - 1, t - recent + 1, ..., t]. Rows for t < keep_first + recent
     (nothing evicted yet) hold 0 .. t, padded on the left with -1.
-    Example: `cache_indices(6, keep_first=1, recent=2)[5]` -> tensor([0, 4, 5])
+
+    Example:
+        >>> cache_indices(6, keep_first=1, recent=2)[5]
+        tensor([0, 4, 5])
     """
     if keep_first < 0 or recent < 1:
         raise ValueError(f"need keep_first >= 0 and recent >= 1, got {keep_first}, {recent}")
@@ -43,15 +46,20 @@ def cache_indices(n: int, *, keep_first: int, recent: int) -> Tensor:
 def streaming_logits(
     model: nn.Module, tokens: Tensor, *, keep_first: int, recent: int, rows_per_call: int = 4096
 ) -> Tensor:
-    """Next-token logits when every query sees only a StreamingLLM cache of `keep_first + recent`
-    tokens: the first `keep_first` tokens of the stream and the `recent` latest ones, at positions
-    0 .. keep_first + recent - 1 inside the cache.
+    """Next-token logits when every query sees only a StreamingLLM cache of `keep_first + recent` tokens.
+
+    The cache holds the first `keep_first` tokens of the stream and the `recent` latest ones, at
+    positions 0 .. keep_first + recent - 1 inside the cache.
 
     Each cache is run through the model on its own (the window's states are recomputed), which for
     a one-layer model is exactly a key-value cache with re-indexed positions, `rows_per_call` caches
     at a time (see `forward_in_rows`).
     tokens: (batch, n) -> logits (batch, n, vocab). `keep_first=0` is plain window attention.
-    Example: `streaming_logits(model, batch.tokens, keep_first=4, recent=28)`
+
+    Example:
+        For a trained `model`:
+
+        >>> streaming_logits(model, batch.tokens, keep_first=4, recent=28)  # doctest: +SKIP
     """
     if tokens.dim() != 2:
         raise ValueError(f"tokens must be (batch, n), got {tuple(tokens.shape)}")
@@ -72,8 +80,10 @@ def streaming_logits(
 
 
 def _written(model: TinyGPT, tokens: Tensor, layer: int) -> tuple[Tensor, Tensor]:
-    """What each key writes into each head's share of layer `layer`'s output per unit of weight,
-    W_o,h v_h,j: (batch, heads, n, d_model); and every layer's weights (layers, batch, heads, n, n)."""
+    """What each key writes per unit of weight into each head's share of layer `layer`'s output.
+
+    Returns W_o,h v_h,j: (batch, heads, n, d_model), and every layer's weights (layers, batch, heads, n, n).
+    """
     attn = cast(Block, model.blocks[layer]).attn  # an nn.ModuleList's items are typed nn.Module
     seen: list[tuple[Tensor, Tensor]] = []
     handle = attn.register_forward_pre_hook(
@@ -96,18 +106,28 @@ def head_contributions(model: TinyGPT, tokens: Tensor, layer: int = 0) -> Tensor
     A sink key with a near-zero contribution is a place to park attention that writes nothing.
     (A "gate" model's gate acts per query on top of this; it is not included.)
     tokens: (batch, n) -> (batch, heads, n).
-    Example: `head_contributions(model, batch.tokens)[:, :, 0]` is the BOS token's contribution.
+
+    Example:
+        The BOS token's contribution in a trained `model`:
+
+        >>> head_contributions(model, batch.tokens)[:, :, 0]  # doctest: +SKIP
     """
     return _written(model, tokens, layer)[0].norm(dim=-1)
 
 
 @torch.no_grad()
 def bos_share(model: TinyGPT, tokens: Tensor, layer: int = 0) -> Tensor:
-    """What the first token adds to one attention layer's output at each query, over all heads:
-    `sum_h w_h,i,0 W_o,h v_h,0` (the layer's output is this plus the other keys' shares and proj's bias).
+    """What the first token adds to one attention layer's output at each query, over all heads.
+
+    That is `sum_h w_h,i,0 W_o,h v_h,0`; the layer's output is this plus the other keys' shares and
+    proj's bias.
 
     tokens: (batch, n) -> (batch, n, d_model).
-    Example: `bos_share(model, batch.tokens)[idle].mean(0)` is its average over some queries.
+
+    Example:
+        Its average over the queries a bool (batch, n) mask `idle` selects, in a trained `model`:
+
+        >>> bos_share(model, batch.tokens)[idle].mean(0)  # doctest: +SKIP
     """
     written, weights = _written(model, tokens, layer)  # (B, H, n, D), (L, B, H, n, n)
     return torch.einsum("bhn,bhe->bne", weights[layer, :, :, :, 0], written[:, :, 0])
@@ -117,11 +137,17 @@ def bos_share(model: TinyGPT, tokens: Tensor, layer: int = 0) -> Tensor:
 def losses_with_bos_share(
     model: TinyGPT, tokens: Tensor, targets: Tensor, replace: Callable[[Tensor], Tensor], layer: int = 0
 ) -> Tensor:
-    """Per-token losses (batch, n) when the first token's share c of layer `layer`'s attention output
-    (`bos_share`, (batch, n, d_model)) is replaced by `replace(c)`, e.g. `torch.zeros_like`.
+    """Per-token losses (batch, n) when the first token's share of an attention output is replaced.
+
+    The share c of layer `layer`'s attention output (`bos_share`, (batch, n, d_model)) is replaced by
+    `replace(c)`, e.g. `torch.zeros_like`.
 
     Exact for the first layer; in a later layer the share is measured on the unmodified model.
-    Example: `losses_with_bos_share(model, b.tokens, b.targets, torch.zeros_like)` zeroes what BOS writes.
+
+    Example:
+        The losses of a trained `model` when nothing BOS writes reaches the output:
+
+        >>> losses_with_bos_share(model, batch.tokens, batch.targets, torch.zeros_like)  # doctest: +SKIP
     """
     share = bos_share(model, tokens, layer)
     handle = cast(Block, model.blocks[layer]).attn.proj.register_forward_hook(

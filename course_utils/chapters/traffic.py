@@ -15,8 +15,9 @@ measured time or peak.
 from __future__ import annotations
 
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import torch
 from torch import Tensor
@@ -37,23 +38,33 @@ class Traffic:
 
     @property
     def moved(self) -> int:
+        """Bytes read plus bytes written."""
         return self.read + self.written
 
 
 class _TrafficMode(TorchDispatchMode):
+    """Counts, for every ATen operation run under it, the bytes it reads and writes and the bytes held."""
+
     def __init__(self) -> None:
         super().__init__()
         self.traffic = Traffic()
-        self.live = 0
-        self.refs: dict[int, int] = {}  # storage address -> tensors created by the call that use it
+        self.live_bytes = 0
+        self.tensors_per_storage: dict[int, int] = {}  # storage address -> tensors created by the call that use it
 
     def _release(self, address: int, nbytes: int) -> None:
-        self.refs[address] -= 1
-        if self.refs[address] == 0:
-            del self.refs[address]
-            self.live -= nbytes
+        """A tensor the call created was freed: its storage stops counting when no such tensor uses it."""
+        self.tensors_per_storage[address] -= 1
+        if self.tensors_per_storage[address] == 0:
+            del self.tensors_per_storage[address]
+            self.live_bytes -= nbytes
 
-    def __torch_dispatch__(self, func, types, args=(), kwargs=None):
+    def __torch_dispatch__(
+        self,
+        func: torch._ops.OpOverload,
+        types: Sequence[type],
+        args: Sequence[Any] = (),
+        kwargs: dict[str, Any] | None = None,
+    ) -> Any:
         out = func(*args, **(kwargs or {}))
         inputs = [t for t in pytree.tree_leaves((args, kwargs)) if isinstance(t, Tensor)]
         outputs = [t for t in pytree.tree_leaves(out) if isinstance(t, Tensor)]
@@ -68,20 +79,26 @@ class _TrafficMode(TorchDispatchMode):
         for t in fresh:
             storage = t.untyped_storage()
             address, nbytes = storage.data_ptr(), storage.nbytes()
-            if address not in self.refs:
-                self.refs[address] = 0
-                self.live += nbytes
-            self.refs[address] += 1
+            if address not in self.tensors_per_storage:
+                self.tensors_per_storage[address] = 0
+                self.live_bytes += nbytes
+            self.tensors_per_storage[address] += 1
             weakref.finalize(t, self._release, address, nbytes)
-        self.traffic.peak_live = max(self.traffic.peak_live, self.live)
+        self.traffic.peak_live = max(self.traffic.peak_live, self.live_bytes)
         return out
 
 
 @torch.no_grad()
-def count_traffic(fn: Callable[..., object], *args, **kwargs) -> Traffic:
+def count_traffic(fn: Callable[..., object], *args: Any, **kwargs: Any) -> Traffic:
     """Run `fn(*args, **kwargs)` once without gradients and count its traffic (see the module docstring).
 
-    Example: `count_traffic(attention, q, k, v).peak_live / (4 * n * n)` -> about 3 (three n x n fp32 buffers)
+    Naive attention holds three n x n fp32 buffers at once (scores, their exponentials, weights):
+
+    Example:
+        >>> from course_utils.core.attention import attention
+        >>> x = torch.ones(1, 1, 256, 64)
+        >>> round(count_traffic(attention, x, x, x).peak_live / (4 * 256**2))
+        3
     """
     mode = _TrafficMode()
     with mode:
@@ -93,7 +110,13 @@ def saved_for_backward_bytes(fn: Callable[..., object], *inputs: Tensor) -> int:
     """Bytes of the tensors autograd keeps for the backward pass of `fn(*inputs)`, not counting the
     inputs themselves (they exist anyway). Inputs must require grad.
 
-    Example: `saved_for_backward_bytes(lambda q, k, v: attention(q, k, v)[0], q, k, v)` -> about 4·n²·4 bytes
+    Autograd keeps three n x n fp32 tensors of naive attention:
+
+    Example:
+        >>> from course_utils.core.attention import attention
+        >>> q, k, v = (torch.ones(1, 1, 256, 64, requires_grad=True) for _ in range(3))
+        >>> round(saved_for_backward_bytes(lambda q, k, v: attention(q, k, v)[0], q, k, v) / (4 * 256**2))
+        3
     """
     if not all(isinstance(t, Tensor) and t.requires_grad for t in inputs):
         raise ValueError("pass tensors that require grad (x.requires_grad_()), or autograd saves nothing")

@@ -26,7 +26,11 @@ def stable_softmax(scores: Tensor, dim: int = -1) -> Tensor:
 
     Rows whose entries are all -inf (every key masked) come out as zeros, not NaN.
 
-    Example: `stable_softmax(torch.tensor([1000.0, 1000.0]))` -> tensor([0.5, 0.5])
+    Example:
+        >>> stable_softmax(torch.tensor([1000.0, 1000.0]))
+        tensor([0.5000, 0.5000])
+        >>> stable_softmax(torch.tensor([float("-inf"), float("-inf")]))
+        tensor([0., 0.])
     """
     row_max = scores.amax(dim=dim, keepdim=True)
     row_max = torch.where(torch.isfinite(row_max), row_max, torch.zeros_like(row_max))
@@ -41,7 +45,14 @@ def causal_mask(n_q: int, n_k: int, *, device: torch.device | None = None) -> Te
     Queries are aligned to the *end* of the keys (as with a key-value cache): query i sits
     at position i + n_k - n_q and sees keys up to and including that position.
 
-    Example: `causal_mask(3, 3)` is lower-triangular.
+    Example:
+        >>> causal_mask(3, 3).int()
+        tensor([[1, 0, 0],
+                [1, 1, 0],
+                [1, 1, 1]], dtype=torch.int32)
+        >>> causal_mask(2, 3).int()
+        tensor([[1, 1, 0],
+                [1, 1, 1]], dtype=torch.int32)
     """
     if n_q > n_k:
         raise ValueError(f"a causal mask needs n_q <= n_k, got n_q={n_q}, n_k={n_k}")
@@ -69,7 +80,11 @@ def attention(
     Returns:
         out (..., n_q, d_v) and weights (..., n_q, n_k); a query that sees no key gets zeros.
 
-    Example: `out, weights = attention(q, k, v, causal=True)`
+    Example:
+        >>> q, k, v = torch.randn(2, 5, 8), torch.randn(2, 5, 8), torch.randn(2, 5, 16)
+        >>> out, weights = attention(q, k, v, causal=True)
+        >>> out.shape, weights.shape
+        (torch.Size([2, 5, 16]), torch.Size([2, 5, 5]))
     """
     _check_qkv(q, k, v, mask)
     scores = attention_scores(q, k, causal=causal, mask=mask, bias=bias, logit_transform=logit_transform)
@@ -89,7 +104,11 @@ def attention_scores(
     """The scores `attention` normalises: q kᵀ / √d, plus `bias`, transformed, -inf where a key is hidden.
 
     q: (..., n_q, d), k: (..., n_k, d) -> (..., n_q, n_k); the other arguments as in `attention`.
-    Example: `scores = attention_scores(q, k, causal=True)`
+
+    Example:
+        >>> attention_scores(torch.ones(2, 4), torch.ones(2, 4), causal=True)
+        tensor([[2., -inf],
+                [2., 2.]])
     """
     scores = q @ k.transpose(-2, -1) / math.sqrt(q.shape[-1])  # (..., n_q, n_k)
     if bias is not None:
@@ -123,16 +142,28 @@ def _check_qkv(q: Tensor, k: Tensor, v: Tensor, mask: Tensor | None) -> None:
             f"{tuple(q.shape[:-2])}, {tuple(k.shape[:-2])}, {tuple(v.shape[:-2])}"
         )
     if mask is not None:
-        if mask.dtype != torch.bool:
-            raise ValueError(f"mask must be boolean (True = keep), got {mask.dtype}")
-        n_q, n_k = q.shape[-2], k.shape[-2]
-        if mask.shape[-2:] != (n_q, n_k):
-            raise ValueError(f"mask must end in (n_q, n_k) = ({n_q}, {n_k}), got {tuple(mask.shape)}")
+        _check_mask(mask, q.shape[-2], k.shape[-2])
 
 
-def _check_x(x: Tensor) -> None:
+def _check_mask(mask: Tensor, n_q: int, n_k: int) -> None:
+    if mask.dtype != torch.bool:
+        raise ValueError(f"mask must be boolean (True = keep), got {mask.dtype}")
+    if mask.shape[-2:] != (n_q, n_k):
+        raise ValueError(f"mask must end in (n_q, n_k) = ({n_q}, {n_k}), got {tuple(mask.shape)}")
+
+
+def token_positions(x: Tensor, positions: Tensor | None = None) -> Tensor:
+    """The positions (n,) of the tokens of x (batch, n, d_model): `positions`, or 0 … n-1 when it is None.
+
+    Raises ValueError when x is not (batch, n, d_model): the one check of an attention layer's input.
+
+    Example:
+        >>> token_positions(torch.zeros(2, 4, 8))
+        tensor([0, 1, 2, 3])
+    """
     if x.dim() != 3:
         raise ValueError(f"x must have shape (batch, n, d_model), got {tuple(x.shape)}")
+    return torch.arange(x.shape[1], device=x.device) if positions is None else positions
 
 
 class MultiHeadAttention(nn.Module):
@@ -146,7 +177,12 @@ class MultiHeadAttention(nn.Module):
     overrides `scores_to_weights` or `adjust_head_outputs` (`course_utils.core.block_attention.BlockAttention`
     adds a sink fix that way).
 
-    Example: `mha = MultiHeadAttention(64, 4, positional=RoPE(16)); y, w = mha(x, need_weights=True)`
+    Example:
+        >>> from course_utils.core.positional import RoPE
+        >>> mha = MultiHeadAttention(64, 4, positional=RoPE(16))
+        >>> y, w = mha(torch.randn(2, 10, 64), need_weights=True)
+        >>> y.shape, w.shape
+        (torch.Size([2, 10, 64]), torch.Size([2, 4, 10, 10]))
     """
 
     def __init__(
@@ -168,17 +204,16 @@ class MultiHeadAttention(nn.Module):
         self.positional = positional if positional is not None else NoPositions()
         self.logit_transform = logit_transform if logit_transform is not None else IdentityLogits()
 
-    def project_heads(self, x: Tensor, positions: Tensor | None = None) -> tuple[Tensor, Tensor, Tensor, Tensor]:
-        """The heads' queries, keys and values: x (B, n, d_model), positions (n,) (default 0 … n-1) -> q, k, v,
-        content_q, each (B, H, n, d). q and k are rotated by the positional scheme; content_q is q before the
-        rotation.
+    def project_heads(self, x: Tensor, positions: Tensor) -> tuple[Tensor, Tensor, Tensor, Tensor]:
+        """The heads' queries, keys and values of x (B, n, d_model) at positions (n,) -> q, k, v, content_q, each
+        (B, H, n, d). q and k are rotated by the positional scheme; content_q is q before the rotation.
 
-        Example: `q, k, v, _ = mha.project_heads(x, torch.arange(x.shape[1]))`
+        Example:
+            >>> q, k, v, content_q = MultiHeadAttention(8, 2).project_heads(torch.randn(1, 5, 8), torch.arange(5))
+            >>> q.shape
+            torch.Size([1, 2, 5, 4])
         """
-        _check_x(x)
         batch, n, d_model = x.shape
-        if positions is None:
-            positions = torch.arange(n, device=x.device)
         q, k, v = self.qkv(x).split(d_model, dim=-1)  # 3 x (B, n, D)
         q, k, v = (t.view(batch, n, self.heads, self.head_dim).transpose(1, 2) for t in (q, k, v))  # (B, H, n, d)
         q_rotated, k_rotated = self.positional.rotate(q, k, positions, positions)
@@ -188,20 +223,31 @@ class MultiHeadAttention(nn.Module):
         """The scores (B, H, n_q, n_k), -inf where hidden, turned into weights of the same shape: the softmax.
 
         content_q: (B, H, n_q, d), the queries before any rotation (for a variant whose extra key has no
-        position). Example: `weights = mha.scores_to_weights(scores, q)`
+        position).
+
+        Example:
+            >>> MultiHeadAttention(8, 2).scores_to_weights(torch.tensor([[0.0, float("-inf")]]), torch.zeros(1, 4))
+            tensor([[1., 0.]])
         """
         return stable_softmax(scores)
 
     def adjust_head_outputs(self, out: Tensor, weights: Tensor, x: Tensor) -> Tensor:
         """The heads' outputs out = weights @ v (B, H, n, d), given the weights and the input x (B, n, d_model)
-        -> (B, H, n, d): here unchanged. Example: `out = mha.adjust_head_outputs(weights @ v, weights, x)`
+        -> (B, H, n, d): here unchanged.
+
+        Example:
+            >>> out, weights, x = torch.randn(1, 2, 5, 4), torch.ones(1, 2, 5, 5) / 5, torch.randn(1, 5, 8)
+            >>> MultiHeadAttention(8, 2).adjust_head_outputs(out, weights, x) is out
+            True
         """
         return out
 
     def merge_heads(self, out: Tensor) -> Tensor:
         """The heads' outputs (B, H, n, d) side by side, through the output projection -> (B, n, d_model).
 
-        Example: `y = mha.merge_heads(weights @ v)`
+        Example:
+            >>> MultiHeadAttention(8, 2).merge_heads(torch.randn(1, 2, 5, 4)).shape
+            torch.Size([1, 5, 8])
         """
         batch, _, n, _ = out.shape
         return self.proj(out.transpose(1, 2).reshape(batch, n, -1))
@@ -215,11 +261,10 @@ class MultiHeadAttention(nn.Module):
         mask: Tensor | None = None,
         need_weights: bool = False,
     ) -> tuple[Tensor, Tensor | None]:
-        _check_x(x)
-        if positions is None:
-            positions = torch.arange(x.shape[1], device=x.device)
+        positions = token_positions(x, positions)  # (n,)
+        if mask is not None:
+            _check_mask(mask, x.shape[1], x.shape[1])
         q, k, v, content_q = self.project_heads(x, positions)  # (B, H, n, d) each
-        _check_qkv(q, k, v, mask)  # attention()'s checks: here only the caller's mask can be wrong
         scores = attention_scores(
             q,
             k,

@@ -1,21 +1,29 @@
-"""The data contract every task and corpus batch follows, with no task of its own.
+"""The data contract every task and corpus batch follows, and the helpers every task builds one with.
 
-A `TaskBatch` holds next-token inputs and targets, two indices that locate the interesting part of
-every row (`answer_pos`, `relevant_pos`; see `course_utils.core.tasks`) and, in typed optional fields,
-what its task knows about the rows (the vocabulary, the needle's position, ...). `IGNORE_INDEX` (-100) marks
-target positions without a loss, the value `F.cross_entropy` skips by default; `BOS_ID` (0) is the
-beginning-of-sequence token that starts every row. `Vocab` is the base of the tasks' token-id layouts.
-`as_generator` turns an int seed into a CPU `torch.Generator`, so the same seed gives the same batch.
+A `TaskBatch` holds next-token inputs and targets: `targets[b, t]` is the token the model should predict
+after reading `tokens[b, :t+1]`, and `IGNORE_INDEX` (-100) marks positions without a loss, the value
+`F.cross_entropy` skips by default, so `F.cross_entropy(logits.flatten(0, 1), targets.flatten())` works as
+is. `BOS_ID` (0) is the beginning-of-sequence token that starts every row (but the backcopy stream's with
+`bos=False`). Two indices locate the interesting part of every row:
 
-This module imports only torch: `tasks` and `corpus` build on it, and neither needs the other's
-internals to describe a batch.
+- `answer_pos[b]`: the position whose prediction is the answer, `targets[b, answer_pos[b]]`;
+- `relevant_pos[b]`: where that answer token sits in the context, so
+  `tokens[b, relevant_pos[b]] == targets[b, answer_pos[b]]`, except in associative recall with
+  `value_answers=True` (the answer is the value held by the token at relevant_pos) and in the "text"
+  task (no single token holds the next character: relevant_pos = answer_pos = n - 1).
+
+`Vocab` is the base of the tasks' token-id layouts (`course_utils.core.vocabs`). Every task draws its
+batch on the CPU from a `torch.Generator` or an int seed (`as_generator`), so the same seed gives the
+same batch, and checks its sizes with `check_positive` and `parse_range`.
+
+This module imports only torch: the tasks and the corpus build on it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
 from numbers import Integral
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 import torch
 
@@ -48,7 +56,13 @@ class TaskBatch:
     repeat: (batch, n_sentences) bool, the sentences that repeat the one before (loop_stream) ·
     starts: (batch,) each window's offset in the text (text).
 
-    Example: `batch.targets[torch.arange(len(batch.tokens)), batch.answer_pos]` are the answers.
+    Example: the answers of a batch are its targets at answer_pos.
+
+        >>> tokens = torch.tensor([[0, 2, 3, 1, 2, 3]])  # BOS x1 x2 SEP x1 x2: copy two symbols
+        >>> targets = torch.tensor([[-100, -100, -100, 2, 3, -100]])
+        >>> batch = TaskBatch("copy", tokens, targets, torch.tensor([4]), torch.tensor([2]))
+        >>> batch.targets[torch.arange(len(batch.tokens)), batch.answer_pos]
+        tensor([3])
     """
 
     task: str
@@ -87,7 +101,8 @@ class TaskBatch:
     def to(self, device: torch.device | str) -> TaskBatch:
         """Copy every tensor of the batch to `device`.
 
-        Example: `batch = kv_retrieval_batch(8, 4, generator=0).to("cuda")` (from `course_utils.core.tasks`)
+        Example (a GPU machine; `kv_retrieval_batch` is in `course_utils.core.retrieval_tasks`):
+            >>> batch = kv_retrieval_batch(8, 4, generator=0).to("cuda")  # doctest: +SKIP
         """
         moved: dict[str, Any] = {
             f.name: value.to(device) for f in fields(self) if isinstance(value := getattr(self, f.name), torch.Tensor)
@@ -98,67 +113,79 @@ class TaskBatch:
 # ----------------------------------------------------------------------------- vocabulary base
 
 
+class TokenBlock(NamedTuple):
+    """A run of ordinary token ids in a vocabulary: what the tokens are, how many, and how they are labelled.
+
+    `name` is what `Vocab.offset` looks the block up by ("key", "value", ...); `label` prefixes each
+    token's label, so a block labelled "k" reads k0, k1, ...
+    """
+
+    name: str
+    size: int
+    label: str
+
+
 @dataclass(frozen=True)
 class Vocab:
     """Token-id layout shared by the task vocabularies: special tokens first, then blocks of ids.
 
     Subclasses name their special tokens in `specials` (BOS is always id BOS_ID = 0) and their blocks in
-    `blocks()`. Example: `KVVocab(n_keys=8, n_values=4).labels(torch.tensor([0, 2, 10]))`.
+    `blocks()`; `course_utils.core.vocabs` holds them (`KVVocab`, `CopyVocab`, ...).
     """
 
     specials: ClassVar[tuple[str, ...]] = ("BOS",)
     bos: ClassVar[int] = BOS_ID
 
     def __post_init__(self) -> None:
-        for name, size in self.blocks():
-            if size < 1:
+        for block in self.blocks():
+            if block.size < 1:
                 raise ValueError(
-                    f"{type(self).__name__}: block {name!r} has size {size}; every vocabulary size must be at least 1"
+                    f"{type(self).__name__}: block {block.name!r} has size {block.size}; "
+                    "every vocabulary size must be at least 1"
                 )
 
-    def blocks(self) -> tuple[tuple[str, int], ...]:
-        """(label prefix, size) of each block of ordinary tokens, in id order.
-
-        Example: `KVVocab(n_keys=8, n_values=4).blocks()` -> (("k", 8), ("v", 4)).
-        """
+    def blocks(self) -> tuple[TokenBlock, ...]:
+        """The blocks of ordinary tokens, in id order (none in the base class)."""
         return ()
 
-    def offset(self, prefix: str) -> int:
-        """First token id of the block labelled `prefix`. Example: `KVVocab().offset("v")` -> 130."""
+    def offset(self, name: str) -> int:
+        """First token id of the block called `name` ("key", "value", "symbol", ...)."""
         start = len(self.specials)
-        for name, size in self.blocks():
-            if name == prefix:
+        for block in self.blocks():
+            if block.name == name:
                 return start
-            start += size
+            start += block.size
         raise ValueError(
-            f"no block {prefix!r} in {type(self).__name__}; blocks are {[name for name, _ in self.blocks()]}"
+            f"no block {name!r} in {type(self).__name__}; blocks are {[block.name for block in self.blocks()]}"
         )
 
     @property
     def vocab_size(self) -> int:
         """Number of token ids (embedding rows) the task needs."""
-        return len(self.specials) + sum(size for _, size in self.blocks())
+        return len(self.specials) + sum(block.size for block in self.blocks())
 
     def labels(self, tokens: torch.Tensor) -> list[str]:
-        """Readable labels for a 1-D token tensor, e.g. for plot axes: ["BOS", "k3", "v17", ...].
-
-        Example: `CopyVocab(n_symbols=4).labels(torch.tensor([0, 2, 1]))` -> ["BOS", "s0", "SEP"].
-        """
+        """Readable labels for a 1-D token tensor, e.g. for plot axes: ["BOS", "k3", "v17", ...]."""
         if tokens.dim() != 1:
             raise ValueError(f"labels() takes one sequence of shape (n,); got {tuple(tokens.shape)}")
         if len(tokens) and (tokens.min() < 0 or tokens.max() >= self.vocab_size):
             raise ValueError(f"token ids must be in [0, {self.vocab_size}) for {self}; pass tokens, not targets")
         names = list(self.specials)
-        for prefix, size in self.blocks():
-            names += [f"{prefix}{i}" for i in range(size)]
+        for block in self.blocks():
+            names += [f"{block.label}{i}" for i in range(block.size)]
         return [names[i] for i in tokens.tolist()]
 
 
-# ----------------------------------------------------------------------------- helpers
+# ----------------------------------------------------------------------------- helpers every task uses
 
 
 def as_generator(generator: torch.Generator | int) -> torch.Generator:
-    """A CPU generator: `generator` itself, or a new one seeded with the int. Example: `as_generator(0)`."""
+    """A CPU generator: `generator` itself, or a new one seeded with the int.
+
+    Example:
+        >>> as_generator(0).initial_seed()
+        0
+    """
     if isinstance(generator, torch.Generator):
         if generator.device.type != "cpu":
             raise ValueError(
@@ -174,8 +201,77 @@ def as_generator(generator: torch.Generator | int) -> torch.Generator:
 def check_positive(**values: int) -> None:
     """Raise a ValueError naming the first argument that is not a positive int.
 
-    Example: `check_positive(batch_size=64, n=128)` passes; `check_positive(n=0)` raises.
+    Example:
+        >>> check_positive(batch_size=64, n=128)
+        >>> check_positive(n=0)
+        Traceback (most recent call last):
+        ...
+        ValueError: n must be a positive int; got 0
     """
     for name, value in values.items():
         if not isinstance(value, Integral) or isinstance(value, bool) or value < 1:
             raise ValueError(f"{name} must be a positive int; got {value!r}")
+
+
+def parse_range(
+    name: str, value: int | tuple[int, int], *, lo: int | None = 1, hi: int | None = None, hint: str = ""
+) -> tuple[int, int]:
+    """`value` as an inclusive range (lo, hi); an int k is (k, k). Raises a ValueError unless the
+    range is ordered and lies within [`lo`, `hi`] (None: unbounded); `hint` explains the bound.
+
+    Example:
+        >>> parse_range("n_pairs", (4, 16), hi=128)
+        (4, 16)
+        >>> parse_range("n", 8)
+        (8, 8)
+    """
+    bounds = (value, value) if isinstance(value, Integral) else value
+    if not (
+        isinstance(bounds, (tuple, list))
+        and len(bounds) == 2
+        and all(isinstance(b, Integral) and not isinstance(b, bool) for b in bounds)
+        and bounds[0] <= bounds[1]
+        and (lo is None or lo <= bounds[0])
+        and (hi is None or bounds[1] <= hi)
+    ):
+        limits = f"{'' if lo is None else f'{lo} <= '}lo <= hi{'' if hi is None else f' <= {hi}'}"
+        raise ValueError(f"{name} must be an int or an inclusive range (lo, hi) with {limits}{hint}; got {value!r}")
+    return int(bounds[0]), int(bounds[1])
+
+
+def draw(bounds: tuple[int, int], g: torch.Generator) -> int:
+    """One draw from an inclusive range (lo, hi); no draw (and no generator use) when lo == hi.
+
+    Example:
+        >>> draw((5, 5), torch.Generator())
+        5
+    """
+    lo, hi = bounds
+    return lo if lo == hi else int(torch.randint(lo, hi + 1, (1,), generator=g))
+
+
+def answer_targets(tokens: torch.Tensor, answer_pos: torch.Tensor, relevant_pos: torch.Tensor) -> torch.Tensor:
+    """Targets with one loss per row: `targets[b, answer_pos[b]] = tokens[b, relevant_pos[b]]`.
+
+    tokens: (batch, n); answer_pos, relevant_pos: (batch,) -> (batch, n), IGNORE_INDEX elsewhere.
+
+    Example:
+        >>> answer_targets(torch.tensor([[0, 7, 8, 9]]), torch.tensor([3]), torch.tensor([1]))
+        tensor([[-100, -100, -100,    7]])
+    """
+    rows = torch.arange(tokens.shape[0])
+    targets = torch.full_like(tokens, IGNORE_INDEX)
+    targets[rows, answer_pos] = tokens[rows, relevant_pos]
+    return targets
+
+
+def next_token_targets(tokens: torch.Tensor) -> torch.Tensor:
+    """Language-modelling targets, a loss everywhere: targets[:, t] = tokens[:, t + 1], none at the last position.
+
+    Example:
+        >>> next_token_targets(torch.tensor([[0, 7, 8, 9]]))
+        tensor([[   7,    8,    9, -100]])
+    """
+    targets = torch.full_like(tokens, IGNORE_INDEX)
+    targets[:, :-1] = tokens[:, 1:]
+    return targets

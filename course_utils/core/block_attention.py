@@ -17,7 +17,7 @@ import math
 
 from torch import Tensor, nn
 
-from course_utils.core.attention import MultiHeadAttention
+from course_utils.core.attention import MultiHeadAttention, token_positions
 from course_utils.core.dilated import check_patterns, dilated_attention
 from course_utils.core.logits import IdentityLogits
 from course_utils.core.positional import PositionalScheme
@@ -33,7 +33,13 @@ class BlockAttention(MultiHeadAttention):
     sequence is padded at the end to a multiple of every segment length (exact: no query sees a future pad).
     The other arguments are `MultiHeadAttention`'s.
 
-    Example: `attn = BlockAttention(64, 4, positional=RoPE(16), sink_fix="sink_kv"); y, _ = attn(x)`
+    Example:
+        >>> import torch
+        >>> from course_utils.core.positional import RoPE
+        >>> attn = BlockAttention(64, 4, positional=RoPE(16), sink_fix="sink_kv")
+        >>> y, _ = attn(torch.randn(2, 10, 64))
+        >>> y.shape
+        torch.Size([2, 10, 64])
     """
 
     def __init__(
@@ -53,7 +59,7 @@ class BlockAttention(MultiHeadAttention):
         self.sink_fix = make_sink_fix(sink_fix, d_model=d_model, heads=heads, sink_init=sink_init)
         self.dilated_patterns = dilated_patterns
         if dilated_patterns is not None:
-            _check_dilated(dilated_patterns, sink_fix, self)
+            _check_dilated_options(dilated_patterns, sink_fix, self)
 
     def scores_to_weights(self, scores: Tensor, content_q: Tensor) -> Tensor:
         # A sink fix's key has no position: it meets the queries before their rotation (content_q).
@@ -78,11 +84,13 @@ class BlockAttention(MultiHeadAttention):
                 "dilated attention forms no (n, n) weights and takes no extra mask; "
                 "call it with need_weights=False and mask=None"
             )
-        q, k, v, _ = self.project_heads(x, positions)  # (B, H, n, d) each
-        return self.merge_heads(_padded_dilated(q, k, v, self.dilated_patterns, causal=causal)), None
+        q, k, v, _ = self.project_heads(x, token_positions(x, positions))  # (B, H, n, d) each
+        return self.merge_heads(_dilated_attention_padded(q, k, v, self.dilated_patterns, causal=causal)), None
 
 
-def _padded_dilated(q: Tensor, k: Tensor, v: Tensor, patterns: tuple[list[int], list[int]], *, causal: bool) -> Tensor:
+def _dilated_attention_padded(
+    q: Tensor, k: Tensor, v: Tensor, patterns: tuple[list[int], list[int]], *, causal: bool
+) -> Tensor:
     """Dilated attention on q, k, v (B, H, n, d) with patterns (segments, rates) -> (B, H, n, d); a causal
     sequence is padded to a multiple of the segments first (future pads are invisible to causal queries)."""
     n = q.shape[2]
@@ -92,7 +100,7 @@ def _padded_dilated(q: Tensor, k: Tensor, v: Tensor, patterns: tuple[list[int], 
     return dilated_attention(q, k, v, segments, rates, causal=causal)[:, :, :n]
 
 
-def _check_dilated(patterns: tuple[list[int], list[int]], sink_fix: str, attn: MultiHeadAttention) -> None:
+def _check_dilated_options(patterns: tuple[list[int], list[int]], sink_fix: str, attn: MultiHeadAttention) -> None:
     check_patterns(math.lcm(*patterns[0]) if patterns[0] else 1, *patterns)
     if sink_fix != "none" or not isinstance(attn.logit_transform, IdentityLogits) or attn.positional.adds_bias:
         raise ValueError(

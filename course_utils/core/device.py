@@ -11,8 +11,9 @@ import torch
 
 
 def seed_everything(seed: int, *, threads: int | None = 1) -> torch.Generator:
-    """Seed Python, NumPy and PyTorch; also set torch's CPU thread count (for the whole process) and
-    the environment variable PYTHONHASHSEED.
+    """Seed Python, NumPy and PyTorch, torch's CPU thread count and the environment's PYTHONHASHSEED.
+
+    The thread count is set for the whole process.
 
     Threads: `torch.set_num_threads(threads)` (None leaves it). A fixed thread count keeps CPU
     reductions in the same order, so training is bit-for-bit repeatable on one machine. The
@@ -25,7 +26,11 @@ def seed_everything(seed: int, *, threads: int | None = 1) -> torch.Generator:
     `distributed_runs.spawn`, the commands a notebook runs): their set orders repeat from run to run.
 
     Returns a `torch.Generator` seeded with `seed` for code that wants its own stream.
-    Example: `gen = seed_everything(0)`
+
+    Example:
+        Not run as a test: it sets the whole process's seeds and thread count.
+
+        >>> generator = seed_everything(0)  # doctest: +SKIP
     """
     if seed < 0:
         raise ValueError(f"seed must be non-negative, got {seed}")
@@ -46,9 +51,11 @@ def seed_everything(seed: int, *, threads: int | None = 1) -> torch.Generator:
 
 
 def pick_device(prefer: str | None = None) -> torch.device:
-    """CUDA when it is present (or when `prefer="cuda"`), else the CPU.
+    """CUDA when it is present (or when `prefer="cuda"`), else the CPU (or when `prefer="cpu"`).
 
-    Example: `device = pick_device()`  # device(type='cpu') on a laptop
+    Example:
+        >>> pick_device("cpu")
+        device(type='cpu')
     """
     if prefer is not None:
         if prefer not in ("cpu", "cuda"):
@@ -60,13 +67,19 @@ def pick_device(prefer: str | None = None) -> torch.device:
 
 
 def add_device_argument(parser: argparse.ArgumentParser, *, default: str, help: str) -> None:
-    """Give a command line `--device auto|cpu|cuda`, parsed into a torch.device by `pick_device` ("auto":
-    CUDA when available, else the CPU); a choice the machine cannot serve (cuda without a GPU) is a usage error.
+    """Give a command line `--device auto|cpu|cuda`, parsed into a torch.device by `pick_device`.
 
-    Example: `add_device_argument(parser, default="auto", help="auto (default): cuda when available")`
+    "auto" is CUDA when available, else the CPU; a choice the machine cannot serve (cuda without a GPU)
+    is a usage error.
+
+    Example:
+        >>> parser = argparse.ArgumentParser()
+        >>> add_device_argument(parser, default="auto", help="auto (default): cuda when available")
+        >>> parser.parse_args(["--device", "cpu"]).device
+        device(type='cpu')
     """
 
-    def device(choice: str) -> torch.device:
+    def parse_device(choice: str) -> torch.device:
         if choice not in ("auto", "cpu", "cuda"):
             raise argparse.ArgumentTypeError(f"choose auto, cpu or cuda, not {choice!r}")
         try:
@@ -74,4 +87,4 @@ def add_device_argument(parser: argparse.ArgumentParser, *, default: str, help: 
         except ValueError as error:
             raise argparse.ArgumentTypeError(str(error)) from None
 
-    parser.add_argument("--device", default=default, type=device, metavar="{auto,cpu,cuda}", help=help)
+    parser.add_argument("--device", default=default, type=parse_device, metavar="{auto,cpu,cuda}", help=help)

@@ -26,7 +26,8 @@ from course_utils.core.lse_attention import accumulation_dtype, segment_attentio
 def check_patterns(n: int, segment_lengths: list[int], dilation_rates: list[int]) -> None:
     """Raise ValueError unless every (w, r) fits a sequence of n tokens.
 
-    Example: `check_patterns(4096, [1024, 4096], [1, 4])`
+    Example:
+        >>> check_patterns(4096, [1024, 4096], [1, 4])
     """
     if len(segment_lengths) != len(dilation_rates) or not segment_lengths:
         raise ValueError(
@@ -48,11 +49,14 @@ def check_patterns(n: int, segment_lengths: list[int], dilation_rates: list[int]
 
 
 def geometric_patterns(n: int, *, base: int = 512, ratio: int = 4) -> tuple[list[int], list[int]]:
-    """LongNet-like patterns for n tokens: w = base·ratioⁱ with r = ratioⁱ for every w <= n, so each
-    pattern keeps base rows per segment (cost linear in n) and the last one reaches across the sequence.
-    With n < base, one dense pattern (n, 1). n must be a multiple of every w (powers of two are).
+    """LongNet-like patterns for n tokens: w = base·ratioⁱ with r = ratioⁱ for every w <= n.
 
-    Example: `geometric_patterns(8192)` -> ([512, 2048, 8192], [1, 4, 16])
+    Each pattern keeps base rows per segment (cost linear in n) and the last one reaches across the
+    sequence. With n < base, one dense pattern (n, 1). n must be a multiple of every w (powers of two are).
+
+    Example:
+        >>> geometric_patterns(8192)
+        ([512, 2048, 8192], [1, 4, 16])
     """
     if n < 1 or base < 1 or ratio < 2:
         raise ValueError(f"need n >= 1, base >= 1 and ratio >= 2, got n={n}, base={base}, ratio={ratio}")
@@ -98,8 +102,12 @@ def dilated_attention(
     weighted by exp(lse_i - lse) and added into place, so a query no pattern covers gets zeros.
     The log-sum-exps and the mixed output are kept in fp32 for bf16/fp16 inputs (the output is cast
     back to q's dtype at the end); see `geometric_patterns` for LongNet-like patterns.
-    `fused` picks the per-segment kernel (see `segment_attention`). Example:
-    `dilated_attention(q, k, v, [512, 1024, 2048], [1, 2, 4], causal=True)` for n a multiple of 2048.
+    `fused` picks the per-segment kernel (see `segment_attention`).
+
+    Example:
+        >>> q = k = v = torch.ones(1, 2, 2048, 8)  # n a multiple of 2048
+        >>> dilated_attention(q, k, v, [512, 1024, 2048], [1, 2, 4], causal=True).shape
+        torch.Size([1, 2, 2048, 8])
     """
     if q.dim() != 4 or k.shape != q.shape or v.shape[:3] != q.shape[:3]:
         raise ValueError(
@@ -133,16 +141,28 @@ def dilated_mask(
     """How many patterns let query i see key j, per head: (heads, n, n) integer counts.
 
     The definition written out densely, for checking and plotting (O(n²) memory).
-    Example: `dilated_mask(16, 2, [8, 16], [1, 2])[0]`
+
+    Example:
+        Head 0: dense in segments of 4, and every other token of the whole sequence:
+
+        >>> dilated_mask(8, 2, [4, 8], [1, 2])[0]
+        tensor([[2, 1, 2, 1, 1, 0, 1, 0],
+                [1, 1, 1, 1, 0, 0, 0, 0],
+                [2, 1, 2, 1, 1, 0, 1, 0],
+                [1, 1, 1, 1, 0, 0, 0, 0],
+                [1, 0, 1, 0, 2, 1, 2, 1],
+                [0, 0, 0, 0, 1, 1, 1, 1],
+                [1, 0, 1, 0, 2, 1, 2, 1],
+                [0, 0, 0, 0, 1, 1, 1, 1]])
     """
     check_patterns(n, segment_lengths, dilation_rates)
     pos = torch.arange(n)
     count = torch.zeros(heads, n, n, dtype=torch.long)
     for w, r in zip(segment_lengths, dilation_rates):
         same_segment = (pos[:, None] // w) == (pos[None, :] // w)  # (n, n)
-        for h in range(heads):
-            kept = (pos % w) % r == h % r  # (n,)
-            count[h] += (same_segment & kept[:, None] & kept[None, :]).long()
+        for head in range(heads):
+            kept = (pos % w) % r == head % r  # (n,)
+            count[head] += (same_segment & kept[:, None] & kept[None, :]).long()
     if causal:
         count = count * (pos[None, :] <= pos[:, None]).long()
     return count
@@ -155,7 +175,12 @@ def dilated_reference(
 
     Same shapes as `dilated_attention`; O(n²) memory, for tests and small examples. Computed in fp32
     for bf16/fp16 inputs, returned in q's dtype.
-    Example: `dilated_reference(q, k, v, [8, 16], [1, 2], causal=True)`
+
+    Example:
+        >>> q, k, v = torch.randn(3, 1, 2, 16, 4, generator=torch.Generator().manual_seed(0))
+        >>> reference = dilated_reference(q, k, v, [8, 16], [1, 2], causal=True)
+        >>> torch.allclose(reference, dilated_attention(q, k, v, [8, 16], [1, 2], causal=True))
+        True
     """
     count = dilated_mask(q.shape[2], q.shape[1], segment_lengths, dilation_rates, causal=causal).to(q.device)
     acc = accumulation_dtype(q.dtype)

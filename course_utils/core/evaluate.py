@@ -1,7 +1,9 @@
-"""Evaluate a trained model, as the zoo and several chapters do: accuracy (by queried pair index, at
-the last token, at every supervised position, on needles at a chosen length: train short, test long),
-held-out loss (per position, on the same text at every length) and the last query's attention.
-Measurements that serve one chapter live in its module (`course_utils.chapters`).
+"""Evaluating a trained model, as the zoo and several chapters do.
+
+Accuracy (by queried pair index, at the last token, at every supervised position, on needles at a
+chosen length: train short, test long), held-out loss (per position, on the same text at every length)
+and the last query's attention. Measurements that serve one chapter live in its module
+(`course_utils.chapters`).
 
 Evaluations over many rows run the model `rows_per_call` rows at a time (`forward_in_rows`): one
 call's result (up to float rounding), with attention tensors of rows_per_call rows instead of all.
@@ -10,7 +12,7 @@ call's result (up to float rounding), with attention tensors of rows_per_call ro
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import cast
+from typing import Any, cast
 
 import torch
 import torch.nn.functional as F
@@ -19,7 +21,8 @@ from torch import Tensor, nn
 from course_utils.core.attention import attention_scores
 from course_utils.core.batch import IGNORE_INDEX, TaskBatch
 from course_utils.core.model import Block, TinyGPT
-from course_utils.core.tasks import kv_retrieval_batch, needle_batch
+from course_utils.core.needle_tasks import needle_batch
+from course_utils.core.retrieval_tasks import kv_retrieval_batch
 
 
 @torch.no_grad()
@@ -29,15 +32,20 @@ def forward_in_rows(
     rows_per_call: int | None = None,
     *,
     keep: Callable[[Tensor, slice], Tensor] | None = None,
-    **model_kwargs,
+    **model_kwargs: Tensor | None,
 ) -> Tensor:
-    """The model's output on `tokens`, run `rows_per_call` rows at a time (None: all in one call) and
-    concatenated along the batch: one call's result (up to float rounding), with smaller attention tensors.
+    """The model's output on `tokens`, run `rows_per_call` rows at a time (None: all in one call).
 
-    keep(logits, rows): the part of one call's logits to keep (rows: the slice of `tokens` that call
-    ran), e.g. the last position only; by default all of it. model_kwargs go to every call (e.g.
-    positions). tokens: (batch, n) -> (batch, ...), the outputs of `keep` one after the other.
-    Example: `forward_in_rows(model, batch.tokens, 64, keep=lambda logits, rows: logits[:, -1])` -> (batch, vocab)
+    The calls' outputs are concatenated along the batch: one call's result (up to float rounding), with
+    smaller attention tensors. keep(logits, rows): the part of one call's logits to keep (rows: the
+    slice of `tokens` that call ran), e.g. the last position only; by default all of it. model_kwargs
+    go to every call (e.g. positions). tokens: (batch, n) -> (batch, ...), the outputs of `keep` one
+    after the other.
+
+    Example:
+        The last position's logits (batch, vocab) of the reader's trained `model`, 64 rows at a time:
+
+        >>> forward_in_rows(model, batch.tokens, 64, keep=lambda logits, rows: logits[:, -1])  # doctest: +SKIP
     """
     if len(tokens) == 0:
         raise ValueError(f"tokens has no rows (shape {tuple(tokens.shape)}); pass at least one sequence")
@@ -56,7 +64,12 @@ def token_losses(logits: Tensor, targets: Tensor) -> Tensor:
     """Cross-entropy (nats) per position, NaN where the target is IGNORE_INDEX (-100).
 
     logits: (batch, n, vocab), targets: (batch, n) -> (batch, n).
-    Example: `token_losses(model(batch.tokens), batch.targets)`
+
+    Example:
+        Uniform logits over 4 tokens lose log 4 at each scored position:
+
+        >>> token_losses(torch.zeros(1, 2, 4), torch.tensor([[1, IGNORE_INDEX]]))
+        tensor([[1.3863,    nan]])
     """
     if logits.shape[:2] != targets.shape:
         raise ValueError(f"logits {tuple(logits.shape)} do not match targets {tuple(targets.shape)}")
@@ -74,7 +87,12 @@ def last_query_attention(model: TinyGPT, tokens: Tensor) -> tuple[Tensor, Tensor
     forward's last row (a test compares them).
 
     tokens: (batch, n) -> logits (batch, vocab), weights (batch, heads, n).
-    Example: `logits, w = last_query_attention(model, associative_recall_batch(8, 4096, generator=0).tokens)`
+
+    Example:
+        For a trained one-layer recall `model`:
+
+        >>> tokens = associative_recall_batch(8, 4096, generator=0).tokens  # doctest: +SKIP
+        >>> logits, weights = last_query_attention(model, tokens)  # doctest: +SKIP
     """
     config = model.config
     if config.layers != 1 or not config.attention_only or config.sink_fix != "none" or config.dilated_segments:
@@ -86,20 +104,20 @@ def last_query_attention(model: TinyGPT, tokens: Tensor) -> tuple[Tensor, Tensor
         raise ValueError(f"tokens must be int64 of shape (batch, n), got {tokens.dtype} {tuple(tokens.shape)}")
     model.eval()
     block, n = cast(Block, model.blocks[0]), tokens.shape[1]  # an nn.ModuleList's items are typed nn.Module
-    mha = block.attn
+    attention = block.attn
     positions = torch.arange(n, device=tokens.device)
     last = positions[-1:]
     x = model.positional.embed(model.embed(tokens), positions)  # (B, n, D)
-    q, k, v, _ = mha.project_heads(block.norm1(x), positions)  # (B, H, n, d) each
+    q, k, v, _ = attention.project_heads(block.norm1(x), positions)  # (B, H, n, d) each
     scores = attention_scores(
         q[:, :, -1:],
         k,
-        bias=mha.positional.bias(last, positions),  # (H, 1, n) or None
-        logit_transform=lambda s: mha.logit_transform(s, last, positions),
+        bias=attention.positional.bias(last, positions),  # (H, 1, n) or None
+        logit_transform=lambda scores: attention.logit_transform(scores, last, positions),
     )  # (B, H, 1, n): the last query sees every key
     weights = torch.softmax(scores.float(), dim=-1).to(v.dtype)
     out = (weights @ v).transpose(1, 2).reshape(tokens.shape[0], config.d_model)  # (B, D)
-    logits = model.head(model.norm(x[:, -1] + mha.proj(out)))  # (B, vocab)
+    logits = model.head(model.norm(x[:, -1] + attention.proj(out)))  # (B, vocab)
     return logits, weights[:, :, 0]
 
 
@@ -112,7 +130,7 @@ def accuracy_by_query_index(
     seed: int = 0,
     positions: Tensor | None = None,
     rows_per_call: int | None = None,
-    **task_kwargs,
+    **task_kwargs: Any,
 ) -> Tensor:
     """Key-value retrieval accuracy for each queried pair index: (n_pairs,).
 
@@ -120,7 +138,10 @@ def accuracy_by_query_index(
     rows, generator `seed`). positions: optional (n,) positions passed to the model (e.g.
     interpolated ones). `rows_per_call`: see `forward_in_rows`. task_kwargs go to `kv_retrieval_batch`.
 
-    Example: `accuracy_by_query_index(model, 16, per_index=32)` -> tensor of 16 accuracies
+    Example:
+        16 accuracies of a trained key-value `model`:
+
+        >>> accuracy_by_query_index(model, 16, per_index=32)  # doctest: +SKIP
     """
     if per_index < 1:
         raise ValueError(f"per_index must be >= 1, got {per_index}")
@@ -137,11 +158,16 @@ def accuracy_by_query_index(
 
 @torch.no_grad()
 def last_token_accuracy(model: TinyGPT, tokens: Tensor, answers: Tensor, *, positions: Tensor | None = None) -> float:
-    """Share of rows whose argmax at the last position is the answer (the tasks whose answer is
-    predicted at the end: key-value retrieval, needle, recall).
+    """Share of rows whose argmax at the last position is the answer.
+
+    For the tasks whose answer is predicted at the end: key-value retrieval, needle, recall.
 
     tokens: (batch, n); answers: (batch,), e.g. `batch.targets[:, -1]`; positions: optional (n,).
-    Example: `last_token_accuracy(model, batch.tokens, batch.targets[:, -1])`
+
+    Example:
+        For a trained `model` and a batch of its task:
+
+        >>> last_token_accuracy(model, batch.tokens, batch.targets[:, -1])  # doctest: +SKIP
     """
     if tokens.dim() != 2 or answers.shape != (tokens.shape[0],):
         raise ValueError(
@@ -155,15 +181,20 @@ def last_token_accuracy(model: TinyGPT, tokens: Tensor, answers: Tensor, *, posi
 
 @torch.no_grad()
 def position_losses(model: TinyGPT, windows: TaskBatch, n: int, *, rows_per_call: int = 64) -> Tensor:
-    """Next-character loss (nats) at every position of n-token pieces cut from the same windows:
-    (W_rows, width // n, n).
+    """Next-character loss (nats) at every position of n-token pieces cut from the same windows.
+
+    Returns (W_rows, width // n, n).
 
     windows: a `text_batch` of rows of `width` tokens (BOS + width - 1 characters; the targets are the
     width characters after BOS). Piece j of a row is BOS followed by characters j·n + 1 … j·n + n − 1,
     so every n predicts the same characters, each once, with up to n − 1 characters of context: loss
     differences between lengths come from the model, not from different text. `rows_per_call`: see
     `forward_in_rows`.
-    Example: `position_losses(model, text_batch(32, 1024, split="val", generator=0), 64).mean()`
+
+    Example:
+        For a trained character language `model`:
+
+        >>> position_losses(model, text_batch(32, 1024, split="val", generator=0), 64).mean()  # doctest: +SKIP
     """
     rows, width = windows.targets.shape
     if n < 1 or width % n:
@@ -181,7 +212,12 @@ def position_losses(model: TinyGPT, windows: TaskBatch, n: int, *, rows_per_call
 def needle_accuracy(model: TinyGPT, n: int, *, samples: int = 256, seed: int = 0, rows_per_call: int = 16) -> float:
     """Accuracy on `samples` needle-in-a-haystack sequences of n tokens (generator `seed`), needle depth uniform.
 
-    `rows_per_call`: see `forward_in_rows`. Example: `needle_accuracy(model, 1024)`
+    `rows_per_call`: see `forward_in_rows`.
+
+    Example:
+        For a trained needle `model`:
+
+        >>> needle_accuracy(model, 1024)  # doctest: +SKIP
     """
     batch = needle_batch(samples, n, generator=seed)
     return target_accuracy(model, batch.tokens, batch.targets, rows_per_call=rows_per_call)
@@ -200,7 +236,11 @@ def target_accuracy(
 
     tokens, targets: (batch, n); positions: optional (n,) positions for the model (e.g.
     interpolated ones); `rows_per_call`: see `forward_in_rows`.
-    Example: `target_accuracy(model, batch.tokens, batch.targets)`
+
+    Example:
+        For a trained `model` and a batch of its task:
+
+        >>> target_accuracy(model, batch.tokens, batch.targets)  # doctest: +SKIP
     """
     scored = targets != IGNORE_INDEX
     if not scored.any():

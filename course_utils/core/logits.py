@@ -13,7 +13,6 @@ multiplies by a_t only.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 
 import torch
 from torch import Tensor, nn
@@ -22,7 +21,10 @@ from torch import Tensor, nn
 class IdentityLogits(nn.Module):
     """Leave the scores as they are (standard attention).
 
-    Example: `IdentityLogits()(scores, q_pos, k_pos) is scores`
+    Example:
+        >>> scores, positions = torch.zeros(1, 1, 3, 3), torch.arange(3)
+        >>> IdentityLogits()(scores, positions, positions) is scores
+        True
     """
 
     def forward(self, scores: Tensor, q_pos: Tensor, k_pos: Tensor) -> Tensor:
@@ -32,7 +34,9 @@ class IdentityLogits(nn.Module):
 def visible_keys(q_pos: Tensor, k_pos: Tensor, causal: bool) -> Tensor:
     """Number of keys each query sees: (n_q,). Causal: keys at positions <= the query's.
 
-    Example: `visible_keys(torch.arange(3), torch.arange(3), causal=True)` -> tensor([1, 2, 3])
+    Example:
+        >>> visible_keys(torch.arange(3), torch.arange(3), causal=True)
+        tensor([1, 2, 3])
     """
     if causal:
         return (k_pos[None, :] <= q_pos[:, None]).sum(-1)
@@ -47,8 +51,18 @@ class LogNScaling(nn.Module):
     `reference` length the factor is log(n) / log(reference) instead, 1 at that length (as in YaRN-
     and Qwen-style log-n attention), so a model trained there starts from an ordinary softmax.
 
-    Example: `LogNScaling(causal=True)(scores, torch.arange(n), torch.arange(n))`,
-    `LogNScaling(reference=18)` (factor 1 for a query that sees 18 keys)
+    Example:
+        The factor of each query, read off scores of 1 (the first two are clamped at 1):
+
+        >>> positions = torch.arange(4)
+        >>> LogNScaling(causal=True)(torch.ones(1, 1, 4, 4), positions, positions)[0, 0, :, 0]
+        tensor([1.0000, 1.0000, 1.0986, 1.3863])
+
+        With a reference, the factor is 1 for a query that sees 18 keys:
+
+        >>> positions = torch.arange(18)
+        >>> LogNScaling(reference=18)(torch.ones(1, 1, 18, 18), positions, positions)[0, 0, -1, 0]
+        tensor(1.)
     """
 
     def __init__(self, causal: bool = True, reference: int | None = None) -> None:
@@ -73,7 +87,10 @@ class ScalableSoftmax(nn.Module):
     `s_h` is a learned scalar per head, initialised to `init`; n_i is the number of keys query i
     sees. scores: (batch, heads, n_q, n_k).
 
-    Example: `ScalableSoftmax(heads=4)(scores, torch.arange(n), torch.arange(n))`
+    Example:
+        >>> positions = torch.arange(5)
+        >>> ScalableSoftmax(heads=4)(torch.ones(2, 4, 5, 5), positions, positions).shape
+        torch.Size([2, 4, 5, 5])
     """
 
     def __init__(self, heads: int, *, causal: bool = True, init: float = 0.5) -> None:
@@ -95,11 +112,17 @@ def check_scale_invariant_tau(tau: float) -> None:
 
 
 def scale_invariant_coefficients(t: Tensor, tau: float = 10.0) -> tuple[Tensor, Tensor]:
-    """Multiplier a_t = sqrt(1 + 2 log(1 + t/tau)) and offset m_t = -2 log(1 + t/tau) for distances t (any shape,
-    float) -> (a_t, m_t), each shaped like t. A negative t (a key after the query) counts as 0: hiding it is the
-    causal mask's job.
+    """The multiplier a_t = sqrt(1 + 2 log(1 + t/tau)) and offset m_t = -2 log(1 + t/tau) of distances t.
 
-    Example: `a, m = scale_invariant_coefficients(torch.arange(4.0))`; `a[0] == 1` and `m[0] == 0`.
+    t: any shape, float -> (a_t, m_t), each shaped like t. A negative t (a key after the query) counts
+    as 0: hiding it is the causal mask's job.
+
+    Example:
+        Distance 0 is left unchanged:
+
+        >>> a, m = scale_invariant_coefficients(torch.arange(4.0))
+        >>> a[0] == 1, m[0] == 0
+        (tensor(True), tensor(True))
     """
     check_scale_invariant_tau(tau)
     log_term = torch.log1p(t.clamp_min(0) / tau)
@@ -107,11 +130,19 @@ def scale_invariant_coefficients(t: Tensor, tau: float = 10.0) -> tuple[Tensor, 
 
 
 class ScaleInvariantLogits(nn.Module):
-    """The transform as a logit module for `MultiHeadAttention` (notebook 08, `course_utils.chapters.scale_invariant`):
-    `a_t * scores + m_t`, or one half of it (`multiplier=False` leaves out a_t, `offset=False` leaves out m_t).
+    """Scale-invariant attention as a logit module: `a_t * scores + m_t`, or one half of it.
 
-    Keys after the query (negative t) are left for the causal mask. Example:
-    `ScaleInvariantLogits(tau=10.0)(scores, torch.arange(n), torch.arange(n))`
+    `multiplier=False` leaves out a_t, `offset=False` leaves out m_t (notebook 08,
+    `course_utils.chapters.scale_invariant`).
+
+    Keys after the query (negative t) are left for the causal mask.
+
+    Example:
+        The last query's logits for scores of 1, at distances 2, 1 and 0:
+
+        >>> positions = torch.arange(3)
+        >>> ScaleInvariantLogits(tau=10.0)(torch.ones(1, 1, 3, 3), positions, positions)[0, 0, -1]
+        tensor([0.8035, 0.9005, 1.0000])
     """
 
     def __init__(self, tau: float = 10.0, *, multiplier: bool = True, offset: bool = True) -> None:
@@ -127,30 +158,38 @@ class ScaleInvariantLogits(nn.Module):
         return (a * scores if self.multiplier else scores) + (m if self.offset else 0)
 
 
-#: Each transform by name: factory(heads, causal, tau, log_n_reference) -> the transform.
-_FACTORIES: dict[str, Callable[[int, bool, float, int], nn.Module]] = {
-    "identity": lambda heads, causal, tau, reference: IdentityLogits(),
-    "log_n": lambda heads, causal, tau, reference: LogNScaling(causal=causal, reference=reference or None),
-    "ssmax": lambda heads, causal, tau, reference: ScalableSoftmax(heads, causal=causal),
-    "scale_invariant": lambda heads, causal, tau, reference: ScaleInvariantLogits(tau),
-    "si_offset": lambda heads, causal, tau, reference: ScaleInvariantLogits(tau, multiplier=False),
-    "si_multiplier": lambda heads, causal, tau, reference: ScaleInvariantLogits(tau, offset=False),
-}
-LOGIT_TRANSFORMS = tuple(_FACTORIES)
+#: The transform names `make_logit_transform` accepts.
+LOGIT_TRANSFORMS: tuple[str, ...] = ("identity", "log_n", "ssmax", "scale_invariant", "si_offset", "si_multiplier")
 
 
 def make_logit_transform(
     name: str, *, heads: int = 1, causal: bool = True, tau: float = 10.0, log_n_reference: int = 0
 ) -> nn.Module:
-    """Build a transform by name: one of `LOGIT_TRANSFORMS` (`heads` sizes SSMax's scales, `tau` is
-    the scale-invariant transform's one hyperparameter, `log_n_reference` > 0 normalises log-n
-    scaling to 1 at that length).
+    """Build a transform by name: one of `LOGIT_TRANSFORMS`.
 
-    Example: `make_logit_transform("ssmax", heads=4)`, `make_logit_transform("scale_invariant", tau=10.0)`
+    Each transform takes only the arguments it uses: `heads` sizes SSMax's scales, `causal` says which
+    keys log-n scaling and SSMax count, `tau` is the scale-invariant transform's one hyperparameter
+    (and its halves'), and `log_n_reference` > 0 normalises log-n scaling to 1 at that length.
+
+    Example:
+        >>> make_logit_transform("ssmax", heads=4)
+        ScalableSoftmax()
+        >>> make_logit_transform("scale_invariant", tau=10.0)
+        ScaleInvariantLogits()
     """
-    if name not in _FACTORIES:
-        raise ValueError(f"unknown logit transform {name!r}; choose one of {LOGIT_TRANSFORMS}")
-    transform = _FACTORIES[name](heads, causal, tau, log_n_reference)
-    if isinstance(transform, ScaleInvariantLogits) and not causal:
+    if name in ("scale_invariant", "si_offset", "si_multiplier") and not causal:
         raise ValueError("the scale-invariant transform is defined for causal attention (distances t >= 0)")
-    return transform
+    match name:
+        case "identity":
+            return IdentityLogits()
+        case "log_n":
+            return LogNScaling(causal=causal, reference=log_n_reference or None)
+        case "ssmax":
+            return ScalableSoftmax(heads, causal=causal)
+        case "scale_invariant":
+            return ScaleInvariantLogits(tau)
+        case "si_offset":
+            return ScaleInvariantLogits(tau, multiplier=False)
+        case "si_multiplier":
+            return ScaleInvariantLogits(tau, offset=False)
+    raise ValueError(f"unknown logit transform {name!r}; choose one of {LOGIT_TRANSFORMS}")

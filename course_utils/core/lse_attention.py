@@ -15,7 +15,8 @@ where `fused_kernel_problem` finds nothing that stops it, and matmuls elsewhere.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import torch
 from torch import Tensor
@@ -27,7 +28,10 @@ def accumulation_dtype(dtype: torch.dtype) -> torch.dtype:
 
     FlashAttention keeps them in fp32 whatever the input dtype; in bf16 (8 bits of mantissa) the rescaled
     sums would otherwise lose about 1 % at 16k keys.
-    Example: `accumulation_dtype(torch.bfloat16)` -> torch.float32
+
+    Example:
+        >>> accumulation_dtype(torch.bfloat16), accumulation_dtype(torch.float64)
+        (torch.float32, torch.float64)
     """
     return torch.promote_types(dtype, torch.float32)
 
@@ -37,7 +41,12 @@ def attention_with_lse(q: Tensor, k: Tensor, v: Tensor, *, q_start: int | None =
     -> out (..., m_q, d_v), lse (..., m_q), both in `accumulation_dtype(q.dtype)`.
 
     With `q_start`, query i sits at key index q_start + i and sees keys 0 … q_start + i (causal; q_start=0
-    for a block of queries and its own keys). Example: `out, lse = attention_with_lse(q, k, v, q_start=0)`
+    for a block of queries and its own keys).
+
+    Example:
+        >>> out, lse = attention_with_lse(torch.ones(1, 2, 4), torch.ones(1, 2, 4), torch.ones(1, 2, 3), q_start=0)
+        >>> out.shape, lse  # query 0 sees one key of score 2 (log e^2), query 1 two (log 2e^2)
+        (torch.Size([1, 2, 3]), tensor([[2.0000, 2.6931]]))
     """
     acc = accumulation_dtype(q.dtype)
     q, k, v = q.to(acc), k.to(acc), v.to(acc)
@@ -54,7 +63,10 @@ def merge_lse(lses: Sequence[Tensor]) -> Tensor:
     """The log-sum-exp over the union of disjoint key sets, log Σ_i exp(lse_i), from each set's own.
 
     lses: P >= 1 tensors of one shape, -inf for a set in which a query saw no key -> that shape.
-    Example: `merge_lse([torch.tensor([0.0]), torch.tensor([0.0])])` -> tensor([0.6931])
+
+    Example:
+        >>> merge_lse([torch.tensor([0.0]), torch.tensor([0.0])])
+        tensor([0.6931])
     """
     if not lses:
         raise ValueError("merge_lse needs at least one log-sum-exp")
@@ -72,7 +84,14 @@ def merge_partials(outs: Sequence[Tensor], lses: Sequence[Tensor], lse: Tensor |
     trailing 1 -> (..., n_q, d_v). Pass `lse` when the caller needs the merged log-sum-exp too (an online
     update keeps it for the next block), or it is computed here. A query that no set covers (every
     lse_i = -inf) gets zeros. The shares exp(lse_i − lse) carry gradient to every lse_i.
-    Example: `lse = merge_lse([lse_a, lse_b]); out = merge_partials([out_a, out_b], [lse_a, lse_b], lse)`
+
+    Example: attention over six keys from its first two and its last four.
+        >>> q, k, v = torch.randn(1, 3, 4), torch.randn(1, 6, 4), torch.randn(1, 6, 4)
+        >>> out_a, lse_a = attention_with_lse(q, k[:, :2], v[:, :2])
+        >>> out_b, lse_b = attention_with_lse(q, k[:, 2:], v[:, 2:])
+        >>> out = merge_partials([out_a, out_b], [lse_a[..., None], lse_b[..., None]])
+        >>> torch.allclose(out, attention_with_lse(q, k, v)[0], atol=1e-6)
+        True
     """
     if not outs or len(outs) != len(lses):
         raise ValueError(f"need one log-sum-exp per partial output, got {len(outs)} outputs and {len(lses)}")
@@ -105,7 +124,7 @@ FUSED_DTYPES = {
 FLASH_MAX_HEAD_DIM = 256
 
 
-def _fused_op(device_type: str):
+def _fused_op(device_type: str) -> Callable[..., Any] | None:
     """The fused ATen op for this device type, or None when this torch has none."""
     name = FUSED_KERNELS.get(device_type)
     if name is None:
@@ -124,7 +143,12 @@ def fused_kernel_problem(q: Tensor, k: Tensor, v: Tensor, *, causal: bool = Fals
     query and key. On CUDA, flash also needs compute capability 8.0 or newer, a head size that is a
     multiple of 8 up to `FLASH_MAX_HEAD_DIM`, a contiguous last dimension, and, with `causal`, as many
     queries as keys (its causal mask is aligned to the last key; ours, and the CPU kernel's, to the first).
-    Example: `fused_kernel_problem(*(torch.randn(1, 2, 4, 8, dtype=torch.float64) for _ in range(3)))` -> None
+
+    Example:
+        >>> print(fused_kernel_problem(*(torch.randn(1, 2, 4, 8, dtype=torch.float64) for _ in range(3))))
+        None
+        >>> fused_kernel_problem(*(torch.randn(2, 4, 8) for _ in range(3)))
+        'the fused kernel takes (B, G, m, d) inputs, got 3, 3 and 3 dimensions'
     """
     device = q.device
     if _fused_op(device.type) is None:
@@ -173,13 +197,13 @@ class _FusedSegments(torch.autograd.Function):
     """
 
     @staticmethod
-    def forward(ctx, q: Tensor, k: Tensor, v: Tensor, causal: bool) -> tuple[Tensor, Tensor]:
+    def forward(ctx: Any, q: Tensor, k: Tensor, v: Tensor, causal: bool) -> tuple[Tensor, Tensor]:
         ctx.save_for_backward(q, k, v)
         ctx.causal = causal
         return _fused_kernel(q, k, v, causal)
 
     @staticmethod
-    def backward(ctx, grad_out: Tensor, grad_lse: Tensor) -> tuple[Tensor, Tensor, Tensor, None]:
+    def backward(ctx: Any, grad_out: Tensor, grad_lse: Tensor) -> tuple[Tensor, Tensor, Tensor, None]:
         q, k, v = (x.detach().requires_grad_() for x in ctx.saved_tensors)
         with torch.enable_grad():
             out, lse = attention_with_lse(q, k, v, q_start=0 if ctx.causal else None)
@@ -200,7 +224,11 @@ def segment_attention(
     CPU kernel, 4-5x faster than matmuls there; flash on CUDA for bf16/fp16) and the matmul path
     elsewhere (same values); `fused=True` raises ValueError where it cannot, `fused=False` never uses it.
     The kernel's own errors (out of memory, ...) propagate. With `causal`, query i sees keys 0 … i.
-    Example: `out, lse = segment_attention(q, k, v, causal=True)`
+
+    Example:
+        >>> out, lse = segment_attention(*(torch.randn(2, 3, 16, 8) for _ in range(3)), causal=True)
+        >>> out.shape, lse.shape
+        (torch.Size([2, 3, 16, 8]), torch.Size([2, 3, 16]))
     """
     if fused is not False:
         problem = fused_kernel_problem(q, k, v, causal=causal)

@@ -19,6 +19,7 @@ _ROW_SUM_TOL = {torch.float64: 1e-6, torch.float32: 1e-3, torch.float16: 2e-2, t
 
 
 def _check_weights(weights: torch.Tensor) -> None:
+    """Raise ValueError unless `weights` is a float tensor (..., n_q, n_k) of non-negative rows summing to 1."""
     if not isinstance(weights, torch.Tensor) or not weights.is_floating_point() or weights.dim() < 2:
         raise ValueError(
             "weights must be a floating-point torch.Tensor of shape (..., n_q, n_k); got "
@@ -39,7 +40,10 @@ def attention_entropy(weights: torch.Tensor) -> torch.Tensor:
     """Entropy of each query's attention distribution, in nats, with 0 * log 0 = 0.
 
     weights: (..., n_q, n_k) -> (..., n_q). Uniform over m keys gives log m; one-hot gives 0.
-    Example: `attention_entropy(torch.full((4, 4), 0.25))` -> tensor([1.3863, 1.3863, 1.3863, 1.3863])
+
+    Example:
+        >>> attention_entropy(torch.full((4, 4), 0.25))
+        tensor([1.3863, 1.3863, 1.3863, 1.3863])
     """
     _check_weights(weights)
     return torch.special.entr(weights).sum(dim=-1)
@@ -55,7 +59,10 @@ def normalized_entropy(weights: torch.Tensor, n_visible: int | torch.Tensor | No
     a single key return 0. Raises ValueError if a row has more non-zero weights than n_visible.
 
     weights: (..., n_q, n_k) -> (..., n_q).
-    Example: `normalized_entropy(torch.full((1, 8), 1 / 8), n_visible=8)` -> tensor([1.0000])
+
+    Example:
+        >>> normalized_entropy(torch.full((1, 8), 1 / 8), n_visible=8)
+        tensor([1.0000])
     """
     _check_weights(weights)
     n_q, n_k = weights.shape[-2:]
@@ -86,7 +93,11 @@ def normalized_entropy(weights: torch.Tensor, n_visible: int | torch.Tensor | No
 def max_weight(weights: torch.Tensor) -> torch.Tensor:
     """The largest weight in each query's row (1 = all attention on one key).
 
-    weights: (..., n_q, n_k) -> (..., n_q). Example: `max_weight(torch.eye(3))` -> tensor([1., 1., 1.])
+    weights: (..., n_q, n_k) -> (..., n_q).
+
+    Example:
+        >>> max_weight(torch.eye(3))
+        tensor([1., 1., 1.])
     """
     _check_weights(weights)
     return weights.amax(dim=-1)
@@ -96,7 +107,10 @@ def js_divergence(p: Tensor, q: Tensor) -> Tensor:
     """Jensen–Shannon divergence in bits (0 = same distribution, 1 = disjoint supports).
 
     p, q: (..., n) distributions over the last dimension, broadcastable to each other -> (...).
-    Example: `js_divergence(torch.tensor([1.0, 0.0]), torch.tensor([0.0, 1.0]))` -> tensor(1.)
+
+    Example:
+        >>> js_divergence(torch.tensor([1.0, 0.0]), torch.tensor([0.0, 1.0]))
+        tensor(1.)
     """
     try:
         p, q = torch.broadcast_tensors(p, q)
@@ -114,13 +128,23 @@ def js_divergence(p: Tensor, q: Tensor) -> Tensor:
 
 
 def distance_octave_mass(weights: torch.Tensor, *, first_query: int = 0) -> torch.Tensor:
-    """Mean attention mass per distance octave: bin 0 holds distance 0, bin k >= 1 the distances
-    [2^(k-1), 2^k). Averaged over the queries at positions >= `first_query` (choose n // 2 so that
-    every query counted sees every octave below n / 2). Queries sit at the last n_q positions.
+    """Mean attention mass per distance octave: bin 0 holds distance 0, bin k >= 1 the distances [2^(k-1), 2^k).
+
+    Averaged over the queries at positions >= `first_query` (choose n // 2 so that every query counted
+    sees every octave below n / 2). Queries sit at the last n_q positions.
 
     weights: (..., n_q, n_k) -> (..., octaves) with octaves = 1 + ceil(log2(n_k)); the bins of a
-    row sum to 1. Example: `distance_octave_mass(attn, first_query=512)[..., -1]` is the mass on
-    keys 512 or more tokens back.
+    row sum to 1.
+
+    Example:
+        Queries that attend to themselves put all their mass in octave 0:
+
+        >>> distance_octave_mass(torch.eye(4))
+        tensor([1., 0., 0.])
+
+        For the reader's attention `attn` over 1024 keys, the mass on keys 512 or more tokens back:
+
+        >>> distance_octave_mass(attn, first_query=512)[..., -1]  # doctest: +SKIP
     """
     _check_weights(weights)
     n_q, n_k = weights.shape[-2:]
@@ -148,7 +172,12 @@ def sink_mass(weights: Tensor, queries: Tensor | None = None) -> Tensor:
     weights: (layers, batch, heads, n, n) as returned by `TinyGPT(..., return_attention=True)`.
     queries: optional bool (batch, n), True for the query rows to average (e.g. the positions that
     need context). Query 0 is always left out: it can see only key 0.
-    Returns (layers, heads). Example: `sink_mass(attn, queries=batch.copy_mask)`
+    Returns (layers, heads).
+
+    Example:
+        For the weights `attn` of a trained model on a backcopy `batch`:
+
+        >>> sink_mass(attn, queries=batch.copy_mask)  # doctest: +SKIP
     """
     if weights.dim() != 5 or weights.shape[-1] != weights.shape[-2]:
         raise ValueError(f"weights must be (layers, batch, heads, n, n), got {tuple(weights.shape)}")
@@ -171,7 +200,11 @@ def sink_mass(weights: Tensor, queries: Tensor | None = None) -> Tensor:
 def sink_rate(mass: Tensor, threshold: float = SINK_THRESHOLD) -> float:
     """Fraction of heads whose mean weight on the first token exceeds `threshold` (Gu et al., 2024).
 
-    mass: (layers, heads) from `sink_mass`. Example: `sink_rate(torch.tensor([[0.5, 0.1]]))` -> 0.5
+    mass: (layers, heads) from `sink_mass`.
+
+    Example:
+        >>> sink_rate(torch.tensor([[0.5, 0.1]]))
+        0.5
     """
     if not 0.0 < threshold < 1.0:
         raise ValueError(f"threshold is a weight in (0, 1); got {threshold}")

@@ -19,34 +19,44 @@ from course_utils.core.sigma_reparam import SigmaReparamLinear
 
 @dataclass(frozen=True)
 class GPTConfig:
-    """Everything needed to rebuild a TinyGPT; stored with every zoo checkpoint.
+    """Everything needed to rebuild a TinyGPT; stored flat (`to_dict`) with every zoo checkpoint and trial.
 
-    Example: `GPTConfig(vocab_size=40, max_len=64, positional="alibi")`
+    The fields come in groups, each option next to the choice it tunes; a field added later needs a
+    default, so that every stored config still loads.
+
+    Example:
+        >>> GPTConfig(vocab_size=40, max_len=64, positional="alibi").heads
+        4
     """
 
+    # the shape
     vocab_size: int
     max_len: int
     d_model: int = 64
     heads: int = 4
     layers: int = 2
     mlp_ratio: int = 4
-    attention_only: bool = False
+    attention_only: bool = False  # no MLPs
+    # positions: one of course_utils.core.positional.POSITIONAL_SCHEMES and its options
     positional: str = "rope"
     rope_base: float = 10000.0
-    p_rope_fraction: float = 0.75  # positional="p_rope": the fraction of RoPE's frequencies (fastest first) that rotate
-    # Default positions are i * position_scale; < 1 is position interpolation (Chen et al., 2023).
-    position_scale: float = 1.0
+    p_rope_fraction: float = 0.75  # "p_rope": the fraction of RoPE's frequencies (fastest first) that rotate
+    position_scale: float = 1.0  # default positions are i * position_scale; < 1 interpolates (Chen et al., 2023)
+    # the logits: one of course_utils.core.logits.LOGIT_TRANSFORMS and its options
     logit_transform: str = "identity"
-    logit_tau: float = 10.0  # the scale-invariant transform's tau
-    log_n_reference: int = 0  # log-n scaling: 0 = the raw factor log n; L > 0 = log n / log L (1 at length L)
-    embed_std: float = 0.02  # 0.02 as in GPT-2; 1.0 keeps token identity loud next to the blocks' outputs
-    sink_fix: str = "none"  # one of course_utils.core.sink_fixes.SINK_FIXES
-    sink_init: float = 0.0  # the learned sink logit's starting value (sink_fix="learned_sink")
-    sigma_reparam: bool = False  # every linear layer in the blocks is a SigmaReparamLinear (Zhai et al., 2023)
-    dilated_segments: tuple[int, ...] = ()  # with dilated_rates: LongNet's dilated attention in every block
+    logit_tau: float = 10.0  # "scale_invariant": its tau
+    log_n_reference: int = 0  # "log_n": 0 = the raw factor log n; L > 0 = log n / log L (1 at length L)
+    # the token embedding's initial std: 0.02 as in GPT-2; 1.0 keeps token identity loud next to the blocks' outputs
+    embed_std: float = 0.02
+    # attention variants: one of course_utils.core.sink_fixes.SINK_FIXES, σReparam, LongNet's dilated attention
+    sink_fix: str = "none"
+    sink_init: float = 0.0  # "learned_sink": its starting logit
+    sigma_reparam: bool = False  # every linear layer of the blocks is a SigmaReparamLinear (Zhai et al., 2023)
+    dilated_segments: tuple[int, ...] = ()  # with dilated_rates: dilated attention in every block
     dilated_rates: tuple[int, ...] = ()
 
     def to_dict(self) -> dict:
+        """The fields by name, as a checkpoint stores them: `GPTConfig(**config.to_dict())` rebuilds it."""
         return asdict(self)
 
 
@@ -96,7 +106,11 @@ class TinyGPT(nn.Module):
     forward(tokens: (batch, n)) -> logits (batch, n, vocab_size); with `return_attention=True`
     also the weights of every layer, stacked: (layers, batch, heads, n, n).
 
-    Example: `logits, attn = TinyGPT(GPTConfig(vocab_size=40, max_len=64))(tokens, return_attention=True)`
+    Example:
+        >>> model = TinyGPT(GPTConfig(vocab_size=40, max_len=64))
+        >>> logits, attn = model(torch.zeros(3, 10, dtype=torch.long), return_attention=True)
+        >>> logits.shape, attn.shape
+        (torch.Size([3, 10, 40]), torch.Size([2, 3, 4, 10, 10]))
     """
 
     def __init__(self, config: GPTConfig) -> None:
@@ -158,5 +172,10 @@ class TinyGPT(nn.Module):
         return logits
 
     def num_parameters(self) -> int:
-        """Number of trainable parameters. Example: `TinyGPT(cfg).num_parameters()`"""
+        """Number of trainable parameters.
+
+        Example:
+            >>> TinyGPT(GPTConfig(vocab_size=40, max_len=64)).num_parameters()
+            105256
+        """
         return sum(p.numel() for p in self.parameters())

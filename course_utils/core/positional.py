@@ -13,7 +13,6 @@ chapters can re-index a cache (streaming) or evaluate past the training length.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 
 import torch
 from torch import Tensor, nn
@@ -45,14 +44,19 @@ class PositionalScheme(nn.Module):
 class NoPositions(PositionalScheme):
     """NoPE: no positional signal; under a causal mask the mask alone carries order.
 
-    Example: `NoPositions().embed(x, torch.arange(n)) is x`
+    Example:
+        >>> x = torch.zeros(1, 4, 8)
+        >>> NoPositions().embed(x, torch.arange(4)) is x
+        True
     """
 
 
 class Sinusoidal(PositionalScheme):
     """Fixed sin/cos embeddings of "Attention Is All You Need" (Vaswani et al., 2017).
 
-    Example: `Sinusoidal(64).table(torch.arange(10)).shape == (10, 64)`
+    Example:
+        >>> Sinusoidal(64).table(torch.arange(10)).shape
+        torch.Size([10, 64])
     """
 
     name = "sinusoidal"
@@ -76,7 +80,9 @@ class Sinusoidal(PositionalScheme):
 class LearnedAbsolute(PositionalScheme):
     """A learned vector per position (GPT-2); it has nothing to offer past `max_len`.
 
-    Example: `LearnedAbsolute(64, max_len=128).embed(x, torch.arange(n))`
+    Example:
+        >>> LearnedAbsolute(64, max_len=128).embed(torch.zeros(1, 4, 64), torch.arange(4)).shape
+        torch.Size([1, 4, 64])
     """
 
     name = "learned"
@@ -107,7 +113,12 @@ class RoPE(PositionalScheme):
     Pairs of channels (c, c + d/2) rotate by angle `pos * base^(-2c/d)` (the "rotate half"
     layout of GPT-NeoX and Llama). A larger `base` means slower rotation.
 
-    Example: `q, k = RoPE(16).rotate(q, k, torch.arange(n), torch.arange(n))`
+    Example:
+        >>> q = k = torch.ones(1, 1, 5, 16)  # (batch, heads, n, head_dim)
+        >>> q, k = RoPE(16).rotate(q, k, torch.arange(5), torch.arange(5))
+        >>> scores = q[0, 0] @ k[0, 0].T
+        >>> torch.allclose(scores.diagonal(-1), scores[1, 0])  # every distance-1 score is the same
+        True
     """
 
     name = "rope"
@@ -139,11 +150,18 @@ class RoPE(PositionalScheme):
 
 
 class PartialRoPE(RoPE):
-    """p-RoPE (Barbero et al., "Round and Round We Go! What makes Rotary Positional Encodings
-    useful?", 2024): RoPE on the highest fraction `p` of its frequencies only; the slowest channels
-    do not rotate, so they carry content free of position at any distance.
+    """p-RoPE: RoPE on the highest fraction `p` of its frequencies only.
 
-    Example: `PartialRoPE(16, p=0.75).angles(torch.arange(3))[:, -2:]` is all zeros.
+    Barbero et al., "Round and Round We Go! What makes Rotary Positional Encodings useful?", 2024. The
+    slowest channels do not rotate, so they carry content free of position at any distance.
+
+    Example:
+        The slowest quarter of the 8 frequencies does not rotate:
+
+        >>> PartialRoPE(16, p=0.75).angles(torch.arange(3))[:, -2:]
+        tensor([[0., 0.],
+                [0., 0.],
+                [0., 0.]], dtype=torch.float64)
     """
 
     name = "p_rope"
@@ -165,7 +183,9 @@ class ALiBi(PositionalScheme):
 
     Head h (1-based) of H gets slope 2^(-8h/H): some heads look far, some only nearby.
 
-    Example: `ALiBi(4).bias(torch.arange(3), torch.arange(3)).shape == (4, 3, 3)`
+    Example:
+        >>> ALiBi(4).bias(torch.arange(3), torch.arange(3)).shape
+        torch.Size([4, 3, 3])
     """
 
     name = "alibi"
@@ -181,27 +201,39 @@ class ALiBi(PositionalScheme):
         return -self.slopes[:, None, None] * distance  # (heads, n_q, n_k)
 
 
-#: Each scheme by name: factory(d_model, heads, max_len, rope_base, p_rope_fraction) -> the scheme.
-_FACTORIES: dict[str, Callable[[int, int, int, float, float], PositionalScheme]] = {
-    "none": lambda d_model, heads, max_len, base, p: NoPositions(),
-    "sinusoidal": lambda d_model, heads, max_len, base, p: Sinusoidal(d_model),
-    "learned": lambda d_model, heads, max_len, base, p: LearnedAbsolute(d_model, max_len),
-    "rope": lambda d_model, heads, max_len, base, p: RoPE(d_model // heads, base=base),
-    "p_rope": lambda d_model, heads, max_len, base, p: PartialRoPE(d_model // heads, base=base, p=p),
-    "alibi": lambda d_model, heads, max_len, base, p: ALiBi(heads),
-}
-POSITIONAL_SCHEMES = tuple(_FACTORIES)
+#: The scheme names `make_positional` accepts, each the `name` of its class.
+POSITIONAL_SCHEMES: tuple[str, ...] = tuple(
+    scheme.name for scheme in (NoPositions, Sinusoidal, LearnedAbsolute, RoPE, PartialRoPE, ALiBi)
+)
 
 
 def make_positional(
     name: str, *, d_model: int, heads: int, max_len: int, rope_base: float = 10000.0, p_rope_fraction: float = 0.75
 ) -> PositionalScheme:
-    """Build a scheme by name: one of `POSITIONAL_SCHEMES` (`p_rope_fraction` is p-RoPE's p).
+    """Build a scheme by name: one of `POSITIONAL_SCHEMES`.
 
-    Example: `make_positional("rope", d_model=64, heads=4, max_len=128)`
+    Each scheme takes only the arguments it uses: `d_model` (sinusoidal, learned), `heads` (ALiBi's
+    slopes; RoPE's head dimension is d_model // heads), `max_len` (learned), `rope_base` (RoPE, p-RoPE)
+    and `p_rope_fraction` (p-RoPE's p).
+
+    Example:
+        >>> make_positional("rope", d_model=64, heads=4, max_len=128)
+        RoPE()
     """
     if d_model % heads:
         raise ValueError(f"d_model={d_model} must be divisible by heads={heads}")
-    if name not in _FACTORIES:
-        raise ValueError(f"unknown positional scheme {name!r}; choose one of {POSITIONAL_SCHEMES}")
-    return _FACTORIES[name](d_model, heads, max_len, rope_base, p_rope_fraction)
+    head_dim = d_model // heads
+    match name:
+        case NoPositions.name:
+            return NoPositions()
+        case Sinusoidal.name:
+            return Sinusoidal(d_model)
+        case LearnedAbsolute.name:
+            return LearnedAbsolute(d_model, max_len)
+        case RoPE.name:
+            return RoPE(head_dim, base=rope_base)
+        case PartialRoPE.name:
+            return PartialRoPE(head_dim, base=rope_base, p=p_rope_fraction)
+        case ALiBi.name:
+            return ALiBi(heads)
+    raise ValueError(f"unknown positional scheme {name!r}; choose one of {POSITIONAL_SCHEMES}")

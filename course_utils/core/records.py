@@ -1,5 +1,6 @@
-"""Stored measurement records: JSON files of numbers too slow to measure in a notebook, each written
-by one command. Round a record's floats before it is written (`round_floats`), write it compactly
+"""Stored measurement records: JSON files of numbers too slow to measure in a notebook.
+
+Each record is written by one command. Round a record's floats before it is written (`round_floats`), write it compactly
 (`write_json`) and read it back, or say which command rebuilds it (`read_json`).
 """
 
@@ -13,11 +14,14 @@ import torch
 
 
 def round_floats(record: Any, digits: int = 5) -> Any:
-    """`record` with every float rounded to `digits` significant digits, anywhere in nested dicts,
-    lists and tuples; tensors become lists, tuples lists and dict keys strings, as in JSON.
+    """`record` with every float rounded to `digits` significant digits, anywhere in it.
 
-    Example: `round_floats({"loss": (0.123456789, 2), 3: torch.tensor([1 / 3])})` ->
-    {"loss": [0.12346, 2], "3": [0.33333]}
+    Floats are rounded in nested dicts, lists and tuples; tensors become lists, tuples lists and dict
+    keys strings, as in JSON.
+
+    Example:
+        >>> round_floats({"loss": (0.123456789, 2), 3: torch.tensor([1 / 3])})
+        {'loss': [0.12346, 2], '3': [0.33333]}
     """
     if isinstance(record, torch.Tensor):
         record = record.tolist()
@@ -33,7 +37,10 @@ def round_floats(record: Any, digits: int = 5) -> Any:
 def write_json(path: Path, record: dict) -> None:
     """Write `record` to `path` as one line of compact JSON (creating its folder).
 
-    Example: `write_json(TRIALS_DIR / "kv-si-nope-s0.json", round_floats(record))`
+    Example:
+        Not run as a test: it overwrites a stored trial record.
+
+        >>> write_json(TRIALS_DIR / "kv-si-nope-s0.json", round_floats(record))  # doctest: +SKIP
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(record, separators=(",", ":")) + "\n")
@@ -42,7 +49,11 @@ def write_json(path: Path, record: dict) -> None:
 def read_json(path: Path, rebuild: str) -> dict:
     """The record stored at `path`; a ValueError naming `rebuild`, the command that writes it, if there is none.
 
-    Example: `read_json(REAL_MODEL_RECORD, "python -m course_utils.chapters.real_model rebuild")["needles"]`
+    Example:
+        >>> from course_utils.paths import REAL_MODEL_RECORD
+        >>> record = read_json(REAL_MODEL_RECORD, "python -m course_utils.chapters.real_model rebuild")
+        >>> record["needles"]["lengths"]
+        [62, 126, 254, 510]
     """
     if not path.exists():
         raise ValueError(f"{path} is missing; rebuild it with `{rebuild}`")

@@ -11,12 +11,16 @@ from torch import Tensor, nn
 
 
 class SigmaReparamLinear(nn.Linear):
-    """σReparam (Zhai et al., "Stabilizing Transformer Training by Preventing Attention Entropy
-    Collapse", 2023): the weight used is `gamma / sigma(W) * W`, where sigma(W) is W's largest
-    singular value, estimated by one power-iteration step per training forward, and gamma is a
-    learned scalar (initialised to 1). The attention logits can then grow only as gamma grows.
+    """σReparam's linear layer: the weight used is `gamma / sigma(W) * W`.
 
-    Example: `SigmaReparamLinear(64, 192)(x)` for x: (..., 64).
+    Zhai et al., "Stabilizing Transformer Training by Preventing Attention Entropy Collapse", 2023.
+    sigma(W) is W's largest singular value, estimated by one power-iteration step per training
+    forward, and gamma is a learned scalar (initialised to 1). The attention logits can then grow only
+    as gamma grows.
+
+    Example:
+        >>> SigmaReparamLinear(64, 192)(torch.ones(2, 64)).shape
+        torch.Size([2, 192])
     """
 
     u: Tensor  # a buffer, (out_features,): the power iteration's left singular vector estimate

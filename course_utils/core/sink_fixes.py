@@ -11,14 +11,13 @@ head another way out. They share one interface, `SinkFix`, whose two methods the
 - `adjust_head_outputs(out, weights, x)` changes the heads' outputs: "sink_kv" adds its extra value's share
   (`add_sink_value`), "gate" multiplies each head's output by a gate computed from x.
 
-`make_sink_fix(name, ...)` builds a fix by name ("none" is `NoSinkFix`), as `make_positional` builds a
-positional scheme.
+`SINK_FIXES` holds the fixes by name ("none" is `NoSinkFix`); every fix is built from the same keyword
+arguments, `d_model`, `heads` and `sink_init`, and `make_sink_fix(name, ...)` builds one by name.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 
 import torch
 from torch import Tensor, nn
@@ -40,7 +39,10 @@ def sink_softmax(scores: Tensor, sink_logit: Tensor) -> Tensor:
     scores: (..., n_q, n_k), -inf where masked; sink_logit: broadcastable to (..., n_q, 1) -> weights
     (..., n_q, n_k), which sum to less than 1: the rest went to the extra key. A zero sink logit gives
     softmax1, `exp(s_j) / (1 + Σ_i exp(s_i))`.
-    Example: `sink_softmax(scores, torch.zeros(1, 1))` (softmax1)
+
+    Example:
+        >>> sink_softmax(torch.zeros(1, 3), torch.zeros(1, 1))  # softmax1: the extra key takes a quarter
+        tensor([[0.2500, 0.2500, 0.2500]])
     """
     extra = sink_logit.to(scores.dtype).expand(*scores.shape[:-1], 1)  # (..., n_q, 1)
     return stable_softmax(torch.cat([scores, extra], dim=-1))[..., :-1]
@@ -51,7 +53,11 @@ def add_sink_value(out: Tensor, weights: Tensor, sink_value: Tensor) -> Tensor:
 
     out: (..., n_q, d_v) = weights @ v; weights: (..., n_q, n_k) from `sink_softmax`; sink_value:
     broadcastable to (..., 1, d_v) -> (..., n_q, d_v).
-    Example: `out = add_sink_value(weights @ v, weights, sink_v)`
+
+    Example:
+        >>> weights = torch.tensor([[0.25, 0.25, 0.25]])  # the extra key took 0.25
+        >>> add_sink_value(weights @ torch.zeros(3, 2), weights, torch.tensor([[4.0, 8.0]]))
+        tensor([[1., 2.]])
     """
     return out + (1 - weights.sum(-1, keepdim=True)) * sink_value.to(out.dtype)
 
@@ -60,7 +66,10 @@ def sigmoid_weights(scores: Tensor, bias: Tensor) -> Tensor:
     """Sigmoid attention's weights, sigmoid(s + b), not normalised: a row sums to anything from 0 to n_k.
 
     scores: (..., n_q, n_k), -inf where masked (weight 0); bias: broadcastable to them, e.g. (heads, 1, 1).
-    Example: `weights = sigmoid_weights(scores, torch.tensor(SIGMOID_BIAS_INIT))`
+
+    Example:
+        >>> sigmoid_weights(torch.tensor([[4.0, float("-inf")]]), torch.tensor(SIGMOID_BIAS_INIT))
+        tensor([[0.5000, 0.0000]])
     """
     return torch.sigmoid(scores + bias.to(scores.dtype))
 
@@ -68,7 +77,15 @@ def sigmoid_weights(scores: Tensor, bias: Tensor) -> Tensor:
 class SinkFix(nn.Module):
     """The interface of a fix: by default `scores_to_weights` is the softmax and `adjust_head_outputs`
     leaves the heads' outputs as they are; a fix overrides one method or both.
+
+    Every fix is built the same way, from the attention's width `d_model`, its number of `heads` and
+    "learned_sink"'s starting score `sink_init`, and uses the ones it needs.
     """
+
+    def __init__(self, *, d_model: int, heads: int, sink_init: float = 0.0) -> None:
+        super().__init__()
+        if d_model % heads:
+            raise ValueError(f"d_model={d_model} must be divisible by heads={heads}")
 
     def scores_to_weights(self, scores: Tensor, q: Tensor) -> Tensor:
         """scores: (B, H, n_q, n_k), -inf where masked; q: (B, H, n_q, d), before any rotation -> weights
@@ -84,7 +101,11 @@ class SinkFix(nn.Module):
 class NoSinkFix(SinkFix):
     """No fix ("none"): the softmax's weights and the heads' outputs as they are.
 
-    Example: `NoSinkFix().scores_to_weights(scores, q)` is `stable_softmax(scores)`
+    Example:
+        >>> scores = torch.tensor([[1.0, 2.0]])
+        >>> weights = NoSinkFix(d_model=8, heads=2).scores_to_weights(scores, torch.zeros(1, 4))
+        >>> torch.equal(weights, stable_softmax(scores))
+        True
     """
 
 
@@ -105,13 +126,15 @@ class ExtraKey(SinkFix):
 class Softmax1(ExtraKey):
     """softmax1 (Miller, 2023): the extra key's score is 0, so a weight is exp(s_j) / (1 + Σ_i exp(s_i)).
 
-    Example: `Softmax1(heads=4)`
+    Example:
+        >>> Softmax1(d_model=64, heads=4).sink_logit
+        tensor([0., 0., 0., 0.])
     """
 
     sink_logit: Tensor  # a buffer, (heads,)
 
-    def __init__(self, heads: int) -> None:
-        super().__init__()
+    def __init__(self, *, d_model: int, heads: int, sink_init: float = 0.0) -> None:
+        super().__init__(d_model=d_model, heads=heads)
         self.register_buffer("sink_logit", torch.zeros(heads))  # (heads,): saved with the model, never trained
 
     def extra_logit(self, q: Tensor) -> Tensor:
@@ -121,11 +144,14 @@ class Softmax1(ExtraKey):
 class LearnedSink(ExtraKey):
     """The extra key's score is learned, one per head, starting at `sink_init` (> 0: a head start over BOS).
 
-    Example: `LearnedSink(heads=4, sink_init=4.0)`
+    Example:
+        >>> LearnedSink(d_model=64, heads=4, sink_init=4.0).sink_logit
+        Parameter containing:
+        tensor([4., 4., 4., 4.], requires_grad=True)
     """
 
-    def __init__(self, heads: int, sink_init: float = 0.0) -> None:
-        super().__init__()
+    def __init__(self, *, d_model: int, heads: int, sink_init: float = 0.0) -> None:
+        super().__init__(d_model=d_model, heads=heads)
         self.sink_logit = nn.Parameter(torch.full((heads,), float(sink_init)))  # (heads,)
 
     def extra_logit(self, q: Tensor) -> Tensor:
@@ -136,12 +162,14 @@ class SinkKey(ExtraKey):
     """A learned key k* per head with a zero value: the extra score q·k*/√d depends on the query (on its
     content only: the key has no position). Gu et al. (2024) add such learnable key biases.
 
-    Example: `SinkKey(heads=4, head_dim=16)`
+    Example:
+        >>> SinkKey(d_model=64, heads=4).sink_key.shape
+        torch.Size([4, 16])
     """
 
-    def __init__(self, heads: int, head_dim: int) -> None:
-        super().__init__()
-        self.sink_key = nn.Parameter(torch.randn(heads, head_dim) * KEY_INIT_STD)  # (heads, head_dim)
+    def __init__(self, *, d_model: int, heads: int, sink_init: float = 0.0) -> None:
+        super().__init__(d_model=d_model, heads=heads)
+        self.sink_key = nn.Parameter(torch.randn(heads, d_model // heads) * KEY_INIT_STD)  # (heads, head_dim)
 
     def extra_logit(self, q: Tensor) -> Tensor:
         return q @ self.sink_key[:, :, None] / math.sqrt(q.shape[-1])  # (B, H, n_q, 1)
@@ -150,12 +178,14 @@ class SinkKey(ExtraKey):
 class SinkKeyValue(SinkKey):
     """A learned key k* and value v* per head: an explicit attention bias (Sun et al., 2024).
 
-    Example: `SinkKeyValue(heads=4, head_dim=16)`
+    Example:
+        >>> SinkKeyValue(d_model=64, heads=4).sink_value.shape
+        torch.Size([4, 16])
     """
 
-    def __init__(self, heads: int, head_dim: int) -> None:
-        super().__init__(heads, head_dim)
-        self.sink_value = nn.Parameter(torch.randn(heads, head_dim) * KEY_INIT_STD)  # (heads, head_dim)
+    def __init__(self, *, d_model: int, heads: int, sink_init: float = 0.0) -> None:
+        super().__init__(d_model=d_model, heads=heads)
+        self.sink_value = nn.Parameter(torch.randn(heads, d_model // heads) * KEY_INIT_STD)  # (heads, head_dim)
 
     def adjust_head_outputs(self, out: Tensor, weights: Tensor, x: Tensor) -> Tensor:
         return add_sink_value(out, weights, self.sink_value[:, None, :])  # v*: (heads, 1, head_dim)
@@ -165,11 +195,14 @@ class SigmoidAttention(SinkFix):
     """sigmoid(s + b) instead of the softmax, with a learned bias b per head starting at `SIGMOID_BIAS_INIT`
     and no normalisation (Gu et al., 2024; Ramapuram et al., 2024).
 
-    Example: `SigmoidAttention(heads=4)`
+    Example:
+        >>> SigmoidAttention(d_model=64, heads=4).sigmoid_bias
+        Parameter containing:
+        tensor([-4., -4., -4., -4.], requires_grad=True)
     """
 
-    def __init__(self, heads: int) -> None:
-        super().__init__()
+    def __init__(self, *, d_model: int, heads: int, sink_init: float = 0.0) -> None:
+        super().__init__(d_model=d_model, heads=heads)
         self.sigmoid_bias = nn.Parameter(torch.full((heads,), SIGMOID_BIAS_INIT))  # (heads,)
 
     def scores_to_weights(self, scores: Tensor, q: Tensor) -> Tensor:
@@ -180,11 +213,13 @@ class OutputGate(SinkFix):
     """Each head's output times a sigmoid gate computed from the attention's input (gated attention,
     Qiu et al., 2025): a head can switch itself off without parking its weight.
 
-    Example: `OutputGate(d_model=64)`
+    Example:
+        >>> OutputGate(d_model=64, heads=4).gate
+        Linear(in_features=64, out_features=64, bias=True)
     """
 
-    def __init__(self, d_model: int) -> None:
-        super().__init__()
+    def __init__(self, *, d_model: int, heads: int, sink_init: float = 0.0) -> None:
+        super().__init__(d_model=d_model, heads=heads)
         self.gate = nn.Linear(d_model, d_model)
 
     def adjust_head_outputs(self, out: Tensor, weights: Tensor, x: Tensor) -> Tensor:
@@ -192,26 +227,25 @@ class OutputGate(SinkFix):
         return out * gate.unflatten(-1, (out.shape[1], -1)).transpose(1, 2)  # (B, H, n, d)
 
 
-#: Each fix by name: factory(d_model, heads, sink_init) -> the fix.
-_FACTORIES: dict[str, Callable[[int, int, float], SinkFix]] = {
-    "none": lambda d_model, heads, sink_init: NoSinkFix(),
-    "softmax1": lambda d_model, heads, sink_init: Softmax1(heads),
-    "learned_sink": lambda d_model, heads, sink_init: LearnedSink(heads, sink_init),
-    "sink_key": lambda d_model, heads, sink_init: SinkKey(heads, d_model // heads),
-    "sink_kv": lambda d_model, heads, sink_init: SinkKeyValue(heads, d_model // heads),
-    "sigmoid": lambda d_model, heads, sink_init: SigmoidAttention(heads),
-    "gate": lambda d_model, heads, sink_init: OutputGate(d_model),
+#: Each fix by its `GPTConfig.sink_fix` name.
+SINK_FIXES: dict[str, type[SinkFix]] = {
+    "none": NoSinkFix,
+    "softmax1": Softmax1,
+    "learned_sink": LearnedSink,
+    "sink_key": SinkKey,
+    "sink_kv": SinkKeyValue,
+    "sigmoid": SigmoidAttention,
+    "gate": OutputGate,
 }
-SINK_FIXES = tuple(_FACTORIES)
 
 
 def make_sink_fix(name: str, *, d_model: int, heads: int, sink_init: float = 0.0) -> SinkFix:
     """Build a fix by name: one of `SINK_FIXES` (`sink_init` is "learned_sink"'s starting score).
 
-    Example: `make_sink_fix("sink_kv", d_model=64, heads=4)`
+    Example:
+        >>> make_sink_fix("sink_kv", d_model=64, heads=4)
+        SinkKeyValue()
     """
-    if d_model % heads:
-        raise ValueError(f"d_model={d_model} must be divisible by heads={heads}")
-    if name not in _FACTORIES:
-        raise ValueError(f"unknown sink_fix {name!r}; choose one of {SINK_FIXES}")
-    return _FACTORIES[name](d_model, heads, sink_init)
+    if name not in SINK_FIXES:
+        raise ValueError(f"unknown sink_fix {name!r}; choose one of {tuple(SINK_FIXES)}")
+    return SINK_FIXES[name](d_model=d_model, heads=heads, sink_init=sink_init)

@@ -23,7 +23,9 @@ from course_utils.core.batch import IGNORE_INDEX, TaskBatch
 class TrainConfig:
     """Optimiser and schedule: AdamW, linear warm-up, cosine decay to 10 % of `lr`.
 
-    Example: `TrainConfig(steps=600, batch_size=64, lr=3e-3)`
+    Example:
+        >>> TrainConfig(steps=600, batch_size=64, lr=3e-3)
+        TrainConfig(steps=600, batch_size=64, lr=0.003, weight_decay=0.0, warmup_steps=50, grad_clip=1.0, data_seed=0)
     """
 
     steps: int
@@ -39,7 +41,12 @@ class TrainConfig:
 
 
 def lr_at(step: int, config: TrainConfig) -> float:
-    """Learning rate at `step` (0-based). Example: `lr_at(0, TrainConfig(steps=10))`"""
+    """Learning rate at `step` (0-based).
+
+    Example:
+        >>> lr_at(0, TrainConfig(steps=10))  # the first of 50 warm-up steps
+        6e-05
+    """
     if step < config.warmup_steps:
         return config.lr * (step + 1) / config.warmup_steps
     progress = (step - config.warmup_steps) / max(1, config.steps - config.warmup_steps)
@@ -49,7 +56,13 @@ def lr_at(step: int, config: TrainConfig) -> float:
 def lm_loss(logits: Tensor, targets: Tensor) -> Tensor:
     """Mean cross-entropy over the positions whose target is not IGNORE_INDEX (-100).
 
-    logits: (batch, n, vocab), targets: (batch, n). Example: `lm_loss(model(tokens), targets)`
+    logits: (batch, n, vocab), targets: (batch, n).
+
+    Example:
+        Uniform logits over 4 tokens lose log 4 at the one scored position:
+
+        >>> lm_loss(torch.zeros(1, 2, 4), torch.tensor([[1, IGNORE_INDEX]]))
+        tensor(1.3863)
     """
     if logits.shape[:2] != targets.shape:
         raise ValueError(f"logits (batch, n, vocab) {tuple(logits.shape)} do not match targets {tuple(targets.shape)}")
@@ -74,7 +87,11 @@ def train(
     `callback(step, model)` runs before step 0, every `callback_every` steps and after the last
     step run (step = number of steps done), with the model in eval mode, e.g. to track a metric.
 
-    Example: `losses = train(model, lambda g: copy_batch(64, 8, n_symbols=16, generator=g), TrainConfig(steps=300))`
+    Example:
+        Training the reader's copy `model` (minutes, so not run as a test):
+
+        >>> batches = lambda generator: copy_batch(64, 8, n_symbols=16, generator=generator)  # doctest: +SKIP
+        >>> losses = train(model, batches, TrainConfig(steps=300))  # doctest: +SKIP
     """
     if config.steps < 1:
         raise ValueError(f"steps must be >= 1, got {config.steps}")

@@ -1,11 +1,17 @@
-"""Schematic figures drawn with matplotlib (no image files): the data flow of one attention head, and
-FlashAttention's tiling of the score matrix."""
+"""Schematic figures drawn with matplotlib (no image files).
+
+The data flow of one attention head, FlashAttention's tiling of the score matrix, and a route through
+two dilated layers.
+"""
 
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
+from matplotlib.text import Text
+from torch import Tensor
 
 from course_utils.tools.plotting import finish
 
@@ -35,7 +41,10 @@ _COLOURS = {"input": "#e8e8e8", "query": "#cfe2f3", "key": "#fce5cd", "value": "
 def qkv_diagram() -> Figure:
     """One attention head as boxes and arrows: x -> q, k, v -> scores -> softmax -> weighted sum of v.
 
-    Example: `fig = qkv_diagram()`
+    Example:
+        >>> from course_utils.tools.plotting import describe_figure
+        >>> describe_figure(qkv_diagram())
+        'Figure: One attention head: each query scores every key, then averages their values. Diagram.'
     """
     fig, ax = plt.subplots(figsize=(10, 4.2))
     ax.set(xlim=(0, 1), ylim=(0, 1))
@@ -52,61 +61,49 @@ def qkv_diagram() -> Figure:
         )
         for name, (label, x, y, colour) in _BOXES.items()
     }
-    for start, end in _ARROWS:  # from box edge to box edge: the arrows are clipped to the boxes' outlines
-        a, b = boxes[start], boxes[end]
-        ax.annotate(
-            "",
-            xy=(0.5, 0.5),
-            xycoords=b,
-            xytext=(0.5, 0.5),
-            textcoords=a,
-            arrowprops={
-                "arrowstyle": "-|>",
-                "color": "#555555",
-                "shrinkA": 3,
-                "shrinkB": 3,
-                "patchA": a.get_bbox_patch(),
-                "patchB": b.get_bbox_patch(),
-            },
-        )
+    for start, end in _ARROWS:
+        _box_arrow(ax, boxes[start], boxes[end])
     return finish(fig, "One attention head: each query scores every key, then averages their values")
 
 
-def tiling_diagram(blocks: int = 6, *, query_block: int = 2, key_block: int = 3) -> Figure:
-    """FlashAttention's tiling: the n x n scores as `blocks` x `blocks` tiles. One query block (a row
-    of tiles) stays in fast memory with its running max m, sum l and output o, while the key and value
-    blocks stream past it; tiles left of `key_block` are done, the rest are still to come, and no
-    tile is ever written to slow memory. Causal masking would skip the tiles above the diagonal.
+def _box_arrow(ax: Axes, start: Text, end: Text) -> None:
+    """An arrow from box `start` to box `end`, clipped to the boxes' outlines."""
+    ax.annotate(
+        "",
+        xy=(0.5, 0.5),
+        xycoords=end,
+        xytext=(0.5, 0.5),
+        textcoords=start,
+        arrowprops={
+            "arrowstyle": "-|>",
+            "color": "#555555",
+            "shrinkA": 3,
+            "shrinkB": 3,
+            "patchA": start.get_bbox_patch(),
+            "patchB": end.get_bbox_patch(),
+        },
+    )
 
-    Example: `fig = tiling_diagram()`
+
+def tiling_diagram(blocks: int = 6, *, query_block: int = 2, key_block: int = 3) -> Figure:
+    """FlashAttention's tiling: the n x n scores as `blocks` x `blocks` tiles.
+
+    One query block (a row of tiles) stays in fast memory with its running max m, sum l and output o,
+    while the key and value blocks stream past it; tiles left of `key_block` are done, the rest are
+    still to come, and no tile is ever written to slow memory. Causal masking would skip the tiles
+    above the diagonal.
+
+    Example:
+        >>> from course_utils.tools.plotting import describe_figure
+        >>> describe_figure(tiling_diagram())
+        "Figure: FlashAttention's tiling: scores live one tile at a time in fast memory. Diagram."
     """
     if not 0 <= query_block < blocks or not 0 <= key_block < blocks:
         raise ValueError(f"query_block and key_block must lie in [0, {blocks}); got {query_block}, {key_block}")
     fig, ax = plt.subplots(figsize=(10, 5.2))
     ax.set(xlim=(-3.2, blocks + 4.6), ylim=(blocks + 2.0, -1.1), aspect="equal")
     ax.axis("off")
-    for i in range(blocks):
-        for j in range(blocks):
-            colour = "#ffffff"
-            if i == query_block:
-                colour = "#9ecae1" if j < key_block else "#fdae6b" if j == key_block else "#f0f0f0"
-            ax.add_patch(Rectangle((j, i), 1, 1, facecolor=colour, edgecolor="#777777"))
-    ax.text(blocks / 2, blocks + 0.3, "scores S = Q Kᵀ / √d  (n × n, never stored)", ha="center", va="top", fontsize=11)
-    for j in range(blocks):  # the key/value blocks above the matrix
-        ax.add_patch(
-            Rectangle(
-                (j + 0.1, -0.95), 0.8, 0.4, facecolor="#fdae6b" if j == key_block else "#fce5cd", edgecolor="#777777"
-            )
-        )
-    ax.text(-0.2, -0.75, "K, V blocks", ha="right", va="center", fontsize=10)
-    ax.add_patch(Rectangle((-1.3, query_block + 0.1), 0.8, 0.8, facecolor="#9ecae1", edgecolor="#777777"))
-    ax.text(-1.45, query_block + 0.5, "Q block", ha="right", va="center", fontsize=10)
-    ax.annotate(
-        "",
-        xy=(key_block + 0.5, query_block - 0.05),
-        xytext=(key_block + 0.5, -0.5),
-        arrowprops={"arrowstyle": "-|>", "color": "#d94801", "lw": 2},
-    )
+    _draw_tiles(ax, blocks, query_block, key_block)
     ax.text(
         blocks + 0.4,
         query_block + 0.5,
@@ -128,26 +125,58 @@ def tiling_diagram(blocks: int = 6, *, query_block: int = 2, key_block: int = 3)
     return finish(fig, "FlashAttention's tiling: scores live one tile at a time in fast memory")
 
 
-def route_diagram(reads, n_pairs: int, open_pair: int, closed_pair: int) -> Figure:
-    """A key-value sequence `BOS k0 v0 … SEP kq` as a row of tokens, with the two reads a 2-layer route
-    needs drawn for one pair whose route is open (green) and one whose route is closed (red, dashed
-    where the pattern forbids the read): layer 1, the value reads its key (bind); layer 2, the query
-    reads the value (deliver).
+def _draw_tiles(ax: Axes, blocks: int, query_block: int, key_block: int) -> None:
+    """The score tiles, the K, V blocks above them and the Q block left of them.
 
-    reads: (n, n) bool, reads[i, j] = query i may read key j in one layer (a dilated union map).
-    Example: `route_diagram(union, 16, open_pair=0, closed_pair=1)`
+    An arrow marks the K, V block computed now.
+    """
+    for row in range(blocks):
+        for column in range(blocks):
+            colour = "#ffffff"
+            if row == query_block:
+                colour = "#9ecae1" if column < key_block else "#fdae6b" if column == key_block else "#f0f0f0"
+            ax.add_patch(Rectangle((column, row), 1, 1, facecolor=colour, edgecolor="#777777"))
+    ax.text(blocks / 2, blocks + 0.3, "scores S = Q Kᵀ / √d  (n × n, never stored)", ha="center", va="top", fontsize=11)
+    for column in range(blocks):
+        colour = "#fdae6b" if column == key_block else "#fce5cd"
+        ax.add_patch(Rectangle((column + 0.1, -0.95), 0.8, 0.4, facecolor=colour, edgecolor="#777777"))
+    ax.text(-0.2, -0.75, "K, V blocks", ha="right", va="center", fontsize=10)
+    ax.add_patch(Rectangle((-1.3, query_block + 0.1), 0.8, 0.8, facecolor="#9ecae1", edgecolor="#777777"))
+    ax.text(-1.45, query_block + 0.5, "Q block", ha="right", va="center", fontsize=10)
+    ax.annotate(
+        "",
+        xy=(key_block + 0.5, query_block - 0.05),
+        xytext=(key_block + 0.5, -0.5),
+        arrowprops={"arrowstyle": "-|>", "color": "#d94801", "lw": 2},
+    )
+
+
+def route_diagram(reads: Tensor, n_pairs: int, open_pair: int, closed_pair: int) -> Figure:
+    """A key-value sequence `BOS k0 v0 … SEP kq` with the two reads of a 2-layer route for two pairs.
+
+    The reads are drawn for one pair whose route is open (green) and one whose route is closed (red,
+    dashed where the pattern forbids the read): layer 1, the value reads its key (bind); layer 2, the
+    query reads the value (deliver). reads: (n, n) bool, reads[i, j] = query i may read key j in one
+    layer (a dilated union map).
+
+    Example:
+        >>> from course_utils.core.dilated import dilated_mask
+        >>> from course_utils.tools.plotting import describe_figure
+        >>> reads = (dilated_mask(64, 4, [8, 16, 32, 64], [1, 2, 4, 8], causal=True) > 0).any(dim=0)
+        >>> describe_figure(route_diagram(reads, 16, open_pair=0, closed_pair=1))
+        'Figure: A 2-layer route: the value reads its key (layer 1), the query reads the value (layer 2). Diagram.'
     """
     query = 2 * n_pairs + 2
     if reads.shape[0] <= query or not (0 <= open_pair < n_pairs and 0 <= closed_pair < n_pairs):
         raise ValueError(f"reads must cover {query + 1} positions and the pairs lie in [0, {n_pairs})")
-    labels = ["BOS"] + [f"{kind}{i}" for i in range(n_pairs) for kind in ("k", "v")] + ["SEP", "kq"]
+    labels = ["BOS"] + [f"{kind}{pair}" for pair in range(n_pairs) for kind in ("k", "v")] + ["SEP", "kq"]
     fig, ax = plt.subplots(figsize=(14, 3.6))
     ax.set(xlim=(-1, query + 1), ylim=(-1.3, 2.6))
     ax.axis("off")
-    for pos, label in enumerate(labels):
+    for position, label in enumerate(labels):
         colour = "#fce5cd" if label.startswith("k") else "#d9ead3" if label.startswith("v") else "#e8e8e8"
         ax.text(
-            pos,
+            position,
             0,
             label,
             ha="center",
@@ -157,29 +186,8 @@ def route_diagram(reads, n_pairs: int, open_pair: int, closed_pair: int) -> Figu
         )
     for pair, colour, height in ((open_pair, "tab:green", 1.0), (closed_pair, "tab:red", 1.6)):
         key, value = 2 * pair + 1, 2 * pair + 2
-        for (src, dst, layer), h in (((key, value, 1), 0.45), ((value, query, 2), height)):
-            allowed = bool(reads[dst, src])
-            ax.annotate(
-                "",
-                xy=(dst, 0.3),
-                xytext=(src, 0.3),
-                arrowprops={
-                    "arrowstyle": "-|>",
-                    "color": colour,
-                    "lw": 1.6,
-                    "ls": "-" if allowed else "--",
-                    "connectionstyle": f"arc3,rad={-0.5 if layer == 1 else -0.15 * h}",
-                },
-            )
-            mid = (src + dst) / 2
-            ax.text(
-                mid,
-                0.35 + (0.55 if layer == 1 else 0.5 * h + 0.35),
-                f"layer {layer}" + ("" if allowed else ": ✗"),
-                ha="center",
-                fontsize=8,
-                color=colour,
-            )
+        _draw_read(ax, reads, key, value, 1, colour, 0.45)
+        _draw_read(ax, reads, value, query, 2, colour, height)
     ax.text(
         query / 2,
         -1.0,
@@ -189,3 +197,31 @@ def route_diagram(reads, n_pairs: int, open_pair: int, closed_pair: int) -> Figu
         fontsize=9,
     )
     return finish(fig, "A 2-layer route: the value reads its key (layer 1), the query reads the value (layer 2)")
+
+
+def _draw_read(ax: Axes, reads: Tensor, source: int, reader: int, layer: int, colour: str, height: float) -> None:
+    """An arc from `source` to `reader` labelled with its layer.
+
+    Solid where `reads` allows the read, dashed and crossed where it does not.
+    """
+    allowed = bool(reads[reader, source])
+    ax.annotate(
+        "",
+        xy=(reader, 0.3),
+        xytext=(source, 0.3),
+        arrowprops={
+            "arrowstyle": "-|>",
+            "color": colour,
+            "lw": 1.6,
+            "ls": "-" if allowed else "--",
+            "connectionstyle": f"arc3,rad={-0.5 if layer == 1 else -0.15 * height}",
+        },
+    )
+    ax.text(
+        (source + reader) / 2,
+        0.35 + (0.55 if layer == 1 else 0.5 * height + 0.35),
+        f"layer {layer}" + ("" if allowed else ": ✗"),
+        ha="center",
+        fontsize=8,
+        color=colour,
+    )

@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 import math
 from collections.abc import Sequence
-from pathlib import Path
+from typing import Any
 
 import matplotlib
 import matplotlib.pyplot as plt
@@ -22,10 +22,10 @@ import torch
 from matplotlib.axes import Axes
 from matplotlib.collections import PathCollection
 from matplotlib.figure import Figure
+from matplotlib.image import AxesImage
+from matplotlib.legend import Legend
 from matplotlib.patches import Rectangle
 from PIL import Image
-
-from course_utils.chapters.bench_results import read_csv
 
 ArrayLike = torch.Tensor | np.ndarray | Sequence[float]
 
@@ -33,7 +33,11 @@ ArrayLike = torch.Tensor | np.ndarray | Sequence[float]
 def use_course_style() -> None:
     """Set the course look: seaborn whitegrid, colorblind palette, readable fonts, fixed dpi.
 
-    Example: `use_course_style()` in the setup cell, before any plot.
+    Call it in a notebook's setup cell, before any plot (not run as a doctest: it changes the
+    matplotlib settings of the whole process).
+
+    Example:
+        >>> use_course_style()  # doctest: +SKIP
     """
     # Load the backend now: Jupyter's inline backend registers its figure formatter when it loads, and
     # the course's (below) must replace it.
@@ -112,7 +116,11 @@ def describe_figure(fig: Figure, *, max_entries: int = 8) -> str:
     Built only from what the figure states (no numbers are typed in): its title, then each panel's kind
     (line plot, bar chart, scatter plot, heat map, diagram), title, axis labels with their log scales,
     and up to `max_entries` legend entries. Colour bars are not panels of their own.
-    Example: `describe_figure(plot_curves(...))` -> "Figure: <title>. Line plot; x axis: n (log scale); ..."
+
+    Example:
+        >>> fig = plot_curves([1, 2, 4], {"w": [1, 0.5, 0.25]}, xlabel="n", ylabel="w", title="1/n", logx=True)
+        >>> describe_figure(fig)
+        'Figure: 1/n. Line plot; x axis: n (log scale); y axis: w.'
     """
     colorbar_axes = {id(ax) for ax in fig.axes if getattr(ax, "_colorbar", None) is not None}
     panels = [ax for ax in fig.axes if ax.get_visible() and id(ax) not in colorbar_axes]
@@ -131,14 +139,14 @@ def describe_figure(fig: Figure, *, max_entries: int = 8) -> str:
             if label:
                 scale_text = f" ({scale} scale)" if scale != "linear" else ""
                 panel.append(f"{axis} axis: {_strip_mathtext(label)}{scale_text}")
-        if ax.get_legend() is not None:
-            panel.append(_legend_text(ax.get_legend(), max_entries))
+        if (legend := ax.get_legend()) is not None:
+            panel.append(_legend_text(legend, max_entries))
         parts.append("; ".join(filter(None, panel)) + ".")
     parts += [f"Figure {text}." for legend in fig.legends if (text := _legend_text(legend, max_entries))]
     return " ".join(parts)
 
 
-def _legend_text(legend, max_entries: int) -> str:
+def _legend_text(legend: Legend, max_entries: int) -> str:
     entries = [_strip_mathtext(text.get_text()) for text in legend.get_texts() if text.get_text().strip()]
     more = f" and {len(entries) - max_entries} more" if len(entries) > max_entries else ""
     return "legend: " + ", ".join(entries[:max_entries]) + more if entries else ""
@@ -163,6 +171,12 @@ def finish(fig: Figure, title: str | None = None) -> Figure:
     """Give a hand-made figure its title, tighten its layout and detach it from pyplot.
 
     End a notebook cell with `finish(fig, "The finding")` to show the figure exactly once.
+
+    Example:
+        >>> fig, ax = plt.subplots()
+        >>> _ = ax.plot([0, 1], [1, 0])
+        >>> describe_figure(finish(fig, "The finding"))
+        'Figure: The finding. Line plot.'
     """
     if title is not None:
         fig.suptitle(title)
@@ -178,8 +192,34 @@ def plot_attention_maps(
     weights: (heads, n_q, n_k) or (n_q, n_k). When n_q < n_k the queries are the last n_q positions.
     `tokens` (length n_k) labels the keys and, for the last n_q, the queries. Only the first
     `max_heads` heads are drawn.
-    Example: `plot_attention_maps(weights[0], tokens=vocab.labels(batch.tokens[0]), title="Layer 0")`
+
+    Example:
+        >>> fig = plot_attention_maps(torch.full((2, 4, 4), 0.25), tokens=list("abcd"), title="Layer 0")
+        >>> describe_figure(fig)
+        "Figure: Layer 0. 2 panels. Heat map titled 'head 0'; x axis: key position; y axis: query position. ..."
     """
+    w = _attention_weights(weights, tokens, max_heads, ncols)
+    heads = w.shape[0]
+    shown = min(heads, max_heads)
+    cols = min(shown, ncols)
+    fig, drawn = _panel_grid(shown, cols, panel_size=(2.9, 2.7), margins=(0.9, 0.5))
+    vmax = float(w[:shown].max()) or 1.0
+    for i, ax in enumerate(drawn):
+        image = _draw_attention_map(ax, w[i], tokens, vmax)
+        if heads > 1:
+            ax.set_title(f"head {i}")
+        if i % cols == 0:
+            ax.set_ylabel("query position")
+        if i + cols >= shown:
+            ax.set_xlabel("key position")
+    fig.colorbar(image, ax=drawn, label="attention weight", shrink=0.9)
+    if title or shown < heads:
+        fig.suptitle((title or "") + (f" (first {shown} of {heads} heads)" if shown < heads else ""))
+    return _closed(fig)
+
+
+def _attention_weights(weights: ArrayLike, tokens: list[str] | None, max_heads: int, ncols: int) -> np.ndarray:
+    """`plot_attention_maps`'s weights as a (heads, n_q, n_k) array, its arguments checked."""
     w = _to_numpy(weights, "weights")
     if w.ndim == 2:
         w = w[None]
@@ -190,44 +230,41 @@ def plot_attention_maps(
         )
     if max_heads < 1 or ncols < 1:
         raise ValueError(f"max_heads and ncols must be at least 1; got {max_heads}, {ncols}")
-    heads, n_q, n_k = w.shape
-    if tokens is not None and len(tokens) != n_k:
-        raise ValueError(f"tokens needs one label per key (n_k={n_k}); got {len(tokens)}")
-    offset = n_k - n_q  # position of the first query
-    shown = min(heads, max_heads)
-    cols = min(shown, ncols)
-    rows = math.ceil(shown / cols)
-    fig, axes = plt.subplots(
-        rows, cols, figsize=(2.9 * cols + 0.9, 2.7 * rows + 0.5), squeeze=False, layout="constrained"
-    )
-    vmax = float(w[:shown].max()) or 1.0
-    drawn = list(axes.flat[:shown])
-    for ax in axes.flat[shown:]:
+    if tokens is not None and len(tokens) != w.shape[2]:
+        raise ValueError(f"tokens needs one label per key (n_k={w.shape[2]}); got {len(tokens)}")
+    return w
+
+
+def _panel_grid(
+    count: int, cols: int, *, panel_size: tuple[float, float], margins: tuple[float, float]
+) -> tuple[Figure, list[Axes]]:
+    """A figure of `count` panels in rows of `cols` (the unused cells of the last row removed), and its panels."""
+    rows = math.ceil(count / cols)
+    figsize = (panel_size[0] * cols + margins[0], panel_size[1] * rows + margins[1])
+    fig, axes = plt.subplots(rows, cols, figsize=figsize, squeeze=False, layout="constrained")
+    for ax in axes.flat[count:]:
         fig.delaxes(ax)
-    for i, ax in enumerate(drawn):
-        image = ax.imshow(
-            w[i],
-            vmin=0.0,
-            vmax=vmax,
-            aspect="auto",
-            interpolation="nearest",
-            extent=(-0.5, n_k - 0.5, n_k - 0.5, offset - 0.5),
-        )  # y = query position
-        if heads > 1:
-            ax.set_title(f"head {i}")
-        if tokens is not None:
-            k_step, q_step = math.ceil(n_k / 32), math.ceil(n_q / 32)  # ~32 labels per axis stay readable
-            ax.set_xticks(range(0, n_k, k_step), tokens[::k_step], rotation=90, fontsize=7)
-            ax.set_yticks(range(offset, n_k, q_step), tokens[offset::q_step], fontsize=7)
-        ax.grid(False)
-        if i % cols == 0:
-            ax.set_ylabel("query position")
-        if i + cols >= shown:
-            ax.set_xlabel("key position")
-    fig.colorbar(image, ax=drawn, label="attention weight", shrink=0.9)
-    if title or shown < heads:
-        fig.suptitle((title or "") + (f" (first {shown} of {heads} heads)" if shown < heads else ""))
-    return _closed(fig)
+    return fig, list(axes.flat[:count])
+
+
+def _draw_attention_map(ax: Axes, weights: np.ndarray, tokens: list[str] | None, vmax: float) -> AxesImage:
+    """One head's (n_q, n_k) weights as a heat map, y = query position (the last n_q of the keys')."""
+    n_q, n_k = weights.shape
+    offset = n_k - n_q  # position of the first query
+    image = ax.imshow(
+        weights,
+        vmin=0.0,
+        vmax=vmax,
+        aspect="auto",
+        interpolation="nearest",
+        extent=(-0.5, n_k - 0.5, n_k - 0.5, offset - 0.5),
+    )
+    if tokens is not None:
+        k_step, q_step = math.ceil(n_k / 32), math.ceil(n_q / 32)  # ~32 labels per axis stay readable
+        ax.set_xticks(range(0, n_k, k_step), tokens[::k_step], rotation=90, fontsize=7)
+        ax.set_yticks(range(offset, n_k, q_step), tokens[offset::q_step], fontsize=7)
+    ax.grid(False)
+    return image
 
 
 def plot_curves(
@@ -245,29 +282,21 @@ def plot_curves(
 
     x: (m,) · ys: name -> (m,) · bands: name (a key of ys) -> ((m,), (m,)), e.g. a min-max or a
     confidence interval, drawn in the curve's colour. Markers are drawn when m <= 30.
-    Example: `plot_curves(ns, {"measured": w, "closed form": w_pred}, xlabel="n (keys)",
-    ylabel="weight of the relevant key", title="The weight falls like 1/n", logx=True, logy=True)`
+
+    Example:
+        >>> ns, w = [1, 2, 4], [1, 0.5, 0.25]
+        >>> fig = plot_curves(ns, {"measured": w, "closed form": [1 / n for n in ns]}, xlabel="n (keys)",
+        ...                   ylabel="weight of the relevant key", title="The weight falls like 1/n",
+        ...                   logx=True, logy=True)
+        >>> describe_figure(fig)
+        'Figure: The weight falls like 1/n. Line plot; x axis: n (keys) (log scale); ...; legend: measured, closed...'
     """
     x_arr = _to_numpy(x, "x")
-    if x_arr.ndim != 1 or not ys:
-        raise ValueError("x must be 1-D and ys a non-empty dict of curves")
     curves = {name: _to_numpy(y, f"ys[{name!r}]") for name, y in ys.items()}
     band_arrays = {
         name: (_to_numpy(lo, "band lo"), _to_numpy(hi, "band hi")) for name, (lo, hi) in (bands or {}).items()
     }
-    for name, y in curves.items():
-        if y.shape != x_arr.shape:
-            raise ValueError(f"curve {name!r} has shape {y.shape} but x has {x_arr.shape}; give one y per x")
-    for name, (lo, hi) in band_arrays.items():
-        if name not in curves:
-            raise ValueError(f"band {name!r} has no curve of the same name; ys has {list(curves)}")
-        if lo.shape != x_arr.shape or hi.shape != x_arr.shape:
-            raise ValueError(f"band {name!r} needs lo and hi of shape {x_arr.shape}")
-    if logx and (x_arr <= 0).any():
-        raise ValueError("logx needs positive x values")
-    if logy and any((y <= 0).any() for y in curves.values()):
-        raise ValueError("logy needs positive y values; drop logy or plot a positive quantity")
-
+    _check_curves(x_arr, curves, band_arrays, logx=logx, logy=logy)
     fig, ax = plt.subplots(layout="constrained")
     marker = "o" if len(x_arr) <= 30 else None
     for name, y in curves.items():
@@ -286,14 +315,45 @@ def plot_curves(
     return _closed(fig)
 
 
+def _check_curves(
+    x: np.ndarray,
+    curves: dict[str, np.ndarray],
+    bands: dict[str, tuple[np.ndarray, np.ndarray]],
+    *,
+    logx: bool,
+    logy: bool,
+) -> None:
+    """`plot_curves`'s checks: one y per x in every curve and band, a curve for every band, positive log axes."""
+    if x.ndim != 1 or not curves:
+        raise ValueError("x must be 1-D and ys a non-empty dict of curves")
+    for name, y in curves.items():
+        if y.shape != x.shape:
+            raise ValueError(f"curve {name!r} has shape {y.shape} but x has {x.shape}; give one y per x")
+    for name, (lo, hi) in bands.items():
+        if name not in curves:
+            raise ValueError(f"band {name!r} has no curve of the same name; ys has {list(curves)}")
+        if lo.shape != x.shape or hi.shape != x.shape:
+            raise ValueError(f"band {name!r} needs lo and hi of shape {x.shape}")
+    if logx and (x <= 0).any():
+        raise ValueError("logx needs positive x values")
+    if logy and any((y <= 0).any() for y in curves.values()):
+        raise ValueError("logy needs positive y values; drop logy or plot a positive quantity")
+
+
 def plot_seed_lines(
     x: ArrayLike, per_seed: dict[str, ArrayLike], *, xlabel: str, ylabel: str, title: str, logx: bool = False
 ) -> Figure:
     """One thin line per seed, one colour per name: for results that differ by seed (e.g. bimodal,
     where a mean and a band would describe no seed at all).
 
-    x: (m,) · per_seed: name -> (seeds, m). Example: `plot_seed_lines(ks, {"RoPE": acc}, xlabel="K",
-    ylabel="accuracy", title="RoPE learned in one seed of three")`
+    x: (m,) · per_seed: name -> (seeds, m).
+
+    Example:
+        >>> acc = [[1.0, 1.0, 1.0], [1.0, 0.5, 0.2], [1.0, 0.4, 0.1]]
+        >>> fig = plot_seed_lines([2, 4, 8], {"RoPE": acc}, xlabel="K", ylabel="accuracy",
+        ...                       title="RoPE learned in one seed of three")
+        >>> describe_figure(fig)
+        'Figure: RoPE learned in one seed of three. Line plot; x axis: K; y axis: accuracy; legend: RoPE (3 seeds).'
     """
     x_arr = _to_numpy(x, "x")
     curves = {name: _to_numpy(v, f"per_seed[{name!r}]") for name, v in per_seed.items()}
@@ -333,7 +393,10 @@ def plot_loss(losses: ArrayLike, *, title: str, steps: ArrayLike | None = None, 
 
     losses: (m,) in nats per token · steps: (m,) the step of each loss (default 0..m-1) ·
     smoothing in [0, 1): the EMA factor (0 = no smoothing).
-    Example: `plot_loss(history["loss"], title="KV retrieval: loss falls after a 1500-step plateau")`
+
+    Example:
+        >>> describe_figure(plot_loss([2.0, 1.5, 1.2, 1.1], title="KV retrieval: loss falls after a plateau"))
+        'Figure: KV retrieval: loss falls after a plateau. Line plot; ...; legend: raw, smoothed (EMA 0.9).'
     """
     y = _to_numpy(losses, "losses")
     x = np.arange(len(y)) if steps is None else _to_numpy(steps, "steps")
@@ -369,7 +432,12 @@ def plot_heatmaps(
     """One annotated heatmap per panel, on a shared colour scale: e.g. accuracy per encoding.
 
     panels: name -> (rows, cols) values; row_labels / col_labels label the cells.
-    Example: `plot_heatmaps({"RoPE": acc}, row_labels=["K=8"], col_labels=["1st", "2nd"], xlabel=..., ...)`
+
+    Example:
+        >>> fig = plot_heatmaps({"RoPE": [[0.9, 0.5]]}, row_labels=["K=8"], col_labels=["1st", "2nd"],
+        ...                     xlabel="copy", ylabel="K", title="Accuracy", cbar_label="accuracy")
+        >>> describe_figure(fig)
+        "Figure: Accuracy. Heat map titled 'RoPE'."
     """
     arrays = {name: _to_numpy(v, name) for name, v in panels.items()}
     if not arrays:
@@ -380,25 +448,9 @@ def plot_heatmaps(
                 f"panel {name!r} has shape {a.shape}; the labels say ({len(row_labels)}, {len(col_labels)})"
             )
     cols = min(len(arrays), ncols)
-    rows = math.ceil(len(arrays) / cols)
-    fig, axes = plt.subplots(
-        rows, cols, figsize=(3.3 * cols + 0.9, 2.9 * rows + 0.6), squeeze=False, layout="constrained"
-    )
-    for ax in axes.flat[len(arrays) :]:
-        fig.delaxes(ax)
-    drawn = list(axes.flat[: len(arrays)])
+    fig, drawn = _panel_grid(len(arrays), cols, panel_size=(3.3, 2.9), margins=(0.9, 0.6))
     for ax, (name, a) in zip(drawn, arrays.items()):
-        image = ax.imshow(a, vmin=vmin, vmax=vmax, cmap=cmap, aspect="auto", interpolation="nearest")
-        for (r, c), value in np.ndenumerate(a):
-            ax.text(
-                c,
-                r,
-                f"{value:.2f}",
-                ha="center",
-                va="center",
-                fontsize=7,
-                color="white" if value < vmin + 0.5 * (vmax - vmin) else "black",
-            )
+        image = _draw_annotated_heatmap(ax, a, vmin=vmin, vmax=vmax, cmap=cmap)
         ax.set_xticks(range(len(col_labels)), col_labels, fontsize=8)
         ax.set_yticks(range(len(row_labels)), row_labels, fontsize=8)
         ax.set_title(name)
@@ -410,28 +462,48 @@ def plot_heatmaps(
     return _closed(fig)
 
 
-def plot_recorded_bench(path, *, field: str, ylabel: str, logy: bool = False) -> Figure | None:
-    """One line per implementation from a CSV written by `python -m course_utils.chapters.bench`, or None
-    when the file does not exist yet. `field` is a numeric column ("seconds", "tflops", ...).
+def _draw_annotated_heatmap(ax: Axes, values: np.ndarray, *, vmin: float, vmax: float, cmap: str) -> AxesImage:
+    """A (rows, cols) heat map with each cell's value written in it (white on the dark half of the scale)."""
+    image = ax.imshow(values, vmin=vmin, vmax=vmax, cmap=cmap, aspect="auto", interpolation="nearest")
+    for (r, c), value in np.ndenumerate(values):
+        ax.text(
+            c,
+            r,
+            f"{value:.2f}",
+            ha="center",
+            va="center",
+            fontsize=7,
+            color="white" if value < vmin + 0.5 * (vmax - vmin) else "black",
+        )
+    return image
 
-    Example: `plot_recorded_bench("results/bench_gpu.csv", field="tflops", ylabel="attained TFLOP/s")`
+
+def plot_recorded_bench(rows: Sequence[Any], *, field: str, ylabel: str, logy: bool = False) -> Figure:
+    """One line per implementation of a recorded benchmark over n: `rows` are the `BenchRow`s of one CSV
+    file (`course_utils.chapters.bench_results.read_csv`), of which those with status "ok" are drawn;
+    `field` is a numeric column ("seconds", "tflops", ...).
+
+    Example:
+        >>> from course_utils.chapters.bench_results import read_csv
+        >>> from course_utils.paths import RESULTS_DIR
+        >>> fig = plot_recorded_bench(read_csv(RESULTS_DIR / "dilated_cpu.csv"), field="seconds", ylabel="time (s)")
+        >>> describe_figure(fig)
+        'Figure: Recorded on CPU (torch 2.13.0+cpu, float32). Line plot; ...; legend: dilated, sdpa.'
     """
-    path = Path(path)
-    if not path.exists():
-        return None
-    rows = [row for row in read_csv(path) if row.status == "ok"]
-    if not rows:
-        raise ValueError(f"{path} has no row with status 'ok'; rerun the benchmark that writes it")
+    measured = [row for row in rows if row.status == "ok"]
+    if not measured:
+        raise ValueError("the rows have no row with status 'ok'; rerun the benchmark that writes them")
     fig, ax = plt.subplots(figsize=(7, 4))
-    for impl in dict.fromkeys(row.impl for row in rows):
-        same = [row for row in rows if row.impl == impl]
+    for impl in dict.fromkeys(row.impl for row in measured):
+        same = [row for row in measured if row.impl == impl]
         ax.plot([row.n for row in same], [getattr(row, field) for row in same], marker="o", label=impl)
+    first = measured[0]
     ax.set(
         xscale="log",
         yscale="log" if logy else "linear",
         xlabel="sequence length n (tokens)",
         ylabel=ylabel,
-        title=f"Recorded on {rows[0].device_name} (torch {rows[0].torch_version}, {rows[0].dtype})",
+        title=f"Recorded on {first.device_name} (torch {first.torch_version}, {first.dtype})",
     )
     ax.legend()
     return finish(fig)

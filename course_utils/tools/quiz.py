@@ -26,7 +26,8 @@ A hash hides the answer from a reader; it does not make it hard to guess
 (there are only four choices). Hidden tests, which otter strips from the
 student version, are where an author puts anything stricter.
 
-Example (how an author computes the digest to paste into a test):
+Example:
+    How an author computes the digest to paste into a test:
 
     >>> digest(" b ", salt="99_example/q1") == digest("B", salt="99_example/q1")
     True
@@ -67,14 +68,14 @@ _HEX_DIGEST = re.compile(r"[0-9a-f]{64}")
 
 
 def _unwrap_scalar(value: object) -> object:
-    """Turn a 0-d NumPy/PyTorch value into the Python scalar it holds."""
+    """`value`, or the Python scalar it holds when it is a 0-d NumPy/PyTorch value."""
     if getattr(value, "ndim", None) == 0 and hasattr(value, "item"):
         return value.item()
     return value
 
 
 def canonical(value: object) -> str:
-    """Return the canonical text form of an exact answer, as hashed by `digest`.
+    """The canonical text form of an exact answer, as hashed by `digest`.
 
     - `str`: surrounding whitespace stripped, inner runs of whitespace
       collapsed to one space, upper-cased (so `" b "` and `"B"` agree);
@@ -82,9 +83,15 @@ def canonical(value: object) -> str:
     - `tuple`/`list` of the above (order matters); `set`/`frozenset`
       (order does not).
 
-    The form carries the type, so `3` and `"3"` hash differently. Raises
-    TypeError for floats (hash those rounded, with `canonical_rounded`,
-    `digest(..., decimals=n)` or `check_rounded`) and for any other type.
+    The form carries the type, so `3` and `"3"` hash differently.
+
+    Example:
+        >>> canonical(" b "), canonical(3), canonical("3")
+        ('str:B', 'int:3', 'str:3')
+
+    Raises:
+        TypeError: for floats (hash those rounded, with `canonical_rounded`,
+            `digest(..., decimals=n)` or `check_rounded`) and for any other type.
     """
     value = _unwrap_scalar(value)
     if isinstance(value, str):
@@ -94,9 +101,9 @@ def canonical(value: object) -> str:
     if isinstance(value, numbers.Integral):
         return f"int:{int(value)}"
     if isinstance(value, (tuple, list)):
-        return "seq:[" + ",".join(canonical(v) for v in value) + "]"
+        return "seq:[" + ",".join(canonical(item) for item in value) + "]"
     if isinstance(value, (set, frozenset)):
-        return "set:{" + ",".join(sorted(canonical(v) for v in value)) + "}"
+        return "set:{" + ",".join(sorted(canonical(item) for item in value)) + "}"
     if isinstance(value, numbers.Real):
         raise TypeError(
             f"cannot hash the float {value!r} exactly; round it first: "
@@ -109,7 +116,8 @@ def canonical(value: object) -> str:
 MAX_DECIMALS = 12
 
 
-def _check_decimals(decimals: object) -> int:
+def _valid_decimals(decimals: object) -> int:
+    """`decimals` as an int, once it is known to be a number of places `canonical_rounded` accepts."""
     if isinstance(decimals, bool) or not isinstance(decimals, numbers.Integral):
         raise TypeError(f"decimals must be an int, not {decimals!r}")
     if not 0 <= int(decimals) <= MAX_DECIMALS:
@@ -124,27 +132,28 @@ def _real_numbers(value: object) -> float | list:
     if isinstance(value, (tuple, list)):
         if not value:
             raise TypeError("cannot round an empty sequence")
-        return [_real_numbers(v) for v in value]
+        return [_real_numbers(item) for item in value]
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"expected a real number or a sequence of them, got {value!r}")
-    x = float(value)
-    if not math.isfinite(x):
-        raise TypeError(f"cannot round {x!r}")
-    return x
+    number = float(value)
+    if not math.isfinite(number):
+        raise TypeError(f"cannot round {number!r}")
+    return number
 
 
-def _fixed(x: float, decimals: int) -> str:
-    # Decimal(x) is the exact value of the binary float, so this rounding is exact (half to
-    # even only on exact ties) and the same on every machine, unlike x * 10**decimals.
+def _fixed(number: float, decimals: int) -> str:
+    """`number` rounded to `decimals` places, half to even, as fixed-point text."""
+    # Decimal(number) is the exact value of the binary float, so this rounding is exact (half to even
+    # only on exact ties) and the same on every machine, unlike number * 10**decimals.
     step = Decimal(1).scaleb(-decimals)
-    q = Decimal(x).quantize(step, rounding=ROUND_HALF_EVEN, context=Context(prec=400))
-    if q == 0:
-        q = abs(q)  # -0.00 and 0.00 are the same answer
-    return format(q, "f")
+    rounded = Decimal(number).quantize(step, rounding=ROUND_HALF_EVEN, context=Context(prec=400))
+    if rounded == 0:
+        rounded = abs(rounded)  # -0.00 and 0.00 are the same answer
+    return format(rounded, "f")
 
 
 def canonical_rounded(value: object, decimals: int) -> str:
-    """Return the canonical text of a number (or numbers) rounded to `decimals` places.
+    """The canonical text of a number (or numbers) rounded to `decimals` places.
 
     `value` may be an int or float, a NumPy scalar, a tensor or array of any
     shape, or a (nested) list/tuple of numbers; shapes: a scalar gives
@@ -153,23 +162,22 @@ def canonical_rounded(value: object, decimals: int) -> str:
     as 2.67499999...) becomes `2.67` everywhere. `-0.00` becomes `0.00`.
 
     Example:
-
         >>> canonical_rounded(16, 2), canonical_rounded([2.3675, -4.6052], 1)
         ('fixed2:16.00', 'fixed1:[2.4,-4.6]')
 
-    Raises TypeError for bools, strings, NaN/inf, empty sequences and other
-    types, or a non-int `decimals`; ValueError if `decimals` is outside
-    `0..MAX_DECIMALS`.
+    Raises:
+        TypeError: for bools, strings, NaN/inf, empty sequences and other
+            types, or a non-int `decimals`.
+        ValueError: if `decimals` is outside `0..MAX_DECIMALS`.
     """
-    decimals = _check_decimals(decimals)
-    numbers_ = _real_numbers(value)
+    decimals = _valid_decimals(decimals)
 
-    def text(v: float | list) -> str:
-        if isinstance(v, list):
-            return "[" + ",".join(text(x) for x in v) + "]"
-        return _fixed(v, decimals)
+    def fixed_text(reals: float | list) -> str:
+        if isinstance(reals, list):
+            return "[" + ",".join(fixed_text(item) for item in reals) + "]"
+        return _fixed(reals, decimals)
 
-    return f"fixed{decimals}:{text(numbers_)}"
+    return f"fixed{decimals}:{fixed_text(_real_numbers(value))}"
 
 
 def rounding_margin(value: object, decimals: int) -> float:
@@ -182,23 +190,23 @@ def rounding_margin(value: object, decimals: int) -> float:
     at least `MIN_MARGIN` and pick fewer decimals otherwise.
 
     Example:
-
         >>> round(rounding_margin(7.4702, 2), 2), round(rounding_margin(7.4702, 3), 2)
         (0.48, 0.3)
 
-    Raises TypeError and ValueError as `canonical_rounded` does.
+    Raises:
+        TypeError: as `canonical_rounded` does.
+        ValueError: as `canonical_rounded` does.
     """
-    decimals = _check_decimals(decimals)
-    numbers_ = _real_numbers(value)
+    decimals = _valid_decimals(decimals)
 
-    def flat(v: float | list) -> list[float]:
-        return [y for x in v for y in flat(x)] if isinstance(v, list) else [v]
+    def flatten(reals: float | list) -> list[float]:
+        return [number for item in reals for number in flatten(item)] if isinstance(reals, list) else [reals]
 
     margins = []
-    for x in flat(numbers_):
-        scaled = Decimal(x).scaleb(decimals, context=Context(prec=400))
-        frac = abs(scaled - scaled.to_integral_value(rounding=ROUND_HALF_EVEN))  # 0 .. 0.5
-        margins.append(float(Decimal("0.5") - frac))
+    for number in flatten(_real_numbers(value)):
+        scaled = Decimal(number).scaleb(decimals, context=Context(prec=400))
+        off_integer = abs(scaled - scaled.to_integral_value(rounding=ROUND_HALF_EVEN))  # 0 .. 0.5
+        margins.append(float(Decimal("0.5") - off_integer))
     return min(margins)
 
 
@@ -207,7 +215,7 @@ MIN_MARGIN = 0.05
 
 
 def digest(value: object, *, salt: str, decimals: int | None = None) -> str:
-    """Return the salted SHA-256 hex digest of `canonical(value)`.
+    """The salted SHA-256 hex digest of `canonical(value)`.
 
     With `decimals`, the digest of `canonical_rounded(value, decimals)`
     instead: the number (or numbers) rounded to that many places, for
@@ -220,8 +228,9 @@ def digest(value: object, *, salt: str, decimals: int | None = None) -> str:
             `"03/q2"` (`"<notebook number>/<question>"`, as in the notebooks).
         decimals: places to round to before hashing, or `None` for an exact answer.
 
-    Raises ValueError if `salt` is empty or not a string, or `decimals` is out of
-    range; TypeError if `value` has no canonical form.
+    Raises:
+        ValueError: if `salt` is empty or not a string, or `decimals` is out of range.
+        TypeError: if `value` has no canonical form.
     """
     if not isinstance(salt, str) or not salt:
         raise ValueError("salt must be a non-empty string")
@@ -230,13 +239,14 @@ def digest(value: object, *, salt: str, decimals: int | None = None) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _check_unanswered(answer: object, what: str) -> None:
+def _require_answer(answer: object, what: str) -> None:
+    """Raise ValueError while `answer` is still the notebook's placeholder (`...` or None)."""
     if answer is Ellipsis or answer is None:
         raise ValueError(f"{what} has not been answered yet: replace the `...`")
 
 
 def normalize_choice(answer: object, choices: str | Sequence[str] | None = DEFAULT_CHOICES) -> str:
-    """Return a multiple-choice answer in canonical form (`" b "` -> `"B"`).
+    """A multiple-choice answer in canonical form (`" b "` -> `"B"`).
 
     Args:
         answer: the student's answer, a string.
@@ -244,24 +254,30 @@ def normalize_choice(answer: object, choices: str | Sequence[str] | None = DEFAU
             letters (`"ABCD"`), a sequence of strings, or `None` to accept
             any non-empty string.
 
-    Raises ValueError if the answer is missing (`...`/`None`), not a string,
-    empty, or not one of `choices`.
+    Example:
+        >>> normalize_choice(" b ")
+        'B'
+
+    Raises:
+        ValueError: if the answer is missing (`...`/`None`), not a string,
+            empty, or not one of `choices`.
     """
-    _check_unanswered(answer, "this question")
+    _require_answer(answer, "this question")
     if not isinstance(answer, str):
         raise ValueError(f"the answer must be a string such as 'A', not {answer!r}")
-    norm = " ".join(answer.split()).upper()
-    if not norm:
+    normalized = " ".join(answer.split()).upper()
+    if not normalized:
         raise ValueError("the answer is empty")
     if choices is not None:
-        allowed = [c.upper() for c in choices]
-        if norm not in allowed:
-            listed = ", ".join(repr(c) for c in allowed)
+        allowed = [choice.upper() for choice in choices]
+        if normalized not in allowed:
+            listed = ", ".join(repr(choice) for choice in allowed)
             raise ValueError(f"{answer!r} is not one of the choices {listed}")
-    return norm
+    return normalized
 
 
-def _validate_digest(expected_digest: str) -> str:
+def _valid_digest(expected_digest: str) -> str:
+    """`expected_digest` lower-cased, once it is known to be a SHA-256 hex digest."""
     if not isinstance(expected_digest, str) or not _HEX_DIGEST.fullmatch(expected_digest.lower()):
         raise ValueError("expected_digest must be a 64-character SHA-256 hex digest")
     return expected_digest.lower()
@@ -274,33 +290,38 @@ def check_choice(
     salt: str,
     choices: str | Sequence[str] | None = DEFAULT_CHOICES,
 ) -> bool:
-    """Return whether a multiple-choice answer matches `expected_digest`.
+    """Whether a multiple-choice answer matches `expected_digest`, `digest("<letter>", salt=salt)`.
 
-    `expected_digest` is `digest("<letter>", salt=salt)`. Raises ValueError if
-    the answer is missing or not one of `choices` (see `normalize_choice`), or
-    `expected_digest` is malformed.
+    Example:
+        >>> check_choice("b", digest("B", salt="99_example/q1"), salt="99_example/q1")
+        True
+
+    Raises:
+        ValueError: if the answer is missing or not one of `choices` (see
+            `normalize_choice`), or `expected_digest` is malformed.
     """
-    expected = _validate_digest(expected_digest)
+    expected = _valid_digest(expected_digest)
     return hmac.compare_digest(digest(normalize_choice(answer, choices), salt=salt), expected)
 
 
 def check_value(value: object, expected_digest: str, *, salt: str) -> bool:
-    """Return whether an exact answer matches `expected_digest` (`digest(answer, salt=salt)`).
+    """Whether an exact answer matches `expected_digest` (`digest(answer, salt=salt)`).
 
-    Raises ValueError if the value is missing (`...`/`None`), has no canonical
-    form, or `expected_digest` is malformed.
+    Raises:
+        ValueError: if the value is missing (`...`/`None`), has no canonical
+            form, or `expected_digest` is malformed.
     """
-    expected = _validate_digest(expected_digest)
-    _check_unanswered(value, "this question")
+    expected = _valid_digest(expected_digest)
+    _require_answer(value, "this question")
     try:
         actual = digest(value, salt=salt)
-    except TypeError as exc:
-        raise ValueError(str(exc)) from exc
+    except TypeError as error:
+        raise ValueError(str(error)) from error
     return hmac.compare_digest(actual, expected)
 
 
 def check_rounded(value: object, expected_digest: str, *, salt: str, decimals: int) -> bool:
-    """Return whether a number rounds to the answer hashed in `expected_digest`.
+    """Whether a number rounds to the answer hashed in `expected_digest`.
 
     `expected_digest` is `digest(answer, salt=salt, decimals=decimals)`: both
     sides are rounded to `decimals` places (exact decimal rounding, see
@@ -311,31 +332,40 @@ def check_rounded(value: object, expected_digest: str, *, salt: str, decimals: i
     match).
 
     Example:
+        >>> expected = digest(16.0, salt="06/q4", decimals=2)
+        >>> check_rounded(16.001, expected, salt="06/q4", decimals=2)
+        True
+        >>> check_rounded(17.18, expected, salt="06/q4", decimals=2)
+        False
 
-        >>> h = digest(16.0, salt="06/q4", decimals=2)
-        >>> check_rounded(16.001, h, salt="06/q4", decimals=2), check_rounded(17.18, h, salt="06/q4", decimals=2)
-        (True, False)
-
-    Raises ValueError if the value is missing (`...`/`None`), is not a finite
-    number or sequence of numbers, or `expected_digest` is malformed.
+    Raises:
+        ValueError: if the value is missing (`...`/`None`), is not a finite
+            number or sequence of numbers, or `expected_digest` is malformed.
     """
-    expected = _validate_digest(expected_digest)
-    _check_unanswered(value, "this question")
+    expected = _valid_digest(expected_digest)
+    _require_answer(value, "this question")
     try:
         actual = digest(value, salt=salt, decimals=decimals)
-    except TypeError as exc:
-        raise ValueError(str(exc)) from exc
+    except TypeError as error:
+        raise ValueError(str(error)) from error
     return hmac.compare_digest(actual, expected)
 
 
 def in_range(x: object, lo: float, hi: float) -> bool:
-    """Return whether the number `x` lies in the closed interval `[lo, hi]`.
+    """Whether the number `x` lies in the closed interval `[lo, hi]`.
 
     `x` may be a Python number, a NumPy scalar or a one-element tensor. NaN
-    is never in range. Raises ValueError if `x` is missing (`...`/`None`), a
-    bool or string, or not a real number, or if `lo > hi`.
+    is never in range.
+
+    Example:
+        >>> in_range(0.3, 0.25, 0.35), in_range(float("nan"), 0, 1)
+        (True, False)
+
+    Raises:
+        ValueError: if `x` is missing (`...`/`None`), a bool or string, or not
+            a real number, or if `lo > hi`.
     """
-    _check_unanswered(x, "this value")
+    _require_answer(x, "this value")
     if lo > hi:
         raise ValueError(f"empty range: lo={lo!r} > hi={hi!r}")
     x = _unwrap_scalar(x)
@@ -343,8 +373,8 @@ def in_range(x: object, lo: float, hi: float) -> bool:
         raise ValueError(f"expected a number, got {x!r}")
     try:
         value = float(x)  # type: ignore[arg-type]
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"expected a real number, got {x!r}") from exc
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"expected a real number, got {x!r}") from error
     if math.isnan(value):
         return False
     return lo <= value <= hi

@@ -7,11 +7,15 @@ from collections import deque
 
 
 def run_streaming(command: list[str], *, keep: int = 40) -> int:
-    """Run a command, printing its output line by line as it comes (stderr merged into stdout), and
-    return its exit code; on failure print the last `keep` lines again under a heading. Never raises
-    for a failing command, so a notebook cell can go on.
+    """Run a command, printing its output line by line as it comes; return its exit code.
 
-    Example: `run_streaming([sys.executable, "-m", "course_utils.chapters.bench", "--ns", "512"])`
+    Stderr is merged into stdout. On failure the last `keep` lines are printed again under a heading.
+    Never raises for a failing command, so a notebook cell can go on.
+
+    Example:
+        Not run as a test: it starts a benchmark in a subprocess.
+
+        >>> run_streaming([sys.executable, "-m", "course_utils.chapters.bench", "--ns", "512"])  # doctest: +SKIP
     """
     tail: deque[str] = deque(maxlen=keep)
     with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1) as child:

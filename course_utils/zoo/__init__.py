@@ -5,14 +5,14 @@
 - `names`    how each family spells its entries' names
 - `store`    how a checkpoint is stored (byte planes, xz-compressed) under `course_utils/zoo/checkpoints/`
              (`write_checkpoint`, `read_checkpoint`)
-- `training` training an entry and storing its checkpoint (`build`), loading it (`load`; `retrain=True`
-             trains it into `build/zoo/`), metrics tracked while it trains
+- `training` training an entry and storing its checkpoint (`build_entry`), loading it (`load_entry`;
+             `retrain=True` trains it into `build/zoo/`), metrics tracked while it trains
 - `trials`   experiments on more seeds whose measurements, not weights, are committed
 
     python -m course_utils.zoo list
     python -m course_utils.zoo build NAME [NAME ...] | --all
 
-Notebooks use `from course_utils import zoo` and call `zoo.load(zoo.entry_name("kv", 0, positional="alibi"))`.
+Notebooks use `from course_utils import zoo` and call `zoo.load_entry(zoo.entry_name("kv", 0, positional="alibi"))`.
 """
 
 from course_utils.zoo.recipes import (
@@ -31,7 +31,7 @@ from course_utils.zoo.recipes import (
     get_entry,
 )
 from course_utils.zoo.store import read_checkpoint, write_checkpoint
-from course_utils.zoo.training import KV_TRACKED_N_PAIRS, build, evaluate_entry, load, train_entry
+from course_utils.zoo.training import KV_TRACKED_N_PAIRS, build_entry, evaluate_entry, load_entry, train_entry
 
 __all__ = [
     "DATA_SEED_BASE",
@@ -44,13 +44,13 @@ __all__ = [
     "SI_VARIANTS",
     "ZOO",
     "ZooEntry",
-    "build",
+    "build_entry",
     "checkpoint_path",
     "entry_name",
     "evaluate_entry",
     "family_names",
     "get_entry",
-    "load",
+    "load_entry",
     "read_checkpoint",
     "train_entry",
     "write_checkpoint",

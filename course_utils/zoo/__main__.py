@@ -7,7 +7,7 @@ import time
 
 from course_utils.zoo.recipes import ZOO, checkpoint_path, get_entry
 from course_utils.zoo.store import read_checkpoint
-from course_utils.zoo.training import build
+from course_utils.zoo.training import build_entry
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -39,7 +39,7 @@ def main(argv: list[str] | None = None) -> None:
         get_entry(name)
     start = time.perf_counter()
     for name in names:
-        path = build(name)
+        path = build_entry(name)
         record = read_checkpoint(path)
         print(
             f"{name}: {record['build_seconds']} s, final loss {record['losses'][-1]:.4f}, "

@@ -1,15 +1,19 @@
-"""How zoo entries are named: one spelling rule per family, `NAME_RULES[family](seed, **options)`."""
+"""How zoo entries are named: one spelling rule per family, `NAME_RULES[family].spell(seed, **options)`."""
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 
 def recall_name(seed: int, *, transform: str, reference: int = 0, value_answers: bool = False) -> str:
     """A recall entry's name (notebook 02): "-value" for value answers, the logit transform without
-    underscores and its reference length if any. Example: `recall_name(1, transform="log_n", reference=18)`
-    -> "recall-logn18-s1"
+    underscores and its reference length if any.
+
+    Example:
+        >>> recall_name(1, transform="log_n", reference=18)
+        'recall-logn18-s1'
     """
     return f"recall{'-value' if value_answers else ''}-{transform.replace('_', '')}{reference or ''}-s{seed}"
 
@@ -27,7 +31,10 @@ def kv_name(
 ) -> str:
     """A kv entry's name (notebooks 03, 07, 09): the positional scheme, then one suffix per option set
     ("-dilated", "-3l", "-edge", "-qfirst", "-fill", "-pi", in that order).
-    Example: `kv_name(0, positional="alibi", query_first=True, filler=True)` -> "kv-alibi-qfirst-fill-s0"
+
+    Example:
+        >>> kv_name(0, positional="alibi", query_first=True, filler=True)
+        'kv-alibi-qfirst-fill-s0'
     """
     variant = "".join(
         suffix
@@ -46,14 +53,20 @@ def kv_name(
 
 def si_lm_name(seed: int, *, variant: str, tau: float = 10.0) -> str:
     """An si-lm entry's name (notebooks 07-08): the attention variant, and tau unless it is 10.
-    Example: `si_lm_name(0, variant="si-prope", tau=3.0)` -> "si-lm-si-prope-tau3-s0"
+
+    Example:
+        >>> si_lm_name(0, variant="si-prope", tau=3.0)
+        'si-lm-si-prope-tau3-s0'
     """
     return f"si-lm-{variant}{'' if tau == 10.0 else f'-tau{tau:g}'}-s{seed}"
 
 
 def si_needle_name(seed: int, *, variant: str) -> str:
     """An si-needle trial's name (notebook 08): the attention variant.
-    Example: `si_needle_name(2, variant="alibi")` -> "si-needle-alibi-s2"
+
+    Example:
+        >>> si_needle_name(2, variant="alibi")
+        'si-needle-alibi-s2'
     """
     return f"si-needle-{variant}-s{seed}"
 
@@ -61,7 +74,10 @@ def si_needle_name(seed: int, *, variant: str) -> str:
 def sink_name(seed: int, *, sink_fix: str = "none", sink_init: float = 0.0, layers: int = 1, bos: bool = True) -> str:
     """A sink entry's name (notebook 04): the depth unless 1 layer, "-nobos" without BOS, the sink fix
     without underscores and its initial logit unless 0.
-    Example: `sink_name(0, sink_fix="learned_sink", sink_init=4.0)` -> "sink-learnedsink-init4-s0"
+
+    Example:
+        >>> sink_name(0, sink_fix="learned_sink", sink_init=4.0)
+        'sink-learnedsink-init4-s0'
     """
     fix = "" if sink_fix == "none" else "-" + sink_fix.replace("_", "")
     depth = "" if layers == 1 else f"-{layers}l"
@@ -70,70 +86,106 @@ def sink_name(seed: int, *, sink_fix: str = "none", sink_init: float = 0.0, laye
 
 def lm_name(seed: int, *, sigma_reparam: bool = False) -> str:
     """An lm entry's name (notebook 05's too-hot language models): "-sigma" with σReparam.
-    Example: `lm_name(0, sigma_reparam=True)` -> "lm-hot-sigma-s0"
+
+    Example:
+        >>> lm_name(0, sigma_reparam=True)
+        'lm-hot-sigma-s0'
     """
     return f"lm-hot{'-sigma' if sigma_reparam else ''}-s{seed}"
 
 
 def loop_name(seed: int, *, rare: bool = False) -> str:
     """A loop entry's name (notebook 05): "-rare" for the stream that rarely repeats.
-    Example: `loop_name(1, rare=True)` -> "loop-rare-s1"
+
+    Example:
+        >>> loop_name(1, rare=True)
+        'loop-rare-s1'
     """
     return f"loop{'-rare' if rare else ''}-s{seed}"
 
 
 def decoy_name(seed: int, *, near_miss: bool = False) -> str:
     """A decoy entry's name (notebook 05): "-nearmiss" for near-miss decoys.
-    Example: `decoy_name(0, near_miss=True)` -> "decoy-nearmiss-s0"
+
+    Example:
+        >>> decoy_name(0, near_miss=True)
+        'decoy-nearmiss-s0'
     """
     return f"decoy{'-nearmiss' if near_miss else ''}-s{seed}"
 
 
 def copy_name(seed: int, *, seq_len: int = 12) -> str:
     """A copy entry's name (notebook 01): "copy-rope-2l", the name notebook 01 introduced, then
-    "-m{seq_len}" unless 12 and "-s{seed}" unless 0. Example: `copy_name(1, seq_len=8)` -> "copy-rope-2l-m8-s1"
+    "-m{seq_len}" unless 12 and "-s{seed}" unless 0.
+
+    Example:
+        >>> copy_name(1, seq_len=8)
+        'copy-rope-2l-m8-s1'
     """
     return "copy-rope-2l" + ("" if seq_len == 12 else f"-m{seq_len}") + ("" if seed == 0 else f"-s{seed}")
 
 
 def induct_name(seed: int) -> str:
     """An induct entry's name (notebook 01's variable-length copiers).
-    Example: `induct_name(2)` -> "copy-induct-s2"
+
+    Example:
+        >>> induct_name(2)
+        'copy-induct-s2'
     """
     return f"copy-induct-s{seed}"
 
 
-#: How each family spells its names: `NAME_RULES[family](seed, **options)`. The options are the
-#: family factory's arguments (kv: positional, edge, dilated, layers, query_first, filler, finetune;
-#: recall: transform, reference, value_answers; sink: sink_fix, sink_init, layers, bos;
-#: si-lm: variant, tau; lm: sigma_reparam; copy: seq_len; loop: rare; decoy: near_miss; induct: none).
-#: The trials (`course_utils.zoo.trials`: their measurements are stored, not their weights) follow the
-#: same rules: notebook 08's needle models (`si_needle_name`), and kv and si-lm variants (`layers`,
+@dataclass(frozen=True)
+class NameRule:
+    """How one family spells its entries' names: the function, and the options it takes besides the seed
+    (the family factory's arguments), those it needs and those with a default.
+
+    Example:
+        >>> NAME_RULES["loop"].spell(1, rare=True)
+        'loop-rare-s1'
+    """
+
+    spell: Callable[..., str]
+    required: tuple[str, ...] = ()
+    optional: tuple[str, ...] = ()
+
+
+#: Each family's name rule: `NAME_RULES[family].spell(seed, **options)`. The trials
+#: (`course_utils.zoo.trials`: their measurements are stored, not their weights) follow the same rules:
+#: notebook 08's needle models (`si_needle_name`), and kv and si-lm variants (`layers`,
 #: `finetune="long"`, more si-lm `variant`s).
-NAME_RULES: dict[str, Callable[..., str]] = {
-    "copy": copy_name,
-    "recall": recall_name,
-    "kv": kv_name,
-    "si-lm": si_lm_name,
-    "sink": sink_name,
-    "lm": lm_name,
-    "loop": loop_name,
-    "decoy": decoy_name,
-    "induct": induct_name,
+NAME_RULES: dict[str, NameRule] = {
+    "copy": NameRule(copy_name, optional=("seq_len",)),
+    "recall": NameRule(recall_name, required=("transform",), optional=("reference", "value_answers")),
+    "kv": NameRule(
+        kv_name,
+        required=("positional",),
+        optional=("edge", "dilated", "layers", "query_first", "filler", "finetune"),
+    ),
+    "si-lm": NameRule(si_lm_name, required=("variant",), optional=("tau",)),
+    "sink": NameRule(sink_name, optional=("sink_fix", "sink_init", "layers", "bos")),
+    "lm": NameRule(lm_name, optional=("sigma_reparam",)),
+    "loop": NameRule(loop_name, optional=("rare",)),
+    "decoy": NameRule(decoy_name, optional=("near_miss",)),
+    "induct": NameRule(induct_name),
 }
 
 
-def spell(family_name: str, seed: int, options: dict) -> str:
+def spell(family_name: str, seed: int, options: dict[str, Any]) -> str:
     """The name `family_name`'s rule gives seed `seed` and `options` (whether or not the entry exists).
 
-    Example: `spell("kv", 0, {"positional": "alibi"})` -> "kv-alibi-s0"
+    Example:
+        >>> spell("kv", 0, {"positional": "alibi"})
+        'kv-alibi-s0'
     """
     if family_name not in NAME_RULES:
         raise ValueError(f"unknown zoo family {family_name!r}; choose one of {sorted(NAME_RULES)}")
     rule = NAME_RULES[family_name]
-    try:
-        inspect.signature(rule).bind(seed, **options)
-    except TypeError:
-        accepted = [p for p in inspect.signature(rule).parameters if p != "seed"]
-        raise ValueError(f"zoo family {family_name!r} takes the options {accepted}; got {sorted(options)}") from None
-    return rule(seed, **options)
+    unknown = [option for option in options if option not in rule.required + rule.optional]
+    missing = [option for option in rule.required if option not in options]
+    if unknown or missing:
+        raise ValueError(
+            f"zoo family {family_name!r} takes the options {list(rule.required + rule.optional)}, "
+            f"of which {list(rule.required)} always; got {sorted(options)}"
+        )
+    return rule.spell(seed, **options)

@@ -3,7 +3,7 @@
 Every entry is a complete recipe (task, model config, training config, seed). Building it
 trains from scratch and stores the weights, the recipe, the torch version and the loss
 curve under `course_utils/zoo/checkpoints/NAME.pt.xz` (a `torch.save` file, xz-compressed). Notebooks
-call `load(NAME)`, which reads the checkpoint instantly (or retrains with `retrain=True`).
+call `zoo.load_entry(NAME)`, which reads the checkpoint instantly (or retrains with `retrain=True`).
 
 Names are an API: entries come in families trained on every seed of `SEEDS`, and
 `family_names("kv", positional="alibi")` -> {0: "kv-alibi-s0", 1: ..., 2: ...} (or `entry_name("kv", 0,
@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from course_utils.core.model import GPTConfig
 from course_utils.core.sink_fixes import SINK_FIXES
@@ -71,7 +72,9 @@ class ZooEntry:
     follows from the family and the seed: every entry trains on its family's data stream,
     `DATA_SEED_BASE[family] + seed`, which replaces any data_seed `train` holds.
 
-    Example: `get_entry("kv-rope-s1").train.data_seed` -> 201 (`DATA_SEED_BASE["kv"] + 1`)
+    Example:
+        >>> get_entry("kv-rope-s1").train.data_seed  # DATA_SEED_BASE["kv"] + 1
+        201
     """
 
     name: str
@@ -102,7 +105,9 @@ class ZooEntry:
         """The recipe as a stored record opens, checkpoint or trial: name, description, task and its
         arguments, model and training configs, seed and the entry it was fine-tuned from (or None).
 
-        Example: `get_entry("copy-rope-2l").provenance()["train_config"]["steps"]` -> 300
+        Example:
+            >>> get_entry("copy-rope-2l").provenance()["train_config"]["steps"]
+            300
         """
         return {
             "name": self.name,
@@ -124,7 +129,9 @@ def recall_entry(transform: str, seed: int, *, reference: int = 0, value_answers
     (log-n scaling normalised to 1 at length `reference` when it is > 0), answering with the item (1024
     classes) or, with `value_answers`, its value (16 classes; same inputs, same data stream).
 
-    Example: `recall_entry("log_n", 0, reference=18).name` -> "recall-logn18-s0"
+    Example:
+        >>> recall_entry("log_n", 0, reference=18).name
+        'recall-logn18-s0'
     """
     normalised = f" normalised to 1 at {reference} tokens" if reference else ""
     answers = "values (16 classes)" if value_answers else "items"
@@ -160,7 +167,9 @@ def kv_entry(positional: str, seed: int, *, edge_bias: float = 0.0) -> ZooEntry:
     """Notebook 03: 2-layer key-value retrieval model, the recipe with which the course's trial runs found
     Liu et al.'s lost-in-the-middle U ("Lost in the Middle", 2023) in 3 of 3 seeds (ALiBi, edge-heavy queries).
 
-    Example: `kv_entry("alibi", 0, edge_bias=0.9).name` -> "kv-alibi-edge-s0"
+    Example:
+        >>> kv_entry("alibi", 0, edge_bias=0.9).name
+        'kv-alibi-edge-s0'
     """
     queries = f"queries from the first/last quarter with p={edge_bias}" if edge_bias else "uniform queries"
     return ZooEntry(
@@ -188,7 +197,9 @@ def kv_query_first_entry(seed: int) -> ZooEntry:
     """Notebook 03: `kv-alibi-fill-s{seed}`'s recipe with the query key also right after BOS (Liu et
     al.'s query-aware contextualization).
 
-    Example: `kv_query_first_entry(0).name` -> "kv-alibi-qfirst-fill-s0"
+    Example:
+        >>> kv_query_first_entry(0).name
+        'kv-alibi-qfirst-fill-s0'
     """
     plain = kv_filler_entry("alibi", seed)
     return replace(
@@ -211,7 +222,9 @@ def kv_filler_entry(positional: str, seed: int) -> ZooEntry:
     """Notebook 03: key-value retrieval with filler tokens, for every encoding; its positions-never-seen
     experiments (filler prefix, filler between pairs, position interpolation) start from these.
 
-    Example: `kv_filler_entry("rope", 0).name` -> "kv-rope-fill-s0"
+    Example:
+        >>> kv_filler_entry("rope", 0).name
+        'kv-rope-fill-s0'
     """
     plain = kv_entry(positional, seed)
     return replace(
@@ -242,7 +255,9 @@ def kv_finetune_entry(seed: int, finetune: str) -> ZooEntry:
     """Notebook 03: `kv-rope-fill-s{seed}` fine-tuned 200 steps on 16-64 pairs, its positions scaled by
     `KV_PI_SCALE` (`finetune="pi"`, position interpolation) or left as they are (`"extrap"`).
 
-    Example: `kv_finetune_entry(0, "pi").name` -> "kv-rope-fill-pi-s0"
+    Example:
+        >>> kv_finetune_entry(0, "pi").name
+        'kv-rope-fill-pi-s0'
     """
     parent = kv_filler_entry("rope", seed)
     scale = {"pi": KV_PI_SCALE, "extrap": 1.0}[finetune]
@@ -268,7 +283,9 @@ KV_DILATED_PATTERNS = {"dilated_segments": (8, 16, 32, 64), "dilated_rates": (1,
 def kv_dilated_entry(seed: int) -> ZooEntry:
     """Notebook 07: `kv-rope-s{seed}`'s recipe with dilated attention in both layers (equal steps).
 
-    Example: `kv_dilated_entry(0).name` -> "kv-rope-dilated-s0"
+    Example:
+        >>> kv_dilated_entry(0).name
+        'kv-rope-dilated-s0'
     """
     dense = kv_entry("rope", seed)
     return replace(
@@ -300,7 +317,9 @@ SI_MODEL = {"max_len": 16 * SI_TRAIN_LEN, "d_model": 64, "heads": 4, "layers": 2
 def si_lm_entry(variant: str, seed: int, *, tau: float = 10.0) -> ZooEntry:
     """Notebook 08: a character LM trained at 64 tokens, evaluated up to 16x longer in the notebook.
 
-    Example: `si_lm_entry("si-prope", 0, tau=3.0).name` -> "si-lm-si-prope-tau3-s0"
+    Example:
+        >>> si_lm_entry("si-prope", 0, tau=3.0).name
+        'si-lm-si-prope-tau3-s0'
     """
     return ZooEntry(
         name=si_lm_name(seed, variant=variant, tau=tau),
@@ -324,7 +343,9 @@ def si_needle_entry(variant: str, seed: int) -> ZooEntry:
     """Notebook 08: needle retrieval trained at 16-64 tokens, evaluated up to 8x longer (a trial:
     `course_utils.zoo.trials` stores its measurements, not its weights).
 
-    Example: `si_needle_entry("alibi", 0).name` -> "si-needle-alibi-s0"
+    Example:
+        >>> si_needle_entry("alibi", 0).name
+        'si-needle-alibi-s0'
     """
     return ZooEntry(
         name=si_needle_name(seed, variant=variant),
@@ -348,7 +369,9 @@ def sink_entry(sink_fix: str, seed: int, *, sink_init: float = 0.0, layers: int 
     grew an attention sink on BOS in every seed of the course's trial runs (Xiao et al., "Efficient Streaming
     Language Models with Attention Sinks", 2023).
 
-    Example: `sink_entry("learned_sink", 0, sink_init=4.0).name` -> "sink-learnedsink-init4-s0"
+    Example:
+        >>> sink_entry("learned_sink", 0, sink_init=4.0).name
+        'sink-learnedsink-init4-s0'
     """
     init = "" if sink_init == 0 else f" starting at {sink_init:g}"
     return ZooEntry(
@@ -377,7 +400,9 @@ def sink_entry(sink_fix: str, seed: int, *, sink_init: float = 0.0, layers: int 
 def lm_entry(seed: int, *, sigma_reparam: bool = False) -> ZooEntry:
     """Notebook 05: a 2-layer character-level LM on the course corpus at a too-high learning rate.
 
-    Example: `lm_entry(0, sigma_reparam=True).name` -> "lm-hot-sigma-s0"
+    Example:
+        >>> lm_entry(0, sigma_reparam=True).name
+        'lm-hot-sigma-s0'
     """
     how = f"learning rate 3e-2 with 10 warm-up steps{', sigmaReparam' if sigma_reparam else ''}"
     return ZooEntry(
@@ -405,7 +430,9 @@ def lm_entry(seed: int, *, sigma_reparam: bool = False) -> ZooEntry:
 def copy_entry(seed: int, *, seq_len: int = 12) -> ZooEntry:
     """Notebook 01: the fixed-length copier (section 9 at length 12; quiz Q4 at length 8).
 
-    Example: `copy_entry(0, seq_len=8).name` -> "copy-rope-2l-m8"
+    Example:
+        >>> copy_entry(0, seq_len=8).name
+        'copy-rope-2l-m8'
     """
     return ZooEntry(
         name=copy_name(seed, seq_len=seq_len),
@@ -424,7 +451,9 @@ def induct_entry(seed: int) -> ZooEntry:
     """Notebook 01: copy-rope-2l's model on strings of 4-16 distinct symbols (lengths 7, 11 and 14
     held out), so no single offset finds the answer.
 
-    Example: `induct_entry(0).name` -> "copy-induct-s0"
+    Example:
+        >>> induct_entry(0).name
+        'copy-induct-s0'
     """
     return ZooEntry(
         name=induct_name(seed),
@@ -445,7 +474,9 @@ def loop_entry(seed: int, *, rare: bool = False) -> ZooEntry:
     (p = 0.1, 2000 steps, since only one sentence in ten teaches copying; MLPs 1x wide keep the
     checkpoint small). The MLPs are there because attention alone copies but misjudges how likely a repeat is.
 
-    Example: `loop_entry(0, rare=True).name` -> "loop-rare-s0"
+    Example:
+        >>> loop_entry(0, rare=True).name
+        'loop-rare-s0'
     """
     repeat_prob = 0.1 if rare else 0.5
     return ZooEntry(
@@ -476,7 +507,9 @@ def decoy_entry(seed: int, *, near_miss: bool = False) -> ZooEntry:
     token alone answers perfectly, and a model can sit on that half-solution (seed 0 still does; see
     notebook 05).
 
-    Example: `decoy_entry(0, near_miss=True).name` -> "decoy-nearmiss-s0"
+    Example:
+        >>> decoy_entry(0, near_miss=True).name
+        'decoy-nearmiss-s0'
     """
     if near_miss:
         what = "two-token key among 1-6 near-miss decoys (same first token) in 32-128 tokens"
@@ -534,10 +567,12 @@ ZOO: dict[str, ZooEntry] = {
 }
 
 
-def entry_name(family: str, seed: int, **options) -> str:
+def entry_name(family: str, seed: int, **options: Any) -> str:
     """The name of `family`'s entry for model seed `seed` and the family's `options`.
 
-    Example: `entry_name("kv", 0, positional="alibi", edge=True)` -> "kv-alibi-edge-s0"
+    Example:
+        >>> entry_name("kv", 0, positional="alibi", edge=True)
+        'kv-alibi-edge-s0'
     """
     spelled = spell(family, seed, options)
     if spelled not in ZOO:
@@ -548,11 +583,14 @@ def entry_name(family: str, seed: int, **options) -> str:
     return spelled
 
 
-def family_names(family: str, **options) -> dict[int, str]:
+def family_names(family: str, **options: Any) -> dict[int, str]:
     """{seed: name} of the entries of one family variant, for the seeds of `SEEDS` that exist.
 
-    Example: `family_names("kv", positional="alibi")` -> {0: "kv-alibi-s0", 1: "kv-alibi-s1", 2: "kv-alibi-s2"};
-    `family_names("si-lm", variant="si-prope", tau=3.0)` -> {0: "si-lm-si-prope-tau3-s0"} (seed 0 only).
+    Example:
+        >>> family_names("kv", positional="alibi")
+        {0: 'kv-alibi-s0', 1: 'kv-alibi-s1', 2: 'kv-alibi-s2'}
+        >>> family_names("si-lm", variant="si-prope", tau=3.0)  # seed 0 only
+        {0: 'si-lm-si-prope-tau3-s0'}
     """
     names = {seed: spell(family, seed, options) for seed in SEEDS}
     found = {seed: spelled for seed, spelled in names.items() if spelled in ZOO}
@@ -565,13 +603,23 @@ def family_names(family: str, **options) -> dict[int, str]:
 
 
 def get_entry(name: str) -> ZooEntry:
-    """The recipe called `name`; a ValueError lists the entries if there is none. Example: `get_entry("kv-rope-s0")`"""
+    """The recipe called `name`; a ValueError lists the entries if there is none.
+
+    Example:
+        >>> get_entry("kv-rope-s0").task
+        'kv_retrieval'
+    """
     if name not in ZOO:
         raise ValueError(f"no zoo entry {name!r}; available: {sorted(ZOO)}")
     return ZOO[name]
 
 
 def checkpoint_path(name: str) -> Path:
-    """Where entry `name` is stored. Example: `checkpoint_path("copy-rope-2l")`"""
+    """Where entry `name`'s committed checkpoint is stored.
+
+    Example:
+        >>> checkpoint_path("copy-rope-2l").relative_to(CHECKPOINT_DIR)
+        PosixPath('copy-rope-2l.pt.xz')
+    """
     get_entry(name)
     return CHECKPOINT_DIR / f"{name}.pt.xz"

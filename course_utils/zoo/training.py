@@ -1,7 +1,7 @@
 """Training a zoo entry, storing its checkpoint and loading it back (with metrics tracked while it trains).
 
 Only `python -m course_utils.zoo build` (`make zoo`) writes the committed checkpoints; a notebook's
-`load(NAME, retrain=True)` trains into `ZOO_RETRAIN_DIR` (`build/zoo/`, git-ignored) and loads from there.
+`load_entry(NAME, retrain=True)` trains into `ZOO_RETRAIN_DIR` (`build/zoo/`, git-ignored) and loads from there.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ EVAL_SEED = 12345
 
 
 def _kv_accuracy_by_index(model: TinyGPT) -> list[float]:
+    """Accuracy by query index at K = 16 pairs (64 sequences per index)."""
     return accuracy_by_query_index(model, 16, per_index=64, seed=TRACK_SEED).tolist()
 
 
@@ -92,7 +93,8 @@ def train_entry(
     cosine decay keep the recipe's full length, so the losses match the first `steps` stored ones),
     or with another `seed` (model initialisation) to check that a result is not the luck of one seed.
 
-    Example: `model, losses = train_entry("copy-rope-2l", steps=20)`
+    Example: it trains a model (seconds).
+        >>> model, losses = train_entry("copy-rope-2l", steps=20, progress=False)  # doctest: +SKIP
     """
     model, losses, _ = train_tracked(get_entry(name), steps=steps, seed=seed, progress=progress, track=False)
     return model, losses
@@ -112,7 +114,7 @@ def train_tracked(
     seed_everything(entry.seed if seed is None else seed)
     model = TinyGPT(entry.model_config())
     if entry.init_from is not None:
-        model.load_state_dict(load(entry.init_from, verbose=False)[1]["state_dict"])
+        model.load_state_dict(load_entry(entry.init_from, verbose=False)[1]["state_dict"])
     batch_fn = make_batch_fn(entry.task, batch_size=config.batch_size, **entry.task_kwargs)
     history: list[dict] = []
     callback = None
@@ -133,17 +135,20 @@ def train_tracked(
 
 
 def evaluate_entry(model: TinyGPT, entry: ZooEntry, *, batch_size: int = 512) -> float:
-    """Accuracy on a fresh held-out batch (generator seed EVAL_SEED, never used in training)."""
+    """The accuracy of `model` (trained on `entry`) on a fresh held-out batch of the entry's task (generator
+    seed EVAL_SEED, never used in training)."""
     batch_fn = make_batch_fn(entry.task, batch_size=batch_size, **{**entry.task_kwargs, **entry.eval_kwargs})
     batch = batch_fn(torch.Generator().manual_seed(EVAL_SEED))
     return target_accuracy(model, batch.tokens, batch.targets)
 
 
-def build(name: str, *, progress: bool = True, directory: Path | None = None) -> Path:
+def build_entry(name: str, *, progress: bool = True, directory: Path | None = None) -> Path:
     """Train entry `name` and store its checkpoint in `directory`, by default the committed one
     (`checkpoint_path(name)`, as `python -m course_utils.zoo build` does); returns the path.
 
-    Example: `build("copy-rope-2l", directory=ZOO_RETRAIN_DIR)` -> Path(".../build/zoo/copy-rope-2l.pt.xz")
+    Example: it trains a model.
+        >>> build_entry("copy-rope-2l", directory=ZOO_RETRAIN_DIR)  # doctest: +SKIP
+        PosixPath('.../build/zoo/copy-rope-2l.pt.xz')
     """
     entry = get_entry(name)
     start = time.perf_counter()
@@ -164,19 +169,24 @@ def build(name: str, *, progress: bool = True, directory: Path | None = None) ->
     return path
 
 
-def load(name: str, *, retrain: bool = False, verbose: bool = True) -> tuple[TinyGPT, dict]:
+def load_entry(name: str, *, retrain: bool = False, verbose: bool = True) -> tuple[TinyGPT, dict]:
     """The trained model of entry `name` and its record (config, losses, accuracy, ...).
 
     Loads the committed checkpoint; `retrain=True` (or a missing checkpoint) trains it first with the
     course's own code into `ZOO_RETRAIN_DIR` (`build/zoo/`) and loads that, leaving the committed
-    checkpoint as it is. Example: `model, record = load("copy-rope-2l")`
+    checkpoint as it is.
+
+    Example:
+        >>> model, record = load_entry("copy-rope-2l", verbose=False)
+        >>> record["accuracy"], record["train_config"]["steps"], len(record["losses"])
+        (1.0, 300, 300)
     """
     entry = get_entry(name)
     path = checkpoint_path(name)
     if retrain or not path.exists():
         if verbose:
             print(f"Training zoo model {name!r} from scratch ({entry.train.steps} steps) into {ZOO_RETRAIN_DIR}...")
-        path = build(name, directory=require_checkout(ZOO_RETRAIN_DIR))
+        path = build_entry(name, directory=require_checkout(ZOO_RETRAIN_DIR))
     record = read_checkpoint(path)
     if isinstance(record["losses"], torch.Tensor):  # stored compactly; callers get the list of floats
         record["losses"] = record["losses"].tolist()

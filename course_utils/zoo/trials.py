@@ -44,7 +44,7 @@ from course_utils.core.evaluate import accuracy_by_query_index, last_token_accur
 from course_utils.core.metrics import distance_octave_mass
 from course_utils.core.model import TinyGPT
 from course_utils.core.records import read_json, round_floats, write_json
-from course_utils.core.tasks import kv_retrieval_batch
+from course_utils.core.retrieval_tasks import kv_retrieval_batch
 from course_utils.paths import TRIALS_DIR, require_checkout
 from course_utils.zoo.names import kv_name, si_lm_name
 from course_utils.zoo.recipes import (
@@ -59,7 +59,7 @@ from course_utils.zoo.recipes import (
     si_lm_entry,
     si_needle_entry,
 )
-from course_utils.zoo.training import load, train_tracked
+from course_utils.zoo.training import load_entry, train_tracked
 
 #: Steps of the stored loss curve's averaging window, and the number of exact first losses kept.
 CURVE_EVERY = 50
@@ -135,7 +135,9 @@ def measure_needle(model: TinyGPT) -> dict:
 def kv_dilated_long_entry(seed: int) -> ZooEntry:
     """Notebook 07: the dilated kv model trained 3000 more steps, from its weights.
 
-    Example: `kv_dilated_long_entry(0).name` -> "kv-rope-dilated-long-s0"
+    Example:
+        >>> kv_dilated_long_entry(0).name
+        'kv-rope-dilated-long-s0'
     """
     parent = kv_dilated_entry(seed)
     return replace(
@@ -151,7 +153,9 @@ def kv_dilated_long_entry(seed: int) -> ZooEntry:
 def kv_dilated_3l_entry(seed: int) -> ZooEntry:
     """Notebook 07: the dilated kv recipe with 3 layers.
 
-    Example: `kv_dilated_3l_entry(0).name` -> "kv-rope-dilated-3l-s0"
+    Example:
+        >>> kv_dilated_3l_entry(0).name
+        'kv-rope-dilated-3l-s0'
     """
     parent = kv_dilated_entry(seed)
     return replace(
@@ -166,7 +170,9 @@ def kv_dilated_3l_entry(seed: int) -> ZooEntry:
 def kv_si_nope_entry(seed: int) -> ZooEntry:
     """Notebook 09: the kv recipe with scale-invariant attention and no positions.
 
-    Example: `kv_si_nope_entry(0).name` -> "kv-si-nope-s0"
+    Example:
+        >>> kv_si_nope_entry(0).name
+        'kv-si-nope-s0'
     """
     parent = kv_entry("rope", seed)
     return replace(
@@ -183,8 +189,9 @@ def si_lm_trial_entry(seed: int, variant: str, what: str, model_overrides: dict,
     """Notebooks 07-08: the `base` character LM's recipe with `model_overrides`, named as si-lm `variant`;
     `what` describes the change.
 
-    Example: `si_lm_trial_entry(0, "si-offset", "the offset only", {"logit_transform": "si_offset"}).name`
-    -> "si-lm-si-offset-s0"
+    Example:
+        >>> si_lm_trial_entry(0, "si-offset", "the offset only", {"logit_transform": "si_offset"}).name
+        'si-lm-si-offset-s0'
     """
     parent = si_lm_entry(base, seed)
     return replace(
@@ -263,7 +270,12 @@ MEASURED_ZOO: dict[str, Callable[[TinyGPT], dict]] = {
 
 
 def trial_names(prefix: str) -> dict[int, str]:
-    """{seed: name} of the trials `prefix-s{seed}`. Example: `trial_names("kv-si-nope")` -> {0: "kv-si-nope-s0", ...}"""
+    """{seed: name} of the trials `prefix-s{seed}`.
+
+    Example:
+        >>> trial_names("kv-si-nope")
+        {0: 'kv-si-nope-s0', 1: 'kv-si-nope-s1', 2: 'kv-si-nope-s2'}
+    """
     names = {seed: f"{prefix}-s{seed}" for seed in SEEDS}
     if not all(name in TRIALS for name in names.values()):
         raise ValueError(f"no trial family {prefix!r}; the trials are {sorted(TRIALS)}")
@@ -273,7 +285,9 @@ def trial_names(prefix: str) -> dict[int, str]:
 def record_path(name: str) -> Path:
     """Where the record of trial (or measured zoo model) `name` is stored, in the checkout (`paths.require_checkout`).
 
-    Example: `record_path("kv-si-nope-s0")` -> Path(".../notebooks/results/trials/kv-si-nope-s0.json")
+    Example:
+        >>> record_path("kv-si-nope-s0")
+        PosixPath('.../notebooks/results/trials/kv-si-nope-s0.json')
     """
     if name not in TRIALS and name not in MEASURED_ZOO:
         raise ValueError(
@@ -285,13 +299,14 @@ def record_path(name: str) -> Path:
 def measure_zoo(name: str) -> Path:
     """Measure committed zoo model `name` (one of `MEASURED_ZOO`) and store the record; returns the path.
 
-    Example: `measure_zoo("kv-rope-dilated-s0")`
+    Example: it evaluates a model for minutes and rewrites a committed record.
+        >>> measure_zoo("kv-rope-dilated-s0")  # doctest: +SKIP
     """
     path = record_path(name)
     if name not in MEASURED_ZOO:
         raise ValueError(f"{name!r} is a trial, not a measured zoo model; use `run_trial({name!r})`")
     start = time.perf_counter()
-    model, _ = load(name, verbose=False)
+    model, _ = load_entry(name, verbose=False)
     measurements = MEASURED_ZOO[name](model)
     record = {
         "name": name,
@@ -307,7 +322,8 @@ def measure_zoo(name: str) -> Path:
 def run_trial(name: str, *, progress: bool = True) -> Path:
     """Train trial `name`, measure it and store its record; returns the path.
 
-    Example: `run_trial("kv-si-nope-s0")`
+    Example: it trains a model for minutes and rewrites a committed record.
+        >>> run_trial("kv-si-nope-s0")  # doctest: +SKIP
     """
     path = record_path(name)
     if name not in TRIALS:
@@ -331,9 +347,14 @@ def run_trial(name: str, *, progress: bool = True) -> Path:
     return path
 
 
-def load_record(name: str) -> dict:
+def load_trial_record(name: str) -> dict:
     """The stored record of trial (or measured zoo model) `name`; a ValueError says which command writes a
-    missing one. Example: `load_record("kv-si-nope-s0")["measurements"]`"""
+    missing one.
+
+    Example:
+        >>> load_trial_record("kv-si-nope-s0")["measurements"]["accuracy_at_pairs"]
+        {'16': ..., '32': ..., '64': ...}
+    """
     command = "run" if name in TRIALS else "measure"
     return read_json(record_path(name), f"python -m course_utils.zoo.trials {command} {name}")
 
@@ -355,7 +376,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     if args.command == "list":
         for name, (entry, _) in TRIALS.items():
-            status = f"{load_record(name)['build_seconds']:7.1f} s" if record_path(name).exists() else "  not run"
+            status = f"{load_trial_record(name)['build_seconds']:7.1f} s" if record_path(name).exists() else "  not run"
             print(f"{name:28s} {status}  {entry.description}")
         return
     pool, what = (MEASURED_ZOO, "measured zoo model") if args.command == "measure" else (TRIALS, "trial")
@@ -368,10 +389,10 @@ def main(argv: list[str] | None = None) -> None:
     for name in names:
         if args.command == "measure":
             path = measure_zoo(name)
-            print(f"{name}: measured in {load_record(name)['measure_seconds']} s -> {path}", flush=True)
+            print(f"{name}: measured in {load_trial_record(name)['measure_seconds']} s -> {path}", flush=True)
         else:
             path = run_trial(name)
-            record = load_record(name)
+            record = load_trial_record(name)
             print(
                 f"{name}: {record['build_seconds']} s, final loss {record['loss_curve'][-1]:.4f} -> {path}", flush=True
             )

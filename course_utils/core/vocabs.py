@@ -1,0 +1,194 @@
+"""The token-id layouts of the synthetic tasks, one small vocabulary dataclass per task.
+
+Each lists its special tokens (BOS = 0 first) and its blocks of ordinary tokens (`TokenBlock`: keys,
+values, filler, symbols, ...); `Vocab` turns them into `vocab_size`, `offset(block)` and `labels(tokens)`.
+
+Example:
+    >>> vocab = KVVocab(n_keys=8, n_values=4)
+    >>> vocab.vocab_size, vocab.offset("key"), vocab.offset("value")
+    (14, 2, 10)
+    >>> vocab.labels(torch.tensor([0, 2, 10, 1]))
+    ['BOS', 'k0', 'v0', 'SEP']
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+import torch
+
+from course_utils.core.batch import TokenBlock, Vocab
+
+
+@dataclass(frozen=True)
+class KVVocab(Vocab):
+    """Key-value retrieval ids: BOS=0, SEP=1, keys k0.. at 2, values v0.. after the keys, and with
+    `filler=True` one filler token "f0" after the values (the vocabulary grows by one; ids of keys
+    and values do not move).
+
+    Example:
+        >>> KVVocab(n_keys=8, n_values=4).blocks()
+        (TokenBlock(name='key', size=8, label='k'), TokenBlock(name='value', size=4, label='v'))
+        >>> KVVocab(8, 4, filler=True).offset("filler")
+        14
+    """
+
+    n_keys: int = 128
+    n_values: int = 64
+    filler: bool = False
+    specials: ClassVar[tuple[str, ...]] = ("BOS", "SEP")
+    sep: ClassVar[int] = 1
+
+    def blocks(self) -> tuple[TokenBlock, ...]:
+        filler = (TokenBlock("filler", 1, "f"),) if self.filler else ()
+        return (TokenBlock("key", self.n_keys, "k"), TokenBlock("value", self.n_values, "v"), *filler)
+
+
+@dataclass(frozen=True)
+class NeedleVocab(Vocab):
+    """Needle-in-a-haystack ids: BOS=0, NEEDLE marker=1, QUERY marker=2, filler f0.., values v0..
+
+    Example:
+        >>> NeedleVocab(n_filler=100, n_values=10).vocab_size
+        113
+    """
+
+    n_filler: int = 128
+    n_values: int = 64
+    specials: ClassVar[tuple[str, ...]] = ("BOS", "NEEDLE", "QUERY")
+    needle: ClassVar[int] = 1
+    query: ClassVar[int] = 2
+
+    def blocks(self) -> tuple[TokenBlock, ...]:
+        return (TokenBlock("filler", self.n_filler, "f"), TokenBlock("value", self.n_values, "v"))
+
+
+@dataclass(frozen=True)
+class DecoyVocab(NeedleVocab):
+    """Needle ids plus a DECOY marker=3: BOS=0, NEEDLE=1, QUERY=2, DECOY=3, filler f0.., values v0..
+
+    Example:
+        >>> DecoyVocab(n_filler=100, n_values=10).vocab_size
+        114
+    """
+
+    specials: ClassVar[tuple[str, ...]] = ("BOS", "NEEDLE", "QUERY", "DECOY")
+    decoy: ClassVar[int] = 3
+
+
+@dataclass(frozen=True)
+class NearMissVocab(Vocab):
+    """Two-token keys: BOS=0, QUERY=1, first key tokens a0.., second key tokens b0.., values v0.., filler f0..
+
+    Example:
+        >>> NearMissVocab(n_keys=16, n_values=64, n_filler=128).vocab_size
+        226
+    """
+
+    n_keys: int = 16
+    n_values: int = 64
+    n_filler: int = 128
+    specials: ClassVar[tuple[str, ...]] = ("BOS", "QUERY")
+    query: ClassVar[int] = 1
+
+    def blocks(self) -> tuple[TokenBlock, ...]:
+        return (
+            TokenBlock("first_key", self.n_keys, "a"),
+            TokenBlock("second_key", self.n_keys, "b"),
+            TokenBlock("value", self.n_values, "v"),
+            TokenBlock("filler", self.n_filler, "f"),
+        )
+
+
+@dataclass(frozen=True)
+class CopyVocab(Vocab):
+    """Copy-task ids: BOS=0, SEP=1, symbols s0.. from 2.
+
+    Example:
+        >>> CopyVocab(n_symbols=16).vocab_size
+        18
+        >>> CopyVocab(n_symbols=4).labels(torch.tensor([0, 2, 1]))
+        ['BOS', 's0', 'SEP']
+    """
+
+    n_symbols: int = 64
+    specials: ClassVar[tuple[str, ...]] = ("BOS", "SEP")
+    sep: ClassVar[int] = 1
+
+    def blocks(self) -> tuple[TokenBlock, ...]:
+        return (TokenBlock("symbol", self.n_symbols, "s"),)
+
+
+@dataclass(frozen=True)
+class LoopVocab(CopyVocab):
+    """Loop-stream ids: the copy layout with END (sentence end) in SEP's place: BOS=0, END=1, s0.. from 2.
+
+    Example:
+        >>> LoopVocab(n_symbols=8).vocab_size
+        10
+    """
+
+    specials: ClassVar[tuple[str, ...]] = ("BOS", "END")
+    end: ClassVar[int] = 1
+
+
+@dataclass(frozen=True)
+class SymbolVocab(Vocab):
+    """Plain symbol stream ids: BOS=0, symbols s0.. from 1.
+
+    Example:
+        >>> SymbolVocab(n_symbols=16).offset("symbol")
+        1
+    """
+
+    n_symbols: int = 64
+
+    def blocks(self) -> tuple[TokenBlock, ...]:
+        return (TokenBlock("symbol", self.n_symbols, "s"),)
+
+
+@dataclass(frozen=True)
+class BackcopyVocab(Vocab):
+    """Backcopy-stream ids: BOS=0, TRIGGER=1, symbols s0.. from 2 (s0 the most frequent).
+
+    Example:
+        >>> BackcopyVocab(n_symbols=16).labels(torch.tensor([0, 1, 2]))
+        ['BOS', 'TRIGGER', 's0']
+    """
+
+    n_symbols: int = 64
+    specials: ClassVar[tuple[str, ...]] = ("BOS", "TRIGGER")
+    trigger: ClassVar[int] = 1
+
+    def blocks(self) -> tuple[TokenBlock, ...]:
+        return (TokenBlock("symbol", self.n_symbols, "s"),)
+
+
+@dataclass(frozen=True)
+class RecallVocab(Vocab):
+    """Associative-recall ids: BOS=0, query tokens q0.. (one per key), then items i0.. where item
+    `key * n_values + value` stores that key with that value, then (with `value_answers`) the answer
+    tokens v0.. of the values, which never occur in the input.
+
+    Example:
+        >>> RecallVocab(n_keys=4, n_values=2).offset("item")
+        5
+    """
+
+    n_keys: int = 64
+    n_values: int = 16
+    value_answers: bool = False
+
+    def blocks(self) -> tuple[TokenBlock, ...]:
+        values = (TokenBlock("value", self.n_values, "v"),) if self.value_answers else ()
+        return (TokenBlock("query", self.n_keys, "q"), TokenBlock("item", self.n_keys * self.n_values, "i"), *values)
+
+    def item(self, key: torch.Tensor, value: torch.Tensor) -> torch.Tensor:
+        """Token id of the item holding `key` and `value` (tensors of one shape, or broadcastable).
+
+        Example:
+            >>> RecallVocab(n_keys=4, n_values=2).item(torch.tensor([0, 3]), torch.tensor([1, 1]))
+            tensor([ 6, 12])
+        """
+        return self.offset("item") + key * self.n_values + value

@@ -1,0 +1,187 @@
+"""Key-value retrieval (its query options and filler) and associative recall."""
+
+import numpy as np
+import pytest
+import torch
+
+from course_utils.core.batch import IGNORE_INDEX, TaskBatch
+from course_utils.core.retrieval_tasks import Filler, associative_recall_batch, kv_retrieval_batch
+from course_utils.core.tasks import task_vocab_size
+
+
+def rows(batch: TaskBatch) -> torch.Tensor:
+    return torch.arange(len(batch.tokens))
+
+
+def test_kv_answer_is_value_of_queried_key():
+    batch = kv_retrieval_batch(64, 10, generator=1)
+    vocab = batch.vocab
+    for tokens, target, answer_pos in zip(batch.tokens, batch.targets, batch.answer_pos):
+        assert tokens.shape == (2 * 10 + 3,) and tokens[-2] == vocab.sep
+        keys, values = tokens[1:-2:2], tokens[2:-2:2]
+        assert len(set(keys.tolist())) == 10  # distinct keys
+        assert ((keys >= vocab.offset("key")) & (keys < vocab.offset("value"))).all()
+        assert (values >= vocab.offset("value")).all()
+        (match,) = torch.nonzero(keys == tokens[-1])[0]
+        assert target[answer_pos] == values[match]
+        assert (target != IGNORE_INDEX).sum() == 1 and answer_pos == len(tokens) - 1
+
+
+def test_kv_query_index():
+    batch = kv_retrieval_batch(8, 6, query_index=2, generator=0)
+    assert (batch.query_index == 2).all() and (batch.relevant_pos == 2 + 2 * 2).all()
+    assert (batch.tokens[:, -1] == batch.tokens[:, 1 + 2 * 2]).all()
+    per_row = torch.arange(6)
+    batch = kv_retrieval_batch(6, 6, query_index=per_row, generator=0)
+    assert torch.equal(batch.query_index, per_row)
+    assert torch.equal(batch.relevant_pos, 2 + 2 * per_row)
+
+
+def test_kv_edge_bias():
+    k, e = 16, 4
+    edge = kv_retrieval_batch(2000, k, edge_bias=1.0, generator=0).query_index
+    assert ((edge < e) | (edge >= k - e)).all()
+    assert (edge < e).any() and (edge >= k - e).any()
+    uniform = kv_retrieval_batch(2000, k, generator=0).query_index
+    assert set(uniform.tolist()) == set(range(k))
+    tiny = kv_retrieval_batch(100, 1, edge_bias=1.0, generator=0).query_index
+    assert (tiny == 0).all()
+
+
+def _without_filler(tokens: torch.Tensor, filler_id: int) -> list[list[int]]:
+    return [[t for t in row.tolist() if t != filler_id] for row in tokens]
+
+
+@pytest.mark.parametrize(
+    "filler", [Filler(prefix=5), Filler(gap=3), Filler(scattered=(2, 7)), Filler(prefix=2, gap=1, scattered=4)]
+)
+def test_kv_filler_moves_pairs_without_changing_the_task(filler):
+    plain = kv_retrieval_batch(32, 8, generator=3)
+    padded = kv_retrieval_batch(32, 8, filler=filler, generator=3)
+    f = padded.vocab.offset("filler")
+    assert f == plain.vocab.vocab_size  # the filler is a new id after the values
+    assert _without_filler(padded.tokens, f) == plain.tokens.tolist()  # same pairs, query and order
+    rows = torch.arange(32)
+    assert torch.equal(padded.tokens[rows, padded.relevant_pos], plain.tokens[rows, plain.relevant_pos])
+    assert torch.equal(padded.tokens[rows, padded.relevant_pos - 1], padded.tokens[:, -1])  # its key is just before
+    assert (padded.targets != IGNORE_INDEX).sum() == 32 and (padded.answer_pos == padded.tokens.shape[1] - 1).all()
+    keys = (padded.tokens >= 2) & (padded.tokens < padded.vocab.offset("value"))
+    assert ((padded.tokens[:, 1:] == f) <= ~keys[:, :-1]).all()  # a filler never follows a key (pairs stay whole)
+
+
+def test_an_empty_filler_adds_the_token_and_places_none():
+    plain, filled = kv_retrieval_batch(8, 5, generator=1), kv_retrieval_batch(8, 5, filler=Filler(), generator=1)
+    assert torch.equal(plain.tokens, filled.tokens)
+    assert filled.vocab.vocab_size == plain.vocab.vocab_size + 1
+
+
+def test_kv_filler_prefix_and_gap_place_exact_counts():
+    batch = kv_retrieval_batch(4, 5, filler=Filler(prefix=6, gap=2), generator=0)
+    f = batch.vocab.offset("filler")
+    row = batch.tokens[0].tolist()
+    assert row[1:7] == [f] * 6 and row[7] != f  # the prefix
+    assert row[9:11] == [f, f] and row[11] != f  # the first gap
+    assert len(row) == 2 * 5 + 3 + 6 + 2 * 4
+    assert row[-2] == batch.vocab.sep and row[-3] != f  # no gap after the last pair
+
+
+def test_kv_scattered_filler_lands_in_different_gaps_per_row():
+    batch = kv_retrieval_batch(64, 6, filler=Filler(scattered=3), generator=0)
+    f = batch.vocab.offset("filler")
+    assert ((batch.tokens == f).sum(1) == 3).all()
+    assert len({tuple((row == f).nonzero().flatten().tolist()) for row in batch.tokens}) > 10
+
+
+def test_filler_counts_per_place():
+    counts = Filler(prefix=1, gap=2, scattered=5).counts(batch_size=3, n_pairs=4, g=torch.Generator().manual_seed(0))
+    assert counts.shape == (3, 5) and (counts.sum(1) == 1 + 2 * 3 + 5).all()
+    assert (counts[:, 0] >= 1).all() and (counts[:, 1:4] >= 2).all()
+
+
+def test_filler_counts_at_least_zero():
+    with pytest.raises(ValueError, match="gap"):
+        Filler(gap=-1)
+    with pytest.raises(ValueError, match="prefix"):
+        Filler(prefix=1.5)
+    with pytest.raises(ValueError, match="scattered"):
+        Filler(scattered=(3, 1))
+
+
+def test_kv_query_first_puts_the_query_key_after_bos():
+    batch = kv_retrieval_batch(16, 6, query_first=True, generator=2)
+    plain = kv_retrieval_batch(16, 6, generator=2)
+    assert torch.equal(batch.tokens[:, 1], batch.tokens[:, -1])
+    assert torch.equal(torch.cat([batch.tokens[:, :1], batch.tokens[:, 2:]], 1), plain.tokens)
+    assert torch.equal(batch.relevant_pos, plain.relevant_pos + 1)
+
+
+def test_kv_n_pairs_range():
+    ks = {kv_retrieval_batch(2, (4, 6), generator=seed).n_pairs for seed in range(40)}
+    assert ks == {4, 5, 6}
+    batch = kv_retrieval_batch(2, (4, 4), generator=0)
+    assert batch.n_pairs == 4 and batch.tokens.shape == (2, 11)
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        dict(n_pairs=0),
+        dict(n_pairs=129),
+        dict(n_pairs=(8, 4)),
+        dict(n_pairs=(2, 3, 4)),
+        dict(n_pairs=2.5),
+        dict(n_pairs=4, query_index=4),
+        dict(n_pairs=4, query_index=-1),
+        dict(n_pairs=4, query_index=torch.tensor([0, 1, 2])),
+        dict(n_pairs=4, query_index=torch.tensor([0.0] * 4)),
+        dict(n_pairs=4, query_index=1, edge_bias=0.5),
+        dict(n_pairs=4, edge_bias=1.5),
+        dict(n_pairs=4, n_keys=0),
+        dict(n_pairs=4, batch_size=0),
+    ],
+)
+def test_kv_bad_arguments(kwargs):
+    kwargs = {"batch_size": 4, **kwargs}
+    with pytest.raises(ValueError):
+        kv_retrieval_batch(generator=0, **kwargs)
+
+
+def test_numpy_integers_are_accepted():  # sweeps often produce np.int64 lengths and seeds
+    batch = kv_retrieval_batch(np.int64(2), (np.int64(3), np.int64(3)), generator=np.int64(0))
+    assert torch.equal(batch.tokens, kv_retrieval_batch(2, 3, generator=0).tokens)
+
+
+def test_associative_recall_has_exactly_one_matching_item():
+    batch = associative_recall_batch(64, 40, n_keys=8, n_values=4, generator=2)  # K > n_keys: keys repeat
+    vocab = batch.vocab
+    items = batch.tokens[:, 1:-1] - vocab.offset("item")  # (B, K)
+    keys, values = items // vocab.n_values, items % vocab.n_values
+    query_key = batch.tokens[:, -1] - vocab.offset("query")
+    assert ((keys == query_key[:, None]).sum(1) == 1).all()
+    match = (keys == query_key[:, None]).long().argmax(1)
+    assert torch.equal(batch.relevant_pos, match + 1)
+    answer = batch.targets[rows(batch), batch.answer_pos]
+    assert torch.equal(answer, vocab.item(query_key, values[rows(batch), match]))
+
+
+def test_value_answers_are_the_matching_items_value_on_the_same_inputs():
+    items = associative_recall_batch(64, 40, n_keys=8, n_values=4, generator=2)
+    values = associative_recall_batch(64, 40, n_keys=8, n_values=4, value_answers=True, generator=2)
+    assert torch.equal(items.tokens, values.tokens) and torch.equal(items.relevant_pos, values.relevant_pos)
+    vocab = values.vocab
+    assert (
+        vocab.vocab_size
+        == items.vocab.vocab_size + 4
+        == task_vocab_size("associative_recall", n_keys=8, n_values=4, value_answers=True)
+    )
+    assert vocab.offset("item") == items.vocab.offset("item")  # input ids do not move
+    matched = values.tokens[rows(values), values.relevant_pos] - vocab.offset("item")
+    answer = values.targets[rows(values), values.answer_pos]
+    assert torch.equal(answer, vocab.offset("value") + matched % vocab.n_values)
+    assert (values.targets != IGNORE_INDEX).sum() == 64  # one loss per row, as before
+
+
+@pytest.mark.parametrize("kwargs", [dict(n_items=0), dict(n_items=(5, 2)), dict(n_items=4, n_keys=1)])
+def test_associative_recall_rejects_bad_sizes(kwargs):
+    with pytest.raises(ValueError):
+        associative_recall_batch(4, generator=0, **kwargs)
