@@ -7,6 +7,8 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 VENV ?= .venv
+# Where torch's CPU build comes from (Linux only; macOS's PyPI wheel is already CPU-only). Empty: PyPI.
+TORCH_INDEX ?= $(if $(filter Linux,$(shell uname -s)),https://download.pytorch.org/whl/cpu)
 BOOTSTRAP_PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
 KERNEL_NAME := long-context-attention
 KERNEL_DISPLAY := Long-context attention (.venv)
@@ -35,7 +37,7 @@ TEST_ENV := MALLOC_MMAP_THRESHOLD_=4294967296 MALLOC_TRIM_THRESHOLD_=34359738368
 # Jupyter refuses to start as root (containers, CI) unless told to.
 LAB_ROOT_FLAG := $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root)
 
-.PHONY: help install lab lint test quick unit nbval book gpu zoo trials student timings clean
+.PHONY: help install lock lab lint test quick unit nbval book gpu zoo trials student timings clean
 
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' Makefile | sed -E 's/^([a-z]+):.*## /  make \1\t/' | expand -t 16
@@ -43,10 +45,13 @@ help: ## list the targets
 $(VENV_PY):
 	$(BOOTSTRAP_PYTHON) -m venv $(VENV)
 
-# When pyproject.toml or constraints.txt changes: the course and its dev extra, with constraints.txt's CPU torch.
+# When pyproject.toml or constraints.txt changes: the course and its dev extra, at constraints.txt's locked versions.
 # A recent pip resolves faster than 3.11's bundled one; --no-compile: Python caches only the bytecode it uses.
+# On Linux, PyPI's torch is the CUDA build (several GB), so torch comes first from PyTorch's CPU index
+# (--no-deps: its dependencies come with the rest, from PyPI).
 $(STAMP): pyproject.toml constraints.txt | $(VENV_PY)
 	$(VENV_PY) -m pip install --upgrade "pip>=25"
+	$(if $(TORCH_INDEX),$(VENV_PY) -m pip install --no-compile --no-deps -c constraints.txt torch --index-url $(TORCH_INDEX))
 	$(VENV_PY) -m pip install --no-compile -c constraints.txt -e ".[dev]"
 	touch $@
 
@@ -54,6 +59,17 @@ $(KERNEL_JSON): $(STAMP)
 	$(VENV_PY) -m ipykernel install --sys-prefix --name $(KERNEL_NAME) --display-name "$(KERNEL_DISPLAY)"
 
 install: $(STAMP) $(KERNEL_JSON) ## create .venv, install the pinned packages and the course, register the kernel
+
+# A fresh venv with pyproject.toml's pins (torch as constraints.txt pins it), frozen into constraints.txt.
+LOCK_VENV := build/lock-venv
+lock: ## rewrite constraints.txt: every package's exact version after a fresh install of pyproject.toml's pins
+	rm -rf $(LOCK_VENV) && $(BOOTSTRAP_PYTHON) -m venv $(LOCK_VENV)
+	$(LOCK_VENV)/bin/python -m pip install --upgrade "pip>=25"
+	grep '^torch==' constraints.txt > $(LOCK_VENV)/torch.txt
+	$(if $(TORCH_INDEX),$(LOCK_VENV)/bin/python -m pip install --no-compile --no-deps -c $(LOCK_VENV)/torch.txt torch --index-url $(TORCH_INDEX))
+	$(LOCK_VENV)/bin/python -m pip install --no-compile -c $(LOCK_VENV)/torch.txt -e ".[dev]"
+	{ grep '^#' constraints.txt; $(LOCK_VENV)/bin/python -m pip freeze --exclude-editable | sed -E 's/\+cpu$$//'; } > $(LOCK_VENV)/constraints.txt
+	mv $(LOCK_VENV)/constraints.txt constraints.txt && rm -rf $(LOCK_VENV)
 
 # Rooted at the repository, so both notebooks/ (teacher) and student/ are reachable; opens the README.
 # Kernels may write bytecode (see install), so only the first one compiles what the chapters import.
@@ -77,7 +93,7 @@ test: install ## every test: lint, the unit tests, then every notebook re-execut
 	exit $$status
 
 unit: install ## the unit tests (tests/)
-	$(TEST_ENV) $(VENV)/bin/pytest tests -n $(TEST_WORKERS) $(PYTEST_ARGS)
+	$(TEST_ENV) $(VENV)/bin/pytest tests -n $(TEST_WORKERS) --durations=10 $(PYTEST_ARGS)
 
 quick: install ## the fast tier for the development loop: unit tests without zoo claims, slow or lab tests
 	$(TEST_ENV) $(VENV)/bin/pytest tests -n $(TEST_WORKERS) -m "not slow and not claims and not lab" $(PYTEST_ARGS)

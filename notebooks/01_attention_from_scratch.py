@@ -586,7 +586,7 @@ print(f"copy accuracy on fresh strings of length {m}: {target_accuracy(model, te
 # %%
 example = copy_batch(1, m, n_symbols=16, generator=7)
 with torch.no_grad():
-    _, attn = model(example.tokens, return_attention=True)  # (layers, batch, heads, n, n)
+    _, attn = model(example.tokens, need_weights=True)  # (layers, batch, heads, n, n)
 labels = ["BOS"] + [f"x{i}" for i in range(1, m + 1)] + ["SEP"] + [f"y{i}" for i in range(1, m + 1)]
 
 # %% [markdown]
@@ -596,7 +596,7 @@ labels = ["BOS"] + [f"x{i}" for i in range(1, m + 1)] + ["SEP"] + [f"y{i}" for i
 
 # %%
 with torch.no_grad():
-    _, attn_test = model(test.tokens, return_attention=True)  # (L, B, H, n, n)
+    _, attn_test = model(test.tokens, need_weights=True)  # (L, B, H, n, n)
 copy_queries = torch.arange(m + 1, 2 * m + 1)
 mean_weight_by_distance = torch.stack(
     [attn_test[:, :, :, copy_queries, copy_queries - t].mean(dim=(1, 3)) for t in range(m + 1)], dim=-1

@@ -98,7 +98,7 @@ from course_utils.core.device import seed_everything
 from course_utils.core.evaluate import accuracy_by_query_index, target_accuracy
 from course_utils.core.model import TinyGPT
 from course_utils.core.positional import ALiBi, RoPE, Sinusoidal
-from course_utils.core.retrieval_tasks import Filler, kv_retrieval_batch
+from course_utils.core.retrieval_tasks import kv_retrieval_batch
 from course_utils.core.vocabs import KVVocab
 from course_utils.tools.plotting import finish, plot_curves, plot_heatmaps, plot_seed_lines, use_course_style
 
@@ -302,7 +302,7 @@ fig
 # %%
 example = kv_retrieval_batch(1, 16, query_index=6, generator=5)
 with torch.no_grad():
-    _, attn = models[("alibi", 0)](example.tokens, return_attention=True)  # (L, 1, H, n, n)
+    _, attn = models[("alibi", 0)](example.tokens, need_weights=True)  # (L, 1, H, n, n)
 target = int(example.relevant_pos[0])
 last_row = attn[1, 0, :, -1]  # (H, n): layer 2, the query key's weights
 head = int((last_row[:, target] + last_row[:, target - 1]).argmax())
@@ -411,7 +411,7 @@ rows = torch.arange(len(probe.tokens))
 def retrieval_head_attention(model):
     """(16,) weight of the retrieval head (layer 2) on the target pair, by queried index."""
     with torch.no_grad():
-        _, attn = model(probe.tokens, return_attention=True)  # (L, B, H, n, n)
+        _, attn = model(probe.tokens, need_weights=True)  # (L, B, H, n, n)
     last = attn[-1, rows, :, probe.answer_pos]  # (B, H, n)
     on_pair = last[rows, :, probe.relevant_pos] + last[rows, :, probe.relevant_pos - 1]  # (B, H)
     by_query = on_pair.view(16, 64, -1).mean(1)  # (16, H)
@@ -497,7 +497,7 @@ qf_models.update(
 for (v, s), model in qf_models.items():
     for k, n in PAIR_COUNTS.items():
         by_index[(v, s, k)] = accuracy_by_query_index(
-            model, k, per_index=n, seed=k, rows_per_call=ROWS, filler=Filler(), **QF_VARIANTS[v]
+            model, k, per_index=n, seed=k, rows_per_call=ROWS, filler=True, **QF_VARIANTS[v]
         )
         depth[(v, s, k)] = lost_in_the_middle_depth(by_index[(v, s, k)])
 print("accuracy (all queries) and U depth (points) per seed, seeds 0 / 1 / 2:")
@@ -560,12 +560,12 @@ fig
 # query.
 
 # %%
-early = kv_retrieval_batch(512, 16, query_first=True, filler=Filler(), generator=9)
+early = kv_retrieval_batch(512, 16, query_first=True, filler=True, generator=9)
 early_rows = torch.arange(512)
 for s in SEEDS:
     model = qf_models[("alibi-qfirst-fill", s)]
     with torch.no_grad():
-        _, attn = model(early.tokens, return_attention=True)  # (L, B, H, n, n)
+        _, attn = model(early.tokens, need_weights=True)  # (L, B, H, n, n)
     on_early = attn[:, :, :, -1, 1].mean(1)  # (L, H): the last token's weight on the early query key
     matching = attn[0, early_rows, :, early.relevant_pos - 1, 1].mean(0)  # (H,): layer 1, matching key -> early query
     first_key = attn[0, :, :, 2, 1].mean(0)  # (H,): layer 1, the first pair's key -> early query
@@ -626,7 +626,7 @@ for p, name in FILL_SCHEMES.items():
     print(f"  {name:8s}", " / ".join(f"{fill_loaded[(p, s)][1]['accuracy']:.3f}" for s in SEEDS))
 print(
     "one training sequence:",
-    " ".join(KVVocab(filler=True).labels(kv_retrieval_batch(1, 5, filler=Filler(scattered=4), generator=3).tokens[0])),
+    " ".join(KVVocab(filler=True).labels(kv_retrieval_batch(1, 5, filler=True, n_filler=4, generator=3).tokens[0])),
 )
 
 # %% [markdown]
@@ -645,19 +645,20 @@ measured = {}  # (model, K, options) -> accuracy: the three sweeps share their s
 
 
 def fill_accuracy(model, k=16, **options):
-    """Accuracy on 256 sequences of K pairs with fillers placed by `Filler(**options)` (zero counts dropped)."""
+    """Accuracy on 256 sequences of K pairs with fillers placed by `options` (`filler_prefix`, `filler_gap`; zero
+    counts dropped)."""
     options = {name: count for name, count in options.items() if count}
     key = (id(model), k, tuple(sorted(options.items())))
     if key not in measured:
-        batch = kv_retrieval_batch(256, k, filler=Filler(**options), generator=2000 + k)
+        batch = kv_retrieval_batch(256, k, filler=True, **options, generator=2000 + k)
         measured[key] = target_accuracy(model, batch.tokens, batch.targets, rows_per_call=ROWS)
     return measured[key]
 
 
 PREFIXES, GAPS, MORE_PAIRS = (0, 32, 128), (0, 2, 8), (16, 32, 64, 112)
 sweeps = {  # name -> (x values, added tokens, accuracy function of (model, x))
-    "filler prefix P": (PREFIXES, list(PREFIXES), lambda m, x: fill_accuracy(m, prefix=x)),
-    "filler between pairs G": (GAPS, [15 * g for g in GAPS], lambda m, x: fill_accuracy(m, gap=x)),
+    "filler prefix P": (PREFIXES, list(PREFIXES), lambda m, x: fill_accuracy(m, filler_prefix=x)),
+    "filler between pairs G": (GAPS, [15 * g for g in GAPS], lambda m, x: fill_accuracy(m, filler_gap=x)),
     "more pairs K": (MORE_PAIRS, [2 * (k - 16) for k in MORE_PAIRS], lambda m, x: fill_accuracy(m, k=x)),
 }
 HELD_FOR_Q6 = ("filler prefix P", "rope")  # measured after quiz Q6 asks you to predict it
@@ -786,7 +787,7 @@ fig
 # and after the interpolation fine-tune.
 
 # %%
-long_probe = kv_retrieval_batch(64, 64, filler=Filler(), generator=77)
+long_probe = kv_retrieval_batch(64, 64, filler=True, generator=77)
 
 
 def previous_token_weight(model):
@@ -1186,7 +1187,7 @@ assert check_choice(q6_answer, "fc9f733e02cccaff5551a6dff20f6172bf1b92ab3d62c491
 # %%
 xs, _, fn = sweeps["filler prefix P"]
 swept[HELD_FOR_Q6] = torch.tensor([[fn(fill[("rope", s)], x) for x in xs] for s in SEEDS])
-prefixed = kv_retrieval_batch(256, 16, filler=Filler(prefix=128), generator=5)
+prefixed = kv_retrieval_batch(256, 16, filler=True, filler_prefix=128, generator=5)
 for p, name in FILL_SCHEMES.items():
     print(
         f"{name:8s} accuracy with P = {', '.join(map(str, xs))}, per seed: "

@@ -225,7 +225,7 @@ print(f"loss floor {floor.nanmean():.3f} nats (idle queries {floor[idle_q].nanme
 sinks = {}
 for key, model in models.items():
     with torch.no_grad():
-        logits, attn = model(test.tokens, return_attention=True)  # attn: (1, B, H, n, n)
+        logits, attn = model(test.tokens, need_weights=True)  # attn: (1, B, H, n, n)
     losses = token_losses(logits, test.targets)  # (B, n)
     weight_sum = attn.sum(-1, keepdim=True).expand_as(attn)  # 1 for softmax; less with an extra key
     sinks[key] = {
@@ -255,7 +255,7 @@ for seed in SEEDS:
 row = int(((test.tokens[:, :24] == vocab.trigger).sum(1) >= 2).nonzero()[0])
 sink_head = int(sinks[("softmax", 0)]["idle"].argmax())
 with torch.no_grad():
-    _, attn = models[("softmax", 0)](test.tokens[row : row + 1, :24], return_attention=True)
+    _, attn = models[("softmax", 0)](test.tokens[row : row + 1, :24], need_weights=True)
 plot_attention_maps(
     attn[0, 0],
     tokens=vocab.labels(test.tokens[row, :24]),
@@ -406,7 +406,7 @@ def token_or_position(model):
     s5 in BOS's place, and, with BOS moved to position 16, on BOS and on position 0; and the largest
     idle weight any head of the layer puts on the query's own position."""
     with torch.no_grad():
-        attn, attn_replaced, attn_moved = (model(t, return_attention=True)[1] for t in (test.tokens, replaced, moved))
+        attn, attn_replaced, attn_moved = (model(t, need_weights=True)[1] for t in (test.tokens, replaced, moved))
     on_self = attn.diagonal(dim1=-2, dim2=-1).permute(0, 2, 1, 3)[:, :, idle_q].mean(-1)  # (L, H)
     rows = []
     for layer, masses in enumerate(sink_mass(attn, idle_q)):  # masses: (H,)
@@ -458,7 +458,7 @@ nobos_first = []
 for seed in SEEDS:
     model = zoo.load_entry(zoo.entry_name("sink", seed, layers=2, bos=False), verbose=False)[0]
     with torch.no_grad():
-        _, attn = model(nobos_test.tokens, return_attention=True)  # (L, B, H, n, n)
+        _, attn = model(nobos_test.tokens, need_weights=True)  # (L, B, H, n, n)
     on_first = sink_mass(attn, nobos_idle).amax(-1)  # (L,): the most any head puts on position 0
     nobos_first.append(on_first.max().item())
     on_self = attn.diagonal(dim1=-2, dim2=-1).permute(0, 2, 1, 3)[:, :, nobos_idle].mean(-1).amax(-1)  # (L,)
@@ -616,7 +616,7 @@ for seed in SEEDS:
     model = models[("softmax", seed)]
     head = int(sinks[("softmax", seed)]["idle"].argmax())
     with torch.no_grad():
-        _, attn = model(caches, return_attention=True)
+        _, attn = model(caches, need_weights=True)
     last = attn[0, :, head, -1]  # (caches, 32): the newest query's weights
     idle_rows = caches[:, -1] != vocab.trigger
     on_trigger = (last * (caches == vocab.trigger))[idle_rows].sum(-1).mean().item()
@@ -1094,7 +1094,7 @@ q6_head = int(sinks[("softmax", 0)]["idle"].argmax())
 # %%
 # BEGIN SOLUTION
 with torch.no_grad():
-    _, q6_attn = q6_model(q6_stream.tokens, return_attention=True)  # (1, B, H, 256, 256)
+    _, q6_attn = q6_model(q6_stream.tokens, need_weights=True)  # (1, B, H, 256, 256)
 q6_late_idle = ~q6_stream.copy_mask
 q6_late_idle[:, :64] = False
 q6_weight = q6_attn[0, :, q6_head, :, 0][q6_late_idle].mean().item()

@@ -313,7 +313,7 @@ kv_models = {
 }
 batch = kv_retrieval_batch(64, 16, generator=16)
 with torch.no_grad():
-    _, attn = kv_models[("alibi", 0)](batch.tokens, return_attention=True)  # (L, B, H, n, n)
+    _, attn = kv_models[("alibi", 0)](batch.tokens, need_weights=True)  # (L, B, H, n, n)
 heads = [f"h{i}" for i in range(4)]
 plot_heatmaps(
     {f"layer {layer + 1}": head_divergence(attn[layer]) for layer in range(2)},
@@ -339,7 +339,7 @@ for (pos, s), model in kv_models.items():
     for k in PAIRS:
         b = kv_retrieval_batch(16, k, generator=k)
         with torch.no_grad():
-            _, a = model(b.tokens, return_attention=True)
+            _, a = model(b.tokens, need_weights=True)
         diversity[(pos, s, k)] = torch.stack([head_divergence(a[l])[off_diagonal].mean() for l in range(2)])  # (L,)
         entropy[(pos, s, k)] = normalized_entropy(a[:, :, :, 1:]).mean(dim=(1, 2, 3))  # (L,)
 
@@ -479,7 +479,7 @@ head_js = {}
 for key, name in hot_names.items():
     model = zoo.load_entry(name, verbose=False)[0]
     with torch.no_grad():
-        _, attn = model(text.tokens, return_attention=True)  # (L, B, H, n, n)
+        _, attn = model(text.tokens, need_weights=True)  # (L, B, H, n, n)
     attn = attn[:, :, :, 1:]  # query 0 sees one key
     within = [head_divergence(attn[layer])[off_diagonal].mean().item() for layer in range(2)]
     across = torch.stack(
@@ -544,7 +544,7 @@ print("one sentence:", " ".join(vocab.labels(segments[0])))
 # %%
 shown = repeated_prompt(segments[:1], 3)  # (1, 28): BOS and three copies
 with torch.no_grad():
-    _, attn = loops[0][0](shown, return_attention=True)  # (layers, 1, heads, 28, 28)
+    _, attn = loops[0][0](shown, need_weights=True)  # (layers, 1, heads, 28, 28)
 plot_attention_maps(
     attn[0, 0],
     tokens=vocab.labels(shown[0]),
@@ -565,7 +565,7 @@ plot_attention_maps(
 def favourite_distances(model, prompts, period):
     """{(layer, head): (distance, mean weight there)} over the queries of the prompts' last copy."""
     with torch.no_grad():
-        _, weights = model(prompts, return_attention=True)  # (L, B, H, n, n)
+        _, weights = model(prompts, need_weights=True)  # (L, B, H, n, n)
     queries = torch.arange(prompts.shape[1] - period, prompts.shape[1])
     by_distance = torch.stack(
         [weights[:, :, :, queries, queries - t].mean(dim=(1, 3)) for t in range(2 * period)], dim=-1

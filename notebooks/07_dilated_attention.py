@@ -91,7 +91,7 @@ from course_utils.chapters.distributed_cost import kv_bytes_received
 from course_utils.chapters.flops import attention_flops, dilated_flops
 from course_utils.chapters.traffic import count_traffic
 from course_utils.core.device import pick_device, seed_everything
-from course_utils.core.dilated import dilated_attention, dilated_mask, dilated_reference, geometric_patterns
+from course_utils.core.dilated import dilated_attention, dilated_key_counts, dilated_reference, geometric_patterns
 from course_utils.core.evaluate import accuracy_by_query_index
 from course_utils.core.tasks import make_batch_fn
 from course_utils.paths import RESULTS_DIR  # notebooks/results, wherever the notebook runs
@@ -150,7 +150,10 @@ mixed = sum(torch.exp(lse - total)[:, None] * out for lse, out in zip(lses, outs
 
 package = dilated_attention(q[None, None], k[None, None], v[None, None], *PATTERNS_SMALL)[0, 0]
 reference = dilated_reference(q[None, None], k[None, None], v[None, None], *PATTERNS_SMALL)[0, 0]
-print("from scratch vs course_utils.dilated_attention:", error_text((mixed - package).abs().max().item()))
+print(
+    f"from scratch vs {dilated_attention.__module__}.{dilated_attention.__qualname__}:",
+    error_text((mixed - package).abs().max().item()),
+)
 print(
     "from scratch vs the dense definition (softmax over counted keys):",
     error_text((mixed - reference).abs().max().item()),
@@ -205,15 +208,15 @@ for name, grad in [
 # %%
 PATTERNS = (list(zoo.KV_DILATED_PATTERNS["dilated_segments"]), list(zoo.KV_DILATED_PATTERNS["dilated_rates"]))
 N_SEE, HEADS = 64, 4
-mask = dilated_mask(N_SEE, HEADS, *PATTERNS, causal=True)  # (heads, n, n) counts
-union = (mask > 0).any(dim=0)
+counts = dilated_key_counts(N_SEE, HEADS, *PATTERNS, causal=True)  # (heads, n, n) counts
+union = (counts > 0).any(dim=0)
 causal_pairs = N_SEE * (N_SEE + 1) // 2
 QUERY_34 = 2 * 16 + 2  # the query of a 16-pair sequence in section 4
-cmap = plt.get_cmap("magma", int(mask.max()) + 1)  # one colour per count 0 .. max
+cmap = plt.get_cmap("magma", int(counts.max()) + 1)  # one colour per count 0 .. max
 fig, axes = plt.subplots(2, 3, figsize=(13, 8.6))
-panels = [*[(f"head {h}", mask[h]) for h in range(HEADS)], ("union of heads (any count)", mask.sum(0) * union)]
+panels = [*[(f"head {h}", counts[h]) for h in range(HEADS)], ("union of heads (any count)", counts.sum(0) * union)]
 for ax, (title, panel) in zip(axes.flat, panels):
-    image = ax.imshow(panel.numpy(), cmap=cmap, vmin=-0.5, vmax=int(mask.max()) + 0.5, interpolation="nearest")
+    image = ax.imshow(panel.numpy(), cmap=cmap, vmin=-0.5, vmax=int(counts.max()) + 0.5, interpolation="nearest")
     ax.grid(False)
     for border in range(PATTERNS[0][0], N_SEE, PATTERNS[0][0]):  # the smallest segments, w = 8
         ax.axhline(border - 0.5, color="white", lw=0.4, alpha=0.5)
@@ -224,7 +227,7 @@ axes.flat[-1].axis("off")
 fig.colorbar(
     image,
     ax=axes.flat[-1],
-    ticks=range(int(mask.max()) + 1),
+    ticks=range(int(counts.max()) + 1),
     fraction=0.5,
     label="patterns that let the query read the key",
 )
@@ -595,7 +598,7 @@ for kind in KINDS:
 # section 2 (other routes, through a relay, come below). Drawn for an open and a closed pair:
 
 # %%
-reads = (dilated_mask(64, HEADS, *PATTERNS, causal=True) > 0).any(dim=0)  # (n, n) union map, padded length
+reads = (dilated_key_counts(64, HEADS, *PATTERNS, causal=True) > 0).any(dim=0)  # (n, n) union map, padded length
 route_diagram(reads, 16, open_pair=0, closed_pair=1)
 
 # %% [markdown]
@@ -1040,14 +1043,14 @@ assert check_choice(q2_answer, "d58030c32ced90d4e1126e9bd5479acb2a9ff79713cc0178
 # %% [markdown]
 # **Q3.** Patterns w = [8, 32] with r = [1, 4], non-causal, n = 64. Which keys does query 37 read in
 # head 1? Work it out by hand first (which segment of 8 holds 37; which rows does head 1 keep in its
-# segment of 32, and is 37 one of them?), then check with `dilated_mask`. Store the key positions as
+# segment of 32, and is 37 one of them?), then check with `dilated_key_counts`. Store the key positions as
 # a sorted tuple of ints in `q3_keys`.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
-q3_keys = tuple(torch.nonzero(dilated_mask(64, 4, [8, 32], [1, 4])[1, 37]).flatten().tolist())  # SOLUTION
+q3_keys = tuple(torch.nonzero(dilated_key_counts(64, 4, [8, 32], [1, 4])[1, 37]).flatten().tolist())  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -1117,10 +1120,10 @@ for _h in range(3):
 # HIDDEN
 import torch
 
-from course_utils.core.dilated import dilated_mask
+from course_utils.core.dilated import dilated_key_counts
 
 for _n, _w, _r, _heads in [(64, 16, 2, 4), (48, 24, 3, 5), (8, 8, 1, 2)]:
-    _m = dilated_mask(_n, _heads, [_w], [_r])
+    _m = dilated_key_counts(_n, _heads, [_w], [_r])
     for _h in range(_heads):
         _rows = kept_positions(_n, _w, _r, _h)
         assert torch.equal(torch.sort(_rows.flatten()).values, torch.nonzero(_m[_h].diagonal()).flatten())

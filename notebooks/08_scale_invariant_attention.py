@@ -123,7 +123,7 @@ by_hand = (
 ).masked_fill(t < 0, float("-inf"))
 package = scale_invariant_logits(scores, tau=TAU)
 print(
-    "by hand vs course_utils.scale_invariant_logits, largest gap:",
+    f"by hand vs {scale_invariant_logits.__module__}.{scale_invariant_logits.__qualname__}, largest gap:",
     f"{(by_hand - package)[t >= 0].abs().max().item():.1e}; diagonal unchanged:",
     bool(torch.equal(package.diagonal(), scores.diagonal())),
 )

@@ -506,7 +506,7 @@ assert check_choice(q5_answer, "694034400a206088fc3faf8d832a262f14f137dfb97638a7
 model = zoo.load_entry("sink-s0", verbose=False)[0]
 batch = backcopy_batch(64, 64, generator=4000)
 with torch.no_grad():
-    _, attn = model(batch.tokens, return_attention=True)
+    _, attn = model(batch.tokens, need_weights=True)
 print(
     "mass on BOS per head:",
     [round(x, 2) for x in sink_mass(attn, ~batch.copy_mask)[0].tolist()],
@@ -561,7 +561,7 @@ lm_text = make_batch_fn("text", batch_size=16, n=128, split="val")(torch.Generat
 for sigma, label in ((False, "entropy-collapsed"), (True, "σReparam")):
     model, _ = zoo.load_entry(zoo.entry_name("lm", 0, sigma_reparam=sigma), verbose=False)
     with torch.no_grad():
-        attn = model(lm_text.tokens, return_attention=True)[1][:, :, :, 1:]  # (L, B, H, n - 1, n); query 0 sees one key
+        attn = model(lm_text.tokens, need_weights=True)[1][:, :, :, 1:]  # (L, B, H, n - 1, n); query 0 sees one key
     js = [head_divergence(attn[layer])[~torch.eye(4, dtype=torch.bool)].mean().item() for layer in range(2)]
     print(f"{label:17s} seed 0: mean JS between the heads of layer 1 / 2: {js[0]:.2f} / {js[1]:.2f} bits")
 

@@ -9,7 +9,7 @@ from course_utils.core.batch import (
     answer_targets,
     as_generator,
     check_positive,
-    draw,
+    draw_from_range,
     next_token_targets,
     parse_range,
 )
@@ -114,11 +114,11 @@ def test_parse_range_errors(value, kwargs):
         parse_range("n", value, **kwargs)
 
 
-def test_draw_covers_the_range_and_spares_the_generator_for_one_value():
+def test_draw_from_range_covers_the_range_and_spares_the_generator_for_one_value():
     g = torch.Generator().manual_seed(0)
-    assert {draw((2, 4), g) for _ in range(100)} == {2, 3, 4}
+    assert {draw_from_range((2, 4), g) for _ in range(100)} == {2, 3, 4}
     state = g.get_state()
-    assert draw((6, 6), g) == 6 and torch.equal(g.get_state(), state)
+    assert draw_from_range((6, 6), g) == 6 and torch.equal(g.get_state(), state)
 
 
 def test_answer_and_next_token_targets():

@@ -16,14 +16,14 @@ class FixedOffset(nn.Module):
         super().__init__()
         self.offset, self.vocab = offset, vocab
 
-    def forward(self, tokens, return_attention=False):
+    def forward(self, tokens, need_weights=False):
         batch, n = tokens.shape
         keys = (torch.arange(n) - self.offset).clamp(min=0)
         attn = torch.zeros(1, batch, 1, n, n)
         attn[0, :, 0, torch.arange(n), keys] = 1.0
         written = tokens[:, (keys - 1).clamp(min=0)]  # the key's predecessor
         logits = nn.functional.one_hot(written, self.vocab).float()
-        return (logits, attn) if return_attention else logits
+        return (logits, attn) if need_weights else logits
 
 
 class ContentLookup(nn.Module):

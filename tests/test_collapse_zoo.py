@@ -29,7 +29,7 @@ def test_heads_do_not_converge_as_the_context_grows(positional):
         for k in (8, 128):
             batch = kv_retrieval_batch(16, k, generator=k)
             with torch.no_grad():
-                _, attn = model(batch.tokens, return_attention=True)
+                _, attn = model(batch.tokens, need_weights=True)
             divergence[k] = torch.stack([head_divergence(attn[layer])[off_diagonal].mean() for layer in range(2)])
         changes.append(divergence[128] - divergence[8])
     changes = torch.stack(changes)
@@ -47,7 +47,7 @@ def test_rope_attention_spreads_with_length_and_alibi_does_not(seed):
     def layer1_entropy(positional, k):
         model, _ = zoo.load_entry(zoo.entry_name("kv", seed, positional=positional), verbose=False)
         with torch.no_grad():
-            _, attn = model(kv_retrieval_batch(16, k, generator=1000 + k).tokens, return_attention=True)
+            _, attn = model(kv_retrieval_batch(16, k, generator=1000 + k).tokens, need_weights=True)
         return normalized_entropy(attn[:, :, :, 1:]).mean(dim=(1, 2, 3))[0].item()
 
     rope_rise = layer1_entropy("rope", 128) - layer1_entropy("rope", 8)
@@ -155,7 +155,7 @@ def test_entropy_collapsed_heads_are_more_different_not_less(seed):
     for sigma in (False, True):
         model, _ = zoo.load_entry(zoo.entry_name("lm", seed, sigma_reparam=sigma), verbose=False)
         with torch.no_grad():
-            attn = model(text.tokens, return_attention=True)[1][:, :, :, 1:]
+            attn = model(text.tokens, need_weights=True)[1][:, :, :, 1:]
         within[sigma] = torch.stack([head_divergence(attn[layer])[off_diagonal].mean() for layer in range(2)]).mean()
         nearest[sigma] = min(
             head_divergence(torch.stack([attn[0][:, i], attn[1][:, j]], 1))[0, 1] for i in range(4) for j in range(4)

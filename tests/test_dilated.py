@@ -7,7 +7,7 @@ import course_utils.core.dilated as dilated
 import course_utils.core.lse_attention as lse_attention
 from course_utils.chapters.dilated_reach import receptive_field, routable_pairs
 from course_utils.core.attention import attention
-from course_utils.core.dilated import dilated_attention, dilated_mask, dilated_reference
+from course_utils.core.dilated import dilated_attention, dilated_key_counts, dilated_reference
 from course_utils.core.lse_attention import segment_attention
 
 CASES = [
@@ -78,7 +78,7 @@ def test_mixing_weights_carry_gradient(monkeypatch):
 
 
 def test_mask_counts():
-    mask = dilated_mask(8, 2, [4, 8], [1, 2])
+    mask = dilated_key_counts(8, 2, [4, 8], [1, 2])
     assert mask[0, 0, 0] == 2 and mask[0, 0, 4] == 1 and mask[0, 0, 1] == 1 and mask[0, 1, 5] == 0
     assert mask[1, 1, 3] == 2  # head 1 keeps odd rows: same segment of 4 and the dilated segment of 8
 

@@ -12,7 +12,7 @@ import torch
 
 from course_utils import zoo
 from course_utils.chapters.bench_measure import time_and_memory
-from course_utils.core.dilated import dilated_mask
+from course_utils.core.dilated import dilated_key_counts
 from course_utils.core.evaluate import accuracy_by_query_index
 from course_utils.core.retrieval_tasks import kv_retrieval_batch
 from course_utils.paths import RESULTS_DIR
@@ -43,7 +43,7 @@ def test_live_dilated_beats_dense_sdpa_at_8k():
 
 
 def _route_classes():
-    reads = (dilated_mask(64, 4, [8, 16, 32, 64], [1, 2, 4, 8], causal=True) > 0).any(dim=0)
+    reads = (dilated_key_counts(64, 4, [8, 16, 32, 64], [1, 2, 4, 8], causal=True) > 0).any(dim=0)
     value_pos = 2 * np.arange(K) + 2
     route_open = np.array([bool(reads[p, p - 1] and reads[2 * K + 2, p]) for p in value_pos])
     value_read = np.array([bool(reads[2 * K + 2, p]) for p in value_pos]) & ~route_open

@@ -62,7 +62,7 @@ def test_simulation_entropy_approaches_uniform():
     assert small < 0.7 < 0.9 < large < 1.0
 
 
-@pytest.mark.parametrize("kwargs", [dict(n=1), dict(n=8, d=0), dict(n=8, trials=0)])
+@pytest.mark.parametrize("kwargs", [dict(n=1), dict(n=8, d=0), dict(n=8, trials=0), dict(n=8, trials_per_call=0)])
 def test_simulation_rejects_bad_sizes(kwargs):
     n = kwargs.pop("n")
     with pytest.raises(ValueError):
@@ -108,7 +108,7 @@ def test_report_fields_match_a_direct_computation():
     model = _model()
     batch = associative_recall_batch(8, 5, n_keys=4, n_values=2, generator=0)
     report = retrieval_report(model, batch)
-    logits, attn = model(batch.tokens, return_attention=True)
+    logits, attn = model(batch.tokens, need_weights=True)
     rows = torch.arange(8)
     expected = torch.stack([attn[:, b, :, batch.answer_pos[b], batch.relevant_pos[b]] for b in range(8)]).mean(0)
     torch.testing.assert_close(report.relevant_weight, expected)
@@ -127,8 +127,10 @@ def test_report_rejects_mismatched_positions():
 
 
 @pytest.mark.parametrize("transform", ["identity", "log_n", "ssmax"])
-@pytest.mark.parametrize("positional", ["none", "alibi", "rope"])
-def test_last_query_report_equals_the_full_forward(transform, positional):
+@pytest.mark.parametrize(
+    ("positional", "position_scale"), [("none", 1.0), ("alibi", 1.0), ("rope", 1.0), ("rope", 0.25)]
+)
+def test_last_query_report_equals_the_full_forward(transform, positional, position_scale):
     torch.manual_seed(0)
     config = GPTConfig(
         vocab_size=task_vocab_size("associative_recall"),
@@ -138,6 +140,7 @@ def test_last_query_report_equals_the_full_forward(transform, positional):
         attention_only=True,
         positional=positional,
         logit_transform=transform,
+        position_scale=position_scale,
     )
     model = TinyGPT(config)
     batch = associative_recall_batch(16, 40, generator=1)
@@ -178,7 +181,7 @@ def test_item_weights_sum_the_items_tokens():
     model = TinyGPT(GPTConfig(vocab_size=batch.vocab.vocab_size, max_len=64, layers=2, positional="alibi"))
     starts = torch.cat([batch.needle_pos[:, None], batch.decoy_pos], dim=1)  # (4, 4)
     weights = item_weights(model, batch.tokens, starts, width=3)
-    _, attn = model(batch.tokens, return_attention=True)
+    _, attn = model(batch.tokens, need_weights=True)
     last = attn[-1][:, :, -1]  # (B, H, n)
     for b in range(4):
         for i, start in enumerate(starts[b].tolist()):

@@ -3,14 +3,16 @@
 pyproject.toml lists what the notebooks need at run time in `dependencies` and the tests', linters' and
 book's tools in the `dev` extra. It asks for `torch>=2.4` (so `pip install -e .` keeps a CUDA build already
 installed) and pins the others with compatible-release pins (`~=X.Y.Z`: that patch release or a later one
-of the same minor series), so an old pin does not stop installing. constraints.txt pins torch exactly to
-the CPU build CI uses; `make install` installs `-e ".[dev]"` with it. environment.yml lists the pins of
-both lists, with torch resolved by constraints.txt, and installs `-e .[dev]`.
+of the same minor series), so an old pin does not stop installing. constraints.txt is the lock: the exact
+version of every package a fresh `make install` installs (`make lock` rewrites it), torch's CPU build
+included, each inside pyproject's range. environment.yml lists pyproject's pins, with torch at
+constraints.txt's version, and installs `-e .[dev]`.
 """
 
 from __future__ import annotations
 
 import re
+import sys
 import tomllib
 from importlib import metadata
 from pathlib import Path
@@ -71,8 +73,8 @@ def _constraints() -> dict[str, str]:
 
 
 def _resolved_pins() -> dict[str, str]:
-    """pyproject's pins with constraints.txt's exact versions in place of its ranges."""
-    return {**_pyproject_pins(), **_constraints()}
+    """pyproject's pins, with torch's range replaced by constraints.txt's exact version (environment.yml's list)."""
+    return {**_pyproject_pins(), "torch": _constraints()["torch"]}
 
 
 def _environment_pip_section() -> list[str]:
@@ -100,11 +102,24 @@ def test_same_packages_and_pins():
 def test_torch_range_in_pyproject_and_exact_pin_in_constraints():
     """pyproject accepts any torch>=2.4 (a CUDA build stays); constraints.txt pins the CPU build exactly."""
     assert _runtime_pins().get("torch") == ">=2.4", "pyproject.toml must ask for torch>=2.4"
-    constraints = _constraints()
-    assert set(constraints) == {"torch"}, f"constraints.txt pins only torch, got {sorted(constraints)}"
-    version = constraints["torch"]
+    version = _constraints()["torch"]
     assert re.fullmatch(r"==\d+\.\d+\.\d+", version), f"torch pin {version!r} is not an exact ==X.Y.Z"
     assert SpecifierSet(">=2.4").contains(version[2:]), f"constraints.txt's torch {version} is older than 2.4"
+
+
+def test_constraints_lock_every_direct_dependency_inside_its_range():
+    """constraints.txt pins exact versions only, and each of pyproject's pins admits the locked version."""
+    locked = _constraints()
+    loose = {name: pin for name, pin in locked.items() if not pin.startswith("==")}
+    assert not loose, f"constraints.txt must pin exact versions (`make lock`), got {loose}"
+    missing = sorted(set(_pyproject_pins()) - set(locked))
+    assert not missing, f"constraints.txt does not lock {missing}: run `make lock`"
+    outside = {
+        name: (pin, locked[name])
+        for name, pin in _pyproject_pins().items()
+        if not SpecifierSet(pin).contains(locked[name][2:])
+    }
+    assert not outside, f"locked versions outside pyproject's ranges (range, lock): {outside}; run `make lock`"
 
 
 def test_make_install_uses_the_constraints():
@@ -139,13 +154,23 @@ def test_project_metadata():
     assert _pyproject()["tool"]["setuptools"]["packages"]["find"]["include"] == ["course_utils*"]
 
 
-@pytest.mark.parametrize("name", sorted(_resolved_pins()))
-def test_installed_version_matches_pin(name):
-    """The environment the tests run in is the one the pins describe (local labels like +cpu ignored)."""
+@pytest.mark.parametrize("name", sorted(_constraints()))
+def test_installed_version_matches_the_lock(name):
+    """The environment the tests run in is the locked one (local labels like +cpu ignored)."""
     try:
         installed = metadata.version(name)
     except metadata.PackageNotFoundError:
-        pytest.fail(f"{name} is pinned but not installed: run `make install`")
-    assert SpecifierSet(_resolved_pins()[name]).contains(installed.split("+")[0]), (
-        f"{name} {installed} is installed but {_resolved_pins()[name]} is pinned: run `make install`"
+        if sys.platform != "linux":  # the lock was made on Linux, where some packages are needed that are not here
+            pytest.skip(f"{name} is not needed on {sys.platform}")
+        pytest.fail(f"{name} is locked but not installed: run `make install`")
+    assert SpecifierSet(_constraints()[name]).contains(installed.split("+")[0]), (
+        f"{name} {installed} is installed but constraints.txt locks {_constraints()[name]}: run `make install`"
+    )
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="only Linux's PyPI wheel of torch is the CUDA build")
+def test_linux_torch_is_the_cpu_build():
+    """`make install` takes torch from PyTorch's CPU index on Linux (TORCH_INDEX), as the stored outputs did."""
+    assert metadata.version("torch").endswith("+cpu"), (
+        f"torch {metadata.version('torch')} is not the CPU build: `rm -rf .venv && make install`"
     )

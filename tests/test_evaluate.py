@@ -59,7 +59,7 @@ def test_forward_in_rows_equals_one_call():
         whole = model(tokens)
     for rows_per_call in (None, 1, 3, 7, 100):  # float rounding may depend on the number of rows
         torch.testing.assert_close(forward_in_rows(model, tokens, rows_per_call), whole)
-    starts = forward_in_rows(model, tokens, 3, keep=lambda logits, rows: torch.full((len(logits),), rows.start))
+    starts = forward_in_rows(model, tokens, 3, select=lambda logits, rows: torch.full((len(logits),), rows.start))
     assert starts.tolist() == [0, 0, 0, 3, 3, 3, 6]  # keep sees each call's rows
     with pytest.raises(ValueError, match="rows_per_call"):
         forward_in_rows(model, tokens, 0)

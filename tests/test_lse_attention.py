@@ -117,6 +117,13 @@ def test_an_error_inside_the_kernel_propagates(monkeypatch):
     assert segment_attention(q, k, v, fused=False)[0].shape == v.shape  # matmuls only when asked
 
 
+def test_causal_segments_need_as_many_queries_as_keys():
+    q, k, v = (torch.randn(1, 1, n, 8) for n in (3, 5, 5))
+    with pytest.raises(ValueError, match="q_start"):
+        segment_attention(q, k, v, causal=True)
+    assert segment_attention(q, k, v)[0].shape == (1, 1, 3, 8)  # without causal any lengths work
+
+
 @pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a GPU")
 @pytest.mark.parametrize("causal", [False, True])
 def test_flash_on_cuda_where_it_applies_equals_matmuls(causal):

@@ -11,7 +11,7 @@ def test_forward_shapes_and_causality(positional):
     seed_everything(0)
     model = TinyGPT(GPTConfig(vocab_size=11, max_len=16, d_model=32, heads=4, layers=2, positional=positional))
     tokens = torch.randint(0, 11, (3, 9))
-    logits, attn = model(tokens, return_attention=True)
+    logits, attn = model(tokens, need_weights=True)
     assert logits.shape == (3, 9, 11)
     assert attn.shape == (2, 3, 4, 9, 9)
     assert torch.all(attn.triu(1) == 0)
@@ -32,9 +32,9 @@ def test_attention_only_and_logit_transform():
     scaled.load_state_dict(plain.state_dict())
     assert scaled.blocks[0].mlp is None
     tokens = torch.randint(0, 5, (2, 8))
-    logits, weights = scaled(tokens, return_attention=True)
+    logits, weights = scaled(tokens, need_weights=True)
     assert logits.shape == (2, 8, 5)
-    _, plain_weights = plain(tokens, return_attention=True)
+    _, plain_weights = plain(tokens, need_weights=True)
     factor = torch.arange(1, 9).double().log().clamp_min(1.0)  # (n,): 1, 1, log 3, ..., log 8
     expected = torch.softmax(factor[:, None] * plain_weights.double().log(), dim=-1)  # log 0 = -inf stays masked
     torch.testing.assert_close(weights.double(), expected, rtol=1e-4, atol=1e-6)

@@ -23,7 +23,7 @@ def test_needle_depth():
     assert (batch.targets != IGNORE_INDEX).sum() == 500
 
 
-@pytest.mark.parametrize("kwargs", [dict(n=3), dict(depth=1.5), dict(depth=-0.1), dict(n_filler=0)])
+@pytest.mark.parametrize("kwargs", [dict(n=3), dict(depth=1.5), dict(depth=-0.1), dict(filler_vocab=0)])
 def test_needle_bad_arguments(kwargs):
     with pytest.raises(ValueError):
         needle_batch(**{"batch_size": 2, "n": 20, **kwargs}, generator=0)

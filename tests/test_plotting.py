@@ -221,10 +221,10 @@ def test_tiling_diagram_highlights_one_query_block_and_checks_its_blocks():
 
 
 def test_route_diagram_draws_both_routes_and_marks_the_forbidden_read():
-    from course_utils.core.dilated import dilated_mask
+    from course_utils.core.dilated import dilated_key_counts
     from course_utils.tools.diagrams import route_diagram
 
-    reads = (dilated_mask(64, 4, [8, 16, 32, 64], [1, 2, 4, 8], causal=True) > 0).any(dim=0)
+    reads = (dilated_key_counts(64, 4, [8, 16, 32, 64], [1, 2, 4, 8], causal=True) > 0).any(dim=0)
     fig = route_diagram(reads, 16, open_pair=0, closed_pair=1)
     texts = [t.get_text() for t in fig.axes[0].texts]
     assert sum("✗" in t for t in texts) == 1 and "kq" in texts and "BOS" in texts

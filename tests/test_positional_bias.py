@@ -8,7 +8,7 @@ from course_utils.chapters.positional_bias import (
     value_to_key_weight,
 )
 from course_utils.core.model import GPTConfig, TinyGPT
-from course_utils.core.retrieval_tasks import Filler, associative_recall_batch, kv_retrieval_batch
+from course_utils.core.retrieval_tasks import associative_recall_batch, kv_retrieval_batch
 from course_utils.core.tasks import task_vocab_size
 
 
@@ -29,8 +29,8 @@ def test_lost_in_the_middle_depth_is_edges_minus_middle():
 def test_far_key_weight_sums_the_weight_beyond_a_distance():
     vocab = task_vocab_size("kv_retrieval", n_keys=8, n_values=4, filler=True)
     model = TinyGPT(GPTConfig(vocab_size=vocab, max_len=64, d_model=16, heads=2, layers=2))
-    batch = kv_retrieval_batch(5, 4, n_keys=8, n_values=4, filler=Filler(prefix=6), generator=0)
-    _, attn = model(batch.tokens, return_attention=True)
+    batch = kv_retrieval_batch(5, 4, n_keys=8, n_values=4, filler=True, filler_prefix=6, generator=0)
+    _, attn = model(batch.tokens, need_weights=True)
     n = batch.tokens.shape[1]
     expected = attn[:, :, :, -1, : n - 1 - 3].sum(-1).mean(1)  # keys at distance > 3 from the last token
     torch.testing.assert_close(far_key_weight(model, batch, 3), expected)
@@ -43,8 +43,8 @@ def test_far_key_weight_sums_the_weight_beyond_a_distance():
 def test_value_to_key_weight_reads_each_value_s_previous_token():
     vocab = task_vocab_size("kv_retrieval", n_keys=8, n_values=4, filler=True)
     model = TinyGPT(GPTConfig(vocab_size=vocab, max_len=64, d_model=16, heads=2, layers=2))
-    batch = kv_retrieval_batch(3, 4, n_keys=8, n_values=4, filler=Filler(gap=2), generator=0)
-    _, attn = model(batch.tokens, return_attention=True)
+    batch = kv_retrieval_batch(3, 4, n_keys=8, n_values=4, filler=True, filler_gap=2, generator=0)
+    _, attn = model(batch.tokens, need_weights=True)
     values = batch.relevant_pos.new_tensor(
         [
             p

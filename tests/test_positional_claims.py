@@ -13,7 +13,7 @@ import torch
 from course_utils import zoo
 from course_utils.chapters.positional_bias import far_key_weight
 from course_utils.core.evaluate import target_accuracy
-from course_utils.core.retrieval_tasks import Filler, kv_retrieval_batch
+from course_utils.core.retrieval_tasks import kv_retrieval_batch
 
 pytestmark = pytest.mark.claims
 
@@ -25,7 +25,7 @@ def _fill(positional: str, seed: int):
 
 @cache  # each worker measures a (model, setting) once; tests share the results
 def _accuracy(model, k: int = 16, **options) -> float:
-    batch = kv_retrieval_batch(256, k, filler=Filler(**options), generator=2000 + k)
+    batch = kv_retrieval_batch(256, k, filler=True, **options, generator=2000 + k)
     return target_accuracy(model, batch.tokens, batch.targets)
 
 
@@ -39,15 +39,15 @@ def test_the_filler_recipe_teaches_rope_and_alibi_and_partly_learned_positions(s
 @pytest.mark.parametrize("seed", zoo.SEEDS)
 def test_a_filler_prefix_breaks_learned_positions_but_not_alibi(seed):
     learned, alibi = _fill("learned", seed), _fill("alibi", seed)
-    assert _accuracy(learned, prefix=128) < min(0.3, _accuracy(learned) - 0.15)
-    assert _accuracy(alibi, prefix=128) > _accuracy(alibi) - 0.1
+    assert _accuracy(learned, filler_prefix=128) < min(0.3, _accuracy(learned) - 0.15)
+    assert _accuracy(alibi, filler_prefix=128) > _accuracy(alibi) - 0.1
 
 
 @pytest.mark.parametrize("seed", zoo.SEEDS)
 def test_fillers_between_pairs_hurt_rope_and_not_alibi(seed):
     rope, alibi = _fill("rope", seed), _fill("alibi", seed)
-    assert _accuracy(rope, gap=8) < _accuracy(rope) - 0.4
-    assert _accuracy(alibi, gap=8) > _accuracy(alibi) - 0.05
+    assert _accuracy(rope, filler_gap=8) < _accuracy(rope) - 0.4
+    assert _accuracy(alibi, filler_gap=8) > _accuracy(alibi) - 0.05
 
 
 @pytest.mark.parametrize("seed", zoo.SEEDS)
@@ -62,9 +62,9 @@ def test_behind_a_prefix_rope_loses_what_the_far_fillers_take_and_that_differs_b
     take a large share of RoPE's layer-1 attention in every seed; in layer 2 their share differs by
     seed, and the seeds' accuracies fall in the reverse order of it (one collapses, one holds).
     ALiBi's layer 2 gives them almost nothing."""
-    prefixed = kv_retrieval_batch(256, 16, filler=Filler(prefix=128), generator=5)
+    prefixed = kv_retrieval_batch(256, 16, filler=True, filler_prefix=128, generator=5)
     far = {s: far_key_weight(_fill("rope", s), prefixed, 38).max(-1).values for s in zoo.SEEDS}  # (layers,)
-    accuracy = {s: _accuracy(_fill("rope", s), prefix=128) for s in zoo.SEEDS}
+    accuracy = {s: _accuracy(_fill("rope", s), filler_prefix=128) for s in zoo.SEEDS}
     assert all(far[s][0] > 0.4 for s in zoo.SEEDS), far
     by_far = sorted(zoo.SEEDS, key=lambda s: far[s][1])
     assert [accuracy[s] for s in by_far] == sorted(accuracy.values(), reverse=True), (far, accuracy)
@@ -103,7 +103,7 @@ def test_interpolation_weakens_the_previous_token_step_and_fine_tuning_restores_
     from course_utils.chapters.positional_bias import value_to_key_weight
     from course_utils.core.model import TinyGPT
 
-    probe = kv_retrieval_batch(64, 64, filler=Filler(), generator=77)
+    probe = kv_retrieval_batch(64, 64, filler=True, generator=77)
 
     def previous_token_weight(model):
         return value_to_key_weight(model, probe)[0].max().item()
@@ -126,8 +126,8 @@ def test_the_query_first_models_ignore_the_early_query(seed):
     )
     plain_record = zoo.load_entry(zoo.entry_name("kv", seed, positional="alibi", filler=True), verbose=False)[1]
     assert record["accuracy"] < plain_record["accuracy"]
-    batch = kv_retrieval_batch(512, 16, query_first=True, filler=Filler(), generator=9)
-    _, attn = model(batch.tokens, return_attention=True)  # (L, B, H, n, n)
+    batch = kv_retrieval_batch(512, 16, query_first=True, filler=True, generator=9)
+    _, attn = model(batch.tokens, need_weights=True)  # (L, B, H, n, n)
     assert attn[:, :, :, -1, 1].mean(1).max() < 0.05
     matching = attn[0, torch.arange(512), :, batch.relevant_pos - 1, 1].mean(0).max()
     assert matching < attn[0, :, :, 2, 1].mean(0).max()

@@ -52,16 +52,16 @@ def test_chunk_ids_wraps_every_piece_and_refuses_chunks_past_the_positions():
             real_model.chunk_ids([1], bad)
 
 
-def test_plant_puts_the_needle_at_its_depth_and_keeps_the_length():
+def test_plant_needle_puts_the_needle_at_its_depth_and_keeps_the_length():
     hay, needle = list(range(100)), [-1, -2, -3]
-    assert real_model.plant(hay, needle, length=20, depth=0.0)[:3] == needle
-    assert real_model.plant(hay, needle, length=20, depth=1.0)[-3:] == needle
-    middle = real_model.plant(hay, needle, length=21, depth=0.5)
+    assert real_model.plant_needle(hay, needle, length=20, depth=0.0)[:3] == needle
+    assert real_model.plant_needle(hay, needle, length=20, depth=1.0)[-3:] == needle
+    middle = real_model.plant_needle(hay, needle, length=21, depth=0.5)
     assert len(middle) == 21 and middle[9:12] == needle and middle[:9] == hay[:9]
     with pytest.raises(ValueError, match="0..1"):
-        real_model.plant(hay, needle, length=20, depth=1.5)
+        real_model.plant_needle(hay, needle, length=20, depth=1.5)
     with pytest.raises(ValueError, match="haystack"):
-        real_model.plant(hay, needle, length=200, depth=0.5)
+        real_model.plant_needle(hay, needle, length=200, depth=0.5)
 
 
 def test_plant_copy_keeps_the_distance_and_refuses_short_content():
@@ -86,6 +86,17 @@ def test_token_classes(enc):
 def test_rank_of_answer():
     similarity = torch.tensor([[0.1, 0.9, 0.5], [0.3, 0.2, 0.1]])
     assert real_model.rank_of_answer(similarity, [{2}, {1, 2}]).tolist() == [2, 2]
+    for relevant in ([{2}, set()], [{2}, {3}], [{2}]):  # a query with no relevant unit, or one set missing
+        with pytest.raises(ValueError, match="query 1 has no relevant unit|one set of relevant units per query"):
+            real_model.rank_of_answer(similarity, relevant)
+
+
+@pytest.mark.parametrize("sizes", [(100,), (62, 93), (558,), ()])
+def test_retrieval_run_refuses_chunk_sizes_that_can_split_a_fact(sizes):
+    """Checked before anything is embedded (no encoder needed): a chunk size off the 62-piece planting
+    block can cut a fact in two, and then no chunk holds it."""
+    with pytest.raises(ValueError, match=r"multiples of the 62-piece block.*\(62, 124, 186, 248, 310, 372, 434, 496\)"):
+        real_model.retrieval_run(None, [], seed=0, sizes=sizes)
 
 
 def test_planted_documents_hold_each_fact_inside_one_block(enc, corpus_ids):

@@ -5,7 +5,7 @@ import pytest
 import torch
 
 from course_utils.core.batch import IGNORE_INDEX, TaskBatch
-from course_utils.core.retrieval_tasks import Filler, associative_recall_batch, kv_retrieval_batch
+from course_utils.core.retrieval_tasks import associative_recall_batch, kv_retrieval_batch
 from course_utils.core.tasks import task_vocab_size
 
 
@@ -53,11 +53,17 @@ def _without_filler(tokens: torch.Tensor, filler_id: int) -> list[list[int]]:
 
 
 @pytest.mark.parametrize(
-    "filler", [Filler(prefix=5), Filler(gap=3), Filler(scattered=(2, 7)), Filler(prefix=2, gap=1, scattered=4)]
+    "filler",
+    [
+        dict(filler_prefix=5),
+        dict(filler_gap=3),
+        dict(n_filler=(2, 7)),
+        dict(filler_prefix=2, filler_gap=1, n_filler=4),
+    ],
 )
 def test_kv_filler_moves_pairs_without_changing_the_task(filler):
     plain = kv_retrieval_batch(32, 8, generator=3)
-    padded = kv_retrieval_batch(32, 8, filler=filler, generator=3)
+    padded = kv_retrieval_batch(32, 8, filler=True, **filler, generator=3)
     f = padded.vocab.offset("filler")
     assert f == plain.vocab.vocab_size  # the filler is a new id after the values
     assert _without_filler(padded.tokens, f) == plain.tokens.tolist()  # same pairs, query and order
@@ -70,13 +76,13 @@ def test_kv_filler_moves_pairs_without_changing_the_task(filler):
 
 
 def test_an_empty_filler_adds_the_token_and_places_none():
-    plain, filled = kv_retrieval_batch(8, 5, generator=1), kv_retrieval_batch(8, 5, filler=Filler(), generator=1)
+    plain, filled = kv_retrieval_batch(8, 5, generator=1), kv_retrieval_batch(8, 5, filler=True, generator=1)
     assert torch.equal(plain.tokens, filled.tokens)
     assert filled.vocab.vocab_size == plain.vocab.vocab_size + 1
 
 
 def test_kv_filler_prefix_and_gap_place_exact_counts():
-    batch = kv_retrieval_batch(4, 5, filler=Filler(prefix=6, gap=2), generator=0)
+    batch = kv_retrieval_batch(4, 5, filler=True, filler_prefix=6, filler_gap=2, generator=0)
     f = batch.vocab.offset("filler")
     row = batch.tokens[0].tolist()
     assert row[1:7] == [f] * 6 and row[7] != f  # the prefix
@@ -86,25 +92,32 @@ def test_kv_filler_prefix_and_gap_place_exact_counts():
 
 
 def test_kv_scattered_filler_lands_in_different_gaps_per_row():
-    batch = kv_retrieval_batch(64, 6, filler=Filler(scattered=3), generator=0)
+    batch = kv_retrieval_batch(64, 6, filler=True, n_filler=3, generator=0)
     f = batch.vocab.offset("filler")
     assert ((batch.tokens == f).sum(1) == 3).all()
     assert len({tuple((row == f).nonzero().flatten().tolist()) for row in batch.tokens}) > 10
 
 
-def test_filler_counts_per_place():
-    counts = Filler(prefix=1, gap=2, scattered=5).counts(batch_size=3, n_pairs=4, g=torch.Generator().manual_seed(0))
-    assert counts.shape == (3, 5) and (counts.sum(1) == 1 + 2 * 3 + 5).all()
-    assert (counts[:, 0] >= 1).all() and (counts[:, 1:4] >= 2).all()
+def test_kv_filler_counts_add_up():
+    batch = kv_retrieval_batch(3, 4, filler=True, filler_prefix=1, filler_gap=2, n_filler=5, generator=0)
+    f = batch.vocab.offset("filler")
+    assert ((batch.tokens == f).sum(1) == 1 + 2 * 3 + 5).all()
+    assert (batch.tokens[:, 1] == f).all()  # the prefix comes first, the scattered ones anywhere
 
 
-def test_filler_counts_at_least_zero():
-    with pytest.raises(ValueError, match="gap"):
-        Filler(gap=-1)
-    with pytest.raises(ValueError, match="prefix"):
-        Filler(prefix=1.5)
-    with pytest.raises(ValueError, match="scattered"):
-        Filler(scattered=(3, 1))
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        (dict(filler=True, filler_gap=-1), "filler_gap is a number of filler tokens"),
+        (dict(filler=True, filler_prefix=1.5), "filler_prefix is a number of filler tokens"),
+        (dict(filler=True, n_filler=(3, 1)), "n_filler must be an int or an inclusive range"),
+        (dict(n_filler=2), "pass filler=True"),
+        (dict(filler_gap=1), "pass filler=True"),
+    ],
+)
+def test_kv_filler_counts_are_counts_of_the_filler_token(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        kv_retrieval_batch(2, 4, **kwargs, generator=0)
 
 
 def test_kv_query_first_puts_the_query_key_after_bos():

@@ -74,7 +74,7 @@ def test_a_scale_invariant_p_rope_model_runs_past_its_training_length():
     torch.manual_seed(0)
     model = TinyGPT(GPTConfig(vocab_size=20, max_len=32, positional="p_rope", logit_transform="scale_invariant"))
     tokens, n, heads, d = torch.randint(0, 20, (2, 100)), 100, 4, 16
-    logits, weights = model(tokens, return_attention=True)
+    logits, weights = model(tokens, need_weights=True)
     assert logits.shape == (2, 100, 20) and torch.isfinite(logits).all()
 
     block = model.blocks[0]

@@ -16,7 +16,8 @@ def test_sigma_reparam_weight_has_spectral_norm_gamma():
         layer.gamma.fill_(2.5)
         for _ in range(200):
             layer(torch.zeros(1, 16))  # training mode: one power step each
-    effective = layer.gamma / layer.sigma() * layer.weight
+    effective = layer.effective_weight()
+    torch.testing.assert_close(effective, layer.gamma / layer.sigma() * layer.weight)
     assert torch.linalg.matrix_norm(effective, ord=2).item() == pytest.approx(2.5, rel=1e-3)
     x = torch.randn(3, 16)
     layer.eval()

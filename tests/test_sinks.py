@@ -111,9 +111,35 @@ def test_head_contributions_match_the_value_path():
     assert torch.allclose(contrib[:, 1], head1.norm(dim=-1), atol=1e-5)
 
 
-def test_bos_share_is_what_zeroing_the_first_value_removes():
+def test_head_contributions_read_sigma_reparams_effective_weight():
+    """A σReparam proj applies gamma / sigma(W) * W, not its raw W: what a key writes is read through the
+    former, and here the raw weight would be off by the factor gamma / sigma(W)."""
+    torch.manual_seed(2)
+    config = GPTConfig(vocab_size=20, max_len=64, layers=1, heads=2, d_model=16, sigma_reparam=True)
+    model = TinyGPT(config).eval()
+    attn = model.block(0).attn
+    with torch.no_grad():
+        attn.proj.gamma.fill_(3.0)
+    tokens = torch.randint(0, 20, (2, 6), generator=torch.Generator().manual_seed(2))
+    contrib = head_contributions(model, tokens)  # (B, H, n)
+    with torch.no_grad():
+        x = model.block(0).norm1(model.embed(tokens))
+        v = attn.qkv(x)[..., 32:].view(2, 6, 2, 8)
+        applied = v[..., 1, :] @ attn.proj.effective_weight()[:, 8:].T  # (B, n, D)
+        raw = v[..., 1, :] @ attn.proj.weight[:, 8:].T
+    assert torch.allclose(contrib[:, 1], applied.norm(dim=-1), atol=1e-5)
+    ratio = (attn.proj.gamma / attn.proj.sigma()).item()
+    assert abs(ratio - 1) > 0.5
+    assert torch.allclose(contrib[:, 1], ratio * raw.norm(dim=-1), atol=1e-5)
+
+
+@pytest.mark.parametrize("sigma_reparam", [False, True])
+def test_bos_share_is_what_zeroing_the_first_value_removes(sigma_reparam):
     torch.manual_seed(0)
-    model = TinyGPT(GPTConfig(vocab_size=12, max_len=8, d_model=16, heads=2, layers=1, attention_only=True)).eval()
+    config = GPTConfig(
+        vocab_size=12, max_len=8, d_model=16, heads=2, layers=1, attention_only=True, sigma_reparam=sigma_reparam
+    )
+    model = TinyGPT(config).eval()
     tokens = torch.randint(0, 12, (3, 8))
     targets = torch.randint(0, 12, (3, 8))
 

@@ -55,7 +55,7 @@ def _report(variant, seed):
     batch, stream = _test_batch(), _stream()
     copy, idle = batch.copy_mask, _idle(batch)
     with torch.no_grad():
-        logits, attn = model(batch.tokens, return_attention=True)
+        logits, attn = model(batch.tokens, need_weights=True)
         excess = token_losses(logits, batch.targets) - backcopy_optimal_losses(batch.tokens)
         late_idle = _idle(stream)
         late_idle[:, :64] = False
@@ -143,8 +143,8 @@ def test_a_one_layer_sink_follows_the_token(seed):
     replaced = batch.tokens.clone()
     replaced[:, 0] = batch.vocab.offset("symbol") + 5
     with torch.no_grad():
-        attn_moved = model(moved, return_attention=True)[1]
-        attn_replaced = model(replaced, return_attention=True)[1]
+        attn_moved = model(moved, need_weights=True)[1]
+        attn_replaced = model(replaced, need_weights=True)[1]
     assert attn_moved[0, :, head, 17:, 16].mean() > 0.8
     assert attn_moved[0, :, head, 17:, 0].mean() < 0.05
     assert attn_replaced[0, :, head, :, 0][idle].mean() < 0.25

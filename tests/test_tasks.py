@@ -7,8 +7,8 @@ import torch
 
 from course_utils.core import corpus
 from course_utils.core.batch import IGNORE_INDEX, TaskBatch
-from course_utils.core.retrieval_tasks import Filler, kv_retrieval_batch
-from course_utils.core.tasks import TASKS, kv_retrieval_with_flat_filler, make_batch_fn, task_vocab_size
+from course_utils.core.retrieval_tasks import kv_retrieval_batch
+from course_utils.core.tasks import TASKS, make_batch_fn, options_of, task_vocab_size
 
 # one small configuration per registered task
 CONFIGS = {
@@ -33,22 +33,29 @@ def test_every_task_has_a_config():
     assert set(CONFIGS) == set(TASKS)
 
 
-def _arguments(fn) -> dict[str, bool]:
-    """{argument: whether it has a default} of a batch function, but the generator and **options."""
-    parameters = inspect.signature(fn).parameters.values()
-    return {p.name: p.default is not p.empty for p in parameters if p.name != "generator" and p.kind != p.VAR_KEYWORD}
+def test_options_are_read_from_the_signature():
+    def rule(a, b=1, *args, c, d=2, seed=0, **kwargs): ...
+
+    assert options_of(rule, leave_out="seed") == (("a", "c"), ("b", "d"))
 
 
-@pytest.mark.parametrize("name", sorted(TASKS))
-def test_each_task_lists_the_arguments_of_its_function(name):
-    """The table is the batch function's signature written out: required without a default, optional with one."""
-    spec = TASKS[name]
-    arguments = _arguments(spec.batch_fn)
-    if spec.batch_fn is kv_retrieval_with_flat_filler:  # its flat filler options, then kv_retrieval_batch's
-        arguments = {**_arguments(kv_retrieval_batch), **arguments}
-    assert set(spec.required) == {a for a, has_default in arguments.items() if not has_default}
-    assert set(spec.optional) == {a for a, has_default in arguments.items() if has_default}
-    assert len(spec.required + spec.optional) == len(arguments)  # none twice
+@pytest.mark.parametrize("name", sorted(CONFIGS))
+def test_each_task_takes_every_option_of_its_function(name):
+    """Spelling out every optional argument at its default draws the same batch as leaving it out."""
+    parameters = inspect.signature(TASKS[name].batch_fn).parameters.values()
+    defaults = {p.name: p.default for p in parameters if p.default is not p.empty and p.name not in CONFIGS[name]}
+    plain, spelled = make_batch_fn(name, **CONFIGS[name])(2), make_batch_fn(name, **CONFIGS[name], **defaults)(2)
+    assert torch.equal(plain.tokens, spelled.tokens) and torch.equal(plain.targets, spelled.targets)
+    assert task_vocab_size(name, **defaults) == task_vocab_size(name)
+
+
+@pytest.mark.parametrize("name", sorted(CONFIGS))
+def test_each_task_names_what_is_missing_or_unknown(name):
+    without_batch_size = {k: v for k, v in CONFIGS[name].items() if k != "batch_size"}
+    with pytest.raises(ValueError, match=rf"task '{name}' needs \['batch_size'\]; pass every one of \['batch_size', "):
+        make_batch_fn(name, **without_batch_size)
+    with pytest.raises(ValueError, match=rf"task '{name}' has no option \['sed'\]; it takes \['batch_size', "):
+        make_batch_fn(name, **CONFIGS[name], sed=1)
 
 
 @pytest.mark.parametrize("name", sorted(CONFIGS))
@@ -97,26 +104,28 @@ def test_registry_errors_and_vocab_size():
         make_batch_fn("copy", batch_size=4, seq_len=3, generator=0)
 
 
-@pytest.mark.parametrize(
-    "flat, filler",
-    [
-        (dict(filler=True), Filler()),
-        (dict(filler=True, filler_prefix=5), Filler(prefix=5)),
-        (dict(filler=True, filler_gap=3, n_filler=(2, 7)), Filler(gap=3, scattered=(2, 7))),
-        (dict(n_filler=0), None),
-    ],
-)
-def test_the_registry_spells_the_filler_flat_as_recipes_store_it(flat, filler):
-    registered = make_batch_fn("kv_retrieval", batch_size=8, n_pairs=(2, 6), **flat)(5)
-    direct = kv_retrieval_batch(8, (2, 6), filler=filler, generator=5)
-    assert torch.equal(registered.tokens, direct.tokens) and registered.vocab == direct.vocab
+def test_the_registry_spells_the_filler_as_recipes_store_it():
+    """The kv filler recipes' stored task_kwargs (`filler=True, n_filler=(0, 4)`) are kv_retrieval_batch's own."""
+    kwargs = dict(n_pairs=(1, 16), n_keys=128, n_values=64, filler=True, n_filler=(0, 4))
+    registered = make_batch_fn("kv_retrieval", batch_size=8, **kwargs)(5)
+    assert torch.equal(registered.tokens, kv_retrieval_batch(8, **kwargs, generator=5).tokens)
+    assert task_vocab_size("kv_retrieval", **kwargs) == registered.vocab.vocab_size == 2 + 128 + 64 + 1
 
 
 def test_placing_fillers_needs_the_filler_token():
     with pytest.raises(ValueError, match="filler=True"):
-        kv_retrieval_with_flat_filler(batch_size=2, n_pairs=4, filler_prefix=3, generator=0)
-    with pytest.raises(ValueError, match="scattered"):
+        make_batch_fn("kv_retrieval", batch_size=2, n_pairs=4, filler_prefix=3)(0)
+    with pytest.raises(ValueError, match="n_filler must be an int or an inclusive range"):
         make_batch_fn("kv_retrieval", batch_size=2, n_pairs=4, filler=True, n_filler=(3, 1))(0)
+
+
+def test_the_needle_family_sizes_its_filler_vocabulary():
+    """`filler_vocab` (needle, decoy_needle, near_miss) is how many distinct tokens the haystack is drawn from."""
+    for name in ("needle", "decoy_needle", "near_miss"):
+        batch = make_batch_fn(name, **CONFIGS[name], filler_vocab=3)(0)
+        fillers = {label for label in batch.vocab.labels(batch.tokens.flatten()) if label.startswith("f")}
+        assert fillers == {"f0", "f1", "f2"}
+        assert batch.vocab.vocab_size == task_vocab_size(name, filler_vocab=3) == task_vocab_size(name) - 125
 
 
 def test_the_registry_serves_the_corpus_task():

@@ -12,7 +12,7 @@ def test_vocab_layout_and_labels():
     assert vocab.vocab_size == 7 and vocab.offset("key") == 2 and vocab.offset("value") == 5
     assert vocab.labels(torch.tensor([0, 2, 6, 1])) == ["BOS", "k0", "v1", "SEP"]
     assert SymbolVocab(n_symbols=4).labels(torch.tensor([0, 1])) == ["BOS", "s0"]
-    needle_labels = NeedleVocab(n_filler=2, n_values=2).labels(torch.tensor([1, 2, 3, 5]))
+    needle_labels = NeedleVocab(filler_vocab=2, n_values=2).labels(torch.tensor([1, 2, 3, 5]))
     assert needle_labels == ["NEEDLE", "QUERY", "f0", "v0"]
     with pytest.raises(ValueError, match="no block 'k' in KVVocab; blocks are \\['key', 'value'\\]"):
         vocab.offset("k")
@@ -25,7 +25,7 @@ def test_vocab_layout_and_labels():
 
 
 def test_blocks_are_named_for_what_they_hold_and_labelled_short():
-    assert NearMissVocab(n_keys=2, n_values=1, n_filler=1).blocks() == (
+    assert NearMissVocab(n_keys=2, n_values=1, filler_vocab=1).blocks() == (
         TokenBlock("first_key", 2, "a"),
         TokenBlock("second_key", 2, "b"),
         TokenBlock("value", 1, "v"),

@@ -2,8 +2,8 @@
 
 The distance each head reads from, and whether it finds its key by content or by position.
 
-Both work on copy batches `BOS x1..xm SEP y1..ym` (`tasks.copy_batch`), where the copy queries are
-positions m+1 (SEP) to 2m.
+Both work on copy batches `BOS x1..xm SEP x1..xm` (`course_utils.core.copy_tasks.copy_batch`), where the
+copy queries are positions m+1 (SEP) to 2m.
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ def _copy_length(batch: TaskBatch, caller: str) -> int:
     """The string length m of a copy batch; a ValueError naming `caller` for any other batch."""
     if batch.task != "copy" or batch.copy_len is None:
         raise ValueError(
-            f"{caller} needs a copy batch (tasks.copy_batch: BOS x1..xm SEP y1..ym); got a {batch.task!r} batch"
+            f"{caller} needs a copy batch (BOS x1..xm SEP x1..xm); got a {batch.task!r} batch. "
+            "Make one with course_utils.core.copy_tasks.copy_batch"
         )
     return batch.copy_len
 
@@ -38,7 +39,7 @@ def weight_by_distance(model: nn.Module, batch: TaskBatch) -> Tensor:
     """
     m = _copy_length(batch, "weight_by_distance")
     model.eval()
-    _, attn = model(batch.tokens, return_attention=True)  # (L, B, H, n, n)
+    _, attn = model(batch.tokens, need_weights=True)  # (L, B, H, n, n)
     queries = torch.arange(m + 1, 2 * m + 1)  # SEP and y1..y(m-1): each predicts the next copy symbol
     return torch.stack([attn[:, :, :, queries, queries - t].mean(dim=(1, 3)) for t in range(m + 2)], dim=-1)
 

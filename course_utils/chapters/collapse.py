@@ -44,7 +44,7 @@ def head_divergence(weights: Tensor) -> Tensor:
     under a causal mask (every head must put all its weight on key 0 there).
 
     Example:
-        For layer 0 of the weights `attn` of `TinyGPT(..., return_attention=True)`:
+        For layer 0 of the weights `attn` of `TinyGPT(..., need_weights=True)`:
 
         >>> head_divergence(attn[0])  # doctest: +SKIP
     """

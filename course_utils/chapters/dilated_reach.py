@@ -8,7 +8,7 @@ from __future__ import annotations
 import torch
 from torch import Tensor
 
-from course_utils.core.dilated import dilated_mask
+from course_utils.core.dilated import dilated_key_counts
 
 
 def receptive_field(
@@ -25,7 +25,7 @@ def receptive_field(
         >>> receptive_field(64, 4, [8, 64], [1, 8], layers=3)[-1].float().mean()
         tensor(0.2480)
     """
-    one = dilated_mask(n, heads, segment_lengths, dilation_rates, causal=causal).sum(0) > 0
+    one = dilated_key_counts(n, heads, segment_lengths, dilation_rates, causal=causal).sum(0) > 0
     one |= torch.eye(n, dtype=torch.bool)  # the residual stream
     reach = [one]
     for _ in range(layers - 1):

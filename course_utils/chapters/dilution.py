@@ -113,26 +113,27 @@ def simulate_dilution(
     trials: int = 200,
     log_n_scale: float | None = None,
     generator: torch.Generator | None = None,
-    chunk: int = 16,
+    trials_per_call: int = 16,
 ) -> DilutionTrials:
     """Random queries and keys (entries N(0, 1)), one planted relevant key, softmax over n keys.
 
     Distractor scores q·k/√d are then close to N(0, 1); key 0 is set along q so its score is
-    exactly `gap`. log_n_scale: s, to multiply all scores by s * log n. Trials run in chunks so
-    memory stays at chunk * n * d floats.
+    exactly `gap`. log_n_scale: s, to multiply all scores by s * log n. Trials are drawn
+    `trials_per_call` at a time, so memory stays at trials_per_call * n * d floats.
 
     Example:
         >>> round(simulate_dilution(4096, gap=5.89, trials=50).relevant_weight.mean().item(), 2)
         0.05
     """
-    if n < 2 or d < 1 or trials < 1 or chunk < 1:
+    if n < 2 or d < 1 or trials < 1 or trials_per_call < 1:
         raise ValueError(
-            f"need n >= 2, d >= 1, trials >= 1, chunk >= 1; got n={n}, d={d}, trials={trials}, chunk={chunk}"
+            f"need n >= 2, d >= 1, trials >= 1, trials_per_call >= 1; "
+            f"got n={n}, d={d}, trials={trials}, trials_per_call={trials_per_call}"
         )
     generator = generator if generator is not None else torch.Generator().manual_seed(0)
     results = []
-    for start in range(0, trials, chunk):
-        size = min(chunk, trials - start)
+    for start in range(0, trials, trials_per_call):
+        size = min(trials_per_call, trials - start)
         q = torch.randn(size, d, generator=generator)  # (T, d)
         k = torch.randn(size, n, d, generator=generator)  # (T, n, d)
         k[:, 0] = q * (gap * math.sqrt(d) / (q * q).sum(-1, keepdim=True))  # score of key 0 = gap
@@ -177,7 +178,7 @@ def retrieval_report(model: TinyGPT, batch: TaskBatch) -> RetrievalReport:
     if batch.answer_pos.shape != (batch.tokens.shape[0],) or batch.relevant_pos.shape != batch.answer_pos.shape:
         raise ValueError("answer_pos and relevant_pos must be (batch,) tensors matching tokens (batch, n)")
     model.eval()
-    logits, attn = model(batch.tokens, return_attention=True)  # (B, n, V), (L, B, H, n, n)
+    logits, attn = model(batch.tokens, need_weights=True)  # (B, n, V), (L, B, H, n, n)
     rows = torch.arange(batch.tokens.shape[0])
     answer_logits = logits[rows, batch.answer_pos]  # (B, V)
     answers = batch.targets[rows, batch.answer_pos]  # (B,)
@@ -270,7 +271,7 @@ def item_weights(model: TinyGPT, tokens: Tensor, starts: Tensor, *, width: int) 
             f"width {width}; got width {width}, starts {starts.min().item()}..{starts.max().item()}"
         )
     model.eval()
-    _, attn = model(tokens, return_attention=True)  # (L, B, H, n, n)
+    _, attn = model(tokens, need_weights=True)  # (L, B, H, n, n)
     last = attn[-1][:, :, -1]  # (B, H, n)
     positions = starts[:, None, :, None] + torch.arange(width)  # (B, 1, items, width)
     picked = (

@@ -166,6 +166,10 @@ class _AllGather(torch.autograd.Function):
             grad = grad.contiguous()
             dist.all_reduce(grad, group=ctx.group)
             own_grad = grad[rank]
+            # a ring all-reduce sends and receives 2 (size - 1) / size of the whole gradient
+            moved = 2 * _nbytes(grad) * (size - 1) // size
+            _log_communication("all_reduce", moved, moved)
+            return own_grad, None
         _log_communication("reduce_scatter", _nbytes(own_grad) * (size - 1), _nbytes(own_grad) * (size - 1))
         return own_grad, None
 

@@ -1,7 +1,7 @@
 """Peak resident memory of one call on the CPU, read from the operating system (ch. 06-07 benchmarks).
 
 On Linux the process's peak resident set (VmHWM in /proc/self/status) is reset to the current one
-through /proc/self/clear_refs before the call, read then, and read again after it. Where clear_refs is unavailable
+through /proc/self/clear_refs before the call and read after it. Where clear_refs is unavailable
 (macOS, some sandboxes) the rise of the process's peak resident set (`resource.getrusage`) is a lower
 bound: it moves only when the call beats the process's earlier peak. Without either (Windows) the
 peak is NaN.
@@ -62,9 +62,7 @@ class CpuPeak:
         try:
             with CLEAR_REFS.open("w") as clear:
                 clear.write("5")  # reset the peak resident set to the current one
-            # The baseline is the reset peak itself, not VmRSS: the kernel counts resident pages per
-            # thread and syncs them lazily, so the two fields can differ by a few pages.
-            self.start_bytes, self.method = _proc_status_bytes("VmHWM"), "vmhwm"
+            self.start_bytes, self.method = _proc_status_bytes("VmRSS"), "vmhwm"
         except (OSError, ValueError):
             peak_so_far = _peak_rss_so_far()
             self.start_bytes, self.method = (0, "none") if peak_so_far is None else (peak_so_far, "maxrss")
@@ -73,7 +71,9 @@ class CpuPeak:
         """Bytes the peak rose above the baseline since `start` (NaN with a note where unmeasurable)."""
         if self.method == "vmhwm":
             try:
-                return float(_proc_status_bytes("VmHWM") - self.start_bytes)
+                # The kernel syncs per-thread page counts lazily, so a call that allocates nothing
+                # can read a few pages below its baseline: a peak rise is never negative.
+                return float(max(_proc_status_bytes("VmHWM") - self.start_bytes, 0))
             except (OSError, ValueError):
                 self.note = "memory unavailable: /proc/self/status unreadable"
                 return math.nan

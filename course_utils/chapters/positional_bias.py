@@ -63,13 +63,13 @@ def far_key_weight(model: TinyGPT, batch: TaskBatch, distance: int) -> Tensor:
     Example:
         For a trained key-value `model`:
 
-        >>> batch = kv_retrieval_batch(64, 16, filler=Filler(prefix=128), generator=0)  # doctest: +SKIP
+        >>> batch = kv_retrieval_batch(64, 16, filler=True, filler_prefix=128, generator=0)  # doctest: +SKIP
         >>> far_key_weight(model, batch, 38)  # doctest: +SKIP
     """
     if distance < 0:
         raise ValueError(f"distance must be >= 0, got {distance}")
     model.eval()
-    _, attn = model(batch.tokens, return_attention=True)  # (L, B, H, n, n)
+    _, attn = model(batch.tokens, need_weights=True)  # (L, B, H, n, n)
     rows = torch.arange(batch.tokens.shape[0])
     weights = attn[:, rows, :, batch.answer_pos]  # (B, L, H, n): each row's answer query (indices go first)
     far = torch.arange(batch.tokens.shape[1]) < (batch.answer_pos[:, None] - distance)  # (B, n)
@@ -95,7 +95,7 @@ def value_to_key_weight(model: TinyGPT, batch: TaskBatch) -> Tensor:
             f"value_to_key_weight needs a key-value batch (kv_retrieval_batch); got a {batch.task!r} batch"
         )
     model.eval()
-    _, attn = model(batch.tokens, return_attention=True)  # (L, B, H, n, n)
+    _, attn = model(batch.tokens, need_weights=True)  # (L, B, H, n, n)
     first_value = vocab.offset("value")
     is_value = (batch.tokens >= first_value) & (batch.tokens < first_value + vocab.n_values)  # (B, n)
     rows, pos = is_value.nonzero(as_tuple=True)

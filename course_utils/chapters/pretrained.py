@@ -51,7 +51,7 @@ CLS_ID, SEP_ID, PAD_ID = 101, 102, 0
 class MiniLMConfig:
     """The shape of all-MiniLM-L6-v2 (its `config.json`)."""
 
-    vocab: int = 30522
+    vocab_size: int = 30522
     d_model: int = 384
     layers: int = 6
     heads: int = 12
@@ -63,7 +63,7 @@ class MiniLMConfig:
 class BertLayer(nn.Module):
     """One post-LN BERT block: attention, add, LayerNorm; feed-forward, add, LayerNorm.
 
-    forward(x: (B, n, D), keep: bool (B, 1, n, n) or None) -> x: (B, n, D), weights: (B, H, n, n).
+    forward(x: (B, n, D), mask: bool (B, 1, n, n) or None, True = keep) -> x: (B, n, D), weights: (B, H, n, n).
     """
 
     def __init__(self, config: MiniLMConfig) -> None:
@@ -79,9 +79,9 @@ class BertLayer(nn.Module):
         batch, n, d_model = x.shape
         return x.view(batch, n, self.heads, d_model // self.heads).transpose(1, 2)  # (B, H, n, d)
 
-    def forward(self, x: Tensor, keep: Tensor | None = None) -> tuple[Tensor, Tensor]:
+    def forward(self, x: Tensor, mask: Tensor | None = None) -> tuple[Tensor, Tensor]:
         q, k, v = self._split_heads(self.q(x)), self._split_heads(self.k(x)), self._split_heads(self.v(x))
-        out, weights = attention(q, k, v, mask=keep)  # chapter 01's attention
+        out, weights = attention(q, k, v, mask=mask)  # chapter 01's attention
         out = out.transpose(1, 2).reshape(x.shape)  # (B, n, D)
         x = self.ln_attn(x + self.o(out))
         x = self.ln_ff(x + self.ff_out(nn.functional.gelu(self.ff_in(x))))
@@ -91,24 +91,26 @@ class BertLayer(nn.Module):
 class MiniLM(nn.Module):
     """The BERT encoder: embeddings, then `config.layers` post-LN blocks.
 
-    forward(ids: (B, n) int, keep: bool (B, n) or None, True = a real token (not padding))
+    forward(ids: (B, n) int, attention_mask: bool (B, n) or None, True = a real token (not padding))
     -> hidden (B, n, D) and the list of each layer's attention weights (B, H, n, n).
     """
 
     def __init__(self, config: MiniLMConfig = MiniLMConfig()) -> None:
         super().__init__()
         self.config = config
-        self.word = nn.Embedding(config.vocab, config.d_model)
+        self.word = nn.Embedding(config.vocab_size, config.d_model)
         self.positions = LearnedAbsolute(config.d_model, config.max_tokens)
         self.token_type = nn.Embedding(2, config.d_model)
         self.ln_embed = nn.LayerNorm(config.d_model, eps=config.eps)
         self.blocks = nn.ModuleList(BertLayer(config) for _ in range(config.layers))
 
-    def forward(self, ids: Tensor, keep: Tensor | None = None) -> tuple[Tensor, list[Tensor]]:
+    def forward(self, ids: Tensor, attention_mask: Tensor | None = None) -> tuple[Tensor, list[Tensor]]:
         n = ids.shape[1]
         x = self.word(ids) + self.token_type.weight[0]
         x = self.ln_embed(self.positions.embed(x, torch.arange(n, device=ids.device)))  # (B, n, D)
-        key_mask = None if keep is None else keep[:, None, None, :].expand(-1, 1, n, n)  # padding is never a key
+        key_mask = (  # padding is never a key
+            None if attention_mask is None else attention_mask[:, None, None, :].expand(-1, 1, n, n)
+        )
         maps = []
         for block in self.blocks:
             x, weights = block(x, key_mask)
@@ -185,7 +187,9 @@ class Encoder(nn.Module):
         pieces = [self.tokenizer.id_to_token(token) for token in ids]
         unknown = [token for token, piece in zip(ids, pieces) if piece is None]
         if unknown:
-            raise ValueError(f"ids {unknown[:10]} are not in the vocabulary of {self.model.config.vocab} word pieces")
+            raise ValueError(
+                f"ids {unknown[:10]} are not in the vocabulary of {self.model.config.vocab_size} word pieces"
+            )
         return [piece for piece in pieces if piece is not None]
 
     def decode(self, ids: list[int]) -> str:
@@ -224,9 +228,9 @@ class Encoder(nn.Module):
             batch = [sequences[i] for i in order[start : start + batch_size]]
             n = max(len(row) for row in batch)
             ids = torch.tensor([row + [PAD_ID] * (n - len(row)) for row in batch])  # (B, n)
-            keep = torch.tensor([[True] * len(row) + [False] * (n - len(row)) for row in batch])  # (B, n)
-            hidden, _ = self.model(ids, keep)  # (B, n, D)
-            mean = (hidden * keep[..., None]).sum(1) / keep.sum(1, keepdim=True)  # (B, D)
+            real = torch.tensor([[True] * len(row) + [False] * (n - len(row)) for row in batch])  # (B, n)
+            hidden, _ = self.model(ids, attention_mask=real)  # (B, n, D)
+            mean = (hidden * real[..., None]).sum(1) / real.sum(1, keepdim=True)  # (B, D)
             out[order[start : start + batch_size]] = nn.functional.normalize(mean, dim=-1)
         return out
 

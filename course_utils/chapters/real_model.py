@@ -263,7 +263,7 @@ def length_sweep(
 # ----------------------------------------------------------------------------- needles
 
 
-def plant(haystack: list[int], needle: list[int], *, length: int, depth: float) -> list[int]:
+def plant_needle(haystack: list[int], needle: list[int], *, length: int, depth: float) -> list[int]:
     """`length` word pieces: the haystack's, with the needle inserted at `depth` (0 = first, 1 = last)."""
     if len(needle) >= length or len(haystack) < length:
         raise ValueError(f"a needle of {len(needle)} in a document of {length} needs a haystack of >= {length}")
@@ -293,7 +293,7 @@ def needle_grid(
     for length in lengths:
         unplanted += [encoder.wrap(haystack[:length]) for haystack in haystacks]
         documents += [
-            encoder.wrap(plant(haystack, fact, length=length, depth=depth))
+            encoder.wrap(plant_needle(haystack, fact, length=length, depth=depth))
             for depth in depths
             for fact in facts
             for haystack in haystacks
@@ -348,13 +348,44 @@ def planted_documents(
 
 
 def rank_of_answer(similarity: torch.Tensor, relevant: list[set[int]]) -> torch.Tensor:
-    """1-based rank of the best relevant unit for each query: similarity (queries, units) -> (queries,)."""
+    """1-based rank of the best relevant unit for each query: similarity (queries, units) -> (queries,).
+
+    relevant[query]: the indices of the units that answer it; each query needs at least one.
+
+    Example:
+        >>> rank_of_answer(torch.tensor([[0.1, 0.9, 0.5]]), [{0, 2}])
+        tensor([2])
+    """
+    _check_relevant(similarity, relevant)
     order = similarity.argsort(dim=-1, descending=True)
     ranks = [
         next(rank + 1 for rank, unit in enumerate(order[query].tolist()) if unit in relevant[query])
         for query in range(len(relevant))
     ]
     return torch.tensor(ranks)
+
+
+def _check_relevant(similarity: torch.Tensor, relevant: list[set[int]]) -> None:
+    """Raise ValueError unless `relevant` holds one set per query, each with at least one of the units."""
+    queries, units = similarity.shape
+    if len(relevant) != queries:
+        raise ValueError(f"pass one set of relevant units per query: {queries} queries, {len(relevant)} sets")
+    for query, answers in enumerate(relevant):
+        if not any(0 <= unit < units for unit in answers):
+            raise ValueError(
+                f"query {query} has no relevant unit among the {units} units (got {sorted(answers)}); "
+                "give every query the index of at least one unit that answers it"
+            )
+
+
+def _check_chunk_sizes(sizes: tuple[int, ...], block: int) -> None:
+    """Raise ValueError unless every size is a multiple of the planting block that fits the positions."""
+    fitting = tuple(range(block, MAX_TOKENS - 1, block))  # sizes whose chunks hold every fact whole
+    if not sizes or any(size not in fitting for size in sizes):
+        raise ValueError(
+            f"chunk sizes must be multiples of the {block}-piece block the facts are planted in, up to "
+            f"{MAX_TOKENS - 2}, so that one chunk holds each fact whole: pick from {fitting}; got {sizes}"
+        )
 
 
 def retrieval_run(
@@ -367,8 +398,10 @@ def retrieval_run(
     `seconds` to embed them. And per whole-document embedding (`"whole"`: `first_256` as
     sentence-transformers cuts by default, `first_512` the model's limit, `mean_of_chunks` the mean of
     its 496-piece chunk embeddings): `doc_rank` and `fact_inside` (whether the fact lies in what was
-    embedded). `whole=False` skips the whole-document embeddings.
+    embedded). `whole=False` skips the whole-document embeddings. Every chunk size must be a multiple of
+    `CHUNK_SIZES[0]`, the block each fact is planted in (`planted_documents`).
     """
+    _check_chunk_sizes(sizes, CHUNK_SIZES[0])
     docs, places = planted_documents(corpus_ids, encoder, seed=seed)
     questions = encoder.embed([question for _, question in NEEDLES])
     recall: dict[str, dict] = {

@@ -12,13 +12,13 @@ the positions 0 .. k + w - 1 *inside the cache*, so no query-key distance exceed
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import cast
 
 import torch
 from torch import Tensor, nn
 
 from course_utils.core.evaluate import forward_in_rows, token_losses
-from course_utils.core.model import Block, TinyGPT
+from course_utils.core.model import TinyGPT
+from course_utils.core.sigma_reparam import SigmaReparamLinear
 
 
 def cache_indices(n: int, *, keep_first: int, recent: int) -> Tensor:
@@ -74,7 +74,7 @@ def streaming_logits(
         return prefix_logits
     caches = tokens[:, idx[early:]].reshape(-1, size)  # (B * (n - early), size)
     last = forward_in_rows(
-        model, caches, rows_per_call, keep=lambda logits, rows: logits[:, -1]
+        model, caches, rows_per_call, select=lambda logits, rows: logits[:, -1]
     )  # (B * (n - early), V): each cache's last query
     return torch.cat([prefix_logits, last.view(batch, n - early, -1)], dim=1)  # (B, n, V)
 
@@ -84,18 +84,20 @@ def _written(model: TinyGPT, tokens: Tensor, layer: int) -> tuple[Tensor, Tensor
 
     Returns W_o,h v_h,j: (batch, heads, n, d_model), and every layer's weights (layers, batch, heads, n, n).
     """
-    attn = cast(Block, model.blocks[layer]).attn  # an nn.ModuleList's items are typed nn.Module
+    attn = model.block(layer).attn
     seen: list[tuple[Tensor, Tensor]] = []
     handle = attn.register_forward_pre_hook(
         lambda _m, args, kwargs: seen.append((args[0], kwargs["positions"])), with_kwargs=True
     )
     try:
-        _, weights = model(tokens, return_attention=True)
+        _, weights = model(tokens, need_weights=True)
     finally:
         handle.remove()
     x, positions = seen[0]  # (B, n, D), the normed input of the attention, and its positions (n,)
     _, _, v, _ = attn.project_heads(x, positions)  # (B, H, n, d)
-    w_o = attn.proj.weight.view(x.shape[-1], attn.heads, attn.head_dim)  # (D, H, d)
+    proj = attn.proj
+    weight = proj.effective_weight() if isinstance(proj, SigmaReparamLinear) else proj.weight  # what proj applies
+    w_o = weight.view(x.shape[-1], attn.heads, attn.head_dim)  # (D, H, d)
     return torch.einsum("bhnd,ehd->bhne", v, w_o), weights
 
 
@@ -150,9 +152,7 @@ def losses_with_bos_share(
         >>> losses_with_bos_share(model, batch.tokens, batch.targets, torch.zeros_like)  # doctest: +SKIP
     """
     share = bos_share(model, tokens, layer)
-    handle = cast(Block, model.blocks[layer]).attn.proj.register_forward_hook(
-        lambda _m, _i, out: out - share + replace(share)
-    )
+    handle = model.block(layer).attn.proj.register_forward_hook(lambda _m, _i, out: out - share + replace(share))
     try:
         return token_losses(model(tokens), targets)
     finally:

@@ -222,8 +222,8 @@ class MultiHeadAttention(nn.Module):
     def scores_to_weights(self, scores: Tensor, content_q: Tensor) -> Tensor:
         """The scores (B, H, n_q, n_k), -inf where hidden, turned into weights of the same shape: the softmax.
 
-        content_q: (B, H, n_q, d), the queries before any rotation (for a variant whose extra key has no
-        position).
+        content_q: (B, H, n_q, d), the queries before any rotary rotation (`project_heads`'s fourth output),
+        for a variant whose extra key has no position.
 
         Example:
             >>> MultiHeadAttention(8, 2).scores_to_weights(torch.tensor([[0.0, float("-inf")]]), torch.zeros(1, 4))

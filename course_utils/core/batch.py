@@ -45,16 +45,18 @@ class TaskBatch:
     token at relevant_pos (`tokens[b, relevant_pos[b]]`), except associative recall with value
     answers, whose answer is the value that token holds.
 
-    What some tasks add (None where a task has none):
-    vocab: the task's token-id layout (`KVVocab`, `CopyVocab`, ...; every registered task) ·
-    copy_len: int, the length m of the string to copy (copy) · period: int, the length of the
-    repeated sequence (repeated_sequence) ·
-    n_pairs: int, the K drawn for the batch (kv_retrieval) · query_index: (batch,) the queried pair
-    (kv_retrieval) · needle_pos: (batch,) the needle's first token (needle, decoy_needle, near_miss) ·
-    decoy_pos: (batch, n_decoys) the decoys' first tokens (decoy_needle, near_miss) ·
-    copy_mask: (batch, n) bool, the positions whose targets are copies (backcopy) ·
-    repeat: (batch, n_sentences) bool, the sentences that repeat the one before (loop_stream) ·
-    starts: (batch,) each window's offset in the text (text).
+    What some tasks add, each field set by the tasks in brackets and None in every other batch:
+
+    - vocab: the task's token-id layout, `KVVocab`, `CopyVocab`, ... [every registered task, not `corpus.lm_batch`]
+    - copy_len: int, the length m of the string to copy [copy]
+    - period: int, the length of the repeated sequence [repeated_sequence]
+    - n_pairs: int, the K drawn for the batch [kv_retrieval]
+    - query_index: (batch,) the queried pair [kv_retrieval]
+    - needle_pos: (batch,) the needle's first token [needle, decoy_needle, near_miss]
+    - decoy_pos: (batch, n_decoys) the decoys' first tokens [decoy_needle, near_miss]
+    - copy_mask: (batch, n) bool, the positions whose targets are copies [backcopy]
+    - repeat: (batch, n_sentences) bool, the sentences that repeat the one before [loop_stream]
+    - starts: (batch,) each window's offset in the text [text, and `corpus.lm_batch`]
 
     Example: the answers of a batch are its targets at answer_pos.
 
@@ -239,15 +241,15 @@ def parse_range(
     return int(bounds[0]), int(bounds[1])
 
 
-def draw(bounds: tuple[int, int], g: torch.Generator) -> int:
-    """One draw from an inclusive range (lo, hi); no draw (and no generator use) when lo == hi.
+def draw_from_range(bounds: tuple[int, int], generator: torch.Generator) -> int:
+    """One int drawn uniformly from an inclusive range (lo, hi); no draw (and no generator use) when lo == hi.
 
     Example:
-        >>> draw((5, 5), torch.Generator())
+        >>> draw_from_range((5, 5), torch.Generator())
         5
     """
     lo, hi = bounds
-    return lo if lo == hi else int(torch.randint(lo, hi + 1, (1,), generator=g))
+    return lo if lo == hi else int(torch.randint(lo, hi + 1, (1,), generator=generator))
 
 
 def answer_targets(tokens: torch.Tensor, answer_pos: torch.Tensor, relevant_pos: torch.Tensor) -> torch.Tensor:

@@ -23,7 +23,7 @@ from course_utils.core.batch import (
     TaskBatch,
     as_generator,
     check_positive,
-    draw,
+    draw_from_range,
     next_token_targets,
     parse_range,
 )
@@ -71,7 +71,7 @@ def copy_batch(
     if skip_lengths:
         m = allowed[int(torch.randint(len(allowed), (1,), generator=g))]
     else:
-        m = draw(bounds, g)
+        m = draw_from_range(bounds, g)
     vocab = CopyVocab(n_symbols=n_symbols)
     if distinct:
         x = torch.rand(batch_size, n_symbols, generator=g).argsort(dim=1)[:, :m]  # (B, m), no repeats

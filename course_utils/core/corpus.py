@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import torch
 
-from course_utils.core.batch import BOS_ID, TaskBatch, TokenBlock, Vocab, as_generator
+from course_utils.core.batch import BOS_ID, TaskBatch, TokenBlock, Vocab, as_generator, check_positive
 from course_utils.paths import CORPUS_PATH
 
 
@@ -162,8 +162,7 @@ def lm_batch(
         tensor([[45, 46, 47, 48],
                 [16, 17, 18, 19]])
     """
-    if batch_size < 1 or n < 1:
-        raise ValueError(f"batch_size and n must be positive; got batch_size={batch_size}, n={n}")
+    check_positive(batch_size=batch_size, n=n)
     generator = as_generator(generator)
     if text_ids.dim() != 1 or text_ids.dtype != torch.long:
         raise ValueError(f"text_ids must be a 1-D long tensor; got {tuple(text_ids.shape)} {text_ids.dtype}")

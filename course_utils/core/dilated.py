@@ -76,7 +76,7 @@ def split_segments(x: Tensor, w: int, r: int) -> Tensor:
     return x.reshape(batch, heads, n // w, w // r, r, e)
 
 
-def kept_rows(heads: int, r: int, device: torch.device) -> tuple:
+def kept_rows(heads: int, r: int, device: torch.device) -> tuple[slice, Tensor, slice, slice, Tensor]:
     """Index of the rows each head keeps (head h: offset h mod r in every segment).
 
     `split_segments(x, w, r)[kept_rows(heads, r, device)]` is (H, B, n/w, w/r, e); assigning to it writes back.
@@ -135,17 +135,18 @@ def dilated_attention(
     return mixed.to(q.dtype)
 
 
-def dilated_mask(
+def dilated_key_counts(
     n: int, heads: int, segment_lengths: list[int], dilation_rates: list[int], *, causal: bool = False
 ) -> Tensor:
-    """How many patterns let query i see key j, per head: (heads, n, n) integer counts.
+    """How many patterns let query i see key j, per head: (heads, n, n) integer counts, 0 = hidden.
 
-    The definition written out densely, for checking and plotting (O(n²) memory).
+    The definition written out densely, for checking and plotting (O(n²) memory): query i's softmax
+    counts key j that many times (`dilated_reference`); `> 0` gives a boolean mask.
 
     Example:
         Head 0: dense in segments of 4, and every other token of the whole sequence:
 
-        >>> dilated_mask(8, 2, [4, 8], [1, 2])[0]
+        >>> dilated_key_counts(8, 2, [4, 8], [1, 2])[0]
         tensor([[2, 1, 2, 1, 1, 0, 1, 0],
                 [1, 1, 1, 1, 0, 0, 0, 0],
                 [2, 1, 2, 1, 1, 0, 1, 0],
@@ -182,7 +183,7 @@ def dilated_reference(
         >>> torch.allclose(reference, dilated_attention(q, k, v, [8, 16], [1, 2], causal=True))
         True
     """
-    count = dilated_mask(q.shape[2], q.shape[1], segment_lengths, dilation_rates, causal=causal).to(q.device)
+    count = dilated_key_counts(q.shape[2], q.shape[1], segment_lengths, dilation_rates, causal=causal).to(q.device)
     acc = accumulation_dtype(q.dtype)
     scores = q.to(acc) @ k.to(acc).transpose(-2, -1) / math.sqrt(q.shape[-1]) + count.to(acc).log()  # log 0 = -inf
     weights = torch.softmax(scores, dim=-1).nan_to_num(0.0)  # rows that see nothing -> zeros

@@ -12,7 +12,7 @@ call's result (up to float rounding), with attention tensors of rows_per_call ro
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, cast
+from typing import Any
 
 import torch
 import torch.nn.functional as F
@@ -20,7 +20,7 @@ from torch import Tensor, nn
 
 from course_utils.core.attention import attention_scores
 from course_utils.core.batch import IGNORE_INDEX, TaskBatch
-from course_utils.core.model import Block, TinyGPT
+from course_utils.core.model import TinyGPT
 from course_utils.core.needle_tasks import needle_batch
 from course_utils.core.retrieval_tasks import kv_retrieval_batch
 
@@ -31,21 +31,21 @@ def forward_in_rows(
     tokens: Tensor,
     rows_per_call: int | None = None,
     *,
-    keep: Callable[[Tensor, slice], Tensor] | None = None,
+    select: Callable[[Tensor, slice], Tensor] | None = None,
     **model_kwargs: Tensor | None,
 ) -> Tensor:
     """The model's output on `tokens`, run `rows_per_call` rows at a time (None: all in one call).
 
     The calls' outputs are concatenated along the batch: one call's result (up to float rounding), with
-    smaller attention tensors. keep(logits, rows): the part of one call's logits to keep (rows: the
-    slice of `tokens` that call ran), e.g. the last position only; by default all of it. model_kwargs
-    go to every call (e.g. positions). tokens: (batch, n) -> (batch, ...), the outputs of `keep` one
-    after the other.
+    smaller attention tensors. select(logits, rows): what to keep of one call's logits (rows: the slice
+    of `tokens` that call ran), e.g. the last position only, or its argmax; by default all of it.
+    model_kwargs go to every call (e.g. positions). tokens: (batch, n) -> (batch, ...), the outputs of
+    `select` one after the other.
 
     Example:
         The last position's logits (batch, vocab) of the reader's trained `model`, 64 rows at a time:
 
-        >>> forward_in_rows(model, batch.tokens, 64, keep=lambda logits, rows: logits[:, -1])  # doctest: +SKIP
+        >>> forward_in_rows(model, batch.tokens, 64, select=lambda logits, rows: logits[:, -1])  # doctest: +SKIP
     """
     if len(tokens) == 0:
         raise ValueError(f"tokens has no rows (shape {tuple(tokens.shape)}); pass at least one sequence")
@@ -56,7 +56,7 @@ def forward_in_rows(
     for start in range(0, len(tokens), step):
         rows = slice(start, start + step)
         logits = model(tokens[rows], **model_kwargs)
-        outputs.append(logits if keep is None else keep(logits, rows))
+        outputs.append(logits if select is None else select(logits, rows))
     return torch.cat(outputs)
 
 
@@ -103,9 +103,11 @@ def last_query_attention(model: TinyGPT, tokens: Tensor) -> tuple[Tensor, Tensor
     if tokens.dim() != 2 or tokens.dtype != torch.long:
         raise ValueError(f"tokens must be int64 of shape (batch, n), got {tokens.dtype} {tuple(tokens.shape)}")
     model.eval()
-    block, n = cast(Block, model.blocks[0]), tokens.shape[1]  # an nn.ModuleList's items are typed nn.Module
+    block, n = model.block(0), tokens.shape[1]
     attention = block.attn
     positions = torch.arange(n, device=tokens.device)
+    if config.position_scale != 1.0:  # as TinyGPT.forward's default positions
+        positions = positions * config.position_scale
     last = positions[-1:]
     x = model.positional.embed(model.embed(tokens), positions)  # (B, n, D)
     q, k, v, _ = attention.project_heads(block.norm1(x), positions)  # (B, H, n, d) each
@@ -150,7 +152,7 @@ def accuracy_by_query_index(
     model.eval()
     answer = batch.answer_pos[0]  # every row of a kv batch has the same length
     predicted = forward_in_rows(
-        model, batch.tokens, rows_per_call, positions=positions, keep=lambda logits, rows: logits[:, answer].argmax(-1)
+        model, batch.tokens, rows_per_call, positions=positions, select=lambda logits, _: logits[:, answer].argmax(-1)
     )  # (B,)
     correct = predicted == batch.targets[:, answer]
     return correct.float().view(n_pairs, per_index).mean(-1)
@@ -203,7 +205,7 @@ def position_losses(model: TinyGPT, windows: TaskBatch, n: int, *, rows_per_call
     tokens = torch.cat([windows.tokens[:, :1].repeat_interleave(width // n, dim=0), targets[:, :-1]], dim=1)
     model.eval()
     losses = forward_in_rows(
-        model, tokens, rows_per_call, keep=lambda logits, piece: token_losses(logits, targets[piece])
+        model, tokens, rows_per_call, select=lambda logits, piece: token_losses(logits, targets[piece])
     )  # (pieces, n)
     return losses.view(rows, width // n, n)
 
@@ -248,6 +250,6 @@ def target_accuracy(
     model.eval()
     model_kwargs = {} if positions is None else {"positions": positions}  # any module, not only TinyGPT
     predicted = forward_in_rows(
-        model, tokens, rows_per_call, keep=lambda logits, rows: logits.argmax(-1), **model_kwargs
+        model, tokens, rows_per_call, select=lambda logits, rows: logits.argmax(-1), **model_kwargs
     )  # (batch, n)
     return (predicted[scored] == targets[scored]).float().mean().item()

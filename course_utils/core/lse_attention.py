@@ -223,13 +223,20 @@ def segment_attention(
     `fused=None` uses PyTorch's fused kernel where `fused_kernel_problem` finds nothing against it (the
     CPU kernel, 4-5x faster than matmuls there; flash on CUDA for bf16/fp16) and the matmul path
     elsewhere (same values); `fused=True` raises ValueError where it cannot, `fused=False` never uses it.
-    The kernel's own errors (out of memory, ...) propagate. With `causal`, query i sees keys 0 … i.
+    The kernel's own errors (out of memory, ...) propagate. With `causal`, query i sees keys 0 … i, so
+    q and k must have as many rows (then this mask and `core.attention.causal_mask`, which aligns
+    queries to the last key, agree); `attention_with_lse(q_start=...)` places queries elsewhere.
 
     Example:
         >>> out, lse = segment_attention(*(torch.randn(2, 3, 16, 8) for _ in range(3)), causal=True)
         >>> out.shape, lse.shape
         (torch.Size([2, 3, 16, 8]), torch.Size([2, 3, 16]))
     """
+    if causal and q.shape[-2] != k.shape[-2]:
+        raise ValueError(
+            f"causal segment attention needs as many queries as keys, got {q.shape[-2]} and {k.shape[-2]}; "
+            "use attention_with_lse(q, k, v, q_start=...) to place the queries"
+        )
     if fused is not False:
         problem = fused_kernel_problem(q, k, v, causal=causal)
         if problem is None:

@@ -169,7 +169,7 @@ SINK_THRESHOLD = 0.3
 def sink_mass(weights: Tensor, queries: Tensor | None = None) -> Tensor:
     """Mean weight on key 0 per layer and head, over the batch and the chosen queries.
 
-    weights: (layers, batch, heads, n, n) as returned by `TinyGPT(..., return_attention=True)`.
+    weights: (layers, batch, heads, n, n) as returned by `TinyGPT(..., need_weights=True)`.
     queries: optional bool (batch, n), True for the query rows to average (e.g. the positions that
     need context). Query 0 is always left out: it can see only key 0.
     Returns (layers, heads).

@@ -7,6 +7,7 @@ tokens (batch, n) -> embedding (+ absolute positions) -> `layers` pre-norm block
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING, Literal, cast, overload
 
 import torch
 from torch import Tensor, nn
@@ -103,12 +104,12 @@ class Block(nn.Module):
 class TinyGPT(nn.Module):
     """A decoder-only transformer; the positional scheme and logit transform are config fields.
 
-    forward(tokens: (batch, n)) -> logits (batch, n, vocab_size); with `return_attention=True`
+    forward(tokens: (batch, n)) -> logits (batch, n, vocab_size); with `need_weights=True`
     also the weights of every layer, stacked: (layers, batch, heads, n, n).
 
     Example:
         >>> model = TinyGPT(GPTConfig(vocab_size=40, max_len=64))
-        >>> logits, attn = model(torch.zeros(3, 10, dtype=torch.long), return_attention=True)
+        >>> logits, attn = model(torch.zeros(3, 10, dtype=torch.long), need_weights=True)
         >>> logits.shape, attn.shape
         (torch.Size([3, 10, 40]), torch.Size([2, 3, 4, 10, 10]))
     """
@@ -138,13 +139,47 @@ class TinyGPT(nn.Module):
         self.norm = nn.LayerNorm(config.d_model)
         self.head = nn.Linear(config.d_model, config.vocab_size)
 
+    def block(self, i: int) -> Block:
+        """Block i, typed as a Block (an nn.ModuleList's items are typed nn.Module).
+
+        Example:
+            >>> TinyGPT(GPTConfig(vocab_size=40, max_len=64)).block(1).attn.heads
+            4
+        """
+        return cast(Block, self.blocks[i])
+
+    @overload
+    def forward(
+        self,
+        tokens: Tensor,
+        *,
+        positions: Tensor | None = ...,
+        mask: Tensor | None = ...,
+        need_weights: Literal[False] = ...,
+    ) -> Tensor: ...
+
+    @overload
+    def forward(
+        self,
+        tokens: Tensor,
+        *,
+        positions: Tensor | None = ...,
+        mask: Tensor | None = ...,
+        need_weights: Literal[True],
+    ) -> tuple[Tensor, Tensor]: ...
+
+    @overload
+    def forward(
+        self, tokens: Tensor, *, positions: Tensor | None = ..., mask: Tensor | None = ..., need_weights: bool
+    ) -> Tensor | tuple[Tensor, Tensor]: ...
+
     def forward(
         self,
         tokens: Tensor,
         *,
         positions: Tensor | None = None,
         mask: Tensor | None = None,
-        return_attention: bool = False,
+        need_weights: bool = False,
     ) -> Tensor | tuple[Tensor, Tensor]:
         """tokens: (batch, n) int64; positions: (n,) (default 0..n-1, times `config.position_scale`);
         mask: bool (n, n) kept in addition to the causal mask (True = keep)."""
@@ -164,12 +199,15 @@ class TinyGPT(nn.Module):
         x = self.positional.embed(self.embed(tokens), positions)  # (B, n, D)
         all_weights = []
         for block in self.blocks:
-            x, weights = block(x, positions, mask, return_attention)
+            x, weights = block(x, positions, mask, need_weights)
             all_weights.append(weights)
         logits = self.head(self.norm(x))  # (B, n, vocab)
-        if return_attention:
+        if need_weights:
             return logits, torch.stack(all_weights)  # (L, B, H, n, n)
         return logits
+
+    if TYPE_CHECKING:  # model(...) is typed as forward(...), overloads included (nn.Module's returns Any)
+        __call__ = forward
 
     def num_parameters(self) -> int:
         """Number of trainable parameters.

@@ -7,7 +7,7 @@ value at `relevant_pos`; see `course_utils.core.batch` for the contract and `cou
 for the token ids.
 
 Example:
-    >>> batch = needle_batch(1, 8, depth=0.5, n_filler=4, n_values=4, generator=0)
+    >>> batch = needle_batch(1, 8, depth=0.5, filler_vocab=4, n_values=4, generator=0)
     >>> batch.vocab.labels(batch.tokens[0])
     ['BOS', 'f3', 'f1', 'NEEDLE', 'v1', 'f3', 'f3', 'QUERY']
 """
@@ -16,7 +16,14 @@ from __future__ import annotations
 
 import torch
 
-from course_utils.core.batch import TaskBatch, answer_targets, as_generator, check_positive, draw, parse_range
+from course_utils.core.batch import (
+    TaskBatch,
+    answer_targets,
+    as_generator,
+    check_positive,
+    draw_from_range,
+    parse_range,
+)
 from course_utils.core.vocabs import DecoyVocab, NearMissVocab, NeedleVocab
 
 
@@ -25,17 +32,18 @@ def needle_batch(
     n: int,
     *,
     depth: float | None = None,
-    n_filler: int = 128,
+    filler_vocab: int = 128,
     n_values: int = 64,
     generator: torch.Generator | int,
 ) -> TaskBatch:
     """Needle in a haystack: `BOS filler.. NEEDLE v filler.. QUERY`, answer = the needle's value v.
 
     `n` is the sequence length, one int (every batch has the same length; `decoy_needle_batch` takes
-    a range). Filler tokens and value tokens come from disjoint id blocks. The NEEDLE marker sits at
-    position 1 + round(depth * (n - 4)), so depth 0.0 puts it right after BOS and depth 1.0 puts its value
-    right before the final QUERY; depth None draws the position uniformly per row. Only the last
-    position has a loss; relevant_pos is the value's position. The batch carries vocab and needle_pos (batch,).
+    a range). Filler tokens (`filler_vocab` distinct ones) and value tokens (`n_values`) come from
+    disjoint id blocks. The NEEDLE marker sits at position 1 + round(depth * (n - 4)), so depth 0.0
+    puts it right after BOS and depth 1.0 puts its value right before the final QUERY; depth None
+    draws the position uniformly per row. Only the last position has a loss; relevant_pos is the
+    value's position. The batch carries vocab and needle_pos (batch,).
 
     tokens, targets: (batch, n).
 
@@ -43,9 +51,9 @@ def needle_batch(
         >>> needle_batch(32, 512, depth=0.5, generator=0).needle_pos[:3]
         tensor([255, 255, 255])
     """
-    check_positive(batch_size=batch_size, n=n, n_filler=n_filler, n_values=n_values)
+    check_positive(batch_size=batch_size, n=n, filler_vocab=filler_vocab, n_values=n_values)
     g = as_generator(generator)
-    vocab = NeedleVocab(n_filler=n_filler, n_values=n_values)
+    vocab = NeedleVocab(filler_vocab=filler_vocab, n_values=n_values)
     if n < 4:
         raise ValueError(f"n must be at least 4 (BOS, NEEDLE, value, QUERY); got {n}")
     if depth is None:
@@ -56,7 +64,7 @@ def needle_batch(
         raise ValueError(f"depth is a relative position in [0, 1] (or None for uniform); got {depth}")
 
     rows = torch.arange(batch_size)
-    tokens = torch.randint(0, n_filler, (batch_size, n), generator=g) + vocab.offset("filler")
+    tokens = torch.randint(0, filler_vocab, (batch_size, n), generator=g) + vocab.offset("filler")
     tokens[:, 0] = vocab.bos
     tokens[rows, needle_pos] = vocab.needle
     tokens[rows, needle_pos + 1] = torch.randint(0, n_values, (batch_size,), generator=g) + vocab.offset("value")
@@ -82,7 +90,7 @@ def _draw_length_and_decoys(
     n >= item_len * (decoys + 1) + fixed_len."""
     n_bounds = parse_range("n", n, lo=None)  # checked against n_decoys below, once drawn
     decoy_bounds = parse_range("n_decoys", n_decoys, lo=None)
-    length, decoys = draw(n_bounds, g), draw(decoy_bounds, g)
+    length, decoys = draw_from_range(n_bounds, g), draw_from_range(decoy_bounds, g)
     if decoys < 0 or length < item_len * (decoys + 1) + fixed_len:
         raise ValueError(
             f"n={length} has no room for the needle and {decoys} decoys; "
@@ -96,7 +104,7 @@ def decoy_needle_batch(
     n: int | tuple[int, int],
     *,
     n_decoys: int | tuple[int, int] = 0,
-    n_filler: int = 128,
+    filler_vocab: int = 128,
     n_values: int = 64,
     generator: torch.Generator | int,
 ) -> TaskBatch:
@@ -116,12 +124,12 @@ def decoy_needle_batch(
         >>> decoy_needle_batch(32, 128, n_decoys=4, generator=0).decoy_pos.shape
         torch.Size([32, 4])
     """
-    check_positive(batch_size=batch_size, n_filler=n_filler, n_values=n_values)
+    check_positive(batch_size=batch_size, filler_vocab=filler_vocab, n_values=n_values)
     g = as_generator(generator)
     length, decoys = _draw_length_and_decoys(n, n_decoys, g, item_len=2, fixed_len=2)
-    vocab = DecoyVocab(n_filler=n_filler, n_values=n_values)
+    vocab = DecoyVocab(filler_vocab=filler_vocab, n_values=n_values)
     rows = torch.arange(batch_size)
-    tokens = torch.randint(0, n_filler, (batch_size, length), generator=g) + vocab.offset("filler")
+    tokens = torch.randint(0, filler_vocab, (batch_size, length), generator=g) + vocab.offset("filler")
     tokens[:, 0] = vocab.bos
     tokens[:, -1] = vocab.query
     slots = (length - 2) // 2  # slot s covers positions 1 + 2s (marker) and 2 + 2s (value)
@@ -152,7 +160,7 @@ def near_miss_batch(
     n_decoys: int | tuple[int, int] = 0,
     n_keys: int = 16,
     n_values: int = 64,
-    n_filler: int = 128,
+    filler_vocab: int = 128,
     generator: torch.Generator | int,
 ) -> TaskBatch:
     """A two-token key among near misses: `BOS f.. a b v f.. a b' v' .. f.. QUERY a b`, answer v.
@@ -172,14 +180,14 @@ def near_miss_batch(
         >>> near_miss_batch(32, 128, n_decoys=4, generator=0).decoy_pos.shape
         torch.Size([32, 4])
     """
-    check_positive(batch_size=batch_size, n_values=n_values, n_filler=n_filler)
+    check_positive(batch_size=batch_size, n_values=n_values, filler_vocab=filler_vocab)
     if n_keys < 2:
         raise ValueError(f"n_keys must be at least 2 (a decoy needs another second token); got {n_keys}")
     g = as_generator(generator)
     length, decoys = _draw_length_and_decoys(n, n_decoys, g, item_len=3, fixed_len=4)
-    vocab = NearMissVocab(n_keys=n_keys, n_values=n_values, n_filler=n_filler)
+    vocab = NearMissVocab(n_keys=n_keys, n_values=n_values, filler_vocab=filler_vocab)
     rows = torch.arange(batch_size)
-    tokens = torch.randint(0, n_filler, (batch_size, length), generator=g) + vocab.offset("filler")
+    tokens = torch.randint(0, filler_vocab, (batch_size, length), generator=g) + vocab.offset("filler")
     tokens[:, 0] = vocab.bos
     first = torch.randint(0, n_keys, (batch_size, 1), generator=g)  # (B, 1): shared by needle and decoys
     second = torch.randint(0, n_keys, (batch_size, 1), generator=g)  # the needle's second token

@@ -2,7 +2,7 @@
 associative recall, where one token holds both.
 
 Key-value retrieval is `BOS k1 v1 ... kK vK SEP kq`, answered by the value paired with kq; its variants
-put the query first, bias it to the edges, or spread filler tokens between pairs (`Filler`). Associative
+put the query first, bias it to the edges, or spread filler tokens between pairs. Associative
 recall is `BOS item1 .. itemK query`, answered by the item whose key the query names. Each task builds a
 `TaskBatch` with one loss per row, at the last position (`answer_pos`), whose answer is the token at
 `relevant_pos`; see `course_utils.core.batch` for the contract and `course_utils.core.vocabs` for the
@@ -18,53 +18,19 @@ Example:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from numbers import Integral
 
 import torch
 
-from course_utils.core.batch import TaskBatch, answer_targets, as_generator, check_positive, draw, parse_range
+from course_utils.core.batch import (
+    TaskBatch,
+    answer_targets,
+    as_generator,
+    check_positive,
+    draw_from_range,
+    parse_range,
+)
 from course_utils.core.vocabs import KVVocab, RecallVocab
-
-
-@dataclass(frozen=True)
-class Filler:
-    """Filler tokens in a key-value sequence, placed between pairs, never inside one.
-
-    prefix: fillers right after BOS (after kq with `query_first`) · gap: fillers between consecutive
-    pairs · scattered: more fillers (an int, or an inclusive range (lo, hi) drawn once per batch),
-    each dropped into one of the K + 1 places (before the first pair, between pairs, before SEP)
-    uniformly at random, independently per row.
-
-    Example: one filler before the pairs and two between each, for three pairs.
-        >>> Filler(prefix=1, gap=2).counts(batch_size=2, n_pairs=3, g=torch.Generator())
-        tensor([[1, 2, 2, 0],
-                [1, 2, 2, 0]])
-    """
-
-    prefix: int = 0
-    gap: int = 0
-    scattered: int | tuple[int, int] = 0
-
-    def __post_init__(self) -> None:
-        parse_range("Filler's scattered", self.scattered, lo=0)
-        for name, value in (("prefix", self.prefix), ("gap", self.gap)):
-            if not isinstance(value, Integral) or value < 0:
-                raise ValueError(f"Filler's {name} is a number of filler tokens, an int >= 0; got {value!r}")
-
-    def counts(self, batch_size: int, n_pairs: int, g: torch.Generator) -> torch.Tensor:
-        """How many filler tokens stand before each of the K pairs and before SEP (column K): (batch, K + 1).
-
-        Draws the scattered count, then its places (no draw for a count of 0).
-        """
-        scattered = draw(parse_range("Filler's scattered", self.scattered, lo=0), g)
-        counts = torch.zeros(batch_size, n_pairs + 1, dtype=torch.long)
-        counts[:, 0] += self.prefix
-        counts[:, 1:n_pairs] += self.gap
-        if scattered:
-            places = torch.randint(0, n_pairs + 1, (batch_size, scattered), generator=g)
-            counts.scatter_add_(1, places, torch.ones(batch_size, scattered, dtype=torch.long))
-        return counts
 
 
 def kv_retrieval_batch(
@@ -76,7 +42,10 @@ def kv_retrieval_batch(
     query_index: int | torch.Tensor | None = None,
     edge_bias: float = 0.0,
     query_first: bool = False,
-    filler: Filler | None = None,
+    filler: bool = False,
+    n_filler: int | tuple[int, int] = 0,
+    filler_prefix: int = 0,
+    filler_gap: int = 0,
     generator: torch.Generator | int,
 ) -> TaskBatch:
     """Key-value retrieval: `BOS k1 v1 ... kK vK SEP kq`, answer = the value paired with kq.
@@ -91,8 +60,12 @@ def kv_retrieval_batch(
     Variants (both off by default, when the sequence is the one above, n = 2K + 3):
     - `query_first`: the query key also comes right after BOS, `BOS kq k1 v1 ... SEP kq` (Liu et
       al.'s "query-aware contextualization"); n grows by 1.
-    - `filler`: a `Filler` adds one filler token F to the vocabulary (`Filler()` too, which places
-      none) and places its F's between pairs.
+    - `filler=True` adds one filler token F to the vocabulary (placing none by itself), and three
+      counts place F's between pairs, never inside one: `filler_prefix` F's right after BOS (after
+      kq with `query_first`), `filler_gap` F's between consecutive pairs, and `n_filler` more (an
+      int, or an inclusive range (lo, hi) drawn once per batch), each dropped into one of the K + 1
+      places (before the first pair, between pairs, before SEP) uniformly at random, independently
+      per row.
 
     relevant_pos is the queried value's position (its key sits just before it). The batch carries
     vocab, n_pairs and query_index (batch,). tokens, targets: (batch, n).
@@ -101,19 +74,23 @@ def kv_retrieval_batch(
         >>> batch = kv_retrieval_batch(64, (4, 16), generator=0)
         >>> batch.n_pairs, tuple(batch.tokens.shape)
         (7, (64, 17))
-        >>> kv_retrieval_batch(8, 16, filler=Filler(prefix=64), generator=0).tokens.shape
+        >>> kv_retrieval_batch(8, 16, filler=True, filler_prefix=64, generator=0).tokens.shape
         torch.Size([8, 99])
+        >>> batch = kv_retrieval_batch(1, 3, n_keys=8, n_values=4, filler=True, filler_gap=1, generator=0)
+        >>> batch.vocab.labels(batch.tokens[0])
+        ['BOS', 'k2', 'v1', 'f0', 'k3', 'v3', 'f0', 'k4', 'v1', 'SEP', 'k4']
     """
     check_positive(batch_size=batch_size, n_keys=n_keys, n_values=n_values)
     g = as_generator(generator)
     pair_bounds = parse_range("n_pairs", n_pairs, hi=n_keys, hint=" = n_keys (keys are distinct)")
     _check_query(query_index, edge_bias)
-    vocab = KVVocab(n_keys=n_keys, n_values=n_values, filler=filler is not None)
-    k = draw(pair_bounds, g)
+    scattered_bounds = _check_filler(filler, n_filler, filler_prefix, filler_gap)
+    vocab = KVVocab(n_keys=n_keys, n_values=n_values, filler=filler)
+    k = draw_from_range(pair_bounds, g)
     keys = torch.rand(batch_size, n_keys, generator=g).argsort(dim=1)[:, :k]  # (B, K) distinct
     values = torch.randint(0, n_values, (batch_size, k), generator=g)  # (B, K)
     query = _kv_query(batch_size, k, query_index, edge_bias, g)  # (B,) index of the queried pair
-    fillers = (filler or Filler()).counts(batch_size, k, g)  # (B, K + 1)
+    fillers = _filler_counts(batch_size, k, filler_prefix, filler_gap, scattered_bounds, g)  # (B, K + 1)
 
     # BOS [kq] fillers[0]*F k1 v1 fillers[1]*F k2 v2 ... kK vK fillers[K]*F SEP kq
     start = 1 + int(query_first)  # first position after BOS (and kq)
@@ -144,6 +121,40 @@ def _check_query(query_index: int | torch.Tensor | None, edge_bias: float) -> No
         raise ValueError(f"edge_bias is a probability in [0, 1]; got {edge_bias}")
     if query_index is not None and edge_bias > 0:
         raise ValueError("pass either query_index (a fixed pair) or edge_bias (a biased draw), not both")
+
+
+def _check_filler(
+    filler: bool, n_filler: int | tuple[int, int], filler_prefix: int, filler_gap: int
+) -> tuple[int, int]:
+    """kv_retrieval_batch's filler options: counts of filler tokens (n_filler, returned as a range (lo, hi)),
+    and the filler token in the vocabulary whenever one is placed."""
+    scattered_bounds = parse_range("n_filler", n_filler, lo=0)
+    for name, value in (("filler_prefix", filler_prefix), ("filler_gap", filler_gap)):
+        if not isinstance(value, Integral) or value < 0:
+            raise ValueError(f"{name} is a number of filler tokens, an int >= 0; got {value!r}")
+    if not filler and (scattered_bounds != (0, 0) or filler_prefix or filler_gap):
+        raise ValueError(
+            "n_filler, filler_prefix and filler_gap place filler tokens: pass filler=True "
+            "(it adds the filler token to the vocabulary)"
+        )
+    return scattered_bounds
+
+
+def _filler_counts(
+    batch_size: int, k: int, prefix: int, gap: int, scattered_bounds: tuple[int, int], g: torch.Generator
+) -> torch.Tensor:
+    """How many filler tokens stand before each of the K pairs and before SEP (column K): (batch, K + 1).
+
+    Draws the scattered count from `scattered_bounds`, then its places (no draw for a count of 0).
+    """
+    scattered = draw_from_range(scattered_bounds, g)
+    counts = torch.zeros(batch_size, k + 1, dtype=torch.long)
+    counts[:, 0] += prefix
+    counts[:, 1:k] += gap
+    if scattered:
+        places = torch.randint(0, k + 1, (batch_size, scattered), generator=g)
+        counts.scatter_add_(1, places, torch.ones(batch_size, scattered, dtype=torch.long))
+    return counts
 
 
 def _kv_query(
@@ -205,7 +216,7 @@ def associative_recall_batch(
     bounds = parse_range("n_items", n_items)
     g = as_generator(generator)
     vocab = RecallVocab(n_keys=n_keys, n_values=n_values, value_answers=value_answers)
-    k = draw(bounds, g)
+    k = draw_from_range(bounds, g)
 
     rows = torch.arange(batch_size)
     query_key = torch.randint(0, n_keys, (batch_size,), generator=g)  # (B,)

@@ -46,8 +46,18 @@ class SigmaReparamLinear(nn.Linear):
         v = v / v.norm().clamp_min(1e-12)
         return self.u @ self.weight @ v
 
+    def effective_weight(self) -> Tensor:
+        """The weight the layer applies, `gamma / sigma(W) * W`: (out_features, in_features).
+
+        Example:
+            >>> layer, x = SigmaReparamLinear(8, 4).eval(), torch.randn(2, 8)
+            >>> torch.allclose(layer(x), x @ layer.effective_weight().T + layer.bias)
+            True
+        """
+        return self.gamma / self.sigma() * self.weight
+
     def forward(self, x: Tensor) -> Tensor:
         if self.training:
             with torch.no_grad():
                 self._power_step()
-        return nn.functional.linear(x, self.gamma / self.sigma() * self.weight, self.bias)
+        return nn.functional.linear(x, self.effective_weight(), self.bias)

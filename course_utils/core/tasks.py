@@ -2,9 +2,9 @@
 
 `make_batch_fn("kv_retrieval", batch_size=64, n_pairs=(4, 16))` turns a task name and keyword options
 (a zoo recipe's `task_kwargs`, say) into a `generator -> TaskBatch` function, and `task_vocab_size`
-gives the embedding rows the same options need. Each task's options are listed in `TASKS`, and checked
-against that list before anything is drawn. The tasks themselves live in `retrieval_tasks`,
-`needle_tasks`, `copy_tasks` and `corpus` (the "text" task).
+gives the embedding rows the same options need. A task's options are its batch function's arguments
+(`TASKS` holds the functions, `options_of` reads them), checked before anything is drawn. The tasks
+themselves live in `retrieval_tasks`, `needle_tasks`, `copy_tasks` and `corpus` (the "text" task).
 
 Example:
     >>> batch_fn = make_batch_fn("copy", batch_size=4, seq_len=3, n_symbols=8)
@@ -16,6 +16,7 @@ Example:
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from dataclasses import dataclass, fields
 from typing import Any
@@ -26,7 +27,7 @@ from course_utils.core.batch import TaskBatch, Vocab
 from course_utils.core.copy_tasks import backcopy_batch, copy_batch, loop_stream_batch, repeated_sequence_batch
 from course_utils.core.corpus import TextVocab, text_batch
 from course_utils.core.needle_tasks import decoy_needle_batch, near_miss_batch, needle_batch
-from course_utils.core.retrieval_tasks import Filler, associative_recall_batch, kv_retrieval_batch
+from course_utils.core.retrieval_tasks import associative_recall_batch, kv_retrieval_batch
 from course_utils.core.vocabs import (
     BackcopyVocab,
     CopyVocab,
@@ -40,106 +41,54 @@ from course_utils.core.vocabs import (
 )
 
 
-@dataclass(frozen=True)
-class TaskSpec:
-    """A registered task: its batch function, the options it needs and those it may take, and its vocabulary.
-
-    `batch_fn(**options, generator=g)` draws a batch. The vocabulary class is built from the options
-    named like its fields (`n_keys`, `n_values`, ...).
+def options_of(fn: Callable[..., Any], *, leave_out: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The options a function takes by name, read from its signature: (those without a default, those
+    with one), each in signature order, but the parameter `leave_out` (a task's generator, a name
+    rule's seed) and any `*args` or `**kwargs`.
 
     Example:
-        >>> TASKS["copy"].required, TASKS["copy"].optional
+        >>> options_of(copy_batch, leave_out="generator")
         (('batch_size', 'seq_len'), ('n_symbols', 'distinct', 'skip_lengths'))
+    """
+    parameters = [
+        p
+        for p in inspect.signature(fn).parameters.values()
+        if p.name != leave_out and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
+    ]
+    required = tuple(p.name for p in parameters if p.default is p.empty)
+    return required, tuple(p.name for p in parameters if p.default is not p.empty)
+
+
+@dataclass(frozen=True)
+class TaskSpec:
+    """A registered task: its batch function and its vocabulary.
+
+    `batch_fn(**options, generator=g)` draws a batch; its signature says which options the task needs
+    and which it may take. The vocabulary class is built from the options named like its fields
+    (`n_keys`, `n_values`, ...).
+
+    Example:
+        >>> TASKS["copy"].batch_fn.__name__, TASKS["copy"].vocab_cls.__name__
+        ('copy_batch', 'CopyVocab')
     """
 
     batch_fn: Callable[..., TaskBatch]
-    required: tuple[str, ...]
-    optional: tuple[str, ...]
     vocab_cls: type[Vocab]
 
 
-def kv_retrieval_with_flat_filler(
-    *,
-    filler: bool = False,
-    n_filler: int | tuple[int, int] = 0,
-    filler_prefix: int = 0,
-    filler_gap: int = 0,
-    **options: Any,
-) -> TaskBatch:
-    """`kv_retrieval_batch` with its filler spelled as recipes and their stored records spell it: flat.
-
-    `filler=True` adds the filler token, and `filler_prefix`, `filler_gap` and `n_filler` place it
-    (`Filler`'s prefix, gap and scattered). The other options go to `kv_retrieval_batch` as they are.
-
-    Example:
-        >>> batch = kv_retrieval_with_flat_filler(batch_size=2, n_pairs=4, filler=True, filler_gap=1, generator=0)
-        >>> torch.equal(batch.tokens, kv_retrieval_batch(2, 4, filler=Filler(gap=1), generator=0).tokens)
-        True
-    """
-    if not filler and (n_filler != 0 or filler_prefix or filler_gap):
-        raise ValueError(
-            "n_filler, filler_prefix and filler_gap place filler tokens: pass filler=True "
-            "(it adds the filler token to the vocabulary)"
-        )
-    placed = Filler(prefix=filler_prefix, gap=filler_gap, scattered=n_filler) if filler else None
-    return kv_retrieval_batch(filler=placed, **options)
-
-
-#: Every task by name, with the options `make_batch_fn` and `task_vocab_size` accept for it.
+#: Every task by name, with its batch function (whose options `make_batch_fn` and `task_vocab_size`
+#: accept) and its vocabulary.
 TASKS: dict[str, TaskSpec] = {
-    "kv_retrieval": TaskSpec(
-        kv_retrieval_with_flat_filler,
-        required=("batch_size", "n_pairs"),
-        optional=("n_keys", "n_values", "query_index", "edge_bias", "query_first")
-        + ("filler", "n_filler", "filler_prefix", "filler_gap"),
-        vocab_cls=KVVocab,
-    ),
-    "needle": TaskSpec(
-        needle_batch, required=("batch_size", "n"), optional=("depth", "n_filler", "n_values"), vocab_cls=NeedleVocab
-    ),
-    "decoy_needle": TaskSpec(
-        decoy_needle_batch,
-        required=("batch_size", "n"),
-        optional=("n_decoys", "n_filler", "n_values"),
-        vocab_cls=DecoyVocab,
-    ),
-    "near_miss": TaskSpec(
-        near_miss_batch,
-        required=("batch_size", "n"),
-        optional=("n_decoys", "n_keys", "n_values", "n_filler"),
-        vocab_cls=NearMissVocab,
-    ),
-    "text": TaskSpec(text_batch, required=("batch_size", "n"), optional=("split",), vocab_cls=TextVocab),
-    "loop_stream": TaskSpec(
-        loop_stream_batch,
-        required=("batch_size", "n_sentences"),
-        optional=("sentence_len", "n_symbols", "repeat_prob"),
-        vocab_cls=LoopVocab,
-    ),
-    "associative_recall": TaskSpec(
-        associative_recall_batch,
-        required=("batch_size", "n_items"),
-        optional=("n_keys", "n_values", "value_answers"),
-        vocab_cls=RecallVocab,
-    ),
-    "copy": TaskSpec(
-        copy_batch,
-        required=("batch_size", "seq_len"),
-        optional=("n_symbols", "distinct", "skip_lengths"),
-        vocab_cls=CopyVocab,
-    ),
-    "repeated_sequence": TaskSpec(
-        repeated_sequence_batch,
-        required=("batch_size", "seq_len", "repeats"),
-        optional=("n_symbols",),
-        vocab_cls=SymbolVocab,
-    ),
-    "backcopy": TaskSpec(
-        backcopy_batch,
-        required=("batch_size", "n"),
-        optional=("n_symbols", "trigger_prob", "zipf_exponent", "bos"),
-        vocab_cls=BackcopyVocab,
-    ),
+    "kv_retrieval": TaskSpec(kv_retrieval_batch, KVVocab),
+    "needle": TaskSpec(needle_batch, NeedleVocab),
+    "decoy_needle": TaskSpec(decoy_needle_batch, DecoyVocab),
+    "near_miss": TaskSpec(near_miss_batch, NearMissVocab),
+    "text": TaskSpec(text_batch, TextVocab),
+    "loop_stream": TaskSpec(loop_stream_batch, LoopVocab),
+    "associative_recall": TaskSpec(associative_recall_batch, RecallVocab),
+    "copy": TaskSpec(copy_batch, CopyVocab),
+    "repeated_sequence": TaskSpec(repeated_sequence_batch, SymbolVocab),
+    "backcopy": TaskSpec(backcopy_batch, BackcopyVocab),
 }
 
 
@@ -151,12 +100,13 @@ def _checked_task(name: str, options: dict[str, Any], *, all_required: bool) -> 
     if "generator" in options:
         raise ValueError("do not pass generator here; the returned function takes it per call")
     spec = TASKS[name]
-    unknown = [option for option in options if option not in spec.required + spec.optional]
+    required, optional = options_of(spec.batch_fn, leave_out="generator")
+    unknown = [option for option in options if option not in required + optional]
     if unknown:
-        raise ValueError(f"task {name!r} has no option {unknown}; it takes {list(spec.required + spec.optional)}")
-    missing = [option for option in spec.required if option not in options]
+        raise ValueError(f"task {name!r} has no option {unknown}; it takes {list(required + optional)}")
+    missing = [option for option in required if option not in options]
     if all_required and missing:
-        raise ValueError(f"task {name!r} needs {missing}; pass every one of {list(spec.required)}")
+        raise ValueError(f"task {name!r} needs {missing}; pass every one of {list(required)}")
     return spec
 
 

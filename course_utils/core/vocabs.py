@@ -47,21 +47,22 @@ class KVVocab(Vocab):
 
 @dataclass(frozen=True)
 class NeedleVocab(Vocab):
-    """Needle-in-a-haystack ids: BOS=0, NEEDLE marker=1, QUERY marker=2, filler f0.., values v0..
+    """Needle-in-a-haystack ids: BOS=0, NEEDLE marker=1, QUERY marker=2, `filler_vocab` filler tokens
+    f0.., `n_values` values v0..
 
     Example:
-        >>> NeedleVocab(n_filler=100, n_values=10).vocab_size
+        >>> NeedleVocab(filler_vocab=100, n_values=10).vocab_size
         113
     """
 
-    n_filler: int = 128
+    filler_vocab: int = 128
     n_values: int = 64
     specials: ClassVar[tuple[str, ...]] = ("BOS", "NEEDLE", "QUERY")
     needle: ClassVar[int] = 1
     query: ClassVar[int] = 2
 
     def blocks(self) -> tuple[TokenBlock, ...]:
-        return (TokenBlock("filler", self.n_filler, "f"), TokenBlock("value", self.n_values, "v"))
+        return (TokenBlock("filler", self.filler_vocab, "f"), TokenBlock("value", self.n_values, "v"))
 
 
 @dataclass(frozen=True)
@@ -69,7 +70,7 @@ class DecoyVocab(NeedleVocab):
     """Needle ids plus a DECOY marker=3: BOS=0, NEEDLE=1, QUERY=2, DECOY=3, filler f0.., values v0..
 
     Example:
-        >>> DecoyVocab(n_filler=100, n_values=10).vocab_size
+        >>> DecoyVocab(filler_vocab=100, n_values=10).vocab_size
         114
     """
 
@@ -79,16 +80,17 @@ class DecoyVocab(NeedleVocab):
 
 @dataclass(frozen=True)
 class NearMissVocab(Vocab):
-    """Two-token keys: BOS=0, QUERY=1, first key tokens a0.., second key tokens b0.., values v0.., filler f0..
+    """Two-token keys: BOS=0, QUERY=1, first key tokens a0.., second key tokens b0.., values v0..,
+    `filler_vocab` filler tokens f0..
 
     Example:
-        >>> NearMissVocab(n_keys=16, n_values=64, n_filler=128).vocab_size
+        >>> NearMissVocab(n_keys=16, n_values=64, filler_vocab=128).vocab_size
         226
     """
 
     n_keys: int = 16
     n_values: int = 64
-    n_filler: int = 128
+    filler_vocab: int = 128
     specials: ClassVar[tuple[str, ...]] = ("BOS", "QUERY")
     query: ClassVar[int] = 1
 
@@ -97,7 +99,7 @@ class NearMissVocab(Vocab):
             TokenBlock("first_key", self.n_keys, "a"),
             TokenBlock("second_key", self.n_keys, "b"),
             TokenBlock("value", self.n_values, "v"),
-            TokenBlock("filler", self.n_filler, "f"),
+            TokenBlock("filler", self.filler_vocab, "f"),
         )
 
 

@@ -14,6 +14,10 @@ def error_text(error: float, floor: float = 1e-12) -> str:
 
     Use floor 1e-12 for float64 results and 1e-6 for float32 ones (machine epsilon times the
     small sizes these checks use, with room to spare).
+
+    Example:
+        >>> error_text(0.18), error_text(2.2e-16), error_text(3e-7, floor=1e-6)
+        ('1.8e-01', '<1e-12', '<1e-06')
     """
     if not floor > 0 or not math.isfinite(floor):
         raise ValueError(f"floor must be a positive finite number, got {floor}")

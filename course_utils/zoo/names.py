@@ -1,10 +1,11 @@
-"""How zoo entries are named: one spelling rule per family, `NAME_RULES[family].spell(seed, **options)`."""
+"""How zoo entries are named: one spelling rule per family, `NAME_RULES[family](seed, **options)`."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
+
+from course_utils.core.tasks import options_of
 
 
 def recall_name(seed: int, *, transform: str, reference: int = 0, value_answers: bool = False) -> str:
@@ -135,39 +136,21 @@ def induct_name(seed: int) -> str:
     return f"copy-induct-s{seed}"
 
 
-@dataclass(frozen=True)
-class NameRule:
-    """How one family spells its entries' names: the function, and the options it takes besides the seed
-    (the family factory's arguments), those it needs and those with a default.
-
-    Example:
-        >>> NAME_RULES["loop"].spell(1, rare=True)
-        'loop-rare-s1'
-    """
-
-    spell: Callable[..., str]
-    required: tuple[str, ...] = ()
-    optional: tuple[str, ...] = ()
-
-
-#: Each family's name rule: `NAME_RULES[family].spell(seed, **options)`. The trials
+#: Each family's name rule, a function of the seed and the family factory's options:
+#: `NAME_RULES[family](seed, **options)`; its signature says which options the family takes. The trials
 #: (`course_utils.zoo.trials`: their measurements are stored, not their weights) follow the same rules:
 #: notebook 08's needle models (`si_needle_name`), and kv and si-lm variants (`layers`,
 #: `finetune="long"`, more si-lm `variant`s).
-NAME_RULES: dict[str, NameRule] = {
-    "copy": NameRule(copy_name, optional=("seq_len",)),
-    "recall": NameRule(recall_name, required=("transform",), optional=("reference", "value_answers")),
-    "kv": NameRule(
-        kv_name,
-        required=("positional",),
-        optional=("edge", "dilated", "layers", "query_first", "filler", "finetune"),
-    ),
-    "si-lm": NameRule(si_lm_name, required=("variant",), optional=("tau",)),
-    "sink": NameRule(sink_name, optional=("sink_fix", "sink_init", "layers", "bos")),
-    "lm": NameRule(lm_name, optional=("sigma_reparam",)),
-    "loop": NameRule(loop_name, optional=("rare",)),
-    "decoy": NameRule(decoy_name, optional=("near_miss",)),
-    "induct": NameRule(induct_name),
+NAME_RULES: dict[str, Callable[..., str]] = {
+    "copy": copy_name,
+    "recall": recall_name,
+    "kv": kv_name,
+    "si-lm": si_lm_name,
+    "sink": sink_name,
+    "lm": lm_name,
+    "loop": loop_name,
+    "decoy": decoy_name,
+    "induct": induct_name,
 }
 
 
@@ -181,11 +164,12 @@ def spell(family_name: str, seed: int, options: dict[str, Any]) -> str:
     if family_name not in NAME_RULES:
         raise ValueError(f"unknown zoo family {family_name!r}; choose one of {sorted(NAME_RULES)}")
     rule = NAME_RULES[family_name]
-    unknown = [option for option in options if option not in rule.required + rule.optional]
-    missing = [option for option in rule.required if option not in options]
+    required, optional = options_of(rule, leave_out="seed")
+    unknown = [option for option in options if option not in required + optional]
+    missing = [option for option in required if option not in options]
     if unknown or missing:
         raise ValueError(
-            f"zoo family {family_name!r} takes the options {list(rule.required + rule.optional)}, "
-            f"of which {list(rule.required)} always; got {sorted(options)}"
+            f"zoo family {family_name!r} takes the options {list(required + optional)}, "
+            f"of which {list(required)} always; got {sorted(options)}"
         )
-    return rule.spell(seed, **options)
+    return rule(seed, **options)

@@ -114,7 +114,7 @@ def measure_lm(model: TinyGPT, *, octaves: bool = True) -> dict:
         record["window_loss"][str(n)] = losses.mean(dim=(1, 2)).tolist()
     for n in (LM_LENGTHS[0], LM_LENGTHS[-1]) if octaves else ():
         tokens = windows.tokens[:8, :n]
-        _, attn = model(tokens, return_attention=True)  # (layers, 8, heads, n, n)
+        _, attn = model(tokens, need_weights=True)  # (layers, 8, heads, n, n)
         record["octave_mass"][str(n)] = distance_octave_mass(attn, first_query=n // 2).mean(1).tolist()
     return record
 
