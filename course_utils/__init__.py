@@ -31,7 +31,8 @@ core/: what a trained model needs
 - `block_attention` the model's attention: multi-head attention with a sink fix or dilated patterns
 - `model`          TinyGPT, a small decoder-only transformer that returns its attention
 - `train`          a deterministic training loop with a progress bar
-- `metrics`        entropy, max weight and sink mass of attention weights, JS divergence between two of them
+- `metrics`        entropy, max weight and sink mass of attention weights, JS divergence between two of them,
+                   the relative max error of an output against a reference
 - `evaluate`       accuracy and losses of a trained model (by query index, at the last token, by position),
                    run `rows_per_call` rows at a time; the last query's attention
 - `records`        stored measurement records (JSON): rounding, writing, loading or the command that rebuilds one

@@ -90,12 +90,14 @@ import torch
 from course_utils import zoo
 from course_utils.chapters.positional_bias import (
     bin_by_relative_position,
-    far_key_weight,
+    early_query_weights,
+    far_weight_behind_prefix,
+    kv_filler_accuracy,
     lost_in_the_middle_depth,
-    value_to_key_weight,
+    previous_token_weight,
 )
 from course_utils.core.device import seed_everything
-from course_utils.core.evaluate import accuracy_by_query_index, target_accuracy
+from course_utils.core.evaluate import accuracy_by_query_index
 from course_utils.core.model import TinyGPT
 from course_utils.core.positional import ALiBi, RoPE, Sinusoidal
 from course_utils.core.retrieval_tasks import kv_retrieval_batch
@@ -560,15 +562,9 @@ fig
 # query.
 
 # %%
-early = kv_retrieval_batch(512, 16, query_first=True, filler=True, generator=9)
-early_rows = torch.arange(512)
 for s in SEEDS:
-    model = qf_models[("alibi-qfirst-fill", s)]
-    with torch.no_grad():
-        _, attn = model(early.tokens, need_weights=True)  # (L, B, H, n, n)
-    on_early = attn[:, :, :, -1, 1].mean(1)  # (L, H): the last token's weight on the early query key
-    matching = attn[0, early_rows, :, early.relevant_pos - 1, 1].mean(0)  # (H,): layer 1, matching key -> early query
-    first_key = attn[0, :, :, 2, 1].mean(0)  # (H,): layer 1, the first pair's key -> early query
+    # (L, H): last token -> early query key; (H,) each: layer 1, matching key / first pair's key -> early query
+    on_early, matching, first_key = early_query_weights(qf_models[("alibi-qfirst-fill", s)])
     print(
         f"seed {s}: last token -> early query, largest head {on_early.max():.3f};  layer 1 -> early query, "
         f"matching key {matching.max():.3f} vs first key {first_key.max():.3f} (largest head)"
@@ -645,13 +641,11 @@ measured = {}  # (model, K, options) -> accuracy: the three sweeps share their s
 
 
 def fill_accuracy(model, k=16, **options):
-    """Accuracy on 256 sequences of K pairs with fillers placed by `options` (`filler_prefix`, `filler_gap`; zero
-    counts dropped)."""
+    """`kv_filler_accuracy` of K pairs with fillers placed by `options` (`filler_prefix`, `filler_gap`), measured once."""
     options = {name: count for name, count in options.items() if count}
     key = (id(model), k, tuple(sorted(options.items())))
     if key not in measured:
-        batch = kv_retrieval_batch(256, k, filler=True, **options, generator=2000 + k)
-        measured[key] = target_accuracy(model, batch.tokens, batch.targets, rows_per_call=ROWS)
+        measured[key] = kv_filler_accuracy(model, k, rows_per_call=ROWS, **options)
     return measured[key]
 
 
@@ -787,14 +781,6 @@ fig
 # and after the interpolation fine-tune.
 
 # %%
-long_probe = kv_retrieval_batch(64, 64, filler=True, generator=77)
-
-
-def previous_token_weight(model):
-    """Layer-1 weight from each value to its key, best head (`positional_bias.value_to_key_weight`)."""
-    return value_to_key_weight(model, long_probe)[0].max().item()
-
-
 parents = {s: fill[("rope", s)] for s in SEEDS}
 squeezed = {}
 for s in SEEDS:
@@ -1187,14 +1173,13 @@ assert check_choice(q6_answer, "fc9f733e02cccaff5551a6dff20f6172bf1b92ab3d62c491
 # %%
 xs, _, fn = sweeps["filler prefix P"]
 swept[HELD_FOR_Q6] = torch.tensor([[fn(fill[("rope", s)], x) for x in xs] for s in SEEDS])
-prefixed = kv_retrieval_batch(256, 16, filler=True, filler_prefix=128, generator=5)
 for p, name in FILL_SCHEMES.items():
     print(
         f"{name:8s} accuracy with P = {', '.join(map(str, xs))}, per seed: "
         + "   ".join(" ".join(f"{a:.2f}" for a in row) for row in swept[("filler prefix P", p)])
     )
 for p in ("rope", "alibi"):
-    far = torch.stack([far_key_weight(fill[(p, s)], prefixed, 38).max(-1).values for s in SEEDS])  # (seeds, layers)
+    far = torch.stack([far_weight_behind_prefix(fill[(p, s)]) for s in SEEDS])  # (seeds, layers)
     print(
         f"{FILL_SCHEMES[p]:8s} P = 128, weight on keys > 38 back, layer 1 / layer 2, per seed: "
         + "   ".join(f"{a:.2f} / {b:.2f}" for a, b in far.tolist())

@@ -94,10 +94,9 @@ import torch
 
 from course_utils import zoo
 from course_utils.chapters.collapse import head_divergence, last_token_shift, random_stack_residuals, rank_residual
-from course_utils.chapters.dilution import gap_for_weight, item_weights, relevant_weight
+from course_utils.chapters.dilution import decoy_accuracy, gap_for_weight, near_miss_measure, relevant_weight
 from course_utils.chapters.repetition import copy_log_probs, greedy_repeats, repeated_prompt
 from course_utils.core.device import seed_everything
-from course_utils.core.evaluate import target_accuracy
 from course_utils.core.metrics import js_divergence, normalized_entropy
 from course_utils.core.needle_tasks import decoy_needle_batch, near_miss_batch
 from course_utils.core.retrieval_tasks import kv_retrieval_batch
@@ -701,11 +700,6 @@ print(" ".join(example.vocab.labels(example.tokens[0])), "->", example.vocab.lab
 
 
 # %%
-def decoy_accuracy(model, n, n_decoys, batch_size=64):
-    b = decoy_needle_batch(batch_size if n <= 256 else 32, n, n_decoys=n_decoys, generator=1000 + n + n_decoys)
-    return target_accuracy(model, b.tokens, b.targets)
-
-
 DECOYS = (0, 1, 2, 4, 8, 16, 32)
 LENGTHS = (32, 64, 128, 256, 512)
 by_decoys = torch.tensor([[decoy_accuracy(decoy_models[s], 128, k) for k in DECOYS] for s in SEEDS])  # (seeds, 7)
@@ -777,15 +771,6 @@ print(" ".join(example.vocab.labels(example.tokens[0])), "->", example.vocab.lab
 
 
 # %%
-def near_miss_measure(model, m, n=128, batch_size=256):
-    """(accuracy, weight on the needle (heads,), mean weight on one decoy (heads,)) of the last layer's final query."""
-    b = near_miss_batch(batch_size, n, n_decoys=m, generator=2000 + m)
-    starts = torch.cat([b.needle_pos[:, None], b.decoy_pos], dim=1)  # (B, 1 + m): each item's `a`
-    weights = item_weights(model, b.tokens, starts, width=3)  # (B, H, 1 + m): summed over a, b and v
-    decoy = weights[:, :, 1:].mean((0, 2)) if m else torch.full((weights.shape[1],), float("nan"))
-    return target_accuracy(model, b.tokens, b.targets), weights[:, :, 0].mean(0), decoy
-
-
 NEAR_DECOYS = (0, 1, 2, 4, 8, 16, 32)
 measured = {(s, m): near_miss_measure(near[s], m) for s in SEEDS for m in NEAR_DECOYS}
 head = {s: int(measured[(s, 0)][1].argmax()) for s in SEEDS}

@@ -102,7 +102,7 @@ from course_utils.core.device import pick_device, seed_everything
 from course_utils.paths import RESULTS_DIR  # notebooks/results, wherever the notebook runs
 from course_utils.tools.diagrams import tiling_diagram
 from course_utils.tools.plotting import finish, plot_recorded_bench, use_course_style
-from course_utils.tools.report import error_text
+from course_utils.tools.report import error_text, loglog_slope
 
 seed_everything(0, threads=2)
 use_course_style()
@@ -215,20 +215,13 @@ rows = sweep(["naive", "sdpa", "online"], NS, repeats=2, progress=True, isolate=
 
 # %%
 # NBVAL_IGNORE_OUTPUT
-def slope(xs, ys):
-    """Least-squares slope of log(ys) against log(xs)."""
-    lx, ly = torch.tensor(xs, dtype=torch.float64).log(), torch.tensor(ys, dtype=torch.float64).log()
-    lx, ly = lx - lx.mean(), ly - ly.mean()
-    return ((lx * ly).sum() / (lx * lx).sum()).item()
-
-
 by_impl = {impl: [r for r in rows if r.impl == impl and r.status == "ok"] for impl in ("naive", "sdpa", "online")}
 fits = {}
 for impl, rs in by_impl.items():
     big_n = [r for r in rs if r.n >= 4096]
     fits[impl] = (
-        slope([r.n for r in big_n], [r.seconds for r in big_n]),
-        slope([r.n for r in big_n], [max(r.peak_bytes, 1.0) for r in big_n]),
+        loglog_slope([r.n for r in big_n], [r.seconds for r in big_n]),
+        loglog_slope([r.n for r in big_n], [max(r.peak_bytes, 1.0) for r in big_n]),
     )
     print(f"{impl:6s}: time slope {fits[impl][0]:.2f}, memory slope {fits[impl][1]:.2f}")
 

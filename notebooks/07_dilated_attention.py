@@ -98,7 +98,7 @@ from course_utils.paths import RESULTS_DIR  # notebooks/results, wherever the no
 from course_utils.tools.diagrams import route_diagram
 from course_utils.tools.plotting import finish, plot_curves, plot_recorded_bench, use_course_style
 from course_utils.tools.quiz import check_choice
-from course_utils.tools.report import error_text
+from course_utils.tools.report import error_text, loglog_slope
 from course_utils.zoo import trials
 
 seed_everything(0, threads=2)
@@ -335,10 +335,10 @@ LIVE_NS = [1024, 2048, 4096, 8192]
 live = sweep(["dilated", "sdpa"], LIVE_NS, heads=8, repeats=3, segments=CPU_PATTERNS[0], rates=CPU_PATTERNS[1])
 
 
-def slope(rows, impl, field="seconds"):
-    """Least-squares slope of log(field) against log(n) over the rows of one impl."""
-    pts = [(r.n, getattr(r, field)) for r in rows if r.impl == impl and r.status == "ok"]
-    return float(np.polyfit(np.log([p[0] for p in pts]), np.log([p[1] for p in pts]), 1)[0])
+def slope(rows, impl):
+    """Log-log slope of the time against n over the rows of one impl."""
+    ok = [r for r in rows if r.impl == impl and r.status == "ok"]
+    return loglog_slope([r.n for r in ok], [r.seconds for r in ok])
 
 
 for r in live:  # in one process: notebook 06 measures memory in fresh processes, so no memory column here
@@ -382,7 +382,7 @@ rec_ns = sorted({int(r["n"]) for r in recorded})
 
 
 def recorded_slope(impl):
-    return float(np.polyfit(np.log(rec_ns), np.log([rec[(impl, n)] for n in rec_ns]), 1)[0])
+    return loglog_slope(rec_ns, [rec[(impl, n)] for n in rec_ns])
 
 
 print(f"{'n':>7s} {'dilated (s)':>12s} {'SDPA (s)':>10s} {'speed-up':>9s}")

@@ -121,16 +121,8 @@ MODELS = {
 }
 PAIR_COUNTS = (16, 32, 64)
 batches = {k: kv_retrieval_batch(256, k, generator=k) for k in PAIR_COUNTS}
-
-
-@torch.no_grad()
-def accuracy(model, tokens, answers):
-    """Share of sequences whose last-position argmax is the answer."""
-    return last_token_accuracy(model, tokens, answers)
-
-
 full = {
-    (name, k): accuracy(model, batches[k].tokens, batches[k].targets[:, -1])
+    (name, k): last_token_accuracy(model, batches[k].tokens, batches[k].targets[:, -1])
     for name, model in MODELS.items()
     for k in PAIR_COUNTS
 }
@@ -164,7 +156,7 @@ print(
 
 # %%
 short = retrieve_best_chunk(tokens, CHUNK)  # (B, 35)
-retrieved = {name: accuracy(model, short, answers) for name, model in MODELS.items()}
+retrieved = {name: last_token_accuracy(model, short, answers) for name, model in MODELS.items()}
 for name in MODELS:
     print(
         f"{name:8s} K = 64: full context {full[(name, K)]:.2f}, retrieval {retrieved[name]:.2f} "
@@ -195,8 +187,8 @@ for name, model in MODELS.items():
         framed, chosen = retrieve_by_embedding(tokens, c, table)
         sweep[(name, c)] = (
             (chosen == relevant[c]).float().mean().item(),
-            accuracy(model, framed, answers),
-            accuracy(model, retrieve_best_chunk(tokens, c), answers),
+            last_token_accuracy(model, framed, answers),
+            last_token_accuracy(model, retrieve_best_chunk(tokens, c), answers),
         )
 print(
     f"{'chunk of':>9s} {'chance':>7s} {'recall@1':>9s} {'end-to-end':>11s} {'oracle':>7s} {'recall x oracle':>16s}"
@@ -271,7 +263,7 @@ fig
 # %%
 batch_60 = kv_retrieval_batch(1024, 60, generator=60)
 slot_acc = {
-    (name, slot): accuracy(
+    (name, slot): last_token_accuracy(
         model, retrieve_in_slot(batch_60.tokens, 5, 3, slot=slot, generator=slot), batch_60.targets[:, -1]
     )
     for name, model in MODELS.items()
@@ -377,8 +369,9 @@ dilated = {
 }
 for s, m in dilated.items():
     print(
-        f"dilated s{s}: K = 64 full {accuracy(m, tokens, answers):.2f}, retrieval {accuracy(m, short, answers):.2f}, "
-        f"K = 16 {accuracy(m, batches[16].tokens, batches[16].targets[:, -1]):.2f}"
+        f"dilated s{s}: K = 64 full {last_token_accuracy(m, tokens, answers):.2f}, "
+        f"retrieval {last_token_accuracy(m, short, answers):.2f}, "
+        f"K = 16 {last_token_accuracy(m, batches[16].tokens, batches[16].targets[:, -1]):.2f}"
     )
 si_kv = {
     s: trials.load_trial_record(name)["measurements"]["accuracy_at_pairs"]
@@ -424,8 +417,8 @@ for method, (n, pairs, _) in reads.items():
 # %%
 # NBVAL_IGNORE_OUTPUT
 runs = {
-    "full context": lambda: accuracy(model, tokens, answers),
-    "retrieval (best chunk)": lambda: accuracy(model, retrieve_best_chunk(tokens, CHUNK), answers),
+    "full context": lambda: last_token_accuracy(model, tokens, answers),
+    "retrieval (best chunk)": lambda: last_token_accuracy(model, retrieve_best_chunk(tokens, CHUNK), answers),
     "hierarchical (every chunk)": lambda: hierarchical_answer(model, tokens, CHUNK),
 }
 seconds = {}

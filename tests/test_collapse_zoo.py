@@ -7,10 +7,10 @@ import torch
 
 from course_utils import zoo
 from course_utils.chapters.collapse import head_divergence, last_token_shift
-from course_utils.chapters.dilution import gap_for_weight, item_weights, relevant_weight
+from course_utils.chapters.dilution import decoy_accuracy, gap_for_weight, near_miss_measure, relevant_weight
 from course_utils.chapters.repetition import copy_log_probs, greedy_repeats
 from course_utils.core.evaluate import target_accuracy
-from course_utils.core.needle_tasks import decoy_needle_batch, near_miss_batch
+from course_utils.core.needle_tasks import decoy_needle_batch
 from course_utils.core.retrieval_tasks import kv_retrieval_batch
 from course_utils.core.tasks import make_batch_fn
 
@@ -127,17 +127,13 @@ def test_rare_repeats_do_not_reinforce_themselves(seed):
 
 
 def test_decoys_barely_distract_and_length_hurts():
-    def accuracy(model, n, decoys):
-        batch = decoy_needle_batch(64 if n <= 256 else 32, n, n_decoys=decoys, generator=1000 + n + decoys)
-        return target_accuracy(model, batch.tokens, batch.targets)
-
     acc = {key: [] for key in ("clean", "decoys", "long", "long_dense")}
     for seed in SEEDS:
         model, _ = zoo.load_entry(zoo.entry_name("decoy", seed), verbose=False)
-        acc["clean"].append(accuracy(model, 128, 0))
-        acc["decoys"].append(accuracy(model, 128, 32))
-        acc["long"].append(accuracy(model, 512, 0))
-        acc["long_dense"].append(accuracy(model, 512, 16))
+        acc["clean"].append(decoy_accuracy(model, 128, 0))
+        acc["decoys"].append(decoy_accuracy(model, 128, 32))
+        acc["long"].append(decoy_accuracy(model, 512, 0))
+        acc["long_dense"].append(decoy_accuracy(model, 512, 16))
     mean = {key: sum(v) / len(v) for key, v in acc.items()}
     assert min(acc["clean"]) > 0.95
     assert mean["clean"] - mean["decoys"] < 0.08
@@ -185,11 +181,7 @@ def test_near_misses_distract_as_the_closed_form_predicts(seed):
     model, _ = zoo.load_entry(zoo.entry_name("decoy", seed, near_miss=True), verbose=False)
     accuracy, needle, decoy = {}, {}, {}
     for m in (0, 1, 2, 4, 8, 32):
-        batch = near_miss_batch(256, 128, n_decoys=m, generator=2000 + m)
-        starts = torch.cat([batch.needle_pos[:, None], batch.decoy_pos], dim=1)
-        weights = item_weights(model, batch.tokens, starts, width=3)  # (B, H, 1 + m)
-        accuracy[m] = target_accuracy(model, batch.tokens, batch.targets)
-        needle[m], decoy[m] = weights[:, :, 0].mean(0), weights[:, :, 1:].mean((0, 2))
+        accuracy[m], needle[m], decoy[m] = near_miss_measure(model, m)
     head = int(needle[0].argmax())
     assert accuracy[0] > 0.9 and accuracy[32] < accuracy[0] - 0.15, accuracy
     exact, _ = zoo.load_entry(zoo.entry_name("decoy", seed), verbose=False)

@@ -10,6 +10,7 @@ from course_utils.chapters.flash import (
     score_matrix_bytes,
 )
 from course_utils.core.attention import attention
+from course_utils.core.metrics import relative_max_error
 
 
 @pytest.mark.parametrize("dtype,tol", [(torch.float32, 1e-5), (torch.float64, 1e-12)])
@@ -53,11 +54,6 @@ def test_budgeted_attention_refuses_a_score_matrix_over_budget():
     assert torch.equal(out, expected[0]) and torch.equal(weights, expected[1])
 
 
-def _relative_max_error(out, ref):
-    """max|out - ref| / max|ref|, in float64."""
-    return ((out.double() - ref).abs().max() / ref.abs().max()).item()
-
-
 @pytest.mark.parametrize("n", [4096, 16_384])
 def test_bf16_error_is_no_worse_than_pytorch_sdpa(n):
     """bf16 inputs, float64 reference of the same (rounded) inputs; error = max|out - ref| / max|ref|.
@@ -72,16 +68,16 @@ def test_bf16_error_is_no_worse_than_pytorch_sdpa(n):
     q, k, v = (torch.randn(1, 2, n, 32, generator=g).bfloat16() for _ in range(3))
     q_last = q[..., -512:, :]  # 512 queries over all n keys: the softmax sums run over n terms
     dense = torch.nn.functional.scaled_dot_product_attention(q_last.double(), k.double(), v.double())
-    sdpa = _relative_max_error(torch.nn.functional.scaled_dot_product_attention(q_last, k, v), dense)
+    sdpa = relative_max_error(torch.nn.functional.scaled_dot_product_attention(q_last, k, v), dense)
     online = online_softmax_attention(q_last, k, v, block_size=128)
     assert online.dtype == torch.bfloat16
-    assert _relative_max_error(online, dense) <= 1.5 * sdpa
+    assert relative_max_error(online, dense) <= 1.5 * sdpa
     patterns = ([256, 512, 1024], [1, 2, 4])
     dilated = dilated_attention(q, k, v, *patterns)
     assert dilated.dtype == torch.bfloat16
-    assert _relative_max_error(dilated, dilated_attention(q.double(), k.double(), v.double(), *patterns)) <= 1.5 * sdpa
+    assert relative_max_error(dilated, dilated_attention(q.double(), k.double(), v.double(), *patterns)) <= 1.5 * sdpa
     assert (
-        _relative_max_error(
+        relative_max_error(
             dilated_attention(q, k, v, *patterns, fused=False),
             dilated_attention(q.double(), k.double(), v.double(), *patterns),
         )
@@ -126,4 +122,4 @@ def test_every_attention_function_runs_in_each_dtype_on_the_cpu(name, dtype):
     got = fn(q.to(dtype), k.to(dtype), v.to(dtype))
     assert got.dtype == dtype and got.shape == want.shape and torch.isfinite(got).all()
     tol = 1e-5 if dtype == torch.float32 else 3e-2
-    assert _relative_max_error(got, want) <= tol
+    assert relative_max_error(got, want) <= tol

@@ -99,7 +99,7 @@ def test_make_lab_serves_teacher_and_student_notebooks(tmp_path: Path):
                 f"jupyter lab did not answer on {url} within {STARTUP_TIMEOUT_S} s "
                 f"(exit code {server.poll()}); its log:\n{log.read()[-4000:]}"
             )
-        assert status == 200
+        assert status == 200 and body is not None
         root = {item["name"] for item in json.loads(body)["content"]}
         assert {"notebooks", "student", "README.md"} <= root, f"served root: {sorted(root)}"
         for folder in (NOTEBOOK_DIR, STUDENT_DIR):

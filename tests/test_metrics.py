@@ -3,7 +3,13 @@ import math
 import pytest
 import torch
 
-from course_utils.core.metrics import attention_entropy, js_divergence, max_weight, normalized_entropy
+from course_utils.core.metrics import (
+    attention_entropy,
+    js_divergence,
+    max_weight,
+    normalized_entropy,
+    relative_max_error,
+)
 
 
 def causal_uniform(n: int) -> torch.Tensor:
@@ -106,3 +112,10 @@ def test_js_divergence_is_bounded_symmetric_and_the_formula():
     torch.testing.assert_close(js_divergence(a[:, None], b[None, :]).diagonal(), js_divergence(a, b))  # broadcasts
     with pytest.raises(ValueError, match="broadcastable"):
         js_divergence(a, b[:, :3])
+
+
+def test_relative_max_error_divides_by_the_largest_reference_value():
+    ref = torch.tensor([1.0, -4.0])
+    assert relative_max_error(torch.tensor([1.5, -4.0]), ref) == 0.125
+    assert relative_max_error(ref[:1] + 0.5, ref[:1], scale=ref) == 0.125  # a slice against the whole output
+    assert relative_max_error(ref, ref) == 0.0

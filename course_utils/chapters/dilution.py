@@ -18,7 +18,9 @@ relevant key's g), they get a term of their own:
 In trained models. `retrieval_report` reads accuracy, answer loss and the weight on the relevant
 token of a recall model (`last_query_report` the same from the last query alone, O(n) memory, up to
 4096 items); `value_votes` sums that weight per value, the answer attention alone gives; and
-`item_weights` sums a needle's and its decoys' weight (chapter 05's near misses).
+`item_weights` sums a needle's and its decoys' weight (chapter 05's near misses). Chapter 05's two
+measurements on its needle models are `decoy_accuracy` (exact decoys and filler) and
+`near_miss_measure` (near misses: accuracy and the needle's and a decoy's weight).
 """
 
 from __future__ import annotations
@@ -31,9 +33,10 @@ import torch.nn.functional as F
 from torch import Tensor
 
 from course_utils.core.batch import TaskBatch
-from course_utils.core.evaluate import last_query_attention
+from course_utils.core.evaluate import last_query_attention, target_accuracy
 from course_utils.core.metrics import attention_entropy
 from course_utils.core.model import TinyGPT
+from course_utils.core.needle_tasks import decoy_needle_batch, near_miss_batch
 from course_utils.core.vocabs import RecallVocab
 
 
@@ -278,3 +281,37 @@ def item_weights(model: TinyGPT, tokens: Tensor, starts: Tensor, *, width: int) 
         last[:, :, None, :].expand(-1, -1, starts.shape[1], -1).gather(-1, positions.expand(-1, last.shape[1], -1, -1))
     )  # (B, H, items, width)
     return picked.sum(-1)
+
+
+def decoy_accuracy(model: TinyGPT, n: int, n_decoys: int) -> float:
+    """Accuracy of a needle `model` on sequences of `n` tokens with `n_decoys` decoys (`decoy_needle_batch`).
+
+    64 sequences up to n = 256 and 32 beyond, drawn from generator 1000 + n + n_decoys.
+
+    Example:
+        For a trained decoy-needle `model` (zoo family "decoy"):
+
+        >>> decoy_accuracy(model, 128, 32)  # doctest: +SKIP
+    """
+    batch = decoy_needle_batch(64 if n <= 256 else 32, n, n_decoys=n_decoys, generator=1000 + n + n_decoys)
+    return target_accuracy(model, batch.tokens, batch.targets)
+
+
+def near_miss_measure(model: TinyGPT, n_decoys: int, n: int = 128) -> tuple[float, Tensor, Tensor]:
+    """Accuracy, and the last layer's final-query weight on the needle and on one near miss.
+
+    On 256 `near_miss_batch` sequences of `n` tokens with `n_decoys` near misses (generator
+    2000 + n_decoys), each item's weight summed over its `a b v` (`item_weights`). Returns
+    (accuracy, needle weight (heads,), mean weight of one decoy (heads,), NaN without decoys).
+
+    Example:
+        For a trained near-miss `model` (zoo family "decoy", `near_miss=True`):
+
+        >>> accuracy, needle, decoy = near_miss_measure(model, 4)  # doctest: +SKIP
+    """
+    batch = near_miss_batch(256, n, n_decoys=n_decoys, generator=2000 + n_decoys)
+    assert batch.needle_pos is not None and batch.decoy_pos is not None  # every near-miss batch marks both
+    starts = torch.cat([batch.needle_pos[:, None], batch.decoy_pos], dim=1)  # (B, 1 + m): each item's `a`
+    weights = item_weights(model, batch.tokens, starts, width=3)  # (B, H, 1 + m)
+    decoy = weights[:, :, 1:].mean((0, 2)) if n_decoys else torch.full((weights.shape[1],), float("nan"))
+    return target_accuracy(model, batch.tokens, batch.targets), weights[:, :, 0].mean(0), decoy

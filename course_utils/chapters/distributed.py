@@ -47,6 +47,7 @@ from course_utils.core.lse_attention import (
     merge_partials,
     segment_attention,
 )
+from course_utils.core.metrics import relative_max_error
 
 # ----------------------------------------------------------------------------- counting what moves
 
@@ -375,9 +376,9 @@ def main(argv: list[str] | None = None) -> int:
         q_slice, k_slice, v_slice = (shard(x, rank, world) for x in (q, k, v))
         ring = ring_attention(q_slice, k_slice, v_slice, causal=causal)
         dilated = dilated_attention_distributed(q_slice, k_slice, v_slice, segments, rates, causal=causal)
-        ring_error = ((ring - shard(dense, rank, world)).abs().max() / dense.abs().max()).item()
+        ring_error = relative_max_error(ring, shard(dense, rank, world), scale=dense)
         reference = dilated_attention(q, k, v, segments, rates, causal=causal)
-        dilated_error = ((dilated - shard(reference, rank, world)).abs().max() / reference.abs().max()).item()
+        dilated_error = relative_max_error(dilated, shard(reference, rank, world), scale=reference)
         worst = max(worst, ring_error, dilated_error)
         print(
             f"rank {rank}/{world} on {device}, n = {n}, causal={causal}: relative max difference ring vs dense "

@@ -5,6 +5,10 @@ relative position (`bin_by_relative_position`) and summed up as one depth in poi
 middle (`lost_in_the_middle_depth`). Two attention readings explain what the accuracy shows: the
 weight the answer position gives to keys further back than any training distance (`far_key_weight`)
 and the weight a value gives to its own key, the previous-token step of retrieval (`value_to_key_weight`).
+Past the training length, accuracy is measured with fillers in front of or between the pairs, or with
+more pairs (`kv_filler_accuracy`), and the notebook's readings on its fixed probes are named functions:
+the far keys' weight behind a filler prefix (`far_weight_behind_prefix`), the previous-token step at 64
+pairs (`previous_token_weight`) and the weight on an early copy of the query (`early_query_weights`).
 """
 
 from __future__ import annotations
@@ -13,7 +17,9 @@ import torch
 from torch import Tensor
 
 from course_utils.core.batch import TaskBatch
+from course_utils.core.evaluate import target_accuracy
 from course_utils.core.model import TinyGPT
+from course_utils.core.retrieval_tasks import kv_retrieval_batch
 from course_utils.core.vocabs import KVVocab
 
 
@@ -100,3 +106,74 @@ def value_to_key_weight(model: TinyGPT, batch: TaskBatch) -> Tensor:
     is_value = (batch.tokens >= first_value) & (batch.tokens < first_value + vocab.n_values)  # (B, n)
     rows, pos = is_value.nonzero(as_tuple=True)
     return attn[:, rows, :, pos, pos - 1].mean(0)  # indices go first: (values, L, H) -> (L, H)
+
+
+def kv_filler_accuracy(
+    model: TinyGPT, n_pairs: int = 16, *, filler_prefix: int = 0, filler_gap: int = 0, rows_per_call: int | None = None
+) -> float:
+    """Accuracy of a filler-trained key-value `model` on 256 sequences of `n_pairs` pairs, with fillers.
+
+    The batch is `kv_retrieval_batch(256, n_pairs, filler=True, ...)` drawn from generator 2000 + n_pairs,
+    so every model and every filler count meets the same keys and values: `filler_prefix` fillers right
+    after BOS, `filler_gap` fillers between consecutive pairs. `rows_per_call`: see `forward_in_rows`.
+
+    Example:
+        For a key-value `model` trained with fillers (zoo family "kv", `filler=True`):
+
+        >>> kv_filler_accuracy(model, filler_prefix=128)  # doctest: +SKIP
+    """
+    batch = kv_retrieval_batch(
+        256, n_pairs, filler=True, filler_prefix=filler_prefix, filler_gap=filler_gap, generator=2000 + n_pairs
+    )
+    return target_accuracy(model, batch.tokens, batch.targets, rows_per_call=rows_per_call)
+
+
+def far_weight_behind_prefix(model: TinyGPT) -> Tensor:
+    """Weight the answer gives to keys more than 38 tokens back behind 128 fillers, best head per layer: (layers,).
+
+    38 is the longest distance in a training sequence (16 pairs with fillers); the probe is 256
+    sequences of 16 pairs with a 128-filler prefix (generator 5). See `far_key_weight`.
+
+    Example:
+        For a key-value `model` trained with fillers:
+
+        >>> far_weight_behind_prefix(model)  # doctest: +SKIP
+    """
+    prefixed = kv_retrieval_batch(256, 16, filler=True, filler_prefix=128, generator=5)
+    return far_key_weight(model, prefixed, 38).max(-1).values
+
+
+def previous_token_weight(model: TinyGPT) -> float:
+    """Layer-1 weight from each value to its key at 64 pairs, in the best head (`value_to_key_weight`).
+
+    The probe is 64 filler sequences of 64 pairs (generator 77), past the training length.
+
+    Example:
+        For a key-value `model` trained with fillers:
+
+        >>> previous_token_weight(model)  # doctest: +SKIP
+    """
+    probe = kv_retrieval_batch(64, 64, filler=True, generator=77)
+    return value_to_key_weight(model, probe)[0].max().item()
+
+
+@torch.no_grad()
+def early_query_weights(model: TinyGPT) -> tuple[Tensor, Tensor, Tensor]:
+    """How much a query-first model looks at the early copy of the query key (position 1).
+
+    On 512 query-first filler sequences of 16 pairs (generator 9), returns the last token's weight on
+    it (layers, heads), and in layer 1 the matching key's weight on it (heads,) next to the first
+    pair's key's (heads,), an arbitrary key's.
+
+    Example:
+        For a query-first key-value `model` trained with fillers:
+
+        >>> on_early, matching, first_key = early_query_weights(model)  # doctest: +SKIP
+    """
+    batch = kv_retrieval_batch(512, 16, query_first=True, filler=True, generator=9)
+    model.eval()
+    _, attn = model(batch.tokens, need_weights=True)  # (L, B, H, n, n)
+    on_early = attn[:, :, :, -1, 1].mean(1)  # (L, H)
+    matching = attn[0, torch.arange(batch.tokens.shape[0]), :, batch.relevant_pos - 1, 1].mean(0)  # (H,)
+    first_key = attn[0, :, :, 2, 1].mean(0)  # (H,)
+    return on_early, matching, first_key

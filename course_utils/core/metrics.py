@@ -209,3 +209,17 @@ def sink_rate(mass: Tensor, threshold: float = SINK_THRESHOLD) -> float:
     if not 0.0 < threshold < 1.0:
         raise ValueError(f"threshold is a weight in (0, 1); got {threshold}")
     return (mass > threshold).float().mean().item()
+
+
+def relative_max_error(out: Tensor, ref: Tensor, *, scale: Tensor | None = None) -> float:
+    """max|out - ref| / max|scale|, in float64; `scale` is `ref` unless given (a rank's slice of an output
+    is measured against the whole output's largest value).
+
+    Example:
+        >>> x = torch.tensor([1 / 3, 1.0])
+        >>> round(relative_max_error(x.bfloat16(), x.double()), 6)
+        0.000651
+    """
+    scale = ref if scale is None else scale
+    largest = scale.double().abs().max().clamp_min(1e-300)
+    return ((out.double() - ref.double()).abs().max() / largest).item()

@@ -57,6 +57,7 @@ from course_utils.chapters.scale_invariant import flex_score_mod, scale_invarian
 from course_utils.core.attention import attention
 from course_utils.core.device import add_device_argument
 from course_utils.core.dilated import dilated_attention, dilated_reference, geometric_patterns
+from course_utils.core.metrics import relative_max_error
 from course_utils.paths import REPO_DIR, RESULTS_DIR
 
 #: Largest accepted relative max error against the float64 reference, by dtype (bf16 SDPA itself: ~4e-3).
@@ -107,18 +108,6 @@ PLANS = {
         flex_compile=False,
     ),
 }
-
-
-def relative_max_error(out: Tensor, ref: Tensor) -> float:
-    """max|out - ref| / max|ref|, in float64.
-
-    Example:
-        >>> x = torch.tensor([1 / 3, 1.0])
-        >>> round(relative_max_error(x.bfloat16(), x.double()), 6)
-        0.000651
-    """
-    ref = ref.double()
-    return ((out.double() - ref).abs().max() / ref.abs().max().clamp_min(1e-300)).item()
 
 
 def _compare_and_print(label: str, out: Tensor, ref: Tensor, tolerance: float) -> bool:

@@ -1,4 +1,5 @@
-"""Printing measured errors so that a notebook's stored output is the same on every CPU.
+"""Printing measured errors so that a notebook's stored output is the same on every CPU, and fitting
+the log-log slope of a measured curve (`loglog_slope`).
 
 Two CPUs (or two code paths of one math library) round the same float computation differently.
 An error of 2.2e-16 on one machine is 2.0e-16 on another, and a stored notebook output that prints
@@ -7,6 +8,7 @@ measurement, so it prints as a bound.
 """
 
 import math
+from collections.abc import Sequence
 
 
 def error_text(error: float, floor: float = 1e-12) -> str:
@@ -24,3 +26,21 @@ def error_text(error: float, floor: float = 1e-12) -> str:
     if math.isnan(error) or error < 0:
         raise ValueError(f"error must be a non-negative number (an absolute difference), got {error}")
     return f"{error:.1e}" if error >= floor else f"<{floor:.0e}"
+
+
+def loglog_slope(xs: Sequence[float], ys: Sequence[float]) -> float:
+    """Least-squares slope of log y against log x, in float64: the exponent p of a curve y ~ x^p.
+
+    xs, ys: (points,) positive numbers, at least two distinct xs (e.g. sizes n and seconds).
+
+    Example:
+        >>> round(loglog_slope([1024, 2048, 4096], [1.0, 4.0, 16.0]), 4)
+        2.0
+    """
+    if len(xs) != len(ys) or len(set(xs)) < 2:
+        raise ValueError(f"need as many ys as xs and at least two distinct xs; got xs={list(xs)}, ys={list(ys)}")
+    if min(xs) <= 0 or min(ys) <= 0:
+        raise ValueError(f"a log-log slope needs positive values; got xs={list(xs)}, ys={list(ys)}")
+    lx, ly = [math.log(x) for x in xs], [math.log(y) for y in ys]
+    mx, my = sum(lx) / len(lx), sum(ly) / len(ly)
+    return sum((a - mx) * (b - my) for a, b in zip(lx, ly)) / sum((a - mx) ** 2 for a in lx)

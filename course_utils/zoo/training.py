@@ -119,8 +119,11 @@ def train_tracked(
     history: list[dict] = []
     callback = None
     if track and entry.track is not None:
-        tracker = TRACKERS[entry.track]
-        callback = lambda step, m: history.append({"step": step, entry.track: tracker(m)})  # noqa: E731
+        metric, tracker = entry.track, TRACKERS[entry.track]
+
+        def callback(step: int, trained: torch.nn.Module) -> None:
+            history.append({"step": step, metric: tracker(cast(TinyGPT, trained))})
+
     losses = train(
         model,
         batch_fn,
