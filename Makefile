@@ -21,8 +21,10 @@ STAMP := $(VENV)/.installed
 KERNEL_JSON := $(VENV)/share/jupyter/kernels/$(KERNEL_NAME)/kernel.json
 
 NOTEBOOKS := $(sort $(wildcard notebooks/*.ipynb))
-# Slowest first by cold_s in notebooks/results/timings.csv, so no nbval worker is left with a long notebook at the end.
-SLOW_FIRST := 03 05 06 01 04 02 11 10 07 12 09 08
+# Slowest first by cold_s (column 2) in timings.csv, so no nbval worker is left with a long notebook at the end;
+# without the file, and for notebooks it lacks, the plain order.
+TIMINGS_CSV := notebooks/results/timings.csv
+SLOW_FIRST := $(if $(wildcard $(TIMINGS_CSV)),$(shell tail -n +2 $(TIMINGS_CSV) | LC_ALL=C sort -t, -k2,2gr -k1,1 | cut -c1-2))
 NBVAL_ORDER := $(foreach n,$(SLOW_FIRST),$(filter notebooks/$(n)_%,$(NOTEBOOKS)))
 NBVAL_ORDER += $(filter-out $(NBVAL_ORDER),$(NOTEBOOKS))
 PYTEST_ARGS ?=

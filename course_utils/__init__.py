@@ -77,7 +77,8 @@ tools/: notebook helpers and runners
 - `plotting`    the course's plot style and helpers
 - `diagrams`    schematic figures drawn in code (one attention head's data flow, FlashAttention's tiling)
 - `quiz`        helpers for the executable quizzes
-- `report`      printing measured errors the same on every CPU (rounding noise prints as a bound)
+- `report`      printing measured errors the same on every CPU (rounding noise prints as a bound), and
+                `loglog_slope`, the log-log slope of a measured curve
 - `streaming`   running a command from a notebook cell, its output shown line by line as it comes
 - `gpu`         every GPU measurement of the course in one command, on the benchmark's sweep:
                 `python -m course_utils.tools.gpu`

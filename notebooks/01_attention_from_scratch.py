@@ -107,7 +107,7 @@ from course_utils.core.vocabs import CopyVocab
 from course_utils.tools.diagrams import qkv_diagram
 from course_utils.tools.plotting import finish, plot_attention_maps, plot_loss, use_course_style
 
-seed_everything(0)
+seed_everything(0, threads=1)
 use_course_style()
 torch.set_printoptions(precision=3, sci_mode=False)
 

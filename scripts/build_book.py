@@ -33,13 +33,13 @@ from pathlib import Path
 
 import nbformat
 
+from course_utils.tools.quiz import OTTER_MARKER
+
 REPO = Path(__file__).resolve().parents[1]
 CONF_DIR = REPO / "book"
 DEFAULT_OUT = REPO / "build" / "book"
 CHAPTER_GLOB = "[0-9][0-9]_*.ipynb"
 COLAB = "https://colab.research.google.com/github"
-#: otter-grader's marker cells (raw): `# ASSIGNMENT CONFIG`, `# BEGIN|END QUESTION|SOLUTION|TESTS|PROMPT`.
-OTTER_MARKER = re.compile(r"\s*#\s+(BEGIN|END)\s+(QUESTION|SOLUTION|TESTS|PROMPT)\b|\s*#\s+ASSIGNMENT\s+CONFIG", re.I)
 WIDGET = "application/vnd.jupyter.widget-view+json"
 SUCCESS_MESSAGE = re.compile(r'^success_message:\s*"(.*)"\s*$', re.M)
 

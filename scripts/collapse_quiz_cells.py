@@ -13,22 +13,22 @@ to each `notebooks/NN_*.ipynb` and its paired jupytext `.py`; outputs are kept.
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 from pathlib import Path
 
 import jupytext
 import nbformat
 
+from course_utils.tools.quiz import OTTER_MARKER
+
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
-OTTER_RAW = re.compile(r"\s*#\s+(BEGIN|END)\s+(QUESTION|SOLUTION|TESTS|PROMPT)\b|\s*#\s+ASSIGNMENT\s+CONFIG", re.I)
 
 
 def collapse(nb: nbformat.NotebookNode) -> int:
     """Set `jupyter.source_hidden` on every otter raw cell of `nb`; return how many changed."""
     changed = 0
     for cell in nb.cells:
-        if cell.cell_type == "raw" and OTTER_RAW.match(cell.source):
+        if cell.cell_type == "raw" and OTTER_MARKER.match(cell.source):
             jupyter = cell.metadata.setdefault("jupyter", {})
             if not jupyter.get("source_hidden"):
                 jupyter["source_hidden"] = True

@@ -46,6 +46,8 @@ from pathlib import Path
 
 import nbformat
 
+from course_utils.tools.quiz import OTTER_MARKER
+
 REPO = Path(__file__).resolve().parents[1]
 #: Teacher notebooks are `NN_name.ipynb` (two digits, underscore).
 NOTEBOOK_GLOB = "[0-9][0-9]_*.ipynb"
@@ -64,8 +66,6 @@ VOLATILE_NB_METADATA = ("kernelspec", "language_info")
 COLAB_MARK = '"google.colab" in sys.modules'
 COLAB_FOLDER, COLAB_STUDENT_FOLDER = '"/content/course/notebooks"', '"/content/course/student"'
 
-_CONFIG_LINE = re.compile(r"#\s+assignment\s+config\b", re.IGNORECASE)
-
 
 class AssignError(RuntimeError):
     """`otter assign` failed (bad master notebook, or a test failed against the solutions)."""
@@ -76,24 +76,17 @@ def default_notebooks_dir() -> Path:
     return Path(os.environ.get(NOTEBOOKS_ENV) or REPO / "notebooks")
 
 
-def _first_line(cell: dict) -> str:
-    source = cell.get("source", "")
-    if isinstance(source, list):
-        source = "".join(source)
-    return source.lstrip("\n").split("\n", 1)[0].strip()
-
-
 def is_assign_notebook(path: Path) -> bool:
     """Whether the notebook has an otter `# ASSIGNMENT CONFIG` cell (raw, or a ```otter block)."""
     nb = json.loads(path.read_text(encoding="utf-8"))
     for cell in nb.get("cells", []):
-        if cell.get("cell_type") == "raw" and _CONFIG_LINE.match(_first_line(cell)):
+        source = cell.get("source", "")
+        source = "".join(source) if isinstance(source, list) else source
+        kind = cell.get("cell_type")
+        if kind == "raw" and (marker := OTTER_MARKER.match(source)) and marker[1] is None:
             return True
-        if cell.get("cell_type") == "markdown":
-            source = cell.get("source", "")
-            source = "".join(source) if isinstance(source, list) else source
-            if re.search(r"^```otter\s*\n\s*#\s+assignment\s+config", source, re.I | re.M):
-                return True
+        if kind == "markdown" and re.search(r"^```otter\s*\n\s*#\s+assignment\s+config", source, re.I | re.M):
+            return True
     return False
 
 

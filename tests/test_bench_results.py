@@ -5,6 +5,7 @@ import csv
 import math
 from dataclasses import replace
 
+import pytest
 import torch
 
 from course_utils.chapters.bench_results import BenchRow, device_slug, recorded_results, row_from_record, write_csv
@@ -17,6 +18,12 @@ def test_a_row_survives_its_csv_file(tmp_path):
     back = [row_from_record(r) for r in csv.DictReader(path.open())]
     assert back[0].seconds == 0.5 and back[0].causal is True and back[0].n == 64 and math.isnan(back[0].tflops)
     assert back[1].status == "refused" and back[1].n == 128
+
+
+def test_writing_no_rows_says_what_to_pass(tmp_path):
+    with pytest.raises(ValueError, match="at least one BenchRow"):
+        write_csv([], tmp_path / "bench_cpu.csv")
+    assert not (tmp_path / "bench_cpu.csv").exists()
 
 
 def test_recorded_results_lists_the_gpu_files_only(tmp_path):

@@ -32,6 +32,19 @@ def test_course_threads_overrides_the_thread_count(monkeypatch):
         torch.set_num_threads(before)
 
 
+def test_seeding_leaves_the_thread_count_unless_asked(monkeypatch):
+    monkeypatch.delenv("COURSE_THREADS", raising=False)
+    before = torch.get_num_threads()
+    try:
+        torch.set_num_threads(2)
+        seed_everything(0)
+        assert torch.get_num_threads() == 2
+        seed_everything(0, threads=1)
+        assert torch.get_num_threads() == 1
+    finally:
+        torch.set_num_threads(before)
+
+
 def test_pick_device(monkeypatch):
     assert pick_device() == torch.device("cuda" if torch.cuda.is_available() else "cpu")
     assert pick_device("cpu") == torch.device("cpu")

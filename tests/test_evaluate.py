@@ -2,11 +2,14 @@ import pytest
 import torch
 
 from course_utils.core.batch import IGNORE_INDEX
-from course_utils.core.evaluate import forward_in_rows, needle_accuracy, token_losses
+from course_utils.core.copy_tasks import copy_batch
+from course_utils.core.device import seed_everything
+from course_utils.core.evaluate import forward_in_rows, needle_accuracy, target_accuracy, token_losses
 from course_utils.core.model import GPTConfig, TinyGPT
 from course_utils.core.needle_tasks import needle_batch
 from course_utils.core.retrieval_tasks import associative_recall_batch, kv_retrieval_batch
 from course_utils.core.tasks import task_vocab_size
+from course_utils.core.train import TrainConfig, train
 from course_utils.core.vocabs import NeedleVocab
 
 
@@ -121,3 +124,78 @@ def test_position_losses_predict_the_same_characters_at_every_length():
     torch.testing.assert_close(pieces[:, 0], whole[:, 0, :16])
     with pytest.raises(ValueError, match="divide"):
         position_losses(model, windows, 48)
+
+
+def _copy_model_after_15_steps(seed):
+    """A one-layer copy model trained 15 steps: some of its answers right, some wrong."""
+    seed_everything(seed)
+    model = TinyGPT(GPTConfig(vocab_size=task_vocab_size("copy", n_symbols=8), max_len=16, d_model=32, layers=1))
+    train(
+        model,
+        lambda g: copy_batch(16, 4, n_symbols=8, generator=g),
+        TrainConfig(steps=15, batch_size=16, warmup_steps=5),
+        progress=False,
+    )
+    return model
+
+
+class _FixedLogits(torch.nn.Module):
+    """A stand-in model whose argmax at every position is `predicted` (batch, n)."""
+
+    def __init__(self, predicted: torch.Tensor, vocab: int) -> None:
+        super().__init__()
+        self.predicted = predicted
+        self.vocab = vocab
+
+    def forward(self, tokens: torch.Tensor) -> torch.Tensor:
+        return torch.nn.functional.one_hot(self.predicted[: len(tokens)], self.vocab).float()
+
+
+def _direct_target_accuracy(model, tokens, targets, **model_kwargs):
+    """target_accuracy in one line: argmax right at the supervised positions only."""
+    model.eval()
+    with torch.no_grad():
+        predicted = model(tokens, **model_kwargs).argmax(-1)
+    scored = targets != IGNORE_INDEX
+    return (predicted[scored] == targets[scored]).float().mean().item()
+
+
+def test_target_accuracy_scores_only_the_supervised_positions():
+    model = _copy_model_after_15_steps(1)
+    batch = copy_batch(8, 4, n_symbols=8, generator=3)
+    assert target_accuracy(model, batch.tokens, batch.targets) == pytest.approx(
+        _direct_target_accuracy(model, batch.tokens, batch.targets)
+    )
+    # By hand: 3 supervised positions, 2 predicted right; the unsupervised ones (wrong on purpose) do not count.
+    I = IGNORE_INDEX
+    targets = torch.tensor([[I, 1, 2], [I, I, 3]])
+    predicted = torch.tensor([[0, 1, 0], [0, 0, 3]])
+    assert target_accuracy(_FixedLogits(predicted, 4), torch.zeros(2, 3, dtype=torch.long), targets) == pytest.approx(
+        2 / 3
+    )
+    with pytest.raises(ValueError, match="no supervised"):
+        target_accuracy(model, batch.tokens, torch.full_like(batch.targets, IGNORE_INDEX))
+
+
+def test_target_accuracy_passes_positions_to_the_model():
+    """Interpolated positions (i / 2) change this model's answers; the accuracy is the one with them."""
+    model = _copy_model_after_15_steps(2)
+    batch = copy_batch(64, 4, n_symbols=8, generator=5)
+    halved = torch.arange(batch.tokens.shape[1]) * 0.5
+    with_positions = target_accuracy(model, batch.tokens, batch.targets, positions=halved)
+    assert with_positions == pytest.approx(
+        _direct_target_accuracy(model, batch.tokens, batch.targets, positions=halved)
+    )
+    assert with_positions != pytest.approx(target_accuracy(model, batch.tokens, batch.targets))
+    in_rows = target_accuracy(model, batch.tokens, batch.targets, positions=halved, rows_per_call=5)
+    assert in_rows == pytest.approx(with_positions)
+
+
+def test_target_accuracy_in_rows_equals_one_call():
+    torch.manual_seed(0)
+    model = TinyGPT(GPTConfig(vocab_size=task_vocab_size("kv_retrieval", n_keys=8, n_values=4), max_len=32, d_model=16))
+    batch = kv_retrieval_batch(50, 5, n_keys=8, n_values=4, generator=0)
+    whole = target_accuracy(model, batch.tokens, batch.targets)
+    assert target_accuracy(model, batch.tokens, batch.targets, rows_per_call=7) == whole
+    with pytest.raises(ValueError, match="rows_per_call"):
+        target_accuracy(model, batch.tokens, batch.targets, rows_per_call=0)

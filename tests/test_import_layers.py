@@ -1,11 +1,12 @@
 """The package's layering: every import stays within the layers `course_utils.ALLOWED_IMPORTS` allows
-(the rule is written there, once), the layers are the folders, and the package map in `__init__.py`
-lists every module under its own folder.
+(the rule is written there, once), the rule and the modules' imports have no cycle, the layers are the
+folders, and the package map in `__init__.py` lists every module under its own folder.
 
 Imports are read with `ast` (module level and inside functions alike), so a lazy import counts.
 """
 
 import ast
+from graphlib import CycleError, TopologicalSorter
 from pathlib import Path
 
 import pytest
@@ -48,12 +49,30 @@ def test_the_layers_are_the_folders():
     assert {_layer(m) for m in FILES} == set(ALLOWED)
 
 
+def _cycle(graph: dict[str, set[str]]) -> list[str]:
+    """A cycle in `graph` (node -> the nodes it imports), each node importing the next, the first repeated last.
+
+    Returns [] when there is none. graphlib lists a cycle in dependency order, hence the reversal.
+    """
+    try:
+        TopologicalSorter(graph).prepare()
+    except CycleError as error:
+        return error.args[1][::-1]
+    return []
+
+
 def test_the_rule_is_a_layering():
-    """Every layer may import itself and paths; no two layers may import each other (no cycle of two)."""
+    """Every layer may import itself and paths, and the layers have an order: no cycle of any length."""
     for layer, allowed in ALLOWED.items():
         assert {layer, "paths"} <= allowed, f"{layer} must be allowed to import itself and paths"
-        mutual = {other for other in allowed - {layer} if layer in ALLOWED[other]}
-        assert not mutual, f"{layer} and {sorted(mutual)} may import each other"
+    cycle = _cycle({layer: allowed - {layer} for layer, allowed in ALLOWED.items()})
+    assert not cycle, f"the layers may import each other in a cycle: {' -> '.join(cycle)}"
+
+
+def test_no_import_cycle_between_modules():
+    """No module imports itself through others, within a layer or across (lazy imports included)."""
+    cycle = _cycle({module: _course_imports(path) for module, path in FILES.items()})
+    assert not cycle, f"modules import each other in a cycle: {' -> '.join(cycle)}"
 
 
 def _map_sections() -> dict[str, str]:

@@ -48,6 +48,9 @@ def test_bad_inputs_raise():
         model(torch.zeros(2, 3))
     with pytest.raises(ValueError, match="token ids"):
         model(torch.full((1, 3), 5))
+    for empty in (torch.zeros(2, 0, dtype=torch.long), torch.zeros(0, 3, dtype=torch.long)):
+        with pytest.raises(ValueError, match="empty"):
+            model(empty)
     with pytest.raises(ValueError, match="positions"):
         model(torch.zeros(1, 3, dtype=torch.long), positions=torch.arange(4))
     with pytest.raises(ValueError, match="cannot extrapolate"):

@@ -20,5 +20,5 @@ def test_a_record_round_trips_and_a_missing_one_names_its_command(tmp_path):
     write_json(path, {"a": [1, 0.5]})
     assert path.read_text() == '{"a":[1,0.5]}\n'
     assert read_json(path, "python -m x rebuild") == {"a": [1, 0.5]}
-    with pytest.raises(ValueError, match="rebuild it with `python -m x rebuild`"):
+    with pytest.raises(FileNotFoundError, match="rebuild it with `python -m x rebuild`"):
         read_json(tmp_path / "none.json", "python -m x rebuild")

@@ -40,6 +40,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from course_utils.tools.quiz import OTTER_MARKER
+
 REPO = Path(__file__).resolve().parents[1]
 
 _spec = importlib.util.spec_from_file_location("make_student", REPO / "scripts" / "make_student.py")
@@ -103,11 +105,9 @@ def _in_block(nb, block: str) -> list[bool]:
     raw-cell pair (block: "solution" or "tests")."""
     inside, flags = False, []
     for cell in nb.cells:
-        first = _source(cell).lstrip("\n").split("\n", 1)[0]
-        if cell.cell_type == "raw" and re.match(rf"#\s+begin\s+{block}", first, re.I):
-            inside = True
-        elif cell.cell_type == "raw" and re.match(rf"#\s+end\s+{block}", first, re.I):
-            inside = False
+        marker = OTTER_MARKER.match(_source(cell)) if cell.cell_type == "raw" else None
+        if marker and marker[1] and marker[2].lower() == block:
+            inside = marker[1].lower() == "begin"
         flags.append(inside and cell.cell_type == "code")
     return flags
 
@@ -220,9 +220,6 @@ def test_a_wrong_solution_fails_nbval_on_its_hidden_test(tmp_path: Path):
     assert "AssertionError" in wrong.stdout and "# HIDDEN" in wrong.stdout, wrong.stdout[-3000:]
 
 
-_OTTER_RAW = re.compile(r"\s*#\s+(BEGIN|END)\s+(QUESTION|SOLUTION|TESTS|PROMPT)\b|\s*#\s+ASSIGNMENT\s+CONFIG", re.I)
-
-
 @pytest.mark.parametrize("master", MASTERS, ids=[m.stem for m in MASTERS])
 def test_quiz_tool_cells_are_collapsed(master: Path):
     """A reader of a teacher notebook sees otter's raw configuration and marker cells collapsed."""
@@ -231,7 +228,7 @@ def test_quiz_tool_cells_are_collapsed(master: Path):
         _source(c).strip().splitlines()[0]
         for c in nb.cells
         if c.cell_type == "raw"
-        and _OTTER_RAW.match(_source(c))
+        and OTTER_MARKER.match(_source(c))
         and not c.get("metadata", {}).get("jupyter", {}).get("source_hidden")
     ]
     assert not shown, (
@@ -319,9 +316,7 @@ def test_student_version_reveals_no_solution(master: Path):
         src = _source(c)
         assert not re.search(r"#\s*(BEGIN|END)\s+SOLUTION|#\s*SOLUTION\b", src), f"solution marker left in:\n{src}"
         if c.cell_type == "raw":
-            assert not re.match(
-                r"\s*#\s+(BEGIN|END)\s+(QUESTION|SOLUTION|TESTS|PROMPT)|\s*#\s+ASSIGNMENT\s+CONFIG", src, re.I
-            ), src
+            assert not OTTER_MARKER.match(src), src
     from otter.assign.solutions import replace_solutions
 
     for cell, is_solution in zip(teacher.cells, _solution_cells(teacher)):

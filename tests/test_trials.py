@@ -66,9 +66,9 @@ def test_names_and_families():
 
 def test_a_missing_record_says_how_to_make_it(tmp_path, monkeypatch):
     monkeypatch.setattr(trials, "TRIALS_DIR", tmp_path)
-    with pytest.raises(ValueError, match="python -m course_utils.zoo.trials run kv-si-nope-s0"):
+    with pytest.raises(FileNotFoundError, match="python -m course_utils.zoo.trials run kv-si-nope-s0"):
         trials.load_trial_record("kv-si-nope-s0")
-    with pytest.raises(ValueError, match="python -m course_utils.zoo.trials measure kv-rope-s0"):
+    with pytest.raises(FileNotFoundError, match="python -m course_utils.zoo.trials measure kv-rope-s0"):
         trials.load_trial_record("kv-rope-s0")
 
 

@@ -49,6 +49,18 @@ def test_first_steps_reproduce_the_stored_loss_curve(name):
     assert losses == pytest.approx(stored, **tolerance)
 
 
+def test_training_an_entry_gives_the_thread_count_back(monkeypatch):
+    """A retrain runs on one thread (its losses repeat) but leaves a notebook's thread count as it was."""
+    monkeypatch.delenv("COURSE_THREADS", raising=False)
+    before = torch.get_num_threads()
+    try:
+        torch.set_num_threads(2)
+        zoo.train_entry("copy-rope-2l", steps=1, progress=False)
+        assert torch.get_num_threads() == 2
+    finally:
+        torch.set_num_threads(before)
+
+
 def test_tracked_files_fit_the_size_budget():
     """The repository stays portable: every git-tracked file together under 60 MB."""
     try:

@@ -1,1 +1,1 @@
-"""One module per chapter idea: measurements, alternative attention computations, benchmarks. Imports core."""
+"""One module per chapter idea: measurements, attention variants, benchmarks. Imports only paths, core and chapters."""

@@ -79,7 +79,7 @@ def new_row(device: str | torch.device, **fields: Any) -> BenchRow:
 
 
 def write_csv(rows: list[BenchRow], path: str | Path) -> Path:
-    """Write rows to a CSV file (parent folders are created); returns its path.
+    """Write rows (at least one) to a CSV file (parent folders are created); returns its path.
 
     Example:
         >>> import tempfile
@@ -88,6 +88,8 @@ def write_csv(rows: list[BenchRow], path: str | Path) -> Path:
         >>> read_csv(path)[0].n, read_csv(path)[0].backend
         (1024, 'sdpa')
     """
+    if not rows:
+        raise ValueError(f"no rows to write to {path}; pass a list of at least one BenchRow (e.g. from `new_row`)")
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", newline="") as f:

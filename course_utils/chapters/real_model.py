@@ -136,7 +136,12 @@ def corpus_token_ids(encoder: Encoder) -> list[int]:
 
 
 def corpus_windows(corpus_ids: list[int], *, count: int, tokens: int, seed: int) -> list[list[int]]:
-    """`count` windows of `tokens` consecutive corpus word pieces at seeded, non-overlapping starts."""
+    """`count` windows of `tokens` consecutive corpus word pieces at seeded, non-overlapping starts.
+
+    Example:
+        >>> corpus_windows(list(range(20)), count=3, tokens=4, seed=0)
+        [[12, 13, 14, 15], [16, 17, 18, 19], [0, 1, 2, 3]]
+    """
     if count * tokens > len(corpus_ids):
         raise ValueError(f"{count} windows of {tokens} need {count * tokens} ids; the corpus has {len(corpus_ids)}")
     slots = len(corpus_ids) // tokens
@@ -145,7 +150,14 @@ def corpus_windows(corpus_ids: list[int], *, count: int, tokens: int, seed: int)
 
 
 def chunk_ids(ids: list[int], size: int) -> list[list[int]]:
-    """Consecutive pieces of `size` ids (the last may be shorter), each wrapped as `[CLS] ... [SEP]`."""
+    """Consecutive pieces of `size` ids (the last may be shorter), each wrapped as `[CLS] ... [SEP]`.
+
+    Example:
+        `[CLS]` is id 101 and `[SEP]` 102:
+
+        >>> chunk_ids([7, 8, 9, 10, 11], 2)
+        [[101, 7, 8, 102], [101, 9, 10, 102], [101, 11, 102]]
+    """
     if not 1 <= size <= MAX_TOKENS - 2:
         raise ValueError(
             f"chunk size must be 1..{MAX_TOKENS - 2} word pieces (two positions go to [CLS] and [SEP]), got {size}"
@@ -173,6 +185,10 @@ def plant_copy(content: list[int], *, span: int = 6, start: int = 4, distance: i
 
     The copy and its original stay `distance` apart at every length, so only the number of other keys
     changes with n (`attention_stats` reads the weight the copy puts on its original).
+
+    Example:
+        >>> plant_copy(list(range(10)), span=2, start=1, distance=5)
+        [0, 1, 2, 3, 4, 5, 1, 2, 8, 9]
     """
     if len(content) < start + distance + span:
         raise ValueError(
@@ -264,7 +280,12 @@ def length_sweep(
 
 
 def plant_needle(haystack: list[int], needle: list[int], *, length: int, depth: float) -> list[int]:
-    """`length` word pieces: the haystack's, with the needle inserted at `depth` (0 = first, 1 = last)."""
+    """`length` word pieces: the haystack's, with the needle inserted at `depth` (0 = first, 1 = last).
+
+    Example:
+        >>> plant_needle([1, 2, 3, 4, 5, 6], [0, 0], length=5, depth=0.5)
+        [1, 2, 0, 0, 3]
+    """
     if len(needle) >= length or len(haystack) < length:
         raise ValueError(f"a needle of {len(needle)} in a document of {length} needs a haystack of >= {length}")
     if not 0.0 <= depth <= 1.0:
@@ -479,7 +500,12 @@ def _whole_document_recall(
 
 
 def needle_haystacks(corpus_ids: list[int]) -> list[list[int]]:
-    """The needle grid's haystacks: HAYSTACKS corpus windows of the longest needle length."""
+    """The needle grid's haystacks: HAYSTACKS corpus windows of the longest needle length.
+
+    Example:
+        >>> [len(haystack) for haystack in needle_haystacks(list(range(5000)))]
+        [510, 510, 510, 510, 510]
+    """
     return corpus_windows(corpus_ids, count=HAYSTACKS, tokens=max(MINILM_NEEDLE_LENGTHS), seed=HAYSTACK_SEED)
 
 

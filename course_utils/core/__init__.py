@@ -1,1 +1,1 @@
-"""What a trained model needs: tasks and data, attention, the model, training and evaluation. Imports only core."""
+"""What a trained model needs: tasks, data, attention, the model, training, evaluation. Imports only paths and core."""

@@ -10,13 +10,13 @@ import numpy as np
 import torch
 
 
-def seed_everything(seed: int, *, threads: int | None = 1) -> torch.Generator:
-    """Seed Python, NumPy and PyTorch, torch's CPU thread count and the environment's PYTHONHASHSEED.
+def seed_everything(seed: int, *, threads: int | None = None) -> torch.Generator:
+    """Seed Python, NumPy and PyTorch and the environment's PYTHONHASHSEED; with `threads`, also set
+    torch's CPU thread count, for the whole process.
 
-    The thread count is set for the whole process.
-
-    Threads: `torch.set_num_threads(threads)` (None leaves it). A fixed thread count keeps CPU
-    reductions in the same order, so training is bit-for-bit repeatable on one machine. The
+    Threads: `torch.set_num_threads(threads)`; None (the default) leaves the count as it is. A fixed
+    thread count keeps CPU reductions in the same order, so training is bit-for-bit repeatable on one
+    machine. The
     environment variable `COURSE_THREADS`, when set, replaces `threads`: `make nbval` sets it to 1
     and runs two notebooks at once, which is faster on 2 cores than one notebook on two threads (the
     printed results are the same).

@@ -105,9 +105,7 @@ def last_query_attention(model: TinyGPT, tokens: Tensor) -> tuple[Tensor, Tensor
     model.eval()
     block, n = model.block(0), tokens.shape[1]
     attention = block.attn
-    positions = torch.arange(n, device=tokens.device)
-    if config.position_scale != 1.0:  # as TinyGPT.forward's default positions
-        positions = positions * config.position_scale
+    positions = model.default_positions(n, tokens.device)  # as TinyGPT.forward
     last = positions[-1:]
     x = model.positional.embed(model.embed(tokens), positions)  # (B, n, D)
     q, k, v, _ = attention.project_heads(block.norm1(x), positions)  # (B, H, n, d) each
@@ -118,8 +116,8 @@ def last_query_attention(model: TinyGPT, tokens: Tensor) -> tuple[Tensor, Tensor
         logit_transform=lambda scores: attention.logit_transform(scores, last, positions),
     )  # (B, H, 1, n): the last query sees every key
     weights = torch.softmax(scores.float(), dim=-1).to(v.dtype)
-    out = (weights @ v).transpose(1, 2).reshape(tokens.shape[0], config.d_model)  # (B, D)
-    logits = model.head(model.norm(x[:, -1] + attention.proj(out)))  # (B, vocab)
+    out = attention.merge_heads(weights @ v)  # (B, 1, D)
+    logits = model.head(model.norm(x[:, -1] + out[:, 0]))  # (B, vocab)
     return logits, weights[:, :, 0]
 
 
@@ -177,7 +175,7 @@ def last_token_accuracy(model: TinyGPT, tokens: Tensor, answers: Tensor, *, posi
             f"{tuple(answers.shape)}. Pass batch.targets[:, -1] as answers"
         )
     model.eval()
-    logits = model(tokens) if positions is None else model(tokens, positions=positions)
+    logits = model(tokens, positions=positions)  # None: the model's default positions
     return (logits[:, -1].argmax(-1) == answers).float().mean().item()
 
 

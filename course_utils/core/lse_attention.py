@@ -221,7 +221,7 @@ def segment_attention(
     q, k: (B, G, m, d), v: (B, G, m, d_v) -> out (B, G, m, d_v), lse (B, G, m). lse is fp32 for
     bf16/fp16 inputs; out is in q's dtype from a fused kernel, in lse's dtype from the matmul path.
     `fused=None` uses PyTorch's fused kernel where `fused_kernel_problem` finds nothing against it (the
-    CPU kernel, 4-5x faster than matmuls there; flash on CUDA for bf16/fp16) and the matmul path
+    CPU kernel, faster than matmuls there; flash on CUDA for bf16/fp16) and the matmul path
     elsewhere (same values); `fused=True` raises ValueError where it cannot, `fused=False` never uses it.
     The kernel's own errors (out of memory, ...) propagate. With `causal`, query i sees keys 0 … i, so
     q and k must have as many rows (then this mask and `core.attention.causal_mask`, which aligns

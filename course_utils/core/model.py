@@ -148,6 +148,18 @@ class TinyGPT(nn.Module):
         """
         return cast(Block, self.blocks[i])
 
+    def default_positions(self, n: int, device: torch.device | None = None) -> Tensor:
+        """The positions (n,) used when forward gets none: 0 … n-1, times `config.position_scale` when it is not 1.
+
+        Example:
+            >>> TinyGPT(GPTConfig(vocab_size=40, max_len=64, position_scale=0.5)).default_positions(4)
+            tensor([0.0000, 0.5000, 1.0000, 1.5000])
+        """
+        positions = torch.arange(n, device=device)
+        if self.config.position_scale != 1.0:
+            positions = positions * self.config.position_scale
+        return positions
+
     @overload
     def forward(
         self,
@@ -181,19 +193,21 @@ class TinyGPT(nn.Module):
         mask: Tensor | None = None,
         need_weights: bool = False,
     ) -> Tensor | tuple[Tensor, Tensor]:
-        """tokens: (batch, n) int64; positions: (n,) (default 0..n-1, times `config.position_scale`);
+        """tokens: (batch, n) int64, not empty; positions: (n,) (default: `default_positions(n)`);
         mask: bool (n, n) kept in addition to the causal mask (True = keep)."""
         if tokens.dim() != 2 or tokens.dtype != torch.long:
             raise ValueError(f"tokens must be int64 of shape (batch, n), got {tokens.dtype} {tuple(tokens.shape)}")
+        if tokens.numel() == 0:
+            raise ValueError(
+                f"tokens is empty (shape {tuple(tokens.shape)}); pass at least one row of at least one token"
+            )
         if int(tokens.max()) >= self.config.vocab_size or int(tokens.min()) < 0:
             raise ValueError(
                 f"token ids must lie in [0, {self.config.vocab_size}), got {int(tokens.min())}..{int(tokens.max())}"
             )
         n = tokens.shape[1]
         if positions is None:
-            positions = torch.arange(n, device=tokens.device)
-            if self.config.position_scale != 1.0:
-                positions = positions * self.config.position_scale
+            positions = self.default_positions(n, tokens.device)
         if positions.shape != (n,):
             raise ValueError(f"positions must have shape (n,) = ({n},), got {tuple(positions.shape)}")
         x = self.positional.embed(self.embed(tokens), positions)  # (B, n, D)

@@ -46,8 +46,8 @@ def write_json(path: Path, record: dict) -> None:
     path.write_text(json.dumps(record, separators=(",", ":")) + "\n")
 
 
-def read_json(path: Path, rebuild: str) -> dict:
-    """The record stored at `path`; a ValueError naming `rebuild`, the command that writes it, if there is none.
+def read_json(path: Path, rebuild_command: str) -> dict:
+    """The record stored at `path`; a FileNotFoundError naming `rebuild_command`, which writes it, if there is none.
 
     Example:
         >>> from course_utils.paths import REAL_MODEL_RECORD
@@ -56,5 +56,5 @@ def read_json(path: Path, rebuild: str) -> dict:
         [62, 126, 254, 510]
     """
     if not path.exists():
-        raise ValueError(f"{path} is missing; rebuild it with `{rebuild}`")
+        raise FileNotFoundError(f"{path} is missing; rebuild it with `{rebuild_command}`")
     return json.loads(path.read_text())

@@ -50,6 +50,7 @@ __all__ = [
     "DEFAULT_CHOICES",
     "MAX_DECIMALS",
     "MIN_MARGIN",
+    "OTTER_MARKER",
     "canonical",
     "canonical_rounded",
     "check_choice",
@@ -63,6 +64,8 @@ __all__ = [
 
 #: Letters accepted by `check_choice` unless a question says otherwise.
 DEFAULT_CHOICES = "ABCD"
+#: otter's raw marker cells: `# BEGIN|END QUESTION|SOLUTION|TESTS|PROMPT` (groups 1, 2) or `# ASSIGNMENT CONFIG`.
+OTTER_MARKER = re.compile(r"\s*#\s+(BEGIN|END)\s+(QUESTION|SOLUTION|TESTS|PROMPT)\b|\s*#\s+ASSIGNMENT\s+CONFIG\b", re.I)
 
 _HEX_DIGEST = re.compile(r"[0-9a-f]{64}")
 

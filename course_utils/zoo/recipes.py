@@ -46,9 +46,10 @@ INDUCT_HELD_OUT: tuple[int, ...] = (7, 11, 14)
 SEEDS: tuple[int, ...] = (0, 1, 2)
 
 #: First data seed of each family: its entries train on `TrainConfig(data_seed=DATA_SEED_BASE[family] + seed)`
-#: (`ZooEntry` sets it). Bases lie 100 apart, so two families never share a data stream; the variants of
-#: one family (e.g. kv's positional schemes, its edge-biased and dilated models) share theirs on purpose,
-#: so they differ only in what the notebook compares.
+#: (`ZooEntry` sets it). Bases lie at least 99 apart (copy's is 1, the others multiples of 100), more than
+#: SEEDS spans, so two families never share a data stream; the variants of one family (e.g. kv's positional
+#: schemes, its edge-biased and dilated models) share theirs on purpose, so they differ only in what the
+#: notebook compares.
 DATA_SEED_BASE: dict[str, int] = {
     "copy": 1,
     "recall": 100,
@@ -164,8 +165,8 @@ def recall_entry(transform: str, seed: int, *, reference: int = 0, value_answers
 
 
 def kv_entry(positional: str, seed: int, *, edge_bias: float = 0.0) -> ZooEntry:
-    """Notebook 03: 2-layer key-value retrieval model, the recipe with which the course's trial runs found
-    Liu et al.'s lost-in-the-middle U ("Lost in the Middle", 2023) in 3 of 3 seeds (ALiBi, edge-heavy queries).
+    """Notebook 03: 2-layer key-value retrieval model; with ALiBi and edge-heavy queries it shows Liu et al.'s
+    lost-in-the-middle U ("Lost in the Middle", 2023) on every seed (`tests/test_zoo.py` checks each).
 
     Example:
         >>> kv_entry("alibi", 0, edge_bias=0.9).name
@@ -340,7 +341,7 @@ def si_lm_entry(variant: str, seed: int, *, tau: float = 10.0) -> ZooEntry:
 
 
 def si_needle_entry(variant: str, seed: int) -> ZooEntry:
-    """Notebook 08: needle retrieval trained at 16-64 tokens, evaluated up to 8x longer (a trial:
+    """Notebook 08: needle retrieval trained on 64-token sequences, evaluated up to 8x longer (a trial:
     `course_utils.zoo.trials` stores its measurements, not its weights).
 
     Example:
@@ -349,8 +350,8 @@ def si_needle_entry(variant: str, seed: int) -> ZooEntry:
     """
     return ZooEntry(
         name=si_needle_name(seed, variant=variant),
-        description=f"Notebook 08: needle in 16-{SI_TRAIN_LEN} tokens of filler, 2 layers, 4 heads, {variant}; "
-        f"seed {seed}.",
+        description=f"Notebook 08: needle in {SI_TRAIN_LEN}-token sequences of filler, 2 layers, 4 heads, "
+        f"{variant}; seed {seed}.",
         task="needle",
         task_kwargs={"n": SI_TRAIN_LEN},
         model_overrides={
@@ -365,9 +366,9 @@ def si_needle_entry(variant: str, seed: int) -> ZooEntry:
 
 
 def sink_entry(sink_fix: str, seed: int, *, sink_init: float = 0.0, layers: int = 1, bos: bool = True) -> ZooEntry:
-    """Notebook 04: an attention-only language model on the backcopy stream, the stream on which small models
-    grew an attention sink on BOS in every seed of the course's trial runs (Xiao et al., "Efficient Streaming
-    Language Models with Attention Sinks", 2023).
+    """Notebook 04: an attention-only language model on the backcopy stream, on which small models grow an
+    attention sink on BOS (Xiao et al., "Efficient Streaming Language Models with Attention Sinks", 2023) on
+    every seed (`tests/test_sinks_zoo.py` checks each).
 
     Example:
         >>> sink_entry("learned_sink", 0, sink_init=4.0).name

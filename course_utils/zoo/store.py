@@ -12,9 +12,9 @@ import torch
 def _byte_planes(state: dict[str, torch.Tensor]) -> dict[str, dict | str]:
     """A state dict as byte planes: each tensor's bytes regrouped so that all first bytes of its
     elements come first, then all second bytes, and so on. The bytes holding a float's sign and
-    exponent vary slowly across a weight matrix, so grouped together they compress well (measured:
-    the zoo shrinks by another 7 % under xz). A tensor stored under several names (a shared table)
-    is stored once, the other names pointing to the first.
+    exponent vary slowly across a weight matrix, so grouped together they compress better under xz.
+    A tensor stored under several names (a shared table) is stored once, the other names pointing to
+    the first.
 
     state: {name: tensor} -> {name: {"dtype", "shape", "planes": (itemsize, numel) uint8} or the name it aliases}.
     """

@@ -109,9 +109,20 @@ def train_tracked(
     track: bool = True,
 ) -> tuple[TinyGPT, list[float], list[dict]]:
     """Train an entry (the first `steps` steps of its schedule, or all); with `track`, also record its
-    TRACKERS metric every `entry.track_every` steps."""
+    TRACKERS metric every `entry.track_every` steps. It trains on one thread (so the stored losses repeat
+    bit for bit) and gives the process its thread count back afterwards."""
+    threads_before = torch.get_num_threads()
+    try:
+        return _train_tracked(entry, steps=steps, seed=seed, progress=progress, track=track)
+    finally:
+        torch.set_num_threads(threads_before)
+
+
+def _train_tracked(
+    entry: ZooEntry, *, steps: int | None, seed: int | None, progress: bool, track: bool
+) -> tuple[TinyGPT, list[float], list[dict]]:
     config = entry.train
-    seed_everything(entry.seed if seed is None else seed)
+    seed_everything(entry.seed if seed is None else seed, threads=1)
     model = TinyGPT(entry.model_config())
     if entry.init_from is not None:
         model.load_state_dict(load_entry(entry.init_from, verbose=False)[1]["state_dict"])

@@ -24,7 +24,7 @@ Families (three seeds each, like the zoo's):
 - `si-lm-si-offset-s*`       notebook 08: NoPE with the offset m_t only
 - `si-lm-si-multiplier-s*`   notebook 08: NoPE with the multiplier a_t only
 - `kv-si-nope-s*`            notebook 09: the kv recipe with scale-invariant attention and no positions
-- `si-needle-<variant>-s*`   notebook 08: needle retrieval at 16-64 tokens for each attention variant
+- `si-needle-<variant>-s*`   notebook 08: needle retrieval on 64-token sequences for each attention variant
   (zoo recipes whose checkpoints do not fit the size budget)
 """
 
@@ -348,7 +348,7 @@ def run_trial(name: str, *, progress: bool = True) -> Path:
 
 
 def load_trial_record(name: str) -> dict:
-    """The stored record of trial (or measured zoo model) `name`; a ValueError says which command writes a
+    """The stored record of trial (or measured zoo model) `name`; a FileNotFoundError says which command writes a
     missing one.
 
     Example:
