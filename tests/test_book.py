@@ -306,6 +306,7 @@ def _open(browser, url: str):
 PAGES = ["index.html", *[f"notebooks/{path.stem}.html" for path in CHAPTERS], "students.html"]
 
 
+@pytest.mark.slow  # builds the whole book (about a minute); `make test` runs it, `make quick` does not
 def test_the_book_works_in_chromium(browser, served_book, record_property):
     """One test, so that the book is built once (the unit tests run on two workers)."""
     base, html_dir = served_book

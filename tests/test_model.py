@@ -55,6 +55,8 @@ def test_bad_inputs_raise():
         model(torch.zeros(1, 3, dtype=torch.long), positions=torch.arange(4))
     with pytest.raises(ValueError, match="cannot extrapolate"):
         model(torch.zeros(1, 9, dtype=torch.long))
+    with pytest.raises(ValueError, match="go together"):
+        GPTConfig(vocab_size=5, max_len=8, dilated_rates=(1, 2))  # without segments it would train dense
 
 
 def test_sigma_reparam_model_uses_reparametrised_layers():

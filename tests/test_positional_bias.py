@@ -17,6 +17,8 @@ def test_bin_by_relative_position():
     torch.testing.assert_close(bin_by_relative_position(torch.ones(2, 10), 3), torch.ones(2, 3))
     with pytest.raises(ValueError):
         bin_by_relative_position(torch.ones(3), 4)
+    with pytest.raises(ValueError, match="scalar"):
+        bin_by_relative_position(torch.tensor(1.0), 1)
 
 
 def test_lost_in_the_middle_depth_is_edges_minus_middle():

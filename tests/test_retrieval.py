@@ -31,6 +31,8 @@ def test_split_pairs_and_a_chunk_size_that_does_not_divide():
     assert torch.equal(chunks.reshape(4, -1), batch.tokens[:, 1:-2])
     with pytest.raises(ValueError, match="divide"):
         split_pairs(batch.tokens, 5)
+    with pytest.raises(ValueError, match="kv sequences"):
+        split_pairs(batch.tokens[0], 8)  # one sequence without its batch dimension
 
 
 def test_retrieval_keeps_the_pair_that_answers():

@@ -11,6 +11,7 @@ from course_utils.chapters.circuits import overwrite_probe, weight_by_distance
 from course_utils.core.copy_tasks import copy_batch
 from course_utils.core.evaluate import target_accuracy
 from course_utils.core.model import GPTConfig
+from course_utils.zoo import training
 from course_utils.zoo.__main__ import main as zoo_cli
 from course_utils.zoo.names import NAME_RULES
 
@@ -49,14 +50,21 @@ def test_first_steps_reproduce_the_stored_loss_curve(name):
     assert losses == pytest.approx(stored, **tolerance)
 
 
-def test_training_an_entry_gives_the_thread_count_back(monkeypatch):
-    """A retrain runs on one thread (its losses repeat) but leaves a notebook's thread count as it was."""
-    monkeypatch.delenv("COURSE_THREADS", raising=False)
+@pytest.mark.parametrize("course_threads", [None, "2"])
+def test_training_an_entry_runs_on_one_thread_and_gives_the_count_back(monkeypatch, course_threads):
+    """A retrain runs on one thread (its losses repeat), whatever COURSE_THREADS says, and leaves a
+    notebook's thread count as it was."""
+    if course_threads is None:
+        monkeypatch.delenv("COURSE_THREADS", raising=False)
+    else:
+        monkeypatch.setenv("COURSE_THREADS", course_threads)
+    seen = []
+    monkeypatch.setattr(training, "train", lambda *args, **kwargs: seen.append(torch.get_num_threads()) or [])
     before = torch.get_num_threads()
     try:
         torch.set_num_threads(2)
         zoo.train_entry("copy-rope-2l", steps=1, progress=False)
-        assert torch.get_num_threads() == 2
+        assert seen == [1] and torch.get_num_threads() == 2
     finally:
         torch.set_num_threads(before)
 
@@ -146,7 +154,7 @@ def test_retrain_writes_the_build_folder_not_the_committed_checkpoints(tmp_path,
     checkpoint (here a copy, in a stand-in checkpoints/) is untouched, and only `build_entry` writes there."""
     from dataclasses import replace
 
-    from course_utils.zoo import recipes, training
+    from course_utils.zoo import recipes
 
     committed, retrained = tmp_path / "checkpoints", tmp_path / "build" / "zoo"
     committed.mkdir()
@@ -163,6 +171,11 @@ def test_retrain_writes_the_build_folder_not_the_committed_checkpoints(tmp_path,
     assert {key: record[key] for key in provenance} == provenance and record["init_from"] is None
     assert (committed / "copy-rope-2l.pt.xz").read_bytes() == original
     assert len(zoo.load_entry("copy-rope-2l", verbose=False)[1]["losses"]) == entry.train.steps  # the committed one
+    (committed / "copy-rope-2l.pt.xz").unlink()  # without a committed checkpoint, the retrained one loads
+    with monkeypatch.context() as patch:
+        patch.setattr(training, "build_entry", lambda *args, **kwargs: pytest.fail("trained again"))
+        assert len(zoo.load_entry("copy-rope-2l", verbose=False)[1]["losses"]) == 2
+    (committed / "copy-rope-2l.pt.xz").write_bytes(original)
     assert zoo.build_entry("copy-rope-2l", progress=False) == committed / "copy-rope-2l.pt.xz"
     assert (committed / "copy-rope-2l.pt.xz").read_bytes() != original
 

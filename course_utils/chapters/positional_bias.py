@@ -33,6 +33,8 @@ def bin_by_relative_position(values: Tensor, bins: int) -> Tensor:
         >>> bin_by_relative_position(torch.arange(8.0), 4)
         tensor([0.5000, 2.5000, 4.5000, 6.5000])
     """
+    if values.dim() == 0:
+        raise ValueError("values must have a last dimension to bin (one value per index), got a scalar")
     k = values.shape[-1]
     if bins < 1 or k < bins:
         raise ValueError(f"need 1 <= bins <= number of values; got bins={bins} for {k} values")

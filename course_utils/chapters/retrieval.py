@@ -35,15 +35,18 @@ def split_pairs(tokens: Tensor, pairs_per_chunk: int) -> tuple[Tensor, Tensor]:
         >>> chunks.shape
         torch.Size([2, 2, 32])
     """
-    pairs = tokens.shape[1] - 3
-    if tokens.dim() != 2 or pairs < 2 or pairs % 2:
-        raise ValueError(f"expected kv sequences (batch, 2K + 3), got shape {tuple(tokens.shape)}")
-    k = pairs // 2
+    pair_tokens = tokens.shape[1] - 3 if tokens.dim() == 2 else 0
+    if pair_tokens < 2 or pair_tokens % 2:
+        raise ValueError(
+            f"expected kv sequences (batch, 2K + 3), got shape {tuple(tokens.shape)}; "
+            "pass kv_retrieval_batch(...).tokens"
+        )
+    k = pair_tokens // 2
     if pairs_per_chunk < 1 or k % pairs_per_chunk:
         raise ValueError(
             f"pairs_per_chunk={pairs_per_chunk} must divide the K={k} pairs of the sequence; pick a divisor of {k}"
         )
-    body = tokens[:, 1 : 1 + pairs]  # (B, 2K): k1 v1 k2 v2 ...
+    body = tokens[:, 1 : 1 + pair_tokens]  # (B, 2K): k1 v1 k2 v2 ...
     return body.reshape(tokens.shape[0], k // pairs_per_chunk, 2 * pairs_per_chunk), tokens[:, -1]
 
 

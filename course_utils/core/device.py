@@ -16,10 +16,9 @@ def seed_everything(seed: int, *, threads: int | None = None) -> torch.Generator
 
     Threads: `torch.set_num_threads(threads)`; None (the default) leaves the count as it is. A fixed
     thread count keeps CPU reductions in the same order, so training is bit-for-bit repeatable on one
-    machine. The
-    environment variable `COURSE_THREADS`, when set, replaces `threads`: `make nbval` sets it to 1
-    and runs two notebooks at once, which is faster on 2 cores than one notebook on two threads (the
-    printed results are the same).
+    machine. The environment variable `COURSE_THREADS`, when set, replaces a given `threads` (not
+    None): `make nbval` sets it to 1 and runs two notebooks at once, which is faster on 2 cores than one
+    notebook on two threads (the printed results are the same).
 
     PYTHONHASHSEED: set to `seed`. A running interpreter fixed its string hashing at start-up, so this
     reaches only the child processes started afterwards (the CPU processes of chapter 11's
@@ -36,7 +35,7 @@ def seed_everything(seed: int, *, threads: int | None = None) -> torch.Generator
         raise ValueError(f"seed must be non-negative, got {seed}")
     override = os.environ.get("COURSE_THREADS", "").strip()
     if threads is not None and override:
-        if not override.isdigit():
+        if not override.isdigit() or int(override) < 1:
             raise ValueError(f"COURSE_THREADS must be a positive integer, got {override!r}; unset it or set e.g. 1")
         threads = int(override)
     if threads is not None:

@@ -56,6 +56,13 @@ class GPTConfig:
     dilated_segments: tuple[int, ...] = ()  # with dilated_rates: dilated attention in every block
     dilated_rates: tuple[int, ...] = ()
 
+    def __post_init__(self) -> None:
+        if bool(self.dilated_segments) != bool(self.dilated_rates):
+            raise ValueError(
+                f"dilated_segments {self.dilated_segments} and dilated_rates {self.dilated_rates} go together: "
+                "pass both (one rate per segment length) or neither (dense attention)"
+            )
+
     def to_dict(self) -> dict:
         """The fields by name, as a checkpoint stores them: `GPTConfig(**config.to_dict())` rebuilds it."""
         return asdict(self)
@@ -224,7 +231,7 @@ class TinyGPT(nn.Module):
         __call__ = forward
 
     def num_parameters(self) -> int:
-        """Number of trainable parameters.
+        """Number of parameters.
 
         Example:
             >>> TinyGPT(GPTConfig(vocab_size=40, max_len=64)).num_parameters()

@@ -6,8 +6,9 @@ Each scheme acts at one of three places, and does nothing at the other two:
 - `rotate`: RoPE rotates every query and key by an angle proportional to its position;
 - `bias`: ALiBi adds `-slope * distance` to the attention scores of each head.
 
-Positions are explicit integer tensors, `q_pos: (n_q,)` and `k_pos: (n_k,)`, so later
-chapters can re-index a cache (streaming) or evaluate past the training length.
+Positions are explicit tensors, `q_pos: (n_q,)` and `k_pos: (n_k,)` (integers, or scaled floats for
+position interpolation; the learned table takes integers only), so later chapters can re-index a
+cache (streaming) or evaluate past the training length.
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """A small, deterministic training loop with a progress bar.
 
-Determinism: the model is initialised under `seed_everything(seed)` by the caller, the data
-come from a `torch.Generator` seeded here, and the CPU thread count is fixed, so the same
-config gives the same loss curve on the same machine.
+Determinism: the model is initialised under `seed_everything(seed)` by the caller and the data
+come from a `torch.Generator` seeded here, so the same config on the same machine and thread count
+gives the same loss curve (the zoo trains on one thread: `zoo.training`).
 """
 
 from __future__ import annotations

@@ -122,7 +122,8 @@ def _train_tracked(
     entry: ZooEntry, *, steps: int | None, seed: int | None, progress: bool, track: bool
 ) -> tuple[TinyGPT, list[float], list[dict]]:
     config = entry.train
-    seed_everything(entry.seed if seed is None else seed, threads=1)
+    seed_everything(entry.seed if seed is None else seed)
+    torch.set_num_threads(1)  # not through seed_everything, which lets COURSE_THREADS replace the count
     model = TinyGPT(entry.model_config())
     if entry.init_from is not None:
         model.load_state_dict(load_entry(entry.init_from, verbose=False)[1]["state_dict"])
@@ -186,9 +187,9 @@ def build_entry(name: str, *, progress: bool = True, directory: Path | None = No
 def load_entry(name: str, *, retrain: bool = False, verbose: bool = True) -> tuple[TinyGPT, dict]:
     """The trained model of entry `name` and its record (config, losses, accuracy, ...).
 
-    Loads the committed checkpoint; `retrain=True` (or a missing checkpoint) trains it first with the
-    course's own code into `ZOO_RETRAIN_DIR` (`build/zoo/`) and loads that, leaving the committed
-    checkpoint as it is.
+    Loads the committed checkpoint; `retrain=True` trains it first with the course's own code into
+    `ZOO_RETRAIN_DIR` (`build/zoo/`) and loads that, leaving the committed checkpoint as it is. Without a
+    committed checkpoint it loads the one in `ZOO_RETRAIN_DIR`, training it there the first time.
 
     Example:
         >>> model, record = load_entry("copy-rope-2l", verbose=False)
@@ -197,6 +198,8 @@ def load_entry(name: str, *, retrain: bool = False, verbose: bool = True) -> tup
     """
     entry = get_entry(name)
     path = checkpoint_path(name)
+    if not retrain and not path.exists():  # no committed checkpoint: one retrained earlier, if any
+        path = ZOO_RETRAIN_DIR / path.name
     if retrain or not path.exists():
         if verbose:
             print(f"Training zoo model {name!r} from scratch ({entry.train.steps} steps) into {ZOO_RETRAIN_DIR}...")
