@@ -28,7 +28,8 @@ core/: what a trained model needs
 - `lse_attention`  dense attention with its log-sum-exp (matmuls or PyTorch's fused kernel where it applies),
                    merging partial outputs by it, the accumulation dtype of softmax statistics
 - `dilated`        LongNet's dilated attention: patterns, the kernel, its dense definition (chapter 07)
-- `block_attention` the model's attention: multi-head attention with a sink fix or dilated patterns
+- `model_attention` the attention the course's model uses: chapter 01's MultiHeadAttention plus a sink fix
+                   and dilated patterns
 - `model`          TinyGPT, a small decoder-only transformer that returns its attention
 - `train`          a deterministic training loop with a progress bar
 - `metrics`        entropy, max weight and sink mass of attention weights, JS divergence between two of them,
@@ -79,7 +80,7 @@ tools/: notebook helpers and runners
 - `quiz`        helpers for the executable quizzes
 - `report`      printing measured errors the same on every CPU (rounding noise prints as a bound), and
                 `loglog_slope`, the log-log slope of a measured curve
-- `streaming`   running a command from a notebook cell, its output shown line by line as it comes
+- `live_output` running a command from a notebook cell, its output shown line by line as it comes
 - `gpu`         every GPU measurement of the course in one command, on the benchmark's sweep:
                 `python -m course_utils.tools.gpu`
 """

@@ -395,7 +395,7 @@ print("from-scratch multi-head attention matches torch.nn.MultiheadAttention")
 # The package's `MultiHeadAttention` module is the same computation with two hooks that later
 # chapters use: a positional scheme (none, sinusoidal, learned, RoPE, ALiBi) and a logit transform
 # (log-n scaling, scale-invariant attention). The model's attention builds on it in
-# `course_utils/core/block_attention.py`: it adds a sink fix (notebook 04) by overriding the softmax
+# `course_utils/core/model_attention.py`: it adds a sink fix (notebook 04) by overriding the softmax
 # step, and dilated patterns (notebook 07). With the same weights it agrees too.
 
 # %%

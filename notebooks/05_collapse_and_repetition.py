@@ -642,7 +642,7 @@ for label, rare_stream in FAMILIES.items():
     stream = make_batch_fn(
         "loop_stream", batch_size=20_000, **zoo.ZOO[zoo.entry_name("loop", 0, rare=rare_stream)].task_kwargs
     )(0)
-    repeats = stream.repeat  # (20000, 12)
+    repeats = stream.repeat_mask  # (20000, 12)
     run = torch.zeros_like(repeats, dtype=torch.long)  # repeats in a row ending at each sentence
     for i in range(1, run.shape[1]):
         run[:, i] = torch.where(repeats[:, i], run[:, i - 1] + 1, 0)

@@ -454,7 +454,7 @@ for name, out in (("bf16 state", o_bf), ("fp32 state", state_fp32)):
 # NBVAL_IGNORE_OUTPUT
 # GPU cell: runs only where CUDA is present.
 from course_utils.chapters.bench_results import device_slug, read_csv, recorded_results
-from course_utils.tools.streaming import run_streaming
+from course_utils.tools.live_output import run_with_live_output
 
 device = pick_device()
 if device.type == "cuda":
@@ -479,7 +479,7 @@ if device.type == "cuda":
         "--out",
         str(RESULTS_DIR / f"bench_{device_slug(device)}.csv"),
     ]
-    run_streaming(command)  # streams each line; on failure prints the error and the notebook goes on
+    run_with_live_output(command)  # streams each line; on failure prints the error and the notebook goes on
 else:
     print(f"no GPU here ({device}); the GPU sweep did not run")
 

@@ -479,7 +479,7 @@ for p in range(16, 31, 2):
 import sys
 
 from course_utils.chapters.bench_results import device_slug, read_csv, recorded_results
-from course_utils.tools.streaming import run_streaming
+from course_utils.tools.live_output import run_with_live_output
 
 device = pick_device()
 if device.type == "cuda":
@@ -505,7 +505,7 @@ if device.type == "cuda":
         "--out",
         str(RESULTS_DIR / f"dilated_{device_slug(device)}.csv"),
     ]
-    run_streaming(command)  # dilated with geometric_patterns(n); on failure prints the error and goes on
+    run_with_live_output(command)  # dilated with geometric_patterns(n); on failure prints the error and goes on
 else:
     print(f"no GPU here ({device}); the GPU sweep did not run")
 

@@ -108,7 +108,7 @@ def test_a_variant_overrides_one_method():
     """`scores_to_weights` is the step a variant replaces: here a uniform average over the visible keys."""
 
     class Uniform(MultiHeadAttention):
-        def scores_to_weights(self, scores, content_q):
+        def scores_to_weights(self, scores, unrotated_q):
             visible = torch.isfinite(scores).to(scores.dtype)
             return visible / visible.sum(-1, keepdim=True)
 

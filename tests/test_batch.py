@@ -25,6 +25,7 @@ def _batch(**extras) -> TaskBatch:
 
 def test_a_batch_holds_its_tensors_and_the_task_s_extras():
     batch = _batch(vocab=CopyVocab(n_symbols=4), copy_len=2)
+    assert batch.vocab is not None
     assert batch.task == "copy" and batch.copy_len == 2 and batch.vocab.vocab_size == 6
     assert batch.period is None  # the repeated_sequence task's length
     assert batch.copy_mask is None and batch.needle_pos is None  # extras another task would add
@@ -60,6 +61,7 @@ def test_a_batch_refuses_tensors_that_do_not_fit(change, match):
 def test_to_moves_every_tensor_and_keeps_the_rest():
     batch = _batch(vocab=CopyVocab(n_symbols=4), copy_mask=torch.zeros(2, 6, dtype=torch.bool))
     moved = batch.to("meta")
+    assert moved.copy_mask is not None
     assert {
         t.device.type for t in (moved.tokens, moved.targets, moved.answer_pos, moved.relevant_pos, moved.copy_mask)
     } == {"meta"}

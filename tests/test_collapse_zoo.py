@@ -13,6 +13,7 @@ from course_utils.core.evaluate import target_accuracy
 from course_utils.core.needle_tasks import decoy_needle_batch
 from course_utils.core.retrieval_tasks import kv_retrieval_batch
 from course_utils.core.tasks import make_batch_fn
+from course_utils.core.vocabs import LoopVocab
 
 pytestmark = pytest.mark.claims
 
@@ -22,7 +23,7 @@ SEEDS = zoo.SEEDS
 @pytest.mark.parametrize("positional", ["alibi", "rope"])
 def test_heads_do_not_converge_as_the_context_grows(positional):
     off_diagonal = ~torch.eye(4, dtype=torch.bool)
-    changes = []
+    per_seed = []
     for seed in SEEDS:
         model, _ = zoo.load_entry(zoo.entry_name("kv", seed, positional=positional), verbose=False)
         divergence = {}
@@ -31,8 +32,8 @@ def test_heads_do_not_converge_as_the_context_grows(positional):
             with torch.no_grad():
                 _, attn = model(batch.tokens, need_weights=True)
             divergence[k] = torch.stack([head_divergence(attn[layer])[off_diagonal].mean() for layer in range(2)])
-        changes.append(divergence[128] - divergence[8])
-    changes = torch.stack(changes)
+        per_seed.append(divergence[128] - divergence[8])
+    changes = torch.stack(per_seed)
     assert changes.min() > -0.01, changes
     assert changes.mean() > 0.1, changes
 
@@ -76,6 +77,7 @@ def test_high_learning_rate_collapses_entropy_and_sigma_reparam_prevents_it(seed
 
 def _loop_segments():
     vocab = make_batch_fn("loop_stream", batch_size=1, **zoo.ZOO[zoo.entry_name("loop", 0)].task_kwargs)(0).vocab
+    assert isinstance(vocab, LoopVocab)
     g = torch.Generator().manual_seed(0)
     sentences = torch.randint(0, 64, (256, 8), generator=g) + vocab.offset("symbol")
     return torch.cat([sentences, torch.full((256, 1), vocab.end)], dim=1)
@@ -97,6 +99,7 @@ def test_loop_model_copies_is_calibrated_and_greedy_loops(seed):
 
 def _sentences(length, count=64, seed=1):
     vocab = make_batch_fn("loop_stream", batch_size=1, **zoo.ZOO[zoo.entry_name("loop", 0)].task_kwargs)(0).vocab
+    assert isinstance(vocab, LoopVocab)
     symbols = torch.randint(0, 64, (count, length), generator=torch.Generator().manual_seed(seed))
     return torch.cat([symbols + vocab.offset("symbol"), torch.full((count, 1), vocab.end)], dim=1)
 
@@ -127,7 +130,7 @@ def test_rare_repeats_do_not_reinforce_themselves(seed):
 
 
 def test_decoys_barely_distract_and_length_hurts():
-    acc = {key: [] for key in ("clean", "decoys", "long", "long_dense")}
+    acc: dict[str, list[float]] = {key: [] for key in ("clean", "decoys", "long", "long_dense")}
     for seed in SEEDS:
         model, _ = zoo.load_entry(zoo.entry_name("decoy", seed), verbose=False)
         acc["clean"].append(decoy_accuracy(model, 128, 0))

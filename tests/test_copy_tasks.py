@@ -13,7 +13,7 @@ from course_utils.core.copy_tasks import (
     loop_stream_batch,
     repeated_sequence_batch,
 )
-from course_utils.core.vocabs import BackcopyVocab, CopyVocab
+from course_utils.core.vocabs import BackcopyVocab, CopyVocab, LoopVocab
 
 
 def test_copy_targets_equal_first_copy():
@@ -34,6 +34,7 @@ def test_copy_with_a_length_range_and_distinct_symbols():
     for _ in range(40):
         batch = copy_batch(8, (4, 16), n_symbols=16, distinct=True, generator=g)
         m = batch.copy_len
+        assert m is not None
         lengths.add(m)
         assert 4 <= m <= 16 and batch.tokens.shape == (8, 2 * m + 2)
         first = batch.tokens[:, 1 : m + 1]
@@ -76,6 +77,7 @@ def test_repeated_sequence_bad_arguments(kwargs):
 def test_backcopy_stream():
     batch = backcopy_batch(64, 64, trigger_prob=0.2, generator=0)
     tokens, mask = batch.tokens, batch.copy_mask
+    assert mask is not None
     assert torch.equal(mask, tokens == BackcopyVocab.trigger)
     assert mask.any(dim=1).all() and not (mask[:, 1:] & mask[:, :-1]).any()  # never two in a row
     assert not mask[:, :2].any() and not mask[:, -1].any()
@@ -89,11 +91,13 @@ def test_backcopy_stream():
 
 def test_backcopy_without_triggers_still_has_one():
     batch = backcopy_batch(8, 16, trigger_prob=0.0, generator=0)
+    assert batch.copy_mask is not None
     assert (batch.copy_mask.sum(dim=1) == 1).all() and (batch.answer_pos == 14).all()
 
 
 def test_backcopy_without_bos_starts_with_a_symbol():
     batch = backcopy_batch(8, 32, bos=False, generator=3)
+    assert batch.vocab is not None and batch.copy_mask is not None
     assert (batch.tokens[:, 0] >= batch.vocab.offset("symbol")).all()
     b, t = torch.nonzero(batch.copy_mask, as_tuple=True)
     assert torch.equal(batch.tokens[b, t + 1], batch.tokens[b, t - 1])
@@ -115,6 +119,7 @@ def test_backcopy_floor_is_the_streams_entropy():
     p = 0.1
     expected = -p * math.log(p) - (1 - p) * math.log(1 - p) - (1 - p) * (zipf * zipf.log()).sum().item()
     copy = batch.copy_mask
+    assert copy is not None
     after_copy = torch.zeros_like(copy)
     after_copy[:, 1:] = copy[:, :-1]
     mid = torch.zeros_like(copy)
@@ -127,11 +132,12 @@ def test_backcopy_floor_is_the_streams_entropy():
 
 def test_loop_stream_repeats_marked_sentences():
     batch = loop_stream_batch(32, 6, sentence_len=4, repeat_prob=0.5, generator=0)
+    assert isinstance(batch.vocab, LoopVocab) and batch.repeat_mask is not None
     sentences = batch.tokens[:, 1:].view(32, 6, 5)
     assert (sentences[:, :, -1] == batch.vocab.end).all()
     same = (sentences[:, 1:] == sentences[:, :-1]).all(-1)  # (B, 5)
-    assert torch.equal(same[batch.repeat[:, 1:]], torch.ones_like(same[batch.repeat[:, 1:]]))
-    assert not batch.repeat[:, 0].any()
-    assert 0.3 < batch.repeat[:, 1:].float().mean() < 0.7
+    assert torch.equal(same[batch.repeat_mask[:, 1:]], torch.ones_like(same[batch.repeat_mask[:, 1:]]))
+    assert not batch.repeat_mask[:, 0].any()
+    assert 0.3 < batch.repeat_mask[:, 1:].float().mean() < 0.7
     with pytest.raises(ValueError, match="repeat_prob"):
         loop_stream_batch(2, 3, repeat_prob=2.0, generator=0)

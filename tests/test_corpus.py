@@ -1,3 +1,5 @@
+from typing import Any
+
 import pytest
 import torch
 
@@ -50,7 +52,8 @@ def test_tokenizer_errors():
         tokenizer.encode("abz")
     with pytest.raises(ValueError, match="not in the vocabulary"):
         tokenizer.encode(" ")  # below the smallest code point of the vocabulary
-    for bad in ([4], [-1], [1.0], torch.tensor(1), [[1]]):
+    bad_inputs: tuple[Any, ...] = ([4], [-1], [1.0], torch.tensor(1), [[1]])  # some of them no list of ints at all
+    for bad in bad_inputs:
         with pytest.raises(ValueError, match="decode"):
             tokenizer.decode(bad)
     with pytest.raises(ValueError, match="distinct"):
@@ -74,7 +77,8 @@ def test_lm_batch_windows(ids, bos):
     batch = lm_batch(ids, 8, n, generator=0, bos=bos)
     assert batch.tokens.shape == batch.targets.shape == (8, n)
     assert (batch.answer_pos == n - 1).all() and (batch.relevant_pos == n - 1).all()
-    for start, tokens, targets in zip(batch.starts, batch.tokens, batch.targets):
+    assert batch.window_starts is not None
+    for start, tokens, targets in zip(batch.window_starts, batch.tokens, batch.targets):
         if bos:
             assert tokens[0] == BOS_ID and torch.equal(tokens[1:], ids[start : start + n - 1])
             assert torch.equal(targets, ids[start : start + n])

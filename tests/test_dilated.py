@@ -18,9 +18,10 @@ CASES = [
 ]
 
 
-def _qkv(n=32, heads=4, d=8, dtype=torch.float64, seed=0):
+def _qkv(n=32, heads=4, d=8, dtype=torch.float64, seed=0) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     g = torch.Generator().manual_seed(seed)
-    return [torch.randn(2, heads, n, d, generator=g, dtype=dtype) for _ in range(3)]
+    q, k, v = (torch.randn(2, heads, n, d, generator=g, dtype=dtype) for _ in range(3))
+    return q, k, v
 
 
 @pytest.mark.parametrize("causal", [False, True])

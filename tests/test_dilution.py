@@ -162,6 +162,7 @@ def test_value_votes_add_the_weights_of_the_items_holding_each_value():
     weights = torch.rand(3, 7).softmax(-1)  # (B, n): BOS, 5 items, query
     votes = value_votes(weights, batch)
     vocab = batch.vocab
+    assert vocab is not None
     for b in range(3):
         for c in range(3):
             holds = [(int(t) - vocab.offset("item")) % 3 == c for t in batch.tokens[b, 1:-1]]
@@ -178,6 +179,7 @@ def test_item_weights_sum_the_items_tokens():
     """Each item's weight is the last layer's final-query weight summed over its tokens; bad slots are errors."""
     torch.manual_seed(0)
     batch = near_miss_batch(4, 40, n_decoys=3, generator=0)
+    assert batch.vocab is not None and batch.needle_pos is not None and batch.decoy_pos is not None
     model = TinyGPT(GPTConfig(vocab_size=batch.vocab.vocab_size, max_len=64, layers=2, positional="alibi"))
     starts = torch.cat([batch.needle_pos[:, None], batch.decoy_pos], dim=1)  # (4, 4)
     weights = item_weights(model, batch.tokens, starts, width=3)

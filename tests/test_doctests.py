@@ -41,7 +41,7 @@ NO_EXAMPLES = {
 ONLY_SKIPPED = {
     "course_utils.chapters.circuits": "every example needs a trained zoo model",
     "course_utils.chapters.pretrained": "every example needs all-MiniLM-L6-v2's weights loaded",
-    "course_utils.tools.streaming": "every example runs a notebook's subprocess",
+    "course_utils.tools.live_output": "every example runs a notebook's subprocess",
 }
 
 

@@ -87,9 +87,9 @@ def test_bf16_error_is_no_worse_than_pytorch_sdpa(n):
 
 def _every_attention_function():
     from course_utils.core.attention import MultiHeadAttention
-    from course_utils.core.block_attention import BlockAttention
     from course_utils.core.dilated import dilated_attention, dilated_reference
     from course_utils.core.lse_attention import segment_attention
+    from course_utils.core.model_attention import ModelAttention
     from course_utils.core.positional import RoPE
 
     def mha(q, k, v, dilated=None):
@@ -97,13 +97,13 @@ def _every_attention_function():
         if dilated is None:
             module = MultiHeadAttention(16, 2, positional=RoPE(8)).to(q.dtype)
         else:
-            module = BlockAttention(16, 2, positional=RoPE(8), dilated_patterns=dilated).to(q.dtype)
+            module = ModelAttention(16, 2, positional=RoPE(8), dilated_patterns=dilated).to(q.dtype)
         return module(q.transpose(1, 2).reshape(1, 32, 16))[0]
 
     return {
         "attention": lambda q, k, v: attention(q, k, v, causal=True)[0],
         "MultiHeadAttention": mha,
-        "BlockAttention(dilated)": lambda q, k, v: mha(q, k, v, dilated=([8, 16], [1, 2])),
+        "ModelAttention(dilated)": lambda q, k, v: mha(q, k, v, dilated=([8, 16], [1, 2])),
         "online_softmax_attention": lambda q, k, v: online_softmax_attention(q, k, v, causal=True, block_size=8),
         "dilated_attention": lambda q, k, v: dilated_attention(q, k, v, [8, 32], [1, 4], causal=True),
         "dilated_attention(matmul)": lambda q, k, v: dilated_attention(q, k, v, [8, 32], [1, 4], fused=False),

@@ -32,6 +32,7 @@ def test_ssmax_scales_by_learned_s_times_log_n():
     assert visible_keys(torch.arange(3), torch.arange(3), causal=True).tolist() == [1, 2, 3]
     assert visible_keys(torch.arange(2), torch.arange(5), causal=False).tolist() == [5, 5]
     ssmax = make_logit_transform("ssmax", heads=2)
+    assert isinstance(ssmax, ScalableSoftmax)
     with torch.no_grad():
         ssmax.s.copy_(torch.tensor([1.0, 2.0]))
     out = ssmax(torch.ones(1, 2, 4, 4), torch.arange(4), torch.arange(4))

@@ -92,7 +92,7 @@ def test_fused_kernel_equals_matmuls_in_values_and_gradients(causal, dtype):
 def test_inputs_the_kernel_cannot_take_go_to_the_matmul_path_up_front(inputs, match):
     """Each refusal is known before the call (the CPU kernel raises on some, and crashes on empty inputs)."""
     q, k, v = inputs(*_qkv())
-    assert match in fused_kernel_problem(q, k, v)
+    assert match in (fused_kernel_problem(q, k, v) or "")
     with pytest.raises(ValueError, match="fused=True, but"):
         segment_attention(q, k, v, fused=True)
     if q.is_floating_point() and q.dim() == 4 and q.dtype == k.dtype:
@@ -133,6 +133,6 @@ def test_flash_on_cuda_where_it_applies_equals_matmuls(causal):
     explicit = attention_with_lse(q, k, v, q_start=0 if causal else None)
     torch.testing.assert_close(fused[0].float(), explicit[0], atol=2e-2, rtol=2e-2)
     torch.testing.assert_close(fused[1], explicit[1], atol=1e-2, rtol=1e-3)
-    assert "multiple of 8" in fused_kernel_problem(q[..., :12], k[..., :12], v[..., :12])
-    assert "as many queries as keys" in fused_kernel_problem(q[:, :, :32], k, v, causal=True)
+    assert "multiple of 8" in (fused_kernel_problem(q[..., :12], k[..., :12], v[..., :12]) or "")
+    assert "as many queries as keys" in (fused_kernel_problem(q[:, :, :32], k, v, causal=True) or "")
     assert fused_kernel_problem(q.float(), k.float(), v.float()) is not None  # flash takes fp16/bf16 only

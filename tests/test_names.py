@@ -1,15 +1,16 @@
-"""The zoo's name rules: spell applies a family's rule and checks the options against the rule's signature."""
+"""The zoo's name rules: format_entry_name applies a family's rule and checks the options against its signature."""
 
 import pytest
 
-from course_utils.zoo.names import NAME_RULES, spell
+from course_utils.zoo.names import NAME_RULES, format_entry_name
 
 
-def test_spell_applies_the_rule():
-    assert spell("kv", 2, {"positional": "rope", "filler": True, "finetune": "pi"}) == "kv-rope-fill-pi-s2"
-    assert spell("copy", 0, {}) == "copy-rope-2l"
-    assert spell("kv", 0, {"positional": "rope", "layers": 2, "filler": False}) == "kv-rope-s0"  # the defaults
-    assert NAME_RULES["loop"](1, rare=True) == spell("loop", 1, {"rare": True}) == "loop-rare-s1"
+def test_format_entry_name_applies_the_rule():
+    assert format_entry_name("kv", 2, {"positional": "rope", "filler": True, "finetune": "pi"}) == "kv-rope-fill-pi-s2"
+    assert format_entry_name("copy", 0, {}) == "copy-rope-2l"
+    defaults = {"positional": "rope", "layers": 2, "filler": False}
+    assert format_entry_name("kv", 0, defaults) == "kv-rope-s0"
+    assert NAME_RULES["loop"](1, rare=True) == format_entry_name("loop", 1, {"rare": True}) == "loop-rare-s1"
 
 
 @pytest.mark.parametrize(
@@ -28,4 +29,4 @@ def test_spell_applies_the_rule():
 )
 def test_spell_says_which_options_a_family_takes(family, options, match):
     with pytest.raises(ValueError, match=match):
-        spell(family, 0, options)
+        format_entry_name(family, 0, options)

@@ -13,9 +13,11 @@ def test_needle_depth():
     vocab = NeedleVocab()
     for depth, marker in [(0.0, 1), (1.0, n - 3), (0.5, 1 + round(0.5 * (n - 4)))]:
         batch = needle_batch(8, n, depth=depth, generator=0)
+        assert batch.needle_pos is not None
         assert (batch.needle_pos == marker).all()
         assert (batch.tokens[:, marker] == vocab.needle).all() and (batch.relevant_pos == marker + 1).all()
     batch = needle_batch(500, n, generator=0)
+    assert batch.needle_pos is not None
     tokens = batch.tokens
     assert ((tokens == vocab.needle).sum(dim=1) == 1).all() and (tokens[:, -1] == vocab.query).all()
     assert ((tokens >= vocab.offset("value")).sum(dim=1) == 1).all()  # one value, the rest filler
@@ -33,6 +35,7 @@ def test_decoy_needle_layout():
     batch = decoy_needle_batch(64, 40, n_decoys=5, generator=0)
     vocab = batch.vocab
     assert isinstance(vocab, DecoyVocab) and batch.tokens.shape == (64, 40)
+    assert batch.needle_pos is not None and batch.decoy_pos is not None
     assert (batch.tokens == vocab.needle).sum(1).eq(1).all()
     assert (batch.tokens == vocab.decoy).sum(1).eq(5).all()
     rows = torch.arange(64)
@@ -49,6 +52,7 @@ def test_decoy_needle_layout():
 
 def test_decoy_needle_ranges_and_errors():
     batch = decoy_needle_batch(4, (16, 32), n_decoys=(0, 3), generator=1)
+    assert batch.decoy_pos is not None
     assert 16 <= batch.tokens.shape[1] <= 32 and 0 <= batch.decoy_pos.shape[1] <= 3
     with pytest.raises(ValueError, match="no room"):
         decoy_needle_batch(2, 8, n_decoys=4, generator=0)
@@ -60,6 +64,7 @@ def test_near_miss_layout():
     """The needle's key (a, b) is unique; every decoy shares a and differs in b; the answer is the needle's value."""
     batch = near_miss_batch(64, 40, n_decoys=5, generator=0)
     vocab, needle, decoys = batch.vocab, batch.needle_pos, batch.decoy_pos
+    assert needle is not None and decoys is not None
     assert isinstance(vocab, NearMissVocab) and batch.tokens.shape == (64, 40) and decoys.shape == (64, 5)
     rows = torch.arange(64)
     t = batch.tokens
@@ -75,6 +80,7 @@ def test_near_miss_layout():
 
 def test_near_miss_ranges_and_errors():
     batch = near_miss_batch(4, (32, 48), n_decoys=(0, 3), generator=1)
+    assert batch.decoy_pos is not None
     assert 32 <= batch.tokens.shape[1] <= 48 and 0 <= batch.decoy_pos.shape[1] <= 3
     with pytest.raises(ValueError, match="no room"):
         near_miss_batch(2, 12, n_decoys=4, generator=0)

@@ -6,6 +6,7 @@ from course_utils.core.positional import (
     ALiBi,
     LearnedAbsolute,
     NoPositions,
+    PartialRoPE,
     RoPE,
     Sinusoidal,
     make_positional,
@@ -101,6 +102,7 @@ def test_p_rope_fraction_reaches_the_model():
     model = TinyGPT(
         GPTConfig(vocab_size=8, max_len=16, d_model=64, heads=4, positional="p_rope", p_rope_fraction=0.375)
     )
+    assert isinstance(model.positional, PartialRoPE)
     angles = model.positional.angles(torch.arange(4))  # head width 16: 8 frequencies, 3 of them rotate
     assert model.positional.p == 0.375
     assert angles[:, :3].abs().sum() > 0 and angles[:, 3:].abs().sum() == 0

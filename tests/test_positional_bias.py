@@ -46,6 +46,7 @@ def test_value_to_key_weight_reads_each_value_s_previous_token():
     vocab = task_vocab_size("kv_retrieval", n_keys=8, n_values=4, filler=True)
     model = TinyGPT(GPTConfig(vocab_size=vocab, max_len=64, d_model=16, heads=2, layers=2))
     batch = kv_retrieval_batch(3, 4, n_keys=8, n_values=4, filler=True, filler_gap=2, generator=0)
+    assert batch.vocab is not None
     _, attn = model(batch.tokens, need_weights=True)
     values = batch.relevant_pos.new_tensor(
         [

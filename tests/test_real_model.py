@@ -4,12 +4,14 @@ and part of it recomputed)."""
 
 from __future__ import annotations
 
+from typing import cast
+
 import numpy as np
 import pytest
 import torch
 
 from course_utils.chapters import real_model
-from course_utils.chapters.pretrained import CLS_ID, SEP_ID, load_minilm
+from course_utils.chapters.pretrained import CLS_ID, SEP_ID, Encoder, load_minilm
 
 
 @pytest.fixture(scope="module")
@@ -96,7 +98,7 @@ def test_retrieval_run_refuses_chunk_sizes_that_can_split_a_fact(sizes):
     """Checked before anything is embedded (no encoder needed): a chunk size off the 62-piece planting
     block can cut a fact in two, and then no chunk holds it."""
     with pytest.raises(ValueError, match=r"multiples of the 62-piece block.*\(62, 124, 186, 248, 310, 372, 434, 496\)"):
-        real_model.retrieval_run(None, [], seed=0, sizes=sizes)
+        real_model.retrieval_run(cast(Encoder, None), [], seed=0, sizes=sizes)  # refused before any use
 
 
 def test_planted_documents_hold_each_fact_inside_one_block(enc, corpus_ids):

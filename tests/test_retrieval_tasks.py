@@ -1,5 +1,7 @@
 """Key-value retrieval (its query options and filler) and associative recall."""
 
+from typing import Any
+
 import numpy as np
 import pytest
 import torch
@@ -7,6 +9,7 @@ import torch
 from course_utils.core.batch import IGNORE_INDEX, TaskBatch
 from course_utils.core.retrieval_tasks import associative_recall_batch, kv_retrieval_batch
 from course_utils.core.tasks import task_vocab_size
+from course_utils.core.vocabs import KVVocab, RecallVocab
 
 
 def rows(batch: TaskBatch) -> torch.Tensor:
@@ -16,6 +19,7 @@ def rows(batch: TaskBatch) -> torch.Tensor:
 def test_kv_answer_is_value_of_queried_key():
     batch = kv_retrieval_batch(64, 10, generator=1)
     vocab = batch.vocab
+    assert isinstance(vocab, KVVocab)
     for tokens, target, answer_pos in zip(batch.tokens, batch.targets, batch.answer_pos):
         assert tokens.shape == (2 * 10 + 3,) and tokens[-2] == vocab.sep
         keys, values = tokens[1:-2:2], tokens[2:-2:2]
@@ -29,10 +33,12 @@ def test_kv_answer_is_value_of_queried_key():
 
 def test_kv_query_index():
     batch = kv_retrieval_batch(8, 6, query_index=2, generator=0)
+    assert batch.query_index is not None
     assert (batch.query_index == 2).all() and (batch.relevant_pos == 2 + 2 * 2).all()
     assert (batch.tokens[:, -1] == batch.tokens[:, 1 + 2 * 2]).all()
     per_row = torch.arange(6)
     batch = kv_retrieval_batch(6, 6, query_index=per_row, generator=0)
+    assert batch.query_index is not None
     assert torch.equal(batch.query_index, per_row)
     assert torch.equal(batch.relevant_pos, 2 + 2 * per_row)
 
@@ -40,11 +46,14 @@ def test_kv_query_index():
 def test_kv_edge_bias():
     k, e = 16, 4
     edge = kv_retrieval_batch(2000, k, edge_bias=1.0, generator=0).query_index
+    assert edge is not None
     assert ((edge < e) | (edge >= k - e)).all()
     assert (edge < e).any() and (edge >= k - e).any()
     uniform = kv_retrieval_batch(2000, k, generator=0).query_index
+    assert uniform is not None
     assert set(uniform.tolist()) == set(range(k))
     tiny = kv_retrieval_batch(100, 1, edge_bias=1.0, generator=0).query_index
+    assert tiny is not None
     assert (tiny == 0).all()
 
 
@@ -64,6 +73,7 @@ def _without_filler(tokens: torch.Tensor, filler_id: int) -> list[list[int]]:
 def test_kv_filler_moves_pairs_without_changing_the_task(filler):
     plain = kv_retrieval_batch(32, 8, generator=3)
     padded = kv_retrieval_batch(32, 8, filler=True, **filler, generator=3)
+    assert padded.vocab is not None and plain.vocab is not None
     f = padded.vocab.offset("filler")
     assert f == plain.vocab.vocab_size  # the filler is a new id after the values
     assert _without_filler(padded.tokens, f) == plain.tokens.tolist()  # same pairs, query and order
@@ -77,12 +87,14 @@ def test_kv_filler_moves_pairs_without_changing_the_task(filler):
 
 def test_an_empty_filler_adds_the_token_and_places_none():
     plain, filled = kv_retrieval_batch(8, 5, generator=1), kv_retrieval_batch(8, 5, filler=True, generator=1)
+    assert plain.vocab is not None and filled.vocab is not None
     assert torch.equal(plain.tokens, filled.tokens)
     assert filled.vocab.vocab_size == plain.vocab.vocab_size + 1
 
 
 def test_kv_filler_prefix_and_gap_place_exact_counts():
     batch = kv_retrieval_batch(4, 5, filler=True, filler_prefix=6, filler_gap=2, generator=0)
+    assert isinstance(batch.vocab, KVVocab)
     f = batch.vocab.offset("filler")
     row = batch.tokens[0].tolist()
     assert row[1:7] == [f] * 6 and row[7] != f  # the prefix
@@ -93,6 +105,7 @@ def test_kv_filler_prefix_and_gap_place_exact_counts():
 
 def test_kv_scattered_filler_lands_in_different_gaps_per_row():
     batch = kv_retrieval_batch(64, 6, filler=True, n_filler=3, generator=0)
+    assert batch.vocab is not None
     f = batch.vocab.offset("filler")
     assert ((batch.tokens == f).sum(1) == 3).all()
     assert len({tuple((row == f).nonzero().flatten().tolist()) for row in batch.tokens}) > 10
@@ -100,6 +113,7 @@ def test_kv_scattered_filler_lands_in_different_gaps_per_row():
 
 def test_kv_filler_counts_add_up():
     batch = kv_retrieval_batch(3, 4, filler=True, filler_prefix=1, filler_gap=2, n_filler=5, generator=0)
+    assert batch.vocab is not None
     f = batch.vocab.offset("filler")
     assert ((batch.tokens == f).sum(1) == 1 + 2 * 3 + 5).all()
     assert (batch.tokens[:, 1] == f).all()  # the prefix comes first, the scattered ones anywhere
@@ -160,13 +174,16 @@ def test_kv_bad_arguments(kwargs):
 
 
 def test_numpy_integers_are_accepted():  # sweeps often produce np.int64 lengths and seeds
-    batch = kv_retrieval_batch(np.int64(2), (np.int64(3), np.int64(3)), generator=np.int64(0))
+    # typed Any: np.int64 is no int to mypy, but the checks accept any numbers.Integral
+    kwargs: dict[str, Any] = dict(batch_size=np.int64(2), n_pairs=(np.int64(3), np.int64(3)), generator=np.int64(0))
+    batch = kv_retrieval_batch(**kwargs)
     assert torch.equal(batch.tokens, kv_retrieval_batch(2, 3, generator=0).tokens)
 
 
 def test_associative_recall_has_exactly_one_matching_item():
     batch = associative_recall_batch(64, 40, n_keys=8, n_values=4, generator=2)  # K > n_keys: keys repeat
     vocab = batch.vocab
+    assert isinstance(vocab, RecallVocab)
     items = batch.tokens[:, 1:-1] - vocab.offset("item")  # (B, K)
     keys, values = items // vocab.n_values, items % vocab.n_values
     query_key = batch.tokens[:, -1] - vocab.offset("query")
@@ -182,6 +199,7 @@ def test_value_answers_are_the_matching_items_value_on_the_same_inputs():
     values = associative_recall_batch(64, 40, n_keys=8, n_values=4, value_answers=True, generator=2)
     assert torch.equal(items.tokens, values.tokens) and torch.equal(items.relevant_pos, values.relevant_pos)
     vocab = values.vocab
+    assert isinstance(vocab, RecallVocab) and items.vocab is not None
     assert (
         vocab.vocab_size
         == items.vocab.vocab_size + 4

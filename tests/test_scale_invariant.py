@@ -77,7 +77,7 @@ def test_a_scale_invariant_p_rope_model_runs_past_its_training_length():
     logits, weights = model(tokens, need_weights=True)
     assert logits.shape == (2, 100, 20) and torch.isfinite(logits).all()
 
-    block = model.blocks[0]
+    block = model.block(0)
     q, k, _ = block.attn.qkv(block.norm1(model.embed(tokens))).split(heads * d, dim=-1)
     q, k = (t.view(2, n, heads, d).transpose(1, 2).double() for t in (q, k))  # (B, H, n, d)
     freq = 10000.0 ** (-torch.arange(0, d, 2, dtype=torch.float64) / d)

@@ -39,15 +39,16 @@ def test_sigma_reparam_trains_gamma():
         return layer(x).pow(2).sum()
 
     loss().backward()
+    assert layer.gamma.grad is not None and layer.weight.grad is not None
     gamma_grad, weight_grad = layer.gamma.grad.clone(), layer.weight.grad.clone()
     direction = torch.randn_like(layer.weight)
     eps = 1e-6
     with torch.no_grad():
-        layer.gamma += eps
+        layer.gamma.add_(eps)
         up = loss()
-        layer.gamma -= 2 * eps
+        layer.gamma.sub_(2 * eps)
         down = loss()
-        layer.gamma += eps
+        layer.gamma.add_(eps)
         assert gamma_grad.item() == pytest.approx(((up - down) / (2 * eps)).item(), rel=1e-6)
         layer.weight += eps * direction
         up = loss()

@@ -1,15 +1,16 @@
-"""The sink fixes: their functional forms, the fixes in BlockAttention, and the zoo's checkpoints that use them."""
+"""The sink fixes: their functional forms, the fixes in ModelAttention, and the zoo's checkpoints that use them."""
 
 import pytest
 import torch
 
 from course_utils import zoo
 from course_utils.core.attention import attention, attention_scores, stable_softmax
-from course_utils.core.block_attention import BlockAttention
 from course_utils.core.model import TinyGPT
+from course_utils.core.model_attention import ModelAttention
 from course_utils.core.positional import RoPE
 from course_utils.core.sink_fixes import (
     SINK_FIXES,
+    LearnedSink,
     NoSinkFix,
     add_sink_value,
     make_sink_fix,
@@ -81,7 +82,7 @@ def test_every_fix_has_its_parameters_listed():
 
 @pytest.mark.parametrize("fix", list(FIX_PARAMETERS))
 def test_sink_fixes_train_and_keep_shapes(fix):
-    mha = BlockAttention(16, 2, sink_fix=fix, positional=RoPE(8))
+    mha = ModelAttention(16, 2, sink_fix=fix, positional=RoPE(8))
     x = torch.randn(2, 5, 16)
     y, weights = mha(x, need_weights=True)
     assert y.shape == x.shape and weights.shape == (2, 2, 5, 5)
@@ -96,7 +97,8 @@ def test_sink_fixes_train_and_keep_shapes(fix):
 
 
 def test_learned_sink_starts_at_sink_init():
-    mha = BlockAttention(16, 2, sink_fix="learned_sink", sink_init=4.0)
+    mha = ModelAttention(16, 2, sink_fix="learned_sink", sink_init=4.0)
+    assert isinstance(mha.sink_fix, LearnedSink)
     assert mha.sink_fix.sink_logit.tolist() == [4.0, 4.0]
     _, weights = mha(torch.randn(1, 3, 16), need_weights=True)
     assert weights[0, :, 0, 0].max() < 0.1  # e^4 outweighs the one key query 0 sees
@@ -104,7 +106,7 @@ def test_learned_sink_starts_at_sink_init():
 
 def test_unknown_sink_fix_raises():
     with pytest.raises(ValueError, match="unknown sink_fix"):
-        BlockAttention(16, 2, sink_fix="softmax2")
+        ModelAttention(16, 2, sink_fix="softmax2")
 
 
 @pytest.mark.claims

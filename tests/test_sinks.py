@@ -14,6 +14,7 @@ from course_utils.core.batch import IGNORE_INDEX
 from course_utils.core.evaluate import token_losses
 from course_utils.core.metrics import sink_mass, sink_rate
 from course_utils.core.model import GPTConfig, TinyGPT
+from course_utils.core.sigma_reparam import SigmaReparamLinear
 
 
 def _weights(layers=2, batch=3, heads=4, n=8, seed=0):
@@ -118,17 +119,19 @@ def test_head_contributions_read_sigma_reparams_effective_weight():
     config = GPTConfig(vocab_size=20, max_len=64, layers=1, heads=2, d_model=16, sigma_reparam=True)
     model = TinyGPT(config).eval()
     attn = model.block(0).attn
+    proj = attn.proj
+    assert isinstance(proj, SigmaReparamLinear)
     with torch.no_grad():
-        attn.proj.gamma.fill_(3.0)
+        proj.gamma.fill_(3.0)
     tokens = torch.randint(0, 20, (2, 6), generator=torch.Generator().manual_seed(2))
     contrib = head_contributions(model, tokens)  # (B, H, n)
     with torch.no_grad():
         x = model.block(0).norm1(model.embed(tokens))
         v = attn.qkv(x)[..., 32:].view(2, 6, 2, 8)
-        applied = v[..., 1, :] @ attn.proj.effective_weight()[:, 8:].T  # (B, n, D)
-        raw = v[..., 1, :] @ attn.proj.weight[:, 8:].T
+        applied = v[..., 1, :] @ proj.effective_weight()[:, 8:].T  # (B, n, D)
+        raw = v[..., 1, :] @ proj.weight[:, 8:].T
     assert torch.allclose(contrib[:, 1], applied.norm(dim=-1), atol=1e-5)
-    ratio = (attn.proj.gamma / attn.proj.sigma()).item()
+    ratio = (proj.gamma / proj.sigma()).item()
     assert abs(ratio - 1) > 0.5
     assert torch.allclose(contrib[:, 1], ratio * raw.norm(dim=-1), atol=1e-5)
 
@@ -148,7 +151,7 @@ def test_bos_share_is_what_zeroing_the_first_value_removes(sigma_reparam):
         qkv[:, 0, 32:] = 0.0
         return qkv
 
-    handle = model.blocks[0].attn.qkv.register_forward_hook(zero_first_value)
+    handle = model.block(0).attn.qkv.register_forward_hook(zero_first_value)
     with torch.no_grad():
         expected = token_losses(model(tokens), targets)
     handle.remove()

@@ -1,6 +1,7 @@
 """Notebook 04's claims about sinks, checked on the three seeds of every zoo model it uses."""
 
 import functools
+from typing import Any
 
 import pytest
 import torch
@@ -14,7 +15,7 @@ from course_utils.core.metrics import sink_mass, sink_rate
 pytestmark = pytest.mark.claims
 
 SEEDS = zoo.SEEDS
-VARIANTS = {
+VARIANTS: dict[str, dict[str, Any]] = {
     "softmax": {"sink_fix": "none"},
     "softmax1": {"sink_fix": "softmax1"},
     "logit0": {"sink_fix": "learned_sink"},
@@ -65,6 +66,7 @@ def _report(variant, seed):
             return (token_losses(stream_logits, stream.targets) - floor)[late_idle].nanmean().item()
 
         kept = (0, 1, 4) if variant == "softmax" else (0, 4)
+        losses: dict[int | str, float]
         losses = {k: late_excess(streaming_logits(model, stream.tokens, keep_first=k, recent=32 - k)) for k in kept}
         if variant == "softmax":
             losses["full"] = late_excess(model(stream.tokens))

@@ -1,6 +1,7 @@
 """The task registry: every task draws a batch that keeps the contract, and options are checked by name."""
 
 import inspect
+from typing import Any
 
 import pytest
 import torch
@@ -11,7 +12,7 @@ from course_utils.core.retrieval_tasks import kv_retrieval_batch
 from course_utils.core.tasks import TASKS, make_batch_fn, options_of, task_vocab_size
 
 # one small configuration per registered task
-CONFIGS = {
+CONFIGS: dict[str, dict[str, Any]] = {
     "kv_retrieval": dict(batch_size=16, n_pairs=(2, 8)),
     "needle": dict(batch_size=16, n=40),
     "associative_recall": dict(batch_size=16, n_items=(3, 9), n_keys=5, n_values=3),
@@ -67,6 +68,7 @@ def test_batch_contract(name):
     assert batch.targets.shape == (b, n) and batch.tokens.dtype == batch.targets.dtype == torch.long
     assert batch.answer_pos.shape == batch.relevant_pos.shape == (b,)
     vocab_size = task_vocab_size(name, **kwargs)
+    assert batch.vocab is not None
     assert batch.vocab.vocab_size == vocab_size
     assert 0 <= batch.tokens.min() and batch.tokens.max() < vocab_size
     has_loss = batch.targets != IGNORE_INDEX
@@ -106,8 +108,9 @@ def test_registry_errors_and_vocab_size():
 
 def test_the_registry_spells_the_filler_as_recipes_store_it():
     """The kv filler recipes' stored task_kwargs (`filler=True, n_filler=(0, 4)`) are kv_retrieval_batch's own."""
-    kwargs = dict(n_pairs=(1, 16), n_keys=128, n_values=64, filler=True, n_filler=(0, 4))
+    kwargs: dict[str, Any] = dict(n_pairs=(1, 16), n_keys=128, n_values=64, filler=True, n_filler=(0, 4))
     registered = make_batch_fn("kv_retrieval", batch_size=8, **kwargs)(5)
+    assert registered.vocab is not None
     assert torch.equal(registered.tokens, kv_retrieval_batch(8, **kwargs, generator=5).tokens)
     assert task_vocab_size("kv_retrieval", **kwargs) == registered.vocab.vocab_size == 2 + 128 + 64 + 1
 
@@ -123,6 +126,7 @@ def test_the_needle_family_sizes_its_filler_vocabulary():
     """`filler_vocab` (needle, decoy_needle, near_miss) is how many distinct tokens the haystack is drawn from."""
     for name in ("needle", "decoy_needle", "near_miss"):
         batch = make_batch_fn(name, **CONFIGS[name], filler_vocab=3)(0)
+        assert batch.vocab is not None
         fillers = {label for label in batch.vocab.labels(batch.tokens.flatten()) if label.startswith("f")}
         assert fillers == {"f0", "f1", "f2"}
         assert batch.vocab.vocab_size == task_vocab_size(name, filler_vocab=3) == task_vocab_size(name) - 125

@@ -45,10 +45,14 @@ def test_lm_loss_ignores_unsupervised_positions_and_checks_shapes():
         lm_loss(logits, targets[:, :2])
 
 
-def test_train_refuses_zero_steps():
+def test_bad_training_settings_raise():
+    with pytest.raises(ValueError, match="steps must be >= 1"):
+        TrainConfig(steps=0)
+    with pytest.raises(ValueError, match="lr must be > 0.*warmup_steps must be >= 0"):
+        TrainConfig(steps=10, lr=0.0, warmup_steps=-1)
     model = TinyGPT(GPTConfig(vocab_size=task_vocab_size("copy", n_symbols=8), max_len=16, d_model=32, layers=1))
-    with pytest.raises(ValueError, match="steps"):
-        train(model, lambda g: copy_batch(16, 4, n_symbols=8, generator=g), TrainConfig(steps=0))
+    with pytest.raises(ValueError, match="callback_every"):
+        train(model, lambda g: copy_batch(16, 4, n_symbols=8, generator=g), TrainConfig(steps=2), callback_every=0)
 
 
 def test_callback_runs_at_start_every_k_steps_and_end_without_changing_training():

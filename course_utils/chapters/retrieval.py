@@ -19,10 +19,9 @@ chunks that hold the key from those that do not (its calibration).
 from __future__ import annotations
 
 import torch
-from torch import Tensor
+from torch import Tensor, nn
 
 from course_utils.core.batch import as_generator
-from course_utils.core.model import TinyGPT
 
 
 def split_pairs(tokens: Tensor, pairs_per_chunk: int) -> tuple[Tensor, Tensor]:
@@ -85,7 +84,7 @@ def retrieve_best_chunk(tokens: Tensor, pairs_per_chunk: int) -> Tensor:
 
 
 @torch.no_grad()
-def hierarchical_answer(model: TinyGPT, tokens: Tensor, pairs_per_chunk: int) -> tuple[Tensor, Tensor]:
+def hierarchical_answer(model: nn.Module, tokens: Tensor, pairs_per_chunk: int) -> tuple[Tensor, Tensor]:
     """Hierarchical processing: the most confident chunk's answer, each chunk answered separately.
 
     Each chunk's (answer, probability) is kept as its summary. Returns (answers (B,), summaries (B, C, 2)).

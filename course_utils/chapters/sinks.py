@@ -79,7 +79,7 @@ def streaming_logits(
     return torch.cat([prefix_logits, last.view(batch, n - early, -1)], dim=1)  # (B, n, V)
 
 
-def _written(model: TinyGPT, tokens: Tensor, layer: int) -> tuple[Tensor, Tensor]:
+def _value_writes_and_weights(model: TinyGPT, tokens: Tensor, layer: int) -> tuple[Tensor, Tensor]:
     """What each key writes per unit of weight into each head's share of layer `layer`'s output.
 
     Returns W_o,h v_h,j: (batch, heads, n, d_model), and every layer's weights (layers, batch, heads, n, n).
@@ -114,7 +114,7 @@ def head_contributions(model: TinyGPT, tokens: Tensor, layer: int = 0) -> Tensor
 
         >>> head_contributions(model, batch.tokens)[:, :, 0]  # doctest: +SKIP
     """
-    return _written(model, tokens, layer)[0].norm(dim=-1)
+    return _value_writes_and_weights(model, tokens, layer)[0].norm(dim=-1)
 
 
 @torch.no_grad()
@@ -131,8 +131,8 @@ def bos_share(model: TinyGPT, tokens: Tensor, layer: int = 0) -> Tensor:
 
         >>> bos_share(model, batch.tokens)[idle].mean(0)  # doctest: +SKIP
     """
-    written, weights = _written(model, tokens, layer)  # (B, H, n, D), (L, B, H, n, n)
-    return torch.einsum("bhn,bhe->bne", weights[layer, :, :, :, 0], written[:, :, 0])
+    value_writes, weights = _value_writes_and_weights(model, tokens, layer)  # (B, H, n, D), (L, B, H, n, n)
+    return torch.einsum("bhn,bhe->bne", weights[layer, :, :, :, 0], value_writes[:, :, 0])
 
 
 @torch.no_grad()

@@ -6,7 +6,7 @@
 
 `MultiHeadAttention` adds the projections, the heads, a positional scheme and a logit transform; its
 `scores_to_weights` and `adjust_head_outputs` steps are methods a subclass overrides (the model's attention,
-`course_utils.core.block_attention`, adds a sink fix there).
+`course_utils.core.model_attention`, adds a sink fix there).
 """
 
 from __future__ import annotations
@@ -74,7 +74,7 @@ def attention(
     Args:
         q, k, v: (..., n_q, d), (..., n_k, d), (..., n_k, d_v), with the same leading dimensions.
         causal: hide the keys after each query (queries aligned to the end of the keys, see `causal_mask`).
-        mask: boolean, broadcastable to (..., n_q, n_k); True = the query may see the key.
+        mask: boolean (..., n_q, n_k), its leading dimensions broadcast; True = the query may see the key.
         bias: added to the scores, broadcastable to (..., n_q, n_k) (ALiBi).
         logit_transform: a function of the biased scores, applied before the mask (log-n scaling, ...).
     Returns:
@@ -174,7 +174,7 @@ class MultiHeadAttention(nn.Module):
     on the embeddings before the first block instead. `linear` builds the projections (e.g.
     `SigmaReparamLinear`). The forward pass is `project_heads`, the scores, `scores_to_weights` (the
     softmax) and `adjust_head_outputs` (weights @ v as it is), then the output projection: a variant
-    overrides `scores_to_weights` or `adjust_head_outputs` (`course_utils.core.block_attention.BlockAttention`
+    overrides `scores_to_weights` or `adjust_head_outputs` (`course_utils.core.model_attention.ModelAttention`
     adds a sink fix that way).
 
     Example:
@@ -205,11 +205,11 @@ class MultiHeadAttention(nn.Module):
         self.logit_transform = logit_transform if logit_transform is not None else IdentityLogits()
 
     def project_heads(self, x: Tensor, positions: Tensor) -> tuple[Tensor, Tensor, Tensor, Tensor]:
-        """The heads' queries, keys and values of x (B, n, d_model) at positions (n,) -> q, k, v, content_q, each
-        (B, H, n, d). q and k are rotated by the positional scheme; content_q is q before the rotation.
+        """The heads' queries, keys and values of x (B, n, d_model) at positions (n,) -> q, k, v, unrotated_q, each
+        (B, H, n, d). q and k are rotated by the positional scheme; unrotated_q is q before the rotation.
 
         Example:
-            >>> q, k, v, content_q = MultiHeadAttention(8, 2).project_heads(torch.randn(1, 5, 8), torch.arange(5))
+            >>> q, k, v, unrotated_q = MultiHeadAttention(8, 2).project_heads(torch.randn(1, 5, 8), torch.arange(5))
             >>> q.shape
             torch.Size([1, 2, 5, 4])
         """
@@ -219,10 +219,10 @@ class MultiHeadAttention(nn.Module):
         q_rotated, k_rotated = self.positional.rotate(q, k, positions, positions)
         return q_rotated, k_rotated, v, q
 
-    def scores_to_weights(self, scores: Tensor, content_q: Tensor) -> Tensor:
+    def scores_to_weights(self, scores: Tensor, unrotated_q: Tensor) -> Tensor:
         """The scores (B, H, n_q, n_k), -inf where hidden, turned into weights of the same shape: the softmax.
 
-        content_q: (B, H, n_q, d), the queries before any rotary rotation (`project_heads`'s fourth output),
+        unrotated_q: (B, H, n_q, d), the queries before any rotary rotation (`project_heads`'s fourth output),
         for a variant whose extra key has no position.
 
         Example:
@@ -264,7 +264,7 @@ class MultiHeadAttention(nn.Module):
         positions = token_positions(x, positions)  # (n,)
         if mask is not None:
             _check_mask(mask, x.shape[1], x.shape[1])
-        q, k, v, content_q = self.project_heads(x, positions)  # (B, H, n, d) each
+        q, k, v, unrotated_q = self.project_heads(x, positions)  # (B, H, n, d) each
         scores = attention_scores(
             q,
             k,
@@ -273,6 +273,6 @@ class MultiHeadAttention(nn.Module):
             bias=self.positional.bias(positions, positions),  # (H, n, n) or None
             logit_transform=lambda s: self.logit_transform(s, positions, positions),
         )  # (B, H, n, n)
-        weights = self.scores_to_weights(scores, content_q)
+        weights = self.scores_to_weights(scores, unrotated_q)
         out = self.adjust_head_outputs(weights @ v, weights, x)  # (B, H, n, d)
         return self.merge_heads(out), (weights if need_weights else None)

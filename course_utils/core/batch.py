@@ -55,8 +55,8 @@ class TaskBatch:
     - needle_pos: (batch,) the needle's first token [needle, decoy_needle, near_miss]
     - decoy_pos: (batch, n_decoys) the decoys' first tokens [decoy_needle, near_miss]
     - copy_mask: (batch, n) bool, the positions whose targets are copies [backcopy]
-    - repeat: (batch, n_sentences) bool, the sentences that repeat the one before [loop_stream]
-    - starts: (batch,) each window's offset in the text [text, and `corpus.lm_batch`]
+    - repeat_mask: (batch, n_sentences) bool, True where a sentence repeats the one before [loop_stream]
+    - window_starts: (batch,) long, where each row's window starts in the text's ids [text, and `corpus.lm_batch`]
 
     Example: the answers of a batch are its targets at answer_pos.
 
@@ -80,8 +80,8 @@ class TaskBatch:
     needle_pos: torch.Tensor | None = None
     decoy_pos: torch.Tensor | None = None
     copy_mask: torch.Tensor | None = None
-    repeat: torch.Tensor | None = None
-    starts: torch.Tensor | None = None
+    repeat_mask: torch.Tensor | None = None
+    window_starts: torch.Tensor | None = None
 
     def __post_init__(self) -> None:
         if self.tokens.dim() != 2 or self.tokens.dtype != torch.long or self.targets.shape != self.tokens.shape:
@@ -95,7 +95,7 @@ class TaskBatch:
                 f"answer_pos and relevant_pos must be ({rows},) tensors, one position per row; got "
                 f"{tuple(self.answer_pos.shape)} and {tuple(self.relevant_pos.shape)}"
             )
-        for name in ("query_index", "needle_pos", "decoy_pos", "copy_mask", "repeat", "starts"):
+        for name in ("query_index", "needle_pos", "decoy_pos", "copy_mask", "repeat_mask", "window_starts"):
             value = getattr(self, name)
             if value is not None and value.shape[:1] != (rows,):
                 raise ValueError(f"{name} must have one entry per row, shape ({rows}, ...); got {tuple(value.shape)}")

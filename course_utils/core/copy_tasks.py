@@ -226,7 +226,7 @@ def loop_stream_batch(
     Each sentence is `sentence_len` random symbols and an END token. With probability `repeat_prob`
     a sentence repeats the one before it verbatim, whatever happened before, so the true chance of
     one more repeat never depends on how many repeats came before. Loss everywhere.
-    `batch.repeat` (batch, n_sentences) marks the sentences that repeat their predecessor.
+    `batch.repeat_mask` (batch, n_sentences) marks the sentences that repeat their predecessor.
 
     tokens, targets: (batch, 1 + n_sentences * (sentence_len + 1)).
 
@@ -250,5 +250,5 @@ def loop_stream_batch(
     tokens = torch.cat([torch.full((batch_size, 1), vocab.bos), body], dim=1)
     last = torch.full((batch_size,), tokens.shape[1] - 2)
     return TaskBatch(
-        "loop_stream", tokens, next_token_targets(tokens), last, last - sentence_len, vocab=vocab, repeat=repeat
+        "loop_stream", tokens, next_token_targets(tokens), last, last - sentence_len, vocab=vocab, repeat_mask=repeat
     )

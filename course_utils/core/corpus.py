@@ -149,7 +149,7 @@ def lm_batch(
     With bos=True each row is BOS followed by n - 1 characters and the targets are the n characters
     that follow (the first character after BOS, ..., the character after the window); with
     bos=False the row is n characters. answer_pos = relevant_pos = n - 1 (language modelling has
-    no single relevant token). The batch carries starts (batch,), the window offsets in text_ids.
+    no single relevant token). The batch carries window_starts (batch,), the window offsets in text_ids.
 
     text_ids: (len,) · tokens, targets: (batch, n).
 
@@ -177,7 +177,7 @@ def lm_batch(
     else:
         tokens, targets = windows[:, :-1], windows[:, 1:]
     last = torch.full((batch_size,), n - 1)
-    return TaskBatch("text", tokens, targets.clone(), last, last.clone(), starts=starts)
+    return TaskBatch("text", tokens, targets.clone(), last, last.clone(), window_starts=starts)
 
 
 @dataclass(frozen=True)
@@ -196,7 +196,8 @@ class TextVocab(Vocab):
 def text_batch(batch_size: int, n: int, *, split: str = "train", generator: torch.Generator | int) -> TaskBatch:
     """Character-level language modelling on the course corpus: `BOS` + n - 1 characters, loss everywhere.
 
-    split: "train" or "val" (the last 10 % of the corpus). The batch carries starts (batch,) and vocab (a TextVocab).
+    split: "train" or "val" (the last 10 % of the corpus). The batch carries window_starts (batch,) and vocab
+    (a TextVocab).
     tokens, targets: (batch, n).
 
     Example:

@@ -209,7 +209,7 @@ def position_losses(model: TinyGPT, windows: TaskBatch, n: int, *, rows_per_call
 
 
 @torch.no_grad()
-def needle_accuracy(model: TinyGPT, n: int, *, samples: int = 256, seed: int = 0, rows_per_call: int = 16) -> float:
+def needle_accuracy(model: nn.Module, n: int, *, samples: int = 256, seed: int = 0, rows_per_call: int = 16) -> float:
     """Accuracy on `samples` needle-in-a-haystack sequences of n tokens (generator `seed`), needle depth uniform.
 
     `rows_per_call`: see `forward_in_rows`.

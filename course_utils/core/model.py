@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Literal, cast, overload
 import torch
 from torch import Tensor, nn
 
-from course_utils.core.block_attention import BlockAttention
 from course_utils.core.logits import make_logit_transform
+from course_utils.core.model_attention import ModelAttention
 from course_utils.core.positional import PositionalScheme, make_positional
 from course_utils.core.sigma_reparam import SigmaReparamLinear
 
@@ -75,7 +75,7 @@ class Block(nn.Module):
         super().__init__()
         linear = SigmaReparamLinear if config.sigma_reparam else nn.Linear
         self.norm1 = nn.LayerNorm(config.d_model)
-        self.attn = BlockAttention(
+        self.attn = ModelAttention(
             config.d_model,
             config.heads,
             positional=positional,

@@ -70,7 +70,7 @@ class Sinusoidal(PositionalScheme):
 
     def table(self, positions: Tensor) -> Tensor:
         """positions: (n,) -> (n, d_model); column 2i is sin(p / 10000^(2i/d)), 2i+1 its cos."""
-        freqs = torch.exp(-math.log(10000.0) * torch.arange(0, self.d_model, 2) / self.d_model)
+        freqs = torch.exp(-math.log(10000.0) * torch.arange(0, self.d_model, 2, device=positions.device) / self.d_model)
         angles = positions.float()[:, None] * freqs[None, :]  # (n, d_model/2)
         return torch.stack([angles.sin(), angles.cos()], dim=-1).flatten(-2)  # (n, d_model)
 
@@ -135,7 +135,8 @@ class RoPE(PositionalScheme):
 
     def angles(self, positions: Tensor) -> Tensor:
         """positions: (n,) -> angles (n, head_dim/2)."""
-        inv_freq = self.base ** (-torch.arange(0, self.head_dim, 2, dtype=torch.float64) / self.head_dim)
+        steps = torch.arange(0, self.head_dim, 2, dtype=torch.float64, device=positions.device)
+        inv_freq = self.base ** (-steps / self.head_dim)
         return positions.double()[:, None] * inv_freq[None, :]
 
     def _rotate_one(self, x: Tensor, positions: Tensor) -> Tensor:

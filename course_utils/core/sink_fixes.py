@@ -3,9 +3,9 @@
 A softmax head spends a total weight of 1 on the keys it sees, so a head with nothing to read parks the
 weight on a token that costs little, the first one: an attention sink (notebook 04). Each fix gives the
 head another way out. They share one interface, `SinkFix`, whose two methods the model's attention
-(`course_utils.core.block_attention.BlockAttention`) calls:
+(`course_utils.core.model_attention.ModelAttention`) calls:
 
-- `scores_to_weights(scores, content_q)` turns a head's scores into weights. "softmax1", "learned_sink",
+- `scores_to_weights(scores, unrotated_q)` turns a head's scores into weights. "softmax1", "learned_sink",
   "sink_key" and "sink_kv" add one key that every query sees (`ExtraKey`, `sink_softmax`);
   "sigmoid" replaces the softmax (`sigmoid_weights`).
 - `adjust_head_outputs(out, weights, x)` changes the heads' outputs: "sink_kv" adds its extra value's share
@@ -87,8 +87,8 @@ class SinkFix(nn.Module):
         if d_model % heads:
             raise ValueError(f"d_model={d_model} must be divisible by heads={heads}")
 
-    def scores_to_weights(self, scores: Tensor, content_q: Tensor) -> Tensor:
-        """scores: (B, H, n_q, n_k), -inf where masked; content_q: (B, H, n_q, d), the queries before any
+    def scores_to_weights(self, scores: Tensor, unrotated_q: Tensor) -> Tensor:
+        """scores: (B, H, n_q, n_k), -inf where masked; unrotated_q: (B, H, n_q, d), the queries before any
         rotary rotation (an extra key has no position) -> weights (B, H, n_q, n_k)."""
         return stable_softmax(scores)
 
@@ -115,12 +115,12 @@ class ExtraKey(SinkFix):
     Subclasses say what its score is (`extra_logit`).
     """
 
-    def extra_logit(self, content_q: Tensor) -> Tensor:
-        """The extra key's score for the queries content_q (B, H, n_q, d), broadcastable to (B, H, n_q, 1)."""
+    def extra_logit(self, unrotated_q: Tensor) -> Tensor:
+        """The extra key's score for the queries unrotated_q (B, H, n_q, d), broadcastable to (B, H, n_q, 1)."""
         raise NotImplementedError
 
-    def scores_to_weights(self, scores: Tensor, content_q: Tensor) -> Tensor:
-        return sink_softmax(scores, self.extra_logit(content_q))
+    def scores_to_weights(self, scores: Tensor, unrotated_q: Tensor) -> Tensor:
+        return sink_softmax(scores, self.extra_logit(unrotated_q))
 
 
 class Softmax1(ExtraKey):
@@ -137,7 +137,7 @@ class Softmax1(ExtraKey):
         super().__init__(d_model=d_model, heads=heads)
         self.register_buffer("sink_logit", torch.zeros(heads))  # (heads,): saved with the model, never trained
 
-    def extra_logit(self, content_q: Tensor) -> Tensor:
+    def extra_logit(self, unrotated_q: Tensor) -> Tensor:
         return self.sink_logit[:, None, None]  # (heads, 1, 1)
 
 
@@ -154,7 +154,7 @@ class LearnedSink(ExtraKey):
         super().__init__(d_model=d_model, heads=heads)
         self.sink_logit = nn.Parameter(torch.full((heads,), float(sink_init)))  # (heads,)
 
-    def extra_logit(self, content_q: Tensor) -> Tensor:
+    def extra_logit(self, unrotated_q: Tensor) -> Tensor:
         return self.sink_logit[:, None, None]  # (heads, 1, 1)
 
 
@@ -171,8 +171,8 @@ class SinkKey(ExtraKey):
         super().__init__(d_model=d_model, heads=heads)
         self.sink_key = nn.Parameter(torch.randn(heads, d_model // heads) * KEY_INIT_STD)  # (heads, head_dim)
 
-    def extra_logit(self, content_q: Tensor) -> Tensor:
-        return content_q @ self.sink_key[:, :, None] / math.sqrt(content_q.shape[-1])  # (B, H, n_q, 1)
+    def extra_logit(self, unrotated_q: Tensor) -> Tensor:
+        return unrotated_q @ self.sink_key[:, :, None] / math.sqrt(unrotated_q.shape[-1])  # (B, H, n_q, 1)
 
 
 class SinkKeyValue(SinkKey):
@@ -205,7 +205,7 @@ class SigmoidAttention(SinkFix):
         super().__init__(d_model=d_model, heads=heads)
         self.sigmoid_bias = nn.Parameter(torch.full((heads,), SIGMOID_BIAS_INIT))  # (heads,)
 
-    def scores_to_weights(self, scores: Tensor, content_q: Tensor) -> Tensor:
+    def scores_to_weights(self, scores: Tensor, unrotated_q: Tensor) -> Tensor:
         return sigmoid_weights(scores, self.sigmoid_bias[:, None, None])  # b: (heads, 1, 1)
 
 

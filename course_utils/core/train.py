@@ -36,6 +36,23 @@ class TrainConfig:
     grad_clip: float = 1.0
     data_seed: int = 0
 
+    def __post_init__(self) -> None:
+        problems = [
+            f"{name} must be {rule}, got {value}"
+            for name, value, rule, ok in (
+                ("steps", self.steps, ">= 1", self.steps >= 1),
+                ("batch_size", self.batch_size, ">= 1", self.batch_size >= 1),
+                ("lr", self.lr, "> 0", self.lr > 0),
+                ("weight_decay", self.weight_decay, ">= 0", self.weight_decay >= 0),
+                ("warmup_steps", self.warmup_steps, ">= 0", self.warmup_steps >= 0),
+                ("grad_clip", self.grad_clip, "> 0 (the largest gradient norm)", self.grad_clip > 0),
+                ("data_seed", self.data_seed, ">= 0", self.data_seed >= 0),
+            )
+            if not ok
+        ]
+        if problems:
+            raise ValueError("TrainConfig: " + "; ".join(problems))
+
     def to_dict(self) -> dict:
         return asdict(self)
 
@@ -93,8 +110,8 @@ def train(
         >>> batches = lambda generator: copy_batch(64, 8, n_symbols=16, generator=generator)  # doctest: +SKIP
         >>> losses = train(model, batches, TrainConfig(steps=300))  # doctest: +SKIP
     """
-    if config.steps < 1:
-        raise ValueError(f"steps must be >= 1, got {config.steps}")
+    if callback_every < 1:
+        raise ValueError(f"callback_every must be >= 1 (steps between two callbacks), got {callback_every}")
     if stop_after is not None and not 1 <= stop_after <= config.steps:
         raise ValueError(
             f"stop_after must be between 1 and config.steps={config.steps} (or None for the "

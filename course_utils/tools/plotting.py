@@ -27,7 +27,7 @@ from matplotlib.legend import Legend
 from matplotlib.patches import Rectangle
 from PIL import Image
 
-ArrayLike = torch.Tensor | np.ndarray | Sequence[float]
+ArrayLike = torch.Tensor | np.ndarray | Sequence[float] | Sequence[Sequence[float]]
 
 
 def use_course_style() -> None:

@@ -154,11 +154,11 @@ NAME_RULES: dict[str, Callable[..., str]] = {
 }
 
 
-def spell(family_name: str, seed: int, options: dict[str, Any]) -> str:
+def format_entry_name(family_name: str, seed: int, options: dict[str, Any]) -> str:
     """The name `family_name`'s rule gives seed `seed` and `options` (whether or not the entry exists).
 
     Example:
-        >>> spell("kv", 0, {"positional": "alibi"})
+        >>> format_entry_name("kv", 0, {"positional": "alibi"})
         'kv-alibi-s0'
     """
     if family_name not in NAME_RULES:

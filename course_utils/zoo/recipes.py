@@ -28,6 +28,7 @@ from course_utils.paths import CHECKPOINT_DIR
 from course_utils.zoo.names import (
     copy_name,
     decoy_name,
+    format_entry_name,
     induct_name,
     kv_name,
     lm_name,
@@ -36,7 +37,6 @@ from course_utils.zoo.names import (
     si_lm_name,
     si_needle_name,
     sink_name,
-    spell,
 )
 
 #: Lengths the induction copiers (notebook 01) never see in training.
@@ -575,7 +575,7 @@ def entry_name(family: str, seed: int, **options: Any) -> str:
         >>> entry_name("kv", 0, positional="alibi", edge=True)
         'kv-alibi-edge-s0'
     """
-    spelled = spell(family, seed, options)
+    spelled = format_entry_name(family, seed, options)
     if spelled not in ZOO:
         raise ValueError(
             f"no zoo entry {spelled!r} for family {family!r}, seed {seed}, options {options}; "
@@ -593,7 +593,7 @@ def family_names(family: str, **options: Any) -> dict[int, str]:
         >>> family_names("si-lm", variant="si-prope", tau=3.0)  # seed 0 only
         {0: 'si-lm-si-prope-tau3-s0'}
     """
-    names = {seed: spell(family, seed, options) for seed in SEEDS}
+    names = {seed: format_entry_name(family, seed, options) for seed in SEEDS}
     found = {seed: spelled for seed, spelled in names.items() if spelled in ZOO}
     if not found:
         raise ValueError(

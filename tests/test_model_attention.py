@@ -4,42 +4,42 @@ import pytest
 import torch
 
 from course_utils.core.attention import MultiHeadAttention
-from course_utils.core.block_attention import BlockAttention
 from course_utils.core.dilated import dilated_reference
 from course_utils.core.logits import LogNScaling
+from course_utils.core.model_attention import ModelAttention
 from course_utils.core.positional import ALiBi, RoPE
 
 
 def test_without_options_it_is_multi_head_attention_with_the_same_parameters():
     torch.manual_seed(0)
-    block = BlockAttention(16, 2, positional=RoPE(8)).double()
+    attn = ModelAttention(16, 2, positional=RoPE(8)).double()
     torch.manual_seed(0)
     plain = MultiHeadAttention(16, 2, positional=RoPE(8)).double()
-    plain.load_state_dict(block.state_dict(), strict=True)  # the same keys: "none" adds no parameter
+    plain.load_state_dict(attn.state_dict(), strict=True)  # the same keys: "none" adds no parameter
     x = torch.randn(2, 5, 16, dtype=torch.float64)
-    for got, want in zip(block(x, need_weights=True), plain(x, need_weights=True)):
+    for got, want in zip(attn(x, need_weights=True), plain(x, need_weights=True)):
         assert torch.equal(got, want)
 
 
 def test_a_sink_fix_creates_its_parameters_after_the_projections():
     """A seed gives the same initial weights as before the fix existed: qkv, proj, then the fix."""
     torch.manual_seed(0)
-    block = BlockAttention(16, 2, sink_fix="sink_kv")
+    attn = ModelAttention(16, 2, sink_fix="sink_kv")
     torch.manual_seed(0)
     plain = MultiHeadAttention(16, 2)
-    assert list(block.state_dict()) == [*plain.state_dict(), "sink_fix.sink_key", "sink_fix.sink_value"]
-    assert all(torch.equal(block.state_dict()[key], value) for key, value in plain.state_dict().items())
+    assert list(attn.state_dict()) == [*plain.state_dict(), "sink_fix.sink_key", "sink_fix.sink_value"]
+    assert all(torch.equal(attn.state_dict()[key], value) for key, value in plain.state_dict().items())
 
 
 def test_dilated_patterns_pad_causal_sequences_exactly():
     torch.manual_seed(0)
     patterns = ([8, 16], [1, 2])
-    attn = BlockAttention(32, 4, positional=RoPE(8), dilated_patterns=patterns).double()
+    attn = ModelAttention(32, 4, positional=RoPE(8), dilated_patterns=patterns).double()
     x = torch.randn(2, 21, 32, dtype=torch.float64)  # 21 is no multiple of 16: padded to 32
     q, k, v = (t.view(2, 21, 4, 8).transpose(1, 2) for t in attn.qkv(x).split(32, dim=-1))
     q, k = attn.positional.rotate(q, k, torch.arange(21), torch.arange(21))
-    pad = [torch.nn.functional.pad(t, (0, 0, 0, 11)) for t in (q, k, v)]
-    want = dilated_reference(*pad, *patterns, causal=True)[:, :, :21].transpose(1, 2).reshape(2, 21, 32)
+    q_pad, k_pad, v_pad = (torch.nn.functional.pad(t, (0, 0, 0, 11)) for t in (q, k, v))
+    want = dilated_reference(q_pad, k_pad, v_pad, *patterns, causal=True)[:, :, :21].transpose(1, 2).reshape(2, 21, 32)
     torch.testing.assert_close(attn(x)[0], attn.proj(want))
     with pytest.raises(ValueError, match="need_weights"):
         attn(x, need_weights=True)
@@ -57,4 +57,4 @@ def test_dilated_patterns_pad_causal_sequences_exactly():
 )
 def test_dilated_patterns_refuse_what_the_kernel_cannot_do(options):
     with pytest.raises(ValueError, match="rotary or no positions"):
-        BlockAttention(32, 4, dilated_patterns=([8, 16], [1, 2]), **options)
+        ModelAttention(32, 4, dilated_patterns=([8, 16], [1, 2]), **options)

@@ -6,7 +6,7 @@ import subprocess
 from collections import deque
 
 
-def run_streaming(command: list[str], *, keep: int = 40) -> int:
+def run_with_live_output(command: list[str], *, keep: int = 40) -> int:
     """Run a command, printing its output line by line as it comes; return its exit code.
 
     Stderr is merged into stdout. On failure the last `keep` lines are printed again under a heading.
@@ -15,7 +15,7 @@ def run_streaming(command: list[str], *, keep: int = 40) -> int:
     Example:
         Not run as a test: it starts a benchmark in a subprocess.
 
-        >>> run_streaming([sys.executable, "-m", "course_utils.chapters.bench", "--ns", "512"])  # doctest: +SKIP
+        >>> run_with_live_output([sys.executable, "-m", "course_utils.chapters.bench", "--ns", "512"])  # doctest: +SKIP
     """
     tail: deque[str] = deque(maxlen=keep)
     with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1) as child:

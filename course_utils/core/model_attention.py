@@ -1,10 +1,11 @@
-"""The model's attention: multi-head attention with a sink fix (notebook 04) or dilated patterns (notebook 07).
+"""The attention the course's model uses: chapter 01's MultiHeadAttention plus a sink fix and dilated patterns.
 
-`BlockAttention` is `course_utils.core.attention.MultiHeadAttention` with two options from `GPTConfig`:
+`ModelAttention` is `course_utils.core.attention.MultiHeadAttention` with two options from `GPTConfig`,
+each off by default:
 
-- `sink_fix` names a way for a head to attend to nothing (`course_utils.core.sink_fixes`): the fix
+- `sink_fix` (notebook 04) names a way for a head to attend to nothing (`course_utils.core.sink_fixes`): the fix
   overrides the softmax step (`scores_to_weights`) and may change the heads' outputs (`adjust_head_outputs`);
-- `dilated_patterns=(segment_lengths, dilation_rates)` replaces dense attention by LongNet's dilated
+- `dilated_patterns=(segment_lengths, dilation_rates)` (notebook 07) replaces dense attention by LongNet's dilated
   attention (`course_utils.core.dilated`), which never forms the (n, n) weights.
 
 A dilated model keeps the default softmax and logit transform and uses rotary or no positions: the
@@ -24,8 +25,8 @@ from course_utils.core.positional import PositionalScheme
 from course_utils.core.sink_fixes import make_sink_fix
 
 
-class BlockAttention(MultiHeadAttention):
-    """Multi-head self-attention with a sink fix or LongNet's dilated patterns: a TinyGPT block's attention.
+class ModelAttention(MultiHeadAttention):
+    """Multi-head self-attention with a sink fix or LongNet's dilated patterns: the attention of TinyGPT's layers.
 
     x: (batch, n, d_model) -> (batch, n, d_model), and weights (batch, heads, n, n) on request (dense only).
     `sink_fix`: one of `course_utils.core.sink_fixes.SINK_FIXES` ("learned_sink" starts at `sink_init`).
@@ -36,7 +37,7 @@ class BlockAttention(MultiHeadAttention):
     Example:
         >>> import torch
         >>> from course_utils.core.positional import RoPE
-        >>> attn = BlockAttention(64, 4, positional=RoPE(16), sink_fix="sink_kv")
+        >>> attn = ModelAttention(64, 4, positional=RoPE(16), sink_fix="sink_kv")
         >>> y, _ = attn(torch.randn(2, 10, 64))
         >>> y.shape
         torch.Size([2, 10, 64])
@@ -61,9 +62,9 @@ class BlockAttention(MultiHeadAttention):
         if dilated_patterns is not None:
             _check_dilated_options(dilated_patterns, sink_fix, self)
 
-    def scores_to_weights(self, scores: Tensor, content_q: Tensor) -> Tensor:
-        # A sink fix's key has no position: it meets the queries before their rotation (content_q).
-        return self.sink_fix.scores_to_weights(scores, content_q)  # the softmax, unless the fix replaces it
+    def scores_to_weights(self, scores: Tensor, unrotated_q: Tensor) -> Tensor:
+        # A sink fix's key has no position: it meets the queries before their rotation (unrotated_q).
+        return self.sink_fix.scores_to_weights(scores, unrotated_q)  # the softmax, unless the fix replaces it
 
     def adjust_head_outputs(self, out: Tensor, weights: Tensor, x: Tensor) -> Tensor:
         return self.sink_fix.adjust_head_outputs(out, weights, x)
