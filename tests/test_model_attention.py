@@ -7,7 +7,7 @@ from course_utils.core.attention import MultiHeadAttention
 from course_utils.core.dilated import dilated_reference
 from course_utils.core.logits import LogNScaling
 from course_utils.core.model_attention import ModelAttention
-from course_utils.core.positional import ALiBi, RoPE
+from course_utils.core.positional import ALiBi, RoPE, make_positional
 
 
 def test_without_options_it_is_multi_head_attention_with_the_same_parameters():
@@ -56,5 +56,14 @@ def test_dilated_patterns_pad_causal_sequences_exactly():
     ],
 )
 def test_dilated_patterns_refuse_what_the_kernel_cannot_do(options):
-    with pytest.raises(ValueError, match="rotary or no positions"):
+    with pytest.raises(ValueError, match="no score bias"):
         ModelAttention(32, 4, dilated_patterns=([8, 16], [1, 2]), **options)
+
+
+def test_dilated_patterns_take_positions_added_to_the_embeddings():
+    ModelAttention(
+        32,
+        4,
+        dilated_patterns=([8, 16], [1, 2]),
+        positional=make_positional("learned", d_model=32, heads=4, max_len=64),
+    )

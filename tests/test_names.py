@@ -27,6 +27,6 @@ def test_format_entry_name_applies_the_rule():
         ),
     ],
 )
-def test_spell_says_which_options_a_family_takes(family, options, match):
+def test_format_entry_name_says_which_options_a_family_takes(family, options, match):
     with pytest.raises(ValueError, match=match):
         format_entry_name(family, 0, options)

@@ -105,6 +105,6 @@ def _check_dilated_options(patterns: tuple[list[int], list[int]], sink_fix: str,
     check_patterns(math.lcm(*patterns[0]) if patterns[0] else 1, *patterns)
     if sink_fix != "none" or not isinstance(attn.logit_transform, IdentityLogits) or attn.positional.adds_bias:
         raise ValueError(
-            "dilated attention works with rotary or no positions and no sink fix or "
-            "logit transform; leave those at their defaults"
+            "dilated attention takes no score bias (ALiBi), sink fix or logit transform: use rope, p_rope, "
+            "learned, sinusoidal or no positions and leave sink_fix and logit_transform at their defaults"
         )

@@ -122,6 +122,33 @@ class ZooEntry:
         }
 
 
+def derive_entry(
+    parent: ZooEntry,
+    *,
+    name: str,
+    description: str,
+    model: dict | None = None,
+    task: dict | None = None,
+    **fields: Any,
+) -> ZooEntry:
+    """`parent`'s recipe under a new name: `model` updates its `model_overrides`, `task` its `task_kwargs`,
+    and `fields` replace any other `ZooEntry` fields (`train`, `track`, `init_from`, ...).
+
+    Example:
+        >>> three = derive_entry(get_entry("copy-rope-2l"), name="copy-3l", description="3 layers", model={"layers": 3})
+        >>> three.model_overrides["layers"], three.task_kwargs == get_entry("copy-rope-2l").task_kwargs
+        (3, True)
+    """
+    return replace(
+        parent,
+        name=name,
+        description=description,
+        model_overrides={**parent.model_overrides, **(model or {})},
+        task_kwargs={**parent.task_kwargs, **(task or {})},
+        **fields,
+    )
+
+
 # ----------------------------------------------------------------------------- families
 
 
@@ -203,12 +230,12 @@ def kv_query_first_entry(seed: int) -> ZooEntry:
         'kv-alibi-qfirst-fill-s0'
     """
     plain = kv_filler_entry("alibi", seed)
-    return replace(
+    return derive_entry(
         plain,
         name=kv_name(seed, positional="alibi", query_first=True, filler=True),
         description=f"Notebook 03: {plain.name}'s recipe with the query key also before the pairs "
         f"(query-aware); seed {seed}.",
-        task_kwargs={**plain.task_kwargs, "query_first": True},
+        task={"query_first": True},
         eval_kwargs={**plain.eval_kwargs, "query_first": True},
     )
 
@@ -263,12 +290,12 @@ def kv_finetune_entry(seed: int, finetune: str) -> ZooEntry:
     parent = kv_filler_entry("rope", seed)
     scale = {"pi": KV_PI_SCALE, "extrap": 1.0}[finetune]
     how = "positions scaled by 35/131 (position interpolation)" if finetune == "pi" else "positions as they are"
-    return replace(
+    return derive_entry(
         parent,
         name=kv_name(seed, positional="rope", filler=True, finetune=finetune),
         description=f"Notebook 03: {parent.name} fine-tuned 200 steps on 16-64 pairs, {how}; seed {seed}.",
-        task_kwargs={**parent.task_kwargs, "n_pairs": (16, 64)},
-        model_overrides={**parent.model_overrides, "position_scale": scale},
+        task={"n_pairs": (16, 64)},
+        model={"position_scale": scale},
         train=replace(parent.train, steps=200, batch_size=64, lr=1e-3, warmup_steps=20),
         eval_kwargs={"n_pairs": 64, "n_filler": 0},
         track="kv_accuracy_by_length",
@@ -289,13 +316,13 @@ def kv_dilated_entry(seed: int) -> ZooEntry:
         'kv-rope-dilated-s0'
     """
     dense = kv_entry("rope", seed)
-    return replace(
+    return derive_entry(
         dense,
         name=kv_name(seed, positional="rope", dilated=True),
         description=f"Notebook 07: key-value retrieval of 4-16 pairs, 2 layers, rope, dilated attention "
         f"w={KV_DILATED_PATTERNS['dilated_segments']} r={KV_DILATED_PATTERNS['dilated_rates']}; "
         f"seed {seed}.",
-        model_overrides={**dense.model_overrides, **KV_DILATED_PATTERNS},
+        model=KV_DILATED_PATTERNS,
     )
 
 

@@ -53,6 +53,7 @@ from course_utils.zoo.recipes import (
     SI_TRAIN_LEN,
     SI_VARIANTS,
     ZooEntry,
+    derive_entry,
     family_names,
     kv_dilated_entry,
     kv_entry,
@@ -158,11 +159,11 @@ def kv_dilated_3l_entry(seed: int) -> ZooEntry:
         'kv-rope-dilated-3l-s0'
     """
     parent = kv_dilated_entry(seed)
-    return replace(
+    return derive_entry(
         parent,
         name=kv_name(seed, positional="rope", dilated=True, layers=3),
         description=f"Notebook 07: {parent.name}'s recipe with 3 layers; seed {seed}.",
-        model_overrides={**parent.model_overrides, "layers": 3},
+        model={"layers": 3},
         track=None,
     )
 
@@ -175,31 +176,32 @@ def kv_si_nope_entry(seed: int) -> ZooEntry:
         'kv-si-nope-s0'
     """
     parent = kv_entry("rope", seed)
-    return replace(
+    return derive_entry(
         parent,
         name=kv_name(seed, positional="si-nope"),  # "si-nope": SI_VARIANTS' name of this attention
         description=f"Notebook 09: {parent.name}'s recipe with scale-invariant attention and no "
         f"positions; seed {seed}.",
-        model_overrides={**parent.model_overrides, "positional": "none", "logit_transform": "scale_invariant"},
+        model={"positional": "none", "logit_transform": "scale_invariant"},
         track=None,
     )
 
 
-def si_lm_trial_entry(seed: int, variant: str, what: str, model_overrides: dict, base: str = "rope") -> ZooEntry:
+def si_lm_trial_entry(
+    seed: int, variant: str, what: str, model_overrides: dict, *, notebook: int = 8, base: str = "rope"
+) -> ZooEntry:
     """Notebooks 07-08: the `base` character LM's recipe with `model_overrides`, named as si-lm `variant`;
-    `what` describes the change.
+    `what` describes the change, for notebook `notebook`.
 
     Example:
         >>> si_lm_trial_entry(0, "si-offset", "the offset only", {"logit_transform": "si_offset"}).name
         'si-lm-si-offset-s0'
     """
     parent = si_lm_entry(base, seed)
-    return replace(
+    return derive_entry(
         parent,
         name=si_lm_name(seed, variant=variant),
-        description=f"Notebook 0{'7' if variant == 'dilated' else '8'}: {parent.name}'s recipe with "
-        f"{what}; seed {seed}.",
-        model_overrides={**parent.model_overrides, **model_overrides},
+        description=f"Notebook {notebook:02d}: {parent.name}'s recipe with {what}; seed {seed}.",
+        model=model_overrides,
     )
 
 
@@ -216,7 +218,11 @@ TRIALS: dict[str, tuple[ZooEntry, Callable[[TinyGPT], dict]]] = {
         (kv_si_nope_entry(seed), measure_kv),
         (
             si_lm_trial_entry(
-                seed, "dilated", "dilated attention w=(8, 16, 32, 64), r=(1, 2, 4, 8)", dict(KV_DILATED_PATTERNS)
+                seed,
+                "dilated",
+                "dilated attention w=(8, 16, 32, 64), r=(1, 2, 4, 8)",
+                KV_DILATED_PATTERNS,
+                notebook=7,
             ),
             _measure_lm_no_octaves,
         ),
