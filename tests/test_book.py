@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import functools
 import html.parser
-import importlib.util
 import os
 import re
 import shutil
@@ -27,16 +26,12 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
+import build_book
 import nbformat
 import pytest
 import yaml
 
 REPO = Path(__file__).resolve().parents[1]
-_spec = importlib.util.spec_from_file_location("build_book", REPO / "scripts" / "build_book.py")
-if _spec is None or _spec.loader is None:
-    raise ImportError("cannot load scripts/build_book.py")
-build_book = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(build_book)
 
 PYPROJECT = tomllib.loads((REPO / "pyproject.toml").read_text())
 REPOSITORY = PYPROJECT["project"]["urls"]["Repository"]

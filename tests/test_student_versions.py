@@ -27,7 +27,6 @@ executed here.
 from __future__ import annotations
 
 import ast
-import importlib.util
 import json
 import os
 import re
@@ -37,6 +36,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+import make_student as ms
 import nbformat
 import pytest
 
@@ -44,12 +44,6 @@ from course_utils.tools.quiz import OTTER_MARKER
 
 REPO = Path(__file__).resolve().parents[1]
 
-_spec = importlib.util.spec_from_file_location("make_student", REPO / "scripts" / "make_student.py")
-if _spec is None or _spec.loader is None:
-    raise ImportError("cannot load scripts/make_student.py")
-ms = importlib.util.module_from_spec(_spec)
-sys.modules.setdefault("make_student", ms)
-_spec.loader.exec_module(ms)
 
 NOTEBOOKS_DIR = ms.default_notebooks_dir()
 STUDENT_DIR = Path(os.environ.get("COURSE_STUDENT_DIR") or ms.DEFAULT_OUT)

@@ -2,20 +2,13 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 
 import pytest
+import time_notebooks as tn
 
 REPO = Path(__file__).resolve().parents[1]
 
-_spec = importlib.util.spec_from_file_location("time_notebooks", REPO / "scripts" / "time_notebooks.py")
-if _spec is None or _spec.loader is None:
-    raise ImportError("cannot load scripts/time_notebooks.py")
-tn = importlib.util.module_from_spec(_spec)
-sys.modules.setdefault("time_notebooks", tn)
-_spec.loader.exec_module(tn)
 
 #: A syllabus table with an escaped pipe before the "CPU time" column, rows named by link and by
 #: number, a notebook without a new time, and a table outside the markers that must stay as it is.
