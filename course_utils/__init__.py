@@ -11,9 +11,9 @@ of each layer may import from (`tests/test_import_layers.py` reads it and checks
 
 core/: what a trained model needs
 
-- `batch`          TaskBatch, the Vocab base class, IGNORE_INDEX: the data contract of every task, and the
-                   helpers tasks share (seeds, ranges, targets)
-- `vocabs`         the token-id layout of each synthetic task (KVVocab, NeedleVocab, CopyVocab, ...)
+- `vocabs`         the token-id layouts: BOS_ID, the Vocab base class, one per task (KVVocab, CopyVocab, ...)
+- `batch`          TaskBatch, IGNORE_INDEX: the data contract of every task, and the helpers tasks share
+                   (seeds, ranges, targets)
 - `retrieval_tasks` retrieval by key: key-value retrieval (with its filler and query options), associative recall
 - `needle_tasks`   a needle in a haystack, among decoys, among near misses
 - `copy_tasks`     copy, repeated sequences, the backcopy stream and its loss floor, the loop stream

@@ -96,7 +96,7 @@ from course_utils.chapters import real_model
 from course_utils.chapters.pretrained import MAX_TOKENS, MODEL_SHA256, BertLayer, file_sha256, load_minilm, model_dir
 from course_utils.core.attention import attention
 from course_utils.core.device import seed_everything
-from course_utils.tools.plotting import finish, plot_attention_maps, use_course_style
+from course_utils.tools.plotting import draw_annotated_heatmap, finish, plot_attention_maps, use_course_style
 from course_utils.tools.report import error_text
 
 os.environ.update(HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1")  # the reference libraries never look online
@@ -437,17 +437,7 @@ print("question vs its fact alone, mean cosine:", f"{np.mean(grid['alone']):.2f}
 # %%
 fig, (ax_map, ax_lines) = plt.subplots(1, 2, figsize=(13, 4.2), gridspec_kw={"width_ratios": [1.2, 1]})
 mean_cos = cosine.mean(axis=(2, 3))  # (lengths, depths)
-image = ax_map.imshow(mean_cos, cmap="viridis", aspect="auto", vmin=0)
-for (r, c), value in np.ndenumerate(mean_cos):
-    ax_map.text(
-        c,
-        r,
-        f"{value:.2f}",
-        ha="center",
-        va="center",
-        fontsize=7,
-        color="white" if value < 0.6 * mean_cos.max() else "black",
-    )
+image = draw_annotated_heatmap(ax_map, mean_cos, vmin=0.0, vmax=mean_cos.max())
 ax_map.set_xticks(range(len(depths)), [f"{d:.0%}" for d in depths])
 ax_map.set_yticks(range(len(lengths)), [f"{n + 2}" for n in lengths])
 ax_map.set(xlabel="depth of the fact in the document", ylabel="document length (tokens)")

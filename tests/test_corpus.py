@@ -3,7 +3,6 @@ from typing import Any
 import pytest
 import torch
 
-from course_utils.core.batch import BOS_ID
 from course_utils.core.corpus import (
     CORPUS_PATH,
     CharTokenizer,
@@ -11,6 +10,7 @@ from course_utils.core.corpus import (
     load_corpus,
     split_corpus,
 )
+from course_utils.core.vocabs import BOS_ID
 
 
 @pytest.fixture(scope="module")

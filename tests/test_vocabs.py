@@ -3,8 +3,8 @@
 import pytest
 import torch
 
-from course_utils.core.batch import IGNORE_INDEX, TokenBlock
-from course_utils.core.vocabs import KVVocab, NearMissVocab, NeedleVocab, RecallVocab, SymbolVocab
+from course_utils.core.batch import IGNORE_INDEX
+from course_utils.core.vocabs import KVVocab, NearMissVocab, NeedleVocab, RecallVocab, SymbolVocab, TokenRange
 
 
 def test_vocab_layout_and_labels():
@@ -14,7 +14,7 @@ def test_vocab_layout_and_labels():
     assert SymbolVocab(n_symbols=4).labels(torch.tensor([0, 1])) == ["BOS", "s0"]
     needle_labels = NeedleVocab(filler_vocab=2, n_values=2).labels(torch.tensor([1, 2, 3, 5]))
     assert needle_labels == ["NEEDLE", "QUERY", "f0", "v0"]
-    with pytest.raises(ValueError, match="no block 'k' in KVVocab; blocks are \\['key', 'value'\\]"):
+    with pytest.raises(ValueError, match="no token range 'k' in KVVocab; its ranges are \\['key', 'value'\\]"):
         vocab.offset("k")
     with pytest.raises(ValueError, match="at least 1"):
         KVVocab(n_keys=0)
@@ -25,14 +25,14 @@ def test_vocab_layout_and_labels():
 
 
 def test_blocks_are_named_for_what_they_hold_and_labelled_short():
-    assert NearMissVocab(n_keys=2, n_values=1, filler_vocab=1).blocks() == (
-        TokenBlock("first_key", 2, "a"),
-        TokenBlock("second_key", 2, "b"),
-        TokenBlock("value", 1, "v"),
-        TokenBlock("filler", 1, "f"),
+    assert NearMissVocab(n_keys=2, n_values=1, filler_vocab=1).token_ranges() == (
+        TokenRange("first_key", 2, "a"),
+        TokenRange("second_key", 2, "b"),
+        TokenRange("value", 1, "v"),
+        TokenRange("filler", 1, "f"),
     )
     vocab = RecallVocab(n_keys=2, n_values=3, value_answers=True)
-    assert [block.name for block in vocab.blocks()] == ["query", "item", "value"]
+    assert [token_range.name for token_range in vocab.token_ranges()] == ["query", "item", "value"]
     assert vocab.labels(torch.tensor([1, 3, 8, 9])) == ["q0", "i0", "i5", "v0"]
 
 

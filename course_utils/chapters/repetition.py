@@ -11,7 +11,7 @@ from __future__ import annotations
 import torch
 from torch import Tensor, nn
 
-from course_utils.core.batch import BOS_ID
+from course_utils.core.vocabs import BOS_ID
 
 
 def repeated_prompt(segments: Tensor, copies: int, *, bos: int = BOS_ID) -> Tensor:

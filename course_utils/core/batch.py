@@ -3,8 +3,8 @@
 A `TaskBatch` holds next-token inputs and targets: `targets[b, t]` is the token the model should predict
 after reading `tokens[b, :t+1]`, and `IGNORE_INDEX` (-100) marks positions without a loss, the value
 `F.cross_entropy` skips by default, so `F.cross_entropy(logits.flatten(0, 1), targets.flatten())` works as
-is. `BOS_ID` (0) is the beginning-of-sequence token that starts every row (but the backcopy stream's with
-`bos=False`). Two indices locate the interesting part of every row:
+is. `BOS_ID` (0, in `course_utils.core.vocabs`) is the beginning-of-sequence token that starts every row
+(but the backcopy stream's with `bos=False`). Two indices locate the interesting part of every row:
 
 - `answer_pos[b]`: the position whose prediction is the answer, `targets[b, answer_pos[b]]`;
 - `relevant_pos[b]`: where that answer token sits in the context, so
@@ -12,26 +12,24 @@ is. `BOS_ID` (0) is the beginning-of-sequence token that starts every row (but t
   `value_answers=True` (the answer is the value held by the token at relevant_pos) and in the "text"
   task (no single token holds the next character: relevant_pos = answer_pos = n - 1).
 
-`Vocab` is the base of the tasks' token-id layouts (`course_utils.core.vocabs`). Every task draws its
-batch on the CPU from a `torch.Generator` or an int seed (`as_generator`), so the same seed gives the
-same batch, and checks its sizes with `check_positive` and `parse_range`.
+Every task draws its batch on the CPU from a `torch.Generator` or an int seed (`as_generator`), so the same
+seed gives the same batch, and checks its sizes with `check_positive` and `parse_range`.
 
-This module imports only torch: the tasks and the corpus build on it.
+This module imports only torch and the vocabularies: the tasks and the corpus build on it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
 from numbers import Integral
-from typing import Any, ClassVar, NamedTuple
+from typing import Any
 
 import torch
 
+from course_utils.core.vocabs import Vocab
+
 #: Target value of positions that have no loss (`F.cross_entropy`'s default `ignore_index`).
 IGNORE_INDEX = -100
-
-#: The id of the beginning-of-sequence token, first in every row of every task and of the text corpus.
-BOS_ID = 0
 
 
 @dataclass
@@ -110,72 +108,6 @@ class TaskBatch:
             f.name: value.to(device) for f in fields(self) if isinstance(value := getattr(self, f.name), torch.Tensor)
         }
         return replace(self, **moved)
-
-
-# ----------------------------------------------------------------------------- vocabulary base
-
-
-class TokenBlock(NamedTuple):
-    """A run of ordinary token ids in a vocabulary: what the tokens are, how many, and how they are labelled.
-
-    `name` is what `Vocab.offset` looks the block up by ("key", "value", ...); `label` prefixes each
-    token's label, so a block labelled "k" reads k0, k1, ...
-    """
-
-    name: str
-    size: int
-    label: str
-
-
-@dataclass(frozen=True)
-class Vocab:
-    """Token-id layout shared by the task vocabularies: special tokens first, then blocks of ids.
-
-    Subclasses name their special tokens in `specials` (BOS is always id BOS_ID = 0) and their blocks in
-    `blocks()`; `course_utils.core.vocabs` holds them (`KVVocab`, `CopyVocab`, ...).
-    """
-
-    specials: ClassVar[tuple[str, ...]] = ("BOS",)
-    bos: ClassVar[int] = BOS_ID
-
-    def __post_init__(self) -> None:
-        for block in self.blocks():
-            if block.size < 1:
-                raise ValueError(
-                    f"{type(self).__name__}: block {block.name!r} has size {block.size}; "
-                    "every vocabulary size must be at least 1"
-                )
-
-    def blocks(self) -> tuple[TokenBlock, ...]:
-        """The blocks of ordinary tokens, in id order (none in the base class)."""
-        return ()
-
-    def offset(self, name: str) -> int:
-        """First token id of the block called `name` ("key", "value", "symbol", ...)."""
-        start = len(self.specials)
-        for block in self.blocks():
-            if block.name == name:
-                return start
-            start += block.size
-        raise ValueError(
-            f"no block {name!r} in {type(self).__name__}; blocks are {[block.name for block in self.blocks()]}"
-        )
-
-    @property
-    def vocab_size(self) -> int:
-        """Number of token ids (embedding rows) the task needs."""
-        return len(self.specials) + sum(block.size for block in self.blocks())
-
-    def labels(self, tokens: torch.Tensor) -> list[str]:
-        """Readable labels for a 1-D token tensor, e.g. for plot axes: ["BOS", "k3", "v17", ...]."""
-        if tokens.dim() != 1:
-            raise ValueError(f"labels() takes one sequence of shape (n,); got {tuple(tokens.shape)}")
-        if len(tokens) and (tokens.min() < 0 or tokens.max() >= self.vocab_size):
-            raise ValueError(f"token ids must be in [0, {self.vocab_size}) for {self}; pass tokens, not targets")
-        names = list(self.specials)
-        for block in self.blocks():
-            names += [f"{block.label}{i}" for i in range(block.size)]
-        return [names[i] for i in tokens.tolist()]
 
 
 # ----------------------------------------------------------------------------- helpers every task uses

@@ -20,7 +20,8 @@ from dataclasses import dataclass, replace
 import numpy as np
 import torch
 
-from course_utils.core.batch import BOS_ID, TaskBatch, TokenBlock, Vocab, as_generator, check_positive
+from course_utils.core.batch import TaskBatch, as_generator, check_positive
+from course_utils.core.vocabs import BOS_ID, TokenRange, Vocab
 from course_utils.paths import CORPUS_PATH
 
 
@@ -189,8 +190,8 @@ class TextVocab(Vocab):
         True
     """
 
-    def blocks(self) -> tuple[TokenBlock, ...]:
-        return (TokenBlock("character", corpus_splits()[0].vocab_size - 1, "c"),)
+    def token_ranges(self) -> tuple[TokenRange, ...]:
+        return (TokenRange("character", corpus_splits()[0].vocab_size - 1, "c"),)
 
 
 def text_batch(batch_size: int, n: int, *, split: str = "train", generator: torch.Generator | int) -> TaskBatch:

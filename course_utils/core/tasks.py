@@ -23,7 +23,7 @@ from typing import Any
 
 import torch
 
-from course_utils.core.batch import TaskBatch, Vocab
+from course_utils.core.batch import TaskBatch
 from course_utils.core.copy_tasks import backcopy_batch, copy_batch, loop_stream_batch, repeated_sequence_batch
 from course_utils.core.corpus import TextVocab, text_batch
 from course_utils.core.needle_tasks import decoy_needle_batch, near_miss_batch, needle_batch
@@ -38,6 +38,7 @@ from course_utils.core.vocabs import (
     NeedleVocab,
     RecallVocab,
     SymbolVocab,
+    Vocab,
 )
 
 

@@ -1,7 +1,7 @@
 """The token-id layouts of the synthetic tasks, one small vocabulary dataclass per task.
 
-Each lists its special tokens (BOS = 0 first) and its blocks of ordinary tokens (`TokenBlock`: keys,
-values, filler, symbols, ...); `Vocab` turns them into `vocab_size`, `offset(block)` and `labels(tokens)`.
+Each lists its special tokens (BOS = 0 first) and its ranges of ordinary token ids (`TokenRange`: keys,
+values, filler, symbols, ...); `Vocab` turns them into `vocab_size`, `offset(name)` and `labels(tokens)`.
 
 Example:
     >>> vocab = KVVocab(n_keys=8, n_values=4)
@@ -14,11 +14,76 @@ Example:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import ClassVar, NamedTuple
 
 import torch
 
-from course_utils.core.batch import TokenBlock, Vocab
+#: The id of the beginning-of-sequence token, first in every row of every task and of the text corpus.
+BOS_ID = 0
+
+
+class TokenRange(NamedTuple):
+    """A run of ordinary token ids in a vocabulary: what the tokens are, how many, and how they are labelled.
+
+    `name` is what `Vocab.offset` looks the range up by ("key", "value", ...); `label` prefixes each
+    token's label, so a range labelled "k" reads k0, k1, ...
+    """
+
+    name: str
+    size: int
+    label: str
+
+
+@dataclass(frozen=True)
+class Vocab:
+    """Token-id layout shared by the task vocabularies: special tokens first, then ranges of ordinary ids.
+
+    Subclasses name their special tokens in `specials` (BOS is always id BOS_ID = 0) and their ranges in
+    `token_ranges()` (`KVVocab`, `CopyVocab`, ... below).
+    """
+
+    specials: ClassVar[tuple[str, ...]] = ("BOS",)
+    bos: ClassVar[int] = BOS_ID
+
+    def __post_init__(self) -> None:
+        for token_range in self.token_ranges():
+            if token_range.size < 1:
+                raise ValueError(
+                    f"{type(self).__name__}: {token_range.name!r} tokens number {token_range.size}; "
+                    "every vocabulary size must be at least 1"
+                )
+
+    def token_ranges(self) -> tuple[TokenRange, ...]:
+        """The ranges of ordinary token ids, in id order (none in the base class)."""
+        return ()
+
+    def offset(self, name: str) -> int:
+        """First token id of the range called `name` ("key", "value", "symbol", ...)."""
+        start = len(self.specials)
+        for token_range in self.token_ranges():
+            if token_range.name == name:
+                return start
+            start += token_range.size
+        raise ValueError(
+            f"no token range {name!r} in {type(self).__name__}; its ranges are "
+            f"{[token_range.name for token_range in self.token_ranges()]}"
+        )
+
+    @property
+    def vocab_size(self) -> int:
+        """Number of token ids (embedding rows) the task needs."""
+        return len(self.specials) + sum(token_range.size for token_range in self.token_ranges())
+
+    def labels(self, tokens: torch.Tensor) -> list[str]:
+        """Readable labels for a 1-D token tensor, e.g. for plot axes: ["BOS", "k3", "v17", ...]."""
+        if tokens.dim() != 1:
+            raise ValueError(f"labels() takes one sequence of shape (n,); got {tuple(tokens.shape)}")
+        if len(tokens) and (tokens.min() < 0 or tokens.max() >= self.vocab_size):
+            raise ValueError(f"token ids must be in [0, {self.vocab_size}) for {self}; pass tokens, not targets")
+        names = list(self.specials)
+        for token_range in self.token_ranges():
+            names += [f"{token_range.label}{i}" for i in range(token_range.size)]
+        return [names[i] for i in tokens.tolist()]
 
 
 @dataclass(frozen=True)
@@ -28,8 +93,8 @@ class KVVocab(Vocab):
     and values do not move).
 
     Example:
-        >>> KVVocab(n_keys=8, n_values=4).blocks()
-        (TokenBlock(name='key', size=8, label='k'), TokenBlock(name='value', size=4, label='v'))
+        >>> KVVocab(n_keys=8, n_values=4).token_ranges()
+        (TokenRange(name='key', size=8, label='k'), TokenRange(name='value', size=4, label='v'))
         >>> KVVocab(8, 4, filler=True).offset("filler")
         14
     """
@@ -40,9 +105,9 @@ class KVVocab(Vocab):
     specials: ClassVar[tuple[str, ...]] = ("BOS", "SEP")
     sep: ClassVar[int] = 1
 
-    def blocks(self) -> tuple[TokenBlock, ...]:
-        filler = (TokenBlock("filler", 1, "f"),) if self.filler else ()
-        return (TokenBlock("key", self.n_keys, "k"), TokenBlock("value", self.n_values, "v"), *filler)
+    def token_ranges(self) -> tuple[TokenRange, ...]:
+        filler = (TokenRange("filler", 1, "f"),) if self.filler else ()
+        return (TokenRange("key", self.n_keys, "k"), TokenRange("value", self.n_values, "v"), *filler)
 
 
 @dataclass(frozen=True)
@@ -61,8 +126,8 @@ class NeedleVocab(Vocab):
     needle: ClassVar[int] = 1
     query: ClassVar[int] = 2
 
-    def blocks(self) -> tuple[TokenBlock, ...]:
-        return (TokenBlock("filler", self.filler_vocab, "f"), TokenBlock("value", self.n_values, "v"))
+    def token_ranges(self) -> tuple[TokenRange, ...]:
+        return (TokenRange("filler", self.filler_vocab, "f"), TokenRange("value", self.n_values, "v"))
 
 
 @dataclass(frozen=True)
@@ -94,12 +159,12 @@ class NearMissVocab(Vocab):
     specials: ClassVar[tuple[str, ...]] = ("BOS", "QUERY")
     query: ClassVar[int] = 1
 
-    def blocks(self) -> tuple[TokenBlock, ...]:
+    def token_ranges(self) -> tuple[TokenRange, ...]:
         return (
-            TokenBlock("first_key", self.n_keys, "a"),
-            TokenBlock("second_key", self.n_keys, "b"),
-            TokenBlock("value", self.n_values, "v"),
-            TokenBlock("filler", self.filler_vocab, "f"),
+            TokenRange("first_key", self.n_keys, "a"),
+            TokenRange("second_key", self.n_keys, "b"),
+            TokenRange("value", self.n_values, "v"),
+            TokenRange("filler", self.filler_vocab, "f"),
         )
 
 
@@ -118,8 +183,8 @@ class CopyVocab(Vocab):
     specials: ClassVar[tuple[str, ...]] = ("BOS", "SEP")
     sep: ClassVar[int] = 1
 
-    def blocks(self) -> tuple[TokenBlock, ...]:
-        return (TokenBlock("symbol", self.n_symbols, "s"),)
+    def token_ranges(self) -> tuple[TokenRange, ...]:
+        return (TokenRange("symbol", self.n_symbols, "s"),)
 
 
 @dataclass(frozen=True)
@@ -146,8 +211,8 @@ class SymbolVocab(Vocab):
 
     n_symbols: int = 64
 
-    def blocks(self) -> tuple[TokenBlock, ...]:
-        return (TokenBlock("symbol", self.n_symbols, "s"),)
+    def token_ranges(self) -> tuple[TokenRange, ...]:
+        return (TokenRange("symbol", self.n_symbols, "s"),)
 
 
 @dataclass(frozen=True)
@@ -163,8 +228,8 @@ class BackcopyVocab(Vocab):
     specials: ClassVar[tuple[str, ...]] = ("BOS", "TRIGGER")
     trigger: ClassVar[int] = 1
 
-    def blocks(self) -> tuple[TokenBlock, ...]:
-        return (TokenBlock("symbol", self.n_symbols, "s"),)
+    def token_ranges(self) -> tuple[TokenRange, ...]:
+        return (TokenRange("symbol", self.n_symbols, "s"),)
 
 
 @dataclass(frozen=True)
@@ -182,9 +247,9 @@ class RecallVocab(Vocab):
     n_values: int = 16
     value_answers: bool = False
 
-    def blocks(self) -> tuple[TokenBlock, ...]:
-        values = (TokenBlock("value", self.n_values, "v"),) if self.value_answers else ()
-        return (TokenBlock("query", self.n_keys, "q"), TokenBlock("item", self.n_keys * self.n_values, "i"), *values)
+    def token_ranges(self) -> tuple[TokenRange, ...]:
+        values = (TokenRange("value", self.n_values, "v"),) if self.value_answers else ()
+        return (TokenRange("query", self.n_keys, "q"), TokenRange("item", self.n_keys * self.n_values, "i"), *values)
 
     def item(self, key: torch.Tensor, value: torch.Tensor) -> torch.Tensor:
         """Token id of the item holding `key` and `value` (tensors of one shape, or broadcastable).

@@ -450,7 +450,7 @@ def plot_heatmaps(
     cols = min(len(arrays), ncols)
     fig, drawn = _panel_grid(len(arrays), cols, panel_size=(3.3, 2.9), margins=(0.9, 0.6))
     for ax, (name, a) in zip(drawn, arrays.items()):
-        image = _draw_annotated_heatmap(ax, a, vmin=vmin, vmax=vmax, cmap=cmap)
+        image = draw_annotated_heatmap(ax, a, vmin=vmin, vmax=vmax, cmap=cmap)
         ax.set_xticks(range(len(col_labels)), col_labels, fontsize=8)
         ax.set_yticks(range(len(row_labels)), row_labels, fontsize=8)
         ax.set_title(name)
@@ -462,8 +462,18 @@ def plot_heatmaps(
     return _closed(fig)
 
 
-def _draw_annotated_heatmap(ax: Axes, values: np.ndarray, *, vmin: float, vmax: float, cmap: str) -> AxesImage:
-    """A (rows, cols) heat map with each cell's value written in it (white on the dark half of the scale)."""
+def draw_annotated_heatmap(
+    ax: Axes, values: np.ndarray, *, vmin: float, vmax: float, cmap: str = "viridis"
+) -> AxesImage:
+    """Draw values (rows, cols) on ax as a heat map with each cell's value written in it (white on the dark
+    half of the scale); returns the image, for a colour bar.
+
+    Example:
+        >>> fig, ax = plt.subplots()
+        >>> image = draw_annotated_heatmap(ax, np.array([[0.1, 0.9]]), vmin=0.0, vmax=1.0)
+        >>> [text.get_color() for text in ax.texts]
+        ['white', 'black']
+    """
     image = ax.imshow(values, vmin=vmin, vmax=vmax, cmap=cmap, aspect="auto", interpolation="nearest")
     for (r, c), value in np.ndenumerate(values):
         ax.text(
