@@ -61,9 +61,12 @@ def test_dilated_patterns_refuse_what_the_kernel_cannot_do(options):
 
 
 def test_dilated_patterns_take_positions_added_to_the_embeddings():
-    ModelAttention(
+    attn = ModelAttention(
         32,
         4,
         dilated_patterns=([8, 16], [1, 2]),
         positional=make_positional("learned", d_model=32, heads=4, max_len=64),
     )
+    y, weights = attn(torch.randn(2, 20, 32))
+    assert y.shape == (2, 20, 32) and weights is None
+    assert torch.isfinite(y).all()

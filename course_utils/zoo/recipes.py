@@ -395,7 +395,7 @@ def si_needle_entry(variant: str, seed: int) -> ZooEntry:
 def sink_entry(sink_fix: str, seed: int, *, sink_init: float = 0.0, layers: int = 1, bos: bool = True) -> ZooEntry:
     """Notebook 04: an attention-only language model on the backcopy stream, on which small models grow an
     attention sink on BOS (Xiao et al., "Efficient Streaming Language Models with Attention Sinks", 2023) on
-    every seed (`tests/test_sinks_zoo.py` checks each).
+    every seed (`tests/test_sinks_claims.py` checks each).
 
     Example:
         >>> sink_entry("learned_sink", 0, sink_init=4.0).name
