@@ -33,13 +33,16 @@ NBVAL_ARGS ?=
 TEST_WORKERS ?= 2
 LAB_ARGS ?=
 GPU_ARGS ?=
-# Test targets only: glibc keeps freed large tensors in the heap (no page faults on reuse); Python may cache bytecode.
+# Test targets only, for speed (no test needs them to pass): the MALLOC_* knobs make glibc keep freed large tensors
+# in its heap, so the next one reuses their pages instead of faulting in fresh ones (the memory probe's tests and
+# the benchmark's subprocesses drop them: they change what the resident set measures); clearing
+# PYTHONDONTWRITEBYTECODE, which some machines set, lets Python cache the bytecode `make install` does not compile.
 TEST_ENV := MALLOC_MMAP_THRESHOLD_=4294967296 MALLOC_TRIM_THRESHOLD_=34359738368 MALLOC_TOP_PAD_=1073741824 \
 	PYTHONDONTWRITEBYTECODE=
 # Jupyter refuses to start as root (containers, CI) unless told to.
 LAB_ROOT_FLAG := $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root)
 
-.PHONY: help install lock lab lint test quick unit nbval book gpu zoo trials student timings clean
+.PHONY: help install lock lab lint format test quick unit nbval book gpu zoo trials student timings clean
 
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' Makefile | sed -E 's/^([a-z]+):.*## /  make \1\t/' | expand -t 16
@@ -85,6 +88,12 @@ lint: install ## ruff (lint and format check) on the repository, mypy on the pac
 	$(VENV)/bin/ruff format --check . || status=1; \
 	$(VENV)/bin/mypy || status=1; \
 	exit $$status
+
+# Imports are never removed (F401, F811): otter runs a quiz's test cell on its own, so it repeats imports. A notebook's
+# .py that this changes goes back into its .ipynb with `$(VENV)/bin/jupytext --sync notebooks/NN_name.ipynb`.
+format: install ## fix what ruff can fix and format the repository (what make lint checks)
+	$(VENV)/bin/ruff check --fix --unfixable F401,F811 .
+	$(VENV)/bin/ruff format .
 
 # Every step always runs; the target fails if any did.
 test: install ## every test: lint, the unit tests, then every notebook re-executed and compared by nbval

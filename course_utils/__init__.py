@@ -34,19 +34,23 @@ core/: what a trained model needs
 - `train`          a deterministic training loop with a progress bar
 - `metrics`        entropy, max weight and sink mass of attention weights, JS divergence between two of them,
                    the relative max error of an output against a reference
-- `evaluate`       accuracy and losses of a trained model (by query index, at the last token, by position),
-                   run `rows_per_call` rows at a time; the last query's attention
+- `evaluate`       accuracy and losses of a trained model on any batch (at the last token, at every
+                   supervised position, by position), run `rows_per_call` rows at a time on the model's
+                   device; the last query's attention
+- `task_accuracy`  accuracy on the tasks' own seeded batches: key-value retrieval by queried pair index,
+                   needles at a chosen length
 - `records`        stored measurement records (JSON): rounding, writing, loading or the command that rebuilds one
 
 chapters/: one chapter's idea
 
 - `circuits`         a copy model's attention: distance read from, content or position (ch. 01)
-- `dilution`         attention dilution in theory, in simulation and in trained recall models (ch. 02);
-                     a needle's and its decoys' weight (ch. 05)
+- `dilution`         attention dilution in theory, in simulation and in trained recall models (ch. 02)
 - `positional_bias`  lost in the middle by relative position, attention to far keys and to a value's key (ch. 03)
 - `sinks`            StreamingLLM caches (first k + recent tokens), what the first token writes (ch. 04)
 - `collapse`         rank-collapse residual, JS divergence between heads (ch. 05)
 - `repetition`       repeated prompts, per-copy probabilities, greedy repetition (ch. 05)
+- `distractors`      a needle model among exact decoys and near misses: accuracy, the needle's and a decoy's
+                     weight (ch. 05)
 - `flash`            online-softmax (FlashAttention-style) attention over key blocks; naive attention behind a
                      memory budget (ch. 06)
 - `traffic`          bytes an attention call moves and keeps (op by op, and for the backward pass) (ch. 06)
@@ -72,6 +76,7 @@ zoo/: trained models (see `course_utils/zoo/__init__.py`)
 - `store`       how a checkpoint is stored
 - `training`    training, storing and loading an entry
 - `trials`      training experiments whose measurements, not weights, are committed (ch. 07-09)
+- `cli`         what the zoo's command lines share: acting on the names given, or on all with --all
 
 tools/: notebook helpers and runners
 

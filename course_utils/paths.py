@@ -11,12 +11,18 @@ from pathlib import Path
 PACKAGE_DIR = Path(__file__).resolve().parent
 #: The repository checkout that holds the package, the notebooks and their results.
 REPO_DIR = PACKAGE_DIR.parent
+#: The teacher notebooks, `NN_name.ipynb`, each paired with its `NN_name.py`.
+NOTEBOOKS_DIR = REPO_DIR / "notebooks"
+#: The student editions, `NN_name.ipynb`, generated from the teacher notebooks by `make student`.
+STUDENT_DIR = REPO_DIR / "student"
+#: A chapter notebook's name: two digits, an underscore (`01_attention_from_scratch.ipynb`).
+CHAPTER_GLOB = "[0-9][0-9]_*.ipynb"
 #: The shipped text corpus of the "text" task (Python standard-library documentation).
 CORPUS_PATH = PACKAGE_DIR / "data" / "corpus.txt"
 #: The zoo's committed checkpoints, `NAME.pt.xz`.
 CHECKPOINT_DIR = PACKAGE_DIR / "zoo" / "checkpoints"
 #: Measurements the notebooks read: recorded benchmarks (`*_<device>.csv`) and records.
-RESULTS_DIR = REPO_DIR / "notebooks" / "results"
+RESULTS_DIR = NOTEBOOKS_DIR / "results"
 #: The wider trials' measurements (`course_utils.zoo.trials`), one JSON file per trial.
 TRIALS_DIR = RESULTS_DIR / "trials"
 #: all-MiniLM-L6-v2's measured record (`course_utils.chapters.real_model`).
@@ -26,6 +32,16 @@ BUILD_DIR = REPO_DIR / "build"
 #: Where `zoo.load_entry(NAME, retrain=True)` trains a checkpoint, `NAME.pt.xz`: outside the package, so a
 #: notebook never overwrites a committed one (only `python -m course_utils.zoo build` writes `CHECKPOINT_DIR`).
 ZOO_RETRAIN_DIR = BUILD_DIR / "zoo"
+
+
+def chapter_notebooks(folder: Path = NOTEBOOKS_DIR) -> list[Path]:
+    """The chapter notebooks `NN_name.ipynb` in `folder` (the teacher notebooks by default), in chapter order.
+
+    Example:
+        >>> chapter_notebooks()[0].name
+        '01_attention_from_scratch.ipynb'
+    """
+    return sorted(folder.glob(CHAPTER_GLOB))
 
 
 def require_checkout(path: Path) -> Path:

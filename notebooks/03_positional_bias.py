@@ -97,10 +97,10 @@ from course_utils.chapters.positional_bias import (
     previous_token_weight,
 )
 from course_utils.core.device import seed_everything
-from course_utils.core.evaluate import accuracy_by_query_index
 from course_utils.core.model import TinyGPT
 from course_utils.core.positional import ALiBi, RoPE, Sinusoidal
 from course_utils.core.retrieval_tasks import kv_retrieval_batch
+from course_utils.core.task_accuracy import accuracy_by_query_index
 from course_utils.core.vocabs import KVVocab
 from course_utils.tools.plotting import finish, plot_curves, plot_heatmaps, plot_seed_lines, use_course_style
 

@@ -94,7 +94,8 @@ import torch
 
 from course_utils import zoo
 from course_utils.chapters.collapse import head_divergence, last_token_shift, random_stack_residuals, rank_residual
-from course_utils.chapters.dilution import decoy_accuracy, gap_for_weight, near_miss_measure, relevant_weight
+from course_utils.chapters.dilution import gap_for_weight, relevant_weight
+from course_utils.chapters.distractors import decoy_accuracy, measure_near_miss
 from course_utils.chapters.repetition import copy_log_probs, greedy_repeats, repeated_prompt
 from course_utils.core.device import seed_everything
 from course_utils.core.metrics import js_divergence, normalized_entropy
@@ -767,16 +768,16 @@ print(" ".join(example.vocab.labels(example.tokens[0])), "->", example.vocab.lab
 # %% [markdown]
 # For each seed, take the last-layer head that gives the needle the most weight with no decoy, and
 # measure at 128 tokens: accuracy, the head's weight on the needle's three tokens, and on each
-# decoy's three tokens (`course_utils.chapters.dilution.item_weights`).
+# decoy's three tokens (`course_utils.chapters.distractors.item_weights`).
 
 
 # %%
 NEAR_DECOYS = (0, 1, 2, 4, 8, 16, 32)
-measured = {(s, m): near_miss_measure(near[s], m) for s in SEEDS for m in NEAR_DECOYS}
-head = {s: int(measured[(s, 0)][1].argmax()) for s in SEEDS}
-near_acc = torch.tensor([[measured[(s, m)][0] for m in NEAR_DECOYS] for s in SEEDS])  # (seeds, decoys)
-near_w = torch.tensor([[measured[(s, m)][1][head[s]] for m in NEAR_DECOYS] for s in SEEDS])
-near_decoy = torch.tensor([[measured[(s, m)][2][head[s]] for m in NEAR_DECOYS] for s in SEEDS])  # nan at m = 0
+measured = {(s, m): measure_near_miss(near[s], n_decoys=m) for s in SEEDS for m in NEAR_DECOYS}
+head = {s: int(measured[(s, 0)].needle_weight.argmax()) for s in SEEDS}
+near_acc = torch.tensor([[measured[(s, m)].accuracy for m in NEAR_DECOYS] for s in SEEDS])  # (seeds, decoys)
+near_w = torch.tensor([[measured[(s, m)].needle_weight[head[s]] for m in NEAR_DECOYS] for s in SEEDS])
+near_decoy = torch.tensor([[measured[(s, m)].decoy_weight[head[s]] for m in NEAR_DECOYS] for s in SEEDS])  # m = 0: nan
 for s in SEEDS:
     print(
         f"seed {s}, head {head[s]}: accuracy "

@@ -92,7 +92,7 @@ from course_utils.chapters.flops import attention_flops, dilated_flops
 from course_utils.chapters.traffic import count_traffic
 from course_utils.core.device import pick_device, seed_everything
 from course_utils.core.dilated import dilated_attention, dilated_key_counts, dilated_reference, geometric_patterns
-from course_utils.core.evaluate import accuracy_by_query_index
+from course_utils.core.task_accuracy import accuracy_by_query_index
 from course_utils.core.tasks import make_batch_fn
 from course_utils.paths import RESULTS_DIR  # notebooks/results, wherever the notebook runs
 from course_utils.tools.diagrams import route_diagram
@@ -746,16 +746,17 @@ for s in SEEDS:
 # Two trials separate the explanations (`course_utils.zoo.trials`; only their measurements are
 # committed, since the repository has no room for more checkpoints):
 #
-# - **longer**: each dilated model trained 3000 more steps (6000 in all, a second warm-up and cosine
-#   cycle). If it only learns slower, the unroutable pairs should improve too; if it cannot route,
-#   routable pairs improve and the others stay near chance.
+# - **longer**: each dilated model trained 3000 more steps from its weights, with its own recipe: a
+#   second pass over the same 3000 batches (6000 steps in all, a second warm-up and cosine cycle), so
+#   more optimisation, not more data. If it only learns slower, the unroutable pairs should improve
+#   too; if it cannot route, routable pairs improve and the others stay near chance.
 # - **deeper**: the same recipe with 3 layers. The route table predicts more routable pairs at most
 #   K (12 of 16 at K = 16, 8 of 15 at K = 15), so accuracy should follow the 3-layer map.
 
 # %%
 TRIAL_KINDS = {
-    "2 layers, 6000 steps": trials.trial_names("kv-rope-dilated-long"),
-    "3 layers, 3000 steps": trials.trial_names("kv-rope-dilated-3l"),
+    "2 layers, 6000 steps": trials.trial_names("kv", positional="rope", dilated=True, finetune="long"),
+    "3 layers, 3000 steps": trials.trial_names("kv", positional="rope", dilated=True, layers=3),
 }
 trial_acc = {
     (kind, s): trials.load_trial_record(name)["measurements"]["accuracy_by_index"]
@@ -813,7 +814,7 @@ lm_windows = {
     }
     for kind, names in (
         ("dense", zoo.family_names("si-lm", variant="rope")),
-        ("dilated", trials.trial_names("si-lm-dilated")),
+        ("dilated", trials.trial_names("si-lm", variant="dilated")),
     )
 }
 lm_gap = {}
@@ -835,10 +836,9 @@ for s in SEEDS:
 # %%
 BORDERS = np.arange(PATTERNS[0][0], 64, PATTERNS[0][0])  # positions 8, 16, ..., 56
 position_gap = {}
+dilated_lm = trials.trial_names("si-lm", variant="dilated")
 for s in SEEDS:
-    gap = np.array(
-        trials.load_trial_record(trials.trial_names("si-lm-dilated")[s])["measurements"]["position_loss"]["64"]
-    ) - np.array(
+    gap = np.array(trials.load_trial_record(dilated_lm[s])["measurements"]["position_loss"]["64"]) - np.array(
         trials.load_trial_record(zoo.family_names("si-lm", variant="rope")[s])["measurements"]["position_loss"]["64"]
     )
     position_gap[s] = gap
@@ -882,11 +882,13 @@ fig
 #   query can see. Routable pairs are recalled above that, by a margin that depends on the seed (well
 #   in seed 0, a little in seed 2, barely in seed 1). K = 16, the case examined first, is close to the
 #   pattern's worst alignment.
-# - *Slower and unable, both.* Trained 3000 more steps, the dilated models recall the routable
-#   pairs far better, while the pairs their layers cannot route stay near chance, and all three
-#   seeds, which had learned very different amounts, end on the same curve over K: a ceiling set by
-#   the pattern. Part of the gap at equal steps was slow learning; the rest is routing, which more
-#   training does not open.
+# - *Slower and unable, both.* Trained 3000 more steps, a second pass over the same 3000 batches
+#   (6000 steps in all), the dilated models recall the routable pairs far better, while the pairs
+#   their layers cannot route stay near chance, and all three seeds, which had learned very different
+#   amounts, end on the same curve over K: a ceiling set by the pattern. Part of the gap at equal
+#   steps was slow learning, which more optimisation steps on the same data closed (the trial adds no
+#   new data, so it says nothing about more data); the rest is routing, which more training does not
+#   open.
 # - *Depth: routes, not learning.* A third layer opens most of the comb on paper (the 3-layer route
 #   map), but the 3-layer models trained for the same 3000 steps learned less than the 2-layer ones,
 #   and did not use the new routes: depth adds routes and makes them harder to learn in a fixed

@@ -384,7 +384,7 @@ ALL_VARIANTS = {**VARIANTS, **TRIAL_VARIANTS}
 
 
 def lm_measurements(v, s):
-    name = zoo.entry_name("si-lm", s, variant=v) if v in VARIANTS else trials.trial_names(f"si-lm-{v}")[s]
+    name = zoo.entry_name("si-lm", s, variant=v) if v in VARIANTS else trials.trial_names("si-lm", variant=v)[s]
     return trials.load_trial_record(name)["measurements"]
 
 

@@ -375,7 +375,7 @@ for s, m in dilated.items():
     )
 si_kv = {
     s: trials.load_trial_record(name)["measurements"]["accuracy_at_pairs"]
-    for s, name in trials.trial_names("kv-si-nope").items()
+    for s, name in trials.trial_names("kv", positional="none", variant="si-nope").items()
 }
 for s, acc in si_kv.items():
     print(f"scale-invariant + NoPE s{s}: K = 16 / 32 / 64: " + " / ".join(f"{acc[str(k)]:.2f}" for k in PAIR_COUNTS))

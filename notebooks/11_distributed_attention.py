@@ -86,8 +86,8 @@ import torch
 
 from course_utils.chapters.distributed_cost import kv_bytes_received, paper_row, ring_bytes
 from course_utils.chapters.distributed_runs import (
-    check_pattern_sets,
     exactness_check,
+    exactness_pattern_sets,
     measure_rank,
     run_on_subgroups,
     spawn,
@@ -245,7 +245,7 @@ for world in (1, 2, 4):
     worst = {case: max(rank[world][case] for rank in ranks) for case in ranks[0][world]}
     worst_by_p[world] = max(worst.values())
     print(
-        f"P = {world}: {len(worst)} checks (ring and {len(check_pattern_sets(world))} pattern sets; causal and not; "
+        f"P = {world}: {len(worst)} checks (ring and {len(exactness_pattern_sets(world))} pattern sets; causal and not; "
         f"output and q, k, v gradients), largest |difference| {error_text(worst_by_p[world])}"
     )
 

@@ -95,9 +95,9 @@ from course_utils.chapters.flash import score_matrix_bytes
 from course_utils.chapters.retrieval import hierarchical_answer, retrieve_best_chunk
 from course_utils.core.copy_tasks import backcopy_batch
 from course_utils.core.device import seed_everything
-from course_utils.core.evaluate import accuracy_by_query_index
 from course_utils.core.metrics import sink_mass
 from course_utils.core.retrieval_tasks import kv_retrieval_batch
+from course_utils.core.task_accuracy import accuracy_by_query_index
 from course_utils.core.tasks import make_batch_fn
 from course_utils.paths import RESULTS_DIR  # notebooks/results, wherever the notebook runs
 from course_utils.tools.plotting import finish, use_course_style

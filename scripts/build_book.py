@@ -33,12 +33,11 @@ from pathlib import Path
 
 import nbformat
 
+from course_utils.paths import NOTEBOOKS_DIR, REPO_DIR, STUDENT_DIR, chapter_notebooks
 from course_utils.tools.quiz import OTTER_MARKER
 
-REPO = Path(__file__).resolve().parents[1]
-CONF_DIR = REPO / "book"
-DEFAULT_OUT = REPO / "build" / "book"
-CHAPTER_GLOB = "[0-9][0-9]_*.ipynb"
+CONF_DIR = REPO_DIR / "book"
+DEFAULT_OUT = REPO_DIR / "build" / "book"
 COLAB = "https://colab.research.google.com/github"
 WIDGET = "application/vnd.jupyter.widget-view+json"
 SUCCESS_MESSAGE = re.compile(r'^success_message:\s*"(.*)"\s*$', re.M)
@@ -46,7 +45,7 @@ SUCCESS_MESSAGE = re.compile(r'^success_message:\s*"(.*)"\s*$', re.M)
 
 def repository_url() -> str:
     """The course's public repository (pyproject.toml's `[project.urls] Repository`)."""
-    return tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["urls"]["Repository"]
+    return tomllib.loads((REPO_DIR / "pyproject.toml").read_text(encoding="utf-8"))["project"]["urls"]["Repository"]
 
 
 def _marker(cell: nbformat.NotebookNode) -> str | None:
@@ -222,18 +221,18 @@ def stage(src: Path) -> list[str]:
         shutil.rmtree(src)
     (src / "notebooks").mkdir(parents=True)
     (src / "student").mkdir()
-    chapters = [path.stem for path in sorted((REPO / "notebooks").glob(CHAPTER_GLOB))]
+    chapters = [path.stem for path in chapter_notebooks()]
     for name in chapters:
-        nb = nbformat.read(REPO / "notebooks" / f"{name}.ipynb", as_version=4)
+        nb = nbformat.read(NOTEBOOKS_DIR / f"{name}.ipynb", as_version=4)
         nbformat.write(book_notebook(nb, name), src / "notebooks" / f"{name}.ipynb")
-    students = [path.stem for path in sorted((REPO / "student").glob(CHAPTER_GLOB))]
+    students = [path.stem for path in chapter_notebooks(STUDENT_DIR)]
     with zipfile.ZipFile(src / "student-notebooks.zip", "w", zipfile.ZIP_DEFLATED) as archive:
         for name in students:
-            shutil.copyfile(REPO / "student" / f"{name}.ipynb", src / "student" / f"{name}.ipynb")
-            archive.write(REPO / "student" / f"{name}.ipynb", f"student/{name}.ipynb")
-    readme = (REPO / "README.md").read_text()
-    (src / "index.md").write_text(landing_page(readme, chapters))
-    (src / "students.md").write_text(students_page(readme, students))
+            shutil.copyfile(STUDENT_DIR / f"{name}.ipynb", src / "student" / f"{name}.ipynb")
+            archive.write(STUDENT_DIR / f"{name}.ipynb", f"student/{name}.ipynb")
+    readme = (REPO_DIR / "README.md").read_text(encoding="utf-8")
+    (src / "index.md").write_text(landing_page(readme, chapters), encoding="utf-8")
+    (src / "students.md").write_text(students_page(readme, students), encoding="utf-8")
     return chapters
 
 

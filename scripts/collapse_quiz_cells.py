@@ -14,14 +14,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 import jupytext
 import nbformat
 
+from course_utils.paths import chapter_notebooks
 from course_utils.tools.quiz import OTTER_MARKER
-
-NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 
 
 def collapse(nb: nbformat.NotebookNode) -> int:
@@ -42,7 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="only report; exit 1 if anything would change")
     args = parser.parse_args(argv)
     todo = 0
-    for path in sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")):
+    for path in chapter_notebooks():
         nb = nbformat.read(path, as_version=4)
         changed = collapse(nb)
         todo += changed

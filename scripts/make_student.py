@@ -46,14 +46,12 @@ from pathlib import Path
 
 import nbformat
 
+from course_utils.paths import CHAPTER_GLOB, NOTEBOOKS_DIR, REPO_DIR, STUDENT_DIR, chapter_notebooks
 from course_utils.tools.quiz import OTTER_MARKER
 
-REPO = Path(__file__).resolve().parents[1]
-#: Teacher notebooks are `NN_name.ipynb` (two digits, underscore).
-NOTEBOOK_GLOB = "[0-9][0-9]_*.ipynb"
 #: Environment variable overriding the default teacher-notebook directory.
 NOTEBOOKS_ENV = "COURSE_NOTEBOOKS_DIR"
-DEFAULT_OUT = REPO / "student"
+DEFAULT_OUT = STUDENT_DIR
 
 #: The kernelspec written into every student notebook: the one name every Jupyter resolves.
 STUDENT_KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
@@ -73,7 +71,7 @@ class AssignError(RuntimeError):
 
 def default_notebooks_dir() -> Path:
     """`$COURSE_NOTEBOOKS_DIR` if set, else `notebooks/` of the repository."""
-    return Path(os.environ.get(NOTEBOOKS_ENV) or REPO / "notebooks")
+    return Path(os.environ.get(NOTEBOOKS_ENV) or NOTEBOOKS_DIR)
 
 
 def is_assign_notebook(path: Path) -> bool:
@@ -93,13 +91,13 @@ def is_assign_notebook(path: Path) -> bool:
 def find_assign_notebooks(notebooks_dir: Path | None = None) -> list[Path]:
     """The `NN_*.ipynb` master notebooks in `notebooks_dir` that are otter assignments, sorted."""
     notebooks_dir = Path(notebooks_dir or default_notebooks_dir())
-    return [p for p in sorted(notebooks_dir.glob(NOTEBOOK_GLOB)) if is_assign_notebook(p)]
+    return [p for p in chapter_notebooks(notebooks_dir) if is_assign_notebook(p)]
 
 
 def _subprocess_env() -> dict[str, str]:
     """Environment in which `course_utils` imports even if the course is not pip-installed."""
     env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO), env.get("PYTHONPATH", "")) if p)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO_DIR), env.get("PYTHONPATH", "")) if p)
     return env
 
 
@@ -156,8 +154,8 @@ def run_otter_assign(master: Path, result_dir: Path, *, run_tests: bool = False,
             raise AssignError(f"otter assign failed for {master.name}:\n{log[-6000:]}")
         return AssignResult(master, result_dir, log, proc.returncode)
 
-    if str(REPO) not in sys.path:
-        sys.path.insert(0, str(REPO))
+    if str(REPO_DIR) not in sys.path:
+        sys.path.insert(0, str(REPO_DIR))
     from otter.assign import main as otter_assign
 
     buf = io.StringIO()
@@ -299,9 +297,7 @@ def is_generated_notebook(path: Path) -> bool:
 
 def stale_notebooks(out_dir: Path, expected: dict[str, str]) -> list[str]:
     """Generated `NN_*.ipynb` in `out_dir` whose teacher notebook no longer exists."""
-    return [
-        p.name for p in sorted(Path(out_dir).glob(NOTEBOOK_GLOB)) if p.name not in expected and is_generated_notebook(p)
-    ]
+    return [p.name for p in chapter_notebooks(Path(out_dir)) if p.name not in expected and is_generated_notebook(p)]
 
 
 def _readable(text: str) -> list[str]:
@@ -398,7 +394,7 @@ def main(argv: list[str] | None = None) -> int:
     masters = find_assign_notebooks(notebooks_dir)
     if not masters:
         print(
-            f"make_student: no otter assign notebooks ({NOTEBOOK_GLOB} with an ASSIGNMENT CONFIG cell) "
+            f"make_student: no otter assign notebooks ({CHAPTER_GLOB} with an ASSIGNMENT CONFIG cell) "
             f"in {notebooks_dir}"
         )
     try:

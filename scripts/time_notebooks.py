@@ -38,13 +38,13 @@ from jupyter_client.kernelspec import KernelSpecManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
+from course_utils.paths import NOTEBOOKS_DIR, REPO_DIR, RESULTS_DIR, chapter_notebooks
+
 if TYPE_CHECKING:
     from jupyter_client.client import KernelClient
 
-ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOKS = ROOT / "notebooks"
-CSV_PATH = NOTEBOOKS / "results" / "timings.csv"
-README = ROOT / "README.md"
+CSV_PATH = RESULTS_DIR / "timings.csv"
+README = REPO_DIR / "README.md"
 START, END = "<!-- timings:start -->", "<!-- timings:end -->"
 FIELDS = ["notebook", "cold_s", "warm_s", "cpu_count", "torch_version", "date"]
 KERNEL = "python3"
@@ -52,12 +52,12 @@ KERNEL = "python3"
 
 def find_notebooks(only: list[str] | None) -> list[Path]:
     """The course notebooks `NN_*.ipynb`, optionally only those whose NN prefix or stem is in `only`."""
-    paths = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+    paths = chapter_notebooks()
     if only:
         wanted = set(only)
         paths = [path for path in paths if path.stem in wanted or path.stem.split("_", 1)[0] in wanted]
         if not paths:
-            raise SystemExit(f"no notebook in {NOTEBOOKS} matches --only {' '.join(only)}")
+            raise SystemExit(f"no notebook in {NOTEBOOKS_DIR} matches --only {' '.join(only)}")
     return paths
 
 
@@ -176,7 +176,7 @@ def main(argv: list[str] | None = None) -> int:
 
     paths = find_notebooks(args.only)
     if not paths:
-        print(f"no notebooks/NN_*.ipynb in {NOTEBOOKS}: nothing to time")
+        print(f"no notebooks/NN_*.ipynb in {NOTEBOOKS_DIR}: nothing to time")
         return 0
     kernel_python = KernelSpecManager().get_kernel_spec(KERNEL).argv[0]
     if kernel_python in {"python", "python3", f"python{sys.version_info[0]}.{sys.version_info[1]}"}:
@@ -204,7 +204,7 @@ def main(argv: list[str] | None = None) -> int:
             readme_times[path.stem] = format_seconds(float(row["cold_s"]))
     if readme_times:
         write_csv(CSV_PATH, rows)
-        print(f"wrote {CSV_PATH.relative_to(ROOT)}")
+        print(f"wrote {CSV_PATH.relative_to(REPO_DIR)}")
     if readme_times and not args.no_readme:
         _update_readme(readme_times)
     if failed:

@@ -4,7 +4,15 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from course_utils.core.attention import MultiHeadAttention, attention, causal_mask, stable_softmax
+from course_utils.core.attention import (
+    HeadProjections,
+    MultiHeadAttention,
+    attention,
+    causal_mask,
+    check_qkv,
+    stable_softmax,
+    token_positions,
+)
 from course_utils.core.logits import LogNScaling
 from course_utils.core.positional import ALiBi, RoPE
 
@@ -77,6 +85,7 @@ def test_bias_and_transform_are_applied_before_softmax():
         ({"q": torch.zeros(8)}, "shape"),
         ({"mask": torch.ones(5, 5)}, "boolean"),
         ({"mask": torch.ones(4, 5, dtype=torch.bool)}, "n_q, n_k"),
+        ({"mask": torch.ones(4, 5, 5, dtype=torch.bool)}, "does not broadcast"),
     ],
 )
 def test_bad_input_raises_value_error(kwargs, match):
@@ -121,11 +130,42 @@ def test_a_variant_overrides_one_method():
     torch.testing.assert_close(mha(x)[0], mha.merge_heads(weights @ v))
 
 
+def test_check_qkv_is_the_check_attention_runs():
+    q, k, v = _qkv(n_k=7)
+    check_qkv(q, k, v, mask=torch.ones(5, 7, dtype=torch.bool))
+    with pytest.raises(ValueError, match="same last dimension"):
+        check_qkv(q, k[..., :4], v)
+    with pytest.raises(ValueError, match="does not broadcast"):
+        check_qkv(q, k, v, mask=torch.ones(3, 1, 5, 7, dtype=torch.bool))
+
+
 def test_multihead_rejects_bad_shapes():
     with pytest.raises(ValueError, match="divisible"):
         MultiHeadAttention(10, 3)
     with pytest.raises(ValueError, match="batch, n, d_model"):
         MultiHeadAttention(8, 2)(torch.zeros(4, 8))
+    with pytest.raises(ValueError, match="does not broadcast"):
+        MultiHeadAttention(8, 2)(torch.zeros(3, 5, 8), mask=torch.ones(4, 5, 5, dtype=torch.bool))
+
+
+@pytest.mark.parametrize("scheme", [None, RoPE(8), ALiBi(2)])
+def test_positions_of_the_wrong_shape_raise_a_value_error(scheme):
+    mha = MultiHeadAttention(16, 2, positional=scheme)
+    message = r"positions must have shape \(n,\) = \(5,\), got \(3,\); pass one position per token, or None"
+    with pytest.raises(ValueError, match=message):
+        mha(torch.randn(1, 5, 16), positions=torch.arange(3))
+    with pytest.raises(ValueError, match=r"got \(1, 5\)"):
+        mha(torch.randn(1, 5, 16), positions=torch.arange(5)[None])
+    torch.testing.assert_close(token_positions(torch.zeros(1, 5, 16), torch.arange(5) * 0.5), torch.arange(5) * 0.5)
+
+
+def test_project_heads_names_its_outputs():
+    torch.manual_seed(0)
+    heads = MultiHeadAttention(16, 2, positional=RoPE(8)).project_heads(torch.randn(1, 5, 16), torch.arange(5))
+    assert isinstance(heads, HeadProjections)
+    q, k, v, unrotated_q = heads
+    assert q is heads.q and unrotated_q is heads.unrotated_q and v.shape == (1, 2, 5, 8)
+    torch.testing.assert_close(heads.q[..., 0, :], heads.unrotated_q[..., 0, :])  # position 0: no rotation
 
 
 def _rope_by_hand(x, base=10000.0):

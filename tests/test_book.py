@@ -31,13 +31,13 @@ import nbformat
 import pytest
 import yaml
 
-REPO = Path(__file__).resolve().parents[1]
+from course_utils.paths import REPO_DIR, STUDENT_DIR, chapter_notebooks
 
-PYPROJECT = tomllib.loads((REPO / "pyproject.toml").read_text())
+PYPROJECT = tomllib.loads((REPO_DIR / "pyproject.toml").read_text())
 REPOSITORY = PYPROJECT["project"]["urls"]["Repository"]
-CHAPTERS = sorted((REPO / "notebooks").glob(build_book.CHAPTER_GLOB))
-STUDENTS = sorted((REPO / "student").glob(build_book.CHAPTER_GLOB))
-SCREENSHOTS = REPO / "build" / "book-screenshots"
+CHAPTERS = chapter_notebooks()
+STUDENTS = chapter_notebooks(STUDENT_DIR)
+SCREENSHOTS = REPO_DIR / "build" / "book-screenshots"
 CHROMIUM_HINT = (
     "no Chromium to test the book in: install Debian's package (`sudo apt-get install chromium`), "
     "or set CHROMIUM=/path/to/chrome"
@@ -107,7 +107,7 @@ def test_colab_cell_clones_the_repository_and_installs_what_colab_lacks(monkeypa
 
 
 def test_binder_builds_a_cpu_torch_from_environment_yml():
-    env = yaml.safe_load((REPO / "environment.yml").read_text())
+    env = yaml.safe_load((REPO_DIR / "environment.yml").read_text())
     (pip,) = [dep["pip"] for dep in env["dependencies"] if isinstance(dep, dict)]
     assert "--extra-index-url https://download.pytorch.org/whl/cpu" in pip, (
         "without PyTorch's CPU index, Binder installs a CUDA build of several GB"
@@ -115,7 +115,7 @@ def test_binder_builds_a_cpu_torch_from_environment_yml():
 
 
 def test_pages_workflow_publishes_what_make_book_builds():
-    workflow = yaml.safe_load((REPO / ".github" / "workflows" / "book.yml").read_text())
+    workflow = yaml.safe_load((REPO_DIR / ".github" / "workflows" / "book.yml").read_text())
     steps = [step for job in workflow["jobs"].values() for step in job.get("steps", [])]
     runs = " ".join(step.get("run", "") for step in steps)
     assert "make book" in runs
@@ -131,7 +131,7 @@ def test_pages_workflow_publishes_what_make_book_builds():
 
 
 def test_a_chapter_page_keeps_every_output_and_folds_the_quiz():
-    path = REPO / "notebooks" / "02_attention_dilution.ipynb"
+    path = REPO_DIR / "notebooks" / "02_attention_dilution.ipynb"
     original = nbformat.read(path, as_version=4)
     page = build_book.book_notebook(original, path.stem)
     assert not [cell for cell in page.cells if cell.cell_type == "raw"], "otter's markers reach the page"
@@ -162,7 +162,7 @@ def test_a_chapter_page_keeps_every_output_and_folds_the_quiz():
 
 
 def test_progress_bars_are_left_out():
-    path = REPO / "notebooks" / "01_attention_from_scratch.ipynb"
+    path = REPO_DIR / "notebooks" / "01_attention_from_scratch.ipynb"
     original = nbformat.read(path, as_version=4)
     widget = build_book.WIDGET
     assert any(widget in out.get("data", {}) for cell in original.cells for out in cell.get("outputs", []))
@@ -184,7 +184,7 @@ def test_a_figure_without_a_description_is_refused():
 
 
 def test_landing_page_is_the_readme_syllabus_with_every_chapter():
-    readme = (REPO / "README.md").read_text()
+    readme = (REPO_DIR / "README.md").read_text()
     chapters = [path.stem for path in CHAPTERS]
     page = build_book.landing_page(readme, chapters)
     for name in chapters:

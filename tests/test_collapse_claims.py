@@ -7,7 +7,8 @@ import torch
 
 from course_utils import zoo
 from course_utils.chapters.collapse import head_divergence, last_token_shift
-from course_utils.chapters.dilution import decoy_accuracy, gap_for_weight, near_miss_measure, relevant_weight
+from course_utils.chapters.dilution import gap_for_weight, relevant_weight
+from course_utils.chapters.distractors import decoy_accuracy, measure_near_miss
 from course_utils.chapters.repetition import copy_log_probs, greedy_repeats
 from course_utils.core.evaluate import target_accuracy
 from course_utils.core.needle_tasks import decoy_needle_batch
@@ -184,7 +185,7 @@ def test_near_misses_distract_as_the_closed_form_predicts(seed):
     model, _ = zoo.load_entry(zoo.entry_name("decoy", seed, near_miss=True), verbose=False)
     accuracy, needle, decoy = {}, {}, {}
     for m in (0, 1, 2, 4, 8, 32):
-        accuracy[m], needle[m], decoy[m] = near_miss_measure(model, m)
+        accuracy[m], needle[m], decoy[m] = measure_near_miss(model, n_decoys=m)
     head = int(needle[0].argmax())
     assert accuracy[0] > 0.9 and accuracy[32] < accuracy[0] - 0.15, accuracy
     exact, _ = zoo.load_entry(zoo.entry_name("decoy", seed), verbose=False)

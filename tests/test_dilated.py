@@ -98,6 +98,21 @@ def test_bad_patterns_raise(segments, rates, match):
         dilated_attention(q, k, v, segments, rates)
 
 
+@pytest.mark.parametrize(
+    "inputs,match",
+    [
+        (lambda q, k, v: (q, k[..., :4], v), "same last dimension d"),
+        (lambda q, k, v: (q, k.float(), v), "share a dtype"),
+        (lambda q, k, v: (q.long(), k.long(), v.long()), "floating-point"),
+    ],
+)
+def test_bad_inputs_give_the_value_errors_of_attention(inputs, match):
+    q, k, v = inputs(*_qkv())
+    for run in (attention, lambda q, k, v: dilated_attention(q, k, v, [8, 16], [1, 2])):
+        with pytest.raises(ValueError, match=match):
+            run(q, k, v)
+
+
 def test_receptive_field_grows_with_layers_to_everything_causal():
     reach = receptive_field(64, 4, [8, 64], [1, 8], layers=3)
     assert reach.shape == (3, 64, 64)

@@ -5,7 +5,6 @@ import torch
 
 from course_utils.chapters.dilution import (
     gap_for_weight,
-    item_weights,
     last_query_report,
     relevant_weight,
     retrieval_report,
@@ -13,7 +12,6 @@ from course_utils.chapters.dilution import (
     value_votes,
 )
 from course_utils.core.model import GPTConfig, TinyGPT
-from course_utils.core.needle_tasks import near_miss_batch
 from course_utils.core.retrieval_tasks import associative_recall_batch, kv_retrieval_batch
 from course_utils.core.tasks import task_vocab_size
 
@@ -173,22 +171,3 @@ def test_value_votes_add_the_weights_of_the_items_holding_each_value():
         value_votes(weights[:, None], batch)
     with pytest.raises(ValueError, match="associative recall batch"):
         value_votes(weights, kv_retrieval_batch(3, 2, generator=0))
-
-
-def test_item_weights_sum_the_items_tokens():
-    """Each item's weight is the last layer's final-query weight summed over its tokens; bad slots are errors."""
-    torch.manual_seed(0)
-    batch = near_miss_batch(4, 40, n_decoys=3, generator=0)
-    assert batch.vocab is not None and batch.needle_pos is not None and batch.decoy_pos is not None
-    model = TinyGPT(GPTConfig(vocab_size=batch.vocab.vocab_size, max_len=64, layers=2, positional="alibi"))
-    starts = torch.cat([batch.needle_pos[:, None], batch.decoy_pos], dim=1)  # (4, 4)
-    weights = item_weights(model, batch.tokens, starts, width=3)
-    _, attn = model(batch.tokens, need_weights=True)
-    last = attn[-1][:, :, -1]  # (B, H, n)
-    for b in range(4):
-        for i, start in enumerate(starts[b].tolist()):
-            torch.testing.assert_close(weights[b, :, i], last[b, :, start : start + 3].sum(-1))
-    with pytest.raises(ValueError, match="inside the sequence"):
-        item_weights(model, batch.tokens, starts + 40, width=3)
-    with pytest.raises(ValueError, match="starts must be"):
-        item_weights(model, batch.tokens, starts[0], width=3)

@@ -12,8 +12,8 @@ from course_utils.chapters import distributed
 from course_utils.chapters.distributed import check_distributed_patterns, shard
 from course_utils.chapters.distributed_cost import check_rank_aligned, kv_bytes_received, ring_bytes, tokens_per_rank
 from course_utils.chapters.distributed_runs import (
-    check_pattern_sets,
     exactness_check,
+    exactness_pattern_sets,
     measure_rank,
     run_on_subgroups,
     spawn,
@@ -78,7 +78,7 @@ def _check_exact(ranks, world):
     for dtype, tolerance in (("float64", 1e-10), ("float32", 1e-5)):
         per_rank = [rank[dtype][world] for rank in ranks]
         worst = {case: max(errors[case] for errors in per_rank) for case in per_rank[0]}
-        assert len(worst) == 2 * 2 * (1 + len(check_pattern_sets(world)))  # out, grad x causal x cases
+        assert len(worst) == 2 * 2 * (1 + len(exactness_pattern_sets(world)))  # out, grad x causal x cases
         assert max(worst.values()) <= tolerance, (world, dtype, {k: v for k, v in worst.items() if v > tolerance})
 
 

@@ -5,7 +5,7 @@ themselves (exactness, measurement) are checked in tests/test_distributed.py, in
 import pytest
 
 from course_utils.chapters.distributed import check_distributed_patterns
-from course_utils.chapters.distributed_runs import check_pattern_sets, exactness_check, run_on_subgroups, spawn
+from course_utils.chapters.distributed_runs import exactness_check, exactness_pattern_sets, run_on_subgroups, spawn
 
 TIMEOUT = 90
 
@@ -27,8 +27,8 @@ def test_subgroup_sizes_must_divide_the_world():
 
 
 @pytest.mark.parametrize("world", [1, 2, 4, 8])
-def test_the_check_pattern_sets_run_on_16_tokens_per_rank(world):
-    sets = check_pattern_sets(world)
+def test_the_exactness_pattern_sets_run_on_16_tokens_per_rank(world):
+    sets = exactness_pattern_sets(world)
     for segments, rates in sets:
         check_distributed_patterns(16, world, segments, rates)
     assert any(max(segments) > 16 for segments, _ in sets) == (world > 1)  # with P > 1 some pattern spans ranks

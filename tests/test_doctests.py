@@ -40,7 +40,9 @@ NO_EXAMPLES = {
 #: Modules whose every example is `# doctest: +SKIP`, and why.
 ONLY_SKIPPED = {
     "course_utils.chapters.circuits": "every example needs a trained zoo model",
+    "course_utils.chapters.distractors": "every example needs a trained needle model",
     "course_utils.chapters.pretrained": "every example needs all-MiniLM-L6-v2's weights loaded",
+    "course_utils.core.task_accuracy": "every example needs a trained model",
     "course_utils.tools.live_output": "every example runs a notebook's subprocess",
 }
 

@@ -39,8 +39,10 @@ def test_online_softmax_bad_inputs():
         online_softmax_attention(q, q, q, block_size=0)
     with pytest.raises(ValueError, match="n_q <= n_k"):
         online_softmax_attention(torch.randn(5, 8), q, q, causal=True)
-    with pytest.raises(ValueError, match="equal leading"):
+    with pytest.raises(ValueError, match="same last dimension"):
         online_softmax_attention(q, torch.randn(4, 7), q)
+    with pytest.raises(ValueError, match="floating-point"):
+        online_softmax_attention(*(torch.ones(4, 8, dtype=torch.long) for _ in range(3)))
 
 
 def test_budgeted_attention_refuses_a_score_matrix_over_budget():

@@ -67,5 +67,5 @@ def test_the_two_halves_of_the_scale_invariant_transform():
     torch.testing.assert_close(multiplier, a * s)
     with pytest.raises(ValueError, match="neither"):
         ScaleInvariantLogits(multiplier=False, offset=False)
-    with pytest.raises(ValueError, match="causal"):
+    with pytest.raises(ValueError, match="'si_offset' is defined for causal attention.*pass causal=True"):
         make_logit_transform("si_offset", causal=False)

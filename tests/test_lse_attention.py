@@ -36,10 +36,10 @@ def test_merging_partials_over_disjoint_keys_is_attention_over_all_of_them():
     q, k, v = _qkv(shape=(2, 3, 12, 4), seed=1)
     parts = [slice(0, 5), slice(5, 6), slice(6, 12)]  # 5, 1 and 6 keys
     partials = [attention_with_lse(q, k[:, :, p], v[:, :, p]) for p in parts]
-    outs, lses = [o for o, _ in partials], [lse[..., None] for _, lse in partials]
+    outs, lses = [o for o, _ in partials], [lse for _, lse in partials]
     want_out, want_lse = attention_with_lse(q, k, v)
     lse = merge_lse(lses)
-    torch.testing.assert_close(lse, want_lse[..., None])
+    torch.testing.assert_close(lse, want_lse)
     torch.testing.assert_close(merge_partials(outs, lses), want_out)
     assert torch.equal(merge_partials(outs, lses, lse), merge_partials(outs, lses))
 
@@ -47,7 +47,7 @@ def test_merging_partials_over_disjoint_keys_is_attention_over_all_of_them():
 def test_merged_shares_carry_gradient_to_each_lse():
     q, k, v = (t.requires_grad_() for t in _qkv(shape=(1, 2, 6, 4), seed=2))
     halves = [attention_with_lse(q, k[:, :, p], v[:, :, p]) for p in (slice(0, 3), slice(3, 6))]
-    merged = merge_partials([o for o, _ in halves], [lse[..., None] for _, lse in halves])
+    merged = merge_partials([o for o, _ in halves], [lse for _, lse in halves])
     (got,) = torch.autograd.grad(merged.square().sum(), q)
     (want,) = torch.autograd.grad(attention_with_lse(q, k, v)[0].square().sum(), q)
     torch.testing.assert_close(got, want)
@@ -55,12 +55,44 @@ def test_merged_shares_carry_gradient_to_each_lse():
 
 def test_a_partial_that_saw_no_key_has_no_share_and_no_partial_gives_zeros():
     inf = float("-inf")
-    lses = [torch.tensor([[0.0], [inf]]), torch.tensor([[inf], [inf]])]  # query 1 saw no key at all
-    assert merge_lse(lses).tolist() == [[0.0], [inf]]
+    lses = [torch.tensor([0.0, inf]), torch.tensor([inf, inf])]  # query 1 saw no key at all
+    assert merge_lse(lses).tolist() == [0.0, inf]
     out = merge_partials([torch.full((2, 3), 2.0), torch.full((2, 3), 5.0)], lses)
     assert out.tolist() == [[2.0] * 3, [0.0] * 3]
     with pytest.raises(ValueError, match="one log-sum-exp per partial"):
         merge_partials([torch.ones(2, 3)], lses)
+
+
+def test_a_log_sum_exp_of_the_wrong_shape_says_which_shape_to_pass():
+    q, k, v = _qkv(shape=(1, 2, 6, 4), seed=3)
+    halves = [attention_with_lse(q, k[:, :, p], v[:, :, p]) for p in (slice(0, 3), slice(3, 6))]
+    outs, lses = [o for o, _ in halves], [lse for _, lse in halves]
+    with pytest.raises(
+        ValueError, match=r"lses\[1\] must have shape \(\.\.\., n_q\) = \(1, 2, 6\).*drop its trailing 1"
+    ):
+        merge_partials(outs, [lses[0], lses[1][..., None]])
+    with pytest.raises(ValueError, match=r"lses\[0\] must have shape .* got \(1, 2\)$"):
+        merge_partials(outs, [lses[0][..., 0], lses[1]])
+    with pytest.raises(ValueError, match=r"^lse must have shape"):
+        merge_partials(outs, lses, merge_lse(lses)[..., None])
+
+
+@pytest.mark.parametrize("function", [attention_with_lse, segment_attention])
+@pytest.mark.parametrize(
+    "inputs,match",
+    [
+        (lambda q, k, v: (q, k[..., :4], v), "same last dimension d"),
+        (lambda q, k, v: (q, k.float(), v), "share a dtype"),
+        (lambda q, k, v: (q.long(), k.long(), v.long()), "floating-point"),
+        (lambda q, k, v: (q, k[:, :, :5], v), "same number of keys"),
+    ],
+)
+def test_bad_inputs_give_the_value_errors_of_attention(function, inputs, match):
+    q, k, v = inputs(*_qkv())
+    with pytest.raises(ValueError, match=match):
+        attention(q, k, v)
+    with pytest.raises(ValueError, match=match):
+        function(q, k, v)
 
 
 @pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
@@ -84,20 +116,33 @@ def test_fused_kernel_equals_matmuls_in_values_and_gradients(causal, dtype):
     [
         (lambda q, k, v: (q[0], k[0], v[0]), "(B, G, m, d)"),
         (lambda q, k, v: (q, k, v[..., :4]), "one head size"),
-        (lambda q, k, v: (q, k.float(), v), "different devices or of different dtypes"),
         (lambda q, k, v: (q[:, :, :0], k[:, :, :0], v[:, :, :0]), "at least one query"),
-        (lambda q, k, v: (q.to(torch.int32), k.to(torch.int32), v.to(torch.int32)), "takes"),
+        (lambda q, k, v: (q.half(), k.half(), v.half()), "takes"),
     ],
 )
-def test_inputs_the_kernel_cannot_take_go_to_the_matmul_path_up_front(inputs, match):
+def test_inputs_the_kernel_cannot_take_go_to_the_matmul_path_up_front(inputs, match, monkeypatch):
     """Each refusal is known before the call (the CPU kernel raises on some, and crashes on empty inputs)."""
+    monkeypatch.setitem(lse_attention.FUSED_DTYPES, "cpu", (torch.float32, torch.float64))  # fp16: not taken
     q, k, v = inputs(*_qkv())
     assert match in (fused_kernel_problem(q, k, v) or "")
     with pytest.raises(ValueError, match="fused=True, but"):
         segment_attention(q, k, v, fused=True)
-    if q.is_floating_point() and q.dim() == 4 and q.dtype == k.dtype:
-        out, lse = segment_attention(q, k, v)  # fused=None: the matmul path
-        torch.testing.assert_close(out, attention_with_lse(q, k, v)[0])
+    out, lse = segment_attention(q, k, v)  # fused=None: the matmul path
+    torch.testing.assert_close(out, attention_with_lse(q, k, v)[0])
+
+
+@pytest.mark.parametrize(
+    "inputs,match",
+    [
+        (lambda q, k, v: (q, k.float(), v), "different devices or of different dtypes"),
+        (lambda q, k, v: (q.to(torch.int32), k.to(torch.int32), v.to(torch.int32)), "takes"),
+    ],
+)
+def test_inputs_no_attention_takes_are_refused_before_the_kernel_is_considered(inputs, match):
+    q, k, v = inputs(*_qkv())
+    assert match in (fused_kernel_problem(q, k, v) or "")
+    with pytest.raises(ValueError, match="share a dtype|floating-point"):
+        segment_attention(q, k, v, fused=True)
 
 
 def test_an_error_inside_the_kernel_propagates(monkeypatch):

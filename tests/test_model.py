@@ -1,8 +1,10 @@
+from typing import Any
+
 import pytest
 import torch
 
 from course_utils.core.device import seed_everything
-from course_utils.core.model import GPTConfig, TinyGPT
+from course_utils.core.model import OPTION_CHOICES, GPTConfig, TinyGPT
 from course_utils.core.positional import POSITIONAL_SCHEMES
 
 
@@ -46,12 +48,14 @@ def test_bad_inputs_raise():
     model = TinyGPT(GPTConfig(vocab_size=5, max_len=8, positional="learned"))
     with pytest.raises(ValueError, match="int64"):
         model(torch.zeros(2, 3))
-    with pytest.raises(ValueError, match="token ids"):
-        model(torch.full((1, 3), 5))
+    with pytest.raises(ValueError, match=r"token ids must lie in \[0, 5\), got 0\.\.5"):
+        model(torch.tensor([[0, 5, 2]]))
+    with pytest.raises(ValueError, match=r"token ids must lie in \[0, 5\), got -1\.\.3"):
+        model(torch.tensor([[3, -1, 2]]))
     for empty in (torch.zeros(2, 0, dtype=torch.long), torch.zeros(0, 3, dtype=torch.long)):
         with pytest.raises(ValueError, match="empty"):
             model(empty)
-    with pytest.raises(ValueError, match="positions"):
+    with pytest.raises(ValueError, match=r"positions must have shape \(n,\) = \(3,\), got \(4,\)"):
         model(torch.zeros(1, 3, dtype=torch.long), positions=torch.arange(4))
     with pytest.raises(ValueError, match="cannot extrapolate"):
         model(torch.zeros(1, 9, dtype=torch.long))
@@ -80,8 +84,37 @@ def test_position_scale_is_interpolation_built_into_the_model(positional):
     assert not torch.allclose(scaled(tokens), plain(tokens))
 
 
-def test_position_scale_must_be_positive_and_not_learned():
+def test_position_scale_must_be_positive_and_read_by_something():
     with pytest.raises(ValueError, match="> 0"):
-        TinyGPT(GPTConfig(vocab_size=5, max_len=8, position_scale=0.0))
+        GPTConfig(vocab_size=5, max_len=8, position_scale=0.0)
     with pytest.raises(ValueError, match="learned position table"):
-        TinyGPT(GPTConfig(vocab_size=5, max_len=8, positional="learned", position_scale=0.5))
+        GPTConfig(vocab_size=5, max_len=8, positional="learned", position_scale=0.5)
+    with pytest.raises(ValueError, match="position_scale=0.5 scales the positions, but positional='none'"):
+        GPTConfig(vocab_size=5, max_len=8, positional="none", position_scale=0.5)
+    GPTConfig(vocab_size=5, max_len=8, positional="none", logit_transform="si_offset", position_scale=0.5)
+
+
+#: An option set away from its default, a value of its choice that uses it and one that does not.
+OPTION_USES: dict[str, tuple[Any, Any, Any]] = {
+    "mlp_ratio": (2, False, True),
+    "rope_base": (500.0, "p_rope", "alibi"),
+    "p_rope_fraction": (0.5, "p_rope", "rope"),
+    "logit_tau": (3.0, "si_multiplier", "log_n"),
+    "log_n_reference": (16, "log_n", "identity"),
+    "sink_init": (4.0, "learned_sink", "sink_key"),
+}
+
+
+def test_every_option_of_a_choice_has_a_case():
+    assert set(OPTION_USES) == set(OPTION_CHOICES)
+
+
+@pytest.mark.parametrize("option", sorted(OPTION_USES))
+def test_an_option_for_a_choice_not_made_raises(option):
+    """An option away from its default builds a model only with a choice that uses it: else it would do nothing."""
+    value, used, unused = OPTION_USES[option]
+    choice = OPTION_CHOICES[option][0]
+    TinyGPT(GPTConfig(vocab_size=5, max_len=8, **{choice: used, option: value}))
+    with pytest.raises(ValueError, match=rf"^{option}={value!r} tunes {choice}=.*, but {choice}={unused!r}: it would"):
+        GPTConfig(vocab_size=5, max_len=8, **{choice: unused, option: value})
+    GPTConfig(vocab_size=5, max_len=8, **{choice: unused})  # at its default the option is fine with any choice

@@ -45,6 +45,8 @@ def test_dilated_patterns_pad_causal_sequences_exactly():
         attn(x, need_weights=True)
     with pytest.raises(ValueError, match="batch, n, d_model"):
         attn(x[0])
+    with pytest.raises(ValueError, match=r"positions must have shape \(n,\) = \(21,\)"):
+        attn(x, positions=torch.arange(20))
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,7 @@
 
 import pytest
 
-from course_utils.zoo.names import NAME_RULES, format_entry_name
+from course_utils.zoo.names import NAME_RULES, TRIAL_NAME_RULES, format_entry_name
 
 
 def test_format_entry_name_applies_the_rule():
@@ -11,6 +11,13 @@ def test_format_entry_name_applies_the_rule():
     defaults = {"positional": "rope", "layers": 2, "filler": False}
     assert format_entry_name("kv", 0, defaults) == "kv-rope-s0"
     assert NAME_RULES["loop"](1, rare=True) == format_entry_name("loop", 1, {"rare": True}) == "loop-rare-s1"
+
+
+def test_an_attention_variant_names_a_kv_model_in_place_of_its_positions():
+    assert format_entry_name("kv", 1, {"positional": "none", "variant": "si-nope"}) == "kv-si-nope-s1"
+    assert format_entry_name("si-needle", 0, {"variant": "rope"}, rules=TRIAL_NAME_RULES) == "si-needle-rope-s0"
+    with pytest.raises(ValueError, match="unknown zoo family 'si-needle'"):
+        format_entry_name("si-needle", 0, {"variant": "rope"})  # a trials-only family
 
 
 @pytest.mark.parametrize(

@@ -15,6 +15,25 @@ def test_this_process_cannot_reach_the_network():
         socket.getaddrinfo("example.com", 443)
 
 
+@pytest.mark.parametrize("host", [b"93.184.216.34", bytearray(b"93.184.216.34"), b"example.com"])
+def test_a_bytes_host_is_refused_too(host):
+    """socket.connect takes a bytes host as well as a str: the guard decodes it instead of letting it through."""
+    with socket.socket() as sock, pytest.raises(OSError, match="network disabled"):
+        sock.settimeout(1)
+        sock.connect((host, 80))
+    with socket.socket() as sock, pytest.raises(OSError, match="network disabled"):
+        sock.connect_ex((host, 80))
+
+
+def test_a_bytes_loopback_host_still_connects():
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+        with socket.socket() as client:
+            client.settimeout(1)
+            client.connect((b"127.0.0.1", server.getsockname()[1]))
+
+
 def test_subprocesses_inherit_the_guard_and_loopback_still_works():
     code = (
         "import socket\n"

@@ -26,3 +26,10 @@ def test_results_readers_outside_a_checkout_say_how_to_install(tmp_path, monkeyp
         trials.load_trial_record("kv-si-nope-s0")
     with pytest.raises(ValueError, match=EDITABLE):
         real_model.load_real_model_record()
+
+
+def test_chapter_notebooks_are_the_numbered_notebooks_in_chapter_order(tmp_path):
+    for name in ("02_dilution.ipynb", "01_attention.ipynb", "scratch.ipynb", "1_short.ipynb", "03_bias.py"):
+        (tmp_path / name).touch()
+    assert [path.name for path in paths.chapter_notebooks(tmp_path)] == ["01_attention.ipynb", "02_dilution.ipynb"]
+    assert paths.chapter_notebooks() and all(path.parent == paths.NOTEBOOKS_DIR for path in paths.chapter_notebooks())

@@ -244,3 +244,9 @@ def test_rounding_near_a_boundary_is_fragile_and_margin_says_so() -> None:
 
 def test_public_names() -> None:
     assert set(quiz.__all__) <= set(dir(quiz))
+
+
+@pytest.mark.parametrize("answer", ["", "  ", "E", 2])
+def test_a_wrong_choice_says_what_to_type(answer: object) -> None:
+    with pytest.raises(ValueError, match="type one of the choices 'A', 'B', 'C', 'D'|is not one of the choices"):
+        check_choice(answer, digest("B", salt=SALT), salt=SALT)

@@ -94,11 +94,11 @@ def test_rank_of_answer():
 
 
 @pytest.mark.parametrize("sizes", [(100,), (62, 93), (558,), ()])
-def test_retrieval_run_refuses_chunk_sizes_that_can_split_a_fact(sizes):
+def test_run_retrieval_refuses_chunk_sizes_that_can_split_a_fact(sizes):
     """Checked before anything is embedded (no encoder needed): a chunk size off the 62-piece planting
     block can cut a fact in two, and then no chunk holds it."""
     with pytest.raises(ValueError, match=r"multiples of the 62-piece block.*\(62, 124, 186, 248, 310, 372, 434, 496\)"):
-        real_model.retrieval_run(cast(Encoder, None), [], seed=0, sizes=sizes)  # refused before any use
+        real_model.run_retrieval(cast(Encoder, None), [], seed=0, sizes=sizes)  # refused before any use
 
 
 def test_planted_documents_hold_each_fact_inside_one_block(enc, corpus_ids):
@@ -186,7 +186,7 @@ def test_record_recomputes(enc, corpus_ids, record):
     live = real_model.needle_grid(enc, real_model.needle_haystacks(corpus_ids), lengths=(62,), depths=(0.0, 1.0))
     stored = np.array(grid["cosine"])[grid["lengths"].index(62)][[0, -1]]
     assert np.abs(live["cosine"][0].numpy() - stored).max() < 1e-4
-    run = real_model.retrieval_run(enc, corpus_ids, seed=1, sizes=(62,), whole=False)
+    run = real_model.run_retrieval(enc, corpus_ids, seed=1, sizes=(62,), whole=False)
     stored_run = record["retrieval"]["seeds"]["1"]["chunks"]["62"]
     assert run["chunks"][62]["chunk_rank"].tolist() == stored_run["chunk_rank"]
     assert run["chunks"][62]["doc_rank"].tolist() == stored_run["doc_rank"]

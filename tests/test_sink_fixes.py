@@ -109,6 +109,15 @@ def test_unknown_sink_fix_raises():
         ModelAttention(16, 2, sink_fix="softmax2")
 
 
+@pytest.mark.parametrize("name", sorted(set(SINK_FIXES) - {"learned_sink"}))
+def test_only_the_learned_sink_takes_a_starting_score(name):
+    make_sink_fix(name, d_model=16, heads=2, sink_init=0.0)
+    with pytest.raises(
+        ValueError, match=rf"sink_init=4.0 is the starting score of sink_fix='learned_sink', but sink_fix={name!r}"
+    ):
+        make_sink_fix(name, d_model=16, heads=2, sink_init=4.0)
+
+
 @pytest.mark.claims
 @pytest.mark.parametrize(
     "name", sorted(n for n, e in zoo.ZOO.items() if e.model_overrides.get("sink_fix", "none") != "none")

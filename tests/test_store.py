@@ -12,12 +12,12 @@ def test_checkpoints_store_the_loss_curve_compactly():
 
 
 def test_checkpoints_round_trip_losslessly_compressed_and_keep_shared_tensors_shared(tmp_path):
-    model, _ = zoo.load_entry(zoo.entry_name("kv", 0, positional="learned", filler=True), verbose=False)
+    model, record = zoo.load_entry(zoo.entry_name("kv", 0, positional="learned", filler=True), verbose=False)
     state = {**model.state_dict(), "step": torch.tensor(7), "half": torch.randn(5, dtype=torch.float16)}
     shared = [k for k, v in state.items() if v.data_ptr() == state["positional.table.weight"].data_ptr()]
     assert len(shared) > 1  # the learned table is used by every block
     path = tmp_path / "m.pt.xz"
-    zoo.write_checkpoint({"state_dict": state, "seed": 3}, path)
+    zoo.write_checkpoint({**record, "state_dict": state, "seed": 3}, path)
     back = zoo.read_checkpoint(path)
     assert back["seed"] == 3 and back["state_dict"].keys() == state.keys()
     for k, v in state.items():

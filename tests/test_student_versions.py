@@ -40,10 +40,8 @@ import make_student as ms
 import nbformat
 import pytest
 
+from course_utils.paths import REPO_DIR, chapter_notebooks
 from course_utils.tools.quiz import OTTER_MARKER
-
-REPO = Path(__file__).resolve().parents[1]
-
 
 NOTEBOOKS_DIR = ms.default_notebooks_dir()
 STUDENT_DIR = Path(os.environ.get("COURSE_STUDENT_DIR") or ms.DEFAULT_OUT)
@@ -431,7 +429,7 @@ def test_student_checks_fail_until_answered(tmp_path: Path, monkeypatch):
         owner += [master.stem] * len(mine)
 
     combined = nbformat.v4.new_notebook(cells=cells)
-    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])))
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(REPO_DIR), os.environ.get("PYTHONPATH")])))
     NotebookClient(
         combined,
         kernel_name="python3",
@@ -542,7 +540,7 @@ def test_cli_check_with_no_assign_notebooks(tmp_path: Path, capsys):
 def test_every_chapter_is_an_assign_notebook():
     """Every NN_*.ipynb of the notebooks folder has a quiz (an ASSIGNMENT CONFIG), and there is at least one:
     a missing or unconfigured notebook fails here instead of leaving the tests below nothing to check."""
-    chapters = sorted(p.name for p in NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb"))
+    chapters = [p.name for p in chapter_notebooks(NOTEBOOKS_DIR)]
     assert chapters, f"no chapter notebooks (NN_*.ipynb) in {NOTEBOOKS_DIR}"
     assert [m.name for m in MASTERS] == chapters, "chapters without an otter ASSIGNMENT CONFIG cell: " + ", ".join(
         sorted(set(chapters) - {m.name for m in MASTERS})

@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 import time_notebooks as tn
-
-REPO = Path(__file__).resolve().parents[1]
-
 
 #: A syllabus table with an escaped pipe before the "CPU time" column, rows named by link and by
 #: number, a notebook without a new time, and a table outside the markers that must stay as it is.

@@ -3,13 +3,14 @@
 recomputed), and the CLI and lookups fail clearly."""
 
 import json
+from typing import Any
 
 import numpy as np
 import pytest
 
 from course_utils import zoo
-from course_utils.core.evaluate import accuracy_by_query_index
 from course_utils.core.records import round_floats
+from course_utils.core.task_accuracy import accuracy_by_query_index
 from course_utils.zoo import trials
 from course_utils.zoo.training import train_tracked
 
@@ -20,11 +21,12 @@ def test_every_record_exists_with_its_measurements(name):
     record = trials.load_trial_record(name)
     assert record["name"] == name and record["measurements"]
     if name in trials.TRIALS:
+        assert "first_losses" in record  # a trial's record, not a zoo model's measurements
         entry = trials.TRIALS[name][0]
         assert record["model_config"] == json.loads(json.dumps(entry.model_config().to_dict()))  # tuples as lists
-        provenance = json.loads(json.dumps(entry.provenance()))
-        assert {key: record[key] for key in provenance} == provenance  # the record opens with its recipe
-        assert len(record["loss_curve"]) == entry.train.steps // trials.CURVE_EVERY
+        provenance = json.loads(json.dumps(entry.provenance()))  # the record opens with its recipe
+        assert {key: value for key, value in record.items() if key in provenance} == provenance
+        assert len(record["loss_curve"]) == entry.train_config.steps // trials.CURVE_EVERY
         assert len(record["first_losses"]) == trials.HEAD_LOSSES
 
 
@@ -35,8 +37,10 @@ def test_first_steps_reproduce_the_stored_losses(name):
     2 for the other seeds)."""
     entry = trials.TRIALS[name][0]
     steps = 4 if entry.seed == 0 else 2
-    _, losses, _ = train_tracked(entry, steps=steps, progress=False, track=False)
-    assert losses == pytest.approx(trials.load_trial_record(name)["first_losses"][:steps], rel=0, abs=1e-5)
+    _, losses, _ = train_tracked(entry, steps=steps, progress=False, record_history=False)
+    record = trials.load_trial_record(name)
+    assert "first_losses" in record
+    assert losses == pytest.approx(record["first_losses"][:steps], rel=0, abs=1e-5)
 
 
 @pytest.mark.slow
@@ -51,17 +55,39 @@ def test_a_stored_zoo_measurement_is_recomputed():
 
 
 def test_names_and_families():
-    assert trials.trial_names("kv-si-nope") == {0: "kv-si-nope-s0", 1: "kv-si-nope-s1", 2: "kv-si-nope-s2"}
+    assert trials.trial_names("kv", positional="none", variant="si-nope") == {
+        0: "kv-si-nope-s0",
+        1: "kv-si-nope-s1",
+        2: "kv-si-nope-s2",
+    }
     assert set(trials.TRIALS).isdisjoint(zoo.ZOO)
     assert set(trials.MEASURED_ZOO) <= set(zoo.ZOO)
-    with pytest.raises(ValueError, match="no trial family"):
-        trials.trial_names("kv-nothing")
+    with pytest.raises(ValueError, match="no trial family 'kv' with options"):
+        trials.trial_names("kv", positional="nothing")
+    with pytest.raises(ValueError, match="unknown zoo family 'kv-si-nope'"):
+        trials.trial_names("kv-si-nope")
     with pytest.raises(ValueError, match="no trial or measured zoo model"):
         trials.record_path("kv-nothing-s0")
     with pytest.raises(ValueError, match="use `measure_zoo"):
         trials.run_trial("kv-rope-s0")
     with pytest.raises(ValueError, match="use `run"):
         trials.measure_zoo("kv-si-nope-s0")
+
+
+def test_trial_names_come_from_the_family_rules():
+    """Every trial's name is its family's rule applied to some options, as the zoo's are."""
+    options: dict[str, list[dict[str, Any]]] = {
+        "kv": [
+            {"positional": "rope", "dilated": True, "finetune": "long"},
+            {"positional": "rope", "dilated": True, "layers": 3},
+            {"positional": "none", "variant": "si-nope"},
+        ],
+        "si-lm": [{"variant": v} for v in ("dilated", "si-prope3of8", "si-offset", "si-multiplier")],
+        "si-needle": [{"variant": v} for v in zoo.SI_VARIANTS],
+    }
+    named = {n for family, opts in options.items() for o in opts for n in trials.trial_names(family, **o).values()}
+    assert named == set(trials.TRIALS)
+    assert all(entry.family in options for entry, _ in trials.TRIALS.values())
 
 
 def test_a_missing_record_says_how_to_make_it(tmp_path, monkeypatch):

@@ -12,7 +12,7 @@ from course_utils.chapters.circuits import overwrite_probe, weight_by_distance
 from course_utils.core.copy_tasks import copy_batch
 from course_utils.core.evaluate import target_accuracy
 from course_utils.core.model import GPTConfig
-from course_utils.zoo import training
+from course_utils.zoo import recipes, training
 from course_utils.zoo.__main__ import main as zoo_cli
 from course_utils.zoo.names import NAME_RULES
 
@@ -28,7 +28,7 @@ def test_checkpoint_exists_loads_and_is_small(name):
     assert path.stat().st_size < 5e6
     model, record = zoo.load_entry(name, verbose=False)
     assert GPTConfig(**record["model_config"]) == zoo.ZOO[name].model_config()
-    assert len(record["losses"]) == zoo.ZOO[name].train.steps
+    assert len(record["losses"]) == zoo.ZOO[name].train_config.steps
     assert zoo.evaluate_entry(model, zoo.ZOO[name]) == pytest.approx(record["accuracy"], abs=1e-6)
 
 
@@ -47,7 +47,7 @@ def test_first_steps_reproduce_the_stored_loss_curve(name):
     # Training is seeded, so only float32 rounding differs between machines and thread counts (a few
     # 1e-7 here). The lm-hot models' learning rate (3e-2, chosen to be unstable) amplifies it about
     # tenfold per step once warm-up ends (measured: up to ~1.4e-3 relative by step 20).
-    hot = zoo.ZOO[name].train.lr >= 1e-2
+    hot = zoo.ZOO[name].train_config.lr >= 1e-2
     assert losses == (pytest.approx(stored, rel=5e-3) if hot else pytest.approx(stored, rel=0, abs=1e-5))
 
 
@@ -94,8 +94,8 @@ def test_seeds_and_data_streams():
     by_family: dict[str, set[int]] = {}
     for entry in zoo.ZOO.values():
         assert entry.family in zoo.DATA_SEED_BASE, entry.name
-        assert entry.train.data_seed == zoo.DATA_SEED_BASE[entry.family] + entry.seed, entry.name
-        by_family.setdefault(entry.family, set()).add(entry.train.data_seed)
+        assert entry.train_config.data_seed == zoo.DATA_SEED_BASE[entry.family] + entry.seed, entry.name
+        by_family.setdefault(entry.family, set()).add(entry.train_config.data_seed)
     families = sorted(by_family)
     for i, a in enumerate(families):
         for b in families[i + 1 :]:
@@ -155,12 +155,32 @@ def test_name_lookup_errors(call, match):
         call()
 
 
+@pytest.mark.parametrize(
+    "call, match",
+    [
+        (lambda: recipes.si_lm_entry("si-pope", 0), r"unknown attention variant 'si-pope'; choose one of \['alibi'"),
+        (lambda: recipes.si_needle_entry("rpoe", 0), "unknown attention variant 'rpoe'"),
+        (lambda: recipes.kv_finetune_entry(0, "interp"), r"unknown fine-tune 'interp'; choose one of \['extrap'"),
+        (
+            lambda: recipes.derive_entry(zoo.get_entry("kv-rope-s0"), name="x", description="x", tracker="kv_acc"),
+            r"x: unknown tracker 'kv_acc'; choose one of \['backcopy_sink_mass'",
+        ),
+    ],
+)
+def test_a_misspelled_recipe_option_fails_when_the_recipe_is_written(call, match):
+    with pytest.raises(ValueError, match=match):
+        call()
+
+
+def test_the_recipes_tracker_names_are_the_trackers():
+    """recipes.py checks a tracker's name without importing training.py (which imports it): the two lists agree."""
+    assert set(training.TRACKERS) == set(recipes.TRACKER_NAMES)
+
+
 def test_retrain_writes_the_build_folder_not_the_committed_checkpoints(tmp_path, monkeypatch):
     """A notebook's `load_entry(NAME, retrain=True)` trains into ZOO_RETRAIN_DIR and loads that; the committed
     checkpoint (here a copy, in a stand-in checkpoints/) is untouched, and only `build_entry` writes there."""
     from dataclasses import replace
-
-    from course_utils.zoo import recipes
 
     committed, retrained = tmp_path / "checkpoints", tmp_path / "build" / "zoo"
     committed.mkdir()
@@ -169,14 +189,17 @@ def test_retrain_writes_the_build_folder_not_the_committed_checkpoints(tmp_path,
     monkeypatch.setattr(recipes, "CHECKPOINT_DIR", committed)
     monkeypatch.setattr(training, "ZOO_RETRAIN_DIR", retrained)
     entry = zoo.get_entry("copy-rope-2l")
-    monkeypatch.setitem(recipes.ZOO, entry.name, replace(entry, train=replace(entry.train, steps=2, warmup_steps=1)))
+    two_steps = replace(entry.train_config, steps=2, warmup_steps=1)
+    monkeypatch.setitem(recipes.ZOO, entry.name, replace(entry, train_config=two_steps))
 
     _, record = zoo.load_entry("copy-rope-2l", retrain=True, verbose=False)
     assert len(record["losses"]) == 2 and (retrained / "copy-rope-2l.pt.xz").exists()
     provenance = zoo.get_entry("copy-rope-2l").provenance()
-    assert {key: record[key] for key in provenance} == provenance and record["init_from"] is None
+    assert {key: value for key, value in record.items() if key in provenance} == provenance
+    assert record["init_from"] is None
     assert (committed / "copy-rope-2l.pt.xz").read_bytes() == original
-    assert len(zoo.load_entry("copy-rope-2l", verbose=False)[1]["losses"]) == entry.train.steps  # the committed one
+    committed_losses = zoo.load_entry("copy-rope-2l", verbose=False)[1]["losses"]
+    assert len(committed_losses) == entry.train_config.steps  # the committed one
     (committed / "copy-rope-2l.pt.xz").unlink()  # without a committed checkpoint, the retrained one loads
     with monkeypatch.context() as patch:
         patch.setattr(training, "build_entry", lambda *args, **kwargs: pytest.fail("trained again"))
@@ -195,6 +218,16 @@ def test_unknown_entry_raises():
 def test_cli_lists_entries(capsys):
     zoo_cli(["list"])
     assert "copy-rope-2l" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [(["build"], "name at least one zoo entry, or pass --all"), (["build", "gpt-5"], "'gpt-5' is not a zoo entry")],
+)
+def test_cli_build_rejects_missing_or_unknown_names(capsys, argv, message):
+    with pytest.raises(SystemExit):
+        zoo_cli(argv)
+    assert message in capsys.readouterr().err
 
 
 @pytest.mark.claims
@@ -348,7 +381,7 @@ def test_the_u_deepens_with_the_number_of_pairs():
     """Notebook 03: the mean U depth of the six ALiBi models (uniform and edge-trained, 3 seeds) is
     larger at 4x the training length (K = 64) than at K = 16 and K = 8, with the notebook's protocol."""
     from course_utils.chapters.positional_bias import lost_in_the_middle_depth
-    from course_utils.core.evaluate import accuracy_by_query_index
+    from course_utils.core.task_accuracy import accuracy_by_query_index
 
     pair_counts = {8: 32, 16: 64, 64: 8}  # K -> sequences per queried index, as in the notebook
 
@@ -369,7 +402,7 @@ def test_the_u_deepens_with_the_number_of_pairs():
 def test_edge_trained_alibi_shows_a_u(seed):
     """Notebook 03: evaluated with uniform queries at K = 16, the edge-trained ALiBi model recalls
     the first and last quarters better than the middle half, in every seed."""
-    from course_utils.core.evaluate import accuracy_by_query_index
+    from course_utils.core.task_accuracy import accuracy_by_query_index
 
     model, _ = zoo.load_entry(zoo.entry_name("kv", seed, positional="alibi", edge=True), verbose=False)
     acc = accuracy_by_query_index(model, 16, per_index=128, seed=7)

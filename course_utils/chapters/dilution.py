@@ -15,12 +15,11 @@ relevant key's g), they get a term of their own:
 
     w = e^g / (e^g + m * e^g' + (n - 1 - m) * E[e^z])
 
+(`course_utils.chapters.distractors` measures a trained needle model among such decoys, chapter 05.)
+
 In trained models. `retrieval_report` reads accuracy, answer loss and the weight on the relevant
 token of a recall model (`last_query_report` the same from the last query alone, O(n) memory, up to
-4096 items); `value_votes` sums that weight per value, the answer attention alone gives; and
-`item_weights` sums a needle's and its decoys' weight (chapter 05's near misses). Chapter 05's two
-measurements on its needle models are `decoy_accuracy` (exact decoys and filler) and
-`near_miss_measure` (near misses: accuracy and the needle's and a decoy's weight).
+4096 items); `value_votes` sums that weight per value, the answer attention alone gives.
 """
 
 from __future__ import annotations
@@ -33,10 +32,9 @@ import torch.nn.functional as F
 from torch import Tensor
 
 from course_utils.core.batch import TaskBatch
-from course_utils.core.evaluate import last_query_attention, target_accuracy
+from course_utils.core.evaluate import last_query_attention, model_device
 from course_utils.core.metrics import attention_entropy
 from course_utils.core.model import TinyGPT
-from course_utils.core.needle_tasks import decoy_needle_batch, near_miss_batch
 from course_utils.core.vocabs import RecallVocab
 
 
@@ -100,8 +98,8 @@ def gap_for_weight(weight: float, n: int) -> float:
 
 
 @dataclass
-class DilutionTrials:
-    """Per-trial results of `simulate_dilution`, each a (trials,) tensor."""
+class DilutionSimulation:
+    """What `simulate_dilution` measured in each of its trials, each a (trials,) tensor."""
 
     relevant_weight: Tensor
     max_weight: Tensor
@@ -117,7 +115,7 @@ def simulate_dilution(
     log_n_scale: float | None = None,
     generator: torch.Generator | None = None,
     trials_per_call: int = 16,
-) -> DilutionTrials:
+) -> DilutionSimulation:
     """Random queries and keys (entries N(0, 1)), one planted relevant key, softmax over n keys.
 
     Distractor scores q·k/√d are then close to N(0, 1); key 0 is set along q so its score is
@@ -146,7 +144,7 @@ def simulate_dilution(
         weights = torch.softmax(scores.double(), dim=-1)  # (T, n)
         results.append((weights[:, 0], weights.amax(-1), attention_entropy(weights)))
     relevant, largest, entropy = (torch.cat(parts) for parts in zip(*results))
-    return DilutionTrials(relevant_weight=relevant, max_weight=largest, entropy=entropy)
+    return DilutionSimulation(relevant_weight=relevant, max_weight=largest, entropy=entropy)
 
 
 # ----------------------------------------------------------------------------- in trained models
@@ -179,9 +177,14 @@ def retrieval_report(model: TinyGPT, batch: TaskBatch) -> RetrievalReport:
         >>> retrieval_report(model, associative_recall_batch(128, 64, generator=0)).accuracy  # doctest: +SKIP
     """
     if batch.answer_pos.shape != (batch.tokens.shape[0],) or batch.relevant_pos.shape != batch.answer_pos.shape:
-        raise ValueError("answer_pos and relevant_pos must be (batch,) tensors matching tokens (batch, n)")
+        raise ValueError(
+            "answer_pos and relevant_pos must be (batch,) tensors matching tokens (batch, n); pass a batch "
+            "of a retrieval task (e.g. associative_recall_batch), which marks both"
+        )
     model.eval()
-    logits, attn = model(batch.tokens, need_weights=True)  # (B, n, V), (L, B, H, n, n)
+    device = model_device(model, batch.tokens.device)
+    outputs = model(batch.tokens.to(device), need_weights=True)
+    logits, attn = (x.to(batch.tokens.device) for x in outputs)  # (B, n, V), (L, B, H, n, n)
     rows = torch.arange(batch.tokens.shape[0])
     answer_logits = logits[rows, batch.answer_pos]  # (B, V)
     answers = batch.targets[rows, batch.answer_pos]  # (B,)
@@ -251,67 +254,3 @@ def value_votes(weights: Tensor, batch: TaskBatch) -> Tensor:
     items = batch.tokens[:, 1:-1] - vocab.offset("item")  # (B, K)
     votes = torch.zeros(weights.shape[0], vocab.n_values, dtype=weights.dtype, device=weights.device)
     return votes.scatter_add_(1, items % vocab.n_values, weights[:, 1:-1])
-
-
-@torch.no_grad()
-def item_weights(model: TinyGPT, tokens: Tensor, starts: Tensor, *, width: int) -> Tensor:
-    """How much the last layer's final query attends to each item: weight summed over an item's tokens.
-
-    tokens: (batch, n); starts: (batch, items) the first position of each item, which covers
-    `width` positions. Returns (batch, heads, items).
-
-    Example:
-        Each head's weight on the needle's `a b v` in a `needle_tasks.near_miss_batch` (notebook 05,
-        section 5):
-
-        >>> item_weights(model, batch.tokens, batch.needle_pos[:, None], width=3)[..., 0]  # doctest: +SKIP
-    """
-    if starts.dim() != 2 or starts.shape[0] != tokens.shape[0]:
-        raise ValueError(f"starts must be (batch, items) with batch {tokens.shape[0]}; got {tuple(starts.shape)}")
-    if width < 1 or starts.numel() and (starts.min() < 0 or starts.max() + width > tokens.shape[1]):
-        raise ValueError(
-            f"every item must lie inside the sequence: starts in [0, {tokens.shape[1] - width}] for "
-            f"width {width}; got width {width}, starts {starts.min().item()}..{starts.max().item()}"
-        )
-    model.eval()
-    _, attn = model(tokens, need_weights=True)  # (L, B, H, n, n)
-    last = attn[-1][:, :, -1]  # (B, H, n)
-    positions = starts[:, None, :, None] + torch.arange(width)  # (B, 1, items, width)
-    picked = (
-        last[:, :, None, :].expand(-1, -1, starts.shape[1], -1).gather(-1, positions.expand(-1, last.shape[1], -1, -1))
-    )  # (B, H, items, width)
-    return picked.sum(-1)
-
-
-def decoy_accuracy(model: TinyGPT, n: int, n_decoys: int) -> float:
-    """Accuracy of a needle `model` on sequences of `n` tokens with `n_decoys` decoys (`decoy_needle_batch`).
-
-    64 sequences up to n = 256 and 32 beyond, drawn from generator 1000 + n + n_decoys.
-
-    Example:
-        For a trained decoy-needle `model` (zoo family "decoy"):
-
-        >>> decoy_accuracy(model, 128, 32)  # doctest: +SKIP
-    """
-    batch = decoy_needle_batch(64 if n <= 256 else 32, n, n_decoys=n_decoys, generator=1000 + n + n_decoys)
-    return target_accuracy(model, batch.tokens, batch.targets)
-
-
-def near_miss_measure(model: TinyGPT, n_decoys: int, n: int = 128) -> tuple[float, Tensor, Tensor]:
-    """Accuracy, and the last layer's final-query weight on the needle and on one near miss.
-
-    On 256 `near_miss_batch` sequences of `n` tokens with `n_decoys` near misses (generator
-    2000 + n_decoys), each item's weight summed over its `a b v` (`item_weights`). Returns
-    (accuracy, needle weight (heads,), mean weight of one decoy (heads,), NaN without decoys).
-
-    Example:
-        For a trained near-miss `model` (zoo family "decoy", `near_miss=True`):
-
-        >>> accuracy, needle, decoy = near_miss_measure(model, 4)  # doctest: +SKIP
-    """
-    batch = near_miss_batch(256, n, n_decoys=n_decoys, generator=2000 + n_decoys)
-    assert batch.needle_pos is not None and batch.decoy_pos is not None  # every near-miss batch marks both
-    starts = torch.cat([batch.needle_pos[:, None], batch.decoy_pos], dim=1)  # (B, 1 + m): each item's `a`
-    weights = item_weights(model, batch.tokens, starts, width=3)  # (B, H, 1 + m)
-    decoy = weights[:, :, 1:].mean((0, 2)) if n_decoys else torch.full((weights.shape[1],), float("nan"))
-    return target_accuracy(model, batch.tokens, batch.targets), weights[:, :, 0].mean(0), decoy

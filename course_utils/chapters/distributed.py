@@ -255,7 +255,7 @@ def ring_attention(q: Tensor, k: Tensor, v: Tensor, *, causal: bool = False, gro
     rank, size = _rank_and_size(group)
     acc = accumulation_dtype(q.dtype)
     out = torch.zeros(*q.shape[:3], v.shape[-1], dtype=acc, device=q.device)
-    lse = torch.full((*q.shape[:3], 1), float("-inf"), dtype=acc, device=q.device)
+    lse = torch.full(q.shape[:3], float("-inf"), dtype=acc, device=q.device)
     block = torch.cat([k, v], dim=-1)  # (B, H, m, d + d_v): one message per hop
     for hop in range(size):
         source = (rank - hop) % size  # the rank whose block we hold now
@@ -263,7 +263,7 @@ def ring_attention(q: Tensor, k: Tensor, v: Tensor, *, causal: bool = False, gro
             k_b, v_b = block.split([k.shape[-1], v.shape[-1]], dim=-1)
             diagonal = causal and source == rank  # our own block: causal inside it
             o_b, lse_b = segment_attention(q, k_b, v_b, causal=diagonal)  # fused where it can: memory O(m)
-            o_b, lse_b = o_b.to(acc), lse_b.to(acc)[..., None]
+            o_b, lse_b = o_b.to(acc), lse_b.to(acc)
             merged = merge_lse([lse, lse_b])  # chapter 06's online update: the running lse, then the output
             out = merge_partials([out, o_b], [lse, lse_b], merged)
             lse = merged
@@ -339,7 +339,7 @@ def dilated_attention_distributed(
         split_segments(placed_out, span, r)[kept] = out.unflatten(1, (batch, m // span))
         split_segments(placed_lse, span, r)[kept] = lse.unflatten(1, (batch, m // span))
         outs.append(placed_out)
-        lses.append(placed_lse)
+        lses.append(placed_lse[..., 0])
     return merge_partials(outs, lses).to(q.dtype)
 
 

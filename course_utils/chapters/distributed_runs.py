@@ -121,12 +121,12 @@ def run_on_subgroups(
 # ----------------------------------------------------------------------------- exactness
 
 
-def check_pattern_sets(world: int) -> list[tuple[list[int], list[int]]]:
+def exactness_pattern_sets(world: int) -> list[tuple[list[int], list[int]]]:
     """The pattern sets `exactness_check` runs on `world` ranks of 16 tokens: local only, one pattern
     spanning every rank, and a mix (w = 16·P spans all ranks, w = 32 spans two when P >= 2).
 
     Example:
-        >>> check_pattern_sets(2)
+        >>> exactness_pattern_sets(2)
         [([8, 16], [1, 2]), ([4, 32], [1, 4]), ([8, 32, 32], [1, 2, 8])]
     """
     n = 16 * world
@@ -154,7 +154,7 @@ def exactness_check(
     n = 16 * world
     full = [torch.randn(2, 3, n, 8, generator=g, dtype=torch.float64).to(dtype) for _ in range(4)]  # q, k, v, dout
     errors = {}
-    cases: list[tuple[list[int], list[int]] | None] = [None, *check_pattern_sets(world)]  # None: the ring
+    cases: list[tuple[list[int], list[int]] | None] = [None, *exactness_pattern_sets(world)]  # None: the ring
     for patterns in cases:
         for causal in (False, True):
             q, k, v = (x.clone().requires_grad_() for x in full[:3])

@@ -21,7 +21,7 @@ import math
 import torch
 from torch import Tensor
 
-from course_utils.core.attention import attention
+from course_utils.core.attention import attention, check_qkv
 from course_utils.core.lse_attention import accumulation_dtype
 
 #: Default memory budget for one materialised score matrix (`budgeted_attention(..., max_score_bytes=)`).
@@ -74,11 +74,7 @@ def online_softmax_attention(q: Tensor, k: Tensor, v: Tensor, *, causal: bool = 
         >>> torch.allclose(out, attention(q, k, v, causal=True)[0], atol=1e-5)
         True
     """
-    if q.dim() < 2 or q.shape[-1] != k.shape[-1] or k.shape[-2] != v.shape[-2] or q.shape[:-2] != k.shape[:-2]:
-        raise ValueError(
-            f"need q (..., n_q, d), k (..., n_k, d), v (..., n_k, d_v) with equal leading dims; "
-            f"got {tuple(q.shape)}, {tuple(k.shape)}, {tuple(v.shape)}"
-        )
+    check_qkv(q, k, v)
     if block_size < 1:
         raise ValueError(f"block_size must be >= 1, got {block_size}")
     n_q, n_k = q.shape[-2], k.shape[-2]

@@ -35,6 +35,7 @@ import torch
 from torch import Tensor, nn
 
 from course_utils.core.attention import attention
+from course_utils.core.evaluate import model_device
 from course_utils.core.positional import LearnedAbsolute
 
 if TYPE_CHECKING:
@@ -168,7 +169,8 @@ class Encoder(nn.Module):
     """all-MiniLM-L6-v2 with its tokenizer: text in, embeddings or attention maps out.
 
     `.embed(texts)` -> (len(texts), 384), what `SentenceTransformer(...).encode` returns;
-    `.attention_maps(text)` -> (6, 12, n, n) with `[CLS]` and `[SEP]` among the n tokens.
+    `.attention_maps(text)` -> (6, 12, n, n) with `[CLS]` and `[SEP]` among the n tokens. Both run
+    wherever the model is (`encoder.to("cuda")`) and return CPU tensors.
     """
 
     def __init__(self, model: MiniLM, tokenizer: Tokenizer) -> None:
@@ -179,7 +181,7 @@ class Encoder(nn.Module):
     def token_ids(self, text: str, *, special: bool = True) -> list[int]:
         """Word-piece ids of `text`, with `[CLS]` ... `[SEP]` around them when `special`."""
         if not isinstance(text, str):
-            raise ValueError(f"text must be a str, got {type(text).__name__}")
+            raise ValueError(f"text must be a str, got {type(text).__name__}; pass one text at a time")
         return self.tokenizer.encode(text, add_special_tokens=special).ids
 
     def tokens(self, ids: list[int]) -> list[str]:
@@ -188,7 +190,8 @@ class Encoder(nn.Module):
         unknown = [token for token, piece in zip(ids, pieces) if piece is None]
         if unknown:
             raise ValueError(
-                f"ids {unknown[:10]} are not in the vocabulary of {self.model.config.vocab_size} word pieces"
+                f"ids {unknown[:10]} are not in the vocabulary of {self.model.config.vocab_size} word pieces; "
+                "pass ids that encoder.token_ids returned"
             )
         return [piece for piece in pieces if piece is not None]
 
@@ -224,14 +227,15 @@ class Encoder(nn.Module):
             )
         order = sorted(range(len(sequences)), key=lambda i: len(sequences[i]))  # little padding per batch
         out = torch.empty(len(sequences), self.model.config.d_model)
+        device = model_device(self.model, out.device)
         for start in range(0, len(order), batch_size):
             batch = [sequences[i] for i in order[start : start + batch_size]]
             n = max(len(row) for row in batch)
-            ids = torch.tensor([row + [PAD_ID] * (n - len(row)) for row in batch])  # (B, n)
-            real = torch.tensor([[True] * len(row) + [False] * (n - len(row)) for row in batch])  # (B, n)
+            ids = torch.tensor([row + [PAD_ID] * (n - len(row)) for row in batch], device=device)  # (B, n)
+            real = torch.tensor([[True] * len(row) + [False] * (n - len(row)) for row in batch], device=device)
             hidden, _ = self.model(ids, attention_mask=real)  # (B, n, D)
             mean = (hidden * real[..., None]).sum(1) / real.sum(1, keepdim=True)  # (B, D)
-            out[order[start : start + batch_size]] = nn.functional.normalize(mean, dim=-1)
+            out[order[start : start + batch_size]] = nn.functional.normalize(mean, dim=-1).to(out.device)
         return out
 
     def embed(self, texts: list[str], *, batch_size: int = 16) -> Tensor:
@@ -248,9 +252,12 @@ class Encoder(nn.Module):
     def attention_maps_ids(self, ids: list[int]) -> Tensor:
         """Attention weights of one token sequence (with its `[CLS]` and `[SEP]`): (layers, heads, n, n)."""
         if len(ids) > MAX_TOKENS:
-            raise ValueError(f"{len(ids)} tokens is longer than the {MAX_TOKENS} learned positions")
-        _, maps = self.model(torch.tensor([ids]))
-        return torch.stack([layer_weights[0] for layer_weights in maps])  # (L, H, n, n)
+            raise ValueError(
+                f"{len(ids)} tokens is longer than the {MAX_TOKENS} learned positions; cut it into chunks "
+                "(course_utils.chapters.real_model.chunk_ids) or keep its first 510 word pieces"
+            )
+        _, maps = self.model(torch.tensor([ids], device=model_device(self.model, torch.device("cpu"))))
+        return torch.stack([layer_weights[0] for layer_weights in maps]).cpu()  # (L, H, n, n)
 
     def attention_maps(self, text: str) -> Tensor:
         """Attention weights of `text`: (6, 12, n, n), n = its word pieces + `[CLS]` + `[SEP]`."""
@@ -261,7 +268,7 @@ class Encoder(nn.Module):
 def load_minilm(*, verify: bool = True) -> Encoder:
     """all-MiniLM-L6-v2 from the installed package, in the course's own encoder (cached: one copy).
 
-    verify: check the weights file's sha256 against MODEL_SHA256 first (about 0.3 s).
+    verify: check the weights file's sha256 against MODEL_SHA256 first (False skips reading the file twice).
 
     Example:
         Not run as a test: it loads a 90 MB model.

@@ -2,9 +2,10 @@
 
 Every function takes the encoder of `course_utils.chapters.pretrained.load_minilm()` and token ids from the
 shipped corpus (`course_utils/data/corpus.txt`). The slow sweeps (the needle grid, retrieval at every
-chunk size, three plantings) are stored in `notebooks/results/real_model.json`; rebuild them with
+chunk size, three plantings) are stored in `notebooks/results/real_model.json`, so that notebook 10
+only reads them; rebuild them with
 
-    python -m course_utils.chapters.real_model rebuild          # about 6 min on 2 cores
+    python -m course_utils.chapters.real_model rebuild
 
 and `tests/test_real_model.py` recomputes part of the record and compares.
 """
@@ -22,6 +23,7 @@ import torch
 
 from course_utils.chapters.pretrained import CLS_ID, MAX_TOKENS, SEP_ID, Encoder, load_minilm
 from course_utils.core.corpus import load_corpus
+from course_utils.core.evaluate import model_device
 from course_utils.core.metrics import js_divergence
 from course_utils.core.records import read_json, round_floats, write_json
 from course_utils.paths import REAL_MODEL_RECORD, require_checkout
@@ -131,7 +133,7 @@ LIBRARY_MAX_TOKENS = 256
 
 
 def corpus_token_ids(encoder: Encoder) -> list[int]:
-    """The whole shipped corpus as word-piece ids (no `[CLS]` / `[SEP]`): about 300k ids, 1.6 s."""
+    """The whole shipped corpus as word-piece ids (no `[CLS]` / `[SEP]`): tokenize once, then cut windows from it."""
     return encoder.token_ids(load_corpus(), special=False)
 
 
@@ -143,7 +145,10 @@ def corpus_windows(corpus_ids: list[int], *, count: int, tokens: int, seed: int)
         [[12, 13, 14, 15], [16, 17, 18, 19], [0, 1, 2, 3]]
     """
     if count * tokens > len(corpus_ids):
-        raise ValueError(f"{count} windows of {tokens} need {count * tokens} ids; the corpus has {len(corpus_ids)}")
+        raise ValueError(
+            f"{count} windows of {tokens} need {count * tokens} ids; the corpus has {len(corpus_ids)}: "
+            "ask for fewer or shorter windows"
+        )
     slots = len(corpus_ids) // tokens
     starts = random.Random(seed).sample(range(slots), count)
     return [corpus_ids[slot * tokens : (slot + 1) * tokens] for slot in starts]
@@ -223,7 +228,8 @@ def attention_stats(
         raise ValueError("pass contents of one length (cut them to the same n - 2 word pieces)")
     texts = [encoder.wrap(plant_copy(content, span=span, start=start, distance=distance)) for content in contents]
     with torch.no_grad():
-        weights = torch.stack(encoder.model(torch.tensor(texts))[1], dim=1)  # (B, L, H, n, n)
+        ids = torch.tensor(texts, device=model_device(encoder.model, torch.device("cpu")))
+        weights = torch.stack(encoder.model(ids)[1], dim=1).cpu()  # (B, L, H, n, n)
     copy = torch.arange(start + distance, start + distance + span) + 1  # token index = content index + 1
     per_text = [
         _text_stats(token_classes(encoder, text), text_weights, copy, copy - distance, js_queries)
@@ -265,7 +271,10 @@ def length_sweep(
     Returns {stat: tensor (len(lengths), windows, layers[, heads])}, the stats of `attention_stats`.
     """
     if any(len(window) < max(lengths) - 2 for window in windows):
-        raise ValueError(f"every window needs at least {max(lengths) - 2} word pieces for n = {max(lengths)}")
+        raise ValueError(
+            f"every window needs at least {max(lengths) - 2} word pieces for n = {max(lengths)}; cut longer "
+            "windows (corpus_windows(..., tokens=...)) or pass shorter lengths"
+        )
     per_length = []
     for n in lengths:
         parts = [
@@ -287,7 +296,11 @@ def plant_needle(haystack: list[int], needle: list[int], *, length: int, depth: 
         [1, 2, 0, 0, 3]
     """
     if len(needle) >= length or len(haystack) < length:
-        raise ValueError(f"a needle of {len(needle)} in a document of {length} needs a haystack of >= {length}")
+        raise ValueError(
+            f"a needle of {len(needle)} word pieces in a document of {length} needs a haystack of at least "
+            f"{length} (got {len(haystack)}) and a needle shorter than the document; pass a longer haystack "
+            "or a smaller length"
+        )
     if not 0.0 <= depth <= 1.0:
         raise ValueError(f"depth is a fraction of the document, 0..1; got {depth}")
     at = round(depth * (length - len(needle)))
@@ -359,7 +372,10 @@ def planted_documents(
     for index, (fact, _) in enumerate(needles):
         fact_ids = encoder.token_ids(fact, special=False)
         if len(fact_ids) > block:
-            raise ValueError(f"fact {index} has {len(fact_ids)} word pieces, more than a block of {block}")
+            raise ValueError(
+                f"fact {index} has {len(fact_ids)} word pieces, more than a block of {block}; shorten the "
+                "fact or plant in larger blocks (block=...)"
+            )
         document = index % documents
         chosen_block = free_blocks[document].pop(rng.randrange(len(free_blocks[document])))
         start = chosen_block * block + rng.randrange(block - len(fact_ids) + 1)
@@ -409,7 +425,7 @@ def _check_chunk_sizes(sizes: tuple[int, ...], block: int) -> None:
         )
 
 
-def retrieval_run(
+def run_retrieval(
     encoder: Encoder, corpus_ids: list[int], *, seed: int, sizes: tuple[int, ...] = CHUNK_SIZES, whole: bool = True
 ) -> dict[str, dict]:
     """Recall of the chunk holding each fact, and of its document, for one planting (`seed`).
@@ -437,7 +453,7 @@ def retrieval_run(
 def _chunk_recall(
     encoder: Encoder, docs: list[list[int]], places: list[PlantedFact], questions: torch.Tensor, size: int
 ) -> dict[str, torch.Tensor | int | float]:
-    """`retrieval_run`'s entry for one chunk size: the ranks of each fact's chunk and document."""
+    """`run_retrieval`'s entry for one chunk size: the ranks of each fact's chunk and document."""
     start = time.perf_counter()
     chunks, owner, first_id = [], [], []
     for document, ids in enumerate(docs):
@@ -474,7 +490,7 @@ def _chunk_recall(
 def _whole_document_recall(
     encoder: Encoder, docs: list[list[int]], places: list[PlantedFact], questions: torch.Tensor, size: int
 ) -> dict[str, dict[str, torch.Tensor]]:
-    """`retrieval_run`'s entries for whole-document embeddings.
+    """`run_retrieval`'s entries for whole-document embeddings.
 
     A document is embedded from its first 256 or 512 tokens, or as the mean of its chunks of `size`
     word pieces.
@@ -517,7 +533,7 @@ def rebuild_real_model_record(path: Path = REAL_MODEL_RECORD) -> dict:
     start = time.perf_counter()
     grid = needle_grid(encoder, needle_haystacks(corpus_ids))
     grid_seconds = time.perf_counter() - start
-    runs = {seed: retrieval_run(encoder, corpus_ids, seed=seed) for seed in RETRIEVAL_SEEDS}
+    runs = {seed: run_retrieval(encoder, corpus_ids, seed=seed) for seed in RETRIEVAL_SEEDS}
     for run in runs.values():  # seconds vary with the machine: stored to 0.01 s, compared by no test
         for entry in run["chunks"].values():
             entry["seconds"] = round(entry["seconds"], 2)

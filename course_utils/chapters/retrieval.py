@@ -22,6 +22,7 @@ import torch
 from torch import Tensor, nn
 
 from course_utils.core.batch import as_generator
+from course_utils.core.evaluate import forward_in_rows
 
 
 def split_pairs(tokens: Tensor, pairs_per_chunk: int) -> tuple[Tensor, Tensor]:
@@ -97,7 +98,8 @@ def hierarchical_answer(model: nn.Module, tokens: Tensor, pairs_per_chunk: int) 
     chunks, _ = split_pairs(tokens, pairs_per_chunk)
     framed = _with_frame(tokens, chunks)  # (B, C, 2c + 3)
     batch, count, length = framed.shape
-    probs = torch.softmax(model(framed.reshape(batch * count, length))[:, -1], dim=-1)  # (B*C, vocab)
+    last = forward_in_rows(model, framed.reshape(batch * count, length), select=lambda logits, _: logits[:, -1])
+    probs = torch.softmax(last, dim=-1)  # (B*C, vocab)
     confidence, answer = probs.max(dim=-1)
     summaries = torch.stack([answer.reshape(batch, count).to(confidence.dtype), confidence.reshape(batch, count)], -1)
     best = confidence.reshape(batch, count).argmax(dim=1)
@@ -166,7 +168,10 @@ def retrieve_in_slot(
         )
     relevant = chunk_with_key(tokens, pairs_per_chunk)
     if (relevant < 0).any():
-        raise ValueError("every sequence must hold its query key in some chunk")
+        raise ValueError(
+            f"rows {(relevant < 0).nonzero().flatten().tolist()} hold their query key in no chunk; pass "
+            "kv_retrieval_batch(...).tokens, whose query key is always one of its pairs"
+        )
     noise = torch.rand(batch, count, generator=as_generator(generator))
     noise[torch.arange(batch), relevant] = 2.0  # the relevant chunk sorts last: never drawn as a distractor
     others = noise.argsort(dim=1)[:, : n_chunks - 1]  # (B, n_chunks - 1) random other chunks
@@ -190,7 +195,10 @@ def auroc(positive: Tensor, negative: Tensor) -> float:
     """
     positive, negative = positive.flatten().double(), negative.flatten().double()
     if positive.numel() == 0 or negative.numel() == 0:
-        raise ValueError("auroc needs at least one positive and one negative score")
+        raise ValueError(
+            f"auroc needs at least one positive and one negative score, got {positive.numel()} and "
+            f"{negative.numel()}; pass the scores of both groups (e.g. chunks with the key and chunks without)"
+        )
     greater = (positive[:, None] > negative[None, :]).double().mean()
     ties = (positive[:, None] == negative[None, :]).double().mean()
     return (greater + 0.5 * ties).item()

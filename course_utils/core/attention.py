@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from typing import NamedTuple
 
 import torch
 from torch import Tensor, nn
@@ -55,7 +56,10 @@ def causal_mask(n_q: int, n_k: int, *, device: torch.device | None = None) -> Te
                 [1, 1, 1]], dtype=torch.int32)
     """
     if n_q > n_k:
-        raise ValueError(f"a causal mask needs n_q <= n_k, got n_q={n_q}, n_k={n_k}")
+        raise ValueError(
+            f"a causal mask needs n_q <= n_k (queries sit at the end of the keys), got n_q={n_q}, n_k={n_k}; "
+            "pass at least as many keys as queries"
+        )
     return torch.ones(n_q, n_k, dtype=torch.bool, device=device).tril(diagonal=n_k - n_q)
 
 
@@ -86,7 +90,7 @@ def attention(
         >>> out.shape, weights.shape
         (torch.Size([2, 5, 16]), torch.Size([2, 5, 5]))
     """
-    _check_qkv(q, k, v, mask)
+    check_qkv(q, k, v, mask)
     scores = attention_scores(q, k, causal=causal, mask=mask, bias=bias, logit_transform=logit_transform)
     weights = stable_softmax(scores)  # (..., n_q, n_k)
     return weights @ v, weights
@@ -124,12 +128,26 @@ def attention_scores(
     return scores
 
 
-def _check_qkv(q: Tensor, k: Tensor, v: Tensor, mask: Tensor | None) -> None:
+def check_qkv(q: Tensor, k: Tensor, v: Tensor, mask: Tensor | None = None) -> None:
+    """Raise ValueError unless q (..., n_q, d), k (..., n_k, d), v (..., n_k, d_v) are floating-point tensors of
+    one dtype with the same leading dimensions, and `mask`, if given, is boolean (..., n_q, n_k), its leading
+    dimensions broadcasting against q's.
+
+    The check of every attention function's inputs (`attention`, `lse_attention.attention_with_lse`,
+    `dilated.dilated_attention`, ...).
+
+    Example:
+        >>> check_qkv(torch.randn(2, 5, 8), torch.randn(2, 7, 8), torch.randn(2, 7, 3))
+        >>> check_qkv(torch.randn(5, 8), torch.randn(7, 4), torch.randn(7, 3))
+        Traceback (most recent call last):
+        ...
+        ValueError: q and k need the same last dimension d, got q (5, 8) and k (7, 4)
+    """
     for name, x in (("q", q), ("k", k), ("v", v)):
         if x.dim() < 2:
             raise ValueError(f"{name} must have shape (..., n, d), got {tuple(x.shape)}")
         if not x.is_floating_point():
-            raise ValueError(f"{name} must be a floating-point tensor, got {x.dtype}")
+            raise ValueError(f"{name} must be a floating-point tensor, got {x.dtype}; cast it first (.float())")
     if not (q.dtype == k.dtype == v.dtype):
         raise ValueError(f"q, k, v must share a dtype, got {q.dtype}, {k.dtype}, {v.dtype}; cast them first")
     if q.shape[-1] != k.shape[-1]:
@@ -142,28 +160,58 @@ def _check_qkv(q: Tensor, k: Tensor, v: Tensor, mask: Tensor | None) -> None:
             f"{tuple(q.shape[:-2])}, {tuple(k.shape[:-2])}, {tuple(v.shape[:-2])}"
         )
     if mask is not None:
-        _check_mask(mask, q.shape[-2], k.shape[-2])
+        _check_mask(mask, (*q.shape[:-2], q.shape[-2], k.shape[-2]))
 
 
-def _check_mask(mask: Tensor, n_q: int, n_k: int) -> None:
+def _check_mask(mask: Tensor, scores_shape: tuple[int, ...]) -> None:
+    """Raise ValueError unless mask is boolean, ends in (n_q, n_k) and broadcasts against scores (..., n_q, n_k)."""
     if mask.dtype != torch.bool:
-        raise ValueError(f"mask must be boolean (True = keep), got {mask.dtype}")
-    if mask.shape[-2:] != (n_q, n_k):
+        raise ValueError(
+            f"mask must be boolean (True = keep), got {mask.dtype}; convert it with .bool() or a comparison"
+        )
+    n_q, n_k = scores_shape[-2:]
+    if mask.dim() < 2 or mask.shape[-2:] != (n_q, n_k):
         raise ValueError(f"mask must end in (n_q, n_k) = ({n_q}, {n_k}), got {tuple(mask.shape)}")
+    try:
+        torch.broadcast_shapes(mask.shape, scores_shape)
+    except RuntimeError:
+        raise ValueError(
+            f"mask {tuple(mask.shape)} does not broadcast against the scores {tuple(scores_shape)}; "
+            f"pass ({n_q}, {n_k}) or leading dimensions that are 1 or equal to the scores'"
+        ) from None
 
 
 def token_positions(x: Tensor, positions: Tensor | None = None) -> Tensor:
     """The positions (n,) of the tokens of x (batch, n, d_model): `positions`, or 0 … n-1 when it is None.
 
-    Raises ValueError when x is not (batch, n, d_model): the one check of an attention layer's input.
+    Raises ValueError when x is not (batch, n, d_model) or positions is not (n,): the one check of an
+    attention layer's input.
 
     Example:
         >>> token_positions(torch.zeros(2, 4, 8))
         tensor([0, 1, 2, 3])
     """
     if x.dim() != 3:
-        raise ValueError(f"x must have shape (batch, n, d_model), got {tuple(x.shape)}")
-    return torch.arange(x.shape[1], device=x.device) if positions is None else positions
+        raise ValueError(f"x must have shape (batch, n, d_model), got {tuple(x.shape)}; for one sequence pass x[None]")
+    n = x.shape[1]
+    if positions is None:
+        return torch.arange(n, device=x.device)
+    if positions.shape != (n,):
+        raise ValueError(
+            f"positions must have shape (n,) = ({n},), got {tuple(positions.shape)}; "
+            "pass one position per token, or None"
+        )
+    return positions
+
+
+class HeadProjections(NamedTuple):
+    """The heads' queries, keys and values, each (B, H, n, d), as `MultiHeadAttention.project_heads` returns them:
+    q and k rotated by the positional scheme, unrotated_q the queries before the rotation."""
+
+    q: Tensor
+    k: Tensor
+    v: Tensor
+    unrotated_q: Tensor
 
 
 class MultiHeadAttention(nn.Module):
@@ -196,7 +244,7 @@ class MultiHeadAttention(nn.Module):
     ) -> None:
         super().__init__()
         if d_model % heads:
-            raise ValueError(f"d_model={d_model} must be divisible by heads={heads}")
+            raise ValueError(f"d_model={d_model} must be divisible by heads={heads}; choose heads among its divisors")
         self.heads = heads
         self.head_dim = d_model // heads
         self.qkv = linear(d_model, 3 * d_model)
@@ -204,9 +252,10 @@ class MultiHeadAttention(nn.Module):
         self.positional = positional if positional is not None else NoPositions()
         self.logit_transform = logit_transform if logit_transform is not None else IdentityLogits()
 
-    def project_heads(self, x: Tensor, positions: Tensor) -> tuple[Tensor, Tensor, Tensor, Tensor]:
-        """The heads' queries, keys and values of x (B, n, d_model) at positions (n,) -> q, k, v, unrotated_q, each
-        (B, H, n, d). q and k are rotated by the positional scheme; unrotated_q is q before the rotation.
+    def project_heads(self, x: Tensor, positions: Tensor) -> HeadProjections:
+        """The heads' queries, keys and values of x (B, n, d_model) at positions (n,) -> `HeadProjections`
+        (q, k, v, unrotated_q), each (B, H, n, d). q and k are rotated by the positional scheme; unrotated_q is
+        q before the rotation.
 
         Example:
             >>> q, k, v, unrotated_q = MultiHeadAttention(8, 2).project_heads(torch.randn(1, 5, 8), torch.arange(5))
@@ -217,7 +266,7 @@ class MultiHeadAttention(nn.Module):
         q, k, v = self.qkv(x).split(d_model, dim=-1)  # 3 x (B, n, D)
         q, k, v = (t.view(batch, n, self.heads, self.head_dim).transpose(1, 2) for t in (q, k, v))  # (B, H, n, d)
         q_rotated, k_rotated = self.positional.rotate(q, k, positions, positions)
-        return q_rotated, k_rotated, v, q
+        return HeadProjections(q_rotated, k_rotated, v, q)
 
     def scores_to_weights(self, scores: Tensor, unrotated_q: Tensor) -> Tensor:
         """The scores (B, H, n_q, n_k), -inf where hidden, turned into weights of the same shape: the softmax.
@@ -261,9 +310,16 @@ class MultiHeadAttention(nn.Module):
         mask: Tensor | None = None,
         need_weights: bool = False,
     ) -> tuple[Tensor, Tensor | None]:
+        """Self-attention over x (batch, n, d_model) -> out (batch, n, d_model), and the weights
+        (batch, heads, n, n) when `need_weights` (else None).
+
+        positions: (n,), the tokens' positions for the positional scheme and the logit transform (None: 0 … n-1);
+        causal: hide the keys after each query; mask: boolean (n, n), or broadcastable (..., n, n) such as
+        (batch, 1, n, n), True = the query may see the key, kept in addition to the causal mask.
+        """
         positions = token_positions(x, positions)  # (n,)
         if mask is not None:
-            _check_mask(mask, x.shape[1], x.shape[1])
+            _check_mask(mask, (x.shape[0], self.heads, x.shape[1], x.shape[1]))
         q, k, v, unrotated_q = self.project_heads(x, positions)  # (B, H, n, d) each
         scores = attention_scores(
             q,

@@ -20,6 +20,7 @@ import math
 import torch
 from torch import Tensor
 
+from course_utils.core.attention import check_qkv
 from course_utils.core.lse_attention import accumulation_dtype, segment_attention
 
 
@@ -109,6 +110,7 @@ def dilated_attention(
         >>> dilated_attention(q, k, v, [512, 1024, 2048], [1, 2, 4], causal=True).shape
         torch.Size([1, 2, 2048, 8])
     """
+    check_qkv(q, k, v)
     if q.dim() != 4 or k.shape != q.shape or v.shape[:3] != q.shape[:3]:
         raise ValueError(
             f"need q, k (batch, heads, n, d) of equal shape and v (batch, heads, n, d_v); "

@@ -1,18 +1,18 @@
-"""Evaluating a trained model, as the zoo and several chapters do.
+"""Evaluating a trained model on any batch, as the zoo and several chapters do.
 
-Accuracy (by queried pair index, at the last token, at every supervised position, on needles at a
-chosen length: train short, test long), held-out loss (per position, on the same text at every length)
-and the last query's attention. Measurements that serve one chapter live in its module
-(`course_utils.chapters`).
+Accuracy (at the last token, at every supervised position), held-out loss (per position, on the same
+text at every length) and the last query's attention. Accuracy on one task's own batches lives in
+`task_accuracy`; measurements that serve one chapter live in its module (`course_utils.chapters`).
 
 Evaluations over many rows run the model `rows_per_call` rows at a time (`forward_in_rows`): one
 call's result (up to float rounding), with attention tensors of rows_per_call rows instead of all.
+The model may sit on any device: its inputs go there, and what is kept comes back to the device of
+the tokens passed in (the CPU, for the batches the tasks build).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 import torch
 import torch.nn.functional as F
@@ -21,8 +21,19 @@ from torch import Tensor, nn
 from course_utils.core.attention import attention_scores
 from course_utils.core.batch import IGNORE_INDEX, TaskBatch
 from course_utils.core.model import TinyGPT
-from course_utils.core.needle_tasks import needle_batch
-from course_utils.core.retrieval_tasks import kv_retrieval_batch
+
+
+def model_device(model: nn.Module, fallback: torch.device) -> torch.device:
+    """The device of the model's parameters, or `fallback` for a module without any (a stand-in).
+
+    Example:
+        >>> model_device(nn.Linear(2, 2), torch.device("meta"))
+        device(type='cpu')
+        >>> model_device(nn.ReLU(), torch.device("meta"))
+        device(type='meta')
+    """
+    parameter = next(model.parameters(), None)
+    return fallback if parameter is None else parameter.device
 
 
 @torch.no_grad()
@@ -42,6 +53,10 @@ def forward_in_rows(
     model_kwargs go to every call (e.g. positions). tokens: (batch, n) -> (batch, ...), the outputs of
     `select` one after the other.
 
+    Each call's rows and the tensors in model_kwargs are moved to the model's device, where `select`
+    runs (a tensor it compares the logits with must go there too); what it keeps comes back to
+    `tokens.device`.
+
     Example:
         The last position's logits (batch, vocab) of the reader's trained `model`, 64 rows at a time:
 
@@ -52,11 +67,13 @@ def forward_in_rows(
     step = len(tokens) if rows_per_call is None else rows_per_call
     if step < 1:
         raise ValueError(f"rows_per_call must be >= 1 (or None for all rows at once); got {rows_per_call}")
+    device = model_device(model, tokens.device)
+    kwargs = {name: value.to(device) if isinstance(value, Tensor) else value for name, value in model_kwargs.items()}
     outputs = []
     for start in range(0, len(tokens), step):
         rows = slice(start, start + step)
-        logits = model(tokens[rows], **model_kwargs)
-        outputs.append(logits if select is None else select(logits, rows))
+        logits = model(tokens[rows].to(device), **kwargs)
+        outputs.append((logits if select is None else select(logits, rows)).to(tokens.device))
     return torch.cat(outputs)
 
 
@@ -83,10 +100,10 @@ def last_query_attention(model: TinyGPT, tokens: Tensor) -> tuple[Tensor, Tensor
 
     The last query of a causal model sees every key, and in a one-layer model nothing else feeds
     its output, so the (n, n) weights of a full forward are never needed: this costs O(n) memory
-    per sequence instead of O(n^2), which lets notebook 02 reach 4096 items. Exactly the full
-    forward's last row (a test compares them).
+    per sequence instead of O(n^2), which lets notebook 02 reach 4096 items. The full forward's last
+    row, to float tolerance (a test compares them).
 
-    tokens: (batch, n) -> logits (batch, vocab), weights (batch, heads, n).
+    tokens: (batch, n) -> logits (batch, vocab), weights (batch, heads, n), on the device of tokens.
 
     Example:
         For a trained one-layer recall `model`:
@@ -103,11 +120,12 @@ def last_query_attention(model: TinyGPT, tokens: Tensor) -> tuple[Tensor, Tensor
     if tokens.dim() != 2 or tokens.dtype != torch.long:
         raise ValueError(f"tokens must be int64 of shape (batch, n), got {tokens.dtype} {tuple(tokens.shape)}")
     model.eval()
+    device = model_device(model, tokens.device)
     block, n = model.block(0), tokens.shape[1]
     attention = block.attn
-    positions = model.default_positions(n, tokens.device)  # as TinyGPT.forward
+    positions = model.default_positions(n, device)  # as TinyGPT.forward
     last = positions[-1:]
-    x = model.positional.embed(model.embed(tokens), positions)  # (B, n, D)
+    x = model.positional.embed(model.embed(tokens.to(device)), positions)  # (B, n, D)
     q, k, v, _ = attention.project_heads(block.norm1(x), positions)  # (B, H, n, d) each
     scores = attention_scores(
         q[:, :, -1:],
@@ -118,46 +136,11 @@ def last_query_attention(model: TinyGPT, tokens: Tensor) -> tuple[Tensor, Tensor
     weights = torch.softmax(scores.float(), dim=-1).to(v.dtype)
     out = attention.merge_heads(weights @ v)  # (B, 1, D)
     logits = model.head(model.norm(x[:, -1] + out[:, 0]))  # (B, vocab)
-    return logits, weights[:, :, 0]
+    return logits.to(tokens.device), weights[:, :, 0].to(tokens.device)
 
 
 @torch.no_grad()
-def accuracy_by_query_index(
-    model: TinyGPT,
-    n_pairs: int,
-    *,
-    per_index: int = 64,
-    seed: int = 0,
-    positions: Tensor | None = None,
-    rows_per_call: int | None = None,
-    **task_kwargs: Any,
-) -> Tensor:
-    """Key-value retrieval accuracy for each queried pair index: (n_pairs,).
-
-    Each pair index 0..K-1 is queried in `per_index` fresh sequences (one batch of K * per_index
-    rows, generator `seed`). positions: optional (n,) positions passed to the model (e.g.
-    interpolated ones). `rows_per_call`: see `forward_in_rows`. task_kwargs go to `kv_retrieval_batch`.
-
-    Example:
-        16 accuracies of a trained key-value `model`:
-
-        >>> accuracy_by_query_index(model, 16, per_index=32)  # doctest: +SKIP
-    """
-    if per_index < 1:
-        raise ValueError(f"per_index must be >= 1, got {per_index}")
-    query = torch.arange(n_pairs).repeat_interleave(per_index)  # (K * per_index,)
-    batch = kv_retrieval_batch(len(query), n_pairs, query_index=query, generator=seed, **task_kwargs)
-    model.eval()
-    answer = batch.answer_pos[0]  # every row of a kv batch has the same length
-    predicted = forward_in_rows(
-        model, batch.tokens, rows_per_call, positions=positions, select=lambda logits, _: logits[:, answer].argmax(-1)
-    )  # (B,)
-    correct = predicted == batch.targets[:, answer]
-    return correct.float().view(n_pairs, per_index).mean(-1)
-
-
-@torch.no_grad()
-def last_token_accuracy(model: TinyGPT, tokens: Tensor, answers: Tensor, *, positions: Tensor | None = None) -> float:
+def last_token_accuracy(model: nn.Module, tokens: Tensor, answers: Tensor, *, positions: Tensor | None = None) -> float:
     """Share of rows whose argmax at the last position is the answer.
 
     For the tasks whose answer is predicted at the end: key-value retrieval, needle, recall.
@@ -175,8 +158,11 @@ def last_token_accuracy(model: TinyGPT, tokens: Tensor, answers: Tensor, *, posi
             f"{tuple(answers.shape)}. Pass batch.targets[:, -1] as answers"
         )
     model.eval()
-    logits = model(tokens, positions=positions)  # None: the model's default positions
-    return (logits[:, -1].argmax(-1) == answers).float().mean().item()
+    model_kwargs = {} if positions is None else {"positions": positions}  # any module, not only TinyGPT
+    predicted = forward_in_rows(
+        model, tokens, None, select=lambda logits, rows: logits[:, -1].argmax(-1), **model_kwargs
+    )  # (batch,)
+    return (predicted == answers).float().mean().item()
 
 
 @torch.no_grad()
@@ -203,24 +189,12 @@ def position_losses(model: TinyGPT, windows: TaskBatch, n: int, *, rows_per_call
     tokens = torch.cat([windows.tokens[:, :1].repeat_interleave(width // n, dim=0), targets[:, :-1]], dim=1)
     model.eval()
     losses = forward_in_rows(
-        model, tokens, rows_per_call, select=lambda logits, piece: token_losses(logits, targets[piece])
+        model,
+        tokens,
+        rows_per_call,
+        select=lambda logits, piece: token_losses(logits, targets[piece].to(logits.device)),
     )  # (pieces, n)
     return losses.view(rows, width // n, n)
-
-
-@torch.no_grad()
-def needle_accuracy(model: nn.Module, n: int, *, samples: int = 256, seed: int = 0, rows_per_call: int = 16) -> float:
-    """Accuracy on `samples` needle-in-a-haystack sequences of n tokens (generator `seed`), needle depth uniform.
-
-    `rows_per_call`: see `forward_in_rows`.
-
-    Example:
-        For a trained needle `model`:
-
-        >>> needle_accuracy(model, 1024)  # doctest: +SKIP
-    """
-    batch = needle_batch(samples, n, generator=seed)
-    return target_accuracy(model, batch.tokens, batch.targets, rows_per_call=rows_per_call)
 
 
 @torch.no_grad()
@@ -244,7 +218,10 @@ def target_accuracy(
     """
     scored = targets != IGNORE_INDEX
     if not scored.any():
-        raise ValueError(f"targets has no supervised position (all IGNORE_INDEX = {IGNORE_INDEX}); nothing to score")
+        raise ValueError(
+            f"targets has no supervised position (all IGNORE_INDEX = {IGNORE_INDEX}), so there is nothing to "
+            "score; pass the targets of the batch the tokens came from (batch.targets)"
+        )
     model.eval()
     model_kwargs = {} if positions is None else {"positions": positions}  # any module, not only TinyGPT
     predicted = forward_in_rows(

@@ -68,7 +68,10 @@ class LogNScaling(nn.Module):
     def __init__(self, causal: bool = True, reference: int | None = None) -> None:
         super().__init__()
         if reference is not None and reference < 2:
-            raise ValueError(f"reference is a length with log(reference) > 0, so at least 2; got {reference}")
+            raise ValueError(
+                f"reference is a length with log(reference) > 0, so at least 2; got {reference}; "
+                "pass None for the raw factor log n"
+            )
         self.causal = causal
         self.reference = reference
 
@@ -100,7 +103,10 @@ class ScalableSoftmax(nn.Module):
 
     def forward(self, scores: Tensor, q_pos: Tensor, k_pos: Tensor) -> Tensor:
         if scores.dim() != 4 or scores.shape[1] != self.s.shape[0]:
-            raise ValueError(f"scores must be (batch, heads={self.s.shape[0]}, n_q, n_k), got {tuple(scores.shape)}")
+            raise ValueError(
+                f"scores must be (batch, heads={self.s.shape[0]}, n_q, n_k), got {tuple(scores.shape)}; "
+                "build ScalableSoftmax with the attention's number of heads"
+            )
         log_n = visible_keys(q_pos, k_pos, self.causal).to(scores.dtype).log()  # (n_q,)
         return scores * self.s[:, None, None] * log_n[:, None]  # (B, H, n_q, n_k)
 
@@ -158,8 +164,11 @@ class ScaleInvariantLogits(nn.Module):
         return (a * scores if self.multiplier else scores) + (m if self.offset else 0)
 
 
+#: The scale-invariant transform and its two halves: they read the query-key distance t, so the positions' scale.
+SCALE_INVARIANT_TRANSFORMS: tuple[str, ...] = ("scale_invariant", "si_offset", "si_multiplier")
+
 #: The transform names `make_logit_transform` accepts.
-LOGIT_TRANSFORMS: tuple[str, ...] = ("identity", "log_n", "ssmax", "scale_invariant", "si_offset", "si_multiplier")
+LOGIT_TRANSFORMS: tuple[str, ...] = ("identity", "log_n", "ssmax", *SCALE_INVARIANT_TRANSFORMS)
 
 
 def make_logit_transform(
@@ -177,8 +186,11 @@ def make_logit_transform(
         >>> make_logit_transform("scale_invariant", tau=10.0)
         ScaleInvariantLogits()
     """
-    if name in ("scale_invariant", "si_offset", "si_multiplier") and not causal:
-        raise ValueError("the scale-invariant transform is defined for causal attention (distances t >= 0)")
+    if name in SCALE_INVARIANT_TRANSFORMS and not causal:
+        raise ValueError(
+            f"the scale-invariant transform {name!r} is defined for causal attention (distances t >= 0); "
+            "pass causal=True, or use 'identity', 'log_n' or 'ssmax' for non-causal attention"
+        )
     match name:
         case "identity":
             return IdentityLogits()

@@ -21,6 +21,8 @@ from typing import Any
 import torch
 from torch import Tensor
 
+from course_utils.core.attention import check_qkv
+
 
 def accumulation_dtype(dtype: torch.dtype) -> torch.dtype:
     """The dtype softmax statistics are kept in (running max and sum, log-sum-exp, the output accumulator)
@@ -48,6 +50,7 @@ def attention_with_lse(q: Tensor, k: Tensor, v: Tensor, *, q_start: int | None =
         >>> out.shape, lse  # query 0 sees one key of score 2 (log e^2), query 1 two (log 2e^2)
         (torch.Size([1, 2, 3]), tensor([[2.0000, 2.6931]]))
     """
+    check_qkv(q, k, v)
     acc = accumulation_dtype(q.dtype)
     q, k, v = q.to(acc), k.to(acc), v.to(acc)
     scores = q @ k.transpose(-2, -1) / math.sqrt(q.shape[-1])  # (..., m_q, m_k)
@@ -80,8 +83,8 @@ def merge_partials(outs: Sequence[Tensor], lses: Sequence[Tensor], lse: Tensor |
     """Attention over the union of disjoint key sets, from each set's output and log-sum-exp:
     Σ_i exp(lse_i − lse) out_i with lse = `merge_lse(lses)`.
 
-    outs: P tensors (..., n_q, d_v); lses: P tensors (..., n_q, 1), as from `attention_with_lse` with a
-    trailing 1 -> (..., n_q, d_v). Pass `lse` when the caller needs the merged log-sum-exp too (an online
+    outs: P tensors (..., n_q, d_v); lses: P tensors (..., n_q), as `attention_with_lse` returns them ->
+    (..., n_q, d_v). Pass `lse` (..., n_q) when the caller needs the merged log-sum-exp too (an online
     update keeps it for the next block), or it is computed here. A query that no set covers (every
     lse_i = -inf) gets zeros. The shares exp(lse_i − lse) carry gradient to every lse_i.
 
@@ -89,20 +92,40 @@ def merge_partials(outs: Sequence[Tensor], lses: Sequence[Tensor], lse: Tensor |
         >>> q, k, v = torch.randn(1, 3, 4), torch.randn(1, 6, 4), torch.randn(1, 6, 4)
         >>> out_a, lse_a = attention_with_lse(q, k[:, :2], v[:, :2])
         >>> out_b, lse_b = attention_with_lse(q, k[:, 2:], v[:, 2:])
-        >>> out = merge_partials([out_a, out_b], [lse_a[..., None], lse_b[..., None]])
+        >>> out = merge_partials([out_a, out_b], [lse_a, lse_b])
         >>> torch.allclose(out, attention_with_lse(q, k, v)[0], atol=1e-6)
         True
     """
-    if not outs or len(outs) != len(lses):
-        raise ValueError(f"need one log-sum-exp per partial output, got {len(outs)} outputs and {len(lses)}")
+    _check_partials(outs, lses, lse)
     if lse is None:
         lse = merge_lse(lses)
-    finite = torch.where(torch.isfinite(lse), lse, torch.zeros_like(lse))  # no set covers the query: shares 0
+    finite = torch.where(torch.isfinite(lse), lse, torch.zeros_like(lse))[..., None]  # no set covers a query: 0
     del lse  # not held while the outputs are summed (it is the caller's, or not needed)
-    out = torch.exp(lses[0] - finite) * outs[0]
+    out = torch.exp(lses[0][..., None] - finite) * outs[0]
     for out_i, lse_i in zip(outs[1:], lses[1:]):
-        out = out + torch.exp(lse_i - finite) * out_i
+        out = out + torch.exp(lse_i[..., None] - finite) * out_i
     return out
+
+
+def _check_partials(outs: Sequence[Tensor], lses: Sequence[Tensor], lse: Tensor | None) -> None:
+    """Raise ValueError unless there is one log-sum-exp (..., n_q) per output (..., n_q, d_v), and `lse`, if
+    given, is (..., n_q) too."""
+    if not outs or len(outs) != len(lses):
+        raise ValueError(f"need one log-sum-exp per partial output, got {len(outs)} outputs and {len(lses)}")
+    for i, (out_i, lse_i) in enumerate(zip(outs, lses)):
+        _check_lse_shape(f"lses[{i}]", lse_i, out_i)
+    if lse is not None:
+        _check_lse_shape("lse", lse, outs[0])
+
+
+def _check_lse_shape(name: str, lse: Tensor, out: Tensor) -> None:
+    want = tuple(out.shape[:-1])
+    if tuple(lse.shape) != want:
+        hint = "; drop its trailing 1 (lse[..., 0])" if tuple(lse.shape) == (*want, 1) else ""
+        raise ValueError(
+            f"{name} must have shape (..., n_q) = {want}, its output's shape without the last dimension, "
+            f"as attention_with_lse returns it; got {tuple(lse.shape)}{hint}"
+        )
 
 
 #: The fused kernels that return a log-sum-exp next to the output, by device type. Both are private
@@ -232,6 +255,7 @@ def segment_attention(
         >>> out.shape, lse.shape
         (torch.Size([2, 3, 16, 8]), torch.Size([2, 3, 16]))
     """
+    check_qkv(q, k, v)
     if causal and q.shape[-2] != k.shape[-2]:
         raise ValueError(
             f"causal segment attention needs as many queries as keys, got {q.shape[-2]} and {k.shape[-2]}; "

@@ -6,16 +6,35 @@ tokens (batch, n) -> embedding (+ absolute positions) -> `layers` pre-norm block
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from typing import TYPE_CHECKING, Literal, cast, overload
 
 import torch
 from torch import Tensor, nn
 
-from course_utils.core.logits import make_logit_transform
+from course_utils.core.attention import token_positions
+from course_utils.core.logits import SCALE_INVARIANT_TRANSFORMS, make_logit_transform
 from course_utils.core.model_attention import ModelAttention
-from course_utils.core.positional import PositionalScheme, make_positional
+from course_utils.core.positional import (
+    LearnedAbsolute,
+    NoPositions,
+    PartialRoPE,
+    PositionalScheme,
+    RoPE,
+    make_positional,
+)
 from course_utils.core.sigma_reparam import SigmaReparamLinear
+
+#: The options that tune one choice: option -> (the field that makes the choice, the values that use the option).
+#: `GPTConfig` refuses an option that differs from its default while its choice is another: it would do nothing.
+OPTION_CHOICES: dict[str, tuple[str, tuple[object, ...]]] = {
+    "mlp_ratio": ("attention_only", (False,)),
+    "rope_base": ("positional", (RoPE.name, PartialRoPE.name)),
+    "p_rope_fraction": ("positional", (PartialRoPE.name,)),
+    "logit_tau": ("logit_transform", SCALE_INVARIANT_TRANSFORMS),
+    "log_n_reference": ("logit_transform", ("log_n",)),
+    "sink_init": ("sink_fix", ("learned_sink",)),
+}
 
 
 @dataclass(frozen=True)
@@ -23,11 +42,16 @@ class GPTConfig:
     """Everything needed to rebuild a TinyGPT; stored flat (`to_dict`) with every zoo checkpoint and trial.
 
     The fields come in groups, each option next to the choice it tunes; a field added later needs a
-    default, so that every stored config still loads.
+    default, so that every stored config still loads. An option set away from its default for a choice
+    not made (`OPTION_CHOICES`) raises ValueError: it would do nothing.
 
     Example:
         >>> GPTConfig(vocab_size=40, max_len=64, positional="alibi").heads
         4
+        >>> GPTConfig(vocab_size=40, max_len=64, positional="alibi", rope_base=500.0)
+        Traceback (most recent call last):
+        ...
+        ValueError: rope_base=500.0 tunes positional='rope' or 'p_rope', but positional='alibi': it would ...
     """
 
     # the shape
@@ -61,6 +85,32 @@ class GPTConfig:
             raise ValueError(
                 f"dilated_segments {self.dilated_segments} and dilated_rates {self.dilated_rates} go together: "
                 "pass both (one rate per segment length) or neither (dense attention)"
+            )
+        defaults = {f.name: f.default for f in fields(self)}
+        for option, (choice, users) in OPTION_CHOICES.items():
+            value, chosen = getattr(self, option), getattr(self, choice)
+            if value != defaults[option] and chosen not in users:
+                raise ValueError(
+                    f"{option}={value!r} tunes {choice}={' or '.join(map(repr, users))}, but {choice}={chosen!r}: it "
+                    f"would do nothing; leave {option} at its default {defaults[option]!r} or set {choice}={users[0]!r}"
+                )
+        self._check_position_scale()
+
+    def _check_position_scale(self) -> None:
+        if not self.position_scale > 0:
+            raise ValueError(f"position_scale multiplies the positions and must be > 0; got {self.position_scale}")
+        if self.position_scale == 1.0:
+            return
+        if self.positional == LearnedAbsolute.name:
+            raise ValueError(
+                "a learned position table needs integer positions: keep position_scale = 1.0, "
+                "or interpolate a RoPE, ALiBi or sinusoidal model"
+            )
+        if self.positional == NoPositions.name and self.logit_transform not in SCALE_INVARIANT_TRANSFORMS:
+            raise ValueError(
+                f"position_scale={self.position_scale} scales the positions, but positional='none' and "
+                f"logit_transform={self.logit_transform!r} do not read their scale: it would do nothing; leave "
+                "position_scale at 1.0 or choose a positional scheme (rope, alibi, ...) or a scale-invariant transform"
             )
 
     def to_dict(self) -> dict:
@@ -123,13 +173,6 @@ class TinyGPT(nn.Module):
 
     def __init__(self, config: GPTConfig) -> None:
         super().__init__()
-        if not config.position_scale > 0:
-            raise ValueError(f"position_scale multiplies the positions and must be > 0; got {config.position_scale}")
-        if config.position_scale != 1.0 and config.positional == "learned":
-            raise ValueError(
-                "a learned position table needs integer positions: keep position_scale = 1.0, "
-                "or interpolate a RoPE, ALiBi or sinusoidal model"
-            )
         self.config = config
         self.embed = nn.Embedding(config.vocab_size, config.d_model)
         nn.init.normal_(self.embed.weight, std=config.embed_std)
@@ -208,16 +251,14 @@ class TinyGPT(nn.Module):
             raise ValueError(
                 f"tokens is empty (shape {tuple(tokens.shape)}); pass at least one row of at least one token"
             )
-        if int(tokens.max()) >= self.config.vocab_size or int(tokens.min()) < 0:
-            raise ValueError(
-                f"token ids must lie in [0, {self.config.vocab_size}), got {int(tokens.min())}..{int(tokens.max())}"
-            )
-        n = tokens.shape[1]
+        low, high = torch.aminmax(tokens)
+        if bool((low < 0) | (high >= self.config.vocab_size)):  # one host sync
+            raise ValueError(f"token ids must lie in [0, {self.config.vocab_size}), got {int(low)}..{int(high)}")
+        x = self.embed(tokens)  # (B, n, D)
         if positions is None:
-            positions = self.default_positions(n, tokens.device)
-        if positions.shape != (n,):
-            raise ValueError(f"positions must have shape (n,) = ({n},), got {tuple(positions.shape)}")
-        x = self.positional.embed(self.embed(tokens), positions)  # (B, n, D)
+            positions = self.default_positions(tokens.shape[1], tokens.device)
+        positions = token_positions(x, positions)  # checked: (n,)
+        x = self.positional.embed(x, positions)
         all_weights = []
         for block in self.blocks:
             x, weights = block(x, positions, mask, need_weights)

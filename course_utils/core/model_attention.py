@@ -78,6 +78,13 @@ class ModelAttention(MultiHeadAttention):
         mask: Tensor | None = None,
         need_weights: bool = False,
     ) -> tuple[Tensor, Tensor | None]:
+        """Self-attention over x (batch, n, d_model) -> out (batch, n, d_model), and the weights
+        (batch, heads, n, n) when `need_weights` (else None).
+
+        positions: (n,) (None: 0 … n-1); causal, mask (boolean (n, n) or broadcastable, True = keep) and
+        need_weights as in `MultiHeadAttention.forward`. With dilated patterns there are no (n, n) weights:
+        pass need_weights=False and mask=None.
+        """
         if self.dilated_patterns is None:
             return super().forward(x, positions=positions, causal=causal, mask=mask, need_weights=need_weights)
         if need_weights or mask is not None:

@@ -127,9 +127,11 @@ class RoPE(PositionalScheme):
     def __init__(self, head_dim: int, base: float = 10000.0) -> None:
         super().__init__()
         if head_dim % 2:
-            raise ValueError(f"RoPE needs an even head dimension, got {head_dim}")
+            raise ValueError(
+                f"RoPE needs an even head dimension, got {head_dim}; choose d_model, heads with d_model // heads even"
+            )
         if base <= 1:
-            raise ValueError(f"RoPE base must be > 1, got {base}")
+            raise ValueError(f"RoPE base must be > 1, got {base}; the usual base is 10000.0")
         self.head_dim = head_dim
         self.base = base
 
@@ -223,7 +225,7 @@ def make_positional(
         RoPE()
     """
     if d_model % heads:
-        raise ValueError(f"d_model={d_model} must be divisible by heads={heads}")
+        raise ValueError(f"d_model={d_model} must be divisible by heads={heads}; choose heads among its divisors")
     head_dim = d_model // heads
     match name:
         case NoPositions.name:

@@ -7,6 +7,7 @@ Each record is written by one command. Round a record's floats before it is writ
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +35,7 @@ def round_floats(record: Any, digits: int = 5) -> Any:
     return record
 
 
-def write_json(path: Path, record: dict) -> None:
+def write_json(path: Path, record: Mapping[str, Any]) -> None:
     """Write `record` to `path` as one line of compact JSON (creating its folder).
 
     Example:
@@ -43,7 +44,7 @@ def write_json(path: Path, record: dict) -> None:
         >>> write_json(TRIALS_DIR / "kv-si-nope-s0.json", round_floats(record))  # doctest: +SKIP
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(record, separators=(",", ":")) + "\n")
+    path.write_text(json.dumps(record, separators=(",", ":")) + "\n", encoding="utf-8")
 
 
 def read_json(path: Path, rebuild_command: str) -> dict:
@@ -57,4 +58,4 @@ def read_json(path: Path, rebuild_command: str) -> dict:
     """
     if not path.exists():
         raise FileNotFoundError(f"{path} is missing; rebuild it with `{rebuild_command}`")
-    return json.loads(path.read_text())
+    return json.loads(path.read_text(encoding="utf-8"))

@@ -85,7 +85,7 @@ class SinkFix(nn.Module):
     def __init__(self, *, d_model: int, heads: int, sink_init: float = 0.0) -> None:
         super().__init__()
         if d_model % heads:
-            raise ValueError(f"d_model={d_model} must be divisible by heads={heads}")
+            raise ValueError(f"d_model={d_model} must be divisible by heads={heads}; choose heads among its divisors")
 
     def scores_to_weights(self, scores: Tensor, unrotated_q: Tensor) -> Tensor:
         """scores: (B, H, n_q, n_k), -inf where masked; unrotated_q: (B, H, n_q, d), the queries before any
@@ -240,7 +240,8 @@ SINK_FIXES: dict[str, type[SinkFix]] = {
 
 
 def make_sink_fix(name: str, *, d_model: int, heads: int, sink_init: float = 0.0) -> SinkFix:
-    """Build a fix by name: one of `SINK_FIXES` (`sink_init` is "learned_sink"'s starting score).
+    """Build a fix by name: one of `SINK_FIXES` (`sink_init` is "learned_sink"'s starting score, and must
+    stay 0.0 for the others: they would ignore it).
 
     Example:
         >>> make_sink_fix("sink_kv", d_model=64, heads=4)
@@ -248,4 +249,9 @@ def make_sink_fix(name: str, *, d_model: int, heads: int, sink_init: float = 0.0
     """
     if name not in SINK_FIXES:
         raise ValueError(f"unknown sink_fix {name!r}; choose one of {tuple(SINK_FIXES)}")
+    if sink_init != 0.0 and name != "learned_sink":
+        raise ValueError(
+            f"sink_init={sink_init!r} is the starting score of sink_fix='learned_sink', but sink_fix={name!r} "
+            "would ignore it; leave sink_init at 0.0 or use 'learned_sink'"
+        )
     return SINK_FIXES[name](d_model=d_model, heads=heads, sink_init=sink_init)

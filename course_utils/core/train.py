@@ -54,6 +54,7 @@ class TrainConfig:
             raise ValueError("TrainConfig: " + "; ".join(problems))
 
     def to_dict(self) -> dict:
+        """The config as a plain dict, field by field: what a stored record keeps under "train_config"."""
         return asdict(self)
 
 

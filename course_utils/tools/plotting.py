@@ -473,6 +473,7 @@ def draw_annotated_heatmap(
         >>> image = draw_annotated_heatmap(ax, np.array([[0.1, 0.9]]), vmin=0.0, vmax=1.0)
         >>> [text.get_color() for text in ax.texts]
         ['white', 'black']
+        >>> plt.close(fig)
     """
     image = ax.imshow(values, vmin=vmin, vmax=vmax, cmap=cmap, aspect="auto", interpolation="nearest")
     for (r, c), value in np.ndenumerate(values):

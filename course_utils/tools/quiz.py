@@ -112,7 +112,10 @@ def canonical(value: object) -> str:
             f"cannot hash the float {value!r} exactly; round it first: "
             "digest(x, salt=..., decimals=2) and check_rounded()"
         )
-    raise TypeError(f"cannot hash a value of type {type(value).__name__}")
+    raise TypeError(
+        f"cannot hash a value of type {type(value).__name__}: answer with a str, an int, a bool, or a list, "
+        "tuple or set of them"
+    )
 
 
 #: Largest number of decimals `canonical_rounded` accepts.
@@ -134,13 +137,13 @@ def _real_numbers(value: object) -> float | list:
         value = value.tolist()  # tensor / ndarray / NumPy scalar
     if isinstance(value, (tuple, list)):
         if not value:
-            raise TypeError("cannot round an empty sequence")
+            raise TypeError("cannot round an empty sequence: answer with at least one number")
         return [_real_numbers(item) for item in value]
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"expected a real number or a sequence of them, got {value!r}")
     number = float(value)
     if not math.isfinite(number):
-        raise TypeError(f"cannot round {number!r}")
+        raise TypeError(f"cannot round {number!r}: the answer must be a finite number")
     return number
 
 
@@ -236,7 +239,7 @@ def digest(value: object, *, salt: str, decimals: int | None = None) -> str:
         TypeError: if `value` has no canonical form.
     """
     if not isinstance(salt, str) or not salt:
-        raise ValueError("salt must be a non-empty string")
+        raise ValueError(f"salt must be a non-empty string such as '03/q2' (notebook/question), not {salt!r}")
     form = canonical(value) if decimals is None else canonical_rounded(value, decimals)
     text = f"{salt}\x00{form}"
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -266,23 +269,25 @@ def normalize_choice(answer: object, choices: str | Sequence[str] | None = DEFAU
             empty, or not one of `choices`.
     """
     _require_answer(answer, "this question")
+    allowed = None if choices is None else [choice.upper() for choice in choices]
+    wanted = "your answer" if allowed is None else "one of the choices " + ", ".join(map(repr, allowed))
     if not isinstance(answer, str):
-        raise ValueError(f"the answer must be a string such as 'A', not {answer!r}")
+        raise ValueError(f"the answer must be a string: type {wanted}, in quotes, not {answer!r}")
     normalized = " ".join(answer.split()).upper()
     if not normalized:
-        raise ValueError("the answer is empty")
-    if choices is not None:
-        allowed = [choice.upper() for choice in choices]
-        if normalized not in allowed:
-            listed = ", ".join(repr(choice) for choice in allowed)
-            raise ValueError(f"{answer!r} is not one of the choices {listed}")
+        raise ValueError(f"the answer is empty: type {wanted} between the quotes")
+    if allowed is not None and normalized not in allowed:
+        raise ValueError(f"{answer!r} is not {wanted}: type one of them")
     return normalized
 
 
 def _valid_digest(expected_digest: str) -> str:
     """`expected_digest` lower-cased, once it is known to be a SHA-256 hex digest."""
     if not isinstance(expected_digest, str) or not _HEX_DIGEST.fullmatch(expected_digest.lower()):
-        raise ValueError("expected_digest must be a 64-character SHA-256 hex digest")
+        raise ValueError(
+            f"expected_digest must be a 64-character SHA-256 hex digest, not {expected_digest!r}: "
+            "paste the output of digest(answer, salt=...)"
+        )
     return expected_digest.lower()
 
 
@@ -373,11 +378,11 @@ def in_range(x: object, lo: float, hi: float) -> bool:
         raise ValueError(f"empty range: lo={lo!r} > hi={hi!r}")
     x = _unwrap_scalar(x)
     if isinstance(x, (bool, str, bytes)):
-        raise ValueError(f"expected a number, got {x!r}")
+        raise ValueError(f"expected a number, got {x!r}: store the number itself, not text or a bool")
     try:
         value = float(x)  # type: ignore[arg-type]
     except (TypeError, ValueError) as error:
-        raise ValueError(f"expected a real number, got {x!r}") from error
+        raise ValueError(f"expected a real number, got {x!r}: store one number (a tensor's with .item())") from error
     if math.isnan(value):
         return False
     return lo <= value <= hi

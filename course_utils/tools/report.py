@@ -22,9 +22,13 @@ def error_text(error: float, floor: float = 1e-12) -> str:
         ('1.8e-01', '<1e-12', '<1e-06')
     """
     if not floor > 0 or not math.isfinite(floor):
-        raise ValueError(f"floor must be a positive finite number, got {floor}")
+        raise ValueError(
+            f"floor must be a positive finite number, got {floor}: 1e-12 for float64 results, 1e-6 for float32"
+        )
     if math.isnan(error) or error < 0:
-        raise ValueError(f"error must be a non-negative number (an absolute difference), got {error}")
+        raise ValueError(
+            f"error must be a non-negative number, got {error}: pass an absolute difference, (a - b).abs().max()"
+        )
     return f"{error:.1e}" if error >= floor else f"<{floor:.0e}"
 
 
@@ -40,7 +44,9 @@ def loglog_slope(xs: Sequence[float], ys: Sequence[float]) -> float:
     if len(xs) != len(ys) or len(set(xs)) < 2:
         raise ValueError(f"need as many ys as xs and at least two distinct xs; got xs={list(xs)}, ys={list(ys)}")
     if min(xs) <= 0 or min(ys) <= 0:
-        raise ValueError(f"a log-log slope needs positive values; got xs={list(xs)}, ys={list(ys)}")
+        raise ValueError(
+            f"a log-log slope needs positive values; got xs={list(xs)}, ys={list(ys)}: leave out points at or below 0"
+        )
     lx, ly = [math.log(x) for x in xs], [math.log(y) for y in ys]
     mx, my = sum(lx) / len(lx), sum(ly) / len(ly)
     return sum((a - mx) * (b - my) for a, b in zip(lx, ly)) / sum((a - mx) ** 2 for a in lx)

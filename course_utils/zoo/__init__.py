@@ -8,6 +8,7 @@
 - `training` training an entry and storing its checkpoint (`build_entry`), loading it (`load_entry`;
              `retrain=True` trains it into `build/zoo/`), metrics tracked while it trains
 - `trials`   experiments on more seeds whose measurements, not weights, are committed
+- `cli`      what the command lines (`python -m course_utils.zoo`, `... .zoo.trials`) share: NAME ... or --all
 
     python -m course_utils.zoo list
     python -m course_utils.zoo build NAME [NAME ...] | --all

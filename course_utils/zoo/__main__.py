@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 import time
 
-from course_utils.zoo.recipes import ZOO, checkpoint_path, get_entry
+from course_utils.zoo.cli import add_names_command, chosen_names
+from course_utils.zoo.recipes import ZOO, checkpoint_path
 from course_utils.zoo.store import read_checkpoint
 from course_utils.zoo.training import build_entry
 
@@ -14,11 +15,9 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
         prog="python -m course_utils.zoo", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("list", help="list the entries")
-    build_parser = sub.add_parser("build", help="train entries and store their checkpoints")
-    build_parser.add_argument("names", nargs="*", help="entry names")
-    build_parser.add_argument("--all", action="store_true", help="build every entry")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("list", help="list the entries")
+    add_names_command(commands, "build", help="train entries and store their checkpoints", what="zoo entry")
     args = parser.parse_args(argv)
     if args.command == "list":
         total = 0.0
@@ -32,11 +31,7 @@ def main(argv: list[str] | None = None) -> None:
             print(f"{entry.name:20s} {status:>9s}  {entry.description}")
         print(f"total build time of the built entries: {total / 60:.1f} min on one core")
         return
-    names = list(ZOO) if args.all else args.names
-    if not names:
-        parser.error("name at least one entry, or pass --all")
-    for name in names:
-        get_entry(name)
+    names = chosen_names(parser, args, ZOO, "zoo entry")
     start = time.perf_counter()
     for name in names:
         path = build_entry(name)

@@ -29,15 +29,19 @@ def kv_name(
     query_first: bool = False,
     filler: bool = False,
     finetune: str = "",
+    variant: str = "",
 ) -> str:
-    """A kv entry's name (notebooks 03, 07, 09): the positional scheme, then one suffix per option set
-    ("-dilated", "-3l", "-edge", "-qfirst", "-fill", "-pi", in that order).
+    """A kv entry's name (notebooks 03, 07, 09): the positional scheme, or the attention `variant` (an
+    `SI_VARIANTS` name such as "si-nope", which sets the positional scheme too) in its place, then one suffix
+    per option set ("-dilated", "-3l", "-edge", "-qfirst", "-fill", "-pi", in that order).
 
     Example:
         >>> kv_name(0, positional="alibi", query_first=True, filler=True)
         'kv-alibi-qfirst-fill-s0'
+        >>> kv_name(0, positional="none", variant="si-nope")
+        'kv-si-nope-s0'
     """
-    variant = "".join(
+    suffixes = "".join(
         suffix
         for on, suffix in (
             (dilated, "-dilated"),
@@ -49,7 +53,7 @@ def kv_name(
         )
         if on
     )
-    return f"kv-{positional}{variant}-s{seed}"
+    return f"kv-{variant or positional}{suffixes}-s{seed}"
 
 
 def si_lm_name(seed: int, *, variant: str, tau: float = 10.0) -> str:
@@ -137,10 +141,7 @@ def induct_name(seed: int) -> str:
 
 
 #: Each family's name rule, a function of the seed and the family factory's options:
-#: `NAME_RULES[family](seed, **options)`; its signature says which options the family takes. The trials
-#: (`course_utils.zoo.trials`: their measurements are stored, not their weights) follow the same rules:
-#: notebook 08's needle models (`si_needle_name`), and kv and si-lm variants (`layers`,
-#: `finetune="long"`, more si-lm `variant`s).
+#: `NAME_RULES[family](seed, **options)`; its signature says which options the family takes.
 NAME_RULES: dict[str, Callable[..., str]] = {
     "copy": copy_name,
     "recall": recall_name,
@@ -153,17 +154,27 @@ NAME_RULES: dict[str, Callable[..., str]] = {
     "induct": induct_name,
 }
 
+#: The trials' name rules (`course_utils.zoo.trials`: their measurements are stored, not their weights): the
+#: zoo's, for kv and si-lm variants (`layers`, `finetune="long"`, `variant="si-nope"`, more si-lm `variant`s),
+#: and notebook 08's needle models, a family only trials use.
+TRIAL_NAME_RULES: dict[str, Callable[..., str]] = {**NAME_RULES, "si-needle": si_needle_name}
 
-def format_entry_name(family_name: str, seed: int, options: dict[str, Any]) -> str:
-    """The name `family_name`'s rule gives seed `seed` and `options` (whether or not the entry exists).
+
+def format_entry_name(
+    family_name: str, seed: int, options: dict[str, Any], *, rules: dict[str, Callable[..., str]] = NAME_RULES
+) -> str:
+    """The name `family_name`'s rule in `rules` (the zoo's, or `TRIAL_NAME_RULES`) gives seed `seed` and
+    `options` (whether or not the entry exists).
 
     Example:
         >>> format_entry_name("kv", 0, {"positional": "alibi"})
         'kv-alibi-s0'
+        >>> format_entry_name("si-needle", 1, {"variant": "nope"}, rules=TRIAL_NAME_RULES)
+        'si-needle-nope-s1'
     """
-    if family_name not in NAME_RULES:
-        raise ValueError(f"unknown zoo family {family_name!r}; choose one of {sorted(NAME_RULES)}")
-    rule = NAME_RULES[family_name]
+    if family_name not in rules:
+        raise ValueError(f"unknown zoo family {family_name!r}; choose one of {sorted(rules)}")
+    rule = rules[family_name]
     required, optional = options_of(rule, leave_out="seed")
     unknown = [option for option in options if option not in required + optional]
     missing = [option for option in required if option not in options]

@@ -16,9 +16,10 @@ draws its training data from its own stream, `DATA_SEED_BASE[family] + seed`.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, NotRequired, TypedDict, TypeVar
 
 from course_utils.core.model import GPTConfig
 from course_utils.core.sink_fixes import SINK_FIXES
@@ -63,32 +64,71 @@ DATA_SEED_BASE: dict[str, int] = {
     "induct": 900,
 }
 
+#: The metrics an entry can record while it trains (`ZooEntry.tracker`); `zoo.training.TRACKERS` measures
+#: them (this list lives here so that a recipe is checked when it is written; a test keeps the two equal).
+TRACKER_NAMES: tuple[str, ...] = (
+    "kv_accuracy_by_index_k16",
+    "kv_accuracy_by_length",
+    "backcopy_sink_mass",
+    "text_attention_entropy",
+)
+
+_Value = TypeVar("_Value")
+
+
+def _choose(table: Mapping[str, _Value], key: str, what: str) -> _Value:
+    """`table[key]`, or a ValueError that lists the choices.
+
+    Example:
+        >>> _choose(SI_VARIANTS, "nope", "attention variant")
+        {'positional': 'none'}
+    """
+    if key not in table:
+        raise ValueError(f"unknown {what} {key!r}; choose one of {sorted(table)}")
+    return table[key]
+
+
+class Provenance(TypedDict):
+    """The recipe a stored record opens with (`ZooEntry.provenance()`), checkpoint or trial.
+
+    `init_from` is None unless the entry is a fine-tune; the checkpoints stored before fine-tunes existed lack it.
+    """
+
+    name: str
+    description: str
+    task: str
+    task_kwargs: dict[str, Any]
+    model_config: dict[str, Any]  # GPTConfig.to_dict()
+    train_config: dict[str, Any]  # TrainConfig.to_dict()
+    seed: int
+    init_from: NotRequired[str | None]
+
 
 @dataclass(frozen=True)
 class ZooEntry:
     """A named, fully specified training recipe.
 
     `model_overrides` holds the GPTConfig fields the recipe sets (the others keep their defaults), except
-    `vocab_size`, which follows from the task; `model_config()` builds the config. `train.data_seed`
+    `vocab_size`, which follows from the task; `model_config()` builds the config. `train_config.data_seed`
     follows from the family and the seed: every entry trains on its family's data stream,
-    `DATA_SEED_BASE[family] + seed`, which replaces any data_seed `train` holds.
+    `DATA_SEED_BASE[family] + seed`, which replaces any data_seed `train_config` holds.
 
     Example:
-        >>> get_entry("kv-rope-s1").train.data_seed  # DATA_SEED_BASE["kv"] + 1
+        >>> get_entry("kv-rope-s1").train_config.data_seed  # DATA_SEED_BASE["kv"] + 1
         201
     """
 
     name: str
     description: str
     task: str
-    task_kwargs: dict
-    model_overrides: dict
-    train: TrainConfig
+    task_kwargs: dict[str, Any]  # the task's options (`make_batch_fn(task, **task_kwargs)`)
+    model_overrides: dict[str, Any]  # GPTConfig fields
+    train_config: TrainConfig
     family: str  # its DATA_SEED_BASE key, and its NAME_RULES key but for "si-needle" (only trials use it)
     seed: int = 0
-    eval_kwargs: dict = field(default_factory=dict)
-    track: str | None = None  # a TRACKERS name, measured during training into record["history"]
-    track_every: int = 250  # steps between two measurements of `track`
+    eval_kwargs: dict[str, Any] = field(default_factory=dict)  # task options `evaluate_entry` changes
+    tracker: str | None = None  # a TRACKER_NAMES metric, measured during training into record["history"]
+    tracker_every: int = 250  # steps between two measurements of `tracker`
     init_from: str | None = None  # a fine-tune: start from this entry's trained weights instead of a fresh init
 
     def __post_init__(self) -> None:
@@ -97,12 +137,21 @@ class ZooEntry:
                 f"{self.name}: family {self.family!r} has no data stream; choose one of "
                 f"{sorted(DATA_SEED_BASE)} or add it to DATA_SEED_BASE"
             )
-        object.__setattr__(self, "train", replace(self.train, data_seed=DATA_SEED_BASE[self.family] + self.seed))
+        if self.tracker is not None and self.tracker not in TRACKER_NAMES:
+            raise ValueError(f"{self.name}: unknown tracker {self.tracker!r}; choose one of {sorted(TRACKER_NAMES)}")
+        data_seed = DATA_SEED_BASE[self.family] + self.seed
+        object.__setattr__(self, "train_config", replace(self.train_config, data_seed=data_seed))
 
     def model_config(self) -> GPTConfig:
+        """The model's full config: `model_overrides` on GPTConfig's defaults, the vocabulary the task needs.
+
+        Example:
+            >>> get_entry("copy-rope-2l").model_config().layers
+            2
+        """
         return GPTConfig(vocab_size=task_vocab_size(self.task, **self.task_kwargs), **self.model_overrides)
 
-    def provenance(self) -> dict:
+    def provenance(self) -> Provenance:
         """The recipe as a stored record opens, checkpoint or trial: name, description, task and its
         arguments, model and training configs, seed and the entry it was fine-tuned from (or None).
 
@@ -116,7 +165,7 @@ class ZooEntry:
             "task": self.task,
             "task_kwargs": self.task_kwargs,
             "model_config": self.model_config().to_dict(),
-            "train_config": self.train.to_dict(),
+            "train_config": self.train_config.to_dict(),
             "seed": self.seed,
             "init_from": self.init_from,
         }
@@ -127,26 +176,24 @@ def derive_entry(
     *,
     name: str,
     description: str,
-    model: dict | None = None,
-    task: dict | None = None,
+    model: dict[str, Any] | None = None,
+    task: dict[str, Any] | None = None,
     **fields: Any,
 ) -> ZooEntry:
     """`parent`'s recipe under a new name: `model` updates its `model_overrides`, `task` its `task_kwargs`,
-    and `fields` replace any other `ZooEntry` fields (`train`, `track`, `init_from`, ...).
+    and `fields` replace any `ZooEntry` fields (`train_config`, `tracker`, `init_from`, ...; `task_kwargs=`
+    replaces the task's options outright, for a recipe that drops one of its parent's).
 
     Example:
         >>> three = derive_entry(get_entry("copy-rope-2l"), name="copy-3l", description="3 layers", model={"layers": 3})
         >>> three.model_overrides["layers"], three.task_kwargs == get_entry("copy-rope-2l").task_kwargs
         (3, True)
     """
-    return replace(
-        parent,
-        name=name,
-        description=description,
-        model_overrides={**parent.model_overrides, **(model or {})},
-        task_kwargs={**parent.task_kwargs, **(task or {})},
-        **fields,
-    )
+    merged = {
+        "model_overrides": {**parent.model_overrides, **(model or {})},
+        "task_kwargs": {**parent.task_kwargs, **(task or {})},
+    }
+    return replace(parent, name=name, description=description, **{**merged, **fields})
 
 
 # ----------------------------------------------------------------------------- families
@@ -184,7 +231,7 @@ def recall_entry(transform: str, seed: int, *, reference: int = 0, value_answers
             "logit_transform": transform,
             "log_n_reference": reference,
         },
-        train=TrainConfig(steps=2000, batch_size=64, lr=1e-3, warmup_steps=50),
+        train_config=TrainConfig(steps=2000, batch_size=64, lr=1e-3, warmup_steps=50),
         seed=seed,
         eval_kwargs={"n_items": 16},
         family="recall",
@@ -213,10 +260,10 @@ def kv_entry(positional: str, seed: int, *, edge_bias: float = 0.0) -> ZooEntry:
             "positional": positional,
             "embed_std": 1.0,
         },
-        train=TrainConfig(steps=3000, batch_size=128, lr=1e-3, weight_decay=0.01, warmup_steps=300),
+        train_config=TrainConfig(steps=3000, batch_size=128, lr=1e-3, weight_decay=0.01, warmup_steps=300),
         seed=seed,
         eval_kwargs={"n_pairs": 16, "edge_bias": 0.0},
-        track="kv_accuracy_by_index_k16",
+        tracker="kv_accuracy_by_index_k16",
         family="kv",
     )
 
@@ -255,21 +302,21 @@ def kv_filler_entry(positional: str, seed: int) -> ZooEntry:
         'kv-rope-fill-s0'
     """
     plain = kv_entry(positional, seed)
-    return replace(
+    return derive_entry(
         plain,
         name=kv_name(seed, positional=positional, filler=True),
         description=f"Notebook 03: key-value retrieval of 1-16 pairs with 0-{KV_TRAIN_FILLER} filler tokens "
         f"between pairs, 2 layers, {positional}; seed {seed}.",
-        task_kwargs={
+        task_kwargs={  # replaces plain's outright: this recipe sets no edge_bias
             "n_pairs": (1, 16),
             "n_keys": 128,
             "n_values": 64,
             "filler": True,
             "n_filler": (0, KV_TRAIN_FILLER),
         },
-        train=replace(plain.train, steps=KV_FILL_STEPS),
+        train_config=replace(plain.train_config, steps=KV_FILL_STEPS),
         eval_kwargs={"n_pairs": 16, "n_filler": 0},
-        track=None,
+        tracker=None,
     )
 
 
@@ -277,6 +324,8 @@ def kv_filler_entry(positional: str, seed: int) -> ZooEntry:
 #: 2 * 16 + 3 = 35 tokens to 2 * 64 + 3 = 131 (about 4x) by a short fine-tune on 16-64 pairs, with
 #: positions scaled by 35/131 ("pi") or left as they are ("extrap", extrapolation with the same fine-tune).
 KV_PI_SCALE = 35 / 131
+#: The fine-tunes' position scales, by `finetune` name.
+KV_FINETUNE_SCALES: dict[str, float] = {"pi": KV_PI_SCALE, "extrap": 1.0}
 
 
 def kv_finetune_entry(seed: int, finetune: str) -> ZooEntry:
@@ -288,7 +337,7 @@ def kv_finetune_entry(seed: int, finetune: str) -> ZooEntry:
         'kv-rope-fill-pi-s0'
     """
     parent = kv_filler_entry("rope", seed)
-    scale = {"pi": KV_PI_SCALE, "extrap": 1.0}[finetune]
+    scale = _choose(KV_FINETUNE_SCALES, finetune, "fine-tune")
     how = "positions scaled by 35/131 (position interpolation)" if finetune == "pi" else "positions as they are"
     return derive_entry(
         parent,
@@ -296,10 +345,10 @@ def kv_finetune_entry(seed: int, finetune: str) -> ZooEntry:
         description=f"Notebook 03: {parent.name} fine-tuned 200 steps on 16-64 pairs, {how}; seed {seed}.",
         task={"n_pairs": (16, 64)},
         model={"position_scale": scale},
-        train=replace(parent.train, steps=200, batch_size=64, lr=1e-3, warmup_steps=20),
+        train_config=replace(parent.train_config, steps=200, batch_size=64, lr=1e-3, warmup_steps=20),
         eval_kwargs={"n_pairs": 64, "n_filler": 0},
-        track="kv_accuracy_by_length",
-        track_every=25,
+        tracker="kv_accuracy_by_length",
+        tracker_every=25,
         init_from=parent.name,
     )
 
@@ -357,10 +406,10 @@ def si_lm_entry(variant: str, seed: int, *, tau: float = 10.0) -> ZooEntry:
         task_kwargs={"n": SI_TRAIN_LEN},
         model_overrides={
             **SI_MODEL,
-            **SI_VARIANTS[variant],
+            **_choose(SI_VARIANTS, variant, "attention variant"),
             "logit_tau": tau,
         },
-        train=TrainConfig(steps=1500, batch_size=32, lr=3e-3, warmup_steps=100),
+        train_config=TrainConfig(steps=1500, batch_size=32, lr=3e-3, warmup_steps=100),
         seed=seed,
         eval_kwargs={"split": "val"},
         family="si-lm",
@@ -383,10 +432,10 @@ def si_needle_entry(variant: str, seed: int) -> ZooEntry:
         task_kwargs={"n": SI_TRAIN_LEN},
         model_overrides={
             **SI_MODEL,
-            **SI_VARIANTS[variant],
+            **_choose(SI_VARIANTS, variant, "attention variant"),
             "embed_std": 1.0,
         },
-        train=TrainConfig(steps=600, batch_size=64, lr=1e-3, weight_decay=0.01, warmup_steps=60),
+        train_config=TrainConfig(steps=600, batch_size=64, lr=1e-3, weight_decay=0.01, warmup_steps=60),
         seed=seed,
         family="si-needle",
     )
@@ -418,9 +467,9 @@ def sink_entry(sink_fix: str, seed: int, *, sink_init: float = 0.0, layers: int 
             "sink_fix": sink_fix,
             "sink_init": sink_init,
         },
-        train=TrainConfig(steps=2400, batch_size=64, lr=3e-3, warmup_steps=100),
+        train_config=TrainConfig(steps=2400, batch_size=64, lr=3e-3, warmup_steps=100),
         seed=seed,
-        track="backcopy_sink_mass" if bos else None,  # the tracker measures streams that start with BOS
+        tracker="backcopy_sink_mass" if bos else None,  # the tracker measures streams that start with BOS
         family="sink",
     )
 
@@ -446,11 +495,11 @@ def lm_entry(seed: int, *, sigma_reparam: bool = False) -> ZooEntry:
             "positional": "rope",
             "sigma_reparam": sigma_reparam,
         },
-        train=TrainConfig(steps=1000, batch_size=32, lr=3e-2, warmup_steps=10),
+        train_config=TrainConfig(steps=1000, batch_size=32, lr=3e-2, warmup_steps=10),
         seed=seed,
         eval_kwargs={"split": "val"},
-        track="text_attention_entropy",
-        track_every=10,
+        tracker="text_attention_entropy",
+        tracker_every=10,
         family="lm",
     )
 
@@ -469,7 +518,7 @@ def copy_entry(seed: int, *, seq_len: int = 12) -> ZooEntry:
         task="copy",
         task_kwargs={"seq_len": seq_len, "n_symbols": 16},
         model_overrides={"max_len": 32, "d_model": 64, "heads": 4, "layers": 2, "positional": "rope"},
-        train=TrainConfig(steps=300, batch_size=64, lr=3e-3, warmup_steps=30),
+        train_config=TrainConfig(steps=300, batch_size=64, lr=3e-3, warmup_steps=30),
         seed=seed,
         family="copy",
     )
@@ -490,7 +539,7 @@ def induct_entry(seed: int) -> ZooEntry:
         task="copy",
         task_kwargs={"seq_len": (4, 16), "n_symbols": 64, "distinct": True, "skip_lengths": INDUCT_HELD_OUT},
         model_overrides={"max_len": 64, "d_model": 64, "heads": 4, "layers": 2, "positional": "rope"},
-        train=TrainConfig(steps=2000, batch_size=64, lr=3e-3, warmup_steps=100),
+        train_config=TrainConfig(steps=2000, batch_size=64, lr=3e-3, warmup_steps=100),
         seed=seed,
         family="induct",
     )
@@ -521,7 +570,7 @@ def loop_entry(seed: int, *, rare: bool = False) -> ZooEntry:
             "positional": "rope",
             **({"mlp_ratio": 1} if rare else {}),
         },
-        train=TrainConfig(steps=2000 if rare else 800, batch_size=64, lr=3e-3, warmup_steps=50),
+        train_config=TrainConfig(steps=2000 if rare else 800, batch_size=64, lr=3e-3, warmup_steps=50),
         seed=seed,
         family="loop",
     )
@@ -558,7 +607,7 @@ def decoy_entry(seed: int, *, near_miss: bool = False) -> ZooEntry:
             "positional": "alibi",
             "embed_std": 1.0,
         },
-        train=TrainConfig(steps=steps, batch_size=64, lr=lr, weight_decay=0.01, warmup_steps=100),
+        train_config=TrainConfig(steps=steps, batch_size=64, lr=lr, weight_decay=0.01, warmup_steps=100),
         seed=seed,
         eval_kwargs={"n": 128, "n_decoys": 4},
         family="decoy",
@@ -582,7 +631,7 @@ ZOO: dict[str, ZooEntry] = {
         *[kv_dilated_entry(seed) for seed in SEEDS],
         *[kv_query_first_entry(seed) for seed in SEEDS],
         *[kv_filler_entry(positional, seed) for positional in ("rope", "alibi", "learned") for seed in SEEDS],
-        *[kv_finetune_entry(seed, finetune) for finetune in ("pi", "extrap") for seed in SEEDS],
+        *[kv_finetune_entry(seed, finetune) for finetune in KV_FINETUNE_SCALES for seed in SEEDS],
         *[si_lm_entry(variant, seed) for variant in SI_VARIANTS for seed in SEEDS],
         *[si_lm_entry("si-prope", 0, tau=tau) for tau in (1.0, 3.0, 30.0, 100.0)],
         *[sink_entry(fix, seed) for fix in SINK_FIXES for seed in SEEDS],

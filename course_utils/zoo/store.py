@@ -5,8 +5,27 @@ from __future__ import annotations
 import io
 import lzma
 from pathlib import Path
+from typing import Any, NotRequired
 
 import torch
+
+from course_utils.zoo.recipes import Provenance
+
+
+class CheckpointRecord(Provenance):
+    """A checkpoint as `zoo.training.build_entry` stores it: the recipe, then what training gave.
+
+    `losses` is a float32 tensor as stored, a list of floats once `load_entry` hands it out. `history` holds the
+    tracker's measurements, `{"step": step, TRACKER: value}` each; the checkpoints stored before trackers
+    existed lack it.
+    """
+
+    torch_version: str
+    losses: torch.Tensor | list[float]
+    history: NotRequired[list[dict[str, Any]]]
+    accuracy: float  # held-out, `evaluate_entry`
+    build_seconds: float
+    state_dict: dict[str, torch.Tensor]
 
 
 def _byte_planes(state: dict[str, torch.Tensor]) -> dict[str, dict | str]:
@@ -44,16 +63,18 @@ def _from_byte_planes(packed: dict[str, dict | str]) -> dict[str, torch.Tensor]:
     return state
 
 
-def write_checkpoint(record: dict, path: Path) -> None:
+def write_checkpoint(record: CheckpointRecord, path: Path) -> None:
     """Store a checkpoint record: its state dict as byte planes, then `torch.save`'s bytes
     xz-compressed. Lossless; together the two shrink trained float32 weights by about 17 %, which
     is what keeps the zoo inside the repository's size budget.
 
     Example:
         >>> import tempfile
+        >>> from course_utils.zoo.recipes import checkpoint_path
+        >>> record = read_checkpoint(checkpoint_path("copy-rope-2l"))
         >>> with tempfile.TemporaryDirectory() as folder:
         ...     path = Path(folder) / "m.pt.xz"
-        ...     write_checkpoint({"state_dict": {"w": torch.arange(6.0).view(2, 3)}, "accuracy": 1.0}, path)
+        ...     write_checkpoint({**record, "state_dict": {"w": torch.arange(6.0).view(2, 3)}}, path)
         ...     read_checkpoint(path)["state_dict"]["w"]
         tensor([[0., 1., 2.],
                 [3., 4., 5.]])
@@ -63,7 +84,7 @@ def write_checkpoint(record: dict, path: Path) -> None:
     path.write_bytes(lzma.compress(buffer.getvalue(), preset=9))
 
 
-def read_checkpoint(path: Path) -> dict:
+def read_checkpoint(path: Path) -> CheckpointRecord:
     """The record `write_checkpoint` stored at `path`, tensors on the CPU.
 
     Example:
@@ -72,4 +93,5 @@ def read_checkpoint(path: Path) -> dict:
         1.0
     """
     record = torch.load(io.BytesIO(lzma.decompress(path.read_bytes())), map_location="cpu", weights_only=True)
-    return {**record, "state_dict": _from_byte_planes(record["state_dict"])}
+    record["state_dict"] = _from_byte_planes(record["state_dict"])
+    return record

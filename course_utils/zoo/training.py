@@ -7,21 +7,23 @@ Only `python -m course_utils.zoo build` (`make zoo`) writes the committed checkp
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 import torch
 
 from course_utils.core.device import seed_everything
-from course_utils.core.evaluate import accuracy_by_query_index, target_accuracy
+from course_utils.core.evaluate import target_accuracy
 from course_utils.core.metrics import attention_entropy, sink_mass
 from course_utils.core.model import GPTConfig, TinyGPT
 from course_utils.core.sink_fixes import LearnedSink
+from course_utils.core.task_accuracy import accuracy_by_query_index
 from course_utils.core.tasks import make_batch_fn
 from course_utils.core.train import train
 from course_utils.paths import ZOO_RETRAIN_DIR, require_checkout
 from course_utils.zoo.recipes import ZooEntry, checkpoint_path, get_entry
-from course_utils.zoo.store import read_checkpoint, write_checkpoint
+from course_utils.zoo.store import CheckpointRecord, read_checkpoint, write_checkpoint
 
 #: Generator seed of the batches that trackers measure during training, and of `evaluate_entry`'s
 #: held-out batch (neither is used by any training stream).
@@ -77,8 +79,9 @@ def _kv_accuracy_by_length(model: TinyGPT) -> list[float]:
     return accuracies
 
 
-#: Metrics a zoo entry can record during training (every `track_every` steps), by name.
-TRACKERS = {
+#: Metrics a zoo entry can record during training (every `tracker_every` steps), by name: the metrics
+#: of `recipes.TRACKER_NAMES`.
+TRACKERS: dict[str, Callable[[TinyGPT], Any]] = {
     "kv_accuracy_by_index_k16": _kv_accuracy_by_index,
     "kv_accuracy_by_length": _kv_accuracy_by_length,
     "backcopy_sink_mass": _backcopy_sink_mass,
@@ -96,7 +99,7 @@ def train_entry(
     Example: it trains a model (seconds).
         >>> model, losses = train_entry("copy-rope-2l", steps=20, progress=False)  # doctest: +SKIP
     """
-    model, losses, _ = train_tracked(get_entry(name), steps=steps, seed=seed, progress=progress, track=False)
+    model, losses, _ = train_tracked(get_entry(name), steps=steps, seed=seed, progress=progress, record_history=False)
     return model, losses
 
 
@@ -106,32 +109,33 @@ def train_tracked(
     steps: int | None = None,
     seed: int | None = None,
     progress: bool = True,
-    track: bool = True,
-) -> tuple[TinyGPT, list[float], list[dict]]:
-    """Train an entry (the first `steps` steps of its schedule, or all); with `track`, also record its
-    TRACKERS metric every `entry.track_every` steps. It trains on one thread (so the stored losses repeat
-    bit for bit) and gives the process its thread count back afterwards."""
+    record_history: bool = True,
+) -> tuple[TinyGPT, list[float], list[dict[str, Any]]]:
+    """Train an entry (the first `steps` steps of its schedule, or all); with `record_history`, also measure
+    its tracker (`entry.tracker`, if any) every `entry.tracker_every` steps into the history it returns. It
+    trains on one thread (so the stored losses repeat bit for bit) and gives the process its thread count
+    back afterwards."""
     threads_before = torch.get_num_threads()
     try:
-        return _train_tracked(entry, steps=steps, seed=seed, progress=progress, track=track)
+        return _train_tracked(entry, steps=steps, seed=seed, progress=progress, record_history=record_history)
     finally:
         torch.set_num_threads(threads_before)
 
 
 def _train_tracked(
-    entry: ZooEntry, *, steps: int | None, seed: int | None, progress: bool, track: bool
-) -> tuple[TinyGPT, list[float], list[dict]]:
-    config = entry.train
+    entry: ZooEntry, *, steps: int | None, seed: int | None, progress: bool, record_history: bool
+) -> tuple[TinyGPT, list[float], list[dict[str, Any]]]:
+    config = entry.train_config
     seed_everything(entry.seed if seed is None else seed)
     torch.set_num_threads(1)  # not through seed_everything, which lets COURSE_THREADS replace the count
     model = TinyGPT(entry.model_config())
     if entry.init_from is not None:
         model.load_state_dict(load_entry(entry.init_from, verbose=False)[1]["state_dict"])
     batch_fn = make_batch_fn(entry.task, batch_size=config.batch_size, **entry.task_kwargs)
-    history: list[dict] = []
+    history: list[dict[str, Any]] = []
     callback = None
-    if track and entry.track is not None:
-        metric, tracker = entry.track, TRACKERS[entry.track]
+    if record_history and entry.tracker is not None:
+        metric, tracker = entry.tracker, TRACKERS[entry.tracker]  # ZooEntry checked the name
 
         def callback(step: int, trained: torch.nn.Module) -> None:
             history.append({"step": step, metric: tracker(cast(TinyGPT, trained))})
@@ -144,7 +148,7 @@ def _train_tracked(
         progress=progress,
         desc=entry.name,
         callback=callback,
-        callback_every=entry.track_every,
+        callback_every=entry.tracker_every,
     )
     return model, losses, history
 
@@ -169,7 +173,7 @@ def build_entry(name: str, *, progress: bool = True, directory: Path | None = No
     start = time.perf_counter()
     model, losses, history = train_tracked(entry, progress=progress)
     seconds = time.perf_counter() - start
-    record = {
+    record: CheckpointRecord = {
         **entry.provenance(),
         "torch_version": str(torch.__version__),
         "losses": torch.tensor(losses, dtype=torch.float32),  # exact: every loss is a float32 value
@@ -184,8 +188,8 @@ def build_entry(name: str, *, progress: bool = True, directory: Path | None = No
     return path
 
 
-def load_entry(name: str, *, retrain: bool = False, verbose: bool = True) -> tuple[TinyGPT, dict]:
-    """The trained model of entry `name` and its record (config, losses, accuracy, ...).
+def load_entry(name: str, *, retrain: bool = False, verbose: bool = True) -> tuple[TinyGPT, CheckpointRecord]:
+    """The trained model of entry `name` and its record (config, losses as a list of floats, accuracy, ...).
 
     Loads the committed checkpoint; `retrain=True` trains it first with the course's own code into
     `ZOO_RETRAIN_DIR` (`build/zoo/`) and loads that, leaving the committed checkpoint as it is. Without a
@@ -202,7 +206,9 @@ def load_entry(name: str, *, retrain: bool = False, verbose: bool = True) -> tup
         path = ZOO_RETRAIN_DIR / path.name
     if retrain or not path.exists():
         if verbose:
-            print(f"Training zoo model {name!r} from scratch ({entry.train.steps} steps) into {ZOO_RETRAIN_DIR}...")
+            print(
+                f"Training zoo model {name!r} from scratch ({entry.train_config.steps} steps) into {ZOO_RETRAIN_DIR}..."
+            )
         path = build_entry(name, directory=require_checkout(ZOO_RETRAIN_DIR))
     record = read_checkpoint(path)
     if isinstance(record["losses"], torch.Tensor):  # stored compactly; callers get the list of floats
@@ -218,6 +224,6 @@ def load_entry(name: str, *, retrain: bool = False, verbose: bool = True) -> tup
     if verbose:
         print(
             f"Loaded zoo model {name!r}: {model.num_parameters():,} parameters, "
-            f"{entry.train.steps} training steps, held-out accuracy {record['accuracy']:.3f}"
+            f"{entry.train_config.steps} training steps, held-out accuracy {record['accuracy']:.3f}"
         )
     return model, record

@@ -17,7 +17,8 @@ models at 1024 tokens); `tests/test_trials.py` recomputes part of them and compa
 
 Families (three seeds each, like the zoo's):
 
-- `kv-rope-dilated-long-s*`  notebook 07: the dilated kv model trained 3000 more steps (6000 in all)
+- `kv-rope-dilated-long-s*`  notebook 07: the dilated kv model trained 3000 more steps, a second pass over
+  the same 3000 batches (6000 steps in all)
 - `kv-rope-dilated-3l-s*`    notebook 07: the dilated kv recipe with 3 layers
 - `si-lm-dilated-s*`         notebook 07: notebook 08's RoPE character LM with dilated attention
 - `si-lm-si-prope3of8-s*`    notebook 08: scale-invariant + p-RoPE keeping 3 of 8 frequencies
@@ -33,25 +34,28 @@ from __future__ import annotations
 import argparse
 import time
 from collections.abc import Callable
-from dataclasses import replace
 from functools import partial
 from pathlib import Path
+from typing import Any, TypedDict, cast, final
 
 import torch
 
 from course_utils.core.corpus import text_batch
-from course_utils.core.evaluate import accuracy_by_query_index, last_token_accuracy, needle_accuracy, position_losses
+from course_utils.core.evaluate import last_token_accuracy, position_losses
 from course_utils.core.metrics import distance_octave_mass
 from course_utils.core.model import TinyGPT
 from course_utils.core.records import read_json, round_floats, write_json
 from course_utils.core.retrieval_tasks import kv_retrieval_batch
+from course_utils.core.task_accuracy import accuracy_by_query_index, needle_accuracy
 from course_utils.paths import TRIALS_DIR, require_checkout
-from course_utils.zoo.names import kv_name, si_lm_name
+from course_utils.zoo.cli import add_names_command, chosen_names
+from course_utils.zoo.names import TRIAL_NAME_RULES, format_entry_name, kv_name, si_lm_name
 from course_utils.zoo.recipes import (
     KV_DILATED_PATTERNS,
     SEEDS,
     SI_TRAIN_LEN,
     SI_VARIANTS,
+    Provenance,
     ZooEntry,
     derive_entry,
     family_names,
@@ -80,11 +84,34 @@ KV_TRAIN_PAIRS: tuple[int, ...] = tuple(range(4, 17))
 KV_LONG_PAIRS: tuple[int, ...] = (16, 32, 64)
 
 
+@final
+class TrialRecord(Provenance):
+    """A trial's stored record (`run_trial`): the recipe, then what training and the measurement gave."""
+
+    torch_version: str
+    build_seconds: float
+    first_losses: list[float]  # exact, the first HEAD_LOSSES
+    loss_curve_every: int  # CURVE_EVERY
+    loss_curve: list[float]  # means over windows of `loss_curve_every` steps
+    measurements: dict[str, Any]
+
+
+@final
+class ZooMeasurementRecord(TypedDict):
+    """The stored measurements of a committed zoo model (`measure_zoo`)."""
+
+    name: str
+    source: str  # "zoo"
+    torch_version: str
+    measure_seconds: float
+    measurements: dict[str, Any]
+
+
 # ----------------------------------------------------------------------------- measurements
 
 
 @torch.no_grad()
-def measure_kv(model: TinyGPT) -> dict:
+def measure_kv(model: TinyGPT) -> dict[str, Any]:
     """Accuracy by query index at every K of the training range (64 sequences per index, generator
     seed K), and last-token accuracy at K = 16, 32, 64 on notebook 09's batches (256 sequences,
     generator seed K)."""
@@ -97,7 +124,7 @@ def measure_kv(model: TinyGPT) -> dict:
 
 
 @torch.no_grad()
-def measure_lm(model: TinyGPT, *, octaves: bool = True) -> dict:
+def measure_lm(model: TinyGPT, *, octaves: bool = True) -> dict[str, Any]:
     """Loss at every position on notebook 08's shared windows (`LM_WINDOWS` rows of 1024 tokens, cut
     into pieces of each length in `LM_LENGTHS`): the mean over windows and pieces per position (at
     the training length; in bins of `POSITION_BIN` positions at longer lengths), and each window's
@@ -105,7 +132,7 @@ def measure_lm(model: TinyGPT, *, octaves: bool = True) -> dict:
     weights, so not dilated ones), also the attention mass per distance octave of every layer and
     head, at the training length and at 16x (queries in the second half)."""
     windows = text_batch(LM_WINDOWS, LM_LENGTHS[-1], split="val", generator=LM_WINDOW_SEED)
-    record: dict = {"position_loss": {}, "window_loss": {}, "octave_mass": {}}
+    record: dict[str, Any] = {"position_loss": {}, "window_loss": {}, "octave_mass": {}}
     for n in LM_LENGTHS:
         losses = position_losses(model, windows, n)  # (windows, pieces, n)
         by_position = losses.mean(dim=(0, 1))  # (n,)
@@ -125,7 +152,7 @@ SI_NEEDLE_LENGTHS: tuple[int, ...] = (SI_TRAIN_LEN, 4 * SI_TRAIN_LEN, 8 * SI_TRA
 
 
 @torch.no_grad()
-def measure_needle(model: TinyGPT) -> dict:
+def measure_needle(model: TinyGPT) -> dict[str, Any]:
     """Needle accuracy at each length of `SI_NEEDLE_LENGTHS` (64 sequences, generator seed n, needle depth uniform)."""
     return {"needle_accuracy": {str(n): needle_accuracy(model, n, samples=64, seed=n) for n in SI_NEEDLE_LENGTHS}}
 
@@ -134,20 +161,22 @@ def measure_needle(model: TinyGPT) -> dict:
 
 
 def kv_dilated_long_entry(seed: int) -> ZooEntry:
-    """Notebook 07: the dilated kv model trained 3000 more steps, from its weights.
+    """Notebook 07: the dilated kv model trained 3000 more steps from its weights, with its parent's recipe:
+    the same data stream (`data_seed`), so a second pass over the same 3000 batches in the same order, under
+    a second warm-up and cosine cycle (6000 steps in all). It measures more optimisation, not more data.
 
     Example:
-        >>> kv_dilated_long_entry(0).name
-        'kv-rope-dilated-long-s0'
+        >>> kv_dilated_long_entry(0).train_config.data_seed == kv_dilated_entry(0).train_config.data_seed
+        True
     """
     parent = kv_dilated_entry(seed)
-    return replace(
+    return derive_entry(
         parent,
         name=kv_name(seed, positional="rope", dilated=True, finetune="long"),
         description=f"Notebook 07: {parent.name} trained 3000 more steps (a second warm-up and cosine "
         f"cycle, 6000 steps in all); seed {seed}.",
         init_from=parent.name,
-        track=None,
+        tracker=None,
     )
 
 
@@ -164,7 +193,7 @@ def kv_dilated_3l_entry(seed: int) -> ZooEntry:
         name=kv_name(seed, positional="rope", dilated=True, layers=3),
         description=f"Notebook 07: {parent.name}'s recipe with 3 layers; seed {seed}.",
         model={"layers": 3},
-        track=None,
+        tracker=None,
     )
 
 
@@ -176,18 +205,19 @@ def kv_si_nope_entry(seed: int) -> ZooEntry:
         'kv-si-nope-s0'
     """
     parent = kv_entry("rope", seed)
+    attention = SI_VARIANTS["si-nope"]
     return derive_entry(
         parent,
-        name=kv_name(seed, positional="si-nope"),  # "si-nope": SI_VARIANTS' name of this attention
+        name=kv_name(seed, positional=attention["positional"], variant="si-nope"),
         description=f"Notebook 09: {parent.name}'s recipe with scale-invariant attention and no "
         f"positions; seed {seed}.",
-        model={"positional": "none", "logit_transform": "scale_invariant"},
-        track=None,
+        model=attention,
+        tracker=None,
     )
 
 
 def si_lm_trial_entry(
-    seed: int, variant: str, what: str, model_overrides: dict, *, notebook: int = 8, base: str = "rope"
+    seed: int, variant: str, what: str, model_overrides: dict[str, Any], *, notebook: int = 8, base: str = "rope"
 ) -> ZooEntry:
     """Notebooks 07-08: the `base` character LM's recipe with `model_overrides`, named as si-lm `variant`;
     `what` describes the change, for notebook `notebook`.
@@ -206,10 +236,10 @@ def si_lm_trial_entry(
 
 
 #: The dilated language models' measurement: they form no attention weights, so no octave masses.
-_measure_lm_no_octaves: Callable[[TinyGPT], dict] = partial(measure_lm, octaves=False)
+_measure_lm_no_octaves: Callable[[TinyGPT], dict[str, Any]] = partial(measure_lm, octaves=False)
 
 #: Every trial: (recipe, measurement), by name.
-TRIALS: dict[str, tuple[ZooEntry, Callable[[TinyGPT], dict]]] = {
+TRIALS: dict[str, tuple[ZooEntry, Callable[[TinyGPT], dict[str, Any]]]] = {
     entry.name: (entry, measure)
     for seed in SEEDS
     for entry, measure in (
@@ -260,7 +290,7 @@ TRIALS: dict[str, tuple[ZooEntry, Callable[[TinyGPT], dict]]] = {
 
 #: Committed zoo models whose slow measurements are stored too: notebook 07's kv models (dense and
 #: dilated RoPE) and notebook 08's language models (six variants, and the tau sweep's seed-0 models).
-MEASURED_ZOO: dict[str, Callable[[TinyGPT], dict]] = {
+MEASURED_ZOO: dict[str, Callable[[TinyGPT], dict[str, Any]]] = {
     **{
         name: measure_kv
         for options in ({}, {"dilated": True})
@@ -275,16 +305,22 @@ MEASURED_ZOO: dict[str, Callable[[TinyGPT], dict]] = {
 }
 
 
-def trial_names(prefix: str) -> dict[int, str]:
-    """{seed: name} of the trials `prefix-s{seed}`.
+def trial_names(family: str, **options: Any) -> dict[int, str]:
+    """{seed: name} of one trial family variant, spelled by its name rule (`TRIAL_NAME_RULES`), as
+    `family_names` does for the zoo's.
 
     Example:
-        >>> trial_names("kv-si-nope")
-        {0: 'kv-si-nope-s0', 1: 'kv-si-nope-s1', 2: 'kv-si-nope-s2'}
+        >>> trial_names("kv", positional="rope", dilated=True, finetune="long")
+        {0: 'kv-rope-dilated-long-s0', 1: 'kv-rope-dilated-long-s1', 2: 'kv-rope-dilated-long-s2'}
+        >>> trial_names("si-needle", variant="alibi")[2]
+        'si-needle-alibi-s2'
     """
-    names = {seed: f"{prefix}-s{seed}" for seed in SEEDS}
+    names = {seed: format_entry_name(family, seed, options, rules=TRIAL_NAME_RULES) for seed in SEEDS}
     if not all(name in TRIALS for name in names.values()):
-        raise ValueError(f"no trial family {prefix!r}; the trials are {sorted(TRIALS)}")
+        raise ValueError(
+            f"no trial family {family!r} with options {options} (tried {sorted(names.values())}); "
+            f"the trials are {sorted(TRIALS)}"
+        )
     return names
 
 
@@ -314,7 +350,7 @@ def measure_zoo(name: str) -> Path:
     start = time.perf_counter()
     model, _ = load_entry(name, verbose=False)
     measurements = MEASURED_ZOO[name](model)
-    record = {
+    record: ZooMeasurementRecord = {
         "name": name,
         "source": "zoo",
         "torch_version": str(torch.__version__),
@@ -336,11 +372,11 @@ def run_trial(name: str, *, progress: bool = True) -> Path:
         raise ValueError(f"{name!r} is a zoo model, not a trial; use `measure_zoo({name!r})`")
     entry, measure = TRIALS[name]
     start = time.perf_counter()
-    model, losses, _ = train_tracked(entry, progress=progress, track=False)
+    model, losses, _ = train_tracked(entry, progress=progress, record_history=False)
     seconds = time.perf_counter() - start
     curve = torch.tensor(losses)
     usable = len(curve) // CURVE_EVERY * CURVE_EVERY
-    record = {
+    record: TrialRecord = {
         **entry.provenance(),
         "torch_version": str(torch.__version__),
         "build_seconds": round(seconds, 1),
@@ -353,7 +389,7 @@ def run_trial(name: str, *, progress: bool = True) -> Path:
     return path
 
 
-def load_trial_record(name: str) -> dict:
+def load_trial_record(name: str) -> TrialRecord | ZooMeasurementRecord:
     """The stored record of trial (or measured zoo model) `name`; a FileNotFoundError says which command writes a
     missing one.
 
@@ -362,7 +398,8 @@ def load_trial_record(name: str) -> dict:
         {'16': ..., '32': ..., '64': ...}
     """
     command = "run" if name in TRIALS else "measure"
-    return read_json(record_path(name), f"python -m course_utils.zoo.trials {command} {name}")
+    record = read_json(record_path(name), f"python -m course_utils.zoo.trials {command} {name}")
+    return cast(TrialRecord | ZooMeasurementRecord, record)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -371,34 +408,29 @@ def main(argv: list[str] | None = None) -> None:
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("list", help="list the trials")
-    run_parser = sub.add_parser("run", help="train and measure trials, storing their records")
-    run_parser.add_argument("names", nargs="*", help="trial names")
-    run_parser.add_argument("--all", action="store_true", help="run every trial")
-    measure_parser = sub.add_parser("measure", help="measure committed zoo models, storing their records")
-    measure_parser.add_argument("names", nargs="*", help="zoo entry names (see MEASURED_ZOO)")
-    measure_parser.add_argument("--all", action="store_true", help="measure every model of MEASURED_ZOO")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("list", help="list the trials")
+    add_names_command(commands, "run", help="train and measure trials, storing their records", what="trial")
+    add_names_command(
+        commands,
+        "measure",
+        help="measure committed zoo models (MEASURED_ZOO), storing their records",
+        what="measured zoo model",
+    )
     args = parser.parse_args(argv)
     if args.command == "list":
         for name, (entry, _) in TRIALS.items():
-            status = f"{load_trial_record(name)['build_seconds']:7.1f} s" if record_path(name).exists() else "  not run"
+            record = load_trial_record(name) if record_path(name).exists() else None
+            status = f"{record['build_seconds']:7.1f} s" if record and "build_seconds" in record else "  not run"
             print(f"{name:28s} {status}  {entry.description}")
         return
     pool, what = (MEASURED_ZOO, "measured zoo model") if args.command == "measure" else (TRIALS, "trial")
-    names = list(pool) if args.all else args.names
-    if not names:
-        parser.error(f"name at least one {what}, or pass --all")
-    for name in names:
-        if name not in pool:
-            parser.error(f"{name!r} is not a {what}; choose from {sorted(pool)}")
-    for name in names:
-        if args.command == "measure":
-            path = measure_zoo(name)
-            print(f"{name}: measured in {load_trial_record(name)['measure_seconds']} s -> {path}", flush=True)
+    for name in chosen_names(parser, args, pool, what):
+        path = measure_zoo(name) if args.command == "measure" else run_trial(name)
+        record = load_trial_record(name)
+        if "measure_seconds" in record:
+            print(f"{name}: measured in {record['measure_seconds']} s -> {path}", flush=True)
         else:
-            path = run_trial(name)
-            record = load_trial_record(name)
             print(
                 f"{name}: {record['build_seconds']} s, final loss {record['loss_curve'][-1]:.4f} -> {path}", flush=True
             )

@@ -20,7 +20,14 @@ _connect, _connect_ex, _getaddrinfo = socket.socket.connect, socket.socket.conne
 
 
 def _is_local(host: object) -> bool:
-    if not isinstance(host, str) or host in _LOCAL_NAMES:
+    """Whether `host` is this machine: a loopback name or address (str or bytes), or None; any other type is not."""
+    if host is None:  # getaddrinfo(None, port): the wildcard or loopback address, never a lookup
+        return True
+    if isinstance(host, bytes | bytearray):  # socket accepts a bytes host as well as a str
+        host = bytes(host).decode("ascii", errors="replace")
+    if not isinstance(host, str):
+        return False
+    if host in _LOCAL_NAMES:
         return True
     try:
         return ipaddress.ip_address(host.split("%")[0]).is_loopback
@@ -46,7 +53,7 @@ def _guarded_connect_ex(self: _socket.socket, address: Any) -> int:
 
 
 def _guarded_getaddrinfo(host: bytes | str | None, *args: Any, **kwargs: Any) -> list[Any]:
-    if not _is_local(host.decode() if isinstance(host, bytes) else host):
+    if not _is_local(host):
         _refuse(host)
     return _getaddrinfo(host, *args, **kwargs)
 
