@@ -39,9 +39,8 @@ def pytest_collectstart(collector):
     drops every key listed in the notebook collector's `skip_compare`, so adding 'stderr' there
     ignores stderr in both the stored and the fresh outputs while stdout is still compared.
     """
-    if IPyNbFile is not None and isinstance(collector, IPyNbFile):
-        if "stderr" not in collector.skip_compare:
-            collector.skip_compare = tuple(collector.skip_compare) + ("stderr",)
+    if IPyNbFile is not None and isinstance(collector, IPyNbFile) and "stderr" not in collector.skip_compare:
+        collector.skip_compare = tuple(collector.skip_compare) + ("stderr",)
 
 
 def pytest_terminal_summary(terminalreporter):

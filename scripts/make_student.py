@@ -374,6 +374,7 @@ def write(out_dir: Path, expected: dict[str, str]) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Write (or with --check, compare) the student editions; returns the exit status."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
         "--notebooks",

@@ -72,7 +72,7 @@ def test_make_lab_serves_teacher_and_student_notebooks(tmp_path: Path):
     env = dict(os.environ)
     # Keep the server's runtime files (server info, cookie secret) out of the user's data directory.
     env["JUPYTER_RUNTIME_DIR"] = str(tmp_path / "runtime")
-    log = tempfile.TemporaryFile(mode="w+")
+    log = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 (the server writes to it until the finally block closes it)
     server = subprocess.Popen(
         _make_lab_command(port),
         cwd=REPO,

@@ -62,9 +62,7 @@ def _doctest_code(case_code: str) -> str:
     """The Python source of an OK-format test case (its ``>>>``/``...`` lines)."""
     lines = []
     for line in case_code.splitlines():
-        if line.startswith(">>> ") or line == ">>>":
-            lines.append(line[4:])
-        elif line.startswith("... ") or line == "...":
+        if line.startswith(">>> ") or line == ">>>" or line.startswith("... ") or line == "...":
             lines.append(line[4:])
     return "\n".join(lines)
 

@@ -70,7 +70,7 @@ def test_batch_contract(name):
     vocab_size = task_vocab_size(name, **kwargs)
     assert batch.vocab is not None
     assert batch.vocab.vocab_size == vocab_size
-    assert 0 <= batch.tokens.min() and batch.tokens.max() < vocab_size
+    assert batch.tokens.min() >= 0 and batch.tokens.max() < vocab_size
     has_loss = batch.targets != IGNORE_INDEX
     assert (batch.targets[has_loss] >= 0).all() and (batch.targets[has_loss] < vocab_size).all()
     assert (batch.tokens[:, 0] == 0).all()  # BOS everywhere

@@ -12,6 +12,7 @@ from course_utils.zoo.training import build_entry
 
 
 def main(argv: list[str] | None = None) -> None:
+    """The `python -m course_utils.zoo` command line: list the zoo, or build entries (see the module docstring)."""
     parser = argparse.ArgumentParser(
         prog="python -m course_utils.zoo", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )

@@ -403,6 +403,7 @@ def load_trial_record(name: str) -> TrialRecord | ZooMeasurementRecord:
 
 
 def main(argv: list[str] | None = None) -> None:
+    """The `python -m course_utils.zoo.trials` command line: list, run (train and record) or re-measure trials."""
     parser = argparse.ArgumentParser(
         prog="python -m course_utils.zoo.trials",
         description=__doc__,
