@@ -127,7 +127,7 @@ book: install ## build the course book (a website of the notebooks) into build/b
 # notebooks/results/*_<device>.csv. Without CUDA it runs the same code at tiny sizes on the CPU.
 # On a GPU machine whose python3 already has a CUDA torch: `make gpu PY=python3` (installs nothing).
 gpu: $(if $(filter $(VENV_PY),$(PY)),install) ## run every GPU measurement (make gpu PY=python3 on a CUDA machine)
-	PYTHONPATH="$(CURDIR)$${PYTHONPATH:+:$$PYTHONPATH}" $(PY) -m course_utils.tools.gpu $(GPU_ARGS)
+	PYTHONPATH="$(CURDIR)$${PYTHONPATH:+:$$PYTHONPATH}" $(PY) -m course_utils.bench.gpu $(GPU_ARGS)
 
 zoo: install ## rebuild the trained-model zoo
 	$(VENV_PY) -m course_utils.zoo build --all

@@ -3,10 +3,11 @@
 The folders are the layers, and `ALLOWED_IMPORTS` below is the rule, written once: the layers a module
 of each layer may import from (`tests/test_import_layers.py` reads it and checks every import):
 
-    tools/      notebook helpers and runners
+    bench/      the benchmark: time and memory of attention implementations, `make gpu`
     chapters/   one chapter's idea and measurements
     zoo/        trained models and stored trials
     core/       the model, its data, training, eval
+    tools/      notebook helpers: plots, diagrams, quizzes, printing
     paths.py    where files live
 
 core/: what a trained model needs
@@ -55,11 +56,6 @@ chapters/: one chapter's idea
                      memory budget (ch. 06)
 - `traffic`          bytes an attention call moves and keeps (op by op, and for the backward pass) (ch. 06)
 - `flops`            forward FLOPs of dense and dilated attention, counted from the shapes (ch. 06-07)
-- `bench`            the benchmark: implementations swept over n (with a time budget for `make gpu`), and its
-                     command line (ch. 06-07)
-- `bench_measure`    one benchmark row: time and peak memory of one attention implementation at one n (ch. 06-08)
-- `bench_results`    the benchmark's rows and their CSV files, one file per device (ch. 06-08)
-- `memory_probe`     peak resident memory of one call on the CPU, read from the operating system (ch. 06-07)
 - `dilated_reach`    what stacked dilated layers can reach and route (ch. 07)
 - `scale_invariant`  scale-invariant attention's derivation and reference (ch. 08)
 - `retrieval`        retrieve-then-read and hierarchical answering over chunks, AUROC of their confidence (ch. 09)
@@ -78,7 +74,18 @@ zoo/: trained models (see `course_utils/zoo/__init__.py`)
 - `trials`      training experiments whose measurements, not weights, are committed (ch. 07-09)
 - `cli`         what the zoo's command lines share: acting on the names given, or on all with --all
 
-tools/: notebook helpers and runners
+bench/: the benchmark, which measures the chapters' attention implementations (ch. 06-08)
+
+- `measure`       one benchmark row: time and peak memory of one attention implementation at one n
+- `memory_probe`  peak resident memory of one call on the CPU, read from the operating system
+- `results`       the benchmark's rows and their CSV files, one file per device
+- `sweep`         implementations swept over n (with a time budget for `make gpu`), and the benchmark's
+                  command line: `python -m course_utils.bench`
+- `plans`         the sizes of the GPU runs, written once, and the command of a notebook's GPU sweep
+- `gpu`           every GPU measurement of the course in one command: `python -m course_utils.bench.gpu`
+                  (`make gpu`)
+
+tools/: notebook helpers
 
 - `plotting`    the course's plot style and helpers
 - `diagrams`    schematic figures drawn in code (one attention head's data flow, FlashAttention's tiling)
@@ -86,20 +93,20 @@ tools/: notebook helpers and runners
 - `report`      printing measured errors the same on every CPU (rounding noise prints as a bound), and
                 `loglog_slope`, the log-log slope of a measured curve
 - `live_output` running a command from a notebook cell, its output shown line by line as it comes
-- `gpu`         every GPU measurement of the course in one command, on the benchmark's sweep:
-                `python -m course_utils.tools.gpu`
 """
 
 __version__ = "0.1.0"
 
 #: The layer rule: the layers (`paths` and the folders, lowest first) each layer may import from, its own
-#: included. `chapters` and `zoo` stand side by side: neither imports the other.
+#: included. `chapters` and `zoo` stand side by side: neither imports the other. `bench` measures what
+#: `chapters` builds; `tools` (plots, quizzes, printing) needs no other layer.
 ALLOWED_IMPORTS: dict[str, tuple[str, ...]] = {
     "paths": ("paths",),
+    "tools": ("paths", "tools"),
     "core": ("paths", "core"),
     "chapters": ("paths", "core", "chapters"),
     "zoo": ("paths", "core", "zoo"),
-    "tools": ("paths", "core", "chapters", "zoo", "tools"),
+    "bench": ("paths", "core", "chapters", "bench"),
 }
 #: The layers that are folders, lowest first.
 LAYERS: tuple[str, ...] = tuple(layer for layer in ALLOWED_IMPORTS if layer != "paths")

@@ -80,7 +80,6 @@ if "google.colab" in sys.modules:
 
 # %%
 import os
-import sys
 import time
 
 import matplotlib.pyplot as plt
@@ -88,7 +87,7 @@ import torch
 import torch.nn.functional as F
 from torch.utils.flop_counter import FlopCounterMode
 
-from course_utils.chapters.bench import sweep
+from course_utils.bench.sweep import sweep
 from course_utils.chapters.flash import (
     budgeted_attention,
     online_softmax_attention,
@@ -190,7 +189,7 @@ except ValueError as error:
 # %% [markdown]
 # ## 4. Measure on this machine
 #
-# `course_utils.chapters.bench.sweep` times three implementations on one head of width 64, fp32, at
+# `sweep` (`course_utils.bench.sweep`) times three implementations on one head of width 64, fp32, at
 # n = 512 … 16k, and measures their peak memory: naive (the course's `attention`, n × n scores),
 # PyTorch's `scaled_dot_product_attention` (on CPU a fused kernel), and our `online_softmax_attention`.
 # Memory is the peak resident set during one call above what the process held before it (Linux
@@ -447,38 +446,19 @@ for name, out in (("bf16 state", o_bf), ("fp32 state", state_fp32)):
 # the GPU refuses. It calls the command-line entry point, which any reader can also run in a
 # terminal, prints each measurement as it comes, and writes `results/bench_<device>.csv` (for
 # example `bench_nvidia-h100-80gb-hbm3.csv`) with the device name and the torch version, so runs on
-# two GPUs do not overwrite each other. `make gpu` (`python -m course_utils.tools.gpu`) runs this sweep and
+# two GPUs do not overwrite each other. `make gpu` (`python -m course_utils.bench.gpu`) runs this sweep and
 # notebook 07's in one command. Its output depends on the machine, so it is not compared by the tests.
 
 # %%
 # NBVAL_IGNORE_OUTPUT
 # GPU cell: runs only where CUDA is present.
-from course_utils.chapters.bench_results import device_slug, read_csv, recorded_results
+from course_utils.bench.plans import sweep_command
+from course_utils.bench.results import read_csv, recorded_results
 from course_utils.tools.live_output import run_with_live_output
 
 device = pick_device()
 if device.type == "cuda":
-    command = [
-        sys.executable,
-        "-m",
-        "course_utils.chapters.bench",
-        "--device",
-        "cuda",
-        "--dtype",
-        "bfloat16",
-        "--heads",
-        "8",
-        "--d",
-        "64",
-        "--impls",
-        "sdpa",
-        "naive",
-        "online",
-        "--ns",
-        *[str(2**p) for p in range(12, 19)],
-        "--out",
-        str(RESULTS_DIR / f"bench_{device_slug(device)}.csv"),
-    ]
+    command = sweep_command("bench", device)  # `make gpu`'s sizes (`PLANS["cuda"]`), run from the command line
     run_with_live_output(command)  # streams each line; on failure prints the error and the notebook goes on
 else:
     print(f"no GPU here ({device}); the GPU sweep did not run")

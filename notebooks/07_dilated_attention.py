@@ -85,7 +85,7 @@ import torch
 import torch.nn.functional as F
 
 from course_utils import zoo
-from course_utils.chapters.bench import sweep
+from course_utils.bench.sweep import sweep
 from course_utils.chapters.dilated_reach import receptive_field, routable_pairs
 from course_utils.chapters.distributed_cost import kv_bytes_received
 from course_utils.chapters.flops import attention_flops, dilated_flops
@@ -372,7 +372,7 @@ fig
 # notebook, so they come from a file recorded on the 2-core development machine by one run of the
 # benchmark (both implementations in the same run, one call each after a warm-up). To regenerate it:
 #
-# `python -m course_utils.chapters.bench --impls dilated sdpa --segments 256 512 1024 --rates 1 2 4 --heads 8
+# `python -m course_utils.bench --impls dilated sdpa --segments 256 512 1024 --rates 1 2 4 --heads 8
 # --ns 1024 2048 4096 8192 16384 32768 65536 --threads 2 --repeats 1 --out notebooks/results/dilated_cpu.csv`
 
 # %%
@@ -470,41 +470,19 @@ for p in range(16, 31, 2):
 # `results/dilated_<device>.csv` (for example `dilated_nvidia-h100-80gb-hbm3.csv`), so runs on two
 # GPUs do not overwrite each other. On the GPU, `dilated_attention` runs each segment with the fused
 # flash kernel, which also returns the fp32 log-sum-exp the mixing needs (matmuls where that kernel
-# is unavailable). `make gpu` (`python -m course_utils.tools.gpu`) runs this sweep, notebook 06's and a
+# is unavailable). `make gpu` (`python -m course_utils.bench.gpu`) runs this sweep, notebook 06's and a
 # correctness check in one command. The output depends on the machine, so the tests do not compare it.
 
 # %%
 # NBVAL_IGNORE_OUTPUT
 # GPU cell: runs only where CUDA is present.
-import sys
-
-from course_utils.chapters.bench_results import device_slug, read_csv, recorded_results
+from course_utils.bench.plans import sweep_command
+from course_utils.bench.results import read_csv, recorded_results
 from course_utils.tools.live_output import run_with_live_output
 
 device = pick_device()
 if device.type == "cuda":
-    command = [
-        sys.executable,
-        "-m",
-        "course_utils.chapters.bench",
-        "--device",
-        "cuda",
-        "--dtype",
-        "bfloat16",
-        "--heads",
-        "8",
-        "--d",
-        "64",
-        "--impls",
-        "dilated",
-        "sdpa",
-        "--repeats",
-        "1",
-        "--ns",
-        *[str(2**p) for p in range(14, 21)],
-        "--out",
-        str(RESULTS_DIR / f"dilated_{device_slug(device)}.csv"),
-    ]
+    command = sweep_command("dilated", device, repeats=1)  # `make gpu`'s sizes (`PLANS["cuda"]`), one timed call
     run_with_live_output(command)  # dilated with geometric_patterns(n); on failure prints the error and goes on
 else:
     print(f"no GPU here ({device}); the GPU sweep did not run")

@@ -289,20 +289,21 @@ print(
 # `score_mod`: a function of (score, batch, head, q_idx, kv_idx) that the compiled kernel applies
 # inside its tiles, with a causal block mask. Where CUDA is present this cell checks it against the
 # float64 reference at n = 4096 in bf16 and times it against causal SDPA (flash) from 4k to 64k
-# tokens; `make gpu` (`python -m course_utils.tools.gpu`, step 4) does the same and writes
+# tokens; `make gpu` (`python -m course_utils.bench.gpu`, step 4) does the same and writes
 # `results/flex_<device>.csv`. The output depends on the machine, so the tests do not compare it.
 
 # %%
 # NBVAL_IGNORE_OUTPUT
 # GPU cell: runs only where CUDA is present.
-from course_utils.chapters.bench_results import read_csv, recorded_results
+from course_utils.bench.results import read_csv, recorded_results
 from course_utils.core.device import pick_device
 from course_utils.paths import RESULTS_DIR
 from course_utils.tools.plotting import plot_recorded_bench
 
 device = pick_device()
 if device.type == "cuda":
-    from course_utils.tools.gpu import PLANS, flex_step
+    from course_utils.bench.gpu import flex_step
+    from course_utils.bench.plans import PLANS
 
     flex_step(PLANS["cuda"], device)
 else:

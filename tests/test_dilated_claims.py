@@ -11,7 +11,7 @@ import pytest
 import torch
 
 from course_utils import zoo
-from course_utils.chapters.bench_measure import time_and_memory
+from course_utils.bench.measure import time_and_memory
 from course_utils.core.dilated import dilated_key_counts
 from course_utils.core.retrieval_tasks import kv_retrieval_batch
 from course_utils.core.task_accuracy import accuracy_by_query_index

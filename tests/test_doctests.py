@@ -33,6 +33,8 @@ NO_EXAMPLES = {
     "course_utils.core": "a folder's docstring",
     "course_utils.chapters": "a folder's docstring",
     "course_utils.tools": "a folder's docstring",
+    "course_utils.bench": "a folder's docstring",
+    "course_utils.bench.__main__": "a command line (`python -m course_utils.bench`), tested in tests/test_sweep.py",
     "course_utils.zoo": "the zoo's public names, imported from its modules (whose examples run there)",
     "course_utils.zoo.__main__": "a command line (`python -m course_utils.zoo`), tested in tests/test_zoo.py",
 }

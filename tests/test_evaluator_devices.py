@@ -1,7 +1,8 @@
-"""The evaluators run the model wherever its parameters are: they send its inputs there and compare on the
-CPU. On any machine a stand-in whose parameter sits on PyTorch's `meta` device records where its inputs
-arrive (meta has no data, so the stand-in answers with CPU tensors); a CUDA machine runs every evaluator
-on a real model on the GPU and compares with the CPU (the model itself: tests/test_model_devices.py)."""
+"""The evaluators, and the chapters' and the zoo's measurements, run the model wherever its parameters are:
+they send its inputs there and compare on the CPU. On any machine a stand-in whose parameter sits on PyTorch's
+`meta` device records where its inputs arrive (meta has no data, so the stand-in answers with CPU tensors); a
+CUDA machine runs them on a real model on the GPU and compares with the CPU (the model itself:
+tests/test_model_devices.py)."""
 
 import copy
 
@@ -9,14 +10,25 @@ import pytest
 import torch
 from torch import nn
 
-from course_utils.chapters import dilution, distractors, retrieval
+from course_utils.chapters import (
+    circuits,
+    collapse,
+    dilution,
+    distractors,
+    positional_bias,
+    repetition,
+    retrieval,
+    sinks,
+)
 from course_utils.core import evaluate, task_accuracy
+from course_utils.core.copy_tasks import copy_batch
 from course_utils.core.corpus import text_batch
 from course_utils.core.model import GPTConfig, TinyGPT
 from course_utils.core.needle_tasks import near_miss_batch
 from course_utils.core.retrieval_tasks import associative_recall_batch, kv_retrieval_batch
 from course_utils.core.tasks import task_vocab_size
 from course_utils.core.vocabs import DecoyVocab, NearMissVocab, NeedleVocab
+from course_utils.zoo import training, trials
 
 VOCAB = 2048  # covers every task's ids below
 
@@ -66,6 +78,63 @@ EVALUATORS = {
 def test_every_evaluator_sends_its_inputs_to_the_models_device(name):
     model = OnMeta()
     EVALUATORS[name](model)
+    assert model.seen and all(device.type == "meta" for device in model.seen), model.seen
+
+
+class TinyGPTOnMeta(TinyGPT):
+    """A TinyGPT whose first parameter sits on the meta device, for the measurements that read its modules.
+
+    It records the device of every tensor it is given and runs its CPU weights on zeros in place of the
+    tokens (meta tensors hold no data): its hooks see CPU tensors and it answers with CPU tensors.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(GPTConfig(vocab_size=task_vocab_size("text"), max_len=256, d_model=16, heads=2))
+        self.anchor = nn.Parameter(torch.empty(0, device="meta"))  # the module's own: parameters() yields it first
+        self.seen: list[torch.device] = []
+
+    def forward(self, tokens, *, positions=None, mask=None, need_weights=False):
+        self.seen += [tensor.device for tensor in (tokens, positions) if tensor is not None]
+        return super().forward(torch.zeros(tokens.shape, dtype=torch.long), mask=mask, need_weights=need_weights)
+
+
+def _copy():
+    return copy_batch(4, 6, n_symbols=16, distinct=True, generator=0)
+
+
+def _text():
+    return text_batch(2, 24, split="val", generator=0)
+
+
+MEASUREMENTS = {
+    "streaming_logits": lambda m: sinks.streaming_logits(m, _text().tokens, keep_first=2, recent=6, rows_per_call=8),
+    "head_contributions": lambda m: sinks.head_contributions(m, _text().tokens),
+    "bos_share": lambda m: sinks.bos_share(m, _text().tokens, 1),
+    "losses_with_bos_share": lambda m: sinks.losses_with_bos_share(
+        m, _text().tokens, _text().targets, torch.zeros_like
+    ),
+    "far_key_weight": lambda m: positional_bias.far_key_weight(m, _kv(), 2),
+    "value_to_key_weight": lambda m: positional_bias.value_to_key_weight(m, _kv()),
+    "far_weight_behind_prefix": positional_bias.far_weight_behind_prefix,
+    "previous_token_weight": positional_bias.previous_token_weight,
+    "early_query_weights": positional_bias.early_query_weights,
+    "last_token_shift": lambda m: collapse.last_token_shift(m, _text().tokens),
+    "copy_log_probs": lambda m: repetition.copy_log_probs(m, torch.tensor([[5, 6, 7]]), 3),
+    "greedy_repeats": lambda m: repetition.greedy_repeats(m, torch.tensor([[5, 6, 7]]), 3),
+    "weight_by_distance": lambda m: circuits.weight_by_distance(m, _copy()),
+    "overwrite_probe": lambda m: circuits.overwrite_probe(m, _copy(), at=2, source=4),
+    "backcopy_sink_mass": training.TRACKERS["backcopy_sink_mass"],
+    "text_attention_entropy": training.TRACKERS["text_attention_entropy"],
+    "measure_lm": trials.measure_lm,
+}
+
+
+@pytest.mark.parametrize("name", MEASUREMENTS)
+def test_every_chapter_and_zoo_measurement_sends_its_inputs_to_the_models_device(name, monkeypatch):
+    monkeypatch.setattr(trials, "LM_LENGTHS", (16, 32))  # measure_lm's lengths (and windows), made small
+    monkeypatch.setattr(trials, "LM_WINDOWS", 2)
+    model = TinyGPTOnMeta()
+    MEASUREMENTS[name](model)
     assert model.seen and all(device.type == "meta" for device in model.seen), model.seen
 
 
@@ -148,3 +217,38 @@ def test_the_real_model_runs_on_cuda():
     texts = ["attention is all you need", "a needle in a haystack"]
     torch.testing.assert_close(on_cuda.embed(texts), encoder.embed(texts), atol=1e-4, rtol=1e-4)
     torch.testing.assert_close(on_cuda.attention_maps(texts[0]), encoder.attention_maps(texts[0]), atol=1e-4, rtol=1e-4)
+
+
+@needs_cuda
+def test_the_chapter_and_zoo_measurements_agree_on_cuda_and_the_cpu(monkeypatch):
+    monkeypatch.setattr(trials, "LM_LENGTHS", (16, 32))
+    monkeypatch.setattr(trials, "LM_WINDOWS", 2)
+    torch.manual_seed(0)
+    lm = TinyGPT(GPTConfig(vocab_size=task_vocab_size("text"), max_len=256, layers=2))
+    kv = TinyGPT(GPTConfig(vocab_size=task_vocab_size("kv_retrieval", filler=True), max_len=512, layers=2))
+    copier = TinyGPT(GPTConfig(vocab_size=task_vocab_size("copy", n_symbols=16), max_len=64, layers=2))
+    backcopy = TinyGPT(
+        GPTConfig(vocab_size=task_vocab_size("backcopy"), max_len=128, layers=2, sink_fix="learned_sink")
+    )
+    text, segments, copies = _text(), _text().tokens[:, 1:6], _copy()
+    cases = [
+        (lm, lambda m: sinks.streaming_logits(m, text.tokens, keep_first=2, recent=6, rows_per_call=8)),
+        (lm, lambda m: sinks.head_contributions(m, text.tokens)),
+        (lm, lambda m: sinks.bos_share(m, text.tokens, 1)),
+        (lm, lambda m: sinks.losses_with_bos_share(m, text.tokens, text.targets, torch.zeros_like)),
+        (lm, lambda m: collapse.last_token_shift(m, text.tokens)),
+        (lm, lambda m: repetition.copy_log_probs(m, segments, 3)),
+        (lm, lambda m: repetition.greedy_repeats(m, segments, 3).float()),
+        (lm, lambda m: torch.tensor(training.TRACKERS["text_attention_entropy"](m))),
+        (lm, lambda m: torch.tensor(trials.measure_lm(m)["octave_mass"]["32"])),
+        (kv, positional_bias.far_weight_behind_prefix),
+        (kv, lambda m: torch.tensor(positional_bias.previous_token_weight(m))),
+        (kv, lambda m: torch.cat([weights.flatten() for weights in positional_bias.early_query_weights(m)])),
+        (copier, lambda m: circuits.weight_by_distance(m, copies)),
+        (copier, lambda m: torch.tensor(circuits.overwrite_probe(m, copies, at=2, source=4))),
+        (backcopy, lambda m: torch.tensor(training.TRACKERS["backcopy_sink_mass"](m)["copy"])),
+    ]
+    for model, run in cases:
+        on_cpu, on_cuda = run(model), run(_same_model_on("cuda", model))
+        assert on_cuda.device.type == "cpu"
+        torch.testing.assert_close(on_cuda, on_cpu, atol=1e-4, rtol=1e-4)

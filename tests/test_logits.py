@@ -3,7 +3,13 @@ import math
 import pytest
 import torch
 
-from course_utils.core.logits import IdentityLogits, LogNScaling, make_logit_transform
+from course_utils.core.logits import (
+    LOGIT_TRANSFORMS,
+    SCALE_INVARIANT_TRANSFORMS,
+    IdentityLogits,
+    LogNScaling,
+    make_logit_transform,
+)
 
 
 def test_identity():
@@ -22,6 +28,7 @@ def test_log_n_scales_by_visible_keys():
 
 def test_factory():
     assert isinstance(make_logit_transform("log_n"), LogNScaling)
+    assert set(SCALE_INVARIANT_TRANSFORMS) <= set(LOGIT_TRANSFORMS)
     with pytest.raises(ValueError, match="unknown logit transform"):
         make_logit_transform("cubic")
 

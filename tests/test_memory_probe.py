@@ -8,12 +8,12 @@ import sys
 
 import pytest
 
-from course_utils.chapters import memory_probe
-from course_utils.chapters.memory_probe import CpuPeak
+from course_utils.bench import memory_probe
+from course_utils.bench.memory_probe import CpuPeak
 
 _TOUCH_64_MIB = """
 import torch
-from course_utils.chapters.memory_probe import CpuPeak
+from course_utils.bench.memory_probe import CpuPeak
 torch.ones(2**10).sum()  # torch's first op starts its thread pool: not part of the call measured
 peak = CpuPeak()
 peak.start()

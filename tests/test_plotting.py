@@ -157,7 +157,7 @@ def test_finish_titles_and_detaches_a_figure():
 
 
 def test_plot_recorded_bench_draws_a_line_per_impl_of_the_rows_that_were_measured(tmp_path):
-    from course_utils.chapters.bench_results import BenchRow, read_csv, write_csv
+    from course_utils.bench.results import BenchRow, read_csv, write_csv
     from course_utils.tools.plotting import plot_recorded_bench
 
     rows = [

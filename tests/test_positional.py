@@ -80,8 +80,15 @@ def test_none_changes_nothing():
 
 
 def test_factory_builds_every_scheme_and_rejects_unknown():
-    for name in POSITIONAL_SCHEMES:
-        assert make_positional(name, d_model=16, heads=4, max_len=8).name == name
+    built = {name: type(make_positional(name, d_model=16, heads=4, max_len=8)) for name in POSITIONAL_SCHEMES}
+    assert built == {
+        "none": NoPositions,
+        "sinusoidal": Sinusoidal,
+        "learned": LearnedAbsolute,
+        "rope": RoPE,
+        "p_rope": PartialRoPE,
+        "alibi": ALiBi,
+    }
     with pytest.raises(ValueError, match="unknown positional"):
         make_positional("xpos", d_model=16, heads=4, max_len=8)
     with pytest.raises(ValueError, match="divisible"):

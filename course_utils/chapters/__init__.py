@@ -1,1 +1,1 @@
-"""One module per chapter idea: measurements, attention variants, benchmarks. Imports only paths, core and chapters."""
+"""One module per chapter idea: its measurements and attention variants. Imports only paths, core and chapters."""

@@ -12,6 +12,7 @@ import torch
 from torch import Tensor, nn
 
 from course_utils.core.batch import TaskBatch
+from course_utils.core.evaluate import forward_in_rows, model_device
 
 
 def _copy_length(batch: TaskBatch, caller: str) -> int:
@@ -39,7 +40,8 @@ def weight_by_distance(model: nn.Module, batch: TaskBatch) -> Tensor:
     """
     m = _copy_length(batch, "weight_by_distance")
     model.eval()
-    _, attn = model(batch.tokens, need_weights=True)  # (L, B, H, n, n)
+    _, attn = model(batch.tokens.to(model_device(model, batch.tokens.device)), need_weights=True)  # (L, B, H, n, n)
+    attn = attn.to(batch.tokens.device)
     queries = torch.arange(m + 1, 2 * m + 1)  # SEP and y1..y(m-1): each predicts the next copy symbol
     return torch.stack([attn[:, :, :, queries, queries - t].mean(dim=(1, 3)) for t in range(m + 2)], dim=-1)
 
@@ -70,7 +72,7 @@ def overwrite_probe(model: nn.Module, batch: TaskBatch, *, at: int, source: int)
     y_at = m + 1 + at  # the position of y_at
     tokens[:, y_at] = string[:, source - 1]
     model.eval()
-    written = model(tokens)[:, y_at].argmax(-1)  # (batch,)
+    written = forward_in_rows(model, tokens, select=lambda logits, _: logits[:, y_at].argmax(-1))  # (batch,)
     by_content = (written == string[:, source]).float().mean().item()  # x_(source+1)
     by_position = (written == string[:, at]).float().mean().item()  # x_(at+1)
     return by_content, by_position

@@ -17,6 +17,7 @@ import torch
 from torch import Tensor, nn
 
 from course_utils.core.attention import MultiHeadAttention
+from course_utils.core.evaluate import model_device
 from course_utils.core.metrics import js_divergence
 from course_utils.core.model import TinyGPT
 
@@ -117,7 +118,7 @@ def last_token_shift(model: TinyGPT, tokens: Tensor, *, position: int = 1, offse
 
     The token at `position` is replaced by token id `(id + offset) % vocab_size`; the result is
     `||h - h'|| / ||h||` per sequence, h and h' the last position's output of the model's final
-    LayerNorm (`model.norm`). tokens: (batch, n) -> (batch,).
+    LayerNorm (`model.norm`). tokens: (batch, n) -> (batch,), on the device of tokens.
 
     Example:
         For a trained `model`:
@@ -130,11 +131,12 @@ def last_token_shift(model: TinyGPT, tokens: Tensor, *, position: int = 1, offse
         )
     changed = tokens.clone()
     changed[:, position] = (changed[:, position] + offset) % model.config.vocab_size
+    device = model_device(model, tokens.device)
     seen: list[Tensor] = []
     handle = model.norm.register_forward_hook(lambda _module, _inputs, out: seen.append(out[:, -1]))
     try:
-        model(tokens)
-        model(changed)
+        model(tokens.to(device))
+        model(changed.to(device))
     finally:
         handle.remove()
-    return (seen[0] - seen[1]).norm(dim=-1) / seen[0].norm(dim=-1)
+    return ((seen[0] - seen[1]).norm(dim=-1) / seen[0].norm(dim=-1)).to(tokens.device)

@@ -101,7 +101,7 @@ class ScoreBudgetError(ValueError):
     """Raised by `budgeted_attention` when the (..., n_q, n_k) score matrix would exceed `max_score_bytes`.
 
     A `ValueError`, so existing `except ValueError` code still catches it; the benchmark
-    (`course_utils.chapters.bench_measure`) catches it by type and records the size as "refused".
+    (`course_utils.bench.measure`) catches it by type and records the size as "refused".
 
     Example:
         >>> x = torch.ones(1, 8, 1024, 64)

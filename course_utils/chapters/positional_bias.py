@@ -17,7 +17,7 @@ import torch
 from torch import Tensor
 
 from course_utils.core.batch import TaskBatch
-from course_utils.core.evaluate import target_accuracy
+from course_utils.core.evaluate import model_device, target_accuracy
 from course_utils.core.model import TinyGPT
 from course_utils.core.retrieval_tasks import kv_retrieval_batch
 from course_utils.core.vocabs import KVVocab
@@ -60,6 +60,16 @@ def lost_in_the_middle_depth(accuracy: Tensor) -> float:
     return 100 * (edges - accuracy[quarter : accuracy.shape[0] - quarter].mean()).item()
 
 
+def _attention_weights(model: TinyGPT, tokens: Tensor) -> Tensor:
+    """Every layer's attention weights on tokens (batch, n): (layers, batch, heads, n, n).
+
+    The model runs on its own device; the weights come back to the device of tokens.
+    """
+    model.eval()
+    _, attn = model(tokens.to(model_device(model, tokens.device)), need_weights=True)
+    return attn.to(tokens.device)
+
+
 @torch.no_grad()
 def far_key_weight(model: TinyGPT, batch: TaskBatch, distance: int) -> Tensor:
     """Attention the answer position gives to keys more than `distance` tokens back: (layers, heads).
@@ -76,8 +86,7 @@ def far_key_weight(model: TinyGPT, batch: TaskBatch, distance: int) -> Tensor:
     """
     if distance < 0:
         raise ValueError(f"distance must be >= 0, got {distance}")
-    model.eval()
-    _, attn = model(batch.tokens, need_weights=True)  # (L, B, H, n, n)
+    attn = _attention_weights(model, batch.tokens)  # (L, B, H, n, n)
     rows = torch.arange(batch.tokens.shape[0])
     weights = attn[:, rows, :, batch.answer_pos]  # (B, L, H, n): each row's answer query (indices go first)
     far = torch.arange(batch.tokens.shape[1]) < (batch.answer_pos[:, None] - distance)  # (B, n)
@@ -102,8 +111,7 @@ def value_to_key_weight(model: TinyGPT, batch: TaskBatch) -> Tensor:
         raise ValueError(
             f"value_to_key_weight needs a key-value batch (kv_retrieval_batch); got a {batch.task!r} batch"
         )
-    model.eval()
-    _, attn = model(batch.tokens, need_weights=True)  # (L, B, H, n, n)
+    attn = _attention_weights(model, batch.tokens)  # (L, B, H, n, n)
     first_value = vocab.offset("value")
     is_value = (batch.tokens >= first_value) & (batch.tokens < first_value + vocab.n_values)  # (B, n)
     rows, pos = is_value.nonzero(as_tuple=True)
@@ -173,8 +181,7 @@ def early_query_weights(model: TinyGPT) -> tuple[Tensor, Tensor, Tensor]:
         >>> on_early, matching, first_key = early_query_weights(model)  # doctest: +SKIP
     """
     batch = kv_retrieval_batch(512, 16, query_first=True, filler=True, generator=9)
-    model.eval()
-    _, attn = model(batch.tokens, need_weights=True)  # (L, B, H, n, n)
+    attn = _attention_weights(model, batch.tokens)  # (L, B, H, n, n)
     on_early = attn[:, :, :, -1, 1].mean(1)  # (L, H)
     matching = attn[0, torch.arange(batch.tokens.shape[0]), :, batch.relevant_pos - 1, 1].mean(0)  # (H,)
     first_key = attn[0, :, :, 2, 1].mean(0)  # (H,)

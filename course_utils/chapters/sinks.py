@@ -16,7 +16,7 @@ from collections.abc import Callable
 import torch
 from torch import Tensor, nn
 
-from course_utils.core.evaluate import forward_in_rows, token_losses
+from course_utils.core.evaluate import forward_in_rows, model_device, token_losses
 from course_utils.core.model import TinyGPT
 from course_utils.core.sigma_reparam import SigmaReparamLinear
 
@@ -54,7 +54,8 @@ def streaming_logits(
     Each cache is run through the model on its own (the window's states are recomputed), which for
     a one-layer model is exactly a key-value cache with re-indexed positions, `rows_per_call` caches
     at a time (see `forward_in_rows`).
-    tokens: (batch, n) -> logits (batch, n, vocab). `keep_first=0` is plain window attention.
+    tokens: (batch, n) -> logits (batch, n, vocab), on the device of tokens. `keep_first=0` is plain
+    window attention.
 
     Example:
         For a trained `model`:
@@ -69,7 +70,7 @@ def streaming_logits(
     model.eval()
     # Queries with nothing evicted see a prefix: one ordinary forward gives them all.
     early = min(n, size)
-    prefix_logits = model(tokens[:, :early])  # (B, early, V)
+    prefix_logits = forward_in_rows(model, tokens[:, :early])  # (B, early, V)
     if n == early:
         return prefix_logits
     caches = tokens[:, idx[early:]].reshape(-1, size)  # (B * (n - early), size)
@@ -82,7 +83,8 @@ def streaming_logits(
 def _value_writes_and_weights(model: TinyGPT, tokens: Tensor, layer: int) -> tuple[Tensor, Tensor]:
     """What each key writes per unit of weight into each head's share of layer `layer`'s output.
 
-    Returns W_o,h v_h,j: (batch, heads, n, d_model), and every layer's weights (layers, batch, heads, n, n).
+    Returns W_o,h v_h,j: (batch, heads, n, d_model), and every layer's weights (layers, batch, heads, n, n),
+    both on the model's device.
     """
     attn = model.block(layer).attn
     seen: list[tuple[Tensor, Tensor]] = []
@@ -90,7 +92,7 @@ def _value_writes_and_weights(model: TinyGPT, tokens: Tensor, layer: int) -> tup
         lambda _m, args, kwargs: seen.append((args[0], kwargs["positions"])), with_kwargs=True
     )
     try:
-        _, weights = model(tokens, need_weights=True)
+        _, weights = model(tokens.to(model_device(model, tokens.device)), need_weights=True)
     finally:
         handle.remove()
     x, positions = seen[0]  # (B, n, D), the normed input of the attention, and its positions (n,)
@@ -107,14 +109,14 @@ def head_contributions(model: TinyGPT, tokens: Tensor, layer: int = 0) -> Tensor
 
     A sink key with a near-zero contribution is a place to park attention that writes nothing.
     (A "gate" model's gate acts per query on top of this; it is not included.)
-    tokens: (batch, n) -> (batch, heads, n).
+    tokens: (batch, n) -> (batch, heads, n), on the device of tokens.
 
     Example:
         The BOS token's contribution in a trained `model`:
 
         >>> head_contributions(model, batch.tokens)[:, :, 0]  # doctest: +SKIP
     """
-    return _value_writes_and_weights(model, tokens, layer)[0].norm(dim=-1)
+    return _value_writes_and_weights(model, tokens, layer)[0].norm(dim=-1).to(tokens.device)
 
 
 @torch.no_grad()
@@ -124,13 +126,18 @@ def bos_share(model: TinyGPT, tokens: Tensor, layer: int = 0) -> Tensor:
     That is `sum_h w_h,i,0 W_o,h v_h,0`; the layer's output is this plus the other keys' shares and
     proj's bias.
 
-    tokens: (batch, n) -> (batch, n, d_model).
+    tokens: (batch, n) -> (batch, n, d_model), on the device of tokens.
 
     Example:
         Its average over the queries a bool (batch, n) mask `idle` selects, in a trained `model`:
 
         >>> bos_share(model, batch.tokens)[idle].mean(0)  # doctest: +SKIP
     """
+    return _bos_share_on_model(model, tokens, layer).to(tokens.device)
+
+
+def _bos_share_on_model(model: TinyGPT, tokens: Tensor, layer: int) -> Tensor:
+    """`bos_share` on the model's device, where a hook on the model can use it."""
     value_writes, weights = _value_writes_and_weights(model, tokens, layer)  # (B, H, n, D), (L, B, H, n, n)
     return torch.einsum("bhn,bhe->bne", weights[layer, :, :, :, 0], value_writes[:, :, 0])
 
@@ -142,7 +149,7 @@ def losses_with_bos_share(
     """Per-token losses (batch, n) when the first token's share of an attention output is replaced.
 
     The share c of layer `layer`'s attention output (`bos_share`, (batch, n, d_model)) is replaced by
-    `replace(c)`, e.g. `torch.zeros_like`.
+    `replace(c)`, e.g. `torch.zeros_like`. The losses come back to the device of tokens.
 
     Exact for the first layer; in a later layer the share is measured on the unmodified model.
 
@@ -151,9 +158,11 @@ def losses_with_bos_share(
 
         >>> losses_with_bos_share(model, batch.tokens, batch.targets, torch.zeros_like)  # doctest: +SKIP
     """
-    share = bos_share(model, tokens, layer)
+    share = _bos_share_on_model(model, tokens, layer)
     handle = model.block(layer).attn.proj.register_forward_hook(lambda _m, _i, out: out - share + replace(share))
     try:
-        return token_losses(model(tokens), targets)
+        return forward_in_rows(
+            model, tokens, select=lambda logits, rows: token_losses(logits, targets[rows].to(logits.device))
+        )
     finally:
         handle.remove()

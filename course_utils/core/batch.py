@@ -43,7 +43,9 @@ class TaskBatch:
     token at relevant_pos (`tokens[b, relevant_pos[b]]`), except associative recall with value
     answers, whose answer is the value that token holds.
 
-    What some tasks add, each field set by the tasks in brackets and None in every other batch:
+    What some tasks add, each field set by the tasks in brackets and None in every other batch (one flat
+    class rather than a subclass per task, so every batch reads and moves the same way: `to(device)`,
+    the evaluators and the plots take any task's batch):
 
     - vocab: the task's token-id layout, `KVVocab`, `CopyVocab`, ... [every registered task, not `corpus.lm_batch`]
     - copy_len: int, the length m of the string to copy [copy]

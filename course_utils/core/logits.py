@@ -13,6 +13,7 @@ multiplies by a_t only.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import torch
 from torch import Tensor, nn
@@ -167,8 +168,16 @@ class ScaleInvariantLogits(nn.Module):
 #: The scale-invariant transform and its two halves: they read the query-key distance t, so the positions' scale.
 SCALE_INVARIANT_TRANSFORMS: tuple[str, ...] = ("scale_invariant", "si_offset", "si_multiplier")
 
-#: The transform names `make_logit_transform` accepts.
-LOGIT_TRANSFORMS: tuple[str, ...] = ("identity", "log_n", "ssmax", *SCALE_INVARIANT_TRANSFORMS)
+#: Each transform by its `GPTConfig.logit_transform` name. A builder takes `make_logit_transform`'s keyword
+#: arguments and passes on those its transform uses (`**_` takes the rest).
+LOGIT_TRANSFORMS: dict[str, Callable[..., nn.Module]] = {
+    "identity": lambda **_: IdentityLogits(),
+    "log_n": lambda *, causal, log_n_reference, **_: LogNScaling(causal=causal, reference=log_n_reference or None),
+    "ssmax": lambda *, heads, causal, **_: ScalableSoftmax(heads, causal=causal),
+    "scale_invariant": lambda *, tau, **_: ScaleInvariantLogits(tau),
+    "si_offset": lambda *, tau, **_: ScaleInvariantLogits(tau, multiplier=False),
+    "si_multiplier": lambda *, tau, **_: ScaleInvariantLogits(tau, offset=False),
+}
 
 
 def make_logit_transform(
@@ -191,17 +200,6 @@ def make_logit_transform(
             f"the scale-invariant transform {name!r} is defined for causal attention (distances t >= 0); "
             "pass causal=True, or use 'identity', 'log_n' or 'ssmax' for non-causal attention"
         )
-    match name:
-        case "identity":
-            return IdentityLogits()
-        case "log_n":
-            return LogNScaling(causal=causal, reference=log_n_reference or None)
-        case "ssmax":
-            return ScalableSoftmax(heads, causal=causal)
-        case "scale_invariant":
-            return ScaleInvariantLogits(tau)
-        case "si_offset":
-            return ScaleInvariantLogits(tau, multiplier=False)
-        case "si_multiplier":
-            return ScaleInvariantLogits(tau, offset=False)
-    raise ValueError(f"unknown logit transform {name!r}; choose one of {LOGIT_TRANSFORMS}")
+    if name not in LOGIT_TRANSFORMS:
+        raise ValueError(f"unknown logit transform {name!r}; choose one of {tuple(LOGIT_TRANSFORMS)}")
+    return LOGIT_TRANSFORMS[name](heads=heads, causal=causal, tau=tau, log_n_reference=log_n_reference)

@@ -15,22 +15,15 @@ from torch import Tensor, nn
 from course_utils.core.attention import token_positions
 from course_utils.core.logits import SCALE_INVARIANT_TRANSFORMS, make_logit_transform
 from course_utils.core.model_attention import ModelAttention
-from course_utils.core.positional import (
-    LearnedAbsolute,
-    NoPositions,
-    PartialRoPE,
-    PositionalScheme,
-    RoPE,
-    make_positional,
-)
+from course_utils.core.positional import PositionalScheme, make_positional
 from course_utils.core.sigma_reparam import SigmaReparamLinear
 
 #: The options that tune one choice: option -> (the field that makes the choice, the values that use the option).
 #: `GPTConfig` refuses an option that differs from its default while its choice is another: it would do nothing.
 OPTION_CHOICES: dict[str, tuple[str, tuple[object, ...]]] = {
     "mlp_ratio": ("attention_only", (False,)),
-    "rope_base": ("positional", (RoPE.name, PartialRoPE.name)),
-    "p_rope_fraction": ("positional", (PartialRoPE.name,)),
+    "rope_base": ("positional", ("rope", "p_rope")),
+    "p_rope_fraction": ("positional", ("p_rope",)),
     "logit_tau": ("logit_transform", SCALE_INVARIANT_TRANSFORMS),
     "log_n_reference": ("logit_transform", ("log_n",)),
     "sink_init": ("sink_fix", ("learned_sink",)),
@@ -101,12 +94,12 @@ class GPTConfig:
             raise ValueError(f"position_scale multiplies the positions and must be > 0; got {self.position_scale}")
         if self.position_scale == 1.0:
             return
-        if self.positional == LearnedAbsolute.name:
+        if self.positional == "learned":
             raise ValueError(
                 "a learned position table needs integer positions: keep position_scale = 1.0, "
                 "or interpolate a RoPE, ALiBi or sinusoidal model"
             )
-        if self.positional == NoPositions.name and self.logit_transform not in SCALE_INVARIANT_TRANSFORMS:
+        if self.positional == "none" and self.logit_transform not in SCALE_INVARIANT_TRANSFORMS:
             raise ValueError(
                 f"position_scale={self.position_scale} scales the positions, but positional='none' and "
                 f"logit_transform={self.logit_transform!r} do not read their scale: it would do nothing; leave "

@@ -14,6 +14,7 @@ cache (streaming) or evaluate past the training length.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import torch
 from torch import Tensor, nn
@@ -26,7 +27,6 @@ class PositionalScheme(nn.Module):
     code that cannot add a score bias (e.g. the dilated kernel) can refuse the scheme up front.
     """
 
-    name = "none"
     adds_bias: bool = False
 
     def embed(self, x: Tensor, positions: Tensor) -> Tensor:
@@ -60,8 +60,6 @@ class Sinusoidal(PositionalScheme):
         torch.Size([10, 64])
     """
 
-    name = "sinusoidal"
-
     def __init__(self, d_model: int) -> None:
         super().__init__()
         if d_model % 2:
@@ -85,8 +83,6 @@ class LearnedAbsolute(PositionalScheme):
         >>> LearnedAbsolute(64, max_len=128).embed(torch.zeros(1, 4, 64), torch.arange(4)).shape
         torch.Size([1, 4, 64])
     """
-
-    name = "learned"
 
     def __init__(self, d_model: int, max_len: int) -> None:
         super().__init__()
@@ -121,8 +117,6 @@ class RoPE(PositionalScheme):
         >>> torch.allclose(scores.diagonal(-1), scores[1, 0])  # every distance-1 score is the same
         True
     """
-
-    name = "rope"
 
     def __init__(self, head_dim: int, base: float = 10000.0) -> None:
         super().__init__()
@@ -168,8 +162,6 @@ class PartialRoPE(RoPE):
                 [0., 0.]], dtype=torch.float64)
     """
 
-    name = "p_rope"
-
     def __init__(self, head_dim: int, base: float = 10000.0, p: float = 0.75) -> None:
         super().__init__(head_dim, base)
         if not 0.0 <= p <= 1.0:
@@ -192,7 +184,6 @@ class ALiBi(PositionalScheme):
         torch.Size([4, 3, 3])
     """
 
-    name = "alibi"
     adds_bias = True
     slopes: Tensor  # a buffer, (heads,)
 
@@ -205,10 +196,18 @@ class ALiBi(PositionalScheme):
         return -self.slopes[:, None, None] * distance  # (heads, n_q, n_k)
 
 
-#: The scheme names `make_positional` accepts, each the `name` of its class.
-POSITIONAL_SCHEMES: tuple[str, ...] = tuple(
-    scheme.name for scheme in (NoPositions, Sinusoidal, LearnedAbsolute, RoPE, PartialRoPE, ALiBi)
-)
+#: Each scheme by its `GPTConfig.positional` name. A builder takes `make_positional`'s keyword arguments and
+#: passes on those its scheme uses (`**_` takes the rest).
+POSITIONAL_SCHEMES: dict[str, Callable[..., PositionalScheme]] = {
+    "none": lambda **_: NoPositions(),
+    "sinusoidal": lambda *, d_model, **_: Sinusoidal(d_model),
+    "learned": lambda *, d_model, max_len, **_: LearnedAbsolute(d_model, max_len),
+    "rope": lambda *, d_model, heads, rope_base, **_: RoPE(d_model // heads, base=rope_base),
+    "p_rope": lambda *, d_model, heads, rope_base, p_rope_fraction, **_: PartialRoPE(
+        d_model // heads, base=rope_base, p=p_rope_fraction
+    ),
+    "alibi": lambda *, heads, **_: ALiBi(heads),
+}
 
 
 def make_positional(
@@ -226,18 +225,8 @@ def make_positional(
     """
     if d_model % heads:
         raise ValueError(f"d_model={d_model} must be divisible by heads={heads}; choose heads among its divisors")
-    head_dim = d_model // heads
-    match name:
-        case NoPositions.name:
-            return NoPositions()
-        case Sinusoidal.name:
-            return Sinusoidal(d_model)
-        case LearnedAbsolute.name:
-            return LearnedAbsolute(d_model, max_len)
-        case RoPE.name:
-            return RoPE(head_dim, base=rope_base)
-        case PartialRoPE.name:
-            return PartialRoPE(head_dim, base=rope_base, p=p_rope_fraction)
-        case ALiBi.name:
-            return ALiBi(heads)
-    raise ValueError(f"unknown positional scheme {name!r}; choose one of {POSITIONAL_SCHEMES}")
+    if name not in POSITIONAL_SCHEMES:
+        raise ValueError(f"unknown positional scheme {name!r}; choose one of {tuple(POSITIONAL_SCHEMES)}")
+    return POSITIONAL_SCHEMES[name](
+        d_model=d_model, heads=heads, max_len=max_len, rope_base=rope_base, p_rope_fraction=p_rope_fraction
+    )

@@ -18,6 +18,7 @@ arguments, `d_model`, `heads` and `sink_init`, and `make_sink_fix(name, ...)` bu
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import torch
 from torch import Tensor, nn
@@ -227,8 +228,9 @@ class OutputGate(SinkFix):
         return out * gate.unflatten(-1, (out.shape[1], -1)).transpose(1, 2)  # (B, H, n, d)
 
 
-#: Each fix by its `GPTConfig.sink_fix` name.
-SINK_FIXES: dict[str, type[SinkFix]] = {
+#: Each fix by its `GPTConfig.sink_fix` name. A fix's class is its builder: every one takes `make_sink_fix`'s
+#: keyword arguments.
+SINK_FIXES: dict[str, Callable[..., SinkFix]] = {
     "none": NoSinkFix,
     "softmax1": Softmax1,
     "learned_sink": LearnedSink,

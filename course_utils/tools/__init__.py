@@ -1,1 +1,1 @@
-"""Notebook helpers (plots, diagrams, quizzes, reports) and the GPU runner. May import anything."""
+"""Notebook helpers: plots, diagrams, quizzes, printing. Imports only paths and tools."""

@@ -15,7 +15,7 @@ def run_with_live_output(command: list[str], *, keep: int = 40) -> int:
     Example:
         Not run as a test: it starts a benchmark in a subprocess.
 
-        >>> run_with_live_output([sys.executable, "-m", "course_utils.chapters.bench", "--ns", "512"])  # doctest: +SKIP
+        >>> run_with_live_output([sys.executable, "-m", "course_utils.bench", "--ns", "512"])  # doctest: +SKIP
     """
     tail: deque[str] = deque(maxlen=keep)
     with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1) as child:

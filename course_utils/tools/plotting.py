@@ -491,11 +491,11 @@ def draw_annotated_heatmap(
 
 def plot_recorded_bench(rows: Sequence[Any], *, field: str, ylabel: str, logy: bool = False) -> Figure:
     """One line per implementation of a recorded benchmark over n: `rows` are the `BenchRow`s of one CSV
-    file (`course_utils.chapters.bench_results.read_csv`), of which those with status "ok" are drawn;
+    file (`course_utils.bench.results.read_csv`), of which those with status "ok" are drawn;
     `field` is a numeric column ("seconds", "tflops", ...).
 
     Example:
-        >>> from course_utils.chapters.bench_results import read_csv
+        >>> from course_utils.bench.results import read_csv
         >>> from course_utils.paths import RESULTS_DIR
         >>> fig = plot_recorded_bench(read_csv(RESULTS_DIR / "dilated_cpu.csv"), field="seconds", ylabel="time (s)")
         >>> describe_figure(fig)

@@ -14,7 +14,7 @@ from typing import Any, cast
 import torch
 
 from course_utils.core.device import seed_everything
-from course_utils.core.evaluate import target_accuracy
+from course_utils.core.evaluate import model_device, target_accuracy
 from course_utils.core.metrics import attention_entropy, sink_mass
 from course_utils.core.model import GPTConfig, TinyGPT
 from course_utils.core.sink_fixes import LearnedSink
@@ -40,7 +40,7 @@ def _backcopy_sink_mass(model: TinyGPT) -> dict[str, list]:
     """Per layer and head: mean weight on BOS and on the sink fix's extra key ("extra_*", 1 - the
     weights' sum), for copy queries and for all other queries; and the learned sink logits."""
     batch = make_batch_fn("backcopy", batch_size=128, n=64)(torch.Generator().manual_seed(TRACK_SEED))
-    _, attn = model(batch.tokens, need_weights=True)  # (L, B, H, n, n)
+    _, attn = model(batch.tokens.to(model_device(model, batch.tokens.device)), need_weights=True)  # (L, B, H, n, n)
     copy = batch.copy_mask
     assert copy is not None  # every backcopy batch marks its copy queries
     extra = 1 - attn.sum(-1, keepdim=True).expand_as(attn)  # weight on the extra key, as a column
@@ -59,7 +59,7 @@ def _backcopy_sink_mass(model: TinyGPT) -> dict[str, list]:
 def _text_attention_entropy(model: TinyGPT) -> list[list[float]]:
     """Mean attention entropy (nats) per layer and head on 32 validation windows of 128 characters."""
     batch = make_batch_fn("text", batch_size=32, n=128, split="val")(torch.Generator().manual_seed(TRACK_SEED))
-    _, attn = model(batch.tokens, need_weights=True)  # (L, B, H, n, n)
+    _, attn = model(batch.tokens.to(model_device(model, batch.tokens.device)), need_weights=True)  # (L, B, H, n, n)
     return attention_entropy(attn[:, :, :, 1:]).mean(dim=(1, 3)).tolist()  # query 0 has one key
 
 

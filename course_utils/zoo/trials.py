@@ -41,7 +41,7 @@ from typing import Any, TypedDict, cast, final
 import torch
 
 from course_utils.core.corpus import text_batch
-from course_utils.core.evaluate import last_token_accuracy, position_losses
+from course_utils.core.evaluate import last_token_accuracy, model_device, position_losses
 from course_utils.core.metrics import distance_octave_mass
 from course_utils.core.model import TinyGPT
 from course_utils.core.records import read_json, round_floats, write_json
@@ -141,7 +141,7 @@ def measure_lm(model: TinyGPT, *, octaves: bool = True) -> dict[str, Any]:
         record["position_loss"][str(n)] = by_position.tolist()
         record["window_loss"][str(n)] = losses.mean(dim=(1, 2)).tolist()
     for n in (LM_LENGTHS[0], LM_LENGTHS[-1]) if octaves else ():
-        tokens = windows.tokens[:8, :n]
+        tokens = windows.tokens[:8, :n].to(model_device(model, windows.tokens.device))
         _, attn = model(tokens, need_weights=True)  # (layers, 8, heads, n, n)
         record["octave_mass"][str(n)] = distance_octave_mass(attn, first_query=n // 2).mean(1).tolist()
     return record

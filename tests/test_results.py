@@ -8,7 +8,7 @@ from dataclasses import replace
 import pytest
 import torch
 
-from course_utils.chapters.bench_results import BenchRow, device_slug, recorded_results, row_from_record, write_csv
+from course_utils.bench.results import BenchRow, device_slug, recorded_results, row_from_record, write_csv
 
 ROW = BenchRow("sdpa", 64, 1, 64, "float32", True, "cpu", "CPU", "2.13.0", "default CPU dispatch", seconds=0.5)
 

@@ -1,17 +1,19 @@
-"""The benchmark: attention implementations swept over the sequence length n, and its command line (ch. 06-07).
+"""The benchmark's sweep: attention implementations over the sequence length n, and its command line,
+`python -m course_utils.bench` (ch. 06-07).
 
-`sweep` measures every (impl, n) with `course_utils.chapters.bench_measure.time_and_memory` (time and
+`sweep` measures every (impl, n) with `course_utils.bench.measure.time_and_memory` (time and
 peak memory of one row), each in a fresh Python process with `isolate`, and can keep to a time budget;
-`make gpu` (`course_utils.tools.gpu`) runs its sweeps through it. Rows and their CSV files:
-`course_utils.chapters.bench_results`.
+`make gpu` (`course_utils.bench.gpu`) runs its sweeps through it. Rows and their CSV files:
+`course_utils.bench.results`.
 
 The command line's device defaults to the CPU (`--device cuda` or `auto` to use a GPU); the CSV defaults
 to bench_<device>.csv in the current folder.
 
-    python -m course_utils.chapters.bench
-    python -m course_utils.chapters.bench --device cpu --ns 512 1024 2048 --out notebooks/results/bench_cpu.csv
-    python -m course_utils.chapters.bench --device cuda --dtype bfloat16 --ns 4096 8192 ... 262144
-    python -m course_utils.chapters.bench --impls dilated --segments 256 512 1024 --rates 1 2 4 --ns 1024 65536
+    python -m course_utils.bench
+    python -m course_utils.bench --device cpu --ns 512 1024 2048 --out notebooks/results/bench_cpu.csv
+    python -m course_utils.bench --device cuda --dtype bfloat16 --ns 4096 8192 ... 262144
+    python -m course_utils.bench --impls dilated --segments 256 512 1024 --rates 1 2 4 --ns 1024 65536
+    python -m course_utils.bench --impls dilated --pattern-base 64 --ns 1024 4096  # geometric_patterns(n, base=64)
 """
 
 from __future__ import annotations
@@ -30,8 +32,8 @@ from typing import Any
 
 import torch
 
-from course_utils.chapters.bench_measure import DTYPES_BY_NAME, IMPLEMENTATIONS, BenchSetup, time_and_memory
-from course_utils.chapters.bench_results import BenchRow, device_slug, write_csv
+from course_utils.bench.measure import DTYPES_BY_NAME, IMPLEMENTATIONS, BenchSetup, time_and_memory
+from course_utils.bench.results import BenchRow, device_slug, write_csv
 from course_utils.chapters.flash import SCORE_BUDGET_BYTES
 from course_utils.core.device import add_device_argument
 
@@ -54,7 +56,7 @@ def measure_isolated(impl: str, n: int, *, threads: int | None = None, **setting
         'ok'
     """
     spec = json.dumps({"impl": impl, "n": n, **settings})
-    command = [sys.executable, "-m", "course_utils.chapters.bench"]
+    command = [sys.executable, "-m", "course_utils.bench"]
     command += ["--threads", str(threads or torch.get_num_threads()), "--spec", spec]
     env = {key: value for key, value in os.environ.items() if not key.startswith("MALLOC_")}
     child = subprocess.run(command, capture_output=True, text=True, env=env)
@@ -152,7 +154,7 @@ def _fit_to_deadline(one_call_s: float, repeats: int, deadline: float) -> tuple[
 def _command_line_parser() -> argparse.ArgumentParser:
     """The benchmark's options: a sweep's implementations, lengths and sizes, or one measurement (--spec)."""
     parser = argparse.ArgumentParser(
-        prog="python -m course_utils.chapters.bench",
+        prog="python -m course_utils.bench",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -176,6 +178,13 @@ def _command_line_parser() -> argparse.ArgumentParser:
         default=None,
         help=f"memory budget of the naive score matrix, GiB (default: {SCORE_BUDGET_BYTES / 2**30:g} "
         "on the CPU, a third of the GPU's memory on CUDA)",
+    )
+    parser.add_argument(
+        "--pattern-base",
+        type=int,
+        default=BenchSetup.pattern_base,
+        help="dilated impl without --segments/--rates: rows kept per segment by geometric_patterns(n) "
+        f"(default: {BenchSetup.pattern_base})",
     )
     parser.add_argument("--segments", nargs="+", type=int, help="dilated impl: segment lengths w")
     parser.add_argument("--rates", nargs="+", type=int, help="dilated impl: dilation rates r")
@@ -211,6 +220,7 @@ def main(argv: list[str] | None = None) -> None:
         max_score_bytes=None if args.max_score_gib is None else int(args.max_score_gib * 2**30),
         segments=args.segments,
         rates=args.rates,
+        pattern_base=args.pattern_base,
     )
     print(f"wrote {write_csv(rows, args.out or f'bench_{device_slug(args.device)}.csv')}")
 

@@ -10,9 +10,9 @@ backend used is recorded in each row.
 
 Peak memory, measured, not estimated: on CUDA `torch.cuda.max_memory_allocated` above what was
 allocated before the call; on the CPU the rise of the process's peak resident set
-(`course_utils.chapters.memory_probe`, with a note in the row where only a lower bound is available).
-Sweeps and the command line: `course_utils.chapters.bench`; rows and their CSV files:
-`course_utils.chapters.bench_results`; FLOPs: `course_utils.chapters.flops`.
+(`course_utils.bench.memory_probe`, with a note in the row where only a lower bound is available).
+Sweeps and the command line: `course_utils.bench`; rows and their CSV files:
+`course_utils.bench.results`; FLOPs: `course_utils.chapters.flops`.
 """
 
 from __future__ import annotations
@@ -30,7 +30,8 @@ import torch.nn.functional as F
 from torch import Tensor
 from torch.nn.attention import SDPBackend, sdpa_kernel
 
-from course_utils.chapters.bench_results import BenchRow, new_row
+from course_utils.bench.memory_probe import CpuPeak
+from course_utils.bench.results import BenchRow, new_row
 from course_utils.chapters.flash import (
     SCORE_BUDGET_BYTES,
     ScoreBudgetError,
@@ -38,7 +39,6 @@ from course_utils.chapters.flash import (
     online_softmax_attention,
 )
 from course_utils.chapters.flops import dilated_flops
-from course_utils.chapters.memory_probe import CpuPeak
 from course_utils.core.device import pick_device
 from course_utils.core.dilated import dilated_attention, geometric_patterns
 

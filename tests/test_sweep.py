@@ -9,8 +9,8 @@ import time
 import pytest
 import torch
 
-import course_utils.chapters.bench as bench
-from course_utils.chapters.bench import main, sweep
+import course_utils.bench.sweep as bench_sweep
+from course_utils.bench.sweep import main, sweep
 
 
 def test_naive_over_budget_is_refused_and_larger_sizes_skipped():
@@ -59,9 +59,9 @@ def test_isolated_child_runs_with_default_malloc(monkeypatch):
         raise RuntimeError("stop here")
 
     monkeypatch.setenv("MALLOC_TRIM_THRESHOLD_", "34359738368")
-    monkeypatch.setattr(bench.subprocess, "run", fake_run)
+    monkeypatch.setattr(bench_sweep.subprocess, "run", fake_run)
     with pytest.raises(RuntimeError, match="stop here"):
-        bench.measure_isolated("online", 128)
+        bench_sweep.measure_isolated("online", 128)
     assert not any(key.startswith("MALLOC_") for key in seen["env"]) and "PATH" in seen["env"]
 
 
@@ -83,9 +83,9 @@ def test_isolated_child_gets_the_device_and_its_error_is_shown(monkeypatch):
         error = "Traceback ...\nRuntimeError: No available kernel"
         return subprocess.CompletedProcess(args, 1, stdout="", stderr=error)
 
-    monkeypatch.setattr(bench.subprocess, "run", failing_run)
+    monkeypatch.setattr(bench_sweep.subprocess, "run", failing_run)
     with pytest.raises(RuntimeError, match="No available kernel"):
-        bench.measure_isolated("sdpa", 128, repeats=1, device="cpu")
+        bench_sweep.measure_isolated("sdpa", 128, repeats=1, device="cpu")
     spec = json.loads(seen[0][seen[0].index("--spec") + 1])
     assert spec == {"impl": "sdpa", "n": 128, "repeats": 1, "device": "cpu"}
 
@@ -97,12 +97,12 @@ def test_isolated_child_gets_this_process_thread_count(monkeypatch):
         seen["args"] = args
         raise RuntimeError("stop here")
 
-    monkeypatch.setattr(bench.subprocess, "run", fake_run)
+    monkeypatch.setattr(bench_sweep.subprocess, "run", fake_run)
     with pytest.raises(RuntimeError, match="stop here"):
-        bench.measure_isolated("online", 128)
+        bench_sweep.measure_isolated("online", 128)
     assert seen["args"][seen["args"].index("--threads") + 1] == str(torch.get_num_threads())
     with pytest.raises(RuntimeError, match="stop here"):
-        bench.measure_isolated("online", 128, threads=3)
+        bench_sweep.measure_isolated("online", 128, threads=3)
     assert seen["args"][seen["args"].index("--threads") + 1] == "3"
 
 
@@ -110,7 +110,7 @@ def test_the_naive_memory_is_its_three_buffers_after_the_warm_up():
     """The warm-up call keeps one-time allocations (thread pool, kernel scratch) out of the peak: at n = 4096
     the naive peak is within 10 % of its three n x n fp32 buffers, 192 MiB. Smaller n leave a few MiB of
     allocator noise, a large share of their count."""
-    row = bench.measure_isolated("naive", 4096, repeats=1)
+    row = bench_sweep.measure_isolated("naive", 4096, repeats=1)
     assert row.status == "ok"
     if row.note:  # no /proc/self/clear_refs: a lower bound only
         pytest.skip(row.note)

@@ -1,4 +1,4 @@
-"""Every GPU measurement of the course in one command: `python -m course_utils.tools.gpu` (`make gpu`).
+"""Every GPU measurement of the course in one command: `python -m course_utils.bench.gpu` (`make gpu`).
 
 1. Correctness on the device, at n = 4096 in bf16 (8 heads of width 64), against float64 references
    of the same inputs: the online softmax and PyTorch's SDPA against dense attention, and dilated
@@ -15,19 +15,20 @@
    `torch.distributed.run` on every GPU of the machine (nccl) when it has more than one, on one GPU
    otherwise; ring and dilated attention against one process. Without CUDA: two gloo CPU processes.
 
-The sweeps are the benchmark's (`course_utils.chapters.bench.sweep`) with a time budget (`--budget-s`,
+The sweeps are the benchmark's (`course_utils.bench.sweep.sweep`) with a time budget (`--budget-s`,
 default 300 s on CUDA): before each measurement its time is estimated from the counted FLOPs and a
 throughput measured on a small call of the same implementation (then updated from each larger call);
 a measurement that would not fit the time left is recorded as "skipped (estimated Xs)". The CSV files
-carry the device in their names (`course_utils.chapters.bench_results.device_slug`), so a second GPU adds
+carry the device in their names (`course_utils.bench.results.device_slug`), so a second GPU adds
 files instead of overwriting.
 
+The sizes of every step are `course_utils.bench.plans.PLANS`, which the notebooks' GPU cells use too.
 Without CUDA (or with `--device cpu`) the same code runs at tiny sizes on the CPU in seconds and
 writes to a temporary folder unless `--out-dir` is given. Needs only torch and numpy (no tqdm,
 seaborn or matplotlib on its import path):
 
-    PYTHONPATH=. python3 -m course_utils.tools.gpu                  # on a CUDA machine
-    python -m course_utils.tools.gpu --device cpu --out-dir /tmp/x  # the smoke run
+    PYTHONPATH=. python3 -m course_utils.bench.gpu                  # on a CUDA machine
+    python -m course_utils.bench.gpu --device cpu --out-dir /tmp/x  # the smoke run
 """
 
 from __future__ import annotations
@@ -39,7 +40,6 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -48,9 +48,10 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 
-from course_utils.chapters.bench import print_row, sweep
-from course_utils.chapters.bench_measure import measure_call, online_block_size, random_qkv
-from course_utils.chapters.bench_results import BenchRow, device_name, device_slug, new_row, write_csv
+from course_utils.bench.measure import measure_call, online_block_size, random_qkv
+from course_utils.bench.plans import PLANS, SWEEP_IMPLS, GpuRunPlan
+from course_utils.bench.results import BenchRow, device_name, device_slug, new_row, write_csv
+from course_utils.bench.sweep import print_row, sweep
 from course_utils.chapters.flash import online_softmax_attention
 from course_utils.chapters.flops import attention_flops
 from course_utils.chapters.scale_invariant import flex_score_mod, scale_invariant_logits
@@ -64,50 +65,6 @@ from course_utils.paths import REPO_DIR, RESULTS_DIR
 TOLERANCE = {"bfloat16": 2e-2, "float16": 5e-3, "float32": 1e-4}
 #: The scale-invariant transform's tau in the FlexAttention step (the paper's value).
 FLEX_TAU = 10.0
-
-
-@dataclass(frozen=True)
-class GpuRunPlan:
-    """The sizes of one run: q, k, v are (1, heads, n, d) in `dtype`; `pattern_base` is the kept rows per
-    segment of the dilated sweep's `geometric_patterns`; `sweep_budget_s` the default time of the two sweeps."""
-
-    heads: int
-    d: int
-    dtype: str
-    check_n: int
-    pattern_base: int
-    bench_ns: tuple[int, ...]
-    dilated_ns: tuple[int, ...]
-    sweep_budget_s: float
-    flex_ns: tuple[int, ...] = ()
-    flex_compile: bool = True  # torch.compile the FlexAttention call (eager is a slow reference path)
-
-
-PLANS = {
-    "cuda": GpuRunPlan(
-        heads=8,
-        d=64,
-        dtype="bfloat16",
-        check_n=4096,
-        pattern_base=512,
-        bench_ns=tuple(2**p for p in range(12, 19)),
-        dilated_ns=tuple(2**p for p in range(14, 21)),
-        sweep_budget_s=300.0,
-        flex_ns=tuple(2**p for p in range(12, 17)),
-    ),
-    "cpu": GpuRunPlan(
-        heads=2,
-        d=32,
-        dtype="bfloat16",
-        check_n=512,
-        pattern_base=64,
-        bench_ns=(256, 512, 1024),
-        dilated_ns=(256, 512, 1024, 2048, 4096),
-        sweep_budget_s=10.0,
-        flex_ns=(128,),
-        flex_compile=False,
-    ),
-}
 
 
 def _compare_and_print(label: str, out: Tensor, ref: Tensor, tolerance: float) -> bool:
@@ -162,12 +119,10 @@ def run_notebook_sweeps(plan: GpuRunPlan, device: torch.device, out_dir: Path, b
         "device": device.type,
         "pattern_base": plan.pattern_base,
     }
-    for notebook, prefix, impls, ns, share in (
-        ("06", "bench", ["sdpa", "naive", "online"], plan.bench_ns, 0.4),
-        ("07", "dilated", ["dilated", "sdpa"], plan.dilated_ns, 1.0),  # dilated with geometric patterns
-    ):
+    for notebook, prefix, share in (("06", "bench", 0.4), ("07", "dilated", 1.0)):
+        impls = list(SWEEP_IMPLS[prefix])
         print(f"notebook {notebook} sweep: {', '.join(impls)}", flush=True)
-        rows = sweep(impls, list(ns), deadline=start + share * budget_s, progress=True, **settings)
+        rows = sweep(impls, list(plan.sweep_ns(prefix)), deadline=start + share * budget_s, progress=True, **settings)
         print(f"wrote {write_csv(rows, out_dir / f'{prefix}_{slug}.csv')}", flush=True)
 
 
@@ -252,7 +207,7 @@ def distributed_step(device: torch.device) -> bool:
 def _parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     """The command line, with `device` turned into a torch.device (an unusable one is a usage error)."""
     parser = argparse.ArgumentParser(
-        prog="python -m course_utils.tools.gpu",
+        prog="python -m course_utils.bench.gpu",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

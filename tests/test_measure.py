@@ -6,9 +6,8 @@ from types import SimpleNamespace
 import pytest
 import torch
 
-import course_utils.chapters.bench_measure as bench_measure
-from course_utils.chapters import memory_probe
-from course_utils.chapters.bench_measure import BenchSetup, measure_call, time_and_memory
+from course_utils.bench import measure, memory_probe
+from course_utils.bench.measure import BenchSetup, measure_call, time_and_memory
 from course_utils.chapters.flash import ScoreBudgetError
 
 
@@ -47,7 +46,7 @@ def test_the_setup_gives_the_row_and_flops_of_dense_impls():
 
 def test_flash_is_requested_only_for_half_precision_on_cuda():
     def name(device, dtype):
-        return bench_measure.backend_name("sdpa", torch.device(device), dtype, [], [])
+        return measure.backend_name("sdpa", torch.device(device), dtype, [], [])
 
     assert name("cpu", torch.float32) == name("cpu", torch.bfloat16) == "default CPU dispatch"
     assert name("cuda", torch.float32) == "default CUDA dispatch"
@@ -57,20 +56,20 @@ def test_flash_is_requested_only_for_half_precision_on_cuda():
 
 def test_the_flash_backend_is_entered_afresh_on_every_call(monkeypatch):
     """`sdpa_kernel(...)` is a one-shot context manager: a reused one fails on its second `with`."""
-    monkeypatch.setattr(bench_measure, "_wants_flash", lambda device, dtype: True)  # the CPU has a flash kernel too
+    monkeypatch.setattr(measure, "_wants_flash", lambda device, dtype: True)  # the CPU has a flash kernel too
     row = time_and_memory("sdpa", 128, dtype="bfloat16", repeats=2)
     assert row.status == "ok" and row.backend.startswith("flash")
 
 
 def test_the_naive_budget_defaults_to_the_devices_and_can_be_lifted():
     assert time_and_memory("naive", 64, repeats=1, max_score_bytes=64 * 64 * 4 - 1).status == "refused"
-    assert bench_measure.score_budget(torch.device("cpu")) == bench_measure.SCORE_BUDGET_BYTES
-    assert time_and_memory("naive", 64, repeats=1, max_score_bytes=bench_measure.NO_SCORE_LIMIT).status == "ok"
+    assert measure.score_budget(torch.device("cpu")) == measure.SCORE_BUDGET_BYTES
+    assert time_and_memory("naive", 64, repeats=1, max_score_bytes=measure.NO_SCORE_LIMIT).status == "ok"
 
 
 def test_cuda_guard_is_a_third_of_the_gpu_memory(monkeypatch):
     monkeypatch.setattr(torch.cuda, "get_device_properties", lambda dev: SimpleNamespace(total_memory=80 * 10**9))
-    assert bench_measure.score_budget(torch.device("cuda")) == 80 * 10**9 // 3
+    assert measure.score_budget(torch.device("cuda")) == 80 * 10**9 // 3
 
 
 def test_memory_without_proc_clear_refs_gives_an_ok_row_with_the_probes_note(tmp_path, monkeypatch):
@@ -83,14 +82,14 @@ def test_the_memory_guard_is_caught_by_type_not_by_its_message(monkeypatch):
     def raise_other(*args, **kwargs):
         raise ValueError("some other budget problem")
 
-    monkeypatch.setattr(bench_measure, "budgeted_attention", raise_other)
+    monkeypatch.setattr(measure, "budgeted_attention", raise_other)
     with pytest.raises(ValueError, match="other budget"):
         time_and_memory("naive", 64, repeats=1)
 
     def raise_guard(*args, **kwargs):
         raise ScoreBudgetError("no words that bench looks for")
 
-    monkeypatch.setattr(bench_measure, "budgeted_attention", raise_guard)
+    monkeypatch.setattr(measure, "budgeted_attention", raise_guard)
     assert time_and_memory("naive", 64, repeats=1).status == "refused"
 
 
