@@ -99,7 +99,7 @@ from course_utils import zoo
 from course_utils.chapters.circuits import overwrite_probe, weight_by_distance
 from course_utils.core.attention import MultiHeadAttention, attention, stable_softmax
 from course_utils.core.copy_tasks import copy_batch
-from course_utils.core.device import seed_everything
+from course_utils.core.device import seed_everything, set_threads
 from course_utils.core.evaluate import target_accuracy
 from course_utils.core.model import GPTConfig, TinyGPT
 from course_utils.core.positional import RoPE
@@ -107,7 +107,8 @@ from course_utils.core.vocabs import CopyVocab
 from course_utils.tools.diagrams import qkv_diagram
 from course_utils.tools.plotting import finish, plot_attention_maps, plot_loss, use_course_style
 
-seed_everything(0, threads=1)
+set_threads(1)
+seed_everything(0)
 use_course_style()
 torch.set_printoptions(precision=3, sci_mode=False)
 

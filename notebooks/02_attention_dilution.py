@@ -93,12 +93,13 @@ from course_utils.chapters.dilution import (
     simulate_dilution,
     value_votes,
 )
-from course_utils.core.device import seed_everything
+from course_utils.core.device import seed_everything, set_threads
 from course_utils.core.evaluate import last_query_attention
 from course_utils.core.retrieval_tasks import associative_recall_batch
 from course_utils.tools.plotting import finish, plot_curves, use_course_style
 
-seed_everything(0, threads=2)
+set_threads(2)
+seed_everything(0)
 use_course_style()
 
 # %% [markdown]

@@ -96,7 +96,7 @@ from course_utils.chapters.positional_bias import (
     lost_in_the_middle_depth,
     previous_token_weight,
 )
-from course_utils.core.device import seed_everything
+from course_utils.core.device import seed_everything, set_threads
 from course_utils.core.model import TinyGPT
 from course_utils.core.positional import ALiBi, RoPE, Sinusoidal
 from course_utils.core.retrieval_tasks import kv_retrieval_batch
@@ -104,7 +104,8 @@ from course_utils.core.task_accuracy import accuracy_by_query_index
 from course_utils.core.vocabs import KVVocab
 from course_utils.tools.plotting import finish, plot_curves, plot_heatmaps, plot_seed_lines, use_course_style
 
-seed_everything(0, threads=2)
+set_threads(2)
+seed_everything(0)
 use_course_style()
 
 # %% [markdown]
@@ -433,7 +434,7 @@ for s in SEEDS:
     mech[("init", s)] = retrieval_head_attention(untrained("alibi", s))
     mech[("trained", s)] = retrieval_head_attention(models[("alibi-edge", s)])
     mech[("NoPE init", s)] = retrieval_head_attention(untrained("none", s))
-seed_everything(0, threads=2)
+seed_everything(0)
 
 fig = plot_seed_lines(
     index,

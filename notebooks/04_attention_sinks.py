@@ -102,13 +102,14 @@ from course_utils.chapters.sinks import (
 )
 from course_utils.core.batch import IGNORE_INDEX
 from course_utils.core.copy_tasks import backcopy_batch, backcopy_optimal_losses
-from course_utils.core.device import seed_everything
+from course_utils.core.device import seed_everything, set_threads
 from course_utils.core.evaluate import token_losses
 from course_utils.core.metrics import SINK_THRESHOLD, sink_mass, sink_rate
 from course_utils.core.sink_fixes import sink_softmax
 from course_utils.tools.plotting import finish, plot_attention_maps, use_course_style
 
-seed_everything(0, threads=2)
+set_threads(2)
+seed_everything(0)
 use_course_style()
 
 # %% [markdown]

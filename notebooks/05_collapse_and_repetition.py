@@ -97,7 +97,7 @@ from course_utils.chapters.collapse import head_divergence, last_token_shift, ra
 from course_utils.chapters.dilution import gap_for_weight, relevant_weight
 from course_utils.chapters.distractors import decoy_accuracy, measure_near_miss
 from course_utils.chapters.repetition import copy_log_probs, greedy_repeats, repeated_prompt
-from course_utils.core.device import seed_everything
+from course_utils.core.device import seed_everything, set_threads
 from course_utils.core.metrics import js_divergence, normalized_entropy
 from course_utils.core.needle_tasks import decoy_needle_batch, near_miss_batch
 from course_utils.core.retrieval_tasks import kv_retrieval_batch
@@ -105,7 +105,8 @@ from course_utils.core.tasks import make_batch_fn
 from course_utils.tools.plotting import finish, plot_attention_maps, plot_curves, plot_heatmaps, use_course_style
 from course_utils.tools.report import error_text
 
-seed_everything(0, threads=2)
+set_threads(2)
+seed_everything(0)
 use_course_style()
 SEEDS = zoo.SEEDS
 

@@ -97,13 +97,14 @@ from course_utils.chapters.flash import (
 from course_utils.chapters.flops import attention_flops
 from course_utils.chapters.traffic import count_traffic, saved_for_backward_bytes
 from course_utils.core.attention import attention
-from course_utils.core.device import pick_device, seed_everything
+from course_utils.core.device import pick_device, seed_everything, set_threads
 from course_utils.paths import RESULTS_DIR  # notebooks/results, wherever the notebook runs
 from course_utils.tools.diagrams import tiling_diagram
 from course_utils.tools.plotting import finish, plot_recorded_bench, use_course_style
 from course_utils.tools.report import error_text, loglog_slope
 
-seed_everything(0, threads=2)
+set_threads(2)
+seed_everything(0)
 use_course_style()
 
 # %% [markdown]

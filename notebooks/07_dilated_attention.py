@@ -90,7 +90,7 @@ from course_utils.chapters.dilated_reach import receptive_field, routable_pairs
 from course_utils.chapters.distributed_cost import kv_bytes_received
 from course_utils.chapters.flops import attention_flops, dilated_flops
 from course_utils.chapters.traffic import count_traffic
-from course_utils.core.device import pick_device, seed_everything
+from course_utils.core.device import pick_device, seed_everything, set_threads
 from course_utils.core.dilated import dilated_attention, dilated_key_counts, dilated_reference, geometric_patterns
 from course_utils.core.task_accuracy import accuracy_by_query_index
 from course_utils.core.tasks import make_batch_fn
@@ -101,7 +101,8 @@ from course_utils.tools.quiz import check_choice
 from course_utils.tools.report import error_text, loglog_slope
 from course_utils.zoo import trials
 
-seed_everything(0, threads=2)
+set_threads(2)
+seed_everything(0)
 use_course_style()
 
 # %% [markdown]

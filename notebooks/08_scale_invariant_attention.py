@@ -87,13 +87,14 @@ from IPython.display import display
 from course_utils import zoo
 from course_utils.chapters.scale_invariant import expected_mass, scale_invariant_logits
 from course_utils.core.corpus import text_batch
-from course_utils.core.device import seed_everything
+from course_utils.core.device import seed_everything, set_threads
 from course_utils.core.evaluate import position_losses
 from course_utils.core.logits import scale_invariant_coefficients
 from course_utils.tools.plotting import finish, plot_curves, use_course_style
 from course_utils.zoo import trials
 
-seed_everything(0, threads=2)
+set_threads(2)
+seed_everything(0)
 use_course_style()
 
 # %% [markdown]

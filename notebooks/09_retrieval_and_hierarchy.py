@@ -96,13 +96,14 @@ from course_utils.chapters.retrieval import (
     retrieve_in_slot,
     split_pairs,
 )
-from course_utils.core.device import seed_everything
+from course_utils.core.device import seed_everything, set_threads
 from course_utils.core.evaluate import last_token_accuracy
 from course_utils.core.retrieval_tasks import kv_retrieval_batch
 from course_utils.tools.plotting import finish, use_course_style
 from course_utils.zoo import trials
 
-seed_everything(0, threads=2)
+set_threads(2)
+seed_everything(0)
 use_course_style()
 
 # %% [markdown]

@@ -95,12 +95,13 @@ import torch
 from course_utils.chapters import real_model
 from course_utils.chapters.pretrained import MAX_TOKENS, MODEL_SHA256, BertLayer, file_sha256, load_minilm, model_dir
 from course_utils.core.attention import attention
-from course_utils.core.device import seed_everything
+from course_utils.core.device import seed_everything, set_threads
 from course_utils.tools.plotting import draw_annotated_heatmap, finish, plot_attention_maps, use_course_style
 from course_utils.tools.report import error_text
 
 os.environ.update(HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1")  # the reference libraries never look online
-seed_everything(0, threads=2)
+set_threads(2)
+seed_everything(0)
 use_course_style()
 
 # %% [markdown]

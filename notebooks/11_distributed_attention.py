@@ -92,12 +92,13 @@ from course_utils.chapters.distributed_runs import (
     run_on_subgroups,
     spawn,
 )
-from course_utils.core.device import seed_everything
+from course_utils.core.device import seed_everything, set_threads
 from course_utils.core.dilated import dilated_attention
 from course_utils.tools.plotting import finish, use_course_style
 from course_utils.tools.report import error_text
 
-seed_everything(0, threads=2)
+set_threads(2)
+seed_everything(0)
 use_course_style()
 
 # %% [markdown]

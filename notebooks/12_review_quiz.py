@@ -94,7 +94,7 @@ from course_utils.chapters.dilution import gap_for_weight, relevant_weight, simu
 from course_utils.chapters.flash import score_matrix_bytes
 from course_utils.chapters.retrieval import hierarchical_answer, retrieve_best_chunk
 from course_utils.core.copy_tasks import backcopy_batch
-from course_utils.core.device import seed_everything
+from course_utils.core.device import seed_everything, set_threads
 from course_utils.core.metrics import sink_mass
 from course_utils.core.retrieval_tasks import kv_retrieval_batch
 from course_utils.core.task_accuracy import accuracy_by_query_index
@@ -103,7 +103,8 @@ from course_utils.paths import RESULTS_DIR  # notebooks/results, wherever the no
 from course_utils.tools.plotting import finish, use_course_style
 from course_utils.zoo import trials
 
-_ = seed_everything(0, threads=2)
+set_threads(2)
+_ = seed_everything(0)
 use_course_style()
 
 # %% [markdown]

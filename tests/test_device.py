@@ -3,7 +3,7 @@
 import pytest
 import torch
 
-from course_utils.core.device import pick_device, seed_everything
+from course_utils.core.device import pick_device, seed_everything, set_threads
 from course_utils.core.model import GPTConfig, TinyGPT
 
 
@@ -15,32 +15,32 @@ def test_seed_everything_makes_init_repeatable():
     assert all(torch.equal(a[k], b[k]) for k in a)
     with pytest.raises(ValueError):
         seed_everything(-1)
-    with pytest.raises(ValueError):
-        seed_everything(0, threads=0)
 
 
-def test_course_threads_overrides_the_thread_count(monkeypatch):
+def test_seeding_leaves_the_thread_count(monkeypatch):
     before = torch.get_num_threads()
     try:
+        torch.set_num_threads(2)
         monkeypatch.setenv("COURSE_THREADS", "1")
-        seed_everything(0, threads=2)
-        assert torch.get_num_threads() == 1
-        monkeypatch.setenv("COURSE_THREADS", "two")
-        with pytest.raises(ValueError, match="COURSE_THREADS"):
-            seed_everything(0, threads=2)
+        seed_everything(0)
+        assert torch.get_num_threads() == 2
     finally:
         torch.set_num_threads(before)
 
 
-def test_seeding_leaves_the_thread_count_unless_asked(monkeypatch):
-    monkeypatch.delenv("COURSE_THREADS", raising=False)
+def test_set_threads_sets_the_count_unless_course_threads_says_otherwise(monkeypatch):
     before = torch.get_num_threads()
     try:
-        torch.set_num_threads(2)
-        seed_everything(0)
-        assert torch.get_num_threads() == 2
-        seed_everything(0, threads=1)
-        assert torch.get_num_threads() == 1
+        monkeypatch.delenv("COURSE_THREADS", raising=False)
+        assert set_threads(1) == 1 and torch.get_num_threads() == 1
+        assert set_threads(2) == 2 and torch.get_num_threads() == 2
+        with pytest.raises(ValueError, match="threads must be >= 1"):
+            set_threads(0)
+        monkeypatch.setenv("COURSE_THREADS", "1")
+        assert set_threads(2) == 1 and torch.get_num_threads() == 1
+        monkeypatch.setenv("COURSE_THREADS", "two")
+        with pytest.raises(ValueError, match="COURSE_THREADS"):
+            set_threads(2)
     finally:
         torch.set_num_threads(before)
 

@@ -10,43 +10,51 @@ import numpy as np
 import torch
 
 
-def seed_everything(seed: int, *, threads: int | None = None) -> torch.Generator:
-    """Seed Python, NumPy and PyTorch and the environment's PYTHONHASHSEED; with `threads`, also set
-    torch's CPU thread count, for the whole process.
+def seed_everything(seed: int) -> torch.Generator:
+    """Seed Python, NumPy and PyTorch, and the environment's PYTHONHASHSEED; returns a `torch.Generator`
+    seeded with `seed` for code that wants its own stream.
 
-    Threads: `torch.set_num_threads(threads)`; None (the default) leaves the count as it is. A fixed
-    thread count keeps CPU reductions in the same order, so training is bit-for-bit repeatable on one
-    machine. The environment variable `COURSE_THREADS`, when set, replaces a given `threads` (not
-    None): `make nbval` sets it to 1 and runs two notebooks at once, which is faster on 2 cores than one
-    notebook on two threads (the printed results are the same).
-
-    PYTHONHASHSEED: set to `seed`. A running interpreter fixed its string hashing at start-up, so this
-    reaches only the child processes started afterwards (the CPU processes of chapter 11's
-    `distributed_runs.spawn`, the commands a notebook runs): their set orders repeat from run to run.
-
-    Returns a `torch.Generator` seeded with `seed` for code that wants its own stream.
+    PYTHONHASHSEED: a running interpreter fixed its string hashing at start-up, so this reaches only the
+    child processes started afterwards (the CPU processes of chapter 11's `distributed_runs.spawn`, the
+    commands a notebook runs): their set orders repeat from run to run.
 
     Example:
-        Not run as a test: it sets the whole process's seeds and thread count.
+        Not run as a test: it sets the whole process's seeds.
 
         >>> generator = seed_everything(0)  # doctest: +SKIP
     """
     if seed < 0:
         raise ValueError(f"seed must be non-negative, got {seed}")
-    override = os.environ.get("COURSE_THREADS", "").strip()
-    if threads is not None and override:
-        if not override.isdigit() or int(override) < 1:
-            raise ValueError(f"COURSE_THREADS must be a positive integer, got {override!r}; unset it or set e.g. 1")
-        threads = int(override)
-    if threads is not None:
-        if threads < 1:
-            raise ValueError(f"threads must be >= 1 (or None to leave it), got {threads}")
-        torch.set_num_threads(threads)
     os.environ["PYTHONHASHSEED"] = str(seed)
     random.seed(seed)
     np.random.seed(seed)
     torch.manual_seed(seed)
     return torch.Generator().manual_seed(seed)
+
+
+def set_threads(threads: int) -> int:
+    """Set torch's CPU thread count for the whole process to `threads`, or to the environment variable
+    `COURSE_THREADS` when it is set; returns the count set.
+
+    A fixed thread count keeps CPU reductions in the same order, so training repeats bit for bit on one
+    machine. `make nbval` sets `COURSE_THREADS=1` and runs two notebooks at once, which on 2 cores is
+    faster than one notebook on two threads (the printed results are the same).
+
+    Example:
+        Not run as a test: it sets the whole process's thread count.
+
+        >>> set_threads(2)  # doctest: +SKIP
+        2
+    """
+    override = os.environ.get("COURSE_THREADS", "").strip()
+    if override:
+        if not override.isdigit() or int(override) < 1:
+            raise ValueError(f"COURSE_THREADS must be a positive integer, got {override!r}; unset it or set e.g. 1")
+        threads = int(override)
+    if threads < 1:
+        raise ValueError(f"threads must be >= 1, got {threads}")
+    torch.set_num_threads(threads)
+    return threads
 
 
 def pick_device(prefer: str | None = None) -> torch.device:

@@ -127,7 +127,7 @@ def _train_tracked(
 ) -> tuple[TinyGPT, list[float], list[dict[str, Any]]]:
     config = entry.train_config
     seed_everything(entry.seed if seed is None else seed)
-    torch.set_num_threads(1)  # not through seed_everything, which lets COURSE_THREADS replace the count
+    torch.set_num_threads(1)  # not through set_threads, which lets COURSE_THREADS replace the count
     model = TinyGPT(entry.model_config())
     if entry.init_from is not None:
         model.load_state_dict(load_entry(entry.init_from, verbose=False)[1]["state_dict"])
