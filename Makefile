@@ -33,6 +33,9 @@ NBVAL_ARGS ?=
 TEST_WORKERS ?= 2
 LAB_ARGS ?=
 GPU_ARGS ?=
+# Seconds `make test` may take from a fresh clone on 2 cores: .ci/run fails a slower run (`make -s print-budget`).
+# The README gives the measured times.
+TEST_BUDGET_S := 720
 # Test targets only, for speed (no test needs them to pass): the MALLOC_* knobs make glibc keep freed large tensors
 # in its heap, so the next one reuses their pages instead of faulting in fresh ones (the memory probe's tests and
 # the benchmark's subprocesses drop them: they change what the resident set measures); clearing
@@ -42,10 +45,11 @@ TEST_ENV := MALLOC_MMAP_THRESHOLD_=4294967296 MALLOC_TRIM_THRESHOLD_=34359738368
 # Jupyter refuses to start as root (containers, CI) unless told to.
 LAB_ROOT_FLAG := $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root)
 
-.PHONY: help install lock lab lint format test quick unit nbval book gpu zoo trials student timings clean
+.PHONY: help install lock lab lint format test quick unit nbval book gpu gpu-test zoo trials student timings clean \
+	print-budget
 
 help: ## list the targets
-	@grep -E '^[a-z]+:.*## ' Makefile | sed -E 's/^([a-z]+):.*## /  make \1\t/' | expand -t 16
+	@grep -E '^[a-z-]+:.*## ' Makefile | sed -E 's/^([a-z-]+):.*## /  make \1\t/' | expand -t 18
 
 $(VENV_PY):
 	$(BOOTSTRAP_PYTHON) -m venv $(VENV)
@@ -65,9 +69,11 @@ $(KERNEL_JSON): $(STAMP)
 
 install: $(STAMP) $(KERNEL_JSON) ## create .venv, install the pinned packages and the course, register the kernel
 
-# A fresh venv with pyproject.toml's pins (torch as constraints.txt pins it), frozen into constraints.txt.
+# environment.yml written from pyproject.toml's pins (offline), then a fresh venv with those pins (torch as
+# constraints.txt pins it), frozen into constraints.txt.
 LOCK_VENV := build/lock-venv
-lock: ## rewrite constraints.txt: every package's exact version after a fresh install of pyproject.toml's pins
+lock: ## rewrite environment.yml from pyproject.toml's pins, and constraints.txt: every package's exact version
+	$(BOOTSTRAP_PYTHON) scripts/make_environment_yml.py
 	rm -rf $(LOCK_VENV) && $(BOOTSTRAP_PYTHON) -m venv $(LOCK_VENV)
 	$(LOCK_VENV)/bin/python -m pip install --upgrade "pip>=25"
 	grep '^torch==' constraints.txt > $(LOCK_VENV)/torch.txt
@@ -129,6 +135,11 @@ book: install ## build the course book (a website of the notebooks) into build/b
 gpu: $(if $(filter $(VENV_PY),$(PY)),install) ## run every GPU measurement (make gpu PY=python3 on a CUDA machine)
 	PYTHONPATH="$(CURDIR)$${PYTHONPATH:+:$$PYTHONPATH}" $(PY) -m course_utils.bench.gpu $(GPU_ARGS)
 
+# The tests marked `gpu` (tests that need CUDA), with COURSE_REQUIRE_GPU=1 (conftest.py): a machine without CUDA fails
+# them instead of skipping. With a CUDA torch and pytest already in python3: `make gpu-test PY=python3`.
+gpu-test: $(if $(filter $(VENV_PY),$(PY)),install) ## the GPU-only tests (pytest -m gpu), failing without CUDA (PY=python3 as for make gpu)
+	COURSE_REQUIRE_GPU=1 $(PY) -m pytest tests -m gpu $(PYTEST_ARGS)
+
 zoo: install ## rebuild the trained-model zoo
 	$(VENV_PY) -m course_utils.zoo build --all
 
@@ -141,6 +152,10 @@ student: install ## regenerate the student notebooks in student/
 
 timings: install ## time every notebook (cold and warm) and update the README's syllabus table
 	$(VENV_PY) scripts/time_notebooks.py
+
+# .ci/run reads the budget from here.
+print-budget:
+	@echo $(TEST_BUDGET_S)
 
 clean: ## remove caches and build outputs (keeps .venv)
 	rm -rf build dist .pytest_cache .mypy_cache .ruff_cache *.egg-info

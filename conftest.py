@@ -7,6 +7,9 @@ the course's claims rest on. Volatile text on stdout is masked by tests/nbval_sa
 
 The network is disabled for the whole test run: tests/offline/sitecustomize.py is put first on
 PYTHONPATH (inherited by the notebook kernels and every subprocess) and loaded here as well.
+
+A test marked `gpu` needs CUDA: without it the test is skipped, or fails where COURSE_REQUIRE_GPU is set (on a GPU
+machine, where a skip would hide a broken CUDA install), as COURSE_REQUIRE_BROWSER does for the book's browser test.
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+
+import pytest
 
 OFFLINE = Path(__file__).parent / "tests" / "offline"
 os.environ["PYTHONPATH"] = os.pathsep.join([str(OFFLINE), *filter(None, [os.environ.get("PYTHONPATH")])])
@@ -41,6 +46,19 @@ def pytest_collectstart(collector):
     """
     if IPyNbFile is not None and isinstance(collector, IPyNbFile) and "stderr" not in collector.skip_compare:
         collector.skip_compare = tuple(collector.skip_compare) + ("stderr",)
+
+
+def pytest_runtest_setup(item):
+    """Skip a test marked `gpu` when torch sees no CUDA device; fail it instead where COURSE_REQUIRE_GPU is set."""
+    if item.get_closest_marker("gpu") is None:
+        return
+    import torch  # here, not at the top: torch takes seconds to import, and nbval's runs never need it here
+
+    if torch.cuda.is_available():
+        return
+    if os.environ.get("COURSE_REQUIRE_GPU"):
+        pytest.fail("needs a GPU and COURSE_REQUIRE_GPU is set, but torch sees no CUDA device", pytrace=False)
+    pytest.skip("needs a GPU (make gpu-test on a CUDA machine)")
 
 
 def pytest_terminal_summary(terminalreporter):

@@ -20,7 +20,7 @@ core/: what a trained model needs
 - `copy_tasks`     copy, repeated sequences, the backcopy stream and its loss floor, the loop stream
 - `tasks`          the task registry: `make_batch_fn(name, **options)`, `task_vocab_size`
 - `corpus`         the shipped text corpus, a character tokenizer and the "text" task
-- `device`         seeding and device choice (and the commands' `--device` option)
+- `device`         seeding, device choice (and the commands' `--device` option), the device a model sits on
 - `positional`     none / sinusoidal / learned / RoPE / p-RoPE / ALiBi positional schemes
 - `logits`         logit transforms applied before the softmax (identity, log-n, SSMax, scale-invariant)
 - `sigma_reparam`  σReparam's linear layer, which the model config can swap in
@@ -37,7 +37,7 @@ core/: what a trained model needs
                    the relative max error of an output against a reference
 - `evaluate`       accuracy and losses of a trained model on any batch (at the last token, at every
                    supervised position, by position), run `rows_per_call` rows at a time on the model's
-                   device; the last query's attention
+                   device; every layer's attention weights, the last query's attention
 - `task_accuracy`  accuracy on the tasks' own seeded batches: key-value retrieval by queried pair index,
                    needles at a chosen length
 - `records`        stored measurement records (JSON): rounding, writing, loading or the command that rebuilds one
@@ -67,7 +67,7 @@ chapters/: one chapter's idea
 
 zoo/: trained models (see `course_utils/zoo/__init__.py`)
 
-- `recipes`     the named training recipes, `family_names` and `entry_name`
+- `recipes`     the named training recipes, `names_by_seed` and `entry_name`
 - `names`       how each family spells its entries' names
 - `store`       how a checkpoint is stored
 - `training`    training, storing and loading an entry
@@ -79,6 +79,7 @@ bench/: the benchmark, which measures the chapters' attention implementations (c
 - `measure`       one benchmark row: time and peak memory of one attention implementation at one n
 - `memory_probe`  peak resident memory of one call on the CPU, read from the operating system
 - `results`       the benchmark's rows and their CSV files, one file per device
+- `plots`         a recorded benchmark's rows drawn: one line per implementation over n
 - `sweep`         implementations swept over n (with a time budget for `make gpu`), and the benchmark's
                   command line: `python -m course_utils.bench`
 - `plans`         the sizes of the GPU runs, written once, and the command of a notebook's GPU sweep
@@ -99,14 +100,14 @@ __version__ = "0.1.0"
 
 #: The layer rule: the layers (`paths` and the folders, lowest first) each layer may import from, its own
 #: included. `chapters` and `zoo` stand side by side: neither imports the other. `bench` measures what
-#: `chapters` builds; `tools` (plots, quizzes, printing) needs no other layer.
+#: `chapters` builds and draws it with `tools` (plots, quizzes, printing), which needs no other layer.
 ALLOWED_IMPORTS: dict[str, tuple[str, ...]] = {
     "paths": ("paths",),
     "tools": ("paths", "tools"),
     "core": ("paths", "core"),
     "chapters": ("paths", "core", "chapters"),
     "zoo": ("paths", "core", "zoo"),
-    "bench": ("paths", "core", "chapters", "bench"),
+    "bench": ("paths", "tools", "core", "chapters", "bench"),
 }
 #: The layers that are folders, lowest first.
 LAYERS: tuple[str, ...] = tuple(layer for layer in ALLOWED_IMPORTS if layer != "paths")

@@ -671,7 +671,7 @@ for length in [8, 12, 16]:
 
 # %%
 RETRAIN = False
-induct = {s: zoo.load_entry(name, retrain=RETRAIN, verbose=False)[0] for s, name in zoo.family_names("induct").items()}
+induct = {s: zoo.load_entry(name, retrain=RETRAIN, verbose=False)[0] for s, name in zoo.names_by_seed("induct").items()}
 recipe = zoo.ZOO[zoo.entry_name("induct", 0)]
 print(f"copy-induct: {recipe.task_kwargs}, {recipe.train_config.steps} steps; held out: {zoo.INDUCT_HELD_OUT}")
 

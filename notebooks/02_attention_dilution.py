@@ -312,7 +312,7 @@ item_counts = [16, 32, 64, 128, 256, 512, 1024, 2048, 4096]
 loaded = {
     (t, s): zoo.load_entry(name, retrain=RETRAIN, verbose=False)
     for t in TRANSFORMS
-    for s, name in zoo.family_names("recall", **FAMILY_OPTIONS[t]).items()
+    for s, name in zoo.names_by_seed("recall", **FAMILY_OPTIONS[t]).items()
 }
 models = {key: model for key, (model, _) in loaded.items()}
 build_seconds = [record["build_seconds"] for _, record in loaded.values()]
@@ -602,7 +602,7 @@ value_family = {
 value_models = {
     (t, s): zoo.load_entry(name, retrain=RETRAIN, verbose=False)[0]
     for t, options in value_family.items()
-    for s, name in zoo.family_names("recall", value_answers=True, **options).items()
+    for s, name in zoo.names_by_seed("recall", value_answers=True, **options).items()
 }
 
 example = associative_recall_batch(1, 6, value_answers=True, generator=3)

@@ -224,8 +224,8 @@ RETRAIN = False  # True: retrain this notebook's zoo models (about 2 hours on on
 SEEDS = zoo.SEEDS
 U_VARIANTS = {"alibi": "ALiBi, uniform training", "alibi-edge": "ALiBi, edge-heavy training"}
 U_NAMES = {
-    "alibi": zoo.family_names("kv", positional="alibi"),
-    "alibi-edge": zoo.family_names("kv", positional="alibi", edge=True),
+    "alibi": zoo.names_by_seed("kv", positional="alibi"),
+    "alibi-edge": zoo.names_by_seed("kv", positional="alibi", edge=True),
 }
 loaded = {
     (v, s): zoo.load_entry(name, retrain=RETRAIN, verbose=False)
@@ -489,12 +489,12 @@ for state in ("init", "trained", "NoPE init"):
 QF_VARIANTS = {"alibi-fill": {}, "alibi-qfirst-fill": {"query_first": True}}  # variant -> task options
 qf_models = {
     ("alibi-fill", s): zoo.load_entry(name, retrain=RETRAIN, verbose=False)[0]
-    for s, name in zoo.family_names("kv", positional="alibi", filler=True).items()
+    for s, name in zoo.names_by_seed("kv", positional="alibi", filler=True).items()
 }
 qf_models.update(
     {
         ("alibi-qfirst-fill", s): zoo.load_entry(name, retrain=RETRAIN, verbose=False)[0]
-        for s, name in zoo.family_names("kv", positional="alibi", query_first=True, filler=True).items()
+        for s, name in zoo.names_by_seed("kv", positional="alibi", query_first=True, filler=True).items()
     }
 )
 for (v, s), model in qf_models.items():
@@ -608,14 +608,14 @@ FILL_SCHEMES = {"rope": "RoPE", "alibi": "ALiBi", "learned": "learned"}
 fill_loaded = {
     (p, s): zoo.load_entry(name, retrain=RETRAIN and p != "alibi", verbose=False)  # ALiBi's: section 2 did it
     for p in FILL_SCHEMES
-    for s, name in zoo.family_names("kv", positional=p, filler=True).items()
+    for s, name in zoo.names_by_seed("kv", positional=p, filler=True).items()
 }
 fill = {key: model for key, (model, _) in fill_loaded.items()}
 print(
     "section 2's recipe, RoPE (kv-rope-s*), held-out accuracy at K = 16, seeds 0 / 1 / 2: "
     + " / ".join(
         f"{zoo.load_entry(name, verbose=False)[1]['accuracy']:.3f}"
-        for name in zoo.family_names("kv", positional="rope").values()
+        for name in zoo.names_by_seed("kv", positional="rope").values()
     )
 )
 print("filler recipe, held-out accuracy at K = 16 (no filler), seeds 0 / 1 / 2:")
@@ -732,7 +732,7 @@ TUNES = {"pi": "position interpolation", "extrap": "positions as they are"}
 tuned = {
     (t, s): zoo.load_entry(name, retrain=RETRAIN, verbose=False)
     for t in TUNES
-    for s, name in zoo.family_names("kv", positional="rope", filler=True, finetune=t).items()
+    for s, name in zoo.names_by_seed("kv", positional="rope", filler=True, finetune=t).items()
 }
 tune_steps = [h["step"] for h in tuned[("pi", 0)][1]["history"]]
 tune_acc = {

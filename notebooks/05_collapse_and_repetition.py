@@ -247,7 +247,7 @@ def shift_at_length(model, n, batch_size=32):
 
 
 CONTEXTS = (16, 32, 64, 128, 256, 512)
-nope_lms = {s: zoo.load_entry(name, verbose=False)[0] for s, name in zoo.family_names("si-lm", variant="nope").items()}
+nope_lms = {s: zoo.load_entry(name, verbose=False)[0] for s, name in zoo.names_by_seed("si-lm", variant="nope").items()}
 shift = torch.tensor([[shift_at_length(nope_lms[s], n) for n in CONTEXTS] for s in SEEDS])  # (seeds, lengths)
 design = torch.stack([torch.ones(len(CONTEXTS)), torch.tensor(CONTEXTS, dtype=torch.float).log()], 1)  # (lengths, 2)
 slopes = [torch.linalg.lstsq(design, shift[i].log()[:, None]).solution[1, 0].item() for i in range(len(SEEDS))]
@@ -522,7 +522,7 @@ for key, name in hot_names.items():
 FAMILIES = {"p = 0.5": False, "p = 0.1": True}  # label: rare
 REPEAT_PROB = {"p = 0.5": 0.5, "p = 0.1": 0.1}
 loop_models = {
-    label: {s: zoo.load_entry(name, verbose=False) for s, name in zoo.family_names("loop", rare=rare).items()}
+    label: {s: zoo.load_entry(name, verbose=False) for s, name in zoo.names_by_seed("loop", rare=rare).items()}
     for label, rare in FAMILIES.items()
 }
 loops = loop_models["p = 0.5"]
@@ -692,7 +692,7 @@ finish(fig, "P(one more repeat) does not grow with the count, even where long ru
 # They were trained on 16–128 tokens with 0–6 decoys:
 
 # %%
-decoy_models = {s: zoo.load_entry(name, verbose=s == 0)[0] for s, name in zoo.family_names("decoy").items()}
+decoy_models = {s: zoo.load_entry(name, verbose=s == 0)[0] for s, name in zoo.names_by_seed("decoy").items()}
 example = decoy_needle_batch(1, 24, n_decoys=2, generator=5)
 print(" ".join(example.vocab.labels(example.tokens[0])), "->", example.vocab.labels(example.targets[0, -1:])[0])
 
@@ -762,7 +762,7 @@ print("1 decoy per 32, by length:    ", " ".join(f"{n}: {v:.2f}" for n, v in zip
 # to the denominator and a decoy adds e^g': one near miss weighs as much as e^g' filler tokens.
 
 # %%
-near = {s: zoo.load_entry(name, verbose=s == 0)[0] for s, name in zoo.family_names("decoy", near_miss=True).items()}
+near = {s: zoo.load_entry(name, verbose=s == 0)[0] for s, name in zoo.names_by_seed("decoy", near_miss=True).items()}
 example = near_miss_batch(1, 32, n_decoys=2, generator=5)
 print(" ".join(example.vocab.labels(example.tokens[0])), "->", example.vocab.labels(example.targets[0, -1:])[0])
 

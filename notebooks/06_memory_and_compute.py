@@ -87,6 +87,7 @@ import torch
 import torch.nn.functional as F
 from torch.utils.flop_counter import FlopCounterMode
 
+from course_utils.bench.plots import plot_recorded_bench
 from course_utils.bench.sweep import sweep
 from course_utils.chapters.flash import (
     budgeted_attention,
@@ -100,7 +101,7 @@ from course_utils.core.attention import attention
 from course_utils.core.device import pick_device, seed_everything, set_threads
 from course_utils.paths import RESULTS_DIR  # notebooks/results, wherever the notebook runs
 from course_utils.tools.diagrams import tiling_diagram
-from course_utils.tools.plotting import finish, plot_recorded_bench, use_course_style
+from course_utils.tools.plotting import finish, use_course_style
 from course_utils.tools.report import error_text, loglog_slope
 
 set_threads(2)

@@ -85,6 +85,7 @@ import torch
 import torch.nn.functional as F
 
 from course_utils import zoo
+from course_utils.bench.plots import plot_recorded_bench
 from course_utils.bench.sweep import sweep
 from course_utils.chapters.dilated_reach import receptive_field, routable_pairs
 from course_utils.chapters.distributed_cost import kv_bytes_received
@@ -96,7 +97,7 @@ from course_utils.core.task_accuracy import accuracy_by_query_index
 from course_utils.core.tasks import make_batch_fn
 from course_utils.paths import RESULTS_DIR  # notebooks/results, wherever the notebook runs
 from course_utils.tools.diagrams import route_diagram
-from course_utils.tools.plotting import finish, plot_curves, plot_recorded_bench, use_course_style
+from course_utils.tools.plotting import finish, plot_curves, use_course_style
 from course_utils.tools.quiz import check_choice
 from course_utils.tools.report import error_text, loglog_slope
 from course_utils.zoo import trials
@@ -517,8 +518,8 @@ if not gpu_files:
 # %%
 SEEDS = zoo.SEEDS
 KINDS = {
-    "dense": zoo.family_names("kv", positional="rope"),
-    "dilated": zoo.family_names("kv", positional="rope", dilated=True),
+    "dense": zoo.names_by_seed("kv", positional="rope"),
+    "dilated": zoo.names_by_seed("kv", positional="rope", dilated=True),
 }
 loaded = {(kind, s): zoo.load_entry(names[s], verbose=False) for kind, names in KINDS.items() for s in SEEDS}
 for kind in KINDS:
@@ -734,8 +735,8 @@ for s in SEEDS:
 
 # %%
 TRIAL_KINDS = {
-    "2 layers, 6000 steps": trials.trial_names("kv", positional="rope", dilated=True, finetune="long"),
-    "3 layers, 3000 steps": trials.trial_names("kv", positional="rope", dilated=True, layers=3),
+    "2 layers, 6000 steps": trials.trial_names_by_seed("kv", positional="rope", dilated=True, continued=True),
+    "3 layers, 3000 steps": trials.trial_names_by_seed("kv", positional="rope", dilated=True, layers=3),
 }
 trial_acc = {
     (kind, s): trials.load_trial_record(name)["measurements"]["accuracy_by_index"]
@@ -792,8 +793,8 @@ lm_windows = {
         s: np.array(trials.load_trial_record(name)["measurements"]["window_loss"]["64"]) for s, name in names.items()
     }
     for kind, names in (
-        ("dense", zoo.family_names("si-lm", variant="rope")),
-        ("dilated", trials.trial_names("si-lm", variant="dilated")),
+        ("dense", zoo.names_by_seed("si-lm", variant="rope")),
+        ("dilated", trials.trial_names_by_seed("si-lm", variant="dilated")),
     )
 }
 lm_gap = {}
@@ -815,10 +816,10 @@ for s in SEEDS:
 # %%
 BORDERS = np.arange(PATTERNS[0][0], 64, PATTERNS[0][0])  # positions 8, 16, ..., 56
 position_gap = {}
-dilated_lm = trials.trial_names("si-lm", variant="dilated")
+dilated_lm = trials.trial_names_by_seed("si-lm", variant="dilated")
 for s in SEEDS:
     gap = np.array(trials.load_trial_record(dilated_lm[s])["measurements"]["position_loss"]["64"]) - np.array(
-        trials.load_trial_record(zoo.family_names("si-lm", variant="rope")[s])["measurements"]["position_loss"]["64"]
+        trials.load_trial_record(zoo.names_by_seed("si-lm", variant="rope")[s])["measurements"]["position_loss"]["64"]
     )
     position_gap[s] = gap
     others = np.setdiff1d(np.arange(1, 64), BORDERS)

@@ -296,10 +296,10 @@ print(
 # %%
 # NBVAL_IGNORE_OUTPUT
 # GPU cell: runs only where CUDA is present.
+from course_utils.bench.plots import plot_recorded_bench
 from course_utils.bench.results import read_csv, recorded_results
 from course_utils.core.device import pick_device
 from course_utils.paths import RESULTS_DIR
-from course_utils.tools.plotting import plot_recorded_bench
 
 device = pick_device()
 if device.type == "cuda":
@@ -386,7 +386,7 @@ ALL_VARIANTS = {**VARIANTS, **TRIAL_VARIANTS}
 
 
 def lm_measurements(v, s):
-    name = zoo.entry_name("si-lm", s, variant=v) if v in VARIANTS else trials.trial_names("si-lm", variant=v)[s]
+    name = zoo.entry_name("si-lm", s, variant=v) if v in VARIANTS else trials.trial_names_by_seed("si-lm", variant=v)[s]
     return trials.load_trial_record(name)["measurements"]
 
 

@@ -366,7 +366,7 @@ fig
 # %%
 dilated = {
     s: zoo.load_entry(name, verbose=False)[0]
-    for s, name in zoo.family_names("kv", positional="rope", dilated=True).items()
+    for s, name in zoo.names_by_seed("kv", positional="rope", dilated=True).items()
 }
 for s, m in dilated.items():
     print(
@@ -376,7 +376,7 @@ for s, m in dilated.items():
     )
 si_kv = {
     s: trials.load_trial_record(name)["measurements"]["accuracy_at_pairs"]
-    for s, name in trials.trial_names("kv", positional="none", variant="si-nope").items()
+    for s, name in trials.trial_names_by_seed("kv", variant="si-nope").items()
 }
 for s, acc in si_kv.items():
     print(f"scale-invariant + NoPE s{s}: K = 16 / 32 / 64: " + " / ".join(f"{acc[str(k)]:.2f}" for k in PAIR_COUNTS))

@@ -140,7 +140,7 @@ for edge, label in ((False, "queries uniform in training"), (True, "queries most
     by_index = np.mean(
         [
             accuracy_by_query_index(zoo.load_entry(name, verbose=False)[0], 32, per_index=32, seed=32).numpy()
-            for name in zoo.family_names("kv", positional="alibi", edge=edge).values()
+            for name in zoo.names_by_seed("kv", positional="alibi", edge=edge).values()
         ],
         axis=0,
     )
@@ -159,7 +159,7 @@ for variant, label in (("rope", "RoPE"), ("alibi", "ALiBi"), ("si-nope", "scale-
         np.mean(
             [
                 np.mean(trials.load_trial_record(name)["measurements"]["window_loss"][str(n)])
-                for name in zoo.family_names("si-lm", variant=variant).values()
+                for name in zoo.names_by_seed("si-lm", variant=variant).values()
             ]
         )
         for n in lengths
@@ -183,7 +183,7 @@ bars = [
 for i, (label, fix, field) in enumerate(bars):
     masses = [
         max(zoo.load_entry(name, verbose=False)[1]["history"][-1]["backcopy_sink_mass"][field][0])
-        for name in zoo.family_names("sink", sink_fix=fix).values()
+        for name in zoo.names_by_seed("sink", sink_fix=fix).values()
     ]
     ax.bar(np.arange(3) + 0.27 * i, masses, width=0.27, label=label)
 ax.set(
@@ -218,7 +218,7 @@ ax = axes[1, 2]
 batch_64 = kv_retrieval_batch(256, 64, generator=64)
 for i, (how, label) in enumerate((("full", "full context"), ("retrieval", "retrieve the best chunk"))):
     accs = []
-    for name in zoo.family_names("kv", positional="alibi").values():
+    for name in zoo.names_by_seed("kv", positional="alibi").values():
         m = zoo.load_entry(name, verbose=False)[0]
         tokens_in = batch_64.tokens if how == "full" else retrieve_best_chunk(batch_64.tokens, 16)
         with torch.no_grad():
@@ -457,7 +457,7 @@ assert check_choice(q4_answer, "95a7f8190b05b966459e853c3a0f79424e11b80334fc155d
 # Notebook 03's models trained with answers near the edges (as in real documents), asked uniformly at 16 pairs:
 
 # %%
-for s, name in zoo.family_names("kv", positional="alibi", edge=True).items():
+for s, name in zoo.names_by_seed("kv", positional="alibi", edge=True).items():
     acc = accuracy_by_query_index(zoo.load_entry(name, verbose=False)[0], 16, per_index=32, seed=16)
     print(
         f"seed {s}: first / middle / last quarter {acc[:4].mean():.2f} / {acc[4:12].mean():.2f} / {acc[12:].mean():.2f}"

@@ -128,7 +128,7 @@ def _readme_section(readme: str, heading: str) -> str:
     """
     match = re.search(rf"^## {re.escape(heading)}\n(.*?)(?=^## |\Z)", readme, re.M | re.S)
     if match is None:
-        raise ValueError(f"README.md has no '## {heading}' section; the book's landing page needs it")
+        raise ValueError(f"README.md has no '## {heading}' section; the book's landing page needs it: add it back")
     return _repository_links(match[1].strip())
 
 

@@ -130,7 +130,7 @@ def update_readme_table(text: str, times: dict[str, str]) -> tuple[str, list[str
     """
     start, end = text.find(START), text.find(END)
     if start < 0 or end < start:
-        raise ValueError(f"README has no {START} ... {END} block")
+        raise ValueError(f"README has no {START} ... {END} block; put the markers around the syllabus table")
     lines = text[start:end].split("\n")
     by_prefix = {stem.split("_", 1)[0]: stem for stem in times}
     column, updated = None, []
@@ -141,7 +141,7 @@ def update_readme_table(text: str, times: dict[str, str]) -> tuple[str, list[str
         if column is None:
             names = [cell.strip().lower() for cell in cells]
             if "cpu time" not in names:
-                raise ValueError("the syllabus table has no 'CPU time' column")
+                raise ValueError("the syllabus table has no 'CPU time' column; add one to its header row")
             column = names.index("cpu time")
             continue
         if set(line.replace("|", "").strip()) <= set("-: "):

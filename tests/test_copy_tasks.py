@@ -68,9 +68,16 @@ def test_repeated_sequence():
     assert (batch.relevant_pos == batch.answer_pos + 1 - m).all()
 
 
-@pytest.mark.parametrize("kwargs", [dict(repeats=1), dict(seq_len=0), dict(n_symbols=-1)])
-def test_repeated_sequence_bad_arguments(kwargs):
-    with pytest.raises(ValueError):
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        (dict(repeats=1), r"repeats must be an int >= 2 \(one copy has nothing to repeat\); got 1: pass 2 or more"),
+        (dict(seq_len=0), "seq_len must be a positive int; got 0: pass 1 or more"),
+        (dict(n_symbols=-1), "n_symbols must be a positive int; got -1: pass 1 or more"),
+    ],
+)
+def test_repeated_sequence_bad_arguments(kwargs, match):
+    with pytest.raises(ValueError, match=match):
         repeated_sequence_batch(**{"batch_size": 2, "seq_len": 4, "repeats": 2, **kwargs}, generator=0)
 
 
@@ -103,9 +110,16 @@ def test_backcopy_without_bos_starts_with_a_symbol():
     assert torch.equal(batch.tokens[b, t + 1], batch.tokens[b, t - 1])
 
 
-@pytest.mark.parametrize("kwargs", [dict(n=3), dict(trigger_prob=1.5), dict(n_symbols=0)])
-def test_backcopy_bad_arguments(kwargs):
-    with pytest.raises(ValueError):
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        (dict(n=3), r"n must be at least 4 \(BOS, symbol, TRIGGER, copy\); got 3: pass n >= 4"),
+        (dict(trigger_prob=1.5), r"trigger_prob is a probability in \[0, 1\]; got 1.5: pass one in that range"),
+        (dict(n_symbols=0), "n_symbols must be a positive int; got 0: pass 1 or more"),
+    ],
+)
+def test_backcopy_bad_arguments(kwargs, match):
+    with pytest.raises(ValueError, match=match):
         backcopy_batch(**{"batch_size": 2, "n": 16, **kwargs}, generator=0)
 
 

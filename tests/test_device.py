@@ -3,7 +3,7 @@
 import pytest
 import torch
 
-from course_utils.core.device import pick_device, seed_everything, set_threads
+from course_utils.core.device import model_device, pick_device, seed_everything, set_threads
 from course_utils.core.model import GPTConfig, TinyGPT
 
 
@@ -13,8 +13,15 @@ def test_seed_everything_makes_init_repeatable():
     seed_everything(3)
     b = TinyGPT(GPTConfig(vocab_size=5, max_len=8)).state_dict()
     assert all(torch.equal(a[k], b[k]) for k in a)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="seed must be non-negative, got -1; pass e.g. 0"):
         seed_everything(-1)
+
+
+def test_model_device_is_where_the_parameters_are_or_the_fallback():
+    meta = torch.device("meta")
+    assert model_device(TinyGPT(GPTConfig(vocab_size=5, max_len=8)).to(meta), torch.device("cpu")) == meta
+    assert model_device(torch.nn.Linear(2, 2), meta) == torch.device("cpu")
+    assert model_device(torch.nn.Sequential(), meta) == meta  # no parameters: the fallback
 
 
 def test_seeding_leaves_the_thread_count(monkeypatch):

@@ -53,8 +53,8 @@ def _route_classes():
 @pytest.fixture(scope="module")
 def by_index():
     names = {
-        "dense": zoo.family_names("kv", positional="rope"),
-        "dilated": zoo.family_names("kv", positional="rope", dilated=True),
+        "dense": zoo.names_by_seed("kv", positional="rope"),
+        "dilated": zoo.names_by_seed("kv", positional="rope", dilated=True),
     }
     return {
         (kind, s): accuracy_by_query_index(zoo.load_entry(name, verbose=False)[0], K, per_index=64, seed=16).numpy()

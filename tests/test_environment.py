@@ -6,7 +6,7 @@ installed) and pins the others with compatible-release pins (`~=X.Y.Z`: that pat
 of the same minor series), so an old pin does not stop installing. constraints.txt is the lock: the exact
 version of every package a fresh `make install` installs (`make lock` rewrites it), torch's CPU build
 included, each inside pyproject's range. environment.yml lists pyproject's pins, with torch at
-constraints.txt's version, and installs `-e .[dev]`.
+constraints.txt's version, and installs `-e .[dev]`: `make lock` writes it (scripts/make_environment_yml.py).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import tomllib
 from importlib import metadata
 from pathlib import Path
 
+import make_environment_yml
 import pytest
 import yaml
 from packaging.specifiers import SpecifierSet
@@ -97,6 +98,21 @@ def test_same_packages_and_pins():
     assert not only_env, f"in environment.yml but not pyproject.toml: {only_env}"
     differ = {n: (project[n], env[n]) for n in project if project[n] != env[n]}
     assert not differ, f"pins differ (pyproject, environment.yml): {differ}"
+
+
+def test_environment_yml_is_what_make_lock_writes():
+    written = make_environment_yml.environment_yml(
+        _pyproject(), make_environment_yml.locked_torch((ROOT / "constraints.txt").read_text(encoding="utf-8"))
+    )
+    assert (ROOT / "environment.yml").read_text(encoding="utf-8") == written, (
+        "environment.yml is not what scripts/make_environment_yml.py writes from pyproject.toml: run `make lock`"
+    )
+
+
+def test_the_environment_takes_torch_from_the_lock():
+    assert make_environment_yml.locked_torch("numpy==2.4.6\ntorch==2.13.0\n") == "torch==2.13.0"
+    with pytest.raises(ValueError, match="no `torch==X.Y.Z` line"):
+        make_environment_yml.locked_torch("numpy==2.4.6\ntorch>=2.4\n")
 
 
 def test_torch_range_in_pyproject_and_exact_pin_in_constraints():

@@ -4,7 +4,13 @@ import torch
 from course_utils.core.batch import IGNORE_INDEX
 from course_utils.core.copy_tasks import copy_batch
 from course_utils.core.device import seed_everything
-from course_utils.core.evaluate import forward_in_rows, target_accuracy, token_losses
+from course_utils.core.evaluate import (
+    attention_weights,
+    forward_in_rows,
+    forward_with_weights,
+    target_accuracy,
+    token_losses,
+)
 from course_utils.core.model import GPTConfig, TinyGPT
 from course_utils.core.retrieval_tasks import associative_recall_batch, kv_retrieval_batch
 from course_utils.core.tasks import task_vocab_size
@@ -30,8 +36,24 @@ def test_forward_in_rows_equals_one_call():
         forward_in_rows(model, tokens, 0)
 
 
+def test_attention_weights_are_the_forwards_own_in_eval_mode_without_gradients():
+    torch.manual_seed(0)
+    vocab = task_vocab_size("associative_recall", n_keys=4, n_values=2)
+    model = TinyGPT(GPTConfig(vocab_size=vocab, max_len=32, d_model=16, heads=2, layers=2, positional="rope")).train()
+    tokens = associative_recall_batch(3, 5, n_keys=4, n_values=2, generator=0).tokens
+    positions = torch.arange(tokens.shape[1]) * 0.5
+    logits, weights = forward_with_weights(model, tokens, positions=positions)
+    assert not model.training and not weights.requires_grad and not logits.requires_grad
+    with torch.no_grad():
+        expected_logits, expected = model(tokens, positions=positions, need_weights=True)
+    assert weights.shape == (2, 3, 2, tokens.shape[1], tokens.shape[1])  # (layers, batch, heads, n, n)
+    assert torch.equal(weights, expected) and torch.equal(logits, expected_logits)
+    assert torch.equal(attention_weights(model, tokens, positions=positions), expected)
+    assert not torch.equal(attention_weights(model, tokens), expected)  # the positions reached the model
+
+
 def test_token_losses_average_to_the_training_loss():
-    from course_utils.core.train import lm_loss
+    from course_utils.core.train import next_token_loss
 
     model = _model()
     batch = associative_recall_batch(6, 5, n_keys=4, n_values=2, generator=0)  # one supervised position per row
@@ -39,7 +61,7 @@ def test_token_losses_average_to_the_training_loss():
         logits = model(batch.tokens)
     losses = token_losses(logits, batch.targets)
     assert torch.equal(losses.isnan(), batch.targets == IGNORE_INDEX)
-    assert losses.nanmean().item() == pytest.approx(lm_loss(logits, batch.targets).item(), rel=1e-6)
+    assert losses.nanmean().item() == pytest.approx(next_token_loss(logits, batch.targets).item(), rel=1e-6)
 
 
 def test_last_token_accuracy_matches_a_direct_computation():
@@ -64,9 +86,11 @@ def test_position_losses_predict_the_same_characters_at_every_length():
     windows = text_batch(3, 64, split="val", generator=0)
     whole = position_losses(model, windows, 64)
     assert whole.shape == (3, 1, 64)
-    from course_utils.core.train import lm_loss
+    from course_utils.core.train import next_token_loss
 
-    assert whole.mean().item() == pytest.approx(lm_loss(model(windows.tokens), windows.targets).item(), rel=1e-5)
+    assert whole.mean().item() == pytest.approx(
+        next_token_loss(model(windows.tokens), windows.targets).item(), rel=1e-5
+    )
     pieces = position_losses(model, windows, 16, rows_per_call=5)
     assert pieces.shape == (3, 4, 16)
     # the first piece of each window is the start of the whole window: same tokens, same losses

@@ -58,6 +58,7 @@ def _kv():
 
 EVALUATORS = {
     "forward_in_rows": lambda m: evaluate.forward_in_rows(m, _kv().tokens, 4, positions=torch.arange(11)),
+    "attention_weights": lambda m: evaluate.attention_weights(m, _kv().tokens, positions=torch.arange(11)),
     "target_accuracy": lambda m: evaluate.target_accuracy(m, _kv().tokens, _kv().targets, positions=torch.arange(11)),
     "last_token_accuracy": lambda m: evaluate.last_token_accuracy(
         m, _kv().tokens, _kv().targets[:, -1], positions=torch.arange(11)
@@ -142,10 +143,7 @@ def _same_model_on(device: str, model: TinyGPT) -> TinyGPT:
     return copy.deepcopy(model).to(device)
 
 
-needs_cuda = pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a GPU")
-
-
-@needs_cuda
+@pytest.mark.gpu
 def test_the_evaluators_agree_on_cuda_and_the_cpu():
     torch.manual_seed(0)
     kv = TinyGPT(GPTConfig(vocab_size=task_vocab_size("kv_retrieval", n_keys=8, n_values=4), max_len=64, layers=2))
@@ -172,7 +170,7 @@ def test_the_evaluators_agree_on_cuda_and_the_cpu():
     )
 
 
-@needs_cuda
+@pytest.mark.gpu
 def test_the_chapter_measurements_agree_on_cuda_and_the_cpu():
     torch.manual_seed(0)
     recall = TinyGPT(
@@ -208,7 +206,7 @@ def test_the_chapter_measurements_agree_on_cuda_and_the_cpu():
     )
 
 
-@needs_cuda
+@pytest.mark.gpu
 def test_the_real_model_runs_on_cuda():
     from course_utils.chapters.pretrained import load_minilm
 
@@ -219,7 +217,7 @@ def test_the_real_model_runs_on_cuda():
     torch.testing.assert_close(on_cuda.attention_maps(texts[0]), encoder.attention_maps(texts[0]), atol=1e-4, rtol=1e-4)
 
 
-@needs_cuda
+@pytest.mark.gpu
 def test_the_chapter_and_zoo_measurements_agree_on_cuda_and_the_cpu(monkeypatch):
     monkeypatch.setattr(trials, "LM_LENGTHS", (16, 32))
     monkeypatch.setattr(trials, "LM_WINDOWS", 2)

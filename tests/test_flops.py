@@ -16,5 +16,5 @@ def test_dilated_flops_are_dense_calls_on_the_kept_rows():
     both = dilated_flops(256, 64, 1, [64, 128], [1, 2])
     assert both == 4 * 4 * 64**2 * 64 + 4 * 2 * 64**2 * 64
     assert dilated_flops(256, 64, 1, [64, 128], [1, 2], causal=True) == both / 2
-    with pytest.raises(ValueError):
-        dilated_flops(256, 64, 1, [64, 128], [1])  # one rate per segment length
+    with pytest.raises(ValueError, match="one dilation rate per segment length; got 2 lengths and 1 rates: pass lists"):
+        dilated_flops(256, 64, 1, [64, 128], [1])

@@ -57,7 +57,7 @@ def test_a_sweep_command_runs_on_the_cpu_at_the_cpu_plan_sizes(tmp_path):
 
 
 def test_a_failing_check_stops_before_the_sweeps(tmp_path, monkeypatch):
-    monkeypatch.setitem(gpu.TOLERANCE, "bfloat16", 1e-9)
+    monkeypatch.setitem(gpu.MAX_RELATIVE_ERROR, "bfloat16", 1e-9)
     assert gpu.main(["--device", "cpu", "--out-dir", str(tmp_path)]) == 1
     assert not list(tmp_path.glob("*.csv"))
 

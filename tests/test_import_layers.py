@@ -123,3 +123,17 @@ def test_every_module_says_what_it_is_for_and_is_on_the_map(module):
         assert f"\n- `{short}` " in "\n" + section, (
             f"the package map in course_utils/__init__.py does not list {short} under {layer}/"
         )
+
+
+def test_core_model_and_data_do_not_import_each_other():
+    from course_utils.core import GROUPS
+
+    group_of = {f"core.{m}": group for group, modules in GROUPS.items() for m in modules}
+    core_modules = {m for m in FILES if _layer(m) == "core" and m != "core"}
+    assert set(group_of) == core_modules, "put every core module in exactly one of course_utils.core.GROUPS"
+    assert sum(len(modules) for modules in GROUPS.values()) == len(group_of)
+    for module, group in group_of.items():
+        if group == "run":
+            continue
+        crossing = {m for m in _course_imports(FILES[module]) if group_of.get(m, group) != group}
+        assert not crossing, f"{module} ({group}) imports {sorted(crossing)} from another core group"

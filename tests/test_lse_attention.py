@@ -169,7 +169,7 @@ def test_causal_segments_need_as_many_queries_as_keys():
     assert segment_attention(q, k, v)[0].shape == (1, 1, 3, 8)  # without causal any lengths work
 
 
-@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a GPU")
+@pytest.mark.gpu
 @pytest.mark.parametrize("causal", [False, True])
 def test_flash_on_cuda_where_it_applies_equals_matmuls(causal):
     q, k, v = (t.cuda().bfloat16() for t in _qkv(shape=(2, 4, 64, 64)))

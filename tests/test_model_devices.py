@@ -34,7 +34,7 @@ def test_every_block_runs_on_the_device_of_its_input(options):
     assert out.device.type == "meta" and out.shape == x.shape
 
 
-@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a GPU")
+@pytest.mark.gpu
 @pytest.mark.parametrize("positional", POSITIONAL_SCHEMES)
 def test_the_model_runs_on_cuda(positional):
     model = TinyGPT(GPTConfig(vocab_size=16, max_len=32, positional=positional)).cuda()

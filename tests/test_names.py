@@ -11,10 +11,15 @@ def test_format_entry_name_applies_the_rule():
     defaults = {"positional": "rope", "layers": 2, "filler": False}
     assert format_entry_name("kv", 0, defaults) == "kv-rope-s0"
     assert NAME_RULES["loop"](1, rare=True) == format_entry_name("loop", 1, {"rare": True}) == "loop-rare-s1"
+    continued = {"positional": "rope", "dilated": True, "continued": True}
+    assert format_entry_name("kv", 0, continued, rules=TRIAL_NAME_RULES) == "kv-rope-dilated-long-s0"
 
 
 def test_an_attention_variant_names_a_kv_model_in_place_of_its_positions():
-    assert format_entry_name("kv", 1, {"positional": "none", "variant": "si-nope"}) == "kv-si-nope-s1"
+    assert format_entry_name("kv", 1, {"variant": "si-nope"}) == "kv-si-nope-s1"
+    for options in ({"positional": "none", "variant": "si-nope"}, {}):
+        with pytest.raises(ValueError, match="a kv name takes positional= or variant=.*one of the two"):
+            format_entry_name("kv", 1, options)
     assert format_entry_name("si-needle", 0, {"variant": "rope"}, rules=TRIAL_NAME_RULES) == "si-needle-rope-s0"
     with pytest.raises(ValueError, match="unknown zoo family 'si-needle'"):
         format_entry_name("si-needle", 0, {"variant": "rope"})  # a trials-only family
@@ -24,9 +29,8 @@ def test_an_attention_variant_names_a_kv_model_in_place_of_its_positions():
     "family, options, match",
     [
         ("gpt", {}, "unknown zoo family 'gpt'"),
-        ("kv", {"pos": "alibi"}, r"takes the options \['positional', 'edge'.*of which \['positional'\] always"),
-        ("kv", {}, r"of which \['positional'\] always; got \[\]"),
-        ("induct", {"seq_len": 8}, r"takes the options \[\]"),
+        ("kv", {"pos": "alibi"}, r"takes the options \['positional', 'variant', 'edge'.*\]; got \['pos'\]"),
+        ("induct", {"seq_len": 8}, r"takes the options \[\]; got"),
         (
             "recall",
             {"reference": 18},

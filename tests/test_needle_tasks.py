@@ -25,9 +25,17 @@ def test_needle_depth():
     assert (batch.targets != IGNORE_INDEX).sum() == 500
 
 
-@pytest.mark.parametrize("kwargs", [dict(n=3), dict(depth=1.5), dict(depth=-0.1), dict(filler_vocab=0)])
-def test_needle_bad_arguments(kwargs):
-    with pytest.raises(ValueError):
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        (dict(n=3), r"n must be at least 4 \(BOS, NEEDLE, value, QUERY\); got 3: pass n >= 4"),
+        (dict(depth=1.5), r"depth is a relative position in \[0, 1\]; got 1.5: pass 0.0 \(first\) to 1.0 \(last\)"),
+        (dict(depth=-0.1), r"depth is a relative position in \[0, 1\]; got -0.1: pass 0.0"),
+        (dict(filler_vocab=0), "filler_vocab must be a positive int; got 0: pass 1 or more"),
+    ],
+)
+def test_needle_bad_arguments(kwargs, match):
+    with pytest.raises(ValueError, match=match):
         needle_batch(**{"batch_size": 2, "n": 20, **kwargs}, generator=0)
 
 

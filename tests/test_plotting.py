@@ -157,8 +157,8 @@ def test_finish_titles_and_detaches_a_figure():
 
 
 def test_plot_recorded_bench_draws_a_line_per_impl_of_the_rows_that_were_measured(tmp_path):
+    from course_utils.bench.plots import plot_recorded_bench
     from course_utils.bench.results import BenchRow, read_csv, write_csv
-    from course_utils.tools.plotting import plot_recorded_bench
 
     rows = [
         BenchRow(impl, n, 8, 64, "bfloat16", False, "cuda", "GPU X", "2.11", "b", seconds=n / 1e4)
@@ -171,6 +171,8 @@ def test_plot_recorded_bench_draws_a_line_per_impl_of_the_rows_that_were_measure
     assert list(np.asarray(fig.axes[0].lines[0].get_ydata())) == [0.1024, 0.2048] and "GPU X" in fig.axes[0].get_title()
     with pytest.raises(ValueError, match="no row with status 'ok'"):
         plot_recorded_bench([skipped], field="seconds", ylabel="s")
+    with pytest.raises(ValueError, match="one of \\('seconds', 'peak_bytes', 'tflops'\\); got 'impl'"):
+        plot_recorded_bench(rows, field="impl", ylabel="s")
 
 
 def test_qkv_diagram_draws_every_box_and_arrow():
@@ -232,8 +234,10 @@ def test_route_diagram_draws_both_routes_and_marks_the_forbidden_read():
     fig = route_diagram(reads, 16, open_pair=0, closed_pair=1)
     texts = [t.get_text() for t in fig.axes[0].texts]
     assert sum("✗" in t for t in texts) == 1 and "kq" in texts and "BOS" in texts
-    with pytest.raises(ValueError, match="pairs lie"):
+    with pytest.raises(ValueError, match=r"in \[0, 16\); got 16 and 1"):
         route_diagram(reads, 16, open_pair=16, closed_pair=1)
+    with pytest.raises(ValueError, match="has 34 positions but 16 pairs need 35"):
+        route_diagram(reads[:34, :34], 16, open_pair=0, closed_pair=1)
 
 
 def test_describe_figure_says_what_the_figure_states():

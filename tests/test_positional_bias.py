@@ -15,7 +15,7 @@ from course_utils.core.tasks import task_vocab_size
 def test_bin_by_relative_position():
     torch.testing.assert_close(bin_by_relative_position(torch.arange(8.0), 4), torch.tensor([0.5, 2.5, 4.5, 6.5]))
     torch.testing.assert_close(bin_by_relative_position(torch.ones(2, 10), 3), torch.ones(2, 3))
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"got bins=4 for 3 values\. Pass bins between 1 and 3"):
         bin_by_relative_position(torch.ones(3), 4)
     with pytest.raises(ValueError, match="scalar"):
         bin_by_relative_position(torch.tensor(1.0), 1)

@@ -111,9 +111,15 @@ def test_the_longest_text_fits_and_one_more_word_piece_is_a_clear_error(enc):
         enc.embed_ids([[101] + [1000] * 600 + [102]])
 
 
-@pytest.mark.parametrize("bad", ["one text", [3, 4]])
-def test_bad_texts_are_clear_errors(enc, bad):
-    with pytest.raises(ValueError):
+@pytest.mark.parametrize(
+    "bad, match",
+    [
+        ("one text", r"embed takes a list of texts; wrap a single text as \[text\]"),
+        ([3, 4], "text must be a str, got int; pass one text at a time"),
+    ],
+)
+def test_bad_texts_are_clear_errors(enc, bad, match):
+    with pytest.raises(ValueError, match=match):
         enc.embed(bad)
 
 

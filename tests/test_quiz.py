@@ -48,7 +48,7 @@ def test_digest_does_not_contain_answer_text() -> None:
 
 @pytest.mark.parametrize("salt", ["", None, 3])
 def test_bad_salt(salt: object) -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"salt must be a non-empty string, not .*: pass '<notebook>/<question>'"):
         digest("B", salt=salt)  # type: ignore[arg-type]
 
 
@@ -83,9 +83,21 @@ def test_check_choice_right_and_wrong() -> None:
     assert not check_choice("B", h, salt="other/q1")
 
 
-@pytest.mark.parametrize("answer", ["E", "AB", "", "   ", 2, ..., None, ["B"]])
-def test_check_choice_rejects_answers_outside_choices(answer: object) -> None:
-    with pytest.raises(ValueError):
+@pytest.mark.parametrize(
+    "answer, match",
+    [
+        ("E", "'E' is not one of the choices 'A', 'B', 'C', 'D': type one of them"),
+        ("AB", "'AB' is not one of the choices"),
+        ("", "the answer is empty: type one of the choices 'A', 'B', 'C', 'D' between the quotes"),
+        ("   ", "the answer is empty: type one of the choices"),
+        (2, "the answer must be a string: type one of the choices 'A', 'B', 'C', 'D', in quotes, not 2"),
+        (..., r"this question has not been answered yet: replace the `\.\.\.`"),
+        (None, "this question has not been answered yet"),
+        (["B"], r"the answer must be a string: .* not \['B'\]"),
+    ],
+)
+def test_check_choice_rejects_answers_outside_choices(answer: object, match: str) -> None:
+    with pytest.raises(ValueError, match=match):
         check_choice(answer, digest("B", salt=SALT), salt=SALT)
 
 
@@ -103,11 +115,15 @@ def test_unanswered_message_is_helpful() -> None:
         check_choice(..., digest("B", salt=SALT), salt=SALT)
 
 
+#: The message of a malformed expected digest, which says where a good one comes from.
+BAD_DIGEST = r"expected_digest must be a 64-character SHA-256 hex digest, not .*: paste the output of digest\("
+
+
 @pytest.mark.parametrize("bad", ["", "xyz", "0" * 63, "g" * 64, None])
 def test_malformed_expected_digest(bad: object) -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=BAD_DIGEST):
         check_choice("B", bad, salt=SALT)  # type: ignore[arg-type]
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=BAD_DIGEST):
         check_value(3, bad, salt=SALT)  # type: ignore[arg-type]
 
 
@@ -116,8 +132,12 @@ def test_check_value() -> None:
     assert check_value(4096, h, salt=SALT)
     assert not check_value(4095, h, salt=SALT)
     assert not check_value("4096", h, salt=SALT)
-    for bad in (..., None, 4096.0):
-        with pytest.raises(ValueError):
+    for bad, match in (
+        (..., "has not been answered yet: replace the"),
+        (None, "has not been answered yet"),
+        (4096.0, r"cannot hash the float 4096.0 exactly; round it first: digest\(x, salt=\.\.\., decimals=2\)"),
+    ):
+        with pytest.raises(ValueError, match=match):
             check_value(bad, h, salt=SALT)
 
 
@@ -135,14 +155,23 @@ def test_in_range_accepts_numpy_and_torch() -> None:
     assert in_range(torch.tensor([0.25]), 0.2, 0.3)
 
 
-@pytest.mark.parametrize("bad", [..., None, "0.5", True, [0.5, 0.6]])
-def test_in_range_bad_input(bad: object) -> None:
-    with pytest.raises(ValueError):
+@pytest.mark.parametrize(
+    "bad, match",
+    [
+        (..., "this value has not been answered yet: replace the"),
+        (None, "this value has not been answered yet"),
+        ("0.5", "expected a number, got '0.5': store the number itself, not text or a bool"),
+        (True, "expected a number, got True: store the number itself"),
+        ([0.5, 0.6], r"expected a real number, got \[0.5, 0.6\]: store one number"),
+    ],
+)
+def test_in_range_bad_input(bad: object, match: str) -> None:
+    with pytest.raises(ValueError, match=match):
         in_range(bad, 0.0, 1.0)
 
 
 def test_in_range_empty_interval() -> None:
-    with pytest.raises(ValueError, match="empty range"):
+    with pytest.raises(ValueError, match=r"empty range: lo=1.0 > hi=0.0; pass the smaller bound first"):
         in_range(0.5, 1.0, 0.0)
 
 
@@ -174,9 +203,17 @@ def test_canonical_rounded_rejects(value: object) -> None:
         canonical_rounded(value, 2)
 
 
-@pytest.mark.parametrize("decimals, error", [(-1, ValueError), (13, ValueError), (1.5, TypeError), (True, TypeError)])
-def test_canonical_rounded_bad_decimals(decimals: object, error: type) -> None:
-    with pytest.raises(error):
+@pytest.mark.parametrize(
+    "decimals, error, match",
+    [
+        (-1, ValueError, "decimals must be between 0 and 12, not -1: pass the places the question asks for"),
+        (13, ValueError, "decimals must be between 0 and 12, not 13: pass"),
+        (1.5, TypeError, "decimals must be an int, not 1.5"),
+        (True, TypeError, "decimals must be an int, not True"),
+    ],
+)
+def test_canonical_rounded_bad_decimals(decimals: object, error: type, match: str) -> None:
+    with pytest.raises(error, match=match):
         canonical_rounded(1.0, decimals)  # type: ignore[arg-type]
 
 
@@ -210,16 +247,26 @@ def test_check_rounded_sequences_and_tensors() -> None:
     assert not check_rounded((2.3675,), h, salt=SALT, decimals=2)
 
 
-@pytest.mark.parametrize("bad", [..., None, "16", True, float("nan"), [1.0, None]])
-def test_check_rounded_bad_input(bad: object) -> None:
-    with pytest.raises(ValueError):
+@pytest.mark.parametrize(
+    "bad, match",
+    [
+        (..., "this question has not been answered yet: replace the"),
+        (None, "this question has not been answered yet"),
+        ("16", "expected a real number or a sequence of them, got '16': answer with a number"),
+        (True, "expected a real number or a sequence of them, got True: answer with a number"),
+        (float("nan"), "cannot round nan: the answer must be a finite number"),
+        ([1.0, None], "expected a real number or a sequence of them, got None: answer with a number"),
+    ],
+)
+def test_check_rounded_bad_input(bad: object, match: str) -> None:
+    with pytest.raises(ValueError, match=match):
         check_rounded(bad, digest(16.0, salt=SALT, decimals=2), salt=SALT, decimals=2)
 
 
 def test_check_rounded_unanswered_message() -> None:
     with pytest.raises(ValueError, match="not been answered"):
         check_rounded(..., digest(1.0, salt=SALT, decimals=1), salt=SALT, decimals=1)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=BAD_DIGEST):
         check_rounded(1.0, "xyz", salt=SALT, decimals=1)
 
 

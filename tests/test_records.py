@@ -18,7 +18,7 @@ def test_round_floats_rounds_every_float_to_significant_digits():
 def test_a_record_round_trips_and_a_missing_one_names_its_command(tmp_path):
     path = tmp_path / "results" / "r.json"
     write_json(path, {"a": [1, 0.5]})
-    assert path.read_text() == '{"a":[1,0.5]}\n'
+    assert path.read_text() == '{\n "a": [\n  1,\n  0.5\n ]\n}\n'
     assert read_json(path, "python -m x rebuild") == {"a": [1, 0.5]}
     with pytest.raises(FileNotFoundError, match="rebuild it with `python -m x rebuild`"):
         read_json(tmp_path / "none.json", "python -m x rebuild")

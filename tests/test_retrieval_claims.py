@@ -27,7 +27,7 @@ LEARNED = [("alibi", 0), ("alibi", 1), ("alibi", 2), ("rope", 0), ("rope", 2)]
 @functools.cache
 @torch.no_grad()
 def _accuracies(positional: str, seed: int) -> dict[str, float]:
-    model = zoo.load_entry(zoo.family_names("kv", positional=positional)[seed], verbose=False)[0]
+    model = zoo.load_entry(zoo.names_by_seed("kv", positional=positional)[seed], verbose=False)[0]
     long, short = kv_retrieval_batch(256, 64, generator=64), kv_retrieval_batch(256, 16, generator=16)
     answers = long.targets[:, -1]
     return {
@@ -57,7 +57,7 @@ def test_hierarchy_helps_only_models_unsure_without_the_answer(positional, seed)
 @torch.no_grad()
 def _embedding_sweep(positional: str, seed: int) -> dict[int, tuple[float, float, float]]:
     """Chunk size -> (recall@1, end-to-end accuracy, oracle accuracy) of the embedding retriever at K = 64."""
-    model = zoo.load_entry(zoo.family_names("kv", positional=positional)[seed], verbose=False)[0]
+    model = zoo.load_entry(zoo.names_by_seed("kv", positional=positional)[seed], verbose=False)[0]
     batch = kv_retrieval_batch(256, 64, generator=64)
     answers, table = batch.targets[:, -1], model.embed.weight.detach()
     out = {}
@@ -90,7 +90,7 @@ def test_end_to_end_accuracy_is_about_recall_times_the_oracle(positional, seed):
 @pytest.mark.parametrize("positional, seed", LEARNED)
 @torch.no_grad()
 def test_the_slot_of_the_relevant_chunk_matters_little_in_a_short_retrieved_context(positional, seed):
-    model = zoo.load_entry(zoo.family_names("kv", positional=positional)[seed], verbose=False)[0]
+    model = zoo.load_entry(zoo.names_by_seed("kv", positional=positional)[seed], verbose=False)[0]
     batch = kv_retrieval_batch(1024, 60, generator=60)
     acc = [
         last_token_accuracy(
@@ -106,7 +106,7 @@ def test_the_slot_of_the_relevant_chunk_matters_little_in_a_short_retrieved_cont
 def test_the_confidence_is_an_imperfect_detector_of_the_key(positional, seed):
     """The map-reduce reducer's calibration: the AUROC of the confidence (chunks with the key vs
     without) is better than chance but far from perfect for every model that learned."""
-    model = zoo.load_entry(zoo.family_names("kv", positional=positional)[seed], verbose=False)[0]
+    model = zoo.load_entry(zoo.names_by_seed("kv", positional=positional)[seed], verbose=False)[0]
     batch = kv_retrieval_batch(256, 64, generator=64)
     confidence = hierarchical_answer(model, batch.tokens, 16)[1][..., 1]
     has_key = torch.nn.functional.one_hot(chunk_with_key(batch.tokens, 16), 4).bool()

@@ -149,27 +149,41 @@ def test_kv_n_pairs_range():
     assert batch.n_pairs == 4 and batch.tokens.shape == (2, 11)
 
 
+#: The message of a bad n_pairs: its bounds, then what to pass.
+N_PAIRS_RANGE = (
+    r"n_pairs must be an int or an inclusive range \(lo, hi\) with 1 <= lo <= hi <= 128 = n_keys "
+    r"\(keys are distinct\); got {}: pass one int, or a tuple of two within those bounds"
+)
+#: The message of a bad query_index: the pairs it may name, then what to pass.
+QUERY_RANGE = (
+    r"query_index must be an int or a \(4,\) tensor with values in \[0, n_pairs=4\); got {}: pass integer pair"
+)
+
+
 @pytest.mark.parametrize(
-    "kwargs",
+    "kwargs, match",
     [
-        dict(n_pairs=0),
-        dict(n_pairs=129),
-        dict(n_pairs=(8, 4)),
-        dict(n_pairs=(2, 3, 4)),
-        dict(n_pairs=2.5),
-        dict(n_pairs=4, query_index=4),
-        dict(n_pairs=4, query_index=-1),
-        dict(n_pairs=4, query_index=torch.tensor([0, 1, 2])),
-        dict(n_pairs=4, query_index=torch.tensor([0.0] * 4)),
-        dict(n_pairs=4, query_index=1, edge_bias=0.5),
-        dict(n_pairs=4, edge_bias=1.5),
-        dict(n_pairs=4, n_keys=0),
-        dict(n_pairs=4, batch_size=0),
+        (dict(n_pairs=0), N_PAIRS_RANGE.format("0")),
+        (dict(n_pairs=129), N_PAIRS_RANGE.format("129")),
+        (dict(n_pairs=(8, 4)), N_PAIRS_RANGE.format(r"\(8, 4\)")),
+        (dict(n_pairs=(2, 3, 4)), N_PAIRS_RANGE.format(r"\(2, 3, 4\)")),
+        (dict(n_pairs=2.5), N_PAIRS_RANGE.format("2.5")),
+        (dict(n_pairs=4, query_index=4), QUERY_RANGE.format("4")),
+        (dict(n_pairs=4, query_index=-1), QUERY_RANGE.format("-1")),
+        (dict(n_pairs=4, query_index=torch.tensor([0, 1, 2])), QUERY_RANGE.format(r"tensor\(\[0, 1, 2\]\)")),
+        (dict(n_pairs=4, query_index=torch.tensor([0.0] * 4)), QUERY_RANGE.format(r"tensor\(\[0\., 0\., 0\., 0\.\]\)")),
+        (
+            dict(n_pairs=4, query_index=1, edge_bias=0.5),
+            r"pass either query_index \(a fixed pair\) or edge_bias .*not both",
+        ),
+        (dict(n_pairs=4, edge_bias=1.5), r"edge_bias is a probability in \[0, 1\]; got 1.5: pass one in that range"),
+        (dict(n_pairs=4, n_keys=0), "n_keys must be a positive int; got 0: pass 1 or more"),
+        (dict(n_pairs=4, batch_size=0), "batch_size must be a positive int; got 0: pass 1 or more"),
     ],
 )
-def test_kv_bad_arguments(kwargs):
+def test_kv_bad_arguments(kwargs, match):
     kwargs = {"batch_size": 4, **kwargs}
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=match):
         kv_retrieval_batch(generator=0, **kwargs)
 
 
@@ -212,7 +226,20 @@ def test_value_answers_are_the_matching_items_value_on_the_same_inputs():
     assert (values.targets != IGNORE_INDEX).sum() == 64  # one loss per row, as before
 
 
-@pytest.mark.parametrize("kwargs", [dict(n_items=0), dict(n_items=(5, 2)), dict(n_items=4, n_keys=1)])
-def test_associative_recall_rejects_bad_sizes(kwargs):
-    with pytest.raises(ValueError):
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        (
+            dict(n_items=0),
+            r"n_items must be an int or an inclusive range \(lo, hi\) with 1 <= lo <= hi; got 0: pass one",
+        ),
+        (dict(n_items=(5, 2)), r"n_items must be an int .*; got \(5, 2\): pass one int, or a tuple of two"),
+        (
+            dict(n_items=4, n_keys=1),
+            r"n_keys must be at least 2 \(distractors need another key\); got 1: pass 2 or more",
+        ),
+    ],
+)
+def test_associative_recall_rejects_bad_sizes(kwargs, match):
+    with pytest.raises(ValueError, match=match):
         associative_recall_batch(4, generator=0, **kwargs)

@@ -25,3 +25,13 @@ def test_checkpoints_round_trip_losslessly_compressed_and_keep_shared_tensors_sh
     assert len({back["state_dict"][k].data_ptr() for k in shared}) == 1
     raw = sum(v.numel() * v.element_size() for k, v in state.items() if k not in shared[1:])
     assert path.stat().st_size < 0.9 * raw
+
+
+def test_a_checkpoint_built_before_fine_tunes_and_trackers_reads_as_neither(tmp_path):
+    """The keys older checkpoints lack read as what their recipes give: no init_from, an empty history."""
+    record = zoo.read_checkpoint(zoo.checkpoint_path("copy-rope-2l-s1"))
+    path = tmp_path / "old.pt.xz"
+    old = {key: value for key, value in record.items() if key not in ("init_from", "history")}
+    zoo.write_checkpoint(old, path)  # type: ignore[arg-type]
+    back = zoo.read_checkpoint(path)
+    assert back["init_from"] is None and back["history"] == []

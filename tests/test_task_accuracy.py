@@ -24,7 +24,7 @@ def test_accuracy_by_query_index():
     torch.testing.assert_close(acc, correct.float().view(5, 4).mean(-1), rtol=0, atol=0)
     same = accuracy_by_query_index(model, 5, per_index=4, n_keys=8, n_values=4, positions=torch.arange(13))
     torch.testing.assert_close(acc, same)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="per_index must be >= 1, got 0; pass the number of sequences to draw"):
         accuracy_by_query_index(model, 5, per_index=0)
 
 

@@ -43,7 +43,7 @@ def test_options_are_read_from_the_signature():
 @pytest.mark.parametrize("name", sorted(CONFIGS))
 def test_each_task_takes_every_option_of_its_function(name):
     """Spelling out every optional argument at its default draws the same batch as leaving it out."""
-    parameters = inspect.signature(TASKS[name].batch_fn).parameters.values()
+    parameters = inspect.signature(TASKS[name].draw_batch).parameters.values()
     defaults = {p.name: p.default for p in parameters if p.default is not p.empty and p.name not in CONFIGS[name]}
     plain, spelled = make_batch_fn(name, **CONFIGS[name])(2), make_batch_fn(name, **CONFIGS[name], **defaults)(2)
     assert torch.equal(plain.tokens, spelled.tokens) and torch.equal(plain.targets, spelled.targets)
@@ -133,4 +133,4 @@ def test_the_needle_family_sizes_its_filler_vocabulary():
 
 
 def test_the_registry_serves_the_corpus_task():
-    assert TASKS["text"].batch_fn is corpus.text_batch and TASKS["text"].vocab_cls is corpus.TextVocab
+    assert TASKS["text"].draw_batch is corpus.text_batch and TASKS["text"].vocab_cls is corpus.TextVocab

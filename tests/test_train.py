@@ -6,7 +6,7 @@ from course_utils.core.copy_tasks import copy_batch
 from course_utils.core.device import seed_everything
 from course_utils.core.model import GPTConfig, TinyGPT
 from course_utils.core.tasks import task_vocab_size
-from course_utils.core.train import TrainConfig, lm_loss, lr_at, train
+from course_utils.core.train import TrainConfig, lr_at, next_token_loss, train
 
 
 def _run(seed):
@@ -36,13 +36,13 @@ def test_lr_schedule_warms_up_then_decays_to_a_tenth():
     assert all(lr_at(s, config) >= lr_at(s + 1, config) for s in range(10, 99))
 
 
-def test_lm_loss_ignores_unsupervised_positions_and_checks_shapes():
+def test_next_token_loss_ignores_unsupervised_positions_and_checks_shapes():
     logits = torch.zeros(2, 3, 5)
     I = IGNORE_INDEX
     targets = torch.tensor([[I, 1, I], [2, I, I]])
-    assert lm_loss(logits, targets).item() == pytest.approx(torch.log(torch.tensor(5.0)).item())
+    assert next_token_loss(logits, targets).item() == pytest.approx(torch.log(torch.tensor(5.0)).item())
     with pytest.raises(ValueError, match="do not match"):
-        lm_loss(logits, targets[:, :2])
+        next_token_loss(logits, targets[:, :2])
 
 
 def test_bad_training_settings_raise():

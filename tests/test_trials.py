@@ -12,7 +12,7 @@ from course_utils import zoo
 from course_utils.core.records import round_floats
 from course_utils.core.task_accuracy import accuracy_by_query_index
 from course_utils.zoo import trials
-from course_utils.zoo.training import train_tracked
+from course_utils.zoo.training import train_recipe
 
 
 @pytest.mark.claims
@@ -37,7 +37,7 @@ def test_first_steps_reproduce_the_stored_losses(name):
     2 for the other seeds)."""
     entry = trials.TRIALS[name][0]
     steps = 4 if entry.seed == 0 else 2
-    _, losses, _ = train_tracked(entry, steps=steps, progress=False, record_history=False)
+    _, losses, _ = train_recipe(entry, steps=steps, progress=False, record_history=False)
     record = trials.load_trial_record(name)
     assert "first_losses" in record
     assert losses == pytest.approx(record["first_losses"][:steps], rel=0, abs=1e-5)
@@ -55,7 +55,7 @@ def test_a_stored_zoo_measurement_is_recomputed():
 
 
 def test_names_and_families():
-    assert trials.trial_names("kv", positional="none", variant="si-nope") == {
+    assert trials.trial_names_by_seed("kv", variant="si-nope") == {
         0: "kv-si-nope-s0",
         1: "kv-si-nope-s1",
         2: "kv-si-nope-s2",
@@ -63,9 +63,9 @@ def test_names_and_families():
     assert set(trials.TRIALS).isdisjoint(zoo.ZOO)
     assert set(trials.MEASURED_ZOO) <= set(zoo.ZOO)
     with pytest.raises(ValueError, match="no trial family 'kv' with options"):
-        trials.trial_names("kv", positional="nothing")
+        trials.trial_names_by_seed("kv", positional="nothing")
     with pytest.raises(ValueError, match="unknown zoo family 'kv-si-nope'"):
-        trials.trial_names("kv-si-nope")
+        trials.trial_names_by_seed("kv-si-nope")
     with pytest.raises(ValueError, match="no trial or measured zoo model"):
         trials.record_path("kv-nothing-s0")
     with pytest.raises(ValueError, match="use `measure_zoo"):
@@ -78,14 +78,16 @@ def test_trial_names_come_from_the_family_rules():
     """Every trial's name is its family's rule applied to some options, as the zoo's are."""
     options: dict[str, list[dict[str, Any]]] = {
         "kv": [
-            {"positional": "rope", "dilated": True, "finetune": "long"},
+            {"positional": "rope", "dilated": True, "continued": True},
             {"positional": "rope", "dilated": True, "layers": 3},
-            {"positional": "none", "variant": "si-nope"},
+            {"variant": "si-nope"},
         ],
         "si-lm": [{"variant": v} for v in ("dilated", "si-prope3of8", "si-offset", "si-multiplier")],
         "si-needle": [{"variant": v} for v in zoo.SI_VARIANTS],
     }
-    named = {n for family, opts in options.items() for o in opts for n in trials.trial_names(family, **o).values()}
+    named = {
+        n for family, opts in options.items() for o in opts for n in trials.trial_names_by_seed(family, **o).values()
+    }
     assert named == set(trials.TRIALS)
     assert all(entry.family in options for entry, _ in trials.TRIALS.values())
 

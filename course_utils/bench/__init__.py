@@ -1,2 +1,2 @@
-"""The benchmark: time and peak memory of attention implementations, and `make gpu`. Imports only paths, core,
-chapters and bench."""
+"""The benchmark: time and peak memory of attention implementations, and `make gpu`. Imports only paths, tools,
+core, chapters and bench."""

@@ -3,7 +3,7 @@
 1. Correctness on the device, at n = 4096 in bf16 (8 heads of width 64), against float64 references
    of the same inputs: the online softmax and PyTorch's SDPA against dense attention, and dilated
    attention (geometric patterns, causal and not) against `dilated_reference`. The relative max
-   error max|out - ref| / max|ref| is printed; beyond `TOLERANCE` the run stops with exit code 1.
+   error max|out - ref| / max|ref| is printed; beyond `MAX_RELATIVE_ERROR` the run stops with exit code 1.
 2. Notebook 06's sweep: sdpa, naive and online, bf16, n = 2¹² … 2¹⁸ -> bench_<device>.csv.
 3. Notebook 07's sweep: dilated attention with `geometric_patterns(n)` and dense SDPA, bf16,
    n = 2¹⁴ … 2²⁰ -> dilated_<device>.csv.
@@ -62,7 +62,7 @@ from course_utils.core.metrics import relative_max_error
 from course_utils.paths import REPO_DIR, RESULTS_DIR
 
 #: Largest accepted relative max error against the float64 reference, by dtype (bf16 SDPA itself: ~4e-3).
-TOLERANCE = {"bfloat16": 2e-2, "float16": 5e-3, "float32": 1e-4}
+MAX_RELATIVE_ERROR = {"bfloat16": 2e-2, "float16": 5e-3, "float32": 1e-4}
 #: The scale-invariant transform's tau in the FlexAttention step (the paper's value).
 FLEX_TAU = 10.0
 
@@ -87,7 +87,7 @@ def check_correctness(plan: GpuRunPlan, device: torch.device) -> bool:
         check dilated bfloat16 n=512 causal=True ... ok
         True
     """
-    n, tolerance, tag = plan.check_n, TOLERANCE[plan.dtype], f"{plan.dtype} n={plan.check_n}"
+    n, tolerance, tag = plan.check_n, MAX_RELATIVE_ERROR[plan.dtype], f"{plan.dtype} n={plan.check_n}"
     q, k, v = random_qkv(plan.heads, n, plan.d, plan.dtype, device)
     q64, k64, v64 = q.double(), k.double(), v.double()
     with torch.no_grad():
@@ -178,7 +178,7 @@ def flex_step(plan: GpuRunPlan, device: torch.device) -> tuple[bool, list[BenchR
         transform = partial(scale_invariant_logits, tau=FLEX_TAU)
         reference, _ = attention(q.double(), k.double(), v.double(), logit_transform=transform)
         label = f"flex scale-invariant {plan.dtype} n={n}"
-        passed = _compare_and_print(label, flex(q, k, v), reference, TOLERANCE[plan.dtype])
+        passed = _compare_and_print(label, flex(q, k, v), reference, MAX_RELATIVE_ERROR[plan.dtype])
     rows = []
     for n in plan.flex_ns if passed else ():
         q, k, v = random_qkv(plan.heads, n, plan.d, plan.dtype, device, seed=1)

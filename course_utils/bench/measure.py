@@ -80,11 +80,11 @@ class BenchSetup:
         if self.dtype not in DTYPES_BY_NAME:
             raise ValueError(f"unknown dtype {self.dtype!r}; choose one of {sorted(DTYPES_BY_NAME)}")
         if self.repeats < 1:
-            raise ValueError(f"need repeats >= 1, got {self.repeats}")
+            raise ValueError(f"need repeats >= 1, got {self.repeats}; pass e.g. repeats=3")
         if bool(self.segments) != bool(self.rates):
             raise ValueError(
                 "the dilated impl needs both segments=[w, ...] and rates=[r, ...], or neither "
-                "(then geometric_patterns(n) is used)"
+                "(then geometric_patterns(n) is used); pass both lists or leave both out"
             )
 
     def torch_device(self) -> torch.device:
@@ -316,7 +316,7 @@ def time_and_memory(impl: str, n: int, **settings: Any) -> BenchRow:
     if impl not in IMPLEMENTATIONS:
         raise ValueError(f"unknown impl {impl!r}; choose one of {IMPLEMENTATIONS}")
     if n < 1:
-        raise ValueError(f"need n >= 1, got n={n}")
+        raise ValueError(f"need n >= 1, got n={n}; pass a sequence length of at least 1 token")
     setup = BenchSetup(**settings)
     device = setup.torch_device()
     segments, rates = setup.patterns(impl, n)

@@ -12,7 +12,7 @@ import torch
 from torch import Tensor, nn
 
 from course_utils.core.batch import TaskBatch
-from course_utils.core.evaluate import forward_in_rows, model_device
+from course_utils.core.evaluate import attention_weights, forward_in_rows
 
 
 def _copy_length(batch: TaskBatch, caller: str) -> int:
@@ -39,9 +39,7 @@ def weight_by_distance(model: nn.Module, batch: TaskBatch) -> Tensor:
         >>> weight_by_distance(model, copy_batch(256, 12, n_symbols=16, generator=0))[1].argmax(-1)  # doctest: +SKIP
     """
     m = _copy_length(batch, "weight_by_distance")
-    model.eval()
-    _, attn = model(batch.tokens.to(model_device(model, batch.tokens.device)), need_weights=True)  # (L, B, H, n, n)
-    attn = attn.to(batch.tokens.device)
+    attn = attention_weights(model, batch.tokens)  # (L, B, H, n, n)
     queries = torch.arange(m + 1, 2 * m + 1)  # SEP and y1..y(m-1): each predicts the next copy symbol
     return torch.stack([attn[:, :, :, queries, queries - t].mean(dim=(1, 3)) for t in range(m + 2)], dim=-1)
 
@@ -65,7 +63,7 @@ def overwrite_probe(model: nn.Module, batch: TaskBatch, *, at: int, source: int)
     if not (1 <= at < m and 1 <= source < m and at != source):
         raise ValueError(
             f"need 1 <= at, source < m = {m} and at != source (so that the two answers differ); "
-            f"got at={at}, source={source}"
+            f"got at={at}, source={source}: pick two different positions in 1..{m - 1}"
         )
     tokens = batch.tokens.clone()
     string = tokens[:, 1 : m + 1]  # x1..xm at positions 1..m

@@ -17,7 +17,7 @@ import torch
 from torch import Tensor, nn
 
 from course_utils.core.attention import MultiHeadAttention
-from course_utils.core.evaluate import model_device
+from course_utils.core.device import model_device
 from course_utils.core.metrics import js_divergence
 from course_utils.core.model import TinyGPT
 
@@ -32,7 +32,9 @@ def rank_residual(h: Tensor) -> Tensor:
         tensor([0., 0.])
     """
     if h.dim() < 2:
-        raise ValueError(f"h must have shape (..., n, d), got {tuple(h.shape)}")
+        raise ValueError(
+            f"h must have shape (..., n, d), got {tuple(h.shape)}; pass one row per token: (n, d) or (batch, n, d)"
+        )
     centred = h - h.mean(dim=-2, keepdim=True)
     return centred.norm(dim=(-2, -1)) / h.norm(dim=(-2, -1)).clamp_min(torch.finfo(h.dtype).tiny)
 
@@ -52,7 +54,10 @@ def head_divergence(weights: Tensor) -> Tensor:
     if weights.dim() == 3:
         weights = weights[None]
     if weights.dim() != 4:
-        raise ValueError(f"weights must be (batch, heads, n, n) or (heads, n, n), got {tuple(weights.shape)}")
+        raise ValueError(
+            f"weights must be (batch, heads, n, n) or (heads, n, n), got {tuple(weights.shape)}; pass one "
+            "layer's weights, e.g. attn[0] of TinyGPT's (layers, batch, heads, n, n)"
+        )
     rows = weights[:, :, 1:]  # (B, H, n - 1, n)
     js = js_divergence(rows[:, :, None], rows[:, None, :])  # (B, H, H, n - 1)
     return js.mean(dim=(0, 3))
@@ -127,7 +132,8 @@ def last_token_shift(model: TinyGPT, tokens: Tensor, *, position: int = 1, offse
     """
     if tokens.dim() != 2 or not 0 <= position < tokens.shape[1] - 1:
         raise ValueError(
-            f"tokens must be (batch, n) with 0 <= position < n - 1; got {tuple(tokens.shape)}, position {position}"
+            f"tokens must be (batch, n) with 0 <= position < n - 1; got {tuple(tokens.shape)}, position {position}. "
+            "Pick a position before the last token, whose output is compared"
         )
     changed = tokens.clone()
     changed[:, position] = (changed[:, position] + offset) % model.config.vocab_size

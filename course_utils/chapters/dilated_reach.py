@@ -53,11 +53,14 @@ def routable_pairs(reach: Tensor, n_pairs: int, layers: int) -> Tensor:
     if layers < 2 or reach.shape[0] < layers - 1:
         raise ValueError(
             f"a route needs layers >= 2 and reach for layers - 1 of them; got layers={layers}, "
-            f"reach for {reach.shape[0]}"
+            f"reach for {reach.shape[0]}; pass layers >= 2 and reach=receptive_field(..., layers=layers)"
         )
     query = 2 * n_pairs + 2
     if reach.shape[-1] <= query:
-        raise ValueError(f"reach covers {reach.shape[-1]} positions; {n_pairs} pairs need {query + 1}")
+        raise ValueError(
+            f"reach covers {reach.shape[-1]} positions; {n_pairs} pairs need {query + 1}: "
+            f"build it with receptive_field(n, ...) for n >= {query + 1}"
+        )
     keys, values = 2 * torch.arange(n_pairs) + 1, 2 * torch.arange(n_pairs) + 2
     open_ = torch.zeros(n_pairs, dtype=torch.bool)
     for bind in range(1, layers):  # layers used to bind, then layers - bind to deliver

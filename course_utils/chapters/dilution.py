@@ -32,7 +32,7 @@ import torch.nn.functional as F
 from torch import Tensor
 
 from course_utils.core.batch import TaskBatch
-from course_utils.core.evaluate import last_query_attention, model_device
+from course_utils.core.evaluate import forward_with_weights, last_query_attention
 from course_utils.core.metrics import attention_entropy
 from course_utils.core.model import TinyGPT
 from course_utils.core.vocabs import RecallVocab
@@ -67,13 +67,14 @@ def relevant_weight(
     n = torch.as_tensor(n, dtype=torch.float64)
     m = torch.as_tensor(decoys, dtype=torch.float64)
     if torch.any(n < 1):
-        raise ValueError(f"n counts keys and must be >= 1, got {n.min().item()}")
+        raise ValueError(f"n counts keys and must be >= 1, got {n.min().item()}; pass at least one key")
     if distractor_std < 0:
-        raise ValueError(f"distractor_std must be >= 0, got {distractor_std}")
+        raise ValueError(f"distractor_std must be >= 0, got {distractor_std}; pass 0 for equal distractor scores")
     if torch.any(m < 0) or torch.any(m > n - 1):
         raise ValueError(
             f"decoys are some of the n - 1 other keys: need 0 <= decoys <= n - 1, got decoys "
-            f"from {m.min().item():g} to {m.max().item():g} with n >= {n.min().item():g}"
+            f"from {m.min().item():g} to {m.max().item():g} with n >= {n.min().item():g}; "
+            "pass between 0 and n - 1 decoys"
         )
     factor = torch.ones_like(n) if log_n_scale is None else log_n_scale * n.log()
     g, g_decoy = gap * factor, decoy_gap * factor
@@ -91,9 +92,9 @@ def gap_for_weight(weight: float, n: int) -> float:
         5.389
     """
     if not 0.0 < weight < 1.0:
-        raise ValueError(f"weight must lie strictly between 0 and 1, got {weight}")
+        raise ValueError(f"weight must lie strictly between 0 and 1, got {weight}; pass a softmax weight such as 0.3")
     if n < 2:
-        raise ValueError(f"need at least one distractor (n >= 2), got n={n}")
+        raise ValueError(f"need at least one distractor (n >= 2), got n={n}; pass n >= 2")
     return math.log(weight * (n - 1) / (1.0 - weight))
 
 
@@ -129,7 +130,7 @@ def simulate_dilution(
     if n < 2 or d < 1 or trials < 1 or trials_per_call < 1:
         raise ValueError(
             f"need n >= 2, d >= 1, trials >= 1, trials_per_call >= 1; "
-            f"got n={n}, d={d}, trials={trials}, trials_per_call={trials_per_call}"
+            f"got n={n}, d={d}, trials={trials}, trials_per_call={trials_per_call}: pass values that meet these bounds"
         )
     generator = generator if generator is not None else torch.Generator().manual_seed(0)
     results = []
@@ -176,15 +177,7 @@ def retrieval_report(model: TinyGPT, batch: TaskBatch) -> RetrievalReport:
 
         >>> retrieval_report(model, associative_recall_batch(128, 64, generator=0)).accuracy  # doctest: +SKIP
     """
-    if batch.answer_pos.shape != (batch.tokens.shape[0],) or batch.relevant_pos.shape != batch.answer_pos.shape:
-        raise ValueError(
-            "answer_pos and relevant_pos must be (batch,) tensors matching tokens (batch, n); pass a batch "
-            "of a retrieval task (e.g. associative_recall_batch), which marks both"
-        )
-    model.eval()
-    device = model_device(model, batch.tokens.device)
-    outputs = model(batch.tokens.to(device), need_weights=True)
-    logits, attn = (x.to(batch.tokens.device) for x in outputs)  # (B, n, V), (L, B, H, n, n)
+    logits, attn = forward_with_weights(model, batch.tokens)  # (B, n, V), (L, B, H, n, n)
     rows = torch.arange(batch.tokens.shape[0])
     answer_logits = logits[rows, batch.answer_pos]  # (B, V)
     answers = batch.targets[rows, batch.answer_pos]  # (B,)
@@ -243,8 +236,8 @@ def value_votes(weights: Tensor, batch: TaskBatch) -> Tensor:
     vocab = batch.vocab
     if not isinstance(vocab, RecallVocab):
         raise ValueError(
-            f"value_votes needs an associative recall batch (retrieval_tasks.associative_recall_batch); "
-            f"got a {batch.task!r} batch"
+            f"value_votes needs an associative recall batch, got a {batch.task!r} batch; build one with "
+            "retrieval_tasks.associative_recall_batch"
         )
     if weights.shape != batch.tokens.shape:
         raise ValueError(

@@ -15,7 +15,7 @@ from typing import NamedTuple
 import torch
 from torch import Tensor
 
-from course_utils.core.evaluate import model_device, target_accuracy
+from course_utils.core.evaluate import attention_weights, target_accuracy
 from course_utils.core.model import TinyGPT
 from course_utils.core.needle_tasks import decoy_needle_batch, near_miss_batch
 
@@ -34,15 +34,17 @@ def item_weights(model: TinyGPT, tokens: Tensor, starts: Tensor, *, width: int) 
         >>> item_weights(model, batch.tokens, batch.needle_pos[:, None], width=3)[..., 0]  # doctest: +SKIP
     """
     if starts.dim() != 2 or starts.shape[0] != tokens.shape[0]:
-        raise ValueError(f"starts must be (batch, items) with batch {tokens.shape[0]}; got {tuple(starts.shape)}")
+        raise ValueError(
+            f"starts must be (batch, items) with batch {tokens.shape[0]}; got {tuple(starts.shape)}. Pass one row "
+            "of item starts per sequence (one item: batch.needle_pos[:, None])"
+        )
     if width < 1 or starts.numel() and (starts.min() < 0 or starts.max() + width > tokens.shape[1]):
         raise ValueError(
             f"every item must lie inside the sequence: starts in [0, {tokens.shape[1] - width}] for "
-            f"width {width}; got width {width}, starts {starts.min().item()}..{starts.max().item()}"
+            f"width {width}; got width {width}, starts {starts.min().item()}..{starts.max().item()}: pass width >= 1 "
+            "and starts in that range"
         )
-    model.eval()
-    _, attn = model(tokens.to(model_device(model, tokens.device)), need_weights=True)  # (L, B, H, n, n)
-    last = attn[-1][:, :, -1].to(tokens.device)  # (B, H, n)
+    last = attention_weights(model, tokens)[-1][:, :, -1]  # (B, H, n): the last layer's final query
     positions = starts[:, None, :, None] + torch.arange(width)  # (B, 1, items, width)
     picked = (
         last[:, :, None, :].expand(-1, -1, starts.shape[1], -1).gather(-1, positions.expand(-1, last.shape[1], -1, -1))

@@ -60,7 +60,7 @@ def spawn(fn: Callable[..., Any], world: int, *args: Any, timeout: float = 120.0
         >>> errors = spawn(exactness_check, 2)  # doctest: +SKIP
     """
     if world < 1:
-        raise ValueError(f"world must be at least 1, got {world}")
+        raise ValueError(f"world must be at least 1, got {world}; pass the number of processes to start, e.g. 2")
     context = torch.multiprocessing.get_context("spawn")
     results = context.Queue()
     with tempfile.TemporaryDirectory() as folder:

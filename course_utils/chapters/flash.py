@@ -76,10 +76,12 @@ def online_softmax_attention(q: Tensor, k: Tensor, v: Tensor, *, causal: bool = 
     """
     check_qkv(q, k, v)
     if block_size < 1:
-        raise ValueError(f"block_size must be >= 1, got {block_size}")
+        raise ValueError(f"block_size must be >= 1, got {block_size}; pass a number of keys per block, e.g. 64")
     n_q, n_k = q.shape[-2], k.shape[-2]
     if causal and n_q > n_k:
-        raise ValueError(f"causal attention needs n_q <= n_k, got n_q={n_q}, n_k={n_k}")
+        raise ValueError(
+            f"causal attention needs n_q <= n_k, got n_q={n_q}, n_k={n_k}; pass at least as many keys as queries"
+        )
     acc = accumulation_dtype(q.dtype)
     m = torch.full((*q.shape[:-1], 1), float("-inf"), dtype=acc, device=q.device)
     l = torch.zeros_like(m)

@@ -28,6 +28,11 @@ def dilated_flops(
         >>> dilated_flops(8192, 64, 8, [2048], [1]) == 4 * 4 * 2048**2 * 64 * 8
         True
     """
+    if len(segment_lengths) != len(dilation_rates):
+        raise ValueError(
+            f"dilated_flops needs one dilation rate per segment length; got {len(segment_lengths)} lengths and "
+            f"{len(dilation_rates)} rates: pass lists of the same length"
+        )
     return sum(
         (
             (n // w) * attention_flops(w // r, d, heads, causal=causal)

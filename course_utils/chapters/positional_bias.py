@@ -17,7 +17,7 @@ import torch
 from torch import Tensor
 
 from course_utils.core.batch import TaskBatch
-from course_utils.core.evaluate import model_device, target_accuracy
+from course_utils.core.evaluate import attention_weights, target_accuracy
 from course_utils.core.model import TinyGPT
 from course_utils.core.retrieval_tasks import kv_retrieval_batch
 from course_utils.core.vocabs import KVVocab
@@ -34,10 +34,14 @@ def bin_by_relative_position(values: Tensor, bins: int) -> Tensor:
         tensor([0.5000, 2.5000, 4.5000, 6.5000])
     """
     if values.dim() == 0:
-        raise ValueError("values must have a last dimension to bin (one value per index), got a scalar")
+        raise ValueError(
+            "values must have a last dimension to bin (one value per index), got a scalar; pass a (..., K) tensor"
+        )
     k = values.shape[-1]
     if bins < 1 or k < bins:
-        raise ValueError(f"need 1 <= bins <= number of values; got bins={bins} for {k} values")
+        raise ValueError(
+            f"need 1 <= bins <= number of values; got bins={bins} for {k} values. Pass bins between 1 and {k}"
+        )
     which = torch.arange(k) * bins // k  # (K,)
     sums = torch.zeros(*values.shape[:-1], bins, dtype=values.dtype).index_add_(-1, which, values)
     return sums / torch.bincount(which, minlength=bins).to(values.dtype)
@@ -54,20 +58,13 @@ def lost_in_the_middle_depth(accuracy: Tensor) -> float:
         >>> lost_in_the_middle_depth(accuracy_by_query_index(model, 32, per_index=16))  # doctest: +SKIP
     """
     if accuracy.dim() != 1 or accuracy.shape[0] < 3:
-        raise ValueError(f"accuracy must be a (K,) vector with K >= 3, got shape {tuple(accuracy.shape)}")
+        raise ValueError(
+            f"accuracy must be a (K,) vector with K >= 3, got shape {tuple(accuracy.shape)}; pass one model's "
+            "accuracy by query index (accuracy_by_query_index) at 3 pairs or more"
+        )
     quarter = max(1, accuracy.shape[0] // 4)
     edges = (accuracy[:quarter].mean() + accuracy[-quarter:].mean()) / 2
     return 100 * (edges - accuracy[quarter : accuracy.shape[0] - quarter].mean()).item()
-
-
-def _attention_weights(model: TinyGPT, tokens: Tensor) -> Tensor:
-    """Every layer's attention weights on tokens (batch, n): (layers, batch, heads, n, n).
-
-    The model runs on its own device; the weights come back to the device of tokens.
-    """
-    model.eval()
-    _, attn = model(tokens.to(model_device(model, tokens.device)), need_weights=True)
-    return attn.to(tokens.device)
 
 
 @torch.no_grad()
@@ -85,8 +82,11 @@ def far_key_weight(model: TinyGPT, batch: TaskBatch, distance: int) -> Tensor:
         >>> far_key_weight(model, batch, 38)  # doctest: +SKIP
     """
     if distance < 0:
-        raise ValueError(f"distance must be >= 0, got {distance}")
-    attn = _attention_weights(model, batch.tokens)  # (L, B, H, n, n)
+        raise ValueError(
+            f"distance must be >= 0, got {distance}; pass the longest query-key distance seen in training "
+            "(the longest training sequence - 1)"
+        )
+    attn = attention_weights(model, batch.tokens)  # (L, B, H, n, n)
     rows = torch.arange(batch.tokens.shape[0])
     weights = attn[:, rows, :, batch.answer_pos]  # (B, L, H, n): each row's answer query (indices go first)
     far = torch.arange(batch.tokens.shape[1]) < (batch.answer_pos[:, None] - distance)  # (B, n)
@@ -109,9 +109,10 @@ def value_to_key_weight(model: TinyGPT, batch: TaskBatch) -> Tensor:
     vocab = batch.vocab
     if not isinstance(vocab, KVVocab):
         raise ValueError(
-            f"value_to_key_weight needs a key-value batch (kv_retrieval_batch); got a {batch.task!r} batch"
+            f"value_to_key_weight needs a key-value batch, got a {batch.task!r} batch; "
+            "build one with kv_retrieval_batch"
         )
-    attn = _attention_weights(model, batch.tokens)  # (L, B, H, n, n)
+    attn = attention_weights(model, batch.tokens)  # (L, B, H, n, n)
     first_value = vocab.offset("value")
     is_value = (batch.tokens >= first_value) & (batch.tokens < first_value + vocab.n_values)  # (B, n)
     rows, pos = is_value.nonzero(as_tuple=True)
@@ -181,7 +182,7 @@ def early_query_weights(model: TinyGPT) -> tuple[Tensor, Tensor, Tensor]:
         >>> on_early, matching, first_key = early_query_weights(model)  # doctest: +SKIP
     """
     batch = kv_retrieval_batch(512, 16, query_first=True, filler=True, generator=9)
-    attn = _attention_weights(model, batch.tokens)  # (L, B, H, n, n)
+    attn = attention_weights(model, batch.tokens)  # (L, B, H, n, n)
     on_early = attn[:, :, :, -1, 1].mean(1)  # (L, H)
     matching = attn[0, torch.arange(batch.tokens.shape[0]), :, batch.relevant_pos - 1, 1].mean(0)  # (H,)
     first_key = attn[0, :, :, 2, 1].mean(0)  # (H,)

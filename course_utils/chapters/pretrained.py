@@ -35,7 +35,7 @@ import torch
 from torch import Tensor, nn
 
 from course_utils.core.attention import attention
-from course_utils.core.evaluate import model_device
+from course_utils.core.device import model_device
 from course_utils.core.positional import LearnedAbsolute
 
 if TYPE_CHECKING:

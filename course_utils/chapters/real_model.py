@@ -23,7 +23,7 @@ import torch
 
 from course_utils.chapters.pretrained import CLS_ID, MAX_TOKENS, SEP_ID, Encoder, load_minilm
 from course_utils.core.corpus import load_corpus
-from course_utils.core.evaluate import model_device
+from course_utils.core.device import model_device
 from course_utils.core.metrics import js_divergence
 from course_utils.core.records import read_json, round_floats, write_json
 from course_utils.paths import REAL_MODEL_RECORD, require_checkout
@@ -165,7 +165,8 @@ def chunk_ids(ids: list[int], size: int) -> list[list[int]]:
     """
     if not 1 <= size <= MAX_TOKENS - 2:
         raise ValueError(
-            f"chunk size must be 1..{MAX_TOKENS - 2} word pieces (two positions go to [CLS] and [SEP]), got {size}"
+            f"chunk size must be 1..{MAX_TOKENS - 2} word pieces (two positions go to [CLS] and [SEP]), got {size}; "
+            "pass a size in that range"
         )
     return [[CLS_ID, *ids[start : start + size], SEP_ID] for start in range(0, len(ids), size)]
 
@@ -302,7 +303,9 @@ def plant_needle(haystack: list[int], needle: list[int], *, length: int, depth: 
             "or a smaller length"
         )
     if not 0.0 <= depth <= 1.0:
-        raise ValueError(f"depth is a fraction of the document, 0..1; got {depth}")
+        raise ValueError(
+            f"depth is a fraction of the document, 0..1; got {depth}: pass 0 for the first position, 1 for the last"
+        )
     at = round(depth * (length - len(needle)))
     return haystack[:at] + needle + haystack[at : length - len(needle)]
 

@@ -25,9 +25,12 @@ def repeated_prompt(segments: Tensor, copies: int, *, bos: int = BOS_ID) -> Tens
         tensor([[0, 5, 6, 5, 6]])
     """
     if segments.dim() != 2 or segments.shape[1] < 1:
-        raise ValueError(f"segments must be (batch, m) with m >= 1, got {tuple(segments.shape)}")
+        raise ValueError(
+            f"segments must be (batch, m) with m >= 1, got {tuple(segments.shape)}; "
+            "pass one row of tokens per prompt (segments[None] for a single one)"
+        )
     if copies < 1:
-        raise ValueError(f"copies must be >= 1, got {copies}")
+        raise ValueError(f"copies must be >= 1, got {copies}; pass copies=1 for the segment once, 2 to repeat it")
     start = torch.full((segments.shape[0], 1), bos, dtype=segments.dtype)
     return torch.cat([start, segments.repeat(1, copies)], dim=1)
 

@@ -135,7 +135,7 @@ def retrieve_by_embedding(tokens: Tensor, pairs_per_chunk: int, table: Tensor) -
     if table.dim() != 2 or table.shape[0] <= int(tokens.max()):
         raise ValueError(
             f"table must be (vocab, d) covering every token id (max {int(tokens.max())}); "
-            f"got shape {tuple(table.shape)}"
+            f"got shape {tuple(table.shape)}: pass the model's embedding table, model.embed.weight.detach()"
         )
     chunks, query = split_pairs(tokens, pairs_per_chunk)
     pooled = table[chunks[:, :, 0::2]].mean(dim=2)  # (B, C, d): mean key embedding of each chunk
@@ -164,7 +164,8 @@ def retrieve_in_slot(
     batch, count, _ = chunks.shape
     if not 1 <= n_chunks <= count or not 0 <= slot < n_chunks:
         raise ValueError(
-            f"need 1 <= n_chunks <= {count} chunks and 0 <= slot < n_chunks; got n_chunks={n_chunks}, slot={slot}"
+            f"need 1 <= n_chunks <= {count} chunks and 0 <= slot < n_chunks; got n_chunks={n_chunks}, slot={slot}: "
+            f"choose n_chunks from 1 to {count} and a slot below it"
         )
     relevant = chunk_with_key(tokens, pairs_per_chunk)
     if (relevant < 0).any():

@@ -48,7 +48,10 @@ def scale_invariant_logits(scores: Tensor, *, tau: float = 10.0) -> Tensor:
                 [1.9717, 1.9917, 2.0000]])
     """
     if scores.dim() < 2 or scores.shape[-1] != scores.shape[-2]:
-        raise ValueError(f"scores must be (..., n, n) with query rows and key columns, got {tuple(scores.shape)}")
+        raise ValueError(
+            f"scores must be (..., n, n) with query rows and key columns, got {tuple(scores.shape)}; "
+            "pass the square scores of self-attention, q @ k.transpose(-2, -1)"
+        )
     pos = torch.arange(scores.shape[-1], device=scores.device)
     future = pos[None, :] > pos[:, None]  # (n, n): key j after query i
     return ScaleInvariantLogits(tau)(scores, pos, pos).masked_fill(future, float("-inf"))

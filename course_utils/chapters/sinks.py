@@ -16,7 +16,7 @@ from collections.abc import Callable
 import torch
 from torch import Tensor, nn
 
-from course_utils.core.evaluate import forward_in_rows, model_device, token_losses
+from course_utils.core.evaluate import attention_weights, forward_in_rows, token_losses
 from course_utils.core.model import TinyGPT
 from course_utils.core.sigma_reparam import SigmaReparamLinear
 
@@ -32,7 +32,10 @@ def cache_indices(n: int, *, keep_first: int, recent: int) -> Tensor:
         tensor([0, 4, 5])
     """
     if keep_first < 0 or recent < 1:
-        raise ValueError(f"need keep_first >= 0 and recent >= 1, got {keep_first}, {recent}")
+        raise ValueError(
+            f"need keep_first >= 0 and recent >= 1, got {keep_first}, {recent}; pass e.g. keep_first=4, recent=28 "
+            "(keep_first=0: window attention)"
+        )
     size = keep_first + recent
     t = torch.arange(n)[:, None]  # (n, 1)
     slot = torch.arange(size)[None, :]  # (1, size)
@@ -63,7 +66,7 @@ def streaming_logits(
         >>> streaming_logits(model, batch.tokens, keep_first=4, recent=28)  # doctest: +SKIP
     """
     if tokens.dim() != 2:
-        raise ValueError(f"tokens must be (batch, n), got {tuple(tokens.shape)}")
+        raise ValueError(f"tokens must be (batch, n), got {tuple(tokens.shape)}; one sequence: pass tokens[None]")
     batch, n = tokens.shape
     size = keep_first + recent
     idx = cache_indices(n, keep_first=keep_first, recent=recent)  # (n, size)
@@ -83,8 +86,8 @@ def streaming_logits(
 def _value_writes_and_weights(model: TinyGPT, tokens: Tensor, layer: int) -> tuple[Tensor, Tensor]:
     """What each key writes per unit of weight into each head's share of layer `layer`'s output.
 
-    Returns W_o,h v_h,j: (batch, heads, n, d_model), and every layer's weights (layers, batch, heads, n, n),
-    both on the model's device.
+    Returns W_o,h v_h,j: (batch, heads, n, d_model), on the model's device, and every layer's weights
+    (layers, batch, heads, n, n), on the device of tokens.
     """
     attn = model.block(layer).attn
     seen: list[tuple[Tensor, Tensor]] = []
@@ -92,7 +95,7 @@ def _value_writes_and_weights(model: TinyGPT, tokens: Tensor, layer: int) -> tup
         lambda _m, args, kwargs: seen.append((args[0], kwargs["positions"])), with_kwargs=True
     )
     try:
-        _, weights = model(tokens.to(model_device(model, tokens.device)), need_weights=True)
+        weights = attention_weights(model, tokens)
     finally:
         handle.remove()
     x, positions = seen[0]  # (B, n, D), the normed input of the attention, and its positions (n,)
@@ -139,7 +142,8 @@ def bos_share(model: TinyGPT, tokens: Tensor, layer: int = 0) -> Tensor:
 def _bos_share_on_model(model: TinyGPT, tokens: Tensor, layer: int) -> Tensor:
     """`bos_share` on the model's device, where a hook on the model can use it."""
     value_writes, weights = _value_writes_and_weights(model, tokens, layer)  # (B, H, n, D), (L, B, H, n, n)
-    return torch.einsum("bhn,bhe->bne", weights[layer, :, :, :, 0], value_writes[:, :, 0])
+    on_bos = weights[layer, :, :, :, 0].to(value_writes.device)  # (B, H, n)
+    return torch.einsum("bhn,bhe->bne", on_bos, value_writes[:, :, 0])
 
 
 @torch.no_grad()

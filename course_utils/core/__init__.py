@@ -10,3 +10,22 @@ To read the model in the order chapter 01 builds it:
 6. `model_attention`  the attention of the model's layers: 1 with 2-5 composed in
 7. `model`            TinyGPT: embeddings, blocks of attention and MLP, the output head
 """
+
+#: core's three groups. The model and the data import nothing from each other (nor from the run group);
+#: the run group (training, evaluation, metrics, records, devices) may import both. tests/test_import_layers.py
+#: checks it, and that every core module is in exactly one group.
+GROUPS: dict[str, tuple[str, ...]] = {
+    "model": (
+        "attention",
+        "positional",
+        "logits",
+        "sink_fixes",
+        "lse_attention",
+        "dilated",
+        "model_attention",
+        "sigma_reparam",
+        "model",
+    ),
+    "data": ("vocabs", "batch", "retrieval_tasks", "needle_tasks", "copy_tasks", "corpus", "tasks"),
+    "run": ("train", "evaluate", "task_accuracy", "metrics", "records", "device"),
+}

@@ -145,7 +145,9 @@ def check_qkv(q: Tensor, k: Tensor, v: Tensor, mask: Tensor | None = None) -> No
     """
     for name, x in (("q", q), ("k", k), ("v", v)):
         if x.dim() < 2:
-            raise ValueError(f"{name} must have shape (..., n, d), got {tuple(x.shape)}")
+            raise ValueError(
+                f"{name} must have shape (..., n, d), got {tuple(x.shape)}; for one vector pass {name}[None]"
+            )
         if not x.is_floating_point():
             raise ValueError(f"{name} must be a floating-point tensor, got {x.dtype}; cast it first (.float())")
     if not (q.dtype == k.dtype == v.dtype):
@@ -153,11 +155,15 @@ def check_qkv(q: Tensor, k: Tensor, v: Tensor, mask: Tensor | None = None) -> No
     if q.shape[-1] != k.shape[-1]:
         raise ValueError(f"q and k need the same last dimension d, got q {tuple(q.shape)} and k {tuple(k.shape)}")
     if k.shape[-2] != v.shape[-2]:
-        raise ValueError(f"k and v need the same number of keys n_k, got k {tuple(k.shape)} and v {tuple(v.shape)}")
+        raise ValueError(
+            f"k and v need the same number of keys n_k, got k {tuple(k.shape)} and v {tuple(v.shape)}; "
+            "give each key one value"
+        )
     if not (q.shape[:-2] == k.shape[:-2] == v.shape[:-2]):
         raise ValueError(
             f"q, k, v need the same leading (batch, heads) dimensions, got "
-            f"{tuple(q.shape[:-2])}, {tuple(k.shape[:-2])}, {tuple(v.shape[:-2])}"
+            f"{tuple(q.shape[:-2])}, {tuple(k.shape[:-2])}, {tuple(v.shape[:-2])}; "
+            "expand the smaller ones (k.expand(*q.shape[:-2], -1, -1)) or split the heads the same way"
         )
     if mask is not None:
         _check_mask(mask, (*q.shape[:-2], q.shape[-2], k.shape[-2]))
@@ -171,7 +177,10 @@ def _check_mask(mask: Tensor, scores_shape: tuple[int, ...]) -> None:
         )
     n_q, n_k = scores_shape[-2:]
     if mask.dim() < 2 or mask.shape[-2:] != (n_q, n_k):
-        raise ValueError(f"mask must end in (n_q, n_k) = ({n_q}, {n_k}), got {tuple(mask.shape)}")
+        raise ValueError(
+            f"mask must end in (n_q, n_k) = ({n_q}, {n_k}), got {tuple(mask.shape)}; "
+            "give it one row per query and one column per key"
+        )
     try:
         torch.broadcast_shapes(mask.shape, scores_shape)
     except RuntimeError:

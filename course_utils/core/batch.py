@@ -87,18 +87,22 @@ class TaskBatch:
         if self.tokens.dim() != 2 or self.tokens.dtype != torch.long or self.targets.shape != self.tokens.shape:
             raise ValueError(
                 f"tokens and targets must be int64 tensors of one shape (batch, n); got tokens "
-                f"{self.tokens.dtype} {tuple(self.tokens.shape)}, targets {tuple(self.targets.shape)}"
+                f"{self.tokens.dtype} {tuple(self.tokens.shape)}, targets {tuple(self.targets.shape)}; "
+                "make both with dtype=torch.long and targets shaped like tokens"
             )
         rows = self.tokens.shape[0]
         if self.answer_pos.shape != (rows,) or self.relevant_pos.shape != (rows,):
             raise ValueError(
                 f"answer_pos and relevant_pos must be ({rows},) tensors, one position per row; got "
-                f"{tuple(self.answer_pos.shape)} and {tuple(self.relevant_pos.shape)}"
+                f"{tuple(self.answer_pos.shape)} and {tuple(self.relevant_pos.shape)}: pass them 1-D"
             )
         for name in ("query_index", "needle_pos", "decoy_pos", "copy_mask", "repeat_mask", "window_starts"):
             value = getattr(self, name)
             if value is not None and value.shape[:1] != (rows,):
-                raise ValueError(f"{name} must have one entry per row, shape ({rows}, ...); got {tuple(value.shape)}")
+                raise ValueError(
+                    f"{name} must have one entry per row, shape ({rows}, ...); got {tuple(value.shape)}: "
+                    "give it the batch's rows as its first dimension"
+                )
 
     def to(self, device: torch.device | str) -> TaskBatch:
         """Copy every tensor of the batch to `device`.
@@ -131,7 +135,9 @@ def as_generator(generator: torch.Generator | int) -> torch.Generator:
         return generator
     if isinstance(generator, Integral) and not isinstance(generator, bool):
         return torch.Generator().manual_seed(int(generator))
-    raise ValueError(f"generator must be a torch.Generator or an int seed; got {type(generator).__name__}")
+    raise ValueError(
+        f"generator must be a torch.Generator or an int seed; got {type(generator).__name__}: pass e.g. generator=0"
+    )
 
 
 def check_positive(**values: int) -> None:
@@ -142,11 +148,11 @@ def check_positive(**values: int) -> None:
         >>> check_positive(n=0)
         Traceback (most recent call last):
         ...
-        ValueError: n must be a positive int; got 0
+        ValueError: n must be a positive int; got 0: pass 1 or more
     """
     for name, value in values.items():
         if not isinstance(value, Integral) or isinstance(value, bool) or value < 1:
-            raise ValueError(f"{name} must be a positive int; got {value!r}")
+            raise ValueError(f"{name} must be a positive int; got {value!r}: pass 1 or more")
 
 
 def parse_range(
@@ -171,7 +177,10 @@ def parse_range(
         and (hi is None or bounds[1] <= hi)
     ):
         limits = f"{'' if lo is None else f'{lo} <= '}lo <= hi{'' if hi is None else f' <= {hi}'}"
-        raise ValueError(f"{name} must be an int or an inclusive range (lo, hi) with {limits}{hint}; got {value!r}")
+        raise ValueError(
+            f"{name} must be an int or an inclusive range (lo, hi) with {limits}{hint}; got {value!r}: "
+            "pass one int, or a tuple of two within those bounds"
+        )
     return int(bounds[0]), int(bounds[1])
 
 

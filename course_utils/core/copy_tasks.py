@@ -66,7 +66,10 @@ def copy_batch(
     )
     allowed = [m for m in range(bounds[0], bounds[1] + 1) if m not in set(skip_lengths)]
     if not allowed:
-        raise ValueError(f"skip_lengths={tuple(skip_lengths)} leaves no length in seq_len={seq_len!r}")
+        raise ValueError(
+            f"skip_lengths={tuple(skip_lengths)} leaves no length in seq_len={seq_len!r}; "
+            "remove some of skip_lengths or widen seq_len"
+        )
     g = as_generator(generator)
     if skip_lengths:
         m = allowed[int(torch.randint(len(allowed), (1,), generator=g))]
@@ -106,7 +109,9 @@ def repeated_sequence_batch(
     """
     check_positive(batch_size=batch_size, seq_len=seq_len, n_symbols=n_symbols)
     if not isinstance(repeats, Integral) or repeats < 2:
-        raise ValueError(f"repeats must be an int >= 2 (one copy has nothing to repeat); got {repeats!r}")
+        raise ValueError(
+            f"repeats must be an int >= 2 (one copy has nothing to repeat); got {repeats!r}: pass 2 or more"
+        )
     g = as_generator(generator)
     vocab = SymbolVocab(n_symbols=n_symbols)
     x = torch.randint(0, n_symbols, (batch_size, seq_len), generator=g) + vocab.offset("symbol")
@@ -148,9 +153,9 @@ def backcopy_batch(
     """
     check_positive(batch_size=batch_size, n=n, n_symbols=n_symbols)
     if n < 4:
-        raise ValueError(f"n must be at least 4 (BOS, symbol, TRIGGER, copy); got {n}")
+        raise ValueError(f"n must be at least 4 (BOS, symbol, TRIGGER, copy); got {n}: pass n >= 4")
     if not 0.0 <= trigger_prob <= 1.0:
-        raise ValueError(f"trigger_prob is a probability in [0, 1]; got {trigger_prob}")
+        raise ValueError(f"trigger_prob is a probability in [0, 1]; got {trigger_prob}: pass one in that range")
     g = as_generator(generator)
     vocab = BackcopyVocab(n_symbols=n_symbols)
     probs = (torch.arange(1, n_symbols + 1, dtype=torch.float64) ** -zipf_exponent).expand(batch_size, -1)
@@ -193,7 +198,10 @@ def backcopy_optimal_losses(
         ((8, 64), tensor(True))
     """
     if tokens.dim() != 2 or tokens.shape[1] < 4:
-        raise ValueError(f"tokens must be (batch, n) with n >= 4, from backcopy_batch; got {tuple(tokens.shape)}")
+        raise ValueError(
+            f"tokens must be (batch, n) with n >= 4, from backcopy_batch; got {tuple(tokens.shape)}: "
+            "pass backcopy_batch(...).tokens"
+        )
     vocab = BackcopyVocab(n_symbols=n_symbols)
     batch, n = tokens.shape
     zipf = torch.arange(1, n_symbols + 1, dtype=torch.float64) ** -zipf_exponent
@@ -236,7 +244,7 @@ def loop_stream_batch(
     """
     check_positive(batch_size=batch_size, n_sentences=n_sentences, sentence_len=sentence_len, n_symbols=n_symbols)
     if not 0.0 <= repeat_prob <= 1.0:
-        raise ValueError(f"repeat_prob is a probability in [0, 1]; got {repeat_prob}")
+        raise ValueError(f"repeat_prob is a probability in [0, 1]; got {repeat_prob}: pass one in that range")
     g = as_generator(generator)
     vocab = LoopVocab(n_symbols=n_symbols)
     symbols = torch.randint(0, n_symbols, (batch_size, n_sentences, sentence_len), generator=g)

@@ -106,7 +106,10 @@ class CharTokenizer:
         if not isinstance(ids, list) or not all(
             isinstance(token, int) and 0 <= token < self.vocab_size for token in ids
         ):
-            raise ValueError(f"decode takes a 1-D sequence of ids in [0, {self.vocab_size}); got {str(ids)[:60]}")
+            raise ValueError(
+                f"decode takes a 1-D sequence of ids in [0, {self.vocab_size}); got {str(ids)[:60]}: "
+                "pass one row of ids, such as tokens[0]"
+            )
         return "".join(self.chars[token - 1] for token in ids if token != self.bos_id)
 
 
@@ -135,9 +138,9 @@ def split_corpus(ids: torch.Tensor, val_fraction: float = 0.1) -> tuple[torch.Te
         tensor([9])
     """
     if ids.dim() != 1:
-        raise ValueError(f"ids must be 1-D (n,); got shape {tuple(ids.shape)}")
+        raise ValueError(f"ids must be 1-D (n,); got shape {tuple(ids.shape)}: pass the whole text's ids, flattened")
     if not 0.0 < val_fraction < 1.0:
-        raise ValueError(f"val_fraction must be in (0, 1); got {val_fraction}")
+        raise ValueError(f"val_fraction must be in (0, 1); got {val_fraction}: pass a share such as 0.1")
     cut = int(len(ids) * (1.0 - val_fraction))
     return ids[:cut], ids[cut:]
 
@@ -166,7 +169,10 @@ def lm_batch(
     check_positive(batch_size=batch_size, n=n)
     generator = as_generator(generator)
     if text_ids.dim() != 1 or text_ids.dtype != torch.long:
-        raise ValueError(f"text_ids must be a 1-D long tensor; got {tuple(text_ids.shape)} {text_ids.dtype}")
+        raise ValueError(
+            f"text_ids must be a 1-D long tensor; got {tuple(text_ids.shape)} {text_ids.dtype}: "
+            "pass the ids CharTokenizer.encode returns"
+        )
     width = n if bos else n + 1  # characters taken from the text per row
     if len(text_ids) < width:
         raise ValueError(f"text of {len(text_ids)} ids is too short for windows of n={n}; use a smaller n")
@@ -206,7 +212,7 @@ def text_batch(batch_size: int, n: int, *, split: str = "train", generator: torc
         torch.Size([32, 128])
     """
     if split not in ("train", "val"):
-        raise ValueError(f"split must be 'train' or 'val'; got {split!r}")
+        raise ValueError(f"split must be 'train' or 'val'; got {split!r}: pass one of those two")
     _, train_ids, val_ids = corpus_splits()
     batch = lm_batch(train_ids if split == "train" else val_ids, batch_size, n, generator=generator)
     return replace(batch, vocab=TextVocab())

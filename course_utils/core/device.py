@@ -1,4 +1,5 @@
-"""Seeds, threads and device choice (the first code cell of every notebook calls these; commands take `--device`)."""
+"""Seeds, threads and device choice (the first code cell of every notebook calls these; commands take `--device`),
+and the device a model sits on."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import random
 
 import numpy as np
 import torch
+from torch import nn
 
 
 def seed_everything(seed: int) -> torch.Generator:
@@ -24,7 +26,7 @@ def seed_everything(seed: int) -> torch.Generator:
         >>> generator = seed_everything(0)  # doctest: +SKIP
     """
     if seed < 0:
-        raise ValueError(f"seed must be non-negative, got {seed}")
+        raise ValueError(f"seed must be non-negative, got {seed}; pass e.g. 0")
     os.environ["PYTHONHASHSEED"] = str(seed)
     random.seed(seed)
     np.random.seed(seed)
@@ -52,7 +54,7 @@ def set_threads(threads: int) -> int:
             raise ValueError(f"COURSE_THREADS must be a positive integer, got {override!r}; unset it or set e.g. 1")
         threads = int(override)
     if threads < 1:
-        raise ValueError(f"threads must be >= 1, got {threads}")
+        raise ValueError(f"threads must be >= 1, got {threads}; pass e.g. 1")
     torch.set_num_threads(threads)
     return threads
 
@@ -66,11 +68,24 @@ def pick_device(prefer: str | None = None) -> torch.device:
     """
     if prefer is not None:
         if prefer not in ("cpu", "cuda"):
-            raise ValueError(f"prefer must be 'cpu', 'cuda' or None, got {prefer!r}")
+            raise ValueError(f"prefer must be 'cpu', 'cuda' or None, got {prefer!r}; pass one of those")
         if prefer == "cuda" and not torch.cuda.is_available():
             raise ValueError("prefer='cuda' but no CUDA device is available; use prefer=None")
         return torch.device(prefer)
     return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+
+
+def model_device(model: nn.Module, fallback: torch.device) -> torch.device:
+    """The device of the model's parameters, or `fallback` for a module without any (a stand-in).
+
+    Example:
+        >>> model_device(nn.Linear(2, 2), torch.device("meta"))
+        device(type='cpu')
+        >>> model_device(nn.ReLU(), torch.device("meta"))
+        device(type='meta')
+    """
+    parameter = next(model.parameters(), None)
+    return fallback if parameter is None else parameter.device
 
 
 def add_device_argument(parser: argparse.ArgumentParser, *, default: str, help: str) -> None:

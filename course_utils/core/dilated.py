@@ -33,11 +33,13 @@ def check_patterns(n: int, segment_lengths: list[int], dilation_rates: list[int]
     if len(segment_lengths) != len(dilation_rates) or not segment_lengths:
         raise ValueError(
             f"segment_lengths and dilation_rates must be non-empty lists of the same length, "
-            f"got {segment_lengths} and {dilation_rates}"
+            f"got {segment_lengths} and {dilation_rates}; give one dilation rate per segment length"
         )
     for w, r in zip(segment_lengths, dilation_rates):
         if w < 1 or r < 1:
-            raise ValueError(f"segment length and dilation rate must be >= 1, got w={w}, r={r}")
+            raise ValueError(
+                f"segment length and dilation rate must be >= 1, got w={w}, r={r}; use r=1 for no dilation"
+            )
         if n % w:
             raise ValueError(
                 f"the sequence length n={n} is not a multiple of the segment length w={w}; "
@@ -60,7 +62,10 @@ def geometric_patterns(n: int, *, base: int = 512, ratio: int = 4) -> tuple[list
         ([512, 2048, 8192], [1, 4, 16])
     """
     if n < 1 or base < 1 or ratio < 2:
-        raise ValueError(f"need n >= 1, base >= 1 and ratio >= 2, got n={n}, base={base}, ratio={ratio}")
+        raise ValueError(
+            f"need n >= 1, base >= 1 and ratio >= 2, got n={n}, base={base}, ratio={ratio}; "
+            "keep the defaults base=512, ratio=4 unless you need other patterns"
+        )
     w, r = min(base, n), 1
     segments, rates = [], []
     while w <= n:
@@ -114,7 +119,7 @@ def dilated_attention(
     if q.dim() != 4 or k.shape != q.shape or v.shape[:3] != q.shape[:3]:
         raise ValueError(
             f"need q, k (batch, heads, n, d) of equal shape and v (batch, heads, n, d_v); "
-            f"got {tuple(q.shape)}, {tuple(k.shape)}, {tuple(v.shape)}"
+            f"got {tuple(q.shape)}, {tuple(k.shape)}, {tuple(v.shape)}: pass self-attention inputs of one length"
         )
     batch, heads, n, _ = q.shape
     check_patterns(n, segment_lengths, dilation_rates)

@@ -1,8 +1,9 @@
 """Evaluating a trained model on any batch, as the zoo and several chapters do.
 
 Accuracy (at the last token, at every supervised position), held-out loss (per position, on the same
-text at every length) and the last query's attention. Accuracy on one task's own batches lives in
-`task_accuracy`; measurements that serve one chapter live in its module (`course_utils.chapters`).
+text at every length), every layer's attention weights and the last query's attention. Accuracy on one
+task's own batches lives in `task_accuracy`; measurements that serve one chapter live in its module
+(`course_utils.chapters`).
 
 Evaluations over many rows run the model `rows_per_call` rows at a time (`forward_in_rows`): one
 call's result (up to float rounding), with attention tensors of rows_per_call rows instead of all.
@@ -20,20 +21,8 @@ from torch import Tensor, nn
 
 from course_utils.core.attention import attention_scores
 from course_utils.core.batch import IGNORE_INDEX, TaskBatch
+from course_utils.core.device import model_device
 from course_utils.core.model import TinyGPT
-
-
-def model_device(model: nn.Module, fallback: torch.device) -> torch.device:
-    """The device of the model's parameters, or `fallback` for a module without any (a stand-in).
-
-    Example:
-        >>> model_device(nn.Linear(2, 2), torch.device("meta"))
-        device(type='cpu')
-        >>> model_device(nn.ReLU(), torch.device("meta"))
-        device(type='meta')
-    """
-    parameter = next(model.parameters(), None)
-    return fallback if parameter is None else parameter.device
 
 
 @torch.no_grad()
@@ -66,15 +55,61 @@ def forward_in_rows(
         raise ValueError(f"tokens has no rows (shape {tuple(tokens.shape)}); pass at least one sequence")
     step = len(tokens) if rows_per_call is None else rows_per_call
     if step < 1:
-        raise ValueError(f"rows_per_call must be >= 1 (or None for all rows at once); got {rows_per_call}")
+        raise ValueError(
+            f"rows_per_call must be >= 1 (or None for all rows at once); got {rows_per_call}: pass e.g. 64"
+        )
     device = model_device(model, tokens.device)
-    kwargs = {name: value.to(device) if isinstance(value, Tensor) else value for name, value in model_kwargs.items()}
+    kwargs = _moved_to(device, model_kwargs)
     outputs = []
     for start in range(0, len(tokens), step):
         rows = slice(start, start + step)
         logits = model(tokens[rows].to(device), **kwargs)
         outputs.append((logits if select is None else select(logits, rows)).to(tokens.device))
     return torch.cat(outputs)
+
+
+def _moved_to(device: torch.device, model_kwargs: dict[str, Tensor | None]) -> dict[str, Tensor | None]:
+    """model_kwargs with every tensor moved to `device`."""
+    return {name: value.to(device) if isinstance(value, Tensor) else value for name, value in model_kwargs.items()}
+
+
+@torch.no_grad()
+def forward_with_weights(model: nn.Module, tokens: Tensor, **model_kwargs: Tensor | None) -> tuple[Tensor, Tensor]:
+    """The model's logits and every layer's attention weights on tokens, in eval mode, in one forward.
+
+    tokens: (batch, n) -> logits (batch, n, vocab), weights (layers, batch, heads, n, n), both on the
+    device of tokens. The model runs on its own device (tokens and the tensors in model_kwargs, e.g.
+    positions, go there), with `need_weights=True`.
+
+    Example:
+        >>> from course_utils.core.model import GPTConfig
+        >>> model = TinyGPT(GPTConfig(vocab_size=40, max_len=64))
+        >>> logits, weights = forward_with_weights(model, torch.zeros(3, 10, dtype=torch.long))
+        >>> logits.shape, weights.shape
+        (torch.Size([3, 10, 40]), torch.Size([2, 3, 4, 10, 10]))
+    """
+    model.eval()
+    device = model_device(model, tokens.device)
+    logits, weights = model(tokens.to(device), need_weights=True, **_moved_to(device, model_kwargs))
+    return logits.to(tokens.device), weights.to(tokens.device)
+
+
+def attention_weights(model: nn.Module, tokens: Tensor, **model_kwargs: Tensor | None) -> Tensor:
+    """Every layer's attention weights on tokens: (batch, n) -> (layers, batch, heads, n, n).
+
+    One forward of `forward_with_weights` (eval mode, no gradients, on the model's device); the
+    weights come back to the device of tokens.
+
+    Example:
+        Every query's weights sum to 1 (a causal model's query i spreads them over keys 0 … i):
+
+        >>> from course_utils.core.model import GPTConfig
+        >>> model = TinyGPT(GPTConfig(vocab_size=40, max_len=64))
+        >>> weights = attention_weights(model, torch.zeros(3, 10, dtype=torch.long))
+        >>> weights.shape, bool(torch.allclose(weights.sum(-1), torch.ones(2, 3, 4, 10)))
+        (torch.Size([2, 3, 4, 10, 10]), True)
+    """
+    return forward_with_weights(model, tokens, **model_kwargs)[1]
 
 
 def token_losses(logits: Tensor, targets: Tensor) -> Tensor:
@@ -89,7 +124,10 @@ def token_losses(logits: Tensor, targets: Tensor) -> Tensor:
         tensor([[1.3863,    nan]])
     """
     if logits.shape[:2] != targets.shape:
-        raise ValueError(f"logits {tuple(logits.shape)} do not match targets {tuple(targets.shape)}")
+        raise ValueError(
+            f"logits {tuple(logits.shape)} do not match targets {tuple(targets.shape)}; pass logits (batch, n, vocab) "
+            "of the batch whose targets (batch, n) you pass"
+        )
     losses = F.cross_entropy(logits.transpose(1, 2), targets.clamp_min(0), reduction="none")
     return losses.masked_fill(targets == IGNORE_INDEX, float("nan"))
 
@@ -118,7 +156,10 @@ def last_query_attention(model: TinyGPT, tokens: Tensor) -> tuple[Tensor, Tensor
             "attention; use course_utils.chapters.dilution.retrieval_report (the full forward) for other models"
         )
     if tokens.dim() != 2 or tokens.dtype != torch.long:
-        raise ValueError(f"tokens must be int64 of shape (batch, n), got {tokens.dtype} {tuple(tokens.shape)}")
+        raise ValueError(
+            f"tokens must be int64 of shape (batch, n), got {tokens.dtype} {tuple(tokens.shape)}; pass a "
+            "batch's tokens (batch.tokens; one sequence: tokens[None])"
+        )
     model.eval()
     device = model_device(model, tokens.device)
     block, n = model.block(0), tokens.shape[1]
@@ -184,7 +225,7 @@ def position_losses(model: TinyGPT, windows: TaskBatch, n: int, *, rows_per_call
     """
     rows, width = windows.targets.shape
     if n < 1 or width % n:
-        raise ValueError(f"n must divide the window width {width}; got n={n}")
+        raise ValueError(f"n must divide the window width {width}; got n={n}. Pass a divisor of {width}")
     targets = windows.targets.reshape(rows * (width // n), n)  # (pieces, n)
     tokens = torch.cat([windows.tokens[:, :1].repeat_interleave(width // n, dim=0), targets[:, :-1]], dim=1)
     model.eval()

@@ -115,7 +115,7 @@ class ScalableSoftmax(nn.Module):
 def check_scale_invariant_tau(tau: float) -> None:
     """Raise ValueError unless tau, the scale-invariant transform's distance scale, is > 0."""
     if not tau > 0:
-        raise ValueError(f"tau must be > 0 (the paper's best is 10.0), got {tau}")
+        raise ValueError(f"tau must be > 0, got {tau}; use the paper's best, 10.0, unless you are sweeping it")
 
 
 def scale_invariant_coefficients(t: Tensor, tau: float = 10.0) -> tuple[Tensor, Tensor]:

@@ -72,7 +72,7 @@ def merge_lse(lses: Sequence[Tensor]) -> Tensor:
         tensor([0.6931])
     """
     if not lses:
-        raise ValueError("merge_lse needs at least one log-sum-exp")
+        raise ValueError("merge_lse needs at least one log-sum-exp; pass a non-empty list")
     lse = lses[0]
     for lse_i in lses[1:]:
         lse = torch.logaddexp(lse, lse_i)
@@ -111,7 +111,10 @@ def _check_partials(outs: Sequence[Tensor], lses: Sequence[Tensor], lse: Tensor 
     """Raise ValueError unless there is one log-sum-exp (..., n_q) per output (..., n_q, d_v), and `lse`, if
     given, is (..., n_q) too."""
     if not outs or len(outs) != len(lses):
-        raise ValueError(f"need one log-sum-exp per partial output, got {len(outs)} outputs and {len(lses)}")
+        raise ValueError(
+            f"need one log-sum-exp per partial output, got {len(outs)} outputs and {len(lses)}; "
+            "pass the pairs attention_with_lse returns, at least one"
+        )
     for i, (out_i, lse_i) in enumerate(zip(outs, lses)):
         _check_lse_shape(f"lses[{i}]", lse_i, out_i)
     if lse is not None:
@@ -123,8 +126,8 @@ def _check_lse_shape(name: str, lse: Tensor, out: Tensor) -> None:
     if tuple(lse.shape) != want:
         hint = "; drop its trailing 1 (lse[..., 0])" if tuple(lse.shape) == (*want, 1) else ""
         raise ValueError(
-            f"{name} must have shape (..., n_q) = {want}, its output's shape without the last dimension, "
-            f"as attention_with_lse returns it; got {tuple(lse.shape)}{hint}"
+            f"{name} must have shape (..., n_q) = {want}, its output's shape without the last dimension: "
+            f"pass the log-sum-exp attention_with_lse returns with that output; got {tuple(lse.shape)}{hint}"
         )
 
 
@@ -165,7 +168,8 @@ def fused_kernel_problem(q: Tensor, k: Tensor, v: Tensor, *, causal: bool = Fals
     with one dtype the kernel takes (`FUSED_DTYPES`), one head size for q, k and v, and at least one
     query and key. On CUDA, flash also needs compute capability 8.0 or newer, a head size that is a
     multiple of 8 up to `FLASH_MAX_HEAD_DIM`, a contiguous last dimension, and, with `causal`, as many
-    queries as keys (its causal mask is aligned to the last key; ours, and the CPU kernel's, to the first).
+    queries as keys: flash aligns its causal mask to the last key (as `core.attention.causal_mask` does),
+    `attention_with_lse(q_start=0)` and the CPU kernel to the first, and the two agree only when n_q = n_k.
 
     Example:
         >>> print(fused_kernel_problem(*(torch.randn(1, 2, 4, 8, dtype=torch.float64) for _ in range(3))))

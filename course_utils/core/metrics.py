@@ -76,10 +76,10 @@ def normalized_entropy(weights: torch.Tensor, n_visible: int | torch.Tensor | No
     except RuntimeError:
         raise ValueError(
             f"n_visible of shape {tuple(n_visible.shape)} does not broadcast to the "
-            f"query shape {tuple(weights.shape[:-1])}"
+            f"query shape {tuple(weights.shape[:-1])}; pass an int or one count per query"
         ) from None
     if (n_visible < 1).any() or (n_visible > n_k).any():
-        raise ValueError(f"n_visible must be between 1 and n_k={n_k}")
+        raise ValueError(f"n_visible must be between 1 and n_k={n_k}; pass n_visible=n_k for non-causal attention")
     if ((weights > 0).sum(dim=-1) > n_visible).any():
         raise ValueError(
             "some rows put weight on more keys than n_visible allows; for non-causal "
@@ -116,7 +116,8 @@ def js_divergence(p: Tensor, q: Tensor) -> Tensor:
         p, q = torch.broadcast_tensors(p, q)
     except RuntimeError as error:
         raise ValueError(
-            f"p and q must have the same (or broadcastable) shape, got {tuple(p.shape)} and {tuple(q.shape)}"
+            f"p and q must have the same (or broadcastable) shape, got {tuple(p.shape)} and {tuple(q.shape)}; "
+            "pass distributions over the same keys, in the last dimension"
         ) from error
     m = 0.5 * (p + q)
 
@@ -149,7 +150,7 @@ def distance_octave_mass(weights: torch.Tensor, *, first_query: int = 0) -> torc
     _check_weights(weights)
     n_q, n_k = weights.shape[-2:]
     if not 0 <= first_query < n_k:
-        raise ValueError(f"first_query must be a position in [0, {n_k}); got {first_query}")
+        raise ValueError(f"first_query must be a position in [0, {n_k}); got {first_query}: use n_k // 2 = {n_k // 2}")
     q_pos = torch.arange(n_k - n_q, n_k, device=weights.device)
     distance = (q_pos[:, None] - torch.arange(n_k, device=weights.device)[None, :]).clamp_min(0)  # (n_q, n_k)
     octave = torch.where(distance == 0, 0, torch.floor(torch.log2(distance.clamp_min(1).double())).long() + 1)
@@ -180,13 +181,17 @@ def sink_mass(weights: Tensor, queries: Tensor | None = None) -> Tensor:
         >>> sink_mass(attn, queries=batch.copy_mask)  # doctest: +SKIP
     """
     if weights.dim() != 5 or weights.shape[-1] != weights.shape[-2]:
-        raise ValueError(f"weights must be (layers, batch, heads, n, n), got {tuple(weights.shape)}")
+        raise ValueError(
+            f"weights must be (layers, batch, heads, n, n), got {tuple(weights.shape)}; "
+            "pass every layer's weights, as TinyGPT(..., need_weights=True) returns them"
+        )
     batch, n = weights.shape[1], weights.shape[-1]
     rows = torch.ones(batch, n, dtype=torch.bool, device=weights.device)
     if queries is not None:
         if queries.shape != (batch, n) or queries.dtype != torch.bool:
             raise ValueError(
-                f"queries must be a bool (batch, n) = ({batch}, {n}) mask, got {queries.dtype} {tuple(queries.shape)}"
+                f"queries must be a bool (batch, n) = ({batch}, {n}) mask, got {queries.dtype} {tuple(queries.shape)}; "
+                "pass a mask of the batch, such as batch.copy_mask"
             )
         rows = rows & queries.to(weights.device)
     rows[:, 0] = False
@@ -207,7 +212,7 @@ def sink_rate(mass: Tensor, threshold: float = SINK_THRESHOLD) -> float:
         0.5
     """
     if not 0.0 < threshold < 1.0:
-        raise ValueError(f"threshold is a weight in (0, 1); got {threshold}")
+        raise ValueError(f"threshold is a weight in (0, 1); got {threshold}: leave the default, SINK_THRESHOLD")
     return (mass > threshold).float().mean().item()
 
 

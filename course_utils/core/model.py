@@ -49,6 +49,8 @@ class GPTConfig:
 
     # the shape
     vocab_size: int
+    # the rows of the learned position table (positional="learned"), so that scheme's longest input;
+    # the other schemes ignore it and run at any length (kept required: every stored config has it)
     max_len: int
     d_model: int = 64
     heads: int = 4
@@ -91,7 +93,10 @@ class GPTConfig:
 
     def _check_position_scale(self) -> None:
         if not self.position_scale > 0:
-            raise ValueError(f"position_scale multiplies the positions and must be > 0; got {self.position_scale}")
+            raise ValueError(
+                f"position_scale multiplies the positions and must be > 0; got {self.position_scale}: "
+                "leave it at 1.0 unless you interpolate positions"
+            )
         if self.position_scale == 1.0:
             return
         if self.positional == "learned":
@@ -239,14 +244,20 @@ class TinyGPT(nn.Module):
         """tokens: (batch, n) int64, not empty; positions: (n,) (default: `default_positions(n)`);
         mask: bool (n, n) kept in addition to the causal mask (True = keep)."""
         if tokens.dim() != 2 or tokens.dtype != torch.long:
-            raise ValueError(f"tokens must be int64 of shape (batch, n), got {tokens.dtype} {tuple(tokens.shape)}")
+            raise ValueError(
+                f"tokens must be int64 of shape (batch, n), got {tokens.dtype} {tuple(tokens.shape)}; "
+                "pass batch.tokens, or tokens[None] for one sequence"
+            )
         if tokens.numel() == 0:
             raise ValueError(
                 f"tokens is empty (shape {tuple(tokens.shape)}); pass at least one row of at least one token"
             )
         low, high = torch.aminmax(tokens)
         if bool((low < 0) | (high >= self.config.vocab_size)):  # one host sync
-            raise ValueError(f"token ids must lie in [0, {self.config.vocab_size}), got {int(low)}..{int(high)}")
+            raise ValueError(
+                f"token ids must lie in [0, {self.config.vocab_size}), got {int(low)}..{int(high)}; "
+                "pass tokens of the task the model was trained on"
+            )
         x = self.embed(tokens)  # (B, n, D)
         if positions is None:
             positions = self.default_positions(tokens.shape[1], tokens.device)

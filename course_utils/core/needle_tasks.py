@@ -55,13 +55,15 @@ def needle_batch(
     g = as_generator(generator)
     vocab = NeedleVocab(filler_vocab=filler_vocab, n_values=n_values)
     if n < 4:
-        raise ValueError(f"n must be at least 4 (BOS, NEEDLE, value, QUERY); got {n}")
+        raise ValueError(f"n must be at least 4 (BOS, NEEDLE, value, QUERY); got {n}: pass n >= 4")
     if depth is None:
         needle_pos = torch.randint(1, n - 2, (batch_size,), generator=g)
     elif 0.0 <= depth <= 1.0:
         needle_pos = torch.full((batch_size,), 1 + int(depth * (n - 4) + 0.5))
     else:
-        raise ValueError(f"depth is a relative position in [0, 1] (or None for uniform); got {depth}")
+        raise ValueError(
+            f"depth is a relative position in [0, 1]; got {depth}: pass 0.0 (first) to 1.0 (last), or None for uniform"
+        )
 
     rows = torch.arange(batch_size)
     tokens = torch.randint(0, filler_vocab, (batch_size, n), generator=g) + vocab.offset("filler")
@@ -94,7 +96,7 @@ def _draw_length_and_decoys(
     if decoys < 0 or length < item_len * (decoys + 1) + fixed_len:
         raise ValueError(
             f"n={length} has no room for the needle and {decoys} decoys; "
-            f"need n >= {item_len * (decoys + 1) + fixed_len} and n_decoys >= 0"
+            f"need n >= {item_len * (decoys + 1) + fixed_len} and n_decoys >= 0: pass a longer n or fewer decoys"
         )
     return length, decoys
 
@@ -182,7 +184,9 @@ def near_miss_batch(
     """
     check_positive(batch_size=batch_size, n_values=n_values, filler_vocab=filler_vocab)
     if n_keys < 2:
-        raise ValueError(f"n_keys must be at least 2 (a decoy needs another second token); got {n_keys}")
+        raise ValueError(
+            f"n_keys must be at least 2 (a decoy needs another second token); got {n_keys}: pass 2 or more"
+        )
     g = as_generator(generator)
     length, decoys = _draw_length_and_decoys(n, n_decoys, g, item_len=3, fixed_len=4)
     vocab = NearMissVocab(n_keys=n_keys, n_values=n_values, filler_vocab=filler_vocab)

@@ -63,7 +63,7 @@ class Sinusoidal(PositionalScheme):
     def __init__(self, d_model: int) -> None:
         super().__init__()
         if d_model % 2:
-            raise ValueError(f"sinusoidal positions need an even d_model, got {d_model}")
+            raise ValueError(f"sinusoidal positions need an even d_model, got {d_model}; choose an even one")
         self.d_model = d_model
 
     def table(self, positions: Tensor) -> Tensor:
@@ -94,7 +94,7 @@ class LearnedAbsolute(PositionalScheme):
         if positions.is_floating_point():
             raise ValueError(
                 "learned positions are table rows and need integer positions; "
-                "position interpolation applies to RoPE and ALiBi only"
+                "position interpolation applies to RoPE and ALiBi only: pass integer positions or use one of those"
             )
         if int(positions.max()) >= self.max_len:
             raise ValueError(
@@ -125,7 +125,7 @@ class RoPE(PositionalScheme):
                 f"RoPE needs an even head dimension, got {head_dim}; choose d_model, heads with d_model // heads even"
             )
         if base <= 1:
-            raise ValueError(f"RoPE base must be > 1, got {base}; the usual base is 10000.0")
+            raise ValueError(f"RoPE base must be > 1, got {base}; use the usual base, 10000.0")
         self.head_dim = head_dim
         self.base = base
 
@@ -165,7 +165,7 @@ class PartialRoPE(RoPE):
     def __init__(self, head_dim: int, base: float = 10000.0, p: float = 0.75) -> None:
         super().__init__(head_dim, base)
         if not 0.0 <= p <= 1.0:
-            raise ValueError(f"p is the fraction of frequencies kept, in [0, 1]; got {p}")
+            raise ValueError(f"p is the fraction of frequencies kept, in [0, 1]; got {p}: use the default, 0.75")
         self.p = p
 
     def angles(self, positions: Tensor) -> Tensor:

@@ -1,6 +1,6 @@
 """Stored measurement records: JSON files of numbers too slow to measure in a notebook.
 
-Each record is written by one command. Round a record's floats before it is written (`round_floats`), write it compactly
+Each record is written by one command. Round a record's floats before it is written (`round_floats`), write it
 (`write_json`) and read it back, or say which command rebuilds it (`read_json`).
 """
 
@@ -36,7 +36,8 @@ def round_floats(record: Any, digits: int = 5) -> Any:
 
 
 def write_json(path: Path, record: Mapping[str, Any]) -> None:
-    """Write `record` to `path` as one line of compact JSON (creating its folder).
+    """Write `record` to `path` as JSON indented by one space, one value a line, keys in the record's order
+    (creating its folder), so that a rebuilt record's diff shows which numbers changed.
 
     Example:
         Not run as a test: it overwrites a stored trial record.
@@ -44,7 +45,7 @@ def write_json(path: Path, record: Mapping[str, Any]) -> None:
         >>> write_json(TRIALS_DIR / "kv-si-nope-s0.json", round_floats(record))  # doctest: +SKIP
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(record, separators=(",", ":")) + "\n", encoding="utf-8")
+    path.write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
 
 
 def read_json(path: Path, rebuild_command: str) -> dict:

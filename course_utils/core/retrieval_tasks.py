@@ -118,7 +118,7 @@ def kv_retrieval_batch(
 def _check_query(query_index: int | torch.Tensor | None, edge_bias: float) -> None:
     """kv_retrieval_batch's query options: a probability `edge_bias`, and not both options."""
     if not 0.0 <= edge_bias <= 1.0:
-        raise ValueError(f"edge_bias is a probability in [0, 1]; got {edge_bias}")
+        raise ValueError(f"edge_bias is a probability in [0, 1]; got {edge_bias}: pass one in that range (0 = uniform)")
     if query_index is not None and edge_bias > 0:
         raise ValueError("pass either query_index (a fixed pair) or edge_bias (a biased draw), not both")
 
@@ -131,7 +131,7 @@ def _check_filler(
     scattered_bounds = parse_range("n_filler", n_filler, lo=0)
     for name, value in (("filler_prefix", filler_prefix), ("filler_gap", filler_gap)):
         if not isinstance(value, Integral) or value < 0:
-            raise ValueError(f"{name} is a number of filler tokens, an int >= 0; got {value!r}")
+            raise ValueError(f"{name} is a number of filler tokens, an int >= 0; got {value!r}: pass 0 for none")
     if not filler and (scattered_bounds != (0, 0) or filler_prefix or filler_gap):
         raise ValueError(
             "n_filler, filler_prefix and filler_gap place filler tokens: pass filler=True "
@@ -169,7 +169,7 @@ def _kv_query(
         if query.shape != (batch_size,) or query.is_floating_point() or query.min() < 0 or query.max() >= k:
             raise ValueError(
                 f"query_index must be an int or a ({batch_size},) tensor with values "
-                f"in [0, n_pairs={k}); got {query_index!r}"
+                f"in [0, n_pairs={k}); got {query_index!r}: pass integer pair indices, 0 for the first pair"
             )
         return query
     query = torch.randint(0, k, (batch_size,), generator=g)
@@ -212,7 +212,7 @@ def associative_recall_batch(
     """
     check_positive(batch_size=batch_size, n_keys=n_keys, n_values=n_values)
     if n_keys < 2:
-        raise ValueError(f"n_keys must be at least 2 (distractors need another key); got {n_keys}")
+        raise ValueError(f"n_keys must be at least 2 (distractors need another key); got {n_keys}: pass 2 or more")
     bounds = parse_range("n_items", n_items)
     g = as_generator(generator)
     vocab = RecallVocab(n_keys=n_keys, n_values=n_values, value_answers=value_answers)

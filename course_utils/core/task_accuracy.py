@@ -40,7 +40,9 @@ def accuracy_by_query_index(
         >>> accuracy_by_query_index(model, 16, per_index=32)  # doctest: +SKIP
     """
     if per_index < 1:
-        raise ValueError(f"per_index must be >= 1, got {per_index}")
+        raise ValueError(
+            f"per_index must be >= 1, got {per_index}; pass the number of sequences to draw per pair index"
+        )
     query = torch.arange(n_pairs).repeat_interleave(per_index)  # (K * per_index,)
     batch = kv_retrieval_batch(len(query), n_pairs, query_index=query, generator=seed, **task_kwargs)
     model.eval()

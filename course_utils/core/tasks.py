@@ -64,16 +64,16 @@ def options_of(fn: Callable[..., Any], *, leave_out: str) -> tuple[tuple[str, ..
 class TaskSpec:
     """A registered task: its batch function and its vocabulary.
 
-    `batch_fn(**options, generator=g)` draws a batch; its signature says which options the task needs
+    `draw_batch(**options, generator=g)` draws a batch; its signature says which options the task needs
     and which it may take. The vocabulary class is built from the options named like its fields
     (`n_keys`, `n_values`, ...).
 
     Example:
-        >>> TASKS["copy"].batch_fn.__name__, TASKS["copy"].vocab_cls.__name__
+        >>> TASKS["copy"].draw_batch.__name__, TASKS["copy"].vocab_cls.__name__
         ('copy_batch', 'CopyVocab')
     """
 
-    batch_fn: Callable[..., TaskBatch]
+    draw_batch: Callable[..., TaskBatch]
     vocab_cls: type[Vocab]
 
 
@@ -101,10 +101,12 @@ def _checked_task(name: str, options: dict[str, Any], *, all_required: bool) -> 
     if "generator" in options:
         raise ValueError("do not pass generator here; the returned function takes it per call")
     spec = TASKS[name]
-    required, optional = options_of(spec.batch_fn, leave_out="generator")
+    required, optional = options_of(spec.draw_batch, leave_out="generator")
     unknown = [option for option in options if option not in required + optional]
     if unknown:
-        raise ValueError(f"task {name!r} has no option {unknown}; it takes {list(required + optional)}")
+        raise ValueError(
+            f"task {name!r} has no option {unknown}; it takes {list(required + optional)}: pass only those"
+        )
     missing = [option for option in required if option not in options]
     if all_required and missing:
         raise ValueError(f"task {name!r} needs {missing}; pass every one of {list(required)}")
@@ -122,7 +124,7 @@ def make_batch_fn(name: str, **options: Any) -> Callable[[torch.Generator | int]
     spec = _checked_task(name, options, all_required=True)
 
     def batch_fn(generator: torch.Generator | int) -> TaskBatch:
-        return spec.batch_fn(**options, generator=generator)
+        return spec.draw_batch(**options, generator=generator)
 
     return batch_fn
 

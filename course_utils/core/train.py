@@ -17,6 +17,7 @@ from torch import Tensor, nn
 from tqdm.auto import tqdm
 
 from course_utils.core.batch import IGNORE_INDEX, TaskBatch
+from course_utils.core.device import model_device
 
 
 @dataclass(frozen=True)
@@ -71,19 +72,24 @@ def lr_at(step: int, config: TrainConfig) -> float:
     return config.lr * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * min(1.0, progress))))
 
 
-def lm_loss(logits: Tensor, targets: Tensor) -> Tensor:
-    """Mean cross-entropy over the positions whose target is not IGNORE_INDEX (-100).
+def next_token_loss(logits: Tensor, targets: Tensor) -> Tensor:
+    """Mean cross-entropy of the next-token predictions at the positions whose target is not IGNORE_INDEX (-100).
+
+    The training loss of every task: a task says what is scored through its targets.
 
     logits: (batch, n, vocab), targets: (batch, n).
 
     Example:
         Uniform logits over 4 tokens lose log 4 at the one scored position:
 
-        >>> lm_loss(torch.zeros(1, 2, 4), torch.tensor([[1, IGNORE_INDEX]]))
+        >>> next_token_loss(torch.zeros(1, 2, 4), torch.tensor([[1, IGNORE_INDEX]]))
         tensor(1.3863)
     """
     if logits.shape[:2] != targets.shape:
-        raise ValueError(f"logits (batch, n, vocab) {tuple(logits.shape)} do not match targets {tuple(targets.shape)}")
+        raise ValueError(
+            f"logits (batch, n, vocab) {tuple(logits.shape)} do not match targets {tuple(targets.shape)}; pass the "
+            "model's logits on batch.tokens with batch.targets"
+        )
     return F.cross_entropy(logits.flatten(0, 1), targets.flatten(), ignore_index=IGNORE_INDEX)
 
 
@@ -112,16 +118,18 @@ def train(
         >>> losses = train(model, batches, TrainConfig(steps=300))  # doctest: +SKIP
     """
     if callback_every < 1:
-        raise ValueError(f"callback_every must be >= 1 (steps between two callbacks), got {callback_every}")
+        raise ValueError(
+            f"callback_every must be >= 1 (steps between two callbacks), got {callback_every}; pass e.g. 250"
+        )
     if stop_after is not None and not 1 <= stop_after <= config.steps:
         raise ValueError(
             f"stop_after must be between 1 and config.steps={config.steps} (or None for the "
-            f"whole schedule); got {stop_after}"
+            f"whole schedule); got {stop_after}: pass a step count in that range"
         )
     steps = config.steps if stop_after is None else stop_after
     optimizer = torch.optim.AdamW(model.parameters(), lr=config.lr, weight_decay=config.weight_decay)
     generator = torch.Generator().manual_seed(config.data_seed)
-    device = next(model.parameters()).device
+    device = model_device(model, torch.device("cpu"))
     losses: list[float] = []
     model.train()
     bar = tqdm(range(steps), desc=desc, disable=not progress, mininterval=1.0)
@@ -131,7 +139,7 @@ def train(
         for group in optimizer.param_groups:
             group["lr"] = lr_at(step, config)
         batch = batch_fn(generator)
-        loss = lm_loss(model(batch.tokens.to(device)), batch.targets.to(device))
+        loss = next_token_loss(model(batch.tokens.to(device)), batch.targets.to(device))
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), config.grad_clip)

@@ -50,7 +50,7 @@ class Vocab:
             if token_range.size < 1:
                 raise ValueError(
                     f"{type(self).__name__}: {token_range.name!r} tokens number {token_range.size}; "
-                    "every vocabulary size must be at least 1"
+                    "pass at least 1 for every vocabulary size"
                 )
 
     def token_ranges(self) -> tuple[TokenRange, ...]:
@@ -66,7 +66,7 @@ class Vocab:
             start += token_range.size
         raise ValueError(
             f"no token range {name!r} in {type(self).__name__}; its ranges are "
-            f"{[token_range.name for token_range in self.token_ranges()]}"
+            f"{[token_range.name for token_range in self.token_ranges()]}: use one of them"
         )
 
     @property
@@ -77,7 +77,9 @@ class Vocab:
     def labels(self, tokens: torch.Tensor) -> list[str]:
         """Readable labels for a 1-D token tensor, e.g. for plot axes: ["BOS", "k3", "v17", ...]."""
         if tokens.dim() != 1:
-            raise ValueError(f"labels() takes one sequence of shape (n,); got {tuple(tokens.shape)}")
+            raise ValueError(
+                f"labels() takes one sequence of shape (n,); got {tuple(tokens.shape)}: pass one row, tokens[0]"
+            )
         if len(tokens) and (tokens.min() < 0 or tokens.max() >= self.vocab_size):
             raise ValueError(f"token ids must be in [0, {self.vocab_size}) for {self}; pass tokens, not targets")
         names = list(self.specials)

@@ -99,7 +99,10 @@ def tiling_diagram(blocks: int = 6, *, query_block: int = 2, key_block: int = 3)
         "Figure: FlashAttention's tiling: scores live one tile at a time in fast memory. Diagram."
     """
     if not 0 <= query_block < blocks or not 0 <= key_block < blocks:
-        raise ValueError(f"query_block and key_block must lie in [0, {blocks}); got {query_block}, {key_block}")
+        raise ValueError(
+            f"query_block and key_block must lie in [0, {blocks}); got {query_block}, {key_block}: "
+            "pick blocks in that range"
+        )
     fig, ax = plt.subplots(figsize=(10, 5.2))
     ax.set(xlim=(-3.2, blocks + 4.6), ylim=(blocks + 2.0, -1.1), aspect="equal")
     ax.axis("off")
@@ -167,8 +170,16 @@ def route_diagram(reads: Tensor, n_pairs: int, open_pair: int, closed_pair: int)
         'Figure: A 2-layer route: the value reads its key (layer 1), the query reads the value (layer 2). Diagram.'
     """
     query = 2 * n_pairs + 2
-    if reads.shape[0] <= query or not (0 <= open_pair < n_pairs and 0 <= closed_pair < n_pairs):
-        raise ValueError(f"reads must cover {query + 1} positions and the pairs lie in [0, {n_pairs})")
+    if not (0 <= open_pair < n_pairs and 0 <= closed_pair < n_pairs):
+        raise ValueError(
+            f"open_pair and closed_pair must be pairs of the sequence, in [0, {n_pairs}); "
+            f"got {open_pair} and {closed_pair}: pick pairs in that range"
+        )
+    if reads.shape[0] <= query:
+        raise ValueError(
+            f"reads has {reads.shape[0]} positions but {n_pairs} pairs need {query + 1} "
+            f"(BOS, the pairs, SEP, the query); pass reads built for n >= {query + 1}, or fewer pairs"
+        )
     labels = ["BOS"] + [f"{kind}{pair}" for pair in range(n_pairs) for kind in ("k", "v")] + ["SEP", "kq"]
     fig, ax = plt.subplots(figsize=(14, 3.6))
     ax.set(xlim=(-1, query + 1), ylim=(-1.3, 2.6))

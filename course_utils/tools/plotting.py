@@ -1,5 +1,5 @@
-"""One plotting style for the course, and the six kinds of figure its chapters share: attention maps,
-curves, per-seed lines, a loss curve, heatmaps and a recorded benchmark.
+"""One plotting style for the course, and the five kinds of figure its chapters share: attention maps,
+curves, per-seed lines, a loss curve and heatmaps.
 
 Call `use_course_style()` once in a notebook's setup cell. The plot functions return a matplotlib
 `Figure` that is already closed in pyplot, so a notebook shows it exactly once when it is the last
@@ -12,7 +12,6 @@ from __future__ import annotations
 import io
 import math
 from collections.abc import Sequence
-from typing import Any
 
 import matplotlib
 import matplotlib.pyplot as plt
@@ -158,7 +157,10 @@ def _to_numpy(values: ArrayLike, name: str) -> np.ndarray:
     try:
         return np.asarray(values, dtype=np.float64)
     except (TypeError, ValueError):
-        raise ValueError(f"{name} must be numbers (a tensor, array or list); got {type(values).__name__}") from None
+        raise ValueError(
+            f"{name} must be numbers (a tensor, array or list); got {type(values).__name__}: "
+            "convert the values to numbers"
+        ) from None
 
 
 def _closed(fig: Figure) -> Figure:
@@ -198,7 +200,7 @@ def plot_attention_maps(
         >>> describe_figure(fig)
         "Figure: Layer 0. 2 panels. Heat map titled 'head 0'; x axis: key position; y axis: query position. ..."
     """
-    w = _attention_weights(weights, tokens, max_heads, ncols)
+    w = _checked_weights_array(weights, tokens, max_heads, ncols)
     heads = w.shape[0]
     shown = min(heads, max_heads)
     cols = min(shown, ncols)
@@ -218,7 +220,7 @@ def plot_attention_maps(
     return _closed(fig)
 
 
-def _attention_weights(weights: ArrayLike, tokens: list[str] | None, max_heads: int, ncols: int) -> np.ndarray:
+def _checked_weights_array(weights: ArrayLike, tokens: list[str] | None, max_heads: int, ncols: int) -> np.ndarray:
     """`plot_attention_maps`'s weights as a (heads, n_q, n_k) array, its arguments checked."""
     w = _to_numpy(weights, "weights")
     if w.ndim == 2:
@@ -229,9 +231,11 @@ def _attention_weights(weights: ArrayLike, tokens: list[str] | None, max_heads: 
             "Select one batch element first, e.g. weights[0]"
         )
     if max_heads < 1 or ncols < 1:
-        raise ValueError(f"max_heads and ncols must be at least 1; got {max_heads}, {ncols}")
+        raise ValueError(f"max_heads and ncols must be at least 1; got {max_heads}, {ncols}: pass positive counts")
     if tokens is not None and len(tokens) != w.shape[2]:
-        raise ValueError(f"tokens needs one label per key (n_k={w.shape[2]}); got {len(tokens)}")
+        raise ValueError(
+            f"tokens needs one label per key (n_k={w.shape[2]}); got {len(tokens)}: pass n_k labels or none"
+        )
     return w
 
 
@@ -324,18 +328,26 @@ def _check_curves(
     logy: bool,
 ) -> None:
     """`plot_curves`'s checks: one y per x in every curve and band, a curve for every band, positive log axes."""
-    if x.ndim != 1 or not curves:
-        raise ValueError("x must be 1-D and ys a non-empty dict of curves")
+    if x.ndim != 1:
+        raise ValueError(f"x must be 1-D, one value per point; got shape {x.shape}: pass a list or a 1-D array")
+    if not curves:
+        raise ValueError("ys is empty; pass a non-empty dict of curves, name -> one y per x")
     for name, y in curves.items():
         if y.shape != x.shape:
             raise ValueError(f"curve {name!r} has shape {y.shape} but x has {x.shape}; give one y per x")
     for name, (lo, hi) in bands.items():
         if name not in curves:
-            raise ValueError(f"band {name!r} has no curve of the same name; ys has {list(curves)}")
+            raise ValueError(
+                f"band {name!r} has no curve of the same name; ys has {list(curves)}: "
+                "give each band the name of a curve"
+            )
         if lo.shape != x.shape or hi.shape != x.shape:
-            raise ValueError(f"band {name!r} needs lo and hi of shape {x.shape}")
+            raise ValueError(
+                f"band {name!r} needs lo and hi of shape {x.shape}, one bound per x; got {lo.shape} and {hi.shape}: "
+                "pass lo and hi as long as x"
+            )
     if logx and (x <= 0).any():
-        raise ValueError("logx needs positive x values")
+        raise ValueError(f"logx needs positive x values; got {x.min():g}: drop logx or leave out the points at x <= 0")
     if logy and any((y <= 0).any() for y in curves.values()):
         raise ValueError("logy needs positive y values; drop logy or plot a positive quantity")
 
@@ -359,7 +371,10 @@ def plot_seed_lines(
     curves = {name: _to_numpy(v, f"per_seed[{name!r}]") for name, v in per_seed.items()}
     for name, v in curves.items():
         if v.ndim != 2 or v.shape[1] != x_arr.shape[0]:
-            raise ValueError(f"per_seed[{name!r}] must have shape (seeds, {x_arr.shape[0]}), got {v.shape}")
+            raise ValueError(
+                f"per_seed[{name!r}] must have shape (seeds, {x_arr.shape[0]}), got {v.shape}: "
+                "give each seed one value per x"
+            )
     fig, ax = plt.subplots(layout="constrained")
     for (name, v), colour in zip(curves.items(), plt.rcParams["axes.prop_cycle"].by_key()["color"] * 3):
         for i, row in enumerate(v):
@@ -401,12 +416,15 @@ def plot_loss(losses: ArrayLike, *, title: str, steps: ArrayLike | None = None, 
     y = _to_numpy(losses, "losses")
     x = np.arange(len(y)) if steps is None else _to_numpy(steps, "steps")
     if y.ndim != 1 or len(y) == 0 or x.shape != y.shape:
-        raise ValueError(f"losses must be 1-D and non-empty, and steps the same length; got {y.shape}, {x.shape}")
+        raise ValueError(
+            f"losses must be 1-D and non-empty, and steps the same length; got {y.shape}, {x.shape}: "
+            "pass one loss per step as a list or 1-D array"
+        )
     if not np.isfinite(y).all():
         first = int(np.flatnonzero(~np.isfinite(y))[0])
         raise ValueError(f"losses contain NaN or inf from index {first} (training diverged?); plot losses[:{first}]")
     if not 0.0 <= smoothing < 1.0:
-        raise ValueError(f"smoothing must be in [0, 1); got {smoothing}")
+        raise ValueError(f"smoothing must be in [0, 1); got {smoothing}: pass e.g. 0.9 (0 for no smoothing)")
     fig, ax = plt.subplots(layout="constrained")
     (raw,) = ax.plot(x, y, alpha=0.3, linewidth=1, label="raw")
     ax.plot(x, _ema(y, smoothing), color=raw.get_color(), linewidth=2, label=f"smoothed (EMA {smoothing})")
@@ -445,7 +463,8 @@ def plot_heatmaps(
     for name, a in arrays.items():
         if a.shape != (len(row_labels), len(col_labels)):
             raise ValueError(
-                f"panel {name!r} has shape {a.shape}; the labels say ({len(row_labels)}, {len(col_labels)})"
+                f"panel {name!r} has shape {a.shape}; the labels say ({len(row_labels)}, {len(col_labels)}): "
+                "give one row label per row and one column label per column"
             )
     cols = min(len(arrays), ncols)
     fig, drawn = _panel_grid(len(arrays), cols, panel_size=(3.3, 2.9), margins=(0.9, 0.6))
@@ -487,34 +506,3 @@ def draw_annotated_heatmap(
             color="white" if value < vmin + 0.5 * (vmax - vmin) else "black",
         )
     return image
-
-
-def plot_recorded_bench(rows: Sequence[Any], *, field: str, ylabel: str, logy: bool = False) -> Figure:
-    """One line per implementation of a recorded benchmark over n: `rows` are the `BenchRow`s of one CSV
-    file (`course_utils.bench.results.read_csv`), of which those with status "ok" are drawn;
-    `field` is a numeric column ("seconds", "tflops", ...).
-
-    Example:
-        >>> from course_utils.bench.results import read_csv
-        >>> from course_utils.paths import RESULTS_DIR
-        >>> fig = plot_recorded_bench(read_csv(RESULTS_DIR / "dilated_cpu.csv"), field="seconds", ylabel="time (s)")
-        >>> describe_figure(fig)
-        'Figure: Recorded on CPU (torch 2.13.0+cpu, float32). Line plot; ...; legend: dilated, sdpa.'
-    """
-    measured = [row for row in rows if row.status == "ok"]
-    if not measured:
-        raise ValueError("the rows have no row with status 'ok'; rerun the benchmark that writes them")
-    fig, ax = plt.subplots(figsize=(7, 4))
-    for impl in dict.fromkeys(row.impl for row in measured):
-        same = [row for row in measured if row.impl == impl]
-        ax.plot([row.n for row in same], [getattr(row, field) for row in same], marker="o", label=impl)
-    first = measured[0]
-    ax.set(
-        xscale="log",
-        yscale="log" if logy else "linear",
-        xlabel="sequence length n (tokens)",
-        ylabel=ylabel,
-        title=f"Recorded on {first.device_name} (torch {first.torch_version}, {first.dtype})",
-    )
-    ax.legend()
-    return finish(fig)

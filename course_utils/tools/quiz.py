@@ -127,7 +127,9 @@ def _valid_decimals(decimals: object) -> int:
     if isinstance(decimals, bool) or not isinstance(decimals, numbers.Integral):
         raise TypeError(f"decimals must be an int, not {decimals!r}")
     if not 0 <= int(decimals) <= MAX_DECIMALS:
-        raise ValueError(f"decimals must be between 0 and {MAX_DECIMALS}, not {decimals!r}")
+        raise ValueError(
+            f"decimals must be between 0 and {MAX_DECIMALS}, not {decimals!r}: pass the places the question asks for"
+        )
     return int(decimals)
 
 
@@ -140,7 +142,10 @@ def _real_numbers(value: object) -> float | list:
             raise TypeError("cannot round an empty sequence: answer with at least one number")
         return [_real_numbers(item) for item in value]
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"expected a real number or a sequence of them, got {value!r}")
+        raise TypeError(
+            f"expected a real number or a sequence of them, got {value!r}: answer with a number "
+            "(an int, a float, a tensor) or a list of them"
+        )
     number = float(value)
     if not math.isfinite(number):
         raise TypeError(f"cannot round {number!r}: the answer must be a finite number")
@@ -239,7 +244,9 @@ def digest(value: object, *, salt: str, decimals: int | None = None) -> str:
         TypeError: if `value` has no canonical form.
     """
     if not isinstance(salt, str) or not salt:
-        raise ValueError(f"salt must be a non-empty string such as '03/q2' (notebook/question), not {salt!r}")
+        raise ValueError(
+            f"salt must be a non-empty string, not {salt!r}: pass '<notebook>/<question>', such as '03/q2'"
+        )
     form = canonical(value) if decimals is None else canonical_rounded(value, decimals)
     text = f"{salt}\x00{form}"
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -375,7 +382,7 @@ def in_range(x: object, lo: float, hi: float) -> bool:
     """
     _require_answer(x, "this value")
     if lo > hi:
-        raise ValueError(f"empty range: lo={lo!r} > hi={hi!r}")
+        raise ValueError(f"empty range: lo={lo!r} > hi={hi!r}; pass the smaller bound first, in_range(x, lo, hi)")
     x = _unwrap_scalar(x)
     if isinstance(x, (bool, str, bytes)):
         raise ValueError(f"expected a number, got {x!r}: store the number itself, not text or a bool")

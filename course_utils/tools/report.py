@@ -23,7 +23,7 @@ def error_text(error: float, floor: float = 1e-12) -> str:
     """
     if not floor > 0 or not math.isfinite(floor):
         raise ValueError(
-            f"floor must be a positive finite number, got {floor}: 1e-12 for float64 results, 1e-6 for float32"
+            f"floor must be a positive finite number, got {floor}: use 1e-12 for float64 results, 1e-6 for float32"
         )
     if math.isnan(error) or error < 0:
         raise ValueError(
@@ -42,7 +42,10 @@ def loglog_slope(xs: Sequence[float], ys: Sequence[float]) -> float:
         2.0
     """
     if len(xs) != len(ys) or len(set(xs)) < 2:
-        raise ValueError(f"need as many ys as xs and at least two distinct xs; got xs={list(xs)}, ys={list(ys)}")
+        raise ValueError(
+            f"need as many ys as xs and at least two distinct xs; got xs={list(xs)}, ys={list(ys)}: "
+            "pass one y per x, measured at two sizes or more"
+        )
     if min(xs) <= 0 or min(ys) <= 0:
         raise ValueError(
             f"a log-log slope needs positive values; got xs={list(xs)}, ys={list(ys)}: leave out points at or below 0"

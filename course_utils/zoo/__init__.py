@@ -1,7 +1,7 @@
 """The model zoo: small models trained by the course's own code, each rebuilt by one command.
 
-- `recipes`  the entries: `ZOO[name]` is a complete recipe (task, model, training, seed); `family_names`
-             and `entry_name` find them (`family_names("kv", positional="alibi")` -> {0: "kv-alibi-s0", ...})
+- `recipes`  the entries: `ZOO[name]` is a complete recipe (task, model, training, seed); `names_by_seed`
+             and `entry_name` find them (`names_by_seed("kv", positional="alibi")` -> {0: "kv-alibi-s0", ...})
 - `names`    how each family spells its entries' names
 - `store`    how a checkpoint is stored (byte planes, xz-compressed) under `course_utils/zoo/checkpoints/`
              (`write_checkpoint`, `read_checkpoint`)
@@ -28,8 +28,8 @@ from course_utils.zoo.recipes import (
     ZooEntry,
     checkpoint_path,
     entry_name,
-    family_names,
     get_entry,
+    names_by_seed,
 )
 from course_utils.zoo.store import read_checkpoint, write_checkpoint
 from course_utils.zoo.training import KV_TRACKED_N_PAIRS, build_entry, evaluate_entry, load_entry, train_entry
@@ -49,9 +49,9 @@ __all__ = [
     "checkpoint_path",
     "entry_name",
     "evaluate_entry",
-    "family_names",
     "get_entry",
     "load_entry",
+    "names_by_seed",
     "read_checkpoint",
     "train_entry",
     "write_checkpoint",

@@ -22,6 +22,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     if args.command == "list":
         total = 0.0
+        width = max(map(len, ZOO))
         for entry in ZOO.values():
             path = checkpoint_path(entry.name)
             status = "not built"
@@ -29,7 +30,7 @@ def main(argv: list[str] | None = None) -> None:
                 seconds = read_checkpoint(path)["build_seconds"]
                 total += seconds
                 status = f"{seconds:6.1f} s"
-            print(f"{entry.name:20s} {status:>9s}  {entry.description}")
+            print(f"{entry.name:{width}s} {status:>9s}  {entry.description}")
         print(f"total build time of the built entries: {total / 60:.1f} min on one core")
         return
     names = chosen_names(parser, args, ZOO, "zoo entry")

@@ -22,25 +22,33 @@ def recall_name(seed: int, *, transform: str, reference: int = 0, value_answers:
 def kv_name(
     seed: int,
     *,
-    positional: str,
+    positional: str = "",
+    variant: str = "",
     edge: bool = False,
     dilated: bool = False,
     layers: int = 2,
     query_first: bool = False,
     filler: bool = False,
     finetune: str = "",
-    variant: str = "",
+    continued: bool = False,
 ) -> str:
-    """A kv entry's name (notebooks 03, 07, 09): the positional scheme, or the attention `variant` (an
-    `SI_VARIANTS` name such as "si-nope", which sets the positional scheme too) in its place, then one suffix
-    per option set ("-dilated", "-3l", "-edge", "-qfirst", "-fill", "-pi", in that order).
+    """A kv entry's name (notebooks 03, 07, 09): its positional scheme or, in its place, its attention
+    `variant` (an `SI_VARIANTS` name such as "si-nope", which sets the positional scheme itself), one of the
+    two; then one suffix per option set, in this order: "-dilated", "-3l", "-edge", "-qfirst", "-fill", the
+    `finetune` ("-pi", "-extrap": notebook 03's fine-tunes to longer sequences) and "-long" for `continued`
+    training (notebook 07's second pass over the same data).
 
     Example:
         >>> kv_name(0, positional="alibi", query_first=True, filler=True)
         'kv-alibi-qfirst-fill-s0'
-        >>> kv_name(0, positional="none", variant="si-nope")
+        >>> kv_name(0, variant="si-nope")
         'kv-si-nope-s0'
     """
+    if bool(positional) == bool(variant):
+        raise ValueError(
+            f"a kv name takes positional= or variant= (an attention variant sets its own positional scheme), "
+            f"one of the two; got positional={positional!r}, variant={variant!r}: pass exactly one of them"
+        )
     suffixes = "".join(
         suffix
         for on, suffix in (
@@ -50,6 +58,7 @@ def kv_name(
             (query_first, "-qfirst"),
             (filler, "-fill"),
             (bool(finetune), f"-{finetune}"),
+            (continued, "-long"),
         )
         if on
     )
@@ -155,7 +164,7 @@ NAME_RULES: dict[str, Callable[..., str]] = {
 }
 
 #: The trials' name rules (`course_utils.zoo.trials`: their measurements are stored, not their weights): the
-#: zoo's, for kv and si-lm variants (`layers`, `finetune="long"`, `variant="si-nope"`, more si-lm `variant`s),
+#: zoo's, for kv and si-lm variants (`layers`, `continued`, `variant="si-nope"`, more si-lm `variant`s),
 #: and notebook 08's needle models, a family only trials use.
 TRIAL_NAME_RULES: dict[str, Callable[..., str]] = {**NAME_RULES, "si-needle": si_needle_name}
 
@@ -179,8 +188,9 @@ def format_entry_name(
     unknown = [option for option in options if option not in required + optional]
     missing = [option for option in required if option not in options]
     if unknown or missing:
+        always = f", of which {list(required)} always" if required else ""
         raise ValueError(
-            f"zoo family {family_name!r} takes the options {list(required + optional)}, "
-            f"of which {list(required)} always; got {sorted(options)}"
+            f"zoo family {family_name!r} takes the options {list(required + optional)}{always}; got {sorted(options)}: "
+            "pass only those options"
         )
     return rule(seed, **options)

@@ -6,7 +6,7 @@ curve under `course_utils/zoo/checkpoints/NAME.pt.xz` (a `torch.save` file, xz-c
 call `zoo.load_entry(NAME)`, which reads the checkpoint instantly (or retrains with `retrain=True`).
 
 Names are an API: entries come in families trained on every seed of `SEEDS`, and
-`family_names("kv", positional="alibi")` -> {0: "kv-alibi-s0", 1: ..., 2: ...} (or `entry_name("kv", 0,
+`names_by_seed("kv", positional="alibi")` -> {0: "kv-alibi-s0", 1: ..., 2: ...} (or `entry_name("kv", 0,
 positional="alibi")`) builds them from `NAME_RULES`, the one place that spells them. Each family
 draws its training data from its own stream, `DATA_SEED_BASE[family] + seed`.
 
@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, NotRequired, TypedDict, TypeVar
+from typing import Any, TypedDict, TypeVar
 
 from course_utils.core.model import GPTConfig
 from course_utils.core.sink_fixes import SINK_FIXES
@@ -91,7 +91,7 @@ def _choose(table: Mapping[str, _Value], key: str, what: str) -> _Value:
 class Provenance(TypedDict):
     """The recipe a stored record opens with (`ZooEntry.provenance()`), checkpoint or trial.
 
-    `init_from` is None unless the entry is a fine-tune; the checkpoints stored before fine-tunes existed lack it.
+    `init_from` names the entry whose trained weights training started from, or is None for a fresh init.
     """
 
     name: str
@@ -101,7 +101,7 @@ class Provenance(TypedDict):
     model_config: dict[str, Any]  # GPTConfig.to_dict()
     train_config: dict[str, Any]  # TrainConfig.to_dict()
     seed: int
-    init_from: NotRequired[str | None]
+    init_from: str | None
 
 
 @dataclass(frozen=True)
@@ -111,7 +111,8 @@ class ZooEntry:
     `model_overrides` holds the GPTConfig fields the recipe sets (the others keep their defaults), except
     `vocab_size`, which follows from the task; `model_config()` builds the config. `train_config.data_seed`
     follows from the family and the seed: every entry trains on its family's data stream,
-    `DATA_SEED_BASE[family] + seed`, which replaces any data_seed `train_config` holds.
+    `DATA_SEED_BASE[family] + seed`, which replaces any data_seed `train_config` holds. The dataclass is
+    frozen but its dicts are not: treat them as read-only (`derive_entry` copies them).
 
     Example:
         >>> get_entry("kv-rope-s1").train_config.data_seed  # DATA_SEED_BASE["kv"] + 1
@@ -176,22 +177,26 @@ def derive_entry(
     *,
     name: str,
     description: str,
-    model: dict[str, Any] | None = None,
-    task: dict[str, Any] | None = None,
+    model_updates: dict[str, Any] | None = None,
+    task_updates: dict[str, Any] | None = None,
     **fields: Any,
 ) -> ZooEntry:
-    """`parent`'s recipe under a new name: `model` updates its `model_overrides`, `task` its `task_kwargs`,
-    and `fields` replace any `ZooEntry` fields (`train_config`, `tracker`, `init_from`, ...; `task_kwargs=`
-    replaces the task's options outright, for a recipe that drops one of its parent's).
+    """`parent`'s recipe under a new name: `model_updates` are merged into its `model_overrides` and
+    `task_updates` into its `task_kwargs`; `fields` replace `ZooEntry` fields outright (`train_config`,
+    `tracker`, `init_from`, ...; `task_kwargs=` for a recipe that drops one of its parent's task options).
 
     Example:
-        >>> three = derive_entry(get_entry("copy-rope-2l"), name="copy-3l", description="3 layers", model={"layers": 3})
-        >>> three.model_overrides["layers"], three.task_kwargs == get_entry("copy-rope-2l").task_kwargs
+        >>> copier = get_entry("copy-rope-2l")
+        >>> three = derive_entry(copier, name="copy-3l", description="3 layers", model_updates={"layers": 3})
+        >>> three.model_overrides["layers"], three.task_kwargs == copier.task_kwargs
         (3, True)
     """
+    for updates, field_name in ((model_updates, "model_overrides"), (task_updates, "task_kwargs")):
+        if updates is not None and field_name in fields:
+            raise ValueError(f"{name}: pass {field_name}= (a replacement) or updates to it, not both")
     merged = {
-        "model_overrides": {**parent.model_overrides, **(model or {})},
-        "task_kwargs": {**parent.task_kwargs, **(task or {})},
+        "model_overrides": {**parent.model_overrides, **(model_updates or {})},
+        "task_kwargs": {**parent.task_kwargs, **(task_updates or {})},
     }
     return replace(parent, name=name, description=description, **{**merged, **fields})
 
@@ -282,7 +287,7 @@ def kv_query_first_entry(seed: int) -> ZooEntry:
         name=kv_name(seed, positional="alibi", query_first=True, filler=True),
         description=f"Notebook 03: {plain.name}'s recipe with the query key also before the pairs "
         f"(query-aware); seed {seed}.",
-        task={"query_first": True},
+        task_updates={"query_first": True},
         eval_kwargs={**plain.eval_kwargs, "query_first": True},
     )
 
@@ -343,8 +348,8 @@ def kv_finetune_entry(seed: int, finetune: str) -> ZooEntry:
         parent,
         name=kv_name(seed, positional="rope", filler=True, finetune=finetune),
         description=f"Notebook 03: {parent.name} fine-tuned 200 steps on 16-64 pairs, {how}; seed {seed}.",
-        task={"n_pairs": (16, 64)},
-        model={"position_scale": scale},
+        task_updates={"n_pairs": (16, 64)},
+        model_updates={"position_scale": scale},
         train_config=replace(parent.train_config, steps=200, batch_size=64, lr=1e-3, warmup_steps=20),
         eval_kwargs={"n_pairs": 64, "n_filler": 0},
         tracker="kv_accuracy_by_length",
@@ -371,7 +376,7 @@ def kv_dilated_entry(seed: int) -> ZooEntry:
         description=f"Notebook 07: key-value retrieval of 4-16 pairs, 2 layers, rope, dilated attention "
         f"w={KV_DILATED_PATTERNS['dilated_segments']} r={KV_DILATED_PATTERNS['dilated_rates']}; "
         f"seed {seed}.",
-        model=KV_DILATED_PATTERNS,
+        model_updates=KV_DILATED_PATTERNS,
     )
 
 
@@ -655,18 +660,18 @@ def entry_name(family: str, seed: int, **options: Any) -> str:
     if spelled not in ZOO:
         raise ValueError(
             f"no zoo entry {spelled!r} for family {family!r}, seed {seed}, options {options}; "
-            f"see `family_names({family!r}, ...)` for the seeds that exist"
+            f"see `names_by_seed({family!r}, ...)` for the seeds that exist"
         )
     return spelled
 
 
-def family_names(family: str, **options: Any) -> dict[int, str]:
+def names_by_seed(family: str, **options: Any) -> dict[int, str]:
     """{seed: name} of the entries of one family variant, for the seeds of `SEEDS` that exist.
 
     Example:
-        >>> family_names("kv", positional="alibi")
+        >>> names_by_seed("kv", positional="alibi")
         {0: 'kv-alibi-s0', 1: 'kv-alibi-s1', 2: 'kv-alibi-s2'}
-        >>> family_names("si-lm", variant="si-prope", tau=3.0)  # seed 0 only
+        >>> names_by_seed("si-lm", variant="si-prope", tau=3.0)  # seed 0 only
         {0: 'si-lm-si-prope-tau3-s0'}
     """
     names = {seed: format_entry_name(family, seed, options) for seed in SEEDS}
@@ -674,7 +679,7 @@ def family_names(family: str, **options: Any) -> dict[int, str]:
     if not found:
         raise ValueError(
             f"zoo family {family!r} has no entry with options {options} (tried "
-            f"{sorted(names.values())}); `python -m course_utils.zoo list` lists the entries"
+            f"{sorted(names.values())}); run `python -m course_utils.zoo list` to see the entries"
         )
     return found
 
@@ -687,7 +692,7 @@ def get_entry(name: str) -> ZooEntry:
         'kv_retrieval'
     """
     if name not in ZOO:
-        raise ValueError(f"no zoo entry {name!r}; available: {sorted(ZOO)}")
+        raise ValueError(f"no zoo entry {name!r}; choose one of {sorted(ZOO)}")
     return ZOO[name]
 
 

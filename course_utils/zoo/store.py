@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import lzma
 from pathlib import Path
-from typing import Any, NotRequired
+from typing import Any
 
 import torch
 
@@ -16,13 +16,12 @@ class CheckpointRecord(Provenance):
     """A checkpoint as `zoo.training.build_entry` stores it: the recipe, then what training gave.
 
     `losses` is a float32 tensor as stored, a list of floats once `load_entry` hands it out. `history` holds the
-    tracker's measurements, `{"step": step, TRACKER: value}` each; the checkpoints stored before trackers
-    existed lack it.
+    tracker's measurements, `{"step": step, TRACKER: value}` each; it is empty when the recipe has no tracker.
     """
 
     torch_version: str
     losses: torch.Tensor | list[float]
-    history: NotRequired[list[dict[str, Any]]]
+    history: list[dict[str, Any]]
     accuracy: float  # held-out, `evaluate_entry`
     build_seconds: float
     state_dict: dict[str, torch.Tensor]
@@ -87,6 +86,9 @@ def write_checkpoint(record: CheckpointRecord, path: Path) -> None:
 def read_checkpoint(path: Path) -> CheckpointRecord:
     """The record `write_checkpoint` stored at `path`, tensors on the CPU.
 
+    Checkpoints built before fine-tunes and trackers existed store no `init_from` and no `history`; they read
+    as None and [], which is what their recipes give (`tests/test_zoo.py` compares every record with its recipe).
+
     Example:
         >>> from course_utils.zoo.recipes import checkpoint_path
         >>> read_checkpoint(checkpoint_path("copy-rope-2l"))["accuracy"]
@@ -94,4 +96,6 @@ def read_checkpoint(path: Path) -> CheckpointRecord:
     """
     record = torch.load(io.BytesIO(lzma.decompress(path.read_bytes())), map_location="cpu", weights_only=True)
     record["state_dict"] = _from_byte_planes(record["state_dict"])
+    record.setdefault("init_from", None)
+    record.setdefault("history", [])
     return record

@@ -14,7 +14,7 @@ from typing import Any, cast
 import torch
 
 from course_utils.core.device import seed_everything
-from course_utils.core.evaluate import model_device, target_accuracy
+from course_utils.core.evaluate import attention_weights, target_accuracy
 from course_utils.core.metrics import attention_entropy, sink_mass
 from course_utils.core.model import GPTConfig, TinyGPT
 from course_utils.core.sink_fixes import LearnedSink
@@ -40,7 +40,7 @@ def _backcopy_sink_mass(model: TinyGPT) -> dict[str, list]:
     """Per layer and head: mean weight on BOS and on the sink fix's extra key ("extra_*", 1 - the
     weights' sum), for copy queries and for all other queries; and the learned sink logits."""
     batch = make_batch_fn("backcopy", batch_size=128, n=64)(torch.Generator().manual_seed(TRACK_SEED))
-    _, attn = model(batch.tokens.to(model_device(model, batch.tokens.device)), need_weights=True)  # (L, B, H, n, n)
+    attn = attention_weights(model, batch.tokens)  # (L, B, H, n, n)
     copy = batch.copy_mask
     assert copy is not None  # every backcopy batch marks its copy queries
     extra = 1 - attn.sum(-1, keepdim=True).expand_as(attn)  # weight on the extra key, as a column
@@ -59,7 +59,7 @@ def _backcopy_sink_mass(model: TinyGPT) -> dict[str, list]:
 def _text_attention_entropy(model: TinyGPT) -> list[list[float]]:
     """Mean attention entropy (nats) per layer and head on 32 validation windows of 128 characters."""
     batch = make_batch_fn("text", batch_size=32, n=128, split="val")(torch.Generator().manual_seed(TRACK_SEED))
-    _, attn = model(batch.tokens.to(model_device(model, batch.tokens.device)), need_weights=True)  # (L, B, H, n, n)
+    attn = attention_weights(model, batch.tokens)  # (L, B, H, n, n)
     return attention_entropy(attn[:, :, :, 1:]).mean(dim=(1, 3)).tolist()  # query 0 has one key
 
 
@@ -99,11 +99,11 @@ def train_entry(
     Example: it trains a model (seconds).
         >>> model, losses = train_entry("copy-rope-2l", steps=20, progress=False)  # doctest: +SKIP
     """
-    model, losses, _ = train_tracked(get_entry(name), steps=steps, seed=seed, progress=progress, record_history=False)
+    model, losses, _ = train_recipe(get_entry(name), steps=steps, seed=seed, progress=progress, record_history=False)
     return model, losses
 
 
-def train_tracked(
+def train_recipe(
     entry: ZooEntry,
     *,
     steps: int | None = None,
@@ -111,20 +111,21 @@ def train_tracked(
     progress: bool = True,
     record_history: bool = True,
 ) -> tuple[TinyGPT, list[float], list[dict[str, Any]]]:
-    """Train an entry (the first `steps` steps of its schedule, or all); with `record_history`, also measure
-    its tracker (`entry.tracker`, if any) every `entry.tracker_every` steps into the history it returns. It
-    trains on one thread (so the stored losses repeat bit for bit) and gives the process its thread count
-    back afterwards."""
+    """Train recipe `entry` (a zoo entry or a trial; the first `steps` steps of its schedule, or all); with
+    `record_history`, also measure its tracker (`entry.tracker`, if any) every `entry.tracker_every` steps into
+    the history it returns. It trains on one thread (`_train_on_one_thread`, so the stored losses repeat bit
+    for bit) and gives the process its thread count back afterwards."""
     threads_before = torch.get_num_threads()
     try:
-        return _train_tracked(entry, steps=steps, seed=seed, progress=progress, record_history=record_history)
+        return _train_on_one_thread(entry, steps=steps, seed=seed, progress=progress, record_history=record_history)
     finally:
         torch.set_num_threads(threads_before)
 
 
-def _train_tracked(
+def _train_on_one_thread(
     entry: ZooEntry, *, steps: int | None, seed: int | None, progress: bool, record_history: bool
 ) -> tuple[TinyGPT, list[float], list[dict[str, Any]]]:
+    """`train_recipe`'s training, which leaves the process on one thread."""
     config = entry.train_config
     seed_everything(entry.seed if seed is None else seed)
     torch.set_num_threads(1)  # not through set_threads, which lets COURSE_THREADS replace the count
@@ -171,7 +172,7 @@ def build_entry(name: str, *, progress: bool = True, directory: Path | None = No
     """
     entry = get_entry(name)
     start = time.perf_counter()
-    model, losses, history = train_tracked(entry, progress=progress)
+    model, losses, history = train_recipe(entry, progress=progress)
     seconds = time.perf_counter() - start
     record: CheckpointRecord = {
         **entry.provenance(),
@@ -188,12 +189,27 @@ def build_entry(name: str, *, progress: bool = True, directory: Path | None = No
     return path
 
 
+def _stale_keys(record: CheckpointRecord, entry: ZooEntry) -> list[str]:
+    """The provenance keys on which a stored record differs from `entry`'s recipe. The description is left
+    out (rewording it leaves the weights as they are), and `model_config` is compared as a GPTConfig, so a
+    field added to GPTConfig after the checkpoint was built takes its default.
+
+    Example:
+        >>> _stale_keys(read_checkpoint(checkpoint_path("kv-rope-s0")), get_entry("kv-rope-s1"))
+        ['name', 'train_config', 'seed']
+    """
+    stored: dict[str, Any] = {**record, "model_config": GPTConfig(**record["model_config"]).to_dict()}
+    expected: dict[str, Any] = dict(entry.provenance())
+    return [key for key in expected if key != "description" and stored[key] != expected[key]]
+
+
 def load_entry(name: str, *, retrain: bool = False, verbose: bool = True) -> tuple[TinyGPT, CheckpointRecord]:
     """The trained model of entry `name` and its record (config, losses as a list of floats, accuracy, ...).
 
     Loads the committed checkpoint; `retrain=True` trains it first with the course's own code into
     `ZOO_RETRAIN_DIR` (`build/zoo/`) and loads that, leaving the committed checkpoint as it is. Without a
-    committed checkpoint it loads the one in `ZOO_RETRAIN_DIR`, training it there the first time.
+    committed checkpoint it loads the one in `ZOO_RETRAIN_DIR`, training it there the first time. A checkpoint
+    built from another recipe (`_stale_keys`) raises a ValueError.
 
     Example:
         >>> model, record = load_entry("copy-rope-2l", verbose=False)
@@ -213,10 +229,11 @@ def load_entry(name: str, *, retrain: bool = False, verbose: bool = True) -> tup
     record = read_checkpoint(path)
     if isinstance(record["losses"], torch.Tensor):  # stored compactly; callers get the list of floats
         record["losses"] = record["losses"].tolist()
-    if GPTConfig(**record["model_config"]) != entry.model_config():  # fields added later take their defaults
+    stale = _stale_keys(record, entry)
+    if stale:
         raise ValueError(
-            f"checkpoint {path} was built from another config; rebuild it with "
-            f"`python -m course_utils.zoo build {name}`"
+            f"checkpoint {path} was built from another recipe than `zoo.get_entry({name!r})` (keys that differ: "
+            f"{', '.join(stale)}); rebuild it with `python -m course_utils.zoo build {name}`"
         )
     model = TinyGPT(entry.model_config())
     model.load_state_dict(record["state_dict"])

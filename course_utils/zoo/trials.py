@@ -41,7 +41,7 @@ from typing import Any, TypedDict, cast, final
 import torch
 
 from course_utils.core.corpus import text_batch
-from course_utils.core.evaluate import last_token_accuracy, model_device, position_losses
+from course_utils.core.evaluate import attention_weights, last_token_accuracy, position_losses
 from course_utils.core.metrics import distance_octave_mass
 from course_utils.core.model import TinyGPT
 from course_utils.core.records import read_json, round_floats, write_json
@@ -58,13 +58,13 @@ from course_utils.zoo.recipes import (
     Provenance,
     ZooEntry,
     derive_entry,
-    family_names,
     kv_dilated_entry,
     kv_entry,
+    names_by_seed,
     si_lm_entry,
     si_needle_entry,
 )
-from course_utils.zoo.training import load_entry, train_tracked
+from course_utils.zoo.training import load_entry, train_recipe
 
 #: Steps of the stored loss curve's averaging window, and the number of exact first losses kept.
 CURVE_EVERY = 50
@@ -141,8 +141,7 @@ def measure_lm(model: TinyGPT, *, octaves: bool = True) -> dict[str, Any]:
         record["position_loss"][str(n)] = by_position.tolist()
         record["window_loss"][str(n)] = losses.mean(dim=(1, 2)).tolist()
     for n in (LM_LENGTHS[0], LM_LENGTHS[-1]) if octaves else ():
-        tokens = windows.tokens[:8, :n].to(model_device(model, windows.tokens.device))
-        _, attn = model(tokens, need_weights=True)  # (layers, 8, heads, n, n)
+        attn = attention_weights(model, windows.tokens[:8, :n])  # (layers, 8, heads, n, n)
         record["octave_mass"][str(n)] = distance_octave_mass(attn, first_query=n // 2).mean(1).tolist()
     return record
 
@@ -172,7 +171,7 @@ def kv_dilated_long_entry(seed: int) -> ZooEntry:
     parent = kv_dilated_entry(seed)
     return derive_entry(
         parent,
-        name=kv_name(seed, positional="rope", dilated=True, finetune="long"),
+        name=kv_name(seed, positional="rope", dilated=True, continued=True),
         description=f"Notebook 07: {parent.name} trained 3000 more steps (a second warm-up and cosine "
         f"cycle, 6000 steps in all); seed {seed}.",
         init_from=parent.name,
@@ -192,7 +191,7 @@ def kv_dilated_3l_entry(seed: int) -> ZooEntry:
         parent,
         name=kv_name(seed, positional="rope", dilated=True, layers=3),
         description=f"Notebook 07: {parent.name}'s recipe with 3 layers; seed {seed}.",
-        model={"layers": 3},
+        model_updates={"layers": 3},
         tracker=None,
     )
 
@@ -205,21 +204,20 @@ def kv_si_nope_entry(seed: int) -> ZooEntry:
         'kv-si-nope-s0'
     """
     parent = kv_entry("rope", seed)
-    attention = SI_VARIANTS["si-nope"]
     return derive_entry(
         parent,
-        name=kv_name(seed, positional=attention["positional"], variant="si-nope"),
+        name=kv_name(seed, variant="si-nope"),
         description=f"Notebook 09: {parent.name}'s recipe with scale-invariant attention and no "
         f"positions; seed {seed}.",
-        model=attention,
+        model_updates=SI_VARIANTS["si-nope"],
         tracker=None,
     )
 
 
 def si_lm_trial_entry(
-    seed: int, variant: str, what: str, model_overrides: dict[str, Any], *, notebook: int = 8, base: str = "rope"
+    seed: int, variant: str, what: str, model_updates: dict[str, Any], *, notebook: int = 8, base: str = "rope"
 ) -> ZooEntry:
-    """Notebooks 07-08: the `base` character LM's recipe with `model_overrides`, named as si-lm `variant`;
+    """Notebooks 07-08: the `base` character LM's recipe with `model_updates`, named as si-lm `variant`;
     `what` describes the change, for notebook `notebook`.
 
     Example:
@@ -231,7 +229,7 @@ def si_lm_trial_entry(
         parent,
         name=si_lm_name(seed, variant=variant),
         description=f"Notebook {notebook:02d}: {parent.name}'s recipe with {what}; seed {seed}.",
-        model=model_overrides,
+        model_updates=model_updates,
     )
 
 
@@ -294,32 +292,32 @@ MEASURED_ZOO: dict[str, Callable[[TinyGPT], dict[str, Any]]] = {
     **{
         name: measure_kv
         for options in ({}, {"dilated": True})
-        for name in family_names("kv", positional="rope", **options).values()
+        for name in names_by_seed("kv", positional="rope", **options).values()
     },
-    **{name: measure_lm for variant in SI_VARIANTS for name in family_names("si-lm", variant=variant).values()},
+    **{name: measure_lm for variant in SI_VARIANTS for name in names_by_seed("si-lm", variant=variant).values()},
     **{
         name: measure_lm
         for tau in (1.0, 3.0, 30.0, 100.0)
-        for name in family_names("si-lm", variant="si-prope", tau=tau).values()
+        for name in names_by_seed("si-lm", variant="si-prope", tau=tau).values()
     },
 }
 
 
-def trial_names(family: str, **options: Any) -> dict[int, str]:
+def trial_names_by_seed(family: str, **options: Any) -> dict[int, str]:
     """{seed: name} of one trial family variant, spelled by its name rule (`TRIAL_NAME_RULES`), as
-    `family_names` does for the zoo's.
+    `names_by_seed` does for the zoo's.
 
     Example:
-        >>> trial_names("kv", positional="rope", dilated=True, finetune="long")
+        >>> trial_names_by_seed("kv", positional="rope", dilated=True, continued=True)
         {0: 'kv-rope-dilated-long-s0', 1: 'kv-rope-dilated-long-s1', 2: 'kv-rope-dilated-long-s2'}
-        >>> trial_names("si-needle", variant="alibi")[2]
+        >>> trial_names_by_seed("si-needle", variant="alibi")[2]
         'si-needle-alibi-s2'
     """
     names = {seed: format_entry_name(family, seed, options, rules=TRIAL_NAME_RULES) for seed in SEEDS}
     if not all(name in TRIALS for name in names.values()):
         raise ValueError(
             f"no trial family {family!r} with options {options} (tried {sorted(names.values())}); "
-            f"the trials are {sorted(TRIALS)}"
+            f"choose options that name a trial for every seed of {SEEDS}; the trials are {sorted(TRIALS)}"
         )
     return names
 
@@ -333,7 +331,8 @@ def record_path(name: str) -> Path:
     """
     if name not in TRIALS and name not in MEASURED_ZOO:
         raise ValueError(
-            f"no trial or measured zoo model {name!r}; trials: {sorted(TRIALS)}; zoo models: {sorted(MEASURED_ZOO)}"
+            f"no trial or measured zoo model {name!r}; choose a trial, {sorted(TRIALS)}, or a measured zoo model, "
+            f"{sorted(MEASURED_ZOO)}"
         )
     return require_checkout(TRIALS_DIR / f"{name}.json")
 
@@ -372,7 +371,7 @@ def run_trial(name: str, *, progress: bool = True) -> Path:
         raise ValueError(f"{name!r} is a zoo model, not a trial; use `measure_zoo({name!r})`")
     entry, measure = TRIALS[name]
     start = time.perf_counter()
-    model, losses, _ = train_tracked(entry, progress=progress, record_history=False)
+    model, losses, _ = train_recipe(entry, progress=progress, record_history=False)
     seconds = time.perf_counter() - start
     curve = torch.tensor(losses)
     usable = len(curve) // CURVE_EVERY * CURVE_EVERY
@@ -420,10 +419,11 @@ def main(argv: list[str] | None = None) -> None:
     )
     args = parser.parse_args(argv)
     if args.command == "list":
+        width = max(map(len, TRIALS))
         for name, (entry, _) in TRIALS.items():
             record = load_trial_record(name) if record_path(name).exists() else None
             status = f"{record['build_seconds']:7.1f} s" if record and "build_seconds" in record else "  not run"
-            print(f"{name:28s} {status}  {entry.description}")
+            print(f"{name:{width}s} {status}  {entry.description}")
         return
     pool, what = (MEASURED_ZOO, "measured zoo model") if args.command == "measure" else (TRIALS, "trial")
     for name in chosen_names(parser, args, pool, what):
