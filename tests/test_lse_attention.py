@@ -181,3 +181,9 @@ def test_flash_on_cuda_where_it_applies_equals_matmuls(causal):
     assert "multiple of 8" in (fused_kernel_problem(q[..., :12], k[..., :12], v[..., :12]) or "")
     assert "as many queries as keys" in (fused_kernel_problem(q[:, :, :32], k, v, causal=True) or "")
     assert fused_kernel_problem(q.float(), k.float(), v.float()) is not None  # flash takes fp16/bf16 only
+
+
+def test_a_negative_q_start_is_refused():
+    q, k, v = (torch.randn(1, 2, 4, 8) for _ in range(3))
+    with pytest.raises(ValueError, match="q_start must be >= 0, got -1; pass 0"):
+        attention_with_lse(q, k, v, q_start=-1)

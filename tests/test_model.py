@@ -118,3 +118,15 @@ def test_an_option_for_a_choice_not_made_raises(option):
     with pytest.raises(ValueError, match=rf"^{option}={value!r} tunes {choice}=.*, but {choice}={unused!r}: it would"):
         GPTConfig(vocab_size=5, max_len=8, **{choice: unused, option: value})
     GPTConfig(vocab_size=5, max_len=8, **{choice: unused})  # at its default the option is fine with any choice
+
+
+@pytest.mark.parametrize("positional", POSITIONAL_SCHEMES)
+@pytest.mark.parametrize("logit_transform", ["identity", "log_n", "scale_invariant"])
+def test_a_bf16_model_runs_and_agrees_with_fp32(positional, logit_transform):
+    seed_everything(0)
+    model = TinyGPT(GPTConfig(vocab_size=11, max_len=32, positional=positional, logit_transform=logit_transform))
+    tokens = torch.randint(0, 11, (2, 16))
+    expected = model(tokens)
+    logits = model.to(torch.bfloat16)(tokens)
+    assert logits.dtype == torch.bfloat16
+    torch.testing.assert_close(logits.float(), expected, atol=0.1, rtol=0.05)

@@ -116,7 +116,7 @@ def attention_scores(
     """
     scores = q @ k.transpose(-2, -1) / math.sqrt(q.shape[-1])  # (..., n_q, n_k)
     if bias is not None:
-        scores = scores + bias
+        scores = scores + bias.to(scores.dtype)
     if logit_transform is not None:
         scores = logit_transform(scores)
     keep = mask

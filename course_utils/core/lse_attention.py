@@ -51,6 +51,8 @@ def attention_with_lse(q: Tensor, k: Tensor, v: Tensor, *, q_start: int | None =
         (torch.Size([1, 2, 3]), tensor([[2.0000, 2.6931]]))
     """
     check_qkv(q, k, v)
+    if q_start is not None and q_start < 0:
+        raise ValueError(f"q_start must be >= 0, got {q_start}; pass 0 for a block of queries and its own keys")
     acc = accumulation_dtype(q.dtype)
     q, k, v = q.to(acc), k.to(acc), v.to(acc)
     scores = q @ k.transpose(-2, -1) / math.sqrt(q.shape[-1])  # (..., m_q, m_k)
@@ -210,7 +212,7 @@ def _fused_kernel(q: Tensor, k: Tensor, v: Tensor, causal: bool) -> tuple[Tensor
     (fp64 for fp64). Only for inputs `fused_kernel_problem` accepts."""
     op = _fused_op(q.device.type)
     assert op is not None  # checked by fused_kernel_problem
-    out, lse = op(q, k, v, 0.0, causal)[:2]  # the CUDA op also returns sequence and RNG bookkeeping
+    out, lse = op(q, k, v, dropout_p=0.0, is_causal=causal)[:2]  # the CUDA op also returns sequence and RNG bookkeeping
     return out, lse[..., : q.shape[-2]].to(accumulation_dtype(q.dtype))
 
 

@@ -192,7 +192,7 @@ class ALiBi(PositionalScheme):
         self.register_buffer("slopes", 2.0 ** (-8.0 * torch.arange(1, heads + 1) / heads), persistent=False)
 
     def bias(self, q_pos: Tensor, k_pos: Tensor) -> Tensor:
-        distance = (q_pos[:, None] - k_pos[None, :]).abs().float()  # (n_q, n_k)
+        distance = (q_pos[:, None] - k_pos[None, :]).abs().to(self.slopes.dtype)  # (n_q, n_k), in the model's dtype
         return -self.slopes[:, None, None] * distance  # (heads, n_q, n_k)
 
 

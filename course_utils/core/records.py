@@ -45,7 +45,9 @@ def write_json(path: Path, record: Mapping[str, Any]) -> None:
         >>> write_json(TRIALS_DIR / "kv-si-nope-s0.json", round_floats(record))  # doctest: +SKIP
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
+    partial = path.with_name(path.name + ".partial")  # replaced in one step: an interrupted run leaves the old file
+    partial.write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
+    partial.replace(path)
 
 
 def read_json(path: Path, rebuild_command: str) -> dict:

@@ -80,7 +80,9 @@ def write_checkpoint(record: CheckpointRecord, path: Path) -> None:
     """
     buffer = io.BytesIO()
     torch.save({**record, "state_dict": _byte_planes(record["state_dict"])}, buffer)
-    path.write_bytes(lzma.compress(buffer.getvalue(), preset=9))
+    partial = path.with_name(path.name + ".partial")  # replaced in one step: an interrupted build leaves the old file
+    partial.write_bytes(lzma.compress(buffer.getvalue(), preset=9))
+    partial.replace(path)
 
 
 def read_checkpoint(path: Path) -> CheckpointRecord:
