@@ -70,6 +70,7 @@ zoo/: trained models (see `course_utils/zoo/__init__.py`)
 - `recipes`     the named training recipes, `names_by_seed` and `entry_name`
 - `names`       how each family spells its entries' names
 - `store`       how a checkpoint is stored
+- `trackers`    the metrics an entry may record while it trains
 - `training`    training, storing and loading an entry
 - `trials`      training experiments whose measurements, not weights, are committed (ch. 07-09)
 - `cli`         what the zoo's command lines share: acting on the names given, or on all with --all

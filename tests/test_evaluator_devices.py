@@ -28,7 +28,7 @@ from course_utils.core.needle_tasks import near_miss_batch
 from course_utils.core.retrieval_tasks import associative_recall_batch, kv_retrieval_batch
 from course_utils.core.tasks import task_vocab_size
 from course_utils.core.vocabs import DecoyVocab, NearMissVocab, NeedleVocab
-from course_utils.zoo import training, trials
+from course_utils.zoo import trackers, trials
 
 VOCAB = 2048  # covers every task's ids below
 
@@ -124,8 +124,8 @@ MEASUREMENTS = {
     "greedy_repeats": lambda m: repetition.greedy_repeats(m, torch.tensor([[5, 6, 7]]), 3),
     "weight_by_distance": lambda m: circuits.weight_by_distance(m, _copy()),
     "overwrite_probe": lambda m: circuits.overwrite_probe(m, _copy(), at=2, source=4),
-    "backcopy_sink_mass": training.TRACKERS["backcopy_sink_mass"],
-    "text_attention_entropy": training.TRACKERS["text_attention_entropy"],
+    "backcopy_sink_mass": trackers.TRACKERS["backcopy_sink_mass"],
+    "text_attention_entropy": trackers.TRACKERS["text_attention_entropy"],
     "measure_lm": trials.measure_lm,
 }
 
@@ -237,14 +237,14 @@ def test_the_chapter_and_zoo_measurements_agree_on_cuda_and_the_cpu(monkeypatch)
         (lm, lambda m: collapse.last_token_shift(m, text.tokens)),
         (lm, lambda m: repetition.copy_log_probs(m, segments, 3)),
         (lm, lambda m: repetition.greedy_repeats(m, segments, 3).float()),
-        (lm, lambda m: torch.tensor(training.TRACKERS["text_attention_entropy"](m))),
+        (lm, lambda m: torch.tensor(trackers.TRACKERS["text_attention_entropy"](m))),
         (lm, lambda m: torch.tensor(trials.measure_lm(m)["octave_mass"]["32"])),
         (kv, positional_bias.far_weight_behind_prefix),
         (kv, lambda m: torch.tensor(positional_bias.previous_token_weight(m))),
         (kv, lambda m: torch.cat([weights.flatten() for weights in positional_bias.early_query_weights(m)])),
         (copier, lambda m: circuits.weight_by_distance(m, copies)),
         (copier, lambda m: torch.tensor(circuits.overwrite_probe(m, copies, at=2, source=4))),
-        (backcopy, lambda m: torch.tensor(training.TRACKERS["backcopy_sink_mass"](m)["copy"])),
+        (backcopy, lambda m: torch.tensor(trackers.TRACKERS["backcopy_sink_mass"](m)["copy"])),
     ]
     for model, run in cases:
         on_cpu, on_cuda = run(model), run(_same_model_on("cuda", model))

@@ -225,11 +225,6 @@ def test_a_misspelled_recipe_option_fails_when_the_recipe_is_written(call, match
         call()
 
 
-def test_the_recipes_tracker_names_are_the_trackers():
-    """recipes.py checks a tracker's name without importing training.py (which imports it): the two lists agree."""
-    assert set(training.TRACKERS) == set(recipes.TRACKER_NAMES)
-
-
 def test_retrain_writes_the_build_folder_not_the_committed_checkpoints(tmp_path, monkeypatch):
     """A notebook's `load_entry(NAME, retrain=True)` trains into ZOO_RETRAIN_DIR and loads that; the committed
     checkpoint (here a copy, in a stand-in checkpoints/) is untouched, and only `build_entry` writes there."""

@@ -6,7 +6,8 @@
 - `store`    how a checkpoint is stored (byte planes, xz-compressed) under `course_utils/zoo/checkpoints/`
              (`write_checkpoint`, `read_checkpoint`)
 - `training` training an entry and storing its checkpoint (`build_entry`), loading it (`load_entry`;
-             `retrain=True` trains it into `build/zoo/`), metrics tracked while it trains
+             `retrain=True` trains it into `build/zoo/`)
+- `trackers` the metrics an entry may record while it trains (`ZooEntry.tracker`)
 - `trials`   experiments on more seeds whose measurements, not weights, are committed
 - `cli`      what the command lines (`python -m course_utils.zoo`, `... .zoo.trials`) share: NAME ... or --all
 
@@ -32,7 +33,8 @@ from course_utils.zoo.recipes import (
     names_by_seed,
 )
 from course_utils.zoo.store import read_checkpoint, write_checkpoint
-from course_utils.zoo.training import KV_TRACKED_N_PAIRS, build_entry, evaluate_entry, load_entry, train_entry
+from course_utils.zoo.trackers import KV_TRACKED_N_PAIRS
+from course_utils.zoo.training import build_entry, evaluate_entry, load_entry, train_entry
 
 __all__ = [
     "DATA_SEED_BASE",

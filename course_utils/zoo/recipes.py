@@ -39,6 +39,7 @@ from course_utils.zoo.names import (
     si_needle_name,
     sink_name,
 )
+from course_utils.zoo.trackers import TRACKERS
 
 #: Lengths the induction copiers (notebook 01) never see in training.
 INDUCT_HELD_OUT: tuple[int, ...] = (7, 11, 14)
@@ -63,15 +64,6 @@ DATA_SEED_BASE: dict[str, int] = {
     "si-needle": 800,
     "induct": 900,
 }
-
-#: The metrics an entry can record while it trains (`ZooEntry.tracker`); `zoo.training.TRACKERS` measures
-#: them (this list lives here so that a recipe is checked when it is written; a test keeps the two equal).
-TRACKER_NAMES: tuple[str, ...] = (
-    "kv_accuracy_by_index_k16",
-    "kv_accuracy_by_length",
-    "backcopy_sink_mass",
-    "text_attention_entropy",
-)
 
 _Value = TypeVar("_Value")
 
@@ -128,7 +120,7 @@ class ZooEntry:
     family: str  # its DATA_SEED_BASE key, and its NAME_RULES key but for "si-needle" (only trials use it)
     seed: int = 0
     eval_kwargs: dict[str, Any] = field(default_factory=dict)  # task options `evaluate_entry` changes
-    tracker: str | None = None  # a TRACKER_NAMES metric, measured during training into record["history"]
+    tracker: str | None = None  # a `zoo.trackers.TRACKERS` metric, measured during training into record["history"]
     tracker_every: int = 250  # steps between two measurements of `tracker`
     init_from: str | None = None  # a fine-tune: start from this entry's trained weights instead of a fresh init
 
@@ -138,8 +130,8 @@ class ZooEntry:
                 f"{self.name}: family {self.family!r} has no data stream; choose one of "
                 f"{sorted(DATA_SEED_BASE)} or add it to DATA_SEED_BASE"
             )
-        if self.tracker is not None and self.tracker not in TRACKER_NAMES:
-            raise ValueError(f"{self.name}: unknown tracker {self.tracker!r}; choose one of {sorted(TRACKER_NAMES)}")
+        if self.tracker is not None and self.tracker not in TRACKERS:
+            raise ValueError(f"{self.name}: unknown tracker {self.tracker!r}; choose one of {sorted(TRACKERS)}")
         data_seed = DATA_SEED_BASE[self.family] + self.seed
         object.__setattr__(self, "train_config", replace(self.train_config, data_seed=data_seed))
 
