@@ -149,6 +149,8 @@ class Block(nn.Module):
     def forward(
         self, x: Tensor, positions: Tensor, mask: Tensor | None, need_weights: bool
     ) -> tuple[Tensor, Tensor | None]:
+        """x (batch, n, d_model) at positions (n,) -> x plus attention (and MLP) output, (batch, n, d_model),
+        and the attention weights (batch, heads, n, n) when `need_weights`; `mask` as in `ModelAttention`."""
         attn_out, weights = self.attn(self.norm1(x), positions=positions, mask=mask, need_weights=need_weights)
         x = x + attn_out
         if self.mlp is not None:
