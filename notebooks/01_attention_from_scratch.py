@@ -546,13 +546,13 @@ ours = GPT(vocab.vocab_size)
 losses = train_from_scratch(ours)
 
 # %% [markdown]
-# **Check** against the course's `train`: the zoo entry `copy-rope-2l` is this recipe (same seed,
+# **Check** against the course's `train`: the zoo entry `copy-s0` is this recipe (same seed,
 # same data stream, same schedule), trained with `course_utils.core.model.TinyGPT` and
-# `course_utils.core.train.train` by `python -m course_utils.zoo build copy-rope-2l`, and its loss curve
+# `course_utils.core.train.train` by `python -m course_utils.zoo build copy-s0`, and its loss curve
 # is stored with it. Our 50 lines reproduce it step for step:
 
 # %%
-record = zoo.load_entry("copy-rope-2l", verbose=False)[1]
+record = zoo.load_entry("copy-s0", verbose=False)[1]
 gap = max(abs(a - b) for a, b in zip(losses, record["losses"]))
 print(f"largest difference from the zoo's loss curve over {len(losses)} steps: below 1e-4: {gap < 1e-4}")
 learned_at = next(step for step, loss in enumerate(losses) if loss < 0.01)
@@ -671,8 +671,10 @@ for length in [8, 12, 16]:
 
 # %%
 RETRAIN = False
-induct = {s: zoo.load_entry(name, retrain=RETRAIN, verbose=False)[0] for s, name in zoo.names_by_seed("induct").items()}
-recipe = zoo.ZOO[zoo.entry_name("induct", 0)]
+induct = {
+    s: zoo.load_entry(name, retrain=RETRAIN, verbose=False)[0] for s, name in zoo.names_by_seed("copy-induct").items()
+}
+recipe = zoo.ZOO[zoo.entry_name("copy-induct", 0)]
 print(f"copy-induct: {recipe.task_kwargs}, {recipe.train_config.steps} steps; held out: {zoo.INDUCT_HELD_OUT}")
 
 # %% [markdown]

@@ -288,8 +288,9 @@ print("answer:", readable(int(example.targets[0, example.answer_pos])), "at posi
 # items (4096, the seed's second length), on fresh batches of 128. For each we record the
 # accuracy, the cross-entropy of the answer (nats), and the **attention weight the query puts on
 # the matching item**. Only the last position (the query) matters, so we compute its attention
-# row alone (`evaluate.last_query_attention`, exact for this one-layer model): 4096 items cost
-# megabytes, not the gigabytes of a full `n × n` forward. Twelve models are loaded here, because
+# row alone (`model(tokens, last_only=True)`, which `evaluate.last_query_attention` wraps): in a
+# one-layer model 4096 items then cost megabytes, not the gigabytes of a full `n × n` forward.
+# Twelve models are loaded here, because
 # section 4 compares them: three seeds each of plain softmax, two versions of log-n scaling and
 # SSMax.
 

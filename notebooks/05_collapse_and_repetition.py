@@ -413,7 +413,7 @@ for pos in ("alibi", "rope"):
 
 # %%
 hot_names = {
-    (kind, s): zoo.entry_name("lm", s, sigma_reparam=kind == "hot-sigma")
+    (kind, s): zoo.entry_name("lm-hot", s, sigma_reparam=kind == "hot-sigma")
     for kind in ("hot", "hot-sigma")
     for s in SEEDS
 }

@@ -560,7 +560,7 @@ assert check_choice(q6_answer, "ae78ab83697c192d778915341923c8e07dc5c2b39852f56a
 # %%
 lm_text = make_batch_fn("text", batch_size=16, n=128, split="val")(torch.Generator().manual_seed(5))
 for sigma, label in ((False, "entropy-collapsed"), (True, "σReparam")):
-    model, _ = zoo.load_entry(zoo.entry_name("lm", 0, sigma_reparam=sigma), verbose=False)
+    model, _ = zoo.load_entry(zoo.entry_name("lm-hot", 0, sigma_reparam=sigma), verbose=False)
     with torch.no_grad():
         attn = model(lm_text.tokens, need_weights=True)[1][:, :, :, 1:]  # (L, B, H, n - 1, n); query 0 sees one key
     js = [head_divergence(attn[layer])[~torch.eye(4, dtype=torch.bool)].mean().item() for layer in range(2)]

@@ -63,8 +63,8 @@ def _entropy_at(record, step):
 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_high_learning_rate_collapses_entropy_and_sigma_reparam_prevents_it(seed):
-    hot = zoo.load_entry(zoo.entry_name("lm", seed), verbose=False)[1]
-    sigma = zoo.load_entry(zoo.entry_name("lm", seed, sigma_reparam=True), verbose=False)[1]
+    hot = zoo.load_entry(zoo.entry_name("lm-hot", seed), verbose=False)[1]
+    sigma = zoo.load_entry(zoo.entry_name("lm-hot", seed, sigma_reparam=True), verbose=False)[1]
     assert _entropy_at(hot, 100) < 0.2 and _entropy_at(hot, 1000) < 0.05
     assert _entropy_at(sigma, 1000) > 1.0
     final = {name: torch.tensor(r["losses"][-100:]).mean().item() for name, r in (("hot", hot), ("sigma", sigma))}
@@ -153,7 +153,7 @@ def test_entropy_collapsed_heads_are_more_different_not_less(seed):
     off_diagonal = ~torch.eye(4, dtype=torch.bool)
     within, nearest = {}, {}
     for sigma in (False, True):
-        model, _ = zoo.load_entry(zoo.entry_name("lm", seed, sigma_reparam=sigma), verbose=False)
+        model, _ = zoo.load_entry(zoo.entry_name("lm-hot", seed, sigma_reparam=sigma), verbose=False)
         with torch.no_grad():
             attn = model(text.tokens, need_weights=True)[1][:, :, :, 1:]
         within[sigma] = torch.stack([head_divergence(attn[layer])[off_diagonal].mean() for layer in range(2)]).mean()

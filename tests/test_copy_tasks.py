@@ -52,7 +52,7 @@ def test_copy_with_a_length_range_and_distinct_symbols():
 
 
 def test_copy_with_a_fixed_length_draws_as_before():
-    # the zoo's copy-rope-2l was trained on these batches: the new options must not change them
+    # the zoo's copy-s0 was trained on these batches: the new options must not change them
     g = torch.Generator().manual_seed(1)
     x = torch.randint(0, 16, (4, 12), generator=g) + 2
     assert torch.equal(copy_batch(4, 12, n_symbols=16, generator=1).tokens[:, 1:13], x)

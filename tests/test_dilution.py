@@ -11,6 +11,7 @@ from course_utils.chapters.dilution import (
     simulate_dilution,
     value_votes,
 )
+from course_utils.core.batch import TaskBatch
 from course_utils.core.model import GPTConfig, TinyGPT
 from course_utils.core.retrieval_tasks import associative_recall_batch, kv_retrieval_batch
 from course_utils.core.tasks import task_vocab_size
@@ -129,14 +130,15 @@ def test_report_fields_match_a_direct_computation():
 @pytest.mark.parametrize(
     ("positional", "position_scale"), [("none", 1.0), ("alibi", 1.0), ("rope", 1.0), ("rope", 0.25)]
 )
-def test_last_query_report_equals_the_full_forward(transform, positional, position_scale):
+@pytest.mark.parametrize(("layers", "attention_only"), [(1, True), (2, False)])
+def test_last_query_report_equals_the_full_forward(transform, positional, position_scale, layers, attention_only):
     torch.manual_seed(0)
     config = GPTConfig(
         vocab_size=task_vocab_size("associative_recall"),
         max_len=64,
-        layers=1,
+        layers=layers,
         heads=2,
-        attention_only=True,
+        attention_only=attention_only,
         positional=positional,
         logit_transform=transform,
         position_scale=position_scale,
@@ -150,10 +152,12 @@ def test_last_query_report_equals_the_full_forward(transform, positional, positi
     torch.testing.assert_close(last.max_weight, full.max_weight)
 
 
-def test_last_query_report_refuses_models_it_cannot_shortcut():
-    model = TinyGPT(GPTConfig(vocab_size=task_vocab_size("associative_recall"), max_len=64, layers=2))
-    with pytest.raises(ValueError, match="one-layer"):
-        last_query_report(model, associative_recall_batch(2, 8, generator=0))
+def test_last_query_report_refuses_answers_before_the_end():
+    model = TinyGPT(GPTConfig(vocab_size=task_vocab_size("associative_recall"), max_len=64))
+    batch = associative_recall_batch(2, 8, generator=0)
+    early = TaskBatch(batch.task, batch.tokens, batch.targets, batch.answer_pos - 1, batch.relevant_pos)
+    with pytest.raises(ValueError, match="needs every answer at the last position; use retrieval_report"):
+        last_query_report(model, early)
 
 
 def test_value_votes_add_the_weights_of_the_items_holding_each_value():

@@ -170,6 +170,7 @@ def test_project_metadata():
     assert _pyproject()["tool"]["setuptools"]["packages"]["find"]["include"] == ["course_utils*"]
 
 
+@pytest.mark.locked
 @pytest.mark.parametrize("name", sorted(_constraints()))
 def test_installed_version_matches_the_lock(name):
     """The environment the tests run in is the locked one (local labels like +cpu ignored)."""
@@ -184,6 +185,7 @@ def test_installed_version_matches_the_lock(name):
     )
 
 
+@pytest.mark.locked
 @pytest.mark.skipif(sys.platform != "linux", reason="only Linux's PyPI wheel of torch is the CUDA build")
 def test_linux_torch_is_the_cpu_build():
     """`make install` takes torch from PyTorch's CPU index on Linux (TORCH_INDEX), as the stored outputs did."""

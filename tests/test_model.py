@@ -4,8 +4,10 @@ import pytest
 import torch
 
 from course_utils.core.device import seed_everything
+from course_utils.core.logits import LOGIT_TRANSFORMS
 from course_utils.core.model import OPTION_CHOICES, GPTConfig, TinyGPT
 from course_utils.core.positional import POSITIONAL_SCHEMES
+from course_utils.core.sink_fixes import SINK_FIXES
 
 
 @pytest.mark.parametrize("positional", POSITIONAL_SCHEMES)
@@ -130,3 +132,33 @@ def test_a_bf16_model_runs_and_agrees_with_fp32(positional, logit_transform):
     logits = model.to(torch.bfloat16)(tokens)
     assert logits.dtype == torch.bfloat16
     torch.testing.assert_close(logits.float(), expected, atol=0.1, rtol=0.05)
+
+
+LAST_ONLY_CASES: list[dict[str, Any]] = [
+    *({"positional": positional} for positional in POSITIONAL_SCHEMES),
+    *({"logit_transform": transform} for transform in LOGIT_TRANSFORMS),
+    *({"sink_fix": fix} for fix in SINK_FIXES),
+    {"positional": "rope", "position_scale": 0.25},
+]
+
+
+@pytest.mark.parametrize("options", LAST_ONLY_CASES, ids=lambda options: "-".join(map(str, options.values())))
+def test_last_only_gives_the_full_forwards_last_rows(options):
+    """`last_only` is an optimisation, not a different model: its logits and every layer's weight row
+    are the full forward's last, whatever the positional scheme, logit transform or sink fix."""
+    seed_everything(0)
+    model = TinyGPT(GPTConfig(vocab_size=11, max_len=32, d_model=32, heads=4, layers=2, **options)).eval()
+    tokens = torch.randint(0, 11, (3, 17))
+    logits, weights = model(tokens, need_weights=True)  # (B, n, V), (L, B, H, n, n)
+    last_logits, last_weights = model(tokens, need_weights=True, last_only=True)
+    assert last_logits.shape == (3, 1, 11) and last_weights.shape == (2, 3, 4, 1, 17)
+    torch.testing.assert_close(last_logits, logits[:, -1:])
+    torch.testing.assert_close(last_weights, weights[..., -1:, :])
+    torch.testing.assert_close(model(tokens, last_only=True), last_logits)
+
+
+def test_last_only_in_a_dilated_model_keeps_the_last_row():
+    seed_everything(0)
+    model = TinyGPT(GPTConfig(vocab_size=11, max_len=32, dilated_segments=(4, 8), dilated_rates=(1, 2))).eval()
+    tokens = torch.randint(0, 11, (2, 16))
+    torch.testing.assert_close(model(tokens, last_only=True), model(tokens)[:, -1:])

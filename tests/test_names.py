@@ -7,7 +7,7 @@ from course_utils.zoo.names import NAME_RULES, TRIAL_NAME_RULES, format_entry_na
 
 def test_format_entry_name_applies_the_rule():
     assert format_entry_name("kv", 2, {"positional": "rope", "filler": True, "finetune": "pi"}) == "kv-rope-fill-pi-s2"
-    assert format_entry_name("copy", 0, {}) == "copy-rope-2l"
+    assert format_entry_name("copy", 0, {}) == "copy-s0"
     defaults = {"positional": "rope", "layers": 2, "filler": False}
     assert format_entry_name("kv", 0, defaults) == "kv-rope-s0"
     assert NAME_RULES["loop"](1, rare=True) == format_entry_name("loop", 1, {"rare": True}) == "loop-rare-s1"
@@ -30,7 +30,7 @@ def test_an_attention_variant_names_a_kv_model_in_place_of_its_positions():
     [
         ("gpt", {}, "unknown zoo family 'gpt'"),
         ("kv", {"pos": "alibi"}, r"takes the options \['positional', 'variant', 'edge'.*\]; got \['pos'\]"),
-        ("induct", {"seq_len": 8}, r"takes the options \[\]; got"),
+        ("copy-induct", {"seq_len": 8}, r"takes the options \[\]; got"),
         (
             "recall",
             {"reference": 18},

@@ -6,9 +6,9 @@ from course_utils import zoo
 
 
 def test_checkpoints_store_the_loss_curve_compactly():
-    record = zoo.read_checkpoint(zoo.checkpoint_path("copy-rope-2l"))
+    record = zoo.read_checkpoint(zoo.checkpoint_path("copy-s0"))
     assert isinstance(record["losses"], torch.Tensor) and record["losses"].dtype == torch.float32
-    assert zoo.load_entry("copy-rope-2l", verbose=False)[1]["losses"] == record["losses"].tolist()
+    assert zoo.load_entry("copy-s0", verbose=False)[1]["losses"] == record["losses"].tolist()
 
 
 def test_checkpoints_round_trip_losslessly_compressed_and_keep_shared_tensors_shared(tmp_path):
@@ -29,7 +29,7 @@ def test_checkpoints_round_trip_losslessly_compressed_and_keep_shared_tensors_sh
 
 def test_a_checkpoint_built_before_fine_tunes_and_trackers_reads_as_neither(tmp_path):
     """The keys older checkpoints lack read as what their recipes give: no init_from, an empty history."""
-    record = zoo.read_checkpoint(zoo.checkpoint_path("copy-rope-2l-s1"))
+    record = zoo.read_checkpoint(zoo.checkpoint_path("copy-s1"))
     path = tmp_path / "old.pt.xz"
     old = {key: value for key, value in record.items() if key not in ("init_from", "history")}
     zoo.write_checkpoint(old, path)  # type: ignore[arg-type]

@@ -22,7 +22,7 @@ TRACKED_BUDGET_BYTES = 60e6  # all git-tracked files together; the checkpoints a
 #: Checkpoints whose stored description predates a rewording of their recipe's (every other provenance key
 #: matches, so the weights are the recipe's); rebuilding one takes it off this list.
 REWORDED_DESCRIPTIONS = {
-    "copy-rope-2l",
+    "copy-s0",
     *(
         name
         for options in ({"transform": "identity"}, {"transform": "log_n"}, {"transform": "ssmax"})
@@ -47,7 +47,17 @@ def test_checkpoint_exists_loads_and_is_small(name):
     entry = zoo.ZOO[name]
     assert len(record["losses"]) == entry.train_config.steps
     assert bool(record["history"]) == (entry.tracker is not None)
-    assert zoo.evaluate_entry(model, entry) == pytest.approx(record["accuracy"], abs=1e-6)
+    assert zoo.evaluate_entry(model, entry) == pytest.approx(record["accuracy"], abs=0.01)  # to 1e-6: below
+
+
+@pytest.mark.claims
+@pytest.mark.locked
+@pytest.mark.parametrize("name", sorted(zoo.ZOO))
+def test_a_checkpoint_evaluates_to_its_stored_accuracy(name):
+    """To float rounding: the locked torch gives the stored accuracy (another version's kernels round
+    differently, and a held-out answer on a knife edge can flip: `make floor` measured 0.264 for 0.265)."""
+    model, record = zoo.load_entry(name, verbose=False)
+    assert zoo.evaluate_entry(model, zoo.ZOO[name]) == pytest.approx(record["accuracy"], abs=1e-6)
 
 
 @pytest.mark.claims
@@ -69,17 +79,18 @@ def test_loading_a_checkpoint_built_from_another_recipe_fails(monkeypatch):
     reworded description still loads."""
     from dataclasses import replace
 
-    entry = zoo.get_entry("copy-rope-2l")
-    monkeypatch.setitem(recipes.ZOO, entry.name, replace(entry, init_from="copy-rope-2l-s1"))
+    entry = zoo.get_entry("copy-s0")
+    monkeypatch.setitem(recipes.ZOO, entry.name, replace(entry, init_from="copy-s1"))
     with pytest.raises(
-        ValueError, match=r"differ: init_from\); rebuild it with `python -m course_utils.zoo build copy-rope-2l`"
+        ValueError, match=r"differ: init_from\); rebuild it with `python -m course_utils.zoo build copy-s0`"
     ):
-        zoo.load_entry("copy-rope-2l", verbose=False)
+        zoo.load_entry("copy-s0", verbose=False)
     monkeypatch.setitem(recipes.ZOO, entry.name, replace(entry, description="reworded"))
-    assert zoo.load_entry("copy-rope-2l", verbose=False)[1]["description"] != "reworded"
+    assert zoo.load_entry("copy-s0", verbose=False)[1]["description"] != "reworded"
 
 
 @pytest.mark.slow
+@pytest.mark.locked
 @pytest.mark.parametrize("name", sorted(zoo.ZOO))
 def test_first_steps_reproduce_the_stored_loss_curve(name):
     """Provenance: the first steps of the recipe's own schedule (warm-up and cosine over all its
@@ -116,7 +127,7 @@ def test_training_an_entry_runs_on_one_thread_and_gives_the_count_back(monkeypat
     before = torch.get_num_threads()
     try:
         torch.set_num_threads(2)
-        zoo.train_entry("copy-rope-2l", steps=1, progress=False)
+        zoo.train_entry("copy-s0", steps=1, progress=False)
         assert seen == [1] and torch.get_num_threads() == 2
     finally:
         torch.set_num_threads(before)
@@ -174,10 +185,10 @@ def test_names_come_from_the_family_rules():
             {"sink_fix": f} for f in ("none", "softmax1", "learned_sink", "sink_key", "sink_kv", "sigmoid", "gate")
         ]
         + [{"sink_fix": "learned_sink", "sink_init": 4.0}, {"layers": 2}, {"layers": 2, "bos": False}],
-        "lm": [{}, {"sigma_reparam": True}],
+        "lm-hot": [{}, {"sigma_reparam": True}],
         "loop": [{}, {"rare": True}],
         "decoy": [{}, {"near_miss": True}],
-        "induct": [{}],
+        "copy-induct": [{}],
         "copy": [{}, {"seq_len": 8}],
     }
     named = {n for fam, opts in options.items() for o in opts for n in zoo.names_by_seed(fam, **o).values()}
@@ -232,29 +243,29 @@ def test_retrain_writes_the_build_folder_not_the_committed_checkpoints(tmp_path,
 
     committed, retrained = tmp_path / "checkpoints", tmp_path / "build" / "zoo"
     committed.mkdir()
-    original = zoo.checkpoint_path("copy-rope-2l").read_bytes()
-    (committed / "copy-rope-2l.pt.xz").write_bytes(original)
+    original = zoo.checkpoint_path("copy-s0").read_bytes()
+    (committed / "copy-s0.pt.xz").write_bytes(original)
     monkeypatch.setattr(recipes, "CHECKPOINT_DIR", committed)
     monkeypatch.setattr(training, "ZOO_RETRAIN_DIR", retrained)
-    entry = zoo.get_entry("copy-rope-2l")
+    entry = zoo.get_entry("copy-s0")
     two_steps = replace(entry.train_config, steps=2, warmup_steps=1)
     monkeypatch.setitem(recipes.ZOO, entry.name, replace(entry, train_config=two_steps))
 
-    _, record = zoo.load_entry("copy-rope-2l", retrain=True, verbose=False)
-    assert len(record["losses"]) == 2 and (retrained / "copy-rope-2l.pt.xz").exists()
-    provenance = zoo.get_entry("copy-rope-2l").provenance()
+    _, record = zoo.load_entry("copy-s0", retrain=True, verbose=False)
+    assert len(record["losses"]) == 2 and (retrained / "copy-s0.pt.xz").exists()
+    provenance = zoo.get_entry("copy-s0").provenance()
     assert {key: value for key, value in record.items() if key in provenance} == provenance
     assert record["init_from"] is None
-    assert (committed / "copy-rope-2l.pt.xz").read_bytes() == original
+    assert (committed / "copy-s0.pt.xz").read_bytes() == original
     with pytest.raises(ValueError, match="keys that differ: train_config"):  # the committed one, of 300 steps
-        zoo.load_entry("copy-rope-2l", verbose=False)
-    (committed / "copy-rope-2l.pt.xz").unlink()  # without a committed checkpoint, the retrained one loads
+        zoo.load_entry("copy-s0", verbose=False)
+    (committed / "copy-s0.pt.xz").unlink()  # without a committed checkpoint, the retrained one loads
     with monkeypatch.context() as patch:
         patch.setattr(training, "build_entry", lambda *args, **kwargs: pytest.fail("trained again"))
-        assert len(zoo.load_entry("copy-rope-2l", verbose=False)[1]["losses"]) == 2
-    (committed / "copy-rope-2l.pt.xz").write_bytes(original)
-    assert zoo.build_entry("copy-rope-2l", progress=False) == committed / "copy-rope-2l.pt.xz"
-    assert (committed / "copy-rope-2l.pt.xz").read_bytes() != original
+        assert len(zoo.load_entry("copy-s0", verbose=False)[1]["losses"]) == 2
+    (committed / "copy-s0.pt.xz").write_bytes(original)
+    assert zoo.build_entry("copy-s0", progress=False) == committed / "copy-s0.pt.xz"
+    assert (committed / "copy-s0.pt.xz").read_bytes() != original
 
 
 def test_unknown_entry_raises():
@@ -265,7 +276,7 @@ def test_unknown_entry_raises():
 @pytest.mark.claims
 def test_cli_lists_entries(capsys):
     zoo_cli(["list"])
-    assert "copy-rope-2l" in capsys.readouterr().out
+    assert "copy-s0" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize(
@@ -281,7 +292,7 @@ def test_cli_build_rejects_missing_or_unknown_names(capsys, argv, message):
 @pytest.mark.claims
 @pytest.mark.parametrize("seed", zoo.SEEDS)
 def test_copy_circuit_is_robust_across_seeds(seed):
-    """Notebook 01's claims on the fixed-length copier on three seeds (copy-rope-2l and its seeds 1
+    """Notebook 01's claims on the fixed-length copier on three seeds (copy-s0 and its seeds 1
     and 2): perfect copy at the training length, every layer-2 head on distance m - 1 with weight
     > 0.9, most layer-1 heads on distance 1, chance accuracy (< 0.15) at lengths 8 and 16, and a
     positional answer to the overwrite probe (quiz Q5)."""
@@ -319,7 +330,7 @@ def test_a_copier_trained_at_length_8_splits_it_2_plus_6(seed):
 def test_variable_length_copiers_read_m_back_at_every_trained_length(seed):
     """Notebook 01's section 11: perfect copies at the held-out lengths 7, 11, 14 and at 4, 8, 12, 16,
     layer 2 reading from distance m at each, and no seed answering the overwrite probe by position."""
-    model, _ = zoo.load_entry(zoo.entry_name("induct", seed), verbose=False)
+    model, _ = zoo.load_entry(zoo.entry_name("copy-induct", seed), verbose=False)
     for m in (4, 8, 12, 16, *zoo.INDUCT_HELD_OUT):
         batch = copy_batch(256, m, n_symbols=64, distinct=True, generator=1000 + m)
         assert target_accuracy(model, batch.tokens, batch.targets) > 0.98, m

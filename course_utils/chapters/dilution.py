@@ -32,7 +32,7 @@ import torch.nn.functional as F
 from torch import Tensor
 
 from course_utils.core.batch import TaskBatch
-from course_utils.core.evaluate import forward_with_weights, last_query_attention
+from course_utils.core.evaluate import forward_with_weights
 from course_utils.core.metrics import attention_entropy
 from course_utils.core.model import TinyGPT
 from course_utils.core.vocabs import RecallVocab
@@ -193,10 +193,8 @@ def retrieval_report(model: TinyGPT, batch: TaskBatch) -> RetrievalReport:
 
 @torch.no_grad()
 def last_query_report(model: TinyGPT, batch: TaskBatch) -> RetrievalReport:
-    """`retrieval_report` from the last query alone: O(n) memory per sequence.
-
-    For batches whose answer sits at the last position, through `last_query_attention` (one-layer
-    attention-only models).
+    """`retrieval_report` from the last query alone (`TinyGPT.forward(last_only=True)`): a one-layer model
+    needs O(n) memory per sequence, not O(n^2). For batches whose answer sits at the last position.
 
     Example:
         For a trained one-layer recall `model`:
@@ -207,14 +205,15 @@ def last_query_report(model: TinyGPT, batch: TaskBatch) -> RetrievalReport:
     n = batch.tokens.shape[1]
     if not bool((batch.answer_pos == n - 1).all()):
         raise ValueError("last_query_report needs every answer at the last position; use retrieval_report")
-    logits, weights = last_query_attention(model, batch.tokens)  # (B, V), (B, H, n)
+    logits, weights = forward_with_weights(model, batch.tokens, last_only=True)  # (B, 1, V), (L, B, H, 1, n)
+    logits, weights = logits[:, 0], weights[:, :, :, 0]  # (B, V), (L, B, H, n)
     rows = torch.arange(batch.tokens.shape[0])
     answers = batch.targets[rows, batch.answer_pos]
     return RetrievalReport(
         accuracy=(logits.argmax(-1) == answers).float().mean().item(),
         answer_loss=F.cross_entropy(logits, answers).item(),
-        relevant_weight=weights[rows, :, batch.relevant_pos].mean(0)[None],  # (1, H)
-        max_weight=weights.amax(-1).mean(0)[None],
+        relevant_weight=weights[:, rows, :, batch.relevant_pos].mean(0),  # (L, H)
+        max_weight=weights.amax(-1).mean(1),
     )
 
 
@@ -225,8 +224,8 @@ def value_votes(weights: Tensor, batch: TaskBatch) -> Tensor:
     for none). With value answers, an attention-only model's output is this weighted mix of the items
     it reads, so `argmax` of the votes is the answer the attention alone gives.
 
-    weights: (batch, n), one head's last-query row (e.g. from `last_query_attention`); batch: an
-    `associative_recall_batch` -> (batch, n_values).
+    weights: (batch, n), one head's last-query row (e.g. from `course_utils.core.evaluate.last_query_attention`);
+    batch: an `associative_recall_batch` -> (batch, n_values).
 
     Example:
         The answers head 0 of a trained one-layer recall `model` gives:

@@ -318,6 +318,7 @@ class MultiHeadAttention(nn.Module):
         causal: bool = True,
         mask: Tensor | None = None,
         need_weights: bool = False,
+        last_only: bool = False,
     ) -> tuple[Tensor, Tensor | None]:
         """Self-attention over x (batch, n, d_model) -> out (batch, n, d_model), and the weights
         (batch, heads, n, n) when `need_weights` (else None).
@@ -325,19 +326,25 @@ class MultiHeadAttention(nn.Module):
         positions: (n,), the tokens' positions for the positional scheme and the logit transform (None: 0 … n-1);
         causal: hide the keys after each query; mask: boolean (n, n), or broadcastable (..., n, n) such as
         (batch, 1, n, n), True = the query may see the key, kept in addition to the causal mask.
+        last_only: attend from the last query alone, against every key: out (batch, 1, d_model) and weights
+        (batch, heads, 1, n), the last rows of the full forward's, in O(n) memory instead of O(n^2).
         """
         positions = token_positions(x, positions)  # (n,)
         if mask is not None:
             _check_mask(mask, (x.shape[0], self.heads, x.shape[1], x.shape[1]))
         q, k, v, unrotated_q = self.project_heads(x, positions)  # (B, H, n, d) each
+        q_positions = positions
+        if last_only:  # the last query row; causal_mask aligns queries to the last key
+            q, unrotated_q, q_positions, x = q[:, :, -1:], unrotated_q[:, :, -1:], positions[-1:], x[:, -1:]
+            mask = None if mask is None else mask[..., -1:, :]
         scores = attention_scores(
             q,
             k,
             causal=causal,
             mask=mask,
-            bias=self.positional.bias(positions, positions),  # (H, n, n) or None
-            logit_transform=lambda s: self.logit_transform(s, positions, positions),
-        )  # (B, H, n, n)
+            bias=self.positional.bias(q_positions, positions),  # (H, n_q, n) or None
+            logit_transform=lambda s: self.logit_transform(s, q_positions, positions),
+        )  # (B, H, n_q, n)
         weights = self.scores_to_weights(scores, unrotated_q)
-        out = self.adjust_head_outputs(weights @ v, weights, x)  # (B, H, n, d)
+        out = self.adjust_head_outputs(weights @ v, weights, x)  # (B, H, n_q, d)
         return self.merge_heads(out), (weights if need_weights else None)

@@ -13,13 +13,12 @@ the tokens passed in (the CPU, for the batches the tasks build).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-from course_utils.core.attention import attention_scores
 from course_utils.core.batch import IGNORE_INDEX, TaskBatch
 from course_utils.core.device import model_device
 from course_utils.core.model import TinyGPT
@@ -68,18 +67,21 @@ def forward_in_rows(
     return torch.cat(outputs)
 
 
-def _moved_to(device: torch.device, model_kwargs: dict[str, Tensor | None]) -> dict[str, Tensor | None]:
+def _moved_to(device: torch.device, model_kwargs: Mapping[str, Tensor | bool | None]) -> dict[str, object]:
     """model_kwargs with every tensor moved to `device`."""
     return {name: value.to(device) if isinstance(value, Tensor) else value for name, value in model_kwargs.items()}
 
 
 @torch.no_grad()
-def forward_with_weights(model: nn.Module, tokens: Tensor, **model_kwargs: Tensor | None) -> tuple[Tensor, Tensor]:
+def forward_with_weights(
+    model: nn.Module, tokens: Tensor, **model_kwargs: Tensor | bool | None
+) -> tuple[Tensor, Tensor]:
     """The model's logits and every layer's attention weights on tokens, in eval mode, in one forward.
 
     tokens: (batch, n) -> logits (batch, n, vocab), weights (layers, batch, heads, n, n), both on the
     device of tokens. The model runs on its own device (tokens and the tensors in model_kwargs, e.g.
-    positions, go there), with `need_weights=True`.
+    positions, go there), with `need_weights=True`; `last_only=True` gives the last position's alone,
+    (batch, 1, vocab) and (layers, batch, heads, 1, n) (`TinyGPT.forward`).
 
     Example:
         >>> from course_utils.core.model import GPTConfig
@@ -134,12 +136,11 @@ def token_losses(logits: Tensor, targets: Tensor) -> Tensor:
 
 @torch.no_grad()
 def last_query_attention(model: TinyGPT, tokens: Tensor) -> tuple[Tensor, Tensor]:
-    """Logits and attention weights of the last position only, for a one-layer attention-only model.
+    """Logits and last-layer attention weights of the last position only: `model(tokens, last_only=True)`.
 
-    The last query of a causal model sees every key, and in a one-layer model nothing else feeds
-    its output, so the (n, n) weights of a full forward are never needed: this costs O(n) memory
-    per sequence instead of O(n^2), which lets notebook 02 reach 4096 items. The full forward's last
-    row, to float tolerance (a test compares them).
+    The last query of a causal model sees every key, and the last layer feeds no other query, so its
+    (n, n) weights are never needed: a one-layer model costs O(n) memory per sequence instead of
+    O(n^2), which lets notebook 02 reach 4096 items. The full forward's last rows (a test compares them).
 
     tokens: (batch, n) -> logits (batch, vocab), weights (batch, heads, n), on the device of tokens.
 
@@ -149,35 +150,8 @@ def last_query_attention(model: TinyGPT, tokens: Tensor) -> tuple[Tensor, Tensor
         >>> tokens = associative_recall_batch(8, 4096, generator=0).tokens  # doctest: +SKIP
         >>> logits, weights = last_query_attention(model, tokens)  # doctest: +SKIP
     """
-    config = model.config
-    if config.layers != 1 or not config.attention_only or config.sink_fix != "none" or config.dilated_segments:
-        raise ValueError(
-            "last_query_attention needs a one-layer, attention-only model with no sink fix and dense "
-            "attention; use course_utils.chapters.dilution.retrieval_report (the full forward) for other models"
-        )
-    if tokens.dim() != 2 or tokens.dtype != torch.long:
-        raise ValueError(
-            f"tokens must be int64 of shape (batch, n), got {tokens.dtype} {tuple(tokens.shape)}; pass a "
-            "batch's tokens (batch.tokens; one sequence: tokens[None])"
-        )
-    model.eval()
-    device = model_device(model, tokens.device)
-    block, n = model.block(0), tokens.shape[1]
-    attention = block.attn
-    positions = model.default_positions(n, device)  # as TinyGPT.forward
-    last = positions[-1:]
-    x = model.positional.embed(model.embed(tokens.to(device)), positions)  # (B, n, D)
-    q, k, v, _ = attention.project_heads(block.norm1(x), positions)  # (B, H, n, d) each
-    scores = attention_scores(
-        q[:, :, -1:],
-        k,
-        bias=attention.positional.bias(last, positions),  # (H, 1, n) or None
-        logit_transform=lambda scores: attention.logit_transform(scores, last, positions),
-    )  # (B, H, 1, n): the last query sees every key
-    weights = torch.softmax(scores.float(), dim=-1).to(v.dtype)
-    out = attention.merge_heads(weights @ v)  # (B, 1, D)
-    logits = model.head(model.norm(x[:, -1] + out[:, 0]))  # (B, vocab)
-    return logits.to(tokens.device), weights[:, :, 0].to(tokens.device)
+    logits, weights = forward_with_weights(model, tokens, last_only=True)  # (B, 1, V), (L, B, H, 1, n)
+    return logits[:, 0], weights[-1, :, :, 0]
 
 
 @torch.no_grad()

@@ -147,12 +147,15 @@ class Block(nn.Module):
             )
 
     def forward(
-        self, x: Tensor, positions: Tensor, mask: Tensor | None, need_weights: bool
+        self, x: Tensor, positions: Tensor, mask: Tensor | None, need_weights: bool, last_only: bool = False
     ) -> tuple[Tensor, Tensor | None]:
         """x (batch, n, d_model) at positions (n,) -> x plus attention (and MLP) output, (batch, n, d_model),
-        and the attention weights (batch, heads, n, n) when `need_weights`; `mask` as in `ModelAttention`."""
-        attn_out, weights = self.attn(self.norm1(x), positions=positions, mask=mask, need_weights=need_weights)
-        x = x + attn_out
+        and the attention weights (batch, heads, n, n) when `need_weights`; `mask` as in `ModelAttention`.
+        With `last_only`, the last position's alone: (batch, 1, d_model) and weights (batch, heads, 1, n)."""
+        attn_out, weights = self.attn(
+            self.norm1(x), positions=positions, mask=mask, need_weights=need_weights, last_only=last_only
+        )
+        x = (x[:, -1:] if last_only else x) + attn_out
         if self.mlp is not None:
             x = x + self.mlp(self.norm2(x))
         return x, weights
@@ -218,6 +221,7 @@ class TinyGPT(nn.Module):
         positions: Tensor | None = ...,
         mask: Tensor | None = ...,
         need_weights: Literal[False] = ...,
+        last_only: bool = ...,
     ) -> Tensor: ...
 
     @overload
@@ -228,11 +232,18 @@ class TinyGPT(nn.Module):
         positions: Tensor | None = ...,
         mask: Tensor | None = ...,
         need_weights: Literal[True],
+        last_only: bool = ...,
     ) -> tuple[Tensor, Tensor]: ...
 
     @overload
     def forward(
-        self, tokens: Tensor, *, positions: Tensor | None = ..., mask: Tensor | None = ..., need_weights: bool
+        self,
+        tokens: Tensor,
+        *,
+        positions: Tensor | None = ...,
+        mask: Tensor | None = ...,
+        need_weights: bool,
+        last_only: bool = ...,
     ) -> Tensor | tuple[Tensor, Tensor]: ...
 
     def forward(
@@ -242,9 +253,16 @@ class TinyGPT(nn.Module):
         positions: Tensor | None = None,
         mask: Tensor | None = None,
         need_weights: bool = False,
+        last_only: bool = False,
     ) -> Tensor | tuple[Tensor, Tensor]:
         """tokens: (batch, n) int64, not empty; positions: (n,) (default: `default_positions(n)`);
-        mask: bool (n, n) kept in addition to the causal mask (True = keep)."""
+        mask: bool (n, n) kept in addition to the causal mask (True = keep).
+
+        last_only: the last position's logits alone, (batch, 1, vocab_size), and each layer's last weight
+        row, (layers, batch, heads, 1, n): the last layer attends from that one query, so a one-layer
+        model needs O(n) memory, not O(n^2) (notebook 02's 4096-item recall); the rows equal the full
+        forward's.
+        """
         if tokens.dim() != 2 or tokens.dtype != torch.long:
             raise ValueError(
                 f"tokens must be int64 of shape (batch, n), got {tokens.dtype} {tuple(tokens.shape)}; "
@@ -266,12 +284,13 @@ class TinyGPT(nn.Module):
         positions = token_positions(x, positions)  # checked: (n,)
         x = self.positional.embed(x, positions)
         all_weights = []
-        for block in self.blocks:
-            x, weights = block(x, positions, mask, need_weights)
-            all_weights.append(weights)
-        logits = self.head(self.norm(x))  # (B, n, vocab)
+        for i, block in enumerate(self.blocks):
+            last_layer = i == len(self.blocks) - 1
+            x, weights = block(x, positions, mask, need_weights, last_only and last_layer)
+            all_weights.append(weights[:, :, -1:] if last_only and weights is not None else weights)
+        logits = self.head(self.norm(x))  # (B, n, vocab); (B, 1, vocab) with last_only
         if need_weights:
-            return logits, torch.stack(all_weights)  # (L, B, H, n, n)
+            return logits, torch.stack(all_weights)  # (L, B, H, n, n); (L, B, H, 1, n) with last_only
         return logits
 
     if TYPE_CHECKING:  # model(...) is typed as forward(...), overloads included (nn.Module's returns Any)

@@ -77,23 +77,27 @@ class ModelAttention(MultiHeadAttention):
         causal: bool = True,
         mask: Tensor | None = None,
         need_weights: bool = False,
+        last_only: bool = False,
     ) -> tuple[Tensor, Tensor | None]:
         """Self-attention over x (batch, n, d_model) -> out (batch, n, d_model), and the weights
         (batch, heads, n, n) when `need_weights` (else None).
 
-        positions: (n,) (None: 0 … n-1); causal, mask (boolean (n, n) or broadcastable, True = keep) and
-        need_weights as in `MultiHeadAttention.forward`. With dilated patterns there are no (n, n) weights:
-        pass need_weights=False and mask=None.
+        positions: (n,) (None: 0 … n-1); causal, mask (boolean (n, n) or broadcastable, True = keep),
+        need_weights and last_only as in `MultiHeadAttention.forward`. With dilated patterns there are no
+        (n, n) weights: pass need_weights=False and mask=None (last_only keeps the last row of the output).
         """
         if self.dilated_patterns is None:
-            return super().forward(x, positions=positions, causal=causal, mask=mask, need_weights=need_weights)
+            return super().forward(
+                x, positions=positions, causal=causal, mask=mask, need_weights=need_weights, last_only=last_only
+            )
         if need_weights or mask is not None:
             raise ValueError(
                 "dilated attention forms no (n, n) weights and takes no extra mask; "
                 "call it with need_weights=False and mask=None"
             )
         q, k, v, _ = self.project_heads(x, token_positions(x, positions))  # (B, H, n, d) each
-        return self.merge_heads(_dilated_attention_padded(q, k, v, self.dilated_patterns, causal=causal)), None
+        out = self.merge_heads(_dilated_attention_padded(q, k, v, self.dilated_patterns, causal=causal))
+        return (out[:, -1:] if last_only else out), None
 
 
 def _dilated_attention_padded(

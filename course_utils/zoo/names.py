@@ -1,4 +1,8 @@
-"""How zoo entries are named: one spelling rule per family, `NAME_RULES[family](seed, **options)`."""
+"""How zoo entries are named: one spelling rule per family, `NAME_RULES[family](seed, **options)`.
+
+Every name is the family's name, one suffix per option that differs from the family's default, then
+"-s{seed}": `kv-alibi-qfirst-fill-s0`, `copy-m8-s1`, `sink-learnedsink-init4-s2`.
+"""
 
 from __future__ import annotations
 
@@ -129,14 +133,13 @@ def decoy_name(seed: int, *, near_miss: bool = False) -> str:
 
 
 def copy_name(seed: int, *, seq_len: int = 12) -> str:
-    """A copy entry's name (notebook 01): "copy-rope-2l", the name notebook 01 introduced, then
-    "-m{seq_len}" unless 12 and "-s{seed}" unless 0.
+    """A copy entry's name (notebook 01's fixed-length copiers): "-m{seq_len}" unless 12.
 
     Example:
         >>> copy_name(1, seq_len=8)
-        'copy-rope-2l-m8-s1'
+        'copy-m8-s1'
     """
-    return "copy-rope-2l" + ("" if seq_len == 12 else f"-m{seq_len}") + ("" if seed == 0 else f"-s{seed}")
+    return f"copy{'' if seq_len == 12 else f'-m{seq_len}'}-s{seed}"
 
 
 def induct_name(seed: int) -> str:
@@ -157,10 +160,10 @@ NAME_RULES: dict[str, Callable[..., str]] = {
     "kv": kv_name,
     "si-lm": si_lm_name,
     "sink": sink_name,
-    "lm": lm_name,
+    "lm-hot": lm_name,
     "loop": loop_name,
     "decoy": decoy_name,
-    "induct": induct_name,
+    "copy-induct": induct_name,
 }
 
 #: The trials' name rules (`course_utils.zoo.trials`: their measurements are stored, not their weights): the

@@ -58,11 +58,11 @@ DATA_SEED_BASE: dict[str, int] = {
     "kv": 200,
     "sink": 300,
     "loop": 400,
-    "lm": 500,
+    "lm-hot": 500,
     "decoy": 600,
     "si-lm": 700,
     "si-needle": 800,
-    "induct": 900,
+    "copy-induct": 900,
 }
 
 _Value = TypeVar("_Value")
@@ -139,7 +139,7 @@ class ZooEntry:
         """The model's full config: `model_overrides` on GPTConfig's defaults, the vocabulary the task needs.
 
         Example:
-            >>> get_entry("copy-rope-2l").model_config().layers
+            >>> get_entry("copy-s0").model_config().layers
             2
         """
         return GPTConfig(vocab_size=task_vocab_size(self.task, **self.task_kwargs), **self.model_overrides)
@@ -149,7 +149,7 @@ class ZooEntry:
         arguments, model and training configs, seed and the entry it was fine-tuned from (or None).
 
         Example:
-            >>> get_entry("copy-rope-2l").provenance()["train_config"]["steps"]
+            >>> get_entry("copy-s0").provenance()["train_config"]["steps"]
             300
         """
         return {
@@ -178,7 +178,7 @@ def derive_entry(
     `tracker`, `init_from`, ...; `task_kwargs=` for a recipe that drops one of its parent's task options).
 
     Example:
-        >>> copier = get_entry("copy-rope-2l")
+        >>> copier = get_entry("copy-s0")
         >>> three = derive_entry(copier, name="copy-3l", description="3 layers", model_updates={"layers": 3})
         >>> three.model_overrides["layers"], three.task_kwargs == copier.task_kwargs
         (3, True)
@@ -497,7 +497,7 @@ def lm_entry(seed: int, *, sigma_reparam: bool = False) -> ZooEntry:
         eval_kwargs={"split": "val"},
         tracker="text_attention_entropy",
         tracker_every=10,
-        family="lm",
+        family="lm-hot",
     )
 
 
@@ -506,7 +506,7 @@ def copy_entry(seed: int, *, seq_len: int = 12) -> ZooEntry:
 
     Example:
         >>> copy_entry(0, seq_len=8).name
-        'copy-rope-2l-m8'
+        'copy-m8-s0'
     """
     return ZooEntry(
         name=copy_name(seed, seq_len=seq_len),
@@ -522,7 +522,7 @@ def copy_entry(seed: int, *, seq_len: int = 12) -> ZooEntry:
 
 
 def induct_entry(seed: int) -> ZooEntry:
-    """Notebook 01: copy-rope-2l's model on strings of 4-16 distinct symbols (lengths 7, 11 and 14
+    """Notebook 01: the copier's model on strings of 4-16 distinct symbols (lengths 7, 11 and 14
     held out), so no single offset finds the answer.
 
     Example:
@@ -538,7 +538,7 @@ def induct_entry(seed: int) -> ZooEntry:
         model_overrides={"max_len": 64, "d_model": 64, "heads": 4, "layers": 2, "positional": "rope"},
         train_config=TrainConfig(steps=2000, batch_size=64, lr=3e-3, warmup_steps=100),
         seed=seed,
-        family="induct",
+        family="copy-induct",
     )
 
 
@@ -692,8 +692,8 @@ def checkpoint_path(name: str) -> Path:
     """Where entry `name`'s committed checkpoint is stored.
 
     Example:
-        >>> checkpoint_path("copy-rope-2l").relative_to(CHECKPOINT_DIR)
-        PosixPath('copy-rope-2l.pt.xz')
+        >>> checkpoint_path("copy-s0").relative_to(CHECKPOINT_DIR)
+        PosixPath('copy-s0.pt.xz')
     """
     get_entry(name)
     return CHECKPOINT_DIR / f"{name}.pt.xz"

@@ -70,7 +70,7 @@ def write_checkpoint(record: CheckpointRecord, path: Path) -> None:
     Example:
         >>> import tempfile
         >>> from course_utils.zoo.recipes import checkpoint_path
-        >>> record = read_checkpoint(checkpoint_path("copy-rope-2l"))
+        >>> record = read_checkpoint(checkpoint_path("copy-s0"))
         >>> with tempfile.TemporaryDirectory() as folder:
         ...     path = Path(folder) / "m.pt.xz"
         ...     write_checkpoint({**record, "state_dict": {"w": torch.arange(6.0).view(2, 3)}}, path)
@@ -93,7 +93,7 @@ def read_checkpoint(path: Path) -> CheckpointRecord:
 
     Example:
         >>> from course_utils.zoo.recipes import checkpoint_path
-        >>> read_checkpoint(checkpoint_path("copy-rope-2l"))["accuracy"]
+        >>> read_checkpoint(checkpoint_path("copy-s0"))["accuracy"]
         1.0
     """
     record = torch.load(io.BytesIO(lzma.decompress(path.read_bytes())), map_location="cpu", weights_only=True)

@@ -34,7 +34,7 @@ def train_entry(
     or with another `seed` (model initialisation) to check that a result is not the luck of one seed.
 
     Example: it trains a model (seconds).
-        >>> model, losses = train_entry("copy-rope-2l", steps=20, progress=False)  # doctest: +SKIP
+        >>> model, losses = train_entry("copy-s0", steps=20, progress=False)  # doctest: +SKIP
     """
     model, losses, _ = train_recipe(get_entry(name), steps=steps, seed=seed, progress=progress, record_history=False)
     return model, losses
@@ -104,8 +104,8 @@ def build_entry(name: str, *, progress: bool = True, directory: Path | None = No
     (`checkpoint_path(name)`, as `python -m course_utils.zoo build` does); returns the path.
 
     Example: it trains a model.
-        >>> build_entry("copy-rope-2l", directory=ZOO_RETRAIN_DIR)  # doctest: +SKIP
-        PosixPath('.../build/zoo/copy-rope-2l.pt.xz')
+        >>> build_entry("copy-s0", directory=ZOO_RETRAIN_DIR)  # doctest: +SKIP
+        PosixPath('.../build/zoo/copy-s0.pt.xz')
     """
     entry = get_entry(name)
     start = time.perf_counter()
@@ -149,7 +149,7 @@ def load_entry(name: str, *, retrain: bool = False, verbose: bool = True) -> tup
     built from another recipe (`_stale_keys`) raises a ValueError.
 
     Example:
-        >>> model, record = load_entry("copy-rope-2l", verbose=False)
+        >>> model, record = load_entry("copy-s0", verbose=False)
         >>> record["accuracy"], record["train_config"]["steps"], len(record["losses"])
         (1.0, 300, 300)
     """
