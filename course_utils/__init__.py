@@ -73,6 +73,7 @@ zoo/: trained models (see `course_utils/zoo/__init__.py`)
 - `trackers`    the metrics an entry may record while it trains
 - `training`    training, storing and loading an entry
 - `trials`      training experiments whose measurements, not weights, are committed (ch. 07-09)
+- `measurements` what those records measure: `measure_kv`, `measure_lm`, `measure_needle` and their lengths
 - `cli`         what the zoo's command lines share: acting on the names given, or on all with --all
 
 bench/: the benchmark, which measures the chapters' attention implementations (ch. 06-08)

@@ -100,7 +100,7 @@ from course_utils.tools.diagrams import route_diagram
 from course_utils.tools.plotting import finish, plot_curves, use_course_style
 from course_utils.tools.quiz import check_choice
 from course_utils.tools.report import error_text, loglog_slope
-from course_utils.zoo import trials
+from course_utils.zoo import measurements, trials
 
 set_threads(2)
 seed_everything(0)
@@ -650,7 +650,7 @@ for kind in KINDS:
 # that is "bind in layer 1, read in layer 2"; a third layer allows relays:
 
 # %%
-KS = trials.KV_TRAIN_PAIRS
+KS = measurements.KV_TRAIN_PAIRS
 reach_kv = receptive_field(64, HEADS, *PATTERNS, 3)  # padded length 64, 4 heads
 routes = {(layers, k): routable_pairs(reach_kv, k, layers).numpy() for layers in (2, 3) for k in KS}
 print("K                 " + "".join(f"{k:>6d}" for k in KS))

@@ -91,7 +91,7 @@ from course_utils.core.device import seed_everything, set_threads
 from course_utils.core.evaluate import position_losses
 from course_utils.core.logits import scale_invariant_coefficients
 from course_utils.tools.plotting import finish, plot_curves, use_course_style
-from course_utils.zoo import trials
+from course_utils.zoo import measurements, trials
 
 set_threads(2)
 seed_everything(0)
@@ -363,7 +363,7 @@ print(f"loaded {len(lm)} language models, each built in {min(build):.0f}-{max(bu
 # same measurement, live, for one model at 64 tokens:
 
 # %%
-windows = text_batch(trials.LM_WINDOWS, LENGTHS[-1], split="val", generator=trials.LM_WINDOW_SEED)
+windows = text_batch(measurements.LM_WINDOWS, LENGTHS[-1], split="val", generator=measurements.LM_WINDOW_SEED)
 live = position_losses(lm[("rope", 0)][0], windows, LENGTHS[0])  # (32 windows, 16 pieces, 64 positions)
 stored_rope = trials.load_trial_record(zoo.entry_name("si-lm", 0, variant="rope"))["measurements"]
 print(
@@ -398,7 +398,7 @@ val = {
     for n in LENGTHS
 }
 val_se = {
-    (v, s, n): float(np.std(measured[(v, s)]["window_loss"][str(n)], ddof=1) / math.sqrt(trials.LM_WINDOWS))
+    (v, s, n): float(np.std(measured[(v, s)]["window_loss"][str(n)], ddof=1) / math.sqrt(measurements.LM_WINDOWS))
     for v in ALL_VARIANTS
     for s in SEEDS
     for n in LENGTHS
@@ -477,7 +477,7 @@ fig
 # curves share are harder text, not positions.
 
 # %%
-BIN = trials.POSITION_BIN
+BIN = measurements.POSITION_BIN
 bin_centres = np.arange(BIN // 2, LENGTHS[-1], BIN)
 by_position = {
     v: np.mean([measured[(v, s)]["position_loss"][str(LENGTHS[-1])] for s in SEEDS], axis=0) for v in ALL_VARIANTS
@@ -608,14 +608,16 @@ needle_acc = {
     (v, s, n): trials.load_trial_record(f"si-needle-{v}-s{s}")["measurements"]["needle_accuracy"][str(n)]
     for v in VARIANTS
     for s in SEEDS
-    for n in trials.SI_NEEDLE_LENGTHS
+    for n in measurements.SI_NEEDLE_LENGTHS
 }
 print("Needle accuracy, seeds 0 / 1 / 2")
-print(f"{'':26s}" + "".join(f"{f'@{n}':>20s}" for n in trials.SI_NEEDLE_LENGTHS))
+print(f"{'':26s}" + "".join(f"{f'@{n}':>20s}" for n in measurements.SI_NEEDLE_LENGTHS))
 for v, name in VARIANTS.items():
     print(
         f"{name:26s}"
-        + "".join(f"{' / '.join(f'{needle_acc[(v, s, n)]:.2f}' for s in SEEDS):>20s}" for n in trials.SI_NEEDLE_LENGTHS)
+        + "".join(
+            f"{' / '.join(f'{needle_acc[(v, s, n)]:.2f}' for s in SEEDS):>20s}" for n in measurements.SI_NEEDLE_LENGTHS
+        )
     )
 
 # %% [markdown]

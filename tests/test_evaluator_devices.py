@@ -28,7 +28,7 @@ from course_utils.core.needle_tasks import near_miss_batch
 from course_utils.core.retrieval_tasks import associative_recall_batch, kv_retrieval_batch
 from course_utils.core.tasks import task_vocab_size
 from course_utils.core.vocabs import DecoyVocab, NearMissVocab, NeedleVocab
-from course_utils.zoo import trackers, trials
+from course_utils.zoo import measurements, trackers
 
 VOCAB = 2048  # covers every task's ids below
 
@@ -127,14 +127,14 @@ MEASUREMENTS = {
     "overwrite_probe": lambda m: circuits.overwrite_probe(m, _copy(), at=2, source=4),
     "backcopy_sink_mass": trackers.TRACKERS["backcopy_sink_mass"],
     "text_attention_entropy": trackers.TRACKERS["text_attention_entropy"],
-    "measure_lm": trials.measure_lm,
+    "measure_lm": measurements.measure_lm,
 }
 
 
 @pytest.mark.parametrize("name", MEASUREMENTS)
 def test_every_chapter_and_zoo_measurement_sends_its_inputs_to_the_models_device(name, monkeypatch):
-    monkeypatch.setattr(trials, "LM_LENGTHS", (16, 32))  # measure_lm's lengths (and windows), made small
-    monkeypatch.setattr(trials, "LM_WINDOWS", 2)
+    monkeypatch.setattr(measurements, "LM_LENGTHS", (16, 32))  # measure_lm's lengths (and windows), made small
+    monkeypatch.setattr(measurements, "LM_WINDOWS", 2)
     model = TinyGPTOnMeta()
     MEASUREMENTS[name](model)
     assert model.seen and all(device.type == "meta" for device in model.seen), model.seen
@@ -220,8 +220,8 @@ def test_the_real_model_runs_on_cuda():
 
 @pytest.mark.gpu
 def test_the_chapter_and_zoo_measurements_agree_on_cuda_and_the_cpu(monkeypatch):
-    monkeypatch.setattr(trials, "LM_LENGTHS", (16, 32))
-    monkeypatch.setattr(trials, "LM_WINDOWS", 2)
+    monkeypatch.setattr(measurements, "LM_LENGTHS", (16, 32))
+    monkeypatch.setattr(measurements, "LM_WINDOWS", 2)
     torch.manual_seed(0)
     lm = TinyGPT(GPTConfig(vocab_size=task_vocab_size("text"), max_len=256, layers=2))
     kv = TinyGPT(GPTConfig(vocab_size=task_vocab_size("kv_retrieval", filler=True), max_len=512, layers=2))
@@ -239,7 +239,7 @@ def test_the_chapter_and_zoo_measurements_agree_on_cuda_and_the_cpu(monkeypatch)
         (lm, lambda m: repetition.copy_log_probs(m, segments, 3)),
         (lm, lambda m: repetition.greedy_repeats(m, segments, 3).float()),
         (lm, lambda m: torch.tensor(trackers.TRACKERS["text_attention_entropy"](m))),
-        (lm, lambda m: torch.tensor(trials.measure_lm(m)["octave_mass"]["32"])),
+        (lm, lambda m: torch.tensor(measurements.measure_lm(m)["octave_mass"]["32"])),
         (kv, positional_bias.far_weight_behind_prefix),
         (kv, lambda m: torch.tensor(positional_bias.previous_token_weight(m))),
         (kv, lambda m: torch.cat([weights.flatten() for weights in positional_bias.early_query_weights(m)])),

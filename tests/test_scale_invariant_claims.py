@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from course_utils import zoo
-from course_utils.zoo import trials
+from course_utils.zoo import measurements, trials
 
 pytestmark = pytest.mark.claims
 
@@ -43,7 +43,7 @@ def test_rotating_models_break_past_the_training_length_by_position(seed):
     """Per position at 1024 tokens: the characters at positions [64, 256) cost the rotating variants
     more than a nat over those at [0, 64); ALiBi and scale-invariant + NoPE stay within 0.3 (the same
     characters for every model, so text difficulty cancels between models, not between bins)."""
-    cut, mid = SHORT // trials.POSITION_BIN, 4 * SHORT // trials.POSITION_BIN
+    cut, mid = SHORT // measurements.POSITION_BIN, 4 * SHORT // measurements.POSITION_BIN
     for variant, breaks in (
         ("rope", True),
         ("logn-rope", True),

@@ -11,7 +11,7 @@ import pytest
 from course_utils import zoo
 from course_utils.core.records import round_floats
 from course_utils.core.task_accuracy import accuracy_by_query_index
-from course_utils.zoo import trials
+from course_utils.zoo import measurements, trials
 from course_utils.zoo.training import train_recipe
 
 
@@ -129,7 +129,9 @@ def test_a_stored_language_model_measurement_is_recomputed():
     from course_utils.core.evaluate import position_losses
 
     model, _ = zoo.load_entry("si-lm-si-nope-s0", verbose=False)
-    windows = text_batch(trials.LM_WINDOWS, trials.LM_LENGTHS[-1], split="val", generator=trials.LM_WINDOW_SEED)
-    fresh = position_losses(model, windows, trials.LM_LENGTHS[0]).mean(dim=(1, 2)).numpy()
+    windows = text_batch(
+        measurements.LM_WINDOWS, measurements.LM_LENGTHS[-1], split="val", generator=measurements.LM_WINDOW_SEED
+    )
+    fresh = position_losses(model, windows, measurements.LM_LENGTHS[0]).mean(dim=(1, 2)).numpy()
     stored = np.array(trials.load_trial_record("si-lm-si-nope-s0")["measurements"]["window_loss"]["64"])
     assert np.abs(fresh - stored).max() < 1e-3

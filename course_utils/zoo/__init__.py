@@ -9,6 +9,7 @@
              `retrain=True` trains it into `build/zoo/`)
 - `trackers` the metrics an entry may record while it trains (`ZooEntry.tracker`)
 - `trials`   experiments on more seeds whose measurements, not weights, are committed
+- `measurements` what those records hold: `measure_kv`, `measure_lm`, `measure_needle` and their lengths
 - `cli`      what the command lines (`python -m course_utils.zoo`, `... .zoo.trials`) share: NAME ... or --all
 
     python -m course_utils.zoo list
