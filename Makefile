@@ -120,12 +120,16 @@ quick: install ## the fast tier for the development loop: unit tests without zoo
 # installed versions). nbval does not run: the notebooks' outputs were made with the locked torch. CI runs it.
 FLOOR_TORCH := 2.4.1
 FLOOR_VENV := .venv-floor
-floor: ## the unit tests at the oldest torch the course supports, in .venv-floor (torch==2.4.1, the rest locked)
+FLOOR_STAMP := $(FLOOR_VENV)/.installed
+$(FLOOR_STAMP): pyproject.toml constraints.txt
 	test -x $(FLOOR_VENV)/bin/python || $(BOOTSTRAP_PYTHON) -m venv $(FLOOR_VENV)
 	$(FLOOR_VENV)/bin/python -m pip install --upgrade "pip>=25"
 	grep -v '^torch==' constraints.txt > $(FLOOR_VENV)/constraints.txt
 	$(FLOOR_VENV)/bin/python -m pip install --no-compile torch==$(FLOOR_TORCH) $(if $(TORCH_INDEX),--index-url $(TORCH_INDEX))
 	$(FLOOR_VENV)/bin/python -m pip install --no-compile -c $(FLOOR_VENV)/constraints.txt -e ".[dev]"
+	touch $@
+
+floor: $(FLOOR_STAMP) ## the unit tests at the oldest torch the course supports, in .venv-floor (torch==2.4.1, the rest locked)
 	$(TEST_ENV) $(FLOOR_VENV)/bin/pytest tests -n $(TEST_WORKERS) -m "not locked" $(PYTEST_ARGS)
 
 # Teacher notebooks in fresh kernels, two one-thread kernels at once (COURSE_THREADS=1 prints the same results);

@@ -552,7 +552,7 @@ losses = train_from_scratch(ours)
 # is stored with it. Our 50 lines reproduce it step for step:
 
 # %%
-record = zoo.load_entry("copy-s0", verbose=False)[1]
+record = zoo.load_entry(zoo.entry_name("copy", 0), verbose=False)[1]
 gap = max(abs(a - b) for a, b in zip(losses, record["losses"]))
 print(f"largest difference from the zoo's loss curve over {len(losses)} steps: below 1e-4: {gap < 1e-4}")
 learned_at = next(step for step, loss in enumerate(losses) if loss < 0.01)

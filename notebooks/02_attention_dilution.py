@@ -88,8 +88,8 @@ import torch
 from course_utils import zoo
 from course_utils.chapters.dilution import (
     gap_for_weight,
-    last_query_report,
     relevant_weight,
+    retrieval_report,
     simulate_dilution,
     value_votes,
 )
@@ -288,8 +288,8 @@ print("answer:", readable(int(example.targets[0, example.answer_pos])), "at posi
 # items (4096, the seed's second length), on fresh batches of 128. For each we record the
 # accuracy, the cross-entropy of the answer (nats), and the **attention weight the query puts on
 # the matching item**. Only the last position (the query) matters, so we compute its attention
-# row alone (`model(tokens, last_only=True)`, which `evaluate.last_query_attention` wraps): in a
-# one-layer model 4096 items then cost megabytes, not the gigabytes of a full `n × n` forward.
+# row alone (`dilution.retrieval_report` calls `model(tokens, last_only=True)` when every answer is
+# last): in a one-layer model 4096 items then cost megabytes, not the gigabytes of a full `n × n` forward.
 # Twelve models are loaded here, because
 # section 4 compares them: three seeds each of plain softmax, two versions of log-n scaling and
 # SSMax.
@@ -326,7 +326,7 @@ results = {}  # (transform, seed, K) -> RetrievalReport
 for count in item_counts:
     batch = associative_recall_batch(128, count, generator=count)
     for key, model in models.items():
-        results[(*key, count)] = last_query_report(model, batch)
+        results[(*key, count)] = retrieval_report(model, batch)
 
 
 def per_seed(transform, field):

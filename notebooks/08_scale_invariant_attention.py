@@ -604,11 +604,13 @@ fig
 # budget). The paper reports 0.969 at 16k and 64k for scale-invariant p-RoPE and 0.000 for RoPE.
 
 # %%
-needle_acc = {
-    (v, s, n): trials.load_trial_record(f"si-needle-{v}-s{s}")["measurements"]["needle_accuracy"][str(n)]
+needle_records = {
+    (v, s): trials.load_trial_record(name)["measurements"]["needle_accuracy"]
     for v in VARIANTS
-    for s in SEEDS
-    for n in measurements.SI_NEEDLE_LENGTHS
+    for s, name in trials.trial_names_by_seed("si-needle", variant=v).items()
+}
+needle_acc = {
+    (v, s, n): needle_records[(v, s)][str(n)] for v, s in needle_records for n in measurements.SI_NEEDLE_LENGTHS
 }
 print("Needle accuracy, seeds 0 / 1 / 2")
 print(f"{'':26s}" + "".join(f"{f'@{n}':>20s}" for n in measurements.SI_NEEDLE_LENGTHS))

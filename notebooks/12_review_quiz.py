@@ -196,8 +196,8 @@ ax.set(
 )
 # 05 entropy collapse during training (stored)
 ax = axes[1, 0]
-for name, label in (("lm-hot-s0", "lr 3e-2"), ("lm-hot-sigma-s0", "lr 3e-2, σReparam")):
-    history = zoo.load_entry(name, verbose=False)[1]["history"]
+for sigma, label in ((False, "lr 3e-2"), (True, "lr 3e-2, σReparam")):
+    history = zoo.load_entry(zoo.entry_name("lm-hot", 0, sigma_reparam=sigma), verbose=False)[1]["history"]
     ax.plot([h["step"] for h in history], [np.mean(h["text_attention_entropy"]) for h in history], label=label)
 ax.set(xlabel="training step", ylabel="mean attention entropy (nats)", title="05 entropy collapse")
 # 06/07 compute: recorded CPU timings, dense SDPA against dilated attention
@@ -312,7 +312,7 @@ assert check_choice(q1_answer, "dd37d9cc4a9c6ea4f06bbe8e4b06645b757570855bfb7c33
 # Notebook 03's ALiBi model: accuracy by the queried pair's position, first / middle / last third, at 16 pairs (trained) and 64 pairs:
 
 # %%
-model = zoo.load_entry("kv-alibi-s0", verbose=False)[0]
+model = zoo.load_entry(zoo.entry_name("kv", 0, positional="alibi"), verbose=False)[0]
 for k in (16, 64):
     acc = accuracy_by_query_index(model, k, per_index=16, seed=k)
     third = k // 3
@@ -504,7 +504,7 @@ assert check_choice(q5_answer, "694034400a206088fc3faf8d832a262f14f137dfb97638a7
 # Notebook 04's model: the mass each head puts on the first token (BOS) for ordinary queries:
 
 # %%
-model = zoo.load_entry("sink-s0", verbose=False)[0]
+model = zoo.load_entry(zoo.entry_name("sink", 0), verbose=False)[0]
 batch = backcopy_batch(64, 64, generator=4000)
 with torch.no_grad():
     _, attn = model(batch.tokens, need_weights=True)
@@ -651,7 +651,7 @@ assert check_choice(q8_answer, "1dee2b38e4997400666abead666c5018abe9613968d6e3bb
 # Notebook 03's RoPE model, trained on up to 16 pairs (35 tokens):
 
 # %%
-model = zoo.load_entry("kv-rope-s2", verbose=False)[0]
+model = zoo.load_entry(zoo.entry_name("kv", 2, positional="rope"), verbose=False)[0]
 for k in (16, 32, 64):
     batch = kv_retrieval_batch(128, k, generator=k)
     with torch.no_grad():
@@ -699,7 +699,7 @@ assert check_choice(q9_answer, "6c3d7af1e097daef8e2c41318c75973256adb1e1631b5e2d
 # Notebook 09: the same RoPE model at 64 pairs, with everything or with the one chunk that matches the question:
 
 # %%
-model = zoo.load_entry("kv-rope-s2", verbose=False)[0]
+model = zoo.load_entry(zoo.entry_name("kv", 2, positional="rope"), verbose=False)[0]
 batch = kv_retrieval_batch(128, 64, generator=64)
 with torch.no_grad():
     for name, tokens in (("everything", batch.tokens), ("retrieved chunk", retrieve_best_chunk(batch.tokens, 16))):
@@ -747,7 +747,7 @@ assert check_choice(q10_answer, "ba5f785e37ac3625e16fcaec89d1e228ea9be19c14ade74
 # Notebook 09: answer each chunk, keep (answer, confidence), answer from the summaries:
 
 # %%
-model = zoo.load_entry("kv-rope-s2", verbose=False)[0]
+model = zoo.load_entry(zoo.entry_name("kv", 2, positional="rope"), verbose=False)[0]
 batch = kv_retrieval_batch(128, 64, generator=64)
 answers, summaries = hierarchical_answer(model, batch.tokens, 16)
 print(

@@ -94,9 +94,10 @@ def test_dense_models_that_learned_reach_the_pairs_dilated_cannot(by_index, seed
 def test_dilated_wrong_answers_fall_back_on_the_visible_value(seed):
     probe = kv_retrieval_batch(1024, K, generator=99)
     shares = {}
-    for kind, name in {"dense": "kv-rope-s{}", "dilated": "kv-rope-dilated-s{}"}.items():
+    for kind, dilated in {"dense": False, "dilated": True}.items():
+        name = zoo.entry_name("kv", seed, positional="rope", dilated=dilated)
         with torch.no_grad():
-            answer = zoo.load_entry(name.format(seed), verbose=False)[0](probe.tokens)[:, -1].argmax(-1)
+            answer = zoo.load_entry(name, verbose=False)[0](probe.tokens)[:, -1].argmax(-1)
         wrong = answer != probe.targets[:, -1]
         shares[kind] = (answer[wrong] == probe.tokens[wrong, 2 * K]).float().mean().item()
     assert shares["dilated"] >= 0.3 and shares["dense"] <= 0.15, shares
@@ -122,29 +123,36 @@ def _by_route(accuracy: dict, layers: int) -> tuple[float, float]:
     return float(np.mean(routable)), float(np.mean(others))
 
 
-def _stored(name: str) -> dict:
+def _stored(seed: int, **options) -> dict:
+    """The stored accuracy by pair index of the dilated kv model of `seed`, zoo entry or trial (`options`)."""
     from course_utils.zoo import trials
 
+    if options:
+        name = trials.trial_names_by_seed("kv", positional="rope", dilated=True, **options)[seed]
+    else:
+        name = zoo.entry_name("kv", seed, positional="rope", dilated=True)
     return trials.load_trial_record(name)["measurements"]["accuracy_by_index"]
 
 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_at_every_k_the_zoo_dilated_models_recall_routable_pairs_and_not_the_others(seed):
-    routable, others = _by_route(_stored(f"kv-rope-dilated-s{seed}"), 2)
+    routable, others = _by_route(_stored(seed), 2)
     assert others <= 0.15 and routable >= others + 0.04, (routable, others)
 
 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_k15_with_no_routable_pair_sits_near_chance(seed):
-    assert np.mean(_stored(f"kv-rope-dilated-s{seed}")["15"]) <= 0.15
+    assert np.mean(_stored(seed)["15"]) <= 0.15
 
 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_the_dilated_language_model_pays_at_the_positions_after_a_border(seed):
     from course_utils.zoo import trials
 
-    dilated = np.array(trials.load_trial_record(f"si-lm-dilated-s{seed}")["measurements"]["position_loss"]["64"])
-    dense = np.array(trials.load_trial_record(f"si-lm-rope-s{seed}")["measurements"]["position_loss"]["64"])
+    dilated_name = trials.trial_names_by_seed("si-lm", variant="dilated")[seed]
+    dilated = np.array(trials.load_trial_record(dilated_name)["measurements"]["position_loss"]["64"])
+    dense_name = zoo.entry_name("si-lm", seed, variant="rope")
+    dense = np.array(trials.load_trial_record(dense_name)["measurements"]["position_loss"]["64"])
     gap, borders = dilated - dense, np.arange(8, 64, 8)
     others = np.setdiff1d(np.arange(1, 64), borders)
     assert gap[borders].mean() >= 0.6 and gap[others].mean() <= 0.25 and gap.mean() > 0
@@ -152,10 +160,10 @@ def test_the_dilated_language_model_pays_at_the_positions_after_a_border(seed):
 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_training_longer_opens_the_routable_pairs_and_not_the_others(seed):
-    before = _by_route(_stored(f"kv-rope-dilated-s{seed}"), 2)
-    after = _by_route(_stored(f"kv-rope-dilated-long-s{seed}"), 2)
+    before = _by_route(_stored(seed), 2)
+    after = _by_route(_stored(seed, continued=True), 2)
     assert after[0] >= before[0] + 0.2 and after[0] >= 0.6, (before, after)
-    assert after[1] <= 0.25 and np.mean(_stored(f"kv-rope-dilated-long-s{seed}")["15"]) <= 0.12, after
+    assert after[1] <= 0.25 and np.mean(_stored(seed, continued=True)["15"]) <= 0.12, after
 
 
 @pytest.mark.parametrize("seed", SEEDS)
@@ -165,7 +173,7 @@ def test_three_layer_models_do_not_learn_the_routes_only_a_third_layer_opens(see
     from course_utils.chapters.dilated_reach import receptive_field, routable_pairs
 
     reach = receptive_field(64, 4, [8, 16, 32, 64], [1, 2, 4, 8], 3)
-    acc = _stored(f"kv-rope-dilated-3l-s{seed}")
+    acc = _stored(seed, layers=3)
     new = [
         np.array(acc[str(k)])[(routable_pairs(reach, k, 3) & ~routable_pairs(reach, k, 2)).numpy()].mean()
         for k in KS
@@ -176,4 +184,4 @@ def test_three_layer_models_do_not_learn_the_routes_only_a_third_layer_opens(see
     def mix(a):
         return np.mean([np.mean(a[str(k)]) for k in KS])
 
-    assert mix(acc) < mix(_stored(f"kv-rope-dilated-s{seed}")) + 0.02
+    assert mix(acc) < mix(_stored(seed)) + 0.02

@@ -2,10 +2,10 @@ import math
 
 import pytest
 import torch
+import torch.nn.functional as F
 
 from course_utils.chapters.dilution import (
     gap_for_weight,
-    last_query_report,
     relevant_weight,
     retrieval_report,
     simulate_dilution,
@@ -126,12 +126,25 @@ def test_report_fields_match_a_direct_computation():
     assert report.answer_loss > 0
 
 
+def _report_from_the_full_forward(model, batch):
+    """retrieval_report's fields from every query's logits and weights (the O(n^2) forward), by hand."""
+    logits, attn = model.eval()(batch.tokens, need_weights=True)  # (B, n, V), (L, B, H, n, n)
+    rows = torch.arange(batch.tokens.shape[0])
+    answers = batch.targets[rows, batch.answer_pos]
+    at_answer = torch.stack([attn[:, b, :, batch.answer_pos[b]] for b in rows])  # (B, L, H, n)
+    relevant = torch.stack([at_answer[b, :, :, batch.relevant_pos[b]] for b in rows])  # (B, L, H)
+    answer_logits = logits[rows, batch.answer_pos]
+    accuracy = (answer_logits.argmax(-1) == answers).float().mean().item()
+    return accuracy, F.cross_entropy(answer_logits, answers).item(), relevant.mean(0), at_answer.amax(-1).mean(0)
+
+
 @pytest.mark.parametrize("transform", ["identity", "log_n", "ssmax"])
 @pytest.mark.parametrize(
     ("positional", "position_scale"), [("none", 1.0), ("alibi", 1.0), ("rope", 1.0), ("rope", 0.25)]
 )
 @pytest.mark.parametrize(("layers", "attention_only"), [(1, True), (2, False)])
-def test_last_query_report_equals_the_full_forward(transform, positional, position_scale, layers, attention_only):
+def test_the_last_query_report_equals_the_full_forward(transform, positional, position_scale, layers, attention_only):
+    """Recall's answers sit at the last position, so retrieval_report computes the last query alone."""
     torch.manual_seed(0)
     config = GPTConfig(
         vocab_size=task_vocab_size("associative_recall"),
@@ -145,19 +158,26 @@ def test_last_query_report_equals_the_full_forward(transform, positional, positi
     )
     model = TinyGPT(config)
     batch = associative_recall_batch(16, 40, generator=1)
-    full, last = retrieval_report(model, batch), last_query_report(model, batch)
-    assert last.accuracy == full.accuracy
-    assert last.answer_loss == pytest.approx(full.answer_loss, rel=1e-5)
-    torch.testing.assert_close(last.relevant_weight, full.relevant_weight)
-    torch.testing.assert_close(last.max_weight, full.max_weight)
+    assert bool((batch.answer_pos == batch.tokens.shape[1] - 1).all())
+    accuracy, loss, relevant, largest = _report_from_the_full_forward(model, batch)
+    report = retrieval_report(model, batch)
+    assert report.accuracy == accuracy
+    assert report.answer_loss == pytest.approx(loss, rel=1e-5)
+    torch.testing.assert_close(report.relevant_weight, relevant)
+    torch.testing.assert_close(report.max_weight, largest)
 
 
-def test_last_query_report_refuses_answers_before_the_end():
-    model = TinyGPT(GPTConfig(vocab_size=task_vocab_size("associative_recall"), max_len=64))
-    batch = associative_recall_batch(2, 8, generator=0)
-    early = TaskBatch(batch.task, batch.tokens, batch.targets, batch.answer_pos - 1, batch.relevant_pos)
-    with pytest.raises(ValueError, match="needs every answer at the last position; use retrieval_report"):
-        last_query_report(model, early)
+def test_a_report_at_earlier_positions_reads_the_full_forward():
+    """Answers before the end (here one position early) need every query: the O(n^2) path, same fields."""
+    model = _model()
+    batch = associative_recall_batch(8, 5, n_keys=4, n_values=2, generator=0)
+    targets = batch.targets.roll(-1, dims=1)  # each answer one position early
+    early = TaskBatch(batch.task, batch.tokens, targets, batch.answer_pos - 1, batch.relevant_pos)
+    accuracy, loss, relevant, largest = _report_from_the_full_forward(model, early)
+    report = retrieval_report(model, early)
+    assert report.accuracy == accuracy and report.answer_loss == pytest.approx(loss, rel=1e-6)
+    torch.testing.assert_close(report.relevant_weight, relevant)
+    torch.testing.assert_close(report.max_weight, largest)
 
 
 def test_value_votes_add_the_weights_of_the_items_holding_each_value():

@@ -3,9 +3,10 @@
 CONTRIBUTING's rule for errors: a message says what was wrong and what to do instead. The rule checked
 here: after the message's first separator (`; `, `: `, `. ` or a dash) comes a clause with one of
 `REMEDY_VERBS` ("...; pass softmax outputs", "...: choose r among the divisors of 8"), or the message
-starts with one ("pass at least one sequence"). It reads the messages written as a string literal or an
-f-string (the text between the placeholders, each read as `{}`); a message built otherwise
-(`"; ".join(problems)`, `str(error)`) is not read.
+starts with one ("pass at least one sequence"). It reads the messages written as a string literal, an
+f-string (the text between the placeholders, each read as `{}`) or a sum of them, where any other part reads
+as `{}` (`"TrainConfig: " + "; ".join(problems) + ": pass ..."`); a message with no literal text at all
+(`str(error)`) is not read.
 """
 
 from __future__ import annotations
@@ -31,15 +32,6 @@ REMEDY_VERBS = (
 _SEPARATOR = re.compile(r"; |: |\. | -- | — ")
 _REMEDY = re.compile(r"\b(" + "|".join(map(re.escape, REMEDY_VERBS)) + r")\b", re.IGNORECASE)
 
-#: "module:function" -> why the function's messages may go without a remedy. An entry whose function
-#: has no such message any more fails `test_the_allow_list_has_no_stale_entry`: delete it then.
-ALLOWED: dict[str, str] = {
-    "course_utils.core.attention:check_qkv": (
-        "notebook 01 prints its q/k last-dimension message in a stored output; give that message a remedy "
-        "when the notebook is next re-executed"
-    ),
-}
-
 
 class Missing(NamedTuple):
     """A ValueError message without a remedy: its function ("module:function"), line and text."""
@@ -58,11 +50,17 @@ def has_remedy(message: str) -> bool:
 
 
 def message_text(node: ast.expr) -> str | None:
-    """The text of a string literal or an f-string, `{}` for each placeholder; None for other expressions."""
+    """The text of a string literal, an f-string or a sum holding one, `{}` for each placeholder or other
+    part; None for an expression with no literal text."""
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return node.value
     if isinstance(node, ast.JoinedStr):
         return "".join(str(part.value) if isinstance(part, ast.Constant) else "{}" for part in node.values)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        left, right = message_text(node.left), message_text(node.right)
+        if left is None and right is None:
+            return None
+        return (left if left is not None else "{}") + (right if right is not None else "{}")
     return None
 
 
@@ -114,15 +112,10 @@ def missing_in_sources() -> tuple[Missing, ...]:
 
 
 def test_every_value_error_message_says_what_to_do():
-    bad = [m for m in missing_in_sources() if m.function not in ALLOWED]
+    bad = missing_in_sources()
     assert not bad, "ValueError messages without a remedy (add '; pass ...', ': use ...', ...):\n" + "\n".join(
         f"  {m.function} (line {m.line}): {m.message!r}" for m in bad
     )
-
-
-def test_the_allow_list_has_no_stale_entry():
-    stale = set(ALLOWED) - {m.function for m in missing_in_sources()}
-    assert not stale, f"these functions' messages all say what to do now; delete them from ALLOWED: {sorted(stale)}"
 
 
 def test_the_check_finds_a_message_without_a_remedy():
@@ -143,11 +136,18 @@ class Table:
 
 
 def rebuild(problems):
-    raise ValueError("; ".join(problems))  # not a literal: not read
+    raise ValueError("; ".join(problems))  # no literal text: not read
+
+
+def config(problems):
+    if problems[0]:
+        raise ValueError("Config: " + "; ".join(problems))
+    raise ValueError("Config: " + "; ".join(problems) + ": pass values in range")
 """
     assert missing_remedies(source, "demo") == [
         Missing("demo:check_n", 4, "n must be >= 1, got {}"),
         Missing("demo:Table.column", 14, "empty range: lo > hi"),
+        Missing("demo:config", 23, "Config: {}"),
     ]
 
 

@@ -181,7 +181,6 @@ def test_the_chapter_measurements_agree_on_cuda_and_the_cpu():
     for run in (
         lambda m: evaluate.last_query_attention(m, batch.tokens),
         lambda m: dilution.retrieval_report(m, batch).relevant_weight,
-        lambda m: dilution.last_query_report(m, batch).relevant_weight,
     ):
         torch.testing.assert_close(run(_same_model_on("cuda", recall)), run(recall), atol=1e-4, rtol=1e-4)
 

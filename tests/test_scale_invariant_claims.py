@@ -15,7 +15,10 @@ SHORT, LONG = zoo.SI_TRAIN_LEN, 16 * zoo.SI_TRAIN_LEN
 
 
 def _measured(variant, seed):
-    name = zoo.entry_name("si-lm", seed, variant=variant) if variant in zoo.SI_VARIANTS else f"si-lm-{variant}-s{seed}"
+    if variant in zoo.SI_VARIANTS:
+        name = zoo.entry_name("si-lm", seed, variant=variant)
+    else:
+        name = trials.trial_names_by_seed("si-lm", variant=variant)[seed]
     return trials.load_trial_record(name)["measurements"]
 
 
@@ -59,10 +62,8 @@ def test_rotating_models_break_past_the_training_length_by_position(seed):
 @pytest.mark.parametrize("seed", SEEDS)
 def test_needle_survives_8x_without_rotation_and_not_with_rope(seed):
     n = 8 * zoo.SI_TRAIN_LEN
-    acc = {
-        v: trials.load_trial_record(f"si-needle-{v}-s{seed}")["measurements"]["needle_accuracy"][str(n)]
-        for v in ("rope", "nope", "si-nope")
-    }
+    names = {v: trials.trial_names_by_seed("si-needle", variant=v)[seed] for v in ("rope", "nope", "si-nope")}
+    acc = {v: trials.load_trial_record(name)["measurements"]["needle_accuracy"][str(n)] for v, name in names.items()}
     assert acc["si-nope"] >= 0.95 and acc["nope"] >= 0.95 and acc["rope"] <= 0.7, acc
 
 

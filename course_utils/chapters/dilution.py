@@ -18,7 +18,7 @@ relevant key's g), they get a term of their own:
 (`course_utils.chapters.distractors` measures a trained needle model among such decoys, chapter 05.)
 
 In trained models. `retrieval_report` reads accuracy, answer loss and the weight on the relevant
-token of a recall model (`last_query_report` the same from the last query alone, O(n) memory, up to
+token of a recall model (from the last query alone when the answers sit there: O(n) memory, up to
 4096 items); `value_votes` sums that weight per value, the answer attention alone gives.
 """
 
@@ -170,50 +170,29 @@ class RetrievalReport:
 def retrieval_report(model: TinyGPT, batch: TaskBatch) -> RetrievalReport:
     """Accuracy, answer loss and attention on the relevant token at the answer position.
 
-    batch: a `TaskBatch` (tokens, targets, answer_pos, relevant_pos: see `course_utils.core.batch`).
+    batch: a `TaskBatch` (tokens, targets, answer_pos, relevant_pos: see `course_utils.core.batch`). When every
+    answer sits at the last position (recall, key-value retrieval), only the last query is computed
+    (`TinyGPT.forward(last_only=True)`, the same numbers): a one-layer model then needs O(n) memory, not
+    O(n^2), which lets notebook 02 reach 4096 items.
 
     Example:
         For a trained recall `model`:
 
-        >>> retrieval_report(model, associative_recall_batch(128, 64, generator=0)).accuracy  # doctest: +SKIP
+        >>> retrieval_report(model, associative_recall_batch(128, 4096, generator=0)).accuracy  # doctest: +SKIP
     """
-    logits, attn = forward_with_weights(model, batch.tokens)  # (B, n, V), (L, B, H, n, n)
     rows = torch.arange(batch.tokens.shape[0])
-    answer_logits = logits[rows, batch.answer_pos]  # (B, V)
+    last_only = bool((batch.answer_pos == batch.tokens.shape[1] - 1).all())
+    logits, attn = forward_with_weights(model, batch.tokens, last_only=last_only)  # (B, q, V), (L, B, H, q, n)
+    query = torch.full_like(batch.answer_pos, -1) if last_only else batch.answer_pos  # q = 1 or n
+    answer_logits = logits[rows, query]  # (B, V)
     answers = batch.targets[rows, batch.answer_pos]  # (B,)
-    rows_attn = attn[:, rows, :, batch.answer_pos]  # (B, L, H, n): advanced indices go first
+    rows_attn = attn[:, rows, :, query]  # (B, L, H, n): advanced indices go first
     relevant = rows_attn[rows, :, :, batch.relevant_pos]  # (B, L, H)
     return RetrievalReport(
         accuracy=(answer_logits.argmax(-1) == answers).float().mean().item(),
         answer_loss=F.cross_entropy(answer_logits, answers).item(),
         relevant_weight=relevant.mean(0),
         max_weight=rows_attn.amax(-1).mean(0),
-    )
-
-
-@torch.no_grad()
-def last_query_report(model: TinyGPT, batch: TaskBatch) -> RetrievalReport:
-    """`retrieval_report` from the last query alone (`TinyGPT.forward(last_only=True)`): a one-layer model
-    needs O(n) memory per sequence, not O(n^2). For batches whose answer sits at the last position.
-
-    Example:
-        For a trained one-layer recall `model`:
-
-        >>> batch = associative_recall_batch(128, 4096, generator=0)  # doctest: +SKIP
-        >>> last_query_report(model, batch).relevant_weight  # doctest: +SKIP
-    """
-    n = batch.tokens.shape[1]
-    if not bool((batch.answer_pos == n - 1).all()):
-        raise ValueError("last_query_report needs every answer at the last position; use retrieval_report")
-    logits, weights = forward_with_weights(model, batch.tokens, last_only=True)  # (B, 1, V), (L, B, H, 1, n)
-    logits, weights = logits[:, 0], weights[:, :, :, 0]  # (B, V), (L, B, H, n)
-    rows = torch.arange(batch.tokens.shape[0])
-    answers = batch.targets[rows, batch.answer_pos]
-    return RetrievalReport(
-        accuracy=(logits.argmax(-1) == answers).float().mean().item(),
-        answer_loss=F.cross_entropy(logits, answers).item(),
-        relevant_weight=weights[:, rows, :, batch.relevant_pos].mean(0),  # (L, H)
-        max_weight=weights.amax(-1).mean(1),
     )
 
 

@@ -228,7 +228,7 @@ def _check_slices_on_every_rank(q: Tensor, k: Tensor, v: Tensor, group: Group) -
     dist.all_gather_object(every_rank, this_rank, group=group)
     problems = [f"rank {i}: {p[3]}" for i, p in enumerate(every_rank) if p[3]]
     if problems:
-        raise ValueError("; ".join(problems))
+        raise ValueError("; ".join(problems) + ": pass every rank its slice of one q, k, v")
     if len({p[:3] for p in every_rank}) > 1:
         raise ValueError(
             "every rank must hold a slice of the same shape and dtype (the world size must divide "

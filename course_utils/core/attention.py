@@ -141,7 +141,7 @@ def check_qkv(q: Tensor, k: Tensor, v: Tensor, mask: Tensor | None = None) -> No
         >>> check_qkv(torch.randn(5, 8), torch.randn(7, 4), torch.randn(7, 3))
         Traceback (most recent call last):
         ...
-        ValueError: q and k need the same last dimension d, got q (5, 8) and k (7, 4)
+        ValueError: q and k need the same last dimension d, got q (5, 8) and k (7, 4): give both the same width d
     """
     for name, x in (("q", q), ("k", k), ("v", v)):
         if x.dim() < 2:
@@ -153,7 +153,10 @@ def check_qkv(q: Tensor, k: Tensor, v: Tensor, mask: Tensor | None = None) -> No
     if not (q.dtype == k.dtype == v.dtype):
         raise ValueError(f"q, k, v must share a dtype, got {q.dtype}, {k.dtype}, {v.dtype}; cast them first")
     if q.shape[-1] != k.shape[-1]:
-        raise ValueError(f"q and k need the same last dimension d, got q {tuple(q.shape)} and k {tuple(k.shape)}")
+        raise ValueError(
+            f"q and k need the same last dimension d, got q {tuple(q.shape)} and k {tuple(k.shape)}: "
+            "give both the same width d"
+        )
     if k.shape[-2] != v.shape[-2]:
         raise ValueError(
             f"k and v need the same number of keys n_k, got k {tuple(k.shape)} and v {tuple(v.shape)}; "

@@ -45,8 +45,23 @@ def write_json(path: Path, record: Mapping[str, Any]) -> None:
         >>> write_json(TRIALS_DIR / "kv-si-nope-s0.json", round_floats(record))  # doctest: +SKIP
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(path.name + ".partial")  # replaced in one step: an interrupted run leaves the old file
-    partial.write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
+    replace_atomically(path, (json.dumps(record, indent=1) + "\n").encode("utf-8"))
+
+
+def replace_atomically(path: Path, data: bytes) -> None:
+    """Write `data` to `path` in one step: into `path.partial` first, then renamed over `path`, so that an
+    interrupted run leaves the old file, never half a new one.
+
+    Example:
+        >>> import tempfile
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     path = Path(folder) / "record.json"
+        ...     replace_atomically(path, b"{}")
+        ...     path.read_bytes(), sorted(p.name for p in path.parent.iterdir())
+        (b'{}', ['record.json'])
+    """
+    partial = path.with_name(path.name + ".partial")
+    partial.write_bytes(data)
     partial.replace(path)
 
 

@@ -52,7 +52,7 @@ class TrainConfig:
             if not ok
         ]
         if problems:
-            raise ValueError("TrainConfig: " + "; ".join(problems))
+            raise ValueError("TrainConfig: " + "; ".join(problems) + ": pass values in those ranges")
 
     def to_dict(self) -> dict:
         """The config as a plain dict, field by field: what a stored record keeps under "train_config"."""

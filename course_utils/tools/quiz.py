@@ -125,7 +125,7 @@ MAX_DECIMALS = 12
 def _valid_decimals(decimals: object) -> int:
     """`decimals` as an int, once it is known to be a number of places `canonical_rounded` accepts."""
     if isinstance(decimals, bool) or not isinstance(decimals, numbers.Integral):
-        raise TypeError(f"decimals must be an int, not {decimals!r}")
+        raise TypeError(f"decimals must be an int, not {decimals!r}: pass a whole number of places, such as 2")
     if not 0 <= int(decimals) <= MAX_DECIMALS:
         raise ValueError(
             f"decimals must be between 0 and {MAX_DECIMALS}, not {decimals!r}: pass the places the question asks for"
@@ -139,7 +139,7 @@ def _real_numbers(value: object) -> float | list:
         value = value.tolist()  # tensor / ndarray / NumPy scalar
     if isinstance(value, (tuple, list)):
         if not value:
-            raise TypeError("cannot round an empty sequence: answer with at least one number")
+            raise ValueError("cannot round an empty sequence: answer with at least one number")
         return [_real_numbers(item) for item in value]
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(
@@ -148,7 +148,7 @@ def _real_numbers(value: object) -> float | list:
         )
     number = float(value)
     if not math.isfinite(number):
-        raise TypeError(f"cannot round {number!r}: the answer must be a finite number")
+        raise ValueError(f"cannot round {number!r}: answer with a finite number")
     return number
 
 
@@ -177,9 +177,8 @@ def canonical_rounded(value: object, decimals: int) -> str:
         ('fixed2:16.00', 'fixed1:[2.4,-4.6]')
 
     Raises:
-        TypeError: for bools, strings, NaN/inf, empty sequences and other
-            types, or a non-int `decimals`.
-        ValueError: if `decimals` is outside `0..MAX_DECIMALS`.
+        TypeError: for bools, strings and other types that are not real numbers, or a non-int `decimals`.
+        ValueError: for NaN, inf or an empty sequence, or a `decimals` outside `0..MAX_DECIMALS`.
     """
     decimals = _valid_decimals(decimals)
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, TypedDict, TypeVar
+from typing import Any, TypeVar
 
 from course_utils.core.model import GPTConfig
 from course_utils.core.sink_fixes import SINK_FIXES
@@ -39,6 +39,7 @@ from course_utils.zoo.names import (
     si_needle_name,
     sink_name,
 )
+from course_utils.zoo.store import Provenance
 from course_utils.zoo.trackers import TRACKERS
 
 #: Lengths the induction copiers (notebook 01) never see in training.
@@ -78,22 +79,6 @@ def _choose(table: Mapping[str, _Value], key: str, what: str) -> _Value:
     if key not in table:
         raise ValueError(f"unknown {what} {key!r}; choose one of {sorted(table)}")
     return table[key]
-
-
-class Provenance(TypedDict):
-    """The recipe a stored record opens with (`ZooEntry.provenance()`), checkpoint or trial.
-
-    `init_from` names the entry whose trained weights training started from, or is None for a fresh init.
-    """
-
-    name: str
-    description: str
-    task: str
-    task_kwargs: dict[str, Any]
-    model_config: dict[str, Any]  # GPTConfig.to_dict()
-    train_config: dict[str, Any]  # TrainConfig.to_dict()
-    seed: int
-    init_from: str | None
 
 
 @dataclass(frozen=True)

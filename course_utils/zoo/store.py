@@ -5,22 +5,39 @@ from __future__ import annotations
 import io
 import lzma
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 import torch
 
-from course_utils.zoo.recipes import Provenance
+from course_utils.core.records import replace_atomically
+
+
+class Provenance(TypedDict):
+    """The recipe a stored record opens with (`ZooEntry.provenance()`), checkpoint or trial.
+
+    `init_from` names the entry whose trained weights training started from, or is None for a fresh init.
+    """
+
+    name: str
+    description: str
+    task: str
+    task_kwargs: dict[str, Any]
+    model_config: dict[str, Any]  # GPTConfig.to_dict()
+    train_config: dict[str, Any]  # TrainConfig.to_dict()
+    seed: int
+    init_from: str | None
 
 
 class CheckpointRecord(Provenance):
     """A checkpoint as `zoo.training.build_entry` stores it: the recipe, then what training gave.
 
-    `losses` is a float32 tensor as stored, a list of floats once `load_entry` hands it out. `history` holds the
+    `losses` is stored as a float32 tensor (compact, and exact: every loss is a float32 value) and read back as
+    a list of floats. `history` holds the
     tracker's measurements, `{"step": step, TRACKER: value}` each; it is empty when the recipe has no tracker.
     """
 
     torch_version: str
-    losses: torch.Tensor | list[float]
+    losses: list[float]
     history: list[dict[str, Any]]
     accuracy: float  # held-out, `evaluate_entry`
     build_seconds: float
@@ -79,17 +96,13 @@ def write_checkpoint(record: CheckpointRecord, path: Path) -> None:
                 [3., 4., 5.]])
     """
     buffer = io.BytesIO()
-    torch.save({**record, "state_dict": _byte_planes(record["state_dict"])}, buffer)
-    partial = path.with_name(path.name + ".partial")  # replaced in one step: an interrupted build leaves the old file
-    partial.write_bytes(lzma.compress(buffer.getvalue(), preset=9))
-    partial.replace(path)
+    losses = torch.tensor(record["losses"], dtype=torch.float32)
+    torch.save({**record, "losses": losses, "state_dict": _byte_planes(record["state_dict"])}, buffer)
+    replace_atomically(path, lzma.compress(buffer.getvalue(), preset=9))
 
 
 def read_checkpoint(path: Path) -> CheckpointRecord:
-    """The record `write_checkpoint` stored at `path`, tensors on the CPU.
-
-    Checkpoints built before fine-tunes and trackers existed store no `init_from` and no `history`; they read
-    as None and [], which is what their recipes give (`tests/test_zoo.py` compares every record with its recipe).
+    """The record `write_checkpoint` stored at `path`: tensors on the CPU, the losses a list of floats.
 
     Example:
         >>> from course_utils.zoo.recipes import checkpoint_path
@@ -98,6 +111,5 @@ def read_checkpoint(path: Path) -> CheckpointRecord:
     """
     record = torch.load(io.BytesIO(lzma.decompress(path.read_bytes())), map_location="cpu", weights_only=True)
     record["state_dict"] = _from_byte_planes(record["state_dict"])
-    record.setdefault("init_from", None)
-    record.setdefault("history", [])
+    record["losses"] = record["losses"].tolist()
     return record

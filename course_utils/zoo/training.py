@@ -114,7 +114,7 @@ def build_entry(name: str, *, progress: bool = True, directory: Path | None = No
     record: CheckpointRecord = {
         **entry.provenance(),
         "torch_version": str(torch.__version__),
-        "losses": torch.tensor(losses, dtype=torch.float32),  # exact: every loss is a float32 value
+        "losses": losses,
         "history": history,
         "accuracy": evaluate_entry(model, entry),
         "build_seconds": round(seconds, 1),
@@ -127,9 +127,9 @@ def build_entry(name: str, *, progress: bool = True, directory: Path | None = No
 
 
 def _stale_keys(record: CheckpointRecord, entry: ZooEntry) -> list[str]:
-    """The provenance keys on which a stored record differs from `entry`'s recipe. The description is left
-    out (rewording it leaves the weights as they are), and `model_config` is compared as a GPTConfig, so a
-    field added to GPTConfig after the checkpoint was built takes its default.
+    """The provenance keys on which a stored record differs from `entry`'s recipe, or which it lacks. The
+    description is left out (rewording it leaves the weights as they are), and `model_config` is compared as a
+    GPTConfig, so a field added to GPTConfig after the checkpoint was built takes its default.
 
     Example:
         >>> _stale_keys(read_checkpoint(checkpoint_path("kv-rope-s0")), get_entry("kv-rope-s1"))
@@ -137,7 +137,7 @@ def _stale_keys(record: CheckpointRecord, entry: ZooEntry) -> list[str]:
     """
     stored: dict[str, Any] = {**record, "model_config": GPTConfig(**record["model_config"]).to_dict()}
     expected: dict[str, Any] = dict(entry.provenance())
-    return [key for key in expected if key != "description" and stored[key] != expected[key]]
+    return [key for key in expected if key != "description" and (key not in stored or stored[key] != expected[key])]
 
 
 def load_entry(name: str, *, retrain: bool = False, verbose: bool = True) -> tuple[TinyGPT, CheckpointRecord]:
@@ -164,8 +164,6 @@ def load_entry(name: str, *, retrain: bool = False, verbose: bool = True) -> tup
             )
         path = build_entry(name, directory=require_checkout(ZOO_RETRAIN_DIR))
     record = read_checkpoint(path)
-    if isinstance(record["losses"], torch.Tensor):  # stored compactly; callers get the list of floats
-        record["losses"] = record["losses"].tolist()
     stale = _stale_keys(record, entry)
     if stale:
         raise ValueError(

@@ -50,7 +50,6 @@ from course_utils.zoo.recipes import (
     KV_DILATED_PATTERNS,
     SEEDS,
     SI_VARIANTS,
-    Provenance,
     ZooEntry,
     derive_entry,
     kv_dilated_entry,
@@ -59,6 +58,7 @@ from course_utils.zoo.recipes import (
     si_lm_entry,
     si_needle_entry,
 )
+from course_utils.zoo.store import Provenance
 from course_utils.zoo.training import load_entry, train_recipe
 
 #: Steps of the stored loss curve's averaging window, and the number of exact first losses kept.
