@@ -45,11 +45,12 @@ class OnMeta(nn.Module):
         self.anchor = nn.Parameter(torch.empty(0, device="meta"))
         self.seen: list[torch.device] = []
 
-    def forward(self, tokens, positions=None, need_weights=False):
+    def forward(self, tokens, positions=None, need_weights=False, last_only=False):
         self.seen += [tensor.device for tensor in (tokens, positions) if tensor is not None]
         batch, n = tokens.shape
-        logits = torch.zeros(batch, n, VOCAB)
-        return (logits, torch.full((2, batch, 2, n, n), 1 / n)) if need_weights else logits
+        n_q = 1 if last_only else n
+        logits = torch.zeros(batch, n_q, VOCAB)
+        return (logits, torch.full((2, batch, 2, n_q, n), 1 / n)) if need_weights else logits
 
 
 def _kv():
