@@ -5,7 +5,6 @@ import torch
 import torch.nn.functional as F
 
 from course_utils.core.attention import (
-    HeadProjections,
     MultiHeadAttention,
     attention,
     causal_mask,
@@ -113,23 +112,6 @@ def test_multihead_matches_torch_multiheadattention():
     torch.testing.assert_close(w, w_ref)
 
 
-def test_a_variant_overrides_one_method():
-    """`scores_to_weights` is the step a variant replaces: here a uniform average over the visible keys."""
-
-    class Uniform(MultiHeadAttention):
-        def scores_to_weights(self, scores, unrotated_q):
-            visible = torch.isfinite(scores).to(scores.dtype)
-            return visible / visible.sum(-1, keepdim=True)
-
-    torch.manual_seed(0)
-    mha = Uniform(8, 2)
-    x = torch.randn(1, 4, 8)
-    _, weights = mha(x, need_weights=True)
-    torch.testing.assert_close(weights[0, 0, 3], torch.full((4,), 0.25))
-    v = mha.qkv(x)[..., 16:].view(1, 4, 2, 4).transpose(1, 2)  # (1, H, n, d)
-    torch.testing.assert_close(mha(x)[0], mha.merge_heads(weights @ v))
-
-
 def test_check_qkv_is_the_check_attention_runs():
     q, k, v = _qkv(n_k=7)
     check_qkv(q, k, v, mask=torch.ones(5, 7, dtype=torch.bool))
@@ -159,13 +141,13 @@ def test_positions_of_the_wrong_shape_raise_a_value_error(scheme):
     torch.testing.assert_close(token_positions(torch.zeros(1, 5, 16), torch.arange(5) * 0.5), torch.arange(5) * 0.5)
 
 
-def test_project_heads_names_its_outputs():
+def test_split_heads_gives_each_head_its_slice_of_the_projections():
     torch.manual_seed(0)
-    heads = MultiHeadAttention(16, 2, positional=RoPE(8)).project_heads(torch.randn(1, 5, 16), torch.arange(5))
-    assert isinstance(heads, HeadProjections)
-    q, k, v, unrotated_q = heads
-    assert q is heads.q and unrotated_q is heads.unrotated_q and v.shape == (1, 2, 5, 8)
-    torch.testing.assert_close(heads.q[..., 0, :], heads.unrotated_q[..., 0, :])  # position 0: no rotation
+    mha = MultiHeadAttention(16, 2, positional=RoPE(8))
+    x = torch.randn(1, 5, 16)
+    q, k, v = mha.split_heads(x)
+    assert q.shape == k.shape == v.shape == (1, 2, 5, 8)
+    torch.testing.assert_close(k[0, 1, 3], mha.qkv(x)[0, 3, 16 + 8 : 16 + 16])  # head 1's keys, position 3
 
 
 def _rope_by_hand(x, base=10000.0):

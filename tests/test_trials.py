@@ -27,7 +27,7 @@ def test_every_record_exists_with_its_measurements(name):
         provenance = json.loads(json.dumps(entry.provenance()))  # the record opens with its recipe
         assert {key: value for key, value in record.items() if key in provenance} == provenance
         assert len(record["loss_curve"]) == entry.train_config.steps // trials.CURVE_EVERY
-        assert len(record["first_losses"]) == trials.HEAD_LOSSES
+        assert len(record["first_losses"]) == trials.FIRST_LOSSES_KEPT
 
 
 @pytest.mark.slow

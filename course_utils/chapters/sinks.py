@@ -99,7 +99,7 @@ def _value_writes_and_weights(model: TinyGPT, tokens: Tensor, layer: int) -> tup
     finally:
         handle.remove()
     x, positions = seen[0]  # (B, n, D), the normed input of the attention, and its positions (n,)
-    _, _, v, _ = attn.project_heads(x, positions)  # (B, H, n, d)
+    v = attn.split_heads(x)[2]  # (B, H, n, d): values carry no rotation
     proj = attn.proj
     weight = proj.effective_weight() if isinstance(proj, SigmaReparamLinear) else proj.weight  # what proj applies
     w_o = weight.view(x.shape[-1], attn.heads, attn.head_dim)  # (D, H, d)

@@ -4,16 +4,15 @@
     weights = softmax(scores)      rows sum to 1 over the visible keys
     out     = weights v            (..., n_q, d_v)
 
-`MultiHeadAttention` adds the projections, the heads, a positional scheme and a logit transform; its
-`scores_to_weights` and `adjust_head_outputs` steps are methods a subclass overrides (the model's attention,
-`course_utils.core.model_attention`, adds a sink fix there).
+`MultiHeadAttention` adds the projections, the heads, a positional scheme and a logit transform. The
+model's attention (`course_utils.core.model_attention.ModelAttention`) builds on it with a sink fix,
+dilated patterns and a last-query-only mode.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from typing import NamedTuple
 
 import torch
 from torch import Tensor, nn
@@ -169,11 +168,19 @@ def check_qkv(q: Tensor, k: Tensor, v: Tensor, mask: Tensor | None = None) -> No
             "expand the smaller ones (k.expand(*q.shape[:-2], -1, -1)) or split the heads the same way"
         )
     if mask is not None:
-        _check_mask(mask, (*q.shape[:-2], q.shape[-2], k.shape[-2]))
+        check_mask(mask, (*q.shape[:-2], q.shape[-2], k.shape[-2]))
 
 
-def _check_mask(mask: Tensor, scores_shape: tuple[int, ...]) -> None:
-    """Raise ValueError unless mask is boolean, ends in (n_q, n_k) and broadcasts against scores (..., n_q, n_k)."""
+def check_mask(mask: Tensor, scores_shape: tuple[int, ...]) -> None:
+    """Raise ValueError unless mask is boolean, ends in (n_q, n_k) and broadcasts against scores (..., n_q, n_k).
+
+    Example:
+        >>> check_mask(torch.ones(3, 4, dtype=torch.bool), (2, 1, 3, 4))
+        >>> check_mask(torch.ones(3, 4), (2, 1, 3, 4))
+        Traceback (most recent call last):
+        ...
+        ValueError: mask must be boolean (True = keep), got torch.float32; convert it with .bool() or a comparison
+    """
     if mask.dtype != torch.bool:
         raise ValueError(
             f"mask must be boolean (True = keep), got {mask.dtype}; convert it with .bool() or a comparison"
@@ -216,26 +223,14 @@ def token_positions(x: Tensor, positions: Tensor | None = None) -> Tensor:
     return positions
 
 
-class HeadProjections(NamedTuple):
-    """The heads' queries, keys and values, each (B, H, n, d), as `MultiHeadAttention.project_heads` returns them:
-    q and k rotated by the positional scheme, unrotated_q the queries before the rotation."""
-
-    q: Tensor
-    k: Tensor
-    v: Tensor
-    unrotated_q: Tensor
-
-
 class MultiHeadAttention(nn.Module):
     """Multi-head self-attention with pluggable positions and logit transform.
 
     x: (batch, n, d_model) -> (batch, n, d_model), and weights (batch, heads, n, n) on request.
     The positional scheme rotates q, k (RoPE) or biases the scores (ALiBi); absolute schemes act
     on the embeddings before the first block instead. `linear` builds the projections (e.g.
-    `SigmaReparamLinear`). The forward pass is `project_heads`, the scores, `scores_to_weights` (the
-    softmax) and `adjust_head_outputs` (weights @ v as it is), then the output projection: a variant
-    overrides `scores_to_weights` or `adjust_head_outputs` (`course_utils.core.model_attention.ModelAttention`
-    adds a sink fix that way).
+    `SigmaReparamLinear`). The forward pass: `split_heads`, the rotation, the scores, the softmax,
+    weights @ v, then `merge_heads` (the output projection).
 
     Example:
         >>> from course_utils.core.positional import RoPE
@@ -264,44 +259,19 @@ class MultiHeadAttention(nn.Module):
         self.positional = positional if positional is not None else NoPositions()
         self.logit_transform = logit_transform if logit_transform is not None else IdentityLogits()
 
-    def project_heads(self, x: Tensor, positions: Tensor) -> HeadProjections:
-        """The heads' queries, keys and values of x (B, n, d_model) at positions (n,) -> `HeadProjections`
-        (q, k, v, unrotated_q), each (B, H, n, d). q and k are rotated by the positional scheme; unrotated_q is
-        q before the rotation.
+    def split_heads(self, x: Tensor) -> tuple[Tensor, Tensor, Tensor]:
+        """The heads' queries, keys and values of x (B, n, d_model) -> q, k, v, each (B, H, n, d), before any
+        rotation by the positional scheme.
 
         Example:
-            >>> q, k, v, unrotated_q = MultiHeadAttention(8, 2).project_heads(torch.randn(1, 5, 8), torch.arange(5))
+            >>> q, k, v = MultiHeadAttention(8, 2).split_heads(torch.randn(1, 5, 8))
             >>> q.shape
             torch.Size([1, 2, 5, 4])
         """
         batch, n, d_model = x.shape
         q, k, v = self.qkv(x).split(d_model, dim=-1)  # 3 x (B, n, D)
         q, k, v = (t.view(batch, n, self.heads, self.head_dim).transpose(1, 2) for t in (q, k, v))  # (B, H, n, d)
-        q_rotated, k_rotated = self.positional.rotate(q, k, positions, positions)
-        return HeadProjections(q_rotated, k_rotated, v, q)
-
-    def scores_to_weights(self, scores: Tensor, unrotated_q: Tensor) -> Tensor:
-        """The scores (B, H, n_q, n_k), -inf where hidden, turned into weights of the same shape: the softmax.
-
-        unrotated_q: (B, H, n_q, d), the queries before any rotary rotation (`project_heads`'s fourth output),
-        for a variant whose extra key has no position.
-
-        Example:
-            >>> MultiHeadAttention(8, 2).scores_to_weights(torch.tensor([[0.0, float("-inf")]]), torch.zeros(1, 4))
-            tensor([[1., 0.]])
-        """
-        return stable_softmax(scores)
-
-    def adjust_head_outputs(self, out: Tensor, weights: Tensor, x: Tensor) -> Tensor:
-        """The heads' outputs out = weights @ v (B, H, n, d), given the weights and the input x (B, n, d_model)
-        -> (B, H, n, d): here unchanged.
-
-        Example:
-            >>> out, weights, x = torch.randn(1, 2, 5, 4), torch.ones(1, 2, 5, 5) / 5, torch.randn(1, 5, 8)
-            >>> MultiHeadAttention(8, 2).adjust_head_outputs(out, weights, x) is out
-            True
-        """
-        return out
+        return q, k, v
 
     def merge_heads(self, out: Tensor) -> Tensor:
         """The heads' outputs (B, H, n, d) side by side, through the output projection -> (B, n, d_model).
@@ -321,7 +291,6 @@ class MultiHeadAttention(nn.Module):
         causal: bool = True,
         mask: Tensor | None = None,
         need_weights: bool = False,
-        last_only: bool = False,
     ) -> tuple[Tensor, Tensor | None]:
         """Self-attention over x (batch, n, d_model) -> out (batch, n, d_model), and the weights
         (batch, heads, n, n) when `need_weights` (else None).
@@ -329,25 +298,19 @@ class MultiHeadAttention(nn.Module):
         positions: (n,), the tokens' positions for the positional scheme and the logit transform (None: 0 … n-1);
         causal: hide the keys after each query; mask: boolean (n, n), or broadcastable (..., n, n) such as
         (batch, 1, n, n), True = the query may see the key, kept in addition to the causal mask.
-        last_only: attend from the last query alone, against every key: out (batch, 1, d_model) and weights
-        (batch, heads, 1, n), the last rows of the full forward's, in O(n) memory instead of O(n^2).
         """
         positions = token_positions(x, positions)  # (n,)
         if mask is not None:
-            _check_mask(mask, (x.shape[0], self.heads, x.shape[1], x.shape[1]))
-        q, k, v, unrotated_q = self.project_heads(x, positions)  # (B, H, n, d) each
-        q_positions = positions
-        if last_only:  # the last query row; causal_mask aligns queries to the last key
-            q, unrotated_q, q_positions, x = q[:, :, -1:], unrotated_q[:, :, -1:], positions[-1:], x[:, -1:]
-            mask = None if mask is None else mask[..., -1:, :]
+            check_mask(mask, (x.shape[0], self.heads, x.shape[1], x.shape[1]))
+        q, k, v = self.split_heads(x)  # (B, H, n, d) each
+        q, k = self.positional.rotate(q, k, positions, positions)
         scores = attention_scores(
             q,
             k,
             causal=causal,
             mask=mask,
-            bias=self.positional.bias(q_positions, positions),  # (H, n_q, n) or None
-            logit_transform=lambda s: self.logit_transform(s, q_positions, positions),
-        )  # (B, H, n_q, n)
-        weights = self.scores_to_weights(scores, unrotated_q)
-        out = self.adjust_head_outputs(weights @ v, weights, x)  # (B, H, n_q, d)
-        return self.merge_heads(out), (weights if need_weights else None)
+            bias=self.positional.bias(positions, positions),  # (H, n, n) or None
+            logit_transform=lambda s: self.logit_transform(s, positions, positions),
+        )  # (B, H, n, n)
+        weights = stable_softmax(scores)
+        return self.merge_heads(weights @ v), (weights if need_weights else None)

@@ -4,12 +4,13 @@
 each off by default:
 
 - `sink_fix` (notebook 04) names a way for a head to attend to nothing (`course_utils.core.sink_fixes`): the fix
-  overrides the softmax step (`scores_to_weights`) and may change the heads' outputs (`adjust_head_outputs`);
+  replaces the softmax (`SinkFix.scores_to_weights`) and may change the heads' outputs (`adjust_head_outputs`);
 - `dilated_patterns=(segment_lengths, dilation_rates)` (notebook 07) replaces dense attention by LongNet's dilated
   attention (`course_utils.core.dilated`), which never forms the (n, n) weights.
 
 A dilated model keeps the default softmax and logit transform and uses rotary or no positions: the
-kernel computes the softmax itself, over the patterns' keys.
+kernel computes the softmax itself, over the patterns' keys. `forward(last_only=True)` attends from the
+last query alone (`TinyGPT.forward(last_only=True)`).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import math
 
 from torch import Tensor, nn
 
-from course_utils.core.attention import MultiHeadAttention, token_positions
+from course_utils.core.attention import MultiHeadAttention, attention_scores, check_mask, token_positions
 from course_utils.core.dilated import check_patterns, dilated_attention
 from course_utils.core.logits import IdentityLogits
 from course_utils.core.positional import PositionalScheme
@@ -62,13 +63,6 @@ class ModelAttention(MultiHeadAttention):
         if dilated_patterns is not None:
             _check_dilated_options(dilated_patterns, sink_fix, self)
 
-    def scores_to_weights(self, scores: Tensor, unrotated_q: Tensor) -> Tensor:
-        # A sink fix's key has no position: it meets the queries before their rotation (unrotated_q).
-        return self.sink_fix.scores_to_weights(scores, unrotated_q)  # the softmax, unless the fix replaces it
-
-    def adjust_head_outputs(self, out: Tensor, weights: Tensor, x: Tensor) -> Tensor:
-        return self.sink_fix.adjust_head_outputs(out, weights, x)
-
     def forward(
         self,
         x: Tensor,
@@ -83,21 +77,40 @@ class ModelAttention(MultiHeadAttention):
         (batch, heads, n, n) when `need_weights` (else None).
 
         positions: (n,) (None: 0 … n-1); causal, mask (boolean (n, n) or broadcastable, True = keep),
-        need_weights and last_only as in `MultiHeadAttention.forward`. With dilated patterns there are no
-        (n, n) weights: pass need_weights=False and mask=None (last_only keeps the last row of the output).
+        need_weights as in `MultiHeadAttention.forward`. last_only: attend from the last query alone, against
+        every key: out (batch, 1, d_model) and weights (batch, heads, 1, n), the last rows of the full forward's,
+        in O(n) memory instead of O(n^2). With dilated patterns there are no (n, n) weights: pass
+        need_weights=False and mask=None (last_only keeps the last row of the output).
         """
-        if self.dilated_patterns is None:
-            return super().forward(
-                x, positions=positions, causal=causal, mask=mask, need_weights=need_weights, last_only=last_only
-            )
-        if need_weights or mask is not None:
-            raise ValueError(
-                "dilated attention forms no (n, n) weights and takes no extra mask; "
-                "call it with need_weights=False and mask=None"
-            )
-        q, k, v, _ = self.project_heads(x, token_positions(x, positions))  # (B, H, n, d) each
-        out = self.merge_heads(_dilated_attention_padded(q, k, v, self.dilated_patterns, causal=causal))
-        return (out[:, -1:] if last_only else out), None
+        positions = token_positions(x, positions)  # (n,)
+        unrotated_q, k, v = self.split_heads(x)  # (B, H, n, d) each
+        q, k = self.positional.rotate(unrotated_q, k, positions, positions)
+        if self.dilated_patterns is not None:
+            if need_weights or mask is not None:
+                raise ValueError(
+                    "dilated attention forms no (n, n) weights and takes no extra mask; "
+                    "call it with need_weights=False and mask=None"
+                )
+            out = self.merge_heads(_dilated_attention_padded(q, k, v, self.dilated_patterns, causal=causal))
+            return (out[:, -1:] if last_only else out), None
+        if mask is not None:
+            check_mask(mask, (x.shape[0], self.heads, x.shape[1], x.shape[1]))
+        q_positions = positions
+        if last_only:  # the last query row; causal_mask aligns queries to the last key
+            q, unrotated_q, q_positions, x = q[:, :, -1:], unrotated_q[:, :, -1:], positions[-1:], x[:, -1:]
+            mask = None if mask is None else mask[..., -1:, :]
+        scores = attention_scores(
+            q,
+            k,
+            causal=causal,
+            mask=mask,
+            bias=self.positional.bias(q_positions, positions),  # (H, n_q, n) or None
+            logit_transform=lambda s: self.logit_transform(s, q_positions, positions),
+        )  # (B, H, n_q, n)
+        # A sink fix's key has no position: it meets the queries before their rotation.
+        weights = self.sink_fix.scores_to_weights(scores, unrotated_q)  # the softmax, unless the fix replaces it
+        out = self.sink_fix.adjust_head_outputs(weights @ v, weights, x)  # (B, H, n_q, d)
+        return self.merge_heads(out), (weights if need_weights else None)
 
 
 def _dilated_attention_padded(

@@ -102,11 +102,11 @@ def sink_name(seed: int, *, sink_fix: str = "none", sink_init: float = 0.0, laye
     return f"sink{depth}{'' if bos else '-nobos'}{fix}{'' if sink_init == 0 else f'-init{sink_init:g}'}-s{seed}"
 
 
-def lm_name(seed: int, *, sigma_reparam: bool = False) -> str:
+def lm_hot_name(seed: int, *, sigma_reparam: bool = False) -> str:
     """An lm entry's name (notebook 05's too-hot language models): "-sigma" with σReparam.
 
     Example:
-        >>> lm_name(0, sigma_reparam=True)
+        >>> lm_hot_name(0, sigma_reparam=True)
         'lm-hot-sigma-s0'
     """
     return f"lm-hot{'-sigma' if sigma_reparam else ''}-s{seed}"
@@ -142,11 +142,11 @@ def copy_name(seed: int, *, seq_len: int = 12) -> str:
     return f"copy{'' if seq_len == 12 else f'-m{seq_len}'}-s{seed}"
 
 
-def induct_name(seed: int) -> str:
+def copy_induct_name(seed: int) -> str:
     """An induct entry's name (notebook 01's variable-length copiers).
 
     Example:
-        >>> induct_name(2)
+        >>> copy_induct_name(2)
         'copy-induct-s2'
     """
     return f"copy-induct-s{seed}"
@@ -160,10 +160,10 @@ NAME_RULES: dict[str, Callable[..., str]] = {
     "kv": kv_name,
     "si-lm": si_lm_name,
     "sink": sink_name,
-    "lm-hot": lm_name,
+    "lm-hot": lm_hot_name,
     "loop": loop_name,
     "decoy": decoy_name,
-    "copy-induct": induct_name,
+    "copy-induct": copy_induct_name,
 }
 
 #: The trials' name rules (`course_utils.zoo.trials`: their measurements are stored, not their weights): the

@@ -27,12 +27,12 @@ from course_utils.core.tasks import task_vocab_size
 from course_utils.core.train import TrainConfig
 from course_utils.paths import CHECKPOINT_DIR
 from course_utils.zoo.names import (
+    copy_induct_name,
     copy_name,
     decoy_name,
     format_entry_name,
-    induct_name,
     kv_name,
-    lm_name,
+    lm_hot_name,
     loop_name,
     recall_name,
     si_lm_name,
@@ -456,16 +456,16 @@ def sink_entry(sink_fix: str, seed: int, *, sink_init: float = 0.0, layers: int 
     )
 
 
-def lm_entry(seed: int, *, sigma_reparam: bool = False) -> ZooEntry:
+def lm_hot_entry(seed: int, *, sigma_reparam: bool = False) -> ZooEntry:
     """Notebook 05: a 2-layer character-level LM on the course corpus at a too-high learning rate.
 
     Example:
-        >>> lm_entry(0, sigma_reparam=True).name
+        >>> lm_hot_entry(0, sigma_reparam=True).name
         'lm-hot-sigma-s0'
     """
     how = f"learning rate 3e-2 with 10 warm-up steps{', sigmaReparam' if sigma_reparam else ''}"
     return ZooEntry(
-        name=lm_name(seed, sigma_reparam=sigma_reparam),
+        name=lm_hot_name(seed, sigma_reparam=sigma_reparam),
         description=f"Notebook 05: character LM on the course corpus, 2 layers, 4 heads, RoPE, {how}; seed {seed}.",
         task="text",
         task_kwargs={"n": 128},
@@ -506,16 +506,16 @@ def copy_entry(seed: int, *, seq_len: int = 12) -> ZooEntry:
     )
 
 
-def induct_entry(seed: int) -> ZooEntry:
+def copy_induct_entry(seed: int) -> ZooEntry:
     """Notebook 01: the copier's model on strings of 4-16 distinct symbols (lengths 7, 11 and 14
     held out), so no single offset finds the answer.
 
     Example:
-        >>> induct_entry(0).name
+        >>> copy_induct_entry(0).name
         'copy-induct-s0'
     """
     return ZooEntry(
-        name=induct_name(seed),
+        name=copy_induct_name(seed),
         description=f"Notebook 01: copy strings of 4-16 distinct symbols out of 64 (BOS x SEP x), lengths 7, "
         f"11, 14 held out; 2 layers, 4 heads, RoPE; seed {seed}.",
         task="copy",
@@ -600,7 +600,7 @@ ZOO: dict[str, ZooEntry] = {
     entry.name: entry
     for entry in [
         *[copy_entry(seed, seq_len=seq_len) for seq_len in (12, 8) for seed in SEEDS],
-        *[induct_entry(seed) for seed in SEEDS],
+        *[copy_induct_entry(seed) for seed in SEEDS],
         *[recall_entry(transform, seed) for transform in ("identity", "log_n", "ssmax") for seed in SEEDS],
         *[recall_entry("log_n", seed, reference=18) for seed in SEEDS],
         *[
@@ -619,7 +619,7 @@ ZOO: dict[str, ZooEntry] = {
         *[sink_entry(fix, seed) for fix in SINK_FIXES for seed in SEEDS],
         *[sink_entry("learned_sink", seed, sink_init=4.0) for seed in SEEDS],
         *[sink_entry("none", seed, layers=2, bos=bos) for bos in (True, False) for seed in SEEDS],
-        *[lm_entry(seed, sigma_reparam=sigma) for sigma in (False, True) for seed in SEEDS],
+        *[lm_hot_entry(seed, sigma_reparam=sigma) for sigma in (False, True) for seed in SEEDS],
         *[loop_entry(seed, rare=rare) for rare in (False, True) for seed in SEEDS],
         *[decoy_entry(seed, near_miss=near_miss) for near_miss in (False, True) for seed in SEEDS],
     ]

@@ -63,7 +63,7 @@ from course_utils.zoo.training import load_entry, train_recipe
 
 #: Steps of the stored loss curve's averaging window, and the number of exact first losses kept.
 CURVE_EVERY = 50
-HEAD_LOSSES = 10
+FIRST_LOSSES_KEPT = 10
 
 
 @final
@@ -72,7 +72,7 @@ class TrialRecord(Provenance):
 
     torch_version: str
     build_seconds: float
-    first_losses: list[float]  # exact, the first HEAD_LOSSES
+    first_losses: list[float]  # exact, the first FIRST_LOSSES_KEPT
     loss_curve_every: int  # CURVE_EVERY
     loss_curve: list[float]  # means over windows of `loss_curve_every` steps
     measurements: dict[str, Any]
@@ -312,7 +312,7 @@ def run_trial(name: str, *, progress: bool = True) -> Path:
         **entry.provenance(),
         "torch_version": str(torch.__version__),
         "build_seconds": round(seconds, 1),
-        "first_losses": losses[:HEAD_LOSSES],
+        "first_losses": losses[:FIRST_LOSSES_KEPT],
         "loss_curve_every": CURVE_EVERY,
         "loss_curve": round_floats(curve[:usable].view(-1, CURVE_EVERY).mean(1).tolist()),
         "measurements": round_floats(measure(model)),
