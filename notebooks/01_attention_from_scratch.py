@@ -396,8 +396,9 @@ print("from-scratch multi-head attention matches torch.nn.MultiheadAttention")
 # The package's `MultiHeadAttention` module is the same computation with two hooks that later
 # chapters use: a positional scheme (none, sinusoidal, learned, RoPE, ALiBi) and a logit transform
 # (log-n scaling, scale-invariant attention). The model's attention builds on it in
-# `course_utils/core/model_attention.py`: it adds a sink fix (notebook 04) by overriding the softmax
-# step, and dilated patterns (notebook 07). With the same weights it agrees too.
+# `course_utils/core/model_attention.py`: its forward pass is this one with a sink fix (notebook 04)
+# in place of the softmax, dilated patterns (notebook 07) and a last-query-only mode (notebook 02).
+# With the same weights it agrees too.
 
 # %%
 course_mha = MultiHeadAttention(d_model, heads)

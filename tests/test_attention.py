@@ -186,3 +186,20 @@ def test_multihead_plugs_in_positions_and_transform(scheme):
     unplugged = MultiHeadAttention(d_model, heads).double()  # no positions, identity logits, same weights
     unplugged.load_state_dict(mha.state_dict())
     assert (unplugged(x, need_weights=True)[1] - w).abs().max() > 1e-2
+
+
+@pytest.mark.parametrize("causal", [True, False])
+def test_the_logit_transform_counts_the_keys_the_attention_shows(causal):
+    """Log-n scaling multiplies query i's scores by log(keys it sees): i + 1 of them in causal attention,
+    all n without the causal mask, decided by the attention's `causal` at each call."""
+    torch.manual_seed(0)
+    mha = MultiHeadAttention(8, 2, logit_transform=LogNScaling()).double()
+    plain = MultiHeadAttention(8, 2).double()
+    plain.load_state_dict(mha.state_dict())
+    x = torch.randn(1, 5, 8, dtype=torch.float64)
+    n_seen = torch.arange(1, 6, dtype=torch.float64) if causal else torch.full((5,), 5.0, dtype=torch.float64)
+    factor = n_seen.log().clamp_min(1.0)[:, None]  # (n, 1)
+    weights = mha(x, causal=causal, need_weights=True)[1]
+    plain_weights = plain(x, causal=causal, need_weights=True)[1]  # softmax(s): log-weights are s + a row constant
+    expected = torch.softmax(factor * plain_weights.log().nan_to_num(neginf=float("-inf")), dim=-1)
+    torch.testing.assert_close(weights, expected)

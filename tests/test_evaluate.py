@@ -36,16 +36,16 @@ def test_forward_in_rows_equals_one_call():
         forward_in_rows(model, tokens, 0)
 
 
-def test_attention_weights_are_the_forwards_own_in_eval_mode_without_gradients():
+def test_attention_weights_are_the_forwards_own_without_gradients():
     torch.manual_seed(0)
     vocab = task_vocab_size("associative_recall", n_keys=4, n_values=2)
     model = TinyGPT(GPTConfig(vocab_size=vocab, max_len=32, d_model=16, heads=2, layers=2, positional="rope")).train()
     tokens = associative_recall_batch(3, 5, n_keys=4, n_values=2, generator=0).tokens
     positions = torch.arange(tokens.shape[1]) * 0.5
     logits, weights = forward_with_weights(model, tokens, positions=positions)
-    assert not model.training and not weights.requires_grad and not logits.requires_grad
+    assert model.training and not weights.requires_grad and not logits.requires_grad
     with torch.no_grad():
-        expected_logits, expected = model(tokens, positions=positions, need_weights=True)
+        expected_logits, expected = model.eval()(tokens, positions=positions, need_weights=True)
     assert weights.shape == (2, 3, 2, tokens.shape[1], tokens.shape[1])  # (layers, batch, heads, n, n)
     assert torch.equal(weights, expected) and torch.equal(logits, expected_logits)
     assert torch.equal(attention_weights(model, tokens, positions=positions), expected)
@@ -172,3 +172,14 @@ def test_target_accuracy_in_rows_equals_one_call():
     assert target_accuracy(model, batch.tokens, batch.targets, rows_per_call=7) == whole
     with pytest.raises(ValueError, match="rows_per_call"):
         target_accuracy(model, batch.tokens, batch.targets, rows_per_call=0)
+
+
+def test_the_evaluators_give_the_model_back_in_its_mode():
+    """An evaluation between training steps leaves a training model training (and an eval model in eval)."""
+    model = TinyGPT(GPTConfig(vocab_size=11, max_len=16, sigma_reparam=True))
+    tokens = torch.randint(0, 11, (2, 6))
+    for training in (True, False):
+        model.train(training)
+        target_accuracy(model, tokens, tokens)
+        forward_with_weights(model, tokens)
+        assert model.training is training

@@ -95,10 +95,10 @@ class TinyGPTOnMeta(TinyGPT):
         self.anchor = nn.Parameter(torch.empty(0, device="meta"))  # the module's own: parameters() yields it first
         self.seen: list[torch.device] = []
 
-    def forward(self, tokens, *, positions=None, mask=None, need_weights=False, last_only=False):
+    def forward(self, tokens, *, positions=None, need_weights=False, last_only=False):
         self.seen += [tensor.device for tensor in (tokens, positions) if tensor is not None]
         zeros = torch.zeros(tokens.shape, dtype=torch.long)
-        return super().forward(zeros, mask=mask, need_weights=need_weights, last_only=last_only)
+        return super().forward(zeros, need_weights=need_weights, last_only=last_only)
 
 
 def _copy():

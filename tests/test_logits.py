@@ -19,10 +19,10 @@ def test_identity():
 
 def test_log_n_scales_by_visible_keys():
     s = torch.ones(1, 1, 4, 4)
-    causal = LogNScaling(causal=True)(s, torch.arange(4), torch.arange(4))
+    causal = LogNScaling()(s, torch.arange(4), torch.arange(4), causal=True)
     expected = torch.tensor([1.0, 1.0, math.log(3), math.log(4)])  # clamped at 1
     torch.testing.assert_close(causal[0, 0, :, 0], expected)
-    full = LogNScaling(causal=False)(s, torch.arange(4), torch.arange(4))
+    full = LogNScaling()(s, torch.arange(4), torch.arange(4), causal=False)
     torch.testing.assert_close(full, torch.full_like(s, math.log(4)))
 
 
@@ -74,5 +74,5 @@ def test_the_two_halves_of_the_scale_invariant_transform():
     torch.testing.assert_close(multiplier, a * s)
     with pytest.raises(ValueError, match="neither"):
         ScaleInvariantLogits(multiplier=False, offset=False)
-    with pytest.raises(ValueError, match="'si_offset' is defined for causal attention.*pass causal=True"):
-        make_logit_transform("si_offset", causal=False)
+    with pytest.raises(ValueError, match="defined for causal attention.*pass causal=True"):
+        make_logit_transform("si_offset")(s, pos, pos, causal=False)

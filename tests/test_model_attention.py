@@ -72,3 +72,15 @@ def test_dilated_patterns_take_positions_added_to_the_embeddings():
     y, weights = attn(torch.randn(2, 20, 32))
     assert y.shape == (2, 20, 32) and weights is None
     assert torch.isfinite(y).all()
+
+
+def test_last_only_with_a_mask_is_the_masked_forwards_last_row():
+    torch.manual_seed(0)
+    attn = ModelAttention(16, 2, positional=RoPE(8), sink_fix="sink_kv")
+    x = torch.randn(2, 6, 16)
+    mask = torch.rand(6, 6) > 0.3
+    mask.fill_diagonal_(True)  # every query keeps at least itself
+    out, weights = attn(x, mask=mask, need_weights=True)
+    last_out, last_weights = attn(x, mask=mask, need_weights=True, last_only=True)
+    torch.testing.assert_close(last_out, out[:, -1:])
+    torch.testing.assert_close(last_weights, weights[..., -1:, :])

@@ -30,7 +30,7 @@ def test_every_block_runs_on_the_device_of_its_input(options):
     model = TinyGPT(GPTConfig(vocab_size=16, max_len=32, **options)).to("meta")
     positions = torch.arange(8, device="meta")
     x = model.positional.embed(torch.randn(2, 8, model.config.d_model, device="meta"), positions)
-    out, weights = model.block(0)(x, positions, None, need_weights=not options.get("dilated_segments"))
+    out, weights = model.block(0)(x, positions, need_weights=not options.get("dilated_segments"))
     assert out.device.type == "meta" and out.shape == x.shape
 
 

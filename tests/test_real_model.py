@@ -190,3 +190,10 @@ def test_record_recomputes(enc, corpus_ids, record):
     stored_run = record["retrieval"]["seeds"]["1"]["chunks"]["62"]
     assert run["chunks"][62]["chunk_rank"].tolist() == stored_run["chunk_rank"]
     assert run["chunks"][62]["doc_rank"].tolist() == stored_run["doc_rank"]
+
+
+def test_the_record_names_the_command_that_rebuilds_it(record):
+    assert record["command"] == real_model.REBUILD_COMMAND == f"python -m {real_model.__name__} rebuild"
+    assert record["torch_version"].startswith("2.")
+    with pytest.raises(SystemExit):
+        real_model.main(["--help"])  # the command line exists and takes `rebuild`

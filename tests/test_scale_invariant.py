@@ -59,7 +59,7 @@ def test_bad_tau_and_shapes_raise(bad):
     with pytest.raises(ValueError, match=r"\(\.\.\., n, n\)"):
         scale_invariant_logits(torch.zeros(3, 4))
     with pytest.raises(ValueError, match="causal"):
-        make_logit_transform("scale_invariant", causal=False)
+        make_logit_transform("scale_invariant")(torch.zeros(1, 1, 2, 2), torch.arange(2), torch.arange(2), causal=False)
 
 
 def test_partial_rope_keeps_the_fast_frequencies_only():

@@ -69,7 +69,6 @@ def overwrite_probe(model: nn.Module, batch: TaskBatch, *, at: int, source: int)
     string = tokens[:, 1 : m + 1]  # x1..xm at positions 1..m
     y_at = m + 1 + at  # the position of y_at
     tokens[:, y_at] = string[:, source - 1]
-    model.eval()
     written = forward_in_rows(model, tokens, select=lambda logits, _: logits[:, y_at].argmax(-1))  # (batch,)
     by_content = (written == string[:, source]).float().mean().item()  # x_(source+1)
     by_position = (written == string[:, at]).float().mean().item()  # x_(at+1)

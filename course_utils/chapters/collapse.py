@@ -67,6 +67,7 @@ RANK_VARIANTS = ("attention only", "+ MLP", "+ skip", "full block")
 
 
 @torch.no_grad()
+@torch.random.fork_rng(devices=[])  # seeds its own copy: the caller's random state stays as it was
 def random_stack_residuals(
     variant: str,
     *,

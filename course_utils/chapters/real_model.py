@@ -28,6 +28,9 @@ from course_utils.core.metrics import js_divergence
 from course_utils.core.records import read_json, round_floats, write_json
 from course_utils.paths import REAL_MODEL_RECORD, require_checkout
 
+#: The command that writes `notebooks/results/real_model.json` (`main`); the record stores it.
+REBUILD_COMMAND = "python -m course_utils.chapters.real_model rebuild"
+
 #: Lengths (tokens, `[CLS]` and `[SEP]` included) of the attention measurements.
 LENGTHS: tuple[int, ...] = (32, 64, 128, 256, 512)
 PUNCTUATION = set("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
@@ -528,6 +531,7 @@ def needle_haystacks(corpus_ids: list[int]) -> list[list[int]]:
     return corpus_windows(corpus_ids, count=HAYSTACKS, tokens=max(MINILM_NEEDLE_LENGTHS), seed=HAYSTACK_SEED)
 
 
+@torch.random.fork_rng(devices=[])  # seeds its own copy: the caller's random state stays as it was
 def rebuild_real_model_record(path: Path = REAL_MODEL_RECORD) -> dict:
     """Run the needle grid and the retrieval runs of every seed; write the record to `path`."""
     torch.manual_seed(0)
@@ -541,8 +545,8 @@ def rebuild_real_model_record(path: Path = REAL_MODEL_RECORD) -> dict:
         for entry in run["chunks"].values():
             entry["seconds"] = round(entry["seconds"], 2)
     record = {
-        "command": "python -m course_utils.chapters.real_model rebuild",
-        "torch": torch.__version__,
+        "command": REBUILD_COMMAND,
+        "torch_version": torch.__version__,
         "threads": torch.get_num_threads(),
         "needles": {
             "lengths": MINILM_NEEDLE_LENGTHS,
@@ -560,7 +564,7 @@ def rebuild_real_model_record(path: Path = REAL_MODEL_RECORD) -> dict:
         },
     }
     record = round_floats(record)
-    write_json(path, record)
+    write_json(require_checkout(path), record)
     return record
 
 
@@ -571,11 +575,11 @@ def load_real_model_record(path: Path = REAL_MODEL_RECORD) -> dict:
         >>> load_real_model_record()["needles"]["lengths"]
         [62, 126, 254, 510]
     """
-    return read_json(require_checkout(path), "python -m course_utils.chapters.real_model rebuild")
+    return read_json(require_checkout(path), REBUILD_COMMAND)
 
 
 def main(argv: list[str] | None = None) -> None:
-    """The command line: `python -m course_utils.chapters.real_model rebuild`."""
+    """The command line: `REBUILD_COMMAND`."""
     parser = argparse.ArgumentParser(
         prog="python -m course_utils.chapters.real_model", description=__doc__.split("\n")[0]
     )

@@ -51,7 +51,6 @@ def copy_log_probs(model: nn.Module, segments: Tensor, copies: int, *, bos: int 
     """
     tokens = repeated_prompt(segments, copies, bos=bos)  # (B, 1 + copies * m)
     m = segments.shape[1]
-    model.eval()
     log_probs = forward_in_rows(model, tokens[:, :-1]).log_softmax(-1)  # (B, n - 1, V): position p predicts token p + 1
     picked = log_probs.gather(-1, tokens[:, 1:, None])[..., 0]  # (B, copies * m)
     return picked.view(-1, copies, m).sum(-1)
@@ -67,7 +66,6 @@ def greedy_repeats(model: nn.Module, segments: Tensor, copies: int, *, bos: int 
         >>> greedy_repeats(model, segments, 3).float().mean()  # doctest: +SKIP
     """
     tokens = repeated_prompt(segments, copies, bos=bos)
-    model.eval()
     for _ in range(segments.shape[1]):
         next_token = forward_in_rows(model, tokens, select=lambda logits, _: logits[:, -1:].argmax(-1))  # (B, 1)
         tokens = torch.cat([tokens, next_token], dim=1)

@@ -70,7 +70,6 @@ def streaming_logits(
     batch, n = tokens.shape
     size = keep_first + recent
     idx = cache_indices(n, keep_first=keep_first, recent=recent)  # (n, size)
-    model.eval()
     # Queries with nothing evicted see a prefix: one ordinary forward gives them all.
     early = min(n, size)
     prefix_logits = forward_in_rows(model, tokens[:, :early])  # (B, early, V)

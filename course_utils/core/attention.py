@@ -17,7 +17,7 @@ from collections.abc import Callable
 import torch
 from torch import Tensor, nn
 
-from course_utils.core.logits import IdentityLogits
+from course_utils.core.logits import IdentityLogits, LogitTransform
 from course_utils.core.positional import NoPositions, PositionalScheme
 
 
@@ -246,7 +246,7 @@ class MultiHeadAttention(nn.Module):
         heads: int,
         *,
         positional: PositionalScheme | None = None,
-        logit_transform: nn.Module | None = None,
+        logit_transform: LogitTransform | None = None,
         linear: type[nn.Linear] = nn.Linear,
     ) -> None:
         super().__init__()
@@ -272,6 +272,36 @@ class MultiHeadAttention(nn.Module):
         q, k, v = self.qkv(x).split(d_model, dim=-1)  # 3 x (B, n, D)
         q, k, v = (t.view(batch, n, self.heads, self.head_dim).transpose(1, 2) for t in (q, k, v))  # (B, H, n, d)
         return q, k, v
+
+    def scores(
+        self,
+        q: Tensor,
+        k: Tensor,
+        q_positions: Tensor,
+        k_positions: Tensor,
+        *,
+        causal: bool,
+        mask: Tensor | None = None,
+    ) -> Tensor:
+        """The heads' scores of rotated q (B, H, n_q, d) and k (B, H, n_k, d) at their positions (n_q,), (n_k,):
+        q kᵀ / √d plus the positional scheme's bias, through the logit transform, -inf where a key is hidden
+        (causally, or by `mask`) -> (B, H, n_q, n_k).
+
+        Example:
+            >>> q, k, _ = MultiHeadAttention(8, 2).split_heads(torch.randn(1, 3, 8))
+            >>> MultiHeadAttention(8, 2).scores(q, k, torch.arange(3), torch.arange(3), causal=True)[0, 0].isinf().int()
+            tensor([[0, 1, 1],
+                    [0, 0, 1],
+                    [0, 0, 0]], dtype=torch.int32)
+        """
+        return attention_scores(
+            q,
+            k,
+            causal=causal,
+            mask=mask,
+            bias=self.positional.bias(q_positions, k_positions),  # (H, n_q, n_k) or None
+            logit_transform=lambda s: self.logit_transform(s, q_positions, k_positions, causal=causal),
+        )
 
     def merge_heads(self, out: Tensor) -> Tensor:
         """The heads' outputs (B, H, n, d) side by side, through the output projection -> (B, n, d_model).
@@ -304,13 +334,5 @@ class MultiHeadAttention(nn.Module):
             check_mask(mask, (x.shape[0], self.heads, x.shape[1], x.shape[1]))
         q, k, v = self.split_heads(x)  # (B, H, n, d) each
         q, k = self.positional.rotate(q, k, positions, positions)
-        scores = attention_scores(
-            q,
-            k,
-            causal=causal,
-            mask=mask,
-            bias=self.positional.bias(positions, positions),  # (H, n, n) or None
-            logit_transform=lambda s: self.logit_transform(s, positions, positions),
-        )  # (B, H, n, n)
-        weights = stable_softmax(scores)
+        weights = stable_softmax(self.scores(q, k, positions, positions, causal=causal, mask=mask))  # (B, H, n, n)
         return self.merge_heads(weights @ v), (weights if need_weights else None)

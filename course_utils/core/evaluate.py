@@ -13,7 +13,8 @@ the tokens passed in (the CPU, for the batches the tasks build).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 
 import torch
 import torch.nn.functional as F
@@ -24,7 +25,30 @@ from course_utils.core.device import model_device
 from course_utils.core.model import TinyGPT
 
 
-@torch.no_grad()
+@contextmanager
+def eval_mode(model: nn.Module) -> Iterator[nn.Module]:
+    """`model` in eval mode and without gradients for the block, then back in the mode it was in.
+
+    Every evaluator here runs in it, so evaluating between training steps leaves a training model
+    training (σReparam's power iteration runs only in training mode: `core.sigma_reparam`).
+
+    Example:
+        >>> model = nn.Linear(2, 2)  # a new module is in training mode
+        >>> with eval_mode(model):
+        ...     model.training, torch.is_grad_enabled()
+        (False, False)
+        >>> model.training
+        True
+    """
+    was_training = model.training
+    model.eval()
+    try:
+        with torch.no_grad():
+            yield model
+    finally:
+        model.train(was_training)
+
+
 def forward_in_rows(
     model: nn.Module,
     tokens: Tensor,
@@ -60,10 +84,11 @@ def forward_in_rows(
     device = model_device(model, tokens.device)
     kwargs = _moved_to(device, model_kwargs)
     outputs = []
-    for start in range(0, len(tokens), step):
-        rows = slice(start, start + step)
-        logits = model(tokens[rows].to(device), **kwargs)
-        outputs.append((logits if select is None else select(logits, rows)).to(tokens.device))
+    with eval_mode(model):
+        for start in range(0, len(tokens), step):
+            rows = slice(start, start + step)
+            logits = model(tokens[rows].to(device), **kwargs)
+            outputs.append((logits if select is None else select(logits, rows)).to(tokens.device))
     return torch.cat(outputs)
 
 
@@ -90,9 +115,9 @@ def forward_with_weights(
         >>> logits.shape, weights.shape
         (torch.Size([3, 10, 40]), torch.Size([2, 3, 4, 10, 10]))
     """
-    model.eval()
     device = model_device(model, tokens.device)
-    logits, weights = model(tokens.to(device), need_weights=True, **_moved_to(device, model_kwargs))
+    with eval_mode(model):
+        logits, weights = model(tokens.to(device), need_weights=True, **_moved_to(device, model_kwargs))
     return logits.to(tokens.device), weights.to(tokens.device)
 
 
@@ -172,7 +197,6 @@ def last_token_accuracy(model: nn.Module, tokens: Tensor, answers: Tensor, *, po
             f"tokens must be (batch, n) and answers (batch,); got {tuple(tokens.shape)} and "
             f"{tuple(answers.shape)}. Pass batch.targets[:, -1] as answers"
         )
-    model.eval()
     model_kwargs = {} if positions is None else {"positions": positions}  # any module, not only TinyGPT
     predicted = forward_in_rows(
         model, tokens, None, select=lambda logits, rows: logits[:, -1].argmax(-1), **model_kwargs
@@ -202,7 +226,6 @@ def position_losses(model: TinyGPT, windows: TaskBatch, n: int, *, rows_per_call
         raise ValueError(f"n must divide the window width {width}; got n={n}. Pass a divisor of {width}")
     targets = windows.targets.reshape(rows * (width // n), n)  # (pieces, n)
     tokens = torch.cat([windows.tokens[:, :1].repeat_interleave(width // n, dim=0), targets[:, :-1]], dim=1)
-    model.eval()
     losses = forward_in_rows(
         model,
         tokens,
@@ -237,7 +260,6 @@ def target_accuracy(
             f"targets has no supervised position (all IGNORE_INDEX = {IGNORE_INDEX}), so there is nothing to "
             "score; pass the targets of the batch the tokens came from (batch.targets)"
         )
-    model.eval()
     model_kwargs = {} if positions is None else {"positions": positions}  # any module, not only TinyGPT
     predicted = forward_in_rows(
         model, tokens, rows_per_call, select=lambda logits, rows: logits.argmax(-1), **model_kwargs

@@ -19,7 +19,19 @@ import torch
 from torch import Tensor, nn
 
 
-class IdentityLogits(nn.Module):
+class LogitTransform(nn.Module):
+    """The interface of a transform: `forward(scores, q_pos, k_pos, *, causal)` -> scores of the same shape.
+
+    scores: (batch, heads, n_q, n_k), before the mask; q_pos: (n_q,) and k_pos: (n_k,), the queries' and keys'
+    positions; causal: whether each query sees only the keys at positions up to its own (the attention's
+    own `causal`, passed at every call, so a transform counts the keys the mask leaves).
+    """
+
+    def forward(self, scores: Tensor, q_pos: Tensor, k_pos: Tensor, *, causal: bool = True) -> Tensor:
+        raise NotImplementedError
+
+
+class IdentityLogits(LogitTransform):
     """Leave the scores as they are (standard attention).
 
     Example:
@@ -28,7 +40,7 @@ class IdentityLogits(nn.Module):
         True
     """
 
-    def forward(self, scores: Tensor, q_pos: Tensor, k_pos: Tensor) -> Tensor:
+    def forward(self, scores: Tensor, q_pos: Tensor, k_pos: Tensor, *, causal: bool = True) -> Tensor:
         return scores
 
 
@@ -44,7 +56,7 @@ def visible_keys(q_pos: Tensor, k_pos: Tensor, causal: bool) -> Tensor:
     return torch.full((q_pos.shape[0],), k_pos.shape[0], device=q_pos.device)
 
 
-class LogNScaling(nn.Module):
+class LogNScaling(LogitTransform):
     """Multiply query i's scores by log(number of keys it can see), Chiang & Cholak (2022).
 
     With a causal mask query i sees the keys whose position is <= its own; without one it
@@ -56,7 +68,7 @@ class LogNScaling(nn.Module):
         The factor of each query, read off scores of 1 (the first two are clamped at 1):
 
         >>> positions = torch.arange(4)
-        >>> LogNScaling(causal=True)(torch.ones(1, 1, 4, 4), positions, positions)[0, 0, :, 0]
+        >>> LogNScaling()(torch.ones(1, 1, 4, 4), positions, positions, causal=True)[0, 0, :, 0]
         tensor([1.0000, 1.0000, 1.0986, 1.3863])
 
         With a reference, the factor is 1 for a query that sees 18 keys:
@@ -66,18 +78,17 @@ class LogNScaling(nn.Module):
         tensor(1.)
     """
 
-    def __init__(self, causal: bool = True, reference: int | None = None) -> None:
+    def __init__(self, reference: int | None = None) -> None:
         super().__init__()
         if reference is not None and reference < 2:
             raise ValueError(
                 f"reference is a length with log(reference) > 0, so at least 2; got {reference}; "
                 "pass None for the raw factor log n"
             )
-        self.causal = causal
         self.reference = reference
 
-    def forward(self, scores: Tensor, q_pos: Tensor, k_pos: Tensor) -> Tensor:
-        visible = visible_keys(q_pos, k_pos, self.causal)  # (n_q,)
+    def forward(self, scores: Tensor, q_pos: Tensor, k_pos: Tensor, *, causal: bool = True) -> Tensor:
+        visible = visible_keys(q_pos, k_pos, causal)  # (n_q,)
         if self.reference is not None:
             factor = visible.to(scores.dtype).log() / math.log(self.reference)  # (n_q,)
         else:
@@ -85,7 +96,7 @@ class LogNScaling(nn.Module):
         return scores * factor[:, None]
 
 
-class ScalableSoftmax(nn.Module):
+class ScalableSoftmax(LogitTransform):
     """Scalable-Softmax (Nakanishi, 2025): scores of query i times `s_h * log(n_i)`.
 
     `s_h` is a learned scalar per head, initialised to `init`; n_i is the number of keys query i
@@ -97,18 +108,17 @@ class ScalableSoftmax(nn.Module):
         torch.Size([2, 4, 5, 5])
     """
 
-    def __init__(self, heads: int, *, causal: bool = True, init: float = 0.5) -> None:
+    def __init__(self, heads: int, *, init: float = 0.5) -> None:
         super().__init__()
-        self.causal = causal
         self.s = nn.Parameter(torch.full((heads,), float(init)))
 
-    def forward(self, scores: Tensor, q_pos: Tensor, k_pos: Tensor) -> Tensor:
+    def forward(self, scores: Tensor, q_pos: Tensor, k_pos: Tensor, *, causal: bool = True) -> Tensor:
         if scores.dim() != 4 or scores.shape[1] != self.s.shape[0]:
             raise ValueError(
                 f"scores must be (batch, heads={self.s.shape[0]}, n_q, n_k), got {tuple(scores.shape)}; "
                 "build ScalableSoftmax with the attention's number of heads"
             )
-        log_n = visible_keys(q_pos, k_pos, self.causal).to(scores.dtype).log()  # (n_q,)
+        log_n = visible_keys(q_pos, k_pos, causal).to(scores.dtype).log()  # (n_q,)
         return scores * self.s[:, None, None] * log_n[:, None]  # (B, H, n_q, n_k)
 
 
@@ -136,13 +146,13 @@ def scale_invariant_coefficients(t: Tensor, tau: float = 10.0) -> tuple[Tensor, 
     return torch.sqrt(1 + 2 * log_term), -2 * log_term
 
 
-class ScaleInvariantLogits(nn.Module):
+class ScaleInvariantLogits(LogitTransform):
     """Scale-invariant attention as a logit module: `a_t * scores + m_t`, or one half of it.
 
     `multiplier=False` leaves out a_t, `offset=False` leaves out m_t (notebook 08,
     `course_utils.chapters.scale_invariant`).
 
-    Keys after the query (negative t) are left for the causal mask.
+    It is defined for causal attention (distances t >= 0): `causal=False` raises a ValueError.
 
     Example:
         The last query's logits for scores of 1, at distances 2, 1 and 0:
@@ -159,8 +169,13 @@ class ScaleInvariantLogits(nn.Module):
             raise ValueError("keep the multiplier a_t, the offset m_t or both; with neither use 'identity'")
         self.tau, self.multiplier, self.offset = tau, multiplier, offset
 
-    def forward(self, scores: Tensor, q_pos: Tensor, k_pos: Tensor) -> Tensor:
-        t = (q_pos[:, None] - k_pos[None, :]).to(scores.dtype)  # (n_q, n_k)
+    def forward(self, scores: Tensor, q_pos: Tensor, k_pos: Tensor, *, causal: bool = True) -> Tensor:
+        if not causal:
+            raise ValueError(
+                "scale-invariant attention is defined for causal attention (distances t >= 0); "
+                "pass causal=True, or use 'identity', 'log_n' or 'ssmax' for non-causal attention"
+            )
+        t = (q_pos[:, None] - k_pos[None, :]).to(scores.dtype)  # (n_q, n_k); keys after the query are masked
         a, m = scale_invariant_coefficients(t, self.tau)
         return (a * scores if self.multiplier else scores) + (m if self.offset else 0)
 
@@ -170,24 +185,22 @@ SCALE_INVARIANT_TRANSFORMS: tuple[str, ...] = ("scale_invariant", "si_offset", "
 
 #: Each transform by its `GPTConfig.logit_transform` name. A builder takes `make_logit_transform`'s keyword
 #: arguments and passes on those its transform uses (`**_` takes the rest).
-LOGIT_TRANSFORMS: dict[str, Callable[..., nn.Module]] = {
+LOGIT_TRANSFORMS: dict[str, Callable[..., LogitTransform]] = {
     "identity": lambda **_: IdentityLogits(),
-    "log_n": lambda *, causal, log_n_reference, **_: LogNScaling(causal=causal, reference=log_n_reference or None),
-    "ssmax": lambda *, heads, causal, **_: ScalableSoftmax(heads, causal=causal),
+    "log_n": lambda *, log_n_reference, **_: LogNScaling(reference=log_n_reference or None),
+    "ssmax": lambda *, heads, **_: ScalableSoftmax(heads),
     "scale_invariant": lambda *, tau, **_: ScaleInvariantLogits(tau),
     "si_offset": lambda *, tau, **_: ScaleInvariantLogits(tau, multiplier=False),
     "si_multiplier": lambda *, tau, **_: ScaleInvariantLogits(tau, offset=False),
 }
 
 
-def make_logit_transform(
-    name: str, *, heads: int = 1, causal: bool = True, tau: float = 10.0, log_n_reference: int = 0
-) -> nn.Module:
+def make_logit_transform(name: str, *, heads: int = 1, tau: float = 10.0, log_n_reference: int = 0) -> LogitTransform:
     """Build a transform by name: one of `LOGIT_TRANSFORMS`.
 
-    Each transform takes only the arguments it uses: `heads` sizes SSMax's scales, `causal` says which
-    keys log-n scaling and SSMax count, `tau` is the scale-invariant transform's one hyperparameter
-    (and its halves'), and `log_n_reference` > 0 normalises log-n scaling to 1 at that length.
+    Each transform takes only the arguments it uses: `heads` sizes SSMax's scales, `tau` is the
+    scale-invariant transform's one hyperparameter (and its halves'), and `log_n_reference` > 0
+    normalises log-n scaling to 1 at that length.
 
     Example:
         >>> make_logit_transform("ssmax", heads=4)
@@ -195,11 +208,6 @@ def make_logit_transform(
         >>> make_logit_transform("scale_invariant", tau=10.0)
         ScaleInvariantLogits()
     """
-    if name in SCALE_INVARIANT_TRANSFORMS and not causal:
-        raise ValueError(
-            f"the scale-invariant transform {name!r} is defined for causal attention (distances t >= 0); "
-            "pass causal=True, or use 'identity', 'log_n' or 'ssmax' for non-causal attention"
-        )
     if name not in LOGIT_TRANSFORMS:
         raise ValueError(f"unknown logit transform {name!r}; choose one of {tuple(LOGIT_TRANSFORMS)}")
-    return LOGIT_TRANSFORMS[name](heads=heads, causal=causal, tau=tau, log_n_reference=log_n_reference)
+    return LOGIT_TRANSFORMS[name](heads=heads, tau=tau, log_n_reference=log_n_reference)

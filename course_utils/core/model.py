@@ -147,13 +147,13 @@ class Block(nn.Module):
             )
 
     def forward(
-        self, x: Tensor, positions: Tensor, mask: Tensor | None, need_weights: bool, last_only: bool = False
+        self, x: Tensor, positions: Tensor, *, need_weights: bool = False, last_only: bool = False
     ) -> tuple[Tensor, Tensor | None]:
         """x (batch, n, d_model) at positions (n,) -> x plus attention (and MLP) output, (batch, n, d_model),
-        and the attention weights (batch, heads, n, n) when `need_weights`; `mask` as in `ModelAttention`.
-        With `last_only`, the last position's alone: (batch, 1, d_model) and weights (batch, heads, 1, n)."""
+        and the attention weights (batch, heads, n, n) when `need_weights`. With `last_only`, the last
+        position's alone: (batch, 1, d_model) and weights (batch, heads, 1, n)."""
         attn_out, weights = self.attn(
-            self.norm1(x), positions=positions, mask=mask, need_weights=need_weights, last_only=last_only
+            self.norm1(x), positions=positions, need_weights=need_weights, last_only=last_only
         )
         x = (x[:, -1:] if last_only else x) + attn_out
         if self.mlp is not None:
@@ -219,7 +219,6 @@ class TinyGPT(nn.Module):
         tokens: Tensor,
         *,
         positions: Tensor | None = ...,
-        mask: Tensor | None = ...,
         need_weights: Literal[False] = ...,
         last_only: bool = ...,
     ) -> Tensor: ...
@@ -230,7 +229,6 @@ class TinyGPT(nn.Module):
         tokens: Tensor,
         *,
         positions: Tensor | None = ...,
-        mask: Tensor | None = ...,
         need_weights: Literal[True],
         last_only: bool = ...,
     ) -> tuple[Tensor, Tensor]: ...
@@ -241,7 +239,6 @@ class TinyGPT(nn.Module):
         tokens: Tensor,
         *,
         positions: Tensor | None = ...,
-        mask: Tensor | None = ...,
         need_weights: bool,
         last_only: bool = ...,
     ) -> Tensor | tuple[Tensor, Tensor]: ...
@@ -251,12 +248,10 @@ class TinyGPT(nn.Module):
         tokens: Tensor,
         *,
         positions: Tensor | None = None,
-        mask: Tensor | None = None,
         need_weights: bool = False,
         last_only: bool = False,
     ) -> Tensor | tuple[Tensor, Tensor]:
-        """tokens: (batch, n) int64, not empty; positions: (n,) (default: `default_positions(n)`);
-        mask: bool (n, n) kept in addition to the causal mask (True = keep).
+        """tokens: (batch, n) int64, not empty; positions: (n,) (default: `default_positions(n)`).
 
         last_only: the last position's logits alone, (batch, 1, vocab_size), and each layer's last weight
         row, (layers, batch, heads, 1, n): the last layer attends from that one query, so a one-layer
@@ -286,7 +281,7 @@ class TinyGPT(nn.Module):
         all_weights = []
         for i, block in enumerate(self.blocks):
             last_layer = i == len(self.blocks) - 1
-            x, weights = block(x, positions, mask, need_weights, last_only and last_layer)
+            x, weights = block(x, positions, need_weights=need_weights, last_only=last_only and last_layer)
             all_weights.append(weights[:, :, -1:] if last_only and weights is not None else weights)
         logits = self.head(self.norm(x))  # (B, n, vocab); (B, 1, vocab) with last_only
         if need_weights:

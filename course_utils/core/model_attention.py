@@ -19,9 +19,9 @@ import math
 
 from torch import Tensor, nn
 
-from course_utils.core.attention import MultiHeadAttention, attention_scores, check_mask, token_positions
+from course_utils.core.attention import MultiHeadAttention, check_mask, token_positions
 from course_utils.core.dilated import check_patterns, dilated_attention
-from course_utils.core.logits import IdentityLogits
+from course_utils.core.logits import IdentityLogits, LogitTransform
 from course_utils.core.positional import PositionalScheme
 from course_utils.core.sink_fixes import make_sink_fix
 
@@ -50,7 +50,7 @@ class ModelAttention(MultiHeadAttention):
         heads: int,
         *,
         positional: PositionalScheme | None = None,
-        logit_transform: nn.Module | None = None,
+        logit_transform: LogitTransform | None = None,
         linear: type[nn.Linear] = nn.Linear,
         sink_fix: str = "none",
         sink_init: float = 0.0,
@@ -76,10 +76,10 @@ class ModelAttention(MultiHeadAttention):
         """Self-attention over x (batch, n, d_model) -> out (batch, n, d_model), and the weights
         (batch, heads, n, n) when `need_weights` (else None).
 
-        positions: (n,) (None: 0 … n-1); causal, mask (boolean (n, n) or broadcastable, True = keep),
+        positions: (n,) (None: 0 … n-1); causal, mask (boolean (n, n) or broadcastable, True = keep) and
         need_weights as in `MultiHeadAttention.forward`. last_only: attend from the last query alone, against
-        every key: out (batch, 1, d_model) and weights (batch, heads, 1, n), the last rows of the full forward's,
-        in O(n) memory instead of O(n^2). With dilated patterns there are no (n, n) weights: pass
+        every key: out (batch, 1, d_model) and weights (batch, heads, 1, n), the last rows of the full
+        forward's, in O(n) memory instead of O(n^2). With dilated patterns there are no (n, n) weights: pass
         need_weights=False and mask=None (last_only keeps the last row of the output).
         """
         positions = token_positions(x, positions)  # (n,)
@@ -99,14 +99,7 @@ class ModelAttention(MultiHeadAttention):
         if last_only:  # the last query row; causal_mask aligns queries to the last key
             q, unrotated_q, q_positions, x = q[:, :, -1:], unrotated_q[:, :, -1:], positions[-1:], x[:, -1:]
             mask = None if mask is None else mask[..., -1:, :]
-        scores = attention_scores(
-            q,
-            k,
-            causal=causal,
-            mask=mask,
-            bias=self.positional.bias(q_positions, positions),  # (H, n_q, n) or None
-            logit_transform=lambda s: self.logit_transform(s, q_positions, positions),
-        )  # (B, H, n_q, n)
+        scores = self.scores(q, k, q_positions, positions, causal=causal, mask=mask)  # (B, H, n_q, n)
         # A sink fix's key has no position: it meets the queries before their rotation.
         weights = self.sink_fix.scores_to_weights(scores, unrotated_q)  # the softmax, unless the fix replaces it
         out = self.sink_fix.adjust_head_outputs(weights @ v, weights, x)  # (B, H, n_q, d)

@@ -79,11 +79,11 @@ class SinkFix(nn.Module):
     """The interface of a fix: by default `scores_to_weights` is the softmax and `adjust_head_outputs`
     leaves the heads' outputs as they are; a fix overrides one method or both.
 
-    Every fix is built the same way, from the attention's width `d_model`, its number of `heads` and
-    "learned_sink"'s starting score `sink_init`, and uses the ones it needs.
+    Every fix is built from the attention's width `d_model` and its number of `heads`; "learned_sink" also
+    takes its starting score `sink_init`.
     """
 
-    def __init__(self, *, d_model: int, heads: int, sink_init: float = 0.0) -> None:
+    def __init__(self, *, d_model: int, heads: int) -> None:
         super().__init__()
         if d_model % heads:
             raise ValueError(f"d_model={d_model} must be divisible by heads={heads}; choose heads among its divisors")
@@ -134,7 +134,7 @@ class Softmax1(ExtraKey):
 
     sink_logit: Tensor  # a buffer, (heads,)
 
-    def __init__(self, *, d_model: int, heads: int, sink_init: float = 0.0) -> None:
+    def __init__(self, *, d_model: int, heads: int) -> None:
         super().__init__(d_model=d_model, heads=heads)
         self.register_buffer("sink_logit", torch.zeros(heads))  # (heads,): saved with the model, never trained
 
@@ -168,7 +168,7 @@ class SinkKey(ExtraKey):
         torch.Size([4, 16])
     """
 
-    def __init__(self, *, d_model: int, heads: int, sink_init: float = 0.0) -> None:
+    def __init__(self, *, d_model: int, heads: int) -> None:
         super().__init__(d_model=d_model, heads=heads)
         self.sink_key = nn.Parameter(torch.randn(heads, d_model // heads) * KEY_INIT_STD)  # (heads, head_dim)
 
@@ -184,7 +184,7 @@ class SinkKeyValue(SinkKey):
         torch.Size([4, 16])
     """
 
-    def __init__(self, *, d_model: int, heads: int, sink_init: float = 0.0) -> None:
+    def __init__(self, *, d_model: int, heads: int) -> None:
         super().__init__(d_model=d_model, heads=heads)
         self.sink_value = nn.Parameter(torch.randn(heads, d_model // heads) * KEY_INIT_STD)  # (heads, head_dim)
 
@@ -202,7 +202,7 @@ class SigmoidAttention(SinkFix):
         tensor([-4., -4., -4., -4.], requires_grad=True)
     """
 
-    def __init__(self, *, d_model: int, heads: int, sink_init: float = 0.0) -> None:
+    def __init__(self, *, d_model: int, heads: int) -> None:
         super().__init__(d_model=d_model, heads=heads)
         self.sigmoid_bias = nn.Parameter(torch.full((heads,), SIGMOID_BIAS_INIT))  # (heads,)
 
@@ -219,7 +219,7 @@ class OutputGate(SinkFix):
         Linear(in_features=64, out_features=64, bias=True)
     """
 
-    def __init__(self, *, d_model: int, heads: int, sink_init: float = 0.0) -> None:
+    def __init__(self, *, d_model: int, heads: int) -> None:
         super().__init__(d_model=d_model, heads=heads)
         self.gate = nn.Linear(d_model, d_model)
 
@@ -228,8 +228,8 @@ class OutputGate(SinkFix):
         return out * gate.unflatten(-1, (out.shape[1], -1)).transpose(1, 2)  # (B, H, n, d)
 
 
-#: Each fix by its `GPTConfig.sink_fix` name. A fix's class is its builder: every one takes `make_sink_fix`'s
-#: keyword arguments.
+#: Each fix by its `GPTConfig.sink_fix` name. A fix's class is its builder: every one takes `d_model` and
+#: `heads`, and "learned_sink" its `sink_init` too (`make_sink_fix`).
 SINK_FIXES: dict[str, Callable[..., SinkFix]] = {
     "none": NoSinkFix,
     "softmax1": Softmax1,
@@ -256,4 +256,6 @@ def make_sink_fix(name: str, *, d_model: int, heads: int, sink_init: float = 0.0
             f"sink_init={sink_init!r} is the starting score of sink_fix='learned_sink', but sink_fix={name!r} "
             "would ignore it; leave sink_init at 0.0 or use 'learned_sink'"
         )
-    return SINK_FIXES[name](d_model=d_model, heads=heads, sink_init=sink_init)
+    if name == "learned_sink":
+        return LearnedSink(d_model=d_model, heads=heads, sink_init=sink_init)
+    return SINK_FIXES[name](d_model=d_model, heads=heads)

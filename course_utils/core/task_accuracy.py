@@ -45,7 +45,6 @@ def accuracy_by_query_index(
         )
     query = torch.arange(n_pairs).repeat_interleave(per_index)  # (K * per_index,)
     batch = kv_retrieval_batch(len(query), n_pairs, query_index=query, generator=seed, **task_kwargs)
-    model.eval()
     answer = int(batch.answer_pos[0])  # every row of a kv batch has the same length
     predicted = forward_in_rows(
         model, batch.tokens, rows_per_call, positions=positions, select=lambda logits, _: logits[:, answer].argmax(-1)

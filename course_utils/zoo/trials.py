@@ -1,11 +1,11 @@
 """Trials: training experiments whose measurements, not their weights, are committed.
 
-A zoo checkpoint costs about 0.45 MB, and all the files the repository tracks must stay under 60 MB
-together. A trial is a zoo-style recipe (a `ZooEntry`, trained by the zoo's own code) whose model
-only serves one measurement: the record stored in `notebooks/results/trials/NAME.json` holds the recipe, the
-first training losses (provenance: `tests/test_trials.py` retrains those steps and compares), the
-loss curve, the build time and the measurements the notebooks plot. Rebuild any record with one
-command:
+A zoo checkpoint costs hundreds of kilobytes, and all the files the repository tracks must stay under
+60 MB together (`tests/test_zoo.py` checks both). A trial is a zoo-style recipe (a `ZooEntry`, trained by
+the zoo's own code) whose model only serves one measurement: the record stored in
+`notebooks/results/trials/NAME.json` holds the recipe, the first training losses (provenance:
+`tests/test_trials.py` retrains those steps and compares), the loss curve, the build time and the
+measurements the notebooks plot. Rebuild any record with one command:
 
     python -m course_utils.zoo.trials list
     python -m course_utils.zoo.trials run NAME [NAME ...] | --all
