@@ -245,6 +245,9 @@ def test_retrain_writes_the_build_folder_not_the_committed_checkpoints(tmp_path,
     with monkeypatch.context() as patch:
         patch.setattr(training, "build_entry", lambda *args, **kwargs: pytest.fail("trained again"))
         assert len(zoo.load_entry("copy-s0", verbose=False)[1]["losses"]) == 2
+        patch.setitem(recipes.ZOO, entry.name, entry)  # the recipe of 300 steps: the 2-step retrain is stale
+        with pytest.raises(ValueError, match=r"rebuild it with `zoo.load_entry\('copy-s0', retrain=True\)`"):
+            zoo.load_entry("copy-s0", verbose=False)
     (committed / "copy-s0.pt.xz").write_bytes(original)
     assert zoo.build_entry("copy-s0", progress=False) == committed / "copy-s0.pt.xz"
     assert (committed / "copy-s0.pt.xz").read_bytes() != original

@@ -10,6 +10,7 @@ call `plt.show()`.
 from __future__ import annotations
 
 import io
+import itertools
 import math
 from collections.abc import Sequence
 
@@ -376,7 +377,7 @@ def plot_seed_lines(
                 "give each seed one value per x"
             )
     fig, ax = plt.subplots(layout="constrained")
-    for (name, v), colour in zip(curves.items(), plt.rcParams["axes.prop_cycle"].by_key()["color"] * 3):
+    for (name, v), colour in zip(curves.items(), itertools.cycle(plt.rcParams["axes.prop_cycle"].by_key()["color"])):
         for i, row in enumerate(v):
             ax.plot(
                 x_arr,

@@ -166,9 +166,14 @@ def load_entry(name: str, *, retrain: bool = False, verbose: bool = True) -> tup
     record = read_checkpoint(path)
     stale = _stale_keys(record, entry)
     if stale:
+        rebuild = (
+            f"zoo.load_entry({name!r}, retrain=True)"  # a stale retrain: the committed checkpoint stays
+            if path.parent == ZOO_RETRAIN_DIR
+            else f"python -m course_utils.zoo build {name}"
+        )
         raise ValueError(
             f"checkpoint {path} was built from another recipe than `zoo.get_entry({name!r})` (keys that differ: "
-            f"{', '.join(stale)}); rebuild it with `python -m course_utils.zoo build {name}`"
+            f"{', '.join(stale)}); rebuild it with `{rebuild}`"
         )
     model = TinyGPT(entry.model_config())
     model.load_state_dict(record["state_dict"])
