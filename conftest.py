@@ -14,18 +14,19 @@ machine, where a skip would hide a broken CUDA install), as COURSE_REQUIRE_BROWS
 
 from __future__ import annotations
 
+import importlib.util
 import os
-import sys
 from pathlib import Path
 
 import pytest
 
 OFFLINE = Path(__file__).parent / "tests" / "offline"
 os.environ["PYTHONPATH"] = os.pathsep.join([str(OFFLINE), *filter(None, [os.environ.get("PYTHONPATH")])])
-sys.path.insert(0, str(OFFLINE))
-import sitecustomize  # noqa: E402,F401  (this process too)
-
-sys.path.remove(str(OFFLINE))
+# This process too, loaded by path: `import sitecustomize` would return the one Python imported at start-up,
+# which on Debian's and Ubuntu's own Pythons is theirs (/usr/lib/python3.X/sitecustomize.py), not the guard.
+_guard = importlib.util.spec_from_file_location("course_offline_guard", OFFLINE / "sitecustomize.py")
+assert _guard is not None and _guard.loader is not None
+_guard.loader.exec_module(importlib.util.module_from_spec(_guard))
 
 # One torch thread per xdist worker (before torch is imported): workers each taking every core oversubscribe them.
 if os.environ.get("PYTEST_XDIST_WORKER"):

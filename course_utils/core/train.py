@@ -18,6 +18,7 @@ from tqdm.auto import tqdm
 
 from course_utils.core.batch import IGNORE_INDEX, TaskBatch
 from course_utils.core.device import model_device
+from course_utils.core.evaluate import eval_mode
 
 
 @dataclass(frozen=True)
@@ -154,7 +155,5 @@ def train(
 
 
 def _run_callback(callback: Callable[[int, nn.Module], None], step: int, model: nn.Module) -> None:
-    model.eval()
-    with torch.no_grad():
+    with eval_mode(model):
         callback(step, model)
-    model.train()
