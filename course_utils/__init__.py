@@ -18,6 +18,7 @@ core/: what a trained model needs
 - `retrieval_tasks` retrieval by key: key-value retrieval (with its filler and query options), associative recall
 - `needle_tasks`   a needle in a haystack, among decoys, among near misses
 - `copy_tasks`     copy, repeated sequences, the backcopy stream and its loss floor, the loop stream
+- `signatures`     a function's keyword options, and the check of those a caller passes (tasks, zoo names)
 - `tasks`          the task registry: `make_batch_fn(name, **options)`, `task_vocab_size`
 - `corpus`         the shipped text corpus, a character tokenizer and the "text" task
 - `device`         seeding, device choice (and the commands' `--device` option), the device a model sits on

@@ -7,7 +7,7 @@ import pytest
 import torch
 
 from course_utils.bench import measure, memory_probe
-from course_utils.bench.measure import BenchSetup, measure_call, time_and_memory
+from course_utils.bench.measure import NO_SCORE_LIMIT, BenchSetup, measure_call, random_qkv, run_impl, time_and_memory
 from course_utils.chapters.flash import ScoreBudgetError
 
 
@@ -21,6 +21,9 @@ def test_measure_runs_each_impl(impl):
 def test_measure_rejects_unknown_impl_dtype_and_half_patterns():
     with pytest.raises(ValueError, match="unknown impl"):
         time_and_memory("magic", 64)
+    q, k, v = random_qkv(2, 64, 16, "float32", torch.device("cpu"))
+    with pytest.raises(ValueError, match=r"unknown impl 'magic'; choose one of"):  # not SDPA in its place
+        run_impl("magic", q, k, v, causal=True, max_score_bytes=NO_SCORE_LIMIT, segments=[64], rates=[1])
     with pytest.raises(ValueError, match="unknown dtype"):
         time_and_memory("sdpa", 64, dtype="float8")
     with pytest.raises(ValueError, match="both segments"):

@@ -162,3 +162,12 @@ def test_last_only_in_a_dilated_model_keeps_the_last_row():
     model = TinyGPT(GPTConfig(vocab_size=11, max_len=32, dilated_segments=(4, 8), dilated_rates=(1, 2))).eval()
     tokens = torch.randint(0, 11, (2, 16))
     torch.testing.assert_close(model(tokens, last_only=True), model(tokens)[:, -1:])
+
+
+@pytest.mark.parametrize(
+    "options", [{"positional": "alibi"}, {"logit_transform": "log_n"}, {"sink_fix": "gate"}], ids=lambda o: str(o)
+)
+def test_a_dilated_config_refuses_what_dilated_attention_cannot_do(options):
+    """Refused when the config is written, not later when the model is built."""
+    with pytest.raises(ValueError, match="dilated attention takes no score bias, logit transform or sink fix"):
+        GPTConfig(vocab_size=5, max_len=8, dilated_segments=(4,), dilated_rates=(1,), **options)

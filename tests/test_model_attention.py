@@ -72,6 +72,11 @@ def test_dilated_patterns_take_positions_added_to_the_embeddings():
     y, weights = attn(torch.randn(2, 20, 32))
     assert y.shape == (2, 20, 32) and weights is None
     assert torch.isfinite(y).all()
+    # the absolute scheme adds nothing inside attention: the layer is the dense reference's dilated attention
+    x = torch.randn(1, 16, 32)
+    q, k, v = attn.split_heads(x)
+    expected = attn.merge_heads(dilated_reference(q, k, v, [8, 16], [1, 2], causal=True))
+    torch.testing.assert_close(attn(x)[0], expected)
 
 
 def test_last_only_with_a_mask_is_the_masked_forwards_last_row():

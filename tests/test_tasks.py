@@ -9,7 +9,8 @@ import torch
 from course_utils.core import corpus
 from course_utils.core.batch import IGNORE_INDEX, TaskBatch
 from course_utils.core.retrieval_tasks import kv_retrieval_batch
-from course_utils.core.tasks import TASKS, make_batch_fn, options_of, task_vocab_size
+from course_utils.core.signatures import options_of
+from course_utils.core.tasks import TASKS, make_batch_fn, task_vocab_size
 
 # one small configuration per registered task
 CONFIGS: dict[str, dict[str, Any]] = {

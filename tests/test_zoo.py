@@ -185,7 +185,7 @@ def test_names_come_from_the_family_rules():
     "call, match",
     [
         (lambda: zoo.names_by_seed("gpt"), "unknown zoo family"),
-        (lambda: zoo.names_by_seed("kv", pos="alibi"), "takes the options"),
+        (lambda: zoo.names_by_seed("kv", pos="alibi"), "has no option"),
         (lambda: zoo.names_by_seed("kv", positional="sinusoidal"), "no entry"),
         (lambda: zoo.entry_name("si-lm", 1, variant="si-prope", tau=3.0), "no zoo entry"),
     ],

@@ -186,6 +186,8 @@ def run_impl(
         return online_softmax_attention(q, k, v, causal=causal, block_size=online_block_size(q.device))
     if impl == "dilated":
         return dilated_attention(q, k, v, segments, rates, causal=causal)
+    if impl != "sdpa":
+        raise ValueError(f"unknown impl {impl!r}; choose one of {IMPLEMENTATIONS}")
     # sdpa_kernel(...) is a one-shot context manager: a fresh one for every call
     with sdpa_kernel(SDPBackend.FLASH_ATTENTION) if _wants_flash(q.device, q.dtype) else nullcontext():
         return F.scaled_dot_product_attention(q, k, v, is_causal=causal)

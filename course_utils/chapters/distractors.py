@@ -15,7 +15,7 @@ from typing import NamedTuple
 import torch
 from torch import Tensor
 
-from course_utils.core.evaluate import attention_weights, target_accuracy
+from course_utils.core.evaluate import last_query_attention, target_accuracy
 from course_utils.core.model import TinyGPT
 from course_utils.core.needle_tasks import decoy_needle_batch, near_miss_batch
 
@@ -44,7 +44,7 @@ def item_weights(model: TinyGPT, tokens: Tensor, starts: Tensor, *, width: int) 
             f"width {width}; got width {width}, starts {starts.min().item()}..{starts.max().item()}: pass width >= 1 "
             "and starts in that range"
         )
-    last = attention_weights(model, tokens)[-1][:, :, -1]  # (B, H, n): the last layer's final query
+    last = last_query_attention(model, tokens)[1]  # (B, H, n): the last layer's final query, O(n) memory
     positions = starts[:, None, :, None] + torch.arange(width)  # (B, 1, items, width)
     picked = (
         last[:, :, None, :].expand(-1, -1, starts.shape[1], -1).gather(-1, positions.expand(-1, last.shape[1], -1, -1))

@@ -89,15 +89,13 @@ def _value_writes_and_weights(model: TinyGPT, tokens: Tensor, layer: int) -> tup
     (layers, batch, heads, n, n), on the device of tokens.
     """
     attn = model.block(layer).attn
-    seen: list[tuple[Tensor, Tensor]] = []
-    handle = attn.register_forward_pre_hook(
-        lambda _m, args, kwargs: seen.append((args[0], kwargs["positions"])), with_kwargs=True
-    )
+    seen: list[Tensor] = []
+    handle = attn.register_forward_pre_hook(lambda _module, args: seen.append(args[0]))
     try:
         weights = attention_weights(model, tokens)
     finally:
         handle.remove()
-    x, positions = seen[0]  # (B, n, D), the normed input of the attention, and its positions (n,)
+    x = seen[0]  # (B, n, D), the normed input of the attention
     v = attn.split_heads(x)[2]  # (B, H, n, d): values carry no rotation
     proj = attn.proj
     weight = proj.effective_weight() if isinstance(proj, SigmaReparamLinear) else proj.weight  # what proj applies

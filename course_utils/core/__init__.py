@@ -26,6 +26,6 @@ GROUPS: dict[str, tuple[str, ...]] = {
         "sigma_reparam",
         "model",
     ),
-    "data": ("vocabs", "batch", "retrieval_tasks", "needle_tasks", "copy_tasks", "corpus", "tasks"),
+    "data": ("vocabs", "batch", "retrieval_tasks", "needle_tasks", "copy_tasks", "corpus", "signatures", "tasks"),
     "run": ("train", "evaluate", "task_accuracy", "metrics", "records", "device"),
 }

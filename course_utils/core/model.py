@@ -81,6 +81,14 @@ class GPTConfig:
                 f"dilated_segments {self.dilated_segments} and dilated_rates {self.dilated_rates} go together: "
                 "pass both (one rate per segment length) or neither (dense attention)"
             )
+        if self.dilated_segments and (
+            self.positional == "alibi" or self.logit_transform != "identity" or self.sink_fix != "none"
+        ):
+            raise ValueError(
+                f"dilated attention takes no score bias, logit transform or sink fix (got positional="
+                f"{self.positional!r}, logit_transform={self.logit_transform!r}, sink_fix={self.sink_fix!r}): use "
+                "rope, p_rope, learned, sinusoidal or no positions and leave the other two at their defaults"
+            )
         defaults = {f.name: f.default for f in fields(self)}
         for option, (choice, users) in OPTION_CHOICES.items():
             value, chosen = getattr(self, option), getattr(self, choice)

@@ -3,7 +3,7 @@
 `make_batch_fn("kv_retrieval", batch_size=64, n_pairs=(4, 16))` turns a task name and keyword options
 (a zoo recipe's `task_kwargs`, say) into a `generator -> TaskBatch` function, and `task_vocab_size`
 gives the embedding rows the same options need. A task's options are its batch function's arguments
-(`TASKS` holds the functions, `options_of` reads them), checked before anything is drawn. The tasks
+(`TASKS` holds the functions, `core.signatures.check_options` reads them), checked before anything is drawn. The tasks
 themselves live in `retrieval_tasks`, `needle_tasks`, `copy_tasks` and `corpus` (the "text" task).
 
 Example:
@@ -16,7 +16,6 @@ Example:
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable
 from dataclasses import dataclass, fields
 from typing import Any
@@ -28,6 +27,7 @@ from course_utils.core.copy_tasks import backcopy_batch, copy_batch, loop_stream
 from course_utils.core.corpus import TextVocab, text_batch
 from course_utils.core.needle_tasks import decoy_needle_batch, near_miss_batch, needle_batch
 from course_utils.core.retrieval_tasks import associative_recall_batch, kv_retrieval_batch
+from course_utils.core.signatures import check_options
 from course_utils.core.vocabs import (
     BackcopyVocab,
     CopyVocab,
@@ -40,24 +40,6 @@ from course_utils.core.vocabs import (
     SymbolVocab,
     Vocab,
 )
-
-
-def options_of(fn: Callable[..., Any], *, leave_out: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The options a function takes by name, read from its signature: (those without a default, those
-    with one), each in signature order, but the parameter `leave_out` (a task's generator, a name
-    rule's seed) and any `*args` or `**kwargs`.
-
-    Example:
-        >>> options_of(copy_batch, leave_out="generator")
-        (('batch_size', 'seq_len'), ('n_symbols', 'distinct', 'skip_lengths'))
-    """
-    parameters = [
-        p
-        for p in inspect.signature(fn).parameters.values()
-        if p.name != leave_out and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
-    ]
-    required = tuple(p.name for p in parameters if p.default is p.empty)
-    return required, tuple(p.name for p in parameters if p.default is not p.empty)
 
 
 @dataclass(frozen=True)
@@ -101,15 +83,7 @@ def _checked_task(name: str, options: dict[str, Any], *, all_required: bool) -> 
     if "generator" in options:
         raise ValueError("do not pass generator here; the returned function takes it per call")
     spec = TASKS[name]
-    required, optional = options_of(spec.draw_batch, leave_out="generator")
-    unknown = [option for option in options if option not in required + optional]
-    if unknown:
-        raise ValueError(
-            f"task {name!r} has no option {unknown}; it takes {list(required + optional)}: pass only those"
-        )
-    missing = [option for option in required if option not in options]
-    if all_required and missing:
-        raise ValueError(f"task {name!r} needs {missing}; pass every one of {list(required)}")
+    check_options(spec.draw_batch, options, leave_out="generator", what=f"task {name!r}", all_required=all_required)
     return spec
 
 

@@ -111,6 +111,7 @@ def train(
     cosine decay keep their full length), so the k losses equal the first k of a full run.
     `callback(step, model)` runs before step 0, every `callback_every` steps and after the last
     step run (step = number of steps done), with the model in eval mode, e.g. to track a metric.
+    Training leaves the model in eval mode, ready to evaluate.
 
     Example:
         Training the reader's copy `model` (minutes, so not run as a test):

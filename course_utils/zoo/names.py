@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from course_utils.core.tasks import options_of
+from course_utils.core.signatures import check_options
 
 
 def recall_name(seed: int, *, transform: str, reference: int = 0, value_answers: bool = False) -> str:
@@ -187,13 +187,5 @@ def format_entry_name(
     if family_name not in rules:
         raise ValueError(f"unknown zoo family {family_name!r}; choose one of {sorted(rules)}")
     rule = rules[family_name]
-    required, optional = options_of(rule, leave_out="seed")
-    unknown = [option for option in options if option not in required + optional]
-    missing = [option for option in required if option not in options]
-    if unknown or missing:
-        always = f", of which {list(required)} always" if required else ""
-        raise ValueError(
-            f"zoo family {family_name!r} takes the options {list(required + optional)}{always}; got {sorted(options)}: "
-            "pass only those options"
-        )
+    check_options(rule, options, leave_out="seed", what=f"zoo family {family_name!r}")
     return rule(seed, **options)
