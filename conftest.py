@@ -1,9 +1,10 @@
 """Repository-wide pytest configuration.
 
 nbval (`pytest --nbval`) re-executes each notebook and compares every cell's fresh outputs with the
-stored ones. Here we leave stderr out of that comparison: warnings, progress bars on stderr and library
-log lines vary from run to run and machine to machine, and stdout, results and figures' text are what
-the course's claims rest on. Volatile text on stdout is masked by tests/nbval_sanitize.cfg instead.
+stored ones (text only: nbval compares no image, so a figure's numbers are checked by the claims tests
+and the printed values beside it). Here we leave stderr out of that comparison: warnings, progress bars
+on stderr and library log lines vary from run to run and machine to machine, while stdout and results
+are what the course's claims rest on. Volatile text on stdout is masked by tests/nbval_sanitize.cfg instead.
 
 The network is disabled for the whole test run: tests/offline/sitecustomize.py is put first on
 PYTHONPATH (inherited by the notebook kernels and every subprocess) and loaded here as well.

@@ -2,6 +2,7 @@ import pytest
 import torch
 
 from course_utils.core.positional import (
+    BIASED_SCHEMES,
     POSITIONAL_SCHEMES,
     ALiBi,
     LearnedAbsolute,
@@ -113,3 +114,9 @@ def test_p_rope_fraction_reaches_the_model():
     angles = model.positional.angles(torch.arange(4))  # head width 16: 8 frequencies, 3 of them rotate
     assert model.positional.p == 0.375
     assert angles[:, :3].abs().sum() > 0 and angles[:, 3:].abs().sum() == 0
+
+
+@pytest.mark.parametrize("name", POSITIONAL_SCHEMES)
+def test_the_biased_schemes_are_those_whose_modules_add_a_bias(name):
+    scheme = make_positional(name, d_model=16, heads=2, max_len=8)
+    assert scheme.adds_bias == (name in BIASED_SCHEMES)

@@ -91,6 +91,19 @@ def test_first_steps_reproduce_the_stored_loss_curve(name):
     assert losses == (pytest.approx(stored, rel=5e-3) if hot else pytest.approx(stored, rel=0, abs=1e-5))
 
 
+@pytest.mark.slow
+@pytest.mark.locked
+def test_a_whole_recipe_rebuilds_its_checkpoint():
+    """Past the warm-up the first-steps test stops in: copy-s0's 300 steps (about 10 s) give the stored loss
+    curve, the stored held-out accuracy and the stored weights."""
+    model, record = zoo.load_entry("copy-s0", verbose=False)
+    retrained, losses = zoo.train_entry("copy-s0", progress=False)
+    assert losses == pytest.approx(record["losses"], rel=0, abs=1e-5)
+    assert zoo.evaluate_entry(retrained, zoo.ZOO["copy-s0"]) == pytest.approx(record["accuracy"], abs=1e-6)
+    for key, weight in model.state_dict().items():
+        torch.testing.assert_close(retrained.state_dict()[key], weight, rtol=1e-4, atol=1e-5, msg=key)
+
+
 @pytest.mark.parametrize("course_threads", [None, "2"])
 def test_training_an_entry_runs_on_one_thread_and_gives_the_count_back(monkeypatch, course_threads):
     """A retrain runs on one thread (its losses repeat), whatever COURSE_THREADS says, and leaves a

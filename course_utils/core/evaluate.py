@@ -49,6 +49,19 @@ def eval_mode(model: nn.Module) -> Iterator[nn.Module]:
         model.train(was_training)
 
 
+def check_logits_targets(logits: Tensor, targets: Tensor) -> None:
+    """Raise ValueError unless logits (batch, n, vocab) and targets (batch, n) come from one batch.
+
+    Example:
+        >>> check_logits_targets(torch.zeros(2, 5, 7), torch.zeros(2, 5, dtype=torch.long))
+    """
+    if logits.dim() != 3 or logits.shape[:2] != targets.shape:
+        raise ValueError(
+            f"logits (batch, n, vocab) {tuple(logits.shape)} do not match targets (batch, n) {tuple(targets.shape)}; "
+            "pass the model's logits on batch.tokens with batch.targets"
+        )
+
+
 def forward_in_rows(
     model: nn.Module,
     tokens: Tensor,
@@ -97,7 +110,6 @@ def _moved_to(device: torch.device, model_kwargs: Mapping[str, Tensor | bool | N
     return {name: value.to(device) if isinstance(value, Tensor) else value for name, value in model_kwargs.items()}
 
 
-@torch.no_grad()
 def forward_with_weights(
     model: nn.Module, tokens: Tensor, **model_kwargs: Tensor | bool | None
 ) -> tuple[Tensor, Tensor]:
@@ -150,16 +162,11 @@ def token_losses(logits: Tensor, targets: Tensor) -> Tensor:
         >>> token_losses(torch.zeros(1, 2, 4), torch.tensor([[1, IGNORE_INDEX]]))
         tensor([[1.3863,    nan]])
     """
-    if logits.shape[:2] != targets.shape:
-        raise ValueError(
-            f"logits {tuple(logits.shape)} do not match targets {tuple(targets.shape)}; pass logits (batch, n, vocab) "
-            "of the batch whose targets (batch, n) you pass"
-        )
+    check_logits_targets(logits, targets)
     losses = F.cross_entropy(logits.transpose(1, 2), targets.clamp_min(0), reduction="none")
     return losses.masked_fill(targets == IGNORE_INDEX, float("nan"))
 
 
-@torch.no_grad()
 def last_query_attention(model: TinyGPT, tokens: Tensor) -> tuple[Tensor, Tensor]:
     """Logits and last-layer attention weights of the last position only: `model(tokens, last_only=True)`.
 
@@ -179,7 +186,6 @@ def last_query_attention(model: TinyGPT, tokens: Tensor) -> tuple[Tensor, Tensor
     return logits[:, 0], weights[-1, :, :, 0]
 
 
-@torch.no_grad()
 def last_token_accuracy(model: nn.Module, tokens: Tensor, answers: Tensor, *, positions: Tensor | None = None) -> float:
     """Share of rows whose argmax at the last position is the answer.
 
@@ -204,7 +210,6 @@ def last_token_accuracy(model: nn.Module, tokens: Tensor, answers: Tensor, *, po
     return (predicted == answers).float().mean().item()
 
 
-@torch.no_grad()
 def position_losses(model: TinyGPT, windows: TaskBatch, n: int, *, rows_per_call: int = 64) -> Tensor:
     """Next-character loss (nats) at every position of n-token pieces cut from the same windows.
 
@@ -235,7 +240,6 @@ def position_losses(model: TinyGPT, windows: TaskBatch, n: int, *, rows_per_call
     return losses.view(rows, width // n, n)
 
 
-@torch.no_grad()
 def target_accuracy(
     model: nn.Module,
     tokens: Tensor,

@@ -1,6 +1,6 @@
 """Logit transforms: functions of the scores applied just before the softmax.
 
-The course's attention calls `transform(scores, q_pos, k_pos)` on
+The course's attention calls `transform(scores, q_pos, k_pos, causal=causal)` (`LogitTransform`) on
 `scores: (batch, heads, n_q, n_k)` after the positional bias and before the mask.
 Identity is the default. Log-n scaling and Scalable-Softmax fight attention dilution
 (notebook 02); scale-invariant attention (notebook 08) depends on the query-key distance t:

@@ -15,7 +15,7 @@ from torch import Tensor, nn
 from course_utils.core.attention import token_positions
 from course_utils.core.logits import SCALE_INVARIANT_TRANSFORMS, make_logit_transform
 from course_utils.core.model_attention import ModelAttention
-from course_utils.core.positional import PositionalScheme, make_positional
+from course_utils.core.positional import BIASED_SCHEMES, PositionalScheme, make_positional
 from course_utils.core.sigma_reparam import SigmaReparamLinear
 
 #: The options that tune one choice: option -> (the field that makes the choice, the values that use the option).
@@ -82,7 +82,7 @@ class GPTConfig:
                 "pass both (one rate per segment length) or neither (dense attention)"
             )
         if self.dilated_segments and (
-            self.positional == "alibi" or self.logit_transform != "identity" or self.sink_fix != "none"
+            self.positional in BIASED_SCHEMES or self.logit_transform != "identity" or self.sink_fix != "none"
         ):
             raise ValueError(
                 f"dilated attention takes no score bias, logit transform or sink fix (got positional="

@@ -209,6 +209,10 @@ POSITIONAL_SCHEMES: dict[str, Callable[..., PositionalScheme]] = {
     "alibi": lambda *, heads, **_: ALiBi(heads),
 }
 
+#: The schemes that bias the scores (`adds_bias`): a config that cannot take a bias (dilated attention)
+#: refuses them by name, before any module is built.
+BIASED_SCHEMES: tuple[str, ...] = ("alibi",)
+
 
 def make_positional(
     name: str, *, d_model: int, heads: int, max_len: int, rope_base: float = 10000.0, p_rope_fraction: float = 0.75

@@ -11,8 +11,8 @@ head another way out. They share one interface, `SinkFix`, whose two methods the
 - `adjust_head_outputs(out, weights, x)` changes the heads' outputs: "sink_kv" adds its extra value's share
   (`add_sink_value`), "gate" multiplies each head's output by a gate computed from x.
 
-`SINK_FIXES` holds the fixes by name ("none" is `NoSinkFix`); every fix is built from the same keyword
-arguments, `d_model`, `heads` and `sink_init`, and `make_sink_fix(name, ...)` builds one by name.
+`SINK_FIXES` holds the fixes by name ("none" is `NoSinkFix`); every fix is built from `d_model` and `heads`,
+"learned_sink" from its starting score `sink_init` too, and `make_sink_fix(name, ...)` builds one by name.
 """
 
 from __future__ import annotations

@@ -18,7 +18,7 @@ from tqdm.auto import tqdm
 
 from course_utils.core.batch import IGNORE_INDEX, TaskBatch
 from course_utils.core.device import model_device
-from course_utils.core.evaluate import eval_mode
+from course_utils.core.evaluate import check_logits_targets, eval_mode
 
 
 @dataclass(frozen=True)
@@ -86,11 +86,7 @@ def next_token_loss(logits: Tensor, targets: Tensor) -> Tensor:
         >>> next_token_loss(torch.zeros(1, 2, 4), torch.tensor([[1, IGNORE_INDEX]]))
         tensor(1.3863)
     """
-    if logits.shape[:2] != targets.shape:
-        raise ValueError(
-            f"logits (batch, n, vocab) {tuple(logits.shape)} do not match targets {tuple(targets.shape)}; pass the "
-            "model's logits on batch.tokens with batch.targets"
-        )
+    check_logits_targets(logits, targets)
     return F.cross_entropy(logits.flatten(0, 1), targets.flatten(), ignore_index=IGNORE_INDEX)
 
 

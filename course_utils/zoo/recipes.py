@@ -596,9 +596,23 @@ def decoy_entry(seed: int, *, near_miss: bool = False) -> ZooEntry:
     )
 
 
-ZOO: dict[str, ZooEntry] = {
-    entry.name: entry
-    for entry in [
+def entries_by_name(entries: list[ZooEntry]) -> dict[str, ZooEntry]:
+    """{name: entry}, refusing two recipes that spell the same name (the second would replace the first).
+
+    Example:
+        >>> list(entries_by_name([copy_entry(0), copy_entry(1)]))
+        ['copy-s0', 'copy-s1']
+    """
+    by_name: dict[str, ZooEntry] = {}
+    for entry in entries:
+        if entry.name in by_name:
+            raise ValueError(f"two recipes are named {entry.name!r}; give one of them a name option the other lacks")
+        by_name[entry.name] = entry
+    return by_name
+
+
+ZOO: dict[str, ZooEntry] = entries_by_name(
+    [
         *[copy_entry(seed, seq_len=seq_len) for seq_len in (12, 8) for seed in SEEDS],
         *[copy_induct_entry(seed) for seed in SEEDS],
         *[recall_entry(transform, seed) for transform in ("identity", "log_n", "ssmax") for seed in SEEDS],
@@ -623,7 +637,7 @@ ZOO: dict[str, ZooEntry] = {
         *[loop_entry(seed, rare=rare) for rare in (False, True) for seed in SEEDS],
         *[decoy_entry(seed, near_miss=near_miss) for near_miss in (False, True) for seed in SEEDS],
     ]
-}
+)
 
 
 def entry_name(family: str, seed: int, **options: Any) -> str:

@@ -52,6 +52,7 @@ from course_utils.zoo.recipes import (
     SI_VARIANTS,
     ZooEntry,
     derive_entry,
+    entries_by_name,
     kv_dilated_entry,
     kv_entry,
     names_by_seed,
@@ -169,9 +170,9 @@ def si_lm_trial_entry(
 #: The dilated language models' measurement: they form no attention weights, so no octave masses.
 _measure_lm_no_octaves: Callable[[TinyGPT], dict[str, Any]] = partial(measure_lm, octaves=False)
 
-#: Every trial: (recipe, measurement), by name.
-TRIALS: dict[str, tuple[ZooEntry, Callable[[TinyGPT], dict[str, Any]]]] = {
-    entry.name: (entry, measure)
+#: Every trial: (recipe, measurement); `TRIALS` holds them by name.
+_TRIAL_LIST: list[tuple[ZooEntry, Callable[[TinyGPT], dict[str, Any]]]] = [
+    (entry, measure)
     for seed in SEEDS
     for entry, measure in (
         (kv_dilated_long_entry(seed), measure_kv),
@@ -215,6 +216,13 @@ TRIALS: dict[str, tuple[ZooEntry, Callable[[TinyGPT], dict[str, Any]]]] = {
             measure_lm,
         ),
         *((si_needle_entry(variant, seed), measure_needle) for variant in SI_VARIANTS),
+    )
+]
+# entries_by_name refuses two trials of one name, and keeps the list's order (so zip pairs each with its measure).
+TRIALS: dict[str, tuple[ZooEntry, Callable[[TinyGPT], dict[str, Any]]]] = {
+    name: (entry, measure)
+    for (name, entry), (_, measure) in zip(
+        entries_by_name([entry for entry, _ in _TRIAL_LIST]).items(), _TRIAL_LIST, strict=True
     )
 }
 
