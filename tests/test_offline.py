@@ -25,6 +25,13 @@ def test_a_bytes_host_is_refused_too(host):
         sock.connect_ex((host, 80))
 
 
+def test_a_datagram_to_another_machine_is_refused_and_loopback_still_works():
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        with pytest.raises(OSError, match="network disabled"):
+            sock.sendto(b"x", ("93.184.216.34", 53))
+        assert sock.sendto(b"x", ("127.0.0.1", 9)) == 1
+
+
 def test_a_bytes_loopback_host_still_connects():
     with socket.socket() as server:
         server.bind(("127.0.0.1", 0))

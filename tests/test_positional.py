@@ -120,3 +120,8 @@ def test_p_rope_fraction_reaches_the_model():
 def test_the_biased_schemes_are_those_whose_modules_add_a_bias(name):
     scheme = make_positional(name, d_model=16, heads=2, max_len=8)
     assert scheme.adds_bias == (name in BIASED_SCHEMES)
+
+
+def test_rope_refuses_a_base_that_rotates_nothing():
+    with pytest.raises(ValueError, match="RoPE base must be > 1, got 1.0; use the usual base, 10000.0"):
+        RoPE(8, base=1.0)

@@ -31,6 +31,7 @@ def test_every_record_exists_with_its_measurements(name):
 
 
 @pytest.mark.slow
+@pytest.mark.locked
 @pytest.mark.parametrize("name", sorted(trials.TRIALS))
 def test_first_steps_reproduce_the_stored_losses(name):
     """Provenance, as for the zoo: the recipe's first steps give the stored losses (4 steps for seed 0,

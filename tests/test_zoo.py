@@ -482,3 +482,18 @@ def test_alibi_kv_learns_and_degrades_past_its_training_length(seed):
         for k, b in ((k, kv_retrieval_batch(256, k, generator=50 + k)) for k in (16, 64))
     }
     assert at[64] < at[16] - 0.2, at
+
+
+def test_a_recipe_refuses_what_would_make_it_wrong_when_written():
+    """An unknown family or tracker, a replacement and an update of one field, two recipes of one name."""
+    from dataclasses import replace
+
+    entry = zoo.get_entry("copy-s0")
+    with pytest.raises(ValueError, match="family 'nope' has no data stream; choose one of"):
+        replace(entry, family="nope")
+    with pytest.raises(ValueError, match="unknown tracker 'nope'; choose one of"):
+        replace(entry, tracker="nope")
+    with pytest.raises(ValueError, match="pass model_overrides= \\(a replacement\\) or updates to it, not both"):
+        recipes.derive_entry(entry, name="x", description="x", model_updates={"layers": 3}, model_overrides={})
+    with pytest.raises(ValueError, match="two recipes are named 'copy-s0'; give one of them a name option"):
+        recipes.entries_by_name([entry, entry])

@@ -18,6 +18,7 @@ from torch import Tensor, nn
 
 from course_utils.core.attention import MultiHeadAttention
 from course_utils.core.device import model_device
+from course_utils.core.evaluate import eval_mode
 from course_utils.core.metrics import js_divergence
 from course_utils.core.model import TinyGPT
 
@@ -118,7 +119,6 @@ def random_stack_residuals(
     return residuals
 
 
-@torch.no_grad()
 def last_token_shift(model: TinyGPT, tokens: Tensor, *, position: int = 1, offset: int = 7) -> Tensor:
     """How far one early token moves the last position's final representation (over-squashing).
 
@@ -142,8 +142,9 @@ def last_token_shift(model: TinyGPT, tokens: Tensor, *, position: int = 1, offse
     seen: list[Tensor] = []
     handle = model.norm.register_forward_hook(lambda _module, _inputs, out: seen.append(out[:, -1]))
     try:
-        model(tokens.to(device))
-        model(changed.to(device))
+        with eval_mode(model):  # both forwards see the same weights (σReparam updates them in training mode)
+            model(tokens.to(device))
+            model(changed.to(device))
     finally:
         handle.remove()
     return ((seen[0] - seen[1]).norm(dim=-1) / seen[0].norm(dim=-1)).to(tokens.device)

@@ -218,12 +218,9 @@ _TRIAL_LIST: list[tuple[ZooEntry, Callable[[TinyGPT], dict[str, Any]]]] = [
         *((si_needle_entry(variant, seed), measure_needle) for variant in SI_VARIANTS),
     )
 ]
-# entries_by_name refuses two trials of one name, and keeps the list's order (so zip pairs each with its measure).
+entries_by_name([entry for entry, _ in _TRIAL_LIST])  # refuses two trials of one name
 TRIALS: dict[str, tuple[ZooEntry, Callable[[TinyGPT], dict[str, Any]]]] = {
-    name: (entry, measure)
-    for (name, entry), (_, measure) in zip(
-        entries_by_name([entry for entry, _ in _TRIAL_LIST]).items(), _TRIAL_LIST, strict=True
-    )
+    entry.name: (entry, measure) for entry, measure in _TRIAL_LIST
 }
 
 

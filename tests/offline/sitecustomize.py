@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
 _LOCAL_NAMES = {"localhost", "ip6-localhost", ""}
 _connect, _connect_ex, _getaddrinfo = socket.socket.connect, socket.socket.connect_ex, socket.getaddrinfo
+_sendto = socket.socket.sendto
 
 
 def _is_local(host: object) -> bool:
@@ -52,6 +53,13 @@ def _guarded_connect_ex(self: _socket.socket, address: Any) -> int:
     return _connect_ex(self, address)
 
 
+def _guarded_sendto(self: _socket.socket, data: Any, *args: Any) -> int:
+    address = args[-1]  # sendto(data, address) or sendto(data, flags, address)
+    if self.family in (socket.AF_INET, socket.AF_INET6) and not _is_local(address[0]):
+        _refuse(address)
+    return _sendto(self, data, *args)
+
+
 def _guarded_getaddrinfo(host: bytes | str | None, *args: Any, **kwargs: Any) -> list[Any]:
     if not _is_local(host):
         _refuse(host)
@@ -62,3 +70,4 @@ def _guarded_getaddrinfo(host: bytes | str | None, *args: Any, **kwargs: Any) ->
 socket.socket.connect = _guarded_connect  # type: ignore[method-assign]
 socket.socket.connect_ex = _guarded_connect_ex  # type: ignore[method-assign]
 socket.getaddrinfo = _guarded_getaddrinfo
+socket.socket.sendto = _guarded_sendto  # type: ignore[method-assign]  # UDP needs no connect
