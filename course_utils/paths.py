@@ -13,8 +13,10 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 REPO_DIR = PACKAGE_DIR.parent
 #: The teacher notebooks, `NN_name.ipynb`, each paired with its `NN_name.py`.
 NOTEBOOKS_DIR = REPO_DIR / "notebooks"
-#: The student editions, `NN_name.ipynb`, generated from the teacher notebooks by `make student`.
+#: The self-study student editions, `NN_name.ipynb`, generated from the teacher notebooks by `make student`.
 STUDENT_DIR = REPO_DIR / "student"
+#: The graded student editions (visible checks test the form only), generated beside them by `make student`.
+GRADED_DIR = REPO_DIR / "graded"
 #: A chapter notebook's name: two digits, an underscore (`01_attention_from_scratch.ipynb`).
 CHAPTER_GLOB = "[0-9][0-9]_*.ipynb"
 #: The shipped text corpus of the "text" task (Python standard-library documentation).

@@ -107,6 +107,7 @@ from course_utils.core.evaluate import token_losses
 from course_utils.core.metrics import SINK_THRESHOLD, sink_mass, sink_rate
 from course_utils.core.sink_fixes import sink_softmax
 from course_utils.tools.plotting import finish, plot_attention_maps, use_course_style
+from course_utils.tools.quiz import explain
 
 set_threads(2)
 seed_everything(0)
@@ -850,9 +851,12 @@ q1_answer = "A"  # SOLUTION
 # # BEGIN TESTS
 
 # %%
-""" # BEGIN TEST CONFIG
-success_message: "A sink is a token, usually the first, that receives far more attention than its content warrants: idle heads park their weight there. It is not an aggregation point: in a causal model BOS sees only itself, so its state carries nothing about the sequence, and its value acts as a bias (section 3, what the sink writes)."
-"""  # END TEST CONFIG
+# FORM
+from course_utils.tools.quiz import normalize_choice
+
+assert normalize_choice(q1_answer, "ABCD")
+
+# %%
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q1_answer, "106d3a83e22d982da17127b07d150fba305c3f960a9a99608ae9ea9ce0b4d017", salt="04/q1")
@@ -862,6 +866,9 @@ assert check_choice(q1_answer, "106d3a83e22d982da17127b07d150fba305c3f960a9a9960
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END QUESTION
+
+# %%
+explain(q1_answer, "sealed:33Zl5tMMzcoPIP+D//Al0IMBZFINf1meZx+TeSqEnrOTnpctd5s5CLDLM/2qN/lN9YG9EG+t5UcNERg7xbKKum3sPemnqTKCElah5y7LTeKwal3xa+3tPNaGBb2yD4rvcpkB3KKVjWNmpbf7FN/ZZgWx8i/342SN5Oed14t7Tm5CunoMYctEGDjgxsjNQVKAQnKP6yE4RX4E88volYPfZoaREOr0iakrBYl9IdNJtVo03VsXPF57rZHXn1qj+h39vtytFN8uxUAmzOyVfOgXpZr8r6mM2apUM07GC4RIBHYjKLPYupYPtAZXvTj1hkzw8Tp7hK+tNAUnADMjnbsnGD0bGjeF8/BudTqsXEg82LZ6s0lezET0RkQLspJR4w732nJ2JxCQUTkbZrHlBv5lFYbL01sdDlnPrtbVatFSlwJsxxY6vQMsQkRDsRv3lA==", salt="04/q1")
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION

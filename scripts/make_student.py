@@ -1,5 +1,11 @@
 #!/usr/bin/env python
-"""Generate the student notebooks in `student/` from the teacher notebooks in `notebooks/`.
+"""Generate the two student editions, `student/` and `graded/`, from the teacher notebooks in `notebooks/`.
+
+- `student/` (self-study): every check a student may run is visible; each question's rationale
+  follows its check in an `explain(...)` cell, sealed under the right answer
+  (`course_utils.tools.quiz.seal`), so it opens only once the answer is right.
+- `graded/` (for a class): the visible checks test the answer's form only (the `# FORM` test cell
+  of each question); every other check is hidden, and the `explain` cells are left out.
 
 A teacher notebook `notebooks/NN_name.ipynb` is an otter-grader 7 "assign" master notebook when
 it has a raw cell starting with `# ASSIGNMENT CONFIG`. For each one this script runs
@@ -10,9 +16,9 @@ metadata), normalises it so that regenerating is byte-stable, and writes it to
 
 Usage:
 
-    python scripts/make_student.py                 # (re)write student/
-    python scripts/make_student.py --check         # exit 1, with a diff summary, if student/ is stale
-    python scripts/make_student.py --out DIR       # write (or --check) DIR instead of student/
+    python scripts/make_student.py                 # (re)write student/ and graded/
+    python scripts/make_student.py --check         # exit 1, with a diff summary, if either is stale
+    python scripts/make_student.py --edition graded --out DIR   # write (or --check) one edition into DIR
     python scripts/make_student.py --notebooks DIR # read masters from DIR (default: $COURSE_NOTEBOOKS_DIR
                                                    # or notebooks/)
     python scripts/make_student.py --run-tests     # also let otter run every test against the solutions
@@ -46,12 +52,20 @@ from pathlib import Path
 
 import nbformat
 
-from course_utils.paths import CHAPTER_GLOB, NOTEBOOKS_DIR, REPO_DIR, STUDENT_DIR, chapter_notebooks
+from course_utils.paths import CHAPTER_GLOB, GRADED_DIR, NOTEBOOKS_DIR, REPO_DIR, STUDENT_DIR, chapter_notebooks
 from course_utils.tools.quiz import OTTER_MARKER
 
 #: Environment variable overriding the default teacher-notebook directory.
 NOTEBOOKS_ENV = "COURSE_NOTEBOOKS_DIR"
 DEFAULT_OUT = STUDENT_DIR
+#: The editions and the folder each is written to.
+EDITIONS = {"student": STUDENT_DIR, "graded": GRADED_DIR}
+
+#: A test cell whose first line is this checks the answer's form only; it is the one visible check of
+#: the graded edition, and every question starts its tests with one.
+FORM_MARK = "# FORM"
+#: A code cell outside the questions that starts with this prints a sealed rationale: self-study only.
+EXPLAIN_CALL = "explain("
 
 #: The kernelspec written into every student notebook: the one name every Jupyter resolves.
 STUDENT_KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
@@ -62,7 +76,7 @@ VOLATILE_NB_METADATA = ("kernelspec", "language_info")
 
 #: The Colab cell of every chapter (tests/test_book.py checks it) and the folders it moves into.
 COLAB_MARK = '"google.colab" in sys.modules'
-COLAB_FOLDER, COLAB_STUDENT_FOLDER = '"/content/course/notebooks"', '"/content/course/student"'
+COLAB_FOLDER = '"/content/course/notebooks"'
 
 
 class AssignError(RuntimeError):
@@ -167,6 +181,81 @@ def run_otter_assign(master: Path, result_dir: Path, *, run_tests: bool = False,
     return AssignResult(master, result_dir, buf.getvalue())
 
 
+def _marker(cell) -> tuple[str, str] | None:
+    """`("begin"|"end", "question"|"solution"|"tests"|"prompt")` for an otter raw marker cell, else None."""
+    if cell.cell_type != "raw" or not (match := OTTER_MARKER.match(cell.source)) or match[1] is None:
+        return None
+    return match[1].lower(), match[2].lower()
+
+
+def question_test_cells(nb: nbformat.NotebookNode) -> dict[str, list[nbformat.NotebookNode]]:
+    """Each question's test cells (the code cells between `# BEGIN TESTS` and `# END TESTS`), by name."""
+    tests: dict[str, list[nbformat.NotebookNode]] = {}
+    name, inside = None, False
+    for cell in nb.cells:
+        marker = _marker(cell)
+        if marker == ("begin", "question"):
+            found = re.search(r"^\s*#?\s*name:\s*(\S+)", cell.source, re.M)
+            name = found[1] if found else f"question {len(tests) + 1}"
+            tests[name] = []
+        elif marker and marker[1] == "tests":
+            inside = marker[0] == "begin"
+        elif inside and cell.cell_type == "code" and name is not None:
+            tests[name].append(cell)
+    return tests
+
+
+def is_hidden_test(source: str) -> bool:
+    """Whether otter reads a test cell as hidden (`# HIDDEN` first line, or `hidden: true` in its config)."""
+    first = source.lstrip().split("\n", 1)[0]
+    return (first.startswith("#") and re.search(r"\bhidden\b", first, re.I) is not None) or re.search(
+        r"^hidden:\s*true\s*$", source, re.M | re.I
+    ) is not None
+
+
+def is_explain_cell(cell) -> bool:
+    """Whether a cell is a self-study `explain(...)` cell (printing a sealed rationale)."""
+    return cell.cell_type == "code" and cell.source.lstrip().startswith(EXPLAIN_CALL)
+
+
+def check_master(nb: nbformat.NotebookNode, name: str) -> None:
+    """Refuse a teacher notebook whose questions would leak or could not be graded.
+
+    Raises:
+        AssignError: if a test carries a `success_message` (stored readable in the student
+            notebook: seal the rationale into an `explain` cell instead) or a question's tests do not
+            start with a `# FORM` cell.
+    """
+    for question, cells in question_test_cells(nb).items():
+        if not cells or not cells[0].source.startswith(FORM_MARK):
+            raise AssignError(
+                f"{name} {question}: its first test cell must start with `{FORM_MARK}` and check the answer's "
+                "form only (see docs/writing-quizzes.md)"
+            )
+        for cell in cells:
+            if re.search(r"^\s*success_message:", cell.source, re.M):
+                raise AssignError(
+                    f"{name} {question}: a success_message is readable in the student notebook's metadata; "
+                    "seal the rationale into an explain(...) cell after the question instead"
+                )
+
+
+def graded_master(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """The teacher notebook as the graded edition's master: only `# FORM` tests visible, no `explain` cells."""
+    nb = copy.deepcopy(nb)
+    for cells in question_test_cells(nb).values():
+        for cell in cells:
+            if cell.source.startswith(FORM_MARK) or is_hidden_test(cell.source):
+                continue
+            if cell.source.lstrip().startswith('"""'):  # a `""" # BEGIN TEST CONFIG` header
+                first, rest = cell.source.split("\n", 1)
+                cell.source = f"{first}\nhidden: true\n{rest}"
+            else:
+                cell.source = "# HIDDEN\n" + cell.source
+    nb.cells = [cell for cell in nb.cells if not is_explain_cell(cell)]
+    return nb
+
+
 def _cell_id(cell: dict, seen: set[str]) -> str:
     text = cell["cell_type"] + "\0" + cell["source"]
     base = hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
@@ -207,8 +296,8 @@ def normalise_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return nb
 
 
-def colab_cell_first(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """Move the chapter's Colab cell (and the markdown that introduces it) to the top, pointed at student/.
+def colab_cell_first(nb: nbformat.NotebookNode, edition: str = "student") -> nbformat.NotebookNode:
+    """Move the chapter's Colab cell (and the markdown that introduces it) to the top, pointed at the edition.
 
     Otter puts its init cell (`import otter`) first, but on Colab otter is only there once the Colab
     cell has installed it; and otter reads the student notebook's checks from the notebook file in the
@@ -222,7 +311,7 @@ def colab_cell_first(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     start = index - 1 if index > 0 and nb.cells[index - 1].cell_type == "markdown" else index
     moved = nb.cells[start : index + 1]
     del nb.cells[start : index + 1]
-    moved[-1].source = moved[-1].source.replace(COLAB_FOLDER, COLAB_STUDENT_FOLDER)
+    moved[-1].source = moved[-1].source.replace(COLAB_FOLDER, f'"/content/course/{edition}"')
     nb.cells = moved + nb.cells
     return nb
 
@@ -241,7 +330,7 @@ def comparable_text(text: str) -> str:
     return notebook_text(nb)
 
 
-def collect_student_files(result: AssignResult) -> dict[str, str]:
+def collect_student_files(result: AssignResult, edition: str = "student") -> dict[str, str]:
     """The files of one assignment's student version, as `{path relative to student/: text}`.
 
     The notebook is normalised. Other files otter put in the student directory (from the
@@ -261,26 +350,44 @@ def collect_student_files(result: AssignResult) -> dict[str, str]:
             )
         if path == result.student_notebook:
             nb = nbformat.read(path, as_version=4)
-            files[rel] = notebook_text(normalise_notebook(colab_cell_first(nb)))
+            files[rel] = notebook_text(normalise_notebook(colab_cell_first(nb, edition)))
         else:
             files[rel] = path.read_text(encoding="utf-8")
     return files
 
 
 def build_student_files(
-    notebooks_dir: Path | None = None, *, run_tests: bool = False, workdir: Path | None = None
+    notebooks_dir: Path | None = None,
+    *,
+    edition: str = "student",
+    run_tests: bool = False,
+    workdir: Path | None = None,
+    only: str = "",
 ) -> dict[str, str]:
-    """Run otter assign on every assign notebook and return all student files by relative path.
+    """Run otter assign on every assign notebook and return one edition's files by relative path.
 
-    Raises `AssignError` if otter fails, or if two notebooks produce different files at the same path.
+    `edition` is "student" (self-study) or "graded" (the master first passes through `graded_master`);
+    `only` keeps the masters whose name starts with it (`"04"`).
+
+    Raises `AssignError` if a master fails `check_master`, if otter fails, or if two notebooks
+    produce different files at the same path; `ValueError` for an unknown edition.
     """
-    masters = find_assign_notebooks(notebooks_dir)
+    if edition not in EDITIONS:
+        raise ValueError(f"unknown edition {edition!r}: pick one of {sorted(EDITIONS)}")
+    masters = [m for m in find_assign_notebooks(notebooks_dir) if m.name.startswith(only)]
     files: dict[str, str] = {}
     with tempfile.TemporaryDirectory(prefix="make_student_") as tmp:
         base = Path(workdir or tmp)
         for master in masters:
-            result = run_otter_assign(master, base / master.stem, run_tests=run_tests)
-            for rel, text in collect_student_files(result).items():
+            nb = nbformat.read(master, as_version=4)
+            check_master(nb, master.name)
+            source = master
+            if edition == "graded":
+                source = base / "graded_masters" / master.name
+                source.parent.mkdir(parents=True, exist_ok=True)
+                nbformat.write(graded_master(nb), source)
+            result = run_otter_assign(source, base / edition / master.stem, run_tests=run_tests)
+            for rel, text in collect_student_files(result, edition).items():
                 if rel in files and files[rel] != text:
                     raise AssignError(f"{master.name}: {rel} clashes with another notebook's file")
                 files[rel] = text
@@ -352,7 +459,7 @@ def compare(
     return problems
 
 
-def write(out_dir: Path, expected: dict[str, str]) -> list[str]:
+def write(out_dir: Path, expected: dict[str, str], *, remove_stale: bool = True) -> list[str]:
     """Write the generated files into `out_dir` (only those that changed); remove stale notebooks.
 
     Returns the list of paths written or removed.
@@ -367,7 +474,7 @@ def write(out_dir: Path, expected: dict[str, str]) -> list[str]:
         with open(path, "w", encoding="utf-8", newline="\n") as f:
             f.write(text)
         changed.append(f"wrote {path}")
-    for name in stale_notebooks(out_dir, expected):
+    for name in stale_notebooks(out_dir, expected) if remove_stale else []:
         (out_dir / name).unlink()
         changed.append(f"removed stale {out_dir / name}")
     return changed
@@ -382,14 +489,21 @@ def main(argv: list[str] | None = None) -> int:
         default=None,
         help=f"teacher notebooks directory (default: ${NOTEBOOKS_ENV} or notebooks/)",
     )
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="student directory (default: student/)")
     parser.add_argument(
-        "--check", action="store_true", help="do not write; exit 1 with a diff summary if --out is out of step"
+        "--edition", choices=[*EDITIONS, "both"], default="both", help="which edition to write (default: both)"
+    )
+    parser.add_argument("--only", default="", help="only the chapters whose name starts with this, e.g. 04")
+    parser.add_argument("--out", type=Path, default=None, help="the edition's folder (default: student/ or graded/)")
+    parser.add_argument(
+        "--check", action="store_true", help="do not write; exit 1 with a diff summary if an edition is out of step"
     )
     parser.add_argument(
         "--run-tests", action="store_true", help="also run every test (hidden ones too) against the solutions (slower)"
     )
     args = parser.parse_args(argv)
+    editions = list(EDITIONS) if args.edition == "both" else [args.edition]
+    if args.out is not None and len(editions) > 1:
+        parser.error("--out needs one --edition (student or graded)")
 
     notebooks_dir = args.notebooks or default_notebooks_dir()
     masters = find_assign_notebooks(notebooks_dir)
@@ -398,27 +512,29 @@ def main(argv: list[str] | None = None) -> int:
             f"make_student: no otter assign notebooks ({CHAPTER_GLOB} with an ASSIGNMENT CONFIG cell) "
             f"in {notebooks_dir}"
         )
-    try:
-        expected = build_student_files(notebooks_dir, run_tests=args.run_tests)
-    except AssignError as exc:
-        print(f"make_student: {exc}", file=sys.stderr)
-        return 2
-
-    if args.check:
-        problems = compare(args.out, expected)
-        if problems:
-            print(f"make_student --check: {args.out} is out of step with {notebooks_dir}; run `make student`.")
-            for p in problems:
-                print(" - " + p)
-            return 1
-        print(f"make_student --check: {len(expected)} file(s) in {args.out} are up to date.")
-        return 0
-
-    changed = write(args.out, expected)
-    for line in changed:
-        print(line)
-    print(f"make_student: {len(masters)} notebook(s), {len(changed)} change(s) in {args.out}")
-    return 0
+    status = 0
+    for edition in editions:
+        out = args.out or EDITIONS[edition]
+        try:
+            expected = build_student_files(notebooks_dir, edition=edition, run_tests=args.run_tests, only=args.only)
+        except AssignError as exc:
+            print(f"make_student: {exc}", file=sys.stderr)
+            return 2
+        if args.check:
+            problems = compare(out, expected, check_stale=not args.only)
+            if problems:
+                print(f"make_student --check: {out} is out of step with {notebooks_dir}; run `make student`.")
+                for p in problems:
+                    print(" - " + p)
+                status = 1
+            else:
+                print(f"make_student --check: {len(expected)} file(s) in {out} are up to date.")
+            continue
+        changed = write(out, expected, remove_stale=not args.only)
+        for line in changed:
+            print(line)
+        print(f"make_student: {len(masters)} notebook(s), {len(changed)} change(s) in {out}")
+    return status
 
 
 if __name__ == "__main__":

@@ -38,12 +38,17 @@ Example:
 
 from __future__ import annotations
 
+import base64
+import contextlib
 import hashlib
 import hmac
+import inspect
 import math
 import numbers
 import re
-from collections.abc import Sequence
+import sys
+import types
+from collections.abc import Iterator, Sequence
 from decimal import ROUND_HALF_EVEN, Context, Decimal
 
 __all__ = [
@@ -57,9 +62,15 @@ __all__ = [
     "check_rounded",
     "check_value",
     "digest",
+    "explain",
     "in_range",
     "normalize_choice",
+    "open_sealed",
+    "real_number",
+    "require_signature",
     "rounding_margin",
+    "seal",
+    "unavailable",
 ]
 
 #: Letters accepted by `check_choice` unless a question says otherwise.
@@ -392,3 +403,173 @@ def in_range(x: object, lo: float, hi: float) -> bool:
     if math.isnan(value):
         return False
     return lo <= value <= hi
+
+
+# --- Form checks: what a graded edition's visible tests may check (never the value) -------------
+
+
+def real_number(x: object) -> float:
+    """`x` as a float, once it is known to be one finite real number (a form check, not a value check).
+
+    Example:
+        >>> real_number(3), real_number(0.25)
+        (3.0, 0.25)
+
+    Raises:
+        ValueError: if `x` is missing (`...`/`None`), a bool or string, not a real number, or not finite.
+    """
+    _require_answer(x, "this value")
+    x = _unwrap_scalar(x)
+    if isinstance(x, (bool, str, bytes)) or not isinstance(x, numbers.Real):
+        raise ValueError(f"expected one number, got {x!r}: store the number itself (a tensor's with .item())")
+    if not math.isfinite(float(x)):
+        raise ValueError(f"expected a finite number, got {x!r}: check the computation for a division by zero")
+    return float(x)
+
+
+def require_signature(function: object, *parameters: str) -> None:
+    """Check that `function` is callable with exactly these positional parameter names (a form check).
+
+    Example:
+        >>> require_signature(lambda scores: scores, "scores")
+
+    Raises:
+        ValueError: if `function` is missing, not callable, or takes other parameters.
+    """
+    _require_answer(function, "this function")
+    if not callable(function):
+        raise ValueError(f"expected a function, got {function!r}: run the cell that defines it")
+    names = [
+        p.name
+        for p in inspect.signature(function).parameters.values()
+        if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+    ]
+    if names != list(parameters):
+        raise ValueError(
+            f"{getattr(function, '__name__', 'the function')} takes {names}, not {list(parameters)}: "
+            "keep the signature the question gives"
+        )
+
+
+@contextlib.contextmanager
+def unavailable(*objects: object, namespace: dict | None = None) -> Iterator[None]:
+    """Within the block, the course's `objects` cannot be called: a solution must not lean on them.
+
+    Every name bound to one of `objects` in a loaded `course_utils` module, in `namespace` (pass the
+    test's `globals()`), and in the globals of every function found in `namespace` (the notebook's
+    names a student's function sees, even when otter runs the test on a copy of them) is replaced by
+    a stub that raises `RuntimeError`; all are restored on exit. A hidden test wraps the call to the
+    student's function in it, so an answer that only calls the function it is compared with fails.
+
+    Example:
+        >>> import course_utils.tools.quiz as quiz
+        >>> with unavailable(quiz.digest, namespace={"digest": quiz.digest}):
+        ...     quiz.digest("A", salt="s")
+        Traceback (most recent call last):
+        RuntimeError: digest is not available in this check: write it yourself, from the formula
+    """
+
+    def stub_for(obj: object):
+        name = getattr(obj, "__name__", repr(obj))
+
+        def stub(*_args: object, **_kwargs: object) -> None:
+            raise RuntimeError(f"{name} is not available in this check: write it yourself, from the formula")
+
+        return stub
+
+    spaces = [vars(m) for key, m in list(sys.modules.items()) if key.split(".")[0] == "course_utils" and m]
+    if namespace is not None:
+        spaces.append(namespace)
+        spaces += [value.__globals__ for value in namespace.values() if isinstance(value, types.FunctionType)]
+    replaced, seen = [], set()
+    for space in spaces:
+        if id(space) in seen:
+            continue
+        seen.add(id(space))
+        for key, value in list(space.items()):
+            if any(value is obj for obj in objects):
+                replaced.append((space, key, value))
+                space[key] = stub_for(value)
+    try:
+        yield
+    finally:
+        for space, key, value in reversed(replaced):
+            space[key] = value
+
+
+# --- Rationales sealed under the answer --------------------------------------------------------
+
+_SEALED_PREFIX = "sealed:"
+_TAG_BYTES = 16
+
+
+def _rationale_key(answer: object, salt: str, decimals: int | None) -> bytes:
+    """The key that seals a rationale: a hash of the answer's canonical form, unlike `digest`'s."""
+    if not isinstance(salt, str) or not salt:
+        raise ValueError(f"salt must be a non-empty string, not {salt!r}: pass the question's salt, such as '03/q2'")
+    form = canonical(answer) if decimals is None else canonical_rounded(answer, decimals)
+    return hashlib.sha256(f"rationale\x00{salt}\x00{form}".encode()).digest()
+
+
+def _keystream_xor(key: bytes, data: bytes) -> bytes:
+    """`data` XOR a SHA-256 counter-mode keystream of `key` (its own inverse)."""
+    stream = b"".join(
+        hashlib.sha256(key + block.to_bytes(8, "big")).digest() for block in range((len(data) + 31) // 32)
+    )
+    return bytes(a ^ b for a, b in zip(data, stream))
+
+
+def seal(rationale: str, answer: object, *, salt: str, decimals: int | None = None) -> str:
+    """`rationale` encrypted under the right `answer`, as text to paste into an `explain` cell.
+
+    Only the answer (in the canonical form `digest` uses, rounded to `decimals` if given) opens it,
+    so the self-study edition can carry the explanation without showing it before the answer is
+    right. It keeps a reader out; it does not stop a student who tries every option (see
+    docs/writing-quizzes.md).
+
+    Example:
+        >>> sealed = seal("Because.", "B", salt="99_example/q1")
+        >>> open_sealed("b", sealed, salt="99_example/q1"), open_sealed("C", sealed, salt="99_example/q1")
+        ('Because.', None)
+    """
+    if not isinstance(rationale, str) or not rationale.strip():
+        raise ValueError("the rationale is empty: write the explanation a student reads after answering")
+    key = _rationale_key(answer, salt, decimals)
+    body = _keystream_xor(key, rationale.encode("utf-8"))
+    tag = hmac.new(key, body, hashlib.sha256).digest()[:_TAG_BYTES]
+    return _SEALED_PREFIX + base64.b64encode(tag + body).decode("ascii")
+
+
+def open_sealed(answer: object, sealed: str, *, salt: str, decimals: int | None = None) -> str | None:
+    """The rationale `seal` hid under `answer`, or `None` when `answer` is not the one that opens it.
+
+    Raises:
+        ValueError: if `sealed` is not text made by `seal`.
+    """
+    if not isinstance(sealed, str) or not sealed.startswith(_SEALED_PREFIX):
+        raise ValueError(f"{sealed!r:.40} is not a sealed rationale: paste the output of seal(...)")
+    raw = base64.b64decode(sealed.removeprefix(_SEALED_PREFIX))
+    tag, body = raw[:_TAG_BYTES], raw[_TAG_BYTES:]
+    try:
+        key = _rationale_key(answer, salt, decimals)
+    except (TypeError, ValueError):
+        return None  # an answer of the wrong form opens nothing
+    if not hmac.compare_digest(hmac.new(key, body, hashlib.sha256).digest()[:_TAG_BYTES], tag):
+        return None
+    return _keystream_xor(key, body).decode("utf-8")
+
+
+def explain(answer: object, sealed: str, *, salt: str, decimals: int | None = None) -> None:
+    """Print the rationale of a question once `answer` is right; otherwise say it is still sealed.
+
+    The self-study edition's cell after each check. It never raises on a wrong or missing
+    answer, so "Run All" goes on past an unanswered question.
+    """
+    if answer is Ellipsis or answer is None:
+        print("Answer the question above first; its explanation opens once your answer is right.")
+        return
+    rationale = open_sealed(answer, sealed, salt=salt, decimals=decimals)
+    if rationale is None:
+        print("Not yet: the explanation opens once your answer is right. Check it with the cell above.")
+    else:
+        print(rationale)

@@ -1,0 +1,355 @@
+"""Every quiz question passes its right answer and fails the wrong ones a student really gives.
+
+Each question of a teacher notebook (`notebooks/NN_*.ipynb`) has test cells of three kinds
+(`docs/writing-quizzes.md`):
+
+* a `# FORM` cell, first: checks the answer's form only (a letter among the options, one finite
+  number, a function with the right signature). The graded edition shows only this one;
+* correctness cells: visible in the self-study edition, hidden in the graded one;
+* `# HIDDEN` cells: hidden in both (for example the exercise run with the course's function
+  made unavailable, `course_utils.tools.quiz.unavailable`).
+
+The test cells are run here on their own, outside the notebook, against answers written in
+`tests/quiz_cases/NN.py` (`CASES = {"q4": {"right": ..., "wrong": [...], "cheats": [...]}}`; each
+answer is code that defines the answer variable; `setup` is optional code run first). A
+multiple-choice question needs no entry: its right answer is the solution's letter, and every other
+letter is a wrong answer. This proves, for every question:
+
+* the right answer passes every test cell, and its `explain(...)` cell (self-study edition) opens;
+* every wrong answer passes the `# FORM` cell (so the graded edition's visible check accepts it),
+  fails a correctness cell (so the self-study check catches it, and the graded edition's hidden
+  tests too), and does not open the rationale;
+* every cheat (an exercise answered by calling the course function it is compared with) passes the
+  `# FORM` cell and fails a `# HIDDEN` cell;
+* a numeric answer's value is not printed or written between the previous question and this one;
+* the sealed rationale's text appears nowhere in either student edition.
+
+Course-wide: the key is the longest option in at most a third of the multiple-choice questions;
+every chapter asks a "predict, then measure" question; exercises are compared with a reference.
+Cheap: no chapter is executed; each test cell runs once per answer.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import re
+import runpy
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import make_student as ms
+import nbformat
+import pytest
+
+from course_utils.paths import GRADED_DIR, NOTEBOOKS_DIR, STUDENT_DIR, chapter_notebooks
+from course_utils.tools.quiz import DEFAULT_CHOICES, explain, open_sealed
+
+CASES_DIR = Path(__file__).parent / "quiz_cases"
+#: Largest share of the multiple-choice questions whose key may be the longest option.
+MAX_LONGEST_KEY_SHARE = 1 / 3
+#: Exceptions that mean a test cell is not self-contained, not that the answer is wrong.
+NOT_SELF_CONTAINED = (NameError, ImportError, SyntaxError)
+
+_SOLUTION_LETTER = re.compile(r'^(?P<var>q\w*_answer)\s*=\s*"(?P<letter>[A-Za-z])"\s*#\s*SOLUTION\s*$', re.M)
+_CHOICES_ARG = re.compile(r'check_choice\([^)]*choices="(?P<choices>[A-Za-z]+)"')
+_OPTION = re.compile(r"^- \*\*(?P<letter>[A-H])\)\*\*\s*(?P<text>.*)$")
+_SALT = re.compile(r'salt="(?P<salt>[^"]+)"')
+_DECIMALS = re.compile(r"decimals=(?P<decimals>\d+)")
+
+
+@dataclass
+class Question:
+    """One question of a teacher notebook, its cells sorted by role."""
+
+    notebook: str
+    name: str
+    prompt: list[str] = field(default_factory=list)  # markdown inside the question
+    solution: list[str] = field(default_factory=list)  # solution code cells
+    form: list[str] = field(default_factory=list)
+    visible: list[str] = field(default_factory=list)  # correctness cells, hidden in the graded edition
+    hidden: list[str] = field(default_factory=list)
+    explain: list[str] = field(default_factory=list)  # explain(...) cells after the question
+    preamble: list[str] = field(default_factory=list)  # markdown and outputs since the previous question
+
+    @property
+    def id(self) -> str:
+        return f"{self.notebook[:2]}/{self.name}"
+
+    @property
+    def letter(self) -> tuple[str, str] | None:
+        """(variable, key letter) of a multiple-choice question, else None."""
+        match = next((m for s in self.solution if (m := _SOLUTION_LETTER.search(s))), None)
+        return (match["var"], match["letter"].upper()) if match else None
+
+    @property
+    def choices(self) -> str:
+        found = next((m["choices"] for c in self.visible if (m := _CHOICES_ARG.search(c))), None)
+        return (found or DEFAULT_CHOICES).upper()
+
+    def options(self) -> dict[str, str]:
+        """The options written in the prompt, `{letter: text}` (an option's wrapped lines joined)."""
+        options: dict[str, str] = {}
+        current = None
+        for line in "\n".join(self.prompt).splitlines():
+            if match := _OPTION.match(line):
+                current = match["letter"]
+                options[current] = match["text"].strip()
+            elif current and line.startswith("  ") and line.strip():
+                options[current] += " " + line.strip()
+            else:
+                current = None
+        return options
+
+
+def _outputs_text(cell) -> str:
+    parts = []
+    for output in cell.get("outputs", []):
+        parts.append("".join(output.get("text", "")))
+        for key in ("text/plain", "text/markdown", "text/html"):
+            data = output.get("data", {}).get(key)
+            if data:
+                parts.append("".join(data))
+    return "\n".join(parts)
+
+
+def read_questions(path: Path) -> list[Question]:
+    """The questions of one teacher notebook, in order."""
+    nb = nbformat.read(path, as_version=4)
+    questions: list[Question] = []
+    current: Question | None = None
+    block = None
+    preamble: list[str] = []
+    for cell in nb.cells:
+        marker = ms._marker(cell)
+        if marker == ("begin", "question"):
+            name = re.search(r"name:\s*(\S+)", cell.source)[1]
+            current = Question(path.stem, name, preamble=preamble)
+            questions.append(current)
+            preamble = []
+            continue
+        if marker == ("end", "question"):
+            current = None
+            continue
+        if marker:
+            block = marker[1] if marker[0] == "begin" else None
+            continue
+        if current is None:
+            if ms.is_explain_cell(cell) and questions:
+                questions[-1].explain.append(cell.source)
+                continue
+            preamble.append(cell.source if cell.cell_type == "markdown" else _outputs_text(cell))
+            continue
+        if cell.cell_type == "markdown":
+            current.prompt.append(cell.source)
+        elif block == "solution":
+            current.solution.append(cell.source)
+        elif block == "tests":
+            if cell.source.startswith(ms.FORM_MARK):
+                current.form.append(cell.source)
+            elif ms.is_hidden_test(cell.source):
+                current.hidden.append(cell.source)
+            else:
+                current.visible.append(cell.source)
+    return questions
+
+
+MASTERS = [p for p in chapter_notebooks(NOTEBOOKS_DIR) if ms.is_assign_notebook(p)]
+QUESTIONS = [q for path in MASTERS for q in read_questions(path)]
+MULTIPLE_CHOICE = [q for q in QUESTIONS if q.letter]
+
+
+def cases_of(notebook: str) -> dict[str, dict]:
+    path = CASES_DIR / f"{notebook[:2]}.py"
+    return runpy.run_path(str(path))["CASES"] if path.is_file() else {}
+
+
+def answers_of(question: Question) -> dict:
+    """`right`, `wrong`, `cheats` and `setup` for a question (derived for multiple choice)."""
+    if question.letter:
+        var, key = question.letter
+        return {
+            "right": f'{var} = "{key}"',
+            "wrong": [f'{var} = "{letter}"' for letter in question.choices if letter != key],
+            "cheats": [],
+            "setup": "",
+        }
+    case = cases_of(question.notebook).get(question.name)
+    if case is None:
+        pytest.fail(f"{question.id}: not multiple choice, so tests/quiz_cases/{question.notebook[:2]}.py needs "
+                    f"an entry CASES[{question.name!r}] with its right and wrong answers", pytrace=False)
+    return {"cheats": [], "setup": "", **case}
+
+
+def run_cell(source: str, namespace: dict) -> BaseException | None:
+    """Run one test cell in `namespace`; the exception it raised (None: it passed)."""
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            exec(compile(source, "<test cell>", "exec"), namespace)
+    except NOT_SELF_CONTAINED as error:
+        raise AssertionError(
+            f"a test cell is not self-contained ({type(error).__name__}: {error}); import what it needs in "
+            f"the cell, or define it in the case's setup:\n{source}"
+        ) from error
+    except Exception as error:  # noqa: BLE001 - any failure of a check counts as failing
+        return error
+    return None
+
+
+def answered(question: Question, answers: dict, answer: str) -> dict:
+    namespace: dict = {"__name__": "quiz_case", "explain": explain}
+    exec(answers["setup"], namespace)
+    exec(answer, namespace)
+    return namespace
+
+
+def explanation(question: Question, namespace: dict) -> str:
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        for source in question.explain:
+            exec(source, namespace)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("question", QUESTIONS, ids=[q.id for q in QUESTIONS])
+def test_question_has_its_cells(question: Question):
+    assert question.form, f"{question.id}: no `# FORM` test cell"
+    assert question.visible, f"{question.id}: no correctness cell visible in the self-study edition"
+    if question.letter or any(_DECIMALS.search(c) for c in question.visible):
+        assert question.explain, f"{question.id}: no explain(...) cell after the question for its rationale"
+
+
+@pytest.mark.parametrize("question", QUESTIONS, ids=[q.id for q in QUESTIONS])
+def test_right_answer_passes_and_opens_the_rationale(question: Question):
+    answers = answers_of(question)
+    namespace = answered(question, answers, answers["right"])
+    for source in question.form + question.visible + question.hidden:
+        error = run_cell(source, namespace)
+        assert error is None, f"{question.id}: the right answer fails a test cell ({error!r}):\n{source}"
+    if question.explain:
+        shown = explanation(question, namespace)
+        assert shown.strip() and not shown.startswith(("Not yet", "Answer the question")), (
+            f"{question.id}: the right answer does not open the rationale"
+        )
+
+
+@pytest.mark.parametrize("question", QUESTIONS, ids=[q.id for q in QUESTIONS])
+def test_wrong_answers_pass_the_form_and_fail_the_check(question: Question):
+    answers = answers_of(question)
+    assert answers["wrong"], f"{question.id}: list at least one plausible wrong answer"
+    if any("def " in answers["right"] for _ in [0]):
+        assert answers["cheats"], f"{question.id}: an exercise lists the answer that calls the course's function"
+        assert question.hidden, f"{question.id}: an exercise needs a hidden test that runs it without that function"
+    for answer in answers["wrong"]:
+        namespace = answered(question, answers, answer)
+        for source in question.form:
+            error = run_cell(source, namespace)
+            assert error is None, f"{question.id}: the FORM cell rejects a wrong answer of the right form:\n{answer}"
+        failures = [run_cell(source, namespace) for source in question.visible]
+        assert any(failures), f"{question.id}: the visible check passes the wrong answer\n{answer}"
+        if question.explain:
+            assert explanation(question, namespace).startswith("Not yet"), (
+                f"{question.id}: a wrong answer opens the rationale:\n{answer}"
+            )
+    for answer in answers["cheats"]:
+        namespace = answered(question, answers, answer)
+        for source in question.form:
+            assert run_cell(source, namespace) is None, f"{question.id}: the FORM cell rejects:\n{answer}"
+        failures = [run_cell(source, namespace) for source in question.hidden]
+        assert any(failures), f"{question.id}: no hidden test catches the answer that calls the course:\n{answer}"
+
+
+def _sealed(question: Question) -> list[tuple[str, str, int | None]]:
+    """(sealed, salt, decimals) of each explain call of a question."""
+    found = []
+    for source in question.explain:
+        for call in re.finditer(r'explain\(\s*\w+\s*,\s*"(?P<sealed>sealed:[^"]+)"(?P<rest>[^)]*)\)', source):
+            decimals = _DECIMALS.search(call["rest"])
+            found.append((call["sealed"], _SALT.search(call["rest"])["salt"], int(decimals[1]) if decimals else None))
+    return found
+
+
+def _edition_text(folder: Path, notebook: str) -> str:
+    path = folder / f"{notebook}.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    return json.dumps(nb.metadata) + "\n".join(cell.source for cell in nb.cells)
+
+
+@pytest.mark.parametrize("question", [q for q in QUESTIONS if q.explain], ids=lambda q: q.id)
+def test_no_rationale_is_readable_in_either_edition(question: Question):
+    answers = answers_of(question)
+    namespace = answered(question, answers, answers["right"])
+    for sealed, salt, decimals in _sealed(question):
+        var = re.search(r"explain\(\s*(\w+)", question.explain[0])[1]
+        rationale = open_sealed(namespace[var], sealed, salt=salt, decimals=decimals)
+        assert rationale, f"{question.id}: the sealed rationale does not open with the right answer"
+        sentences = [s.strip() for s in re.split(r"(?<=[.!?])\s+", rationale) if len(s.strip()) >= 40]
+        for folder in (STUDENT_DIR, GRADED_DIR):
+            text = _edition_text(folder, question.notebook)
+            shown = [s for s in sentences if s in text]
+            assert not shown, f"{question.id}: {folder.name}/ shows the rationale's words: {shown[:1]}"
+
+
+def _right_number(question: Question, answers: dict) -> str | None:
+    """The right answer's text at the checked precision, for a question answered with one number literal."""
+    match = re.fullmatch(r"\s*\w+\s*=\s*(-?[\d.]+(?:e-?\d+)?)\s*", answers["right"])
+    decimals = next((int(m[1]) for c in question.visible if (m := _DECIMALS.search(c))), None)
+    if not match or decimals is None:
+        return None
+    return f"{float(match[1]):.{decimals}f}"
+
+
+NUMERIC = [q for q in QUESTIONS if not q.letter and any(_DECIMALS.search(c) for c in q.visible)]
+
+
+@pytest.mark.parametrize("question", NUMERIC, ids=[q.id for q in NUMERIC])
+def test_a_numeric_answer_is_not_on_screen_before_it_is_asked(question: Question):
+    text = _right_number(question, answers_of(question))
+    assert text is not None, f"{question.id}: write its right answer as `var = <number>` in its case"
+    if len(text.replace("-", "").replace(".", "").lstrip("0")) < 2:
+        return  # one significant digit: too common to be a leak
+    shown = [
+        chunk
+        for chunk in question.preamble + question.prompt
+        if re.search(rf"(?<![\d.]){re.escape(text)}(?!\d)", chunk)
+    ]
+    assert not shown, f"{question.id}: the answer {text} is on screen before the question: {shown[0][:200]!r}"
+
+
+def test_the_key_is_rarely_the_longest_option():
+    longest = []
+    for question in MULTIPLE_CHOICE:
+        options = question.options()
+        assert len(options) >= 3, f"{question.id}: options not found in the prompt ({options})"
+        key = question.letter[1]
+        if len(options[key]) >= max(len(text) for text in options.values()):
+            longest.append(question.id)
+    share = len(longest) / len(MULTIPLE_CHOICE)
+    assert share <= MAX_LONGEST_KEY_SHARE, (
+        f"the key is the longest option in {len(longest)} of {len(MULTIPLE_CHOICE)} questions ({share:.0%}): {longest}"
+    )
+
+
+@pytest.mark.parametrize("path", MASTERS, ids=[p.stem[:2] for p in MASTERS])
+def test_every_chapter_asks_a_prediction(path: Path):
+    questions = read_questions(path)
+    assert any("predict" in "\n".join(q.prompt).lower() for q in questions), f"{path.stem}: no predict-then-measure"
+
+
+@pytest.mark.parametrize("folder", [STUDENT_DIR, GRADED_DIR], ids=["student", "graded"])
+def test_no_success_message_in_an_edition(folder: Path):
+    for path in chapter_notebooks(folder):
+        assert "success_message" not in path.read_text(encoding="utf-8"), f"{path}: a rationale in plain text"
+
+
+def test_graded_edition_shows_only_form_checks():
+    form_cells = {q.id: len(q.form) for q in QUESTIONS}
+    for path in chapter_notebooks(GRADED_DIR):
+        nb = nbformat.read(path, as_version=4)
+        assert not any(ms.is_explain_cell(cell) for cell in nb.cells), f"{path}: an explain cell"
+        for name, test in nb.metadata["otter"]["tests"].items():
+            visible = [case for suite in test["suites"] for case in suite["cases"] if not case.get("hidden")]
+            assert len(visible) == form_cells[f"{path.stem[:2]}/{name}"] == 1, (
+                f"{path.name} {name}: the graded edition shows {len(visible)} checks; only its one FORM check may show"
+            )
