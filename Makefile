@@ -82,9 +82,9 @@ lock: ## rewrite environment.yml from pyproject.toml's pins, and constraints.txt
 	{ grep '^#' constraints.txt; $(LOCK_VENV)/bin/python -m pip freeze --exclude-editable | sed -E 's/\+cpu$$//'; } > $(LOCK_VENV)/constraints.txt
 	mv $(LOCK_VENV)/constraints.txt constraints.txt && rm -rf $(LOCK_VENV)
 
-# Rooted at the repository, so both notebooks/ (teacher) and student/ are reachable; opens the README.
+# Rooted at the repository, so notebooks/ (teacher), student/ and graded/ are reachable; opens the README.
 # Kernels may write bytecode (see install), so only the first one compiles what the chapters import.
-lab: install ## open JupyterLab on the course (notebooks/ and student/); options: LAB_ARGS="--port 8890"
+lab: install ## open JupyterLab on the course (notebooks/, student/, graded/); options: LAB_ARGS="--port 8890"
 	PYTHONDONTWRITEBYTECODE= $(VENV)/bin/jupyter lab $(LAB_ROOT_FLAG) $(LAB_ARGS) README.md
 
 # ruff's settings and mypy's are in pyproject.toml; .pre-commit-config.yaml runs the same ruff on commit.
@@ -164,7 +164,7 @@ trials: install ## rebuild every trial's stored measurements (hours on one core)
 	$(VENV_PY) -m course_utils.zoo.trials run --all
 	$(VENV_PY) -m course_utils.zoo.trials measure --all
 
-student: install ## regenerate the student notebooks in student/
+student: install ## regenerate the student editions in student/ (self-study) and graded/ (a graded class)
 	$(VENV_PY) scripts/make_student.py
 
 timings: install ## time every notebook (cold and warm) and update the README's syllabus table

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import math
 
 import numpy as np
 import pytest
@@ -303,3 +304,86 @@ def test_public_names() -> None:
 def test_a_wrong_choice_says_what_to_type(answer: object) -> None:
     with pytest.raises(ValueError, match="type one of the choices 'A', 'B', 'C', 'D'|is not one of the choices"):
         check_choice(answer, digest("B", salt=SALT), salt=SALT)
+
+
+# --- form checks, sealed rationales and unavailable course functions ---------------------------
+
+
+def test_real_number_accepts_numbers_and_refuses_the_rest() -> None:
+    from course_utils.tools.quiz import real_number
+
+    assert real_number(3) == 3.0 and real_number(torch.tensor(0.5)) == 0.5
+    for bad, match in [(..., "not been answered"), ("0.5", "one number"), (True, "one number"), (math.inf, "finite")]:
+        with pytest.raises(ValueError, match=match):
+            real_number(bad)
+
+
+def test_require_signature() -> None:
+    from course_utils.tools.quiz import require_signature
+
+    def attention(q, k, v):
+        return q
+
+    require_signature(attention, "q", "k", "v")
+    for bad, match in [(..., "not been answered"), (3, "expected a function")]:
+        with pytest.raises(ValueError, match=match):
+            require_signature(bad, "q")
+    with pytest.raises(ValueError, match=r"takes \['q', 'k', 'v'\], not \['q', 'k'\]"):
+        require_signature(attention, "q", "k")
+
+
+@pytest.mark.parametrize(
+    ("answer", "decimals", "right", "wrong"),
+    [("B", None, " b ", "C"), (7.4702, 2, 7.4698, 7.48), ([1, 2], None, [1, 2], [2, 1])],
+)
+def test_a_sealed_rationale_opens_only_with_the_right_answer(answer, decimals, right, wrong) -> None:
+    from course_utils.tools.quiz import open_sealed, seal
+
+    sealed = seal("Because the weights spread.", answer, salt="99/q1", decimals=decimals)
+    assert "spread" not in sealed and sealed.startswith("sealed:")
+    assert open_sealed(right, sealed, salt="99/q1", decimals=decimals) == "Because the weights spread."
+    assert open_sealed(wrong, sealed, salt="99/q1", decimals=decimals) is None
+    assert open_sealed(right, sealed, salt="99/q2", decimals=decimals) is None  # the salt takes part
+    assert open_sealed("not a number", sealed, salt="99/q1", decimals=decimals) in (None, "Because the weights spread.")
+
+
+def test_explain_prints_the_rationale_or_says_it_is_sealed(capsys) -> None:
+    from course_utils.tools.quiz import explain, seal
+
+    sealed = seal("Because.", "A", salt="99/q1")
+    for answer, shown in [("A", "Because."), ("C", "Not yet"), (..., "Answer the question above first")]:
+        explain(answer, sealed, salt="99/q1")
+        assert capsys.readouterr().out.startswith(shown)
+
+
+def test_seal_and_open_refuse_bad_input() -> None:
+    from course_utils.tools.quiz import open_sealed, seal
+
+    with pytest.raises(ValueError, match="rationale is empty"):
+        seal("  ", "A", salt="99/q1")
+    with pytest.raises(ValueError, match="not a sealed rationale"):
+        open_sealed("A", "Because.", salt="99/q1")
+    with pytest.raises(ValueError, match="salt"):
+        seal("Because.", "A", salt="")
+
+
+def test_unavailable_blocks_the_course_function_everywhere_a_student_reaches_it() -> None:
+    from course_utils.core.sink_fixes import sink_softmax
+    from course_utils.tools.quiz import unavailable
+
+    notebook = {"sink_softmax": sink_softmax, "torch": torch}
+    exec("def by_name(s):\n    return sink_softmax(s, torch.zeros(1, 1))", notebook)
+    exec(
+        "def by_import(s):\n    from course_utils.core.sink_fixes import sink_softmax as f\n"
+        "    return f(s, torch.zeros(1, 1))",
+        notebook,
+    )
+    exec("def own(s):\n    return torch.softmax(s, -1)", notebook)
+    copy = dict(notebook)  # otter runs a test on a copy of the notebook's names
+    with unavailable(sink_softmax, namespace=copy):
+        for name in ("by_name", "by_import"):
+            with pytest.raises(RuntimeError, match="sink_softmax is not available"):
+                copy[name](torch.zeros(2, 3))
+        copy["own"](torch.zeros(2, 3))
+    assert notebook["sink_softmax"] is sink_softmax
+    assert notebook["by_name"](torch.zeros(2, 3)).shape == (2, 3)  # restored on exit

@@ -14,11 +14,8 @@ notebook), and check:
   - in a chapter with exactly 2, the two keys differ; a single question is free;
   - over the whole course, no letter is the key of more than 40 % of all questions;
 
-* **rationales**: every multiple-choice check carries an otter ``success_message`` (a
-  ``# BEGIN TEST CONFIG`` header), and, run through otter's own OK-test machinery, the message
-  is shown when the right letter is checked and appears in no result of a wrong letter. The
-  message must not name an option letter either (e.g. ``B)``), since it is stored as plain
-  text in the student notebook's metadata.
+The rationales (sealed, in ``explain`` cells) and the wrong answers are tested in
+``tests/test_quiz_questions.py``.
 
 Cheap: no notebook is executed; each visible check runs once per letter.
 """
@@ -131,63 +128,3 @@ def test_keys_are_balanced():
 )
 def test_balance_rule(keys, ok):
     assert (balance_problems(keys) == []) is ok
-
-
-# --- rationales: otter's success_message, shown only once the check passes --------------------
-
-
-def _otter_tests(path: Path) -> dict:
-    """OK-format tests (hidden ones included) of one notebook, parsed by otter's own assign code."""
-    import jupytext
-    from otter.assign.assignment import Assignment
-    from otter.assign.notebook_transformer import NotebookTransformer
-    from otter.assign.tests_manager import AssignmentTestsManager
-    from otter.nbmeta_config import NBMetadataConfig
-
-    nb = jupytext.read(path)
-    for cell in nb.cells:
-        if cell.cell_type == "code":
-            cell.setdefault("outputs", [])
-    assignment = Assignment()
-    assignment.master, assignment.lang = path.with_suffix(".ipynb"), "python"
-    mgr = AssignmentTestsManager(assignment)
-    NotebookTransformer(assignment, mgr).transform_notebook(nb)
-    meta = NBMetadataConfig({})
-    mgr.write_tests(meta, "tests", include_hidden=True)
-    return meta.tests
-
-
-_OTTER_CACHE: dict[str, dict] = {}
-
-
-@pytest.mark.filterwarnings("ignore::DeprecationWarning")
-@pytest.mark.parametrize("q", QUESTIONS, ids=[q["salt"] for q in QUESTIONS])
-def test_rationale_shown_only_after_the_right_answer(q):
-    from otter.test_files.ok_test import OKTestFile
-
-    path = REPO / "notebooks" / f"{q['notebook']}.py"
-    if q["notebook"] not in _OTTER_CACHE:
-        _OTTER_CACHE[q["notebook"]] = _otter_tests(path)
-    name = q["var"].removesuffix("_answer")
-    spec = _OTTER_CACHE[q["notebook"]][name]
-    visible = [c for s in spec["suites"] for c in s["cases"] if not c.get("hidden")]
-    messages = [c["success_message"] for c in visible if c.get("success_message")]
-    assert messages, (
-        f"{q['salt']}: no success_message (rationale) on the visible check; see docs/writing-quizzes.md, section 1c"
-    )
-    for msg in messages:
-        assert not re.search(r"\b[A-H]\)|\b(answer|option|key) is [A-H]\b", msg), (
-            f"{q['salt']}: the rationale names a letter, and it is readable before the check passes: {msg!r}"
-        )
-    one_suite = {**spec, "suites": [{**spec["suites"][0], "cases": visible}]}
-    passed = []
-    for letter in q["choices"]:
-        test = OKTestFile.from_spec(one_suite)
-        test.run({q["var"]: letter})
-        shown = test.summary() + test._repr_html_()
-        if test.passed_all:
-            passed.append(letter)
-            assert all(m in shown for m in messages), f"{q['salt']}: rationale missing after a pass"
-        else:
-            assert not any(m in shown for m in messages), f"{q['salt']}: rationale shown for a wrong answer"
-    assert passed == q["matches"], f"{q['salt']}: letters passing the visible check: {passed}"

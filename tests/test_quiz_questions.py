@@ -177,8 +177,11 @@ def answers_of(question: Question) -> dict:
         }
     case = cases_of(question.notebook).get(question.name)
     if case is None:
-        pytest.fail(f"{question.id}: not multiple choice, so tests/quiz_cases/{question.notebook[:2]}.py needs "
-                    f"an entry CASES[{question.name!r}] with its right and wrong answers", pytrace=False)
+        pytest.fail(
+            f"{question.id}: not multiple choice, so tests/quiz_cases/{question.notebook[:2]}.py needs "
+            f"an entry CASES[{question.name!r}] with its right and wrong answers",
+            pytrace=False,
+        )
     return {"cheats": [], "setup": "", **case}
 
 
@@ -192,7 +195,7 @@ def run_cell(source: str, namespace: dict) -> BaseException | None:
             f"a test cell is not self-contained ({type(error).__name__}: {error}); import what it needs in "
             f"the cell, or define it in the case's setup:\n{source}"
         ) from error
-    except Exception as error:  # noqa: BLE001 - any failure of a check counts as failing
+    except Exception as error:  # any failure of a check counts as failing
         return error
     return None
 

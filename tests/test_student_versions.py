@@ -1,4 +1,4 @@
-"""The student notebooks in student/ are generated from the teacher notebooks, and they are sound.
+"""The student editions in student/ (self-study) and graded/ are generated from the teacher notebooks, and are sound.
 
 For every teacher notebook ``notebooks/NN_*.ipynb`` with an otter ``# ASSIGNMENT CONFIG`` cell:
 
@@ -10,12 +10,13 @@ For every teacher notebook ``notebooks/NN_*.ipynb`` with an otter ``# ASSIGNMENT
   notebook, run by nbval in a subprocess). ``make student`` with ``--run-tests`` adds otter's own
   grading of the solutions;
 * ``otter assign`` (in process, without executing the notebook) generates a student notebook that,
-  normalised by ``scripts/make_student.py``, must equal the committed ``student/NN_*.ipynb``
-  (ignoring ids, outputs, execution counts and kernel metadata): otherwise run ``make student``;
-* the committed student notebook must hold no solution code, no hidden test and no visible test
-  that spells out a string answer;
-* the committed student notebook's otter init cell and check cells are executed as handed out
-  (answers unset), in an empty directory: they must run, and every question's check must FAIL;
+  normalised by ``scripts/make_student.py``, must equal the committed ``student/NN_*.ipynb``, and
+  likewise for ``graded/`` (ignoring ids, outputs, execution counts and kernel metadata): otherwise
+  run ``make student``;
+* neither committed edition holds solution code, a hidden test or a visible test that spells out
+  a string answer;
+* each edition's otter init cell and check cells are executed as handed out (answers unset), in
+  an empty directory: they must run, and every question's check must FAIL;
 * the teacher notebook shows otter's raw configuration and marker cells collapsed.
 
 The directories default to notebooks/ and student/; ``COURSE_NOTEBOOKS_DIR`` and
@@ -45,6 +46,8 @@ from course_utils.tools.quiz import OTTER_MARKER
 
 NOTEBOOKS_DIR = ms.default_notebooks_dir()
 STUDENT_DIR = Path(os.environ.get("COURSE_STUDENT_DIR") or ms.DEFAULT_OUT)
+GRADED_DIR = Path(os.environ.get("COURSE_GRADED_DIR") or ms.EDITIONS["graded"])
+EDITION_DIRS = {"student": STUDENT_DIR, "graded": GRADED_DIR}
 MASTERS = ms.find_assign_notebooks(NOTEBOOKS_DIR)
 
 
@@ -235,10 +238,20 @@ def test_student_version_is_up_to_date(assigned):
     assert not problems, "student/ is out of step; run `make student`:\n" + "\n".join(problems)
 
 
-def test_no_stale_student_notebooks():
-    """Every generated notebook in student/ still has its teacher notebook."""
-    stale = ms.stale_notebooks(STUDENT_DIR, {m.name: "" for m in MASTERS})
-    assert not stale, f"student notebooks without a teacher notebook: {stale}; run `make student`"
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")
+@pytest.mark.parametrize("master", MASTERS, ids=[m.stem for m in MASTERS])
+def test_graded_version_is_up_to_date(master: Path):
+    """The committed graded/ notebook equals what `make student` generates now."""
+    expected = ms.build_student_files(NOTEBOOKS_DIR, edition="graded", only=master.stem)
+    problems = ms.compare(GRADED_DIR, expected, check_stale=False)
+    assert not problems, "graded/ is out of step; run `make student`:\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("edition", EDITION_DIRS)
+def test_no_stale_student_notebooks(edition: str):
+    """Every generated notebook in student/ and graded/ still has its teacher notebook."""
+    stale = ms.stale_notebooks(EDITION_DIRS[edition], {m.name: "" for m in MASTERS})
+    assert not stale, f"{edition} notebooks without a teacher notebook: {stale}; run `make student`"
 
 
 def _solution_cells(master_nb) -> list[bool]:
@@ -292,10 +305,11 @@ def _string_answers(master_nb) -> set[str]:
 
 
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")  # traitlets, via importing otter.assign
+@pytest.mark.parametrize("edition", EDITION_DIRS)
 @pytest.mark.parametrize("master", MASTERS, ids=[m.stem for m in MASTERS])
-def test_student_version_reveals_no_solution(master: Path):
-    """No solution code, solution markers, otter raw cells or hidden tests in the student notebook."""
-    student_path = _student_path(master)
+def test_student_version_reveals_no_solution(master: Path, edition: str):
+    """No solution code, solution markers, otter raw cells or hidden tests in either student edition."""
+    student_path = EDITION_DIRS[edition] / master.name
     if not student_path.is_file():
         pytest.fail(f"{student_path} is missing; run `make student`", pytrace=False)
     teacher = nbformat.read(master, as_version=4)
@@ -400,12 +414,12 @@ def test_student_checks_fail_until_answered(tmp_path: Path, monkeypatch):
     from nbclient import NotebookClient
 
     cells, owner = [], []  # owner[i]: the student notebook that cells[i] belongs to
-    for master in MASTERS:
-        student_path = _student_path(master)
+    for master, edition in [(m, e) for m in MASTERS for e in EDITION_DIRS]:
+        student_path = EDITION_DIRS[edition] / master.name
         if not student_path.is_file():
             pytest.fail(f"{student_path} is missing; run `make student`", pytrace=False)
-        folder = tmp_path / master.stem
-        folder.mkdir()
+        folder = tmp_path / edition / master.stem
+        folder.mkdir(parents=True)
         shutil.copy(student_path, folder / master.name)
         nb = nbformat.read(folder / master.name, as_version=4)
         questions = sorted(nb.metadata.get("otter", {}).get("tests", {}))
@@ -424,7 +438,7 @@ def test_student_checks_fail_until_answered(tmp_path: Path, monkeypatch):
         ]
         mine.append(nbformat.v4.new_code_cell(probe))
         cells += mine
-        owner += [master.stem] * len(mine)
+        owner += [f"{edition}/{master.stem}"] * len(mine)
 
     combined = nbformat.v4.new_notebook(cells=cells)
     monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(REPO_DIR), os.environ.get("PYTHONPATH")])))
@@ -457,7 +471,12 @@ def test_student_checks_fail_until_answered(tmp_path: Path, monkeypatch):
         for stem, cell in zip(owner, combined.cells)
         if any(_RESULTS_MARK in o.get("text", "") for o in cell.get("outputs", []))
     }
-    problems += [f"{m.stem}: its checks never reported" for m in MASTERS if m.stem not in reported]
+    problems += [
+        f"{e}/{m.stem}: its checks never reported"
+        for m in MASTERS
+        for e in EDITION_DIRS
+        if f"{e}/{m.stem}" not in reported
+    ]
     assert not problems, "\n".join(problems)
 
 
@@ -531,7 +550,8 @@ def test_compare_ignores_volatile_fields_and_flags_real_changes(tmp_path: Path):
 def test_cli_check_with_no_assign_notebooks(tmp_path: Path, capsys):
     (tmp_path / "nbs").mkdir()
     (tmp_path / "student").mkdir()
-    assert ms.main(["--notebooks", str(tmp_path / "nbs"), "--out", str(tmp_path / "student"), "--check"]) == 0
+    args = ["--notebooks", str(tmp_path / "nbs"), "--edition", "student", "--out", str(tmp_path / "student")]
+    assert ms.main([*args, "--check"]) == 0
     assert "no otter assign notebooks" in capsys.readouterr().out
 
 
@@ -543,3 +563,58 @@ def test_every_chapter_is_an_assign_notebook():
     assert [m.name for m in MASTERS] == chapters, "chapters without an otter ASSIGNMENT CONFIG cell: " + ", ".join(
         sorted(set(chapters) - {m.name for m in MASTERS})
     )
+
+
+# --- the two editions: what make_student.py refuses, and how the graded master is made ----------
+
+
+def _tiny_teacher(*tests: str) -> nbformat.NotebookNode:
+    """A teacher notebook with one question q1 whose test cells are `tests`, and an explain cell."""
+    raw = nbformat.v4.new_raw_cell
+    code = nbformat.v4.new_code_cell
+    return nbformat.v4.new_notebook(
+        cells=[
+            raw("# BEGIN QUESTION\nname: q1"),
+            nbformat.v4.new_markdown_cell("**Q1.** Pick one."),
+            raw("# BEGIN SOLUTION"),
+            code('q1_answer = "B"  # SOLUTION'),
+            raw("# END SOLUTION"),
+            raw("# BEGIN TESTS"),
+            *[code(source) for source in tests],
+            raw("# END TESTS"),
+            raw("# END QUESTION"),
+            code('explain(q1_answer, "sealed:AAAA", salt="99/q1")'),
+        ]
+    )
+
+
+FORM = "# FORM\nfrom course_utils.tools.quiz import normalize_choice\n\nassert normalize_choice(q1_answer)"
+CHECK = 'assert check_choice(q1_answer, "0" * 64, salt="99/q1")'
+
+
+def test_a_master_without_a_form_cell_is_refused():
+    with pytest.raises(ms.AssignError, match="must start with `# FORM`"):
+        ms.check_master(_tiny_teacher(CHECK), "99_x.ipynb")
+
+
+def test_a_master_with_a_success_message_is_refused():
+    config = '""" # BEGIN TEST CONFIG\nsuccess_message: "Because."\n"""  # END TEST CONFIG\n' + CHECK
+    with pytest.raises(ms.AssignError, match="success_message"):
+        ms.check_master(_tiny_teacher(FORM, config), "99_x.ipynb")
+
+
+def test_graded_master_hides_every_check_but_the_form_and_drops_explain_cells():
+    config = '""" # BEGIN TEST CONFIG\npoints: 2\n"""  # END TEST CONFIG\n' + CHECK
+    teacher = _tiny_teacher(FORM, CHECK, config, "# HIDDEN\n" + CHECK)
+    ms.check_master(teacher, "99_x.ipynb")
+    graded = ms.graded_master(teacher)
+    form, *rest = ms.question_test_cells(graded)["q1"]
+    assert form.source == FORM and not ms.is_hidden_test(form.source)
+    assert all(ms.is_hidden_test(cell.source) for cell in rest) and len(rest) == 3
+    assert not any(ms.is_explain_cell(cell) for cell in graded.cells)
+    assert any(ms.is_explain_cell(cell) for cell in teacher.cells)  # the teacher's notebook is untouched
+
+
+def test_unknown_edition_is_refused():
+    with pytest.raises(ValueError, match="unknown edition"):
+        ms.build_student_files(edition="exam")
