@@ -106,6 +106,7 @@ from course_utils.core.positional import RoPE
 from course_utils.core.vocabs import CopyVocab
 from course_utils.tools.diagrams import qkv_diagram
 from course_utils.tools.plotting import finish, plot_attention_maps, plot_loss, use_course_style
+from course_utils.tools.quiz import explain
 
 set_threads(1)
 seed_everything(0)
@@ -768,7 +769,7 @@ for s, (by_content, by_position) in probe.items():
 # most of the time they write neither answer. These copiers use the symbol *and* its distance
 # together, which agree on every training string, so they fail when the probe makes them disagree.
 # An induction head in the strict sense of Olsson et al. (2022), content only, would write `x10`
-# every time. So the picture is graded: the shortcut uses position only and works at one length;
+# every time. So the picture is graded: the shortcut works at one length only;
 # these copiers found a rule that works at every length they were trained near, held-out ones
 # included, without being a pure content lookup. The probe is what tells these apart: accuracy
 # alone cannot. `tests/test_zoo.py` checks the lengths, the distances and the probe on the three
@@ -809,10 +810,11 @@ print(f"""\
 # %% [markdown]
 # ## Quiz
 #
-# Each question has a check cell. Multiple-choice answers are letters in a string, e.g.
-# `q1_answer = "A"`. The checks you can read compare a hash or a range, so they do not give the
-# answer away; your teacher's version runs hidden checks too. Once a multiple-choice check passes,
-# it shows a short explanation.
+# Each question has an answer cell, a check cell and, below them, an explanation cell that opens
+# once your answer is right. Multiple-choice answers are letters in a string, e.g.
+# `q1_answer = "A"`. The checks you can read compare salted hashes, so they do not print the
+# answer, but they are self-checks: four letters can simply be tried. A class edition keeps its
+# checks hidden.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
@@ -821,17 +823,10 @@ print(f"""\
 # %% [markdown]
 # **Q1.** Why does `softmax_from_scratch` subtract the row maximum before `exp`?
 #
-# - **A)** It makes the weights sparser, so the model focuses better.
-# - **B)** It is an approximation that is faster to compute.
-# - **C)** A common shift cancels in the ratio, and `exp` of a number ≤ 0 cannot overflow.
-# - **D)** It makes the largest weight exactly 1.
-#
-# The demonstration: shifting every score by the same constant leaves the weights unchanged.
-
-# %%
-scores_demo = torch.tensor([2.0, -1.0, 0.5])
-for shift in [0.0, -2.0, 50.0]:
-    print(f"shift {shift:5.1f}: weights {softmax_from_scratch(scores_demo + shift)}")
+# - **A)** It rescales the scores so that the largest weight always comes out as exactly 1.
+# - **B)** It is a cheaper approximation of the softmax, accurate enough for large scores.
+# - **C)** A shift shared by all scores cancels, and `exp` of a value ≤ 0 never overflows.
+# - **D)** It makes the weights sparser, since every score but the largest turns negative.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -846,12 +841,17 @@ q1_answer = "C"  # SOLUTION
 # # BEGIN TESTS
 
 # %%
-""" # BEGIN TEST CONFIG
-success_message: "Softmax(s + c) = softmax(s) for any constant c: exp(c) cancels between numerator and denominator. Subtracting the row maximum is such a shift, and it makes every exponent at most 0, so exp cannot overflow. The weights are exact (no approximation), no sparser than before, and the largest is not forced to 1."
-"""  # END TEST CONFIG
+# FORM
+from course_utils.tools.quiz import normalize_choice
+
+assert normalize_choice(q1_answer, "ABCD")
+
+# %%
 from course_utils.tools.quiz import check_choice
 
-assert check_choice(q1_answer, "2524b55ac3ff514d1492841f6468c4ea01c4a68c7ea50ce6e5f07ae68b5f14cb", salt="01/q1")
+assert check_choice(q1_answer, "2524b55ac3ff514d1492841f6468c4ea01c4a68c7ea50ce6e5f07ae68b5f14cb", salt="01/q1"), (
+    "not yet: compare the naive and the stable softmax of section 2 on the scores x 100"
+)
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
@@ -859,25 +859,38 @@ assert check_choice(q1_answer, "2524b55ac3ff514d1492841f6468c4ea01c4a68c7ea50ce6
 # %% [raw] jupyter={"source_hidden": true}
 # # END QUESTION
 
+# %%
+explain(
+    q1_answer,
+    "sealed:uI7Dx7PsD2rcgyR1AZq3fGQuQClGK73bN/KFd8qnz18wC8idEe3tcLTDKivCg56ii8j+aVRb9pCNHkktDBmMoJNi5N832X6T9L4nRvMZnH6Jvsqj0M4E2bWLp5P64F05cPmGkUlg5Mvm04pag5TkTUcG+ioqHsYIYMTdDhVo3LHjgfTP6BMCZsYljPmxr8Ji06A46U7pUM/ok6UWhwVXVRugul67mj8yHJ3WhZghVwluX3pH0Wj7iXSZw2skVt9u+Mj6uOddOyV+o3OpY9unlazdsCnLAcQnF1XZ7yz1B7WH1sCPimy7X5TUCS/S7g2T3CnUhYGe17nlSAqapcXP7eNkH1OHTBrsDGWhZfWRsTxHEHoicGs2ES20ZUj/Sf8mULeTPg+KDi3aY/y331JAiP3ICU2bxhE4woWkEqeKei7RKOpxpL7gceNAklYwFDj7BIsLyC39Ex98uRsX29uqSvStJ0zoq5XblEHUy6tKbIa25QQcqGZYayVtLVH4NH7q6zNsi2eaeqI+EE3XteCHyrRaG1Bdjz5+kxAc7yGpCFooxaFj3gsPYGSixe1DC+VNql6GA69xD2U9AI+DRRG6ja48C3NoW7DQSi37rkCENyuvJLssybz7yy+2tvhEwzbmyWH4fqu772DZ7aLmqeL27FuNapf6Ih6IojdlcafoV0Otre+y+06s/JGPfzMNJRmUnPR2jQRPDjWbNWxhpDGN9Q==",
+    salt="01/q1",
+)
+
+# %% [markdown]
+# Check it: shifting every score by the same constant leaves the weights unchanged.
+
+# %%
+scores_demo = torch.tensor([2.0, -1.0, 0.5])
+for shift in [0.0, -2.0, 50.0]:
+    print(f"shift {shift:5.1f}: weights {softmax_from_scratch(scores_demo + shift)}")
+
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q2
 
 # %% [markdown]
-# **Q2.** Estimate, by simulation, the variance of the **unscaled** score `q·k` when `q` and `k`
-# have `d = 512` independent standard-normal entries (a width section 4 did not measure). Use at
-# least 10,000 pairs and store the estimate in `q2_variance` (a Python float). The visible check
-# accepts an estimate within about 25 % of the true variance.
+# **Q2** (predict, then measure). Section 4 drew `q` and `k` with independent entries of mean 0
+# and variance 1. Now let the entries of `q` have variance 2 and those of `k` variance 3 (still
+# independent, mean 0), with `d = 64`. What is the variance of the **unscaled** score `q·k`?
+# Derive it from the argument of section 4 (no simulation needed) and store the value in
+# `q2_variance` (a number); the check compares it rounded to a whole number. The cell after the
+# question measures it.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
-# BEGIN SOLUTION
-pairs_q, pairs_k = torch.randn(2, 20_000, 512)
-q2_variance = (pairs_q * pairs_k).sum(-1).var().item()
-# END SOLUTION
-print(f"estimated variance: {q2_variance:.1f}")
+q2_variance = 64 * 2 * 3  # SOLUTION: d terms, each of variance 2 x 3
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -886,25 +899,45 @@ print(f"estimated variance: {q2_variance:.1f}")
 # # BEGIN TESTS
 
 # %%
+# FORM
+from course_utils.tools.quiz import real_number
+
+assert real_number(q2_variance) >= 0, "a variance is never negative"
+
+# %%
 from course_utils.tools.quiz import check_rounded
 
-assert isinstance(q2_variance, float), "store a Python float, e.g. tensor.item()"
-# the estimate rounded to a multiple of 256: every estimate within about 25 % of the true variance agrees
 assert check_rounded(
-    q2_variance / 256, "086bdd7adf8f69bf751c3638a05265e3532caf22ab27d4b3d399d22a70568f8e", salt="01/q2", decimals=0
-), "not within about 25 % of the variance: did you scale, or use d = 512?"
+    q2_variance, "acabe00b837b3be05612ae2de7412e37429c9a6a55721c2ecbb5236308939a25", salt="01/q2", decimals=0
+), "not yet: what is the variance of one product q_i k_i, and how many such terms does q·k add up?"
 
 # %%
 # HIDDEN
-from course_utils.tools.quiz import in_range
-
-assert in_range(q2_variance, 0.9 * 512, 1.1 * 512)
+assert abs(q2_variance - 384) < 0.5
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END QUESTION
+
+# %%
+explain(
+    q2_variance,
+    "sealed:rB+qNz1FXx4LsenRJBynGRjCZcd+xp6d/Cy4Hg+Ny0dl14bSWoqBxQhPuJ13cuYDG+xNd8GoBuA3XHdvxC81DHDyBh5K+g7ncCUFbjYHEQWQIlW3FTWHe6qm8YagJtJ97ppVtjMdpjGg41xBCob1rK+IsdPuTCzOSOeCV3cx+OqqSbC/VgahpiXlOMESOUhbiUkl/HRAFhwCLnEWP4X3aWPqcxtENTiy7TQeDHOJhzdo835xHOPvAT3WBaiIYI5qZt7FqAqp9cQS+4K02fPE7NOE9JLHGzxef13gVaivT6Bx+FOyKz7vR3+mQj2iODvqoyF6BWbhs8LNirVBElQj02izMFLLKdtU+K7xAFIQuFaOuZJnvOgik4klCTBOkna7vqFs2QnAuS+hJkIlvlxNw6UAaesTTkZcETghR18d0dJXglEj3lDbi4R9Hi4bJUuW/EdEIsErTfWacoVKwyf38WK1Z+9Zt+08AguO5TdnzjIZ9XNIiCjYwYEMy4On9qQ6Qnv2XpQoUY7Y5vXBD72cKc2ogS4a85M0tHQG+7uPL+rjVp5x7NbsYGBsIfgeoYVCMGKyEfGb+Tqvsc4bKdAB0EFhDwwZqL2gtmF2733OxYc=",
+    salt="01/q2",
+    decimals=0,
+)
+
+# %% [markdown]
+# The measurement: 20,000 random pairs drawn that way, as in section 4.
+
+# %%
+pairs = torch.Generator().manual_seed(64)
+q_wide = torch.randn(20_000, 64, generator=pairs) * math.sqrt(2.0)
+k_wide = torch.randn(20_000, 64, generator=pairs) * math.sqrt(3.0)
+dots_wide = (q_wide * k_wide).sum(-1)
+print(f"var(q·k) = {dots_wide.var().item():.0f};  var(q·k/√d) = {(dots_wide / 8).var().item():.2f}")
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
@@ -938,22 +971,51 @@ def causal_attention(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor) -> torch
 # # BEGIN TESTS
 
 # %%
-_g = torch.Generator().manual_seed(0)
-_q, _k, _v = torch.randn(3, 1, 2, 6, 8, generator=_g)
-_out = causal_attention(_q, _k, _v)
-assert _out.shape == (1, 2, 6, 8)
-# The first query can only see the first key, so it must return the first value exactly.
-torch.testing.assert_close(_out[..., 0, :], _v[..., 0, :])
-# Every query, against PyTorch's fused attention: this tests the 1/sqrt(d) scaling and the mask.
-from torch.nn.functional import scaled_dot_product_attention as _sdpa
+# FORM
+from course_utils.tools.quiz import require_signature
 
-torch.testing.assert_close(_out, _sdpa(_q, _k, _v, is_causal=True))
+require_signature(causal_attention, "q", "k", "v")
+
+# %%
+import math
+
+import torch
+
+_g = torch.Generator().manual_seed(0)
+_q, _k, _v = torch.randn(3, 2, 3, 7, 16, generator=_g) * 2  # (batch 2, heads 3, n 7, d 16)
+_n = _q.shape[-2]
+_scores = (_q @ _k.transpose(-2, -1) / math.sqrt(_q.shape[-1])).masked_fill(
+    ~torch.ones(_n, _n, dtype=torch.bool).tril(), float("-inf")
+)
+_reference = torch.softmax(_scores, dim=-1) @ _v  # plain torch, written here
+_out = causal_attention(_q, _k, _v)
+assert tuple(_out.shape) == (2, 3, 7, 16), "the output has the shape of q: (batch, heads, n, d)"
+assert torch.allclose(_out[..., 0, :], _v[..., 0, :], atol=1e-5), (
+    "the first query may read only the first key (itself): its output must be v[..., 0, :]"
+)
+assert torch.allclose(_out, _reference, atol=1e-5), (
+    "not yet: compare with attention_from_scratch of section 6 (the 1/√d scale, and which keys the mask keeps)"
+)
 
 # %%
 # HIDDEN
+import math
+
+import torch
+
+from course_utils.core.attention import attention, stable_softmax
+from course_utils.tools.quiz import unavailable
+
 _g = torch.Generator().manual_seed(1)
-_q, _k, _v = torch.randn(3, 2, 3, 9, 16, generator=_g)
-torch.testing.assert_close(causal_attention(_q, _k, _v), F.scaled_dot_product_attention(_q, _k, _v, is_causal=True))
+_q, _k, _v = torch.randn(3, 1, 2, 9, 8, generator=_g) * 3
+_n = _q.shape[-2]
+_scores = (_q @ _k.transpose(-2, -1) / math.sqrt(_q.shape[-1])).masked_fill(
+    ~torch.ones(_n, _n, dtype=torch.bool).tril(), float("-inf")
+)
+_reference = torch.softmax(_scores, dim=-1) @ _v
+with unavailable(attention, stable_softmax, namespace=globals()):
+    _got = causal_attention(_q, _k, _v)
+torch.testing.assert_close(_got, _reference)
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
@@ -967,9 +1029,9 @@ torch.testing.assert_close(causal_attention(_q, _k, _v), F.scaled_dot_product_at
 
 # %% [markdown]
 # **Q4** (predict, then measure). Train the model of section 9 exactly as there, but on strings of
-# length **m = 8**: its layer-2 heads then read **6** tokens back on copy queries (the cell after
-# the question measures it). How many tokens back must the layer-1 heads they read through look,
-# for the copy to be right? Store your prediction in `q4_distance` (a Python int) before running
+# length **m = 8**: its layer-2 heads then read **6** tokens back on copy queries (the cells after
+# the question measure it). How many tokens back must the layer-1 heads they read through look,
+# for the copy to be right? Store your prediction in `q4_distance` (a whole number) before running
 # the measurement.
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -985,15 +1047,17 @@ q4_distance = 8 - 6  # SOLUTION: the two offsets add up to m
 # # BEGIN TESTS
 
 # %%
-""" # BEGIN TEST CONFIG
-success_message: "Layer 2 reads the key 6 back; for that key's value to hold the symbol 8 back, layer 1 must have copied it from 2 positions before the key: a + b = m, so a = 8 - 6 = 2. The length-12 copier split its 12 as 1 + 11; which split training finds is not fixed by m."
-"""  # END TEST CONFIG
-from course_utils.tools.quiz import check_value
+# FORM
+from course_utils.tools.quiz import real_number
 
-assert isinstance(q4_distance, int), "store a Python int, e.g. 3"
-assert check_value(q4_distance, "5499f6836561b57033ead36724eff3f99b5a6588b4598d011af142e469b08b18", salt="01/q4"), (
-    "the two offsets together must reach the symbol to write"
-)
+assert real_number(q4_distance) >= 0, "a distance back is a number of tokens, 0 or more"
+
+# %%
+from course_utils.tools.quiz import check_rounded
+
+assert check_rounded(
+    q4_distance, "51432da2c5cb92e42adbe8061fe226ba6459456e0933414f26b68fb143790e2c", salt="01/q4", decimals=0
+), "not yet: the two offsets together must reach the symbol to write (section 10, V-composition)"
 
 # %%
 # HIDDEN
@@ -1005,6 +1069,14 @@ assert q4_distance == 2
 # %% [raw] jupyter={"source_hidden": true}
 # # END QUESTION
 
+# %%
+explain(
+    q4_distance,
+    "sealed:1Dckaj01CQOHjR3Dw/udBirH13mh81OkDRh4N8Rz38whzJaIHr5DWnd7Uhy2uIncvM+LAVZ0CpbimhfwMCfgZB4NrslZdnNzgGZbb2q0XYWR0JCI+1w5P/Or7uBHhpkzfJlq9f5nIeAavfga3Jv98oQxcLMjZx1mleN97U69bxILN7VPe7PNnJ1ImPIcXvw7ZtvG4tGULWAALsv02JTI+PsJlWUa/wR3NyV0ZewCNwSd+cljJBkz4pEDoqJaKjKzNMF4os6G8vrQyBD4v8u/Nk6iMjWgLkfVl9X1Hizo2ep7mYx4dbkhUCkG+9ETPlbx8B+krOAvnmF1yvYqiyHbR6rxfg1wPnqQLAoFS5LmxmnF17QB3WG/a4cd7k0D1a7hrQJ6LbtG9SMaIBvLmdL3e45NNk9eS9m4DmyQjPbZ4IxriqS3PdH2OSeKuomTv2E=",
+    salt="01/q4",
+    decimals=0,
+)
+
 # %% [markdown]
 # Now measure: train the copier at m = 8 (same seed and recipe) and read off both layers' distances.
 
@@ -1012,7 +1084,7 @@ assert q4_distance == 2
 # NBVAL_IGNORE_OUTPUT
 seed_everything(0)
 copier_8 = GPT(vocab.vocab_size)
-train_from_scratch(copier_8, m=8)
+_ = train_from_scratch(copier_8, m=8)
 
 # %%
 model_8 = TinyGPT(config)
@@ -1031,12 +1103,12 @@ for layer in range(2):
 # %% [markdown]
 # **Q5** (predict, then measure). Give the *shortcut* copier of section 9 (trained at length 12)
 # a length-12 string whose copy has been tampered with: `y4` is replaced by the string's `x9`,
-# as in the probe of section 11. What will it write next?
+# as in the probe of section 11. What will it write next, most of the time?
 #
-# - **A)** `x10`: it looks up `x9` in the string and copies what followed it.
-# - **B)** `x5`: it reads a fixed distance back, so the tampered symbol changes nothing.
-# - **C)** `x9` again: it repeats the symbol it has just seen.
-# - **D)** A symbol that is in no position of the string: the model is confused.
+# - **A)** `x5`: it reads at fixed offsets, so the tampered symbol changes nothing.
+# - **B)** `x10`: it finds `x9` earlier in the string and copies the symbol after it.
+# - **C)** `x9` again: the tampered symbol is the last one it read, so it repeats it.
+# - **D)** A symbol at no position of the string: the tampering derails both layers.
 #
 # Store your letter in `q5_answer`; the cell after the question measures it.
 
@@ -1044,7 +1116,7 @@ for layer in range(2):
 # # BEGIN SOLUTION
 
 # %%
-q5_answer = "B"  # SOLUTION
+q5_answer = "A"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -1053,12 +1125,17 @@ q5_answer = "B"  # SOLUTION
 # # BEGIN TESTS
 
 # %%
-""" # BEGIN TEST CONFIG
-success_message: "Its layer-2 heads read a fixed m - 1 = 11 tokens back whatever the symbols are, and the value there was written by layer 1 from the untampered string, so it writes x5 as if nothing had changed. A content lookup (an induction head) would write x10."
-"""  # END TEST CONFIG
+# FORM
+from course_utils.tools.quiz import normalize_choice
+
+assert normalize_choice(q5_answer, "ABCD")
+
+# %%
 from course_utils.tools.quiz import check_choice
 
-assert check_choice(q5_answer, "d8100cf904b56f275b79bec8b7dd34ba7294caed133dfd720924367bdcf59b1d", salt="01/q5")
+assert check_choice(q5_answer, "f7f6b701fa6000e07a436f56b95bb7f8224c27068c9b8f7a89026c96cbc27fc8", salt="01/q5"), (
+    "not yet: how do the shortcut's layer-2 heads pick their key, by content or by offset (section 10)?"
+)
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
@@ -1066,9 +1143,16 @@ assert check_choice(q5_answer, "d8100cf904b56f275b79bec8b7dd34ba7294caed133dfd72
 # %% [raw] jupyter={"source_hidden": true}
 # # END QUESTION
 
+# %%
+explain(
+    q5_answer,
+    "sealed:GiHWxf+rbacfZFG0HUiq1wjt8aKXPkKJtnFecBfYDDqi9tGu88KobYeX41iYEdx/fgmwshJDVWs0SGBjcHYMMVLN+Z9bI1gUrDfVRJSy8iBGMiUEpKybfhlLTO8dz2YRvXLu0e4kO5+vdcZ9O4CceyNAIgRQWSrMWa6YDCPwZZMCqbrbjPGGldoI0IoHQ+56o8IhMImPgnGpLavA31soAmnJMUOVTmRd4v+dVCbeWyFhDOPCZ65QMuni3w6QCGrBtliE8fRY/5TA+ltPNLgunImWU5+GCxwZWv6Az+n64KNVqCD82kxZjdoUPWs8f40GKkO2QEZDNvslyteXlWn0DvZtPMsyqdwiGbn05egO6CxRig2pO7K6g9AbhrEM9YuGhYWqQ0uhrZMBWPLuVZqi3/rnBV29jA1p2kaaXkHeaYGvCrTMW0PoSeW2WakJ+s/eIts5r7gsQbz7DCY8jJ7d/kqlb7/RYeG20wbl0dAijFYwzGXf2VQphnlbOlidfxLqgZE0To4JNtJJgwEydhCaJtCkU281xvwJQI0pI+Y4eQ5m108gbaPcT+ka12vGkHy51361NxoFzuXmJxOBS8oJ4l7y583F1PE3/CNTNIqCo9PUYA==",
+    salt="01/q5",
+)
+
 # %% [markdown]
-# The measurement (16 symbols cannot all be distinct in a string of 12 drawn with repetition, so
-# the probe uses strings of 12 distinct symbols out of the shortcut's 16):
+# The measurement. The probe needs distinct symbols, so it uses strings of 12 distinct symbols out
+# of the shortcut's 16:
 
 # %%
 shortcut_probe = overwrite_probe(model, copy_batch(512, 12, n_symbols=16, distinct=True, generator=78), at=4, source=9)

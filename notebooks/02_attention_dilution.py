@@ -41,7 +41,7 @@
 # - measure dilution inside a trained model's own attention weights, and say what it does
 #   (and does not yet do) to accuracy;
 # - explain log-n scaling and Scalable-Softmax, and measure that they hold the weight steady;
-# - show when dilution costs the answer itself: when distractors can vote for a wrong one.
+# - show when dilution costs the answer itself, and when it does not.
 #
 # **Papers.** Chiang and Cholak, "Overcoming a Theoretical Limitation of Self-Attention" (2022),
 # for log-n scaling; Nakanishi, "Scalable-Softmax Is Superior for Attention" (2025), for
@@ -97,6 +97,7 @@ from course_utils.core.device import seed_everything, set_threads
 from course_utils.core.evaluate import last_query_attention
 from course_utils.core.retrieval_tasks import associative_recall_batch
 from course_utils.tools.plotting import finish, plot_curves, use_course_style
+from course_utils.tools.quiz import explain
 
 set_threads(2)
 seed_everything(0)
@@ -577,14 +578,75 @@ print(
 # %% [markdown]
 # ## 5. When the distractors vote: value answers
 #
-# So far the answer was the matching *item*, one of 1024 classes. A distractor item then pulls
-# the output towards its own item token, which is the answer of almost no other context: the
-# distractors' pulls scatter over a thousand classes and mostly cancel. Many real questions have
-# few possible answers ("which city", "yes or no"), and then the distractors *vote*. Here is the
-# same task with the answer being the matching item's **value**, one of 16 classes
-# (`associative_recall_batch(..., value_answers=True)`: the same contexts, the answer token `v7`
-# instead of the item `k42:v7`). Nine more zoo models, `recall-value-{identity,logn18,ssmax}-s0/1/2`,
-# are the one-layer model of section 3 trained on it with the same recipe and data stream.
+# So far the answer was the matching *item*, one of 1024 classes. Many real questions have few
+# possible answers ("which city", "yes or no"). Here is the same task with the answer being the
+# matching item's **value**, one of 16 classes (`associative_recall_batch(..., value_answers=True)`:
+# the same contexts, the answer token `v7` instead of the item `k42:v7`). Nine more zoo models,
+# `recall-value-{identity,logn18,ssmax}-s0/1/2`, are the one-layer model of section 3 trained on it
+# with the same recipe and data stream. Before measuring them, predict what changes (quiz Q8 is
+# asked here, before this section measures its answer).
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN QUESTION
+# name: q8
+
+# %% [markdown]
+# **Q8** (predict, then measure). Take contexts of 2048 items and two plain-softmax models of
+# seed 0: section 3's, which answers with the matching item (1024 classes), and the one just
+# described, trained the same way to answer with its value (16 classes). Suppose both put about
+# the same weight on the matching item (section 3's table gives the item model's). Over 128 such
+# contexts, which model will be right more often?
+#
+# - **A)** The item model: wrong pulls scatter over 1024 answers, but pile up on 16.
+# - **B)** The value model: choosing among 16 answers is easier than among 1024.
+# - **C)** Neither: the same weight on the match gives the same accuracy, whatever the answers.
+# - **D)** Neither beats chance: at 2048 items both have lost track of the matching item.
+#
+# Store your letter in `q8_answer`; this section measures it.
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN SOLUTION
+
+# %%
+q8_answer = "A"  # SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN TESTS
+
+# %%
+# FORM
+from course_utils.tools.quiz import normalize_choice
+
+assert normalize_choice(q8_answer, "ABCD")
+
+# %%
+from course_utils.tools.quiz import check_choice
+
+assert check_choice(q8_answer, "75a6072512bd4ee0027e4d68cf5717f2400d9960e00a37805a341029f7935dfe", salt="02/q8"), (
+    "not yet: the output of a one-layer model is the weighted mix of the items it reads; which answer does each "
+    "distractor item push towards?"
+)
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END TESTS
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END QUESTION
+
+# %%
+explain(
+    q8_answer,
+    "sealed:xow2m27+vXUw1miN7ECVmnvu7aCFgl5JqdGPdyP1+noYjHc7AHarKohVERV749DAAalPib7ZUAHqe9uxNMI+fJGRXvl8PMx1BayqVQHRtdXqYOrX8jvn6omspECXKbYHjsDJzp5xHiCsjEftaqN6P3cvNF6BQfCeNSzuTb3h/1ajRa/HDNm1aDNrauJFgwujfMVJVi6JjoVgVPYcHj7d0pmYYQFPBUlOIzNvpUbgXLec/Zy8HAYnlIQr+9illC6MjpF/FAejv2OKu0e1nCPrEiKQToKXIcXICNS8A4qP241TQBvUxqyRekRuznUmG5vTNAG9+qzlFMkPbrnJF8fIanMWqmo5U+U7njqp8FIg/Zd1zd6VV+gsHblqXWoX16h6t7moleznTJSw3B+U/c1LjXOOPwuZUZMRsAMPEqYbAHVOVvWhubZLaj5/t0N0+ewc8EOqXrfpAYywFUiwfI8TSv19elfuBhIP2AUvRLrP94/QNBO7VopOTAJU0NbGXjciP2P3NDnCeZwtT6CCC6RlJftuFiuqW1AEXmyEbeXhRyfB3owBub/5TWUeiOEg77aH6FBy+Sr2KxUP0w2109q5RuTgdARvNXV/OftgYQ6qroZCgeFFFg2MumSiFRrhkYYXtLg4hRHfTarwisbje0fd3yEDaW5hpRLohjQWlMrYwZtSTY6BsG9kQVe9mngyTslLUhjWT3inChT+NevYoxEuh1EPtrQAjbvVvO9qa/GBrdXTfchP6Awoc8jcYs+QWW+AyATVIqqtxGGQtc6nDfa/JhaKfbx7GKggobdLVdPbhF1LOkF3lzYKLRMguXSWialatGgfrSc3pjocxpUPN87B5TcH7pIJV5VSMXQgikn6/yc1uS4yefHi+0YT2HHoguUcuqqchY0iZ7jkgy+VKHoFkFMX/LBrqrYtM8bDHzdJTGhwh/DTWsUJImGBj6i0KnDS02vEkA==",
+    salt="02/q8",
+)
+
+# %% [markdown]
+# **Why the answers matter.** With item answers a distractor item pulls the output towards its
+# own item token, which is the answer of almost no other context: the distractors' pulls scatter
+# over a thousand classes and mostly cancel. With 16 values they *vote*.
 #
 # In a one-layer attention-only model the output is the attention-weighted mix of the items it
 # reads, so each value collects a **vote**: the total weight on the items holding it. The
@@ -759,6 +821,12 @@ at 4098 tokens (items: {acc_plain[-1]:.2f}); log-n normalised {value_field("logn
 
 # %% [markdown]
 # ## Quiz
+#
+# Each question has an answer cell, a check cell and, below them, an explanation cell that opens
+# once your answer is right (Q8 was asked in section 5, before its measurement). Multiple-choice
+# answers are letters in a string, e.g. `q1_answer = "A"`. The checks you can read compare salted
+# hashes, so they do not print the answer, but they are self-checks: four letters can simply be
+# tried. A class edition keeps its checks hidden.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
@@ -767,11 +835,14 @@ at 4098 tokens (items: {acc_plain[-1]:.2f}); log-n normalised {value_field("logn
 # %% [markdown]
 # **Q1** (seed quiz). What is attention dilution and how does it affect long-context attention?
 #
-# - **A)** Attention concentrates on fewer tokens as the context grows, so the model becomes overconfident.
-# - **B)** Long inputs are truncated, so later tokens receive no attention.
-# - **C)** As the context grows, the softmax spreads its weight over more tokens, so the relevant
-#   ones get less and important information is harder to pick out.
-# - **D)** The token embeddings lose precision when many tokens are stored.
+# - **A)** The scores shrink as the context grows, because each dot product is averaged over more
+#   keys, so no key stands out any more.
+# - **B)** The weights become uniform as the context grows, so attention can no longer tell the
+#   relevant key from the others.
+# - **C)** Longer contexts raise the softmax's temperature, which flattens every row and erases the
+#   lead of the relevant key's score.
+# - **D)** With a fixed score gap, every added key takes a share of the softmax's total of 1, so
+#   the relevant key's weight shrinks.
 #
 # The demonstration, from section 3's measurements: the trained model's weight on the item it
 # must retrieve, per context length.
@@ -784,7 +855,7 @@ for count, w in zip(item_counts, per_seed("identity", "relevant_weight").mean(0)
 # # BEGIN SOLUTION
 
 # %%
-q1_answer = "C"  # SOLUTION
+q1_answer = "D"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -793,18 +864,30 @@ q1_answer = "C"  # SOLUTION
 # # BEGIN TESTS
 
 # %%
-""" # BEGIN TEST CONFIG
-success_message: "Softmax weights always sum to 1, so every extra key takes a share: with a fixed score gap the relevant key's weight falls roughly like 1/n, as the trained model's weight on the match does above. Nothing is truncated or stored less precisely, and attention gets flatter, not sharper."
-"""  # END TEST CONFIG
+# FORM
+from course_utils.tools.quiz import normalize_choice
+
+assert normalize_choice(q1_answer, "ABCD")
+
+# %%
 from course_utils.tools.quiz import check_choice
 
-assert check_choice(q1_answer, "743b28ab9d6fcf464b3f5791337577df9bdda2fe12be5e3fe0f7c14d49b8ead0", salt="02/q1")
+assert check_choice(q1_answer, "64de90b60827051a4284fb3ad8c2fdbbfe8629a3dd6635a698008490812d1b10", salt="02/q1"), (
+    "not yet: look at the closed form of section 1 and what changes in it when n grows"
+)
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END QUESTION
+
+# %%
+explain(
+    q1_answer,
+    "sealed:Fh5zTM/sKfWVjVKdYfDERBwCXaW4uaFD59Uc4d7Xxh4U2geval8Yb4yjF5yY95Ffl1lLssdBw4tPj9rIkL/U4oCnHuvJ7mTNejp2AQXP4RKlCjpj48LIiWGCjHw56sslSu/6TKOoPRcURpwVkvQlS3zuOEaw9gb9+BpxMpd+wQl2OPgISTqyHAvtYdXOF1jYo21BbcdT5dXjF3gRtc4VpAjjUbAGFlFAQG/Qgm+CPWn5+WsuvRpY83H1vLxhhH6SZSs/TfB3Ind4fkY84vhxnLEJeWiCd3QTo7qMWrcM5flZ7oCjDYwmb+nR7/ZBXdHzW5Twj9nlvypbthju+/WVxO/TWYSvw8mDKoMh4XFW31Oa0rKlrWcsxx/pvI7wb0lPU/AjdjbMjwb5BRqqwKTYewmTsc5c4yg50NjoD00Lkt1hnMFROa+wmmy5E2caoJuO/EY2p797/3mEXZbSRjCaFPd8x3PicHwhA7GBsQRjG11xIGMPa89+wm8ImFyqrcaqeMYvM6kXcp9f6O5RVLJL+glwiShX77+R3/8oP52WOrrpFDTBodhFreZFfUeaLppmpQI7c7NXgPPCLKUTcT5rvfxIqKjo+jV1BEuu6+aDMNtArQ/vY7LyIPDDQdWkbE4jmGtGcRKi34Xi+ukSD2qHiS/3+XzK1quSgxWyQlX2Va7AM9lYpKQh",
+    salt="02/q1",
+)
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
@@ -813,27 +896,23 @@ assert check_choice(q1_answer, "743b28ab9d6fcf464b3f5791337577df9bdda2fe12be5e3f
 # %% [markdown]
 # **Q2** (seed quiz). Attention dilution means:
 #
-# - **A)** Attention spreads thin over more positions, weakening important connections
-# - **B)** Attention gets too focused
-# - **C)** The weights no longer sum to 1, so attention leaks away from long inputs
-# - **D)** Attention concentrates on the most recent positions
+# - **A)** Attention gets too focused
+# - **B)** Attention spreads thin over more positions, weakening important connections
+# - **C)** No attention
+# - **D)** Attention vanishes
 #
-# The demonstration: the total attention is always 1 (it does not vanish), but its entropy
-# approaches that of uniform attention as positions are added.
+# The demonstration, from section 2's simulation: the weights always sum to 1, and the planted
+# key's share of them as keys are added.
 
 # %%
 for n in (16, 1024, 16384):
-    t = plain[n]
-    print(
-        f"n = {n:5d}: total weight 1 by construction; entropy {t.entropy.mean():.2f} nats "
-        f"of at most log n = {math.log(n):.2f}"
-    )
+    print(f"n = {n:5d}: total weight 1 by construction; the planted key's weight {plain[n].relevant_weight.mean():.3f}")
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
-q2_answer = "A"  # SOLUTION
+q2_answer = "B"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -842,12 +921,17 @@ q2_answer = "A"  # SOLUTION
 # # BEGIN TESTS
 
 # %%
-""" # BEGIN TEST CONFIG
-success_message: "The total weight stays exactly 1 (nothing leaks or vanishes), but it is spread over more positions: the entropy approaches log n, the entropy of uniform attention, so each important connection gets a smaller share. No position is favoured."
-"""  # END TEST CONFIG
+# FORM
+from course_utils.tools.quiz import normalize_choice
+
+assert normalize_choice(q2_answer, "ABCD")
+
+# %%
 from course_utils.tools.quiz import check_choice
 
-assert check_choice(q2_answer, "2f9490a27057bcc744ca32c5656eaae0898452361fc25a2e04d760635df5bf8d", salt="02/q2")
+assert check_choice(q2_answer, "c996e9dc047ee605c743fae576439c319f9df80b3949b4187e8384b86f37770a", salt="02/q2"), (
+    "not yet: does the total weight change with n, and what happens to the planted key's share of it?"
+)
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
@@ -855,18 +939,80 @@ assert check_choice(q2_answer, "2f9490a27057bcc744ca32c5656eaae0898452361fc25a2e
 # %% [raw] jupyter={"source_hidden": true}
 # # END QUESTION
 
+# %%
+explain(
+    q2_answer,
+    "sealed:S4aBjObEIMj8oP71yVyxQeNYcO49K7t1BxN/qGEo5BFgONlg4mIqrcV4bFkoMKQgStVIOVapqL6WVMDIPJZa26pSIEE+LKVi0yp1+knZFBDILbSWs/SFjzrz/5cyFcKAkPqL/8UEYdKxJ1h9L8/Eyn7zqwjR8txXeyAGw5uYYLf6oDIpAyZhlbwN80DFQ8znOC+5HdQ7D7O4uQtIfvSkR16Y4U7RIanwQu0FZ8gysptDD7dI9TL0yr+xR6OhBpOpnMt65lTyeKnMWUXhxAYPdQGF22MHRy56rCaWRaX3ftdEpdutDd2pzadNQJcA8HUKvTcj1FozqnYyWPuzn5MC+N4aPm/vDtXMU+nCm0+zS3AAwOZmuspHP7IpASRtK/9qbiRi4THtnX1en3fF3MAYq+wxRndALZcMkjplaHqXT9vew/WRfNPVNco0AJ2KPHxnCjXUFnEVlGNaDyP8eFu5KARJTROC7eCSTt7aw2SbQKjI18Vv4QSUXlGPhss=",
+    salt="02/q2",
+)
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN QUESTION
+# name: q2b
+
+# %% [markdown]
+# **Q2b** (a harder follow-up to Q2). In section 2's table, the entropy ratio `H / log n` climbs
+# towards 1 as `n` grows. What does that tell you about the weights?
+#
+# - **A)** They approach the uniform 1/n, so the planted key ends up with no more weight than the
+#   others.
+# - **B)** The softmax flattens as n grows, as if its temperature rose; sharper scores would undo
+#   it.
+# - **C)** Little: at large n any fixed spread of scores gives a ratio near 1; log n − H stays
+#   bounded.
+# - **D)** The entropy H stops growing past a few thousand keys, so new keys no longer change
+#   the weights.
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN SOLUTION
+
+# %%
+q2b_answer = "C"  # SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN TESTS
+
+# %%
+# FORM
+from course_utils.tools.quiz import normalize_choice
+
+assert normalize_choice(q2b_answer, "ABCD")
+
+# %%
+from course_utils.tools.quiz import check_choice
+
+assert check_choice(q2b_answer, "aa7f1110828f154343b2ef5203e784bd6a24981d933e98913323c0c9ea108c46", salt="02/q2b"), (
+    "not yet: compare the columns entropy/log n and log n - entropy of section 2's table, and its plot"
+)
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END TESTS
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END QUESTION
+
+# %%
+explain(
+    q2b_answer,
+    "sealed:SKX7AqHJxkCurtV6lKHHccBLIvQZKMfZkOfm/k6Kaq21Oj6B7zpZOikkm7+MdwvSIIyepZqhwvIKPTu12aktgZfTS6gZJSQ2lrxpngla6pLSljAfNzw6pH4Q0C03/oezrBnVfCtR+6NfeNh/J7cemx7GZVHBLHkTe7lOGbsKf3+peXt6b+r2vKsEY/RT0EjA5oqTwaGbK4L/VFsfSk0vvPMgJS3UPc9wXwLwzcT++BTyOM9JeUifVAm7wb3Z/ElxpSxaNvJpNcqLN70JvHZutFaaOehMK/NhBOjlTNc+6NYmO315HTfrgfq82PHwk8e4VxZlCZW+pNWyJRzItqWJecafh3NC1W43iwLW7jiQz+1daTtN8/CbANcS6BjQlhTuFYLCYj0A33f0ZlE0SCrEcqzmpcKgHRz2piJTD9mHu5zuCLGUl0c6VVSUieyVBMqAyKz1kCKloQGTdATyO0w8wbQhfw2PagafWQ0fwfqJoRceHRDE05ofxyWqPKYJGSwKik0SeSzNOd9NP3aKaCHjxFQ7NiCpPDB4d6IxMiOxqX0U34OR+lzKZmq9dedABoMhD0XSkdDSfM7zAnigc8XmKM8fdcbAFXd3cKvG0nzlGLijv0b8kfepAblJHZ/AqCURCDrBTFPZbzpLdNskFXeTtg0XoF5zZcsMne1m6fATVaduiWGsRUYC0o4xrWzNy+ff",
+    salt="02/q2b",
+)
+
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q3
 
 # %% [markdown]
-# **Q3** (seed quiz). For 512 context the highest attention might be 0.3, for 4096 it might be
-# 0.05. This demonstrates:
+# **Q3** (seed quiz). For 512 context highest attention might be 0.3, for 4096 it might be 0.05.
+# This demonstrates:
 #
-# - **A)** Lost in the middle: the relevant key sits in the middle of the longer context
-# - **B)** An attention sink: the first token absorbs the weight
-# - **C)** Positional bias: distant keys are penalised
-# - **D)** Attention dilution
+# - **A)** Model improvement
+# - **B)** Attention dilution
+# - **C)** Better performance
+# - **D)** No change
 #
 # The demonstration: one gap, two context lengths, the seed's two numbers.
 
@@ -879,7 +1025,7 @@ print(
 # # BEGIN SOLUTION
 
 # %%
-q3_answer = "D"  # SOLUTION
+q3_answer = "B"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -888,12 +1034,17 @@ q3_answer = "D"  # SOLUTION
 # # BEGIN TESTS
 
 # %%
-""" # BEGIN TEST CONFIG
-success_message: "With equal distractors the same gap gives 1 / (1 + (n - 1) exp(-g)): eight times the keys, about a sixth of the weight. No position, sink or distance enters the formula; the drop comes from the number of competing keys alone, which is dilution."
-"""  # END TEST CONFIG
+# FORM
+from course_utils.tools.quiz import normalize_choice
+
+assert normalize_choice(q3_answer, "ABCD")
+
+# %%
 from course_utils.tools.quiz import check_choice
 
-assert check_choice(q3_answer, "043516d4ae4dd80ce50b64f134291275227dfa02abaa43e49e255d02bef9651c", salt="02/q3")
+assert check_choice(q3_answer, "f0672caaf26e3093eb3efdde80d8d5f28cde7c2b64f295229dd07ec18eae27ec", salt="02/q3"), (
+    "not yet: section 1 reproduces both numbers with one formula; what grows between them?"
+)
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
@@ -901,21 +1052,32 @@ assert check_choice(q3_answer, "043516d4ae4dd80ce50b64f134291275227dfa02abaa43e4
 # %% [raw] jupyter={"source_hidden": true}
 # # END QUESTION
 
+# %%
+explain(
+    q3_answer,
+    "sealed:eTqn/gDfYyY6V23eVcvR29aN5u3F0eSDiu8sV5bGOlG0pXTsg7ahV47jb9piEbnTzI2Zl9znDy3Fmpbrb9cgGOxxbMnKzvk87YiBIb/ClCGBH6PWHc5zwbHfOkb73vns3jW5TmDpePyDb2TsNf7871s67D8NVRGKk+KOo2EEuOMfdgarXhz12fP1UU/gqHOoJSJeWXAVcMEvwFYVzA/XBXYkZ4GVfm60+jH3GglPO1BF75CHqwOeh9CxKWmn8PnGVfbr9iuNoLlVbjUWtlY4KHrWk+IgZGZLamPWk3H+H1I+W2x3cOKPfXga0yuMNmYP2Cge+n80Ai37eFC2qWquOhpZoUIItE+MOWNbp0e2Bd2rV1prqQ2A+6l9cp1hCWkvmfB/i41BrOiYseyiwL9/GpgPoqEy3UUPK1ITnj25w+QudvJEzorJGusAdBV0/2VQr74aaKS54lS/OvlufwGk1cmUTRzFEC+Tew==",
+    salt="02/q3",
+)
+
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
-# name: q4
+# name: q3b
 
 # %% [markdown]
-# **Q4.** With equal distractors, what gap `g` does the relevant key need to keep a weight of at
-# least 0.3 among **4096** keys? Store the smallest such gap in `q4_gap` (a float); the visible
-# check compares it to 2 decimal places.
+# **Q3b** (a harder follow-up to Q3). Section 1 produces the seed's two numbers with one gap,
+# g = 5.39, and equal distractors. Between 512 and 4096 keys, what makes the relevant key's weight
+# fall from 0.30 to 0.05?
+#
+# - **A)** Its numerator e^g is fixed, while each added key adds e^0 = 1 to the denominator.
+# - **B)** Its own score falls: with more keys, each dot product is normalised by a larger n.
+# - **C)** The added keys outscore the first 512 on average, so they outbid the relevant key.
+# - **D)** The gap itself shrinks, since it is measured against the mean of more distractors.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
-q4_gap = math.log(0.3 * (4096 - 1) / (1 - 0.3))  # SOLUTION
-print(f"q4_gap = {q4_gap:.3f}: weight at 4096 keys {weight_of_relevant_key(4096, q4_gap):.3f}")
+q3b_answer = "A"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -924,11 +1086,64 @@ print(f"q4_gap = {q4_gap:.3f}: weight at 4096 keys {weight_of_relevant_key(4096,
 # # BEGIN TESTS
 
 # %%
+# FORM
+from course_utils.tools.quiz import normalize_choice
+
+assert normalize_choice(q3b_answer, "ABCD")
+
+# %%
+from course_utils.tools.quiz import check_choice
+
+assert check_choice(q3b_answer, "e24fb541949a727c205245aa8ea3effe5b498eb1959d6a15f15bc64a90aec702", salt="02/q3b"), (
+    "not yet: write out w(n) = e^g / (e^g + n - 1) for both n; which terms differ?"
+)
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END TESTS
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END QUESTION
+
+# %%
+explain(
+    q3b_answer,
+    "sealed:C3bKcNMbN2ibFdwEGqBGuCyoO/ot5YPhIbCYKL5D64TEYyb4FykQbjaePLjWaOSNQXvn7yD2csJTqhvlDotxxHN4Z22D7jKm2ZWgu55HYy3sKWz3ijijPZyIpaT9vTmOIYj9wL/H+GLIVxlgDX1LNc0WI8beby8uOvMxC9bhxsmf3S/S7fqS3huC38y45DMbZjn9YEDg6brgHwrBKs1L9C1Ig8gKkOUaPuh3tcBBCYCr7OZVZ6iVDvB6JsSbW8GpZvnAOBkaJ+unP7zoFbuOIzLmcIQhyH7m7eDGJd9dT6gW5/34dZ+xtVZXCJ5ntCld7yFqc5sM+kxaOEkEyciqLIpYuemhnYw3ekogDkG0V6Y0DDELKDgyyt5/emkrgGvLEYKjwc301jR22e3UMZ9Nu0SXrhwvSokISStWs1tBWc1IbXs7FWfBjpBE+BBJbfW/kaNsiNvmIFND8k5JlD5vMSrBu21FrxcJ341PWSpsbrLKVs0GQrhBthWs3bsNTopfhCc77U1pHB4yZX+LehuqOEwA2hmKDSDNlMCsghs31JwCz/2q6lr6ChyfLItYBzjUtcVWIWZxq0uSeDVDpEJu4m2R+w9NyI3pEyzcvVehfuXVEWh68CPUV6iD2A==",
+    salt="02/q3b",
+)
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN QUESTION
+# name: q4
+
+# %% [markdown]
+# **Q4.** With equal distractors, what gap `g` does the relevant key need to keep a weight of at
+# least 0.3 among **4096** keys? Store the smallest such gap in `q4_gap` (a number); the check
+# compares it to 2 decimal places.
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN SOLUTION
+
+# %%
+q4_gap = math.log(0.3 * (4096 - 1) / (1 - 0.3))  # SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN TESTS
+
+# %%
+# FORM
+from course_utils.tools.quiz import real_number
+
+assert real_number(q4_gap), "store one number, e.g. 3.21"
+
+# %%
 from course_utils.tools.quiz import check_rounded
 
 assert check_rounded(
     q4_gap, "737e28ad41cf456ee53d13399d50f2abcee5b510a6ac95c6faed4236d7aae654", salt="02/q4", decimals=2
-)
+), "not yet: solve w = e^g / (e^g + n - 1) for g as section 1 does, with n = 4096 (2 decimals)"
 
 # %%
 # HIDDEN
@@ -942,21 +1157,29 @@ assert abs(q4_gap - math.log(0.3 * 4095 / 0.7)) < 1e-3
 # %% [raw] jupyter={"source_hidden": true}
 # # END QUESTION
 
+# %%
+explain(
+    q4_gap,
+    "sealed:Qlik1NwWgFsIjLDncWBMBb/H4ASSjgbz78U9/QqYmTJKuzzOAaEfxX75pQTnUITbFUDiD74mKke2uS9FzvUTeK+jr1BWYRIT7dkGW/oE/LMWf9w2gsEFh3dU9dP+5g/krmtyZE83qv+ndbZH5MrWedGHC/O4vKCog9bSNOBbpDiNcWQPmZEIwOvwtn5SRNwoYL1kT7vnEYzSLek8mB29fAzbdrgn2Y73Jy8eFSB+8pl5Mmv358LLrSs8xIiixIpaU2hWwe0JQpAFtt+lswtGrfc6GyywMYsNCSjFDeO2bqEi3ZHkgb47r98L0iTIqpr678H3So5xKHUENg3FFNClpGviwjCdq1ozWTN89h/pAO2F0D/xS7eiDL1/ehto6KBPzSL1FyE8E1FMRaRLAKTwf0yu78wzku1DCnKosk+N",
+    salt="02/q4",
+    decimals=2,
+)
+
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q5
 
 # %% [markdown]
-# **Q5** (predict, then measure). Section 2's distractor scores have spread σ = 1. For **n = 65,536**
-# random keys (four times section 2's largest), predict the entropy's shortfall from uniform,
-# `log n − H`, in nats, to one decimal place, and store it in `q5_deficit` (a float). The cell after
-# the question measures it with `simulate_dilution`.
+# **Q5** (predict, then measure). Section 2's distractor scores have spread σ = 1. Multiply every
+# score by 2, so that their spread is σ = 2, and take **n = 65,536** keys (four times section 2's
+# largest). Predict the entropy's shortfall from uniform, `log n − H`, in nats, to one decimal
+# place, and store it in `q5_deficit` (a number). The cells after the question measure it.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
-q5_deficit = 1.0**2 / 2  # SOLUTION: log n - H tends to sigma^2 / 2, whatever n
+q5_deficit = 2.0**2 / 2  # SOLUTION: log n - H tends to sigma^2 / 2, whatever n
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -965,18 +1188,21 @@ q5_deficit = 1.0**2 / 2  # SOLUTION: log n - H tends to sigma^2 / 2, whatever n
 # # BEGIN TESTS
 
 # %%
-""" # BEGIN TEST CONFIG
-success_message: "The shortfall does not grow with n: for Gaussian scores of spread sigma it tends to sigma^2 / 2 = 0.5 nats. H / log n still tends to 1, only because log n grows while the shortfall stays put."
-"""  # END TEST CONFIG
+# FORM
+from course_utils.tools.quiz import real_number
+
+assert real_number(q5_deficit) >= 0, "the entropy can never exceed log n: the shortfall is 0 or more"
+
+# %%
 from course_utils.tools.quiz import check_rounded
 
 assert check_rounded(
-    q5_deficit, "342771f32fac3ed71a01dc5e033b784f92c2cc7b97c30d98b17312e5b916fdb0", salt="02/q5", decimals=1
-), "does the shortfall grow with n, or settle?"
+    q5_deficit, "bcfa58e352f4f4aa75da6fd55c0697664fda276c8062f41d3494480d77aa7645", salt="02/q5", decimals=1
+), "not yet: section 2 says what log n - H tends to for scores of spread σ; does it grow with n?"
 
 # %%
 # HIDDEN
-assert abs(q5_deficit - 0.5) < 0.05 + 1e-9
+assert abs(q5_deficit - 2.0) < 0.05 + 1e-9
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
@@ -984,14 +1210,29 @@ assert abs(q5_deficit - 0.5) < 0.05 + 1e-9
 # %% [raw] jupyter={"source_hidden": true}
 # # END QUESTION
 
+# %%
+explain(
+    q5_deficit,
+    "sealed:sY8N0kb/VFEcsc0UYpUlDVtU/H6JMDym4Mg/ZppsAm4VYXORscTuoXJGjXWR05SKPBvbwtoNM6W4lYNKoIXygiyn6QVTKxpz0Fj6Tz/+WE17LTjV76kakk8fx4n6zrZmo80KKU/fuBX4aL3xUSE3xu0qqEtWTpLgcW8QJ14GFgBk0eoKGwAR2bxcFJr1Qg20Zg9zw/+BcNgE1XFFkVQUNSUYsrytR6gxOE6JUjZNLcG/nK7XkdNqT88MuwTeCu4nflEIFbFxGlufHmpVs/uaMVcUX0W3reoQSoEQcE4YMArZF5ZGI/hTdPqZvlIbCqJVAIOSKMyjPb8CBIMLBddOQ7ltcceVjSS+g/xQ+Hcm6RIf9zvu+4OTeakjQZyEdu9eq4aZtxFhdopDWiUZC8ERxX6W8WiV4cTPGDmTr4shWlk9lKhak+rImSidYgFAZDKIDt4xwRpCNs4ehOGZhqFYj9YtJd0VUe7DVW8VNYUsLTHKLGE/4rE1QWXLXDFme/pEujfUzr2jUyEO+NRmYYsQBgbKj1cKByUWO9AsehHURoBnf3p9P7TPwUkUsdBmNfE=",
+    salt="02/q5",
+    decimals=1,
+)
+
 # %% [markdown]
-# The measurement (50 trials, the same planted key as in section 2):
+# The measurement: section 2's simulation at 65,536 keys (σ = 1, 50 trials, the planted key as
+# there), then 50 rows of 65,536 scores drawn with spread σ = 2.
 
 # %%
 big = simulate_dilution(65_536, gap=sim_gap, trials=50, generator=torch.Generator().manual_seed(65_536))
 print(
-    f"n = 65,536: log n - H = {(math.log(65_536) - big.entropy).mean():.3f} nats "
+    f"σ = 1, n = 65,536: log n - H = {(math.log(65_536) - big.entropy).mean():.3f} nats "
     f"(H / log n = {(big.entropy / math.log(65_536)).mean():.3f})"
+)
+wide = torch.softmax(2.0 * torch.randn(50, 65_536, generator=torch.Generator().manual_seed(2)), dim=-1)
+wide_entropy = -(wide * wide.log()).sum(-1)  # (50,)
+print(
+    f"σ = 2, n = 65,536: log n - H = {(math.log(65_536) - wide_entropy).mean():.3f} nats "
+    f"(H / log n = {(wide_entropy / math.log(65_536)).mean():.3f})"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -1001,9 +1242,8 @@ print(
 
 # %% [markdown]
 # **Q6.** Write `log_n_weight(n, gap, s)`: the weight of the relevant key among `n` keys (equal
-# distractors) when every score is first multiplied by `s · log n`. Then use it: with `s·g = 1`,
-# what weight does the relevant key keep at `n = 4096`? Store that in `q6_weight`; the visible
-# check compares it to 3 decimal places.
+# distractors, the relevant key `gap` above them) when every score is first multiplied by
+# `s · log n` (natural log), as log-n scaling and SSMax do in section 4.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -1018,7 +1258,64 @@ def log_n_weight(n: int, gap: float, s: float) -> float:
     # END SOLUTION
 
 
-q6_weight = log_n_weight(4096, 2.0, 0.5)  # SOLUTION
+# %% [raw] jupyter={"source_hidden": true}
+# # END SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN TESTS
+
+# %%
+# FORM
+from course_utils.tools.quiz import real_number, require_signature
+
+require_signature(log_n_weight, "n", "gap", "s")
+assert 0 <= real_number(log_n_weight(512, 1.0, 0.5)) <= 1, "a softmax weight lies between 0 and 1"
+
+# %%
+import math
+
+for _n, _gap, _s in [(512, 0.0, 1.0), (300, 3.0, 0.2), (4096, 2.0, 0.5), (3, 1.5, 1.0), (10_000, 0.7, 1.3)]:
+    _reference = 1.0 / (1.0 + (_n - 1) * math.exp(-_s * math.log(_n) * _gap))  # written here, from the formula
+    assert abs(float(log_n_weight(_n, _gap, _s)) - _reference) < 1e-9, (
+        f"not yet at n={_n}, gap={_gap}, s={_s}: scale the gap by s · ln n (not log10, not s alone), "
+        "and count n - 1 distractors"
+    )
+
+# %%
+# HIDDEN
+import math
+
+from course_utils.chapters.dilution import relevant_weight
+from course_utils.tools.quiz import unavailable
+
+with unavailable(relevant_weight, namespace=globals()):
+    _got = [float(log_n_weight(n, g, s)) for n, g, s in [(777, 2.5, 0.4), (2, 0.3, 2.0), (65_536, 1.1, 0.9)]]
+_want = [
+    1.0 / (1.0 + (n - 1) * math.exp(-s * math.log(n) * g))
+    for n, g, s in [(777, 2.5, 0.4), (2, 0.3, 2.0), (65_536, 1.1, 0.9)]
+]
+assert all(abs(a - b) < 1e-9 for a, b in zip(_got, _want))
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END TESTS
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END QUESTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN QUESTION
+# name: q6b
+
+# %% [markdown]
+# **Q6b.** Use the formula of Q6: with `s = 0.5` and `g = 1.8` (so `s·g = 0.9`, just short of
+# 1), what weight does the relevant key keep among **n = 4096** keys? Store it in `q6b_weight`
+# (a number); the check compares it to 3 decimal places.
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN SOLUTION
+
+# %%
+q6b_weight = log_n_weight(4096, 1.8, 0.5)  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -1027,46 +1324,60 @@ q6_weight = log_n_weight(4096, 2.0, 0.5)  # SOLUTION
 # # BEGIN TESTS
 
 # %%
-from course_utils.tools.quiz import check_rounded, in_range
+# FORM
+from course_utils.tools.quiz import real_number
 
-assert in_range(log_n_weight(512, 0.0, 1.0), 1 / 512 - 1e-9, 1 / 512 + 1e-9), "with gap 0 every key gets 1/n"
+assert 0 <= real_number(q6b_weight) <= 1, "a softmax weight lies between 0 and 1"
+
+# %%
+from course_utils.tools.quiz import check_rounded
+
 assert check_rounded(
-    q6_weight, "3413e12bee031db1b2424186a1a3b2d1c3e95f20f789fd225ba8fd56cc22ce79", salt="02/q6", decimals=3
-)
+    q6b_weight, "d11da82a447a933367a3ccd6e0edad7983d11c5d7b3dc9a96f19973c599e513f", salt="02/q6b", decimals=3
+), "not yet: with scaled scores the gap becomes s · g · ln n; put it into w = 1 / (1 + (n - 1) e^(-gap)) (3 decimals)"
 
 # %%
 # HIDDEN
-from course_utils.chapters.dilution import relevant_weight
+import math
 
-assert abs(log_n_weight(300, 3.0, 0.2) - relevant_weight(300, 3.0, log_n_scale=0.2).item()) < 1e-9
-assert abs(q6_weight - 4096 / 8191) < 1e-6
+assert abs(q6b_weight - 1 / (1 + 4095 * math.exp(-0.9 * math.log(4096)))) < 1e-6
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END QUESTION
+
+# %%
+explain(
+    q6b_weight,
+    "sealed:d3bq6dXKx2NqfAgbbYxAr1n475x5R7P5YiM9Q7gubNQM8pfhbLXeNJJDVdvPUDPKIinZMvyJH0ZVLWZoIe0KKCfiZOVzpa2AddRZZ/nBrSIJCg/qVITOYQFBxkn33FgyO4njY2G5m3EAJXJG+hsH7ZNlIxxsxy0/mejNT0WzxFrDXhvw+qXfBGb10uZ7iQ2LvwNe6IL5/iUweWWRgOlGVVO2WEilT431hBzHmyktBDsELDBKP5EMpjWhqc6wMAmMRL18nfqB1Se7jsry4M7l9xVkv+wvxkqQdX0msMIDDwjTZZQcmJSwJ1dx8vfzvUx1MixLQVF/8XBXOn8djU+KSrCeJ0wZgl1r78+2/NbL3Xcu5vLg95OvzztMqwfrpYm2fmwCt3BvPpRVk9o+R+ekUUi/50/3KE6czYfXf9ycS8qU7Pkr8/lMk8jYE58jdVQHDABocWpkh7xLGJU6CGW7VJH3l6wj2FSv5CZ1sXralYgPOp1Y8qIub6Hpvl+i/F1o7SJiulkgjfmN6gcmHR4PvaL2",
+    salt="02/q6b",
+    decimals=3,
+)
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q7
 
 # %% [markdown]
-# **Q7** (a harder follow-up to Q1). Start from one relevant key with gap `g = 5.39` among 512 keys
-# (weight 0.30). Which change would **not** raise the relevant key's weight?
+# **Q7** (a harder follow-up to Q1). Keep `n = 512` keys and the relevant key's score the same
+# distance `g` above the distractors' *mean* score, but let the distractor scores spread more:
+# σ = 2 instead of section 2's σ = 1 (Gaussian, as there). What happens to the relevant key's
+# weight?
 #
-# - **A)** Multiplying every score by `log n / log 18` (log-n scaling normalised at 18 keys).
-# - **B)** Keeping the gap and the keys' kind, but giving the query 4096 keys instead of 512.
-# - **C)** Training the keys and queries so that the gap grows from 5.39 to 7.
-# - **D)** Scalable-Softmax with a learned `s = 0.75` (multiply the scores by `0.75 · log n`).
+# - **A)** Nothing: the distractors' mean score, and so the gap, are unchanged.
+# - **B)** It rises: half the distractors now score lower, so they take less weight.
+# - **C)** It rises: a wider spread sharpens the softmax, and the top key is the relevant one.
+# - **D)** It falls: the average e^z of the distractors grows, though their mean z does not.
 #
-# Store your letter in `q7_answer`. The cell after the question computes all four with the closed form.
+# Store your letter in `q7_answer`. The cell after the question computes it.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
-q7_answer = "B"  # SOLUTION
+q7_answer = "D"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -1075,12 +1386,17 @@ q7_answer = "B"  # SOLUTION
 # # BEGIN TESTS
 
 # %%
-""" # BEGIN TEST CONFIG
-success_message: "More keys with the same gap is dilution itself: the weight falls from 0.30 to about 0.05. A larger gap raises it directly, and both log-n scalings multiply the gap by more than 1 at 512 keys (log 512 / log 18 = 2.2; 0.75 log 512 = 4.7)."
-"""  # END TEST CONFIG
+# FORM
+from course_utils.tools.quiz import normalize_choice
+
+assert normalize_choice(q7_answer, "ABCD")
+
+# %%
 from course_utils.tools.quiz import check_choice
 
-assert check_choice(q7_answer, "3d25f69447e05603f3619b27b7e0e37bb910955ec02bc8ad019c810ac79fee22", salt="02/q7")
+assert check_choice(q7_answer, "9c946bd7e20de555065c47cd8c94aa2588acc268ccb8f7cd031640ecc56ccb3a", salt="02/q7"), (
+    "not yet: section 2 replaces each equal distractor's e^0 by E[e^z]; what is E[e^z] for a wider spread?"
+)
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
@@ -1088,72 +1404,22 @@ assert check_choice(q7_answer, "3d25f69447e05603f3619b27b7e0e37bb910955ec02bc8ad
 # %% [raw] jupyter={"source_hidden": true}
 # # END QUESTION
 
-# %% [markdown]
-# The closed form (equal distractors) for each change:
-
 # %%
-for label, weight in [
-    ("as it is: 512 keys, g = 5.39", relevant_weight(512, gap)),
-    ("A) log-n scaling, 1 at 18 keys", relevant_weight(512, gap, log_n_scale=1 / math.log(18))),
-    ("B) 4096 keys, same gap", relevant_weight(4096, gap)),
-    ("C) gap 7", relevant_weight(512, 7.0)),
-    ("D) SSMax, s = 0.75", relevant_weight(512, gap, log_n_scale=0.75)),
-]:
-    print(f"{label:32s} weight {weight.item():.3f}")
-
-# %% [raw] jupyter={"source_hidden": true}
-# # BEGIN QUESTION
-# name: q8
-
-# %% [markdown]
-# **Q8** (predict, then measure). Take one context of 2048 items and seed 0's two plain-softmax
-# models from sections 3 and 5: same inputs, one answers with the item (1024 classes), the other
-# with its value (16 classes). Both put a similar weight, about 0.13, on the matching item. Over 128
-# such contexts, which model will be right more often?
-#
-# - **A)** The value model: choosing among 16 answers is easier than among 1024.
-# - **B)** Neither: both put the same weight on the match, so their accuracy is the same.
-# - **C)** The item model: with only 16 answers the distractors' weights pile up on wrong values.
-# - **D)** Neither model is right more often than chance at 2048 items.
-#
-# Store your letter in `q8_answer`, then run the measurement below it.
-
-# %% [raw] jupyter={"source_hidden": true}
-# # BEGIN SOLUTION
-
-# %%
-q8_answer = "C"  # SOLUTION
-
-# %% [raw] jupyter={"source_hidden": true}
-# # END SOLUTION
-
-# %% [raw] jupyter={"source_hidden": true}
-# # BEGIN TESTS
-
-# %%
-""" # BEGIN TEST CONFIG
-success_message: "The item model is right more often. A distractor item pushes towards its own item token, the answer of almost no other context, so the pushes scatter over 1024 classes; with 16 values about 128 distractors share each value and the biggest pile outweighs the match once its weight is small. The cell below measures both."
-"""  # END TEST CONFIG
-from course_utils.tools.quiz import check_choice
-
-assert check_choice(q8_answer, "2d702367411ac9f5a041e7b4141eb6dcbcc38632066a4a7cfbf651fb46271dbe", salt="02/q8")
-
-# %% [raw] jupyter={"source_hidden": true}
-# # END TESTS
-
-# %% [raw] jupyter={"source_hidden": true}
-# # END QUESTION
-
-# %% [markdown]
-# The measurement, seed 0, the 128 contexts of 2048 items used above:
-
-# %%
-i = item_counts.index(2048)
-print(
-    f"item answers:  weight on match {per_seed('identity', 'relevant_weight')[0, i]:.3f}, "
-    f"accuracy {per_seed('identity', 'accuracy')[0, i]:.3f}"
+explain(
+    q7_answer,
+    "sealed:bWvMjWbjH5qPf6tqRIUyd6XAvNfrsm6vv/TfDDTqfEtJqrnSPCLgCILRh94iP2clxRYm9RuRLTRVIfB5tYakL6dZpFa4km7qGEHxktFE8KeOpZFFrfYSqzvj1LjlHrfcbFbmNtyJGA8wpu3VeSPJLCnPREONAlm/XyziD1fyMJlstyaVwqgiTss4uCCGeRGR05A3AU8yWevjggiH0U3vjM/X2WWd22R9chcY8y431wl0H3S3zPB7mwMSrKtoD2KFD7EEZ9YBqw4rbEwZs4klKSLXYcfcP9Kn6sxBUadlT7uLsuzR3ygYRWMdhi68KifUkSXGW3oI5nV/wumHMIEIVnM0MeY2t0FoU4EDANcT0PJOz97sAUZnX4xRBJLsDBsgUL2LqBf0nmteJoeCRYL5iwQCKgJffV+sPZgJggG0xl3T/iA04J14+APjaEWGndYoNJ933wZBQQcHmjT4B04PK+6uwYU7zrMMJTQxxDTmbkfoatf325RRFR3lxDzCggw+kP9pK+3ADnr2ZsdepQaodYuveL/jsKiiBGVvzMrHBrIMDoDK35+IEMuXQXWTohYTjsusdhmGKro8xJU0uJh1qHgMCUsuVaq73L50cImG7VgFvXxhGIqHSuI52vI6Mzx4gfqbkEFAUFFahg==",
+    salt="02/q7",
 )
-print(
-    f"value answers: weight on match {value_field('identity', 2)[0, i]:.3f}, "
-    f"accuracy {value_field('identity', 0)[0, i]:.3f} (chance 1/16 = {1 / 16:.3f})"
-)
+
+# %% [markdown]
+# The closed form of section 2 with both spreads, and 200 random draws of the 511 distractors for
+# each:
+
+# %%
+for spread in (1.0, 2.0):
+    draws = spread * torch.randn(200, 511, generator=torch.Generator().manual_seed(7))
+    simulated = 1 / (1 + torch.exp(draws - sim_gap).sum(-1))  # the relevant key's weight, per draw
+    print(
+        f"σ = {spread:.0f}: closed form {relevant_weight(512, sim_gap, distractor_std=spread).item():.3f}, "
+        f"simulated {simulated.mean():.3f} (mean of 200)"
+    )

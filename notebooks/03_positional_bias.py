@@ -82,6 +82,7 @@ if "google.colab" in sys.modules:
 # Setup: imports, seed, plot style. Everything runs on the CPU.
 
 # %%
+import math
 from dataclasses import replace
 
 import matplotlib.pyplot as plt
@@ -103,6 +104,7 @@ from course_utils.core.retrieval_tasks import kv_retrieval_batch
 from course_utils.core.task_accuracy import accuracy_by_query_index
 from course_utils.core.vocabs import KVVocab
 from course_utils.tools.plotting import finish, plot_curves, plot_heatmaps, plot_seed_lines, use_course_style
+from course_utils.tools.quiz import explain
 
 set_threads(2)
 seed_everything(0)
@@ -853,6 +855,12 @@ and {torch.stack([tune_acc[("extrap", s)][0, 1] for s in SEEDS]).mean():.2f}."""
 
 # %% [markdown]
 # ## Quiz
+#
+# Each question has an answer cell, a check cell and, below them, an explanation cell that opens
+# once your answer is right. Multiple-choice answers are letters in a string, e.g.
+# `q1_answer = "A"`. The checks you can read compare salted hashes, so they do not print the
+# answer, but they are self-checks: four letters can simply be tried. A class edition keeps its
+# checks hidden.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
@@ -861,12 +869,14 @@ and {torch.stack([tune_acc[("extrap", s)][0, 1] for s in SEEDS]).mean():.2f}."""
 # %% [markdown]
 # **Q1** (seed quiz). Why does positional bias become more significant as context length increases?
 #
-# - **A)** Longer contexts stretch the encoding's built-in preferences (penalties or decays that
-#   grow with distance) over more and longer distances, and bring positions and distances that
-#   were never seen in training.
-# - **B)** Longer contexts use fewer positional encodings per token.
-# - **C)** Attention is computed only for the first and last tokens of long contexts.
-# - **D)** The softmax ignores positions when the context is short.
+# - **A)** Far positions and angles grow so large that float32 rounds them, so far tokens get
+#   noisy encodings.
+# - **B)** Attention is restricted to a window near each end, so more of the middle falls outside
+#   it as n grows.
+# - **C)** Distance preferences act over longer spans, and positions or distances never trained
+#   appear.
+# - **D)** Each token's positional signal is spread thinner as n grows, so far tokens carry less
+#   of it.
 #
 # The demonstration: the U depth of section 2 at the training length and at 2× and 4×, ALiBi's
 # penalty for the farthest key at two context lengths, and section 3's accuracy when the
@@ -891,7 +901,7 @@ for p, name in FILL_SCHEMES.items():
 # # BEGIN SOLUTION
 
 # %%
-q1_answer = "A"  # SOLUTION
+q1_answer = "C"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -900,18 +910,30 @@ q1_answer = "A"  # SOLUTION
 # # BEGIN TESTS
 
 # %%
-""" # BEGIN TEST CONFIG
-success_message: "Preferences built into the encoding (ALiBi's penalty, RoPE's decay) grow with distance, so a longer context applies them over more and longer distances, and it brings positions and distances that training never showed. Every token still gets its encoding, and attention still covers every position."
-"""  # END TEST CONFIG
+# FORM
+from course_utils.tools.quiz import normalize_choice
+
+assert normalize_choice(q1_answer, "ABCD")
+
+# %%
 from course_utils.tools.quiz import check_choice
 
-assert check_choice(q1_answer, "a85a44aea41b4bf5eae45c6c5430b237268183301ca3e8529a11d9530ca01fce", salt="03/q1")
+assert check_choice(q1_answer, "aa35186fb6c11094484c248a0957f81dca8d7f8289431cfea78fe041c3d5222b", salt="03/q1"), (
+    "not yet: compare ALiBi's bias at n = 35 and n = 4096 above, and what fillers between pairs did in section 3"
+)
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END QUESTION
+
+# %%
+explain(
+    q1_answer,
+    "sealed:8VTYp5pldBh+IsbTxlUFac9+ObBaedpGC6rYfZuKRDljWMv5y34qET6Ap4qNKDrnijo6Kfcl5f/oNMUjMjPYTI/YK+LYCYiqVATAehMNCjxBBTeaDQ4ACD1VRjzR/qQBXIYabHnUZXR0lasATXIf+knpKjd9wTprPdcX/VhzwRKm0jtru8BveqWGFu6Mi7VUyG2fp1jklr3czr3skRb9vO8/lWmBbeOEvJ78UglyTmMk6TI4EI/m9HK59paavw6UHVro2wyaLsByMel69o+36F4Zru7RUE4hKTOquJbWV0rNCTWl7aujOjy0xKchS9ivorcq2nW2fKNVPivGZz4lxCe9hWfbVtHotiYhJsKT5nkfOZORjNZ02tlq6914atNZ6bIObdpZfRx67JNHckRTfnSdkF4MSzIC1jSVU9lXSJLaiVqjg82PbUTEwrpH8Y3+i+Y53lZe4FR8VVgffxKICCDau7c5QOb0YbAYl5MdloDOuTrFK4goFKUlI8/dGQQvRyZ9ZxUMHN9r88U4nC5KP3CttanRLQgQG507xPXqtPrujPcpll7VszE805SGyDML+yYGyPpKUB+bg3YJ7xTxzOlfRnGbWpA0Wa4PsLccVeV2oCH7JfZ9XUpJWJeDF/STky8G4uRR/53JQM1AJAxHoLelbOkWrnjTJkCEDAXvCV6K5LJpDnN2i4CQkQ6dD77z4WTv22oYqXklwFtqknCe6OT3cqG5wBK+Ajc8mLClDDw2bYeEVhL15QoBZpaXeI0WGJJtudOZYyLiSlxLZE6MeS35W7QUaxE3qSnFGIECNSlLnTIQnEhFHuUZSFj0dEq1Ypu3tmkXOlT/KR6oiwM2TUSRgqnzj1nlp24=",
+    salt="03/q1",
+)
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
@@ -944,18 +966,84 @@ q2_answer = "B"  # SOLUTION
 # # BEGIN TESTS
 
 # %%
-""" # BEGIN TEST CONFIG
-success_message: "Liu et al. (2023) found a U: information at the start and at the end of a long context is used best, the middle worst. The edge-trained models here show the same dip in the middle quarter."
-"""  # END TEST CONFIG
+# FORM
+from course_utils.tools.quiz import normalize_choice
+
+assert normalize_choice(q2_answer, "ABCD")
+
+# %%
 from course_utils.tools.quiz import check_choice
 
-assert check_choice(q2_answer, "ae39da7607632c450df734db4609769408e661f3e381ee4f6c26fe5c7e959178", salt="03/q2")
+assert check_choice(q2_answer, "ae39da7607632c450df734db4609769408e661f3e381ee4f6c26fe5c7e959178", salt="03/q2"), (
+    "not yet: which quarter is lowest in the demonstration above, and in Liu et al.'s numbers of section 2?"
+)
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END QUESTION
+
+# %%
+explain(
+    q2_answer,
+    "sealed:SUN3wsFdTVsdScDIeZ1RWaAKo39Ouu4UEy+SGBJt5mXYZCfuVeNVMlewrd9Rwd8TrNBGcqiGKnusoQFRMVgVggKnp408TZWoXco+4u/8siLuEZrJxEDXjlnVMm2c2v4WcIDVAaZyahAQx4gj7PzeyDzgLGA45tU6fK8VQGjcn15gJlJgjOXqmiY0ahOb0wsQKz8Vp9UyJ1SfPMr+mCN6LrIi+T0wgjJ+4xfHT6mROpTvj/TaAz6ouUVaT7RI4Q0X75eJwkC2vCxVVGSgGoYiWZlQfgOPZ5lSnMSlr2/Wf3/Jon3OFC5IquRlZ6PX5Uf9Ua/3xUgSRBeYGVtn7voshW64BGK3CT1KlkTWfDRoRJcCMUjijOxtbU5TUd4ohL6ZSkuAsP0kbjxN15CVRLFxb5kGS+LgqcP4r374zb+j9TmLmiIBq2/v/cK6ogcrqSyKy0UUFLB5fJdmGYDFOMqV1MIL2I1G3+67YKYrmdv6IQwl1nKtk2tznhRTNa6yVijuZ/S3UmGt0madcTvrBF3HxPUNkQ==",
+    salt="03/q2",
+)
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN QUESTION
+# name: q2b
+
+# %% [markdown]
+# **Q2b** (a harder follow-up to Q2). Section 2 measured where the two arms of the U come from in
+# the ALiBi models. Which account matches its measurements?
+#
+# - **A)** Both arms are learned: the edge-heavy training queries teach the model to favour both
+#   ends.
+# - **B)** Both come from the causal mask: early keys are seen by more queries, late ones sit
+#   nearest.
+# - **C)** Primacy comes from ALiBi's penalty at init; recency is learned from the edge-heavy
+#   queries.
+# - **D)** Recency comes from ALiBi's penalty at init; primacy is learned, anchored next to BOS.
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN SOLUTION
+
+# %%
+q2b_answer = "D"  # SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN TESTS
+
+# %%
+# FORM
+from course_utils.tools.quiz import normalize_choice
+
+assert normalize_choice(q2b_answer, "ABCD")
+
+# %%
+from course_utils.tools.quiz import check_choice
+
+assert check_choice(q2b_answer, "95467c81a4a0a6fb852a785dd3c4beadd9fd5d36c3fd1752293ad150db01f37c", salt="03/q2b"), (
+    "not yet: compare the retrieval head's weight by index untrained and trained (section 2's mechanism plot)"
+)
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END TESTS
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END QUESTION
+
+# %%
+explain(
+    q2b_answer,
+    "sealed:97uverX/zuAW2Vf8GAYEp3Emuf+7X4mBROGR3tjm3Y49z9Jif7DhrxJA2zwIyyEUjFK/nJjiqY7aIBuRs4/ZyVQYMbU07S+3rEm8pvUE+XTDVRHwLFNbMJz0RrYI+jychwvPKNCbCmpB1oohX3C8Ikn4lWiK5wOnRd7hJzP/Z0abL6t8Rjlr5HDhhbqcRxyavZSZ6UeO3ynNBcbKGzy+VUSXXP2F0cfMQ2OwOJHdyZdFWLKxyIJ6aBkvq3k5EkyKunWsnvHbiPFcKT/BabzRAHLLVo4YHNNMqFTREmKbYBLlXxRYVEsShEQzsZ7pxQwJygkE/nFwlJbaRsmpsAmOcq6RxXsf0BdA0AdWck5GhHCiQ9Izsa6S5gU9Ue0PsOK1PTFG2r8ZUqKfE30nI0ksUf8KbPhpnLGzZ5w6DYPSGpma4bFecZdRrAOmyGIoNBX0ioL/vUyBUmV67mhGsbf4mAYbBgItLIo17UBl5DWWt3wVYfTxtoJwfjCOSwTmZUoH2XGua4j1OXxcKsBu/9+QttZpFuJHJ0Tii2TwmkmCYMqyVry4gJUOyccGeCH7dLCeTwICCJeHFVdVdqBKlab1FeHE0c6RauTOYmNyt469V1EYoaZ1J33nNp3NTv47x6ordo8meUNpyEf3PXmgMd+GDcLpUadSB3/k",
+    salt="03/q2b",
+)
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
@@ -965,8 +1053,8 @@ assert check_choice(q2_answer, "ae39da7607632c450df734db4609769408e661f3e381ee4f
 # **Q3** (seed quiz). Positional encodings may not generalize to:
 #
 # - **A)** Short sequences
-# - **B)** No issue
-# - **C)** Positions not seen during training
+# - **B)** Positions not seen during training
+# - **C)** No issue
 # - **D)** All positions
 #
 # The demonstration: section 3's filler prefix moves the pairs to absolute positions never seen
@@ -985,7 +1073,7 @@ for p, name in (("learned", "learned"), ("alibi", "ALiBi")):
 # # BEGIN SOLUTION
 
 # %%
-q3_answer = "C"  # SOLUTION
+q3_answer = "B"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -994,18 +1082,82 @@ q3_answer = "C"  # SOLUTION
 # # BEGIN TESTS
 
 # %%
-""" # BEGIN TEST CONFIG
-success_message: "Positions (or distances) never seen in training have no trained behaviour: the rows of a learned table past the trained range keep their initial values, and RoPE meets rotations it never learned. Shorter sequences reuse positions that were trained."
-"""  # END TEST CONFIG
+# FORM
+from course_utils.tools.quiz import normalize_choice
+
+assert normalize_choice(q3_answer, "ABCD")
+
+# %%
 from course_utils.tools.quiz import check_choice
 
-assert check_choice(q3_answer, "871ea1f4cba5823d99b21860cacc78ae03040dcbefb9552d78e97eb8c9ebd2b1", salt="03/q3")
+assert check_choice(q3_answer, "162110ba297c4369948f93c7d9b05bc1be5b563ebc1b08c31acfd2677596eae1", salt="03/q3"), (
+    "not yet: what did the filler prefix change for the learned table, and what did it leave alone?"
+)
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END QUESTION
+
+# %%
+explain(
+    q3_answer,
+    "sealed:1ekabI2f2YpCnPMhdc6lzshoaVygybeXvDqdUpjTOKAnd1pOjR/Tuz8kIt55zFxGDAUuwr3F0za8RpzQrqrOELsFTCqgapu6n7VQAYwxDIcBm7u28esEaNR4CxkcWq2+9WraIT0dajMIzUe95dGZBH1L9A13gaDsxI2p68YYxgPxkgCw1O0jrTeqXpkcFd/NbGuCrTIhLIt57I1+igIs4mE0CWu6+YurzCTBDV/B0Esyvk4t/p8PFtrBsxqbx04zAdZsiUWcoMIbuvOlmBzMzbxacdqLg5H/dv02UbJPMpTvHF7tVQLGxeDJfjxE+5ORYIirOg0aEJRgc/E6QEX/o5ebR74ViJEx26BVxqP2AmJwo1sXrRegMjnDTs74V9amxNU09M1W2prLmgnnbQgjCozAuxGckSvsTSkZL4EtC+uidwMbNyM+wcyNxaBocgkOZbPXETDiUdUaH4hUI7o6Q8pCTPNMOnvZFHigv2bcmywVitryHqPHm7xQyiYR7l6qpNT4lS8xKKaWwv67YqhGWY550f2bN+FS94+iFNXI4bvvhmYUIdNuRoaTf4k=",
+    salt="03/q3",
+)
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN QUESTION
+# name: q3b
+
+# %% [markdown]
+# **Q3b** (a harder follow-up to Q3). A model fails past its training length. You want to know
+# whether query-to-key *distances* it never saw are to blame, rather than more keys competing for
+# the same attention. Which probe of section 3 separates the two?
+#
+# - **A)** Fillers between the pairs: distances grow past training while the pairs stay at 16.
+# - **B)** A filler prefix: every pair moves to new positions while the distances stay as trained.
+# - **C)** More pairs, K = 32 to 112: the longest distances grow past training with the sequence.
+# - **D)** Position interpolation: positions are squeezed back into the range seen in training.
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN SOLUTION
+
+# %%
+q3b_answer = "A"  # SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN TESTS
+
+# %%
+# FORM
+from course_utils.tools.quiz import normalize_choice
+
+assert normalize_choice(q3b_answer, "ABCD")
+
+# %%
+from course_utils.tools.quiz import check_choice
+
+assert check_choice(q3b_answer, "e1567407bb750edc513c3719790ad61ec9c6af97b5319031a9dbb4d9e273ed03", salt="03/q3b"), (
+    "not yet: for each probe of section 3, list what it changes: positions, distances, number of pairs"
+)
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END TESTS
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END QUESTION
+
+# %%
+explain(
+    q3b_answer,
+    "sealed:yB5enSyi8/U5eNKNFk91Q/Eeffqu4yqLj05lrFgJWUXil6LOzuNH2+MVMpIYIuLD8XwtDbRnkCYy1D/vJwE/ersZ8jfvOV+OLA+sfow5+UpHrUsCOtsvBPYm3IBnfFSnex9YRWDv0XTnrKFVspHeGOHG5CQc91oXiaInO9BHzSaTSeOQukjujzcC3NpWG74cUMLMLHmHxWH/bvpDgHMQjioLc7PkYTcOt9cLKKsa0imKOcH8uAukhlVSdeaBhq7RzpdXZeceYHfmzKBMt0O/uCh9tJhZpA0C0nSzQ5hNEJSJ10LtG7DnDSXA2BUYyfo6+r+++6Bg8lqc88u1jYUGEX5iv/7c6fu6fBrbMER3ulEjn7PR61I5YmENrjC9RM3M3GYBfKb4ZiDRnkZYZyJzbtRSx6UaAomD9fj9Vs8V3QfkLX9h/UHLd1p4eqoNnZuy0zw5D15T9tBxKP3ntz7SSXrk32xehaEyrgZHGGdlCxTRa1yfkzfQovN86ZuqXCykSOEl5al+hF1Lotja0TLYEm6KB9gT0Zx+vgprKYKE1LSJ1+bhOlRhnqovBWlgHuGW+l/krBgIjhOWs/mkdGIkclfvSu/NvHT69/Ite/mnrIt8YI78fXi/NY7hTxw2IMeOiMqZaf3Nu2KwKAg/8b9CWFsVdlTViY5DO11JQUXmtZrBKA7IH5eP9YjZEdf9JgBhwLRK8sJnqts=",
+    salt="03/q3b",
+)
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
@@ -1041,36 +1193,50 @@ def rope_rotate(x: torch.Tensor, positions: torch.Tensor, base: float = 10000.0)
 # # BEGIN TESTS
 
 # %%
-_x = torch.randn(5, 8, generator=torch.Generator().manual_seed(0))
-_r = rope_rotate(_x, torch.arange(5))
-assert _r.shape == (5, 8)
-torch.testing.assert_close(_r.norm(dim=-1), _x.norm(dim=-1))  # a rotation keeps lengths
-torch.testing.assert_close(_r[0], _x[0])  # position 0 is no rotation
-# <R(m)q, R(n)k> depends only on m - n: every diagonal of the (position, position) dot products is constant
-_qk = torch.randn(2, 8, generator=torch.Generator().manual_seed(2), dtype=torch.float64)
-_dots = rope_rotate(_qk[0].expand(12, 8), torch.arange(12)) @ rope_rotate(_qk[1].expand(12, 8), torch.arange(12)).T
-for _off in (-4, 0, 3):
-    _d = _dots.diagonal(_off)
-    torch.testing.assert_close(_d, _d[:1].expand_as(_d))
+# FORM
+import torch
+
+from course_utils.tools.quiz import require_signature
+
+require_signature(rope_rotate, "x", "positions", "base")
+assert tuple(rope_rotate(torch.zeros(3, 4), torch.arange(3), 10.0).shape) == (3, 4), "the output has the shape of x"
 
 # %%
 import torch
 
-from course_utils.tools.quiz import check_rounded
-
-# (1, 2, ..., 8) at position 3 with base 100, to 2 decimals: wrong angles or pairing fail here
-_y = rope_rotate(torch.arange(1.0, 9.0)[None], torch.tensor([3]), 100.0)[0]
-assert check_rounded(
-    _y, "e1d4185171779ef21f4a8f94fcba27b280ae335fbbc991c17e94f9317f35294f", salt="03/q4", decimals=2
-), "check the angles base^(-2c/d) and that channel c pairs with c + d/2"
+_x = torch.randn(6, 8, generator=torch.Generator().manual_seed(0))
+_pos = torch.tensor([0, 3, 7, 11, 2, 40])
+_half = 4
+_theta = 100.0 ** (-torch.arange(_half, dtype=torch.float64) * 2 / 8)  # written here, from the formula
+_angle = _pos.double()[:, None] * _theta[None, :]
+_a, _b = _x[:, :_half].double(), _x[:, _half:].double()
+_reference = torch.cat([_a * _angle.cos() - _b * _angle.sin(), _a * _angle.sin() + _b * _angle.cos()], dim=-1)
+_got = rope_rotate(_x, _pos, 100.0)
+assert torch.allclose(_got.double().norm(dim=-1), _x.double().norm(dim=-1), atol=1e-4), (
+    "a rotation keeps every vector's length"
+)
+assert torch.allclose(_got[0].double(), _x[0].double(), atol=1e-5), "position 0 is no rotation"
+assert torch.allclose(_got.double(), _reference, atol=1e-4), (
+    "not yet: check the angles position · base^(-2c/d), the direction of rotation, and that channel c pairs "
+    "with c + d/2 (not with c + 1)"
+)
 
 # %%
 # HIDDEN
-from course_utils.core.positional import RoPE
+import torch
 
-_x = torch.randn(1, 1, 6, 16, generator=torch.Generator().manual_seed(1))
-_ref, _ = RoPE(16, base=500.0).rotate(_x, _x, torch.arange(6), torch.arange(6))
-torch.testing.assert_close(rope_rotate(_x[0, 0], torch.arange(6), 500.0), _ref[0, 0])
+from course_utils.core.positional import RoPE
+from course_utils.tools.quiz import unavailable
+
+_x = torch.randn(9, 16, generator=torch.Generator().manual_seed(1))
+_pos = torch.arange(9) * 5
+_theta = 500.0 ** (-torch.arange(8, dtype=torch.float64) * 2 / 16)
+_angle = _pos.double()[:, None] * _theta[None, :]
+_a, _b = _x[:, :8].double(), _x[:, 8:].double()
+_reference = torch.cat([_a * _angle.cos() - _b * _angle.sin(), _a * _angle.sin() + _b * _angle.cos()], dim=-1)
+with unavailable(RoPE, namespace=globals()):
+    _got = rope_rotate(_x, _pos, 500.0)
+assert torch.allclose(_got.double(), _reference, atol=1e-4)
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
@@ -1083,15 +1249,16 @@ torch.testing.assert_close(rope_rotate(_x[0, 0], torch.arange(6), 500.0), _ref[0
 # name: q5
 
 # %% [markdown]
-# **Q5.** An ALiBi model has 8 heads. Head `h` (1-based) has slope `2^(−8h/8)`. What bias does
-# head 2 add to the score of a key 10 positions before the query? Store it in `q5_bias` (a float);
-# the visible check compares it to 2 decimal places.
+# **Q5.** One ALiBi head has slope `1/4`. Two keys get the same content score `q·k/√d` from the
+# query; one sits 10 positions before it, the other 30. How many times more attention weight does
+# the nearer key get than the farther one? Store the ratio in `q5_ratio` (a number); the check
+# compares it to 1 decimal place.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
-q5_bias = -(2 ** (-8 * 2 / 8)) * 10  # SOLUTION
+q5_ratio = math.exp((30 - 10) / 4)  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -1100,21 +1267,40 @@ q5_bias = -(2 ** (-8 * 2 / 8)) * 10  # SOLUTION
 # # BEGIN TESTS
 
 # %%
+# FORM
+from course_utils.tools.quiz import real_number
+
+assert real_number(q5_ratio) > 0, "a ratio of two softmax weights is positive"
+
+# %%
 from course_utils.tools.quiz import check_rounded
 
 assert check_rounded(
-    q5_bias, "05210de2cbfae7e0b1b4ebcf4d9256d666a2fbd414d537e59bce326c3ad44e92", salt="03/q5", decimals=2
-), "ALiBi penalises distance: the bias is negative"
+    q5_ratio, "634ac934193c5b4800f40f52df96e79a3446f2b6c9b9fe6ff33d1e6c1b9358b9", salt="03/q5", decimals=1
+), (
+    "not yet: ALiBi adds -slope · distance to each score; the softmax turns a difference of scores into a "
+    "ratio of weights (1 decimal)"
+)
 
 # %%
 # HIDDEN
-assert abs(q5_bias - (-2.5)) < 1e-9
+import math
+
+assert abs(q5_ratio - math.exp(5)) < 0.01
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END QUESTION
+
+# %%
+explain(
+    q5_ratio,
+    "sealed:Toia4dhIWnb8pJhdhA3BZhCyj3p5p1lC2Mi9b+VYEWhd11HsFq4a4eD/KGLVEr3+uwYvzMIj5E7PzHGWSfFWu2EKvDf2rpaC43gBLzdW/kVgN+u+jyNc/fbdFRCvbr0n/0cxzkKO+teakA1DeUENQrrbf90p9MZaeU0vfZQqkYZx4gldxSDoxRRff1C3j94oIN5vvgvVQhZM8u/FQghAvQHTlJf7RjPmoMS3nP/XjkjHAdJu6CbBulsok3fTWGebs8TD6JE9NAj7T15cfdIglndkWtUH7T/D6lCX0CsDMIxayuoPTvM2YSwXb1HFwDb0YRnSiuZW7BB2OUjucusJSPiYTKtrW7a1AkxBnzjpxY9CSFAe3/u01TXUqG/aPpXmTK4yRmZvxG9TMpZ3wr5i6MyWNnKJiTkK7+Ck2B4rYCMVZShNQ3Wc6R6sww4BoqyMBR9/39Kpso530PhMD15ridjSScGIfsTZZoSUSJW/MV5z54xm3bbnqTP/ngTEiWseJV5tZxHyklQEfQqVY81onjYQn68c3vQ6WaxFXSWMRU5/sllib9xfQgZmRPZkLCbDizFWiAlgRr4f8+2nc1jqTrJPrqUYWeXwlnRAUSniw55FVgmdu68=",
+    salt="03/q5",
+    decimals=1,
+)
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
@@ -1127,15 +1313,13 @@ assert abs(q5_bias - (-2.5)) < 1e-9
 # through distances. With `P` = 128 fillers in front, what happens to the three RoPE models'
 # accuracy at `K` = 16 (about 1.0 without the prefix)?
 #
-# - **A)** It rises in every seed: the pairs are farther from BOS, so nothing older competes
-#   with them.
-# - **B)** It stays near 1.0 in every seed: every distance between the query and a pair was seen
-#   in training.
-# - **C)** It falls to zero in every seed: RoPE cannot represent positions past the 39 it was
-#   trained on.
-# - **D)** Nothing guarantees it: the query also meets 128 fillers at distances never seen, whose
-#   scores were never trained, so how much attention they take, and how much accuracy is lost,
-#   can differ from seed to seed.
+# - **A)** It rises in every seed: the pairs sit farther from BOS, so no old token competes with
+#   them.
+# - **B)** It stays near 1.0 in every seed: each query-to-pair distance was seen in training.
+# - **C)** No rule: the fillers sit at untrained distances, so seeds can lose very different
+#   amounts.
+# - **D)** It falls to chance in every seed: RoPE cannot encode positions past the 39 it trained
+#   on.
 #
 # Store your letter in `q6_answer`; the cells after the question measure it.
 
@@ -1143,7 +1327,7 @@ assert abs(q5_bias - (-2.5)) < 1e-9
 # # BEGIN SOLUTION
 
 # %%
-q6_answer = "D"  # SOLUTION
+q6_answer = "C"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -1152,18 +1336,30 @@ q6_answer = "D"  # SOLUTION
 # # BEGIN TESTS
 
 # %%
-""" # BEGIN TEST CONFIG
-success_message: "The distances from the query to the pairs are as in training, but the query also sees 128 fillers at distances of 40 to 160, which training never showed. RoPE's scores for them are whatever untrained rotations give: in one seed the fillers take most of the retrieval layer's attention and accuracy collapses, in another they take little and accuracy holds (the measurement below). A relative encoding is safe only when every distance the model meets was trained, not just the ones that matter."
-"""  # END TEST CONFIG
+# FORM
+from course_utils.tools.quiz import normalize_choice
+
+assert normalize_choice(q6_answer, "ABCD")
+
+# %%
 from course_utils.tools.quiz import check_choice
 
-assert check_choice(q6_answer, "fc9f733e02cccaff5551a6dff20f6172bf1b92ab3d62c491a9b4bd167df4fd73", salt="03/q6")
+assert check_choice(q6_answer, "9c7cbd817f632f681be2acb7884284015b893f0110553bdfd9eab0e8b2f6afd0", salt="03/q6"), (
+    "not yet: besides the pairs, what else does the query meet behind 128 fillers, and at which distances?"
+)
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END QUESTION
+
+# %%
+explain(
+    q6_answer,
+    "sealed:opwR9BM1TgcCifSEMssMBXMQMMwWbb7EQ8ZjboW5uGmcSbW8SC9LE9wVsQLqJl/PZui+lA9I9tr99g1T5odXNJl7Q+vp3BCDEdF6xqsg9CiYmslPECSNvaxd8mgYvOGD1sLQRmD8Lj2wlvdxJw+3NLLCUpY2eGjeomTMvykUhiqhwqrO4y5Sp1M8F87ibgig84Pq4rg3GcZIcg79643KAJRwtz6UwQzEMK9N1P3XxuP/44d/ql6YFE9VEaiSogBSJ46rgsPT3ErkTeHQF0aVwWlIc0kOcyMPSs4q2BkdvS1pJP7BHfjDYQ3MrfuTqLrCr5sXOCtAGFgmtDEVd8yhzwMhnbDYEsdHNXJ5o0qELPw9Ivz9RDxaA36520VDI8DYdYuofB9Kv4OsgwdS3Q8CT7VcOg95G2I7z67Zk7dheW5Bm47v7A7nLayCgqOsG+CTIudPwbMXnkl3g/iMeZlo1PSpkuWzIKp7yQvsPxB3gRpV0G2UaRALGqgXN/5PvIF6s0TVIz795gI7v5RDTTvYZRjjXSh7d8sn1HFEDfL9+O7CcqPKa33pXKU6w5s59xoXFQI5Hyv92UE9ARraMuQpqjTHLOYCfX/+hMqIN7pwcbf2fD//c/BaGnREEpm15se/Zp64CgOcrPC2ADWdsRxYHYljN1ceEShtQBcpOgUtHiJpHBhizSf+o25+yr+LWB9r8QaoHl52hxvqJ+DNqYwphSkT2yymoMSOiRQGsGLYl0i332SYEQv17NFTpgiRDvj4WrxAQRtgcwwdJ4TsAXRHPKOJQaiJ3twN764EitWTjMg1FKxtI1Aoz4twCQ==",
+    salt="03/q6",
+)
 
 # %% [markdown]
 # The measurement: accuracy per seed with `P` = 0…128 fillers in front, and where the query's

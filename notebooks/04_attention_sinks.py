@@ -859,7 +859,9 @@ assert normalize_choice(q1_answer, "ABCD")
 # %%
 from course_utils.tools.quiz import check_choice
 
-assert check_choice(q1_answer, "106d3a83e22d982da17127b07d150fba305c3f960a9a99608ae9ea9ce0b4d017", salt="04/q1")
+assert check_choice(q1_answer, "106d3a83e22d982da17127b07d150fba305c3f960a9a99608ae9ea9ce0b4d017", salt="04/q1"), (
+    "not yet: compare the sink head's weight on BOS with the uniform value printed above"
+)
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
@@ -868,35 +870,30 @@ assert check_choice(q1_answer, "106d3a83e22d982da17127b07d150fba305c3f960a9a9960
 # # END QUESTION
 
 # %%
-explain(q1_answer, "sealed:33Zl5tMMzcoPIP+D//Al0IMBZFINf1meZx+TeSqEnrOTnpctd5s5CLDLM/2qN/lN9YG9EG+t5UcNERg7xbKKum3sPemnqTKCElah5y7LTeKwal3xa+3tPNaGBb2yD4rvcpkB3KKVjWNmpbf7FN/ZZgWx8i/342SN5Oed14t7Tm5CunoMYctEGDjgxsjNQVKAQnKP6yE4RX4E88volYPfZoaREOr0iakrBYl9IdNJtVo03VsXPF57rZHXn1qj+h39vtytFN8uxUAmzOyVfOgXpZr8r6mM2apUM07GC4RIBHYjKLPYupYPtAZXvTj1hkzw8Tp7hK+tNAUnADMjnbsnGD0bGjeF8/BudTqsXEg82LZ6s0lezET0RkQLspJR4w732nJ2JxCQUTkbZrHlBv5lFYbL01sdDlnPrtbVatFSlwJsxxY6vQMsQkRDsRv3lA==", salt="04/q1")
+explain(
+    q1_answer,
+    "sealed:XqrScahn+HKvYjVup4pg8oMBZFINf1meZx+TeSqEnrOTnpctd5s5CLDLM/2qN/lN9YG9EG+t5UcNERg7xbKKum3sPemnqTKCElah5y7LTeKwal3xa+3tPNaGBb2yD4rvcpkB3KKVjWNmpbf7FN/ZZgWx8i/342SN5Oed14t7Tm5CunoMYctEGDjgxsjNQVKAQnKP6yE4RX4E88volYPfZoaREOr0iakrBYl9IdNJtVo03VsXJhZ3sdSMn1Csrw+8sZ21CNoniQ0L59rZL889hZrgpKCG2axOLFKKBNwbEnVlbefY9cUSoQES7i/1gFu59ygpmKm8L0wnCGcqlro1THwNHSfRoOF3ZX+xWlxlnbl3skkf0UOnEFYXtZIQ5k3iyiB4J0PRBTMXJ/f0HK1zE4PX2VteWAbPsM2ULtgK3wYi0F89olB7RkxboQ3+26ncmPJPEpv4CqyNONfcR+StZZ7dwp8RyDyavrb3GgoVUkIQcVAkK8Of+WzTfDdEGJUxWqkwI+FRR+d7jo2MqA3eBa/CupKAot9+dgfZTvUmHP720NAR/PATc1/ExVhR1jdcr/4CdA3gb91+/VTq6LfkA7ayAV1oBDwE2cXcEUah26X8bsu6yuK75R/6N8V+F42OUQz2EvGLzgeYkL2TqzW/2R3eZL2UBHehK0kKJ3B99pzqO5qbYL+P0kl6RCe36Lv9kvwr5LKbf/CdGLkSpgX096+dZmZWfDCRp14bDBFLnf3LSrDU6Ce6TB+s+hNoCzbNNC0vGW/VQCnarYA5+wR3dvI=",
+    salt="04/q1",
+)
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
-# name: q2
+# name: q1b
 
 # %% [markdown]
-# **Q2** (seed table, "statistical issues"). The seed's table lists three statistical issues of
-# long contexts. Which row describes what sections 2 and 4 measured?
+# **Q1b** (a harder follow-up to Q1). In every seed a head puts nearly all of its idle-query weight
+# on BOS (section 2). What does that weight do, according to the measurements of sections 2 and 3?
 #
-# - **A)** Verbatim repetition: the model repeats the same text when the context is very long.
-# - **B)** Attention collapse: all heads converge to similar patterns.
-# - **C)** Attention sink: some tokens get excessive attention (often the first token).
-# - **D)** Attention dilution: weights spread thin over more positions.
-#
-# The demonstration: the heads' idle-query weight on the first token in the three seeds, and how
-# different the heads are from each other.
-
-# %%
-for seed in SEEDS:
-    print(
-        f"seed {seed}: weight on the first token per head {[round(v, 2) for v in sinks[('softmax', seed)]['idle'].tolist()]}"
-    )
+# - **A)** It reads a summary of the sequence that BOS has gathered from the tokens after it.
+# - **B)** Nothing: BOS's value is tiny, so parking on it adds nothing to the head's output.
+# - **C)** It adds a bias, sized by how much each query parks, which copy queries switch off.
+# - **D)** It marks position 0, so that later queries can measure their distance to the start.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
-q2_answer = "C"  # SOLUTION
+q1b_answer = "C"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -905,18 +902,97 @@ q2_answer = "C"  # SOLUTION
 # # BEGIN TESTS
 
 # %%
-""" # BEGIN TEST CONFIG
-success_message: "Sections 2 and 4 measured how much of the heads' idle-query weight lands on the first token: that is the attention-sink row. Dilution, collapse and repetition are other rows, measured in notebooks 02 and 05."
-"""  # END TEST CONFIG
+# FORM
+from course_utils.tools.quiz import normalize_choice
+
+assert normalize_choice(q1b_answer, "ABCD")
+
+# %%
 from course_utils.tools.quiz import check_choice
 
-assert check_choice(q2_answer, "6bf82e6d8e0cbc861073c582d6eb36e7c39174ae2b7ccb55bb4e131b48576774", salt="04/q2")
+assert check_choice(q1b_answer, "e34e1f8528d88ce53d50f382284e74237c14174ee7112285ea9623785b212785", salt="04/q1b"), (
+    "not yet: reread section 3's three ablations (a), (b), (c) and the probe that moves BOS"
+)
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END QUESTION
+
+# %%
+explain(
+    q1b_answer,
+    "sealed:TEg548atBfOf2oIfuU4nYX19RnL3bQ/eJ2CPbW0zhIZxyPDVq4C/Wv1oMOWGuuFtkU5S3MLDCjfI+YD+rfWBVuaSnCh1OftN1e/OGs0XlTCJil2VFb50cq+3Jbfa+rofmqZ2Z3w5ZHmif4YUEdqsg8vFmO2BLGSZELXQUUgSwxnFp481oEz5fzq/NnA7X9BJ4PNvNv+k5yjg0ueOUdzbiTkvUfBEN6ERgczxOquTfe0psNU+5bNNHXM3cQi/e0Xg0rlEZsAHK7HDe/YQlP0A4ny7qPsoMLuPQK9gPydQA7ePO8zdCgRcLSkyt5Rqm9IhCVNINKbQps2Qfd8Odn8Hi+Tb4dJDxl74KK2EaUPt0EqhvhLQd3CB4PZcw7j/bM5oVa6L0iQ2QONoFUz+G3zEfNzin5r4blGLH4GYVMwNSCXU80c7chFDdmVdwDffdkhEZdzY8hurfi1UgGZl2+WRT7OMmmjOqF4LwsKSHRt6t5XXvwn8E9ZESiuDDWv3ZmPKbuYjsOdcxaQSeIXG5RINjOjiyZvs9TYy+3GP71DQQv4uhYta+Tiv7v/9+blgv44xHTS31eg4Q0waFxInoSOa6/4y7maBCv4/8bwX3Ji7ddYRnb2NmU8G7kUOzu/Ho4ybAw1w66/tSm0rSdzHnT0bVX2jN6rMZw6Zl3PnrTMTgd33ZAHtZI50o9dgS4opDsXN/i3dC9AgflDIpFFF2u0BMKaKbCQ3ZuN8gtPhCNCmgJTegR93FTBQkdJeJsLR7FHnJTrQtt+uc7sHBIJrQsCVFo5ZlLFzp9OFDxeSdvfqvd6H8bRl+nIVnud0nI5vxqMuX0ehW742Y4XoIY3bcqL/q/n0abv2SJDgpzTL4OeKmWfzYNefdFadMdG03TUIuPvg4A+WBWCKXw6oXJLFX+CZi820LHvsLDDkxuMem3nWjYs=",
+    salt="04/q1b",
+)
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN QUESTION
+# name: q2
+
+# %% [markdown]
+# **Q2.** Two kinds of row of section 5's table, printed again below: plain softmax and the output
+# gate. Plain softmax's seed 0 and the gate's seed 1 each have a head that puts 0.97 of its idle
+# weight on BOS, yet evicting BOS costs the first 0.137 nats per idle token and the second 0.003.
+# What do these rows show?
+#
+# - **A)** Eviction costs in proportion to the weight on BOS, so the gap between them is noise.
+# - **B)** The gated model parks on an extra key instead, so BOS holds little of its real weight.
+# - **C)** The gated model fits the stream worse, so it has less to lose when BOS is evicted.
+# - **D)** The weight on BOS says where a head parks, not whether the model needs BOS there.
+#
+# The demonstration: for both models and all three seeds, the largest idle weight any head puts on
+# BOS, the sum of each head's weights on real tokens, the excess loss at the training length and
+# the eviction cost.
+
+# %%
+for label in ("softmax", "output gate"):
+    for seed in SEEDS:
+        s = sinks[(label, seed)]
+        print(
+            f"{label:11s} seed {seed}: largest idle weight on BOS {s['idle'].max():.2f}; weight sums per head "
+            + " ".join(f"{v:.2f}" for v in s["weight_sum"].tolist())
+            + f"; excess loss {s['excess_idle']:.4f} nats; eviction {signed(evictions[(label, seed)])} nats"
+        )
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN SOLUTION
+
+# %%
+q2_answer = "D"  # SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN TESTS
+
+# %%
+# FORM
+from course_utils.tools.quiz import normalize_choice
+
+assert normalize_choice(q2_answer, "ABCD")
+
+# %%
+from course_utils.tools.quiz import check_choice
+
+assert check_choice(q2_answer, "9b6b6edcad37c46137d47113dc8b4d52814e353076c663e468fb2738a4ce020b", salt="04/q2"), (
+    "not yet: compare the four columns of the two rows, and the gate's other seeds"
+)
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END TESTS
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END QUESTION
+
+# %%
+explain(
+    q2_answer,
+    "sealed:mOSwIN8WrigpuN2BrZlVKTfV82D0AuUNK7tx/+X/gzxXCRWzMrNTqrv+XsnN5kze0jgK5CvGPw0GIbw3JO61YfEQO9apnSNLNdQDNAJjbPF9ktsCRhDD92BdE3X3LyQJfC0scB7fKp9zUW6ODu5s9MxIpyIkTpFhWfrkuAKVVcl3/DZ32k0CRUjGHv0c0DvG+gfVlRwBH8sFLfC9Jx/yWSzrjmhZzyjAizbznYTBGgWIOMXheScQtO9xn7lvivMu4KTxIpxDNtyDlGM7ocatuXvBZhDKRCzbjJE/zLKnVBmVkgXsI1uHRRSyGVmtp1kt2vXlij4ZfULqpzihBElPKXKQIPpzta7Kr5DvqnZnDZ9W4uiwSaHIpfzA1bV7NdZJ9ZG0bHR6cQ/xo50Bo5wUzhouu3ii78BeJbkX2t8hoj56m7nURuugtQX6DEhC9UPxQF6H/c8+Skf4tLssJy6+jvoGQbziZfIreYmq9Gb9sywRtESndxzGkfsw+j9hBx0mOJ9S3C5uPuLPMWhgPMrD3yL8d0c3m8Sb3qWx6c8gAfsu9oFiaewmwl7YZKgXErFD8zmCcJhHQv0+OsLaH5cjR6P8XYET59uLcNDZ9fzP1GjR0jFjmXFj7wYpp3PUQvsSeWMY1hSj+PeQvT2Q6LRRuVpsg6FuhsS+8gMSgnvBPcUVhMvd2uwnJKmCBiuF9yph6TEzh/JbIWP/PG2/kIXecObT/RUNqSa7pwiBLm74sT+1Ko/pj4a9liJ1qdmajd3Chl11fo1URvZ4Abx2SwEaBN/hkbNJONJ+0pnFGF60DaF9hDwiaHeRZf0s9ikTA0HcqKGBVSewKiI4snAQSt0qfQ3zytYBtTdA34c+93h67Uvlv6BNyV5s+h/YhEfWjmCYsrwNwQdRRVgaglmvAA==",
+    salt="04/q2",
+)
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
@@ -926,7 +1002,9 @@ assert check_choice(q2_answer, "6bf82e6d8e0cbc861073c582d6eb36e7c39174ae2b7ccb55
 # %% [markdown]
 # **Q3.** Implement softmax-plus-one: `softmax1(scores)` for `scores: (..., n)` returns
 # `exp(s_j) / (1 + Σ_i exp(s_i))` along the last dimension. It must not overflow for scores of
-# 1000 (subtract a maximum first, and remember the extra key's logit 0 takes part in it).
+# 1000 (subtract a maximum first, and remember the extra key's logit 0 takes part in it). The
+# visible check compares your function with a reference on random scores and on rows as large as
+# ±1000.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -949,21 +1027,44 @@ def softmax1(scores: torch.Tensor) -> torch.Tensor:
 # # BEGIN TESTS
 
 # %%
+# FORM
+from course_utils.tools.quiz import require_signature
+
+require_signature(softmax1, "scores")
+
+# %%
 import torch
 
-_w = softmax1(torch.tensor([[0.0, 0.0, 0.0], [1000.0, 1000.0, -1000.0]]))
-assert _w.shape == (2, 3) and torch.isfinite(_w).all(), "no NaN or inf, even for scores of 1000"
-assert torch.all(_w.sum(-1) < 1.0 + 1e-6), "the extra key takes some weight: rows sum to less than 1"
+
+def _reference(s):  # the extra key as one more column of logit 0, dropped after the softmax
+    return torch.cat([s, torch.zeros_like(s[..., :1])], dim=-1).softmax(dim=-1)[..., :-1]
+
+
+_big = torch.tensor([[0.0, 0.0, 0.0], [1000.0, 1000.0, -1000.0], [-1000.0, -999.0, -1000.0]])
+_w = softmax1(_big)
+assert _w.shape == (3, 3) and torch.isfinite(_w).all(), "no NaN or inf, even for scores of ±1000"
 assert abs(_w[0].sum().item() - 0.75) < 1e-6, "three zero scores and the zero extra key share the weight"
+assert abs(_w[1].sum().item() - 1.0) < 1e-6, (
+    "the row [1000, 1000, -1000] must sum to 1: next to exp(1000) the extra key's exp(0) is nothing"
+)
+torch.testing.assert_close(_w, _reference(_big))
+_s = torch.randn(2, 3, 5, generator=torch.Generator().manual_seed(1)) * 5
+assert softmax1(_s).shape == _s.shape, "one weight per score, along the last dimension"
+assert torch.allclose(softmax1(_s), _reference(_s), atol=1e-6), "compare with exp(s_j) / (1 + Σ_i exp(s_i))"
 
 # %%
 # HIDDEN
 import torch
 
 from course_utils.core.sink_fixes import sink_softmax
+from course_utils.tools.quiz import unavailable
 
 _s = torch.randn(3, 4, 6, generator=torch.Generator().manual_seed(7)) * 5
-torch.testing.assert_close(softmax1(_s), sink_softmax(_s, torch.zeros(1, 1)))
+_s[0, 0] += 500.0
+_reference = torch.cat([_s, torch.zeros_like(_s[..., :1])], dim=-1).softmax(dim=-1)[..., :-1]
+with unavailable(sink_softmax, namespace=globals()):
+    _got = softmax1(_s)
+torch.testing.assert_close(_got, _reference)
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
@@ -976,12 +1077,13 @@ torch.testing.assert_close(softmax1(_s), sink_softmax(_s, torch.zeros(1, 1)))
 # name: q4
 
 # %% [markdown]
-# **Q4.** Write the sink metric from scratch, without `course_utils.chapters.sinks`:
+# **Q4.** Write the sink metric from scratch, without `course_utils`:
 # `sink_rate_from_scratch(weights, threshold)` takes attention weights
 # `(layers, batch, heads, n, n)` and returns the fraction of heads (a float) whose mean weight on
 # the first key exceeds `threshold`. Average over the batch and over queries 1 to n−1 (query 0
 # sees only key 0, so it would count 1 for every head). `weights` below is a made-up 3-layer,
-# 8-head model; the visible check compares your rate on it to 3 decimal places.
+# 8-head model to try it on; the visible check compares your function with a reference on other
+# made-up weights and thresholds.
 
 # %%
 weights = torch.randn(3, 4, 8, 32, 32, generator=torch.Generator().manual_seed(4))
@@ -1001,7 +1103,7 @@ def sink_rate_from_scratch(weights: torch.Tensor, threshold: float = 0.3) -> flo
     # END SOLUTION
 
 
-q4_rate = sink_rate_from_scratch(weights)
+print("sink rate of the made-up model:", sink_rate_from_scratch(weights, 0.3))
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -1010,28 +1112,47 @@ q4_rate = sink_rate_from_scratch(weights)
 # # BEGIN TESTS
 
 # %%
-from course_utils.tools.quiz import check_rounded, in_range
+# FORM
+from course_utils.tools.quiz import require_signature
 
-assert in_range(q4_rate, 0.0, 1.0), "a rate is a fraction of heads, between 0 and 1"
-assert abs(q4_rate * 24 - round(q4_rate * 24)) < 1e-6, "there are 24 heads: the rate is a multiple of 1/24"
-assert check_rounded(
-    q4_rate, "f91a72c812962faf416ef418e24febc663c2278d47cac1cd58cd6551fd4703d4", salt="04/q4", decimals=3
-), "skip query 0, and count heads above 0.3"
+require_signature(sink_rate_from_scratch, "weights", "threshold")
+
+# %%
+import torch
+
+
+def _reference(w, t):  # one (layer, head) at a time: column 0, batch and queries 1..n-1
+    layers, _, heads = w.shape[:3]
+    above = [w[i, :, h, 1:, 0].mean().item() > t for i in range(layers) for h in range(heads)]
+    return sum(above) / len(above)
+
+
+_w = torch.randn(2, 3, 7, 8, 8, generator=torch.Generator().manual_seed(12))
+_w[:, :, :, :, 0] += torch.linspace(-1.0, 3.0, 14).view(2, 1, 7, 1)
+_w = _w.masked_fill(~torch.ones(8, 8, dtype=torch.bool).tril(), float("-inf")).softmax(-1)
+for _t in (0.2, 0.3, 0.4, 0.5):
+    _got = sink_rate_from_scratch(_w, _t)
+    assert isinstance(_got, float), "return a Python float (a tensor's .item())"
+    assert abs(_got - _reference(_w, _t)) < 1e-6, (
+        f"threshold {_t}: average column 0 over the batch and over queries 1 to n-1, for each (layer, head)"
+    )
 
 # %%
 # HIDDEN
-import inspect
-
 import torch
 
 from course_utils.core.metrics import sink_mass, sink_rate
+from course_utils.tools.quiz import unavailable
 
-assert "course_utils" not in inspect.getsource(sink_rate_from_scratch), "write it without course_utils"
 for _seed in range(3):
     _w = torch.randn(2, 3, 5, 12, 12, generator=torch.Generator().manual_seed(_seed)) * 2
     _w = _w.masked_fill(~torch.ones(12, 12, dtype=torch.bool).tril(), float("-inf")).softmax(-1)
     for _t in (0.1, 0.2, 0.3):
-        assert abs(sink_rate_from_scratch(_w, _t) - sink_rate(sink_mass(_w), _t)) < 1e-6
+        _mass = _w[:, :, :, 1:, 0].mean(dim=(1, 3))
+        _want = (_mass > _t).float().mean().item()
+        with unavailable(sink_mass, sink_rate, namespace=globals()):
+            _got = sink_rate_from_scratch(_w, _t)
+        assert abs(_got - _want) < 1e-6
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
@@ -1049,12 +1170,10 @@ for _seed in range(3):
 # cache). Before measuring, *predict* in `q5_answer` what happens to that head's idle weight on BOS
 # at positions 64 to 255:
 #
-# - **A)** It stays near 0.97: BOS is the same token at the same position, and the head learned to
-#   park there.
-# - **B)** It falls well below 0.9: BOS is now further away than any key the head saw in training
-#   (RoPE scores depend on the distance), and more keys compete for the weight.
-# - **C)** It rises towards 1: the longer the context, the more the idle head needs its sink.
-# - **D)** It falls to uniform attention, about 1/n of each row.
+# - **A)** It stays near 0.97: BOS is the same token at position 0, and the head learned to park there.
+# - **B)** It falls well below 0.9: keys at unseen distances, and more keys, pull weight off BOS.
+# - **C)** It rises towards 1: with more tokens to ignore, an idle head leans on its sink even harder.
+# - **D)** It falls to uniform, about 1/n per key: past 64 tokens the head's learned pattern is lost.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -1069,18 +1188,30 @@ q5_answer = "B"  # SOLUTION
 # # BEGIN TESTS
 
 # %%
-""" # BEGIN TEST CONFIG
-success_message: "Past the training length RoPE puts BOS at distances the head never saw, and the sink weakens far below its 0.97 (Q6 measures it; try seeds 1 and 2 too). A sink is learned at the lengths seen in training, one more reason why models degrade past them (notebook 03). It does not fall to uniform: BOS still gets many times 1/n."
-"""  # END TEST CONFIG
+# FORM
+from course_utils.tools.quiz import normalize_choice
+
+assert normalize_choice(q5_answer, "ABCD")
+
+# %%
 from course_utils.tools.quiz import check_choice
 
-assert check_choice(q5_answer, "5bdbcc136b955cef7158880a8401e6ec1cd62a13ad127a76714ce59155f8cc3c", salt="04/q5")
+assert check_choice(q5_answer, "5bdbcc136b955cef7158880a8401e6ec1cd62a13ad127a76714ce59155f8cc3c", salt="04/q5"), (
+    "not yet: think about what RoPE gives BOS at distances over 64, and how many keys share the row"
+)
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END QUESTION
+
+# %%
+explain(
+    q5_answer,
+    "sealed:OWT+/g+haah3EsYRR+QkG30eHEFCm6iHVfbxiP4arFM3WyUP5zA2FVFFuXh14nZT3VfgpCp3zMlChvp5Cyu7bMYuy8DQJEJ/kIPWY20umCdI3mf/2FnPiAjTQZFurwH/DstrKABAc/jU8ezddGBDw2pBJGxtsRxZ8DJ9S9XeNkldF81i5KD+snGVc4PkSAA0TTDcrBG4antm2X8vuSkjJOMG8OyLoo/kz0Da8TTRB24lNmZYz00ha4WjbVCaQBXxddv6YxN/4F1aswot/+YqzdaZSsQ/67cKFjGZa6rajJ9r6uarwEuRq0gkz2JkpyDNbAGbVjzDk5wkm2vsAYjEiusR9YcHgTc/pGdnICOVEvuPuyVFjp6ZXIY24Q+JA41UfiqL1Mh+8wU6xcTkMRnEOWyI5vhYj3ACXte9stTRH4Qhb+PBX0cGu791rx+OigV2hmKtftDj1CsbPo5jL0JpCKGoqO/Z/FJeJ6HBEzWStBlyhI45W98nh80sRbRzyt6ziAk7n1lxvY1rTkf4L1zdpelVmWcW8n4JW5HSo+9CDCLgII8yrepIcLLWeXYsPdd3xNzXZnG+yP26oEf3gvZw8GWN5WnHyyWILl63S3cFj3Tv2x5cgopAz2T+SUeLQNvIjcC+CVdO6VgM6GHN69kGB8e2jH8VsezWlXB1ONKzjthYOaKtA9TMu0yF66Dd0zRPbIUZgwQUtpuSLicqcZZDXQG0g9BXK4+JO6p+xlNq70lnilnq3ExQYtts03a9YCRVkN4oWxJxgRhfHptB3udvHy1BNFjxcfwljjbVVN+BU/WrfnsYPLHY7Ym5po2wu1bEJitCs6Ai",
+    salt="04/q5",
+)
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
@@ -1100,14 +1231,13 @@ q6_head = int(sinks[("softmax", 0)]["idle"].argmax())
 # # BEGIN SOLUTION
 
 # %%
-# BEGIN SOLUTION
+# BEGIN SOLUTION NO PROMPT
 with torch.no_grad():
     _, q6_attn = q6_model(q6_stream.tokens, need_weights=True)  # (1, B, H, 256, 256)
 q6_late_idle = ~q6_stream.copy_mask
 q6_late_idle[:, :64] = False
-q6_weight = q6_attn[0, :, q6_head, :, 0][q6_late_idle].mean().item()
 # END SOLUTION
-print(f"measured: {q6_weight:.2f}")
+q6_weight = q6_attn[0, :, q6_head, :, 0][q6_late_idle].mean().item()  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -1116,15 +1246,29 @@ print(f"measured: {q6_weight:.2f}")
 # # BEGIN TESTS
 
 # %%
+# FORM
+from course_utils.tools.quiz import real_number
+
+assert isinstance(real_number(q6_weight), float)
+
+# %%
 from course_utils.tools.quiz import check_rounded, in_range
 
 assert in_range(q6_weight, 0.0, 1.0), "a weight is between 0 and 1"
 assert check_rounded(
     q6_weight, "5e22a5c3b48e810fd17fc385b4edd61622455702ad747b94da0af4b3f66050e4", salt="04/q6", decimals=2
-), "head q6_head, key 0, idle queries at positions 64-255"
+), "not yet: head q6_head, key 0, idle queries (no TRIGGER) at positions 64 to 255 only"
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END QUESTION
+
+# %%
+explain(
+    q6_weight,
+    "sealed:36y3rnK36USd+fqHncdIBvqa4o9we/z2g9avB/r6yE/RdRVym67t0lUXvtCEY/wF8QVXI9CSdkK0MySCfvvM+GaJKt1zmP2XxZrfJdpmP1zEnuNgoH6mGghas49L6z7IxgLTJsw4ER1mGvedjVbHAaHg1o8gWJpebBFrjvCWNSoQNh2CEaVWaEEHrOb63XvKqp0ws7kCrFUr6yuvw1k+K4yLe/zHXI1xVs8I1njzaeryZeq1Szn4a9e2JdVtx72BBP0w0eobtfXNGMJxkZfuzbUgRER5YhE/XiU0DMpEP3m+GyAlqnm0Ex5paYArbMXgdLy+7VCnVweknXluwu+QFwAs7jnBEqcJQpMcNxzbvO4MiddZBpfJ6Sjqp9UZVx15ks2t2GVSn21y6hTmC9EjiLZ+92Ah5qZ+9v0aI2cQmV3Hv6dy8hZZgm6awX8rWL9Y9y/Cbypx0zUOntQD8yMxBYv3jDCOjLFvm2KKIedIqIxsSKaXk94Vu0W5Gc09hMT2LVjT8rhwZOWoJJ5Pn8cgjZVR9p8hbuPdD7MBteOtI5uTfuQRrS/SikqcaTNuNamEhHymU3larF//Il2IGzh2UjfAqQ==",
+    salt="04/q6",
+    decimals=2,
+)

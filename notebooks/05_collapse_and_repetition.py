@@ -103,6 +103,7 @@ from course_utils.core.needle_tasks import decoy_needle_batch, near_miss_batch
 from course_utils.core.retrieval_tasks import kv_retrieval_batch
 from course_utils.core.tasks import make_batch_fn
 from course_utils.tools.plotting import finish, plot_attention_maps, plot_curves, plot_heatmaps, use_course_style
+from course_utils.tools.quiz import explain
 from course_utils.tools.report import error_text
 
 set_threads(2)
@@ -929,18 +930,82 @@ q1_answer = "B"  # SOLUTION
 # # BEGIN TESTS
 
 # %%
-""" # BEGIN TEST CONFIG
-success_message: "Attention collapse names heads becoming alike: they converge to similar patterns, and the JS divergence between them goes to 0. The numbers above are far from 0, even where every head was driven to one-hot attention: at this scale the course's heads did not converge (DeepViT saw it across the layers of much deeper models)."
-"""  # END TEST CONFIG
+# FORM
+from course_utils.tools.quiz import normalize_choice
+
+assert normalize_choice(q1_answer, "ABCD")
+
+# %%
 from course_utils.tools.quiz import check_choice
 
-assert check_choice(q1_answer, "a438ef18975d8c9ab6a2b4ac71534606c17dd80e96acf32a0a972c810d390fe9", salt="05/q1")
+assert check_choice(q1_answer, "a438ef18975d8c9ab6a2b4ac71534606c17dd80e96acf32a0a972c810d390fe9", salt="05/q1"), (
+    "not yet: section 2 says what Clark et al. compared between heads, and why"
+)
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END QUESTION
+
+# %%
+explain(
+    q1_answer,
+    "sealed:91dujD1K+o6PuY94L5P0dYv5azBBc+rlFHe2N2Cc4hibACNjP1MY5haCb8IWUTLG3kaZMbaZ7QDpY8lvGZaavgTFJO49E3B8FnsY0fXQVuZcxe15sQhh5Da4pQ/rfvXx+Z7hTrfoOSmghlVScZKDUbpTDYgOOUfkjCy1PgolsG9yhiCXWlLsPzT7OdEWWs04r2zsS4VwU90N4TpdoQuVcL2fsVEetmHjZK+oi3Q4Tp7n/jVL2eAaC61MnPJ21sQ+eS+LYdqhQ8wqTXa4lmWg30vTksnRKjiuWWLmtpr/mViUC6YinAW8CjCgV38XLhDtp+Z38N42qWwd7gVABY0eRo23shhPRBr9JpaSzDkzdddP9tO3pIyMVBykobRehpNa7p5dC918xfcClvRIMbypEOJOn3g47DG2kstk7DLHvgh6BDTb1phO60F6B8n3kI+uW7P/B3oyd2UK9Y2w9mKKf6E5pEfPbmQ1YBcnQxO8SkVwiGgbbEnWhV9wISCG5w51iEZreS2613Ji2fnTEZJ6ivKFi3AdJZZfFiirNQVa2P0dkpIkXInCcBBc3jER94rkHwgK0kRMNVp8UwzEjQQeViyy31347lRz5AhOaXhhNA==",
+    salt="05/q1",
+)
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN QUESTION
+# name: q1b
+
+# %% [markdown]
+# **Q1b** (a harder follow-up to Q1). In section 3 the plain models at learning rate 3e-2 drove their
+# attention entropy close to 0, yet their heads ended up *more* different from each other than their
+# σReparam twins' (the demonstration of Q1). Why does entropy collapse not make the heads converge?
+#
+# - **A)** Each head can lock onto a different single key: low entropy says one key, not which one.
+# - **B)** JS divergence cannot compare one-hot heads: with disjoint supports it is undefined.
+# - **C)** Collapsed heads all look at the query's own token, which differs by query, so JS stays high.
+# - **D)** Heads converge only in long contexts, and 128 characters are too few for it to show.
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN SOLUTION
+
+# %%
+q1b_answer = "A"  # SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN TESTS
+
+# %%
+# FORM
+from course_utils.tools.quiz import normalize_choice
+
+assert normalize_choice(q1b_answer, "ABCD")
+
+# %%
+from course_utils.tools.quiz import check_choice
+
+assert check_choice(q1b_answer, "9b9a235ce30cbe86761dbf2f7eddfb39f5094ffa2e78afdc1360a9073a0e424f", salt="05/q1b"), (
+    "not yet: what does entropy measure about one head, and what does JS measure between two?"
+)
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END TESTS
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END QUESTION
+
+# %%
+explain(
+    q1b_answer,
+    "sealed:BtSVuNQITT1JfDrzxLmtV3wVbeoMBlU7OR+Lcr5LDiyQkTJoWTku6ZBU4/ymJuy2Obd6mxXJopfTvNmDoVGieeWGTwRdm+n59oLJshfqB/S8W46Xq+TxKhSPW19QA/eCMtJ45qWQ9C3wmuKVbfLYG9R+2yfuW0mDGS9ZavfWAjJDrh1RxcipPeydTDkQGxUnYL3wekm2Db6Zitx3AqFoCjtKH0T1gTTwuNs16kCD+i4vAN6ClJgUoat6XWJ/TMsF/lowTHjIPqfIhLhcIalCQhIbkNpf8bInkU2DMd6ST9bI7mU1i+9c2TRjHcdN0ImZ97lh5LBwSTZ1KB3krl0zQFunF4CfmODR2k52/wr/2tycFl/YI+4f2Qvz9TkYLTqL6hFsK2IUkQia1o7XXx9mBnH0VDaBoKH6vd9LUVYa37IdNXkJPBJ8kjvPwKwDvc+Kjxw29bfElRo4PonD4PSFwxJ35/XKc29Pw829nl9SfEg1dRNH7jeAwpiz6nt8M54ohcPpnKCfUv80wlm1b9dBgdhPGjDSUdU8ub59z1lse9RrI2QnNDBK2CPGM5TSHW+ru8tALuQovJlJs7OGm8vCXr3nvdBiofJ3DWafoFTNUcS/9An0TQ5WISIhnJAwqJb9ZEmKXlaMMey85TAQ3fd/oDwJJ/l/5GMZcOqkoOiS+Jp772XL9mP9j9GTyDWFxXEjfWTYvnxlKm7idrKNdNtHo1DNruPV9rrEKJzwPER3c9g0OhdkvFFrreEy4kDL4YzRojHmS0PAhrzGmgo7czlF5Q9TuY5IGqqgaU+e14nKqti3Ezk2KNgIFgjCGo3TvO6UGGlb7eaO5coKjmL6rkxC2U121pZ5bQZ5kVTHizGPxBDpbSA3GzV7jxWr3x/tjsjUpPO4x4IwdpKsSZqXH2FdRsgApQ==",
+    salt="05/q1b",
+)
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
@@ -949,12 +1014,10 @@ assert check_choice(q1_answer, "a438ef18975d8c9ab6a2b4ac71534606c17dd80e96acf32a
 # %% [markdown]
 # **Q2** (seed quiz). What are some failure modes associated with very long attention contexts?
 #
-# - **A)** Only the cost: time and memory grow quadratically, but what the model computes does not
-#   change with length.
-# - **B)** Attention sharpens as the context grows, so the model attends only to the last few tokens.
-# - **C)** None, once the model has been trained on texts of that length.
-# - **D)** Accuracy falls with length: weights spread thin, one early token fades from the last
-#   representation, and every near miss added to the context takes weight from the answer.
+# - **A)** Only cost: time and memory grow as n², while what attention computes stays the same.
+# - **B)** Weights sharpen as n grows, so the model reads only the last few tokens and drops the rest.
+# - **C)** Weights spread thin, an early token fades from the last state, near misses take weight.
+# - **D)** None that training at the length does not remove: they all come from unseen lengths.
 #
 # The demonstration: three measurements from this notebook.
 
@@ -977,7 +1040,7 @@ for s in SEEDS:
 # # BEGIN SOLUTION
 
 # %%
-q2_answer = "D"  # SOLUTION
+q2_answer = "C"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -986,18 +1049,30 @@ q2_answer = "D"  # SOLUTION
 # # BEGIN TESTS
 
 # %%
-""" # BEGIN TEST CONFIG
-success_message: "Each was measured in this course: dilution (02), positions past the training length (03), an early token fading and near misses (05). Cost does grow quadratically (06), but it is not the only problem; training on long texts does not remove the others (03's models saw their lengths), and attention gets flatter with length, not sharper (02)."
-"""  # END TEST CONFIG
+# FORM
+from course_utils.tools.quiz import normalize_choice
+
+assert normalize_choice(q2_answer, "ABCD")
+
+# %%
 from course_utils.tools.quiz import check_choice
 
-assert check_choice(q2_answer, "c22183c77f17e9bcd28f185a9e7768bcda7cdff076a922598c505c56bac4352a", salt="05/q2")
+assert check_choice(q2_answer, "378d8bf9292647ebd4a1ffc5d6d3089436c6bc44ed9b51c88d305e52d7a8174c", salt="05/q2"), (
+    "not yet: read the three printed measurements against length and against the number of near misses"
+)
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END QUESTION
+
+# %%
+explain(
+    q2_answer,
+    "sealed:gTOrzjkia/Rifvhhuy9jWC93C4g+4vv0PC5NP16fylMazXL9/Xv+KuU2XUOevxguO5eshndDAGLH2HlPY/5Bhy11iYp/mRY9ihIslcBEQh5wWdakOvTwPob+zknsksSsiV2jvER55e/+F7QTrQu2PZD4taurzlvTYis767eeJbrjw4K8sd/sfx0tVJWU7sSSVdvZlGih9s0mGCayuuhiNycFWtDzjqG+O7nJF1gHSFEzQ9Jyo23XrV1e40OO8iUKUBvNxd6DnJOvZewvpDzMpYqEHMddwZwTTskdmvJu28Bwv0zIjS8BcFzthNP6Sw9vq2lySEPMX6l0X13maSCIrQebLWonKhOr16Ro8pVR90U1j5FjeUxy8V1Tb7SfGkkEvWmNJRKIdQW0p9GzCENnMuJzn53hkIjmbWepiJxVZnrZSfxbz/0+wiAA4ef3vJPbMSdHDByAhCJZQ/JfbBOwFki4DDoGVlYX8GYJPGktGT9Y17FziKDpQ/h5lIDVgtR7Tj9Wz4ONrCUZeCTXog/ayUfQtOZjHpe92Bwwz5c3Mp/TpJowxzLjZYKb8Gl/D/O5Gw3+bKA6+XpBZ3GSSOMHNxPwdg2KcR8ryttGyvhftfWRtsvh+bgu8fOcQbsN3P3iDhOuhiOttGIXeg8xYzQIjAbqKbRaMbmL2GFFOJSqb0FLavnwYavCZa+EYzsH7++jmVcwEcAhqwWMU9LfasGiKYyI9hH4ufE9MtSCEsBg7ODSQ7srnejvCegM5R6WB3TmvF592EFJrbJmgcQjCexj",
+    salt="05/q2",
+)
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
@@ -1006,7 +1081,8 @@ assert check_choice(q2_answer, "c22183c77f17e9bcd28f185a9e7768bcda7cdff076a92259
 
 # %% [markdown]
 # **Q3.** Implement the rank-collapse residual `residual(h)` for `h: (n, d)`:
-# `‖H − 1·mean(H)‖_F / ‖H‖_F`, the mean taken over the n tokens.
+# `‖H − 1·mean(H)‖_F / ‖H‖_F`, the mean taken over the n tokens. The visible check compares your
+# function with a reference on tokens whose features have different means.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -1027,21 +1103,43 @@ def residual(h: torch.Tensor) -> torch.Tensor:
 # # BEGIN TESTS
 
 # %%
+# FORM
+from course_utils.tools.quiz import require_signature
+
+require_signature(residual, "h")
+
+# %%
 import torch
+
+
+def _reference(h):  # the centring matrix I - 11ᵀ/n subtracts the mean token from every row
+    n = h.shape[0]
+    centred = (torch.eye(n) - torch.full((n, n), 1.0 / n)) @ h
+    return (centred.pow(2).sum() / h.pow(2).sum()).sqrt().item()
+
 
 _h = torch.randn(7, 5, generator=torch.Generator().manual_seed(3))
 assert abs(float(residual(torch.ones(4, 3)))) < 1e-6, "identical tokens have residual 0"
-assert abs(float(residual(_h - _h.mean(0))) - 1.0) < 1e-5, "centred tokens have residual 1"
-assert abs(float(residual(5 * _h)) - float(residual(_h))) < 1e-5, "the residual does not depend on scale"
+_offset = _h + torch.arange(5.0)  # each feature shifted by its own constant
+assert abs(float(residual(_offset)) - _reference(_offset)) < 1e-5, (
+    "features with different means: subtract the mean token (one mean per feature), not one number"
+)
+for _x in (_h, 5 * _h, _h.T.contiguous()):
+    assert abs(float(residual(_x)) - _reference(_x)) < 1e-5, "‖H − 1·mean(H)‖_F / ‖H‖_F, the mean over the n rows"
 
 # %%
 # HIDDEN
 import torch
 
 from course_utils.chapters.collapse import rank_residual
+from course_utils.tools.quiz import unavailable
 
-_h = torch.randn(9, 4, generator=torch.Generator().manual_seed(11)) + 2.0
-assert abs(float(residual(_h)) - float(rank_residual(_h))) < 1e-5
+_h = torch.randn(9, 4, generator=torch.Generator().manual_seed(11)) + torch.tensor([2.0, -1.0, 0.5, 3.0])
+_centred = _h - _h.sum(0) / _h.shape[0]
+_want = (_centred.pow(2).sum() / _h.pow(2).sum()).sqrt().item()
+with unavailable(rank_residual, namespace=globals()):
+    _got = float(residual(_h))
+assert abs(_got - _want) < 1e-5
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
@@ -1056,9 +1154,9 @@ assert abs(float(residual(_h)) - float(rank_residual(_h))) < 1e-5
 # %% [markdown]
 # **Q4.** Write the Jensen–Shannon divergence from scratch, without `course_utils`:
 # `js_bits(p, q)` for two distributions over the same keys, `p, q: (n,)`, in **bits**. A key with
-# zero weight in one head must not produce NaN (0 · log 0 counts as 0). Then store the divergence
-# between the two heads below in `q4_js` (a float); the visible check compares it to 3 decimal
-# places. The last key of `head_b` has weight 0.
+# zero weight in one head must not produce NaN (0 · log 0 counts as 0). Try it on the two heads
+# below (the last key of `head_b` has weight 0); the visible check compares your function with a
+# reference on these heads and on others.
 
 # %%
 head_a = torch.tensor([0.50, 0.20, 0.15, 0.10, 0.05])
@@ -1082,7 +1180,7 @@ def js_bits(p: torch.Tensor, q: torch.Tensor) -> float:
     # END SOLUTION
 
 
-q4_js = js_bits(head_a, head_b)
+print("JS divergence between head_a and head_b (bits):", js_bits(head_a, head_b))
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -1091,28 +1189,61 @@ q4_js = js_bits(head_a, head_b)
 # # BEGIN TESTS
 
 # %%
-from course_utils.tools.quiz import check_rounded, in_range
+# FORM
+from course_utils.tools.quiz import require_signature
 
-assert in_range(q4_js, 0.0, 1.0), "in bits, the JS divergence lies between 0 and 1"
-assert check_rounded(
-    q4_js, "ee5dcba839269f6cabe80d95acbaf96dc09f0898679aaf2bb4adffbe76c5398b", salt="05/q4", decimals=3
-), "in bits (log base 2)?"
+require_signature(js_bits, "p", "q")
+
+# %%
+import math
+
+import torch
+
+
+def _reference(p, q):  # natural logs with xlogy (0 · log 0 = 0), converted to bits
+    m = (p + q) / 2
+    xlogy = torch.special.xlogy
+    nats = 0.5 * (xlogy(p, p) - xlogy(p, m)).sum() + 0.5 * (xlogy(q, q) - xlogy(q, m)).sum()
+    return nats.item() / math.log(2)
+
+
+_a = torch.tensor([0.50, 0.20, 0.15, 0.10, 0.05])
+_b = torch.tensor([0.10, 0.10, 0.20, 0.60, 0.00])
+assert math.isfinite(float(js_bits(_a, _b))), "a key with zero weight must not give NaN: 0 · log 0 counts as 0"
+assert abs(float(js_bits(_a, _a))) < 1e-6, "a head against itself is 0 bits away"
+assert abs(float(js_bits(torch.tensor([1.0, 0.0]), torch.tensor([0.0, 1.0]))) - 1.0) < 1e-6, (
+    "two heads that never look at the same key are 1 bit apart: log base 2"
+)
+_c = torch.tensor([0.0, 0.3, 0.0, 0.3, 0.4])
+for _p, _q in ((_a, _b), (_b, _a), (_c, _b), (_a, _c)):
+    assert abs(float(js_bits(_p, _q)) - _reference(_p, _q)) < 1e-5, (
+        "½ KL(p ‖ m) + ½ KL(q ‖ m), m = (p + q) / 2, in bits"
+    )
 
 # %%
 # HIDDEN
-import inspect
+import math
 
 import torch
 
 from course_utils.core.metrics import js_divergence
+from course_utils.tools.quiz import unavailable
 
-assert "course_utils" not in inspect.getsource(js_bits), "write it without course_utils"
+
+def _reference(p, q):  # natural logs with xlogy (0 · log 0 = 0), converted to bits
+    m = (p + q) / 2
+    xlogy = torch.special.xlogy
+    nats = 0.5 * (xlogy(p, p) - xlogy(p, m)).sum() + 0.5 * (xlogy(q, q) - xlogy(q, m)).sum()
+    return nats.item() / math.log(2)
+
+
 for _seed in range(3):
     _p, _q = torch.rand(2, 7, generator=torch.Generator().manual_seed(_seed))
     _p[_seed] = 0.0
     _p, _q = _p / _p.sum(), _q / _q.sum()
-    assert abs(js_bits(_p, _q) - js_divergence(_p, _q).item()) < 1e-5
-assert abs(js_bits(torch.tensor([1.0, 0.0]), torch.tensor([0.0, 1.0])) - 1.0) < 1e-6
+    with unavailable(js_divergence, namespace=globals()):
+        _got = float(js_bits(_p, _q))
+    assert abs(_got - _reference(_p, _q)) < 1e-5
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
@@ -1131,18 +1262,16 @@ assert abs(js_bits(torch.tensor([1.0, 0.0]), torch.tensor([0.0, 1.0])) - 1.0) < 
 # 8 times in a row; before measuring, *predict* in `q5_answer` how often greedy decoding then
 # writes it a ninth time:
 #
-# - **A)** About as often as the model's P(one more repeat), near 0.1: greedy decoding follows the
-#   model's probabilities.
+# - **A)** About as often as its P(one more repeat), near 0.1: greedy follows the model's probabilities.
 # - **B)** Never: P(one more repeat) is far below 0.5, so greedy decoding starts a new sentence.
-# - **C)** Almost always: the copy's first symbol is unlikely, but each of the 63 other symbols is
-#   less likely still, and once the first symbol is copied the rest follow.
-# - **D)** Only if the model's P(one more repeat) rises with the number of copies.
+# - **C)** Only if P(one more repeat) grows with the copies, which section 4 did not find here.
+# - **D)** Almost always: the copy's first symbol beats each other symbol, and the rest then follow.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
-q5_answer = "C"  # SOLUTION
+q5_answer = "D"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -1151,18 +1280,30 @@ q5_answer = "C"  # SOLUTION
 # # BEGIN TESTS
 
 # %%
-""" # BEGIN TEST CONFIG
-success_message: "Greedy decoding compares the copy with each alternative, not with all of them together: under 0.1 for the copy's first symbol, but about 0.9/64 for each other symbol, so the copy wins, and then every next symbol is almost certain. A model that is not even sure of the repeat still loops under greedy decoding. Holtzman et al. ('The Curious Case of Neural Text Degeneration', 2020) showed that maximising decoding produces such loops and that sampling from the most likely tokens avoids most of them; Xu et al. add that large models also grow surer with each copy, which our toys do not."
-"""  # END TEST CONFIG
+# FORM
+from course_utils.tools.quiz import normalize_choice
+
+assert normalize_choice(q5_answer, "ABCD")
+
+# %%
 from course_utils.tools.quiz import check_choice
 
-assert check_choice(q5_answer, "2b2f068a4cfa0d178ecf75762a99697ec2f1dc0c3fc2e3be8afa8f6cd699e8a2", salt="05/q5")
+assert check_choice(q5_answer, "77ac285134bf378eb41f059dc1bca7fa5ab0ae6f8ae90131f71bad0f7f71e6cb", salt="05/q5"), (
+    "not yet: greedy decoding compares the next token's candidates one by one; which single one wins?"
+)
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END QUESTION
+
+# %%
+explain(
+    q5_answer,
+    "sealed:LhhtaOdyWrUMAgoVXjEQHAP7uZeYgJ1Spq5Eb4JYtmMy2WpprhQpMX1F7oA+ByV634GxYouyv+CVivW33RFO6D4LJE5vz9Mc65HWjsJ+nNMPfR940JVHGk533rx8i203ikFhISqdwo/Dxx3Z1+NTqs8k7BN2rvPCJR+Kq49q1XJy+CbupPH58SQjU1OQuG7LWAN+pmoxIrUeSPr7KMnEH4kbYZO7/XX3512gDnOIxf7cmsGt4wD65jlMin0xC53BSrL6Y0ExSpzdFx/Cwc3ZRODN7Tgw8zY8kNx6rrVwKCPsXyxd6ShdPOgEUy08ghh+w1aXomunay7PJgnhyewS/vCdUmb7loGKGQz7/r2HkRYwz36LhsQsK4hxowykH6q11UyqLrANuXBQLgUnrK3Wo1hcEg2xQxJxzXK/qsTL0lC8/xSjCHqHHJ0yvFpAbUyjFm7tok4o31ahUSKVX7iKZ6c4tpP3zMa+UrSkARxtdGrYUOGrUH9u7VsbJIMm1OakJYkMoF3PfmVzRRdgeSAxvesO+M954Td8Wo2zlDypyDmaKQvmZij+EJKsR+GFJWYczcPQuQOfijodjMGmvuBEEjkLd+LXjSupx83by26NwrMh29P0BVFHBKSi0TG9/BABny+WLrZy9LqKMecoIm6rWdFWsK8NljBKYAwVfSt+U5+j82707crt2hRdL/RS9yKrLUfIlt5oKFli4ST/mwbTsREFPUeGKldyHl2pjFwHw0qV5w1b07JxNOAdYl4QapZMOeLAVvfsXQMMgRzxJPIAaOMcDGBRXs7f+Cy+7RzAHOavTuNR2BFBPrT6JHs60fozd6MV2GX9CWbVxg5aD6x60u/IrPokdJF0cfeGub6VdvJfbC6UjIALyIBs8+Y+FIYAvDm0I45mF5GQOmqts30t5vPzHuieAZYCQ9LJJWeOS1Lt1zMdM+q/BSFex3oC+2XsVCstOg2DT6Z3GiRORKd0l6dly1+8/l8B8V7YTnu4T9XcQQ1uxuVAZq18lpspLjKPwb7H+hXoWJyawqX94dpcceS++HvuoilcnzG6kP/q2im5jsX6seav3CiO8ZjejUg1yrRCTHe30eGk",
+    salt="05/q5",
+)
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
@@ -1182,7 +1323,6 @@ q6_sentences = segments[:64]
 
 # %%
 q6_rate = greedy_repeats(q6_model, q6_sentences, 8).float().mean().item()  # SOLUTION
-print(f"measured: {q6_rate:.2f}")
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -1191,15 +1331,29 @@ print(f"measured: {q6_rate:.2f}")
 # # BEGIN TESTS
 
 # %%
+# FORM
+from course_utils.tools.quiz import real_number
+
+assert isinstance(real_number(q6_rate), float)
+
+# %%
 from course_utils.tools.quiz import check_rounded, in_range
 
-assert in_range(q6_rate, 0.0, 1.0), "a fraction of the 64 sentences"
+assert in_range(q6_rate, 0.0, 1.0), "a fraction of the 64 sentences, between 0 and 1"
 assert check_rounded(
     q6_rate, "72ade1d7015bdc6cdca10e4580d7d4c5c74e87a6466644b7fbb332e2c690864e", salt="05/q6", decimals=2
-), "greedy_repeats(q6_model, q6_sentences, 8)"
+), "not yet: decode greedily after 8 copies of each sentence and count the sentences written a ninth time"
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END QUESTION
+
+# %%
+explain(
+    q6_rate,
+    "sealed:4qhJlDEFzOAAdCVYcTeI5CGoMme1F0Pk7p4OIPOXbi6BbVRc2VCiagcf/H4S3TMSMkIZ/uC6uXmrrJeaH2Zb/bBY+zVw5ESbZByGMnA7Z0OgShCSej2awtFJovEeAut4MS84tMS3xJpVZnIq4IqN73ZLEGO1HpjSQosJPxfBVFtFpnuEWZoE1nLEXRP5YvU7J4Xg4W0qBNBFUeNNfcV9tea9r4muzcEiSIMgIwrgItsYQ7euzMToOsISKWCea0u0xYjbkbYI6C8eeY2T1eMciAWnTyL6CrZTgeHAzWDiNNxDoGpxl7PBy8P8a0dzcedOQFOOf9Ylp/KktitqXmWrV7q6JuOHfemJD0KOtZ91a1hMpCT81l3+2rwU/sSGKTiH0oJ6a1nRoR+sdGyNb9ryYlxKrjyxzrmZL1dILlxGDK0wSBa9qSpSxoaEU7tzj3lc/P2ouHbqUiXJdbznTWIy2svF+E8mVS1g0drK/PQsQXoux4hXIh/0YSpV9Q7dw3XHPKN/zxZruZSiE43dbbMpEmtbc/5XpkHeQvXSLg==",
+    salt="05/q6",
+    decimals=2,
+)

@@ -102,6 +102,7 @@ from course_utils.core.device import pick_device, seed_everything, set_threads
 from course_utils.paths import RESULTS_DIR  # notebooks/results, wherever the notebook runs
 from course_utils.tools.diagrams import tiling_diagram
 from course_utils.tools.plotting import finish, use_course_style
+from course_utils.tools.quiz import explain
 from course_utils.tools.report import error_text, loglog_slope
 
 set_threads(2)
@@ -512,14 +513,10 @@ method at n = {n_io} (counted), which is why it is faster; for the backward pass
 # **Q1** (seed 002). What are the three major problems that appear when trying to scale attention
 # to longer contexts?
 #
-# - **A)** Memory for the model's weights, the size of the vocabulary, and the tokeniser's speed on
-#   long documents.
-# - **B)** Compute time, overflow of the softmax's exponentials at long lengths, and vanishing
-#   gradients through long sequences.
-# - **C)** Memory for the KV cache only (the scores are cheap), the scarcity of long training
-#   texts, and the tokeniser's maximum length.
-# - **D)** Memory feasibility, compute time (latency), and quality degradation such as "lost in the
-#   middle".
+# - **A)** Memory, compute time, and softmax overflow: exponentials of long score rows exceed float range.
+# - **B)** Memory, compute time, and vanishing gradients that keep distant tokens from learning.
+# - **C)** Memory feasibility, compute time (latency), and quality degradation such as lost in the middle.
+# - **D)** Compute time, model weights that grow with the context, and a vocabulary too small for long texts.
 #
 # The demonstration: memory and FLOPs of one layer at two lengths (quality is notebooks 02–05).
 
@@ -534,7 +531,7 @@ for n in (4096, 131_072):
 # # BEGIN SOLUTION
 
 # %%
-q1_answer = "D"  # SOLUTION
+q1_answer = "C"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -543,18 +540,30 @@ q1_answer = "D"  # SOLUTION
 # # BEGIN TESTS
 
 # %%
-""" # BEGIN TEST CONFIG
-success_message: "Naive attention's scores take n-squared memory and n-squared time, and even where they fit, quality degrades with length (dilution, lost in the middle; notebooks 02 to 05). The weights and the vocabulary do not grow with n, the max shift of notebook 01 already prevents softmax overflow, and the scores, not the KV cache, are what blows up first."
-"""  # END TEST CONFIG
+# FORM
+from course_utils.tools.quiz import normalize_choice
+
+assert normalize_choice(q1_answer, "ABCD")
+
+# %%
 from course_utils.tools.quiz import check_choice
 
-assert check_choice(q1_answer, "a25fd059b715305a4dab6ea7b11dec19a6b97b2fc0170f1ba39ae25e11fbadaf", salt="06/q1")
+assert check_choice(q1_answer, "be96db6ca74ba97c71f26b8e3c848431ba06bcfb85d863e18659fc395d54152b", salt="06/q1"), (
+    "not yet: for each item of each option, ask whether the course measured that problem or showed it does not arise"
+)
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END QUESTION
+
+# %%
+explain(
+    q1_answer,
+    "sealed:iZ4no5noBcvO1eo79xdOvLGdFqJAWEX+A2WCBcuDrlRIG1/tEAMUz6wU2HJJktv+LEvvZt5MzERPAngPmVCl4zs8GZIU83UlkWJmYxdkbdGw30mlttGTqRxV97438YSz1GIWsIrTbTDEbtxnxsJmrm4QPNCDJ7UHAk9hq7o59QnG5KOj3B+NhN/UXGUl5aIaU1l9vxD6t0UyfgH3D3RpH8WNOLsuIaNSDHXlDTryVIs1NCTcLrq/VtRBnXg+BbvAOYK2q4nkFmC79GDxkaBPIyiEFyOGtCOjj8CkGnrj7fk2LvmYMq1AlTALGl11c1qI6XvBLmkE/gM9hAZbw37/fj8aGELkVsKZsB1aEB0QOoHUR/IYw+HOJEV34z/PSZt/tdyxvCC9jDyfYV30MNin+cr/44SCW2mR4oWNprStA62vl0li+YHsbOCmhWiXtNZuzP9a2IYM/i6WrtaAmX9GCLt2wBvFD8HfOqV09ueRx5NOqCT2upEh45JRUgawGyqedXE/AbKLJwbCrr4lSIdUmnJa/R4T3fVPULKgyi1PuaA5BK7RC/boXAXm00LTv72VU86AB8c5Bf6Cvk1qYcad11oaf1wNkNdkVuh1qFq0h7NqlWVDauGZyJZwcABJaU8VK2aZ0qz8Dr8Sid78pwiirRPop5cxzu+j0KgtGGEWaLx39obLM5TXBhj0a8eZnhnBqVjcLedM/9wMIRBUzWp8aoUahDagmc9VpR3xvSATOb3Z/ttIUfcS8einEnOn+IoMZYRGnTcdMnjGNaJF7Hk7EgJDfAWGDqMC7PojrBXojtCqcgtf9KH9gg+jeQhFAK4nq5gv/wMNR4OrX9Z0eaFrn/AiIJ8ulXrc8g3IA92qybaKZMrTSY/j+JviFSV6McIyt512E928gYvOTVSKgS6ndGQ/QYNTzjQ8hS9l7HhCUCWssAZeRk8R3jjTtuHzZKy+wN1/byPEh28=",
+    salt="06/q1",
+)
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
@@ -564,10 +573,10 @@ assert check_choice(q1_answer, "a25fd059b715305a4dab6ea7b11dec19a6b97b2fc0170f1b
 # **Q2** (seed 000, failure modes). Which failure mode of very long contexts does FlashAttention's
 # online softmax remove?
 #
-# - **A)** Attention dilution: the weights spread thin.
-# - **B)** The quadratic *memory* of the score matrix; the quadratic compute remains.
-# - **C)** The quadratic compute; the memory remains.
-# - **D)** Lost in the middle.
+# - **A)** The n × n score memory; it still computes every score, so the FLOPs stay quadratic.
+# - **B)** The quadratic compute: it skips the blocks of scores too small to change the output.
+# - **C)** Attention dilution: each block is normalised on its own, so weights cannot spread thin.
+# - **D)** Lost in the middle: every block gets its own softmax, so middle keys count like the ends.
 #
 # The demonstration: FLOPs are the same for every exact method, memory is not.
 
@@ -582,7 +591,7 @@ print(
 # # BEGIN SOLUTION
 
 # %%
-q2_answer = "B"  # SOLUTION
+q2_answer = "A"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -591,18 +600,30 @@ q2_answer = "B"  # SOLUTION
 # # BEGIN TESTS
 
 # %%
-""" # BEGIN TEST CONFIG
-success_message: "The online softmax never stores the n x n scores: it keeps a running maximum, normaliser and output per query, so memory grows linearly in n. It still computes every score, so the FLOPs stay quadratic, and dilution or lost in the middle are properties of the weights, which come out exactly the same."
-"""  # END TEST CONFIG
+# FORM
+from course_utils.tools.quiz import normalize_choice
+
+assert normalize_choice(q2_answer, "ABCD")
+
+# %%
 from course_utils.tools.quiz import check_choice
 
-assert check_choice(q2_answer, "09581396c3d93f278528874b52ffc138dc5e0b0efeef6c68280a2bcfea581658", salt="06/q2")
+assert check_choice(q2_answer, "9ebd7f47a0ead74cb302c0c48cba94db4a4671cb9728f5f6c44375887851d789", salt="06/q2"), (
+    "not yet: compare the three numbers printed below, and section 2's check against dense attention"
+)
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END QUESTION
+
+# %%
+explain(
+    q2_answer,
+    "sealed:Kx3i8qdn9nAi+0JXmcSbMkrOimWIxJXzq+x2ZYaWDeQkgplTg8n2RjHKUlUvs1mKDmnWl1fGAtnv5CktgxTwKzOhACIXQn7RpcJdSALY4MLJ2Y2t+RF4iI3n0qoiVz6H2r84UzFa+2/wt4qZhjVA+ebsd8zC6uTnV/SaTVDLwOHt+6KLWGzradnCI0LNEbJgN0N4JfoNDi7YhwzxB9IkMO3U32UFX9FwMUywLwnoEqBqqtmqeoG9MqGFUVHZsOYy4ZP+ZUhd5FhDJdH/hVQ+5WRrT1n8pOu4l4ABwG6R/6mD5uUf5MSjXnIpSq7nlrYTLN9FcyAJudgJEF3UQ27TVlWB6j5v5Ch0JnaZyXsq1Pp1FQL90xdipzjpBp1DQzZy+W9GFdJkKSlu0LEjuQ8bsDBA9JJL0bG9vQQKV+MraVUCuiStt0kulNyciEMv6JdVpSBQn8K5vghm8h0YncdyicIfghmqMnL6JrrBXThmTa8FQ96aTK2p82QTQkIBTuGg5iY8pWw3pAhQGmkNRNQeeo0ykIR3P4Bb6DW+p6ZEbW7nqtt1RQ24WyyBEqYysorkndOxpbGZ8hgcI7AtoO0H/Ybb45+Igq/ILQz7rYVQSCuX/MyZYrEnhDGIALrhhQkXY/EIknyKxIWIx6JLeUYe6nhxN4G6kT6/T0tm6Sli+5PvEipvfesUYSpVC0HQl9dj17vqdBWiLePyGYTqkM+syWhlhoRLubfXXvTWCjYEuMkqKpZdIDMMFxICytlnwg==",
+    salt="06/q2",
+)
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
@@ -614,6 +635,8 @@ assert check_choice(q2_answer, "09581396c3d93f278528874b52ffc138dc5e0b0efeef6c68
 # normaliser `l` (shape `(n_q, 1)`), the normalised output so far `o` (`(n_q, d_v)`), a block of
 # scores `s` (`(n_q, b)`) and its values `v` (`(b, d_v)`), return `(m_new, l_new, o_new)`. Start
 # values are `m = -inf`, `l = 0`, `o = 0`; you may assume every block has at least one finite score.
+# The visible check runs your update over three blocks and compares all three results with a
+# softmax over the whole row, also where the first block's scores are far larger than the rest.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -638,26 +661,52 @@ def update(m, l, o, s, v):
 # # BEGIN TESTS
 
 # %%
+# FORM
+from course_utils.tools.quiz import require_signature
+
+require_signature(update, "m", "l", "o", "s", "v")
+
+# %%
 import torch
 
 _g = torch.Generator().manual_seed(5)
-_s, _v = torch.randn(3, 12, generator=_g), torch.randn(12, 2, generator=_g)
-_state = (torch.full((3, 1), float("-inf")), torch.zeros(3, 1), torch.zeros(3, 2))
-for _b in range(0, 12, 5):
-    _state = update(*_state, _s[:, _b : _b + 5], _v[_b : _b + 5])
-torch.testing.assert_close(_state[2], _s.softmax(-1) @ _v)  # blocks of 5, 5 and 2 give the full softmax
+_s, _v = torch.randn(3, 12, generator=_g) * 3, torch.randn(12, 2, generator=_g)
+_first = torch.zeros(12)
+_first[:5] = 100.0
+for _shift in (torch.zeros(12), torch.arange(12.0), _first):  # later keys larger; then the first block far larger
+    _x = _s + _shift
+    _state = (torch.full((3, 1), float("-inf")), torch.zeros(3, 1), torch.zeros(3, 2))
+    for _b in range(0, 12, 5):  # blocks of 5, 5 and 2 keys
+        _state = update(*_state, _x[:, _b : _b + 5], _v[_b : _b + 5])
+    _m, _l, _o = _state
+    assert torch.isfinite(_o).all(), "no NaN or inf: every exp must be of a score minus the running maximum"
+    assert torch.allclose(_o, _x.softmax(-1) @ _v, atol=1e-5), (
+        "the output after the last block must equal softmax(s) @ v: rescale what came before by exp(m - m_new)"
+    )
+    assert torch.allclose(_m, _x.amax(-1, keepdim=True)), "m is the largest score seen so far, per query"
+    assert torch.allclose(_l, (_x - _m).exp().sum(-1, keepdim=True), rtol=1e-5), (
+        "l is the sum of exp(s - m) over every key seen so far"
+    )
 
 # %%
 # HIDDEN
 import torch
 
-from course_utils.chapters.flash import online_softmax_update
+from course_utils.chapters.flash import online_softmax_attention, online_softmax_update
+from course_utils.tools.quiz import unavailable
 
 _g = torch.Generator().manual_seed(6)
-_m, _l, _o = torch.randn(4, 1, generator=_g), torch.rand(4, 1, generator=_g) + 0.5, torch.randn(4, 3, generator=_g)
-_s, _v = torch.randn(4, 7, generator=_g) * 4, torch.randn(7, 3, generator=_g)
-for _got, _want in zip(update(_m, _l, _o, _s, _v), online_softmax_update(_m, _l, _o, _s, _v)):
-    torch.testing.assert_close(_got, _want)
+_s0, _s1 = torch.randn(4, 6, generator=_g) * 4, torch.randn(4, 7, generator=_g) * 4
+_v0, _v1 = torch.randn(6, 3, generator=_g), torch.randn(7, 3, generator=_g)
+_m0 = _s0.amax(-1, keepdim=True)  # the state after a first block, written out
+_l0 = (_s0 - _m0).exp().sum(-1, keepdim=True)
+_o0 = _s0.softmax(-1) @ _v0
+_all = torch.cat([_s0, _s1], dim=-1)
+with unavailable(online_softmax_update, online_softmax_attention, namespace=globals()):
+    _m, _l, _o = update(_m0, _l0, _o0, _s1, _v1)
+torch.testing.assert_close(_m, _all.amax(-1, keepdim=True))
+torch.testing.assert_close(_l, (_all - _m).exp().sum(-1, keepdim=True))
+torch.testing.assert_close(_o, _all.softmax(-1) @ torch.cat([_v0, _v1]))
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
@@ -670,37 +719,58 @@ for _got, _want in zip(update(_m, _l, _o, _s, _v), online_softmax_update(_m, _l,
 # name: q4
 
 # %% [markdown]
-# **Q4.** Predict the memory of naive attention's score matrix for one sequence of n = 32,768
-# tokens, 8 heads, in bf16 (2 bytes per number). Store it in `q4_gib`, in GiB (2³⁰ bytes; the visible
-# check compares it to 2 decimal places), then
-# verify it with `score_matrix_bytes` on tensors that have a shape and a dtype but no data:
-# `torch.empty(1, 8, 32_768, 64, dtype=torch.bfloat16, device="meta")`.
+# **Q4** (predict, then check). The fused kernel never stores the scores, but generating text keeps
+# every past token's key and value, in every layer, for the queries still to come: the *KV cache*,
+# `2 · layers · kv_heads · d · n` numbers for one sequence of n tokens. *Predict* the KV cache of
+# one sequence of n = 131,072 tokens for a model with 80 layers and 8 key-value heads of width 128
+# (grouped-query attention, as in Llama 3 70B, whose 64 query heads share those 8), in bf16 (2
+# bytes per number). Store it in `q4_gib`, in GiB (2³⁰ bytes; the visible check compares it to 2
+# decimal places), then run the cell after it, which builds the cache's shape on PyTorch's `meta`
+# device (a shape and a dtype, no data).
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
-q4_gib = 32_768**2 * 8 * 2 / 2**30  # SOLUTION
+q4_gib = 2 * 80 * 8 * 128 * 131_072 * 2 / 2**30  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
+
+# %%
+kv_cache = torch.empty(80, 2, 8, 131_072, 128, dtype=torch.bfloat16, device="meta")  # layers, K and V, heads, n, d
+print(f"the cache's shape holds {kv_cache.numel() * kv_cache.element_size() / 2**30:.2f} GiB")
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN TESTS
 
 # %%
+# FORM
+from course_utils.tools.quiz import real_number
+
+assert isinstance(real_number(q4_gib), float)
+
+# %%
 from course_utils.tools.quiz import check_rounded
 
 assert check_rounded(
-    q4_gib, "dbf56f73cd3b6b6b900babdd9f3db53bad6e437d5d48130a9b387bad3b554661", salt="06/q4", decimals=2
-), "bf16 is 2 bytes, and a GiB is 2**30 bytes"
+    q4_gib, "3c899a14e6fd64bcb9f611f7628c27b0b920e10b9fc58a28ca685c954676331a", salt="06/q4", decimals=2
+), "not yet: a key and a value per layer and per key-value head, 2 bytes each, and a GiB is 2**30 bytes"
 
 # %%
 # HIDDEN
-assert abs(q4_gib - 16.0) < 1e-6
+assert abs(q4_gib - 40.0) < 1e-6
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END QUESTION
+
+# %%
+explain(
+    q4_gib,
+    "sealed:zcMhI8ob8/bmD0SwfFuh2Uj/vGaRPdVX/wg+4Uu2Ry2KIN4jv/dq+m0l4JJL5DkWpsPvM1sS8DdLH0JWgNcrurs1nZw6v3JxzPpCL2bWVMfEJr99Pz7tRZnuM0hXjGNNJo4Zzil6DfJpEu9AlMBYs0a4trK2sRm87ssrQpCK8C0o53joDQNJ9S34m5AfKpOWhoEedl0GutevOoWYwi3Led7bGP70gGajT2FGuZuQpLOaWD854Xje8msZpwPqk18mZXB+Q4x7JS8sPJgzQg115CSwG5Firn76g+ewldgXMYTFJunXcMyhoLXdf4pkupPeSPUU+s6Ools2yfHrpaOX3afIutg051gEZ2t/+ryOv9iy/Dxp2MHWZmDIj3gVRNWzId5whXmnmT5+6+fKf3yx3T5BcQEfLaZEvXqCGrAm5IJt8MTwav0H63kObJUGOmssYmmonnB6FaDxS6p0Fp2EHnWMIhZsCP3iMZAWZUKI4ejpaBqvLN3dDOS+jL+2UB1KxG56gspWHA9tag9F1HoLrPWPQo7DktMzPNRi+wQ/Zxs8H07jSFPMmmnko6q47CPBIwG6pasGzCVtdZlK30jge7VfH4QW54eQELhvwag+ZSWiYAVRTb8Z+AiXH4o5ks0iUdlOE+CM0unf9nngCLvTg+UsgaA2NH9WL1Sf1BEhVt1zynjaZH8uqg8l2RKGgYK93ugZUn68AFin5gbBvod1YnjwoGgu3gelREoHySsd1mWo4xjyKv+RFeCEBeNDzZVAbLSmAtcVHKcR2uUusZ15GUUjxco32mDvss2Yzu02jBLLkZv00t5A",
+    salt="06/q4",
+    decimals=2,
+)

@@ -91,6 +91,7 @@ from course_utils.core.device import seed_everything, set_threads
 from course_utils.core.evaluate import position_losses
 from course_utils.core.logits import scale_invariant_coefficients
 from course_utils.tools.plotting import finish, plot_curves, use_course_style
+from course_utils.tools.quiz import explain
 from course_utils.zoo import measurements, trials
 
 set_threads(2)
@@ -150,6 +151,66 @@ print(
 # 2,000,000 / m rows of m scores (3,906 rows for [512, 1024)). Far away a_t is large, so the mass
 # `exp(a_t·S + m_t)` has a heavy log-normal tail, and the mean over rows is noisy there: the table
 # prints its standard error, and the plot draws it as error bars.
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN QUESTION
+# name: q1
+
+# %% [markdown]
+# **Q1** (predict, then measure). Before you run the measurement below, predict its log-n column.
+# Log-n scaling multiplies every logit by the same factor c = log 1024 / log 64, whatever the
+# distance. With Gaussian scores, how does the total unnormalised attention it puts on [512, 1024)
+# compare with the total it puts on [1, 2)?
+#
+# - **A)** About the same: sharpening keeps the far ranges from gaining mass, as the scale-invariant
+#   transform does.
+# - **B)** Well under 512 times: sharpening puts a range's mass on its few best keys, so a wide far
+#   range gains less than its number of keys.
+# - **C)** About 512 times, as with plain softmax: each key's expected mass is one constant,
+#   e^(c²/2), at every distance.
+# - **D)** About 512^c times: the factor c multiplies every logit, so the ratio of the two masses is
+#   raised to the power c.
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN SOLUTION
+
+# %%
+q1_answer = "C"  # SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN TESTS
+
+# %%
+# FORM
+from course_utils.tools.quiz import normalize_choice
+
+assert normalize_choice(q1_answer, "ABCD")
+
+# %%
+from course_utils.tools.quiz import check_choice
+
+assert check_choice(q1_answer, "35051efc5dd950693c4574fa8e503082002e0fda64f669eaf572b90c5e813774", salt="08/q1"), (
+    "not yet: what is E[exp(c·S)] for S ~ N(0, 1), and does it depend on the distance?"
+)
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END TESTS
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END QUESTION
+
+# %%
+explain(
+    q1_answer,
+    "sealed:MN5PjHhygBTC8sgnMGhovUkglOmahL9BXIc3H42V4AQSrCI7T0f7NGrCIpdejLad5Y/wBg8jqxjpoaF7/C8sxzopP69fXulTd908xRakuStPy0oOFOEy2OBEgqLMiE1xGAdVxlGGOW1xzr5g5asqs9tLR2pqqnxFiq3IZkAgwJSTQh/+CrawTnPF3EtmkX6jjUafcY582CQbffrp+V7CXHyyQ8ixSPhyMeg6+NbmyLHxIT429pU6MMT5mCIeKW99Ip5W/H5/zDgKDQINGMTFVW2KaTa8yec07mg3m9hSH6QttPrC/RMN5cAgVTR2xiFouuvL1N3gr8R+WGZGu/kJcOi55n77Jq/OJR7yOXrSnKcq7Ok8lIlPYd51lThOVQ6srod6BIZqOWWGsn8uoCGLEUSGFhM5d2v9NvmT4R83xcKIix6nqw6OOnVcjjjlwrW4x1zkiC1WVrWlfCxomJr/2bkSMAGc7nkfbHQe3KgnRec2MVP1Q4OVHq0uaZJ8Px/QS9QsDqfPqGaKeYEQ0WdLIIQwIo4uqgG6r1qjTa0iT477cQ7K5m7kW18BmLmVgEmVThY8rFC3+7hC9h8Lk5L1vl6wgFR/wPNziYDYT0LWFNB2Z1c9qEOmAkiFOHeVMJIwX7xcJ2naArQHYyKnxdwzwpXKZe79t8GKSFkvco6r9js7IB0Ea9JM/Bioo+VlqmT9imtwHL1/A/VYYX2simdA2iUz0UgziNv32j9Nkwh8n2EXB1nkTho5V7TKUtM9fXPCvO8+3zHC09XbRVx6MU49qNb6uOG5shP5c2f0J7/M3ZUFXdi8ojQaiwj4lH7pO7XspF8OGtgF8QI7nyKidgzcd5goQjxzv7rUAKW7zAQMxW+Q8bmllv5ABsIVTTqo1OHgJY4bG9DupEckiLbQ7OALswY21COAJq7pDD3GKVRrS4dFEMgFrIFum16rQ541aax46nSbhg==",
+    salt="08/q1",
+)
+
+# %% [markdown]
+# The measurement:
 
 # %%
 STARTS = 2 ** np.arange(0, 10)  # ranges [t, 2t) and [t, 4t) for t = 1 ... 512
@@ -703,16 +764,20 @@ keeping 6 of 8 frequencies the transform does not rescue RoPE's unseen rotations
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
-# name: q1
+# name: q2
 
 # %% [markdown]
-# **Q1** (seed 003). Which two conditions do Anson, Wang and Aitchison propose for effective
+# **Q2** (seed 003). Which two conditions do Anson, Wang and Aitchison propose for effective
 # long-context attention?
 #
-# - **A)** Scale-invariant total attention and scale-invariant attention sparsity.
-# - **B)** Linear compute and constant memory.
-# - **C)** Absolute positions and a causal mask.
-# - **D)** A larger head dimension and more heads.
+# - **A)** Each query's attention sums to one at every length, and its entropy grows like log n, so
+#   that it spreads over the new keys.
+# - **B)** The logits are sharpened by log n / log L, and the mass on the keys beyond the training
+#   length is held at zero.
+# - **C)** The weights on the near keys stay exactly as they were in training, and the far keys
+#   share a fixed total that does not depend on n.
+# - **D)** Each distance range [t, 2t) gets about the same total attention, and within a range
+#   attention is as peaked far as near.
 #
 # The demonstration: section 2's measurement, near and far.
 
@@ -727,7 +792,7 @@ for scheme in SCHEMES:
 # # BEGIN SOLUTION
 
 # %%
-q1_answer = "A"  # SOLUTION
+q2_answer = "D"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -736,12 +801,17 @@ q1_answer = "A"  # SOLUTION
 # # BEGIN TESTS
 
 # %%
-""" # BEGIN TEST CONFIG
-success_message: "The paper asks for scale-invariant total attention (each range of distances keeps its share of the attention as the context grows) and scale-invariant sparsity (attention inside a range stays as peaked). Cost, positions and head sizes are not part of the two conditions."
-"""  # END TEST CONFIG
+# FORM
+from course_utils.tools.quiz import normalize_choice
+
+assert normalize_choice(q2_answer, "ABCD")
+
+# %%
 from course_utils.tools.quiz import check_choice
 
-assert check_choice(q1_answer, "407a8fae89c9f3758ea001e9a44fdca9f4a385e6c3c8fdc265df4dcc283fe973", salt="08/q1")
+assert check_choice(q2_answer, "4cad7559422ed3c5853dc2d02ee9167b730490dcb75ec255f6c03871833fcd13", salt="08/q2"), (
+    "not yet: section 2 measures the two conditions, one per panel type; which two quantities?"
+)
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
@@ -749,20 +819,29 @@ assert check_choice(q1_answer, "407a8fae89c9f3758ea001e9a44fdca9f4a385e6c3c8fdc2
 # %% [raw] jupyter={"source_hidden": true}
 # # END QUESTION
 
+# %%
+explain(
+    q2_answer,
+    "sealed:hdT17bLTtPsd9G7M+B1rKIO7eUC9T+XJVKEAQ7zxDLfNil3cJOfLjCC439vl/QXFFwKqKhY9VpW54/NE5x7pQ41Lfl+38NlhTusntSxZdkTSUgIPrRXsQMdLWXJi61YswuD1/nfucA3p05bPSfjp/G98S4KxJluSTGYv5XZIluWuJJa+Qq8QadyCuWlhg0StVrjMN2fq/o/j+lxgi4G12gbSfjA0PUzOtlngf8fGi1wIbQiWoTNDYhWsZ8ZbkKlhGxtr9J2tsyd7tPpQwwgg9NiLZm8gcMx+dbZZQLRZn399C6jYtvExYMublxIRlrliY8TPyfdCNJzNUBe67ozLgI2ugLQMGLrmby1f2cLwXdC0gr7uHqr0u2GrdoT2TB4VGRd3INkQjAaP4INw6VdzUCfYiJwys0qGyyXdZdSU28kgdRjuBZYHz90MLIVU4nRXYnFZGK45AyrDzC0+cngM9Nj9bNmBzSSMzx0lFzaiP/QDcZhDPzD131meySamTgVCTHWC7mc48U1IqeVke1Zd/Df0fiGiauHPiVaPQqPlrO7nd/8z7YTZU7A4ZzC5gGlQIrIpahECw93NIhGaKGSA4QJuS0qiYNtg8m1/eeCEOcL5oWRdjHK5SoZGqJk8aUB2piroCZ1EIX9q7LPeWlN+p9DqatHs5OHKUt39TOQlm/R3yI70/zxQffLhdh+8WY60mVxfriCsGSkDG3hTfA3U30pvcZJfyZZ7S+kelsOfh9ey6LWLBOYE/kOE0N8qc+V1lOSly16vadvOV/uKYM9Dd7/H1BQbYhde+Nttyp+a8lChLUMfAb2ZjwA89Zy617Hcz0JtcjRUpOqH6IHei05KPluloMP5VoVvuo90tjb/NZ3zGUfraYXLxBX/ZYW0blOHoSik42CYJlLB2AvHeE7/85M7oZ4tD361O840",
+    salt="08/q2",
+)
+
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
-# name: q2
+# name: q3
 
 # %% [markdown]
-# **Q2.** Why can a *position-dependent* transform of the logits help a model trained on short
+# **Q3.** Why can a *position-dependent* transform of the logits help a model trained on short
 # contexts work on longer ones?
 #
-# - **A)** It makes attention cost linear in the length.
-# - **B)** It lets the model memorise the positions it will meet at test time.
-# - **C)** It gives each range of distances [t, 2t) about the same total attention whatever the
-#   length, so the share that goes beyond the training length grows only like log n, not like
-#   1 − L/n as with plain softmax, and the near keys keep the share they had in training.
-# - **D)** It removes the softmax.
+# - **A)** Each range [t, 2t) keeps about the same total attention, so a longer context adds a few
+#   octaves: the near keys' share falls like 1/log n, not L/n.
+# - **B)** It multiplies every logit by the same factor, log n / log L, so the near keys keep exactly
+#   the share of attention they had in training, at any length.
+# - **C)** It penalises far keys so strongly that attention beyond the training length goes to
+#   zero, so the model sees only the window it was trained on.
+# - **D)** It gives every key the same expected weight whatever its distance from the query, so the
+#   far keys are not at a disadvantage as the context grows.
 #
 # The demonstration: the expected share of a query's attention that goes to keys *beyond* distance
 # 64 (the training length), for Gaussian scores, from section 2's closed form, as the number of
@@ -780,7 +859,7 @@ for n_keys in (256, 1024, 4096, 16_384, 65_536):
 # # BEGIN SOLUTION
 
 # %%
-q2_answer = "C"  # SOLUTION
+q3_answer = "A"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -789,12 +868,17 @@ q2_answer = "C"  # SOLUTION
 # # BEGIN TESTS
 
 # %%
-""" # BEGIN TEST CONFIG
-success_message: "Trained at a short length, the model has learned how much attention near keys should get. The transform gives each octave of distance about the same mass, so a longer context adds only a few octaves: the far share grows like log n, while with plain softmax it tends to all of the attention. It changes no cost, removes no softmax and memorises nothing."
-"""  # END TEST CONFIG
+# FORM
+from course_utils.tools.quiz import normalize_choice
+
+assert normalize_choice(q3_answer, "ABCD")
+
+# %%
 from course_utils.tools.quiz import check_choice
 
-assert check_choice(q2_answer, "8b1d574b2c1aa558ea7b284e2eef9bd12a039b33efb1e335319d592b3137d0c9", salt="08/q2")
+assert check_choice(q3_answer, "bb019bb60397b7ec2cdc49e8be90fc5ab0c1fab164ea06873674cecadc7b22ce", salt="08/q3"), (
+    "not yet: in the demonstration, what happens to the share within 64 as the keys grow 256-fold?"
+)
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
@@ -802,19 +886,28 @@ assert check_choice(q2_answer, "8b1d574b2c1aa558ea7b284e2eef9bd12a039b33efb1e335
 # %% [raw] jupyter={"source_hidden": true}
 # # END QUESTION
 
+# %%
+explain(
+    q3_answer,
+    "sealed:0WeN0V3DRlO2L3QSJc128IZo78FgcUriJ3scQNjbHraqlJPccs26w376LrEDtfCKEKb22iX2VCFYibQ6Uq19fJilOTL4iavYq4G6oRpdJTrnEydv9btNY4lkGvLlbHAekPkSplnoHy/pABpg2x+vuNzYTu9KbOY3jWUe6fLMj4g4L6I6OhVyDae+gXOtjYo7ik1diBqCpyZBZzz72Gn4hcysy2opq+Y6Ov2GGyutC+ZOEr5hC+TZy/cP8orhfXCQRxFSfqumC7dmxBs+e83Mp1m+J0JOOGzuGSOAV41Mymzz2uAwCrw1F/oR8uBLweOPAAlpFmzV2Z/K58Jn33qe+fsN+0/7vDG2477q0EaSadMYwSPDjIeA+/wgKipDpucnhIpCg9DntPcK80lmjxR/Ob8W5IP2JZQdtqqunG1WDpD5In+7oqnRSt/7RmtxoR1iy4R/lqz2Pi8x1qVzt4bNqA0PGd5vczD+G6LQD8L/d5f06H8pezK+nEN+9R8IrGZRF8RqMl/FBKGCZxpB65QM/VR8H5992eFU71TyuKoacVBC6FqEanlxTIcHCmacGsnG1sIhbjtFkKKmSwLwCNp2aAnzPbQASu8OGSRu16Vki7OT59NM9jJZ+Zl8oT8Y7qoFcMCluaqusQK39/JcYKMDSkxYVv9grmaJU74BYNwlINxTpo4v1ZMeGRyHnf8kGwyti+2Kg5VblRjRSmIxXLLGk0YXxOkxFb3jGhQ6gJogvJwFV/QyIOZq9wkuCBWOFBw7dJDPAjgwunC0DhyW7vsVw5hRfBfkaB3CQ81QVmZ0o9NCBldI4vtcw4l9we0rITimU5Qa+VAzu+rhnFPK1cL5iRuRJGQc26rm3uYRHydSX5/ATkq4ADdbfQCiqKo4MbddzUbvjvOPD1xrxofjjBDA",
+    salt="08/q3",
+)
+
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
-# name: q3
+# name: q4
 
 # %% [markdown]
-# **Q3.** What does the transform cost?
+# **Q4.** What does the transform cost?
 #
-# - **A)** Nothing: it folds into the query projection like log-n scaling.
-# - **B)** The same O(n²) scores plus an elementwise `a_t·S + m_t`; but a_t depends on i − j and
-#   cannot be folded into q or k, so a stock fused kernel cannot run it; a kernel that applies a
-#   score function inside its tiles (FlexAttention's `score_mod`) can.
-# - **C)** An extra O(n³) step.
-# - **D)** It needs the full n × n matrix stored for the backward pass, whatever the kernel.
+# - **A)** Nothing extra: a_t and m_t fold into the query and key projections, so any fused kernel
+#   runs the transform, as it runs log-n scaling.
+# - **B)** The O(n²) scores plus an elementwise step; a_t depends on i − j, so the kernel must apply
+#   it in its tiles (FlexAttention's `score_mod`).
+# - **C)** A bias matrix only: m_t is an additive bias like ALiBi's, and a_t is a per-query factor
+#   that folds into q, like the log-n factor does.
+# - **D)** The full n × n matrix, stored for the backward pass: the transform has no form that a
+#   tiled kernel could recompute from q and k, tile by tile.
 #
 # The demonstration: section 2's fold test.
 
@@ -828,7 +921,7 @@ print(
 # # BEGIN SOLUTION
 
 # %%
-q3_answer = "B"  # SOLUTION
+q4_answer = "B"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -837,12 +930,17 @@ q3_answer = "B"  # SOLUTION
 # # BEGIN TESTS
 
 # %%
-""" # BEGIN TEST CONFIG
-success_message: "a_t and m_t depend on t = i - j, so they cannot be folded into q or k (the fold test leaves a large residual), unlike log-n scaling. The scores are still O(n^2) plus an elementwise step, and a kernel that applies a score function inside its tiles (FlexAttention's score_mod) runs it without storing the matrix."
-"""  # END TEST CONFIG
+# FORM
+from course_utils.tools.quiz import normalize_choice
+
+assert normalize_choice(q4_answer, "ABCD")
+
+# %%
 from course_utils.tools.quiz import check_choice
 
-assert check_choice(q3_answer, "6027befbb9e6b6b8598d18bfaf84d2f908e21deb6afe44c935f00a2e5622458e", salt="08/q3")
+assert check_choice(q4_answer, "390e7ad805e23e8b101dc0a84f154495c46acfad901486f31cce0b357bfbe1cb", salt="08/q4"), (
+    "not yet: compare the fold residuals of a_t and of the log-n factor in section 2"
+)
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
@@ -850,16 +948,23 @@ assert check_choice(q3_answer, "6027befbb9e6b6b8598d18bfaf84d2f908e21deb6afe44c9
 # %% [raw] jupyter={"source_hidden": true}
 # # END QUESTION
 
+# %%
+explain(
+    q4_answer,
+    "sealed:4biL04kJJtra8SwCxaOMa5+9Xfo5yndKJ/7EdlheqyhbZxJLXmYXd4CtafwSTgb0wn8o9S+uW+hSsWUASCz7LuzQiSoH3BN/oNkaU8k9Ai3zV7iEka095szAa3Um3FZwGD34hpu2qru80yiY2HHIY9ib5cvwkUazJrCV9SAvQcDgD0kCDrmZAmsZgWlS5xub2CNohmdo9a852pHWhUP+ois0NfIoeajIUD+QPOI2iFuGpe+dO/9R+1+Sefqq/j/Q+/ZoB3Q8BDJWUo5iIW6mT5fGDkDKGVSy+2JHsZYPZUUiO1xHulcCKCs2o5ZkA85mA5a91Pzc/p6hfVuQ/sC/O2kni6G+9nWHVcY5FiHJ1LSEjf6Hi5PU/o3/p2ddyzuwnDL9/tyfqQ1rGfbATHJJsdW0xqJb297YxDzIDAlSsOPkLWI5bg+S3HAiqZODG1sMpdfCNBXjZz3DVSrVLqzBHPlSj30NiurEcfiqYF5mt8nKcUECfgiyPuHXybsW34bk0EqOYG4gy2MCqr59EEVRdu5a5fXIaKBuAGDziFS12rPMHCkIk7Y19Jsn8gTN91hMXCO1M5QM+27OGnI1qZQnyi8KfAV0FGZpQu+KBN/cyxNERo/s2DyUi9vijT6p4KC7+L3ixCa2zt7JNnksy3UJzRCVjJm/d1rzStBQAqM8zQR/Dn/T5baxj1OQZhxoawFS7+O4PQrGMjS3qRSE2tdmjOxjiOlsjW7D+xuCWsFHzd6F/0i1w85zxLmkFjREA/9InqSsl8Fy5QIvFqrPNAWnDOw5F7JJkyjhJd20LsPLxlzVfO9UAu0LLCAZ+sk=",
+    salt="08/q4",
+)
+
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
-# name: q4
+# name: q5
 # points: 2
 
 # %% [markdown]
-# **Q4.** Derive the offset. For `S ~ N(0, 1)`, `E[exp(a·S + m)] = exp(a²/2 + m)`. Given any
+# **Q5.** Derive the offset. For `S ~ N(0, 1)`, `E[exp(a·S + m)] = exp(a²/2 + m)`. Given any
 # multiplier a_t, which offset m_t makes `E[exp(L_t)] = e^{1/2} / (1 + t/τ)`? Write
-# `offset(a, t, tau)` (tensors in, tensor out). The check draws Gaussian scores and compares the
-# mean of `exp(a·S + offset(a, t, tau))` with the target, for multipliers that are not the paper's.
+# `offset(a, t, tau)` (tensors in, tensor out). The check compares your offset with a reference
+# written in the test, for multipliers that are not the paper's.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -880,30 +985,44 @@ def offset(a, t, tau):
 # # BEGIN TESTS
 
 # %%
+# FORM
 import torch
 
-from course_utils.chapters.scale_invariant import expected_mass
+from course_utils.tools.quiz import require_signature
 
-_g = torch.Generator().manual_seed(3)
-_t = torch.tensor([0.0, 5.0, 40.0], dtype=torch.float64)
-_a = torch.tensor([0.5, 0.8, 1.1], dtype=torch.float64)  # not the paper's a_t: any multiplier works
-_s = torch.randn(400_000, 3, generator=_g, dtype=torch.float64)
-_mean = torch.exp(_a * _s + offset(_a, _t, 10.0)).mean(0)
-torch.testing.assert_close(_mean, expected_mass(_t, 10.0), rtol=0.02, atol=0)
+require_signature(offset, "a", "t", "tau")
+_m = offset(torch.ones(3, dtype=torch.float64), torch.arange(3.0, dtype=torch.float64), 10.0)
+assert isinstance(_m, torch.Tensor) and tuple(_m.shape) == (3,), "a tensor with the shape of a and t"
+
+# %%
+import torch
+
+_t = torch.tensor([0.0, 1.0, 5.0, 40.0, 300.0], dtype=torch.float64)
+for _tau in (1.0, 10.0):
+    for _a in (torch.full_like(_t, 0.5), torch.linspace(0.3, 2.0, 5, dtype=torch.float64)):
+        _want = 0.5 - torch.log(1 + _t / _tau) - _a * _a / 2  # log E[e^(aS)] = a²/2
+        assert torch.allclose(offset(_a, _t, _tau), _want, rtol=1e-6, atol=1e-9), (
+            f"not yet (tau = {_tau}): solve a²/2 + m = log of the target, for any a, not only the paper's"
+        )
 
 # %%
 # HIDDEN
 import torch
 
+from course_utils.chapters.scale_invariant import expected_mass
 from course_utils.core.logits import scale_invariant_coefficients
+from course_utils.tools.quiz import unavailable
 
 _t = torch.arange(0.0, 500.0, 7.0, dtype=torch.float64)
 _a, _m = scale_invariant_coefficients(_t, 10.0)
-torch.testing.assert_close(offset(_a, _t, 10.0), _m)
+with unavailable(expected_mass, scale_invariant_coefficients, namespace=globals()):
+    _got_paper = offset(_a, _t, 10.0)
+    _got_other = offset(_a + 0.3, _t, 3.0)
+torch.testing.assert_close(_got_paper, _m)
+torch.testing.assert_close(_got_other, 0.5 - torch.log(1 + _t / 3.0) - (_a + 0.3) ** 2 / 2)
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
-
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END QUESTION
@@ -922,13 +1041,13 @@ print("a_t² + m_t = 1 at every distance:", torch.allclose(a_check**2 + m_check,
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
-# name: q5
+# name: q6
 # points: 2
 
 # %% [markdown]
-# **Q5.** Implement the transform for one head: `transform(scores, tau)` takes causal scores
+# **Q6.** Implement the transform for one head: `transform(scores, tau)` takes causal scores
 # `(n, n)` (row i = query, column j = key) and returns `a_t·S + m_t` with t = i − j, and −inf for
-# keys after the query.
+# keys after the query. The check compares it with a reference written in the test.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -953,32 +1072,48 @@ def transform(scores, tau):
 # # BEGIN TESTS
 
 # %%
+# FORM
+import torch
+
+from course_utils.tools.quiz import require_signature
+
+require_signature(transform, "scores", "tau")
+_out = transform(torch.zeros(3, 3, dtype=torch.float64), 10.0)
+assert isinstance(_out, torch.Tensor) and tuple(_out.shape) == (3, 3), "a tensor of shape (n, n)"
+
+# %%
 import torch
 
 _g = torch.Generator().manual_seed(4)
-_scores = torch.randn(7, 7, generator=_g, dtype=torch.float64)
-_out = transform(_scores, 10.0)
-assert _out.shape == (7, 7)
-assert torch.all(torch.isinf(_out.triu(1)[torch.ones(7, 7, dtype=torch.bool).triu(1)])), "future keys are -inf"
-torch.testing.assert_close(_out.diagonal(), _scores.diagonal())  # t = 0 is unchanged
-from course_utils.tools.quiz import check_rounded
-
-# the last query's logits for keys 0..5 (t = 6..1), to 3 decimals: returning the scores unchanged fails here
-assert check_rounded(
-    _out[6, :6], "9f115aaf39713929bbc8b655b62bbcd831ed5ba7a5ddb21de49d05061136167e", salt="08/q5", decimals=3
-), "a_t * S + m_t with t = i - j"
+for _n, _tau in ((7, 10.0), (12, 2.0)):
+    _s = torch.randn(_n, _n, generator=_g, dtype=torch.float64)
+    _d = (torch.arange(_n)[:, None] - torch.arange(_n)[None, :]).double()  # t = i - j
+    _log = torch.log(1 + _d.clamp_min(0) / _tau)
+    _want = torch.sqrt(1 + 2 * _log) * _s - 2 * _log
+    _out = transform(_s, _tau)
+    _past = _d >= 0
+    assert torch.all(torch.isneginf(_out[~_past])), "not yet: keys after the query (j > i) must be -inf"
+    assert torch.allclose(_out[_past], _want[_past], rtol=1e-6, atol=1e-9), (
+        f"not yet (n = {_n}, tau = {_tau}): a_t * S + m_t with t = i - j, as section 1 defines a_t and m_t"
+    )
 
 # %%
 # HIDDEN
 import torch
 
 from course_utils.chapters.scale_invariant import scale_invariant_logits
+from course_utils.core.logits import scale_invariant_coefficients
+from course_utils.tools.quiz import unavailable
 
 _g = torch.Generator().manual_seed(5)
 for _tau in (1.0, 10.0, 50.0):
-    _scores = torch.randn(12, 12, generator=_g, dtype=torch.float64)
-    _keep = torch.ones(12, 12, dtype=torch.bool).tril()
-    torch.testing.assert_close(transform(_scores, _tau)[_keep], scale_invariant_logits(_scores, tau=_tau)[_keep])
+    _s = torch.randn(12, 12, generator=_g, dtype=torch.float64)
+    _d = (torch.arange(12)[:, None] - torch.arange(12)[None, :]).double()
+    _log = torch.log(1 + _d.clamp_min(0) / _tau)
+    _want = (torch.sqrt(1 + 2 * _log) * _s - 2 * _log).masked_fill(_d < 0, float("-inf"))
+    with unavailable(scale_invariant_logits, scale_invariant_coefficients, namespace=globals()):
+        _got = transform(_s, _tau)
+    torch.testing.assert_close(_got, _want)
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS

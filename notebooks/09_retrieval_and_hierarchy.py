@@ -100,6 +100,7 @@ from course_utils.core.device import seed_everything, set_threads
 from course_utils.core.evaluate import last_token_accuracy
 from course_utils.core.retrieval_tasks import kv_retrieval_batch
 from course_utils.tools.plotting import finish, use_course_style
+from course_utils.tools.quiz import explain
 from course_utils.zoo import trials
 
 set_threads(2)
@@ -165,8 +166,8 @@ for name in MODELS:
     )
 
 # %% [markdown]
-# With the oracle, retrieval brings the model back to a length it knows, and accuracy returns to
-# about its in-distribution level.
+# With the oracle, each model's accuracy at K = 64 returns to about its accuracy at K = 16, printed
+# beside it.
 #
 # ### A real retriever: embeddings, and dilution again
 #
@@ -191,6 +192,66 @@ for name, model in MODELS.items():
             last_token_accuracy(model, framed, answers),
             last_token_accuracy(model, retrieve_best_chunk(tokens, c), answers),
         )
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN QUESTION
+# name: q1
+
+# %% [markdown]
+# **Q1** (predict, then measure). For `alibi-s0` with chunks of 8 pairs, the embedding retriever's
+# recall@1 and the oracle's end-to-end accuracy at the same chunk size are printed below. Suppose a
+# missed chunk never holds the answer, and a found chunk is answered as well as the oracle answers
+# it. What end-to-end accuracy do you predict for the embedding retriever? Store it in
+# `q1_predicted` (the check compares 2 decimals); the table after the question measures it.
+
+# %%
+recall_8, _, oracle_8 = sweep[("alibi-s0", 8)]
+print(f"alibi-s0, chunks of 8 pairs: recall@1 {recall_8:.4f}, oracle end-to-end accuracy {oracle_8:.4f}")
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN SOLUTION
+
+# %%
+q1_predicted = recall_8 * oracle_8  # SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN TESTS
+
+# %%
+# FORM
+from course_utils.tools.quiz import real_number
+
+assert 0 <= real_number(q1_predicted) <= 1, "an accuracy, between 0 and 1"
+
+# %%
+from course_utils.tools.quiz import check_rounded
+
+assert check_rounded(
+    q1_predicted, "2c5806cefa055a207057a086e05d16ad7533fc956ce2e8c3a816b9f2c1b32dbf", salt="09/q1", decimals=2
+), "not yet: both steps must succeed, the retriever's and then the model's"
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END TESTS
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END QUESTION
+
+# %%
+explain(
+    q1_predicted,
+    "sealed:kMvcjEGoGtRevZVqb/sppWmYzYzNR2JeF/dXmaJ9K6hNQ5blAnd7+oYx9KcIkUer+jFri+Cu9VF1O0+E3VpMqEC6B50GLwFiOm33CgPh5Cdp7vHfzb+Wqlnz7OcjyAYQ8oHvsfEjvedPxlyOHEDCb2dBb1sRVHovozW3Jv6PotOLwtncbCqvNPSG5gA0qetnVH0KL4nLVRr+pGPyV5y/ilY7o9aXr/3+zpkGUCDcZONTYLFt7Rj51n0CV+SdXhcmtdBfuAiUbpk9VOP49Xuwm1LYbWQvfdSndbwyrORFZx/EcPyWltReiSWuEDamiuuCPqMbFK42OquWvAHtDqjOOeDnsHX24wNgvUvUqseTPHPfmp8/KFjKXOMv4qBjPbPs29xgUjIbWDb6xokDbwcoOWNvG//rX7UWKh8HKHHQ+8YKq5cTD7bj3BT1pfYYNAfJxZz7e+OrARpHmdpF1VfUTiQXHaXIVuBo0+CsLslWkGSfoYFoUIKRCyaAY4zVe6mFRlSuDnJB8yU8opChI5sW7syS0b+4HWgIBNYxrN6k9rdQDggIrh2NAI07osjB0YhLGdI1zRhAPFb34qUub2rzvBtJgyk5BFoJ7ozEXSyDTAxx6rwAkTnXnk7Vfq1iTqn5LzidSFWEeHQ+JkuC06stQvz81n1XZd5FAnj9uwypIW2YwGr2sIQuvjK6fUcrR2m1ZzAGn3pXq04sA2qy7Yeeuz82sa3gSB5TkT715FUG4EMMSgEx9JbrXwPaRYkCoJfbSzX4lolFSjK8MEkGGP/DW8j9zIec5TKq8AC2cXodaPE4OmmAPuRfFf4fzcgkNSi0R478nOi84hGfX0hHfhSTgvDIh+Cyz6MtaQ5+msoKxgQ=",
+    salt="09/q1",
+    decimals=2,
+)
+
+# %% [markdown]
+# The measurement, for every chunk size (means over the models that learned), and for `alibi-s0`
+# at 8 pairs:
+
+# %%
 print(
     f"{'chunk of':>9s} {'chance':>7s} {'recall@1':>9s} {'end-to-end':>11s} {'oracle':>7s} {'recall x oracle':>16s}"
     "   (means over the 5 models that learned)"
@@ -199,6 +260,7 @@ for c in CHUNK_SIZES:
     recall, end, oracle = (np.mean([sweep[(n, c)][i] for n in learned]) for i in range(3))
     product = np.mean([sweep[(n, c)][0] * sweep[(n, c)][2] for n in learned])
     print(f"{c:6d} pairs {c / K:7.2f} {recall:9.2f} {end:11.2f} {oracle:7.2f} {product:16.2f}")
+print(f"alibi-s0, chunks of 8 pairs: measured end-to-end accuracy {sweep[('alibi-s0', 8)][1]:.2f}")
 
 # %%
 fig, axes = plt.subplots(1, 2, figsize=(12, 4))
@@ -278,8 +340,8 @@ for name in MODELS:
     )
 
 # %% [markdown]
-# **Takeaway.** Retrieval brings the model back to a length it knows, and its end-to-end accuracy
-# is about recall × in-distribution accuracy: the exact-match oracle has recall 1 by construction,
+# **Takeaway.** With retrieval, the model's end-to-end accuracy is about recall × its
+# in-distribution accuracy: the exact-match oracle has recall 1 by construction,
 # while a mean-pooled embedding retriever loses recall as chunks grow, notebook 02's dilution
 # inside the retriever. Where the relevant chunk sits in a short retrieved context matters little
 # for these models, which were trained on every position of 4–16 pairs (the per-seed numbers above
@@ -489,15 +551,15 @@ models stay weak with or without retrieval.""")
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
-# name: q1
+# name: q2
 
 # %% [markdown]
-# **Q1** (seed 001, question 7). Retrieval augmentation addresses long context by:
+# **Q2** (seed 001, question 7). Retrieval augmentation addresses long context by:
 #
-# - **A)** Compressing the whole context into one summary vector that every query reads
-# - **B)** Extending the position range so the model can read the whole context at once
-# - **C)** Not storing everything, retrieve relevant parts instead
-# - **D)** Keeping only the most recent tokens and dropping the rest
+# - **A)** Storing everything
+# - **B)** Not storing everything, retrieve relevant parts instead
+# - **C)** Using more memory
+# - **D)** Ignoring context
 #
 # The demonstration: section 2's model reads 35 tokens instead of 131 and answers better.
 
@@ -511,7 +573,7 @@ print(
 # # BEGIN SOLUTION
 
 # %%
-q1_answer = "C"  # SOLUTION
+q2_answer = "B"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -520,12 +582,17 @@ q1_answer = "C"  # SOLUTION
 # # BEGIN TESTS
 
 # %%
-""" # BEGIN TEST CONFIG
-success_message: "Retrieval keeps the long context outside the model and shows it only the relevant chunk, so the model reads a short input of the kind it was trained on. It neither reads everything nor keeps just the latest tokens, and nothing is squeezed into one vector: here the model reads 35 tokens instead of 131 and answers better."
-"""  # END TEST CONFIG
+# FORM
+from course_utils.tools.quiz import normalize_choice
+
+assert normalize_choice(q2_answer, "ABCD")
+
+# %%
 from course_utils.tools.quiz import check_choice
 
-assert check_choice(q1_answer, "1a3faca7c5316e5311409a4a86da0e3447e99a8eb996fd4bd5a683a7ffbe9356", salt="09/q1")
+assert check_choice(q2_answer, "56b5fa47cd238be8906ee94ecf0c1d38425e2816a3bb2751a0fbbd341a17675f", salt="09/q2"), (
+    "not yet: what does section 2 give the model instead of the 64 pairs?"
+)
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
@@ -533,19 +600,80 @@ assert check_choice(q1_answer, "1a3faca7c5316e5311409a4a86da0e3447e99a8eb996fd4b
 # %% [raw] jupyter={"source_hidden": true}
 # # END QUESTION
 
+# %%
+explain(
+    q2_answer,
+    "sealed:caqGo9dRZ/p5h9c8NSLiVaDDGFDQQAILKqh6uJk5WZNpG7k6jaSwNpMR7ey8mr75v6XLjv2jN6Yd1Wag+4TskLbFhUG3ZycUUPkVElxh9mMlz27hXdqVnerfTD6cCh9YZWaffl4M9zOiUX/S965XzdP4Fo9fQwuLbMyfThHB/qXzEuIWzC7GbCnq2q86vQAlJ1EEs4UwRi9rNZDMGkN/Qdd/gkvodM/FIuJHnU8bZXrGtEpBNZWrkPtVocLpU04E/TS3pHmciXCeclqc+leYnhv7TdQ0BGhKB7e/chdA2Ec62iSXxH1bsKhzPZePzVWzsJKB+3hWnp0BYNcb/9fX75R+UPVFhpEiJjPXbZinsc+00lgl8KaWXS/SoADpfNu5QjUNeiWTukWXnVrx5h2ClXGWInMaz2wL0Rwtc//tjs3Nosalkv8ypVJdCds+hItxzdAtuVK6N5RC59+z9YgvvYdbb+XoJRLs8Fh6+tlNkOKmFtqA3xyvROCgkcDIpi0E6jGTKnrkfe/nggPmRiThYQu6lkLZBaj4iIFzONoMQ9TfqDL8K+r7XmKT4BX4WIasx+kqRbPFKfO57x6XtSm8IlEWn0tPNYcT4tffdHyrOoLGj3PQl9Eom4Xe1YEGm+tK+fCmxPz/jdTNpXDBnd27XfDHSj9HzUmSwDj7mQxCX0NwBok=",
+    salt="09/q2",
+)
+
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
-# name: q2
+# name: q2b
 
 # %% [markdown]
-# **Q2** (seed 001, question 8). Hierarchical processing for long context:
+# **Q2b** (a harder follow-up). In section 2, oracle retrieval brings the accuracy at K = 64 back to
+# about each model's accuracy at K = 16. What does that show about why the models failed on the
+# full 64 pairs?
 #
-# - **A)** Read the whole context at once through a sparse attention pattern, so that each layer
-#   covers every chunk at linear cost
-# - **B)** Keep a fixed-size memory that is updated chunk by chunk and answer from the memory alone,
-#   with no summary per chunk
-# - **C)** Retrieve the one chunk that matches the question and answer from it alone
-# - **D)** Summarize then process
+# - **A)** They had not learned the task well: the retrieved chunk adds information about the
+#   answer that the full input did not give them.
+# - **B)** The chunk keeps the positions its pairs had in the 131-token input, and the models can
+#   read those positions once the other pairs are gone.
+# - **C)** Any retriever would do as well: once the input is as short as in training, which chunk
+#   the model is shown barely matters.
+# - **D)** The models can still do the task; what broke them is an input longer than any in
+#   training, and a 16-pair chunk is back in their range.
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN SOLUTION
+
+# %%
+q2b_answer = "D"  # SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN TESTS
+
+# %%
+# FORM
+from course_utils.tools.quiz import normalize_choice
+
+assert normalize_choice(q2b_answer, "ABCD")
+
+# %%
+from course_utils.tools.quiz import check_choice
+
+assert check_choice(q2b_answer, "8c643117106593c902f6fbb2bafd61724cd98ac366063d3a06d349668faaf113", salt="09/q2b"), (
+    "not yet: compare what the model reads with the oracle (by hand, section 2) with its training inputs"
+)
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END TESTS
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END QUESTION
+
+# %%
+explain(
+    q2b_answer,
+    "sealed:pW/bLS47UGrXv5JeNUMZXg9DSymZ6nzktqlm+/FX4mu5ZLLNs4p00x+8U0qOLnTOes+vd8HipAR3f52FAonBAOPTutRyC91Pf5m8dOyEFhvZg6Y5+OBReCOswL6sXIZu2MeFlBcde78iYnNYeSFvwH1VmFtwiWM4zqy7N4TxPY1yFxiBLzZapHfmly1yA5Mv5ozAiUvKya71MWv0ehtgIexxixn37xefg3Er1uVd/tkQ90uQ2ONTpz2/sdCKVbiAvgsWlWem7cB9C3diFCDk9WfH+S++Csvh8GEALD+dGNXco/J97XyZFNIbQr4hTBhF/GCjEHKAlLex8/gtb8QDjjYCVygHxNNNfvxP7sVITpaWlp5RX3PNYt3Fm2FCXbAW7Tkr6GOUfMq97pzrfur7onv9+5AfAmWZSWhA9e6hou/nxG+i1tsO0U933Ks7TdKh/7iMkMA49HLsXBg1qTCSWpTG74SyHPGdpX2cp9DG/K3HIs2Ys+9Ro5yJb1d0V3WiKVIuasxCXanosCNhRbluf662GAcydZnpPxR22e3FxBLP+vb+zFsTQEMzby01G7Eb8PbXyDQZCKlRG8ODQ9kb969XYdbjoKGy8e0YdsVPLUQKotZCaBiaBu529NAt5TqfZBlOhEa+q5s4wrW24MMdgZATT58GXp9ACH3dRcAxr+Lo/8GCCglBYsvGstSi+t8jCAxsxC3eGnCjYHmkPGqtlTkQIJWxpb4mhfu3qST0RGsWuF+Z61n8FxjfvDH8HmAf6LrE5rr+v9OOV5QVUthM/SybXR3bXFFlC/tzx+fhfbJcCMzmKzAwc9vB6A==",
+    salt="09/q2b",
+)
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN QUESTION
+# name: q3
+
+# %% [markdown]
+# **Q3** (seed 001, question 8). Hierarchical processing for long context:
+#
+# - **A)** Process all at once
+# - **B)** Summarize then process
+# - **C)** Ignore hierarchy
+# - **D)** Use single layer
 #
 # The demonstration: section 3's summaries, one (answer, probability) pair per chunk.
 
@@ -562,7 +690,7 @@ for row, summary in enumerate(summaries):
 # # BEGIN SOLUTION
 
 # %%
-q2_answer = "D"  # SOLUTION
+q3_answer = "B"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -571,12 +699,17 @@ q2_answer = "D"  # SOLUTION
 # # BEGIN TESTS
 
 # %%
-""" # BEGIN TEST CONFIG
-success_message: "Hierarchical processing first summarises each chunk, then works on the summaries: here one (answer, confidence) pair per chunk, and the most confident answer wins (map-reduce). Answering from one matching chunk is retrieval (Q1), a sparse pattern over everything is notebook 07's dilated attention, and a running memory is a recurrent design."
-"""  # END TEST CONFIG
+# FORM
+from course_utils.tools.quiz import normalize_choice
+
+assert normalize_choice(q3_answer, "ABCD")
+
+# %%
 from course_utils.tools.quiz import check_choice
 
-assert check_choice(q2_answer, "668116fe99b1294bbd6b9ce59610f959b93029257605e4a2c71b09739a5517fd", salt="09/q2")
+assert check_choice(q3_answer, "69c1e9761c246f3b8606a8e0a9bb5b8ba4afd46d0172e8b11e01c4e60dfa80e1", salt="09/q3"), (
+    "not yet: what does section 3 keep from each chunk, and what does it do with it?"
+)
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
@@ -584,26 +717,36 @@ assert check_choice(q2_answer, "668116fe99b1294bbd6b9ce59610f959b93029257605e4a2
 # %% [raw] jupyter={"source_hidden": true}
 # # END QUESTION
 
+# %%
+explain(
+    q3_answer,
+    "sealed:qbeF+xs8Sv6MdVvQeqvVYXqKbfJn+HvfO674RKh3378YLlDe0Wv2bH93ajTt1jpZb74OS+JDcJpPDGDmDlecPdacMOkUrJRnrwz5+jSauFsZ6NV/JONbDkQe/31wRDd22tVD01SsFihs29Z3Q/1NuQqXBarV74QrthEzjQwn1jRbzhpLB1XVZ7FXQJk97Tl5n8y6xHOCg/4l7Y0zAQFr9DMZp6WJXOPttQyE8cLFO6WxbGlmyuwo8cbNn/bmDnbnO9wGBEVdE9swHbE4szZc8zGL2WBJSbFWzoDxdQQjZRpjcwV/Mpd2gJwlDO4gya3itYJ3oxNlCuEZFs3/dEwlJAhX2AeYOK69A707DJebXd1x7Z74HKjbtfl1/DjpBgH4vLqI+WdwX6fkBinFX4kI23WR8TPvUTJQyn+RSNw0T3BHVn3jGLIT03GnHclIeqeUnwt4vTrKVZd/aDkiuOFNfbr55vPMm76ruKTz/bwFZIP07bJ+6DQAw7cfZeKSPPNVyqE65nhRXrN6ELoYjFRZhqtBOz+PU1TH",
+    salt="09/q3",
+)
+
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
-# name: q3
+# name: q3b
 
 # %% [markdown]
-# **Q3** (predict, then measure). For `alibi-s0` with chunks of 8 pairs, the embedding retriever's
-# recall@1 and the oracle's end-to-end accuracy at the same chunk size are printed below. Suppose a
-# missed chunk never holds the answer, and a found chunk is answered as well as the oracle answers
-# it. What end-to-end accuracy do you predict for the embedding retriever? Store it in
-# `q3_predicted` (the check compares 2 decimals), then compare with the measurement below.
-
-# %%
-recall_8, _, oracle_8 = sweep[("alibi-s0", 8)]
-print(f"alibi-s0, chunks of 8 pairs: recall@1 {recall_8:.4f}, oracle end-to-end accuracy {oracle_8:.4f}")
+# **Q3b** (a harder follow-up). Section 3's map-reduce reads every chunk and keeps the most
+# confident answer. For each of the three ALiBi models it scores below reading all 64 pairs at
+# once. What holds it back?
+#
+# - **A)** A chunk without the query key still answers confidently, as the models never saw one,
+#   so the top chunk is often a wrong one.
+# - **B)** Each chunk is read at a length outside the models' training range, so even the chunk
+#   that holds the query key is answered badly.
+# - **C)** The chunk that holds the key is answered worse than the oracle answers it, since it has
+#   lost the context of the other 48 pairs.
+# - **D)** One number per chunk loses the answer whenever two chunks hold the query key, which
+#   happens in most of the sequences.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
-q3_predicted = recall_8 * oracle_8  # SOLUTION
+q3b_answer = "A"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -612,14 +755,17 @@ q3_predicted = recall_8 * oracle_8  # SOLUTION
 # # BEGIN TESTS
 
 # %%
-""" # BEGIN TEST CONFIG
-success_message: "End-to-end accuracy is about recall times the accuracy on the right chunk: P(found) x P(right | found), plus the rare answer that a wrong chunk happens to give. Compare with the measured value printed below."
-"""  # END TEST CONFIG
-from course_utils.tools.quiz import check_rounded
+# FORM
+from course_utils.tools.quiz import normalize_choice
 
-assert check_rounded(
-    q3_predicted, "767150f544a7da59a241f9ed367ff3ee09a321330487c0dbd39472e9d930aecf", salt="09/q3", decimals=2
-), "the chance of finding the chunk times the chance of answering from the right chunk"
+assert normalize_choice(q3b_answer, "ABCD")
+
+# %%
+from course_utils.tools.quiz import check_choice
+
+assert check_choice(q3b_answer, "d3b956657a9868ea7b9b0c887eff3566c2ffa52a135fa254e9407edc96d2fbc2", salt="09/q3b"), (
+    "not yet: look at section 3's confidence histograms and AUROC"
+)
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
@@ -627,8 +773,64 @@ assert check_rounded(
 # %% [raw] jupyter={"source_hidden": true}
 # # END QUESTION
 
+# %%
+explain(
+    q3b_answer,
+    "sealed:WoKoP+ny2pMlRMIqTz00k6awLHZOLpC+MkVLSuc9vImL4zMzVJq48llbpancpNXJ9z++5uAFD2UzepIc60eOWfqUR+ruiVqEglwJNEVAYf/EOXGXpaDSVWIAchAS5LdKHk4Tw4m6GuyPJ4AcBdzZZA2us7SwbJvRlIpS5Szjx7iNFmq+ezxdxJaNLFUXAzA3MaPjh0M/y8f8Nzgkh9j1oLMZIKY6dT6WLyOVCsY88kGpAEkrqkZNF5ObGGRnEp1Koyr3kalqV4O6hUCfei+dwcGVFSITOQJm4BXJASMBeXsUetQoml5kQ4ERMz6rhHHdn1zsYrkM7j34nsLLWmBpiADhXhSmZGON9bUTZwdIsfa6b7cjP1ujVTIQCuGu+M6B2Gtb/39DuhRsYexZ3ULqYXS/N+siqY3F/sFpKpLhJH0WcdwUUxRJ6idtsEbFFZnbP1c8F/n3/tSStmb9TCPHnvbBBCO9Idh6nf93X+v1UV6B3xXQsHar1cEiiE9Hor8NivWAR1uNlykAHij7bbbKbuKVtYWuoJmt53DfuEWKhOKiVAD/cKfHeyAZDU1bfCodibsNRh2a40CHvpQCDJm0o9HtCOQgGvTy5CZPrgs0W9SQ4GJhDol0npTECJi1aJTIewVJjDD7fVtpS+TBRokOQ4hN6oxQS2bMeuSsrC7OwJtsCx0HXHzKNmhRuwW3t9BpLc1SQ7El9X8TeEJ8Pca6dOt+8vAxv+HUsp5upnf+aR6UlQLrMYb8+QD2dl+xy/0nj9alPr0SNOJOAAKXe+cnXfjILE2F2f0IfTmemBjwTi+MuIPPJjouNPQ=",
+    salt="09/q3b",
+)
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN QUESTION
+# name: q4
+
 # %% [markdown]
-# The measurement:
+# **Q4.** Section 4 counts every FLOP. Map-reduce attends 2,520 (query, key) pairs per layer
+# against the full context's 8,646, yet its total FLOPs are only a few percent lower. Why?
+#
+# - **A)** Map-reduce pays for attention twice: once to map every chunk, and once more to reduce
+#   the four chunk summaries to one answer.
+# - **B)** The causal mask already halves the full context's attention, so cutting it into chunks
+#   saves nothing more on top of that.
+# - **C)** Most FLOPs here are the projections and the MLP, paid per token read, and map-reduce
+#   reads 140 tokens to the full context's 131.
+# - **D)** Map-reduce first runs a retriever over every chunk, and the retriever costs about as
+#   much as all of the attention that the chunks save.
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN SOLUTION
 
 # %%
-print(f"predicted {q3_predicted:.2f}, measured end-to-end accuracy {sweep[('alibi-s0', 8)][1]:.2f}")
+q4_answer = "C"  # SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN TESTS
+
+# %%
+# FORM
+from course_utils.tools.quiz import normalize_choice
+
+assert normalize_choice(q4_answer, "ABCD")
+
+# %%
+from course_utils.tools.quiz import check_choice
+
+assert check_choice(q4_answer, "eb13ec33d04a2dcd3834afc7d07a2cdf203c4b00cb2c61ae7c8ff0a35f08ebc2", salt="09/q4"), (
+    "not yet: split section 4's FLOP formula into its per-token and its per-pair terms"
+)
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END TESTS
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END QUESTION
+
+# %%
+explain(
+    q4_answer,
+    "sealed:+N3B1o5dcJyyQcRx+6YdgUGDec5inedcAp/N4FF9koa2gCu5KtBOGmFuSvLidGwPBygtVjUnhXekejvemuX905b1xfTLklRRibpf2pgsxlTYKd7eG061JcZlt4IpZA9rcVKqVeL9GgRSaLrlQCHyLxhrchTM7vjeAkH1ngANP3Vr+tYg8+Tyf3N/j5jn0bHZjHOANueYkIqR27xm2O1tWCw78CV+GbVlagGmrt5D22sCxuuqwZNRJh5lCUeaI3vyrDiLlNpCneWbDw0mVKBqe8O2qTSGbOJNRJJX/MOnnn9/20X6bhEuM+QkmpAD67HYKo1eMWBBFYuu7GL/LJF1pG6JAZWSzxPnh3EPoBasDc0cyfrJnYST8hU6cZrrzk1El7hzwOmEqfjl6wrmqswtxyaaTrnVZF++60LFIiG5wfezBztHkB9YSdaGQQifDRaxYBfR6FC7jQ7djsY8Id6DCMmvyyPyJgwdwO7nEITC6/DwJ4PPigEIFMWpIUpFZeG95PTl9sGDvF+69G+aUTMJAc3BYAiqKl4/6L3NGDr2AwPt2I1+OAwX1JiZNL3pbku15+VuVurF6DibstJBvvwF+9BPeZdgBJjeMMi6yb2EMEtmoqKt3Mg/dOLxoH8TiDsjPIhE/BO278y6wBfAHZb5VLhCz7a9Wft8sk3G7TCqO1xjQJaequMpSUMAiXqN2zQ73TSXbvdo8pFqdDgyH7Dw8BtLwzgXz0XQSgAAKCa8oCM6yl6A6n4qHZ02fWNiyWftrmKAb3L9OctdPxxK4FY/Fkze10NJOxB/H0d/7VCvWtYSMdaFd9q/CJ4ynw==",
+    salt="09/q4",
+)

@@ -33,7 +33,7 @@
 # trained itself. Does a real pretrained transformer do the same? We load **all-MiniLM-L6-v2**, a
 # 22.7M-parameter sentence embedder used in countless retrieval systems, into the attention we wrote
 # in notebook 01, check that our code runs it *exactly*, and then measure sinks, dilution, head
-# similarity, the hard wall of learned positions, lost in the middle, and retrieval, on the corpus
+# similarity, the hard wall of learned positions, where in a document a fact counts, and retrieval, on the corpus
 # that ships with the course.
 #
 # **Learning goals.** After this notebook you can
@@ -49,9 +49,9 @@
 # Understanding" (2019); Wang et al., "MiniLM: Deep Self-Attention Distillation for Task-Agnostic
 # Compression of Pre-Trained Transformers" (2020); Reimers & Gurevych, "Sentence-BERT" (2019); Clark
 # et al., "What Does BERT Look At? An Analysis of BERT's Attention" (2019); Xiao et al., "Efficient
-# Streaming Language Models with Attention Sinks" (2023); Coelho et al., "Dwell in the Beginning: How
-# Language Models Embed Long Documents for Dense Retrieval" (2024); Lewis et al.,
-# "Retrieval-Augmented Generation for Knowledge-Intensive NLP Tasks" (2020).
+# Streaming Language Models with Attention Sinks" (2023); Lewis et al., "Retrieval-Augmented
+# Generation for Knowledge-Intensive NLP Tasks" (2020). Section 3 cites one more paper, after its
+# question.
 
 # %% [markdown]
 # **On Google Colab?** Run the next cell first: it fetches the course into `/content/course`, installs
@@ -97,6 +97,7 @@ from course_utils.chapters.pretrained import MAX_TOKENS, MODEL_SHA256, BertLayer
 from course_utils.core.attention import attention
 from course_utils.core.device import seed_everything, set_threads
 from course_utils.tools.plotting import draw_annotated_heatmap, finish, plot_attention_maps, use_course_style
+from course_utils.tools.quiz import explain
 from course_utils.tools.report import error_text
 
 os.environ.update(HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1")  # the reference libraries never look online
@@ -345,8 +346,9 @@ print(
 # **Takeaway.** Dilution is there, at the real model's own scale: the last layer's largest content
 # weight falls about threefold from 32 to 512 tokens, its rows spread towards uniform, and the head
 # that best finds a token's exact copy (16 positions away at every n) gives it about half as much
-# weight at 512 as at 32. Notebook 02's arithmetic, with the same key competing against 16 times as
-# many others.
+# weight at 512 as at 32, with the same key competing against 16 times as many others. That is the
+# direction notebook 02 predicts; whether its fixed-gap model also gets the size right is the quiz's
+# Q4.
 #
 # **Head similarity.** Notebook 05 measured *collapse* as heads becoming alike. Here, the mean
 # Jensen–Shannon divergence (bits; 0 = the same row, 1 = disjoint) between every pair of heads of a
@@ -407,10 +409,10 @@ print(
 # **Takeaway.** Past the learned positions there is nothing to compute with: a model with learned
 # absolute positions has a hard wall (512 here), and the most used library stops at half of it by
 # default. Whatever a document says after its 254th word piece does not reach its embedding. Keep
-# this in mind for sections 3 and 4.
+# this in mind for section 4. (Section 3 embeds with our encoder, which reads all 512 positions.)
 
 # %% [markdown]
-# ## 3. Lost in the middle, for retrieval embeddings
+# ## 3. Where a fact counts, for retrieval embeddings
 #
 # A retrieval system embeds documents and questions and ranks documents by cosine. We plant a fact
 # ("The lighthouse keeper on Gull Rock feeds his three cats sardines every Tuesday.") in unrelated
@@ -419,6 +421,62 @@ print(
 # lengths (64 to 512 tokens) = 1800 documents: about 4 minutes on 2 cores, so the grid is stored in
 # `notebooks/results/real_model.json` by `python -m course_utils.chapters.real_model measure`. We recompute the
 # 128-token row here, at three depths, and check it against the record.
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN QUESTION
+# name: q1
+
+# %% [markdown]
+# **Q1** (predict, then measure). Before the grid below is drawn: a fact is planted in a 512-token
+# document of unrelated text, and the document is embedded with our encoder (mean of the last
+# layer's token vectors). At which depth does the fact raise the document's cosine with a question
+# about it the most? Answer before you run the cells after this question; they measure it.
+#
+# - **A)** At the start, in the first word pieces after `[CLS]`
+# - **B)** At the end, in the last word pieces before `[SEP]`
+# - **C)** In the middle, where it has context on both sides
+# - **D)** Anywhere alike: mean pooling weighs every position equally
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN SOLUTION
+
+# %%
+q1_answer = "A"  # SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN TESTS
+
+# %%
+# FORM
+from course_utils.tools.quiz import normalize_choice
+
+assert normalize_choice(q1_answer, "ABCD")
+
+# %%
+from course_utils.tools.quiz import check_choice
+
+assert check_choice(q1_answer, "f22aaee47a3df6fbf20f262ba2a2149cf1e5477a9c4ca709682b9cf4a4579e6e", salt="10/q1"), (
+    "not yet: run section 3 and read the 512-token row of its grid, depth by depth"
+)
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END TESTS
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END QUESTION
+
+# %%
+explain(
+    q1_answer,
+    "sealed:UvpWsafBEILZPhDgv2ukqw/sN6/9OpJY3UwAsD0dJLRbabuK+wsn6uo1y7/qviJcGfblaRlOoNHzndwb5UpZ1PFyItKMbDt/XyaP6vypjM/wGHvQJtQHFcPqsYwc2OKKKX/iyKgJDvcPbzy9lANGs4Wl0cNshFDxzbJnQgIYv/D+YntW50Ng+QNyeuF1jZu5QLtR0PuPr5KmGT13CQ3rZZSb/ZLJ0N3ozOaCRTvmYvcaUb+25r7hTiXX1pa/VAEXKReIckasLOo1OWVU4EQUTKQIQFcCE8jXvE5Mvusr9q/mxU1eTcYDurnliQXrMmQ64W5ydEhWrXgcteC3f4xDV5yx7DGLhUKi5xD2G1ORkgjeya4NERyw7QAaD0L4oCpEC/0RmwMT/llYEqLXJn6FLGslCNOCpMTo4L0kARaMsSkHtt6IcvcMHjHWgcQCObrjYnsEm1NnMONGW123kRn1tc9FK7tkxjMg4lQwL5Cd3eTXf1mK6GHHHhfZcf9SHqu7zIrCAQChuKA0PGShgiL2R/Q5goX+ElOJY6my2mDCQYfCnWfognnN7O/Chs2JhkJZ4schOy+A594gV/qOUXZpzFfGJr/Wje/S6TmXcKtj7J7dYO+mxZ1qo1B8egQY/M4h17FTyaLhOKScXCst6h4hIUZaC7cYFoKanLVG8FdHmq32HLCRBXX+i/O64Cf5GPC20c6kUeN6Rifm9XiuvwwA20U8jOIIMkBHyWoo4Cj7Co8RtI5Ah5858177fcqGstsfdCPl4HYj2h2xUhoTWo3d5muXU7+gBVQ3FcMAAr7RwaoiM849Yi/IZ+nvBZkbjB5evuBJh5NTVPOzUBMgt8QQGa1/O4iYHg+4hWEYsZcjD2CGPdE5wovLZ2RY2o2FkW2koFSkJnw8lPDtrg==",
+    salt="10/q1",
+)
+
+# %% [markdown]
+# The measurement: the stored grid, and its 128-token row recomputed.
 
 # %%
 record = real_model.load_real_model_record()
@@ -469,12 +527,13 @@ print(f"(length, haystack) pairs where the start beats every other depth: {first
 
 # %% [markdown]
 # **Takeaway.** Where a fact sits changes how much it counts: at the start of a 128-token document
-# it lifts the similarity to its question far more than anywhere else (primacy, the effect Coelho et
-# al. 2024 call "dwell in the beginning"), and every position fades as the document grows, towards
-# the no-fact level at 512 tokens. This is not notebook 03's lost in the middle: an encoder attends
-# both ways and there is no answer to generate; what we see is which tokens dominate a mean-pooled
-# vector trained mostly on short texts. For retrieval augmentation it means: long chunks hide
-# facts, and facts late in a chunk hide best.
+# it lifts the similarity to its question far more than anywhere else (primacy: Coelho et al.,
+# "Dwell in the Beginning: How Language Models Embed Long Documents for Dense Retrieval", 2024, found
+# the same in larger embedders), and every position fades as the document grows, towards the no-fact
+# level at 512 tokens. This is not notebook 03's lost in the middle: an encoder attends both ways and
+# there is no answer to generate; what we see is which tokens dominate a mean-pooled vector trained
+# mostly on short texts. For retrieval augmentation it means: long chunks hide facts. (Whether a fact
+# at the end hides worse than one in the middle depends on the length: compare the rows above.)
 
 # %% [markdown]
 # ## 4. Retrieval augmentation with a real retriever
@@ -564,6 +623,58 @@ for s in sizes:
         f"chunks of {s + 2:3d} tokens: {entry['chunks']:3d} vectors for 12 documents, embedded in {entry['seconds']:.1f} s"
     )
 
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN QUESTION
+# name: q2
+
+# %% [markdown]
+# **Q2.** Why do 64-token chunks find the fact's chunk more often than 498-token chunks? Use what
+# sections 2, 3 and 4 measured.
+#
+# - **A)** Small chunks are fewer, so the right one has fewer rivals to beat in the ranking
+# - **B)** Short inputs have no `[CLS]` sink, so attention is free to reach the fact
+# - **C)** Long chunks cut more facts in two at their edges, so the fact is lost
+# - **D)** The fact is a larger share of a small chunk, so it weighs more in the mean
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN SOLUTION
+
+# %%
+q2_answer = "D"  # SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN TESTS
+
+# %%
+# FORM
+from course_utils.tools.quiz import normalize_choice
+
+assert normalize_choice(q2_answer, "ABCD")
+
+# %%
+from course_utils.tools.quiz import check_choice
+
+assert check_choice(q2_answer, "bc89d4071e26b308495c8042ac23fcbaa2389701d88e9b96b12b238c984b65ba", salt="10/q2"), (
+    "not yet: count the vectors per chunk size above, recall how the [CLS] sink changes with n (section 2), "
+    "and compare a fact's cosine at 64 and at 512 tokens (section 3)"
+)
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END TESTS
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END QUESTION
+
+# %%
+explain(
+    q2_answer,
+    "sealed:kv5U75vvDE5uKT3HyIsYdF/yIvE1YwpVtbqGzJAcImMoCLZ45/Q/NoVLd8mDq7ZIxy0RM2GPybcr+M51LlFImCn0wwjTXNZTmsmq9GdRokzpvjXwUdFS7nmkNs7pZOA1mSWFS9xpoyIMtrPwEmZ+vblAjVzVfstByMxiOZeQv+ELGDZyWpz/J2wi5kvvLmc0j/WzuNy6381AHlYiB+OMiWjE5odMlE+fCckkQ9oS7drPZV114EEs4kst401GbUOL4N7zlM8hzWKSlj/ljj7eX8rvP9zdv/aC7fsYJfLqNX2oS2d0Xr/6xbt3rZppTfXukkacdlLE2GWX+xiO9a5/lRIIXMyjTRP1K/r5zBsb7yXoUzqse5FOcZp98k3UDWn/WjdKX7vnVpgosYi5/iFnzJoaqnOJzjiGsTiSqEWLUQc+XsbkZRBlk0X90T0DtV/DVewl27uQqe4VuwNPQh0d02FJsZXvzqPYPBz+CXlBCyyks3IRDqN4DJ40aMNB1+TuHfN4McPhgLIzlFAt1UaDJjMQJqzdBZQTT95j9i/u6iFxUIqa4GugtKi3+0qovcuqKKUP8s18V89Ai7pAvBEvZK3AamjF3m7T+80e6AaZiZ9CDvUhJ7Vh52l//bVxP315sgV8OFuVjapmYTT0cHq/kNNv2gsdIUa3UjLza4iNTkUSZJt6pOl4SVDUGYy4rryqvJtT/vlayfG3MOQIww+9MsI+xlk9ouDkxscXlunkcZQVBeEmgsGIsaqu7AyVhlS2D8aGfN5iZ0+rC+C1EPsqSRKLrki2JKyzqzxIFL8xjqsp4Cfz",
+    salt="10/q2",
+)
+
 # %% [markdown]
 # **Takeaway.** Retrieval works on real text with a real retriever, and the chunk size decides how
 # well: small chunks put the fact in a short text whose embedding it dominates, and they find its
@@ -638,124 +749,22 @@ chunks {np.mean([recall(runs[s]["chunks"][str(sizes[-1])]["chunk_rank"], 1) for 
 
 # %% [markdown]
 # ## Quiz
-
-# %% [raw] jupyter={"source_hidden": true}
-# # BEGIN QUESTION
-# name: q1
-
-# %% [markdown]
-# **Q1.** You embed a 700-word-piece document with `SentenceTransformer("all-MiniLM-L6-v2").encode`
-# and its default settings. What happens to word pieces 255 to 700?
 #
-# - **A)** They are averaged into the embedding with a smaller weight than the first 254
-# - **B)** They are dropped without an error or a warning: the library cuts at `max_seq_length`
-# - **C)** The call raises an error, because the model has no position vectors past 512
-# - **D)** They are embedded in a second pass, and the two embeddings are averaged
-#
-# The demonstration: section 2's comparison, repeated.
-
-# %%
-print(
-    f"max_seq_length = {library.max_seq_length}; cosine(whole text, first 254 word pieces) = {(whole @ first_254.T).item():.5f}"
-)
-
-# %% [raw] jupyter={"source_hidden": true}
-# # BEGIN SOLUTION
-
-# %%
-q1_answer = "B"  # SOLUTION
-
-# %% [raw] jupyter={"source_hidden": true}
-# # END SOLUTION
-
-# %% [raw] jupyter={"source_hidden": true}
-# # BEGIN TESTS
-
-# %%
-""" # BEGIN TEST CONFIG
-success_message: "sentence-transformers truncates every input at max_seq_length (256 word pieces for this model) before the model sees it, and says nothing: the embedding of the whole text equals that of its first 254 word pieces (plus [CLS] and [SEP]). Nothing is averaged or embedded twice, and the 512-position wall is never reached because the cut comes first."
-"""  # END TEST CONFIG
-from course_utils.tools.quiz import check_choice
-
-assert check_choice(q1_answer, "136eb9857aa1644f4233e4dfb2e82d11f3cc8112c0d0caf95510002d6a3f6017", salt="10/q1")
-
-# %% [raw] jupyter={"source_hidden": true}
-# # END TESTS
-
-# %% [raw] jupyter={"source_hidden": true}
-# # END QUESTION
-
-# %% [raw] jupyter={"source_hidden": true}
-# # BEGIN QUESTION
-# name: q2
-
-# %% [markdown]
-# **Q2** (predict, then measure). Notebook 02's model of dilution: one key whose score beats n − 1
-# equal others by a gap g gets weight e^g / (e^g + n − 1). Below is the weight the best duplicate
-# head gives a token's copy at n = 32. Solve for g, then predict the weight at n = 512 with the same
-# gap. Store it in `q2_predicted` (the check compares 2 decimals), then compare with the
-# measurement below.
-
-# %%
-weight_32 = float(dup[0, dup_layer])
-print(f"layer {dup_layer}, best head: weight on the copy at n = 32: {weight_32:.4f}")
-
-# %% [raw] jupyter={"source_hidden": true}
-# # BEGIN SOLUTION
-
-# %%
-gap = math.log(weight_32 * (32 - 1) / (1 - weight_32))  # SOLUTION
-q2_predicted = math.exp(gap) / (math.exp(gap) + 512 - 1)  # SOLUTION
-
-# %% [raw] jupyter={"source_hidden": true}
-# # END SOLUTION
-
-# %% [raw] jupyter={"source_hidden": true}
-# # BEGIN TESTS
-
-# %%
-""" # BEGIN TEST CONFIG
-success_message: "With w = e^g / (e^g + n - 1), e^g = w (n - 1) / (1 - w). Compare your prediction with the measurement below: the real head loses less than the model predicts, because the other 511 keys are not equal competitors: the rows are far from uniform (entropy / log n stays well below 1 in that layer)."
-"""  # END TEST CONFIG
-from course_utils.tools.quiz import check_rounded
-
-assert check_rounded(
-    q2_predicted, "b233a76e1545c7c13c5f57848c48c08c236ba94309cbe8c7f24eb2a7f0f7cfa6", salt="10/q2", decimals=2
-), "solve w = e^g / (e^g + 31) for e^g, then put n = 512"
-
-# %% [raw] jupyter={"source_hidden": true}
-# # END TESTS
-
-# %% [raw] jupyter={"source_hidden": true}
-# # END QUESTION
-
-# %% [markdown]
-# The measurement:
-
-# %%
-print(f"predicted {q2_predicted:.3f}, measured {dup[-1, dup_layer]:.3f} at n = 512")
+# Q1 and Q2 came earlier, in sections 3 and 4, before the measurements they ask about.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q3
 
 # %% [markdown]
-# **Q3** (predict, then measure). Before you look at section 3's grid: a fact is planted in a
-# 512-token document of unrelated text. Where does it raise the document's cosine with a question
-# about it the most?
+# **Q3.** Two documents of 700 word pieces each share their first 300 word pieces and differ in all
+# the rest. You embed both with `SentenceTransformer("all-MiniLM-L6-v2").encode` and its default
+# settings. What is the cosine between the two embeddings?
 #
-# - **A)** At the end, the last text the model reads
-# - **B)** In the middle, where a token has the most neighbours on both sides
-# - **C)** At the start, right after `[CLS]`
-# - **D)** Nowhere in particular: mean pooling weighs every position the same
-#
-# The measurement, for each depth:
-
-# %%
-print(
-    "512 tokens, mean cosine by depth:",
-    ", ".join(f"{d:.0%}: {c:.3f}" for d, c in zip(depths, cosine[-1].mean(axis=(1, 2)))),
-)
+# - **A)** About 0.43, the share of word pieces the two have in common
+# - **B)** None: `encode` raises an error past the model's 512 positions
+# - **C)** Exactly 1, up to float rounding: both are cut to the same start
+# - **D)** Slightly below 1: later word pieces weigh less in the mean pooling
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -770,12 +779,17 @@ q3_answer = "C"  # SOLUTION
 # # BEGIN TESTS
 
 # %%
-""" # BEGIN TEST CONFIG
-success_message: "The start wins at every length, for every haystack: the first tokens dominate this model's mean-pooled vector (Coelho et al. 2024 found the same in larger embedders). Mean pooling weighs every output vector equally, so the bias comes from what attention writes into those vectors; this notebook measures the bias, not its cause."
-"""  # END TEST CONFIG
+# FORM
+from course_utils.tools.quiz import normalize_choice
+
+assert normalize_choice(q3_answer, "ABCD")
+
+# %%
 from course_utils.tools.quiz import check_choice
 
-assert check_choice(q3_answer, "cb3c7a12acaf01bad9ed0120303ae090fe0ddf095056871b3a7f4c1f36c244a2", salt="10/q3")
+assert check_choice(q3_answer, "cb3c7a12acaf01bad9ed0120303ae090fe0ddf095056871b3a7f4c1f36c244a2", salt="10/q3"), (
+    "not yet: section 2, 'The wall at 512 positions': what does the library do with a 702-piece text?"
+)
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
@@ -783,34 +797,34 @@ assert check_choice(q3_answer, "cb3c7a12acaf01bad9ed0120303ae090fe0ddf095056871b
 # %% [raw] jupyter={"source_hidden": true}
 # # END QUESTION
 
+# %%
+explain(
+    q3_answer,
+    "sealed:BAniiGfFkcPbDlfN2cELXAslIs5zfl2pwhNS/evdOP69tVmLPmnC88OxjsecCe1z+W7RMtbMnSo2ywbrYAzXEGWdYNEn4CMRrdaYFuqAN1of7atzcksC93LEqRLkLr43l+I3DEQeBKuhYjbix59fEvwOvQXsjc7VoTr5soz1hD5pPcZvXlmm4Mlir3LHoFbF1BGl4ZKp+XwAL8+RVqvgRrFDG9I5+biC5iMPXMICVc6aqduL92cV98vn5nN5AxxRtup2O3rSQY9EHbarvqoEsjTREih8Tbyuvw59pqDbCEIDsWdbmKcwYYTIiGAGcu+NCIjudys7EaHKcDgdMmDslAdyYGMhms8K4Yzv2gYjOurGygQtP63zugDmrDRG+Wlc8VcvVPWskx1yWJk2H0Ll0/Z81u40OxYqReckHKARVISyHn0XVr11SRhMCTLhLVwKixs7fciq93JZnGh7woU4FqYIpOL8NRE47D6hk1T7F8FpNiZP1ETd9ZpUL+Nxz4ST6Qu1zUPYt/ktRwSVSw3uO6K8mUugsNZguhz4b5M10rMUThyQpyvz0vyp/uNN6FtybiqueRg33p3LFeRtFKOygCZSo5UaRpFft2R/qmLo+jPBTZRQODBFCQ1ukXy6MscI6gCwSYqkfstXiFxuDmJa3ACsGVRXzK3v3RVOgvx/KHQGtyjHM0L1T0SYBR7BMy7q+lIFVu8jYHFgBDEP3IKH58Uu201egrwn0k3DPEE=",
+    salt="10/q3",
+)
+
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q4
 
 # %% [markdown]
-# **Q4.** Why do 64-token chunks find the fact's chunk more often than 498-token chunks (section 4)?
-#
-# - **A)** A fact of 15–25 word pieces is a large share of a 64-token chunk, so it dominates the
-#   chunk's mean-pooled embedding; in 498 tokens unrelated text dilutes it
-# - **B)** There are fewer small chunks to rank, so the right one is more likely to come first
-# - **C)** Small chunks stay inside the 256 word pieces that sentence-transformers keeps
-# - **D)** The model uses a different attention pattern for short inputs, with no sink
-#
-# The demonstration: the cosine between each question and the chunk holding its fact (seed 0).
+# **Q4** (predict, then measure). Notebook 02's model of dilution: one key whose score beats n − 1
+# equal others by a gap g gets weight e^g / (e^g + n − 1). Below is the weight the best duplicate
+# head gives a token's copy at n = 32. Solve for g, then predict the weight at n = 512 with the same
+# gap. Store it in `q4_predicted` (the check compares 2 decimals), then compare with the
+# measurement below.
 
 # %%
-print(
-    "recall@1 by chunk length (seed 0):",
-    ", ".join(f"{s + 2}: {recall(runs['0']['chunks'][str(s)]['chunk_rank'], 1):.2f}" for s in sizes),
-    "; chunks to rank:",
-    ", ".join(str(runs["0"]["chunks"][str(s)]["chunks"]) for s in sizes),
-)
+weight_32 = float(dup[0, dup_layer])
+print(f"layer {dup_layer}, best head: weight on the copy at n = 32: {weight_32:.4f}")
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
-q4_answer = "A"  # SOLUTION
+gap = math.log(weight_32 * (32 - 1) / (1 - weight_32))  # SOLUTION
+q4_predicted = math.exp(gap) / (math.exp(gap) + 512 - 1)  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -819,12 +833,102 @@ q4_answer = "A"  # SOLUTION
 # # BEGIN TESTS
 
 # %%
-""" # BEGIN TEST CONFIG
-success_message: "Dilution again, in the pooled vector: the fact is a large share of a short chunk and a small one of a long chunk. Small chunks are harder to rank, not easier (8 times as many candidates), we embed every chunk with our own encoder (no 256 cut), and section 2 measured the [CLS] sink at every length."
-"""  # END TEST CONFIG
-from course_utils.tools.quiz import check_choice
+# FORM
+from course_utils.tools.quiz import real_number
 
-assert check_choice(q4_answer, "d976364184db2be0799466df664813d3cd87080f050f123ec70b61c832a3d20d", salt="10/q4")
+assert real_number(q4_predicted) >= 0
+
+# %%
+from course_utils.tools.quiz import check_rounded
+
+assert check_rounded(
+    q4_predicted, "904ecc4d9422c9de4957ffcd6993d0e84571246ceab9b2292ffc33f3e13dcfc7", salt="10/q4", decimals=2
+), "not yet: solve w = e^g / (e^g + 31) for e^g with the printed w, keep e^g, then put n = 512"
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END TESTS
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END QUESTION
+
+# %%
+explain(
+    q4_predicted,
+    "sealed:3i+/VHglImS/X9AcoiOvMVhKHapkqDYyiPIEGrcGDlgTcsaWVMp5JcxotsQFZ0gsR58dU1C4WcNOrghKWEfCVhBEBx59iW6p0ZjMc+KqKNAiFBC16cMjl/aJMEvUrF+dZRsXu+9OQuO/TmQbanzftCOJzPK2fT3IzX8mhfyErROZ+Gms0NJPd6ZK8JDJGg6uJfJOPhD6cbkigelM+HNcQFoHv0ODJJhoLSey45VLZnoHJ9TtVW5t7rSsa+9Wq1xbbPvb6ij0t4V7LIj20FR0kmmqkY88CJb8cQqExS0Xsj8JwV84DPSRzio1MsV8FOSQLpf2etm3s2aC3fzv/ygDSwPWa+M/Vdv4+FtctrePL/vayz/IVqX/Y7yIJHcx8Urhx4r5t32mNj+TBSvTHbQFEfz4I16QmWvtXJwGAy0sR12VoGp2nNtel1qNUvwcHZ03g4uG8trdoMRwOUOsUCswvp/dMo/JBmitL0L5CaPrU2dCs3id72P33cIFIsYt6SMnZKc6LCvk8gLeMOT5cppCR57lbh5u5I1kxcc0Jess7njW22vYwu9Tx831qIBBYbbOp6oOsWIWbpSp2NxCuSvjwFbHvhSm+yP8qR4QJUsmxGiuACVFHk0IHM+uw86QZa5mzIfxeuQZU5Df/tDnfRUN/LwIkkY+eW5uiz9seM7I5IUFz9868VSLhbbenIc1katUqxo0guc=",
+    salt="10/q4",
+    decimals=2,
+)
+
+# %% [markdown]
+# The measurement, to compare with your prediction:
+
+# %%
+print(f"layer {dup_layer}, best head: weight on the copy at n = 512: {dup[-1, dup_layer]:.3f}")
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN QUESTION
+# name: q5
+
+# %% [markdown]
+# **Q5** (exercise). Section 2's sink measurement, for one layer. Write
+# `first_token_share(weights, queries)`: `weights` is one layer's attention (heads, n, n), a row per
+# query and a column per key, each row summing to 1; `queries` is a bool mask (n,) of the query rows
+# to average (for example the content queries). Return, per head, the mean weight those queries put
+# on the first key (`[CLS]`): a tensor of shape (heads,). Do not call the course's `sink_mass`.
+
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN SOLUTION
+
+
+# %%
+def first_token_share(weights, queries):
+    """weights (heads, n, n), queries bool (n,) -> (heads,): the chosen queries' mean weight on key 0."""
+    # BEGIN SOLUTION
+    return weights[:, queries, 0].mean(dim=-1)
+    # END SOLUTION
+
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN TESTS
+
+# %%
+# FORM
+from course_utils.tools.quiz import require_signature
+
+require_signature(first_token_share, "weights", "queries")
+
+# %%
+import torch
+
+_scores = 2 * torch.randn(3, 9, 9, generator=torch.Generator().manual_seed(3))
+_scores[:, :, 0] += torch.tensor([2.0, 0.0, -1.0])[:, None]  # each head its own pull towards key 0
+_weights = _scores.softmax(dim=-1)
+_queries = torch.tensor([False, True, True, False, True, True, True, False, True])
+_reference = torch.stack([torch.stack([_weights[h, i, 0] for i in range(9) if _queries[i]]).mean() for h in range(3)])
+_got = first_token_share(_weights, _queries)
+assert isinstance(_got, torch.Tensor) and _got.shape == (3,), "return a tensor with one number per head: (heads,)"
+assert torch.allclose(_got.double(), _reference.double(), atol=1e-6), (
+    "not yet: which index of weights is the key, which the query? Average over the chosen queries only"
+)
+
+# %%
+# HIDDEN
+import torch
+
+from course_utils.core.metrics import sink_mass
+from course_utils.tools.quiz import unavailable
+
+_weights = (3 * torch.randn(4, 12, 12, generator=torch.Generator().manual_seed(11))).softmax(dim=-1)
+_queries = torch.rand(12, generator=torch.Generator().manual_seed(12)) > 0.4
+_queries[0], _queries[5] = False, True
+_reference = torch.stack([_weights[h][_queries][:, 0].mean() for h in range(4)])
+with unavailable(sink_mass, namespace=globals()):
+    _got = first_token_share(_weights, _queries)
+assert torch.allclose(_got.double(), _reference.double(), atol=1e-6)
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS

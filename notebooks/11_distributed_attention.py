@@ -95,6 +95,7 @@ from course_utils.chapters.distributed_runs import (
 from course_utils.core.device import seed_everything, set_threads
 from course_utils.core.dilated import dilated_attention
 from course_utils.tools.plotting import finish, use_course_style
+from course_utils.tools.quiz import explain
 from course_utils.tools.report import error_text
 
 set_threads(2)
@@ -357,6 +358,58 @@ for n_ in (2**20, 2**24, 2**28, 2**30):
             f"{row['dilated_memory'] / 2**30:>6.1f} GiB | {fits[0]} / {fits[1]}"
         )
 
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN QUESTION
+# name: q1
+
+# %% [markdown]
+# **Q1.** Read the table's last rows. At a billion tokens, what keeps one attention layer of this
+# 4096-wide model from fitting on 8 GPUs of 80 GB with LongNet's distributed dilated attention?
+#
+# - **A)** Its own slices of q, k, v and the output: n / P tokens each
+# - **B)** The bytes each GPU receives from the others, which grow with n
+# - **C)** The gathered keys and values of the patterns that span devices
+# - **D)** Nothing: with dilation each GPU keeps only w / r rows per pattern
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN SOLUTION
+
+# %%
+q1_answer = "A"  # SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN TESTS
+
+# %%
+# FORM
+from course_utils.tools.quiz import normalize_choice
+
+assert normalize_choice(q1_answer, "ABCD")
+
+# %%
+from course_utils.tools.quiz import check_choice
+
+assert check_choice(q1_answer, "9f53e6857d5dbb3d8bde058756e334cd2431b745195a35e799a634a7a4495e68", salt="11/q1"), (
+    "not yet: in the table's rows for 1,073,741,824 tokens, compare the dilated 'received' column with its "
+    "'memory' column, and see how each changes from 8 to 512 GPUs"
+)
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END TESTS
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END QUESTION
+
+# %%
+explain(
+    q1_answer,
+    "sealed:7YPmKTc0paFG+fwzkSqnsBTw6S2dbht3+KinChuFD8srwPmnQZ43fMcXWTB9yENSm0TvgLhF2/nGrtfCL2KT5fUFFszuJvssU5cm+8rt0ERbOd6ItYqkZ88WZtj41zqFixxvxjBgV+9SMah706AssfbCNy/iLA1nt5Uz84cfHiGH5ITma7WYbusWAmfgJabNqlSd5yLY6yS2WUQVky4KAi5xuIvtumIs54K8w5j6ZuoqiNkfXQGkLo+gNuLo/ZDnuJJGvrVnxdH2ShiPzoISEiRttVtZT8JSzvjpejKhseqvaDektjaiVQWdo8uvKux3w8HiOQNybFn/XvUGbsQ0sWElJ9afkMT0Y8U/IKsE1t2M0rNgxHBbrzgThobJYC9EL2Vi9TAdkHhxVuy/7By2kjEnlcTOzBCvXBa2BoGXvAAkdpjaWHZGwwXD440AMONJX3b20Ex0CCzIrstCgozZ8GA6K6a6bjtGjYwmf2MqAO0PClkPfI6dba72i1l0f9/vOQZKIlfHb4kDtIGa4az4tIpuOlh1uykN5sho4TGaCsCmAB4T8myxFpFFzT3Gq6wva6Ej6u29QZ91D+StuOoanIJPZGGuNZLMMNx59e4xevdhauPm12sOrFsAfum3C+pGSOZaQXVacS2FXO0S6Rl2TvgeA7nkPMt4eBEv49g3t3dT1yBOrrKJtRAmOpZW3uE4XLzNbO+sYp11PGB9bxJmGXcX+iNnRD8wPxzB8oI1rA==",
+    salt="11/q1",
+)
+
 # %% [markdown]
 # **Takeaway.** Dilated attention's communication does not grow with n (tens of MiB per layer at any
 # length; it grows with P), while the ring's grows like n: 16 TiB per GPU per layer at a billion
@@ -399,71 +452,28 @@ per GPU (the ring holds two blocks more: {row_1b["ring_memory"] / 2**30:.0f} GiB
 
 # %% [markdown]
 # ## Quiz
-
-# %% [raw] jupyter={"source_hidden": true}
-# # BEGIN QUESTION
-# name: q1
-
-# %% [markdown]
-# **Q1.** Why can ring attention be exact although no device ever holds all the keys?
 #
-# - **A)** Each device attends only to its own block, and the blocks' outputs are averaged at the end
-# - **B)** The keys of other devices are compressed to one summary vector per block before they travel
-# - **C)** Every device receives the full key matrix once, at the first hop, and keeps it
-# - **D)** Each device folds every block into its output with the running log-sum-exp, so the
-#   blocks combine into exactly one softmax over all keys
-#
-# The demonstration: section 2's simulated ring against dense attention.
-
-# %%
-print("simulated ring vs dense:", error_text((ring_out - dense).abs().max().item()))
-
-# %% [raw] jupyter={"source_hidden": true}
-# # BEGIN SOLUTION
-
-# %%
-q1_answer = "D"  # SOLUTION
-
-# %% [raw] jupyter={"source_hidden": true}
-# # END SOLUTION
-
-# %% [raw] jupyter={"source_hidden": true}
-# # BEGIN TESTS
-
-# %%
-""" # BEGIN TEST CONFIG
-success_message: "A block's output and its log-sum-exp are all another block needs to be merged with it: O = sum_b exp(lse_b - lse) O_b is one softmax over the union of the keys (notebook 06's online softmax). Averaging block outputs would weigh blocks equally, a summary vector would lose information, and no device ever holds the whole key matrix."
-"""  # END TEST CONFIG
-from course_utils.tools.quiz import check_choice
-
-assert check_choice(q1_answer, "7f45e18b059f0c552b114302db47338980c98dc0bd1b3ee85c560e95a6579506", salt="11/q1")
-
-# %% [raw] jupyter={"source_hidden": true}
-# # END TESTS
-
-# %% [raw] jupyter={"source_hidden": true}
-# # END QUESTION
+# Q1 came earlier, in section 5, before the takeaway that discusses it.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q2
 
 # %% [markdown]
-# **Q2** (predict, then measure). Four processes, 4 heads of d = 32 in float32, as in section 4. At
-# n = 8192 (twice the longest length measured), how many bytes will each rank receive in ring
-# attention, and how many in dilated attention with the patterns ([64, n], [1, n / 64])? Store your
-# predictions in `q2_ring` and `q2_dilated` (bytes; the checks compare them exactly), then run the
-# measurement below.
-
-# %%
-print("measured at n = 4096:", {name: by_n[-1][f"{name}_received"] for name in ("ring", "dilated")})
+# **Q2.** A device holds two partial results for the same queries, as in section 2: (o_a, lse_a)
+# over block a's keys and (o_b, lse_b) over block b's. For one query, when does the plain average
+# (o_a + o_b) / 2 equal its attention over the keys of both blocks?
+#
+# - **A)** Whenever the two blocks hold the same number of keys
+# - **B)** Whenever its largest score is the same in both blocks
+# - **C)** Never: the softmax must be recomputed over all keys
+# - **D)** Whenever its log-sum-exp is the same in both blocks
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
-q2_ring = (4 - 1) * (8192 // 4) * 2 * 32 * 4 * 4  # SOLUTION
-q2_dilated = (8192 - 8192 // 4) // (8192 // 64) * 2 * 32 * 4 * 4  # SOLUTION
+q2_answer = "D"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -472,17 +482,18 @@ q2_dilated = (8192 - 8192 // 4) // (8192 // 64) * 2 * 32 * 4 * 4  # SOLUTION
 # # BEGIN TESTS
 
 # %%
-""" # BEGIN TEST CONFIG
-success_message: "The ring receives P - 1 blocks of m = n / P rows, each row d keys and d values per head: twice the bytes at twice n. The spanning dilated pattern receives (w - m) / r rows: with w = n and r = n / 64 that is 48 rows per head at every n, so the same bytes as at 4096."
-"""  # END TEST CONFIG
-from course_utils.tools.quiz import check_value
+# FORM
+from course_utils.tools.quiz import normalize_choice
 
-assert check_value(int(q2_ring), "f998ec2e47d03ba18398a80e768b3bb85bccec16d9afb76930e1d9246e353a32", salt="11/q2r"), (
-    "P - 1 blocks of n / P rows; a row is d keys and d values, for each head, 4 bytes each"
+assert normalize_choice(q2_answer, "ABCD")
+
+# %%
+from course_utils.tools.quiz import check_choice
+
+assert check_choice(q2_answer, "e8decc08a4cdc0d730c26e32241a6a96c1f718ae0d131ddca8b77a480565948c", salt="11/q2"), (
+    "not yet: write out section 2's merge, O = sum_b exp(lse_b - lse) O_b, for two blocks: "
+    "when are both coefficients 1/2?"
 )
-assert check_value(
-    int(q2_dilated), "23b4d56117062f2af22676194adbf39322e1bd3ac35c2584901663f13ee5d519", salt="11/q2d"
-), "(w - m) / r rows, then the same bytes per row as the ring"
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
@@ -490,14 +501,11 @@ assert check_value(
 # %% [raw] jupyter={"source_hidden": true}
 # # END QUESTION
 
-# %% [markdown]
-# The measurement (four processes, a few seconds):
-
 # %%
-measured_8k = spawn(measure_rank, 4, (8192,))[0][0]
-print(
-    f"predicted ring {q2_ring:,} and dilated {q2_dilated:,} bytes; measured {measured_8k['ring_received']:,} and "
-    f"{measured_8k['dilated_received']:,}"
+explain(
+    q2_answer,
+    "sealed:haVJqCYIz6NPVejEgcdb4FcQVKFdVNh9DjdsTxMmHaXPGbZn/9GxdYyn/cKp0tmpc3QaEDuq1U5IQ2RNjlYZUwSyxS/yo6zOZl0bbqUk3fj/S7o1LKy6RSrozj8ORwTZl4y9pQW7Fkt6DzgAhZetmdjIar54bGDcWaIl+dxLOeJ48k4r3prZM2YmD0zXrZrdomYnrccwm2Cjl9MaCLy2+GeCtDN4cugItPEpPpV6Xe/tlPM1Lly2+LeZbKv4EIBb7IBUbHmYAgmeJflQiwyec1uMF7XmkdnHDjMSTw6zx3xyn+Fk8Cy1hxIMCJWTU8Ivy2Bas3EMo8EFr4Vz1DtNVQMCfGE6nMahOu8F5V1bgZO49sFgn+9SIdoThvHsRjxUAIYPhn4xpOOjdFOv3ugi1W76BDnCFaQ5GagrsvZGtleX50kyHfR+oSHKxJGBtdN5rzSurFYJWTpoEJofAbmX2NXhDTNH035bfuMTHToWgU97rzhHfqvQGBfcR5gDv0jKjmdKaARtqTlfYrl7jYw6rLYF3iKdKtts5lUebMZSSXIahWCvqtqZi7aiONgw5o3LVM/cckv6XvlW9SepyXvxGDgVCRg3vmhFj01lyttnwYu9Ewt3uThKh9BpX9sgpeT00Nnj18B+qdVj7UdgtqMtX4Nnb9lKb9+NRA3pymGBsdkgBuKdIIcPjpBVIMV36zQZPso3aljnxDTK4tOqa/6JckcigQWzEOEY+i2tJ4P/GmR1",
+    salt="11/q2",
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -505,28 +513,16 @@ print(
 # name: q3
 
 # %% [markdown]
-# **Q3.** Section 5's table: at a billion tokens, what stops one attention layer of a 4096-wide model
-# from fitting on 8 GPUs with LongNet's distributed dilated attention?
-#
-# - **A)** The bytes each GPU receives, which grow with n
-# - **B)** Each GPU's own slice of q, k, v and the output: 134M tokens per GPU
-# - **C)** The gathered keys and values of the spanning patterns
-# - **D)** Nothing: it fits, with room to spare
-#
-# The numbers:
-
-# %%
-row_8 = table[(2**30, 8)]
-print(
-    f"1B tokens on 8 GPUs: {row_8['m']:,} tokens per GPU; received {row_8['dilated_received'] / 2**20:.0f} MiB; "
-    f"memory {row_8['dilated_memory'] / 2**40:.1f} TiB per GPU"
-)
+# **Q3** (predict, then measure). Section 4 printed what each rank receives on P = 4 processes. The
+# same launch also measured P = 2. Predict, for P = 2 processes at n = 4096 (4 heads of d = 32,
+# float32, as in section 4), the bytes each rank receives in **ring attention**. Store the number in
+# `q3_ring` (bytes; the check is exact). The measurement follows Q4.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
-q3_answer = "B"  # SOLUTION
+q3_ring = (2 - 1) * (4096 // 2) * 2 * 32 * 4 * 4  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -535,12 +531,181 @@ q3_answer = "B"  # SOLUTION
 # # BEGIN TESTS
 
 # %%
-""" # BEGIN TEST CONFIG
-success_message: "The gathered rows are tens of MiB and do not grow with n; what grows is each GPU's own slice: 134M tokens x 4096 numbers x 4 tensors x 2 bytes = 4 TiB. The sequence has to be split over far more GPUs (512 GPUs: 64 GiB each) before one layer fits."
-"""  # END TEST CONFIG
-from course_utils.tools.quiz import check_choice
+# FORM
+from course_utils.tools.quiz import real_number
 
-assert check_choice(q3_answer, "8cdc5834236b79bc20091a31412619e96ef023c932bd096cfc85bcc8fbc1e102", salt="11/q3")
+assert real_number(q3_ring) > 0
+
+# %%
+from course_utils.tools.quiz import check_value
+
+assert check_value(int(q3_ring), "b9f634ffe24511cd9343be32197fb8cf709ef6656ab736b8f6f5ddb52d5d1575", salt="11/q3"), (
+    "not yet: how many blocks of how many rows reach a rank in the ring? A row is d keys and d values, "
+    "for each head, 4 bytes each"
+)
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END TESTS
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END QUESTION
+
+# %%
+explain(
+    q3_ring,
+    "sealed:TZlQVvLnfFw951B/h+1KOfHHRYWgfJ+KIUk/uMV3OL6aPtGxnknf/OW1jDqjqoKVxE2hLbO076vppDY4q/y0P40/VZtavdmq7XWMceYl33mDuOksiJQ/WXxmo9vyY3a3g0sR11perCkhw2em9P3aq4VXWsm/cUa200oa+schINqbc3SjdGPAdlHLYcXx6aE2NXev0PjSVy48k/C4LDxT34pJqL8R1+gF/Io3AAqoe9ZYzRqLgIjXEM7+9qwjtrYyD031C5/sa7fcWrBhHBYHqHuEArjAt/itCPI5KPm+plEih0Mdt7JT1N2hEpxUaW6x7KfJ/Bgbj3H9UseTVpwlviRGWmYGnT8PBNYBxLvcDNBMzFuDm7BeT2jg5OvpDNT4mJEbBxjeEU/XJ0u4F8FCchT2VRpIjQqaMImfYwwbU8E2MgkmSS03TaBDYUughoIX0TN8LzpykS5TISj3CqT3OM6uEDApK7p5glCZsVoedKZUSzTpuogkizAntgzQLzJvXoA33RREekc6gbkx10lzQnsDA7J9790KeKCgEJpXp6ckn4waqSR2k9qkD53K3GRidbJgvQ==",
+    salt="11/q3",
+)
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN QUESTION
+# name: q4
+
+# %% [markdown]
+# **Q4** (predict, then measure). The same setting, P = 2 processes at n = 4096, in **distributed
+# dilated attention** with section 4's patterns: (w, r) = (64, 1) and (n, n / 64). Predict the bytes
+# each rank receives and store them in `q4_dilated` (bytes; the check is exact).
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN SOLUTION
+
+# %%
+q4_dilated = (4096 - 4096 // 2) // (4096 // 64) * 2 * 32 * 4 * 4  # SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN TESTS
+
+# %%
+# FORM
+from course_utils.tools.quiz import real_number
+
+assert real_number(q4_dilated) > 0
+
+# %%
+from course_utils.tools.quiz import check_value
+
+assert check_value(int(q4_dilated), "7a13a100f1e73ebcd9978f8828a05111148b93a23c7e0f49e412106609c79bcc", salt="11/q4"), (
+    "not yet: which pattern spans both devices, and how many of the other device's rows does it keep? "
+    "Then the same bytes per row as the ring"
+)
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END TESTS
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END QUESTION
+
+# %%
+explain(
+    q4_dilated,
+    "sealed:HqwtVA41cot0k/PxnYE3CZLAtUz9YMKqWk91SFzDb52SI/1/I0vy1Uof56f3Pa+ab4FHwd5fOGB91VrhLIukBKS+2ydIy7KIZJBvMgnjGOVKYXl36SWCD6Pl8J7y5agNvNpAo8ks9Q90c0Dk4buwYBVPN7yiJCIxc0RFRsd3n9fNPgwMFb5gNYl5HxGuv/un/RaU+UQMHf7cMzwu15ab6eAAn4WLP7CeVf7LeNAqS4aWMhhtsysxYOIFFATU8lilBKwlj6gqOlvDsLZ7GiBJgNHghfX5R/dYnZy/G4jMi9aQ/WZ9yQpjNv6ui0ZBW47lD3DoqX1jdbvyBoTVHkAptSviie6UF6g4+hDD6WgC+Ga+aHKPRignFQvv+pV/0R6NS+vrVDXylbtP2KTGfKGtxnSNd+45fNV2Mp2bxFISNBxxZ1ZHXU3Cvu0f5ZKHDPKPK9+yasYsa9IbqXbzD4Kf4MEvCXzlmh1vYQ6OHp/DPrKABEsGat2eOKlkBCjxJoXoDpqTJub73M18M5qTsmlLAYmyUGn7vJ43Mc38jYnuL+UCcAMqKrQB0zthlP4QG70Qm0S9OgHuDTK44u4p8jZvoKNuVhBwSQdSAEF+JnSVVXPk3/4ounRgDpa62c6/",
+    salt="11/q4",
+)
+
+# %% [markdown]
+# The measurement: P = 2 at n = 4096 from section 4's launch, and P = 4 at twice section 4's longest
+# length, n = 8192, in a new launch of four processes (a few seconds).
+
+# %%
+p2_4096 = measured[2][lengths.index(4096)]
+print(f"P = 2, n = 4096: ring {p2_4096['ring_received']:,} bytes, dilated {p2_4096['dilated_received']:,} bytes")
+measured_8k = spawn(measure_rank, 4, (8192,))[0][0]
+print(
+    f"P = 4, n = 8192: ring {measured_8k['ring_received']:,} bytes, dilated {measured_8k['dilated_received']:,} bytes"
+)
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN QUESTION
+# name: q5
+
+# %% [markdown]
+# **Q5** (exercise). The ring's one new operation, as a function. Write `merge(o_a, lse_a, o_b, lse_b)`:
+# `o_a` (..., m, d_v) is the attention output of some queries over one set of keys and `lse_a`
+# (..., m, 1) its log-sum-exp; `o_b`, `lse_b` are the same over another, disjoint set of keys (as
+# section 2's `partial` returns them). Return `(o, lse)`: the attention output over both sets of
+# keys and its log-sum-exp, in the same shapes. It must work for scores in the hundreds, and its
+# `lse` must be right too, so that a third block can be merged in. Do not call the course's
+# `merge_partials` or `merge_lse`.
+
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN SOLUTION
+
+
+# %%
+def merge(o_a, lse_a, o_b, lse_b):
+    """Two partial attention results over disjoint keys -> the result over their union, (o, lse)."""
+    # BEGIN SOLUTION
+    lse = torch.logaddexp(lse_a, lse_b)
+    return torch.exp(lse_a - lse) * o_a + torch.exp(lse_b - lse) * o_b, lse
+    # END SOLUTION
+
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN TESTS
+
+# %%
+# FORM
+from course_utils.tools.quiz import require_signature
+
+require_signature(merge, "o_a", "lse_a", "o_b", "lse_b")
+
+# %%
+import math
+
+import torch
+
+
+def _blocks(q, k, v, cuts):
+    """(output, log-sum-exp) of q over each block of keys, and the dense output and lse over all of them."""
+    parts = []
+    for lo, hi in zip(cuts[:-1], cuts[1:]):
+        s = q @ k[..., lo:hi, :].transpose(-2, -1) / math.sqrt(q.shape[-1])
+        lse = torch.logsumexp(s, dim=-1, keepdim=True)
+        parts.append((torch.exp(s - lse) @ v[..., lo:hi, :], lse))
+    s = q @ k.transpose(-2, -1) / math.sqrt(q.shape[-1])
+    return parts, torch.softmax(s, dim=-1) @ v, torch.logsumexp(s, dim=-1, keepdim=True)
+
+
+_g = torch.Generator().manual_seed(5)
+_q, _k, _v = (torch.randn(2, n_, 8, generator=_g, dtype=torch.float64) for n_ in (6, 11, 11))
+_k[:, 7:] *= 3  # the last block scores higher: its share is not a third
+for _scale, _dtype, _tol in ((1.0, torch.float64, 1e-10), (120.0, torch.float32, 1e-4)):
+    _parts, _dense, _dense_lse = _blocks((_scale * _q).to(_dtype), _k.to(_dtype), _v.to(_dtype), (0, 2, 7, 11))
+    _o, _lse = merge(*_parts[0], *_parts[1])
+    _o, _lse = merge(_o, _lse, *_parts[2])  # a third block, merged into the first two
+    assert _o.shape == _dense.shape and _lse.shape == _dense_lse.shape, "return (o, lse) in the shapes of the inputs"
+    assert torch.allclose(_o, _dense, atol=_tol), (
+        "not yet: the output over three blocks of unequal size (scores scaled by "
+        f"{_scale:g}) differs from dense attention; section 2 merges with the log-sum-exps"
+    )
+    assert torch.allclose(_lse, _dense_lse, atol=_tol), (
+        "not yet: the returned lse must be the log-sum-exp over the keys of both blocks (section 2)"
+    )
+
+# %%
+# HIDDEN
+import torch
+
+from course_utils.core.lse_attention import merge_lse, merge_partials
+from course_utils.tools.quiz import unavailable
+
+_g = torch.Generator().manual_seed(9)
+_q, _k, _v = (torch.randn(3, n_, 4, generator=_g, dtype=torch.float64) for n_ in (5, 9, 9))
+_s = _q @ _k.transpose(-2, -1) / 2
+_lse_a, _lse_b = (torch.logsumexp(_s[..., sl], dim=-1, keepdim=True) for sl in (slice(0, 3), slice(3, 9)))
+_o_a = torch.exp(_s[..., :3] - _lse_a) @ _v[:, :3]
+_o_b = torch.exp(_s[..., 3:] - _lse_b) @ _v[:, 3:]
+with unavailable(merge_partials, merge_lse, namespace=globals()):
+    _o, _lse = merge(_o_a, _lse_a, _o_b, _lse_b)
+assert torch.allclose(_o, torch.softmax(_s, dim=-1) @ _v, atol=1e-10)
+assert torch.allclose(_lse, torch.logsumexp(_s, dim=-1, keepdim=True), atol=1e-10)
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS

@@ -40,7 +40,8 @@ CONF_DIR = REPO_DIR / "book"
 DEFAULT_OUT = REPO_DIR / "build" / "book"
 COLAB = "https://colab.research.google.com/github"
 WIDGET = "application/vnd.jupyter.widget-view+json"
-SUCCESS_MESSAGE = re.compile(r'^success_message:\s*"(.*)"\s*$', re.M)
+#: A chapter's `explain(...)` cell prints a question's rationale once it is answered (docs/writing-quizzes.md).
+EXPLAIN_CALL = "explain("
 
 
 def repository_url() -> str:
@@ -60,8 +61,8 @@ def book_notebook(nb: nbformat.NotebookNode, name: str) -> nbformat.NotebookNode
     """A teacher notebook as the website shows it; its outputs are kept as they are.
 
     Otter's marker cells are dropped, and so are the cells between `BEGIN TESTS` and `END TESTS` (the
-    hashed checks mean nothing to a reader); each check's `success_message` (why the answer is right)
-    follows the solution in a folded "Why" box. Solution cells are folded behind a "Show the solution"
+    hashed checks mean nothing to a reader); each question's `explain(...)` cell becomes a folded "Why"
+    box holding what it printed (why the answer is right). Solution cells are folded behind a "Show the solution"
     button. Widget outputs (progress bars) are left out. Every image output gets its stored
     `alt` description as alt text (a cell's images share one, joined); a ValueError names a figure
     without one (draw it after the course's `use_course_style()` and re-execute the notebook).
@@ -70,7 +71,6 @@ def book_notebook(nb: nbformat.NotebookNode, name: str) -> nbformat.NotebookNode
     nb.metadata.pop("widgets", None)  # progress bars: no widget scripts from a CDN
     cells: list[nbformat.NotebookNode] = []
     block = None  # the otter block we are in: "SOLUTION", "TESTS" or None
-    reasons: list[str] = []
     for cell in nb.cells:
         marker = _marker(cell)
         if marker is not None:
@@ -78,17 +78,16 @@ def book_notebook(nb: nbformat.NotebookNode, name: str) -> nbformat.NotebookNode
                 block = marker.split()[1]
             elif marker in ("END SOLUTION", "END TESTS"):
                 block = None
-            if marker == "END QUESTION" and reasons:
-                why = "\n\n".join(reasons)
-                cells.append(
-                    nbformat.v4.new_markdown_cell(
-                        f"<details><summary>Why (read it after answering)</summary>\n\n{why}\n\n</details>"
-                    )
-                )
-                reasons = []
             continue
         if block == "TESTS":
-            reasons += SUCCESS_MESSAGE.findall(cell.source)
+            continue
+        if cell.cell_type == "code" and cell.source.lstrip().startswith(EXPLAIN_CALL):
+            why = "".join(output.get("text", "") for output in cell.get("outputs", [])).strip()
+            cells.append(
+                nbformat.v4.new_markdown_cell(
+                    f"<details><summary>Why (read it after answering)</summary>\n\n{why}\n\n</details>"
+                )
+            )
             continue
         if cell.cell_type == "code":
             _prepare_code_cell(cell, name, solution=block == "SOLUTION")

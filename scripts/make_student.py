@@ -181,7 +181,7 @@ def run_otter_assign(master: Path, result_dir: Path, *, run_tests: bool = False,
     return AssignResult(master, result_dir, buf.getvalue())
 
 
-def _marker(cell) -> tuple[str, str] | None:
+def _marker(cell: nbformat.NotebookNode) -> tuple[str, str] | None:
     """`("begin"|"end", "question"|"solution"|"tests"|"prompt")` for an otter raw marker cell, else None."""
     if cell.cell_type != "raw" or not (match := OTTER_MARKER.match(cell.source)) or match[1] is None:
         return None
@@ -213,7 +213,7 @@ def is_hidden_test(source: str) -> bool:
     ) is not None
 
 
-def is_explain_cell(cell) -> bool:
+def is_explain_cell(cell: nbformat.NotebookNode) -> bool:
     """Whether a cell is a self-study `explain(...)` cell (printing a sealed rationale)."""
     return cell.cell_type == "code" and cell.source.lstrip().startswith(EXPLAIN_CALL)
 
@@ -222,9 +222,9 @@ def check_master(nb: nbformat.NotebookNode, name: str) -> None:
     """Refuse a teacher notebook whose questions would leak or could not be graded.
 
     Raises:
-        AssignError: if a test carries a `success_message` (stored readable in the student
-            notebook: seal the rationale into an `explain` cell instead) or a question's tests do not
-            start with a `# FORM` cell.
+        AssignError: if a test carries a `success_message` or stored an output (otter keeps both
+            readable in the student notebook: seal the rationale into an `explain` cell instead, and
+            end a test cell with an assert), or a question's tests do not start with a `# FORM` cell.
     """
     for question, cells in question_test_cells(nb).items():
         if not cells or not cells[0].source.startswith(FORM_MARK):
@@ -233,6 +233,11 @@ def check_master(nb: nbformat.NotebookNode, name: str) -> None:
                 "form only (see docs/writing-quizzes.md)"
             )
         for cell in cells:
+            if cell.get("outputs"):
+                raise AssignError(
+                    f"{name} {question}: a test cell printed something, and otter would store it, readable, as the "
+                    "expected output; end the cell with an assert (assert isinstance(real_number(x), float))"
+                )
             if re.search(r"^\s*success_message:", cell.source, re.M):
                 raise AssignError(
                     f"{name} {question}: a success_message is readable in the student notebook's metadata; "

@@ -139,12 +139,12 @@ def test_a_chapter_page_keeps_every_output_and_folds_the_quiz():
     solutions = [cell for cell in page.cells if "# SOLUTION" in cell.source]
     assert solutions and all("hide-input" in cell.metadata["tags"] for cell in solutions)
     whys = [cell for cell in page.cells if cell.source.startswith("<details><summary>Why ")]
-    explained, reason = 0, False  # questions whose checks say why the answer is right
-    for cell in original.cells:
-        reason = reason or "success_message:" in cell.source
-        if cell.cell_type == "raw" and "END QUESTION" in cell.source:
-            explained, reason = explained + reason, False
-    assert explained >= 1 and len(whys) == explained
+    explains = [cell for cell in original.cells if cell.cell_type == "code" and cell.source.startswith("explain(")]
+    assert explains and len(whys) == len(explains), "each explain(...) cell becomes one folded Why box"
+    for why, explain in zip(whys, explains):
+        printed = "".join(output.get("text", "") for output in explain.outputs).strip()
+        assert printed and not printed.startswith("Not yet") and printed in why.source
+    assert not [cell for cell in page.cells if cell.cell_type == "code" and "sealed:" in cell.source]
     shown = [cell.outputs for cell in page.cells if cell.cell_type == "code"]
     images = [
         cell
@@ -157,6 +157,7 @@ def test_a_chapter_page_keeps_every_output_and_folds_the_quiz():
         for cell in original.cells
         if cell.cell_type == "code"
         and not (cell.source.lstrip().startswith('"""') and "BEGIN TEST CONFIG" in cell.source)
+        and not cell.source.startswith("explain(")
     ]
     assert len(shown) <= len(kept) and sum(map(len, shown)) > 0
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+from typing import Any
 
 import numpy as np
 import pytest
@@ -180,7 +181,7 @@ def test_in_range_empty_interval() -> None:
 
 
 def test_canonical_rounded_forms() -> None:
-    assert canonical_rounded(7.4702, 2) == "fixed2:7.47"
+    assert canonical_rounded(3.1402, 2) == "fixed2:3.14"
     assert canonical_rounded(16, 2) == "fixed2:16.00"
     assert canonical_rounded(-2.5, 0) == "fixed0:-2"  # exact tie: half to even
     assert canonical_rounded(-0.001, 2) == "fixed2:0.00"  # no negative zero
@@ -198,7 +199,7 @@ def test_canonical_rounded_unwraps_numpy_and_torch() -> None:
     assert canonical_rounded(torch.tensor([1.0, -2.0], dtype=torch.float64), 1) == "fixed1:[1.0,-2.0]"
 
 
-@pytest.mark.parametrize("value", ["7.47", True, None, [1.0, "x"], object()])
+@pytest.mark.parametrize("value", ["3.14", True, None, [1.0, "x"], object()])
 def test_canonical_rounded_rejects_what_is_not_a_number(value: object) -> None:
     with pytest.raises(TypeError, match=r"expected a real number .*: answer with a number"):
         canonical_rounded(value, 2)
@@ -225,9 +226,9 @@ def test_canonical_rounded_bad_decimals(decimals: object, error: type, match: st
 
 
 def test_digest_with_decimals() -> None:
-    assert digest(7.4702, salt=SALT, decimals=2) == digest(7.4698, salt=SALT, decimals=2)
-    assert digest(7.4702, salt=SALT, decimals=2) != digest(7.4702, salt=SALT, decimals=3)
-    assert digest(7.47, salt=SALT, decimals=2) != digest(7.47, salt="other/q1", decimals=2)
+    assert digest(3.1402, salt=SALT, decimals=2) == digest(3.1398, salt=SALT, decimals=2)
+    assert digest(3.1402, salt=SALT, decimals=2) != digest(3.1402, salt=SALT, decimals=3)
+    assert digest(3.14, salt=SALT, decimals=2) != digest(3.14, salt="other/q1", decimals=2)
     # a rounded number and an exact int are different answers
     assert digest(16, salt=SALT, decimals=0) != digest(16, salt=SALT)
     with pytest.raises(TypeError, match="round it first"):
@@ -280,7 +281,7 @@ def test_check_rounded_unanswered_message() -> None:
 def test_rounding_margin() -> None:
     assert rounding_margin(7.0, 2) == pytest.approx(0.5)
     assert rounding_margin(7.005, 2) == pytest.approx(0.0, abs=1e-9)
-    assert rounding_margin(7.4702, 2) == pytest.approx(0.48)
+    assert rounding_margin(3.1402, 2) == pytest.approx(0.48)
     assert rounding_margin(-4.60517, 2) == pytest.approx(0.017, abs=1e-6)
     assert rounding_margin([7.0, 7.004], 2) == pytest.approx(0.1)  # the smallest of the elements
     assert 0.0 < MIN_MARGIN < 0.5
@@ -334,7 +335,7 @@ def test_require_signature() -> None:
 
 @pytest.mark.parametrize(
     ("answer", "decimals", "right", "wrong"),
-    [("B", None, " b ", "C"), (7.4702, 2, 7.4698, 7.48), ([1, 2], None, [1, 2], [2, 1])],
+    [("B", None, " b ", "C"), (3.1402, 2, 3.1398, 3.15), ([1, 2], None, [1, 2], [2, 1])],
 )
 def test_a_sealed_rationale_opens_only_with_the_right_answer(answer, decimals, right, wrong) -> None:
     from course_utils.tools.quiz import open_sealed, seal
@@ -371,7 +372,7 @@ def test_unavailable_blocks_the_course_function_everywhere_a_student_reaches_it(
     from course_utils.core.sink_fixes import sink_softmax
     from course_utils.tools.quiz import unavailable
 
-    notebook = {"sink_softmax": sink_softmax, "torch": torch}
+    notebook: dict[str, Any] = {"sink_softmax": sink_softmax, "torch": torch}
     exec("def by_name(s):\n    return sink_softmax(s, torch.zeros(1, 1))", notebook)
     exec(
         "def by_import(s):\n    from course_utils.core.sink_fixes import sink_softmax as f\n"

@@ -21,7 +21,7 @@ letter is a wrong answer. This proves, for every question:
   tests too), and does not open the rationale;
 * every cheat (an exercise answered by calling the course function it is compared with) passes the
   `# FORM` cell and fails a `# HIDDEN` cell;
-* a numeric answer's value is not printed or written between the previous question and this one;
+* a numeric answer's value is not printed or written anywhere before its question;
 * the sealed rationale's text appears nowhere in either student edition.
 
 Course-wide: the key is the longest option in at most a third of the multiple-choice questions;
@@ -71,7 +71,7 @@ class Question:
     visible: list[str] = field(default_factory=list)  # correctness cells, hidden in the graded edition
     hidden: list[str] = field(default_factory=list)
     explain: list[str] = field(default_factory=list)  # explain(...) cells after the question
-    preamble: list[str] = field(default_factory=list)  # markdown and outputs since the previous question
+    preamble: list[str] = field(default_factory=list)  # markdown and outputs before the question
 
     @property
     def id(self) -> str:
@@ -124,10 +124,9 @@ def read_questions(path: Path) -> list[Question]:
     for cell in nb.cells:
         marker = ms._marker(cell)
         if marker == ("begin", "question"):
-            name = re.search(r"name:\s*(\S+)", cell.source)[1]
-            current = Question(path.stem, name, preamble=preamble)
+            name = re.search(r"name:\s*(\S+)", cell.source)[1]  # type: ignore[index]
+            current = Question(path.stem, name, preamble=list(preamble))
             questions.append(current)
-            preamble = []
             continue
         if marker == ("end", "question"):
             current = None
@@ -269,7 +268,9 @@ def _sealed(question: Question) -> list[tuple[str, str, int | None]]:
     for source in question.explain:
         for call in re.finditer(r'explain\(\s*\w+\s*,\s*"(?P<sealed>sealed:[^"]+)"(?P<rest>[^)]*)\)', source):
             decimals = _DECIMALS.search(call["rest"])
-            found.append((call["sealed"], _SALT.search(call["rest"])["salt"], int(decimals[1]) if decimals else None))
+            salt = _SALT.search(call["rest"])
+            assert salt, f"{question.id}: an explain(...) call without its salt"
+            found.append((call["sealed"], salt["salt"], int(decimals[1]) if decimals else None))
     return found
 
 
@@ -284,7 +285,7 @@ def test_no_rationale_is_readable_in_either_edition(question: Question):
     answers = answers_of(question)
     namespace = answered(question, answers, answers["right"])
     for sealed, salt, decimals in _sealed(question):
-        var = re.search(r"explain\(\s*(\w+)", question.explain[0])[1]
+        var = re.search(r"explain\(\s*(\w+)", question.explain[0])[1]  # type: ignore[index]
         rationale = open_sealed(namespace[var], sealed, salt=salt, decimals=decimals)
         assert rationale, f"{question.id}: the sealed rationale does not open with the right answer"
         sentences = [s.strip() for s in re.split(r"(?<=[.!?])\s+", rationale) if len(s.strip()) >= 40]
@@ -310,8 +311,8 @@ NUMERIC = [q for q in QUESTIONS if not q.letter and any(_DECIMALS.search(c) for 
 def test_a_numeric_answer_is_not_on_screen_before_it_is_asked(question: Question):
     text = _right_number(question, answers_of(question))
     assert text is not None, f"{question.id}: write its right answer as `var = <number>` in its case"
-    if len(text.replace("-", "").replace(".", "").lstrip("0")) < 2:
-        return  # one significant digit: too common to be a leak
+    if len(text.replace("-", "").replace(".", "").strip("0")) < 2:
+        return  # one significant digit (0.06, 1.00, 40.00): too common to be a leak
     shown = [
         chunk
         for chunk in question.preamble + question.prompt
@@ -325,7 +326,7 @@ def test_the_key_is_rarely_the_longest_option():
     for question in MULTIPLE_CHOICE:
         options = question.options()
         assert len(options) >= 3, f"{question.id}: options not found in the prompt ({options})"
-        key = question.letter[1]
+        _, key = question.letter or ("", "")
         if len(options[key]) >= max(len(text) for text in options.values()):
             longest.append(question.id)
     share = len(longest) / len(MULTIPLE_CHOICE)

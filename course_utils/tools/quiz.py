@@ -31,8 +31,8 @@ Example:
 
     >>> digest(" b ", salt="99_example/q1") == digest("B", salt="99_example/q1")
     True
-    >>> h = digest(7.4702, salt="99_example/q4", decimals=2)  # hashes "7.47"
-    >>> check_rounded(7.4698, h, salt="99_example/q4", decimals=2)
+    >>> h = digest(3.1402, salt="99_example/q4", decimals=2)  # hashes "3.14"
+    >>> check_rounded(3.1398, h, salt="99_example/q4", decimals=2)
     True
 """
 
@@ -48,7 +48,7 @@ import numbers
 import re
 import sys
 import types
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from decimal import ROUND_HALF_EVEN, Context, Decimal
 
 __all__ = [
@@ -179,7 +179,7 @@ def canonical_rounded(value: object, decimals: int) -> str:
 
     `value` may be an int or float, a NumPy scalar, a tensor or array of any
     shape, or a (nested) list/tuple of numbers; shapes: a scalar gives
-    `"fixed2:7.47"`, a sequence `"fixed2:[7.47,-4.61]"`. Rounding is exact
+    `"fixed2:3.14"`, a sequence `"fixed2:[3.14,-4.61]"`. Rounding is exact
     decimal rounding of the binary value (half to even), so `2.675` (stored
     as 2.67499999...) becomes `2.67` everywhere. `-0.00` becomes `0.00`.
 
@@ -211,7 +211,7 @@ def rounding_margin(value: object, decimals: int) -> float:
     at least `MIN_MARGIN` and pick fewer decimals otherwise.
 
     Example:
-        >>> round(rounding_margin(7.4702, 2), 2), round(rounding_margin(7.4702, 3), 2)
+        >>> round(rounding_margin(3.1402, 2), 2), round(rounding_margin(3.1402, 3), 2)
         (0.48, 0.3)
 
     Raises:
@@ -469,7 +469,7 @@ def unavailable(*objects: object, namespace: dict | None = None) -> Iterator[Non
         RuntimeError: digest is not available in this check: write it yourself, from the formula
     """
 
-    def stub_for(obj: object):
+    def stub_for(obj: object) -> Callable[..., None]:
         name = getattr(obj, "__name__", repr(obj))
 
         def stub(*_args: object, **_kwargs: object) -> None:

@@ -1,0 +1,73 @@
+"""Right and wrong answers of chapter 03's questions that are not multiple choice (tests/test_quiz_questions.py)."""
+
+_REFERENCE = """\
+import torch
+
+
+def rope_rotate(x, positions, base=10000.0):
+    half = x.shape[-1] // 2
+    theta = base ** (-torch.arange(half, dtype=torch.float64) * 2 / x.shape[-1])
+    angle = positions.double()[:, None] * theta[None, :]
+    cos, sin = angle.cos().to(x.dtype), angle.sin().to(x.dtype)
+    first, second = x[..., :half], x[..., half:]
+    return torch.cat([first * cos - second * sin, first * sin + second * cos], dim=-1)
+"""
+
+_INTERLEAVED = """\
+import torch
+
+
+def rope_rotate(x, positions, base=10000.0):
+    half = x.shape[-1] // 2
+    theta = base ** (-torch.arange(half, dtype=torch.float64) * 2 / x.shape[-1])
+    angle = positions.double()[:, None] * theta[None, :]
+    cos, sin = angle.cos().to(x.dtype), angle.sin().to(x.dtype)
+    first, second = x[..., 0::2], x[..., 1::2]
+    out = torch.empty_like(x)
+    out[..., 0::2] = first * cos - second * sin
+    out[..., 1::2] = first * sin + second * cos
+    return out
+"""
+
+
+def _variant(old: str, new: str) -> str:
+    assert old in _REFERENCE
+    return _REFERENCE.replace(old, new)
+
+
+CASES = {
+    "q4": {
+        "right": _REFERENCE,
+        "wrong": [
+            _INTERLEAVED,  # channel c paired with c + 1 (the other common layout)
+            _variant(
+                "first * cos - second * sin, first * sin + second * cos",
+                "first * cos + second * sin, -first * sin + second * cos",
+            ),  # rotated the wrong way
+            _variant("* 2 / x.shape[-1]", "/ x.shape[-1]"),  # base^(-c/d) instead of base^(-2c/d)
+            _variant("positions.double()[:, None]", "(positions.double()[:, None] + 1)"),  # positions off by one
+            _variant(
+                "angle = positions.double()[:, None] * theta[None, :]",
+                "angle = positions.double()[:, None] / theta[None, :]",
+            ),
+            "import torch\n\n\ndef rope_rotate(x, positions, base=10000.0):\n    return x.clone()\n",  # no rotation
+        ],
+        "cheats": [
+            "from course_utils.core.positional import RoPE\n\n\n"
+            "def rope_rotate(x, positions, base=10000.0):\n"
+            "    rotated, _ = RoPE(x.shape[-1], base=base).rotate(x[None, None], x[None, None], positions, positions)\n"
+            "    return rotated[0, 0]\n"
+        ],
+    },
+    "q5": {
+        "right": "q5_ratio = 148.4131591025766",
+        "wrong": [
+            "q5_ratio = 3.0",  # the ratio of the distances
+            "q5_ratio = 5.0",  # the difference of the biases, not exponentiated
+            "q5_ratio = 12.18",  # e^2.5: one key's bias alone
+            "q5_ratio = 0.0067",  # e^-5: the farther key over the nearer
+            "q5_ratio = 1.0",  # as if the equal content scores decided alone
+            "q5_ratio = 148.0",  # rounded to a whole number
+        ],
+    },
+}

@@ -1,0 +1,71 @@
+"""Right and wrong answers of chapter 04's questions that are not multiple choice (tests/test_quiz_questions.py)."""
+
+_STABLE = "    top = scores.amax(dim=-1, keepdim=True).clamp_min(0.0)\n    exp = torch.exp(scores - top)\n"
+
+CASES = {
+    "q3": {
+        "right": "import torch\ndef softmax1(scores):\n"
+        + _STABLE
+        + "    return exp / (torch.exp(-top) + exp.sum(dim=-1, keepdim=True))",
+        "wrong": [
+            # plain softmax: no extra key
+            "import torch\ndef softmax1(scores):\n    return scores.softmax(-1)",
+            # no maximum subtracted: exp(1000) overflows
+            "import torch\ndef softmax1(scores):\n    e = scores.exp()\n    return e / (1 + e.sum(-1, keepdim=True))",
+            # the review's bug: the extra key's exp(0) is not rescaled by exp(-max)
+            "import torch\ndef softmax1(scores):\n    top = scores.amax(-1, keepdim=True)\n"
+            "    e = (scores - top).exp()\n    return e / (1 + e.sum(-1, keepdim=True))",
+            # the sum over the wrong dimension
+            "import torch\ndef softmax1(scores):\n"
+            + _STABLE
+            + "    return exp / (torch.exp(-top) + exp.sum(dim=0, keepdim=True))",
+            # the extra key's weight returned as one more column
+            "import torch\ndef softmax1(scores):\n"
+            "    return torch.cat([scores, torch.zeros_like(scores[..., :1])], -1).softmax(-1)",
+        ],
+        "cheats": [
+            "import torch\nfrom course_utils.core.sink_fixes import sink_softmax\n"
+            "def softmax1(scores):\n    return sink_softmax(scores, torch.zeros(1, 1))"
+        ],
+    },
+    "q4": {
+        "right": "import torch\ndef sink_rate_from_scratch(weights, threshold=0.3):\n"
+        "    mass = weights[..., 1:, 0].mean(dim=(1, 3))\n"
+        "    return (mass > threshold).float().mean().item()",
+        "wrong": [
+            # query 0 counted (it sees only key 0): off by one
+            "import torch\ndef sink_rate_from_scratch(weights, threshold=0.3):\n"
+            "    mass = weights[..., :, 0].mean(dim=(1, 3))\n"
+            "    return (mass > threshold).float().mean().item()",
+            # row 0 instead of column 0
+            "import torch\ndef sink_rate_from_scratch(weights, threshold=0.3):\n"
+            "    mass = weights[..., 0, 1:].mean(dim=(1, 3))\n"
+            "    return (mass > threshold).float().mean().item()",
+            # thresholded per sequence, then averaged
+            "import torch\ndef sink_rate_from_scratch(weights, threshold=0.3):\n"
+            "    mass = weights[..., 1:, 0].mean(dim=3)\n"
+            "    return (mass > threshold).float().mean().item()",
+            # averaged over the wrong dimensions (heads instead of batch)
+            "import torch\ndef sink_rate_from_scratch(weights, threshold=0.3):\n"
+            "    mass = weights[..., 1:, 0].mean(dim=(2, 3))\n"
+            "    return (mass > threshold).float().mean().item()",
+            # the mean weight on key 0, not the fraction of heads above the threshold
+            "import torch\ndef sink_rate_from_scratch(weights, threshold=0.3):\n"
+            "    return weights[..., 1:, 0].mean().item()",
+        ],
+        "cheats": [
+            "from course_utils.core.metrics import sink_mass, sink_rate\n"
+            "def sink_rate_from_scratch(weights, threshold=0.3):\n    return sink_rate(sink_mass(weights), threshold)"
+        ],
+    },
+    "q6": {
+        "right": "q6_weight = 0.4269",
+        "wrong": [
+            "q6_weight = 0.97",  # the training-length value: no change
+            "q6_weight = 0.0072",  # uniform attention at positions 64-255
+            "q6_weight = 1 / 256",  # uniform over the longest row
+            "q6_weight = 0.4067",  # the copy queries counted too
+            "q6_weight = 0.5612",  # every idle query from 1 to 255, the training length included
+        ],
+    },
+}
