@@ -388,3 +388,37 @@ def test_unavailable_blocks_the_course_function_everywhere_a_student_reaches_it(
         copy["own"](torch.zeros(2, 3))
     assert notebook["sink_softmax"] is sink_softmax
     assert notebook["by_name"](torch.zeros(2, 3)).shape == (2, 3)  # restored on exit
+
+
+def test_unavailable_also_blocks_defaults_closures_subclasses_and_builtins() -> None:
+    import torch.nn.functional as F
+
+    from course_utils.core.positional import RoPE
+    from course_utils.core.sink_fixes import sink_softmax
+    from course_utils.tools.quiz import unavailable
+
+    def by_default(s, _f=sink_softmax):
+        return _f(s, torch.zeros(1, 1))
+
+    captured = sink_softmax
+
+    def by_closure(s):
+        return captured(s, torch.zeros(1, 1))
+
+    class Mine(RoPE):
+        pass
+
+    def by_sdpa(q):
+        return F.scaled_dot_product_attention(q, q, q)
+
+    x = torch.zeros(1, 2, 4, 8)
+    with unavailable(sink_softmax, RoPE, F.scaled_dot_product_attention):
+        for cheat in (by_default, by_closure):
+            with pytest.raises(RuntimeError, match="sink_softmax is not available"):
+                cheat(torch.zeros(2, 3))
+        with pytest.raises(RuntimeError, match="not available"):
+            Mine(8)
+        with pytest.raises(RuntimeError, match="scaled_dot_product_attention is not available"):
+            by_sdpa(x)
+    assert by_default(torch.zeros(2, 3)).shape == (2, 3) and by_sdpa(x).shape == x.shape  # restored
+    assert Mine(8) is not None

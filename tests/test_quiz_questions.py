@@ -20,7 +20,10 @@ letter is a wrong answer. This proves, for every question:
   fails a correctness cell (so the self-study check catches it, and the graded edition's hidden
   tests too), and does not open the rationale;
 * every cheat (an exercise answered by calling the course function it is compared with) passes the
-  `# FORM` cell and fails a `# HIDDEN` cell;
+  `# FORM` cell and fails a visible correctness cell and a `# HIDDEN` cell;
+* every visible correctness cell compares with a digest (otter prints a failing check's code, so a
+  readable reference would be the answer);
+* a numeric answer typed at the precision the question asks passes every check, hidden ones too;
 * a numeric answer's value is not printed or written anywhere before its question;
 * the sealed rationale's text appears nowhere in either student edition.
 
@@ -258,8 +261,24 @@ def test_wrong_answers_pass_the_form_and_fail_the_check(question: Question):
         namespace = answered(question, answers, answer)
         for source in question.form:
             assert run_cell(source, namespace) is None, f"{question.id}: the FORM cell rejects:\n{answer}"
-        failures = [run_cell(source, namespace) for source in question.hidden]
-        assert any(failures), f"{question.id}: no hidden test catches the answer that calls the course:\n{answer}"
+        for kind, cells in (("visible", question.visible), ("hidden", question.hidden)):
+            failures = [run_cell(source, namespace) for source in cells]
+            assert any(failures), f"{question.id}: no {kind} check catches the answer that calls the course:\n{answer}"
+
+
+_DIGEST = re.compile(r'"[0-9a-f]{64}"')
+
+
+@pytest.mark.parametrize("question", QUESTIONS, ids=[q.id for q in QUESTIONS])
+def test_visible_checks_compare_hashes_not_readable_answers(question: Question):
+    """otter prints a failing visible check's code, and the metadata holds it: it must not contain the answer.
+
+    So every visible correctness cell compares with a digest (`check_choice`, `check_rounded`, or
+    `check_rounded(fingerprint(output), ...)` for an exercise) and defines no reference function.
+    """
+    for source in question.visible:
+        assert _DIGEST.search(source), f"{question.id}: a visible check without a digest:\n{source}"
+        assert not re.search(r"^\s*def ", source, re.M), f"{question.id}: a visible check defines a reference"
 
 
 def _sealed(question: Question) -> list[tuple[str, str, int | None]]:
@@ -305,6 +324,19 @@ def _right_number(question: Question, answers: dict) -> str | None:
 
 
 NUMERIC = [q for q in QUESTIONS if not q.letter and any(_DECIMALS.search(c) for c in q.visible)]
+
+
+@pytest.mark.parametrize("question", NUMERIC, ids=[q.id for q in NUMERIC])
+def test_a_numeric_answer_typed_at_the_asked_precision_passes_every_check(question: Question):
+    """A student who types the value rounded as the question asks passes the hidden tests too."""
+    answers = answers_of(question)
+    text = _right_number(question, answers)
+    assert text is not None, f"{question.id}: write its right answer as `var = <number>` in its case"
+    var = answers["right"].split("=")[0].strip()
+    namespace = answered(question, answers, f"{var} = {text}")
+    for source in question.form + question.visible + question.hidden:
+        error = run_cell(source, namespace)
+        assert error is None, f"{question.id}: {var} = {text}, as asked, fails a check ({error!r}):\n{source}"
 
 
 @pytest.mark.parametrize("question", NUMERIC, ids=[q.id for q in NUMERIC])

@@ -45,6 +45,7 @@ import hmac
 import inspect
 import math
 import numbers
+import random
 import re
 import sys
 import types
@@ -63,6 +64,7 @@ __all__ = [
     "check_value",
     "digest",
     "explain",
+    "fingerprint",
     "in_range",
     "normalize_choice",
     "open_sealed",
@@ -423,7 +425,7 @@ def real_number(x: object) -> float:
     if isinstance(x, (bool, str, bytes)) or not isinstance(x, numbers.Real):
         raise ValueError(f"expected one number, got {x!r}: store the number itself (a tensor's with .item())")
     if not math.isfinite(float(x)):
-        raise ValueError(f"expected a finite number, got {x!r}: check the computation for a division by zero")
+        raise ValueError(f"expected a finite number, got {x!r}: rerun the computation, checking for a division by zero")
     return float(x)
 
 
@@ -451,15 +453,42 @@ def require_signature(function: object, *parameters: str) -> None:
         )
 
 
+def _blocked_code(function: types.FunctionType) -> types.CodeType:
+    """A code object that raises `RuntimeError`, with `function`'s free variables (so it can replace its code)."""
+    free = function.__code__.co_freevars
+    message = f"{function.__qualname__} is not available in this check: write it yourself, from the formula"
+    body = f"        ({', '.join(free)},)\n" if free else ""  # reference the free variables, in the same order
+    source = (
+        "def outer():\n"
+        + "".join(f"    {var} = None\n" for var in free)
+        + "    def blocked(*args, **kwargs):\n"
+        + body
+        + f"        raise RuntimeError({message!r})\n"
+        + "    return blocked\n"
+    )
+    scope: dict = {}
+    exec(source, scope)
+    return scope["outer"]().__code__
+
+
 @contextlib.contextmanager
 def unavailable(*objects: object, namespace: dict | None = None) -> Iterator[None]:
-    """Within the block, the course's `objects` cannot be called: a solution must not lean on them.
+    """Within the block, the course's `objects` (functions or classes) cannot be used: a solution must not lean on them.
 
-    Every name bound to one of `objects` in a loaded `course_utils` module, in `namespace` (pass the
-    test's `globals()`), and in the globals of every function found in `namespace` (the notebook's
-    names a student's function sees, even when otter runs the test on a copy of them) is replaced by
-    a stub that raises `RuntimeError`; all are restored on exit. A hidden test wraps the call to the
-    student's function in it, so an answer that only calls the function it is compared with fails.
+    Two things happen, both undone on exit:
+
+    - the code of each Python function in `objects`, and of every method a class in `objects` defines,
+      is swapped for code that raises `RuntimeError`, so the function fails however it is reached (by
+      name, through an import inside the student's function, a default argument, a closure, or a
+      subclass of the class);
+    - every name bound to one of `objects` in a loaded `course_utils` or `torch` module, in `namespace`
+      (pass the test's `globals()`) and in the globals of every function in `namespace` (the notebook's
+      names, even when otter runs the test on a copy of them) is bound to a raising stub: this covers
+      built-in functions such as `torch.nn.functional.scaled_dot_product_attention`, whose code
+      cannot be swapped.
+
+    A test wraps the call to the student's function in it, so an answer that only calls the function
+    it is compared with fails.
 
     Example:
         >>> import course_utils.tools.quiz as quiz
@@ -477,24 +506,65 @@ def unavailable(*objects: object, namespace: dict | None = None) -> Iterator[Non
 
         return stub
 
-    spaces = [vars(m) for key, m in list(sys.modules.items()) if key.split(".")[0] == "course_utils" and m]
+    functions = [obj for obj in objects if isinstance(obj, types.FunctionType)]
+    for cls in (obj for obj in objects if isinstance(obj, type)):
+        for attribute in vars(cls).values():
+            method = attribute.__func__ if isinstance(attribute, (staticmethod, classmethod)) else attribute
+            if isinstance(method, types.FunctionType):
+                functions.append(method)
+    swapped = [(function, function.__code__) for function in functions]
+
+    spaces = [vars(m) for key, m in list(sys.modules.items()) if key.split(".")[0] in ("course_utils", "torch") and m]
     if namespace is not None:
         spaces.append(namespace)
         spaces += [value.__globals__ for value in namespace.values() if isinstance(value, types.FunctionType)]
-    replaced, seen = [], set()
-    for space in spaces:
-        if id(space) in seen:
-            continue
-        seen.add(id(space))
-        for key, value in list(space.items()):
-            if any(value is obj for obj in objects):
-                replaced.append((space, key, value))
-                space[key] = stub_for(value)
+    renamed, seen = [], set()
     try:
+        for function, _ in swapped:
+            function.__code__ = _blocked_code(function)
+        for space in spaces:
+            if id(space) in seen:
+                continue
+            seen.add(id(space))
+            for key, value in list(space.items()):
+                if any(value is obj for obj in objects) and not isinstance(value, (type, types.FunctionType)):
+                    renamed.append((space, key, value))
+                    space[key] = stub_for(value)
         yield
     finally:
-        for space, key, value in reversed(replaced):
+        for space, key, value in reversed(renamed):
             space[key] = value
+        for function, code in swapped:
+            function.__code__ = code
+
+
+def fingerprint(value: object, *, seed: int = 0) -> float:
+    """One number standing for an exercise's output, to hash with `check_rounded` in a visible check.
+
+    A visible check that compares a student's function with a readable reference shows the answer;
+    one that hashes `fingerprint(output)` shows nothing. `value` is a tensor, an array or a (nested)
+    sequence of numbers, of any shape; the fingerprint is the exactly summed (`math.fsum`) dot product
+    of its values, flattened in order, with fixed pseudo-random weights in [-1, 1) drawn from `seed`.
+    Outputs that differ anywhere get different fingerprints (unless the difference is below the
+    rounding the check asks for); the same output computed another way (float32, another order of
+    operations) gets the same one to about 1e-6 relative, so hash it at 3 decimals and check its
+    `rounding_margin`. Check the output's shape separately: the fingerprint ignores it.
+
+    Example:
+        >>> fingerprint([1.0, 2.0]) == fingerprint([[1.0], [2.0]]), fingerprint([1.0, 2.0]) == fingerprint([2.0, 1.0])
+        (True, False)
+
+    Raises:
+        ValueError: for NaN, inf or an empty sequence (a broken output: fix the function first).
+        TypeError: for values that are not numbers.
+    """
+
+    def flatten(reals: float | list) -> list[float]:
+        return [number for item in reals for number in flatten(item)] if isinstance(reals, list) else [reals]
+
+    numbers_ = flatten(_real_numbers(value))
+    weights = random.Random(seed)
+    return math.fsum(number * weights.uniform(-1.0, 1.0) for number in numbers_)
 
 
 # --- Rationales sealed under the answer --------------------------------------------------------
@@ -533,7 +603,7 @@ def seal(rationale: str, answer: object, *, salt: str, decimals: int | None = No
         ('Because.', None)
     """
     if not isinstance(rationale, str) or not rationale.strip():
-        raise ValueError("the rationale is empty: write the explanation a student reads after answering")
+        raise ValueError("the rationale is empty: pass the explanation a student reads after answering")
     key = _rationale_key(answer, salt, decimals)
     body = _keystream_xor(key, rationale.encode("utf-8"))
     tag = hmac.new(key, body, hashlib.sha256).digest()[:_TAG_BYTES]
