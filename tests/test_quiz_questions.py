@@ -187,6 +187,12 @@ def answers_of(question: Question) -> dict:
     return {"cheats": [], "setup": "", **case}
 
 
+def is_numeric(question: Question) -> bool:
+    """Whether the answer is one number checked at some decimals (not an exercise's hashed fingerprint)."""
+    visible = "\n".join(question.visible)
+    return not question.letter and _DECIMALS.search(visible) is not None and "fingerprint(" not in visible
+
+
 def run_cell(source: str, namespace: dict) -> BaseException | None:
     """Run one test cell in `namespace`; the exception it raised (None: it passed)."""
     try:
@@ -221,7 +227,7 @@ def explanation(question: Question, namespace: dict) -> str:
 def test_question_has_its_cells(question: Question):
     assert question.form, f"{question.id}: no `# FORM` test cell"
     assert question.visible, f"{question.id}: no correctness cell visible in the self-study edition"
-    if question.letter or any(_DECIMALS.search(c) for c in question.visible):
+    if question.letter or is_numeric(question):
         assert question.explain, f"{question.id}: no explain(...) cell after the question for its rationale"
 
 
@@ -323,7 +329,7 @@ def _right_number(question: Question, answers: dict) -> str | None:
     return f"{float(match[1]):.{decimals}f}"
 
 
-NUMERIC = [q for q in QUESTIONS if not q.letter and any(_DECIMALS.search(c) for c in q.visible)]
+NUMERIC = [q for q in QUESTIONS if is_numeric(q)]
 
 
 @pytest.mark.parametrize("question", NUMERIC, ids=[q.id for q in NUMERIC])
