@@ -632,11 +632,10 @@ fig
 # copy query the symbol to write sits `m` positions back, and the key `m − 1` back is the symbol
 # *after* it. Layer 1's previous-token heads have already written into each position a copy of
 # its predecessor, so the *value* read 11 back carries "my predecessor is the answer" (one head's
-# output read through another's values: V-composition, in the terms of Elhage et al. 2021). The
-# two offsets add up: layer 1 reads `a` back, layer 2 reads `b` back, and `a + b = m` (here
-# 1 + 11; quiz Q4 trains another split). Two heads compose into a copier, but both find their
-# keys by **position** (fixed offsets), not by content: this is not an induction head, which would
-# find the current symbol earlier in the string and read the one after it, wherever that is.
+# output read through another's values: V-composition, in the terms of Elhage et al. 2021). Two
+# heads compose into a copier, but both find their keys by **position** (fixed offsets), not by
+# content: this is not an induction head, which would find the current symbol earlier in the
+# string and read the one after it, wherever that is.
 # `tests/test_zoo.py` retrains the model with seeds 0, 1 and 2 and finds the same offsets in each.
 #
 # Note also the bright first column in layer 2's upper rows: queries in the first half have nothing
@@ -751,12 +750,78 @@ fig
 # including the three they never saw; the shortcut stays at 11 whatever the length. Past 16 the
 # new copiers fade: the distances they now need were never trained, which RoPE does not forgive
 # (chapter 03 measures this *position degradation* in detail).
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN QUESTION
+# name: q5
+
+# %% [markdown]
+# **Q5** (predict, then measure). Before the new copiers, probe the *shortcut* copier of sections 9
+# and 10 (trained at length 12). Give it a string of 12 distinct symbols and its copy, but tamper
+# with the copy: overwrite the copied symbol `y4` with the string's `x9`. What will it write next,
+# in the place of `y5`, most of the time?
 #
+# - **A)** `x5`: it reads at fixed offsets, so the tampered symbol changes nothing.
+# - **B)** `x10`: it finds `x9` earlier in the string and copies the symbol after it.
+# - **C)** `x9` again: the tampered symbol is the last one it read, so it repeats it.
+# - **D)** A symbol at no position of the string: the tampering derails both layers.
+#
+# Store your letter in `q5_answer`; the cells after the question measure it.
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN SOLUTION
+
+# %%
+q5_answer = "A"  # SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN TESTS
+
+# %%
+# FORM
+from course_utils.tools.quiz import normalize_choice
+
+assert normalize_choice(q5_answer, "ABCD")
+
+# %%
+from course_utils.tools.quiz import check_choice
+
+assert check_choice(q5_answer, "f7f6b701fa6000e07a436f56b95bb7f8224c27068c9b8f7a89026c96cbc27fc8", salt="01/q5"), (
+    "not yet: look again at where section 10 measured the shortcut's heads reading from, and ask what the "
+    "tampering moves"
+)
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END TESTS
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END QUESTION
+
+# %%
+explain(
+    q5_answer,
+    "sealed:GiHWxf+rbacfZFG0HUiq1wjt8aKXPkKJtnFecBfYDDqi9tGu88KobYeX41iYEdx/fgmwshJDVWs0SGBjcHYMMVLN+Z9bI1gUrDfVRJSy8iBGMiUEpKybfhlLTO8dz2YRvXLu0e4kO5+vdcZ9O4CceyNAIgRQWSrMWa6YDCPwZZMCqbrbjPGGldoI0IoHQ+56o8IhMImPgnGpLavA31soAmnJMUOVTmRd4v+dVCbeWyFhDOPCZ65QMuni3w6QCGrBtliE8fRY/5TA+ltPNLgunImWU5+GCxwZWv6Az+n64KNVqCD82kxZjdoUPWs8f40GKkO2QEZDNvslyteXlWn0DvZtPMsyqdwiGbn05egO6CxRig2pO7K6g9AbhrEM9YuGhYWqQ0uhrZMBWPLuVZqi3/rnBV29jA1p2kaaXkHeaYGvCrTMW0PoSeW2WakJ+s/eIts5r7gsQbz7DCY8jJ7d/kqlb7/RYeG20wbl0dAijFYwzGXf2VQphnlbOlidfxLqgZE0To4JNtJJgwEydhCaJtCkU281xvwJQI0pI+Y4eQ5m108gbaPcT+ka12vGkHy51361NxoFzuXmJxOBS8oJ4l7y583F1PE3/CNTNIqCo9PUYA==",
+    salt="01/q5",
+)
+
+# %% [markdown]
+# The measurement on the shortcut copier. The probe needs distinct symbols, so it uses strings of
+# 12 distinct symbols out of the shortcut's 16; it counts how often the next symbol is `x10` and how
+# often `x5`:
+
+# %%
+shortcut_probe = overwrite_probe(model, copy_batch(512, 12, n_symbols=16, distinct=True, generator=78), at=4, source=9)
+print(f"shortcut copier: writes x10 {shortcut_probe[0]:.2f}, x5 {shortcut_probe[1]:.2f}")
+
+# %% [markdown]
 # Reading from distance `m` at every length is what an induction head does, but a model could also
 # get there by position: "read the key whose distance from BOS equals my distance from SEP". The
-# two can be told apart by making them disagree. Overwrite one copied symbol, `y4`, with the
-# string's `x9`: a head that looks up the current symbol by **content** now writes `x10`, one that
-# goes by **position** writes `x5` as if nothing had changed.
+# same probe tells the two apart, because it makes them disagree: a head that looks up the current
+# symbol by **content** writes `x10`, one that goes by **position** writes `x5` as if nothing had
+# changed, as the shortcut just did. The new copiers:
 
 # %%
 probe_batch = copy_batch(512, 12, n_symbols=64, distinct=True, generator=77)
@@ -811,22 +876,23 @@ print(f"""\
 # ## Quiz
 #
 # Each question has an answer cell, a check cell and, below them, an explanation cell that opens
-# once your answer is right. Multiple-choice answers are letters in a string, e.g.
-# `q1_answer = "A"`. The checks you can read compare salted hashes, so they do not print the
-# answer, but they are self-checks: four letters can simply be tried. A class edition keeps its
-# checks hidden.
+# once your answer is right (Q5 was asked in section 11, before its measurement). Multiple-choice
+# answers are letters in a string, e.g. `q1_answer = "A"`. The checks you can read compare salted
+# hashes, so they do not print the answer, but they are self-checks: four letters can simply be
+# tried. A class edition keeps its checks hidden.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q1
 
 # %% [markdown]
-# **Q1.** Why does `softmax_from_scratch` subtract the row maximum before `exp`?
+# **Q1.** `softmax_from_scratch` subtracts the row maximum before `exp`. Suppose it subtracted
+# the row **mean** instead, and met the float32 row of scores `[1000, 0, -1000]`. What comes out?
 #
-# - **A)** It rescales the scores so that the largest weight always comes out as exactly 1.
-# - **B)** It is a cheaper approximation of the softmax, accurate enough for large scores.
-# - **C)** A shift shared by all scores cancels, and `exp` of a value ≤ 0 never overflows.
-# - **D)** It makes the weights sparser, since every score but the largest turns negative.
+# - **A)** The weights (1, 0, 0), as with the maximum: a shift shared by all scores cancels.
+# - **B)** Finite weights, but not (1, 0, 0): the mean is not a score, so this shift does not cancel.
+# - **C)** A nan in the row: the shift cancels on paper, but exp(1000 - 0) still overflows.
+# - **D)** A nan in the row: exp(-1000 - 0) underflows to 0, so the ratio divides by 0.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -850,7 +916,7 @@ assert normalize_choice(q1_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q1_answer, "2524b55ac3ff514d1492841f6468c4ea01c4a68c7ea50ce6e5f07ae68b5f14cb", salt="01/q1"), (
-    "not yet: compare the naive and the stable softmax of section 2 on the scores x 100"
+    "not yet: after the shift, what is the largest exponent in this row? Section 2 says where exp overflows"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -862,17 +928,22 @@ assert check_choice(q1_answer, "2524b55ac3ff514d1492841f6468c4ea01c4a68c7ea50ce6
 # %%
 explain(
     q1_answer,
-    "sealed:uI7Dx7PsD2rcgyR1AZq3fGQuQClGK73bN/KFd8qnz18wC8idEe3tcLTDKivCg56ii8j+aVRb9pCNHkktDBmMoJNi5N832X6T9L4nRvMZnH6Jvsqj0M4E2bWLp5P64F05cPmGkUlg5Mvm04pag5TkTUcG+ioqHsYIYMTdDhVo3LHjgfTP6BMCZsYljPmxr8Ji06A46U7pUM/ok6UWhwVXVRugul67mj8yHJ3WhZghVwluX3pH0Wj7iXSZw2skVt9u+Mj6uOddOyV+o3OpY9unlazdsCnLAcQnF1XZ7yz1B7WH1sCPimy7X5TUCS/S7g2T3CnUhYGe17nlSAqapcXP7eNkH1OHTBrsDGWhZfWRsTxHEHoicGs2ES20ZUj/Sf8mULeTPg+KDi3aY/y331JAiP3ICU2bxhE4woWkEqeKei7RKOpxpL7gceNAklYwFDj7BIsLyC39Ex98uRsX29uqSvStJ0zoq5XblEHUy6tKbIa25QQcqGZYayVtLVH4NH7q6zNsi2eaeqI+EE3XteCHyrRaG1Bdjz5+kxAc7yGpCFooxaFj3gsPYGSixe1DC+VNql6GA69xD2U9AI+DRRG6ja48C3NoW7DQSi37rkCENyuvJLssybz7yy+2tvhEwzbmyWH4fqu772DZ7aLmqeL27FuNapf6Ih6IojdlcafoV0Otre+y+06s/JGPfzMNJRmUnPR2jQRPDjWbNWxhpDGN9Q==",
+    "sealed:PvFMgivr8SLsBrT90tECrVYvX31IJauAMLPAI4n9hwt2DIeYBO7vbfDDI2LKzJjqj4b1KENd98/ZDEh5QxSW8IZ65I1xzHWCu6FiQuVJ3W6A/9jzx8QKz+bK7o6y/VMocPaA3Fh64J/kwNJSgIWpHwlS5idvStACe8ncAltg2/73zfrA+ABTKYgHj+Gn88JC06A46U7pUM/ok6UWhwVXShG29BPy0nY5BoLWmINoV1x/WC0P0W/7hTKBjjkiXcg6sdmipO1SKC55o3+sJtqq3KXJ4CPdFIJiBwSd5m26EqDVxpzOine7ToTBCSPF5RGaxGbM05SD2Lv+H0XU9sHO9v9/UUuNWA24THPkaOCRqDdHVDZ8I3E2X2S0MFj0T/RrRqfcJQSfDjSUNuzui0gOi/eBAESBz1Z28M3uErmBdWmEfPcwq+ytJe5d01YhVHS1CZpHxiqtEhhrpwVWxsrnX/SWIUWx54DBlgTK3vNUZJq8rRdJoGcZaz58aES3MnXu+zN9kiLZI6o0BlHB++ydzbRWEABTlXt9iEMKqnLoRWo1gaFpyE9QPmT2lvwLCPJGqUmQUPs+GHAsRMvBHE/tjbUhSi0sEbHLWy3hqkKGLH+9JK07xfv2x27l7rRcjTO1nXrtP6q952Db/+zqo/C5/FuBesTkJBSB52RidqS8Ski44Kyz6QCq7cLDdD1eI1jR27sChwQbDjWXPCRhv3TI6iwsRyMkIpf6dbuG90CSY/oHonba0QvstK25Gxo3cb5kqrw/6CDGvEi6OJWg92BaYBT1LaXhpPcaS5/UEowQZn1Yuc0Nc2alCV7UicW5v0we3JDokU/eyuD72v833ony",
     salt="01/q1",
 )
 
 # %% [markdown]
-# Check it: shifting every score by the same constant leaves the weights unchanged.
+# Check it: shifting every score by the same constant leaves the weights unchanged, and which
+# constant is subtracted decides whether `exp` overflows.
 
 # %%
 scores_demo = torch.tensor([2.0, -1.0, 0.5])
 for shift in [0.0, -2.0, 50.0]:
     print(f"shift {shift:5.1f}: weights {softmax_from_scratch(scores_demo + shift)}")
+wide_row = torch.tensor([1000.0, 0.0, -1000.0])
+for name, centre in [("mean", wide_row.mean()), ("maximum", wide_row.amax())]:
+    exps = torch.exp(wide_row - centre)
+    print(f"subtract the {name:7s}: exp {exps}  ->  weights {exps / exps.sum()}")
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
@@ -977,24 +1048,27 @@ from course_utils.tools.quiz import require_signature
 require_signature(causal_attention, "q", "k", "v")
 
 # %%
-import math
-
 import torch
+import torch.nn.functional as F
 
-_g = torch.Generator().manual_seed(0)
-_q, _k, _v = torch.randn(3, 2, 3, 7, 16, generator=_g) * 2  # (batch 2, heads 3, n 7, d 16)
-_n = _q.shape[-2]
-_scores = (_q @ _k.transpose(-2, -1) / math.sqrt(_q.shape[-1])).masked_fill(
-    ~torch.ones(_n, _n, dtype=torch.bool).tril(), float("-inf")
-)
-_reference = torch.softmax(_scores, dim=-1) @ _v  # plain torch, written here
-_out = causal_attention(_q, _k, _v)
+from course_utils.chapters.flash import online_softmax_attention
+from course_utils.core.attention import attention, stable_softmax
+from course_utils.tools.quiz import check_rounded, fingerprint, unavailable
+
+_q, _k, _v = torch.randn(3, 2, 3, 7, 16, generator=torch.Generator().manual_seed(0), dtype=torch.float64) * 2
+_course = [attention, stable_softmax, online_softmax_attention, F.scaled_dot_product_attention]
+_course += [f for f in [globals().get("attention_from_scratch")] if callable(f)]  # the notebook's own, if defined
+with unavailable(*_course, namespace=globals()):
+    _out = causal_attention(_q, _k, _v)
 assert tuple(_out.shape) == (2, 3, 7, 16), "the output has the shape of q: (batch, heads, n, d)"
-assert torch.allclose(_out[..., 0, :], _v[..., 0, :], atol=1e-5), (
+assert torch.allclose(_out[..., 0, :], _v[..., 0, :].to(_out.dtype), atol=1e-5), (
     "the first query may read only the first key (itself): its output must be v[..., 0, :]"
 )
-assert torch.allclose(_out, _reference, atol=1e-5), (
-    "not yet: compare with attention_from_scratch of section 6 (the 1/√d scale, and which keys the mask keeps)"
+assert check_rounded(
+    fingerprint(_out), "09a4500f00c7cad296300144a82611988523027edc06092e4b90397daa1682b2", salt="01/q3", decimals=3
+), (
+    "not yet: re-read sections 4 to 6 for the scale of the scores, which keys a causal query keeps, and "
+    "which axis the softmax normalises"
 )
 
 # %%
@@ -1002,20 +1076,23 @@ assert torch.allclose(_out, _reference, atol=1e-5), (
 import math
 
 import torch
+import torch.nn.functional as F
 
+from course_utils.chapters.flash import online_softmax_attention
 from course_utils.core.attention import attention, stable_softmax
 from course_utils.tools.quiz import unavailable
 
-_g = torch.Generator().manual_seed(1)
-_q, _k, _v = torch.randn(3, 1, 2, 9, 8, generator=_g) * 3
+_q, _k, _v = torch.randn(3, 1, 2, 9, 8, generator=torch.Generator().manual_seed(1)) * 3
 _n = _q.shape[-2]
 _scores = (_q @ _k.transpose(-2, -1) / math.sqrt(_q.shape[-1])).masked_fill(
     ~torch.ones(_n, _n, dtype=torch.bool).tril(), float("-inf")
 )
 _reference = torch.softmax(_scores, dim=-1) @ _v
-with unavailable(attention, stable_softmax, namespace=globals()):
+_course = [attention, stable_softmax, online_softmax_attention, F.scaled_dot_product_attention]
+_course += [f for f in [globals().get("attention_from_scratch")] if callable(f)]
+with unavailable(*_course, namespace=globals()):
     _got = causal_attention(_q, _k, _v)
-torch.testing.assert_close(_got, _reference)
+torch.testing.assert_close(_got.float(), _reference)
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
@@ -1030,9 +1107,10 @@ torch.testing.assert_close(_got, _reference)
 # %% [markdown]
 # **Q4** (predict, then measure). Train the model of section 9 exactly as there, but on strings of
 # length **m = 8**: its layer-2 heads then read **6** tokens back on copy queries (the cells after
-# the question measure it). How many tokens back must the layer-1 heads they read through look,
-# for the copy to be right? Store your prediction in `q4_distance` (a whole number) before running
-# the measurement.
+# the question measure it). Section 10 explained why the length-12 copier's layer 2 reads 11 back
+# and not 12. By the same argument, how many tokens back do you predict that the layer-1 heads,
+# whose output these layer-2 heads read, look? Store your prediction in `q4_distance` (a whole
+# number) before running the measurement.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -1057,11 +1135,11 @@ from course_utils.tools.quiz import check_rounded
 
 assert check_rounded(
     q4_distance, "51432da2c5cb92e42adbe8061fe226ba6459456e0933414f26b68fb143790e2c", salt="01/q4", decimals=0
-), "not yet: the two offsets together must reach the symbol to write (section 10, V-composition)"
+), "not yet: redo section 10's argument for 11 (not 12) with m = 8 and a layer-2 offset of 6"
 
 # %%
 # HIDDEN
-assert q4_distance == 2
+assert abs(q4_distance - 2) < 0.5
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
@@ -1072,7 +1150,7 @@ assert q4_distance == 2
 # %%
 explain(
     q4_distance,
-    "sealed:1Dckaj01CQOHjR3Dw/udBirH13mh81OkDRh4N8Rz38whzJaIHr5DWnd7Uhy2uIncvM+LAVZ0CpbimhfwMCfgZB4NrslZdnNzgGZbb2q0XYWR0JCI+1w5P/Or7uBHhpkzfJlq9f5nIeAavfga3Jv98oQxcLMjZx1mleN97U69bxILN7VPe7PNnJ1ImPIcXvw7ZtvG4tGULWAALsv02JTI+PsJlWUa/wR3NyV0ZewCNwSd+cljJBkz4pEDoqJaKjKzNMF4os6G8vrQyBD4v8u/Nk6iMjWgLkfVl9X1Hizo2ep7mYx4dbkhUCkG+9ETPlbx8B+krOAvnmF1yvYqiyHbR6rxfg1wPnqQLAoFS5LmxmnF17QB3WG/a4cd7k0D1a7hrQJ6LbtG9SMaIBvLmdL3e45NNk9eS9m4DmyQjPbZ4IxriqS3PdH2OSeKuomTv2E=",
+    "sealed:B7x3Byr7GPMjSbBjo9RLXyfSjn3zsA70Bl1oJtIh0oQwhJjNFOcYGGh4AQGt8ZHAppuMQEZ2RcWkmEXtZHelNAcfq8hVOW50z3ZfaCHuFayCzNWOtE5xIvququcPl9ElJZ9t47JxOaIZv/BK0N3+4d0gavYyMRF/k/J99lukeFcMeLFOe6WI1Z0H0f8JQ642Ls7ap5qCLS0EM8i5wIaK6fcR0DEH+A8keyZoZvFdYwSc6JInI1E3tt4RrLBLfir2LIVx+52T8rmR3FXl/Mnjf1ipMj3uMxOF0tihR2ewl/hnmah/Y/A5XCgP/JlcagK+4RX0rPFnnmZtw78xzS7cUf6zbEx1KXaBbQEOWsH92z7AkvcakjKuJ9NJ9hlclPGv+UwvIf1F7jQdIBPLmY24JI4abhcGD8joVy2JgLrT4IdmwvDuapakTSaevseToijaJUV+ihdogCjtAaoVS5Dj9CiLZ07rGz0Db1g8xrE5u3BMqLLRWNDdFP1+DnJibAH+RafxUSDeI12aMj+MsTPRoN5VWwWANa6v+++jigkPORFbDG6Qo1klNG/L3MMDjbzg9wsfMJXjPrjQNXcqTFBDp1x4x884yreScp4HX07dDN3csp1z6nSL4YK+/0rFnH4c7V7r1DHjvCkPOQgYlBd31O9wKF+ouo1fzmlPcuRF7l9E85UG8AaXczJj0lTu4I0xFn2yWC8jL9/BZXk30q/lcQ7NxYs6Clpjjar2CdzRNDAB9800MqMwrcgi4QpGZ6aWcD4biLduRyGNky8krmmOyB6ez1mIqLJfvfkiHQD24YN2bQ==",
     salt="01/q4",
     decimals=0,
 )
@@ -1096,64 +1174,35 @@ for layer in range(2):
         f"with mean weight {[round(w, 2) for w in profile_8[layer].amax(-1).tolist()]}"
     )
 
-# %% [raw] jupyter={"source_hidden": true}
-# # BEGIN QUESTION
-# name: q5
+# %% [markdown]
+# Three layer-1 heads read 2 back, and layer 2 reads 6 back: the two offsets add up. Layer 1 reads
+# `a` back, layer 2 reads `b` back, and `a + b = m` (1 + 11 at m = 12, 2 + 6 here); training
+# chose the split, the task fixed only the sum. One layer-1 head does something else: at copy
+# queries head 0 reads 8 back, the symbol to write itself, with no composition. Which route carries
+# the copy? Remove heads from layer 1 (zero their columns of the output projection, so layer 1
+# writes nothing from them) and measure the accuracy again:
+
+# %%
+test_8 = copy_batch(512, 8, n_symbols=16, generator=2024)
+head_dim = config.d_model // config.heads
+
+
+def accuracy_without(layer1_heads):
+    """Copy accuracy at m = 8 with the outputs of some layer-1 heads removed."""
+    pruned = TinyGPT(config)
+    pruned.load_state_dict(copier_8.state_dict())
+    pruned.eval()
+    with torch.no_grad():
+        for h in layer1_heads:
+            pruned.block(0).attn.proj.weight[:, h * head_dim : (h + 1) * head_dim] = 0
+    return target_accuracy(pruned, test_8.tokens, test_8.targets)
+
+
+for removed in [[], [0], [1, 2, 3], [0, 1, 2, 3]]:
+    print(f"layer-1 heads removed {str(removed):12s}: copy accuracy {accuracy_without(removed):.3f}")
 
 # %% [markdown]
-# **Q5** (predict, then measure). Give the *shortcut* copier of section 9 (trained at length 12)
-# a length-12 string whose copy has been tampered with: `y4` is replaced by the string's `x9`,
-# as in the probe of section 11. What will it write next, most of the time?
-#
-# - **A)** `x5`: it reads at fixed offsets, so the tampered symbol changes nothing.
-# - **B)** `x10`: it finds `x9` earlier in the string and copies the symbol after it.
-# - **C)** `x9` again: the tampered symbol is the last one it read, so it repeats it.
-# - **D)** A symbol at no position of the string: the tampering derails both layers.
-#
-# Store your letter in `q5_answer`; the cell after the question measures it.
-
-# %% [raw] jupyter={"source_hidden": true}
-# # BEGIN SOLUTION
-
-# %%
-q5_answer = "A"  # SOLUTION
-
-# %% [raw] jupyter={"source_hidden": true}
-# # END SOLUTION
-
-# %% [raw] jupyter={"source_hidden": true}
-# # BEGIN TESTS
-
-# %%
-# FORM
-from course_utils.tools.quiz import normalize_choice
-
-assert normalize_choice(q5_answer, "ABCD")
-
-# %%
-from course_utils.tools.quiz import check_choice
-
-assert check_choice(q5_answer, "f7f6b701fa6000e07a436f56b95bb7f8224c27068c9b8f7a89026c96cbc27fc8", salt="01/q5"), (
-    "not yet: how do the shortcut's layer-2 heads pick their key, by content or by offset (section 10)?"
-)
-
-# %% [raw] jupyter={"source_hidden": true}
-# # END TESTS
-
-# %% [raw] jupyter={"source_hidden": true}
-# # END QUESTION
-
-# %%
-explain(
-    q5_answer,
-    "sealed:GiHWxf+rbacfZFG0HUiq1wjt8aKXPkKJtnFecBfYDDqi9tGu88KobYeX41iYEdx/fgmwshJDVWs0SGBjcHYMMVLN+Z9bI1gUrDfVRJSy8iBGMiUEpKybfhlLTO8dz2YRvXLu0e4kO5+vdcZ9O4CceyNAIgRQWSrMWa6YDCPwZZMCqbrbjPGGldoI0IoHQ+56o8IhMImPgnGpLavA31soAmnJMUOVTmRd4v+dVCbeWyFhDOPCZ65QMuni3w6QCGrBtliE8fRY/5TA+ltPNLgunImWU5+GCxwZWv6Az+n64KNVqCD82kxZjdoUPWs8f40GKkO2QEZDNvslyteXlWn0DvZtPMsyqdwiGbn05egO6CxRig2pO7K6g9AbhrEM9YuGhYWqQ0uhrZMBWPLuVZqi3/rnBV29jA1p2kaaXkHeaYGvCrTMW0PoSeW2WakJ+s/eIts5r7gsQbz7DCY8jJ7d/kqlb7/RYeG20wbl0dAijFYwzGXf2VQphnlbOlidfxLqgZE0To4JNtJJgwEydhCaJtCkU281xvwJQI0pI+Y4eQ5m108gbaPcT+ka12vGkHy51361NxoFzuXmJxOBS8oJ4l7y583F1PE3/CNTNIqCo9PUYA==",
-    salt="01/q5",
-)
-
-# %% [markdown]
-# The measurement. The probe needs distinct symbols, so it uses strings of 12 distinct symbols out
-# of the shortcut's 16:
-
-# %%
-shortcut_probe = overwrite_probe(model, copy_batch(512, 12, n_symbols=16, distinct=True, generator=78), at=4, source=9)
-print(f"shortcut copier: writes x10 (content) {shortcut_probe[0]:.2f}, x5 (position) {shortcut_probe[1]:.2f}")
+# Without head 0 the copy is still perfect to three decimals: the composed route (2 back, then 6
+# back) carries it. Without the three heads that read 2 back, head 0's direct read alone gets part
+# of the way, and with all four gone the model is at chance, 1/16 (the table above). So the answer to Q4 is the distance
+# of the composing heads; a one-layer positional read exists beside it as a weaker second route.

@@ -835,14 +835,14 @@ at 4098 tokens (items: {acc_plain[-1]:.2f}); log-n normalised {value_field("logn
 # %% [markdown]
 # **Q1** (seed quiz). What is attention dilution and how does it affect long-context attention?
 #
-# - **A)** The scores shrink as the context grows, because each dot product is averaged over more
-#   keys, so no key stands out any more.
-# - **B)** The weights become uniform as the context grows, so attention can no longer tell the
-#   relevant key from the others.
-# - **C)** Longer contexts raise the softmax's temperature, which flattens every row and erases the
-#   lead of the relevant key's score.
-# - **D)** With a fixed score gap, every added key takes a share of the softmax's total of 1, so
-#   the relevant key's weight shrinks.
+# - **A)** The scores shrink as the context grows, since each is averaged over more keys, so no key
+#   stands out.
+# - **B)** The weights become uniform as the context grows, so the relevant key ends up weighted like
+#   the rest.
+# - **C)** The softmax's temperature rises as the context grows, so each row flattens and the lead is
+#   erased.
+# - **D)** Each added key takes a share of the softmax's total of 1, so the relevant key's weight
+#   shrinks.
 #
 # The demonstration, from section 3's measurements: the trained model's weight on the item it
 # must retrieve, per context length.
@@ -885,7 +885,7 @@ assert check_choice(q1_answer, "64de90b60827051a4284fb3ad8c2fdbbfe8629a3dd6635a6
 # %%
 explain(
     q1_answer,
-    "sealed:Fh5zTM/sKfWVjVKdYfDERBwCXaW4uaFD59Uc4d7Xxh4U2geval8Yb4yjF5yY95Ffl1lLssdBw4tPj9rIkL/U4oCnHuvJ7mTNejp2AQXP4RKlCjpj48LIiWGCjHw56sslSu/6TKOoPRcURpwVkvQlS3zuOEaw9gb9+BpxMpd+wQl2OPgISTqyHAvtYdXOF1jYo21BbcdT5dXjF3gRtc4VpAjjUbAGFlFAQG/Qgm+CPWn5+WsuvRpY83H1vLxhhH6SZSs/TfB3Ind4fkY84vhxnLEJeWiCd3QTo7qMWrcM5flZ7oCjDYwmb+nR7/ZBXdHzW5Twj9nlvypbthju+/WVxO/TWYSvw8mDKoMh4XFW31Oa0rKlrWcsxx/pvI7wb0lPU/AjdjbMjwb5BRqqwKTYewmTsc5c4yg50NjoD00Lkt1hnMFROa+wmmy5E2caoJuO/EY2p797/3mEXZbSRjCaFPd8x3PicHwhA7GBsQRjG11xIGMPa89+wm8ImFyqrcaqeMYvM6kXcp9f6O5RVLJL+glwiShX77+R3/8oP52WOrrpFDTBodhFreZFfUeaLppmpQI7c7NXgPPCLKUTcT5rvfxIqKjo+jV1BEuu6+aDMNtArQ/vY7LyIPDDQdWkbE4jmGtGcRKi34Xi+ukSD2qHiS/3+XzK1quSgxWyQlX2Va7AM9lYpKQh",
+    "sealed:oN7IJTAZ897Oyai5pP5T2hwCXaW4uaFD59Uc4d7Xxh4U2geval8Yb4yjF5yY95Ffl1lLssdBw4tPj9rIkL/U4oCnHuvJ7mTNejp2AQXP4RKlCjpj48LIiWGCjHw56ssgSur4Ura1aVoKUJESkqEmHmXkahbouQC19EkjMZJj0gw4LqFDRTfmT0ziZJSLBFfI7HoXYcYKo9njBm5Q99xQtFzxFbMURgkPAXXcxyqQPXXvtGc4qBxWoTawp/ljgW+SIH8kBeE/MDJ1fEAn/LFyiLYSKzXXTjwC7OneG+U9/rwd8sOiEJ11PPXL4/VZGMrsSo/whZbtoIeY/URkAQafj6vLVYPnjcjXIpaGJn8XWftv2LKprXV/ihDosY7/b0BZHeBrfCqJxwj8QF7njryWdEyErc5c7iA70IroCV1Q291sm4BLO6ez0T6MD3dItt6I8AAr4LV/vXmSXICWWzaYGKBtxnX+JHtpAv7WugJwU0tnY24HbYBmySZJmkG18sa8a8A1Nr9ZNsQM8flZRbJN+gl30WBe9POZw7hhP53aOp6mCDPF+NgAofpVKQOLItM/9h5rdb5TxLfEKbQTMDBwoOsb46b07Gl1EU2votyDbItepwmrLeX5JfXLA9LsfQEmnHVHdFP9i436+vNBFSWawXyssnzh0P/FnxyjGxH7Se/eLMgZtLJsFiYpxBqil7FvSbTNK3dNTp8ntqjBEdVl1QKIfHYS0sJheeZP44IRAQvgNxMj7oG4zZeQ9kHi6cLMOl8s8UwW/z7VZvoIgNDQCR2KQjfOSESnXGCkYYrzJiSo9t7Po8NgPdEuFKguA9Y1Q9txKzH6yXStjQuFTF+8o9JeGALYPoihgHLvMO5B2Nutarb0Xz0eKD/ZWezBZgG2FLwQlOtuEAGBKtchVds4rDNxMmG3h3FRE0rItg==",
     salt="02/q1",
 )
 
@@ -951,17 +951,17 @@ explain(
 # name: q2b
 
 # %% [markdown]
-# **Q2b** (a harder follow-up to Q2). In section 2's table, the entropy ratio `H / log n` climbs
-# towards 1 as `n` grows. What does that tell you about the weights?
+# **Q2b** (a harder follow-up to Q2). Take section 1's setting at 4096 keys: equal distractors and
+# one relevant key whose gap gives it 0.05 of the weight there. Now the fact occurs **twice**: two of
+# the 4096 keys are copies of the relevant key (the same score), the other 4094 are distractors.
+# What weight do the copies get?
 #
-# - **A)** They approach the uniform 1/n, so the planted key ends up with no more weight than the
-#   others.
-# - **B)** The softmax flattens as n grows, as if its temperature rose; sharper scores would undo
-#   it.
-# - **C)** Little: at large n any fixed spread of scores gives a ratio near 1; log n − H stays
-#   bounded.
-# - **D)** The entropy H stops growing past a few thousand keys, so new keys no longer change
-#   the weights.
+# - **A)** About 0.025 each and 0.05 together: the two copies split the weight one key had.
+# - **B)** More than 0.05 each: two matching keys reinforce each other against the distractors.
+# - **C)** Just under 0.05 each, nearly 0.10 together: the distractors still fill the sum.
+# - **D)** About 0.5 each: two equal top scores share almost all of the weight between them.
+#
+# Store your letter in `q2b_answer`; the cell after the question computes it.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -985,7 +985,7 @@ assert normalize_choice(q2b_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q2b_answer, "aa7f1110828f154343b2ef5203e784bd6a24981d933e98913323c0c9ea108c46", salt="02/q2b"), (
-    "not yet: compare the columns entropy/log n and log n - entropy of section 2's table, and its plot"
+    "not yet: write section 1's closed form with two keys at the gap; what fills its denominator at 4096 keys?"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -997,9 +997,18 @@ assert check_choice(q2b_answer, "aa7f1110828f154343b2ef5203e784bd6a24981d933e989
 # %%
 explain(
     q2b_answer,
-    "sealed:SKX7AqHJxkCurtV6lKHHccBLIvQZKMfZkOfm/k6Kaq21Oj6B7zpZOikkm7+MdwvSIIyepZqhwvIKPTu12aktgZfTS6gZJSQ2lrxpngla6pLSljAfNzw6pH4Q0C03/oezrBnVfCtR+6NfeNh/J7cemx7GZVHBLHkTe7lOGbsKf3+peXt6b+r2vKsEY/RT0EjA5oqTwaGbK4L/VFsfSk0vvPMgJS3UPc9wXwLwzcT++BTyOM9JeUifVAm7wb3Z/ElxpSxaNvJpNcqLN70JvHZutFaaOehMK/NhBOjlTNc+6NYmO315HTfrgfq82PHwk8e4VxZlCZW+pNWyJRzItqWJecafh3NC1W43iwLW7jiQz+1daTtN8/CbANcS6BjQlhTuFYLCYj0A33f0ZlE0SCrEcqzmpcKgHRz2piJTD9mHu5zuCLGUl0c6VVSUieyVBMqAyKz1kCKloQGTdATyO0w8wbQhfw2PagafWQ0fwfqJoRceHRDE05ofxyWqPKYJGSwKik0SeSzNOd9NP3aKaCHjxFQ7NiCpPDB4d6IxMiOxqX0U34OR+lzKZmq9dedABoMhD0XSkdDSfM7zAnigc8XmKM8fdcbAFXd3cKvG0nzlGLijv0b8kfepAblJHZ/AqCURCDrBTFPZbzpLdNskFXeTtg0XoF5zZcsMne1m6fATVaduiWGsRUYC0o4xrWzNy+ff",
+    "sealed:Rt9tI5A2CilUHo6a+ou378lLZrEMYNPZiaL7/EiaOeSydXfEvHxZP2dlkJjLMQPNJIHQpZ7z0/sLPSemlPohmIDEGOVVK2E+krBp1Ql38dXGyClOZTgori1HzTE+5dK0+RaaYDYVurhafsduJ6Iakh7RZE3HKn4RY7ocBu5NayGwYHtdKa7tsb1JIbtCiwvOqZnX4qmAP9HzawUfBA5x4rYyYiPbc890DQLPzsReHRT6LoBIaAbJFhDv3vhkX3Qs+mdaNuAmZtuAPfMf/WFoqw/ZNOVFOrpgDa2xTs8t/5IwRSt5Gjmyk/qjxOikkMS4VxZlCZW+5I7nNUeNrK3BaNTHzydJ32du2B3S8miCnKh2YH4UtraJQcFs+1CellO9Q8SOPT0M3HPkMgVsA3fQK+6i79m2H1nx6CdGDYucspqmGK6LzFZ/W1HcxuyoAoSTwaSlnjW9+VSAf0CxJ0U3hqUlMFqScQnaQ0VSx7KE7ggZUgPDz88KlXCkePdbGXcfj00Sa4sWPtDN0oCBNiTthXQwYgDgOTI9bqIxJiGyt2BWmMGY8FbaNWPyZq9LCMAZF03DwoPWbd+6A3n0YYb6LdANco/YEzlzYqrB0GLlBqL3ow780OStQLhJEJ6S+GAGQDvBW1SYaTcCLZU5BD6JuAdFtlU2ds8Bm6h67rgZQas6km3iQkpRw50zpjjN1/HWyFFnO170SZXKuqlxyaf3sZZV5JIc1DfxvwRCeeq8qpSzj3Uk2C3wkOWW6c6DYDy7WMi4n15+XXcSSZ8Pjem5nceyV2KfaNljIVOOG+hdx7nUGjyJLAajaP/dSl1t8XT1go5CUfcO1QEMNYy6g1r13yhSP4RZSbH34MrsdvQmPmlmdowwJK7EAB1AqGtR2lMXQjWFgJipyjOv42RuzkvVoIvEW6GVYC6/oGhI2fo2sNMMKgcYpL1u3qVT5JVmjh7OrC5SoC5e1dSHnLDZJ4/X3MxJnDonaevHmBz6kB3ZHunMvcdbW6201IKDkMGaMT8mbvytT4OTwtc=",
     salt="02/q2b",
 )
+
+# %% [markdown]
+# The computation: a softmax over 4096 scores, section 1's gap for the copies and 0 for the
+# distractors.
+
+# %%
+for copies in (1, 2):
+    row = torch.cat([torch.full((copies,), gap), torch.zeros(4096 - copies)]).double().softmax(0)
+    print(f"{copies} copies of the fact: each gets {row[0]:.4f}, together {row[:copies].sum():.4f}")
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
@@ -1064,14 +1073,18 @@ explain(
 # name: q3b
 
 # %% [markdown]
-# **Q3b** (a harder follow-up to Q3). Section 1 produces the seed's two numbers with one gap,
-# g = 5.39, and equal distractors. Between 512 and 4096 keys, what makes the relevant key's weight
-# fall from 0.30 to 0.05?
+# **Q3b** (a harder follow-up to Q3). The seed's two numbers compare two context lengths. In a
+# causal language model each query sees only the keys up to its own position. Two documents each hold
+# a fact 100 tokens before the query that needs it, with section 1's gap over equal distractors and
+# no positional encoding; in one document that query sits at position 600, in the other at 4,000.
+# Which query puts more weight on its fact?
 #
-# - **A)** Its numerator e^g is fixed, while each added key adds e^0 = 1 to the denominator.
-# - **B)** Its own score falls: with more keys, each dot product is normalised by a larger n.
-# - **C)** The added keys outscore the first 512 on average, so they outbid the relevant key.
-# - **D)** The gap itself shrinks, since it is measured against the mean of more distractors.
+# - **A)** The query at 600: it sees about 600 keys and the other 4,000, with the same gap.
+# - **B)** Both alike: the fact is 100 tokens back from each query, and the gap is the same.
+# - **C)** The query at 4,000: more context is more evidence, so its softmax is more confident.
+# - **D)** Both alike: the causal mask gives each query the same total of 1, whatever its position.
+#
+# Store your letter in `q3b_answer`; the cell after the question computes it.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -1095,7 +1108,7 @@ assert normalize_choice(q3b_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q3b_answer, "e24fb541949a727c205245aa8ea3effe5b498eb1959d6a15f15bc64a90aec702", salt="02/q3b"), (
-    "not yet: write out w(n) = e^g / (e^g + n - 1) for both n; which terms differ?"
+    "not yet: in section 1's closed form, what is n for a causal query, and where does distance appear?"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -1107,24 +1120,32 @@ assert check_choice(q3b_answer, "e24fb541949a727c205245aa8ea3effe5b498eb1959d6a1
 # %%
 explain(
     q3b_answer,
-    "sealed:C3bKcNMbN2ibFdwEGqBGuCyoO/ot5YPhIbCYKL5D64TEYyb4FykQbjaePLjWaOSNQXvn7yD2csJTqhvlDotxxHN4Z22D7jKm2ZWgu55HYy3sKWz3ijijPZyIpaT9vTmOIYj9wL/H+GLIVxlgDX1LNc0WI8beby8uOvMxC9bhxsmf3S/S7fqS3huC38y45DMbZjn9YEDg6brgHwrBKs1L9C1Ig8gKkOUaPuh3tcBBCYCr7OZVZ6iVDvB6JsSbW8GpZvnAOBkaJ+unP7zoFbuOIzLmcIQhyH7m7eDGJd9dT6gW5/34dZ+xtVZXCJ5ntCld7yFqc5sM+kxaOEkEyciqLIpYuemhnYw3ekogDkG0V6Y0DDELKDgyyt5/emkrgGvLEYKjwc301jR22e3UMZ9Nu0SXrhwvSokISStWs1tBWc1IbXs7FWfBjpBE+BBJbfW/kaNsiNvmIFND8k5JlD5vMSrBu21FrxcJ341PWSpsbrLKVs0GQrhBthWs3bsNTopfhCc77U1pHB4yZX+LehuqOEwA2hmKDSDNlMCsghs31JwCz/2q6lr6ChyfLItYBzjUtcVWIWZxq0uSeDVDpEJu4m2R+w9NyI3pEyzcvVehfuXVEWh68CPUV6iD2A==",
+    "sealed:eG+InAep/EtZUJbytsluGyyoO/pi9Ya0MLPLJaNZ8JjWLHL2RTFVY3mIPLjWaOSNQXvq+XD2QsEApVSjB6w2izZ4YDnd7nDsmMeH/oteYmjtZ3my0H3iII3Fsfuy7mvFIYfrkrKP9iffAgBtGjxOL9pEP7jaLmlvK/khU9a9mISWkjKG5OyW3gmLyMyp5D0VanDoLlep6aGrHzrMIYJX6CZbjocZxKILOPVt4ZgOAc/v/LMUd6XQErZsYp3eEJflLe2BMwVOIeLidLb/A7fPJHu8P9ExnT/24KXQdJ4QE7hDoq7/aN6lqE1NCJlsvntL/Ww/c44I5g1aOVpBj9W3f4oQu6CwmY83clA3DkS6WqZmAA0ZfHJhwt5/LWcg9DWeAdnqjcng2C922bafeo8Su1aapU4+AohHXz0VslpRWcxzej56UW/LvtcK8xgJNaCvy+wthdypZAiBSvodgWs0IDGE72ZF4x9A0I1NRTQqLr6+UMdSBqVap1Ssy7NPRJ5f2nErplx/BFJwNiuTc1q9LhtO3lyDH3LK18e7lV53nZYJi6mv4AjwRhvQLZFYDGDUvdgSb31t7gaaayBDtlV0pmCa9A5XjoHwFSDculb1b+ubFHV77CLMW+eGk+gKwkwJhm31hV/DJR6DcjMCwr1qSZDG4JhpXpiYi7ksHayAASUH4nBehbeyGZvYrwdOb1fg56gwVsupGgvFCckZ17oW5GYnvuVAdIeilmIwZ4VgBaE4FeERF6i2SpK3a9BalTlK0D1PAJZYtAOeZtBW5U+xCGUu4Iws4MpCsaudRrIpQ5ELtcTCqrUyeIi8JXTGVCcOFfcaASZS8hXYy7lZUC3ncDzs6GOzpnjvUedQzklsOyzwtemiwmYgRfZ8yBGigxfGI1aNYxln97eAogksxReMZilO1MBqbFzd4jwmggmhiwltGoHu0Iuvtdjgro8121fObQ==",
     salt="02/q3b",
 )
+
+# %% [markdown]
+# The computation: section 1's closed form for the two queries, which see 601 and 4,001 keys.
+
+# %%
+for position in (600, 4000):
+    print(f"query at position {position:4d}: weight on its fact {weight_of_relevant_key(position + 1, gap):.4f}")
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q4
 
 # %% [markdown]
-# **Q4.** With equal distractors, what gap `g` does the relevant key need to keep a weight of at
-# least 0.3 among **4096** keys? Store the smallest such gap in `q4_gap` (a number); the check
-# compares it to 2 decimal places.
+# **Q4.** With equal distractors, a relevant key needs a larger gap to keep the same weight when the
+# number of keys grows. Each time `n` doubles, by how many nats must its gap grow for its weight to
+# stay the same, whatever that weight is? Give the value for large `n` (the limit as `n` grows
+# without bound) and store it in `q4_gap_cost` (a number); the check compares it to 3 decimal places.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
-q4_gap = math.log(0.3 * (4096 - 1) / (1 - 0.3))  # SOLUTION
+q4_gap_cost = math.log(2)  # SOLUTION: g = log(w / (1 - w)) + log(n - 1)
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -1136,20 +1157,20 @@ q4_gap = math.log(0.3 * (4096 - 1) / (1 - 0.3))  # SOLUTION
 # FORM
 from course_utils.tools.quiz import real_number
 
-assert real_number(q4_gap), "store one number, e.g. 3.21"
+assert isinstance(real_number(q4_gap_cost), float), "store one number, e.g. 1.234"
 
 # %%
 from course_utils.tools.quiz import check_rounded
 
 assert check_rounded(
-    q4_gap, "737e28ad41cf456ee53d13399d50f2abcee5b510a6ac95c6faed4236d7aae654", salt="02/q4", decimals=2
-), "not yet: solve w = e^g / (e^g + n - 1) for g as section 1 does, with n = 4096 (2 decimals)"
+    q4_gap_cost, "336ddc5239f610296bc9f4b5209f85f4fa6b4a3e938e816ac7cb5441d22a2992", salt="02/q4", decimals=3
+), "not yet: solve w = e^g / (e^g + n - 1) for g as section 1 does, then compare g at n and at 2n (3 decimals)"
 
 # %%
 # HIDDEN
 import math
 
-assert abs(q4_gap - math.log(0.3 * 4095 / 0.7)) < 1e-3
+assert abs(q4_gap_cost - math.log(2)) < 0.0005 + 1e-9
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
@@ -1159,21 +1180,36 @@ assert abs(q4_gap - math.log(0.3 * 4095 / 0.7)) < 1e-3
 
 # %%
 explain(
-    q4_gap,
-    "sealed:Qlik1NwWgFsIjLDncWBMBb/H4ASSjgbz78U9/QqYmTJKuzzOAaEfxX75pQTnUITbFUDiD74mKke2uS9FzvUTeK+jr1BWYRIT7dkGW/oE/LMWf9w2gsEFh3dU9dP+5g/krmtyZE83qv+ndbZH5MrWedGHC/O4vKCog9bSNOBbpDiNcWQPmZEIwOvwtn5SRNwoYL1kT7vnEYzSLek8mB29fAzbdrgn2Y73Jy8eFSB+8pl5Mmv358LLrSs8xIiixIpaU2hWwe0JQpAFtt+lswtGrfc6GyywMYsNCSjFDeO2bqEi3ZHkgb47r98L0iTIqpr678H3So5xKHUENg3FFNClpGviwjCdq1ozWTN89h/pAO2F0D/xS7eiDL1/ehto6KBPzSL1FyE8E1FMRaRLAKTwf0yu78wzku1DCnKosk+N",
+    q4_gap_cost,
+    "sealed:Ec2gtcNb1ZMQK3iVJWLSfRN51xS5fdDfxRxjdUAF92mOpWPGEM1pZH2vaV1kb7PlmQowK6hfHClS8jKHevTm6teeTtsApO8RFwJD8tkr/A48pt+mm04X0HkRX+paPm5rua9mouRwrbxWX+ONzah0IZsnIOF4uIy0dkx0nJu3spskAy0cZ1oOfutYqv7B7TMxgAuDiJht00UqLpz2BZ/eywhZg3yBkOK5zWL1G07FCxoLWoW2J3OwRoSpt8kxXhmGn3qfYVzGlS/1z5nQyJbxUODDo6I6AaCEkQVCV1mxEFc1J/O66TdrVCxQiuZj/YMxaMy9PaM5N/EeB6RND6FoPE5QrKOCQbAEATeMqImQTX+zs+L6TAQ4H9uB9JF6Id96vZIMcrWp1pSPy5WfV3ZdDWdnA/5bekjAoyVuueFMYNlWT5h3UpewKNO7LHuhecFhHyHLXmfz8h56MntEY7I8n022X2468FgAtdEPPFcPjRjAQufeY6Li6nQntYAItbaLtAKgvnVZP/9fHql8xdthqKGBKZgFfEdhnJQasHTgdV6Cwhk+qlu/DAo8Z5jqflJOyHNd8nW/AiHyqq6hgH4Jrxgm5N6JZdQgHS5N2LbChoodtrT0yBpU7YJ6ufAUOJH/kWv5lf6VRbyAUzDHuOOfmMQxHbcakjFhO92Sd50OWCFg2jmBo2p9T/q9UbZQ5HIoAbBzjbW0eZsQ5482eSXtPb+POJCyUtP2FGzab/usl+rkQRKdoE1O63a0r6PZW8gYiUwfWmJhsUOP3w4bqujp5bPbFHx9FCZQ83Ssg/od12fvXFhEJ7Cpg4bxWPyM5Dsm2NVge+Qw+x4EQP866u0+",
     salt="02/q4",
-    decimals=2,
+    decimals=3,
 )
+
+# %% [markdown]
+# The gap that keeps a weight of 0.30, and what each doubling of `n` adds to it:
+
+# %%
+previous = None
+for n in (512, 1024, 2048, 4096, 8192, 2**20):
+    needed = gap_for_weight(0.30, n)
+    if previous is None:
+        print(f"n = {n:7d}: gap {needed:.4f}")
+    else:
+        per_doubling = (needed - previous[1]) / math.log2(n / previous[0])
+        print(f"n = {n:7d}: gap {needed:.4f}   (+{per_doubling:.4f} per doubling since n = {previous[0]})")
+    previous = (n, needed)
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q5
 
 # %% [markdown]
-# **Q5** (predict, then measure). Section 2's distractor scores have spread σ = 1. Multiply every
-# score by 2, so that their spread is σ = 2, and take **n = 65,536** keys (four times section 2's
-# largest). Predict the entropy's shortfall from uniform, `log n − H`, in nats, to one decimal
-# place, and store it in `q5_deficit` (a number). The cells after the question measure it.
+# **Q5** (predict, then measure). Section 2's distractor scores have spread σ = 1. Now drop the
+# planted key and draw all **65,536** scores of a row (four times section 2's largest `n`)
+# independently from N(0, 4), so that their spread is σ = 2. Predict the entropy's shortfall from
+# uniform, `log n − H`, in nats, to one decimal place, and store it in `q5_deficit` (a number). The
+# cells after the question measure it.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -1213,14 +1249,14 @@ assert abs(q5_deficit - 2.0) < 0.05 + 1e-9
 # %%
 explain(
     q5_deficit,
-    "sealed:sY8N0kb/VFEcsc0UYpUlDVtU/H6JMDym4Mg/ZppsAm4VYXORscTuoXJGjXWR05SKPBvbwtoNM6W4lYNKoIXygiyn6QVTKxpz0Fj6Tz/+WE17LTjV76kakk8fx4n6zrZmo80KKU/fuBX4aL3xUSE3xu0qqEtWTpLgcW8QJ14GFgBk0eoKGwAR2bxcFJr1Qg20Zg9zw/+BcNgE1XFFkVQUNSUYsrytR6gxOE6JUjZNLcG/nK7XkdNqT88MuwTeCu4nflEIFbFxGlufHmpVs/uaMVcUX0W3reoQSoEQcE4YMArZF5ZGI/hTdPqZvlIbCqJVAIOSKMyjPb8CBIMLBddOQ7ltcceVjSS+g/xQ+Hcm6RIf9zvu+4OTeakjQZyEdu9eq4aZtxFhdopDWiUZC8ERxX6W8WiV4cTPGDmTr4shWlk9lKhak+rImSidYgFAZDKIDt4xwRpCNs4ehOGZhqFYj9YtJd0VUe7DVW8VNYUsLTHKLGE/4rE1QWXLXDFme/pEujfUzr2jUyEO+NRmYYsQBgbKj1cKByUWO9AsehHURoBnf3p9P7TPwUkUsdBmNfE=",
+    "sealed:Nd2YAWbQJmEoDSWuDzr/jFtU/H6JMDym4Mg/ZppsAm4VYXORscTuoXJGjXWR05SKPBvbwtoNM6W4lYNKoIXygiyn6QVTKxpz0Fj6Tz/+WE17LTjV76kakk8fx4n6zrZmo80KKU/fuBX4aL3xUSE3xu0qqEtWTpLgcW8QJ14GFgBk0eoKGwAR2bxcFJr1Qg20Zg9zw/+BcNgE1XFFkVQUNSUYsrytR6gxOE6JUjZNLcG/nK7XkdNqT88MuwTeCu4nflEIFbFxGlufHmpVs/uaMVcUX0W3reoQSoEQcE4YMArZF5ZGI/hTdPqZvlIbCqJVAIOSKMyjPb8CBIMLBddOQ7ltcceVjSS+g/xQ+Hcm6RIf9zvu+4OTeakjQZyEdu9eq4aZtxFhdopDWiUZC8ERxX6W8WiV4cTPGDmTr4shWlk9lKhak+rImSidYgFAZDKIDt4xwRpCNs4ehOGZhqFYj9YtJd0VUe7DVW8VNYUsLTHKLGE/4rE1QWXLXDFme+dNuirV2bzuXSoD+N9wLYAVSRHTnFZZTyEGMYU3NAOKA9J2ZCkuMLiRlw9A9pV+KLtGH+s5OXbtlUJUgTHjeS2PfAX/fgojF7B2zklfnYLoHLwV9nHSgSuDJ+LuZad74nIJeS8xsmmKwFuhZ2bbzCmkZGFdRgbG5TrOO0n6Mz/LI9N1q3hhxdV8261bzoo9zdzdIZiiPqWwIAcQ8TTRWkXeMHeQV9UeCwVe4GSVcYkVIEFHQ+OYxm/Vu0RtcAWl5c432OZPlSo=",
     salt="02/q5",
     decimals=1,
 )
 
 # %% [markdown]
 # The measurement: section 2's simulation at 65,536 keys (σ = 1, 50 trials, the planted key as
-# there), then 50 rows of 65,536 scores drawn with spread σ = 2.
+# there), then 50 rows of 65,536 scores drawn from N(0, 4), with no planted key.
 
 # %%
 big = simulate_dilution(65_536, gap=sim_gap, trials=50, generator=torch.Generator().manual_seed(65_536))
@@ -1272,29 +1308,29 @@ require_signature(log_n_weight, "n", "gap", "s")
 assert 0 <= real_number(log_n_weight(512, 1.0, 0.5)) <= 1, "a softmax weight lies between 0 and 1"
 
 # %%
-import math
+from course_utils.chapters.dilution import gap_for_weight, relevant_weight, simulate_dilution
+from course_utils.tools.quiz import check_rounded, fingerprint, unavailable
 
-for _n, _gap, _s in [(512, 0.0, 1.0), (300, 3.0, 0.2), (4096, 2.0, 0.5), (3, 1.5, 1.0), (10_000, 0.7, 1.3)]:
-    _reference = 1.0 / (1.0 + (_n - 1) * math.exp(-_s * math.log(_n) * _gap))  # written here, from the formula
-    assert abs(float(log_n_weight(_n, _gap, _s)) - _reference) < 1e-9, (
-        f"not yet at n={_n}, gap={_gap}, s={_s}: scale the gap by s · ln n (not log10, not s alone), "
-        "and count n - 1 distractors"
-    )
+_cases = [(512, 0.0, 1.0), (300, 3.0, 0.2), (4096, 2.0, 0.5), (3, 1.5, 1.0), (2, 0.4, 2.0), (10_000, 0.7, 1.3)]
+with unavailable(relevant_weight, gap_for_weight, simulate_dilution, namespace=globals()):
+    _out = [float(log_n_weight(_n, _gap, _s)) for _n, _gap, _s in _cases]
+assert all(0 <= _w <= 1 for _w in _out), "a softmax weight lies between 0 and 1"
+assert check_rounded(
+    fingerprint(_out), "2fc57915786ca511198dae685b22cb54f87a2dae5717c5247db4bb0d21272150", salt="02/q6", decimals=5
+), "not yet: section 4 says what the scaling multiplies, and which logarithm; section 1 counts the distractors"
 
 # %%
 # HIDDEN
 import math
 
-from course_utils.chapters.dilution import relevant_weight
+from course_utils.chapters.dilution import gap_for_weight, relevant_weight, simulate_dilution
 from course_utils.tools.quiz import unavailable
 
-with unavailable(relevant_weight, namespace=globals()):
-    _got = [float(log_n_weight(n, g, s)) for n, g, s in [(777, 2.5, 0.4), (2, 0.3, 2.0), (65_536, 1.1, 0.9)]]
-_want = [
-    1.0 / (1.0 + (n - 1) * math.exp(-s * math.log(n) * g))
-    for n, g, s in [(777, 2.5, 0.4), (2, 0.3, 2.0), (65_536, 1.1, 0.9)]
-]
-assert all(abs(a - b) < 1e-9 for a, b in zip(_got, _want))
+_cases = [(777, 2.5, 0.4), (2, 0.3, 2.0), (65_536, 1.1, 0.9), (5, 1.0, 0.5)]
+with unavailable(relevant_weight, gap_for_weight, simulate_dilution, namespace=globals()):
+    _got = [float(log_n_weight(n, g, s)) for n, g, s in _cases]
+_want = [1.0 / (1.0 + (n - 1) * math.exp(-s * math.log(n) * g)) for n, g, s in _cases]
+assert all(abs(a - b) < 1e-6 for a, b in zip(_got, _want))
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
@@ -1307,15 +1343,22 @@ assert all(abs(a - b) < 1e-9 for a, b in zip(_got, _want))
 # name: q6b
 
 # %% [markdown]
-# **Q6b.** Use the formula of Q6: with `s = 0.5` and `g = 1.8` (so `s·g = 0.9`, just short of
-# 1), what weight does the relevant key keep among **n = 4096** keys? Store it in `q6b_weight`
-# (a number); the check compares it to 3 decimal places.
+# **Q6b.** By Q6, with equal distractors and every score multiplied by `s · log n`, the relevant key
+# keeps `w(n) = n^{sg} / (n^{sg} + n − 1)`. Three heads have `s·g` = 0.9, 1.0 and 1.1. As `n` grows
+# without bound, what does the relevant key's weight do in each?
+#
+# - **A)** All three decay like 1/n, more slowly as s·g grows: the scaling only delays dilution.
+# - **B)** All three settle at a constant: the scaled gap grows as fast as the distractors do.
+# - **C)** It decays slowly at 0.9, settles at one half at 1.0, and climbs towards 1 at 1.1.
+# - **D)** It decays at 0.9 and 1.0 alike; only at 1.1 does it hold, settling near one half.
+#
+# Store your letter in `q6b_answer`; the cell after the question evaluates the formula.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
-q6b_weight = log_n_weight(4096, 1.8, 0.5)  # SOLUTION
+q6b_answer = "C"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -1325,22 +1368,16 @@ q6b_weight = log_n_weight(4096, 1.8, 0.5)  # SOLUTION
 
 # %%
 # FORM
-from course_utils.tools.quiz import real_number
+from course_utils.tools.quiz import normalize_choice
 
-assert 0 <= real_number(q6b_weight) <= 1, "a softmax weight lies between 0 and 1"
-
-# %%
-from course_utils.tools.quiz import check_rounded
-
-assert check_rounded(
-    q6b_weight, "d11da82a447a933367a3ccd6e0edad7983d11c5d7b3dc9a96f19973c599e513f", salt="02/q6b", decimals=3
-), "not yet: with scaled scores the gap becomes s · g · ln n; put it into w = 1 / (1 + (n - 1) e^(-gap)) (3 decimals)"
+assert normalize_choice(q6b_answer, "ABCD")
 
 # %%
-# HIDDEN
-import math
+from course_utils.tools.quiz import check_choice
 
-assert abs(q6b_weight - 1 / (1 + 4095 * math.exp(-0.9 * math.log(4096)))) < 1e-6
+assert check_choice(q6b_answer, "0ac1b0c6f9b28b95a41a2cfec9097ffa64eeb80afcafba85a69fd0e4a1dfa4cc", salt="02/q6b"), (
+    "not yet: in Q6's formula, which grows faster with n: the relevant key's term or the distractors' n - 1?"
+)
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
@@ -1350,11 +1387,18 @@ assert abs(q6b_weight - 1 / (1 + 4095 * math.exp(-0.9 * math.log(4096)))) < 1e-6
 
 # %%
 explain(
-    q6b_weight,
-    "sealed:d3bq6dXKx2NqfAgbbYxAr1n475x5R7P5YiM9Q7gubNQM8pfhbLXeNJJDVdvPUDPKIinZMvyJH0ZVLWZoIe0KKCfiZOVzpa2AddRZZ/nBrSIJCg/qVITOYQFBxkn33FgyO4njY2G5m3EAJXJG+hsH7ZNlIxxsxy0/mejNT0WzxFrDXhvw+qXfBGb10uZ7iQ2LvwNe6IL5/iUweWWRgOlGVVO2WEilT431hBzHmyktBDsELDBKP5EMpjWhqc6wMAmMRL18nfqB1Se7jsry4M7l9xVkv+wvxkqQdX0msMIDDwjTZZQcmJSwJ1dx8vfzvUx1MixLQVF/8XBXOn8djU+KSrCeJ0wZgl1r78+2/NbL3Xcu5vLg95OvzztMqwfrpYm2fmwCt3BvPpRVk9o+R+ekUUi/50/3KE6czYfXf9ycS8qU7Pkr8/lMk8jYE58jdVQHDABocWpkh7xLGJU6CGW7VJH3l6wj2FSv5CZ1sXralYgPOp1Y8qIub6Hpvl+i/F1o7SJiulkgjfmN6gcmHR4PvaL2",
+    q6b_answer,
+    "sealed:4eQWJSta1eFzO+4mCdzqwl8kU3O80liDAVoOAvqPSeDYAiQlkuKx9DrVjzDWfirlItIJkvrRpAptCLNE2zf4CCv/2yEZNiEbeGfW+8wdSc77N1tzShOgPG+cx/1dovyKDM65t2LAAffDVWPwiKnQEIfqWyup0EnUD9s1WD/hv7W5/Rwst2x16IGszbZTjdJ7CniZe2GnBBXPa6HgZpRzFjh6X1Dk8OWGKiR3hs1w3scdjmfPrZua/4L/XnjwLV/MoIRNwsAUhiQhFkqE6fomaskJ/JMKd1l3gEOFtFxsXVwn84j7NszLtK9CxKJF3I/jlZvOI8laUYzZynIGCMt11SzajCB0ZYt1GFwDWiALvCIVeUJhagqPWJYWCZSCDOEpVOOIUSTJLvNIdxMEveIVI76pVXxAFxekLCoTsq4kYoAUS77n4/aAQcMcKnWfI984T65mBYLXX7LmFL5UeGgqNmd3xqSFPBBgZNauVYUniOyaP3I8/9PAvhjsuMV7B2SNT1bUcZyuAKFNuI1/CmZcdkpfwZpUseHAYhYbdqf862vX3Yg4hlYzUL+36BHrb0AL6mctlO2uJqYs95vQGQ88+Ee1Uc9P5YqvX29bSp+jm7noq39j4p2/ip3hdXa8km1TPqrnW4FhlH3bvu+RYMtUUgOm8tYzl2klVzQy9cDwmaOFvK1IUwc8KZG5NEy+KTdiarYOUYlRws5FN05e1yEbt1zvttXA4myusev5c6IZI6S6w/vT3XHlS2sZusTScrRK7L0VPAVUKciHcO4YO4LYUcDa1xxrthzifw4rbgBk8N/4PitywiNlss2eHt4YGCXdj1KDjDD+5T6Q2u1TYKtTHf8dMIUHJnQWDwdpcJEF/8MW5P7OiWeaNKxx0gs7mnYRppS7MTlO12j693bzuvnJ7h2gke5Rts/57FVLaScktz8ESe/+zmvMGVFGdvOS/l3PW077I6BwISPBM98tC4a+5yz2GRuH7rJggksHP1w1lzse7XQccsYztdbKBvR+vQ==",
     salt="02/q6b",
-    decimals=3,
 )
+
+# %% [markdown]
+# The formula of Q6 for the three heads (`g` = 1.8), from 512 to 10^8 keys:
+
+# %%
+for sg in (0.9, 1.0, 1.1):
+    row = [relevant_weight(n, 1.8, log_n_scale=sg / 1.8).item() for n in (512, 10**4, 10**6, 10**8)]
+    print(f"s·g = {sg}: weight at n = 512, 10^4, 10^6, 10^8: " + ", ".join(f"{w:.3f}" for w in row))
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION

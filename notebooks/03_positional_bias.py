@@ -408,6 +408,63 @@ fig
 # NoPE model is added as a control: with no encoding, only the causal mask can favour a
 # position.
 
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN QUESTION
+# name: q2b
+
+# %% [markdown]
+# **Q2b** (predict, then measure; a harder follow-up to the quiz's Q2, asked here before its
+# measurement). The cells below measure the retrieval head's weight on the target pair, by queried
+# index, in the edge-trained ALiBi models untrained and trained. What will they show?
+#
+# - **A)** Untrained, it weighs all pairs alike; the edge-heavy training queries then teach it both
+#   ends.
+# - **B)** Untrained, it already favours both ends: the causal mask the first pairs, ALiBi the last
+#   ones.
+# - **C)** Untrained and trained, it weighs the pairs about evenly: the U arises after the head.
+# - **D)** Untrained, it favours the last pairs (ALiBi's penalty); training then adds a peak at the
+#   first.
+#
+# Store your letter in `q2b_answer`; the cells after the question measure it.
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN SOLUTION
+
+# %%
+q2b_answer = "D"  # SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN TESTS
+
+# %%
+# FORM
+from course_utils.tools.quiz import normalize_choice
+
+assert normalize_choice(q2b_answer, "ABCD")
+
+# %%
+from course_utils.tools.quiz import check_choice
+
+assert check_choice(q2b_answer, "95467c81a4a0a6fb852a785dd3c4beadd9fd5d36c3fd1752293ad150db01f37c", salt="03/q2b"), (
+    "not yet: what does ALiBi's penalty favour before any training (section 1), and what can the mask alone do?"
+)
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END TESTS
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END QUESTION
+
+# %%
+explain(
+    q2b_answer,
+    "sealed:LOWuzGBr5UN9sw/hlIsA+nctrvmzWYnEEu3c+vX86pV/2NJyfqa1vBlXzHUd2C4ZwE6j3Z2pqMvMIQvWvJKPw0kYKbwlqCn2rk+woKZU9XLDEFP+aVNSPI2sQKZzpH3exk2BfZqHHxMtkOh4USHmaAz7iDHb9QujVMizZ3LmZ1XVf6VzFD4j+3r2wOmORxGO+cDKpw6OxGyJD9DSFnK/VQiITrrencHQAG+te5qYw4ELWb74xoMzbQMh4lZ/AFuX9yGql/2Vkutaez+HLN3fEXbdVoofCckCqE7FEnucdkatTRBVE1MT0Fh95YLkgEEA0A9X/TRpkpfcSoaz+BjGeOCSjGcJ3EMQxQEEHCFhzD2yAoRupenbvgJyBfJdm8CHZGgWwaVUX6SHQXoxZwtpZOUBKekpyJe6a9I8CNbvFKX/rLNCdMNCrwDoxDFvOw/wjYK44w7IRz168GMHv+HtmBZWFhQ1fp8kvwAnrTKQ9mQUd7XmvphtP3TaTgC1ewQA3mC3aYT0ahJdFaU+7sOPodA5GqpDO0X5znT/mkSPYcyhAui+k50JwspIfm/yNaGVBggEDo7GBAVQdqhJlPT9FObEkZ3CYa3GYW90/4m2V18EoP88NX33MIXNTuI73K1+YYg7N1VjyFrxeAzlMd2TWdu8HKFTByy+iJvkHwBrLBtrzUtOc+Ds25OLkdHPOsrYiSREr+XW04ffa063vJnKggeedNs2BMqzp4JeiKFCq5KlS1kdYCWlnwtmWlak+YqDVm3oRLX8LsDD0M8SNYp5/I7cfO+7i25JEsGRTW/ukE8AMxfSo1dk9WEM9nwRP/8EG42Hb9LliFYaUPKryTlckW7IQ+KEMSXvwkybqoBkBYdPuQOh",
+    salt="03/q2b",
+)
+
 # %%
 probe = kv_retrieval_batch(16 * 64, 16, query_index=torch.arange(16).repeat_interleave(64), generator=99)
 rows = torch.arange(len(probe.tokens))
@@ -857,10 +914,10 @@ and {torch.stack([tune_acc[("extrap", s)][0, 1] for s in SEEDS]).mean():.2f}."""
 # ## Quiz
 #
 # Each question has an answer cell, a check cell and, below them, an explanation cell that opens
-# once your answer is right. Multiple-choice answers are letters in a string, e.g.
-# `q1_answer = "A"`. The checks you can read compare salted hashes, so they do not print the
-# answer, but they are self-checks: four letters can simply be tried. A class edition keeps its
-# checks hidden.
+# once your answer is right (Q2b was asked in section 2, before its measurement). Multiple-choice
+# answers are letters in a string, e.g. `q1_answer = "A"`. The checks you can read compare salted
+# hashes, so they do not print the answer, but they are self-checks: four letters can simply be
+# tried. A class edition keeps its checks hidden.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
@@ -931,7 +988,7 @@ assert check_choice(q1_answer, "aa35186fb6c11094484c248a0957f81dca8d7f8289431cfe
 # %%
 explain(
     q1_answer,
-    "sealed:8VTYp5pldBh+IsbTxlUFac9+ObBaedpGC6rYfZuKRDljWMv5y34qET6Ap4qNKDrnijo6Kfcl5f/oNMUjMjPYTI/YK+LYCYiqVATAehMNCjxBBTeaDQ4ACD1VRjzR/qQBXIYabHnUZXR0lasATXIf+knpKjd9wTprPdcX/VhzwRKm0jtru8BveqWGFu6Mi7VUyG2fp1jklr3czr3skRb9vO8/lWmBbeOEvJ78UglyTmMk6TI4EI/m9HK59paavw6UHVro2wyaLsByMel69o+36F4Zru7RUE4hKTOquJbWV0rNCTWl7aujOjy0xKchS9ivorcq2nW2fKNVPivGZz4lxCe9hWfbVtHotiYhJsKT5nkfOZORjNZ02tlq6914atNZ6bIObdpZfRx67JNHckRTfnSdkF4MSzIC1jSVU9lXSJLaiVqjg82PbUTEwrpH8Y3+i+Y53lZe4FR8VVgffxKICCDau7c5QOb0YbAYl5MdloDOuTrFK4goFKUlI8/dGQQvRyZ9ZxUMHN9r88U4nC5KP3CttanRLQgQG507xPXqtPrujPcpll7VszE805SGyDML+yYGyPpKUB+bg3YJ7xTxzOlfRnGbWpA0Wa4PsLccVeV2oCH7JfZ9XUpJWJeDF/STky8G4uRR/53JQM1AJAxHoLelbOkWrnjTJkCEDAXvCV6K5LJpDnN2i4CQkQ6dD77z4WTv22oYqXklwFtqknCe6OT3cqG5wBK+Ajc8mLClDDw2bYeEVhL15QoBZpaXeI0WGJJtudOZYyLiSlxLZE6MeS35W7QUaxE3qSnFGIECNSlLnTIQnEhFHuUZSFj0dEq1Ypu3tmkXOlT/KR6oiwM2TUSRgqnzj1nlp24=",
+    "sealed:2WEXAvB6oCegDwSTy31eps9+ObBaedpGC6rYfZuKRDljWMv5y34qET6Ap4qNKDrnijo6Kfcl5f/oNMUjMjPYTI/YK+LYCYiqVATAehMNCjxBBTeaDQ4ACD1VRjzR/qQBXIYabHnUZXR0lasATXIf+knpKjd9wTprPdcX/VhzwRKm0jtru8BveqWGFu6Mi7VUyG2fp1jklr3czr3skRb9vO8/lWmBbeOEvJ78UglyTmMk6TI4EI/m9HK59paavw6UHVro2wyaLsByMel69o+36F4Zru7RUE4hKTOquJbWV0rNCTWl7aujOjy0xKchS9ivorcq2nW2fKNVPivGZz4lxCe9hWfbVtHotiYhJsKT5nkfOZORjNZ02tlq6914atNZ6bIObdpZfRx67JNHckRTfnSdkF4MSzIC1jSVU9lXSJLaiVqjg82PbUTEwrpH8Y3+i+Y53lZe4FR8VVgffxKICCDau7c5QOb0YbAYl5MdloDOuTrFK4goFKUlI8/dGQQvRyZ9ZxUMHN9r88U4nC5KP3CttanRLQgQG507xPXqtPrujPcpll7VszE805SGyDML+yYGyPpKUB+bg3YJ7xTxzOlfRnGbWpA0Wa4PsLccVeV2oCH7JfZ9XUpJWJeDF/STky8G4uRR/53JQMpYPwhd9Kyld6cBs3/YagmUQx3lDw3e6aEsFXkljorDmQ7UFLi2um+gw2cfoGpt2gRqhG2E6eX0fqr+zEGrBT9w3aWvCCBkasiKRRmn908UeZbeZZAKVtQwu9DNeyT/RAhLeACafGPuXaQfblQ1qQ7HE8ATYz5WkXwAmk1HUKwBDVPrc0qrfonj8HQOJAD8ZhmpmkotTFzdz7X+jVv36yicZFEtCOIR4O+xpfxHRRaXX91ZS8XbIr/mMuMoBb2Jiog/5PrJoarncd4fglU78r+lUBlXH8Q5levgsRmcrCPNRrl5ax74MMHRjefo1qqu0Ie2SzihfvYp9fGn7/FMyPWHLN869L3B+j6N1XAlWhb1bW6GOhFnMMWvCrSNMv7Y8zQL1riCh4WT1rZrggiR6L2OeTEMjdFWC/y3tQ5VX3R82J4uFNMPkOq2oFOQ5RCPIN/UeHs1+hh8syQWub1LvxmRbMSzF9THWpr598YSEOOX6ZEbdjJwwFRYAI686P72IErHfqvpuKjkEfymxxXXF1pkCO7i4oAVQL+zSxYlgDnWqf/jfK8udebLiX681+uxKeoqD0UIftG5zhECxcI4MPwt6ZwxWSSKym5vE/8Ll0TrhAvj/cZQm+26MCtpxmO3PWGM5vvm9QPd8r7C",
     salt="03/q1",
 )
 
@@ -989,60 +1046,6 @@ explain(
     q2_answer,
     "sealed:SUN3wsFdTVsdScDIeZ1RWaAKo39Ouu4UEy+SGBJt5mXYZCfuVeNVMlewrd9Rwd8TrNBGcqiGKnusoQFRMVgVggKnp408TZWoXco+4u/8siLuEZrJxEDXjlnVMm2c2v4WcIDVAaZyahAQx4gj7PzeyDzgLGA45tU6fK8VQGjcn15gJlJgjOXqmiY0ahOb0wsQKz8Vp9UyJ1SfPMr+mCN6LrIi+T0wgjJ+4xfHT6mROpTvj/TaAz6ouUVaT7RI4Q0X75eJwkC2vCxVVGSgGoYiWZlQfgOPZ5lSnMSlr2/Wf3/Jon3OFC5IquRlZ6PX5Uf9Ua/3xUgSRBeYGVtn7voshW64BGK3CT1KlkTWfDRoRJcCMUjijOxtbU5TUd4ohL6ZSkuAsP0kbjxN15CVRLFxb5kGS+LgqcP4r374zb+j9TmLmiIBq2/v/cK6ogcrqSyKy0UUFLB5fJdmGYDFOMqV1MIL2I1G3+67YKYrmdv6IQwl1nKtk2tznhRTNa6yVijuZ/S3UmGt0madcTvrBF3HxPUNkQ==",
     salt="03/q2",
-)
-
-# %% [raw] jupyter={"source_hidden": true}
-# # BEGIN QUESTION
-# name: q2b
-
-# %% [markdown]
-# **Q2b** (a harder follow-up to Q2). Section 2 measured where the two arms of the U come from in
-# the ALiBi models. Which account matches its measurements?
-#
-# - **A)** Both arms are learned: the edge-heavy training queries teach the model to favour both
-#   ends.
-# - **B)** Both come from the causal mask: early keys are seen by more queries, late ones sit
-#   nearest.
-# - **C)** Primacy comes from ALiBi's penalty at init; recency is learned from the edge-heavy
-#   queries.
-# - **D)** Recency comes from ALiBi's penalty at init; primacy is learned, anchored next to BOS.
-
-# %% [raw] jupyter={"source_hidden": true}
-# # BEGIN SOLUTION
-
-# %%
-q2b_answer = "D"  # SOLUTION
-
-# %% [raw] jupyter={"source_hidden": true}
-# # END SOLUTION
-
-# %% [raw] jupyter={"source_hidden": true}
-# # BEGIN TESTS
-
-# %%
-# FORM
-from course_utils.tools.quiz import normalize_choice
-
-assert normalize_choice(q2b_answer, "ABCD")
-
-# %%
-from course_utils.tools.quiz import check_choice
-
-assert check_choice(q2b_answer, "95467c81a4a0a6fb852a785dd3c4beadd9fd5d36c3fd1752293ad150db01f37c", salt="03/q2b"), (
-    "not yet: compare the retrieval head's weight by index untrained and trained (section 2's mechanism plot)"
-)
-
-# %% [raw] jupyter={"source_hidden": true}
-# # END TESTS
-
-# %% [raw] jupyter={"source_hidden": true}
-# # END QUESTION
-
-# %%
-explain(
-    q2b_answer,
-    "sealed:97uverX/zuAW2Vf8GAYEp3Emuf+7X4mBROGR3tjm3Y49z9Jif7DhrxJA2zwIyyEUjFK/nJjiqY7aIBuRs4/ZyVQYMbU07S+3rEm8pvUE+XTDVRHwLFNbMJz0RrYI+jychwvPKNCbCmpB1oohX3C8Ikn4lWiK5wOnRd7hJzP/Z0abL6t8Rjlr5HDhhbqcRxyavZSZ6UeO3ynNBcbKGzy+VUSXXP2F0cfMQ2OwOJHdyZdFWLKxyIJ6aBkvq3k5EkyKunWsnvHbiPFcKT/BabzRAHLLVo4YHNNMqFTREmKbYBLlXxRYVEsShEQzsZ7pxQwJygkE/nFwlJbaRsmpsAmOcq6RxXsf0BdA0AdWck5GhHCiQ9Izsa6S5gU9Ue0PsOK1PTFG2r8ZUqKfE30nI0ksUf8KbPhpnLGzZ5w6DYPSGpma4bFecZdRrAOmyGIoNBX0ioL/vUyBUmV67mhGsbf4mAYbBgItLIo17UBl5DWWt3wVYfTxtoJwfjCOSwTmZUoH2XGua4j1OXxcKsBu/9+QttZpFuJHJ0Tii2TwmkmCYMqyVry4gJUOyccGeCH7dLCeTwICCJeHFVdVdqBKlab1FeHE0c6RauTOYmNyt469V1EYoaZ1J33nNp3NTv47x6ordo8meUNpyEf3PXmgMd+GDcLpUadSB3/k",
-    salt="03/q2b",
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -1204,28 +1207,28 @@ assert tuple(rope_rotate(torch.zeros(3, 4), torch.arange(3), 10.0).shape) == (3,
 # %%
 import torch
 
-_x = torch.randn(6, 8, generator=torch.Generator().manual_seed(0))
+from course_utils.core.positional import PartialRoPE, RoPE
+from course_utils.tools.quiz import check_rounded, fingerprint, unavailable
+
+_x = torch.randn(6, 8, generator=torch.Generator().manual_seed(0), dtype=torch.float64)
 _pos = torch.tensor([0, 3, 7, 11, 2, 40])
-_half = 4
-_theta = 100.0 ** (-torch.arange(_half, dtype=torch.float64) * 2 / 8)  # written here, from the formula
-_angle = _pos.double()[:, None] * _theta[None, :]
-_a, _b = _x[:, :_half].double(), _x[:, _half:].double()
-_reference = torch.cat([_a * _angle.cos() - _b * _angle.sin(), _a * _angle.sin() + _b * _angle.cos()], dim=-1)
-_got = rope_rotate(_x, _pos, 100.0)
-assert torch.allclose(_got.double().norm(dim=-1), _x.double().norm(dim=-1), atol=1e-4), (
-    "a rotation keeps every vector's length"
-)
-assert torch.allclose(_got[0].double(), _x[0].double(), atol=1e-5), "position 0 is no rotation"
-assert torch.allclose(_got.double(), _reference, atol=1e-4), (
-    "not yet: check the angles position · base^(-2c/d), the direction of rotation, and that channel c pairs "
-    "with c + d/2 (not with c + 1)"
+with unavailable(RoPE, PartialRoPE, namespace=globals()):
+    _got = rope_rotate(_x, _pos, 100.0)
+assert tuple(_got.shape) == (6, 8), "the output has the shape of x"
+assert torch.allclose(_got.double().norm(dim=-1), _x.norm(dim=-1), atol=1e-4), "a rotation keeps every vector's length"
+assert torch.allclose(_got[0].double(), _x[0], atol=1e-5), "position 0 is no rotation"
+assert check_rounded(
+    fingerprint(_got), "b3bc739d8db45a352e3ea8ba0d2e028ad3d808b2224b5e2bed3fe2b97c43ab2f", salt="03/q4", decimals=3
+), (
+    "not yet: re-read the question for the angle of each pair and which channels pair up; section 1 shows the "
+    "direction of rotation"
 )
 
 # %%
 # HIDDEN
 import torch
 
-from course_utils.core.positional import RoPE
+from course_utils.core.positional import PartialRoPE, RoPE
 from course_utils.tools.quiz import unavailable
 
 _x = torch.randn(9, 16, generator=torch.Generator().manual_seed(1))
@@ -1234,9 +1237,9 @@ _theta = 500.0 ** (-torch.arange(8, dtype=torch.float64) * 2 / 16)
 _angle = _pos.double()[:, None] * _theta[None, :]
 _a, _b = _x[:, :8].double(), _x[:, 8:].double()
 _reference = torch.cat([_a * _angle.cos() - _b * _angle.sin(), _a * _angle.sin() + _b * _angle.cos()], dim=-1)
-with unavailable(RoPE, namespace=globals()):
+with unavailable(RoPE, PartialRoPE, namespace=globals()):
     _got = rope_rotate(_x, _pos, 500.0)
-assert torch.allclose(_got.double(), _reference, atol=1e-4)
+torch.testing.assert_close(_got.double(), _reference, rtol=1e-4, atol=1e-4)
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
@@ -1286,7 +1289,7 @@ assert check_rounded(
 # HIDDEN
 import math
 
-assert abs(q5_ratio - math.exp(5)) < 0.01
+assert abs(q5_ratio - math.exp(5)) < 0.05 + 1e-9
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
@@ -1316,8 +1319,8 @@ explain(
 # - **A)** It rises in every seed: the pairs sit farther from BOS, so no old token competes with
 #   them.
 # - **B)** It stays near 1.0 in every seed: each query-to-pair distance was seen in training.
-# - **C)** No rule: the fillers sit at untrained distances, so seeds can lose very different
-#   amounts.
+# - **C)** It falls by different amounts in different seeds: the fillers sit at untrained
+#   distances.
 # - **D)** It falls to chance in every seed: RoPE cannot encode positions past the 39 it trained
 #   on.
 #

@@ -193,7 +193,7 @@ assert normalize_choice(q1_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q1_answer, "35051efc5dd950693c4574fa8e503082002e0fda64f669eaf572b90c5e813774", salt="08/q1"), (
-    "not yet: what is E[exp(c·S)] for S ~ N(0, 1), and does it depend on the distance?"
+    "not yet: run the measurement below and compare the log-n column's first and last rows"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -255,6 +255,10 @@ for i, t0 in enumerate(STARTS):
         + " ".join(f"{mass[(name, 2)][i]:16.2f}" for name in SCHEMES)
         + f" {f'± {mass_se[(SCHEMES[-1], 2)][i]:.2f}':>16s} {closed_form[2][i]:15.2f}"
     )
+print(
+    "mass on [512, 1024) / mass on [1, 2): "
+    + ", ".join(f"{name} {mass[(name, 2)][-1] / mass[(name, 2)][0]:.0f}" for name in SCHEMES)
+)
 
 # %%
 fig, axes = plt.subplots(1, 3, figsize=(15, 4))
@@ -288,12 +292,12 @@ fig = finish(fig, f"Gaussian scores, τ = {TAU:g}: only the scale-invariant tran
 fig
 
 # %% [markdown]
-# Reading the measurement:
-# - Plain softmax puts total attention on a range in proportion to its number of keys: [512, 1024)
-#   gets hundreds of times the mass of [1, 2). As a context grows, ever more attention drifts to
-#   far, mostly irrelevant tokens: dilution, seen by distance.
-# - Log-n scaling sharpens every logit by the same factor. That changes the scale of the mass but
-#   not its growth with t, and it does not depend on distance at all.
+# Reading the measurement (question 1 asked for the log-n ratio on the last printed line):
+# - Plain softmax puts total attention on a range in proportion to its number of keys (its ratio on
+#   the last line). As a context grows, ever more attention drifts to far, mostly irrelevant
+#   tokens: dilution, seen by distance.
+# - Log-n scaling multiplies every logit by the same factor at every distance: set its ratio on the
+#   last line beside plain softmax's.
 # - The scale-invariant transform gives every range [t, 2t) about the same mass, e^½·τ·log 2 for
 #   t ≫ τ, on the closed form to within the Monte-Carlo error (a few standard errors in the far
 #   ranges, where the log-normal tail makes the mean noisy). Also note `a_t² + m_t = 1`: that makes
@@ -304,8 +308,8 @@ fig
 # ### Why a_t cannot be folded into q or k
 #
 # A per-query factor (log-n scaling) is a multiplication of q: any fused kernel runs it. The
-# offset m_t is an additive bias that depends on i − j, like ALiBi: a kernel needs a bias matrix or
-# a built-in bias function for it. The multiplier a_t is worse: scaling query i by u_i and key j by
+# offset m_t is an additive bias that depends on i − j, as ALiBi's is (question 4 asks what such
+# biases need from a kernel). The multiplier a_t is harder: scaling query i by u_i and key j by
 # v_j multiplies the score by u_i·v_j, so a_t could be folded in only if `log a_{i−j} = log u_i +
 # log v_j` for some u, v. The best such fit on the causal part of a 256 × 256 grid, by least
 # squares:
@@ -770,14 +774,14 @@ keeping 6 of 8 frequencies the transform does not rescue RoPE's unseen rotations
 # **Q2** (seed 003). Which two conditions do Anson, Wang and Aitchison propose for effective
 # long-context attention?
 #
-# - **A)** Each query's attention sums to one at every length, and its entropy grows like log n, so
-#   that it spreads over the new keys.
-# - **B)** The logits are sharpened by log n / log L, and the mass on the keys beyond the training
-#   length is held at zero.
-# - **C)** The weights on the near keys stay exactly as they were in training, and the far keys
-#   share a fixed total that does not depend on n.
-# - **D)** Each distance range [t, 2t) gets about the same total attention, and within a range
-#   attention is as peaked far as near.
+# - **A)** The total attention on each key is the same at every distance, and a query's entropy grows
+#   like log n, so that attention spreads over the new keys.
+# - **B)** The total attention on the first L keys stays what it was in training, and the attention
+#   on the keys beyond L is spread evenly over them.
+# - **C)** A query's total attention and the entropy of its attention both stay what they were at
+#   the training length, whatever the context length n.
+# - **D)** The total attention on each range [t, 2t) is about the same for every t, and attention
+#   within a far range is about as sparse as within a near one.
 #
 # The demonstration: section 2's measurement, near and far.
 
@@ -810,7 +814,7 @@ assert normalize_choice(q2_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q2_answer, "4cad7559422ed3c5853dc2d02ee9167b730490dcb75ec255f6c03871833fcd13", salt="08/q2"), (
-    "not yet: section 2 measures the two conditions, one per panel type; which two quantities?"
+    "not yet: section 2 measures the two conditions, one per panel type; which two quantities, over what?"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -822,7 +826,7 @@ assert check_choice(q2_answer, "4cad7559422ed3c5853dc2d02ee9167b730490dcb75ec255
 # %%
 explain(
     q2_answer,
-    "sealed:hdT17bLTtPsd9G7M+B1rKIO7eUC9T+XJVKEAQ7zxDLfNil3cJOfLjCC439vl/QXFFwKqKhY9VpW54/NE5x7pQ41Lfl+38NlhTusntSxZdkTSUgIPrRXsQMdLWXJi61YswuD1/nfucA3p05bPSfjp/G98S4KxJluSTGYv5XZIluWuJJa+Qq8QadyCuWlhg0StVrjMN2fq/o/j+lxgi4G12gbSfjA0PUzOtlngf8fGi1wIbQiWoTNDYhWsZ8ZbkKlhGxtr9J2tsyd7tPpQwwgg9NiLZm8gcMx+dbZZQLRZn399C6jYtvExYMublxIRlrliY8TPyfdCNJzNUBe67ozLgI2ugLQMGLrmby1f2cLwXdC0gr7uHqr0u2GrdoT2TB4VGRd3INkQjAaP4INw6VdzUCfYiJwys0qGyyXdZdSU28kgdRjuBZYHz90MLIVU4nRXYnFZGK45AyrDzC0+cngM9Nj9bNmBzSSMzx0lFzaiP/QDcZhDPzD131meySamTgVCTHWC7mc48U1IqeVke1Zd/Df0fiGiauHPiVaPQqPlrO7nd/8z7YTZU7A4ZzC5gGlQIrIpahECw93NIhGaKGSA4QJuS0qiYNtg8m1/eeCEOcL5oWRdjHK5SoZGqJk8aUB2piroCZ1EIX9q7LPeWlN+p9DqatHs5OHKUt39TOQlm/R3yI70/zxQffLhdh+8WY60mVxfriCsGSkDG3hTfA3U30pvcZJfyZZ7S+kelsOfh9ey6LWLBOYE/kOE0N8qc+V1lOSly16vadvOV/uKYM9Dd7/H1BQbYhde+Nttyp+a8lChLUMfAb2ZjwA89Zy617Hcz0JtcjRUpOqH6IHei05KPluloMP5VoVvuo90tjb/NZ3zGUfraYXLxBX/ZYW0blOHoSik42CYJlLB2AvHeE7/85M7oZ4tD361O840",
+    "sealed:AdoTdNY4maON5rn3Zya2mIO7eUC9T+XJVKEAQ7zxDLfNil3cJOfLjCC439vl/QXFFwKqKhY9VpW54/NE5x7pQ41Lfl+38NlhTusntSxZdkTSUgIPrRXsQMdLWXJi61YswuD1/nfucA3p05bPSfjp/G98S4KxJluSTGYv5XZIluWuJJa+Qq8QadyCuWlhg0StVrjMN2fq/o/j+lxgi4G12gbSfjA0PUzOtlngf8fGi1wIbQiWoTNDYhWsZ8ZbkKlhGxtr9J2tsyd7tPpQwwgg9NiLZm8gcMx+dbZZQLRZn399C6jYtvExYMublxIRlrliY8TPyfdCNJzNUBe67ozLgI2ugLQMGLrmby1f2cLwXdC0gr7uHqr0u2GrdoT2TB4VGRd3INkQjAaP4INw6VdzUCfYiJwys0qGyyXdZdSU28kgdRjuBZYHz90MLIVU4nRXYnFZGK45AyrDzC0+cngM9Nj9bNmBzSSMzx0lFzaiP/QDcZhEIji4xVaUjHKkDxlfCSWO72ck/FUc6PQye1JBrj27fDy8f/iBjlzKWPzlveziPvB9vo7RU682b27q1GNUPvM4cREAwtGBPBKWa2DP60NrDlDxNMdttyt6YqaQLd/75HYJj365Ho1Q5s0gZEwk9SH+C5FFczxq5PfcS0Ni5dD5cdmp9q+FQseyHuc6hfltgJzovilSd+v7OBT1W5i0ml1driHqUC5LCjBFPwHY1ElpIoMXyZYvSOYDk9/R08u/rfORE/YfsETL3dQtY+Vuk7DrikK+JdjPEvGFfY8EA6PKkVcaaRJFrMVnzYvS51HkYlBdBqeByxsz/NurzPSTzwN7OypBtvfE7Nnen0RMcRqwoMPhEtFsuspi/zDkJJ3SVkjrfNaN2QiyJJKocknA4Hy98yWGMBvVnQ2Ib0D9p5c39cokHn6gJcNz4TpKQs0i6mkyCm2TH9eg1pUDRYSOS7YH/IUDFV8KXOAOTs0A51dThuwjHGMyOvHDaL0muAM8QruKdWdqQhOeNMVN06bJkCOYxM6KWG5mDq84w92y1+c5LrYW3OFPu8IYVwOVhuskAA==",
     salt="08/q2",
 )
 
@@ -834,14 +838,14 @@ explain(
 # **Q3.** Why can a *position-dependent* transform of the logits help a model trained on short
 # contexts work on longer ones?
 #
-# - **A)** Each range [t, 2t) keeps about the same total attention, so a longer context adds a few
-#   octaves: the near keys' share falls like 1/log n, not L/n.
-# - **B)** It multiplies every logit by the same factor, log n / log L, so the near keys keep exactly
-#   the share of attention they had in training, at any length.
-# - **C)** It penalises far keys so strongly that attention beyond the training length goes to
-#   zero, so the model sees only the window it was trained on.
-# - **D)** It gives every key the same expected weight whatever its distance from the query, so the
-#   far keys are not at a disadvantage as the context grows.
+# - **A)** The near keys' share falls like 1/log n, not like L/n: each doubling of the context
+#   adds about one more range's worth of mass.
+# - **B)** The near keys keep exactly the share of attention they had in training, because the far
+#   keys' total mass is held fixed as n grows.
+# - **C)** The near keys' share falls like L/n, as with plain softmax, but the far logits are
+#   sharper, so a far key that matches can still win.
+# - **D)** The near keys' share grows with n, because m_t shrinks each far key's weight faster than
+#   the number of far keys grows.
 #
 # The demonstration: the expected share of a query's attention that goes to keys *beyond* distance
 # 64 (the training length), for Gaussian scores, from section 2's closed form, as the number of
@@ -889,7 +893,7 @@ assert check_choice(q3_answer, "bb019bb60397b7ec2cdc49e8be90fc5ab0c1fab164ea0687
 # %%
 explain(
     q3_answer,
-    "sealed:0WeN0V3DRlO2L3QSJc128IZo78FgcUriJ3scQNjbHraqlJPccs26w376LrEDtfCKEKb22iX2VCFYibQ6Uq19fJilOTL4iavYq4G6oRpdJTrnEydv9btNY4lkGvLlbHAekPkSplnoHy/pABpg2x+vuNzYTu9KbOY3jWUe6fLMj4g4L6I6OhVyDae+gXOtjYo7ik1diBqCpyZBZzz72Gn4hcysy2opq+Y6Ov2GGyutC+ZOEr5hC+TZy/cP8orhfXCQRxFSfqumC7dmxBs+e83Mp1m+J0JOOGzuGSOAV41Mymzz2uAwCrw1F/oR8uBLweOPAAlpFmzV2Z/K58Jn33qe+fsN+0/7vDG2477q0EaSadMYwSPDjIeA+/wgKipDpucnhIpCg9DntPcK80lmjxR/Ob8W5IP2JZQdtqqunG1WDpD5In+7oqnRSt/7RmtxoR1iy4R/lqz2Pi8x1qVzt4bNqA0PGd5vczD+G6LQD8L/d5f06H8pezK+nEN+9R8IrGZRF8RqMl/FBKGCZxpB65QM/VR8H5992eFU71TyuKoacVBC6FqEanlxTIcHCmacGsnG1sIhbjtFkKKmSwLwCNp2aAnzPbQASu8OGSRu16Vki7OT59NM9jJZ+Zl8oT8Y7qoFcMCluaqusQK39/JcYKMDSkxYVv9grmaJU74BYNwlINxTpo4v1ZMeGRyHnf8kGwyti+2Kg5VblRjRSmIxXLLGk0YXxOkxFb3jGhQ6gJogvJwFV/QyIOZq9wkuCBWOFBw7dJDPAjgwunC0DhyW7vsVw5hRfBfkaB3CQ81QVmZ0o9NCBldI4vtcw4l9we0rITimU5Qa+VAzu+rhnFPK1cL5iRuRJGQc26rm3uYRHydSX5/ATkq4ADdbfQCiqKo4MbddzUbvjvOPD1xrxofjjBDA",
+    "sealed:vH2zp2qoanOeof/lUmAAH4Zo78FgcUriJ3scQNjbHraqlJPccs26w2P4NLcQ8IuRWqagx3+iVi5Jnv08QP9ud5KjbXPujruM+JS/oRpDJSTxH2p96egGLJNlXbXsd3EUkK1V/xS8QjrpFUI6yB+6/4ySC+9DbPctw2Nb9fPHy9k5IrVjawFzG62+j3mlh4o7ik1diBqCpyZBZzz7xH/vjJq72T5up/sgbvyNGzugA6lEBKd8BOPE1vhb743qfXeQQ0NENqixF/hqxUI1fNqYol6uNgMWbym8RmTFVsRQwXOqleguHPFzVbtP6/ARnfqfWlF+CmKDgNfK8sRm32CT/alD9Uvw733z6aWsglDae8kPiD7Ajc6C+eRlZnIHr6hxi4gDxKfg7r996lFvxgozK7kesJ34O8AVobf8gDtYGZD5Knuw8KPVS43mS31xphRqjtd7g7mzOCMk1+Zqs5Ge6UwIApdvaT36SezGBtGtYd/86To/Jm7whlcw9VcIuWBQF9ZjJV/IAKrRLAtZ89FY/VN0UI1llO9L91T8suZTahhC0kGfPmJ8DZsSDmacF83NhY4qZnJfjPbiT0f7F44iYwT7IfMRGPoPFjkg3ORgw72HoodB63NX7IZ2oz8t6KsFas2h6+ykpluvsu9AYKweW0xdXO4w7WeVFrgVJpJ3Nd1Y75Q6lI4FHgGQ3P82GQf6jKWbgoJbggLZXnMxV7uDgRINzvNlG6DiTVp1xZ0ippwIU/9hZ6N6pFpqEBWUUxogINbdGjszunWpS1n5sbFBhY5aYRTzaA/FVM1bVW5kv4EOBlYB/bIF0do0xqNqbSWgEJ1fqlQguPT82xOD2si8jhffOH8c2rnzyfFVUS1LX5nJRQ25SSVLeB3hrOg2Kqdd2k/kwO+aQl0ki5L4lk3OV2L91nM0nmM9tPWXzHXLfAf796n1imdNJ3tub+TDkA7s/252bS6/gA4P4z0yTB2O2CiOoEElSsHa7zJIqAK7ADQInYJvlx+SpmWH+w==",
     salt="08/q3",
 )
 
@@ -898,24 +902,19 @@ explain(
 # name: q4
 
 # %% [markdown]
-# **Q4.** What does the transform cost?
+# **Q4.** Section 2's fold test asks whether a function of (i, j) splits as x_i + y_j. Carry it over
+# to the additive terms. A fused kernel takes only q, k, v and a causal flag; before calling it you
+# may rescale q and k and append channels to them. Which of these logit transforms can it then run
+# exactly?
 #
-# - **A)** Nothing extra: a_t and m_t fold into the query and key projections, so any fused kernel
-#   runs the transform, as it runs log-n scaling.
-# - **B)** The O(n²) scores plus an elementwise step; a_t depends on i − j, so the kernel must apply
-#   it in its tiles (FlexAttention's `score_mod`).
-# - **C)** A bias matrix only: m_t is an additive bias like ALiBi's, and a_t is a per-query factor
-#   that folds into q, like the log-n factor does.
-# - **D)** The full n × n matrix, stored for the backward pass: the transform has no form that a
-#   tiled kernel could recompute from q and k, tile by tile.
-#
-# The demonstration: section 2's fold test.
-
-# %%
-print(
-    f"best q/k fold of log a_(i-j): residual {best_separable_fit_error(log_a):.3f}; "
-    f"of the log-n factor below 1e-10: {best_separable_fit_error(log_logn.contiguous()) < 1e-10}"
-)
+# - **A)** Log-n scaling alone: a bias that depends on the distance i − j, ALiBi's or m_t, needs a
+#   bias matrix or a bias function, and the kernel takes neither.
+# - **B)** Log-n scaling and causal ALiBi: −m·(i − j) is a constant per query, which the softmax
+#   ignores, plus a term per key that an appended channel carries.
+# - **C)** Log-n scaling, ALiBi and m_t alone: each is a factor per query or an additive bias, and
+#   additive biases fold into q and k; only the multiplier a_t does not.
+# - **D)** All four, a_t included: the kernel recomputes each score from q and k, tile by tile, so
+#   any function of i − j can be folded in before the call.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -939,7 +938,7 @@ assert normalize_choice(q4_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q4_answer, "390e7ad805e23e8b101dc0a84f154495c46acfad901486f31cce0b357bfbe1cb", salt="08/q4"), (
-    "not yet: compare the fold residuals of a_t and of the log-n factor in section 2"
+    "not yet: write each additive term as a function of i and j, and ask whether it is a sum x_i + y_j"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -951,8 +950,22 @@ assert check_choice(q4_answer, "390e7ad805e23e8b101dc0a84f154495c46acfad901486f3
 # %%
 explain(
     q4_answer,
-    "sealed:4biL04kJJtra8SwCxaOMa5+9Xfo5yndKJ/7EdlheqyhbZxJLXmYXd4CtafwSTgb0wn8o9S+uW+hSsWUASCz7LuzQiSoH3BN/oNkaU8k9Ai3zV7iEka095szAa3Um3FZwGD34hpu2qru80yiY2HHIY9ib5cvwkUazJrCV9SAvQcDgD0kCDrmZAmsZgWlS5xub2CNohmdo9a852pHWhUP+ois0NfIoeajIUD+QPOI2iFuGpe+dO/9R+1+Sefqq/j/Q+/ZoB3Q8BDJWUo5iIW6mT5fGDkDKGVSy+2JHsZYPZUUiO1xHulcCKCs2o5ZkA85mA5a91Pzc/p6hfVuQ/sC/O2kni6G+9nWHVcY5FiHJ1LSEjf6Hi5PU/o3/p2ddyzuwnDL9/tyfqQ1rGfbATHJJsdW0xqJb297YxDzIDAlSsOPkLWI5bg+S3HAiqZODG1sMpdfCNBXjZz3DVSrVLqzBHPlSj30NiurEcfiqYF5mt8nKcUECfgiyPuHXybsW34bk0EqOYG4gy2MCqr59EEVRdu5a5fXIaKBuAGDziFS12rPMHCkIk7Y19Jsn8gTN91hMXCO1M5QM+27OGnI1qZQnyi8KfAV0FGZpQu+KBN/cyxNERo/s2DyUi9vijT6p4KC7+L3ixCa2zt7JNnksy3UJzRCVjJm/d1rzStBQAqM8zQR/Dn/T5baxj1OQZhxoawFS7+O4PQrGMjS3qRSE2tdmjOxjiOlsjW7D+xuCWsFHzd6F/0i1w85zxLmkFjREA/9InqSsl8Fy5QIvFqrPNAWnDOw5F7JJkyjhJd20LsPLxlzVfO9UAu0LLCAZ+sk=",
+    "sealed:iFevijwQL24YIjzJRr6Ykoe6X/cjmGVHNfTCalJeqyhbY15IUmANbIXkavxAARmh02U073qwW+VK+Huugyz5EuqCjiALlRQ+oO4TQ5o9HGTGc7yjjOQ/osrSOfLCNxvRx3T/wRxNA7uhkmnR2Po00dY2Idajmg+txGyaqW4eRYWzClgAFesPpNkVHKobqgeEjD5wjy5+5+I5m5TR1xD4uzwjbLA6PLDIWSzeLuM6lUyGo6WdM7HXU6ySYLns6zzVo6JpBTo1GTtBUpsnMXXoUIbGFlGZWFH27GMUrJ1aZQl1PFULqx8VZzN/54d+RoFwQoWWgLZtaZv2egjD75KuP39mi6K0pDuDEM1wRTXA0b6Cyr+GzdLVron/pyJSyyq9jS78/8Xcrx85AuuJHycPvJzug+tBk96OzSHWARYHs/D+dS0mgJiPdq6jSSmBVF4G9pzCNVTqP3HJEmTbFPiVFfAdkntCj+CRdO+qZlIwv8OPVC0JRUF92hLYhbVU5Yi3nUqfYHcg0mMfqvwuSXRUIqhUqeHeNq1+G2GhhRy2m7bXHz8Gx5Jm6940+hXEpQxQVTK1I5EZ5HPCBjx075s8wD9eVCZzdmAoEeeLAsPHykoFQ4O212fbzJXFjD/sr6+p+PjijSeMydLUZe7HMWeqCVy8h9T2FgWnB9cEiUTAyh12UtM4vvOHkRyXP059bwtS9Oj7O0dUz9Ly41HQidEowvcrlZZnzCaI9SWaHode2N7Wtl38w9Bi2/X6UzRCR+RGhuy2jccr8E07FL2ccgOgBOwtUgOxn2agJtjgNd6TiE3fOP4RQ74dKjMPvoo7+yofvpdwR0YtCirzax2gvaOXqR76StA5zxzxIpGd4nxgzpxtARj+YDRvKLQiZYUfZm1eA1QB6X0D0H0C2qgaLTUX943w0nEVd6qwrREw5Zv1ObcUxk0W1jQ6yQL1vPOf79W7pCPpY8pIKIJRXCya2kmlh/idhVfEIhNRwqyHvEZ26MIaTTNSkr9bnAw0KN0KPrVKpWuNFVr5yR8a5E+68r7a1LqlZ/ALz+CpBTB/Z9guT9ksgGBWChEYGX8pMjrvNWZ5ikFvQt9sQFPIckmzFo63ivqJw29WlwxpA9wSSO1RXNiRXq/4E//4PdwZGINWGY52Ba3n/ok+VW59VwdYOKkA1baudo6t3q9A75x7pjPjeq1JUNbs6I0vqW+OsZQ=",
     salt="08/q4",
+)
+
+# %% [markdown]
+# The fold test of section 2, run on the additive terms (the best fit x_i + y_j over the causal part
+# of a 256 × 256 grid; ALiBi with slope 0.5):
+
+# %%
+pos_i, pos_j = torch.arange(n_fold, dtype=torch.float64)[:, None], torch.arange(n_fold, dtype=torch.float64)[None, :]
+alibi_bias = -0.5 * (pos_i - pos_j)
+m_table = scale_invariant_coefficients((pos_i - pos_j).clamp_min(0), TAU)[1]
+print(f"ALiBi bias: best additive fold residual below 1e-9: {best_separable_fit_error(alibi_bias) < 1e-9}")
+print(
+    f"m_t:        best additive fold residual {best_separable_fit_error(m_table):.3f} "
+    f"(spread {m_table[dist > 0].std().item():.3f})"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -963,8 +976,8 @@ explain(
 # %% [markdown]
 # **Q5.** Derive the offset. For `S ~ N(0, 1)`, `E[exp(a·S + m)] = exp(a²/2 + m)`. Given any
 # multiplier a_t, which offset m_t makes `E[exp(L_t)] = e^{1/2} / (1 + t/τ)`? Write
-# `offset(a, t, tau)` (tensors in, tensor out). The check compares your offset with a reference
-# written in the test, for multipliers that are not the paper's.
+# `offset(a, t, tau)` (tensors in, tensor out). The check hashes your offsets for multipliers that
+# are not the paper's, with the course's coefficient functions unavailable.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -997,29 +1010,60 @@ assert isinstance(_m, torch.Tensor) and tuple(_m.shape) == (3,), "a tensor with 
 # %%
 import torch
 
+from course_utils.chapters.scale_invariant import expected_mass, flex_score_mod, scale_invariant_logits
+from course_utils.core.logits import ScaleInvariantLogits, scale_invariant_coefficients
+from course_utils.tools.quiz import check_rounded, fingerprint, unavailable
+
 _t = torch.tensor([0.0, 1.0, 5.0, 40.0, 300.0], dtype=torch.float64)
-for _tau in (1.0, 10.0):
-    for _a in (torch.full_like(_t, 0.5), torch.linspace(0.3, 2.0, 5, dtype=torch.float64)):
-        _want = 0.5 - torch.log(1 + _t / _tau) - _a * _a / 2  # log E[e^(aS)] = a²/2
-        assert torch.allclose(offset(_a, _t, _tau), _want, rtol=1e-6, atol=1e-9), (
-            f"not yet (tau = {_tau}): solve a²/2 + m = log of the target, for any a, not only the paper's"
-        )
+_parts = []
+with unavailable(
+    expected_mass,
+    flex_score_mod,
+    scale_invariant_logits,
+    ScaleInvariantLogits,
+    scale_invariant_coefficients,
+    namespace=globals(),
+):
+    for _tau in (1.0, 10.0):
+        for _a in (torch.full_like(_t, 0.5), torch.linspace(0.3, 2.0, 5, dtype=torch.float64)):
+            _m = offset(_a, _t, _tau)
+            assert tuple(_m.shape) == tuple(_t.shape), "one offset per distance"
+            _parts.append(_m.double())
+_places = 3  # the fingerprint's rounding (an exercise, not a numeric answer)
+assert check_rounded(
+    fingerprint(torch.cat(_parts)),
+    "250b1875eaca04024907df5fc87a600eac0527b59e4e5d4d59b60fdf2619298a",
+    salt="08/q5",
+    decimals=_places,
+), (
+    "not yet: the target must hold for every multiplier a, not only the paper's; recheck the algebra from the "
+    "prompt's two formulas"
+)
 
 # %%
 # HIDDEN
 import torch
 
-from course_utils.chapters.scale_invariant import expected_mass
-from course_utils.core.logits import scale_invariant_coefficients
+from course_utils.chapters.scale_invariant import expected_mass, flex_score_mod, scale_invariant_logits
+from course_utils.core.logits import ScaleInvariantLogits, scale_invariant_coefficients
 from course_utils.tools.quiz import unavailable
 
 _t = torch.arange(0.0, 500.0, 7.0, dtype=torch.float64)
 _a, _m = scale_invariant_coefficients(_t, 10.0)
-with unavailable(expected_mass, scale_invariant_coefficients, namespace=globals()):
+with unavailable(
+    expected_mass,
+    flex_score_mod,
+    scale_invariant_logits,
+    ScaleInvariantLogits,
+    scale_invariant_coefficients,
+    namespace=globals(),
+):
     _got_paper = offset(_a, _t, 10.0)
     _got_other = offset(_a + 0.3, _t, 3.0)
-torch.testing.assert_close(_got_paper, _m)
-torch.testing.assert_close(_got_other, 0.5 - torch.log(1 + _t / 3.0) - (_a + 0.3) ** 2 / 2)
+torch.testing.assert_close(_got_paper.double(), _m, rtol=1e-5, atol=1e-6)
+torch.testing.assert_close(
+    _got_other.double(), 0.5 - torch.log(1 + _t / 3.0) - (_a + 0.3) ** 2 / 2, rtol=1e-5, atol=1e-6
+)
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
@@ -1045,20 +1089,23 @@ print("a_t² + m_t = 1 at every distance:", torch.allclose(a_check**2 + m_check,
 # points: 2
 
 # %% [markdown]
-# **Q6.** Implement the transform for one head: `transform(scores, tau)` takes causal scores
-# `(n, n)` (row i = query, column j = key) and returns `a_t·S + m_t` with t = i − j, and −inf for
-# keys after the query. The check compares it with a reference written in the test.
+# **Q6.** Section 1 transforms the square scores of a whole sequence. When a model decodes with a
+# KV cache, the queries are a block of the sequence and the keys are every position so far. Write
+# `transform(scores, tau, start)`: `scores` is `(m, n)`, row i the query at position `start + i`
+# and column j the key at position j; return `a_t·S + m_t` with t the distance from the key to its
+# query, and −inf for keys after their query. The check hashes your output for a few blocks, with
+# the course's transform functions unavailable.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 
 # %%
-def transform(scores, tau):
-    """Scale-invariant logits of causal scores (n, n); -inf above the diagonal."""
+def transform(scores, tau, start):
+    """Scale-invariant logits of a block of queries at positions start ... start + m - 1 against keys 0 ... n - 1."""
     # BEGIN SOLUTION
-    n = scores.shape[-1]
-    t = (torch.arange(n)[:, None] - torch.arange(n)[None, :]).to(scores.dtype)
+    m, n = scores.shape
+    t = ((start + torch.arange(m))[:, None] - torch.arange(n)[None, :]).to(scores.dtype)  # (m, n)
     log_term = torch.log1p(t.clamp_min(0) / tau)
     out = torch.sqrt(1 + 2 * log_term) * scores - 2 * log_term
     return out.masked_fill(t < 0, float("-inf"))
@@ -1077,43 +1124,66 @@ import torch
 
 from course_utils.tools.quiz import require_signature
 
-require_signature(transform, "scores", "tau")
-_out = transform(torch.zeros(3, 3, dtype=torch.float64), 10.0)
-assert isinstance(_out, torch.Tensor) and tuple(_out.shape) == (3, 3), "a tensor of shape (n, n)"
+require_signature(transform, "scores", "tau", "start")
+_out = transform(torch.zeros(2, 5, dtype=torch.float64), 10.0, 3)
+assert isinstance(_out, torch.Tensor) and tuple(_out.shape) == (2, 5), "a tensor of the scores' shape (m, n)"
 
 # %%
 import torch
 
+from course_utils.chapters.scale_invariant import expected_mass, flex_score_mod, scale_invariant_logits
+from course_utils.core.logits import ScaleInvariantLogits, make_logit_transform, scale_invariant_coefficients
+from course_utils.tools.quiz import check_rounded, fingerprint, unavailable
+
 _g = torch.Generator().manual_seed(4)
-for _n, _tau in ((7, 10.0), (12, 2.0)):
-    _s = torch.randn(_n, _n, generator=_g, dtype=torch.float64)
-    _d = (torch.arange(_n)[:, None] - torch.arange(_n)[None, :]).double()  # t = i - j
-    _log = torch.log(1 + _d.clamp_min(0) / _tau)
-    _want = torch.sqrt(1 + 2 * _log) * _s - 2 * _log
-    _out = transform(_s, _tau)
-    _past = _d >= 0
-    assert torch.all(torch.isneginf(_out[~_past])), "not yet: keys after the query (j > i) must be -inf"
-    assert torch.allclose(_out[_past], _want[_past], rtol=1e-6, atol=1e-9), (
-        f"not yet (n = {_n}, tau = {_tau}): a_t * S + m_t with t = i - j, as section 1 defines a_t and m_t"
-    )
+_parts = []
+with unavailable(
+    expected_mass,
+    flex_score_mod,
+    scale_invariant_logits,
+    ScaleInvariantLogits,
+    make_logit_transform,
+    scale_invariant_coefficients,
+    namespace=globals(),
+):
+    for _m, _n, _start, _tau in ((3, 8, 5, 10.0), (4, 4, 0, 2.0), (2, 9, 3, 0.5), (1, 12, 11, 10.0)):
+        _s = torch.randn(_m, _n, generator=_g, dtype=torch.float64)
+        _out = transform(_s, _tau, _start)
+        assert tuple(_out.shape) == (_m, _n), "a tensor of the scores' shape (m, n)"
+        _parts.append(_out.double().clamp_min(-50.0).flatten())  # -inf (a key after its query) -> -50
+_places = 3  # the fingerprint's rounding (an exercise, not a numeric answer)
+assert check_rounded(
+    fingerprint(torch.cat(_parts)),
+    "bbb63992109444b56d654ddc5b45455ced3da125b3ae2e4aafbdb94634eedd51",
+    salt="08/q6",
+    decimals=_places,
+), "not yet: find each query's and each key's position in the sequence, then apply section 1's definitions"
 
 # %%
 # HIDDEN
 import torch
 
-from course_utils.chapters.scale_invariant import scale_invariant_logits
-from course_utils.core.logits import scale_invariant_coefficients
+from course_utils.chapters.scale_invariant import expected_mass, flex_score_mod, scale_invariant_logits
+from course_utils.core.logits import ScaleInvariantLogits, make_logit_transform, scale_invariant_coefficients
 from course_utils.tools.quiz import unavailable
 
 _g = torch.Generator().manual_seed(5)
-for _tau in (1.0, 10.0, 50.0):
-    _s = torch.randn(12, 12, generator=_g, dtype=torch.float64)
-    _d = (torch.arange(12)[:, None] - torch.arange(12)[None, :]).double()
+for _m, _n, _start, _tau in ((5, 12, 7, 1.0), (12, 12, 0, 10.0), (3, 20, 9, 50.0)):
+    _s = torch.randn(_m, _n, generator=_g, dtype=torch.float64)
+    _d = (_start + torch.arange(_m)[:, None] - torch.arange(_n)[None, :]).double()  # query position - key position
     _log = torch.log(1 + _d.clamp_min(0) / _tau)
     _want = (torch.sqrt(1 + 2 * _log) * _s - 2 * _log).masked_fill(_d < 0, float("-inf"))
-    with unavailable(scale_invariant_logits, scale_invariant_coefficients, namespace=globals()):
-        _got = transform(_s, _tau)
-    torch.testing.assert_close(_got, _want)
+    with unavailable(
+        expected_mass,
+        flex_score_mod,
+        scale_invariant_logits,
+        ScaleInvariantLogits,
+        make_logit_transform,
+        scale_invariant_coefficients,
+        namespace=globals(),
+    ):
+        _got = transform(_s, _tau, _start)
+    torch.testing.assert_close(_got.double(), _want, rtol=1e-5, atol=1e-6)
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS

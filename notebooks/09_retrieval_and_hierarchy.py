@@ -136,7 +136,7 @@ for name in MODELS:
 # notebook 03); it stays in the tables, in grey in the figures, and out of the means. From here on
 # the long task is K = 64 (131 tokens).
 #
-# ## 2. Retrieval augmentation: don't store everything, retrieve what matters
+# ## 2. Retrieval augmentation: cut into chunks, score them, keep the best
 #
 # Cut the 64 pairs into 4 chunks of 16 (a length the model was trained on), score each chunk
 # against the question, keep the best one and give the model `BOS <chunk> SEP kq`. The first score
@@ -291,7 +291,7 @@ axes[0].set(
     ylim=(0, 1.05),
     xlabel="chunk size (pairs)",
     ylabel="recall@1",
-    title="The retriever misses more as chunks grow",
+    title="Recall@1 by chunk size",
 )
 axes[1].set(
     xscale="log",
@@ -306,14 +306,16 @@ axes[0].legend(fontsize=8)
 axes[1].legend(fontsize=7, loc="lower left")
 for ax in axes:
     ax.minorticks_off()  # only the four chunk sizes on the log axis
-fig = finish(fig, "A real retriever: recall falls with chunk size, and end-to-end accuracy with it")
+fig = finish(fig, "A real retriever: recall@1 and end-to-end accuracy by chunk size")
 fig
 
 # %% [markdown]
 # End-to-end accuracy is close to recall@1 × the oracle's accuracy: a missed chunk almost never
 # contains the answer, and a found one is answered as well as the oracle's. Small chunks help
-# twice: the pooled vector is less diluted and the model reads a length it was trained on. Large
-# chunks lose on both counts (32 pairs is twice the training range). A real system has a third
+# twice: the pooled vector is less diluted and the model reads a length it was trained on. Recall@1
+# falls from 4 to 16 pairs per chunk, then rises a little at 32, where only two chunks compete
+# (chance 0.50 in the table); end-to-end accuracy still falls there, because 32 pairs is twice the
+# training range. A real system has a third
 # force this task lacks: small chunks cut the evidence apart.
 #
 # ### Lost in the middle, inside the retrieved context
@@ -342,8 +344,8 @@ for name in MODELS:
 # %% [markdown]
 # **Takeaway.** With retrieval, the model's end-to-end accuracy is about recall × its
 # in-distribution accuracy: the exact-match oracle has recall 1 by construction,
-# while a mean-pooled embedding retriever loses recall as chunks grow, notebook 02's dilution
-# inside the retriever. Where the relevant chunk sits in a short retrieved context matters little
+# while a mean-pooled embedding retriever loses recall from 4 to 16 pairs per chunk, notebook 02's
+# dilution inside the retriever (at 32 pairs only two chunks compete, and recall rises a little). Where the relevant chunk sits in a short retrieved context matters little
 # for these models, which were trained on every position of 4–16 pairs (the per-seed numbers above
 # say how little); Liu et al.'s U comes from models with a positional preference, like notebook
 # 03's edge-trained ones.
@@ -380,6 +382,62 @@ for name in MODELS:
         f"{name:8s} K = 64: full {full[(name, K)]:.2f}, hierarchical {hierarchical[name]:.2f}, "
         f"retrieval {retrieved[name]:.2f}"
     )
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN QUESTION
+# name: q2
+
+# %% [markdown]
+# **Q2** (predict, then measure). The map-reduce above reads every chunk and keeps the most
+# confident answer. For each of the three ALiBi models it scores below reading all 64 pairs at once
+# (printed above). Before the measurement that follows the question, predict what holds it back.
+#
+# - **A)** A chunk without the query key still answers confidently, as the models never saw one,
+#   so the top chunk is often a wrong one.
+# - **B)** Each chunk is read at a length outside the models' training range, so even the chunk
+#   that holds the query key is answered badly.
+# - **C)** The chunk that holds the key is answered worse than the oracle answers it, since it has
+#   lost the context of the other 48 pairs.
+# - **D)** One number per chunk loses the answer whenever two chunks hold the query key, which
+#   happens in most of the sequences.
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN SOLUTION
+
+# %%
+q2_answer = "A"  # SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN TESTS
+
+# %%
+# FORM
+from course_utils.tools.quiz import normalize_choice
+
+assert normalize_choice(q2_answer, "ABCD")
+
+# %%
+from course_utils.tools.quiz import check_choice
+
+assert check_choice(q2_answer, "afeb44a4aeab39fdfbbfcf8ce82ac29f5c121e5c119978d30cb0250bfc16fd28", salt="09/q2"), (
+    "not yet: compare each option with what the cells after this question measure"
+)
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END TESTS
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END QUESTION
+
+# %%
+explain(
+    q2_answer,
+    "sealed:/MWsBS3ut2JVhwEz4moMzszV+pJWZhzEk4HcgPEXfxVo4baYTxGPKJPBpS+LDZDhddeSb+PxvTfgTpS/kiWIcEUSnTdAL8vjq5w3VJsx6+NkeUWokbILuThABRIWzkxE7rJ/Ei2OSUh9yozbr76a4DGnZO4dDKgCWpjPBW87zADGNpWM5g9++LmRlZ39LxiAlqUqoJT3f0DTu+g3vDGjoScd6XEX1jZ9Re2V0nQheDumtx4TJG2WygybDAW2YdMACZRg5lC6/B/02BAq/oRFdVHKGvA1CECk6vA5dx5Z2LSwvKzfTC4/JIMjuP7v7HFg/rqHjDnrq1fU+L3600mAzwXMU1e3Em0NP5zkXsNFnUt4yvtjnxz5S5S9iGTikFxCOstbtAj7S3kyucBtuq9pz39FkDXVmU6zYiyD1lqZurJ+Fe1Jp8LPt9M/KIu3g8u2b/YAaa6ZTPVb50w0QfbzXveizSUaPTLPe8xGcmIAdq9mk2PWPe6t565fv1li0ppzUYE6hZjW3QzrHbPmn5XhxbqeCKCWwqXC2yQAkaTg/HwR/2nthUPOQsUzONfG8S9CHjOJ9UnQcqTqJdzXD66+eTpmWPQnmvegEVjENKruGhsCPAh7XPXZiRwPhKML13JEh7Xf/M1sUTc3d6mr0HYdxiy84XcFn2HcwunnXquPFwktFK/lUrTfv7OeSUsb8bIVYzl4ksKxKOyH2aqFq551+HR439TE+CHOusxTUmpiuW5RZ/QDpOa2l+rx5O6mKnCyyQV9/Ak8q0IiIsrEeHK+jUbADrUuAgqaifHsffW2zzmKFw/pLkWdzzBd9phyqlOKDZpEWAPaTQA8wGLM1z1RgfzyFdisfvH809FXaafg23NRog==",
+    salt="09/q2",
+)
 
 # %% [markdown]
 # The reducer works only if a chunk *without* the answer says so by being unsure: the confidence
@@ -551,10 +609,10 @@ models stay weak with or without retrieval.""")
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
-# name: q2
+# name: q3
 
 # %% [markdown]
-# **Q2** (seed 001, question 7). Retrieval augmentation addresses long context by:
+# **Q3** (seed 001, question 7). Retrieval augmentation addresses long context by:
 #
 # - **A)** Storing everything
 # - **B)** Not storing everything, retrieve relevant parts instead
@@ -568,123 +626,6 @@ print(
     f"tokens shown: {n_chunk} of {n_full}; accuracy {mean(retrieved):.2f} with retrieval vs "
     f"{np.mean([full[(n, K)] for n in names if n != 'rope-s1']):.2f} with everything"
 )
-
-# %% [raw] jupyter={"source_hidden": true}
-# # BEGIN SOLUTION
-
-# %%
-q2_answer = "B"  # SOLUTION
-
-# %% [raw] jupyter={"source_hidden": true}
-# # END SOLUTION
-
-# %% [raw] jupyter={"source_hidden": true}
-# # BEGIN TESTS
-
-# %%
-# FORM
-from course_utils.tools.quiz import normalize_choice
-
-assert normalize_choice(q2_answer, "ABCD")
-
-# %%
-from course_utils.tools.quiz import check_choice
-
-assert check_choice(q2_answer, "56b5fa47cd238be8906ee94ecf0c1d38425e2816a3bb2751a0fbbd341a17675f", salt="09/q2"), (
-    "not yet: what does section 2 give the model instead of the 64 pairs?"
-)
-
-# %% [raw] jupyter={"source_hidden": true}
-# # END TESTS
-
-# %% [raw] jupyter={"source_hidden": true}
-# # END QUESTION
-
-# %%
-explain(
-    q2_answer,
-    "sealed:caqGo9dRZ/p5h9c8NSLiVaDDGFDQQAILKqh6uJk5WZNpG7k6jaSwNpMR7ey8mr75v6XLjv2jN6Yd1Wag+4TskLbFhUG3ZycUUPkVElxh9mMlz27hXdqVnerfTD6cCh9YZWaffl4M9zOiUX/S965XzdP4Fo9fQwuLbMyfThHB/qXzEuIWzC7GbCnq2q86vQAlJ1EEs4UwRi9rNZDMGkN/Qdd/gkvodM/FIuJHnU8bZXrGtEpBNZWrkPtVocLpU04E/TS3pHmciXCeclqc+leYnhv7TdQ0BGhKB7e/chdA2Ec62iSXxH1bsKhzPZePzVWzsJKB+3hWnp0BYNcb/9fX75R+UPVFhpEiJjPXbZinsc+00lgl8KaWXS/SoADpfNu5QjUNeiWTukWXnVrx5h2ClXGWInMaz2wL0Rwtc//tjs3Nosalkv8ypVJdCds+hItxzdAtuVK6N5RC59+z9YgvvYdbb+XoJRLs8Fh6+tlNkOKmFtqA3xyvROCgkcDIpi0E6jGTKnrkfe/nggPmRiThYQu6lkLZBaj4iIFzONoMQ9TfqDL8K+r7XmKT4BX4WIasx+kqRbPFKfO57x6XtSm8IlEWn0tPNYcT4tffdHyrOoLGj3PQl9Eom4Xe1YEGm+tK+fCmxPz/jdTNpXDBnd27XfDHSj9HzUmSwDj7mQxCX0NwBok=",
-    salt="09/q2",
-)
-
-# %% [raw] jupyter={"source_hidden": true}
-# # BEGIN QUESTION
-# name: q2b
-
-# %% [markdown]
-# **Q2b** (a harder follow-up). In section 2, oracle retrieval brings the accuracy at K = 64 back to
-# about each model's accuracy at K = 16. What does that show about why the models failed on the
-# full 64 pairs?
-#
-# - **A)** They had not learned the task well: the retrieved chunk adds information about the
-#   answer that the full input did not give them.
-# - **B)** The chunk keeps the positions its pairs had in the 131-token input, and the models can
-#   read those positions once the other pairs are gone.
-# - **C)** Any retriever would do as well: once the input is as short as in training, which chunk
-#   the model is shown barely matters.
-# - **D)** The models can still do the task; what broke them is an input longer than any in
-#   training, and a 16-pair chunk is back in their range.
-
-# %% [raw] jupyter={"source_hidden": true}
-# # BEGIN SOLUTION
-
-# %%
-q2b_answer = "D"  # SOLUTION
-
-# %% [raw] jupyter={"source_hidden": true}
-# # END SOLUTION
-
-# %% [raw] jupyter={"source_hidden": true}
-# # BEGIN TESTS
-
-# %%
-# FORM
-from course_utils.tools.quiz import normalize_choice
-
-assert normalize_choice(q2b_answer, "ABCD")
-
-# %%
-from course_utils.tools.quiz import check_choice
-
-assert check_choice(q2b_answer, "8c643117106593c902f6fbb2bafd61724cd98ac366063d3a06d349668faaf113", salt="09/q2b"), (
-    "not yet: compare what the model reads with the oracle (by hand, section 2) with its training inputs"
-)
-
-# %% [raw] jupyter={"source_hidden": true}
-# # END TESTS
-
-# %% [raw] jupyter={"source_hidden": true}
-# # END QUESTION
-
-# %%
-explain(
-    q2b_answer,
-    "sealed:pW/bLS47UGrXv5JeNUMZXg9DSymZ6nzktqlm+/FX4mu5ZLLNs4p00x+8U0qOLnTOes+vd8HipAR3f52FAonBAOPTutRyC91Pf5m8dOyEFhvZg6Y5+OBReCOswL6sXIZu2MeFlBcde78iYnNYeSFvwH1VmFtwiWM4zqy7N4TxPY1yFxiBLzZapHfmly1yA5Mv5ozAiUvKya71MWv0ehtgIexxixn37xefg3Er1uVd/tkQ90uQ2ONTpz2/sdCKVbiAvgsWlWem7cB9C3diFCDk9WfH+S++Csvh8GEALD+dGNXco/J97XyZFNIbQr4hTBhF/GCjEHKAlLex8/gtb8QDjjYCVygHxNNNfvxP7sVITpaWlp5RX3PNYt3Fm2FCXbAW7Tkr6GOUfMq97pzrfur7onv9+5AfAmWZSWhA9e6hou/nxG+i1tsO0U933Ks7TdKh/7iMkMA49HLsXBg1qTCSWpTG74SyHPGdpX2cp9DG/K3HIs2Ys+9Ro5yJb1d0V3WiKVIuasxCXanosCNhRbluf662GAcydZnpPxR22e3FxBLP+vb+zFsTQEMzby01G7Eb8PbXyDQZCKlRG8ODQ9kb969XYdbjoKGy8e0YdsVPLUQKotZCaBiaBu529NAt5TqfZBlOhEa+q5s4wrW24MMdgZATT58GXp9ACH3dRcAxr+Lo/8GCCglBYsvGstSi+t8jCAxsxC3eGnCjYHmkPGqtlTkQIJWxpb4mhfu3qST0RGsWuF+Z61n8FxjfvDH8HmAf6LrE5rr+v9OOV5QVUthM/SybXR3bXFFlC/tzx+fhfbJcCMzmKzAwc9vB6A==",
-    salt="09/q2b",
-)
-
-# %% [raw] jupyter={"source_hidden": true}
-# # BEGIN QUESTION
-# name: q3
-
-# %% [markdown]
-# **Q3** (seed 001, question 8). Hierarchical processing for long context:
-#
-# - **A)** Process all at once
-# - **B)** Summarize then process
-# - **C)** Ignore hierarchy
-# - **D)** Use single layer
-#
-# The demonstration: section 3's summaries, one (answer, probability) pair per chunk.
-
-# %%
-_, summaries = hierarchical_answer(MODELS["rope-s2"], tokens[:2], CHUNK)
-for row, summary in enumerate(summaries):
-    print(
-        f"sequence {row}: (answer, probability) per chunk:",
-        ", ".join(f"({int(a)}, {p:.2f})" for a, p in summary.tolist()),
-        f"; true answer {int(answers[row])}",
-    )
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -708,7 +649,7 @@ assert normalize_choice(q3_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q3_answer, "69c1e9761c246f3b8606a8e0a9bb5b8ba4afd46d0172e8b11e01c4e60dfa80e1", salt="09/q3"), (
-    "not yet: what does section 3 keep from each chunk, and what does it do with it?"
+    "not yet: what does section 2 give the model instead of the 64 pairs?"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -720,7 +661,7 @@ assert check_choice(q3_answer, "69c1e9761c246f3b8606a8e0a9bb5b8ba4afd46d0172e8b1
 # %%
 explain(
     q3_answer,
-    "sealed:qbeF+xs8Sv6MdVvQeqvVYXqKbfJn+HvfO674RKh3378YLlDe0Wv2bH93ajTt1jpZb74OS+JDcJpPDGDmDlecPdacMOkUrJRnrwz5+jSauFsZ6NV/JONbDkQe/31wRDd22tVD01SsFihs29Z3Q/1NuQqXBarV74QrthEzjQwn1jRbzhpLB1XVZ7FXQJk97Tl5n8y6xHOCg/4l7Y0zAQFr9DMZp6WJXOPttQyE8cLFO6WxbGlmyuwo8cbNn/bmDnbnO9wGBEVdE9swHbE4szZc8zGL2WBJSbFWzoDxdQQjZRpjcwV/Mpd2gJwlDO4gya3itYJ3oxNlCuEZFs3/dEwlJAhX2AeYOK69A707DJebXd1x7Z74HKjbtfl1/DjpBgH4vLqI+WdwX6fkBinFX4kI23WR8TPvUTJQyn+RSNw0T3BHVn3jGLIT03GnHclIeqeUnwt4vTrKVZd/aDkiuOFNfbr55vPMm76ruKTz/bwFZIP07bJ+6DQAw7cfZeKSPPNVyqE65nhRXrN6ELoYjFRZhqtBOz+PU1TH",
+    "sealed:/d3MnwIwI0IwTMRg3XfhtWCGfPJv727WPu3yTe133vAPI0aN1Gr/KyxhaDf4wSteKqJbWvBJfN8fGXr3DlyaK8CEMOkUrJRgrwbgqWOcvhAFptZoJONbDkQd62JpBTF33tJNnma9ATl3x5gxH68ArBKBBb7W74Um/x01wkIkkylYzl8VQgXWa7BQQI46uDYyy9SzySzBzuwh9t8zWEw1oGEP7aWUQPXt5VHGptPYcKGxe2cv6vdtssTMnfruS2rhP5RVRUpXE8A7CbEv9ioapzjOlXZSQ6hfnIDgJlMgbxp8ZAFmNZx1gIcjRe4syLq2/JVr7RRvDfEFA47nOkg7NRJZijKeJaS9Bq8+QpnIHNd8v9/tXqjDs7w84TjpEwr+6a6c9nJ9S6H+GmzYXcwYw3Kc9DTmGjJ31nGXAdQyBnlCE27uTJFagDaxQIFIeaeQy0NlsC2LQYF7fTkopK9NcKettvjKkLmruKTz/bweddf15a57qTZP2boTb/aSM/4a2q1u4HEUE7hiEqoE3h1YwP9FP2aHTkOM5IYiNTN82zeLedLB/j9IBNQ/C2oDpybKlHmti1FZkRr7uQR74BrU3QSAgQm1V2F14Ib1WKFFg+7at56gezg5lF0f7MoCKphjk89Jh+R4XN5guLt5yHuT7gzZSLMCA1TRoxC3IqlZnw5N8R8=",
     salt="09/q3",
 )
 
@@ -729,24 +670,24 @@ explain(
 # name: q3b
 
 # %% [markdown]
-# **Q3b** (a harder follow-up). Section 3's map-reduce reads every chunk and keeps the most
-# confident answer. For each of the three ALiBi models it scores below reading all 64 pairs at
-# once. What holds it back?
+# **Q3b** (a harder follow-up). In section 2, oracle retrieval brings the accuracy at K = 64 back to
+# about each model's accuracy at K = 16. What does that show about why the models failed on the
+# full 64 pairs?
 #
-# - **A)** A chunk without the query key still answers confidently, as the models never saw one,
-#   so the top chunk is often a wrong one.
-# - **B)** Each chunk is read at a length outside the models' training range, so even the chunk
-#   that holds the query key is answered badly.
-# - **C)** The chunk that holds the key is answered worse than the oracle answers it, since it has
-#   lost the context of the other 48 pairs.
-# - **D)** One number per chunk loses the answer whenever two chunks hold the query key, which
-#   happens in most of the sequences.
+# - **A)** They had not learned the task well: the retrieved chunk adds information about the
+#   answer that the full input did not give them.
+# - **B)** The chunk keeps the positions its pairs had in the 131-token input, and the models can
+#   read those positions once the other pairs are gone.
+# - **C)** Any retriever would do as well: once the input is as short as in training, which chunk
+#   the model is shown barely matters.
+# - **D)** The models can still do the task; what broke them is an input longer than any in
+#   training, and a 16-pair chunk is back in their range.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
-q3b_answer = "A"  # SOLUTION
+q3b_answer = "D"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -763,8 +704,8 @@ assert normalize_choice(q3b_answer, "ABCD")
 # %%
 from course_utils.tools.quiz import check_choice
 
-assert check_choice(q3b_answer, "d3b956657a9868ea7b9b0c887eff3566c2ffa52a135fa254e9407edc96d2fbc2", salt="09/q3b"), (
-    "not yet: look at section 3's confidence histograms and AUROC"
+assert check_choice(q3b_answer, "4a34633733e3de091810a39288af4f1180c23d2e39d0fc3b34a681e0ee3a05e8", salt="09/q3b"), (
+    "not yet: compare what the model reads with the oracle (by hand, section 2) with its training inputs"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -776,7 +717,7 @@ assert check_choice(q3b_answer, "d3b956657a9868ea7b9b0c887eff3566c2ffa52a135fa25
 # %%
 explain(
     q3b_answer,
-    "sealed:WoKoP+ny2pMlRMIqTz00k6awLHZOLpC+MkVLSuc9vImL4zMzVJq48llbpancpNXJ9z++5uAFD2UzepIc60eOWfqUR+ruiVqEglwJNEVAYf/EOXGXpaDSVWIAchAS5LdKHk4Tw4m6GuyPJ4AcBdzZZA2us7SwbJvRlIpS5Szjx7iNFmq+ezxdxJaNLFUXAzA3MaPjh0M/y8f8Nzgkh9j1oLMZIKY6dT6WLyOVCsY88kGpAEkrqkZNF5ObGGRnEp1Koyr3kalqV4O6hUCfei+dwcGVFSITOQJm4BXJASMBeXsUetQoml5kQ4ERMz6rhHHdn1zsYrkM7j34nsLLWmBpiADhXhSmZGON9bUTZwdIsfa6b7cjP1ujVTIQCuGu+M6B2Gtb/39DuhRsYexZ3ULqYXS/N+siqY3F/sFpKpLhJH0WcdwUUxRJ6idtsEbFFZnbP1c8F/n3/tSStmb9TCPHnvbBBCO9Idh6nf93X+v1UV6B3xXQsHar1cEiiE9Hor8NivWAR1uNlykAHij7bbbKbuKVtYWuoJmt53DfuEWKhOKiVAD/cKfHeyAZDU1bfCodibsNRh2a40CHvpQCDJm0o9HtCOQgGvTy5CZPrgs0W9SQ4GJhDol0npTECJi1aJTIewVJjDD7fVtpS+TBRokOQ4hN6oxQS2bMeuSsrC7OwJtsCx0HXHzKNmhRuwW3t9BpLc1SQ7El9X8TeEJ8Pca6dOt+8vAxv+HUsp5upnf+aR6UlQLrMYb8+QD2dl+xy/0nj9alPr0SNOJOAAKXe+cnXfjILE2F2f0IfTmemBjwTi+MuIPPJjouNPQ=",
+    "sealed:Jn+P0qFJ73qaGpAHCY/QE4i8ZOIiNcOO8e0GYe3D2rT7HLY0WoxtU+ksmHqCPY2+unjdfQ9Gae8SrZzMN3N0RRk/O1VrskCEO4RLlE6Mc7sgQhPCpDuIkP0lusWrQCGyQToNcmnAURxbY8XkV0VmDElVzimZt/Qkz8Wxv7Kol7VQeXcxph5LnrMH2/gaa8rFyCtcZmjCcVTFwI355kFdG0w8E86wlJK2zPXFBEorxBMqEWOLVfV5xY0xc/ZQAW8op+jd8BAIbCS2gwCUBFBq57If+pI/vSmBF35sIox2cnusm2qCxoHM0bMoAmxPsCk+ZIQE2K1TVG17kbBpBt1RRoE8AnY+hyoYQKHf4WlCnhMng9eicnFFIjpAMD3RJGivJsyf9hY8EzAsvV2iZw3+4PWuvtyK5S67HJIhwJ9PUohfjYtZllKbrIxL8JGEfJgykXEVEQicY3tLWA/Qat00rTtS4Tc8PdsDZSpgymOVXrYhHLrEr4SmS3jsvaIHJpJn6EIfnm9JEopLBXvGnMT6EAe32mHzyrDDPPXT/243YkBzNBT/mgLvrEnBprAKQBYD7a8ZC60EnFGb2aWvTkwALVGd0pjJAH5CIzLUyYQqbWXFXF9DWyOntm+SAqjdX2xfu3kr19arwiUQHcDrCEzNW0bZVlyW90Yd/DjOESNzyGhoF2PG6sluBUOiYLOt3LdzZMuwcwo1IVjbDQk7q1360B02U7i6hqg4E3MwtYp7nOkzZX4uTTp+dtaQE/iCP08mR2kPX5EfLUddf2W3igYKzrgUvqT63hOsH7vX+D18KY64k95vysmjZuWCJA==",
     salt="09/q3b",
 )
 
@@ -785,23 +726,29 @@ explain(
 # name: q4
 
 # %% [markdown]
-# **Q4.** Section 4 counts every FLOP. Map-reduce attends 2,520 (query, key) pairs per layer
-# against the full context's 8,646, yet its total FLOPs are only a few percent lower. Why?
+# **Q4** (seed 001, question 8). Hierarchical processing for long context:
 #
-# - **A)** Map-reduce pays for attention twice: once to map every chunk, and once more to reduce
-#   the four chunk summaries to one answer.
-# - **B)** The causal mask already halves the full context's attention, so cutting it into chunks
-#   saves nothing more on top of that.
-# - **C)** Most FLOPs here are the projections and the MLP, paid per token read, and map-reduce
-#   reads 140 tokens to the full context's 131.
-# - **D)** Map-reduce first runs a retriever over every chunk, and the retriever costs about as
-#   much as all of the attention that the chunks save.
+# - **A)** Process all at once
+# - **B)** Summarize then process
+# - **C)** Ignore hierarchy
+# - **D)** Use single layer
+#
+# The demonstration: section 3's summaries, one (answer, probability) pair per chunk.
+
+# %%
+_, summaries = hierarchical_answer(MODELS["rope-s2"], tokens[:2], CHUNK)
+for row, summary in enumerate(summaries):
+    print(
+        f"sequence {row}: (answer, probability) per chunk:",
+        ", ".join(f"({int(a)}, {p:.2f})" for a, p in summary.tolist()),
+        f"; true answer {int(answers[row])}",
+    )
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
-q4_answer = "C"  # SOLUTION
+q4_answer = "B"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -818,8 +765,8 @@ assert normalize_choice(q4_answer, "ABCD")
 # %%
 from course_utils.tools.quiz import check_choice
 
-assert check_choice(q4_answer, "eb13ec33d04a2dcd3834afc7d07a2cdf203c4b00cb2c61ae7c8ff0a35f08ebc2", salt="09/q4"), (
-    "not yet: split section 4's FLOP formula into its per-token and its per-pair terms"
+assert check_choice(q4_answer, "58b6e0f341a96bd5278e874e026b03e8020d02855e6e7644682c163b39b67542", salt="09/q4"), (
+    "not yet: what does section 3 keep from each chunk, and what does it do with it?"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -831,6 +778,61 @@ assert check_choice(q4_answer, "eb13ec33d04a2dcd3834afc7d07a2cdf203c4b00cb2c61ae
 # %%
 explain(
     q4_answer,
-    "sealed:+N3B1o5dcJyyQcRx+6YdgUGDec5inedcAp/N4FF9koa2gCu5KtBOGmFuSvLidGwPBygtVjUnhXekejvemuX905b1xfTLklRRibpf2pgsxlTYKd7eG061JcZlt4IpZA9rcVKqVeL9GgRSaLrlQCHyLxhrchTM7vjeAkH1ngANP3Vr+tYg8+Tyf3N/j5jn0bHZjHOANueYkIqR27xm2O1tWCw78CV+GbVlagGmrt5D22sCxuuqwZNRJh5lCUeaI3vyrDiLlNpCneWbDw0mVKBqe8O2qTSGbOJNRJJX/MOnnn9/20X6bhEuM+QkmpAD67HYKo1eMWBBFYuu7GL/LJF1pG6JAZWSzxPnh3EPoBasDc0cyfrJnYST8hU6cZrrzk1El7hzwOmEqfjl6wrmqswtxyaaTrnVZF++60LFIiG5wfezBztHkB9YSdaGQQifDRaxYBfR6FC7jQ7djsY8Id6DCMmvyyPyJgwdwO7nEITC6/DwJ4PPigEIFMWpIUpFZeG95PTl9sGDvF+69G+aUTMJAc3BYAiqKl4/6L3NGDr2AwPt2I1+OAwX1JiZNL3pbku15+VuVurF6DibstJBvvwF+9BPeZdgBJjeMMi6yb2EMEtmoqKt3Mg/dOLxoH8TiDsjPIhE/BO278y6wBfAHZb5VLhCz7a9Wft8sk3G7TCqO1xjQJaequMpSUMAiXqN2zQ73TSXbvdo8pFqdDgyH7Dw8BtLwzgXz0XQSgAAKCa8oCM6yl6A6n4qHZ02fWNiyWftrmKAb3L9OctdPxxK4FY/Fkze10NJOxB/H0d/7VCvWtYSMdaFd9q/CJ4ynw==",
+    "sealed:7AjhaSVJxndBKqOoPhsp7Gcx76yvk1uqFJQp/ZY9nSMZs8odrjXIHvkgGOY1bYVw2tW9urv1QcopOssCVM1vWwr2dQ92FMpu79vdaNzS6lNld9X5uyUHuT/mKT6wfNeUTXMeK8YHKAI6+KxvoRVH8DXSm2rlNb235hc5LugfJP3F/RzpdNS/je9QgNeHBgAXdMzhlCORn5GocCVloRiVt4FVuo7pi2awrqWg2c4iLRNCYGFw2GQIqVnkBIfrU8tWn+WV/BGCu3EaHnT/SLZI4s2RmEbjWmEOcrUU1y29yHYUCWK65Sb0uMdQaQoTxL9aOeg8NZfdOtoyhjlVxSTsy7AvG8MoQtj/MCrrJFpt77aYHEr43r2s6gW7kfTa4YZT1aibSkfCO/7+PMwgcT6AOXXI5Eq7rDpUMRA4LK2tvBE/zp98SsPAj6gDX3geLjunVXOi34Pba5K+FDQHzaJzvVKEDZAMJYVeXPc0szsSSYXMoiYiQNt38AKzCwuEUnz51MeazBfhbFAoLIy47V6BrNfvCS20S3pq",
     salt="09/q4",
+)
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN QUESTION
+# name: q5
+
+# %% [markdown]
+# **Q5.** Section 4 counts every FLOP. Map-reduce attends 2,520 (query, key) pairs per layer
+# against the full context's 8,646, yet its total FLOPs are only a few percent lower. Why?
+#
+# - **A)** Map-reduce pays for attention twice: once to map every chunk, and once more to reduce
+#   the four chunk summaries to one answer.
+# - **B)** The causal mask already halves the full context's attention, so cutting it into chunks
+#   saves nothing more on top of that.
+# - **C)** Most FLOPs here are the projections and the MLP, paid per token read, and map-reduce
+#   reads 140 tokens to the full context's 131.
+# - **D)** Map-reduce first runs a retriever over every chunk, and the retriever costs about as
+#   much as all of the attention that the chunks save.
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN SOLUTION
+
+# %%
+q5_answer = "C"  # SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN TESTS
+
+# %%
+# FORM
+from course_utils.tools.quiz import normalize_choice
+
+assert normalize_choice(q5_answer, "ABCD")
+
+# %%
+from course_utils.tools.quiz import check_choice
+
+assert check_choice(q5_answer, "76d83c0b2c9dbbad812a613153faed2cf6718da70aef902e921c635170f10acb", salt="09/q5"), (
+    "not yet: split section 4's FLOP formula into its per-token and its per-pair terms"
+)
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END TESTS
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END QUESTION
+
+# %%
+explain(
+    q5_answer,
+    "sealed:qpbKtx8yhu2A3/usBtkD86lL2yNj/ldKn1WtYW/qfRgPQRjd1x+XPLrPvozCVVYKeyVO61kccHyQg5DuXywuFvv3+Pt+37HI7BSHTWuuA3/h6mdD4b1xlyOCRgNGeZwei8UTbjwn7C6bru8rUHEO5wmy/XE/WmqOUs+NIhLX52hAKeQBuDH7WiiFxTZ0iJ7jvJ7uBi/gWk7VVw+nstXggDmFdoL7BF6f5RW3y1Uu7UpUOAaqzOzj5dhCAl7u9k6StdJWdPE3195wR9tKRvwtadTPJQQOoW/35zamMe8902fki2iZBS5ArjvYrrs7RSDdTlgyWu80eK6V0jqeWcMCtrWmpjs1jtQPaUrnp/fA+Tb2pklviApyCfBXbS6cK/hptD199FQG4KdUD4s2qoepY8eKCsWzSksN3voGKIyLza7G4tGvbhzxa0oz8VTPO71j1aqawweJUj1hXbmRRsnrKU2RUZx0g1lbg4NIso3Denn9lBGBkBJx0A7MDkfjNAUmGV0GTMKIBZEfi73JhAohoU/OanBPqBQQ020JqZFnUp2xjcE1iOqawx6KKLxenGlYvW+w7TXUcQotjWO+5LECfJRZQYzmS9C93VBUi5NJ+oWt9vgXr0pXBBotf6J119973mQQnIyaMyAZR7qAWjflErs8cn8qWsmxpY/jCgK5LFJM4ifLkOEaCA/XYJOf74F+fGgxrZnblvranGSvfYh+rYsr1okosrpDw5curWupmVDcouwpuYDgnVkJk4TUytBWudQL4i5pFgdBnpsTBr+quyH9klxkhU3M1l+SX14VdZKpzl8VVXgRtVQMrw==",
+    salt="09/q5",
 )

@@ -422,3 +422,25 @@ def test_unavailable_also_blocks_defaults_closures_subclasses_and_builtins() -> 
             by_sdpa(x)
     assert by_default(torch.zeros(2, 3)).shape == (2, 3) and by_sdpa(x).shape == x.shape  # restored
     assert Mine(8) is not None
+
+
+def test_unavailable_blocks_a_builtin_captured_in_a_notebook_function() -> None:
+    import torch.nn.functional as F
+
+    from course_utils.tools.quiz import unavailable
+
+    notebook: dict[str, Any] = {"F": F}
+    exec("def by_kwdefault(q, *, _f=F.scaled_dot_product_attention):\n    return _f(q, q, q)", notebook)
+    exec("def by_default(q, _f=F.scaled_dot_product_attention):\n    return _f(q, q, q)", notebook)
+    exec(
+        "def make():\n    f = F.scaled_dot_product_attention\n    def by_closure(q):\n        return f(q, q, q)\n"
+        "    return by_closure\nby_closure = make()",
+        notebook,
+    )
+    x = torch.zeros(1, 2, 4, 8)
+    with unavailable(F.scaled_dot_product_attention, namespace=dict(notebook)):
+        for name in ("by_kwdefault", "by_default", "by_closure"):
+            with pytest.raises(RuntimeError, match="not available"):
+                notebook[name](x)
+    for name in ("by_kwdefault", "by_default", "by_closure"):
+        assert notebook[name](x).shape == x.shape  # restored on exit

@@ -483,7 +483,8 @@ def unavailable(*objects: object, namespace: dict | None = None) -> Iterator[Non
       subclass of the class);
     - every name bound to one of `objects` in a loaded `course_utils` or `torch` module, in `namespace`
       (pass the test's `globals()`) and in the globals of every function in `namespace` (the notebook's
-      names, even when otter runs the test on a copy of them) is bound to a raising stub: this covers
+      names, even when otter runs the test on a copy of them) is bound to a raising stub, and so is
+      every default argument and closure variable of those functions that holds one: this covers
       built-in functions such as `torch.nn.functional.scaled_dot_product_attention`, whose code
       cannot be swapped.
 
@@ -518,7 +519,13 @@ def unavailable(*objects: object, namespace: dict | None = None) -> Iterator[Non
     if namespace is not None:
         spaces.append(namespace)
         spaces += [value.__globals__ for value in namespace.values() if isinstance(value, types.FunctionType)]
+
+    def blocked(value: object) -> bool:
+        return any(value is obj for obj in objects) and not isinstance(value, (type, types.FunctionType))
+
     renamed, seen = [], set()
+    captured: list[tuple[types.FunctionType, str, object]] = []  # (function, attribute, its old value)
+    cells: list[tuple[types.CellType, object]] = []
     try:
         for function, _ in swapped:
             function.__code__ = _blocked_code(function)
@@ -527,11 +534,33 @@ def unavailable(*objects: object, namespace: dict | None = None) -> Iterator[Non
                 continue
             seen.add(id(space))
             for key, value in list(space.items()):
-                if any(value is obj for obj in objects) and not isinstance(value, (type, types.FunctionType)):
+                if blocked(value):
                     renamed.append((space, key, value))
                     space[key] = stub_for(value)
+        for function in [v for v in (namespace or {}).values() if isinstance(v, types.FunctionType)]:
+            # a built-in captured as a default argument or in a closure: `def f(q, *, _f=F.sdpa)`
+            if function.__defaults__ and any(blocked(v) for v in function.__defaults__):
+                captured.append((function, "__defaults__", function.__defaults__))
+                function.__defaults__ = tuple(stub_for(v) if blocked(v) else v for v in function.__defaults__)
+            if function.__kwdefaults__ and any(blocked(v) for v in function.__kwdefaults__.values()):
+                captured.append((function, "__kwdefaults__", function.__kwdefaults__))
+                function.__kwdefaults__ = {
+                    k: stub_for(v) if blocked(v) else v for k, v in function.__kwdefaults__.items()
+                }
+            for cell in function.__closure__ or ():
+                try:
+                    content = cell.cell_contents
+                except ValueError:  # an empty cell
+                    continue
+                if blocked(content):
+                    cells.append((cell, content))
+                    cell.cell_contents = stub_for(content)
         yield
     finally:
+        for cell, content in reversed(cells):
+            cell.cell_contents = content
+        for function, attribute, value in reversed(captured):
+            setattr(function, attribute, value)
         for space, key, value in reversed(renamed):
             space[key] = value
         for function, code in swapped:

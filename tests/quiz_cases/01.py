@@ -12,6 +12,19 @@ def causal_attention(q, k, v):
     return torch.softmax(scores, dim=-1) @ v
 """
 
+# The notebook's own attention of section 6, which the test cells find among the notebook's names.
+_NOTEBOOK = """\
+import math
+import torch
+
+
+def attention_from_scratch(q, k, v, mask=None):
+    scores = q @ k.transpose(-2, -1) / math.sqrt(q.shape[-1])
+    if mask is not None:
+        scores = scores.masked_fill(~mask, float("-inf"))
+    return torch.softmax(scores, dim=-1) @ v, torch.softmax(scores, dim=-1)
+"""
+
 
 def _variant(old: str, new: str) -> str:
     assert old in _REFERENCE
@@ -30,11 +43,13 @@ CASES = {
         ],
     },
     "q3": {
+        "setup": _NOTEBOOK,
         "right": _REFERENCE,
         "wrong": [
             _variant(" / math.sqrt(q.shape[-1])", ""),  # no 1/sqrt(d)
             _variant("math.sqrt(q.shape[-1])", "q.shape[-1]"),  # 1/d instead of 1/sqrt(d)
             _variant(".tril()", ".tril(-1)"),  # off by one: a query may not see itself (the first row is nan)
+            _variant(".tril()", ".tril(1)"),  # off by one the other way: each query also sees the next key
             _variant(".tril()", ".triu()"),  # the future instead of the past
             _variant("~torch.ones", "torch.ones"),  # the mask inverted
             _variant("torch.softmax(scores, dim=-1)", "torch.softmax(scores, dim=-2)"),  # normalised over queries
@@ -42,7 +57,36 @@ CASES = {
         ],
         "cheats": [
             "from course_utils.core.attention import attention\n\n\n"
-            "def causal_attention(q, k, v):\n    return attention(q, k, v, causal=True)[0]\n"
+            "def causal_attention(q, k, v):\n    return attention(q, k, v, causal=True)[0]\n",
+            # PyTorch's fused attention, which the question forbids
+            "import torch.nn.functional as F\n\n\n"
+            "def causal_attention(q, k, v):\n    return F.scaled_dot_product_attention(q, k, v, is_causal=True)\n",
+            # the notebook's own attention of section 6, called with a causal mask
+            "import torch\n\n\n"
+            "def causal_attention(q, k, v):\n"
+            "    n = q.shape[-2]\n"
+            "    return attention_from_scratch(q, k, v, mask=torch.ones(n, n, dtype=torch.bool).tril())[0]\n",
+            # the course function captured in a closure, and as a keyword-only default argument
+            "from course_utils.core.attention import attention\n\n\n"
+            "def _make():\n    f = attention\n\n"
+            "    def causal_attention(q, k, v):\n        return f(q, k, v, causal=True)[0]\n\n"
+            "    return causal_attention\n\n\ncausal_attention = _make()\n",
+            "from course_utils.core.attention import attention\n\n\n"
+            "def causal_attention(q, k, v, *, _attention=attention):\n    return _attention(q, k, v, causal=True)[0]\n",
+            # the mask and scale written, the course's softmax borrowed
+            "import math\nimport torch\nfrom course_utils.core.attention import stable_softmax\n\n\n"
+            "def causal_attention(q, k, v):\n"
+            "    n = q.shape[-2]\n"
+            "    s = (q @ k.transpose(-2, -1) / math.sqrt(q.shape[-1]))"
+            '.masked_fill(~torch.ones(n, n, dtype=torch.bool).tril(), float("-inf"))\n'
+            "    return stable_softmax(s) @ v\n",
+            # PyTorch's fused attention captured as a keyword-only default argument
+            "import torch.nn.functional as F\n\n\n"
+            "def causal_attention(q, k, v, *, _f=F.scaled_dot_product_attention):\n"
+            "    return _f(q, k, v, is_causal=True)\n",
+            # chapter 06's blockwise attention
+            "from course_utils.chapters.flash import online_softmax_attention\n\n\n"
+            "def causal_attention(q, k, v):\n    return online_softmax_attention(q, k, v, causal=True)\n",
         ],
     },
     "q4": {
@@ -50,7 +94,7 @@ CASES = {
         "wrong": [
             "q4_distance = 6",  # the layer-2 offset itself
             "q4_distance = 1",  # the length-12 copier's split, 1 + 11
-            "q4_distance = 8",  # m
+            "q4_distance = 8",  # m (what layer-1 head 0 reads at copy queries, the direct route)
             "q4_distance = 14",  # the offsets added instead of splitting m
             "q4_distance = 11",  # the length-12 copier's layer-2 offset
         ],

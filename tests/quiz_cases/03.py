@@ -56,7 +56,26 @@ CASES = {
             "from course_utils.core.positional import RoPE\n\n\n"
             "def rope_rotate(x, positions, base=10000.0):\n"
             "    rotated, _ = RoPE(x.shape[-1], base=base).rotate(x[None, None], x[None, None], positions, positions)\n"
-            "    return rotated[0, 0]\n"
+            "    return rotated[0, 0]\n",
+            # the subclass with every frequency kept
+            "from course_utils.core.positional import PartialRoPE\n\n\n"
+            "def rope_rotate(x, positions, base=10000.0):\n"
+            "    rope = PartialRoPE(x.shape[-1], base, p=1.0)\n"
+            "    return rope.rotate(x[None, None], x[None, None], positions, positions)[0][0, 0]\n",
+            # a subclass of the student's own
+            "from course_utils.core.positional import RoPE\n\n\n"
+            "class _Mine(RoPE):\n    pass\n\n\n"
+            "def rope_rotate(x, positions, base=10000.0):\n"
+            "    return _Mine(x.shape[-1], base)._rotate_one(x, positions)\n",
+            # the course class captured as a keyword-only default argument, and in a closure
+            "from course_utils.core.positional import RoPE\n\n\n"
+            "def rope_rotate(x, positions, base=10000.0, *, _rope=RoPE):\n"
+            "    return _rope(x.shape[-1], base)._rotate_one(x, positions)\n",
+            "from course_utils.core import positional\n\n\n"
+            "def _make():\n    rope_class = positional.RoPE\n\n"
+            "    def rope_rotate(x, positions, base=10000.0):\n"
+            "        return rope_class(x.shape[-1], base)._rotate_one(x, positions)\n\n"
+            "    return rope_rotate\n\n\nrope_rotate = _make()\n",
         ],
     },
     "q5": {
@@ -68,6 +87,7 @@ CASES = {
             "q5_ratio = 0.0067",  # e^-5: the farther key over the nearer
             "q5_ratio = 1.0",  # as if the equal content scores decided alone
             "q5_ratio = 148.0",  # rounded to a whole number
+            "q5_ratio = 148.5",  # rounded up
         ],
     },
 }

@@ -1,6 +1,31 @@
 """Right and wrong answers of chapter 07's questions that are not multiple choice (tests/test_quiz_questions.py)."""
 
-_ROWS = "import torch\n\ndef kept_positions(n, w, r, head):\n    return {body}\n"
+_PATTERN = (
+    "import math\n"
+    "import torch\n\n"
+    "def causal_pattern(q, k, v, w, r, head):\n"
+    "    n, d = q.shape\n"
+    "    rows = torch.arange(n).view(n // w, w)[:, {offset} :: r]\n"
+    "    scores = q[rows] @ k[rows].transpose(-2, -1) / {scale}\n"
+    "    m = rows.shape[1]\n"
+    "    scores = scores.masked_fill({mask}, float('-inf'))\n"
+    "    out = torch.zeros_like(v)\n"
+    "    out[rows] = torch.softmax(scores, dim=-1) @ v[rows]\n"
+    "    lse = torch.full((n,), {fill}, dtype=q.dtype)\n"
+    "    lse[rows] = torch.logsumexp(scores, dim=-1)\n"
+    "    return out, lse\n"
+)
+_RIGHT = {
+    "offset": "head % r",
+    "scale": "math.sqrt(d)",
+    "mask": "torch.ones(m, m, dtype=torch.bool).triu(1)",
+    "fill": "float('-inf')",
+}
+
+
+def _pattern(**changes: str) -> str:
+    return _PATTERN.format(**{**_RIGHT, **changes})
+
 
 CASES = {
     "q1": {
@@ -13,30 +38,47 @@ CASES = {
             "q1_predicted = 18.29",  # divided by the 8 heads once more
         ],
     },
-    "q4": {
-        "right": "q4_keys = (32, 33, 34, 35, 36, 37, 38, 39, 41, 45, 49, 53, 57, 61)",
+    "q5": {
+        "right": "q5_keys = (33, 37, 40, 41, 42, 43, 44, 45)",
         "wrong": [
-            "q4_keys = (32, 33, 34, 35, 36, 37, 38, 39, 40, 44, 48, 52, 56, 60)",  # head 0's offset
-            "q4_keys = (32, 33, 34, 35, 36, 37, 38, 39)",  # the w = 8 segment only
-            "q4_keys = (33, 37, 41, 45, 49, 53, 57, 61)",  # the dilated pattern only
-            "q4_keys = (32, 33, 34, 35, 36, 37)",  # a causal mask, which the question does not use
-            "q4_keys = (0, 4, 8, 12, 16, 20, 24, 28, 32, 33, 34, 35, 36, 37, 38, 39)",  # stride from 0, wrong segment
+            "q5_keys = (33, 37, 40, 41, 42, 43, 44, 45, 46, 47, 49, 53, 57, 61)",  # no causal mask
+            "q5_keys = (37, 40, 41, 42, 43, 44, 45)",  # offset 5 itself, not 5 mod 4
+            "q5_keys = (40, 41, 42, 43, 44, 45)",  # head 0's offset: 45 not kept, the w = 8 segment only
+            "q5_keys = (33, 37, 41, 45)",  # the dilated pattern only
+            "q5_keys = (40, 41, 42, 43, 44, 45, 46, 47)",  # the w = 8 segment, non-causal
+            "q5_keys = (33, 37, 40, 41, 42, 43, 44)",  # the query's own position dropped
+            "q5_keys = (32, 36, 40, 41, 42, 43, 44, 45)",  # offset 0 in the segment of 32
         ],
     },
-    "q5": {
-        "right": _ROWS.format(body="torch.arange(n).view(n // w, w)[:, head % r :: r]"),
+    "q6": {
+        "right": _pattern(),
         "wrong": [
-            _ROWS.format(body="torch.arange(n).view(n // w, w)[:, head::r]"),  # offset h, not h mod r
-            _ROWS.format(body="torch.arange(n).view(n // w, w)[:, (head + 1) % r :: r]"),  # off by one
-            _ROWS.format(body="torch.arange(w)[head % r :: r].repeat(n // w, 1)"),  # positions inside the segment
-            _ROWS.format(body="torch.arange(n).view(n // w, w)[:, (r - 1 - head % r) :: r]"),  # offsets reversed
-            _ROWS.format(body="torch.arange(n).view(n // w, w)[:, 0::r]"),  # every head keeps offset 0
+            _pattern(mask="torch.zeros(m, m, dtype=torch.bool)"),  # no causal mask: section 1's one_pattern
+            _pattern(offset="head"),  # offset h, not h mod r
+            _pattern(offset="0"),  # every head keeps offset 0
+            _pattern(mask="torch.ones(m, m, dtype=torch.bool).tril(-1)"),  # the mask transposed
+            _pattern(mask="torch.ones(m, m, dtype=torch.bool).triu(0)"),  # the query's own key masked too
+            _pattern(scale="1.0"),  # no 1/sqrt(d)
+            _pattern(fill="0.0"),  # uncovered rows get lse 0, not -inf
+            _pattern(offset="(r - 1 - head % r)"),  # offsets reversed
         ],
         "cheats": [
-            "import torch\nfrom course_utils.core.dilated import dilated_key_counts\n\n"
-            "def kept_positions(n, w, r, head):\n"
-            "    diagonal = dilated_key_counts(n, head + 1, [w], [r])[head].diagonal()\n"
-            "    return torch.nonzero(diagonal).flatten().view(n // w, w // r)\n",
+            "import torch\nfrom course_utils.core.lse_attention import attention_with_lse\n\n"
+            "def causal_pattern(q, k, v, w, r, head):\n"
+            "    n, d = q.shape\n"
+            "    rows = torch.arange(n).view(n // w, w)[:, head % r :: r]\n"
+            "    o, l = attention_with_lse(q[rows], k[rows], v[rows], q_start=0)\n"
+            "    out = torch.zeros_like(v)\n"
+            "    out[rows] = o\n"
+            "    lse = torch.full((n,), float('-inf'), dtype=q.dtype)\n"
+            "    lse[rows] = l\n"
+            "    return out, lse\n",
+            "import math\nimport torch\nfrom course_utils.core.dilated import dilated_key_counts\n\n"
+            "def causal_pattern(q, k, v, w, r, head):\n"
+            "    n, d = q.shape\n"
+            "    seen = dilated_key_counts(n, head + 1, [w], [r], causal=True)[head] > 0\n"
+            "    s = (q @ k.T / math.sqrt(d)).masked_fill(~seen, float('-inf'))\n"
+            "    return torch.softmax(s, -1).nan_to_num(0.0) @ v, torch.logsumexp(s, -1)\n",
         ],
     },
 }

@@ -3,12 +3,23 @@
 _OFFSET = "import torch\n\ndef offset(a, t, tau):\n    return {body}\n"
 _TRANSFORM = (
     "import torch\n\n"
-    "def transform(scores, tau):\n"
-    "    n = scores.shape[-1]\n"
-    "    t = (torch.arange(n)[:, None] - torch.arange(n)[None, :]).to(scores.dtype)\n"
+    "def transform(scores, tau, start):\n"
+    "    m, n = scores.shape\n"
+    "    t = ({t}).to(scores.dtype)\n"
     "    log_term = torch.log1p(t.clamp_min(0) / tau)\n"
-    "    {body}\n"
+    "    return ({logits}).masked_fill({mask}, {fill})\n"
 )
+_RIGHT = {
+    "t": "(start + torch.arange(m))[:, None] - torch.arange(n)[None, :]",
+    "logits": "torch.sqrt(1 + 2 * log_term) * scores - 2 * log_term",
+    "mask": "t < 0",
+    "fill": "float('-inf')",
+}
+
+
+def _transform(**changes: str) -> str:
+    return _TRANSFORM.format(**{**_RIGHT, **changes})
+
 
 CASES = {
     "q5": {
@@ -20,41 +31,43 @@ CASES = {
             _OFFSET.format(body="0.5 - torch.log1p(t / tau) - a**2"),  # a² instead of a²/2
             _OFFSET.format(body="0.5 - torch.log(t / tau + 1e-12) - a**2 / 2"),  # log(t/tau), not log(1 + t/tau)
             _OFFSET.format(body="0.5 - torch.log1p(t / tau) - a / 2"),  # a instead of a²
+            _OFFSET.format(body="1 - a**2"),  # the sparsity condition a² + m = 1 instead of the mass target
         ],
         "cheats": [
             "import torch\nfrom course_utils.chapters.scale_invariant import expected_mass\n\n"
             "def offset(a, t, tau):\n    return torch.log(expected_mass(t, tau)) - a**2 / 2\n",
+            "import torch\nfrom course_utils.core.logits import scale_invariant_coefficients\n\n"
+            "def offset(a, t, tau):\n"
+            "    paper_a, paper_m = scale_invariant_coefficients(t, tau)\n"
+            "    return paper_m + (paper_a**2 - a**2) / 2\n",
         ],
     },
     "q6": {
-        "right": _TRANSFORM.format(
-            body="return (torch.sqrt(1 + 2 * log_term) * scores - 2 * log_term).masked_fill(t < 0, float('-inf'))"
-        ),
+        "right": _transform(),
         "wrong": [
-            "import torch\n\ndef transform(scores, tau):\n    return scores.clone()",  # unchanged scores
-            _TRANSFORM.format(body="return torch.sqrt(1 + 2 * log_term) * scores - 2 * log_term"),  # no causal mask
-            _TRANSFORM.format(
-                body="return (torch.sqrt(1 + 2 * log_term) * scores - 2 * log_term).masked_fill(t < 0, 0.0)"
-            ),  # future keys set to 0, not -inf
-            _TRANSFORM.format(
-                body="return (torch.sqrt(1 + 2 * log_term) * scores - 2 * log_term).masked_fill(t <= 0, float('-inf'))"
-            ),  # the diagonal masked too
-            _TRANSFORM.format(
-                body="return ((1 + 2 * log_term) * scores - 2 * log_term).masked_fill(t < 0, float('-inf'))"
-            ),  # a_t² instead of a_t
-            _TRANSFORM.format(
-                body="return (torch.sqrt(1 + 2 * log_term) * scores - log_term).masked_fill(t < 0, float('-inf'))"
-            ),  # m_t without its factor 2
-            "import torch\n\ndef transform(scores, tau):\n"
-            "    n = scores.shape[-1]\n"
-            "    t = (torch.arange(n)[None, :] - torch.arange(n)[:, None]).to(scores.dtype)\n"
-            "    log_term = torch.log1p(t.clamp_min(0) / tau)\n"
-            "    return (torch.sqrt(1 + 2 * log_term) * scores - 2 * log_term).masked_fill(t > 0, float('-inf'))\n",
-            # t = j - i: the distances of the transposed matrix
+            _transform(t="torch.arange(m)[:, None] - torch.arange(n)[None, :]"),  # the block's own row index, no start
+            _transform(t="torch.arange(n)[None, :] - (start + torch.arange(m))[:, None]", mask="t > 0"),  # t = j - i
+            _transform(t="(start + 1 + torch.arange(m))[:, None] - torch.arange(n)[None, :]"),  # start off by one
+            _transform(mask="(torch.arange(n)[None, :] > torch.arange(m)[:, None])"),  # mask by the block's rows
+            _transform(mask="t <= 0"),  # the query's own key masked too
+            _transform(fill="0.0"),  # future keys set to 0, not -inf
+            _transform(logits="(1 + 2 * log_term) * scores - 2 * log_term"),  # a_t² instead of a_t
+            _transform(logits="torch.sqrt(1 + 2 * log_term) * scores - log_term"),  # m_t without its factor 2
+            "import torch\n\ndef transform(scores, tau, start):\n    return scores.clone()\n",  # unchanged scores
         ],
         "cheats": [
-            "from course_utils.chapters.scale_invariant import scale_invariant_logits\n\n"
-            "def transform(scores, tau):\n    return scale_invariant_logits(scores, tau=tau)\n",
+            "import torch\nfrom course_utils.chapters.scale_invariant import scale_invariant_logits\n\n"
+            "def transform(scores, tau, start):\n"
+            "    m, n = scores.shape\n"
+            "    square = torch.zeros(n, n, dtype=scores.dtype)\n"
+            "    square[start : start + m] = scores\n"
+            "    return scale_invariant_logits(square, tau=tau)[start : start + m]\n",
+            "import torch\nfrom course_utils.core.logits import ScaleInvariantLogits\n\n"
+            "def transform(scores, tau, start):\n"
+            "    m, n = scores.shape\n"
+            "    q_pos, k_pos = start + torch.arange(m), torch.arange(n)\n"
+            "    out = ScaleInvariantLogits(tau)(scores, q_pos, k_pos)\n"
+            "    return out.masked_fill(k_pos[None, :] > q_pos[:, None], float('-inf'))\n",
         ],
     },
 }

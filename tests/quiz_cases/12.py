@@ -46,11 +46,25 @@ CASES = {
             "    return F.scaled_dot_product_attention(q, k, v, is_causal=True)\n",
             "from course_utils.core.attention import attention\n\n\ndef causal_attention(q, k, v):\n"
             "    return attention(q, k, v, causal=True)[0]\n",
+            "from course_utils.chapters.flash import online_softmax_attention\n\n\ndef causal_attention(q, k, v):\n"
+            "    return online_softmax_attention(q, k, v, causal=True)\n",
+            "from course_utils.core.lse_attention import attention_with_lse\n\n\ndef causal_attention(q, k, v):\n"
+            "    return attention_with_lse(q, k, v, q_start=0)[0]\n",
+            "from course_utils.core.lse_attention import segment_attention\n\n\ndef causal_attention(q, k, v):\n"
+            "    return segment_attention(q[None, None], k[None, None], v[None, None], causal=True)[0][0, 0]\n",
         ],
     },
     "e02": {
-        "right": "e02_gap = 6.930494765951626",
-        "wrong": ["e02_gap = 3.0099", "e02_gap = 9.9986", "e02_gap = 0.5", "e02_gap = 0.0", "e02_gap = 1023.0"],
+        "right": "e02_gap = 4.143134726391533",
+        "wrong": [
+            "e02_gap = 4.1589",  # ln 64: the relevant key counted among its own competitors
+            "e02_gap = 1.7993",  # base-10 logarithm
+            "e02_gap = 5.9773",  # base-2 logarithm
+            "e02_gap = 0.5",  # the weight itself
+            "e02_gap = 0.0",
+            "e02_gap = 63.0",  # e^g, not g
+            "e02_gap = 6.9305",  # ln 1023: the question at another n
+        ],
     },
     "e03": {
         "right": "import torch\n\n\ndef alibi_bias(n, slope):\n"
@@ -83,6 +97,7 @@ CASES = {
             _E04 + "    return weights[:, 0, 1:].mean(dim=-1)\n",  # rows and columns swapped
             _E04 + "    return weights[:, 1:, 0].sum(dim=-1)\n",  # a sum, not a mean
             _E04 + "    return weights[:, 1:, 1].mean(dim=-1)\n",  # off by one: key 1
+            _E04 + "    return weights[:, 1:, 0].mean(dim=0)\n",  # mean over heads, not queries
         ],
         "cheats": [
             "from course_utils.core.metrics import sink_mass\n\n\ndef bos_mass(weights):\n"
@@ -119,6 +134,10 @@ CASES = {
             _E07 + "    return sum(4 * (n // w) * (w // r) ** 2 * d for w, r in pairs)\n",
             # dense attention
             _E07 + "    return 4 * n * n * d * heads\n",
+            # each segment keeps all w rows (dilation ignored)
+            _E07 + "    return sum(4 * (n // w) * w**2 * d * heads for w, r in pairs)\n",
+            # dilation applied to the whole sequence: (n / r)^2 per pattern
+            _E07 + "    return sum(4 * (n // r) ** 2 * d * heads for w, r in pairs)\n",
         ],
         "cheats": [
             "from course_utils.chapters.flops import dilated_flops\n\n\n"
