@@ -797,17 +797,79 @@ for s in SEEDS:
 #
 # The closed form needs two numbers per seed, both read off the runs with 0 and 1 decoys: g from
 # the needle's weight alone (`gap_for_weight`, chapter 02), g' from the decoy-to-needle weight ratio
-# with one decoy (`g' = g + log ratio`). Everything at 2 to 32 decoys is then a prediction:
+# with one decoy (`g' = g + log ratio`). Everything at 2 to 32 decoys is then a prediction (quiz Q7
+# is asked here, before the measurement is compared with it):
 
 # %%
 N_NEAR = 128
-predicted = {}
+gaps = {}  # seed: (g, g')
 for s in SEEDS:
     gap = gap_for_weight(near_w[s, 0].item(), N_NEAR)
-    decoy_gap = gap + math.log(near_decoy[s, 1].item() / near_w[s, 1].item())
+    gaps[s] = (gap, gap + math.log(near_decoy[s, 1].item() / near_w[s, 1].item()))
+    print(f"seed {s}: g = {gaps[s][0]:.2f}, g' = {gaps[s][1]:.2f}")
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN QUESTION
+# name: q7
+
+# %% [markdown]
+# **Q7** (predict, then measure; asked here, before the cell below measures it). Seed 2's retrieval
+# head has g = 6.65 and g' = 2.13 (printed above). *Predict* with the closed form the weight it puts
+# on the needle among **32** near misses in n = 128 tokens, five times more near misses than it
+# saw in training, and store it in `q7_weight` (by hand, or with `relevant_weight`; the visible
+# check compares it to 3 decimal places).
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN SOLUTION
+
+# %%
+q7_weight = relevant_weight(N_NEAR, gaps[2][0], decoys=32, decoy_gap=gaps[2][1]).item()  # SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN TESTS
+
+# %%
+# FORM
+from course_utils.tools.quiz import real_number
+
+assert isinstance(real_number(q7_weight), float)
+
+# %%
+from course_utils.tools.quiz import check_rounded, in_range
+
+assert in_range(q7_weight, 0.0, 1.0), "a weight is between 0 and 1"
+assert check_rounded(
+    q7_weight, "73add16e64b9538a196eaafa8d7d51fd7f046da28c88762b7d14c15625b29e10", salt="05/q7", decimals=3
+), "not yet: reread the closed form above: what each filler token and each near miss adds to the denominator"
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END TESTS
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END QUESTION
+
+# %%
+explain(
+    q7_weight,
+    "sealed:DPlzjvp+OhcwYKyKqdx1xJLBL9NfMDIw29/R8X3AGBbC59CmSEjhwVPctu8RUcMPTJCEsx17bKewCzw88e9zT66qKhXmB8XsZpBmwLMPLmCogkQ1OBA0ZkCTme3cKAUUr+MjVZs3GFxiZmzqgpWNIxQxW2Tw5vlZGQnmWINxnjpkufYPMfGk25NwkSg3+BW1CoSDxVQmVo1T/yB/Erdn3dEMt84wZs+hIjcvYA3TSA0tH2HzlZ8CrLxe9un3UNpGdM42u1nSrpKtgSMHSFM4QskxGO8qhDYwvBc08kM0F0mm/7xVaCEWEv4adBjs0efqLqCeN8w277jvEyXnZigxRgN4nFpTINQwjGRiNWehBYWDqrr2aZwjruyWgM7OAOFazTC7x04ebi/kN1+XwGGKP294eLBmVuTE/hsEY1i0TGL3UfcprAlCrWcCLz6iFMXX3dDoCcd5UIfY4Qq0SRAYUdXseVNY5PdGive0nddjHKJNdCiwloTNBpzHMmAppkGlp4CQA2sOVL+erRJqgfrX5adqDG4li8QhF+wdFYcjsMvN88p/dAlOe+LZruboY8FS8wTwbCU2dVssTAs2OH8+tyrWMzS/R3o3nIazF9VB3ldnXNvK6tYb6wTfAqw2aZ423qsOKBVnuzqIF1vGE1E6pfD/QtIr6gtRsJRgWCM68eKPsOaSU/0ur0nhcs1QBg1G8WeGA1/ed984X7sXFDnBuxbuedufaqHD+g0dyV6xI4VRKFxmOFJM2xujXdX9clETp3T8ZGx4xPzJn4QFd+JUg5dwE2731WwcHzkl8/ikcoVMQstpis7qpSM0yEcQ3XpwcTt2YZ2I1TASZloYL25Wzrjo7uMhSpMXlBeX6TojwC0TGF/awUL454PKtgZSHVx/jPs=",
+    salt="05/q7",
+    decimals=3,
+)
+
+# %% [markdown]
+# The measurement, for every seed and number of near misses: the needle's weight measured, against
+# the closed form with g and g' fixed at their values from 0 and 1 near misses.
+
+# %%
+predicted = {}
+for s in SEEDS:
+    gap, decoy_gap = gaps[s]
     predicted[s] = relevant_weight(N_NEAR, gap, decoys=torch.tensor(NEAR_DECOYS), decoy_gap=decoy_gap)
     print(
-        f"seed {s}: g = {gap:.2f}, g' = {decoy_gap:.2f}; needle weight measured / predicted: "
+        f"seed {s}: needle weight measured / predicted: "
         + "  ".join(f"{m}: {near_w[s, i]:.2f}/{predicted[s][i]:.2f}" for i, m in enumerate(NEAR_DECOYS))
     )
     print(
@@ -896,6 +958,8 @@ of the needle's measured weight at 2 to 8 near misses."""
 
 # %% [markdown]
 # ## Quiz
+#
+# Q7 was asked in section 5, before the closed form was compared with the measurement.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
@@ -910,12 +974,16 @@ of the needle's measured weight at 2 to 8 near misses."""
 # - **D)** Attention increases
 #
 # The demonstration: the JS divergence between heads (0 bits if they had converged, 1 bit if they
-# never look at the same key) in section 3's models, where convergence was most likely.
+# never look at the same key) in section 3's models, where convergence was most likely, and for
+# comparison two made-up heads that have converged.
 
 # %%
 for kind, label in (("hot", "entropy-collapsed"), ("hot-sigma", "σReparam")):
     js = [sum(head_js[(kind, s)]["within"]) / 2 for s in SEEDS]
     print(f"{label:17s} heads, mean JS between the heads of a layer: " + ", ".join(f"{v:.2f}" for v in js) + " bits")
+parked = torch.zeros(2, 16, 16)
+parked[..., 0] = 1.0  # a positive control: two heads that both put every query's weight on BOS
+print(f"two heads parked on BOS at every query (converged):  {head_divergence(parked)[0, 1]:.2f} bits")
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -960,14 +1028,15 @@ explain(
 # name: q1b
 
 # %% [markdown]
-# **Q1b** (a harder follow-up to Q1). In section 3 the plain models at learning rate 3e-2 drove their
-# attention entropy close to 0, yet their heads ended up *more* different from each other than their
-# σReparam twins' (the demonstration of Q1). Why does entropy collapse not make the heads converge?
+# **Q1b** (a harder follow-up to Q1). Entropy collapse drives heads towards one-hot rows. Two heads
+# of a layer are one-hot at queries 1 to 8: head 1 puts all its weight on the previous token at
+# every query; head 2 does the same at odd queries, and puts all its weight on the query's own
+# token at even ones. Their JS divergence, averaged over queries 1 to 8, is:
 #
-# - **A)** Each head can lock onto a different single key: low entropy says one key, not which one.
-# - **B)** JS divergence cannot compare one-hot heads: with disjoint supports it is undefined.
-# - **C)** Collapsed heads all look at the query's own token, which differs by query, so JS stays high.
-# - **D)** Heads converge only in long contexts, and 128 characters are too few for it to show.
+# - **A)** 0.5 bits: rows that agree count 0, rows on disjoint single keys count 1.
+# - **B)** 0 bits: both heads have zero entropy, so JS sees two collapsed heads alike.
+# - **C)** 1 bit: one-hot rows have nothing spread to share, so they are maximally apart.
+# - **D)** Undefined: a row whose keys are disjoint puts a log 0 into the divergence.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -991,7 +1060,7 @@ assert normalize_choice(q1b_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q1b_answer, "9b9a235ce30cbe86761dbf2f7eddfb39f5094ffa2e78afdc1360a9073a0e424f", salt="05/q1b"), (
-    "not yet: what does entropy measure about one head, and what does JS measure between two?"
+    "not yet: reread section 2's definition of the JS divergence between heads, and work out one row of each kind"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -1003,9 +1072,19 @@ assert check_choice(q1b_answer, "9b9a235ce30cbe86761dbf2f7eddfb39f5094ffa2e78afd
 # %%
 explain(
     q1b_answer,
-    "sealed:BtSVuNQITT1JfDrzxLmtV3wVbeoMBlU7OR+Lcr5LDiyQkTJoWTku6ZBU4/ymJuy2Obd6mxXJopfTvNmDoVGieeWGTwRdm+n59oLJshfqB/S8W46Xq+TxKhSPW19QA/eCMtJ45qWQ9C3wmuKVbfLYG9R+2yfuW0mDGS9ZavfWAjJDrh1RxcipPeydTDkQGxUnYL3wekm2Db6Zitx3AqFoCjtKH0T1gTTwuNs16kCD+i4vAN6ClJgUoat6XWJ/TMsF/lowTHjIPqfIhLhcIalCQhIbkNpf8bInkU2DMd6ST9bI7mU1i+9c2TRjHcdN0ImZ97lh5LBwSTZ1KB3krl0zQFunF4CfmODR2k52/wr/2tycFl/YI+4f2Qvz9TkYLTqL6hFsK2IUkQia1o7XXx9mBnH0VDaBoKH6vd9LUVYa37IdNXkJPBJ8kjvPwKwDvc+Kjxw29bfElRo4PonD4PSFwxJ35/XKc29Pw829nl9SfEg1dRNH7jeAwpiz6nt8M54ohcPpnKCfUv80wlm1b9dBgdhPGjDSUdU8ub59z1lse9RrI2QnNDBK2CPGM5TSHW+ru8tALuQovJlJs7OGm8vCXr3nvdBiofJ3DWafoFTNUcS/9An0TQ5WISIhnJAwqJb9ZEmKXlaMMey85TAQ3fd/oDwJJ/l/5GMZcOqkoOiS+Jp772XL9mP9j9GTyDWFxXEjfWTYvnxlKm7idrKNdNtHo1DNruPV9rrEKJzwPER3c9g0OhdkvFFrreEy4kDL4YzRojHmS0PAhrzGmgo7czlF5Q9TuY5IGqqgaU+e14nKqti3Ezk2KNgIFgjCGo3TvO6UGGlb7eaO5coKjmL6rkxC2U121pZ5bQZ5kVTHizGPxBDpbSA3GzV7jxWr3x/tjsjUpPO4x4IwdpKsSZqXH2FdRsgApQ==",
+    "sealed:oX7LhfftGf7BUrMU42C5LHMoOfwKAElpMx+EYq4ZAiyQmjJyCT8q/pEV9qmsIeG2NKA/ygjJsYrY742coVblcOeQHQRIm7b3oqvYsinRQrCzQp6X7O77LVHeQ19DGeeDd8M3+qLHvC7wjLHBauiMU9Bz03S9E1uPAmhGe+2RCzQG4RUD3s3seP2MQW8WAAgxMue/UAywUv+Uzs5wAqArBTILHwb4l2q/qJ4590afpHdOBIuCj91RpqdnDzNvX9wS/kQrCWXPPvSDjq8VIaNSV1ZVlt0X97JgxUiHesuTCsnVoWQuzrtY1ygtXMhMwMGI7fwp7qV8DDQ8JBihvg92FEK3UpGJ1OXE2Vh//RC30NOdSBfbOK0G0xigujgCYn6G5RFvPHUfi1zR2JLdABN3Fj2qFjrVu+mvs4sTA1MW2LUdImgEOwN8uQ+O3aMbrJyUgXtosOPG0Et4KtSQprPDwx4/sryTc5Ts6Yj81g0cMVBhP1oZsyyA6qLn8Ch0J5QpmZb5nKLWXv88jUjzM9d0is8NUjrIBc82qKMunFl7bNR9JHA9cDBPgWuSNpSFVXmjq8tANeJpp9dC9q6GkMeRWLPh+J9toe56HSWW8lqIGcj97hL0QBFAczNvwJE6u5u0akvFAhqCcsSmqzYX3flxpilcJ+t05HoJdPyuoOuHsYBrsDfGsiL6wJiIjTyOwXEkcGbY93JnZn2pav2FftMLo1Sev++Qvq7QKZ2pflkzect6bxMrult36LY5/krJpJzR7HXmXULVm7zTgg4gdTniCSpTv4pIW7PoeBiD1pGB5LKHWyssLsQIGEzmEoCdqu/XCm9Go6LVtsYKkmLqrktfyEk5yI1kMEN/2VKIiCySyBHoKHMqSW06w0XjkV741Mia9KDq2t0waJKrAJqRDmEJWcUX+eOkRzaJzBRXyVlWcLgViXip60GxexVi8aFiDkpXw+XvEfijTwh5ZlwOzQ==",
     salt="05/q1b",
 )
+
+# %%
+one_hot = torch.zeros(2, 9, 9)  # Q1b's two heads, queries 0 to 8
+one_hot[:, 0, 0] = 1.0
+later = torch.arange(1, 9)
+one_hot[0, later, later - 1] = 1.0  # head 1: the previous token
+one_hot[1, later, torch.where(later % 2 == 1, later - 1, later)] = (
+    1.0  # head 2: previous at odd queries, itself at even
+)
+print(f"Q1b's two heads: mean JS {head_divergence(one_hot)[0, 1]:.2f} bits over queries 1 to 8")
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
@@ -1014,14 +1093,18 @@ explain(
 # %% [markdown]
 # **Q2** (seed quiz). What are some failure modes associated with very long attention contexts?
 #
-# - **A)** Only cost: time and memory grow as n², while what attention computes stays the same.
-# - **B)** Weights sharpen as n grows, so the model reads only the last few tokens and drops the rest.
+# - **A)** Weights sharpen onto a few recent tokens, an early token dominates the last state, decoys are ignored.
+# - **B)** Softmax overflows on long rows, gradients vanish across the distance, compute grows only linearly.
 # - **C)** Weights spread thin, an early token fades from the last state, near misses take weight.
-# - **D)** None that training at the length does not remove: they all come from unseen lengths.
+# - **D)** Weights spread thin, the FLOPs grow only linearly, exact decoys distract more than near misses.
 #
-# The demonstration: three measurements from this notebook.
+# The demonstration: four measurements from this notebook.
 
 # %%
+print(
+    "retrieval among exact-marker decoys at 128 tokens, by their number: "
+    + " ".join(f"{k}: {v:.2f}" for k, v in zip(DECOYS, by_decoys.mean(0).tolist()))
+)
 print(
     "retrieval at one decoy per 32 tokens, by length: "
     + " ".join(f"{n}: {v:.2f}" for n, v in zip(LENGTHS, dense.mean(0).tolist()))
@@ -1058,7 +1141,7 @@ assert normalize_choice(q2_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q2_answer, "378d8bf9292647ebd4a1ffc5d6d3089436c6bc44ed9b51c88d305e52d7a8174c", salt="05/q2"), (
-    "not yet: read the three printed measurements against length and against the number of near misses"
+    "not yet: check each claim of each option against the four printed measurements and notebooks 01, 02 and 06"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -1070,7 +1153,7 @@ assert check_choice(q2_answer, "378d8bf9292647ebd4a1ffc5d6d3089436c6bc44ed9b51c8
 # %%
 explain(
     q2_answer,
-    "sealed:gTOrzjkia/Rifvhhuy9jWC93C4g+4vv0PC5NP16fylMazXL9/Xv+KuU2XUOevxguO5eshndDAGLH2HlPY/5Bhy11iYp/mRY9ihIslcBEQh5wWdakOvTwPob+zknsksSsiV2jvER55e/+F7QTrQu2PZD4taurzlvTYis767eeJbrjw4K8sd/sfx0tVJWU7sSSVdvZlGih9s0mGCayuuhiNycFWtDzjqG+O7nJF1gHSFEzQ9Jyo23XrV1e40OO8iUKUBvNxd6DnJOvZewvpDzMpYqEHMddwZwTTskdmvJu28Bwv0zIjS8BcFzthNP6Sw9vq2lySEPMX6l0X13maSCIrQebLWonKhOr16Ro8pVR90U1j5FjeUxy8V1Tb7SfGkkEvWmNJRKIdQW0p9GzCENnMuJzn53hkIjmbWepiJxVZnrZSfxbz/0+wiAA4ef3vJPbMSdHDByAhCJZQ/JfbBOwFki4DDoGVlYX8GYJPGktGT9Y17FziKDpQ/h5lIDVgtR7Tj9Wz4ONrCUZeCTXog/ayUfQtOZjHpe92Bwwz5c3Mp/TpJowxzLjZYKb8Gl/D/O5Gw3+bKA6+XpBZ3GSSOMHNxPwdg2KcR8ryttGyvhftfWRtsvh+bgu8fOcQbsN3P3iDhOuhiOttGIXeg8xYzQIjAbqKbRaMbmL2GFFOJSqb0FLavnwYavCZa+EYzsH7++jmVcwEcAhqwWMU9LfasGiKYyI9hH4ufE9MtSCEsBg7ODSQ7srnejvCegM5R6WB3TmvF592EFJrbJmgcQjCexj",
+    "sealed:RWWWJ58R7oXO2YJ06v87AC93C4g+4vv0PC5NP16fylMazXL9/Xv+KuU2XUOevxguO5eshndDAGLH2HlPY/5Bhy11iYp/mRY9ihIslcBEQh5wWdakOvTwPob+zknsksSsiV2jvER55e/+F7QTrQu2PZD4taurzlvTYis767eeJbrjw4K8sd/sfx0tVJWU7sSSVdvZlGih9s0mGCayuuhiNycFWtDzjqG+O7nJF1gHSFEzQ9Jyo23XrV1e40OO8iUKUBvNxd6DnJOvZewvpDzMpYqEHMddwZwTTskdmvJu28Bwv0zIjS8BcFzthNP6Sw9vq2lySEPMX6l0X13maSCIrQebLWonKhOr16Ro8pVR90U1j5FjeUxy8V1Tb7SfGkkEvWmNJRSGZRm0rMq+HhEgL/1w1oP60YT7YHezy5wZaW+YCP8Uz/A5jSwEtKWy8J+WNjNAWQeRwGtMAvBDfR3kKUjxBDweXFYA531LNmAhQ2tp1/Btj73vBLR9jsfVgp17TDVMiISN7TMGeCXX5A7BnVDXtuZ+W4f7mVV9lNknepud6powx3P3LIWHu2F+S/C0DEj6KbQttmMTcnCZDetGMw6kbVnaJQ5kmIwSzPhM56GUvtay+KRj8fPdBOBbm6nkEVjgsHfstnheNx0mbTVanELuJqlGI/2QmXVBOIH5K1xXPru/N++HduaEY35I5e/u1m9kCMorugCQHdqIIYznKYuH9BD+veBkZcqfDogsuryVWLUnye7lEOge+V/VRSm06Bl40ltf5v1+go1/XuUjzgpSI1V73CuA4x3WLIIU5of7zWhzZldF1s+OREoVOH9COg5zxJhbHChFFverNt2YisGIZITTGLopWnkZoTRSzc9J1ljebbY9ZsIQvTt1G6qh1mXHkv3S8AV3GSZ2R52rHR0CBfBt9OIKuJKe6dY2p6VVOJ5AoOLr72TxWS+zlH8EiV+lMKjWPd2M35Fx0kb/+3Sk27YbmEtLOg2Pk4mxyax9b24nJdHO9HwUvJP/qaO4VwpP5E6FWZ81V+g8JBeFyKNrL32K56krDoGRav9WWpGxxmqrl753RoDKI5mlAIc7yVr9nrMa4lgm+6MG2AyDWVSi+nXwd7ARDG2UpGDUBWJ3D4ZlY0tJj9kjxJ9iGli7uM7evnpmOsiuzPCiPbKAVX5Tp09RbW4fKeG3tA3U2TDDbOSYl0MVud7Hn2DCnXUxqlkCOkQFYQN5zo5AS2HBebWm8N6YZRJz2KQdrMRBUHZW2ysYmDGMg4ZDFVoH0HxehlB5x0T9hPCB8MPhtIxWZlyQ58fxUta4wzZS6tecqjwIAyeT0uDZM6t95oW2LH5q616K3ioQrtS2CbPGVNaRF51JdV6jmV0=",
     salt="05/q2",
 )
 
@@ -1080,19 +1163,26 @@ explain(
 # points: 2
 
 # %% [markdown]
-# **Q3.** Implement the rank-collapse residual `residual(h)` for `h: (n, d)`:
-# `‖H − 1·mean(H)‖_F / ‖H‖_F`, the mean taken over the n tokens. The visible check compares your
-# function with a reference on tokens whose features have different means.
+# **Q3.** Sequences of different lengths are padded to one length before they are batched.
+# Implement `residual(h, lengths)`: `h: (batch, n, d)` holds sequence i's `lengths[i]` real tokens
+# followed by padding of any value, `lengths: (batch,)` integers; return a `(batch,)` tensor, the
+# rank-collapse residual `‖H − 1·mean(H)‖_F / ‖H‖_F` of each sequence's real tokens alone (H its
+# real tokens, the mean over them). The padding must not change the result. The visible check
+# runs your function on padded tokens whose features have different means.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 
 # %%
-def residual(h: torch.Tensor) -> torch.Tensor:
-    """h: (n, d) -> a scalar tensor in [0, 1]."""
+def residual(h: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
+    """h: (batch, n, d), padded after lengths[i] real tokens; lengths: (batch,) -> (batch,) residuals."""
     # BEGIN SOLUTION
-    return (h - h.mean(dim=0, keepdim=True)).norm() / h.norm()
+    keep = (torch.arange(h.shape[1]) < lengths[:, None])[..., None]  # (batch, n, 1): the real tokens
+    real = torch.where(keep, h, torch.zeros_like(h))
+    mean = real.sum(dim=1, keepdim=True) / lengths[:, None, None]  # (batch, 1, d): over the real tokens
+    centred = torch.where(keep, h - mean, torch.zeros_like(h))
+    return centred.norm(dim=(1, 2)) / real.norm(dim=(1, 2))
     # END SOLUTION
 
 
@@ -1106,26 +1196,26 @@ def residual(h: torch.Tensor) -> torch.Tensor:
 # FORM
 from course_utils.tools.quiz import require_signature
 
-require_signature(residual, "h")
+require_signature(residual, "h", "lengths")
 
 # %%
 import torch
 
+from course_utils.chapters.collapse import rank_residual
+from course_utils.tools.quiz import check_rounded, fingerprint, unavailable
 
-def _reference(h):  # the centring matrix I - 11ᵀ/n subtracts the mean token from every row
-    n = h.shape[0]
-    centred = (torch.eye(n) - torch.full((n, n), 1.0 / n)) @ h
-    return (centred.pow(2).sum() / h.pow(2).sum()).sqrt().item()
-
-
-_h = torch.randn(7, 5, generator=torch.Generator().manual_seed(3))
-assert abs(float(residual(torch.ones(4, 3)))) < 1e-6, "identical tokens have residual 0"
-_offset = _h + torch.arange(5.0)  # each feature shifted by its own constant
-assert abs(float(residual(_offset)) - _reference(_offset)) < 1e-5, (
-    "features with different means: subtract the mean token (one mean per feature), not one number"
-)
-for _x in (_h, 5 * _h, _h.T.contiguous()):
-    assert abs(float(residual(_x)) - _reference(_x)) < 1e-5, "‖H − 1·mean(H)‖_F / ‖H‖_F, the mean over the n rows"
+_h = (torch.randn(3, 8, 5, generator=torch.Generator().manual_seed(3)) + torch.arange(5.0)).double()
+_lengths = torch.tensor([5, 8, 3])
+_padded, _repadded = _h.clone(), _h.clone()
+_padded[0, 5:], _padded[2, 3:] = 7.0, -4.0
+_repadded[0, 5:], _repadded[2, 3:] = 0.0, 100.0
+with unavailable(rank_residual, namespace=globals()):
+    _r, _r2 = residual(_padded, _lengths), residual(_repadded, _lengths)
+assert _r.shape == (3,), "one residual per sequence: shape (batch,)"
+assert torch.allclose(_r, _r2), "the padding changed the result: only each sequence's first lengths[i] tokens count"
+assert check_rounded(
+    fingerprint(_r), "00dbb2000f9c3c2f3321927a456a1993c99432519bbe0ca05a23cb5de3742e3f", salt="05/q3", decimals=3
+), "not yet: reread section 1's definition of the residual, and apply it to each sequence's real tokens only"
 
 # %%
 # HIDDEN
@@ -1134,12 +1224,16 @@ import torch
 from course_utils.chapters.collapse import rank_residual
 from course_utils.tools.quiz import unavailable
 
-_h = torch.randn(9, 4, generator=torch.Generator().manual_seed(11)) + torch.tensor([2.0, -1.0, 0.5, 3.0])
-_centred = _h - _h.sum(0) / _h.shape[0]
-_want = (_centred.pow(2).sum() / _h.pow(2).sum()).sqrt().item()
+_h = torch.randn(4, 9, 4, generator=torch.Generator().manual_seed(11)) + torch.tensor([2.0, -1.0, 0.5, 3.0])
+_lengths = torch.tensor([9, 2, 6, 4])
+_want = []
+for _x, _k in zip(_h, _lengths.tolist()):  # one sequence at a time, its real tokens only
+    _centred = _x[:_k] - _x[:_k].sum(0) / _k
+    _want.append((_centred.pow(2).sum() / _x[:_k].pow(2).sum()).sqrt())
+_h[torch.arange(9) >= _lengths[:, None]] = 5.0  # the padding
 with unavailable(rank_residual, namespace=globals()):
-    _got = float(residual(_h))
-assert abs(_got - _want) < 1e-5
+    _got = residual(_h, _lengths)
+torch.testing.assert_close(_got.float(), torch.stack(_want), rtol=1e-5, atol=1e-6)
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
@@ -1150,37 +1244,39 @@ assert abs(_got - _want) < 1e-5
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q4
+# points: 2
 
 # %% [markdown]
-# **Q4.** Write the Jensen–Shannon divergence from scratch, without `course_utils`:
-# `js_bits(p, q)` for two distributions over the same keys, `p, q: (n,)`, in **bits**. A key with
-# zero weight in one head must not produce NaN (0 · log 0 counts as 0). Try it on the two heads
-# below (the last key of `head_b` has weight 0); the visible check compares your function with a
-# reference on these heads and on others.
+# **Q4.** Section 2 compared heads by the JS divergence of their rows, query by query. Write it
+# from scratch, without `course_utils`: `mean_js_bits(a, b)` takes two heads' causal attention
+# weights `a, b: (n, n)` (row i holds query i's weights over keys 0 to i, zeros after) and returns,
+# as a float, the JS divergence between row i of `a` and row i of `b`, in **bits**, averaged over
+# queries 1 to n − 1 (query 0 sees only key 0, where every two heads agree). A key with weight 0
+# must not produce NaN (0 · log 0 counts as 0). Try it on the two heads below; the visible check
+# runs it on other heads, one-hot rows included.
 
 # %%
-head_a = torch.tensor([0.50, 0.20, 0.15, 0.10, 0.05])
-head_b = torch.tensor([0.10, 0.10, 0.20, 0.60, 0.00])
+head_a = torch.tensor([[1.0, 0.0, 0.0, 0.0], [0.5, 0.5, 0.0, 0.0], [0.2, 0.3, 0.5, 0.0], [0.1, 0.2, 0.3, 0.4]])
+head_b = torch.tensor([[1.0, 0.0, 0.0, 0.0], [0.0, 1.0, 0.0, 0.0], [0.6, 0.2, 0.2, 0.0], [0.4, 0.0, 0.0, 0.6]])
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 
 # %%
-def js_bits(p: torch.Tensor, q: torch.Tensor) -> float:
-    """JS divergence (bits) between distributions p, q: (n,)."""
+def mean_js_bits(a: torch.Tensor, b: torch.Tensor) -> float:
+    """Mean JS divergence (bits) between the rows of a, b: (n, n), over queries 1 to n - 1."""
     # BEGIN SOLUTION
-    m = (p + q) / 2
+    m = (a + b) / 2
 
-    def kl(a, b):  # KL(a || b) in bits, summing only where a > 0
-        keep = a > 0
-        return (a[keep] * (a[keep] / b[keep]).log2()).sum()
+    def kl(x):  # KL(x_i || m_i) in bits for each row i; 0 · log 0 counts as 0
+        return torch.where(x > 0, x * (x / m).log2(), torch.zeros_like(x)).sum(dim=-1)
 
-    return (0.5 * kl(p, m) + 0.5 * kl(q, m)).item()
+    return (0.5 * kl(a) + 0.5 * kl(b))[1:].mean().item()
     # END SOLUTION
 
 
-print("JS divergence between head_a and head_b (bits):", js_bits(head_a, head_b))
+print("mean JS divergence between head_a and head_b (bits):", mean_js_bits(head_a, head_b))
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -1192,33 +1288,34 @@ print("JS divergence between head_a and head_b (bits):", js_bits(head_a, head_b)
 # FORM
 from course_utils.tools.quiz import require_signature
 
-require_signature(js_bits, "p", "q")
+require_signature(mean_js_bits, "a", "b")
 
 # %%
 import math
 
 import torch
 
+from course_utils.chapters.collapse import head_divergence
+from course_utils.core.metrics import js_divergence
+from course_utils.tools.quiz import check_rounded, fingerprint, unavailable
 
-def _reference(p, q):  # natural logs with xlogy (0 · log 0 = 0), converted to bits
-    m = (p + q) / 2
-    xlogy = torch.special.xlogy
-    nats = 0.5 * (xlogy(p, p) - xlogy(p, m)).sum() + 0.5 * (xlogy(q, q) - xlogy(q, m)).sum()
-    return nats.item() / math.log(2)
-
-
-_a = torch.tensor([0.50, 0.20, 0.15, 0.10, 0.05])
-_b = torch.tensor([0.10, 0.10, 0.20, 0.60, 0.00])
-assert math.isfinite(float(js_bits(_a, _b))), "a key with zero weight must not give NaN: 0 · log 0 counts as 0"
-assert abs(float(js_bits(_a, _a))) < 1e-6, "a head against itself is 0 bits away"
-assert abs(float(js_bits(torch.tensor([1.0, 0.0]), torch.tensor([0.0, 1.0]))) - 1.0) < 1e-6, (
-    "two heads that never look at the same key are 1 bit apart: log base 2"
+_mask = ~torch.ones(6, 6, dtype=torch.bool).tril()
+_a, _b = (
+    (torch.randn(6, 6, generator=torch.Generator().manual_seed(s)) * 3).masked_fill(_mask, -math.inf).softmax(-1)
+    for s in (4, 5)
 )
-_c = torch.tensor([0.0, 0.3, 0.0, 0.3, 0.4])
-for _p, _q in ((_a, _b), (_b, _a), (_c, _b), (_a, _c)):
-    assert abs(float(js_bits(_p, _q)) - _reference(_p, _q)) < 1e-5, (
-        "½ KL(p ‖ m) + ½ KL(q ‖ m), m = (p + q) / 2, in bits"
-    )
+_c = torch.zeros(6, 6)  # one-hot rows: every query on the token before it
+_c[0, 0] = 1.0
+_c[torch.arange(1, 6), torch.arange(5)] = 1.0
+_a, _b, _c = _a.double(), _b.double(), _c.double()
+with unavailable(js_divergence, head_divergence, namespace=globals()):
+    _js = [float(mean_js_bits(_p, _q)) for _p, _q in ((_a, _b), (_b, _c), (_c, _a))]
+    _same = float(mean_js_bits(_c, _c))
+assert all(math.isfinite(_v) for _v in _js), "a key with zero weight must not give NaN: 0 · log 0 counts as 0"
+assert abs(_same) < 1e-6, "a head against itself is 0 bits away"
+assert check_rounded(
+    fingerprint(_js), "ab57b75b63e5dea8fa8b5dec342c37b4cf6aad3546ed46e05009d715c528ce0b", salt="05/q4", decimals=3
+), "not yet: reread section 2's definition of the JS divergence, its units, and which queries the mean runs over"
 
 # %%
 # HIDDEN
@@ -1226,24 +1323,22 @@ import math
 
 import torch
 
+from course_utils.chapters.collapse import head_divergence
 from course_utils.core.metrics import js_divergence
 from course_utils.tools.quiz import unavailable
 
-
-def _reference(p, q):  # natural logs with xlogy (0 · log 0 = 0), converted to bits
-    m = (p + q) / 2
-    xlogy = torch.special.xlogy
-    nats = 0.5 * (xlogy(p, p) - xlogy(p, m)).sum() + 0.5 * (xlogy(q, q) - xlogy(q, m)).sum()
-    return nats.item() / math.log(2)
-
-
 for _seed in range(3):
-    _p, _q = torch.rand(2, 7, generator=torch.Generator().manual_seed(_seed))
-    _p[_seed] = 0.0
-    _p, _q = _p / _p.sum(), _q / _q.sum()
-    with unavailable(js_divergence, namespace=globals()):
-        _got = float(js_bits(_p, _q))
-    assert abs(_got - _reference(_p, _q)) < 1e-5
+    _p, _q = torch.rand(2, 7, 7, generator=torch.Generator().manual_seed(_seed)).tril()
+    _p[:, _seed] = 0.0  # a key no query of head p looks at
+    _p[0, 0] = 1.0
+    _p, _q = _p / _p.sum(-1, keepdim=True), _q / _q.sum(-1, keepdim=True)
+    _m = (_p + _q) / 2
+    _xlogy = torch.special.xlogy  # natural logs with xlogy (0 · log 0 = 0), converted to bits
+    _rows = 0.5 * (_xlogy(_p, _p) - _xlogy(_p, _m)).sum(-1) + 0.5 * (_xlogy(_q, _q) - _xlogy(_q, _m)).sum(-1)
+    _want = _rows[1:].mean().item() / math.log(2)
+    with unavailable(js_divergence, head_divergence, namespace=globals()):
+        _got = float(mean_js_bits(_p, _q))
+    assert abs(_got - _want) < 1e-5
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
@@ -1301,7 +1396,7 @@ assert check_choice(q5_answer, "77ac285134bf378eb41f059dc1bca7fa5ab0ae6f8ae90131
 # %%
 explain(
     q5_answer,
-    "sealed:LhhtaOdyWrUMAgoVXjEQHAP7uZeYgJ1Spq5Eb4JYtmMy2WpprhQpMX1F7oA+ByV634GxYouyv+CVivW33RFO6D4LJE5vz9Mc65HWjsJ+nNMPfR940JVHGk533rx8i203ikFhISqdwo/Dxx3Z1+NTqs8k7BN2rvPCJR+Kq49q1XJy+CbupPH58SQjU1OQuG7LWAN+pmoxIrUeSPr7KMnEH4kbYZO7/XX3512gDnOIxf7cmsGt4wD65jlMin0xC53BSrL6Y0ExSpzdFx/Cwc3ZRODN7Tgw8zY8kNx6rrVwKCPsXyxd6ShdPOgEUy08ghh+w1aXomunay7PJgnhyewS/vCdUmb7loGKGQz7/r2HkRYwz36LhsQsK4hxowykH6q11UyqLrANuXBQLgUnrK3Wo1hcEg2xQxJxzXK/qsTL0lC8/xSjCHqHHJ0yvFpAbUyjFm7tok4o31ahUSKVX7iKZ6c4tpP3zMa+UrSkARxtdGrYUOGrUH9u7VsbJIMm1OakJYkMoF3PfmVzRRdgeSAxvesO+M954Td8Wo2zlDypyDmaKQvmZij+EJKsR+GFJWYczcPQuQOfijodjMGmvuBEEjkLd+LXjSupx83by26NwrMh29P0BVFHBKSi0TG9/BABny+WLrZy9LqKMecoIm6rWdFWsK8NljBKYAwVfSt+U5+j82707crt2hRdL/RS9yKrLUfIlt5oKFli4ST/mwbTsREFPUeGKldyHl2pjFwHw0qV5w1b07JxNOAdYl4QapZMOeLAVvfsXQMMgRzxJPIAaOMcDGBRXs7f+Cy+7RzAHOavTuNR2BFBPrT6JHs60fozd6MV2GX9CWbVxg5aD6x60u/IrPokdJF0cfeGub6VdvJfbC6UjIALyIBs8+Y+FIYAvDm0I45mF5GQOmqts30t5vPzHuieAZYCQ9LJJWeOS1Lt1zMdM+q/BSFex3oC+2XsVCstOg2DT6Z3GiRORKd0l6dly1+8/l8B8V7YTnu4T9XcQQ1uxuVAZq18lpspLjKPwb7H+hXoWJyawqX94dpcceS++HvuoilcnzG6kP/q2im5jsX6seav3CiO8ZjejUg1yrRCTHe30eGk",
+    "sealed:ObmwJ+ojPWMAZpHZe6j2awP7uZeYgJ1Spq5Eb4JYtmMy2WpprhQpMX1F7oA+ByV634GxYouyv+CVivW33RFO6D4LJE5vz9Mc65HWjsJ+nNMPfR940JVHGk533rx8i203ikFhISqdwo/Dxx3Z1+NTqs8k7BN2rvPCJR+Kq49q1XJy+CbupOW35iwwHw+e+TCEWBdo72M5NaQeD83tfMzEXpUae5O6/Sqw7gL5AWSTieidnsz5/1T+5jgf3mEuB5+NDf/6eAR9XYrDVgXYwc/SSPCQvXY65TY7kNgoubQjPW7qQmsO9SFKNKUIEjM8zAs2kEXUom+2LiuGOwOgi+IQ6fCTUmG+86a6UQzu+O+AjVNj1XyZkIh7K5Ui+F6sBbrw1AKsPfUWtCMeLRQh/6qPvUNeHEKyBVt2hWDtoN/Pzh716UKnFm7IAYxqqx9BYECoFyztjAhlxFqhHWGOR6DeLr1r95H115WvBLKvUxt5b2HWH8arSXhvqEVeII4m1Oa+IsAOowmDdHxmWBdmYjYx76QPqt504G4uW5i1mizg1SrJZTfuZSn0QIzjQOrBMnFMz9DB9UeP2X4Ph8+29/1CRWk3NuPeyHyr3dPay3qH3rov2Nb0DUwDU6uxwHSq5F0VliWXLf9r/O+IMLErPyK0V8sK/KsQ3DBjfUkDfD44Goil9WT77N+u0RxOJPJS7TDmM07IgZUsRlAt4GHnlU6BuBcEKwbUAV1zD0mwzVtUhlDQ4wUQl7o1D/pYNnUAOJNMI+HONd7wVFcZil3RYeIGKe5QdiUBCLrz+GuY9gvbEue1Ac4Sh1RTYeDqQz48y/QoMpNQ1Hm8OSPfwhhWEKR90u7BrrJhJc4iKLDB6qaIbvNOLz+PzYdexok09uQ4F5xOune0ZplhEozeLiuwsX4g/fe2C7qCGdUeC9uGJ3iOHxPv2ngMN/LrUT1Uz2Qdsmr9GyQ7JkDOVL1mGiZHF6c8nqM1jmuw/k4aulraE3u4Xd6VURYv36pfc/90lZswKTOHlu2/7ln+Q5yc3OSqoM1NI/WkuXinuiAOnTX5lbDt0DWzgoThquDs03qO88qNjFUpy7RRSiOxnvDr1Vn6DFG/ycSXVI+kEcz2FjhzlyzvNxBkaE5Jfa5g5w==",
     salt="05/q5",
 )
 
@@ -1310,9 +1405,11 @@ explain(
 # name: q6
 
 # %% [markdown]
-# **Q6** (measure). Now measure Q5: `q6_rate` is the fraction of the 64 sentences `q6_sentences`
-# that greedy decoding with `q6_model` writes once more after 8 copies (`course_utils.chapters.repetition`
-# has what you need). The visible check compares it to 2 decimal places.
+# **Q6** (measure). Q5 turns on one decision, which greedy decoding takes at the first symbol of
+# the ninth copy. Measure the probability the model gives that symbol: `q6_prob` is the mean, over
+# the 64 sentences `q6_sentences` (8 symbols and END each), of the probability `q6_model` gives a
+# sentence's first symbol as the next token after BOS and 8 copies of that sentence
+# (`repeated_prompt` builds such a prompt). The visible check compares it to 3 decimal places.
 
 # %%
 q6_model = loop_models["p = 0.1"][0][0]
@@ -1322,7 +1419,11 @@ q6_sentences = segments[:64]
 # # BEGIN SOLUTION
 
 # %%
-q6_rate = greedy_repeats(q6_model, q6_sentences, 8).float().mean().item()  # SOLUTION
+# BEGIN SOLUTION NO PROMPT
+with torch.no_grad():
+    q6_logits = q6_model(repeated_prompt(q6_sentences, 8))  # (64, 1 + 8 * 9, V)
+# END SOLUTION
+q6_prob = q6_logits[:, -1].softmax(-1).gather(-1, q6_sentences[:, :1]).mean().item()  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -1334,15 +1435,15 @@ q6_rate = greedy_repeats(q6_model, q6_sentences, 8).float().mean().item()  # SOL
 # FORM
 from course_utils.tools.quiz import real_number
 
-assert isinstance(real_number(q6_rate), float)
+assert isinstance(real_number(q6_prob), float)
 
 # %%
 from course_utils.tools.quiz import check_rounded, in_range
 
-assert in_range(q6_rate, 0.0, 1.0), "a fraction of the 64 sentences, between 0 and 1"
+assert in_range(q6_prob, 0.0, 1.0), "a probability, between 0 and 1"
 assert check_rounded(
-    q6_rate, "72ade1d7015bdc6cdca10e4580d7d4c5c74e87a6466644b7fbb332e2c690864e", salt="05/q6", decimals=2
-), "not yet: decode greedily after 8 copies of each sentence and count the sentences written a ninth time"
+    q6_prob, "5c4e1471a94cc13c59896dc3c92a2aa2f01786a53a9eecffc651d47cd0e283e1", salt="05/q6", decimals=3
+), "not yet: the model's output at the prompt's last position, softmaxed, at each sentence's first symbol"
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
@@ -1352,8 +1453,23 @@ assert check_rounded(
 
 # %%
 explain(
-    q6_rate,
-    "sealed:4qhJlDEFzOAAdCVYcTeI5CGoMme1F0Pk7p4OIPOXbi6BbVRc2VCiagcf/H4S3TMSMkIZ/uC6uXmrrJeaH2Zb/bBY+zVw5ESbZByGMnA7Z0OgShCSej2awtFJovEeAut4MS84tMS3xJpVZnIq4IqN73ZLEGO1HpjSQosJPxfBVFtFpnuEWZoE1nLEXRP5YvU7J4Xg4W0qBNBFUeNNfcV9tea9r4muzcEiSIMgIwrgItsYQ7euzMToOsISKWCea0u0xYjbkbYI6C8eeY2T1eMciAWnTyL6CrZTgeHAzWDiNNxDoGpxl7PBy8P8a0dzcedOQFOOf9Ylp/KktitqXmWrV7q6JuOHfemJD0KOtZ91a1hMpCT81l3+2rwU/sSGKTiH0oJ6a1nRoR+sdGyNb9ryYlxKrjyxzrmZL1dILlxGDK0wSBa9qSpSxoaEU7tzj3lc/P2ouHbqUiXJdbznTWIy2svF+E8mVS1g0drK/PQsQXoux4hXIh/0YSpV9Q7dw3XHPKN/zxZruZSiE43dbbMpEmtbc/5XpkHeQvXSLg==",
+    q6_prob,
+    "sealed:U5WuOASzE5S6F6Ki9gvb/YuYnPy4H/ctx9I8ZMwpBScgQpM+gUAHqz/njwZYm8xGIo+5ekkqQImIYFcCaTBUFx1pPYKALjzNtW88PNoJTog84ZPWwOFM/J53ahKDLXSCAJAVpTARfgwPWZogd8tuuq5zNAiUdbp/Y6j89LiFTBo/WReQIrQH4jpsF+U/v4U83EaThmqltx4+RW+DjDGktMYwOMBRtrpYO2UIAqV+J9BA20s+zDVPShatyDlFUq8wBPpd477hqpDnmIV/3Xd8VDWonZ3O39o9vq+GVO+c7w86n4OBiiaPwAcCebLJYPEy6uksEAJ07+boJiddPz/3EdjJmiR/Tdyb/5tPysGR1jdUlVos5zG/c4mANabt/JW4MOsDULJUW25vK0AJrVx239YJ5yy4p5rkSbp4ES0VQ5oGXHXO/zsX8G5RD2N8wvaZlogvWAtBX12gX6XGSo5KgnJRI77GWDA+1xdqIn6zNnNTPIs2fwMREcxZEF5fDGbXNsa+JjLiM78JH22vfJbJ+ibsmiK9P12jO/MzEdqMwQI2MHB1RjQf43En21MIqhuc8kpt6jygjklIKYnHoDjMq4bWQSKGDIXX78g2By2oUI9Cf7XD4ivfIF9YLRwmXtdnOW+tJDmnD/ugasQcsGODowKdR7T7Qt3abaF0LQ6KRKRJEQxs1TKR21+Q6fPw0f7E1RIHNs/DVCypGZrMLAaPcYBr1GSIghR7vnmWDlTu4yCbQdIkvodmeEaL1SCeCkPU6cZKAxc0MuYdk7rpPkRrfPrtQF5t4RfdSFRKxWP572NTCaoaayjCJf+lo5mJU4lM5y9oUUSDsKjFNjxGsZoDRs9tJ9GFG2y8S65FU96SebgwsnGQqu4pBU7aN+NA0qOYRDFaU7mIhV2GnYTREUplgXKBVHQ8bN1tmcUDRhIUG+C1IjaQxNfVxlxvYXAZoLFzbKfoCvHa4IhY",
     salt="05/q6",
-    decimals=2,
+    decimals=3,
 )
+
+# %% [markdown]
+# The measurement behind Q5: the same probability, the most that any other token gets at that
+# step, and how often greedy decoding then writes the sentence a ninth time.
+
+# %%
+with torch.no_grad():
+    next_token = q6_model(repeated_prompt(q6_sentences, 8))[:, -1].softmax(-1)  # (64, V)
+first = next_token.gather(-1, q6_sentences[:, :1])[:, 0]
+runner_up = next_token.scatter(-1, q6_sentences[:, :1], 0.0).amax(-1)
+print(
+    f"copy's first symbol: probability {first.mean():.3f} on average ({first.min():.3f} to {first.max():.3f}); "
+    f"the most likely other token: at most {runner_up.max():.3f}"
+)
+print(f"greedy decoding writes {int(greedy_repeats(q6_model, q6_sentences, 8).sum())} of the 64 sentences a ninth time")

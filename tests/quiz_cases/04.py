@@ -25,7 +25,10 @@ CASES = {
         ],
         "cheats": [
             "import torch\nfrom course_utils.core.sink_fixes import sink_softmax\n"
-            "def softmax1(scores):\n    return sink_softmax(scores, torch.zeros(1, 1))"
+            "def softmax1(scores):\n    return sink_softmax(scores, torch.zeros(1, 1))",
+            # the course function reached through its module
+            "import torch\nimport course_utils.core.sink_fixes as fixes\n"
+            "def softmax1(scores):\n    return fixes.sink_softmax(scores, torch.zeros(1, 1))",
         ],
     },
     "q4": {
@@ -55,16 +58,18 @@ CASES = {
         ],
         "cheats": [
             "from course_utils.core.metrics import sink_mass, sink_rate\n"
-            "def sink_rate_from_scratch(weights, threshold=0.3):\n    return sink_rate(sink_mass(weights), threshold)"
+            "def sink_rate_from_scratch(weights, threshold=0.3):\n    return sink_rate(sink_mass(weights), threshold)",
+            # the course's metric reached through the module, inside the function
+            "def sink_rate_from_scratch(weights, threshold=0.3):\n    import course_utils.core.metrics as m\n"
+            "    return m.sink_rate(m.sink_mass(weights), threshold)",
         ],
     },
     "q6": {
-        "right": "q6_weight = 0.4269",
+        "right": "q6_weight = 0.4269",  # asked to 1 decimal: 0.4 (with the copy queries, 0.4067, rounds alike)
         "wrong": [
             "q6_weight = 0.97",  # the training-length value: no change
             "q6_weight = 0.0072",  # uniform attention at positions 64-255
             "q6_weight = 1 / 256",  # uniform over the longest row
-            "q6_weight = 0.4067",  # the copy queries counted too
             "q6_weight = 0.5612",  # every idle query from 1 to 255, the training length included
         ],
     },

@@ -1,58 +1,99 @@
 """Right and wrong answers of chapter 05's questions that are not multiple choice (tests/test_quiz_questions.py)."""
 
-_KL = "    def kl(a, b):\n        keep = a > 0\n        return (a[keep] * (a[keep] / b[keep]).log2()).sum()\n"
+_KEEP = "    keep = (torch.arange(h.shape[1]) < lengths[:, None])[..., None]\n"
+_REAL = "    real = torch.where(keep, h, torch.zeros_like(h))\n"
+_MEAN = "    mean = real.sum(dim=1, keepdim=True) / lengths[:, None, None]\n"
+_CENTRED = "    centred = torch.where(keep, h - mean, torch.zeros_like(h))\n"
+_RES = "import torch\ndef residual(h, lengths):\n"
+
+_JS = "import torch\ndef mean_js_bits(a, b):\n    m = (a + b) / 2\n"
+
+
+def _kl(log="log2"):
+    return f"    def kl(x):\n        return torch.where(x > 0, x * (x / m).{log}(), torch.zeros_like(x)).sum(dim=-1)\n"
+
 
 CASES = {
     "q3": {
-        "right": "import torch\ndef residual(h):\n    return (h - h.mean(dim=0, keepdim=True)).norm() / h.norm()",
+        "right": _RES
+        + _KEEP
+        + _REAL
+        + _MEAN
+        + _CENTRED
+        + "    return centred.norm(dim=(1, 2)) / real.norm(dim=(1, 2))",
         "wrong": [
-            # the review's bug: the global mean, one number for every feature
-            "import torch\ndef residual(h):\n    return (h - h.mean()).norm() / h.norm()",
-            # the mean over the features of each token instead of over the tokens
-            "import torch\ndef residual(h):\n    return (h - h.mean(dim=1, keepdim=True)).norm() / h.norm()",
-            # not divided by ‖H‖: depends on scale
-            "import torch\ndef residual(h):\n    return (h - h.mean(dim=0, keepdim=True)).norm()",
-            # the ratio of squared norms
-            "import torch\ndef residual(h):\n    return ((h - h.mean(dim=0, keepdim=True)).norm() / h.norm()) ** 2",
-            # divided by the norm of the centred tokens' complement, ‖1·mean(H)‖
-            "import torch\ndef residual(h):\n    c = h.mean(dim=0, keepdim=True)\n"
-            "    return (h - c).norm() / (c.norm() * h.shape[0] ** 0.5)",
+            # the padding counted as tokens: the residual of all n rows
+            _RES + "    return (h - h.mean(dim=1, keepdim=True)).norm(dim=(1, 2)) / h.norm(dim=(1, 2))",
+            # the mean over the real tokens, but the padding left in the norm of H
+            _RES + _KEEP + _REAL + _MEAN + _CENTRED + "    return centred.norm(dim=(1, 2)) / h.norm(dim=(1, 2))",
+            # the padding zeroed, but the mean divided by n instead of the sequence's length
+            _RES
+            + _KEEP
+            + _REAL
+            + "    mean = real.mean(dim=1, keepdim=True)\n"
+            + _CENTRED
+            + "    return centred.norm(dim=(1, 2)) / real.norm(dim=(1, 2))",
+            # one global mean per sequence (over tokens and features), not the mean token
+            _RES
+            + _KEEP
+            + _REAL
+            + "    mean = real.sum(dim=(1, 2), keepdim=True) / (lengths[:, None, None] * h.shape[2])\n"
+            + _CENTRED
+            + "    return centred.norm(dim=(1, 2)) / real.norm(dim=(1, 2))",
+            # not divided by the norm of H: depends on scale
+            _RES + _KEEP + _REAL + _MEAN + _CENTRED + "    return centred.norm(dim=(1, 2))",
         ],
         "cheats": [
-            "from course_utils.chapters.collapse import rank_residual\ndef residual(h):\n    return rank_residual(h)"
+            "import torch\nfrom course_utils.chapters.collapse import rank_residual\n"
+            "def residual(h, lengths):\n"
+            "    return torch.stack([rank_residual(x[:k]) for x, k in zip(h, lengths.tolist())])",
         ],
     },
     "q4": {
-        "right": "import torch\ndef js_bits(p, q):\n    m = (p + q) / 2\n"
-        + _KL
-        + "    return (0.5 * kl(p, m) + 0.5 * kl(q, m)).item()",
+        "right": _JS + _kl() + "    return (0.5 * kl(a) + 0.5 * kl(b))[1:].mean().item()",
         "wrong": [
             # natural logarithms: nats, not bits
-            "import torch\ndef js_bits(p, q):\n    m = (p + q) / 2\n"
-            "    def kl(a, b):\n        keep = a > 0\n        return (a[keep] * (a[keep] / b[keep]).log()).sum()\n"
-            "    return (0.5 * kl(p, m) + 0.5 * kl(q, m)).item()",
+            _JS + _kl("log") + "    return (0.5 * kl(a) + 0.5 * kl(b))[1:].mean().item()",
             # 0 · log 0 not handled: NaN
-            "import torch\ndef js_bits(p, q):\n    m = (p + q) / 2\n"
-            "    return (0.5 * (p * (p / m).log2()).sum() + 0.5 * (q * (q / m).log2()).sum()).item()",
+            _JS + "    kl = lambda x: (x * (x / m).log2()).sum(-1)\n"
+            "    return (0.5 * kl(a) + 0.5 * kl(b))[1:].mean().item()",
+            # query 0 counted: off by one
+            _JS + _kl() + "    return (0.5 * kl(a) + 0.5 * kl(b)).mean().item()",
+            # summed over the queries instead of averaged
+            _JS + _kl() + "    return (0.5 * kl(a) + 0.5 * kl(b))[1:].sum().item()",
             # one side only
-            "import torch\ndef js_bits(p, q):\n    m = (p + q) / 2\n" + _KL + "    return kl(p, m).item()",
+            _JS + _kl() + "    return kl(a)[1:].mean().item()",
             # the halves forgotten
-            "import torch\ndef js_bits(p, q):\n    m = (p + q) / 2\n" + _KL + "    return (kl(p, m) + kl(q, m)).item()",
-            # KL between the heads, not to their mixture
-            "import torch\ndef js_bits(p, q):\n" + _KL + "    return (0.5 * kl(p, q) + 0.5 * kl(q, p)).item()",
+            _JS + _kl() + "    return (kl(a) + kl(b))[1:].mean().item()",
+            # chapter 2's one-pair recipe on the whole matrix: one sum over every row, not a mean of rows
+            _JS + "    kl = lambda x: (x[x > 0] * (x[x > 0] / m[x > 0]).log2()).sum()\n"
+            "    return (0.5 * kl(a[1:]) + 0.5 * kl(b[1:])).item()",
         ],
         "cheats": [
             "from course_utils.core.metrics import js_divergence\n"
-            "def js_bits(p, q):\n    return js_divergence(p, q).item()"
+            "def mean_js_bits(a, b):\n    return js_divergence(a[1:], b[1:]).mean().item()",
+            "import torch\nfrom course_utils.chapters.collapse import head_divergence\n"
+            "def mean_js_bits(a, b):\n    return head_divergence(torch.stack([a, b]))[0, 1].item()",
         ],
     },
     "q6": {
-        "right": "q6_rate = 1.0",
+        "right": "q6_prob = 0.0850059",
         "wrong": [
-            "q6_rate = 0.1",  # the model's P(one more repeat): sampling, not greedy decoding
-            "q6_rate = 0.0",  # "P(repeat) < 0.5, so never"
-            "q6_rate = 0.5",  # the common stream's p
-            "q6_rate = 0.9",  # one minus the repeat probability
+            "q6_prob = 1.0",  # how often greedy decoding repeats, not the probability it acts on
+            "q6_prob = 0.1",  # the stream's p
+            "q6_prob = 0.06",  # the model's P(one more repeat) of the whole sentence
+            "q6_prob = 0.73",  # the per-token probability averaged over a whole copy
+            "q6_prob = 1 / 64",  # chance among the symbols
+        ],
+    },
+    "q7": {
+        "right": "q7_weight = 0.6798",
+        "wrong": [
+            "q7_weight = 0.49",  # the measured weight: the question asks for the closed form's prediction
+            "q7_weight = 0.86",  # the weight with no near miss: the decoys counted as filler
+            "q7_weight = 1 / 33",  # the decoys given the needle's gap: 33 equal candidates
+            "q7_weight = 0.84",  # seed 1's prediction
+            "q7_weight = 0.81",  # the prediction at 8 near misses
         ],
     },
 }

@@ -1,45 +1,42 @@
 """Right and wrong answers of chapter 06's questions that are not multiple choice (tests/test_quiz_questions.py)."""
 
-_HEAD = "import torch\ndef update(m, l, o, s, v):\n    m_new = torch.maximum(m, s.amax(dim=-1, keepdim=True))\n"
+_HEAD = "import torch\ndef update(m, l, acc, s, v):\n    m_new = torch.maximum(m, s.amax(dim=-1, keepdim=True))\n"
 _MID = "    scale = torch.exp(m - m_new)\n    p = torch.exp(s - m_new)\n"
+_L = "    l_new = scale * l + p.sum(dim=-1, keepdim=True)\n"
 
 CASES = {
     "q3": {
-        "right": _HEAD
-        + _MID
-        + "    l_new = scale * l + p.sum(dim=-1, keepdim=True)\n"
-        + "    return m_new, l_new, (scale * l * o + p @ v) / l_new",
+        "right": _HEAD + _MID + _L + "    return m_new, l_new, scale * acc + p @ v",
         "wrong": [
-            # the output so far not rescaled to the new maximum
-            _HEAD
-            + _MID
-            + "    l_new = scale * l + p.sum(dim=-1, keepdim=True)\n"
-            + "    return m_new, l_new, (l * o + p @ v) / l_new",
+            # the accumulator not rescaled to the new maximum
+            _HEAD + _MID + _L + "    return m_new, l_new, acc + p @ v",
             # the normaliser not rescaled
-            _HEAD
-            + _MID
-            + "    l_new = l + p.sum(dim=-1, keepdim=True)\n"
-            + "    return m_new, l_new, (scale * l * o + p @ v) / l_new",
-            # the output left unnormalised
-            _HEAD
-            + _MID
-            + "    l_new = scale * l + p.sum(dim=-1, keepdim=True)\n"
-            + "    return m_new, l_new, scale * l * o + p @ v",
+            _HEAD + _MID + "    return m_new, l + p.sum(dim=-1, keepdim=True), scale * acc + p @ v",
+            # section 2's normalised output, not the unnormalised accumulator the question asks for
+            _HEAD + _MID + _L + "    return m_new, l_new, (scale * l * acc + p @ v) / l_new",
             # the new maximum taken from the block alone
-            "import torch\ndef update(m, l, o, s, v):\n    m_new = s.amax(dim=-1, keepdim=True)\n"
+            "import torch\ndef update(m, l, acc, s, v):\n    m_new = s.amax(dim=-1, keepdim=True)\n"
             + _MID
-            + "    l_new = scale * l + p.sum(dim=-1, keepdim=True)\n"
-            + "    return m_new, l_new, (scale * l * o + p @ v) / l_new",
-            # each block softmaxed on its own, the outputs averaged
-            "import torch\ndef update(m, l, o, s, v):\n"
-            "    m_new = torch.maximum(m, s.amax(dim=-1, keepdim=True))\n"
-            "    l_new = torch.exp(m - m_new) * l + torch.exp(s - m_new).sum(dim=-1, keepdim=True)\n"
-            "    o_new = s.softmax(-1) @ v if torch.isinf(m).all() else (o + s.softmax(-1) @ v) / 2\n"
-            "    return m_new, l_new, o_new",
+            + _L
+            + "    return m_new, l_new, scale * acc + p @ v",
+            # the block's exponentials taken against the old maximum: exp(100) at the first block
+            _HEAD
+            + "    scale = torch.exp(m - m_new)\n    p = torch.exp(s - torch.where(torch.isinf(m), m_new, m))\n"
+            + _L
+            + "    return m_new, l_new, scale * acc + p @ v",
         ],
         "cheats": [
-            "from course_utils.chapters.flash import online_softmax_update\n"
-            "def update(m, l, o, s, v):\n    return online_softmax_update(m, l, o, s, v)"
+            # section 2's update from the course, its normalised output turned back into the accumulator
+            "import torch\nfrom course_utils.chapters.flash import online_softmax_update\n"
+            "def update(m, l, acc, s, v):\n"
+            "    o = torch.where(l > 0, acc / l.clamp_min(1e-300), torch.zeros_like(acc))\n"
+            "    m_new, l_new, o_new = online_softmax_update(m, l, o, s, v)\n"
+            "    return m_new, l_new, o_new * l_new",
+            # the same through the module, inside the function
+            "import torch\ndef update(m, l, acc, s, v):\n    import course_utils.chapters.flash as flash\n"
+            "    o = torch.where(l > 0, acc / l.clamp_min(1e-300), torch.zeros_like(acc))\n"
+            "    m_new, l_new, o_new = flash.online_softmax_update(m, l, o, s, v)\n"
+            "    return m_new, l_new, o_new * l_new",
         ],
     },
     "q4": {
