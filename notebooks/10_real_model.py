@@ -301,7 +301,69 @@ fig
 # language models of Xiao et al. (2023) and like notebook 04's toy models on BOS. The sink is not
 # immune to dilution: its share falls as n grows, and punctuation takes more.
 #
-# Dilution itself: the largest weight a content query gives one content key, how spread its row is
+# **Dilution.** The planted copies measure it most directly: the copy's key is the same at every n,
+# 16 positions from its original, and only the number of other keys changes. Before the
+# measurement, a prediction.
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN QUESTION
+# name: q1
+
+# %% [markdown]
+# **Q1** (predict, then measure). Notebook 02's model of dilution: one key whose score beats n − 1
+# equal others by a gap g gets weight e^g / (e^g + n − 1). The cell below prints the weight the best
+# duplicate head gives a token's planted copy at n = 32. If that head's gap stayed the same, what
+# weight would it give the copy at n = 512? Predict it with the model and store it in
+# `q1_predicted` (the check compares 2 decimals); the cells after the question measure it.
+
+# %%
+dup = sweep["duplicate"].mean(1).max(-1)  # (lengths, layers): the best head per layer
+dup_layer = int(dup[0].argmax())
+weight_32 = float(dup[0, dup_layer])
+print(f"layer {dup_layer}, best head: weight on the copy at n = 32: {weight_32:.4f}")
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN SOLUTION
+
+# %%
+gap = math.log(weight_32 * (32 - 1) / (1 - weight_32))  # SOLUTION
+q1_predicted = math.exp(gap) / (math.exp(gap) + 512 - 1)  # SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN TESTS
+
+# %%
+# FORM
+from course_utils.tools.quiz import real_number
+
+assert real_number(q1_predicted) >= 0
+
+# %%
+from course_utils.tools.quiz import check_rounded
+
+assert check_rounded(
+    q1_predicted, "3afb41dab434c5d2f613ff93f69de52593cd7b6cf937755493cc53762c450dba", salt="10/q1", decimals=2
+), "not yet: reread notebook 02, section 1 (the closed form), next to the weight this question printed"
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END TESTS
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END QUESTION
+
+# %%
+explain(
+    q1_predicted,
+    "sealed:yvTP5aYtISxcc81oErznfRvVQRIUsh/cWBZsbwrsiDRhltxvrGJIDCI/bN7yeRmhSa5SNpS/yMyGVlASnUP9hpK0qQMqi0EE28yg8ZrdDtLHsHxow8TD2YngeFtYxpsEAHr1Uk+FKg59gWPJHl+JUScn+RhaUIhNJz1RUOSRqKsmUw8m9uin6yJPKV3HaM3l9RSD7UveEtrMLTGUk0xyeRiiA88nqhWUG/tzdogNjCMWtpuF1PPpboi6i5hZp18jxGBDmN0hjg+H+a8tGauN1yuY6A4K7euVildRbAVD6uadz4uqZe4rK5W0meum5DTo8aJv5GY71A617yVVexEewBnj7UBk5Q/E3EVrmKPOtbu8lokEFNkyWr5+PGAWZ7ZeNNuo4Vjw+CIiRtgUPOrTpgINnRuyeTYSpUvNijJ+1hAnj/pG7o01A9G132+QdeYGW5dGOIZ8os7fr+rlQZej385p6d+YR089tsWLZHmB7hwTbPImkWXZ0XuZay2eGhS2KODDMfu5ebR1MAzu8J1b3pOx8Csm20df4tX3/DAMnhyrZHMQfhaFnMCpBpXoCo4OcdeTAlLdnItRpS+m+5uflgjCC2kJPZ3fNfaAJBcue19cbJEVHriWIVfmfdGQwRpHH57LB7WrXOmbyD4w3ET8d0EF9go4qyyKhD3a2wMk4K0/R8VY+iF0Nlsq/UgXS3lTVkkKW8Cx8bdcnAiSJ+pSei9p76kx3rWyWb5oYO4xGnJYovSuF/9NLvom/ntjJBe2Jw1r2yqW59Dme9Y7aoc4vFZsxWiQRfEkE+9MqZR6/989DQqBcEgD0o6huFgRBGI9sM4+CqfkdFQ6cqyX/NDs1QUfxQaWbNFw4MebWmWuhkHAels0ub37E/CCL/RicupoyeFqam+vGt+teLWyypZGGYwIY3v4yCrDCTHPbo2LYKYbU5bu1KjIZN6wRHCvy356rXWH6WKtZXo6LaHL2osz2ysObVHh+IYbe57GrtD3ce/a738t5gI3+mo=",
+    salt="10/q1",
+    decimals=2,
+)
+
+# %% [markdown]
+# The measurement: the largest weight a content query gives one content key, how spread its row is
 # (entropy over log n: 1 = uniform), and the weight the planted copy puts on its original.
 
 # %%
@@ -329,8 +391,6 @@ fig = finish(
 fig
 
 # %%
-dup = sweep["duplicate"].mean(1).max(-1)  # (lengths, layers): the best head per layer
-dup_layer = int(dup[0].argmax())
 last = sweep["max_content"][:, :, 5].mean(axis=(1, 2))
 print(f"last layer, largest content weight: {last[0]:.3f} at n = 32 -> {last[-1]:.3f} at n = 512")
 print(
@@ -341,14 +401,18 @@ per_window = sweep["duplicate"][:, :, dup_layer].max(-1)  # (lengths, windows), 
 print(
     f"windows where the copy gets less weight at 512 than at 32: {(per_window[-1] < per_window[0]).sum()} of {len(windows)}"
 )
+e_gap = weight_32 * (32 - 1) / (1 - weight_32)  # notebook 02's e^g, solved at n = 32
+print(f"notebook 02's fixed-gap model, from the weight at 32: {e_gap / (e_gap + 512 - 1):.3f} at 512")
 
 # %% [markdown]
 # **Takeaway.** Dilution is there, at the real model's own scale: the last layer's largest content
 # weight falls about threefold from 32 to 512 tokens, its rows spread towards uniform, and the head
 # that best finds a token's exact copy (16 positions away at every n) gives it about half as much
 # weight at 512 as at 32, with the same key competing against 16 times as many others. That is the
-# direction notebook 02 predicts; whether its fixed-gap model also gets the size right is the quiz's
-# Q4.
+# direction notebook 02 predicts, but not its size: with a fixed gap the copy would keep about a
+# ninth of its weight (the last line above), not half. Notebook 02's model counts every added key
+# as an equal competitor; here the added keys together take far less than 16 times what the first
+# 31 took.
 #
 # **Head similarity.** Notebook 05 measured *collapse* as heads becoming alike. Here, the mean
 # Jensen–Shannon divergence (bits; 0 = the same row, 1 = disjoint) between every pair of heads of a
@@ -424,10 +488,10 @@ print(
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
-# name: q1
+# name: q2
 
 # %% [markdown]
-# **Q1** (predict, then measure). Before the grid below is drawn: a fact is planted in a 512-token
+# **Q2** (predict, then measure). Before the grid below is drawn: a fact is planted in a 512-token
 # document of unrelated text, and the document is embedded with our encoder (mean of the last
 # layer's token vectors). At which depth does the fact raise the document's cosine with a question
 # about it the most? Answer before you run the cells after this question; they measure it.
@@ -441,7 +505,7 @@ print(
 # # BEGIN SOLUTION
 
 # %%
-q1_answer = "A"  # SOLUTION
+q2_answer = "A"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -453,12 +517,12 @@ q1_answer = "A"  # SOLUTION
 # FORM
 from course_utils.tools.quiz import normalize_choice
 
-assert normalize_choice(q1_answer, "ABCD")
+assert normalize_choice(q2_answer, "ABCD")
 
 # %%
 from course_utils.tools.quiz import check_choice
 
-assert check_choice(q1_answer, "f22aaee47a3df6fbf20f262ba2a2149cf1e5477a9c4ca709682b9cf4a4579e6e", salt="10/q1"), (
+assert check_choice(q2_answer, "89ed1d3a46bc0b2a21d0f75c9337c2c5178697b16bdc20b35271937b44d64bda", salt="10/q2"), (
     "not yet: run section 3 and read the 512-token row of its grid, depth by depth"
 )
 
@@ -470,9 +534,9 @@ assert check_choice(q1_answer, "f22aaee47a3df6fbf20f262ba2a2149cf1e5477a9c4ca709
 
 # %%
 explain(
-    q1_answer,
-    "sealed:UvpWsafBEILZPhDgv2ukqw/sN6/9OpJY3UwAsD0dJLRbabuK+wsn6uo1y7/qviJcGfblaRlOoNHzndwb5UpZ1PFyItKMbDt/XyaP6vypjM/wGHvQJtQHFcPqsYwc2OKKKX/iyKgJDvcPbzy9lANGs4Wl0cNshFDxzbJnQgIYv/D+YntW50Ng+QNyeuF1jZu5QLtR0PuPr5KmGT13CQ3rZZSb/ZLJ0N3ozOaCRTvmYvcaUb+25r7hTiXX1pa/VAEXKReIckasLOo1OWVU4EQUTKQIQFcCE8jXvE5Mvusr9q/mxU1eTcYDurnliQXrMmQ64W5ydEhWrXgcteC3f4xDV5yx7DGLhUKi5xD2G1ORkgjeya4NERyw7QAaD0L4oCpEC/0RmwMT/llYEqLXJn6FLGslCNOCpMTo4L0kARaMsSkHtt6IcvcMHjHWgcQCObrjYnsEm1NnMONGW123kRn1tc9FK7tkxjMg4lQwL5Cd3eTXf1mK6GHHHhfZcf9SHqu7zIrCAQChuKA0PGShgiL2R/Q5goX+ElOJY6my2mDCQYfCnWfognnN7O/Chs2JhkJZ4schOy+A594gV/qOUXZpzFfGJr/Wje/S6TmXcKtj7J7dYO+mxZ1qo1B8egQY/M4h17FTyaLhOKScXCst6h4hIUZaC7cYFoKanLVG8FdHmq32HLCRBXX+i/O64Cf5GPC20c6kUeN6Rifm9XiuvwwA20U8jOIIMkBHyWoo4Cj7Co8RtI5Ah5858177fcqGstsfdCPl4HYj2h2xUhoTWo3d5muXU7+gBVQ3FcMAAr7RwaoiM849Yi/IZ+nvBZkbjB5evuBJh5NTVPOzUBMgt8QQGa1/O4iYHg+4hWEYsZcjD2CGPdE5wovLZ2RY2o2FkW2koFSkJnw8lPDtrg==",
-    salt="10/q1",
+    q2_answer,
+    "sealed:zMzbXWmIMDbaOrUZ3/WGub0RMkzWbvIOxacKJSl88zprEHx+pftEub2NFL8hBqofDTGMzULIZXPXBJaYkkqIiVn1e4yG00T0bN7Kfke3oDEe98uoj0aCDmKgDi4LU638dWNeDOfyVgRVXlsUp0QzyzNbvK0DGZTxS/Qs4VeMm//44Bt75+N1iKSdFS0NGpz15qXwVl/d41mGasH9/rEnX8i9J9VpleAG+TSVUegM76Qr10imj+37ChwV9U2skxP88QhrAC2KiHyiKgVJPUoIQkibgXf6jywvs9FIlJAwQyzqonbtUrfbDZUrXHteRmCcVh6nJb2o6ZBLvgXArrBKmYqTpYhHv8X6cmmT+szftsivSSY+hkZ8ShLcZANzDgWGMUUXtqIkU/4aUFwuJQ4JnRyNpnNPaj/mzE1hnw4VE3HB3qCY0BA52LIKVH/VN2tEddvkjIljqVIO3UsjJAHW+eAK7o7G9NfJ3RwwyH/4r9KBdbgpkAUEDXzLn1i6n5T88jrCb0atddC0hWxoDtH4wXJhRX9ii6xgYIupkGZFroI0eYwTpefHWKk4kcfvC0PxgertKJiKVZiyKWerL2qTWsgMef51CiOXfJK13PpLTMyr34fpuW+0fg0vzrmA6fsc3ihYGOdX9Q/UlutfIxvJmuYr3rD1uwLdiAaoAt3v0Qr9cBDeNKnTH5wYX/7H6amk0aZPSuChZ1Nf7Dv0PeDhRFAOPJinFjR973clfdQYtt311xJxWiEK6p/N9LgS6RoTveJQgVwBfJsUNdrCy5UhU9BVYYMt4C/AkLK1zvtoTODiYiJVI/sEAMv0B/8kiknmDdK6e3sdiKh+CeEWTk9D2A0Ut31p3iDU8LdIZwvHK0CQyegVnM4FJFS7p36VuFTFmirUlD2DSG3bwA==",
+    salt="10/q2",
 )
 
 # %% [markdown]
@@ -538,8 +602,8 @@ print(f"(length, haystack) pairs where the start beats every other depth: {first
 # %% [markdown]
 # ## 4. Retrieval augmentation with a real retriever
 #
-# Notebook 09 retrieved chunks for a toy model. Now the real thing (seed 001, question 7: "don't
-# store everything, retrieve relevant parts"). We plant 20 facts in 12 documents of 992 word pieces
+# Notebook 09 retrieved chunks for a toy model. Now the real thing, with a real retriever (the setting
+# of seed 001, question 7). We plant 20 facts in 12 documents of 992 word pieces
 # cut from the corpus, one fact per 62-piece block, so that every chunk size below holds a fact in
 # one chunk. For each of the 20 questions we rank all chunks by cosine: **recall@k** is the share
 # of questions whose fact's chunk is among the top k. Three plantings (seeds 0, 1, 2: other
@@ -625,10 +689,10 @@ for s in sizes:
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
-# name: q2
+# name: q3
 
 # %% [markdown]
-# **Q2.** Why do 64-token chunks find the fact's chunk more often than 498-token chunks? Use what
+# **Q3.** Why do 64-token chunks find the fact's chunk more often than 498-token chunks? Use what
 # sections 2, 3 and 4 measured.
 #
 # - **A)** Small chunks are fewer, so the right one has fewer rivals to beat in the ranking
@@ -640,7 +704,7 @@ for s in sizes:
 # # BEGIN SOLUTION
 
 # %%
-q2_answer = "D"  # SOLUTION
+q3_answer = "D"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -652,12 +716,12 @@ q2_answer = "D"  # SOLUTION
 # FORM
 from course_utils.tools.quiz import normalize_choice
 
-assert normalize_choice(q2_answer, "ABCD")
+assert normalize_choice(q3_answer, "ABCD")
 
 # %%
 from course_utils.tools.quiz import check_choice
 
-assert check_choice(q2_answer, "bc89d4071e26b308495c8042ac23fcbaa2389701d88e9b96b12b238c984b65ba", salt="10/q2"), (
+assert check_choice(q3_answer, "7769cbe4e5c045df830b075119eb87fa02b79b60ef68ea7c61e10d6991087c2c", salt="10/q3"), (
     "not yet: count the vectors per chunk size above, recall how the [CLS] sink changes with n (section 2), "
     "and compare a fact's cosine at 64 and at 512 tokens (section 3)"
 )
@@ -670,9 +734,9 @@ assert check_choice(q2_answer, "bc89d4071e26b308495c8042ac23fcbaa2389701d88e9b96
 
 # %%
 explain(
-    q2_answer,
-    "sealed:kv5U75vvDE5uKT3HyIsYdF/yIvE1YwpVtbqGzJAcImMoCLZ45/Q/NoVLd8mDq7ZIxy0RM2GPybcr+M51LlFImCn0wwjTXNZTmsmq9GdRokzpvjXwUdFS7nmkNs7pZOA1mSWFS9xpoyIMtrPwEmZ+vblAjVzVfstByMxiOZeQv+ELGDZyWpz/J2wi5kvvLmc0j/WzuNy6381AHlYiB+OMiWjE5odMlE+fCckkQ9oS7drPZV114EEs4kst401GbUOL4N7zlM8hzWKSlj/ljj7eX8rvP9zdv/aC7fsYJfLqNX2oS2d0Xr/6xbt3rZppTfXukkacdlLE2GWX+xiO9a5/lRIIXMyjTRP1K/r5zBsb7yXoUzqse5FOcZp98k3UDWn/WjdKX7vnVpgosYi5/iFnzJoaqnOJzjiGsTiSqEWLUQc+XsbkZRBlk0X90T0DtV/DVewl27uQqe4VuwNPQh0d02FJsZXvzqPYPBz+CXlBCyyks3IRDqN4DJ40aMNB1+TuHfN4McPhgLIzlFAt1UaDJjMQJqzdBZQTT95j9i/u6iFxUIqa4GugtKi3+0qovcuqKKUP8s18V89Ai7pAvBEvZK3AamjF3m7T+80e6AaZiZ9CDvUhJ7Vh52l//bVxP315sgV8OFuVjapmYTT0cHq/kNNv2gsdIUa3UjLza4iNTkUSZJt6pOl4SVDUGYy4rryqvJtT/vlayfG3MOQIww+9MsI+xlk9ouDkxscXlunkcZQVBeEmgsGIsaqu7AyVhlS2D8aGfN5iZ0+rC+C1EPsqSRKLrki2JKyzqzxIFL8xjqsp4Cfz",
-    salt="10/q2",
+    q3_answer,
+    "sealed:+jbbGjP5TXlhM3v3621nSxx6rnc6gCRUBAHo9rZ/Kl7uq90aL7IZ7c6YaBoUvn242xK9uL7Zm1D3q9MxAEKC16aL5po4nKoeYX4ziA5BFmhMXhqQwKM5cjL5JU8oQ0Nrkn0KboyPMoo21uGYsY3ErTJWnFcXJzUmm/bidzMu60BHuPOKaLFvxN6zVjDFMRZw/lHHjsrkGT66lwLMxKF4fFV+TXxxKUrM6M6Xl4Jg8BrJsfTdATIGVmqn4CAflNDcabZhbfaDyUT/xqSFT3BtUaEBYniYZ/nbR4ibATQbWAAAm1FRi/hw4CMRN7OkBtbVDbLLuGdHkCoXhvI/HKD2XfLw2HCbDgpPsBy86hla0grats98NbI8dVAcMGop58DxySBPVZrx+fkMMOv56aTbFZymhUk3Vw71Y/MthTmxiihaaCzU4tiflONf2ejOZcMrRR8HWMzOw5RfoLgRm0wT7UCgERzKBwuoqk4B7hUaTzO/7coOCrcdlf4fHSXuMr4lugp47OPEUrWp4+lV2orfx+8GNEfDUyvDynuTWPG437XYC5J3edFM4OP0f+f5TztYwU3sWSyTY5ix2kKsuGJbaHpTCmxnCqhsTXQPBTZvWXZBGWbghDFMf8XD8BYRVbN4z3iJCpf0ixcStvFR/sZ8zJIcRjpbiBYTEAXwvKq40F+5Cv0+m6Sx02g6hXbJiaUseC5349Xkm/iQ8P53u/BFEkYViwx79Hjpdw6H6G14wX7JijYDnW7Gy/Y8EHczs5B1qjCaMoTFYRJ9u744AiVt4cYB/DdyChYrZl7GcoM6AjA0wb8e",
+    salt="10/q3",
 )
 
 # %% [markdown]
@@ -750,14 +814,14 @@ chunks {np.mean([recall(runs[s]["chunks"][str(sizes[-1])]["chunk_rank"], 1) for 
 # %% [markdown]
 # ## Quiz
 #
-# Q1 and Q2 came earlier, in sections 3 and 4, before the measurements they ask about.
+# Q1, Q2 and Q3 came earlier, in sections 2, 3 and 4, before the measurements they ask about.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
-# name: q3
+# name: q4
 
 # %% [markdown]
-# **Q3.** Two documents of 700 word pieces each share their first 300 word pieces and differ in all
+# **Q4.** Two documents of 700 word pieces each share their first 300 word pieces and differ in all
 # the rest. You embed both with `SentenceTransformer("all-MiniLM-L6-v2").encode` and its default
 # settings. What is the cosine between the two embeddings?
 #
@@ -770,7 +834,7 @@ chunks {np.mean([recall(runs[s]["chunks"][str(sizes[-1])]["chunk_rank"], 1) for 
 # # BEGIN SOLUTION
 
 # %%
-q3_answer = "C"  # SOLUTION
+q4_answer = "C"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -782,12 +846,12 @@ q3_answer = "C"  # SOLUTION
 # FORM
 from course_utils.tools.quiz import normalize_choice
 
-assert normalize_choice(q3_answer, "ABCD")
+assert normalize_choice(q4_answer, "ABCD")
 
 # %%
 from course_utils.tools.quiz import check_choice
 
-assert check_choice(q3_answer, "cb3c7a12acaf01bad9ed0120303ae090fe0ddf095056871b3a7f4c1f36c244a2", salt="10/q3"), (
+assert check_choice(q4_answer, "74629c81a158d63d4d501f9a3050c235fde26dc1dc2d0401bb200f0e06ebdb0f", salt="10/q4"), (
     "not yet: section 2, 'The wall at 512 positions': what does the library do with a 702-piece text?"
 )
 
@@ -799,71 +863,10 @@ assert check_choice(q3_answer, "cb3c7a12acaf01bad9ed0120303ae090fe0ddf095056871b
 
 # %%
 explain(
-    q3_answer,
-    "sealed:BAniiGfFkcPbDlfN2cELXAslIs5zfl2pwhNS/evdOP69tVmLPmnC88OxjsecCe1z+W7RMtbMnSo2ywbrYAzXEGWdYNEn4CMRrdaYFuqAN1of7atzcksC93LEqRLkLr43l+I3DEQeBKuhYjbix59fEvwOvQXsjc7VoTr5soz1hD5pPcZvXlmm4Mlir3LHoFbF1BGl4ZKp+XwAL8+RVqvgRrFDG9I5+biC5iMPXMICVc6aqduL92cV98vn5nN5AxxRtup2O3rSQY9EHbarvqoEsjTREih8Tbyuvw59pqDbCEIDsWdbmKcwYYTIiGAGcu+NCIjudys7EaHKcDgdMmDslAdyYGMhms8K4Yzv2gYjOurGygQtP63zugDmrDRG+Wlc8VcvVPWskx1yWJk2H0Ll0/Z81u40OxYqReckHKARVISyHn0XVr11SRhMCTLhLVwKixs7fciq93JZnGh7woU4FqYIpOL8NRE47D6hk1T7F8FpNiZP1ETd9ZpUL+Nxz4ST6Qu1zUPYt/ktRwSVSw3uO6K8mUugsNZguhz4b5M10rMUThyQpyvz0vyp/uNN6FtybiqueRg33p3LFeRtFKOygCZSo5UaRpFft2R/qmLo+jPBTZRQODBFCQ1ukXy6MscI6gCwSYqkfstXiFxuDmJa3ACsGVRXzK3v3RVOgvx/KHQGtyjHM0L1T0SYBR7BMy7q+lIFVu8jYHFgBDEP3IKH58Uu201egrwn0k3DPEE=",
-    salt="10/q3",
-)
-
-# %% [raw] jupyter={"source_hidden": true}
-# # BEGIN QUESTION
-# name: q4
-
-# %% [markdown]
-# **Q4** (predict, then measure). Notebook 02's model of dilution: one key whose score beats n − 1
-# equal others by a gap g gets weight e^g / (e^g + n − 1). Below is the weight the best duplicate
-# head gives a token's copy at n = 32. Solve for g, then predict the weight at n = 512 with the same
-# gap. Store it in `q4_predicted` (the check compares 2 decimals), then compare with the
-# measurement below.
-
-# %%
-weight_32 = float(dup[0, dup_layer])
-print(f"layer {dup_layer}, best head: weight on the copy at n = 32: {weight_32:.4f}")
-
-# %% [raw] jupyter={"source_hidden": true}
-# # BEGIN SOLUTION
-
-# %%
-gap = math.log(weight_32 * (32 - 1) / (1 - weight_32))  # SOLUTION
-q4_predicted = math.exp(gap) / (math.exp(gap) + 512 - 1)  # SOLUTION
-
-# %% [raw] jupyter={"source_hidden": true}
-# # END SOLUTION
-
-# %% [raw] jupyter={"source_hidden": true}
-# # BEGIN TESTS
-
-# %%
-# FORM
-from course_utils.tools.quiz import real_number
-
-assert real_number(q4_predicted) >= 0
-
-# %%
-from course_utils.tools.quiz import check_rounded
-
-assert check_rounded(
-    q4_predicted, "904ecc4d9422c9de4957ffcd6993d0e84571246ceab9b2292ffc33f3e13dcfc7", salt="10/q4", decimals=2
-), "not yet: solve w = e^g / (e^g + 31) for e^g with the printed w, keep e^g, then put n = 512"
-
-# %% [raw] jupyter={"source_hidden": true}
-# # END TESTS
-
-# %% [raw] jupyter={"source_hidden": true}
-# # END QUESTION
-
-# %%
-explain(
-    q4_predicted,
-    "sealed:3i+/VHglImS/X9AcoiOvMVhKHapkqDYyiPIEGrcGDlgTcsaWVMp5JcxotsQFZ0gsR58dU1C4WcNOrghKWEfCVhBEBx59iW6p0ZjMc+KqKNAiFBC16cMjl/aJMEvUrF+dZRsXu+9OQuO/TmQbanzftCOJzPK2fT3IzX8mhfyErROZ+Gms0NJPd6ZK8JDJGg6uJfJOPhD6cbkigelM+HNcQFoHv0ODJJhoLSey45VLZnoHJ9TtVW5t7rSsa+9Wq1xbbPvb6ij0t4V7LIj20FR0kmmqkY88CJb8cQqExS0Xsj8JwV84DPSRzio1MsV8FOSQLpf2etm3s2aC3fzv/ygDSwPWa+M/Vdv4+FtctrePL/vayz/IVqX/Y7yIJHcx8Urhx4r5t32mNj+TBSvTHbQFEfz4I16QmWvtXJwGAy0sR12VoGp2nNtel1qNUvwcHZ03g4uG8trdoMRwOUOsUCswvp/dMo/JBmitL0L5CaPrU2dCs3id72P33cIFIsYt6SMnZKc6LCvk8gLeMOT5cppCR57lbh5u5I1kxcc0Jess7njW22vYwu9Tx831qIBBYbbOp6oOsWIWbpSp2NxCuSvjwFbHvhSm+yP8qR4QJUsmxGiuACVFHk0IHM+uw86QZa5mzIfxeuQZU5Df/tDnfRUN/LwIkkY+eW5uiz9seM7I5IUFz9868VSLhbbenIc1katUqxo0guc=",
+    q4_answer,
+    "sealed:RYapxc+M78dkeXNZde/1zMmA8jdBKRb3P97z3AaN19XfcIObD1rSU/eLBHCE2Xk7C28bAoo5WNTUWbpDOIInmdMgQFe3yLSqCMCdNVqRKEBbafrHRS0H10h32q+vFHIzOMXe7eE7iczhwO2CXjYVSArw2mXuxgA6xDwNFjQbwFplM9wUij8PI6SHzM0lGJC713TMw2UQZXJYeQti6fTkxiMWqWhvawDuH/becHyN6y7H0AYeVCcKtJbq6oZQov319jbaSrPokDsM9TdFddV0N92Kb4d+li14J+htX6+P8NsiRx2fdufquu6K42x0aRIQ1I/DqKfKKSPEkjGRf0H0HKUAVEgnRGb2Fd37DFerkVC3BAk2cU8EtnpqvIOje1ZT/xwD5vg3MK26kimKxTm+7VsjwyiVzAL3p6KZj2Q8SdTBWD1MzLwQ8Z1RcwH0BrosZpmD8f3GAAS5qHToM8sRJ7nLu8lF4wtvcGnO9PLAaVyq9o01XQ9TII+nlvmZH8PVyQpgStlAFLCQIs2ZtXtYKnWfpjjlCDOlzzvSE94JNzljQlRZ5vMB3v301rIHhc1SrhqMcXmCzDpFRNumFmFJLiZc6Yjd8SdLL1YyvspscjbqEBVP6GATaQGeYIhov6a1nKG9Peuz0lArxN4qXyXC8C25WPeWlSf+eUu8M4WxbGzyFa1A+TJ0/08n/Vuqe/Udi78G93OH10KMzqk7RyMNw+f5MhryyhQbL+cEbxA=",
     salt="10/q4",
-    decimals=2,
 )
-
-# %% [markdown]
-# The measurement, to compare with your prediction:
-
-# %%
-print(f"layer {dup_layer}, best head: weight on the copy at n = 512: {dup[-1, dup_layer]:.3f}")
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
@@ -904,16 +907,19 @@ require_signature(first_token_share, "weights", "queries")
 # %%
 import torch
 
-_scores = 2 * torch.randn(3, 9, 9, generator=torch.Generator().manual_seed(3))
-_scores[:, :, 0] += torch.tensor([2.0, 0.0, -1.0])[:, None]  # each head its own pull towards key 0
+from course_utils.core.metrics import sink_mass
+from course_utils.tools.quiz import check_value, fingerprint, unavailable
+
+_scores = 2 * torch.randn(3, 9, 9, generator=torch.Generator().manual_seed(3), dtype=torch.float64)
+_scores[:, :, 0] += torch.tensor([2.0, 0.0, -1.0], dtype=torch.float64)[:, None]  # each head its own pull to key 0
 _weights = _scores.softmax(dim=-1)
 _queries = torch.tensor([False, True, True, False, True, True, True, False, True])
-_reference = torch.stack([torch.stack([_weights[h, i, 0] for i in range(9) if _queries[i]]).mean() for h in range(3)])
-_got = first_token_share(_weights, _queries)
+with unavailable(sink_mass, namespace=globals()):
+    _got = first_token_share(_weights, _queries)
 assert isinstance(_got, torch.Tensor) and _got.shape == (3,), "return a tensor with one number per head: (heads,)"
-assert torch.allclose(_got.double(), _reference.double(), atol=1e-6), (
-    "not yet: which index of weights is the key, which the query? Average over the chosen queries only"
-)
+assert check_value(
+    round(1000 * fingerprint(_got)), "f78423fb1dc5e9a182573eb406ca1fd191f9cf6a843bb8c971d3acf4db6da219", salt="10/q5"
+), "not yet: which index of weights is the query, which the key (section 2's heatmap)? Then reread what to average"
 
 # %%
 # HIDDEN
@@ -928,7 +934,7 @@ _queries[0], _queries[5] = False, True
 _reference = torch.stack([_weights[h][_queries][:, 0].mean() for h in range(4)])
 with unavailable(sink_mass, namespace=globals()):
     _got = first_token_share(_weights, _queries)
-assert torch.allclose(_got.double(), _reference.double(), atol=1e-6)
+torch.testing.assert_close(_got.double(), _reference.double(), rtol=0, atol=1e-6)
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS

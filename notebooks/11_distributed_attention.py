@@ -84,7 +84,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import torch
 
-from course_utils.chapters.distributed_cost import kv_bytes_received, paper_row, ring_bytes
+from course_utils.chapters.distributed_cost import paper_row
 from course_utils.chapters.distributed_runs import (
     exactness_check,
     exactness_pattern_sets,
@@ -276,12 +276,9 @@ by_n = measured[4]  # P = 4, one row per n
 fixed_n = 2048
 by_p = {world: measured[world][lengths.index(fixed_n)] for world in (1, 2, 4)}
 for row in by_n:
-    n_ = row["n"]
     print(
-        f"n = {n_:5d}: ring receives {row['ring_received'] / 2**20:5.2f} MiB (counted "
-        f"{ring_bytes(n_, 4, 32, heads=4, bytes_per_number=4) / 2**20:5.2f}), dilated "
-        f"{row['dilated_received'] / 2**10:5.1f} KiB (counted "
-        f"{kv_bytes_received(n_, 4, 32, [64, n_], [1, n_ // 64], heads=4, bytes_per_number=4) / 2**10:5.1f})"
+        f"n = {row['n']:5d}: ring receives {row['ring_received'] / 2**20:5.2f} MiB, "
+        f"dilated {row['dilated_received'] / 2**10:5.1f} KiB"
     )
 
 # %%
@@ -327,11 +324,11 @@ for p_ in worlds:
     )
 
 # %% [markdown]
-# **Takeaway.** The counts are exact: each rank receives what the algorithm says, (P − 1)·m rows for
-# the ring (doubling with n) and (w − m) / r rows for the spanning dilated pattern (the same at every
-# n). Memory per rank halves each time P doubles, for both: each rank holds only its slice, and the
-# ring runs each block through a fused kernel, so no m × m matrix stays alive. The times are one
-# forward call with 4 processes sharing 2 cores: they show the ring's quadratic work, not a speed-up.
+# **Takeaway.** What a rank receives in the ring doubles with n; in the spanning dilated pattern it
+# is the same at every n. Memory per rank halves each time P doubles, for both: each rank holds only
+# its slice, and the ring runs each block through a fused kernel, so no m × m matrix stays alive.
+# The times are one forward call with 4 processes sharing 2 cores: they show the ring's quadratic
+# work, not a speed-up.
 #
 # ## 5. On paper, to a billion tokens
 #
@@ -491,8 +488,7 @@ assert normalize_choice(q2_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q2_answer, "e8decc08a4cdc0d730c26e32241a6a96c1f718ae0d131ddca8b77a480565948c", salt="11/q2"), (
-    "not yet: write out section 2's merge, O = sum_b exp(lse_b - lse) O_b, for two blocks: "
-    "when are both coefficients 1/2?"
+    "not yet: section 2's merge weighs each block's output; compare its weights with the plain average's"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -504,7 +500,7 @@ assert check_choice(q2_answer, "e8decc08a4cdc0d730c26e32241a6a96c1f718ae0d131ddc
 # %%
 explain(
     q2_answer,
-    "sealed:haVJqCYIz6NPVejEgcdb4FcQVKFdVNh9DjdsTxMmHaXPGbZn/9GxdYyn/cKp0tmpc3QaEDuq1U5IQ2RNjlYZUwSyxS/yo6zOZl0bbqUk3fj/S7o1LKy6RSrozj8ORwTZl4y9pQW7Fkt6DzgAhZetmdjIar54bGDcWaIl+dxLOeJ48k4r3prZM2YmD0zXrZrdomYnrccwm2Cjl9MaCLy2+GeCtDN4cugItPEpPpV6Xe/tlPM1Lly2+LeZbKv4EIBb7IBUbHmYAgmeJflQiwyec1uMF7XmkdnHDjMSTw6zx3xyn+Fk8Cy1hxIMCJWTU8Ivy2Bas3EMo8EFr4Vz1DtNVQMCfGE6nMahOu8F5V1bgZO49sFgn+9SIdoThvHsRjxUAIYPhn4xpOOjdFOv3ugi1W76BDnCFaQ5GagrsvZGtleX50kyHfR+oSHKxJGBtdN5rzSurFYJWTpoEJofAbmX2NXhDTNH035bfuMTHToWgU97rzhHfqvQGBfcR5gDv0jKjmdKaARtqTlfYrl7jYw6rLYF3iKdKtts5lUebMZSSXIahWCvqtqZi7aiONgw5o3LVM/cckv6XvlW9SepyXvxGDgVCRg3vmhFj01lyttnwYu9Ewt3uThKh9BpX9sgpeT00Nnj18B+qdVj7UdgtqMtX4Nnb9lKb9+NRA3pymGBsdkgBuKdIIcPjpBVIMV36zQZPso3aljnxDTK4tOqa/6JckcigQWzEOEY+i2tJ4P/GmR1",
+    "sealed:HIdtz+ZA3B/4BjA9FBLiSlcQVKFdVNh9DjdsTxMmHaXPGbZn/9GxdYyn/cKp0tmpc3QaEDuq1U5IQ2RNjlYZUwSyxS/yo6zOZl0bbqUk3fj/S7o1LKy6RSrozj8ORwTZl4y9pQW7Fkt6DzgAhZetmdjIar54bGDcWaIl+dxLOeJ48k4r3prZM2YmD0zXrZrdomYnrccwm2Cjl9MaCLy2+GeCtDN4cugItPEpPpV6Xe/tlPM1Lly2+LeZbKv4EIBb7IBUbHmYAgmeJflQiwyec1uMF7XmkdnHDjMSTw6zx3xyn+Fk8Cy1hxIMCJWTU8Ivy2Bas3EMo8EFr4Vz1DtNVQ9LaS4txMCnIKoH/lsYnoGx790zxKdePNoClvWvRmtUToYZwSQqtOCuZUO6jbw0yCu2Di+aB716FIgit+QK90uHqk4mGuYy7m+D29SRtdN8rGev40dRVTh3Vc0DDLLal+/xWG8LnAlWPKZEFzcNh1I+sHlKNqafAxaVTYUUpEGMx0VTeBch+jRFfb5t1tM6pqFQ1CvENZp67hADd5IBR3wDhTP7ptDUxbynbdw1ss3BSIrUZE/wHeAT6zLwhnW+ET1WDE02uidOjQp+28Ar3sixDhtq5GdDzoF9UNMgve3jl8zx0ZRkq9Yx+lEzp6B5Qsx9KtlHO9mHQg2j2ymQ+dkqAvidLpZOkssWPI1wpzcVMsc3a1ymzWzZrc+3P+zMMkc3hwSzCewPvTjsO5LzH3t78Y6VbESpLSeMR6nYOc8WpL0pZ5nqYEM6T80XDBiXH1sY35e2M6dQDgqYsuMzTexUZdBKlZtDoC/lZtHzUVDFpisImuhHFicm",
     salt="11/q2",
 )
 
@@ -513,16 +509,15 @@ explain(
 # name: q3
 
 # %% [markdown]
-# **Q3** (predict, then measure). Section 4 printed what each rank receives on P = 4 processes. The
-# same launch also measured P = 2. Predict, for P = 2 processes at n = 4096 (4 heads of d = 32,
-# float32, as in section 4), the bytes each rank receives in **ring attention**. Store the number in
-# `q3_ring` (bytes; the check is exact). The measurement follows Q4.
+# **Q3** (predict, then measure). No launch so far had 8 processes. Predict, for P = 8 processes at
+# n = 8192 (4 heads of d = 32, float32, as in section 4), the bytes each rank receives in **ring
+# attention**. Store the number in `q3_ring` (bytes; the check is exact). The measurement follows Q4.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
-q3_ring = (2 - 1) * (4096 // 2) * 2 * 32 * 4 * 4  # SOLUTION
+q3_ring = (8 - 1) * (8192 // 8) * 2 * 32 * 4 * 4  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -539,9 +534,8 @@ assert real_number(q3_ring) > 0
 # %%
 from course_utils.tools.quiz import check_value
 
-assert check_value(int(q3_ring), "b9f634ffe24511cd9343be32197fb8cf709ef6656ab736b8f6f5ddb52d5d1575", salt="11/q3"), (
-    "not yet: how many blocks of how many rows reach a rank in the ring? A row is d keys and d values, "
-    "for each head, 4 bytes each"
+assert check_value(int(q3_ring), "721ce91d6a8577e068c497b9c36f79d0cb608d409b7c26a54a86813104cc0665", salt="11/q3"), (
+    "not yet: section 1 says which blocks reach a device in the ring; section 4 gives what a row holds"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -553,7 +547,7 @@ assert check_value(int(q3_ring), "b9f634ffe24511cd9343be32197fb8cf709ef6656ab736
 # %%
 explain(
     q3_ring,
-    "sealed:TZlQVvLnfFw951B/h+1KOfHHRYWgfJ+KIUk/uMV3OL6aPtGxnknf/OW1jDqjqoKVxE2hLbO076vppDY4q/y0P40/VZtavdmq7XWMceYl33mDuOksiJQ/WXxmo9vyY3a3g0sR11perCkhw2em9P3aq4VXWsm/cUa200oa+schINqbc3SjdGPAdlHLYcXx6aE2NXev0PjSVy48k/C4LDxT34pJqL8R1+gF/Io3AAqoe9ZYzRqLgIjXEM7+9qwjtrYyD031C5/sa7fcWrBhHBYHqHuEArjAt/itCPI5KPm+plEih0Mdt7JT1N2hEpxUaW6x7KfJ/Bgbj3H9UseTVpwlviRGWmYGnT8PBNYBxLvcDNBMzFuDm7BeT2jg5OvpDNT4mJEbBxjeEU/XJ0u4F8FCchT2VRpIjQqaMImfYwwbU8E2MgkmSS03TaBDYUughoIX0TN8LzpykS5TISj3CqT3OM6uEDApK7p5glCZsVoedKZUSzTpuogkizAntgzQLzJvXoA33RREekc6gbkx10lzQnsDA7J9790KeKCgEJpXp6ckn4waqSR2k9qkD53K3GRidbJgvQ==",
+    "sealed:YynxOGAP3W6L/pKiayrjx3maTRu/ChgVk/T9zRLeRZ35fr7Bzifgrcd62u1/xPkfh+JOyy08UBiY3LTV7PXe+7Mhf4M6QMKoxvmVKkgTyBIFIuXtXxvyjKGaxS1BGy3W72fqhnH1RXY7JaaLqD43deVDUIbQ5zFzk+QmBq1NO0yn6KiZ9ovgBZpV8KVMVYl8H0+MNLZ3Sg+h/QEqa+AvUcdgs784s8H1/9v79DLLougfabgTm2eQetCC74LWOXlNyGAuMlCIrGzXYppPO/4EtT7d6jSNjten2U3v69Gy/0HNRjYkCoxk9y7ENeZLKxuRvOAkAJf7mdpYegndYi09XIgXnqOkvLvKw7EZleKvVGAtUqAEM9OttSF3F8/BVVw77fmDtmbzRAzyg3JL7AtnYO+kV5iS4bVpyR5YMXuy4xm/HQJwOV9YbjCfPiGdBMcrl/E7vhIH4pYoYkXv0ItWDmI5hamNQSv6zZRx5i6YkvCsK1fBv9m5xPFiDAOD+wB+LWyOx9ltob1wbGqvpVKVQZoXoRFmhxrKMGn+nWFnzI9xWDrvM3TCGsU0X0t6Mx/rkS30s/3ILOVnxdWTVgFkM4tTzJ3ds1rYbDrN2rBISADX9MTvDbDRWhFw+vzxwKG35fPPN5bRBKObKlMuFM8SE0N0HPPLyc6iUS5916S0ZO56rq+7HLQroEEASIbRPqF+ou8WaJvQ3AWMxGVbS0oZwND4j816u2LnwP7D4O/5s3rU+fsIGQhQMg==",
     salt="11/q3",
 )
 
@@ -562,7 +556,7 @@ explain(
 # name: q4
 
 # %% [markdown]
-# **Q4** (predict, then measure). The same setting, P = 2 processes at n = 4096, in **distributed
+# **Q4** (predict, then measure). The same setting, P = 8 processes at n = 8192, in **distributed
 # dilated attention** with section 4's patterns: (w, r) = (64, 1) and (n, n / 64). Predict the bytes
 # each rank receives and store them in `q4_dilated` (bytes; the check is exact).
 
@@ -570,7 +564,7 @@ explain(
 # # BEGIN SOLUTION
 
 # %%
-q4_dilated = (4096 - 4096 // 2) // (4096 // 64) * 2 * 32 * 4 * 4  # SOLUTION
+q4_dilated = (8192 - 8192 // 8) // (8192 // 64) * 2 * 32 * 4 * 4  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -587,9 +581,8 @@ assert real_number(q4_dilated) > 0
 # %%
 from course_utils.tools.quiz import check_value
 
-assert check_value(int(q4_dilated), "7a13a100f1e73ebcd9978f8828a05111148b93a23c7e0f49e412106609c79bcc", salt="11/q4"), (
-    "not yet: which pattern spans both devices, and how many of the other device's rows does it keep? "
-    "Then the same bytes per row as the ring"
+assert check_value(int(q4_dilated), "0e3edf7c6f41d713744f8980c52194b6162972ef2a7d15184d98d698ff84584f", salt="11/q4"), (
+    "not yet: section 1 says which rows the gather brings to a device; which of the two patterns spans devices?"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -601,21 +594,36 @@ assert check_value(int(q4_dilated), "7a13a100f1e73ebcd9978f8828a05111148b93a23c7
 # %%
 explain(
     q4_dilated,
-    "sealed:HqwtVA41cot0k/PxnYE3CZLAtUz9YMKqWk91SFzDb52SI/1/I0vy1Uof56f3Pa+ab4FHwd5fOGB91VrhLIukBKS+2ydIy7KIZJBvMgnjGOVKYXl36SWCD6Pl8J7y5agNvNpAo8ks9Q90c0Dk4buwYBVPN7yiJCIxc0RFRsd3n9fNPgwMFb5gNYl5HxGuv/un/RaU+UQMHf7cMzwu15ab6eAAn4WLP7CeVf7LeNAqS4aWMhhtsysxYOIFFATU8lilBKwlj6gqOlvDsLZ7GiBJgNHghfX5R/dYnZy/G4jMi9aQ/WZ9yQpjNv6ui0ZBW47lD3DoqX1jdbvyBoTVHkAptSviie6UF6g4+hDD6WgC+Ga+aHKPRignFQvv+pV/0R6NS+vrVDXylbtP2KTGfKGtxnSNd+45fNV2Mp2bxFISNBxxZ1ZHXU3Cvu0f5ZKHDPKPK9+yasYsa9IbqXbzD4Kf4MEvCXzlmh1vYQ6OHp/DPrKABEsGat2eOKlkBCjxJoXoDpqTJub73M18M5qTsmlLAYmyUGn7vJ43Mc38jYnuL+UCcAMqKrQB0zthlP4QG70Qm0S9OgHuDTK44u4p8jZvoKNuVhBwSQdSAEF+JnSVVXPk3/4ounRgDpa62c6/",
+    "sealed:zAj/T2lVZVRPtRY4AuDq94bx2AURFBxCiKYnDl2/xJJ4lKeFaPdSnbTK9pQjcCFju+YPIGejsa+XwG146tyqF6/bveRCYe7ix7X6mgjh6wEQo9ZTBio8CEgoExzp3puLWtULUGRGsoC+oZaRfK4sfz8MZIr9c2Hvpni1UhIynPAChXewgr1tDIKMmIuLZV71r0UdW1kesExSsG2wdyo3AkrsPmXiteeYCe+6K4Uqf/Sr1OQlOedHAJypEsQifRkY8Edy1jit6nIFey8rsbBN9JLDcA2AeDUYqx4o+su/V2n6lztYxPuKRLaAtLtOJ6W4M7pMiOaThGSE/mvOVDyQG3qfFW1xZkXTTN1IUDDTb42SPuvUVss0xQIGH88hz4Fq3wJPSSCX0uAUFaz+eQhEouuAxQ893PO223lKfB3sTwe0pl+xlGTJ1I3u8+q32gWhv4zfqC60rVwZUU7j9Pna6qMPd7chgKKfJHpe4YpWhtf6Z446JR6xapWAkJVbimFO5A4tm24r4qLcPG2HTNywv7MdAL6bU7BhOQw4bw0TeMR9aE3IyeFHdL2ICPBEKqz4LsFbyWjeDaPB8mzWMh9uCnV/N0oDVCTYsgPVW9loaHYnfKDLB1GH3bUOM2dxdi1pjXA3vsAIlpsykmYm2jHTMzXGCpB5TxeJkHVUAG5XrZhlkqxvqiXrCV7rbJ9KhtZZYR8Z1wyrHgJHVjpBsT/kcvqPMOncK9PmVEuctgSf/pgaDalO6sdLJd4HEBOmHu82gWAl9yiZWw3PK+2NOveZCgmnBYtXXA9b+wWzr79BGAtvHz/Ld3zIeH2zHfS0SRu4l+nFZJBckTrOZx2OOYys36CFel0puEqr47a1B/dUuj0sKWAO7GZ/+IZc5XboCil83fLw2g/aDGJakRtsAL+H8gqJf5Cj72mL5kV6",
     salt="11/q4",
 )
 
 # %% [markdown]
-# The measurement: P = 2 at n = 4096 from section 4's launch, and P = 4 at twice section 4's longest
-# length, n = 8192, in a new launch of four processes (a few seconds).
+# The measurement: a new launch of eight processes at n = 8192 (about a minute on two cores: most of
+# it is starting the processes). Then every measurement of this notebook next to the count of
+# section 1's rows, by `course_utils.chapters.distributed_cost`'s `ring_bytes` and
+# `kv_bytes_received`.
 
 # %%
-p2_4096 = measured[2][lengths.index(4096)]
-print(f"P = 2, n = 4096: ring {p2_4096['ring_received']:,} bytes, dilated {p2_4096['dilated_received']:,} bytes")
-measured_8k = spawn(measure_rank, 4, (8192,))[0][0]
-print(
-    f"P = 4, n = 8192: ring {measured_8k['ring_received']:,} bytes, dilated {measured_8k['dilated_received']:,} bytes"
-)
+from course_utils.chapters.distributed_cost import kv_bytes_received, ring_bytes
+
+measured_8 = spawn(measure_rank, 8, (8192,), timeout=300)[1][0]  # rank 1, n = 8192 (8 processes start slowly)
+print(f"P = 8, n = 8192: ring {measured_8['ring_received']:,} bytes, dilated {measured_8['dilated_received']:,} bytes")
+runs = [(world, row) for world in (2, 4) for row in measured[world]] + [(8, measured_8)]
+for p_, row in runs:
+    n_ = row["n"]
+    ring_count = ring_bytes(n_, p_, 32, heads=4, bytes_per_number=4)
+    dilated_count = kv_bytes_received(n_, p_, 32, [64, n_], [1, n_ // 64], heads=4, bytes_per_number=4)
+    print(
+        f"P = {p_}, n = {n_:4d}: ring {row['ring_received']:>9,} bytes (counted {ring_count:>9,}), "
+        f"dilated {row['dilated_received']:>6,} (counted {dilated_count:>6,})"
+    )
+
+# %% [markdown]
+# **Takeaway.** The counts are exact: on 2, 4 and 8 processes each rank receives what the algorithm
+# says, (P − 1)·m rows for the ring and (w − m) / r rows for the spanning dilated pattern. At a fixed
+# n, more processes barely change the ring's traffic per rank, which tends to all n rows; the
+# dilated pattern's tends to the w / r rows it keeps.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
@@ -627,8 +635,10 @@ print(
 # (..., m, 1) its log-sum-exp; `o_b`, `lse_b` are the same over another, disjoint set of keys (as
 # section 2's `partial` returns them). Return `(o, lse)`: the attention output over both sets of
 # keys and its log-sum-exp, in the same shapes. It must work for scores in the hundreds, and its
-# `lse` must be right too, so that a third block can be merged in. Do not call the course's
-# `merge_partials` or `merge_lse`.
+# `lse` must be right too, so that a third block can be merged in. It must also work with a causal
+# mask, where a query may see no key of a block: there its `lse` is −inf and its output NaN (what
+# `partial` gives when all its scores are −inf), and a query that sees no key of either block must
+# get o = 0 and lse = −inf. Do not call the course's `merge_partials` or `merge_lse`.
 
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -640,7 +650,9 @@ def merge(o_a, lse_a, o_b, lse_b):
     """Two partial attention results over disjoint keys -> the result over their union, (o, lse)."""
     # BEGIN SOLUTION
     lse = torch.logaddexp(lse_a, lse_b)
-    return torch.exp(lse_a - lse) * o_a + torch.exp(lse_b - lse) * o_b, lse
+    finite = torch.where(torch.isneginf(lse), torch.zeros_like(lse), lse)  # no key in either block: weights 0
+    o = torch.exp(lse_a - finite) * torch.nan_to_num(o_a) + torch.exp(lse_b - finite) * torch.nan_to_num(o_b)
+    return o, lse
     # END SOLUTION
 
 
@@ -661,36 +673,45 @@ import math
 
 import torch
 
-
-def _blocks(q, k, v, cuts):
-    """(output, log-sum-exp) of q over each block of keys, and the dense output and lse over all of them."""
-    parts = []
-    for lo, hi in zip(cuts[:-1], cuts[1:]):
-        s = q @ k[..., lo:hi, :].transpose(-2, -1) / math.sqrt(q.shape[-1])
-        lse = torch.logsumexp(s, dim=-1, keepdim=True)
-        parts.append((torch.exp(s - lse) @ v[..., lo:hi, :], lse))
-    s = q @ k.transpose(-2, -1) / math.sqrt(q.shape[-1])
-    return parts, torch.softmax(s, dim=-1) @ v, torch.logsumexp(s, dim=-1, keepdim=True)
-
+from course_utils.core.lse_attention import merge_lse, merge_partials
+from course_utils.tools.quiz import check_value, fingerprint, unavailable
 
 _g = torch.Generator().manual_seed(5)
 _q, _k, _v = (torch.randn(2, n_, 8, generator=_g, dtype=torch.float64) for n_ in (6, 11, 11))
 _k[:, 7:] *= 3  # the last block scores higher: its share is not a third
-for _scale, _dtype, _tol in ((1.0, torch.float64, 1e-10), (120.0, torch.float32, 1e-4)):
-    _parts, _dense, _dense_lse = _blocks((_scale * _q).to(_dtype), _k.to(_dtype), _v.to(_dtype), (0, 2, 7, 11))
-    _o, _lse = merge(*_parts[0], *_parts[1])
-    _o, _lse = merge(_o, _lse, *_parts[2])  # a third block, merged into the first two
-    assert _o.shape == _dense.shape and _lse.shape == _dense_lse.shape, "return (o, lse) in the shapes of the inputs"
-    assert torch.allclose(_o, _dense, atol=_tol), (
-        "not yet: the output over three blocks of unequal size (scores scaled by "
-        f"{_scale:g}) differs from dense attention; section 2 merges with the log-sum-exps"
+for _scale, _dtype, _places, _digest in (
+    (1.0, torch.float64, 1000, "5407613250c3243f05eae75c10b00d3fd5bb9760ba03288a89c8d483a3155015"),
+    (120.0, torch.float32, 100, "4d11677765f1fba555c0be58e2ef2e32ee6e75baad48232baa6f79777b37428e"),
+):
+    _s = (_scale * _q @ _k.transpose(-2, -1) / math.sqrt(8)).to(_dtype)
+    _s[:, :3, 7:] = -math.inf  # queries 0-2 see no key of the last block (masked, as in a causal ring)
+    _parts = []
+    for _lo, _hi in ((0, 2), (2, 7), (7, 11)):  # three blocks of unequal size, as section 2's partial computes them
+        _lse_block = torch.logsumexp(_s[..., _lo:_hi], dim=-1, keepdim=True)
+        _parts.append((torch.exp(_s[..., _lo:_hi] - _lse_block) @ _v[..., _lo:_hi, :].to(_dtype), _lse_block))
+    with unavailable(merge_partials, merge_lse, namespace=globals()):
+        _o, _lse = merge(*_parts[0], *_parts[1])
+        _o, _lse = merge(_o, _lse, *_parts[2])  # a third block, merged into the first two
+    assert _o.shape == (2, 6, 8) and _lse.shape == (2, 6, 1), "return (o, lse) in the shapes of the inputs"
+    assert torch.isfinite(_o).all() and torch.isfinite(_lse).all(), (
+        f"not yet: NaN or inf in the result (scores scaled by {_scale:g}; queries 0-2 see no key of the last block)"
     )
-    assert torch.allclose(_lse, _dense_lse, atol=_tol), (
-        "not yet: the returned lse must be the log-sum-exp over the keys of both blocks (section 2)"
+    assert check_value([round(_places * fingerprint(_o)), round(_places * fingerprint(_lse))], _digest, salt="11/q5"), (
+        f"not yet: the result over three blocks of unequal size (scores scaled by {_scale:g}) is not attention "
+        "over all their keys; section 2 merges with the log-sum-exps"
     )
+_o_none = torch.full((2, 3, 8), math.nan, dtype=torch.float64)  # what partial gives a query that sees no key
+_lse_none = torch.full((2, 3, 1), -math.inf, dtype=torch.float64)
+with unavailable(merge_partials, merge_lse, namespace=globals()):
+    _o, _lse = merge(_o_none, _lse_none, _o_none, _lse_none)
+assert (_o == 0).all() and torch.isneginf(_lse).all(), (
+    "not yet: a query that sees no key of either block must get o = 0 and lse = -inf (the prompt)"
+)
 
 # %%
 # HIDDEN
+import math
+
 import torch
 
 from course_utils.core.lse_attention import merge_lse, merge_partials
@@ -698,14 +719,21 @@ from course_utils.tools.quiz import unavailable
 
 _g = torch.Generator().manual_seed(9)
 _q, _k, _v = (torch.randn(3, n_, 4, generator=_g, dtype=torch.float64) for n_ in (5, 9, 9))
-_s = _q @ _k.transpose(-2, -1) / 2
+_s = 40 * _q @ _k.transpose(-2, -1)
+_s[:, 3:, 3:] = -math.inf  # queries 3 and 4 see no key of block b
 _lse_a, _lse_b = (torch.logsumexp(_s[..., sl], dim=-1, keepdim=True) for sl in (slice(0, 3), slice(3, 9)))
 _o_a = torch.exp(_s[..., :3] - _lse_a) @ _v[:, :3]
-_o_b = torch.exp(_s[..., 3:] - _lse_b) @ _v[:, 3:]
+_o_b = torch.exp(_s[..., 3:] - _lse_b) @ _v[:, 3:]  # NaN in rows 3 and 4
+_reference = torch.softmax(_s, dim=-1) @ _v
+_reference_lse = torch.logsumexp(_s, dim=-1, keepdim=True)
 with unavailable(merge_partials, merge_lse, namespace=globals()):
-    _o, _lse = merge(_o_a, _lse_a, _o_b, _lse_b)
-assert torch.allclose(_o, torch.softmax(_s, dim=-1) @ _v, atol=1e-10)
-assert torch.allclose(_lse, torch.logsumexp(_s, dim=-1, keepdim=True), atol=1e-10)
+    _ab, _ba = merge(_o_a, _lse_a, _o_b, _lse_b), merge(_o_b, _lse_b, _o_a, _lse_a)
+    _none = merge(_o_b[:, 3:], _lse_b[:, 3:], _o_b[:, 3:], _lse_b[:, 3:])
+for _o, _lse in (_ab, _ba):
+    torch.testing.assert_close(_o, _reference)
+    torch.testing.assert_close(_lse, _reference_lse)
+torch.testing.assert_close(_none[0], torch.zeros(3, 2, 4, dtype=torch.float64))
+torch.testing.assert_close(_none[1], torch.full((3, 2, 1), -math.inf, dtype=torch.float64))
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS

@@ -1,15 +1,15 @@
 """Right and wrong answers of chapter 10's questions that are not multiple choice (tests/test_quiz_questions.py)."""
 
 CASES = {
-    "q4": {
-        "right": "q4_predicted = 0.0560",  # e^g = 31 w / (1 - w) with w = 0.4946; e^g / (e^g + 511)
+    "q1": {
+        "right": "q1_predicted = 0.0560",  # e^g = 31 w / (1 - w) with w = 0.4946; e^g / (e^g + 511)
         "wrong": [
-            "q4_predicted = 0.254",  # the measured weight at 512, not the fixed-gap prediction
-            "q4_predicted = 0.4946",  # the weight at 32, as if n did not matter
-            "q4_predicted = 0.4946 * 31 / 511",  # weight proportional to 1 / (n - 1)
-            "q4_predicted = 0.4946 * 32 / 512",  # weight proportional to 1 / n
-            "q4_predicted = 1 / 512",  # uniform
-            "import math\nq4_predicted = math.log(30.34) / (math.log(30.34) + 511)",  # the gap g used as e^g
+            "q1_predicted = 0.254",  # the measured weight at 512, not the fixed-gap prediction
+            "q1_predicted = 0.4946",  # the weight at 32, as if n did not matter
+            "q1_predicted = 0.4946 * 31 / 511",  # weight proportional to 1 / (n - 1)
+            "q1_predicted = 0.4946 * 32 / 512",  # weight proportional to 1 / n
+            "q1_predicted = 1 / 512",  # uniform
+            "import math\nq1_predicted = math.log(30.34) / (math.log(30.34) + 511)",  # the gap g used as e^g
         ],
     },
     "q5": {
@@ -28,11 +28,18 @@ CASES = {
             "import torch\ndef first_token_share(weights, queries):\n    return weights[:, queries, -1].mean(dim=-1)",
             # a sum over the queries instead of a mean
             "import torch\ndef first_token_share(weights, queries):\n    return weights[:, queries, 0].sum(dim=-1)",
+            # the mask applied to the keys instead of the queries, and every column averaged
+            "import torch\ndef first_token_share(weights, queries):\n"
+            "    return weights[:, :, queries].mean(dim=(-2, -1))",
         ],
         "cheats": [
             "import torch\nfrom course_utils.core.metrics import sink_mass\n"
             "def first_token_share(weights, queries):\n"
             "    return sink_mass(weights[None, None], queries[None])[0, :]",
+            # the course function reached through its module, inside the function
+            "def first_token_share(weights, queries):\n"
+            "    import course_utils.core.metrics as metrics\n"
+            "    return metrics.sink_mass(weights[None, None], queries[None])[0, :]",
         ],
     },
 }
