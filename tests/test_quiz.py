@@ -444,3 +444,30 @@ def test_unavailable_blocks_a_builtin_captured_in_a_notebook_function() -> None:
                 notebook[name](x)
     for name in ("by_kwdefault", "by_default", "by_closure"):
         assert notebook[name](x).shape == x.shape  # restored on exit
+
+
+def test_unavailable_blocks_any_course_code_and_fused_attention() -> None:
+    import importlib.util
+    import types as pytypes
+
+    import torch.nn.functional as F
+
+    import course_utils.core.sink_fixes as sink_fixes
+    from course_utils.tools.quiz import unavailable
+
+    # the module loaded again under another name, and the function cloned from its code
+    spec = importlib.util.spec_from_file_location("copy_of_sink_fixes", sink_fixes.__file__)
+    assert spec is not None and spec.loader is not None
+    copy = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(copy)
+    clone = pytypes.FunctionType(sink_fixes.sink_softmax.__code__, sink_fixes.sink_softmax.__globals__)
+    x = torch.zeros(1, 2, 4, 8)
+    for cheat in (copy.sink_softmax, clone):  # one block per call, as a check makes one call
+        with pytest.raises(RuntimeError, match="not available in this check"), unavailable():
+            cheat(torch.zeros(2, 3), torch.zeros(1, 1))
+    for fused in (torch.ops.aten.scaled_dot_product_attention.default, F.scaled_dot_product_attention):
+        with pytest.raises(RuntimeError, match="fused attention"), unavailable():
+            fused(x, x, x)
+    with unavailable():
+        assert torch.softmax(torch.zeros(2, 3), -1).shape == (2, 3)  # PyTorch's building blocks stay
+    assert clone(torch.zeros(2, 3), torch.zeros(1, 1)).shape == (2, 3)  # restored on exit

@@ -42,15 +42,18 @@ import base64
 import contextlib
 import hashlib
 import hmac
+import importlib.util
 import inspect
 import math
 import numbers
+import os
 import random
 import re
 import sys
 import types
 from collections.abc import Callable, Iterator, Sequence
 from decimal import ROUND_HALF_EVEN, Context, Decimal
+from pathlib import Path
 
 __all__ = [
     "DEFAULT_CHOICES",
@@ -471,6 +474,55 @@ def _blocked_code(function: types.FunctionType) -> types.CodeType:
     return scope["outer"]().__code__
 
 
+def _guarded_folders() -> tuple[str, ...]:
+    """The folders whose code a student's exercise may not run: the course's package and Hugging Face's."""
+    folders = [str(Path(__file__).resolve().parents[1])]
+    spec = importlib.util.find_spec("transformers")
+    if spec is not None and spec.submodule_search_locations:
+        folders += list(spec.submodule_search_locations)
+    return tuple(folder.rstrip("/\\") + os.sep for folder in folders)
+
+
+@contextlib.contextmanager
+def _no_library_code() -> Iterator[None]:
+    """Raise `RuntimeError` on any call into the course's code or Hugging Face's, or PyTorch's fused attention.
+
+    A profile hook sees every Python call (this module excepted, which runs the check), and a
+    `TorchDispatchMode` every aten operator whose name holds "scaled_dot_product"; both are removed on exit.
+    Python drops a profile hook that raises, so the guard ends at the first call it refuses: a check
+    wraps one call of the student's function, which that error ends.
+    """
+    folders, here = _guarded_folders(), str(Path(__file__).resolve())
+    previous = sys.getprofile()
+
+    def guard(frame: types.FrameType, event: str, _arg: object) -> None:
+        if event == "call":
+            filename = frame.f_code.co_filename
+            if filename.startswith(folders) and filename != here:
+                raise RuntimeError(
+                    f"{frame.f_code.co_name} is the course's (or a library's) code, not available in this check: "
+                    "write it yourself, from the formula"
+                )
+
+    mode: contextlib.AbstractContextManager = contextlib.nullcontext()
+    if "torch" in sys.modules:
+        from torch.utils._python_dispatch import TorchDispatchMode
+
+        class NoFusedAttention(TorchDispatchMode):
+            def __torch_dispatch__(self, func, types, args=(), kwargs=None):  # type: ignore[no-untyped-def]
+                if "scaled_dot_product" in str(func):
+                    raise RuntimeError(f"{func} is PyTorch's fused attention: write the attention yourself")
+                return func(*args, **(kwargs or {}))
+
+        mode = NoFusedAttention()
+    with mode:
+        sys.setprofile(guard)
+        try:
+            yield
+        finally:
+            sys.setprofile(previous)
+
+
 @contextlib.contextmanager
 def unavailable(*objects: object, namespace: dict | None = None) -> Iterator[None]:
     """Within the block, the course's `objects` (functions or classes) cannot be used: a solution must not lean on them.
@@ -488,8 +540,13 @@ def unavailable(*objects: object, namespace: dict | None = None) -> Iterator[Non
       built-in functions such as `torch.nn.functional.scaled_dot_product_attention`, whose code
       cannot be swapped.
 
-    A test wraps the call to the student's function in it, so an answer that only calls the function
-    it is compared with fails.
+    - and, whatever `objects` holds, any call into the course's package or Hugging Face's
+      `transformers`, or to an aten operator of PyTorch's fused attention (`scaled_dot_product`),
+      raises while the block runs: a student's exercise may use PyTorch's building blocks, not a
+      finished attention.
+
+    A test wraps the call to the student's function, and only that call, in it, so an answer that
+    leans on the function it is compared with, or on any other finished implementation, fails.
 
     Example:
         >>> import course_utils.tools.quiz as quiz
@@ -555,7 +612,8 @@ def unavailable(*objects: object, namespace: dict | None = None) -> Iterator[Non
                 if blocked(content):
                     cells.append((cell, content))
                     cell.cell_contents = stub_for(content)
-        yield
+        with _no_library_code():
+            yield
     finally:
         for cell, content in reversed(cells):
             cell.cell_contents = content
