@@ -77,6 +77,16 @@ VOLATILE_NB_METADATA = ("kernelspec", "language_info")
 #: The Colab cell of every chapter (tests/test_book.py checks it) and the folders it moves into.
 COLAB_MARK = '"google.colab" in sys.modules'
 COLAB_FOLDER = '"/content/course/notebooks"'
+#: Where the Colab cell's clone ends; the graded edition then deletes what holds the answers.
+COLAB_CLONED = '"/content/course"],\n            check=True,\n        )\n'
+#: What the graded edition's Colab cell deletes from the clone: the teacher notebooks and the answer cases.
+GRADED_COLAB_CLEANUP = (
+    "        # graded edition: the teacher notebooks and the tests' answers leave the clone\n"
+    '        for path in glob.glob("/content/course/notebooks/[0-9][0-9]_*"):\n'
+    "            os.remove(path)\n"
+    '        shutil.rmtree("/content/course/tests")\n'
+    '        shutil.rmtree("/content/course/.git")  # whose objects hold them too\n'
+)
 
 
 class AssignError(RuntimeError):
@@ -304,9 +314,11 @@ def normalise_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
 def colab_cell_first(nb: nbformat.NotebookNode, edition: str = "student") -> nbformat.NotebookNode:
     """Move the chapter's Colab cell (and the markdown that introduces it) to the top, pointed at the edition.
 
-    Otter puts its init cell (`import otter`) first, but on Colab otter is only there once the Colab
-    cell has installed it; and otter reads the student notebook's checks from the notebook file in the
-    working directory, so on Colab the cell moves into the clone's `student/`, not `notebooks/`.
+    In the graded edition the cell also deletes the teacher notebooks and the tests (which hold the
+    answers) from its clone. Otter puts its init cell (`import otter`) first, but on Colab otter is
+    only there once the Colab cell has installed it; and otter reads the student notebook's checks
+    from the notebook file in the working directory, so on Colab the cell moves into the clone's
+    edition folder, not `notebooks/`.
     A notebook without the cell is returned unchanged.
     """
     nb = copy.deepcopy(nb)
@@ -317,6 +329,11 @@ def colab_cell_first(nb: nbformat.NotebookNode, edition: str = "student") -> nbf
     moved = nb.cells[start : index + 1]
     del nb.cells[start : index + 1]
     moved[-1].source = moved[-1].source.replace(COLAB_FOLDER, f'"/content/course/{edition}"')
+    if edition == "graded":
+        if COLAB_CLONED not in moved[-1].source:
+            raise AssignError("the Colab cell no longer clones as make_student.py expects: update COLAB_CLONED")
+        source = moved[-1].source.replace(COLAB_CLONED, COLAB_CLONED + GRADED_COLAB_CLEANUP, 1)
+        moved[-1].source = source.replace("    import os\n", "    import glob\n    import os\n    import shutil\n", 1)
     nb.cells = moved + nb.cells
     return nb
 

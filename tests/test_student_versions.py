@@ -626,3 +626,11 @@ def test_a_master_whose_test_cell_printed_is_refused():
     form.outputs = [nbformat.v4.new_output("execute_result", data={"text/plain": "0.4269"}, execution_count=1)]
     with pytest.raises(ms.AssignError, match="printed something"):
         ms.check_master(teacher, "99_x.ipynb")
+
+
+@pytest.mark.parametrize("master", MASTERS, ids=[m.stem for m in MASTERS])
+def test_the_graded_colab_cell_deletes_the_answers_from_its_clone(master: Path):
+    nb = nbformat.read(GRADED_DIR / master.name, as_version=4)
+    colab = next(cell.source for cell in nb.cells if ms.COLAB_MARK in cell.source)
+    assert ms.GRADED_COLAB_CLEANUP in colab and '"/content/course/graded"' in colab
+    compile(colab, "<colab cell>", "exec")
