@@ -27,7 +27,8 @@ letter is a wrong answer. This proves, for every question:
 * a numeric answer's value is not printed or written anywhere before its question;
 * the sealed rationale's text appears nowhere in either student edition.
 
-Course-wide: the key is the longest option in at most a third of the multiple-choice questions;
+Course-wide: the key is the longest option in at most a third of the multiple-choice questions, and
+no length rank (longest, second-longest, ..., shortest) keys more than 40 % of them;
 every chapter asks a "predict, then measure" question; exercises are compared with a reference.
 Cheap: no chapter is executed; each test cell runs once per answer.
 """
@@ -371,6 +372,26 @@ def test_the_key_is_rarely_the_longest_option():
     assert share <= MAX_LONGEST_KEY_SHARE, (
         f"the key is the longest option in {len(longest)} of {len(MULTIPLE_CHOICE)} questions ({share:.0%}): {longest}"
     )
+
+
+#: Largest share of the multiple-choice questions whose key has one length rank (longest, second, ...).
+MAX_LENGTH_RANK_SHARE = 0.40
+
+
+def test_the_key_has_no_favourite_length_rank():
+    """ "Never the longest" must not become "always the second-longest" or "always the shortest"."""
+    ranks: dict[int, list[str]] = {}
+    for question in MULTIPLE_CHOICE:
+        options = question.options()
+        _, key = question.letter or ("", "")
+        rank = 1 + sum(len(text) > len(options[key]) for text in options.values())
+        ranks.setdefault(rank, []).append(question.id)
+    for rank, ids in sorted(ranks.items()):
+        share = len(ids) / len(MULTIPLE_CHOICE)
+        assert share <= MAX_LENGTH_RANK_SHARE, (
+            f"the key is the option of length rank {rank} (1 = longest) in {len(ids)} of {len(MULTIPLE_CHOICE)} "
+            f"questions ({share:.0%}): {ids}"
+        )
 
 
 @pytest.mark.parametrize("path", MASTERS, ids=[p.stem[:2] for p in MASTERS])
