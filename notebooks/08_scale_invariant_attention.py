@@ -193,7 +193,7 @@ assert normalize_choice(q1_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q1_answer, "35051efc5dd950693c4574fa8e503082002e0fda64f669eaf572b90c5e813774", salt="08/q1"), (
-    "not yet: run the measurement below and compare the log-n column's first and last rows"
+    "not yet: reread section 2's definition of total attention"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -835,29 +835,17 @@ explain(
 # name: q3
 
 # %% [markdown]
-# **Q3.** Why can a *position-dependent* transform of the logits help a model trained on short
-# contexts work on longer ones?
+# **Q3** (predict, then measure). Why can a *position-dependent* transform of the logits help a model
+# trained on short contexts work on longer ones? Predict it before the demonstration that follows.
 #
 # - **A)** The near keys' share falls like 1/log n, not like L/n: each doubling of the context
-#   adds about one more range's worth of mass.
-# - **B)** The near keys keep exactly the share of attention they had in training, because the far
-#   keys' total mass is held fixed as n grows.
+#   adds about one range's mass.
+# - **B)** The near keys keep the share of attention they had in training, because the far keys'
+#   total mass is held fixed as n grows.
 # - **C)** The near keys' share falls like L/n, as with plain softmax, but the far logits are
 #   sharper, so a far key that matches can still win.
 # - **D)** The near keys' share grows with n, because m_t shrinks each far key's weight faster than
 #   the number of far keys grows.
-#
-# The demonstration: the expected share of a query's attention that goes to keys *beyond* distance
-# 64 (the training length), for Gaussian scores, from section 2's closed form, as the number of
-# keys behind the query grows.
-
-# %%
-for n_keys in (256, 1024, 4096, 16_384, 65_536):
-    expected = expected_mass(torch.arange(n_keys, dtype=torch.float64), TAU)
-    print(
-        f"{n_keys:6,d} keys: beyond 64, plain softmax {1 - 64 / n_keys:.2f}, "
-        f"scale-invariant {(expected[64:].sum() / expected.sum()).item():.2f}"
-    )
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -881,7 +869,7 @@ assert normalize_choice(q3_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q3_answer, "bb019bb60397b7ec2cdc49e8be90fc5ab0c1fab164ea06873674cecadc7b22ce", salt="08/q3"), (
-    "not yet: in the demonstration, what happens to the share within 64 as the keys grow 256-fold?"
+    "not yet: reread section 2's measured total attention per range"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -893,9 +881,22 @@ assert check_choice(q3_answer, "bb019bb60397b7ec2cdc49e8be90fc5ab0c1fab164ea0687
 # %%
 explain(
     q3_answer,
-    "sealed:vH2zp2qoanOeof/lUmAAH4Zo78FgcUriJ3scQNjbHraqlJPccs26w2P4NLcQ8IuRWqagx3+iVi5Jnv08QP9ud5KjbXPujruM+JS/oRpDJSTxH2p96egGLJNlXbXsd3EUkK1V/xS8QjrpFUI6yB+6/4ySC+9DbPctw2Nb9fPHy9k5IrVjawFzG62+j3mlh4o7ik1diBqCpyZBZzz7xH/vjJq72T5up/sgbvyNGzugA6lEBKd8BOPE1vhb743qfXeQQ0NENqixF/hqxUI1fNqYol6uNgMWbym8RmTFVsRQwXOqleguHPFzVbtP6/ARnfqfWlF+CmKDgNfK8sRm32CT/alD9Uvw733z6aWsglDae8kPiD7Ajc6C+eRlZnIHr6hxi4gDxKfg7r996lFvxgozK7kesJ34O8AVobf8gDtYGZD5Knuw8KPVS43mS31xphRqjtd7g7mzOCMk1+Zqs5Ge6UwIApdvaT36SezGBtGtYd/86To/Jm7whlcw9VcIuWBQF9ZjJV/IAKrRLAtZ89FY/VN0UI1llO9L91T8suZTahhC0kGfPmJ8DZsSDmacF83NhY4qZnJfjPbiT0f7F44iYwT7IfMRGPoPFjkg3ORgw72HoodB63NX7IZ2oz8t6KsFas2h6+ykpluvsu9AYKweW0xdXO4w7WeVFrgVJpJ3Nd1Y75Q6lI4FHgGQ3P82GQf6jKWbgoJbggLZXnMxV7uDgRINzvNlG6DiTVp1xZ0ippwIU/9hZ6N6pFpqEBWUUxogINbdGjszunWpS1n5sbFBhY5aYRTzaA/FVM1bVW5kv4EOBlYB/bIF0do0xqNqbSWgEJ1fqlQguPT82xOD2si8jhffOH8c2rnzyfFVUS1LX5nJRQ25SSVLeB3hrOg2Kqdd2k/kwO+aQl0ki5L4lk3OV2L91nM0nmM9tPWXzHXLfAf796n1imdNJ3tub+TDkA7s/252bS6/gA4P4z0yTB2O2CiOoEElSsHa7zJIqAK7ADQInYJvlx+SpmWH+w==",
+    "sealed:ayt5lcEtjoRn/zfjqG/kzoZo78FgcUriJ3scQNjbHraqlJPccs26w2P4NLcQ8IuRWqagx3+iVi5Jnv08QP9ud5KjbXPujruM+JS/oRpDJSTxH2p96egGLJNlXbXsd3EUkK1V/xS8QjrpFUI6yB+6/4ySC+9DbPctw2Nb9fPHy9k5IrVjawFzG62+j3mlh4o7ik1diBqCpyZBZzz7xH/vjJq72T5up/sgbvyNGzugA6lEBKd8BOPE1vhb743qfWKeUgZFfr2rF/h51V4pZtfXqBepKgdYfyT9AjXFRshay27u2uIrFqV0SbdH6/YLjrHWXVstGiPa24LK9dhtkjTLtroUsF7t7ya4p+GngkLcfpsewCiIkcKN4Lcub2If7agzzIUexqf9qO1D7U50xhY2IbVQocH7MtNYruH8siRJA8mpLX+gvuDHVpn7Q28p8hl5y9Zjzrf2JHs30/dsv5DNpFkTFJs8fDj6SefbF8buZtL5uzJ+PG78kBd3/ltGvW9GF9FjIQ3LQbGCZ1gUr58AvFl/FMx9keUY5RXv/uEWfA1Cz1TPezF1AIQNGGCcEMDThY0jIXJfxPb1SAbnCJ9wIAr7PbQYV+kOAz4g1Oo3jb2VopBB7z1d6NVx5X4NoKJEc4iv/+y7q0f8/+pcM+xRewRTGeUlrGHdGLQedcZhO5RY6Y5935gID1OBmLo+BUOuiqyXhZkVlkrLRHdjVvjGk1wHgfMtGbv/GhM9wY4k7tgBV/5hYql3o044CAfHFBc1Y9icEDYyunKlWRuqoOlQzJ5afFjwKRfBQs1ZSWhj+sIBHRBW/r4Qx9opwOYrIyKsHJ9Iqlw09+jqggzK2MO8mxuNKn5b2u/xyecCTGhQFoDNCx7wSTdAPAu3qPggf70Y2QfzgfKcShhlgpf4xQKMbH/s1nMumi09s/eAgTjZYxuipN3phyIZMWhpevaMjQXs7XZtfzPrnQkE4y0vBR2bimeD5VkiBYTd73tDqUe8T3oBiNA8iBWb9TfTvCwub8JcdW7Zc1AiYndBxL3oSUo=",
     salt="08/q3",
 )
+
+# %% [markdown]
+# The demonstration: the expected share of a query's attention that goes to keys *beyond* distance
+# 64 (the training length), for Gaussian scores, from section 2's closed form, as the number of
+# keys behind the query grows.
+
+# %%
+for n_keys in (256, 1024, 4096, 16_384, 65_536):
+    expected = expected_mass(torch.arange(n_keys, dtype=torch.float64), TAU)
+    print(
+        f"{n_keys:6,d} keys: beyond 64, plain softmax {1 - 64 / n_keys:.2f}, "
+        f"scale-invariant {(expected[64:].sum() / expected.sum()).item():.2f}"
+    )
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
@@ -950,7 +951,7 @@ assert check_choice(q4_answer, "390e7ad805e23e8b101dc0a84f154495c46acfad901486f3
 # %%
 explain(
     q4_answer,
-    "sealed:iFevijwQL24YIjzJRr6Ykoe6X/cjmGVHNfTCalJeqyhbY15IUmANbIXkavxAARmh02U073qwW+VK+Huugyz5EuqCjiALlRQ+oO4TQ5o9HGTGc7yjjOQ/osrSOfLCNxvRx3T/wRxNA7uhkmnR2Po00dY2Idajmg+txGyaqW4eRYWzClgAFesPpNkVHKobqgeEjD5wjy5+5+I5m5TR1xD4uzwjbLA6PLDIWSzeLuM6lUyGo6WdM7HXU6ySYLns6zzVo6JpBTo1GTtBUpsnMXXoUIbGFlGZWFH27GMUrJ1aZQl1PFULqx8VZzN/54d+RoFwQoWWgLZtaZv2egjD75KuP39mi6K0pDuDEM1wRTXA0b6Cyr+GzdLVron/pyJSyyq9jS78/8Xcrx85AuuJHycPvJzug+tBk96OzSHWARYHs/D+dS0mgJiPdq6jSSmBVF4G9pzCNVTqP3HJEmTbFPiVFfAdkntCj+CRdO+qZlIwv8OPVC0JRUF92hLYhbVU5Yi3nUqfYHcg0mMfqvwuSXRUIqhUqeHeNq1+G2GhhRy2m7bXHz8Gx5Jm6940+hXEpQxQVTK1I5EZ5HPCBjx075s8wD9eVCZzdmAoEeeLAsPHykoFQ4O212fbzJXFjD/sr6+p+PjijSeMydLUZe7HMWeqCVy8h9T2FgWnB9cEiUTAyh12UtM4vvOHkRyXP059bwtS9Oj7O0dUz9Ly41HQidEowvcrlZZnzCaI9SWaHode2N7Wtl38w9Bi2/X6UzRCR+RGhuy2jccr8E07FL2ccgOgBOwtUgOxn2agJtjgNd6TiE3fOP4RQ74dKjMPvoo7+yofvpdwR0YtCirzax2gvaOXqR76StA5zxzxIpGd4nxgzpxtARj+YDRvKLQiZYUfZm1eA1QB6X0D0H0C2qgaLTUX943w0nEVd6qwrREw5Zv1ObcUxk0W1jQ6yQL1vPOf79W7pCPpY8pIKIJRXCya2kmlh/idhVfEIhNRwqyHvEZ26MIaTTNSkr9bnAw0KN0KPrVKpWuNFVr5yR8a5E+68r7a1LqlZ/ALz+CpBTB/Z9guT9ksgGBWChEYGX8pMjrvNWZ5ikFvQt9sQFPIckmzFo63ivqJw29WlwxpA9wSSO1RXNiRXq/4E//4PdwZGINWGY52Ba3n/ok+VW59VwdYOKkA1baudo6t3q9A75x7pjPjeq1JUNbs6I0vqW+OsZQ=",
+    "sealed:ACkW2ehfPgpD2TZbU9y0nIe6X/cjmGVHNfTCalJeqyhbY15IUmANbIXkavxAARmh02U073qwW+VK+Huugyz5EuqCjiALlRQ+oO4TQ5o9HGTGc7yjjOQ/osrSOfLCNxvRx3T/wRxNA7uhkmnR2Po00dY2Idajmg+txGyaqW4eRYWzClgAFesPpNkVHKobqgeEjD5wjy5+5+I5m5TR1xD4uzwjbLA6PLDIWSzeLuM6lUyGo6WdM7HXU6ySYLns6zzVo6JpBTo1GTtBUpsnMXXoUIbGFlGZWFH27GMUrJ1aZQl1PFULqx8VZzN/54d+RoFwQoWWgLZtaZv2egjD75KuP39mi6K0pDuDEM1wRTXA0b6Cyr+GzdLVron/pyJSyyq9jS78/8Xcrx85AuuJHz0HvJzug+tBk96OzSHWARYHs/D+eWwlJg+Idq4rAwQH/K1AsteMbEWpMzjUW2HdCPiLUbVKiGxF3fSRfPD5bRs1tcaGVWlLXhi/sAAmhLMQlsy3zUPDcTMsil4T6bZ7Q04edqZe5eTdauhxEWDl0Re72r7WFjcG3pZ++o116AnE90RBXDO1IY0G8ifPSXl0uNIzyiheYQJ/FGJqEKmcC5DKx0kNS8a/knDCh8foxCmvr7uqq//vjahbJ9qNZSdvknxIll+hwIymRV2nW9ZBS78xixs6XXnE57+HgVWAJkUrfQcX7+P7Jg/TZyu3+xOVlp58zfNunulhgmiBolqjUcFWjN6Dsgm+vNA2g/XxaS0LRf5Ljr/p2cc8500pHaqcch6jDewjUgKqkyenPNmyfN7bgwjLKehCVvcQLXIa94k+/Hg3it5dXEE/Civ1dwah6KSO5wfrUdB5wWjNL9TS6W9/34E9AC7vMikulUiQMyjNeSJXRBEBpDJH3X2FO05SIm4YEHq8kWwPOKfl7U57ofq8PPIPiMryZGA4hFamp7Ka5YbjlCSlMcpAW8gaGiSAzUm606HSgVPCdgRHkbQhfkw6qd8KDCROxrFTgEtyP94Ue+MPpGuBVBvx2FEQ5Aa7+fvRwbqtZ3DqPLPjSCVjdMV2C9k70yEYFgZXGGplPTuhNXN+i0A1QulhBRXKa0GiG96yjb+ZhmhmkUktGNEESOBfRJTZEevSXPS8KtUJGcISSqpZGIbhvIl7FTQ1NltafTnmIvrkfsrs3eBB4pM+u3z4NKdfHMPgrY97oGSYv8vTYAhXcwbCZrDhFT92v98k67wxGFe66Udx030oshfNoQ/uamIGDY161ghPEWWDmPFNxzeo5KA0Z3asZUy8mO0YCW69uuABis2TYuUQlRJFbkXhiOOXuX5LSjEd+zGfzTt/zjNcez/WYV/BtxhCg005Zcydtwoik4LK97ZRIXDVyw+URhMPjwAoS0EasHmNtIa9s0fzMTRlQ18hnPyMmW8SCrqmVeoy1rhcTf5+tw==",
     salt="08/q4",
 )
 

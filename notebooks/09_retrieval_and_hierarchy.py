@@ -198,11 +198,19 @@ for name, model in MODELS.items():
 # name: q1
 
 # %% [markdown]
-# **Q1** (predict, then measure). For `alibi-s0` with chunks of 8 pairs, the embedding retriever's
-# recall@1 and the oracle's end-to-end accuracy at the same chunk size are printed below. Suppose a
-# missed chunk never holds the answer, and a found chunk is answered as well as the oracle answers
-# it. What end-to-end accuracy do you predict for the embedding retriever? Store it in
-# `q1_predicted` (the check compares 2 decimals); the table after the question measures it.
+# **Q1** (predict, then measure). For `alibi-s0` with chunks of 8 pairs, the recorded recall@1 of the
+# embedding retriever is 0.8516 and the oracle's end-to-end accuracy at the same chunk size is
+# 0.9492 (printed below). What end-to-end accuracy do you predict for the embedding retriever, and
+# why? The table after the question measures it.
+#
+# - **A)** About 0.95, as the oracle: the model reads 8 pairs either way, a length it was trained on,
+#   so a retrieval miss costs it little.
+# - **B)** About 0.85, as recall@1: the retriever is the weaker step, and each chunk it finds is
+#   answered right.
+# - **C)** About 0.81: a missed chunk lacks the answer, and a found one is answered as often as the
+#   oracle answers it.
+# - **D)** About 0.99: the answer is lost only when both steps fail, the retriever missing the chunk
+#   and the model erring too.
 
 # %%
 recall_8, _, oracle_8 = sweep[("alibi-s0", 8)]
@@ -212,7 +220,7 @@ print(f"alibi-s0, chunks of 8 pairs: recall@1 {recall_8:.4f}, oracle end-to-end 
 # # BEGIN SOLUTION
 
 # %%
-q1_predicted = recall_8 * oracle_8  # SOLUTION
+q1_answer = "C"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -222,16 +230,16 @@ q1_predicted = recall_8 * oracle_8  # SOLUTION
 
 # %%
 # FORM
-from course_utils.tools.quiz import real_number
+from course_utils.tools.quiz import normalize_choice
 
-assert 0 <= real_number(q1_predicted) <= 1, "an accuracy, between 0 and 1"
+assert normalize_choice(q1_answer, "ABCD")
 
 # %%
-from course_utils.tools.quiz import check_rounded
+from course_utils.tools.quiz import check_choice
 
-assert check_rounded(
-    q1_predicted, "2c5806cefa055a207057a086e05d16ad7533fc956ce2e8c3a816b9f2c1b32dbf", salt="09/q1", decimals=2
-), "not yet: both steps must succeed, the retriever's and then the model's"
+assert check_choice(q1_answer, "1a3faca7c5316e5311409a4a86da0e3447e99a8eb996fd4bd5a683a7ffbe9356", salt="09/q1"), (
+    "not yet: reread how recall@1 and the oracle are defined in section 2"
+)
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
@@ -241,10 +249,9 @@ assert check_rounded(
 
 # %%
 explain(
-    q1_predicted,
-    "sealed:kMvcjEGoGtRevZVqb/sppWmYzYzNR2JeF/dXmaJ9K6hNQ5blAnd7+oYx9KcIkUer+jFri+Cu9VF1O0+E3VpMqEC6B50GLwFiOm33CgPh5Cdp7vHfzb+Wqlnz7OcjyAYQ8oHvsfEjvedPxlyOHEDCb2dBb1sRVHovozW3Jv6PotOLwtncbCqvNPSG5gA0qetnVH0KL4nLVRr+pGPyV5y/ilY7o9aXr/3+zpkGUCDcZONTYLFt7Rj51n0CV+SdXhcmtdBfuAiUbpk9VOP49Xuwm1LYbWQvfdSndbwyrORFZx/EcPyWltReiSWuEDamiuuCPqMbFK42OquWvAHtDqjOOeDnsHX24wNgvUvUqseTPHPfmp8/KFjKXOMv4qBjPbPs29xgUjIbWDb6xokDbwcoOWNvG//rX7UWKh8HKHHQ+8YKq5cTD7bj3BT1pfYYNAfJxZz7e+OrARpHmdpF1VfUTiQXHaXIVuBo0+CsLslWkGSfoYFoUIKRCyaAY4zVe6mFRlSuDnJB8yU8opChI5sW7syS0b+4HWgIBNYxrN6k9rdQDggIrh2NAI07osjB0YhLGdI1zRhAPFb34qUub2rzvBtJgyk5BFoJ7ozEXSyDTAxx6rwAkTnXnk7Vfq1iTqn5LzidSFWEeHQ+JkuC06stQvz81n1XZd5FAnj9uwypIW2YwGr2sIQuvjK6fUcrR2m1ZzAGn3pXq04sA2qy7Yeeuz82sa3gSB5TkT715FUG4EMMSgEx9JbrXwPaRYkCoJfbSzX4lolFSjK8MEkGGP/DW8j9zIec5TKq8AC2cXodaPE4OmmAPuRfFf4fzcgkNSi0R478nOi84hGfX0hHfhSTgvDIh+Cyz6MtaQ5+msoKxgQ=",
+    q1_answer,
+    "sealed:pMf71SwiLmxugjV9jEfKoncDWLJOnpH0zHUjYn8SR0xPRYU6ce52XwN4ASVVPFSRVJ9hibiJEN8oOcxT+5ESfoxDBiDWnqS8ZnCwwu0FYlJZlC9vddTlc3SZVZ2HMFiQdxbePXyRLNACoBsBWzduomoFNNnWfrSWWeRw+tmbz4eMcrPlfHOiBm/iua9Vp9qAcbHg9I98NpJk4dKMrVlQOvzXVPHI4Eu+s14JZhnvRb5VhF/PdeKtc78t0cb7gVnZejb2l5fdpDnO7J5qz415xC+jo3iGHpGdF4a9IjW2ljAaaLNRSy+tF1dEJYUmOr7mdEAIXNf4Fq/coHE4r4yz7aYrRzkObSEKL3v1zkNXEwU6V+ckCAasb+qWRTLnxQUiUv6kSYl3gh5LUJmHjcUVmpsGSJfHBHKqWJnW03WoipjTFt5Shf66uuglF0b7xvGGRtAhoLToA9uMcPG53j9uK5wQG3/9Ci9PbRO7V4cJxOk2pMTLcAEmvaCogDXXess+Z+CzLPSehYR9hmxMcHemAqfpOyycOgbrRC47XYAFc9Td3E82MXRPrynQN/7quEotAzU1SF54gqlfj5IhvsuOa6Y6nqexrQX/t5N18HBgWS3EMZF1MOscsMsIkVJlMPRDRmYMWlNQrlaHe+qMLzbfSdB53Sgy5mzSY1ePoTLV2/lwB+aweDgN3V3tjvuYH/IIXzPtvlhbwv03FMXuMc3884WkJgPkmeDTvYo1S7dm1NSPpr27J9q3KcG1rPEt+LQGvLsW7iwBNB9ZV8bmga6PRU/yxb+7br+LOV+55cNoKdFaUgrLVGvTJg8Vrg3jJ2CF8SotxD/+BeER+c4ftGcmn4xVVi7kKQa2fdqYozJg/u3YvMG53SnC7B3STnFhpQ4DwUuEvcNvBux+9EzArV5I4tfnxxfcQOQxSi+JbsJxztbRse1AKwHQvfFc58L3gykXw+c3JCL3UwEEeK1wTcWlEw27THbqioxjPoJCfFfUA1KtLFFO+b9m53rmw/5IbnssxKXSjW08Sgu/Uz4QBvzLwaRJoO/XF54A5VC5tdlRJW99VJtcZe6qmJAJ/46rnpM=",
     salt="09/q1",
-    decimals=2,
 )
 
 # %% [markdown]
@@ -357,7 +364,66 @@ for name in MODELS:
 # answer with the most confident chunk's answer (the *reduce*). This is the simplest hierarchy.
 # Recursive summarisation (Wu et al., 2021) goes further: the summaries are text that a model reads
 # again, level by level, so information from several chunks can be combined; our reducer only picks
-# one chunk. By hand, for the first sequence with the first model:
+# one chunk.
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN QUESTION
+# name: q2
+
+# %% [markdown]
+# **Q2** (predict, then measure). The map-reduce just described reads every chunk of 16 pairs and
+# keeps the most confident answer. Before it runs, predict where its accuracy at K = 64 lands for
+# the three ALiBi models, against section 2's oracle retrieval, and why.
+#
+# - **A)** Below the oracle's retrieval: a chunk without the query key still answers confidently, as
+#   the models never saw one, so a wrong chunk often wins.
+# - **B)** Near the oracle's retrieval: the chunks without the query key answer unsurely, so the
+#   reducer loses only where the model misreads the chunk that holds it.
+# - **C)** Below the oracle's retrieval: the chunk that holds the query key answers unsurely, having
+#   lost the other 48 pairs, so a wrong chunk outranks it.
+# - **D)** Above the oracle's retrieval: four chunks give the reducer more evidence than the one chunk
+#   the oracle keeps, so it corrects some of the model's misses.
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN SOLUTION
+
+# %%
+q2_answer = "A"  # SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN TESTS
+
+# %%
+# FORM
+from course_utils.tools.quiz import normalize_choice
+
+assert normalize_choice(q2_answer, "ABCD")
+
+# %%
+from course_utils.tools.quiz import check_choice
+
+assert check_choice(q2_answer, "afeb44a4aeab39fdfbbfcf8ce82ac29f5c121e5c119978d30cb0250bfc16fd28", salt="09/q2"), (
+    "not yet: reread section 1 for what the models were trained on, and section 3 for what the reducer compares"
+)
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END TESTS
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END QUESTION
+
+# %%
+explain(
+    q2_answer,
+    "sealed:1/iVRy8mRE8XHMsGmrgmSszV+pJWZhzEk4HcgPEXfxVo4baYTxGPKJPBpS+LDZDhddeSb+PxvTfgTpS/kiWIcEUSnTdAL8vjq5w3VJsx6+NkeUWokbILuThABRIWzkxE7rJ/Ei2OSUh9yozbr76a4DGnZO4dDKgCWpjPBW87zADGNpWM5g9++LmRlZ39LxiAlqUqoJT3f0DTu+g3vDGjoScd6XEX1jZ9Re2V0nQheDumtx4TJG2WygybDAW2YdMACZRg5lC6/B/02BAq/oRFdVHKGvA1CECk6vA5dx5Z2LSwvKzfTC4/JIMjuP7v7HFg/rqHjDnrq1fU+L3600mAzwXMU1e3Em0NP5zkXsNFnUt4yvtjnxz5S5S9iGTikFxCOstbtAj7S3kyucBtrKlkg24NgX3x7H+UVGKHkA7B9fBoXfZK44HB9It6YZPynIqsLuNSZ+PUGLEa5E1gSrnwXf+13TkcPDLccMRYY2JRPuIjyTDNdeL5trJJ7ENkydQuF8RJn9bRwBuuULP7jpyuirWWBeSHxLTC+RknsIzg+mkRoCGv1g2aTMV0ZI+YtmZeUDDGpz3eZevkbZiZTLzyfXVnWbVl2aW1FBHXIfKrAVUFPQk+DfTUn0gSmaxLlzt5j7XZ9cYrWXRkYuesn2wTymi653ZLlyndxOOzF7DAFAsqUbWtVrTDqKXQRxhU+aVYLj1y1oekKP/ex7bBv44wrHB8kd/FuSTDrcxXRWdgqz0FZuUP6+e41O/g4/T1eHSoyBt9+A00qwthLI6YNGrqjReAXq1lBhSIwP7tbPXiiH3HXhXlelmThGdUtdZ8th+KFN8BTQ7BAxl5xHDAy3oZj/z6Rs7sNuS9y9ZBO7+0kHlG72uoz6jHskJBjFitXsNuBRMvn/uaAL3jhOIrh0QUIZJBDjDaKH1j8JR4DyQHySXOn+0j3xZFTl6vr8MYo17PtgDeIEX7xKGWSHeFm+4by0f00ZB3wbKk/1q5NGLH/SrLFQYU6hXvOx/jVIZxYLbRKlc1cVGnpyz9g0KJ8CtB6CveyojmMtFe5kP3AUICT5tr/h8A5TmRrFnivAB6JJ2L8CroXWKwOF7n/hebf2+aaXW7Y/qFB1eoMtAfZinb7SPnziDY9rnON0NbAGZOZqYzo+w=",
+    salt="09/q2",
+)
+
+# %% [markdown]
+# The measurement. By hand, for the first sequence with the first model:
 
 # %%
 model = MODELS["alibi-s0"]
@@ -382,62 +448,6 @@ for name in MODELS:
         f"{name:8s} K = 64: full {full[(name, K)]:.2f}, hierarchical {hierarchical[name]:.2f}, "
         f"retrieval {retrieved[name]:.2f}"
     )
-
-# %% [raw] jupyter={"source_hidden": true}
-# # BEGIN QUESTION
-# name: q2
-
-# %% [markdown]
-# **Q2** (predict, then measure). The map-reduce above reads every chunk and keeps the most
-# confident answer. For each of the three ALiBi models it scores below reading all 64 pairs at once
-# (printed above). Before the measurement that follows the question, predict what holds it back.
-#
-# - **A)** A chunk without the query key still answers confidently, as the models never saw one,
-#   so the top chunk is often a wrong one.
-# - **B)** Each chunk is read at a length outside the models' training range, so even the chunk
-#   that holds the query key is answered badly.
-# - **C)** The chunk that holds the key is answered worse than the oracle answers it, since it has
-#   lost the context of the other 48 pairs.
-# - **D)** One number per chunk loses the answer whenever two chunks hold the query key, which
-#   happens in most of the sequences.
-
-# %% [raw] jupyter={"source_hidden": true}
-# # BEGIN SOLUTION
-
-# %%
-q2_answer = "A"  # SOLUTION
-
-# %% [raw] jupyter={"source_hidden": true}
-# # END SOLUTION
-
-# %% [raw] jupyter={"source_hidden": true}
-# # BEGIN TESTS
-
-# %%
-# FORM
-from course_utils.tools.quiz import normalize_choice
-
-assert normalize_choice(q2_answer, "ABCD")
-
-# %%
-from course_utils.tools.quiz import check_choice
-
-assert check_choice(q2_answer, "afeb44a4aeab39fdfbbfcf8ce82ac29f5c121e5c119978d30cb0250bfc16fd28", salt="09/q2"), (
-    "not yet: compare each option with what the cells after this question measure"
-)
-
-# %% [raw] jupyter={"source_hidden": true}
-# # END TESTS
-
-# %% [raw] jupyter={"source_hidden": true}
-# # END QUESTION
-
-# %%
-explain(
-    q2_answer,
-    "sealed:/MWsBS3ut2JVhwEz4moMzszV+pJWZhzEk4HcgPEXfxVo4baYTxGPKJPBpS+LDZDhddeSb+PxvTfgTpS/kiWIcEUSnTdAL8vjq5w3VJsx6+NkeUWokbILuThABRIWzkxE7rJ/Ei2OSUh9yozbr76a4DGnZO4dDKgCWpjPBW87zADGNpWM5g9++LmRlZ39LxiAlqUqoJT3f0DTu+g3vDGjoScd6XEX1jZ9Re2V0nQheDumtx4TJG2WygybDAW2YdMACZRg5lC6/B/02BAq/oRFdVHKGvA1CECk6vA5dx5Z2LSwvKzfTC4/JIMjuP7v7HFg/rqHjDnrq1fU+L3600mAzwXMU1e3Em0NP5zkXsNFnUt4yvtjnxz5S5S9iGTikFxCOstbtAj7S3kyucBtuq9pz39FkDXVmU6zYiyD1lqZurJ+Fe1Jp8LPt9M/KIu3g8u2b/YAaa6ZTPVb50w0QfbzXveizSUaPTLPe8xGcmIAdq9mk2PWPe6t565fv1li0ppzUYE6hZjW3QzrHbPmn5XhxbqeCKCWwqXC2yQAkaTg/HwR/2nthUPOQsUzONfG8S9CHjOJ9UnQcqTqJdzXD66+eTpmWPQnmvegEVjENKruGhsCPAh7XPXZiRwPhKML13JEh7Xf/M1sUTc3d6mr0HYdxiy84XcFn2HcwunnXquPFwktFK/lUrTfv7OeSUsb8bIVYzl4ksKxKOyH2aqFq551+HR439TE+CHOusxTUmpiuW5RZ/QDpOa2l+rx5O6mKnCyyQV9/Ak8q0IiIsrEeHK+jUbADrUuAgqaifHsffW2zzmKFw/pLkWdzzBd9phyqlOKDZpEWAPaTQA8wGLM1z1RgfzyFdisfvH809FXaafg23NRog==",
-    salt="09/q2",
-)
 
 # %% [markdown]
 # The reducer works only if a chunk *without* the answer says so by being unsure: the confidence
@@ -680,8 +690,8 @@ explain(
 #   read those positions once the other pairs are gone.
 # - **C)** Any retriever would do as well: once the input is as short as in training, which chunk
 #   the model is shown barely matters.
-# - **D)** The models can still do the task; what broke them is an input longer than any in
-#   training, and a 16-pair chunk is back in their range.
+# - **D)** They can still do the task: a longer input, with more competing keys, broke them, and a
+#   16-pair chunk is back in their range.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -717,7 +727,7 @@ assert check_choice(q3b_answer, "4a34633733e3de091810a39288af4f1180c23d2e39d0fc3
 # %%
 explain(
     q3b_answer,
-    "sealed:Jn+P0qFJ73qaGpAHCY/QE4i8ZOIiNcOO8e0GYe3D2rT7HLY0WoxtU+ksmHqCPY2+unjdfQ9Gae8SrZzMN3N0RRk/O1VrskCEO4RLlE6Mc7sgQhPCpDuIkP0lusWrQCGyQToNcmnAURxbY8XkV0VmDElVzimZt/Qkz8Wxv7Kol7VQeXcxph5LnrMH2/gaa8rFyCtcZmjCcVTFwI355kFdG0w8E86wlJK2zPXFBEorxBMqEWOLVfV5xY0xc/ZQAW8op+jd8BAIbCS2gwCUBFBq57If+pI/vSmBF35sIox2cnusm2qCxoHM0bMoAmxPsCk+ZIQE2K1TVG17kbBpBt1RRoE8AnY+hyoYQKHf4WlCnhMng9eicnFFIjpAMD3RJGivJsyf9hY8EzAsvV2iZw3+4PWuvtyK5S67HJIhwJ9PUohfjYtZllKbrIxL8JGEfJgykXEVEQicY3tLWA/Qat00rTtS4Tc8PdsDZSpgymOVXrYhHLrEr4SmS3jsvaIHJpJn6EIfnm9JEopLBXvGnMT6EAe32mHzyrDDPPXT/243YkBzNBT/mgLvrEnBprAKQBYD7a8ZC60EnFGb2aWvTkwALVGd0pjJAH5CIzLUyYQqbWXFXF9DWyOntm+SAqjdX2xfu3kr19arwiUQHcDrCEzNW0bZVlyW90Yd/DjOESNzyGhoF2PG6sluBUOiYLOt3LdzZMuwcwo1IVjbDQk7q1360B02U7i6hqg4E3MwtYp7nOkzZX4uTTp+dtaQE/iCP08mR2kPX5EfLUddf2W3igYKzrgUvqT63hOsH7vX+D18KY64k95vysmjZuWCJA==",
+    "sealed:dPMuE0QhwzRXNo13UNFlnYi8ZOIiNcOO8e0GYe3D2rT7HLY0WoxtU+ksmHqCPY2+unjdfQ9Gae8SrZzMN3N0RRk/O1VrskCEO4RLlE6Mc7sgQhPCpDuIkP0lusWrQCGyQToNcmnAURxbY8XkV0VmDElVzimZt/Qkz8Wxv7Kol7VQeXcxph5LnrMH2/gaa8rFyCtcZmjCcVTFwI355kFdG0w8E86wlJK2zPXFBEorxBMqEWOLVfV5xY0xc/ZQAW8op+jd8BAIbCS2gwCUBFBq57If+pI/vSmBF35sIox2cnusm2qCxoHM0bMoAmxPsCk+ZIQE2K1TVG17kbBpBt1RRoE8AnY+hyoYQKHf4WlCnhMng9eicnFFIjpAMD3RJGivJsyf9hY8EzAsvV2iZw3+6vWur8aErBKuHZRkhZ5HSsAehIBY0xyX44hV84qff55mk3sCTgjHfn1NHUrcct1mpz5C4Sg8N8BCeyx3zWOOUPN1AKiL6YWlQD3xu7cAfp4m50hbynNIBIpKEXvOz4f/EUm2wTWgxKXHPrTT8isqeAVxcV7/uAjot1TNv78VWlcT4bkZBqpRm1Td36TiXV0IJh/XgITNTmlPZmbP2MU7cT6LeRBYCHS4onGCAqbVBjhFuy0/y9+xhz5eCdqlBBjEUAKcT1aWs1IV+y2dQyJomm9iFSbfr8N4BUOiYPqsnbV6IJilfw01Ol+YQw1p4kr6lU46VqighOU0E3MxuIRoz681YnYuTiB0OMLEEeKDfwRECHdAW5sZYUYTeia6xVkK1K5durH82UGpE/jX+zxtYcuwh95514CgaLaDb3cQ2egL3TDtgLGFt0lPTtJnfnXPttUACrNWyNlsbcgjrJTvWutM9reDSQuNWfexKOAEk3ktp2zYaMU6WHtqniOkCoYeqTFo95bKuVbTJCuSFY85WWOnOiqkVqH0MZ/XtZPrcT8IROJJB9dvh2Cz",
     salt="09/q3b",
 )
 

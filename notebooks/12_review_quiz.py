@@ -34,26 +34,12 @@
 # quizzes are asked in chapters 06 to 08). Most have a code cell that *demonstrates* the idea with
 # the course's own tools, then your answer, then a check. Where a seed question's options are
 # easy to guess, a harder follow-up comes right after it (Q4b, Q5b, ...); one of them asks you to
-# predict a measurement before you run it. Exercises for chapters 01 to 09 close the notebook.
-# Students: read the demonstration, answer, run the check; the cell after each check explains the
-# answer once it is right. Teachers: `make student` writes the editions without answers to
-# `student/` and `graded/`.
-#
-# ## The map: failure mode → symptom → measurement → fix
-#
-# Notebook 10 looks for the first five in a real pretrained model (all-MiniLM-L6-v2); what it finds
-# differs in places from the toy models (its own comparison table says where).
-#
-# | failure mode | symptom | how the course measures it | fixes (measured, unless marked *proposed*) | notebook |
-# |---|---|---|---|---|
-# | attention dilution | the largest weight falls as keys multiply | closed form, simulation and trained models: max weight against n | log-n scaling, Scalable-Softmax, scale-invariant attention | [02](02_attention_dilution.ipynb), [08](08_scale_invariant_attention.ipynb), [10](10_real_model.ipynb) |
-# | lost in the middle | recall by position is U-shaped | kv-retrieval accuracy by the queried pair's position | the query before the context (query-aware); a short retrieved context | [03](03_positional_bias.ipynb), [09](09_retrieval_and_hierarchy.ipynb), [10](10_real_model.ipynb) |
-# | position degradation | failure at lengths never trained on | accuracy and loss at 2–16x the training length | ALiBi, scale-invariant + NoPE, interpolation | [03](03_positional_bias.ipynb), [08](08_scale_invariant_attention.ipynb), [10](10_real_model.ipynb) |
-# | attention sinks | idle heads park on the first token | mass on BOS per head; streaming with and without it | keep the first tokens, output gate | [04](04_attention_sinks.ipynb), [10](10_real_model.ipynb) |
-# | collapse | entropy collapse in training; what depth does to tokens and heads | attention entropy per step; rank residual per layer | σReparam; notebook 05 compares architectures | [05](05_collapse_and_repetition.ipynb), [10](10_real_model.ipynb) |
-# | verbatim repetition | greedy decoding loops | P(repeat) against count; greedy repeats | *proposed*: repetition penalties and sampling at decoding time (not measured) | [05](05_collapse_and_repetition.ipynb) |
-# | memory and compute | n² time and memory | FLOPs counted, time and peak memory measured | online softmax (memory), dilated attention (compute) | [06](06_memory_and_compute.ipynb), [07](07_dilated_attention.ipynb), [11](11_distributed_attention.ipynb) |
-# | context too long for the model | accuracy falls past the trained length | accuracy at 4x | retrieval augmentation, hierarchical processing | [09](09_retrieval_and_hierarchy.ipynb) |
+# predict a measurement before you run it. Exercises for chapters 01 to 09 close the notebook (none for
+# chapters 10 and 11, whose notebooks carry their own).
+# Students: read the demonstration, answer, run the check. In the self-study edition the cell after each
+# check explains the answer once it is right; in the graded edition the checks run when the notebook is
+# graded. The map of failure modes, symptoms, measurements and fixes follows the questions. Teachers:
+# `make student` writes the editions without answers to `student/` and `graded/`.
 
 # %% [markdown]
 # **On Google Colab?** Run the next cell first: it fetches the course into `/content/course`, installs
@@ -118,7 +104,7 @@ use_course_style()
 # %% [markdown]
 # ## The course in one figure
 #
-# Each panel is one failure mode's headline measurement against a fix, redrawn from the zoo's
+# Each panel is one chapter's headline measurement against a fix, redrawn from the zoo's
 # records, the stored results of `course_utils.zoo.trials` and notebook 07's recorded timings (a few
 # small evaluations run live).
 
@@ -140,7 +126,7 @@ ax.set(
     xlabel="keys n",
     ylabel="weight on the relevant key",
     ylim=(0, 1.05),
-    title="02 dilution: 0.30 at 512, 0.05 at 4096",
+    title="02: weight on the relevant key vs n",
 )
 # 03 lost in the middle: ALiBi accuracy by the queried pair at 32 pairs, both training mixes (live, mean of 3 seeds)
 ax = axes[0, 1]
@@ -157,7 +143,7 @@ ax.set(
     xlabel="queried pair (0 = first of 32)",
     ylabel="accuracy",
     ylim=(0, 1.05),
-    title="03 lost in the middle: a U at 32 pairs",
+    title="03: accuracy by queried pair, 32 pairs",
 )
 # 08 position degradation: loss at 1x, 4x, 16x the training length (stored trials measurements)
 ax = axes[0, 2]
@@ -179,7 +165,7 @@ ax.set(
     xticklabels=[str(n) for n in lengths],
     xlabel="evaluation length (trained at 64)",
     ylabel="loss (nats / char)",
-    title="08 train short, test long",
+    title="08: loss past the training length",
 )
 # 04 sinks: the idle head's mass on BOS, without and with a dedicated sink key (stored)
 ax = axes[0, 3]
@@ -200,14 +186,14 @@ ax.set(
     ylim=(0, 1.45),
     yticks=np.arange(0, 1.01, 0.2),
     ylabel="largest head's mass (non-copy queries)",
-    title="04 sinks: mass on BOS and on a sink key",
+    title="04: largest head mass, BOS vs a sink key",
 )
 # 05 entropy collapse during training (stored)
 ax = axes[1, 0]
 for sigma, label in ((False, "lr 3e-2"), (True, "lr 3e-2, σReparam")):
     history = zoo.load_entry(zoo.entry_name("lm-hot", 0, sigma_reparam=sigma), verbose=False)[1]["history"]
     ax.plot([h["step"] for h in history], [np.mean(h["text_attention_entropy"]) for h in history], label=label)
-ax.set(xlabel="training step", ylabel="mean attention entropy (nats)", title="05 entropy collapse")
+ax.set(xlabel="training step", ylabel="mean attention entropy (nats)", title="05: attention entropy in training")
 # 06/07 compute: recorded CPU timings, dense SDPA against dilated attention
 ax = axes[1, 1]
 recorded = list(csv.DictReader((RESULTS_DIR / "dilated_cpu.csv").open()))
@@ -219,7 +205,7 @@ ax.set(
     yscale="log",
     xlabel="tokens n",
     ylabel="forward time (s, 2-core CPU)",
-    title="06/07 quadratic vs linear cost",
+    title="06/07: forward time vs n",
 )
 # 09 context too long: full context against oracle retrieval at 4x the training length (live)
 ax = axes[1, 2]
@@ -237,7 +223,7 @@ ax.set(
     xticklabels=[f"seed {s}" for s in zoo.SEEDS],
     ylim=(0, 1.05),
     ylabel="accuracy, 64 pairs (4x training)",
-    title="09 context too long (ALiBi)",
+    title="09: 64 pairs, whole input vs one chunk (ALiBi)",
 )
 for ax in axes.flat[:7]:
     ax.legend(fontsize=8)
@@ -256,8 +242,6 @@ axes[1, 3].text(
 )
 fig = finish(fig, "Long-context attention at toy scale: each failure mode, measured, against a fix")
 fig
-
-# %% [markdown]
 
 # %% [markdown]
 # ## The seed quizzes
@@ -328,7 +312,7 @@ explain(
 #
 # - **A)** Position codes lose precision at large indices, so far tokens get noisy scores and the bias grows with that noise.
 # - **B)** Each positional encoding adds a fixed term to every score, and over a long context those terms add up to a bias.
-# - **C)** More of the context lies where the model attends less (the middle, or unseen distances), so position decides more.
+# - **C)** More of the context lies where the model attends less (the middle or unseen distances), so position decides more.
 # - **D)** It shrinks instead: dilution spreads the weight evenly over a long context, which erases the preference for any position.
 #
 # Notebook 03's ALiBi models (three seeds, trained on up to 16 pairs): accuracy by the queried pair's position, first / middle / last third, at 16 pairs and at 64 pairs:
@@ -387,10 +371,10 @@ explain(
 # %% [markdown]
 # **Q3** (Seed 000, question 3). What are some failure modes associated with very long attention contexts?
 #
-# - **A)** Weights that turn sparse (most exactly zero), a stronger positional bias, and quadratic memory and compute.
-# - **B)** Dilution of the weights, a positional bias that averages out, and quadratic memory and compute.
-# - **C)** Dilution of the weights, a stronger positional bias, and a softmax that overflows as scores grow with n.
-# - **D)** Dilution of the weights, a stronger positional bias, and memory and compute that grow as n².
+# - **A)** Weights diluted over the many keys, a positional bias that averages out, and a softmax that overflows as the scores grow.
+# - **B)** Sparse weights (most exactly zero), a positional bias that grows stronger, and a softmax that overflows as the scores grow.
+# - **C)** Sparse weights (most exactly zero), a positional bias that averages out, and memory and compute that grow as n².
+# - **D)** Weights diluted over the many keys, a positional bias that grows stronger, and memory and compute that grow as n².
 #
 # Two of them in numbers: the score matrix of one layer (32 heads, bf16) and the weight on a relevant key, at 4k and 128k tokens:
 
@@ -438,7 +422,7 @@ assert check_choice(q3_answer, "2afbced0921315cbdabe2704a3369ff60015bbca117a70e0
 # %%
 explain(
     q3_answer,
-    "sealed:BqKY0W/fqg165Zt8Wgl0Uancf42qFBnpPU+JuHmC6+vhWarBcmwohMia3SrLK3aHY66bMPuHuzFSz7nt6qeRvW28T4901why2+tgPOfT/A3QEc2vwVsZraLSlcyJyNBZR6H6u4/4BwwB+VOu6aUHS7ZzzP7tU3h7bqHMAs47dv/aStTMKssbSZJsIIoXSB6XwGENacEamtq6gUwfMmiWeW8Zk4pDRAAEqI7fx8q3LgCphdvxG8zDKOA7FXHrlVZ2ltdxvNyZSsCx47rbHhUohs5AxVl8tTm7hnKzTs8XB7q00EbdiTW5C9Tflbyge3i46XYpQTt6yAPjZhDYKxeqFaL3+ADZ2rcb/uxRjicYOaHa4wYchk+5pInwBGUEJaT1lR86d+rLMdIxjwlwRhE8956TEUjTFU6YjXJotdoOmeQxM7ba/WvXZAD7e4B1wWkN0f6dkiqeIwInQulHiXeiqziK/PSKI5DjyHbIcPBex0GOVvbjZ7he1eL2pA5RAELUcjkwjUEfaNM2VFy+fVDB+logdCQvoR78rmwrHvyprxv4JZ+96eEZEP1RQKW7vl5SleiK5Ji0bvFtaYyZOGRCOK2cEs7C7KOufMNqeJN9PpocEl3Y4KlWByhjIcHE8XL6zfwCjUT4FH9B+VdnkOa73C4ZPgAqGPt/xZAQO6igej8wrTVBsRAO+4chB3auXLiwDvR9uzEPA7UOyNl0yWk5dMhmuvJtYLFQFwhsgUCk7S1+s+oIEJecsrRyLFAjNModtAounBrhVIFPf67dltdMjNCgneVuldvcTUSI+uO5t4Xvc+aQPEr3FdVvXQlOUuAqr44znK2s6DcS1AHsw7GVWrKVdDHxrC2czKObl2Vl9ZxXYna2h/o62GxVwaYiwec6wI6MdeuJrjEqOyDGJCv37Cln/z4f2zVs0c6IA/RaPmN+hTHjqxIBlugF44SzXJPSQ8Hlud1McAGPBWkWZqzMqNl86vUnQ/jOd0sCkkQL0LJB1+9iHcjRQbqS3EkCC6CG66NZh6U+lZc62a/eyhJBhxZatcQ98l2kgQPM22tVCTAUb94LG+JAbkxnLlrYgMoAQh9NcC+w203oLmW6t59t6NMHFGSJ/VMNFmzbC6CrYE7R+StV/ZXkEsWirdRmFxXphIhZ7llNe5MprzrZTclbcYazki2Cgltd",
+    "sealed:GoZHORufCfPeYwhqqOBdsKncf42qFBnpPU+JuHmC6+vhWarBcmwohMia3SrLK3aHY66bMPuHuzFSz7nt6qeRvW28T4901why2+tgPOfT/A3QEc2vwVsZraLSlcyJyNBZR6H6u4/4BwwB+VOu6aUHS7ZzzP7tU3h7bqHMAs47dv/aStTMKssbSZJsIIoXSB6XwGENacEamtq6gUwfMmiWeW8Zk4pDRAAEqI7fx8q3LgCphdvxG8zDKOA7FXHrlVZ2ltdxvNyZSsCx47rbHhUohs5AxVl8tTm7hnKzTs8XB7q00EbdiTW5C9Tflbyge3i46XYpQTt6yAPjZhDYKxeqFaL3+ADZ2rcb/uxRjicYOaHa4wYchk+5pInwBGUEJaT1lR86d+rLMdIxjwlwRhE8956TEV/VDxfXkG5oqtoAmeA9PaqJrnXYNAese85/kXQQ2/3O1CSCZ0NiWeVGkzijvDWf+r2KPcqq9HeObPJT2xLZR+jrL6FEhuDrr01aFUDYb3cm2QAPc58gGkqiL1yTv1Qkby9o6h7kviRmFuOp4lq+Pp6uuqcBGewFTrLusBBujq6N+Zi+PeN6LsulJHJCKbCKW9TO9ai9MIZwcJF6codTDUuK4fwCSiZnIZPO826pguQX3AG5FjxG5EEkj6q40XoMI19jAv1ki8MCP7mycig+4QRapxAb4pEmU361Er+zW+Q0ritCAqlLz5F/hmlrdNdtrfcqafRRBQg+jwGGrjxjpqkBQpqB56dpf0iV6s5T8AcujFviXtUDfrje09xeydHu3PkhhJTEXgqFs+W5vda7b+vVOl22HclvFQlRWK4gtJR4nIfp9StGmRD1yfWUUaOVdpAptWiLg6iN3n9i5M4Ta2ehjvtol2wa2+k0g+Y+joPDPuGGuGM4PyrDYWq27TgqvSEV2ytsxd/FCekNbRd7gXr17gMN06ka84ThV4GfSNesrtpHdkSbEDsVcbeKspZvpPBlQfKHcEECm0ABz/REyuonEI3UVLWEkFhNE6qO7PQYi+N74ZwwjK7IylYMgxtar5Y29xC1mkaPx2BCAyYEb9sKUuBdPVl7KxnCgNEAB0tDYzT9n032KXSz8p1k44dQBWKF8EleBCLAF6DpbE7P+HgA79jgHdL374grFwDvhYhO4l4Ce5h97iScSNNdd5HylSuEllxTCvpxz/oJJqohC7WmYSGo80p3KMa7SrEqi697yaP9i0NHkuo0IbxjxMz10ilhcVzj+Vb6pxBgMzTwexUTrBkhRypt22YlPzg=",
     salt="12/q3",
 )
 
@@ -507,9 +491,9 @@ explain(
 # %% [markdown]
 # **Q4b** In Q4's simulation the relevant key keeps the same score gap while the keys grow eightfold. How must the gap change to keep the relevant key's weight where it was?
 #
-# - **A)** It must grow by about ln 8: the distractors' total exp-mass grows eightfold, so e^gap must too.
-# - **B)** It must grow eightfold: the gap has to keep pace with the number of keys it competes with.
-# - **C)** It must grow by about √8, because scores are dot products divided by √d, which grow like √n.
+# - **A)** It must grow by about ln 8: the distractors' total exp-mass grows eightfold, so e^gap must grow eightfold too.
+# - **B)** It must grow eightfold: the gap has to keep pace with the number of keys that it competes with.
+# - **C)** It must grow by about √8: the spread of the distractors' summed exp-mass grows like the square root of n.
 # - **D)** It need not change much: the distractor scores are zero-mean noise, and more of them average out.
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -534,7 +518,7 @@ assert normalize_choice(q4b_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q4b_answer, "60bec55e8d798a4ffa0945f407b5f6b760b21faab86ec2d017cd0e3020b1ad82", salt="12/q4b"), (
-    "not yet: write the weight as e^gap over the sum of every key's exponential, and multiply the distractors by eight"
+    "not yet: reread notebook 02's closed form for the relevant key's weight"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -546,7 +530,7 @@ assert check_choice(q4b_answer, "60bec55e8d798a4ffa0945f407b5f6b760b21faab86ec2d
 # %%
 explain(
     q4b_answer,
-    "sealed:BZviCjDiQAxK5S3vZtkhmic+kVrN5a+5T44oCumEB/RvU5OJnNFKvnDAhqJy2NDyrcRMivH/n/Awn6zwcEYAe2lZzH1nIDmJ4vT7gctdtYW/BDAoyaMtV/5uzQ2a7p/olCH7sy//99H13YUeVAVqy4+pi3PK44aPV514BKrbit2fOObPMeoBMd/BkWFfhOYKwnUVtxpmH3F2zvB9EAAg/3RKzkomm4zvlhIRQVEgv73cDTTcyl+ailw1NXA5hMsmSq3Glk4TLwSVt8H12HwtwKYKTY5agOhtRQp88qzovi70ENKc97hG7oLXk9w/CBNpHwzJtAKQ1ENpzqTeIbt4phTsagESlCiA+3+pePsJOzvlf+jskInU16guaDk0BdO4Ym9H6pZXhuImpz7SIVnZZh/FAODcjMWDouZY2NBffvdSCbn8Jx4IVerycej3meWmbG1ttIYAmWrWtLVaVVrIHrILojk2YEZk/0rV2uAWqtB6KFQeCVxvRKLL0kNxivxJis1ZG7IUUJMx0nOdvhPUVFn6pNcjIlSpTmnp1PHErcE1TLmmGGCO6D/SH6Olde416DFkGbmisXGS9yBvkhw4YmkAcrFn5BvWhHHxv4Vu+3xH+BlHcaCZdqvTOzpVebesRCIXtwaKxsOVi0htos5db8OLoLbahkhcmMQzswU66YRg+Z5dV0QieoMBaF9mEEZm+rwl+0hj0fyU0CSA+o46WUlL6ceFw8w=",
+    "sealed:qLzeBh8R+S4lx0dBlKQcoyc+kVrN5a+5T44oCumEB/RvU5OJnNFKvnDAhqJy2NDyrcRMivH/n/Awn6zwcEYAe2lZzH1nIDmJ4vT7gctdtYW/BDAoyaMtV/5uzQ2a7p/olCH7sy//99H13YUeVAVqy4+pi3PK44aPV514BKrbit2fOObPMeoBMd/BkWFfhOYKwnUVtxpmH3F2zvB9EAAg/3RKzkomm4zvlhIRQVEgv73cDTTcyl+ailw1NXA5hMsmSq3Glk4TLwSVt8H12HwtwKYKTY5agOhtRQp88qzovi70ENKc97hG7oLXk9w/CBNpHwzJtAKQ1ENpzqTeIbt4vhPiNE9blGuW/2/nc7QMYzypaPitk46axOAwdHF/G5z0e3Nb8oZOhPxvvTGXdULfKR7DHLLbhsWSGXFVlpZQPfdICff7bx5cEuzwPvik0Oe7aCg+Gl4Ae7Oau/FQClreVrwJujklaU5+rA3UdyACSAt/LREGRVx+Ab7Lm0M+m/BMjdZUB/5AQt1+nEPV71/dFxjar9pmPxu0VWnp3PCB5sE1RqjiHHLL9TDZA6O9aP9h6CvS3f7n9CHMomV2jwExLmnipLIjql7bhWLx68gt8i8D+AQTd6mfIrfUcSQUbpD/AiID4gSAktnBjlFvoYApZNPZ5/wULqZQ3ZcntwA4oZQl+o9aX1sic4xNcEQvEEFt96El8k580bKU1SSZutd0HlME8szHwo3Xr/2DdKvXPaf1ry0unT+6e/R33ol7VoPO9ajEtmC7KzAd07vlZphKRqUUp5lZlZrV8h4AbbMW/HDsaRbLiPX891E7kNA444dYg/OSjHd/GXqGOjMquDys2/hdVnhpcPKj8D3Hh1simgLIbp0Oxw44vaooJyyaa8MOPAdBPud0a4oJ6XPc0OdVbGs618/eQZ1ggK798hrAYrNm4mc8ubkfU2yEz7AuKoDY0L9gRelihZuOEmwCUnf7i/OK2hMpa3fiBjYoGxKZHPeWNfUGnZB7tuzYAiTttXXWApOnaJIzZli6HaDxEzS4o2/NBbML7qQHyuQD4s9D8U5o7L008C42u5YpcXKx2J09UNo=",
     salt="12/q4b",
 )
 
@@ -718,7 +702,7 @@ assert check_choice(q6_answer, "ae78ab83697c192d778915341923c8e07dc5c2b39852f56a
 # %%
 explain(
     q6_answer,
-    "sealed:Kj4kqTRSnp7jdTBu5NTKvecq/hFnseeTCQH/mKsRlQ3EKt75UNWYBI4nd4awnkhtVQjLRuA2Xk2nA6aEe360jzK23V3lt/XaZV3RerSQp0TttXpZ9f5Apt+d6fgm2YuCN7BM6GZO+8kdSKj36fwq10/oGODD5e/ql3nHAojVBugTZhG8ypHnQlQPRTCqi9jjThB9ECB+0c5D4fuYFu3op+oEt++2g5DVboQDT3bP2NcBhZm05uWaeQqV5fHba2TxV3eBrO7hHsgnWho2ntiIDytFHDH496TZkLigmRRjVAWrJaLz0e0OxGndnUTvn44b04DhnZKvvwmTcHtKmS/nLO+6VJ5gHht9e7eblXwcY6UfHSekgobmpkIfsL0UUyzlsZwhlil5NWci1irvYPs2mCBtU3T6GpNwun7Rmi6zvA6h4stCq5ccm6Ek40Eor0q9ptNyvlFSacjVR0brlA1LeKwwJ/qC6ZkfcvlBgYdGbVumVk7IDj/IVhmfFbndJz5PdWzSsSh9JK2tI40VZ6d1YlB+gC5THGMmeCp/ndN9pZdun07RhH6tWVU3m0XhuSwrNoRdVOdnOFwemjqscoImwykou0/GDywiq/4/us8g/zMRuUcghejLynEjNZWkTBqqp/6big40Cj6OjKq7dCEqXDoX9wpOI868kgrwcPRbIQhsUlFkTYpvV2RdnLb55LoL6R6vpGyBMw7MxpmhQWcD0aOjUtnZwvVq7EYvxHB8qK1WmYlhLFsTtTenibU111ZqWX2rDVAuEIIpGne+jUCHaPiMV+aNOslxgEqvWLaCP3Rvxs2WP/sfRaU/cZM+z0MvKPDqTgllxE7vk7mm0dE=",
+    "sealed:QrdKAMqZC+XxWim5By8DeOcq/hFnseeTCQH/mKsRlQ3EKt75UNWYBI4nd4awnkhtVQjLRuA2Xk2nA6aEe360jzK23V3lt/XaZV3RerSQp0TttXpZ9f5Apt+d6fgm2YuCN7BM6GZO+8kdSKj36fwq10/oGODD5e/ql3nHAojVBugTZhG8xt7hQhUDU3G+3ty2VwIzWS4zj4NJ9PuFCvvopeEEtuiwzt/IJqc+eXqA15Aio6TpsoaaNROS4vCUcH3xRXHAv+ymA8tgC0Bvx5qICCxFHiD46r+cxLK5gQV4GhbjNbLi0fkU1Tqfll/s2o0ch5CujdGvpB7SLHUWx2v2KLDoc+oTUQZ9PrfSlHlQcuAXDXSoncCv6F4F97xOAE/3qZE8nW46PWFw3iG8IfI+ni1jXGezFJ8/v2WYgDL29Q7k59tKtYAQzuZs5FU4/A6iotI58EpOLMfOExHv3QlCef8lI7+d490bcKdBqrxmbV6iX0iNQTDHW0rWALmYKngBPH7OsWlnOPm7NYMOaacmNw4sniNBSC09ZCc2gN0zr9V2mFOFlWXhVwYbhBDl9y0nac1HVOV3IhMAmiTnN5gtySQ/6RjQEygi/7848sQ97nYSuExrzK2IzXRuebuCICiU8+nUjg40GHuJxb+gMSkzWyEe8EVSLZ/5w0izYrAaJkc4TlwhTIYhSCxPzqzk76ICs1GNryLAcA3LgpG/V2tX262/QczZzvVv7FAn1yRmsqAFmZx6aRUUpDOhlfoqnwYuXn7mX2BNM79UU2fxm0fOd/HJAuGAf4ByyEisTuKdIyV70IOUeqdTV6l6JY80nVZ6KLjmChZpilKqjrGlwJELayi1n9cQHvLrl3Bu/RzJa5q8ErL7ZNmWnE/a0+E1s/n1J9d85grfsW8bRjtUGrsErLS9PU8maABs0kZAc/uBHdXbsVp2PoFsSHVgZBlYrgdHkl0Jtxa0evSDTDYro9eMgh2pXpERgOA=",
     salt="12/q6",
 )
 
@@ -732,7 +716,7 @@ explain(
 # - **A)** The first token holds the most information, since every later token's state was built on top of it.
 # - **B)** The positional encoding gives position 0 the largest scores, so any head drifts toward it.
 # - **C)** Softmax must put the weight somewhere; a key all queries see, with a constant value, is harmless.
-# - **D)** Early in training the softmax temperature is too high, which pushes every row's mass onto key 0.
+# - **D)** The heads read the first token to find where the sequence starts, which every later token then needs.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -768,7 +752,7 @@ assert check_choice(q6b_answer, "bed442a16317a3d8ab0f818528f2d3f1e6690b151708240
 # %%
 explain(
     q6b_answer,
-    "sealed:wFmK2OKGs2/ZlY4VDt498jlT+/GaJB4qDzUwqqJufKq9URDugcNxLeaKkiVsxm4+GhXOGcmD2wpJmMUCA7mzjCJg2rXSBVEWOz8HlAChXGxIj+EDZwwmjHYhlha4QUCOEA/uNGXBqT8W70RDDCtxiGDROakSS6Tyb/7MYjHAS1Kkc4WPkw7Hv7vSPbcPSpsskSZyikAydsgQy4FOrOWQ1vfEU8fVUmMmviujphurDgUc7GKuw8NfTUN5X99dkWVDSn6dCoHVaO0GctTcYJPZQb30+4LVnYQjsPI7FPz8v6UFz59ZGxp/Arq9gpuz0+nibP/wfmS0DIVlgAYrg3bHMHr406gRUNYoL+dUjFp81l5YdLXLZvE61ZAOrteHZ7MR6hti90uNBoNMLq0+jZVyQ0HyieQqYMK72br99SiMVqQbIEn6IX9LvE8amWCr+CVDkF5rVU/bVXOLq7p+pVO96N/BSl2M/XzK7KpV+xfsGAwqu1teJr0cb/mK5ov5FJ0YwXHqcR+nfNeBblkm+o/W6qXukZz1FuxIfI7hFtjQrjf1ZxQjqyzZu9b3/+8OGrlA61FWvTBCP7/LMgTlyjuoRBbGlZaW+KayyfgEmwophrvpbsq4IaOmnmp4pdzq9/waY38ALYHkFWRYQmP6VrSY4Nu6SXvhJFys9WBIR7fcRisoocakrJpTfWDChGsYQ4VaskBVCJtKGb7lZylRrTKGwDC/hTQvDIhceYj53AnEPN51sI/WaQCKXuI1kk7J1apZyfNcufj2mt07r+iQYdp4G6ePCL1ezR7c30iG7Pm3IxeVL2eP9E4QI6WNl4w4W7mRoXuLKp+hn4/hKb54dkqq8vibKUC1CmASrS7UIJESPiPNH1DCQqxRsF5Pw75hP2xKxZSPOu1PW8nWjdM=",
+    "sealed:BWuQqDbDuSB+tbR/p0qrjTlT+/GaJB4qDzUwqqJufKq9URDugcNxLeaKkiVsxm4+GhXOGcmD2wpJmMUCA7mzjCJg2rXSBVEWOz8HlAChXGxIj+EDZwwmjHYhlha4QUCOEA/uNGXBqT8W70RDDCtxiGDROakSS6Tyb/7MYjHAS1Kkc4WPkw7Hv7vSPbcPSpsskSZyikAydsgQy4FOrOWQ1vfEU8fVUmMmviujphurDgUc7GKuw8NfTUN5X99dkWVDSn6dCoHVaO0GctTcYJPZQb30+4LVnYQjsPI7FPz8v6UFz59ZGxp/Arq9gpuz0+nibP/wfmS0DIVlgAYrg3bHMHr406gRUNYoL+dUjFp81l5YdLXLZvE61ZAOrteHZ7MR6hti90uNBoNMLq0+jZVyQ0HyieQqYMK72br99SiMVqQbIEn6IX9LvE8amWCr+CVDkF5rVU/bVXOLq7p+pVO96N/BSl2M/XzK7KpV+xfsGAwqu1teJr0cb/mK5ov5FJ0YwXHqcR+nfNeBblkm+o/W6qXukZz1FuxIfI7hFtjQrjf1ZxQjqyzZu9b3/+8OGrlA61FWvTBCP7/LMgTlyjuoRBbGlZaW+KayyfgEmwophrvpbsq4IaOmnmp4pdzq9/waY38ALYHkFWRYQmP6VrSY4Nu6SXvhJFys9WBIR7fcRisoocakrJpTfWDChGsYQ4VaskBVCJtKGb7lZylRrTKGwDC/hTQvDIhceYj53AnEPN51sI/WaQCKXuI1kk7J1apZyfNcufj2mt07r+iQYdp4G6ePCL1ezR7c30iG7Pm3IxeVL2eP9E4SI4qMgYwlQPzFvXvGKZO9ldv1e6s3LRLxeR9vbQT0EXhXq3yRZZQWIT/NCkuJQrQUpUIbw+ptOz8F09uIIfhPWs6YjI+CvF+VmPWB9vznOkPhjvA9mFfFhBzGIDsSK9Axf1pnkl7QUd5RAmdvAvvCx1UE5CXaB1dn3hLrPOBQoS3ZtefkwIcUnhzrwQrp0SFOBUC8waXOFJPamsqhQhkNrXJtPFsW5V1LeuiwhP7hOE0y7LsLZMVDtK2+RKJSzSPSgKKph0ya6VdYX99ve61OiVLauqEc0x9XVMahaB0IJf7PwylIzu8kOUYkBxHlMxU=",
     salt="12/q6b",
 )
 
@@ -806,7 +790,7 @@ assert normalize_choice(q7_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q7_answer, "f2a382a48b3ac1931091ed0e17fa6e142163e570d086590ba54aa1df7621f7e3", salt="12/q7"), (
-    "not yet: collapse is about what the heads of a layer end up doing relative to each other"
+    "not yet: compare the options with notebook 05's section 2"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -818,7 +802,7 @@ assert check_choice(q7_answer, "f2a382a48b3ac1931091ed0e17fa6e142163e570d086590b
 # %%
 explain(
     q7_answer,
-    "sealed:u/12++D7llU7Q55AXjz6Y5rp7jeTwilAS8CEFLDqi6OIbe6qzEJYFoZsUFzgOzP7DvWHk9N3ce34T7ydmKbonUCbEMCe2ZREc4//XdbPpm2ZMbYsP9WCLKzCHomT4s9OGI5LAaOTDSggG7SiGWFJEPwVWlx1PnjXwnkxLXVKZlRFG+htqhcFvCP0RM7tIjX8kDW2hYfH0YH5RT9b10osQ7a2h/KYzfKMgjMg0HWO6mQcTbW5LQ2WFLu2eB7QmAA6kvHt/Bv+41vX8DLZ9mBN+GtAJPcEXUx91N6ZPYwIdb1CeWHi1PjNHa24+T+W12rLwGJsT9zbqIVcFut2wpE8bAWNQJEK1/E/viojpykh1MthzpgQJ4pD8BVRyA==",
+    "sealed:uJsCI1/e4fgPbxTIJgSraprp4mTAzj8EH8WEVar807+PY+Xhj0lRHI5ySk2zdCmpS72Kl9ZgIuX4W7Dc0aSpoECMQL6Y/5REQImwbJPPohuRCbQsV43faKCHGdyR7YQdWdcPVa/fHyQmCqL4SmtQG6ocSUJ1bH+Rwmk3LmpDdUEAS/12/gEevzm2BfSoMzD7xCC2hJCckrz/Rz9I0V4uBqqyhOPLneeQhDM3nnLG6nlbSv21Y0WHHbLicwiFmQc+xvWvuFrk7x6WvCjC9WZB7WYSM6JTD0x/yJ+DIcAMe6FVb2G9xfnPVa33o3bY1yLL13N7Xt3dsspQU+Z8xoB0aBvET51Zweg7s2s1sXk705VhyZkHMI1N7BsC1hq0LvhbkonPeM+K3d9qw2/VRY7/iMSCsgZcIQZkt7nqvuQpewvf1ZAlR7UIViYtWPd2hrHBEpdLwaeDnneKcpJ6S6HzSqBixzQsXHpNeMuVhUkd4/XP7A0TsKIE6THknZuyFebmI4bvleSPQlMKr+Mb6FccQl+VHO+yTLIYFiC8zC27v/iaP+6KJCNQz+r+Yk3rSOyI5vEPmVRkcOT3Vl0AkXxIqWG77dF5AhGmBwzsf1vH48Fc9Yg81xneAuuEwVC5QUA0nd8ytYvOrpjkd2FI+kfBd3N44ePlj67FiwYWMuzaBwbsPm1Ide5h7rGGXHgyFl0OC+XfvBjJ0gm0N5kHiaUgH/x9KiBq93ZZo1z/SVjJ/rcIw1l5DwcjIRpKgPXpOa4L5BBsn/qNgljVcNgcRp5MgVI/nbRdy5CCh4wMoL2ZbwQKXjgP9EgZULBi9WIhfqjJzTvhYjACsqN8shSqiynK7uTFRPTAorDH03C2Z6G59zEmFNJ/Tzr3x9Isc0EDL2fWSXbgY7zp0Eveh2h5LeGw/i1TZfwVOljL4JUAfwuMIDdCV8ioLS2Wd0eLUfAI1wubPjcfA8rM",
     salt="12/q7",
 )
 
@@ -978,7 +962,7 @@ explain(
 # **Q8b** In Q8 the keys grow eightfold, yet the relevant key's weight falls by less than eightfold. Why?
 #
 # - **A)** With more keys the largest random score grows too, so the relevant key's effective gap widens.
-# - **B)** Softmax is not linear in the scores, so no weight can fall in proportion to the number of keys.
+# - **B)** Softmax is not linear in the scores, so no weight can fall like one over the number of keys it faces.
 # - **C)** Its own exponential is part of the sum it is divided by, so that sum grows by less than eightfold.
 # - **D)** Each added distractor takes less weight than the earlier ones did, as their weights saturate near 0.
 
@@ -1004,7 +988,7 @@ assert normalize_choice(q8b_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q8b_answer, "dbc037fa444bc1ae10aa2a1ca46eb5da0bd44e2369518a3b0c81b099a3569103", salt="12/q8b"), (
-    "not yet: write the weight as a fraction and see which terms of the denominator grow with n"
+    "not yet: reread notebook 02's closed form and compare the two lengths of the demonstration"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -1016,7 +1000,7 @@ assert check_choice(q8b_answer, "dbc037fa444bc1ae10aa2a1ca46eb5da0bd44e2369518a3
 # %%
 explain(
     q8b_answer,
-    "sealed:4HJbLL5rodLXg2m0eHfzPVu8N1XHeW5XRFwfjAMFLmhIk5mGpkmZmQ5reLNIUuGQFPwa0qeSs9uo8OzhHUwuSFZP7/ymoKZBz2F12iAx6Ur/2WnQ59GN5dhxFyqI7n4V5uB6oETZqMrmBxJKItgBqTanMm9J5/r2DT7fsXe6aWdWGDN1xsx15F7NHC4eVePnS+X71CfoXljzrI2mit1+t0U4UCj8a5f0zd6eF6yHQ5Ss30Ia0jPe79u2CGNLY8co4K1NT//IYjWnSiLQYd+j4BumuBJNVmLCPr2FFChztj8EcuhAWF4uvSQjsDoKNfzGWKQgpkH+NiKJyHjZxmQzL1bQA36uD1Xn1rPIg4U5kAi8F2Q/UrvMLIJahK0MGQ3ct1IJdsJ+GErizssmO2VD2RGNVWBQGFIhfpR2yn7bOzjROxVKO+Sr36SsPBHnGz4BFXUWmNIk38BlU98I3oSyzoMNbE2kdpjE6YCL+Zb5SkG8q3Bu0kGknI/ycs04uGi1yTX6YDSaCFJMOHUI+3lUk1rcPBgvdeqL8KUcTODtYex8S22rHiVUHMSDwoBBWzqb6//OY9cUFbJhSYDJI0lmTX7eU811Px6ohgoMxAmhxRiwPBEw9Ahp0Kl7Ejiqu26VNACzZWW+rDeMjFBN5+wfYwLNc3/Y9C1hxOPJBYbk7NyBiEZLWIsbtzhZ8w+AUurhPXwYhgosyj0MkVtxR1g/Tz8LFwr7m/xEdDKC+prw27gfmE5RT+hB3rQI/uwttnPEmMZrsFYpRYOmyItd2X/zM8Pj",
+    "sealed:RNFd8uGXzhMugOssz2rRkVu8N1XHeW5XRFwfjAMFLmhIk5mGpkmZmQ5reLNIUuGQFPwa0qeSs9uo8OzhHUwuSFZP7/ymoKZBz2F12iAx6Ur/2WnQ59GN5dhxFyqI7n4V5uB6oETZqMrmBxJKItgBqTanMm9J5/r2DT7fsXe6aWdWGDN1xsx15F7NHC4eVePnS+X71CfoXljzrI2mit1+t0U4UCj8a5f0zd6eF6yHQ5Ss30Ia0jPe79u2CGNLY8co4K1NT//IYjWnSiLQYd+j4BumuBJNVmLCPr2FFChztj8EcuhAWF4uvSQjsDoKNfzGWKQgpkH+NiKJyHjZxmQzL1bQA36uD1Xn1rPIg4U5kAi8F2Q/UrvMLIJahK0MGQ3ct1IJdsJ+GErizssmO2VD2RGNVWBQGFIhfpR2yn7bOzjROxVKPuPgyvbyYxCvTyQBWzRCgJd8l8YrU88GkMX02IoIK0m5PZ6F6M6IuJXjD1ry/2h5nV++g5n+b4N3qif+wmCpLXqfRlgDOHYP+XVbhFLaLEw/JqOWv79TTKj8Kfs5WHulA2Qad5KjxpwTRnOM9v7bcsIYE/1kAIPId1UuXDbIEtNxcgjrmhsGlgvk1g7kO1khvB4ozq02AH20uW+GcFTrLXT2r36YllYe8r9efVfDbjzRp2xmjPKBDMf7+YHV50ZmGZUdoC0c7E6VWv/9PSkHxxYpyzRDjxhtVlJtXXAJFBu3kb1YZy+HtZm4yvAI3VBRVexZy/oXu/5vvHTb3ctq/RJrCpnpy8JO1XW2NJekB7M=",
     salt="12/q8b",
 )
 
@@ -1199,7 +1183,7 @@ explain(
 # **Q10b** Q10's retriever finds the chunk by an exact key match. With an imperfect retriever (notebook 09's embedding search), what sets the end-to-end accuracy?
 #
 # - **A)** The model's accuracy on the full context, because retrieval can only remove tokens from it.
-# - **B)** Roughly how often the retriever finds the right chunk times the model's accuracy on that chunk.
+# - **B)** Roughly how often the retriever finds the right chunk, times the model's accuracy when it reads that chunk.
 # - **C)** The chunk size alone: smaller chunks are shorter inputs, and the retriever hardly matters.
 # - **D)** The number of chunks: the weight is split over chunks, so accuracy falls like one over their count.
 
@@ -1237,7 +1221,7 @@ assert check_choice(q10b_answer, "51e858741f83c7ead96d327f4dbba6c0482c8181972e1d
 # %%
 explain(
     q10b_answer,
-    "sealed:YhL7/R3dBoF3jR5r4t871wqsC5CF+72atYbWUYAzlAXgKOsO9oRrGcZk8DHdRLpPgA4izp4/Ry5Xz+lXcmz2ipHj3vrYAOvJSwRuSsvB4Otrh0aI0hX/lWFo9emqGZ1ovy6UUPT9ZV/X3qaz3OroAgSdMLNBmZjbG0Kt4Hm8Yv40Sf+tCZv9VtmvO3wRu5wr1EHClOcaqt2p6vZAZMUUwDNAiwJdUapdU/s8B20UW3HBOvhuWqYrjfGFqSbnfmF0HL1lIR0Z0RA4b4unfSJJqh1mUpKlyzk7KQHPi1xRfg7Ps0L7D+AR6rYmfTeLuD7/fJl5rtl31ZLEyHj++rWcREQgUXrZTQtWascwGA0rXdT/vfLhE2Z7hGw9hSNhPRKTMMDidndltE52+kU+IMyJjsJ+FmEjFCledQCZK/XzhVzntu+BRiJROMNPJZ3HJtsSl1OMJ/P6qD/FtQ59Q5Ctp+ihbNpuYfgE6rnzT2JouDB7rUD8jsGVOBTxppFpz+gURn53M9PHc/mr4z3p1ZIvGMKZf670mouUiDgMOfVQLPKbj1exzG+a1A1zySGbOuOCkVQLgOiOblOGukV/z25tcSBtnSUJbLSsS3f0iVyWsJ/46SnlY4rJpg6qz0r3uRkx2TwxcpQLUYYnJ07WsCPfLWgB2lZXrDEdYOYMZQ8szpQ+kkCiVniCPOSL5UfP0uYVuQiE2lOTwEa0rgf5aTX3iKhIoXwWaO6s5DLnnEzYuZK36LYmX1n3IG4r7ZEyeAJDmhO6WQcymJIaxgFUkR5iSvqild6Vt/cml/yl/Pu1zejLEmxNYBfh/BDsDKlelxcTO9/Ftv2Y4ErDB1NtT1CXvY8SJqEwy6jVhGm0scXqukASv0K42vvq37fk4BT8Q17SqXhd0H2fWddGqXl7p9gs8/7OCiDeJqz9O2IYYzoDucieCe2VAoySvt4fvYboZv05rF6a4WHw4ApM3mFuKsxu1o1sLdI/eEVB256uNfr+kmCVjZBXTTA1SBc5WXIhcuggA4Vi3OcljNiRPinMQ3Ke7JvreuFQIVo+MxAMmQESVoB0B23+CgpoINJO5A7Ep2EVP6NxfuW2CDyQF159j8VLpnhX04yH5K4KvcIg",
+    "sealed:0v/kcpQg1bJLUz9Wl7REAwqsC5CF+72atYbWUYAzlAXgKOsO9oRrGcZk8DHdRLpPgA4izp4/Ry5Xz+lXcmz2ipHj3vrYAOvJSwRuSsvB4Otrh0aI0hX/lWFo9emqGZ1ovy6UUPT9ZV/X3qaz3OroAgSdMLNBmZjbG0Kt4Hm8Yv40Sf+tCZv9VtmvO3wRu5wr1EHClOcaqt2p6vZAZMUUwDNAiwJdUapdU/s8B20UW3HBOvhuWqYrjfGFqSbnfmF0HL1lIR0Z0RA4b4unfSJJqh1mUpKlyzk7KQHPi1xRfg7Ps0L7D+AR6rYmfTeLuD7/fJl5rtl31ZLEyHj++rWcREQgUXrZTQtWascwGA0rXdT/vfLhE2Z7hGw9hSNhPRKTMMDidndltE52+kU+IMyJjsJ+FmEjFCledQCZK/XzhVzntu+BRiJROMNPJZ3HJtsSl1OMJ/P6qD/FtQ59Q5Ctp+ihbNpuYfgE6rnzT2JouDB7rUD8jsGVOBTxppFpz+gURn53M9PHc/mr4z3p1ZIvGMKZf670mouUiDgMOfVQLPKbj1exzG+a1A1zySGbOuOCkVQLgOiOblOGukV/z25tcSBtnSUJbLSsS3f0iVyWsJ/46SnlY4rJpg6qz0r3uRkx2TwxcpQLUYYnJ07WsCPfLWgB2lZXrDEdYOYMZQ8szpQyml6oF2KZeauP5UGdz+sG/BfL01eLxwOytUbsOnn/nLlO5HlFPPKhoWb1hl2Gt+PVtfA5E0/sbmov/d8LZHJi0xr1TgExypNVyxsTmx5kHuu40NiY9rE2za3xqLqsiL2FSyEEYQvh7Bf+QvtPjEVKcJ2Z5LyBoQ2FSw0+DUSQvZYPN6ZlzbPVkm6l+ZbloUZI8GOmgbfy0qDk7hPtSFmB+3lV0C7MW5hHpDZhup8n/vmAFWjZMb2pdiAaem5NvJzKVajFEYCUv5cepJT0Yfp2/gvXtDS8oQkNnnN3KNU7g5g4eY5tZ1FPwc3ietr+1yaZgYBdU2NhDRU0TnItafggAcFjmek3morQbT/SSXKLoNjgZ/pVakt7JhBJhENRUsIwVHa2G0J/N8Mc5BiSrHwSO+ZqfO6jRCTfQEx+w5wRvy4a3ZbA8PoSucZ898aWl0Bgo/rKTgZY16B5ZVqSWTFHhgWgDOYWty97GfNs5gO6ZB6qT46Wz4xh8sIcIWDYt7PnNjX4FOyd62NE4B3CnTXUbnfyul/dazjji0fpo5f6BGWiR0y9q0QboadwkCk=",
     salt="12/q10b",
 )
 
@@ -1253,15 +1237,15 @@ explain(
 # - **C)** Use single layer
 # - **D)** Summarize then process
 #
-# Notebook 09: answer each chunk, keep (answer, confidence), answer from the summaries:
+# Notebook 09's two-stage answer, on Q10's model and 64 pairs:
 
 # %%
 model = zoo.load_entry(zoo.entry_name("kv", 2, positional="rope"), verbose=False)[0]
 batch = kv_retrieval_batch(128, 64, generator=64)
-answers, summaries = hierarchical_answer(model, batch.tokens, 16)
+answers, stage_one = hierarchical_answer(model, batch.tokens, 16)
 print(
-    f"accuracy from the summaries: {(answers == batch.targets[:, -1]).float().mean().item():.2f}; "
-    f"one summary: {[(int(a), round(p, 2)) for a, p in summaries[0].tolist()]}"
+    f"accuracy: {(answers == batch.targets[:, -1]).float().mean().item():.2f}; "
+    f"what the first stage keeps for one sequence: {[(int(a), round(p, 2)) for a, p in stage_one[0].tolist()]}"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -1353,6 +1337,23 @@ explain(
 )
 
 # %% [markdown]
+# ## The map: failure mode → symptom → measurement → fix
+#
+# Notebook 10 looks for the first five in a real pretrained model (all-MiniLM-L6-v2); what it finds
+# differs in places from the toy models (its own comparison table says where).
+#
+# | failure mode | symptom | how the course measures it | fixes (measured, unless marked *proposed*) | notebook |
+# |---|---|---|---|---|
+# | attention dilution | the largest weight falls as keys multiply | closed form, simulation and trained models: max weight against n | log-n scaling, Scalable-Softmax, scale-invariant attention | [02](02_attention_dilution.ipynb), [08](08_scale_invariant_attention.ipynb), [10](10_real_model.ipynb) |
+# | lost in the middle | recall by position is U-shaped | kv-retrieval accuracy by the queried pair's position | the query before the context (query-aware); a short retrieved context | [03](03_positional_bias.ipynb), [09](09_retrieval_and_hierarchy.ipynb), [10](10_real_model.ipynb) |
+# | position degradation | failure at lengths never trained on | accuracy and loss at 2–16x the training length | ALiBi, scale-invariant + NoPE, interpolation | [03](03_positional_bias.ipynb), [08](08_scale_invariant_attention.ipynb), [10](10_real_model.ipynb) |
+# | attention sinks | idle heads park on the first token | mass on BOS per head; streaming with and without it | keep the first tokens, output gate | [04](04_attention_sinks.ipynb), [10](10_real_model.ipynb) |
+# | collapse (rank, entropy, heads) | tokens alike with depth; rows peaked on few keys in training; heads alike | attention entropy per step; rank residual per layer | σReparam; notebook 05 compares architectures | [05](05_collapse_and_repetition.ipynb), [10](10_real_model.ipynb) |
+# | verbatim repetition | greedy decoding loops | P(repeat) against count; greedy repeats | *proposed*: repetition penalties and sampling at decoding time (not measured) | [05](05_collapse_and_repetition.ipynb) |
+# | memory and compute | n² time and memory | FLOPs counted, time and peak memory measured | online softmax (memory), dilated attention (compute) | [06](06_memory_and_compute.ipynb), [07](07_dilated_attention.ipynb), [11](11_distributed_attention.ipynb) |
+# | context too long for the model | accuracy falls past the trained length | accuracy at 4x | retrieval augmentation, hierarchical processing | [09](09_retrieval_and_hierarchy.ipynb) |
+
+# %% [markdown]
 # ## Exercises: chapters 01 to 09
 #
 # Short implementations and counts that mix what each chapter built. A visible check runs your
@@ -1365,21 +1366,23 @@ explain(
 # name: e01
 
 # %% [markdown]
-# **Exercise 01** (attention from scratch). Write `causal_attention(q, k, v)` for one head: q, k, v of shape `(n, d)`, scaled dot-product
-# scores, a causal mask, softmax, weighted sum. Write it from the formula, without PyTorch's fused
-# attention or the course's `attention`.
+# **Exercise 01** (attention from scratch, with a window). Write `window_attention(q, k, v, w)` for one head: q, k, v
+# of shape `(n, d)`, notebook 01's scaled dot-product attention, except that query i sees only the w most recent
+# keys up to and including its own position (keys i − w + 1 … i; fewer at the start). A window of 1 lets each
+# query see itself alone; a window of n or more is plain causal attention. Write it from the definitions, without
+# PyTorch's fused attention or any course function.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 
 # %%
-def causal_attention(q, k, v):
-    """Causal softmax attention for one head: (n, d) -> (n, d)."""
+def window_attention(q, k, v, w):
+    """Sliding-window causal attention for one head: (n, d) -> (n, d), query i sees keys i - w + 1 .. i."""
     # BEGIN SOLUTION
-    n = q.shape[0]
-    scores = q @ k.T / math.sqrt(q.shape[-1])
-    scores = scores.masked_fill(torch.ones(n, n, dtype=torch.bool).triu(1), float("-inf"))
+    i = torch.arange(q.shape[0])
+    keep = (i[None, :] <= i[:, None]) & (i[None, :] > i[:, None] - w)
+    scores = (q @ k.T / math.sqrt(q.shape[-1])).masked_fill(~keep, float("-inf"))
     return torch.softmax(scores, dim=-1) @ v
     # END SOLUTION
 
@@ -1394,27 +1397,30 @@ def causal_attention(q, k, v):
 # FORM
 import torch
 
-_out = causal_attention(*(torch.randn(5, 4, dtype=torch.float64) for _ in range(3)))
+_out = window_attention(*(torch.randn(5, 4, dtype=torch.float64) for _ in range(3)), 2)
 assert _out.shape == (5, 4) and _out.dtype == torch.float64, "return one (n, d) output row per query"
 
 # %%
 import torch
 import torch.nn.functional as F
 
-from course_utils.chapters.flash import online_softmax_attention
-from course_utils.core.attention import attention
-from course_utils.core.lse_attention import attention_with_lse, segment_attention
+from course_utils.core.attention import attention, attention_scores, stable_softmax
 from course_utils.tools.quiz import check_rounded, fingerprint, unavailable
 
 _g = torch.Generator().manual_seed(10)
 _q, _k, _v = (torch.randn(9, 4, generator=_g, dtype=torch.float64) * 2 for _ in range(3))
-_blocked = (F.scaled_dot_product_attention, attention, online_softmax_attention, attention_with_lse, segment_attention)
-with unavailable(*_blocked, namespace=globals()):
-    _out = causal_attention(_q, _k, _v)
-assert tuple(_out.shape) == (9, 4), "one output row of size d per query"
+_out = []
+for _w in (3, 1, 12):
+    with unavailable(F.scaled_dot_product_attention, attention, attention_scores, stable_softmax, namespace=globals()):
+        _o = window_attention(_q, _k, _v, _w)
+    _out.append(torch.as_tensor(_o).double())
+assert all(tuple(_o.shape) == (9, 4) for _o in _out), "one output row of size d per query"
 assert check_rounded(
-    fingerprint(_out), "1dcd219c6f9527e8db2047285230c65e1c90ee91807b9fcf99669825bdb7ce67", salt="12/e01", decimals=3
-), "not yet: go through notebook 01's attention step by step: how the scores are scaled, and which keys a query sees"
+    fingerprint(torch.stack(_out)),
+    "49b5a037dc0b9f7bd5728b302fbc61c5bdeb6a3039b062b03792410c52dd7f5b",
+    salt="12/e01",
+    decimals=3,
+), "not yet: print which keys each query of a 5-token input may see for w = 2, and reread notebook 01's scores"
 
 # %%
 # HIDDEN
@@ -1423,18 +1429,16 @@ import math
 import torch
 import torch.nn.functional as F
 
-from course_utils.chapters.flash import online_softmax_attention
-from course_utils.core.attention import attention
-from course_utils.core.lse_attention import attention_with_lse, segment_attention
+from course_utils.core.attention import attention, attention_scores, stable_softmax
 from course_utils.tools.quiz import unavailable
 
 _g = torch.Generator().manual_seed(20)
-_q, _k, _v = (torch.randn(7, 8, generator=_g, dtype=torch.float64) for _ in range(3))
-_scores = (_q @ _k.T / math.sqrt(8)).masked_fill(torch.ones(7, 7, dtype=torch.bool).triu(1), float("-inf"))
-_reference = torch.softmax(_scores, dim=-1) @ _v
-_blocked = (F.scaled_dot_product_attention, attention, online_softmax_attention, attention_with_lse, segment_attention)
-with unavailable(*_blocked, namespace=globals()):
-    _got = causal_attention(_q, _k, _v)
+_q, _k, _v = (torch.randn(11, 8, generator=_g, dtype=torch.float64) for _ in range(3))
+_i = torch.arange(11)
+_keep = (_i[None, :] <= _i[:, None]) & (_i[:, None] - _i[None, :] < 4)
+_reference = torch.softmax((_q @ _k.T / math.sqrt(8)).masked_fill(~_keep, float("-inf")), dim=-1) @ _v
+with unavailable(F.scaled_dot_product_attention, attention, attention_scores, stable_softmax, namespace=globals()):
+    _got = window_attention(_q, _k, _v, 4)
 torch.testing.assert_close(torch.as_tensor(_got).double(), _reference, rtol=1e-5, atol=1e-5)
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -1449,8 +1453,8 @@ torch.testing.assert_close(torch.as_tensor(_got).double(), _reference, rtol=1e-5
 
 # %% [markdown]
 # **Exercise 02** (attention dilution). Among n = 64 keys whose 63 distractors all score 0, what score gap g gives the relevant
-# key a weight of exactly 0.5? Store it in `e02_gap` (a float); you can check it with
-# `relevant_weight(64, e02_gap)`. The visible check compares it to 2 decimal places.
+# key a weight of exactly 0.5? Store it in `e02_gap` (a float); the visible check compares it to 2 decimal
+# places.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -1475,7 +1479,7 @@ from course_utils.tools.quiz import check_rounded
 
 assert check_rounded(
     e02_gap, "231938f56444efb6eca6c0567f821fb6853a216a07fffd2b5064bf89b4a43e19", salt="12/e02", decimals=2
-), "not yet: start from notebook 02's closed form for the relevant key's weight, and count the keys it competes with"
+), "not yet: reread notebook 02's closed form for the relevant key's weight"
 
 # %%
 # HIDDEN
@@ -1504,7 +1508,8 @@ explain(
 # name: e03
 
 # %% [markdown]
-# **Exercise 03** (positional bias). Write `alibi_bias(n, slope)`: the (n, n) ALiBi bias of one head, `−slope·|i − j|`, with a
+# **Exercise 03** (positional bias). Write `alibi_bias(n, slope)`: the (n, n) bias that notebook 03's ALiBi adds to
+# one head's scores (row i = query i, column j = key j, the symmetric form of a model without a causal mask), as a
 # float tensor for any n and slope (the check tries several slopes). Write it without the course's `ALiBi`.
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -1539,15 +1544,18 @@ import torch
 from course_utils.core.positional import ALiBi
 from course_utils.tools.quiz import check_rounded, fingerprint, unavailable
 
-with unavailable(ALiBi, namespace=globals()):
-    _out = [torch.as_tensor(alibi_bias(7, _slope)).double() for _slope in (0.5, 0.125, 2.0**-8)]
+_out = []
+for _slope in (0.5, 0.125, 2.0**-8):
+    with unavailable(ALiBi, namespace=globals()):
+        _o = alibi_bias(7, _slope)
+    _out.append(torch.as_tensor(_o).double())
 assert all(tuple(_o.shape) == (7, 7) for _o in _out), "return an (n, n) tensor"
 assert check_rounded(
     fingerprint(torch.stack(_out), seed=5),
     "3e775a25328411f80445826c64ae651131bb2191c018e453c88aa9a3780d35cf",
     salt="12/e03",
     decimals=3,
-), "not yet: print your bias for n = 4 and compare each entry with the formula in the question"
+), "not yet: print your bias for n = 4 and compare it with notebook 03's section 1"
 
 # %%
 # HIDDEN
@@ -1573,19 +1581,26 @@ torch.testing.assert_close(torch.as_tensor(_got).double(), _reference)
 # name: e04
 
 # %% [markdown]
-# **Exercise 04** (attention sinks). Write `bos_mass(weights)`: for weights `(heads, n, n)` (rows = queries), the mean weight each head
-# puts on key 0 over queries 1 … n − 1 (query 0 can only see key 0). Returns `(heads,)`. Write it
-# without the course's `sink_mass`.
+# **Exercise 04** (attention sinks, StreamingLLM's several sink tokens). Write `sink_share(weights, queries, sinks)`:
+# `weights` of shape `(batch, heads, n, n)` (rows = queries), `queries` a bool `(batch, n)` mask of the query rows to
+# use (as notebook 04 used the non-copy positions), `sinks` the number of first tokens kept as sinks. Return
+# `(heads,)`: for each head, the total weight on keys 0 … sinks − 1, averaged over every chosen query of the batch
+# (each chosen query row counts once, whatever its sequence) that sits after the sinks (position ≥ sinks). Write it
+# without the course's functions.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 
 # %%
-def bos_mass(weights):
-    """Mean weight on key 0 per head over queries 1..n-1: (heads, n, n) -> (heads,)."""
+def sink_share(weights, queries, sinks):
+    """Mean weight on the first `sinks` keys per head, over the chosen queries after them: -> (heads,)."""
     # BEGIN SOLUTION
-    return weights[:, 1:, 0].mean(dim=-1)
+    rows = queries.clone()
+    rows[:, :sinks] = False
+    on_sinks = weights[..., :sinks].sum(dim=-1)  # (batch, heads, n)
+    chosen = rows[:, None, :].to(on_sinks.dtype)
+    return (on_sinks * chosen).sum(dim=(0, 2)) / chosen.sum(dim=(0, 2))
     # END SOLUTION
 
 
@@ -1599,7 +1614,7 @@ def bos_mass(weights):
 # FORM
 import torch
 
-_out = bos_mass(torch.full((3, 4, 4), 0.25))
+_out = sink_share(torch.full((2, 3, 4, 4), 0.25), torch.ones(2, 4, dtype=torch.bool), 1)
 assert tuple(_out.shape) == (3,), "return one number per head: shape (heads,)"
 
 # %%
@@ -1609,14 +1624,22 @@ from course_utils.core.metrics import sink_mass
 from course_utils.tools.quiz import check_rounded, fingerprint, unavailable
 
 _g = torch.Generator().manual_seed(11)
-_causal = torch.ones(6, 6, dtype=torch.bool).triu(1)
-_w = torch.softmax(torch.randn(3, 6, 6, generator=_g, dtype=torch.float64).masked_fill(_causal, float("-inf")), -1)
-with unavailable(sink_mass, namespace=globals()):
-    _out = bos_mass(_w)
-assert tuple(_out.shape) == (3,), "one number per head: shape (heads,)"
+_s = torch.randn(3, 4, 12, 12, generator=_g, dtype=torch.float64)
+_s[..., 0] += torch.tensor([0.0, 1.0, 2.5, 4.0], dtype=torch.float64).view(1, 4, 1)
+_w = torch.softmax(_s.masked_fill(torch.ones(12, 12, dtype=torch.bool).triu(1), float("-inf")), -1)
+_chosen = torch.rand(3, 12, generator=_g) < torch.tensor([0.3, 0.6, 0.9]).view(3, 1)
+_out = []
+for _sinks in (1, 3):
+    with unavailable(sink_mass, namespace=globals()):
+        _o = sink_share(_w, _chosen, _sinks)
+    _out.append(torch.as_tensor(_o).double())
+assert all(tuple(_o.shape) == (4,) for _o in _out), "one number per head: shape (heads,)"
 assert check_rounded(
-    fingerprint(_out), "3129e7fa1054442a2b5ae18a77321e9998b26973dd8bd56bfed233cc963248bb", salt="12/e04", decimals=3
-), "not yet: reread which axis holds the queries and which the keys, and which queries the question averages over"
+    fingerprint(torch.stack(_out)),
+    "f7b915c470c68b9ec032a3ad24f9df776bddb9b3b326036a9b55713a9312b2c4",
+    salt="12/e04",
+    decimals=3,
+), "not yet: reread the question's list of which keys, which query rows and which average it asks for"
 
 # %%
 # HIDDEN
@@ -1626,11 +1649,16 @@ from course_utils.core.metrics import sink_mass
 from course_utils.tools.quiz import unavailable
 
 _g = torch.Generator().manual_seed(21)
-_causal = torch.ones(9, 9, dtype=torch.bool).triu(1)
-_w = torch.softmax(torch.randn(4, 9, 9, generator=_g).masked_fill(_causal, float("-inf")), -1)
-_reference = _w[:, 1:, 0].sum(-1) / 8
+_w = torch.softmax(
+    torch.randn(2, 3, 10, 10, generator=_g).masked_fill(torch.ones(10, 10, dtype=torch.bool).triu(1), float("-inf")), -1
+)
+_chosen = torch.rand(2, 10, generator=_g) < torch.tensor([0.4, 0.8]).view(2, 1)
+_chosen[:, 2:4] = True
+_reference = torch.stack(
+    [torch.cat([_w[b, h, 2:][_chosen[b, 2:], :2].sum(-1) for b in range(2)]).mean() for h in range(3)]
+)
 with unavailable(sink_mass, namespace=globals()):
-    _got = bos_mass(_w)
+    _got = sink_share(_w, _chosen, 2)
 torch.testing.assert_close(torch.as_tensor(_got).float(), _reference)
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -1644,19 +1672,22 @@ torch.testing.assert_close(torch.as_tensor(_got).float(), _reference)
 # name: e05
 
 # %% [markdown]
-# **Exercise 05** (collapse). Write `rank_residual(h)` for one sequence `h: (n, d)`: the Frobenius norm of h minus its mean
-# token (the same vector subtracted from every row), divided by the norm of h. It is 0 when every
-# token has the same vector. Write it without the course's `collapse.rank_residual`.
+# **Exercise 05** (collapse, a wider notion). Notebook 05's residual measures how far a sequence's tokens are from all
+# being one and the same vector. Tokens can also collapse onto one *direction* with different lengths, which that
+# residual still counts as far apart. Write `rank1_residual(h)` for `h: (batch, n, d)`: for each sequence, the
+# Frobenius distance from its (n, d) matrix to the nearest matrix of rank at most 1, divided by the matrix's own
+# Frobenius norm. Returns `(batch,)`. Write it without the course's functions.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 
 # %%
-def rank_residual(h):
-    """||h - mean token|| / ||h|| for h: (n, d)."""
+def rank1_residual(h):
+    """Relative Frobenius distance of each (n, d) sequence to its best rank-1 approximation: -> (batch,)."""
     # BEGIN SOLUTION
-    return (h - h.mean(dim=0, keepdim=True)).norm() / h.norm()
+    singular = torch.linalg.svdvals(h)  # (batch, min(n, d)), largest first
+    return singular[:, 1:].pow(2).sum(-1).sqrt() / singular.pow(2).sum(-1).sqrt()
     # END SOLUTION
 
 
@@ -1670,8 +1701,8 @@ def rank_residual(h):
 # FORM
 import torch
 
-_out = torch.as_tensor(rank_residual(torch.randn(4, 3)))
-assert _out.numel() == 1, "return one number for the whole sequence"
+_out = torch.as_tensor(rank1_residual(torch.randn(2, 4, 3)))
+assert tuple(_out.shape) == (2,), "return one number per sequence: shape (batch,)"
 
 # %%
 import torch
@@ -1680,16 +1711,17 @@ from course_utils.chapters import collapse
 from course_utils.tools.quiz import check_rounded, fingerprint, unavailable
 
 _g = torch.Generator().manual_seed(12)
-_hs = (
-    torch.randn(5, 3, generator=_g, dtype=torch.float64) + 2.0,
-    torch.ones(4, 2, dtype=torch.float64) + 0.1 * torch.randn(4, 2, generator=_g, dtype=torch.float64),
-    torch.randn(6, 4, generator=_g, dtype=torch.float64) * torch.tensor([1.0, 3.0, 0.5, 2.0], dtype=torch.float64),
-)
+_h = torch.randn(4, 6, 5, generator=_g, dtype=torch.float64)
+_direction = torch.randn(5, generator=_g, dtype=torch.float64)
+_h[1] = torch.outer(torch.linspace(0.5, 3.0, 6, dtype=torch.float64), _direction) + 0.05 * _h[1]
+_h[2] = _h[2] + 3.0
+_h[3] = _h[3] * torch.tensor([4.0, 1.0, 0.5, 2.0, 0.2], dtype=torch.float64)
 with unavailable(collapse.rank_residual, namespace=globals()):
-    _out = [float(torch.as_tensor(rank_residual(_h))) for _h in _hs]
+    _out = torch.as_tensor(rank1_residual(_h)).double()
+assert tuple(_out.shape) == (4,), "one number per sequence: shape (batch,)"
 assert check_rounded(
-    fingerprint(_out), "8d263b7d3a6f25811cda19bbf5f620be62428d7abb4b32378ca51aab0ab5b758", salt="12/e05", decimals=3
-), "not yet: reread which mean the question subtracts, over which axis, and what it divides by"
+    fingerprint(_out), "21ba37d00682ad6f2a8acaf17610056c42cd35b01415cc19f42c06fdf96c0930", salt="12/e05", decimals=3
+), "not yet: reread what the question measures the distance to, and check that tokens along one direction give 0"
 
 # %%
 # HIDDEN
@@ -1698,11 +1730,13 @@ import torch
 from course_utils.chapters import collapse
 from course_utils.tools.quiz import unavailable
 
-_h = torch.randn(6, 5, generator=torch.Generator().manual_seed(22)) - 1.0
-_reference = (_h - _h.mean(dim=0, keepdim=True)).pow(2).sum().sqrt() / _h.pow(2).sum().sqrt()
+_h = torch.randn(3, 7, 4, generator=torch.Generator().manual_seed(22), dtype=torch.float64) - 1.0
+_u, _sv, _vh = torch.linalg.svd(_h, full_matrices=False)
+_best = _sv[:, :1, None] * _u[:, :, :1] @ _vh[:, :1, :]
+_reference = (_h - _best).flatten(1).norm(dim=-1) / _h.flatten(1).norm(dim=-1)
 with unavailable(collapse.rank_residual, namespace=globals()):
-    _got = rank_residual(_h)
-torch.testing.assert_close(torch.as_tensor(_got).float(), _reference)
+    _got = rank1_residual(_h.float())
+torch.testing.assert_close(torch.as_tensor(_got).double(), _reference, rtol=1e-4, atol=1e-4)
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
@@ -1715,14 +1749,15 @@ torch.testing.assert_close(torch.as_tensor(_got).float(), _reference)
 # name: e06
 
 # %% [markdown]
-# **Exercise 06** (memory and compute). How many GiB (2³⁰ bytes) does naive attention's fp32 score matrix take for one sequence of
-# n = 65,536 tokens and 16 heads? Store it in `e06_gib`; the visible check compares it to 1 decimal place.
+# **Exercise 06** (memory and compute). A GPU has 80 GiB (2³⁰ bytes each). Naive attention stores the fp32 score matrix
+# of one layer with 40 heads for one sequence. What is the longest context n, a whole number of tokens, whose score
+# matrix fits in those 80 GiB (nothing else counted)? Store it in `e06_tokens`; the check compares the whole number.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
-e06_gib = 65_536**2 * 16 * 4 / 2**30  # SOLUTION
+e06_tokens = math.floor(math.sqrt(80 * 2**30 / (40 * 4)))  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -1734,20 +1769,22 @@ e06_gib = 65_536**2 * 16 * 4 / 2**30  # SOLUTION
 # FORM
 from course_utils.tools.quiz import real_number
 
-assert isinstance(real_number(e06_gib), float)
+assert isinstance(real_number(e06_tokens), float)
 
 # %%
 from course_utils.tools.quiz import check_rounded
 
 assert check_rounded(
-    e06_gib, "b97de9f894111a0dea1df2419b33ac737e426655d183174feaa89ab617372a8d", salt="12/e06", decimals=1
-), "not yet: one score per query, key and head; fp32 is 4 bytes, and a GiB is 2**30 bytes"
+    e06_tokens, "173ff97a6d1dd0139bfc332c0615c480c1ff2db250ddbb9b00fa7c8234c5106e", salt="12/e06", decimals=0
+), "not yet: reread notebook 06's section 1 on the size of the score matrix"
 
 # %%
 # HIDDEN
+import math
+
 from course_utils.tools.quiz import canonical_rounded
 
-assert canonical_rounded(e06_gib, 1) == canonical_rounded(65_536**2 * 16 * 4 / 2**30, 1)
+assert canonical_rounded(e06_tokens, 0) == canonical_rounded(math.isqrt(80 * 2**30 // 160), 0)
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
@@ -1757,10 +1794,10 @@ assert canonical_rounded(e06_gib, 1) == canonical_rounded(65_536**2 * 16 * 4 / 2
 
 # %%
 explain(
-    e06_gib,
-    "sealed:SpqxQfvEyP7Qra7u9RNCPdVkzxK+TfvFcE3pDfnb7JJKHiKRzs3z6A49+xZfCL4IjXkP7+kvu+MGtG/m3CTUrV8+OTJ4GEpMqkXiWblrzvLgotD/JeHz6DmDySsLFN2pt1JnP3xGMzev5dBprQqtT6e/6upba0eLajUEhshC4PTdw0RxE5r3ioJxmjOBBQ9VCF+CI1K00UWzchn7n7in1eQGAL8xbfsVIdaFqjqrGRA5Fmr1lOofDbO1JP0zvkCyRdR6GsWcndWhalqUKbJDWZ8IrISoDyXfZe5XFH/wUtT9Kn5fkkKKO/BCm6zlL9l1oebjhxQ0ZPn9s2NDnQfwqJsKC/uulFlenImHWTVkBpdCOXukPkgmFQCmZA4R1z7nOBehQIU5ef+jor/YgFp4J8t1hobDxEmgp/KIehJVXRslJCMTdBqP61cSJl/Z8Px9Ta99UvzmgYgRBj/nHp99srKX+btWJ/iK0vY5l0q8YsYOlKwZusBwjR/xA01CIg==",
+    e06_tokens,
+    "sealed:+iOapbqKt8GtAq3uzLq3YJAtZKC0XOGm0ZftGUayVSlT7fG2IEpZPV4tYXPhjYNJw/ChDwB4hWpuCgOEcT6mWy+2kH8o3q/Fp1twOBOBnD+Ze/pg9/RF3s5iUBRVzIlWvQTdwyh41VltNx8dBHAKimw2hhJEyBneSZA3tYZwlckf2JCF1xur7F4uHfFWNDwyKO7wo+uO7eQGNyasJdJ9nom44NXdIOKp66DOXqdvqwlEQdooDoX7no7JvplPW5oe9i6lUYG7lfmDK9Ik7b1HsZB8q8U1FZDasv5sKEnK0Yc1gtjIKYEQvb0gCfJ8XK+cTBMppy4pr8/gPFHyvKYFkMT+WpSgSE7ZMeRYjWssZ16t4Fa51Z9FFcb0EuGTJWvHmD79NaDf5Yfp6mrOdIMQxBs89t02SVfkDVWNBppkzs2jyNE/uVyuf0XB2Tv9sA6huUuM9MSyieHylcrhhI/i2jIF9XUNgkBu+ZEQUz72KvSOKeC6KT/Be5Fd5t8/MeRZvaoizdSDK9bUdLhjpjY+qxQM3x/aS09lbW7a+z3vi8msCQ2dycbt/K2VplcpasG/hDxQAXZ62JG1OMCrQzqdtqZMISjlKYFIMIrbSIzuhcamDLORzmPp42gtsWnIQL5fr9Vj3S/SQy7f+uQiaCCWNLUmh3XZNCKwcA43Sx9Dx1SkltXQWnhSUmlUHGDkMEmD8IIRr8AZjSGZCGJ0G7v0efK5NW42mNSxTtHhzbHBG4yMgiuCAofHKmVw4O2o0KxzpRQ7AGX7bBFQI02GFn6teFUPyA==",
     salt="12/e06",
-    decimals=1,
+    decimals=0,
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -1811,7 +1848,7 @@ assert check_rounded(
     "40487781891c677b46e079ec8f2e04bb4fdf2756894ea306d3aa7375f3c4cc46",
     salt="12/e07",
     decimals=3,
-), "not yet: for one pattern, count the segments, the tokens each segment keeps, and the multiply-adds among them"
+), "not yet: reread notebook 07's description of one pattern (w, r) and notebook 06's way of counting"
 
 # %%
 # HIDDEN
@@ -1835,15 +1872,15 @@ assert float(_got) == float(_want)
 # name: e08
 
 # %% [markdown]
-# **Exercise 08** (scale-invariant attention). With notebook 08's scale-invariant coefficients a_t and m_t (τ = 10), a key at distance
-# t = 90 whose raw score is 2 gets the logit a_t · 2 + m_t. Compute that logit by hand and store it in
-# `e08_logit`; the visible check compares it to 2 decimal places.
+# **Exercise 08** (scale-invariant attention). Notebook 08's scale-invariant attention multiplies the score of a key
+# at distance t by a coefficient a_t (τ = 10). At what distance t does a_t reach 3? Give t as a real number, not
+# rounded to a whole token, in `e08_distance`; the check compares it to 1 decimal place.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
-e08_logit = 2 * math.sqrt(1 + 2 * math.log(1 + 90 / 10)) - 2 * math.log(1 + 90 / 10)  # SOLUTION
+e08_distance = 10 * (math.exp(4) - 1)  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -1855,24 +1892,22 @@ e08_logit = 2 * math.sqrt(1 + 2 * math.log(1 + 90 / 10)) - 2 * math.log(1 + 90 /
 # FORM
 from course_utils.tools.quiz import real_number
 
-assert isinstance(real_number(e08_logit), float)
+assert isinstance(real_number(e08_distance), float)
 
 # %%
 from course_utils.tools.quiz import check_rounded
 
 assert check_rounded(
-    e08_logit, "786f98730851071bfd41ec08d6c4f2254b8926bebfb709d94e0a00e49aba7c42", salt="12/e08", decimals=2
-), "not yet: natural logs of 1 + t / tau, the multiplier a square root, the offset negative (notebook 08)"
+    e08_distance, "e4900116c6c8780d02da3b4cf03e0198f2276cda2c73095a0944ba7288d75b2e", salt="12/e08", decimals=1
+), "not yet: reread notebook 08's definition of the coefficients"
 
 # %%
 # HIDDEN
-import torch
+import math
 
-from course_utils.core.logits import scale_invariant_coefficients
 from course_utils.tools.quiz import canonical_rounded
 
-_a, _m = scale_invariant_coefficients(torch.tensor(90.0, dtype=torch.float64), 10.0)
-assert canonical_rounded(e08_logit, 2) == canonical_rounded(2 * _a.item() + _m.item(), 2)
+assert canonical_rounded(e08_distance, 1) == canonical_rounded(10 * math.expm1(4.0), 1)
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
@@ -1882,10 +1917,10 @@ assert canonical_rounded(e08_logit, 2) == canonical_rounded(2 * _a.item() + _m.i
 
 # %%
 explain(
-    e08_logit,
-    "sealed:pZm87hsYIXz2gn6sLjGwkreKrHB1/sNj2U5KIYDOeYG5dbqW48H62WJQyp0c4Y54HM32c9FfI5BpI1O9mCVKF9ik1PfGpsK9UCWkSagDT9zi7rij/DdaEMNeP9ZPVr0BHdLOdikl/MJDpWA+kRD3L81OzDOri7dGDMvxY8K5oskIx/kDicoeySKuOqsSzu/niICfL+xuWThSf0+H83hAjMWHQbVDwRTkB545/qoLO8SM1dzlqsOHV1xqn9fi+p1D83YVT04x/ZCLk9K+SA6kqxMG2TJUNjsg+MxIVV0qzEO9Mz3DhchPMsaiAWLr+iUx+CWDgODrK5QSqf5NkpM0Jxma+EHuoxQKqrabaNA+1TWi5nbipb5ijf6F3+gj45CPGnY9eZ0KHb9v/rtt3p/IEhjsSF9RmiZKb0RmBl1AXEMwuw3OfS84TnM6PXv3gRdOivEzGSD2Y76/GxpkGgvpAQoI6nnSRiWCzc9A4aCT1VPEDyjBqMgC59YIRw==",
+    e08_distance,
+    "sealed:QYQR8jvcQ94RxDOEjnW/sEU94RfGGap7+D7syrep7gdCvyigvoxTnmVyv+q2EPwtJl626oBNe/A3XyisGe2DD0hFsUoifqx7llmqsZ5eS9wlIROvdASHoJoyZYe6rXA5x74B8PEGw8rWRV2qvxui4tNtbrxqpMYIDu790B5yD2D8XW+HdcVEXS4SVhUERlq7cUPFLDjQCNWBH2z/peShZlxwCHN7G9SSovNL0xANUY7J7zTqn2EgVxrvP+bOJRr43F9Po5ttCRczHayAUd6SC/a5BATDhA4kCAu63GGn6FtFH5tn+cwhsllZAA2tD/fSqgCSI8JT+Xs0fIXGkwe5agJAspKCJ2DF2VcpJFOMuEBVCZ8l3oidxdyq0jrboDMBovSSkVWDSPE134M1ZoT2IcDuwNhee2Z18D8Hfjp2hpW6JPIkRBc0MlCc/LOXtgUHfwSoAgzWZSLx8/R3739OdeE3UZVzIE/PDpckktvp7q1YH1/8bypSCsTjm4WUrXLZ0vulb9AMYeBndqgzBK0Y+o8c6WDBjlvbJdyEAuqtctB2Xo2F9sAm77vSv4M4A110Ru1TMW2wkhPF7/Fw1FTsv+mGMNTlDOj/JDFvG8IWNS/yshWctjp7XtoQ49F8J2AfBTW0xqZWln1UwL/xQyVdjh6vmNnia+S++Fs+p86QMREMKdU8GmFjI4A=",
     salt="12/e08",
-    decimals=2,
+    decimals=1,
 )
 
 # %% [raw] jupyter={"source_hidden": true}

@@ -465,9 +465,12 @@ def test_unavailable_blocks_any_course_code_and_fused_attention() -> None:
     for cheat in (copy.sink_softmax, clone):  # one block per call, as a check makes one call
         with pytest.raises(RuntimeError, match="not available in this check"), unavailable():
             cheat(torch.zeros(2, 3), torch.zeros(1, 1))
+    keep = torch.ones(4, 4, dtype=torch.bool).tril()  # a boolean mask: PyTorch decomposes the op
     for fused in (torch.ops.aten.scaled_dot_product_attention.default, F.scaled_dot_product_attention):
         with pytest.raises(RuntimeError, match="fused attention"), unavailable():
             fused(x, x, x)
+        with pytest.raises(RuntimeError, match="fused attention"), unavailable():
+            fused(x[0, 0], x[0, 0], x[0, 0], attn_mask=keep)
     with unavailable():
         assert torch.softmax(torch.zeros(2, 3), -1).shape == (2, 3)  # PyTorch's building blocks stay
     assert clone(torch.zeros(2, 3), torch.zeros(1, 1)).shape == (2, 3)  # restored on exit

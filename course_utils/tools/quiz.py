@@ -495,7 +495,10 @@ def _no_library_code() -> Iterator[None]:
     folders, here = _guarded_folders(), str(Path(__file__).resolve())
     previous = sys.getprofile()
 
-    def guard(frame: types.FrameType, event: str, _arg: object) -> None:
+    def fused(what: object) -> bool:
+        return "scaled_dot_product" in str(getattr(what, "__name__", "") or what)
+
+    def guard(frame: types.FrameType, event: str, arg: object) -> None:
         if event == "call":
             filename = frame.f_code.co_filename
             if filename.startswith(folders) and filename != here:
@@ -503,6 +506,12 @@ def _no_library_code() -> Iterator[None]:
                     f"{frame.f_code.co_name} is the course's (or a library's) code, not available in this check: "
                     "write it yourself, from the formula"
                 )
+            if frame.f_code.co_name == "__call__" and fused(frame.f_locals.get("self", "")):  # torch.ops.aten....
+                raise RuntimeError("that is PyTorch's fused attention: write the attention yourself")
+        elif event == "c_call" and fused(arg):  # F.scaled_dot_product_attention, decomposed or not
+            raise RuntimeError(
+                "scaled_dot_product_attention is PyTorch's fused attention: write the attention yourself"
+            )
 
     mode: contextlib.AbstractContextManager = contextlib.nullcontext()
     if "torch" in sys.modules:

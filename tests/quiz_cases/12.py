@@ -1,8 +1,10 @@
 """Right and wrong answers of chapter 12's questions that are not multiple choice (tests/test_quiz_questions.py)."""
 
-_E01 = "import math\nimport torch\n\n\ndef causal_attention(q, k, v):\n"
-_E04 = "import torch\n\n\ndef bos_mass(weights):\n"
-_E05 = "import torch\n\n\ndef rank_residual(h):\n"
+_E01 = "import math\nimport torch\n\n\ndef window_attention(q, k, v, w):\n"
+_E01_CHEAT = "import torch\n\n\ndef window_attention(q, k, v, w):\n"
+_BAND = "    i = torch.arange(q.shape[0])\n    keep = (i[None, :] <= i[:, None]) & (i[None, :] > i[:, None] - w)\n"
+_E04 = "import torch\n\n\ndef sink_share(weights, queries, sinks):\n"
+_E05 = "import torch\n\n\ndef rank1_residual(h):\n"
 _E07 = (
     "def count_dilated_flops(n, d, heads, segment_lengths, dilation_rates):\n"
     "    pairs = zip(segment_lengths, dilation_rates)\n"
@@ -11,47 +13,53 @@ _E09 = "import torch\n\n\ndef best_chunk(tokens, chunk):\n"
 
 CASES = {
     "e01": {
-        "right": _E01 + "    n = q.shape[0]\n"
-        "    s = q @ k.T / math.sqrt(q.shape[-1])\n"
-        "    s = s.masked_fill(torch.ones(n, n, dtype=torch.bool).triu(1), float('-inf'))\n"
+        "right": _E01 + _BAND + "    s = (q @ k.T / math.sqrt(q.shape[-1])).masked_fill(~keep, float('-inf'))\n"
         "    return torch.softmax(s, dim=-1) @ v\n",
         "wrong": [
-            # no 1/sqrt(d)
-            _E01 + "    n = q.shape[0]\n"
-            "    s = (q @ k.T).masked_fill(torch.ones(n, n, dtype=torch.bool).triu(1), float('-inf'))\n"
-            "    return torch.softmax(s, dim=-1) @ v\n",
-            # no causal mask
-            _E01 + "    return torch.softmax(q @ k.T / math.sqrt(q.shape[-1]), dim=-1) @ v\n",
-            # off by one: each query also hides itself (row 0 sees key 0 only through a fallback)
+            # plain causal attention: the window ignored
             _E01 + "    n = q.shape[0]\n"
             "    s = q @ k.T / math.sqrt(q.shape[-1])\n"
-            "    hide = torch.ones(n, n, dtype=torch.bool).triu(0)\n"
-            "    hide[0, 0] = False\n"
-            "    return torch.softmax(s.masked_fill(hide, float('-inf')), dim=-1) @ v\n",
-            # mask transposed: queries see the future
-            _E01 + "    n = q.shape[0]\n"
-            "    s = q @ k.T / math.sqrt(q.shape[-1])\n"
-            "    s = s.masked_fill(torch.ones(n, n, dtype=torch.bool).tril(-1), float('-inf'))\n"
-            "    return torch.softmax(s, dim=-1) @ v\n",
-            # scaled by 1/d instead of 1/sqrt(d)
-            _E01 + "    n = q.shape[0]\n"
-            "    s = q @ k.T / q.shape[-1]\n"
             "    s = s.masked_fill(torch.ones(n, n, dtype=torch.bool).triu(1), float('-inf'))\n"
+            "    return torch.softmax(s, dim=-1) @ v\n",
+            # off by one: w + 1 keys
+            _E01 + "    i = torch.arange(q.shape[0])\n"
+            "    keep = (i[None, :] <= i[:, None]) & (i[None, :] >= i[:, None] - w)\n"
+            "    s = (q @ k.T / math.sqrt(q.shape[-1])).masked_fill(~keep, float('-inf'))\n"
+            "    return torch.softmax(s, dim=-1) @ v\n",
+            # a symmetric band: future keys inside the window seen
+            _E01 + "    i = torch.arange(q.shape[0])\n"
+            "    keep = (i[None, :] - i[:, None]).abs() < w\n"
+            "    s = (q @ k.T / math.sqrt(q.shape[-1])).masked_fill(~keep, float('-inf'))\n"
+            "    return torch.softmax(s, dim=-1) @ v\n",
+            # no 1/sqrt(d)
+            _E01 + _BAND + "    s = (q @ k.T).masked_fill(~keep, float('-inf'))\n"
+            "    return torch.softmax(s, dim=-1) @ v\n",
+            # the first w keys instead of the last w
+            _E01 + "    i = torch.arange(q.shape[0])\n"
+            "    keep = (i[None, :] <= i[:, None]) & (i[None, :] < w)\n"
+            "    s = (q @ k.T / math.sqrt(q.shape[-1])).masked_fill(~keep, float('-inf'))\n"
             "    return torch.softmax(s, dim=-1) @ v\n",
         ],
         "cheats": [
-            _E01 + "    import torch.nn.functional as F\n\n"
-            "    return F.scaled_dot_product_attention(q, k, v, is_causal=True)\n",
-            "import torch.nn.functional as F\n\n\ndef causal_attention(q, k, v):\n"
-            "    return F.scaled_dot_product_attention(q, k, v, is_causal=True)\n",
-            "from course_utils.core.attention import attention\n\n\ndef causal_attention(q, k, v):\n"
-            "    return attention(q, k, v, causal=True)[0]\n",
-            "from course_utils.chapters.flash import online_softmax_attention\n\n\ndef causal_attention(q, k, v):\n"
-            "    return online_softmax_attention(q, k, v, causal=True)\n",
-            "from course_utils.core.lse_attention import attention_with_lse\n\n\ndef causal_attention(q, k, v):\n"
-            "    return attention_with_lse(q, k, v, q_start=0)[0]\n",
-            "from course_utils.core.lse_attention import segment_attention\n\n\ndef causal_attention(q, k, v):\n"
-            "    return segment_attention(q[None, None], k[None, None], v[None, None], causal=True)[0][0, 0]\n",
+            # the reviewer's: the course's scores and softmax
+            "from course_utils.core.attention import attention_scores, stable_softmax\n\n\n"
+            + _E01_CHEAT
+            + _BAND
+            + "    return stable_softmax(attention_scores(q, k, mask=keep)) @ v\n",
+            "from course_utils.core.attention import attention_scores, stable_softmax\n\n\n"
+            + _E01_CHEAT
+            + "    return stable_softmax(attention_scores(q, k, causal=True)) @ v\n",
+            # the reviewer's: the dense reference of dilated attention
+            "from course_utils.core.dilated import dilated_reference\n\n\n" + _E01_CHEAT + "    n = q.shape[0]\n"
+            "    return dilated_reference(q[None, None], k[None, None], v[None, None], [n], [1], causal=True)[0, 0]\n",
+            "from course_utils.core.attention import attention\n\n\n"
+            + _E01_CHEAT
+            + _BAND
+            + "    return attention(q, k, v, mask=keep)[0]\n",
+            "import torch.nn.functional as F\n\n\n"
+            + _E01_CHEAT
+            + _BAND
+            + "    return F.scaled_dot_product_attention(q, k, v, attn_mask=keep)\n",
         ],
     },
     "e02": {
@@ -91,35 +99,71 @@ CASES = {
         ],
     },
     "e04": {
-        "right": _E04 + "    return weights[:, 1:, 0].mean(dim=-1)\n",
+        "right": _E04 + "    rows = queries.clone()\n    rows[:, :sinks] = False\n"
+        "    on = weights[..., :sinks].sum(dim=-1)\n    m = rows[:, None, :].to(on.dtype)\n"
+        "    return (on * m).sum(dim=(0, 2)) / m.sum(dim=(0, 2))\n",
         "wrong": [
-            _E04 + "    return weights[:, :, 0].mean(dim=-1)\n",  # query 0 included
-            _E04 + "    return weights[:, 0, 1:].mean(dim=-1)\n",  # rows and columns swapped
-            _E04 + "    return weights[:, 1:, 0].sum(dim=-1)\n",  # a sum, not a mean
-            _E04 + "    return weights[:, 1:, 1].mean(dim=-1)\n",  # off by one: key 1
-            _E04 + "    return weights[:, 1:, 0].mean(dim=0)\n",  # mean over heads, not queries
+            # the queries before the sinks kept
+            _E04 + "    on = weights[..., :sinks].sum(dim=-1)\n    m = queries[:, None, :].to(on.dtype)\n"
+            "    return (on * m).sum(dim=(0, 2)) / m.sum(dim=(0, 2))\n",
+            # the mask ignored
+            _E04 + "    return weights[:, :, sinks:, :sinks].sum(dim=-1).mean(dim=(0, 2))\n",
+            # key 0 only
+            _E04 + "    rows = queries.clone()\n    rows[:, :sinks] = False\n"
+            "    on = weights[..., 0]\n    m = rows[:, None, :].to(on.dtype)\n"
+            "    return (on * m).sum(dim=(0, 2)) / m.sum(dim=(0, 2))\n",
+            # off by one: keys 0 .. sinks
+            _E04 + "    rows = queries.clone()\n    rows[:, :sinks] = False\n"
+            "    on = weights[..., : sinks + 1].sum(dim=-1)\n    m = rows[:, None, :].to(on.dtype)\n"
+            "    return (on * m).sum(dim=(0, 2)) / m.sum(dim=(0, 2))\n",
+            # mean per sequence, then over the batch (unequal counts weighted alike)
+            _E04 + "    rows = queries.clone()\n    rows[:, :sinks] = False\n"
+            "    on = weights[..., :sinks].sum(dim=-1)\n    m = rows[:, None, :].to(on.dtype)\n"
+            "    return ((on * m).sum(dim=2) / m.sum(dim=2)).mean(dim=0)\n",
+            # mean weight per sink key, not their total
+            _E04 + "    rows = queries.clone()\n    rows[:, :sinks] = False\n"
+            "    on = weights[..., :sinks].mean(dim=-1)\n    m = rows[:, None, :].to(on.dtype)\n"
+            "    return (on * m).sum(dim=(0, 2)) / m.sum(dim=(0, 2))\n",
         ],
         "cheats": [
-            "from course_utils.core.metrics import sink_mass\n\n\ndef bos_mass(weights):\n"
-            "    return sink_mass(weights[None, None])[0]\n",
+            "import torch\n\nfrom course_utils.core.metrics import sink_mass\n\n\n"
+            "def sink_share(weights, queries, sinks):\n"
+            "    rows = queries.clone()\n    rows[:, :sinks] = False\n"
+            "    rest = weights[..., 1:sinks].sum(dim=-1)\n    m = rows[:, None, :].to(rest.dtype)\n"
+            "    return sink_mass(weights[None], rows)[0] + (rest * m).sum(dim=(0, 2)) / m.sum(dim=(0, 2))\n",
         ],
     },
     "e05": {
-        "right": _E05 + "    return (h - h.mean(dim=0, keepdim=True)).norm() / h.norm()\n",
+        "right": _E05
+        + "    sv = torch.linalg.svdvals(h)\n    return sv[:, 1:].pow(2).sum(-1).sqrt() / sv.pow(2).sum(-1).sqrt()\n",
         "wrong": [
-            _E05 + "    return (h - h.mean(dim=1, keepdim=True)).norm() / h.norm()\n",  # mean over features
-            _E05 + "    return (h - h.mean(dim=0, keepdim=True)).norm()\n",  # not divided
-            _E05 + "    c = h - h.mean(dim=0, keepdim=True)\n    return c.norm() / c.norm().clamp_min(1e-12)\n",
-            _E05 + "    return (h - h.mean()).norm() / h.norm()\n",  # one scalar mean
+            # notebook 05's residual: the distance to the mean token
+            _E05 + "    c = h - h.mean(dim=1, keepdim=True)\n"
+            "    return c.flatten(1).norm(dim=-1) / h.flatten(1).norm(dim=-1)\n",
+            # the largest singular value's share, not the rest
+            _E05 + "    sv = torch.linalg.svdvals(h)\n    return sv[:, 0] / sv.pow(2).sum(-1).sqrt()\n",
+            # singular values not squared
+            _E05 + "    sv = torch.linalg.svdvals(h)\n    return sv[:, 1:].sum(-1) / sv.sum(-1)\n",
+            # the squared ratio (an energy, not a norm)
+            _E05 + "    sv = torch.linalg.svdvals(h)\n    return sv[:, 1:].pow(2).sum(-1) / sv.pow(2).sum(-1)\n",
+            # the second singular value alone
+            _E05 + "    sv = torch.linalg.svdvals(h)\n    return sv[:, 1] / sv.pow(2).sum(-1).sqrt()\n",
         ],
         "cheats": [
-            "from course_utils.chapters import collapse\n\n\ndef rank_residual(h):\n"
+            "from course_utils.chapters import collapse\n\n\ndef rank1_residual(h):\n"
             "    return collapse.rank_residual(h)\n",
         ],
     },
     "e06": {
-        "right": "e06_gib = 256.0",
-        "wrong": ["e06_gib = 128.0", "e06_gib = 16.0", "e06_gib = 274.9", "e06_gib = 64.0", "e06_gib = 512.0"],
+        "right": "e06_tokens = 23170",
+        "wrong": [
+            "e06_tokens = 23171",  # rounded up: does not fit
+            "e06_tokens = 22360",  # GB (10**9 bytes), not GiB
+            "e06_tokens = 32768",  # bf16 (2 bytes)
+            "e06_tokens = 146543",  # heads forgotten
+            "e06_tokens = 536870912",  # n squared
+            "e06_tokens = 16384",  # 80 heads
+        ],
     },
     "e07": {
         "right": _E07 + "    return sum(4 * (n // w) * (w // r) ** 2 * d * heads for w, r in pairs)\n",
@@ -149,13 +193,14 @@ CASES = {
         ],
     },
     "e08": {
-        "right": "e08_logit = 0.12987793878871656",
+        "right": "e08_distance = 535.9815003314424",
         "wrong": [
-            "e08_logit = 1.4641",  # base-10 logarithm
-            "e08_logit = 9.3403",  # offset with the wrong sign
-            "e08_logit = 0.2510",  # ln(t / tau), without the 1 +
-            "e08_logit = 4.7351",  # the multiplier only
-            "e08_logit = -2.6052",  # the offset only, on a raw score of 2
+            "e08_distance = 545.9815",  # ln(t / tau), without the 1 +
+            "e08_distance = 17.1828",  # the square root forgotten
+            "e08_distance = 53.5982",  # tau forgotten
+            "e08_distance = 99990.0",  # base-10 logarithm
+            "e08_distance = 3.0",  # the multiplier itself
+            "e08_distance = 128.0462",  # a_t = 2.5
         ],
     },
     "e09": {
