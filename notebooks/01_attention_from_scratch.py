@@ -633,10 +633,7 @@ fig
 # *after* it. Layer 1's previous-token heads have already written into each position a copy of
 # its predecessor, so the *value* read 11 back carries "my predecessor is the answer" (one head's
 # output read through another's values: V-composition, in the terms of Elhage et al. 2021). Two
-# heads compose into a copier, but both find their keys by **position** (fixed offsets), not by
-# content: this is not an induction head, which would find the current symbol earlier in the
-# string and read the one after it, wherever that is.
-# `tests/test_zoo.py` retrains the model with seeds 0, 1 and 2 and finds the same offsets in each.
+# heads compose into a copier. `tests/test_zoo.py` retrains the model with seeds 0, 1 and 2 and finds the same offsets in each.
 #
 # Note also the bright first column in layer 2's upper rows: queries in the first half have nothing
 # to copy, and they park their weight on `BOS`. That is an **attention sink**, the subject of
@@ -658,7 +655,7 @@ for length in [8, 12, 16]:
 
 # %% [markdown]
 # **Takeaway.** The copier's layer 1 looks one token back and its layer 2 looks a fixed `m − 1`
-# tokens back: a positional shortcut, perfect at length 12 and at chance at lengths 8 and 16.
+# tokens back: a shortcut, perfect at length 12 and at chance at lengths 8 and 16.
 
 # %% [markdown]
 # ## 11. Take the shortcut away
@@ -761,10 +758,10 @@ fig
 # with the copy: overwrite the copied symbol `y4` with the string's `x9`. What will it write next,
 # in the place of `y5`, most of the time?
 #
-# - **A)** `x5`: it reads at fixed offsets, so the tampered symbol changes nothing.
+# - **A)** `x5`: the place it reads from is the same as without the overwrite.
 # - **B)** `x10`: it finds `x9` earlier in the string and copies the symbol after it.
-# - **C)** `x9` again: the tampered symbol is the last one it read, so it repeats it.
-# - **D)** A symbol at no position of the string: the tampering derails both layers.
+# - **C)** `x9` again: the overwritten symbol is the last it read, so it repeats it.
+# - **D)** A symbol at random: a string with a wrong copy never occurred in training.
 #
 # Store your letter in `q5_answer`; the cells after the question measure it.
 
@@ -790,8 +787,7 @@ assert normalize_choice(q5_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q5_answer, "f7f6b701fa6000e07a436f56b95bb7f8224c27068c9b8f7a89026c96cbc27fc8", salt="01/q5"), (
-    "not yet: look again at where section 10 measured the shortcut's heads reading from, and ask what the "
-    "tampering moves"
+    "not yet: reread section 10's measurements"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -803,7 +799,7 @@ assert check_choice(q5_answer, "f7f6b701fa6000e07a436f56b95bb7f8224c27068c9b8f7a
 # %%
 explain(
     q5_answer,
-    "sealed:GiHWxf+rbacfZFG0HUiq1wjt8aKXPkKJtnFecBfYDDqi9tGu88KobYeX41iYEdx/fgmwshJDVWs0SGBjcHYMMVLN+Z9bI1gUrDfVRJSy8iBGMiUEpKybfhlLTO8dz2YRvXLu0e4kO5+vdcZ9O4CceyNAIgRQWSrMWa6YDCPwZZMCqbrbjPGGldoI0IoHQ+56o8IhMImPgnGpLavA31soAmnJMUOVTmRd4v+dVCbeWyFhDOPCZ65QMuni3w6QCGrBtliE8fRY/5TA+ltPNLgunImWU5+GCxwZWv6Az+n64KNVqCD82kxZjdoUPWs8f40GKkO2QEZDNvslyteXlWn0DvZtPMsyqdwiGbn05egO6CxRig2pO7K6g9AbhrEM9YuGhYWqQ0uhrZMBWPLuVZqi3/rnBV29jA1p2kaaXkHeaYGvCrTMW0PoSeW2WakJ+s/eIts5r7gsQbz7DCY8jJ7d/kqlb7/RYeG20wbl0dAijFYwzGXf2VQphnlbOlidfxLqgZE0To4JNtJJgwEydhCaJtCkU281xvwJQI0pI+Y4eQ5m108gbaPcT+ka12vGkHy51361NxoFzuXmJxOBS8oJ4l7y583F1PE3/CNTNIqCo9PUYA==",
+    "sealed:BMsV04/zX66vK+fk9Y1Ibwjt8aKXPkKJtnFecBfYDDqi9tGu88KobYeX41iYEdx/fgmwshJDVWs0SGBjcHYMMVLN+Z9bI1gUrDfVRJSy8iBGMiUEpKybfhlLTO8dz2YRvXLu0e4kO5+vdcZ9O4CceyNAIgRQWSrMWa6YDCPwZZMCqbrbjPGGldoI0IoHQ+56o8IhMImPgnGpLavA31soAmnJMUOVTmRd4v+dVCbeWyFhDOPCZ65QMuni3w6QCGrBtliE8fRY/5TA+ltPNLgunImWU5+GCxwZWv6Az+n64KNVqCD82kxZg9IsOmF3e4YAeUO0BVMfeO5rzJKYlW63R+A/PMcwv44oTK7+7f5UqX49zRrzYvX9ytZL0aFUocqJwcamQk+9qolGFPT1Tc+hhrnlDg6njRs8kUrCAQbeaJfuGfCNWAz8BeL5U7JXtNWROtw/qqp8BPK6Fm4wwonA8ky4Y6SFKee42lqk1NokwEFpxWiLlUlq0nBcMB/PcwyvlI04AJpBLchYwBgnJQfVONmoQ2UqxuACDZg0JuF/NzsjxgondrjXQa4An2GImT29zCuqKlcJxOyicB3UVdtF6Rv+983KkfUn4mYfOJ/Qo9PGKw96VFAeJbFVqwY2W5ORE/TxysWFxOd2WT5I05V1lC0xgBtQPoSk9XMLYkSUTBtIWErfeLB93d9Cu/4OK9W9b412oYkJ7jNgZAqogRClchDZblWCn/IyrzL5pSuTa3KAzCznxYploqpO40tsLirK+MN/0rqk726Ha2IWn0qIE5wVY4CtQY+FAw==",
     salt="01/q5",
 )
 
@@ -815,6 +811,11 @@ explain(
 # %%
 shortcut_probe = overwrite_probe(model, copy_batch(512, 12, n_symbols=16, distinct=True, generator=78), at=4, source=9)
 print(f"shortcut copier: writes x10 {shortcut_probe[0]:.2f}, x5 {shortcut_probe[1]:.2f}")
+
+# %% [markdown]
+# Both of the shortcut's heads find their keys by **position** (fixed offsets), not by content:
+# it is not an induction head, which would find the current symbol earlier in the string and read
+# the one after it, wherever that is.
 
 # %% [markdown]
 # Reading from distance `m` at every length is what an induction head does, but a model could also
@@ -916,7 +917,7 @@ assert normalize_choice(q1_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q1_answer, "2524b55ac3ff514d1492841f6468c4ea01c4a68c7ea50ce6e5f07ae68b5f14cb", salt="01/q1"), (
-    "not yet: after the shift, what is the largest exponent in this row? Section 2 says where exp overflows"
+    "not yet: reread section 2, then apply it to this row"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -1008,7 +1009,9 @@ pairs = torch.Generator().manual_seed(64)
 q_wide = torch.randn(20_000, 64, generator=pairs) * math.sqrt(2.0)
 k_wide = torch.randn(20_000, 64, generator=pairs) * math.sqrt(3.0)
 dots_wide = (q_wide * k_wide).sum(-1)
-print(f"var(q·k) = {dots_wide.var().item():.0f};  var(q·k/√d) = {(dots_wide / 8).var().item():.2f}")
+standard_error = ((dots_wide - dots_wide.mean()) ** 2).std().item() / math.sqrt(len(dots_wide))
+print(f"var(q·k) = {dots_wide.var().item():.0f} ± {standard_error:.0f} (standard error of 20,000 draws)")
+print(f"var(q·k/√d) = {(dots_wide / 8).var().item():.2f}")
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
@@ -1016,9 +1019,13 @@ print(f"var(q·k) = {dots_wide.var().item():.0f};  var(q·k/√d) = {(dots_wide 
 # points: 2
 
 # %% [markdown]
-# **Q3.** Write `causal_attention(q, k, v)` from scratch (no `scaled_dot_product_attention`, no
-# `course_utils`): inputs `(batch, heads, n, d)`, output `(batch, heads, n, d)`, each query
-# attending to itself and earlier positions only, with scores scaled by `1/√d`.
+# **Q3.** When a model generates text it keeps the keys and values of the tokens it has already
+# read (a *KV cache*) and computes queries for the newest tokens only. Write
+# `causal_attention(q, k, v)` for that case, from scratch (no `scaled_dot_product_attention`, no
+# `course_utils`): `q` has shape `(batch, heads, n_q, d)`, `k` and `v` have shape
+# `(batch, heads, n_k, d)` with `n_q ≤ n_k`, and the queries are the **last** `n_q` positions of
+# the sequence, so query `i` sits at position `i + n_k − n_q` and may read keys `0 … i + n_k − n_q`.
+# Scale the scores by `1/√d`; the output has shape `(batch, heads, n_q, d)`.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -1026,11 +1033,12 @@ print(f"var(q·k) = {dots_wide.var().item():.0f};  var(q·k/√d) = {(dots_wide 
 
 # %%
 def causal_attention(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor) -> torch.Tensor:
-    """q, k, v: (batch, heads, n, d) -> (batch, heads, n, d)."""
+    """q: (batch, heads, n_q, d), k, v: (batch, heads, n_k, d), n_q <= n_k -> (batch, heads, n_q, d)."""
     # BEGIN SOLUTION
-    n = q.shape[-2]
+    n_q, n_k = q.shape[-2], k.shape[-2]
     scores = q @ k.transpose(-2, -1) / math.sqrt(q.shape[-1])
-    scores = scores.masked_fill(~torch.ones(n, n, dtype=torch.bool).tril(), float("-inf"))
+    visible = torch.ones(n_q, n_k, dtype=torch.bool).tril(n_k - n_q)  # query i sees keys <= i + n_k - n_q
+    scores = scores.masked_fill(~visible, float("-inf"))
     return softmax_from_scratch(scores) @ v
     # END SOLUTION
 
@@ -1055,21 +1063,17 @@ from course_utils.chapters.flash import online_softmax_attention
 from course_utils.core.attention import attention, stable_softmax
 from course_utils.tools.quiz import check_rounded, fingerprint, unavailable
 
-_q, _k, _v = torch.randn(3, 2, 3, 7, 16, generator=torch.Generator().manual_seed(0), dtype=torch.float64) * 2
+_g = torch.Generator().manual_seed(0)
+_q = torch.randn(2, 3, 5, 16, generator=_g, dtype=torch.float64) * 2  # 5 queries
+_k, _v = torch.randn(2, 2, 3, 9, 16, generator=_g, dtype=torch.float64) * 2  # 9 keys
 _course = [attention, stable_softmax, online_softmax_attention, F.scaled_dot_product_attention]
 _course += [f for f in [globals().get("attention_from_scratch")] if callable(f)]  # the notebook's own, if defined
 with unavailable(*_course, namespace=globals()):
     _out = causal_attention(_q, _k, _v)
-assert tuple(_out.shape) == (2, 3, 7, 16), "the output has the shape of q: (batch, heads, n, d)"
-assert torch.allclose(_out[..., 0, :], _v[..., 0, :].to(_out.dtype), atol=1e-5), (
-    "the first query may read only the first key (itself): its output must be v[..., 0, :]"
-)
+assert tuple(_out.shape) == (2, 3, 5, 16), "the output has the shape of q: (batch, heads, n_q, d)"
 assert check_rounded(
-    fingerprint(_out), "09a4500f00c7cad296300144a82611988523027edc06092e4b90397daa1682b2", salt="01/q3", decimals=3
-), (
-    "not yet: re-read sections 4 to 6 for the scale of the scores, which keys a causal query keeps, and "
-    "which axis the softmax normalises"
-)
+    fingerprint(_out), "850c17404b27e16ee87310a39ea9eddcfb90057c76f9aced2ca04ce433bbba1a", salt="01/q3", decimals=3
+), "not yet: reread sections 4 to 6, and the prompt's rule for which keys query i may read"
 
 # %%
 # HIDDEN
@@ -1082,17 +1086,18 @@ from course_utils.chapters.flash import online_softmax_attention
 from course_utils.core.attention import attention, stable_softmax
 from course_utils.tools.quiz import unavailable
 
-_q, _k, _v = torch.randn(3, 1, 2, 9, 8, generator=torch.Generator().manual_seed(1)) * 3
-_n = _q.shape[-2]
-_scores = (_q @ _k.transpose(-2, -1) / math.sqrt(_q.shape[-1])).masked_fill(
-    ~torch.ones(_n, _n, dtype=torch.bool).tril(), float("-inf")
-)
-_reference = torch.softmax(_scores, dim=-1) @ _v
+_g = torch.Generator().manual_seed(1)
 _course = [attention, stable_softmax, online_softmax_attention, F.scaled_dot_product_attention]
 _course += [f for f in [globals().get("attention_from_scratch")] if callable(f)]
-with unavailable(*_course, namespace=globals()):
-    _got = causal_attention(_q, _k, _v)
-torch.testing.assert_close(_got.float(), _reference)
+for _n_q, _n_k in [(4, 11), (1, 6), (7, 7)]:  # a block of queries, one new token, and no cache at all
+    _q = torch.randn(1, 2, _n_q, 8, generator=_g) * 3
+    _k, _v = torch.randn(2, 1, 2, _n_k, 8, generator=_g) * 3
+    _visible = torch.ones(_n_q, _n_k, dtype=torch.bool).tril(_n_k - _n_q)
+    _scores = (_q @ _k.transpose(-2, -1) / math.sqrt(_q.shape[-1])).masked_fill(~_visible, float("-inf"))
+    _reference = torch.softmax(_scores, dim=-1) @ _v
+    with unavailable(*_course, namespace=globals()):
+        _got = causal_attention(_q, _k, _v)
+    torch.testing.assert_close(_got.float(), _reference)
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
@@ -1150,7 +1155,7 @@ assert abs(q4_distance - 2) < 0.5
 # %%
 explain(
     q4_distance,
-    "sealed:B7x3Byr7GPMjSbBjo9RLXyfSjn3zsA70Bl1oJtIh0oQwhJjNFOcYGGh4AQGt8ZHAppuMQEZ2RcWkmEXtZHelNAcfq8hVOW50z3ZfaCHuFayCzNWOtE5xIvququcPl9ElJZ9t47JxOaIZv/BK0N3+4d0gavYyMRF/k/J99lukeFcMeLFOe6WI1Z0H0f8JQ642Ls7ap5qCLS0EM8i5wIaK6fcR0DEH+A8keyZoZvFdYwSc6JInI1E3tt4RrLBLfir2LIVx+52T8rmR3FXl/Mnjf1ipMj3uMxOF0tihR2ewl/hnmah/Y/A5XCgP/JlcagK+4RX0rPFnnmZtw78xzS7cUf6zbEx1KXaBbQEOWsH92z7AkvcakjKuJ9NJ9hlclPGv+UwvIf1F7jQdIBPLmY24JI4abhcGD8joVy2JgLrT4IdmwvDuapakTSaevseToijaJUV+ihdogCjtAaoVS5Dj9CiLZ07rGz0Db1g8xrE5u3BMqLLRWNDdFP1+DnJibAH+RafxUSDeI12aMj+MsTPRoN5VWwWANa6v+++jigkPORFbDG6Qo1klNG/L3MMDjbzg9wsfMJXjPrjQNXcqTFBDp1x4x884yreScp4HX07dDN3csp1z6nSL4YK+/0rFnH4c7V7r1DHjvCkPOQgYlBd31O9wKF+ouo1fzmlPcuRF7l9E85UG8AaXczJj0lTu4I0xFn2yWC8jL9/BZXk30q/lcQ7NxYs6Clpjjar2CdzRNDAB9800MqMwrcgi4QpGZ6aWcD4biLduRyGNky8krmmOyB6ez1mIqLJfvfkiHQD24YN2bQ==",
+    "sealed:Jl90Nn9av3RY3CoQzosg3CfSjn3zsA70Bl1oJtIh0oQwhJjNFOcYGGh4AQGt8ZHAppuMQEZ2RcWkmEXtZHelNAcfq8hVOW50z3ZfaCHuFayCzNWOtE5xIvququcPl9ElJZ9t47JxOaIZv/BK0N3+4d0gavYyMRF/k/J99lukeFcMeLFOe6WI1Z0H0f8JQ642Ls7ap5qCLS0EM8i5wIaK6fcR0DEH+A8keyZoZvFdYwSc6JInI1E3tt4RrLBLfir2LIVx+52T8rmR3FXl/Mnjf1ipMj3uMxOF0tihR2ewl/hnmah/Y/A5XCgP/JlcagK+4RX0rPFnnmZtw78xzS7cUf6zbEx1KXaBbQEOWsH92z7AkvcakjKuJ9NJ9hlclPGv+UwvIf1F7jQdIBPLmY24JI4abhcGD8joVy2JgLrT4IdmwvDuapakTSaevseToijaJUV+ihdogCjtAaoVS5Dj9CiLZ07rGz0Db1g8xrE5u3BMqLLRWNDdFP1+DnJibAH+RafxUSDeI12aMj+MsWCTp9dWQ1LGOqml7O+jih5KMFBOCGXY4FR8cWbKzocCyLzwvgERY9OiMrrWfmVnGBFZqxk5jMwuzOWKe8cQSA+LRcHe841oo3SZ9ov84kOIh2dV9EuiyDGivDNdLwMDjx17gL8xPh6/ud4MnG9NcOJD810Au4II4QHSIDlj1U6r58UgBy+gVSl3IMmMenhk3r+2Iw7P38A=",
     salt="01/q4",
     decimals=0,
 )
@@ -1177,10 +1182,26 @@ for layer in range(2):
 # %% [markdown]
 # Three layer-1 heads read 2 back, and layer 2 reads 6 back: the two offsets add up. Layer 1 reads
 # `a` back, layer 2 reads `b` back, and `a + b = m` (1 + 11 at m = 12, 2 + 6 here); training
-# chose the split, the task fixed only the sum. One layer-1 head does something else: at copy
-# queries head 0 reads 8 back, the symbol to write itself, with no composition. Which route carries
-# the copy? Remove heads from layer 1 (zero their columns of the output projection, so layer 1
-# writes nothing from them) and measure the accuracy again:
+# chose the split, the task fixed only the sum. At the copy queries layer-1 head 0 reads 8 back,
+# the symbol to write itself. But layer 2 does not read layer 1's output at the copy queries: it
+# reads it at the keys 6 back. Measure layer 1 at those positions:
+
+# %%
+with torch.no_grad():
+    _, attn_8 = model_8(copy_batch(256, 8, n_symbols=16, generator=8).tokens, need_weights=True)  # (L, B, H, n, n)
+read_keys = torch.arange(9, 17) - 6  # the positions layer 2 reads from at the copy queries 9 … 16
+layer1_at_keys = torch.stack(
+    [attn_8[0][:, :, read_keys, read_keys - t].mean(dim=(0, 2)) for t in range(int(read_keys.min()) + 1)], dim=-1
+)  # (heads, distance)
+print(
+    f"layer 1 at positions {read_keys.min().item()}-{read_keys.max().item()}: heads prefer distances "
+    f"{layer1_at_keys.argmax(-1).tolist()} with mean weight {[round(w, 2) for w in layer1_at_keys.amax(-1).tolist()]}"
+)
+
+# %% [markdown]
+# At the positions layer 2 reads, every layer-1 head prefers distance 2, head 0 included. Remove
+# heads from layer 1 (zero their columns of the output projection, so layer 1 writes nothing from
+# them) and measure the accuracy again:
 
 # %%
 test_8 = copy_batch(512, 8, n_symbols=16, generator=2024)
@@ -1202,7 +1223,9 @@ for removed in [[], [0], [1, 2, 3], [0, 1, 2, 3]]:
     print(f"layer-1 heads removed {str(removed):12s}: copy accuracy {accuracy_without(removed):.3f}")
 
 # %% [markdown]
-# Without head 0 the copy is still perfect to three decimals: the composed route (2 back, then 6
-# back) carries it. Without the three heads that read 2 back, head 0's direct read alone gets part
-# of the way, and with all four gone the model is at chance, 1/16 (the table above). So the answer to Q4 is the distance
-# of the composing heads; a one-layer positional read exists beside it as a weaker second route.
+# Without head 0 the copy is still perfect to three decimals: heads 1 to 3, which read 2 back,
+# carry it through layer 2's read 6 back. With head 0 alone the model gets part of the way, and
+# with all four gone it is at chance, 1/16 (the table above). Head 0 reads 2 back at the keys and
+# 8 back at the copy queries, and removing it removes both reads, so this ablation does not say
+# which of the two carries its share. The composed route, 2 back then 6 back, is the one that
+# copies perfectly without it: the answer to Q4.

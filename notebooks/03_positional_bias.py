@@ -449,7 +449,7 @@ assert normalize_choice(q2b_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q2b_answer, "95467c81a4a0a6fb852a785dd3c4beadd9fd5d36c3fd1752293ad150db01f37c", salt="03/q2b"), (
-    "not yet: what does ALiBi's penalty favour before any training (section 1), and what can the mask alone do?"
+    "not yet: reread sections 1 and 2"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -526,7 +526,7 @@ for state in ("init", "trained", "NoPE init"):
 # adds little. The measured causes: *recency* is there from the start, since untrained ALiBi
 # gives later pairs more attention (its distance penalty); *primacy* is learned: the trained
 # retrieval head puts the most weight on the first pair, the one anchored next to BOS. The
-# causal mask alone gives only a weak primacy at initialisation (the untrained NoPE curve). The
+# causal mask alone gives no measurable primacy at initialisation (the untrained NoPE curve is flat). The
 # U here is much shallower than Liu et al.'s 75.8 / 53.8 / 63.2, as one would expect from a
 # two-layer model on 35 tokens.
 
@@ -976,7 +976,7 @@ assert normalize_choice(q1_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q1_answer, "aa35186fb6c11094484c248a0957f81dca8d7f8289431cfea78fe041c3d5222b", salt="03/q1"), (
-    "not yet: compare ALiBi's bias at n = 35 and n = 4096 above, and what fillers between pairs did in section 3"
+    "not yet: reread the demonstration above and section 3"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -1032,7 +1032,7 @@ assert normalize_choice(q2_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q2_answer, "ae39da7607632c450df734db4609769408e661f3e381ee4f6c26fe5c7e959178", salt="03/q2"), (
-    "not yet: which quarter is lowest in the demonstration above, and in Liu et al.'s numbers of section 2?"
+    "not yet: reread the demonstration above and section 2"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -1094,7 +1094,7 @@ assert normalize_choice(q3_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q3_answer, "162110ba297c4369948f93c7d9b05bc1be5b563ebc1b08c31acfd2677596eae1", salt="03/q3"), (
-    "not yet: what did the filler prefix change for the learned table, and what did it leave alone?"
+    "not yet: reread section 3"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -1146,7 +1146,7 @@ assert normalize_choice(q3b_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q3b_answer, "e1567407bb750edc513c3719790ad61ec9c6af97b5319031a9dbb4d9e273ed03", salt="03/q3b"), (
-    "not yet: for each probe of section 3, list what it changes: positions, distances, number of pairs"
+    "not yet: reread section 3's probes"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -1158,7 +1158,7 @@ assert check_choice(q3b_answer, "e1567407bb750edc513c3719790ad61ec9c6af97b531903
 # %%
 explain(
     q3b_answer,
-    "sealed:yB5enSyi8/U5eNKNFk91Q/Eeffqu4yqLj05lrFgJWUXil6LOzuNH2+MVMpIYIuLD8XwtDbRnkCYy1D/vJwE/ersZ8jfvOV+OLA+sfow5+UpHrUsCOtsvBPYm3IBnfFSnex9YRWDv0XTnrKFVspHeGOHG5CQc91oXiaInO9BHzSaTSeOQukjujzcC3NpWG74cUMLMLHmHxWH/bvpDgHMQjioLc7PkYTcOt9cLKKsa0imKOcH8uAukhlVSdeaBhq7RzpdXZeceYHfmzKBMt0O/uCh9tJhZpA0C0nSzQ5hNEJSJ10LtG7DnDSXA2BUYyfo6+r+++6Bg8lqc88u1jYUGEX5iv/7c6fu6fBrbMER3ulEjn7PR61I5YmENrjC9RM3M3GYBfKb4ZiDRnkZYZyJzbtRSx6UaAomD9fj9Vs8V3QfkLX9h/UHLd1p4eqoNnZuy0zw5D15T9tBxKP3ntz7SSXrk32xehaEyrgZHGGdlCxTRa1yfkzfQovN86ZuqXCykSOEl5al+hF1Lotja0TLYEm6KB9gT0Zx+vgprKYKE1LSJ1+bhOlRhnqovBWlgHuGW+l/krBgIjhOWs/mkdGIkclfvSu/NvHT69/Ite/mnrIt8YI78fXi/NY7hTxw2IMeOiMqZaf3Nu2KwKAg/8b9CWFsVdlTViY5DO11JQUXmtZrBKA7IH5eP9YjZEdf9JgBhwLRK8sJnqts=",
+    "sealed:rRp4FSMz91jdxl/pM0vyaPEeffqu4yqLj05lrFgJWUXil6LOzuNH2+MVMpIYIuLD8XwtDbRnkCYy1D/vJwE/ersZ8jfvOV+OLA+sfow5+UpHrUsCOtsvBPYm3IBnfFSnex9YRWDv0XTnrKFVspHeGOHG5CQc91oXiaInO9BHzSaTSeOQukjujzcC3NpWG74cUMLMLHmHxWH/bvYQlXwN3XkFJ+e9Mi1NttVbILABw2CVNojopFnniExWdfyQz6fQkJdQeeNHcjn0z+UPoUXrkW07u51ZrRpQ0Sa3V5QVVY+VxE2qFaa+H2fH3xgZnfx75PC+5r1l8RSLocusycQZAH58uLfH77K6eQCIFRM5tFExwObQ4QFwcC4L6xGmZ6iUlGFUZ/LkazeI3URMZjUkbvdSlaFUAZ+P9aLzFeZU1QntYWp8rljNe1N/caZOkZOvwDgkTFpCpd5zOan2/yudVGb91GZC1u414AEIHnJlDw6FcEaJkyfWtuJp7529FSDwU+9xrL4xnl5Xo8WewD6dVmSNBtoP0ZZs6w5mZtbpz66J1+byPER3zekwAXViW6OT/ED5+AUIwAHM/PSpKTYVc0fjTabDvDCz7e4tKee9rYhte8H9OzGveoKxTAEneIiSlJ7NZ7rYvWW3Px4/5LlHDBICOVnbh5VKOksNFUnm5oPJNUfVBdiW7snZWca1Lk9117cI5NQirpBaaGWQ51x8uHLyuC0zwPe/IVPkOXDyrlKOEvt8jy3dnn726ULGOW0+DSAHcxS6Qh5cwOasDOByook4nTCY/F4S1hlUiupCZsxajHgUwRmjbYXKLG8xZm7JslWSB+I8qqJvr1rTq7FdHqoGzvkC",
     salt="03/q3b",
 )
 
@@ -1170,7 +1170,8 @@ explain(
 # %% [markdown]
 # **Q4.** Implement RoPE's rotation: `rope_rotate(x, positions, base)` for `x: (n, d)` (d even) and
 # integer `positions: (n,)`. Use the "rotate half" layout: channel `c` and channel `c + d/2` form
-# a pair that rotates by the angle `position · base^(−2c/d)`.
+# a pair that rotates by the angle `θ = position · base^(−2c/d)`, for `c = 0 … d/2 − 1`:
+# `(x_c, x_{c+d/2}) ↦ (x_c cos θ − x_{c+d/2} sin θ,  x_c sin θ + x_{c+d/2} cos θ)`.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -1219,10 +1220,7 @@ assert torch.allclose(_got.double().norm(dim=-1), _x.norm(dim=-1), atol=1e-4), "
 assert torch.allclose(_got[0].double(), _x[0], atol=1e-5), "position 0 is no rotation"
 assert check_rounded(
     fingerprint(_got), "b3bc739d8db45a352e3ea8ba0d2e028ad3d808b2224b5e2bed3fe2b97c43ab2f", salt="03/q4", decimals=3
-), (
-    "not yet: re-read the question for the angle of each pair and which channels pair up; section 1 shows the "
-    "direction of rotation"
-)
+), "not yet: reread the prompt's map, term by term"
 
 # %%
 # HIDDEN
@@ -1280,10 +1278,7 @@ from course_utils.tools.quiz import check_rounded
 
 assert check_rounded(
     q5_ratio, "634ac934193c5b4800f40f52df96e79a3446f2b6c9b9fe6ff33d1e6c1b9358b9", salt="03/q5", decimals=1
-), (
-    "not yet: ALiBi adds -slope · distance to each score; the softmax turns a difference of scores into a "
-    "ratio of weights (1 decimal)"
-)
+), "not yet: reread section 1 and chapter 01's softmax (1 decimal)"
 
 # %%
 # HIDDEN
@@ -1321,8 +1316,8 @@ explain(
 # - **B)** It stays near 1.0 in every seed: each query-to-pair distance was seen in training.
 # - **C)** It falls by different amounts in different seeds: the fillers sit at untrained
 #   distances.
-# - **D)** It falls to chance in every seed: RoPE cannot encode positions past the 39 it trained
-#   on.
+# - **D)** It falls in some seeds and not in others: past position 39 the angles lose float32
+#   precision.
 #
 # Store your letter in `q6_answer`; the cells after the question measure it.
 
@@ -1348,7 +1343,7 @@ assert normalize_choice(q6_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q6_answer, "9c7cbd817f632f681be2acb7884284015b893f0110553bdfd9eab0e8b2f6afd0", salt="03/q6"), (
-    "not yet: besides the pairs, what else does the query meet behind 128 fillers, and at which distances?"
+    "not yet: reread section 3's filler-prefix probe"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -1360,7 +1355,7 @@ assert check_choice(q6_answer, "9c7cbd817f632f681be2acb7884284015b893f0110553bdf
 # %%
 explain(
     q6_answer,
-    "sealed:opwR9BM1TgcCifSEMssMBXMQMMwWbb7EQ8ZjboW5uGmcSbW8SC9LE9wVsQLqJl/PZui+lA9I9tr99g1T5odXNJl7Q+vp3BCDEdF6xqsg9CiYmslPECSNvaxd8mgYvOGD1sLQRmD8Lj2wlvdxJw+3NLLCUpY2eGjeomTMvykUhiqhwqrO4y5Sp1M8F87ibgig84Pq4rg3GcZIcg79643KAJRwtz6UwQzEMK9N1P3XxuP/44d/ql6YFE9VEaiSogBSJ46rgsPT3ErkTeHQF0aVwWlIc0kOcyMPSs4q2BkdvS1pJP7BHfjDYQ3MrfuTqLrCr5sXOCtAGFgmtDEVd8yhzwMhnbDYEsdHNXJ5o0qELPw9Ivz9RDxaA36520VDI8DYdYuofB9Kv4OsgwdS3Q8CT7VcOg95G2I7z67Zk7dheW5Bm47v7A7nLayCgqOsG+CTIudPwbMXnkl3g/iMeZlo1PSpkuWzIKp7yQvsPxB3gRpV0G2UaRALGqgXN/5PvIF6s0TVIz795gI7v5RDTTvYZRjjXSh7d8sn1HFEDfL9+O7CcqPKa33pXKU6w5s59xoXFQI5Hyv92UE9ARraMuQpqjTHLOYCfX/+hMqIN7pwcbf2fD//c/BaGnREEpm15se/Zp64CgOcrPC2ADWdsRxYHYljN1ceEShtQBcpOgUtHiJpHBhizSf+o25+yr+LWB9r8QaoHl52hxvqJ+DNqYwphSkT2yymoMSOiRQGsGLYl0i332SYEQv17NFTpgiRDvj4WrxAQRtgcwwdJ4TsAXRHPKOJQaiJ3twN764EitWTjMg1FKxtI1Aoz4twCQ==",
+    "sealed:vhbCPKHRF+XHjC+eX9Gw6HMQMMwWbb7EQ8ZjboW5uGmcSbW8SC9LE9wVsQLqJl/PZui+lA9I9tr99g1T5odXNJl7Q+vp3BCDEdF6xqsg9CiYmslPECSNvaxd8mgYvOGD1sLQRmD8Lj2wlvdxJw+3NLLCUpY2eGjeomTMvykUhiqhwqrO4y5Sp1M8F87ibgig84Pq4rg3GcZIcg79643KAJRwtz6UwQzEMK9N1P3XxuP/44d/ql6YFE9VEaiSogBSJ46rgsPT3ErkTeHQF0aVwWlIc0kOcyMPSs4q2BkdvS1pJP7BHfjDYQ3MrfuTqLrCr5sXOCtAGFgmtDEVd8yhzwMhnbDYEsdHNXJ5o0qELPw9Ivz9RDxaA36520VDI8DYdYuofB9Kv4OsgwdS3Q8CT7VcOg95G2I7z67Zk7dheW5Bm47v7A7nLayCgqOsG+CTIudPwbMXnkl3g/iMeZlo1PSpkuWzIKp7yQvsPxB3gRpV0G2UaRALGqgXN/5PvIF6s0TVIz795gI7v5RDTTvYZRjjXTx4SO9zjyIXXe73u/PDdLnGJ3G6GaU22N8k8RgXCwYqCyGzkw4vBgnfOPl65TOUbbURe2DyzN6IN+h3cP7qenvwc+xdUnpTV4/n6MjwUaXLTBiPpL+jCjTPuhAMXoJnIFseC3xrXBlvF0o+D306RFFyyXW7oGJjy/aRV15sokf7DFt81RGkJfyIupdgy2gYyWmkq4GJiRQbvmKbhQe222WYEgvlqdkarQuRCKu6SKlEBAp8MhYWJ4SzDzpqLeqNU/ubn9oR4usZxNaSw9F9N5cebkM51oF0QgZz7dlwSOYE9EF65c6rfNTGKUMCAGcuroiYjFFuZckJB8L2w1f70c6J8ZaRIwE8HOtxhJLykn3BObNdCcCyuglMKDomrOUs5qr9dfCV7xPJKuIM3bFG8ecQjndPfO/bqKpSRxgTH12Y6Pwnw4326eT5cgyyt8dJzChjRRqBNcjnXg==",
     salt="03/q6",
 )
 

@@ -6,9 +6,9 @@ import torch
 
 
 def causal_attention(q, k, v):
-    n = q.shape[-2]
+    n_q, n_k = q.shape[-2], k.shape[-2]
     scores = q @ k.transpose(-2, -1) / math.sqrt(q.shape[-1])
-    scores = scores.masked_fill(~torch.ones(n, n, dtype=torch.bool).tril(), float("-inf"))
+    scores = scores.masked_fill(~torch.ones(n_q, n_k, dtype=torch.bool).tril(n_k - n_q), float("-inf"))
     return torch.softmax(scores, dim=-1) @ v
 """
 
@@ -48,9 +48,11 @@ CASES = {
         "wrong": [
             _variant(" / math.sqrt(q.shape[-1])", ""),  # no 1/sqrt(d)
             _variant("math.sqrt(q.shape[-1])", "q.shape[-1]"),  # 1/d instead of 1/sqrt(d)
-            _variant(".tril()", ".tril(-1)"),  # off by one: a query may not see itself (the first row is nan)
-            _variant(".tril()", ".tril(1)"),  # off by one the other way: each query also sees the next key
-            _variant(".tril()", ".triu()"),  # the future instead of the past
+            _variant(".tril(n_k - n_q)", ".tril()"),  # queries aligned with the first keys, not the last
+            _variant(".tril(n_k - n_q)", ".tril(n_k - n_q - 1)"),  # off by one: a query may not see itself
+            _variant(".tril(n_k - n_q)", ".tril(n_k - n_q + 1)"),  # off by one: each query also sees the next key
+            _variant(".tril(n_k - n_q)", ".tril(n_q - n_k)"),  # the offset's sign flipped
+            _variant(".tril(n_k - n_q)", ".triu(n_k - n_q)"),  # the future instead of the past
             _variant("~torch.ones", "torch.ones"),  # the mask inverted
             _variant("torch.softmax(scores, dim=-1)", "torch.softmax(scores, dim=-2)"),  # normalised over queries
             _variant("    scores = scores.masked_fill", "    _unused = scores.masked_fill"),  # no mask at all
@@ -58,14 +60,27 @@ CASES = {
         "cheats": [
             "from course_utils.core.attention import attention\n\n\n"
             "def causal_attention(q, k, v):\n    return attention(q, k, v, causal=True)[0]\n",
-            # PyTorch's fused attention, which the question forbids
-            "import torch.nn.functional as F\n\n\n"
-            "def causal_attention(q, k, v):\n    return F.scaled_dot_product_attention(q, k, v, is_causal=True)\n",
-            # the notebook's own attention of section 6, called with a causal mask
+            # PyTorch's fused attention, which the question forbids, with the right mask
+            "import torch\nimport torch.nn.functional as F\n\n\n"
+            "def causal_attention(q, k, v):\n"
+            "    n_q, n_k = q.shape[-2], k.shape[-2]\n"
+            "    mask = torch.ones(n_q, n_k, dtype=torch.bool).tril(n_k - n_q)\n"
+            "    return F.scaled_dot_product_attention(q, k, v, attn_mask=mask)\n",
+            # the same through the aten operator
             "import torch\n\n\n"
             "def causal_attention(q, k, v):\n"
-            "    n = q.shape[-2]\n"
-            "    return attention_from_scratch(q, k, v, mask=torch.ones(n, n, dtype=torch.bool).tril())[0]\n",
+            "    n_q, n_k = q.shape[-2], k.shape[-2]\n"
+            "    mask = torch.ones(n_q, n_k, dtype=torch.bool).tril(n_k - n_q)\n"
+            "    return torch.ops.aten.scaled_dot_product_attention(q, k, v, attn_mask=mask)\n",
+            "import torch\n\n\n"
+            "def causal_attention(q, k, v):\n"
+            "    return torch.ops.aten.scaled_dot_product_attention(q, k, v, is_causal=True)\n",
+            # the notebook's own attention of section 6, called with the right mask
+            "import torch\n\n\n"
+            "def causal_attention(q, k, v):\n"
+            "    n_q, n_k = q.shape[-2], k.shape[-2]\n"
+            "    mask = torch.ones(n_q, n_k, dtype=torch.bool).tril(n_k - n_q)\n"
+            "    return attention_from_scratch(q, k, v, mask=mask)[0]\n",
             # the course function captured in a closure, and as a keyword-only default argument
             "from course_utils.core.attention import attention\n\n\n"
             "def _make():\n    f = attention\n\n"
@@ -76,10 +91,25 @@ CASES = {
             # the mask and scale written, the course's softmax borrowed
             "import math\nimport torch\nfrom course_utils.core.attention import stable_softmax\n\n\n"
             "def causal_attention(q, k, v):\n"
-            "    n = q.shape[-2]\n"
+            "    n_q, n_k = q.shape[-2], k.shape[-2]\n"
             "    s = (q @ k.transpose(-2, -1) / math.sqrt(q.shape[-1]))"
-            '.masked_fill(~torch.ones(n, n, dtype=torch.bool).tril(), float("-inf"))\n'
+            '.masked_fill(~torch.ones(n_q, n_k, dtype=torch.bool).tril(n_k - n_q), float("-inf"))\n'
             "    return stable_softmax(s) @ v\n",
+            # the course's scores (their causal mask aligns queries to the last key), softmax written
+            "import torch\nfrom course_utils.core.attention import attention_scores\n\n\n"
+            "def causal_attention(q, k, v):\n"
+            "    return torch.softmax(attention_scores(q, k, causal=True), -1) @ v\n",
+            # other course functions: log-sum-exp attention placed at the right offset, segments, dilated
+            "from course_utils.core.lse_attention import attention_with_lse\n\n\n"
+            "def causal_attention(q, k, v):\n"
+            "    return attention_with_lse(q, k, v, q_start=k.shape[-2] - q.shape[-2])[0]\n",
+            "from course_utils.core.lse_attention import attention_with_lse\n\n\n"
+            "def causal_attention(q, k, v):\n    return attention_with_lse(q, k, v, q_start=0)[0]\n",
+            "from course_utils.core.lse_attention import segment_attention\n\n\n"
+            "def causal_attention(q, k, v):\n    return segment_attention(q, k, v, causal=True)[0]\n",
+            "from course_utils.core.dilated import dilated_attention\n\n\n"
+            "def causal_attention(q, k, v):\n"
+            "    return dilated_attention(q, k, v, [q.shape[-2]], [1], causal=True)\n",
             # PyTorch's fused attention captured as a keyword-only default argument
             "import torch.nn.functional as F\n\n\n"
             "def causal_attention(q, k, v, *, _f=F.scaled_dot_product_attention):\n"
@@ -94,7 +124,7 @@ CASES = {
         "wrong": [
             "q4_distance = 6",  # the layer-2 offset itself
             "q4_distance = 1",  # the length-12 copier's split, 1 + 11
-            "q4_distance = 8",  # m (what layer-1 head 0 reads at copy queries, the direct route)
+            "q4_distance = 8",  # m (what layer-1 head 0 reads at copy queries)
             "q4_distance = 14",  # the offsets added instead of splitting m
             "q4_distance = 11",  # the length-12 copier's layer-2 offset
         ],

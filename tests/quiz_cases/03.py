@@ -30,6 +30,34 @@ def rope_rotate(x, positions, base=10000.0):
 """
 
 
+_HF_LLAMA = """\
+import torch
+from transformers import LlamaConfig
+from transformers.models.llama.modeling_llama import LlamaRotaryEmbedding, apply_rotary_pos_emb
+
+
+def rope_rotate(x, positions, base=10000.0):
+    n, d = x.shape
+    config = LlamaConfig(hidden_size=d, num_attention_heads=1, rope_theta=base, max_position_embeddings=4096)
+    cos, sin = LlamaRotaryEmbedding(config=config)(x[None], positions[None])
+    return apply_rotary_pos_emb(x[None, None], x[None, None], cos, sin)[0][0, 0]
+"""
+
+_HF_HELPER = """\
+import torch
+from transformers.models.llama.modeling_llama import apply_rotary_pos_emb
+
+
+def rope_rotate(x, positions, base=10000.0):
+    d = x.shape[-1]
+    theta = base ** (-torch.arange(0, d, 2, dtype=torch.float64) / d)
+    angle = positions.double()[:, None] * theta[None, :]
+    angle = torch.cat([angle, angle], dim=-1)
+    cos, sin = angle.cos().to(x.dtype)[None], angle.sin().to(x.dtype)[None]
+    return apply_rotary_pos_emb(x[None, None], x[None, None], cos, sin)[0][0, 0]
+"""
+
+
 def _variant(old: str, new: str) -> str:
     assert old in _REFERENCE
     return _REFERENCE.replace(old, new)
@@ -76,6 +104,10 @@ CASES = {
             "    def rope_rotate(x, positions, base=10000.0):\n"
             "        return rope_class(x.shape[-1], base)._rotate_one(x, positions)\n\n"
             "    return rope_rotate\n\n\nrope_rotate = _make()\n",
+            # Hugging Face's Llama rotary embedding and its rotate-half helper
+            _HF_LLAMA,
+            # hand-made angles, rotated by Hugging Face's helper
+            _HF_HELPER,
         ],
     },
     "q5": {
