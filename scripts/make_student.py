@@ -79,12 +79,14 @@ COLAB_MARK = '"google.colab" in sys.modules'
 COLAB_FOLDER = '"/content/course/notebooks"'
 #: Where the Colab cell's clone ends; the graded edition then deletes what holds the answers.
 COLAB_CLONED = '"/content/course"],\n            check=True,\n        )\n'
-#: What the graded edition's Colab cell deletes from the clone: the teacher notebooks and the answer cases.
+#: What the graded edition's Colab cell deletes from the clone: the teacher notebooks, the answer cases, the
+#: self-study edition and the git history.
 GRADED_COLAB_CLEANUP = (
     "        # graded edition: the teacher notebooks and the tests' answers leave the clone\n"
     '        for path in glob.glob("/content/course/notebooks/[0-9][0-9]_*"):\n'
     "            os.remove(path)\n"
     '        shutil.rmtree("/content/course/tests")\n'
+    '        shutil.rmtree("/content/course/student")  # its checks and sealed rationales answer the same questions\n'
     '        shutil.rmtree("/content/course/.git")  # whose objects hold them too\n'
 )
 
