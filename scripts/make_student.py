@@ -64,6 +64,12 @@ EDITIONS = {"student": STUDENT_DIR, "graded": GRADED_DIR}
 #: A test cell whose first line is this checks the answer's form only; it is the one visible check of
 #: the graded edition, and every question starts its tests with one.
 FORM_MARK = "# FORM"
+#: The graded edition's first words to the student.
+GRADED_NOTICE = (
+    "**Graded edition.** Each `grader.check` here tests only the form of your answer (a letter among the "
+    "options, one number, a function that runs and returns the right shape): it passes a wrong answer too. "
+    "Your grade comes from hidden tests your teacher runs after you hand the notebook in."
+)
 #: A code cell outside the questions that starts with this prints a sealed rationale: self-study only.
 EXPLAIN_CALL = "explain("
 
@@ -258,7 +264,8 @@ def check_master(nb: nbformat.NotebookNode, name: str) -> None:
 
 
 def graded_master(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """The teacher notebook as the graded edition's master: only `# FORM` tests visible, no `explain` cells."""
+    """The teacher notebook as the graded edition's master: only `# FORM` tests visible, no `explain` cells,
+    and `GRADED_NOTICE` first, saying so."""
     nb = copy.deepcopy(nb)
     for cells in question_test_cells(nb).values():
         for cell in cells:
@@ -270,6 +277,10 @@ def graded_master(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
             else:
                 cell.source = "# HIDDEN\n" + cell.source
     nb.cells = [cell for cell in nb.cells if not is_explain_cell(cell)]
+    config = next(
+        (i for i, cell in enumerate(nb.cells) if cell.cell_type == "raw" and "ASSIGNMENT CONFIG" in cell.source), -1
+    )
+    nb.cells.insert(config + 1, nbformat.v4.new_markdown_cell(GRADED_NOTICE))
     return nb
 
 
