@@ -1033,7 +1033,7 @@ explain(
 # every query; head 2 does the same at odd queries, and puts all its weight on the query's own
 # token at even ones. Their JS divergence, averaged over queries 1 to 8, is:
 #
-# - **A)** 0.5 bits: rows that agree count 0, rows on disjoint single keys count 1.
+# - **A)** 0.5 bits: rows that agree count 0 bits, rows on disjoint single keys count 1 bit each.
 # - **B)** 0 bits: both heads have zero entropy, so JS sees two collapsed heads alike.
 # - **C)** 1 bit: one-hot rows have nothing spread to share, so they are maximally apart.
 # - **D)** Undefined: a row whose keys are disjoint puts a log 0 into the divergence.
@@ -1093,10 +1093,11 @@ print(f"Q1b's two heads: mean JS {head_divergence(one_hot)[0, 1]:.2f} bits over 
 # %% [markdown]
 # **Q2** (seed quiz). What are some failure modes associated with very long attention contexts?
 #
-# - **A)** Weights sharpen onto a few recent tokens, an early token dominates the last state, decoys are ignored.
-# - **B)** Softmax overflows on long rows, gradients vanish across the distance, compute grows only linearly.
-# - **C)** Weights spread thin, an early token fades from the last state, near misses take weight.
-# - **D)** Weights spread thin, the FLOPs grow only linearly, exact decoys distract more than near misses.
+# - **A)** Weights spread thin, an early token fades from the last state, softmax overflows on long rows.
+# - **B)** Weights spread thin, the FLOPs grow only linearly in the length, near misses take weight from the target.
+# - **C)** Weights spread thin, an early token fades from the last state, near misses take weight from the target.
+# - **D)** Weights sharpen onto the most recent tokens, an early token fades from the last state, near misses take
+#   weight.
 #
 # The demonstration: four measurements from this notebook.
 
@@ -1153,7 +1154,7 @@ assert check_choice(q2_answer, "378d8bf9292647ebd4a1ffc5d6d3089436c6bc44ed9b51c8
 # %%
 explain(
     q2_answer,
-    "sealed:RWWWJ58R7oXO2YJ06v87AC93C4g+4vv0PC5NP16fylMazXL9/Xv+KuU2XUOevxguO5eshndDAGLH2HlPY/5Bhy11iYp/mRY9ihIslcBEQh5wWdakOvTwPob+zknsksSsiV2jvER55e/+F7QTrQu2PZD4taurzlvTYis767eeJbrjw4K8sd/sfx0tVJWU7sSSVdvZlGih9s0mGCayuuhiNycFWtDzjqG+O7nJF1gHSFEzQ9Jyo23XrV1e40OO8iUKUBvNxd6DnJOvZewvpDzMpYqEHMddwZwTTskdmvJu28Bwv0zIjS8BcFzthNP6Sw9vq2lySEPMX6l0X13maSCIrQebLWonKhOr16Ro8pVR90U1j5FjeUxy8V1Tb7SfGkkEvWmNJRSGZRm0rMq+HhEgL/1w1oP60YT7YHezy5wZaW+YCP8Uz/A5jSwEtKWy8J+WNjNAWQeRwGtMAvBDfR3kKUjxBDweXFYA531LNmAhQ2tp1/Btj73vBLR9jsfVgp17TDVMiISN7TMGeCXX5A7BnVDXtuZ+W4f7mVV9lNknepud6powx3P3LIWHu2F+S/C0DEj6KbQttmMTcnCZDetGMw6kbVnaJQ5kmIwSzPhM56GUvtay+KRj8fPdBOBbm6nkEVjgsHfstnheNx0mbTVanELuJqlGI/2QmXVBOIH5K1xXPru/N++HduaEY35I5e/u1m9kCMorugCQHdqIIYznKYuH9BD+veBkZcqfDogsuryVWLUnye7lEOge+V/VRSm06Bl40ltf5v1+go1/XuUjzgpSI1V73CuA4x3WLIIU5of7zWhzZldF1s+OREoVOH9COg5zxJhbHChFFverNt2YisGIZITTGLopWnkZoTRSzc9J1ljebbY9ZsIQvTt1G6qh1mXHkv3S8AV3GSZ2R52rHR0CBfBt9OIKuJKe6dY2p6VVOJ5AoOLr72TxWS+zlH8EiV+lMKjWPd2M35Fx0kb/+3Sk27YbmEtLOg2Pk4mxyax9b24nJdHO9HwUvJP/qaO4VwpP5E6FWZ81V+g8JBeFyKNrL32K56krDoGRav9WWpGxxmqrl753RoDKI5mlAIc7yVr9nrMa4lgm+6MG2AyDWVSi+nXwd7ARDG2UpGDUBWJ3D4ZlY0tJj9kjxJ9iGli7uM7evnpmOsiuzPCiPbKAVX5Tp09RbW4fKeG3tA3U2TDDbOSYl0MVud7Hn2DCnXUxqlkCOkQFYQN5zo5AS2HBebWm8N6YZRJz2KQdrMRBUHZW2ysYmDGMg4ZDFVoH0HxehlB5x0T9hPCB8MPhtIxWZlyQ58fxUta4wzZS6tecqjwIAyeT0uDZM6t95oW2LH5q616K3ioQrtS2CbPGVNaRF51JdV6jmV0=",
+    "sealed:azwwrUXMZHM5Jd/3BueMlC93C4g+4vv0PC5NP16fylMazXL9/Xv+KuU2XUOevxguO5eshndDAGLH2HlPY/5Bhy11iYp/mRY9ihIslcBEQh5wWdakOvTwPob+zknsksSsiV2jvER55e/+F7QTrQu2PZD4taurzlvTYis767eeJbrjw4K8sd/sfx0tVJWU7sSSVdvZlGih9s0mGCayuuhiNycFWtDzjqG+O7nJF1gHSFEzQ9Jyo23XrV1e40OO8iUKUBvNxd6DnJOvZewvpDzMpYqEHMddwZwTTskdmvJu28Bwv0zIjS8BcFzthNP6Sw9vq2lySEPMX6l0X13maSCIrQebLWonKhOr16Ro8pVR90U1j5FjeUxy8V1Tb7SfGkkEvWmNJRSGZRm0rMq+HhEgL/1w1oP60Zz1ZWGzy4lOZSOWB7JA0/cvyG8fs6KktdyXMjteX1WDzT9CQ/NefROwFki4ADsfXQUComQOMX81RXpohbZ7irriCvhZ2oDSn9MvUDtb3J6L62ECdTLXvg/ZyVjUoeB4Dtrp2xw4hcRjKZWVvpIwzT/ofp6F8GtmDuSzBEL+YLw4+WFdJmqTWvQHLxykf0PCcQchhIoSzL0WqbqIutr986AuqKyVXql3xqnsEQKlm3vkumJUKVwSSh94zwbsN6lIcLyB2GkEJ4msLkdBLuX+OvSWMqqZZX4J8+b0mT4qCtEqvQOMVtKIOZz/Ka7etxLpteR1Mc7WHYV4qejZVqdz2PSgCqEL5V+IEn/z6B4/l1tDu/16goVhS6A/iwROd1cy3T2G9VPGZZJXrYP72mg6fExU3dmIRE8Se20tWGF3xdlVAC5cUba5YpPMkdXdaZPYG+JhFHIC5CsbzcVchEbCIPElbJYBtzFpFar0hiqM0drUqFFxECAiQJatT0QHCaNsu/hFsZaK85s0r/dbfY9Csqv25WalQye/3DlHxkbqf+iTId6BwsZ11VKstmnrxr1ZxBYAblKei5epiLZ2JGo9IpiA4Xsf8sDwo672FApL/lmSQds9AusvMVuCh/dheSjWq7lgHJHFZrZLUZfr",
     salt="05/q2",
 )
 
@@ -1384,7 +1385,7 @@ assert normalize_choice(q5_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q5_answer, "77ac285134bf378eb41f059dc1bca7fa5ab0ae6f8ae90131f71bad0f7f71e6cb", salt="05/q5"), (
-    "not yet: greedy decoding compares the next token's candidates one by one; which single one wins?"
+    "not yet: reread section 4's probabilities, and how greedy decoding chooses each next token"
 )
 
 # %% [raw] jupyter={"source_hidden": true}

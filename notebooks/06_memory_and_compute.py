@@ -202,6 +202,58 @@ except ValueError as error:
 # thread pool, kernel scratch space) are not counted as the method's memory. Timings vary from
 # machine to machine, so these outputs are not compared by the notebook tests.
 
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN QUESTION
+# name: q2
+
+# %% [markdown]
+# **Q2** (predict, then measure; asked before the sweep below). A service runs one attention head
+# with the fused kernel (SDPA) at 8,192 tokens and moves to 32,768, 4 times the context. *Predict*:
+# by what factors do the attention call's FLOPs and the memory it needs beyond its inputs grow?
+#
+# - **A)** FLOPs ×16, memory ×4: every query still meets every key; only n-sized tensors are kept.
+# - **B)** FLOPs ×4, memory ×4: a fused kernel visits each block of keys once, so both grow linearly.
+# - **C)** FLOPs ×16, memory ×16: it computes all n² scores, so it must hold all of them somewhere.
+# - **D)** FLOPs ×4, memory ×1: tiling skips far blocks, and its on-chip tile has a fixed size.
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN SOLUTION
+
+# %%
+q2_answer = "A"  # SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN TESTS
+
+# %%
+# FORM
+from course_utils.tools.quiz import normalize_choice
+
+assert normalize_choice(q2_answer, "ABCD")
+
+# %%
+from course_utils.tools.quiz import check_choice
+
+assert check_choice(q2_answer, "9ebd7f47a0ead74cb302c0c48cba94db4a4671cb9728f5f6c44375887851d789", salt="06/q2"), (
+    "not yet: run section 4's sweep and read the slopes of both of its panels"
+)
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END TESTS
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END QUESTION
+
+# %%
+explain(
+    q2_answer,
+    "sealed:TB2lL7SIp2fOyhuCV/Ac8F/SmyCJ3pD1q64lNq+8Ntk22thPg5+n9qbX5IifYU6KHG7Bl1yQH4v45D82jQXheGTkHT5YTTeUpt5dHQLe/MHCw8O+sRk5k4vk06J2A3CB2/JoCXhd93C1pcSJzj8Vy9rWU5+Sp+WiRfWWUEfH0bXx+6iQXiLyN5TeNFiZH69hYAR4JPYCGDrYjhHxGtVpO+OH+n5VSdY5M0XxPka3QrNxvYrrc5v4NLDXR1eWr+ZqqY/1NhUboSxtDL7Jgwco9SV5ClrnoOPqmJEexjyZ5KOM9v9Q/ozyWW8pRufk0+UDL8JQZWkA950bF12RWTqaUU3I8yM//zMnZHOCint1keNyRlb6w0N9pzi5FpgWQzRl+WoDHcR2KSZvybYovxVUrnVGu8BCyvL8qF5SV+MrY0YEuzmrtgdni5mLkwouqpcU4y5E/dq/sAZm8ggCncd/idhLiQ6sf33zKq3XGXlrTPoFC4/TSuSr4XkIFk8BWant7S4k93d74xheWW8BWNlfIsgn34ZxOtQS/yfzsuNHYyjhtp44VAX5VjuQV6Z284/pnIG55L2Y+k0fbPkIrKMJ/dLH5J6PhurMKxDstsBXBzKarsaJNv9ihHCFVLTtwxsadKJS3TGmnIWfxadOfg8f63hyNYr5lnGjXUtk4nBlqda7FyYrdukdJGRAWV3PlNF636a5PQ7kf/L2FcHu1cmlgXln38VUvvbKG//dDnURoMRvJZEUOzVJGl1VycdtjVbdYr0Hhiw8QzMXHAqYAP5z5xiHG/JugPniH1mTyeltpotGWZs5GSMfyMSiscViakPf2fnzFYYzgtMDHRwvfnXfI9NGhJgyvHk6SihoHB8wsPx9m77d+6lglHnVFtP4/6tFzMzqz9HsCeuo2pMDo13Z1X7AHx0PS0JtTDYPFFn5JMuKEzLlHnyqu26Ae3eWdJOjOlzCkkCOgKaRJdPLLg==",
+    salt="06/q2",
+)
+
 # %%
 # NBVAL_IGNORE_OUTPUT
 NS = [512, 1024, 2048, 4096, 8192, 16_384]
@@ -272,14 +324,14 @@ axes[0].set(
     yscale="log",
     xlabel="sequence length n (tokens)",
     ylabel="time per call (ms)",
-    title="Time: every exact method is quadratic",
+    title="Time per call",
 )
 axes[1].set(
     xscale="log",
     yscale="log",
     xlabel="sequence length n (tokens)",
     ylabel="peak memory above baseline (MiB)",
-    title="Memory: only the naive method is quadratic",
+    title="Peak memory above the baseline",
 )
 for ax in axes:
     ax.legend(fontsize=8)
@@ -294,32 +346,19 @@ finish(fig, f"Attention on this machine ({os.cpu_count()} CPU cores, fp32, 1 hea
 # ## 5. Why the fused kernel is faster at equal FLOPs
 #
 # The fused kernel (SDPA) and the naive method do the same `4·n²·d` FLOPs, yet the fused kernel is
-# several times faster (the time panel above). FlashAttention's title says why: it is *IO-aware*.
-# A modern processor can do far more arithmetic per second than it can move bytes to and from
-# main memory (on a GPU, HBM), so what limits a computation is often its **arithmetic intensity**,
-# the FLOPs it does per byte it moves. The naive method writes the n × n scores to memory, reads
-# them back to find the maximum, writes the exponentials, reads them to sum, writes the weights,
-# reads them for the product with V: many passes over n² numbers for 4·d FLOPs per score. A fused
-# kernel reads Q, K and V and writes the output; the scores live one tile at a time in fast on-chip
-# memory (SRAM on a GPU, cache on a CPU):
-
-# %%
-tiling_diagram()
-
-# %% [markdown]
-# Counted op by op with `count_traffic` at n = 2048 (each operation reads its inputs and writes its
-# outputs through main memory; a fused operation counts only what it reads and writes itself). Quiz
-# Q5 is asked here, before the count:
+# several times faster (the time panel above). Quiz Q5 asks why, before the explanation and the count.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q5
 
 # %% [markdown]
-# **Q5** (predict, then measure; asked here, before the cell below counts it). Arithmetic intensity
-# is the FLOPs a method does per byte it moves to and from main memory. At n = 2048, one head of
-# width 64 in fp32, every method does the same `4·n²·d` FLOPs. *Predict* the intensity of the naive
-# method and of the fused kernel, in FLOP per byte:
+# **Q5** (predict, then count; asked before the explanation and the count below). Arithmetic
+# intensity is the FLOPs a method does per byte it moves to and from main memory. Count op by op at
+# n = 2048, one head of width 64 in fp32: each operation reads its inputs and writes its outputs
+# through main memory, and the fused kernel counts as one operation. Every method does the same
+# `4·n²·d` FLOPs. *Predict* the intensity of the naive method and of the fused kernel, in FLOP per
+# byte:
 #
 # - **A)** Both about 5: at equal FLOPs each method moves the same n² scores through memory.
 # - **B)** Naive about 5, fused about 500: only the naive one sends the n × n scores to memory.
@@ -348,7 +387,7 @@ assert normalize_choice(q5_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q5_answer, "06bb9d0aacef54a94ae77611165cd82d2c42ed1eeec049c198300a52a6c2cd68", salt="06/q5"), (
-    "not yet: for each method, count the bytes it moves: which tensors reach main memory, and how often"
+    "not yet: read the explanation and the op-by-op count right below this question"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -360,9 +399,26 @@ assert check_choice(q5_answer, "06bb9d0aacef54a94ae77611165cd82d2c42ed1eeec049c1
 # %%
 explain(
     q5_answer,
-    "sealed:cNTay5qDILsvpfVTu7MLNa3kpjrwzSQxn8k8KgKh6yJOZ21K866Yyrp8/C5WFahxbFVPqz7lZcZldXs8uKcmaapr+QWat7yBorcSDxHGAOHV8QmjPkyz6OTDQuU68j//QdwFLEKGdJBTk+nJBPIYTThCz13xIPzE5v4icSEOXVAqi6AcopgqhYRlQzysEZDmHTh1hD8+sIjMX+YcKtpjVMrFNG3EelI0ZdCt8bi3onWNrtyi8F7Qsx0rGLGobeQbMdAew+BqGQfTa5R0cO53PXAjgFq0UV331JPVRjQsP1O4vLHnZw5o5NmDpRovBZCBxw47h4ei+YkCKzjCgS+CwtEM6q4uabUomJ2NPmgJR8qlraS5V2pATSR1U9DVsglhQ3xp0R37Yq/QCN90A6Lvq2xun6ZCP3gmH25knXKPcDU1gl//v0DzwYbVSSS05so24PI8w9O8OTQe0yrxHv93rIKzg1Xg8lTDHQ8oZmr08hwKAregD0O1ipA1Kqcx2XWmtSSYFmjXG1IAgLLbI7aT2PfqFOlftL8l5K/N997B1zjaIoyWe+O06Db+aHBE66R6EVradcbsd8HG4D+oXvY+lk/wCoejcj+rPZ6cVXlgVsmx0lV9mW/NEDBpb3zIvAIdfNkG4HhCU1jy922xWRHmXSJYSotLVKuo/m0S2Z4kTQTupu46cshTpN1qvHih8nw3XXdAJvkfXAVd0sn81KYmHMEB8vWufM5cbFe6hpvaxiq5Kz4fsAx+7B9T1rCB8oa87a6YyUF67cGIwhSD3CedkeUe5gJETzmfETRNZ9lCyVGN95QWR1ZHw0ANIJ4UONlO1tKny9cW83rEKBYT/GNvmAcJw1BJPJoN+cxMQe1ghAJwvu/UH3fpoeSufUC2/ZriUwFsBkGHK8MAjSDjp3e0ktquEWpZLzdLn9doph2SIn09fRZkADlCEojwOIJGi7K0TteedJAkICZ6krcNGGCvU6NaCSsGIlEeEwIDer78zLThr6fliGP0j7ccSiCVIMa2S3uf67V0O0PlZSoe",
+    "sealed:DRj3lnAt4egm6PO5km1Fq7rjtnTqySlnlZlxLQ/p6zZCMGtL4uuFi6di/C5VUKQ5bREcvyP+dNA2IWB0sOYhJ/Im8kiGpqrTpqpWWwyDDOTPv12mPkz8+PyASKsusz7pANkQeFOcMY0SgvuKR78JVCJcmlG7dPzOtuEtZzxaHFwngOVRpIBricF5WiWrB5f9GnU5h2Fxp4jCB+YPKthiB/WDYGGFaE8udYWvpfyvsWSLrvrquQ3UolIxCrH9jzcaiQdQgel/DweWfttpNvqBSKmP8CojVwTF/a+lU3d+bAhaar1KoLj/5Nb023lfGNnAxkEuxqOBw60CP3KBk2Hb2NFBuO9vaZIKru3DbiUYCN2yraTxV2lRASpsENCOvBIrAilTzR2/JLjGAdQjUueo6zorkfRzNnl1WUo72F2Pej4jzGyz8g70joTJVDW1tYsK4PI8xZb/aWBacOn2syY/rJKvllTg/iWcUmRhc3ewuyReBre3RkC+w40jeeYclm+89i+bAnXB7NRcYmTLI7rKkbKrCP0U+7ck8vrX69LWzXuAZtLLd6qh9XK3b3AB4qV8ElDaa9y4foPHu2vNQaxr1k+Dd/rTYGvvPJ7PGj9wD5TwlBZ3nXTYGXQxNj2c/xETKOULpT5ZDwm2v2m4TwyjXmtHE9hfU7Ch6G01kIkvCU3WpvsvYMVTot1nvHGr6jl6XnVddOVJVhlB0szg3bF/R5VAs6e/dM8ZOF+4h9+UyDmuN3sB9R94qU1b1r2c8qD54a+OkDl6zMqC01yWy3XQlv0Z6g1EVy3WJw5MZ81Wz0vE4YRVFUAIl0ZZPtsQOd9SmMS23s1C9nDEJhof7Dlvm3gJiQMFWr0n24JZSL8kjRcwrL3TS3Hp4Ki4AkCx/IziZ01sC0mRK9wD3zGz8zH72Y2pFj5NLDdL1tw7407Kd8eFITMqEDABG5T2a8NOyq/6BdGBeJIkLzpjmLZUTGeoHc4OAzdSKUNXTSNCePvt0Pvk5Prp2DC3zuBGRG+3LdXiBdBe66h1P03sNzheXC/zpnqTnmpoFhbkxiuOfUpNlSGqzg1VfjohxNv4gUDnizx0qiK4vndVXnL42Ru5rlAtJ7xijFFwCaonqD3Vh35Zw6VYZICwkQagU0duC83+aj4LMCxgwe4tvMrqltLiAGOkBysxCT8y8cmBLRAZ3vyTfAt/T1tX0eG31SDB27lslLcjndhEILAsZD3rhveEGVO+y/3PEEA7xvvLx3Xd0aj/BFlZYUOu0rdkI8JsDbof7Dn1fErt7jm99LzKCR/W9T8vyCZYGS730Sd7Y1+DR3oVp04ZHy66FlnE2sHdtjepcDVTRudkfWd5P0Ci0WDv1JpbfkduyDsST8N9XLAwjeV1BivRAwylV8Ph17PZgoLJ+ESgFRRzPCn1IW184S+767nYZmBhCyD1PezWCiZKOMb0CWzRZjEmb8c9uhQ32myIn5i8HAiG/9hhtYqGwCY7JCIPL5NXRhxohr5rr99hN0Phpf0z+zL5pek1Dw==",
     salt="06/q5",
 )
+
+# %% [markdown]
+# FlashAttention's title says why: it is *IO-aware*.
+# A modern processor can do far more arithmetic per second than it can move bytes to and from
+# main memory (on a GPU, HBM), so what limits a computation is often its **arithmetic intensity**,
+# the FLOPs it does per byte it moves. The naive method writes the n × n scores to memory, reads
+# them back to find the maximum, writes the exponentials, reads them to sum, writes the weights,
+# reads them for the product with V: many passes over n² numbers for 4·d FLOPs per score. A fused
+# kernel reads Q, K and V and writes the output; the scores live one tile at a time in fast on-chip
+# memory (SRAM on a GPU, cache on a CPU):
+
+# %%
+tiling_diagram()
+
+# %% [markdown]
+# Counted op by op with `count_traffic` at n = 2048 (each operation reads its inputs and writes its
+# outputs through main memory; a fused operation counts only what it reads and writes itself):
 
 # %%
 n_io, d_io = 2048, 64
@@ -385,10 +441,13 @@ for name, fn in io_impls.items():
 
 # %% [markdown]
 # The naive method makes about a dozen passes over n² numbers: an intensity near d/12 ≈ 5 FLOP per
-# byte whatever n is. The fused kernel moves Q, K, V and O once (16·n·d bytes), so its intensity is
-# about n/4 FLOP per byte and *grows* with n. (A real kernel re-reads K and V once per query block,
-# which the count of one fused operation does not see; the FlashAttention paper shows the total
-# is still far below the naive method's.) Our online softmax moves as many bytes as the naive
+# byte whatever n is. Counted as one operation, the fused kernel moves Q, K, V and O once (16·n·d
+# bytes), an intensity of about n/4 that grows with n. That count assumes K and V stay in cache
+# while every query uses them. A real tiled kernel reads K and V again for each block of B_r
+# queries, which the count of one fused operation does not see: 4·B_r·n·d FLOPs per 8·n·d bytes in
+# fp32, about B_r/2 FLOP per byte (64 for blocks of 128) at any n, Θ(M/d) for an on-chip memory of
+# M bytes (Dao et al., 2022). That is lower than n/4, but still an order of magnitude above the
+# naive method. Our online softmax moves as many bytes as the naive
 # method, in small blocks: it saves the memory, not the traffic, which is why it is not faster.
 #
 # Set against this machine: its memory bandwidth (a large copy) and its matmul rate (a large
@@ -490,9 +549,9 @@ for name, out in (("bf16 state", o_bf), ("fp32 state", state_fp32)):
 
 # %% [markdown]
 # **Takeaway.** Exact attention's FLOPs are fixed; its speed is not. The fused kernel never writes
-# the n × n scores to main memory, so it does hundreds of FLOPs per byte it moves where the naive
-# method does about five, and keeps O(n) numbers for the backward pass instead of three n²
-# tensors, recomputing what it needs. Its running statistics stay in fp32.
+# the n × n scores to main memory, so it does tens (a real tiled kernel) to hundreds (our count) of
+# FLOPs per byte it moves where the naive method does about five, and keeps O(n) numbers for the
+# backward pass instead of three n² tensors, recomputing what it needs. Its running statistics stay in fp32.
 #
 # ### GPU cells
 #
@@ -559,7 +618,7 @@ method at n = {n_io} (counted), which is why it is faster; for the backward pass
 # %% [markdown]
 # ## Quiz
 #
-# Q5 was asked in section 5, before the count of bytes moved.
+# Q2 was asked in section 4, before the sweep, and Q5 in section 5, before the count of bytes moved.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
@@ -574,7 +633,8 @@ method at n = {n_io} (counted), which is why it is faster; for the backward pass
 # - **C)** Memory, compute time, and recall that drops for facts in the middle of long inputs.
 # - **D)** Memory, compute time, and model weights that have to grow with the context length.
 #
-# The demonstration: memory and FLOPs of one layer at two lengths (quality is notebooks 02–05).
+# The demonstration: memory and FLOPs of one layer at two lengths, the recall by position that
+# notebook 03 printed beside its own U, and a softmax over scores near 10⁴ computed two ways.
 
 # %%
 for n in (4096, 131_072):
@@ -582,6 +642,11 @@ for n in (4096, 131_072):
         f"n = {n:7,d}: scores {n * n * 32 * 2 / 2**30:8.1f} GiB (32 heads, bf16), "
         f"{attention_flops(n, 128, 32) / 1e12:8.1f} TFLOP forward"
     )
+print("notebook 03: Liu et al. (2023), GPT-3.5-Turbo, 20 documents, answer at 1 / 10 / 20: 75.8 / 53.8 / 63.2 %")
+big_scores = torch.tensor([1e4, 1e4 - 1.0, 0.0])
+print("exp(scores) as they are:   ", big_scores.exp().tolist())
+shifted = (big_scores - big_scores.max()).exp()
+print("max subtracted, normalised:", [round(x, 4) for x in (shifted / shifted.sum()).tolist()])
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -623,58 +688,6 @@ explain(
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
-# name: q2
-
-# %% [markdown]
-# **Q2.** A service runs one attention head with the fused kernel (SDPA) at 8,192 tokens and moves
-# to 32,768, 4 times the context. By what factors do the attention call's FLOPs and the memory it
-# needs beyond its inputs grow?
-#
-# - **A)** FLOPs ×16, memory ×4: every query still meets every key; only n-sized tensors are kept.
-# - **B)** FLOPs ×4, memory ×4: a fused kernel visits each block of keys once, so both grow linearly.
-# - **C)** FLOPs ×16, memory ×16: it computes all n² scores, so it must hold all of them somewhere.
-# - **D)** FLOPs ×4, memory ×1: tiling skips far blocks, and its on-chip tile has a fixed size.
-
-# %% [raw] jupyter={"source_hidden": true}
-# # BEGIN SOLUTION
-
-# %%
-q2_answer = "A"  # SOLUTION
-
-# %% [raw] jupyter={"source_hidden": true}
-# # END SOLUTION
-
-# %% [raw] jupyter={"source_hidden": true}
-# # BEGIN TESTS
-
-# %%
-# FORM
-from course_utils.tools.quiz import normalize_choice
-
-assert normalize_choice(q2_answer, "ABCD")
-
-# %%
-from course_utils.tools.quiz import check_choice
-
-assert check_choice(q2_answer, "9ebd7f47a0ead74cb302c0c48cba94db4a4671cb9728f5f6c44375887851d789", salt="06/q2"), (
-    "not yet: reread section 1's FLOP count, section 2's check against dense attention and section 4's memory panel"
-)
-
-# %% [raw] jupyter={"source_hidden": true}
-# # END TESTS
-
-# %% [raw] jupyter={"source_hidden": true}
-# # END QUESTION
-
-# %%
-explain(
-    q2_answer,
-    "sealed:TB2lL7SIp2fOyhuCV/Ac8F/SmyCJ3pD1q64lNq+8Ntk22thPg5+n9qbX5IifYU6KHG7Bl1yQH4v45D82jQXheGTkHT5YTTeUpt5dHQLe/MHCw8O+sRk5k4vk06J2A3CB2/JoCXhd93C1pcSJzj8Vy9rWU5+Sp+WiRfWWUEfH0bXx+6iQXiLyN5TeNFiZH69hYAR4JPYCGDrYjhHxGtVpO+OH+n5VSdY5M0XxPka3QrNxvYrrc5v4NLDXR1eWr+ZqqY/1NhUboSxtDL7Jgwco9SV5ClrnoOPqmJEexjyZ5KOM9v9Q/ozyWW8pRufk0+UDL8JQZWkA950bF12RWTqaUU3I8yM//zMnZHOCint1keNyRlb6w0N9pzi5FpgWQzRl+WoDHcR2KSZvybYovxVUrnVGu8BCyvL8qF5SV+MrY0YEuzmrtgdni5mLkwouqpcU4y5E/dq/sAZm8ggCncd/idhLiQ6sf33zKq3XGXlrTPoFC4/TSuSr4XkIFk8BWant7S4k93d74xheWW8BWNlfIsgn34ZxOtQS/yfzsuNHYyjhtp44VAX5VjuQV6Z284/pnIG55L2Y+k0fbPkIrKMJ/dLH5J6PhurMKxDstsBXBzKarsaJNv9ihHCFVLTtwxsadKJS3TGmnIWfxadOfg8f63hyNYr5lnGjXUtk4nBlqda7FyYrdukdJGRAWV3PlNF636a5PQ7kf/L2FcHu1cmlgXln38VUvvbKG//dDnURoMRvJZEUOzVJGl1VycdtjVbdYr0Hhiw8QzMXHAqYAP5z5xiHG/JugPniH1mTyeltpotGWZs5GSMfyMSiscViakPf2fnzFYYzgtMDHRwvfnXfI9NGhJgyvHk6SihoHB8wsPx9m77d+6lglHnVFtP4/6tFzMzqz9HsCeuo2pMDo13Z1X7AHx0PS0JtTDYPFFn5JMuKEzLlHnyqu26Ae3eWdJOjOlzCkkCOgKaRJdPLLg==",
-    salt="06/q2",
-)
-
-# %% [raw] jupyter={"source_hidden": true}
-# # BEGIN QUESTION
 # name: q3
 # points: 2
 
@@ -685,8 +698,8 @@ explain(
 # seen so far (`(n_q, d_v)`); given a block of scores `s` (`(n_q, b)`) and its values `v`
 # (`(b, d_v)`), return `(m_new, l_new, acc_new)`. After the last block the output is `acc / l`.
 # Start values are `m = -inf`, `l = 0`, `acc = 0`; you may assume every block has at least one
-# finite score. The visible check runs your update over three blocks, also where the first
-# block's scores are far larger than the rest.
+# finite score. The checks run your update over several blocks, also where the first block's
+# scores are far larger than the rest, in float64 and in float32.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -724,22 +737,22 @@ from course_utils.tools.quiz import check_rounded, fingerprint, unavailable
 _g = torch.Generator().manual_seed(5)
 _s, _v = (torch.randn(3, 12, generator=_g) * 3).double(), torch.randn(12, 2, generator=_g).double()
 _first = torch.zeros(12, dtype=torch.float64)
-_first[:5] = 100.0
+_first[:5] = 1000.0
 _states = []
-with unavailable(online_softmax_update, online_softmax_attention, namespace=globals()):
-    for _shift in (torch.zeros(12), torch.arange(12.0), _first):  # later keys larger; the first block far larger
-        _state = tuple(
-            torch.full(_shape, _start, dtype=torch.float64)
-            for _shape, _start in (((3, 1), -torch.inf), ((3, 1), 0.0), ((3, 2), 0.0))
-        )
-        for _b in range(0, 12, 5):  # blocks of 5, 5 and 2 keys
+for _shift in (torch.zeros(12), torch.arange(12.0), _first):  # later keys larger; the first block far larger
+    _state = tuple(
+        torch.full(_shape, _start, dtype=torch.float64)
+        for _shape, _start in (((3, 1), -torch.inf), ((3, 1), 0.0), ((3, 2), 0.0))
+    )
+    for _b in range(0, 12, 5):  # blocks of 5, 5 and 2 keys
+        with unavailable(online_softmax_update, online_softmax_attention, namespace=globals()):
             _state = update(*_state, (_s + _shift)[:, _b : _b + 5], _v[_b : _b + 5])
-        assert [tuple(_t.shape) for _t in _state] == [(3, 1), (3, 1), (3, 2)], "m and l are (n_q, 1), acc (n_q, d_v)"
-        _states.append(torch.cat([_t.reshape(-1) for _t in _state]))
+    assert [tuple(_t.shape) for _t in _state] == [(3, 1), (3, 1), (3, 2)], "m and l are (n_q, 1), acc (n_q, d_v)"
+    _states.append(torch.cat([_t.reshape(-1) for _t in _state]))
 assert torch.isfinite(torch.cat(_states)).all(), "no NaN or inf: exponentiate scores minus the running maximum"
 assert check_rounded(
     fingerprint(torch.cat(_states)),
-    "0a03826bd87a80e3ec689fbdbae5e51e259c781a01c7ef665475662eee0a4f22",
+    "5e993629aadbf80463ff1dfae735811ce0ad17b237f7966a63fc4aa31b6b2e5b",
     salt="06/q3",
     decimals=3,
 ), "not yet: reread section 2's update, and keep acc as the sum of exp(s - m) v without dividing by l"
@@ -752,7 +765,7 @@ from course_utils.chapters.flash import online_softmax_attention, online_softmax
 from course_utils.tools.quiz import unavailable
 
 _g = torch.Generator().manual_seed(6)
-_s0, _s1 = torch.randn(4, 6, generator=_g) * 4, torch.randn(4, 7, generator=_g) * 4
+_s0, _s1 = torch.randn(4, 6, generator=_g) * 4 + 100.0, torch.randn(4, 7, generator=_g) * 4  # float32, first far larger
 _v0, _v1 = torch.randn(6, 3, generator=_g), torch.randn(7, 3, generator=_g)
 _m0 = _s0.amax(-1, keepdim=True)  # the state after a first block, written out
 _l0 = (_s0 - _m0).exp().sum(-1, keepdim=True)
@@ -776,20 +789,20 @@ torch.testing.assert_close(_acc / _l, _all.softmax(-1) @ _v_all)
 # name: q4
 
 # %% [markdown]
-# **Q4** (predict, then check). The fused kernel never stores the scores, but generating text keeps
-# every past token's key and value, in every layer, for the queries still to come: the *KV cache*,
-# `2 · layers · kv_heads · d · n` numbers for one sequence of n tokens. *Predict* the KV cache of
-# one sequence of n = 131,072 tokens for a model with 80 layers and 8 key-value heads of width 128
-# (grouped-query attention, as in Llama 3 70B, whose 64 query heads share those 8), in bf16 (2
-# bytes per number). Store it in `q4_gib`, in GiB (2³⁰ bytes; the visible check compares it to 2
-# decimal places). The cell after the check builds the cache's shape on PyTorch's `meta` device (a
-# shape and a dtype, no data) and prints its size.
+# **Q4** (reason it out, then check). The fused kernel never stores the scores, but generating
+# text keeps every past token's key and value, in every layer, for the queries still to come: the
+# *KV cache*. Llama 3 70B has 80 layers and 64 query heads of width 128 that share 8 key-value heads
+# (grouped-query attention); its 70 billion weights take 140 GB in bf16 (1 GB = 10⁹ bytes). With
+# the cache in bf16 too, beyond how many tokens does the KV cache of a *single* sequence take more
+# memory than all of the model's weights? Store it in `q4_ktokens`, in thousands of tokens (10³),
+# rounded to a whole number. The cell after the check builds one token's cache on PyTorch's `meta`
+# device (a shape and a dtype, no data) and prints the crossing.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
-q4_gib = 2 * 80 * 8 * 128 * 131_072 * 2 / 2**30  # SOLUTION
+q4_ktokens = 140e9 / (2 * 80 * 8 * 128 * 2) / 1e3  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -801,18 +814,22 @@ q4_gib = 2 * 80 * 8 * 128 * 131_072 * 2 / 2**30  # SOLUTION
 # FORM
 from course_utils.tools.quiz import real_number
 
-assert isinstance(real_number(q4_gib), float)
+assert isinstance(real_number(q4_ktokens), float)
 
 # %%
 from course_utils.tools.quiz import check_rounded
 
 assert check_rounded(
-    q4_gib, "3c899a14e6fd64bcb9f611f7628c27b0b920e10b9fc58a28ca685c954676331a", salt="06/q4", decimals=2
-), "not yet: a key and a value per layer and per key-value head, 2 bytes each, and a GiB is 2**30 bytes"
+    q4_ktokens, "54ad9f6ac8c1ff52de286830ba328a8fab8ef7f7513c56b8970d7b1b8c85c7f2", salt="06/q4", decimals=0
+), "not yet: list what one token adds to the cache, layer by layer and head by head, and in which units"
 
 # %%
 # HIDDEN
-assert abs(q4_gib - 40.0) <= 0.005  # half a unit of the asked second decimal
+from course_utils.tools.quiz import check_rounded
+
+assert check_rounded(
+    q4_ktokens, "54ad9f6ac8c1ff52de286830ba328a8fab8ef7f7513c56b8970d7b1b8c85c7f2", salt="06/q4", decimals=0
+)
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
@@ -822,12 +839,13 @@ assert abs(q4_gib - 40.0) <= 0.005  # half a unit of the asked second decimal
 
 # %%
 explain(
-    q4_gib,
-    "sealed:zcMhI8ob8/bmD0SwfFuh2Uj/vGaRPdVX/wg+4Uu2Ry2KIN4jv/dq+m0l4JJL5DkWpsPvM1sS8DdLH0JWgNcrurs1nZw6v3JxzPpCL2bWVMfEJr99Pz7tRZnuM0hXjGNNJo4Zzil6DfJpEu9AlMBYs0a4trK2sRm87ssrQpCK8C0o53joDQNJ9S34m5AfKpOWhoEedl0GutevOoWYwi3Led7bGP70gGajT2FGuZuQpLOaWD854Xje8msZpwPqk18mZXB+Q4x7JS8sPJgzQg115CSwG5Firn76g+ewldgXMYTFJunXcMyhoLXdf4pkupPeSPUU+s6Ools2yfHrpaOX3afIutg051gEZ2t/+ryOv9iy/Dxp2MHWZmDIj3gVRNWzId5whXmnmT5+6+fKf3yx3T5BcQEfLaZEvXqCGrAm5IJt8MTwav0H63kObJUGOmssYmmonnB6FaDxS6p0Fp2EHnWMIhZsCP3iMZAWZUKI4ejpaBqvLN3dDOS+jL+2UB1KxG56gspWHA9tag9F1HoLrPWPQo7DktMzPNRi+wQ/Zxs8H07jSFPMmmnko6q47CPBIwG6pasGzCVtdZlK30jge7VfH4QW54eQELhvwag+ZSWiYAVRTb8Z+AiXH4o5ks0iUdlOE+CM0unf9nngCLvTg+UsgaA2NH9WL1Sf1BEhVt1zynjaZH8uqg8l2RKGgYK93ugZUn68AFin5gbBvod1YnjwoGgu3gelREoHySsd1mWo4xjyKv+RFeCEBeNDzZVAbLSmAtcVHKcR2uUusZ15GUUjxco32mDvss2Yzu02jBLLkZv00t5A",
+    q4_ktokens,
+    "sealed:N44216LMSgduKebtT/Q8qKyycBiMiX8osz41g0RQYU7ILdrdklcXetSKdwoaN0yepnHF/wNEF7OqFER+aTmCK0MSCHpmFyWZz0wutKqUMrOHwHW+9NNoSHdiJUHtQhluecLTaqFhMQacCHPOq1MrkGlDY3UIhymtRn0EToE8GR7+Si0a6nVc9Ue3tG7caycwKSmvnWSCvsDNgGqWFkLVh+y4RzSlMkK6H90qi1t8Zfn60/CFwIksA5jYrCVDO3FqrJhadWVcqoS7CHyuYpZFBfQ5iqkm6rOehLkPMQIM6fCieQC3pRxmBWknpiw2Dz89DfDrLAScQmOGThmwlNUBny1HTDjQEx/tyVct+W/RiO5wqV47L9URi3JzgM4FvlxXnWyQYq21iO9VbxsF/svVr0dPHwE9PHAFrbPjl//nbY6xawP341he3dfX36MEjZ9yHybmhDunB8pLbAYnK0YtZvD4LijW47FyocjRTylWxh9zqI9yFhmVm4YcKnj1p8WrmGB74T8LvSMeWfkkdTnR+8mW90ztoO4GBlyfPt8QQnzl/baTAC0oUOpb3bos4+9CoaROJdeZhdITohrZEcWAnrlNBNzVeJpSuqj9vWOyxX9M5Pqq5QRpP97A2qkTpINKyIEw+f2x4ty1wMIIFXLBOl2b65uxecaKEwMl2GHYuCiJr9GPLmVvlsPUBbHPDQsrDnfCFjnQfvgITtLlUv06h86uBV6EnyTR/UBJvUqh5ZOoBuSFYZJ/mB8GrgmNqlFy4clCynschvtYxJLVbeMuMDNPAonaJNeIRqT7UqRGG5Etty0Gapt5guXD/bLpHgGN1vVVl+uHBZffIqx7AQ3aA5Z3LpJaZGyOgd6ch83qOwYe9tWLa/PdALAw3zl3UO+JI7b8wHCWvecsNaWLlvsdXWDa3XIQJLKzCaEu18Ri8+3fpiuwsrXidpG9Q7xg8ZzwshFzOs4uEjdURULWYwW3eUDnC77jPkU4aZLYbs+a9Z30fzA3yOYto7MMuMh/7ebs1aRnBMwvk2W9tkew70icQ1zB8g9jdenlLQ8yBqBOll+faVAV/KydqYw0y8FgK/al8bjwbqXtay8Lk8INW9hOAv+eykPJnpv0pY6jEaG2HDDVijYpnigL6GD6zQoaGIkXeMtJ/+A/+5nEZmpwlyKP9kTCUQJc1V8dBarbedhr1QUkcfb8/PWcnuvN1CkWXZPeSQUioX4=",
     salt="06/q4",
-    decimals=2,
+    decimals=0,
 )
 
 # %%
-kv_cache = torch.empty(80, 2, 8, 131_072, 128, dtype=torch.bfloat16, device="meta")  # layers, K and V, heads, n, d
-print(f"the cache's shape holds {kv_cache.numel() * kv_cache.element_size() / 2**30:.2f} GiB")
+one_token = torch.empty(80, 2, 8, 1, 128, dtype=torch.bfloat16, device="meta")  # layers, K and V, kv heads, 1 token, d
+per_token = one_token.numel() * one_token.element_size()
+print(f"one token's cache: {per_token:,d} bytes; it outgrows 140 GB of weights beyond {140e9 / per_token:,.0f} tokens")

@@ -65,8 +65,11 @@ CASES = {
         ],
     },
     "q6": {
-        "right": "q6_weight = 0.4269",  # asked to 1 decimal: 0.4 (with the copy queries, 0.4067, rounds alike)
+        "right": "q6_weight = 0.4269",  # asked to 2 decimals: 0.43
         "wrong": [
+            "q6_weight = 0.4067",  # the TRIGGER (copy) queries counted too
+            "q6_weight = 0.4248",  # from position 63, not 64
+            "q6_weight = 0.0771",  # the median, not the mean
             "q6_weight = 0.97",  # the training-length value: no change
             "q6_weight = 0.0072",  # uniform attention at positions 64-255
             "q6_weight = 1 / 256",  # uniform over the longest row

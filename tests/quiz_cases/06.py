@@ -24,6 +24,11 @@ CASES = {
             + "    scale = torch.exp(m - m_new)\n    p = torch.exp(s - torch.where(torch.isinf(m), m_new, m))\n"
             + _L
             + "    return m_new, l_new, scale * acc + p @ v",
+            # unshifted exponentials: exp overflows past ~88 (float32), ~709 (float64)
+            _HEAD
+            + "    scale = m.exp() / m_new.exp()\n    p = s.exp() / m_new.exp()\n"
+            + _L
+            + "    return m_new, l_new, scale * acc + p @ v",
         ],
         "cheats": [
             # section 2's update from the course, its normalised output turned back into the accumulator
@@ -40,13 +45,15 @@ CASES = {
         ],
     },
     "q4": {
-        "right": "q4_gib = 40.0",
+        "right": "q4_ktokens = 427.0",
         "wrong": [
-            "q4_gib = 320.0",  # the 64 query heads instead of the 8 key-value heads
-            "q4_gib = 20.0",  # keys only, or 1 byte per number
-            "q4_gib = 80.0",  # fp32, 4 bytes per number
-            "q4_gib = 0.5",  # one layer
-            "q4_gib = 42.95",  # GB (10**9 bytes), not GiB
+            "q4_ktokens = 53.0",  # the 64 query heads instead of the 8 key-value heads
+            "q4_ktokens = 854.0",  # keys only (no factor 2), or 1 byte per number
+            "q4_ktokens = 214.0",  # an fp32 cache, 4 bytes per number
+            "q4_ktokens = 459.0",  # 140 GiB (2**30 bytes) instead of 140 GB
+            "q4_ktokens = 417.0",  # thousands of 1024 tokens
+            "q4_ktokens = 131.0",  # the context length of the old question, not the crossing
+            "q4_ktokens = 34180.0",  # one layer only
         ],
     },
 }
