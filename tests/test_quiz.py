@@ -474,3 +474,16 @@ def test_unavailable_blocks_any_course_code_and_fused_attention() -> None:
     with unavailable():
         assert torch.softmax(torch.zeros(2, 3), -1).shape == (2, 3)  # PyTorch's building blocks stay
     assert clone(torch.zeros(2, 3), torch.zeros(1, 1)).shape == (2, 3)  # restored on exit
+
+
+def test_unavailable_works_after_transformers_submodules_load_and_blocks_scipy() -> None:
+    import numpy
+    import scipy.spatial.distance
+    import transformers.models.llama.modeling_llama  # noqa: F401  (makes `transformers` a lazy module with Paths)
+
+    from course_utils.tools.quiz import unavailable
+
+    with unavailable():
+        assert torch.softmax(torch.zeros(3), -1).shape == (3,)
+    with pytest.raises(RuntimeError, match="not available in this check"), unavailable():
+        scipy.spatial.distance.jensenshannon(numpy.ones(3) / 3, numpy.ones(3) / 3)

@@ -474,18 +474,23 @@ def _blocked_code(function: types.FunctionType) -> types.CodeType:
     return scope["outer"]().__code__
 
 
+#: Libraries whose (Python) code a student's exercise may not run: finished attention, RoPE, divergences.
+GUARDED_LIBRARIES = ("transformers", "scipy")
+
+
 def _guarded_folders() -> tuple[str, ...]:
-    """The folders whose code a student's exercise may not run: the course's package and Hugging Face's."""
+    """The folders whose code a student's exercise may not run: the course's package and `GUARDED_LIBRARIES`."""
     folders = [str(Path(__file__).resolve().parents[1])]
-    spec = importlib.util.find_spec("transformers")
-    if spec is not None and spec.submodule_search_locations:
-        folders += list(spec.submodule_search_locations)
-    return tuple(folder.rstrip("/\\") + os.sep for folder in folders)
+    for library in GUARDED_LIBRARIES:
+        spec = importlib.util.find_spec(library)
+        if spec is not None and spec.submodule_search_locations:
+            folders += list(spec.submodule_search_locations)
+    return tuple(str(folder).rstrip("/\\") + os.sep for folder in folders)  # a lazy module's may be Paths
 
 
 @contextlib.contextmanager
 def _no_library_code() -> Iterator[None]:
-    """Raise `RuntimeError` on any call into the course's code or Hugging Face's, or PyTorch's fused attention.
+    """Raise `RuntimeError` on any call into the course's code or a guarded library's, or PyTorch's fused attention.
 
     A profile hook sees every Python call (this module excepted, which runs the check), and a
     `TorchDispatchMode` every aten operator whose name holds "scaled_dot_product"; both are removed on exit.
@@ -549,8 +554,8 @@ def unavailable(*objects: object, namespace: dict | None = None) -> Iterator[Non
       built-in functions such as `torch.nn.functional.scaled_dot_product_attention`, whose code
       cannot be swapped.
 
-    - and, whatever `objects` holds, any call into the course's package or Hugging Face's
-      `transformers`, or to an aten operator of PyTorch's fused attention (`scaled_dot_product`),
+    - and, whatever `objects` holds, any call into the course's package or a library of
+      `GUARDED_LIBRARIES` (`transformers`, `scipy`), or to PyTorch's fused attention (`scaled_dot_product`),
       raises while the block runs: a student's exercise may use PyTorch's building blocks, not a
       finished attention.
 
