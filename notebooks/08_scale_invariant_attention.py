@@ -469,6 +469,63 @@ val_se = {
     for n in LENGTHS
 }
 
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN QUESTION
+# name: q1b
+
+# %% [markdown]
+# **Q1b** (predict, then measure). The trial "SI + p-RoPE, 3 of 8 turn" is scale-invariant + p-RoPE
+# that keeps only the 3 of each head's 8 RoPE frequencies that complete a turn within the 64
+# training tokens. The next cell prints every variant's loss on the same characters at 64, 256 and
+# 1024 tokens. Predict this trial's loss at 1024 tokens against its own loss at 64.
+#
+# - **A)** More than double, like plain RoPE's: any rotating channel takes angles past 64 tokens
+#   that training never showed.
+# - **B)** About the same, within a tenth of a nat: angles that complete a turn within training
+#   repeat at every longer distance.
+# - **C)** A few tenths of a nat higher: the transform holds each range's mass, but the three
+#   rotating channels still drift.
+# - **D)** Higher than with 3 of 4 kept: with fewer rotating channels the model has less position
+#   information at long range.
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN SOLUTION
+
+# %%
+q1b_answer = "B"  # SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN TESTS
+
+# %%
+# FORM
+from course_utils.tools.quiz import normalize_choice
+
+assert normalize_choice(q1b_answer, "ABCD")
+
+# %%
+from course_utils.tools.quiz import check_choice
+
+assert check_choice(q1b_answer, "77b8fb46b1d6cf6891d40eedef6e700183e6910bacd755a3eaea3acdca7ac9f6", salt="08/q1b"), (
+    "not yet: reread section 3's description of p-RoPE and of the trials"
+)
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END TESTS
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END QUESTION
+
+# %%
+explain(
+    q1b_answer,
+    "sealed:8dWWmXMbyC5a/VzW+R0iHFcxJklBzkc/SX03/3DSTcUD0jICCGWJLwi2tDF/D0ort5duSj9dQSSZKx1jNBU94mTyFxAh3DCeoHeuC/agZJoDYysq+qU0ht6pgnZngLjcD/3jQxKriNNluwIDLvN6IAQbvW3O1m9iKpF8B+ENu+iuyc1Yygj1Al4zmgaH4V8WIcZs7WC/XBc0KO4L+KyeVgX/NNx/BddC87fjDW+abB3EluQsIOQKi66JQTwKhDvJsD9HMxs42U+3eSTgPJtA+lNabvauAH1bbyBELMovl1zP1wA+8JCTWuWgCWMyrl6WxgbaH1sLPNLOkzqPaL8W/v7zdKSLCA06uC4p9Z+x+bCWHRWd8BsR/8x01EE90tQ9cHZQPZpc4AA1IFHI/qHNpGchuwlWQ9SL3Tyhh/gc1ABE4tAqZWiUeDEoGACMWC1mJ06fkN8pq/QEjLaI+VxX4XaTq7Wf0IavuL8fKMpkVZugVmNtEQQ9E9RCDUy51CsflGFP+Y4DoN1SRYVoaGVPqqBSKPNaooW96LFhmKxftKNJbCgT0iTPR7Li73CF7tPny1mIBvRB/HwdttzWji0j1ajyFNFrGPCqHofM5pl5+BNRO5BSPlMH0IVy2+ewpMXTuBx5lHkKSMOoUECxOM31JC7/694tCc7nAV5veIgEf6F6xwSrrhYT2Bg1ohybxhsqV8fnDY66qi7twvBL3CGXQN1y55D2XBxBSbo0UJ4lhBEj5fHi+D0B7zPz8os17moLK3KKusyqGaX5rCu/zFKfxl7wc7u7QQIkbh92d5cKZANdCSG3kFCMXu9AiYPyvyhEXT5CCQSpKLOcrGhoBVPB3Qxei2diRz+P+TZt/0xuE7GiAHqAiZgMJzDy2xXDo2WyQBxD2W5xEHGbjU3Sl5q95H6JKq5TNOHU/ECj4mOaev3DvT84M7UhS7LQGIEgX58tovYXDk/yp7Kr99PpKPhB+iNgH4i5lci/FtVkTCyMcrgYgJTeiZbrRQvGiPjjOFQJvmMfVNzk3AOaYLg3yOHTEshJLlrmWqVSqsM168CRxj5z0wwL",
+    salt="08/q1b",
+)
+
 # %%
 print("Loss (nats per character) on the same 32,768 characters: mean of 3 seeds [seed range] ± SE over the 32 windows")
 print(f"{'':26s}" + "".join(f"{f'ours @{n}':>26s}" for n in LENGTHS) + f"{'paper @4k / 16k / 64k':>26s}")
@@ -774,12 +831,12 @@ keeping 6 of 8 frequencies the transform does not rescue RoPE's unseen rotations
 # **Q2** (seed 003). Which two conditions do Anson, Wang and Aitchison propose for effective
 # long-context attention?
 #
-# - **A)** The total attention on each key is the same at every distance, and a query's entropy grows
-#   like log n, so that attention spreads over the new keys.
-# - **B)** The total attention on the first L keys stays what it was in training, and the attention
-#   on the keys beyond L is spread evenly over them.
-# - **C)** A query's total attention and the entropy of its attention both stay what they were at
-#   the training length, whatever the context length n.
+# - **A)** The total attention on each range [t, 2t) grows in proportion to its width t, and the
+#   entropy within a range grows like log t, so attention spreads over the new keys.
+# - **B)** The total attention on the ranges [t, 2t) within the training length L stays what it
+#   was in training, and the attention on each range beyond L is spread evenly over it.
+# - **C)** The total attention on each range [t, 2t) and the entropy within it both stay what
+#   they were at the training length, and no range exists beyond it.
 # - **D)** The total attention on each range [t, 2t) is about the same for every t, and attention
 #   within a far range is about as sparse as within a near one.
 #
@@ -826,7 +883,7 @@ assert check_choice(q2_answer, "4cad7559422ed3c5853dc2d02ee9167b730490dcb75ec255
 # %%
 explain(
     q2_answer,
-    "sealed:AdoTdNY4maON5rn3Zya2mIO7eUC9T+XJVKEAQ7zxDLfNil3cJOfLjCC439vl/QXFFwKqKhY9VpW54/NE5x7pQ41Lfl+38NlhTusntSxZdkTSUgIPrRXsQMdLWXJi61YswuD1/nfucA3p05bPSfjp/G98S4KxJluSTGYv5XZIluWuJJa+Qq8QadyCuWlhg0StVrjMN2fq/o/j+lxgi4G12gbSfjA0PUzOtlngf8fGi1wIbQiWoTNDYhWsZ8ZbkKlhGxtr9J2tsyd7tPpQwwgg9NiLZm8gcMx+dbZZQLRZn399C6jYtvExYMublxIRlrliY8TPyfdCNJzNUBe67ozLgI2ugLQMGLrmby1f2cLwXdC0gr7uHqr0u2GrdoT2TB4VGRd3INkQjAaP4INw6VdzUCfYiJwys0qGyyXdZdSU28kgdRjuBZYHz90MLIVU4nRXYnFZGK45AyrDzC0+cngM9Nj9bNmBzSSMzx0lFzaiP/QDcZhEIji4xVaUjHKkDxlfCSWO72ck/FUc6PQye1JBrj27fDy8f/iBjlzKWPzlveziPvB9vo7RU682b27q1GNUPvM4cREAwtGBPBKWa2DP60NrDlDxNMdttyt6YqaQLd/75HYJj365Ho1Q5s0gZEwk9SH+C5FFczxq5PfcS0Ni5dD5cdmp9q+FQseyHuc6hfltgJzovilSd+v7OBT1W5i0ml1driHqUC5LCjBFPwHY1ElpIoMXyZYvSOYDk9/R08u/rfORE/YfsETL3dQtY+Vuk7DrikK+JdjPEvGFfY8EA6PKkVcaaRJFrMVnzYvS51HkYlBdBqeByxsz/NurzPSTzwN7OypBtvfE7Nnen0RMcRqwoMPhEtFsuspi/zDkJJ3SVkjrfNaN2QiyJJKocknA4Hy98yWGMBvVnQ2Ib0D9p5c39cokHn6gJcNz4TpKQs0i6mkyCm2TH9eg1pUDRYSOS7YH/IUDFV8KXOAOTs0A51dThuwjHGMyOvHDaL0muAM8QruKdWdqQhOeNMVN06bJkCOYxM6KWG5mDq84w92y1+c5LrYW3OFPu8IYVwOVhuskAA==",
+    "sealed:+FCygg732fd1rs8vhUwIv4O7eUC9T+XJVKEAQ7zxDLfNil3cJOfLjCC439vl/QXFFwKqKhY9VpW54/NE5x7pQ41Lfl+38NlhTusntSxZdkTSUgIPrRXsQMdLWXJi61YswuD1/nfucA3p05bPSfjp/G98S4KxJluSTGYv5XZIluWuJJa+Qq8QadyCuWlhg0StVrjMN2fq/o/j+lxgi4G12gbSfjA0PUzOtlngf8fGi1wIbQiWoTNDYhWsZ8ZbkKlhGxtr9J2tsyd7tPpQwwgg9NiLZm8gcMx+dbZZQLRZn399C6jYtvExYMublxIRlrliY8TPyfdCNJzNUBe67ozLgI2ugLQMGLrmby1f2cLwXdC0gr7uHqr0u2GrdoT2TB4VGRd3INkQjAaP4INw6VdzUCfYiJwys0qGyyXdZdSU28kgdRjuBZYHz90MLIVU4nRXYnFZGK45AyrDzC0+cngM9Nj9bNmBzSSMzx0lFzaiP/QDcZhdKy7rll6XySK7ARpDWyGC8ilv7UMc6KBgf0pDuWPoOCKmb+2HzU3KWPzluejmd+08oISXSqMkZGnpkXMRPfc3OB8BkJjXLgiGKGyG9VZhBUC0bI94+yxyfqaRI9fo7GRR32T3XIpBp88hblAk+W/8DppDaTxo47zSXRploZW4edz7t7PESc6jH6g9lbc5ioS86iZFce6odg3xUpjm1l1criSvQC5QXjlOe0XQ3A95P5JFx5IiDf8ejtjWnZ+26KGDGPIV/lSD389jYP51jaylxlmgLJ3QXfnQfYFNJOvb2VFVYx9Kvtl7xtiT8lfkLEVWBrzVnwE3ss+r3LuSzQN8PTdRvu3O5pveg15UNAjyoMPhHIVQt48k9S35NNTqH0zgdoXO2RfiJIKiJ0mI5Hy+5y6TLE+GyhCTcwH05pUr9dE4Ezume4J7+3NFS5Ru42I7GXHBE5G83IRZW4OdA+Ib8cAEAh4OHfseQtlI8lBTnfZmSH8le+zCdbItuBg2WbCaPTYvQRHbJddBnayGgC6RxMadVnFmCb0/yt/hhK8ra7Me2vJZ5cIUSk2ElfYiV8+xwPadJEzVFyAQjAHPx27VfDpXpbHYTwNdVXrVSiLjKAh7AHJNsnbD0zFY/SsEKvKUqGZ3pWBhQHEK8Te9xI2BRdtILWoegJqdOMPyasKqEhVnqnzRFzkdlM3AlzTLalU=",
     salt="08/q2",
 )
 
@@ -835,8 +892,10 @@ explain(
 # name: q3
 
 # %% [markdown]
-# **Q3** (predict, then measure). Why can a *position-dependent* transform of the logits help a model
-# trained on short contexts work on longer ones? Predict it before the demonstration that follows.
+# **Q3** (predict, then measure). A *position-dependent* transform of the logits is meant to help a
+# model trained on short contexts work on longer ones. Under the scale-invariant transform, how does
+# the share of a query's attention on the near keys (those within the training length L) scale with
+# the context length n? Predict it before the demonstration that follows.
 #
 # - **A)** The near keys' share falls like 1/log n, not like L/n: each doubling of the context
 #   adds about one range's mass.
@@ -903,10 +962,10 @@ for n_keys in (256, 1024, 4096, 16_384, 65_536):
 # name: q4
 
 # %% [markdown]
-# **Q4.** Section 2's fold test asks whether a function of (i, j) splits as x_i + y_j. Carry it over
-# to the additive terms. A fused kernel takes only q, k, v and a causal flag; before calling it you
-# may rescale q and k and append channels to them. Which of these logit transforms can it then run
-# exactly?
+# **Q4** (predict, then measure). Section 2's fold test asks whether a function of (i, j) splits as
+# x_i + y_j. Carry it over to the additive terms. A fused kernel takes only q, k, v and a causal
+# flag; before calling it you may rescale q and k and append channels to them. Which of these logit
+# transforms can it then run exactly? The fold test after the question measures it.
 #
 # - **A)** Log-n scaling alone: a bias that depends on the distance i − j, ALiBi's or m_t, needs a
 #   bias matrix or a bias function, and the kernel takes neither.
@@ -1151,7 +1210,8 @@ with unavailable(
         _s = torch.randn(_m, _n, generator=_g, dtype=torch.float64)
         _out = transform(_s, _tau, _start)
         assert tuple(_out.shape) == (_m, _n), "a tensor of the scores' shape (m, n)"
-        _parts.append(_out.double().clamp_min(-50.0).flatten())  # -inf (a key after its query) -> -50
+        _out = _out.double().flatten()
+        _parts.append(torch.where(torch.isneginf(_out), torch.full_like(_out, -50.0), _out))
 _places = 3  # the fingerprint's rounding (an exercise, not a numeric answer)
 assert check_rounded(
     fingerprint(torch.cat(_parts)),

@@ -794,20 +794,75 @@ explain(
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
+# name: q4b
+
+# %% [markdown]
+# **Q4b** (a harder follow-up). Section 3's map-reduce stays well below oracle retrieval at K = 64.
+# What would its reducer need for map-reduce to come close to the oracle?
+#
+# - **A)** More chunks of fewer pairs each, so that the chunk holding the key is shorter and the
+#   model reads it more surely.
+# - **B)** A deeper model, so that the chunk holding the key is misread less often and its answer
+#   wins the vote more often.
+# - **C)** Summaries that keep each chunk's whole answer distribution, so that the reducer can add
+#   the probabilities up over the chunks.
+# - **D)** Chunks without the key answering unsurely: a model trained on chunks that lack the key,
+#   or given an abstain answer.
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN SOLUTION
+
+# %%
+q4b_answer = "D"  # SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN TESTS
+
+# %%
+# FORM
+from course_utils.tools.quiz import normalize_choice
+
+assert normalize_choice(q4b_answer, "ABCD")
+
+# %%
+from course_utils.tools.quiz import check_choice
+
+assert check_choice(q4b_answer, "a5371381b3c238241a11d0c83c18e8dbc33a4f05d5311c98c0f1c5cbb5bc9528", salt="09/q4b"), (
+    "not yet: reread section 3's confidence histograms and AUROCs beside its accuracies"
+)
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END TESTS
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END QUESTION
+
+# %%
+explain(
+    q4b_answer,
+    "sealed:vx4jpdDYcCcq/eYycmeUHe3AZ4keta0L8hJ1k3FDz1odySHHHH6Shp7svTjxLBXTEh8ktz/bZX/wcCqUWfeVYUaBgrVmtn2+QzwL0386hpiy5zUOBC2IoC12qSUtIIJXoSlQFtIvJ1vdG1n9SDAsiQYIyqw+cj9uFonXGupn3VDAW1MeCCyg+pf7AfopcEMimkoE9U1kknn6eEvorvlpZkJ+lHzhzAdOxQKPLSt/i6/RmLIOi0HLud4GoxG6ebSLJv5Bgxum8vhnl11JGr3ndmuEjL/IvggmfO2PMpGosQ+RjF3+oB/OQcypje8VcwOy81RD5+Mhhxaft58Uad37Ng6V14FvWSqn9DxAbw5tScnyjfvQHnGPdu/xLOd/VZX0ZZ4H3fynCcdlrsyOJjugbLd53WDbLy7Ow0IdhueeRgWtdsLURUSe8UGUM0cvOrOYM5zNbGEoaEnxvEu8UUVIPJK4tQ9JTQH4Z6Qlq9I7avquqDTK8TJhpg/5c4haNLoyzVnPnUIKuhUHgSVn+hpgJjkDR2AeFsLHX+UCDAXHjDw+5lApMuTj9bLr7kOvmPOcRAxV3G6Tzwi6Lv8fh7n5F+nhHhAZqGuq92B/btiKToFoXi+5fL9Je9a8PkkuKcIZPVWFH3Kbm7v8pHWW5wzj3O190OJ9MOvvFPGhDrrfXwblrkgLBlmkXPMR5NkK28EjLuAjHhAymzCOSrF4yoKNnqgsoC3K7lBNqHd/tGZBm9c3sAtCau3bjWkjwjMJtEb1QqViJ25m7sTSzB6RKVJdwKiMaffa06SDhN9MdZO61YbVpS4deiw+UE0bC7XTD3UZBx28tYUc0rV9Wds9U2BeXZpkxivA0A3jv5LM/GSKKv8uisqdakb6fQ8SdhT2gg7SZxRaqPf/KkxxCP1hfMdWk5G63DTaU3JT9qhIpUj0Jt7hEGakJQNQzUlUO1/GTuxxGdU+4wL4wJMGK4jdbmdReUMnEfEfe27q56EU+dxMdfq/WRbAyfmobN7qLHStkh3CNnnI6yDs84rj9aE4PuOQSsJ4fOLqvgj/yoJlrPXiprTsJXiHAxydkj1vE0hJb2FYgbM6/C8uacZy4Xu/0HRN0imlDtcffrqlMM1cgBUoUAFNFH3kR1BgFrWuscDQC7nyqNaoMK0adsu1ujUAi1Xz4MNTTpi8bIwa90I7MdaD8F/cGKiOhEkD1gTvdgpMXgBuoqTLJRQOnfyY70jVepGrhFYH8uY3zniVa6s4+tr2MvbGfb2OPF+SRaCMwXjwj6aQmfqZ0mQbKo4ImMqYC5OfV8hDGQ5lVfcS4yiQmdeOIz1879anb/rou2xmh/o=",
+    salt="09/q4b",
+)
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN QUESTION
 # name: q5
 
 # %% [markdown]
 # **Q5.** Section 4 counts every FLOP. Map-reduce attends 2,520 (query, key) pairs per layer
 # against the full context's 8,646, yet its total FLOPs are only a few percent lower. Why?
 #
-# - **A)** Map-reduce pays for attention twice: once to map every chunk, and once more to reduce
-#   the four chunk summaries to one answer.
-# - **B)** The causal mask already halves the full context's attention, so cutting it into chunks
-#   saves nothing more on top of that.
+# - **A)** Map-reduce pays for attention twice: 2,520 pairs to map the four chunks, and as many
+#   again to reduce their four summaries to one answer.
+# - **B)** The causal mask already cuts the full context's 131² pairs to 8,646, so cutting it into
+#   chunks saves little on top of that.
 # - **C)** Most FLOPs here are the projections and the MLP, paid per token read, and map-reduce
 #   reads 140 tokens to the full context's 131.
-# - **D)** Map-reduce first runs a retriever over every chunk, and the retriever costs about as
-#   much as all of the attention that the chunks save.
+# - **D)** Map-reduce first scores all 64 keys with a retriever, and that costs about as much as
+#   the 6,126 attended pairs it saves.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -846,3 +901,185 @@ explain(
     "sealed:qpbKtx8yhu2A3/usBtkD86lL2yNj/ldKn1WtYW/qfRgPQRjd1x+XPLrPvozCVVYKeyVO61kccHyQg5DuXywuFvv3+Pt+37HI7BSHTWuuA3/h6mdD4b1xlyOCRgNGeZwei8UTbjwn7C6bru8rUHEO5wmy/XE/WmqOUs+NIhLX52hAKeQBuDH7WiiFxTZ0iJ7jvJ7uBi/gWk7VVw+nstXggDmFdoL7BF6f5RW3y1Uu7UpUOAaqzOzj5dhCAl7u9k6StdJWdPE3195wR9tKRvwtadTPJQQOoW/35zamMe8902fki2iZBS5ArjvYrrs7RSDdTlgyWu80eK6V0jqeWcMCtrWmpjs1jtQPaUrnp/fA+Tb2pklviApyCfBXbS6cK/hptD199FQG4KdUD4s2qoepY8eKCsWzSksN3voGKIyLza7G4tGvbhzxa0oz8VTPO71j1aqawweJUj1hXbmRRsnrKU2RUZx0g1lbg4NIso3Denn9lBGBkBJx0A7MDkfjNAUmGV0GTMKIBZEfi73JhAohoU/OanBPqBQQ020JqZFnUp2xjcE1iOqawx6KKLxenGlYvW+w7TXUcQotjWO+5LECfJRZQYzmS9C93VBUi5NJ+oWt9vgXr0pXBBotf6J119973mQQnIyaMyAZR7qAWjflErs8cn8qWsmxpY/jCgK5LFJM4ifLkOEaCA/XYJOf74F+fGgxrZnblvranGSvfYh+rYsr1okosrpDw5curWupmVDcouwpuYDgnVkJk4TUytBWudQL4i5pFgdBnpsTBr+quyH9klxkhU3M1l+SX14VdZKpzl8VVXgRtVQMrw==",
     salt="09/q5",
 )
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN QUESTION
+# name: q5b
+
+# %% [markdown]
+# **Q5b.** At this model's width, d_model = 64, section 4 counts map-reduce a few percent cheaper
+# than the full context. For the same sequences (the same tokens read and pairs attended), at what
+# width d_model would the two cost the same FLOPs? Store it in `q5b_width` (the check compares it
+# to the nearest integer).
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN SOLUTION
+
+# %%
+q5b_width = 4 * (8646 - 2520) / (24 * (140 - 131))  # SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN TESTS
+
+# %%
+# FORM
+from course_utils.tools.quiz import real_number
+
+assert real_number(q5b_width) > 0
+
+# %%
+from course_utils.tools.quiz import check_rounded
+
+assert check_rounded(
+    q5b_width, "a82528b8c25546ce92ea5e212b4c3cdd849a315c7ce36f93a84013514da4bfa4", salt="09/q5b", decimals=0
+), "not yet: reread section 4's FLOP count and its table"
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END TESTS
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END QUESTION
+
+# %%
+explain(
+    q5b_width,
+    "sealed:afkZ62R2X6gtfn2qAzQHmWJwy8YCZpSJmf0TEU6OHm3x0gwTjZjjwkiICkf5WRZhuDRSOTW/05Kzg77fTMsWXQnoD8FGcsvhUXcnrKQ+5KoJEzH+nj02QGtChwh9uIuPQfofccxatGfl8Ae1aX2cPDE9qvqysg1fpkpeCZi52vnlpBZKQgRxlh0GcDZLEN4uhEZ/MTnMTUVKzx7VpxhJ7+tmb7LuTjOnPIcfBwkG1jU716dtrEvNEhYtyDuCCSybjiBVFHUn6DCuqM64/R1GHPRVN16MSC17QDWvlqK7Xenp0McgNMVeSv6oc12HMYx1c4ihlDy4Hbsg1mRJ24hoFzH3segMQBDFy/S6T24rEC2y4XrnfGb2T7VZSLobuPJM1YNmhQm757bsxGUe+letf5eicCK45TNOkJS5OtwBhwMRT0MZpG5JLrrltQw4LD5mMDT/18+92/MDUO8DQ4TT9e9duFNKmmYUcP8HczTBsHuYuWZDRIKNdAwlZQdhWuvyQ0d9PyrgyYQkWjLxLdWlvijhqAxFbyW1Afd7ZgF6a7NmxOnNsPwq0/aKLttkzNFuE42XMBsGDelqEyFfy1A/cXcR4PxIO2oFrRd0RlIBdYQmB/GwKOHFqiVdNcgeusGasc/ZBp0vieeRl8JbQk2R12q1wo+uM4T+tmnXkADnYGzVz/08qi1Yo0nWGEllaRv6lEGdOjOvwDK33tAmloWnqdovIaKiUv2ey4tGCet9D4it9xB09iRPH6oaVpXpyq8z9j72uzK155VUZtJKlcp8TEhwNlFaNFMN9GMu3pD2Rty1T9wWX3p/ph+aoZZ8I+5+80NqokLjZaIv1QEpiPv2adOY5XgIfYKp9WxH8NrYL0kdsvXSl3CTw5Oud0UQ6I3dhMzWN9SGLeTtwrFdfkVKkx3mt662NiZ3rx/61LfunFRnc5sN3oThKt4MwH1yh17ldk+NxLyBj2nuWzeqrhteY4IVBqznMlTLG1rywsb33N2jCVatcifErhXB3TWMWeP1MVSGbA==",
+    salt="09/q5b",
+    decimals=0,
+)
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN QUESTION
+# name: q6
+# points: 2
+
+# %% [markdown]
+# **Q6.** Section 2's embedding retriever keeps one chunk. Write `retrieve_top2(tokens,
+# pairs_per_chunk, table)`: cut the pairs of `tokens` (B, 2K + 3) into chunks of `pairs_per_chunk`
+# pairs, score each chunk as that retriever does, keep the two best-scoring chunks, and return them
+# in their original order, framed as `BOS <earlier kept chunk> <later kept chunk> SEP kq`, a tensor
+# of shape (B, 4·pairs_per_chunk + 3). `table` is a (vocab, d) embedding table. The check hashes
+# your output on fixed random sequences and tables, with the course's retrieval functions
+# unavailable.
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN SOLUTION
+
+
+# %%
+def retrieve_top2(tokens, pairs_per_chunk, table):
+    """The two chunks whose mean key embedding is closest to the query key's, in their order, framed."""
+    # BEGIN SOLUTION
+    batch = tokens.shape[0]
+    body = tokens[:, 1:-2].reshape(batch, -1, 2 * pairs_per_chunk)  # (B, C, 2c): the chunks
+    pooled = table[body[:, :, 0::2]].mean(dim=2)  # (B, C, d): mean key embedding per chunk
+    score = torch.nn.functional.cosine_similarity(pooled, table[tokens[:, -1]][:, None, :], dim=-1)  # (B, C)
+    top = score.topk(2, dim=1).indices.sort(dim=1).values  # the two best, in their original order
+    kept = body[torch.arange(batch)[:, None], top].reshape(batch, -1)  # (B, 4c)
+    return torch.cat([tokens[:, :1], kept, tokens[:, -2:]], dim=1)
+    # END SOLUTION
+
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN TESTS
+
+# %%
+# FORM
+import torch
+
+from course_utils.tools.quiz import require_signature
+
+require_signature(retrieve_top2, "tokens", "pairs_per_chunk", "table")
+_out = retrieve_top2(torch.arange(11)[None], 1, torch.randn(16, 4, dtype=torch.float64))
+assert isinstance(_out, torch.Tensor) and tuple(_out.shape) == (1, 7), "a tensor of shape (B, 4 * pairs_per_chunk + 3)"
+
+# %%
+import torch
+
+from course_utils.chapters.retrieval import (
+    chunk_with_key,
+    hierarchical_answer,
+    retrieve_best_chunk,
+    retrieve_by_embedding,
+    retrieve_in_slot,
+    split_pairs,
+)
+from course_utils.tools.quiz import check_rounded, fingerprint, unavailable
+
+_parts = []
+for _seed, _b, _k, _c in ((21, 3, 8, 2), (22, 2, 12, 3), (23, 2, 8, 1)):
+    _g = torch.Generator().manual_seed(_seed)
+    _tokens = torch.randint(3, 40, (_b, 2 * _k + 3), generator=_g)
+    _tokens[:, 0], _tokens[:, -2] = 1, 2  # BOS and SEP
+    _tokens[:, -1] = _tokens[:, 1 + 2 * torch.randint(0, _k, (1,), generator=_g).item()]  # one of the keys
+    _table = torch.randn(40, 6, generator=_g, dtype=torch.float64)
+    with unavailable(
+        split_pairs,
+        retrieve_best_chunk,
+        retrieve_by_embedding,
+        retrieve_in_slot,
+        chunk_with_key,
+        hierarchical_answer,
+        namespace=globals(),
+    ):
+        _out = retrieve_top2(_tokens, _c, _table)
+    assert tuple(_out.shape) == (_b, 4 * _c + 3), "shape (B, 4 * pairs_per_chunk + 3)"
+    _parts.append(_out.flatten())
+_places = 3  # the fingerprint's rounding (an exercise, not a numeric answer)
+assert check_rounded(
+    fingerprint(torch.cat(_parts).double()),
+    "7d5733b647a9be4a4c127191c0ef2d528a536bf914b0cd259656aecf5db181b4",
+    salt="09/q6",
+    decimals=_places,
+), "not yet: reread section 2's description of the embedding retriever, and the prompt's order of the chunks"
+
+# %%
+# HIDDEN
+import torch
+
+from course_utils.chapters.retrieval import (
+    chunk_with_key,
+    hierarchical_answer,
+    retrieve_best_chunk,
+    retrieve_by_embedding,
+    retrieve_in_slot,
+    split_pairs,
+)
+from course_utils.tools.quiz import unavailable
+
+for _seed, _b, _k, _c in ((31, 4, 12, 2), (32, 3, 16, 4), (33, 2, 6, 1)):
+    _g = torch.Generator().manual_seed(_seed)
+    _tokens = torch.randint(3, 50, (_b, 2 * _k + 3), generator=_g)
+    _tokens[:, 0], _tokens[:, -2] = 1, 2
+    _tokens[:, -1] = _tokens[:, 1 + 2 * torch.randint(0, _k, (1,), generator=_g).item()]
+    _table = torch.randn(50, 8, generator=_g, dtype=torch.float64)
+    with unavailable(
+        split_pairs,
+        retrieve_best_chunk,
+        retrieve_by_embedding,
+        retrieve_in_slot,
+        chunk_with_key,
+        hierarchical_answer,
+        namespace=globals(),
+    ):
+        _out = retrieve_top2(_tokens, _c, _table)
+    _want = []
+    for _row in range(_b):
+        _chunks = [_tokens[_row, 1 + 2 * _c * i : 1 + 2 * _c * (i + 1)] for i in range(_k // _c)]
+        _q = _table[_tokens[_row, -1]]
+        _sc = [float(_table[ch[0::2]].mean(0) @ _q / (_table[ch[0::2]].mean(0).norm() * _q.norm())) for ch in _chunks]
+        _best = sorted(sorted(range(len(_chunks)), key=lambda i: -_sc[i])[:2])
+        _want.append(torch.cat([_tokens[_row, :1], _chunks[_best[0]], _chunks[_best[1]], _tokens[_row, -2:]]))
+    assert torch.equal(_out.long(), torch.stack(_want)), "the two best chunks, in their original order, framed"
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END TESTS
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END QUESTION

@@ -42,24 +42,25 @@ def _pattern(**changes: str) -> str:
 
 CASES = {
     "q1": {
-        "right": "q1_predicted = 146.29",
+        "right": "q1_ratio = 146.29",
         "wrong": [
-            "q1_predicted = 36.57",  # r left out: 65,536 / (256 + 512 + 1024)
-            "q1_predicted = 85.33",  # r not squared: 65,536 / (256 + 256 + 256)
-            "q1_predicted = 256.0",  # the first pattern alone
-            "q1_predicted = 53.0",  # the recorded speed-up, not the FLOP ratio
-            "q1_predicted = 18.29",  # divided by the 8 heads once more
+            "q1_ratio = 36.57",  # r left out: 65,536 / (256 + 512 + 1024)
+            "q1_ratio = 85.33",  # r not squared: 65,536 / (256 + 256 + 256)
+            "q1_ratio = 256.0",  # the first pattern alone
+            "q1_ratio = 53.0",  # the recorded speed-up, not the FLOP ratio
+            "q1_ratio = 18.29",  # divided by the 8 heads once more
         ],
     },
     "q5": {
-        "right": "q5_pairs = 344064",
+        "right": "q5_pairs = (294912, 73728, 24576)",
         "wrong": [
-            "q5_pairs = 368640",  # the 12 pairs both patterns read counted twice per segment of 32
-            "q5_pairs = 622592",  # no causal mask
-            "q5_pairs = 331776",  # offset 5 itself, not 5 mod 4
-            "q5_pairs = 294912",  # the (8, 1) pattern alone
-            "q5_pairs = 336",  # n = 64, not 65,536
-            "q5_pairs = 655360",  # no causal mask, shared pairs counted twice
+            "q5_pairs = (144, 36, 12)",  # one segment of 32, not the whole sequence
+            "q5_pairs = (294912, 73728, 0)",  # no pair counted as read by both patterns
+            "q5_pairs = (294912, 57344, 20480)",  # offset 5 itself, not 5 mod 4
+            "q5_pairs = (524288, 131072, 32768)",  # no causal mask
+            "q5_pairs = (73728, 294912, 24576)",  # the two patterns swapped
+            "q5_pairs = (294912, 73728, 344064)",  # the distinct total in place of the shared count
+            "import numpy as np\nq5_pairs = (np.int64(288), np.int64(72), np.int64(24))",  # n = 64
         ],
     },
     "q6": {
@@ -72,6 +73,8 @@ CASES = {
             _pattern(mask="torch.ones(m, m, dtype=torch.bool).triu(0)"),  # the query's own key masked too
             _pattern(scale="1.0"),  # no 1/sqrt(d)
             _pattern(fill="0.0"),  # uncovered rows get lse 0, not -inf
+            _pattern(fill="-1e9"),  # uncovered rows get a large finite lse, not -inf
+            _pattern(fill="torch.finfo(q.dtype).min"),  # the dtype's smallest number, not -inf
             _pattern(offset="(r - 1 - head % r)"),  # offsets reversed
         ],
         "cheats": [

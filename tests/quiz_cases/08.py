@@ -51,6 +51,8 @@ CASES = {
             _transform(mask="(torch.arange(n)[None, :] > torch.arange(m)[:, None])"),  # mask by the block's rows
             _transform(mask="t <= 0"),  # the query's own key masked too
             _transform(fill="0.0"),  # future keys set to 0, not -inf
+            _transform(fill="-1e9"),  # future keys set to a large finite logit, not -inf
+            _transform(fill="torch.finfo(scores.dtype).min"),  # the dtype's smallest number, not -inf
             _transform(logits="(1 + 2 * log_term) * scores - 2 * log_term"),  # a_t² instead of a_t
             _transform(logits="torch.sqrt(1 + 2 * log_term) * scores - log_term"),  # m_t without its factor 2
             "import torch\n\ndef transform(scores, tau, start):\n    return scores.clone()\n",  # unchanged scores
