@@ -311,16 +311,17 @@ fig
 
 # %% [markdown]
 # **Q1** (predict, then measure). Notebook 02's model of dilution: one key whose score beats n − 1
-# equal others by a gap g gets weight e^g / (e^g + n − 1). The cell below prints the weight the best
-# duplicate head gives a token's planted copy at n = 32. If that head's gap stayed the same, what
-# weight would it give the copy at n = 512? Predict it with the model and store it in
-# `q1_predicted` (the check compares 2 decimals); the cells after the question measure it.
+# equal others by a gap g gets weight e^g / (e^g + n − 1). The cell below prints the weight that a
+# planted copy puts on its original in the best duplicate head, at n = 32. If that head's gap stayed
+# the same, what weight would the copy put on its original at n = 512? Predict it with the model,
+# computed from the variable `weight_32` (unrounded, not the printed 4 decimals), and store it in
+# `q1_predicted` (the check compares 3 decimals); the cells after the questions measure it.
 
 # %%
 dup = sweep["duplicate"].mean(1).max(-1)  # (lengths, layers): the best head per layer
 dup_layer = int(dup[0].argmax())
 weight_32 = float(dup[0, dup_layer])
-print(f"layer {dup_layer}, best head: weight on the copy at n = 32: {weight_32:.4f}")
+print(f"layer {dup_layer}, best head: weight of the copy on its original at n = 32: {weight_32:.4f}")
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -345,7 +346,7 @@ assert real_number(q1_predicted) >= 0
 from course_utils.tools.quiz import check_rounded
 
 assert check_rounded(
-    q1_predicted, "3afb41dab434c5d2f613ff93f69de52593cd7b6cf937755493cc53762c450dba", salt="10/q1", decimals=2
+    q1_predicted, "d0ea65d52915ef2907d191c378fc357141e91bba181b6bed7d3e402d4edef6ce", salt="10/q1", decimals=3
 ), "not yet: reread notebook 02, section 1 (the closed form), next to the weight this question printed"
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -357,9 +358,60 @@ assert check_rounded(
 # %%
 explain(
     q1_predicted,
-    "sealed:yvTP5aYtISxcc81oErznfRvVQRIUsh/cWBZsbwrsiDRhltxvrGJIDCI/bN7yeRmhSa5SNpS/yMyGVlASnUP9hpK0qQMqi0EE28yg8ZrdDtLHsHxow8TD2YngeFtYxpsEAHr1Uk+FKg59gWPJHl+JUScn+RhaUIhNJz1RUOSRqKsmUw8m9uin6yJPKV3HaM3l9RSD7UveEtrMLTGUk0xyeRiiA88nqhWUG/tzdogNjCMWtpuF1PPpboi6i5hZp18jxGBDmN0hjg+H+a8tGauN1yuY6A4K7euVildRbAVD6uadz4uqZe4rK5W0meum5DTo8aJv5GY71A617yVVexEewBnj7UBk5Q/E3EVrmKPOtbu8lokEFNkyWr5+PGAWZ7ZeNNuo4Vjw+CIiRtgUPOrTpgINnRuyeTYSpUvNijJ+1hAnj/pG7o01A9G132+QdeYGW5dGOIZ8os7fr+rlQZej385p6d+YR089tsWLZHmB7hwTbPImkWXZ0XuZay2eGhS2KODDMfu5ebR1MAzu8J1b3pOx8Csm20df4tX3/DAMnhyrZHMQfhaFnMCpBpXoCo4OcdeTAlLdnItRpS+m+5uflgjCC2kJPZ3fNfaAJBcue19cbJEVHriWIVfmfdGQwRpHH57LB7WrXOmbyD4w3ET8d0EF9go4qyyKhD3a2wMk4K0/R8VY+iF0Nlsq/UgXS3lTVkkKW8Cx8bdcnAiSJ+pSei9p76kx3rWyWb5oYO4xGnJYovSuF/9NLvom/ntjJBe2Jw1r2yqW59Dme9Y7aoc4vFZsxWiQRfEkE+9MqZR6/989DQqBcEgD0o6huFgRBGI9sM4+CqfkdFQ6cqyX/NDs1QUfxQaWbNFw4MebWmWuhkHAels0ub37E/CCL/RicupoyeFqam+vGt+teLWyypZGGYwIY3v4yCrDCTHPbo2LYKYbU5bu1KjIZN6wRHCvy356rXWH6WKtZXo6LaHL2osz2ysObVHh+IYbe57GrtD3ce/a738t5gI3+mo=",
+    "sealed:kBIQ6knaZ6YhAOFT5qVDkE04efknfEVg5MdP+Ha9j38XglJhrtpwIywrwn4OAbuT7rxucIh5D4Re6hcj1OMJFAm/Qw8IhWh/VPz+/lyRIg2/8Q9dmBDme+mM3qwxl2l/eHPtPhn/gEcLguR9VrP3ofFu9BM3iiVePRXoK4pj8lY7CYY8spkDodKhufJG2eFCGU53IXYB49HJhiO6dMb3KxgZai+N+7coUFmjuimlYkqMWu9SgLQD5hgbAaozsBN+Aum3LNS+eCqL/GuJXF3WXu7B3iwvuKgLZjooRvI5JX8BcD2OoG/MVb8bl9uuckNREnoeSpRS5L3Rz9ePxfyrEWz/MsDD8dYUnm/LWeyMKH2Fs5WjCRh7E3yl5OeEESbNOzCy0vaIJZ18BbW8LoBIXpekACjmYaHw+CEJREAlbH6l73ZLuQk2dOK/5Mr991Q8YJ174dRlSFs+2B069tOnO5YC+0+eKJrXVl4SEm5YiutRd8G0GMkBeGt1iGoGxSSkWw+9ELb95DRtyqRJjnr3n816p/AOPn7ArrY3mE0LMDS0GxR9B8Eu+yHW9jcpc9zvCJIkeqis3MCgAEYorkPu+Z3vlhVMLX0Y1vvmhwlKioNpwS5GFaYOv8/MoDkW+k8qartwdBbtW0Q1bDg6dP9GArEl+78AF4Th2dy5vW/aHN3wBvjwVS80bg==",
     salt="10/q1",
-    decimals=2,
+    decimals=3,
+)
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN QUESTION
+# name: q1b
+
+# %% [markdown]
+# **Q1b** (predict, then measure). Before the measurement: the weight the real head's copy puts on its
+# original at n = 512 will be
+#
+# - **A)** close to Q1's fixed-gap value: every added key competes with the original
+# - **B)** well above Q1's value: the added keys compete less than the first 31
+# - **C)** well below Q1's value: the `[CLS]` sink takes more of the weight at 512
+# - **D)** unchanged from n = 32: a copy 16 positions away is found at any n
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN SOLUTION
+
+# %%
+q1b_answer = "B"  # SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN TESTS
+
+# %%
+# FORM
+from course_utils.tools.quiz import normalize_choice
+
+assert normalize_choice(q1b_answer, "ABCD")
+
+# %%
+from course_utils.tools.quiz import check_choice
+
+assert check_choice(q1b_answer, "93a059089c958ed1ad917c3f59885e7041d60843422e77bb3a0044f74720b6d5", salt="10/q1b"), (
+    "not yet: run the measurement cells after this question and read the best head's line"
+)
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END TESTS
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END QUESTION
+
+# %%
+explain(
+    q1b_answer,
+    "sealed:MLekPMcGIwNKWxezBA0gXLmMcPQzBtBMpktqFGCdMptm59Rs7jzB66ldq5DLscmlFlDNbZ/Wrg0dSz1reL8/s/Ccl9zzkRIC4M/gN70pw9YL8mWR7ZHtXnWuF4US/1ppyQXOFPMXCXeF9UAhYDLTjm5NxFBOtWDOHoUybfAKagG2RbN5ytU8YEV7zzTn7Yr2rOsQyfij0myx1GpqKf64IGxxw0V4K9mUqJGoGSW+qpWUdeqL5V7RdsDkYsXzZ3jNUj3kQPGOJA6PwevbwNXS5ECapq+KEG/MQL+lf+tt48lL8OzczT7PwHhuOgaCOspOkRvZANRItqdIj39WQ10LhDHp9IYJSl4xLBrNkZLCt1eEAlxfiSxgp+8Uh2Zrd6fTG9Zp/0b121epUIXJusye4qMxHkZFao70FMnj7Ya63FhGRSkV5eMkjMt8/FZWL95Nj4IkknNSvO6k6W3sw9KAMP0nwnLxXBakEI7Wxmvr+vYtiIspBsD/6Z2eJzKLJciax/65l/9zlYI5nTHJB8sAfp6ANAbM/lLWk4Ett2GLWxp6e04m8xiBJeaxbPoANbr6LzOjsez8bWKNWiIh/90ZKE8UiKzp5rnECccLpndbFtvW+cFGV/EXRgKq0KD8/L9Vo2Hs7H7L6GLOAEg+OndAAPys1jtNKexPxQjMgHrNlzcdD0ipASlf5l2O+rdMgT1wEZuaWd6duteO1El/9UPuCi0j34hPGH+3mmacvjbM8P6wR8+haqti/LpN9SDNg90k++Nt+lpY31Ml6ZS683mMt+IbjwcEmsb5EnPQ53N63MknIQVcDlh79Wx5Cqi1qJM9Fo5tR8HaK/tVoli3sl6nbJDujLKdDcpfuzzAN9hQPDkGMHVyR5JF28ximzggOUCOkJYPQQiqod6MBF05dvrYcM2+ow==",
+    salt="10/q1b",
 )
 
 # %% [markdown]
@@ -401,8 +453,6 @@ per_window = sweep["duplicate"][:, :, dup_layer].max(-1)  # (lengths, windows), 
 print(
     f"windows where the copy gets less weight at 512 than at 32: {(per_window[-1] < per_window[0]).sum()} of {len(windows)}"
 )
-e_gap = weight_32 * (32 - 1) / (1 - weight_32)  # notebook 02's e^g, solved at n = 32
-print(f"notebook 02's fixed-gap model, from the weight at 32: {e_gap / (e_gap + 512 - 1):.3f} at 512")
 
 # %% [markdown]
 # **Takeaway.** Dilution is there, at the real model's own scale: the last layer's largest content
@@ -410,7 +460,7 @@ print(f"notebook 02's fixed-gap model, from the weight at 32: {e_gap / (e_gap + 
 # that best finds a token's exact copy (16 positions away at every n) gives it about half as much
 # weight at 512 as at 32, with the same key competing against 16 times as many others. That is the
 # direction notebook 02 predicts, but not its size: with a fixed gap the copy would keep about a
-# ninth of its weight (the last line above), not half. Notebook 02's model counts every added key
+# ninth of its weight (Q1's prediction), not half. Notebook 02's model counts every added key
 # as an equal competitor; here the added keys together take far less than 16 times what the first
 # 31 took.
 #
@@ -535,7 +585,7 @@ assert check_choice(q2_answer, "89ed1d3a46bc0b2a21d0f75c9337c2c5178697b16bdc20b3
 # %%
 explain(
     q2_answer,
-    "sealed:zMzbXWmIMDbaOrUZ3/WGub0RMkzWbvIOxacKJSl88zprEHx+pftEub2NFL8hBqofDTGMzULIZXPXBJaYkkqIiVn1e4yG00T0bN7Kfke3oDEe98uoj0aCDmKgDi4LU638dWNeDOfyVgRVXlsUp0QzyzNbvK0DGZTxS/Qs4VeMm//44Bt75+N1iKSdFS0NGpz15qXwVl/d41mGasH9/rEnX8i9J9VpleAG+TSVUegM76Qr10imj+37ChwV9U2skxP88QhrAC2KiHyiKgVJPUoIQkibgXf6jywvs9FIlJAwQyzqonbtUrfbDZUrXHteRmCcVh6nJb2o6ZBLvgXArrBKmYqTpYhHv8X6cmmT+szftsivSSY+hkZ8ShLcZANzDgWGMUUXtqIkU/4aUFwuJQ4JnRyNpnNPaj/mzE1hnw4VE3HB3qCY0BA52LIKVH/VN2tEddvkjIljqVIO3UsjJAHW+eAK7o7G9NfJ3RwwyH/4r9KBdbgpkAUEDXzLn1i6n5T88jrCb0atddC0hWxoDtH4wXJhRX9ii6xgYIupkGZFroI0eYwTpefHWKk4kcfvC0PxgertKJiKVZiyKWerL2qTWsgMef51CiOXfJK13PpLTMyr34fpuW+0fg0vzrmA6fsc3ihYGOdX9Q/UlutfIxvJmuYr3rD1uwLdiAaoAt3v0Qr9cBDeNKnTH5wYX/7H6amk0aZPSuChZ1Nf7Dv0PeDhRFAOPJinFjR973clfdQYtt311xJxWiEK6p/N9LgS6RoTveJQgVwBfJsUNdrCy5UhU9BVYYMt4C/AkLK1zvtoTODiYiJVI/sEAMv0B/8kiknmDdK6e3sdiKh+CeEWTk9D2A0Ut31p3iDU8LdIZwvHK0CQyegVnM4FJFS7p36VuFTFmirUlD2DSG3bwA==",
+    "sealed:0gN6mkfqo6YhgvUkc1yt1b0RMkzWbvIOxacKJSl88zprEHx+pftEub2NFL8hBqofDTGMzULIZXPXBJaYkkqIiVn1e4yG00T0bN7Kfke3oDEe98uoj0aCDmKgDi4LU638dWNeDOfyVgRVXlsUp0QzyzNbvK0DGZTxS/Qs4VeMm//44Bt75+N1iKSdFS0NGpz15qXwVl/d41mGasH9/rEnX8i9J9VpleAG+TSVUegM76Qr10imj+37ChwV9U2skxP88QhrAC2KiHyiKgVJPUoIQkibgXf6jywvs9FIlJAwQyzqonbtUrfbDZUrXHteRmCcVh6nJb2o6ZBLvgXArrBKmYqTpYhHv8X6cmmT+szftsivSSY+hkZ8ShLcZANzDgWGMUUXtqIkU/4aUFwuJQ4JnRyNpnNPaj/mzE1hnw4VE3HB3qCY0BA52LIKVH/VN2tEddvkjIljqVIO3UsjJAHW+eAK7o7G9NfJ3RwwyH/4r9KBdbgpkAUEDXzLn1i6n5T88jrCb0atddC0hWxoDtH4wXJhRX9ii6xgYIupkGZFroI0eYwTpfbdDP0xgJPoDFbrzuikKY7JVZL3LS+9MyuTEshNbPM2ETmRf8einf5cVoPkzIf6tHyzZAE+jvzB6vpf3ycWBfxTqg/OkeZZJxvJmup4mLfovBOfkAaxRpnw3Ry+ewyKd6XEDJZNWfOO6a24gqYdC+DpYwdJ4DTzdOzgCVkYaI31DTE4u3kpL8IC9cX+wAR9CiYA/drYpqQXqB4e+LZIixMCYZ0WaYnNpYwwVcZVfJstvXOVhrzAoOBvQuPuLDIUJLMAQtf1Eq0xikjiG8CuZD5QwLhzAOEdQkNUyx4Z/mFrnyXJ8LlIeAWCLQTViLsFlNoXZgasrGvWvVTXySvOlHCUT36dnbfQci5GK0exzdZWq4zp9WosRrmLLHpOHdGhBjm9VMtVAwL3rdgY505JWcDfb0ZZFHDktJ5ji7sbcts66y1RKJ+Q0hjhiwLqXgipC5ktk1uqTukEUw8hguhuP/9+wOqEbl0p6OSCygIvDSw0nQCUWW2d9tKDOWT+btgZwWcavH7oYQCPXan8MAWwVIJD3ZtZnVXF4NdsL/g3Gx0D7pDjpri6UCB5xIk8fmLbpDM/UtQvz/dNi8UdBUyhbencFz3O5YiD1NKBUWCvZiP3UXUWEGNM641wdfgUKpFzxfa+9nSRoqOjfB8hzMKU0W9pElpB35K/VKPYUkQedIITR+JWg8nJiwzn5+BoOfTHLXc=",
     salt="10/q2",
 )
 
@@ -695,10 +745,10 @@ for s in sizes:
 # **Q3.** Why do 64-token chunks find the fact's chunk more often than 498-token chunks? Use what
 # sections 2, 3 and 4 measured.
 #
-# - **A)** Small chunks are fewer, so the right one has fewer rivals to beat in the ranking
+# - **A)** 498-token chunks lose their second half to the library's 256-token cut
 # - **B)** Short inputs have no `[CLS]` sink, so attention is free to reach the fact
 # - **C)** Long chunks cut more facts in two at their edges, so the fact is lost
-# - **D)** The fact is a larger share of a small chunk, so it weighs more in the mean
+# - **D)** The fact is a larger share of a small chunk's mean-pooled vector
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -722,8 +772,7 @@ assert normalize_choice(q3_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q3_answer, "7769cbe4e5c045df830b075119eb87fa02b79b60ef68ea7c61e10d6991087c2c", salt="10/q3"), (
-    "not yet: count the vectors per chunk size above, recall how the [CLS] sink changes with n (section 2), "
-    "and compare a fact's cosine at 64 and at 512 tokens (section 3)"
+    "not yet: reread what sections 2, 3 and 4 measured, and how section 4 embeds its chunks"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -735,7 +784,7 @@ assert check_choice(q3_answer, "7769cbe4e5c045df830b075119eb87fa02b79b60ef68ea7c
 # %%
 explain(
     q3_answer,
-    "sealed:+jbbGjP5TXlhM3v3621nSxx6rnc6gCRUBAHo9rZ/Kl7uq90aL7IZ7c6YaBoUvn242xK9uL7Zm1D3q9MxAEKC16aL5po4nKoeYX4ziA5BFmhMXhqQwKM5cjL5JU8oQ0Nrkn0KboyPMoo21uGYsY3ErTJWnFcXJzUmm/bidzMu60BHuPOKaLFvxN6zVjDFMRZw/lHHjsrkGT66lwLMxKF4fFV+TXxxKUrM6M6Xl4Jg8BrJsfTdATIGVmqn4CAflNDcabZhbfaDyUT/xqSFT3BtUaEBYniYZ/nbR4ibATQbWAAAm1FRi/hw4CMRN7OkBtbVDbLLuGdHkCoXhvI/HKD2XfLw2HCbDgpPsBy86hla0grats98NbI8dVAcMGop58DxySBPVZrx+fkMMOv56aTbFZymhUk3Vw71Y/MthTmxiihaaCzU4tiflONf2ejOZcMrRR8HWMzOw5RfoLgRm0wT7UCgERzKBwuoqk4B7hUaTzO/7coOCrcdlf4fHSXuMr4lugp47OPEUrWp4+lV2orfx+8GNEfDUyvDynuTWPG437XYC5J3edFM4OP0f+f5TztYwU3sWSyTY5ix2kKsuGJbaHpTCmxnCqhsTXQPBTZvWXZBGWbghDFMf8XD8BYRVbN4z3iJCpf0ixcStvFR/sZ8zJIcRjpbiBYTEAXwvKq40F+5Cv0+m6Sx02g6hXbJiaUseC5349Xkm/iQ8P53u/BFEkYViwx79Hjpdw6H6G14wX7JijYDnW7Gy/Y8EHczs5B1qjCaMoTFYRJ9u744AiVt4cYB/DdyChYrZl7GcoM6AjA0wb8e",
+    "sealed:U1/Msw8FoSHbxKq/IPc3JRx6rnc6gCRUBAHo9rZ/Kl7uq90aL7IZ7c6YaBoUvn242xK9uL7Zm1D3q9MxAEKC16aL5po4nKoeYX4ziA5BFmhMXhqQwKM5cjL5JU8oQ0Nrkn0KboyPMoo21uGYsY3ErTJWnFcXJzUmm/bidzMu60BHuPOKaLFvxN6zVjDFMRZw/lHHjsrkGT66lwLMxKF4fFV+TXxxKUrM6M6Xl4Jg8BrJsfTdATIGVmqn4CAflNDcabZhbfaDyUT/xqSFT3BtUaEBYniYZ/nbR4ibATQbWAAAm1FRi/hw4CMRN7OkBtbVDbLLuGdHkCoXhvI/HKD2XfLw2HCbDgpPsBy86hla0grats98NbI8dVAcMGop58DxySBPVZrx+fkMMOv56aTbFZymhUk3Vw71Y/MthTmxiihaaCzU4tiflONf2ejOZcMrRR8HWMzOw5RfoLgRm0wT7UCgERzKBwuoqk4B7hUaTzO/7coOCrcdlf4fGiDqfuAw70996+3UF/S4870b15uTzuQWIhWXXn7Ej3iIT/r71O3BHIF2f8QPsv3+LeC2Cn9PxkLyXDbPY4KnmV6kpWgeLnYWCWF2Tr4tW2sPBXRvTnZRV1aDvwtlN5bF6w8RWa4702ieF9WzmQwP9fAfrNB1x5NIEyMVjAxHVhjg8rKjglr7CfE1jOHqjC0qnj/Hx7EnaTgj7dDl1b2F/flg8LZNAhJHmQxs9H/teQyWoykMwHWauBEq7lyI3b8wFzg5q5wmrS3VMoyAcQ4ovLs4AiR49pJC4C1xXwN4LB/LaddzDXIz075E6dJ8LhDn5IAR3F5cJSvyN4K42rlhfTkhu2utuIXAs3aAB7K9ap9dpSKxuxXj2IqhnfwA7kvQgFijXAqfeT/MUjfzQchD48teSTgMI/wftpC3AHmqdFTwo+g+vZfr4HY=",
     salt="10/q3",
 )
 
@@ -821,14 +870,14 @@ chunks {np.mean([recall(runs[s]["chunks"][str(sizes[-1])]["chunk_rank"], 1) for 
 # name: q4
 
 # %% [markdown]
-# **Q4.** Two documents of 700 word pieces each share their first 300 word pieces and differ in all
-# the rest. You embed both with `SentenceTransformer("all-MiniLM-L6-v2").encode` and its default
+# **Q4.** Two documents of 700 word pieces each are the same except in word pieces 200–250, where
+# they differ. You embed both with `SentenceTransformer("all-MiniLM-L6-v2").encode` and its default
 # settings. What is the cosine between the two embeddings?
 #
-# - **A)** About 0.43, the share of word pieces the two have in common
+# - **A)** Exactly 1, up to float rounding: both are cut to the same start
 # - **B)** None: `encode` raises an error past the model's 512 positions
-# - **C)** Exactly 1, up to float rounding: both are cut to the same start
-# - **D)** Slightly below 1: later word pieces weigh less in the mean pooling
+# - **C)** Below 1: the word pieces where they differ are among those embedded
+# - **D)** Exactly 1: a sentence embedder reads only the first sentence
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -852,7 +901,7 @@ assert normalize_choice(q4_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q4_answer, "74629c81a158d63d4d501f9a3050c235fde26dc1dc2d0401bb200f0e06ebdb0f", salt="10/q4"), (
-    "not yet: section 2, 'The wall at 512 positions': what does the library do with a 702-piece text?"
+    "not yet: reread section 2, 'The wall at 512 positions'"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -864,8 +913,21 @@ assert check_choice(q4_answer, "74629c81a158d63d4d501f9a3050c235fde26dc1dc2d0401
 # %%
 explain(
     q4_answer,
-    "sealed:RYapxc+M78dkeXNZde/1zMmA8jdBKRb3P97z3AaN19XfcIObD1rSU/eLBHCE2Xk7C28bAoo5WNTUWbpDOIInmdMgQFe3yLSqCMCdNVqRKEBbafrHRS0H10h32q+vFHIzOMXe7eE7iczhwO2CXjYVSArw2mXuxgA6xDwNFjQbwFplM9wUij8PI6SHzM0lGJC713TMw2UQZXJYeQti6fTkxiMWqWhvawDuH/becHyN6y7H0AYeVCcKtJbq6oZQov319jbaSrPokDsM9TdFddV0N92Kb4d+li14J+htX6+P8NsiRx2fdufquu6K42x0aRIQ1I/DqKfKKSPEkjGRf0H0HKUAVEgnRGb2Fd37DFerkVC3BAk2cU8EtnpqvIOje1ZT/xwD5vg3MK26kimKxTm+7VsjwyiVzAL3p6KZj2Q8SdTBWD1MzLwQ8Z1RcwH0BrosZpmD8f3GAAS5qHToM8sRJ7nLu8lF4wtvcGnO9PLAaVyq9o01XQ9TII+nlvmZH8PVyQpgStlAFLCQIs2ZtXtYKnWfpjjlCDOlzzvSE94JNzljQlRZ5vMB3v301rIHhc1SrhqMcXmCzDpFRNumFmFJLiZc6Yjd8SdLL1YyvspscjbqEBVP6GATaQGeYIhov6a1nKG9Peuz0lArxN4qXyXC8C25WPeWlSf+eUu8M4WxbGzyFa1A+TJ0/08n/Vuqe/Udi78G93OH10KMzqk7RyMNw+f5MhryyhQbL+cEbxA=",
+    "sealed:KIVr5txlZXSAeo3KRRXR+cmA8jdBKRb3P97z3AaN19XfcIObD1rSU/eLBHCE2Xk7C28bAoo5WNTUWbpDOIInmdMgQFe3yLSqCMCdNVqRKEBbafrHRS0H10h32q+vFHIzOMXe7eE7iczhwO2CXjYVSArw2mXuxgA6xDwNFjQbwFplM9wUij8PI6SHzM0lGJC713TMw2UQZXJYeQti6fTkxiMWqWhvawDuH/becHyN6y7H0AYeVCcKtJbq6oZQov319jbaSrPokDsM9TdFdd9+MdCKf4B4wzRqJrx6EL+S/MwpEwPQYOusqOOZrSVuIQoMw8uFsbzcPmaFhzeBOAO0TbVcHUQqUny+UI7gREbjhBGoH00ndQ4C83B89Z6jeAILtwpMte0yMK2+kz2a3Tm4/1Elz36R0UajoqjNnn80XJHHVTYYn7QT5MhTZULhB6w2MpKJovfHFk3m4XTnLIQSNvXWo5wap0p1fyyP5P7IYFLox4k/ClxWJJyxh6uPBILO2AMhDN52E6HYdsmTpHtfMGTM8jmqCHutjjzHG8kFZCBnUU5etvQB3vDpkf0OgMIXqlKMaTyE3X8ORcSxQ3tDMjYPuYDf4CcOe1E5vs1lejq4RxZP/XsTZRPKOsw/vrvx2aOmN/r2yA8r18xjRS6GuWiuRPvZmHK4flvzPYGxKTW3Ha0S+WBy+FgnoRm4JOQbi7MWsjyanluOx+VvTClYzPatcBy91RQJbO0EbVGdJDy1qpZU6YFSC64PJwBSlTPiFcChTIeG94v68stXrghsy/FGC5bKlcbyPogqgrAAIZYQaCVwKP4iiHuXFYnqPcDPd+v9GV1wl57TL7TZdNeYTryGyme5NCmdoruYvRifwLSHxTzjDbjrtR5rb1EiN/DUebCMc18=",
     salt="10/q4",
+)
+
+# %% [markdown]
+# The measurement: section 2's 700-piece text, and a copy of it with word pieces 200–250 replaced by
+# others, both embedded by the library with its defaults.
+
+# %%
+text_ids = enc.token_ids(long_text, special=False)
+changed_text = enc.decode(text_ids[:200] + windows[3][:51] + text_ids[251:])
+pair = torch.as_tensor(library.encode([long_text, changed_text]))
+print(
+    f"word pieces: {len(text_ids)} and {len(enc.token_ids(changed_text, special=False))}; "
+    f"cosine between the library's embeddings: {(pair[0] @ pair[1]).item():.4f}"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -900,9 +962,10 @@ def first_token_share(weights, queries):
 
 # %%
 # FORM
-from course_utils.tools.quiz import require_signature
+import torch
 
-require_signature(first_token_share, "weights", "queries")
+_got = first_token_share(torch.full((2, 3, 3), 1 / 3), torch.tensor([False, True, True]))
+assert isinstance(_got, torch.Tensor) and _got.shape == (2,), "return a tensor with one number per head: (heads,)"
 
 # %%
 import torch

@@ -2,13 +2,14 @@
 
 CASES = {
     "q1": {
-        "right": "q1_predicted = 0.0560",  # e^g = 31 w / (1 - w) with w = 0.4946; e^g / (e^g + 511)
+        "right": "q1_predicted = 0.05604",  # e^g = 31 w / (1 - w) with w = 0.4946; e^g / (e^g + 511)
         "wrong": [
             "q1_predicted = 0.254",  # the measured weight at 512, not the fixed-gap prediction
             "q1_predicted = 0.4946",  # the weight at 32, as if n did not matter
             "q1_predicted = 0.4946 * 31 / 511",  # weight proportional to 1 / (n - 1)
             "q1_predicted = 0.4946 * 32 / 512",  # weight proportional to 1 / n
             "q1_predicted = 1 / 512",  # uniform
+            "q1_predicted = 0.06",  # 2 decimals where the check asks 3
             "import math\nq1_predicted = math.log(30.34) / (math.log(30.34) + 511)",  # the gap g used as e^g
         ],
     },

@@ -4,27 +4,26 @@ _MERGE = "import torch\ndef merge(o_a, lse_a, o_b, lse_b):\n"
 
 CASES = {
     "q3": {
-        "right": "q3_ring = 7_340_032",  # (P - 1) * n / P rows = 7 * 1024, * 2 (k, v) * d 32 * 4 heads * 4 bytes
+        "right": "q3_ratio = 1.1667",  # (7/8) / (3/4) = 7/6: the rows of the other devices, (1 - 1/P) n
         "wrong": [
-            "q3_ring = 6_291_456",  # P = 4's value at n = 8192: section 4's last row doubled
-            "q3_ring = 3_145_728",  # P = 4's value at n = 4096, copied
-            "q3_ring = 8192 * 2 * 32 * 4 * 4",  # every row of the sequence, own block included
-            "q3_ring = 1024 * 2 * 32 * 4 * 4",  # one block only
-            "q3_ring = 7168 * 32 * 4 * 4",  # keys only, values forgotten
-            "q3_ring = 7168 * 2 * 32 * 4",  # one head only
-            "q3_ring = 7168 * 2 * 32 * 4 * 2",  # bf16 bytes instead of float32
+            "q3_ratio = 0.5",  # twice the processes, half the traffic
+            "q3_ratio = 2",  # twice the processes, twice the traffic
+            "q3_ratio = 7 / 3",  # the blocks received counted, their shrinking size forgotten
+            "q3_ratio = 6 / 7",  # the ratio upside down
+            "q3_ratio = 1",  # P does not matter
+            "q3_ratio = 1.16",  # 7/6 cut off instead of rounded
         ],
     },
     "q4": {
-        "right": "q4_dilated = 57_344",  # (w - m) / r = (8192 - 1024) / 128 = 56 rows * 2 * 32 * 4 * 4
+        "right": "q4_share = 0.0078125",  # (w - m) / r rows against (P - 1) m rows: 1 / r = 1 / 128
         "wrong": [
-            "q4_dilated = 49_152",  # P = 4's value, copied
-            "q4_dilated = 112 * 2 * 32 * 4 * 4",  # r = 64 kept from n = 4096: r = n / 64 is 128 here
-            "q4_dilated = 64 * 2 * 32 * 4 * 4",  # w / r rows: the own kept rows counted as received
-            "q4_dilated = 7168 * 2 * 32 * 4 * 4",  # dense: every row of the other devices
-            "q4_dilated = 56 * 2 * 32 * 4",  # one head only
-            "q4_dilated = 56 * 32 * 4 * 4",  # keys only
-            "q4_dilated = 57_344 + 64 * 2 * 32 * 4 * 4",  # the local (64, 1) pattern counted as traffic too
+            "q4_share = 1 / 64",  # the share at n = 4096 (48 KiB / 3 MiB), copied
+            "q4_share = 64 / 7168",  # the rank's own kept rows counted as received
+            "q4_share = 56 / 8192",  # the ring counted as all n rows
+            "q4_share = (56 + 64) / 7168",  # the local (64, 1) pattern counted as traffic too
+            "q4_share = 1 / 8",  # 1 / P
+            "q4_share = 128",  # the ratio upside down
+            "q4_share = 0.008",  # 3 decimals where the check asks 4
         ],
     },
     "q5": {
