@@ -352,7 +352,7 @@ assert check_rounded(
 # %%
 explain(
     q1_ratio,
-    "sealed:PCsUJC7wXElAszquC5qGv43lFiNr1JNno1gcdW/urcuGATwR5PNvC8HQ1+3WUErwkAkEWh2P5P8XIQ9BM1ak2l1ggciDFICLwxeqhmt/3FyCn2N3plgLpowinK9eZJMqGH5Sg/R6NTcqOyK+IMCfUMBYBYyy51aK87LCmgI/E+w17+ZS/fS5COT8vu44wcWbuw34yjb0kuBzo4Gi3y6z0miBH7SjNxmfelDxZ3JY2rAOV4dm1+hPBBChH/c+HohvSIRO6mQows9xLs0YA5v40vCj8fQ8D6BTmL3KLn8RFQCB3WHX5O9YjBzJcFr3lH7J/Ys7FO3KN6T3JdARuB9ruFt7ZOWCc0QpuEjjD237Ejz9HBQFkDuBNGGZn3fqjS4OIgV6/PDcHQl9yqKhUWonmKEQqu5RqYlV8DEAlDv4lg6LIBMSOk2ds38Rx7vx5aiq8USVXlCrfFaoZAhjCIOy2OowPb1cQ1BCKX4Jug3lrjfVKN64V2iA91RuIq0JTtyzMaBWJONKWKzJ6h80VB2+LHZd+WSNZqEKJHAXB/VUJRA4FXgx+V8AVhzdiysuIraj6sSSD+6DTEwtOEyroQdctnwiICdZ/FAGRM7O+V5N1tRbxU1sRQ4RSKfHifVmEGJ3K1ptmT+BexmKH5SvaeiaTBQyQa2fflzyP+hFWFOrRlIcUdX3TDo1jzYJo84+KcDZNgX5tLnz9z23nh1KGS5HnEWKa4qtTxDEpgHuLeJVE3OWr2nD7aMEf/2j5C12SHWZudfk/cKmpCyx/Rq7aU+KdJDovI8=",
+    "sealed:QRfnal1iyCRiqxkI0fBNmY3lFiNr1JNno1gcdW/urcuGATwR5PNvC8HQ1+3WUErwkAkEWh2P5P8XIQ9BM1ak2l1ggciDFICLwxeqhmt/3FyCn2N3plgLpowinK9eZJMqGH5Sg/R6NTcqOyK+IMCfUMBYBYyy51aK87LCmgI/E+w17+ZS/fS5COT8vu44wcWbuw34yjb0kuBzo4Gi3y6z0miBH7SjNxmfelDxZ3JY2rAOV4dm1+hPBBChH/c+HohvSIRO6mQows9xLs0YA5v40vCj8fQ8D6BTmL3KLn8RFQCB3WHX5O9YjBzJcFr3lH7J/Ys7FO3KN6T3JdARuB9ruFt7ZOWCc0QpuEjjD237Ejz9HBQFkDuBNGGZn3fqjS4OIgV6/PDcHQl9yqKhUWonmKEQqu5RqYlV8DEAlDv4lg6LIBMSOk2ds38Rx7vx5aiq8USVXlA=",
     salt="07/q1",
     decimals=0,
 )
@@ -467,7 +467,7 @@ assert normalize_choice(q1b_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q1b_answer, "8086ac84f9138d61c8d75aee5cf41a6d89a7bb626062173fa9ad4d8ff6e33eb0", salt="07/q1b"), (
-    "not yet: reread section 3's live timings beside its FLOP table"
+    "not yet: reread section 1's description of how a pattern is computed, step by step"
 )
 
 # %% [raw] jupyter={"source_hidden": true}

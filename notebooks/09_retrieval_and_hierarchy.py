@@ -843,7 +843,7 @@ assert check_choice(q4b_answer, "a5371381b3c238241a11d0c83c18e8dbc33a4f05d5311c9
 # %%
 explain(
     q4b_answer,
-    "sealed:vx4jpdDYcCcq/eYycmeUHe3AZ4keta0L8hJ1k3FDz1odySHHHH6Shp7svTjxLBXTEh8ktz/bZX/wcCqUWfeVYUaBgrVmtn2+QzwL0386hpiy5zUOBC2IoC12qSUtIIJXoSlQFtIvJ1vdG1n9SDAsiQYIyqw+cj9uFonXGupn3VDAW1MeCCyg+pf7AfopcEMimkoE9U1kknn6eEvorvlpZkJ+lHzhzAdOxQKPLSt/i6/RmLIOi0HLud4GoxG6ebSLJv5Bgxum8vhnl11JGr3ndmuEjL/IvggmfO2PMpGosQ+RjF3+oB/OQcypje8VcwOy81RD5+Mhhxaft58Uad37Ng6V14FvWSqn9DxAbw5tScnyjfvQHnGPdu/xLOd/VZX0ZZ4H3fynCcdlrsyOJjugbLd53WDbLy7Ow0IdhueeRgWtdsLURUSe8UGUM0cvOrOYM5zNbGEoaEnxvEu8UUVIPJK4tQ9JTQH4Z6Qlq9I7avquqDTK8TJhpg/5c4haNLoyzVnPnUIKuhUHgSVn+hpgJjkDR2AeFsLHX+UCDAXHjDw+5lApMuTj9bLr7kOvmPOcRAxV3G6Tzwi6Lv8fh7n5F+nhHhAZqGuq92B/btiKToFoXi+5fL9Je9a8PkkuKcIZPVWFH3Kbm7v8pHWW5wzj3O190OJ9MOvvFPGhDrrfXwblrkgLBlmkXPMR5NkK28EjLuAjHhAymzCOSrF4yoKNnqgsoC3K7lBNqHd/tGZBm9c3sAtCau3bjWkjwjMJtEb1QqViJ25m7sTSzB6RKVJdwKiMaffa06SDhN9MdZO61YbVpS4deiw+UE0bC7XTD3UZBx28tYUc0rV9Wds9U2BeXZpkxivA0A3jv5LM/GSKKv8uisqdakb6fQ8SdhT2gg7SZxRaqPf/KkxxCP1hfMdWk5G63DTaU3JT9qhIpUj0Jt7hEGakJQNQzUlUO1/GTuxxGdU+4wL4wJMGK4jdbmdReUMnEfEfe27q56EU+dxMdfq/WRbAyfmobN7qLHStkh3CNnnI6yDs84rj9aE4PuOQSsJ4fOLqvgj/yoJlrPXiprTsJXiHAxydkj1vE0hJb2FYgbM6/C8uacZy4Xu/0HRN0imlDtcffrqlMM1cgBUoUAFNFH3kR1BgFrWuscDQC7nyqNaoMK0adsu1ujUAi1Xz4MNTTpi8bIwa90I7MdaD8F/cGKiOhEkD1gTvdgpMXgBuoqTLJRQOnfyY70jVepGrhFYH8uY3zniVa6s4+tr2MvbGfb2OPF+SRaCMwXjwj6aQmfqZ0mQbKo4ImMqYC5OfV8hDGQ5lVfcS4yiQmdeOIz1879anb/rou2xmh/o=",
+    "sealed:rj41IdA3NNb+gJWAJvhCDe3AZ4keta0L8hJ1k3FDz1odySHHHH6Shp7svTjxLBXTEh8ktz/bZX/wcCqUWfeVYUaBgrVmtn2+QzwL0386hpiy5zUOBC2IoC12qSUtIIJXoSlQFtIvJ1vdG1n9SDAsiQYIyqw+cj9uFonXGupn3VDAW1MeCCyg+pf7AfopcEMimkoE9U1kknn6eEvopvlpZkJ+lHzhzAdOxQKPLSt/i6/RmLIOi0HLud4GoxG6ebSLJv5Bgxum8vhnl11JGr3ndmuEjL/IvggmfO2PMpGosQ+RjF3+oB/OQcypje8VcwOy81RD5+Mhhxaft58Uad37Ng6V14FvWSqn9DxAbw5tScnyjfvQHnGPdu/xLOd/VZX0ZZ4H3fynCcdlrsyOJjugbLd53WDbLy7Ow0IdhueeRgWtdsLURUSe8UGUM0cvOrOYM5zNbGEoaEnxvEu8UUVIPJK4tQ9JTQH4Z6Qlq9I7avquqDTK8TJhpg/5c4haNLoyzVnPnUIKuhUHgSVn+hpgJjkDR2AeFsLHX+UCDAXHjDw+5lApMuTj9bLr7kOvmPOcRAxV3G6Tzwi6Lv8fh7n5F+nhHhAZqGuq92B/btiKToFoXi+5fL9Je9a8PkkuKcIZPVWFH3Kbm7v8pHWW5wzj3O190OJ9MOvvFPGhDrrfXwblrkgLBlmkXPMR5NkK28EjLuAjHhAymzCOSrF4yoKNnqgsoC3K7lBNqHd/tGZBm9c3sAtCau3bjWkjwjMJtEb1QqViJ25m7sTSzB6RKVJdwKiMaffa06SDhN9MdZO61YbVpS4deiw+UE0bC7XTD3UZBx28tYUc0rV9Wds9U2BeXZpkxivA0A3jv5LM/GSKKv8uisqdakb6fQ8SdhT2gg7SZxRaqPf/KkxxCP1hfMdWk5G63DTaU3JT9qhIpUj0Jt7hEGakJQNQzUlUO1/GTuxxGdU+4wL4wJMGK4jdbmdReUMnEfEfe27q56EU+dxMdfq/WRbAyfmobN7qLHStkh3CNnnI6yDs84rj9aE4PuOQSsJ4fOLqvgj/yoJlrPXiprTsJXiHAxydkj1vE0hJb2FYgbM6/C8uacZy4Xu/0HRN0imlDtcffrqlMM1KiwRkWU5eFTmnRVF0GvGot8GeF7i9sdj8O6oabICy6XBBwFTvpcdZHNu+bpga7wdydMie6wnUDumJmV5G0UzyfRMJA1Mvt6TGM1EflPzd40PIP4/ujF9X9+wtxzCVfqc5s9f5Z+3dfb6OMkfXDLfF02Dwg6WBlLOE2XZfeY0EmMqDSpafQIFYDg5zSrkD4iOZkoPKPTxn89jle+Dyo2dn1KcCipKtLCq5pVf1guzvO3QlKRK4sCHaYm3XqVKgK9286vgR/4C6",
     salt="09/q4b",
 )
 
@@ -1015,7 +1015,7 @@ from course_utils.tools.quiz import check_rounded, fingerprint, unavailable
 _parts = []
 for _seed, _b, _k, _c in ((21, 3, 8, 2), (22, 2, 12, 3), (23, 2, 8, 1)):
     _g = torch.Generator().manual_seed(_seed)
-    _tokens = torch.randint(3, 40, (_b, 2 * _k + 3), generator=_g)
+    _tokens = torch.stack([torch.randperm(37, generator=_g)[: 2 * _k + 3] + 3 for _ in range(_b)])  # no tied chunks
     _tokens[:, 0], _tokens[:, -2] = 1, 2  # BOS and SEP
     _tokens[:, -1] = _tokens[:, 1 + 2 * torch.randint(0, _k, (1,), generator=_g).item()]  # one of the keys
     _table = torch.randn(40, 6, generator=_g, dtype=torch.float64)
@@ -1034,7 +1034,7 @@ for _seed, _b, _k, _c in ((21, 3, 8, 2), (22, 2, 12, 3), (23, 2, 8, 1)):
 _places = 3  # the fingerprint's rounding (an exercise, not a numeric answer)
 assert check_rounded(
     fingerprint(torch.cat(_parts).double()),
-    "7d5733b647a9be4a4c127191c0ef2d528a536bf914b0cd259656aecf5db181b4",
+    "302b7173b7ccc4d22f2de38d0310d629b9c61c3f2147b983964ac567ac828675",
     salt="09/q6",
     decimals=_places,
 ), "not yet: reread section 2's description of the embedding retriever, and the prompt's order of the chunks"
@@ -1055,7 +1055,7 @@ from course_utils.tools.quiz import unavailable
 
 for _seed, _b, _k, _c in ((31, 4, 12, 2), (32, 3, 16, 4), (33, 2, 6, 1)):
     _g = torch.Generator().manual_seed(_seed)
-    _tokens = torch.randint(3, 50, (_b, 2 * _k + 3), generator=_g)
+    _tokens = torch.stack([torch.randperm(47, generator=_g)[: 2 * _k + 3] + 3 for _ in range(_b)])
     _tokens[:, 0], _tokens[:, -2] = 1, 2
     _tokens[:, -1] = _tokens[:, 1 + 2 * torch.randint(0, _k, (1,), generator=_g).item()]
     _table = torch.randn(50, 8, generator=_g, dtype=torch.float64)
