@@ -33,8 +33,8 @@
 # "Long-Context Scaling Limits" chapter, eight from "Long-Context Attention Issues"; the other seed
 # quizzes are asked in chapters 06 to 08). Most have a code cell that *demonstrates* the idea with
 # the course's own tools, then your answer, then a check. Where a seed question's options are
-# easy to guess, a harder follow-up comes right after it (Q4b, Q5b, ...); one of them asks you to
-# predict a measurement before you run it. Exercises for chapters 01 to 09 close the notebook (none for
+# easy to guess, a harder follow-up comes right after it (Q4b, Q5b, ...). Two questions (Q2a, before Q2, and Q7b) ask
+# you to predict a measurement before you see it. Exercises for chapters 01 to 09 close the notebook (none for
 # chapters 10 and 11, whose notebooks carry their own).
 # Students: read the demonstration, answer, run the check. In the self-study edition the cell after each
 # check explains the answer once it is right; in the graded edition the checks run when the notebook is
@@ -301,6 +301,58 @@ explain(
     q1_answer,
     "sealed:dIQhH7T2jVw4HN5eFrLOX+yQdFxtDPUhURVulIKMRGtEkl/RddmJA0oHh3DIk80wOCuAVgA0GL6RNHVQndN0YW3wL8IA8nE8VnCdAby9Dl8W6/11CDBVmoAipGDWTffYNcRf5heVfRb/2f29NayCVyyR0HiB2/jk3Qhd0L42E+MHF05i8zxrqxxXXaMgi1/TnV2XTiW4syKY0uirozHHMzZB4RMP6xpz8ndWDridMtucrQO/VG3a5SUi63Tq75qV3Bh/nHu6M2pP1IZLMr+NlHJXgi9gqLqSdrNQYWTc5SRdEJy4h9VHk0hk5iqQar6s6xV5u7+ibyuKiIYkGqXk9HJ29KI/4tx/vCwj45ytC/saIUxPYvn3mLpXeMPUC3ct8QwhdMyzawAbMPi2p9Hqf3E+vwFFIcY1JtvIErAJAzfmAx/cb/ZCCd9hJZ46gc1tVLEDFuwBDr/3Lhnm8njDeXqHjqosbWrbg3UclFewpeN0BlReFrr4LA6eqOaW0qJtrBSxEuFPirjasoRKZxfYTlhOjZdtQn9cuVligKTcONr0ffITql7BDT/7nIxEVOTUHSevVs0KSWpXs1gnJqTK5mMnf1MrgM/0h2HU3Gtg2hCW0a5dd2Ckom9tbeIbCPHqy5vPEcYjEG19u3zQ/dKHlou29YOjyt7y1JuNPkqYtl9b11u3OPdt0SGOWEybRfnmrcLvg22LI1hTV1L44+0kVUL3xrg=",
     salt="12/q1",
+)
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN QUESTION
+# name: q2a
+
+# %% [markdown]
+# **Q2a** Predict, then measure (asked before Q2, whose demonstration measures it). Notebook 03's ALiBi models (three
+# seeds) were trained on up to 16 pairs. In contexts of 64 pairs, four times that, they are asked about a pair from the
+# first third of the context. What mean accuracy do you predict on those questions? (Chance is 1/64.)
+#
+# - **A)** Below 0.25: the first pairs sit at distances never trained, so recall there is close to chance.
+# - **B)** From 0.25 to 0.55: well below the trained level, yet the model still finds many far keys.
+# - **C)** From 0.55 to 0.80: a moderate loss, the same as the middle and the last thirds of the context.
+# - **D)** Above 0.80: ALiBi's penalty hides the extra far keys, so the first pairs score as in training.
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN SOLUTION
+
+# %%
+q2a_answer = "B"  # SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN TESTS
+
+# %%
+# FORM
+from course_utils.tools.quiz import normalize_choice
+
+assert normalize_choice(q2a_answer, "ABCD")
+
+# %%
+from course_utils.tools.quiz import check_choice
+
+assert check_choice(q2a_answer, "bbe1175fd56ea92bd5e206f179d6ad9e3a4c99b78d927f11ae7c33bd0baf0eb7", salt="12/q2a"), (
+    "not yet: reread notebook 03's section on positions never seen in training"
+)
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END TESTS
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END QUESTION
+
+# %%
+explain(
+    q2a_answer,
+    "sealed:We9Qa9LJbzCOd7xI6lSCweNkJ9jUyVdM87TUuilUlG/LTz+JdLMGdEhLv+XfltsOYCBQK6W3b35fFPmZuXVlroAokYaeW0mWFRqOIAhtbxX9HaU9IYdPMk8SFIRpNG/OzXwSbbp2COy2m7i8i78JG7UMUdm1E6gPGZElEtyvfCCO7MP3yNtfqyv894+L7PE1Pxa2btxRhWPQMBrdocgDmgUMjecJ2CLqCgose/inMyShLa5Rco2PkBfYtT+fp4KGPnQNLxeP30yaeH4mkATU9DrnEyV13JgRSoyth2wUDlRtiheHjQChnbfHQuBvx7NMv9KUoKuZ5mgEZH09jnHA8P/l28gHjiWJtxk3xRZm7owyRLxy6WyLEAkks/QnOAmu+FXOvm3dC7wkdZa4KuOSFcHFxGBqup+ICVPswW2Ag6O1tWsRnTPbxv5/O99byhQn/23x1CP5s2M0jr7dul/UU3L5Lv9khIDX4rhGg7jUZlcVj9ZygsOulziEAvEB4aKJvKldD1u4siXrZ5n7yaSE71OoPD/1WmUPjnxgJ0/eQT10m8GznGh8AUu4nFQz6P009ck0u33r3nTuX09MF5iuMdnj7US4v6fuvQ3ET3qYPVmFNA763SWz5DzSoGvpkeivs15BJ3wY4imI3sE02wNK9RgCZ37I/ESQWNQGoV2gnK5p6dP2XcwPX8qxTib/Zg2QjAsSDEOcwsq1YR7ABniLhVIxS2/+Dp8bj6o187r0d+Ps+e6bCsnPasvzVOs/HZh+uG9z1Hqt5QLo/GT93AyM2FfqzHdIoV7fh5wT2vZLwWP9CHxdLRpTdtcuDuiUX0yPTkdWw0lHoI4gQwwaF9hUJcHYvgTUPvbDqbigbPea0Q80aFAfAawuAbjtNCWLw5FH5MFJaLyFO4W3lYikEPy9FOqW9440S9AvYaBpJ6GvNkGPKotgYuu5upWouH0mp7lDeZ2OAkummVTvGLisjHMSpfGNT20LihhA9Db3QhjG5yD6YuIKYSk4KYJsYKKU9tL9HyE=",
+    salt="12/q2a",
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -627,7 +679,7 @@ assert normalize_choice(q5b_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q5b_answer, "3064deacc470ea3ff35fe76eead8c547bb4e5add01e886143bbcf7cced6607aa", salt="12/q5b"), (
-    "not yet: notebook 03, section 2, compared the two training mixes and looked inside the trained models"
+    "not yet: reread notebook 03's section 2"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -702,7 +754,7 @@ assert check_choice(q6_answer, "ae78ab83697c192d778915341923c8e07dc5c2b39852f56a
 # %%
 explain(
     q6_answer,
-    "sealed:QrdKAMqZC+XxWim5By8DeOcq/hFnseeTCQH/mKsRlQ3EKt75UNWYBI4nd4awnkhtVQjLRuA2Xk2nA6aEe360jzK23V3lt/XaZV3RerSQp0TttXpZ9f5Apt+d6fgm2YuCN7BM6GZO+8kdSKj36fwq10/oGODD5e/ql3nHAojVBugTZhG8xt7hQhUDU3G+3ty2VwIzWS4zj4NJ9PuFCvvopeEEtuiwzt/IJqc+eXqA15Aio6TpsoaaNROS4vCUcH3xRXHAv+ymA8tgC0Bvx5qICCxFHiD46r+cxLK5gQV4GhbjNbLi0fkU1Tqfll/s2o0ch5CujdGvpB7SLHUWx2v2KLDoc+oTUQZ9PrfSlHlQcuAXDXSoncCv6F4F97xOAE/3qZE8nW46PWFw3iG8IfI+ni1jXGezFJ8/v2WYgDL29Q7k59tKtYAQzuZs5FU4/A6iotI58EpOLMfOExHv3QlCef8lI7+d490bcKdBqrxmbV6iX0iNQTDHW0rWALmYKngBPH7OsWlnOPm7NYMOaacmNw4sniNBSC09ZCc2gN0zr9V2mFOFlWXhVwYbhBDl9y0nac1HVOV3IhMAmiTnN5gtySQ/6RjQEygi/7848sQ97nYSuExrzK2IzXRuebuCICiU8+nUjg40GHuJxb+gMSkzWyEe8EVSLZ/5w0izYrAaJkc4TlwhTIYhSCxPzqzk76ICs1GNryLAcA3LgpG/V2tX262/QczZzvVv7FAn1yRmsqAFmZx6aRUUpDOhlfoqnwYuXn7mX2BNM79UU2fxm0fOd/HJAuGAf4ByyEisTuKdIyV70IOUeqdTV6l6JY80nVZ6KLjmChZpilKqjrGlwJELayi1n9cQHvLrl3Bu/RzJa5q8ErL7ZNmWnE/a0+E1s/n1J9d85grfsW8bRjtUGrsErLS9PU8maABs0kZAc/uBHdXbsVp2PoFsSHVgZBlYrgdHkl0Jtxa0evSDTDYro9eMgh2pXpERgOA=",
+    "sealed:ic3eXPbkFlxlKME72xbkZucq/hFnseeTCQH/mKsRlQ3EKt75UNWYBI4nd4awnkhtVQjLRuA2Xk2nA6aEe360jzK23V3lt/XaZV3RerSQp0TttXpZ9f5Apt+d6fgm2YuCN7BM6GZO+8kdSKj36fwq10/oGODD5e/ql3nHAojVBugTZhG8xt7hQhUDU3G+3ty2VwIzWS4zj4NJ9PuFCvvopeEEtuiwzt/IJqc+eXqA15Aio6TpsoaaNROS4vCUcH3xRXHAv+ymA8tgC0Bvx5qICCxFHiD46r+cxLK5gQV4GhbjNbLi0fkU1Tqfll/s2o0ch5CujdGvpB7SLHUWx2v2KLDoc+oTUQZ9PrfSlHlQcuAXDXSoncCv6F4F97xOAE/3qZE8nW46PWFw3m/wJfQrgi1gHXK9HIN6qGuFhym4vA2r+tBT5Z0KgPUp61A4tQSq64F761EaZdWHA17rjkpNY/hkIv6E79Fea/UAnNNbIlmiWFTCRX6bFkrSEauOM2xIeC3I/yB6P6roIoMPf+YpdhExkyNeG2N6QXk9ztl8o9JqzUXEgmakAxpegg3h7W42OogPQu19OhMYlDroZMwkwiltvgfMWjsi7r8k/8Ar+HYQvkck1rzbhHYmO+6ubmmWp/idixRmHDifxbG9cG19UTsY/U5YNJ+6ggf7NbkIcgkjUlxjUIAkAz0Im7a8qopo0SKZ4WbONRyClZ2oEnxL1+KmSM+Vzrt/5kU3wGp2ou9NypIpPRMeojPjjv0kn0R3F2bqC1RlGoIpEGLw3lWCd/uMQfSaaNklyUmmRLCDJyBn2oPMP/8bQeYyNIY1nBMuNLH3ChVhllKqlbDuzIsLez2y09pcGO6u1HhorwiGcYC2BOD3do2e01GNkvY49q3yYsZt4QrCvWIKRjxQAbdMt/Q=",
     salt="12/q6",
 )
 
@@ -752,7 +804,7 @@ assert check_choice(q6b_answer, "bed442a16317a3d8ab0f818528f2d3f1e6690b151708240
 # %%
 explain(
     q6b_answer,
-    "sealed:BWuQqDbDuSB+tbR/p0qrjTlT+/GaJB4qDzUwqqJufKq9URDugcNxLeaKkiVsxm4+GhXOGcmD2wpJmMUCA7mzjCJg2rXSBVEWOz8HlAChXGxIj+EDZwwmjHYhlha4QUCOEA/uNGXBqT8W70RDDCtxiGDROakSS6Tyb/7MYjHAS1Kkc4WPkw7Hv7vSPbcPSpsskSZyikAydsgQy4FOrOWQ1vfEU8fVUmMmviujphurDgUc7GKuw8NfTUN5X99dkWVDSn6dCoHVaO0GctTcYJPZQb30+4LVnYQjsPI7FPz8v6UFz59ZGxp/Arq9gpuz0+nibP/wfmS0DIVlgAYrg3bHMHr406gRUNYoL+dUjFp81l5YdLXLZvE61ZAOrteHZ7MR6hti90uNBoNMLq0+jZVyQ0HyieQqYMK72br99SiMVqQbIEn6IX9LvE8amWCr+CVDkF5rVU/bVXOLq7p+pVO96N/BSl2M/XzK7KpV+xfsGAwqu1teJr0cb/mK5ov5FJ0YwXHqcR+nfNeBblkm+o/W6qXukZz1FuxIfI7hFtjQrjf1ZxQjqyzZu9b3/+8OGrlA61FWvTBCP7/LMgTlyjuoRBbGlZaW+KayyfgEmwophrvpbsq4IaOmnmp4pdzq9/waY38ALYHkFWRYQmP6VrSY4Nu6SXvhJFys9WBIR7fcRisoocakrJpTfWDChGsYQ4VaskBVCJtKGb7lZylRrTKGwDC/hTQvDIhceYj53AnEPN51sI/WaQCKXuI1kk7J1apZyfNcufj2mt07r+iQYdp4G6ePCL1ezR7c30iG7Pm3IxeVL2eP9E4SI4qMgYwlQPzFvXvGKZO9ldv1e6s3LRLxeR9vbQT0EXhXq3yRZZQWIT/NCkuJQrQUpUIbw+ptOz8F09uIIfhPWs6YjI+CvF+VmPWB9vznOkPhjvA9mFfFhBzGIDsSK9Axf1pnkl7QUd5RAmdvAvvCx1UE5CXaB1dn3hLrPOBQoS3ZtefkwIcUnhzrwQrp0SFOBUC8waXOFJPamsqhQhkNrXJtPFsW5V1LeuiwhP7hOE0y7LsLZMVDtK2+RKJSzSPSgKKph0ya6VdYX99ve61OiVLauqEc0x9XVMahaB0IJf7PwylIzu8kOUYkBxHlMxU=",
+    "sealed:kmJoB0vU5MKu2UvYZrBL9TlT+/GaJB4qDzUwqqJufKq9URDugcNxLeaKkiVsxm4+GhXOGcmD2wpJmMUCA7mzjCJg2rXSBVEWOz8HlAChXGxIj+EDZwwmjHYhlha4QUCOEA/uNGXBqT8W70RDDCtxiGDROakSS6Tyb/7MYjHAS1Kkc4WPkw7Hv7vSPbcPSpsskSZyikAydsgQy4FOrOWQ1vfEU8fVUmMmviujphurDgUc7GKuw8NfTUN5X99dkWVDSlWmKoHVeekBN5vbf8qNQKyn7Y/e1IQ5sfI3FuqutfEX3osMHRVuFfPwmM/9z/jvdrH4MGmvQ5ll0xcvgH+YdXjilrYTR50gL+RUkUE50FMdNaLOeLR7nJBLqtPPdqVf6gpy7FrDE4MVeqopzIVpBhH9nvd+NMa/ya2v72yDUupMKUX8O2VLvEhfgmLptzZI1FZxUl6eWXmFsrct/gbuz8rdWxyX9X7YxcZsv1LNUR8g+loKZ78EMvnZpZmrGN80xmStMiKqd4PPWFUgv4La+q77wvDhC+4daYHlQrXdozPqNEY1tjDU6bf34+sOTrlI6x53sX5AOKzFfD/5ynmhQg+V0YLC8aKiybxHjgwmne+7Y8i7M+q8kS8voNLto548XjkYLYXxBH4XTzapS7OYuJT5WTqkNV2sqyENH+eST2R8nImgrIoce2+O0X9JUI9dpQRdCJseD7XkY2Ie8ybNjxCigzghD8ECPqvb8kDEJvhH/9jSbgCZV6F61hufyqYK47VOuP6/j9w85s+NfNE5FaGFCr12wxXIikeO/fmZPhaRN3GP6lNIa+Sih9gpXajYunDGCZO9lYi9dfsMNh6ldhlzPh21F3xZvCiRY4MdPSmZXkyNS74Utk8KkKdrPDgFytqdJ/5LVNTRhZPX8RaV0PjA9bPnNlLmwfAzgB/PhR+NIF0SLZUneFAs0Q+RAtlSV2RqUf6EywYM5CraH1Em2l35dfxcryfZ96LqypdR2CzL/wrc/wFOHlbxzb/EA9rancqhQhkNrXFjIldC+ldGLuStwPKvfEch+ukcK8IGpqq+S7VSwWrVwaKOnB7O5UgUWJdre6pIjFyU++8DyARXTsjuZ18KMfiE0TMXnO9yNUB9VAz+K16ZrIFcjM1Asg5IjRjNzu7xXp4EJj2fva4Sz/SdmO2CsNPQt3yA/aEgt21s0Sv1IAeOQk9u+Y6DLssT88q+McfXxLV3PURjhOPs1adElKwE0UVPUmVyid/YfNXZ5KGQsaIYBM6y6tBa4UexcJn4ytWRfH2x0WeL18bXegycLguAqoSZRZLFw1qz8tYyEgpqrDOP6WIOxjXrZYgcH/ttVgCHnFm2U8MNQi4Ef0wNFFp14VZdOd0eFeLCGJW08RQdLRE5",
     salt="12/q6b",
 )
 
@@ -802,7 +854,7 @@ assert check_choice(q7_answer, "f2a382a48b3ac1931091ed0e17fa6e142163e570d086590b
 # %%
 explain(
     q7_answer,
-    "sealed:uJsCI1/e4fgPbxTIJgSraprp4mTAzj8EH8WEVar807+PY+Xhj0lRHI5ySk2zdCmpS72Kl9ZgIuX4W7Dc0aSpoECMQL6Y/5REQImwbJPPohuRCbQsV43faKCHGdyR7YQdWdcPVa/fHyQmCqL4SmtQG6ocSUJ1bH+Rwmk3LmpDdUEAS/12/gEevzm2BfSoMzD7xCC2hJCckrz/Rz9I0V4uBqqyhOPLneeQhDM3nnLG6nlbSv21Y0WHHbLicwiFmQc+xvWvuFrk7x6WvCjC9WZB7WYSM6JTD0x/yJ+DIcAMe6FVb2G9xfnPVa33o3bY1yLL13N7Xt3dsspQU+Z8xoB0aBvET51Zweg7s2s1sXk705VhyZkHMI1N7BsC1hq0LvhbkonPeM+K3d9qw2/VRY7/iMSCsgZcIQZkt7nqvuQpewvf1ZAlR7UIViYtWPd2hrHBEpdLwaeDnneKcpJ6S6HzSqBixzQsXHpNeMuVhUkd4/XP7A0TsKIE6THknZuyFebmI4bvleSPQlMKr+Mb6FccQl+VHO+yTLIYFiC8zC27v/iaP+6KJCNQz+r+Yk3rSOyI5vEPmVRkcOT3Vl0AkXxIqWG77dF5AhGmBwzsf1vH48Fc9Yg81xneAuuEwVC5QUA0nd8ytYvOrpjkd2FI+kfBd3N44ePlj67FiwYWMuzaBwbsPm1Ide5h7rGGXHgyFl0OC+XfvBjJ0gm0N5kHiaUgH/x9KiBq93ZZo1z/SVjJ/rcIw1l5DwcjIRpKgPXpOa4L5BBsn/qNgljVcNgcRp5MgVI/nbRdy5CCh4wMoL2ZbwQKXjgP9EgZULBi9WIhfqjJzTvhYjACsqN8shSqiynK7uTFRPTAorDH03C2Z6G59zEmFNJ/Tzr3x9Isc0EDL2fWSXbgY7zp0Eveh2h5LeGw/i1TZfwVOljL4JUAfwuMIDdCV8ioLS2Wd0eLUfAI1wubPjcfA8rM",
+    "sealed:HDqkJRSnqM4nQ16nDYqpN5rp4mTAzj8EH8WEVar807+PY+Xhj0lRHI5ySk2zdCmpS72Kl9ZgIuX4W7Dc0aSpoECMQL6Y/5REQImwbJPPohuRCbQsV43faKCHGdyR7YQdWdcPVa/fHyQmCqL4SmtQG6ocSUJ1bH+Rwmk3LmpDdUEAS/12/gEevzm2BfSoMzD7xCC2hJCckrz/Rz9I0V4uBqqyhOPLneeQhDM3nnLG6nlbSv21Y0WHHbLicwiFmQc+xvWvuFrk7x6WvCjC9WZB7WYSM6JTD0x/yJ+DIcAMe6FVb2G93/7eELv3p3iWlDDL0nN7XtvAr8oDGqV+zoQnfAXIQNgY0PUqqWsA42tml5kkyYIBOp9boxNNikP1Le5dxsjFd4zT1IEl0SbSF5bqmIOJqUpTLxh0t/e2qeQ+dliN1YkiVbUZVjhqW+Yvlv7LBIBM27LCnmCYO5N9Baf/DLZwhCsgSmdNL56GgkNat+nYrRcItKECt2i3npGhCfvtJMbvhOuFB0tL6qIG+RoZRkyIHOapC6sLCmK9zD61vfGXZr2Oam8DwuzrbwLqGv7NqagughJhevr+WVlThD0UrmGq98s2DVLmQVG/G1rE5MBdsIc6kknRGevB0UfqFUkygsMkqt3DuNnhJDJA70zBdnosqeT9w67F1EsMOaDYChDsMihab/x9q7OFEmR3FlcOBq3fhEGLikGlf5FCjbghH/ZgNmN9uHtTtkn+DG3e8fRM0l07XEIlMAlBg6ygM6cB7QM8gfCbxxXOfNweQZkEhkQ72agbj5CQksmxA4KTbQBYSz1O7h8EVvEx0WI9d+7U1Cm5jcE/oPN8rAKm0i6d7+WHAMbAprrIwHWjP7DnuDVpVd98Wibqk9MscQUeannHSHT6N/ixjwrdmC15K+b1/jZIKvtbN0/H9Y4AfgU=",
     salt="12/q7",
 )
 
@@ -840,7 +892,7 @@ assert normalize_choice(q7b_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q7b_answer, "766d0049fc8e1c703749cdc96353b27e775df405a22d845116cb14b01aaaff89", salt="12/q7b"), (
-    "not yet: run the measurement below and read the divergence at the last layers"
+    "not yet: reread notebook 05's section 1 on what depth does to the tokens"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -1182,10 +1234,10 @@ explain(
 # %% [markdown]
 # **Q10b** Q10's retriever finds the chunk by an exact key match. With an imperfect retriever (notebook 09's embedding search), what sets the end-to-end accuracy?
 #
-# - **A)** The model's accuracy on the full context, because retrieval can only remove tokens from it.
-# - **B)** Roughly how often the retriever finds the right chunk, times the model's accuracy when it reads that chunk.
-# - **C)** The chunk size alone: smaller chunks are shorter inputs, and the retriever hardly matters.
-# - **D)** The number of chunks: the weight is split over chunks, so accuracy falls like one over their count.
+# - **A)** The model's accuracy on the full context, since retrieval can only take away tokens it would read.
+# - **B)** How often the retriever picks the chunk holding the fact, times the model's accuracy on that chunk.
+# - **C)** The chunk size: each chunk is a short input, so the model reads it at a length it was trained on.
+# - **D)** The number of chunks: the right chunk competes with every other chunk, so accuracy falls as they multiply.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -1209,7 +1261,7 @@ assert normalize_choice(q10b_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q10b_answer, "51e858741f83c7ead96d327f4dbba6c0482c8181972e1dab97fa94a25b675623", salt="12/q10b"), (
-    "not yet: notebook 09 split the end-to-end accuracy into two measured parts"
+    "not yet: reread notebook 09's table of recall@1 and accuracy by chunk size"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -1221,7 +1273,7 @@ assert check_choice(q10b_answer, "51e858741f83c7ead96d327f4dbba6c0482c8181972e1d
 # %%
 explain(
     q10b_answer,
-    "sealed:0v/kcpQg1bJLUz9Wl7REAwqsC5CF+72atYbWUYAzlAXgKOsO9oRrGcZk8DHdRLpPgA4izp4/Ry5Xz+lXcmz2ipHj3vrYAOvJSwRuSsvB4Otrh0aI0hX/lWFo9emqGZ1ovy6UUPT9ZV/X3qaz3OroAgSdMLNBmZjbG0Kt4Hm8Yv40Sf+tCZv9VtmvO3wRu5wr1EHClOcaqt2p6vZAZMUUwDNAiwJdUapdU/s8B20UW3HBOvhuWqYrjfGFqSbnfmF0HL1lIR0Z0RA4b4unfSJJqh1mUpKlyzk7KQHPi1xRfg7Ps0L7D+AR6rYmfTeLuD7/fJl5rtl31ZLEyHj++rWcREQgUXrZTQtWascwGA0rXdT/vfLhE2Z7hGw9hSNhPRKTMMDidndltE52+kU+IMyJjsJ+FmEjFCledQCZK/XzhVzntu+BRiJROMNPJZ3HJtsSl1OMJ/P6qD/FtQ59Q5Ctp+ihbNpuYfgE6rnzT2JouDB7rUD8jsGVOBTxppFpz+gURn53M9PHc/mr4z3p1ZIvGMKZf670mouUiDgMOfVQLPKbj1exzG+a1A1zySGbOuOCkVQLgOiOblOGukV/z25tcSBtnSUJbLSsS3f0iVyWsJ/46SnlY4rJpg6qz0r3uRkx2TwxcpQLUYYnJ07WsCPfLWgB2lZXrDEdYOYMZQ8szpQyml6oF2KZeauP5UGdz+sG/BfL01eLxwOytUbsOnn/nLlO5HlFPPKhoWb1hl2Gt+PVtfA5E0/sbmov/d8LZHJi0xr1TgExypNVyxsTmx5kHuu40NiY9rE2za3xqLqsiL2FSyEEYQvh7Bf+QvtPjEVKcJ2Z5LyBoQ2FSw0+DUSQvZYPN6ZlzbPVkm6l+ZbloUZI8GOmgbfy0qDk7hPtSFmB+3lV0C7MW5hHpDZhup8n/vmAFWjZMb2pdiAaem5NvJzKVajFEYCUv5cepJT0Yfp2/gvXtDS8oQkNnnN3KNU7g5g4eY5tZ1FPwc3ietr+1yaZgYBdU2NhDRU0TnItafggAcFjmek3morQbT/SSXKLoNjgZ/pVakt7JhBJhENRUsIwVHa2G0J/N8Mc5BiSrHwSO+ZqfO6jRCTfQEx+w5wRvy4a3ZbA8PoSucZ898aWl0Bgo/rKTgZY16B5ZVqSWTFHhgWgDOYWty97GfNs5gO6ZB6qT46Wz4xh8sIcIWDYt7PnNjX4FOyd62NE4B3CnTXUbnfyul/dazjji0fpo5f6BGWiR0y9q0QboadwkCk=",
+    "sealed:dpEumbCTplp2qsO0DPlFuQqsC5CF+72atYbWUYAzlAXgKOsO9oRrGcZk8DHdRLpPgA4izp4/Ry5Xz+lXcmz2ipHj3vrYAOvJSwRuSsvB4Otrh0aI0hX/lWFo9emqGZ1ovy6UUPT9ZV/X3qaz3OroAgSdMLNBmZjbG0Kt4Hm8Yv40Sf+tCZv9VtmvO3wRu5wr1EHClOcaqt2p6vZAZMUUwDNAiwJdUapdU/s8B20UW3HBOvhuWqYrjfGFqSbnfmF0HL1lIR0Z0RA4b4unfSJJqh1mUpKlyzk7KQHPi1xRfg7Ps0L7D+AR6rYmfTeLuD7/fJl5rtl31ZLEyHj++rWcREQgUXrZTQtWascwGA0rXdT/vfLhE2Z7hGw9hSNhPRKTMMDidndltE52+kU+IMyJjsJ+FmEjFCledQCZK/XzhVzntu+BRiJROMNPJZ3HJtsSl1OMJ/P6qD/FtQ59Q5Ctp+ihbNpuYfgE6rnzT2JouDB7rUD8jsGVOBTxppFpz+gURn53M9PHc/mr4z3p1ZIvGMKZZe/5gcXAhDgdLLwTafKbi0zj3Cef3xR/iiyWNevanFwSleiSY0yCulR+imppaXJjmSUNIKTlEjSxyALcqN6w7WfkLpzEp0qmzE+yrxgsxTJ0dpQNA99sZx2E+X3RdTFV1loYrTVJNb1DIglpn8Nhkly7E37KLaycoF7S3+YPr1rQ31OTlE+jvFX2f3G6iaNFoWkEO/H/oUOlxRHOt8GN67AmVhzXb10GuJI2b0dL0xP1Txd9iJJO2g1B2Q94C+DqhMSR4/973KT+9bbhnrPLFmVBMhak7A3yB/9PihdOdJ+I8+6f4BiCDhI4Tk3D/IhaIKYgjLOcnGPu+bbhuk8KtULrg7Pr2bm3rR/xQhKBuHJO0S7XUZBdpGQpp5Aq6e6ASTCSeu2pP2QUd3sdvIGYEqjRH56I7MMV69O0dbc5v0/Zsz+17F1P2DV+cJ0rmZl/ZcZ9Z1BAiYvhdtr5hTPCwoBaRDA2QgU5R3IyY/0hHsFw3Ps7htjFbS/SU26UoNntZuBbOAU+MwpI1hsZVowmEXasFwd7N8VJ/l2WrG1UJKo4buyxCHjRDhotgtgfsjlK3YuSt/RCjMdrpIXZp01po/nAXAZG169oZ1qOHSMTnRarGrVFvS97GbJzoxa3YxGtHM2fzsJl74EYeWDEtvD2cnCrFLiB5nQW5lXegH7JISPktFOabSPjiE2gt4/iTXfwSUzysUte9b18mm8Po12k0/oXpjxGiB/2fz4EChhiHt7rsz9Ori4JauOkCM7V9FxAapmhuJZgEUPGfpCAKI2dfnsaA6cE",
     salt="12/q10b",
 )
 
@@ -1293,7 +1345,7 @@ explain(
 # %% [markdown]
 # **Q11b** In Q11's hierarchical answer each chunk of 16 pairs is answered on its own, and the most confident chunk's answer wins. What makes it go wrong?
 #
-# - **A)** A chunk that lacks the queried key answers with high confidence, and its wrong answer wins.
+# - **A)** A chunk without the queried key can give a peaked guess and be picked over the right one.
 # - **B)** Each chunk still attends over the whole context, so every chunk is past the trained length.
 # - **C)** Chunks of 16 pairs are too short: the model needs the whole context to locate the key at all.
 # - **D)** The summaries favour the earliest chunks, so a key that sits in the last chunk is never used.
@@ -1404,14 +1456,18 @@ assert _out.shape == (5, 4) and _out.dtype == torch.float64, "return one (n, d) 
 import torch
 import torch.nn.functional as F
 
-from course_utils.core.attention import attention, attention_scores, stable_softmax
 from course_utils.tools.quiz import check_rounded, fingerprint, unavailable
 
 _g = torch.Generator().manual_seed(10)
 _q, _k, _v = (torch.randn(9, 4, generator=_g, dtype=torch.float64) * 2 for _ in range(3))
 _out = []
 for _w in (3, 1, 12):
-    with unavailable(F.scaled_dot_product_attention, attention, attention_scores, stable_softmax, namespace=globals()):
+    with unavailable(
+        F.scaled_dot_product_attention,
+        F.multi_head_attention_forward,
+        torch.nn.MultiheadAttention,
+        namespace=globals(),
+    ):
         _o = window_attention(_q, _k, _v, _w)
     _out.append(torch.as_tensor(_o).double())
 assert all(tuple(_o.shape) == (9, 4) for _o in _out), "one output row of size d per query"
@@ -1437,7 +1493,15 @@ _q, _k, _v = (torch.randn(11, 8, generator=_g, dtype=torch.float64) for _ in ran
 _i = torch.arange(11)
 _keep = (_i[None, :] <= _i[:, None]) & (_i[:, None] - _i[None, :] < 4)
 _reference = torch.softmax((_q @ _k.T / math.sqrt(8)).masked_fill(~_keep, float("-inf")), dim=-1) @ _v
-with unavailable(F.scaled_dot_product_attention, attention, attention_scores, stable_softmax, namespace=globals()):
+with unavailable(
+    F.scaled_dot_product_attention,
+    F.multi_head_attention_forward,
+    torch.nn.MultiheadAttention,
+    attention,
+    attention_scores,
+    stable_softmax,
+    namespace=globals(),
+):
     _got = window_attention(_q, _k, _v, 4)
 torch.testing.assert_close(torch.as_tensor(_got).double(), _reference, rtol=1e-5, atol=1e-5)
 
@@ -1452,15 +1516,15 @@ torch.testing.assert_close(torch.as_tensor(_got).double(), _reference, rtol=1e-5
 # name: e02
 
 # %% [markdown]
-# **Exercise 02** (attention dilution). Among n = 64 keys whose 63 distractors all score 0, what score gap g gives the relevant
-# key a weight of exactly 0.5? Store it in `e02_gap` (a float); the visible check compares it to 2 decimal
-# places.
+# **Exercise 02** (attention dilution, a repeated fact). The fact a query needs is written three times in its context:
+# among n = 64 keys, the three copies all score g, and the other 61 keys all score 0. What gap g gives the three copies
+# together a weight of exactly 0.5? Store it in `e02_gap` (a float); the visible check compares it to 2 decimal places.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
-e02_gap = math.log(63)  # SOLUTION
+e02_gap = math.log(61 / 3)  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -1478,7 +1542,7 @@ assert isinstance(real_number(e02_gap), float)
 from course_utils.tools.quiz import check_rounded
 
 assert check_rounded(
-    e02_gap, "231938f56444efb6eca6c0567f821fb6853a216a07fffd2b5064bf89b4a43e19", salt="12/e02", decimals=2
+    e02_gap, "2d9966975693461463c2c835da429b1e2f979ed2e2e2b9e73e16048203c89f06", salt="12/e02", decimals=2
 ), "not yet: reread notebook 02's closed form for the relevant key's weight"
 
 # %%
@@ -1487,7 +1551,7 @@ import math
 
 from course_utils.tools.quiz import canonical_rounded
 
-assert canonical_rounded(e02_gap, 2) == canonical_rounded(math.log(63), 2)
+assert canonical_rounded(e02_gap, 2) == canonical_rounded(math.log(61 / 3), 2)
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
@@ -1498,7 +1562,7 @@ assert canonical_rounded(e02_gap, 2) == canonical_rounded(math.log(63), 2)
 # %%
 explain(
     e02_gap,
-    "sealed:Yf4kfOsDyBnOSyAlbI9uVZ+h2pT59e+WK3oQ0UuhZq111TnvZLvrayNxC23m+uX5Eadfi1AMQrNWHrwfHsbKwdhdDn9Jq5BOeM8/VBgnZOStSZR8VDcWtSzRQ5V33QiOG1q+Tf6MLD6yWobny1RcP47f6ItLSdp68fLvFeiCiNkTaWsn0EYtC9CnvcgLYKFTxxsBK3zGgvoDUNOtIp3BgfW5pZaRYEadww0U3SrYMpjN2S/0+h/ZIBtlnAtHH//wrjqdY72G4nA3nPzR7uo4xO+Mu+9eolYfeCnt/JKwgI4VFPy/Uf4tEgHP94eDPu+cduMbhK+fmi60UdeZMeoQAwgDO0OJcbuKKAQjfxvzdik/4NJYT62aqkqhiBBYiXQACC559fUM3a8u5Z75BJ1W+PaLrHtbja4SB7pVceZhh3gCOgakCGiLqAd+zSymRvrRLpPC9Wdd50aD2SuPYw==",
+    "sealed:xG2PRDUdaHd0aintEfhk2ety/SY+vAH9gygRIEw4IvnoBncSD7ZlSuCzweNNRGvKGRcNdXJl+zUIz9i9gVULdRZkae3FAf5NVVknxxBq8SC6hxY7mYzKrjme599tj/Lph0jA6U2zPETNxvFJxd84zcHCfwjKBESLkQlH2zishsPNvqSUW51cbOxxoUJQua3IG+sGFMgd/jBYLROYbW07xEnIBCD5RgcvJJAxzaXc+Z6tNyvxzZ+5yv1hqaeBJ/fqesDaRBTC8gtzEze/nIPWVIEPpUsjF1he1BmNUjCD0Twc7Mc5J5llsT2sbrmTCao51dCARmQQLxf/o+2nG9LCWoKXzBgQ4LQd4hwguD/On+3Y5UMpgNSD3FLtEkVw+hEuvadOEMKLc6BOZ8M5rz1H0hCTxuJlj38zjbXUji4VULvfl0lI52n5pLm/iRT4I4M3uw15QExIhifXDHfrqxZungBExJCxWE4pTzZqCXQ+HjMMmMAtD1zb3yWg4FYhBaXXAZNB2RZLDySVshYTNd8lYXyWJvn5MIAhnQi1W0bcDbulh5D/S1in2eGdNraJva0Y7OrcO02qMVagrjtLrgHJWieFSJbqKpd2RSykKJgVe01TznWy2zwzfnZ2VfjV/fPIe5aQkwg9FgrEHJIS/M1kdbu+asfGhhB4C9XrhKwDmB7ipy0ty4zONSY/A0twSqKVU6Wrfvj4sYB/rdPElk1xm+6VxXa4fRlN1vKC/TU22BexyLXK4mhaCKLKj5mzsE0vJBsEc0ffzNGjU6cWdA4nwLiuPG/nzW4a",
     salt="12/e02",
     decimals=2,
 )
@@ -1508,20 +1572,23 @@ explain(
 # name: e03
 
 # %% [markdown]
-# **Exercise 03** (positional bias). Write `alibi_bias(n, slope)`: the (n, n) bias that notebook 03's ALiBi adds to
-# one head's scores (row i = query i, column j = key j, the symmetric form of a model without a causal mask), as a
-# float tensor for any n and slope (the check tries several slopes). Write it without the course's `ALiBi`.
+# **Exercise 03** (positional bias, causal and every head). Write `causal_alibi(n, heads)`: the biases that a causal
+# model with `heads` ALiBi heads adds to its scores, as one float tensor of shape `(heads, n, n)` (head h, row i =
+# query i, column j = key j). Use the slopes that notebook 03's ALiBi gives a model with `heads` heads, and put −inf
+# where the causal mask hides the key, so that the bias alone does the masking. Write it without the course's `ALiBi`.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 
 # %%
-def alibi_bias(n, slope):
-    """ALiBi bias of one head: (n, n), -slope * |i - j|."""
+def causal_alibi(n, heads):
+    """The biases of a causal ALiBi model, every head: -> (heads, n, n)."""
     # BEGIN SOLUTION
-    pos = torch.arange(n, dtype=torch.float32)
-    return -slope * (pos[:, None] - pos[None, :]).abs()
+    slopes = 2.0 ** (-8.0 * torch.arange(1, heads + 1, dtype=torch.float32) / heads)
+    pos = torch.arange(n)
+    bias = -slopes[:, None, None] * (pos[:, None] - pos[None, :]).float()
+    return bias.masked_fill(pos[None, :] > pos[:, None], float("-inf"))
     # END SOLUTION
 
 
@@ -1535,27 +1602,26 @@ def alibi_bias(n, slope):
 # FORM
 import torch
 
-_out = alibi_bias(5, 0.5)
-assert tuple(_out.shape) == (5, 5), "return an (n, n) tensor"
+_out = causal_alibi(5, 2)
+assert tuple(_out.shape) == (2, 5, 5), "return a (heads, n, n) tensor"
 
 # %%
 import torch
 
-from course_utils.core.positional import ALiBi
 from course_utils.tools.quiz import check_rounded, fingerprint, unavailable
 
 _out = []
-for _slope in (0.5, 0.125, 2.0**-8):
-    with unavailable(ALiBi, namespace=globals()):
-        _o = alibi_bias(7, _slope)
+for _heads in (1, 4, 6):
+    with unavailable(namespace=globals()):
+        _o = causal_alibi(7, _heads)
     _out.append(torch.as_tensor(_o).double())
-assert all(tuple(_o.shape) == (7, 7) for _o in _out), "return an (n, n) tensor"
+assert all(tuple(_o.shape) == (_h, 7, 7) for _o, _h in zip(_out, (1, 4, 6))), "return a (heads, n, n) tensor"
 assert check_rounded(
-    fingerprint(torch.stack(_out), seed=5),
-    "3e775a25328411f80445826c64ae651131bb2191c018e453c88aa9a3780d35cf",
+    fingerprint(torch.cat([_o.clamp(min=-100.0).flatten() for _o in _out]), seed=5),
+    "335bff0b1fa6d901e028b38896721ddcab10cce710b5a0a1f72afa3fff118536",
     salt="12/e03",
     decimals=3,
-), "not yet: print your bias for n = 4 and compare it with notebook 03's section 1"
+), "not yet: print your biases for n = 4 and 2 heads, and compare them with notebook 03's section 1"
 
 # %%
 # HIDDEN
@@ -1564,10 +1630,13 @@ import torch
 from course_utils.core.positional import ALiBi
 from course_utils.tools.quiz import unavailable
 
-_pos = torch.arange(11, dtype=torch.float64)
-_reference = -0.25 * (_pos[:, None] - _pos[None, :]).abs()
+_slopes = 2.0 ** (-8.0 * torch.arange(1, 9, dtype=torch.float64) / 8)
+_pos = torch.arange(11)
+_reference = (-_slopes[:, None, None] * (_pos[:, None] - _pos[None, :]).double()).masked_fill(
+    _pos[None, :] > _pos[:, None], float("-inf")
+)
 with unavailable(ALiBi, namespace=globals()):
-    _got = alibi_bias(11, 0.25)
+    _got = causal_alibi(11, 8)
 torch.testing.assert_close(torch.as_tensor(_got).double(), _reference)
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -1620,7 +1689,6 @@ assert tuple(_out.shape) == (3,), "return one number per head: shape (heads,)"
 # %%
 import torch
 
-from course_utils.core.metrics import sink_mass
 from course_utils.tools.quiz import check_rounded, fingerprint, unavailable
 
 _g = torch.Generator().manual_seed(11)
@@ -1630,7 +1698,7 @@ _w = torch.softmax(_s.masked_fill(torch.ones(12, 12, dtype=torch.bool).triu(1), 
 _chosen = torch.rand(3, 12, generator=_g) < torch.tensor([0.3, 0.6, 0.9]).view(3, 1)
 _out = []
 for _sinks in (1, 3):
-    with unavailable(sink_mass, namespace=globals()):
+    with unavailable(namespace=globals()):
         _o = sink_share(_w, _chosen, _sinks)
     _out.append(torch.as_tensor(_o).double())
 assert all(tuple(_o.shape) == (4,) for _o in _out), "one number per head: shape (heads,)"
@@ -1707,7 +1775,6 @@ assert tuple(_out.shape) == (2,), "return one number per sequence: shape (batch,
 # %%
 import torch
 
-from course_utils.chapters import collapse
 from course_utils.tools.quiz import check_rounded, fingerprint, unavailable
 
 _g = torch.Generator().manual_seed(12)
@@ -1716,7 +1783,7 @@ _direction = torch.randn(5, generator=_g, dtype=torch.float64)
 _h[1] = torch.outer(torch.linspace(0.5, 3.0, 6, dtype=torch.float64), _direction) + 0.05 * _h[1]
 _h[2] = _h[2] + 3.0
 _h[3] = _h[3] * torch.tensor([4.0, 1.0, 0.5, 2.0, 0.2], dtype=torch.float64)
-with unavailable(collapse.rank_residual, namespace=globals()):
+with unavailable(namespace=globals()):
     _out = torch.as_tensor(rank1_residual(_h)).double()
 assert tuple(_out.shape) == (4,), "one number per sequence: shape (batch,)"
 assert check_rounded(
@@ -1750,14 +1817,14 @@ torch.testing.assert_close(torch.as_tensor(_got).double(), _reference, rtol=1e-4
 
 # %% [markdown]
 # **Exercise 06** (memory and compute). A GPU has 80 GiB (2³⁰ bytes each). Naive attention stores the fp32 score matrix
-# of one layer with 40 heads for one sequence. What is the longest context n, a whole number of tokens, whose score
+# of one layer with 48 heads for one sequence. What is the longest context n, a whole number of tokens, whose score
 # matrix fits in those 80 GiB (nothing else counted)? Store it in `e06_tokens`; the check compares the whole number.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
-e06_tokens = math.floor(math.sqrt(80 * 2**30 / (40 * 4)))  # SOLUTION
+e06_tokens = math.floor(math.sqrt(80 * 2**30 / (48 * 4)))  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -1775,7 +1842,7 @@ assert isinstance(real_number(e06_tokens), float)
 from course_utils.tools.quiz import check_rounded
 
 assert check_rounded(
-    e06_tokens, "173ff97a6d1dd0139bfc332c0615c480c1ff2db250ddbb9b00fa7c8234c5106e", salt="12/e06", decimals=0
+    e06_tokens, "e693907933482c0e33de93622cce5d2152a3af7f2785138f8c378c1d53d11c13", salt="12/e06", decimals=0
 ), "not yet: reread notebook 06's section 1 on the size of the score matrix"
 
 # %%
@@ -1784,7 +1851,7 @@ import math
 
 from course_utils.tools.quiz import canonical_rounded
 
-assert canonical_rounded(e06_tokens, 0) == canonical_rounded(math.isqrt(80 * 2**30 // 160), 0)
+assert canonical_rounded(e06_tokens, 0) == canonical_rounded(math.isqrt(80 * 2**30 // 192), 0)
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
@@ -1795,7 +1862,7 @@ assert canonical_rounded(e06_tokens, 0) == canonical_rounded(math.isqrt(80 * 2**
 # %%
 explain(
     e06_tokens,
-    "sealed:+iOapbqKt8GtAq3uzLq3YJAtZKC0XOGm0ZftGUayVSlT7fG2IEpZPV4tYXPhjYNJw/ChDwB4hWpuCgOEcT6mWy+2kH8o3q/Fp1twOBOBnD+Ze/pg9/RF3s5iUBRVzIlWvQTdwyh41VltNx8dBHAKimw2hhJEyBneSZA3tYZwlckf2JCF1xur7F4uHfFWNDwyKO7wo+uO7eQGNyasJdJ9nom44NXdIOKp66DOXqdvqwlEQdooDoX7no7JvplPW5oe9i6lUYG7lfmDK9Ik7b1HsZB8q8U1FZDasv5sKEnK0Yc1gtjIKYEQvb0gCfJ8XK+cTBMppy4pr8/gPFHyvKYFkMT+WpSgSE7ZMeRYjWssZ16t4Fa51Z9FFcb0EuGTJWvHmD79NaDf5Yfp6mrOdIMQxBs89t02SVfkDVWNBppkzs2jyNE/uVyuf0XB2Tv9sA6huUuM9MSyieHylcrhhI/i2jIF9XUNgkBu+ZEQUz72KvSOKeC6KT/Be5Fd5t8/MeRZvaoizdSDK9bUdLhjpjY+qxQM3x/aS09lbW7a+z3vi8msCQ2dycbt/K2VplcpasG/hDxQAXZ62JG1OMCrQzqdtqZMISjlKYFIMIrbSIzuhcamDLORzmPp42gtsWnIQL5fr9Vj3S/SQy7f+uQiaCCWNLUmh3XZNCKwcA43Sx9Dx1SkltXQWnhSUmlUHGDkMEmD8IIRr8AZjSGZCGJ0G7v0efK5NW42mNSxTtHhzbHBG4yMgiuCAofHKmVw4O2o0KxzpRQ7AGX7bBFQI02GFn6teFUPyA==",
+    "sealed:HhH6kN+RUZD4gXnEre26pBCE7gq6nPyggtd6EK7uWMyLWC7ognVOCOwOzkILgK7pAlcpgtgX1CRqzL4FJd26nTkPIWFNyGX3fuw5pIGWzKs2pqgl7v+pSWyJG1HSTr/Np/+l+n6z9YT6JkmsObJmqD3mXCeW7aolFIU/uXxCOGEDj/ErYWQhEuCSBXhyOUxfw4n6nUtfTi5Knwmvqh28f2iaIqEWFLPaD7JJXffEcBeP75Q3WVdz228ytSpeRSA0g95MFjGlhvof7VFFHa9l6y8nqGCCjAb9+290RnlDq5kvrkn3tw1GxM3RDkXYKe8+BhPIqkizD9HwZ2E2V/l0OlgzkLR6qpZVyl28k1mPwR5zJROG2BiGQpKwlbD+EY+Zxr25Ov+wEaqn8owi3kC3zlFupvNhwSpHQWqZB8Lmuer4MHkO75sXNrpP2qpNpPxr1Qzyhh8AtL+suEqTWYtTTXfcGZxJTEJ+l+8ACLWmUzk1ZZPQVj3Ee+0PxdBGazQr5BfIbo4t5hLDUMFeLJXmLsDsKNDkb3u/HZBhoVTw5fKjzpBO/Gl2xFegfUNBkrencpdt28KnAhx4OtVJFyo6gKbNSe7urG1GhLS+YQ+oxLKTadfn9IHnbDuD3nf/83gud/bor8Top+9WCUE9ym2nkUbYVrAQexSUlR57Y4sPuy6PomKHTr+fll9AEmUd31MvzLOtf7620P9Wm9GwFgSLcKAIwc8Bwhe6eGhSEiZu1xeTshQm+ZN4Tn9bpvdnyi1xDyTKAv6YP6DQazvjT5XnLLWnqdsP4mgJuba7SZcWIP8tbTkOOmH7KC+zEGToEV556uJHjGRRWK05mJiPc4cgkZHwKGPlwhys0UiU9x+chIP4ZDWqz1gTzQxw/Wed",
     salt="12/e06",
     decimals=0,
 )
@@ -1805,12 +1872,14 @@ explain(
 # name: e07
 
 # %% [markdown]
-# **Exercise 07** (dilated attention). Write `count_dilated_flops(n, d, heads, segment_lengths, dilation_rates)`: the forward FLOPs of
-# LongNet's dilated attention (not causal) for one sequence of n tokens, head dimension d, with one
-# pattern (w, r) per pair of list entries. Count as notebook 06 does: the two matmuls (scores, then
-# the weighted sum of the values) at 2 FLOPs per multiply-add, nothing else, and nothing for
-# combining the patterns' outputs. n is a multiple of every w, and every w of its r. Work out the
-# cost from what a pattern does (notebook 07), without the course's FLOP counters.
+# **Exercise 07** (dilated attention, causal). Write `count_dilated_flops(n, d, heads, segment_lengths, dilation_rates)`:
+# the forward FLOPs of LongNet's *causal* dilated attention for one sequence of n tokens, head dimension d, with one
+# pattern (w, r) per pair of list entries. Count exactly the query-key pairs that the causal mask keeps (a kept token
+# sees itself and the kept tokens before it in its segment, and no masked pair is computed), each at notebook 06's
+# cost: the two matmuls (scores, then the weighted sum of the values) at 2 FLOPs per multiply-add, nothing else, and
+# nothing for combining the patterns' outputs. n need not be a multiple of w: the sequence is padded to the next
+# multiple of w, and the padded segment costs as much as a full one. Every w is a multiple of its r. Work out the cost
+# from what a pattern does (notebook 07), without the course's FLOP counters.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -1818,9 +1887,13 @@ explain(
 
 # %%
 def count_dilated_flops(n, d, heads, segment_lengths, dilation_rates):
-    """Forward FLOPs of dilated attention, summed over the patterns (w, r)."""
+    """Forward FLOPs of causal dilated attention, summed over the patterns (w, r)."""
     # BEGIN SOLUTION
-    return sum(4 * (n // w) * (w // r) ** 2 * d * heads for w, r in zip(segment_lengths, dilation_rates))
+    total = 0
+    for w, r in zip(segment_lengths, dilation_rates):
+        kept = w // r  # tokens of one segment that the pattern keeps
+        total += math.ceil(n / w) * kept * (kept + 1) // 2 * 4 * d * heads
+    return total
     # END SOLUTION
 
 
@@ -1837,15 +1910,17 @@ from course_utils.tools.quiz import real_number
 assert real_number(count_dilated_flops(64, 8, 2, [16], [1])) > 0, "return one positive number"
 
 # %%
-from course_utils.chapters.flops import attention_flops, dilated_flops
 from course_utils.tools.quiz import check_rounded, fingerprint, unavailable
 
-_cases = ((8192, 64, 8, [1024, 4096], [1, 4]), (4096, 32, 2, [512, 2048, 4096], [1, 2, 8]), (2048, 16, 4, [2048], [2]))
-with unavailable(dilated_flops, attention_flops, namespace=globals()):
-    _out = [float(count_dilated_flops(*_args)) / 2**20 for _args in _cases]
+_cases = ((8000, 64, 8, [1024, 4096], [1, 4]), (4096, 32, 2, [512, 2048, 4096], [1, 2, 8]), (2050, 16, 4, [2048], [2]))
+_out = []
+for _args in _cases:
+    with unavailable(namespace=globals()):
+        _o = count_dilated_flops(*_args)
+    _out.append(float(_o) / 2**20)
 assert check_rounded(
     fingerprint(_out, seed=5),
-    "40487781891c677b46e079ec8f2e04bb4fdf2756894ea306d3aa7375f3c4cc46",
+    "4fd295c47412d7fbb56893a7b23ba14f313c2f682e208c8947d245e4b0f8f094",
     salt="12/e07",
     decimals=3,
 ), "not yet: reread notebook 07's description of one pattern (w, r) and notebook 06's way of counting"
@@ -1855,8 +1930,8 @@ assert check_rounded(
 from course_utils.chapters.flops import attention_flops, dilated_flops
 from course_utils.tools.quiz import unavailable
 
-_args = (16384, 128, 4, [2048, 8192], [2, 8])
-_want = sum(4 * (16384 // w) * (w // r) ** 2 * 128 * 4 for w, r in zip(_args[3], _args[4]))
+_args = (16000, 128, 4, [2048, 8192], [2, 8])
+_want = sum(-(-16000 // w) * (w // r) * (w // r + 1) * 2 * 128 * 4 for w, r in zip(_args[3], _args[4]))
 with unavailable(dilated_flops, attention_flops, namespace=globals()):
     _got = count_dilated_flops(*_args)
 assert float(_got) == float(_want)
@@ -1874,7 +1949,7 @@ assert float(_got) == float(_want)
 # %% [markdown]
 # **Exercise 08** (scale-invariant attention). Notebook 08's scale-invariant attention multiplies the score of a key
 # at distance t by a coefficient a_t (τ = 10). At what distance t does a_t reach 3? Give t as a real number, not
-# rounded to a whole token, in `e08_distance`; the check compares it to 1 decimal place.
+# rounded to a whole token, in `e08_distance`; the check compares it to 2 decimal places.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -1898,7 +1973,7 @@ assert isinstance(real_number(e08_distance), float)
 from course_utils.tools.quiz import check_rounded
 
 assert check_rounded(
-    e08_distance, "e4900116c6c8780d02da3b4cf03e0198f2276cda2c73095a0944ba7288d75b2e", salt="12/e08", decimals=1
+    e08_distance, "7e72b2087abdadb5b9c306d99ca3b86fac45bd49f467171215f98a8ab1cf8f34", salt="12/e08", decimals=2
 ), "not yet: reread notebook 08's definition of the coefficients"
 
 # %%
@@ -1907,7 +1982,7 @@ import math
 
 from course_utils.tools.quiz import canonical_rounded
 
-assert canonical_rounded(e08_distance, 1) == canonical_rounded(10 * math.expm1(4.0), 1)
+assert canonical_rounded(e08_distance, 2) == canonical_rounded(10 * math.expm1(4.0), 2)
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
@@ -1918,9 +1993,9 @@ assert canonical_rounded(e08_distance, 1) == canonical_rounded(10 * math.expm1(4
 # %%
 explain(
     e08_distance,
-    "sealed:QYQR8jvcQ94RxDOEjnW/sEU94RfGGap7+D7syrep7gdCvyigvoxTnmVyv+q2EPwtJl626oBNe/A3XyisGe2DD0hFsUoifqx7llmqsZ5eS9wlIROvdASHoJoyZYe6rXA5x74B8PEGw8rWRV2qvxui4tNtbrxqpMYIDu790B5yD2D8XW+HdcVEXS4SVhUERlq7cUPFLDjQCNWBH2z/peShZlxwCHN7G9SSovNL0xANUY7J7zTqn2EgVxrvP+bOJRr43F9Po5ttCRczHayAUd6SC/a5BATDhA4kCAu63GGn6FtFH5tn+cwhsllZAA2tD/fSqgCSI8JT+Xs0fIXGkwe5agJAspKCJ2DF2VcpJFOMuEBVCZ8l3oidxdyq0jrboDMBovSSkVWDSPE134M1ZoT2IcDuwNhee2Z18D8Hfjp2hpW6JPIkRBc0MlCc/LOXtgUHfwSoAgzWZSLx8/R3739OdeE3UZVzIE/PDpckktvp7q1YH1/8bypSCsTjm4WUrXLZ0vulb9AMYeBndqgzBK0Y+o8c6WDBjlvbJdyEAuqtctB2Xo2F9sAm77vSv4M4A110Ru1TMW2wkhPF7/Fw1FTsv+mGMNTlDOj/JDFvG8IWNS/yshWctjp7XtoQ49F8J2AfBTW0xqZWln1UwL/xQyVdjh6vmNnia+S++Fs+p86QMREMKdU8GmFjI4A=",
+    "sealed:ZxvTdmZfChj0IZbkJwL/w+7VCf8FRFgOEup1+gm42kco98uLlEicIiKSdT9bMbKQRi0fXLWKhWFkS/0ixpmNCXRkakUGENJeCXnjnCGZ0AMc0x8t82t8GxknIEPXgvoS+GzlcY90yigkb0Fl8xKJ/jHKmuGAE0S4qHuoMHK0DD8em0CBCkBqZVy1w8P+LnbyfQy1y6ie0iT3HZ3sRC/fwIT1QiEiXkrhN7JB3UE6jTDm/gks009PEIcLI99JvmHj0kOZFvjLiR2wIQjhjZrXfC1CkEjJkq7r50C4aCI8UY2UCiXSMieu9z2bfRXRpzceZ8HLELY+I5PIPty58s6XEaOOsHQS/CNZ6HD24S7Gw4l0tGmpYSJRnrfi1DU89EEjk7Dphv1NOMmE78869e0O2jSewlgaWkhbp3mklPZbtloQyQNdWObpFQAqvVVAUqPHdxxDH3/UoHlp5/FOE10EwcVpbWLq+qZddFQ9lI0n90XqEIM9rMxl+yWk57x4RjmxW+1aqKGQmmksQLsoY3AeUuRl7dPxLcZsPg65PDvuUgCV3ouXHN82tfDGQ9WXUygmTf9KzEXeKEOJ1bfc1YyQoZYh5VyrkUoLRo5sETvHZTrdSLdUZLyJzYKQevTKoFpnxpvS5l4ieMMX7cl4yUxKx/OSVFy5HRBhd62NKW8JJTHK0fYsv/XfFPBZVrdeIxa+zvIeRT4Tw6MI72GPO/DJJ/Nn8Q==",
     salt="12/e08",
-    decimals=1,
+    decimals=2,
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -1928,20 +2003,25 @@ explain(
 # name: e09
 
 # %% [markdown]
-# **Exercise 09** (retrieval and hierarchy). Write `best_chunk(tokens, chunk)` for kv sequences `(B, 2K + 3)`: the index of the chunk of
-# `chunk` pairs whose keys contain the query key (the last token), per row: `(B,)`. Keys sit at
-# positions 1, 3, 5, … Write it without the course's retrieval functions.
+# **Exercise 09** (retrieval and hierarchy, several questions at once). A kv sequence of notebook 09 ends with one query
+# key. Here it ends with Q distinct query keys instead: `tokens` of shape `(B, 2K + 2 + Q)`, BOS, the K pairs (keys at
+# positions 1, 3, 5, …), the token that opens the question, then the Q query keys. Write
+# `chunk_hits(tokens, chunk, queries)` (`queries` = Q): for each row and each chunk of `chunk` pairs, how many of the
+# query keys sit among that chunk's keys, shape `(B, K / chunk)`, the chunks in order. Write it without the course's
+# retrieval functions.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 
 # %%
-def best_chunk(tokens, chunk):
-    """Index of the chunk holding the query key: (B, 2K + 3) -> (B,)."""
+def chunk_hits(tokens, chunk, queries):
+    """How many of the Q query keys each chunk of pairs holds: (B, 2K + 2 + Q) -> (B, K / chunk)."""
     # BEGIN SOLUTION
-    keys = tokens[:, 1:-2:2]  # (B, K)
-    return (keys == tokens[:, -1:]).float().reshape(tokens.shape[0], -1, chunk).sum(-1).argmax(-1)
+    keys = tokens[:, 1 : -queries - 1 : 2]  # (B, K)
+    asked = tokens[:, -queries:]  # (B, Q)
+    held = (keys[:, :, None] == asked[:, None, :]).any(-1)  # (B, K): the pair's key is asked
+    return held.reshape(tokens.shape[0], -1, chunk).sum(-1)
     # END SOLUTION
 
 
@@ -1957,27 +2037,28 @@ import torch
 
 from course_utils.core.retrieval_tasks import kv_retrieval_batch
 
-_out = torch.as_tensor(best_chunk(kv_retrieval_batch(4, 16, generator=3).tokens, 4))
-assert tuple(_out.shape) == (4,), "return one chunk index per row: shape (B,)"
+_out = torch.as_tensor(chunk_hits(kv_retrieval_batch(4, 16, generator=3).tokens, 4, 1))
+assert tuple(_out.shape) == (4, 4), "return one count per row and chunk: shape (B, K / chunk)"
 
 # %%
 import torch
 
-from course_utils.chapters import retrieval
 from course_utils.core.retrieval_tasks import kv_retrieval_batch
 from course_utils.tools.quiz import check_rounded, fingerprint, unavailable
 
-_tokens = kv_retrieval_batch(32, 32, generator=13).tokens
-_blocked = (retrieval.chunk_with_key, retrieval.retrieve_best_chunk, retrieval.split_pairs, retrieval._key_matches)
-with unavailable(*_blocked, namespace=globals()):
-    _out = torch.as_tensor(best_chunk(_tokens, 8))
-assert tuple(_out.shape) == (32,), "one chunk index per row: shape (B,)"
+_base = kv_retrieval_batch(32, 32, generator=13).tokens
+_g = torch.Generator().manual_seed(13)
+_pick = torch.stack([torch.randperm(32, generator=_g)[:3] for _ in range(32)])
+_tokens = torch.cat([_base[:, :-1], _base[:, 1:-2:2].gather(1, _pick)], 1)  # three query keys per row
+with unavailable(namespace=globals()):
+    _out = torch.as_tensor(chunk_hits(_tokens, 8, 3))
+assert tuple(_out.shape) == (32, 4), "one count per row and chunk: shape (B, K / chunk)"
 assert check_rounded(
     fingerprint(_out.double()),
-    "69f28dfcff91a6802e59d10b0bf2e66bff645654ce3c365d08ec945a16191a19",
+    "a9031803b70dcf3f5e717f6976d49c494e23dcaa1eabe7329fb1d33bbc59155d",
     salt="12/e09",
     decimals=3,
-), "not yet: print one sequence of notebook 09's task and locate its keys, its query and the chunks by hand"
+), "not yet: print one sequence of notebook 09's task and locate its keys, its question and the chunks by hand"
 
 # %%
 # HIDDEN
@@ -1987,12 +2068,17 @@ from course_utils.chapters import retrieval
 from course_utils.core.retrieval_tasks import kv_retrieval_batch
 from course_utils.tools.quiz import unavailable
 
-_tokens = kv_retrieval_batch(24, 48, generator=14).tokens
-_keys = _tokens[:, 1:-2:2]
-_reference = (_keys == _tokens[:, -1:]).long().argmax(1) // 12
+_base = kv_retrieval_batch(24, 48, generator=14).tokens
+_g = torch.Generator().manual_seed(14)
+_pick = torch.stack([torch.randperm(48, generator=_g)[:5] for _ in range(24)])
+_tokens = torch.cat([_base[:, :-1], _base[:, 1:-2:2].gather(1, _pick)], 1)
+_reference = torch.zeros(24, 4, dtype=torch.long)
+for _b in range(24):
+    for _p in _pick[_b].tolist():
+        _reference[_b, _p // 12] += 1
 _blocked = (retrieval.chunk_with_key, retrieval.retrieve_best_chunk, retrieval.split_pairs, retrieval._key_matches)
 with unavailable(*_blocked, namespace=globals()):
-    _got = best_chunk(_tokens, 12)
+    _got = chunk_hits(_tokens, 12, 5)
 torch.testing.assert_close(torch.as_tensor(_got).long(), _reference)
 
 # %% [raw] jupyter={"source_hidden": true}

@@ -5,11 +5,13 @@ _E01_CHEAT = "import torch\n\n\ndef window_attention(q, k, v, w):\n"
 _BAND = "    i = torch.arange(q.shape[0])\n    keep = (i[None, :] <= i[:, None]) & (i[None, :] > i[:, None] - w)\n"
 _E04 = "import torch\n\n\ndef sink_share(weights, queries, sinks):\n"
 _E05 = "import torch\n\n\ndef rank1_residual(h):\n"
+_E03 = "import torch\n\n\ndef causal_alibi(n, heads):\n"
+_POS = "    pos = torch.arange(n)\n    dist = (pos[:, None] - pos[None, :]).float()\n"
 _E07 = (
     "def count_dilated_flops(n, d, heads, segment_lengths, dilation_rates):\n"
     "    pairs = zip(segment_lengths, dilation_rates)\n"
 )
-_E09 = "import torch\n\n\ndef best_chunk(tokens, chunk):\n"
+_E09 = "import torch\n\n\ndef chunk_hits(tokens, chunk, queries):\n"
 
 CASES = {
     "e01": {
@@ -60,42 +62,83 @@ CASES = {
             + _E01_CHEAT
             + _BAND
             + "    return F.scaled_dot_product_attention(q, k, v, attn_mask=keep)\n",
+            # the reviewer's: torch.nn.MultiheadAttention with identity projections, weights returned
+            _E01_CHEAT + _BAND + "    d = q.shape[-1]\n"
+            "    mha = torch.nn.MultiheadAttention(d, 1, bias=False, dtype=q.dtype)\n"
+            "    with torch.no_grad():\n"
+            "        mha.in_proj_weight.copy_(torch.eye(d, dtype=q.dtype).repeat(3, 1))\n"
+            "        mha.out_proj.weight.copy_(torch.eye(d, dtype=q.dtype))\n"
+            "    return mha(q, k, v, attn_mask=~keep, need_weights=True)[1] @ v\n",
+            "import torch.nn.functional as F\n\n\n" + _E01_CHEAT + _BAND + "    d = q.shape[-1]\n"
+            "    eye = torch.eye(d, dtype=q.dtype)\n"
+            "    _, w_ = F.multi_head_attention_forward(\n"
+            "        q[:, None], k[:, None], v[:, None], d, 1, eye.repeat(3, 1), None, None, None, False, 0.0,\n"
+            "        eye, None,\n"
+            "        attn_mask=~keep, need_weights=True\n"
+            "    )\n"
+            "    return w_[0] @ v\n",
         ],
     },
     "e02": {
-        "right": "e02_gap = 4.143134726391533",
+        "right": "e02_gap = 3.0122615755052013",
         "wrong": [
-            "e02_gap = 4.1589",  # ln 64: the relevant key counted among its own competitors
-            "e02_gap = 1.7993",  # base-10 logarithm
-            "e02_gap = 5.9773",  # base-2 logarithm
+            "e02_gap = 4.1431",  # ln 63: one copy, as in notebook 02
+            "e02_gap = 3.0445",  # ln 21: 63 / 3, the copies counted among their competitors
+            "e02_gap = 3.0603",  # ln(64 / 3)
+            "e02_gap = 4.1109",  # ln 61: the three copies counted as one
+            "e02_gap = 1.3703",  # ln(61) / 3
+            "e02_gap = 3.434",  # ln 31: two copies
+            "e02_gap = 1.3083",  # base-10 logarithm
             "e02_gap = 0.5",  # the weight itself
-            "e02_gap = 0.0",
-            "e02_gap = 63.0",  # e^g, not g
-            "e02_gap = 6.9305",  # ln 1023: the question at another n
+            "e02_gap = 20.3333",  # e^g, not g
         ],
     },
     "e03": {
-        "right": "import torch\n\n\ndef alibi_bias(n, slope):\n"
-        "    pos = torch.arange(n, dtype=torch.float32)\n"
-        "    return -slope * (pos[:, None] - pos[None, :]).abs()\n",
+        "right": _E03
+        + "    slopes = 2.0 ** (-8.0 * torch.arange(1, heads + 1) / heads)\n"
+        + _POS
+        + "    return (-slopes[:, None, None] * dist).masked_fill(dist < 0, float('-inf'))\n",
         "wrong": [
             # the sign
-            "import torch\n\n\ndef alibi_bias(n, slope):\n"
-            "    pos = torch.arange(n, dtype=torch.float32)\n"
-            "    return slope * (pos[:, None] - pos[None, :]).abs()\n",
-            # signed distance, no |.|
-            "import torch\n\n\ndef alibi_bias(n, slope):\n"
-            "    pos = torch.arange(n, dtype=torch.float32)\n"
-            "    return -slope * (pos[:, None] - pos[None, :])\n",
-            # the distance to the start, not between the two tokens
-            "import torch\n\n\ndef alibi_bias(n, slope):\n"
-            "    pos = torch.arange(n, dtype=torch.float32)\n"
-            "    return -slope * pos[None, :].expand(n, n)\n",
+            _E03
+            + "    slopes = 2.0 ** (-8.0 * torch.arange(1, heads + 1) / heads)\n"
+            + _POS
+            + "    return (slopes[:, None, None] * dist).masked_fill(dist < 0, float('-inf'))\n",
+            # no mask: notebook 03's symmetric bias
+            _E03
+            + "    slopes = 2.0 ** (-8.0 * torch.arange(1, heads + 1) / heads)\n"
+            + _POS
+            + "    return -slopes[:, None, None] * dist.abs()\n",
+            # the past masked instead of the future
+            _E03
+            + "    slopes = 2.0 ** (-8.0 * torch.arange(1, heads + 1) / heads)\n"
+            + _POS
+            + "    return (-slopes[:, None, None] * dist.abs()).masked_fill(dist > 0, float('-inf'))\n",
+            # the diagonal masked too
+            _E03
+            + "    slopes = 2.0 ** (-8.0 * torch.arange(1, heads + 1) / heads)\n"
+            + _POS
+            + "    return (-slopes[:, None, None] * dist).masked_fill(dist <= 0, float('-inf'))\n",
+            # slopes counted from h = 0
+            _E03
+            + "    slopes = 2.0 ** (-8.0 * torch.arange(heads) / heads)\n"
+            + _POS
+            + "    return (-slopes[:, None, None] * dist).masked_fill(dist < 0, float('-inf'))\n",
+            # slopes in the reverse order
+            _E03
+            + "    slopes = 2.0 ** (-8.0 * torch.arange(heads, 0, -1) / heads)\n"
+            + _POS
+            + "    return (-slopes[:, None, None] * dist).masked_fill(dist < 0, float('-inf'))\n",
+            # one slope for every head
+            _E03
+            + "    slopes = torch.full((heads,), 0.5)\n"
+            + _POS
+            + "    return (-slopes[:, None, None] * dist).masked_fill(dist < 0, float('-inf'))\n",
         ],
         "cheats": [
-            "import torch\n\nfrom course_utils.core.positional import ALiBi\n\n\ndef alibi_bias(n, slope):\n"
-            "    alibi = ALiBi(1)\n"
-            "    return alibi.bias(torch.arange(n), torch.arange(n))[0] / alibi.slopes[0] * slope\n",
+            "import torch\n\nfrom course_utils.core.positional import ALiBi\n\n\ndef causal_alibi(n, heads):\n"
+            "    bias = ALiBi(heads).bias(torch.arange(n), torch.arange(n))\n"
+            "    return bias.masked_fill(torch.ones(n, n, dtype=torch.bool).triu(1), float('-inf'))\n",
         ],
     },
     "e04": {
@@ -155,46 +198,47 @@ CASES = {
         ],
     },
     "e06": {
-        "right": "e06_tokens = 23170",
+        "right": "e06_tokens = 21151",
         "wrong": [
-            "e06_tokens = 23171",  # rounded up: does not fit
-            "e06_tokens = 22360",  # GB (10**9 bytes), not GiB
-            "e06_tokens = 32768",  # bf16 (2 bytes)
-            "e06_tokens = 146543",  # heads forgotten
-            "e06_tokens = 536870912",  # n squared
-            "e06_tokens = 16384",  # 80 heads
+            "e06_tokens = 21152",  # rounded, not rounded down: does not fit
+            "e06_tokens = 20412",  # GB (10**9 bytes), not GiB
+            "e06_tokens = 29912",  # bf16 (2 bytes)
+            "e06_tokens = 146542",  # heads forgotten
+            "e06_tokens = 447392426",  # n squared
+            "e06_tokens = 23170",  # 40 heads
         ],
     },
     "e07": {
-        "right": _E07 + "    return sum(4 * (n // w) * (w // r) ** 2 * d * heads for w, r in pairs)\n",
+        "right": _E07 + "    return sum(-(-n // w) * (w // r) * (w // r + 1) * 2 * d * heads for w, r in pairs)\n",
         "wrong": [
-            # 2 FLOPs per score instead of two matmuls of 2 each
-            _E07 + "    return sum(2 * (n // w) * (w // r) ** 2 * d * heads for w, r in pairs)\n",
-            # rows kept not squared
-            _E07 + "    return sum(4 * (n // w) * (w // r) * w * d * heads for w, r in pairs)\n",
-            # forgot the n / w segments
-            _E07 + "    return sum(4 * (w // r) ** 2 * d * heads for w, r in pairs)\n",
+            # not causal: every pair of a segment
+            _E07 + "    return sum(-(-n // w) * (w // r) ** 2 * 4 * d * heads for w, r in pairs)\n",
+            # half the square (notebook 06's causal shortcut), not the exact count
+            _E07 + "    return sum(-(-n // w) * (w // r) ** 2 * 2 * d * heads for w, r in pairs)\n",
+            # the diagonal left out
+            _E07 + "    return sum(-(-n // w) * (w // r) * (w // r - 1) * 2 * d * heads for w, r in pairs)\n",
+            # the padded segment forgotten
+            _E07 + "    return sum((n // w) * (w // r) * (w // r + 1) * 2 * d * heads for w, r in pairs)\n",
+            # 2 FLOPs per pair instead of two matmuls of 2 each
+            _E07 + "    return sum(-(-n // w) * (w // r) * (w // r + 1) * d * heads for w, r in pairs)\n",
             # forgot the heads
-            _E07 + "    return sum(4 * (n // w) * (w // r) ** 2 * d for w, r in pairs)\n",
-            # dense attention
-            _E07 + "    return 4 * n * n * d * heads\n",
-            # each segment keeps all w rows (dilation ignored)
-            _E07 + "    return sum(4 * (n // w) * w**2 * d * heads for w, r in pairs)\n",
-            # dilation applied to the whole sequence: (n / r)^2 per pattern
-            _E07 + "    return sum(4 * (n // r) ** 2 * d * heads for w, r in pairs)\n",
+            _E07 + "    return sum(-(-n // w) * (w // r) * (w // r + 1) * 2 * d for w, r in pairs)\n",
+            # dilation ignored
+            _E07 + "    return sum(-(-n // w) * w * (w + 1) * 2 * d * heads for w, r in pairs)\n",
         ],
         "cheats": [
             "from course_utils.chapters.flops import dilated_flops\n\n\n"
             + _E07
-            + "    return dilated_flops(n, d, heads, segment_lengths, dilation_rates)\n",
+            + "    return dilated_flops(n, d, heads, segment_lengths, dilation_rates, causal=True)\n",
             "from course_utils.chapters.flops import attention_flops\n\n\n"
             + _E07
-            + "    return sum((n // w) * attention_flops(w // r, d, heads) for w, r in pairs)\n",
+            + "    return sum(-(-n // w) * attention_flops(w // r, d, heads, causal=True) for w, r in pairs)\n",
         ],
     },
     "e08": {
         "right": "e08_distance = 535.9815003314424",
         "wrong": [
+            "e08_distance = 536.0",  # rounded to a whole token
             "e08_distance = 545.9815",  # ln(t / tau), without the 1 +
             "e08_distance = 17.1828",  # the square root forgotten
             "e08_distance = 53.5982",  # tau forgotten
@@ -204,17 +248,41 @@ CASES = {
         ],
     },
     "e09": {
-        "right": _E09 + "    keys = tokens[:, 1:-2:2]\n    return (keys == tokens[:, -1:]).long().argmax(1) // chunk\n",
+        "right": _E09 + "    keys = tokens[:, 1 : -queries - 1 : 2]\n    asked = tokens[:, -queries:]\n"
+        "    held = (keys[:, :, None] == asked[:, None, :]).any(-1)\n"
+        "    return held.reshape(tokens.shape[0], -1, chunk).sum(-1)\n",
         "wrong": [
-            _E09 + "    return (tokens[:, 1:-2:2] == tokens[:, -1:]).long().argmax(1)\n",  # pair index, not chunk
-            _E09 + "    return (tokens[:, 2:-2:2] == tokens[:, -1:]).long().argmax(1) // chunk\n",  # value positions
-            _E09 + "    return (tokens[:, 0:-2:2] == tokens[:, -1:]).long().argmax(1) // chunk\n",  # off by one (BOS)
-            _E09
-            + "    return (tokens[:, 1:-2:2] == tokens[:, -1:]).long().argmax(1) // (2 * chunk)\n",  # tokens, not pairs
+            # only the last query key
+            _E09 + "    keys = tokens[:, 1 : -queries - 1 : 2]\n"
+            "    held = keys == tokens[:, -1:]\n"
+            "    return held.reshape(tokens.shape[0], -1, chunk).sum(-1)\n",
+            # the values' positions
+            _E09 + "    keys = tokens[:, 2 : -queries : 2]\n    asked = tokens[:, -queries:]\n"
+            "    held = (keys[:, :, None] == asked[:, None, :]).any(-1)\n"
+            "    return held.reshape(tokens.shape[0], -1, chunk).sum(-1)\n",
+            # notebook 09's slice of the keys (one query key), kept for Q query keys
+            _E09 + "    keys = tokens[:, 1:-2:2]\n"
+            "    asked = tokens[:, -queries:]\n"
+            "    held = (keys[:, :, None] == asked[:, None, :]).any(-1)\n"
+            "    return held.reshape(tokens.shape[0], -1, chunk).sum(-1)\n",
+            # whether a chunk holds any query key, not how many
+            _E09 + "    keys = tokens[:, 1 : -queries - 1 : 2]\n    asked = tokens[:, -queries:]\n"
+            "    held = (keys[:, :, None] == asked[:, None, :]).any(-1)\n"
+            "    return held.reshape(tokens.shape[0], -1, chunk).any(-1).long()\n",
+            # every (K / chunk)-th pair grouped together instead of consecutive pairs
+            _E09 + "    keys = tokens[:, 1 : -queries - 1 : 2]\n    asked = tokens[:, -queries:]\n"
+            "    held = (keys[:, :, None] == asked[:, None, :]).any(-1)\n"
+            "    return held.reshape(tokens.shape[0], chunk, -1).sum(1)\n",
         ],
         "cheats": [
-            "from course_utils.chapters.retrieval import chunk_with_key\n\n\ndef best_chunk(tokens, chunk):\n"
-            "    return chunk_with_key(tokens, chunk)\n",
+            "import torch\n\nfrom course_utils.chapters.retrieval import chunk_with_key\n\n\n"
+            "def chunk_hits(tokens, chunk, queries):\n"
+            "    head = tokens[:, : -queries]\n"
+            "    counts = torch.zeros(tokens.shape[0], (head.shape[1] - 2) // (2 * chunk), dtype=torch.long)\n"
+            "    for j in range(queries):\n"
+            "        one = torch.cat([head, tokens[:, -queries + j :][:, :1]], 1)\n"
+            "        counts[torch.arange(tokens.shape[0]), chunk_with_key(one, chunk)] += 1\n"
+            "    return counts\n",
         ],
     },
 }
