@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import math
 from typing import Any
@@ -487,3 +488,16 @@ def test_unavailable_works_after_transformers_submodules_load_and_blocks_scipy()
         assert torch.softmax(torch.zeros(3), -1).shape == (3,)
     with pytest.raises(RuntimeError, match="not available in this check"), unavailable():
         scipy.spatial.distance.jensenshannon(numpy.ones(3) / 3, numpy.ones(3) / 3)
+
+
+def test_unavailable_cannot_be_switched_off_by_catching_its_error() -> None:
+    from course_utils.core.sink_fixes import sink_softmax
+    from course_utils.tools.quiz import unavailable
+
+    def sneaky(s):
+        with contextlib.suppress(RuntimeError):
+            sink_softmax(s, torch.zeros(1, 1))  # refused: the guard's hook is gone once it raised
+        return sink_softmax(s, torch.zeros(1, 1))
+
+    with pytest.raises(RuntimeError, match="was used"), unavailable():
+        sneaky(torch.zeros(2, 3))

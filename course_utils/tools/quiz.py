@@ -490,15 +490,21 @@ def _guarded_folders() -> tuple[str, ...]:
 
 @contextlib.contextmanager
 def _no_library_code() -> Iterator[None]:
-    """Raise `RuntimeError` on any call into the course's code or a guarded library's, or PyTorch's fused attention.
+    """Refuse any call into the course's code or a guarded library's, or PyTorch's fused attention.
 
     A profile hook sees every Python call (this module excepted, which runs the check), and a
-    `TorchDispatchMode` every aten operator whose name holds "scaled_dot_product"; both are removed on exit.
-    Python drops a profile hook that raises, so the guard ends at the first call it refuses: a check
-    wraps one call of the student's function, which that error ends.
+    `TorchDispatchMode` every aten operator whose name holds "scaled_dot_product"; both raise
+    `RuntimeError` and are removed on exit. Python drops a profile hook that raises, so a refusal is
+    also recorded: if the student's code caught the error and went on, or the hook is gone, the block
+    raises when the call returns.
     """
     folders, here = _guarded_folders(), str(Path(__file__).resolve())
     previous = sys.getprofile()
+    refused: list[str] = []
+
+    def refuse(what: str) -> None:
+        refused.append(what)
+        raise RuntimeError(f"{what} is not available in this check: write it yourself, from the formula")
 
     def fused(what: object) -> bool:
         return "scaled_dot_product" in str(getattr(what, "__name__", "") or what)
@@ -507,16 +513,11 @@ def _no_library_code() -> Iterator[None]:
         if event == "call":
             filename = frame.f_code.co_filename
             if filename.startswith(folders) and filename != here:
-                raise RuntimeError(
-                    f"{frame.f_code.co_name} is the course's (or a library's) code, not available in this check: "
-                    "write it yourself, from the formula"
-                )
+                refuse(f"{frame.f_code.co_name}, the course's (or a library's) code,")
             if frame.f_code.co_name == "__call__" and fused(frame.f_locals.get("self", "")):  # torch.ops.aten....
-                raise RuntimeError("that is PyTorch's fused attention: write the attention yourself")
+                refuse("PyTorch's fused attention")
         elif event == "c_call" and fused(arg):  # F.scaled_dot_product_attention, decomposed or not
-            raise RuntimeError(
-                "scaled_dot_product_attention is PyTorch's fused attention: write the attention yourself"
-            )
+            refuse("scaled_dot_product_attention, PyTorch's fused attention,")
 
     mode: contextlib.AbstractContextManager = contextlib.nullcontext()
     if "torch" in sys.modules:
@@ -525,7 +526,7 @@ def _no_library_code() -> Iterator[None]:
         class NoFusedAttention(TorchDispatchMode):
             def __torch_dispatch__(self, func, types, args=(), kwargs=None):  # type: ignore[no-untyped-def]
                 if "scaled_dot_product" in str(func):
-                    raise RuntimeError(f"{func} is PyTorch's fused attention: write the attention yourself")
+                    refuse(f"{func}, PyTorch's fused attention,")
                 return func(*args, **(kwargs or {}))
 
         mode = NoFusedAttention()
@@ -534,7 +535,11 @@ def _no_library_code() -> Iterator[None]:
         try:
             yield
         finally:
+            intact = sys.getprofile() is guard
             sys.setprofile(previous)
+    if refused or not intact:
+        what = refused[0] if refused else "a call that removed the check's guard"
+        raise RuntimeError(f"{what} was used (and its error caught): write it yourself, from the formula")
 
 
 @contextlib.contextmanager
