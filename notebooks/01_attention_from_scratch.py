@@ -758,7 +758,7 @@ fig
 # with the copy: overwrite the copied symbol `y4` with the string's `x9`. What will it write next,
 # in the place of `y5`, most of the time?
 #
-# - **A)** `x5`: the place it reads from is the same as without the overwrite.
+# - **A)** `x5`: the place it reads from is the same as it would be without the overwrite.
 # - **B)** `x10`: it finds `x9` earlier in the string and copies the symbol after it.
 # - **C)** `x9` again: the overwritten symbol is the last it read, so it repeats it.
 # - **D)** A symbol at random: a string with a wrong copy never occurred in training.
@@ -1140,7 +1140,7 @@ from course_utils.tools.quiz import check_rounded
 
 assert check_rounded(
     q4_distance, "51432da2c5cb92e42adbe8061fe226ba6459456e0933414f26b68fb143790e2c", salt="01/q4", decimals=0
-), "not yet: redo section 10's argument for 11 (not 12) with m = 8 and a layer-2 offset of 6"
+), "not yet: reread section 10's explanation of the length-12 copier"
 
 # %%
 # HIDDEN

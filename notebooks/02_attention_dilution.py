@@ -439,7 +439,7 @@ fig
 # keep up with the denominator. **Log-n scaling** (Chiang and Cholak, 2022) multiplies every
 # score of a query by `log n`, where `n` is the number of keys that query sees. **Scalable-Softmax**
 # (Nakanishi, 2025) multiplies by `s · log n` with a learned `s` per head. With equal distractors
-# section 1's closed form changes accordingly (quiz Q6 writes it out).
+# section 1's closed form changes accordingly.
 #
 # In the formula and the simulation, choose `s = 1 / log 512` so both softmaxes agree at 512
 # keys, then compare them at every `n`:
@@ -483,7 +483,7 @@ fig
 #
 # and the noise term grows like `(ln n)²`, faster than the gap's `ln n`: with real (noisy)
 # distractors log-n scaling is not a power law, and it eventually decays faster than any power of
-# `n`. With equal distractors (σ = 0) the noise term drops out (quiz Q6). The printed
+# `n`. The printed
 # table above is this formula (`relevant_weight(..., log_n_scale=s)`) beside the simulation.
 
 # %% [markdown]
@@ -840,7 +840,7 @@ at 4098 tokens (items: {acc_plain[-1]:.2f}); log-n normalised {value_field("logn
 # - **C)** The softmax's temperature rises as the context grows, so each row flattens and the lead is
 #   erased.
 # - **D)** Each added key takes a share of the softmax's total of 1, so the relevant key's weight
-#   shrinks.
+#   shrinks steadily.
 #
 # The demonstration, from section 3's measurements: the trained model's weight on the item it
 # must retrieve, per context length.
@@ -956,7 +956,7 @@ explain(
 #
 # - **A)** About 0.025 each and 0.05 together: the two copies split the weight one key had.
 # - **B)** More than 0.05 each: two matching keys reinforce each other against the distractors.
-# - **C)** Just under 0.05 each, nearly 0.10 together: the distractors still fill the sum.
+# - **C)** Just under 0.05 each, so nearly 0.10 together: the distractors still fill the sum.
 # - **D)** About 0.5 each: two equal top scores share almost all of the weight between them.
 #
 # Store your letter in `q2b_answer`; the cell after the question computes it.
@@ -1077,7 +1077,7 @@ explain(
 # no positional encoding; in one document that query sits at position 600, in the other at 4,000.
 # Which query puts more weight on its fact?
 #
-# - **A)** The query at 600: it sees about 600 keys and the other 4,000, with the same gap.
+# - **A)** The query at 600: it sees about 600 keys and the other about 4,000, with the same gap.
 # - **B)** Both alike: the fact is 100 tokens back from each query, and the gap is the same.
 # - **C)** The query at 4,000: more context is more evidence, so its softmax is more confident.
 # - **D)** Both alike: the causal mask gives each query the same total of 1, whatever its position.
@@ -1135,15 +1135,15 @@ for position in (600, 4000):
 
 # %% [markdown]
 # **Q4.** With equal distractors, a relevant key needs a larger gap to keep the same weight when the
-# number of keys grows. Each time `n` doubles, by how many nats must its gap grow for its weight to
-# stay the same, whatever that weight is? Give the value for large `n` (the limit as `n` grows
-# without bound) and store it in `q4_gap_cost` (a number); the check compares it to 3 decimal places.
+# number of keys grows. A short context has **4** keys and grows to three times as many, **12**. By
+# how many nats must the relevant key's gap grow for its weight to stay the same, whatever that
+# weight is? Store the value in `q4_gap_cost` (a number); the check compares it to 3 decimal places.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
-q4_gap_cost = math.log(2)  # SOLUTION: g = log(w / (1 - w)) + log(n - 1)
+q4_gap_cost = math.log((12 - 1) / (4 - 1))  # SOLUTION: g = log(w / (1 - w)) + log(n - 1)
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -1161,14 +1161,14 @@ assert isinstance(real_number(q4_gap_cost), float), "store one number, e.g. 1.23
 from course_utils.tools.quiz import check_rounded
 
 assert check_rounded(
-    q4_gap_cost, "336ddc5239f610296bc9f4b5209f85f4fa6b4a3e938e816ac7cb5441d22a2992", salt="02/q4", decimals=3
+    q4_gap_cost, "4c6a686db7218fafd0bfa777444ae99d1d6862af0670eb096ce217362776fb37", salt="02/q4", decimals=3
 ), "not yet: reread section 1 (3 decimals)"
 
 # %%
 # HIDDEN
 import math
 
-assert abs(q4_gap_cost - math.log(2)) < 0.0005 + 1e-9
+assert abs(q4_gap_cost - math.log(11 / 3)) < 0.0005 + 1e-9
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
@@ -1179,24 +1179,23 @@ assert abs(q4_gap_cost - math.log(2)) < 0.0005 + 1e-9
 # %%
 explain(
     q4_gap_cost,
-    "sealed:Ec2gtcNb1ZMQK3iVJWLSfRN51xS5fdDfxRxjdUAF92mOpWPGEM1pZH2vaV1kb7PlmQowK6hfHClS8jKHevTm6teeTtsApO8RFwJD8tkr/A48pt+mm04X0HkRX+paPm5rua9mouRwrbxWX+ONzah0IZsnIOF4uIy0dkx0nJu3spskAy0cZ1oOfutYqv7B7TMxgAuDiJht00UqLpz2BZ/eywhZg3yBkOK5zWL1G07FCxoLWoW2J3OwRoSpt8kxXhmGn3qfYVzGlS/1z5nQyJbxUODDo6I6AaCEkQVCV1mxEFc1J/O66TdrVCxQiuZj/YMxaMy9PaM5N/EeB6RND6FoPE5QrKOCQbAEATeMqImQTX+zs+L6TAQ4H9uB9JF6Id96vZIMcrWp1pSPy5WfV3ZdDWdnA/5bekjAoyVuueFMYNlWT5h3UpewKNO7LHuhecFhHyHLXmfz8h56MntEY7I8n022X2468FgAtdEPPFcPjRjAQufeY6Li6nQntYAItbaLtAKgvnVZP/9fHql8xdthqKGBKZgFfEdhnJQasHTgdV6Cwhk+qlu/DAo8Z5jqflJOyHNd8nW/AiHyqq6hgH4Jrxgm5N6JZdQgHS5N2LbChoodtrT0yBpU7YJ6ufAUOJH/kWv5lf6VRbyAUzDHuOOfmMQxHbcakjFhO92Sd50OWCFg2jmBo2p9T/q9UbZQ5HIoAbBzjbW0eZsQ5482eSXtPb+POJCyUtP2FGzab/usl+rkQRKdoE1O63a0r6PZW8gYiUwfWmJhsUOP3w4bqujp5bPbFHx9FCZQ83Ssg/od12fvXFhEJ7Cpg4bxWPyM5Dsm2NVge+Qw+x4EQP866u0+",
+    "sealed:EOtRYzTmqnoZ0ljdOfvVdegBkhhk+Pm9+zLxOiVjLke+lQOMhT3CqOVRZf7DAH1o2453kbVhdEJ1i0I3FGfZkj6jDaJBTscR6NfVMzE2beRYTgDfCdd1U2bloKd0kqKVLU/dU7lqbdt6zivErWRsUPWHtyxkNgSFejw1Qt55x367/OpRdr6m7LC7utmVOGph/NBdbnQbOn69Mk/1hVUn/CvpW439X+WkfdPPVw3aN0GM3Mx3I5EcK7kGwsiSZeS1tdgMsCwqS5V7SWjCyvmkVLqbZmVIz8eb01fpcITU5kz7x6NkyVvkSKMRBbYIEnket0a4ssfsIL+ECek/IIwKjyAkwhj5OMI98FA5SHlPKaT9dbm6s7TwtATDyxx9tTpGN/pMh9GGDO2IoOQKlQWzBn7jWKXx9t8j6H2gGsFAL8BXIifJY99aIP/wnuuWecP4bBysx+qEDPQqGitnVUpEvyEIBYOgWohc6auD/qRnrDILvjElitkYRcZW6lSHjFUQir6KBH2t1MpMd7OdSQ+i7FHWAGD1QKDwJHn8wJ2pxkLnvtMNv3C8dwKccbLwec7dLpMCTQcFl3O85GH0+VQq8REx9DmL2mbTFuN7rNEqApSt44ZC6oRVDt4tjEWrMlY/XS7eetm8JfCAxZydLCKe1fsB8RL16YbfpPbHa51CAXQRb6tzbR4S7T8a+KHjXF85KHRKTgGgwYoeHuEf1qBSVXrEQ8F3SGWJHD/iVphhKFCV98ygAeCNV46wXnMZVu0wFwvwGhMzSM/KQUyH2T1QcxmrqCKKkRbIwPYFmI7D3S0voWav9bU5BKsa4tQPXk+Y3OanFlQgK+YE3VRSbf+pRiSBi0fZx1uCcivHja3mJvZ/S7JyVng0+ZQ5trIAG4d6XQGhnXn+IgYJZHNFA66FeDWVEDS6XgvMTjEpY72qz9EOpRm8xwdMmZbb",
     salt="02/q4",
     decimals=3,
 )
 
 # %% [markdown]
-# The gap that keeps a weight of 0.30, and what each doubling of `n` adds to it:
+# The gap that keeps each of three weights at 4 and at 12 keys, and what tripling `n` adds to it
+# there and in longer contexts:
 
 # %%
-previous = None
-for n in (512, 1024, 2048, 4096, 8192, 2**20):
-    needed = gap_for_weight(0.30, n)
-    if previous is None:
-        print(f"n = {n:7d}: gap {needed:.4f}")
-    else:
-        per_doubling = (needed - previous[1]) / math.log2(n / previous[0])
-        print(f"n = {n:7d}: gap {needed:.4f}   (+{per_doubling:.4f} per doubling since n = {previous[0]})")
-    previous = (n, needed)
+for weight in (0.30, 0.60, 0.90):
+    print(
+        f"weight {weight:.2f}: gap {gap_for_weight(weight, 4):.4f} at n = 4, {gap_for_weight(weight, 12):.4f} at n = 12"
+        f"   (+{gap_for_weight(weight, 12) - gap_for_weight(weight, 4):.4f})"
+    )
+for n in (512, 4096, 2**20):
+    print(f"n = {n:7d} -> {3 * n:7d}: +{gap_for_weight(0.30, 3 * n) - gap_for_weight(0.30, n):.4f} nats")
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
@@ -1205,15 +1204,15 @@ for n in (512, 1024, 2048, 4096, 8192, 2**20):
 # %% [markdown]
 # **Q5** (predict, then measure). Section 2's distractor scores have spread σ = 1. Now drop the
 # planted key and draw all **65,536** scores of a row (four times section 2's largest `n`)
-# independently from N(0, 4), so that their spread is σ = 2. Predict the entropy's shortfall from
-# uniform, `log n − H`, in nats, to one decimal place, and store it in `q5_deficit` (a number). The
-# cells after the question measure it.
+# independently from N(0, σ²). At what spread σ does the normalised entropy `H / log n` fall to
+# 0.90? Predict σ to two decimal places and store it in `q5_sigma` (a number). The cells after the
+# question measure it.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
-q5_deficit = 2.0**2 / 2  # SOLUTION: log n - H tends to sigma^2 / 2, whatever n
+q5_sigma = math.sqrt(2 * 0.1 * math.log(65_536))  # SOLUTION: log n - H = sigma^2 / 2 = 0.1 log n
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -1225,18 +1224,18 @@ q5_deficit = 2.0**2 / 2  # SOLUTION: log n - H tends to sigma^2 / 2, whatever n
 # FORM
 from course_utils.tools.quiz import real_number
 
-assert real_number(q5_deficit) >= 0, "the entropy can never exceed log n: the shortfall is 0 or more"
+assert real_number(q5_sigma) >= 0, "a spread is 0 or more"
 
 # %%
 from course_utils.tools.quiz import check_rounded
 
 assert check_rounded(
-    q5_deficit, "bcfa58e352f4f4aa75da6fd55c0697664fda276c8062f41d3494480d77aa7645", salt="02/q5", decimals=1
-), "not yet: reread section 2 (1 decimal)"
+    q5_sigma, "ad6b15b0c4b2d5b3c92de1de9cbd2a26f51a5266d01d71e7c42a3e336b173415", salt="02/q5", decimals=2
+), "not yet: reread section 2 (2 decimals)"
 
 # %%
 # HIDDEN
-assert abs(q5_deficit - 2.0) < 0.05 + 1e-9
+assert abs(q5_sigma - 1.49) < 0.005 + 1e-9
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
@@ -1246,15 +1245,15 @@ assert abs(q5_deficit - 2.0) < 0.05 + 1e-9
 
 # %%
 explain(
-    q5_deficit,
-    "sealed:Nd2YAWbQJmEoDSWuDzr/jFtU/H6JMDym4Mg/ZppsAm4VYXORscTuoXJGjXWR05SKPBvbwtoNM6W4lYNKoIXygiyn6QVTKxpz0Fj6Tz/+WE17LTjV76kakk8fx4n6zrZmo80KKU/fuBX4aL3xUSE3xu0qqEtWTpLgcW8QJ14GFgBk0eoKGwAR2bxcFJr1Qg20Zg9zw/+BcNgE1XFFkVQUNSUYsrytR6gxOE6JUjZNLcG/nK7XkdNqT88MuwTeCu4nflEIFbFxGlufHmpVs/uaMVcUX0W3reoQSoEQcE4YMArZF5ZGI/hTdPqZvlIbCqJVAIOSKMyjPb8CBIMLBddOQ7ltcceVjSS+g/xQ+Hcm6RIf9zvu+4OTeakjQZyEdu9eq4aZtxFhdopDWiUZC8ERxX6W8WiV4cTPGDmTr4shWlk9lKhak+rImSidYgFAZDKIDt4xwRpCNs4ehOGZhqFYj9YtJd0VUe7DVW8VNYUsLTHKLGE/4rE1QWXLXDFme+dNuirV2bzuXSoD+N9wLYAVSRHTnFZZTyEGMYU3NAOKA9J2ZCkuMLiRlw9A9pV+KLtGH+s5OXbtlUJUgTHjeS2PfAX/fgojF7B2zklfnYLoHLwV9nHSgSuDJ+LuZad74nIJeS8xsmmKwFuhZ2bbzCmkZGFdRgbG5TrOO0n6Mz/LI9N1q3hhxdV8261bzoo9zdzdIZiiPqWwIAcQ8TTRWkXeMHeQV9UeCwVe4GSVcYkVIEFHQ+OYxm/Vu0RtcAWl5c432OZPlSo=",
+    q5_sigma,
+    "sealed:9gh18oslUOjuNc+9Z1ImW04ZyVYTs4Vtz0H/GZ6jtq/0pXHtm7DbBubyI9LAoLPKi1v4ABrEI79sVI/ZkISHDIWS/Ez8FcaAtjeOS1OIEqicSf2FXNe3CKhtAXVkq6MMbMETME7LqutRm7/ehB1cSB2kpfmx+kUFCeFjDx/uZmDMeg0k/ncd+Zu3H2r1+DIldJfONBvvYiaiF2edIdy4SWlMPW4GDS8p2WH3zEXJOsae2lrTKMRDdOAd52qnXCiETWZmBtOLaXnLMF1+ooyR0JH1zb6ZzIbgzCbW6Tl/Zktich3aGou2IimQ7/OzUtmBveopKTazVCvcMDKSMI4EGTCDM5pm9voEqwY4U/DBML7nsQCjtwBe2ePHQe54hk9UYX1yZ9kREbEk3a2oRCE/PKCEIrhceRZlsWEx1mHpPlTAfDwKNiCqJn9u3GrDbUbITMjSMTXSXcSc3WL2uBHB6zJeu9tcZuPHa78qf+Xk+ijnleVVeYnBjkC5dVg0YRZC6/M69dBo8bICrzvoy71CDPmCTX/N6FD1E2v6JkqalVAA6opMBpm8oq165+8ixSK8KkWPlg6QhtaGcRmGMM7luH5wA+SJZlklbGsmLR5EPobiy4u9knZL6Y4s2Q0BtMUIYwKMiW9ztjTe2t7JjzNq6nhMjOIY3DAyWLNJpI/vd5+6lKazahaZLUZ5wZlcyaM7TdAS0Lik/yPU9me+wu+xTJCjE8FvLz8=",
     salt="02/q5",
-    decimals=1,
+    decimals=2,
 )
 
 # %% [markdown]
 # The measurement: section 2's simulation at 65,536 keys (σ = 1, 50 trials, the planted key as
-# there), then 50 rows of 65,536 scores drawn from N(0, 4), with no planted key.
+# there), then 50 rows of 65,536 scores drawn with spread σ = 1.49, with no planted key.
 
 # %%
 big = simulate_dilution(65_536, gap=sim_gap, trials=50, generator=torch.Generator().manual_seed(65_536))
@@ -1262,10 +1261,10 @@ print(
     f"σ = 1, n = 65,536: log n - H = {(math.log(65_536) - big.entropy).mean():.3f} nats "
     f"(H / log n = {(big.entropy / math.log(65_536)).mean():.3f})"
 )
-wide = torch.softmax(2.0 * torch.randn(50, 65_536, generator=torch.Generator().manual_seed(2)), dim=-1)
+wide = torch.softmax(1.49 * torch.randn(50, 65_536, generator=torch.Generator().manual_seed(2)), dim=-1)
 wide_entropy = -(wide * wide.log()).sum(-1)  # (50,)
 print(
-    f"σ = 2, n = 65,536: log n - H = {(math.log(65_536) - wide_entropy).mean():.3f} nats "
+    f"σ = 1.49, n = 65,536: log n - H = {(math.log(65_536) - wide_entropy).mean():.3f} nats "
     f"(H / log n = {(wide_entropy / math.log(65_536)).mean():.3f})"
 )
 
@@ -1341,16 +1340,16 @@ assert all(abs(a - b) <= 1e-4 * abs(b) + 1e-9 for a, b in zip(_got, _want))  # a
 # name: q6b
 
 # %% [markdown]
-# **Q6b.** By Q6, with equal distractors and every score multiplied by `s · log n`, the relevant key
-# keeps `w(n) = n^{sg} / (n^{sg} + n − 1)`. Three heads have `s·g` = 0.9, 1.0 and 1.1. As `n` grows
-# without bound, what does the relevant key's weight do in each?
+# **Q6b.** Take your Q6 function's setting (equal distractors, every score multiplied by
+# `s · log n`) with `s·g = 1`, but let the relevant key appear twice: two keys both `g` above the
+# `n − 2` equal distractors. As `n` grows without bound, what does each copy's weight tend to?
 #
-# - **A)** All three decay like 1/n, more slowly as s·g grows: the scaling only delays dilution.
-# - **B)** All three settle at a constant: the scaled gap grows as fast as the distractors do.
-# - **C)** It decays slowly at 0.9, settles at one half at 1.0, and climbs towards 1 at 1.1.
-# - **D)** It decays at 0.9 and 1.0 alike; only at 1.1 does it hold, settling near one half.
+# - **A)** One quarter each: the two copies split the one half that a single key settles at.
+# - **B)** One half each, so nearly all together: two top scores crowd out every distractor.
+# - **C)** One third each, two thirds together: the distractors keep one copy's worth in all.
+# - **D)** Together they climb towards 1: a second copy acts like a larger s·g, past the threshold.
 #
-# Store your letter in `q6b_answer`; the cell after the question evaluates the formula.
+# Store your letter in `q6b_answer`; the cell after the question computes it.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -1386,17 +1385,18 @@ assert check_choice(q6b_answer, "0ac1b0c6f9b28b95a41a2cfec9097ffa64eeb80afcafba8
 # %%
 explain(
     q6b_answer,
-    "sealed:4eQWJSta1eFzO+4mCdzqwl8kU3O80liDAVoOAvqPSeDYAiQlkuKx9DrVjzDWfirlItIJkvrRpAptCLNE2zf4CCv/2yEZNiEbeGfW+8wdSc77N1tzShOgPG+cx/1dovyKDM65t2LAAffDVWPwiKnQEIfqWyup0EnUD9s1WD/hv7W5/Rwst2x16IGszbZTjdJ7CniZe2GnBBXPa6HgZpRzFjh6X1Dk8OWGKiR3hs1w3scdjmfPrZua/4L/XnjwLV/MoIRNwsAUhiQhFkqE6fomaskJ/JMKd1l3gEOFtFxsXVwn84j7NszLtK9CxKJF3I/jlZvOI8laUYzZynIGCMt11SzajCB0ZYt1GFwDWiALvCIVeUJhagqPWJYWCZSCDOEpVOOIUSTJLvNIdxMEveIVI76pVXxAFxekLCoTsq4kYoAUS77n4/aAQcMcKnWfI984T65mBYLXX7LmFL5UeGgqNmd3xqSFPBBgZNauVYUniOyaP3I8/9PAvhjsuMV7B2SNT1bUcZyuAKFNuI1/CmZcdkpfwZpUseHAYhYbdqf862vX3Yg4hlYzUL+36BHrb0AL6mctlO2uJqYs95vQGQ88+Ee1Uc9P5YqvX29bSp+jm7noq39j4p2/ip3hdXa8km1TPqrnW4FhlH3bvu+RYMtUUgOm8tYzl2klVzQy9cDwmaOFvK1IUwc8KZG5NEy+KTdiarYOUYlRws5FN05e1yEbt1zvttXA4myusev5c6IZI6S6w/vT3XHlS2sZusTScrRK7L0VPAVUKciHcO4YO4LYUcDa1xxrthzifw4rbgBk8N/4PitywiNlss2eHt4YGCXdj1KDjDD+5T6Q2u1TYKtTHf8dMIUHJnQWDwdpcJEF/8MW5P7OiWeaNKxx0gs7mnYRppS7MTlO12j693bzuvnJ7h2gke5Rts/57FVLaScktz8ESe/+zmvMGVFGdvOS/l3PW077I6BwISPBM98tC4a+5yz2GRuH7rJggksHP1w1lzse7XQccsYztdbKBvR+vQ==",
+    "sealed:7Tracv5alo6poNPeodyJAVsuRnf1z/0UAwxWULKPX/XSAjglk/Th/j1kGGPZcWbuZp8bmvDQ4V52BOdQmjQazGxaTCEZNiEXZSbU8cwWN4fqeEo2BgnoN2bYk65HjrWaH4jn5DaDAeLDByb9irOXFsj0Anzi3xKGD81mGTjQsa337FJ+t3lkportxIkS0oEiCjreNCf7BDnaKKCzIpwgECt4WQTp56vRLmF6ydNX1sMfziyHqtOR/9+6Gi/obBqY7s/KM3VHlHloRFDAoPggLp0CstpZZgE41ESO8RhxRkEn9sevONDcs/UK4PYLj6/cYJvBI50dG9jfw3RSA9B1gSrUiDFvf50nT14IHzJStC0V/auQPlfUWNdoEYndACPWrqrZECiOPfBMaxMdtvVMd6WsSG8ATlTqOmVQqbY4ZYRRVbb9477dFetQNTyVIdA8FrYjCM2ECuqyFLJMPSkwSCF62aqcJ1BgxyocEMxvx7iZKDctt9DDrFzsvcJgUCXMUFrce9KrTqYCvJw6Tn5cbA1Z2s4AvO7IZ1NPbe+ssGPZiaEphhd8CO3j9BWgeFZH+2Yj2vbobbc9pYncVxlt71/5H+IXqsnqTS0fBJmjyPbxqzZs64X5yYL4dH27knBSab/iUNxh7CnTqfWbN8xCHgHp5Ns2lnkpGDQ2+ZTs0PzWh7UcUAdlPtHkYG2wai9if+hHUYlHzs9JPQkJ1icZrAihvtOP+Hr8uO7rNuYSb6+2kOua0HexR2UU/sTfcrYTo6FZPEpULIPVSKAUfoKcAsTNmBMv9RDjfANqbQEypN/8cjZiw21i+tzWFYsECDLPj1SewnLuqyvfmfVVdqtaFvkdcWuQLzsQSgRzOJVWr51NofuGj2LSeuFxzQF6gWxUq8fof35ppES74z6hvv3V7g8GTPwY4o6300kIboz8vj9RC+Hk2CTdSlRIavOF/kiHUV+iarw5ITKAJdN+HJi26Tq5HwfQ7KhlnwxTMQgenXYe5WUNJ+Vk95uNEPV14QztETTaXOfpHIVe59rqk71sR39GrizZ1yRpfPsAWnaZKCbzkN64qFOz/DfjmiiKaycTVSOEg7lYqmOQQloi/VyiX+9ECLOOWdc=",
     salt="02/q6b",
 )
 
 # %% [markdown]
-# The formula of Q6 for the three heads (`g` = 1.8), from 512 to 10^8 keys:
+# With `s·g = 1` each copy's scaled score is `ln n` above the distractors', so it weighs
+# `n / (2n + n − 2)`; beside it, a single key's weight `n / (n + n − 1)` (Q6's formula), from 512 to
+# 10^8 keys:
 
 # %%
-for sg in (0.9, 1.0, 1.1):
-    row = [relevant_weight(n, 1.8, log_n_scale=sg / 1.8).item() for n in (512, 10**4, 10**6, 10**8)]
-    print(f"s·g = {sg}: weight at n = 512, 10^4, 10^6, 10^8: " + ", ".join(f"{w:.3f}" for w in row))
+for n in (512, 10**4, 10**6, 10**8):
+    print(f"n = {n:9d}: each of two copies {n / (3 * n - 2):.4f}   one key alone {n / (2 * n - 1):.4f}")
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION

@@ -926,12 +926,12 @@ and {torch.stack([tune_acc[("extrap", s)][0, 1] for s in SEEDS]).mean():.2f}."""
 # %% [markdown]
 # **Q1** (seed quiz). Why does positional bias become more significant as context length increases?
 #
-# - **A)** Far positions and angles grow so large that float32 rounds them, so far tokens get
-#   noisy encodings.
+# - **A)** Layer normalisation shrinks every token as n grows, so the positional part of far
+#   tokens fades.
 # - **B)** Attention is restricted to a window near each end, so more of the middle falls outside
 #   it as n grows.
-# - **C)** Distance preferences act over longer spans, and positions or distances never trained
-#   appear.
+# - **C)** Distance preferences act over longer spans, and positions or distances unseen in
+#   training appear.
 # - **D)** Each token's positional signal is spread thinner as n grows, so far tokens carry less
 #   of it.
 #
@@ -988,7 +988,7 @@ assert check_choice(q1_answer, "aa35186fb6c11094484c248a0957f81dca8d7f8289431cfe
 # %%
 explain(
     q1_answer,
-    "sealed:2WEXAvB6oCegDwSTy31eps9+ObBaedpGC6rYfZuKRDljWMv5y34qET6Ap4qNKDrnijo6Kfcl5f/oNMUjMjPYTI/YK+LYCYiqVATAehMNCjxBBTeaDQ4ACD1VRjzR/qQBXIYabHnUZXR0lasATXIf+knpKjd9wTprPdcX/VhzwRKm0jtru8BveqWGFu6Mi7VUyG2fp1jklr3czr3skRb9vO8/lWmBbeOEvJ78UglyTmMk6TI4EI/m9HK59paavw6UHVro2wyaLsByMel69o+36F4Zru7RUE4hKTOquJbWV0rNCTWl7aujOjy0xKchS9ivorcq2nW2fKNVPivGZz4lxCe9hWfbVtHotiYhJsKT5nkfOZORjNZ02tlq6914atNZ6bIObdpZfRx67JNHckRTfnSdkF4MSzIC1jSVU9lXSJLaiVqjg82PbUTEwrpH8Y3+i+Y53lZe4FR8VVgffxKICCDau7c5QOb0YbAYl5MdloDOuTrFK4goFKUlI8/dGQQvRyZ9ZxUMHN9r88U4nC5KP3CttanRLQgQG507xPXqtPrujPcpll7VszE805SGyDML+yYGyPpKUB+bg3YJ7xTxzOlfRnGbWpA0Wa4PsLccVeV2oCH7JfZ9XUpJWJeDF/STky8G4uRR/53JQMpYPwhd9Kyld6cBs3/YagmUQx3lDw3e6aEsFXkljorDmQ7UFLi2um+gw2cfoGpt2gRqhG2E6eX0fqr+zEGrBT9w3aWvCCBkasiKRRmn908UeZbeZZAKVtQwu9DNeyT/RAhLeACafGPuXaQfblQ1qQ7HE8ATYz5WkXwAmk1HUKwBDVPrc0qrfonj8HQOJAD8ZhmpmkotTFzdz7X+jVv36yicZFEtCOIR4O+xpfxHRRaXX91ZS8XbIr/mMuMoBb2Jiog/5PrJoarncd4fglU78r+lUBlXH8Q5levgsRmcrCPNRrl5ax74MMHRjefo1qqu0Ie2SzihfvYp9fGn7/FMyPWHLN869L3B+j6N1XAlWhb1bW6GOhFnMMWvCrSNMv7Y8zQL1riCh4WT1rZrggiR6L2OeTEMjdFWC/y3tQ5VX3R82J4uFNMPkOq2oFOQ5RCPIN/UeHs1+hh8syQWub1LvxmRbMSzF9THWpr598YSEOOX6ZEbdjJwwFRYAI686P72IErHfqvpuKjkEfymxxXXF1pkCO7i4oAVQL+zSxYlgDnWqf/jfK8udebLiX681+uxKeoqD0UIftG5zhECxcI4MPwt6ZwxWSSKym5vE/8Ll0TrhAvj/cZQm+26MCtpxmO3PWGM5vvm9QPd8r7C",
+    "sealed:UMeZB1meTYytXj1nYWz9gs9+ObBaedpGC6rYfZuKRDljWMv5y34qET6Ap4qNKDrnijo6Kfcl5f/oNMUjMjPYTI/YK+LYCYiqVATAehMNCjxBBTeaDQ4ACD1VRjzR/qQBXIYabHnUZXR0lasATXIf+knpKjd9wTprPdcX/VhzwRKm0jtru8BveqWGFu6Mi7VUyG2fp1jklr3czr3skRb9vO8/lWmBbeOEvJ78UglyTmMk6TI4EI/m9HK59paavw6UHVro2wyaLsByMel69o+36F4Zru7RUE4hKTOquJbWV0rNCTWl7aujOjy0xKchS9ivorcq2nW2fKNVPivGZz4lxCe9hWfbVtHotiYhJsKT5nkfOZORjNZ02tlq6914atNZ6bIObdpZfRx67JNHckRTfnSdkF4MSzIC1jSVU9lXSJLaiVqjg82PbUTEwrpH8Y3+i+Y53lZe4FR8VVgffxKICCDau7c5QOb0YbAYl5MdloDOuTrFK4goFKUlI8/dGQQvRyZ9ZxUMHN9r88U4nC5KP3CttanRLQgQG507xPXqtPrujPcpll7VszE805SGyDML+yYGyPpKUB+bg3YJ7xTxzOlfRnGbWpA0Wa4PsLccVeV2oCH7JfZ9XUpJWJeDF/STky8G4uRR/53JQMpYPwhd9Kyld6cBs3/YagmUQx3lDw3e6aEsFXkljorDmQ7UFLi2um+gw2cfoGpt2gRqhG2E6eX0fqr+zEGrBT9w3aWvCCBkasiKRRmn908UeZbeZZAKVtQwu9DNeyT/RAhLeACafGPuXaQfblQ1qQTKBcQVYyJWln8Fn0pTEbEbQlOkcAWufZu3v3JbMxXsLk21kAE8TQWf2/rznEThpybVNlt3TedZ4Piqpe1aSliQVJFMHYrTIqywfektQKHGn4gy7+Ke6bfmYowWiRssvbikQVBbHtl20PrgsROO7iPTSO1keky7MNufkfCpyafmmb68BTngaaJ9+/bsraJO/u7CLN8N9LfV4GM=",
     salt="03/q1",
 )
 
@@ -1115,14 +1115,14 @@ explain(
 # name: q3b
 
 # %% [markdown]
-# **Q3b** (a harder follow-up to Q3). A model fails past its training length. You want to know
-# whether query-to-key *distances* it never saw are to blame, rather than more keys competing for
-# the same attention. Which probe of section 3 separates the two?
+# **Q3b** (a harder follow-up to Q3). A fourth probe, not run in section 3: 16 pairs as in
+# training, no prefix and no fillers between pairs, but `G` fillers between the last pair and the
+# query. What does it change, compared with a training sequence?
 #
-# - **A)** Fillers between the pairs: distances grow past training while the pairs stay at 16.
-# - **B)** A filler prefix: every pair moves to new positions while the distances stay as trained.
-# - **C)** More pairs, K = 32 to 112: the longest distances grow past training with the sequence.
-# - **D)** Position interpolation: positions are squeezed back into the range seen in training.
+# - **A)** Every query-to-pair distance grows by G, the last pair's too; the pairs stay where trained.
+# - **B)** Only the number of keys: the pairs sit where training put them, so nothing positional is new.
+# - **C)** Only absolute positions: the query moves, but the spacing between the pairs is as trained.
+# - **D)** What fillers between pairs do: far distances grow, but the last pair stays by the query.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -1158,7 +1158,7 @@ assert check_choice(q3b_answer, "e1567407bb750edc513c3719790ad61ec9c6af97b531903
 # %%
 explain(
     q3b_answer,
-    "sealed:rRp4FSMz91jdxl/pM0vyaPEeffqu4yqLj05lrFgJWUXil6LOzuNH2+MVMpIYIuLD8XwtDbRnkCYy1D/vJwE/ersZ8jfvOV+OLA+sfow5+UpHrUsCOtsvBPYm3IBnfFSnex9YRWDv0XTnrKFVspHeGOHG5CQc91oXiaInO9BHzSaTSeOQukjujzcC3NpWG74cUMLMLHmHxWH/bvYQlXwN3XkFJ+e9Mi1NttVbILABw2CVNojopFnniExWdfyQz6fQkJdQeeNHcjn0z+UPoUXrkW07u51ZrRpQ0Sa3V5QVVY+VxE2qFaa+H2fH3xgZnfx75PC+5r1l8RSLocusycQZAH58uLfH77K6eQCIFRM5tFExwObQ4QFwcC4L6xGmZ6iUlGFUZ/LkazeI3URMZjUkbvdSlaFUAZ+P9aLzFeZU1QntYWp8rljNe1N/caZOkZOvwDgkTFpCpd5zOan2/yudVGb91GZC1u414AEIHnJlDw6FcEaJkyfWtuJp7529FSDwU+9xrL4xnl5Xo8WewD6dVmSNBtoP0ZZs6w5mZtbpz66J1+byPER3zekwAXViW6OT/ED5+AUIwAHM/PSpKTYVc0fjTabDvDCz7e4tKee9rYhte8H9OzGveoKxTAEneIiSlJ7NZ7rYvWW3Px4/5LlHDBICOVnbh5VKOksNFUnm5oPJNUfVBdiW7snZWca1Lk9117cI5NQirpBaaGWQ51x8uHLyuC0zwPe/IVPkOXDyrlKOEvt8jy3dnn726ULGOW0+DSAHcxS6Qh5cwOasDOByook4nTCY/F4S1hlUiupCZsxajHgUwRmjbYXKLG8xZm7JslWSB+I8qqJvr1rTq7FdHqoGzvkC",
+    "sealed:3Y6bbDh9zYTVG6RbinZ/EOAeZf7r1nnNhEd9vk8fFwTwi6KcnvZGzLBZP4QCZebK/WAhSLZqh38jk2r6NBFgffRf5zP2awuCIFy5fZE18B8bqQcedcozBL892pZncVuwL0tAQSnuhmat5b9T4ZGWHPaf+C0RuVRZ3aQ0M9dMwGTUEquYuEnulDELhZRXHrlZU5fGOCDXyWf7eKVDpj0EwjgHNrSsaHYZvchBbboFwzKcd5Dvsgv9ylVJPfiUhrOfht5XZecJcDKn3/IS9h6/m3E7uIxUogtO2yaRCdFBWJLB2EnrDKa0GGfD1hAfmuw6476u/qFt+FDD89m0ycAbEXUyuLbNoe3ydwHcIVZt+VA5wOfD6hE1NjURrmOkWInd2CNMZqHkIyCUnEMNdiY+Jble1K4aEI3K6OW4Fc4Akw7ke2p8rlveaRs2T+lf2YCkyzwjBU1F9tRxL7L3tjWVVC+h72Z84OJ0zylBN34pXxTRJEefkyKfteN65N68D3+kQe4yoOphmFRGspie/SLYH3jZANAJ0ZQt6hhwPNbLxvyBmOT2dV1hlPl4AXdqUObZs0f46UwBxx6MueKzeiMGeATjRvLQs3T4/P87Keu9tMpraJPgJDGies+gRwY5aZXMx8rRbf3NqGSgPgRs5LBfWANXehfchoQEKkYMFVz28JjXfBScEpGS8snDGteuaw53wPgE5NAs+btHf2Wb4RV5uHLntWInwri3Jw6rBWr1ogaXEuY1kirGlX+m6UDLND5xAiAfdVGpG19GmKv4Fupo9oF3g2KT+0tbmBxJzqVFMoVNlzkezw+kLJ/BLG81Zj3Fp1+VSfp5p+Yq4VjI77tfHq0Lzqpf/CkQG9Rgz9kD425ZFHpd0ZtXFGez7pvolAYUEQMeBBTV5pCiXe9yW0F33d5D+lAG5EOn5k/NzmZDD4pjM42swfxTAAvNJvlNaB5KIICLNCGVQ0xYoZBQd+4YkXZLyxrT4ZZaAkCMf0XMVrbzudOiq/r3LQgc06xOOC9R259Jj+v/YgqIgcWx0m2nzK3+cHFNjdJewKP9BeFOWH6Yw6vIoXpC9hcNvsHKl+b18IOltj2jz7k1VA==",
     salt="03/q3b",
 )
 
@@ -1169,9 +1169,10 @@ explain(
 
 # %% [markdown]
 # **Q4.** Implement RoPE's rotation: `rope_rotate(x, positions, base)` for `x: (n, d)` (d even) and
-# integer `positions: (n,)`. Use the "rotate half" layout: channel `c` and channel `c + d/2` form
-# a pair that rotates by the angle `θ = position · base^(−2c/d)`, for `c = 0 … d/2 − 1`:
-# `(x_c, x_{c+d/2}) ↦ (x_c cos θ − x_{c+d/2} sin θ,  x_c sin θ + x_{c+d/2} cos θ)`.
+# integer `positions: (n,)`. Use the "rotate half" layout: channel `c` and channel `c + d/2`
+# (for `c = 0 … d/2 − 1`) are the two coordinates of a point in the plane, first and second, and
+# RoPE turns that point counter-clockwise about the origin. Pair `c` turns by `base^(−2c/d)`
+# radians per unit of position, so a token at position `p` is turned by `p` times that.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -1220,7 +1221,7 @@ assert torch.allclose(_got.double().norm(dim=-1), _x.norm(dim=-1), atol=1e-4), "
 assert torch.allclose(_got[0].double(), _x[0], atol=1e-5), "position 0 is no rotation"
 assert check_rounded(
     fingerprint(_got), "b3bc739d8db45a352e3ea8ba0d2e028ad3d808b2224b5e2bed3fe2b97c43ab2f", salt="03/q4", decimals=3
-), "not yet: reread the prompt's map, term by term"
+), "not yet: reread the prompt's description of the turn, pair by pair"
 
 # %%
 # HIDDEN
@@ -1363,7 +1364,7 @@ explain(
 # The measurement: accuracy per seed with `P` = 0…128 fillers in front, and where the query's
 # attention goes behind 128 fillers: the weight it gives to keys farther back than 38 tokens
 # (farther than anything in a training sequence), in each layer's most affected head, with
-# `course_utils.chapters.positional_bias.far_key_weight`.
+# `course_utils.chapters.positional_bias.far_weight_behind_prefix` (which calls `far_key_weight`).
 
 # %%
 xs, _, fn = sweeps["filler prefix P"]

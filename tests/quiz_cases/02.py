@@ -16,26 +16,26 @@ def _variant(old: str, new: str) -> str:
 
 CASES = {
     "q4": {
-        "right": "q4_gap_cost = 0.6931471805599453",
+        "right": "q4_gap_cost = 1.2992829841302609",
         "wrong": [
-            "q4_gap_cost = 0.301",  # log10 2: the wrong logarithm
-            "q4_gap_cost = 1.0",  # one nat per doubling
-            "q4_gap_cost = 2.079",  # log 8: the step from 512 to 4096 keys, not one doubling
-            "q4_gap_cost = 7.47",  # the gap itself at 4096 keys for a weight of 0.3
-            "q4_gap_cost = 1.386",  # log 4
+            "q4_gap_cost = 1.099",  # log 3: the large-n limit, not 4 -> 12
+            "q4_gap_cost = 0.693",  # log 2: per doubling, recalled
+            "q4_gap_cost = 1.386",  # log(12 / 3): keys at one length, distractors at the other
+            "q4_gap_cost = 0.564",  # log10(11 / 3): the wrong logarithm
+            "q4_gap_cost = 1.0",  # one nat
             "q4_gap_cost = 0.0",  # as if the gap needed did not depend on n
-            "q4_gap_cost = 0.694",  # log(1023 / 511): the step from 512 to 1024, not the limit
+            "q4_gap_cost = 3.0",  # the factor on n, not a gap
         ],
     },
     "q5": {
-        "right": "q5_deficit = 2.0",
+        "right": "q5_sigma = 1.49",
         "wrong": [
-            "q5_deficit = 0.5",  # section 2's σ = 1 value, recalled
-            "q5_deficit = 1.0",  # σ / 2
-            "q5_deficit = 4.0",  # σ²
-            "q5_deficit = 0.0",  # uniform weights
-            "q5_deficit = 11.09",  # log n: as if H did not grow
-            "q5_deficit = 3.4",  # with section 2's planted key kept and its score doubled too
+            "q5_sigma = 1.05",  # sigma^2 = 0.1 log n: the 1/2 of sigma^2 / 2 forgotten
+            "q5_sigma = 2.22",  # sigma^2, not sigma
+            "q5_sigma = 0.45",  # a shortfall of 0.1 nats instead of 0.1 log n
+            "q5_sigma = 4.47",  # 0.90 read as the shortfall's share of log n
+            "q5_sigma = 2.0",  # the spread of the earlier version of this question
+            "q5_sigma = 1.0",  # section 2's spread, recalled
         ],
     },
     "q6": {
