@@ -381,8 +381,7 @@ for seed in SEEDS:
 #   sets: each head writes one fixed direction, scaled by how much it parks, and seed 0's heads
 #   vary that most.
 # - **(c)** The same average as a plain bias ruins the copies (the loss on copy queries jumps by
-#   several nats). A head turns its sink bias off at a copy query by looking away from BOS (section
-#   2); `proj.bias` cannot be turned off. That is what parking buys the model.
+#   several nats); quiz Q1b asks why.
 #
 # ### Token or position?
 #
@@ -476,9 +475,8 @@ for seed in SEEDS:
 #
 # **Takeaway.** In our one- and two-layer models the sink follows the BOS *token*, a fact of small
 # models, not of attention: deep language models put their sink on the first *position*. What the
-# sink writes is a bias the model uses, scaled by how much each query parks; a plain bias cannot
-# replace it, because the head switches it off at the copy queries by looking away. Keep this in
-# mind in section 5.
+# sink writes is a bias the model uses, scaled by how much each query parks; a plain bias in its
+# place ruins the copies. Keep this in mind in section 5.
 
 # %% [markdown]
 # ## 4. Streaming: evicting the first tokens
@@ -631,8 +629,8 @@ for seed in SEEDS:
     )
 
 # %% [markdown]
-# **Takeaway.** Full attention past the training length breaks the copies (RoPE meets distances it
-# never saw). A window that drops BOS costs the idle queries in two of three seeds and next to
+# **Takeaway.** Full attention past the training length breaks the copies (quiz Q5 asks what happens to
+# the sink there). A window that drops BOS costs the idle queries in two of three seeds and next to
 # nothing in the third, and keeping a single first token restores the loss: the sink is what the
 # head needs, not the first four tokens' content. How much eviction hurts depends on how much the
 # model leaned on what BOS wrote and on where the head parks once BOS is gone. Seed 0 leaned most
@@ -696,10 +694,10 @@ print("weight left for the extra key, per row:", (1 - weights1.sum(-1))[0].round
 # their idle weight on BOS, and evicting BOS cost them up to +0.137 nats per idle token (section 4).
 # *Predict* what the table will show for the three output-gate models:
 #
-# - **A)** No head parks on BOS (none above 0.3), and evicting BOS is free in every seed.
-# - **B)** Heads still park on BOS (above 0.3), and evicting BOS costs as much as in plain softmax.
-# - **C)** No head parks on BOS (none above 0.3), yet evicting BOS costs, since its value was read.
-# - **D)** Heads still park on BOS (above 0.3), yet evicting BOS costs a few thousandths of a nat at most.
+# - **A)** No head parks on BOS (none above 0.3), and evicting BOS costs nothing in any seed.
+# - **B)** Heads still park on BOS (above 0.3), and evicting BOS costs about as much as in plain softmax.
+# - **C)** No head parks on BOS (none above 0.3), yet evicting BOS costs, since its value is still read.
+# - **D)** Heads still park on BOS (above 0.3), yet evicting BOS costs next to nothing in any seed.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -985,8 +983,9 @@ explain(
 )
 
 # %% [markdown]
-# A check of the explanation: seed 0's loss on the copy queries, intact and with BOS's share zeroed
-# there only (the idle queries intact).
+# A head turns its sink bias off at a copy query by looking away from BOS (section 2); `proj.bias`
+# cannot be turned off. That is what parking buys the model. A check of the explanation: seed 0's
+# loss on the copy queries, intact and with BOS's share zeroed there only (the idle queries intact).
 
 # %%
 with torch.no_grad():
@@ -1014,7 +1013,7 @@ print(
 # **Q3.** Implement softmax-plus-one: `softmax1(scores)` for `scores: (..., n)` returns
 # `exp(s_j) / (1 + Σ_i exp(s_i))` along the last dimension. It must not overflow for scores of
 # 1000 (subtract a maximum first, and remember the extra key's logit 0 takes part in it). The
-# visible check runs your function on random scores and on rows as large as ±1000.
+# visible check runs your function on random scores and on rows from 0 to ±1000.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -1048,7 +1047,7 @@ import torch
 from course_utils.core.sink_fixes import sink_softmax
 from course_utils.tools.quiz import check_rounded, fingerprint, unavailable
 
-_big = torch.tensor([[0.0, 0.0, 0.0], [1000.0, 1000.0, -1000.0], [-1000.0, -999.0, -1000.0]])
+_big = torch.tensor([[0.0, 0.0, 0.0], [1000.0, 1000.0, -1000.0], [-1000.0, -999.0, -1000.0], [200.0, 100.0, 0.0]])
 _s = torch.cat([_big, torch.randn(4, 3, generator=torch.Generator().manual_seed(1)) * 5]).double()
 _s3 = torch.randn(2, 3, 5, generator=torch.Generator().manual_seed(2)).double() * 4
 with unavailable(sink_softmax, namespace=globals()):
@@ -1057,10 +1056,10 @@ assert _w.shape == _s.shape and _w3.shape == _s3.shape, "one weight per score, a
 assert torch.isfinite(_w).all(), "no NaN or inf, even for scores of ±1000"
 assert check_rounded(
     fingerprint(torch.cat([_w.flatten(), _w3.flatten()])),
-    "e02892ab4fd725cd3974c3e8f430f86634c13e3be47a33aa25639ad16732a5a4",
+    "1e3134833b22a83266585e43cb854b4e5357117c64f40829da80cfc9db982214",
     salt="04/q3",
     decimals=3,
-), "not yet: try your function on a row of zeros and on the rows of ±1000 above, and compare with the formula"
+), "not yet: try your function on the rows of `_big` above, one by one, and compare with the formula"
 
 # %%
 # HIDDEN
@@ -1179,7 +1178,7 @@ for _seed in range(3):
 #
 # - **A)** It stays near 0.97: BOS is the same token at position 0 at any length, and the head learned to
 #   park there.
-# - **B)** It falls well below 0.9 on average: past 64, RoPE puts BOS at distances the head never saw in
+# - **B)** It falls well below 0.9 on average: RoPE puts BOS at distances the head rarely or never saw in
 #   training.
 # - **C)** It rises towards 1: with more tokens to ignore, an idle head leans on its sink even harder than
 #   at 64 tokens.
@@ -1219,7 +1218,7 @@ assert check_choice(q5_answer, "5bdbcc136b955cef7158880a8401e6ec1cd62a13ad127a76
 # %%
 explain(
     q5_answer,
-    "sealed:4gg2LEP1BWWnxgYXSrTlc3kIABUWxfXJRuq6jvgI4mY9KxBO5DFiUEUngkQ+5mwAgALkuDd6xcNPzr5kGTS/ItIu0YfMOAc5ionaJw8PrmsN/ijc/A6BjhHTRZZ7tU/UL/9naRUOc7HGpd/cR0AQkH1GMyklsBhNtTJ8TpDDeBpICIx/quTjs2Sdc4nvD1h8XjHN6wzoKy97lm0huDJsPqZL5vCLrZOwykja7zTZDXklYndWy1M3P5TrYR7SQALwINH6YQ5tqBh7uUQ68qNs0c3XY6sbrqIJFi2Pcf3QjtMq/ua1zlvU4lUjzzQr8nuFbCfIGj2GkIo9hnm/Ec6SyuVXxcMHxCYsrjJmIDXRCbTJuyJKmJKLHZw9rlLPRvlfcjXHmcx59BU6gMD1fx2WNG2Z5vhCiGECWtektM7ES5FuaOLQFlwf9P1v7hqSnB8sz0OsJJje0ikbMI59OVRpALyor+TBuQFfL7DJSmWeqQA3zIQuRslvh8g2CbVvxpG+xwU22kxq7485Ql/mcxnIovkan3xTpXkZVpHSq+9QGnCuO5N34fJefPXXeSV/OdNi1NDJcXGozf2950yvyvJsrmWQ+SyUzz6NLAqoTGZDmW7zjC8zuN4C0iv9WxXJD9yJjeC+WhNW6UJL7nqZv8IXFNu2kW4Vur/G1igsYdqGzo8dPur5DM6N8GjLuKDAmGBOeoUGhwgD9N6UezJ+OJZYGEWxlcpRMYSfO610g0ki4wc2i075zAJQf5wulm79JUpXi8QkFQc0jQpbFcgW1/BvGyZJNBTqNPkkyTTVQtGBS/Wqbj4edLXG7dW/rNm2tlffKHMGoO5+g14j5LxaiZXnmPFdJCKgwNQcw/xpIcubRbSzcmhNQhvEOgY8HG5rTqM2GVLQPuJ0pSxAgEpoUx15nJrfbtTapTBge54f+XSNWzJ8EHhk3pLvx6Ium/HkBw8lvKmQtmCQNvlYzf7sW1FyECybqILpkkfSbL7jBzzIzjwrOUIftHeGrhLOpG7ATXbA2ed+n+F4K3mPudBGEcHza/6YS1HrumQQZ20/0Hi5Hjlz8oB+gC0vFc5SRdqYgV0l+HPUnYNRiEIblZoTDJ2maFZiOugFVAmJcGVtQ57sro2REKblf8rRumqX8WkX27Yg45ZBVhP4jyM7we8InAutfQy48qFACn/mbkFvMwavcJc=",
+    "sealed:cEhqc8GTh9lGgKw2uJvHsXkIABUWxfXJRuq6jvgI4mY9KxBO5DFiUEUngkQ+5mwAgALkuDd6xcNPzr5kGTS/ItIu0YfMOAc5ionaJw8PrmsN/ijc/A6BjhHTRZZ7tU/UL/9naRUOc7HGpd/cR0AQkH1GMyklsBhNtTJ8TpDDeBpICIx/quTjs2Sdc4nvD1h8XjHN6wzoKy97lm0huDJsPqZL5vCLrZOwykja7zTZDXklYndWy1M3P5TrYR7SQALwINH6YQ5tqBh7uUQ68qNs0c3XY6sbrqIJFi2Pcf3QjtMq/ua1zlvU4lUjzzQr8nuFbCfIGj2GkIo9hnm/Ec6SyuVXwZtUzCYj/SN9NjKQD7jb6GRKmNuLE5w19wbXQqtINzbNmdl35VA71MbzJlfEKWuItb5XjGgCT9equsjDS4hvaOLAGhMFvPo2uhichhgxyEviZt3k3ThTf89pPhE5BrzhteLa9wEWdPCFRyrT8EF+zIsiTM40yc86FuBvx5+kxwghllgl6YJ8AVzqcAicregCzX4Gt2QFX4bSqOYHGmPtJ9tms+RSe/vRaiV/KMd21dfGbXGyweyh5wr3gvYiujeN/z3byjjEIxizXGBDuzC8iDR8ptkC3zC4R1uHVpyK2cahHxkZ/1Qa9XCD/NQQVdb5kCJa6Nufi2V6L5GilJVOL+fyDMiD6WjJ4ena1jRSbcQciAwIv96XfCN+PYdKSk+9gp5RPYiPb/l60B066Ug1klKr1FEZeNQvgHzza2FOmt5tCAVxjkUQIY0W2/suATdXNEeiOfc3ySLVQpaBQvq8Ki8EMfTWqM276ZizrVzZbWIGoPl+hUckt7RtyN7nrvpQYz68hYQb1fR5aMCaAKXqPHdWER7fIAxyWzpMBrZ3DkfAP+l0rTMUgUJ5BwZ1g8qbU92N6i1re5QM5XXWHDM1FXkw3Jjkl7N31v3lDEpxtquYtSXVcOMX0OPsbnFUUGjPrILrkF3SeaKmVCTAwnszIhEFtHuIpAiCtDqXQmPElfpy3eV6IC7bpNsPB9zoaKTXfwW4oGIUMHdsmWD8GyR45MQwji0hQe9DRdKSiklx/m+AzpVAhxtSld8GDNz/KAY7fexkEl3MJGBnEY+jt42eQ6D4f8nRpmqJ/2AXm+Vi8ocGTQbvymci0+gd0hygOBX3+rtHGzr1dEt2ahb1KpmSJFrcQQnZEI9BQo484skrmB9nDMDk07+UPSqLfsfQsKhj8v3t/Wy/x0UXX8DPqvigkE4hFOUbzu7MIsCx0STjypsg+OqqI6Q20i5t7sTYyLVUR4nHMGDcxPJnCbwJb1UuukFKKTNZbkd8CC1aTlptlqZUhtRHJMfxCfVc8YaS1yBWlQJRbG052QvhovDxJGcV2ACtQottu8mVDXQtfnY+AOdsV1DBoahkuNK4VuG3NF9aDqwVRak0sebdrP8NpUH08Y3hkSPzeN+H62YvLUogCe8Rnsv9bS12Kr4K5nXEFy15KZzGnxOcxOHjpChnjmVAE8rUmhgwGQvXKlOXPfy3QFDBcQ/PRDHWmRwzjTz85r5a3zAg/UxKdXTPpmZUydjiS/D8HknluIWYEF/3MRQ/ULtU7e2z95a66cIFk1qx+pw1B2F21PM=",
     salt="04/q5",
 )
 
@@ -1278,7 +1277,7 @@ assert check_rounded(
 # %%
 explain(
     q6_weight,
-    "sealed:6QBS5AsVU+6m/uu7BQfYs+WN9Ilwe/z2g8u5Cva00FTTJxByhun4zlUTucbNZPwE9FYfcIXWIkbxZGHEfvjB8SraNt183efSzJ+TKJ9sKQ+N2r505DugG0BH55MFvBnu8kaHZ8Q3WDFaPffCzU+RV6Xml95xVM5QYBVsk7nCRC8ZfArRFbIZMBEHt/nl0XrXvp0o8r4Y/wY9/C2ty1k3OorCdfCGCrw5RoEM1XbvJKL6dfujBSyxd87za8Upjq6bTeQrweJf9/fIAdBxkZfuzbUgRER5MEhzSzk0RcpFMXmkWjFj7yfwFAstaYcrfd6zaaCy8VunD1Xm2j0ohPGQNwJpqmiGD6ZOVM9Keh2PsPQF28cXBIvI/nG+qcJWTk8p29erljBHxihr4hXiQ9EslLp+92Ah8+53uecPJ3xeg0fS96p6tV0N2mDanj1iTaIXqG7SLjB602xSyp0D5S44Spq2lTLLyr9zkmKIOuZDspFrQOjD09pXgGKEfrpW5tSweFLPu7x1IeCmNpcL0Nwsh5VI98w8cu+SAq9R6rL+e9TEJLRW4SOGg0HYITRuMuLIn3ztEHcC7R7ndhvIRmF2ZBeztXe3ppV6WCpqkUgOUi0lbRFXVPjkyjtDsZBu91eeEXEMjBXp3ezFWdrKxJ81BplIFjYF3p/9++4VWCbE9Kwa590/8bC0Vf2RKqJWEC8wMT1wXWa3IR2aPE7wVH/Y0T6e6A8KFphiIHzwLyVxObSkCtQbaR0tL9LmPXJxUvGRLCzJJDKVucVMpwkwqoET5EBXPOHRE6DphNQUCCXNRuhWFBrzt9dckmQZHI+7F+GK0lvU4rDfpsGmyMSqJvrATzbFklkST2oaTyQv30HJufcpaXedAmVdlBvD4v3G8pQNvl9kRFHaGG+qEpluEIiIU9khhYY2StTXC0HTpTSnTkVrdZGOU1VCbPsRrWK+9Wy0X/e/yehQdN9Z7/13vjp+I/PYPG20c1JKpgYUKHCjz6TuayLBzul7O5o9hek/E0voiL5XkpbA8ZQ/lpAhGGKmliLuQ5MZPE3mPH3u3UgSx7epMXpltNedeBoMVpoe4r5jZdcFyf5nxk5uKKtjMdYYQmQ/EnUIJPdSYoGUmwyXYa1xxzunY8w35ogE+hPcsgTE5QsSPiG/VrUb2RbAhMmSv5NFak7wpfI4TsikVyFx48zIpGKjWZ51lcq2yVrrCfGG6lD5pSy3EEQ89To=",
+    "sealed:X2Y8rU3yN0olm2bPX0LoouWN9Ilwe/z2g8u5Cva00FTTJxByhun4zlUTucbNZPwE9FYfcIXWIkbxZGHEfvjB8SraNt183efSzJ+TKJ9sKQ+N2r505DugG0BH55MFvBnu8kaHZ8Q3WDFaPffCzU+RV6Xml95xVM5QYBVsk7nCRC8ZfArRFbIZMBEHt/nl0XrXvp0o8r4Y/wY9/C2ty1k3OorCdfCGCrw5RoEM1XbvJKL6dfujBSyxd87za8Upjq6bTeQrweJf9/fIAdBxkZfuzbUgRER5MEhzSzk0RcpFMXmkWjFj7yfwFAstaYcrfd6zaaCy8VunDlvm2nlu1K+QZlh8rHjHD+lYUtwePU7N6rRJmo4dHpKM8j+5qMMTGkkg15m2ijYOxCRr4kHmCp8plaZ+tnpp9+4t4qQcLWUbnhPU97hjvAJImzuPwG8nX/ZQ8CqHLnQ7x2RHjtlG9S5uBYT4wD2Cw75k0i6IN/dU/IZjWvWCl5tYgHOVMqoZ9pXyPU/Yu65mIeHnPpxHxoo9ndAY7NA+Y+iOTL4UuumsapuNYq1Du2CGlkfZITpqP+6cgzOiRnlPs1umcU+IETQ7MBvy6Srh/JVGTDtsjRpFBy1kNkQVHPjx1n5S68Uv5xjaTyFPgFvkzKDaXJ/Zz4RzK6R2FjUIipzy/b1aQm6JtaMQ9sB+r77tAabUZb0DFCssYyxiTDX4OBaEZR6vCSaUmD6eu0ZIDJhCJznibXUxcvyxRNZUZxAhM4GyJjokXLnSaT/EI3OH6YxLvEhs+t0dsH4CG9z7H+LxhPcOPRKUFvRfAl+7t9Be12MCVdz1FvrehkPDp7jPuYOB9bflIqOLTC7EklkHUy8IEHVrwk+Hq610JWbVFjBKiRWQsunA5JQOv116ARKACDbkGdc6EZmGBOggh841D9TDQ1eSoDDrTE99dJHLFRAhcvsaq3L34WykXuHr/NR6Vrho0v1EhAwgaveLTnaLWVJdpxECPnD2h/a6KH6Mmqd3IMogiP8/CVbgyrNA052GvZA1hJA7WXSzzzC6BdwAcy+bXG3iiVMDhreyL2ci9cSMeAYMS5QP+KUtJI9Sye1m1QtqbfIqbZAUC3ZxFDQKObJOZoeP1VqZLph7wHW2fMciv9wd6lb6mW3l0CEtPmHqR6hSjlDV0MuU55FfPELtpbZ+H9nwDSFsrcbJsyaqT9Bmice20VD5BKWD6lHh9iTmSRBz/HLj0bW2YFKAEgIU8jEzVZ4CmSYYGsbORsn9uZ7bGdKq6XJA6SJM0mTQFlpsr0eXqIXbgYyhHu7LENXxzyxA2kfT0Y1kJCjwAKfSAgn2TI9cgw6xB6F7/AgN4ngS8eSkcLrDq54vh7Lsw+//M0oRVh8w/9iyu6CaZOeB73QjlxBoy7F2//Il2y7rvQ==",
     salt="04/q6",
     decimals=2,
 )
@@ -1292,9 +1291,13 @@ with torch.no_grad():
 on_bos = attn_256[0, :, q6_head, :, 0]  # (B, 256): each query's weight on BOS
 idle_256, pos = ~q6_stream.copy_mask, torch.arange(256)
 print("seed 0's sink head, mean weight on BOS at idle queries, by query position:")
-for lo, hi in ((1, 47), (60, 63), (64, 79), (120, 150), (160, 207), (224, 239), (240, 255)):
+for lo, hi in ((1, 47), (48, 59), (60, 63), (64, 79), (120, 150), (160, 207), (224, 239), (240, 255)):
     sel = idle_256 & (pos >= lo) & (pos <= hi)
     print(
         f"  positions {lo:3d}-{hi:3d}: {on_bos[sel].mean():.3f}   (uniform: {(1 / (pos[lo : hi + 1] + 1.0)).mean():.3f})"
     )
 print(f"median over the idle queries at positions 64-255: {on_bos[idle_256 & (pos >= 64)].median():.2f}")
+with torch.no_grad():
+    _, attn_64 = q6_model(test.tokens, need_weights=True)  # the 64-token test sequences of section 1
+late_64 = idle_q & (torch.arange(64) >= 60)
+print(f"the same head on 64-token sequences, positions 60-63: {attn_64[0, :, q6_head, :, 0][late_64].mean():.3f}")

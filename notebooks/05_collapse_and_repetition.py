@@ -493,8 +493,8 @@ for key, name in hot_names.items():
     head_js[key] = {"within": within, "across": across.min(1).values.mean().item()}
     label = "plain" if key[0] == "hot" else "σReparam"
     print(
-        f"{label:8s} seed {key[1]}: mean JS between heads, layer 1 {within[0]:.2f}, layer 2 {within[1]:.2f} bits; "
-        f"layer 1 to the nearest layer-2 head {head_js[key]['across']:.2f} bits"
+        f"{label:8s} seed {key[1]}: mean JS between heads, layer 1 {within[0]:.3f}, layer 2 {within[1]:.3f} bits; "
+        f"layer 1 to the nearest layer-2 head {head_js[key]['across']:.3f} bits"
     )
 
 # %% [markdown]
@@ -798,7 +798,7 @@ for s in SEEDS:
 # The closed form needs two numbers per seed, both read off the runs with 0 and 1 decoys: g from
 # the needle's weight alone (`gap_for_weight`, chapter 02), g' from the decoy-to-needle weight ratio
 # with one decoy (`g' = g + log ratio`). Everything at 2 to 32 decoys is then a prediction (quiz Q7
-# is asked here, before the measurement is compared with it):
+# and Q7b are asked here, before the measurement is compared with it):
 
 # %%
 N_NEAR = 128
@@ -817,7 +817,7 @@ for s in SEEDS:
 # head has g = 6.65 and g' = 2.13 (printed above). *Predict* with the closed form the weight it puts
 # on the needle among **32** near misses in n = 128 tokens, five times more near misses than it
 # saw in training, and store it in `q7_weight` (by hand, or with `relevant_weight`; the visible
-# check compares it to 3 decimal places).
+# check compares it to 2 decimal places).
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -842,7 +842,7 @@ from course_utils.tools.quiz import check_rounded, in_range
 
 assert in_range(q7_weight, 0.0, 1.0), "a weight is between 0 and 1"
 assert check_rounded(
-    q7_weight, "73add16e64b9538a196eaafa8d7d51fd7f046da28c88762b7d14c15625b29e10", salt="05/q7", decimals=3
+    q7_weight, "c9983242e6a3c405eda4beecf27202a2f5a2ca7f882f374de8539b125106e86d", salt="05/q7", decimals=2
 ), "not yet: reread the closed form above: what each filler token and each near miss adds to the denominator"
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -854,9 +854,61 @@ assert check_rounded(
 # %%
 explain(
     q7_weight,
-    "sealed:DPlzjvp+OhcwYKyKqdx1xJLBL9NfMDIw29/R8X3AGBbC59CmSEjhwVPctu8RUcMPTJCEsx17bKewCzw88e9zT66qKhXmB8XsZpBmwLMPLmCogkQ1OBA0ZkCTme3cKAUUr+MjVZs3GFxiZmzqgpWNIxQxW2Tw5vlZGQnmWINxnjpkufYPMfGk25NwkSg3+BW1CoSDxVQmVo1T/yB/Erdn3dEMt84wZs+hIjcvYA3TSA0tH2HzlZ8CrLxe9un3UNpGdM42u1nSrpKtgSMHSFM4QskxGO8qhDYwvBc08kM0F0mm/7xVaCEWEv4adBjs0efqLqCeN8w277jvEyXnZigxRgN4nFpTINQwjGRiNWehBYWDqrr2aZwjruyWgM7OAOFazTC7x04ebi/kN1+XwGGKP294eLBmVuTE/hsEY1i0TGL3UfcprAlCrWcCLz6iFMXX3dDoCcd5UIfY4Qq0SRAYUdXseVNY5PdGive0nddjHKJNdCiwloTNBpzHMmAppkGlp4CQA2sOVL+erRJqgfrX5adqDG4li8QhF+wdFYcjsMvN88p/dAlOe+LZruboY8FS8wTwbCU2dVssTAs2OH8+tyrWMzS/R3o3nIazF9VB3ldnXNvK6tYb6wTfAqw2aZ423qsOKBVnuzqIF1vGE1E6pfD/QtIr6gtRsJRgWCM68eKPsOaSU/0ur0nhcs1QBg1G8WeGA1/ed984X7sXFDnBuxbuedufaqHD+g0dyV6xI4VRKFxmOFJM2xujXdX9clETp3T8ZGx4xPzJn4QFd+JUg5dwE2731WwcHzkl8/ikcoVMQstpis7qpSM0yEcQ3XpwcTt2YZ2I1TASZloYL25Wzrjo7uMhSpMXlBeX6TojwC0TGF/awUL454PKtgZSHVx/jPs=",
+    "sealed:G84YJlQKH60Cd9hzYIjj1g5UXAkGYjzUDgiq82PteLAkdv45ZCSzhZo+zlTbftZkCEoTKC05//roBTsaW/3R6zM9pRgSieMxCwnI/l63fgJQNgyRgk2WStrW+fGpVzYXc2TbpxI9piAYDrJNFRAkGnNY/zAVJqZitzN6cfkkqnGCUthMVmSbVuVRKudf9TBPUbqjDYjXgbI+9y5QAgv3VZP0YRoITzzEWL2JNBJhjkjg3c1itiKNlZX1ICH1pk/7UOyRgIYupiyQbFdaiwCoVz5vtLZLjx9W7Ayx3cf7mrGg/KE9Eev4pe2J6y0q3uaLRyopYbUm+BnoyR+AEAxOEvU9XEHhEp+eH+eJbiYVdaT0KnWWTO5dspQagZG2uAD5KdbHNiSSyDfNqFfdm/dl8RN7xqqbYkhEh7Tf4c3kBaKrjs3xHt0inOst+tfnoqfIj825O3NRt/jYcPZzJSeAA4MBBccoxmkPg7Cz+Pf1GTUW4tPNY/qhNABn/+1Yz9vAaijIXRoBtl99/GKfVsJFfvooHSfGyWfyrxZk6UoovcdFv0J+Pkwjkoe6Jod4lHojzg==",
     salt="05/q7",
-    decimals=3,
+    decimals=2,
+)
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN QUESTION
+# name: q7b
+
+# %% [markdown]
+# **Q7b** (predict, then measure; asked before the cell below measures it). Seed 2 was trained with
+# at most 6 near misses. *Predict*: at 32 near misses, will its measured weight on the needle lie above
+# or below Q7's closed-form value, and why?
+#
+# - **A)** Above: as near misses crowd the row, each one's score drops, so each costs less than e^g' filler tokens.
+# - **B)** Below: each near miss takes more of the weight as their number grows, so g' − g rises with m.
+# - **C)** Equal to 0.01: g and g' were read off this very head, so the closed form holds at every m.
+# - **D)** Below: 32 near misses lengthen the row past n = 128 tokens, a change the closed form leaves out.
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN SOLUTION
+
+# %%
+q7b_answer = "B"  # SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN TESTS
+
+# %%
+# FORM
+from course_utils.tools.quiz import normalize_choice
+
+assert normalize_choice(q7b_answer, "ABCD")
+
+# %%
+from course_utils.tools.quiz import check_choice
+
+assert check_choice(q7b_answer, "6c7b6f90c55c578618f8f07632a5797c19bd60349575c5c83fcacec29e95c2c3", salt="05/q7b"), (
+    "not yet: reread which runs g and g' were read off, and how many near misses training showed"
+)
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END TESTS
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END QUESTION
+
+# %%
+explain(
+    q7b_answer,
+    "sealed:rVehTxrr0G54vpYz+Ru3gMX+opEklaAydAsyelzSfklbGm6CU1oloiPOPPln6Sxv8QY2lTfWZsfOR7hnh6jUou9FT/kytbYTVJEPphey8dHLitJf42mgDBnUGbZz9Vle+6rIOf3WZ1RoPXPbmHINhdtd+7USRWL+qieOqxMWpsZXLyftyf51jpFAbW9FL9fSlzgU3x2s5G5J4tRAGaHRXByOZ1Dkva7FFMQatSK39j+H2vDxxsoPEvz98JEUAKqOctU7iLfuSGB6ElFsYBi+zuAE7qEFPeJ9sapUVR3MEE2Wu+3rTnfMg2g39zppq5dW5U5feWZw5ztKM0EsBkqXWwYkwlYf1EBViXKoDmt8+75DqFjfOXVTvXkHDtHAIZ06GE9L3N/aNx5MCNmGqh8mOCPR6yDYvmLfTEdiLVCa+fBub94VrSlTDMrLYCQquo3JZpEWO7cy7yxZ5MMCLLP1bVTAALN7i89cf2QFKHzXIDXrC2boaMoc337pMuvM/FlujvxYVXGAUAQyXE/62WnAgb+3s3QapxdSFyAstGhJ294DuCIx1Gn+1jAOAq6bZ+5IImrI7nbRW34ym06Od42nr5hLVZY/7K6bChEi0Y7ff5tUeLqLxaFSZZXLswitxSnc3thHtY3zgdf4ZPTnNFfnIZBsGuGwMiQNFAs6KlUU69kQUpKjuyFsE5bgeCGE0JkJkAYT+fKaRY6FHtNsf37zFLQXhIpJKot4Z2vH8zheK6vO9P63E3dMXf6YhCUo3uSHMezcbA3NlCsucw2AF/L2wnZc6m5fafAYEeGcuIyqWG/hUAd5fB1rtiGSVNxEKuF5NZwZDaxoJ12fXS2qmVkbq6ldj+icXmp0LT4tLMPqwjZfJDUx4NfF2a4beGHWtu8Cb524S/qDXucSwYTLP+27k9oQ9UlT+nSr/E8vcEfYX318ef5vjYh9CVGrOu9r4TAd5RUjuY8cEzH6W+WQe6VlNQFXfGYlA7BE4MDnwPdJ0TCKwNZk+/tf/ZVHEDSARzz/EK2l2WsI0Yy+jPqbmwNoQXz/Cl1KvfVjg/c4w/p9gkopj6GTfUf3FlosNy3/KheDJ+zOCOmTZcKa4kdcwQ==",
+    salt="05/q7b",
 )
 
 # %% [markdown]
@@ -959,7 +1011,7 @@ of the needle's measured weight at 2 to 8 near misses."""
 # %% [markdown]
 # ## Quiz
 #
-# Q7 was asked in section 5, before the closed form was compared with the measurement.
+# Q7 and Q7b were asked in section 5, before the closed form was compared with the measurement.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
@@ -1033,8 +1085,8 @@ explain(
 # every query; head 2 does the same at odd queries, and puts all its weight on the query's own
 # token at even ones. Their JS divergence, averaged over queries 1 to 8, is:
 #
-# - **A)** 0.5 bits: rows that agree count 0 bits, rows on disjoint single keys count 1 bit each.
-# - **B)** 0 bits: both heads have zero entropy, so JS sees two collapsed heads alike.
+# - **A)** 0.5 bits: JS is taken query by query; the heads differ at half the queries.
+# - **B)** 0 bits: both heads have zero entropy, so JS sees the two collapsed heads as alike.
 # - **C)** 1 bit: one-hot rows have nothing spread to share, so they are maximally apart.
 # - **D)** Undefined: a row whose keys are disjoint puts a log 0 into the divergence.
 
@@ -1093,11 +1145,14 @@ print(f"Q1b's two heads: mean JS {head_divergence(one_hot)[0, 1]:.2f} bits over 
 # %% [markdown]
 # **Q2** (seed quiz). What are some failure modes associated with very long attention contexts?
 #
-# - **A)** Weights spread thin, an early token fades from the last state, softmax overflows on long rows.
-# - **B)** Weights spread thin, the FLOPs grow only linearly in the length, near misses take weight from the target.
-# - **C)** Weights spread thin, an early token fades from the last state, near misses take weight from the target.
-# - **D)** Weights sharpen onto the most recent tokens, an early token fades from the last state, near misses take
-#   weight.
+# - **A)** The FLOPs grow only linearly in the length, an early token fades from the last state, weights sharpen
+#   onto the one relevant key.
+# - **B)** Weights spread thin over more keys, the FLOPs grow only linearly in the length, an early token's pull on
+#   the last state grows.
+# - **C)** Near misses take weight from the target, weights spread thin over more and more keys, an early token
+#   fades from the last state.
+# - **D)** Weights sharpen onto the one relevant key, near misses take weight from the target, an early token's pull
+#   on the last state grows.
 #
 # The demonstration: four measurements from this notebook.
 
@@ -1154,7 +1209,7 @@ assert check_choice(q2_answer, "378d8bf9292647ebd4a1ffc5d6d3089436c6bc44ed9b51c8
 # %%
 explain(
     q2_answer,
-    "sealed:azwwrUXMZHM5Jd/3BueMlC93C4g+4vv0PC5NP16fylMazXL9/Xv+KuU2XUOevxguO5eshndDAGLH2HlPY/5Bhy11iYp/mRY9ihIslcBEQh5wWdakOvTwPob+zknsksSsiV2jvER55e/+F7QTrQu2PZD4taurzlvTYis767eeJbrjw4K8sd/sfx0tVJWU7sSSVdvZlGih9s0mGCayuuhiNycFWtDzjqG+O7nJF1gHSFEzQ9Jyo23XrV1e40OO8iUKUBvNxd6DnJOvZewvpDzMpYqEHMddwZwTTskdmvJu28Bwv0zIjS8BcFzthNP6Sw9vq2lySEPMX6l0X13maSCIrQebLWonKhOr16Ro8pVR90U1j5FjeUxy8V1Tb7SfGkkEvWmNJRSGZRm0rMq+HhEgL/1w1oP60Zz1ZWGzy4lOZSOWB7JA0/cvyG8fs6KktdyXMjteX1WDzT9CQ/NefROwFki4ADsfXQUComQOMX81RXpohbZ7irriCvhZ2oDSn9MvUDtb3J6L62ECdTLXvg/ZyVjUoeB4Dtrp2xw4hcRjKZWVvpIwzT/ofp6F8GtmDuSzBEL+YLw4+WFdJmqTWvQHLxykf0PCcQchhIoSzL0WqbqIutr986AuqKyVXql3xqnsEQKlm3vkumJUKVwSSh94zwbsN6lIcLyB2GkEJ4msLkdBLuX+OvSWMqqZZX4J8+b0mT4qCtEqvQOMVtKIOZz/Ka7etxLpteR1Mc7WHYV4qejZVqdz2PSgCqEL5V+IEn/z6B4/l1tDu/16goVhS6A/iwROd1cy3T2G9VPGZZJXrYP72mg6fExU3dmIRE8Se20tWGF3xdlVAC5cUba5YpPMkdXdaZPYG+JhFHIC5CsbzcVchEbCIPElbJYBtzFpFar0hiqM0drUqFFxECAiQJatT0QHCaNsu/hFsZaK85s0r/dbfY9Csqv25WalQye/3DlHxkbqf+iTId6BwsZ11VKstmnrxr1ZxBYAblKei5epiLZ2JGo9IpiA4Xsf8sDwo672FApL/lmSQds9AusvMVuCh/dheSjWq7lgHJHFZrZLUZfr",
+    "sealed:GSi051ZQQkr3++1ZoCJDfS93C4g+4vv0PC5NP16fylMazXL9/Xv+KuU2XUOevxguO5eshndDAGLH2HlPY/5Bhy11iYp/mRY9ihIslcBEQh5wWdakOvTwPob+zknsksSsiV2jvER55e/+F7QTrQu2PZD4taurzlvTYis767eeJbrjw4K8sd/sfx0tVJWU7sSSVdvZlGih9s0mGCayuuhiNycFWtDzjqG+O7nJF1gHSFEzQ9Jyo23XrV1e40OO8iUKUBvNxd6DnJOvZewvpDzMpYqEHMddwZwTTskdmvJu28Bwv0zIjS8BcFzthNP6Sw9vq2lySEPMX6l0X13maSCIrQebLWonKhOr16Ro8pVR90U1j5FjeUxy8V1Tb7SfGkkEvWmNJRSRYwPt49GiEwZyYOJ0y4X7n8z8Y3+kmN1WZGbZDvQUz/Az3ipLtaW08J+YPzNaQQbUxSVOQ+hHdxOwFkzsQyACSlYE7XwZI2lgWnpt1qVog62nQrl0k8WPyuUzR3p+5Li1/2EZe3eWuBTLh0Hctuc1HMWmx1k8hpcteomCv54j0HuiLJ+HpCR8AviwCV/lcPJ3t2FHY3qTQuwHcEytJA36cQoqjs0kir1porybt8zhvK9huPPTBKlGlOj/FROu1WDjoWNTLhQxJj9G2Qb5IKpaJrycjCdPMYH5LkYEJOm5JvSVYf3Qf3MN+Krq3GJkA8kuqxiGT96Ybtu1KZ6M8kX+ue94M9yYDsBn7PeSRPNw2O/nFbxf6x6IG2K0tBh8w1BOoLJiytQhEv9t6ktBbVwy63bF0VOSIIdKqp+13Sd5d00Hy5uXXkheazBqVjVL0phQDzRGFuWsd8fd2dSSYIWWEvl9FHEf7i8b1MNczBTLKPA0fd5O/z1uUPn5kiWH2d2LshB2WDFqS9OqVBsZFPBv6fxEoZaCoNcqpOAeLpNfpLGioEClVSCvlF1Yxmb3PrfdJtWHkIdsnFW3tjqnyr0eg0wAflLbyYX/x7Y5PWo+PsLFoGETt8Dw5q+wQk9J5ljNAMssR60gOFaDiu5nKmvY8+YkDpTCLuFBTZfl3mHm3qN9As7Saoq/QdJy2FupiPsV9BkgtO4M2RCVWVSqtDmsK/dFACXE/zbUHms8GZxzPxgGwelx1pNpFxbsuM7G7GtvO5Hiz/+pJamARX4W5EEKMjpIMvCy+xTfnGo=",
     salt="05/q2",
 )
 

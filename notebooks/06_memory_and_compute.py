@@ -32,7 +32,7 @@
 # **The question.** Every query scores every key, so attention over n tokens computes and, done
 # naively, stores an n × n matrix per head. Double the context and the work and the memory
 # quadruple. How big is that wall in numbers, how much of it is the *memory* of the score matrix
-# (which a smarter algorithm can avoid) and how much is the *compute* (which it cannot)? This
+# and how much the *compute*, and which of the two can a smarter algorithm avoid? This
 # notebook counts, measures on this machine, and builds the online-softmax trick behind
 # FlashAttention from scratch.
 #
@@ -40,7 +40,7 @@
 # - count the FLOPs and the score-matrix bytes of attention for any n, heads and precision;
 # - measure time and peak memory of three implementations and read their log-log slopes;
 # - write the online-softmax update that lets attention run over key blocks, exactly;
-# - explain why FlashAttention saves memory but not FLOPs, and why it is faster all the same: count
+# - explain what FlashAttention saves and what it does not, and why it is faster all the same: count
 #   the bytes an implementation moves, its arithmetic intensity and what it keeps for the backward pass.
 #
 # **Papers.** Dao et al., "FlashAttention: Fast and Memory-Efficient Exact Attention with
@@ -108,6 +108,59 @@ from course_utils.tools.report import error_text, loglog_slope
 set_threads(2)
 seed_everything(0)
 use_course_style()
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN QUESTION
+# name: q2
+
+# %% [markdown]
+# **Q2** (predict; asked before section 1 counts and section 4 measures). A service runs one attention
+# head with a fused kernel (FlashAttention-style, such as PyTorch's `scaled_dot_product_attention`,
+# SDPA) at 8,192 tokens and moves to 32,768, 4 times the context. *Predict*:
+# by what factors do the attention call's FLOPs and the memory it needs beyond its inputs grow?
+#
+# - **A)** FLOPs ×16, memory ×4: every query still meets every key; only n-sized tensors are kept.
+# - **B)** FLOPs ×4, memory ×4: a fused kernel visits each block of keys once, so both grow linearly.
+# - **C)** FLOPs ×16, memory ×16: it computes all n² scores, so it must hold all of them somewhere.
+# - **D)** FLOPs ×4, memory ×1: tiling skips far blocks, and its on-chip tile has a fixed size.
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN SOLUTION
+
+# %%
+q2_answer = "A"  # SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN TESTS
+
+# %%
+# FORM
+from course_utils.tools.quiz import normalize_choice
+
+assert normalize_choice(q2_answer, "ABCD")
+
+# %%
+from course_utils.tools.quiz import check_choice
+
+assert check_choice(q2_answer, "9ebd7f47a0ead74cb302c0c48cba94db4a4671cb9728f5f6c44375887851d789", salt="06/q2"), (
+    "not yet: count the query-key scores one call computes, and which of its arrays must exist at once"
+)
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END TESTS
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END QUESTION
+
+# %%
+explain(
+    q2_answer,
+    "sealed:GUAPYq1KLVEArRjazYxsUF/SmyCJ3pD1q64lNq+8Ntk22thPg5+n9qbX5IifYU6KHG7Bl1yQH4v45D82jQXheGTkHT5YTTeUpt5dHQLe/MHCw8O+sRk5k4vk06J2A3CB2/JoCXhd93C1pcSJzj8Vy9rWU5+Sp+WiRfWWUEfH0bLhtL6RXz+meNzIPADNBaVsNFk3J7NXSyLPigakHNl3fred+3QFX8l2LUXjbAjgA6c+/YrscIX4IbTJAkbesOZ74Y30MVRa5QssR777nhFt93BhCkypruq4mJEEgyDc+qmSsuQf5oDkWXVhW+fk0+5ALpBGdTxS8ItSXluRWXOXQE3I8zk8qi46NG+C2TB5gLNqA0fi1UNmuinpDJlCUi91+WpNH4FgKS5/0/QjuAsWu2JHu8JIz/6upkUSV/I1YBYbuyKythtyjtaRnUZg8thH4iJQrsH26UNhuxEPi8dojtMfjxm2K3buO+nKXH1tUK8QSdSGSq3ypH5BD0ITDf3o6Tdr6Gs2pBlCGjMbUtQLf4cvkMc/OJ0V7yfzq/JVKHjtudV1WAy4WSeDU7cjp53y1dOrrKyC+k0FZfVep+IN7sOP5p/cnaXFbRevs8RHRC6XuIOYfuMnmXCFVK64y10dc7cdlmOcwYvM57oefkQY9CswN4q6nz2jWAAv6G82+JO2DHkrbe8UbWVLFUfOl4Vk0bjtORu8Lf7uXNb4mc+u0jx5xIRdvKPPEuKODzAep9UqKpEJMTUdB10bj99tzESHOfwDwn1/WjIbEA3LQeJ4pESdEf8627+gHxjcmuR0tIofEJ5lUHEVh5ezrsx8Mw7LyejyTMM2k8gWUVcnYj6LGYdQ0pIu6Do5RiFmSD8opvx6lOCe8uB23XXZHpar/rBTwI2o3My0GOftiZUMsgGMwyvVUQ1HWgpnGTIaEwCrKtLOQDLsDzWpqnXOejiIIMCgKUHfhEfHh7qRIsifd0FZXGIGCYdzzIMJ+nM=",
+    salt="06/q2",
+)
 
 # %% [markdown]
 # ## 1. Count before you measure
@@ -201,58 +254,6 @@ except ValueError as error:
 # later call's peak. Each process first makes one call at 64 tokens, so one-time allocations (the
 # thread pool, kernel scratch space) are not counted as the method's memory. Timings vary from
 # machine to machine, so these outputs are not compared by the notebook tests.
-
-# %% [raw] jupyter={"source_hidden": true}
-# # BEGIN QUESTION
-# name: q2
-
-# %% [markdown]
-# **Q2** (predict, then measure; asked before the sweep below). A service runs one attention head
-# with the fused kernel (SDPA) at 8,192 tokens and moves to 32,768, 4 times the context. *Predict*:
-# by what factors do the attention call's FLOPs and the memory it needs beyond its inputs grow?
-#
-# - **A)** FLOPs ×16, memory ×4: every query still meets every key; only n-sized tensors are kept.
-# - **B)** FLOPs ×4, memory ×4: a fused kernel visits each block of keys once, so both grow linearly.
-# - **C)** FLOPs ×16, memory ×16: it computes all n² scores, so it must hold all of them somewhere.
-# - **D)** FLOPs ×4, memory ×1: tiling skips far blocks, and its on-chip tile has a fixed size.
-
-# %% [raw] jupyter={"source_hidden": true}
-# # BEGIN SOLUTION
-
-# %%
-q2_answer = "A"  # SOLUTION
-
-# %% [raw] jupyter={"source_hidden": true}
-# # END SOLUTION
-
-# %% [raw] jupyter={"source_hidden": true}
-# # BEGIN TESTS
-
-# %%
-# FORM
-from course_utils.tools.quiz import normalize_choice
-
-assert normalize_choice(q2_answer, "ABCD")
-
-# %%
-from course_utils.tools.quiz import check_choice
-
-assert check_choice(q2_answer, "9ebd7f47a0ead74cb302c0c48cba94db4a4671cb9728f5f6c44375887851d789", salt="06/q2"), (
-    "not yet: run section 4's sweep and read the slopes of both of its panels"
-)
-
-# %% [raw] jupyter={"source_hidden": true}
-# # END TESTS
-
-# %% [raw] jupyter={"source_hidden": true}
-# # END QUESTION
-
-# %%
-explain(
-    q2_answer,
-    "sealed:TB2lL7SIp2fOyhuCV/Ac8F/SmyCJ3pD1q64lNq+8Ntk22thPg5+n9qbX5IifYU6KHG7Bl1yQH4v45D82jQXheGTkHT5YTTeUpt5dHQLe/MHCw8O+sRk5k4vk06J2A3CB2/JoCXhd93C1pcSJzj8Vy9rWU5+Sp+WiRfWWUEfH0bXx+6iQXiLyN5TeNFiZH69hYAR4JPYCGDrYjhHxGtVpO+OH+n5VSdY5M0XxPka3QrNxvYrrc5v4NLDXR1eWr+ZqqY/1NhUboSxtDL7Jgwco9SV5ClrnoOPqmJEexjyZ5KOM9v9Q/ozyWW8pRufk0+UDL8JQZWkA950bF12RWTqaUU3I8yM//zMnZHOCint1keNyRlb6w0N9pzi5FpgWQzRl+WoDHcR2KSZvybYovxVUrnVGu8BCyvL8qF5SV+MrY0YEuzmrtgdni5mLkwouqpcU4y5E/dq/sAZm8ggCncd/idhLiQ6sf33zKq3XGXlrTPoFC4/TSuSr4XkIFk8BWant7S4k93d74xheWW8BWNlfIsgn34ZxOtQS/yfzsuNHYyjhtp44VAX5VjuQV6Z284/pnIG55L2Y+k0fbPkIrKMJ/dLH5J6PhurMKxDstsBXBzKarsaJNv9ihHCFVLTtwxsadKJS3TGmnIWfxadOfg8f63hyNYr5lnGjXUtk4nBlqda7FyYrdukdJGRAWV3PlNF636a5PQ7kf/L2FcHu1cmlgXln38VUvvbKG//dDnURoMRvJZEUOzVJGl1VycdtjVbdYr0Hhiw8QzMXHAqYAP5z5xiHG/JugPniH1mTyeltpotGWZs5GSMfyMSiscViakPf2fnzFYYzgtMDHRwvfnXfI9NGhJgyvHk6SihoHB8wsPx9m77d+6lglHnVFtP4/6tFzMzqz9HsCeuo2pMDo13Z1X7AHx0PS0JtTDYPFFn5JMuKEzLlHnyqu26Ae3eWdJOjOlzCkkCOgKaRJdPLLg==",
-    salt="06/q2",
-)
 
 # %%
 # NBVAL_IGNORE_OUTPUT
@@ -387,7 +388,7 @@ assert normalize_choice(q5_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q5_answer, "06bb9d0aacef54a94ae77611165cd82d2c42ed1eeec049c198300a52a6c2cd68", salt="06/q5"), (
-    "not yet: read the explanation and the op-by-op count right below this question"
+    "not yet: count the passes over n² numbers that the naive method makes, and what the fused kernel reads and writes"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -618,7 +619,7 @@ method at n = {n_io} (counted), which is why it is faster; for the backward pass
 # %% [markdown]
 # ## Quiz
 #
-# Q2 was asked in section 4, before the sweep, and Q5 in section 5, before the count of bytes moved.
+# Q2 was asked before section 1, and Q5 in section 5, before the count of bytes moved.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
@@ -633,8 +634,9 @@ method at n = {n_io} (counted), which is why it is faster; for the backward pass
 # - **C)** Memory, compute time, and recall that drops for facts in the middle of long inputs.
 # - **D)** Memory, compute time, and model weights that have to grow with the context length.
 #
-# The demonstration: memory and FLOPs of one layer at two lengths, the recall by position that
-# notebook 03 printed beside its own U, and a softmax over scores near 10⁴ computed two ways.
+# The demonstration: memory and FLOPs of one layer at two lengths, a recall-by-position number
+# quoted from the literature (notebook 03 printed it beside its own measurement), and a softmax over
+# scores near 10⁴ computed two ways.
 
 # %%
 for n in (4096, 131_072):
@@ -642,7 +644,10 @@ for n in (4096, 131_072):
         f"n = {n:7,d}: scores {n * n * 32 * 2 / 2**30:8.1f} GiB (32 heads, bf16), "
         f"{attention_flops(n, 128, 32) / 1e12:8.1f} TFLOP forward"
     )
-print("notebook 03: Liu et al. (2023), GPT-3.5-Turbo, 20 documents, answer at 1 / 10 / 20: 75.8 / 53.8 / 63.2 %")
+print(
+    "quoted from the literature, not measured here: Liu et al. (2023), GPT-3.5-Turbo, 20 documents, "
+    "answer at position 1 / 10 / 20: 75.8 / 53.8 / 63.2 % correct"
+)
 big_scores = torch.tensor([1e4, 1e4 - 1.0, 0.0])
 print("exp(scores) as they are:   ", big_scores.exp().tolist())
 shifted = (big_scores - big_scores.max()).exp()

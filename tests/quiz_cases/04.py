@@ -19,6 +19,9 @@ CASES = {
             "import torch\ndef softmax1(scores):\n"
             + _STABLE
             + "    return exp / (torch.exp(-top) + exp.sum(dim=0, keepdim=True))",
+            # the review's clamping bug: exp(80) stands in for every larger score, so 200 and 100 tie
+            "import torch\ndef softmax1(scores):\n    e = scores.clamp(max=80).exp()\n"
+            "    return e / (1 + e.sum(-1, keepdim=True))",
             # the extra key's weight returned as one more column
             "import torch\ndef softmax1(scores):\n"
             "    return torch.cat([scores, torch.zeros_like(scores[..., :1])], -1).softmax(-1)",
