@@ -1450,7 +1450,7 @@ def window_attention(q, k, v, w):
 import torch
 
 _out = window_attention(*(torch.randn(5, 4, dtype=torch.float64) for _ in range(3)), 2)
-assert _out.shape == (5, 4) and _out.dtype == torch.float64, "return one (n, d) output row per query"
+assert isinstance(_out, torch.Tensor) and _out.shape == (5, 4), "return a tensor with one (n, d) output row per query"
 
 # %%
 import torch
