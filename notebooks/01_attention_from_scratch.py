@@ -758,7 +758,7 @@ fig
 # with the copy: overwrite the copied symbol `y4` with the string's `x9`. What will it write next,
 # in the place of `y5`, most of the time?
 #
-# - **A)** `x5`: the place it reads from is the same as it would be without the overwrite.
+# - **A)** `x5`: it reads from the place it would have read without the overwrite.
 # - **B)** `x10`: it finds `x9` earlier in the string and copies the symbol after it.
 # - **C)** `x9` again: the overwritten symbol is the last it read, so it repeats it.
 # - **D)** A symbol at random: a string with a wrong copy never occurred in training.

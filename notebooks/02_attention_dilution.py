@@ -824,7 +824,8 @@ at 4098 tokens (items: {acc_plain[-1]:.2f}); log-n normalised {value_field("logn
 # once your answer is right (Q8 was asked in section 5, before its measurement). Multiple-choice
 # answers are letters in a string, e.g. `q1_answer = "A"`. The checks you can read compare salted
 # hashes, so they do not print the answer, but they are self-checks: four letters can simply be
-# tried. A class edition keeps its checks hidden.
+# tried. A class edition keeps its checks hidden. Q2 and Q3 are the seed quiz's own questions,
+# asked verbatim as warm-ups worth no points; their harder follow-ups (Q2b, Q3b) carry the grade.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
@@ -840,7 +841,7 @@ at 4098 tokens (items: {acc_plain[-1]:.2f}); log-n normalised {value_field("logn
 # - **C)** The softmax's temperature rises as the context grows, so each row flattens and the lead is
 #   erased.
 # - **D)** Each added key takes a share of the softmax's total of 1, so the relevant key's weight
-#   shrinks steadily.
+#   shrinks.
 #
 # The demonstration, from section 3's measurements: the trained model's weight on the item it
 # must retrieve, per context length.
@@ -890,6 +891,7 @@ explain(
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q2
+# points: 0
 
 # %% [markdown]
 # **Q2** (seed quiz). Attention dilution means:
@@ -1011,6 +1013,7 @@ for copies in (1, 2):
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q3
+# points: 0
 
 # %% [markdown]
 # **Q3** (seed quiz). For 512 context highest attention might be 0.3, for 4096 it might be 0.05.

@@ -422,7 +422,7 @@ fig
 # - **B)** Untrained, it already favours both ends: the causal mask the first pairs, ALiBi the last
 #   ones.
 # - **C)** Untrained and trained, it weighs the pairs about evenly: the U arises after the head.
-# - **D)** Untrained, it favours the last pairs (ALiBi's penalty); training then adds a peak at the
+# - **D)** Untrained, it favours the last pairs (ALiBi's penalty); training adds a peak at the
 #   first.
 #
 # Store your letter in `q2b_answer`; the cells after the question measure it.
@@ -917,7 +917,8 @@ and {torch.stack([tune_acc[("extrap", s)][0, 1] for s in SEEDS]).mean():.2f}."""
 # once your answer is right (Q2b was asked in section 2, before its measurement). Multiple-choice
 # answers are letters in a string, e.g. `q1_answer = "A"`. The checks you can read compare salted
 # hashes, so they do not print the answer, but they are self-checks: four letters can simply be
-# tried. A class edition keeps its checks hidden.
+# tried. A class edition keeps its checks hidden. Q2 and Q3 are the seed quiz's own questions,
+# asked verbatim as warm-ups worth no points; their harder follow-ups (Q2b, Q3b) carry the grade.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
@@ -995,6 +996,7 @@ explain(
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q2
+# points: 0
 
 # %% [markdown]
 # **Q2** (seed quiz). Lost-in-the-middle refers to:
@@ -1051,6 +1053,7 @@ explain(
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q3
+# points: 0
 
 # %% [markdown]
 # **Q3** (seed quiz). Positional encodings may not generalize to:
@@ -1317,7 +1320,7 @@ explain(
 # - **B)** It stays near 1.0 in every seed: each query-to-pair distance was seen in training.
 # - **C)** It falls by different amounts in different seeds: the fillers sit at untrained
 #   distances.
-# - **D)** It falls in some seeds and not in others: past position 39 the angles lose float32
+# - **D)** It falls by the same amount in every seed: past position 39 the angles lose float32
 #   precision.
 #
 # Store your letter in `q6_answer`; the cells after the question measure it.
@@ -1356,7 +1359,7 @@ assert check_choice(q6_answer, "9c7cbd817f632f681be2acb7884284015b893f0110553bdf
 # %%
 explain(
     q6_answer,
-    "sealed:vhbCPKHRF+XHjC+eX9Gw6HMQMMwWbb7EQ8ZjboW5uGmcSbW8SC9LE9wVsQLqJl/PZui+lA9I9tr99g1T5odXNJl7Q+vp3BCDEdF6xqsg9CiYmslPECSNvaxd8mgYvOGD1sLQRmD8Lj2wlvdxJw+3NLLCUpY2eGjeomTMvykUhiqhwqrO4y5Sp1M8F87ibgig84Pq4rg3GcZIcg79643KAJRwtz6UwQzEMK9N1P3XxuP/44d/ql6YFE9VEaiSogBSJ46rgsPT3ErkTeHQF0aVwWlIc0kOcyMPSs4q2BkdvS1pJP7BHfjDYQ3MrfuTqLrCr5sXOCtAGFgmtDEVd8yhzwMhnbDYEsdHNXJ5o0qELPw9Ivz9RDxaA36520VDI8DYdYuofB9Kv4OsgwdS3Q8CT7VcOg95G2I7z67Zk7dheW5Bm47v7A7nLayCgqOsG+CTIudPwbMXnkl3g/iMeZlo1PSpkuWzIKp7yQvsPxB3gRpV0G2UaRALGqgXN/5PvIF6s0TVIz795gI7v5RDTTvYZRjjXTx4SO9zjyIXXe73u/PDdLnGJ3G6GaU22N8k8RgXCwYqCyGzkw4vBgnfOPl65TOUbbURe2DyzN6IN+h3cP7qenvwc+xdUnpTV4/n6MjwUaXLTBiPpL+jCjTPuhAMXoJnIFseC3xrXBlvF0o+D306RFFyyXW7oGJjy/aRV15sokf7DFt81RGkJfyIupdgy2gYyWmkq4GJiRQbvmKbhQe222WYEgvlqdkarQuRCKu6SKlEBAp8MhYWJ4SzDzpqLeqNU/ubn9oR4usZxNaSw9F9N5cebkM51oF0QgZz7dlwSOYE9EF65c6rfNTGKUMCAGcuroiYjFFuZckJB8L2w1f70c6J8ZaRIwE8HOtxhJLykn3BObNdCcCyuglMKDomrOUs5qr9dfCV7xPJKuIM3bFG8ecQjndPfO/bqKpSRxgTH12Y6Pwnw4326eT5cgyyt8dJzChjRRqBNcjnXg==",
+    "sealed:F8Un3fsd0q6AKik2wA5eD3MQMMwWbb7EQ8ZjboW5uGmcSbW8SC9LE9wVsQLqJl/PZui+lA9I9tr99g1T5odXNJl7Q+vp3BCDEdF6xqsg9CiYmslPECSNvaxd8mgYvOGD1sLQRmD8Lj2wlvdxJw+3NLLCUpY2eGjeomTMvykUhiqhwqrO4y5Sp1M8F87ibgig84Pq4rg3GcZIcg79643KAJRwtz6UwQzEMK9N1P3XxuP/44d/ql6YFE9VEaiSogBSJ46rgsPT3ErkTeHQF0aVwWlIc0kOcyMPSs4q2BkdvS1pJP7BHfjDYQ3MrfuTqLrCr5sXOCtAGFgmtDEVd8yhzwMhnbDYEsdHNXJ5o0qELPw9Ivz9RDxaA36520VDI8DYdYuofB9Kv4OsgwdS3Q8CT7VcOg95G2I7z67Zk7dheW5Bm47v7A7nLayCgqOsG+CTIudPwbMXnkl3g/iMeZlo1PSpkuWzIKp7yQvsPxB3gRpV0G2UaRALGqgXN/5PvIF6s0TVIz795gI7v5RDTTvYZRjjXTx4SO9zjyIXXe73u/PDdLnGJ3G6GaU22N8k8RgXCwYqCyGzkw4vBgnfOPl65TOUbbURe2DyzN6IN+h3cP7qenvwc+xdUnpTV4/n6MjwUaXLTBiPpL+jCjTPuhAMXoJnIFseC3xrXBlvF0o+D306RFFyyXW7oGJjy/aRV15sokf7DFt81RGkJfyIupdgy2gYyWmgsYHKhgYevX+bkxqml2fZDkT3+9Ie6wiFD+q0DbxQEwBhYUUAJ4WkUjQICuaKWrzdmMkX/uYOlpCG3tMwVZoCHREu3oNtURAgo9g/C+oG6VRr+NOwYYjISCJQF24ju5WHnxQrbsQFDM/xyhCyy53a45GSZk49Hv4o043/mTOEKqBKApn2txNLPTUrqqB4+qe4OPKe7hqFZ+oMzLYVpvEC3SNJb+fco6saS1YSBAnS9/ogl9nq5KG2cwek5JNVxT03CBaUNdnwAmg=",
     salt="03/q6",
 )
 
