@@ -629,14 +629,14 @@ for seed in SEEDS:
     )
 
 # %% [markdown]
-# **Takeaway.** Full attention past the training length breaks the copies (quiz Q5 asks what happens to
-# the sink there). A window that drops BOS costs the idle queries in two of three seeds and next to
-# nothing in the third, and keeping a single first token restores the loss: the sink is what the
-# head needs, not the first four tokens' content. How much eviction hurts depends on how much the
-# model leaned on what BOS wrote and on where the head parks once BOS is gone. Seed 0 leaned most
-# on BOS's share and finds no new place (its weight on TRIGGERs is about their share of the
-# tokens): the largest cost. Seed 2 hardly leaned on BOS but re-parks on the TRIGGERs, whose
-# values write something else. Seed 1 leaned little and spreads out: almost no cost.
+# **Takeaway.** Full attention past the training length breaks the copies. A window that drops BOS
+# costs the idle queries in two of three seeds and next to nothing in the third, and keeping a
+# single first token restores the loss: the sink is what the head needs, not the first four tokens'
+# content. How much eviction hurts depends on how much the model leaned on what BOS wrote and on
+# where the head parks once BOS is gone. Seed 0 leaned most on BOS's share and finds no new place
+# (its weight on TRIGGERs is about their share of the tokens): the largest cost. Seed 2 hardly
+# leaned on BOS but re-parks on the TRIGGERs, whose values write something else. Seed 1 leaned
+# little and spreads out: almost no cost.
 #
 # ## 5. Fixes: give the head somewhere else to park
 #
@@ -697,7 +697,7 @@ print("weight left for the extra key, per row:", (1 - weights1.sum(-1))[0].round
 # - **A)** No head parks on BOS (none above 0.3), and evicting BOS costs nothing in any seed.
 # - **B)** Heads still park on BOS (above 0.3), and evicting BOS costs about as much as in plain softmax.
 # - **C)** No head parks on BOS (none above 0.3), yet evicting BOS costs, since its value is still read.
-# - **D)** Heads still park on BOS (above 0.3), yet evicting BOS costs next to nothing in any seed.
+# - **D)** Heads still park on BOS in at least one seed, yet evicting BOS costs next to nothing.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -733,7 +733,7 @@ assert check_choice(q2_answer, "9b6b6edcad37c46137d47113dc8b4d52814e353076c663e4
 # %%
 explain(
     q2_answer,
-    "sealed:dsx+SssyBFYxdtzVXpX6VyHS4iigC+IAKugi5+v6mzxfBkGUXYgWv7CtCtXAp0ufzClD7CKBPQkRZqZkP6akKfhRPtSliT8ffN8BcWBbWrh5m8FMRgrD10ouRHTlezRUKmxzcFqZdog2RmmJWrctotwLoT9wFNlQEeusrQaEEJpz/TZ31gMIBE7WSu4fnybGo0mdlUpUQ4EFKvP8IhjyEDXlx2dU2j/MxDm9i8HFAECOLo7scjVU4Ok8yKhpzap0o7SybN1dP52A0jc9voOspHvGehyGW2nZjJlx27ipRXXK1k3kOlyGAB+gTU/ksh0+wKHjjHBcZBbsrne/ElEIYyasaPA156qLsp71qm1pSJIe96mxVvPEt7GSyPZ1ONdB4tmuP28yekr/toEB8c8fzgVrpD2wvIhPK/1cxowr+2prgKnUU+Wx8BC7DEUAphDtQ0+O75ciSkf4tLtqbyjxjuFAW773dbs2asCj8TL9ty0d4FjoJx3a1Lp05zZzAwNjIZlemy9pPuPGZXkvIcCO1Dr9YUxyxZGGn6WE74ppFv4lvclqaft1kV7UZKhEQqle7WrZOJJbB6k3f4rQEJYjQ63lU5wIs9yEaImQ9LnW03uYzzcuvh5ZoVIpvXrVG6IOaTIa2x+09bzCyiGZ+bRIvlspiOB+hpS49AYPxXHcPcUSiJzC0/FkOOGOVXuT7Tgk/nk/nbtCLi+/eT+ygZmMcPrT/R9D4Wm7mwWFainurC79bYjwnp30mWU9uNfe39nNjQl+epFUQv9zSKZySx8cHovrxrMGI89jzIudGEilX71rgjhrcnjULO4+oiNITRLc/aGZRXP9ISkqsHxeXNduKgv5zJNTuS9K3581vmh6+B+pnIF6mglw/EvRmAeRrmTRvKkQ2wUDdDck11moXWBtDBxv2mpKekBQvghvTJYDV2GSQ96a4e1Nmx8gsPQn5uzoFheZvRWyueE2OMyeloGqcii/X2zUDn1aViyYoFntIq56D3RTdSnByjKafcc/XvFHRSJ7YUokhTwxK8/fFxu7eXm6HXrOvhQ8wEKMKxZ5ao7TOJ5cTUXcJ3ph5GTSkiJLR360F/NXgJ7XXdvD9PWllec0g1uFCQy71WR+/oo+k9tH5B7DmEltr+/TH2Gb9rmOXOIEwBmIS3dCx2vfrQO3kLKu3R5kMn8ICu9NWURPrvGvwKhOMwfUKWqUeRTFexykiWisePJKx7VjvdQsiQQQX9n65VS0fmBp5nXGqyWbNv3fEzZVri25uGmNzcU09kCzj97VUNwlPfMMxcjExdtVOBZE43yDUbBiIkNZ9/ZX0MnS9qtRZuB+FCUQ5oTtETjGeHF7BoWnsrDi487hckY0Gt2l4jeJ29oXtTJSyj6plPxgBPmAxZyW/QKyITHVnJIOLX6ySQJ0e1UFASFkTx+xXDGczQEu3ZUBtCWkmWTZKmvjr7bQjX5+aAIRjdfKrUaerUeqiUSeS37qAw==",
+    "sealed:WFqMGTt7zkt7o3yLRQswGCHS4iigC+IAKugi5+v6mzxfBkGUXYgWv7CtCtXAp0ufzClD7CKBPQkRZqZkP6akKfhRPtSliT8ffN8BcWBbWrh5m8FMRgrD10ouRHTlezRUKmxzcFqZdog2RmmJWrctotwLoT9wFNlQEeusrQaEEJpz/TZ31gMMB0LID68JmDWDsxPG0AUCTdMFNvyyKBjpHDrqx2Zfmz6WgSqqz5LFE0Hcf93hcjAQ97pz0aF5iqh1o+DmIo5KP5if0nJytIim92mVaBSYFyjIloI0j779XXfahwOoblGVRQq4GUKhsh19wKH6hjledBbt7zi6V1pELGrYdPp+8KGZ4YLv43VtDZhL6ui3UvOc6qHXhr1pMdwG4Nzgejs7ew7r95sL8dkE2xtv93a05ckEas0T0Iw2639omrPURuug7ELrGV8OpgrxBU6N7YdvBEHztKE+cyW03elHW7a2fvgkcsy8vXO1vjtc8BC7dwfbgKsh53lmBBsmJNxDlCI9bePGMSVuKoPD0CPxJEp/jJGGn+OR7Mt4UuE09M1jKPc0kQrJZ+QUR7wM5zmBd4lUS/0of8PYFocjWKSuB9JbqNmAa8Gc9fyOm23XnDct+1dUoxdso3rGBqIOeCoD0lGn8eCJ7mXY4vocolZsz+5khpSv8wwEzDTbdc0ViILZkvEsKamYFGaXvzovujEmlulNbzCvbWq/jonJKrWk9xsN4XzzlkCDb3385Tn9LIj4j4a9nnE9u9Cf2ZzYgUw9a54GWvJlDKd3SwAJAd7hkbVHP5pj096LXQbtTPJ2gDEvJmfYeOF/uCkQBQjduvWFT3PiKywr/D9RV5J5Yhf/1tgBtTdA358s8D997B/5q7oJzhZw+krTgwnFg3eYuLwN0E4DRRdXg1KiDnlxSFIz1DQfLwhQ+1c1XNRVG3ncSJCRpqsc3w9CkcZz4rKhFRqP4VDXv+Q0JcvQgs6OSRb+RCTUWn0fGHiWoEX9eeclV3oXLX/B2D2TOMw/XvhAVW17IHwY+jBmM8vUARvgJTbiQG2d+QEnjU2beEUbMMWWDtsNBUXfJmd65GfTg2oYRXKjUvlZzcGFV9DDxd+T3bRkjUTWRknu2yYgqMZ6wNkI7hTblCs07a7oFCCMuauSWPBckAPcUDJEwjmLt0Kvi6/ryF9lPH8IWf8MBl0Ar/qv8Yp8fwqaICWccwudewOmhHjic7ELkfE//Nhk2kEVU9/qrAr6Myx75zGWvj+ZILmRTGwJ9WK5vWmr7fNnt0C425LXRsl2J+8FnJyHkNUCaVMBsGCDQqdnNFJDtLgIn4jI+u4Faeh5UWsW4cHuXjvEM3B4Gtb1ub7lrM2kdVozSMzt83+KidgT4TID0H2rnP97TarCipvZvFaqNn7EmIhLYnmkR0MVN10AAG1eTwu1VC7TzE9oxo9E4Cuoy3Hfb2aipqaDzn5/YkxVyNjBqkaM+V60ihKLRCzuQzWct0ubkiAcUfUG1GpVqEvFiNIUmwRS5VAULR1Xkh8LerFL/MC7VU1y3TK3ambr6+WlOQEBDMqHLc+0FFfWwR2q9/5DFOSCjJEOnDlFMgA64lp4UxSTAzdNWn0angRPfIHNEdGV2lk4dKhZnKgNrgZ/KAddyGWTRKnOaw3o",
     salt="04/q2",
 )
 

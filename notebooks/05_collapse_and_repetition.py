@@ -508,9 +508,8 @@ for key, name in hot_names.items():
 #
 # A model that can copy what it has seen can also get stuck copying it. Xu et al. ("Learning to
 # Break the Loop", 2022) found that the probability of repeating a sentence grows with the number
-# of times it was already repeated (*self-reinforcement*), and that greedy decoding falls into
-# loops. Our character model of the corpus did not learn to copy within a few minutes of training,
-# so this section uses streams built to contain repetition: random "sentences" of 8 symbols and an
+# of times it was already repeated (*self-reinforcement*). Our character model of the corpus did
+# not learn to copy within a few minutes of training, so this section uses streams built to contain repetition: random "sentences" of 8 symbols and an
 # END token, each of which repeats the previous sentence with probability p, *independently of how
 # many repeats came before*. Two families of 2-layer, 4-head RoPE models learn them (3 seeds each):
 #
@@ -813,11 +812,11 @@ for s in SEEDS:
 # name: q7
 
 # %% [markdown]
-# **Q7** (predict, then measure; asked here, before the cell below measures it). Seed 2's retrieval
-# head has g = 6.65 and g' = 2.13 (printed above). *Predict* with the closed form the weight it puts
-# on the needle among **32** near misses in n = 128 tokens, five times more near misses than it
-# saw in training, and store it in `q7_weight` (by hand, or with `relevant_weight`; the visible
-# check compares it to 2 decimal places).
+# **Q7** (a computation; Q7b then asks for a prediction, before the cell below measures it). Seed 2's
+# retrieval head has g = 6.65 and g' = 2.13 (printed above). *Compute* with the closed form the weight
+# it puts on the needle among **32** near misses in n = 128 tokens, five times more near misses than it
+# saw in training, and store it in `q7_weight` (by hand; the visible check compares it to 2 decimal
+# places).
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -870,7 +869,7 @@ explain(
 #
 # - **A)** Above: as near misses crowd the row, each one's score drops, so each costs less than e^g' filler tokens.
 # - **B)** Below: each near miss takes more of the weight as their number grows, so g' − g rises with m.
-# - **C)** Equal to 0.01: g and g' were read off this very head, so the closed form holds at every m.
+# - **C)** Equal, within 0.01: g and g' were read off this head, so the closed form holds at every m.
 # - **D)** Below: 32 near misses lengthen the row past n = 128 tokens, a change the closed form leaves out.
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -1197,7 +1196,7 @@ assert normalize_choice(q2_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q2_answer, "378d8bf9292647ebd4a1ffc5d6d3089436c6bc44ed9b51c88d305e52d7a8174c", salt="05/q2"), (
-    "not yet: check each claim of each option against the four printed measurements and notebooks 01, 02 and 06"
+    "not yet: check each claim of each option against the four printed measurements above and notebooks 01 and 02"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -1209,7 +1208,7 @@ assert check_choice(q2_answer, "378d8bf9292647ebd4a1ffc5d6d3089436c6bc44ed9b51c8
 # %%
 explain(
     q2_answer,
-    "sealed:GSi051ZQQkr3++1ZoCJDfS93C4g+4vv0PC5NP16fylMazXL9/Xv+KuU2XUOevxguO5eshndDAGLH2HlPY/5Bhy11iYp/mRY9ihIslcBEQh5wWdakOvTwPob+zknsksSsiV2jvER55e/+F7QTrQu2PZD4taurzlvTYis767eeJbrjw4K8sd/sfx0tVJWU7sSSVdvZlGih9s0mGCayuuhiNycFWtDzjqG+O7nJF1gHSFEzQ9Jyo23XrV1e40OO8iUKUBvNxd6DnJOvZewvpDzMpYqEHMddwZwTTskdmvJu28Bwv0zIjS8BcFzthNP6Sw9vq2lySEPMX6l0X13maSCIrQebLWonKhOr16Ro8pVR90U1j5FjeUxy8V1Tb7SfGkkEvWmNJRSRYwPt49GiEwZyYOJ0y4X7n8z8Y3+kmN1WZGbZDvQUz/Az3ipLtaW08J+YPzNaQQbUxSVOQ+hHdxOwFkzsQyACSlYE7XwZI2lgWnpt1qVog62nQrl0k8WPyuUzR3p+5Li1/2EZe3eWuBTLh0Hctuc1HMWmx1k8hpcteomCv54j0HuiLJ+HpCR8AviwCV/lcPJ3t2FHY3qTQuwHcEytJA36cQoqjs0kir1porybt8zhvK9huPPTBKlGlOj/FROu1WDjoWNTLhQxJj9G2Qb5IKpaJrycjCdPMYH5LkYEJOm5JvSVYf3Qf3MN+Krq3GJkA8kuqxiGT96Ybtu1KZ6M8kX+ue94M9yYDsBn7PeSRPNw2O/nFbxf6x6IG2K0tBh8w1BOoLJiytQhEv9t6ktBbVwy63bF0VOSIIdKqp+13Sd5d00Hy5uXXkheazBqVjVL0phQDzRGFuWsd8fd2dSSYIWWEvl9FHEf7i8b1MNczBTLKPA0fd5O/z1uUPn5kiWH2d2LshB2WDFqS9OqVBsZFPBv6fxEoZaCoNcqpOAeLpNfpLGioEClVSCvlF1Yxmb3PrfdJtWHkIdsnFW3tjqnyr0eg0wAflLbyYX/x7Y5PWo+PsLFoGETt8Dw5q+wQk9J5ljNAMssR60gOFaDiu5nKmvY8+YkDpTCLuFBTZfl3mHm3qN9As7Saoq/QdJy2FupiPsV9BkgtO4M2RCVWVSqtDmsK/dFACXE/zbUHms8GZxzPxgGwelx1pNpFxbsuM7G7GtvO5Hiz/+pJamARX4W5EEKMjpIMvCy+xTfnGo=",
+    "sealed:p5oLZbEFH+qHTGSjCQYZ7i93C4g+4vv0PC5NP16fylMazXL9/Xv+KuU2XUOevxguO5eshndDAGLH2HlPY/5Bhy11iYp/mRY9ihIslcBEQh5wWdakOvTwPob+zknsksSsiV2jvER55e/+F7QTrQu2PZD4taurzlvTYis767eeJbrjw4K8sd/sfx0tVJWU7sSSVdvZlGih9s0mGCayuuhiNycFWtDzjqG+O7nJF1gHSFEzQ9Jyo23XrV1e40OO8iUKUBvNxd6DnJOvZewvpDzMpYqEHMddwZwTTskdmvJu28Bwv0zIjS8BcFzthNP6Sw9vq2lySEPMX6l0X13maSCIrQebLWonKhOr16Ro8pVR90U1j5FjeUxy8V1Tb7SfGkkEvWmNJRSRYwPt49GiEwZyYOJ0y4X7n8z8Y3+kmN1WZGbZDvQUz/Az3ipLtaW08J+YPzNaQQbUxSVOQ+hHdxOwFkzsQyACSlYE7XwZI2lgWnpt1qVog62nQrl0k8WPyuUzR3p+5Li1/2EZe3eWuBTLh0Hctuc1HMWmx1k8hpcteomCv54j0HuiLJ+HpCR8AviwCV/lcP5/qmddZX3cSPFCMgOkb1jeIxJkmY4J1vhN57CKusrrvKBr4aecBOFQ3OegBw/tmy/+tmMBP1w5ZyRa1V6rKqAfPrKGnWVLO5OqbwUVaqiwMLvSIObYSjsJ7+6t+z9qRfIqtguLSYGYa9rxZ4WQtxbkvfFtINPWFY545q7BX7Yn0ujlXboa4RqSFn/gvB12zhVNvP1nyoNhVLI+kEtUa11rjz+A5B3UKYdMsoPnhWhzfEcAzNOCC1ZXJzpyFy9Xl9NZF2BBFuG9f9TQjZCbZJraD7YhWnkZ5DpUzMEIlAaOd74SKdcbu3ReXqrQjmyM09zL61FxFy5nQNS/HRkfDLw/9PsKoZuDoNciufEeLo9Rp6e45G3gR26l221WgUDqKP7EJs+IkIp90karuyHrxqdZhExSc1PVyYmxybE5O2c2ccDI6Wcf8sPnr6SiQU4K/kKZRZ8rRK06NVLRw+ZjNnaL6vshH5HeYLZFXZ2zzzOvlaJ2A87AYoy7GMMmw1/s0PwIsQs6/eURigyWCgCrvznzeKRFT3eQvXyRGWE5CJN0elcJg60z3NZgFli77MeIty59N4e12qTlC/rBX3UWkEEfVmheMuqztRyRmDCLff+Yl0oWsdzQgzOc0mQq7xcDKwUFKQN/y5hAUmbAb7z1tc+bchQn3+xcscJBFDhE0y1d1WnfhMkOTB4M2W4M0Vhi0RfshbGB8Ia2pttLfRSB5N+lSZnlhjZEp4XdqTFbAyeFlqmHM/kjtJS4aDZ4tR+S3TJVtMi6GfydANaVG4xFdQHtnR9U7PSKJqW3vz/yHbrhywx0qB52mPixRGg7I3osuA==",
     salt="05/q2",
 )
 
@@ -1455,6 +1454,10 @@ explain(
     "sealed:ObmwJ+ojPWMAZpHZe6j2awP7uZeYgJ1Spq5Eb4JYtmMy2WpprhQpMX1F7oA+ByV634GxYouyv+CVivW33RFO6D4LJE5vz9Mc65HWjsJ+nNMPfR940JVHGk533rx8i203ikFhISqdwo/Dxx3Z1+NTqs8k7BN2rvPCJR+Kq49q1XJy+CbupOW35iwwHw+e+TCEWBdo72M5NaQeD83tfMzEXpUae5O6/Sqw7gL5AWSTieidnsz5/1T+5jgf3mEuB5+NDf/6eAR9XYrDVgXYwc/SSPCQvXY65TY7kNgoubQjPW7qQmsO9SFKNKUIEjM8zAs2kEXUom+2LiuGOwOgi+IQ6fCTUmG+86a6UQzu+O+AjVNj1XyZkIh7K5Ui+F6sBbrw1AKsPfUWtCMeLRQh/6qPvUNeHEKyBVt2hWDtoN/Pzh716UKnFm7IAYxqqx9BYECoFyztjAhlxFqhHWGOR6DeLr1r95H115WvBLKvUxt5b2HWH8arSXhvqEVeII4m1Oa+IsAOowmDdHxmWBdmYjYx76QPqt504G4uW5i1mizg1SrJZTfuZSn0QIzjQOrBMnFMz9DB9UeP2X4Ph8+29/1CRWk3NuPeyHyr3dPay3qH3rov2Nb0DUwDU6uxwHSq5F0VliWXLf9r/O+IMLErPyK0V8sK/KsQ3DBjfUkDfD44Goil9WT77N+u0RxOJPJS7TDmM07IgZUsRlAt4GHnlU6BuBcEKwbUAV1zD0mwzVtUhlDQ4wUQl7o1D/pYNnUAOJNMI+HONd7wVFcZil3RYeIGKe5QdiUBCLrz+GuY9gvbEue1Ac4Sh1RTYeDqQz48y/QoMpNQ1Hm8OSPfwhhWEKR90u7BrrJhJc4iKLDB6qaIbvNOLz+PzYdexok09uQ4F5xOune0ZplhEozeLiuwsX4g/fe2C7qCGdUeC9uGJ3iOHxPv2ngMN/LrUT1Uz2Qdsmr9GyQ7JkDOVL1mGiZHF6c8nqM1jmuw/k4aulraE3u4Xd6VURYv36pfc/90lZswKTOHlu2/7ln+Q5yc3OSqoM1NI/WkuXinuiAOnTX5lbDt0DWzgoThquDs03qO88qNjFUpy7RRSiOxnvDr1Vn6DFG/ycSXVI+kEcz2FjhzlyzvNxBkaE5Jfa5g5w==",
     salt="05/q5",
 )
+
+# %% [markdown]
+# The same paper (Xu et al., "Learning to Break the Loop", 2022) found that greedy decoding falls
+# into loops. Q6 measures the one decision behind such a loop in our model.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION

@@ -158,7 +158,7 @@ assert check_choice(q2_answer, "9ebd7f47a0ead74cb302c0c48cba94db4a4671cb9728f5f6
 # %%
 explain(
     q2_answer,
-    "sealed:GUAPYq1KLVEArRjazYxsUF/SmyCJ3pD1q64lNq+8Ntk22thPg5+n9qbX5IifYU6KHG7Bl1yQH4v45D82jQXheGTkHT5YTTeUpt5dHQLe/MHCw8O+sRk5k4vk06J2A3CB2/JoCXhd93C1pcSJzj8Vy9rWU5+Sp+WiRfWWUEfH0bLhtL6RXz+meNzIPADNBaVsNFk3J7NXSyLPigakHNl3fred+3QFX8l2LUXjbAjgA6c+/YrscIX4IbTJAkbesOZ74Y30MVRa5QssR777nhFt93BhCkypruq4mJEEgyDc+qmSsuQf5oDkWXVhW+fk0+5ALpBGdTxS8ItSXluRWXOXQE3I8zk8qi46NG+C2TB5gLNqA0fi1UNmuinpDJlCUi91+WpNH4FgKS5/0/QjuAsWu2JHu8JIz/6upkUSV/I1YBYbuyKythtyjtaRnUZg8thH4iJQrsH26UNhuxEPi8dojtMfjxm2K3buO+nKXH1tUK8QSdSGSq3ypH5BD0ITDf3o6Tdr6Gs2pBlCGjMbUtQLf4cvkMc/OJ0V7yfzq/JVKHjtudV1WAy4WSeDU7cjp53y1dOrrKyC+k0FZfVep+IN7sOP5p/cnaXFbRevs8RHRC6XuIOYfuMnmXCFVK64y10dc7cdlmOcwYvM57oefkQY9CswN4q6nz2jWAAv6G82+JO2DHkrbe8UbWVLFUfOl4Vk0bjtORu8Lf7uXNb4mc+u0jx5xIRdvKPPEuKODzAep9UqKpEJMTUdB10bj99tzESHOfwDwn1/WjIbEA3LQeJ4pESdEf8627+gHxjcmuR0tIofEJ5lUHEVh5ezrsx8Mw7LyejyTMM2k8gWUVcnYj6LGYdQ0pIu6Do5RiFmSD8opvx6lOCe8uB23XXZHpar/rBTwI2o3My0GOftiZUMsgGMwyvVUQ1HWgpnGTIaEwCrKtLOQDLsDzWpqnXOejiIIMCgKUHfhEfHh7qRIsifd0FZXGIGCYdzzIMJ+nM=",
+    "sealed:2yTnhymqt/Yycizr7oipGV/SmyCJ3pD1q64lNq+8Ntk22thPg5+n9qbX5IifYU6KHG7Bl1yQH4v45D82jQXheGTkHT5YTTeUpt5dHQLe/MHCw8O+sRk5k4vk06J2A3CB2/JoCXhd93C1pcSJzj8Vy9rWU5+Sp+WiRfWWUEfH0bLhtL6RXz+meNzIPADNBaVsNFk3J7NXSyLPigakHNl3fred+3QFX8l2LUXjbATgFqJ7qsSqfpW3NayFExyB4uJwpcCjZVpa81hxAfuPghw/9GAyAk39reCuhdQHzW7N5KnA4OkT5ZbzEG9uHqrrkP4JLtUZNidJ+JEGGUrUXnKSUR6e+z82qiEmK3fWx3FznPpvAwLmyUN/sy+hCoJTC3QhjWNGW8d0ei1+hL8ovwgRsjBa/sRIz/60pl5aBLMtZFNLp226+QcmlNqQjk8zvJcF6X0Zucul/QphoVwDlpdpksUfhQL4NHbzP7qETXBsA+AEX8uGSq2n6m4IAwcGSP6g5jYm52spuEtLX2lIRdgIOsgg3J8/LoYU+zuhtu9JZmnk+Mo6EQy0FDGLEuF6p5HsnID8sKGVvw4eY+QbsfdE9sPK74mIlKjOPxCv6oVHTiuXr4OYfvA23D2OGbnq3F1XdbQYh3iAhoXYjqhXY0sCpDFkKsXqmDCnGwJhp2Rz9JetBjduaqtROmJAC0uAhs1ynrD4PQyhLfr/CMzykYG4gXF33sdQqLKOCvncDjBQupBya4tdNi4PCFcH3IIszGufdu4cnTksCi4RUwbUR+59pAOIVPcry6P0H16UjKx0rZVWF49sDz4AnNq3oIlnPg7I2eHpUJBliM9aWAY/ZjeMSsNQyoQ5sXsmVz0mHB8zu/xhle2b9uZniTeEUoP587JJk4Xn1IXkDuaujpUZuQ2egS3JHg5cH0N8RWpKFRurLsrPEj+kG2C8vX7DeyOWbN/0JVDTg0COgb/UOcWfa1ZJBic8XZA8g4NL7TVWbGX+wqE8BWzEKOWYPn2Nkc8/+qK2fz1lSyee4v0cOVBbsRI0Fo7ePhPLr13UClnSToCRWeoNFt3jI1W/MeVyiZeUc/nREiMg7IOw5eI1b6xKdiG/",
     salt="06/q2",
 )
 
@@ -339,15 +339,10 @@ for ax in axes:
 finish(fig, f"Attention on this machine ({os.cpu_count()} CPU cores, fp32, 1 head, d = 64)")
 
 # %% [markdown]
-# **Takeaway.** The measured time slopes (printed above) are close to 2 for all three
+# **Takeaway.** The measured time slopes (printed above) lie between about 1.7 and 2 for all three
 # implementations: FlashAttention's idea does not remove a single FLOP. The memory splits: the
 # naive method's peak is the count, three n × n buffers, to within a fixed overhead of a few tens of
 # MiB (the ratio printed above), while the fused kernel and the online softmax stay in megabytes.
-#
-# ## 5. Why the fused kernel is faster at equal FLOPs
-#
-# The fused kernel (SDPA) and the naive method do the same `4·n²·d` FLOPs, yet the fused kernel is
-# several times faster (the time panel above). Quiz Q5 asks why, before the explanation and the count.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
@@ -405,7 +400,10 @@ explain(
 )
 
 # %% [markdown]
-# FlashAttention's title says why: it is *IO-aware*.
+# ## 5. Why the fused kernel is faster at equal FLOPs
+#
+# The fused kernel (SDPA) and the naive method do the same `4·n²·d` FLOPs, yet the fused kernel is
+# several times faster (the time panel above). FlashAttention's title says why: it is *IO-aware*.
 # A modern processor can do far more arithmetic per second than it can move bytes to and from
 # main memory (on a GPU, HBM), so what limits a computation is often its **arithmetic intensity**,
 # the FLOPs it does per byte it moves. The naive method writes the n × n scores to memory, reads
@@ -619,7 +617,7 @@ method at n = {n_io} (counted), which is why it is faster; for the backward pass
 # %% [markdown]
 # ## Quiz
 #
-# Q2 was asked before section 1, and Q5 in section 5, before the count of bytes moved.
+# Q2 was asked before section 1, and Q5 at the end of section 4, before the count of bytes moved.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
@@ -687,7 +685,7 @@ assert check_choice(q1_answer, "be96db6ca74ba97c71f26b8e3c848431ba06bcfb85d863e1
 # %%
 explain(
     q1_answer,
-    "sealed:FrDFhy3/6kfUP+GQjUhrdrGdFqJAWEX+A2WCBcuDrlRIG1/tEAMUz6wU2HJJktv+LEvvZt5MzERPAngPmVCl4zs8GZIU83UlkWJmYxdkbdGw30mlttGTqRxV97438YSz1GIWsIrTbTDEbtxnxsJmrm4QPNCDJ7UHAk9hq7o59QnG5KOj3B+NhN/UXGUl5aIaU1l9vxD6t0UyfgH3D3RpH8WNOLsuIaNSDHXlDTryVIs1NCTcLrq/VtRBnXg+BbvAOYK2q4nkFmC79GDxkaBPIyiEFyOGtCOjj8CkGnrj7fk2LvmYMq1AlTALGl11c1qI6XvBLmkE/gM9hAZbw37/fj8aGELkVsKZsB1aEB0QOoHUR/IYw+HOJEV34z/PSZt/tdyxvCC9jDyfYV30MNin+cr/44SCW2mR4oWNprStA62vl0li+YHsbOCmhWiXtNZuzP9a2IYM/i6WrtaAmX9GCLt2wBvFD8HfOqV09ueRx5NOqCT2upEh45JRUgawGyqedXE/AbKLJwbCrr4lSIdUmnJa/R4T3fVPULKgyi1PuaA5BK7RC/boXAXm00LTv72VU86AB8c5Bf6Cvk1qYcad11oaf1wNkNdkVuh1qFq0h7NqlWVDauGZyJZwcABJaU8VK2aZ0qz8Dr8Sid78pwiirRPop5cxzu+j0KgtGGEWaLx39obLM5TXBhj0a8eZnhnBqVjcLedM/9wMIRBUzWp8aoUahDagmc9VpR3xvSATOb3Z/ttIUfcS8einEnOn+IoMZYRGnTcdMnjGNaJF7Hk7EgJDfAWGDqMC7PojrBXojtCqcgtf9KH9gg+jeQhFAK4nq5gv/wMNR4OrX9Z0eaFrn/AiIJ8ulXrc8g3IA92qybaKZMrTSY/j+JviFSV6McIyt512E928gYvOTU6AjCyjJ2Q/V4heiSggky937DtNXSTgtgZIEQsJlyLU4q+uNrehhYpleiaBySwTtVZOk1tGKVSUvwW7mXS7PK8qXBE5U8YqRTU=",
+    "sealed:MullU49pqcwJ7K1f8PPZgLGdFqJAWEX+A2WCBcuDrlRIG1/tEAMUz6wU2HJJktv+LEvvZt5MzERPAngPmVCl4zs8GZIU83UlkWJmYxdkbdGw30mlttGTqRxV97438YSz1GIWsIrTbTDEbtxnxsJmrm4QPNCDJ7UHAk9hq7o59QnG5KOj3B+NhN/UXGUl5aIaU1l9vxD6t0UyfgH3D3RpH8WNOLsuIaNSDHXlDTryVIs1NCTcLrq/VtRBnXg+BbvAOYK2q4nkFmC79GDxkaBPIyiEFyOGtCOjj8CkGnrj7fk2LvmYMq1AlTALGl11c1qI6XvBLmkE/gM9hAZbw37/fj8aGELkVsKZsB1aEB0QOoHUR/IYw+HOJEV34z/PSZt/tdyxvCC9jDyfYV30MNin+cr/44SqbCqa5saKpbS1Er2w2whr787tfqykiW/f58wnyf1a2oIG+ySWtd6NlC0IAIMsyVKTGdyGd6x44PCay8BJpn3o/51u4ZkeQx60D3nbfSUnFq/JPALWoPsfU4lFhTNVvAhLmNRGWqm6izwc9rgzAujSCuToWhDmyUXC8ujbRZuNFZUsDu+G6go5YMyMhUkWfBUOlo95U/g4+h2tyKpuj2NBdKyJ0dQ/ZQtPJlQWbnbHkOD0Dr4Sjtn/8wqtuVrppJcxxOqj1KY7GDxZaKR38ILRfJ+BUUOtIMeEngWPqUDNNv8AusUIbhNe0Go1OscapDb0kc5SuFKus2oqMb3DrdZXWuJLtuuzE2i7tooQZYBCnWUXZ3HXIOdTvys6GBpacUDJE+xG7fBw6xThmNChd18L9KWuxQmtPQJSAal0/5Fu50wRRcKrX9JuN+Akn7EjdJE7n3rP7ljGBZGyybOGc9eBUp7+rMzpGTZlKpx5+N9YCM28xMzFTVSHjSfvdH96AJpShyc8lHwz4mlGEiOwoxFGAgsbiDPSrri4NqG8lIpicyqQySgB4UUHg1dRbAeeq1Oq0XTtKKgyEBQoRIEuX3QmRpt6CxYYVQACKd0tlhm+qf5q96bJvlShnYM09DB8b788RS9YZvCivrN0PlH2DsSuLzPAMuNFO7uLIMAmvhYrsT86dwfa4caaVRvNMcVZqMa8n5caKqcMLxZ7arWZJ3kF1x554+bE488+Qn2GLmQwXqpsMpctQzxOAiw6KhI+PeJ6+V2u49X5xBToIOBT7Z25it2OSJqoDPKTCN7CQVm6Fm0NE3RQJR35ea0qcIxZwOjrKs8wF+sRTs7B5REOXoNVMQl96WIy6MMXsZ3obGIJ5kbSM280wSiej4xvNU9Vtit6pCv/NSz7FJri1wB8JLXgETBt4QKHgsCzEtd/gZZE",
     salt="06/q1",
 )
 
