@@ -546,19 +546,18 @@ def _no_library_code() -> Iterator[None]:
 def unavailable(*objects: object, namespace: dict | None = None) -> Iterator[None]:
     """Within the block, the course's `objects` (functions or classes) cannot be used: a solution must not lean on them.
 
-    Two things happen, both undone on exit:
+    Three things happen, all undone on exit:
 
     - the code of each Python function in `objects`, and of every method a class in `objects` defines,
       is swapped for code that raises `RuntimeError`, so the function fails however it is reached (by
       name, through an import inside the student's function, a default argument, a closure, or a
       subclass of the class);
-    - every name bound to one of `objects` in a loaded `course_utils` or `torch` module, in `namespace`
-      (pass the test's `globals()`) and in the globals of every function in `namespace` (the notebook's
-      names, even when otter runs the test on a copy of them) is bound to a raising stub, and so is
-      every default argument and closure variable of those functions that holds one: this covers
-      built-in functions such as `torch.nn.functional.scaled_dot_product_attention`, whose code
-      cannot be swapped.
-
+    - every name bound to one of `objects` in a loaded `course_utils` module, `torch` or
+      `torch.nn.functional`, in `namespace` (pass the test's `globals()`) and in the globals of every
+      function in `namespace` (the notebook's names, even when otter runs the test on a copy of them)
+      is bound to a raising stub, and so is every default argument and closure variable of those
+      functions that holds one: this covers built-in functions such as
+      `torch.nn.functional.scaled_dot_product_attention`, whose code cannot be swapped;
     - and, whatever `objects` holds, any call into the course's package or a library of
       `GUARDED_LIBRARIES` (`transformers`, `scipy`), or to PyTorch's fused attention (`scaled_dot_product`),
       raises while the block runs: a student's exercise may use PyTorch's building blocks, not a
@@ -591,7 +590,12 @@ def unavailable(*objects: object, namespace: dict | None = None) -> Iterator[Non
                 functions.append(method)
     swapped = [(function, function.__code__) for function in functions]
 
-    spaces = [vars(m) for key, m in list(sys.modules.items()) if key.split(".")[0] in ("course_utils", "torch") and m]
+    # the course's modules, and the two torch namespaces a built-in such as scaled_dot_product_attention is reached by
+    spaces = [
+        vars(m)
+        for key, m in list(sys.modules.items())
+        if m and (key.split(".")[0] == "course_utils" or key in ("torch", "torch.nn.functional"))
+    ]
     if namespace is not None:
         spaces.append(namespace)
         spaces += [value.__globals__ for value in namespace.values() if isinstance(value, types.FunctionType)]
