@@ -1051,9 +1051,13 @@ def causal_attention(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor) -> torch
 
 # %%
 # FORM
+import torch
+
 from course_utils.tools.quiz import require_signature
 
 require_signature(causal_attention, "q", "k", "v")
+_out = causal_attention(*(torch.zeros(1, 1, 3, 4) for _ in range(3)))
+assert isinstance(_out, torch.Tensor) and _out.shape == (1, 1, 3, 4), "return one tensor, one (d,) output row per query"
 
 # %%
 import torch
