@@ -1129,9 +1129,13 @@ print("sink rate of the made-up model:", sink_rate_from_scratch(weights, 0.3))
 
 # %%
 # FORM
+import torch
+
 from course_utils.tools.quiz import require_signature
 
 require_signature(sink_rate_from_scratch, "weights", "threshold")
+_rate = sink_rate_from_scratch(torch.rand(1, 1, 2, 4, 4), 0.3)
+assert _rate is not None and _rate is not ..., "return the rate, a number"
 
 # %%
 import torch

@@ -1249,9 +1249,13 @@ def residual(h: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
 
 # %%
 # FORM
+import torch
+
 from course_utils.tools.quiz import require_signature
 
 require_signature(residual, "h", "lengths")
+_res = residual(torch.randn(2, 4, 3).double(), torch.tensor([4, 3]))
+assert _res is not None and _res is not ..., "return the residuals"
 
 # %%
 import torch

@@ -727,9 +727,15 @@ def update(m, l, acc, s, v):
 
 # %%
 # FORM
+import torch
+
 from course_utils.tools.quiz import require_signature
 
 require_signature(update, "m", "l", "acc", "s", "v")
+_new = update(
+    torch.full((1, 1), -torch.inf), torch.zeros(1, 1), torch.zeros(1, 2), torch.zeros(1, 3), torch.zeros(3, 2)
+)
+assert isinstance(_new, tuple) and len(_new) == 3, "return the new (m, l, acc)"
 
 # %%
 import torch
