@@ -1089,12 +1089,11 @@ with unavailable(
             _m = offset(_a, _t, _tau)
             assert tuple(_m.shape) == tuple(_t.shape), "one offset per distance"
             _parts.append(_m.double())
-_places = 3  # the fingerprint's rounding (an exercise, not a numeric answer)
 assert check_rounded(
     fingerprint(torch.cat(_parts)),
     "250b1875eaca04024907df5fc87a600eac0527b59e4e5d4d59b60fdf2619298a",
     salt="08/q5",
-    decimals=_places,
+    decimals=3,
 ), (
     "not yet: the target must hold for every multiplier a, not only the paper's; recheck the algebra from the "
     "prompt's two formulas"
@@ -1212,12 +1211,11 @@ with unavailable(
         assert tuple(_out.shape) == (_m, _n), "a tensor of the scores' shape (m, n)"
         _out = _out.double().flatten()
         _parts.append(torch.where(torch.isneginf(_out), torch.full_like(_out, -50.0), _out))
-_places = 3  # the fingerprint's rounding (an exercise, not a numeric answer)
 assert check_rounded(
     fingerprint(torch.cat(_parts)),
     "bbb63992109444b56d654ddc5b45455ced3da125b3ae2e4aafbdb94634eedd51",
     salt="08/q6",
-    decimals=_places,
+    decimals=3,
 ), "not yet: find each query's and each key's position in the sequence, then apply section 1's definitions"
 
 # %%
