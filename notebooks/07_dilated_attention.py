@@ -312,17 +312,18 @@ fig
 # name: q1
 
 # %% [markdown]
-# **Q1** (a computation). From the two formulas above: how many times fewer FLOPs than dense
-# attention do the **fixed** patterns (w = 256, 512, 1024 with r = 1, 2, 4; 8 heads of width 64)
-# need at n = 65,536? Work it out by hand and store it in `q1_ratio` (the check compares it to the
-# nearest integer). The table after the question counts it; a later question asks how much of it
-# turns into speed.
+# **Q1** (a computation). Dense attention needs more FLOPs than the **fixed** patterns (w = 256,
+# 512, 1024 with r = 1, 2, 4; 8 heads of width 64), and the ratio dense / fixed changes with the
+# sequence length. At what length n is dense attention exactly 1,024 times as costly as the fixed
+# patterns? Work it out by hand from the two formulas above and store n, in tokens, in `q1_length`
+# (the check compares it to the nearest integer). The table after the question counts the ratio at a
+# few lengths; a later question asks how much of it turns into speed.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
-q1_ratio = 65_536 / (256 / 1**2 + 512 / 2**2 + 1024 / 4**2)  # SOLUTION
+q1_length = 1024 * (256 / 1**2 + 512 / 2**2 + 1024 / 4**2)  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -334,14 +335,14 @@ q1_ratio = 65_536 / (256 / 1**2 + 512 / 2**2 + 1024 / 4**2)  # SOLUTION
 # FORM
 from course_utils.tools.quiz import real_number
 
-assert real_number(q1_ratio) > 0
+assert real_number(q1_length) > 0
 
 # %%
 from course_utils.tools.quiz import check_rounded
 
 assert check_rounded(
-    q1_ratio, "1ea6e2596e8df78f776a2f10134dabb52e51b2cfbac34ae613f3d083d9e7eebf", salt="07/q1", decimals=0
-), "not yet: apply section 3's two formulas"
+    q1_length, "1b15f38c0a67e30149c162eb2621164319bcb03844220c042b6f9e8c768a8d01", salt="07/q1", decimals=0
+), "not yet: reread section 3's two cost formulas, and how each grows with n"
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
@@ -351,8 +352,8 @@ assert check_rounded(
 
 # %%
 explain(
-    q1_ratio,
-    "sealed:QRfnal1iyCRiqxkI0fBNmY3lFiNr1JNno1gcdW/urcuGATwR5PNvC8HQ1+3WUErwkAkEWh2P5P8XIQ9BM1ak2l1ggciDFICLwxeqhmt/3FyCn2N3plgLpowinK9eZJMqGH5Sg/R6NTcqOyK+IMCfUMBYBYyy51aK87LCmgI/E+w17+ZS/fS5COT8vu44wcWbuw34yjb0kuBzo4Gi3y6z0miBH7SjNxmfelDxZ3JY2rAOV4dm1+hPBBChH/c+HohvSIRO6mQows9xLs0YA5v40vCj8fQ8D6BTmL3KLn8RFQCB3WHX5O9YjBzJcFr3lH7J/Ys7FO3KN6T3JdARuB9ruFt7ZOWCc0QpuEjjD237Ejz9HBQFkDuBNGGZn3fqjS4OIgV6/PDcHQl9yqKhUWonmKEQqu5RqYlV8DEAlDv4lg6LIBMSOk2ds38Rx7vx5aiq8USVXlA=",
+    q1_length,
+    "sealed:W08kf7BpOvYFS9/gogTX//5HyVopk/1ULNuYi9Ju+pcUdf8LtilVE6qzO8yYRjTm8PolWyq5g3/TS9Ch511Q5FICQ3Xsuq1SNYP2SeKGBeHIvI2iwWUzZ4kAWSnNu3QAb1se6dnfbQXmXDfYx9ovmJEt7ZivdpCqgc/ItugDD4jdEbiQFC2mY4xs9QW0WzSfiHA4Y5xkq44448Z4pdHm96XA5g6aA0iJHniKQU7S7v9Fg+PJnkv0G+7GrUotff1URt3a99/X5ye5GE82l/xolDymtVRwZKJEBy2ojT/1b4G9EVCWc5w2RB6cRVrUXTHeEbAF4FXwI62MbqQEsXwvF1ZBjZdYSX8ZYwiGKkF2ITi+P3y4Q761mzYSqjBREZFxLlxHe164P9kLu8yNs6xc7nowTSY3jq2YW3xkMjwxRlo2AfVf9wPyrfmrg0ZSuom1vuAMWcNge4+3V4DA3XSIO2t7Y4+huwgcl4Q/s5S6LqtpKXp3zqnzAs8Em+PVQqt7KC226dOe4e80N7jPIG+62PaqPP8mG28TN/9bSxZa58Af6x92GJID6OauRu0YoId6COnmMR/Qb32c/1fqH0yGtFUsXMZk7eWgTlLMDSpZLDrsOqVzN/6rF09XUDewR2eJUt4UtU1ymS+c8NfBcHMEjMLmBxeGdyqUTWaNoFsUepizxISmnjKuf5e012T/UxhHb7hoi2Q+iBOjds7h3qzidUCsrnETKVfb25IhKXhc9StLIennK7ZuvM4OS14xM4beCzdgBa3+gvnd1tY2lOAX+1uI/hOuytc6LErtC/n0lTqxqhiIVNgGz9d/OnxZZ/D3ri6MbSYhSE6wjpZ9hfawKwVaNnJXbjRe",
     salt="07/q1",
     decimals=0,
 )
@@ -375,6 +376,63 @@ for n in (1024, 4096, 16_384, 65_536, 1_048_576):
         + " ".join(f"{c / 1e9:{width}.1f}" for c, width in zip(counts, (10, 8, 12, 10)))
         + f"   dense / fixed = {counts[0] / counts[1]:.0f}"
     )
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN QUESTION
+# name: q1b
+
+# %% [markdown]
+# **Q1b** (predict, then measure). The table above counts 146 times fewer FLOPs for the fixed
+# patterns than for dense attention at n = 65,536. The cells after the question time both calls on
+# this machine up to 8k tokens, then read both calls' times recorded on a 2-core CPU up to 64k.
+# Predict the recorded speed-up at 64k.
+#
+# - **A)** About 146x: both calls spend their time in the same fused kernel, so the time follows the
+#   FLOP count.
+# - **B)** Well below 146x: gathering kept rows and mixing outputs move bytes dense SDPA never
+#   moves.
+# - **C)** Above 146x: the 256-row segments stay in the cache, so the dilated call attains the
+#   higher FLOP rate.
+# - **D)** About 1x: both calls are bound by memory bandwidth, so the FLOPs the patterns save buy
+#   no time.
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN SOLUTION
+
+# %%
+q1b_answer = "B"  # SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN TESTS
+
+# %%
+# FORM
+from course_utils.tools.quiz import normalize_choice
+
+assert normalize_choice(q1b_answer, "ABCD")
+
+# %%
+from course_utils.tools.quiz import check_choice
+
+assert check_choice(q1b_answer, "8086ac84f9138d61c8d75aee5cf41a6d89a7bb626062173fa9ad4d8ff6e33eb0", salt="07/q1b"), (
+    "not yet: reread section 1's description of how a pattern is computed, step by step"
+)
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END TESTS
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END QUESTION
+
+# %%
+explain(
+    q1b_answer,
+    "sealed:qPGm8o+GSNbqgrtGPoEufLQsvhqyGBjDgc/kQEdmMTnuXgSQGpgwoc+wvkHDfkaEaYXpNH+jTWFMU5nVmHijH6x+c6Jq3W1Cdl3Uggi+MNbzM+WwvHipRa9a9y+vBMuiI9Kjn18IP+xSCoKUon2Iujw4I7rCDoohnOSNOkhrFRBkOBU9cwisgHIL5iPZ1PFQNRH4bquMTzCBYLZmA2tbTQ4i+b+A8I5Ie/Z0Hb9iqx4pKzl858lFsrxZXFE5P46rEwmBDjbbj8WKf0ZObQVk2xsKExZatguErGtSVF/MZFq/+cKZYbGFZtyvuY55oP+n8BHW11qGCLsglU4UyOE7qVKqlz/YGxD+JWBf3dcDlqufxUYGx9hAIDbOu02HFLhaoGIKvykgOu+2E4hiKFQRI/a7f+BjjuSB0Ja5d8tk78acKjbhG3CdorFKLmU+eU9QV30J4tmH2XFLoqKfdshYC/mr4dfvxrNjboiu94a5J5QKs2az/0m0Uto4ioqPCCBi4Epi1FB4oXJg8wMAZQ8DPL9sAYmXddWoGXfJ40+hqLzewSvHQi0AWSx+b91CkSFt+DCWko8B8Baa/tW1BQcQmS1PAlbuG4Kz0nJpiRW9nmYW8JKO19OwPnITK5GXjUelChbaqQ+SSMD6tucZ7lMod0GQvmOwGhQGQkl9zxrSCE0KKOAxtps+ZIQJdUUZfSaniweFB5imhn6lXgUcaiglUiiUY+bfLlnkr6qkuZbwYC+w0zvHXnCRsZdpFxgJnbg4f2pZ1Mxe/Tt5HcPOUFbtumSuLIz2Lxk5EhO7HBX38ga5bI7M+2T/nkDsK6Xm8bhRVOvNXdxH1GqcQu1ufnrZN4LqQ7a9PnkYQPpWIxUrChbinFAQClZSdYIZ8K/TqooeN24F5jrY3jG+lfsFvMmnpESjqLtfhtRcCl+t7weess4Den8TlJQTQZ6wsMpa8LguJD5z7WySUQI+rULW/zM5yzUuPfN9NYa2nAG8Pb4PDrfiqog0e/sycOoXclamOpvcFrUmNgeLv57CFFu7lWW+nNQozJY2ar//K+BFtBg/dzya9vlcVI7nyD2gNT+E120dwcOg/Xc+scQOeGYOTgLttK2WalEpA4f7ctvGQoq7KaMoHvNcfaIyA0Bf8CgAodiw43CVjBjwUBoM4cWCDTfrWg1+S6y7lbFTfpSJMXXnH7ZBpoLtd0MHaMIT+A9yyK136uyLxgGomb0ZCfQNCujFFNzu+GH47FVcL/9RqjxNKKsSjq7+rUZDZ5uf",
+    salt="07/q1b",
+)
 
 # %% [markdown]
 # Measured on this machine, non-causal, fp32, batch 1, 8 heads of width 64: each point is the median
@@ -426,62 +484,6 @@ fig
 #
 # `python -m course_utils.bench --impls dilated sdpa --segments 256 512 1024 --rates 1 2 4 --heads 8
 # --ns 1024 2048 4096 8192 16384 32768 65536 --threads 2 --repeats 1 --out notebooks/results/dilated_cpu.csv`
-
-# %% [raw] jupyter={"source_hidden": true}
-# # BEGIN QUESTION
-# name: q1b
-
-# %% [markdown]
-# **Q1b** (predict, then measure). The table above counts 146 times fewer FLOPs for the fixed
-# patterns than for dense attention at n = 65,536. The next cell reads both calls' times, recorded
-# on a 2-core CPU up to that length. Predict the recorded speed-up at 64k.
-#
-# - **A)** About 146x: both calls spend their time in the same fused kernel, so the time follows the
-#   FLOP count.
-# - **B)** Well below 146x: gathering kept rows and mixing outputs move bytes dense SDPA never
-#   moves.
-# - **C)** Above 146x: the 256-row segments stay in the cache, so the dilated call attains the
-#   higher FLOP rate.
-# - **D)** About 1x: both calls are bound by memory bandwidth, so the FLOPs the patterns save buy
-#   no time.
-
-# %% [raw] jupyter={"source_hidden": true}
-# # BEGIN SOLUTION
-
-# %%
-q1b_answer = "B"  # SOLUTION
-
-# %% [raw] jupyter={"source_hidden": true}
-# # END SOLUTION
-
-# %% [raw] jupyter={"source_hidden": true}
-# # BEGIN TESTS
-
-# %%
-# FORM
-from course_utils.tools.quiz import normalize_choice
-
-assert normalize_choice(q1b_answer, "ABCD")
-
-# %%
-from course_utils.tools.quiz import check_choice
-
-assert check_choice(q1b_answer, "8086ac84f9138d61c8d75aee5cf41a6d89a7bb626062173fa9ad4d8ff6e33eb0", salt="07/q1b"), (
-    "not yet: reread section 1's description of how a pattern is computed, step by step"
-)
-
-# %% [raw] jupyter={"source_hidden": true}
-# # END TESTS
-
-# %% [raw] jupyter={"source_hidden": true}
-# # END QUESTION
-
-# %%
-explain(
-    q1b_answer,
-    "sealed:qPGm8o+GSNbqgrtGPoEufLQsvhqyGBjDgc/kQEdmMTnuXgSQGpgwoc+wvkHDfkaEaYXpNH+jTWFMU5nVmHijH6x+c6Jq3W1Cdl3Uggi+MNbzM+WwvHipRa9a9y+vBMuiI9Kjn18IP+xSCoKUon2Iujw4I7rCDoohnOSNOkhrFRBkOBU9cwisgHIL5iPZ1PFQNRH4bquMTzCBYLZmA2tbTQ4i+b+A8I5Ie/Z0Hb9iqx4pKzl858lFsrxZXFE5P46rEwmBDjbbj8WKf0ZObQVk2xsKExZatguErGtSVF/MZFq/+cKZYbGFZtyvuY55oP+n8BHW11qGCLsglU4UyOE7qVKqlz/YGxD+JWBf3dcDlqufxUYGx9hAIDbOu02HFLhaoGIKvykgOu+2E4hiKFQRI/a7f+BjjuSB0Ja5d8tk78acKjbhG3CdorFKLmU+eU9QV30J4tmH2XFLoqKfdshYC/mr4dfvxrNjboiu94a5J5QKs2az/0m0Uto4ioqPCCBi4Epi1FB4oXJg8wMAZQ8DPL9sAYmXddWoGXfJ40+hqLzewSvHQi0AWSx+b91CkSFt+DCWko8B8Baa/tW1BQcQmS1PAlbuG4Kz0nJpiRW9nmYW8JKO19OwPnITK5GXjUelChbaqQ+SSMD6tucZ7lMod0GQvmOwGhQGQkl9zxrSCE0KKOAxtps+ZIQJdUUZfSaniweFB5imhn6lXgUcaiglUiiUY+bfLlnkr6qkuZbwYC+w0zvHXnCRsZdpFxgJnbg4f2pZ1Mxe/Tt5HcPOUFbtumSuLIz2Lxk5EhO7HBX38ga5bI7M+2T/nkDsK6Xm8bhRVOvNXdxH1GqcQu1ufnrZN4LqQ7a9PnkYQPpWIxUrChbinFAQClZSdYIZ8K/TqooeN24F5jrY3jG+lfsFvMmnpESjqLtfhtRcCl+t7weess4Den8TlJQTQZ6wsMpa8LguJD5z7WySUQI+rULW/zM5yzUuPfN9NYa2nAG8Pb4PDrfiqog0e/sycOoXclamOpvcFrUmNgeLv57CFFu7lWW+nNQozJY2ar//K+BFtBg/dzya9vlcVI7nyD2gNT+E120dwcOg/Xc+scQOeGYOTgLttK2WalEpA4f7ctvGQoq7KaMoHvNcfaIyA0Bf8CgAodiw43CVjBjwUBoM4cWCDTfrWg1+S6y7lbFTfpSJMXXnH7ZBpoLtd0MHaMIT+A9yyK136uyLxgGomb0ZCfQNCujFFNzu+GH47FVcL/9RqjxNKKsSjq7+rUZDZ5uf",
-    salt="07/q1b",
-)
 
 # %%
 recorded = list(csv.DictReader((RESULTS_DIR / "dilated_cpu.csv").open()))
@@ -691,6 +693,62 @@ for kind in KINDS:
 reads = (dilated_key_counts(64, HEADS, *PATTERNS, causal=True) > 0).any(dim=0)  # (n, n) union map, padded length
 route_diagram(reads, 16, open_pair=0, closed_pair=1)
 
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN QUESTION
+# name: q2
+
+# %% [markdown]
+# **Q2** (predict, then measure). Does "lost in the middle" come back under dilated attention?
+# The cells after the question measure the 2-layer dilated models' accuracy at each pair index of a
+# 16-pair sequence. Predict its shape from section 2's union map and the routes drawn above.
+#
+# - **A)** Not as a U: accuracy is a comb with the segment period, pairs the pattern routes to the
+#   query scoring above the rest.
+# - **B)** Yes, as the same U: the first and the last pairs are recalled best and the middle ones
+#   worst, as in Liu et al.'s models.
+# - **C)** As a recency curve: accuracy falls steadily with a pair's distance from the query,
+#   since far keys are read ever more sparsely.
+# - **D)** Not at all: the dense first pattern and a second layer reach every pair, so all pairs
+#   are recalled about equally well.
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN SOLUTION
+
+# %%
+q2_answer = "A"  # SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN TESTS
+
+# %%
+# FORM
+from course_utils.tools.quiz import normalize_choice
+
+assert normalize_choice(q2_answer, "ABCD")
+
+# %%
+from course_utils.tools.quiz import check_choice
+
+assert check_choice(q2_answer, "790379fbabd7b3e01ffcc034a1d6bfd21955da749b1ab36835c0e6f9ce138e4a", salt="07/q2"), (
+    "not yet: reread section 2's union map and the two routes drawn above the question"
+)
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END TESTS
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END QUESTION
+
+# %%
+explain(
+    q2_answer,
+    "sealed:j+cTfvRNg3vzJG1zO1/3QAqBQY6mDX3bdmiZ/p+UKnGctZn0xqIv76He3w5TwKUbvQoteGEYcFBD1fpT5Xxe+sUzHiECjcMC2+MCQKp8SMQUGol1BS/9gUxz4e3qpL4l2pPqxLW6CVFB2S4vwBC9+gM6bfvO4/Uol2DL1++g5aJgmgj7lsPjtz90rHPKMnptmG60cchgTh7ZpcJoS41Pm14Ax/i81C6W0o47i99oHS2kb0KrVnCwXkzILTzA9B707SeMk+2qz/KVLmYg/ZVYGM2ePkLbCdKj/OTM3XVsiqoZG7EhSZB/EOx7crpm+lGb1JoPtKjg+SvkUi+NDXivKZ3DCoSTreIHBaqamv9WRR+whJ/DML9oZOIl8I1bcWOcJ+KkzyOvg88tjgKG1lRxjETh/d1ktuP2/FXy8vc58PQx5Y6kj3RyVUkaHDEPRQ8dwtqjNcGbTMeu24dJonWNGsnKVqvjYB7LJxoj3RJMqyUJKyX7k9XmX+DvoLebSfPIN9+46XzR8f/tYzQmnDyESKS1XJxWimZfYf8Fy3bhTlHElhj2MtD64QbpC4FvNzRQlGqGNLw3G3ou/IeH/8p0ji9c6K4oifJXf4W+8EiXOnnH2UkpU/lAC5JOuP7hnJVSEswqpBGpx8VPofhtmGUZaFSTJiky4d7LORAumhzHDyndsMh5snREH0ffDufr6NCFDkQkIOzL3vkISlogNxPqyH4umMOocQY5yU6sZhp4TTb4m3PUXzE0ehT0OOcQm0ijnDGVI9FzuoKCyBZeC6xSmz4iaSh9OUiL9m2Q+C6J1OdKyp9/AD4CUC8G3OZpxyFQcOhnYS+ukBrMwsVWC1i6m+mSPrM9jN0OOYt7Wo4aaYzZKf24PxlomGV41XibQSB6lCLc05fJq3CHCcth/R0FUxS6v+1K+2mvYd73AfBjdIRXJksD65GPHWfWErKUFaQFWvWB5bei7dJuJTLvX0LK40FPxSwm2rLvMK8uNJPYUClssRHZwk4RnRhE8GAie5C9+FQbZBWM3DfvexeKb5QZLuUYSSKhAz82gx2+HrsQptcLhlYze+B24F+Dp6aJzcCyRbJhsPYJwz+8vVAHJWFxkEzyiJpH8EaeqDw4dO/slyuBEXlNq21t0aLzOpjgW9wRQuLOo69mcuPV6gOLm95k6bi0rgGnSJw+5Inzqbtkun47fbXb7sDXZPfXy2UGyofXtVHga5XEBoOZaFGjC7hLM5DN7rVu7yc7nC2v0hMhLuHxhi14oLge8+pT8OQXn1O7hu9gwTIxqXPAJ6+CqDJQ7Q==",
+    salt="07/q2",
+)
+
 # %% [markdown]
 # The measurement, pair by pair:
 
@@ -730,26 +788,9 @@ ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=8)
 fig = finish(fig, "Accuracy by position, 16 pairs (green: the two-layer route is open)")
 fig
 
-# %% [raw] jupyter={"source_hidden": true}
-# # BEGIN QUESTION
-# name: q2
-
 # %% [markdown]
-# **Q2.** Does "lost in the middle" come back under dilated attention?
-# Answer from the measurement above: the 2-layer dilated models' accuracy by pair index, and the
-# pairs whose route is open.
-#
-# - **A)** Not as a U: accuracy is a comb with the segment period, pairs the pattern routes to the
-#   query scoring above the rest.
-# - **B)** Yes, as the same U: the first and the last pairs are recalled best and the middle ones
-#   worst, as in Liu et al.'s models.
-# - **C)** As a recency curve: accuracy falls steadily with a pair's distance from the query,
-#   since far keys are read ever more sparsely.
-# - **D)** Not at all: the dense first pattern and a second layer reach every pair, so all pairs
-#   are recalled about equally well.
-#
-# The demonstration: dilated accuracy on the pairs whose route is open, the pair whose value the
-# query reads directly, and the others, per seed, and by quarter of the sequence.
+# Dilated accuracy on the pairs whose route is open, the pair whose value the query reads
+# directly, and the others, per seed, and by quarter of the sequence:
 
 # %%
 for s in SEEDS:
@@ -759,44 +800,6 @@ for s in SEEDS:
         f"closed {acc[closed].mean():.2f}; first / middle / last quarter "
         f"{acc[:4].mean():.2f} / {acc[4:12].mean():.2f} / {acc[12:].mean():.2f}"
     )
-
-# %% [raw] jupyter={"source_hidden": true}
-# # BEGIN SOLUTION
-
-# %%
-q2_answer = "A"  # SOLUTION
-
-# %% [raw] jupyter={"source_hidden": true}
-# # END SOLUTION
-
-# %% [raw] jupyter={"source_hidden": true}
-# # BEGIN TESTS
-
-# %%
-# FORM
-from course_utils.tools.quiz import normalize_choice
-
-assert normalize_choice(q2_answer, "ABCD")
-
-# %%
-from course_utils.tools.quiz import check_choice
-
-assert check_choice(q2_answer, "790379fbabd7b3e01ffcc034a1d6bfd21955da749b1ab36835c0e6f9ce138e4a", salt="07/q2"), (
-    "not yet: reread the measurement printed above the question, seed by seed"
-)
-
-# %% [raw] jupyter={"source_hidden": true}
-# # END TESTS
-
-# %% [raw] jupyter={"source_hidden": true}
-# # END QUESTION
-
-# %%
-explain(
-    q2_answer,
-    "sealed:KtTwpXi4aNuiCRwe6VhTJgrVEaTvQn2JISbN9J+UKHWWpoa41K5g86qS0llVi+kJqwI6eGEYcFBD1fFJq3ddv8JnDHMMyIoOj7gOCeYvCdwRVs0iCWb8z0Uy8ea44e5m0939gbayAFZDnDM6wFz17xhxfvTRurBpjWvL1++qtrY1ngjnlt7l8nNltH/KYWg10Gr6cYFuQB7U4ZBgRY1Z10tP2fGwwmKOmop5l8xqUDyifkKjUHGxDAPebCHa4h6s7irYl7+p3azSKWd0qYlRCc2eMkHKBtizuaWCvHUkpKpXXuVzQN83AaRuM6N14AOfnJcZpf/x6yrpSiaRBSr8OJ3EG8HdofBVSrmXlbFUUlawwNuGJPUhLrEwvpkaKSPDJ+KsineuiM87ihCbk0l3jgnt/coorOGzoFum3P8/6/V8ppbqijhpU0FJDXkLFxlYx8eje9KfBdyu25IBpDqEEYmLTKHzYBKEFlFv+lpb7ioJND37g8LoW/Gqpv+NCvPOOsnqoWXX8OjsY3MqiWXFCqy3T45MgWZEb74Binv2HgWf3kuhNdGp8E76Sp5/N3ANxy/SLaxyGWJn/JHG+dwgnSNL4+0oje4ad4K1+hqUe3vO2lpqW7FMAJBY4azwkNAAHcIwo0Xo0dBDoas5n2pKPE2DYykj+cTAfl1r9BrbTCHHsd49/TdmCVbLH/+o95GIDgs9LrjXlvhBSkswLBXhkTtnn5D7dUM+1QP+alt4RmLq2iPgGGNAIl30IO4Gzw6zmySPMsd1upeTyAkbDORf0ig/aSgkegaO/G2T8CKGxrRbgpU5QisQTXEGjL0hxyZZdukicG3j3B3AhdlKThquiOOSIrMmnZBKI9g/X5MMftjcPv31PRR/wSNq3HGdDmNQ2iuZxpPT+XmCUM91+lgYFUCmvvsZ7zy6c97qC+wkKYR9JhlN4IrKHCjCBbTBArMDUazH9Lqnv4knIjXvT0Pct1BTyS91lr6hea9rP5jfUH8gsQudhxVFhRxfrA==",
-    salt="07/q2",
-)
 
 # %% [markdown]
 # Pair 15 is a special case: the query reads its value directly (the same segment of 8) but the
@@ -1330,31 +1333,13 @@ assert isinstance(_lse, torch.Tensor) and tuple(_lse.shape) == (16,), "lse: a te
 # %%
 import torch
 
-from course_utils.core.dilated import (
-    dilated_attention,
-    dilated_key_counts,
-    dilated_reference,
-    kept_rows,
-    split_segments,
-)
-from course_utils.core.lse_attention import attention_with_lse, merge_partials, segment_attention
 from course_utils.tools.quiz import check_rounded, fingerprint, unavailable
 
 _g = torch.Generator().manual_seed(11)
 _parts = []
 for _n, _w, _r, _h in ((16, 8, 2, 0), (16, 8, 2, 3), (24, 12, 3, 4), (8, 8, 1, 1)):
     _q, _k, _v = (torch.randn(_n, 4, generator=_g, dtype=torch.float64) for _ in range(3))
-    with unavailable(
-        dilated_attention,
-        dilated_key_counts,
-        dilated_reference,
-        kept_rows,
-        split_segments,
-        attention_with_lse,
-        merge_partials,
-        segment_attention,
-        namespace=globals(),
-    ):
+    with unavailable(namespace=globals()):
         _out, _lse = causal_pattern(_q, _k, _v, _w, _r, _h)
     assert tuple(_out.shape) == (_n, 4) and tuple(_lse.shape) == (_n,), "out (n, d) and lse (n,)"
     _lse = _lse.double()

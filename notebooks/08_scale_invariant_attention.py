@@ -889,6 +889,80 @@ explain(
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
+# name: q2b
+
+# %% [markdown]
+# **Q2b** (the two conditions, on a new transform). A colleague keeps a_t = 1 and uses half the
+# paper's offset: `L_t = S_t − log(1 + t/τ)`. With Gaussian scores `S ~ N(0, 1)`, which of the two
+# conditions does this transform meet? The cell after the question measures it as section 2 did.
+#
+# - **A)** Total attention, not sparsity: each key's mass falls like 1/(1 + t/τ), but scores keep a
+#   unit spread, so far ranges stay diffuse.
+# - **B)** Both conditions: the offset divides each key's mass by 1 + t/τ, which fixes the mass per
+#   range and also makes the far ranges sparser.
+# - **C)** Sparsity, not total attention: the offset sharpens the far ranges, but at half the
+#   paper's offset each range's total still grows with t.
+# - **D)** Neither condition: with a_t = 1 the offset is one constant per range, which the softmax
+#   removes, so both grow as with plain softmax.
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN SOLUTION
+
+# %%
+q2b_answer = "A"  # SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN TESTS
+
+# %%
+# FORM
+from course_utils.tools.quiz import normalize_choice
+
+assert normalize_choice(q2b_answer, "ABCD")
+
+# %%
+from course_utils.tools.quiz import check_choice
+
+assert check_choice(q2b_answer, "07cc1aeac80912294514b1974e89f5066ee78abb11a7847f7dd6cb40aab1eb54", salt="08/q2b"), (
+    "not yet: reread section 2's closed form for the total attention, and its note on the sparsity condition"
+)
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END TESTS
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END QUESTION
+
+# %%
+explain(
+    q2b_answer,
+    "sealed:WoLS6fAUPRH+EgtKmakoBGWVYoi3TNexpMb9cSUj6oZQZWHsrS2BmjnC71dOSAZX6MaLr6BtBp2quveIG2BoNbqrKIetEdquCNDmuPzlcMlQLuE+cvT+ntIiJCx+XEw73GwbL/AEtHHv8U4sJj3zjIVL/KqiTj1Bsj9ebq5FIOaU7P58ieLovW1lYRn5yBLqArLTmOvYiOZopUmoFIOlwH5MS9meiTwHeh6lp47O7hI2OxoSD929YR+bOD4ch44ZpDER+LmrwZ2jcl5U6SUDaTg+InUkC82I5abBpvhf+WTdMmWXy2umFdLXYFyUEm+BScH/QDQbdjSyGZZQJN7A4etAaCS9qC3eeflKp6VlgSYl447v9j+RuJCw2JVztrBbxkSRuO0w9Vrc25ITqNvT4V8lH+Ia4StImxmUlqD62AzXcVBMHerrZVnrA8/Bm02zSI5UyYnXCLd5JGDM6gfmxASCZx2j0m5PMAmK6ZVAL37mjzsWM7jGgEJKOl9joR9R/BO7K5fYVKZrU37kf74owxUpeXzmpRalz5gqSR7o4/wSQ6l6dln8/5yJxPAjseZAr23HTKdJr41kWU/HlqRbtb0ILE7BvhMm3Uo/7uUyd284uwWP9UuD91iuq+LBPfZWC5pU2nIXr3E0LVzBjGDLiYko6F02k8XZEQOEqvp0qCOLHoNvoq2gLRjH76nA5QGz9BvcpamupV6G/FiLE15YI4CbCEOpmmPZp2NB6Ibk+HvPI5YPngtVqW7X7d+lYCnYu/BY5rcn0feGAI7y5C9K/Dgxvy1kks8GylToLL/TZgl+Jg9CLk0ylgjKyNt1PAErG5VhrHagf5b1bjpx6OGGDo1yBRTnXLN8AMmC6SmlJN0oeGe711zFBR+NaQAHPzwnVAhptDOn5+nMY34U6L36NZMyHAeOZBX4H/kdPOv02qOs9sc7BxWmI6x+GI6jnIrgTwCjXQtdtt/KlbDsJzkp3+y409sozajuUJSZnxi/Bx2tuFL3d6PeCazBqeV8vO+iPKcY+GmndIs72GPK26Itw+7Ln2qN/xEMlvXeFtmea9RJBd97M5zZR6kRbCpLVe6+ZsQ3NKx1NGJkulg7l4UqS/Gfyldaoli4YtcXwWEEpZmxIh3h889ffBM00mEg/cTQfkWMDXlvBXahJNi/JaEHiQ2Dn/Y0Y11PZJoO6gJmr+PMvZB9v5BPVxMDwZ6dOC4lrUqWe2NKFwOPICupEuMJSTo7w7JlgbAVAvQqRPTLYCbwKcAORpm/gE8Hvr1wkbvN/O/drDwwNGqb3KiJuft9Brrfeq70WwlOd27ubeH9noPVAxf7z7OMICHfTA2B+xqwKe7/oEfkcQIAUnQoiR4MrX0UEK3roL7I1vHr7VEsWKceFBf1oH01s1nGkJ7ebdg8yckuQxZ6x7UlD5qJWC5ERdVyw2EkM8hr1a+5mKN5/akfzsdkwRwrELCGzx9K0TcC5wuHUuwfoU15J+1AZW+lpuQdCvqQ/mtNyWKTF52dqy4qVJsXCxEZY2nn6wwKAwjooYqAIWSJ2TWDpkggby80wJKBjoZz2jJrXCX5W7C0ypnMBwqcA2/8H4OdsZleLwDGypFXFcybnm4R4tF3nSZGUV76vtTFIDUyJrezY6G0W47YXme+GlrGV+wOIbwWa2RBQUp7PKSD+IMgBaL4hWiROX/7PQPJd6ZFNuAFkChmowBA3ZXBd2feBO3FshrhNj4ugAXCijE1nJ4D/nUZw58gLg==",
+    salt="08/q2b",
+)
+
+# %% [markdown]
+# The measurement: section 2's Gaussian scores under `L_t = S_t − log(1 + t/τ)`, with section 2's
+# entropies beside it.
+
+# %%
+g_half = torch.Generator().manual_seed(3)
+print(f"{'range':>12s} {'mass':>7s} {'entropy':>8s}   entropy in section 2: plain softmax, scale-invariant")
+for i, t0 in enumerate(STARTS):
+    dist_half = torch.arange(t0, 2 * t0, dtype=torch.float64)
+    half = torch.randn(max(1, 200_000 // len(dist_half)), len(dist_half), generator=g_half, dtype=torch.float64)
+    half = half - torch.log1p(dist_half / TAU)  # a_t = 1, half the paper's offset
+    p = torch.softmax(half, dim=-1)
+    print(
+        f"[{t0:4d}, {2 * t0:4d}) {torch.exp(half).sum(-1).mean().item():7.2f} "
+        f"{-(p * torch.log(p.clamp_min(1e-300))).sum(-1).mean().item():8.2f}   "
+        f"{entropy['plain softmax'][i]:.2f}, {entropy['scale-invariant'][i]:.2f}"
+    )
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN QUESTION
 # name: q3
 
 # %% [markdown]
@@ -1070,25 +1144,16 @@ assert isinstance(_m, torch.Tensor) and tuple(_m.shape) == (3,), "a tensor with 
 # %%
 import torch
 
-from course_utils.chapters.scale_invariant import expected_mass, flex_score_mod, scale_invariant_logits
-from course_utils.core.logits import ScaleInvariantLogits, scale_invariant_coefficients
 from course_utils.tools.quiz import check_rounded, fingerprint, unavailable
 
 _t = torch.tensor([0.0, 1.0, 5.0, 40.0, 300.0], dtype=torch.float64)
 _parts = []
-with unavailable(
-    expected_mass,
-    flex_score_mod,
-    scale_invariant_logits,
-    ScaleInvariantLogits,
-    scale_invariant_coefficients,
-    namespace=globals(),
-):
-    for _tau in (1.0, 10.0):
-        for _a in (torch.full_like(_t, 0.5), torch.linspace(0.3, 2.0, 5, dtype=torch.float64)):
+for _tau in (1.0, 10.0):
+    for _a in (torch.full_like(_t, 0.5), torch.linspace(0.3, 2.0, 5, dtype=torch.float64)):
+        with unavailable(namespace=globals()):
             _m = offset(_a, _t, _tau)
-            assert tuple(_m.shape) == tuple(_t.shape), "one offset per distance"
-            _parts.append(_m.double())
+        assert tuple(_m.shape) == tuple(_t.shape), "one offset per distance"
+        _parts.append(_m.double())
 assert check_rounded(
     fingerprint(torch.cat(_parts)),
     "250b1875eaca04024907df5fc87a600eac0527b59e4e5d4d59b60fdf2619298a",
@@ -1118,6 +1183,14 @@ with unavailable(
     namespace=globals(),
 ):
     _got_paper = offset(_a, _t, 10.0)
+with unavailable(
+    expected_mass,
+    flex_score_mod,
+    scale_invariant_logits,
+    ScaleInvariantLogits,
+    scale_invariant_coefficients,
+    namespace=globals(),
+):
     _got_other = offset(_a + 0.3, _t, 3.0)
 torch.testing.assert_close(_got_paper.double(), _m, rtol=1e-5, atol=1e-6)
 torch.testing.assert_close(
@@ -1148,24 +1221,27 @@ print("a_t² + m_t = 1 at every distance:", torch.allclose(a_check**2 + m_check,
 # points: 2
 
 # %% [markdown]
-# **Q6.** Section 1 transforms the square scores of a whole sequence. When a model decodes with a
-# KV cache, the queries are a block of the sequence and the keys are every position so far. Write
-# `transform(scores, tau, start)`: `scores` is `(m, n)`, row i the query at position `start + i`
-# and column j the key at position j; return `a_t·S + m_t` with t the distance from the key to its
-# query, and −inf for keys after their query. The check hashes your output for a few blocks, with
-# the course's transform functions unavailable.
+# **Q6.** The paper's target gives each key an expected mass `e^{1/2} / (1 + t/τ)`, so every range
+# [t, 2t) holds the same total. A variant lets the far ranges fade: an expected mass
+# `e^{1/2} · (1 + t/τ)^(−p)` for a power p > 0, keeping the sparsity condition `a_t² + m_t = 1` of
+# Part (b). Derive a_t and m_t for this target (this notebook writes them only for p = 1), then
+# apply them while decoding with a KV cache, where the queries are a block of the sequence and the
+# keys are every position so far. Write `transform(scores, tau, p, start)`: `scores` is `(m, n)`,
+# row i the query at position `start + i` and column j the key at position j; return
+# `a_t·S + m_t` with t the distance from the key to its query, and −inf for keys after their query.
+# The check hashes your output for a few blocks and powers, with the course's functions unavailable.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 
 # %%
-def transform(scores, tau, start):
-    """Scale-invariant logits of a block of queries at positions start ... start + m - 1 against keys 0 ... n - 1."""
+def transform(scores, tau, p, start):
+    """Logits with expected mass e^(1/2) (1 + t/tau)^(-p) and a_t^2 + m_t = 1, queries start ... start + m - 1."""
     # BEGIN SOLUTION
     m, n = scores.shape
     t = ((start + torch.arange(m))[:, None] - torch.arange(n)[None, :]).to(scores.dtype)  # (m, n)
-    log_term = torch.log1p(t.clamp_min(0) / tau)
+    log_term = p * torch.log1p(t.clamp_min(0) / tau)
     out = torch.sqrt(1 + 2 * log_term) * scores - 2 * log_term
     return out.masked_fill(t < 0, float("-inf"))
     # END SOLUTION
@@ -1183,40 +1259,35 @@ import torch
 
 from course_utils.tools.quiz import require_signature
 
-require_signature(transform, "scores", "tau", "start")
-_out = transform(torch.zeros(2, 5, dtype=torch.float64), 10.0, 3)
+require_signature(transform, "scores", "tau", "p", "start")
+_out = transform(torch.zeros(2, 5, dtype=torch.float64), 10.0, 2.0, 3)
 assert isinstance(_out, torch.Tensor) and tuple(_out.shape) == (2, 5), "a tensor of the scores' shape (m, n)"
 
 # %%
 import torch
 
-from course_utils.chapters.scale_invariant import expected_mass, flex_score_mod, scale_invariant_logits
-from course_utils.core.logits import ScaleInvariantLogits, make_logit_transform, scale_invariant_coefficients
 from course_utils.tools.quiz import check_rounded, fingerprint, unavailable
 
 _g = torch.Generator().manual_seed(4)
 _parts = []
-with unavailable(
-    expected_mass,
-    flex_score_mod,
-    scale_invariant_logits,
-    ScaleInvariantLogits,
-    make_logit_transform,
-    scale_invariant_coefficients,
-    namespace=globals(),
+for _m, _n, _start, _tau, _p in (
+    (3, 8, 5, 10.0, 2.0),
+    (4, 4, 0, 2.0, 0.5),
+    (2, 9, 3, 0.5, 3.0),
+    (1, 12, 11, 10.0, 1.0),
 ):
-    for _m, _n, _start, _tau in ((3, 8, 5, 10.0), (4, 4, 0, 2.0), (2, 9, 3, 0.5), (1, 12, 11, 10.0)):
-        _s = torch.randn(_m, _n, generator=_g, dtype=torch.float64)
-        _out = transform(_s, _tau, _start)
-        assert tuple(_out.shape) == (_m, _n), "a tensor of the scores' shape (m, n)"
-        _out = _out.double().flatten()
-        _parts.append(torch.where(torch.isneginf(_out), torch.full_like(_out, -50.0), _out))
+    _s = torch.randn(_m, _n, generator=_g, dtype=torch.float64)
+    with unavailable(namespace=globals()):
+        _out = transform(_s, _tau, _p, _start)
+    assert tuple(_out.shape) == (_m, _n), "a tensor of the scores' shape (m, n)"
+    _out = _out.double().flatten()
+    _parts.append(torch.where(torch.isneginf(_out), torch.full_like(_out, -50.0), _out))
 assert check_rounded(
     fingerprint(torch.cat(_parts)),
-    "bbb63992109444b56d654ddc5b45455ced3da125b3ae2e4aafbdb94634eedd51",
+    "961559b4177f19dcc4ff9145e510aa072bdd1e64fa74ef937fe2e3761b74b8fe",
     salt="08/q6",
     decimals=3,
-), "not yet: find each query's and each key's position in the sequence, then apply section 1's definitions"
+), "not yet: redo Part (b)'s two conditions for the new target, then find each query's and each key's position"
 
 # %%
 # HIDDEN
@@ -1227,10 +1298,10 @@ from course_utils.core.logits import ScaleInvariantLogits, make_logit_transform,
 from course_utils.tools.quiz import unavailable
 
 _g = torch.Generator().manual_seed(5)
-for _m, _n, _start, _tau in ((5, 12, 7, 1.0), (12, 12, 0, 10.0), (3, 20, 9, 50.0)):
+for _m, _n, _start, _tau, _p in ((5, 12, 7, 1.0, 1.5), (12, 12, 0, 10.0, 0.25), (3, 20, 9, 50.0, 4.0)):
     _s = torch.randn(_m, _n, generator=_g, dtype=torch.float64)
     _d = (_start + torch.arange(_m)[:, None] - torch.arange(_n)[None, :]).double()  # query position - key position
-    _log = torch.log(1 + _d.clamp_min(0) / _tau)
+    _log = _p * torch.log(1 + _d.clamp_min(0) / _tau)
     _want = (torch.sqrt(1 + 2 * _log) * _s - 2 * _log).masked_fill(_d < 0, float("-inf"))
     with unavailable(
         expected_mass,
@@ -1241,7 +1312,7 @@ for _m, _n, _start, _tau in ((5, 12, 7, 1.0), (12, 12, 0, 10.0), (3, 20, 9, 50.0
         scale_invariant_coefficients,
         namespace=globals(),
     ):
-        _got = transform(_s, _tau, _start)
+        _got = transform(_s, _tau, _p, _start)
     torch.testing.assert_close(_got.double(), _want, rtol=1e-5, atol=1e-6)
 
 # %% [raw] jupyter={"source_hidden": true}

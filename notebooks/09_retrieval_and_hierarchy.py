@@ -680,18 +680,20 @@ explain(
 # name: q3b
 
 # %% [markdown]
-# **Q3b** (a harder follow-up). In section 2, oracle retrieval brings the accuracy at K = 64 back to
-# about each model's accuracy at K = 16. What does that show about why the models failed on the
-# full 64 pairs?
+# **Q3b** (predict, then measure: retrieval on a longer input). Double the long task to K = 128
+# pairs (259 tokens, eight times the longest training sequence) and keep chunks of 16 pairs, so 8
+# chunks instead of 4. Predict, for the models that learned the task, how oracle retrieval's
+# end-to-end accuracy and the embedding retriever's recall@1 compare with their values at K = 64.
+# The cell after the question measures both.
 #
-# - **A)** They had not learned the task well: the retrieved chunk adds information about the
-#   answer that the full input did not give them.
-# - **B)** The chunk keeps the positions its pairs had in the 131-token input, and the models can
-#   read those positions once the other pairs are gone.
-# - **C)** Any retriever would do as well: once the input is as short as in training, which chunk
-#   the model is shown barely matters.
-# - **D)** They can still do the task: a longer input, with more competing keys, broke them, and a
-#   16-pair chunk is back in their range.
+# - **A)** Both about as at K = 64: every chunk still holds 16 pairs, so the model reads the same
+#   length and the match is diluted by the same 1/16.
+# - **B)** Both lower: the kept chunk now comes from deeper in a much longer input, at positions the
+#   models never saw in training.
+# - **C)** The oracle lower, recall about the same: each chunk's score ignores the others, but the
+#   model now has more keys to tell apart.
+# - **D)** The oracle about the same, recall lower: the exact match still finds the chunk, but twice
+#   as many chunks compete with its diluted score.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -715,7 +717,7 @@ assert normalize_choice(q3b_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q3b_answer, "4a34633733e3de091810a39288af4f1180c23d2e39d0fc3b34a681e0ee3a05e8", salt="09/q3b"), (
-    "not yet: compare what the model reads with the oracle (by hand, section 2) with its training inputs"
+    "not yet: reread section 2's definition of the oracle, and its notes on the chunk-size sweep"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -727,9 +729,25 @@ assert check_choice(q3b_answer, "4a34633733e3de091810a39288af4f1180c23d2e39d0fc3
 # %%
 explain(
     q3b_answer,
-    "sealed:dPMuE0QhwzRXNo13UNFlnYi8ZOIiNcOO8e0GYe3D2rT7HLY0WoxtU+ksmHqCPY2+unjdfQ9Gae8SrZzMN3N0RRk/O1VrskCEO4RLlE6Mc7sgQhPCpDuIkP0lusWrQCGyQToNcmnAURxbY8XkV0VmDElVzimZt/Qkz8Wxv7Kol7VQeXcxph5LnrMH2/gaa8rFyCtcZmjCcVTFwI355kFdG0w8E86wlJK2zPXFBEorxBMqEWOLVfV5xY0xc/ZQAW8op+jd8BAIbCS2gwCUBFBq57If+pI/vSmBF35sIox2cnusm2qCxoHM0bMoAmxPsCk+ZIQE2K1TVG17kbBpBt1RRoE8AnY+hyoYQKHf4WlCnhMng9eicnFFIjpAMD3RJGivJsyf9hY8EzAsvV2iZw3+6vWur8aErBKuHZRkhZ5HSsAehIBY0xyX44hV84qff55mk3sCTgjHfn1NHUrcct1mpz5C4Sg8N8BCeyx3zWOOUPN1AKiL6YWlQD3xu7cAfp4m50hbynNIBIpKEXvOz4f/EUm2wTWgxKXHPrTT8isqeAVxcV7/uAjot1TNv78VWlcT4bkZBqpRm1Td36TiXV0IJh/XgITNTmlPZmbP2MU7cT6LeRBYCHS4onGCAqbVBjhFuy0/y9+xhz5eCdqlBBjEUAKcT1aWs1IV+y2dQyJomm9iFSbfr8N4BUOiYPqsnbV6IJilfw01Ol+YQw1p4kr6lU46VqighOU0E3MxuIRoz681YnYuTiB0OMLEEeKDfwRECHdAW5sZYUYTeia6xVkK1K5durH82UGpE/jX+zxtYcuwh95514CgaLaDb3cQ2egL3TDtgLGFt0lPTtJnfnXPttUACrNWyNlsbcgjrJTvWutM9reDSQuNWfexKOAEk3ktp2zYaMU6WHtqniOkCoYeqTFo95bKuVbTJCuSFY85WWOnOiqkVqH0MZ/XtZPrcT8IROJJB9dvh2Cz",
+    "sealed:+27MFv42NMNHuxJkdCY8eZOmYKEhIoKf+PxTe6jW0621GvcoVohsU+kihWKSaYS/+2/BdFYaKOcOupzRKzY8SxAiaBxq9BSNftdCilWOPbErEgfE7TuKi+88ts/oVX6ycBp+Nz3RAVVFZt+2UAEjf29tmyac87Ukh8H/t+eG3uweMXMx9kMThLdM1+IaZNbU0DoPKmjaNADZzcL54gxXXQchD8v5lZ34mO7IJ0w0yV1jDC2PSOR5yZF1d+4Dai579KmMrhAaYWu3n0XVGh9557IA+pIi7j+QRRUla4wmJjj5nCXDwcnelKslUS9f92t0IZwN2OocHnQsmbAhJJNMEthrUyR/ki4QTbqQ4S4EyFYnlcrtKTpcb3JEKT37cHXEMMWT4ERzFnEr9Uzqb0L24Pe66sDMpAj+BIUp14dLWohKgYoKwl2H58wLtqqedNkjlXweWUyGZHIIT0rQcNFxuDZVqC88J8tMZy4y2CyIGPd1F7eRp5rqTiulp7oXcs0m5Elb035AGYdLC33YioC+Ekat1n3/gbHPIKDT8m9+chk8LBi6yh79qFiI+PFITBpX579NSLEZlxrJ2bHnSAkCIQSVy9fKT30KLnPUnZE3OSmAc0QRCDG+pm3WTb3bQz4NvWUs0Niuhz5eCtu0SVyFUQCcT1aB9kdYsiyBQy9zmm1iEmPH6stnV1LqavWq2LQsZMqwcx8wInbGDRgyrlLh0AgrUbDu3+tqV35z8909z70oLSsgDH48KJ+HQ77XBUxrEyUJX9QbZVsTfyGvkF8Gz7IUvqv2xQTtVIPerzBnJN39i9Rpk5qre+KdbyMLxLZdyyeum77KrQEYSdImYGeKoMBDH7ZLw5QoY4A5p5O4TOAB56uPBA2RDOqtZ/gRk24qrzzKbsMgUCl61je+Qd1RtzU3spKCuVaXezqeWYY7HTGpKizxRbS3e42ArIbqIyleUfVCB9lugX32RFikBukE0daZnj80sDVW5rILMO4HJRo5MJRVRv1M1/5WpeSLzIJbDB74lrLBr3plsDz59TZ9tNlxK3EeC64MrWKdy3GtkoY7c7npJFRwbOv3iAGfqtHc02z1/yrBrein+yO8mT6U3/nhQnMX+BeLS5BXyAX8von2KYmydXSShhw7FfG422jHCFyKeFcHQm6IrRYRUaDP9upHxVu0kI8Q0w9wtFnk+zVD2UFHlPhd70IwkMgiKvSad0xyaTjszqli5LqL/rF759JOJ4aRrY5EXnQAEbBncGD3UvP13MvzwjBav0B0LH1qY3Ld",
     salt="09/q3b",
 )
+
+# %% [markdown]
+# The measurement: 256 sequences of 128 pairs, chunks of 16 pairs.
+
+# %%
+batch_128 = kv_retrieval_batch(256, 128, generator=128)
+relevant_128 = chunk_with_key(batch_128.tokens, CHUNK)
+for name in learned:
+    _, chosen_128 = retrieve_by_embedding(batch_128.tokens, CHUNK, MODELS[name].embed.weight.detach())
+    oracle_128 = last_token_accuracy(
+        MODELS[name], retrieve_best_chunk(batch_128.tokens, CHUNK), batch_128.targets[:, -1]
+    )
+    print(
+        f"{name:8s} oracle retrieval {retrieved[name]:.2f} at K = 64, {oracle_128:.2f} at K = 128; "
+        f"recall@1 {sweep[(name, CHUNK)][0]:.2f} at K = 64, {(chosen_128 == relevant_128).float().mean():.2f} at K = 128"
+    )
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
@@ -797,23 +815,26 @@ explain(
 # name: q4b
 
 # %% [markdown]
-# **Q4b** (a harder follow-up). Section 3's map-reduce stays well below oracle retrieval at K = 64.
-# What would its reducer need for map-reduce to come close to the oracle?
+# **Q4b** (predict, then measure: map-reduce with smaller chunks). Run section 3's map-reduce at
+# K = 64 with chunks of 4 pairs instead of 16: 16 chunks per sequence, each well inside the
+# training range, where section 2's oracle answers better than at 16 pairs. Predict the map-reduce
+# accuracy of the models that learned the task, against chunks of 16 pairs. The cell after the
+# question measures it.
 #
-# - **A)** More chunks of fewer pairs each, so that the chunk holding the key is shorter and the
-#   model reads it more surely.
-# - **B)** A deeper model, so that the chunk holding the key is misread less often and its answer
-#   wins the vote more often.
-# - **C)** Summaries that keep each chunk's whole answer distribution, so that the reducer can add
-#   the probabilities up over the chunks.
-# - **D)** Chunks without the key answering unsurely: a model trained on chunks that lack the key,
-#   or given an abstain answer.
+# - **A)** Lower: four times as many chunks lack the key, and any one of them can outrank the right
+#   chunk with a confident wrong answer.
+# - **B)** Higher: the chunk holding the key is shorter and read more surely, as the oracle at 4
+#   pairs shows, so its answer wins more often.
+# - **C)** About the same: the reducer keeps one chunk's answer whatever the number of chunks, so
+#   only the chunk holding the key matters.
+# - **D)** Higher: a chunk of 4 pairs gives the model less to confuse, so each chunk without the key
+#   answers less surely than it did before.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
-q4b_answer = "D"  # SOLUTION
+q4b_answer = "A"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -830,8 +851,8 @@ assert normalize_choice(q4b_answer, "ABCD")
 # %%
 from course_utils.tools.quiz import check_choice
 
-assert check_choice(q4b_answer, "a5371381b3c238241a11d0c83c18e8dbc33a4f05d5311c98c0f1c5cbb5bc9528", salt="09/q4b"), (
-    "not yet: reread section 3's confidence histograms and AUROCs beside its accuracies"
+assert check_choice(q4b_answer, "597f888a4f3e726f34799badcf1b3aade4e214cd832e13d71d652084032c375f", salt="09/q4b"), (
+    "not yet: reread how section 3's reducer picks its answer"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -843,9 +864,25 @@ assert check_choice(q4b_answer, "a5371381b3c238241a11d0c83c18e8dbc33a4f05d5311c9
 # %%
 explain(
     q4b_answer,
-    "sealed:rj41IdA3NNb+gJWAJvhCDe3AZ4keta0L8hJ1k3FDz1odySHHHH6Shp7svTjxLBXTEh8ktz/bZX/wcCqUWfeVYUaBgrVmtn2+QzwL0386hpiy5zUOBC2IoC12qSUtIIJXoSlQFtIvJ1vdG1n9SDAsiQYIyqw+cj9uFonXGupn3VDAW1MeCCyg+pf7AfopcEMimkoE9U1kknn6eEvopvlpZkJ+lHzhzAdOxQKPLSt/i6/RmLIOi0HLud4GoxG6ebSLJv5Bgxum8vhnl11JGr3ndmuEjL/IvggmfO2PMpGosQ+RjF3+oB/OQcypje8VcwOy81RD5+Mhhxaft58Uad37Ng6V14FvWSqn9DxAbw5tScnyjfvQHnGPdu/xLOd/VZX0ZZ4H3fynCcdlrsyOJjugbLd53WDbLy7Ow0IdhueeRgWtdsLURUSe8UGUM0cvOrOYM5zNbGEoaEnxvEu8UUVIPJK4tQ9JTQH4Z6Qlq9I7avquqDTK8TJhpg/5c4haNLoyzVnPnUIKuhUHgSVn+hpgJjkDR2AeFsLHX+UCDAXHjDw+5lApMuTj9bLr7kOvmPOcRAxV3G6Tzwi6Lv8fh7n5F+nhHhAZqGuq92B/btiKToFoXi+5fL9Je9a8PkkuKcIZPVWFH3Kbm7v8pHWW5wzj3O190OJ9MOvvFPGhDrrfXwblrkgLBlmkXPMR5NkK28EjLuAjHhAymzCOSrF4yoKNnqgsoC3K7lBNqHd/tGZBm9c3sAtCau3bjWkjwjMJtEb1QqViJ25m7sTSzB6RKVJdwKiMaffa06SDhN9MdZO61YbVpS4deiw+UE0bC7XTD3UZBx28tYUc0rV9Wds9U2BeXZpkxivA0A3jv5LM/GSKKv8uisqdakb6fQ8SdhT2gg7SZxRaqPf/KkxxCP1hfMdWk5G63DTaU3JT9qhIpUj0Jt7hEGakJQNQzUlUO1/GTuxxGdU+4wL4wJMGK4jdbmdReUMnEfEfe27q56EU+dxMdfq/WRbAyfmobN7qLHStkh3CNnnI6yDs84rj9aE4PuOQSsJ4fOLqvgj/yoJlrPXiprTsJXiHAxydkj1vE0hJb2FYgbM6/C8uacZy4Xu/0HRN0imlDtcffrqlMM1KiwRkWU5eFTmnRVF0GvGot8GeF7i9sdj8O6oabICy6XBBwFTvpcdZHNu+bpga7wdydMie6wnUDumJmV5G0UzyfRMJA1Mvt6TGM1EflPzd40PIP4/ujF9X9+wtxzCVfqc5s9f5Z+3dfb6OMkfXDLfF02Dwg6WBlLOE2XZfeY0EmMqDSpafQIFYDg5zSrkD4iOZkoPKPTxn89jle+Dyo2dn1KcCipKtLCq5pVf1guzvO3QlKRK4sCHaYm3XqVKgK9286vgR/4C6",
+    "sealed:cuOTSTGQTMLEKGcMpmPRP5HMVpA3sOKpmOztKS0G8pubzp3nJpkixohue/OLF0saSivVjC7VW07C0qlyf5xsf6CmJHxOEU1uV6uovmXzFgvtvgo1crPJRqop+Ms876vS5DgXT9gRYe5R3E6RQFU0dxvbCDtD4CONlCA8+XsIIT/Vhz0Baf67KRrsOhq89uudcWcJUZ5YT3amy2MsaXQO5/zu7F2SfmWAiaGctCMn4l0nGtPeSkEi0jxoJIUFMGrrXAlJrbgWd5lLxZsG+OzPWhvn7Izevh+qy/zT6UOX58ZqHfHIdSIt9SsR9tZogXw/6lmoOXyQtIWzO8w7lUvdah+9LKM5+QcT8A2oNNH8w6pXbBbTr83zl2YxeuDPvoSKB+4I6sdb8py4097scBgum1T2staHyf/1K0bVa4+NltZTD+tiGh095EKV9tij+o8LbVZ8OkAUTow6yR9i5iI4ksiJPA7hh0MHWBDQ9Uyi6Q76h5qfe2UMeLUH0vOca4EIe45p07Q/YNRHz5VqwqGdDAQWNQRYJUzJ4jte5OTyU21u4zRJmhRQBOh1Q/tfnf1rQohadwyOkeVGcwLIKe7BGBxE8Bu592FbEb21u5YVwMJoy46NyixWlW5Y+Edvz37rwiwCi3Xjy93T20aHcy90o/9XyCFTLTsAEbTTrQ1v39TEqOEBTBV0GfQb011SNzuHnzA3Z3ZoCmVclKZkPvTi6AwcVYiU+nVkHM594VkcdREphUPpy1A+eyLPUixCP8rpZSkpoSRSexuueK4VXMK2MW+zWnl4J0An9FE2MJD3TdzvyHpJ1/ls9q6EIn6JwlsA6c3yz1VhjN++G077P7JUmFzLL5FgunKvydWvN1AbT3cl6yzFb/qE8m/8kHvzHzmnUVQNV0SmJ0p2tsY7qniYRJZ6gboXAWhg9a76F+gnALaJ3fOCeVJQOcXlupruyFrGy9kJanq5jEnOWYhACVw811UkO9TXD56dAZNerDYCxrVU8ESJnWt2KpMrEI/CDiSJS6f+HbPUCMbkfCsr01r014G9vnnSNPlO2/u5YfiORg0zKrQckLXgMofxHcr2o0HNuuvFHRcghla5K82gEH86z+cAPHSTb5Zh3zzbA1NSIpzP/k/RBgXT49FUwE9s5VuPvORVc0cIawcNASCHz6xuZ2S9okqo0gTjOPSVmmpL/Nz3kfyrV9g+s2v9AwIWd34fuqmpTfgnFBohwKeFJi6/gldXxPjYW8FNQ6Y9WX4ACaE9OfqYirbpRROAPuZ/X3FXAdOzUatxPBfSS1XemtOHSudkArbLpDZwLA9bivyxe2MfABBnj/UUH6vQfrdI2+qRL+gI9I6kVYa1BsxMrjx2",
     salt="09/q4b",
 )
+
+# %% [markdown]
+# The measurement: map-reduce accuracy, the AUROC of the confidence and the oracle's accuracy, by chunk size.
+
+# %%
+for name in learned:
+    cells = []
+    for c in (16, 8, 4):
+        chosen_answer, summary = hierarchical_answer(MODELS[name], tokens, c)
+        chunk_confidence = summary[..., 1]
+        holds = torch.nn.functional.one_hot(relevant[c], K // c).bool()
+        cells.append(
+            f"{(chosen_answer == answers).float().mean():.2f} "
+            f"({auroc(chunk_confidence[holds], chunk_confidence[~holds]):.2f}, {sweep[(name, c)][2]:.2f})"
+        )
+    print(f"{name:8s} map-reduce (AUROC, oracle), chunks of 16 / 8 / 4 pairs: " + " / ".join(cells))
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
@@ -1002,14 +1039,6 @@ assert isinstance(_out, torch.Tensor) and tuple(_out.shape) == (1, 7), "a tensor
 # %%
 import torch
 
-from course_utils.chapters.retrieval import (
-    chunk_with_key,
-    hierarchical_answer,
-    retrieve_best_chunk,
-    retrieve_by_embedding,
-    retrieve_in_slot,
-    split_pairs,
-)
 from course_utils.tools.quiz import check_rounded, fingerprint, unavailable
 
 _parts = []
@@ -1019,15 +1048,7 @@ for _seed, _b, _k, _c in ((21, 3, 8, 2), (22, 2, 12, 3), (23, 2, 8, 1)):
     _tokens[:, 0], _tokens[:, -2] = 1, 2  # BOS and SEP
     _tokens[:, -1] = _tokens[:, 1 + 2 * torch.randint(0, _k, (1,), generator=_g).item()]  # one of the keys
     _table = torch.randn(40, 6, generator=_g, dtype=torch.float64)
-    with unavailable(
-        split_pairs,
-        retrieve_best_chunk,
-        retrieve_by_embedding,
-        retrieve_in_slot,
-        chunk_with_key,
-        hierarchical_answer,
-        namespace=globals(),
-    ):
+    with unavailable(namespace=globals()):
         _out = retrieve_top2(_tokens, _c, _table)
     assert tuple(_out.shape) == (_b, 4 * _c + 3), "shape (B, 4 * pairs_per_chunk + 3)"
     _parts.append(_out.flatten())

@@ -42,13 +42,16 @@ def _pattern(**changes: str) -> str:
 
 CASES = {
     "q1": {
-        "right": "q1_ratio = 146.29",
+        "right": "q1_length = 458752",
         "wrong": [
-            "q1_ratio = 36.57",  # r left out: 65,536 / (256 + 512 + 1024)
-            "q1_ratio = 85.33",  # r not squared: 65,536 / (256 + 256 + 256)
-            "q1_ratio = 256.0",  # the first pattern alone
-            "q1_ratio = 53.0",  # the recorded speed-up, not the FLOP ratio
-            "q1_ratio = 18.29",  # divided by the 8 heads once more
+            "q1_length = 786432",  # r not squared: 1024 x (256 + 256 + 256)
+            "q1_length = 1835008",  # r left out: 1024 x (256 + 512 + 1024)
+            "q1_length = 262144",  # the first pattern alone
+            "q1_length = 1048576",  # the block-local window of 1024 alone
+            "q1_length = 173391",  # as if the ratio grew like n^2 from 146 at 65,536
+            "q1_length = 459635",  # scaled from the rounded 146 at 65,536
+            "q1_length = 3670016",  # the 8 heads counted on one side only
+            "q1_length = 146.29",  # the ratio at 65,536, not a length
         ],
     },
     "q5": {

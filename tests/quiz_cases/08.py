@@ -3,7 +3,7 @@
 _OFFSET = "import torch\n\ndef offset(a, t, tau):\n    return {body}\n"
 _TRANSFORM = (
     "import torch\n\n"
-    "def transform(scores, tau, start):\n"
+    "def transform(scores, tau, p, start):\n"
     "    m, n = scores.shape\n"
     "    t = ({t}).to(scores.dtype)\n"
     "    log_term = torch.log1p(t.clamp_min(0) / tau)\n"
@@ -11,7 +11,7 @@ _TRANSFORM = (
 )
 _RIGHT = {
     "t": "(start + torch.arange(m))[:, None] - torch.arange(n)[None, :]",
-    "logits": "torch.sqrt(1 + 2 * log_term) * scores - 2 * log_term",
+    "logits": "torch.sqrt(1 + 2 * p * log_term) * scores - 2 * p * log_term",
     "mask": "t < 0",
     "fill": "float('-inf')",
 }
@@ -45,6 +45,14 @@ CASES = {
     "q6": {
         "right": _transform(),
         "wrong": [
+            _transform(logits="torch.sqrt(1 + 2 * log_term) * scores - 2 * log_term"),  # p ignored (the paper)
+            _transform(logits="torch.sqrt(1 + 2 * log_term) * scores - 2 * p * log_term"),  # p in the offset only
+            _transform(logits="torch.sqrt(1 + 2 * p * log_term) * scores - 2 * log_term"),  # p in the multiplier only
+            _transform(logits="torch.sqrt(1 + 2 * log_term) * scores - (1 + p) * log_term"),  # mass target, paper's a_t
+            _transform(logits="p * torch.sqrt(1 + 2 * log_term) * scores - 2 * p * log_term"),  # p times a_t
+            _transform(logits="torch.sqrt(1 + 2 * p * log_term) * scores - p * log_term"),  # m_t without its factor 2
+            _transform(logits="torch.sqrt(1 + 2 * log_term) ** p * scores - 2 * p * log_term"),  # a_t raised to p
+            _transform(logits="(1 + 2 * p * log_term) * scores - 2 * p * log_term"),  # a_t² instead of a_t
             _transform(t="torch.arange(m)[:, None] - torch.arange(n)[None, :]"),  # the block's own row index, no start
             _transform(t="torch.arange(n)[None, :] - (start + torch.arange(m))[:, None]", mask="t > 0"),  # t = j - i
             _transform(t="(start + 1 + torch.arange(m))[:, None] - torch.arange(n)[None, :]"),  # start off by one
@@ -53,22 +61,30 @@ CASES = {
             _transform(fill="0.0"),  # future keys set to 0, not -inf
             _transform(fill="-1e9"),  # future keys set to a large finite logit, not -inf
             _transform(fill="torch.finfo(scores.dtype).min"),  # the dtype's smallest number, not -inf
-            _transform(logits="(1 + 2 * log_term) * scores - 2 * log_term"),  # a_t² instead of a_t
-            _transform(logits="torch.sqrt(1 + 2 * log_term) * scores - log_term"),  # m_t without its factor 2
-            "import torch\n\ndef transform(scores, tau, start):\n    return scores.clone()\n",  # unchanged scores
+            "import torch\n\ndef transform(scores, tau, p, start):\n    return scores.clone()\n",  # unchanged scores
         ],
         "cheats": [
-            "import torch\nfrom course_utils.chapters.scale_invariant import scale_invariant_logits\n\n"
-            "def transform(scores, tau, start):\n"
+            "import torch\nfrom course_utils.core.logits import scale_invariant_coefficients\n\n"
+            "def transform(scores, tau, p, start):\n"
             "    m, n = scores.shape\n"
-            "    square = torch.zeros(n, n, dtype=scores.dtype)\n"
-            "    square[start : start + m] = scores\n"
-            "    return scale_invariant_logits(square, tau=tau)[start : start + m]\n",
+            "    t = ((start + torch.arange(m))[:, None] - torch.arange(n)[None, :]).to(scores.dtype)\n"
+            "    a, off = scale_invariant_coefficients(t.clamp_min(0), tau)\n"
+            "    out = torch.sqrt(1 + p * (a**2 - 1)) * scores + p * off\n"
+            "    return out.masked_fill(t < 0, float('-inf'))\n",
+            "import math\nimport torch\nfrom course_utils.chapters.scale_invariant import expected_mass\n\n"
+            "def transform(scores, tau, p, start):\n"
+            "    m, n = scores.shape\n"
+            "    t = ((start + torch.arange(m))[:, None] - torch.arange(n)[None, :]).to(scores.dtype)\n"
+            "    log_term = p * (0.5 - torch.log(expected_mass(t.clamp_min(0), tau)))\n"
+            "    out = torch.sqrt(1 + 2 * log_term) * scores - 2 * log_term\n"
+            "    return out.masked_fill(t < 0, float('-inf'))\n",
             "import torch\nfrom course_utils.core.logits import ScaleInvariantLogits\n\n"
-            "def transform(scores, tau, start):\n"
+            "def transform(scores, tau, p, start):\n"
             "    m, n = scores.shape\n"
             "    q_pos, k_pos = start + torch.arange(m), torch.arange(n)\n"
-            "    out = ScaleInvariantLogits(tau)(scores, q_pos, k_pos)\n"
+            "    off = ScaleInvariantLogits(tau, multiplier=False)(torch.zeros_like(scores), q_pos, k_pos)\n"
+            "    a = ScaleInvariantLogits(tau, offset=False)(torch.ones_like(scores), q_pos, k_pos)\n"
+            "    out = torch.sqrt(1 + p * (a**2 - 1)) * scores + p * off\n"
             "    return out.masked_fill(k_pos[None, :] > q_pos[:, None], float('-inf'))\n",
         ],
     },
