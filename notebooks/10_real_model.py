@@ -659,9 +659,13 @@ print(f"(length, haystack) pairs where the start beats every other depth: {first
 # of questions whose fact's chunk is among the top k. Three plantings (seeds 0, 1, 2: other
 # documents, other places), stored in the same record.
 #
-# We also rank whole *documents* three ways: by their best chunk; by an embedding of the whole
+# We also rank whole *documents* four ways: by their best chunk; by an embedding of the whole
 # document as a library makes it (the first 254 word pieces, section 2); at the model's limit (the
 # first 510); and by the mean of the document's chunk embeddings.
+#
+# Everything in this section, chunks, questions and documents, is embedded with our encoder of
+# section 1, which takes up to 510 word pieces between `[CLS]` and `[SEP]`. The "first 254" ranking is
+# the only place where the library's cut is imitated.
 
 # %%
 runs = record["retrieval"]["seeds"]
@@ -870,14 +874,15 @@ chunks {np.mean([recall(runs[s]["chunks"][str(sizes[-1])]["chunk_rank"], 1) for 
 # name: q4
 
 # %% [markdown]
-# **Q4.** Two documents of 700 word pieces each are the same except in word pieces 200–250, where
-# they differ. You embed both with `SentenceTransformer("all-MiniLM-L6-v2").encode` and its default
-# settings. What is the cosine between the two embeddings?
+# **Q4.** Two pairs of documents, 700 word pieces each. In the first pair the two documents are the
+# same except in word pieces 200–250; in the second pair, the same except in word pieces 600–650. You
+# embed all four with `SentenceTransformer("all-MiniLM-L6-v2").encode` and its default settings, and
+# take the cosine within each pair. Which pairs get a cosine below 1, beyond float rounding?
 #
-# - **A)** Exactly 1, up to float rounding: both are cut to the same start
-# - **B)** None: `encode` raises an error past the model's 512 positions
-# - **C)** Below 1: the word pieces where they differ are among those embedded
-# - **D)** Exactly 1: a sentence embedder reads only the first sentence
+# - **A)** Both pairs: the early difference and the late one alike
+# - **B)** Only the pair whose documents differ in word pieces 600–650
+# - **C)** Only the pair whose documents differ in word pieces 200–250
+# - **D)** Neither pair: the cosine within each pair is 1 up to float rounding
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -913,33 +918,37 @@ assert check_choice(q4_answer, "74629c81a158d63d4d501f9a3050c235fde26dc1dc2d0401
 # %%
 explain(
     q4_answer,
-    "sealed:KIVr5txlZXSAeo3KRRXR+cmA8jdBKRb3P97z3AaN19XfcIObD1rSU/eLBHCE2Xk7C28bAoo5WNTUWbpDOIInmdMgQFe3yLSqCMCdNVqRKEBbafrHRS0H10h32q+vFHIzOMXe7eE7iczhwO2CXjYVSArw2mXuxgA6xDwNFjQbwFplM9wUij8PI6SHzM0lGJC713TMw2UQZXJYeQti6fTkxiMWqWhvawDuH/becHyN6y7H0AYeVCcKtJbq6oZQov319jbaSrPokDsM9TdFdd9+MdCKf4B4wzRqJrx6EL+S/MwpEwPQYOusqOOZrSVuIQoMw8uFsbzcPmaFhzeBOAO0TbVcHUQqUny+UI7gREbjhBGoH00ndQ4C83B89Z6jeAILtwpMte0yMK2+kz2a3Tm4/1Elz36R0UajoqjNnn80XJHHVTYYn7QT5MhTZULhB6w2MpKJovfHFk3m4XTnLIQSNvXWo5wap0p1fyyP5P7IYFLox4k/ClxWJJyxh6uPBILO2AMhDN52E6HYdsmTpHtfMGTM8jmqCHutjjzHG8kFZCBnUU5etvQB3vDpkf0OgMIXqlKMaTyE3X8ORcSxQ3tDMjYPuYDf4CcOe1E5vs1lejq4RxZP/XsTZRPKOsw/vrvx2aOmN/r2yA8r18xjRS6GuWiuRPvZmHK4flvzPYGxKTW3Ha0S+WBy+FgnoRm4JOQbi7MWsjyanluOx+VvTClYzPatcBy91RQJbO0EbVGdJDy1qpZU6YFSC64PJwBSlTPiFcChTIeG94v68stXrghsy/FGC5bKlcbyPogqgrAAIZYQaCVwKP4iiHuXFYnqPcDPd+v9GV1wl57TL7TZdNeYTryGyme5NCmdoruYvRifwLSHxTzjDbjrtR5rb1EiN/DUebCMc18=",
+    "sealed:Pq4ZDGQfTbpAPX7OhMot5MmA8jdBKRb3P97z3AaN19XfcIObD1rSU/eLBHCE2Xk7C28bAoo5WNTUWbpDOIInmdMgQFe3yLSqCMCdNVqRKEBbafrHRS0H10h32q+vFHIzOMXe7eE7iczhwO2CXjYVSArw2mXuxgA6xDwNFjQbwFplM9wUij8PI6SHzM0lGJC713TMw2UQZXJYeQti6fTkxiMWqWhvawDuH/becHyN6y7H0AYeVCcKtJbq6oZQov319jbaSrPokDsM9TdFdcB0MdGKe4F4gCVuaa4uT/HVpJlnCxmVJOukve+P6Gx0aRhD2srVtfXJPHGCiyXCZw7yEOBQW0Q2UmH6Rc/9XgOxkRG5AwggPRsetjliupGjZFZG5FlX4vZ6MeS1mjyN1He+ulsu1n2A0Ua2u6PNk2IhGpfaQzEC2v0b9dFLZULiDKR5MdrdoryYSx2+snTnMYQEO/yZt9lH60JjciXA8LKKLCXl0IFwDRVeIpix0u/aR4+RmRovQJBRXKXRJdzBtTNZZXOZ8nqqD3zozCDSHoxBeDdzTl8X4u9O3fK6xfoFzMhSvlWHYzyA1HNcAcqgUzZFKTZc7Y6Y5ioOe00289wtLWb+RwdJ/WxHNUiabYk78aj7nfO7Ovz6yQNo2cwqQiWGo37tAbKex3y6aRjjfoKnIGHgWuwSu1Bv40InuAvxJPZV2KEd63CN112CzqE7SyIU1qOwNl+m0BRaIOYDeV+dODykr5ERuNQFQv4UPAwGizTjWdLgVI7Fo8a04YNKpQVsz+oCCpWPgon5Itxkj70ANocZeXB9KP5+jnHFU4P3O9iLJPr7CBhzm5+MY/3EOpKaQrzCySa+L3advKfXuRzMi+TGgzznB7P27VdpZENlNKCcWbKFblHlXMK3o23EUkbcaNCGJDppLrv8ByTgot9NQtWGWikfWfJzR5VTLkT1rrlmJop/vijaEzIC7anQFwEpK/es3zrpyRWYZrMWTBnq9obGwJrZCN7ci31t7GzCv6JNVdqfHIwXIvO8Rv0W44sRK9efM1qHRMyfUGA/bhQZaiQxRFJ8/6Zbiuy9J+ATD00xfOzF3w==",
     salt="10/q4",
 )
 
 # %% [markdown]
-# The measurement: section 2's 700-piece text, and a copy of it with word pieces 200–250 replaced by
-# others, both embedded by the library with its defaults.
+# The measurement: section 2's 700-piece text, and two copies of it, one with word pieces 200–250
+# replaced by others and one with word pieces 600–650 replaced; each copy and the text are embedded by
+# the library with its defaults.
 
 # %%
 text_ids = enc.token_ids(long_text, special=False)
-changed_text = enc.decode(text_ids[:200] + windows[3][:51] + text_ids[251:])
-pair = torch.as_tensor(library.encode([long_text, changed_text]))
-print(
-    f"word pieces: {len(text_ids)} and {len(enc.token_ids(changed_text, special=False))}; "
-    f"cosine between the library's embeddings: {(pair[0] @ pair[1]).item():.4f}"
-)
+for first, last in ((200, 250), (600, 650)):
+    changed_text = enc.decode(text_ids[:first] + windows[3][: last - first + 1] + text_ids[last + 1 :])
+    pair = torch.as_tensor(library.encode([long_text, changed_text]))
+    print(
+        f"differ in word pieces {first}-{last}: {len(enc.token_ids(changed_text, special=False))} word pieces; "
+        f"cosine between the library's embeddings: {(pair[0] @ pair[1]).item():.4f}"
+    )
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q5
 
 # %% [markdown]
-# **Q5** (exercise). Section 2's sink measurement, for one layer. Write
-# `first_token_share(weights, queries)`: `weights` is one layer's attention (heads, n, n), a row per
-# query and a column per key, each row summing to 1; `queries` is a bool mask (n,) of the query rows
-# to average (for example the content queries). Return, per head, the mean weight those queries put
-# on the first key (`[CLS]`): a tensor of shape (heads,). Do not call the course's `sink_mass`.
+# **Q5** (exercise). Section 2's dilution probe, read through notebook 02's model. Write
+# `implied_gap(weights, originals, distance)`: `weights` is one layer's attention (heads, n, n), a row
+# per query and a column per key, each row summing to 1; `originals` (a LongTensor) holds the
+# positions of the word pieces that were copied, and the copy of the word piece at position p sits at
+# position p + distance. For each head, average the weight the copies put on their originals, and
+# return the gap g with which Q1's model gives that mean weight to one key among the n keys of a
+# row: a tensor of shape (heads,).
 
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -947,10 +956,11 @@ print(
 
 
 # %%
-def first_token_share(weights, queries):
-    """weights (heads, n, n), queries bool (n,) -> (heads,): the chosen queries' mean weight on key 0."""
+def implied_gap(weights, originals, distance):
+    """weights (heads, n, n), originals (m,) positions, distance: an int -> (heads,) gaps."""
     # BEGIN SOLUTION
-    return weights[:, queries, 0].mean(dim=-1)
+    copied = weights[:, originals + distance, originals].mean(dim=-1)
+    return torch.log(copied * (weights.shape[-1] - 1) / (1 - copied))
     # END SOLUTION
 
 
@@ -964,40 +974,39 @@ def first_token_share(weights, queries):
 # FORM
 import torch
 
-_got = first_token_share(torch.full((2, 3, 3), 1 / 3), torch.tensor([False, True, True]))
+_got = implied_gap(torch.full((2, 4, 4), 0.25), torch.tensor([0]), 2)
 assert isinstance(_got, torch.Tensor) and _got.shape == (2,), "return a tensor with one number per head: (heads,)"
 
 # %%
 import torch
 
-from course_utils.core.metrics import sink_mass
-from course_utils.tools.quiz import check_value, fingerprint, unavailable
+from course_utils.tools.quiz import check_rounded, fingerprint, unavailable
 
-_scores = 2 * torch.randn(3, 9, 9, generator=torch.Generator().manual_seed(3), dtype=torch.float64)
-_scores[:, :, 0] += torch.tensor([2.0, 0.0, -1.0], dtype=torch.float64)[:, None]  # each head its own pull to key 0
-_weights = _scores.softmax(dim=-1)
-_queries = torch.tensor([False, True, True, False, True, True, True, False, True])
-with unavailable(sink_mass, namespace=globals()):
-    _got = first_token_share(_weights, _queries)
+_scores = torch.randn(3, 12, 12, generator=torch.Generator().manual_seed(3), dtype=torch.float64)
+_weights = (_scores * torch.tensor([3.0, 1.5, 0.5], dtype=torch.float64)[:, None, None]).softmax(dim=-1)
+with unavailable(namespace=globals()):
+    _got = implied_gap(_weights, torch.tensor([1, 2, 3]), 5)
 assert isinstance(_got, torch.Tensor) and _got.shape == (3,), "return a tensor with one number per head: (heads,)"
-assert check_value(
-    round(1000 * fingerprint(_got)), "f78423fb1dc5e9a182573eb406ca1fd191f9cf6a843bb8c971d3acf4db6da219", salt="10/q5"
-), "not yet: which index of weights is the query, which the key (section 2's heatmap)? Then reread what to average"
+assert check_rounded(
+    fingerprint(_got), "e80cae915004ba2387f06e4850171017a9eca8945f8e5291dac4c59dc07ffc85", salt="10/q5", decimals=3
+), "not yet: reread how section 2 plants the copy, then Q1's model"
 
 # %%
 # HIDDEN
+import math
+
 import torch
 
-from course_utils.core.metrics import sink_mass
+from course_utils.chapters.dilution import gap_for_weight, relevant_weight
 from course_utils.tools.quiz import unavailable
 
-_weights = (3 * torch.randn(4, 12, 12, generator=torch.Generator().manual_seed(11))).softmax(dim=-1)
-_queries = torch.rand(12, generator=torch.Generator().manual_seed(12)) > 0.4
-_queries[0], _queries[5] = False, True
-_reference = torch.stack([_weights[h][_queries][:, 0].mean() for h in range(4)])
-with unavailable(sink_mass, namespace=globals()):
-    _got = first_token_share(_weights, _queries)
-torch.testing.assert_close(_got.double(), _reference.double(), rtol=0, atol=1e-6)
+_weights = (3 * torch.randn(4, 20, 20, generator=torch.Generator().manual_seed(11))).softmax(dim=-1)
+_pairs = [(p + 7, p) for p in (2, 3, 4, 5, 6)]  # (copy, original)
+_mean = [sum(_weights[h, c, o].item() for c, o in _pairs) / len(_pairs) for h in range(4)]
+_reference = torch.tensor([math.log(w * 19 / (1 - w)) for w in _mean], dtype=torch.float64)
+with unavailable(gap_for_weight, relevant_weight, namespace=globals()):
+    _got = implied_gap(_weights, torch.tensor([2, 3, 4, 5, 6]), 7)
+torch.testing.assert_close(_got.double(), _reference, rtol=0, atol=1e-4)
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS

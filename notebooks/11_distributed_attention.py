@@ -268,9 +268,8 @@ for world in (1, 2, 4):
 # %%
 lengths = (512, 1024, 2048, 4096)
 start = time.perf_counter()
-measured = spawn(run_on_subgroups, 4, (1, 2, 4), measure_rank, lengths)[
-    1
-]  # rank 1's view: every rank receives the same
+measured_all = spawn(run_on_subgroups, 4, (1, 2, 4), measure_rank, lengths)  # every rank's rows
+measured = measured_all[1]  # rank 1's view: every rank receives the same
 print(f"measured on 1, 2 and 4 processes in {time.perf_counter() - start:.0f} s")
 by_n = measured[4]  # P = 4, one row per n
 fixed_n = 2048
@@ -363,16 +362,16 @@ for n_ in (2**20, 2**24, 2**28, 2**30):
 # **Q1.** Read the table's last rows. At a billion tokens, what keeps one attention layer of this
 # 4096-wide model from fitting on 8 GPUs of 80 GB with LongNet's distributed dilated attention?
 #
-# - **A)** Its own slices of q, k, v and the output: n / P tokens each
-# - **B)** The bytes each GPU receives from the others, which grow with n
-# - **C)** The gathered keys and values of the patterns that span devices
-# - **D)** Nothing: with dilation each GPU keeps only w / r rows per pattern
+# - **A)** The keys and values its longest pattern gathers from across all n tokens
+# - **B)** Its own slices of q, k, v and the output, n / P tokens each
+# - **C)** A full copy of the attention layer's weights on each of the 8 GPUs
+# - **D)** The key/value rows it must send to every other GPU, n / P to each
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
-q1_answer = "A"  # SOLUTION
+q1_answer = "B"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -389,7 +388,7 @@ assert normalize_choice(q1_answer, "ABCD")
 # %%
 from course_utils.tools.quiz import check_choice
 
-assert check_choice(q1_answer, "9f53e6857d5dbb3d8bde058756e334cd2431b745195a35e799a634a7a4495e68", salt="11/q1"), (
+assert check_choice(q1_answer, "ee8bf1f9ea2fe88e70ff2624516ca8857e302f8289e7209a3eea519872925fc5", salt="11/q1"), (
     "not yet: in the table's rows for 1,073,741,824 tokens, compare the dilated 'received' column with its "
     "'memory' column, and see how each changes from 8 to 512 GPUs"
 )
@@ -403,7 +402,7 @@ assert check_choice(q1_answer, "9f53e6857d5dbb3d8bde058756e334cd2431b745195a35e7
 # %%
 explain(
     q1_answer,
-    "sealed:7YPmKTc0paFG+fwzkSqnsBTw6S2dbht3+KinChuFD8srwPmnQZ43fMcXWTB9yENSm0TvgLhF2/nGrtfCL2KT5fUFFszuJvssU5cm+8rt0ERbOd6ItYqkZ88WZtj41zqFixxvxjBgV+9SMah706AssfbCNy/iLA1nt5Uz84cfHiGH5ITma7WYbusWAmfgJabNqlSd5yLY6yS2WUQVky4KAi5xuIvtumIs54K8w5j6ZuoqiNkfXQGkLo+gNuLo/ZDnuJJGvrVnxdH2ShiPzoISEiRttVtZT8JSzvjpejKhseqvaDektjaiVQWdo8uvKux3w8HiOQNybFn/XvUGbsQ0sWElJ9afkMT0Y8U/IKsE1t2M0rNgxHBbrzgThobJYC9EL2Vi9TAdkHhxVuy/7By2kjEnlcTOzBCvXBa2BoGXvAAkdpjaWHZGwwXD440AMONJX3b20Ex0CCzIrstCgozZ8GA6K6a6bjtGjYwmf2MqAO0PClkPfI6dba72i1l0f9/vOQZKIlfHb4kDtIGa4az4tIpuOlh1uykN5sho4TGaCsCmAB4T8myxFpFFzT3Gq6wva6Ej6u29QZ91D+StuOoanIJPZGGuNZLMMNx59e4xevdhauPm12sOrFsAfum3C+pGSOZaQXVacS2FXO0S6Rl2TvgeA7nkPMt4eBEv49g3t3dT1yBOrrKJtRAmOpZW3uE4XLzNbO+sYp11PGB9bxJmGXcX+iNnRD8wPxzB8oI1rA==",
+    "sealed:Qo9nt3iNM1Qv+kp8C4F71wuPfdUrTbMpqgIrO/DY8XPuH7vOfxdmeh04uEcqcmVKxCCOoQyC1VXTahB/v0G4uTbR3F3MEgahdhSHB2wjpN7UTb1AwzrTYmBMhQXQi31hKbreLb0n4fnDoIPEBineO++KAGALhPw2JF7MqDuF95kgi5aBU7eAPF+a5SP9tbeiiz/cWVk2s1/9OCOnQMRdJPIukob1lahwjsk4ffWXpIdvFwc6KuUlbLZiElf8WD6VCvyiQtYhNTsUvI57djSednk5DdfuQv/VE3n//wonCpBNjxV+KaqES1Uwd4BrgZEfrOrIT/CfdxZkgsb5DMaxswAAhSQJBCzG4e/XN6zVnumJc5ThyxJngA2/2nx1UHdf8Y0R8t9NX+q1xuIDeSbjBJh8Rv1Ie4mnQekrvJ9+rPb85orZuHGoFNmEcnrqNs4Ko4zW//xbkQeNMJOzSWedDQz+8H4AzhRsnKtCeUZ/cm7j2ICRkUNpW6CT2QnMBxALoUJSMMxoozw55gukUQmp6DdT09Fq7Gq0pixB3PjqGDJHdCZjHpe/mi+7L51+YdgdpO4L4i9LlDTD8F3I9wNcymQv/h/1Z0duzcY7FwpmPlYbUO6/0vd12YPjORXPzaV8Yr3nd9ks+ZUC9cf6aFxyhFhzmdqzPpX4/X38cxgeISFHBJ658BZgC515B2A8zVS+/q3baMV03n8WLjqNr2I1VnfgQX+xn6qEI7eLCMla1bda6Y+MXrdnbw1VlasVycMBGbZQn49tKrEKnAvGzdcB+hQtl7D1t65QhTQOMiVJq5Bqos2sSTB5Iye4FxAUff4Nm04q3/WXk/wX73VGz+nLyGSsfi4iRFdNg364WZi6hgdSKmFj6ja9ZoO1cczvZYdHWmRK9fwN/OG8Csiy+ZR+xE4Qzmh2c1e44AaY6CudFy33BUJQToHmAext/mP66Hdc9fH1B9EACc4QEIGiX7CMc/h+mvwC3q0y3/ckAagTg7foq1Nb20SZRxbQ5HtotekXiIdB+xfxqTwLuuxTxuv/Wd18sidDgRpUd/UGNjPswkhweRvkUfavNhfFqCfOwHSUiIiQzHqf1xf4KGIYiwxK1Ra3bFm7UAUsQYbH+35QxIdXIfyBw5O+qBsfoqaQlBo0esoR35QEIZR5uAAHlbz4uBfimVTXxTnNU7NE0hZEezrUWeKpIasq0PAFSi5BOz0wbRr7rPJx4kYZCh7dQmdTnXIaZg==",
     salt="11/q1",
 )
 
@@ -510,15 +509,16 @@ explain(
 
 # %% [markdown]
 # **Q3** (predict, then measure). No launch so far had 8 processes. In **ring attention** at a fixed
-# length n (4 heads of d = 32, float32, as in section 4), how many times as many bytes does each rank
-# receive with P = 8 processes as with P = 4? Predict the ratio and store it in `q3_ratio` (the check
-# compares 2 decimals). The measurement follows Q4.
+# length n (4 heads of d = 32, float32, as in section 4), add up the bytes that all the ranks together
+# receive in one forward call. How many times as many is that total with P = 8 processes as with
+# P = 4? Predict the ratio and store it in `q3_ratio` (the check compares 2 decimals). The
+# measurement follows Q4.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
-q3_ratio = ((8 - 1) / 8) / ((4 - 1) / 4)  # SOLUTION
+q3_ratio = (8 * (8 - 1) / 8) / (4 * (4 - 1) / 4)  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -536,7 +536,7 @@ assert real_number(q3_ratio) > 0
 from course_utils.tools.quiz import check_rounded
 
 assert check_rounded(
-    q3_ratio, "83d8d1df2bd0bd6f5904f571c85fa78694dbe8b4a7a48d716509e09e3dd6070a", salt="11/q3", decimals=2
+    q3_ratio, "c935f85e5908564bdad6c45616312c8d3bf94118025037703aad481a2286de53", salt="11/q3", decimals=2
 ), "not yet: reread section 1's ring picture, device by device and hop by hop"
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -548,7 +548,7 @@ assert check_rounded(
 # %%
 explain(
     q3_ratio,
-    "sealed:FEGxeSpwQGNi2QcnCs1odDPExVemM9lMnRRAVOemKCF1w3fjbSuAKVpEhUCdFwq9X7d1EK7XhmhMOAM+JFTIhCB5PLi2BH+f7t+vh8hy6rYRrMnpeMehva4uErjGlqH97wSIs/g/iYuWLbS9dDGwCAbYUYFY4cvCAhlqveTh+78gLEnKYWbLzsGzWR+jKVBxKkvZG9u1QbaP1B23NF9bkoSbPhHx6Nqg+PPq0ERw14F4SOa7I7MvA/QzKUsEfM2vOn4kqXlXY3VjVUnTcHvuMYliJANmutQuPO8ycwLQQ8UBre0r2LBKWo8OPcYFO2kFKu/coT5sslhJnNI2T0f4nvt0oJQaCqWO96SpEzKTTpRWXSPgsfPbReTqzK5quUfUB80WBcpHMWVi30dIkN4bctiblVDDen50ktCaaJ9yKt9OVOIPjfvLLTlQmIu5AlMuuQrHrKlKa+QRBg7Qs9A4gIrOVVlZEXqIH8y+ybKiQQUbYAM5TK+B6o6W1luRsRnc8MvgddvWy6vL0bVxpZ0fnqqcLsI6SS9qZqiFjfvudcqJ1CeOg7bZMfIG2qESJlCvM2BO3+YMJvsXGGbmtWVaLG+XYFbWc2bhZ+A+OoxRZy4L3LfWUBTyZqN6Yg6Wev54P4Jwx+GZadeXTAuegClzA9VZXD89FYiphatrva5Hpo9Au0XFOP4xPPeeQCSXdcNuBpf1u0J4OCGWcV+9nrXup/jxiO4+sDB2YBIyQQiYqmE1OT1hqojQVqNIjKhxWTuK9KtKgg7Ywsh9AxcsjBnkkRZUR+zXrwalO79KqIu+oIEPSnXA2I/62QxEW03DduqvNMo0XVfcdFzfPLOLHDsSw1U7YKq5QLSeM2IiN6jr7yc=",
+    "sealed:NXyNozl1tYSQX03yV31gRRKLRWuaBHI6iifDYTjMVK3T0hK67oxBJYaRn9tW7xFsBzM7+ie3WvJLLVDQsE/baywB1850GSa+dZUCo9O3iy4gdf9dg/QT5hgyHg0/7Jp/TlLETjG9rIIyCM5Z4+XkhnccVbu8FCn6jCOItTdJ8d0o7qMZR/h1t6EZZ+IAOdSfVxC6goIbG4MUQzjj4VaDi+8RM4o2FG5pQWg/IAmx+IJeO0HUGYAkcw9bz0RJm95nbl7zkrBQbg9tY5JsinZ1MR+Hp8kKDNflbPKfUEkAE8RnbQUTGrpt1y5bY1rYrZTEcGL0eFN0PIHQwEE6ft71hQxRzyI7x7KI95ZVpHrkqyeqiq6pNC3KTSZLIaBCBObqlIbvhu5QnpGDA4XD9q+Wg3Ks35mBeFa7ZlzuMcM5X1JQk2VqNk2V519B3Wme6IRhyyaStW/oVmF4c7Banr+RVw8qJuNsiHdTupFdrSmbRyAMCVcHdBKE7V6rwndzzjWizfMmYPJEMJd5iSjF76SZNS2YsFm16lAPr2ksPZAkaN+/+TD7uEIM1iYEV40MF5IeQ7hmr65G8TG4XtAOFkt6ezPe1oezsq7GnTctrvT3hb6zzpgwUmSuAWV/CptHta2kzOOsfhnOSla03nRkVw316ksuOTtdGci0if4ItF9pD/UTqgbciHAKzgkgPh6LhfyAN2vX5DljqkQojt43kd+6LxhFx0ErIJzxaHpf97Sr59mqL1sB7N8CV3hPk2i0UmMHmkE3USmor+uCijBwgvF15a6nqjScRWgoI8G0uCQ+feI8q8qjopMghEt+qNkTpG9lo/4o8tqG8eVrfXNhdHDKSpKt8v6M3+59hi0C6+r8SEOlUK6comICgwsGucQN80bSG69A6lFZWxZ4vdV0mvy+rmX+ycLQ1hpkODrMHOwRKR3sf7yh3x/bQum7P2RipHDYvZvYq5PDK3/LWnMIYXJrvhmKGd4=",
     salt="11/q3",
     decimals=2,
 )
@@ -558,16 +558,16 @@ explain(
 # name: q4
 
 # %% [markdown]
-# **Q4** (predict, then measure). Now P = 8 processes at n = 8192 (4 heads of d = 32, float32), with
-# **distributed dilated attention** on section 4's patterns: (w, r) = (64, 1) and (n, n / 64). What
-# share of the bytes a rank receives in ring attention does it receive in dilated attention? Predict
-# the share (a number between 0 and 1) and store it in `q4_share` (the check compares 4 decimals).
+# **Q4.** Distributed dilated attention on section 4's patterns, (w, r) = (64, 1) and (n, n / 64),
+# against ring attention, both on P = 8 processes (4 heads of d = 32, float32). At which length n does
+# each rank receive, in dilated attention, exactly 1/1000 of the bytes it receives in the ring?
+# Store the length in `q4_length` (the check compares whole tokens).
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
-q4_share = ((8192 - 8192 // 8) / (8192 // 64)) / ((8 - 1) * (8192 // 8))  # SOLUTION
+q4_length = 64 * 1000  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -579,14 +579,14 @@ q4_share = ((8192 - 8192 // 8) / (8192 // 64)) / ((8 - 1) * (8192 // 8))  # SOLU
 # FORM
 from course_utils.tools.quiz import real_number
 
-assert real_number(q4_share) > 0
+assert real_number(q4_length) > 0
 
 # %%
 from course_utils.tools.quiz import check_rounded
 
 assert check_rounded(
-    q4_share, "fb4409bf5d43110d614511a21f3e70a47762f6b3d57090e85d1ffdf8890b65c5", salt="11/q4", decimals=4
-), "not yet: reread section 1's two pictures and section 4's patterns"
+    q4_length, "c29d5aeb3d41ec7df254eab15dad37779390cb59034186331611091e40aa5f21", salt="11/q4", decimals=0
+), "not yet: reread section 1's two pictures and the bytes section 4 printed"
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
@@ -596,27 +596,38 @@ assert check_rounded(
 
 # %%
 explain(
-    q4_share,
-    "sealed:sU5X7lRJhlZhe8vw9DXvtL7vAv+kCX+SnPmfcmgUCjYsZtrSIshQxLu+u74Rx+eVNQYIdIGMzQ9r/OZyIWxRmTz4jFlrzJ6FZkOREd0F22sQYatdRTSTyRGNShRIHc7XsVYRM3o+leZDlpCiptXxDnlKtqo4TDAdnHKJFVTqj48f08RoLfoFTYPKogrpH5bGLLcY48VYA0+1abKJrStjrDsWmCtYBVC541vsSJqXEtQMRpmCRw3lEmtZoAqIfFzTTKupgjw0pIeawbQQso48Hi9H4Nv8Tyu4q0JX85rsPTNjzfZekX67TuqghkNEulFLWbdkEEBNmV1e0CJl6T036VCiwuGoFgWy5G9rmFHMlul/pzYxJrYiDAy/PpmdGJ64QeF96oOTl9aomwNzdhfZBUxpls+HeG/4TUem0ClVNLVc+rsggPzKzNYmntowLL7KusFZCtHvdzbLt4oO6DWN3CHZFIvSp4iKgXW+PVlNYO/kC2EKulMbviUZkhQDhFKBapxVjaVBLd+qMcBb+6zBx77sza7E9troiHO18cgcPv50hYgs1yyJRr5P0FVq822zagHCjk6T12mdg1VqTwk8YLcIcG1+UdbWQ9oz6mTrVqHQfxSIh2o82X9tiTjBJRuq6hIQ5VigrhK/5/Pq6tfZR5qI8xn4VrJtseDPFa+XRPNFkAXe6iodtLESZgVFXScoGpzuiFCpfrn/pa5o+RhgxltYte1oqnzpxJz9cudR4ax6YoearylxHA7virCZbjmX4LIRI3lDGQnumZgQebxCG+7VGxlifQ1F/aZ7aXQtvOC0JYHb15JjlCg3QwgGnkwhqBzbWpM3BFxMvm/RHXQj60OmyEe+ZsfUQ1z5vAf9Fia2MGLsHTJZsDkU34q+ea7XPAddvsOdfPLyxjxrKe6KaVzGMVUcUcJ2sK7EU03xWBKcbmraI/7YpXyqA5nHatMnMiu8dNNKCuDElZLvwGyfl5iAItLupwIg2ffCHIt19pAhAAVRX95g5okuLo6n",
+    q4_length,
+    "sealed:chCl+r8/l7sTUcgQAYuVTKVhSFXHCqOra5mdQ9VeWTwojKS0vcfBqhUU8GmUsq96mKX4KbFIpivL5YUjyKvJimTxXdjenHVxQB8nrh5tCvXIgsAs0tAEztTqC5pHJ6qeiVA9SQhl8RgnVafAlu7LefQGbNMDszpipGmZmECFhnbYVuQUjwuS9cYF4w2Tk+zTaUOStkb4yu4P4j5RxBNCd0jsbrTlt4sZTG2t/Q84Tz8n61eShmiPdGegv1icvYA2xKbPGu9UUudLQo92z3kRAuEIhGi6Vy93C2nvITFVwgolqwtVw1iQIPs1LJtwo+1ZY4P6t30ACCa3Lf1+aw0eGncBj79uwZ/hc6XnmfiIRvKVWI18VeZOCdmePZFgQC0u9kg4dIZt86wm+PFnLcPUq/Vvl1qKI5I/qTO2iALZSjyXIAgf5RyKE+NAXcQ07quIyyd7qvq9CjtCGGZDqNjqLfV5jgu6cfIi4UKDlOmqtzJZawFdxfj45YMxPQ1z3d+WPr4vL8YDNNtXV9/25HPlZuKR3k9wkv6m+UUZgjVzg4I5YxOXruQWwOVnliVHFdAoGSxKCrtCR51tz4mPosB1jFtaXd6iLsSYZUePU1mBEKyi6KW7gZC2l6LJ7PVsdt3Qli5GxWcvKq2Vky6mwOcLo1994GVx0CdqQO+Si/R9pz419MhGVGWqDTRttaoORVLPIGhyqmf16uDeaNlXnJKkMlE5f20t4NSUSfaq5xltG4I/LcEo9vAfUDjEBW8fS2aA5Bh9OBJv6t3SfDEjsDZ+eUZZ1HTfT9cQMe/Vlvj5E8J+WfBCUn1XOkzrFWiFLbj8+0z4fS9kUx5r8C0sWvK9bdL36BZD7CPCzrxKHgIyh47gqAmvNgKIrFfE7rZ6hBbgOxoybERt/gmoeAcYgRxgPiAeafz97kV0aXLK7b3P9rvdDlVzspDtqVOT4R+FSxi1CS24pN7NZ76LAW4kFEVmZG5nOWHY7c9JOVcDma69+tIyL3nflgz4u4GYqUeFLY+lpH4XlRZtQOm/75pzMIOPCMubxwxbmqAzkkNQNqS8pgi5V1PgjigFUdtUsXKIUakV6bGZqwMshdiqXiS0",
     salt="11/q4",
-    decimals=4,
+    decimals=0,
 )
 
 # %% [markdown]
 # The measurement: a new launch of eight processes at n = 4096 and 8192 (about a minute on two cores:
-# most of it is starting the processes), the two ratios, and then every measurement of this notebook
-# next to the count of section 1's rows.
+# most of it is starting the processes), the ring's bytes summed over all ranks, the dilated share at
+# n = 8192 and its count at Q4's length, and then every measurement of this notebook next to the count
+# of section 1's rows.
 
 # %%
 from course_utils.chapters.distributed_cost import kv_bytes_received, ring_bytes
 
-rows_8 = spawn(measure_rank, 8, (4096, 8192), timeout=300)[1]  # rank 1, n = 4096 and 8192 (8 processes start slowly)
-measured_8 = rows_8[-1]
-print(f"P = 8, n = 8192: ring {measured_8['ring_received']:,} bytes, dilated {measured_8['dilated_received']:,} bytes")
+ranks_8 = spawn(measure_rank, 8, (4096, 8192), timeout=300)  # every rank's rows (8 processes start slowly)
+rows_8 = ranks_8[1]  # rank 1's view: n = 4096 and 8192
+total_4 = sum(rank[4][lengths.index(4096)]["ring_received"] for rank in measured_all)
+total_8 = sum(rank[0]["ring_received"] for rank in ranks_8)
 print(
-    f"ring at n = 4096, P = 8 over P = 4: {rows_8[0]['ring_received'] / by_n[-1]['ring_received']:.3f}; "
-    f"dilated over ring at n = 8192, P = 8: {measured_8['dilated_received'] / measured_8['ring_received']:.5f}"
+    f"ring at n = 4096, all ranks together: P = 4 {total_4:,} bytes, P = 8 {total_8:,} bytes, "
+    f"{total_8 / total_4:.3f} times as many (per rank {rows_8[0]['ring_received'] / by_n[-1]['ring_received']:.3f})"
 )
+measured_8 = rows_8[-1]
+print(
+    f"P = 8, n = 8192: ring {measured_8['ring_received']:,} bytes, dilated {measured_8['dilated_received']:,} bytes, "
+    f"dilated over ring {measured_8['dilated_received'] / measured_8['ring_received']:.5f}"
+)
+share = kv_bytes_received(64000, 8, 32, [64, 64000], [1, 1000], heads=4, bytes_per_number=4) / ring_bytes(
+    64000, 8, 32, heads=4, bytes_per_number=4
+)
+print(f"counted, P = 8, n = 64,000: dilated over ring {share:.5f} (1 / {1 / share:.0f})")
 runs = [(world, row) for world in (2, 4) for row in measured[world]] + [(8, row) for row in rows_8]
 for p_, row in runs:
     n_ = row["n"]
@@ -631,8 +642,10 @@ for p_, row in runs:
 # **Takeaway.** The counts are exact: on 2, 4 and 8 processes each rank receives what the algorithm
 # says, (P − 1)·m rows for the ring and (w − m) / r rows for the spanning dilated pattern. At a fixed
 # n, more processes barely change the ring's traffic per rank (from 4 to 8 processes it grows by 7/6),
-# which tends to all n rows; the dilated pattern's tends to the w / r rows it keeps. Both count the rows
-# of the same P − 1 devices, so dilated attention receives 1 / r of the ring's bytes: 1 / 128 at n = 8192.
+# which tends to all n rows; summed over the ranks it is (P − 1)·n rows, which grows with P (by 7/3).
+# The dilated pattern's traffic per rank tends to the w / r rows it keeps. Both count the rows of the
+# same P − 1 devices, so dilated attention receives 1 / r of the ring's bytes whatever P is: 1 / 128 at
+# n = 8192, 1 / 1000 at n = 64,000.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
@@ -647,7 +660,7 @@ for p_, row in runs:
 # `lse` must be right too, so that a third block can be merged in. It must also work with a causal
 # mask, where a query may see no key of a block: there its `lse` is −inf and its output NaN (what
 # `partial` gives when all its scores are −inf), and a query that sees no key of either block must
-# get o = 0 and lse = −inf. Do not call the course's `merge_partials` or `merge_lse`.
+# get o = 0 and lse = −inf. Write it with PyTorch's operations: the checks refuse calls into the course.
 
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -684,7 +697,6 @@ import math
 
 import torch
 
-from course_utils.core.lse_attention import merge_lse, merge_partials
 from course_utils.tools.quiz import check_value, fingerprint, unavailable
 
 _g = torch.Generator().manual_seed(5)
@@ -700,8 +712,9 @@ for _scale, _dtype, _places, _digest in (
     for _lo, _hi in ((0, 2), (2, 7), (7, 11)):  # three blocks of unequal size, as section 2's partial computes them
         _lse_block = torch.logsumexp(_s[..., _lo:_hi], dim=-1, keepdim=True)
         _parts.append((torch.exp(_s[..., _lo:_hi] - _lse_block) @ _v[..., _lo:_hi, :].to(_dtype), _lse_block))
-    with unavailable(merge_partials, merge_lse, namespace=globals()):
+    with unavailable(namespace=globals()):
         _o, _lse = merge(*_parts[0], *_parts[1])
+    with unavailable(namespace=globals()):
         _o, _lse = merge(_o, _lse, *_parts[2])  # a third block, merged into the first two
     assert _o.shape == (2, 6, 8) and _lse.shape == (2, 6, 1), "return (o, lse) in the shapes of the inputs"
     assert torch.isfinite(_o).all() and torch.isfinite(_lse).all(), (
@@ -709,11 +722,11 @@ for _scale, _dtype, _places, _digest in (
     )
     assert check_value([round(_places * fingerprint(_o)), round(_places * fingerprint(_lse))], _digest, salt="11/q5"), (
         f"not yet: the result over three blocks of unequal size (scores scaled by {_scale:g}) is not attention "
-        "over all their keys; section 2 merges with the log-sum-exps"
+        "over all their keys; reread section 2's ring cell"
     )
 _o_none = torch.full((2, 3, 8), math.nan, dtype=torch.float64)  # what partial gives a query that sees no key
 _lse_none = torch.full((2, 3, 1), -math.inf, dtype=torch.float64)
-with unavailable(merge_partials, merge_lse, namespace=globals()):
+with unavailable(namespace=globals()):
     _o, _lse = merge(_o_none, _lse_none, _o_none, _lse_none)
 assert (_o == 0).all() and torch.isneginf(_lse).all(), (
     "not yet: a query that sees no key of either block must get o = 0 and lse = -inf (the prompt)"
@@ -738,7 +751,10 @@ _o_b = torch.exp(_s[..., 3:] - _lse_b) @ _v[:, 3:]  # NaN in rows 3 and 4
 _reference = torch.softmax(_s, dim=-1) @ _v
 _reference_lse = torch.logsumexp(_s, dim=-1, keepdim=True)
 with unavailable(merge_partials, merge_lse, namespace=globals()):
-    _ab, _ba = merge(_o_a, _lse_a, _o_b, _lse_b), merge(_o_b, _lse_b, _o_a, _lse_a)
+    _ab = merge(_o_a, _lse_a, _o_b, _lse_b)
+with unavailable(merge_partials, merge_lse, namespace=globals()):
+    _ba = merge(_o_b, _lse_b, _o_a, _lse_a)
+with unavailable(merge_partials, merge_lse, namespace=globals()):
     _none = merge(_o_b[:, 3:], _lse_b[:, 3:], _o_b[:, 3:], _lse_b[:, 3:])
 for _o, _lse in (_ab, _ba):
     torch.testing.assert_close(_o, _reference)

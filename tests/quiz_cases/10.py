@@ -1,5 +1,7 @@
 """Right and wrong answers of chapter 10's questions that are not multiple choice (tests/test_quiz_questions.py)."""
 
+_GAP = "import torch\ndef implied_gap(weights, originals, distance):\n"
+
 CASES = {
     "q1": {
         "right": "q1_predicted = 0.05604",  # e^g = 31 w / (1 - w) with w = 0.4946; e^g / (e^g + 511)
@@ -14,33 +16,47 @@ CASES = {
         ],
     },
     "q5": {
-        "right": "import torch\n"
-        "def first_token_share(weights, queries):\n"
-        "    return weights[:, queries, 0].mean(dim=-1)",
+        "right": _GAP + "    copied = weights[:, originals + distance, originals].mean(dim=-1)\n"
+        "    return torch.log(copied * (weights.shape[-1] - 1) / (1 - copied))",
         "wrong": [
-            # row 0 (the [CLS] query's own row) instead of column 0 (the weight on [CLS])
-            "import torch\ndef first_token_share(weights, queries):\n    return weights[:, 0, queries].mean(dim=-1)",
-            # the mask ignored: every query, [CLS] and [SEP] included
-            "import torch\ndef first_token_share(weights, queries):\n    return weights[:, :, 0].mean(dim=-1)",
-            # masked sum divided by n instead of by the number of chosen queries
-            "import torch\ndef first_token_share(weights, queries):\n"
-            "    return (weights[:, :, 0] * queries).sum(dim=-1) / weights.shape[-1]",
-            # the last key ([SEP]) instead of the first
-            "import torch\ndef first_token_share(weights, queries):\n    return weights[:, queries, -1].mean(dim=-1)",
-            # a sum over the queries instead of a mean
-            "import torch\ndef first_token_share(weights, queries):\n    return weights[:, queries, 0].sum(dim=-1)",
-            # the mask applied to the keys instead of the queries, and every column averaged
-            "import torch\ndef first_token_share(weights, queries):\n"
-            "    return weights[:, :, queries].mean(dim=(-2, -1))",
+            # the direction swapped: the original's weight on its copy
+            _GAP + "    copied = weights[:, originals, originals + distance].mean(dim=-1)\n"
+            "    return torch.log(copied * (weights.shape[-1] - 1) / (1 - copied))",
+            # n competitors instead of n - 1
+            _GAP + "    copied = weights[:, originals + distance, originals].mean(dim=-1)\n"
+            "    return torch.log(copied * weights.shape[-1] / (1 - copied))",
+            # the competitors forgotten: the log-odds of the weight
+            _GAP + "    copied = weights[:, originals + distance, originals].mean(dim=-1)\n"
+            "    return torch.log(copied / (1 - copied))",
+            # one gap per copy, then their mean (not the gap of the mean weight)
+            _GAP + "    w = weights[:, originals + distance, originals]\n"
+            "    return torch.log(w * (weights.shape[-1] - 1) / (1 - w)).mean(dim=-1)",
+            # every copy against every original: a block mean, not the pairs
+            _GAP + "    copied = weights[:, originals + distance][:, :, originals].mean(dim=(-2, -1))\n"
+            "    return torch.log(copied * (weights.shape[-1] - 1) / (1 - copied))",
+            # the mean weight itself, not the gap
+            _GAP + "    return weights[:, originals + distance, originals].mean(dim=-1)",
+            # off by one: the word piece before the copy
+            _GAP + "    copied = weights[:, originals + distance - 1, originals].mean(dim=-1)\n"
+            "    return torch.log(copied * (weights.shape[-1] - 1) / (1 - copied))",
+            # e^g, not g
+            _GAP + "    copied = weights[:, originals + distance, originals].mean(dim=-1)\n"
+            "    return copied * (weights.shape[-1] - 1) / (1 - copied)",
         ],
         "cheats": [
-            "import torch\nfrom course_utils.core.metrics import sink_mass\n"
-            "def first_token_share(weights, queries):\n"
-            "    return sink_mass(weights[None, None], queries[None])[0, :]",
-            # the course function reached through its module, inside the function
-            "def first_token_share(weights, queries):\n"
-            "    import course_utils.core.metrics as metrics\n"
-            "    return metrics.sink_mass(weights[None, None], queries[None])[0, :]",
+            # the course's inverse of notebook 02's closed form, one head at a time
+            "import torch\nfrom course_utils.chapters.dilution import gap_for_weight\n"
+            + _GAP
+            + "    copied = weights[:, originals + distance, originals].mean(dim=-1)\n"
+            "    return torch.tensor([gap_for_weight(float(w), weights.shape[-1]) for w in copied])",
+            # the course's probe statistics, reached through its module inside the function
+            _GAP + "    from course_utils.chapters import real_model\n"
+            "    n = weights.shape[-1]\n"
+            "    kinds = {k: torch.zeros(n, dtype=torch.bool) for k in ('cls', 'sep', 'punct')}\n"
+            "    kinds['content'] = torch.ones(n, dtype=torch.bool)\n"
+            "    stats = real_model._text_stats(kinds, weights[None], originals + distance, originals, 4)\n"
+            "    copied = stats['duplicate'][0]\n"
+            "    return torch.log(copied * (n - 1) / (1 - copied))",
         ],
     },
 }

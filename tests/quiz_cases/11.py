@@ -4,26 +4,27 @@ _MERGE = "import torch\ndef merge(o_a, lse_a, o_b, lse_b):\n"
 
 CASES = {
     "q3": {
-        "right": "q3_ratio = 1.1667",  # (7/8) / (3/4) = 7/6: the rows of the other devices, (1 - 1/P) n
+        "right": "q3_ratio = 2.3333",  # all ranks together: (P - 1) n rows, 7n against 3n
         "wrong": [
+            "q3_ratio = 1.1667",  # per rank, (7/8) / (3/4): the total's P forgotten
+            "q3_ratio = 2",  # twice the ranks, each receiving the same
             "q3_ratio = 0.5",  # twice the processes, half the traffic
-            "q3_ratio = 2",  # twice the processes, twice the traffic
-            "q3_ratio = 7 / 3",  # the blocks received counted, their shrinking size forgotten
-            "q3_ratio = 6 / 7",  # the ratio upside down
-            "q3_ratio = 1",  # P does not matter
-            "q3_ratio = 1.16",  # 7/6 cut off instead of rounded
+            "q3_ratio = 1",  # the whole sequence moves either way
+            "q3_ratio = 56 / 12",  # P (P - 1) blocks counted, their shrinking size forgotten
+            "q3_ratio = 3 / 7",  # the ratio upside down
+            "q3_ratio = 2.3",  # 1 decimal where the check asks 2
         ],
     },
     "q4": {
-        "right": "q4_share = 0.0078125",  # (w - m) / r rows against (P - 1) m rows: 1 / r = 1 / 128
+        "right": "q4_length = 64000",  # share 56 / (7n/8) = 64 / n = 1 / r
         "wrong": [
-            "q4_share = 1 / 64",  # the share at n = 4096 (48 KiB / 3 MiB), copied
-            "q4_share = 64 / 7168",  # the rank's own kept rows counted as received
-            "q4_share = 56 / 8192",  # the ring counted as all n rows
-            "q4_share = (56 + 64) / 7168",  # the local (64, 1) pattern counted as traffic too
-            "q4_share = 1 / 8",  # 1 / P
-            "q4_share = 128",  # the ratio upside down
-            "q4_share = 0.008",  # 3 decimals where the check asks 4
+            "q4_length = 56000",  # the ring counted as all n rows: 56 / n
+            "q4_length = 73143",  # a rank's own kept rows counted as received: 64 / (7n/8)
+            "q4_length = 8000",  # m = n / P taken for n
+            "q4_length = 1000",  # r, not n
+            "q4_length = 512000",  # 1000 times 512
+            "q4_length = 8192",  # the length the notebook measured
+            "q4_length = 128000",  # 1000 times 128 (r at n = 8192)
         ],
     },
     "q5": {
