@@ -517,7 +517,7 @@ print(f"parameters: {sum(p.numel() for p in ours.parameters()):,}")
 
 
 # %%
-def train_from_scratch(model, *, m=12, steps=300, batch_size=64, lr=3e-3, warmup=30, data_seed=1):
+def train_from_scratch(model, *, m=12, steps=300, batch_size=64, lr=3e-3, warmup=30, data_seed=1, task=copy_batch):
     """Train `model` in place to copy strings of length m; returns the loss of every step."""
     optimizer = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.0)
     data = torch.Generator().manual_seed(data_seed)
@@ -529,7 +529,7 @@ def train_from_scratch(model, *, m=12, steps=300, batch_size=64, lr=3e-3, warmup
             rate = lr * (0.1 + 0.45 * (1 + math.cos(math.pi * (step - warmup) / (steps - warmup))))
         for group in optimizer.param_groups:
             group["lr"] = rate
-        batch = copy_batch(batch_size, m, n_symbols=16, generator=data)
+        batch = task(batch_size, m, n_symbols=16, generator=data)
         logits, _ = model(batch.tokens)
         loss = F.cross_entropy(logits.flatten(0, 1), batch.targets.flatten(), ignore_index=-100)  # -100: no loss
         optimizer.zero_grad()
@@ -1061,18 +1061,13 @@ assert isinstance(_out, torch.Tensor) and _out.shape == (1, 1, 3, 4), "return on
 
 # %%
 import torch
-import torch.nn.functional as F
 
-from course_utils.chapters.flash import online_softmax_attention
-from course_utils.core.attention import attention, stable_softmax
 from course_utils.tools.quiz import check_rounded, fingerprint, unavailable
 
 _g = torch.Generator().manual_seed(0)
 _q = torch.randn(2, 3, 5, 16, generator=_g, dtype=torch.float64) * 2  # 5 queries
 _k, _v = torch.randn(2, 2, 3, 9, 16, generator=_g, dtype=torch.float64) * 2  # 9 keys
-_course = [attention, stable_softmax, online_softmax_attention, F.scaled_dot_product_attention]
-_course += [f for f in [globals().get("attention_from_scratch")] if callable(f)]  # the notebook's own, if defined
-with unavailable(*_course, namespace=globals()):
+with unavailable(namespace=globals()):
     _out = causal_attention(_q, _k, _v)
 assert tuple(_out.shape) == (2, 3, 5, 16), "the output has the shape of q: (batch, heads, n_q, d)"
 assert check_rounded(
@@ -1092,7 +1087,6 @@ from course_utils.tools.quiz import unavailable
 
 _g = torch.Generator().manual_seed(1)
 _course = [attention, stable_softmax, online_softmax_attention, F.scaled_dot_product_attention]
-_course += [f for f in [globals().get("attention_from_scratch")] if callable(f)]
 for _n_q, _n_k in [(4, 11), (1, 6), (7, 7)]:  # a block of queries, one new token, and no cache at all
     _q = torch.randn(1, 2, _n_q, 8, generator=_g) * 3
     _k, _v = torch.randn(2, 1, 2, _n_k, 8, generator=_g) * 3
@@ -1114,18 +1108,26 @@ for _n_q, _n_k in [(4, 11), (1, 6), (7, 7)]:  # a block of queries, one new toke
 # name: q4
 
 # %% [markdown]
-# **Q4** (predict, then measure). Train the model of section 9 exactly as there, but on strings of
-# length **m = 8**: its layer-2 heads then read **6** tokens back on copy queries (the cells after
-# the question measure it). Section 10 explained why the length-12 copier's layer 2 reads 11 back
-# and not 12. By the same argument, how many tokens back do you predict that the layer-1 heads,
-# whose output these layer-2 heads read, look? Store your prediction in `q4_distance` (a whole
-# number) before running the measurement.
+# **Q4** (predict, then measure). Change the task of section 9 in one way: put **three** `SEP`
+# tokens between the string and its copy, `BOS x1 … x12 SEP SEP SEP y1 … y12`, with the loss
+# still on the copy only, and train the same model with the same recipe. Suppose it again builds a
+# circuit like the one of section 10, with its layer-1 heads looking one token back. How many tokens
+# back do you predict its layer-2 heads read on the copy queries (the positions whose next token is
+# a `y`)?
+#
+# - **A)** 11 tokens back
+# - **B)** 13 tokens back
+# - **C)** 14 tokens back
+# - **D)** 15 tokens back
+#
+# Store your letter in `q4_answer` before running the cells after the question, which train this
+# model and measure both layers.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
-q4_distance = 8 - 6  # SOLUTION: the two offsets add up to m
+q4_answer = "B"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -1135,20 +1137,16 @@ q4_distance = 8 - 6  # SOLUTION: the two offsets add up to m
 
 # %%
 # FORM
-from course_utils.tools.quiz import real_number
+from course_utils.tools.quiz import normalize_choice
 
-assert real_number(q4_distance) >= 0, "a distance back is a number of tokens, 0 or more"
-
-# %%
-from course_utils.tools.quiz import check_rounded
-
-assert check_rounded(
-    q4_distance, "51432da2c5cb92e42adbe8061fe226ba6459456e0933414f26b68fb143790e2c", salt="01/q4", decimals=0
-), "not yet: reread section 10's explanation of the length-12 copier"
+assert normalize_choice(q4_answer, "ABCD")
 
 # %%
-# HIDDEN
-assert abs(q4_distance - 2) < 0.5
+from course_utils.tools.quiz import check_choice
+
+assert check_choice(q4_answer, "d6260440fee418d2ca47643a2ab4d3411bf2f0ae3ad036fb0a5fa66fc70f5615", salt="01/q4"), (
+    "not yet: reread section 10's explanation of the length-12 copier, then count positions in the new layout"
+)
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
@@ -1158,14 +1156,59 @@ assert abs(q4_distance - 2) < 0.5
 
 # %%
 explain(
-    q4_distance,
-    "sealed:Jl90Nn9av3RY3CoQzosg3CfSjn3zsA70Bl1oJtIh0oQwhJjNFOcYGGh4AQGt8ZHAppuMQEZ2RcWkmEXtZHelNAcfq8hVOW50z3ZfaCHuFayCzNWOtE5xIvququcPl9ElJZ9t47JxOaIZv/BK0N3+4d0gavYyMRF/k/J99lukeFcMeLFOe6WI1Z0H0f8JQ642Ls7ap5qCLS0EM8i5wIaK6fcR0DEH+A8keyZoZvFdYwSc6JInI1E3tt4RrLBLfir2LIVx+52T8rmR3FXl/Mnjf1ipMj3uMxOF0tihR2ewl/hnmah/Y/A5XCgP/JlcagK+4RX0rPFnnmZtw78xzS7cUf6zbEx1KXaBbQEOWsH92z7AkvcakjKuJ9NJ9hlclPGv+UwvIf1F7jQdIBPLmY24JI4abhcGD8joVy2JgLrT4IdmwvDuapakTSaevseToijaJUV+ihdogCjtAaoVS5Dj9CiLZ07rGz0Db1g8xrE5u3BMqLLRWNDdFP1+DnJibAH+RafxUSDeI12aMj+MsWCTp9dWQ1LGOqml7O+jih5KMFBOCGXY4FR8cWbKzocCyLzwvgERY9OiMrrWfmVnGBFZqxk5jMwuzOWKe8cQSA+LRcHe841oo3SZ9ov84kOIh2dV9EuiyDGivDNdLwMDjx17gL8xPh6/ud4MnG9NcOJD810Au4II4QHSIDlj1U6r58UgBy+gVSl3IMmMenhk3r+2Iw7P38A=",
+    q4_answer,
+    "sealed:4Ll4D1Y96DPc+RTsVSVrMVckP7/nKHLyyc3wdqS+eC5rmNhIHMjh42/IX6RQ6xHDwT0fc7+OnEXDTtqFgy8zzRiP7oEwkAcpv7Q0d0TAX8GyuYPVuM6inEuMmPuRL/As0cTFT6igRO4n2zPi11hcLXMc+qQQx6PpmYWbyCVIU69VkN+UetBcqJebkQr8rDW6T1n9IscvdC1XH5fscTchqEEYCYLonyiebym+xP7Rkm99/TQWmy0Dqo8nKnJ24vDi9QL3xHy7ARXFmqPqEQLHPXALoLoio04IVnHAuae+zQcXnl9iTGtkyf5Nv0RzvFK32fv+SAknuyeEc6G8H9ZiM7/HxlO/on1tWfyfuq3GXv816vcuqByqkochAOnyt5iK6z+mSkHrdMYhS9/jICrgHk7vCKxeGLsuBh3iFM4IW9/5DC5E4v+RBaMFbn1DRaScT8+SBUtYX8uWWOeDZw3ug1T+rxwhLtCZ7zVEtNOSDxhyQwsw0qsemqzlmsOpk4L7QzY5X9LYAtSweC4JaXFbChR2yY2LxJivVJTj3fcAtBDWvqGUz6mYuCMcfTNybIz3ITuEDKBH0DVfIDnafYf6vyFBdYEw5/JitaDlwO/L8epKI5HJENDDrgag6T1z97RwdsM0j2RNR5FRl5eszbHVRsbTmKMz0cdSqPEhnBeH9T1UDFiwVtib6LAYSjRzD9OKvOPrXCuYWu64OtQ8bvew2Z2sRXWoEDtIDHEt4lyUEy8b8xHYHDr53dfoOSMrHBHzhLkzkE6kXvnwJR5rYrJ5LInDrUAGFTWW8qy1S63gRb/ODUURipUfk4cfB8xQmBsuZL8Bzwovn1hDKniCKZY9svrmOp2qC8R4CxFXwBxj6Q0fmp8mrb/FUR21AqoV4QExOcXx8i9RSdtSfMk5vfM8TW6suD0ebx53VL0itsli7aofsUtbYfxJwhQwAY64aryYEtTurh82fM2kFg3Rv7SO/OYSAUZILEn82N+IOcvorzh2TLvZjuSytuUjVI1hhVuoQBFu3A2DSF43BjmTjsrGTBcQz6eWqOwUA2I1WdOkZcGDm57bJDbJ90cAhALiXZzDuIbOsm+XjcGNoKC4oqJId9BQwtJPQxJhSZHWtV/afheNQu163Gxyj9IwoG2NFBK+EHBcUYRvAsoyzX/qcGi5fblIIjBXS80JJUTsdXbxGv/bVI3OB9KxcV3CxN+MIoqUO2iZxI4EBUP3Y2XMwle2bI/8K6bWM8Q=",
     salt="01/q4",
-    decimals=0,
 )
 
 # %% [markdown]
-# Now measure: train the copier at m = 8 (same seed and recipe) and read off both layers' distances.
+# Now measure. `copy_batch` builds the layout with one `SEP`; the function below inserts two more
+# after it and moves the targets with the copy. The model, seed and recipe are section 9's.
+
+
+# %%
+def three_sep_batch(batch_size, m, *, n_symbols, generator):
+    """copy_batch with three SEP tokens: BOS x1 … xm SEP SEP SEP y1 … ym, the loss on the copy."""
+    batch = copy_batch(batch_size, m, n_symbols=n_symbols, generator=generator)
+    extra, no_loss = torch.full((batch_size, 2), vocab.sep), torch.full((batch_size, 2), -100)
+    batch.tokens = torch.cat([batch.tokens[:, : m + 2], extra, batch.tokens[:, m + 2 :]], dim=1)  # (B, 2m + 4)
+    batch.targets = torch.cat([batch.targets[:, : m + 1], no_loss, batch.targets[:, m + 1 :]], dim=1)
+    batch.answer_pos = batch.answer_pos + 2  # the copy moved two places
+    return batch
+
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+seed_everything(0)
+copier_sep = GPT(vocab.vocab_size)
+_ = train_from_scratch(copier_sep, m=12, task=three_sep_batch)
+
+# %%
+test_sep = three_sep_batch(256, 12, n_symbols=16, generator=12)
+with torch.no_grad():
+    logits_sep, attn_sep = copier_sep(test_sep.tokens)  # (B, n, vocab), (layers, B, heads, n, n)
+scored = test_sep.targets != -100
+accuracy_sep = (logits_sep.argmax(-1)[scored] == test_sep.targets[scored]).float().mean().item()
+queries_sep = torch.arange(12 + 3, 2 * 12 + 3)  # the third SEP and y1 … y11: each predicts a y
+layer2_sep = torch.stack(
+    [attn_sep[1][:, :, queries_sep, queries_sep - t].mean(dim=(0, 2)) for t in range(12 + 4)], dim=-1
+)  # (heads, distance)
+keys_sep = queries_sep - int(layer2_sep.mean(0).argmax())  # the keys layer 2 reads at those queries
+layer1_sep = torch.stack(
+    [attn_sep[0][:, :, keys_sep, keys_sep - t].mean(dim=(0, 2)) for t in range(int(keys_sep.min()) + 1)], dim=-1
+)  # (heads, distance)
+print(f"three SEPs, m = 12: copy accuracy {accuracy_sep:.3f}")
+for name, profile in [("layer 2 at the copy queries", layer2_sep), ("layer 1 at the keys layer 2 reads", layer1_sep)]:
+    print(
+        f"{name}: heads prefer distances {profile.argmax(-1).tolist()} "
+        f"with mean weight {[round(w, 2) for w in profile.amax(-1).tolist()]}"
+    )
+
+# %% [markdown]
+# Layer 2 reads 13 back and layer 1, at the keys layer 2 reads, 1 back (the table above): together
+# 14, the distance from a copy query to the symbol it writes, which the two extra `SEP` tokens
+# moved from 12 to 14. Here training kept layer 1 at one token back, as at length 12. Must it?
+# Train the original task at m = 8 (same seed and recipe) and read off both layers' distances.
 
 # %%
 # NBVAL_IGNORE_OUTPUT
@@ -1185,8 +1228,9 @@ for layer in range(2):
 
 # %% [markdown]
 # Three layer-1 heads read 2 back, and layer 2 reads 6 back: the two offsets add up. Layer 1 reads
-# `a` back, layer 2 reads `b` back, and `a + b = m` (1 + 11 at m = 12, 2 + 6 here); training
-# chose the split, the task fixed only the sum. At the copy queries layer-1 head 0 reads 8 back,
+# `a` back, layer 2 reads `b` back, and `a + b` is the distance of the symbol to write: `m` with one
+# `SEP` (1 + 11 at m = 12, 2 + 6 here), 14 with three (1 + 13); training chose the split, the task
+# fixed only the sum. At the copy queries layer-1 head 0 reads 8 back,
 # the symbol to write itself. But layer 2 does not read layer 1's output at the copy queries: it
 # reads it at the keys 6 back. Measure layer 1 at those positions:
 
@@ -1232,4 +1276,4 @@ for removed in [[], [0], [1, 2, 3], [0, 1, 2, 3]]:
 # with all four gone it is at chance, 1/16 (the table above). Head 0 reads 2 back at the keys and
 # 8 back at the copy queries, and removing it removes both reads, so this ablation does not say
 # which of the two carries its share. The composed route, 2 back then 6 back, is the one that
-# copies perfectly without it: the answer to Q4.
+# copies perfectly without it: the same composition as in Q4, with another split.

@@ -1137,16 +1137,17 @@ for position in (600, 4000):
 # name: q4
 
 # %% [markdown]
-# **Q4.** With equal distractors, a relevant key needs a larger gap to keep the same weight when the
-# number of keys grows. A short context has **4** keys and grows to three times as many, **12**. By
-# how many nats must the relevant key's gap grow for its weight to stay the same, whatever that
-# weight is? Store the value in `q4_gap_cost` (a number); the check compares it to 3 decimal places.
+# **Q4.** Section 1's setting: one relevant key over equal distractors. A model trained on contexts
+# of **16 keys** gives its relevant key some weight `w` there. At longer contexts it can raise that
+# key's gap by at most **2 nats** above what it had at 16 keys. What is the largest number of keys
+# `n` at which the relevant key still gets at least `w`, whatever `w` was? Store the whole number in
+# `q4_keys`.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
-q4_gap_cost = math.log((12 - 1) / (4 - 1))  # SOLUTION: g = log(w / (1 - w)) + log(n - 1)
+q4_keys = 1 + math.floor(15 * math.exp(2))  # SOLUTION: e^g / (n - 1) fixed: 15 distractors -> 15 e^2
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -1158,20 +1159,18 @@ q4_gap_cost = math.log((12 - 1) / (4 - 1))  # SOLUTION: g = log(w / (1 - w)) + l
 # FORM
 from course_utils.tools.quiz import real_number
 
-assert isinstance(real_number(q4_gap_cost), float), "store one number, e.g. 1.234"
+assert real_number(q4_keys) >= 1, "a number of keys is 1 or more"
 
 # %%
 from course_utils.tools.quiz import check_rounded
 
 assert check_rounded(
-    q4_gap_cost, "4c6a686db7218fafd0bfa777444ae99d1d6862af0670eb096ce217362776fb37", salt="02/q4", decimals=3
-), "not yet: reread section 1 (3 decimals)"
+    q4_keys, "d52cc892f7169675030902c21066f1843c343bc6fe0a231019cf67d13e5cfe35", salt="02/q4", decimals=0
+), "not yet: reread section 1 (a whole number of keys)"
 
 # %%
 # HIDDEN
-import math
-
-assert abs(q4_gap_cost - math.log(11 / 3)) < 0.0005 + 1e-9
+assert abs(q4_keys - 111) < 0.5
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
@@ -1181,23 +1180,25 @@ assert abs(q4_gap_cost - math.log(11 / 3)) < 0.0005 + 1e-9
 
 # %%
 explain(
-    q4_gap_cost,
-    "sealed:EOtRYzTmqnoZ0ljdOfvVdegBkhhk+Pm9+zLxOiVjLke+lQOMhT3CqOVRZf7DAH1o2453kbVhdEJ1i0I3FGfZkj6jDaJBTscR6NfVMzE2beRYTgDfCdd1U2bloKd0kqKVLU/dU7lqbdt6zivErWRsUPWHtyxkNgSFejw1Qt55x367/OpRdr6m7LC7utmVOGph/NBdbnQbOn69Mk/1hVUn/CvpW439X+WkfdPPVw3aN0GM3Mx3I5EcK7kGwsiSZeS1tdgMsCwqS5V7SWjCyvmkVLqbZmVIz8eb01fpcITU5kz7x6NkyVvkSKMRBbYIEnket0a4ssfsIL+ECek/IIwKjyAkwhj5OMI98FA5SHlPKaT9dbm6s7TwtATDyxx9tTpGN/pMh9GGDO2IoOQKlQWzBn7jWKXx9t8j6H2gGsFAL8BXIifJY99aIP/wnuuWecP4bBysx+qEDPQqGitnVUpEvyEIBYOgWohc6auD/qRnrDILvjElitkYRcZW6lSHjFUQir6KBH2t1MpMd7OdSQ+i7FHWAGD1QKDwJHn8wJ2pxkLnvtMNv3C8dwKccbLwec7dLpMCTQcFl3O85GH0+VQq8REx9DmL2mbTFuN7rNEqApSt44ZC6oRVDt4tjEWrMlY/XS7eetm8JfCAxZydLCKe1fsB8RL16YbfpPbHa51CAXQRb6tzbR4S7T8a+KHjXF85KHRKTgGgwYoeHuEf1qBSVXrEQ8F3SGWJHD/iVphhKFCV98ygAeCNV46wXnMZVu0wFwvwGhMzSM/KQUyH2T1QcxmrqCKKkRbIwPYFmI7D3S0voWav9bU5BKsa4tQPXk+Y3OanFlQgK+YE3VRSbf+pRiSBi0fZx1uCcivHja3mJvZ/S7JyVng0+ZQ5trIAG4d6XQGhnXn+IgYJZHNFA66FeDWVEDS6XgvMTjEpY72qz9EOpRm8xwdMmZbb",
+    q4_keys,
+    "sealed:qfb8N8zfrdkq1O8eMeD792JCqsDqWpa6RqptJd+j5BZKSYlzT6lapBS3ra54yYJ++WsGDbZPafWASwzfdjuOQMozwBFVglK3ymp2+xY3/FrlR5chF8fLwqwq9ikpatetFgC0qSpX+13dN7tZ3g6vo30V2tx0/JM6kW8QrsAPUHNlu3+vPDEwDL8gMwYBZKQ+8IVTtLkIVlgSEv2ews1mG5w4+1N2dVJoc+eOPEDcqyDOLf2yFbaoTCyXTF1NFRl9a765dsTiAO4Imf6wjNG+kFASYseHlGTOJeGLiHbzXk2El57L1HCXrPfJ7JSJiAstgExF0P5yNR3dMcxxJ8xuY5hcaGQtkNqX32xULmWrbF6jqGqiHBwBDsNmfMQrew7iXf+h8AtgQluZjt3M/UWjccrNyedpDosyz6w4Yqdwu1YCXvtqL4wiunzsY+AXd92Ko+OT3x+eOCl8BsRj93CkvOOP8wVDNBcc4wz/5BM60m6eRL0u6iGrWQIPwPZ/QI56+Zw/AHPwjfrUJFcSuZaMvkyxhRjGOEWtYjuFWm4QOtxECF+VrpqhzzqkbmYaM9umBwLPrn7ClQ1/HXxPRmVhqMV2O9EEcZkNSqZ9ScWR4j1GVlgSIzcJaj3qUZylRn113F9SXY/Fd1VMJjcruyKisqQOKw2vfnzqQfS9bLXo9Sj6obh0y1y/fn7B6PWzqynUM0GZ58SaVzkvfYLMyhDl9LOH83Je4A7aHxjuVKbrHXohzzae4uyrFzmnat5cu8uN0LqeJD9oHM1NqLAJ92mJxBhezFYux6mVoSSWhqDULPa0hrXgtuNCNiwVGSKJYlat79BHQU6YTjl6MWJsz5TYOxxEICiruhENaTB4iEIY1U5XlH+PMQ3OLzONk3CLr69xW4iLEDJAfRA1+Cg4BQ5h+OCpNri0wIzU5S4xSPxeQqfxx/7gtZgnlRYDV8YbOpcF7gYAe3dcJfyLSOM9ub4JBUZWWYrvyp9BB6K9Wag17dGfYa+hboxbNPlPaVu3G1UjTBUk3Q==",
     salt="02/q4",
-    decimals=3,
+    decimals=0,
 )
 
 # %% [markdown]
-# The gap that keeps each of three weights at 4 and at 12 keys, and what tripling `n` adds to it
-# there and in longer contexts:
+# The check: for three weights `w` at 16 keys, the gap that gives `w` there, plus 2 nats, at
+# several longer contexts. Then the other way round, what growing a context costs in gap: tripling
+# `n` from a few keys and from many.
 
 # %%
 for weight in (0.30, 0.60, 0.90):
+    raised = gap_for_weight(weight, 16) + 2.0
     print(
-        f"weight {weight:.2f}: gap {gap_for_weight(weight, 4):.4f} at n = 4, {gap_for_weight(weight, 12):.4f} at n = 12"
-        f"   (+{gap_for_weight(weight, 12) - gap_for_weight(weight, 4):.4f})"
+        f"w = {weight:.2f} at 16 keys; gap + 2 nats gives "
+        + ", ".join(f"{weight_of_relevant_key(n, raised):.4f} at {n}" for n in (110, 111, 112, 118))
     )
-for n in (512, 4096, 2**20):
+for n in (4, 512, 4096, 2**20):
     print(f"n = {n:7d} -> {3 * n:7d}: +{gap_for_weight(0.30, 3 * n) - gap_for_weight(0.30, n):.4f} nats")
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -1308,11 +1309,10 @@ require_signature(log_n_weight, "n", "gap", "s")
 assert 0 <= real_number(log_n_weight(512, 1.0, 0.5)) <= 1, "a softmax weight lies between 0 and 1"
 
 # %%
-from course_utils.chapters.dilution import gap_for_weight, relevant_weight, simulate_dilution
 from course_utils.tools.quiz import check_rounded, fingerprint, unavailable
 
 _cases = [(512, 0.0, 1.0), (300, 3.0, 0.2), (4096, 2.0, 0.5), (3, 1.5, 1.0), (2, 0.4, 2.0), (10_000, 0.7, 1.3)]
-with unavailable(relevant_weight, gap_for_weight, simulate_dilution, namespace=globals()):
+with unavailable(namespace=globals()):
     _out = [float(log_n_weight(_n, _gap, _s)) for _n, _gap, _s in _cases]
 assert all(0 <= _w <= 1 for _w in _out), "a softmax weight lies between 0 and 1"
 assert check_rounded(

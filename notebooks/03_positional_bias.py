@@ -1212,12 +1212,11 @@ assert tuple(rope_rotate(torch.zeros(3, 4), torch.arange(3), 10.0).shape) == (3,
 # %%
 import torch
 
-from course_utils.core.positional import PartialRoPE, RoPE
 from course_utils.tools.quiz import check_rounded, fingerprint, unavailable
 
 _x = torch.randn(6, 8, generator=torch.Generator().manual_seed(0), dtype=torch.float64)
 _pos = torch.tensor([0, 3, 7, 11, 2, 40])
-with unavailable(RoPE, PartialRoPE, namespace=globals()):
+with unavailable(namespace=globals()):
     _got = rope_rotate(_x, _pos, 100.0)
 assert tuple(_got.shape) == (6, 8), "the output has the shape of x"
 assert torch.allclose(_got.double().norm(dim=-1), _x.norm(dim=-1), atol=1e-4), "a rotation keeps every vector's length"
@@ -1254,16 +1253,18 @@ torch.testing.assert_close(_got.double(), _reference, rtol=1e-4, atol=1e-4)
 # name: q5
 
 # %% [markdown]
-# **Q5.** One ALiBi head has slope `1/4`. Two keys get the same content score `q·k/√d` from the
-# query; one sits 10 positions before it, the other 30. How many times more attention weight does
-# the nearer key get than the farther one? Store the ratio in `q5_ratio` (a number); the check
-# compares it to 1 decimal place.
+# **Q5.** Section 3's ALiBi models have 4 heads per layer; the second has slope `1/16`. Behind the
+# 128-filler prefix the query of a 16-pair sequence sees 163 keys, at distances 0 (itself) to 162.
+# Suppose every one of them gets the same content score `q·k/√d`, so that only ALiBi's penalty
+# tells them apart. What share of that head's attention goes to the keys more than 38 positions
+# back (farther than any distance in a training sequence)? Store it in `q5_share` (a number); the
+# check compares it to 3 decimal places.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
-q5_ratio = math.exp((30 - 10) / 4)  # SOLUTION
+q5_share = sum(math.exp(-t / 16) for t in range(39, 163)) / sum(math.exp(-t / 16) for t in range(163))  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -1275,20 +1276,18 @@ q5_ratio = math.exp((30 - 10) / 4)  # SOLUTION
 # FORM
 from course_utils.tools.quiz import real_number
 
-assert real_number(q5_ratio) > 0, "a ratio of two softmax weights is positive"
+assert 0 <= real_number(q5_share) <= 1, "a share of the attention lies between 0 and 1"
 
 # %%
 from course_utils.tools.quiz import check_rounded
 
 assert check_rounded(
-    q5_ratio, "634ac934193c5b4800f40f52df96e79a3446f2b6c9b9fe6ff33d1e6c1b9358b9", salt="03/q5", decimals=1
-), "not yet: reread section 1 and chapter 01's softmax (1 decimal)"
+    q5_share, "0baae03a3096468941e204120b74f46d4872b6c2c15ce0da2eca4c6b19e22768", salt="03/q5", decimals=3
+), "not yet: reread section 1's ALiBi and chapter 01's softmax (3 decimals)"
 
 # %%
 # HIDDEN
-import math
-
-assert abs(q5_ratio - math.exp(5)) < 0.05 + 1e-9
+assert abs(q5_share - 0.087) < 0.0005 + 1e-9
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
@@ -1298,10 +1297,23 @@ assert abs(q5_ratio - math.exp(5)) < 0.05 + 1e-9
 
 # %%
 explain(
-    q5_ratio,
-    "sealed:Toia4dhIWnb8pJhdhA3BZhCyj3p5p1lC2Mi9b+VYEWhd11HsFq4a4eD/KGLVEr3+uwYvzMIj5E7PzHGWSfFWu2EKvDf2rpaC43gBLzdW/kVgN+u+jyNc/fbdFRCvbr0n/0cxzkKO+teakA1DeUENQrrbf90p9MZaeU0vfZQqkYZx4gldxSDoxRRff1C3j94oIN5vvgvVQhZM8u/FQghAvQHTlJf7RjPmoMS3nP/XjkjHAdJu6CbBulsok3fTWGebs8TD6JE9NAj7T15cfdIglndkWtUH7T/D6lCX0CsDMIxayuoPTvM2YSwXb1HFwDb0YRnSiuZW7BB2OUjucusJSPiYTKtrW7a1AkxBnzjpxY9CSFAe3/u01TXUqG/aPpXmTK4yRmZvxG9TMpZ3wr5i6MyWNnKJiTkK7+Ck2B4rYCMVZShNQ3Wc6R6sww4BoqyMBR9/39Kpso530PhMD15ridjSScGIfsTZZoSUSJW/MV5z54xm3bbnqTP/ngTEiWseJV5tZxHyklQEfQqVY81onjYQn68c3vQ6WaxFXSWMRU5/sllib9xfQgZmRPZkLCbDizFWiAlgRr4f8+2nc1jqTrJPrqUYWeXwlnRAUSniw55FVgmdu68=",
+    q5_share,
+    "sealed:FaXKn+9fOgcpA4rxFaLgi993FFx7GheVEpDWI25fqKXGkKHpO/OTdnvSUgiSAv4RSzHbCBK1BXgLppvwJCflnIxBhRjaYiSbmGDEX3sQCJJbgcCzj+0F4uxTPqt1nq+kc4HdZqeRhsowS1lm2hIENovHe4P+dGZmtdIzAPVnoopDDkcnNyZozfcWjGuLTMt1jk3qWYWV9gNrDKtF8BF6jbXGKPyyzmfUHTUAb326xnFXpj10332xQnijwaDcUCwGtg5sskhbS1uq2+jjfR+hk1IQ+H8QhuU1YlhlJqp9XOrJIvGApE/EdxuBvTiHcD88mUh280z0ezG96tJrCxntLO6labVY7+YRmXKhCKz1UvzBay6vSJKFj2wz1UIn4iVcQUk4Yh3Cl206+0Oaf4KFUufryN19OZ2H8iyZg+IUCJvNky9sZCipOEBCPGdsNQcPjigLwze1gwIq9Es84sgYtyFJTu3eOl0mRwSTLSIGck7mmggzM75bo62Un8nVRYF4/83rcqvZmKycwB7c1aFF9Jztb01ZhEhTUEH53J5/8Hw9LelQHvg2L/BpPwMqw+i7hz+kBFfRCC/HMHxIfF09OJDdqPDsPxILRyW89DcCU2AvB8wC3WH/ojfkrXg7st593+Iox9eWQsUsSYpdgSU5dobsDJ1vO2AwlbxzHFMdbpGU9cEbPsuq4F0x8WR3t0StL7Kh2NYk8dkw627ZN9JWLoy4bZ/1AMbjmLl5n8ynnBIhVWqtJw+n8Fx56WdOvcrIx7+w31eXjMXwQb02digleTyJaYjcU+FqHGDxFHHnGKNZAFopBOvDK/DqMgkcj/wDQPt/yfyGwA7sPmcpjyIm0YCgL9bngPx/xijqahFuFE9Ppbnw2DKsrHUJDgN2JtWTMxx4pAJnqQ0ktiK5qddHj41yPA+G+fIO0u2RF0/UjL8Pi8WKAgR+Zj3uWTxutnoeBFxrUHyLXX9IUN5waLSe/xzblc6tH6FNZvWv8e2ur7AJX38YINaas8NaslE22Tl0ZDab3priEq+ZS3FwWift1wb99Q5kU5iPHMffqPNrhhsFVdJZHPNnZ98sX4oGjGI0ZMd5QcD2Wc7PywSNxvI8HIv7Sg==",
     salt="03/q5",
-    decimals=1,
+    decimals=3,
+)
+
+# %% [markdown]
+# The computation, with the course's `ALiBi` for all four heads: the softmax of the biases alone
+# over distances 0 to 162, and the share of the keys more than 38 back.
+
+# %%
+equal_content = torch.softmax(ALiBi(4).bias(torch.tensor([162]), torch.arange(163))[:, 0].double(), dim=-1)
+print(
+    "share of the keys > 38 back, equal content scores: "
+    + ", ".join(
+        f"slope 1/{1 / m:.0f}: {w:.3f}" for m, w in zip(ALiBi(4).slopes.tolist(), equal_content[:, :124].sum(-1))
+    )
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -1359,7 +1371,7 @@ assert check_choice(q6_answer, "9c7cbd817f632f681be2acb7884284015b893f0110553bdf
 # %%
 explain(
     q6_answer,
-    "sealed:F8Un3fsd0q6AKik2wA5eD3MQMMwWbb7EQ8ZjboW5uGmcSbW8SC9LE9wVsQLqJl/PZui+lA9I9tr99g1T5odXNJl7Q+vp3BCDEdF6xqsg9CiYmslPECSNvaxd8mgYvOGD1sLQRmD8Lj2wlvdxJw+3NLLCUpY2eGjeomTMvykUhiqhwqrO4y5Sp1M8F87ibgig84Pq4rg3GcZIcg79643KAJRwtz6UwQzEMK9N1P3XxuP/44d/ql6YFE9VEaiSogBSJ46rgsPT3ErkTeHQF0aVwWlIc0kOcyMPSs4q2BkdvS1pJP7BHfjDYQ3MrfuTqLrCr5sXOCtAGFgmtDEVd8yhzwMhnbDYEsdHNXJ5o0qELPw9Ivz9RDxaA36520VDI8DYdYuofB9Kv4OsgwdS3Q8CT7VcOg95G2I7z67Zk7dheW5Bm47v7A7nLayCgqOsG+CTIudPwbMXnkl3g/iMeZlo1PSpkuWzIKp7yQvsPxB3gRpV0G2UaRALGqgXN/5PvIF6s0TVIz795gI7v5RDTTvYZRjjXTx4SO9zjyIXXe73u/PDdLnGJ3G6GaU22N8k8RgXCwYqCyGzkw4vBgnfOPl65TOUbbURe2DyzN6IN+h3cP7qenvwc+xdUnpTV4/n6MjwUaXLTBiPpL+jCjTPuhAMXoJnIFseC3xrXBlvF0o+D306RFFyyXW7oGJjy/aRV15sokf7DFt81RGkJfyIupdgy2gYyWmgsYHKhgYevX+bkxqml2fZDkT3+9Ie6wiFD+q0DbxQEwBhYUUAJ4WkUjQICuaKWrzdmMkX/uYOlpCG3tMwVZoCHREu3oNtURAgo9g/C+oG6VRr+NOwYYjISCJQF24ju5WHnxQrbsQFDM/xyhCyy53a45GSZk49Hv4o043/mTOEKqBKApn2txNLPTUrqqB4+qe4OPKe7hqFZ+oMzLYVpvEC3SNJb+fco6saS1YSBAnS9/ogl9nq5KG2cwek5JNVxT03CBaUNdnwAmg=",
+    "sealed:H+CYuDQxpinU9lgFwSvsrXMQMMwWbb7EQ8ZjboW5uGmcSbW8SC9LE9wVsQLqJl/PZui+lA9I9tr99g1T5odXNJl7Q+vp3BCDEdF6xqsg9CiYmslPECSNvaxd8mgYvOGD1sLQRmD8Lj2wlvdxJw+3NLLCUpY2eGjeomTMvykUhiqhwqrO4y5Sp1M8F87ibgig84+r+7R+OOE7Jh3ootKVXN9wvzqQ0BaBMedAwvvYyLfF7bka7EPBE0RTDarB6wgdNI6rmMfXkkL4T+HUGlaUwXFOZElTfCNdRsg3yV0O92szZdjHItOXMkrWuPHb7aCM7oBZKWNcDlhi8CwOZo2pxQo+2KPZV5NRNnYtq1OSKvwnKqj7TTAUFH/t20NSNNXdOom6JR1R7pWgwhJI3EECUbUSbgZ+ESUpjKDDl7MiYToCm4zg6FC0H7bayqW3T6GJJfYH1LNSjEhq1viUeYtohrjxxuG+N+Fphx+tLAc0mw4Ux3zRIR4JDaxSba1U+dZyv0LOImz35UcXhOcBADrYYUXtFBQ0VOti2DAFAbyi9qKCPb/GJ3G9Sus72Yw5/A5DWQsuGSr0kg4sDQbaM+56/j3RLOUFe3G73IukHMkyZ7fsaD/4ZqJPHDFDXIu16MPxQbXLThiKtf6uBiOdvh0cXo1rIkIZWDRjXl8pFEN/DyZpHFFjzW78pXkxwaTFU1px8Qr7HlZ3hwDsLrmLt4ggjnsFjT21soHKgUcesH7cl0iw32DKGUT+750fqhSRCKvpDbRdEht3cwFdYqmuAXZJMeaRFOnR3twN764ZgcSSxdkrFLRtIlAl3pwuBzcc0JY3Tv0apEVi4dW3etqIBxcYDGUo+oSHnRlueYoRAtKjhAD6w5ra9JWXago3A7Ilm5+3nTPXOLNdUIml8xJXPnQovKYwrqC7OPOQ8xqbZ7VJ3aoDpuAKwm9Yb/WVua8VAlpcChOWvfs7go2+6K3wegyz5JND1HwwTR6Re430EikYHpZ5ylsrWi/Oeicxm9PuWPBb6Yku5lWdNjr1pxY4NfJYh2xfbpmjGLp7k2+qyq/Cz4yZ73ot9W4f4XY3rmfA9oS8xSzfNzZh770K9xChcAehGMohlNCxPmgcw8T8apGjiCZQjcLmhqCMs6h0hnC9iG/0At3tsuS8zsWf2iZF9WhZNw/+ke2rTkGGIQfkPu+L3272XNPUQ8UB/5BN2097m2idNRGcrUQ5fahuteMWCFKaKZjwZAnXlxPF9+aFiZ2NuJa/Ol/+NsOX5gQmcYZFbuPZKRSSnr0g4qF++hkvWce5t4BYpOucfqEmKj+PSVfGMNMOJmNPLNaTz7Z0MEE6lgrx+HlMuQdPzsSrTp9YtQGP2Y/XqFM1/Z+Gl54+7FAnwGGZBoT7eZaNeh3qPgkwIIHLYV6s4M6jhk7dmrW1ZzXlyVTxcwhDcfLtiaAK81NY8frW/jZ6/6EIMbc8/TiXvncg6ZbDuGt876xyL5n+ojHKLIaKeZFaGb4CBKNUTaDPll3ue+8FO57YQ48bOgneqmdpf4RNagnDg8yMskK1wdvA9HVMsOGINibEpA6yeqst9yMt02TNal8GJoqb6lnZjIp9aLOqmbsL8rCYl/31O4f1DiGiiBdWVypuFleR/xAIMrgOkI3ferio6A9jmfWcSfgt8RIOBWopuEP7XHL+FPrba0p7cdOMLd+WFGrZoGgzBCK7uac4H8vRuiROGm+eVAg0X45dydEozpZDctGg1JHKavuAIURj4y7sDuFD18Q2s5lxRIC0W2XeBA==",
     salt="03/q6",
 )
 
@@ -1390,3 +1402,36 @@ for p in ("rope", "alibi"):
 # the retrieval layer: the more of its attention the fillers take, the lower the accuracy, and
 # that share differs from seed to seed, because nothing in training constrained the scores at
 # those distances. A mean over seeds would hide exactly this.
+
+# %% [markdown]
+# The far keys include BOS, which behind the prefix also sits farther back than in any training
+# sequence (162 tokens instead of at most 38). Split the answer's weight between BOS and the
+# fillers, without the prefix and behind it, in each layer's head that gives each the most:
+
+
+# %%
+def bos_and_filler_weight(model, prefix):
+    """The answer's weight on BOS and on the prefix's fillers, per layer, in the head that gives each the most."""
+    options = {"filler_prefix": prefix} if prefix else {}
+    batch = kv_retrieval_batch(256, 16, filler=True, generator=5, **options)  # far_weight_behind_prefix's probe
+    with torch.no_grad():
+        _, attn = model(batch.tokens, need_weights=True)  # (L, B, H, n, n)
+    answer = attn[:, torch.arange(len(batch.tokens)), :, batch.answer_pos]  # (B, L, H, n)
+    on_bos = answer[..., 0].mean(0).amax(-1)  # (L,)
+    on_fillers = answer[..., 1 : prefix + 1].sum(-1).mean(0).amax(-1)  # (L,)
+    return on_bos, on_fillers
+
+
+for s in SEEDS:
+    (bos_0, _), (bos_128, fillers_128) = (bos_and_filler_weight(fill[("rope", s)], prefix) for prefix in (0, 128))
+    print(
+        f"RoPE seed {s}, layer 1 / layer 2: BOS {bos_0[0]:.2f} / {bos_0[1]:.2f} without the prefix, "
+        f"{bos_128[0]:.2f} / {bos_128[1]:.2f} behind it; fillers {fillers_128[0]:.2f} / {fillers_128[1]:.2f}"
+    )
+
+# %% [markdown]
+# Without the prefix, layer 1 parks part of the answer's weight on BOS in every seed, most in
+# seed 2. Behind 128 fillers BOS sits at a distance training never showed and keeps half of that
+# weight or less, while the fillers take a large share of layer 1. In layer 2 BOS gets almost
+# nothing either way: the far weight that the retrieval layer gives away behind the prefix is the
+# fillers', and it is largest in the seed whose accuracy falls most.

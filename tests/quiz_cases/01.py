@@ -12,19 +12,6 @@ def causal_attention(q, k, v):
     return torch.softmax(scores, dim=-1) @ v
 """
 
-# The notebook's own attention of section 6, which the test cells find among the notebook's names.
-_NOTEBOOK = """\
-import math
-import torch
-
-
-def attention_from_scratch(q, k, v, mask=None):
-    scores = q @ k.transpose(-2, -1) / math.sqrt(q.shape[-1])
-    if mask is not None:
-        scores = scores.masked_fill(~mask, float("-inf"))
-    return torch.softmax(scores, dim=-1) @ v, torch.softmax(scores, dim=-1)
-"""
-
 
 def _variant(old: str, new: str) -> str:
     assert old in _REFERENCE
@@ -43,7 +30,6 @@ CASES = {
         ],
     },
     "q3": {
-        "setup": _NOTEBOOK,
         "right": _REFERENCE,
         "wrong": [
             _variant(" / math.sqrt(q.shape[-1])", ""),  # no 1/sqrt(d)
@@ -75,12 +61,6 @@ CASES = {
             "import torch\n\n\n"
             "def causal_attention(q, k, v):\n"
             "    return torch.ops.aten.scaled_dot_product_attention(q, k, v, is_causal=True)\n",
-            # the notebook's own attention of section 6, called with the right mask
-            "import torch\n\n\n"
-            "def causal_attention(q, k, v):\n"
-            "    n_q, n_k = q.shape[-2], k.shape[-2]\n"
-            "    mask = torch.ones(n_q, n_k, dtype=torch.bool).tril(n_k - n_q)\n"
-            "    return attention_from_scratch(q, k, v, mask=mask)[0]\n",
             # the course function captured in a closure, and as a keyword-only default argument
             "from course_utils.core.attention import attention\n\n\n"
             "def _make():\n    f = attention\n\n"
@@ -117,16 +97,6 @@ CASES = {
             # chapter 06's blockwise attention
             "from course_utils.chapters.flash import online_softmax_attention\n\n\n"
             "def causal_attention(q, k, v):\n    return online_softmax_attention(q, k, v, causal=True)\n",
-        ],
-    },
-    "q4": {
-        "right": "q4_distance = 2",
-        "wrong": [
-            "q4_distance = 6",  # the layer-2 offset itself
-            "q4_distance = 1",  # the length-12 copier's split, 1 + 11
-            "q4_distance = 8",  # m (what layer-1 head 0 reads at copy queries)
-            "q4_distance = 14",  # the offsets added instead of splitting m
-            "q4_distance = 11",  # the length-12 copier's layer-2 offset
         ],
     },
 }

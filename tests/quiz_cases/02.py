@@ -16,15 +16,15 @@ def _variant(old: str, new: str) -> str:
 
 CASES = {
     "q4": {
-        "right": "q4_gap_cost = 1.2992829841302609",
+        "right": "q4_keys = 111",
         "wrong": [
-            "q4_gap_cost = 1.099",  # log 3: the large-n limit, not 4 -> 12
-            "q4_gap_cost = 0.693",  # log 2: per doubling, recalled
-            "q4_gap_cost = 1.386",  # log(12 / 3): keys at one length, distractors at the other
-            "q4_gap_cost = 0.564",  # log10(11 / 3): the wrong logarithm
-            "q4_gap_cost = 1.0",  # one nat
-            "q4_gap_cost = 0.0",  # as if the gap needed did not depend on n
-            "q4_gap_cost = 3.0",  # the factor on n, not a gap
+            "q4_keys = 112",  # 1 + 15 e^2 = 111.8 rounded up: the weight is already below w there
+            "q4_keys = 118",  # 16 e^2: the keys multiplied, not the distractors
+            "q4_keys = 119",  # 1 + 16 e^2
+            "q4_keys = 110",  # the distractors, not the keys
+            "q4_keys = 64",  # 16 x 2^2: each nat taken as a doubling
+            "q4_keys = 44",  # 16 e: one nat, not two
+            "q4_keys = 16",  # as if the gap did not have to keep pace with n
         ],
     },
     "q5": {

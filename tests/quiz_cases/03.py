@@ -111,15 +111,15 @@ CASES = {
         ],
     },
     "q5": {
-        "right": "q5_ratio = 148.4131591025766",
+        "right": "q5_share = 0.08734467579868982",
         "wrong": [
-            "q5_ratio = 3.0",  # the ratio of the distances
-            "q5_ratio = 5.0",  # the difference of the biases, not exponentiated
-            "q5_ratio = 12.18",  # e^2.5: one key's bias alone
-            "q5_ratio = 0.0067",  # e^-5: the farther key over the nearer
-            "q5_ratio = 1.0",  # as if the equal content scores decided alone
-            "q5_ratio = 148.0",  # rounded to a whole number
-            "q5_ratio = 148.5",  # rounded up
+            "q5_share = 0.093",  # keys 38 or more back, or the query's own key left out of the sum
+            "q5_share = 0.761",  # 124 / 163: the penalty ignored, the share by count
+            "q5_share = 0.913",  # the near keys' share instead of the far keys'
+            "q5_share = 0.505",  # the slope-1/64 head
+            "q5_share = 0.0",  # the slope-1/4 head, or "ALiBi silences them completely"
+            "q5_share = 0.088",  # rounded up
+            "q5_share = 0.005",  # the weight of the one key 39 back, not of the whole tail
         ],
     },
 }
