@@ -501,3 +501,37 @@ def test_unavailable_cannot_be_switched_off_by_catching_its_error() -> None:
 
     with pytest.raises(RuntimeError, match="was used"), unavailable():
         sneaky(torch.zeros(2, 3))
+
+
+def test_unavailable_refuses_threads_and_processes_it_could_not_watch() -> None:
+    import subprocess
+    import sys
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from course_utils.core.sink_fixes import sink_softmax
+    from course_utils.tools.quiz import unavailable
+
+    def in_a_thread(s):
+        out = {}
+        worker = threading.Thread(target=lambda: out.setdefault("p", sink_softmax(s, torch.zeros(1, 1))))
+        worker.start()
+        worker.join()
+        return out["p"]
+
+    def in_a_pool(s):
+        with ThreadPoolExecutor(1) as pool:
+            return pool.submit(sink_softmax, s, torch.zeros(1, 1)).result()
+
+    def in_a_process(s):
+        return subprocess.run([sys.executable, "-c", "print(1)"], check=True)
+
+    for cheat in (in_a_thread, in_a_pool, in_a_process):
+        with pytest.raises(RuntimeError, match="starting a thread or a process"), unavailable():
+            cheat(torch.zeros(2, 3))
+    threading.Thread(target=lambda: None).start()  # restored on exit
+    if hasattr(threading, "setprofile_all_threads"):  # Python 3.12+: a thread started before is watched too
+        with ThreadPoolExecutor(1) as pool:
+            pool.submit(int).result()
+            with pytest.raises(RuntimeError, match="not available in this check"), unavailable():
+                pool.submit(sink_softmax, torch.zeros(2, 3), torch.zeros(1, 1)).result()

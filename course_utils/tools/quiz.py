@@ -50,6 +50,7 @@ import os
 import random
 import re
 import sys
+import threading
 import types
 from collections.abc import Callable, Iterator, Sequence
 from decimal import ROUND_HALF_EVEN, Context, Decimal
@@ -474,6 +475,25 @@ def _blocked_code(function: types.FunctionType) -> types.CodeType:
     return scope["outer"]().__code__
 
 
+#: The built-ins that start a thread or a process, which a check's guard would not watch.
+_SPAWNERS = frozenset(
+    {
+        "start_new_thread",
+        "start_joinable_thread",
+        "start_new",  # _thread (threading, concurrent.futures)
+        "fork",
+        "forkpty",
+        "fork_exec",
+        "posix_spawn",
+        "posix_spawnp",
+        "system",  # os, subprocess, multiprocessing
+        "execv",
+        "execve",
+        "spawnv",
+        "spawnve",
+    }
+)
+
 #: Libraries whose (Python) code a student's exercise may not run: finished attention, RoPE, divergences.
 GUARDED_LIBRARIES = ("transformers", "scipy")
 
@@ -497,6 +517,10 @@ def _no_library_code() -> Iterator[None]:
     `RuntimeError` and are removed on exit. Python drops a profile hook that raises, so a refusal is
     also recorded: if the student's code caught the error and went on, or the hook is gone, the block
     raises when the call returns.
+
+    Both watch one thread, so the block also refuses to start a thread or a process (`_SPAWNERS`), and on
+    Python 3.12 and later the hook watches every thread already running too. On Python 3.11 a thread the
+    student started before the block is not watched (the README says what a determined student can do).
     """
     folders, here = _guarded_folders(), str(Path(__file__).resolve())
     previous = sys.getprofile()
@@ -509,7 +533,11 @@ def _no_library_code() -> Iterator[None]:
     def fused(what: object) -> bool:
         return "scaled_dot_product" in str(getattr(what, "__name__", "") or what)
 
+    owner = threading.get_ident()
+
     def guard(frame: types.FrameType, event: str, arg: object) -> None:
+        if event == "c_call" and getattr(arg, "__name__", "") in _SPAWNERS and threading.get_ident() == owner:
+            refuse("starting a thread or a process")
         if event == "call":
             filename = frame.f_code.co_filename
             if filename.startswith(folders) and filename != here:
@@ -530,12 +558,17 @@ def _no_library_code() -> Iterator[None]:
                 return func(*args, **(kwargs or {}))
 
         mode = NoFusedAttention()
+    every_thread = getattr(threading, "setprofile_all_threads", None)  # Python 3.12 and later
     with mode:
+        if every_thread is not None:
+            every_thread(guard)
         sys.setprofile(guard)
         try:
             yield
         finally:
             intact = sys.getprofile() is guard
+            if every_thread is not None:
+                every_thread(None)
             sys.setprofile(previous)
     if refused or not intact:
         what = refused[0] if refused else "a call that removed the check's guard"
