@@ -487,7 +487,7 @@ def lm_hot_entry(seed: int, *, sigma_reparam: bool = False) -> ZooEntry:
 
 
 def copy_entry(seed: int, *, seq_len: int = 12) -> ZooEntry:
-    """Notebook 01: the fixed-length copier (section 9 at length 12; quiz Q4 at length 8).
+    """Notebook 01: the fixed-length copier (section 9 at length 12, and a length-8 copier).
 
     Example:
         >>> copy_entry(0, seq_len=8).name
