@@ -871,25 +871,6 @@ nats per idle token (StreamingLLM's Llama-2-13B: {math.log(5158.07 / 5.40):.2f})
 # - **B)** A learned aggregation point for information
 # - **C)** No such concept
 # - **D)** A technical term
-#
-# The demonstration: how much of the sink head's idle attention lands on BOS, against what a
-# uniform head would give it, and whether BOS carries anything about the sequence. In a causal
-# model BOS sees only itself, so its hidden state should be the same in all 512 test sequences;
-# position 10's is not.
-
-# %%
-for seed in SEEDS:
-    model, states = models[("softmax", seed)], []
-    handle = model.blocks[0].register_forward_hook(lambda _module, _inputs, out: states.append(out[0]))
-    with torch.no_grad():
-        model(test.tokens)
-    handle.remove()
-    hidden = states[0]  # (B, n, D): the layer's output
-    print(
-        f"seed {seed}: sink head's weight on BOS {sinks[('softmax', seed)]['idle'].max():.2f} (uniform: "
-        f"{uniform_64:.3f}); largest spread of the hidden state across sequences: "
-        f"BOS {hidden[:, 0].std(0).max():.1e}, position 10 {hidden[:, 10].std(0).max():.2f}"
-    )
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -913,7 +894,7 @@ assert normalize_choice(q1_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q1_answer, "106d3a83e22d982da17127b07d150fba305c3f960a9a99608ae9ea9ce0b4d017", salt="04/q1"), (
-    "not yet: reread section 1's definition, then weigh each option against the demonstration above"
+    "not yet: reread section 1's definition, then section 3 on what the parked-on token writes"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -925,9 +906,29 @@ assert check_choice(q1_answer, "106d3a83e22d982da17127b07d150fba305c3f960a9a9960
 # %%
 explain(
     q1_answer,
-    "sealed:XqrScahn+HKvYjVup4pg8oMBZFINf1meZx+TeSqEnrOTnpctd5s5CLDLM/2qN/lN9YG9EG+t5UcNERg7xbKKum3sPemnqTKCElah5y7LTeKwal3xa+3tPNaGBb2yD4rvcpkB3KKVjWNmpbf7FN/ZZgWx8i/342SN5Oed14t7Tm5CunoMYctEGDjgxsjNQVKAQnKP6yE4RX4E88volYPfZoaREOr0iakrBYl9IdNJtVo03VsXJhZ3sdSMn1Csrw+8sZ21CNoniQ0L59rZL889hZrgpKCG2axOLFKKBNwbEnVlbefY9cUSoQES7i/1gFu59ygpmKm8L0wnCGcqlro1THwNHSfRoOF3ZX+xWlxlnbl3skkf0UOnEFYXtZIQ5k3iyiB4J0PRBTMXJ/f0HK1zE4PX2VteWAbPsM2ULtgK3wYi0F89olB7RkxboQ3+26ncmPJPEpv4CqyNONfcR+StZZ7dwp8RyDyavrb3GgoVUkIQcVAkK8Of+WzTfDdEGJUxWqkwI+FRR+d7jo2MqA3eBa/CupKAot9+dgfZTvUmHP720NAR/PATc1/ExVhR1jdcr/4CdA3gb91+/VTq6LfkA7ayAV1oBDwE2cXcEUah26X8bsu6yuK75R/6N8V+F42OUQz2EvGLzgeYkL2TqzW/2R3eZL2UBHehK0kKJ3B99pzqO5qbYL+P0kl6RCe36Lv9kvwr5LKbf/CdGLkSpgX096+dZmZWfDCRp14bDBFLnf3LSrDU6Ce6TB+s+hNoCzbNNC0vGW/VQCnarYA5+wR3dvI=",
+    "sealed:8C3Xg1nNorqUuKMgJVNQwYMBZFINf1meZx+TeSqEnrOTnpctd5s5CLDLM/2qN/lN9YG9EG+t5UcNERg7xbKKum3sPemnqTKCElah5y7LTeKwal3xa+3tPNaGBb2yD4rvcpkB3KKVjWNmpbf7FN/ZZgWx8i/342SN5Oed14t7Tm5CunoMYctEGDjgxsjNQVKAQnKP6yE4RX4E88volYPfZoaREOr0iakrBYl9IdNJtVo03VsXJhZ3sdSMn1Csrw+8sZ21CNoniQ0L59rZL889hZrgpKCG2axOLFKKBNwbEnVlbefY9cUSoQES7i/1gFu59ygpmKm8L0wnCGcqlro1THwNHSfRoOF3ZX+xWlxlnbl3skkf0UOnEFYXtZIQ5k3iyiB4J0PRBTMXJ/f0HK1zE4PX2VteWAbPsM2ULt0GjxUl2gsxsgM5VUFYo0HymqvGj/JHFci5XK+ILMHcDvS8dcrV3tFQ23LTqK22RlkEWVNZbVdqc8/I/G3GbWQZXtBFQaV+J7FSXOFhy5fWpkPlGeqDt5GBudQwPwCKCf4nDaz23plE+vxWOkOBxVRMxyBP47BNawDrPI90/B3v9aH/TKz9HkpnGW8N0JfHHUe7lOOYe8u4weX97xm3M9sjG4XoZhfmHurFiyfKkL/O4Xrv4hHffvK0QUa3anUcJnZ875zqO5j5JejbwCg2Az2h+f7ql7t1vaDbLLfXUOoWrUGx5aXPeCdSdSGA7xkWDRcKlbKCQ7fP8i+pGBGv+18pJjbHOz4zCm6Udg/m48141Ep7Y6kPxa+7VIaATbp1JNjcKes=",
     salt="04/q1",
 )
+
+# %% [markdown]
+# The numbers behind Q1: how much of the sink head's idle attention lands on BOS, against what a
+# uniform head would give it, and whether BOS carries anything about the sequence. In a causal
+# model BOS sees only itself, so its hidden state should be the same in all 512 test sequences;
+# position 10's is not.
+
+# %%
+for seed in SEEDS:
+    model, states = models[("softmax", seed)], []
+    handle = model.blocks[0].register_forward_hook(lambda _module, _inputs, out: states.append(out[0]))
+    with torch.no_grad():
+        model(test.tokens)
+    handle.remove()
+    hidden = states[0]  # (B, n, D): the layer's output
+    print(
+        f"seed {seed}: sink head's weight on BOS {sinks[('softmax', seed)]['idle'].max():.2f} (uniform: "
+        f"{uniform_64:.3f}); largest spread of the hidden state across sequences: "
+        f"BOS {hidden[:, 0].std(0).max():.1e}, position 10 {hidden[:, 10].std(0).max():.2f}"
+    )
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
@@ -1050,14 +1051,15 @@ assert isinstance(_out, torch.Tensor) and _out.shape[0] == 2, (
 # %%
 import torch
 
-from course_utils.core.sink_fixes import sink_softmax
 from course_utils.tools.quiz import check_rounded, fingerprint, unavailable
 
 _big = torch.tensor([[0.0, 0.0, 0.0], [1000.0, 999.0, -1000.0], [-1000.0, -999.0, -1000.0], [200.0, 100.0, 0.0]])
 _s = torch.cat([_big, torch.randn(4, 3, generator=torch.Generator().manual_seed(1)) * 5]).double()
 _s3 = torch.randn(2, 3, 5, generator=torch.Generator().manual_seed(2)).double() * 4
-with unavailable(sink_softmax, namespace=globals()):
-    _w, _w3 = softmax1(_s), softmax1(_s3)
+with unavailable(namespace=globals()):
+    _w = softmax1(_s)
+with unavailable(namespace=globals()):
+    _w3 = softmax1(_s3)
 assert _w.shape == _s.shape and _w3.shape == _s3.shape, "one weight per score, along the last dimension"
 assert torch.isfinite(_w).all(), "no NaN or inf, even for scores of ±1000"
 assert check_rounded(
@@ -1092,18 +1094,19 @@ torch.testing.assert_close(_got, _reference)
 # name: q4
 
 # %% [markdown]
-# **Q4.** Write the sink metric from scratch, without `course_utils`:
-# `sink_rate_from_scratch(weights, threshold)` takes attention weights
-# `(layers, batch, heads, n, n)` and returns the fraction of heads (a number: a float, or a
-# one-element tensor) whose mean weight on
-# the first key exceeds `threshold`. Average over the batch and over queries 1 to n−1 (query 0
-# sees only key 0, so it would count 1 for every head). `weights` below is a made-up 3-layer,
-# 8-head model to try it on; the visible check runs your function on other made-up weights and
-# thresholds.
+# **Q4.** StreamingLLM keeps the first 4 tokens, not one: in large models the sink can spread over
+# the first few positions. Write the sink rate for a sink of `k` tokens, without `course_utils`:
+# `sink_rate_first_k(weights, k, threshold)` takes attention weights `(layers, batch, heads, n, n)`
+# and returns the fraction of (layer, head) pairs (a number: a float, or a one-element tensor) whose
+# mean *total* weight on the first `k` keys exceeds `threshold`. Average over the batch and over
+# the queries, leaving out every query whose total on the first `k` keys is 1 whatever the head
+# does. With `k = 1` it is section 1's sink rate. `weights` below is a made-up 3-layer, 8-head
+# model to try it on; the visible check runs your function on other made-up weights, values of
+# `k` and thresholds.
 
 # %%
 weights = torch.randn(3, 4, 8, 32, 32, generator=torch.Generator().manual_seed(4))
-weights[:, :, :, :, 0] += torch.linspace(-2.0, 6.0, 24).view(3, 1, 8, 1)  # some heads lean on key 0
+weights[..., :4] += torch.linspace(-3.0, 3.0, 24).view(3, 1, 8, 1, 1)  # some heads lean on keys 0-3
 weights = weights.masked_fill(~torch.ones(32, 32, dtype=torch.bool).tril(), float("-inf")).softmax(-1)
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -1111,15 +1114,15 @@ weights = weights.masked_fill(~torch.ones(32, 32, dtype=torch.bool).tril(), floa
 
 
 # %%
-def sink_rate_from_scratch(weights: torch.Tensor, threshold: float = 0.3) -> float:
+def sink_rate_first_k(weights: torch.Tensor, k: int, threshold: float = 0.3) -> float:
     """weights: (layers, batch, heads, n, n) -> fraction of (layer, head) pairs above threshold."""
     # BEGIN SOLUTION
-    mass = weights[..., 1:, 0].mean(dim=(1, 3))  # (layers, heads): column 0, queries 1..n-1, batch
+    mass = weights[..., k:, :k].sum(-1).mean(dim=(1, 3))  # (layers, heads): queries k..n-1 see past the first k keys
     return (mass > threshold).float().mean().item()
     # END SOLUTION
 
 
-print("sink rate of the made-up model:", sink_rate_from_scratch(weights, 0.3))
+print("sink rate of the made-up model, k = 1 and k = 4:", sink_rate_first_k(weights, 1), sink_rate_first_k(weights, 4))
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -1133,25 +1136,28 @@ import torch
 
 from course_utils.tools.quiz import require_signature
 
-require_signature(sink_rate_from_scratch, "weights", "threshold")
-_rate = sink_rate_from_scratch(torch.rand(1, 1, 2, 4, 4), 0.3)
-assert _rate is not None and _rate is not ..., "return the rate, a number"
+require_signature(sink_rate_first_k, "weights", "k", "threshold")
+_tiny = torch.ones(4, 4, dtype=torch.float64).tril()
+_rate = float(sink_rate_first_k((_tiny / _tiny.sum(-1, keepdim=True)).expand(1, 1, 2, 4, 4), 2, 0.3))
+assert _rate == _rate and 0.0 <= _rate <= 1.0, "return the rate: one number, a fraction between 0 and 1"
 
 # %%
 import torch
 
-from course_utils.core.metrics import sink_mass, sink_rate
 from course_utils.tools.quiz import check_rounded, fingerprint, unavailable
 
 _w = torch.randn(2, 3, 7, 8, 8, generator=torch.Generator().manual_seed(12))
-_w[:, :, :, :, 0] += torch.linspace(-1.0, 3.0, 14).view(2, 1, 7, 1)
+_w[..., :3] += torch.linspace(-2.0, 2.0, 14).view(2, 1, 7, 1, 1)
 _w = _w.masked_fill(~torch.ones(8, 8, dtype=torch.bool).tril(), float("-inf")).softmax(-1).double()
-with unavailable(sink_mass, sink_rate, namespace=globals()):
-    _rates = [float(sink_rate_from_scratch(_w, _t)) for _t in (0.2, 0.3, 0.4, 0.5)]
+_rates = []
+for _k, _t in ((1, 0.2), (1, 0.3), (2, 0.3), (2, 0.5), (3, 0.5), (3, 0.7)):
+    with unavailable(namespace=globals()):
+        _rate = sink_rate_first_k(_w, _k, _t)
+    _rates.append(float(_rate))
 assert all(0.0 <= _r <= 1.0 for _r in _rates), "a fraction of the (layer, head) pairs, between 0 and 1"
 assert check_rounded(
-    fingerprint(_rates), "897b29d5f0f39d26237de3d8ced6c3f5eeefa0558f763bcb72a4f9d7385c47e7", salt="04/q4", decimals=3
-), "not yet: reread section 1's definition of sink mass and sink rate: which queries, which key, which averages"
+    fingerprint(_rates), "25929f913d6d818e9ed0199753c02957194d7487b28a707edb9c2f375e38c0a2", salt="04/q4", decimals=3
+), "not yet: try k = 1 against section 1's sink rate, then ask which queries and which keys change with k"
 
 # %%
 # HIDDEN
@@ -1162,13 +1168,14 @@ from course_utils.tools.quiz import unavailable
 
 for _seed in range(3):
     _w = torch.randn(2, 3, 5, 12, 12, generator=torch.Generator().manual_seed(_seed)) * 2
+    _w[..., :4] += 1.0
     _w = _w.masked_fill(~torch.ones(12, 12, dtype=torch.bool).tril(), float("-inf")).softmax(-1)
-    for _t in (0.1, 0.2, 0.3):
-        _mass = _w[:, :, :, 1:, 0].mean(dim=(1, 3))
+    for _k, _t in ((1, 0.2), (2, 0.3), (4, 0.5), (4, 0.6)):
+        _mass = _w[:, :, :, _k:, :_k].sum(-1).mean(dim=(1, 3))  # (layers, heads)
         _want = (_mass > _t).float().mean().item()
         with unavailable(sink_mass, sink_rate, namespace=globals()):
-            _got = float(sink_rate_from_scratch(_w, _t))
-        assert abs(_got - _want) < 1e-6
+            _got = sink_rate_first_k(_w, _k, _t)
+        assert abs(float(_got) - _want) < 1e-6
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS

@@ -38,14 +38,14 @@
 #
 # **Learning goals.** After this notebook you can
 # - compute the rank-collapse residual, explain why skip connections stop the collapse, and
-#   measure how one early token fades from the last representation as the context grows;
+#   measure how much one early token still moves the last representation as the context grows;
 # - compare heads with the Jensen–Shannon divergence of their attention, and track attention
 #   entropy during training;
 # - show entropy collapse at a high learning rate and what σReparam changes;
 # - read from a model's attention how it copies, and test for the self-reinforcement of
 #   repetition where it can appear (repeats that are rare in training);
-# - measure retrieval accuracy against decoys, filler and length, and predict the cost of near-miss
-#   decoys with chapter 02's closed form.
+# - measure retrieval accuracy against decoys, filler and length, and predict the needle's weight
+#   among near-miss decoys with chapter 02's closed form.
 #
 # **Papers.** Dong, Cordonnier and Loukas, "Attention is not all you need: pure attention loses
 # rank doubly exponentially with depth" (2021); Clark et al., "What Does BERT Look At? An Analysis
@@ -110,6 +110,67 @@ set_threads(2)
 seed_everything(0)
 use_course_style()
 SEEDS = zoo.SEEDS
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN QUESTION
+# name: q2
+
+# %% [markdown]
+# **Q2** (seed quiz; predict, then measure: asked here, before sections 1, 2 and 5 measure it). What
+# are some failure modes associated with very long attention contexts?
+#
+# Three terms of section 5 first. A *needle* is the item a query must retrieve; a *decoy* has the
+# needle's form with another marker token in front (`DECOY v'` where the needle is `NEEDLE v`); a
+# *near miss* shares the first of the needle's two key tokens and differs in the second (`a b' v'`
+# where the needle is `a b v`). *Predict* the list whose three claims all hold in this chapter's
+# models as the context grows, or as decoys or near misses are added:
+#
+# - **A)** The heads of a layer converge on one pattern, decoys with another marker derail retrieval, an early
+#   token's trace in the last state fades.
+# - **B)** An early token's pull on the last state grows, near misses derail retrieval, the heads of a layer
+#   converge on a single pattern.
+# - **C)** Near misses derail retrieval, attention weights spread thin over more keys, an early token's trace in
+#   the last state fades.
+# - **D)** Attention weights spread thin over more keys, an early token's pull on the last state grows, decoys
+#   with another marker derail retrieval.
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN SOLUTION
+
+# %%
+q2_answer = "C"  # SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN TESTS
+
+# %%
+# FORM
+from course_utils.tools.quiz import normalize_choice
+
+assert normalize_choice(q2_answer, "ABCD")
+
+# %%
+from course_utils.tools.quiz import check_choice
+
+assert check_choice(q2_answer, "378d8bf9292647ebd4a1ffc5d6d3089436c6bc44ed9b51c88d305e52d7a8174c", salt="05/q2"), (
+    "not yet: weigh each claim on its own; sections 1, 2 and 5 measure them, and notebook 02 one of them"
+)
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END TESTS
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END QUESTION
+
+# %%
+explain(
+    q2_answer,
+    "sealed:eSqVMP7Ebq00xm6hcPAKlCt6BMBq+ujjLS5BNR+Cz0UayXGkqWT6ea4+QQKFpQYvf96ryCNfAXiUm3JBZvhXkDAm3oJ5mhslihx/qtxEAx94Rd39buj2O8P5mhqoiMCwm0DsvQJx/+jvUrodsRS2f8eh6+63xVCHZj4g6KCeN7Tkyp+7pI3welR7DoTPucSHSZ7Izimx6owmHDW0uul0eScLDomy0LHherTRRE1QCB52EIc/5jCJ4xwb6kiYuzIRER3ex8mDzobudeZ8uDKT+5PFXd8Sk4BNAYZOjP11wso+8RiA0y9NLhb1zYX8VRk8oCxnVUPAFqprHkDpIiSN6AKfI2hoLRP8iqUr8q9c8xd7h510Zkwh9Q5BZKmVHQdX4CHRYHGPZx3y48q+HkNuJehg04mzgsz/aWrsy55MfiONCfcU2vs/2D0Koq7h9MvbYGATQxPU0CNPDrxEdxP0UB2rT3RaAUFeomgFNCxwGSk7hbl0xr3vQfhsiNLEj5EoRz9c29fN/yQVaT6YokCbwA6V6rs1H9Kq3wAu1cAqLpLTq5E+wXfrftGFsXZ7DuT1BEjof7d/sHoTZ2zcHakedlakfEjYMB43j80SzPgeqrSOtN3gvKJ9uPycBOZemeetER6l1WLisWkfehE1cjNA2VWrIL5eM6megSsEJ5f5PEBHIum/dP+HcamJK2gL7vjoyjYiBNdvvQmPUoWYe920KYSB8gHgua09EtifHYh4+q7GR6Fi3OLpE69f+ReNGTH971Z33llZu7RmhMQ7Vao5zglPbFMyn2rMvB3TK4IYroPnzGhAfXNln8jHSlBGLjFwHy5Nl91SGjVdRu/4ZNrLnMPddZfFCLZ9XHNN9SpaysRBylOHIfs9bsId/yB1H6q5kymKxsfI/FE3UWsiepupHQEPAbRsu/pM9ZLG7No6r/ceOZJU86z39CLmWyC90WsRgwilOazcIpvRicZs0wHt5iPr27wSkkpTOknW38zjiK98LmFzG+eA5HwNt8Hyo6S1QQpJ+kqZR9ogAu83fRzBibM+eWyXvqJwRcuBLvRNS4HpinLp0+12A5jAcd6xBI8+jBz627gP+Bc8tLFMhEO1Sxer+nbrcbJDT2qFuWebBCQ/E55kYBgIwehx0YR5Fha/9M7D8y5vMYzi3emqaa7IUGUWoAdaInlXOvSuvgmRlCHKeuKP0kJTudrImHbCnUB55xoDMVMSPgl505pATmvEeKr58MScZRw23vYYoMlLTSUInn8ymCjN144RTA0A23oM1kh82Bu4lL+G6Iag4cVMblzJsJ61VZD/hhwB7pbdoypHByuY0eCZZqZ9uMC6KXUh6E3G1jxTtcLlELPTJdaBDIZWPF+q3ANT5fnONvbxqjv7TvP70Fkt8kIp1q+3ViB1I2As9PK8Hfd8VRaNO4E/6Jcn+Mg1YBjerCFrdnzohC/KE1h02pv5QechKt8nE8Yv91CXK9J7E6otrW2jWVpLQRg+YzREze90Fds7V1FM533WzioQHWgaTNchZDA3u7ami40/hsRZkPNjKNRJ59bku7+CgCqc+SPtapux7FTW2cuDYxpVnu6R1ESDI7dGLOy4386MNZT1GdjVd0Ag0QYF235TN0o8N6nPBhTKNyE=",
+    salt="05/q2",
+)
 
 # %% [markdown]
 # ## 1. Rank collapse: pure attention turns every token into the same vector
@@ -805,24 +866,25 @@ gaps = {}  # seed: (g, g')
 for s in SEEDS:
     gap = gap_for_weight(near_w[s, 0].item(), N_NEAR)
     gaps[s] = (gap, gap + math.log(near_decoy[s, 1].item() / near_w[s, 1].item()))
-    print(f"seed {s}: g = {gaps[s][0]:.2f}, g' = {gaps[s][1]:.2f}")
+    print(f"seed {s}: g = {gaps[s][0]:.3f}, g' = {gaps[s][1]:.3f}")
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q7
 
 # %% [markdown]
-# **Q7** (a computation; Q7b then asks for a prediction, before the cell below measures it). Seed 2's
-# retrieval head has g = 6.65 and g' = 2.13 (printed above). *Compute* with the closed form the weight
-# it puts on the needle among **32** near misses in n = 128 tokens, five times more near misses than it
-# saw in training, and store it in `q7_weight` (by hand; the visible check compares it to 2 decimal
-# places).
+# **Q7** (a computation with the closed form; Q7b then asks for a prediction, before the cell below
+# measures it). Near misses and filler both take weight from the needle. Seed 2's retrieval head has
+# g = 6.647 and g' = 2.125 (printed above). Among n = 128 tokens with **32** near misses, the closed
+# form gives its needle some weight w. How long a context of filler alone, with no near miss, would
+# leave the needle of the same head the same weight w? Store the length in tokens in `q7_length` (by
+# hand or in code; the visible check compares it rounded to a whole token).
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
-q7_weight = relevant_weight(N_NEAR, gaps[2][0], decoys=32, decoy_gap=gaps[2][1]).item()  # SOLUTION
+q7_length = 32 * math.exp(gaps[2][1]) + 96  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -834,15 +896,15 @@ q7_weight = relevant_weight(N_NEAR, gaps[2][0], decoys=32, decoy_gap=gaps[2][1])
 # FORM
 from course_utils.tools.quiz import real_number
 
-assert isinstance(real_number(q7_weight), float)
+assert isinstance(real_number(q7_length), float)
 
 # %%
 from course_utils.tools.quiz import check_rounded, in_range
 
-assert in_range(q7_weight, 0.0, 1.0), "a weight is between 0 and 1"
+assert in_range(q7_length, 1.0, 100_000.0), "a length in tokens"
 assert check_rounded(
-    q7_weight, "c9983242e6a3c405eda4beecf27202a2f5a2ca7f882f374de8539b125106e86d", salt="05/q7", decimals=2
-), "not yet: reread the closed form above: what each filler token and each near miss adds to the denominator"
+    q7_length, "eb72c966e10b9ba2e28ae3f22949a9c5747ca1268ffb4f7292c9c665fec2790b", salt="05/q7", decimals=0
+), "not yet: write out the closed form's denominator term by term for both contexts"
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
@@ -852,10 +914,10 @@ assert check_rounded(
 
 # %%
 explain(
-    q7_weight,
-    "sealed:G84YJlQKH60Cd9hzYIjj1g5UXAkGYjzUDgiq82PteLAkdv45ZCSzhZo+zlTbftZkCEoTKC05//roBTsaW/3R6zM9pRgSieMxCwnI/l63fgJQNgyRgk2WStrW+fGpVzYXc2TbpxI9piAYDrJNFRAkGnNY/zAVJqZitzN6cfkkqnGCUthMVmSbVuVRKudf9TBPUbqjDYjXgbI+9y5QAgv3VZP0YRoITzzEWL2JNBJhjkjg3c1itiKNlZX1ICH1pk/7UOyRgIYupiyQbFdaiwCoVz5vtLZLjx9W7Ayx3cf7mrGg/KE9Eev4pe2J6y0q3uaLRyopYbUm+BnoyR+AEAxOEvU9XEHhEp+eH+eJbiYVdaT0KnWWTO5dspQagZG2uAD5KdbHNiSSyDfNqFfdm/dl8RN7xqqbYkhEh7Tf4c3kBaKrjs3xHt0inOst+tfnoqfIj825O3NRt/jYcPZzJSeAA4MBBccoxmkPg7Cz+Pf1GTUW4tPNY/qhNABn/+1Yz9vAaijIXRoBtl99/GKfVsJFfvooHSfGyWfyrxZk6UoovcdFv0J+Pkwjkoe6Jod4lHojzg==",
+    q7_length,
+    "sealed:aGBmxGzuWMRYMquqUnCGBr+6E1WdgRdB12KtKDA0F+bd8IGtkS6V0XyfpXHKRHtx0uXSeItDeHcK/bzG75c0aAWPwQ5wQikJUAzHIpSYfbpOL8och87OKIJhOy+XyZrmT/M6/uhPVT5OyfUucCMKxpYXl0ZSE4slXawvXuLad/pi4ZCdACDfElzBnUeIkhAmkR325o/Sb2fL5kasa43kExVRZdlA6vvxTY45KL6rE7a4aPm+BU5BhglfgblA6bGFP4q6ulyfupDG6Z+0p7Z6f8Begjp+2ww8SzPPtBqE1A7MyEFYHEfDDjNwB1zGR17+tYDd8rIGELC05KH13Ll/rpS3abAu+7MD212DdcmAKwUWvw54k0rTuhnz098b1E8XzKba4jUW1r7dVjmUIAhFzx5pOpDkZAw5HKM/W2W654gU3S3up+OUD5OYrGZkBxxzxLTvs65oKKYRJataMrfXA6vqDfr4Eh9S/uKGSAtedEL3KiYfB+QVK+cMcAEV0rV+nYZa3Myz5eRtHMhMEthPsAjVKChefw6Hp7wveMgoGdxQ18k9LrNeaKhu1prxw/erXajKD0bWzCc/G+BMERRWBR2l+i6kHj3fKX2v1m4K+9PiAKGwA+wDHEVSmzuDQattevOh21NUc850va7gnhd63syvRV5bZ+fFR09OLNBuXmEwI1TzPRNCgkV2b9aHGZ/RCsfpc8n8XHqNDzbypgQ/4Ez9p7ngIppl9mT+Z2nt1t/SZ34IptLvMDl+k0CTJIZ8LP4flK2Gy9gaJTvdOi/KLJEHjWFwRFkdALnVwk/MuQiXoP7k1pOam1RuNutlDvsnDLh6ottYCQBs8b+H2bSlxz95yoREx6p4SJ0SFULKaFXrKMBp3Btl03W+sVW2EQOnLgx7PHi15ht5y2txuOor8WwPjzxEZeyXj+2L+AFw33xK1HCzLyYb2DUydofdIR3LvUXHJr56pHlXc1zdiY7VXlGDInxFfUDz5ZyoleW9tPisoihDt/OqLxbvpqgYnhrJE/3EsJGxEWWMNx6i61os1ceEHYthIx/H/Ur/cqxvk9qIl5SIWckNxi2d3s6doAVm/BOdbGHHW9Ro34VX3Rh9Qqxu10afqZOhPzOYsCLoHtqxBfIunbQd7ioseBTFcy/yd1/yODB9NvNspXqsx442LqpSAcrsfzAobt5AebxT2hqzVCHaorOYMw5pJ8rKmnxniL+9Zy8x9jJdGyRc4Ul6RV0=",
     salt="05/q7",
-    decimals=2,
+    decimals=0,
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -865,7 +927,7 @@ explain(
 # %% [markdown]
 # **Q7b** (predict, then measure; asked before the cell below measures it). Seed 2 was trained with
 # at most 6 near misses. *Predict*: at 32 near misses, will its measured weight on the needle lie above
-# or below Q7's closed-form value, and why?
+# or below the closed form's value with g and g' fixed as printed above, and why?
 #
 # - **A)** Above: as near misses crowd the row, each one's score drops, so each costs less than e^g' filler tokens.
 # - **B)** Below: each near miss takes more of the weight as their number grows, so g' − g rises with m.
@@ -1010,7 +1072,8 @@ of the needle's measured weight at 2 to 8 near misses."""
 # %% [markdown]
 # ## Quiz
 #
-# Q7 and Q7b were asked in section 5, before the closed form was compared with the measurement.
+# Q2 was asked at the start, before sections 1, 2 and 5 measured it; Q7 and Q7b in section 5, before the
+# closed form was compared with the measurement.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
@@ -1023,18 +1086,6 @@ of the needle's measured weight at 2 to 8 near misses."""
 # - **B)** All heads converge to similar patterns
 # - **C)** No attention exists
 # - **D)** Attention increases
-#
-# The demonstration: the JS divergence between heads (0 bits if they had converged, 1 bit if they
-# never look at the same key) in section 3's models, where convergence was most likely, and for
-# comparison two made-up heads that have converged.
-
-# %%
-for kind, label in (("hot", "entropy-collapsed"), ("hot-sigma", "σReparam")):
-    js = [sum(head_js[(kind, s)]["within"]) / 2 for s in SEEDS]
-    print(f"{label:17s} heads, mean JS between the heads of a layer: " + ", ".join(f"{v:.2f}" for v in js) + " bits")
-parked = torch.zeros(2, 16, 16)
-parked[..., 0] = 1.0  # a positive control: two heads that both put every query's weight on BOS
-print(f"two heads parked on BOS at every query (converged):  {head_divergence(parked)[0, 1]:.2f} bits")
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -1070,9 +1121,22 @@ assert check_choice(q1_answer, "a438ef18975d8c9ab6a2b4ac71534606c17dd80e96acf32a
 # %%
 explain(
     q1_answer,
-    "sealed:91dujD1K+o6PuY94L5P0dYv5azBBc+rlFHe2N2Cc4hibACNjP1MY5haCb8IWUTLG3kaZMbaZ7QDpY8lvGZaavgTFJO49E3B8FnsY0fXQVuZcxe15sQhh5Da4pQ/rfvXx+Z7hTrfoOSmghlVScZKDUbpTDYgOOUfkjCy1PgolsG9yhiCXWlLsPzT7OdEWWs04r2zsS4VwU90N4TpdoQuVcL2fsVEetmHjZK+oi3Q4Tp7n/jVL2eAaC61MnPJ21sQ+eS+LYdqhQ8wqTXa4lmWg30vTksnRKjiuWWLmtpr/mViUC6YinAW8CjCgV38XLhDtp+Z38N42qWwd7gVABY0eRo23shhPRBr9JpaSzDkzdddP9tO3pIyMVBykobRehpNa7p5dC918xfcClvRIMbypEOJOn3g47DG2kstk7DLHvgh6BDTb1phO60F6B8n3kI+uW7P/B3oyd2UK9Y2w9mKKf6E5pEfPbmQ1YBcnQxO8SkVwiGgbbEnWhV9wISCG5w51iEZreS2613Ji2fnTEZJ6ivKFi3AdJZZfFiirNQVa2P0dkpIkXInCcBBc3jER94rkHwgK0kRMNVp8UwzEjQQeViyy31347lRz5AhOaXhhNA==",
+    "sealed:WpI1vdTAnAhlMH8Li620HYv5azBBc+rlFHe2N2Cc4hibACNjP1MY5haCb8IWUTLG3kaZMbaZ7QDpY8lvGZaavgTFJO49E3B8FnsY0fXQVuZcxe15sQhh5Da4pQ/rfvXx+Z7hTrfoOSmghlVScZKDUbpTDYgOOUfkjCy1PgolsG9yhiCXWlLsPzT7OdEWWs04r2zsS4VwU90N4TpdoQuVcL2fsVEetmHjZK+oi3Q4Tp7n/jVL2eAaC61MnPJ21sQ+eS+LYdqhQ8wqTXa4lmWg30vTksnRKjiuWWLmtpr/mViUC6YinAW8CjCgV38XLhDtp+Z38N42qWwd7gZHBpQMRo23shhPRBr9JpaSzDkzdddP9tO3pIyMVBykobRehpNa7p5dC918xfcClvRIMbypEOJOn3g47DG2kstk7DLHvgh6BDTb1phO60F6B8n3kI+uW7P/B3oyd2UK9Y2w9mKKf6E5pEfPbmQ1YBcnQxO8SkVwiGgbbEnWhV9wISCG5w51iEZreS2613Ji2fnTEZJ6ivKFi3AdJZZfFiirNQVa2P0dkpIkXInCcBBc3jER94rkHwgK0kRMNVp8UwzEjQQeViyy31347lRz5AhOaXhhNA==",
     salt="05/q1",
 )
+
+# %% [markdown]
+# The measurement behind Q1: the JS divergence between heads (0 bits if they had converged, 1 bit if
+# they never look at the same key) in section 3's models, where convergence was most likely, and for
+# comparison two made-up heads that have converged.
+
+# %%
+for kind, label in (("hot", "entropy-collapsed"), ("hot-sigma", "σReparam")):
+    js = [sum(head_js[(kind, s)]["within"]) / 2 for s in SEEDS]
+    print(f"{label:17s} heads, mean JS between the heads of a layer: " + ", ".join(f"{v:.2f}" for v in js) + " bits")
+parked = torch.zeros(2, 16, 16)
+parked[..., 0] = 1.0  # a positive control: two heads that both put every query's weight on BOS
+print(f"two heads parked on BOS at every query (converged):  {head_divergence(parked)[0, 1]:.2f} bits")
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
@@ -1139,81 +1203,6 @@ print(f"Q1b's two heads: mean JS {head_divergence(one_hot)[0, 1]:.2f} bits over 
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
-# name: q2
-
-# %% [markdown]
-# **Q2** (seed quiz). What are some failure modes associated with very long attention contexts?
-#
-# - **A)** The FLOPs grow only linearly in the length, an early token fades from the last state, weights sharpen
-#   onto the one relevant key.
-# - **B)** Weights spread thin over more keys, the FLOPs grow only linearly in the length, an early token's pull on
-#   the last state grows.
-# - **C)** Near misses take weight from the target, weights spread thin over more and more keys, an early token
-#   fades from the last state.
-# - **D)** Weights sharpen onto the one relevant key, near misses take weight from the target, an early token's pull
-#   on the last state grows.
-#
-# The demonstration: four measurements from this notebook.
-
-# %%
-print(
-    "retrieval among exact-marker decoys at 128 tokens, by their number: "
-    + " ".join(f"{k}: {v:.2f}" for k, v in zip(DECOYS, by_decoys.mean(0).tolist()))
-)
-print(
-    "retrieval at one decoy per 32 tokens, by length: "
-    + " ".join(f"{n}: {v:.2f}" for n, v in zip(LENGTHS, dense.mean(0).tolist()))
-)
-print(
-    "one early token's shift of the last representation, by length: "
-    + " ".join(f"{n}: {v:.3f}" for n, v in zip(CONTEXTS, shift.mean(0).tolist()))
-)
-for s in SEEDS:
-    print(
-        f"retrieval among near misses at 128 tokens, by their number, seed {s}: "
-        + " ".join(f"{m}: {v:.2f}" for m, v in zip(NEAR_DECOYS, near_acc[s].tolist()))
-    )
-
-# %% [raw] jupyter={"source_hidden": true}
-# # BEGIN SOLUTION
-
-# %%
-q2_answer = "C"  # SOLUTION
-
-# %% [raw] jupyter={"source_hidden": true}
-# # END SOLUTION
-
-# %% [raw] jupyter={"source_hidden": true}
-# # BEGIN TESTS
-
-# %%
-# FORM
-from course_utils.tools.quiz import normalize_choice
-
-assert normalize_choice(q2_answer, "ABCD")
-
-# %%
-from course_utils.tools.quiz import check_choice
-
-assert check_choice(q2_answer, "378d8bf9292647ebd4a1ffc5d6d3089436c6bc44ed9b51c88d305e52d7a8174c", salt="05/q2"), (
-    "not yet: check each claim of each option against the four printed measurements above and notebooks 01 and 02"
-)
-
-# %% [raw] jupyter={"source_hidden": true}
-# # END TESTS
-
-# %% [raw] jupyter={"source_hidden": true}
-# # END QUESTION
-
-# %%
-explain(
-    q2_answer,
-    "sealed:p5oLZbEFH+qHTGSjCQYZ7i93C4g+4vv0PC5NP16fylMazXL9/Xv+KuU2XUOevxguO5eshndDAGLH2HlPY/5Bhy11iYp/mRY9ihIslcBEQh5wWdakOvTwPob+zknsksSsiV2jvER55e/+F7QTrQu2PZD4taurzlvTYis767eeJbrjw4K8sd/sfx0tVJWU7sSSVdvZlGih9s0mGCayuuhiNycFWtDzjqG+O7nJF1gHSFEzQ9Jyo23XrV1e40OO8iUKUBvNxd6DnJOvZewvpDzMpYqEHMddwZwTTskdmvJu28Bwv0zIjS8BcFzthNP6Sw9vq2lySEPMX6l0X13maSCIrQebLWonKhOr16Ro8pVR90U1j5FjeUxy8V1Tb7SfGkkEvWmNJRSRYwPt49GiEwZyYOJ0y4X7n8z8Y3+kmN1WZGbZDvQUz/Az3ipLtaW08J+YPzNaQQbUxSVOQ+hHdxOwFkzsQyACSlYE7XwZI2lgWnpt1qVog62nQrl0k8WPyuUzR3p+5Li1/2EZe3eWuBTLh0Hctuc1HMWmx1k8hpcteomCv54j0HuiLJ+HpCR8AviwCV/lcP5/qmddZX3cSPFCMgOkb1jeIxJkmY4J1vhN57CKusrrvKBr4aecBOFQ3OegBw/tmy/+tmMBP1w5ZyRa1V6rKqAfPrKGnWVLO5OqbwUVaqiwMLvSIObYSjsJ7+6t+z9qRfIqtguLSYGYa9rxZ4WQtxbkvfFtINPWFY545q7BX7Yn0ujlXboa4RqSFn/gvB12zhVNvP1nyoNhVLI+kEtUa11rjz+A5B3UKYdMsoPnhWhzfEcAzNOCC1ZXJzpyFy9Xl9NZF2BBFuG9f9TQjZCbZJraD7YhWnkZ5DpUzMEIlAaOd74SKdcbu3ReXqrQjmyM09zL61FxFy5nQNS/HRkfDLw/9PsKoZuDoNciufEeLo9Rp6e45G3gR26l221WgUDqKP7EJs+IkIp90karuyHrxqdZhExSc1PVyYmxybE5O2c2ccDI6Wcf8sPnr6SiQU4K/kKZRZ8rRK06NVLRw+ZjNnaL6vshH5HeYLZFXZ2zzzOvlaJ2A87AYoy7GMMmw1/s0PwIsQs6/eURigyWCgCrvznzeKRFT3eQvXyRGWE5CJN0elcJg60z3NZgFli77MeIty59N4e12qTlC/rBX3UWkEEfVmheMuqztRyRmDCLff+Yl0oWsdzQgzOc0mQq7xcDKwUFKQN/y5hAUmbAb7z1tc+bchQn3+xcscJBFDhE0y1d1WnfhMkOTB4M2W4M0Vhi0RfshbGB8Ia2pttLfRSB5N+lSZnlhjZEp4XdqTFbAyeFlqmHM/kjtJS4aDZ4tR+S3TJVtMi6GfydANaVG4xFdQHtnR9U7PSKJqW3vz/yHbrhywx0qB52mPixRGg7I3osuA==",
-    salt="05/q2",
-)
-
-# %% [raw] jupyter={"source_hidden": true}
-# # BEGIN QUESTION
 # name: q3
 # points: 2
 
@@ -1255,12 +1244,11 @@ from course_utils.tools.quiz import require_signature
 
 require_signature(residual, "h", "lengths")
 _res = residual(torch.randn(2, 4, 3).double(), torch.tensor([4, 3]))
-assert _res is not None and _res is not ..., "return the residuals"
+assert isinstance(_res, torch.Tensor) and _res.shape == (2,), "return a tensor of shape (batch,): one residual each"
 
 # %%
 import torch
 
-from course_utils.chapters.collapse import rank_residual
 from course_utils.tools.quiz import check_rounded, fingerprint, unavailable
 
 _h = (torch.randn(3, 8, 5, generator=torch.Generator().manual_seed(3)) + torch.arange(5.0)).double()
@@ -1268,8 +1256,10 @@ _lengths = torch.tensor([5, 8, 3])
 _padded, _repadded = _h.clone(), _h.clone()
 _padded[0, 5:], _padded[2, 3:] = 7.0, -4.0
 _repadded[0, 5:], _repadded[2, 3:] = 0.0, 100.0
-with unavailable(rank_residual, namespace=globals()):
-    _r, _r2 = residual(_padded, _lengths), residual(_repadded, _lengths)
+with unavailable(namespace=globals()):
+    _r = residual(_padded, _lengths)
+with unavailable(namespace=globals()):
+    _r2 = residual(_repadded, _lengths)
 assert _r.shape == (3,), "one residual per sequence: shape (batch,)"
 assert torch.allclose(_r, _r2), "the padding changed the result: only each sequence's first lengths[i] tokens count"
 assert check_rounded(
@@ -1345,17 +1335,24 @@ print("mean JS divergence between head_a and head_b (bits):", mean_js_bits(head_
 
 # %%
 # FORM
+import math
+
+import torch
+
 from course_utils.tools.quiz import require_signature
 
 require_signature(mean_js_bits, "a", "b")
+_p = torch.tensor([[0.5, 0.5], [0.25, 0.75]], dtype=torch.float64)  # rows without zeros: only the form is checked
+_q = torch.tensor([[0.75, 0.25], [0.5, 0.5]], dtype=torch.float64)
+_v = mean_js_bits(_p, _q)
+assert isinstance(_v, float) or (isinstance(_v, torch.Tensor) and _v.numel() == 1), "return one number: the mean"
+assert math.isfinite(float(_v)), "return one finite number: the mean divergence"
 
 # %%
 import math
 
 import torch
 
-from course_utils.chapters.collapse import head_divergence
-from course_utils.core.metrics import js_divergence
 from course_utils.tools.quiz import check_rounded, fingerprint, unavailable
 
 _mask = ~torch.ones(6, 6, dtype=torch.bool).tril()
@@ -1367,8 +1364,12 @@ _c = torch.zeros(6, 6)  # one-hot rows: every query on the token before it
 _c[0, 0] = 1.0
 _c[torch.arange(1, 6), torch.arange(5)] = 1.0
 _a, _b, _c = _a.double(), _b.double(), _c.double()
-with unavailable(js_divergence, head_divergence, namespace=globals()):
-    _js = [float(mean_js_bits(_p, _q)) for _p, _q in ((_a, _b), (_b, _c), (_c, _a))]
+_js = []
+for _p, _q in ((_a, _b), (_b, _c), (_c, _a)):
+    with unavailable(namespace=globals()):
+        _v = mean_js_bits(_p, _q)
+    _js.append(float(_v))
+with unavailable(namespace=globals()):
     _same = float(mean_js_bits(_c, _c))
 assert all(math.isfinite(_v) for _v in _js), "a key with zero weight must not give NaN: 0 · log 0 counts as 0"
 assert abs(_same) < 1e-6, "a head against itself is 0 bits away"

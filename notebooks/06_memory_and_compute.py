@@ -353,13 +353,14 @@ finish(fig, f"Attention on this machine ({os.cpu_count()} CPU cores, fp32, 1 hea
 # intensity is the FLOPs a method does per byte it moves to and from main memory. Count op by op at
 # n = 2048, one head of width 64 in fp32: each operation reads its inputs and writes its outputs
 # through main memory, and the fused kernel counts as one operation. Every method does the same
-# `4·n²·d` FLOPs. *Predict* the intensity of the naive method and of the fused kernel, in FLOP per
-# byte:
+# `4·n²·d` FLOPs, and section 4 found that the fused kernel and our online softmax (a PyTorch loop
+# over blocks of 128 keys, section 2) both peak at megabytes. *Predict* the intensity of the online
+# softmax and of the fused kernel, in FLOP per byte:
 #
-# - **A)** Both about 5: at equal FLOPs each method moves the same n² scores through memory.
-# - **B)** Naive about 5, fused about 500: only the naive one sends the n × n scores to memory.
-# - **C)** Both about 64 (= d): each score costs 4·d FLOPs and is written to memory once in either.
-# - **D)** Naive about 500, fused about 5: the fused kernel re-reads K and V for every query block.
+# - **A)** Online about 500, fused about 500: neither keeps an n × n matrix, so neither moves one.
+# - **B)** Online about 5, fused about 500: each op of the loop sends its block of scores through memory.
+# - **C)** Online about 5, fused about 5: equal FLOPs over the same n² scores move the same bytes.
+# - **D)** Online about 500, fused about 5: the fused kernel re-reads K and V for every query block.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -383,7 +384,7 @@ assert normalize_choice(q5_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q5_answer, "06bb9d0aacef54a94ae77611165cd82d2c42ed1eeec049c198300a52a6c2cd68", salt="06/q5"), (
-    "not yet: count the passes over n² numbers that the naive method makes, and what the fused kernel reads and writes"
+    "not yet: reread the definition of intensity above, then section 2's loop, op by op"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -395,7 +396,7 @@ assert check_choice(q5_answer, "06bb9d0aacef54a94ae77611165cd82d2c42ed1eeec049c1
 # %%
 explain(
     q5_answer,
-    "sealed:DRj3lnAt4egm6PO5km1Fq7rjtnTqySlnlZlxLQ/p6zZCMGtL4uuFi6di/C5VUKQ5bREcvyP+dNA2IWB0sOYhJ/Im8kiGpqrTpqpWWwyDDOTPv12mPkz8+PyASKsusz7pANkQeFOcMY0SgvuKR78JVCJcmlG7dPzOtuEtZzxaHFwngOVRpIBricF5WiWrB5f9GnU5h2Fxp4jCB+YPKthiB/WDYGGFaE8udYWvpfyvsWSLrvrquQ3UolIxCrH9jzcaiQdQgel/DweWfttpNvqBSKmP8CojVwTF/a+lU3d+bAhaar1KoLj/5Nb023lfGNnAxkEuxqOBw60CP3KBk2Hb2NFBuO9vaZIKru3DbiUYCN2yraTxV2lRASpsENCOvBIrAilTzR2/JLjGAdQjUueo6zorkfRzNnl1WUo72F2Pej4jzGyz8g70joTJVDW1tYsK4PI8xZb/aWBacOn2syY/rJKvllTg/iWcUmRhc3ewuyReBre3RkC+w40jeeYclm+89i+bAnXB7NRcYmTLI7rKkbKrCP0U+7ck8vrX69LWzXuAZtLLd6qh9XK3b3AB4qV8ElDaa9y4foPHu2vNQaxr1k+Dd/rTYGvvPJ7PGj9wD5TwlBZ3nXTYGXQxNj2c/xETKOULpT5ZDwm2v2m4TwyjXmtHE9hfU7Ch6G01kIkvCU3WpvsvYMVTot1nvHGr6jl6XnVddOVJVhlB0szg3bF/R5VAs6e/dM8ZOF+4h9+UyDmuN3sB9R94qU1b1r2c8qD54a+OkDl6zMqC01yWy3XQlv0Z6g1EVy3WJw5MZ81Wz0vE4YRVFUAIl0ZZPtsQOd9SmMS23s1C9nDEJhof7Dlvm3gJiQMFWr0n24JZSL8kjRcwrL3TS3Hp4Ki4AkCx/IziZ01sC0mRK9wD3zGz8zH72Y2pFj5NLDdL1tw7407Kd8eFITMqEDABG5T2a8NOyq/6BdGBeJIkLzpjmLZUTGeoHc4OAzdSKUNXTSNCePvt0Pvk5Prp2DC3zuBGRG+3LdXiBdBe66h1P03sNzheXC/zpnqTnmpoFhbkxiuOfUpNlSGqzg1VfjohxNv4gUDnizx0qiK4vndVXnL42Ru5rlAtJ7xijFFwCaonqD3Vh35Zw6VYZICwkQagU0duC83+aj4LMCxgwe4tvMrqltLiAGOkBysxCT8y8cmBLRAZ3vyTfAt/T1tX0eG31SDB27lslLcjndhEILAsZD3rhveEGVO+y/3PEEA7xvvLx3Xd0aj/BFlZYUOu0rdkI8JsDbof7Dn1fErt7jm99LzKCR/W9T8vyCZYGS730Sd7Y1+DR3oVp04ZHy66FlnE2sHdtjepcDVTRudkfWd5P0Ci0WDv1JpbfkduyDsST8N9XLAwjeV1BivRAwylV8Ph17PZgoLJ+ESgFRRzPCn1IW184S+767nYZmBhCyD1PezWCiZKOMb0CWzRZjEmb8c9uhQ32myIn5i8HAiG/9hhtYqGwCY7JCIPL5NXRhxohr5rr99hN0Phpf0z+zL5pek1Dw==",
+    "sealed:e82d0/yXDmoKCY0/JCq/57rjtnTqySlnlZlxLQ/p6zZOcWsD6evWyvwkrTYUFaQ5Z1VavSLyZJUuZGZysKpvbvkm8waQ5arRpqsXWwrMD7+GuAnrKUTy7vaAeOlq2GztD9lDDgeVOoQSl+iAWPoKFR4DmgHrwi7SVCYoNC0DQFQ12OpTo81zaxNv6PgH1Z2pNVgapD599JzNRLMfY8AkQLDMfSKFLQxzMbaAnoz4qHWRrs6690iV6F4rC//oyjdVkQdSzu4kXEHCPdIocJXA+D6OXPRqWxiR67PjQXVtNBz8srb7Mg4g5dbB9ltqS5SS3FpmyqSa37oCOi6QwG2rz+BPuKwyabgpjs3DcTYPWp+pta6+HHsFTi0iWMLYvFEtFC8RmRm1YPrGG94mEefytSlt2fRTNn0hH1Mn0kmPYz4wxnr/t1rkwZjJUCWl5sofsvI/gNvxcGsIfPjyszpqrIGkkxDkrB3EF1xhe22nux0LE6mmEkTsyJglYfxz02Gx/WrVTiuURURBgKDMbKrWlvv4ULUC/eVm7qLT7NXAg2yGctDMd6K74nKqaWFE/rNmBUiWZ8u4foLLu3KYQ+IrlR2WIafTbmq7ct+cXi0jVMG1nBd5i3GCXF99c3qNu1BYKMYLr3JSAFH5uHb0XxfiRSVCGdhJWba4+W1Pg8gxDB7z4/t7bsoWuZMpHaLo5CxpCjpBIe1dVhlL3p30y+NrHNtYs7SpNddRKRa6g9LCxnyxPGoFugk96V5V0qrD8pi2oKiekAM7zcCSlhKDz3XQwbEwxSk0GDuTF3FcPshGihHO64IXQVYDl01IIZQObYsD2I7kisAK+iOKJhEG/G0ivFMTyVUFKd9boowJZaJojw5t+b3dW3H4rOWuWwW6/Iy7JUB3SEOMcpMIkG3kpWz30YmkFD5BNTwZwps7407QOWZpKRNqAnBPGtviLtUAiLngTcHTMZZsJ39imKtdTG68WOZdQStHL1hXBwtMdLCv1/v267u3nXGnk7wMD2+WNtHyCZlPvq8hIknlbnlDCCntrj+VzGR4UxfpxCHHfVdbn3SsxEJOenM7jNO9gk78hHV0sC+ltXARGyGrwVOErlE4dPVlxFo/Xbsp+z3YkH5a2atYI9SvlV/uQEFtAIm9Lw8SKikiwelBh/vy08WtVGWuU3gxDTIw8dyVORpVk/uHZxx1TxV5ivvkzCnIl/9tlbMh29pCfP4KKG75zeGUVkSqzbzPWXASqcLWx3XT0Py6GkIVbgul2+NsNZUjC6taozHlL1vgojf456aPBBjRvCEphzVTDi713Sd7MRafAn0XvBpUESn5VVzIx47CqnTmQyIXCedkNGd4Nlei3XG73dVLN115gS4ZWMN2WKU937ZkDDjXS1inFsfqmrHOls3e+QvjJUIqfWbpJ2kw6Rj7vfzILm4kFy/5J6mSCCZNcNv1BGnGbiFjV8c9uhQ3/imGlYj5SBCG4NhuuIuci3I9L2c+XMEDXwwtkqJ9uZdhK076qPB/tzPrtv40AbSGvCd6Nb5xr96vVFONuyo8D0oWY9Xm+TqGd9GJXF3nVLCL8kN2wJD8/PBDjEvPSioFEirWKaiahqQc6Y6sjkEaBnFQUXmwONM48BXQopSulcEodoWyS/1FYwb271AHIkK6Z+hfQLM7ukKwFq2eMPO5jXa3azU7cZaqfgE9aHHIZCCho2SuRyXrSXNGdA37hO02crDkmw==",
     salt="06/q5",
 )
 
@@ -627,29 +628,10 @@ method at n = {n_io} (counted), which is why it is faster; for the backward pass
 # **Q1** (seed 002). What are the three major problems that appear when trying to scale attention
 # to longer contexts?
 #
-# - **A)** Memory, compute time, and softmax overflow: exponentials of long score rows exceed float range.
+# - **A)** Memory, compute time, and exponentials of long score rows that overflow the float range.
 # - **B)** Memory, compute time, and vanishing gradients that keep distant tokens from learning.
 # - **C)** Memory, compute time, and recall that drops for facts in the middle of long inputs.
-# - **D)** Memory, compute time, and model weights that have to grow with the context length.
-#
-# The demonstration: memory and FLOPs of one layer at two lengths, a recall-by-position number
-# quoted from the literature (notebook 03 printed it beside its own measurement), and a softmax over
-# scores near 10⁴ computed two ways.
-
-# %%
-for n in (4096, 131_072):
-    print(
-        f"n = {n:7,d}: scores {n * n * 32 * 2 / 2**30:8.1f} GiB (32 heads, bf16), "
-        f"{attention_flops(n, 128, 32) / 1e12:8.1f} TFLOP forward"
-    )
-print(
-    "quoted from the literature, not measured here: Liu et al. (2023), GPT-3.5-Turbo, 20 documents, "
-    "answer at position 1 / 10 / 20: 75.8 / 53.8 / 63.2 % correct"
-)
-big_scores = torch.tensor([1e4, 1e4 - 1.0, 0.0])
-print("exp(scores) as they are:   ", big_scores.exp().tolist())
-shifted = (big_scores - big_scores.max()).exp()
-print("max subtracted, normalised:", [round(x, 4) for x in (shifted / shifted.sum()).tolist()])
+# - **D)** Memory, compute time, and model weights that have to grow with the length of the context.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -688,6 +670,26 @@ explain(
     "sealed:MullU49pqcwJ7K1f8PPZgLGdFqJAWEX+A2WCBcuDrlRIG1/tEAMUz6wU2HJJktv+LEvvZt5MzERPAngPmVCl4zs8GZIU83UlkWJmYxdkbdGw30mlttGTqRxV97438YSz1GIWsIrTbTDEbtxnxsJmrm4QPNCDJ7UHAk9hq7o59QnG5KOj3B+NhN/UXGUl5aIaU1l9vxD6t0UyfgH3D3RpH8WNOLsuIaNSDHXlDTryVIs1NCTcLrq/VtRBnXg+BbvAOYK2q4nkFmC79GDxkaBPIyiEFyOGtCOjj8CkGnrj7fk2LvmYMq1AlTALGl11c1qI6XvBLmkE/gM9hAZbw37/fj8aGELkVsKZsB1aEB0QOoHUR/IYw+HOJEV34z/PSZt/tdyxvCC9jDyfYV30MNin+cr/44SqbCqa5saKpbS1Er2w2whr787tfqykiW/f58wnyf1a2oIG+ySWtd6NlC0IAIMsyVKTGdyGd6x44PCay8BJpn3o/51u4ZkeQx60D3nbfSUnFq/JPALWoPsfU4lFhTNVvAhLmNRGWqm6izwc9rgzAujSCuToWhDmyUXC8ujbRZuNFZUsDu+G6go5YMyMhUkWfBUOlo95U/g4+h2tyKpuj2NBdKyJ0dQ/ZQtPJlQWbnbHkOD0Dr4Sjtn/8wqtuVrppJcxxOqj1KY7GDxZaKR38ILRfJ+BUUOtIMeEngWPqUDNNv8AusUIbhNe0Go1OscapDb0kc5SuFKus2oqMb3DrdZXWuJLtuuzE2i7tooQZYBCnWUXZ3HXIOdTvys6GBpacUDJE+xG7fBw6xThmNChd18L9KWuxQmtPQJSAal0/5Fu50wRRcKrX9JuN+Akn7EjdJE7n3rP7ljGBZGyybOGc9eBUp7+rMzpGTZlKpx5+N9YCM28xMzFTVSHjSfvdH96AJpShyc8lHwz4mlGEiOwoxFGAgsbiDPSrri4NqG8lIpicyqQySgB4UUHg1dRbAeeq1Oq0XTtKKgyEBQoRIEuX3QmRpt6CxYYVQACKd0tlhm+qf5q96bJvlShnYM09DB8b788RS9YZvCivrN0PlH2DsSuLzPAMuNFO7uLIMAmvhYrsT86dwfa4caaVRvNMcVZqMa8n5caKqcMLxZ7arWZJ3kF1x554+bE488+Qn2GLmQwXqpsMpctQzxOAiw6KhI+PeJ6+V2u49X5xBToIOBT7Z25it2OSJqoDPKTCN7CQVm6Fm0NE3RQJR35ea0qcIxZwOjrKs8wF+sRTs7B5REOXoNVMQl96WIy6MMXsZ3obGIJ5kbSM280wSiej4xvNU9Vtit6pCv/NSz7FJri1wB8JLXgETBt4QKHgsCzEtd/gZZE",
     salt="06/q1",
 )
+
+# %% [markdown]
+# The numbers behind Q1: memory and FLOPs of one layer at two lengths, a recall-by-position number
+# quoted from the literature (notebook 03 printed it beside its own measurement), and a softmax over
+# scores near 10⁴ computed two ways.
+
+# %%
+for n in (4096, 131_072):
+    print(
+        f"n = {n:7,d}: scores {n * n * 32 * 2 / 2**30:8.1f} GiB (32 heads, bf16), "
+        f"{attention_flops(n, 128, 32) / 1e12:8.1f} TFLOP forward"
+    )
+print(
+    "quoted from the literature, not measured here: Liu et al. (2023), GPT-3.5-Turbo, 20 documents, "
+    "answer at position 1 / 10 / 20: 75.8 / 53.8 / 63.2 % correct"
+)
+big_scores = torch.tensor([1e4, 1e4 - 1.0, 0.0])
+print("exp(scores) as they are:   ", big_scores.exp().tolist())
+shifted = (big_scores - big_scores.max()).exp()
+print("max subtracted, normalised:", [round(x, 4) for x in (shifted / shifted.sum()).tolist()])
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
@@ -740,7 +742,6 @@ assert isinstance(_new, tuple) and len(_new) == 3, "return the new (m, l, acc)"
 # %%
 import torch
 
-from course_utils.chapters.flash import online_softmax_attention, online_softmax_update
 from course_utils.tools.quiz import check_rounded, fingerprint, unavailable
 
 _g = torch.Generator().manual_seed(5)
@@ -754,7 +755,7 @@ for _shift in (torch.zeros(12), torch.arange(12.0), _first):  # later keys large
         for _shape, _start in (((3, 1), -torch.inf), ((3, 1), 0.0), ((3, 2), 0.0))
     )
     for _b in range(0, 12, 5):  # blocks of 5, 5 and 2 keys
-        with unavailable(online_softmax_update, online_softmax_attention, namespace=globals()):
+        with unavailable(namespace=globals()):
             _state = update(*_state, (_s + _shift)[:, _b : _b + 5], _v[_b : _b + 5])
     assert [tuple(_t.shape) for _t in _state] == [(3, 1), (3, 1), (3, 2)], "m and l are (n_q, 1), acc (n_q, d_v)"
     _states.append(torch.cat([_t.reshape(-1) for _t in _state]))

@@ -35,36 +35,63 @@ CASES = {
         ],
     },
     "q4": {
-        "right": "import torch\ndef sink_rate_from_scratch(weights, threshold=0.3):\n"
-        "    mass = weights[..., 1:, 0].mean(dim=(1, 3))\n"
+        "right": "import torch\ndef sink_rate_first_k(weights, k, threshold=0.3):\n"
+        "    mass = weights[..., k:, :k].sum(-1).mean(dim=(1, 3))\n"
         "    return (mass > threshold).float().mean().item()",
         "wrong": [
-            # query 0 counted (it sees only key 0): off by one
-            "import torch\ndef sink_rate_from_scratch(weights, threshold=0.3):\n"
-            "    mass = weights[..., :, 0].mean(dim=(1, 3))\n"
+            # section 1's metric: key 0 only, whatever k
+            "import torch\ndef sink_rate_first_k(weights, k, threshold=0.3):\n"
+            "    mass = weights[..., k:, 0].mean(dim=(1, 3))\n"
             "    return (mass > threshold).float().mean().item()",
-            # row 0 instead of column 0
-            "import torch\ndef sink_rate_from_scratch(weights, threshold=0.3):\n"
-            "    mass = weights[..., 0, 1:].mean(dim=(1, 3))\n"
+            # queries from 1, as for k = 1: queries 1..k-1 see only the first k keys and count 1
+            "import torch\ndef sink_rate_first_k(weights, k, threshold=0.3):\n"
+            "    mass = weights[..., 1:, :k].sum(-1).mean(dim=(1, 3))\n"
+            "    return (mass > threshold).float().mean().item()",
+            # every query counted, query 0 included
+            "import torch\ndef sink_rate_first_k(weights, k, threshold=0.3):\n"
+            "    mass = weights[..., :k].sum(-1).mean(dim=(1, 3))\n"
+            "    return (mass > threshold).float().mean().item()",
+            # off by one: query k-1, which sees only the first k keys, counted
+            "import torch\ndef sink_rate_first_k(weights, k, threshold=0.3):\n"
+            "    mass = weights[..., k - 1 :, :k].sum(-1).mean(dim=(1, 3))\n"
+            "    return (mass > threshold).float().mean().item()",
+            # off by one: the first k + 1 keys
+            "import torch\ndef sink_rate_first_k(weights, k, threshold=0.3):\n"
+            "    mass = weights[..., k:, : k + 1].sum(-1).mean(dim=(1, 3))\n"
+            "    return (mass > threshold).float().mean().item()",
+            # the mean weight per key of the first k, not their total
+            "import torch\ndef sink_rate_first_k(weights, k, threshold=0.3):\n"
+            "    mass = weights[..., k:, :k].mean(-1).mean(dim=(1, 3))\n"
+            "    return (mass > threshold).float().mean().item()",
+            # the largest of the first k keys' weights, not their total
+            "import torch\ndef sink_rate_first_k(weights, k, threshold=0.3):\n"
+            "    mass = weights[..., k:, :k].amax(-1).mean(dim=(1, 3))\n"
             "    return (mass > threshold).float().mean().item()",
             # thresholded per sequence, then averaged
-            "import torch\ndef sink_rate_from_scratch(weights, threshold=0.3):\n"
-            "    mass = weights[..., 1:, 0].mean(dim=3)\n"
+            "import torch\ndef sink_rate_first_k(weights, k, threshold=0.3):\n"
+            "    mass = weights[..., k:, :k].sum(-1).mean(dim=3)\n"
             "    return (mass > threshold).float().mean().item()",
             # averaged over the wrong dimensions (heads instead of batch)
-            "import torch\ndef sink_rate_from_scratch(weights, threshold=0.3):\n"
-            "    mass = weights[..., 1:, 0].mean(dim=(2, 3))\n"
+            "import torch\ndef sink_rate_first_k(weights, k, threshold=0.3):\n"
+            "    mass = weights[..., k:, :k].sum(-1).mean(dim=(2, 3))\n"
             "    return (mass > threshold).float().mean().item()",
-            # the mean weight on key 0, not the fraction of heads above the threshold
-            "import torch\ndef sink_rate_from_scratch(weights, threshold=0.3):\n"
-            "    return weights[..., 1:, 0].mean().item()",
+            # the mean mass on the first k keys, not the fraction of heads above the threshold
+            "import torch\ndef sink_rate_first_k(weights, k, threshold=0.3):\n"
+            "    return weights[..., k:, :k].sum(-1).mean().item()",
         ],
         "cheats": [
-            "from course_utils.core.metrics import sink_mass, sink_rate\n"
-            "def sink_rate_from_scratch(weights, threshold=0.3):\n    return sink_rate(sink_mass(weights), threshold)",
+            # section 1's course metric on the first k keys' total, with the first k queries masked out
+            "import torch\nfrom course_utils.core.metrics import sink_mass, sink_rate\n"
+            "def sink_rate_first_k(weights, k, threshold=0.3):\n"
+            "    w = weights.clone()\n    w[..., 0] = weights[..., :k].sum(-1)\n"
+            "    rows = torch.ones(weights.shape[1], weights.shape[-1], dtype=torch.bool)\n    rows[:, :k] = False\n"
+            "    return sink_rate(sink_mass(w, rows), threshold)",
             # the course's metric reached through the module, inside the function
-            "def sink_rate_from_scratch(weights, threshold=0.3):\n    import course_utils.core.metrics as m\n"
-            "    return m.sink_rate(m.sink_mass(weights), threshold)",
+            "import torch\ndef sink_rate_first_k(weights, k, threshold=0.3):\n"
+            "    import course_utils.core.metrics as m\n"
+            "    w = weights.clone()\n    w[..., 0] = weights[..., :k].sum(-1)\n"
+            "    rows = torch.ones(weights.shape[1], weights.shape[-1], dtype=torch.bool)\n    rows[:, :k] = False\n"
+            "    return m.sink_rate(m.sink_mass(w, rows), threshold)",
         ],
     },
     "q6": {

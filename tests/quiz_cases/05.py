@@ -66,7 +66,7 @@ CASES = {
             # the halves forgotten
             _JS + _kl() + "    return (kl(a) + kl(b))[1:].mean().item()",
             # chapter 2's one-pair recipe on the whole matrix: one sum over every row, not a mean of rows
-            _JS + "    kl = lambda x: (x[x > 0] * (x[x > 0] / m[x > 0]).log2()).sum()\n"
+            _JS + "    kl = lambda x: (x[x > 0] * (x[x > 0] / m[1:][x > 0]).log2()).sum()\n"
             "    return (0.5 * kl(a[1:]) + 0.5 * kl(b[1:])).item()",
         ],
         "cheats": [
@@ -92,13 +92,14 @@ CASES = {
         ],
     },
     "q7": {
-        "right": "q7_weight = 0.6798",  # asked to 2 decimals: 0.68
+        "right": "q7_length = 363.93",  # 32 e^2.125 + 96, asked to a whole token: 364
         "wrong": [
-            "q7_weight = 0.49",  # the measured weight: the question asks for the closed form's prediction
-            "q7_weight = 0.86",  # the weight with no near miss: the decoys counted as filler
-            "q7_weight = 1 / 33",  # the decoys given the needle's gap: 33 equal candidates
-            "q7_weight = 0.84",  # seed 1's prediction
-            "q7_weight = 0.81",  # the prediction at 8 near misses
+            "q7_length = 395.93",  # 32 e^g' added to all 128 tokens: a near miss also takes a filler token's place
+            "q7_length = 362.93",  # the needle's own token left out: n' - 1 read as n'
+            "q7_length = 267.93",  # the near misses' weight alone: the 95 filler tokens left out
+            "q7_length = 1071.73",  # every one of the 128 tokens weighed as a near miss
+            "q7_length = 96.35",  # e^(g' - g) per near miss: the gap over filler taken from the needle's
+            "q7_length = 160",  # a near miss counted as two filler tokens
         ],
     },
 }
