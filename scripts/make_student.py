@@ -70,6 +70,13 @@ GRADED_NOTICE = (
     "options, one number, a function that runs and returns the right shape): it passes a wrong answer too. "
     "Your grade comes from hidden tests your teacher runs after you hand the notebook in."
 )
+#: The tag of a cell after a question that shows its answer (its measurement, or prose that states it): the
+#: graded edition holds such cells back, in place of each run of them a note saying so.
+ANSWER_TAG = "shows-answer"
+HELD_BACK_NOTE = (
+    "*Held back in the graded edition: the measurement that answers the question above. It is in the "
+    "self-study edition, which your teacher hands out after grading.*"
+)
 #: A code cell outside the questions that starts with this prints a sealed rationale: self-study only.
 EXPLAIN_CALL = "explain("
 
@@ -263,9 +270,15 @@ def check_master(nb: nbformat.NotebookNode, name: str) -> None:
                 )
 
 
+def shows_answer(cell: nbformat.NotebookNode) -> bool:
+    """Whether a cell is tagged `ANSWER_TAG`: it shows the answer of the question before it."""
+    return ANSWER_TAG in cell.get("metadata", {}).get("tags", [])
+
+
 def graded_master(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """The teacher notebook as the graded edition's master: only `# FORM` tests visible, no `explain` cells,
-    and `GRADED_NOTICE` first, saying so."""
+    the cells tagged `ANSWER_TAG` held back (a note in place of each run of them), and `GRADED_NOTICE`
+    first, saying so."""
     nb = copy.deepcopy(nb)
     for cells in question_test_cells(nb).values():
         for cell in cells:
@@ -276,7 +289,16 @@ def graded_master(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
                 cell.source = f"{first}\nhidden: true\n{rest}"
             else:
                 cell.source = "# HIDDEN\n" + cell.source
-    nb.cells = [cell for cell in nb.cells if not is_explain_cell(cell)]
+    kept: list[nbformat.NotebookNode] = []
+    for cell in nb.cells:
+        if is_explain_cell(cell):
+            continue
+        if shows_answer(cell):
+            if not (kept and kept[-1].source == HELD_BACK_NOTE):
+                kept.append(nbformat.v4.new_markdown_cell(HELD_BACK_NOTE))
+            continue
+        kept.append(cell)
+    nb.cells = kept
     config = next(
         (i for i, cell in enumerate(nb.cells) if cell.cell_type == "raw" and "ASSIGNMENT CONFIG" in cell.source), -1
     )

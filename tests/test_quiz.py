@@ -535,3 +535,25 @@ def test_unavailable_refuses_threads_and_processes_it_could_not_watch() -> None:
             pool.submit(int).result()
             with pytest.raises(RuntimeError, match="not available in this check"), unavailable():
                 pool.submit(sink_softmax, torch.zeros(2, 3), torch.zeros(1, 1)).result()
+
+
+def test_unavailable_refuses_a_course_function_compiled_again_from_its_source() -> None:
+    import inspect
+
+    import course_utils.core.sink_fixes as sink_fixes
+    from course_utils.tools.quiz import unavailable
+
+    namespace = {**vars(sink_fixes), "stable_softmax": lambda x: x.softmax(-1)}  # no other course call
+    exec(compile(inspect.getsource(sink_fixes.sink_softmax), "<my cell>", "exec"), namespace)
+    copy = namespace["sink_softmax"]
+    assert copy.__code__.co_filename == "<my cell>"
+    with pytest.raises(RuntimeError, match="a copy of the course's code"), unavailable():
+        copy(torch.zeros(2, 3), torch.zeros(1, 1))
+
+    def mine(scores, sink_logit):  # the same idea, written by a student: allowed
+        top = torch.maximum(scores.amax(-1, keepdim=True), sink_logit)
+        e = (scores - top).exp()
+        return e / (e.sum(-1, keepdim=True) + (sink_logit - top).exp())
+
+    with unavailable():
+        assert mine(torch.zeros(2, 3), torch.zeros(1, 1)).shape == (2, 3)

@@ -24,7 +24,10 @@ letter is a wrong answer. This proves, for every question:
 * every visible correctness cell compares with a digest (otter prints a failing check's code, so a
   readable reference would be the answer);
 * a numeric answer typed at the precision the question asks passes every check, hidden ones too;
-* a numeric answer's value is not printed or written anywhere before its question;
+* a numeric answer's value is not printed or written anywhere before its question, nor written in the
+  prose or code after it (the editions store no outputs: a student reads on before answering), and a
+  cell after it that prints it is tagged `shows-answer`, which the graded edition holds back (and
+  no later cell needs a name only a held-back cell binds);
 * the sealed rationale's text appears nowhere in either student edition.
 
 Course-wide: the key is the longest option in at most a third of the multiple-choice questions, and
@@ -76,6 +79,8 @@ class Question:
     hidden: list[str] = field(default_factory=list)
     explain: list[str] = field(default_factory=list)  # explain(...) cells after the question
     preamble: list[str] = field(default_factory=list)  # markdown and outputs before the question
+    after: list[str] = field(default_factory=list)  # markdown and code (no outputs) up to the next question
+    after_untagged_outputs: list[str] = field(default_factory=list)  # outputs there, of cells not held back
 
     @property
     def id(self) -> str:
@@ -143,6 +148,10 @@ def read_questions(path: Path) -> list[Question]:
                 questions[-1].explain.append(cell.source)
                 continue
             preamble.append(cell.source if cell.cell_type == "markdown" else _outputs_text(cell))
+            if questions:
+                questions[-1].after.append(cell.source)
+                if not ms.shows_answer(cell):
+                    questions[-1].after_untagged_outputs.append(_outputs_text(cell))
             continue
         if cell.cell_type == "markdown":
             current.prompt.append(cell.source)
@@ -358,6 +367,101 @@ def test_a_numeric_answer_is_not_on_screen_before_it_is_asked(question: Question
         if re.search(rf"(?<![\d.]){re.escape(text)}(?!\d)", chunk)
     ]
     assert not shown, f"{question.id}: the answer {text} is on screen before the question: {shown[0][:200]!r}"
+
+
+@pytest.mark.parametrize("question", NUMERIC, ids=[q.id for q in NUMERIC])
+def test_a_numeric_answer_is_not_written_right_after_its_question(question: Question):
+    """The editions store no outputs, so a student reads on only prose and code: neither may state the answer.
+
+    The cells after a question, up to the next one, print the measurement when run; their markdown and
+    code source must not hold the value (as "64000" or "64,000"), which a student could read unanswered.
+    """
+    text = _right_number(question, answers_of(question))
+    assert text is not None, f"{question.id}: write its right answer as `var = <number>` in its case"
+    if len(text.replace("-", "").replace(".", "").strip("0")) < 2:
+        return  # one significant digit: too common to be a leak
+    whole, _, fraction = text.partition(".")
+    forms = {text, f"{int(whole):,}" + (f".{fraction}" if fraction else "")}
+    shown = [
+        chunk
+        for chunk in question.after
+        if any(re.search(rf"(?<![\d.,]){re.escape(form)}(?![\d,])", chunk) for form in forms)
+    ]
+    assert not shown, (
+        f"{question.id}: the answer {text} is written in a cell after the question (say what to read, and "
+        f"let the cell print the value): {shown[0][:200]!r}"
+    )
+
+
+@pytest.mark.parametrize("question", NUMERIC, ids=[q.id for q in NUMERIC])
+def test_a_cell_that_prints_a_numeric_answer_is_held_back_from_the_graded_edition(question: Question):
+    """A cell after a question that prints its answer is tagged `shows-answer`, which `graded/` leaves out."""
+    text = _right_number(question, answers_of(question))
+    assert text is not None, f"{question.id}: write its right answer as `var = <number>` in its case"
+    if len(text.replace("-", "").replace(".", "").strip("0")) < 2:
+        return  # one significant digit: too common to be a leak
+    whole, _, fraction = text.partition(".")
+    forms = {text, f"{int(whole):,}" + (f".{fraction}" if fraction else "")}
+    shown = [
+        out
+        for out in question.after_untagged_outputs
+        if any(re.search(rf"(?<![\d.,]){re.escape(form)}(?![\d,])", out) for form in forms)
+    ]
+    assert not shown, (
+        f"{question.id}: a cell after the question prints the answer {text} in the graded edition; tag it "
+        f'`{ms.ANSWER_TAG}` (jupytext: `# %% tags=["{ms.ANSWER_TAG}"]`): {shown[0][:200]!r}'
+    )
+
+
+def _stored_and_read(source: str) -> tuple[set[str], set[str]]:
+    """The names a cell's code binds, and the names it reads."""
+    import ast
+
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:  # IPython magics
+        return set(), set()
+    stored, read = set(), set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            (stored if isinstance(node.ctx, ast.Store) else read).add(node.id)
+        elif isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+            stored.add(node.name)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            stored.update((alias.asname or alias.name).split(".")[0] for alias in node.names)
+    return stored, read
+
+
+@pytest.mark.parametrize("path", MASTERS, ids=[p.stem[:2] for p in MASTERS])
+def test_the_graded_edition_runs_without_the_cells_it_holds_back(path: Path):
+    """No cell after a held-back (`shows-answer`) cell reads a name that only the held-back cell binds."""
+    cells = [c for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code"]
+    bound_elsewhere: set[str] = set()
+    only_held: dict[str, int] = {}
+    for index, cell in enumerate(cells):
+        stored, read = _stored_and_read(cell.source)
+        if ms.shows_answer(cell):
+            only_held.update({name: index for name in stored - bound_elsewhere})
+            continue
+        missing = sorted(name for name in read if name in only_held and name not in stored)
+        assert not missing, (
+            f"{path.stem}: a cell reads {missing}, bound only by a `{ms.ANSWER_TAG}` cell the graded edition "
+            f"holds back; bind it in a cell before the question, or do not tag that cell:\n{cell.source[:300]}"
+        )
+        bound_elsewhere |= stored
+        for name in stored:
+            only_held.pop(name, None)
+
+
+@pytest.mark.parametrize("path", MASTERS, ids=[p.stem[:2] for p in MASTERS])
+def test_the_graded_edition_holds_back_the_tagged_cells(path: Path):
+    master = nbformat.read(path, as_version=4)
+    held = [c.source for c in master.cells if ms.shows_answer(c)]
+    graded = (GRADED_DIR / path.name).read_text(encoding="utf-8")
+    shown = [source for source in held if source.strip() and json.dumps(source)[1:-1] in graded]
+    assert not shown, f"{path.stem}: graded/ shows a `{ms.ANSWER_TAG}` cell: {shown[0][:200]!r}"
+    if held:
+        assert json.dumps(ms.HELD_BACK_NOTE)[1:-1] in graded, f"{path.stem}: graded/ does not say what it held back"
 
 
 def test_the_key_is_rarely_the_longest_option():

@@ -508,6 +508,37 @@ def _guarded_folders() -> tuple[str, ...]:
     return tuple(str(folder).rstrip("/\\") + os.sep for folder in folders)  # a lazy module's may be Paths
 
 
+def _code_signature(code: types.CodeType) -> tuple:
+    """What a function's code is made of, apart from where and how it was compiled: the names it uses, its
+    local names and its constants (the docstring among them), nested functions' alike. Not the bytecode,
+    which the same source compiles to differently in another module."""
+    consts = tuple(
+        _code_signature(c) if isinstance(c, types.CodeType) else (type(c).__name__, repr(c)) for c in code.co_consts
+    )
+    return code.co_argcount, code.co_kwonlyargcount, code.co_names, code.co_varnames, consts
+
+
+def _course_signatures() -> frozenset[tuple]:
+    """The signatures of every function and method of the loaded `course_utils` modules (this one excepted).
+
+    A copy of a course function compiled again from its source (`exec(inspect.getsource(f))`) has other
+    file names and lines but the same signature, so the guard refuses it too. Local names and the
+    docstring are part of it, so code a student wrote is not mistaken for the course's.
+    """
+    found: set[tuple] = set()
+    for key, module in list(sys.modules.items()):
+        if not module or key.split(".")[0] != "course_utils" or key == __name__:
+            continue
+        for value in list(vars(module).values()):
+            members = list(vars(value).values()) if isinstance(value, type) else [value]
+            for member in members:
+                function = member.__func__ if isinstance(member, (staticmethod, classmethod)) else member
+                if isinstance(function, types.FunctionType) and function.__module__ == key:
+                    if function.__code__.co_filename == getattr(module, "__file__", None):  # not a swapped-in stub
+                        found.add(_code_signature(function.__code__))
+    return frozenset(found)
+
+
 @contextlib.contextmanager
 def _no_library_code() -> Iterator[None]:
     """Refuse any call into the course's code or a guarded library's, or PyTorch's fused attention.
@@ -518,11 +549,13 @@ def _no_library_code() -> Iterator[None]:
     also recorded: if the student's code caught the error and went on, or the hook is gone, the block
     raises when the call returns.
 
+    A function compiled again from a course function's source is refused too (`_course_signatures`).
     Both watch one thread, so the block also refuses to start a thread or a process (`_SPAWNERS`), and on
     Python 3.12 and later the hook watches every thread already running too. On Python 3.11 a thread the
     student started before the block is not watched (the README says what a determined student can do).
     """
     folders, here = _guarded_folders(), str(Path(__file__).resolve())
+    course, judged = _course_signatures(), {}  # id of a code object seen -> (it, whether it is a copy)
     previous = sys.getprofile()
     refused: list[str] = []
 
@@ -542,6 +575,11 @@ def _no_library_code() -> Iterator[None]:
             filename = frame.f_code.co_filename
             if filename.startswith(folders) and filename != here:
                 refuse(f"{frame.f_code.co_name}, the course's (or a library's) code,")
+            code = frame.f_code
+            if id(code) not in judged:  # the code object is kept, so its id is not reused
+                judged[id(code)] = (code, _code_signature(code) in course and filename != here)
+            if judged[id(code)][1]:
+                refuse(f"{code.co_name}, a copy of the course's code,")
             if frame.f_code.co_name == "__call__" and fused(frame.f_locals.get("self", "")):  # torch.ops.aten....
                 refuse("PyTorch's fused attention")
         elif event == "c_call" and fused(arg):  # F.scaled_dot_product_attention, decomposed or not
