@@ -312,18 +312,20 @@ fig
 # name: q1
 
 # %% [markdown]
-# **Q1** (a computation). Dense attention needs more FLOPs than the **fixed** patterns (w = 256,
-# 512, 1024 with r = 1, 2, 4; 8 heads of width 64), and the ratio dense / fixed changes with the
-# sequence length. At what length n is dense attention exactly 1,024 times as costly as the fixed
-# patterns? Work it out by hand from the two formulas above and store n, in tokens, in `q1_length`
-# (the check compares it to the nearest integer). The table after the question counts the ratio at a
-# few lengths; a later question asks how much of it turns into speed.
+# **Q1** (a computation). The fixed patterns never read further back than 1023 tokens. To give
+# them global reach, add a fourth pattern that spans the whole sequence, w = n, with a fixed
+# dilation r = 64 (its one segment keeps every 64th row). With 8 heads of width 64, the ratio
+# dense / (these four patterns) changes with the sequence length n. At what length n is dense
+# attention exactly 2,048 times as costly as the four patterns? Work it out by hand from the two
+# formulas above and store n, in tokens, in `q1_length` (the check compares it to the nearest
+# integer). The table after the question counts the ratios at a few lengths; a later question asks
+# how much of the FLOP saving turns into speed.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
-q1_length = 1024 * (256 / 1**2 + 512 / 2**2 + 1024 / 4**2)  # SOLUTION
+q1_length = 2 * 2048 * (256 / 1**2 + 512 / 2**2 + 1024 / 4**2)  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -341,7 +343,7 @@ assert real_number(q1_length) > 0
 from course_utils.tools.quiz import check_rounded
 
 assert check_rounded(
-    q1_length, "1b15f38c0a67e30149c162eb2621164319bcb03844220c042b6f9e8c768a8d01", salt="07/q1", decimals=0
+    q1_length, "7c554873c020ccc74a85a4e37edf9bf91484ec5994d80574a0f6f94ba67c9e95", salt="07/q1", decimals=0
 ), "not yet: reread section 3's two cost formulas, and how each grows with n"
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -353,7 +355,7 @@ assert check_rounded(
 # %%
 explain(
     q1_length,
-    "sealed:W08kf7BpOvYFS9/gogTX//5HyVopk/1ULNuYi9Ju+pcUdf8LtilVE6qzO8yYRjTm8PolWyq5g3/TS9Ch511Q5FICQ3Xsuq1SNYP2SeKGBeHIvI2iwWUzZ4kAWSnNu3QAb1se6dnfbQXmXDfYx9ovmJEt7ZivdpCqgc/ItugDD4jdEbiQFC2mY4xs9QW0WzSfiHA4Y5xkq44448Z4pdHm96XA5g6aA0iJHniKQU7S7v9Fg+PJnkv0G+7GrUotff1URt3a99/X5ye5GE82l/xolDymtVRwZKJEBy2ojT/1b4G9EVCWc5w2RB6cRVrUXTHeEbAF4FXwI62MbqQEsXwvF1ZBjZdYSX8ZYwiGKkF2ITi+P3y4Q761mzYSqjBREZFxLlxHe164P9kLu8yNs6xc7nowTSY3jq2YW3xkMjwxRlo2AfVf9wPyrfmrg0ZSuom1vuAMWcNge4+3V4DA3XSIO2t7Y4+huwgcl4Q/s5S6LqtpKXp3zqnzAs8Em+PVQqt7KC226dOe4e80N7jPIG+62PaqPP8mG28TN/9bSxZa58Af6x92GJID6OauRu0YoId6COnmMR/Qb32c/1fqH0yGtFUsXMZk7eWgTlLMDSpZLDrsOqVzN/6rF09XUDewR2eJUt4UtU1ymS+c8NfBcHMEjMLmBxeGdyqUTWaNoFsUepizxISmnjKuf5e012T/UxhHb7hoi2Q+iBOjds7h3qzidUCsrnETKVfb25IhKXhc9StLIennK7ZuvM4OS14xM4beCzdgBa3+gvnd1tY2lOAX+1uI/hOuytc6LErtC/n0lTqxqhiIVNgGz9d/OnxZZ/D3ri6MbSYhSE6wjpZ9hfawKwVaNnJXbjRe",
+    "sealed:fbazjYfsWbeWAWS37SeV/jCTGJT+j98Schu2Z3gh0TVHRsrgDSX9LOKEKsipLIohav5Ayv508+A+0QJkaqcP0HO5hhw6ED8KOeGEnu288IGfIEGPrgXsEY7hIdUK+j0xch6A4c4Tqy5jV7I7OxMsaD8q1LzQlrMOQ2Bht5RfaqcsQyjmajn3u10wNpMk3v0tMF8H1OPBvrKieSDWALv+I3ubgoGES/RunJ+FkTf+4JuczMoGIOM5JEVZzQuygmP79p8YVFtA3VoW9BX7pUuIUvsZTQhcfCra0m+9gpa7O5ZB8AeNm/U1XBQ6tAFncKohLLh9ER0Zjjt+E+F1YzOb8Ev5YsdhOS6pxpnAilFqoNflTHGokA/bGI0pjTKwfN+vYW3Hg/8Um0bSI7IgmXxDAwNdu8paL+kQS31wgrcPRalBmSbE/KXKAps+6WwHoeDhbmwhn2zAfL3En0u2uuDwF7s6wAa4FZrjm/ZJB3damFbslS6al2YFto3Dmy2UlgDJl9avpSqGNv0D4aWoZR/yBZV1ckSPfifdYHOiab/blOqWq2HN0xmCOvEpClaBtexIrnNkwQkf8yRg38VgQyU5J9TEu7edhSBkmSDv3r+JMRez92G9s7bq/FLp2r+W4G08v/CaNvY+G9eP1Wiyd/NQK9OlD2TnHRZPxyS1lN93WmT9/QrHecmorR81NRjdxoT24thJqDx84hhGfUjCuYTsBBTdEq16J95nd4eVU0VHavj8H0apb8r1kVkiOuSmCE7Y10LqtF8JeP/Sk1QCP1rBBhB3ySn2irDQn8FBbCQ51NYchtdqKi2QuKO7Vc+rOt0834101KMkPaosYETG9qd7CVX+dsYtwQ1f+Be8nBMlEhMsz7eGPUcaRs6+0hSYDQEtuN3GGoSrSukrGFmL9v4mX8FZdsFJQFMHGSLwSxhgndGPE8DCCU4YDQBN9gc8R0Ecl/mCZm5DXEW3jOS8f53OP9YZMpNn9J54O1BvMuIqnpGZckehzE+CUt+8DAdxFF9Q9N10gy2dioHvb6KFcv6Ah75dxA0taecKKqd/zlBOiW681ZqWQtqba6rtGLjIPPBMHhl2ONG5ut0mvNkx7WvBZMJEZH1KiaeGP4rGoosTaEVGJoBBQ+Oq6XtW4l6PKB1AvMIpKO1Pd0/l9YGXbP+VgCSkwsB4PQl7kDvcWzLfVfofdj0GAVk2zsRxlnBOL36J1c9yvWSI2fpvVA1h1aq1zS96IisIYCxJc0ozdxXXR9ixtjFZxZaAnYww14I5d2ibnMS9j428WcWt6dS4fxs9qaKptOkv7R25kdH6yp51YVPXMVfq9yA9M+OTF6sNO66NDR2HpxQbnmQ/rsEKRS+mEaPkgrCYFAdkViuZa36lp98XkCUmWUVyd66RJAtkB5hZT1I10lbz4rZ4/PA9KwCyECOajVn2SuKF2Xr5MsGt/sJYHb59+WLeKiwtfXCeIiXu7tMCpse2qsKRT/Q6SdayEyCA/q5/YzYZGYcju536nY0Hc/HttmLFfZ+fX3hw",
     salt="07/q1",
     decimals=0,
 )
@@ -376,6 +378,25 @@ for n in (1024, 4096, 16_384, 65_536, 1_048_576):
         + " ".join(f"{c / 1e9:{width}.1f}" for c, width in zip(counts, (10, 8, 12, 10)))
         + f"   dense / fixed = {counts[0] / counts[1]:.0f}"
     )
+
+# %% [markdown] tags=["shows-answer"]
+# Q1 counted: dense / (the fixed patterns and a whole-sequence pattern with r = 64), and the length at
+# which the ratio reaches 2,048 (searched over whole numbers of 1024-token segments).
+
+
+# %% tags=["shows-answer"]
+def global_ratio(n):
+    """Dense FLOPs / FLOPs of the fixed patterns plus one whole-sequence pattern (w = n, r = 64)."""
+    return attention_flops(n, 64, 8) / dilated_flops(n, 64, 8, [*CPU_PATTERNS[0], n], [*CPU_PATTERNS[1], 64])
+
+
+for n in (65_536, 262_144, 1_048_576, 4_194_304, 16_777_216, 268_435_456):
+    print(f"{n:13,d} tokens: dense / four patterns = {global_ratio(n):6.0f}")
+low, high = 1, 2**14  # n = 1024·m
+while low < high:
+    middle = (low + high) // 2
+    low, high = (middle + 1, high) if global_ratio(1024 * middle) < 2048 else (low, middle)
+print(f"the ratio first reaches 2048 at n = {1024 * low:,} tokens ({global_ratio(1024 * low):.1f})")
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
@@ -418,7 +439,7 @@ assert normalize_choice(q1b_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q1b_answer, "8086ac84f9138d61c8d75aee5cf41a6d89a7bb626062173fa9ad4d8ff6e33eb0", salt="07/q1b"), (
-    "not yet: reread section 1's description of how a pattern is computed, step by step"
+    "not yet: run the timing cells below, then compare their speed-up with the table's FLOP ratio"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -700,16 +721,16 @@ route_diagram(reads, 16, open_pair=0, closed_pair=1)
 # %% [markdown]
 # **Q2** (predict, then measure). Does "lost in the middle" come back under dilated attention?
 # The cells after the question measure the 2-layer dilated models' accuracy at each pair index of a
-# 16-pair sequence. Predict its shape from section 2's union map and the routes drawn above.
+# 16-pair sequence. Predict its shape from section 2's union map and the diagram above.
 #
-# - **A)** Not as a U: accuracy is a comb with the segment period, pairs the pattern routes to the
-#   query scoring above the rest.
-# - **B)** Yes, as the same U: the first and the last pairs are recalled best and the middle ones
-#   worst, as in Liu et al.'s models.
-# - **C)** As a recency curve: accuracy falls steadily with a pair's distance from the query,
-#   since far keys are read ever more sparsely.
-# - **D)** Not at all: the dense first pattern and a second layer reach every pair, so all pairs
-#   are recalled about equally well.
+# - **A)** A comb: pairs 0, 4, 8, 12 (one per 8-token segment) and the last pair stand out; the
+#   rest sit near chance.
+# - **B)** A U: the first and the last few pairs are recalled best and the middle ones worst, as in
+#   Liu et al.'s models.
+# - **C)** A recency slope: accuracy rises steadily from pair 0 to pair 15, since far keys are read
+#   ever more sparsely.
+# - **D)** A flat line: the dense first pattern and a second layer reach every pair, so all pairs
+#   score about the same.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -733,7 +754,7 @@ assert normalize_choice(q2_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q2_answer, "790379fbabd7b3e01ffcc034a1d6bfd21955da749b1ab36835c0e6f9ce138e4a", salt="07/q2"), (
-    "not yet: reread section 2's union map and the two routes drawn above the question"
+    "not yet: run the measurement below, then compare it with section 2's union map"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -745,7 +766,7 @@ assert check_choice(q2_answer, "790379fbabd7b3e01ffcc034a1d6bfd21955da749b1ab368
 # %%
 explain(
     q2_answer,
-    "sealed:j+cTfvRNg3vzJG1zO1/3QAqBQY6mDX3bdmiZ/p+UKnGctZn0xqIv76He3w5TwKUbvQoteGEYcFBD1fpT5Xxe+sUzHiECjcMC2+MCQKp8SMQUGol1BS/9gUxz4e3qpL4l2pPqxLW6CVFB2S4vwBC9+gM6bfvO4/Uol2DL1++g5aJgmgj7lsPjtz90rHPKMnptmG60cchgTh7ZpcJoS41Pm14Ax/i81C6W0o47i99oHS2kb0KrVnCwXkzILTzA9B707SeMk+2qz/KVLmYg/ZVYGM2ePkLbCdKj/OTM3XVsiqoZG7EhSZB/EOx7crpm+lGb1JoPtKjg+SvkUi+NDXivKZ3DCoSTreIHBaqamv9WRR+whJ/DML9oZOIl8I1bcWOcJ+KkzyOvg88tjgKG1lRxjETh/d1ktuP2/FXy8vc58PQx5Y6kj3RyVUkaHDEPRQ8dwtqjNcGbTMeu24dJonWNGsnKVqvjYB7LJxoj3RJMqyUJKyX7k9XmX+DvoLebSfPIN9+46XzR8f/tYzQmnDyESKS1XJxWimZfYf8Fy3bhTlHElhj2MtD64QbpC4FvNzRQlGqGNLw3G3ou/IeH/8p0ji9c6K4oifJXf4W+8EiXOnnH2UkpU/lAC5JOuP7hnJVSEswqpBGpx8VPofhtmGUZaFSTJiky4d7LORAumhzHDyndsMh5snREH0ffDufr6NCFDkQkIOzL3vkISlogNxPqyH4umMOocQY5yU6sZhp4TTb4m3PUXzE0ehT0OOcQm0ijnDGVI9FzuoKCyBZeC6xSmz4iaSh9OUiL9m2Q+C6J1OdKyp9/AD4CUC8G3OZpxyFQcOhnYS+ukBrMwsVWC1i6m+mSPrM9jN0OOYt7Wo4aaYzZKf24PxlomGV41XibQSB6lCLc05fJq3CHCcth/R0FUxS6v+1K+2mvYd73AfBjdIRXJksD65GPHWfWErKUFaQFWvWB5bei7dJuJTLvX0LK40FPxSwm2rLvMK8uNJPYUClssRHZwk4RnRhE8GAie5C9+FQbZBWM3DfvexeKb5QZLuUYSSKhAz82gx2+HrsQptcLhlYze+B24F+Dp6aJzcCyRbJhsPYJwz+8vVAHJWFxkEzyiJpH8EaeqDw4dO/slyuBEXlNq21t0aLzOpjgW9wRQuLOo69mcuPV6gOLm95k6bi0rgGnSJw+5Inzqbtkun47fbXb7sDXZPfXy2UGyofXtVHga5XEBoOZaFGjC7hLM5DN7rVu7yc7nC2v0hMhLuHxhi14oLge8+pT8OQXn1O7hu9gwTIxqXPAJ6+CqDJQ7Q==",
+    "sealed:YrrBa6dRsg7sZ+c6ovWDSQqBQY6mDX3bdmiZ/p+UKnGctZn0xqIv76He3w5TwKUbvQoteGEYcFBD1fpT5Xxe+sUzHiECjcMC2+MCQKp8SMQUGol1BS/9gUxz4e3qpL4l2pPqxLW6CVFB2S4vwBC9+gM6bfvO4/Uol2DL1++g5aJgmgj7lsPjtz90rHPKMnptmG60cchgTh7ZpcJoS41Pm14Ax/i81C6W0o47i99oHS2kb0KrVnCwXkzILTzA9B707SeMk+2qz/KVLmYg/ZVYGM2ePkLbCdKj/OTM3XVsiqoZG7EhSZB/EOx7crpm+lGb1JoPtKjg+SvkUi+NDXivKZ3DCoSTreIHBaqamv9WRR+whJ/DML9oZOIl8I1bcWOcJ+KkzyOvg88tjgKG1lRxjETh/d1ktuP2/FXy8vc58PQx5Y6kj3RvUwYMD3QcTkpO09eiNcWSSsa425VOsifJAMbEUKunIRHLNRpvy0RbvD9IKD2zl8WpWeSmpv+cHOicK9Kv6WDR6/mkYyxq0yrFHKb0HtUH0GZCZ74CjnfgHgSG0lv4b4364QGsG9w4ZXAQwWqBObxzSylrrpXJ+Y9vlyZApr5y0aIaK5n9rxTCIzfL1ht6VfRFRcALvL+1g5UTH4U7uAjrl9BOtvko3i8ZfVuXbzQk5IvPI1Mm1QbdTHWG5Jg9+jt3XFDCGab48JmWEQskKOzN2elcXB8jJxfnw35935DceEN6ykK9PhpmQyuq2jryUWUId1GxLOUGnxy7hj7dd9puuoOO0hBeWO5TnD05LDMpegae6jnS9DnI0vdAmJVqAH5NDGQKzeNr32cYfvVmYWnhylmFwtNbDRm+nenAM/sqyc0fL9lmE44aa5zGcLTkOFF72W9s3DSdSTF01zvVy8icsHvDQN50qRcAHUChs/kH73K+Por/APpqLsx8aVRM65uGHWfREL2NR6cHQL7H67XurMt0Jj+9UkXet1RJw2lqm7f0dfw/OZLSUHotvl/OhxkRxRRI4zNnJdWtsFBddhGMiCviYRCKeJMTMLEFTimoXGoAnkTmVrdD9sQJj1E4PrR39l+A4raSjILzW7o0s7cU2Xqt5R1UPi9k0UrmhM5B+hLQrH0fK7zs3zrOV2RXvTk81KboMcfgXdtZS/+do+ducuPA/Q+Lws43/7SkoE+DR4o+85b957Rg7TsHYeeU7I/Gf7LFzSYD2ZLAqQP8ccbFSdeYcETxHaQeM52Iq7J++Cxi1myvzh9yOOu1gWUtoKkC+KwIvPFWn1K72Kw0lTw46GGBMLKepSRW4z6oxcpohUem4uYfFLzc3eFHmcjrLVn52My/yPIz76MbzxSVNG0KmjpBFPCHLu2CToy4pGDwCE6a8Y0ZGpk7geb9cfNKnkP6uY0ZMPd4KwHRXZoK7cRcsHPSL6yba/dwR5BPJoGUBy1dnk/WSl66VtM796/TAEoYM2xPXceOR9AVWq5LUdK/0xTiDjMRbcLEGsypZsIU83CwJfbTk8rOUakZ0x4Lf72pkqnT4YkFxnpYSrVTZ9/9rQ==",
     salt="07/q2",
 )
 
@@ -1106,19 +1127,30 @@ positions after a segment border.""")
 # - **D)** Each query reads a sliding window of nearby tokens plus a few global tokens; open: whether
 #   the cost really stays linear in n, and whether a billion tokens fit in GPU memory.
 #
-# The demonstration: what this notebook measured of cost, and of quality, for the design it built.
+# The demonstration: the design this notebook built, how far quality was compared with dense
+# attention (by LongNet and here), and the position profile of section 4.
 
 # %%
+# Ding et al. (2023), perplexity on code by evaluated length: (Transformer trained at 2K, LongNet at 8K, at 32K)
+LONGNET_PERPLEXITY = {2048: (4.24, 4.23, 4.37), 8192: (5.07, 3.24, 3.33), 32_768: (11.29, 3.36, 3.01)}
 print(
-    f"cost (section 3): recorded log-log time slope {recorded_slope('dilated'):.2f} (dilated) vs "
-    f"{recorded_slope('sdpa'):.2f} (dense SDPA), 1k to 64k tokens"
+    "design (section 1): pattern (w, r) = (8, 2), rows kept by head 1:",
+    torch.arange(16).view(2, 8)[:, 1::2].tolist(),
+    f"; section 2 mixes {len(PATTERNS[0])} such patterns per head",
 )
 print(
-    "quality (section 4, 16 pairs, a 2-layer toy): held-out accuracy dense "
-    + " / ".join(f"{loaded[('dense', s)][1]['accuracy']:.2f}" for s in SEEDS)
-    + ", dilated "
-    + " / ".join(f"{loaded[('dilated', s)][1]['accuracy']:.2f}" for s in SEEDS)
-    + " (seeds 0 / 1 / 2)"
+    f"quality compared with dense attention up to: LongNet {max(LONGNET_PERPLEXITY):,} tokens, this notebook "
+    f"{len(position_gap[0])} tokens (section 4's language model); LongNet's runtime claim: {2**30:,} tokens"
+)
+print("dilated accuracy at K = 16 by pair index, seed 0:", " ".join(f"{a:.2f}" for a in by_index[("dilated", 0)]))
+print(
+    f"dilated accuracy, routable pairs {np.flatnonzero(route_open).tolist()} | middle pairs 4-11 | unreachable pairs, "
+    "seeds 0 / 1 / 2: "
+    + " / ".join(
+        f"{by_index[('dilated', s)][route_open].mean():.2f} | {by_index[('dilated', s)][4:12].mean():.2f} | "
+        f"{by_index[('dilated', s)][closed].mean():.2f}"
+        for s in SEEDS
+    )
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -1155,7 +1187,7 @@ assert check_choice(q3_answer, "d626e57c8461a204b9e06c77720cd75899ecdb192aaf3275
 # %%
 explain(
     q3_answer,
-    "sealed:glySKRsKElNZgiAZPgetofnFrQd0d2/WlGxd1BTQqtlXKfqqjVagvAVLvVWovpQ43BaSfL7XPv3E9W8nV4DuraoEI1BArzlNyc/lpP6DPg+DVfYthhzYfGInLAeLhVKbJuWoBNFbzbtbyBtBeTw3fcCKOh+34059iWDVxtyFnAv337bzEf8VAcks5t/BIn1WsXK5szcHIQkPp+3ZSYIxRqHfd7XzStU5nSP2Wvg3PWUJx/FNPGFXgiNdd7tGVMy9o0qvX3FQYeNC8owMutNRYhoAKYmZF7IwM1J2owebvs3PP+AHLE7gytBQKIdLIRebrj8QF99Py2f7HVROI76l+yxN8Z62zQSlooHGBWTIewPCXoQ43oHqS2ZUG32VNuN/jlwiH/o+sQjWUIeliqDnEhuWxrZpKCgsDUB6iNQYJQwRY9Vnh/SEbm4lDNdCB0qp3KP1yG3RbTGiTJeUbc44zV7nKVjMVJJkMmVmWUSz5xtpEuEy67+bZVso7Ho3aivL57QIa+FnhiPkXLn2Dp54O8t3A5MImF8aWfmSk0mYYbZc5tfGFprlGlHvU+Innh6So8CNm3mJHMi0SZkSZ3sJn9WUoTBGoSF3lZjkRFyZXJe+RRf84OC/IxRXF7eD8i66ioNYxBvHBijdKAY9eFpUGWcfToTO91AHMvtqRA1VfbrDzC+76P6tP3Sp7TcS28WG+QqAplDb1otWDpdGm6I3HLcocC4tZbkoireQVV4C1jid4D9OyJheatqEAc0u80gp+QyjDSCvH0mbv4p1laFJcmWKP3j5ogjN9UwbxzsGWx0MwLI1Y1k5fuBfBM53TizGQmVeG0o+lWAf1Gbpw0osDYT0uLxWRtd18jUSUWhUoU9VAHHMw4/mmPBhhDHaomzcOPjNAbseUJoQwBlnnVSaDgTHRFNRKe4oCqRz+N0Dw7jt0JvVrxim2iRU6CroEOOppZip7qsib7AWtwTDobeINNUjQfrsRw6GLhXBoc8O6a9PUz/7WjpwClJ/XYA0Duk5eaOPTc4e1IL+XuTVz9RLQwsFdnGD6lmeiR2XE7CnSls+pBHc9g==",
+    "sealed:3BDzdp1KIlCT+B5n+Nq4F/nFrQd0d2/WlGxd1BTQqtlXKfqqjVagvAVLvVWovpQ43BaSfL7XPv3E9W8nV4DuraoEI1BArzlNyc/lpP6DPg+DVfYthhzYfHgvKwqJyFOQP/nmGMMJ2+9GyB4EZz1yM9GPfwWrolhwzC+GlNiXzBSy3a2oQqVKV9874N6EZH4JsW/2szBGIRIBsO3ZRc89SKHJLvf4R9U52DjrDbQzPzgOnrwTPG9C3mJlP/YRDJ6u5Bm8TGxUcLZfodgWvItaZ1cHNImCD7I3YQNvqRPCpNfMYaUeLgXg/9pafYcZMQyJoSQNHpFIzC/qSksPPbq6uTtN/YG+00WmvpfaH36HYhmWV9Y5m477QTN0SW2OJOl5iEhpTc93sA/NDIe3g7fnAB+KzLNuOigtC0FmgMkfdhcQe5B+naDEL35gUZZsCz6v1aim2nDCbiezTd6XbYE7jEbgIEfeGcs2KixmFku/7UgrXaYgqu3MLg4u4DclcW7M574IP7Ntg2L8WPy/UZI8ZJ17Wc5d0AtNTb2Dm1Cca6APqdCSX4vuTlH/UPNunx7cp9iEgTqFf8apWZkPfDIN19qP9SFMq25415itTEXXHZC1WgLu4ey/YFoUC7aC9jj+y5sRnEqGAGfeKBorbFp0GWcESY+M9xRPNOB3TwsGL7bUjSK5rLexemOu+nMMksDC4QbNpxXPyIVCDsQIn7dlWf5wIiQuIPhkrImiAUEYmHDJ7jMW3Z0Of8nQB80s8kl9/1zzHD3/RRiI9opj0uRGb2vLHXXu4wfJp0cawztDCxNfy68wYF4lPOBFBNEyUjqFTWxXX1tn3GNQxi/131cmT8GAv79WW8x/8jUDHzcRrFRIT3CCko/6lr9in3SNvnrHOPadFLpNSJsc3AMugkiGRk3qAQBeIeRhFqYl6tUBi/f70I/TthKmyGFGrT+xV/uuotm2q7ggYbsM5EPYu/Pkc8krUuH/SAeRKRaArNgOoPgPSCy1Gm5gaA0mGuFxSuB4YKOZQsYU0pT8G6bbm4oeDl9GeCjF6h/NmUPGSOKkQQlpuQ3R+K+d8CszTfCcHbH82JQoRJDZoUHPombKedMY5aiLizYNBA+D9jnhati/0V4QpVjaHr4WoS/eNIvl816oysOmctCaLqA4o79J212+TxTX97SKUKRXW0iLKNWivXXpWVD7GsymZS+n+D7F7k31DRfnDVhYtyenN2xX+msYzFfs4Bko4VmX6vf9HYe9YkoACT9T18vXjQIwsNB7LYtnRtAa+H9Y1SmZpVBmdEA/bt0ruFrPS8PmkX0pMDjTwEaLicK5Th4OiJHqrX2H5RL3I+dOC768Meler1ftFF0F9yOYTVlzV3VQyGrsbUYsnUKVmUub5bTIdpMt9afUGdpo12AVrfqdApXqQteC55ceRdMK8v8vM/4eWYWgnKMJwqEPL3r354czC9zAJ7B/BxkvNF8L7h6GzdAQwl+xE9qXHgN91+WcDzlwsZ/6yb8qc6nHOGqxfGEbUGOgyQribny7uaMuZoduZ1dApx80msYibQRtU/bXOt15xrH7Oojc3y5J8xk7JV+nVJ9gQrknfR7/T6JtW+NIwI12FZC3aVGiIv+5O84/w3KEFhwV+jYW8Hyelglmayq5sX+ZIxNxDHjVZPeDe5AczcrkjA9gr0kxBjtLXC177pg=",
     salt="07/q3",
 )
 
@@ -1199,7 +1231,7 @@ assert normalize_choice(q4_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q4_answer, "afabcaf0a7596cee0e4f83520d03b9eb492c7c7dece9a7297ff111979aa56b71", salt="07/q4"), (
-    "not yet: put w = 256·4ⁱ and r = 2ⁱ into section 3's per-pattern count 4·n·w·d / r²"
+    "not yet: reread section 3's cost count"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -1232,18 +1264,19 @@ for p in range(10, 21):
 # name: q5
 
 # %% [markdown]
-# **Q5.** Patterns w = [8, 32] with r = [1, 4], **causal**, in a layer of 8 heads, at n = 65,536.
-# Count head 5's (query, key) pairs over the whole sequence three ways: the pairs the w = 8 pattern
-# lets it read, the pairs the w = 32 pattern lets it read, and the pairs both patterns let it read.
-# `dilated_key_counts` would need a table of 8 × 65,536² counts here: work it out by hand, from what
-# head 5 reads in one segment of 32 tokens. Store the three counts, in that order, as a tuple of ints
-# in `q5_pairs`.
+# **Q5.** A variant of section 1's pattern that thins only the keys: in a pattern (w, r), every
+# query of a segment reads the keys of that segment which the head keeps (every r-th row, from
+# offset h mod r) and which are not after it; no query row is dropped. Take w = [8, 32] with
+# r = [1, 4], causal, head 5 of a layer of 8 heads, at n = 65,536. Count head 5's (query, key) pairs
+# over the whole sequence three ways: the pairs the w = 8 pattern lets it read, the pairs the w = 32
+# pattern lets it read, and the pairs both patterns let it read. Work it out by hand, from one
+# segment of 32 tokens. Store the three counts, in that order, as a tuple of ints in `q5_pairs`.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
-q5_pairs = (294912, 73728, 24576)  # SOLUTION
+q5_pairs = (294912, 278528, 81920)  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -1261,8 +1294,8 @@ assert all(isinstance(x, numbers.Integral) and x >= 0 for x in q5_pairs), "each 
 # %%
 from course_utils.tools.quiz import check_value
 
-assert check_value(q5_pairs, "3572f0c8fa3a6c8f190b10e25be41ad00c6a24e1637d2341950ffa8c059c10bb", salt="07/q5"), (
-    "not yet: section 1 gives each head's offset; count one segment of 32 on paper, then scale"
+assert check_value(q5_pairs, "d4fac7e76289c1983f3b88d6a706213a9f57bb84e344f080a41470b4733c2b9f", salt="07/q5"), (
+    "not yet: count one segment of 32 on paper, query by query, then scale"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -1274,7 +1307,7 @@ assert check_value(q5_pairs, "3572f0c8fa3a6c8f190b10e25be41ad00c6a24e1637d234195
 # %%
 explain(
     q5_pairs,
-    "sealed:r+M0mTH2+Cbqw2vqeJvuR608o6RrEuQ9s+a0lkHhTMg7DsxxL2i0qYY0oD6AouGlDfmdiyMyH2w1NgJ30NRGGnyS0RF7S2YoY+sGoaPmlEhqoIVwq+Cb9qc60uxJLCifhAREzZ3Q621UhvRsDsj6T+AQTMAPob3efWmc7krjE/RDYkpakFHbuKfia4hA79AFnqv8BO/ArxEHzDuncVwSQMUwVLLFjeOBXcKtKWWi/2qPNWtsGJT8zFnV6tyefYv4eYoMCwGsy+EMlVILxH/R+A3MyOZsO4W4OA18nqUBu514QkguTUVXbPs6KnyzbcH9o5dmM5UsA4FuUbD+ZT96/7d+Q0s12AGNaQeT0Z33xKy/QevuNcwWa2Df6n/jvw+zytxEZzsSy7GF3+kYCc3Eow1qXzVwJFhzOPH8EH2buTKEO0R3qRUkJyyJ8BuxwnWOM62t/+AVTQv1UrsQHAl2HnjlFJdwyphnPK4ImyAp45z04HRRg/GWiDAr9ibKivfccwrlNemtgRmNhh3FCRjDzDOU02Ve2jsHCYcFolLNF6BbDmq6/a0RFbSkuyA/bSDAMmOE5N0JUzws0CSwjs4bhsN65KmVEJNcuCYXTb5pLf9iagAjyRPQDOmQgaGbtJdPB8zgnisO6CvAuKanY3gR9nNSJrT8TXqbH/SnSf4903A6tSkrs6Ka6+sLExhR34XGlaioOTUaHJB8sPGkXOdQO+mTWOhH859f4d+mcyQwGVC5laT0pt/T0k+huhdRms9GutbU7BMShpODIi5/CodF4v94dmHy/Xhtkx4NsuJiqlqiDLjHOG5IvZqrxb6vQs2+BKM3iT93DxhTEjxa4jU8HPZJa2jKc+2Z2L/zpTsdmmCMaboM/RZ34GYA2NdYupuOGgX8IqmkO7DQrqO+v3izH5uXwxFNbtftvqM1uEFbV/GWK7fHwy+XskIZTbu1yLEEfmBjKz7KI/KEozpkaFMH5iE7JMW+waFtmSpDwPw+8RNlY6Wc4AeMu3Tn4x8LnQKozaMFb3EMuUR030Eqh710ftxio41F9HrdUNopONcCYFS02tP4moJ/MtViFtgrR/lRBiYFQV5Q67w/79OX24ARs0SNA3C05vnuy3bi8+n4GlBZuHAS0XaP/iq0B+xj2jyEiYHPaqheuShfCSjknqlf2WkmOA==",
+    "sealed:d3mdfA1iNNAugTj8z3hDMDH1EEIejd6VwvnQ0lkCHpnuL+3Qu16iaiL72KPC0cEpYmmZaKv6WLP8a7BsxFPgc5BgiZa7DudpPXtw2VdPzUsCSiJoSrI5OYi0X6o0ybREwHRHVaIKm+MRy37PnGBxlb6JA6ceheOnNGRkxHyMemmxHl2jehwYW6Zl7qzN4xsxSWJ/7rMaRdflRSa7eOkZGy7IKkxWpvCk1QkkIvUa1Nc16ar6yQTKxtzPFcP4aM70ZIl08mOVxr4u5ARfzfwIkHIpABhcnn9OORhsdD0AdaZviVwkiXqTH2NCUaXH5VSgkRRSVN8A4uiV8NNqQn2LdbkueR3rRhvREqBsYUC9h4nJEp6mnndwsh9UUnRSQB+Nv5sMwnNsDTJqHCpK1DaPEfG5j6XN3F2qZ3qxu0OuVwLygVHBqFLNbpgmaMpBrbdaEszgdQWLTHkQGQzXNmObMi6FN5gVG3E60NCW0jxF9TKVwAsNIJDfJVTuhE84ZTusUOrcyYO4XfloC1uqGqHdvVPjWOkUudHfgS7VAtGzAl317WIeXZZzaeRra1qK345Uop8aYwBPsjJQ8bD14W4LEWN4pv95NXIDf9ySaeDwuMaL8nN5dXWvR3Bu0MM3iRgCgi7RiCFNoDBFWIJ5YEY77AoWsUsmyeeY4zcbPt/y8RmXOpX8c1WtlBZDHdqg37qj8WvxJQEYRgdtDCelXcOPwrsM9U9a1atzlMTQ1QELeST4fagSdbYZ4V+3pGD/mwy96QRjyBdMOfFV5olT/ssr58hTIJSkoRFF2INKMEtk10Qft2+COqn+cKuGnF80R6aKOvjo9Wv50CaU+JrmSyDF8I8fzHYa/3vtZwJevIj+tL9Ci5rDr+I8XVs1GbIzOEIw9jsRCF80s3If358K2DDD4REm7pnBETKZpicvCAONXF51iZnecr4+1io2B+v62Pkc8B/NKS82RZnHgteUiiS11cOxz0vmGPROogRs28XuoopMc2LMtNPNrNoNZsjMGHgBb8G/ib5QZln7A6bckulPGqWI+mZQGknmTtXscJBzd6wStlrWQikQvHnzl8QuVtDSqQE3qydrQL83oxdZSUV2OF+FWuoNRZq6xQYb3cWiEA9In3Qoic0KEfLdBP1/BSXXVD2igGVNJMRTvXRpFztLgDfrh8FiOV9GfquWoevtKXbXoArQOu0VyrdFBvlTLO0n7TZdHbBdkfYwV4yPktKqpeDTycvoTlm0j8SaUl+uJiezmTilHut10JcYU/UDULW7M1VRPaI9TOQsH93Z6DlGkxskloU4uxrWHLdyEMpgMdsLUk9/L8LCjcrAG8ZdNd81WQ75RVtX7Ocm2Ad4A0Txvz6Gppcj8e41TctQBZ7z3R8in5nT1W07/E+bTRADcDENoDIUy2c78v79wKXAOS3CI9h3q3OxI+dMdSuv7bXLtaWRyC/Tc5Af5Fmmil15Tm5Mt/gopAqJO1NQB+xrDqTXOEKKCVGK/fi+Nuhkd/3rU0FT7k6gScpCl1pOcW5SEOxDUmPnefMGTwN/0c/2QRPjyzC12h53YRQOdWROG0vxeF4MKsWv+QrgeRLwyb+PH295GsIuL+JKrdYw87gA9vkMNwCH8x1vSY4TSCK5N04eeLiJo+C/AQEvMpCypFYqVveQ6WCfE1NsLjVa0DM6MAQZffNtNhel4h141ePiJ7JNVoZ6hVZJd855gwreY2LX2+PI4EKoPKxBZzERs6SVmVFJ4FC38f3+2Zk/e3jEnOXlE0vy38xdG8o2EuktOfA7XTilWbDUD6Guoq/iyRz3b0XyABH2o0ZIl//fFYlBBfYU0ZI81w9I8um13ApTpVrjvZwK/4SPQfIKF4jZBjKMYjg1oS37",
     salt="07/q5",
 )
 
@@ -1284,32 +1317,38 @@ explain(
 # points: 2
 
 # %% [markdown]
-# **Q6.** Section 1's `one_pattern` is non-causal and takes the offset as an argument. Write the
-# causal version for one head: `causal_pattern(q, k, v, w, r, head)` takes q, k, v of shape (n, d)
-# and returns `(out, lse)` of shapes (n, d) and (n,), as `one_pattern` does. Head h keeps offset
-# `h mod r` (heads h ≥ r included), and a kept query reads only the kept keys of its own segment
-# that are not after it. Rows the head does not keep get out 0 and lse −inf. The check hashes your
-# outputs on fixed random inputs, with the course's dilated and log-sum-exp attention functions
-# unavailable.
+# **Q6.** Put sections 1 and 2 together: write one head of causal dilated attention with several
+# patterns. `causal_head(q, k, v, segments, rates, head)` takes q, k, v of shape (n, d), the lists of
+# segment lengths w and dilation rates r, and the head's index, and returns the head's output, of
+# shape (n, d). In every pattern the head keeps offset `head mod r` (heads h ≥ r included); a kept
+# query reads the kept keys of its own segment that are not after it; the patterns' outputs are
+# mixed by their log-sum-exp, as in section 1. A row that no pattern keeps gets 0. The check hashes
+# your output on fixed random inputs, with the course's attention functions unavailable.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 
 # %%
-def causal_pattern(q, k, v, w, r, head):
-    """Head `head`'s causal pattern (w, r): q, k, v (n, d) -> out (n, d), lse (n,); uncovered rows: 0 and -inf."""
+def causal_head(q, k, v, segments, rates, head):
+    """One head of causal dilated attention: q, k, v (n, d) -> out (n, d); rows no pattern keeps: 0."""
     # BEGIN SOLUTION
     n, d = q.shape
-    rows = torch.arange(n).view(n // w, w)[:, head % r :: r]  # (n/w, w/r), in position order
-    scores = q[rows] @ k[rows].transpose(-2, -1) / math.sqrt(d)  # (n/w, w/r, w/r)
-    future = torch.ones(rows.shape[1], rows.shape[1], dtype=torch.bool).triu(1)  # kept key after kept query
-    scores = scores.masked_fill(future, float("-inf"))
-    out = torch.zeros_like(v)
-    out[rows] = torch.softmax(scores, dim=-1) @ v[rows]
-    lse = torch.full((n,), float("-inf"), dtype=q.dtype)
-    lse[rows] = torch.logsumexp(scores, dim=-1)
-    return out, lse
+    outs, lses = [], []
+    for w, r in zip(segments, rates):
+        rows = torch.arange(n).view(n // w, w)[:, head % r :: r]  # (n/w, w/r), in position order
+        scores = q[rows] @ k[rows].transpose(-2, -1) / math.sqrt(d)  # (n/w, w/r, w/r)
+        future = torch.ones(rows.shape[1], rows.shape[1], dtype=torch.bool).triu(1)  # kept key after kept query
+        scores = scores.masked_fill(future, float("-inf"))
+        out = torch.zeros_like(v)
+        out[rows] = torch.softmax(scores, dim=-1) @ v[rows]
+        lse = torch.full((n,), float("-inf"), dtype=q.dtype)
+        lse[rows] = torch.logsumexp(scores, dim=-1)
+        outs.append(out)
+        lses.append(lse)
+    lses = torch.stack(lses)  # (patterns, n)
+    weights = torch.exp(lses - torch.logsumexp(lses, dim=0)).nan_to_num(0.0)  # rows no pattern keeps: 0
+    return sum(weight[:, None] * out for weight, out in zip(weights, outs))
     # END SOLUTION
 
 
@@ -1325,10 +1364,9 @@ import torch
 
 from course_utils.tools.quiz import require_signature
 
-require_signature(causal_pattern, "q", "k", "v", "w", "r", "head")
-_out, _lse = causal_pattern(*(torch.ones(16, 4, dtype=torch.float64) for _ in range(3)), 8, 2, 0)
+require_signature(causal_head, "q", "k", "v", "segments", "rates", "head")
+_out = causal_head(*(torch.ones(16, 4, dtype=torch.float64) for _ in range(3)), [4, 16], [1, 4], 0)
 assert isinstance(_out, torch.Tensor) and tuple(_out.shape) == (16, 4), "out: a tensor of shape (n, d)"
-assert isinstance(_lse, torch.Tensor) and tuple(_lse.shape) == (16,), "lse: a tensor of shape (n,)"
 
 # %%
 import torch
@@ -1337,19 +1375,24 @@ from course_utils.tools.quiz import check_rounded, fingerprint, unavailable
 
 _g = torch.Generator().manual_seed(11)
 _parts = []
-for _n, _w, _r, _h in ((16, 8, 2, 0), (16, 8, 2, 3), (24, 12, 3, 4), (8, 8, 1, 1)):
+for _n, _segs, _rates, _h in (
+    (16, [4, 8, 16], [1, 2, 4], 0),
+    (16, [4, 8, 16], [1, 2, 4], 3),
+    (24, [6, 12], [2, 3], 4),
+    (8, [8], [1], 1),
+    (32, [8, 32], [2, 8], 6),
+):
     _q, _k, _v = (torch.randn(_n, 4, generator=_g, dtype=torch.float64) for _ in range(3))
     with unavailable(namespace=globals()):
-        _out, _lse = causal_pattern(_q, _k, _v, _w, _r, _h)
-    assert tuple(_out.shape) == (_n, 4) and tuple(_lse.shape) == (_n,), "out (n, d) and lse (n,)"
-    _lse = _lse.double()
-    _parts += [_out.double().flatten(), torch.where(torch.isneginf(_lse), torch.full_like(_lse, -50.0), _lse)]
+        _out = causal_head(_q, _k, _v, _segs, _rates, _h)
+    assert tuple(_out.shape) == (_n, 4), "out: shape (n, d)"
+    _parts.append(_out.double().flatten())
 assert check_rounded(
     fingerprint(torch.cat(_parts)),
-    "cdb0f9c209f1d50fe32e02de3bada4c12c1ac9d280297eb6e4be5dcbc144807d",
+    "322dee9a3edb16927538467ce38fd2fc5cf7733a2b8386114d5e41d30c10a45a",
     salt="07/q6",
     decimals=3,
-), "not yet: section 1's one_pattern is the non-causal case; section 2's maps show which keys a causal head reads"
+), "not yet: reread sections 1 and 2"
 
 # %%
 # HIDDEN
@@ -1366,7 +1409,12 @@ from course_utils.core.lse_attention import attention_with_lse, merge_partials, 
 from course_utils.tools.quiz import unavailable
 
 _g = torch.Generator().manual_seed(12)
-for _n, _w, _r, _h in ((32, 16, 4, 6), (24, 8, 2, 1), (16, 16, 16, 17), (12, 4, 1, 0)):
+for _n, _segs, _rates, _h in (
+    (32, [8, 16, 32], [1, 2, 4], 5),
+    (24, [6, 24], [2, 4], 7),
+    (12, [4, 12], [2, 3], 5),
+    (16, [16], [16], 17),
+):
     _q, _k, _v = (torch.randn(_n, 5, generator=_g, dtype=torch.float64) for _ in range(3))
     with unavailable(
         dilated_attention,
@@ -1377,18 +1425,20 @@ for _n, _w, _r, _h in ((32, 16, 4, 6), (24, 8, 2, 1), (16, 16, 16, 17), (12, 4, 
         attention_with_lse,
         merge_partials,
         segment_attention,
+        torch.nn.functional.scaled_dot_product_attention,
         namespace=globals(),
     ):
-        _got_out, _got_lse = causal_pattern(_q, _k, _v, _w, _r, _h)
+        _got = causal_head(_q, _k, _v, _segs, _rates, _h)
     _pos = torch.arange(_n)
-    _kept = (_pos % _w) % _r == _h % _r
-    _mask = (_pos[:, None] // _w == _pos[None, :] // _w) & _kept[:, None] & _kept[None, :]
-    _mask &= _pos[None, :] <= _pos[:, None]
-    _s = (_q @ _k.T / 5**0.5).masked_fill(~_mask, float("-inf"))
-    _want_lse = torch.logsumexp(_s, dim=-1)
-    _want_out = torch.softmax(_s, dim=-1).nan_to_num(0.0) @ _v
-    torch.testing.assert_close(_got_out.double(), _want_out, rtol=1e-5, atol=1e-6)
-    torch.testing.assert_close(_got_lse.double(), _want_lse, rtol=1e-5, atol=1e-6)
+    _count = torch.zeros(_n, _n, dtype=torch.float64)  # how many patterns let query i read key j
+    for _w, _r in zip(_segs, _rates):
+        _kept = (_pos % _w) % _r == _h % _r
+        _count += ((_pos[:, None] // _w == _pos[None, :] // _w) & _kept[:, None] & _kept[None, :]).double()
+    _count *= (_pos[None, :] <= _pos[:, None]).double()
+    _e = _count * torch.exp(_q @ _k.T / 5**0.5)
+    _den = _e.sum(dim=-1, keepdim=True)
+    _want = torch.where(_den > 0, (_e @ _v) / _den.clamp_min(1e-300), torch.zeros_like(_v))
+    torch.testing.assert_close(_got.double(), _want, rtol=1e-5, atol=1e-6)
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS

@@ -139,8 +139,7 @@ print(
 # Take Gaussian scores, `S ~ N(0, 1)`, for keys at every distance. Group the keys by ranges of
 # distance, [t, 2t), and measure for each range
 # - the **total attention**: the unnormalised mass `Σ exp(L)` over the range. Scale-invariant means
-#   the same for [10, 20) as for [1000, 2000): a model trained short then spreads its attention over
-#   distances as it did in training;
+#   the same for [10, 20) as for [1000, 2000), however long the context;
 # - the **sparsity**: the entropy of the attention *within* the range (normalised inside it).
 #   Scale-invariant sparsity means a far range is not attended more diffusely than a near one.
 #
@@ -288,7 +287,11 @@ axes[2].set(
     xscale="log", xlabel="range start t", ylabel="entropy within [t, 2t) (nats)", title="Sparsity within a range"
 )
 axes[2].legend(fontsize=8)
-fig = finish(fig, f"Gaussian scores, τ = {TAU:g}: only the scale-invariant transform keeps both (nearly) flat")
+fig = finish(
+    fig,
+    f"Gaussian scores, τ = {TAU:g}: the scale-invariant mass per range levels off once t ≫ τ, "
+    "and its entropy grows far more slowly than log t",
+)
 fig
 
 # %% [markdown]
@@ -379,7 +382,7 @@ for path in recorded_results(RESULTS_DIR, "flex"):  # flex_<device>.csv recorded
 
 # %% [markdown]
 # **Takeaway.** With Gaussian scores the transform keeps the total attention per range of
-# distances constant as t grows, exactly as the closed form says, and the selectivity within a
+# distances nearly constant once t ≫ τ, as the closed form says, and the selectivity within a
 # range nearly so; plain softmax and log-n scaling keep neither. The price is a position-dependent multiplier
 # that fused kernels must support explicitly.
 
@@ -437,56 +440,52 @@ print(
 )
 
 # %% [markdown]
-# Three more variants come from trials (`course_utils.zoo.trials`, their measurements committed, not
-# their weights), to test the explanations further down: scale-invariant + p-RoPE keeping only the
-# 3 of 8 frequencies that turn within 64 tokens, and NoPE with each half of the transform alone.
+# The stored measurements of the six variants (loss per window and per position, attention mass by
+# distance), loaded:
+
 
 # %%
-TRIAL_VARIANTS = {
-    "si-prope3of8": "SI + p-RoPE, 3 of 8 turn",
-    "si-offset": "NoPE + m_t only",
-    "si-multiplier": "NoPE + a_t only",
-}
-ALL_VARIANTS = {**VARIANTS, **TRIAL_VARIANTS}
-
-
 def lm_measurements(v, s):
     name = zoo.entry_name("si-lm", s, variant=v) if v in VARIANTS else trials.trial_names_by_seed("si-lm", variant=v)[s]
     return trials.load_trial_record(name)["measurements"]
 
 
-measured = {(v, s): lm_measurements(v, s) for v in ALL_VARIANTS for s in SEEDS}
-val = {
-    (v, s, n): float(np.mean(measured[(v, s)]["window_loss"][str(n)]))
-    for v in ALL_VARIANTS
-    for s in SEEDS
-    for n in LENGTHS
-}
-val_se = {
-    (v, s, n): float(np.std(measured[(v, s)]["window_loss"][str(n)], ddof=1) / math.sqrt(measurements.LM_WINDOWS))
-    for v in ALL_VARIANTS
-    for s in SEEDS
-    for n in LENGTHS
-}
+measured, val, val_se = {}, {}, {}
+
+
+def load_variants(variants):
+    """Add the variants' measurements, mean loss and its standard error over the 32 windows, per seed and length."""
+    for v in variants:
+        for s in SEEDS:
+            measured[(v, s)] = lm_measurements(v, s)
+            for n in LENGTHS:
+                losses = measured[(v, s)]["window_loss"][str(n)]
+                val[(v, s, n)] = float(np.mean(losses))
+                val_se[(v, s, n)] = float(np.std(losses, ddof=1) / math.sqrt(measurements.LM_WINDOWS))
+
+
+load_variants(VARIANTS)
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q1b
 
 # %% [markdown]
-# **Q1b** (predict, then measure). The trial "SI + p-RoPE, 3 of 8 turn" is scale-invariant + p-RoPE
-# that keeps only the 3 of each head's 8 RoPE frequencies that complete a turn within the 64
-# training tokens. The next cell prints every variant's loss on the same characters at 64, 256 and
-# 1024 tokens. Predict this trial's loss at 1024 tokens against its own loss at 64.
+# **Q1b** (predict, then measure). Three more variants come from trials (`course_utils.zoo.trials`,
+# their measurements committed, not their weights), loaded after the question. One is
+# scale-invariant + p-RoPE that keeps only the 3 fastest of each head's 8 RoPE frequencies (periods
+# of 6, 20 and 63 tokens). The table after the question prints every variant's loss on the same
+# characters at 64, 256 and 1024 tokens. Predict this trial's loss at 1024 tokens against its own
+# loss at 64.
 #
 # - **A)** More than double, like plain RoPE's: any rotating channel takes angles past 64 tokens
 #   that training never showed.
-# - **B)** About the same, within a tenth of a nat: angles that complete a turn within training
-#   repeat at every longer distance.
+# - **B)** About the same, within a tenth of a nat: each angle these channels take far away
+#   already occurred in training.
 # - **C)** A few tenths of a nat higher: the transform holds each range's mass, but the three
 #   rotating channels still drift.
-# - **D)** Higher than with 3 of 4 kept: with fewer rotating channels the model has less position
-#   information at long range.
+# - **D)** Clearly lower, as more text comes into view: three rotating channels carry too little
+#   position to do harm.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -510,7 +509,7 @@ assert normalize_choice(q1b_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q1b_answer, "77b8fb46b1d6cf6891d40eedef6e700183e6910bacd755a3eaea3acdca7ac9f6", salt="08/q1b"), (
-    "not yet: reread section 3's description of p-RoPE and of the trials"
+    "not yet: run the table below, then explain this trial's row"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -522,9 +521,22 @@ assert check_choice(q1b_answer, "77b8fb46b1d6cf6891d40eedef6e700183e6910bacd755a
 # %%
 explain(
     q1b_answer,
-    "sealed:8dWWmXMbyC5a/VzW+R0iHFcxJklBzkc/SX03/3DSTcUD0jICCGWJLwi2tDF/D0ort5duSj9dQSSZKx1jNBU94mTyFxAh3DCeoHeuC/agZJoDYysq+qU0ht6pgnZngLjcD/3jQxKriNNluwIDLvN6IAQbvW3O1m9iKpF8B+ENu+iuyc1Yygj1Al4zmgaH4V8WIcZs7WC/XBc0KO4L+KyeVgX/NNx/BddC87fjDW+abB3EluQsIOQKi66JQTwKhDvJsD9HMxs42U+3eSTgPJtA+lNabvauAH1bbyBELMovl1zP1wA+8JCTWuWgCWMyrl6WxgbaH1sLPNLOkzqPaL8W/v7zdKSLCA06uC4p9Z+x+bCWHRWd8BsR/8x01EE90tQ9cHZQPZpc4AA1IFHI/qHNpGchuwlWQ9SL3Tyhh/gc1ABE4tAqZWiUeDEoGACMWC1mJ06fkN8pq/QEjLaI+VxX4XaTq7Wf0IavuL8fKMpkVZugVmNtEQQ9E9RCDUy51CsflGFP+Y4DoN1SRYVoaGVPqqBSKPNaooW96LFhmKxftKNJbCgT0iTPR7Li73CF7tPny1mIBvRB/HwdttzWji0j1ajyFNFrGPCqHofM5pl5+BNRO5BSPlMH0IVy2+ewpMXTuBx5lHkKSMOoUECxOM31JC7/694tCc7nAV5veIgEf6F6xwSrrhYT2Bg1ohybxhsqV8fnDY66qi7twvBL3CGXQN1y55D2XBxBSbo0UJ4lhBEj5fHi+D0B7zPz8os17moLK3KKusyqGaX5rCu/zFKfxl7wc7u7QQIkbh92d5cKZANdCSG3kFCMXu9AiYPyvyhEXT5CCQSpKLOcrGhoBVPB3Qxei2diRz+P+TZt/0xuE7GiAHqAiZgMJzDy2xXDo2WyQBxD2W5xEHGbjU3Sl5q95H6JKq5TNOHU/ECj4mOaev3DvT84M7UhS7LQGIEgX58tovYXDk/yp7Kr99PpKPhB+iNgH4i5lci/FtVkTCyMcrgYgJTeiZbrRQvGiPjjOFQJvmMfVNzk3AOaYLg3yOHTEshJLlrmWqVSqsM168CRxj5z0wwL",
+    "sealed:isblh45VgMm2Agm0phwl/VcxJklBzkc/SX03/3DSTcUD0jICCGWJLwi2tDF/D0ort5duSj9dQSSZKx1jNBU94mTyFxAh3DmZ8zvrDPfyZd4DNmZu8qYjw8G5zXdhz/uXGfz9VUz63M4kvxRRfvVgYRUSv2vKxztmLJErR+FP4KO/yNUdxRWxQwF5jAad9w9WIZYo/2WvRk5xYe1O9qSeCkOsYploE4kGsaL2BHiPNVDExaU6O/0c1erAWjFDmz2IrzkLNhBj0VOoeTj9fd4UqlUocYu5T1p3OyMBepopnxvbwUs05sSLHey3HzIhuV+Yj1KHCgVRedWB1XzOMasX8KqkJaSPC0xn+DpPqu+Vt7LEAhTcqFsHn5oE5Q57lJVmZ3VQK/wNpVQuaBeDrbaU7zcB8woEUs2M3TfihfgfgAhE4tAqZWiUdCcyFBKOSGxpLQqJlcx9sPAKh6vS9R9Z/mPfr62W0JTno7gZI5gzSIepUS05DQl4BdZWWUqq3CwYk2gIrZUHrtZPGok7dCoKrrVfeukSooW04bhhj6tXve9YeSYF0iSbE6v/7zeX9Yfry0TcE+hD8GFUscjWgC0i1bnsFIN/V/WhFcvIqoJouQNJcIZAaRIansQmxem3rcnP/0Mwk2UOBtOhH17ie8r6L2Du78gtEMniEBI/OdlWKe8qnk+9qhFb2EQtok6BxRAuV5W2Vcz0+XCmwuVN2XWGHMR38Ir5GllBRqF7HpA3wQA+orX37m8Y4ST08ow4+2ZKcySS7sWrDuDo4mDimhCfwFP0ML70SwI/YF5Lf9sGYwNEG3Kt3xKYE6FYx5W9vyFfRzQMSwKkKKycvmFkSU2OkSgbiWdQRnvG+n9w5Ex0FKCiEniW3soAOzDo3B/B8DG9TgYGn2F3CGrSy2vb0sn85n/PKedTM+HE5kzl5S/dTvSb9TgzKrU/GODYA44xFp8l9v0WAUa8q634u9f9OfhX8HdwCJP/iY3lMNBqAg2XIO8TnYLIicrHCRGDhOT0eRgSqGhLFsmr2wmbKbg2wq+fDtNVeUqqUasApMhwou+YnWpiyw4VMz83d/zqwCVws00IzBAhMj/Y+7e4u4J5+W54isr2m/pmaBoNM0cGtBLCP0dm3xm5RYJ9TtnSvsM128s8ogSpkmZoo3GXsJf+FtV10tCfTvFHvazbNlJJiLwx/NORHOYl+czzSYYL3hB3agiWFR4yAGTWOJhOBWQnXK2+fvybl+0hZAH+hVqAtkaS+A==",
     salt="08/q1b",
 )
+
+# %% [markdown]
+# The three trials: scale-invariant + p-RoPE keeping the 3 fastest of 8 frequencies, and NoPE with
+# each half of the transform alone (used further down), loaded beside the six variants:
+
+# %%
+TRIAL_VARIANTS = {
+    "si-prope3of8": "SI + p-RoPE, 3 fastest of 8",
+    "si-offset": "NoPE + m_t only",
+    "si-multiplier": "NoPE + a_t only",
+}
+ALL_VARIANTS = {**VARIANTS, **TRIAL_VARIANTS}
+load_variants(TRIAL_VARIANTS)
 
 # %%
 print("Loss (nats per character) on the same 32,768 characters: mean of 3 seeds [seed range] ± SE over the 32 windows")
@@ -652,7 +664,7 @@ print(
 # The explanation, tested. The three kept periods of 199, 628 and 1,987 tokens turn through only
 # 32 %, 10 % and 3 % of a circle in 64 training tokens, so past 64 they take angles never seen. If
 # that is why scale-invariant + p-RoPE breaks, keeping only the three frequencies that complete a
-# turn within training (periods 6, 20 and 63; p = 3/8, the "SI + p-RoPE, 3 of 8 turn" trial)
+# turn within training (periods 6, 20 and 63; p = 3/8, the "SI + p-RoPE, 3 fastest of 8" trial)
 # should behave like scale-invariant + NoPE. It does: in the tables above its loss at 1024 tokens
 # stays within about 0.05 nats of its loss at 64 in every seed, while p = 3/4 more than doubles,
 # and its loss by position shows no break at 64. The slow rotating channels were the cause. The
@@ -705,20 +717,35 @@ for ax, n in zip(axes, (LENGTHS[0], LENGTHS[-1])):
     )
     ax.tick_params(axis="x", labelrotation=45)
 axes[0].set_ylabel("attention mass (mean over layers, heads)")
-axes[1].legend(fontsize=8, ncol=2)
-fig = finish(fig, "Trained models at 16x their length: scale-invariant ones attend as they did at 64 tokens")
+axes[1].legend(fontsize=8, loc="center left", bbox_to_anchor=(1.01, 0.5))
+fig = finish(
+    fig, "Trained models at 16x their length: scale-invariant + NoPE attends as at 64 tokens; + p-RoPE does not"
+)
 fig
 
+# %%
+print(
+    f"At {LENGTHS[-1]} tokens (mean of 3 seeds): share of attention within distance {LENGTHS[0]}, and on the farthest octave"
+)
+for v in OCTAVE_VARIANTS:
+    octave = np.mean(
+        [np.array(measured[(v, s)]["octave_mass"][str(LENGTHS[-1])]).mean(axis=(0, 1)) for s in SEEDS], axis=0
+    )
+    near = len(measured[(v, 0)]["octave_mass"][str(LENGTHS[0])][0][0])  # the octaves a 64-token sequence has
+    print(f"{ALL_VARIANTS[v]:28s} within {LENGTHS[0]}: {octave[:near].sum():.2f}   farthest octave: {octave[-1]:.2f}")
+
 # %% [markdown]
-# Reading it. The scale-invariant + NoPE models put their attention at 1024 tokens exactly where
-# they put it at 64: mostly on the last few tokens, octave for octave the same mass. That is scale
-# invariance, observed in a trained model. It is not the even spread over octaves of section 2:
-# trained scores are not Gaussian, and these models learned to look near. What the transform
-# guarantees is that the octaves a longer context adds do not take mass from the near ones. Without
-# it, NoPE pours most of its attention into the farthest octaves at 1024 (dilution, seen by
-# distance), and RoPE moves its attention away from the near keys it used at 64. ALiBi spreads its
-# attention roughly evenly over octaves at both lengths, close to section 2's condition, which is
-# why it, too, extrapolates.
+# Reading it. The scale-invariant + NoPE models put their attention at 1024 tokens where they put
+# it at 64: mostly on the last few tokens, octave for octave the same mass, and almost all of it
+# within the 64 distances seen in training (printed above). That is scale invariance, observed in a
+# trained model. It is not the even spread over octaves of section 2: trained scores are not
+# Gaussian, and these models learned scores that put little on far keys. With p-RoPE the same
+# transform does not hold the attention in place: at 1024 tokens scale-invariant + p-RoPE puts
+# about half of its mass on the farthest octave, as RoPE does, the slow channels' unseen angles at
+# work. Without the transform, NoPE pours most of its attention into the far octaves at 1024
+# (dilution, seen by distance), and RoPE moves its attention away from the near keys it used at 64.
+# ALiBi spreads its attention roughly evenly over octaves at both lengths, close to section 2's
+# condition, which is why it, too, extrapolates.
 #
 # Needle retrieval: the same six variants trained on `BOS filler … NEEDLE v filler … QUERY` at 64
 # tokens (600 steps, three seeds), asked for v at 64, 256 and 512 tokens with the needle at a
@@ -831,14 +858,14 @@ keeping 6 of 8 frequencies the transform does not rescue RoPE's unseen rotations
 # **Q2** (seed 003). Which two conditions do Anson, Wang and Aitchison propose for effective
 # long-context attention?
 #
-# - **A)** The total attention on each range [t, 2t) grows in proportion to its width t, and the
-#   entropy within a range grows like log t, so attention spreads over the new keys.
+# - **A)** The total attention on each range [t, 2t) falls like 1/t, so far keys fade, and the
+#   entropy of the whole row stays at the value it had at the training length.
 # - **B)** The total attention on the ranges [t, 2t) within the training length L stays what it
 #   was in training, and the attention on each range beyond L is spread evenly over it.
-# - **C)** The total attention on each range [t, 2t) and the entropy within it both stay what
-#   they were at the training length, and no range exists beyond it.
-# - **D)** The total attention on each range [t, 2t) is about the same for every t, and attention
-#   within a far range is about as sparse as within a near one.
+# - **C)** The total attention on each range [t, 2t) and the sparsity within it both stay fixed at
+#   the values they had at the training length, however long the context.
+# - **D)** The total attention on each range [t, 2t) is about the same for every t, and the
+#   attention within a far range is about as sparse as the attention within a near one.
 #
 # The demonstration: section 2's measurement, near and far.
 
@@ -883,7 +910,7 @@ assert check_choice(q2_answer, "4cad7559422ed3c5853dc2d02ee9167b730490dcb75ec255
 # %%
 explain(
     q2_answer,
-    "sealed:+FCygg732fd1rs8vhUwIv4O7eUC9T+XJVKEAQ7zxDLfNil3cJOfLjCC439vl/QXFFwKqKhY9VpW54/NE5x7pQ41Lfl+38NlhTusntSxZdkTSUgIPrRXsQMdLWXJi61YswuD1/nfucA3p05bPSfjp/G98S4KxJluSTGYv5XZIluWuJJa+Qq8QadyCuWlhg0StVrjMN2fq/o/j+lxgi4G12gbSfjA0PUzOtlngf8fGi1wIbQiWoTNDYhWsZ8ZbkKlhGxtr9J2tsyd7tPpQwwgg9NiLZm8gcMx+dbZZQLRZn399C6jYtvExYMublxIRlrliY8TPyfdCNJzNUBe67ozLgI2ugLQMGLrmby1f2cLwXdC0gr7uHqr0u2GrdoT2TB4VGRd3INkQjAaP4INw6VdzUCfYiJwys0qGyyXdZdSU28kgdRjuBZYHz90MLIVU4nRXYnFZGK45AyrDzC0+cngM9Nj9bNmBzSSMzx0lFzaiP/QDcZhdKy7rll6XySK7ARpDWyGC8ilv7UMc6KBgf0pDuWPoOCKmb+2HzU3KWPzluejmd+08oISXSqMkZGnpkXMRPfc3OB8BkJjXLgiGKGyG9VZhBUC0bI94+yxyfqaRI9fo7GRR32T3XIpBp88hblAk+W/8DppDaTxo47zSXRploZW4edz7t7PESc6jH6g9lbc5ioS86iZFce6odg3xUpjm1l1criSvQC5QXjlOe0XQ3A95P5JFx5IiDf8ejtjWnZ+26KGDGPIV/lSD389jYP51jaylxlmgLJ3QXfnQfYFNJOvb2VFVYx9Kvtl7xtiT8lfkLEVWBrzVnwE3ss+r3LuSzQN8PTdRvu3O5pveg15UNAjyoMPhHIVQt48k9S35NNTqH0zgdoXO2RfiJIKiJ0mI5Hy+5y6TLE+GyhCTcwH05pUr9dE4Ezume4J7+3NFS5Ru42I7GXHBE5G83IRZW4OdA+Ib8cAEAh4OHfseQtlI8lBTnfZmSH8le+zCdbItuBg2WbCaPTYvQRHbJddBnayGgC6RxMadVnFmCb0/yt/hhK8ra7Me2vJZ5cIUSk2ElfYiV8+xwPadJEzVFyAQjAHPx27VfDpXpbHYTwNdVXrVSiLjKAh7AHJNsnbD0zFY/SsEKvKUqGZ3pWBhQHEK8Te9xI2BRdtILWoegJqdOMPyasKqEhVnqnzRFzkdlM3AlzTLalU=",
+    "sealed:/2SLLQQMWKIZrYb7O16mH4O7eUC9T+XJVKEAQ7zxDLfNil3cJOfLjCC439vl/QXFFwKqKhY9VpW54/NE5x7pQ41Lfl+38NlhTusntSxZdkTSUgIPrRXsQMdLWXJi61YswuD1/nfucA3p05bPSfjp/G98S4KxJluSTGYv5XZIluWuJJa+Qq8QadyCuWlhg0StVrjMN2fq/o/j+lxgi4G12gbSfjA0PUzOtlngf8fGi1wIbQiWoTNDYhWsZ8ZbkKlhGxtr9J2tsyd7tPpQwwgg9NiLZm8gcMx+dbZZQLRZn399C6jYtvExYMublxIRlrliY8TPyfdCNJzNUBe67ozLgI2ugLQMGLrmby1f2cLwXdC0gr7uHqr0u2GrdoT2TB4VGRd3INkQjAaP4INw6VdzUCfYiJwys0qGyyXdZdSU28kgdRjuBZYHz90MLIVU4nRXYnFZGK45AyrDzC0+cngM9Nj9bNmBzSSMzx0lFzaiP/QDcZhRajv52lvZhTuiC0odBiHL9DRv7URZqfRgf0pXuivpdXK8K/yXnVyJReqh7e3iJO19vYTFB6kybmW5mm5FduIral4H0ZPGLkDfe32C60dkS0ynJd0o4yV+MPLCJ9Tl8iVGnjeMSsMJ9M1hIUwi9SjiEJZTIWht5/fET1d06YT3a9zlt6fKVYmjGu04hflriZP7+2IAb/Ttah39Q9311kBb4CivGSkECjlMPwPQ3kN1P4EXxIswSKhG1cSfhNCipLfCG/QbuwCN38ljde10nbr2ilaqLdiHEv+ebYFFd63GyVERJxNCrN5n04HS6UWhNllaSaWdhAU3ss6hyPSV2gNzPT4YubnU6pSSmEVfdgjyrt/4HoVqsJ4k92L0P9P6H1fnasuN2RSyIJGkbx2S4DKr427UHVTDnRqIdUX4858su81sGDG5J8No6nNQTYhu/WY7GWDaH8a7x5hZSYuKA+IA7c0IAhJYHeNLRsQRs0gWh/l3ACd3dOrYPKsj7BxzQ7+LPH4vUQLSNchb06rS1DKcgYiMRWIvFbU/ypr+xuE7erJDkuBYrIcBUQOGw+c4S8+txPmIYRnHWTQBnlKGw3/VeCEP9vyMAAUVVWXCGC+xOwB7DnkN4SDRyyVJ53gHLOSL4GZ9tCVlCGAL5jek2YiNR5JAOCUFwYObNN61Pdm3G1ErrnfTAmtJn8eOjj7XexcQPXaU8PyX5sORjxwanmzxPBZEtyjMWMHB3BMZr1Re0i3Q3OvVkGwOa3ImD0b4OFYUqawa+zaXMXOVp7TQXbpzYM9hytHNWXsFIXEuUWrdsn9QvrQWBZs8dwC9lle2bK5FkWXg+sTDwZO/yRsBgS/gBW6FuUtzd2XUx9LFnr0w3JM+rU7khI4viEY=",
     salt="08/q2",
 )
 
@@ -966,19 +993,19 @@ for i, t0 in enumerate(STARTS):
 # name: q3
 
 # %% [markdown]
-# **Q3** (a deduction from section 2). A *position-dependent* transform of the logits is meant to help a
-# model trained on short contexts work on longer ones. Under the scale-invariant transform, how does
-# the share of a query's attention on the near keys (those within the training length L) scale with
-# the context length n? Predict it before the demonstration that follows.
+# **Q3** (a deduction from section 2). Take Gaussian scores `S ~ N(0, 1)` at every distance, as in
+# section 2 (not the trained models of section 3). Under the scale-invariant transform, how does the
+# share of a query's attention on the near keys (those within the training length L) scale with the
+# context length n? Predict it before the demonstration that follows.
 #
-# - **A)** The near keys' share falls like 1/log n, not like L/n: each doubling of the context
-#   adds about one range's mass.
-# - **B)** The near keys keep the share of attention they had in training, because the far keys'
-#   total mass is held fixed as n grows.
-# - **C)** The near keys' share falls like L/n, as with plain softmax, but the far logits are
-#   sharper, so a far key that matches can still win.
-# - **D)** The near keys' share grows with n, because m_t shrinks each far key's weight faster than
-#   the number of far keys grows.
+# - **A)** Like 1/log n: each doubling of the context adds about one range's mass, so the near keys'
+#   share shrinks only slowly.
+# - **B)** It stays at its training value: the far keys' total mass is held fixed as n grows, so the
+#   near keys keep their share.
+# - **C)** Like L/n, as with plain softmax: the far logits are only sharper, and sharpening leaves
+#   each key's expected mass alike.
+# - **D)** It grows with n: m_t cuts each far key's weight faster than the number of far keys grows,
+#   so the near keys gain.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -1014,7 +1041,7 @@ assert check_choice(q3_answer, "bb019bb60397b7ec2cdc49e8be90fc5ab0c1fab164ea0687
 # %%
 explain(
     q3_answer,
-    "sealed:ayt5lcEtjoRn/zfjqG/kzoZo78FgcUriJ3scQNjbHraqlJPccs26w2P4NLcQ8IuRWqagx3+iVi5Jnv08QP9ud5KjbXPujruM+JS/oRpDJSTxH2p96egGLJNlXbXsd3EUkK1V/xS8QjrpFUI6yB+6/4ySC+9DbPctw2Nb9fPHy9k5IrVjawFzG62+j3mlh4o7ik1diBqCpyZBZzz7xH/vjJq72T5up/sgbvyNGzugA6lEBKd8BOPE1vhb743qfWKeUgZFfr2rF/h51V4pZtfXqBepKgdYfyT9AjXFRshay27u2uIrFqV0SbdH6/YLjrHWXVstGiPa24LK9dhtkjTLtroUsF7t7ya4p+GngkLcfpsewCiIkcKN4Lcub2If7agzzIUexqf9qO1D7U50xhY2IbVQocH7MtNYruH8siRJA8mpLX+gvuDHVpn7Q28p8hl5y9Zjzrf2JHs30/dsv5DNpFkTFJs8fDj6SefbF8buZtL5uzJ+PG78kBd3/ltGvW9GF9FjIQ3LQbGCZ1gUr58AvFl/FMx9keUY5RXv/uEWfA1Cz1TPezF1AIQNGGCcEMDThY0jIXJfxPb1SAbnCJ9wIAr7PbQYV+kOAz4g1Oo3jb2VopBB7z1d6NVx5X4NoKJEc4iv/+y7q0f8/+pcM+xRewRTGeUlrGHdGLQedcZhO5RY6Y5935gID1OBmLo+BUOuiqyXhZkVlkrLRHdjVvjGk1wHgfMtGbv/GhM9wY4k7tgBV/5hYql3o044CAfHFBc1Y9icEDYyunKlWRuqoOlQzJ5afFjwKRfBQs1ZSWhj+sIBHRBW/r4Qx9opwOYrIyKsHJ9Iqlw09+jqggzK2MO8mxuNKn5b2u/xyecCTGhQFoDNCx7wSTdAPAu3qPggf70Y2QfzgfKcShhlgpf4xQKMbH/s1nMumi09s/eAgTjZYxuipN3phyIZMWhpevaMjQXs7XZtfzPrnQkE4y0vBR2bimeD5VkiBYTd73tDqUe8T3oBiNA8iBWb9TfTvCwub8JcdW7Zc1AiYndBxL3oSUo=",
+    "sealed:AiJwr7a3LP4Tvt6xy1CykIZo78FgQkPydHwHQNiIC7q3i9bKM9q6hjHtKLEbo7aKBOuy1D/0UDwbifU6W/99dJOxfHPBkvKMuYH75FtMKyL2Ez5m4+gSIpduGvDydXsaxPoE6VmpXmnzAB1g2071/YeMWKlTZvJknzJNoe/Ny555a/IpfUB8GqftwHWslsM0zgVIjhvEoz8EeiP71m7ol5qm1jxw4uk6JvSNXym9CqlPB+pgH/PYhOtO6IXhLjnYTw0XKqGmUrxtzVQ0YcrKp0O0LQxYbSroFSLFUMVGhHH/n/U2DL57B6BKruBMxqLNSx48XzXb2Z/K98Nxi3WV++wNph6ivX/l9aWrxFHdd5tahn6R39ODsqdrPSxA6ukuwMQYy+KurvpL8QVsgwMsbfAD+I/lOJhYoe+6jDVYD8m0IG268KHTWJbhXXpxs1xpz9Y6mrPnPDd0xu1/otXZ9kIMAps4dCH3SfbLAoPjZ9r//i0/IHvwwgJx/B5b9C5YWMXpwv2GD/e9bkIA85le9VZ6A8xlkOtdo0WysuUUJRBMm2LNank0HIUDAnqcAsPZ0Y8keTtOibP0WUf+HYMiYw3oPf0RS64THyggw+R6hvKE+oNM7Sdf6dVo7GwKrO5RbM3g96musQKv+updJeIYXEwADaQu4TOcHbVHco5gdNJX9No20YQeXweUm7p3Fg+3l76Ky5EXnUrXSjZ4R+/GhloGgfM3Hbz+XA8nzdsy7toPQK0tY6Fq91pqBgKYFBw7dJDTGDs5umqoQU6p5ewZhZRtfFj3JAjCEYFaV2Z0qdNLCFNJtrEd0No2zfosPnekBopf6Uc3s6PimgyZkcH1kV7fej9Ik+/h0+EWV2hVDMvfQwuoSSdHfQCmqPl5K7sYjkvgl7Lbe1BlktP4hA6LI2z5mmtq32wps/OL0iGYZADppP2hiWcUMClob7CC3xqt8H1nJGCimkEWqzB9GBOKimaApEp2AonS6XcMowitU3oJhtY8hAKN8TbTsC5redQZaCvAPFZjf2RLlPzlWRcAQxgFzK7tfRTLc35r2I//vvB2L1btVplY6JYol58zg6BNASuqDHZIVmNPWwnoC8JvkiY4nH9Zj1Pt42LLj/uwHw0+Tem4K9knm6z/x9UTroRtOQZSfxDWXXVqZD8kpOwql2jSHz4j2V+MYAXWXHXffmlyEi+1dz+hOCjbfc+MzB6ye3nyArVKL1H7NYgj22cZgH7Uo2uKYgBGuTm0+bHmrfAhNFYhCD6KxVWZKhwvjmXnVTQ9+fxoJmAEuLCJU1Ki4r5sV5E/HvoITcMLEiy0mPLilANZxITweCjGF0VVo2vYHIiErs2xfyY/1V+zWTioajxuLsNle5/26+BdDqEGNrmKI13BHyVJl42dlZyidigWOeOL79fDqUD8e2tVkq6N6fNv9RfSxRebJdTepCYMwMou+wAyzVUi3syL6KKniXRIMMkogLnb0E8cB+ySeKhIz9II9sEY11/QRHSkZl1P0ng9IyhrzTTVpbNJUCA4KFLnNip2flBMFdciBeaxgD5Nc3yOjJzltZ1bJg7WxzqN8UeOSRKUGVae1p2FacWKQ7x1ayQXV07KCseb+yg0hTm4CQ==",
     salt="08/q3",
 )
 
@@ -1072,7 +1099,7 @@ assert normalize_choice(q4_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q4_answer, "390e7ad805e23e8b101dc0a84f154495c46acfad901486f31cce0b357bfbe1cb", salt="08/q4"), (
-    "not yet: write each additive term as a function of i and j, and ask whether it is a sum x_i + y_j"
+    "not yet: reread section 2's fold test"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -1108,20 +1135,21 @@ print(
 # points: 2
 
 # %% [markdown]
-# **Q5.** Derive the offset. For `S ~ N(0, 1)`, `E[exp(a·S + m)] = exp(a²/2 + m)`. Given any
-# multiplier a_t, which offset m_t makes `E[exp(L_t)] = e^{1/2} / (1 + t/τ)`? Write
-# `offset(a, t, tau)` (tensors in, tensor out). The check hashes your offsets for multipliers that
-# are not the paper's, with the course's coefficient functions unavailable.
+# **Q5.** Derive the offset, for scores of any spread. Let `S ~ N(0, σ²)`. Given any multiplier
+# a_t, which offset m_t makes `E[exp(a_t·S + m_t)] = e^{1/2} / (1 + t/τ)`? Write
+# `offset(a, t, tau, sigma)` (tensors a and t, numbers tau and sigma; a tensor out). The check hashes
+# your offsets for multipliers and spreads that are not the paper's, with the course's coefficient
+# functions unavailable.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 
 # %%
-def offset(a, t, tau):
-    """The m_t that gives E[exp(a_t S + m_t)] = e^(1/2) / (1 + t / tau) for S ~ N(0, 1)."""
+def offset(a, t, tau, sigma):
+    """The m_t that gives E[exp(a_t S + m_t)] = e^(1/2) / (1 + t / tau) for S ~ N(0, sigma^2)."""
     # BEGIN SOLUTION
-    return 0.5 - torch.log1p(t / tau) - a**2 / 2
+    return 0.5 - torch.log1p(t / tau) - (a * sigma) ** 2 / 2
     # END SOLUTION
 
 
@@ -1137,8 +1165,8 @@ import torch
 
 from course_utils.tools.quiz import require_signature
 
-require_signature(offset, "a", "t", "tau")
-_m = offset(torch.ones(3, dtype=torch.float64), torch.arange(3.0, dtype=torch.float64), 10.0)
+require_signature(offset, "a", "t", "tau", "sigma")
+_m = offset(torch.ones(3, dtype=torch.float64), torch.arange(3.0, dtype=torch.float64), 10.0, 1.0)
 assert isinstance(_m, torch.Tensor) and tuple(_m.shape) == (3,), "a tensor with the shape of a and t"
 
 # %%
@@ -1148,21 +1176,18 @@ from course_utils.tools.quiz import check_rounded, fingerprint, unavailable
 
 _t = torch.tensor([0.0, 1.0, 5.0, 40.0, 300.0], dtype=torch.float64)
 _parts = []
-for _tau in (1.0, 10.0):
+for _tau, _sigma in ((1.0, 0.5), (10.0, 2.0), (10.0, 1.0)):
     for _a in (torch.full_like(_t, 0.5), torch.linspace(0.3, 2.0, 5, dtype=torch.float64)):
         with unavailable(namespace=globals()):
-            _m = offset(_a, _t, _tau)
+            _m = offset(_a, _t, _tau, _sigma)
         assert tuple(_m.shape) == tuple(_t.shape), "one offset per distance"
         _parts.append(_m.double())
 assert check_rounded(
     fingerprint(torch.cat(_parts)),
-    "250b1875eaca04024907df5fc87a600eac0527b59e4e5d4d59b60fdf2619298a",
+    "326ce3cb3593f12e95b98dc560e831b278344fe7175bb7937d2b342866f0cddb",
     salt="08/q5",
     decimals=3,
-), (
-    "not yet: the target must hold for every multiplier a, not only the paper's; recheck the algebra from the "
-    "prompt's two formulas"
-)
+), "not yet: reread the prompt's target, for every multiplier a and spread σ"
 
 # %%
 # HIDDEN
@@ -1182,7 +1207,7 @@ with unavailable(
     scale_invariant_coefficients,
     namespace=globals(),
 ):
-    _got_paper = offset(_a, _t, 10.0)
+    _got_paper = offset(_a, _t, 10.0, 1.0)
 with unavailable(
     expected_mass,
     flex_score_mod,
@@ -1191,10 +1216,10 @@ with unavailable(
     scale_invariant_coefficients,
     namespace=globals(),
 ):
-    _got_other = offset(_a + 0.3, _t, 3.0)
+    _got_other = offset(_a + 0.3, _t, 3.0, 1.7)
 torch.testing.assert_close(_got_paper.double(), _m, rtol=1e-5, atol=1e-6)
 torch.testing.assert_close(
-    _got_other.double(), 0.5 - torch.log(1 + _t / 3.0) - (_a + 0.3) ** 2 / 2, rtol=1e-5, atol=1e-6
+    _got_other.double(), 0.5 - torch.log(1 + _t / 3.0) - (1.7 * (_a + 0.3)) ** 2 / 2, rtol=1e-5, atol=1e-6
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -1204,9 +1229,9 @@ torch.testing.assert_close(
 # # END QUESTION
 
 # %% [markdown]
-# **Part (b), to think through.** Your offset fixes the total attention for *any* a_t. The sparsity
-# condition pins a_t down too: it asks `E[e^L·L] = E[e^L]`, and for `L = a·S + m` with
-# `S ~ N(0, 1)`, `E[e^L·L] = (a² + m)·E[e^L]`. So the condition is `a_t² + m_t = 1`. Put your
+# **Part (b), to think through.** Your offset fixes the total attention for *any* a_t (take σ = 1
+# from here on, as the paper does). The sparsity condition pins a_t down too: it asks
+# `E[e^L·L] = E[e^L]`, and for `L = a·S + m` with `S ~ N(0, 1)`, `E[e^L·L] = (a² + m)·E[e^L]`. So the condition is `a_t² + m_t = 1`. Put your
 # offset into it and solve for a_t: you should get the paper's `a_t = √(1 + 2 log(1 + t/τ))`.
 # The check, for the package's coefficients:
 
@@ -1222,14 +1247,15 @@ print("a_t² + m_t = 1 at every distance:", torch.allclose(a_check**2 + m_check,
 
 # %% [markdown]
 # **Q6.** The paper's target gives each key an expected mass `e^{1/2} / (1 + t/τ)`, so every range
-# [t, 2t) holds the same total. A variant lets the far ranges fade: an expected mass
-# `e^{1/2} · (1 + t/τ)^(−p)` for a power p > 0, keeping the sparsity condition `a_t² + m_t = 1` of
-# Part (b). Derive a_t and m_t for this target (this notebook writes them only for p = 1), then
-# apply them while decoding with a KV cache, where the queries are a block of the sequence and the
-# keys are every position so far. Write `transform(scores, tau, p, start)`: `scores` is `(m, n)`,
-# row i the query at position `start + i` and column j the key at position j; return
-# `a_t·S + m_t` with t the distance from the key to its query, and −inf for keys after their query.
-# The check hashes your output for a few blocks and powers, with the course's functions unavailable.
+# [t, 2t) holds the same total. A variant drops the factor e^{1/2} and lets the far ranges fade: an
+# expected mass `(1 + t/τ)^(−p)` for a power p > 0, with `S ~ N(0, 1)`, keeping the sparsity
+# condition `a_t² + m_t = 1` of Part (b). Derive a_t and m_t for this target (this notebook writes
+# them only for the paper's target), then apply them while decoding with a KV cache, where the
+# queries are a block of the sequence and the keys are every position so far. Write
+# `transform(scores, tau, p, start)`: `scores` is `(m, n)`, row i the query at position `start + i`
+# and column j the key at position j; return `a_t·S + m_t` with t the distance from the key to its
+# query, and −inf for keys after their query. The check hashes your output for a few blocks and
+# powers, with the course's functions unavailable.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -1237,12 +1263,12 @@ print("a_t² + m_t = 1 at every distance:", torch.allclose(a_check**2 + m_check,
 
 # %%
 def transform(scores, tau, p, start):
-    """Logits with expected mass e^(1/2) (1 + t/tau)^(-p) and a_t^2 + m_t = 1, queries start ... start + m - 1."""
+    """Logits with expected mass (1 + t/tau)^(-p) and a_t^2 + m_t = 1, queries start ... start + m - 1."""
     # BEGIN SOLUTION
     m, n = scores.shape
     t = ((start + torch.arange(m))[:, None] - torch.arange(n)[None, :]).to(scores.dtype)  # (m, n)
     log_term = p * torch.log1p(t.clamp_min(0) / tau)
-    out = torch.sqrt(1 + 2 * log_term) * scores - 2 * log_term
+    out = torch.sqrt(2 + 2 * log_term) * scores - 1 - 2 * log_term  # a² / 2 + m = -p log(1 + t/τ), a² + m = 1
     return out.masked_fill(t < 0, float("-inf"))
     # END SOLUTION
 
@@ -1268,7 +1294,7 @@ import torch
 
 from course_utils.tools.quiz import check_rounded, fingerprint, unavailable
 
-_g = torch.Generator().manual_seed(4)
+_g = torch.Generator().manual_seed(6)
 _parts = []
 for _m, _n, _start, _tau, _p in (
     (3, 8, 5, 10.0, 2.0),
@@ -1284,10 +1310,10 @@ for _m, _n, _start, _tau, _p in (
     _parts.append(torch.where(torch.isneginf(_out), torch.full_like(_out, -50.0), _out))
 assert check_rounded(
     fingerprint(torch.cat(_parts)),
-    "961559b4177f19dcc4ff9145e510aa072bdd1e64fa74ef937fe2e3761b74b8fe",
+    "9c2d9543c287863bb44f2886ee44c4558a246be412232507f4d9711de201e833",
     salt="08/q6",
     decimals=3,
-), "not yet: redo Part (b)'s two conditions for the new target, then find each query's and each key's position"
+), "not yet: reread Part (b), then the prompt's target and positions"
 
 # %%
 # HIDDEN
@@ -1302,7 +1328,7 @@ for _m, _n, _start, _tau, _p in ((5, 12, 7, 1.0, 1.5), (12, 12, 0, 10.0, 0.25), 
     _s = torch.randn(_m, _n, generator=_g, dtype=torch.float64)
     _d = (_start + torch.arange(_m)[:, None] - torch.arange(_n)[None, :]).double()  # query position - key position
     _log = _p * torch.log(1 + _d.clamp_min(0) / _tau)
-    _want = (torch.sqrt(1 + 2 * _log) * _s - 2 * _log).masked_fill(_d < 0, float("-inf"))
+    _want = (torch.sqrt(2 + 2 * _log) * _s - 1 - 2 * _log).masked_fill(_d < 0, float("-inf"))
     with unavailable(
         expected_mass,
         flex_score_mod,

@@ -176,22 +176,19 @@ for name in MODELS:
 # largest cosine similarity with the query key's embedding is retrieved. Mean pooling is averaging,
 # and averaging dilutes, as in notebook 02: in a chunk of c keys the matching key is 1/c of the
 # pooled vector. The sweep over the chunk size c (4, 8, 16 or 32 pairs, so 16, 8, 4 or 2 chunks)
-# measures recall@1 (the retrieved chunk holds the key) and end-to-end accuracy, against the oracle:
+# measures recall@1 (the retrieved chunk holds the key) and the oracle's end-to-end accuracy; the
+# embedding retriever's end-to-end accuracy comes after the question below.
 
 # %%
 CHUNK_SIZES = (4, 8, 16, 32)
 learned = [name for name in MODELS if name != "rope-s1"]
 relevant = {c: chunk_with_key(tokens, c) for c in CHUNK_SIZES}
-sweep = {}
+recall_at_1, oracle_acc = {}, {}
 for name, model in MODELS.items():
-    table = model.embed.weight.detach()
     for c in CHUNK_SIZES:
-        framed, chosen = retrieve_by_embedding(tokens, c, table)
-        sweep[(name, c)] = (
-            (chosen == relevant[c]).float().mean().item(),
-            last_token_accuracy(model, framed, answers),
-            last_token_accuracy(model, retrieve_best_chunk(tokens, c), answers),
-        )
+        _, chosen = retrieve_by_embedding(tokens, c, model.embed.weight.detach())
+        recall_at_1[(name, c)] = (chosen == relevant[c]).float().mean().item()
+        oracle_acc[(name, c)] = last_token_accuracy(model, retrieve_best_chunk(tokens, c), answers)
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
@@ -213,8 +210,10 @@ for name, model in MODELS.items():
 #   and the model erring too.
 
 # %%
-recall_8, _, oracle_8 = sweep[("alibi-s0", 8)]
-print(f"alibi-s0, chunks of 8 pairs: recall@1 {recall_8:.4f}, oracle end-to-end accuracy {oracle_8:.4f}")
+print(
+    f"alibi-s0, chunks of 8 pairs: recall@1 {recall_at_1[('alibi-s0', 8)]:.4f}, "
+    f"oracle end-to-end accuracy {oracle_acc[('alibi-s0', 8)]:.4f}"
+)
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -255,10 +254,15 @@ explain(
 )
 
 # %% [markdown]
-# The measurement, for every chunk size (means over the models that learned), and for `alibi-s0`
-# at 8 pairs:
+# The measurement: the embedding retriever's chunk, framed and read by each model, for every chunk
+# size (means over the models that learned), and for `alibi-s0` at 8 pairs:
 
 # %%
+sweep = {}  # (model, chunk size) -> (recall@1, embedding retriever's end-to-end accuracy, oracle's accuracy)
+for name, model in MODELS.items():
+    for c in CHUNK_SIZES:
+        framed, _ = retrieve_by_embedding(tokens, c, model.embed.weight.detach())
+        sweep[(name, c)] = (recall_at_1[(name, c)], last_token_accuracy(model, framed, answers), oracle_acc[(name, c)])
 print(
     f"{'chunk of':>9s} {'chance':>7s} {'recall@1':>9s} {'end-to-end':>11s} {'oracle':>7s} {'recall x oracle':>16s}"
     "   (means over the 5 models that learned)"
@@ -373,16 +377,17 @@ for name in MODELS:
 # %% [markdown]
 # **Q2** (predict, then measure). The map-reduce just described reads every chunk of 16 pairs and
 # keeps the most confident answer. Before it runs, predict where its accuracy at K = 64 lands for
-# the three ALiBi models, against section 2's oracle retrieval, and why.
+# the three ALiBi models, against their full-context accuracy (section 1) and section 2's oracle
+# retrieval, and why.
 #
-# - **A)** Below the oracle's retrieval: a chunk without the query key still answers confidently, as
-#   the models never saw one, so a wrong chunk often wins.
-# - **B)** Near the oracle's retrieval: the chunks without the query key answer unsurely, so the
-#   reducer loses only where the model misreads the chunk that holds it.
-# - **C)** Below the oracle's retrieval: the chunk that holds the query key answers unsurely, having
-#   lost the other 48 pairs, so a wrong chunk outranks it.
-# - **D)** Above the oracle's retrieval: four chunks give the reducer more evidence than the one chunk
-#   the oracle keeps, so it corrects some of the model's misses.
+# - **A)** Below even the full context's accuracy: a chunk without the query key still answers
+#   confidently, as the models never saw one, so a wrong chunk often wins.
+# - **B)** Level with the oracle's retrieval: the chunks without the query key answer unsurely, so
+#   the reducer loses only where the model misreads the chunk that holds it.
+# - **C)** Between the full context and the oracle: the chunk that holds the query key answers
+#   unsurely, having lost the other 48 pairs, so it wins only some of the time.
+# - **D)** Above the oracle's retrieval: four chunks give the reducer more evidence than the one
+#   chunk the oracle keeps, so it corrects some of the model's misses.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -406,7 +411,7 @@ assert normalize_choice(q2_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q2_answer, "afeb44a4aeab39fdfbbfcf8ce82ac29f5c121e5c119978d30cb0250bfc16fd28", salt="09/q2"), (
-    "not yet: reread section 1 for what the models were trained on, and section 3 for what the reducer compares"
+    "not yet: run the measurement below, then explain it"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -418,7 +423,7 @@ assert check_choice(q2_answer, "afeb44a4aeab39fdfbbfcf8ce82ac29f5c121e5c119978d3
 # %%
 explain(
     q2_answer,
-    "sealed:1/iVRy8mRE8XHMsGmrgmSszV+pJWZhzEk4HcgPEXfxVo4baYTxGPKJPBpS+LDZDhddeSb+PxvTfgTpS/kiWIcEUSnTdAL8vjq5w3VJsx6+NkeUWokbILuThABRIWzkxE7rJ/Ei2OSUh9yozbr76a4DGnZO4dDKgCWpjPBW87zADGNpWM5g9++LmRlZ39LxiAlqUqoJT3f0DTu+g3vDGjoScd6XEX1jZ9Re2V0nQheDumtx4TJG2WygybDAW2YdMACZRg5lC6/B/02BAq/oRFdVHKGvA1CECk6vA5dx5Z2LSwvKzfTC4/JIMjuP7v7HFg/rqHjDnrq1fU+L3600mAzwXMU1e3Em0NP5zkXsNFnUt4yvtjnxz5S5S9iGTikFxCOstbtAj7S3kyucBtrKlkg24NgX3x7H+UVGKHkA7B9fBoXfZK44HB9It6YZPynIqsLuNSZ+PUGLEa5E1gSrnwXf+13TkcPDLccMRYY2JRPuIjyTDNdeL5trJJ7ENkydQuF8RJn9bRwBuuULP7jpyuirWWBeSHxLTC+RknsIzg+mkRoCGv1g2aTMV0ZI+YtmZeUDDGpz3eZevkbZiZTLzyfXVnWbVl2aW1FBHXIfKrAVUFPQk+DfTUn0gSmaxLlzt5j7XZ9cYrWXRkYuesn2wTymi653ZLlyndxOOzF7DAFAsqUbWtVrTDqKXQRxhU+aVYLj1y1oekKP/ex7bBv44wrHB8kd/FuSTDrcxXRWdgqz0FZuUP6+e41O/g4/T1eHSoyBt9+A00qwthLI6YNGrqjReAXq1lBhSIwP7tbPXiiH3HXhXlelmThGdUtdZ8th+KFN8BTQ7BAxl5xHDAy3oZj/z6Rs7sNuS9y9ZBO7+0kHlG72uoz6jHskJBjFitXsNuBRMvn/uaAL3jhOIrh0QUIZJBDjDaKH1j8JR4DyQHySXOn+0j3xZFTl6vr8MYo17PtgDeIEX7xKGWSHeFm+4by0f00ZB3wbKk/1q5NGLH/SrLFQYU6hXvOx/jVIZxYLbRKlc1cVGnpyz9g0KJ8CtB6CveyojmMtFe5kP3AUICT5tr/h8A5TmRrFnivAB6JJ2L8CroXWKwOF7n/hebf2+aaXW7Y/qFB1eoMtAfZinb7SPnziDY9rnON0NbAGZOZqYzo+w=",
+    "sealed:Kpo7etae3A6eCvnsuKsbnczV+pJWZhzEk4HcgPEXfxVo4baYTxGPKJPBpS+LDZDhddeSb+PxvTfgTpS/kiWIcEUSnTdAL8vjq5w3VJsx6+NkeUWokbILuThABRIWzkxE7rJ/Ei2OSUh9yozbr76a4DGnZO4dDKgCWpjPBW87zADGNpWM5g9++LmRlZ39LxiAlqUqoJT3f0DTu+g3vDGjoScd6XEX1jZ9Re2V0nQheDumtx4TJG2WygybDAW2YdMACZRg5lC6/B/02BAq/oRFdVHKGvA1CECk6vA5dx5Z2LSwvKzfTC4/JIMjuP7v7HFg/rqHjDnrq1fU+L3600mAzwXMU1e3Em0NP5zkXsNFnUt4yvtjnxz5S5S9iGTikFxCOstbtAj7S3kyucBtrKlkg24NgX3x7H+UVGKHkA7B9fBoXfZK44HB9It6YZPynIqsLuNSZ+PUGLEa5E1gSrnwXf+13TkcPDLccMRYY2JRPuIjyTDNdeL5trJJ7ENkydQuF8RJn9bRwBuuULP7jo+i6fSQALfTxaXC2i0WlLih52tCuSO5gUOKA5EsL5jpw11iM3bIsz2IObK/bd3WRO2wJmUqVac2yraiUFfEKOvuQlVZNAByXOzUjU8OhKcGmXpMlPDfvddjUTtmY6K8hGsazSXxqVUCgCmI3uDhG6bAGAUrWrD+F+Dcu76eTFlY/OAAZjk82cKwae6U1LrLuZl143J438/e+DaCt4NZRHgvtWldLvRH4bW02PDx5OS6ZHe13hd2+kw741Y/aZ3IZz7qy1PLBLUkRwSbxv75OLq8w2beHw/uegTczHIP/JJrsBbFD54KXxiPTQRohXvHyWQZiPHkRpq9evurgtBafv6vwndL4GuhnMHB91VSi1O0S48iTE1ljKPYG6SmlLh32kQaNJJLDCaUKDkloo0qHi9Smm6Eh69m2BNCTlOkpowM61nEvEPEbkO11rqfGm2RyPFaxFryg9Fgiaik90y5fTaN6XWEQQxCs1+/YFWqVJx2deKTO0snNEag4DDhxgGV8ioE6A7LiYD0cJ9Q/Ae7FEQDT5Rm/RQH5TqQuUXioAdzYIHZ5SHhGCX1Nhbn7l/demGCYHW7aOeBAAOxJYMLZ2yP8jSozzWZ9r3eeU5aTStFevR6tqBmAZrwvu2yDj8022We1Jbwug4J+b1YI1gJEZ0KMkEoSBB6jkX2c1UnUnT8ac8y31P2kL/hO/qGUBYb6QlKJQLenSdNe4x9nkk6F8dVvNc+WK/uxNCa5yEElcQfylOLGQeFIKPVj2LgiFab2VPNc95dqcRL7RDYM7DwdD14XuFVSbTs+221UcLnExQIysRP1DHFzTrZQPFoGBD11gva8FzshBCi9WDNRhs1E/OR6W2ycXm3OOw=",
     salt="09/q2",
 )
 
@@ -687,7 +692,7 @@ explain(
 # The cell after the question measures both.
 #
 # - **A)** Both about as at K = 64: every chunk still holds 16 pairs, so the model reads the same
-#   length and the match is diluted by the same 1/16.
+#   length and the match is still diluted by the same 1/16.
 # - **B)** Both lower: the kept chunk now comes from deeper in a much longer input, at positions the
 #   models never saw in training.
 # - **C)** The oracle lower, recall about the same: each chunk's score ignores the others, but the
@@ -761,15 +766,19 @@ for name in learned:
 # - **C)** Ignore hierarchy
 # - **D)** Use single layer
 #
-# The demonstration: section 3's summaries, one (answer, probability) pair per chunk.
+# The demonstration: section 3's map and reduce for two sequences, one (answer, probability)
+# summary per chunk, then the chunk the reducer keeps and its answer.
 
 # %%
-_, summaries = hierarchical_answer(MODELS["rope-s2"], tokens[:2], CHUNK)
+reduced, summaries = hierarchical_answer(MODELS["rope-s2"], tokens[:2], CHUNK)
 for row, summary in enumerate(summaries):
     print(
-        f"sequence {row}: (answer, probability) per chunk:",
-        ", ".join(f"({int(a)}, {p:.2f})" for a, p in summary.tolist()),
-        f"; true answer {int(answers[row])}",
+        f"sequence {row}: map, (answer, probability) per chunk:",
+        ", ".join(f"({int(a)}, {p:.4f})" for a, p in summary.tolist()),
+    )
+    print(
+        f"            reduce: keeps chunk {int(summary[:, 1].argmax())}, answers {int(reduced[row])}; "
+        f"true answer {int(answers[row])}"
     )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -806,7 +815,7 @@ assert check_choice(q4_answer, "58b6e0f341a96bd5278e874e026b03e8020d02855e6e7644
 # %%
 explain(
     q4_answer,
-    "sealed:7AjhaSVJxndBKqOoPhsp7Gcx76yvk1uqFJQp/ZY9nSMZs8odrjXIHvkgGOY1bYVw2tW9urv1QcopOssCVM1vWwr2dQ92FMpu79vdaNzS6lNld9X5uyUHuT/mKT6wfNeUTXMeK8YHKAI6+KxvoRVH8DXSm2rlNb235hc5LugfJP3F/RzpdNS/je9QgNeHBgAXdMzhlCORn5GocCVloRiVt4FVuo7pi2awrqWg2c4iLRNCYGFw2GQIqVnkBIfrU8tWn+WV/BGCu3EaHnT/SLZI4s2RmEbjWmEOcrUU1y29yHYUCWK65Sb0uMdQaQoTxL9aOeg8NZfdOtoyhjlVxSTsy7AvG8MoQtj/MCrrJFpt77aYHEr43r2s6gW7kfTa4YZT1aibSkfCO/7+PMwgcT6AOXXI5Eq7rDpUMRA4LK2tvBE/zp98SsPAj6gDX3geLjunVXOi34Pba5K+FDQHzaJzvVKEDZAMJYVeXPc0szsSSYXMoiYiQNt38AKzCwuEUnz51MeazBfhbFAoLIy47V6BrNfvCS20S3pq",
+    "sealed:gS3GiwX5M2O7AZpyOetofmcx76yvk1uqFJQp/ZY9nSMZs8odrjXIHvkgGOY1bYVw2tW9urv1QcopOssCVM1vWwr2dQ92FMpu79vdaNzS6lNld9X5uyUHuT/mKT6wfNeUTXMeK8YHKAI6+KxvoRVH8DXSm2rlNb235hc5LugfJP3F/RzpdNS/je9QgNeHBgAXdMzhlCORn5GocCVloRiVt4FVuo7pi2awrqWg2c4iLRNCYGFw2GQIqVnkBIfrU8tWn+WV/BGCu3EaHnT/SLZI4s2RmEbjWmEOcrUU1y29yHYUCWK65Sb0uMdQaQoTxL9aOeg8NZfdOtoyhjlVxSTsy7A7G/o0Dc/yJnnmL1Ai4KmATkr4l72sqRTznaeI8IpDlqucBkCKPeHjaMowcHCJeDeN50X1un9RLBQib67s5V1k3tAxUr7TkulSCipQKSfiRTXygsSCOZe5HzQN1vdpvheXVN8EJZVSHfgpoH4JToXNqjg5FJk45QS+RQfBVm7lgdDSzRHvbA19Loj97Bufv5LtCzHxCClszYUwxLUjgyH+OZPc1U8HQU0NbFVD4K1Falm7N4o+WGpHLPVlZnutwtGAyP5emoEBWumkJKo4YpTCOjMC6zbG3aYcxSafDx+2EXQW2ZF7FlL11N/c1wzwh9xgLWa5qBWN13IU4pojibOoKW2lMx3vU7XJNevBk7jWD09rtdYzGvQxPFSbadc4JdTqgFt85KYfNEBwJ3X6DFeaHwiHYdcA4ZkSQtnQjX7wzS9oE+CfWCWewl7to1dm5iUA4rcqaFmTvm6KoB1FMQOZJ8Yyi5HOWdyhgxxWVXzfcqmWt9jNSq9z5p2HIr5N3AtwAwrpLf3gc3sDPpJ3DXYNL3XHRzxk/PYQgXd69IDd4QeQBZQEJigO",
     salt="09/q4",
 )
 
@@ -852,7 +861,7 @@ assert normalize_choice(q4b_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q4b_answer, "597f888a4f3e726f34799badcf1b3aade4e214cd832e13d71d652084032c375f", salt="09/q4b"), (
-    "not yet: reread how section 3's reducer picks its answer"
+    "not yet: run the measurement below, then explain it"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -892,14 +901,14 @@ for name in learned:
 # **Q5.** Section 4 counts every FLOP. Map-reduce attends 2,520 (query, key) pairs per layer
 # against the full context's 8,646, yet its total FLOPs are only a few percent lower. Why?
 #
-# - **A)** Map-reduce pays for attention twice: 2,520 pairs to map the four chunks, and as many
-#   again to reduce their four summaries to one answer.
+# - **A)** The chunks repeat BOS, SEP and kq, and the attention pairs of those 9 extra tokens cost
+#   about as much as the 6,126 pairs that chunking saves.
 # - **B)** The causal mask already cuts the full context's 131² pairs to 8,646, so cutting it into
 #   chunks saves little on top of that.
 # - **C)** Most FLOPs here are the projections and the MLP, paid per token read, and map-reduce
 #   reads 140 tokens to the full context's 131.
-# - **D)** Map-reduce first scores all 64 keys with a retriever, and that costs about as much as
-#   the 6,126 attended pairs it saves.
+# - **D)** Map-reduce runs the model once per chunk, and each run loads all of the model's weights
+#   again, a fixed cost that eats the saving.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -923,7 +932,7 @@ assert normalize_choice(q5_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q5_answer, "76d83c0b2c9dbbad812a613153faed2cf6718da70aef902e921c635170f10acb", salt="09/q5"), (
-    "not yet: split section 4's FLOP formula into its per-token and its per-pair terms"
+    "not yet: reread section 4's cost count"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -935,7 +944,7 @@ assert check_choice(q5_answer, "76d83c0b2c9dbbad812a613153faed2cf6718da70aef902e
 # %%
 explain(
     q5_answer,
-    "sealed:qpbKtx8yhu2A3/usBtkD86lL2yNj/ldKn1WtYW/qfRgPQRjd1x+XPLrPvozCVVYKeyVO61kccHyQg5DuXywuFvv3+Pt+37HI7BSHTWuuA3/h6mdD4b1xlyOCRgNGeZwei8UTbjwn7C6bru8rUHEO5wmy/XE/WmqOUs+NIhLX52hAKeQBuDH7WiiFxTZ0iJ7jvJ7uBi/gWk7VVw+nstXggDmFdoL7BF6f5RW3y1Uu7UpUOAaqzOzj5dhCAl7u9k6StdJWdPE3195wR9tKRvwtadTPJQQOoW/35zamMe8902fki2iZBS5ArjvYrrs7RSDdTlgyWu80eK6V0jqeWcMCtrWmpjs1jtQPaUrnp/fA+Tb2pklviApyCfBXbS6cK/hptD199FQG4KdUD4s2qoepY8eKCsWzSksN3voGKIyLza7G4tGvbhzxa0oz8VTPO71j1aqawweJUj1hXbmRRsnrKU2RUZx0g1lbg4NIso3Denn9lBGBkBJx0A7MDkfjNAUmGV0GTMKIBZEfi73JhAohoU/OanBPqBQQ020JqZFnUp2xjcE1iOqawx6KKLxenGlYvW+w7TXUcQotjWO+5LECfJRZQYzmS9C93VBUi5NJ+oWt9vgXr0pXBBotf6J119973mQQnIyaMyAZR7qAWjflErs8cn8qWsmxpY/jCgK5LFJM4ifLkOEaCA/XYJOf74F+fGgxrZnblvranGSvfYh+rYsr1okosrpDw5curWupmVDcouwpuYDgnVkJk4TUytBWudQL4i5pFgdBnpsTBr+quyH9klxkhU3M1l+SX14VdZKpzl8VVXgRtVQMrw==",
+    "sealed:OBQIlf3Yp85cXJMAmGmLfKlL2yNj/ldKn1WtYW/qfRgPQRjd1x+XPLrPvozCVVYKeyVO61kccHyQg5DuXywuFvv3+Pt+37HI7BSHTWuuA3/h6mdD4b1xlyOCRgNGeZwei8UTbjwn7C6bru8rUHEO5wmy/XE/WmqOUs+NIhLX52hAKeQBuDH7WiiFxTZ0iJ7jvJ7uBi/gWk7VVw+nstXggDmFdoL7BF6f5RW3y1Uu7UpUOAaqzOzj5dhCAl7u9k6StdJWdP0/wthxR8JKVL06LMDILw9aoCqls2m3OOkhxyO7wEu7OVIT733RuexvQCqPTQ0qXq45N7SJ0mKMAI8B8Pa+oCYznoBbKUqm/LPWrmijuEMmiBwiA/cDe2+9DIsp9Rdd1lQK76gRW9d/vsTqKoLGEcC/GUVD065LOZ3fzOvR+9utJhr4cw4tvheeK+l/37OajRXLFnwyWqqDFYTrNUTIBYB9iFlOn5INuozGeTe+ix6chxkr0GXcG1DiegFuDRMOA96ZEIwK36eHsipS7gfoQUsc6QoVimpBu9lzSdi3nI052/yElhKQa6kfjGlYomy37X3Dch59gX6p5bEBfYVDBNjvQJTwwVVHgscatZyo66wQ7UpUBBp/e/Z12tQv2cnMnJ2PLjcEHfOsQWPlHqc2cnplVM+xsJ7+DQzwFk5GsCGDjPxRFUCHc4+YvZ9zb2Nj+ZjQluTenTy4do9u7od01oso/LwX1J0tqWO0khSVpqU+vtX6gVlN3p/Hxt8U5tQd5S49HEQVgdMVG6/kuzq4017UUgzJ2wuCQk9ceZ38yVsLGCgUs0sW7wONgrh7XW1JHFmeVR3vEiAYryY3VAlyYERw0bC7Us9zBgNJqQuoL1jR/aDlcheTYLpNoKX0Gdg2cJu7F80iMwbkGiYPwk1BvLVSLgRIS0XfwX1Q8Tc6EIeE/jiOE64OVsl2oWfbfmNWgtvIyq2vO/BOUdHuleKm8Fejbv7fHwGm0d7EFoDjSIFTpnYChBLWSle6fMffj69x31ieBi79WUWcUSKd3l2Nu4Hy+ikyQR2DcH8qICVv4d2SgMoB6BJbnPGxFpVjFD+VRfDYpth3woHZ/cb851ZuIMM9M7z7NDaQ1Nq9eX9rXH5b805skyBzy1sK8CpwarkAVLZCu2/vSMB5rBnR9oAkk5Ov7TEzKyXrvb9y/mnAm3fqPxrUCoBrWTLIg2U1MNVV7lyP5Nz4G79grAis5P3raN4lZoW54tSwEDm/R0wwaBUmWe0/XRsThu/5RCFN5yID+/XSBiZfA0CaIVdAjGOwjG0G3VgqmNdP7h8MxyuAI7lIeqhjkathb/FjDdgy09nz2wm5f/Y6TA3i",
     salt="09/q5",
 )
 
@@ -944,16 +953,18 @@ explain(
 # name: q5b
 
 # %% [markdown]
-# **Q5b.** At this model's width, d_model = 64, section 4 counts map-reduce a few percent cheaper
-# than the full context. For the same sequences (the same tokens read and pairs attended), at what
-# width d_model would the two cost the same FLOPs? Store it in `q5b_width` (the check compares it
-# to the nearest integer).
+# **Q5b.** Section 4 counts map-reduce with chunks of 16 pairs a few percent cheaper than the full
+# context at this model's width, d_model = 64. Run it instead with chunks of 4 pairs, as in Q4b:
+# 16 chunks, each framed as `BOS <chunk> SEP kq`. On the same sequences of 64 pairs, at what width
+# d_model would map-reduce with chunks of 4 pairs cost the same FLOPs as the full context? Count as
+# section 4 does (both layers, causal pairs, no retriever) and store the width in `q5b_width`, to one
+# decimal.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
-q5b_width = 4 * (8646 - 2520) / (24 * (140 - 131))  # SOLUTION
+q5b_width = 4 * (8646 - 16 * 66) / (24 * (16 * 11 - 131))  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -971,8 +982,8 @@ assert real_number(q5b_width) > 0
 from course_utils.tools.quiz import check_rounded
 
 assert check_rounded(
-    q5b_width, "a82528b8c25546ce92ea5e212b4c3cdd849a315c7ce36f93a84013514da4bfa4", salt="09/q5b", decimals=0
-), "not yet: reread section 4's FLOP count and its table"
+    q5b_width, "866a4120b495e07acd20184839feab0dcd024a2f4bb78c6d095805ec39ac5cc2", salt="09/q5b", decimals=1
+), "not yet: reread section 4's cost count"
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
@@ -983,10 +994,28 @@ assert check_rounded(
 # %%
 explain(
     q5b_width,
-    "sealed:afkZ62R2X6gtfn2qAzQHmWJwy8YCZpSJmf0TEU6OHm3x0gwTjZjjwkiICkf5WRZhuDRSOTW/05Kzg77fTMsWXQnoD8FGcsvhUXcnrKQ+5KoJEzH+nj02QGtChwh9uIuPQfofccxatGfl8Ae1aX2cPDE9qvqysg1fpkpeCZi52vnlpBZKQgRxlh0GcDZLEN4uhEZ/MTnMTUVKzx7VpxhJ7+tmb7LuTjOnPIcfBwkG1jU716dtrEvNEhYtyDuCCSybjiBVFHUn6DCuqM64/R1GHPRVN16MSC17QDWvlqK7Xenp0McgNMVeSv6oc12HMYx1c4ihlDy4Hbsg1mRJ24hoFzH3segMQBDFy/S6T24rEC2y4XrnfGb2T7VZSLobuPJM1YNmhQm757bsxGUe+letf5eicCK45TNOkJS5OtwBhwMRT0MZpG5JLrrltQw4LD5mMDT/18+92/MDUO8DQ4TT9e9duFNKmmYUcP8HczTBsHuYuWZDRIKNdAwlZQdhWuvyQ0d9PyrgyYQkWjLxLdWlvijhqAxFbyW1Afd7ZgF6a7NmxOnNsPwq0/aKLttkzNFuE42XMBsGDelqEyFfy1A/cXcR4PxIO2oFrRd0RlIBdYQmB/GwKOHFqiVdNcgeusGasc/ZBp0vieeRl8JbQk2R12q1wo+uM4T+tmnXkADnYGzVz/08qi1Yo0nWGEllaRv6lEGdOjOvwDK33tAmloWnqdovIaKiUv2ey4tGCet9D4it9xB09iRPH6oaVpXpyq8z9j72uzK155VUZtJKlcp8TEhwNlFaNFMN9GMu3pD2Rty1T9wWX3p/ph+aoZZ8I+5+80NqokLjZaIv1QEpiPv2adOY5XgIfYKp9WxH8NrYL0kdsvXSl3CTw5Oud0UQ6I3dhMzWN9SGLeTtwrFdfkVKkx3mt662NiZ3rx/61LfunFRnc5sN3oThKt4MwH1yh17ldk+NxLyBj2nuWzeqrhteY4IVBqznMlTLG1rywsb33N2jCVatcifErhXB3TWMWeP1MVSGbA==",
+    "sealed:Q2KbWPvCn8QOkO2eayFe/Vx2xo8nEFc/tFzX9XywwxhGdByYJw/c7LZTtmIW9FQ1rSt2phigFSlAZ8z7Fc67ICjYg5RdMW6TXdgB4+YX0i76zgDC8KjC1DyIF95XS+Lp1W5kYpIq8h4uDp/paUYlhXuAk5pTpldGt0utCCD9PzeEklSuri23qIo3Ui/rJb80J/qzfanKVSTNQpSpM+nSAMhdjN4fj2IMfTIELzSc4KtpyEFkoSkHUBRaDPmyF2UvHINQdVe4SjbDId9Wn6vxC9qA+RoPjXuxTj2fGGdyOXztgg/fwGd6SjmikvSs6n6lJOmSjBhVutzyFfZYEPPeLyRssIqxvHRzPMvxEahqbZeLIaGVfsYm3xL5cnoJOjYw/c0N1vPwcxbH1oUUFZzpQemLFCSytpnZP0VSL4S0PVeFAvqxAvjqjvzCFW5vVz3WHuvjU1jhG2tREP/6h6GILfrKB54i09o/tUN2o7lSQORQ8AcZSpKDykkixmU/3VZ7xpoCkLTzkKcoQs/rjRcE6GFqyAl6MlkCn8uA7SxOk0GW6ThPDeRwi/8Vx40hg5Wq/6iKCxe7SLo55YJ1I2F/E5B7CSZ71swSSRId1dOOXGSz2hBCHI8Irqfyy1z27ILF1J9Anu79kjxPzjiT1XvVNwmzphoM9iAxkzn+wywbaIyL1H0WVDkD4Sn3yZ3TTSbQvf98CqgGtA+6HaGo6b/xwvA5bgFxT59d+p2ETJfKOsq3laXoJf4oa1pLLcXrP/xIrLORakM15z+z3T+LBj/5JpTU0rZyZSa+oRBCTPMZJyJQIz/fTnvinysMyuuAzZU2pa+X25DawGQkbarJaXRUrZn/3BPJTWEAL7u/nZjzTOXgyDwmiGr/3l/UtAxnRSRMyIhQDt4d2yvJztdhmXgaOlGRpfU0d+vhvnw+yRpT/gSNa4tK+Lqm91ITB6S5Fb3vWWA2Iav8hSx63OjwZACZiJedtU78K9oNCTlTj6TlXzvFOrlNCV3iqzDV+jNobxPvWZcUh9Y9j8XBOqOAJq/mmmn2WGxXnR9H1LW5jh/sTIMI28p4qMVVBl4GS+GZ5ofI5F8YTxtjswcvSi03sTnKXvwB5Q3APkaOwosWr/Vxnodw12HGNiP0iQd+CmHHiq+NigtzA59SmBV1M3W9QMDmR7nSPX4lKLj1oyQhjFxkDNC69+/xWQkqB9e8HF5JR5ikBdR4h//CuuO2wfaPH1UFyk+sFkyVKs7M/LCj45XcjreiljEmtZxW6mYsbH2acNt8f9gwhNLlD/SJLUYUntCm9cuyCd673AKFaY3VmZC6Ap63F704q/NynvCTqlkCKQ3pu+3BZf5wa5utVhEZjsppuQDWy2jNu992z0UmV6vini5t/QYGA2umZHaMsCqvgUJ6dk3AsxoE+DQdowHON8FoxO0g7W0u0LQyWTMUMIS9dXydONAZ",
     salt="09/q5b",
-    decimals=0,
+    decimals=1,
 )
+
+# %% [markdown] tags=["shows-answer"]
+# The count, split into its per-token part (projections and MLP) and its per-pair part (attention),
+# for the full context and for map-reduce with chunks of 16 and of 4 pairs, and the width at which
+# each map-reduce costs as much as the full context:
+
+# %% tags=["shows-answer"]
+split_counts = {"full context": (n_full, causal_pairs(n_full))}
+for c in (16, 4):
+    framed_len = 2 * c + 3  # BOS <chunk> SEP kq
+    split_counts[f"map-reduce, chunks of {c}"] = ((K // c) * framed_len, (K // c) * causal_pairs(framed_len))
+print(f"{'':26s} {'tokens':>7s} {'pairs/layer':>12s} {'per-token FLOPs':>16s} {'attention FLOPs':>16s} {'total':>12s}")
+for method, (n_read, pairs) in split_counts.items():
+    per_token, per_pair = N_LAYERS * 24 * D_MODEL**2 * n_read, N_LAYERS * 4 * D_MODEL * pairs
+    print(f"{method:26s} {n_read:7d} {pairs:12d} {per_token:16,d} {per_pair:16,d} {per_token + per_pair:12,d}")
+for method, (n_read, pairs) in list(split_counts.items())[1:]:
+    crossover = 4 * (split_counts["full context"][1] - pairs) / (24 * (n_read - n_full))
+    print(f"{method}: costs as much as the full context at d_model = {crossover:.1f}")
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION

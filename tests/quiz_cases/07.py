@@ -1,109 +1,143 @@
 """Right and wrong answers of chapter 07's questions that are not multiple choice (tests/test_quiz_questions.py)."""
 
-_PATTERN = (
+_HEAD = (
     "import math\n"
     "import torch\n\n"
-    "def causal_pattern(q, k, v, w, r, head):\n"
+    "def causal_head(q, k, v, segments, rates, head):\n"
     "    n, d = q.shape\n"
-    "    rows = torch.arange(n).view(n // w, w)[:, {offset} :: r]\n"
-    "    scores = q[rows] @ k[rows].transpose(-2, -1) / {scale}\n"
-    "    m = rows.shape[1]\n"
-    "    scores = scores.masked_fill({mask}, float('-inf'))\n"
-    "    out = torch.zeros_like(v)\n"
-    "    out[rows] = torch.softmax(scores, dim=-1) @ v[rows]\n"
-    "    lse = torch.full((n,), {fill}, dtype=q.dtype)\n"
-    "    lse[rows] = torch.logsumexp(scores, dim=-1)\n"
-    "    return out, lse\n"
+    "    outs, lses = [], []\n"
+    "    for w, r in zip(segments, rates):\n"
+    "        rows = torch.arange(n).view(n // w, w)[:, {offset} :: r]\n"
+    "        scores = q[rows] @ k[rows].transpose(-2, -1) / {scale}\n"
+    "        m = rows.shape[1]\n"
+    "        scores = scores.masked_fill({mask}, float('-inf'))\n"
+    "        out = torch.zeros_like(v)\n"
+    "        out[rows] = torch.softmax(scores, dim=-1) @ v[rows]\n"
+    "        lse = torch.full((n,), float('-inf'), dtype=q.dtype)\n"
+    "        lse[rows] = torch.logsumexp(scores, dim=-1)\n"
+    "        outs.append(out)\n"
+    "        lses.append(lse)\n"
+    "    lses = torch.stack(lses)\n"
+    "    weights = {weights}\n"
+    "    return sum(wt[:, None] * o for wt, o in zip(weights, outs))\n"
 )
 _RIGHT = {
     "offset": "head % r",
     "scale": "math.sqrt(d)",
     "mask": "torch.ones(m, m, dtype=torch.bool).triu(1)",
-    "fill": "float('-inf')",
+    "weights": "torch.exp(lses - torch.logsumexp(lses, dim=0)).nan_to_num(0.0)",
 }
+
+#: One softmax over each query's visible keys, each key counted once however many patterns share it.
+_UNION = (
+    "import math\n"
+    "import torch\n\n"
+    "def causal_head(q, k, v, segments, rates, head):\n"
+    "    n, d = q.shape\n"
+    "    pos = torch.arange(n)\n"
+    "    seen = torch.zeros(n, n, dtype=torch.bool)\n"
+    "    for w, r in zip(segments, rates):\n"
+    "        kept = (pos % w) % r == head % r\n"
+    "        seen |= (pos[:, None] // w == pos[None, :] // w) & kept[:, None] & kept[None, :]\n"
+    "    seen &= pos[None, :] <= pos[:, None]\n"
+    "    s = (q @ k.T / math.sqrt(d)).masked_fill(~seen, float('-inf'))\n"
+    "    return torch.softmax(s, -1).nan_to_num(0.0) @ v\n"
+)
 
 _FUSED = (
     "import torch\n{imports}\n\n"
-    "def causal_pattern(q, k, v, w, r, head):\n"
+    "def causal_head(q, k, v, segments, rates, head):\n"
     "    n, d = q.shape\n"
-    "    rows = torch.arange(n).view(n // w, w)[:, head % r :: r]\n"
-    "    o, l = {call}[:2]\n"
-    "    out = torch.zeros_like(v)\n"
-    "    out[rows] = o[0].to(v.dtype)\n"
-    "    lse = torch.full((n,), float('-inf'), dtype=q.dtype)\n"
-    "    lse[rows] = l[0].to(q.dtype)\n"
-    "    return out, lse\n"
+    "    outs, lses = [], []\n"
+    "    for w, r in zip(segments, rates):\n"
+    "        rows = torch.arange(n).view(n // w, w)[:, head % r :: r]\n"
+    "        o, l = {call}[:2]\n"
+    "        out = torch.zeros_like(v)\n"
+    "        out[rows] = o[0].to(v.dtype)\n"
+    "        lse = torch.full((n,), float('-inf'), dtype=q.dtype)\n"
+    "        lse[rows] = l[0].to(q.dtype)\n"
+    "        outs.append(out)\n"
+    "        lses.append(lse)\n"
+    "    lses = torch.stack(lses)\n"
+    "    weights = torch.exp(lses - torch.logsumexp(lses, dim=0)).nan_to_num(0.0)\n"
+    "    return sum(wt[:, None] * o for wt, o in zip(weights, outs))\n"
 )
 
 
-def _pattern(**changes: str) -> str:
-    return _PATTERN.format(**{**_RIGHT, **changes})
+def _head(**changes: str) -> str:
+    return _HEAD.format(**{**_RIGHT, **changes})
 
 
 CASES = {
     "q1": {
-        "right": "q1_length = 458752",
+        "right": "q1_length = 1835008",
         "wrong": [
-            "q1_length = 786432",  # r not squared: 1024 x (256 + 256 + 256)
-            "q1_length = 1835008",  # r left out: 1024 x (256 + 512 + 1024)
-            "q1_length = 262144",  # the first pattern alone
-            "q1_length = 1048576",  # the block-local window of 1024 alone
-            "q1_length = 173391",  # as if the ratio grew like n^2 from 146 at 65,536
-            "q1_length = 459635",  # scaled from the rounded 146 at 65,536
-            "q1_length = 3670016",  # the 8 heads counted on one side only
-            "q1_length = 146.29",  # the ratio at 65,536, not a length
+            "q1_length = 917504",  # the whole-sequence pattern left out: 2048 x 448
+            "q1_length = 950272",  # the ratio scaled in proportion to n from 65,536
+            "q1_length = 918016",  # the ratio scaled in proportion to n from 1,024
+            "q1_length = 458752",  # 1,024 x 448: the fixed patterns alone, ratio 1,024
+            "q1_length = 4096",  # the ratio's limit, r squared
+            "q1_length = 3670016",  # a factor 2 too many
+            "q1_length = 1048576",  # the nearest power of two
+            "q1_length = 2048",  # the ratio, not a length
         ],
     },
     "q5": {
-        "right": "q5_pairs = (294912, 73728, 24576)",
+        "right": "q5_pairs = (294912, 278528, 81920)",
         "wrong": [
-            "q5_pairs = (144, 36, 12)",  # one segment of 32, not the whole sequence
-            "q5_pairs = (294912, 73728, 0)",  # no pair counted as read by both patterns
-            "q5_pairs = (294912, 57344, 20480)",  # offset 5 itself, not 5 mod 4
-            "q5_pairs = (524288, 131072, 32768)",  # no causal mask
-            "q5_pairs = (73728, 294912, 24576)",  # the two patterns swapped
-            "q5_pairs = (294912, 73728, 344064)",  # the distinct total in place of the shared count
-            "import numpy as np\nq5_pairs = (np.int64(288), np.int64(72), np.int64(24))",  # n = 64
+            "q5_pairs = (294912, 73728, 24576)",  # queries thinned too: the package's pattern, scaled
+            "import torch\nfrom course_utils.core.dilated import dilated_key_counts\n"
+            "c8 = dilated_key_counts(64, 8, [8], [1], causal=True)[5]\n"
+            "c32 = dilated_key_counts(64, 8, [32], [4], causal=True)[5]\n"
+            "q5_pairs = (int(c8.sum()) * 1024, int(c32.sum()) * 1024, int(((c8 > 0) & (c32 > 0)).sum()) * 1024)",
+            "q5_pairs = (144, 136, 40)",  # one segment of 32, not the whole sequence
+            "q5_pairs = (294912, 278528, 0)",  # no pair counted as read by both patterns
+            "q5_pairs = (294912, 215040, 67584)",  # offset 5 itself, not 5 mod 4
+            "q5_pairs = (294912, 294912, 98304)",  # offset 0
+            "q5_pairs = (524288, 524288, 131072)",  # no causal mask
+            "q5_pairs = (278528, 294912, 81920)",  # the two patterns swapped
+            "q5_pairs = (294912, 278528, 491520)",  # the distinct total in place of the shared count
+            "import numpy as np\nq5_pairs = (np.int64(288), np.int64(272), np.int64(80))",  # n = 64
         ],
     },
     "q6": {
-        "right": _pattern(),
+        "right": _head(),
         "wrong": [
-            _pattern(mask="torch.zeros(m, m, dtype=torch.bool)"),  # no causal mask: section 1's one_pattern
-            _pattern(offset="head"),  # offset h, not h mod r
-            _pattern(offset="0"),  # every head keeps offset 0
-            _pattern(mask="torch.ones(m, m, dtype=torch.bool).tril(-1)"),  # the mask transposed
-            _pattern(mask="torch.ones(m, m, dtype=torch.bool).triu(0)"),  # the query's own key masked too
-            _pattern(scale="1.0"),  # no 1/sqrt(d)
-            _pattern(fill="0.0"),  # uncovered rows get lse 0, not -inf
-            _pattern(fill="-1e9"),  # uncovered rows get a large finite lse, not -inf
-            _pattern(fill="torch.finfo(q.dtype).min"),  # the dtype's smallest number, not -inf
-            _pattern(offset="(r - 1 - head % r)"),  # offsets reversed
+            _head(mask="torch.zeros(m, m, dtype=torch.bool)"),  # no causal mask: section 1's cell
+            _head(offset="head"),  # offset h, not h mod r
+            _head(offset="0"),  # every head keeps offset 0, as in section 1's cell
+            _head(mask="torch.ones(m, m, dtype=torch.bool).tril(-1)"),  # the mask transposed
+            _head(mask="torch.ones(m, m, dtype=torch.bool).triu(0)"),  # the query's own key masked too
+            _head(scale="1.0"),  # no 1/sqrt(d)
+            _head(weights="torch.exp(lses - torch.logsumexp(lses, dim=0))"),  # rows no pattern keeps: NaN
+            _head(weights="torch.isfinite(lses).double() / torch.isfinite(lses).sum(0).clamp_min(1)"),  # plain mean
+            _head(weights="(lses == lses.max(0).values).double()"),  # the pattern with the largest lse only
+            _UNION,  # one softmax over the union: a key two patterns share counted once
         ],
         "cheats": [
-            "import torch\nfrom course_utils.core.lse_attention import attention_with_lse\n\n"
-            "def causal_pattern(q, k, v, w, r, head):\n"
-            "    n, d = q.shape\n"
-            "    rows = torch.arange(n).view(n // w, w)[:, head % r :: r]\n"
-            "    o, l = attention_with_lse(q[rows], k[rows], v[rows], q_start=0)\n"
-            "    out = torch.zeros_like(v)\n"
-            "    out[rows] = o\n"
-            "    lse = torch.full((n,), float('-inf'), dtype=q.dtype)\n"
-            "    lse[rows] = l\n"
-            "    return out, lse\n",
+            "import torch\nfrom course_utils.core.dilated import dilated_attention\n\n"
+            "def causal_head(q, k, v, segments, rates, head):\n"
+            "    x = [t[None, None].expand(1, head + 1, -1, -1).contiguous() for t in (q, k, v)]\n"
+            "    return dilated_attention(*x, segments, rates, causal=True)[0, head]\n",
+            "import torch\nfrom course_utils.core.dilated import dilated_reference\n\n"
+            "def causal_head(q, k, v, segments, rates, head):\n"
+            "    x = [t[None, None].expand(1, head + 1, -1, -1).contiguous() for t in (q, k, v)]\n"
+            "    return dilated_reference(*x, segments, rates, causal=True)[0, head]\n",
             "import math\nimport torch\nfrom course_utils.core.dilated import dilated_key_counts\n\n"
-            "def causal_pattern(q, k, v, w, r, head):\n"
+            "def causal_head(q, k, v, segments, rates, head):\n"
             "    n, d = q.shape\n"
-            "    seen = dilated_key_counts(n, head + 1, [w], [r], causal=True)[head] > 0\n"
-            "    s = (q @ k.T / math.sqrt(d)).masked_fill(~seen, float('-inf'))\n"
-            "    return torch.softmax(s, -1).nan_to_num(0.0) @ v, torch.logsumexp(s, -1)\n",
+            "    c = dilated_key_counts(n, head + 1, segments, rates, causal=True)[head].double()\n"
+            "    s = q @ k.T / math.sqrt(d) + c.log()\n"
+            "    return torch.softmax(s, -1).nan_to_num(0.0) @ v\n",
+            _FUSED.format(
+                imports="from course_utils.core.lse_attention import attention_with_lse",
+                call="attention_with_lse(q[rows], k[rows], v[rows], q_start=0)",
+            )
+            .replace("o[0]", "o")
+            .replace("l[0]", "l"),
             _FUSED.format(  # the course's private fused-kernel helper
                 imports="from course_utils.core.lse_attention import _fused_kernel",
                 call="_fused_kernel(q[rows][None], k[rows][None], v[rows][None], True)",
-            ),
-            _FUSED.format(  # the course's autograd wrapper of it
-                imports="from course_utils.core.lse_attention import _FusedSegments",
-                call="_FusedSegments.apply(q[rows][None], k[rows][None], v[rows][None], True)",
             ),
             _FUSED.format(  # PyTorch's fused CPU attention op, which also returns the log-sum-exp
                 imports="",

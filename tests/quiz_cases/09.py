@@ -25,14 +25,16 @@ def _top2(**changes: str) -> str:
 
 CASES: dict[str, dict] = {
     "q5b": {
-        "right": "q5b_width = 113.44",
+        "right": "q5b_width = 28.1",
         "wrong": [
+            "q5b_width = 113.44",  # chunks of 16 pairs, section 4's map-reduce
             "q5b_width = 64",  # the present width
-            "q5b_width = 227.0",  # all 131² and 4 × 35² pairs, not the causal ones
-            "q5b_width = 340.3",  # the projections alone, 8·d² per token
-            "q5b_width = 170.2",  # the MLP alone, 16·d² per token
-            "q5b_width = 56.7",  # 2·d per pair instead of 4·d
-            "q5b_width = 4.0",  # map-reduce at half the full context's FLOPs
+            "q5b_width = 56.4",  # all 131² and 16 × 11² pairs, not the causal ones
+            "q5b_width = 84.3",  # the projections alone, 8·d² per token
+            "q5b_width = 42.2",  # the MLP alone, 16·d² per token
+            "q5b_width = 14.1",  # 2·d per pair instead of 4·d
+            "q5b_width = 56.6",  # chunks of 8 pairs
+            "q5b_width = 44.6",  # each chunk framed with 2 tokens, not 3 (SEP forgotten)
         ],
     },
     "q6": {
