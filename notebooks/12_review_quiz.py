@@ -33,9 +33,10 @@
 # "Long-Context Scaling Limits" chapter, eight from "Long-Context Attention Issues"; the other seed
 # quizzes are asked in chapters 06 to 08). Most have a code cell that *demonstrates* the idea with
 # the course's own tools, then your answer, then a check. Where a seed question's options are
-# easy to guess, a harder follow-up comes right after it (Q4b, Q5b, ...). Three questions (Q2a, before Q2, Q5b
-# and Q7b) ask you to predict a measurement before you see it. Exercises for chapters 01 to 09 close the notebook (none for
-# chapters 10 and 11, whose notebooks carry their own).
+# easy to guess, a harder follow-up comes right after it (Q4b, Q5b, ...). Four questions ask you to predict a
+# measurement before you see it: Q2a and Q7a, each asked before the seed question that its measurement then
+# demonstrates, and Q5b and Q10b. Exercises for chapters 01 to 09 close the notebook (none for chapters 10 and 11,
+# whose notebooks carry their own).
 # Students: read the demonstration, answer, run the check. In the self-study edition the cell after each
 # check explains the answer once it is right; in the graded edition the checks run when the notebook is
 # graded. The course in one figure, and the map of failure modes, symptoms, measurements and fixes, follow the
@@ -83,8 +84,12 @@ from course_utils import zoo
 from course_utils.chapters.collapse import head_divergence
 from course_utils.chapters.collapse import rank_residual as token_rank_residual
 from course_utils.chapters.dilution import relevant_weight, simulate_dilution
-from course_utils.chapters.flash import score_matrix_bytes
-from course_utils.chapters.retrieval import hierarchical_answer, retrieve_best_chunk
+from course_utils.chapters.retrieval import (
+    chunk_with_key,
+    hierarchical_answer,
+    retrieve_best_chunk,
+    retrieve_by_embedding,
+)
 from course_utils.core.attention import MultiHeadAttention
 from course_utils.core.copy_tasks import backcopy_batch
 from course_utils.core.device import seed_everything, set_threads
@@ -113,7 +118,7 @@ use_course_style()
 #
 # - **A)** With more keys the softmax turns sparse: most weights drop to exactly zero, and the relevant key is often among them.
 # - **B)** Every extra position adds noise to the scores, so the relevant key's score sinks below those of its distractors.
-# - **C)** The weights sum to 1, so every added key takes a share, and the relevant key's weight and influence fall.
+# - **C)** The weights sum to 1, so each new key takes a share, and the relevant key's weight and its pull on the output fall.
 # - **D)** A long input raises the softmax temperature, so every row flattens toward uniform, whatever the scores say.
 #
 # One relevant key with a fixed score gap over its distractors, by the closed form of notebook 02:
@@ -170,8 +175,8 @@ explain(
 # seeds) were trained on up to 16 pairs. In contexts of 64 pairs, four times that, they are asked about a pair from the
 # first third of the context. What mean accuracy do you predict on those questions? (Chance is 1/64.)
 #
-# - **A)** Below 0.25: the first pairs sit at distances never trained, so recall there is close to chance.
-# - **B)** From 0.25 to 0.55: well below the trained level, yet the model still finds many far keys.
+# - **A)** Below 0.25: four times the trained length leaves the first pairs' recall close to chance.
+# - **B)** From 0.25 to 0.55: well below the trained level, though the model still finds many far keys.
 # - **C)** From 0.55 to 0.80: a moderate loss, the same as the middle and the last thirds of the context.
 # - **D)** Above 0.80: ALiBi's penalty hides the extra far keys, so the first pairs score as in training.
 
@@ -209,7 +214,7 @@ assert check_choice(q2a_answer, "bbe1175fd56ea92bd5e206f179d6ad9e3a4c99b78d927f1
 # %%
 explain(
     q2a_answer,
-    "sealed:We9Qa9LJbzCOd7xI6lSCweNkJ9jUyVdM87TUuilUlG/LTz+JdLMGdEhLv+XfltsOYCBQK6W3b35fFPmZuXVlroAokYaeW0mWFRqOIAhtbxX9HaU9IYdPMk8SFIRpNG/OzXwSbbp2COy2m7i8i78JG7UMUdm1E6gPGZElEtyvfCCO7MP3yNtfqyv894+L7PE1Pxa2btxRhWPQMBrdocgDmgUMjecJ2CLqCgose/inMyShLa5Rco2PkBfYtT+fp4KGPnQNLxeP30yaeH4mkATU9DrnEyV13JgRSoyth2wUDlRtiheHjQChnbfHQuBvx7NMv9KUoKuZ5mgEZH09jnHA8P/l28gHjiWJtxk3xRZm7owyRLxy6WyLEAkks/QnOAmu+FXOvm3dC7wkdZa4KuOSFcHFxGBqup+ICVPswW2Ag6O1tWsRnTPbxv5/O99byhQn/23x1CP5s2M0jr7dul/UU3L5Lv9khIDX4rhGg7jUZlcVj9ZygsOulziEAvEB4aKJvKldD1u4siXrZ5n7yaSE71OoPD/1WmUPjnxgJ0/eQT10m8GznGh8AUu4nFQz6P009ck0u33r3nTuX09MF5iuMdnj7US4v6fuvQ3ET3qYPVmFNA763SWz5DzSoGvpkeivs15BJ3wY4imI3sE02wNK9RgCZ37I/ESQWNQGoV2gnK5p6dP2XcwPX8qxTib/Zg2QjAsSDEOcwsq1YR7ABniLhVIxS2/+Dp8bj6o187r0d+Ps+e6bCsnPasvzVOs/HZh+uG9z1Hqt5QLo/GT93AyM2FfqzHdIoV7fh5wT2vZLwWP9CHxdLRpTdtcuDuiUX0yPTkdWw0lHoI4gQwwaF9hUJcHYvgTUPvbDqbigbPea0Q80aFAfAawuAbjtNCWLw5FH5MFJaLyFO4W3lYikEPy9FOqW9440S9AvYaBpJ6GvNkGPKotgYuu5upWouH0mp7lDeZ2OAkummVTvGLisjHMSpfGNT20LihhA9Db3QhjG5yD6YuIKYSk4KYJsYKKU9tL9HyE=",
+    "sealed:SwjN5PGKYtnhW+tMAGSqfuNkJ9jUyVdM87TUuilUlG/LTz+JdLMGdEhLv+XfltsOYCBQK6W3b35fFPmZuXVlroAokYaeW0mWFRqOIAhtbxX9HaU9IYdPMk8SFIRpNG/OzXwSbbp2COy2mbiJhL8UVa8LUY/6WLlNHYlqVMr4ZCCTvsOui8QXryj9speQqaM9NxG6ItgF0X/RJ16JoMoFhgUbjbtCgnG+A0Rga6L3ZSSsOP0UZNmXmAzO5i/X/siIakgAanal33yALDM5lQjKp3XvXCEwypVFWMHvgXdAf1R62UOMyFz9w+THX+p+wK8C9JvStryI5noNc30tmXvF4bbp3YVJiSna60l2kEc89NguSao3pG6AEQBos6AgMRPr7BzTu2ndD7NqeMS/Iv/bEMOcnzgisJiWUBru1GuH0PGnvHAV3z7WyLNRKsQNnAE3pTqqkTrl7yNw3byYr1mRTmi4KLphipnJ4qpOgrHUZkUcmNZ8gsGmlHDQCftS4aPIoa9dSx29pSD6K9K61L6S71GmOyO8QGpc3FkAbm7bCT0xy9Cy3XBgHUuthlQzvP8+/pU0pHDrjmaqVkVaUtOkLoqq/xj3m/OqsBHVTjuVJkTLNU/7xGavpzzTvX6nm/mv/wALYmhft33c28V/00xI8QYCZGvI4luQX85IoE/ziO9z/9PiWd9LFM67HWurKReUkAsKG1GGjN20LRvECnOGw1xUcXr3ApxS0eMnsvLmOOLy/KeYCsyBJtrtVKd5FZl+uSJmxjOr/kP9rkCR3S+Xm0iznHdQpUCLmN9Gw/oOgmqzBDVNIAxTY9cxS6OCRVDRCwpW2wxA6IdlQh8GGoocMMTa8hXPJL+Hv+CnZuGC3EE+LVIZQLYlBeysNzmNx4Bdq8EGeLuJJsL5mJn9EvOtQPuMqY4RC5Y1L6FoaqqoNkGcJZxsfqX6q4nhtGx19b1OcZ3SBFa3mRb0H7r+2DMSpeCMWCQu0VdP9H3qBxnL7CD9b+IdYSQ/b5B7c+U=",
     salt="12/q2a",
 )
 
@@ -220,21 +225,24 @@ explain(
 # %% [markdown]
 # **Q2** (Seed 000, question 2). Why does positional bias become more significant as context length increases?
 #
-# - **A)** Position codes lose precision at large indices, so far tokens get noisy scores and the bias grows with that noise.
+# - **A)** In these float32 models, position codes lose precision at large indices, so far tokens get noisy, biased scores.
 # - **B)** Each positional encoding adds a fixed term to every score, and over a long context those terms add up to a bias.
 # - **C)** More of the context lies where the model attends less (the middle or unseen distances), so position decides more.
-# - **D)** It shrinks instead: dilution spreads the weight evenly over a long context, which erases the preference for any position.
+# - **D)** Dilution flattens the weights of a long context, and flat weights favour the first tokens, where the attention sink sits.
 #
-# Notebook 03's ALiBi models (three seeds, trained on up to 16 pairs): accuracy by the queried pair's position, first / middle / last third, at 16 pairs and at 64 pairs:
+# Notebook 03's ALiBi models (three seeds, trained on up to 16 pairs), accuracy by the queried pair's position in thirds
+# of the context: at 16 pairs only the spread between the best and the worst third, at 64 pairs each third:
 
 # %%
 alibi_models = [zoo.load_entry(name, verbose=False)[0] for name in zoo.names_by_seed("kv", positional="alibi").values()]
 for k in (16, 64):
     acc = torch.stack([accuracy_by_query_index(m, k, per_index=16, seed=k) for m in alibi_models]).mean(0)
     third = k // 3
-    print(
-        f"K = {k}: first {acc[:third].mean():.2f}, middle {acc[third:-third].mean():.2f}, last {acc[-third:].mean():.2f}"
-    )
+    thirds = [acc[:third].mean().item(), acc[third:-third].mean().item(), acc[-third:].mean().item()]
+    if k == 16:
+        print(f"K = {k}: best third minus worst third {max(thirds) - min(thirds):.2f} (mean of 3 seeds)")
+    else:
+        print(f"K = {k}: first {thirds[0]:.2f}, middle {thirds[1]:.2f}, last {thirds[2]:.2f} (mean of 3 seeds)")
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -258,7 +266,7 @@ assert normalize_choice(q2_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q2_answer, "003a6d06677f03e242bd1a89873f937a6997fbe9a86a86407a2798eea5cb4db4", salt="12/q2"), (
-    "not yet: compare the three thirds at the trained length and at four times it (notebook 03)"
+    "not yet: compare the demonstration's two lines, at the trained length and at four times it (notebook 03)"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -270,7 +278,7 @@ assert check_choice(q2_answer, "003a6d06677f03e242bd1a89873f937a6997fbe9a86a8640
 # %%
 explain(
     q2_answer,
-    "sealed:7DOH7YIg1mKcvI4lFZpDxB3+TO06aY9gW3n+Y6TWsqof7OQJ5MR/Dt6sM9d4mJ+XLV9kphMlZJT+4TqzqqCK96ZSJ+wOQkhmXTUxpAKlvcOvu0G7CKHSPjeOijXIyxC7LSECuBaQQ0wPwDZXWOCp+b2ZsKZxOWkGWlOsyJ9xZggBasRyX/yPNEaAt8Gqdlg8X0JEgFgV1co+qE3OHYYX9DxTrtbMPnUZHS1du8OYFG7i+cbQXCMTEqKyxGbFRN+WgAMy0wYkPrHPmPRiaJIEBFZXNaAD9jkRNRSimu/vE7HFOBlw8PFlkNZXnNX1ytztsGVlNPgtuuyFl4hqhIvY7y/83wAPXv95YI7PXou2gHMO9aMgLJOb6Bf1mfst1uINK+REXlzO75KtF+TmicqIjH6SgS5Nkswk/YmxR+Sm/nlk65dcM1EFDfmdrut8JqSZGVnGuPmf4y2bESRLyUlj6LWxgdlK/Vj6aL4piSVKSh8bPSDVD3fMDhjPwbfuC3Gg0bURo/sa9gDBe0MNgELjkCQBmNRHFPev8WXlhyQ0ZLZE6InwOtfopzuOPQmqwu0+Kl8LLayq8Dt3rfOlTE73+oP+gxVhWjO/ayHn5SmkTf+ncFJCO/1rmOGNXw6eHRjjDlFEU18iJIth7WZFMa/+mcQyV3Jc6OUBCsG5PaM7WUvkzRM1zEgT1f+s/t9w0rKL1Yx70eYArD+ZQBenUO5mTr14qd1/cJ6pRzPNa6CEyBZzjIjY1Gw9aSwUnqlhyZD66btPyte98Sn7wwCJGRr6D8xL26XnD/Djj0AOOpsURXQu20zypOCWLCcXFIiZ2xxZHb2i+19BkIaMBfuTrfckkg0Oy1c8p+cQMlVmaW6IXPR86sF6A3iRkXgVBN4AKk16NjXgSDJNvU5ZvcXIWZPqSL561YJJwW2ftkt+RdZdgSRQ3RHyE7C7e/ufLxgDpe8uVNk87u4e7W/TEDnP621TftI0NoFPYyXvEHCLnkXB4glOHhVtEtUEIKgRgkhRge/JHBm3ktw/mWVy2dTyt9rCjpEXuW+AnnQepyrcZJ/NcfndkGjzaKoJG9PKseX/bD4fqYGh1GhcDmQLsSkBEM5KNEYjHgZ85O9K9Xi8pdHSAGlp4ITG/vDDAMoUbE5SB1Onem8ckMQaq7+zu7sLox5Dm00qy13msP9tFJ3vyUb8PDYb4P23hMU2+hp8Cib4WFft94zodzs4khgAQSoTceC1FVg6pFx8/P42RIoLI2YjhHd9LCJwFCuXmv5Y26hizPx8am6qJ4a1UOT4dRZc8G9le8JCjuMeDh13YJUC3BsEQarUc2o878iRg18cr19vpjD3xd8=",
+    "sealed:OX6IFyJFrV+WVWJzYCpPlx3+TO06aY9gW3n+Y6TWsqof7OQJ5MR/Dt6sM9d4mJ+XLV9kphMlZJT+4TqzqqCK96ZSJ+wOQkhmXTUxpAKlvcOvu0G7CKHSPjeOijXIyxC7LSECuBaQQ0wPwDZXWOCp+b2ZsKZ9eG1HTU7/yJZ6JRkAK9luW/HBMU2J8NunLB0vCxJShk8U18E54x66AZFW+TdXr9+fJGIODDYSpZGEGHT274KXCFcSGaKiyW6KScOXgBEjnRpqX47OteoxJZQUQVNKL/QK5zkGMgTwnfipCf/hEFBe/L9vi9oShM6qysnx+WNpIvg4uujMmoFh14KRoSn8l0YUQ+h5doLRT9j3mn9P9espaYqT7gyhzecgn/cIe6BPXU7c+NehTrDhgoaDyS3Z329WxsU5r4v+U/jiqmRh68QTM1EBC6rRovY7Pq3LClSPuOyZsSmHVCJGgE9vrea0j8hbrgujMv4xwWBdSx5eI2ncHnjBDkeH1femDz+lkqIMtLoV7lOdNRxX0xis1yJEyYlOVbHfsCD1izI5ePFKoa64MZj67j2VLAm5wvE/PF8MLPv+6zdw6LKqTF/mtsn0gxVmH3usLnL2qjGsQuDrMl5KIOpp3efFSkGcAQn5FVZYHRpsYIR+9mZfYfijmfEuEnJaqeQLTs2hbuA0Uh3g21dm2VATieOhu8ZwnbmJwJQvipEWpyrcBQLzEe8nHftoqNxzJKaqRzOeEv7B3BdpiYKWgEk9LDQGzY0uzpHn8rAN0JST2DbxggDXD07QGIlbxbO0P/b7j0x8Pq40FW5glm/vr6fUCWgQFJ7Bzl9uGq6q9k8V193EBuCY6aM4n0wcimYn19FeNQY0aGeKQflv/MFnGWiQxX4cStlIKwh8JzfxX3NHqk4TtZuKHJD2B6EygJEDgCO7oVZpDMJGgT0DnU7yH6q7e/ufK0xArel9UNk79aMP92PDFHWJ4mRUb4JyNoNOJzTsE2rEjA3Q4x5ODBN/CI1NIakWgl5LhbuaHBmwm492h35k18Xpq5jClJgKrmLS2HUetDvBduvNe7XbiinldbhKC9CT8aqjDStbvsK1yC0VR3IF5W0bU9xLclMqG149qu5N9XyipcHWH2lp5JPb9fDeAZ1MI18GQySjdWtU1cNZpaH4u+5e5VlP1HQnjlGvgf4oA5HuzQeyWBIS8P2ty/t57x9pFz3zDASPxoXucSd91xggRjtSfvzwIhcjpQgO9twSF4ZFb08tmH41C21uEiuJi6xpx6pu0a8yeSjmJ7O+VrHofRRWtX48P9kKif4ODh52Z9oayVIEXqDBdCc44Y2RwA0foUcmuDr2gJREAOqsSwdgpmfHeu6vTDV/pjUpYc9JE58XgHJb54l1K6ZtxFdVbuVZazhiaSqvAGudHkASjPabdOV/2U6cnzaV6/+FdpFxkp6He5IdUZ1psCMo0YsXaaatd5cB8/7RJmybUxIhch8CcIzFEx2+PGiba3CTWYGmddlxIQQF10BwpRW8lbg9WpgMfz4vYDf6jJsVqY6QNZpis50MsEVnXjGXfwm+/x3PhH8Gt2+10fVM5DrK2jSZfUzynlhwBPz0dcX65RcabwfJKv+k9EyO5VwiH/lG7CvGS8jxXSSV81WQJQhPeyv8MyY=",
     salt="12/q2",
 )
 
@@ -281,20 +289,23 @@ explain(
 # %% [markdown]
 # **Q3** (Seed 000, question 3). What are some failure modes associated with very long attention contexts?
 #
-# - **A)** Weights diluted over the many keys, a positional bias that averages out, and a softmax that overflows as the scores grow.
-# - **B)** Sparse weights (most exactly zero), a positional bias that grows stronger, and a softmax that overflows as the scores grow.
-# - **C)** Sparse weights (most exactly zero), a positional bias that averages out, and memory and compute that grow as n².
-# - **D)** Weights diluted over the many keys, a positional bias that grows stronger, and memory and compute that grow as n².
+# - **A)** Memory that stays n² even with FlashAttention, a relevant key's weight that falls about like 1/√n at a
+#   fixed score gap, and the first third scoring worst past the trained length (Q2's demonstration).
+# - **B)** Compute that stays n² even with FlashAttention, a relevant key's weight that falls about like 1/√n at a
+#   fixed score gap, and the middle third scoring worst past the trained length (Q2's demonstration).
+# - **C)** Memory that stays n² even with FlashAttention, a relevant key's weight that falls about like 1/n at a
+#   fixed score gap, and the middle third scoring worst past the trained length (Q2's demonstration).
+# - **D)** Compute that stays n² even with FlashAttention, a relevant key's weight that falls about like 1/n at a
+#   fixed score gap, and the first third scoring worst past the trained length (Q2's demonstration).
 #
-# Two of them in numbers: the score matrix of one layer (32 heads, bf16) and the weight on a relevant key, at 4k and 128k tokens:
+# Two of them in numbers: the bytes of one layer's score matrix (32 heads, bf16, 2 bytes a score, one score per
+# query, key and head) and the weight on a relevant key, at 4k and 128k tokens:
 
 # %%
-q4k = torch.empty(1, 32, 4096, 128, dtype=torch.bfloat16, device="meta")
-q128k = torch.empty(1, 32, 131_072, 128, dtype=torch.bfloat16, device="meta")
 gap = 5.389  # as in Q1
-for n, q in ((4096, q4k), (131_072, q128k)):
+for n in (4096, 131_072):
     print(
-        f"n = {n:7d}: scores {score_matrix_bytes(q, q) / 2**30:8.1f} GiB, weight on the relevant key "
+        f"n = {n:7d}: scores {32 * n * n * 2 / 2**30:8.1f} GiB, weight on the relevant key "
         f"{relevant_weight(n, gap).item():.4f}"
     )
 
@@ -332,7 +343,7 @@ assert check_choice(q3_answer, "2afbced0921315cbdabe2704a3369ff60015bbca117a70e0
 # %%
 explain(
     q3_answer,
-    "sealed:IdcGB/YHnsviqLgelaIdAqncf42qFBnpPU+JuHmC6+vhWarBcmwohMia3SrLK3aHY66bMPuHuzFSz7nt6qeRvW28T4901why2+tgPOfT/A3QEc2vwVsZraLSlcyJyNBZR6H6u4/4BwwB+VOu6aUHS7Vkxvn7HXs6bbSfAoYqPu6IX8/DJsFeQdduIpAYHF7Zh3sHf8sXnpXhkkcMdybXRjkesZgAUk0Po5DE29i3NQ6zzMD3V8CXIfw6UD9dTx93kcsjtcbcA8z0+qjTFAlxloEWl1lzGe+78BDFL5xWW/TqkgPPhzOgWMjJzPmSYHyu7xdtG20snAvibBCaYEz9Q6bw+EKFlrtI6+1Hyy365uDd8gAWzxz3opPwHWgMaqf51Bomcr7MkEBypihPYxZ59t7cIEzSEgGc2So7/NonhfErNJmO+nnYYBq0es5ihG0WwvbO1DGEZkN0W+9Gj3zspTyO+vSdYZ6t9G2OcPVanxCMUvv2brhElqPnrkNPEEDUKTd1sFYZbsZvHVK+Yh+aqkcqZzN86hLr/TgxELej/w6xOJ656eYbFalAU7Ll5xBSlaCc5tmpbeB2KMLtOG4OLLHPD83Eo6CmY4Bnf5FrbooaGECLouZRSGl6Kt/ctnSyx+od3gr+V3lV6F4kgLK8yC4POB0nH7Jkw9VSNa64OXpDrjZGr1ETrZUqTnCyCK3/GvQ47ygNFa9a1cd00z0les9t//8+LK5bAhMkxg7FqDFwpL5YA4qRs79raVWI4I0dsQsvz1PhG5MDdKrZwIsIw9GixK1gwojSQ1iU+um+oYO7J7/Ffg+1EctlBglUSbNnspMhm7Xp/CVK0A3yy7GUXLPQdTTysT+czLmR3iE2sIMYfHLki/oxiyJJw/Qmwu9/lJKGdfOaoiQkI2/FbCO58Th0vXoOkyMjxd+JB/oVcEM2i3Tp6QRFhqdZpdurEpPLBob144QCcAucFCcBNKfPv5Zw4eInHbmXNB8V1FcQnaMblLE3Rp+HQbaJilhETOWc8PwA06k0lZo62P3O2kYMlRJAp94s5V2khkaWzXxZSH4kJ9pYS+ladEx8IFfNg5gRCwpWMT//2lekNX6rt4pz6IERFmjO+lJZBCLVHKa8fUDZ8ysHtpX1E9Lr6YQgWVTlhctc6lhNeZku/HfZWt9AI4Ln1jmEkV1TCvt93qlNO64xX6T0dCCjtlkyLcS9WeVqy+BKzaL6xFtX3ahjIazPF4flj28kYxLptkazp1V+OS60Nh8c/wQ8VSpkyGE6a30vQIyXP/PFi7ETrYFDGhaSbnVs6Uaky+N3tSiqqS7D845kPWuWiWG490PsX0iNNIjphejGJBPEWl0m0DqPOHwl3Z1h7A3+sStSJfUp833hdxfDfm6HAOUGCeFBXQL9QaTTYSxxK29vBTVeFMp1iGLwvJJHM8Z5OB19hDk97V/ozAOGGUdH/c/A0YC6+teJL+OJD+d9SvZQrNLCA8TGnPQex+UUMGDDQqN0AK9PjNboFa1EHYpabeh8W7/6QG6tPDaf8OMxrBzdwIghzpkNwWCo7Y+E8dH+XOiBpOh60hx7QB34WQHhSM5FtUstgH/5VcoNa3Sa6jssL9+nw7L7TQTzE7Dqpc5L0kGrl8RkoghjOoteqMNuNq0oc5JO1LFxtlLro1KEIca5cYfjOlullCN/vlqbMsN4QbYwDV2lFLUUYohLmh4OYBp3G12YK43aC+jVHE1JEcV9hiDnu02plZvdiekQ4MXUkWZgEbjhVp31QwKdDIvHf3pkvBUxuo+kPXve3jOBfvsW0pvqrXwWxCUC+Z+58cM+9dHJWecDfRcbTphkT2Wt50+NfMAMxr3GXC8DD0iGiXOGiKqzmYkKyPwmOtmg4uaadmeRtgGPIfEf",
+    "sealed:4g7Yf8lafbZpCpqOY0WCPqncf42qFBnpPU+JuHmC6+vhWarBcmwohMia3SrLK3aHY66bMPuHuzFSz7nt6qeRqW2bSY5x1hV4j+sOPunU8S7LCsPhhQBf76LQ2tGWzs1IXe7xrIaqHEUP5Bb67qJTH7pzieBKjysofa/NE51jPu6TUsONIdxeWdtsIMhQXRjTyGEHa8EK1calzg5JbWiDf24ZrJinoAAO7Y7R3cuqJE39n9u/W5SQaeM6WHBbXlZih9d0qo/VSsX0rrGWBg84ysoOyA1hV+j0rU6JatkXXKC63VCfiJhgC8yHweiDdXak6hdtA3cvnB7kbRDOKxeqDbTwqhXF1vgGrfADmCBXJqWO/A4Q2Aav593hXj1BQrzC1Bo8NqqSa8RylAtrVgsq/tHdMAmBTVzD1yotgJMjyfEsfOnJvzCGI0H3NIdjwXcR1eednTHMYhVoRuRHymu4py+T5vrJbdCs7znNa/BPyhWQXfiqL4hEmfbwqEFRXxTQdDk01UYVZNorVFW4YE2e+lAudm0v+UmlqSUrGuTs+xK9d5uvsPRVBehOQPfj9lUdk62V8Y+nc+A/LMm0d3JCP6eGHNLfo6u9f44oIdw+K85LV1qXrvYMF3kkc5PM+DeuyuxW0wH0GHJH/0Rlna+2yyJJMBEsGeYwmIBSKqKscikwrTVBsRxL7o4gVHL6CLH/Sqkz43gVDqNc2ZEgxv/Dj88oqPk4YLAeFxVyykCQoy10tepOQoyRqrJ1LE2E8NId+Askm1/tVJoEO/uf2pcI/NC91PlojZXQQAqTs+mv9Nauc67Deg+nFc54AgUdW68ystwi1aus4mRG0QWn0uOAW7nQY3LyuyaImKXS3kA/t51XanKpj/E7jHBbx+8szasvlY6QdfCXrmMqPj3CcGqj9zR0+XIWlDFmxM7FSrxaLQ86wHD3rx4Lxf1JoMWnBtLZScDlrtpHJAmeFS0eceXLsp09tL8xFbfBa1wCgF4Bnf5J1ukrUcDCQbrGk1tNU+Wb/fwdgORhlYQ036mN21pJwgNbod828xnwhQOCz3peRjcEb9YLG/JBeBhzLkuMitYXTktLfi+wy0zhe3y2849p6N9QBWWP4QdZVmeUEqqtak2a52IWvND2XMzt7plhFzHmg8Ad8VwBYJl97ifMSdtccMP6mH+OnE4QCv5pm64aIOY7D6Tveie+/x1hLoGnVvQijqV2jKjhxE5bx7RiIb90gI+tjmMqeVzg+VP/rxB6NDK1c1Abqwk+USQp/Wcma2UvXJuXKvfTlvRdrZ5DUhacbml9rFW1kvQlri+3+iqN9o54PXXCn2Gy5F7mGlKLZp7mj+zCagiKQkttxjiTdTAoldA15werrjlPbPU5/y77Y1LKMWiKRaEHDfVdGkr9QbmXJSQiLGlvBC1URplxi2/u/Z4PIcc7KAZwkjkr7V/oyFfUEUpa4sPbyICz+sjBLqbeD/ZqTewV6sjEFtXNnfxZx6ZJOS7NWK89G6YdhszsE65MUolMO7wIR7K7RyusMXqL6PUtrBOcwIgzgNcSwHuh8J+E9sviVPeBoOt8lxZwQAD6WU/9SNcAvlYwjmC8E5JDfjqKpWF5aIC9gqj3CED5GOX2ud9L0kGrl8RkokwnPIpd/J4=",
     salt="12/q3",
 )
 
@@ -401,7 +412,7 @@ explain(
 # %% [markdown]
 # **Q4b** In Q4's simulation the relevant key keeps the same score gap while the keys grow eightfold. How must the gap change to keep the relevant key's weight where it was?
 #
-# - **A)** It must grow by about ln 8: the distractors' total exp-mass grows eightfold, so e^gap must grow eightfold too.
+# - **A)** It must grow by about ln 8: the distractors' exp-mass grows eightfold, and so must e^gap.
 # - **B)** It must grow eightfold: the gap has to keep pace with the number of keys that it competes with.
 # - **C)** It must grow by about √8: the spread of the distractors' summed exp-mass grows like the square root of n.
 # - **D)** It need not change much: the distractor scores are zero-mean noise, and more of them average out.
@@ -456,14 +467,24 @@ explain(
 # - **C)** Model loses information at the end
 # - **D)** No such issue
 #
-# Notebook 03's models trained with answers near the edges (as in real documents), asked uniformly at 16 pairs:
+# Notebook 03's models trained with answers near the edges (as in real documents), asked uniformly at 16 pairs
+# (256 questions per pair):
+
 
 # %%
-for s, name in zoo.names_by_seed("kv", positional="alibi", edge=True).items():
-    acc = accuracy_by_query_index(zoo.load_entry(name, verbose=False)[0], 16, per_index=32, seed=16)
-    print(
-        f"seed {s}: first / middle / last quarter {acc[:4].mean():.2f} / {acc[4:12].mean():.2f} / {acc[12:].mean():.2f}"
-    )
+def accuracy_by_quarter(name):
+    """Accuracy on the first, middle two and last quarters of 16 pairs, and the standard error of each."""
+    acc = accuracy_by_query_index(zoo.load_entry(name, verbose=False)[0], 16, per_index=256, seed=16).double()
+    variance = acc * (1 - acc) / 256  # of each pair's accuracy (256 independent questions)
+    parts = (slice(0, 4), slice(4, 12), slice(12, 16))
+    return [acc[p].mean().item() for p in parts], [variance[p].mean().item() / len(acc[p]) for p in parts]
+
+
+edge_quarters = {
+    s: accuracy_by_quarter(name) for s, name in zoo.names_by_seed("kv", positional="alibi", edge=True).items()
+}
+for s, (quarters, _) in edge_quarters.items():
+    print(f"seed {s}: first / middle / last quarter " + " / ".join(f"{x:.2f}" for x in quarters))
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -510,10 +531,10 @@ explain(
 # %% [markdown]
 # **Q5b** Predict, then measure. Q5's models were trained with most of their queries on the first and last pairs, so one might blame their dip on how rarely training asked about the middle. Notebook 03 also trained the same ALiBi models, on the same data, with the queried pair drawn uniformly. Asked as in Q5 (16 pairs, every pair equally often), what will their accuracy by quarter show? The cell after the check measures it.
 #
-# - **A)** Flat: the middle pairs, asked as often as the ends in training, score as well.
+# - **A)** Flat: the middle pairs, asked as often as the ends in training, score just as well.
 # - **B)** An inverted U: with no edge emphasis, the middle, flanked on both sides, wins.
 # - **C)** A rise from first to last: with no edge emphasis, only ALiBi's recency is left.
-# - **D)** A dip like Q5's: the middle loses in the model's attention, not in training.
+# - **D)** A dip like Q5's: the middle loses in the model's attention, not in its training.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -549,26 +570,26 @@ assert check_choice(q5b_answer, "3064deacc470ea3ff35fe76eead8c547bb4e5add01e8861
 # %%
 explain(
     q5b_answer,
-    "sealed:mR5HUGciD7mMLSYEANcO7lGx/CiIPD+cGjp2d06THl4451MbNfr+f80sSC1ZvLlCwJrp7YvTMfE2MJSxg2uS0XTwmsjk5wu5R8x6C41qzCciOA0KVWKO6yCa8NpFPPHV2UoIEEtLjQgaI/58B7juVRMQPADbHe3/DcZWfCS0nzoO2feI5kqlSuCYolczIPtfhT1SlLds6bmJcQ9xskyM/i67Ac0Hvvr56a+OX+WoLc1QMjjVlEU5f2FO59B0Xq/e/CTjPBLkfrkItiRjtg5OYTFLt+KzoN15qBM9SxBdi5uB5GdWJkuFZ/oiGD80SmtKZaRuXHgjN8WbH8TOeA4BB/ymTqjnCahXQUAgCkMF12k8YGy/vRvEjxOc0/z9w3sRnhMpS5WFAmS+3oh/er/vRXk3u1RBbaUCNs7FyV/X2XJX+EQKpMBGfMt6+Og7cFzafMn2EWCduQx1TUywDi4xSr1BZLiJg8PraJ49HsMuKng7NVnTKpa+0uin6IkW7yqrRZa+eBr4Havfgi7+Z01z5ggoxWLIPGv0z7no9V9Zjnsscz1n4uh4kV9HRGCB5iV/aPxPxxHzJBNLtF+1uCHj+EZGwYz3rkFLWmRdum4yPmvJja9vSZR4MaFgHYIpThOfEPzYJeNlYnKjt7V7+eFAoygi5zvsbJ0eOXrXIMDCzCWwIGZfjyO8juz1ZaAbPrAkuqGqKT3GRkYHsC8TeC6RedfUFelckfTTMES/EUWlMKA5MO+CVpLkThrUMIXkyxnoVE0qqJexh1cdiM6xDtWBNnlhfrUs52APVnCDO+a3RaV2pzE99o/twWvKIQksXqQ4b8+RwBH18W/xDYu59Dvt93jtIXAilLh0BScG9lJgbbM0D+vghs2z6/fhuwvq6Zfom45isyPbOGdfit2Kf9GCL8EUVXaamJxUzUov8wy8NxL04Z+ae1dFonmt8OXy6vXhXvrmh03J6C1abhKAw7so71ResmYjITO2dXwFRW4gVxy6wJ9If7wKupdP+a3HZPSJOwuDsR/uy7akSC6fHfjU01tP3PyzVGPiXP6h7dodgMpEobeMeuSbr+EcZeZW8J7PpGOLJM4OykeYfFWFasVNXVD4fX/3AItRS15ycuqzAzMXD+uXNeCi/RJPoOrITa4tU6/k+sB3MoGouerVtg1Hh5gnC9zgybyJJhrxEKr5TWxOn4ugAIuqerXesc7SeVaKrwriFnZSbpl12kxM7+nrCYc/6MKz1IOYTW8/7ja3qSclYAkZMVP1+CSa2kkzrjfRg8TJ/qBCCHXIFkKZarJ1KoW9GIyxtqh4XlNDr9AA7ep3WZmP12KdpY03k97cWuDeRa2GUJMpsiD1okA8NO3AB2n6CL45CNZ22cfbeZidXxchbUF0Q6tm+HJPQS2onFZxTBKhXrXAerBbBcBth4kpIWXi2iavaQDxU24N8ff1GdboOAA0o4Mm3fENdRdz3zW/NrJSMwwqqD88r/q82/FHRbZeFZ7Bwkgt",
+    "sealed:RWcMut+a2VN+klk7XuKYMVGx/CiIPD+cGjp2d06THl4451MbNfr+f80sSC1ZvLlCwJrr7avTMeAoMMarxnSblHKv1s795wu5R4VrToxviCErMUIMAHeU+iya8MRPN+fcz0pJSxII2QwPMbd+HanuB1hEZFeaHaX4Qt9bPS/6lC8OhfKIp1DySqbd/xNgNOtahGAbxrMk7rLMYXB0ow2Au3ryVNZA7Pr+4+raUbjzcIgUJHnFnwqJq2FO59h3T+KZ8iPobxWwL/lU7ngnxg5OMy1c+6qzo915+ht0fkEWnZuI6WVAK12Savw7XS98QiRDZalzXHMsZ5GRA8SbOFpEFLL/Xrb5DqZbAB5qG0ILhj5hbnzC4gqMhgvOnO7hwzVEhAguTYmBTG7x2554bPuuSn94rFlBKeNXII+MnRWKjHJf5QBE+5pWPoN947p2QAKYfNOiGHGd7FMlBw20Ezl0UqYEMLSBh8Pxesl8W9MuLyFrKlHULMXvyOv14I8Ruj27U47ydQ28UqLFgmCrelB85RZliHjeKi+g1LSn70Udi3skPCN8sOM533QEEGeW/Wp7JuwdkQDzJBdL8Au0qSHj4AkS3Zu2s11DXW0Ysyc4Pmybg6NvTdg5O6t0DY59UR7WAPWVMLZ1eCK9udEk+aYP5CZ4t2+mIo1EfSqeIc+MwnGic3pfgmS1mKPvf6AbPrAkpr2rPzjGAg8E8SgOLGGQdMSAQexY2vfJYl6/H0rLMr04NuyIHZ30EVvTNsT22xy6SVx45tjlm1pYxdWnCtDIID0ue7549H0eRX+bcuG8BKU14jV164TgwXbWJgllAO0hf66ehk26sHmhUMTvs2G59374IW4+huwjFCYEvlIyY7R6Eu3ii9q06/T9uwGp4Nbkkd5hpCjIbHpYgd2cZMaVMoJPBjfTnZZciAtu8wmzMgOm5I+fKXYApyz46Om3uu36GuvixR6E7j5QIhbU2LBm71JB8mYGbiSsJm1NRjwiU0+vwINcJbw/9dFP+aqTNPGJKA6L9E/yzLanSCrLUe3PwltK2/yoTm/+G7ypv8sDhYMKoLvYP/WF4+UEYeBGv4WBvXeBMspAykbXNXqOLoxQTlDuKW77Rf4XVUN0aq7iBicRW/qNcLOs+wROv6+AS6dlQrPg9sgmct2x+L7I/04Mns95RNCnzryVJhrxVOvhFS1JhIvkRta9NrLCt87XZFLYtw7jWX8cJp46w0EN+fL9H8o279OzxZSDSCpr8jvy5CMoYAEQdByhmRyb/QB2smPXicqM8a1fCGDMHAyIPbQmb5yxCtj9srA9RxMXnP0AweY0CtSS1mSU650m3MjDFabVCrCQEosuuHTl8AcnYffGFGH9A799X9Jt1YLSMJ+dVRJyIABiAP938ngAR2L8yhNqDQqgUPzCerUJHNo5m8ZsLnjk23T7bAypGScL6ub1BNjlLx86",
     salt="12/q5b",
 )
 
-# %% [markdown]
+# %% [markdown] tags=["shows-answer"]
 # The measurement, after your answer: notebook 03's ALiBi models trained with uniform queries, asked as in Q5, next to
-# Q5's edge-trained models (3 seeds each):
+# Q5's edge-trained models (3 seeds each, 256 questions per pair). The dip is the mean of the two end quarters minus
+# the middle quarters, with its standard error (± one, from the binomial spread of 256 questions per pair):
 
-# %%
-for edge, label in ((True, "edge-trained (Q5)"), (False, "uniform-trained")):
-    quarters = []
-    for name in zoo.names_by_seed("kv", positional="alibi", edge=edge).values():
-        acc = accuracy_by_query_index(zoo.load_entry(name, verbose=False)[0], 16, per_index=32, seed=16)
-        quarters.append([acc[:4].mean().item(), acc[4:12].mean().item(), acc[12:].mean().item()])
-    first, middle, last = np.mean(quarters, axis=0)
-    print(
-        f"{label:17s}: first / middle / last quarter {first:.2f} / {middle:.2f} / {last:.2f} (mean of 3 seeds); "
-        f"per seed, the middle below the mean of the two ends by "
-        + " / ".join(f"{(q[0] + q[2]) / 2 - q[1]:.2f}" for q in quarters)
-    )
+# %% tags=["shows-answer"]
+uniform_quarters = {s: accuracy_by_quarter(name) for s, name in zoo.names_by_seed("kv", positional="alibi").items()}
+for label, by_seed in (("edge-trained (Q5)", edge_quarters), ("uniform-trained", uniform_quarters)):
+    for s, (quarters, variances) in by_seed.items():
+        dip = (quarters[0] + quarters[2]) / 2 - quarters[1]
+        error = math.sqrt(variances[0] / 4 + variances[2] / 4 + variances[1])
+        print(
+            f"{label:17s} seed {s}: first / middle / last quarter "
+            + " / ".join(f"{x:.2f}" for x in quarters)
+            + f"; dip {dip:.3f} ± {error:.3f}"
+        )
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
@@ -582,7 +603,8 @@ for edge, label in ((True, "edge-trained (Q5)"), (False, "uniform-trained")):
 # - **C)** No such concept
 # - **D)** A technical term
 #
-# Notebook 04's model: the mass each head puts on the first token (BOS) for ordinary queries:
+# Notebook 04's model: the mass each head puts on the first token (BOS), for ordinary queries (nothing to copy) and
+# for copy queries (where a head must fetch one earlier token's content):
 
 # %%
 model = zoo.load_entry(zoo.entry_name("sink", 0), verbose=False)[0]
@@ -590,10 +612,11 @@ batch = backcopy_batch(64, 64, generator=4000)
 with torch.no_grad():
     _, attn = model(batch.tokens, need_weights=True)
 print(
-    "mass on BOS per head:",
+    "mass on BOS per head, ordinary queries:",
     [round(x, 2) for x in sink_mass(attn, ~batch.copy_mask)[0].tolist()],
     f"(a uniform causal head would give {(1 / torch.arange(2, 65).float()).mean().item():.2f})",
 )
+print("mass on BOS per head, copy queries:    ", [f"{x:.3f}" for x in sink_mass(attn, batch.copy_mask)[0].tolist()])
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -629,7 +652,7 @@ assert check_choice(q6_answer, "ae78ab83697c192d778915341923c8e07dc5c2b39852f56a
 # %%
 explain(
     q6_answer,
-    "sealed:ic3eXPbkFlxlKME72xbkZucq/hFnseeTCQH/mKsRlQ3EKt75UNWYBI4nd4awnkhtVQjLRuA2Xk2nA6aEe360jzK23V3lt/XaZV3RerSQp0TttXpZ9f5Apt+d6fgm2YuCN7BM6GZO+8kdSKj36fwq10/oGODD5e/ql3nHAojVBugTZhG8xt7hQhUDU3G+3ty2VwIzWS4zj4NJ9PuFCvvopeEEtuiwzt/IJqc+eXqA15Aio6TpsoaaNROS4vCUcH3xRXHAv+ymA8tgC0Bvx5qICCxFHiD46r+cxLK5gQV4GhbjNbLi0fkU1Tqfll/s2o0ch5CujdGvpB7SLHUWx2v2KLDoc+oTUQZ9PrfSlHlQcuAXDXSoncCv6F4F97xOAE/3qZE8nW46PWFw3m/wJfQrgi1gHXK9HIN6qGuFhym4vA2r+tBT5Z0KgPUp61A4tQSq64F761EaZdWHA17rjkpNY/hkIv6E79Fea/UAnNNbIlmiWFTCRX6bFkrSEauOM2xIeC3I/yB6P6roIoMPf+YpdhExkyNeG2N6QXk9ztl8o9JqzUXEgmakAxpegg3h7W42OogPQu19OhMYlDroZMwkwiltvgfMWjsi7r8k/8Ar+HYQvkck1rzbhHYmO+6ubmmWp/idixRmHDifxbG9cG19UTsY/U5YNJ+6ggf7NbkIcgkjUlxjUIAkAz0Im7a8qopo0SKZ4WbONRyClZ2oEnxL1+KmSM+Vzrt/5kU3wGp2ou9NypIpPRMeojPjjv0kn0R3F2bqC1RlGoIpEGLw3lWCd/uMQfSaaNklyUmmRLCDJyBn2oPMP/8bQeYyNIY1nBMuNLH3ChVhllKqlbDuzIsLez2y09pcGO6u1HhorwiGcYC2BOD3do2e01GNkvY49q3yYsZt4QrCvWIKRjxQAbdMt/Q=",
+    "sealed:IJ5798PYMjG0u+RTu8GrROcq/hFnseeTCQH/mKsRlQ3EKt75UNWYBI4nd4awnkhtVQjLRuA2Xk2nA6aEe360jzK23V3lt/XaZV3RerSQp0TttXpZ9f5Apt+d6fgm2YuCN7BM6GZO+8kdSKj36fwq10/oGODD5e/ql3nHAojVBugTZhG8xt7hQhUDU3G+3ty2VwIzWS4zj4NJ9PuFCvvopeEEtuiwzt/IJqc+eXbBwtc3oq+6qdSffAid+e/bc2W0RHDEvqWmDcohUgAshZbJXzFCGyO37LrZl7WsmwUqVQSrd/m3x6VB1nKUn067y4AXh8/01ZS86g6abj5C1jv3NPX4c6VEWw12PvSVyjIRdOFWWXrw38C+7lQC9e9AT2Lz5Y48nWI6PHAx22/1M7U8gidxWnv0W7hr72OCzii56F2z+9tVoNQNyOg/pk0juA+h58Z46k1fftKHDl/okhhObfgtIPHKrNgKPOkJjdNWIl2+GkrYSyzCRxmTVL2VI2xIPGyB+WVyL/mlNJEOLOEgIh821ydcSCYzYiM2i8gzuthyiEmCki3nGBsKkAv0tW4nJIhdSKR7NFIU2yb5Y59lnGN9+V+VFSlq4us/utYq4jEboggky/m5olEjNb2IID2f4rqcihxwCnuHw7G4MWApFBc0wQpYPt6qgwjqNa8TNwlsUlFkRs8nQnpdnKv//rlC8xbktW2BNgrWhZDtGmZMxqezT8+Si6s4o1It0Gpx57cF3N16KBYe8D+t2vQt0xdqEX+vGht9GoltACqw3nePaPjFTPLIc9QlwQesTqOcKDFqlYyQePkWQ6cuOIg/z0M1Nb73CgxzxE3vl666zJFMJGm5ysJcBOnrkH55/EWHbYD6EKHiZsXfhEmAh7Uzua34INl3/gqb7S4CAypGHaJBp/r0Ohtvbwcl3UsVdemIHdHA9VJ1PtsgeDshdhlb5xNCgVsP4wu0NOWaGHMspNSNxxjsRIManO7QUQRPcbANEKgvbFa1FyGnb3b/pLTG1k6fQoFinvoBiAiBjfP12NKcVf6gZ2fDgPl2y9Eco0EfrTiOUA4bdgXFWT80xYN/Z2EioFoHUV9JrBa2HC0LXQZiuWuHM96cagB0aX7Vm/ZWDw==",
     salt="12/q6",
 )
 
@@ -685,63 +708,13 @@ explain(
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
-# name: q7
+# name: q7a
 
 # %% [markdown]
-# **Q7** (Seed 001, question 4). Attention collapse is when:
-#
-# - **A)** All attention heads produce different patterns
-# - **B)** No attention exists
-# - **C)** All heads converge to similar patterns
-# - **D)** Attention increases
-
-# %% [raw] jupyter={"source_hidden": true}
-# # BEGIN SOLUTION
-
-# %%
-q7_answer = "C"  # SOLUTION
-
-# %% [raw] jupyter={"source_hidden": true}
-# # END SOLUTION
-
-# %% [raw] jupyter={"source_hidden": true}
-# # BEGIN TESTS
-
-# %%
-# FORM
-from course_utils.tools.quiz import normalize_choice
-
-assert normalize_choice(q7_answer, "ABCD")
-
-# %%
-from course_utils.tools.quiz import check_choice
-
-assert check_choice(q7_answer, "f2a382a48b3ac1931091ed0e17fa6e142163e570d086590ba54aa1df7621f7e3", salt="12/q7"), (
-    "not yet: compare the options with notebook 05's section 2"
-)
-
-# %% [raw] jupyter={"source_hidden": true}
-# # END TESTS
-
-# %% [raw] jupyter={"source_hidden": true}
-# # END QUESTION
-
-# %%
-explain(
-    q7_answer,
-    "sealed:WYkAsqqeOpYsWZc2AKkjLJrp4mTAzj8EH8WEVar807+PY+Xhj0lRHI5ySk2zdCmpS72Kl9ZgIuX4W7Dc0aSpoECMQL6Y/5REQImwbJPPohuRCbQsV43faKCHGdyR7YQdWdcPVa/fHyQmCqL4SmtQG6ocSUJ1bH+Rwmk3LmpDdUEAS/12/gEevzm2BfSoMzD7xCC2hJCckrz/Rz9I0V4uBqqyhOPLneeQhDM3nnLG6nlbSv21Y0WHHbLicwiFmQc+xvWvuFrk7x6WvCjC9WZB7WYSM6JTD0x/yJ+DIcAMe6FVb2G93/7eELv3p3iWlDDL0nN7XtvAr8oDGqV+zoQnfAXIQNgY0PUqqWsA42tml5kkyYIBOp9boxNNikP1Le5dxsjFd4zT1IEl0SbSF5bqmIOJqUpTLxh0t/e2qeQ+dliN1YkiVbUZVjhqW+Yvlv7LBIBM27LCnmCYO5N9Baf/DLZwhCsgSmdNL5LHjUke4/XV6EQOrKEOpGPu2J6vG/z6ZpK81PqKDEIO6qIO6V8DA1mEWamqXqIZB26ggi7z8fyYcu6DLyYUh+DtJgHlQ6mWp+sFhxhmb/v+FwUAkT8Us2u2uYo/QhHQR0SqXkDE69AO4Ic8gwzNGOzB0l24DlIkz9gkp8/V65jyYWFH51bBe2Usten5wqnIgh0AJKDNQgalOCMbc+8vpruBEGQ/TRETDf+LvRPJywSwZIEQjbswA+0wLihqsmUfhg7vRSmK9P4I0l9oXQ09LEVGn+CoO7EU7RU8gfCNx1mdZ50YBIwImhc6kKEbyovEjIYM5fCCdQBECiQG9RsIGLB3sCs6a6hvOhqk3dIitr49tAKuxXOdxqqYC9OUvL7Zh2+4aKGq9DFnDM0oRizog8ljaEAZaHjHACCkN++33ArZnC12Lfy6/nlUb/tBPFjQtJkMfkqYOSFCVcvtIjCXd0CKQKIE2BuMKHg=",
-    salt="12/q7",
-)
-
-# %% [raw] jupyter={"source_hidden": true}
-# # BEGIN QUESTION
-# name: q7b
-
-# %% [markdown]
-# **Q7b** Predict, then measure. A freshly initialised stack of 12 attention-only layers (no skip connections, no MLP, random weights, peaked attention) reads 8 random sequences of 32 tokens. The divergence between the heads of a layer is the mean Jensen–Shannon divergence of their rows, 0 bits when the heads agree. How does it change from layer 1 to layer 12?
+# **Q7a** Predict, then measure. A freshly initialised stack of 12 attention-only layers (no skip connections, no MLP, random weights, peaked attention) reads 8 random sequences of 32 tokens. The divergence between the heads of a layer is the mean Jensen–Shannon divergence of their rows, 0 bits when the heads agree. How does it change from layer 1 to layer 12?
 #
 # - **A)** It stays near its layer-1 value: each layer's heads have their own independent random weights.
-# - **B)** It falls to about 0: the tokens become alike, every row turns uniform, and the heads agree.
+# - **B)** It falls to about 0: the tokens grow alike, every row turns uniform, and the heads agree too.
 # - **C)** It rises toward 1 bit: peaked random heads lock onto different keys, more so in deeper layers.
 # - **D)** It halves and then holds: the heads share their input but keep their different query weights.
 
@@ -749,7 +722,7 @@ explain(
 # # BEGIN SOLUTION
 
 # %%
-q7b_answer = "B"  # SOLUTION
+q7a_answer = "B"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -761,12 +734,12 @@ q7b_answer = "B"  # SOLUTION
 # FORM
 from course_utils.tools.quiz import normalize_choice
 
-assert normalize_choice(q7b_answer, "ABCD")
+assert normalize_choice(q7a_answer, "ABCD")
 
 # %%
 from course_utils.tools.quiz import check_choice
 
-assert check_choice(q7b_answer, "766d0049fc8e1c703749cdc96353b27e775df405a22d845116cb14b01aaaff89", salt="12/q7b"), (
+assert check_choice(q7a_answer, "49c692bdb09c4ef011867cdeb6c0282373f9fe717d91b780eb57f739ae008537", salt="12/q7a"), (
     "not yet: reread notebook 05's section 1 on what depth does to the tokens"
 )
 
@@ -778,13 +751,27 @@ assert check_choice(q7b_answer, "766d0049fc8e1c703749cdc96353b27e775df405a22d845
 
 # %%
 explain(
-    q7b_answer,
-    "sealed:k1C7X2OUeEgtlHlbq/gE/IarVd1aR9NTABjwbnxgIowvoGg8BoVXSOQnzRQidFR2Toj2b9yDgyR3yyjbRouxEbQc8ZOM/BNPTDBUxv/CzeqRBA8E0Yi420zVt0vJYaFksO6V8gAAgrmR8tbY3U9e4UPrih17vOTIT6cS3/d/mL/4H+UmuMiOJzA3F6zD5eMSENB8ox0jmWgfx5uU12K4PW6n7Rmz4ZAvzNM22LtEttDqLRCQs44yrCLoYltpkUBt6AV4C+8kYrUhpavfRR6Obs76D1K29obtK+EToIc53o3saaKknVeThL41H/48nmrtrDcYmIX4zRAbo4ujwO9i3tmPLEo1pF8O39mJgN50rxfmHgVJBAUPFC25L2P4P6DSRrjCdpr0iF9XCF38pC5FK8KpqiYn9e5UNjFEMnhy1NpLD2MhXQRcVCNGQU7LyUc+4ZaaLd7HfZAXgZeo+/t80a9UxJS3ShsNv0hRQ2muJrb1j2RNSW6+JsvFA4jw8pruJvUc2O1zt+nC78nVYrrwDdh0JZOd8d5W1h9ik8EqgfdGFvwCZPaTEt3Lx6ME+14UsIIiTVKoTe/SpDGrJkIO1dfMg6dTUC8QK9zjc1FDiZvjPrprZWRLJeTakeHwKjV7oysFp8JSO9TtwdSHTzjX0sPLp5d6OJPZ9toDZPQ9sf645/6/ny1yyuKK2kvD+okrB6yMVJKgUa9y3FEaDCMrupCptZjWmW5Q2niMYAh8BgiSbwMEE8CMS6bijQ7KUnw2E8aHnhHeRF4v02UJ9yc53UwKvXA4P2V0YVfIJr/7OlECFfzOrTazOLap9Dt4/l9vTO8L4U42AOMhxImBN0Q9ovxDqBM4AUc5i6UBwnLsVEkzOn/EnZaYJ6LlnG+HCXPygz8kmCwTVonA4dKa2MB2wJbXe6p8+1aKuKkX0CsnsO/jV1mH0l8rksFBzUmMgmHU2VqKafzwusqjeOQKlqWwAU7/NPdK24spFyaig3CCQNeVZQ1EHE6xkXeWBVR+QUhtBSIjp126sOPXToDxP1AP0dWQb4PsGGI1hJMN1topqvIdbtkmO0f+Wkir5Q==",
-    salt="12/q7b",
+    q7a_answer,
+    "sealed:Mw7RndHkJrhFE2RwBaEPIa1bqNOF45Gp27fIxdjDBLuPgM6Cx2Q1vzpazySMXK4sHap6J60we7pOx6XixzZFIoObJBLoD331PUNEXBj75/ElimUXuFI7t8W/+DBk9droDCdWtLGF1diRCHkxr4U02rCkaBrM07lzdN2WfEQpG9ogZyKk4a7PHNd6y536cJVTWr7sBhaJlAPWMGDGmZZZAD/njRn7t54Zw33Ip6r1QH/Bax698ExUwcRDLDgz3oTDYej9dh6LNySb2Uz5hwbh08anukOAQFbbqUKc4U1JEoA0e0QxIFxrfIQ0b4lC+y8TKcDS+2UcjnROV5usV0uq+nOFvCjuiAZyCGWtihGgMzFWCC9npxNup9CKqLLfED+YTB0OoBOgo5QeZdCLHUEjpQdcT0qxSNnr8S1rnL6Fu6KIcyxk4wezH9e8W9WF34FyjGS1WK+QY4E0f1YzyDpxza/oWRaLxBSklnFY5z4yN73HA644Hf8H3oP+urJ/pV4ofmeVZZDjhfKjFnu3G06ABHA3xvzRRCJB10be72aDO7ENPLrj2jeKx9udSf1Olk+X5FRuq8FYtDKojKHjbzoDC29UPt09OxJ3AVNAzdFEi9+//RwEtF/2nHrwK5SWBtkj2D5U8HfiJ0F4cgNnc5T96OZbNVQ3ZaO3jed45wUDW+tJy8ynofPQJPjorsutm0HcDX4kUt11LxZSnIEgrSKAal2/pfY+iE+SIqD1jjKn4MWVQGF2JDT/lDapCYjTInR2OjceXmuFOa+juweRfJXORPlqEqw1U242QN+6NT3XKOGlhtLaR4DGs32MQvINljWHgNDHHn2B7T0yTupXf5q3L5En4syEqC3rfGYtJu9Az/xQBHDyC4C6fEMlXrgW890v4Znts+LbxN4RkNDmrzjAZPjGBSzwxCUGbTRr+L4SYioXvisuLHUBLml5TWZNmQBJ8nIntM9GB03yX6ZVwfDQDze1Yc9Zab/ZM8NS2yxuFSvZ1rh1SlCthpNPKiD9J3vBld3Ndl5Fz8ffMTfO6WjwNtTB22r+7obArNnhpfPjEUIOjuEThA+FZc5dY5F5JfvGY4aH5kwNKdwVQ8LW9j2krvUYSuTNg1Pxx4Jz9Rs/XpbZQkTtED0P6SY=",
+    salt="12/q7a",
 )
 
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN QUESTION
+# name: q7
+
 # %% [markdown]
-# The measurement, after your answer: the divergence between heads and the rank residual of the tokens (notebook 05, 0 when every token has the same vector) after each layer, without and with skip connections (mean of 3 seeds):
+# **Q7** (Seed 001, question 4). Attention collapse is when:
+#
+# - **A)** All attention heads produce different patterns
+# - **B)** No attention exists
+# - **C)** All heads converge to similar patterns
+# - **D)** Attention increases
+
+# %% [markdown]
+# Q7's demonstration, which is also the measurement of Q7a: the divergence between heads and the rank residual of the
+# tokens (notebook 05, 0 when every token has the same vector) after each layer of Q7a's random stacks, without and
+# with skip connections (mean of 3 seeds):
 
 
 # %%
@@ -812,9 +799,8 @@ for skip in (False, True):
     )
 
 # %% [markdown]
-# In trained models, where collapse was most likely (entropy-collapsed by a high learning rate), the
-# heads did not converge (notebook 05, section 3): the divergence between the heads of a layer, for the
-# entropy-collapsed model and its σReparam twin:
+# And in trained models (notebook 05, section 3): the divergence between the heads of a layer, for the model that a
+# high learning rate drove into entropy collapse and for its σReparam twin:
 
 # %%
 lm_text = make_batch_fn("text", batch_size=16, n=128, split="val")(torch.Generator().manual_seed(5))
@@ -824,6 +810,44 @@ for sigma, label in ((False, "entropy-collapsed"), (True, "σReparam")):
         attn = model(lm_text.tokens, need_weights=True)[1][:, :, :, 1:]  # (L, B, H, n - 1, n); query 0 sees one key
     js = [head_divergence(attn[layer])[~torch.eye(4, dtype=torch.bool)].mean().item() for layer in range(2)]
     print(f"{label:17s} seed 0: mean JS between the heads of layer 1 / 2: {js[0]:.2f} / {js[1]:.2f} bits")
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN SOLUTION
+
+# %%
+q7_answer = "C"  # SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN TESTS
+
+# %%
+# FORM
+from course_utils.tools.quiz import normalize_choice
+
+assert normalize_choice(q7_answer, "ABCD")
+
+# %%
+from course_utils.tools.quiz import check_choice
+
+assert check_choice(q7_answer, "f2a382a48b3ac1931091ed0e17fa6e142163e570d086590ba54aa1df7621f7e3", salt="12/q7"), (
+    "not yet: compare the options with the two measurements above and notebook 05's section 2"
+)
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END TESTS
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END QUESTION
+
+# %%
+explain(
+    q7_answer,
+    "sealed:U9YmZms8BZjD4F52QIHtYZrp4mTAzj8EH8WEVar807+PY+Xhj0lRHI5ySk2zdCmpS72Kl9ZgIuX4W7Dc0aSpoECMQL6Y/5REQImwbJPPohuRCbQsV43faKCHGdyR7YQdWdcPVa/fHyQmCqL4SmtQG6ocSUJ1bH+Rwmk3LmpDdUEAS/12/gEevzm2BfSoMzD7xCC2hJCckrz/Rz9eylgvSLC6huiV0v2Uj3YhymfN6DddW7KqaEWAHbi1Y0eZn057kvyk/B758R7EtyTY83EA+3YUIf0WEw1418zAJskBfqIGbCD53eKKE6v3pTOGijzdgXRxXsGPoIxGU/czx4QtbAWNFdgN2aF/9Xth9Gs2m9Ug3pMBddkMoyRKgw/jMu9cxo7Be4rI1Ici1GTEF5XnmIqGrkpZLlZjuvziuOo/YVjImoZsULULWypqXOoigKzOBYdX0O/CmHOXOd13BKy/TbVmgn9hS2YZedyIg0xa87Sd/gEeraUMqzGmw9iyFOyocdShn6qZB1QLrrYJ8RoQQUKaWaD3C6IEB3WgnCT6svKaeq+bOSJQj+r+ZQWkSKOToPtKnBFueODvF04cmj8FtHCq+MxzHxH7QAKtG1TE8oRF9Z871w3KBPaP1B6+E0A+gdkvoYeGuJzjcChG5gLSNTxtr+W827LIzhgQOu3NEAzsOSRcaftq6a3ADHE5El1aArmLsATJ0gm0N4UXjaUhBPZ+PGc+tnlb91HoCG3e8+kI21BlShBtNgdJnO20KaRHoAJ5j+uAzVuaJpReQakFj1E7i6IT29mUgJ0K5aKYbkFLSSIB6RtNULpw9DFuefrFmSau2ZMyrvNpqBCq2DjR8e+YRNTAorbGyT24eaGj/SdqAdYyDirqx84regUEfXHaTnTsN/G3mA7Bm2h5O/qj9XUafvpQdFjM4I8KfVLFKitPS9m9PzqBd0SLR7UNnhvJMzMNAsrChm2aToK4jmxLVGDKPWIGoxIwngID7IwEGJ+1v8knh7HXoH1wodHfY0XaQ1a3bsBVCphR1zmu9x1mSMEL3FlQ9EUbqUQQyjp3OjZHZdJ7QQ7GtvNXdkFKtYQJ2L68u+QxlFHaIjoeLhyyvIaDiJSzfKVxpqOuI1u1/il+7KgvLqUN",
+    salt="12/q7",
+)
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
@@ -988,7 +1012,7 @@ assert check_choice(q9_answer, "6c3d7af1e097daef8e2c41318c75973256adb1e1631b5e2d
 # %%
 explain(
     q9_answer,
-    "sealed:7WcG/wytCt0urCo2RFyptm9KoXJSP4HogHjeOTeKguJy1TlqayDEsbMtwPWhSJiID1bM0puvnYcwy/1rQTdoKeg6X5WsrJUCo/x6wFRnJSvn2hxnifDlPL8ifPFYsz25gI9rYo6smAHEFDCOvt4GWGEOsL/ywBvwPryd+F4mzYi1jHpTmmKGf5X6gqKptNQ+Lgg9++Bk+bjTjoDPL/cNf7DwH5CV2SD8qWSirNT0p3t+Z1w0XMMGz94WFnbqE50kDYQ0jnUEr4rmfOx9L8d6l/bDdH5Og3daYRolUMi0xpOJlyhelRFDTmfI5eTsJMR+jJndJxj/XeewMMwn2JsZJA5DBKLq2flNAsAe6SRmqBZxUSHYmOaaX6TzVevpVNRdM4UL9y8o7NwYfyO6ttE=",
+    "sealed:imNRF+UADwP1GmWkqt/T4WtNtzt0Ob7D0zXQMzbGxv9zwDFqbSGX/rNow+DzHITNWQ3Mz5rkjJsigvJsXCctM/psCpv7+pUZt71nxlQjdDznwQl4j/HjbuR2KKoIsxu5u68lfMGpkwnEUGzf7pACSGFQ7a69kEvlIuiOuRY3gpeig2Adn2OSOoq/gaquqNQ4PFt07vAn7anRmIuOL+FBcbT5A5uC13THpGb++OLu6GBkcltgRo0E398WUyT7FI8oQ5Uiz2wFuYeyZexgNZ8zi/eQLDZYlXdPexp8Hsayg8ePnXwOkxZEAnLXpqbhL81y2JDWY1XkUef8LoMn0tcdaxhHBLTxi+YFBpRO8j9q/A9xTDuMheGRVaTwWPz1VNdKIIlF5jlp6txT",
     salt="12/q9",
 )
 
@@ -999,10 +1023,14 @@ explain(
 # %% [markdown]
 # **Q9b** In Q9's demonstration ALiBi loses less accuracy than RoPE past the trained length. Why does ALiBi cope better there?
 #
-# - **A)** ALiBi encodes absolute positions, and those generalise better than RoPE's relative distances do.
-# - **B)** RoPE's rotation angles overflow float precision past the trained length, while ALiBi's do not.
-# - **C)** ALiBi's slopes are learned in training and adapt to the longer inputs when the model is tested.
-# - **D)** More distance only adds more penalty, hiding far keys as in training; RoPE meets unseen angles.
+# - **A)** ALiBi's penalty cancels in the softmax, so added length costs it nothing; RoPE's angles overflow float32 at
+#   unseen positions.
+# - **B)** ALiBi gives the extra far keys even weight, a harmless average; RoPE rotates the values too, garbling far
+#   keys' content.
+# - **C)** ALiBi's linear penalty lets the model read any distance exactly; RoPE's angles wrap past 2π, aliasing far keys
+#   onto near ones.
+# - **D)** ALiBi only adds more of the penalty it was trained with, so far keys stay dimmed; RoPE meets query-key angles
+#   it never saw.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -1038,7 +1066,7 @@ assert check_choice(q9b_answer, "f43d48ef88c479fa4e654be1ff8a858aea877e4844f2532
 # %%
 explain(
     q9b_answer,
-    "sealed:fmzV2XjcnGABnEnYXxeewC85NNnMXrEF5kJaTTq2/Ng2te2SmA0Q+sAb2Sda70j3NnVCiMMBtSfZqfXIxVbGg+01Bys0MzphuJZ3mufsRvFAsCjgcXy2PeGYSJYJ4sxrvaDv+hLL/Gxn7F7CEXumRCzwIBE/kdPMOXsoyb8Hc/B42YEUx6KGbZXnA73ZFWnHJvdqshMeWH72nLH8dL5mxQYhHprr28NMdLOB2ptwkyWXNxzhWp/goKeqhCbf4pk+a7I84+PHQEVu/5pu3mRpEZ4RKE+TKgxqDRhZuFcxSpO/jsLXu6BLZl/JLIbOugl6fu8yBB2pO8qcGt0xa/txQ4tnnNkxasaLL25kdKCMe4zce25czk2JPodp1qk+2ekt7XBxdQQTb45jXm+5PetypsZD8lt9tm7ROO1XEMgYt1+v1TJoFLB/SIYVOLtmqWkkB2blB64sPXebWMKw1oK8XdwViMBiTSwCWGuv4GWS+XdhG+eUh2tdqEUn/72A1XdG8OhfK2R5WUdx7soU9ZpUNf/5C7cAv3lvoDvdA0h8ZlIxBzNsG488nhZT0XqXqywYRJODOzcn1DqEvj3Zwce3EMQ7qsNlCQePQoacY1gVJ30mTvlxRqWUXdmAqqCLoi+IEK/Nwv8/hCkqey3M0HiSnNdxQg2gm2FoAUol2vYKwQATtJ/MnpGaFGUEIxGyqyh2TWI8SE5TdbN60dSV/46m9S4wWnuQWnafrS7rzoz70LHR1cIcr5V6I6myRARjARCveKXSGaEITRGA7JyFnsEWX5tvFjf4srPc0xWOP7ugpN6n5ve52GI=",
+    "sealed:JKnfrlUGhp9VhrGwJyWJRC85NNnMXrEF5kJaTTq2/Ng2te2SmA0Q+sAb2Sda70j3NnVCiMMBtSfZqfXIxVbGg+01Bys0MzphuJZ3mufsRvFAsCjgcXy2PeGYSJYJ4sxrvaDv+hLL/Gxn7F7CEXumRCzwIBE/kdPMOXsoyb8Hc/B42YEUx6KGbZXwA73EHHTHKOt8oh4VCjP4gLD8YbhnxR8mH9/qlMxMfeOZn4lvkm6JNgmqXoTk6Ouvhiiao806YfEx4KDRRQt9+YMq2GdpE4ReNFLcOw0lBkpCpxYsVpu4h4uRjPIGRV6MOoHOvhF0P7EsFh21KazCW+AtKsF3DKp734sRI5WralF/OovKO8unOh5LgWm5bJ1vhKMkivkl8Gd1Ow4YO4gtWG/tLvBvqNwK/Fs6u2XFb6hFX8gdqgy/3S9/EK08Q5BDM6wwuGllGnrhCuxpKC7eW96w18u4QJhUjcE7VWkWTi62pWGS+Xd7XOqfkydPswoj8vKA0zhH9vQNOn88DUJ7qsIXsZFdY/TuXb4X/mdkpC2TEkN8YFhwEXYlEcBglRtI23PY9HQRWoDoemMKlTyC/T3JzIK3VccqqsN8AgeMToGbInc6KxNvAOF3CaqRAJalq6fO8jqJAqrN0rA10GwYFyrhzX+C3cp+SBHlgS8pB0dgnOwdwhBS9YmZyt6YHX1WLFSl72FxVyZvTkBVeL401I3U/pmz8yQwUGrJDnyK+W+/1Y7py/LE08RZoogxb62vAEVQKFmCY+bIV6cIW0aVoISNntoaC5VrRHP3s6jQnReFfbuuvN/17P64yDi+p3gurBdGY+YmGFjeUqkDfnF7UrwsliwOni/F74QG3sf8D18nL89EJoRy7JPyXy5/Cp15MmJ6jzVXd85qIpX29nG1iPoYf3xBcHRT68sb7K326tKIrNV4Ime9JS4r3BeKYpekKENe7n2RwXLFVmh0WVuihA7XxIaLr5Lf5c/sVjy3oUtN3V6a+R5g5/NpvTxyhf4TYF/NQbrAKfJGn5f6448bhhHDhjji/qeIpGF/3R3kNF3yLrHrSkYqCLlPMYMmruHs482zJxjrHm6a99bPcwTqMbf0fhabTLWMZTnkY/MC9E7e5eSR8VfE7ZrpI6D2/w6/HrFeE25APn46uHwFX5c1IvHQ6b6SOmpuu5i0joNXZ0jTlWAYm5RAi3F8yPNwpzXN7GLFQb1z/p1F/kxKFj1/s7pvrhoj/2OoWL5eQuHAt/XCur/haRSb3PlF00d1IXTZwKNADneyqX8Q2ecUexkICVILrb4gmhJ9E33WoT/bGBCd+z/g0Q5+3oHOoY1GFaegeVXFqUaYke/M40corvrJcK8YfK5voqcc03EHcIhVsnuBM0arM/k9Hpm111fUcTVc4ZGivSRDlOMtjq5zKCrqlAPVObq4Zpj8809zfOiQQQyanMuW050lySrrahW6vMbg1TJLHWdpWnChjVdZXcTs/dBAIZKCsEmGJdgD7Y2uRcYSY74kr6g=",
     salt="12/q9b",
 )
 
@@ -1107,18 +1135,29 @@ explain(
 # name: q10b
 
 # %% [markdown]
-# **Q10b** Q10's retriever finds the chunk by an exact key match. With an imperfect retriever (notebook 09's embedding search), what sets the end-to-end accuracy?
-#
-# - **A)** The model's accuracy on the full context, since retrieval can only take away tokens it would read.
-# - **B)** How often the retriever picks the chunk holding the fact, times the model's accuracy on that chunk.
-# - **C)** The chunk size: each chunk is a short input, so the model reads it at a length it was trained on.
-# - **D)** The number of chunks: the right chunk competes with every other chunk, so accuracy falls as they multiply.
+# **Q10b** Predict, then measure. Q10's retriever finds the chunk by an exact key match. Notebook 09's embedding
+# retriever instead picks the chunk whose mean key embedding (the model's own embedding table) is most similar to the
+# query key's. On Q10's 128 sequences, chunks of 16 pairs, Q10's RoPE model:
+
+# %%
+model = zoo.load_entry(zoo.entry_name("kv", 2, positional="rope"), verbose=False)[0]
+batch = kv_retrieval_batch(128, 64, generator=64)
+_, chosen = retrieve_by_embedding(batch.tokens, 16, model.embed.weight.detach())
+found = chosen == chunk_with_key(batch.tokens, 16)
+with torch.no_grad():
+    right = model(retrieve_best_chunk(batch.tokens, 16))[:, -1].argmax(-1) == batch.targets[:, -1]
+print(f"embedding retriever: its chunk holds the query key in {int(found.sum())} of 128 sequences")
+print(f"given the chunk that holds the key (Q10's exact match), the model answers {int(right.sum())} of 128 correctly")
+
+# %% [markdown]
+# Predict: in how many of the 128 sequences will the model answer correctly when it is given the embedding
+# retriever's chunk? Store a whole number in `q10b_correct`; the cell after the check measures it.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
-q10b_answer = "B"  # SOLUTION
+q10b_correct = 94  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -1128,16 +1167,22 @@ q10b_answer = "B"  # SOLUTION
 
 # %%
 # FORM
-from course_utils.tools.quiz import normalize_choice
+from course_utils.tools.quiz import real_number
 
-assert normalize_choice(q10b_answer, "ABCD")
+assert isinstance(real_number(q10b_correct), float)
 
 # %%
-from course_utils.tools.quiz import check_choice
+from course_utils.tools.quiz import check_rounded
 
-assert check_choice(q10b_answer, "51e858741f83c7ead96d327f4dbba6c0482c8181972e1dab97fa94a25b675623", salt="12/q10b"), (
-    "not yet: reread notebook 09's table of recall@1 and accuracy by chunk size"
-)
+assert check_rounded(
+    q10b_correct, "c51d0c5e54c4bb68746a0ad08cfabe7aa67dfabe7aea95f5d52223912f41c267", salt="12/q10b", decimals=0
+), "not yet: reread notebook 09's section on the embedding retriever; the cell after this question measures it"
+
+# %%
+# HIDDEN
+from course_utils.tools.quiz import canonical_rounded
+
+assert canonical_rounded(q10b_correct, 0) == canonical_rounded(94, 0)
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
@@ -1147,9 +1192,24 @@ assert check_choice(q10b_answer, "51e858741f83c7ead96d327f4dbba6c0482c8181972e1d
 
 # %%
 explain(
-    q10b_answer,
-    "sealed:dpEumbCTplp2qsO0DPlFuQqsC5CF+72atYbWUYAzlAXgKOsO9oRrGcZk8DHdRLpPgA4izp4/Ry5Xz+lXcmz2ipHj3vrYAOvJSwRuSsvB4Otrh0aI0hX/lWFo9emqGZ1ovy6UUPT9ZV/X3qaz3OroAgSdMLNBmZjbG0Kt4Hm8Yv40Sf+tCZv9VtmvO3wRu5wr1EHClOcaqt2p6vZAZMUUwDNAiwJdUapdU/s8B20UW3HBOvhuWqYrjfGFqSbnfmF0HL1lIR0Z0RA4b4unfSJJqh1mUpKlyzk7KQHPi1xRfg7Ps0L7D+AR6rYmfTeLuD7/fJl5rtl31ZLEyHj++rWcREQgUXrZTQtWascwGA0rXdT/vfLhE2Z7hGw9hSNhPRKTMMDidndltE52+kU+IMyJjsJ+FmEjFCledQCZK/XzhVzntu+BRiJROMNPJZ3HJtsSl1OMJ/P6qD/FtQ59Q5Ctp+ihbNpuYfgE6rnzT2JouDB7rUD8jsGVOBTxppFpz+gURn53M9PHc/mr4z3p1ZIvGMKZZe/5gcXAhDgdLLwTafKbi0zj3Cef3xR/iiyWNevanFwSleiSY0yCulR+imppaXJjmSUNIKTlEjSxyALcqN6w7WfkLpzEp0qmzE+yrxgsxTJ0dpQNA99sZx2E+X3RdTFV1loYrTVJNb1DIglpn8Nhkly7E37KLaycoF7S3+YPr1rQ31OTlE+jvFX2f3G6iaNFoWkEO/H/oUOlxRHOt8GN67AmVhzXb10GuJI2b0dL0xP1Txd9iJJO2g1B2Q94C+DqhMSR4/973KT+9bbhnrPLFmVBMhak7A3yB/9PihdOdJ+I8+6f4BiCDhI4Tk3D/IhaIKYgjLOcnGPu+bbhuk8KtULrg7Pr2bm3rR/xQhKBuHJO0S7XUZBdpGQpp5Aq6e6ASTCSeu2pP2QUd3sdvIGYEqjRH56I7MMV69O0dbc5v0/Zsz+17F1P2DV+cJ0rmZl/ZcZ9Z1BAiYvhdtr5hTPCwoBaRDA2QgU5R3IyY/0hHsFw3Ps7htjFbS/SU26UoNntZuBbOAU+MwpI1hsZVowmEXasFwd7N8VJ/l2WrG1UJKo4buyxCHjRDhotgtgfsjlK3YuSt/RCjMdrpIXZp01po/nAXAZG169oZ1qOHSMTnRarGrVFvS97GbJzoxa3YxGtHM2fzsJl74EYeWDEtvD2cnCrFLiB5nQW5lXegH7JISPktFOabSPjiE2gt4/iTXfwSUzysUte9b18mm8Po12k0/oXpjxGiB/2fz4EChhiHt7rsz9Ori4JauOkCM7V9FxAapmhuJZgEUPGfpCAKI2dfnsaA6cE",
+    q10b_correct,
+    "sealed:/cs6O104nW4gYx1x+GLvYJszPYXjcz9bZuDba0i8+UQ3svemk93+1uP7hNfiwxBdrNp3e2bFZR6FiWbOemvEsOEDo5eJBNyHMqj3wCih5NiE49dSMjLC+B7LEZRXV/Lu8xNRXaDkwq+sLtUhSBCemFENQgPJmV7SO475D0kKw24TFGPJTjphTAMJNI15oW+gF3D9fQ/Rzo2ilUl6di4CkcM1Oyp58NNrCpFwkvtM9Mbe8wBBLoy6mwO1Kz876x2KxAQGbRwHJ+3f1iuEtFCDXYyEB5d/g2VIMXpfD+Z9nMIbQNQzz2VgLHK0Dqf/5VjBuocK9GTuDRsKVWEevfAYzZRAhWAFAk+SRS9fHN11hvd2sme+2fzqcZPNvC7Ao21h+hZrK3gh4sr57UV0pavFUnUXTHjRd6eeq7L71Q1RiwR7htGp5gJWmMZFsvNToca65PaRbQSvDFXaILZtyg64k5Gog4xPM/9c5pM2AfAvKVOOZTpJcrA2UNp6sd4ImkBxH+s/DWTzfGs5d8gn2XJgSVEvEmd0MRR76dQGA4WiUVj7IrHtyHEaAGhejoLaBWzdyMmZt1AxL3RneS1dI9zmLeog9LQhKDacwPp7YHgzkdkm0Q3N9Ai1bgC25elZqE8gNBhP8feeNwuNBxH4ldzHSucLvRxxGVIOQE7coESvxOC/hgyEZZY9GEb2PlJbPYwrxnFVoDw1EzPeIu2NkAJnkSHEKUDCnH+JtPseYiXmn4ZX+0sQm4hYPv/48bG6GpZgTObhF5FAK59mBLYs9DV+F9ykN4S0FHm9TRbyx4amPwUF8KhchvP0xPpkpmPGdRRxAUrsdCGfBzL9oIvOgQGdGMnorSKY6uGI6Ppz7mteNyAYahZiSQTId859Qsimuxffd6MrThLWG4rmy8y3AjO69Ithi0XhQZmY/nCyg58tbMsyoorvqE2n4dCG+7NNI2ALqyIj0XV03TsTqINF/8CkeU1H/P+nk3tx+uNSF53lHhpKWcLHFWlV2zgo2N1edQeP8xOOhzLIiqsnyUnNy1rqwUP9NoKR7pkD1Umuz6uACwMRd5YOmq0xbfpgv/W3cEnLDoeKHqbO1PmhgBL1gmaz23ltiyqNt0s4kD+jSHsotvRuGB5AEjX3CWHV/bCljyaFl7xAYKOeugRBGuI/O8QKr5B42sqv53M/DXszghLATXjsVUCBQ2AL32KvOUTWIwxN",
     salt="12/q10b",
+    decimals=0,
+)
+
+# %% [markdown] tags=["shows-answer"]
+# The measurement, after your answer: the model on the embedding retriever's chunk, split by whether that chunk holds
+# the query key.
+
+# %% tags=["shows-answer"]
+with torch.no_grad():
+    answered = model(retrieve_by_embedding(batch.tokens, 16, model.embed.weight.detach())[0])[:, -1].argmax(-1)
+correct = answered == batch.targets[:, -1]
+print(f"end to end: {int(correct.sum())} of 128 correct ({correct.float().mean().item():.2f})")
+print(
+    f"chunk holds the key: {int((correct & found).sum())} of {int(found.sum())} correct; "
+    f"chunk lacks it: {int((correct & ~found).sum())} of {int((~found).sum())} correct"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -1220,10 +1280,10 @@ explain(
 # %% [markdown]
 # **Q11b** In Q11's hierarchical answer each chunk of 16 pairs is answered on its own, and the most confident chunk's answer wins. What makes it go wrong?
 #
-# - **A)** A chunk without the queried key can give a peaked guess and be picked over the right one.
-# - **B)** Each chunk still attends over the whole context, so every chunk is past the trained length.
-# - **C)** Chunks of 16 pairs are too short: the model needs the whole context to locate the key at all.
-# - **D)** The summaries favour the earliest chunks, so a key that sits in the last chunk is never used.
+# - **A)** A chunk that lacks the queried key can give a peaked guess and be picked over the right one.
+# - **B)** The right chunk is often answered wrongly, but with high confidence, so its wrong answer wins.
+# - **C)** A 16-pair chunk is read less accurately than the whole 64-pair context that it was cut from.
+# - **D)** In the right chunk the key can sit farther from the question than any distance trained.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -1259,8 +1319,27 @@ assert check_choice(q11b_answer, "4d2057aada6eb06c4d4883df486f262eb5f69030c7f662
 # %%
 explain(
     q11b_answer,
-    "sealed:i2al+OVBvi8/GWKuygSAYZJ0A0NAO609cYZAou8xrPC5/EqlgqE0UVftDfM5gXsjz3bmEM4BX8/3Zc5IZ5IhuCyucxN1irXsei4PYUut6NZvNTwdSsXPl7iG56OE2XHfjl+eZ41UeYmeaFM6QrUGfqj8gszME7cerfEDKm/kX9HNQiigOK86atlwBP4ZRiRNBysS6T+64BKNzoFuT4RjNWBfaSyIizmDMdv2EvK0KnxMFRdmdxCmbsj6S3SkUSE0B4CJEvYrqt9mAs/xElUdAy9/5oyWOtveeQse1stoe1vmTtVY2rh8u+qb07wvfuVTifxAM2G+EFsjfNSFUBHih/i+id3qYgEVvBS8zM+bGA//pu84DmGdHFYzSloplDv3ktVWDveLMWsQFx3g7aon7XlAfc/5W7VK7MsVLcPYEGAVHlr7ErnXddP8Gq78oJc4bGN+Ldr/PqWiJ9fJAqNtBBaU0AdiXNgJIa+9UMXuW1zwKCztzGhs6y2H7SX/CKCq7AWeiRQPKYVpkmPzO9NC4fAZZ3HyqoJxuY0oEHTTdslt2J1iBqJBSuCjGIW2osYLiGv5JsjFsCNjIzT+MZsy/hkszfK3ZRe4HGr2I1zHb9AGUhXZYU/3pjQxHGj1wTkUmjasnXaVRvMuxM/V2/PypMQrDMoqsMmZ4S+1teEugRF1fi8rU+BYjq1w",
+    "sealed:+QaX/HsPGNbDfGNF5oXfQ5J0A0NAO609cYZAou8xrPC5/EqlgqE0UVftDfM5gXsjz3bmEM4BX8/3Zc5IZ5IhuCyucxN1irXsei4PYUut6NZvNTwdSsXPl7iG56OE2XHfjl+eZ41UeYmeaFM4QpIBO+mvlMnUHK5H+vkVLXb0C4LRRTrzc6M3cI1xC6pWQCAdBCsN73qg7FfK1JJ9CpciKSVdajyCwC3WNcb2RfWja39WQQsucxC3aMH0VjCuUSd/B7eNGKUj78p6V4y4X0kWAy9y7YyAbZTDdEQGw8t1ZwSrB9MXwrRqu63Llus2dPIYifxKYnX7HVcoaZ3JWhm2lq3zxY7tKgdUpV2ly8jbX2r9rfJ2BimEE154UAl9nX6kkd9dWrKUOmkcQ0nm5u9/pWsIYNH9Eq9H7csaINjRDyhBXlL7Er/db9L9GrTt5YV2a3x+f8arNa+iJpuGVrx7BBOfnlMhFJcGcvu7WtziD0P8fDS/wipt6yTCrCqxD+/1vEyKjRMeP4VnhibjYoMBqfgQJmz0vNYlv4QkXmrUf4d6y9R2Q7xPJ7HoGKOrq4NZlW36N5uGrD5oaHj2MNwl6Axojuq8bxLmWWP8MBneJ9wAFwLQfAH7/jQ2HXmmgHYDkHr4lH2UVLY1xM+KhuSiucdtWIp3/smTszu/pLUnmUMxVj54WbJFxbo7E2GXqKNd/03a7h5+mmy9xKGBZfONYshSFjaEmbX6Blg4AhWnaHRI9P8WB4MFu9282cniv06Hr19QhaPnGWZ0N3ctBJSQnFyvrYN0bhFqJ0+IKV965OfKtTd+dP8p230GURTR1kYwLK9uZ0+Y741nlyKgezx8Qdk7VhdplEPeCNyMmtQ5rG2uSlYsndVtwxuJjQAkofXbahZhJDW2HlePD0HqhbHbt7UfnFKBn1NKM1yame0Q4im67HSeEeqEKHNjtUHL9HVnh1rnRvcen6z6HQDAlxOkW13I/uKLNcVVWnVi6icJwghws/Xeuhz0WiADGMyh5JKnUWQnQ8QMRXXRCT9kCzXMlx9NtIcZA6kWiLa/45w1xdvu",
     salt="12/q11b",
+)
+
+# %% [markdown] tags=["shows-answer"]
+# The measurement, after your answer: the sequences of Q11 that the hierarchical answer gets wrong, and in them the
+# chunk that holds the query key against the chunk whose answer won.
+
+# %% tags=["shows-answer"]
+holder = chunk_with_key(batch.tokens, 16)
+rows = torch.arange(len(holder))
+winner = stage_one[..., 1].argmax(1)
+wrong = answers != batch.targets[:, -1]
+holder_right = stage_one[rows, holder, 0].long() == batch.targets[:, -1]
+print(
+    f"wrong: {int(wrong.sum())} of 128; in them the winning chunk lacks the key {int((winner != holder)[wrong].sum())} "
+    f"times, and the chunk that holds it answers correctly {int(holder_right[wrong].sum())} times"
+)
+print(
+    f"median confidence in them: the chunk that holds the key {stage_one[rows, holder, 1][wrong].median():.2f}, "
+    f"the winning chunk {stage_one[rows, winner, 1][wrong].median():.2f}"
 )
 
 # %% [markdown]
@@ -1395,7 +1474,7 @@ axes[1, 3].text(
     0.0,
     0.95,
     "Not in a panel:\n\n• verbatim repetition (05): measured,\n"
-    "  fixes only proposed (decoding)\n• collapse in deep stacks (05):\n  measured after Q7b\n"
+    "  fixes only proposed (decoding)\n• collapse in deep stacks (05):\n  measured in Q7\n"
     "• dilated quality (07): the pairs lost\n  form a comb set by the pattern\n\n"
     "Every panel is a toy-scale measurement;\nthe notebooks set each one against\n"
     "what the papers report at scale.",
@@ -1428,8 +1507,8 @@ fig
 #
 # Short implementations and counts that mix what each chapter built. A visible check runs your
 # function on fixed inputs and compares a hash of its output (or of your number, rounded as asked)
-# with the hash of the right one; it and the hidden checks run your function with the course's own
-# versions unavailable.
+# with the hash of the right one, and checks a property of it on inputs drawn anew at every run; it
+# and the hidden checks run your function with the course's own versions unavailable.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
@@ -1471,6 +1550,8 @@ _out = window_attention(*(torch.randn(5, 4, dtype=torch.float64) for _ in range(
 assert isinstance(_out, torch.Tensor) and _out.shape == (5, 4), "return a tensor with one (n, d) output row per query"
 
 # %%
+import os
+
 import torch
 import torch.nn.functional as F
 
@@ -1495,6 +1576,17 @@ assert check_rounded(
     salt="12/e01",
     decimals=3,
 ), "not yet: print which keys each query of a 5-token input may see for w = 2, and reread notebook 01's scores"
+_g = torch.Generator().manual_seed(int.from_bytes(os.urandom(4), "little"))  # drawn anew at every check
+_n, _d = (int(_x) for _x in torch.randint(2, 12, (2,), generator=_g))
+_q, _k, _v = (torch.randn(_n, _d, generator=_g, dtype=torch.float64) for _ in range(3))
+with unavailable(
+    F.scaled_dot_product_attention,
+    F.multi_head_attention_forward,
+    torch.nn.MultiheadAttention,
+    namespace=globals(),
+):
+    _o = window_attention(_q, _k, _v, 1)
+assert torch.allclose(torch.as_tensor(_o).double(), _v, atol=1e-5), "a window of 1 lets each query see itself alone"
 
 # %%
 # HIDDEN
@@ -1624,6 +1716,8 @@ _out = causal_alibi(5, 2)
 assert tuple(_out.shape) == (2, 5, 5), "return a (heads, n, n) tensor"
 
 # %%
+import os
+
 import torch
 
 from course_utils.tools.quiz import check_rounded, fingerprint, unavailable
@@ -1634,6 +1728,15 @@ for _heads in (1, 4, 6):
         _o = causal_alibi(7, _heads)
     _out.append(torch.as_tensor(_o).double())
 assert all(tuple(_o.shape) == (_h, 7, 7) for _o, _h in zip(_out, (1, 4, 6))), "return a (heads, n, n) tensor"
+_hidden = torch.ones(7, 7, dtype=torch.bool).triu(1)  # the keys after each query
+assert all(torch.isneginf(_o[:, _hidden]).all() for _o in _out), "put -inf (not a large negative number) on hidden keys"
+assert all(torch.isfinite(_o[:, ~_hidden]).all() for _o in _out), "only the keys after a query are hidden"
+_g = torch.Generator().manual_seed(int.from_bytes(os.urandom(4), "little"))  # drawn anew at every check
+_n, _heads = (int(_x) for _x in torch.randint(2, 12, (2,), generator=_g))
+with unavailable(namespace=globals()):
+    _o = torch.as_tensor(causal_alibi(_n, _heads))
+assert tuple(_o.shape) == (_heads, _n, _n), "return a (heads, n, n) tensor for any n and heads"
+assert torch.isneginf(_o[:, torch.ones(_n, _n, dtype=torch.bool).triu(1)]).all(), "put -inf on hidden keys, at any n"
 assert check_rounded(
     fingerprint(torch.cat([_o.clamp(min=-100.0).flatten() for _o in _out]), seed=5),
     "335bff0b1fa6d901e028b38896721ddcab10cce710b5a0a1f72afa3fff118536",
@@ -1648,14 +1751,15 @@ import torch
 from course_utils.core.positional import ALiBi
 from course_utils.tools.quiz import unavailable
 
-_slopes = 2.0 ** (-8.0 * torch.arange(1, 9, dtype=torch.float64) / 8)
 _pos = torch.arange(11)
-_reference = (-_slopes[:, None, None] * (_pos[:, None] - _pos[None, :]).double()).masked_fill(
-    _pos[None, :] > _pos[:, None], float("-inf")
-)
-with unavailable(ALiBi, namespace=globals()):
-    _got = causal_alibi(11, 8)
-torch.testing.assert_close(torch.as_tensor(_got).double(), _reference)
+for _heads in (8, 6):
+    _slopes = 2.0 ** (-8.0 * torch.arange(1, _heads + 1, dtype=torch.float64) / _heads)
+    _reference = (-_slopes[:, None, None] * (_pos[:, None] - _pos[None, :]).double()).masked_fill(
+        _pos[None, :] > _pos[:, None], float("-inf")
+    )
+    with unavailable(ALiBi, namespace=globals()):
+        _got = causal_alibi(11, _heads)
+    torch.testing.assert_close(torch.as_tensor(_got).double(), _reference)
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
@@ -1705,6 +1809,8 @@ _out = sink_share(torch.full((2, 3, 4, 4), 0.25), torch.ones(2, 4, dtype=torch.b
 assert tuple(_out.shape) == (3,), "return one number per head: shape (heads,)"
 
 # %%
+import os
+
 import torch
 
 from course_utils.tools.quiz import check_rounded, fingerprint, unavailable
@@ -1726,6 +1832,15 @@ assert check_rounded(
     salt="12/e04",
     decimals=3,
 ), "not yet: reread the question's list of which keys, which query rows and which average it asks for"
+_g = torch.Generator().manual_seed(int.from_bytes(os.urandom(4), "little"))  # drawn anew at every check
+_b, _h, _n = (int(_x) for _x in torch.randint(2, 9, (3,), generator=_g))
+_w = torch.zeros(_b, _h, _n, _n, dtype=torch.float64)
+_w[..., 0] = 1.0  # every query puts all its weight on key 0
+_chosen = torch.rand(_b, _n, generator=_g) < 0.5
+_chosen[0, -1] = True
+with unavailable(namespace=globals()):
+    _o = torch.as_tensor(sink_share(_w, _chosen, 1)).double()
+assert torch.allclose(_o, torch.ones(_h, dtype=torch.float64)), "when every query looks only at key 0, the share is 1"
 
 # %%
 # HIDDEN
@@ -1791,6 +1906,8 @@ _out = torch.as_tensor(rank1_residual(torch.randn(2, 4, 3)))
 assert tuple(_out.shape) == (2,), "return one number per sequence: shape (batch,)"
 
 # %%
+import os
+
 import torch
 
 from course_utils.tools.quiz import check_rounded, fingerprint, unavailable
@@ -1807,6 +1924,14 @@ assert tuple(_out.shape) == (4,), "one number per sequence: shape (batch,)"
 assert check_rounded(
     fingerprint(_out), "21ba37d00682ad6f2a8acaf17610056c42cd35b01415cc19f42c06fdf96c0930", salt="12/e05", decimals=3
 ), "not yet: reread what the question measures the distance to, and check that tokens along one direction give 0"
+_g = torch.Generator().manual_seed(int.from_bytes(os.urandom(4), "little"))  # drawn anew at every check
+_b, _n, _d = (int(_x) for _x in torch.randint(2, 9, (3,), generator=_g))
+_h = torch.randn(_b, _n, 1, generator=_g, dtype=torch.float64) * torch.randn(
+    _b, 1, _d, generator=_g, dtype=torch.float64
+)
+with unavailable(namespace=globals()):
+    _out = torch.as_tensor(rank1_residual(_h)).double()
+assert tuple(_out.shape) == (_b,) and _out.abs().max() < 1e-3, "tokens along one direction (any lengths) give 0"
 
 # %%
 # HIDDEN
@@ -1834,15 +1959,18 @@ torch.testing.assert_close(torch.as_tensor(_got).double(), _reference, rtol=1e-4
 # name: e06
 
 # %% [markdown]
-# **Exercise 06** (memory and compute). A GPU has 80 GiB (2³⁰ bytes each). Naive attention stores the fp32 score matrix
-# of one layer with 48 heads for one sequence. What is the longest context n, a whole number of tokens, whose score
-# matrix fits in those 80 GiB (nothing else counted)? Store it in `e06_tokens`; the check compares the whole number.
+# **Exercise 06** (memory and compute, training). A GPU has 80 GiB (2³⁰ bytes each). One layer of naive attention is
+# trained with a batch of 2 sequences of n tokens, 48 heads of dimension 128. For the backward pass it keeps in memory:
+# the fp32 score matrix and the fp32 softmax weights (one number per query, key, head and sequence each), and the
+# queries, keys, values and outputs in bf16 (2 bytes a number). What is the longest context n, a whole number of
+# tokens, for which these fit in the 80 GiB (nothing else counted)? Store it in `e06_tokens`; the check compares the
+# whole number.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
-e06_tokens = math.floor(math.sqrt(80 * 2**30 / (48 * 4)))  # SOLUTION
+e06_tokens = math.floor((-98_304 + math.sqrt(98_304**2 + 4 * 768 * 80 * 2**30)) / (2 * 768))  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -1860,16 +1988,15 @@ assert isinstance(real_number(e06_tokens), float)
 from course_utils.tools.quiz import check_rounded
 
 assert check_rounded(
-    e06_tokens, "e693907933482c0e33de93622cce5d2152a3af7f2785138f8c378c1d53d11c13", salt="12/e06", decimals=0
-), "not yet: reread notebook 06's section 1 on the size of the score matrix"
+    e06_tokens, "575617660894e1bcec230890c2e4b30e194042170d6be141c015f329a82694c0", salt="12/e06", decimals=0
+), "not yet: list every tensor the question names with its shape and bytes, and reread notebook 06's section 1"
 
 # %%
 # HIDDEN
-import math
-
 from course_utils.tools.quiz import canonical_rounded
 
-assert canonical_rounded(e06_tokens, 0) == canonical_rounded(math.isqrt(80 * 2**30 // 192), 0)
+_fits = [_n for _n in range(10_400, 10_700) if 2 * 48 * (8 * _n * _n + 4 * 2 * 128 * _n) <= 80 * 2**30]
+assert canonical_rounded(e06_tokens, 0) == canonical_rounded(max(_fits), 0)
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
@@ -1880,7 +2007,7 @@ assert canonical_rounded(e06_tokens, 0) == canonical_rounded(math.isqrt(80 * 2**
 # %%
 explain(
     e06_tokens,
-    "sealed:HhH6kN+RUZD4gXnEre26pBCE7gq6nPyggtd6EK7uWMyLWC7ognVOCOwOzkILgK7pAlcpgtgX1CRqzL4FJd26nTkPIWFNyGX3fuw5pIGWzKs2pqgl7v+pSWyJG1HSTr/Np/+l+n6z9YT6JkmsObJmqD3mXCeW7aolFIU/uXxCOGEDj/ErYWQhEuCSBXhyOUxfw4n6nUtfTi5Knwmvqh28f2iaIqEWFLPaD7JJXffEcBeP75Q3WVdz228ytSpeRSA0g95MFjGlhvof7VFFHa9l6y8nqGCCjAb9+290RnlDq5kvrkn3tw1GxM3RDkXYKe8+BhPIqkizD9HwZ2E2V/l0OlgzkLR6qpZVyl28k1mPwR5zJROG2BiGQpKwlbD+EY+Zxr25Ov+wEaqn8owi3kC3zlFupvNhwSpHQWqZB8Lmuer4MHkO75sXNrpP2qpNpPxr1Qzyhh8AtL+suEqTWYtTTXfcGZxJTEJ+l+8ACLWmUzk1ZZPQVj3Ee+0PxdBGazQr5BfIbo4t5hLDUMFeLJXmLsDsKNDkb3u/HZBhoVTw5fKjzpBO/Gl2xFegfUNBkrencpdt28KnAhx4OtVJFyo6gKbNSe7urG1GhLS+YQ+oxLKTadfn9IHnbDuD3nf/83gud/bor8Top+9WCUE9ym2nkUbYVrAQexSUlR57Y4sPuy6PomKHTr+fll9AEmUd31MvzLOtf7620P9Wm9GwFgSLcKAIwc8Bwhe6eGhSEiZu1xeTshQm+ZN4Tn9bpvdnyi1xDyTKAv6YP6DQazvjT5XnLLWnqdsP4mgJuba7SZcWIP8tbTkOOmH7KC+zEGToEV556uJHjGRRWK05mJiPc4cgkZHwKGPlwhys0UiU9x+chIP4ZDWqz1gTzQxw/Wed",
+    "sealed:xgxwIDbCIA949AASGOUZe+n7WwKAB5N8Rk7Ij0F1FgLTN0bX+b4Ogiw5c6VqLC83kTrOmAQ+8DF+xp9AzjwhwqObf04DQInLe/1+ttMlIgvRYPn/qaWJgBjyrjqA8zWP94UKYSFxQc36C5NKVFmfvoeCALkEbQtt51/tTU8qXw0PEFmL50Wn7P5M/10aAGex0/+HZyPugS7KrKV68Nsj6cZa5zjLxae5pQXvDEejSKHS55JyL9HiutcL0H1fsyz1B6geEAozX2+ZiEwbXw64x7YqZCwQFVPBXvmmHBqM+Haru9QnAp5vbmDT8Hr9W/jGqQpv4VI/aXRD+0U+RlZ++IN+JpmiID6qZ/AKUVkCp065B8a8x+a3+x+SbtVrQWpq9B02MluAG6AIR0c7ga3DJ/3p4xxF9wMAQjHaOIphIrQGimr+7uQvQz0neAGfcg/7viccJiiY3aphpWjLhrwwYl/BlxAqt2LbNM1+2ZG1Q3N30aBeWrXX3P2SAkICcwxaFG9zDO25okStpbEcU78N3kPn95NRznt2GgJrfuL2E0QmnY8IqJW/QlQQxAmx9j0x/l43mMG9vauYoe23BVevONqKdXuffABEeTjNvPqAcSmR+fqdv2EJzFbbE1ZWZrf9lMj95sROqS1PUEt/FjplXbaeRqBmXqKY86dSqYD7irzLHm3TS1cqun535Y7pfdDX0BzWRYg49/m74kT7eS/slxB/49+lbW+AgMLBl1anuKWN45mMvDS6e64obso+4nVxdUiVkUTi5bddpRtsq8HczJgEgWgUfShEBQ0eDAU2DAiml5QGy5RMxtzgpE/cCNHocO7sn95/fcsIT1ybrfbeFMuBLbQOMY5KLxg0j/lk4rcCeXQm1EyDnhQuMpKlAuX4l+hQ6abX/1z3XmCyIuLrEIQ74ppjlonoTdGy5Zk4I4lg2x7DZfdSh0BU6gE3l0uYcnHBEFmiZ9Ufyut11AcWhksaphSyWHJJLTW3hj1W5WzdMgthhCoyBIkX+/rVU8gnzNYisj8eFoZch31BpQF4IHk+Y+fSY1V4aYWNF8Ho2ubLl72uue1h4GbTw0DoSQUcHCC+1nVWqZkfILlmvY8HZ/CPbGpN2gZRYrF5VEVnrzwQxQeB3W5Ani1LfXNphS0iNUsmW8fiQfc=",
     salt="12/e06",
     decimals=0,
 )
@@ -1928,6 +2055,9 @@ from course_utils.tools.quiz import real_number
 assert real_number(count_dilated_flops(64, 8, 2, [16], [1])) > 0, "return one positive number"
 
 # %%
+import os
+import random
+
 from course_utils.tools.quiz import check_rounded, fingerprint, unavailable
 
 _cases = ((8000, 64, 8, [1024, 4096], [1, 4]), (4096, 32, 2, [512, 2048, 4096], [1, 2, 8]), (2050, 16, 4, [2048], [2]))
@@ -1942,6 +2072,14 @@ assert check_rounded(
     salt="12/e07",
     decimals=3,
 ), "not yet: reread notebook 07's description of one pattern (w, r) and notebook 06's way of counting"
+_rng = random.Random(os.urandom(8))  # drawn anew at every check
+_r = _rng.choice([1, 2, 4])
+_args = (_rng.randrange(100, 5000), _rng.choice([16, 32]), _rng.randrange(1, 5), [_r * _rng.randrange(8, 65)], [_r])
+_counts = []
+for _scale in (1, 2):
+    with unavailable(namespace=globals()):
+        _counts.append(float(count_dilated_flops(_args[0], _scale * _args[1], *_args[2:])))
+assert _counts[1] == 2 * _counts[0], "twice the head dimension costs twice the FLOPs"
 
 # %%
 # HIDDEN
@@ -1965,15 +2103,26 @@ assert float(_got) == float(_want)
 # name: e08
 
 # %% [markdown]
-# **Exercise 08** (scale-invariant attention). Notebook 08's scale-invariant attention multiplies the score of a key
-# at distance t by a coefficient a_t (τ = 10). At what distance t does a_t reach 3? Give t as a real number, not
-# rounded to a whole token, in `e08_distance`; the check compares it to 2 decimal places.
+# **Exercise 08** (scale-invariant attention, a crossover). Notebook 08's scale-invariant attention turns the raw score
+# S of a key at distance t into the logit a_t·S + m_t, whose two coefficients depend on t and τ. In one query's row, a
+# key at distance 0 has raw score `s_near`, and a key at distance t has raw score `s_far`, higher: `s_far > s_near`.
+# Close to the query the far key gets more weight than the near one; far enough away it gets less. Write
+# `crossover_distance(s_far, s_near, tau)`: the distance t (a real number, not rounded to a whole token) at which the
+# two keys get the same weight. Write it from notebook 08's definitions, without the course's functions.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
+
 # %%
-e08_distance = 10 * (math.exp(4) - 1)  # SOLUTION
+def crossover_distance(s_far, s_near, tau):
+    """The distance t at which a key of raw score s_far ties a key of raw score s_near at distance 0."""
+    # BEGIN SOLUTION
+    # logits a*s_far + m and s_near, with m = 1 - a**2: a**2 - s_far*a + (s_near - 1) = 0, larger root
+    a = (s_far + math.sqrt(s_far**2 - 4 * (s_near - 1))) / 2
+    return tau * math.expm1((a * a - 1) / 2)
+    # END SOLUTION
+
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -1985,36 +2134,54 @@ e08_distance = 10 * (math.exp(4) - 1)  # SOLUTION
 # FORM
 from course_utils.tools.quiz import real_number
 
-assert isinstance(real_number(e08_distance), float)
+assert isinstance(real_number(crossover_distance(2.0, 1.0, 10.0)), float), "return one number"
 
 # %%
-from course_utils.tools.quiz import check_rounded
+import os
+import random
 
+from course_utils.tools.quiz import check_rounded, fingerprint, unavailable
+
+_cases = ((2.0, 1.0, 10.0), (1.5, 0.5, 10.0), (0.8, -0.5, 4.0), (2.5, 2.0, 3.0), (1.2, 1.0, 20.0))
+_out = []
+for _args in _cases:
+    with unavailable(namespace=globals()):
+        _o = crossover_distance(*_args)
+    _out.append(float(_o) / 10)
 assert check_rounded(
-    e08_distance, "7e72b2087abdadb5b9c306d99ca3b86fac45bd49f467171215f98a8ab1cf8f34", salt="12/e08", decimals=2
-), "not yet: reread notebook 08's definition of the coefficients"
+    fingerprint(_out, seed=8),
+    "8d5d1e82beaba7199c559e0687a43a11e523f916e648391a269aac6596056da5",
+    salt="12/e08",
+    decimals=3,
+), "not yet: reread notebook 08's two coefficients, and test your function on a case you can work out by hand"
+_rng = random.Random(os.urandom(8))  # drawn anew at every check
+_near = _rng.uniform(-1.0, 2.0)
+_args = (_near + _rng.uniform(0.1, 1.5), _near, _rng.uniform(1.0, 20.0))
+_ts = []
+for _scale in (1, 2):
+    with unavailable(namespace=globals()):
+        _ts.append(float(crossover_distance(_args[0], _args[1], _scale * _args[2])))
+assert abs(_ts[1] - 2 * _ts[0]) <= 1e-4 * max(1.0, _ts[1]), "twice τ, twice the distance"
 
 # %%
 # HIDDEN
 import math
 
-from course_utils.tools.quiz import canonical_rounded
+from course_utils.core.logits import ScaleInvariantLogits, scale_invariant_coefficients
+from course_utils.tools.quiz import unavailable
 
-assert canonical_rounded(e08_distance, 2) == canonical_rounded(10 * math.expm1(4.0), 2)
+for _far, _near, _tau in ((3.0, 2.0, 10.0), (1.1, 0.0, 10.0), (2.0, -1.0, 1.0)):
+    _a = (_far + math.sqrt(_far**2 - 4 * (_near - 1))) / 2
+    _want = _tau * (math.exp((_a**2 - 1) / 2) - 1)
+    with unavailable(scale_invariant_coefficients, ScaleInvariantLogits, namespace=globals()):
+        _got = float(crossover_distance(_far, _near, _tau))
+    assert abs(_got - _want) <= 1e-4 * max(1.0, _want)
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END QUESTION
-
-# %%
-explain(
-    e08_distance,
-    "sealed:ZxvTdmZfChj0IZbkJwL/w+7VCf8FRFgOEup1+gm42kco98uLlEicIiKSdT9bMbKQRi0fXLWKhWFkS/0ixpmNCXRkakUGENJeCXnjnCGZ0AMc0x8t82t8GxknIEPXgvoS+GzlcY90yigkb0Fl8xKJ/jHKmuGAE0S4qHuoMHK0DD8em0CBCkBqZVy1w8P+LnbyfQy1y6ie0iT3HZ3sRC/fwIT1QiEiXkrhN7JB3UE6jTDm/gks009PEIcLI99JvmHj0kOZFvjLiR2wIQjhjZrXfC1CkEjJkq7r50C4aCI8UY2UCiXSMieu9z2bfRXRpzceZ8HLELY+I5PIPty58s6XEaOOsHQS/CNZ6HD24S7Gw4l0tGmpYSJRnrfi1DU89EEjk7Dphv1NOMmE78869e0O2jSewlgaWkhbp3mklPZbtloQyQNdWObpFQAqvVVAUqPHdxxDH3/UoHlp5/FOE10EwcVpbWLq+qZddFQ9lI0n90XqEIM9rMxl+yWk57x4RjmxW+1aqKGQmmksQLsoY3AeUuRl7dPxLcZsPg65PDvuUgCV3ouXHN82tfDGQ9WXUygmTf9KzEXeKEOJ1bfc1YyQoZYh5VyrkUoLRo5sETvHZTrdSLdUZLyJzYKQevTKoFpnxpvS5l4ieMMX7cl4yUxKx/OSVFy5HRBhd62NKW8JJTHK0fYsv/XfFPBZVrdeIxa+zvIeRT4Tw6MI72GPO/DJJ/Nn8Q==",
-    salt="12/e08",
-    decimals=2,
-)
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
@@ -2059,6 +2226,8 @@ _out = torch.as_tensor(chunk_hits(kv_retrieval_batch(4, 16, generator=3).tokens,
 assert tuple(_out.shape) == (4, 4), "return one count per row and chunk: shape (B, K / chunk)"
 
 # %%
+import os
+
 import torch
 
 from course_utils.core.retrieval_tasks import kv_retrieval_batch
@@ -2077,6 +2246,16 @@ assert check_rounded(
     salt="12/e09",
     decimals=3,
 ), "not yet: print one sequence of notebook 09's task and locate its keys, its question and the chunks by hand"
+_g = torch.Generator().manual_seed(int.from_bytes(os.urandom(4), "little"))  # drawn anew at every check
+_chunks, _per = (int(_x) for _x in torch.randint(1, 6, (2,), generator=_g))
+_asked = int(torch.randint(1, _chunks * _per + 1, (1,), generator=_g))
+_base = kv_retrieval_batch(5, _chunks * _per, generator=_g).tokens
+_pick = torch.stack([torch.randperm(_chunks * _per, generator=_g)[:_asked] for _ in range(5)])
+_tokens = torch.cat([_base[:, :-1], _base[:, 1:-2:2].gather(1, _pick)], 1)
+with unavailable(namespace=globals()):
+    _out = torch.as_tensor(chunk_hits(_tokens, _per, _asked))
+assert tuple(_out.shape) == (5, _chunks), "one count per row and chunk, for any number of pairs and chunk size"
+assert (_out.sum(-1) == _asked).all(), "each of the Q query keys sits in exactly one chunk"
 
 # %%
 # HIDDEN

@@ -12,8 +12,20 @@ _E07 = (
     "    pairs = zip(segment_lengths, dilation_rates)\n"
 )
 _E09 = "import torch\n\n\ndef chunk_hits(tokens, chunk, queries):\n"
+_E08 = "import math\n\n\ndef crossover_distance(s_far, s_near, tau):\n"
 
 CASES = {
+    "q10b": {
+        "right": "q10b_correct = 94",
+        "wrong": [
+            "q10b_correct = 127",  # retrieval taken as free: the model's count on the right chunk
+            "q10b_correct = 95",  # the retriever's count alone, the model's own error forgotten
+            "q10b_correct = 98",  # the 33 missed sequences answered at the full-context rate (0.09)
+            "q10b_correct = 12",  # the full-context accuracy, 0.09 of 128
+            "q10b_correct = 128",  # every sequence
+            "q10b_correct = 64",  # half
+        ],
+    },
     "e01": {
         "right": _E01 + _BAND + "    s = (q @ k.T / math.sqrt(q.shape[-1])).masked_fill(~keep, float('-inf'))\n"
         "    return torch.softmax(s, dim=-1) @ v\n",
@@ -134,6 +146,20 @@ CASES = {
             + "    slopes = torch.full((heads,), 0.5)\n"
             + _POS
             + "    return (-slopes[:, None, None] * dist).masked_fill(dist < 0, float('-inf'))\n",
+            # the reviewer's: slopes 2^-h, right only for 8 heads
+            _E03
+            + "    slopes = 2.0 ** (-torch.arange(1, heads + 1).float())\n"
+            + _POS
+            + "    return (-slopes[:, None, None] * dist).masked_fill(dist < 0, float('-inf'))\n",
+            # the reviewer's: a large negative number instead of -inf
+            _E03
+            + "    slopes = 2.0 ** (-8.0 * torch.arange(1, heads + 1) / heads)\n"
+            + _POS
+            + "    return (-slopes[:, None, None] * dist).masked_fill(dist < 0, -1e9)\n",
+            _E03
+            + "    slopes = 2.0 ** (-8.0 * torch.arange(1, heads + 1) / heads)\n"
+            + _POS
+            + "    return (-slopes[:, None, None] * dist).masked_fill(dist < 0, torch.finfo(torch.float32).min)\n",
         ],
         "cheats": [
             "import torch\n\nfrom course_utils.core.positional import ALiBi\n\n\ndef causal_alibi(n, heads):\n"
@@ -198,14 +224,16 @@ CASES = {
         ],
     },
     "e06": {
-        "right": "e06_tokens = 21151",
+        "right": "e06_tokens = 10512",
         "wrong": [
-            "e06_tokens = 21152",  # rounded, not rounded down: does not fit
-            "e06_tokens = 20412",  # GB (10**9 bytes), not GiB
-            "e06_tokens = 29912",  # bf16 (2 bytes)
-            "e06_tokens = 146542",  # heads forgotten
-            "e06_tokens = 447392426",  # n squared
-            "e06_tokens = 23170",  # 40 heads
+            "e06_tokens = 10513",  # rounded up from 10512.02: does not fit
+            "e06_tokens = 10575",  # q, k, v and o left out
+            "e06_tokens = 14829",  # one n x n matrix, not two
+            "e06_tokens = 14892",  # the batch of 2 forgotten
+            "e06_tokens = 10448",  # q, k, v and o in fp32
+            "e06_tokens = 10527",  # the output o left out
+            "e06_tokens = 10142",  # GB (10**9 bytes), not GiB
+            "e06_tokens = 21151",  # one fp32 score matrix, one sequence, nothing else (the old question)
         ],
     },
     "e07": {
@@ -236,15 +264,52 @@ CASES = {
         ],
     },
     "e08": {
-        "right": "e08_distance = 535.9815003314424",
+        "right": _E08 + "    a = (s_far + math.sqrt(s_far**2 - 4 * (s_near - 1))) / 2\n"
+        "    return tau * math.expm1((a * a - 1) / 2)\n",
         "wrong": [
-            "e08_distance = 536.0",  # rounded to a whole token
-            "e08_distance = 545.9815",  # ln(t / tau), without the 1 +
-            "e08_distance = 17.1828",  # the square root forgotten
-            "e08_distance = 53.5982",  # tau forgotten
-            "e08_distance = 99990.0",  # base-10 logarithm
-            "e08_distance = 3.0",  # the multiplier itself
-            "e08_distance = 128.0462",  # a_t = 2.5
+            # the smaller root of the quadratic in a_t
+            _E08 + "    a = (s_far - math.sqrt(s_far**2 - 4 * (s_near - 1))) / 2\n"
+            "    return tau * math.expm1((a * a - 1) / 2)\n",
+            # the offset m_t only (a_t left out): s_far + m_t = s_near
+            _E08 + "    return tau * math.expm1((s_far - s_near) / 2)\n",
+            # the multiplier a_t only (m_t left out): a_t * s_far = s_near
+            _E08 + "    a = s_near / s_far\n    return tau * math.expm1((a * a - 1) / 2)\n",
+            # the 1 of log(1 + t / tau) forgotten
+            _E08 + "    a = (s_far + math.sqrt(s_far**2 - 4 * (s_near - 1))) / 2\n"
+            "    return tau * math.exp((a * a - 1) / 2)\n",
+            # tau forgotten
+            _E08 + "    a = (s_far + math.sqrt(s_far**2 - 4 * (s_near - 1))) / 2\n"
+            "    return math.expm1((a * a - 1) / 2)\n",
+            # the square root of a_t forgotten (a_t = 1 + 2 log(1 + t / tau))
+            _E08 + "    a = (s_far + math.sqrt(s_far**2 - 4 * (s_near - 1))) / 2\n"
+            "    return tau * math.expm1((a - 1) / 2)\n",
+            # base-10 logarithm
+            _E08 + "    a = (s_far + math.sqrt(s_far**2 - 4 * (s_near - 1))) / 2\n"
+            "    return tau * (10 ** ((a * a - 1) / 2) - 1)\n",
+            # returns a_t, not t
+            _E08 + "    return (s_far + math.sqrt(s_far**2 - 4 * (s_near - 1))) / 2\n",
+        ],
+        "cheats": [
+            # bisection on the course's coefficients
+            "import torch\n\nfrom course_utils.core.logits import scale_invariant_coefficients\n\n\n"
+            "def crossover_distance(s_far, s_near, tau):\n"
+            "    lo, hi = 0.0, 1e6\n"
+            "    for _ in range(200):\n"
+            "        mid = (lo + hi) / 2\n"
+            "        a, m = scale_invariant_coefficients(torch.tensor(mid, dtype=torch.float64), tau)\n"
+            "        lo, hi = (mid, hi) if float(a * s_far + m) > s_near else (lo, mid)\n"
+            "    return lo\n",
+            # the course's logit module, scanned
+            "import torch\n\nfrom course_utils.core.logits import ScaleInvariantLogits\n\n\n"
+            "def crossover_distance(s_far, s_near, tau):\n"
+            "    lo, hi = 0.0, 1e6\n"
+            "    f = ScaleInvariantLogits(tau=tau)\n"
+            "    for _ in range(200):\n"
+            "        mid = (lo + hi) / 2\n"
+            "        pos = torch.tensor([0.0, mid], dtype=torch.float64)\n"
+            "        logits = f(torch.full((1, 1, 2, 2), s_far, dtype=torch.float64), pos, pos)\n"
+            "        lo, hi = (mid, hi) if float(logits[0, 0, 1, 0]) > s_near else (lo, mid)\n"
+            "    return lo\n",
         ],
     },
     "e09": {
