@@ -50,8 +50,8 @@
 # Compression of Pre-Trained Transformers" (2020); Reimers & Gurevych, "Sentence-BERT" (2019); Clark
 # et al., "What Does BERT Look At? An Analysis of BERT's Attention" (2019); Xiao et al., "Efficient
 # Streaming Language Models with Attention Sinks" (2023); Lewis et al., "Retrieval-Augmented
-# Generation for Knowledge-Intensive NLP Tasks" (2020). Section 3 cites one more paper, after its
-# question.
+# Generation for Knowledge-Intensive NLP Tasks" (2020). Section 5 cites one more paper, after the
+# question it bears on.
 
 # %% [markdown]
 # **On Google Colab?** Run the next cell first: it fetches the course into `/content/course`, installs
@@ -311,24 +311,25 @@ fig
 
 # %% [markdown]
 # **Q1** (predict, then measure). Notebook 02's model of dilution: one key whose score beats n − 1
-# equal others by a gap g gets weight e^g / (e^g + n − 1). The cell below prints the weight that a
-# planted copy puts on its original in the best duplicate head, at n = 32. If that head's gap stayed
-# the same, what weight would the copy put on its original at n = 512? Predict it with the model,
-# computed from the variable `weight_32` (unrounded, not the printed 4 decimals), and store it in
-# `q1_predicted` (the check compares 3 decimals); the cells after the questions measure it.
+# equal others by a gap g gets weight e^g / (e^g + n − 1). The cell below prints `weight_32`, the
+# weight that a planted copy puts on its original in the best duplicate head, at n = 32. If that
+# head's gap stayed the same as n grows, at what length n would the copy's weight have fallen to half
+# of `weight_32`? Solve the model for n (a real number, not necessarily whole), computing from
+# `weight_32`, and store it in `q1_length` (the check compares 1 decimal). The cells after Q1b measure
+# what the real head does.
 
 # %%
-dup = sweep["duplicate"].mean(1).max(-1)  # (lengths, layers): the best head per layer
-dup_layer = int(dup[0].argmax())
-weight_32 = float(dup[0, dup_layer])
-print(f"layer {dup_layer}, best head: weight of the copy on its original at n = 32: {weight_32:.4f}")
+copy_32 = sweep["duplicate"][0].mean(0)  # (layers, heads): n = 32 only, mean over the windows
+dup_layer, dup_head = divmod(int(copy_32.argmax()), copy_32.shape[1])
+weight_32 = float(copy_32[dup_layer, dup_head])
+print(f"layer {dup_layer}, head {dup_head}: weight of the copy on its original at n = 32: {weight_32:.4f}")
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
 gap = math.log(weight_32 * (32 - 1) / (1 - weight_32))  # SOLUTION
-q1_predicted = math.exp(gap) / (math.exp(gap) + 512 - 1)  # SOLUTION
+q1_length = 1 + math.exp(gap) * (1 - weight_32 / 2) / (weight_32 / 2)  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -340,13 +341,13 @@ q1_predicted = math.exp(gap) / (math.exp(gap) + 512 - 1)  # SOLUTION
 # FORM
 from course_utils.tools.quiz import real_number
 
-assert real_number(q1_predicted) >= 0
+assert real_number(q1_length) > 0
 
 # %%
 from course_utils.tools.quiz import check_rounded
 
 assert check_rounded(
-    q1_predicted, "d0ea65d52915ef2907d191c378fc357141e91bba181b6bed7d3e402d4edef6ce", salt="10/q1", decimals=3
+    q1_length, "0e40faef4008f9f2a492c17632211b784a13aa0c9552cf32cdd7f35a2b851684", salt="10/q1", decimals=1
 ), "not yet: reread notebook 02, section 1 (the closed form), next to the weight this question printed"
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -357,10 +358,10 @@ assert check_rounded(
 
 # %%
 explain(
-    q1_predicted,
-    "sealed:kBIQ6knaZ6YhAOFT5qVDkE04efknfEVg5MdP+Ha9j38XglJhrtpwIywrwn4OAbuT7rxucIh5D4Re6hcj1OMJFAm/Qw8IhWh/VPz+/lyRIg2/8Q9dmBDme+mM3qwxl2l/eHPtPhn/gEcLguR9VrP3ofFu9BM3iiVePRXoK4pj8lY7CYY8spkDodKhufJG2eFCGU53IXYB49HJhiO6dMb3KxgZai+N+7coUFmjuimlYkqMWu9SgLQD5hgbAaozsBN+Aum3LNS+eCqL/GuJXF3WXu7B3iwvuKgLZjooRvI5JX8BcD2OoG/MVb8bl9uuckNREnoeSpRS5L3Rz9ePxfyrEWz/MsDD8dYUnm/LWeyMKH2Fs5WjCRh7E3yl5OeEESbNOzCy0vaIJZ18BbW8LoBIXpekACjmYaHw+CEJREAlbH6l73ZLuQk2dOK/5Mr991Q8YJ174dRlSFs+2B069tOnO5YC+0+eKJrXVl4SEm5YiutRd8G0GMkBeGt1iGoGxSSkWw+9ELb95DRtyqRJjnr3n816p/AOPn7ArrY3mE0LMDS0GxR9B8Eu+yHW9jcpc9zvCJIkeqis3MCgAEYorkPu+Z3vlhVMLX0Y1vvmhwlKioNpwS5GFaYOv8/MoDkW+k8qartwdBbtW0Q1bDg6dP9GArEl+78AF4Th2dy5vW/aHN3wBvjwVS80bg==",
+    q1_length,
+    "sealed:d5Bt37O501TDpaYnNTv9v5YM+dAMS6iKcZYcJlqo6TcyC7GPOSmEldt00QVnAn5bKQSwZohNCoetrXhzRtggbaE2Mz9KCRbTNEiCFZjgCz1lG2NThxQ02VWDWHhRhKCtLm51otcAlAj97V5tIL2ULuRUKT8fELFJJVx9LQKn6zze4ZDh3O90uY1wiuos94LUhVBCdM5Nau4aWTR7lIuWY823IQ+55ad+1uhTZkGWJmlHB94m4BEOwwvUB05cePQEWkEsUItTBQQXR9iPJb47iofaPoEkEPR52PqZNcRHEwL5U/N/2RMbYaLkmPoZ5okKNMxQ0BREmMV0Js9YkCwaGO4+LWt+x2Gdli0jp85On4Kn2UQShRLInIKOwM8rd/0jdEbzi41Rc9GePZDnWrjGXLBkcwkpYTSgieT9r/bhjRvfkGSFGMmGkjtO+7Qzx/K2S649/3O3kp3a90iDcbAzPfaeO3CECZzUyu9wRTxqwBRB7P/MdxWrCYM3+uUywklHdcGBBJdPINgS5FmNqZ+tE2f2SQzVa4xDlQxPJSBl8h+Dhfk8zKCN6l1CnjA4DsewhQMMF534kbSc1dlE0TCI2E1w2qrvs8A0kpqaSwShvYLZT/JHp4dGcPxBRBtkPTmh6fG2lksEFPoYD0sPNPJNmozoARV4+8nKnwh1uZXmhi2fDaP7IiL67MGo/0EX9GVx9l6BVHU69HPGuzgfKzjU3TvW81VzzowwpWM3uyIXavhoXnpa1C8YjDRnyXoZvwGsXqQvfv3KC6hglrdZmYfXmE+Q7DYNpqzvl7yrL1ZH1jOElyBmBQnYuHHkMEdjmYw+ILELpK3uCunNwyLLlp0zTTCrVfmycjQt+e/sPgyOcg==",
     salt="10/q1",
-    decimals=3,
+    decimals=1,
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -368,13 +369,13 @@ explain(
 # name: q1b
 
 # %% [markdown]
-# **Q1b** (predict, then measure). Before the measurement: the weight the real head's copy puts on its
-# original at n = 512 will be
+# **Q1b** (predict, then measure). Before the measurement: as n grows from 32 to 512, the weight the
+# real head's copy puts on its original
 #
-# - **A)** close to Q1's fixed-gap value: every added key competes with the original
-# - **B)** well above Q1's value: the added keys compete less than the first 31
-# - **C)** well below Q1's value: the `[CLS]` sink takes more of the weight at 512
-# - **D)** unchanged from n = 32: a copy 16 positions away is found at any n
+# - **A)** falls to half near Q1's length: each added key competes as the first 31 did
+# - **B)** nears half only at n = 512, far past Q1's length: the added keys compete less
+# - **C)** falls to half well before Q1's length: the `[CLS]` sink takes more of it
+# - **D)** stays near `weight_32`: a copy 16 positions away is found as well at any n
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -398,7 +399,7 @@ assert normalize_choice(q1b_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q1b_answer, "93a059089c958ed1ad917c3f59885e7041d60843422e77bb3a0044f74720b6d5", salt="10/q1b"), (
-    "not yet: run the measurement cells after this question and read the best head's line"
+    "not yet: run the measurement cells after this question and read the lines about the copy"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -410,7 +411,7 @@ assert check_choice(q1b_answer, "93a059089c958ed1ad917c3f59885e7041d60843422e77b
 # %%
 explain(
     q1b_answer,
-    "sealed:MLekPMcGIwNKWxezBA0gXLmMcPQzBtBMpktqFGCdMptm59Rs7jzB66ldq5DLscmlFlDNbZ/Wrg0dSz1reL8/s/Ccl9zzkRIC4M/gN70pw9YL8mWR7ZHtXnWuF4US/1ppyQXOFPMXCXeF9UAhYDLTjm5NxFBOtWDOHoUybfAKagG2RbN5ytU8YEV7zzTn7Yr2rOsQyfij0myx1GpqKf64IGxxw0V4K9mUqJGoGSW+qpWUdeqL5V7RdsDkYsXzZ3jNUj3kQPGOJA6PwevbwNXS5ECapq+KEG/MQL+lf+tt48lL8OzczT7PwHhuOgaCOspOkRvZANRItqdIj39WQ10LhDHp9IYJSl4xLBrNkZLCt1eEAlxfiSxgp+8Uh2Zrd6fTG9Zp/0b121epUIXJusye4qMxHkZFao70FMnj7Ya63FhGRSkV5eMkjMt8/FZWL95Nj4IkknNSvO6k6W3sw9KAMP0nwnLxXBakEI7Wxmvr+vYtiIspBsD/6Z2eJzKLJciax/65l/9zlYI5nTHJB8sAfp6ANAbM/lLWk4Ett2GLWxp6e04m8xiBJeaxbPoANbr6LzOjsez8bWKNWiIh/90ZKE8UiKzp5rnECccLpndbFtvW+cFGV/EXRgKq0KD8/L9Vo2Hs7H7L6GLOAEg+OndAAPys1jtNKexPxQjMgHrNlzcdD0ipASlf5l2O+rdMgT1wEZuaWd6duteO1El/9UPuCi0j34hPGH+3mmacvjbM8P6wR8+haqti/LpN9SDNg90k++Nt+lpY31Ml6ZS683mMt+IbjwcEmsb5EnPQ53N63MknIQVcDlh79Wx5Cqi1qJM9Fo5tR8HaK/tVoli3sl6nbJDujLKdDcpfuzzAN9hQPDkGMHVyR5JF28ximzggOUCOkJYPQQiqod6MBF05dvrYcM2+ow==",
+    "sealed:/2NE+q0vWdrKUxCyntKYJLmMcPQzBtBMpktqFGCdMptm59Rs7jzB66ldq5Du6Iv2VF3beNue+0JLWXprdLZvo6TfmZmjzFUF8s/mLe593NZC+n+MqpftH3D6BdFd4xMzgF6eSv9WTXmF9VJucn3PjmlZlgRw5D2BStEyabwbLwe3DbMxwZBtPAJihzT/q5mr7qcIh/33lHesw2pyKbC5LGlgw1h/NsmTpMWtE3e945mZcKnM4keHZYH8fs22ez68Anj4FenLekfLnPHXgcjZ5FaL6q2KTC2SBOKlf+tjsOlK+aCazyPP1CYpa1iaZoVFkleQF5Udkb0b/isQUxVGhDOs7M4YAg8pc07EkISHuBKWFAIM3SJn5uIUk2xvYKrTUtBj4QfgwQG/BIPJ9N/W5vB+GEdHI4b8Cprwv9r8lFhYQn0JrfJsm8dvsBhLJ91M3dpsxmUT/aun9CHjhs2BeLBznjSwRFnzQNaDlT+i5rM1gZpgAsC+8dLWNjuKJc6cjv6ilulsmZA/lTyCSNBNfpnUK0/M7UjQlpYttGaJRxp5fE088BHPbeC8bLwOPbq/Y3W6u/ivLGONQiZkupYJZF4I276zt/GGCd0Mt3dOFtHR6IQbALJbQ0LuuYXptbwAuX24uGPM+CrGAA8vOz8NB7SmkGxcKO4H1knUzzbvmiERWF6vRiVCqkyV9qsCzzt3EZyGXdXY+JKGyEl8+E+pBjAOidkBUXmtmm6Spj/dv/CvR5rlL6lpubJB+DPKxdFK9f8ps0AWlhY8q56wvDyGt+YXghcCgtv3AB3S8DJtxt4xZUxcRls6wkMVP5Tmr58hXd12BtySPuFVolO5uleiIoSvlLKHQ5ldqifeK5pQYHYfdWZoQYlO2MxinH1jEGy1p+tbWgTkpYuWQ0c/duSdP96r4TX3eRU6MbXIjnkgZHc5i5wEEknMr77y+N5JT5swuPEzF9LrRlzlH7JelN54Fm5r7rMV9iudvg==",
     salt="10/q1b",
 )
 
@@ -434,7 +435,7 @@ axes[2].set(ylabel="weight on its own copy (best head)", yscale="log")
 for ax in axes:
     length_axis(ax)
 axes[0].legend(fontsize=8)
-best_copy = sweep["duplicate"].mean(1).max(-1)  # (lengths, layers)
+best_copy = sweep["duplicate"].mean(1).max(-1)  # (lengths, layers): the best head of each layer
 fig = finish(
     fig,
     f"Dilution in a real model: a token's copy gets {best_copy[0].max():.2f} of the best head's weight "
@@ -445,24 +446,28 @@ fig
 # %%
 last = sweep["max_content"][:, :, 5].mean(axis=(1, 2))
 print(f"last layer, largest content weight: {last[0]:.3f} at n = 32 -> {last[-1]:.3f} at n = 512")
+copy_weight = sweep["duplicate"][:, :, dup_layer, dup_head].mean(1)  # (lengths,): Q1's head, mean over windows
 print(
-    f"copy -> original, best head of layer {dup_layer}: "
-    + ", ".join(f"{w:.3f} at {n}" for n, w in zip(LENGTHS, dup[:, dup_layer]))
+    f"copy -> original, layer {dup_layer} head {dup_head}: "
+    + ", ".join(f"{w:.3f} at {n}" for n, w in zip(LENGTHS, copy_weight))
 )
-per_window = sweep["duplicate"][:, :, dup_layer].max(-1)  # (lengths, windows), that head's layer
+print("as a share of weight_32: " + ", ".join(f"{w / weight_32:.2f} at {n}" for n, w in zip(LENGTHS, copy_weight)))
+others = (1 - copy_weight) / copy_weight  # the other keys' total weight, relative to the original's
+print(
+    f"other keys' total weight over the original's: {others[0]:.2f} at 32 -> {others[-1]:.2f} at 512, "
+    f"{others[-1] / others[0]:.1f}-fold; the number of other keys grows {(LENGTHS[-1] - 1) / (LENGTHS[0] - 1):.1f}-fold"
+)
+per_window = sweep["duplicate"][:, :, dup_layer, dup_head]  # (lengths, windows)
 print(
     f"windows where the copy gets less weight at 512 than at 32: {(per_window[-1] < per_window[0]).sum()} of {len(windows)}"
 )
 
 # %% [markdown]
-# **Takeaway.** Dilution is there, at the real model's own scale: the last layer's largest content
-# weight falls about threefold from 32 to 512 tokens, its rows spread towards uniform, and the head
-# that best finds a token's exact copy (16 positions away at every n) gives it about half as much
-# weight at 512 as at 32, with the same key competing against 16 times as many others. That is the
-# direction notebook 02 predicts, but not its size: with a fixed gap the copy would keep about a
-# ninth of its weight (Q1's prediction), not half. Notebook 02's model counts every added key
-# as an equal competitor; here the added keys together take far less than 16 times what the first
-# 31 took.
+# **Takeaway.** Dilution is there, at the real model's own scale: as n grows, the last layer's
+# largest content weight falls, its rows spread towards uniform, and the copy's weight on its
+# original falls in almost every window (the lines above). Its size is another matter: put the third
+# line's two fold-changes next to your answers to Q1 and Q1b, and to notebook 02's model. Q5
+# measures the gap that the real head implies at each length.
 #
 # **Head similarity.** Notebook 05 measured *collapse* as heads becoming alike. Here, the mean
 # Jensen–Shannon divergence (bits; 0 = the same row, 1 = disjoint) between every pair of heads of a
@@ -626,25 +631,35 @@ ax_lines.set(
 )
 ax_lines.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.0%}"))
 ax_lines.legend(fontsize=7, ncol=2)
-fig = finish(fig, "A fact counts most at the start of a document, and less the longer the document")
+best_depth = [depths[i] for i in mean_cos.argmax(1)]  # the depth with the highest mean cosine, per length
+fig = finish(
+    fig,
+    "Highest mean cosine at depth "
+    + ", ".join(f"{d:.0%}" for d in best_depth)
+    + f" ({', '.join(str(n + 2) for n in lengths)} tokens); "
+    f"the best cell falls from {mean_cos.max(1)[0]:.2f} to {mean_cos.max(1)[-1]:.2f}",
+)
 fig
 
 # %%
+print("mean cosine by depth of the fact, " + " ".join(f"{d:>5.0%}" for d in depths))
 for i, n in enumerate(lengths):
-    start_cos, rest = cosine[i, 0].mean(), cosine[i, 1:].mean(axis=(1, 2))
     print(
-        f"{n + 2:3d} tokens: fact at the start {start_cos:.2f}, elsewhere {rest.min():.2f}-{rest.max():.2f}, "
-        f"at the end {cosine[i, -1].mean():.2f}; no fact {baseline[i].mean():.2f}"
+        f"{n + 2:3d} tokens:{'':19s}"
+        + " ".join(f"{v:5.2f}" for v in mean_cos[i])
+        + f"; no fact {baseline[i].mean():.2f}"
     )
-first_wins = cosine[:, 0].mean(1) > cosine[:, 1:].mean(2).max(1)  # (lengths, haystacks), means over the 10 facts
-print(f"(length, haystack) pairs where the start beats every other depth: {first_wins.sum()} of {first_wins.size}")
+winner = cosine.mean(2).argmax(1)  # (lengths, haystacks): the depth with the highest cosine, mean over the 10 facts
+wins = np.bincount(winner.ravel(), minlength=len(depths))
+print(
+    f"(length, haystack) pairs, {winner.size} in all, won by each depth: "
+    + ", ".join(f"{d:.0%}: {c}" for d, c in zip(depths, wins) if c)
+)
 
 # %% [markdown]
-# **Takeaway.** Where a fact sits changes how much it counts: at the start of a 128-token document
-# it lifts the similarity to its question far more than anywhere else (primacy: Coelho et al.,
-# "Dwell in the Beginning: How Language Models Embed Long Documents for Dense Retrieval", 2024, found
-# the same in larger embedders), and every position fades as the document grows, towards the no-fact
-# level at 512 tokens. This is not notebook 03's lost in the middle: an encoder attends both ways and
+# **Takeaway.** Where a fact sits changes how much it counts, by the margins printed above (depth by
+# depth, and the count of pairs each depth wins), and every position fades as the document grows,
+# towards the no-fact level at 512 tokens. This is not notebook 03's lost in the middle: an encoder attends both ways and
 # there is no answer to generate; what we see is which tokens dominate a mean-pooled vector trained
 # mostly on short texts. For retrieval augmentation it means: long chunks hide facts. (Whether a fact
 # at the end hides worse than one in the middle depends on the length: compare the rows above.)
@@ -741,18 +756,28 @@ for s in sizes:
         f"chunks of {s + 2:3d} tokens: {entry['chunks']:3d} vectors for 12 documents, embedded in {entry['seconds']:.1f} s"
     )
 
+# %% [markdown]
+# **Takeaway.** Retrieval works on real text with a real retriever, and the chunk size decides how
+# well: 64-token chunks find the fact's chunk far more often than 498-token chunks do. A
+# whole-document embedding of a library's default 256 tokens cannot find facts it never read, and
+# even at the model's full 512 it finds fewer than half. The price of small chunks is 8 times as many
+# vectors, and chunks that may cut an answer from the text it needs.
+
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q3
 
 # %% [markdown]
-# **Q3.** Why do 64-token chunks find the fact's chunk more often than 498-token chunks? Use what
-# sections 2, 3 and 4 measured.
+# **Q3** (predict, then measure). Keep section 4's 498-token chunks, its 20 questions and its
+# encoder, and change only the score by which a question ranks the chunks. A chunk's *windows* are
+# its eight runs of 62 consecutive word pieces, each wrapped in `[CLS]` … `[SEP]` and embedded on its
+# own (64 tokens, like section 4's smallest chunks). Which score finds the fact's chunk first about as
+# often as 64-token chunks do? The cell after the question measures all four.
 #
-# - **A)** 498-token chunks lose their second half to the library's 256-token cut
-# - **B)** Short inputs have no `[CLS]` sink, so attention is free to reach the fact
-# - **C)** Long chunks cut more facts in two at their edges, so the fact is lost
-# - **D)** The fact is a larger share of a small chunk's mean-pooled vector
+# - **A)** The cosine with the normalised mean of the chunk's eight window embeddings
+# - **B)** The cosine with the chunk's first window, where section 3 found a fact counts most
+# - **C)** The cosine with the whole chunk, read at once with the library's cut raised to 512
+# - **D)** The largest cosine between the question and any of the chunk's windows
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -776,7 +801,7 @@ assert normalize_choice(q3_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q3_answer, "7769cbe4e5c045df830b075119eb87fa02b79b60ef68ea7c61e10d6991087c2c", salt="10/q3"), (
-    "not yet: reread what sections 2, 3 and 4 measured, and how section 4 embeds its chunks"
+    "not yet: run the cell after this question, which scores the same chunks all four ways"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -788,23 +813,51 @@ assert check_choice(q3_answer, "7769cbe4e5c045df830b075119eb87fa02b79b60ef68ea7c
 # %%
 explain(
     q3_answer,
-    "sealed:U1/Msw8FoSHbxKq/IPc3JRx6rnc6gCRUBAHo9rZ/Kl7uq90aL7IZ7c6YaBoUvn242xK9uL7Zm1D3q9MxAEKC16aL5po4nKoeYX4ziA5BFmhMXhqQwKM5cjL5JU8oQ0Nrkn0KboyPMoo21uGYsY3ErTJWnFcXJzUmm/bidzMu60BHuPOKaLFvxN6zVjDFMRZw/lHHjsrkGT66lwLMxKF4fFV+TXxxKUrM6M6Xl4Jg8BrJsfTdATIGVmqn4CAflNDcabZhbfaDyUT/xqSFT3BtUaEBYniYZ/nbR4ibATQbWAAAm1FRi/hw4CMRN7OkBtbVDbLLuGdHkCoXhvI/HKD2XfLw2HCbDgpPsBy86hla0grats98NbI8dVAcMGop58DxySBPVZrx+fkMMOv56aTbFZymhUk3Vw71Y/MthTmxiihaaCzU4tiflONf2ejOZcMrRR8HWMzOw5RfoLgRm0wT7UCgERzKBwuoqk4B7hUaTzO/7coOCrcdlf4fGiDqfuAw70996+3UF/S4870b15uTzuQWIhWXXn7Ej3iIT/r71O3BHIF2f8QPsv3+LeC2Cn9PxkLyXDbPY4KnmV6kpWgeLnYWCWF2Tr4tW2sPBXRvTnZRV1aDvwtlN5bF6w8RWa4702ieF9WzmQwP9fAfrNB1x5NIEyMVjAxHVhjg8rKjglr7CfE1jOHqjC0qnj/Hx7EnaTgj7dDl1b2F/flg8LZNAhJHmQxs9H/teQyWoykMwHWauBEq7lyI3b8wFzg5q5wmrS3VMoyAcQ4ovLs4AiR49pJC4C1xXwN4LB/LaddzDXIz075E6dJ8LhDn5IAR3F5cJSvyN4K42rlhfTkhu2utuIXAs3aAB7K9ap9dpSKxuxXj2IqhnfwA7kvQgFijXAqfeT/MUjfzQchD48teSTgMI/wftpC3AHmqdFTwo+g+vZfr4HY=",
+    "sealed:QxvLha48vGjNy9LQJoZ4Rhx6unYhiiAEUFKt/rl4K17jrNRdZqhKudKVLVccunL2lBv78fyem0jtrcdkBAuR0aCMrsgkxf4deypy3gRMBypNSFjE1qJ6djL5JU8oQ1to23UMeIydJMQvxuyT9MTH7C1bilcVPnsj1O2jcTwqvxBOpevOdPcm0d7kET3YMF10sEeQy8vlGXu12QWE0O9gKhRhQjNzIVbf6NWZ0sMsq02WvOPaHzkDVmewpWVLkJjbfqA1OO+YwkzxxeGKCmF4WvVVemyAJ6qaXYTeUi0XVQIAkkdelqs2/SJcY6+pQ4HMF7vd7DoRxilDuvw5Bun6W6etkzPeOxFf4hq9phAC0QzCtcF8LL80dR9OIXFstdbzxSkDc8qy4rhfIKavqu2aUIz/1Ah/WEewPuNs0DqtjGFBbmmS4dGAk+Nc3/HLeNB4BAwOVILT2JkJ7+JVmw9Wqwv0BF2WB0/u9ltF5xkdAmDltJ4GE70ExrNXOybkLfwljQpoouXSE7r76a8bwZaage8YNl2XESnehHKTXbT93KLQCoRxYsUT4PTyM+blT2gK1EviECSVIIXim02so2gSOjcARHd7T+1gW3wEV2IpDSodARDXpwl0MZbJ9ghfV7N42GWfRZ/8nEQR/vdTu5VwzIMdCzZbjBBHCkfwoaCvhFe0F7hk1aSpjj9s0TCG16ssYTV4oouuiajKtfth6eVBUVdDmQMooGDkeECH5Wx433jVjzdG3mndwL1wXEw4vZwzsC3JKMuSaxRsuqI4GSN74JVC/StkChFqY0uFac0/FTA33rVe6ZN7awTy/s8PkA0bam73eZLw2r1hNWByuGm6pcrZ8jaHBP65Yo1donb4pwfk15yhgv0Wp13VgFW7UEOCZXbGWDf/R9gN7YZPRSYNavEN7sP+FXmoelL3o+8/6cPx4C62zq/rAOHT5NEETEH7Z+E94UnhhyB90rc24GziHiVcHY07IhS0lAhJShSH2C67FnpU4csQhWGlvDGsCo6of71FXhu5LcoqEW7USRwpoC/d+Lhc/a26nOytLn0Zwu3cFj41V4LMGsjzTPqcwNUnXf7TKTvHi5ym6XbQsVbTkarhzwQoJzeGSA1uU+0t6ThMr5SKPK4Qo0EQgWDflbpGvU9SPS4CgHZV/63d9UyQhlsbchPjcn5n8kExlF65KE9W/Xo9dnxQf9vt+BmDi5lwUcTQQ4CC0VbiTIeZ",
     salt="10/q3",
 )
 
 # %% [markdown]
-# **Takeaway.** Retrieval works on real text with a real retriever, and the chunk size decides how
-# well: small chunks put the fact in a short text whose embedding it dominates, and they find its
-# chunk far more often than 498-token chunks do. A whole-document embedding of a library's default
-# 256 tokens cannot find facts it never read, and even at the model's full 512 it finds fewer than half:
-# half the facts lie past word piece 510, and the rest compete with 500 word pieces of unrelated text. The price of small chunks is 8 times as many vectors, and chunks that may cut an answer
-# from the text it needs.
+# The measurement: for each planting, the 64-token windows of every document are embedded (a few
+# seconds), and each 498-token chunk is scored four ways; the whole-chunk score is section 4's record.
+
+# %%
+questions = enc.embed([question for _, question in real_model.NEEDLES])  # the 20 questions, (20, 384)
+per_chunk = sizes[-1] // sizes[0]  # windows in a 498-token chunk
+scored = {"mean of the windows": [], "first window": [], "whole chunk (section 4)": [], "best window": []}
+start = time.perf_counter()
+for seed in seeds:
+    documents, places = real_model.planted_documents(corpus_ids, enc, seed=int(seed))
+    window_vectors = enc.embed_ids([piece for ids in documents for piece in real_model.chunk_ids(ids, sizes[0])])
+    window_vectors = window_vectors.view(-1, per_chunk, window_vectors.shape[-1])  # (498-token chunks, 8, 384)
+    holder = torch.tensor([p.document * (len(documents[0]) // sizes[-1]) + p.start // sizes[-1] for p in places])
+    window_cos = torch.einsum("qd,cwd->qcw", questions, window_vectors)  # (questions, chunks, windows)
+    mean_vectors = torch.nn.functional.normalize(window_vectors.mean(1), dim=-1)
+    for label, score in (
+        ("mean of the windows", questions @ mean_vectors.T),
+        ("first window", window_cos[..., 0]),
+        ("best window", window_cos.amax(-1)),
+    ):
+        scored[label].append(float((score.argmax(-1) == holder).float().mean()))
+    scored["whole chunk (section 4)"].append(recall(runs[seed]["chunks"][str(sizes[-1])]["chunk_rank"], 1))
+print(f"64-token windows of 3 x 12 documents embedded in {time.perf_counter() - start:.0f} s")
+for label, values in scored.items():
+    print(f"498-token chunks scored by {label:24s}: recall@1 " + " / ".join(f"{v:.2f}" for v in values))
+small = [recall(runs[seed]["chunks"][str(sizes[0])]["chunk_rank"], 1) for seed in seeds]
+print(f"64-token chunks (section 4){'':25s}: recall@1 " + " / ".join(f"{v:.2f}" for v in small) + " (seeds 0 / 1 / 2)")
+
+# %% [markdown]
+# **Takeaway.** The same chunks and questions, scored four ways (the lines above): what decides
+# recall is how many word pieces are averaged into the vector that meets the question, more than the
+# size of the chunk that is handed on. Q3's rationale goes through each score.
 
 # %% [markdown]
 # ## 5. Toy models and a real model, side by side
 #
 # Every row is measured: the toy column by earlier notebooks (numbers in their takeaways), the real
-# column in this one.
+# column in this one. Section 3's position effect has a name in the literature: Coelho et al., "Dwell in
+# the Beginning: How Language Models Embed Long Documents for Dense Retrieval" (2024), found it in
+# larger embedders too.
 
 # %%
 rows = [
@@ -816,7 +869,7 @@ rows = [
     (
         "dilution",
         "02: at a fixed gap the match's weight falls with n (closed form, simulation, trained model)",
-        f"copy -> original {dup[0, dup_layer]:.2f} at 32 -> {dup[-1, dup_layer]:.2f} at 512; last layer's largest weight {last[0]:.2f} -> {last[-1]:.2f}",
+        f"copy -> original {copy_weight[0]:.2f} at 32 -> {copy_weight[-1]:.2f} at 512; last layer's largest weight {last[0]:.2f} -> {last[-1]:.2f}",
     ),
     (
         "positional bias",
@@ -855,8 +908,8 @@ print(f"""\
 sentence-transformers and transformers to {error_text(max(embedding_error, attention_error), floor=1e-5)}.
 - Sinks: content queries in layers 1-4 put {cls_mass[0, 1:5].mean():.2f} of their weight on [CLS] at 32 tokens, \
 {cls_mass[-1, 1:5].mean():.2f} at 512; [SEP] gets under {sweep["sep"][0].mean(axis=(0, 2)).max():.2f}.
-- Dilution: a token's exact copy gets {dup[0, dup_layer]:.2f} of the best head's weight at 32 tokens and \
-{dup[-1, dup_layer]:.2f} at 512; the last layer's largest weight falls {last[0]:.2f} -> {last[-1]:.2f}.
+- Dilution: a token's exact copy gets {copy_weight[0]:.2f} of the best head's weight at 32 tokens and \
+{copy_weight[-1]:.2f} at 512; the last layer's largest weight falls {last[0]:.2f} -> {last[-1]:.2f}.
 - No collapse: heads differ by {js.min():.2f}-{js.max():.2f} bits, more at longer inputs.
 - A hard wall at {MAX_TOKENS} learned positions, and a silent cut at {library.max_seq_length} in the library.
 - Retrieval embeddings favour the start of a document ({cosine[1, 0].mean():.2f} vs {cosine[1, 1:].mean():.2f} at 128 \
@@ -867,7 +920,7 @@ chunks {np.mean([recall(runs[s]["chunks"][str(sizes[-1])]["chunk_rank"], 1) for 
 # %% [markdown]
 # ## Quiz
 #
-# Q1, Q2 and Q3 came earlier, in sections 2, 3 and 4, before the measurements they ask about.
+# Q1, Q1b, Q2 and Q3 came earlier, in sections 2, 3 and 4, before the measurements they ask about.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
@@ -875,14 +928,14 @@ chunks {np.mean([recall(runs[s]["chunks"][str(sizes[-1])]["chunk_rank"], 1) for 
 
 # %% [markdown]
 # **Q4.** Two pairs of documents, 700 word pieces each. In the first pair the two documents are the
-# same except in word pieces 200–250; in the second pair, the same except in word pieces 600–650. You
+# same except in word pieces 200–250; in the second pair, the same except in word pieces 300–350. You
 # embed all four with `SentenceTransformer("all-MiniLM-L6-v2").encode` and its default settings, and
 # take the cosine within each pair. Which pairs get a cosine below 1, beyond float rounding?
 #
-# - **A)** Both pairs: the early difference and the late one alike
-# - **B)** Only the pair whose documents differ in word pieces 600–650
+# - **A)** Both pairs: both differences lie within the model's 512 positions
+# - **B)** Only the pair whose documents differ in word pieces 300–350
 # - **C)** Only the pair whose documents differ in word pieces 200–250
-# - **D)** Neither pair: the cosine within each pair is 1 up to float rounding
+# - **D)** Neither pair: each pair's cosine is 1 up to float rounding
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -918,18 +971,18 @@ assert check_choice(q4_answer, "74629c81a158d63d4d501f9a3050c235fde26dc1dc2d0401
 # %%
 explain(
     q4_answer,
-    "sealed:Pq4ZDGQfTbpAPX7OhMot5MmA8jdBKRb3P97z3AaN19XfcIObD1rSU/eLBHCE2Xk7C28bAoo5WNTUWbpDOIInmdMgQFe3yLSqCMCdNVqRKEBbafrHRS0H10h32q+vFHIzOMXe7eE7iczhwO2CXjYVSArw2mXuxgA6xDwNFjQbwFplM9wUij8PI6SHzM0lGJC713TMw2UQZXJYeQti6fTkxiMWqWhvawDuH/becHyN6y7H0AYeVCcKtJbq6oZQov319jbaSrPokDsM9TdFdcB0MdGKe4F4gCVuaa4uT/HVpJlnCxmVJOukve+P6Gx0aRhD2srVtfXJPHGCiyXCZw7yEOBQW0Q2UmH6Rc/9XgOxkRG5AwggPRsetjliupGjZFZG5FlX4vZ6MeS1mjyN1He+ulsu1n2A0Ua2u6PNk2IhGpfaQzEC2v0b9dFLZULiDKR5MdrdoryYSx2+snTnMYQEO/yZt9lH60JjciXA8LKKLCXl0IFwDRVeIpix0u/aR4+RmRovQJBRXKXRJdzBtTNZZXOZ8nqqD3zozCDSHoxBeDdzTl8X4u9O3fK6xfoFzMhSvlWHYzyA1HNcAcqgUzZFKTZc7Y6Y5ioOe00289wtLWb+RwdJ/WxHNUiabYk78aj7nfO7Ovz6yQNo2cwqQiWGo37tAbKex3y6aRjjfoKnIGHgWuwSu1Bv40InuAvxJPZV2KEd63CN112CzqE7SyIU1qOwNl+m0BRaIOYDeV+dODykr5ERuNQFQv4UPAwGizTjWdLgVI7Fo8a04YNKpQVsz+oCCpWPgon5Itxkj70ANocZeXB9KP5+jnHFU4P3O9iLJPr7CBhzm5+MY/3EOpKaQrzCySa+L3advKfXuRzMi+TGgzznB7P27VdpZENlNKCcWbKFblHlXMK3o23EUkbcaNCGJDppLrv8ByTgot9NQtWGWikfWfJzR5VTLkT1rrlmJop/vijaEzIC7anQFwEpK/es3zrpyRWYZrMWTBnq9obGwJrZCN7ci31t7GzCv6JNVdqfHIwXIvO8Rv0W44sRK9efM1qHRMyfUGA/bhQZaiQxRFJ8/6Zbiuy9J+ATD00xfOzF3w==",
+    "sealed:M4syOGWRWwSrOW4soRdP3smA8jdBKRb3P97z3AaN19XfcIObD1rSU/eLBHCE2Xk7C28bAoo5WNTUWbpDOIInmdMgQFe3yLSqCMCdNVqRKEBbafrHRS0H10h32q+vFHIzOMXe7eE7iczhwO2CXjYVSArw2mXuxgA6xDwNFjQbwFplM9wUij8PI6SHzM0lGJC713TMw2UQZXJYeQti6fTkxiMWqWhvawDuH/becHyN6y7H0AYeVCcKtJbq6oZQov319jbaSrPokDsM9TdFdcB0MdGKe4F4gCVuaa4uT/HVpJlnCxmVJOukve+P6Gx0aRhD2srVtfXJPHGCiyXCZw7yEOBQW0Q2UmH6Rc/9XgOxkRG5AwggPRsetjliupGjZFZG5FlX4vZ6MeS1mjyN1He+ulsu1n2A0Ua2u6PNk2IhGpfaQzEC2v0b9dFLZULiDKR5MdrdoryYSx2+smSuNspQJ/Hc9N9O6w4hdSzD6OyNIlLdzZc0XQxSJJ6ngfnZR5KKnx8/DJVdGfXAN9uV4S9UIDCP8yKmXGegwTrBHoxScjhqA1MX5fUK17Tu2fdAgdRTuFbOdDzFhCgOUcShX2JPMywPo8Ha/TYDe1o4/cxgej2+FFBJ6SgTLUTffYkrvqfx2aOuO+uz2lFultw2WGDSpS25WPeWhTPnPAjha9TiO2HlF+JC9Xdj8lkr6Av2MqUGkLMb7DyKmEaEzKA7TT9YnqPxYVHiiEFKbO0EZ1GYaDLh5bEbqNhAVr8JJhoB3CvjQNukAIPSu460/40DsgUphvJLDIiLg9C3ONshieRFJIcNYSVhM60/lHfYHcDsJtHPaeH3CFQ+nJqaNP3PLZKRSb+DzCu5fCXJ9aCDvg3Mi7CDkS6iXu6/vnFoZklsbujeNu/ZJ1yiAZe3v23ZRUGMftaBb34+L6v1ByT6r98JDsiMTWgBSbB1ScdBa1XqrqZrJto6pCSfXDFM6KnLFFk8MKOg026ujBKdYbMLUFyh4JfXwc6DQJyynWB49n2ev/ViWcHMVJ4Kd++5D+FUppheP5uYZkDCQ83ZXjI5OxdWeiV3W0l8vLQUyriteQ==",
     salt="10/q4",
 )
 
 # %% [markdown]
 # The measurement: section 2's 700-piece text, and two copies of it, one with word pieces 200–250
-# replaced by others and one with word pieces 600–650 replaced; each copy and the text are embedded by
+# replaced by others and one with word pieces 300–350 replaced; each copy and the text are embedded by
 # the library with its defaults.
 
 # %%
 text_ids = enc.token_ids(long_text, special=False)
-for first, last in ((200, 250), (600, 650)):
+for first, last in ((200, 250), (300, 350)):
     changed_text = enc.decode(text_ids[:first] + windows[3][: last - first + 1] + text_ids[last + 1 :])
     pair = torch.as_tensor(library.encode([long_text, changed_text]))
     print(
@@ -942,13 +995,14 @@ for first, last in ((200, 250), (600, 650)):
 # name: q5
 
 # %% [markdown]
-# **Q5** (exercise). Section 2's dilution probe, read through notebook 02's model. Write
-# `implied_gap(weights, originals, distance)`: `weights` is one layer's attention (heads, n, n), a row
-# per query and a column per key, each row summing to 1; `originals` (a LongTensor) holds the
-# positions of the word pieces that were copied, and the copy of the word piece at position p sits at
-# position p + distance. For each head, average the weight the copies put on their originals, and
-# return the gap g with which Q1's model gives that mean weight to one key among the n keys of a
-# row: a tensor of shape (heads,).
+# **Q5** (exercise). Section 2's dilution probe at every length, read through notebook 02's model.
+# Write `implied_gaps(maps, originals, distance)`: `maps` is a list of one layer's attention at
+# several lengths, each a tensor (heads, n, n) with its own n, a row per query and a column per key,
+# each row summing to 1. In every map, the word pieces at the positions in `originals` (a LongTensor)
+# were copied, and the copy of the word piece at position p sits at position p + distance. For each
+# map and each head, average the weight the copies put on their originals, and return the gap g with
+# which Q1's model gives that mean weight to one key among the n keys of a row: a tensor of shape
+# (len(maps), heads). The cell after the question runs it on the real model.
 
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -956,11 +1010,14 @@ for first, last in ((200, 250), (600, 650)):
 
 
 # %%
-def implied_gap(weights, originals, distance):
-    """weights (heads, n, n), originals (m,) positions, distance: an int -> (heads,) gaps."""
+def implied_gaps(maps, originals, distance):
+    """maps: a list of (heads, n, n) attention maps, originals (m,) positions, distance: an int -> (len(maps), heads)."""
     # BEGIN SOLUTION
-    copied = weights[:, originals + distance, originals].mean(dim=-1)
-    return torch.log(copied * (weights.shape[-1] - 1) / (1 - copied))
+    gaps = []
+    for weights in maps:
+        copied = weights[:, originals + distance, originals].mean(dim=-1)
+        gaps.append(torch.log(copied * (weights.shape[-1] - 1) / (1 - copied)))
+    return torch.stack(gaps)
     # END SOLUTION
 
 
@@ -974,22 +1031,34 @@ def implied_gap(weights, originals, distance):
 # FORM
 import torch
 
-_got = implied_gap(torch.full((2, 4, 4), 0.25), torch.tensor([0]), 2)
-assert isinstance(_got, torch.Tensor) and _got.shape == (2,), "return a tensor with one number per head: (heads,)"
+_got = implied_gaps([torch.full((2, n, n), 1 / n) for n in (4, 6, 8)], torch.tensor([0]), 2)
+assert isinstance(_got, torch.Tensor) and _got.shape == (3, 2), (
+    "return a tensor with one row per map and one number per head: (len(maps), heads)"
+)
 
 # %%
+import random
+
 import torch
 
 from course_utils.tools.quiz import check_rounded, fingerprint, unavailable
 
-_scores = torch.randn(3, 12, 12, generator=torch.Generator().manual_seed(3), dtype=torch.float64)
-_weights = (_scores * torch.tensor([3.0, 1.5, 0.5], dtype=torch.float64)[:, None, None]).softmax(dim=-1)
+_g = torch.Generator().manual_seed(3)
+_sharpness = torch.tensor([3.0, 1.5, 0.5], dtype=torch.float64)[:, None, None]
+_maps = [(torch.randn(3, n, n, generator=_g, dtype=torch.float64) * _sharpness).softmax(dim=-1) for n in (12, 20, 9)]
 with unavailable(namespace=globals()):
-    _got = implied_gap(_weights, torch.tensor([1, 2, 3]), 5)
-assert isinstance(_got, torch.Tensor) and _got.shape == (3,), "return a tensor with one number per head: (heads,)"
+    _got = implied_gaps(_maps, torch.tensor([1, 2, 3]), 5)
+assert isinstance(_got, torch.Tensor) and _got.shape == (3, 3), "return one row per map and one number per head"
 assert check_rounded(
-    fingerprint(_got), "e80cae915004ba2387f06e4850171017a9eca8945f8e5291dac4c59dc07ffc85", salt="10/q5", decimals=3
+    fingerprint(_got), "45542b100e9a9ece790e7075c5db2c47709e38d90e13d25792c685efc33fed65", salt="10/q5", decimals=3
 ), "not yet: reread how section 2 plants the copy, then Q1's model"
+_lengths = random.sample(range(10, 60), 2)  # drawn anew at every check
+with unavailable(namespace=globals()):
+    _flat = implied_gaps([torch.full((2, n, n), 1 / n, dtype=torch.float64) for n in _lengths], torch.tensor([0, 2]), 4)
+assert torch.allclose(torch.as_tensor(_flat).double(), torch.zeros(2, 2, dtype=torch.float64), atol=1e-6), (
+    f"not yet: try your function on maps of {_lengths[0]} and {_lengths[1]} keys whose rows weigh every key "
+    "alike, then reread Q1's model"
+)
 
 # %%
 # HIDDEN
@@ -997,19 +1066,53 @@ import math
 
 import torch
 
+from course_utils.chapters import real_model
 from course_utils.chapters.dilution import gap_for_weight, relevant_weight
 from course_utils.tools.quiz import unavailable
 
-_weights = (3 * torch.randn(4, 20, 20, generator=torch.Generator().manual_seed(11))).softmax(dim=-1)
-_pairs = [(p + 7, p) for p in (2, 3, 4, 5, 6)]  # (copy, original)
-_mean = [sum(_weights[h, c, o].item() for c, o in _pairs) / len(_pairs) for h in range(4)]
-_reference = torch.tensor([math.log(w * 19 / (1 - w)) for w in _mean], dtype=torch.float64)
-with unavailable(gap_for_weight, relevant_weight, namespace=globals()):
-    _got = implied_gap(_weights, torch.tensor([2, 3, 4, 5, 6]), 7)
-torch.testing.assert_close(_got.double(), _reference, rtol=0, atol=1e-4)
+_g = torch.Generator().manual_seed(11)
+_maps = [(3 * torch.randn(4, n, n, generator=_g)).softmax(dim=-1) for n in (20, 14)]
+_reference = []
+for _map in _maps:
+    _pairs = [(p + 7, p) for p in (2, 3, 4, 5, 6)]  # (copy, original)
+    _mean = [sum(_map[h, c, o].item() for c, o in _pairs) / len(_pairs) for h in range(4)]
+    _reference.append([math.log(w * (_map.shape[-1] - 1) / (1 - w)) for w in _mean])
+with unavailable(gap_for_weight, relevant_weight, real_model.attention_stats, namespace=globals()):
+    _got = implied_gaps(_maps, torch.tensor([2, 3, 4, 5, 6]), 7)
+torch.testing.assert_close(
+    torch.as_tensor(_got).double(), torch.tensor(_reference, dtype=torch.float64), rtol=0, atol=1e-4
+)
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END QUESTION
+
+# %% [markdown]
+# The measurement: layer 2's attention maps (Q1's layer) for four of section 2's windows at every
+# length, with the copy planted as in section 2, read by your `implied_gaps` at Q1's head.
+
+# %%
+copy_start, copy_span, copy_distance = 4, 6, 16  # real_model.plant_copy's defaults, as in section 2
+originals = torch.arange(copy_start, copy_start + copy_span) + 1  # token positions: content index + 1 for [CLS]
+layer_maps = [
+    [enc.attention_maps_ids(enc.wrap(real_model.plant_copy(window[: n - 2])))[dup_layer].clone() for n in LENGTHS]
+    for window in windows[:4]
+]
+try:
+    gaps = torch.stack([torch.as_tensor(implied_gaps(maps, originals, copy_distance)) for maps in layer_maps])
+except Exception as error:  # Q5 not answered yet
+    print(f"answer Q5 first: implied_gaps raised {type(error).__name__}")
+else:
+    head_gaps = gaps[:, :, dup_head]  # (windows, lengths)
+    print(
+        f"implied gap, layer {dup_layer} head {dup_head}, mean over 4 windows: "
+        + ", ".join(f"{g:.2f} at {n}" for n, g in zip(LENGTHS, head_gaps.mean(0)))
+    )
+    print(f"windows whose gap grows at every step: {int((head_gaps.diff(dim=1) > 0).all(1).sum())} of 4")
+
+# %% [markdown]
+# **Takeaway.** Notebook 02's model holds the gap fixed; read the two lines above with Q1b's
+# measurement to see what the real head does instead, and why it keeps more weight at 512 than the
+# fixed-gap model allows.

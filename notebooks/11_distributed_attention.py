@@ -359,19 +359,18 @@ for n_ in (2**20, 2**24, 2**28, 2**30):
 # name: q1
 
 # %% [markdown]
-# **Q1.** Read the table's last rows. At a billion tokens, what keeps one attention layer of this
-# 4096-wide model from fitting on 8 GPUs of 80 GB with LongNet's distributed dilated attention?
-#
-# - **A)** The keys and values its longest pattern gathers from across all n tokens
-# - **B)** Its own slices of q, k, v and the output, n / P tokens each
-# - **C)** A full copy of the attention layer's weights on each of the 8 GPUs
-# - **D)** The key/value rows it must send to every other GPU, n / P to each
+# **Q1.** Read the table's last rows. At 1,073,741,824 tokens on 8 GPUs, LongNet's distributed
+# dilated attention needs the memory printed in its column, far over 80 GB. Suppose the model used
+# grouped-query attention instead: 8 key/value heads of d = 128, each shared by 4 of the 32 query
+# heads, while the queries and the output keep 32 heads of d = 128; everything else as in the table.
+# By what factor would that dilated 'memory' entry shrink? Store old / new in `q1_factor` (the check
+# compares 2 decimals).
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
-q1_answer = "B"  # SOLUTION
+q1_factor = (4 * 32) / (2 * 32 + 2 * 8)  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -381,16 +380,18 @@ q1_answer = "B"  # SOLUTION
 
 # %%
 # FORM
-from course_utils.tools.quiz import normalize_choice
+from course_utils.tools.quiz import real_number
 
-assert normalize_choice(q1_answer, "ABCD")
+assert real_number(q1_factor) > 0
 
 # %%
-from course_utils.tools.quiz import check_choice
+from course_utils.tools.quiz import check_rounded
 
-assert check_choice(q1_answer, "ee8bf1f9ea2fe88e70ff2624516ca8857e302f8289e7209a3eea519872925fc5", salt="11/q1"), (
-    "not yet: in the table's rows for 1,073,741,824 tokens, compare the dilated 'received' column with its "
-    "'memory' column, and see how each changes from 8 to 512 GPUs"
+assert check_rounded(
+    q1_factor, "a0da6838f408cf18d1d20763bb8beca1e3e6766f8edc0d7bfc8576da22292aac", salt="11/q1", decimals=2
+), (
+    "not yet: reread what section 5 counts in a GPU's memory, then compare the dilated 'received' and "
+    "'memory' columns at 1,073,741,824 tokens"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -401,19 +402,20 @@ assert check_choice(q1_answer, "ee8bf1f9ea2fe88e70ff2624516ca8857e302f8289e7209a
 
 # %%
 explain(
-    q1_answer,
-    "sealed:Qo9nt3iNM1Qv+kp8C4F71wuPfdUrTbMpqgIrO/DY8XPuH7vOfxdmeh04uEcqcmVKxCCOoQyC1VXTahB/v0G4uTbR3F3MEgahdhSHB2wjpN7UTb1AwzrTYmBMhQXQi31hKbreLb0n4fnDoIPEBineO++KAGALhPw2JF7MqDuF95kgi5aBU7eAPF+a5SP9tbeiiz/cWVk2s1/9OCOnQMRdJPIukob1lahwjsk4ffWXpIdvFwc6KuUlbLZiElf8WD6VCvyiQtYhNTsUvI57djSednk5DdfuQv/VE3n//wonCpBNjxV+KaqES1Uwd4BrgZEfrOrIT/CfdxZkgsb5DMaxswAAhSQJBCzG4e/XN6zVnumJc5ThyxJngA2/2nx1UHdf8Y0R8t9NX+q1xuIDeSbjBJh8Rv1Ie4mnQekrvJ9+rPb85orZuHGoFNmEcnrqNs4Ko4zW//xbkQeNMJOzSWedDQz+8H4AzhRsnKtCeUZ/cm7j2ICRkUNpW6CT2QnMBxALoUJSMMxoozw55gukUQmp6DdT09Fq7Gq0pixB3PjqGDJHdCZjHpe/mi+7L51+YdgdpO4L4i9LlDTD8F3I9wNcymQv/h/1Z0duzcY7FwpmPlYbUO6/0vd12YPjORXPzaV8Yr3nd9ks+ZUC9cf6aFxyhFhzmdqzPpX4/X38cxgeISFHBJ658BZgC515B2A8zVS+/q3baMV03n8WLjqNr2I1VnfgQX+xn6qEI7eLCMla1bda6Y+MXrdnbw1VlasVycMBGbZQn49tKrEKnAvGzdcB+hQtl7D1t65QhTQOMiVJq5Bqos2sSTB5Iye4FxAUff4Nm04q3/WXk/wX73VGz+nLyGSsfi4iRFdNg364WZi6hgdSKmFj6ja9ZoO1cczvZYdHWmRK9fwN/OG8Csiy+ZR+xE4Qzmh2c1e44AaY6CudFy33BUJQToHmAext/mP66Hdc9fH1B9EACc4QEIGiX7CMc/h+mvwC3q0y3/ckAagTg7foq1Nb20SZRxbQ5HtotekXiIdB+xfxqTwLuuxTxuv/Wd18sidDgRpUd/UGNjPswkhweRvkUfavNhfFqCfOwHSUiIiQzHqf1xf4KGIYiwxK1Ra3bFm7UAUsQYbH+35QxIdXIfyBw5O+qBsfoqaQlBo0esoR35QEIZR5uAAHlbz4uBfimVTXxTnNU7NE0hZEezrUWeKpIasq0PAFSi5BOz0wbRr7rPJx4kYZCh7dQmdTnXIaZg==",
+    q1_factor,
+    "sealed:R8HIc4c0O2XKT8ixCnRR3vPJtj4aUEKdDX6kEY0ZV03Vydy2Wyv7oUZeeqG6+GQb1OfioNq8N8CO8qYdWn6KE/a25DfnYfTRgEbX3VAENbTdIUR2TIowKtBlVixS1FqDzkdDaVJBc9kk+IyAJu98XVTsh8LFUpAqlYujdESasl/VV3K3NcNmCRGN6pxSM0OOrQfgrh5WCdAudXCgsDdjti4bg2O6zUEPiPAPpkvYZff2kvYFWopUBfdBvqsMHzu0h0EWqOPXCSIzr0Z773aJaNvePRDxdkIzfli/+i93FEgi2sQrALJ6U55skJWpI3nPrt42lpZTM61IeOJk5djkXDReIyzOeOZGJT7b7ZwiAC7JdNT6xzjbUGQ3TnMK15o7jDXMoXpEMIAdF5bvaC95u+y6c4kORS49LtmFhjEQpDW5WODHeWWx/0xVD7x6CfgNHpcMc9jXyLNef73fzcUpViD2k0/ynu9Y4stWHhsBxJ7j8uF5VueOaPrRxmdoE8b5neX0LdhUBdlW7rC7oELn52WxtosNUzDktqkbE9FoEKArtxVYuDUxXLYPU+ViUa7Fhx9gao4OBwIZcSAmbtCHj93XJ5Ow551Xe5iLiHth4Dpm18gNAIZgGs6gWL3WomD2/7bkPBs+BHhw5LJRNRSVZC0bgU/DlQbiO3HLeKzad4RBz/lW0b05Lsl0OjbKPq3aqtwe5wXfwE8M9JxPLKWr4tZf63xH9hAiLtpPMhegnkOE5KpRcEylvH4cVfvIvVKIK7d9lff0K1gthd9eyUWY0kVLsHNBnZ+tVzXppW3EBwkRC8PN1y8eiRp84DuWl0tCOEVgnvW1YrMOG/Pt05yPV74u/Giv4xFoMPD501G19ofXg/Gdf0AFpt2V5PZJkWG9eWNx4F6K2xreysHCwV5TYLG85Glmy9/NYVpv8go0l9tH7KQkmyev2TkzTgIKZK2IHHfW3ee99B06BJAanOkhY0Hl9Sh2oRjQCYHjizHfj2rTkptck1rwWbxILgn+5AHxdMCgr9erl/EHDQjPhThcPs8QNfab67ov0oQjRh2Cxo1rzktfquD6vOaTu7WrDufNyDScJbzIxmubZ7toKoRTpgrfx23b0roRgGNDXw==",
     salt="11/q1",
+    decimals=2,
 )
 
 # %% [markdown]
 # **Takeaway.** Dilated attention's communication does not grow with n (tens of MiB per layer at any
 # length; it grows with P), while the ring's grows like n: 16 TiB per GPU per layer at a billion
-# tokens. But the wall moves to memory: each GPU must hold its own slice, and at a billion tokens one
-# layer's q, k, v and output alone need 64 GiB per GPU on 512 GPUs and 4 TiB on 8. LongNet reports
-# the runtime of its attention up to a billion tokens and trains language models up to 32K tokens; an
-# 8-GPU machine holds one attention layer of a 4096-wide model for about 16M tokens (64 GiB each),
-# not a billion.
+# tokens. But the wall moves to memory, and dilation does not move it back: the dilated 'memory'
+# column falls only as GPUs are added, to 64.1 GiB per GPU at a billion tokens on 512 GPUs. LongNet
+# reports the runtime of its attention up to a billion tokens and trains language models up to 32K
+# tokens; an 8-GPU machine holds one attention layer of a 4096-wide model for about 16M tokens
+# (64.0 GiB each), not a billion.
 #
 # ## 6. On GPUs
 #
@@ -449,7 +451,7 @@ per GPU, and the ring, which holds two blocks more, {row_1b["ring_memory"] / row
 # %% [markdown]
 # ## Quiz
 #
-# Q1 came earlier, in section 5, before the takeaway that discusses it.
+# Q1 came earlier, in section 5, right after the table it asks about.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
@@ -458,12 +460,12 @@ per GPU, and the ring, which holds two blocks more, {row_1b["ring_memory"] / row
 # %% [markdown]
 # **Q2.** A device holds two partial results for the same queries, as in section 2: (o_a, lse_a)
 # over block a's keys and (o_b, lse_b) over block b's. For one query, when does the plain average
-# (o_a + o_b) / 2 equal its attention over the keys of both blocks?
+# (o_a + o_b) / 2 equal its attention over the keys of both blocks, for any values v?
 #
 # - **A)** Whenever the two blocks hold the same number of keys
 # - **B)** Whenever its largest score is the same in the two blocks
 # - **C)** Never: each output must be weighed by its block's log-sum-exp
-# - **D)** Whenever its Σ exp(score) is the same over both blocks
+# - **D)** Whenever its Σ exp(score) is the same over each block's keys
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -558,16 +560,22 @@ explain(
 # name: q4
 
 # %% [markdown]
-# **Q4.** Distributed dilated attention on section 4's patterns, (w, r) = (64, 1) and (n, n / 64),
-# against ring attention, both on P = 8 processes (4 heads of d = 32, float32). At which length n does
-# each rank receive, in dilated attention, exactly 1/1000 of the bytes it receives in the ring?
-# Store the length in `q4_length` (the check compares whole tokens).
+# **Q4** (predict, then measure). Section 4's dilated patterns, (w, r) = (64, 1) and (n, n / 64),
+# against ring attention on the same processes (4 heads of d = 32, float32). On P = 8 processes there
+# is one length, call it n₈, at which each rank receives in dilated attention 1/1000 of the bytes it
+# receives in the ring. On P = 64 processes, at which length is that share 1/1000? (Take every length
+# to be one that the patterns allow.)
+#
+# - **A)** At n₈ too: both count the rows of the same P − 1 ranks, so P cancels out
+# - **B)** At 8 n₈: a ring rank's blocks shrink as n / P, the gathered rows do not
+# - **C)** At n₈ / 8: the ranks it gathers from each hold 8 times fewer rows to keep
+# - **D)** A little below n₈: the ring's rows per rank grow with P, the gathered stay
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
-q4_length = 64 * 1000  # SOLUTION
+q4_answer = "A"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -577,16 +585,16 @@ q4_length = 64 * 1000  # SOLUTION
 
 # %%
 # FORM
-from course_utils.tools.quiz import real_number
+from course_utils.tools.quiz import normalize_choice
 
-assert real_number(q4_length) > 0
+assert normalize_choice(q4_answer, "ABCD")
 
 # %%
-from course_utils.tools.quiz import check_rounded
+from course_utils.tools.quiz import check_choice
 
-assert check_rounded(
-    q4_length, "c29d5aeb3d41ec7df254eab15dad37779390cb59034186331611091e40aa5f21", salt="11/q4", decimals=0
-), "not yet: reread section 1's two pictures and the bytes section 4 printed"
+assert check_choice(q4_answer, "f0a862660b8207485c84b2a25339a578cfff9821bdbbfc9cc2c45eab85800eb1", salt="11/q4"), (
+    "not yet: run the measurement after this question and compare its shares across P; then reread section 1"
+)
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
@@ -596,17 +604,16 @@ assert check_rounded(
 
 # %%
 explain(
-    q4_length,
-    "sealed:chCl+r8/l7sTUcgQAYuVTKVhSFXHCqOra5mdQ9VeWTwojKS0vcfBqhUU8GmUsq96mKX4KbFIpivL5YUjyKvJimTxXdjenHVxQB8nrh5tCvXIgsAs0tAEztTqC5pHJ6qeiVA9SQhl8RgnVafAlu7LefQGbNMDszpipGmZmECFhnbYVuQUjwuS9cYF4w2Tk+zTaUOStkb4yu4P4j5RxBNCd0jsbrTlt4sZTG2t/Q84Tz8n61eShmiPdGegv1icvYA2xKbPGu9UUudLQo92z3kRAuEIhGi6Vy93C2nvITFVwgolqwtVw1iQIPs1LJtwo+1ZY4P6t30ACCa3Lf1+aw0eGncBj79uwZ/hc6XnmfiIRvKVWI18VeZOCdmePZFgQC0u9kg4dIZt86wm+PFnLcPUq/Vvl1qKI5I/qTO2iALZSjyXIAgf5RyKE+NAXcQ07quIyyd7qvq9CjtCGGZDqNjqLfV5jgu6cfIi4UKDlOmqtzJZawFdxfj45YMxPQ1z3d+WPr4vL8YDNNtXV9/25HPlZuKR3k9wkv6m+UUZgjVzg4I5YxOXruQWwOVnliVHFdAoGSxKCrtCR51tz4mPosB1jFtaXd6iLsSYZUePU1mBEKyi6KW7gZC2l6LJ7PVsdt3Qli5GxWcvKq2Vky6mwOcLo1994GVx0CdqQO+Si/R9pz419MhGVGWqDTRttaoORVLPIGhyqmf16uDeaNlXnJKkMlE5f20t4NSUSfaq5xltG4I/LcEo9vAfUDjEBW8fS2aA5Bh9OBJv6t3SfDEjsDZ+eUZZ1HTfT9cQMe/Vlvj5E8J+WfBCUn1XOkzrFWiFLbj8+0z4fS9kUx5r8C0sWvK9bdL36BZD7CPCzrxKHgIyh47gqAmvNgKIrFfE7rZ6hBbgOxoybERt/gmoeAcYgRxgPiAeafz97kV0aXLK7b3P9rvdDlVzspDtqVOT4R+FSxi1CS24pN7NZ76LAW4kFEVmZG5nOWHY7c9JOVcDma69+tIyL3nflgz4u4GYqUeFLY+lpH4XlRZtQOm/75pzMIOPCMubxwxbmqAzkkNQNqS8pgi5V1PgjigFUdtUsXKIUakV6bGZqwMshdiqXiS0",
+    q4_answer,
+    "sealed:W+UNFExhctNThpdQ9Rcj/EWFbwjgSVXdt1WjiONJWThmvF24n+/RWINqJQJ+inhsR/Ex/u+7K8GPZJZm4Osn+MoQlKOgG6FE/0xJ+j6Li1UyChOoO2svfLt3UfMesZbTyFQSZ9VzE/IFvAzDZVCY32Cyah4ngG0o9zcYy+hh3Dy93qmKoFScdSvrODENZ4JENhUA1VQgiongAEEiKuuS2M6h3AfUal0qcaRIvddgAFyauIdpMnwipBcDqYjWrHbsRheDHfTTDpRRsoB9XP8zR9DoIyOJVuL8u+EurD4h+o/xd8i7b2W4cuZxu3pR137e0x45ETDtJfI3eoyq+tZMjWcbB5xUZFCtKVolJmyltdq9VZO4En+/saPW3ppxzayGd8ecxDRTbM+TidcXtqFlw/E3bVVHXBMnjUvusPUCw3LrLf4syFrloVVM1LCpjG5N05tSFg2fXcTdoDRaBWBuR76omHjrl9XB8JCDUlSJIZ7GpTXh/KIRaA/6TojSSFOxYmPzGlYv0ViEdLZZw1ICfvvGw/PlVhJJyzoZoYT+EShlGy/Pa4kaJkhgjOHnLh3FOwww44KUE2a1ZzNqiP3S45v8QdsLnSIN2g3hQ4BZ/V3R8tVyGnBsxw/j8IOI0AhzRZjAjTlDsK1Bh6SkbvadZ3IxWoHcaT1qkLAfiZGCzKSH+/53DIcgSW7obX8JmNRQYavxgbw43LSPTgsTjlCHBvmXrcZR06X8Tt7MLkP/NTOP2oPrMilGTODZ7m/X0mxWC2OWa4GiXCncxbkAWVTuYU6Hz+WvK/u6FEbCigvXwuXhyDqP3l2i9AVNhgtsTIS3JQy5vCboisgo6VpNzfSqGirN4cixbhNgPhLQpKNtx5CFa7fOizmWZBtvgnkhjezdExyaFhNy1OGdnYZmr1YLZ2NX/OTjqGRtqbXY+kW7gzH8gVcR6k5r506Fn+yPst9QxlIADwFJ5+7ah5JzqsrVi5W92MHVausKmV2LoE9iiSY3zeyKCPsZdbtVEHNqI1J9636Wi8dCDJqVhmT7ofbKqfOYC5YFoq/db/ia77WJBnUykoulkfmkYPPBjF1rHj6g/uncHlFaFxW8b4u3+Bt43rMWA2D3u6WzmhOmtJ46s1gqxI2SCXyGMFEp8yZVKGjbw28szs1ZpIalab+lttVfofMVizm5uURjq4Uu9778ZPX1JI6taEq+mDsDYMHTmLOECRT26x1i6Qo0fNtqmbR+2iWVMAP+bCQ4E4ZSwSXFDAyDZOEVXCQ2nrMlRbnI1orHeoo=",
     salt="11/q4",
-    decimals=0,
 )
 
 # %% [markdown]
 # The measurement: a new launch of eight processes at n = 4096 and 8192 (about a minute on two cores:
-# most of it is starting the processes), the ring's bytes summed over all ranks, the dilated share at
-# n = 8192 and its count at Q4's length, and then every measurement of this notebook next to the count
-# of section 1's rows.
+# most of it is starting the processes), the ring's bytes summed over all ranks, each rank's dilated
+# share on 2, 4 and 8 processes, the count on 8 and 64 processes at a length both allow, and then every
+# measurement of this notebook next to the count of section 1's rows.
 
 # %%
 from course_utils.chapters.distributed_cost import kv_bytes_received, ring_bytes
@@ -619,15 +626,19 @@ print(
     f"ring at n = 4096, all ranks together: P = 4 {total_4:,} bytes, P = 8 {total_8:,} bytes, "
     f"{total_8 / total_4:.3f} times as many (per rank {rows_8[0]['ring_received'] / by_n[-1]['ring_received']:.3f})"
 )
-measured_8 = rows_8[-1]
+at_4096 = {world: measured[world][lengths.index(4096)] for world in (2, 4)} | {8: rows_8[0]}
 print(
-    f"P = 8, n = 8192: ring {measured_8['ring_received']:,} bytes, dilated {measured_8['dilated_received']:,} bytes, "
-    f"dilated over ring {measured_8['dilated_received'] / measured_8['ring_received']:.5f}"
+    "dilated over ring, each rank, n = 4096: "
+    + ", ".join(f"P = {w_}: 1 / {r_['ring_received'] / r_['dilated_received']:.0f}" for w_, r_ in at_4096.items())
 )
-share = kv_bytes_received(64000, 8, 32, [64, 64000], [1, 1000], heads=4, bytes_per_number=4) / ring_bytes(
-    64000, 8, 32, heads=4, bytes_per_number=4
+print(
+    f"dilated over ring, each rank, P = 8, n = 8192: 1 / {rows_8[1]['ring_received'] / rows_8[1]['dilated_received']:.0f}"
 )
-print(f"counted, P = 8, n = 64,000: dilated over ring {share:.5f} (1 / {1 / share:.0f})")
+n_both = 64 * 1024  # on 64 processes m = 1024, and r = n / 64 = 1024 divides it
+for world in (8, 64):
+    dilated_count = kv_bytes_received(n_both, world, 32, [64, n_both], [1, n_both // 64], heads=4, bytes_per_number=4)
+    ring_count = ring_bytes(n_both, world, 32, heads=4, bytes_per_number=4)
+    print(f"counted, n = {n_both:,}, P = {world}: dilated over ring 1 / {ring_count / dilated_count:.0f}")
 runs = [(world, row) for world in (2, 4) for row in measured[world]] + [(8, row) for row in rows_8]
 for p_, row in runs:
     n_ = row["n"]
@@ -641,26 +652,27 @@ for p_, row in runs:
 # %% [markdown]
 # **Takeaway.** The counts are exact: on 2, 4 and 8 processes each rank receives what the algorithm
 # says, (P − 1)·m rows for the ring and (w − m) / r rows for the spanning dilated pattern. At a fixed
-# n, more processes barely change the ring's traffic per rank (from 4 to 8 processes it grows by 7/6),
-# which tends to all n rows; summed over the ranks it is (P − 1)·n rows, which grows with P (by 7/3).
-# The dilated pattern's traffic per rank tends to the w / r rows it keeps. Both count the rows of the
-# same P − 1 devices, so dilated attention receives 1 / r of the ring's bytes whatever P is: 1 / 128 at
-# n = 8192, 1 / 1000 at n = 64,000.
+# n, more processes barely change the ring's traffic per rank (the per-rank factor printed above),
+# which tends to all n rows; summed over the ranks it is (P − 1)·n rows. The dilated pattern's
+# traffic per rank tends to the w / r rows it keeps. Put the two counts side by side to see what sets
+# the share between them.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q5
 
 # %% [markdown]
-# **Q5** (exercise). The ring's one new operation, as a function. Write `merge(o_a, lse_a, o_b, lse_b)`:
-# `o_a` (..., m, d_v) is the attention output of some queries over one set of keys and `lse_a`
-# (..., m, 1) its log-sum-exp; `o_b`, `lse_b` are the same over another, disjoint set of keys (as
-# section 2's `partial` returns them). Return `(o, lse)`: the attention output over both sets of
-# keys and its log-sum-exp, in the same shapes. It must work for scores in the hundreds, and its
-# `lse` must be right too, so that a third block can be merged in. It must also work with a causal
-# mask, where a query may see no key of a block: there its `lse` is −inf and its output NaN (what
-# `partial` gives when all its scores are −inf), and a query that sees no key of either block must
-# get o = 0 and lse = −inf. Write it with PyTorch's operations: the checks refuse calls into the course.
+# **Q5** (exercise). Section 2's merge, run backwards: to take one block's contribution back out of a
+# running result. For some queries a device holds the attention output over the union of two
+# disjoint sets of keys, a and b, `o` (..., m, d_v), with its log-sum-exp `lse` (..., m, 1), and the
+# partial result over a alone, `o_a` and `lse_a` (as section 2's `partial` returns them). Write
+# `unmerge(o, lse, o_a, lse_a)` that returns `(o_b, lse_b)`: the attention output over b's keys alone
+# and its log-sum-exp, in the same shapes. It must work for scores in the hundreds. A query may see
+# no key of a set (a causal mask): where it sees no key of a, `lse_a` is −inf and `o_a` NaN (what
+# `partial` gives); where it sees no key of b, return o_b = 0 and lse_b = −inf; where it sees no key
+# at all (`lse` and `lse_a` −inf, `o` and `o_a` NaN), the same. Wherever a query sees keys of b, the
+# checks give b at least a few percent of its weight. Write it with PyTorch's operations: the checks
+# refuse calls into the course.
 
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -668,13 +680,15 @@ for p_, row in runs:
 
 
 # %%
-def merge(o_a, lse_a, o_b, lse_b):
-    """Two partial attention results over disjoint keys -> the result over their union, (o, lse)."""
+def unmerge(o, lse, o_a, lse_a):
+    """The result over a and b, and the one over a alone -> the result over b alone, (o_b, lse_b)."""
     # BEGIN SOLUTION
-    lse = torch.logaddexp(lse_a, lse_b)
-    finite = torch.where(torch.isneginf(lse), torch.zeros_like(lse), lse)  # no key in either block: weights 0
-    o = torch.exp(lse_a - finite) * torch.nan_to_num(o_a) + torch.exp(lse_b - finite) * torch.nan_to_num(o_b)
-    return o, lse
+    no_key = torch.isneginf(lse)  # the query sees no key at all
+    lse_b = torch.where(no_key, lse, lse + torch.log(-torch.expm1(torch.where(no_key, 0.0, lse_a - lse))))
+    has_b = ~torch.isneginf(lse_b)
+    safe = torch.where(has_b, lse_b, torch.zeros_like(lse_b))
+    o_b = torch.exp(lse - safe) * torch.nan_to_num(o) - torch.exp(lse_a - safe) * torch.nan_to_num(o_a)
+    return torch.where(has_b, o_b, torch.zeros_like(o_b)), lse_b
     # END SOLUTION
 
 
@@ -688,9 +702,9 @@ def merge(o_a, lse_a, o_b, lse_b):
 # FORM
 import torch
 
-_o, _lse = merge(torch.zeros(2, 3, 4), torch.zeros(2, 3, 1), torch.ones(2, 3, 4), torch.ones(2, 3, 1))
-assert isinstance(_o, torch.Tensor) and _o.shape == (2, 3, 4), "return (o, lse): o in the shape of o_a"
-assert isinstance(_lse, torch.Tensor) and _lse.shape == (2, 3, 1), "return (o, lse): lse in the shape of lse_a"
+_o_b, _lse_b = unmerge(torch.ones(2, 3, 4), torch.ones(2, 3, 1), torch.zeros(2, 3, 4), torch.zeros(2, 3, 1))
+assert isinstance(_o_b, torch.Tensor) and _o_b.shape == (2, 3, 4), "return (o_b, lse_b): o_b in the shape of o"
+assert isinstance(_lse_b, torch.Tensor) and _lse_b.shape == (2, 3, 1), "return (o_b, lse_b): lse_b in the shape of lse"
 
 # %%
 import math
@@ -699,37 +713,53 @@ import torch
 
 from course_utils.tools.quiz import check_value, fingerprint, unavailable
 
-_g = torch.Generator().manual_seed(5)
-_q, _k, _v = (torch.randn(2, n_, 8, generator=_g, dtype=torch.float64) for n_ in (6, 11, 11))
-_k[:, 7:] *= 3  # the last block scores higher: its share is not a third
-for _scale, _dtype, _places, _digest in (
-    (1.0, torch.float64, 1000, "5407613250c3243f05eae75c10b00d3fd5bb9760ba03288a89c8d483a3155015"),
-    (120.0, torch.float32, 100, "4d11677765f1fba555c0be58e2ef2e32ee6e75baad48232baa6f79777b37428e"),
+for _offset, _dtype, _places, _digest in (
+    (0.0, torch.float64, 1000, "77a73d63950c33495c271faeefa4b20bfb97de017fdc21019da4957a2873f7d3"),
+    (150.0, torch.float32, 100, "00d908a08910949c2a51c06babf449675a452d6459edf5122b28356e5f88f674"),
 ):
-    _s = (_scale * _q @ _k.transpose(-2, -1) / math.sqrt(8)).to(_dtype)
-    _s[:, :3, 7:] = -math.inf  # queries 0-2 see no key of the last block (masked, as in a causal ring)
-    _parts = []
-    for _lo, _hi in ((0, 2), (2, 7), (7, 11)):  # three blocks of unequal size, as section 2's partial computes them
-        _lse_block = torch.logsumexp(_s[..., _lo:_hi], dim=-1, keepdim=True)
-        _parts.append((torch.exp(_s[..., _lo:_hi] - _lse_block) @ _v[..., _lo:_hi, :].to(_dtype), _lse_block))
+    _g = torch.Generator().manual_seed(22)
+    _s = torch.randn(2, 7, 11, generator=_g, dtype=torch.float64)
+    _v = torch.randn(2, 11, 8, generator=_g, dtype=torch.float64).to(_dtype)
+    _s[..., 6:] += 1.0  # block b (keys 6-10) scores higher: its share is not its count's
+    _s = (_offset + _s).to(_dtype)  # scores around the offset
+    _s[:, 0, :6] = -math.inf  # query 0 sees no key of a
+    _s[:, 1, 6:] = -math.inf  # query 1 sees no key of b
+    _lse_a = torch.logsumexp(_s[..., :6], dim=-1, keepdim=True)
+    _lse_b = torch.logsumexp(_s[..., 6:], dim=-1, keepdim=True)
+    _o_a = torch.exp(_s[..., :6] - _lse_a) @ _v[..., :6, :]  # NaN for query 0
+    _o_b = torch.exp(_s[..., 6:] - _lse_b) @ _v[..., 6:, :]  # NaN for query 1
+    _lse = torch.logaddexp(_lse_a, _lse_b)  # section 2's merge
+    _o = torch.exp(_lse_a - _lse) * torch.nan_to_num(_o_a) + torch.exp(_lse_b - _lse) * torch.nan_to_num(_o_b)
     with unavailable(namespace=globals()):
-        _o, _lse = merge(*_parts[0], *_parts[1])
-    with unavailable(namespace=globals()):
-        _o, _lse = merge(_o, _lse, *_parts[2])  # a third block, merged into the first two
-    assert _o.shape == (2, 6, 8) and _lse.shape == (2, 6, 1), "return (o, lse) in the shapes of the inputs"
-    assert torch.isfinite(_o).all() and torch.isfinite(_lse).all(), (
-        f"not yet: NaN or inf in the result (scores scaled by {_scale:g}; queries 0-2 see no key of the last block)"
+        _got_o, _got_lse = unmerge(_o, _lse, _o_a, _lse_a)
+    assert _got_o.shape == (2, 7, 8) and _got_lse.shape == (2, 7, 1), "return (o_b, lse_b) in the shapes of o and lse"
+    assert (_got_o[:, 1] == 0).all() and torch.isneginf(_got_lse[:, 1]).all(), (
+        "not yet: a query that sees no key of b must get o_b = 0 and lse_b = -inf (the prompt)"
     )
-    assert check_value([round(_places * fingerprint(_o)), round(_places * fingerprint(_lse))], _digest, salt="11/q5"), (
-        f"not yet: the result over three blocks of unequal size (scores scaled by {_scale:g}) is not attention "
-        "over all their keys; reread section 2's ring cell"
+    _rows = [0, 2, 3, 4, 5, 6]  # the queries that see keys of b
+    assert torch.isfinite(_got_o[:, _rows]).all() and torch.isfinite(_got_lse[:, _rows]).all(), (
+        f"not yet: NaN or inf where a query sees keys of b (scores around {_offset:g}; query 0 sees no key of a)"
     )
-_o_none = torch.full((2, 3, 8), math.nan, dtype=torch.float64)  # what partial gives a query that sees no key
-_lse_none = torch.full((2, 3, 1), -math.inf, dtype=torch.float64)
+    _print = [round(_places * fingerprint(_got_o[:, _rows])), round(_places * fingerprint(_got_lse[:, _rows]))]
+    assert check_value(_print, _digest, salt="11/q5"), (
+        f"not yet: the result is not attention over b's keys alone (scores around {_offset:g}); reread section 2's "
+        "ring cell"
+    )
+_none_o = torch.full((2, 3, 8), math.nan, dtype=torch.float64)  # a query that sees no key at all
+_none_lse = torch.full((2, 3, 1), -math.inf, dtype=torch.float64)
 with unavailable(namespace=globals()):
-    _o, _lse = merge(_o_none, _lse_none, _o_none, _lse_none)
-assert (_o == 0).all() and torch.isneginf(_lse).all(), (
-    "not yet: a query that sees no key of either block must get o = 0 and lse = -inf (the prompt)"
+    _got_o, _got_lse = unmerge(_none_o, _none_lse, _none_o, _none_lse)
+assert (_got_o == 0).all() and torch.isneginf(_got_lse).all(), (
+    "not yet: a query that sees no key at all must get o_b = 0 and lse_b = -inf (the prompt)"
+)
+_lse_a = torch.randn(4, 5, 1, dtype=torch.float64)  # drawn anew at every check
+_lse_b = _lse_a + 3 * torch.rand(4, 5, 1, dtype=torch.float64)
+_o_a, _o_b = torch.randn(4, 5, 6, dtype=torch.float64), torch.randn(4, 5, 6, dtype=torch.float64)
+_lse = torch.logaddexp(_lse_a, _lse_b)
+with unavailable(namespace=globals()):
+    _got_o, _got_lse = unmerge(torch.exp(_lse_a - _lse) * _o_a + torch.exp(_lse_b - _lse) * _o_b, _lse, _o_a, _lse_a)
+assert torch.allclose(_got_o.double(), _o_b, atol=1e-6) and torch.allclose(_got_lse.double(), _lse_b, atol=1e-6), (
+    "not yet: merging a result over b with section 2's formula, then unmerging it, does not give it back"
 )
 
 # %%
@@ -738,29 +768,30 @@ import math
 
 import torch
 
-from course_utils.core.lse_attention import merge_lse, merge_partials
+from course_utils.core.lse_attention import attention_with_lse, merge_lse, merge_partials
 from course_utils.tools.quiz import unavailable
 
 _g = torch.Generator().manual_seed(9)
-_q, _k, _v = (torch.randn(3, n_, 4, generator=_g, dtype=torch.float64) for n_ in (5, 9, 9))
-_s = 40 * _q @ _k.transpose(-2, -1)
-_s[:, 3:, 3:] = -math.inf  # queries 3 and 4 see no key of block b
-_lse_a, _lse_b = (torch.logsumexp(_s[..., sl], dim=-1, keepdim=True) for sl in (slice(0, 3), slice(3, 9)))
-_o_a = torch.exp(_s[..., :3] - _lse_a) @ _v[:, :3]
-_o_b = torch.exp(_s[..., 3:] - _lse_b) @ _v[:, 3:]  # NaN in rows 3 and 4
-_reference = torch.softmax(_s, dim=-1) @ _v
-_reference_lse = torch.logsumexp(_s, dim=-1, keepdim=True)
-with unavailable(merge_partials, merge_lse, namespace=globals()):
-    _ab = merge(_o_a, _lse_a, _o_b, _lse_b)
-with unavailable(merge_partials, merge_lse, namespace=globals()):
-    _ba = merge(_o_b, _lse_b, _o_a, _lse_a)
-with unavailable(merge_partials, merge_lse, namespace=globals()):
-    _none = merge(_o_b[:, 3:], _lse_b[:, 3:], _o_b[:, 3:], _lse_b[:, 3:])
-for _o, _lse in (_ab, _ba):
-    torch.testing.assert_close(_o, _reference)
-    torch.testing.assert_close(_lse, _reference_lse)
-torch.testing.assert_close(_none[0], torch.zeros(3, 2, 4, dtype=torch.float64))
-torch.testing.assert_close(_none[1], torch.full((3, 2, 1), -math.inf, dtype=torch.float64))
+_s = 40 + 2 * torch.randn(3, 6, 9, generator=_g, dtype=torch.float64)
+_v = torch.randn(3, 9, 4, generator=_g, dtype=torch.float64)
+_s[..., 3:] += 1.5  # block b: keys 3-8
+_s[:, 4, :3] = -math.inf  # query 4 sees no key of a
+_s[:, 5, 3:] = -math.inf  # query 5 sees no key of b
+_lse_a = torch.logsumexp(_s[..., :3], dim=-1, keepdim=True)
+_o_a = torch.softmax(_s[..., :3], dim=-1) @ _v[:, :3]  # NaN in query 4
+_lse_all = torch.logaddexp(_lse_a, torch.logsumexp(_s[..., 3:], dim=-1, keepdim=True))
+_o_all = torch.nan_to_num(torch.softmax(_s, dim=-1) @ _v)
+_reference_o = torch.nan_to_num(torch.softmax(_s[..., 3:], dim=-1) @ _v[:, 3:])  # zeros in query 5
+_reference_lse = torch.logsumexp(_s[..., 3:], dim=-1, keepdim=True)  # -inf in query 5
+with unavailable(merge_partials, merge_lse, attention_with_lse, namespace=globals()):
+    _got_o, _got_lse = unmerge(_o_all, _lse_all, _o_a, _lse_a)
+torch.testing.assert_close(_got_o.double(), _reference_o, rtol=1e-5, atol=1e-6)
+torch.testing.assert_close(_got_lse.double(), _reference_lse, rtol=1e-5, atol=1e-6)
+_o32, _lse32 = _o_all.float(), _lse_all.float()
+with unavailable(merge_partials, merge_lse, attention_with_lse, namespace=globals()):
+    _got_o, _got_lse = unmerge(_o32, _lse32, _o_a.float(), _lse_a.float())
+torch.testing.assert_close(_got_o.double(), _reference_o, rtol=1e-3, atol=1e-4)
+torch.testing.assert_close(_got_lse.double(), _reference_lse, rtol=1e-5, atol=1e-3)
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS

@@ -1,62 +1,72 @@
 """Right and wrong answers of chapter 10's questions that are not multiple choice (tests/test_quiz_questions.py)."""
 
-_GAP = "import torch\ndef implied_gap(weights, originals, distance):\n"
+_GAPS = "import torch\ndef implied_gaps(maps, originals, distance):\n"
+_LOOP = "    gaps = []\n    for weights in maps:\n"
+_STACK = "    return torch.stack(gaps)"
 
 CASES = {
     "q1": {
-        "right": "q1_predicted = 0.05604",  # e^g = 31 w / (1 - w) with w = 0.4946; e^g / (e^g + 511)
+        "right": "q1_length = 93.3",  # e^g = 31 w / (1 - w) with w = 0.4946; n - 1 = e^g (2 - w) / w
         "wrong": [
-            "q1_predicted = 0.254",  # the measured weight at 512, not the fixed-gap prediction
-            "q1_predicted = 0.4946",  # the weight at 32, as if n did not matter
-            "q1_predicted = 0.4946 * 31 / 511",  # weight proportional to 1 / (n - 1)
-            "q1_predicted = 0.4946 * 32 / 512",  # weight proportional to 1 / n
-            "q1_predicted = 1 / 512",  # uniform
-            "q1_predicted = 0.06",  # 2 decimals where the check asks 3
-            "import math\nq1_predicted = math.log(30.34) / (math.log(30.34) + 511)",  # the gap g used as e^g
+            "q1_length = 64",  # weight proportional to 1 / n: halves when n doubles
+            "q1_length = 63",  # weight proportional to 1 / (n - 1)
+            "q1_length = 92.3",  # n - 1 given for n
+            "q1_length = 94",  # weight_32 rounded to 0.5
+            "q1_length = 92.8",  # weight_32 rounded to 0.49
+            "q1_length = 512",  # where the real head nears half, not the fixed-gap model
+            "q1_length = 32 * 2 ** 0.5",  # a square-root law
+            "q1_length = 93",  # whole tokens where the check asks 1 decimal
         ],
     },
     "q5": {
-        "right": _GAP + "    copied = weights[:, originals + distance, originals].mean(dim=-1)\n"
-        "    return torch.log(copied * (weights.shape[-1] - 1) / (1 - copied))",
+        "right": _GAPS + _LOOP + "        copied = weights[:, originals + distance, originals].mean(dim=-1)\n"
+        "        gaps.append(torch.log(copied * (weights.shape[-1] - 1) / (1 - copied)))\n" + _STACK,
         "wrong": [
+            # one length for every map: the first map's n
+            _GAPS
+            + "    n = maps[0].shape[-1]\n"
+            + _LOOP
+            + "        copied = weights[:, originals + distance, originals].mean(dim=-1)\n"
+            "        gaps.append(torch.log(copied * (n - 1) / (1 - copied)))\n" + _STACK,
             # the direction swapped: the original's weight on its copy
-            _GAP + "    copied = weights[:, originals, originals + distance].mean(dim=-1)\n"
-            "    return torch.log(copied * (weights.shape[-1] - 1) / (1 - copied))",
+            _GAPS + _LOOP + "        copied = weights[:, originals, originals + distance].mean(dim=-1)\n"
+            "        gaps.append(torch.log(copied * (weights.shape[-1] - 1) / (1 - copied)))\n" + _STACK,
             # n competitors instead of n - 1
-            _GAP + "    copied = weights[:, originals + distance, originals].mean(dim=-1)\n"
-            "    return torch.log(copied * weights.shape[-1] / (1 - copied))",
+            _GAPS + _LOOP + "        copied = weights[:, originals + distance, originals].mean(dim=-1)\n"
+            "        gaps.append(torch.log(copied * weights.shape[-1] / (1 - copied)))\n" + _STACK,
             # the competitors forgotten: the log-odds of the weight
-            _GAP + "    copied = weights[:, originals + distance, originals].mean(dim=-1)\n"
-            "    return torch.log(copied / (1 - copied))",
+            _GAPS + _LOOP + "        copied = weights[:, originals + distance, originals].mean(dim=-1)\n"
+            "        gaps.append(torch.log(copied / (1 - copied)))\n" + _STACK,
             # one gap per copy, then their mean (not the gap of the mean weight)
-            _GAP + "    w = weights[:, originals + distance, originals]\n"
-            "    return torch.log(w * (weights.shape[-1] - 1) / (1 - w)).mean(dim=-1)",
+            _GAPS + _LOOP + "        w = weights[:, originals + distance, originals]\n"
+            "        gaps.append(torch.log(w * (weights.shape[-1] - 1) / (1 - w)).mean(dim=-1))\n" + _STACK,
             # every copy against every original: a block mean, not the pairs
-            _GAP + "    copied = weights[:, originals + distance][:, :, originals].mean(dim=(-2, -1))\n"
-            "    return torch.log(copied * (weights.shape[-1] - 1) / (1 - copied))",
+            _GAPS + _LOOP + "        copied = weights[:, originals + distance][:, :, originals].mean(dim=(-2, -1))\n"
+            "        gaps.append(torch.log(copied * (weights.shape[-1] - 1) / (1 - copied)))\n" + _STACK,
             # the mean weight itself, not the gap
-            _GAP + "    return weights[:, originals + distance, originals].mean(dim=-1)",
+            _GAPS + _LOOP + "        gaps.append(weights[:, originals + distance, originals].mean(dim=-1))\n" + _STACK,
             # off by one: the word piece before the copy
-            _GAP + "    copied = weights[:, originals + distance - 1, originals].mean(dim=-1)\n"
-            "    return torch.log(copied * (weights.shape[-1] - 1) / (1 - copied))",
+            _GAPS + _LOOP + "        copied = weights[:, originals + distance - 1, originals].mean(dim=-1)\n"
+            "        gaps.append(torch.log(copied * (weights.shape[-1] - 1) / (1 - copied)))\n" + _STACK,
             # e^g, not g
-            _GAP + "    copied = weights[:, originals + distance, originals].mean(dim=-1)\n"
-            "    return copied * (weights.shape[-1] - 1) / (1 - copied)",
+            _GAPS + _LOOP + "        copied = weights[:, originals + distance, originals].mean(dim=-1)\n"
+            "        gaps.append(copied * (weights.shape[-1] - 1) / (1 - copied))\n" + _STACK,
         ],
         "cheats": [
             # the course's inverse of notebook 02's closed form, one head at a time
             "import torch\nfrom course_utils.chapters.dilution import gap_for_weight\n"
-            + _GAP
-            + "    copied = weights[:, originals + distance, originals].mean(dim=-1)\n"
-            "    return torch.tensor([gap_for_weight(float(w), weights.shape[-1]) for w in copied])",
+            + _GAPS
+            + _LOOP
+            + "        copied = weights[:, originals + distance, originals].mean(dim=-1)\n"
+            "        n = weights.shape[-1]\n"
+            "        gaps.append(torch.tensor([gap_for_weight(float(w), n) for w in copied]))\n" + _STACK,
             # the course's probe statistics, reached through its module inside the function
-            _GAP + "    from course_utils.chapters import real_model\n"
-            "    n = weights.shape[-1]\n"
-            "    kinds = {k: torch.zeros(n, dtype=torch.bool) for k in ('cls', 'sep', 'punct')}\n"
-            "    kinds['content'] = torch.ones(n, dtype=torch.bool)\n"
-            "    stats = real_model._text_stats(kinds, weights[None], originals + distance, originals, 4)\n"
-            "    copied = stats['duplicate'][0]\n"
-            "    return torch.log(copied * (n - 1) / (1 - copied))",
+            _GAPS + "    from course_utils.chapters import real_model\n" + _LOOP + "        n = weights.shape[-1]\n"
+            "        kinds = {k: torch.zeros(n, dtype=torch.bool) for k in ('cls', 'sep', 'punct')}\n"
+            "        kinds['content'] = torch.ones(n, dtype=torch.bool)\n"
+            "        stats = real_model._text_stats(kinds, weights[None], originals + distance, originals, 4)\n"
+            "        copied = stats['duplicate'][0]\n"
+            "        gaps.append(torch.log(copied * (n - 1) / (1 - copied)))\n" + _STACK,
         ],
     },
 }

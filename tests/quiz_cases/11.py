@@ -1,8 +1,29 @@
 """Right and wrong answers of chapter 11's questions that are not multiple choice (tests/test_quiz_questions.py)."""
 
-_MERGE = "import torch\ndef merge(o_a, lse_a, o_b, lse_b):\n"
+_UNMERGE = "import torch\ndef unmerge(o, lse, o_a, lse_a):\n"
+_GUARDS = (
+    "    no_key = torch.isneginf(lse)\n"
+    "    diff = torch.where(no_key, torch.zeros_like(lse), lse_a - lse)\n"
+    "    lse_b = torch.where(no_key, lse, lse + torch.log(-torch.expm1(diff)))\n"
+    "    has_b = ~torch.isneginf(lse_b)\n"
+    "    safe = torch.where(has_b, lse_b, torch.zeros_like(lse_b))\n"
+)
+_OB = "    o_b = torch.exp(lse - safe) * torch.nan_to_num(o) - torch.exp(lse_a - safe) * torch.nan_to_num(o_a)\n"
+_RETURN = "    return torch.where(has_b, o_b, torch.zeros_like(o_b)), lse_b"
 
 CASES = {
+    "q1": {
+        "right": "q1_factor = 1.6",  # q, k, v, o slices: 4 units -> 1 + 1/4 + 1/4 + 1 = 2.5 units
+        "wrong": [
+            "q1_factor = 4",  # the entry taken as key/value memory only
+            "q1_factor = 1",  # the entry taken as the queries' memory only
+            "q1_factor = 2",  # the output slice left out: 3 units -> 1.5
+            "q1_factor = 2.29",  # the ring's entry: 8 units -> 3.5
+            "q1_factor = 0.625",  # new / old
+            "q1_factor = 1.23",  # only k shrinks: 4 -> 3.25
+            "q1_factor = 1.3333",  # k and v halved instead of quartered
+        ],
+    },
     "q3": {
         "right": "q3_ratio = 2.3333",  # all ranks together: (P - 1) n rows, 7n against 3n
         "wrong": [
@@ -15,74 +36,51 @@ CASES = {
             "q3_ratio = 2.3",  # 1 decimal where the check asks 2
         ],
     },
-    "q4": {
-        "right": "q4_length = 64000",  # share 56 / (7n/8) = 64 / n = 1 / r
-        "wrong": [
-            "q4_length = 56000",  # the ring counted as all n rows: 56 / n
-            "q4_length = 73143",  # a rank's own kept rows counted as received: 64 / (7n/8)
-            "q4_length = 8000",  # m = n / P taken for n
-            "q4_length = 1000",  # r, not n
-            "q4_length = 512000",  # 1000 times 512
-            "q4_length = 8192",  # the length the notebook measured
-            "q4_length = 128000",  # 1000 times 128 (r at n = 8192)
-        ],
-    },
     "q5": {
-        "right": _MERGE + "    lse = torch.logaddexp(lse_a, lse_b)\n"
-        "    finite = torch.where(torch.isneginf(lse), torch.zeros_like(lse), lse)\n"
-        "    o = torch.exp(lse_a - finite) * torch.nan_to_num(o_a)\n"
-        "    o = o + torch.exp(lse_b - finite) * torch.nan_to_num(o_b)\n"
-        "    return o, lse",
+        "right": _UNMERGE + _GUARDS + _OB + _RETURN,
         "wrong": [
-            # section 2's ring cell, copied: NaN where a block is fully masked
-            _MERGE + "    lse = torch.logaddexp(lse_a, lse_b)\n"
-            "    return torch.exp(lse_a - lse) * o_a + torch.exp(lse_b - lse) * o_b, lse",
-            # the NaN outputs zeroed, but two masked blocks still give exp(-inf - -inf) = NaN
-            _MERGE + "    lse = torch.logaddexp(lse_a, lse_b)\n"
-            "    o = torch.exp(lse_a - lse) * torch.nan_to_num(o_a)\n"
-            "    return o + torch.exp(lse_b - lse) * torch.nan_to_num(o_b), lse",
-            # no NaN, but a query that sees no key gets lse 0 instead of -inf
-            _MERGE + "    lse = torch.logaddexp(lse_a, lse_b)\n"
-            "    finite = torch.where(torch.isneginf(lse), torch.zeros_like(lse), lse)\n"
-            "    o = torch.exp(lse_a - finite) * torch.nan_to_num(o_a)\n"
-            "    o = o + torch.exp(lse_b - finite) * torch.nan_to_num(o_b)\n"
-            "    return o, finite",
-            # the plain average: blocks weighed equally
-            _MERGE + "    return (o_a + o_b) / 2, torch.logaddexp(lse_a, lse_b)",
-            # exact in exact arithmetic, but exp(lse) overflows for scores in the hundreds
-            _MERGE + "    w_a, w_b = torch.exp(lse_a), torch.exp(lse_b)\n"
-            "    return (w_a * o_a + w_b * o_b) / (w_a + w_b), torch.log(w_a + w_b)",
-            # the two shares swapped
-            _MERGE + "    lse = torch.logaddexp(lse_a, lse_b)\n"
-            "    finite = torch.where(torch.isneginf(lse), torch.zeros_like(lse), lse)\n"
-            "    o = torch.exp(lse_b - finite) * torch.nan_to_num(o_a)\n"
-            "    o = o + torch.exp(lse_a - finite) * torch.nan_to_num(o_b)\n"
-            "    return o, lse",
-            # the right output, but the running max returned as the lse: a third block is then weighed wrongly
-            _MERGE + "    top = torch.maximum(lse_a, lse_b)\n"
-            "    top = torch.where(torch.isneginf(top), torch.zeros_like(top), top)\n"
-            "    w_a, w_b = torch.exp(lse_a - top), torch.exp(lse_b - top)\n"
-            "    total = torch.where(w_a + w_b > 0, w_a + w_b, 1)\n"
-            "    o = (w_a * torch.nan_to_num(o_a) + w_b * torch.nan_to_num(o_b)) / total\n"
-            "    return o, torch.where(w_a + w_b > 0, top, -torch.inf)",
-            # the right output, but the lses added instead of log-sum-exp'ed
-            _MERGE + "    lse = torch.logaddexp(lse_a, lse_b)\n"
-            "    finite = torch.where(torch.isneginf(lse), torch.zeros_like(lse), lse)\n"
-            "    o = torch.exp(lse_a - finite) * torch.nan_to_num(o_a)\n"
-            "    o = o + torch.exp(lse_b - finite) * torch.nan_to_num(o_b)\n"
-            "    return o, lse_a + lse_b",
+            # in exp space: exact, but exp(lse) overflows float32 for scores in the hundreds
+            _UNMERGE + "    w, w_a = torch.exp(lse), torch.exp(lse_a)\n"
+            "    w_b = w - w_a\n"
+            "    o_b = (w * torch.nan_to_num(o) - w_a * torch.nan_to_num(o_a)) / torch.where(w_b > 0, w_b, 1)\n"
+            "    return torch.where(w_b > 0, o_b, 0), torch.log(w_b)",
+            # o_a's NaN kept: a query that sees no key of a gets NaN
+            _UNMERGE
+            + _GUARDS
+            + "    o_b = torch.exp(lse - safe) * torch.nan_to_num(o) - torch.exp(lse_a - safe) * o_a\n"
+            + _RETURN,
+            # no guard: a query that sees no key of b gets NaN, not 0
+            _UNMERGE + "    lse_b = lse + torch.log(-torch.expm1(lse_a - lse))\n"
+            "    o_b = torch.exp(lse - lse_b) * torch.nan_to_num(o)\n"
+            "    o_b = o_b - torch.exp(lse_a - lse_b) * torch.nan_to_num(o_a)\n"
+            "    return o_b, lse_b",
+            # the log-sum-exps subtracted, as if they were the sums
+            _UNMERGE
+            + _GUARDS
+            + _OB
+            + "    return torch.where(has_b, o_b, torch.zeros_like(o_b)), torch.where(has_b, lse - lse_a, lse_b)",
+            # the outputs subtracted without their shares
+            _UNMERGE + _GUARDS + "    o_b = torch.nan_to_num(o) - torch.nan_to_num(o_a)\n" + _RETURN,
+            # a's share taken out, but the rest not rescaled to b's own total
+            _UNMERGE
+            + _GUARDS
+            + "    o_b = torch.nan_to_num(o) - torch.exp(lse_a - lse) * torch.nan_to_num(o_a)\n"
+            + _RETURN,
+            # the right output, but the union's lse returned for b
+            _UNMERGE
+            + _GUARDS
+            + _OB
+            + "    return torch.where(has_b, o_b, torch.zeros_like(o_b)), torch.where(has_b, lse, lse_b)",
+            # the sign of the correction flipped: log(1 - p) added with the wrong sign
+            _UNMERGE + _GUARDS + "    lse_b = torch.where(has_b, 2 * lse - lse_b, lse_b)\n" + _OB + _RETURN,
         ],
         "cheats": [
-            "import torch\nfrom course_utils.core.lse_attention import merge_lse, merge_partials\n"
-            "def merge(o_a, lse_a, o_b, lse_b):\n"
-            "    lse = merge_lse([lse_a, lse_b])\n"
-            "    return merge_partials([o_a, o_b], [lse_a[..., 0], lse_b[..., 0]], lse[..., 0]), lse",
-            # the course's merge, with the masked outputs zeroed first: right, but not the student's own
-            "import torch\nfrom course_utils.core.lse_attention import merge_lse, merge_partials\n"
-            "def merge(o_a, lse_a, o_b, lse_b):\n"
-            "    lse = merge_lse([lse_a, lse_b])\n"
-            "    outs = [torch.nan_to_num(o_a), torch.nan_to_num(o_b)]\n"
-            "    return merge_partials(outs, [lse_a[..., 0], lse_b[..., 0]], lse[..., 0]), lse",
+            # the course's merge run with a negative output: right, but not the student's own
+            "import torch\nfrom course_utils.core.lse_attention import merge_partials\n"
+            + _UNMERGE
+            + _GUARDS
+            + "    o_b = merge_partials([torch.nan_to_num(o), -torch.nan_to_num(o_a)], [lse[..., 0], lse_a[..., 0]],"
+            " safe[..., 0])\n" + _RETURN,
         ],
     },
 }
