@@ -455,12 +455,12 @@ explain(
     salt="07/q1b",
 )
 
-# %% [markdown]
+# %% [markdown] tags=["shows-answer"]
 # Measured on this machine, non-causal, fp32, batch 1, 8 heads of width 64: each point is the median
 # of 3 calls after a warm-up. Dense SDPA stops at 8k here (one call takes seconds at 16k, a minute at 64k). The
 # timings depend on the machine, so the tests do not compare them.
 
-# %%
+# %% tags=["shows-answer"]
 # NBVAL_IGNORE_OUTPUT
 LIVE_NS = [1024, 2048, 4096, 8192]
 live = sweep(["dilated", "sdpa"], LIVE_NS, heads=8, repeats=3, segments=CPU_PATTERNS[0], rates=CPU_PATTERNS[1])
@@ -476,7 +476,7 @@ for r in live:  # in one process: notebook 06 measures memory in fresh processes
     print(f"{r.impl:8s} n={r.n:6d}  {r.seconds * 1e3:9.1f} ms")
 print(f"time slopes on this machine: dilated {slope(live, 'dilated'):.2f}, SDPA {slope(live, 'sdpa'):.2f}")
 
-# %%
+# %% tags=["shows-answer"]
 # NBVAL_IGNORE_OUTPUT
 fig, (ax_t, ax_f) = plt.subplots(1, 2, figsize=(11, 4))
 for impl, label in [("dilated", f"dilated w={CPU_PATTERNS[0]} r={CPU_PATTERNS[1]}"), ("sdpa", "dense SDPA")]:
@@ -506,7 +506,7 @@ fig
 # `python -m course_utils.bench --impls dilated sdpa --segments 256 512 1024 --rates 1 2 4 --heads 8
 # --ns 1024 2048 4096 8192 16384 32768 65536 --threads 2 --repeats 1 --out notebooks/results/dilated_cpu.csv`
 
-# %%
+# %% tags=["shows-answer"]
 recorded = list(csv.DictReader((RESULTS_DIR / "dilated_cpu.csv").open()))
 rec = {(r["impl"], int(r["n"])): float(r["seconds"]) for r in recorded}
 rec_ns = sorted({int(r["n"]) for r in recorded})
@@ -526,14 +526,14 @@ print(
     f"torch {recorded[0]['torch_version']})"
 )
 
-# %% [markdown]
+# %% [markdown] tags=["shows-answer"]
 # **Why is the measured speed-up smaller than the counted FLOP ratio?** The measured speed-up is the
 # FLOP ratio times the ratio of the FLOP rates the two calls attain. Notebook 06's `count_traffic` says why dilated attention's
 # rate is lower: at n = 4096 it moves far more bytes per FLOP, because each pattern gathers its kept
 # rows of Q, K and V into new tensors, runs the fused kernel on short 256-row segments, and mixes
 # the outputs by their log-sum-exp, each a pass over n·d numbers. SDPA reads Q, K, V once.
 
-# %%
+# %% tags=["shows-answer"]
 n_io = 4096
 x_io = torch.randn(1, 8, n_io, 64)
 for name, fn, flops in (
@@ -560,7 +560,7 @@ print(
     f"{rate['dilated'] / rate['sdpa']:.2f} = {speedup_64k:.0f}x measured"
 )
 
-# %% [markdown]
+# %% [markdown] tags=["shows-answer"]
 # Dilated attention's intensity is a constant (its segments have a fixed size), dense SDPA's grows
 # with n, so the dense kernel gets more FLOPs out of each byte the longer the sequence. The sparse
 # method still wins by a wide margin because it does far less work (the FLOP ratio printed above),
@@ -568,7 +568,8 @@ print(
 # movement.
 # A fused sparse kernel (FlashAttention's block-sparse mode, or FlexAttention's block masks) would
 # gather nothing.
-#
+
+# %% [markdown]
 # ### Across devices: what LongNet's billion tokens rest on
 #
 # LongNet's billion-token claim is about a distributed algorithm. The sequence is split over P
@@ -629,14 +630,15 @@ for path in gpu_files:
 if not gpu_files:
     print("no recorded GPU results yet: run the GPU cell, or `make gpu`, on a CUDA machine")
 
-# %% [markdown]
+# %% [markdown] tags=["shows-answer"]
 # **Takeaway.** With a fixed set of patterns the work per query is fixed, so the cost grows like n:
 # the measured slopes (printed above) are near 1 for dilated attention and near 2 for dense SDPA,
 # and at 64k tokens the recorded dilated call is well over an order of magnitude faster, though
 # less than the FLOP count promises, because gathering and mixing move data. A fixed set of patterns
 # is a local scheme with holes; LongNet's geometric patterns keep the linear cost *and* reach across
 # the whole sequence, at the price of reading far tokens ever more sparsely.
-#
+
+# %% [markdown]
 # ## 4. Quality: a dilated model against a dense one, at equal steps
 #
 # Notebook 03's 2-layer key-value retrieval models (`BOS k1 v1 … kK vK SEP kq`, RoPE, 4 heads,
@@ -770,7 +772,7 @@ explain(
     salt="07/q2",
 )
 
-# %% [markdown]
+# %% [markdown] tags=["shows-answer"]
 # The measurement, pair by pair:
 
 # %%
@@ -781,6 +783,8 @@ value_pos = 2 * np.arange(K) + 2
 route_open = np.array([bool(reads[p, p - 1] and reads[query_pos, p]) for p in value_pos])  # bound, then read
 value_read = np.array([bool(reads[query_pos, p]) for p in value_pos]) & ~route_open  # read, never bound
 closed = ~route_open & ~value_read
+
+# %% tags=["shows-answer"]
 print("pairs whose two-layer route is open:", np.flatnonzero(route_open).tolist())
 print("pairs whose value the query reads without its key:", np.flatnonzero(value_read).tolist())
 for kind in KINDS:
@@ -795,7 +799,7 @@ for kind in KINDS:
     ]
     print(f"{kind:8s} open | value only | closed, seeds 0 / 1 / 2: " + " / ".join(per_seed))
 
-# %%
+# %% tags=["shows-answer"]
 fig, ax = plt.subplots(figsize=(9, 4))
 idx = np.arange(K)
 for i in np.flatnonzero(route_open):
@@ -809,11 +813,11 @@ ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=8)
 fig = finish(fig, "Accuracy by position, 16 pairs (green: the two-layer route is open)")
 fig
 
-# %% [markdown]
+# %% [markdown] tags=["shows-answer"]
 # Dilated accuracy on the pairs whose route is open, the pair whose value the query reads
 # directly, and the others, per seed, and by quarter of the sequence:
 
-# %%
+# %% tags=["shows-answer"]
 for s in SEEDS:
     acc = by_index[("dilated", s)]
     print(
@@ -1053,7 +1057,7 @@ fig
 # Sparse attention is cheap on average-case loss when its local window is dense, and expensive on
 # exact retrieval across its holes.
 
-# %% [markdown]
+# %% [markdown] tags=["shows-answer"]
 # **What the measurement says.**
 # - *Quality at equal steps.* The dilated models are far worse than the dense ones that learned
 #   the task (seeds 0 and 2). Dense RoPE is itself seed-sensitive here: seed 1 stays on the plateau,
@@ -1084,7 +1088,7 @@ fig
 #
 # Printed from this notebook's measurements (the CPU timings are the recorded file's):
 
-# %%
+# %% tags=["shows-answer"]
 print(f"""\
 - Exact: the vectorised implementation matches the dense definition to \
 {error_text((mixed - reference).abs().max().item())} (float64); detaching the mixing weights makes dL/dq wrong by {(grad_wrong - grad_ref).abs().max().item():.2f}.
@@ -1247,11 +1251,11 @@ explain(
     salt="07/q4",
 )
 
-# %% [markdown]
+# %% [markdown] tags=["shows-answer"]
 # Q4 counted: `dilated_flops` for w = 256·4ⁱ with r = 2ⁱ (every w ≤ n; 8 heads of width 64),
 # divided by n.
 
-# %%
+# %% tags=["shows-answer"]
 for p in range(10, 21):
     segs_q4 = [256 * 4**i for i in range(10) if 256 * 4**i <= 2**p]
     rates_q4 = [2**i for i in range(len(segs_q4))]

@@ -208,7 +208,7 @@ explain(
     salt="08/q1",
 )
 
-# %% [markdown]
+# %% [markdown] tags=["shows-answer"]
 # The measurement:
 
 # %%
@@ -247,6 +247,8 @@ closed_form = {
     width: [expected_mass(torch.arange(t0, width * t0, dtype=torch.float64), TAU).sum().item() for t0 in STARTS]
     for width in (2, 4)
 }
+
+# %% tags=["shows-answer"]
 print(f"{'range':>12s} " + " ".join(f"{name:>16s}" for name in SCHEMES) + f" {'SI ± SE':>16s} {'closed form SI':>15s}")
 for i, t0 in enumerate(STARTS):
     print(
@@ -259,7 +261,7 @@ print(
     + ", ".join(f"{name} {mass[(name, 2)][-1] / mass[(name, 2)][0]:.0f}" for name in SCHEMES)
 )
 
-# %%
+# %% tags=["shows-answer"]
 fig, axes = plt.subplots(1, 3, figsize=(15, 4))
 for ax, width in zip(axes[:2], (2, 4)):
     for scheme in SCHEMES:
@@ -538,7 +540,7 @@ TRIAL_VARIANTS = {
 ALL_VARIANTS = {**VARIANTS, **TRIAL_VARIANTS}
 load_variants(TRIAL_VARIANTS)
 
-# %%
+# %% tags=["shows-answer"]
 print("Loss (nats per character) on the same 32,768 characters: mean of 3 seeds [seed range] ± SE over the 32 windows")
 print(f"{'':26s}" + "".join(f"{f'ours @{n}':>26s}" for n in LENGTHS) + f"{'paper @4k / 16k / 64k':>26s}")
 for v, name in ALL_VARIANTS.items():
@@ -563,6 +565,8 @@ STYLE = {
     "si-offset": ("tab:olive", "P", ":"),
     "si-multiplier": ("tab:cyan", "X", ":"),
 }
+
+# %% tags=["shows-answer"]
 fig, (ax_loss, ax_ratio) = plt.subplots(1, 2, figsize=(14, 4.8), gridspec_kw={"width_ratios": [3, 2]})
 for v, name in ALL_VARIANTS.items():
     color, marker, ls = STYLE[v]
@@ -660,7 +664,7 @@ print(
     [f"{p:,.0f}" for p in periods[: round(0.375 * len(periods))]],
 )
 
-# %% [markdown]
+# %% [markdown] tags=["shows-answer"]
 # The explanation, tested. The three kept periods of 199, 628 and 1,987 tokens turn through only
 # 32 %, 10 % and 3 % of a circle in 64 training tokens, so past 64 they take angles never seen. If
 # that is why scale-invariant + p-RoPE breaks, keeping only the three frequencies that complete a
@@ -670,7 +674,8 @@ print(
 # and its loss by position shows no break at 64. The slow rotating channels were the cause. The
 # paper's rule (keep 75 %) is a rule for its width and training length; what matters is which
 # periods fit in the training context.
-#
+
+# %% [markdown]
 # **Which half of the transform does the work?** `m_t = −2 log(1 + t/τ)` alone is a logarithmic
 # distance penalty, a relative of ALiBi (and of KERPLE's logarithmic variant); `a_t` alone
 # stretches the scores more the farther the key, so a key the model scores below average sinks
@@ -824,7 +829,7 @@ fig
 #
 # Printed from this notebook's measurements:
 
-# %%
+# %% tags=["shows-answer"]
 mean_long = {v: np.mean([val[(v, s, LENGTHS[-1])] for s in SEEDS]) for v in VARIANTS}
 best_every_seed = all(min(VARIANTS, key=lambda v: val[(v, s, LENGTHS[-1])]) == "si-nope" for s in SEEDS)
 print(
@@ -970,11 +975,11 @@ explain(
     salt="08/q2b",
 )
 
-# %% [markdown]
+# %% [markdown] tags=["shows-answer"]
 # The measurement: section 2's Gaussian scores under `L_t = S_t − log(1 + t/τ)`, with section 2's
 # entropies beside it.
 
-# %%
+# %% tags=["shows-answer"]
 g_half = torch.Generator().manual_seed(3)
 print(f"{'range':>12s} {'mass':>7s} {'entropy':>8s}   entropy in section 2: plain softmax, scale-invariant")
 for i, t0 in enumerate(STARTS):
@@ -1045,12 +1050,12 @@ explain(
     salt="08/q3",
 )
 
-# %% [markdown]
+# %% [markdown] tags=["shows-answer"]
 # The demonstration: the expected share of a query's attention that goes to keys *beyond* distance
 # 64 (the training length), for Gaussian scores, from section 2's closed form, as the number of
 # keys behind the query grows.
 
-# %%
+# %% tags=["shows-answer"]
 for n_keys in (256, 1024, 4096, 16_384, 65_536):
     expected = expected_mass(torch.arange(n_keys, dtype=torch.float64), TAU)
     print(
@@ -1115,11 +1120,11 @@ explain(
     salt="08/q4",
 )
 
-# %% [markdown]
+# %% [markdown] tags=["shows-answer"]
 # The fold test of section 2, run on the additive terms (the best fit x_i + y_j over the causal part
 # of a 256 × 256 grid; ALiBi with slope 0.5):
 
-# %%
+# %% tags=["shows-answer"]
 pos_i, pos_j = torch.arange(n_fold, dtype=torch.float64)[:, None], torch.arange(n_fold, dtype=torch.float64)[None, :]
 alibi_bias = -0.5 * (pos_i - pos_j)
 m_table = scale_invariant_coefficients((pos_i - pos_j).clamp_min(0), TAU)[1]

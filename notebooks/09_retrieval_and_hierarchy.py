@@ -253,7 +253,7 @@ explain(
     salt="09/q1",
 )
 
-# %% [markdown]
+# %% [markdown] tags=["shows-answer"]
 # The measurement: the embedding retriever's chunk, framed and read by each model, for every chunk
 # size (means over the models that learned), and for `alibi-s0` at 8 pairs:
 
@@ -263,6 +263,8 @@ for name, model in MODELS.items():
     for c in CHUNK_SIZES:
         framed, _ = retrieve_by_embedding(tokens, c, model.embed.weight.detach())
         sweep[(name, c)] = (recall_at_1[(name, c)], last_token_accuracy(model, framed, answers), oracle_acc[(name, c)])
+
+# %% tags=["shows-answer"]
 print(
     f"{'chunk of':>9s} {'chance':>7s} {'recall@1':>9s} {'end-to-end':>11s} {'oracle':>7s} {'recall x oracle':>16s}"
     "   (means over the 5 models that learned)"
@@ -273,7 +275,7 @@ for c in CHUNK_SIZES:
     print(f"{c:6d} pairs {c / K:7.2f} {recall:9.2f} {end:11.2f} {oracle:7.2f} {product:16.2f}")
 print(f"alibi-s0, chunks of 8 pairs: measured end-to-end accuracy {sweep[('alibi-s0', 8)][1]:.2f}")
 
-# %%
+# %% tags=["shows-answer"]
 fig, axes = plt.subplots(1, 2, figsize=(12, 4))
 for name in MODELS:
     color = "0.75" if name == "rope-s1" else ("tab:green" if name.startswith("alibi") else "tab:blue")
@@ -320,7 +322,7 @@ for ax in axes:
 fig = finish(fig, "A real retriever: recall@1 and end-to-end accuracy by chunk size")
 fig
 
-# %% [markdown]
+# %% [markdown] tags=["shows-answer"]
 # End-to-end accuracy is close to recall@1 × the oracle's accuracy: a missed chunk almost never
 # contains the answer, and a found one is answered as well as the oracle's. Small chunks help
 # twice: the pooled vector is less diluted and the model reads a length it was trained on. Recall@1
@@ -328,7 +330,8 @@ fig
 # (chance 0.50 in the table); end-to-end accuracy still falls there, because 32 pairs is twice the
 # training range. A real system has a third
 # force this task lacks: small chunks cut the evidence apart.
-#
+
+# %% [markdown]
 # ### Lost in the middle, inside the retrieved context
 #
 # Liu et al. found that a model given several retrieved passages uses the first and last best.
@@ -352,7 +355,7 @@ for name in MODELS:
         + ("   (never learned)" if name == "rope-s1" else "")
     )
 
-# %% [markdown]
+# %% [markdown] tags=["shows-answer"]
 # **Takeaway.** With retrieval, the model's end-to-end accuracy is about recall × its
 # in-distribution accuracy: the exact-match oracle has recall 1 by construction,
 # while a mean-pooled embedding retriever loses recall from 4 to 16 pairs per chunk, notebook 02's
@@ -360,7 +363,8 @@ for name in MODELS:
 # for these models, which were trained on every position of 4–16 pairs (the per-seed numbers above
 # say how little); Liu et al.'s U comes from models with a positional preference, like notebook
 # 03's edge-trained ones.
-#
+
+# %% [markdown]
 # ## 3. Hierarchical processing: map-reduce with a confidence reducer
 #
 # Without a retriever, read every chunk: run the model on each `BOS <chunk> SEP kq` (the *map*),
@@ -448,6 +452,8 @@ hierarchical = {
     name: (hierarchical_answer(model, tokens, CHUNK)[0] == answers).float().mean().item()
     for name, model in MODELS.items()
 }
+
+# %% tags=["shows-answer"]
 for name in MODELS:
     print(
         f"{name:8s} K = 64: full {full[(name, K)]:.2f}, hierarchical {hierarchical[name]:.2f}, "
@@ -569,6 +575,8 @@ for method, run in runs.items():
 
 # %%
 names = list(MODELS)
+
+# %% tags=["shows-answer"]
 fig, (ax_acc, ax_cost) = plt.subplots(1, 2, figsize=(12, 4))
 x = np.arange(len(names))
 for i, (label, values) in enumerate(
@@ -738,10 +746,10 @@ explain(
     salt="09/q3b",
 )
 
-# %% [markdown]
+# %% [markdown] tags=["shows-answer"]
 # The measurement: 256 sequences of 128 pairs, chunks of 16 pairs.
 
-# %%
+# %% tags=["shows-answer"]
 batch_128 = kv_retrieval_batch(256, 128, generator=128)
 relevant_128 = chunk_with_key(batch_128.tokens, CHUNK)
 for name in learned:
@@ -877,10 +885,10 @@ explain(
     salt="09/q4b",
 )
 
-# %% [markdown]
+# %% [markdown] tags=["shows-answer"]
 # The measurement: map-reduce accuracy, the AUROC of the confidence and the oracle's accuracy, by chunk size.
 
-# %%
+# %% tags=["shows-answer"]
 for name in learned:
     cells = []
     for c in (16, 8, 4):

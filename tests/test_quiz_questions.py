@@ -425,6 +425,8 @@ def _stored_and_read(source: str) -> tuple[set[str], set[str]]:
     for node in ast.walk(tree):
         if isinstance(node, ast.Name):
             (stored if isinstance(node.ctx, ast.Store) else read).add(node.id)
+        elif isinstance(node, ast.arg):  # a parameter: the body's uses of it are its own
+            stored.add(node.arg)
         elif isinstance(node, (ast.FunctionDef, ast.ClassDef)):
             stored.add(node.name)
         elif isinstance(node, (ast.Import, ast.ImportFrom)):
