@@ -261,8 +261,7 @@ with torch.no_grad():
 plot_attention_maps(
     attn[0, 0],
     tokens=vocab.labels(test.tokens[row, :24]),
-    title=f"Seed 0: head {sink_head}'s rows light up the BOS column, except at a TRIGGER, "
-    "where it reads the token before",
+    title=f"Seed 0, all four heads (head {sink_head} parks most on BOS at idle queries)",
 )
 
 # %% [markdown]
@@ -282,12 +281,26 @@ for ax, seed in zip(axes, SEEDS):
     ax.set(title=f"seed {seed}", xlabel="training step", ylim=(-0.03, 1.03))
 axes[0].set_ylabel("mean weight on BOS")
 axes[0].legend(title="solid: idle queries\ndashed: copy queries", loc="center right")
-finish(fig, "Sinks grow on the idle queries only; at copy queries every head stays near 0 (dotted: 0.3)")
+finish(fig, "Mean weight on BOS during training, idle and copy queries (dotted: 0.3)")
 
 # %% [markdown]
 # **Takeaway.** A head that has a job at one query in ten learns to do nothing at the other nine by
-# parking on BOS; at its copy queries it looks away from BOS. The printed masses above are
-# measured on held-out sequences, in all three seeds.
+# parking on BOS. The printed masses above are measured on held-out sequences, in all three seeds.
+# What the sink head does at the copy queries, per seed: its mean weight on the token just before
+# the query (the one a copy reads) and on BOS.
+
+# %%
+for seed in SEEDS:
+    with torch.no_grad():
+        _, attn = models[("softmax", seed)](test.tokens, need_weights=True)
+    head = int(sinks[("softmax", seed)]["idle"].argmax())
+    before = attn[0, :, head, torch.arange(1, 64), torch.arange(0, 63)]  # (B, 63): weight on the previous token
+    print(
+        f"seed {seed}, head {head} at copy queries: {before[copy_q[:, 1:]].mean():.2f} on the previous token, "
+        f"{attn[0, :, head, :, 0][copy_q].mean():.2f} on BOS"
+    )
+
+# %% [markdown]
 #
 # ## 3. What the sink writes, and what it is attached to
 #
@@ -377,9 +390,8 @@ for seed in SEEDS:
 #   writing something useful from BOS. How much depends on the seed, from a few thousandths of a
 #   nat to a tenth.
 # - **(b)** The average, put back at the idle queries, recovers most of that loss in seed 1, about
-#   half in seed 2 and about a quarter in seed 0. So the sink is a bias whose *size* the query
-#   sets: each head writes one fixed direction, scaled by how much it parks, and seed 0's heads
-#   vary that most.
+#   half in seed 2 and about a quarter in seed 0. So at the idle queries what BOS writes is close
+#   to a constant in seed 1, and varies more from query to query in seeds 2 and 0.
 # - **(c)** The same average as a plain bias ruins the copies (the loss on copy queries jumps by
 #   several nats); quiz Q1b asks why.
 #
@@ -475,8 +487,8 @@ for seed in SEEDS:
 #
 # **Takeaway.** In our one- and two-layer models the sink follows the BOS *token*, a fact of small
 # models, not of attention: deep language models put their sink on the first *position*. What the
-# sink writes is a bias the model uses, scaled by how much each query parks; a plain bias in its
-# place ruins the copies. Keep this in mind in section 5.
+# sink writes is used: zeroing it costs the idle queries, and a plain bias in its place ruins the
+# copies (quiz Q1b asks why). Keep this in mind in section 5.
 
 # %% [markdown]
 # ## 4. Streaming: evicting the first tokens
@@ -659,7 +671,8 @@ for seed in SEEDS:
 #   weights to sum to 1, a head can attend to nothing; Gu et al. (2024) found no sink in models
 #   trained this way up to 1B parameters.
 # - **output gate**: each head's output is multiplied by `sigmoid(W_g x)`, computed from the query
-#   token (Qiu et al., 2025), so a head can switch itself off without parking.
+#   token (Qiu et al., 2025), so a head with nothing to read can zero its own output, whatever its
+#   weights do.
 #
 # softmax1 from scratch, checked against the course's `sink_softmax` with a zero sink logit (in
 # `course_utils.core.sink_fixes`, with every fix above):
@@ -689,15 +702,17 @@ print("weight left for the extra key, per row:", (1 - weights1.sum(-1))[0].round
 # name: q2
 
 # %% [markdown]
-# **Q2** (predict, then measure; asked here, before the table below measures it). The output gate
+# **Q2** (predict, then measure; asked here, before the table below measures it). Qiu et al.
+# (2025) report that an output gate removes the attention sink of large language models. The gate
 # multiplies each head's output by `sigmoid(W_g x)`. Plain softmax's sink heads put 0.97 to 0.99 of
 # their idle weight on BOS, and evicting BOS cost them up to +0.137 nats per idle token (section 4).
-# *Predict* what the table will show for the three output-gate models:
+# *Predict* what the table will show for this toy's three output-gate models ("above 0.3": a
+# head's idle weight on BOS):
 #
-# - **A)** No head parks on BOS (none above 0.3), and evicting BOS costs nothing in any seed.
-# - **B)** Heads still park on BOS (above 0.3), and evicting BOS costs about as much as in plain softmax.
-# - **C)** No head parks on BOS (none above 0.3), yet evicting BOS costs, since its value is still read.
-# - **D)** Heads still park on BOS in at least one seed, yet evicting BOS costs next to nothing.
+# - **A)** No head is above 0.3 in any seed; evicting BOS costs at most 0.01 nats in every seed.
+# - **B)** A head is above 0.3 in some seed; evicting BOS costs over 0.05 nats in some seed.
+# - **C)** No head is above 0.3 in any seed; evicting BOS costs over 0.05 nats in some seed.
+# - **D)** A head is above 0.3 in some seed; evicting BOS costs at most 0.01 nats in every seed.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -733,7 +748,7 @@ assert check_choice(q2_answer, "9b6b6edcad37c46137d47113dc8b4d52814e353076c663e4
 # %%
 explain(
     q2_answer,
-    "sealed:WFqMGTt7zkt7o3yLRQswGCHS4iigC+IAKugi5+v6mzxfBkGUXYgWv7CtCtXAp0ufzClD7CKBPQkRZqZkP6akKfhRPtSliT8ffN8BcWBbWrh5m8FMRgrD10ouRHTlezRUKmxzcFqZdog2RmmJWrctotwLoT9wFNlQEeusrQaEEJpz/TZ31gMMB0LID68JmDWDsxPG0AUCTdMFNvyyKBjpHDrqx2Zfmz6WgSqqz5LFE0Hcf93hcjAQ97pz0aF5iqh1o+DmIo5KP5if0nJytIim92mVaBSYFyjIloI0j779XXfahwOoblGVRQq4GUKhsh19wKH6hjledBbt7zi6V1pELGrYdPp+8KGZ4YLv43VtDZhL6ui3UvOc6qHXhr1pMdwG4Nzgejs7ew7r95sL8dkE2xtv93a05ckEas0T0Iw2639omrPURuug7ELrGV8OpgrxBU6N7YdvBEHztKE+cyW03elHW7a2fvgkcsy8vXO1vjtc8BC7dwfbgKsh53lmBBsmJNxDlCI9bePGMSVuKoPD0CPxJEp/jJGGn+OR7Mt4UuE09M1jKPc0kQrJZ+QUR7wM5zmBd4lUS/0of8PYFocjWKSuB9JbqNmAa8Gc9fyOm23XnDct+1dUoxdso3rGBqIOeCoD0lGn8eCJ7mXY4vocolZsz+5khpSv8wwEzDTbdc0ViILZkvEsKamYFGaXvzovujEmlulNbzCvbWq/jonJKrWk9xsN4XzzlkCDb3385Tn9LIj4j4a9nnE9u9Cf2ZzYgUw9a54GWvJlDKd3SwAJAd7hkbVHP5pj096LXQbtTPJ2gDEvJmfYeOF/uCkQBQjduvWFT3PiKywr/D9RV5J5Yhf/1tgBtTdA358s8D997B/5q7oJzhZw+krTgwnFg3eYuLwN0E4DRRdXg1KiDnlxSFIz1DQfLwhQ+1c1XNRVG3ncSJCRpqsc3w9CkcZz4rKhFRqP4VDXv+Q0JcvQgs6OSRb+RCTUWn0fGHiWoEX9eeclV3oXLX/B2D2TOMw/XvhAVW17IHwY+jBmM8vUARvgJTbiQG2d+QEnjU2beEUbMMWWDtsNBUXfJmd65GfTg2oYRXKjUvlZzcGFV9DDxd+T3bRkjUTWRknu2yYgqMZ6wNkI7hTblCs07a7oFCCMuauSWPBckAPcUDJEwjmLt0Kvi6/ryF9lPH8IWf8MBl0Ar/qv8Yp8fwqaICWccwudewOmhHjic7ELkfE//Nhk2kEVU9/qrAr6Myx75zGWvj+ZILmRTGwJ9WK5vWmr7fNnt0C425LXRsl2J+8FnJyHkNUCaVMBsGCDQqdnNFJDtLgIn4jI+u4Faeh5UWsW4cHuXjvEM3B4Gtb1ub7lrM2kdVozSMzt83+KidgT4TID0H2rnP97TarCipvZvFaqNn7EmIhLYnmkR0MVN10AAG1eTwu1VC7TzE9oxo9E4Cuoy3Hfb2aipqaDzn5/YkxVyNjBqkaM+V60ihKLRCzuQzWct0ubkiAcUfUG1GpVqEvFiNIUmwRS5VAULR1Xkh8LerFL/MC7VU1y3TK3ambr6+WlOQEBDMqHLc+0FFfWwR2q9/5DFOSCjJEOnDlFMgA64lp4UxSTAzdNWn0angRPfIHNEdGV2lk4dKhZnKgNrgZ/KAddyGWTRKnOaw3o",
+    "sealed:irKPOTepvR8UNGcUbp+1qCHS4iigC+IAKugi5+v6mzxfBkGUXYgWv7CtCtXAp0ufzClD7CKBPQkRZqZkP6akKfhRPtSliT8ffN8BcWBbWrh5m8FMRgrD10ouRHTlezRUKmxzcFqZdog2RmmJWrctotwLoT9wFNlQEeusrQaEEJpz/TZ31gMMB0LID69N3mOD6lPVlRwBH8sFNvC5JxipCj7rgy8BmzSOiCHzhZTTAgzQd8/qc3RVsf9uxu1oz6Nk9+f9dZhGPZSYgWM9u8awsjrZLgGFXCzEitQi277lGHuJkwDsOlvDEVbxCQrspxE/k+bslzUZfQb6vHe6GAhENXKKYbV+8LbD79HC720hSJ1X5LyqU7SNht60hvZyKs1Vp5akMStqL0a4/MVK4YxPjwhgsz36rM4aeqlb280w/TI7grWRQObl5Q76EUNF9QzkUVaC9sh9SlXztf8+N2HxiudSR/PiZf5lbcii+DKl+GcKtFimdyrhp/d04zh+EU9oZtIGz3A9Nv/PZSZgJo+hmGO1UFZyydaUhODF7MtrF+Fg7cB9Y/Y7hQrVabYJXq1f9TXVdpJBB7QyasXMDZphW6e0Fptc58eGfcWc9LnDm3bd3TJkqB5fugY8vmuHA+QJaTFPyhmysOGN+z2V7OwQ9l9ni6F+i9H77wgH1nnOZYwS3ILG3qUsLfrLAWTS7yY1ujVwh/RALi/qa3qzh4LYJPqVv0tZsmf2lheMa3v86XrmIsb+hNX0k2547NCbzNiMml10d5NUQfZzSrs1SxkGTd/s1P1JIt83yJGCXVLtWbp/kXAidTDFZOx/pScJCEHas/WUVjbiN208uS1FXNxpb1622sZV/CITl5U6+j9l8B/h/qBGzhZr+1iUn0aRmXfZu/0a1AwDRRAFnlSsDn1qXxcwgzRaJRkE5U01XNJYBW+JQJaRpasYi0hhqvB/tbOnQQuUqlD/pukyPYLQgIuoJiuxU2vVS2JGEyfWsAKlNLMuJRt0PTuT0CeSa8svEaYURSF6MmEFsTBTFP2GB1TjPSSrQCiW4kcnjwyNMEJTKs6URNt8CQTGKzNR5HXajyZLS3HmBqES1JDMSs2Xp/ihnfIuzFXABwat1WRn9oo+k8ZJ8hCDlApxpu/IHTjI6rDaWO1clA/NXGEHkmuP4wb70fGu2hd3LX8aT61DDxMK4fLu6YJuMwncbTmdcwORa1S5xSGiYPdK19I65IASwBRGU86u7Vf0cjNp/zGStyjSNrTfF2JGrSy/oCHJw84j9lq0ko2YQdIvaOUGgM+MzpRGY0JPq3vLTr9pd09E+6JM1pqG6qEIJvIqHWoK5oT8VDrOf31kGtb1p7Dj58mvcwkpVMqop36bidYBtT9F0TCxmOB9BPmPxIyW/QKtPTuOlZ1XJ2L3Ck1RPlhLEXNGBhe1UX3azR0um8lUpGO+n3LdeSPpprWa3iphZUMNjcDLrEaduFqygBaACmX1DTbd4mTf0ygRA8VSiSttrR6Kg4ZAkg1co00UPwAZnxpHceQP8cmpEVE0jiS3amai9Oqkck4IQpqkEP31UUDf1g/49OlDAerQxZJBnTkAIhxxthRqEVDEWX4fSDUPggQZf5qfDcvQjlsyeqMNz+cY+hRuKEMclibAEPGFeF+nNfOTR2RNLoHpYk/IoOPLhjCLYNP2HhqMaSg0ncWZKUhSz8ZWOhUNvSAXW1mjefpzGu8OYTun/mQnG5c7GvICZR+B7Ir7tbEWu6BFz7dJ69jA4Y/HGxS77dptJlOrDqLlNykJJK5o1+S70l9Voq3bdj6gSC9UCdcmasyErqnUGSSYvqgKS95oSvgAfgaWha94X7WPvcfu3y/c2mlkMwL4ap5SfuiPPunCF4icF6tlRo6QxopViWdpB7KQDJ15nWx5RJJo6LohCMuY6LGizVPwg9tMngxijjVS2JABDmFWDGUTcAW24rUDrpmZNeqgwoWLzZQk+TbAaOW+ukCI9b3nLAkYh/OMZVqK6NAK0/0lHBxVyedGpLPwo4akm2Vt6/vZIbN+TcFTfNBAerfZf2xLMWb+LK/7ZfP+pir9m6dHjuxfBo8kuZmfNE/lDL2ycd7RjStItU2AcoMiBVbjwevKmfAw",
     salt="04/q2",
 )
 
@@ -748,6 +763,7 @@ for label in VARIANTS:
         )
         evictions[(label, seed)] = eviction_cost(excess)
 
+# %% tags=["shows-answer"]
 print(
     f"{'fix':21s} {'seed':>4s} {'max BOS mass':>12s}  {'weight sums per head':22s} {'excess @64':>10s} "
     f"{'copy loss':>9s} {'eviction':>8s}"
@@ -761,7 +777,7 @@ for label in VARIANTS:
             f"{s['copy_loss']:9.4f} {signed(evictions[(label, seed)]):>8s}"
         )
 
-# %%
+# %% tags=["shows-answer"]
 fig, axes = plt.subplots(1, 2, figsize=(13, 4.2), sharex=True)
 for i, label in enumerate(VARIANTS):
     for seed in SEEDS:
@@ -806,7 +822,7 @@ axes[1].set(xlabel="training step", ylabel="largest idle weight on the extra key
 axes[1].legend()
 finish(fig, "From 0 the extra logit never wins; from 4 it wins in two seeds; a learned key wins in every seed")
 
-# %% [markdown]
+# %% [markdown] tags=["shows-answer"]
 # **Takeaway.** Every variant reaches the stream's floor (excess loss ≤ 0.002 nats), so the loss
 # cannot tell them apart; where the heads park, and what evicting BOS then costs, can:
 #
@@ -906,17 +922,15 @@ assert check_choice(q1_answer, "106d3a83e22d982da17127b07d150fba305c3f960a9a9960
 # %%
 explain(
     q1_answer,
-    "sealed:8C3Xg1nNorqUuKMgJVNQwYMBZFINf1meZx+TeSqEnrOTnpctd5s5CLDLM/2qN/lN9YG9EG+t5UcNERg7xbKKum3sPemnqTKCElah5y7LTeKwal3xa+3tPNaGBb2yD4rvcpkB3KKVjWNmpbf7FN/ZZgWx8i/342SN5Oed14t7Tm5CunoMYctEGDjgxsjNQVKAQnKP6yE4RX4E88volYPfZoaREOr0iakrBYl9IdNJtVo03VsXJhZ3sdSMn1Csrw+8sZ21CNoniQ0L59rZL889hZrgpKCG2axOLFKKBNwbEnVlbefY9cUSoQES7i/1gFu59ygpmKm8L0wnCGcqlro1THwNHSfRoOF3ZX+xWlxlnbl3skkf0UOnEFYXtZIQ5k3iyiB4J0PRBTMXJ/f0HK1zE4PX2VteWAbPsM2ULt0GjxUl2gsxsgM5VUFYo0HymqvGj/JHFci5XK+ILMHcDvS8dcrV3tFQ23LTqK22RlkEWVNZbVdqc8/I/G3GbWQZXtBFQaV+J7FSXOFhy5fWpkPlGeqDt5GBudQwPwCKCf4nDaz23plE+vxWOkOBxVRMxyBP47BNawDrPI90/B3v9aH/TKz9HkpnGW8N0JfHHUe7lOOYe8u4weX97xm3M9sjG4XoZhfmHurFiyfKkL/O4Xrv4hHffvK0QUa3anUcJnZ875zqO5j5JejbwCg2Az2h+f7ql7t1vaDbLLfXUOoWrUGx5aXPeCdSdSGA7xkWDRcKlbKCQ7fP8i+pGBGv+18pJjbHOz4zCm6Udg/m48141Ep7Y6kPxa+7VIaATbp1JNjcKes=",
+    "sealed:pbNvQ4MyJ5EmXR+YI0f9cYMBZFINf1meZx+TeSqEnrOTnpctd5s5CLDLM/2qN/lN9YG9EG+t5UcNERg7xbKKum3sPemnqTKCElah5y7LTeKwal3xa+3tPNaGBb2yD4rvcpkB3KKVjWNmpbf7FN/ZZgWx8i/342SN5Oed14t7Tm5CunoMYctEGDjgxsjNQVKAQnKP6yE4RX4E88volYPfZoaREOr0iakrBYl9IdNJtVo03VsXJhZ3sdSMn1Csrw+8sZ21CNoniQ0L59rZL889hZrgpKCG2axOLFKKBNwbEnVlbefY9cUSoQES7i/1gFu59ygpmKm8L0wnCGcqlro1THwNHSfRoOF3ZX+xWlxlnbl3skkf0UOnEFYXtZIQ5k3iyiB4J0PRBTMXJ/f0HK1zE4PX2VteWAbPsM2ULt0GjxUl2gsxsgM5VUFYo0HymqvGj/JHFci5XK+ILMHcDvS8dcrV3tFQ23LTqK22RlkEWVNZbVdqc8/I/G3GbWQZXtBFQaV+J7FSXOFhy5fWpkPlGeqDt5GBudQwPwCKCf4nDaz23plE+vxWOkOBxVRMxyBP47BNawDrPI90/B3v9aH/TKz9HkpnGW8N0JfHHUe7lOOYe8u4weX97xm3M9sjG4XoZhfmHurFiyfKkL/O4Xrv4hHffvK0QUa3anUcJnZ875zqO5j5JejbwCg2Az2h+f7ql7t1vaDbLLfXUOoWrUGx5aXPeCdSdSGA7xkWDRcKlbKCQ7fP8i+pGBGv+18pJjbHOz4zCm6Udg/m48141Ep7Y6kPxa+7VIaATbp1JNjcKevza1EaZK+X7mokxuCKmObpV+jgArwgXWL6uzx22waTmJfeSi53vuc+FWF4rJ1NTqCEzO3paeW3g81PM1bLFK4r1LkwdclRe08TGKoGLlzz7hyPis+BBcKzD8i0LBT3J947Z9K6eHrN9gJeUWs1W7HWsVuw4dkHZPuUKR6oZPzh/xWaMt3vL98=",
     salt="04/q1",
 )
 
-# %% [markdown]
-# The numbers behind Q1: how much of the sink head's idle attention lands on BOS, against what a
-# uniform head would give it, and whether BOS carries anything about the sequence. In a causal
-# model BOS sees only itself, so its hidden state should be the same in all 512 test sequences;
-# position 10's is not.
+# %% [markdown] tags=["shows-answer"]
+# Measurements for Q1, per seed: the sink head's idle weight on BOS against uniform attention's, and
+# how much the layer's output at BOS and at position 10 varies across the 512 test sequences.
 
-# %%
+# %% tags=["shows-answer"]
 for seed in SEEDS:
     model, states = models[("softmax", seed)], []
     handle = model.blocks[0].register_forward_hook(lambda _module, _inputs, out: states.append(out[0]))
@@ -979,16 +993,16 @@ assert check_choice(q1b_answer, "e34e1f8528d88ce53d50f382284e74237c14174ee711228
 # %%
 explain(
     q1b_answer,
-    "sealed:m1WF1vgSQ9/6X+KXRsmVAGthB2f3TC/9fjeMcXwkjoZ9zbXSocWzBbx2dfiP8/xv1EMGn8LAFyLJvMHgofOBR6Lchy51Of1PmeOaGJgFgjCLkQ6VH6g3VZOXJfOFp/kP3+gkbX8ycmXmIMMYG9r3h8rdkPaGYzieS/SNGQZex16Np6wUl0z5ZTK/c0FUf5Ve4eV9equ/riSl0LKcS8SI2nguBOVCJ6dQj9rxOqyZbKN+os4w+aIeRTope1vvWHjYnKQDMMgYfrqCL4wUxvwGoXTr8rMEZO2HX/pkPzFRB7bGfc3AGwRHJiIys5x4z9oiCgYbIabdqMyLdd1JFFEgi+PW4YEAxkDtcfyYeELh2V+tthXXMjmWpflRjbT1dIFsALmDwTk6QKYhFQTvU23ZcpnjgtbgJAWPA8XRVIRAOXec8B5/exNfazZN3TPYP0lFK9zc6R7uJHUVg2ss3vORUr+F3zvesF5ZwsnBVE1orYWUpEz9E8cKGWCTFGvMaCaebuYrpudYxbkGMIWO71xep93UxdTmujE/unLH7E2RWKpsi9ld4iqho8v8/fh9osEvXG6/j+gpWFwaER8v7jyb9Lt26zOFDKd+sKkd3oD8YYMdgbDC20JO5woCyvbQ5N2PER5grrq4BW9+f+PhxTFMSnylLe+NMwCVz37m7DdDm9P5ahDzbIl369FlBZAuH8XL+GyGSt0qeQTDsh8JneFDebqYJSszJ+44x5LsA4C7jYaDj01MEywVkZ1PPYeY+x76LS3IuI+DT4FUHs1zA5zAGsAQk/l4u8KFFhGYaruxxtfQvrFl/SYInqkkwN1g3b8vVUf5GbJlRLzec4fSIqK2svTiaaDyU5DtoTTe5uLEyWnuKcKAfkrcZpT4xikX/fyzswnFNGubFgCwGdOIGPHWicb6JHe3LCn4leQFhjbP1spuldK2/FZQEqFjMjTcO1Uu5XMCi6LtQu/Mu2b5BPksQGR2p9GxQGEdXeQQdW4FJ2SgbQf9OEyOsGud2abLHx6r+1h3sinJem32j2r/SGcq7TFAWT00JrcERMHgtvAkIFj6tzasKaonQBxvzzp2tZ0RoJOENxEeGBSuI7I8QwWMYNbqA/t+s0hTzMRkJJ7cUIK/A/bzn2Hg/MozMwR8UlPNc1fh1ZFFnYe6cO2MGWaana7xnWTFKh+OUSXrrBrUXAPTpIZVlu8nwIG0xacN+N142VY6oX83lAVXylsll/xryq/2QVIrg5wcZekfArcphwE9dsgb8lPSrWeG3gtsfr8qm6HKZ8fWBNSCNbN2GeZ81wENmA==",
+    "sealed:BXT8XN0+k62HHkVuPHPeLGthB2f3TC/9fjeMcXwkjoZ9zbXSocWzBbx2dfiP8/xv1EMGn8LAFyLJvMHgofOBR6Lchy51Of1PmeOaGJgFgjCLkQ6VH6g3VZOXJfOFp/kP3+gkbX8ycmXmIMMYG9r3h8rdkPaGYzieS/SNGQZex16Np6wUl0z5ZTK/c0FUf5Ve4eV9equ/riSl0LKcS8SI2nguBOVCJ6dQj9rxOqyZbKN+os4w+aIeRTope1vvWHjYnKQDMMgYfrqCL4wUxvwGoXTr8rMEZO2HX/pkPzFRB7bGfc3AGwRHJiIys5x4z9oiCgYbIabdqMyLdd1JFFEgi+PW4YEAxkDtcfyYeELh2V+tthXXMjmWpflRjbT1dIFsALmDwTk6QKYhFQTvU23ZcpnjgtbgJAWPA8XRVIRAOXec8B5/exNfazZN3TPYP0lFK9zc6R7uJHUVg2ss3vORUr+F3zvesF5ZwsnBVE1orYWUpEz9E8cKGWCTFGvMaCaebuYrpudYxbkGMIWO71xep93UxdTmujE/unLH7E2RWKpsi9ld4iqho8v8/fh9osEvXG6/j+gpWFwaER8v7jyb9Lt26zOFDKd+sKkd3oD8YYMdgbDC20JO5woCyvbQ5N2PER5grrq4BW9+f+PhxTFMSnylLe+NMwCVz37m7DdDm9P5ahDzbIl369FlBZAuH8XL+GyGSt0qeQTDsh8JneFDebqYJSszJ+44x5LsA4C7jYaDj01MEywVkZ1PPYeY+x76LS3IuI+DT4FUHs1zA5zAGsAQk/l4u8KFFhGYaruxxtfQvrFl/SYInqkkwN1g3b8vVUf5GbJlRLzec4fSIqK2svTiaaDyU5DtoTTe5uLEyWnuKcKAfkrcZpT4xikX/fyzswnFIiOYVwiqD4GGEbSflNv6an3sfzSr3esGlCyY0M1l0pqx+FERE7pnZnvKelAt8yEO2OvtCv2NoCPsAbI9RiUqxZvkEGkWV+pTSWUTNyX+PlS8L0GFv2uUyOfbVwv+7EQn+yeBPyjrgC/lHGd98yBKVjAzJrcERNSosbk1IR34tjz5Mu8ySwQqyXtz4c4FppeefwUPXQmhIO88KhiNI9brCbU97h9ZzMVjKILBWoTrXLnj3zak/Nk4NEElCg/UEXHc0pEAjoKlJbmMDH+X3vn43jLBNlvHDyvz/xObGme40fUP3sswhNOlzqdE7849ylswqywq2ksQxxclkelrzbSiCEstjZEPaasJDvYonAE9eNhe91rQuiLPxF84Ybt51LvHdYLbUYSae74+H/AywxAY2GNhRSwxoQOf3Tb7hnxQSZwkCQ2LSUpHeBPKd5l/9jsmb6flUBkUDaTzFNeD0o6za3HvgngNrKsYjtxDSUsem7YePcFv3eIdXIrNWxd5osN8y2u2AozU9Yq6fyOjwjur3LaoCOv75XKZToiCBlqkmo8waX5lIBfor3U3tJDE+EIKXljhx22+TDBcHW4yme1lgWpTQHCKPnK5IIaICxoBs82u1C1oxE5O6eecyUzsxEQQ+masTO0/1Mi7ZWIEO8SOtv7p/3nLLEMj3zlFW8iVL8B1mX6sSAOwsZDsn5ZumGhPHfY=",
     salt="04/q1b",
 )
 
-# %% [markdown]
+# %% [markdown] tags=["shows-answer"]
 # A head turns its sink bias off at a copy query by looking away from BOS (section 2); `proj.bias`
 # cannot be turned off. That is what parking buys the model. A check of the explanation: seed 0's
 # loss on the copy queries, intact and with BOS's share zeroed there only (the idle queries intact).
 
-# %%
+# %% tags=["shows-answer"]
 with torch.no_grad():
     copy_intact = token_losses(models[("softmax", 0)](test.tokens), test.targets)[copy_q].nanmean().item()
 copy_zeroed = (
@@ -1011,22 +1025,26 @@ print(
 # points: 2
 
 # %% [markdown]
-# **Q3.** Implement softmax-plus-one: `softmax1(scores)` for `scores: (..., n)` returns
-# `exp(s_j) / (1 + Σ_i exp(s_i))` along the last dimension. It must not overflow for scores of
-# 1000 (subtract a maximum first, and remember the extra key's logit 0 takes part in it). The
-# visible check runs your function on random scores and on rows from 0 to ±1000.
+# **Q3.** gpt-oss gives each head `h` an extra key of its own, with a learned logit `b_h` and a
+# zero value, so that head's weights are `exp(s_j) / (exp(b_h) + Σ_i exp(s_i))`. Implement
+# `softmax_with_sink(scores, sink_logit)` for `scores: (..., heads, n_q, n_k)`, `-inf` where a key is
+# masked, and `sink_logit: (heads, 1, 1)`. It returns the weights on the real keys, with the shape of
+# `scores`; they must be finite for scores of ±1000 and logits of ±50, and a query whose keys are all
+# masked gets weight 0 on every key. The visible check runs your function on random scores, rows of
+# ±1000, logits of ±50 and rows with every key masked.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 
 # %%
-def softmax1(scores: torch.Tensor) -> torch.Tensor:
-    """scores: (..., n) -> weights (..., n), each row summing to less than 1."""
+def softmax_with_sink(scores: torch.Tensor, sink_logit: torch.Tensor) -> torch.Tensor:
+    """scores: (..., heads, n_q, n_k), sink_logit: (heads, 1, 1) -> weights (..., heads, n_q, n_k)."""
     # BEGIN SOLUTION
-    top = scores.amax(dim=-1, keepdim=True).clamp_min(0.0)  # the extra logit 0 is a candidate maximum
+    extra = sink_logit.to(scores.dtype).expand(*scores.shape[:-1], 1)  # (..., heads, n_q, 1)
+    top = torch.maximum(scores.amax(dim=-1, keepdim=True), extra)  # the extra logit can be the maximum
     exp = torch.exp(scores - top)
-    return exp / (torch.exp(-top) + exp.sum(dim=-1, keepdim=True))
+    return exp / (torch.exp(extra - top) + exp.sum(dim=-1, keepdim=True))
     # END SOLUTION
 
 
@@ -1042,45 +1060,50 @@ import torch
 
 from course_utils.tools.quiz import require_signature
 
-require_signature(softmax1, "scores")
-_out = softmax1(torch.zeros(2, 3))
-assert isinstance(_out, torch.Tensor) and _out.shape[0] == 2, (
-    "return the weights as a tensor, one row per row of scores"
-)
+require_signature(softmax_with_sink, "scores", "sink_logit")
+_out = softmax_with_sink(torch.zeros(2, 3, 4, 5), torch.zeros(3, 1, 1))
+assert isinstance(_out, torch.Tensor) and _out.shape[0] == 2, "return the weights as a tensor, one per score"
 
 # %%
 import torch
 
 from course_utils.tools.quiz import check_rounded, fingerprint, unavailable
 
-_big = torch.tensor([[0.0, 0.0, 0.0], [1000.0, 999.0, -1000.0], [-1000.0, -999.0, -1000.0], [200.0, 100.0, 0.0]])
-_s = torch.cat([_big, torch.randn(4, 3, generator=torch.Generator().manual_seed(1)) * 5]).double()
-_s3 = torch.randn(2, 3, 5, generator=torch.Generator().manual_seed(2)).double() * 4
+_s = torch.randn(2, 3, 4, 5, generator=torch.Generator().manual_seed(3)).double() * 4
+_s[0, 0, 1] = float("-inf")  # a query whose keys are all masked
+_s[1, 0, 0, 2:] = float("-inf")
+_s[0, 1, 2] = torch.tensor([1000.0, 999.0, -1000.0, 0.0, 5.0])
+_s[1, 2, 3] = torch.tensor([-1000.0, -999.0, -1000.0, -1000.0, -998.0])
+_b1 = torch.tensor([-50.0, 0.0, 50.0]).double().view(3, 1, 1)
+_b2 = torch.tensor([1.5, -2.0, 0.5]).double().view(3, 1, 1)
 with unavailable(namespace=globals()):
-    _w = softmax1(_s)
+    _w1 = softmax_with_sink(_s, _b1)
 with unavailable(namespace=globals()):
-    _w3 = softmax1(_s3)
-assert _w.shape == _s.shape and _w3.shape == _s3.shape, "one weight per score, along the last dimension"
-assert torch.isfinite(_w).all(), "no NaN or inf, even for scores of ±1000"
+    _w2 = softmax_with_sink(_s, _b2)
+assert _w1.shape == _s.shape and _w2.shape == _s.shape, "one weight per score, the extra key's left out"
+assert torch.isfinite(_w1).all() and torch.isfinite(_w2).all(), "no NaN or inf, for any of the rows of `_s`"
 assert check_rounded(
-    fingerprint(torch.cat([_w.flatten(), _w3.flatten()])),
-    "5f65093f293e7047bb3d4683e09073d813835a6d7612b47519c28602c7c8c806",
+    fingerprint(torch.cat([_w1.flatten(), _w2.flatten()])),
+    "1d74d5481564feea4ccaed034f54dc4df0d65d578992864ceab3be54d045702b",
     salt="04/q3",
     decimals=3,
-), "not yet: try your function on the rows of `_big` above, one by one, and compare with the formula"
+), "not yet: try your function on single rows of `_s`, one head at a time, and compare with the formula"
 
 # %%
 # HIDDEN
 import torch
 
+from course_utils.core.attention import stable_softmax
 from course_utils.core.sink_fixes import sink_softmax
 from course_utils.tools.quiz import unavailable
 
-_s = torch.randn(3, 4, 6, generator=torch.Generator().manual_seed(7)) * 5
+_s = torch.randn(3, 4, 6, 6, generator=torch.Generator().manual_seed(7)) * 5
 _s[0, 0] += 500.0
-_reference = torch.cat([_s, torch.zeros_like(_s[..., :1])], dim=-1).softmax(dim=-1)[..., :-1]
-with unavailable(sink_softmax, namespace=globals()):
-    _got = softmax1(_s)
+_s[1, 2, 3] = float("-inf")
+_b = torch.tensor([-3.0, 0.0, 2.0, 40.0]).view(4, 1, 1)
+_reference = torch.cat([_s, _b.expand(3, 4, 6, 1)], dim=-1).softmax(dim=-1)[..., :-1]
+with unavailable(sink_softmax, stable_softmax, namespace=globals()):
+    _got = softmax_with_sink(_s, _b)
 torch.testing.assert_close(_got, _reference)
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -1195,10 +1218,8 @@ for _seed in range(3):
 #
 # - **A)** It stays near 0.97: BOS is the same token at position 0 at any length, and the head learned to
 #   park there.
-# - **B)** It falls well below 0.9 on average: RoPE puts BOS at distances the head rarely or never saw in
-#   training.
-# - **C)** It rises towards 1: with more tokens to ignore, an idle head leans on its sink even harder than
-#   at 64 tokens.
+# - **B)** It falls well below 0.9 on average: RoPE puts BOS at distances the head never saw in training.
+# - **C)** It falls a little, to 0.8-0.9: more keys compete for the weight, so each one's share shrinks, BOS's too.
 # - **D)** It falls to uniform, about 1/n per key: past 64 tokens the head's learned pattern is lost altogether.
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -1235,7 +1256,7 @@ assert check_choice(q5_answer, "5bdbcc136b955cef7158880a8401e6ec1cd62a13ad127a76
 # %%
 explain(
     q5_answer,
-    "sealed:cEhqc8GTh9lGgKw2uJvHsXkIABUWxfXJRuq6jvgI4mY9KxBO5DFiUEUngkQ+5mwAgALkuDd6xcNPzr5kGTS/ItIu0YfMOAc5ionaJw8PrmsN/ijc/A6BjhHTRZZ7tU/UL/9naRUOc7HGpd/cR0AQkH1GMyklsBhNtTJ8TpDDeBpICIx/quTjs2Sdc4nvD1h8XjHN6wzoKy97lm0huDJsPqZL5vCLrZOwykja7zTZDXklYndWy1M3P5TrYR7SQALwINH6YQ5tqBh7uUQ68qNs0c3XY6sbrqIJFi2Pcf3QjtMq/ua1zlvU4lUjzzQr8nuFbCfIGj2GkIo9hnm/Ec6SyuVXwZtUzCYj/SN9NjKQD7jb6GRKmNuLE5w19wbXQqtINzbNmdl35VA71MbzJlfEKWuItb5XjGgCT9equsjDS4hvaOLAGhMFvPo2uhichhgxyEviZt3k3ThTf89pPhE5BrzhteLa9wEWdPCFRyrT8EF+zIsiTM40yc86FuBvx5+kxwghllgl6YJ8AVzqcAicregCzX4Gt2QFX4bSqOYHGmPtJ9tms+RSe/vRaiV/KMd21dfGbXGyweyh5wr3gvYiujeN/z3byjjEIxizXGBDuzC8iDR8ptkC3zC4R1uHVpyK2cahHxkZ/1Qa9XCD/NQQVdb5kCJa6Nufi2V6L5GilJVOL+fyDMiD6WjJ4ena1jRSbcQciAwIv96XfCN+PYdKSk+9gp5RPYiPb/l60B066Ug1klKr1FEZeNQvgHzza2FOmt5tCAVxjkUQIY0W2/suATdXNEeiOfc3ySLVQpaBQvq8Ki8EMfTWqM276ZizrVzZbWIGoPl+hUckt7RtyN7nrvpQYz68hYQb1fR5aMCaAKXqPHdWER7fIAxyWzpMBrZ3DkfAP+l0rTMUgUJ5BwZ1g8qbU92N6i1re5QM5XXWHDM1FXkw3Jjkl7N31v3lDEpxtquYtSXVcOMX0OPsbnFUUGjPrILrkF3SeaKmVCTAwnszIhEFtHuIpAiCtDqXQmPElfpy3eV6IC7bpNsPB9zoaKTXfwW4oGIUMHdsmWD8GyR45MQwji0hQe9DRdKSiklx/m+AzpVAhxtSld8GDNz/KAY7fexkEl3MJGBnEY+jt42eQ6D4f8nRpmqJ/2AXm+Vi8ocGTQbvymci0+gd0hygOBX3+rtHGzr1dEt2ahb1KpmSJFrcQQnZEI9BQo484skrmB9nDMDk07+UPSqLfsfQsKhj8v3t/Wy/x0UXX8DPqvigkE4hFOUbzu7MIsCx0STjypsg+OqqI6Q20i5t7sTYyLVUR4nHMGDcxPJnCbwJb1UuukFKKTNZbkd8CC1aTlptlqZUhtRHJMfxCfVc8YaS1yBWlQJRbG052QvhovDxJGcV2ACtQottu8mVDXQtfnY+AOdsV1DBoahkuNK4VuG3NF9aDqwVRak0sebdrP8NpUH08Y3hkSPzeN+H62YvLUogCe8Rnsv9bS12Kr4K5nXEFy15KZzGnxOcxOHjpChnjmVAE8rUmhgwGQvXKlOXPfy3QFDBcQ/PRDHWmRwzjTz85r5a3zAg/UxKdXTPpmZUydjiS/D8HknluIWYEF/3MRQ/ULtU7e2z95a66cIFk1qx+pw1B2F21PM=",
+    "sealed:o5yqAsdchlAXmBjouaK6kXkIABUWxfXJRuq6jvgI4mY9KxBO5DFiUEUngkQ+5mwAgALkuDd6xcNPzr5kGTS/ItIu0YfMOAc5ionaJw8PrmsN/ijc/A6BjhHTRZZ7tU/UL/9naRUOc7HGpd/cR0AQkH1GMyklsBhNtTJ8TpDDeBpICIx/quTjs2Sdc4nvD1h8XjHN6wzoKy97lm0huDJsPqZL5vCLrZOwykja7zTZDXklYndWy1M3P5TrYR7SQALwINH6YQ5tqBh7uUQ68qNs0c3XY6sbrqIJFi2Pcf3QjtMq/ua1zlvU4lUjzzQr8nuFbCfIGj2GkIo9hnm/Ec6SyuVXxcMHyC0p/TN8IGaBE7LQ7ytenp7KGoY8/AbOV/lPfzbcmcVw915o9MHkfx2WNG2Z+q1CwGVOXt3toM7fHJIheuWEGlcWsb9zqAyYjAJ4z0KxY9zvmjhTNs98OFAgB6bmpqvZ/BxRNqiJEyqd5kRmwZskVN87h986FLV+wZ21lF1vjklgvYJ8QFSrcwnIuK1Ewz9D4jYDVNWwiNMHHnauP5RhqPFSevyfOzUgbYYtiYCUKDCrhL/k6wKzxKMy/WWF5WmCjWyFLBrnCTxT2ja8migz55kMlhT3W1zTCcfJjZ/5WgdL6VUC42Gev98MAcr/kWxU4PaCizFvIICggsEdI/G8Rd2M9H/A/OCfmGdJP8wBlUUXrZuEd2YpMJELVkSug8wQK5Wbcrd+xxNq0k8i3k3q2U4ZZc9gnXanJWUYks05DwVmwARWUN9fxeouHCFAIhTxNP0uyTbVQt/NWq74bjIfILXbrsT3/8j1sEqLIG4GoOZij0xwtPFrgM+1uPZXbTivhYcR1+hob8yRDOfybydLAwXOJRo8FGk4WOF7TUfbKKwgrCUUh0hsQ1VvmtObRt2Q5C1lKN8d9GOeWXl8LWQhlZTrwqJr1vn5XkE+oeSYqjLEOfwd2+PsenFMTGmbqYP71QexJPDjEDrJ3mgyOV9Wt3GcrAXOoXWXTmWMwfw73fNxLWnHuJ5cA8vgYrnUc1Hvun4TZ2pg0HWyG2tp/4F+kStmD9JYEMLdnFI+53PUj8ZDgwsVk85HCpSuch9+NLdASEeNPmwiV5qgsJvQFKD/N53JrDmT6mQd2eUot90fEUS8i3dr0PMP1Qusdw/r+v0dSje2MhcoMwayaYnNYUyGQXaEVMoZGdk1oYgJiUwjAsu3mrWXLCqQb8fNsLZn4eTtpSP0lABNPoiGqvigkE42FOAKxbbRcYe31jawmdIOtOiqAL8m0jNx+MTUxKdEBoPLMDOIxb1nQbVGbUVroUwZYDAYdFZuVGM7QVI5jalU0tRHN4P5KbMDosmSmDUAnB9DbihwxAzhufTgIHFH20GiV992tcGEFjFucTBaRrNsdGuy/ud9tZ29Xvr+IUIVE7BYSf1kreHdtPpCu1Om84rhli7ye9/TqWU2LlF5UKEMkMv6Z2t2CupZ4G/HUjZ5KZnX3geTzemw5T4ilmJSE9PfnRkrAxXZeXfSILWwRVDccE7KTznKkFV3wjPt5qddyHVs6kdMcnPSpmJZ1ZavTfq5BkiktY6WDFm/dFshVOhNouu+son/oN8FiR+k/Yp+Sj4hmLEOOpI/nE+Fy9jS74IY3c+4Ephzrt8fe+KpyQ2rAUP9FL9x",
     salt="04/q5",
 )
 
@@ -1244,9 +1265,10 @@ explain(
 # name: q6
 
 # %% [markdown]
-# **Q6** (measure). Now measure Q5's weight: `q6_weight` is the mean weight of head `q6_head` of
-# `q6_model` on position 0, over the idle queries (not triggers) at positions 64 to 255 of
-# `q6_stream`, with full attention. The visible check compares it to 2 decimal places.
+# **Q6** (measure). Q5 asked about a mean; look at the queries one by one. `q6_fraction` is the
+# fraction of the idle queries (not TRIGGERs) at positions 64 to 255 of `q6_stream` at which head
+# `q6_head` of `q6_model`, with full attention, puts *less* weight on BOS than a head that spread its
+# weight evenly over the keys that query sees would. Give it to 3 decimal places.
 
 # %%
 q6_stream = backcopy_batch(64, 256, generator=5)
@@ -1262,8 +1284,9 @@ with torch.no_grad():
     _, q6_attn = q6_model(q6_stream.tokens, need_weights=True)  # (1, B, H, 256, 256)
 q6_late_idle = ~q6_stream.copy_mask
 q6_late_idle[:, :64] = False
+q6_uniform = 1.0 / (torch.arange(256) + 1.0)  # what even weights give key 0 at query i
 # END SOLUTION
-q6_weight = q6_attn[0, :, q6_head, :, 0][q6_late_idle].mean().item()  # SOLUTION
+q6_fraction = (q6_attn[0, :, q6_head, :, 0] < q6_uniform)[q6_late_idle].float().mean().item()  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -1275,15 +1298,15 @@ q6_weight = q6_attn[0, :, q6_head, :, 0][q6_late_idle].mean().item()  # SOLUTION
 # FORM
 from course_utils.tools.quiz import real_number
 
-assert isinstance(real_number(q6_weight), float)
+assert isinstance(real_number(q6_fraction), float)
 
 # %%
 from course_utils.tools.quiz import check_rounded, in_range
 
-assert in_range(q6_weight, 0.0, 1.0), "a weight is between 0 and 1"
+assert in_range(q6_fraction, 0.0, 1.0), "a fraction of the queries, between 0 and 1"
 assert check_rounded(
-    q6_weight, "5e22a5c3b48e810fd17fc385b4edd61622455702ad747b94da0af4b3f66050e4", salt="04/q6", decimals=2
-), "not yet: head q6_head, key 0, idle queries (no TRIGGER) at positions 64 to 255 only"
+    q6_fraction, "0088de36d661a29ea9fb6b61ae660a411ee0a750e4786e3ffde838f96e75199f", salt="04/q6", decimals=3
+), "not yet: section 1 says what even weights give the first token at each query; count queries, not weights"
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
@@ -1293,22 +1316,22 @@ assert check_rounded(
 
 # %%
 explain(
-    q6_weight,
-    "sealed:X2Y8rU3yN0olm2bPX0LoouWN9Ilwe/z2g8u5Cva00FTTJxByhun4zlUTucbNZPwE9FYfcIXWIkbxZGHEfvjB8SraNt183efSzJ+TKJ9sKQ+N2r505DugG0BH55MFvBnu8kaHZ8Q3WDFaPffCzU+RV6Xml95xVM5QYBVsk7nCRC8ZfArRFbIZMBEHt/nl0XrXvp0o8r4Y/wY9/C2ty1k3OorCdfCGCrw5RoEM1XbvJKL6dfujBSyxd87za8Upjq6bTeQrweJf9/fIAdBxkZfuzbUgRER5MEhzSzk0RcpFMXmkWjFj7yfwFAstaYcrfd6zaaCy8VunDlvm2nlu1K+QZlh8rHjHD+lYUtwePU7N6rRJmo4dHpKM8j+5qMMTGkkg15m2ijYOxCRr4kHmCp8plaZ+tnpp9+4t4qQcLWUbnhPU97hjvAJImzuPwG8nX/ZQ8CqHLnQ7x2RHjtlG9S5uBYT4wD2Cw75k0i6IN/dU/IZjWvWCl5tYgHOVMqoZ9pXyPU/Yu65mIeHnPpxHxoo9ndAY7NA+Y+iOTL4UuumsapuNYq1Du2CGlkfZITpqP+6cgzOiRnlPs1umcU+IETQ7MBvy6Srh/JVGTDtsjRpFBy1kNkQVHPjx1n5S68Uv5xjaTyFPgFvkzKDaXJ/Zz4RzK6R2FjUIipzy/b1aQm6JtaMQ9sB+r77tAabUZb0DFCssYyxiTDX4OBaEZR6vCSaUmD6eu0ZIDJhCJznibXUxcvyxRNZUZxAhM4GyJjokXLnSaT/EI3OH6YxLvEhs+t0dsH4CG9z7H+LxhPcOPRKUFvRfAl+7t9Be12MCVdz1FvrehkPDp7jPuYOB9bflIqOLTC7EklkHUy8IEHVrwk+Hq610JWbVFjBKiRWQsunA5JQOv116ARKACDbkGdc6EZmGBOggh841D9TDQ1eSoDDrTE99dJHLFRAhcvsaq3L34WykXuHr/NR6Vrho0v1EhAwgaveLTnaLWVJdpxECPnD2h/a6KH6Mmqd3IMogiP8/CVbgyrNA052GvZA1hJA7WXSzzzC6BdwAcy+bXG3iiVMDhreyL2ci9cSMeAYMS5QP+KUtJI9Sye1m1QtqbfIqbZAUC3ZxFDQKObJOZoeP1VqZLph7wHW2fMciv9wd6lb6mW3l0CEtPmHqR6hSjlDV0MuU55FfPELtpbZ+H9nwDSFsrcbJsyaqT9Bmice20VD5BKWD6lHh9iTmSRBz/HLj0bW2YFKAEgIU8jEzVZ4CmSYYGsbORsn9uZ7bGdKq6XJA6SJM0mTQFlpsr0eXqIXbgYyhHu7LENXxzyxA2kfT0Y1kJCjwAKfSAgn2TI9cgw6xB6F7/AgN4ngS8eSkcLrDq54vh7Lsw+//M0oRVh8w/9iyu6CaZOeB73QjlxBoy7F2//Il2y7rvQ==",
+    q6_fraction,
+    "sealed:8cwwwrRUCu+gR6asT0rpNbG35Q6Li/MfEo4D1uh0A2IXujb4XDBSIjZq/YNPzM1+2HVzVT7QWHskSgiWaj+J9V6Shn2ZgI6UKVEUG//mce3PeR5nbw4087FbmgqZaAX9NL16DJaiheOTanGmS83hD024vD0fKPt7QhyqyGDcYBbqNNyDywJZpaV7miY+PKKq7NUrth8kllJt6L7lgXyIq4sTnQ+sXIcKXLS8qfKSxfVqGj8U5DvMEd4nIl1vZCXfe/Q0Pw+TWPJnGhDw0Zz2QkoY53s3deahV908t0upcr39igpZtY6Hiha/+3354Fi0Lg4Gw81zCCdBtcJDSGvgXwpBbbeqb+i6f6SasbSzMrSpNxHqQhC6w13MxO+y62y+XipctJ+Xa4TgA5r9bXCaofFMDdPWDAEVomOYLcG2A66/3aMxS/qfTpZk/CKE+sBwgmXgI1XonLrYP6IDJeFgPQcTh+Oy50sLuU4g5boqmVyft4Az+oTXajJL133HwhUUaVo/KcBhUHb070Q6VmO9MqcdiekpL64qAPuOL4SgPqmQ3sukNL3k9kk+7nPY1pOJ1soLU0o9QkuQhoJ9rteTN4QhaMr18fd3R4sqvqzo6z2IR7iE3Q6gjKRiTdWENYUh4ICbAS0HIGexx/sfj9E/dummMgcg+i9jIWJ4EY5d8oNWfDvT3GomwaAzC26GmVVdrUlmJhkwHp4HouMwBlEnF3AYyeM8OdjbYfOy1Tb7AAVrYaX5gCPf0AJ2dFXXthuv3i5lNDvjkzjcMlnFQ1Qnulj2ezY3Gu65kZanDXZdEQDhVokbXwkYKTl3W6WRZvjS07WMGXmIki5VG+OjP9E0kwjMNfKNOTTVWpIE+pnfKL0sUh/u6460x4MSnke+JRFt3GXNZBlbI24TjT8eU048CgZ9CmsQ+a5NtBwHZGtkdctbVUYYfEdkaNg7mNac86T4HCrhuztkLJ2QCkebtdvXbZx8Qcd2B/1yxuAeAwQTmZ/iKymAKDD6If1YlfgiPF8jI8z4yImqQM6IGqhpH2RfdME5lhNshZSSaRfpkQAd580M3KyZZJsYkllapgdc2ur2vQG8YhEa8Kk=",
     salt="04/q6",
-    decimals=2,
+    decimals=3,
 )
 
 # %% [markdown]
 # The mean, query position by query position (idle queries of the same 64 sequences):
 
-# %%
+# %% tags=["shows-answer"]
 with torch.no_grad():
     _, attn_256 = q6_model(q6_stream.tokens, need_weights=True)  # (1, B, H, 256, 256)
 on_bos = attn_256[0, :, q6_head, :, 0]  # (B, 256): each query's weight on BOS
 idle_256, pos = ~q6_stream.copy_mask, torch.arange(256)
 print("seed 0's sink head, mean weight on BOS at idle queries, by query position:")
-for lo, hi in ((1, 47), (48, 59), (60, 63), (64, 79), (120, 150), (160, 207), (224, 239), (240, 255)):
+for lo, hi in ((1, 47), (48, 59), (64, 79), (120, 150), (160, 207), (224, 239), (240, 255)):
     sel = idle_256 & (pos >= lo) & (pos <= hi)
     print(
         f"  positions {lo:3d}-{hi:3d}: {on_bos[sel].mean():.3f}   (uniform: {(1 / (pos[lo : hi + 1] + 1.0)).mean():.3f})"
@@ -1316,5 +1339,6 @@ for lo, hi in ((1, 47), (48, 59), (60, 63), (64, 79), (120, 150), (160, 207), (2
 print(f"median over the idle queries at positions 64-255: {on_bos[idle_256 & (pos >= 64)].median():.2f}")
 with torch.no_grad():
     _, attn_64 = q6_model(test.tokens, need_weights=True)  # the 64-token test sequences of section 1
-late_64 = idle_q & (torch.arange(64) >= 60)
-print(f"the same head on 64-token sequences, positions 60-63: {attn_64[0, :, q6_head, :, 0][late_64].mean():.3f}")
+print("the same head on 64-token sequences (position 63 has no training target):")
+for position in (59, 60, 61, 62, 63):
+    print(f"  position {position}: {attn_64[0, :, q6_head, position, 0][idle_q[:, position]].mean():.3f}")

@@ -122,23 +122,22 @@ SEEDS = zoo.SEEDS
 # Three terms of section 5 first. A *needle* is the item a query must retrieve; a *decoy* has the
 # needle's form with another marker token in front (`DECOY v'` where the needle is `NEEDLE v`); a
 # *near miss* shares the first of the needle's two key tokens and differs in the second (`a b' v'`
-# where the needle is `a b v`). *Predict* the list whose three claims all hold in this chapter's
-# models as the context grows, or as decoys or near misses are added:
+# where the needle is `a b v`). *Predict* which of these six claims hold in this chapter's models as
+# the context grows, or as decoys or near misses are added, and store their numbers in `q2_answer`
+# as a set (for example `{1, 2}`):
 #
-# - **A)** The heads of a layer converge on one pattern, decoys with another marker derail retrieval, an early
-#   token's trace in the last state fades.
-# - **B)** An early token's pull on the last state grows, near misses derail retrieval, the heads of a layer
-#   converge on a single pattern.
-# - **C)** Near misses derail retrieval, attention weights spread thin over more keys, an early token's trace in
-#   the last state fades.
-# - **D)** Attention weights spread thin over more keys, an early token's pull on the last state grows, decoys
-#   with another marker derail retrieval.
+# 1. The heads of a layer converge on one pattern.
+# 2. Decoys with another marker token in front derail retrieval.
+# 3. An early token's trace in the last state fades.
+# 4. Near misses derail retrieval.
+# 5. RoPE models' attention entropy rises past the training length.
+# 6. ALiBi models' attention entropy rises past the training length.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
-q2_answer = "C"  # SOLUTION
+q2_answer = {3, 4, 5}  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -148,15 +147,14 @@ q2_answer = "C"  # SOLUTION
 
 # %%
 # FORM
-from course_utils.tools.quiz import normalize_choice
-
-assert normalize_choice(q2_answer, "ABCD")
+assert isinstance(q2_answer, (set, frozenset)), "a set of claim numbers, for example {1, 2}"
+assert all(isinstance(c, int) and 1 <= c <= 6 for c in q2_answer), "claims are numbered 1 to 6"
 
 # %%
-from course_utils.tools.quiz import check_choice
+from course_utils.tools.quiz import check_value
 
-assert check_choice(q2_answer, "378d8bf9292647ebd4a1ffc5d6d3089436c6bc44ed9b51c88d305e52d7a8174c", salt="05/q2"), (
-    "not yet: weigh each claim on its own; sections 1, 2 and 5 measure them, and notebook 02 one of them"
+assert check_value(set(q2_answer), "80ae2cc295243d5be5e7090c108024197641d4a9c9aaa2f8b19905158ee9d3be", salt="05/q2"), (
+    "not yet: judge each claim on its own; sections 1, 2 and 5 measure them"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -168,7 +166,7 @@ assert check_choice(q2_answer, "378d8bf9292647ebd4a1ffc5d6d3089436c6bc44ed9b51c8
 # %%
 explain(
     q2_answer,
-    "sealed:eSqVMP7Ebq00xm6hcPAKlCt6BMBq+ujjLS5BNR+Cz0UayXGkqWT6ea4+QQKFpQYvf96ryCNfAXiUm3JBZvhXkDAm3oJ5mhslihx/qtxEAx94Rd39buj2O8P5mhqoiMCwm0DsvQJx/+jvUrodsRS2f8eh6+63xVCHZj4g6KCeN7Tkyp+7pI3welR7DoTPucSHSZ7Izimx6owmHDW0uul0eScLDomy0LHherTRRE1QCB52EIc/5jCJ4xwb6kiYuzIRER3ex8mDzobudeZ8uDKT+5PFXd8Sk4BNAYZOjP11wso+8RiA0y9NLhb1zYX8VRk8oCxnVUPAFqprHkDpIiSN6AKfI2hoLRP8iqUr8q9c8xd7h510Zkwh9Q5BZKmVHQdX4CHRYHGPZx3y48q+HkNuJehg04mzgsz/aWrsy55MfiONCfcU2vs/2D0Koq7h9MvbYGATQxPU0CNPDrxEdxP0UB2rT3RaAUFeomgFNCxwGSk7hbl0xr3vQfhsiNLEj5EoRz9c29fN/yQVaT6YokCbwA6V6rs1H9Kq3wAu1cAqLpLTq5E+wXfrftGFsXZ7DuT1BEjof7d/sHoTZ2zcHakedlakfEjYMB43j80SzPgeqrSOtN3gvKJ9uPycBOZemeetER6l1WLisWkfehE1cjNA2VWrIL5eM6megSsEJ5f5PEBHIum/dP+HcamJK2gL7vjoyjYiBNdvvQmPUoWYe920KYSB8gHgua09EtifHYh4+q7GR6Fi3OLpE69f+ReNGTH971Z33llZu7RmhMQ7Vao5zglPbFMyn2rMvB3TK4IYroPnzGhAfXNln8jHSlBGLjFwHy5Nl91SGjVdRu/4ZNrLnMPddZfFCLZ9XHNN9SpaysRBylOHIfs9bsId/yB1H6q5kymKxsfI/FE3UWsiepupHQEPAbRsu/pM9ZLG7No6r/ceOZJU86z39CLmWyC90WsRgwilOazcIpvRicZs0wHt5iPr27wSkkpTOknW38zjiK98LmFzG+eA5HwNt8Hyo6S1QQpJ+kqZR9ogAu83fRzBibM+eWyXvqJwRcuBLvRNS4HpinLp0+12A5jAcd6xBI8+jBz627gP+Bc8tLFMhEO1Sxer+nbrcbJDT2qFuWebBCQ/E55kYBgIwehx0YR5Fha/9M7D8y5vMYzi3emqaa7IUGUWoAdaInlXOvSuvgmRlCHKeuKP0kJTudrImHbCnUB55xoDMVMSPgl505pATmvEeKr58MScZRw23vYYoMlLTSUInn8ymCjN144RTA0A23oM1kh82Bu4lL+G6Iag4cVMblzJsJ61VZD/hhwB7pbdoypHByuY0eCZZqZ9uMC6KXUh6E3G1jxTtcLlELPTJdaBDIZWPF+q3ANT5fnONvbxqjv7TvP70Fkt8kIp1q+3ViB1I2As9PK8Hfd8VRaNO4E/6Jcn+Mg1YBjerCFrdnzohC/KE1h02pv5QechKt8nE8Yv91CXK9J7E6otrW2jWVpLQRg+YzREze90Fds7V1FM533WzioQHWgaTNchZDA3u7ami40/hsRZkPNjKNRJ59bku7+CgCqc+SPtapux7FTW2cuDYxpVnu6R1ESDI7dGLOy4386MNZT1GdjVd0Ag0QYF235TN0o8N6nPBhTKNyE=",
+    "sealed:Y6j9hjcgKY1fWBNDyUu60Y4XN9BCtiLGsVtvB92OaARNbbWHZ8yWllZ/aSjBsvf0k98nF20shlH8OxZLcUkTHfY//fRTCdCJaKE00f2oymaMYRtvM+/SOZvnTL+nPe8HdjnEE+rzkfyGfrRve2oyDkPlXQ3acg8IOk8uzhvs49EfRsoMfxdMhOqOHhEzd43GMux25vfQ0t9b2AEnhrKMP758zMw1Wbt1C0lM83I+UFtJOGIbaHi7f63N6qhdgbwFwldimaVSZ+bW3jYfD1b4pJAXNKL6VQ6AzqDOOxlMeAi2NW9Rn7CM0j63ANvW80i7oOo3Zw769u38/L1vGoNxmuJR/qpmLntk4pFT+O4LkCJphOyXuUFG6bYoztru/BfE0ujuZb8GNVd93T0DijBqqPE5oYQcCH4JNQpD7A6xb+gM7p8qTuxSMX8Lh/RUPpFaOOB11P34Er0F4G6xKZpCmXZZzw+omqGMgF+rvgWAIL4A4zgaY0RpdbVzQwqjeB0k++K0UdfVRDVPoddjXIR3Uv1fOECfYkb8KWv1uPGJ3spbxD1AQUUFqMIHgzf5fTUwofUQJ4dZTOhgAiWa9o8NPagUAhrCbMgs5cwwvDfukTQh27MWn9FlhALxie6QQEFsvleG86uAp7lWuDW1a5sXVeSS+13IiwISdhH9yDNJ70q+x7Rp8urAY0aFy7Y2xTglekApxqWDS+vSJiGbOpqzspWye5RqURGYaQpwIraJCZnTmdtOoNukNmJvHrUyyKZcL9i1jc23sSIIMNDfnEcKtVt/qgIHPIbFlXVrwtMWkid1dSnI00IfHJ+Fx3/fxgpJ9YeIdxxMo65pgHUgtMwoJRf50etj4FvMnTmXqJOLZHPZqbjc95z5pqKRR8xGeUf3NZwKfCh16dHQzxQ3ZVlEgTmemKXRmXbp2ozHH3HX47UsPnBthhCiZ+q1Fy12sJXz3w64DDFBLWN1x5Ijf0yoRNj4zoZtvVpnt89btMA9AyV6MaHMuDHybyV/8iD/yXtlC0OQmUTxiS0KDtUdiiF7UVRJIGTT0Q3yeuSHDy4LZjV4YEI+qWBLKmu8hyoIkXka3uapGXIbynIMlWXXT3f6puzhUFVUj746zeiucaJMGkGKZuHd6zpKh9jV30Om0AI8b97dmZMRLWBSrmgUUm4zDG6id7eKnBF15rZ9V9J4C25/3d0ReKMKONIDcM5YvLrmhsaA6+RiKTghBtm34Ii+4lQyXuRlDEfa+XIRS9TRa6Qp+wSXVIMKDLlAMIKAeFSsOF5kBCU1GJr3uxEppt2+FBZv7fX89fI/YZPJMQcI2UXOnPi9yURjOwaiCsuPzAX3pqqvMbXNFbFDMsj+B/g6rx0qBLtFy/xj8R3t4Aa52674ZfnZ/YlKKfPI23hTE8fla3W60MG5577AKtIQ3MPSqJoQOJqIp1N8JDQQsVbGPFpqkYIw8CDBEBBTCRkGUw2O/M5H01ln1u7GwJ6DJd8lhjzDGnzrQdngfc6VcIlfhT3Z28mEpa1fIt0yqZR8nrsWWEMYiezAsxOJXV/rwjvIJ36jKgxOhHyzCQ7Iq56qUTSt2VBwEZ4Qe7BNCPCyfJcyfQCcR5sCGoZcRhi6lb8s/DQ90ky2gwF/Rek+4NUw7KdIr6GZd8tqMm6kNj53T49NNeNZfdGI22j7ri6zPJl3M/CcQro6risf7uFt2xFhte+zOPM+v6RiKTV9tGuadzBfgq5UXtKndcRsIzCQ9FC4AiisV14FfssAWvnZXq7eXIUQZS72rEqCGWijBCpCoZ9Ke9bX6a52DQ1jAqyXE08Hg5i5Nd3ORO5eVMo/fBMhXGoJ7nWAz0C/k0Sg4//flCZWWCBV7+U/BDgcp0U1CPk73BuQb6Q4gS723UJ0P0gsroxBxudeHyuiJIQfi4jDMOkpqSPb1i16RtoDg68cyLUHZKsFrM3kkxG0CKuYHE1hFj4X4BE5QvNdmdhduC4dTBUG8DYrGGSsocaRDkCpzVB+geTe7uPvBObIy9M+cNgAmL+t/RQDCXfOANkLFwY3u0QiB968",
     salt="05/q2",
 )
 
@@ -873,18 +871,23 @@ for s in SEEDS:
 # name: q7
 
 # %% [markdown]
-# **Q7** (a computation with the closed form; Q7b then asks for a prediction, before the cell below
-# measures it). Near misses and filler both take weight from the needle. Seed 2's retrieval head has
-# g = 6.647 and g' = 2.125 (printed above). Among n = 128 tokens with **32** near misses, the closed
-# form gives its needle some weight w. How long a context of filler alone, with no near miss, would
-# leave the needle of the same head the same weight w? Store the length in tokens in `q7_length` (by
-# hand or in code; the visible check compares it rounded to a whole token).
+# **Q7** (an exercise with the closed form; Q7b then asks for a prediction, before the cell below
+# measures it). Near misses and filler both take weight from the needle. Write
+# `filler_equivalent(n, m, g, g_prime)`: for a head with gaps g and g' (floats), a context of n
+# tokens with m near misses leaves the needle some weight w by the closed form; return, as a float,
+# the length of a context of filler alone, with no near miss, that would leave the same head's
+# needle the same weight w (not rounded to a whole token). The visible check runs it on seed 2's
+# gaps and on other heads and contexts.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
+
 # %%
-q7_length = 32 * math.exp(gaps[2][1]) + 96  # SOLUTION
+def filler_equivalent(n: int, m: int, g: float, g_prime: float) -> float:
+    """The filler-only length that leaves the needle the weight it has among n tokens with m near misses."""
+    return n - m + m * math.exp(g_prime)  # SOLUTION
+
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -894,17 +897,42 @@ q7_length = 32 * math.exp(gaps[2][1]) + 96  # SOLUTION
 
 # %%
 # FORM
-from course_utils.tools.quiz import real_number
+from course_utils.tools.quiz import real_number, require_signature
 
-assert isinstance(real_number(q7_length), float)
+require_signature(filler_equivalent, "n", "m", "g", "g_prime")
+assert isinstance(real_number(filler_equivalent(128, 2, 5.0, 1.0)), float), "return one number: a length in tokens"
 
 # %%
-from course_utils.tools.quiz import check_rounded, in_range
+from course_utils.tools.quiz import check_rounded, fingerprint, unavailable
 
-assert in_range(q7_length, 1.0, 100_000.0), "a length in tokens"
+_lengths = []
+for _args in (
+    (128, 32, 6.647, 2.125),
+    (128, 32, 3.0, 2.125),
+    (128, 32, 9.0, 2.125),
+    (64, 4, 5.0, 0.5),
+    (512, 100, 7.0, -1.0),
+    (100, 0, 4.0, 3.0),
+):
+    with unavailable(namespace=globals()):
+        _lengths.append(float(filler_equivalent(*_args)))
 assert check_rounded(
-    q7_length, "eb72c966e10b9ba2e28ae3f22949a9c5747ca1268ffb4f7292c9c665fec2790b", salt="05/q7", decimals=0
+    fingerprint(_lengths), "0d9399ac021a334b4fdea75f638b5f4f9b26b260933b317a949f97d58f940912", salt="05/q7", decimals=3
 ), "not yet: write out the closed form's denominator term by term for both contexts"
+
+# %%
+# HIDDEN
+import math
+
+import course_utils.chapters.dilution as _dilution
+from course_utils.tools.quiz import unavailable
+
+for _n, _m, _g, _gp in ((256, 16, 5.5, 1.2), (128, 1, 8.0, -2.0), (300, 50, 2.0, 2.0), (40, 3, 6.0, 0.0)):
+    _w = math.exp(_g) / (math.exp(_g) + _m * math.exp(_gp) + _n - 1 - _m)  # the closed form
+    _want = math.exp(_g) / _w - math.exp(_g) + 1  # the filler-only length with that weight
+    with unavailable(_dilution.relevant_weight, _dilution.gap_for_weight, namespace=globals()):
+        _got = float(filler_equivalent(_n, _m, _g, _gp))
+    assert abs(_got - _want) < 1e-6 * _want
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
@@ -912,13 +940,6 @@ assert check_rounded(
 # %% [raw] jupyter={"source_hidden": true}
 # # END QUESTION
 
-# %%
-explain(
-    q7_length,
-    "sealed:aGBmxGzuWMRYMquqUnCGBr+6E1WdgRdB12KtKDA0F+bd8IGtkS6V0XyfpXHKRHtx0uXSeItDeHcK/bzG75c0aAWPwQ5wQikJUAzHIpSYfbpOL8och87OKIJhOy+XyZrmT/M6/uhPVT5OyfUucCMKxpYXl0ZSE4slXawvXuLad/pi4ZCdACDfElzBnUeIkhAmkR325o/Sb2fL5kasa43kExVRZdlA6vvxTY45KL6rE7a4aPm+BU5BhglfgblA6bGFP4q6ulyfupDG6Z+0p7Z6f8Begjp+2ww8SzPPtBqE1A7MyEFYHEfDDjNwB1zGR17+tYDd8rIGELC05KH13Ll/rpS3abAu+7MD212DdcmAKwUWvw54k0rTuhnz098b1E8XzKba4jUW1r7dVjmUIAhFzx5pOpDkZAw5HKM/W2W654gU3S3up+OUD5OYrGZkBxxzxLTvs65oKKYRJataMrfXA6vqDfr4Eh9S/uKGSAtedEL3KiYfB+QVK+cMcAEV0rV+nYZa3Myz5eRtHMhMEthPsAjVKChefw6Hp7wveMgoGdxQ18k9LrNeaKhu1prxw/erXajKD0bWzCc/G+BMERRWBR2l+i6kHj3fKX2v1m4K+9PiAKGwA+wDHEVSmzuDQattevOh21NUc850va7gnhd63syvRV5bZ+fFR09OLNBuXmEwI1TzPRNCgkV2b9aHGZ/RCsfpc8n8XHqNDzbypgQ/4Ez9p7ngIppl9mT+Z2nt1t/SZ34IptLvMDl+k0CTJIZ8LP4flK2Gy9gaJTvdOi/KLJEHjWFwRFkdALnVwk/MuQiXoP7k1pOam1RuNutlDvsnDLh6ottYCQBs8b+H2bSlxz95yoREx6p4SJ0SFULKaFXrKMBp3Btl03W+sVW2EQOnLgx7PHi15ht5y2txuOor8WwPjzxEZeyXj+2L+AFw33xK1HCzLyYb2DUydofdIR3LvUXHJr56pHlXc1zdiY7VXlGDInxFfUDz5ZyoleW9tPisoihDt/OqLxbvpqgYnhrJE/3EsJGxEWWMNx6i61os1ceEHYthIx/H/Ur/cqxvk9qIl5SIWckNxi2d3s6doAVm/BOdbGHHW9Ro34VX3Rh9Qqxu10afqZOhPzOYsCLoHtqxBfIunbQd7ioseBTFcy/yd1/yODB9NvNspXqsx442LqpSAcrsfzAobt5AebxT2hqzVCHaorOYMw5pJ8rKmnxniL+9Zy8x9jJdGyRc4Ul6RV0=",
-    salt="05/q7",
-    decimals=0,
-)
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
@@ -930,15 +951,15 @@ explain(
 # or below the closed form's value with g and g' fixed as printed above, and why?
 #
 # - **A)** Above: as near misses crowd the row, each one's score drops, so each costs less than e^g' filler tokens.
-# - **B)** Below: each near miss takes more of the weight as their number grows, so g' − g rises with m.
-# - **C)** Equal, within 0.01: g and g' were read off this head, so the closed form holds at every m.
+# - **B)** Equal, within 0.01: g and g' were read off this head, so the closed form holds at every m.
+# - **C)** Below: each near miss takes more of the weight as their number grows, so g' − g rises with m.
 # - **D)** Below: 32 near misses lengthen the row past n = 128 tokens, a change the closed form leaves out.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
-q7b_answer = "B"  # SOLUTION
+q7b_answer = "C"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -955,7 +976,7 @@ assert normalize_choice(q7b_answer, "ABCD")
 # %%
 from course_utils.tools.quiz import check_choice
 
-assert check_choice(q7b_answer, "6c7b6f90c55c578618f8f07632a5797c19bd60349575c5c83fcacec29e95c2c3", salt="05/q7b"), (
+assert check_choice(q7b_answer, "96c18602cae61b4ab6490b6ed5f30765be53a09e80e4cbbb586f791c65930b85", salt="05/q7b"), (
     "not yet: reread which runs g and g' were read off, and how many near misses training showed"
 )
 
@@ -968,7 +989,7 @@ assert check_choice(q7b_answer, "6c7b6f90c55c578618f8f07632a5797c19bd60349575c5c
 # %%
 explain(
     q7b_answer,
-    "sealed:rVehTxrr0G54vpYz+Ru3gMX+opEklaAydAsyelzSfklbGm6CU1oloiPOPPln6Sxv8QY2lTfWZsfOR7hnh6jUou9FT/kytbYTVJEPphey8dHLitJf42mgDBnUGbZz9Vle+6rIOf3WZ1RoPXPbmHINhdtd+7USRWL+qieOqxMWpsZXLyftyf51jpFAbW9FL9fSlzgU3x2s5G5J4tRAGaHRXByOZ1Dkva7FFMQatSK39j+H2vDxxsoPEvz98JEUAKqOctU7iLfuSGB6ElFsYBi+zuAE7qEFPeJ9sapUVR3MEE2Wu+3rTnfMg2g39zppq5dW5U5feWZw5ztKM0EsBkqXWwYkwlYf1EBViXKoDmt8+75DqFjfOXVTvXkHDtHAIZ06GE9L3N/aNx5MCNmGqh8mOCPR6yDYvmLfTEdiLVCa+fBub94VrSlTDMrLYCQquo3JZpEWO7cy7yxZ5MMCLLP1bVTAALN7i89cf2QFKHzXIDXrC2boaMoc337pMuvM/FlujvxYVXGAUAQyXE/62WnAgb+3s3QapxdSFyAstGhJ294DuCIx1Gn+1jAOAq6bZ+5IImrI7nbRW34ym06Od42nr5hLVZY/7K6bChEi0Y7ff5tUeLqLxaFSZZXLswitxSnc3thHtY3zgdf4ZPTnNFfnIZBsGuGwMiQNFAs6KlUU69kQUpKjuyFsE5bgeCGE0JkJkAYT+fKaRY6FHtNsf37zFLQXhIpJKot4Z2vH8zheK6vO9P63E3dMXf6YhCUo3uSHMezcbA3NlCsucw2AF/L2wnZc6m5fafAYEeGcuIyqWG/hUAd5fB1rtiGSVNxEKuF5NZwZDaxoJ12fXS2qmVkbq6ldj+icXmp0LT4tLMPqwjZfJDUx4NfF2a4beGHWtu8Cb524S/qDXucSwYTLP+27k9oQ9UlT+nSr/E8vcEfYX318ef5vjYh9CVGrOu9r4TAd5RUjuY8cEzH6W+WQe6VlNQFXfGYlA7BE4MDnwPdJ0TCKwNZk+/tf/ZVHEDSARzz/EK2l2WsI0Yy+jPqbmwNoQXz/Cl1KvfVjg/c4w/p9gkopj6GTfUf3FlosNy3/KheDJ+zOCOmTZcKa4kdcwQ==",
+    "sealed:n6yxddvn4PqLY2yT108K/cSNqpanHyxQZhSDYkGdHebmkI8TI3Ro8FlvfzCaqwnx2VyNDQTBYGYYqRdWVyrttO8MWH24/9n2cRMQe2EIfivlUhVOmARs2brpWp5WejITsckvZoCccpjTw3+gaeidiveO9Q8WyQK3vs5vHV9bSP3ApvwA2LpC1G8gp3P81wrPU71nrOswTMhewSO8cDy7K5MXpaeHGFh3m4A/m2qcS8HuFhZvxYmDaDIN3hG0mri2UBHt/UaNCvlTnQeggKyjCnB/Yz2PVVzGJETA24/inkjcD1DuE8uQRAw/GlY85XfyGAafwfro9Q/LVJRIorFs1itNWeBWx646/l687Lw7cBgCQ/s1adR7c6MATjcCwAZIexxS93N2FkTQGEcMC24m3TP6pkSzh+hU6Romc/zoCX/NwpKShEFvxSmnEEYcUYfea/OekMs7FD/SUh1FuA34rIjKCWdTmh+wYppBkmhqyEGl3NckzATxjo3g3pTmilMQzlXmFDkDeyHuYxSb4nI1aQ0U/SmCvlXbZISA3BxhXvX0rE3crOPKf+JwhFifRtbSTxL72QYjpdd8uduyu72tnCynYset9sQ70SaRl3wZ1lQF3sOTXd7PhTXtMu+5ahy0Wf75gDqLyLjAnk6xlIATY2c/x/AuHM+m/3NYCQfad++0jPdbRbNsQkcqjuaKYPgKeXfr2nOUPuL1Qrvtv8SB1RWABodbps91Pjy5+KEhOZ4FUPcugbSJQec9zXSNNOEz9hnLnwMgC3zb9MvaJVY1S2RXseTMFuDNVKf4tVvM6q71ZYTvTP3n6Vqp8i8g7XIPlf+LNuOWUuZrxMFHNKguNS4ZHAbAsRe0fE/GmgHPvyWRqlwtf52gbFzuPZMrwRJtkJQPaFUqI/KEmPZbzAsV8FNJ0iaMCsvW2PkseoCAtSsZuo5MBWtBxP6Hj97W09ONAysUOGLhKIPpgN/Xxjt8s6ASauvR6fkMVsoldZ1tLneABBxDD/3vdjl5XgTpMy1/tIFwrNiZRL3/HuhNJxxCUGXFPMwi9Tb5GELIT3U4ptLILVnVfu2bCEq4VBj4EdA4EMEfHG5PDHVQavwaWg==",
     salt="05/q7b",
 )
 
@@ -981,6 +1002,9 @@ predicted = {}
 for s in SEEDS:
     gap, decoy_gap = gaps[s]
     predicted[s] = relevant_weight(N_NEAR, gap, decoys=torch.tensor(NEAR_DECOYS), decoy_gap=decoy_gap)
+
+# %% tags=["shows-answer"]
+for s in SEEDS:
     print(
         f"seed {s}: needle weight measured / predicted: "
         + "  ".join(f"{m}: {near_w[s, i]:.2f}/{predicted[s][i]:.2f}" for i, m in enumerate(NEAR_DECOYS))
@@ -1014,7 +1038,7 @@ axes[1].set(
 )
 finish(fig, "Near misses distract, and the closed form with a decoy term predicts by how much")
 
-# %% [markdown]
+# %% [markdown] tags=["shows-answer"]
 # **Takeaway.** Near misses distract where exact-marker decoys did not: with 32 of them every seed
 # loses accuracy, while the exact-marker models of the previous figure barely notice 32 decoys. How
 # much depends on what the model learned, so it is drawn per seed. Seed 0 matches on `a` alone:
@@ -1125,12 +1149,11 @@ explain(
     salt="05/q1",
 )
 
-# %% [markdown]
-# The measurement behind Q1: the JS divergence between heads (0 bits if they had converged, 1 bit if
-# they never look at the same key) in section 3's models, where convergence was most likely, and for
-# comparison two made-up heads that have converged.
+# %% [markdown] tags=["shows-answer"]
+# Measurements for Q1: the JS divergence between the heads of a layer in section 3's models, and
+# for comparison two made-up heads that both park on BOS.
 
-# %%
+# %% tags=["shows-answer"]
 for kind, label in (("hot", "entropy-collapsed"), ("hot-sigma", "σReparam")):
     js = [sum(head_js[(kind, s)]["within"]) / 2 for s in SEEDS]
     print(f"{label:17s} heads, mean JS between the heads of a layer: " + ", ".join(f"{v:.2f}" for v in js) + " bits")
@@ -1191,7 +1214,7 @@ explain(
     salt="05/q1b",
 )
 
-# %%
+# %% tags=["shows-answer"]
 one_hot = torch.zeros(2, 9, 9)  # Q1b's two heads, queries 0 to 8
 one_hot[:, 0, 0] = 1.0
 later = torch.arange(1, 9)
@@ -1296,36 +1319,36 @@ torch.testing.assert_close(_got.float(), torch.stack(_want), rtol=1e-5, atol=1e-
 # points: 2
 
 # %% [markdown]
-# **Q4.** Section 2 compared heads by the JS divergence of their rows, query by query. Write it
-# from scratch, without `course_utils`: `mean_js_bits(a, b)` takes two heads' causal attention
-# weights `a, b: (n, n)` (row i holds query i's weights over keys 0 to i, zeros after) and returns,
-# as a float, the JS divergence between row i of `a` and row i of `b`, in **bits**, averaged over
-# queries 1 to n − 1 (query 0 sees only key 0, where every two heads agree). A key with weight 0
-# must not produce NaN (0 · log 0 counts as 0). Try it on the two heads below; the visible check
-# runs it on other heads, one-hot rows included.
+# **Q4.** Section 2 compared heads two at a time. With H heads there is one number for the whole
+# layer: at query i, the entropy of the heads' mean row minus the mean of the heads' row entropies
+# (the generalised JS divergence, 0 when all heads agree). Write `layer_js_bits(weights)`, without
+# `course_utils`: `weights: (H, n, n)` are the causal attention weights of H heads (row i over keys 0
+# to i, zeros after); return, as a float, that divergence in **bits**, averaged over queries 1 to
+# n − 1 (query 0 sees only key 0). A key with weight 0 must not produce NaN (0 · log 0 counts as 0).
+# Try it on the three heads below; the visible check runs it on other layers, one-hot rows included.
 
 # %%
-head_a = torch.tensor([[1.0, 0.0, 0.0, 0.0], [0.5, 0.5, 0.0, 0.0], [0.2, 0.3, 0.5, 0.0], [0.1, 0.2, 0.3, 0.4]])
-head_b = torch.tensor([[1.0, 0.0, 0.0, 0.0], [0.0, 1.0, 0.0, 0.0], [0.6, 0.2, 0.2, 0.0], [0.4, 0.0, 0.0, 0.6]])
+layer_heads = torch.tensor([[1.0, 0.0, 0.0, 0.0], [0.5, 0.5, 0.0, 0.0], [0.2, 0.3, 0.5, 0.0], [0.1, 0.2, 0.3, 0.4]])
+layer_heads = torch.stack([layer_heads, torch.eye(4), torch.ones(4, 4).tril() / torch.arange(1.0, 5.0)[:, None]])
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 
 # %%
-def mean_js_bits(a: torch.Tensor, b: torch.Tensor) -> float:
-    """Mean JS divergence (bits) between the rows of a, b: (n, n), over queries 1 to n - 1."""
+def layer_js_bits(weights: torch.Tensor) -> float:
+    """Generalised JS divergence (bits) of H heads' rows, weights: (H, n, n), mean over queries 1 to n - 1."""
     # BEGIN SOLUTION
-    m = (a + b) / 2
 
-    def kl(x):  # KL(x_i || m_i) in bits for each row i; 0 · log 0 counts as 0
-        return torch.where(x > 0, x * (x / m).log2(), torch.zeros_like(x)).sum(dim=-1)
+    def entropy(p):  # bits, along the keys; 0 · log 0 counts as 0
+        return -torch.where(p > 0, p * p.log2(), torch.zeros_like(p)).sum(dim=-1)
 
-    return (0.5 * kl(a) + 0.5 * kl(b))[1:].mean().item()
+    per_query = entropy(weights.mean(dim=0)) - entropy(weights).mean(dim=0)  # (n,)
+    return per_query[1:].mean().item()
     # END SOLUTION
 
 
-print("mean JS divergence between head_a and head_b (bits):", mean_js_bits(head_a, head_b))
+print("generalised JS divergence of the three heads (bits):", layer_js_bits(layer_heads))
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -1341,10 +1364,9 @@ import torch
 
 from course_utils.tools.quiz import require_signature
 
-require_signature(mean_js_bits, "a", "b")
-_p = torch.tensor([[0.5, 0.5], [0.25, 0.75]], dtype=torch.float64)  # rows without zeros: only the form is checked
-_q = torch.tensor([[0.75, 0.25], [0.5, 0.5]], dtype=torch.float64)
-_v = mean_js_bits(_p, _q)
+require_signature(layer_js_bits, "weights")
+_p = torch.tensor([[[1.0, 0.0], [0.5, 0.5]], [[1.0, 0.0], [0.25, 0.75]]], dtype=torch.float64)
+_v = layer_js_bits(_p)
 assert isinstance(_v, float) or (isinstance(_v, torch.Tensor) and _v.numel() == 1), "return one number: the mean"
 assert math.isfinite(float(_v)), "return one finite number: the mean divergence"
 
@@ -1356,26 +1378,24 @@ import torch
 from course_utils.tools.quiz import check_rounded, fingerprint, unavailable
 
 _mask = ~torch.ones(6, 6, dtype=torch.bool).tril()
-_a, _b = (
-    (torch.randn(6, 6, generator=torch.Generator().manual_seed(s)) * 3).masked_fill(_mask, -math.inf).softmax(-1)
-    for s in (4, 5)
-)
-_c = torch.zeros(6, 6)  # one-hot rows: every query on the token before it
-_c[0, 0] = 1.0
-_c[torch.arange(1, 6), torch.arange(5)] = 1.0
-_a, _b, _c = _a.double(), _b.double(), _c.double()
+_w = (torch.randn(3, 6, 6, generator=torch.Generator().manual_seed(4)) * 3).masked_fill(_mask, -math.inf).softmax(-1)
+_c = torch.zeros(1, 6, 6)  # one-hot rows: every query on the token before it
+_c[0, 0, 0] = 1.0
+_c[0, torch.arange(1, 6), torch.arange(5)] = 1.0
+_d = torch.eye(6)[None]  # one-hot rows: every query on itself
+_w, _c, _d = _w.double(), _c.double(), _d.double()
 _js = []
-for _p, _q in ((_a, _b), (_b, _c), (_c, _a)):
+for _layer in (_w, torch.cat([_w[:2], _c]), torch.cat([_c, _d]), torch.cat([_w, _c, _d])):
     with unavailable(namespace=globals()):
-        _v = mean_js_bits(_p, _q)
+        _v = layer_js_bits(_layer)
     _js.append(float(_v))
 with unavailable(namespace=globals()):
-    _same = float(mean_js_bits(_c, _c))
+    _same = float(layer_js_bits(torch.cat([_c, _c, _c])))
 assert all(math.isfinite(_v) for _v in _js), "a key with zero weight must not give NaN: 0 · log 0 counts as 0"
-assert abs(_same) < 1e-6, "a head against itself is 0 bits away"
+assert abs(_same) < 1e-6, "heads that agree are 0 bits apart"
 assert check_rounded(
-    fingerprint(_js), "ab57b75b63e5dea8fa8b5dec342c37b4cf6aad3546ed46e05009d715c528ce0b", salt="05/q4", decimals=3
-), "not yet: reread section 2's definition of the JS divergence, its units, and which queries the mean runs over"
+    fingerprint(_js), "fce2ea1437f50a4489edbe078697394a69988579bcd43daf820595229c231395", salt="05/q4", decimals=3
+), "not yet: reread the prompt's definition, its units, and which queries the mean runs over"
 
 # %%
 # HIDDEN
@@ -1384,20 +1404,20 @@ import math
 import torch
 
 from course_utils.chapters.collapse import head_divergence
-from course_utils.core.metrics import js_divergence
+from course_utils.core.metrics import js_divergence, normalized_entropy
 from course_utils.tools.quiz import unavailable
 
 for _seed in range(3):
-    _p, _q = torch.rand(2, 7, 7, generator=torch.Generator().manual_seed(_seed)).tril()
-    _p[:, _seed] = 0.0  # a key no query of head p looks at
-    _p[0, 0] = 1.0
-    _p, _q = _p / _p.sum(-1, keepdim=True), _q / _q.sum(-1, keepdim=True)
-    _m = (_p + _q) / 2
-    _xlogy = torch.special.xlogy  # natural logs with xlogy (0 · log 0 = 0), converted to bits
-    _rows = 0.5 * (_xlogy(_p, _p) - _xlogy(_p, _m)).sum(-1) + 0.5 * (_xlogy(_q, _q) - _xlogy(_q, _m)).sum(-1)
+    _p = torch.rand(4, 7, 7, generator=torch.Generator().manual_seed(_seed)).tril()
+    _p[0, :, _seed] = 0.0  # a key one head never looks at
+    _p[:, 0, 0] = 1.0
+    _p = _p / _p.sum(-1, keepdim=True)
+    _xlogx = torch.special.xlogy(_p, _p).sum(-1)  # (4, 7): minus each row's entropy, nats
+    _mean = _p.mean(0)
+    _rows = -torch.special.xlogy(_mean, _mean).sum(-1) + _xlogx.mean(0)  # (7,)
     _want = _rows[1:].mean().item() / math.log(2)
-    with unavailable(js_divergence, head_divergence, namespace=globals()):
-        _got = float(mean_js_bits(_p, _q))
+    with unavailable(js_divergence, head_divergence, normalized_entropy, namespace=globals()):
+        _got = float(layer_js_bits(_p))
     assert abs(_got - _want) < 1e-5
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -1461,8 +1481,7 @@ explain(
 )
 
 # %% [markdown]
-# The same paper (Xu et al., "Learning to Break the Loop", 2022) found that greedy decoding falls
-# into loops. Q6 measures the one decision behind such a loop in our model.
+# Q6 measures the decision that Q5 turns on.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
@@ -1470,10 +1489,11 @@ explain(
 
 # %% [markdown]
 # **Q6** (measure). Q5 turns on one decision, which greedy decoding takes at the first symbol of
-# the ninth copy. Measure the probability the model gives that symbol: `q6_prob` is the mean, over
-# the 64 sentences `q6_sentences` (8 symbols and END each), of the probability `q6_model` gives a
-# sentence's first symbol as the next token after BOS and 8 copies of that sentence
-# (`repeated_prompt` builds such a prompt). The visible check compares it to 3 decimal places.
+# the ninth copy. Show `q6_model` each of the 64 sentences `q6_sentences` (8 symbols and END each)
+# after BOS, 8 times in a row (`repeated_prompt` builds such prompts). For each, divide the
+# probability the model gives the sentence's first symbol as the next token by the largest
+# probability it gives any other token. `q6_margin` is the mean of that ratio over the 64
+# sentences, to 2 decimal places.
 
 # %%
 q6_model = loop_models["p = 0.1"][0][0]
@@ -1486,8 +1506,11 @@ q6_sentences = segments[:64]
 # BEGIN SOLUTION NO PROMPT
 with torch.no_grad():
     q6_logits = q6_model(repeated_prompt(q6_sentences, 8))  # (64, 1 + 8 * 9, V)
+q6_next = q6_logits[:, -1].softmax(-1)  # (64, V)
+q6_copy = q6_next.gather(-1, q6_sentences[:, :1])[:, 0]
+q6_other = q6_next.scatter(-1, q6_sentences[:, :1], 0.0).amax(-1)  # the best token but the copy's
 # END SOLUTION
-q6_prob = q6_logits[:, -1].softmax(-1).gather(-1, q6_sentences[:, :1]).mean().item()  # SOLUTION
+q6_margin = (q6_copy / q6_other).mean().item()  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -1499,15 +1522,15 @@ q6_prob = q6_logits[:, -1].softmax(-1).gather(-1, q6_sentences[:, :1]).mean().it
 # FORM
 from course_utils.tools.quiz import real_number
 
-assert isinstance(real_number(q6_prob), float)
+assert isinstance(real_number(q6_margin), float)
 
 # %%
 from course_utils.tools.quiz import check_rounded, in_range
 
-assert in_range(q6_prob, 0.0, 1.0), "a probability, between 0 and 1"
+assert in_range(q6_margin, 0.0, 1e6), "a ratio of two probabilities"
 assert check_rounded(
-    q6_prob, "5c4e1471a94cc13c59896dc3c92a2aa2f01786a53a9eecffc651d47cd0e283e1", salt="05/q6", decimals=3
-), "not yet: the model's output at the prompt's last position, softmaxed, at each sentence's first symbol"
+    q6_margin, "af1f849ba2233860a08f4812c4c50b34b844e06b61c9d77b9078fae9a736c634", salt="05/q6", decimals=2
+), "not yet: the model's output at the prompt's last position, per sentence, then the mean of the ratios"
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
@@ -1517,17 +1540,17 @@ assert check_rounded(
 
 # %%
 explain(
-    q6_prob,
-    "sealed:U5WuOASzE5S6F6Ki9gvb/YuYnPy4H/ctx9I8ZMwpBScgQpM+gUAHqz/njwZYm8xGIo+5ekkqQImIYFcCaTBUFx1pPYKALjzNtW88PNoJTog84ZPWwOFM/J53ahKDLXSCAJAVpTARfgwPWZogd8tuuq5zNAiUdbp/Y6j89LiFTBo/WReQIrQH4jpsF+U/v4U83EaThmqltx4+RW+DjDGktMYwOMBRtrpYO2UIAqV+J9BA20s+zDVPShatyDlFUq8wBPpd477hqpDnmIV/3Xd8VDWonZ3O39o9vq+GVO+c7w86n4OBiiaPwAcCebLJYPEy6uksEAJ07+boJiddPz/3EdjJmiR/Tdyb/5tPysGR1jdUlVos5zG/c4mANabt/JW4MOsDULJUW25vK0AJrVx239YJ5yy4p5rkSbp4ES0VQ5oGXHXO/zsX8G5RD2N8wvaZlogvWAtBX12gX6XGSo5KgnJRI77GWDA+1xdqIn6zNnNTPIs2fwMREcxZEF5fDGbXNsa+JjLiM78JH22vfJbJ+ibsmiK9P12jO/MzEdqMwQI2MHB1RjQf43En21MIqhuc8kpt6jygjklIKYnHoDjMq4bWQSKGDIXX78g2By2oUI9Cf7XD4ivfIF9YLRwmXtdnOW+tJDmnD/ugasQcsGODowKdR7T7Qt3abaF0LQ6KRKRJEQxs1TKR21+Q6fPw0f7E1RIHNs/DVCypGZrMLAaPcYBr1GSIghR7vnmWDlTu4yCbQdIkvodmeEaL1SCeCkPU6cZKAxc0MuYdk7rpPkRrfPrtQF5t4RfdSFRKxWP572NTCaoaayjCJf+lo5mJU4lM5y9oUUSDsKjFNjxGsZoDRs9tJ9GFG2y8S65FU96SebgwsnGQqu4pBU7aN+NA0qOYRDFaU7mIhV2GnYTREUplgXKBVHQ8bN1tmcUDRhIUG+C1IjaQxNfVxlxvYXAZoLFzbKfoCvHa4IhY",
+    q6_margin,
+    "sealed:Y3DO/cq4TfaGiLBZgGSfscTiUa2GE27aQ0j5HvlYdKRSBrCEBwO762YjGnsasNb306xe0JLVyw2rISUWUlaiF4tvBFprYaJdM4Bv/Qe4gNec/RmnuV99z5Ou1i0FpCnT1l4pAITsDjnw5DWwZy4EW4RYwd5lrsy3ouf21DQpk7ImwcVXoYKe44HMcxjsrD45069BLgmsI6iB/JtQWGyQpf7CQxz6sK5GWnoTiG67m2FihFTmcl8gH7RCqfadmqM3KAvoKbUMirjrmtLGmBr3ts+k3ntc5qbbVPpZ5CMfWEVpqzC6MyF2pqYprmkLmyp1HD7LTOq10ZU/ED4VVFYW91Q2qRCUUL4CzP2XhF3aNWT7r05Oiwl2sn0gNS/A0cty+6qO5Zr5lUNCwqZtqJTvjWb9Wm5QD1bglZOsHTihWtf9Z/VJf304w2kgL6Dw6u4YVTrICTtnGabfgRf8yIVqd6lwkomV4dUldNuERiu0UExtXsiEfBhIN4DlWVL59y3f0Ct7hc1cTDjiQgN98I/CHVW7ZX89aZ25gEv1HP7PgW5ubQSYXg/EtPgNkNzOcjcRgXQLY/LwwsWtQFcipwsmi9FbzYZ0mRFh+QftT8uJRIz2S84uYp90EKt9ZuvyWzWplvvHTGBISDMxXGWIqeowZGfI8VvPHRFiLUe1adSKcIKfO22dO5ZhJPcvm+Pfly7CHJ5jnINVxowBxWob1zpwEDR0GMy8DdJmhtqXcQ73Ut16o9tMKFnTSFyQ+tt3YJuksaZfXBd6Ekz6Ln4UF6TIpiGkrCNbFOcNH/Ox5U2iLAvMMlVHSP9AAgBE1nEXEIj58Qsn7b1h/v1XBgxxd2IHKTn/hxCsYxjTEoWZi37vZsWIbLrGlmuOXqVRb2aD5mxinT31PcEGAJyJd6ceoycs/oXfyxA2HBaHPkPSv9YFkyCGH2y7rvynClZLcYZNs9Z9NMpd1TMaQYmDffK429p9zqJaNgk52hu2Ns2B006EugMwm55B74gcjT3NuGWrMfoqau2dOJmrA+Fbph8jZ3yY/scEBpkBldNqqoHWLlZQqjI/xWf4uo0Nn3YpP8j6MqSYjqRpPn5/FJNOQY7jYI1TdSQ3DfTWNmecisJs0nWU/m4NxNqjLX1ayLSA+/4LHyLQPDYJSFkPwQCr0MwZA2BjWV97GBDq1JV7vvjFVi9qlDqXcWWjrPySmYk55gbkbDdhc5wYlksdExF1Yj2vNMHWimrxbWVhXF4iW/nuWNitWEJRng/Q3A==",
     salt="05/q6",
-    decimals=3,
+    decimals=2,
 )
 
-# %% [markdown]
-# The measurement behind Q5: the same probability, the most that any other token gets at that
-# step, and how often greedy decoding then writes the sentence a ninth time.
+# %% [markdown] tags=["shows-answer"]
+# The measurement behind Q5 and Q6, and how often greedy decoding writes the sentence a ninth time.
+# Xu et al. ("Learning to Break the Loop", 2022) found that greedy decoding falls into such loops.
 
-# %%
+# %% tags=["shows-answer"]
 with torch.no_grad():
     next_token = q6_model(repeated_prompt(q6_sentences, 8))[:, -1].softmax(-1)  # (64, V)
 first = next_token.gather(-1, q6_sentences[:, :1])[:, 0]

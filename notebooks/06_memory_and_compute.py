@@ -30,11 +30,8 @@
 # # 06 · The memory and compute wall: quadratic cost, measured, and FlashAttention's idea
 #
 # **The question.** Every query scores every key, so attention over n tokens computes and, done
-# naively, stores an n × n matrix per head. Double the context and the work and the memory
-# quadruple. How big is that wall in numbers, how much of it is the *memory* of the score matrix
-# and how much the *compute*, and which of the two can a smarter algorithm avoid? This
-# notebook counts, measures on this machine, and builds the online-softmax trick behind
-# FlashAttention from scratch.
+# naively, stores an n × n matrix per head. How big is that wall in numbers? This notebook counts,
+# measures on this machine, and builds the online-softmax trick behind FlashAttention from scratch.
 #
 # **Learning goals.** After this notebook you can
 # - count the FLOPs and the score-matrix bytes of attention for any n, heads and precision;
@@ -118,17 +115,13 @@ use_course_style()
 # head with a fused kernel (FlashAttention-style, such as PyTorch's `scaled_dot_product_attention`,
 # SDPA) at 8,192 tokens and moves to 32,768, 4 times the context. *Predict*:
 # by what factors do the attention call's FLOPs and the memory it needs beyond its inputs grow?
-#
-# - **A)** FLOPs ×16, memory ×4: every query still meets every key; only n-sized tensors are kept.
-# - **B)** FLOPs ×4, memory ×4: a fused kernel visits each block of keys once, so both grow linearly.
-# - **C)** FLOPs ×16, memory ×16: it computes all n² scores, so it must hold all of them somewhere.
-# - **D)** FLOPs ×4, memory ×1: tiling skips far blocks, and its on-chip tile has a fixed size.
+# Store the two factors as a pair of whole numbers, `q2_answer = (FLOPs factor, memory factor)`.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
-q2_answer = "A"  # SOLUTION
+q2_answer = (16, 4)  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -138,16 +131,15 @@ q2_answer = "A"  # SOLUTION
 
 # %%
 # FORM
-from course_utils.tools.quiz import normalize_choice
-
-assert normalize_choice(q2_answer, "ABCD")
+assert isinstance(q2_answer, (tuple, list)) and len(q2_answer) == 2, "a pair: (FLOPs factor, memory factor)"
+assert all(isinstance(f, int) and f > 0 for f in q2_answer), "two whole numbers, such as (2, 3)"
 
 # %%
-from course_utils.tools.quiz import check_choice
+from course_utils.tools.quiz import check_value
 
-assert check_choice(q2_answer, "9ebd7f47a0ead74cb302c0c48cba94db4a4671cb9728f5f6c44375887851d789", salt="06/q2"), (
-    "not yet: count the query-key scores one call computes, and which of its arrays must exist at once"
-)
+assert check_value(
+    tuple(q2_answer), "d8402f98711e02c81b9704511ea301c87b52517732ed4aa1cebfb5c21d652d27", salt="06/q2"
+), "not yet: count the query-key scores one call computes, and which of its arrays must exist at once"
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
@@ -158,9 +150,14 @@ assert check_choice(q2_answer, "9ebd7f47a0ead74cb302c0c48cba94db4a4671cb9728f5f6
 # %%
 explain(
     q2_answer,
-    "sealed:2yTnhymqt/Yycizr7oipGV/SmyCJ3pD1q64lNq+8Ntk22thPg5+n9qbX5IifYU6KHG7Bl1yQH4v45D82jQXheGTkHT5YTTeUpt5dHQLe/MHCw8O+sRk5k4vk06J2A3CB2/JoCXhd93C1pcSJzj8Vy9rWU5+Sp+WiRfWWUEfH0bLhtL6RXz+meNzIPADNBaVsNFk3J7NXSyLPigakHNl3fred+3QFX8l2LUXjbATgFqJ7qsSqfpW3NayFExyB4uJwpcCjZVpa81hxAfuPghw/9GAyAk39reCuhdQHzW7N5KnA4OkT5ZbzEG9uHqrrkP4JLtUZNidJ+JEGGUrUXnKSUR6e+z82qiEmK3fWx3FznPpvAwLmyUN/sy+hCoJTC3QhjWNGW8d0ei1+hL8ovwgRsjBa/sRIz/60pl5aBLMtZFNLp226+QcmlNqQjk8zvJcF6X0Zucul/QphoVwDlpdpksUfhQL4NHbzP7qETXBsA+AEX8uGSq2n6m4IAwcGSP6g5jYm52spuEtLX2lIRdgIOsgg3J8/LoYU+zuhtu9JZmnk+Mo6EQy0FDGLEuF6p5HsnID8sKGVvw4eY+QbsfdE9sPK74mIlKjOPxCv6oVHTiuXr4OYfvA23D2OGbnq3F1XdbQYh3iAhoXYjqhXY0sCpDFkKsXqmDCnGwJhp2Rz9JetBjduaqtROmJAC0uAhs1ynrD4PQyhLfr/CMzykYG4gXF33sdQqLKOCvncDjBQupBya4tdNi4PCFcH3IIszGufdu4cnTksCi4RUwbUR+59pAOIVPcry6P0H16UjKx0rZVWF49sDz4AnNq3oIlnPg7I2eHpUJBliM9aWAY/ZjeMSsNQyoQ5sXsmVz0mHB8zu/xhle2b9uZniTeEUoP587JJk4Xn1IXkDuaujpUZuQ2egS3JHg5cH0N8RWpKFRurLsrPEj+kG2C8vX7DeyOWbN/0JVDTg0COgb/UOcWfa1ZJBic8XZA8g4NL7TVWbGX+wqE8BWzEKOWYPn2Nkc8/+qK2fz1lSyee4v0cOVBbsRI0Fo7ePhPLr13UClnSToCRWeoNFt3jI1W/MeVyiZeUc/nREiMg7IOw5eI1b6xKdiG/",
+    "sealed:OHDVyVJYVFAexFoq5r0PkUMsttDcE+Nc+FMBA44FwDNt7eTubFWEqh2WrV/o57HLyugFRTHn0k6BWMwfTYO09WoQ+Q29oe5fmfflNiFEFEDnEpxghsXyOxm0nhWOTHOn59qguX24fnzaK6erTo1ztFLfB1Tsht6pXTgdMQVbC/2lP2IAyhu/xuug3fOHmmyUtMOa/f9o796l0Kg+FNjxuxVuG6ZVT3NJQ0WSYEomrd7H6yWenVuMmUwFg0E2SRqFUJtZpnn6oger/gE2dE2JmtVmd+iL84p3Ldn8TosIcme9M2y+pJ4iu96dx7f7CVr3xlAB9ZvB9CpVELkH+o8VqvGeE/YTZnPQfyh1TwWjP9kBqjsgxk7q2RwaskbCIhiABNSc47xQJsufefCxJpuXfkSI81L0CdMeCyUYC7Fto6u/q1LbGWiJUgCeYv272bBDWCP9VPSwKtDIeUQd1actw+c26u+gc83KcLSvUFeTulI4cDqsnrEwvJVxIIYtcs1aFQzayoWj5JqnixZPidWIcuC8gFFrhUuvWPIB1Pf+t86pJB40mo3GFYGmG3NO9rWPBPdpWqD4JWO8fXPIjyORhsZ3clgksW3akZF+88vP7gpRxR0jsiqwjcWA4O/b1UplI/ripT9Z9KkYWWQ2SUv7r2IRvj3mDDuuxtMQZbS4d6+YjayM42pvs6Lo5mBBzjGy7673AxbEbn57A7Too+6P/3ESR1cEVIqyO0T7m+bwApUkqgS5cSyaFGJ31uCTKo3yVzjEY9YBjIwolzeidVb5FDFFa8UZe8x+C5WSHMkB4rOQV5N37jsVYktPE81zYnIEjyFbC+v+C6OU+2eIfN8fRAHKboVd6OXeifXdbFvBHk4HDWpmwwAe0RKmC3RS1RCt+tyLYKW/y9ZAgLRAPRyM+e1Fu+g11P/BrQFk2UQ9QgrunD5LUtuL92jc/Hujv4vnqgXsh5D+iY96G4mlBpHisDaQMxREq/CHHBk4NKPfvtIptHlNiF8UpOOw0P82KCjOPoHetCziRypXu1z3QtW1lsKQqZZVhwA19URVctJKkR2siQpWnqwx1sqpape01QZQiXU0YS8pxCK9/UXX8MbTt0SqZsF/mvjzHzGY0av4KYHoHEocQzXoqxMpUfN7BBYOE9M/cqmnEGtkWblf2Xlcc1RqWkuLhl/IL20YUdDFiyy+xotxPXjwHP3nWelHa+vPGDUkhKrcUdmP+362Dp9Od35seHUR4cVd3EpUlAkWy/4PQTPTvBkotGOFqlkJsbx5ZaoLpn3Eu05J83sLF6Hbrj740SAXaOoJsES5XSwM92gXkIr9IftY1G+22zIILECF8n+bGP4oi1j1sH97tMOxn1qccUhqCjD8LXE0BlStYMdYZg==",
     salt="06/q2",
 )
+
+# %% [markdown]
+# Double the context and the work and the memory of naive attention quadruple. How much of that
+# wall is the *memory* of the score matrix and how much the *compute*, and which of the two can a
+# smarter algorithm avoid?
 
 # %% [markdown]
 # ## 1. Count before you measure
@@ -226,7 +223,8 @@ for causal in (False, True):
 # %% [markdown]
 # **Takeaway.** The online softmax is exact: it rescales what it has accumulated whenever a larger
 # score arrives, so it never needs the full row. FlashAttention runs this loop in the GPU's fast
-# on-chip memory; ours runs it in PyTorch, which keeps the memory saving but not the speed.
+# on-chip memory; ours runs it in PyTorch, which keeps the memory saving but not the fused kernel's
+# speed (section 4 times both).
 #
 # ## 3. A guard, not a crash
 #
@@ -279,6 +277,12 @@ for impl, rs in by_impl.items():
         loglog_slope([r.n for r in big_n], [max(r.peak_bytes, 1.0) for r in big_n]),
     )
     print(f"{impl:6s}: time slope {fits[impl][0]:.2f}, memory slope {fits[impl][1]:.2f}")
+for n_big in (4096, 8192, 16_384):
+    ms = {impl: next(r.seconds for r in rs if r.n == n_big) * 1e3 for impl, rs in by_impl.items()}
+    print(
+        f"n = {n_big:6,d}: naive {ms['naive']:7.0f} ms, online {ms['online']:7.0f} ms, sdpa {ms['sdpa']:6.0f} ms; "
+        f"online is {ms['naive'] / ms['online']:.1f}x faster than naive, {ms['online'] / ms['sdpa']:.1f}x slower than sdpa"
+    )
 
 # %% [markdown]
 # **Count before you measure, then compare.** `course_utils.chapters.traffic.count_traffic` runs a function
@@ -294,6 +298,17 @@ print(
     f"naive attention holds at most {held / 2**20:.2f} MiB at n = {n_count}: "
     f"{held / (4 * n_count**2):.3f} n² fp32 numbers, so {NAIVE_BUFFERS} n × n buffers"
 )
+
+# %% [markdown]
+# The fused kernel counted the same way, at two lengths 4 times apart:
+
+# %% tags=["shows-answer"]
+sdpa_peaks = {}
+for n_sdpa in (2048, 8192):
+    x_sdpa = torch.randn(1, 1, n_sdpa, 64)
+    sdpa_peaks[n_sdpa] = count_traffic(F.scaled_dot_product_attention, x_sdpa, x_sdpa, x_sdpa).peak_live
+    print(f"sdpa holds at most {sdpa_peaks[n_sdpa] / 2**20:.2f} MiB at n = {n_sdpa:,d}")
+print(f"ratio for 4 times the context: {sdpa_peaks[8192] / sdpa_peaks[2048]:.1f}")
 
 # %% [markdown]
 # Three n × n buffers are alive at once: the scores, their exponentials and the normalised weights.
@@ -339,7 +354,7 @@ for ax in axes:
 finish(fig, f"Attention on this machine ({os.cpu_count()} CPU cores, fp32, 1 head, d = 64)")
 
 # %% [markdown]
-# **Takeaway.** The measured time slopes (printed above) lie between about 1.7 and 2 for all three
+# **Takeaway.** The measured time slopes (printed above) lie near 2 for all three
 # implementations: FlashAttention's idea does not remove a single FLOP. The memory splits: the
 # naive method's peak is the count, three n × n buffers, to within a fixed overhead of a few tens of
 # MiB (the ratio printed above), while the fused kernel and the online softmax stay in megabytes.
@@ -396,7 +411,7 @@ assert check_choice(q5_answer, "06bb9d0aacef54a94ae77611165cd82d2c42ed1eeec049c1
 # %%
 explain(
     q5_answer,
-    "sealed:e82d0/yXDmoKCY0/JCq/57rjtnTqySlnlZlxLQ/p6zZOcWsD6evWyvwkrTYUFaQ5Z1VavSLyZJUuZGZysKpvbvkm8waQ5arRpqsXWwrMD7+GuAnrKUTy7vaAeOlq2GztD9lDDgeVOoQSl+iAWPoKFR4DmgHrwi7SVCYoNC0DQFQ12OpTo81zaxNv6PgH1Z2pNVgapD599JzNRLMfY8AkQLDMfSKFLQxzMbaAnoz4qHWRrs6690iV6F4rC//oyjdVkQdSzu4kXEHCPdIocJXA+D6OXPRqWxiR67PjQXVtNBz8srb7Mg4g5dbB9ltqS5SS3FpmyqSa37oCOi6QwG2rz+BPuKwyabgpjs3DcTYPWp+pta6+HHsFTi0iWMLYvFEtFC8RmRm1YPrGG94mEefytSlt2fRTNn0hH1Mn0kmPYz4wxnr/t1rkwZjJUCWl5sofsvI/gNvxcGsIfPjyszpqrIGkkxDkrB3EF1xhe22nux0LE6mmEkTsyJglYfxz02Gx/WrVTiuURURBgKDMbKrWlvv4ULUC/eVm7qLT7NXAg2yGctDMd6K74nKqaWFE/rNmBUiWZ8u4foLLu3KYQ+IrlR2WIafTbmq7ct+cXi0jVMG1nBd5i3GCXF99c3qNu1BYKMYLr3JSAFH5uHb0XxfiRSVCGdhJWba4+W1Pg8gxDB7z4/t7bsoWuZMpHaLo5CxpCjpBIe1dVhlL3p30y+NrHNtYs7SpNddRKRa6g9LCxnyxPGoFugk96V5V0qrD8pi2oKiekAM7zcCSlhKDz3XQwbEwxSk0GDuTF3FcPshGihHO64IXQVYDl01IIZQObYsD2I7kisAK+iOKJhEG/G0ivFMTyVUFKd9boowJZaJojw5t+b3dW3H4rOWuWwW6/Iy7JUB3SEOMcpMIkG3kpWz30YmkFD5BNTwZwps7407QOWZpKRNqAnBPGtviLtUAiLngTcHTMZZsJ39imKtdTG68WOZdQStHL1hXBwtMdLCv1/v267u3nXGnk7wMD2+WNtHyCZlPvq8hIknlbnlDCCntrj+VzGR4UxfpxCHHfVdbn3SsxEJOenM7jNO9gk78hHV0sC+ltXARGyGrwVOErlE4dPVlxFo/Xbsp+z3YkH5a2atYI9SvlV/uQEFtAIm9Lw8SKikiwelBh/vy08WtVGWuU3gxDTIw8dyVORpVk/uHZxx1TxV5ivvkzCnIl/9tlbMh29pCfP4KKG75zeGUVkSqzbzPWXASqcLWx3XT0Py6GkIVbgul2+NsNZUjC6taozHlL1vgojf456aPBBjRvCEphzVTDi713Sd7MRafAn0XvBpUESn5VVzIx47CqnTmQyIXCedkNGd4Nlei3XG73dVLN115gS4ZWMN2WKU937ZkDDjXS1inFsfqmrHOls3e+QvjJUIqfWbpJ2kw6Rj7vfzILm4kFy/5J6mSCCZNcNv1BGnGbiFjV8c9uhQ3/imGlYj5SBCG4NhuuIuci3I9L2c+XMEDXwwtkqJ9uZdhK076qPB/tzPrtv40AbSGvCd6Nb5xr96vVFONuyo8D0oWY9Xm+TqGd9GJXF3nVLCL8kN2wJD8/PBDjEvPSioFEirWKaiahqQc6Y6sjkEaBnFQUXmwONM48BXQopSulcEodoWyS/1FYwb271AHIkK6Z+hfQLM7ukKwFq2eMPO5jXa3azU7cZaqfgE9aHHIZCCho2SuRyXrSXNGdA37hO02crDkmw==",
+    "sealed:Eo6YplQrMlL7i2iIn3xt6brjtnTqySlnlZlxLQ/p6zZOcWsD6evWyvwkrTYUFaQ5Z1VavSLyZJUuZGZysKpvbvkm8waQ5arRpqsXWwrMD7+GuAnrKUTy7vaAeOlq2GztD9lDDgeVOoQSl+iAWPoKFR4DmgHrwi7SVCYoNC0DQFQ12OpTo81zaxNv6PgH1Z2pNVgapD599JzNRLMfY8AkQLDMfSKFLQxzMbaAnoz4qHWRrs6690iV6F4rC//oyjdVkQdSzu4kXEHCPdIocJXA+D6OXPRqWxiR67PjQXVtNBz8srb7Mg4g5dbB9ltqS5SS3FpmyqSa37oCOi6QwG2rz+BPuKwyabgpjs3DcTYPWp+pta6+HHsFTi0iWMLYvFEtFC8RmRm1YPrGG94mEefytSlt2fRTNn0hH1Mn0kmPYz4wxnr/t1rkwZjJUCWl5sofsvI/gNvxcGsIfPjyszpqrIGkkxDkrB3EF1xhe22nux0LE6mmEkTsyJglYfxz02Gx/WrVTiuURURBgKDMbKrWlvv4ULUC/eVm7qLT7NXAg2yGctDMd6K74nKqaWFE/rNmBUiWZ8u4foLLu3KYQ+IrlR2WIafTbmq7ct+cXi0jVMG1nBd5i3GCXF99c3qNu1BYKMYLr3JSAFH5uHb0XxfiRSVCGdhJWba4+W1Pg8gxDB7z4/t7bsoWuZMpHaLo5CxpCjpBIe1dVhlL3p30y+NrHNtYs7SpNddRKRa6g9LCxnyxPGoFugk96V5V0qrD8pi2oKiekAM7zcCSlhKDz3XQwbEwxSk0GDuTF3FcPshGihHO64IXQVYDl01IIZQObYsD2I7kisAK+iOKJhEG/G0ivFMTyVUFKd9boowJZaJojw5t+b3dW3H4rOWuWwW6/Iy7JUB3SEOMcpMIkG3kpWz30YmkFD5BNTwZwps7407QOWZpKRNqAnBPGtviLtUAiLngTcHTMYB9YitmkuROA32gSa8OFSZDbFwYChcDcantwail7bWmkCLlkL0MAWiQZcf1SstIuPtuOELlNyxDGSSt4n2UyiV6Xh78gTaTYFNF0HW5zRRGdzohxMy3mkbm3TQ1rinsu31cHSDymBup5l1sN/NjikBwDrgm7DqdhyhLw7NCa8mpl1/0SVp0EM64ahYbLCMsjM0MnOjgltT0AG6kHX05Aio1vsLLeB4b3v/KSz5ZTxI2mrf4wiOElLk51uB/ndhEK61uKGn7yfaCBQGozLzaChYyh+DCgn/FgrWxS1QVYUOigvVsMthmGq0f9z/1fFLr7Sy65uiFGEyOvCUigSReXWfqlCZ2aF+CR3gCpgEaXnP0Ql3M0sqPu3HsETdYCfkhcnJiLlfwnHHz3ZsfKlh5gSEWVZV9Hb492f55DXWUWh2+V93o1avOiYLY6EStQQxieWb9N3s5rUz5tOvCa2lhTTX0LqmEBjdXP9qwQG+DfzcqcpMv9AZ22nDJmZK8BQGA+pFisc3RwBNyPSYXZsADWhEtwLh1q9ctfFb2qvN/tjnxvP4+AbudvSdgNqt4rY2yUkvLqSx/QAg6NtWn0ACHeIbUCQq/VJCozzNnjJnw5aMGkliOFzhfR37ALvvWnuwYp8i2j0AbVDpaRTe4NZMluRLGqYPrh4MraZb3Xq8LNwjyvEdIOELjJO9QEPw4ug+5EafbO72z3WesZiRyf4yqe04scjzDKzXvtCGlAifmVCBRMR79wb8+cr35lfwz/3umQnRiU/wO57uN96NkUZSacSo3Sq2CIya3bNgMnCoUvRdOy0t6v+yuPrVtttpqTTa/De0wB25oX5ZXcwL/oj9NuJo3+9e5D5Dx4JNslOw2pn0F5Vw8Jgg+CD1f5jPcWNFsJ4V+k93Rf7q1UEjX5mbLbyF/r+I/paKhviN/s6T5Ic2j1OlpCPVdab4jT26HDMZDIVLvUTLuI9m2/sDxmvobmSpUpXkVqFF5Vkccgli8ROFCJuD6gmj9Z+kePVDM25FlLxElqDN5lPU0vAsJ43ZOR9LJAzy5C9UtDzU8MbDK4TmtKHTnjQjAvYxaS3t/ljbb6w==",
     salt="06/q5",
 )
 
@@ -429,17 +444,18 @@ io_impls = {
     "sdpa (fused)": F.scaled_dot_product_attention,
     "online (PyTorch loop)": lambda q, k, v: online_softmax_attention(q, k, v, block_size=128),
 }
-moved = {}
+traffics = {name: count_traffic(fn, x_io, x_io, x_io) for name, fn in io_impls.items()}
+moved = {name: traffic.moved for name, traffic in traffics.items()}
+
+# %% tags=["shows-answer"]
 print(f"n = {n_io}, one head of width {d_io}, fp32: {flops_io / 1e9:.2f} GFLOP for every method")
-for name, fn in io_impls.items():
-    traffic = count_traffic(fn, x_io, x_io, x_io)
-    moved[name] = traffic.moved
+for name, traffic in traffics.items():
     print(
         f"{name:22s} {len(traffic.ops):4d} data-moving ops, {traffic.moved / 2**20:8.1f} MiB moved "
         f"= {traffic.moved / (4 * n_io**2):5.2f} passes over n² fp32, intensity {flops_io / traffic.moved:7.1f} FLOP/byte"
     )
 
-# %% [markdown]
+# %% [markdown] tags=["shows-answer"]
 # The naive method makes about a dozen passes over n² numbers: an intensity near d/12 ≈ 5 FLOP per
 # byte whatever n is. Counted as one operation, the fused kernel moves Q, K, V and O once (16·n·d
 # bytes), an intensity of about n/4 that grows with n. That count assumes K and V stay in cache
@@ -447,8 +463,10 @@ for name, fn in io_impls.items():
 # queries, which the count of one fused operation does not see: 4·B_r·n·d FLOPs per 8·n·d bytes in
 # fp32, about B_r/2 FLOP per byte (64 for blocks of 128) at any n, Θ(M/d) for an on-chip memory of
 # M bytes (Dao et al., 2022). That is lower than n/4, but still an order of magnitude above the
-# naive method. Our online softmax moves as many bytes as the naive
-# method, in small blocks: it saves the memory, not the traffic, which is why it is not faster.
+# naive method. Counted op by op, our online softmax moves about as many bytes as the naive method,
+# in small blocks: the count sends every op through main memory, a convention. On a CPU a block of
+# 128 keys' scores stays largely in cache between ops, so the loop runs faster than the naive
+# method, yet slower than the fused kernel (the ratios printed in section 4).
 #
 # Set against this machine: its memory bandwidth (a large copy) and its matmul rate (a large
 # product), both measured now. Moving a method's bytes takes at least `bytes / bandwidth`, doing
@@ -629,9 +647,9 @@ method at n = {n_io} (counted), which is why it is faster; for the backward pass
 # to longer contexts?
 #
 # - **A)** Memory, compute time, and exponentials of long score rows that overflow the float range.
-# - **B)** Memory, compute time, and vanishing gradients that keep distant tokens from learning.
+# - **B)** Memory, compute time, and a key-value cache that grows as n² in every layer of the model.
 # - **C)** Memory, compute time, and recall that drops for facts in the middle of long inputs.
-# - **D)** Memory, compute time, and model weights that have to grow with the length of the context.
+# - **D)** Memory, compute time, and attention rows that turn one-hot as the context grows longer.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -667,16 +685,19 @@ assert check_choice(q1_answer, "be96db6ca74ba97c71f26b8e3c848431ba06bcfb85d863e1
 # %%
 explain(
     q1_answer,
-    "sealed:MullU49pqcwJ7K1f8PPZgLGdFqJAWEX+A2WCBcuDrlRIG1/tEAMUz6wU2HJJktv+LEvvZt5MzERPAngPmVCl4zs8GZIU83UlkWJmYxdkbdGw30mlttGTqRxV97438YSz1GIWsIrTbTDEbtxnxsJmrm4QPNCDJ7UHAk9hq7o59QnG5KOj3B+NhN/UXGUl5aIaU1l9vxD6t0UyfgH3D3RpH8WNOLsuIaNSDHXlDTryVIs1NCTcLrq/VtRBnXg+BbvAOYK2q4nkFmC79GDxkaBPIyiEFyOGtCOjj8CkGnrj7fk2LvmYMq1AlTALGl11c1qI6XvBLmkE/gM9hAZbw37/fj8aGELkVsKZsB1aEB0QOoHUR/IYw+HOJEV34z/PSZt/tdyxvCC9jDyfYV30MNin+cr/44SqbCqa5saKpbS1Er2w2whr787tfqykiW/f58wnyf1a2oIG+ySWtd6NlC0IAIMsyVKTGdyGd6x44PCay8BJpn3o/51u4ZkeQx60D3nbfSUnFq/JPALWoPsfU4lFhTNVvAhLmNRGWqm6izwc9rgzAujSCuToWhDmyUXC8ujbRZuNFZUsDu+G6go5YMyMhUkWfBUOlo95U/g4+h2tyKpuj2NBdKyJ0dQ/ZQtPJlQWbnbHkOD0Dr4Sjtn/8wqtuVrppJcxxOqj1KY7GDxZaKR38ILRfJ+BUUOtIMeEngWPqUDNNv8AusUIbhNe0Go1OscapDb0kc5SuFKus2oqMb3DrdZXWuJLtuuzE2i7tooQZYBCnWUXZ3HXIOdTvys6GBpacUDJE+xG7fBw6xThmNChd18L9KWuxQmtPQJSAal0/5Fu50wRRcKrX9JuN+Akn7EjdJE7n3rP7ljGBZGyybOGc9eBUp7+rMzpGTZlKpx5+N9YCM28xMzFTVSHjSfvdH96AJpShyc8lHwz4mlGEiOwoxFGAgsbiDPSrri4NqG8lIpicyqQySgB4UUHg1dRbAeeq1Oq0XTtKKgyEBQoRIEuX3QmRpt6CxYYVQACKd0tlhm+qf5q96bJvlShnYM09DB8b788RS9YZvCivrN0PlH2DsSuLzPAMuNFO7uLIMAmvhYrsT86dwfa4caaVRvNMcVZqMa8n5caKqcMLxZ7arWZJ3kF1x554+bE488+Qn2GLmQwXqpsMpctQzxOAiw6KhI+PeJ6+V2u49X5xBToIOBT7Z25it2OSJqoDPKTCN7CQVm6Fm0NE3RQJR35ea0qcIxZwOjrKs8wF+sRTs7B5REOXoNVMQl96WIy6MMXsZ3obGIJ5kbSM280wSiej4xvNU9Vtit6pCv/NSz7FJri1wB8JLXgETBt4QKHgsCzEtd/gZZE",
+    "sealed:O1Ki9T3zDqd6ZSrBDsW9C7GdFqJAWEX+A2WCBcuDrlRIG1/tEAMUz6wU2HJJktv+LEvvZt5MzERPAngPmVCl4zs8GZIU83UlkWJmYxdkbdGw30mlttGTqRxV97438YSz1GIWsIrTbTDEbtxnxsJmrm4QPNCDJ7UHAk9hq7o59QnG5KOj3B+NhN/UXGUl5aIaU1l9vxD6t0UyfgH3D3RpH8WNOLsuIaNSDHXlDTryVIs1NCTcLrq/VtRBnXg+BbvAOYK2q4nkFmC79GDxkaBPIyiEFyOGtCOjj8CkGnrj7fk2LvmYMq1AlTALGl11c1qI6XvBLmkE/gM9hAZbw37/fj8aGELkVsKZsB1aEB0QOoHUR/IYw+HOJEV34z/PSZt/tdyxvCC9jDyfYV30MNin+cr/44SqbCqa5saKpbS1Er2w2whr787tfqykiW/f58wnyf1a2oIG+ySWtd6NlC0IAIMsyVKTGdyGd6x44PCay8BJpn3o/51u4ZkeQx60D3nbfSUnFq/JPALWoPsfU4lFhTNVvAhLmNRGWqm6izwc9rgzAujSCuToWhDmyUXC8ujbRZuNFZUsDu+G6go5YMyMhUkWfBUOlo95U/g4+h2tyKpuj2NBdKyJ0dQ/ZQtPJlQWbnbHkOD0Dr4Sjtn/8wqtuVrppJcxxOqj1KY7GDxZaKR38ILRfJ+BUUOtIMeEngWPqUDNNv8AusUIbhNe0Go1OscapDb0kc5SuFKus2o9cLjPp5NIVeketLmxFmK2vd4XLYBE2CIWfWTQbONSpWWcw1YHRwCGFL8C47VnpBLrhtzvfxAK8rS0gg+kPEtUDr487tln/AAHU4OnWdI9fOR92bE/MNoxiD+d90zNGJjrmaGdJ8vOUI/jrNLiUDR7O8IgudFWBNzu2cPYAgOGnGmocnhoU81WnWA6wCdCtztAXSWupQcHD19X0nbdrKW0f7fpgs96dCWDmmEGrgRTmFsVZEKcogGnmWG/Nr8/GRB8XM0sSHogU955RlsTXloCB8c80xis4OVssvTSoVXkjMsh6HUoaag3AWBYYrCvovx0PkyyWs2/ezXBKP5PLe/BKNsnukVu7x5hLkbZ8YOcRF6ZMZVMsdCnktJRILgMPBdoe/aDJHRMlQJ5qKib8YghRnicPnghGvgtNt4tRDxAHzEseVk6ZP0141LroMr9xB2gO/VT7Zmun8/KCZ3gDPLdDIyQDF6mCGocFG8eYlSteaoxeMpZ6PWvZdU9UqgdVNnBqVkbXoBYPU5k6HB+5dhO/4LuI2cX7FzeZGgv3SiRld9+LUsHpD5y4WT8MXapKZHihFB9KKniG2V8twWQl4+oV9R9lI0fFRbE3ctDt5IT6Z5T9U8P3eLxU7ZRXj5HiXpDrAgQV1cjSBfNdHDFe2HOcI9UehG5RIRN/BT+i9w4mMv6K+RFhuyHx1KZhlcWgND53jAemIcSyMGGTK7fVpjfPLyLosYTrtJ+RbjQNQjIkO1il0p1+G9StzfYcM4fOaWV9jGKSTnc5YELGfgwyF/p/8qQfiFVNUnm8LKXvj6AvR2SZsaNePDzR0UnZyxnqOsgKR73PCSF",
     salt="06/q1",
 )
 
-# %% [markdown]
-# The numbers behind Q1: memory and FLOPs of one layer at two lengths, a recall-by-position number
-# quoted from the literature (notebook 03 printed it beside its own measurement), and a softmax over
-# scores near 10⁴ computed two ways.
+# %% [markdown] tags=["shows-answer"]
+# Measurements for Q1: memory and FLOPs of one layer at two lengths, accuracy by position in
+# notebook 03's retrievers beside Liu et al.'s numbers, and a softmax over scores near 10⁴ computed
+# two ways.
 
-# %%
+# %% tags=["shows-answer"]
+from course_utils import zoo
+from course_utils.core.task_accuracy import accuracy_by_query_index
+
 for n in (4096, 131_072):
     print(
         f"n = {n:7,d}: scores {n * n * 32 * 2 / 2**30:8.1f} GiB (32 heads, bf16), "
@@ -686,10 +707,67 @@ print(
     "quoted from the literature, not measured here: Liu et al. (2023), GPT-3.5-Turbo, 20 documents, "
     "answer at position 1 / 10 / 20: 75.8 / 53.8 / 63.2 % correct"
 )
+for seed, name in zoo.names_by_seed("kv", positional="alibi").items():  # notebook 03's ALiBi retrievers, K = 16
+    acc = accuracy_by_query_index(zoo.load_entry(name, verbose=False)[0], 16, per_index=64, seed=16, rows_per_call=32)
+    print(
+        f"notebook 03, ALiBi seed {seed}, 16 pairs: answer in the first / middle / last quarter "
+        f"{100 * acc[:4].mean():.1f} / {100 * acc[4:-4].mean():.1f} / {100 * acc[-4:].mean():.1f} % correct"
+    )
 big_scores = torch.tensor([1e4, 1e4 - 1.0, 0.0])
 print("exp(scores) as they are:   ", big_scores.exp().tolist())
 shifted = (big_scores - big_scores.max()).exp()
 print("max subtracted, normalised:", [round(x, 4) for x in (shifted / shifted.sum()).tolist()])
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN QUESTION
+# name: q1b
+
+# %% [markdown]
+# **Q1b** (a follow-up to Q1). Of Q1's three problems, which does a fused kernel such as
+# FlashAttention remove, and how far?
+#
+# - **A)** Compute time: it skips the scores of far key blocks, so its FLOPs grow as n, not as n².
+# - **B)** Recall in the middle: exact fp32 statistics stop rounding from washing out the middle.
+# - **C)** Memory and compute time: with the scores kept on chip, the FLOPs fall along with the bytes.
+# - **D)** The memory of the scores only: FLOPs stay 4·n²·d; an exact kernel recalls no better.
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN SOLUTION
+
+# %%
+q1b_answer = "D"  # SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN TESTS
+
+# %%
+# FORM
+from course_utils.tools.quiz import normalize_choice
+
+assert normalize_choice(q1b_answer, "ABCD")
+
+# %%
+from course_utils.tools.quiz import check_choice
+
+assert check_choice(q1b_answer, "f23609ab6c1e513a46da06766708de2cc0806a8bd3f2901d723818ecd6184e40", salt="06/q1b"), (
+    "not yet: reread section 2's check against dense attention, and section 4's time slopes"
+)
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END TESTS
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END QUESTION
+
+# %%
+explain(
+    q1b_answer,
+    "sealed:kXrwolzrnoc4EKBsxDmD++sOzwl8qkZ9ENmCquw1fkYgfQSGJbmFkKMtNbH7ymxw+ddF4e0bLIt0auo+dy82KvEH3ed9dfZJ6+Ra42H7CNBoJAc3hsFNcX0LRqjB6MZVbY+UzSFyU0IP7Qb4YIuJ5aCiZyhRMbW0KE0vtORKeQth7FB6PmsAKsb5TPd7GWwhX0WJqLrqIlhFMnHcTqMLP3mxdL4MLAU27W9cmsS4VQlNlzlt5ToS+diNdVbPQHLAtJnnuJPH1YpSscVOIgg6wM9hYykjwK1l2aRx9nl5l/2uoqRhTul4DDIda74Fth0I3kD/VKGWo5ehX4tDb2XBq6X3y2iJ+Ml+uKPwfv6imISrpYzhLPbMQPKP82Pv+03b8Vmv3acL91FVGzdsO8kRsF/BCxA0yAVK4ermwrY4aUYhFyflL3EwKn4u08Gpadu1h3lJ6zDV0ykskfpXzN65FV1QL9CxGyZnpTDHZ55V8DXAG4aymHTXFg4SK6wkCflZTowy7pbA0oUuga4ymhvfvjNm3gB9Tnf2q+qRvC1UExuZB7v8uag63NzaqGQeZEQNDO5asY0G3Yws4qn8j2P9KXqLEV4DyeqrPTpombfpUFmXw5HQfFu497p9ZlfZeQqMAWWiHXvAOGPGCbsZ1oXrov4jO0K8KunBrB1T3v3Spef5roP7TD9k/EubQNiIDtgH3VLV7gE5EXS4uIP+3woDwPO/QXa+7q3y0/s5yeo3mpmipXUx5ysv/0Mf/uaMZ2/ETWNf12m0NVYuqjQDmw0QaW+mQPzhnYRx3y8DHjheCMFb9lJgPAIDYY+XVlbTtPxEpTitCybFXDnCngLwKgG3pcgQ2Nwog8CyzWiRt1MiL+h0G6s53KEk/KEfnOuYi9EDtcu+tA6N4vXgs6Lvlope7P1B+ubcF+HrFl/WHFdu2QBlj1hjxRqUTRbQM4CUSohLsPWt4XsOAv/z7Abf8A0lGlLmrQeHrTnYfiBW2XVJtWE/LIhYHA==",
+    salt="06/q1b",
+)
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
@@ -805,8 +883,7 @@ torch.testing.assert_close(_acc / _l, _all.softmax(-1) @ _v_all)
 # (grouped-query attention); its 70 billion weights take 140 GB in bf16 (1 GB = 10⁹ bytes). With
 # the cache in bf16 too, beyond how many tokens does the KV cache of a *single* sequence take more
 # memory than all of the model's weights? Store it in `q4_ktokens`, in thousands of tokens (10³),
-# rounded to a whole number. The cell after the check builds one token's cache on PyTorch's `meta`
-# device (a shape and a dtype, no data) and prints the crossing.
+# rounded to a whole number.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -855,7 +932,7 @@ explain(
     decimals=0,
 )
 
-# %%
+# %% tags=["shows-answer"]
 one_token = torch.empty(80, 2, 8, 1, 128, dtype=torch.bfloat16, device="meta")  # layers, K and V, kv heads, 1 token, d
 per_token = one_token.numel() * one_token.element_size()
 print(f"one token's cache: {per_token:,d} bytes; it outgrows 140 GB of weights beyond {140e9 / per_token:,.0f} tokens")

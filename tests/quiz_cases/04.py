@@ -1,37 +1,55 @@
 """Right and wrong answers of chapter 04's questions that are not multiple choice (tests/test_quiz_questions.py)."""
 
-_STABLE = "    top = scores.amax(dim=-1, keepdim=True).clamp_min(0.0)\n    exp = torch.exp(scores - top)\n"
+_TOP = (
+    "    extra = sink_logit.to(scores.dtype).expand(*scores.shape[:-1], 1)\n"
+    "    top = torch.maximum(scores.amax(dim=-1, keepdim=True), extra)\n"
+    "    exp = torch.exp(scores - top)\n"
+)
+_ALL = "    return exp / (torch.exp(extra - top) + exp.sum(dim=-1, keepdim=True))"
 
 CASES = {
     "q3": {
-        "right": "import torch\ndef softmax1(scores):\n"
-        + _STABLE
-        + "    return exp / (torch.exp(-top) + exp.sum(dim=-1, keepdim=True))",
+        "right": "import torch\ndef softmax_with_sink(scores, sink_logit):\n" + _TOP + _ALL,
         "wrong": [
-            # plain softmax: no extra key
-            "import torch\ndef softmax1(scores):\n    return scores.softmax(-1)",
+            # the head's logit ignored: softmax1 (logit 0) for every head
+            "import torch\ndef softmax_with_sink(scores, sink_logit):\n"
+            "    top = scores.amax(-1, keepdim=True).clamp_min(0.0)\n    e = (scores - top).exp()\n"
+            "    return e / ((-top).exp() + e.sum(-1, keepdim=True))",
+            # the extra key's exp(b) not rescaled by exp(-max)
+            "import torch\ndef softmax_with_sink(scores, sink_logit):\n"
+            + _TOP
+            + "    return exp / (extra.exp() + exp.sum(dim=-1, keepdim=True))",
+            # the maximum over the real keys only: NaN on a fully masked row
+            "import torch\ndef softmax_with_sink(scores, sink_logit):\n"
+            "    extra = sink_logit.to(scores.dtype).expand(*scores.shape[:-1], 1)\n"
+            "    top = scores.amax(dim=-1, keepdim=True)\n    exp = torch.exp(scores - top)\n" + _ALL,
             # no maximum subtracted: exp(1000) overflows
-            "import torch\ndef softmax1(scores):\n    e = scores.exp()\n    return e / (1 + e.sum(-1, keepdim=True))",
-            # the review's bug: the extra key's exp(0) is not rescaled by exp(-max)
-            "import torch\ndef softmax1(scores):\n    top = scores.amax(-1, keepdim=True)\n"
-            "    e = (scores - top).exp()\n    return e / (1 + e.sum(-1, keepdim=True))",
-            # the sum over the wrong dimension
-            "import torch\ndef softmax1(scores):\n"
-            + _STABLE
-            + "    return exp / (torch.exp(-top) + exp.sum(dim=0, keepdim=True))",
-            # the review's clamping bug: exp(80) stands in for every larger score, so 200 and 100 tie
-            "import torch\ndef softmax1(scores):\n    e = scores.clamp(max=80).exp()\n"
-            "    return e / (1 + e.sum(-1, keepdim=True))",
+            "import torch\ndef softmax_with_sink(scores, sink_logit):\n"
+            "    e = scores.exp()\n    return e / (sink_logit.exp() + e.sum(-1, keepdim=True))",
+            # the sign of the logit flipped
+            "import torch\ndef softmax_with_sink(scores, sink_logit):\n"
+            "    return softmax_with_sink_ok(scores, -sink_logit)\n"
+            + "def softmax_with_sink_ok(scores, sink_logit):\n"
+            + _TOP
+            + _ALL,
+            # plain softmax: no extra key
+            "import torch\ndef softmax_with_sink(scores, sink_logit):\n    return scores.softmax(-1)",
             # the extra key's weight returned as one more column
-            "import torch\ndef softmax1(scores):\n"
-            "    return torch.cat([scores, torch.zeros_like(scores[..., :1])], -1).softmax(-1)",
+            "import torch\ndef softmax_with_sink(scores, sink_logit):\n"
+            "    extra = sink_logit.to(scores.dtype).expand(*scores.shape[:-1], 1)\n"
+            "    return torch.cat([scores, extra], -1).softmax(-1)",
         ],
         "cheats": [
             "import torch\nfrom course_utils.core.sink_fixes import sink_softmax\n"
-            "def softmax1(scores):\n    return sink_softmax(scores, torch.zeros(1, 1))",
+            "def softmax_with_sink(scores, sink_logit):\n    return sink_softmax(scores, sink_logit)",
             # the course function reached through its module
             "import torch\nimport course_utils.core.sink_fixes as fixes\n"
-            "def softmax1(scores):\n    return fixes.sink_softmax(scores, torch.zeros(1, 1))",
+            "def softmax_with_sink(scores, sink_logit):\n    return fixes.sink_softmax(scores, sink_logit)",
+            # the course's stable softmax on the scores and the extra key
+            "import torch\nfrom course_utils.core.attention import stable_softmax\n"
+            "def softmax_with_sink(scores, sink_logit):\n"
+            "    extra = sink_logit.to(scores.dtype).expand(*scores.shape[:-1], 1)\n"
+            "    return stable_softmax(torch.cat([scores, extra], -1))[..., :-1]",
         ],
     },
     "q4": {
@@ -95,15 +113,14 @@ CASES = {
         ],
     },
     "q6": {
-        "right": "q6_weight = 0.4269",  # asked to 2 decimals: 0.43
+        "right": "q6_fraction = 0.4343",  # asked to 3 decimals: 0.434
         "wrong": [
-            "q6_weight = 0.4067",  # the TRIGGER (copy) queries counted too
-            "q6_weight = 0.4248",  # from position 63, not 64
-            "q6_weight = 0.0771",  # the median, not the mean
-            "q6_weight = 0.97",  # the training-length value: no change
-            "q6_weight = 0.0072",  # uniform attention at positions 64-255
-            "q6_weight = 1 / 256",  # uniform over the longest row
-            "q6_weight = 0.5612",  # every idle query from 1 to 255, the training length included
+            "q6_fraction = 0.4269",  # the mean weight on BOS, not a fraction of queries
+            "q6_fraction = 0.4604",  # the TRIGGER (copy) queries counted too
+            "q6_fraction = 0.4190",  # uniform over the longest row, 1/256, for every query
+            "q6_fraction = 0.3341",  # every idle query from 1 to 255, the training length included
+            "q6_fraction = 0.5708",  # below one half, not below uniform
+            "q6_fraction = 0.97",  # the training-length weight: no change
         ],
     },
 }

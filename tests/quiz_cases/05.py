@@ -6,11 +6,9 @@ _MEAN = "    mean = real.sum(dim=1, keepdim=True) / lengths[:, None, None]\n"
 _CENTRED = "    centred = torch.where(keep, h - mean, torch.zeros_like(h))\n"
 _RES = "import torch\ndef residual(h, lengths):\n"
 
-_JS = "import torch\ndef mean_js_bits(a, b):\n    m = (a + b) / 2\n"
-
-
-def _kl(log="log2"):
-    return f"    def kl(x):\n        return torch.where(x > 0, x * (x / m).{log}(), torch.zeros_like(x)).sum(dim=-1)\n"
+_LAYER = "import torch\ndef layer_js_bits(weights):\n"
+_ENT = "    def entropy(p):\n        return -torch.where(p > 0, p * p.log2(), torch.zeros_like(p)).sum(dim=-1)\n"
+_JSQ = "    per_query = entropy(weights.mean(dim=0)) - entropy(weights).mean(dim=0)\n"
 
 
 CASES = {
@@ -50,56 +48,98 @@ CASES = {
         ],
     },
     "q4": {
-        "right": _JS + _kl() + "    return (0.5 * kl(a) + 0.5 * kl(b))[1:].mean().item()",
+        "right": _LAYER + _ENT + _JSQ + "    return per_query[1:].mean().item()",
         "wrong": [
             # natural logarithms: nats, not bits
-            _JS + _kl("log") + "    return (0.5 * kl(a) + 0.5 * kl(b))[1:].mean().item()",
+            _LAYER + _ENT.replace("log2", "log") + _JSQ + "    return per_query[1:].mean().item()",
             # 0 · log 0 not handled: NaN
-            _JS + "    kl = lambda x: (x * (x / m).log2()).sum(-1)\n"
-            "    return (0.5 * kl(a) + 0.5 * kl(b))[1:].mean().item()",
+            _LAYER
+            + "    entropy = lambda p: -(p * p.log2()).sum(-1)\n"
+            + _JSQ
+            + "    return per_query[1:].mean().item()",
             # query 0 counted: off by one
-            _JS + _kl() + "    return (0.5 * kl(a) + 0.5 * kl(b)).mean().item()",
-            # summed over the queries instead of averaged
-            _JS + _kl() + "    return (0.5 * kl(a) + 0.5 * kl(b))[1:].sum().item()",
-            # one side only
-            _JS + _kl() + "    return kl(a)[1:].mean().item()",
-            # the halves forgotten
-            _JS + _kl() + "    return (kl(a) + kl(b))[1:].mean().item()",
-            # chapter 2's one-pair recipe on the whole matrix: one sum over every row, not a mean of rows
-            _JS + "    kl = lambda x: (x[x > 0] * (x[x > 0] / m[1:][x > 0]).log2()).sum()\n"
-            "    return (0.5 * kl(a[1:]) + 0.5 * kl(b[1:])).item()",
+            _LAYER + _ENT + _JSQ + "    return per_query.mean().item()",
+            # the two terms the wrong way round: mean entropy minus the mean's entropy
+            _LAYER + _ENT + "    per_query = entropy(weights).mean(dim=0) - entropy(weights.mean(dim=0))\n"
+            "    return per_query[1:].mean().item()",
+            # section 2's pairwise JS, averaged over the pairs of heads
+            "import torch\nimport itertools\ndef layer_js_bits(weights):\n"
+            + _ENT
+            + "    pairs = [entropy((a + b) / 2) - (entropy(a) + entropy(b)) / 2"
+            " for a, b in itertools.combinations(weights, 2)]\n"
+            "    return torch.stack(pairs).mean(0)[1:].mean().item()",
+            # entropies averaged over the queries before subtracting: the same here, so summed instead
+            _LAYER + _ENT + _JSQ + "    return per_query[1:].sum().item()",
         ],
         "cheats": [
-            "from course_utils.core.metrics import js_divergence\n"
-            "def mean_js_bits(a, b):\n    return js_divergence(a[1:], b[1:]).mean().item()",
-            "import torch\nfrom course_utils.chapters.collapse import head_divergence\n"
-            "def mean_js_bits(a, b):\n    return head_divergence(torch.stack([a, b]))[0, 1].item()",
-            # scipy's Jensen-Shannon distance, squared (the guard blocks scipy's code too)
-            "from scipy.spatial.distance import jensenshannon\n"
-            "def mean_js_bits(a, b):\n"
-            "    d = jensenshannon(a[1:].double().numpy(), b[1:].double().numpy(), base=2, axis=1)\n"
-            "    return float((d**2).mean())",
+            "import itertools\nimport torch\nfrom course_utils.core.metrics import js_divergence\n"
+            "def layer_js_bits(weights):\n    return js_divergence(weights.mean(0)[1:], weights[0, 1:]).mean().item()",
+            "import torch\nfrom course_utils.core.metrics import normalized_entropy\n"
+            "def layer_js_bits(weights):\n"
+            "    n = torch.arange(1, weights.shape[-1] + 1).log2()\n"
+            "    h = lambda p: normalized_entropy(p) * n\n"
+            "    return (h(weights.mean(0)) - h(weights).mean(0))[1:].mean().item()",
+            # scipy's entropy (the guard blocks scipy's code too)
+            "import torch\nfrom scipy.stats import entropy\n"
+            "def layer_js_bits(weights):\n"
+            "    w = weights.double().numpy()\n"
+            "    per_query = entropy(w.mean(0), base=2, axis=-1) - entropy(w, base=2, axis=-1).mean(0)\n"
+            "    return float(per_query[1:].mean())",
+        ],
+    },
+    "q2": {
+        "right": "q2_answer = {3, 4, 5}",
+        "wrong": [
+            "q2_answer = {3, 4, 5, 6}",  # dilution read as a law of every model: ALiBi's entropy too
+            "q2_answer = {3, 4}",  # RoPE's rising entropy missed
+            "q2_answer = {2, 3, 4, 5}",  # exact-marker decoys read as distractors
+            "q2_answer = {1, 3, 4, 5}",  # converging heads
+            "q2_answer = {3, 5}",  # near misses missed
+            "q2_answer = {4, 5, 6}",  # the early token's fading missed
+            "q2_answer = {1, 2, 3, 4, 5, 6}",  # every claim
+            "q2_answer = set()",  # none
         ],
     },
     "q6": {
-        "right": "q6_prob = 0.0850059",
+        "right": "q6_margin = 4.2165",  # asked to 2 decimals: 4.22
         "wrong": [
-            "q6_prob = 1.0",  # how often greedy decoding repeats, not the probability it acts on
-            "q6_prob = 0.1",  # the stream's p
-            "q6_prob = 0.06",  # the model's P(one more repeat) of the whole sentence
-            "q6_prob = 0.73",  # the per-token probability averaged over a whole copy
-            "q6_prob = 1 / 64",  # chance among the symbols
+            "q6_margin = 0.085",  # the copy's probability, not the ratio
+            "q6_margin = 0.093",  # the copy against all the others together, p / (1 - p)
+            "q6_margin = 1.0",  # a tie: greedy decoding would be undecided
+            "q6_margin = 9652.1",  # against END alone
+            "q6_margin = 3.24",  # the smallest ratio, not the mean
+            "q6_margin = 4.206",  # the ratio of the mean probabilities, not the mean ratio
+            "q6_margin = 4.19",  # the median ratio
+            "q6_margin = 64.0",  # the symbols' count: chance against one symbol
         ],
     },
     "q7": {
-        "right": "q7_length = 363.93",  # 32 e^2.125 + 96, asked to a whole token: 364
+        "right": "import math\ndef filler_equivalent(n, m, g, g_prime):\n    return n - m + m * math.exp(g_prime)",
         "wrong": [
-            "q7_length = 395.93",  # 32 e^g' added to all 128 tokens: a near miss also takes a filler token's place
-            "q7_length = 362.93",  # the needle's own token left out: n' - 1 read as n'
-            "q7_length = 267.93",  # the near misses' weight alone: the 95 filler tokens left out
-            "q7_length = 1071.73",  # every one of the 128 tokens weighed as a near miss
-            "q7_length = 96.35",  # e^(g' - g) per near miss: the gap over filler taken from the needle's
-            "q7_length = 160",  # a near miss counted as two filler tokens
+            # a near miss added to the n tokens, not in a filler token's place
+            "import math\ndef filler_equivalent(n, m, g, g_prime):\n    return n + m * math.exp(g_prime)",
+            # e^(g' - g) per near miss: the gap over filler taken from the needle's
+            "import math\ndef filler_equivalent(n, m, g, g_prime):\n    return n - m + m * math.exp(g_prime - g)",
+            # the needle's own token left out
+            "import math\ndef filler_equivalent(n, m, g, g_prime):\n    return n - m + m * math.exp(g_prime) - 1",
+            # a near miss counted as one filler token: no change
+            "import math\ndef filler_equivalent(n, m, g, g_prime):\n    return float(n)",
+            # rounded to a whole token
+            "import math\ndef filler_equivalent(n, m, g, g_prime):\n"
+            "    return float(round(n - m + m * math.exp(g_prime)))",
+            # the near misses' weight alone
+            "import math\ndef filler_equivalent(n, m, g, g_prime):\n    return m * math.exp(g_prime)",
+        ],
+        "cheats": [
+            # a search over lengths with the course's closed form
+            "from course_utils.chapters.dilution import relevant_weight\n"
+            "def filler_equivalent(n, m, g, g_prime):\n"
+            "    w = float(relevant_weight(n, g, decoys=m, decoy_gap=g_prime))\n"
+            "    lo, hi = 1.0, 1e9\n"
+            "    for _ in range(200):\n"
+            "        mid = (lo + hi) / 2\n"
+            "        lo, hi = (mid, hi) if float(relevant_weight(mid, g)) > w else (lo, mid)\n"
+            "    return lo",
         ],
     },
 }

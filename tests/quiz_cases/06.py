@@ -56,4 +56,15 @@ CASES = {
             "q4_ktokens = 34180.0",  # one layer only
         ],
     },
+    "q2": {
+        "right": "q2_answer = (16, 4)",
+        "wrong": [
+            "q2_answer = (16, 16)",  # the scores held somewhere: the naive method
+            "q2_answer = (4, 4)",  # a kernel that visits each block once: linear work
+            "q2_answer = (4, 1)",  # tiling read as skipping far blocks, with a fixed tile
+            "q2_answer = (16, 1)",  # the memory of a fixed tile only, not of the n-sized output
+            "q2_answer = (4, 16)",  # the two factors swapped
+            "q2_answer = (2, 2)",  # the doubling of the introduction, not 4 times the context
+        ],
+    },
 }
