@@ -80,7 +80,7 @@ class Question:
     explain: list[str] = field(default_factory=list)  # explain(...) cells after the question
     preamble: list[str] = field(default_factory=list)  # markdown and outputs before the question
     after: list[str] = field(default_factory=list)  # markdown and code (no outputs) up to the next question
-    after_untagged_outputs: list[str] = field(default_factory=list)  # outputs there, of cells not held back
+    after_untagged_outputs: list[str] = field(default_factory=list)  # outputs to the section's end, not held back
 
     @property
     def id(self) -> str:
@@ -130,7 +130,14 @@ def read_questions(path: Path) -> list[Question]:
     current: Question | None = None
     block = None
     preamble: list[str] = []
+    reading_on: list[Question] = []  # questions answered in this section: a student runs on to its end
     for cell in nb.cells:
+        if cell.cell_type == "markdown" and re.match(r"#{1,2} ", cell.source):
+            reading_on = []
+        if cell.cell_type == "code" and not ms.shows_answer(cell) and not ms.is_explain_cell(cell):
+            for question in reading_on:
+                if question is not current:
+                    question.after_untagged_outputs.append(_outputs_text(cell))
         marker = ms._marker(cell)
         if marker == ("begin", "question"):
             name = re.search(r"name:\s*(\S+)", cell.source)[1]  # type: ignore[index]
@@ -138,6 +145,7 @@ def read_questions(path: Path) -> list[Question]:
             questions.append(current)
             continue
         if marker == ("end", "question"):
+            reading_on.append(current)  # type: ignore[arg-type]
             current = None
             continue
         if marker:
@@ -150,11 +158,12 @@ def read_questions(path: Path) -> list[Question]:
             preamble.append(cell.source if cell.cell_type == "markdown" else _outputs_text(cell))
             if questions:
                 questions[-1].after.append(cell.source)
-                if not ms.shows_answer(cell):
-                    questions[-1].after_untagged_outputs.append(_outputs_text(cell))
             continue
         if cell.cell_type == "markdown":
             current.prompt.append(cell.source)
+        elif block is None:  # a demonstration inside the question, run before it is answered
+            current.prompt.append(_outputs_text(cell))
+            preamble.append(_outputs_text(cell))
         elif block == "solution":
             current.solution.append(cell.source)
         elif block == "tests":
@@ -400,12 +409,16 @@ def test_a_cell_that_prints_a_numeric_answer_is_held_back_from_the_graded_editio
     assert text is not None, f"{question.id}: write its right answer as `var = <number>` in its case"
     if len(text.replace("-", "").replace(".", "").strip("0")) < 2:
         return  # one significant digit: too common to be a leak
-    whole, _, fraction = text.partition(".")
-    forms = {text, f"{int(whole):,}" + (f".{fraction}" if fraction else "")}
+    decimals = len(text.partition(".")[2])
+
+    def rounds_to_answer(number: str) -> bool:  # "2.333" rounds to 2.33; "64,000" is 64000
+        digits = number.replace(",", "")
+        return len(digits.partition(".")[2]) >= decimals and f"{float(digits):.{decimals}f}" == text
+
     shown = [
         out
         for out in question.after_untagged_outputs
-        if any(re.search(rf"(?<![\d.,]){re.escape(form)}(?![\d,])", out) for form in forms)
+        if any(rounds_to_answer(m) for m in re.findall(r"(?<![\w.])-?\d[\d,]*(?:\.\d+)?", out))
     ]
     assert not shown, (
         f"{question.id}: a cell after the question prints the answer {text} in the graded edition; tag it "
