@@ -96,7 +96,7 @@ from torch import nn
 from tqdm.auto import trange
 
 from course_utils import zoo
-from course_utils.chapters.circuits import overwrite_probe, weight_by_distance
+from course_utils.chapters.circuits import weight_by_distance
 from course_utils.core.attention import MultiHeadAttention, attention, stable_softmax
 from course_utils.core.copy_tasks import copy_batch
 from course_utils.core.device import seed_everything, set_threads
@@ -426,7 +426,7 @@ print("course_utils.core.attention.MultiHeadAttention matches too")
 # model embeds the tokens, runs the blocks, and maps each position's vector to scores over the
 # vocabulary (*logits*) for the next token. Positions enter through **RoPE**, which rotates every
 # query and key by an angle proportional to its position so that `q·k` depends on the distance
-# between them; chapter 03 builds it, here we import it.
+# between them; chapter 03 compares it with the other position schemes, here we import it.
 
 
 # %%
@@ -804,25 +804,26 @@ explain(
 )
 
 # %% [markdown]
-# The measurement on the shortcut copier. The probe needs distinct symbols, so it uses strings of
-# 12 distinct symbols out of the shortcut's 16; it counts how often the next symbol is `x10` and how
-# often `x5`:
+# The measurement on the shortcut copier, with `course_utils.chapters.circuits.overwrite_probe`. The
+# probe needs distinct symbols, so it uses strings of 12 distinct symbols out of the shortcut's 16; it
+# counts how often the next symbol is `x10` and how often `x5`. Compare the two shares with your
+# prediction:
 
 # %%
+from course_utils.chapters.circuits import overwrite_probe
+
 shortcut_probe = overwrite_probe(model, copy_batch(512, 12, n_symbols=16, distinct=True, generator=78), at=4, source=9)
 print(f"shortcut copier: writes x10 {shortcut_probe[0]:.2f}, x5 {shortcut_probe[1]:.2f}")
 
 # %% [markdown]
-# Both of the shortcut's heads find their keys by **position** (fixed offsets), not by content:
-# it is not an induction head, which would find the current symbol earlier in the string and read
-# the one after it, wherever that is.
-
-# %% [markdown]
+# The two shares tell two kinds of lookup apart. A head that finds its key by **content** looks up
+# the current symbol earlier in the string and reads the one after it, wherever that is: it writes
+# `x10`. A head that finds its key by **position**, at a fixed distance, reads the place it would
+# have read without the overwrite: it writes `x5`.
+#
 # Reading from distance `m` at every length is what an induction head does, but a model could also
 # get there by position: "read the key whose distance from BOS equals my distance from SEP". The
-# same probe tells the two apart, because it makes them disagree: a head that looks up the current
-# symbol by **content** writes `x10`, one that goes by **position** writes `x5` as if nothing had
-# changed, as the shortcut just did. The new copiers:
+# same probe tells the two apart, because it makes them disagree. The new copiers:
 
 # %%
 probe_batch = copy_batch(512, 12, n_symbols=64, distinct=True, generator=77)
@@ -887,13 +888,17 @@ print(f"""\
 # name: q1
 
 # %% [markdown]
-# **Q1.** `softmax_from_scratch` subtracts the row maximum before `exp`. Suppose it subtracted
-# the row **mean** instead, and met the float32 row of scores `[1000, 0, -1000]`. What comes out?
+# **Q1** (predict, then measure). `softmax_from_scratch` subtracts the row maximum before `exp`.
+# Suppose it subtracted the row **mean** instead. For which of these float32 rows of scores would
+# it return a `nan`?
 #
-# - **A)** The weights (1, 0, 0), as with the maximum: a shift shared by all scores cancels.
-# - **B)** Finite weights, but not (1, 0, 0): the mean is not a score, so this shift does not cancel.
-# - **C)** A nan in the row: the shift cancels on paper, but exp(1000 - 0) still overflows.
-# - **D)** A nan in the row: exp(-1000 - 0) underflows to 0, so the ratio divides by 0.
+# - **A)** `[100, 90, 80]`
+# - **B)** `[80, -80]`
+# - **C)** `[120, 0, 0, 0]`
+# - **D)** `[1000, 999, 998]`
+#
+# Store your letter in `q1_answer`; the cell after the question runs the mean-shifted softmax on
+# all four rows.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -929,22 +934,27 @@ assert check_choice(q1_answer, "2524b55ac3ff514d1492841f6468c4ea01c4a68c7ea50ce6
 # %%
 explain(
     q1_answer,
-    "sealed:PvFMgivr8SLsBrT90tECrVYvX31IJauAMLPAI4n9hwt2DIeYBO7vbfDDI2LKzJjqj4b1KENd98/ZDEh5QxSW8IZ65I1xzHWCu6FiQuVJ3W6A/9jzx8QKz+bK7o6y/VMocPaA3Fh64J/kwNJSgIWpHwlS5idvStACe8ncAltg2/73zfrA+ABTKYgHj+Gn88JC06A46U7pUM/ok6UWhwVXShG29BPy0nY5BoLWmINoV1x/WC0P0W/7hTKBjjkiXcg6sdmipO1SKC55o3+sJtqq3KXJ4CPdFIJiBwSd5m26EqDVxpzOine7ToTBCSPF5RGaxGbM05SD2Lv+H0XU9sHO9v9/UUuNWA24THPkaOCRqDdHVDZ8I3E2X2S0MFj0T/RrRqfcJQSfDjSUNuzui0gOi/eBAESBz1Z28M3uErmBdWmEfPcwq+ytJe5d01YhVHS1CZpHxiqtEhhrpwVWxsrnX/SWIUWx54DBlgTK3vNUZJq8rRdJoGcZaz58aES3MnXu+zN9kiLZI6o0BlHB++ydzbRWEABTlXt9iEMKqnLoRWo1gaFpyE9QPmT2lvwLCPJGqUmQUPs+GHAsRMvBHE/tjbUhSi0sEbHLWy3hqkKGLH+9JK07xfv2x27l7rRcjTO1nXrtP6q952Db/+zqo/C5/FuBesTkJBSB52RidqS8Ski44Kyz6QCq7cLDdD1eI1jR27sChwQbDjWXPCRhv3TI6iwsRyMkIpf6dbuG90CSY/oHonba0QvstK25Gxo3cb5kqrw/6CDGvEi6OJWg92BaYBT1LaXhpPcaS5/UEowQZn1Yuc0Nc2alCV7UicW5v0we3JDokU/eyuD72v833ony",
+    "sealed:hyze7Eka6zRMsDYRS6YQM1YvX31IJauAMLPAI4n9hwt2DIeYBO7vbfDDI2LKzJjqj4b1KENd98/ZDEh5QxSW8IZ65I1xzHWCu6FiQuVJ3W6A/9jzx8QKz+bK7o6y/VMocPaA3Fh64J/kwNJSgIWpHwlS5idvStACe8ncAltg2/73zfrA+ABTK4gxgfCw5MJU3rJs9FnvVsDqm/IRzxQYBx25/BO7gDkpDNCXjoR0UFw1D3QR0TPghXGZhiQrGIlnv5yNvONIbS1s92K6dNr+3LqFtC7ARMYyRVPIvDW6EbnXiYLKl3e7W4rQTD6T9AuZiHrTmoKYnfX+V0+SpM/bvvkrHBLNH1ftCSDsYvqNtHkOEmxwbmc4ESPgWVSxd6o0E/jcfEbZHnnaYpGni1NL3OaAFUmQz0V95IKyEqCafyWZKPE05aHgMOgYl1ozVjjhBN8YmXGtEh8kpB4Tj9KvA7O8PF3ooozZnErC0f8dYJzxtEAG4XAAdWIgPR63L26v5n1+yGfKNO5xF1Xdtf6W0PNXFwBbjz0wyBAX5CTmDEx7i6V1jgtLISG/hrkPBaBJoECMVOFtFWcrH8aZWFbzhMF0Dz1jD6zdXS3+pF6Qfz6uYfotzfr7nW6crLRm0melxTKxL/XosnDlvvbsqaT0+1/Pao3gbETdoiVjfOHoVkjq4e2o/UW47cLKaSxCOR2Ogbtn300bGDyKMyNgqzzA6jA8V2ZwYdu2cumKpBeKY/1T9iaH31Gj7I26TiwvJvsy4vc0lXTHrUi+LtT25zsVdx39YrWopvpfH5vYEsUQJTIV9dsQaDOtDxLZwcn37UYRnYDs0EDfg6Wlh6Fj0pKsgdTHxOeiv2yHHZ0eACH7+SYBKpf+5Y1RFA3nISdgsbrCmkQ1Bn0PRA3udbcy6oQkXNd/F1Quin1f0ZGJM98abefdosbODyqyG+sUpAut/KFJyqIalx/RDmI/H3VEk89tI0v60/ZhKXwACMv2VcbYMcISp043Lg5foI6bGVgYGnHxS3+w/ieXr/v+p5wWQD1RE0KMhcc01Pe0dJmMZqBj6+qYFoEZZZWlmNZIUwsasfJow2iU7Kkn5d6RX0+yFeGwzGY8/T5i20z0cAhxyBzGwpksLMcy+5Myn2EEZVaV9kuF/Msfu55aW8JkR+LdDRlEF3oT02EEKP2qvlxSeolMPVbpbIej8PEid0Ic7IlpBni4saFRetsYpZENcQPyK6zrN4saaM0LSTm2BUuDECxD+pA43BjbcR2zPUhBJ8pmYlZU4Kgu6Rf/FemXsgdH20erTI/QOupP48JX6g==",
     salt="01/q1",
 )
 
 # %% [markdown]
-# Check it: shifting every score by the same constant leaves the weights unchanged, and which
-# constant is subtracted decides whether `exp` overflows.
+# The measurement: shifting every score by the same constant leaves the weights unchanged, and the
+# constant subtracted decides whether `exp` overflows. The four rows, shifted by their mean and by
+# their maximum; compare with your prediction:
 
 # %%
 scores_demo = torch.tensor([2.0, -1.0, 0.5])
 for shift in [0.0, -2.0, 50.0]:
     print(f"shift {shift:5.1f}: weights {softmax_from_scratch(scores_demo + shift)}")
-wide_row = torch.tensor([1000.0, 0.0, -1000.0])
-for name, centre in [("mean", wide_row.mean()), ("maximum", wide_row.amax())]:
-    exps = torch.exp(wide_row - centre)
-    print(f"subtract the {name:7s}: exp {exps}  ->  weights {exps / exps.sum()}")
+for row in ([100.0, 90.0, 80.0], [80.0, -80.0], [120.0, 0.0, 0.0, 0.0], [1000.0, 999.0, 998.0]):
+    row = torch.tensor(row)  # float32
+    for name, centre in [("mean", row.mean()), ("maximum", row.amax())]:
+        exps = torch.exp(row - centre)
+        print(
+            f"{str(row.tolist()):26s} minus its {name:7s} ({centre.item():6.1f}): "
+            f"largest exponent {(row - centre).max().item():5.1f}, weights {exps / exps.sum()}"
+        )
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
@@ -952,9 +962,9 @@ for name, centre in [("mean", wide_row.mean()), ("maximum", wide_row.amax())]:
 
 # %% [markdown]
 # **Q2** (predict, then measure). Section 4 drew `q` and `k` with independent entries of mean 0
-# and variance 1. Now let the entries of `q` have variance 2 and those of `k` variance 3 (still
-# independent, mean 0), with `d = 64`. What is the variance of the **unscaled** score `q·k`?
-# Derive it from the argument of section 4 (no simulation needed) and store the value in
+# and variance 1. Now let the entries of `q` have **mean 1** and variance 2, and those of `k` mean 0
+# and variance 3 (all independent), with `d = 64`. What is the variance of the **unscaled** score
+# `q·k`? Derive it from the argument of section 4 (no simulation needed) and store the value in
 # `q2_variance` (a number); the check compares it rounded to a whole number. The cell after the
 # question measures it.
 
@@ -962,7 +972,7 @@ for name, centre in [("mean", wide_row.mean()), ("maximum", wide_row.amax())]:
 # # BEGIN SOLUTION
 
 # %%
-q2_variance = 64 * 2 * 3  # SOLUTION: d terms, each of variance 2 x 3
+q2_variance = 64 * ((2 + 1**2) * 3 - (1 * 0) ** 2)  # SOLUTION: d terms, each E[q^2] E[k^2] - (E[q] E[k])^2
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -980,12 +990,12 @@ assert real_number(q2_variance) >= 0, "a variance is never negative"
 from course_utils.tools.quiz import check_rounded
 
 assert check_rounded(
-    q2_variance, "acabe00b837b3be05612ae2de7412e37429c9a6a55721c2ecbb5236308939a25", salt="01/q2", decimals=0
-), "not yet: what is the variance of one product q_i k_i, and how many such terms does q·k add up?"
+    q2_variance, "226b8f6b4936243af8fcb4739e4d4f5abf5d9aec10882ef0361caf3d0edc14a2", salt="01/q2", decimals=0
+), "not yet: redo section 4's argument for one product q_i k_i, then count the terms of q·k"
 
 # %%
 # HIDDEN
-assert abs(q2_variance - 384) < 0.5
+assert abs(q2_variance - 576) < 0.5
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
@@ -996,7 +1006,7 @@ assert abs(q2_variance - 384) < 0.5
 # %%
 explain(
     q2_variance,
-    "sealed:rB+qNz1FXx4LsenRJBynGRjCZcd+xp6d/Cy4Hg+Ny0dl14bSWoqBxQhPuJ13cuYDG+xNd8GoBuA3XHdvxC81DHDyBh5K+g7ncCUFbjYHEQWQIlW3FTWHe6qm8YagJtJ97ppVtjMdpjGg41xBCob1rK+IsdPuTCzOSOeCV3cx+OqqSbC/VgahpiXlOMESOUhbiUkl/HRAFhwCLnEWP4X3aWPqcxtENTiy7TQeDHOJhzdo835xHOPvAT3WBaiIYI5qZt7FqAqp9cQS+4K02fPE7NOE9JLHGzxef13gVaivT6Bx+FOyKz7vR3+mQj2iODvqoyF6BWbhs8LNirVBElQj02izMFLLKdtU+K7xAFIQuFaOuZJnvOgik4klCTBOkna7vqFs2QnAuS+hJkIlvlxNw6UAaesTTkZcETghR18d0dJXglEj3lDbi4R9Hi4bJUuW/EdEIsErTfWacoVKwyf38WK1Z+9Zt+08AguO5TdnzjIZ9XNIiCjYwYEMy4On9qQ6Qnv2XpQoUY7Y5vXBD72cKc2ogS4a85M0tHQG+7uPL+rjVp5x7NbsYGBsIfgeoYVCMGKyEfGb+Tqvsc4bKdAB0EFhDwwZqL2gtmF2733OxYc=",
+    "sealed:YN50+l49lCadDjzeoQ8vjC1ufh7/ZULid5jY6aUfE2BFrjxL+VWxdov2dfHGY3VInA8L5ZxF4YkrJJbSa8xJIZnexTErIBHCAKoc4p8PZPA1yq3yvLPy1OHxvjIZUfQseVTEGVYVUzG0WSXUHP/ocVCyQumNkwLORxEe7RbDgbeVHCehiXihdK6lAtQU9+TQq2yZeVNLtoydOF9P9KoAPRwAtE1nDjkv26JAax+vtvu7kEHJRWrJ7yiLz5K/H2JJKa0k3SRn+i8VQbNMHsNnh7bJBJcBbIfe/aJFvZSjWOl2L44Zpo9wzm5ZHeREOkMi0p2WNCxXot2hvvvxXjIDuQ+fYKEouNAYpuymODfl1yE+iJ1eb6oc+4NmPKjo9P1wDv6kuu6Xwi4udD85tx0aLVXRelXwQk1ESBdNF7xUhRVQ//u4SdbbSo89LWg/xOge8ZVBXl7YSuRJWnn/bfn4N9qukfSsVVItNhEreahf8ZH0eECXEmvnq2NpsaUc372fBbwjCB/NXuLzSflQiGw4SEyHxBWqHIq7gmYMnUDfgkC4cQbHXXb1x2rzJIaE/DetmZIE/P07eDXPmF9P5UCHk46w2rHs6dQdKKPL0fLgOMUYDvWgRJKsfIcFqyLllrSFytZFu3lkXXpgRvec7QyIPPsEKSuJDhKP5MONwiR7Te/BFQDdVOVIrf8zKivjJh16mMPOBRwYqQXrgeE2Mpo3/sY41U1+dhfBQKxz6G/65NXnVZEhHdxZrx2JXEZwJgKkSndQKmjEgA9J+0pkFzGyyxRcdI9rgT6cC32HAzjmdYpTIom86uCgDlGXjDrM30AA7j8eWwmOeryUOelIbu/Gru4oa8qMtArcFR9NQyy7UW6I7XoJewIW6UXjuMCdyniDzH999iat+RP9V31Hf7d1utQMVXVDAeYK2RTrjhaU81HR18m2nVoZACkbbXjhIIfcvmQVuyP3DY8IGeUNWqREX7FdfqK9ZXWwffOYw0ZdkEeqlPU1LGu5nbkANGTOPo3fC3LZzHzDjuiimwDpOVorIfvHk1R9cXOT8H9t9NJ5a+zeYfyTHgLLBsqpVgbWHB7XLFfCFQlL5bS15/2EJ+PKCOkimBnTgwk30hAQwq3wTFit76f6/ylDdyXb6oJXc5FmG1dwZg48R12RdpaKVukOw+p2dNgoS/jeFSEh+IF2fIEROkPLoKes/6oap6dOEiS+trEbKNGiG/vvCaKiiDNH4RiiIitwE4vwZVrXCae5+qCNPPiEL3zL9Nc6nFCq0TdoHqW2v+OkJLv8RhU/Be7fyyqi",
     salt="01/q2",
     decimals=0,
 )
@@ -1006,12 +1016,12 @@ explain(
 
 # %%
 pairs = torch.Generator().manual_seed(64)
-q_wide = torch.randn(20_000, 64, generator=pairs) * math.sqrt(2.0)
-k_wide = torch.randn(20_000, 64, generator=pairs) * math.sqrt(3.0)
+q_wide = 1.0 + torch.randn(20_000, 64, generator=pairs) * math.sqrt(2.0)  # mean 1, variance 2
+k_wide = torch.randn(20_000, 64, generator=pairs) * math.sqrt(3.0)  # mean 0, variance 3
 dots_wide = (q_wide * k_wide).sum(-1)
 standard_error = ((dots_wide - dots_wide.mean()) ** 2).std().item() / math.sqrt(len(dots_wide))
 print(f"var(q·k) = {dots_wide.var().item():.0f} ± {standard_error:.0f} (standard error of 20,000 draws)")
-print(f"var(q·k/√d) = {(dots_wide / 8).var().item():.2f}")
+print(f"mean(q·k) = {dots_wide.mean().item():.2f}; var(q·k/√d) = {(dots_wide / 8).var().item():.2f}")
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
@@ -1060,9 +1070,31 @@ _out = causal_attention(*(torch.zeros(1, 1, 3, 4) for _ in range(3)))
 assert isinstance(_out, torch.Tensor) and _out.shape == (1, 1, 3, 4), "return one tensor, one (d,) output row per query"
 
 # %%
+import os
+
 import torch
 
 from course_utils.tools.quiz import check_rounded, fingerprint, unavailable
+
+# a property, on inputs drawn afresh at every run: keys a query may not read do not change its row
+_g = torch.Generator().manual_seed(int.from_bytes(os.urandom(4), "little"))
+_q = torch.randn(1, 2, 4, 8, generator=_g, dtype=torch.float64)  # 4 queries
+_k, _v = torch.randn(2, 1, 2, 10, 8, generator=_g, dtype=torch.float64)  # 10 keys: n_k - n_q = 6
+_cut = int(torch.randint(7, 10, (1,), generator=_g))  # the keys from _cut on are replaced
+_k2, _v2 = _k.clone(), _v.clone()
+_k2[..., _cut:, :] = 3 * torch.randn(1, 2, 10 - _cut, 8, generator=_g, dtype=torch.float64)
+_v2[..., _cut:, :] = 3 * torch.randn(1, 2, 10 - _cut, 8, generator=_g, dtype=torch.float64)
+with unavailable(namespace=globals()):
+    _before = causal_attention(_q, _k, _v)
+with unavailable(namespace=globals()):
+    _after = causal_attention(_q, _k2, _v2)
+_blind = _cut - 6  # the queries before this one may not read key _cut (the prompt's rule)
+assert torch.allclose(_before[..., :_blind, :].double(), _after[..., :_blind, :].double(), atol=1e-6), (
+    "changing keys that a query may not read changed its output"
+)
+assert not torch.allclose(_before[..., _blind, :].double(), _after[..., _blind, :].double(), atol=1e-6), (
+    "a query's output ignored a key that it may read"
+)
 
 _g = torch.Generator().manual_seed(0)
 _q = torch.randn(2, 3, 5, 16, generator=_g, dtype=torch.float64) * 2  # 5 queries
@@ -1108,17 +1140,17 @@ for _n_q, _n_k in [(4, 11), (1, 6), (7, 7)]:  # a block of queries, one new toke
 # name: q4
 
 # %% [markdown]
-# **Q4** (predict, then measure). Change the task of section 9 in one way: put **three** `SEP`
-# tokens between the string and its copy, `BOS x1 … x12 SEP SEP SEP y1 … y12`, with the loss
-# still on the copy only, and train the same model with the same recipe. Suppose it again builds a
-# circuit like the one of section 10, with its layer-1 heads looking one token back. How many tokens
-# back do you predict its layer-2 heads read on the copy queries (the positions whose next token is
-# a `y`)?
+# **Q4** (predict, then measure). Change the task of section 9 in two ways: strings of **9**
+# symbols instead of 12, and **three** `SEP` tokens between the string and its copy,
+# `BOS x1 … x9 SEP SEP SEP y1 … y9`, with the loss still on the copy only; train the same model
+# with the same recipe. Suppose it again builds a circuit like the one of section 10, with its
+# layer-1 heads looking one token back. How many tokens back do you predict its layer-2 heads read
+# on the copy queries (the positions whose next token is a `y`)?
 #
-# - **A)** 11 tokens back
-# - **B)** 13 tokens back
-# - **C)** 14 tokens back
-# - **D)** 15 tokens back
+# - **A)** 8 tokens back
+# - **B)** 10 tokens back
+# - **C)** 11 tokens back
+# - **D)** 13 tokens back
 #
 # Store your letter in `q4_answer` before running the cells after the question, which train this
 # model and measure both layers.
@@ -1157,13 +1189,14 @@ assert check_choice(q4_answer, "d6260440fee418d2ca47643a2ab4d3411bf2f0ae3ad036fb
 # %%
 explain(
     q4_answer,
-    "sealed:4Ll4D1Y96DPc+RTsVSVrMVckP7/nKHLyyc3wdqS+eC5rmNhIHMjh42/IX6RQ6xHDwT0fc7+OnEXDTtqFgy8zzRiP7oEwkAcpv7Q0d0TAX8GyuYPVuM6inEuMmPuRL/As0cTFT6igRO4n2zPi11hcLXMc+qQQx6PpmYWbyCVIU69VkN+UetBcqJebkQr8rDW6T1n9IscvdC1XH5fscTchqEEYCYLonyiebym+xP7Rkm99/TQWmy0Dqo8nKnJ24vDi9QL3xHy7ARXFmqPqEQLHPXALoLoio04IVnHAuae+zQcXnl9iTGtkyf5Nv0RzvFK32fv+SAknuyeEc6G8H9ZiM7/HxlO/on1tWfyfuq3GXv816vcuqByqkochAOnyt5iK6z+mSkHrdMYhS9/jICrgHk7vCKxeGLsuBh3iFM4IW9/5DC5E4v+RBaMFbn1DRaScT8+SBUtYX8uWWOeDZw3ug1T+rxwhLtCZ7zVEtNOSDxhyQwsw0qsemqzlmsOpk4L7QzY5X9LYAtSweC4JaXFbChR2yY2LxJivVJTj3fcAtBDWvqGUz6mYuCMcfTNybIz3ITuEDKBH0DVfIDnafYf6vyFBdYEw5/JitaDlwO/L8epKI5HJENDDrgag6T1z97RwdsM0j2RNR5FRl5eszbHVRsbTmKMz0cdSqPEhnBeH9T1UDFiwVtib6LAYSjRzD9OKvOPrXCuYWu64OtQ8bvew2Z2sRXWoEDtIDHEt4lyUEy8b8xHYHDr53dfoOSMrHBHzhLkzkE6kXvnwJR5rYrJ5LInDrUAGFTWW8qy1S63gRb/ODUURipUfk4cfB8xQmBsuZL8Bzwovn1hDKniCKZY9svrmOp2qC8R4CxFXwBxj6Q0fmp8mrb/FUR21AqoV4QExOcXx8i9RSdtSfMk5vfM8TW6suD0ebx53VL0itsli7aofsUtbYfxJwhQwAY64aryYEtTurh82fM2kFg3Rv7SO/OYSAUZILEn82N+IOcvorzh2TLvZjuSytuUjVI1hhVuoQBFu3A2DSF43BjmTjsrGTBcQz6eWqOwUA2I1WdOkZcGDm57bJDbJ90cAhALiXZzDuIbOsm+XjcGNoKC4oqJId9BQwtJPQxJhSZHWtV/afheNQu163Gxyj9IwoG2NFBK+EHBcUYRvAsoyzX/qcGi5fblIIjBXS80JJUTsdXbxGv/bVI3OB9KxcV3CxN+MIoqUO2iZxI4EBUP3Y2XMwle2bI/8K6bWM8Q=",
+    "sealed:1o/2HILDKNvfSqN3PTqUPUMiPrmzfGrv38GkTI6AK3ptnZ1SB4215W+fDr1U4AeWwXteUPaKhgDKB4TRyS8r/BaPsp0qkEJ9g5oBORDFQdeo6s2QnO6D2RiMmKGRPe14ksiEQ7nwyR3ojyK0mRlFLWkcKgSdx/Dl2IqRjHFUXuompvaKON5EqNLEnV2/9GG+DR2lTJ8vdD9MH5PrZ34ktEsEUMim1yTKZHn+gaeYwC8urSI6mHlCsYkxKmR46v6i9Tzq0ijvFB+DkKn7QwqTRxUouu4w50tcAnbA5u6kyxxZygYhCSVog7AIvUti70P/yLPoEQIspjjQJ6HyDYR8JqnLh0eSrTApQajWpLHcU+588fFr4kLjjNNrTri3qtWV+lO3XFfwIJ1uQcOmMWvtGhTvNqhGGel2a1emEt8IHt3wVi539L6cS/spYT5eWLiXA5iMCSpCC4KKHfWCd1nzhF/+9Ul0LtaDqmdRudaCSkx7QF8+xfJXge6gwuztmMqvSnt/XN/FUdjkOG8IUyscEAU3gMyGioCvG4ji2vNI+xLS56aHjPOfo2IAMyEtZ5ngL3XMEZ5J0DRQJ3aNe4bvv2RfOooG+bctuuKhgfXHtL5UJ93KFJzErke2rCh/srJ9M9Iw3XVFUJAYm5C2hPTeRtrHia4uwNZfpuBG2lLz6S8bWEC5EMSY+rBdXyM3TsKevOL0XCufH7q0NocsZuqn3dOgRnWzHn4cF21g80qVUTQY8xLFVTnumoPeeCNJQx3i1vt33k+/Cuj1LgR6Z6MwNtqUsk0RAnDC7qHwGKf0SrLNQRYLl5JAn8keHJgHhxY5c/pNwhIziApROCqVLZMq4fKvPY2qA9srBV1Tx11joQtQg5Q8o6XKXE3rTukO+RoxLsLRlxBED8lEKIBhouQtGSmkvXgEMgUgBPsr9Yg4u/let0BcKahSy100Bc24bqqIQIT/3TEDap2jWVnNsvHC9e0bEloNMErul9qBOsf58T9yBL3cgLe5rbJsQMgx0ASoQEI9zAbBU1pyQDiIkYPOXkUTwrCBqP4MBWA+WZb+IJKJgo7dJiLHu3wGhhmvAN3RvYTHtm+K2ZKJpaC0v+wcLoVXwIdHEEsoF9+CvBbZOlmNF6xhzGpy250wommdDlytWCRPBZFhQcRq2GPvcFedVK8UIlUfXIgFJEzxZySlV/jUQ8aPANL0dxXZ39+MOJqIOzDQ3IlQCwr4J2aJ3FCqaon8eunUL4v7qFDDuJm7IJNs+1C2v4bSa4lBKGPXkEayKTRL2FLkTBX/gs+mlSjwR9vab+6S1wD1+F9xDlk4CG7IVr0xU0zu9NJzA9U1OPWp+2g=",
     salt="01/q4",
 )
 
 # %% [markdown]
 # Now measure. `copy_batch` builds the layout with one `SEP`; the function below inserts two more
-# after it and moves the targets with the copy. The model, seed and recipe are section 9's.
+# after it and moves the targets with the copy. The model, seed and recipe are section 9's, with
+# strings of 9 symbols.
 
 
 # %%
@@ -1177,38 +1210,51 @@ def three_sep_batch(batch_size, m, *, n_symbols, generator):
     return batch
 
 
+M_SEP = 9  # the string length of Q4's task
+
 # %%
 # NBVAL_IGNORE_OUTPUT
 seed_everything(0)
 copier_sep = GPT(vocab.vocab_size)
-_ = train_from_scratch(copier_sep, m=12, task=three_sep_batch)
+_ = train_from_scratch(copier_sep, m=M_SEP, task=three_sep_batch)
+
+# %% [markdown]
+# Both layers of the trained model, and, for comparison, the distance from a copy query to the
+# symbol it must write (`x_j` for the query just before `y_j`). Read the table against your
+# prediction:
 
 # %%
-test_sep = three_sep_batch(256, 12, n_symbols=16, generator=12)
+test_sep = three_sep_batch(256, M_SEP, n_symbols=16, generator=12)
 with torch.no_grad():
     logits_sep, attn_sep = copier_sep(test_sep.tokens)  # (B, n, vocab), (layers, B, heads, n, n)
 scored = test_sep.targets != -100
 accuracy_sep = (logits_sep.argmax(-1)[scored] == test_sep.targets[scored]).float().mean().item()
-queries_sep = torch.arange(12 + 3, 2 * 12 + 3)  # the third SEP and y1 … y11: each predicts a y
+queries_sep = torch.arange(M_SEP + 3, 2 * M_SEP + 3)  # the third SEP and y1 … y(m-1): each predicts a y
 layer2_sep = torch.stack(
-    [attn_sep[1][:, :, queries_sep, queries_sep - t].mean(dim=(0, 2)) for t in range(12 + 4)], dim=-1
+    [attn_sep[1][:, :, queries_sep, queries_sep - t].mean(dim=(0, 2)) for t in range(M_SEP + 4)], dim=-1
 )  # (heads, distance)
-keys_sep = queries_sep - int(layer2_sep.mean(0).argmax())  # the keys layer 2 reads at those queries
+read_sep = int(layer2_sep.mean(0).argmax())  # the distance layer 2 reads, averaged over its heads
+keys_sep = queries_sep - read_sep  # the keys layer 2 reads at those queries
 layer1_sep = torch.stack(
     [attn_sep[0][:, :, keys_sep, keys_sep - t].mean(dim=(0, 2)) for t in range(int(keys_sep.min()) + 1)], dim=-1
 )  # (heads, distance)
-print(f"three SEPs, m = 12: copy accuracy {accuracy_sep:.3f}")
+symbol_distance = int((queries_sep - torch.arange(1, M_SEP + 1)).unique())  # query of y_j -> x_j at position j
+print(f"three SEPs, m = {M_SEP}: copy accuracy {accuracy_sep:.3f}")
 for name, profile in [("layer 2 at the copy queries", layer2_sep), ("layer 1 at the keys layer 2 reads", layer1_sep)]:
     print(
         f"{name}: heads prefer distances {profile.argmax(-1).tolist()} "
         f"with mean weight {[round(w, 2) for w in profile.amax(-1).tolist()]}"
     )
+print(
+    f"layer 2's distance + layer 1's: {read_sep} + {int(layer1_sep.mean(0).argmax())}; "
+    f"a copy query to the symbol it writes: {symbol_distance}"
+)
 
 # %% [markdown]
-# Layer 2 reads 13 back and layer 1, at the keys layer 2 reads, 1 back (the table above): together
-# 14, the distance from a copy query to the symbol it writes, which the two extra `SEP` tokens
-# moved from 12 to 14. Here training kept layer 1 at one token back, as at length 12. Must it?
-# Train the original task at m = 8 (same seed and recipe) and read off both layers' distances.
+# Add the two layers' distances and compare the sum with the distance from a copy query to the
+# symbol it writes (the last line above). Here training kept layer 1 at one token back, as at
+# length 12. Must it? Train the original one-`SEP` task at m = 8 (same seed and recipe) and read
+# off both layers' distances.
 
 # %%
 # NBVAL_IGNORE_OUTPUT
@@ -1227,10 +1273,9 @@ for layer in range(2):
     )
 
 # %% [markdown]
-# Three layer-1 heads read 2 back, and layer 2 reads 6 back: the two offsets add up. Layer 1 reads
-# `a` back, layer 2 reads `b` back, and `a + b` is the distance of the symbol to write: `m` with one
-# `SEP` (1 + 11 at m = 12, 2 + 6 here), 14 with three (1 + 13); training chose the split, the task
-# fixed only the sum. At the copy queries layer-1 head 0 reads 8 back,
+# Three layer-1 heads read 2 back, and layer 2 reads 6 back (the table above): the two offsets add
+# up to m = 8, the distance of the symbol to write, as 1 + 11 did at m = 12. Training chose the
+# split; the task fixed only the sum. At the copy queries layer-1 head 0 reads 8 back,
 # the symbol to write itself. But layer 2 does not read layer 1's output at the copy queries: it
 # reads it at the keys 6 back. Measure layer 1 at those positions:
 

@@ -599,7 +599,7 @@ print(
 # - **A)** The item model: wrong pulls scatter over 1024 answers, but pile up on 16.
 # - **B)** The value model: choosing among 16 answers is easier than among 1024.
 # - **C)** Neither: the same weight on the match gives the same accuracy, whatever the answers.
-# - **D)** The value model: each of its 16 answers was trained on 64 times more examples.
+# - **D)** Each value got 64 times the training examples of an item, so values fare better.
 #
 # Store your letter in `q8_answer`; this section measures it.
 
@@ -642,17 +642,14 @@ explain(
 )
 
 # %% [markdown]
-# **Why the answers matter.** With item answers a distractor item pulls the output towards its
-# own item token, which is the answer of almost no other context: the distractors' pulls scatter
-# over a thousand classes and mostly cancel. With 16 values they *vote*.
-#
-# In a one-layer attention-only model the output is the attention-weighted mix of the items it
-# reads, so each value collects a **vote**: the total weight on the items holding it. The
-# matching item puts its weight `w(n)` behind the right value; the `n − 1` distractors spread
-# `1 − w(n)` over all 16 values, unevenly, because some keys look more like the query than others
-# and their items get more weight. The answer stays right while `w(n)` plus the right value's
-# share of the distractor weight beats the largest share of any wrong value. The votes need
-# nothing but the attention row:
+# **What to measure.** In a one-layer attention-only model the output is the attention-weighted mix
+# of the items it reads, so each possible answer collects a **vote**: the total weight on the items
+# that stand for it. The matching item puts its weight `w(n)` behind the right answer; the `n − 1`
+# distractors spread `1 − w(n)` over the other answers, unevenly, because some keys look more like
+# the query than others and their items get more weight. The answer stays right while the right
+# answer's vote beats the largest vote for a wrong one. The votes need nothing but the attention
+# row. The cell below loads the value models and measures, on section 3's contexts, their accuracy,
+# the accuracy of the vote alone, the weight on the match, and the votes:
 
 # %%
 value_family = {
@@ -698,7 +695,8 @@ torch.testing.assert_close(votes, value_votes(w[:, 0], batch))  # the package's 
 print("votes_inline matches course_utils.chapters.dilution.value_votes")
 
 # %% [markdown]
-# The same contexts, answered two ways by plain softmax, per seed (item answers from section 3):
+# The same contexts, answered two ways by plain softmax, per seed (item answers from section 3).
+# Compare the two accuracy columns at 2048 items with your answer to Q8:
 
 
 # %%
@@ -727,7 +725,7 @@ fig = plot_curves(
     bands=bands,
     xlabel="context length n (tokens); trained at n ≤ 18",
     ylabel="accuracy (full axis)",
-    title="Same contexts: value answers, which distractors can vote for, fail first; log-n and SSMax hold them",
+    title="Same contexts, item answers and value answers: accuracy against context length",
     logx=True,
 )
 fig.axes[0].axhline(1 / 16, color="gray", linestyle="--", linewidth=1, label="chance for values (1/16)")
@@ -771,28 +769,27 @@ vote_excess = (value_field("identity", 1) - value_field("identity", 0)).amax().i
 print(f"""\
 - Same contexts, plain softmax, at 4096 items: item answers {fmt(acc_item[:, -1])}, value answers {fmt(acc_value[:, -1])} \
 (seeds {SEEDS}; chance 1/16 = 0.06).
-- Value answers start to fail between {item_counts[5]} and {item_counts[6]} items (accuracy {fmt(acc_value[:, 5])} -> \
-{fmt(acc_value[:, 6])}); item answers at {item_counts[6]}: {fmt(acc_item[:, 6])}.
-- The vote alone (argmax of the attention shares, no output layer) fails at the same lengths as the model, \
-at most {vote_excess:.2f} above the model's accuracy (every length and seed): the model reads its vote a little worse.
+- From {item_counts[5]} to {item_counts[6]} items: value answers {fmt(acc_value[:, 5])} -> {fmt(acc_value[:, 6])}, \
+item answers {fmt(acc_item[:, 5])} -> {fmt(acc_item[:, 6])}.
+- The vote alone (argmax of the attention shares, no output layer) is at most {vote_excess:.2f} above the value \
+model's accuracy (every length and seed).
 - From {item_counts[0]} to {item_counts[-1]} items the right value's vote falls from {right_vote[0]:.2f} to \
 {right_vote[-1]:.2f} (mean of 3 seeds) while the largest wrong vote grows from {wrong_vote[0]:.2f} to {wrong_vote[-1]:.2f}.
 - At 2048 items the match's weight ({value_field("identity", 2).mean(0)[7]:.2f}) has come down to the largest wrong vote \
-({wrong_vote[7]:.2f}), and about half the answers are wrong (accuracy {acc_value.mean(0)[7]:.2f}). Spread evenly, the \
+({wrong_vote[7]:.2f}); value-answer accuracy there {acc_value.mean(0)[7]:.2f}. Spread evenly, the \
 distractors' weight would give each wrong value (1 - w)/16 = {(1 - value_field("identity", 2).mean(0)[7]) / 16:.3f}: the \
-largest wrong vote is larger because the spread is uneven, and that is what brings the failure forward.
+uneven spread makes the largest wrong vote larger than that.
 - Log-n (normalised at 18 tokens) at 4096 items: accuracy {fmt(value_field("logn18", 0)[:, -1])}, weight \
 {fmt(value_field("logn18", 2)[:, -1])}; SSMax: {fmt(value_field("ssmax", 0)[:, -1])}, weight {fmt(value_field("ssmax", 2)[:, -1])}.""")
 
 # %% [markdown]
-# Dilution costs the answer when the distractors can agree on a wrong one. With item answers each
-# distractor pushes towards an answer of its own and the pushes scatter; with 16 values they pile
-# up, and the answer goes once the match's shrinking weight meets the strongest wrong pile. The
-# fixes keep `w(n)` near its training value, so the lead never shrinks. Real questions often have
-# few answers (a name, a date, yes or no), so this is the more realistic case of the two; at toy
-# scale it appears at a few thousand tokens, while large models with many layers and heads have
-# other ways to sharpen, and papers measure the effect in their own settings (Hahn 2020;
-# Veličković et al. 2024, "softmax is not enough (for sharp out-of-distribution)").
+# Read the tables against your answer to Q8. The race plot shows what decides an answer: the match's
+# shrinking weight against the strongest wrong pile of votes. The fixes keep `w(n)` near its
+# training value, so that race is not lost. Real questions often have few answers (a name, a date,
+# yes or no), which makes the value-answer models the closer of the two to practice; at toy scale the
+# effect appears at a few thousand tokens, while large models with many layers and heads have other
+# ways to sharpen, and papers measure it in their own settings (Hahn 2020; Veličković et al. 2024,
+# "softmax is not enough (for sharp out-of-distribution)").
 
 # %% [markdown]
 # ## Takeaways
@@ -843,12 +840,34 @@ at 4098 tokens (items: {acc_plain[-1]:.2f}); log-n normalised {value_field("logn
 # - **D)** Each added key takes a share of the softmax's total of 1, so the relevant key's weight
 #   shrinks.
 #
-# The demonstration, from section 3's measurements: the trained model's weight on the item it
-# must retrieve, per context length.
+# The demonstration, on section 3's trained models and contexts: per context length, the weight on
+# the item to retrieve, the mean weight of one distractor item, and the **score gap** between them:
+# the match's score minus the distractors' mean score, read from the log-weights (a softmax's
+# log-weights are the scores minus one shared constant). Means over 128 contexts and the three seeds.
 
 # %%
-for count, w in zip(item_counts, per_seed("identity", "relevant_weight").mean(0)):
-    print(f"{count + 2:5d} tokens: weight on the matching item {w:.3f}")
+print("tokens   weight on the match   one distractor's weight   score gap (match - distractors' mean)")
+for count in item_counts:
+    batch = associative_recall_batch(128, count, generator=count)  # section 3's contexts
+    rows = torch.arange(128)
+    match_w, other_w, score_gap = [], [], []
+    for s in SEEDS:
+        _, w = last_query_attention(models[("identity", s)], batch.tokens)  # (B, 1, n)
+        items = w[:, 0, 1:-1].double()  # (B, K): the items' weights (BOS first, the query last)
+        match = items[rows, batch.relevant_pos - 1]
+        log_items = items.log()
+        match_w.append(match.mean())
+        other_w.append(((items.sum(-1) - match) / (count - 1)).mean())
+        score_gap.append(
+            (
+                log_items[rows, batch.relevant_pos - 1]
+                - (log_items.sum(-1) - log_items[rows, batch.relevant_pos - 1]) / (count - 1)
+            ).mean()
+        )
+    print(
+        f"{count + 2:6d}   {torch.stack(match_w).mean():.3f}                 {torch.stack(other_w).mean():.6f}"
+        f"                  {torch.stack(score_gap).mean():.2f}"
+    )
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -884,7 +903,7 @@ assert check_choice(q1_answer, "64de90b60827051a4284fb3ad8c2fdbbfe8629a3dd6635a6
 # %%
 explain(
     q1_answer,
-    "sealed:oN7IJTAZ897Oyai5pP5T2hwCXaW4uaFD59Uc4d7Xxh4U2geval8Yb4yjF5yY95Ffl1lLssdBw4tPj9rIkL/U4oCnHuvJ7mTNejp2AQXP4RKlCjpj48LIiWGCjHw56ssgSur4Ura1aVoKUJESkqEmHmXkahbouQC19EkjMZJj0gw4LqFDRTfmT0ziZJSLBFfI7HoXYcYKo9njBm5Q99xQtFzxFbMURgkPAXXcxyqQPXXvtGc4qBxWoTawp/ljgW+SIH8kBeE/MDJ1fEAn/LFyiLYSKzXXTjwC7OneG+U9/rwd8sOiEJ11PPXL4/VZGMrsSo/whZbtoIeY/URkAQafj6vLVYPnjcjXIpaGJn8XWftv2LKprXV/ihDosY7/b0BZHeBrfCqJxwj8QF7njryWdEyErc5c7iA70IroCV1Q291sm4BLO6ez0T6MD3dItt6I8AAr4LV/vXmSXICWWzaYGKBtxnX+JHtpAv7WugJwU0tnY24HbYBmySZJmkG18sa8a8A1Nr9ZNsQM8flZRbJN+gl30WBe9POZw7hhP53aOp6mCDPF+NgAofpVKQOLItM/9h5rdb5TxLfEKbQTMDBwoOsb46b07Gl1EU2votyDbItepwmrLeX5JfXLA9LsfQEmnHVHdFP9i436+vNBFSWawXyssnzh0P/FnxyjGxH7Se/eLMgZtLJsFiYpxBqil7FvSbTNK3dNTp8ntqjBEdVl1QKIfHYS0sJheeZP44IRAQvgNxMj7oG4zZeQ9kHi6cLMOl8s8UwW/z7VZvoIgNDQCR2KQjfOSESnXGCkYYrzJiSo9t7Po8NgPdEuFKguA9Y1Q9txKzH6yXStjQuFTF+8o9JeGALYPoihgHLvMO5B2Nutarb0Xz0eKD/ZWezBZgG2FLwQlOtuEAGBKtchVds4rDNxMmG3h3FRE0rItg==",
+    "sealed:3GeNEdfrXcC7KMwTHJfg8BwCXaW4uaFD59Uc4d7Xxh4U2geval8Yb4yjF5yY95Ffl1lLssdBw4tPj9rIkL/U4oCnHuvJ7mTNejp2AQXP4RKlCjpj48LIiWGCjHw56ssgSur4Ura1aVoKUJESkqEmHmXkahbouQC19EkjMZJj0gw4LqFDRTfmT0ziZJSLBFfI7HoXYcYKo9njBm5Q99xQtFzxFbMURgkPAXXcxyqQPXXvtGc4qBxWoTawp/ljgW+SIH8kBeE/MDJ1fEAn/LFyiLYSKzXXTjwC7OneG+U9/rwd8sOiEJ11PPXL4/VZGMrsSo/whZbtoIeY/URkAQafj6vLVYPnjcjXIpaGJn8XWftv2LKprXV/ihDosY7/b0BZHeBrfCqJxwj8QF7njryWdEyErc5c7iA70IroCV1Q291sm4BLO6ezxT6xCTIcrd7N8EI1r7R7pyuER5udXHiLXOU53XfldmohAL/R/wlyT0hxJmJCeodujGsPg02vt4e3eYUvMqNZNsQM8flRRLNW7R5wjjRX4uzd3v1pI52MOpO9RyXWvdkc7+VVfUSLIpYxvgR3YvtGyPKLMrAVczU4oa5M7arq9zF1FkKn7uePY8pcrE7qY7byO/XICsiibk4inmhRYlOj2YXov+JcDyOahm7x+THTwPmEnwG0BxHoSbrcJ5xRt6FqWSUtlh2jibJkG62fanAISoo+9+a1S5AowwaebSMElo1if6dMrJwaD0XpOx53zsCgiJWd/xK1483NckU6sFxTU9LmMfUdzdbMH0mKVTaAS1unXmi7eZH0I3Go/JrYo8N7PZ0+D+1nCZ8nF8V/Jzbwm3ToiB2FBl+8o9JOSlHbPJ+lhTasZupdnJa1cLKgFDwOKHKJSOfENDq2Uu9cj+QrXlOHKts6VsZs+DdjKjSg1CIIUhDe/S06g+Aa0CFfL4RAiugNDhvEw3IUYr6hlgavynyq1SIbONzKLBZGAfwDDGstvlbkTdCt8tDfM+L3Jvm1DsD55EsqLrtIGb7MzCP5kgMNxrENdrZVqS0yoBNP492IAo0d39CfeLHW7rjH9FYMCQ8SEU53Yzdkxdx7NmlhnaCufp0QDYYf4CTGKUmNz0Ny7LqPGWl7LeOYelgQ9fns5tyitPypESBvwSj1dJDc+L4N4dzJ4AeAYzGJn7eNXXqWI15T3ElwIuuoTWqSZ8riLqpVkwNkZg==",
     salt="02/q1",
 )
 
@@ -901,12 +920,20 @@ explain(
 # - **C)** No attention
 # - **D)** Attention vanishes
 #
-# The demonstration, from section 2's simulation: the weights always sum to 1, and the planted
-# key's share of them as keys are added.
+# The demonstration, section 2's simulation: one trial at each of three context lengths (the sum of
+# all the weights, and the planted key's weight), beside the planted key's mean weight over the 200
+# trials of section 2.
 
 # %%
 for n in (16, 1024, 16384):
-    print(f"n = {n:5d}: total weight 1 by construction; the planted key's weight {plain[n].relevant_weight.mean():.3f}")
+    draw = torch.Generator().manual_seed(n)
+    q_demo, k_demo = torch.randn(64, generator=draw), torch.randn(n, 64, generator=draw)
+    k_demo[0] = q_demo * (sim_gap * 8 / (q_demo @ q_demo))  # the planted key scores sim_gap, as in section 2
+    w_demo = torch.softmax(k_demo @ q_demo / 8, dim=0)  # d = 64: divide by √d = 8
+    print(
+        f"n = {n:5d}: sum of all weights {w_demo.sum():.4f}; the planted key's weight {w_demo[0]:.3f} "
+        f"(mean of 200 trials: {plain[n].relevant_weight.mean():.3f})"
+    )
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -942,7 +969,7 @@ assert check_choice(q2_answer, "c996e9dc047ee605c743fae576439c319f9df80b3949b418
 # %%
 explain(
     q2_answer,
-    "sealed:S4aBjObEIMj8oP71yVyxQeNYcO49K7t1BxN/qGEo5BFgONlg4mIqrcV4bFkoMKQgStVIOVapqL6WVMDIPJZa26pSIEE+LKVi0yp1+knZFBDILbSWs/SFjzrz/5cyFcKAkPqL/8UEYdKxJ1h9L8/Eyn7zqwjR8txXeyAGw5uYYLf6oDIpAyZhlbwN80DFQ8znOC+5HdQ7D7O4uQtIfvSkR16Y4U7RIanwQu0FZ8gysptDD7dI9TL0yr+xR6OhBpOpnMt65lTyeKnMWUXhxAYPdQGF22MHRy56rCaWRaX3ftdEpdutDd2pzadNQJcA8HUKvTcj1FozqnYyWPuzn5MC+N4aPm/vDtXMU+nCm0+zS3AAwOZmuspHP7IpASRtK/9qbiRi4THtnX1en3fF3MAYq+wxRndALZcMkjplaHqXT9vew/WRfNPVNco0AJ2KPHxnCjXUFnEVlGNaDyP8eFu5KARJTROC7eCSTt7aw2SbQKjI18Vv4QSUXlGPhss=",
+    "sealed:+m/hrGAfmbSSP2vJveA4bONYcO49K7t1BxN/qGEo5BFgONlg4mIqrcV4bFkoMKQgStVIOVapqL6WVMDIPJZa26pSIEE+LKVi0yp1+knZFBDILbSWs/SFjzrz/5cyFcKAkPqL/8UEYdKxJ1h9L8/Eyn7zqwjR8txXeyAGw5uYYLf6oDIpACdw3fgF8V3OEMj6KjKkG9V1D+a2pUZMc+XtXlzdplLNN6n0QaxaM8wispVQE+JC9S35xaqgD/7kHZb9kpl45Ab6N6rXCkPzjR0JYwGR0WcQSi4zozWaVOe/cJJNupq3Fpisj6NdTZAS8G4XsiE0kVgirjpzSqntxJ9cr5lONnPsTdXNWaeVzAGnA3BBw/4jotBHI785EWw5LawreCNytWbp3H5On3bTmc0Bs6MiRjYfb5tcxWArJWqGRcDZgrv2K4DSfNAyQoWAenAhEj7IBnxR3XkJWz/xPQyzOR9DUB+SqKmQWJHf32SBFP/Ky4ts4QaTQkyEzMWkZhH4khBKlF40400BF3OJP2VuE+8tCVGIh5DhBuOX5p6A29ZuF3OD4Umhgkbe1XW3yogA1tAmzfM=",
     salt="02/q2",
 )
 
@@ -951,10 +978,10 @@ explain(
 # name: q2b
 
 # %% [markdown]
-# **Q2b** (a harder follow-up to Q2). Take section 1's setting at 4096 keys: equal distractors and
+# **Q2b** (a harder follow-up to Q2; predict, then compute). Take section 1's setting at 4096 keys: equal distractors and
 # one relevant key whose gap gives it 0.05 of the weight there. Now the fact occurs **twice**: two of
 # the 4096 keys are copies of the relevant key (the same score), the other 4094 are distractors.
-# What weight do the copies get?
+# Predict the weight the copies get:
 #
 # - **A)** About 0.025 each and 0.05 together: the two copies split the weight one key had.
 # - **B)** More than 0.05 each: two matching keys reinforce each other against the distractors.
@@ -1003,7 +1030,7 @@ explain(
 
 # %% [markdown]
 # The computation: a softmax over 4096 scores, section 1's gap for the copies and 0 for the
-# distractors.
+# distractors. Compare with your prediction:
 
 # %%
 for copies in (1, 2):
@@ -1074,16 +1101,17 @@ explain(
 # name: q3b
 
 # %% [markdown]
-# **Q3b** (a harder follow-up to Q3). The seed's two numbers compare two context lengths. In a
-# causal language model each query sees only the keys up to its own position. Two documents each hold
-# a fact 100 tokens before the query that needs it, with section 1's gap over equal distractors and
-# no positional encoding; in one document that query sits at position 600, in the other at 4,000.
-# Which query puts more weight on its fact?
+# **Q3b** (a harder follow-up to Q3; predict, then compute). The seed's two numbers compare two
+# context lengths. In a causal language model each query sees only the keys up to its own position.
+# Two documents each hold a fact 100 tokens before the query that needs it, with section 1's gap over
+# equal distractors and no positional encoding; in one document that query sits at position 600, in
+# the other at 4,000. Predict the weight the query at 600 puts on its fact, compared with the weight
+# the query at 4,000 puts on its own:
 #
-# - **A)** The query at 600: it sees about 600 keys and the other about 4,000, with the same gap.
-# - **B)** Both alike: the fact is 100 tokens back from each query, and the gap is the same.
-# - **C)** The query at 4,000: more context is more evidence, so its softmax is more confident.
-# - **D)** Both alike: the causal mask gives each query the same total of 1, whatever its position.
+# - **A)** About 6.7 times as large
+# - **B)** About as large
+# - **C)** About 0.15 times as large
+# - **D)** About 5 times as large
 #
 # Store your letter in `q3b_answer`; the cell after the question computes it.
 
@@ -1091,7 +1119,7 @@ explain(
 # # BEGIN SOLUTION
 
 # %%
-q3b_answer = "A"  # SOLUTION
+q3b_answer = "D"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -1108,7 +1136,7 @@ assert normalize_choice(q3b_answer, "ABCD")
 # %%
 from course_utils.tools.quiz import check_choice
 
-assert check_choice(q3b_answer, "e24fb541949a727c205245aa8ea3effe5b498eb1959d6a15f15bc64a90aec702", salt="02/q3b"), (
+assert check_choice(q3b_answer, "9dc3ce92830166dcda3921575695d16dcb228c98dbd0b7ed31d5a3b2551439af", salt="02/q3b"), (
     "not yet: reread section 1"
 )
 
@@ -1121,33 +1149,42 @@ assert check_choice(q3b_answer, "e24fb541949a727c205245aa8ea3effe5b498eb1959d6a1
 # %%
 explain(
     q3b_answer,
-    "sealed:eG+InAep/EtZUJbytsluGyyoO/pi9Ya0MLPLJaNZ8JjWLHL2RTFVY3mIPLjWaOSNQXvq+XD2QsEApVSjB6w2izZ4YDnd7nDsmMeH/oteYmjtZ3my0H3iII3Fsfuy7mvFIYfrkrKP9iffAgBtGjxOL9pEP7jaLmlvK/khU9a9mISWkjKG5OyW3gmLyMyp5D0VanDoLlep6aGrHzrMIYJX6CZbjocZxKILOPVt4ZgOAc/v/LMUd6XQErZsYp3eEJflLe2BMwVOIeLidLb/A7fPJHu8P9ExnT/24KXQdJ4QE7hDoq7/aN6lqE1NCJlsvntL/Ww/c44I5g1aOVpBj9W3f4oQu6CwmY83clA3DkS6WqZmAA0ZfHJhwt5/LWcg9DWeAdnqjcng2C922bafeo8Su1aapU4+AohHXz0VslpRWcxzej56UW/LvtcK8xgJNaCvy+wthdypZAiBSvodgWs0IDGE72ZF4x9A0I1NRTQqLr6+UMdSBqVap1Ssy7NPRJ5f2nErplx/BFJwNiuTc1q9LhtO3lyDH3LK18e7lV53nZYJi6mv4AjwRhvQLZFYDGDUvdgSb31t7gaaayBDtlV0pmCa9A5XjoHwFSDculb1b+ubFHV77CLMW+eGk+gKwkwJhm31hV/DJR6DcjMCwr1qSZDG4JhpXpiYi7ksHayAASUH4nBehbeyGZvYrwdOb1fg56gwVsupGgvFCckZ17oW5GYnvuVAdIeilmIwZ4VgBaE4FeERF6i2SpK3a9BalTlK0D1PAJZYtAOeZtBW5U+xCGUu4Iws4MpCsaudRrIpQ5ELtcTCqrUyeIi8JXTGVCcOFfcaASZS8hXYy7lZUC3ncDzs6GOzpnjvUedQzklsOyzwtemiwmYgRfZ8yBGigxfGI1aNYxln97eAogksxReMZilO1MBqbFzd4jwmggmhiwltGoHu0Iuvtdjgro8121fObQ==",
+    "sealed:uz06r93PkcjrTO0Ktxhp21XNXHzq2gCrmdDfiw2qYZ064YymumEBpV6KhXmFiAgaLHlw8aMFTElYTGebF/SmbclZcP67kx8oNsk8IGclTg+68iOeoVTywW13QUU0iFar8Mv8Cnmnse2A+IoGNVSxxmORczCLfzyPc2hrXDKnLIPz/hsQd5G3hX+Mqh95Ij9qqDaUcguMUDpgooLws0fCIDjzAgCT462dGDbhhRSCDwd9hO+6xqMv3VhRPHlMP2wwlRNeRvUHgcrOjIBoZbqJoxlKDfD7YHseaZQFoE7h4+0rIrvurlBw4kPpn576Kfy2QAEgzJF2ecsNuVFJJcgXrvEs0vLUoDFVGtaIW5lSbKCHzAU+0k5EX4P9PQZtLh9vj6WSJ8Y7P9GlEGKCQRtY0rEFRAqC8PvaqEaLc4M14ksdt+fuXUbjo8k1/RNuh6g5zKAFOW1M1FHmOXXbJg2dDucZsXT2A5HeSdpTQvPbIg4Wt98YXi4w1n4NXcU8uVzpwBpnboMA0tHY5rZNdjLx1z3MiPq7/HA1WH+XJmGrA+J88neqHB6uKllWh8ca5gjdGt5fdgnKhPQMxRrfjJmkHhKjPS2NZJr4+nRnZVpDcdzQSLGqDSvDwaZ3nSU0uREWmGlw6ILpahDDQa8vN71lP2QaMRNCPEZKuRGT8q9OcPjCRnZdCY7mupbXc8uoG3qO7BDR/Fqo/N180vBCuyPfJ5KJcoDT3jpsHwXzucHfXS5BScz25GLnh6d+Dc5DhqVIWwkf2Ht9GTCN/BxoLOt2qgTPI9Qe1t60+OHvFV914edid9B0fSFXP3wv8klcknqrcHm30xJLin8qdpPe0Njbo5r0KFyM0lWtSWNQ/GqkAZ9IpphqrsN9oirI+/+rz/HDwgnZUCXm1KZAWnqI0gLLQs4z/pSeEWn/ur4QJlnIsTDR5yafxMH3rXYEMxxCgHUIrTWiPYBbmTKEeFRuujwNyp5JVbYKYCjoYnfkTu+iJPSsF3cIx8ioNktsUzyhhCEiYiirYWnUO19tVULMZ2taYwA3vAUjxCjM4hUCD7znJCU4GspzrlwqjktAYibWdjlyehONbCEBPY4pStu227Tl+YMjNIgqVRy2fULb4VcxiqzDknk9CjBGnDZv+vtwZyVGZaBb/zbH1qRgua0/NTMDqSYphviQYHMgGXvdORpcyiM6Zk6aapw6ETrsIQi0zk0vSmDlANg6Xl+lkvKMuFtzFS5TnUO82AVu+kQn/FmKDratxNQVTClF6W6CBjGKAx/sS7gKXfc2LZNYEqJsFS3YgRU=",
     salt="02/q3b",
 )
 
 # %% [markdown]
-# The computation: section 1's closed form for the two queries, which see 601 and 4,001 keys.
+# The computation: section 1's closed form for the two queries, which see 601 and 4,001 keys, and
+# the ratio of their weights. Compare with your prediction:
 
 # %%
-for position in (600, 4000):
-    print(f"query at position {position:4d}: weight on its fact {weight_of_relevant_key(position + 1, gap):.4f}")
+fact_weight = {position: weight_of_relevant_key(position + 1, gap) for position in (600, 4000)}
+for position, w in fact_weight.items():
+    print(f"query at position {position:4d}: weight on its fact {w:.4f}")
+print(f"ratio, the query at 600 over the query at 4,000: {fact_weight[600] / fact_weight[4000]:.2f}")
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q4
 
 # %% [markdown]
-# **Q4.** Section 1's setting: one relevant key over equal distractors. A model trained on contexts
-# of **16 keys** gives its relevant key some weight `w` there. At longer contexts it can raise that
-# key's gap by at most **2 nats** above what it had at 16 keys. What is the largest number of keys
-# `n` at which the relevant key still gets at least `w`, whatever `w` was? Store the whole number in
-# `q4_keys`.
+# **Q4** (predict, then compute). Section 1's setting: one relevant key over equal distractors. A
+# model trained on contexts of **16 keys** gives its relevant key some weight `w` there. At longer
+# contexts it can raise that key's gap by at most **2 nats** above what it had at 16 keys. Predict
+# the largest number of keys `n` at which the relevant key still gets at least `w`, whatever `w` was:
+#
+# - **A)** 64
+# - **B)** 111
+# - **C)** 112
+# - **D)** 118
+#
+# Store your letter in `q4_answer`; the cell after the question computes the weight at each of them.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
-q4_keys = 1 + math.floor(15 * math.exp(2))  # SOLUTION: e^g / (n - 1) fixed: 15 distractors -> 15 e^2
+q4_answer = "B"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -1157,20 +1194,16 @@ q4_keys = 1 + math.floor(15 * math.exp(2))  # SOLUTION: e^g / (n - 1) fixed: 15 
 
 # %%
 # FORM
-from course_utils.tools.quiz import real_number
+from course_utils.tools.quiz import normalize_choice
 
-assert real_number(q4_keys) >= 1, "a number of keys is 1 or more"
-
-# %%
-from course_utils.tools.quiz import check_rounded
-
-assert check_rounded(
-    q4_keys, "d52cc892f7169675030902c21066f1843c343bc6fe0a231019cf67d13e5cfe35", salt="02/q4", decimals=0
-), "not yet: reread section 1 (a whole number of keys)"
+assert normalize_choice(q4_answer, "ABCD")
 
 # %%
-# HIDDEN
-assert abs(q4_keys - 111) < 0.5
+from course_utils.tools.quiz import check_choice
+
+assert check_choice(q4_answer, "3ab390cae5d2e4a5664249b927f0e5ffb9ea5dc6897041317654b7f53c53856d", salt="02/q4"), (
+    "not yet: reread section 1"
+)
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
@@ -1180,23 +1213,22 @@ assert abs(q4_keys - 111) < 0.5
 
 # %%
 explain(
-    q4_keys,
-    "sealed:qfb8N8zfrdkq1O8eMeD792JCqsDqWpa6RqptJd+j5BZKSYlzT6lapBS3ra54yYJ++WsGDbZPafWASwzfdjuOQMozwBFVglK3ymp2+xY3/FrlR5chF8fLwqwq9ikpatetFgC0qSpX+13dN7tZ3g6vo30V2tx0/JM6kW8QrsAPUHNlu3+vPDEwDL8gMwYBZKQ+8IVTtLkIVlgSEv2ews1mG5w4+1N2dVJoc+eOPEDcqyDOLf2yFbaoTCyXTF1NFRl9a765dsTiAO4Imf6wjNG+kFASYseHlGTOJeGLiHbzXk2El57L1HCXrPfJ7JSJiAstgExF0P5yNR3dMcxxJ8xuY5hcaGQtkNqX32xULmWrbF6jqGqiHBwBDsNmfMQrew7iXf+h8AtgQluZjt3M/UWjccrNyedpDosyz6w4Yqdwu1YCXvtqL4wiunzsY+AXd92Ko+OT3x+eOCl8BsRj93CkvOOP8wVDNBcc4wz/5BM60m6eRL0u6iGrWQIPwPZ/QI56+Zw/AHPwjfrUJFcSuZaMvkyxhRjGOEWtYjuFWm4QOtxECF+VrpqhzzqkbmYaM9umBwLPrn7ClQ1/HXxPRmVhqMV2O9EEcZkNSqZ9ScWR4j1GVlgSIzcJaj3qUZylRn113F9SXY/Fd1VMJjcruyKisqQOKw2vfnzqQfS9bLXo9Sj6obh0y1y/fn7B6PWzqynUM0GZ58SaVzkvfYLMyhDl9LOH83Je4A7aHxjuVKbrHXohzzae4uyrFzmnat5cu8uN0LqeJD9oHM1NqLAJ92mJxBhezFYux6mVoSSWhqDULPa0hrXgtuNCNiwVGSKJYlat79BHQU6YTjl6MWJsz5TYOxxEICiruhENaTB4iEIY1U5XlH+PMQ3OLzONk3CLr69xW4iLEDJAfRA1+Cg4BQ5h+OCpNri0wIzU5S4xSPxeQqfxx/7gtZgnlRYDV8YbOpcF7gYAe3dcJfyLSOM9ub4JBUZWWYrvyp9BB6K9Wag17dGfYa+hboxbNPlPaVu3G1UjTBUk3Q==",
+    q4_answer,
+    "sealed:zuazgmJyR+381jRVAqq2mUqciy7+Yj9w5lb3otNUBpu+TuTPjKXegEBlcc5hzjcrGlOBP5ZEeh7nqLTrZVYDUORppFKyx54N4Revz1BE6vWNAIMbPzXZjYjaFLQIzCfeQynj57NPXa5TohKCV+cxEZpQV795VfzaumJgl+NvNW6gq3yeYERky+gnPdj0ZhGZ34GzBIUiKyiXuAC6EASG5vWg1Yub5De6YYYV7nkRARZjes488zGCirHpFst1lZQOxnA8fszDTo04qLQQNmO1/G+xQfcRmtMj+Rf8Tl+PVr7wxGOpUeE/S2jWeHCxr8E9MZxfbeKVdZ2Gepb1awXc80oiKBASofDRP1swEBpzp04RPiUd6QoeY/5hKifym0zPh2rTKWg8AbV8/xzRXZqthHtpn2WWHi0NNSKuajyfLaZsw21o/qBTG8OhNXEFnhEyu7giOXQv9D0JsdlGsxbAun4Cf/V9mvSCXovBur6MOpfZOffYXb8mLXgvqIVP2ZndHavyfvBoNz6y+noAkUwq3SXP5+uRZ2rXsyZNwgboAxI9+rJs6j8VJMo+7nw1E4+zP1cpN3+QfWXO/feZ6pEzUlf9Mnr9yfjyWOkhCyvb0ou+okBcUc9vx3/D4Ht3npLhT+AtL6h+GhD20FCDecE9csH9k9aot9uephX/6vn6x4oBlNldltFdVo9y/TJ7L9rl3jyZKg3M9FwOPAb+Hpo8vx4DjIdgpBLPdHWEt3RYm8ngJoQTFGS/Tgazjstn9gQQhZh7nV8B5jlwel4RDGL+nl9A0MiWIQg6tcz1yaLtJX6IIIu3EqiKz0ePjEHfO47o0daHvcnqYFDMeFLSu1v7F/3j6R6248BrOWb+LRaWZ/qq8ebbuoKJtcmD9wV1RKpNtXPbwfvlDezhPznkT1uCgEIl17/KcZTvkFE12P+6Xkn1VS1iozmIoX5n4BQO64yJNoH6G4b36ZYyDVU0dXJDBCk2HpqmdKq2ex/QDjtoamQAZWBwg0YLVtFaaYY0OuO9C2k3T6OI4Sf8x6n252QMZF70",
     salt="02/q4",
-    decimals=0,
 )
 
 # %% [markdown]
-# The check: for three weights `w` at 16 keys, the gap that gives `w` there, plus 2 nats, at
-# several longer contexts. Then the other way round, what growing a context costs in gap: tripling
-# `n` from a few keys and from many.
+# The computation: for three weights `w` at 16 keys, the gap that gives `w` there, plus 2 nats, at
+# each option's number of keys; compare with your prediction. Then the other way round, what growing
+# a context costs in gap: tripling `n` from a few keys and from many.
 
 # %%
 for weight in (0.30, 0.60, 0.90):
     raised = gap_for_weight(weight, 16) + 2.0
     print(
         f"w = {weight:.2f} at 16 keys; gap + 2 nats gives "
-        + ", ".join(f"{weight_of_relevant_key(n, raised):.4f} at {n}" for n in (110, 111, 112, 118))
+        + ", ".join(f"{weight_of_relevant_key(n, raised):.4f} at {n}" for n in (64, 111, 112, 118))
     )
 for n in (4, 512, 4096, 2**20):
     print(f"n = {n:7d} -> {3 * n:7d}: +{gap_for_weight(0.30, 3 * n) - gap_for_weight(0.30, n):.4f} nats")
@@ -1250,14 +1282,15 @@ assert abs(q5_sigma - 1.49) < 0.005 + 1e-9
 # %%
 explain(
     q5_sigma,
-    "sealed:9gh18oslUOjuNc+9Z1ImW04ZyVYTs4Vtz0H/GZ6jtq/0pXHtm7DbBubyI9LAoLPKi1v4ABrEI79sVI/ZkISHDIWS/Ez8FcaAtjeOS1OIEqicSf2FXNe3CKhtAXVkq6MMbMETME7LqutRm7/ehB1cSB2kpfmx+kUFCeFjDx/uZmDMeg0k/ncd+Zu3H2r1+DIldJfONBvvYiaiF2edIdy4SWlMPW4GDS8p2WH3zEXJOsae2lrTKMRDdOAd52qnXCiETWZmBtOLaXnLMF1+ooyR0JH1zb6ZzIbgzCbW6Tl/Zktich3aGou2IimQ7/OzUtmBveopKTazVCvcMDKSMI4EGTCDM5pm9voEqwY4U/DBML7nsQCjtwBe2ePHQe54hk9UYX1yZ9kREbEk3a2oRCE/PKCEIrhceRZlsWEx1mHpPlTAfDwKNiCqJn9u3GrDbUbITMjSMTXSXcSc3WL2uBHB6zJeu9tcZuPHa78qf+Xk+ijnleVVeYnBjkC5dVg0YRZC6/M69dBo8bICrzvoy71CDPmCTX/N6FD1E2v6JkqalVAA6opMBpm8oq165+8ixSK8KkWPlg6QhtaGcRmGMM7luH5wA+SJZlklbGsmLR5EPobiy4u9knZL6Y4s2Q0BtMUIYwKMiW9ztjTe2t7JjzNq6nhMjOIY3DAyWLNJpI/vd5+6lKazahaZLUZ5wZlcyaM7TdAS0Lik/yPU9me+wu+xTJCjE8FvLz8=",
+    "sealed:kQUrCwE/Tj4MXHhnrEr1Hk4ZyVYTs4Vtz0H/GZ6jtq/0pXHtm7DbBubyI9LAoLPKi1v4ABrEI79sVI/ZkISHDIWS/Ez8FcaAtjeOS1OIEqicSf2FXNe3CKhtAXVkq6MMbMETME7LqutRm7/ehB1cSB2kpfmx+kUFCeFjDx/uZmDMeg0k/ncd+Zu3H2r1+DIldJfONBvvYiaiF2edIdy4SWlMPW4GDS8p2WH3zEXJOsae2lrTKMRDdOAd52qnXCiETWZmBtOLaXnLMF1+ooyR0JH1zb6ZzIbgzCbW6Tl/Zktich3aGou2IimQ7/OzUtmBveopKTazVCvcMDKSMI4EGTCDM5pm9voEqwY4U/DBML7nsQCjtwBe2ePHQe54hk9UYX1yZ9kREbEk3a2oRCE/PKCEIrhWbh5y5HEx12vwahfQdiMWJHPtfycyn2rpKB2fRcLbMZRxn3A0zHzstAHZ+30TqyH2Zr+JPrHRxev5m3e616APIMmel0i+a01VaQpH6eQn6Jc8qPkSqzS8hKZLSUJyr7mKv0vkDnfofQTTKfMN22fMEZng4+toCAVqxd0R3MKD0hKQgoVphkrDIIy+6n56UaOQYVkiYXp1YQVLe8ixi427xmNP8ZEs2QpEpJhRLB6Zm30z+nrFwd6YgXYv6m1Q36FekjMpH/IH+dGhN9muzODhYxiafghg1IBYx/Z/TdYf1Pykt3yIuzH/z/C2S9i1W9N1JWPNSe60pEQ7Kr+an7r+Sg==",
     salt="02/q5",
     decimals=2,
 )
 
 # %% [markdown]
 # The measurement: section 2's simulation at 65,536 keys (σ = 1, 50 trials, the planted key as
-# there), then 50 rows of 65,536 scores drawn with spread σ = 1.49, with no planted key.
+# there), then, with no planted key, 50 rows of 65,536 scores for each spread σ of a grid. Find where
+# `H / log n` crosses 0.90 and compare with your prediction:
 
 # %%
 big = simulate_dilution(65_536, gap=sim_gap, trials=50, generator=torch.Generator().manual_seed(65_536))
@@ -1265,12 +1298,13 @@ print(
     f"σ = 1, n = 65,536: log n - H = {(math.log(65_536) - big.entropy).mean():.3f} nats "
     f"(H / log n = {(big.entropy / math.log(65_536)).mean():.3f})"
 )
-wide = torch.softmax(1.49 * torch.randn(50, 65_536, generator=torch.Generator().manual_seed(2)), dim=-1)
-wide_entropy = -(wide * wide.log()).sum(-1)  # (50,)
-print(
-    f"σ = 1.49, n = 65,536: log n - H = {(math.log(65_536) - wide_entropy).mean():.3f} nats "
-    f"(H / log n = {(wide_entropy / math.log(65_536)).mean():.3f})"
-)
+for spread in (1.3, 1.4, 1.45, 1.5, 1.55, 1.6):
+    wide = torch.softmax(spread * torch.randn(50, 65_536, generator=torch.Generator().manual_seed(2)), dim=-1)
+    wide_entropy = -(wide * wide.log()).sum(-1)  # (50,)
+    print(
+        f"σ = {spread:.2f}, n = 65,536: log n - H = {(math.log(65_536) - wide_entropy).mean():.3f} nats "
+        f"(H / log n = {(wide_entropy / math.log(65_536)).mean():.3f})"
+    )
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
@@ -1278,20 +1312,22 @@ print(
 # points: 2
 
 # %% [markdown]
-# **Q6.** Write `log_n_weight(n, gap, s)`: the weight of the relevant key among `n` keys (equal
-# distractors, the relevant key `gap` above them) when every score is first multiplied by
-# `s · log n` (natural log), as log-n scaling and SSMax do in section 4.
+# **Q6.** Section 4 multiplies every score by `s · log n` (natural log). Write
+# `log_n_gap(n, w, s, sigma)`: the gap `g`, the relevant key's score minus the distractors' mean
+# score *before* that scaling, which gives the relevant key the weight `w` among `n` keys when the
+# `n − 1` distractor scores are Gaussian with spread `sigma` (0: all equal), as in section 4's
+# closed form. Return one float.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 
 # %%
-def log_n_weight(n: int, gap: float, s: float) -> float:
-    """Weight of one key `gap` above n - 1 equal distractors after scaling all scores by s * log n."""
+def log_n_gap(n: int, w: float, s: float, sigma: float) -> float:
+    """The gap (before scaling by s * log n) that gives one key weight w among n, distractors N(0, sigma^2)."""
     # BEGIN SOLUTION
-    scaled_gap = s * math.log(n) * gap
-    return 1.0 / (1.0 + (n - 1) * math.exp(-scaled_gap))
+    scale = s * math.log(n)
+    return (math.log(w / (1 - w)) + math.log(n - 1) + 0.5 * (scale * sigma) ** 2) / scale
     # END SOLUTION
 
 
@@ -1305,19 +1341,41 @@ def log_n_weight(n: int, gap: float, s: float) -> float:
 # FORM
 from course_utils.tools.quiz import real_number, require_signature
 
-require_signature(log_n_weight, "n", "gap", "s")
-assert 0 <= real_number(log_n_weight(512, 1.0, 0.5)) <= 1, "a softmax weight lies between 0 and 1"
+require_signature(log_n_gap, "n", "w", "s", "sigma")
+_form = real_number(log_n_gap(512, 0.3, 0.5, 1.0))
 
 # %%
+import os
+import random
+
 from course_utils.tools.quiz import check_rounded, fingerprint, unavailable
 
-_cases = [(512, 0.0, 1.0), (300, 3.0, 0.2), (4096, 2.0, 0.5), (3, 1.5, 1.0), (2, 0.4, 2.0), (10_000, 0.7, 1.3)]
-with unavailable(namespace=globals()):
-    _out = [float(log_n_weight(_n, _gap, _s)) for _n, _gap, _s in _cases]
-assert all(0 <= _w <= 1 for _w in _out), "a softmax weight lies between 0 and 1"
+# properties, on a configuration drawn afresh at every run
+_r = random.Random(os.urandom(8))
+_n, _s = _r.randint(3, 100_000), _r.uniform(0.05, 2.0)
+_w_low, _w_high = sorted(_r.uniform(0.01, 0.99) for _ in range(2))
+_values = []
+for _args in [(_n, 1 / _n, _s, 0.0), (_n, _w_low, _s, 0.5), (_n, _w_high, _s, 0.5), (_n, _w_high, _s, 1.5)]:
+    with unavailable(namespace=globals()):
+        _values.append(float(log_n_gap(*_args)))
+assert abs(_values[0]) < 1e-4, "with equal distractors, the weight 1/n needs no gap at all"
+assert _values[1] < _values[2], "a larger weight needs a larger gap"
+assert _values[2] < _values[3], "with the same weight, more widely spread distractors need a larger gap"
+
+_cases = [
+    (512, 0.30, 0.16, 0.0),
+    (4096, 0.05, 0.5, 1.0),
+    (300, 0.9, 0.2, 2.0),
+    (3, 0.5, 1.0, 0.5),
+    (65_536, 0.7, 0.09, 1.0),
+]
+_out = []
+for _args in _cases + [(18, 0.8, 1.3, 0.3)]:
+    with unavailable(namespace=globals()):
+        _out.append(float(log_n_gap(*_args)))
 assert check_rounded(
-    fingerprint(_out), "2fc57915786ca511198dae685b22cb54f87a2dae5717c5247db4bb0d21272150", salt="02/q6", decimals=5
-), "not yet: reread sections 1 and 4"
+    fingerprint(_out), "30edd655455f4418f6ea07c6c7042dda5166e7d51158e5f6eb2feb13f461acbd", salt="02/q6", decimals=3
+), "not yet: reread section 4's closed form"
 
 # %%
 # HIDDEN
@@ -1326,11 +1384,19 @@ import math
 from course_utils.chapters.dilution import gap_for_weight, relevant_weight, simulate_dilution
 from course_utils.tools.quiz import unavailable
 
-_cases = [(777, 2.5, 0.4), (2, 0.3, 2.0), (65_536, 1.1, 0.9), (5, 1.0, 0.5)]
-with unavailable(relevant_weight, gap_for_weight, simulate_dilution, namespace=globals()):
-    _got = [float(log_n_weight(n, g, s)) for n, g, s in _cases]
-_want = [1.0 / (1.0 + (n - 1) * math.exp(-s * math.log(n) * g)) for n, g, s in _cases]
-assert all(abs(a - b) <= 1e-4 * abs(b) + 1e-9 for a, b in zip(_got, _want))  # a float32 answer passes
+# the course's closed forms, and the notebook's own section-1 formula when it is defined
+_blocked = [gap_for_weight, relevant_weight, simulate_dilution]
+_blocked += [globals()[name] for name in ("weight_of_relevant_key",) if name in globals()]
+_cases = [(777, 0.25, 0.4, 1.0), (2, 0.6, 2.0, 0.0), (65_536, 0.5, 0.1, 1.3), (5, 0.1, 0.5, 2.5)]
+_got = []
+for _n, _w, _s, _sigma in _cases:
+    with unavailable(*_blocked, namespace=globals()):
+        _got.append(float(log_n_gap(_n, _w, _s, _sigma)))
+_want = [
+    (math.log(w / (1 - w)) + math.log(n - 1) + 0.5 * (s * sigma * math.log(n)) ** 2) / (s * math.log(n))
+    for n, w, s, sigma in _cases
+]
+assert all(abs(a - b) <= 1e-4 * abs(b) + 1e-6 for a, b in zip(_got, _want))  # a float32 answer passes
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
@@ -1343,9 +1409,10 @@ assert all(abs(a - b) <= 1e-4 * abs(b) + 1e-9 for a, b in zip(_got, _want))  # a
 # name: q6b
 
 # %% [markdown]
-# **Q6b.** Take your Q6 function's setting (equal distractors, every score multiplied by
-# `s · log n`) with `s·g = 1`, but let the relevant key appear twice: two keys both `g` above the
-# `n − 2` equal distractors. As `n` grows without bound, what does each copy's weight tend to?
+# **Q6b** (predict, then compute). Take section 4's scaling with equal distractors: every score
+# multiplied by `s · log n`, and `s·g = 1`. Now let the relevant key appear twice: two keys both `g`
+# above the `n − 2` equal distractors. As `n` grows without bound, what do you predict each copy's
+# weight tends to?
 #
 # - **A)** One quarter each: the two copies split the one half that a single key settles at.
 # - **B)** One half each, so nearly all together: two top scores crowd out every distractor.
@@ -1376,7 +1443,7 @@ assert normalize_choice(q6b_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q6b_answer, "0ac1b0c6f9b28b95a41a2cfec9097ffa64eeb80afcafba85a69fd0e4a1dfa4cc", salt="02/q6b"), (
-    "not yet: reread Q6 and section 4"
+    "not yet: reread section 4"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -1393,28 +1460,33 @@ explain(
 )
 
 # %% [markdown]
-# With `s·g = 1` each copy's scaled score is `ln n` above the distractors', so it weighs
-# `n / (2n + n − 2)`; beside it, a single key's weight `n / (n + n − 1)` (Q6's formula), from 512 to
-# 10^8 keys:
+# The computation: a softmax over `n` scores, each copy `s·g·ln n = ln n` above the distractors,
+# with the `n − copies` equal distractors grouped into one term (their count times `e^0`), for one
+# copy and for two, from 512 to 10^8 keys. Compare with your prediction:
 
 # %%
 for n in (512, 10**4, 10**6, 10**8):
-    print(f"n = {n:9d}: each of two copies {n / (3 * n - 2):.4f}   one key alone {n / (2 * n - 1):.4f}")
+    shares = {}
+    for copies in (1, 2):
+        grouped = torch.tensor([math.log(n)] * copies + [math.log(n - copies)], dtype=torch.float64)
+        shares[copies] = grouped.softmax(0)[0].item()  # the weight of one copy
+    print(f"n = {n:9d}: each of two copies {shares[2]:.4f}   one key alone {shares[1]:.4f}")
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q7
 
 # %% [markdown]
-# **Q7** (a harder follow-up to Q1). Keep `n = 512` keys and the relevant key's score the same
-# distance `g` above the distractors' *mean* score, but let the distractor scores spread more:
-# σ = 2 instead of section 2's σ = 1 (Gaussian, as there). What happens to the relevant key's
-# weight?
+# **Q7** (a harder follow-up to Q1; predict, then compute). At `n = 512` keys, section 2's
+# planted key gets 0.30 of the weight over Gaussian distractor scores of spread σ = 1. Keep `n` and
+# the relevant key's score the same distance `g` above the distractors' *mean* score, but let the
+# distractor scores spread more: σ = 2 instead of 1 (Gaussian, as there). Predict the relevant
+# key's weight:
 #
-# - **A)** Nothing: the distractors' mean score, and so the gap, are unchanged.
-# - **B)** It rises: half the distractors now score lower, so they take less weight.
-# - **C)** It rises: a wider spread sharpens the softmax, and the top key is the relevant one.
-# - **D)** It falls: the average e^z of the distractors grows, though their mean z does not.
+# - **A)** About 0.41
+# - **B)** About 0.30
+# - **C)** About 0.09
+# - **D)** About 0.013
 #
 # Store your letter in `q7_answer`. The cell after the question computes it.
 
@@ -1422,7 +1494,7 @@ for n in (512, 10**4, 10**6, 10**8):
 # # BEGIN SOLUTION
 
 # %%
-q7_answer = "D"  # SOLUTION
+q7_answer = "C"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -1439,7 +1511,7 @@ assert normalize_choice(q7_answer, "ABCD")
 # %%
 from course_utils.tools.quiz import check_choice
 
-assert check_choice(q7_answer, "9c946bd7e20de555065c47cd8c94aa2588acc268ccb8f7cd031640ecc56ccb3a", salt="02/q7"), (
+assert check_choice(q7_answer, "5c49b43c31d8df973389b4410a085e5b31a44c4e13ad0b1509f47175e8869611", salt="02/q7"), (
     "not yet: reread section 2"
 )
 
@@ -1452,19 +1524,21 @@ assert check_choice(q7_answer, "9c946bd7e20de555065c47cd8c94aa2588acc268ccb8f7cd
 # %%
 explain(
     q7_answer,
-    "sealed:bWvMjWbjH5qPf6tqRIUyd6XAvNfrsm6vv/TfDDTqfEtJqrnSPCLgCILRh94iP2clxRYm9RuRLTRVIfB5tYakL6dZpFa4km7qGEHxktFE8KeOpZFFrfYSqzvj1LjlHrfcbFbmNtyJGA8wpu3VeSPJLCnPREONAlm/XyziD1fyMJlstyaVwqgiTss4uCCGeRGR05A3AU8yWevjggiH0U3vjM/X2WWd22R9chcY8y431wl0H3S3zPB7mwMSrKtoD2KFD7EEZ9YBqw4rbEwZs4klKSLXYcfcP9Kn6sxBUadlT7uLsuzR3ygYRWMdhi68KifUkSXGW3oI5nV/wumHMIEIVnM0MeY2t0FoU4EDANcT0PJOz97sAUZnX4xRBJLsDBsgUL2LqBf0nmteJoeCRYL5iwQCKgJffV+sPZgJggG0xl3T/iA04J14+APjaEWGndYoNJ933wZBQQcHmjT4B04PK+6uwYU7zrMMJTQxxDTmbkfoatf325RRFR3lxDzCggw+kP9pK+3ADnr2ZsdepQaodYuveL/jsKiiBGVvzMrHBrIMDoDK35+IEMuXQXWTohYTjsusdhmGKro8xJU0uJh1qHgMCUsuVaq73L50cImG7VgFvXxhGIqHSuI52vI6Mzx4gfqbkEFAUFFahg==",
+    "sealed:p1TKaIBWnavbC1LjaHHUBSsUeTX2lOCMQcBwvp7gLS0Z8XIDGKMQy759JhsWR8+9DPsVSdC+sz/DbnhjNMymugRjf99kHo/6lag69GXlsU2rZt5Bq0qCXJipVunbB1eW/2V8929VzZ9MR3Tro6gcG5fTAlkemWXejJSX3ODnV2Cbxwje/06CrTeEALTTKOOAHqCIH3bvMHKrK2Q8dgrS+zuYTKQpmeeOtK/Cd5O6oyDLVE7+Ym+SXMhfn+gzf3KsRoPqd6LNlfBQwNKwYepqmhDE6XvqChGazIdhohRB9wfaEldJKSNN/883Fz4xFKQAMdLQGnozTYiTTMdpAwPBSn40aNrAPSkld5oLirPZbrEd8+cv6j3zbk1WZgNut9JbpbSnH7P8AoSvNwNEBmeruhAOtv+7mCJL2Vg61Sm/3CU1fGy3glqxLm2n/hA3s/p5ulB1PvqQZU0lllMulKR0QuLo8KSVoYh6vm2af4sPX4mYNoxQXBPzAFyhsXqdvDPBcwb7Hl+GBfNzAm6M0+7+boQrclM5xNDHDrBDqHTPYn94cYqoCDDZkAx5XxG20hKXaKZCbDNun5pIDpLK0/qQ/n5l/G1P4Q93VQV0cd5ogbStXAOlY8qp4Rfkcsx9LJZC4PkTbMAAt3zP6uMoj6afWYVlCLAwfsIbFuZhSocQEU4m78svA5aZoGYogv0T8hFzB51p247zMMtYS41h3RNdjcmKHr32ENfRoJG19rTKPBM0n1gWkxLnp8mwwDjylug+RvssiRA4HnYjS7M8sR9uDvPygFY2e9PckpRee00RCZB6adhUplX0isYk8p5FyL0xoNWNOseGdE0DgxDqEBCu1VA2pBOb5g0I7voW9obloq5Rrfv6wQR0PYZVLmsqet/OMUm+YVdIm5B7HMyfDeYU3Qm/RN7YGRYpAVLYCzej/m7XeDSni9TENSmYxy7iBlLDF+R8VfeZXGUlFIcSDc6BpZ2WipbaisFT/7MH3IqwEpr4eu91Gf64F14N37o+S8NjsnWRSAwjiu2O3tU+jtElMsoTngLwP7lgSzYqe/8h0wxCfW3WydHczDHxyIXhkBVpw/3fDDun2l0=",
     salt="02/q7",
 )
 
 # %% [markdown]
 # The closed form of section 2 with both spreads, and 200 random draws of the 511 distractors for
-# each:
+# each. Compare with your prediction:
 
 # %%
+print(f"the relevant key's e^g = {math.exp(sim_gap):.0f}, against 511 distractors")
 for spread in (1.0, 2.0):
     draws = spread * torch.randn(200, 511, generator=torch.Generator().manual_seed(7))
     simulated = 1 / (1 + torch.exp(draws - sim_gap).sum(-1))  # the relevant key's weight, per draw
     print(
-        f"σ = {spread:.0f}: closed form {relevant_weight(512, sim_gap, distractor_std=spread).item():.3f}, "
-        f"simulated {simulated.mean():.3f} (mean of 200)"
+        f"σ = {spread:.0f}: a distractor's mean e^z {torch.exp(draws).mean():.2f} (closed form "
+        f"{math.exp(spread**2 / 2):.2f}); the relevant key's weight: closed form "
+        f"{relevant_weight(512, sim_gap, distractor_std=spread).item():.3f}, simulated {simulated.mean():.3f} (mean of 200)"
     )

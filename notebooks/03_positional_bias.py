@@ -82,6 +82,7 @@ if "google.colab" in sys.modules:
 # Setup: imports, seed, plot style. Everything runs on the CPU.
 
 # %%
+import functools
 import math
 from dataclasses import replace
 
@@ -92,7 +93,6 @@ from course_utils import zoo
 from course_utils.chapters.positional_bias import (
     bin_by_relative_position,
     early_query_weights,
-    far_weight_behind_prefix,
     kv_filler_accuracy,
     lost_in_the_middle_depth,
     previous_token_weight,
@@ -295,7 +295,7 @@ fig = plot_seed_lines(
     {name: torch.stack([acc16[(v, s)] for s in SEEDS]) for v, name in U_VARIANTS.items()},
     xlabel="index of the queried pair (1 = first)",
     ylabel="accuracy (uniform test queries)",
-    title="K = 16: a shallow U, mostly the first pair (one line per seed)",
+    title="K = 16: accuracy by queried index (one line per seed)",
 )
 fig
 
@@ -368,9 +368,10 @@ fig
 # One thin line per model and seed. A single model's U depth is noisy (a few points: each quarter
 # holds 128 to 256 queries), but the mean over the six ALiBi models grows with the number of
 # pairs, as the title shows, and `tests/test_zoo.py` checks it: past the training length the
-# middle loses more than the edges, the pattern Liu et al. report for models used on longer
-# contexts. It is a modest effect at this scale (a few points, not the 20 of GPT-3.5), and it is
-# the measured answer to the seed question (quiz Q1).
+# middle falls further behind the mean of the two edges, as Liu et al. report for models used on
+# longer contexts. Which edge carries it is in the heatmap's bottom rows: at 4× the training length
+# the last eighths hold up far better than the first ones. At the training length the effect is
+# modest at this scale (a few points, against Liu et al.'s tens of points for GPT-3.5).
 
 # %% [markdown]
 # **The U over training.** Each zoo build recorded accuracy by queried index (K = 16, 64 queries
@@ -403,10 +404,10 @@ fig
 # %% [markdown]
 # **Where the U comes from.** The attention from the last token (the query key) to the target
 # pair (its key and value), in the layer-2 head that puts the most weight there (the retrieval
-# head of the picture above), as a function of the queried pair's index, for the edge-trained
-# ALiBi models at initialisation (the same seeds, untrained) and after training. An untrained
-# NoPE model is added as a control: with no encoding, only the causal mask can favour a
-# position.
+# head of the picture above), as a function of the queried pair's index, for the ALiBi models at
+# initialisation (the same seeds, untrained) and after training, with uniform and with edge-heavy
+# queries. An untrained NoPE model is added as a control: with no encoding, only the causal mask can
+# favour a position.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
@@ -415,15 +416,15 @@ fig
 # %% [markdown]
 # **Q2b** (predict, then measure; a harder follow-up to the quiz's Q2, asked here before its
 # measurement). The cells below measure the retrieval head's weight on the target pair, by queried
-# index, in the edge-trained ALiBi models untrained and trained. What will they show?
+# index, in the ALiBi models untrained and trained (uniform and edge-heavy queries). What will they
+# show?
 #
-# - **A)** Untrained, it weighs all pairs alike; the edge-heavy training queries then teach it both
+# - **A)** Untrained, it weighs all pairs alike; only the edge-heavy training queries teach it the
 #   ends.
 # - **B)** Untrained, it already favours both ends: the causal mask the first pairs, ALiBi the last
 #   ones.
 # - **C)** Untrained and trained, it weighs the pairs about evenly: the U arises after the head.
-# - **D)** Untrained, it favours the last pairs (ALiBi's penalty); training adds a peak at the
-#   first.
+# - **D)** Untrained, ALiBi's penalty favours late pairs; both training mixes add a first-pair peak.
 #
 # Store your letter in `q2b_answer`; the cells after the question measure it.
 
@@ -461,7 +462,7 @@ assert check_choice(q2b_answer, "95467c81a4a0a6fb852a785dd3c4beadd9fd5d36c3fd175
 # %%
 explain(
     q2b_answer,
-    "sealed:LOWuzGBr5UN9sw/hlIsA+nctrvmzWYnEEu3c+vX86pV/2NJyfqa1vBlXzHUd2C4ZwE6j3Z2pqMvMIQvWvJKPw0kYKbwlqCn2rk+woKZU9XLDEFP+aVNSPI2sQKZzpH3exk2BfZqHHxMtkOh4USHmaAz7iDHb9QujVMizZ3LmZ1XVf6VzFD4j+3r2wOmORxGO+cDKpw6OxGyJD9DSFnK/VQiITrrencHQAG+te5qYw4ELWb74xoMzbQMh4lZ/AFuX9yGql/2Vkutaez+HLN3fEXbdVoofCckCqE7FEnucdkatTRBVE1MT0Fh95YLkgEEA0A9X/TRpkpfcSoaz+BjGeOCSjGcJ3EMQxQEEHCFhzD2yAoRupenbvgJyBfJdm8CHZGgWwaVUX6SHQXoxZwtpZOUBKekpyJe6a9I8CNbvFKX/rLNCdMNCrwDoxDFvOw/wjYK44w7IRz168GMHv+HtmBZWFhQ1fp8kvwAnrTKQ9mQUd7XmvphtP3TaTgC1ewQA3mC3aYT0ahJdFaU+7sOPodA5GqpDO0X5znT/mkSPYcyhAui+k50JwspIfm/yNaGVBggEDo7GBAVQdqhJlPT9FObEkZ3CYa3GYW90/4m2V18EoP88NX33MIXNTuI73K1+YYg7N1VjyFrxeAzlMd2TWdu8HKFTByy+iJvkHwBrLBtrzUtOc+Ds25OLkdHPOsrYiSREr+XW04ffa063vJnKggeedNs2BMqzp4JeiKFCq5KlS1kdYCWlnwtmWlak+YqDVm3oRLX8LsDD0M8SNYp5/I7cfO+7i25JEsGRTW/ukE8AMxfSo1dk9WEM9nwRP/8EG42Hb9LliFYaUPKryTlckW7IQ+KEMSXvwkybqoBkBYdPuQOh",
+    "sealed:wBCIqb8iWdy7KJy8977Mb3ctrvmzWYnEEu3c+vX86pV/2NJyfqa1vBlXzHUd2C4ZwE6j3Z2pqMvMIQvWvJKPw0kYKbwlqCn2rk+woKZU9XLDEFP+aVNSPI2sQKZzpH3exk2BfZqHHxMtkOh4USHmaAz7iDHb9QujVMizZ3LmZ1XVf6VzFD4j+3r2wOmORxGO+cDKpw6OxGyJD9DSFiH9UgGLVuTfncfdBiqveZDMioNeWrnlz4UzYwh7sTd4FlGQo3Xp2KfN2/FUNi6caYnfETffH4gZCZMY4UjTUXOdZkutUwYcFk4OnEMzrJiixSAAzRhWqWBrkpfAD8igsAmOcq6fyWgIhEdFxR0ENxpBzHjtX8h25qWe+RlpBe1B0tmOYjFQwaQHR+GWUn0mLwU9WOhEZvIinIu+esh5GJmBObrptvAdNI8H8ky/xDYnfRb/kMT/oU3YA3E/62RCqbfphAtWV09sNN9hukB/5WGasncZP/3gvptnfneURhLqMFcci2C1bIDweksTE/Zu8M+Dst0lXu4GKE6mzmzynhaEYM/kSe6jn9QCztoAenO2eL2DQU4/FIbLBRlFbadFnrH0W8zOravCZqvOc3hps8umBBAMoOdodHWkccCIG6dy3es7Z4IgIAFhnVLtLDy3fJTDXty8QL1eQm+rnIPgEldnNEhiiFRUdLmskoWXkcvIf5rPhC5A4fST2pTULhPiuIXHxwDWcIkmStCusstHhaQW44OhThoRajP2yw1sDgKk88OFTCDvF/C9MMWK1tRXdJJi9oKcOc7/hG4FHoSZSDaogEhFJwzYvVdg8WFCtDMWcKgYEpyHTpftmB4eT6C6wDgF127UEOHMJDbjkB/P/ol1UZdPtBbghys3HDow1B+FNokSs5D9Vworh8COITiEy7hL1UBpFduzLZpYEiTTqdlrPYtJccy8rJ7kVsJo/tb1pP49j1TUPu6JZ0W2qanyUQR3AJg4YmEsbu6q56N3dfWQ2wRijtzPWUjoPVYyKUSuyNzTbvjebMkpqL5wc1bVutzwJYXB2CH/a4Xd/E688EGfna2cPv1+SPZ4Rn244/u8N9L2rN872mgjsHpkU2xMikdOfy4Ceioa0eYx/2tKswXGkZ1ceTlLe/DbF8oUsaFmXufLyyUpnMhj5kuv2HTU+1T3L4ywMUZnTRex0f1XHMwdF9D44n2x4H9iCjxwHPvmhhnp0sUqObfHNFYk2L/eJ5GKMkz9ig==",
     salt="03/q2b",
 )
 
@@ -488,47 +489,70 @@ def untrained(positional, seed):
     )
 
 
+STATES = {  # state -> label
+    "init": "ALiBi, untrained",
+    "NoPE init": "NoPE, untrained",
+    "uniform": "ALiBi, uniform training",
+    "trained": "ALiBi, edge-heavy training",
+}
 mech = {}
 for s in SEEDS:
     mech[("init", s)] = retrieval_head_attention(untrained("alibi", s))
-    mech[("trained", s)] = retrieval_head_attention(models[("alibi-edge", s)])
     mech[("NoPE init", s)] = retrieval_head_attention(untrained("none", s))
+    mech[("uniform", s)] = retrieval_head_attention(models[("alibi", s)])
+    mech[("trained", s)] = retrieval_head_attention(models[("alibi-edge", s)])
 seed_everything(0)
+print("retrieval head's weight on the target pair, first / middle / last quarter, mean over 3 seeds:")
+for state, label in STATES.items():
+    a = torch.stack([mech[(state, s)] for s in SEEDS]).mean(0)
+    print(
+        f"  {label:27s} {' / '.join(f'{v:.3f}' for v in quarters(a))}   "
+        f"(first pair {a[0]:.3f}, last pair {a[-1]:.3f}; last quarter / first quarter {quarters(a)[2] / quarters(a)[0]:.2f})"
+    )
 
-fig = plot_seed_lines(
-    index,
-    {
-        label: torch.stack([mech[(state, s)] for s in SEEDS])
-        for state, label in (
-            ("init", "ALiBi, untrained"),
-            ("trained", "ALiBi edge-trained"),
-            ("NoPE init", "NoPE, untrained"),
-        )
-    },
-    xlabel="index of the queried pair (1 = first)",
-    ylabel="weight on the target pair",
-    title="Retrieval head: recency from ALiBi at init, a start anchor learned in training",
-)
-fig
+# %% [markdown]
+# The same by queried index, one line per seed. The untrained weights are small (close to uniform
+# over the 35 tokens), so the left panel divides each untrained curve by its own mean; the right
+# panel shows the trained heads' weights as they are.
 
 # %%
-print("retrieval head's weight on the target pair, first / middle / last quarter, mean over 3 seeds:")
-for state in ("init", "trained", "NoPE init"):
-    a = torch.stack([mech[(state, s)] for s in SEEDS]).mean(0)
-    print(f"  {state:9s} {' / '.join(f'{v:.3f}' for v in quarters(a))}   (first pair alone: {a[0]:.3f})")
+fig, (ax_init, ax_trained) = plt.subplots(1, 2, figsize=(12, 3.8), layout="constrained")
+for ax, states in ((ax_init, ("init", "NoPE init")), (ax_trained, ("uniform", "trained"))):
+    for state, colour in zip(states, ("tab:blue", "tab:orange")):
+        for s in SEEDS:
+            curve = mech[(state, s)]
+            ax.plot(
+                index,
+                curve / curve.mean() if ax is ax_init else curve,
+                marker="o",
+                markersize=3,
+                linewidth=1,
+                color=colour,
+                label=STATES[state] if s == 0 else None,
+            )
+    ax.set(xlabel="index of the queried pair (1 = first)")
+    ax.legend(fontsize=8)
+ax_init.axhline(1, color="gray", linestyle="--", linewidth=1)
+ax_init.set(ylabel="weight / its mean over the pairs", title="untrained")
+ax_trained.set(ylabel="weight on the target pair", ylim=(0, 1), title="trained")
+ratio = {state: torch.stack([mech[(state, s)] for s in SEEDS]).mean(0) for state in STATES}
+fig.suptitle(
+    f"Retrieval head by queried index: last pair / first pair untrained {ratio['init'][-1] / ratio['init'][0]:.2f} "
+    f"(NoPE {ratio['NoPE init'][-1] / ratio['NoPE init'][0]:.2f}), trained "
+    f"{ratio['uniform'][-1] / ratio['uniform'][0]:.2f} (uniform) and {ratio['trained'][-1] / ratio['trained'][0]:.2f} (edge-heavy)"
+)
+plt.close(fig)
+fig
 
 # %% [markdown]
 # **Takeaway, honestly.** We reproduced a lost-in-the-middle U on a model the course trains, and
 # it behaves as Liu et al. describe in one respect that matters: it **deepens past the training
-# length**. At the training length it is shallow (a few points) and carried mostly by the pair
-# next to BOS (the per-index plot); the edge-trained and uniform-trained models differ by a
-# couple of points, within the seeds' noise, so ALiBi alone gives the U and edge-heavy training
-# adds little. The measured causes: *recency* is there from the start, since untrained ALiBi
-# gives later pairs more attention (its distance penalty); *primacy* is learned: the trained
-# retrieval head puts the most weight on the first pair, the one anchored next to BOS. The
-# causal mask alone gives no measurable primacy at initialisation (the untrained NoPE curve is flat). The
-# U here is much shallower than Liu et al.'s 75.8 / 53.8 / 63.2, as one would expect from a
-# two-layer model on 35 tokens.
+# length** (the U-depth table). At the training length it is shallow (a few points, the quarter
+# table), and the edge-trained and uniform-trained models differ by a couple of points, within the
+# seeds' noise. Where the U comes from is in the last table and figure: the untrained rows show what
+# the encoding and the causal mask give before any learning, the trained rows what training adds;
+# check your answer to Q2b against them. The U here is much shallower than Liu et al.'s
+# 75.8 / 53.8 / 63.2, as one would expect from a two-layer model on 35 tokens.
 
 # %% [markdown]
 # ### Liu et al.'s fix: tell the model the query first
@@ -747,7 +771,7 @@ for ax, (sweep, (xs, added, _)) in zip(axes, sweeps.items()):
     ax.set_xticks(added, [str(a) for a in added])
     ax.set(title=f"{sweep} = {', '.join(map(str, xs))}", xlabel="tokens added to a 35-token sequence")
 axes[0].set(ylabel="accuracy (K = 16 unless more pairs)", ylim=(-0.02, 1.02))
-axes[0].legend(fontsize=8)
+axes[1].legend(fontsize=8)  # the middle panel has all three schemes (RoPE's prefix line waits for quiz Q6)
 fig.suptitle(
     "A prefix breaks learned positions, fillers between pairs break RoPE, more pairs hurt all three (one line per seed)"
 )
@@ -759,8 +783,9 @@ fig
 # `tests/test_positional_claims.py` checks each statement on every seed):
 #
 # - **Unseen absolute positions** (the prefix) break the learned table: its rows past 39 were
-#   never trained. ALiBi barely notices them: it sees only distances, and its penalty silences
-#   the far fillers. (RoPE's lines are missing from that panel on purpose: quiz Q6 asks you to
+#   never trained. ALiBi barely notices them: it sees only distances, and its linear penalty
+#   extends to the fillers' longer ones, which its retrieval layer then all but ignores (measured
+#   after quiz Q6). (RoPE's lines are missing from that panel on purpose: quiz Q6 asks you to
 #   predict them first.)
 # - **Unseen distances** (fillers between pairs) break RoPE steadily, while ALiBi holds: a
 #   linear penalty extends to any distance, a rotation it never saw does not.
@@ -917,8 +942,9 @@ and {torch.stack([tune_acc[("extrap", s)][0, 1] for s in SEEDS]).mean():.2f}."""
 # once your answer is right (Q2b was asked in section 2, before its measurement). Multiple-choice
 # answers are letters in a string, e.g. `q1_answer = "A"`. The checks you can read compare salted
 # hashes, so they do not print the answer, but they are self-checks: four letters can simply be
-# tried. A class edition keeps its checks hidden. Q2 and Q3 are the seed quiz's own questions,
-# asked verbatim as warm-ups worth no points; their harder follow-ups (Q2b, Q3b) carry the grade.
+# tried. A class edition keeps its checks hidden. Q2 and Q3 are the seed quiz's own questions and
+# Q2c a review question of the seed material, asked verbatim as warm-ups worth no points; the harder
+# follow-ups (Q2b, Q3b) carry the grade.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
@@ -927,27 +953,40 @@ and {torch.stack([tune_acc[("extrap", s)][0, 1] for s in SEEDS]).mean():.2f}."""
 # %% [markdown]
 # **Q1** (seed quiz). Why does positional bias become more significant as context length increases?
 #
-# - **A)** Layer normalisation shrinks every token as n grows, so the positional part of far
-#   tokens fades.
-# - **B)** Attention is restricted to a window near each end, so more of the middle falls outside
-#   it as n grows.
+# - **A)** Sinusoidal position vectors grow longer with position, so late tokens come to dominate
+#   the scores.
+# - **B)** The causal mask favours early tokens more as n grows, piling attention onto the start of
+#   the context.
 # - **C)** Distance preferences act over longer spans, and positions or distances unseen in
 #   training appear.
-# - **D)** Each token's positional signal is spread thinner as n grows, so far tokens carry less
-#   of it.
+# - **D)** Each token's positional signal is spread thinner over a longer context, so far tokens
+#   carry less of it.
 #
-# The demonstration: the U depth of section 2 at the training length and at 2× and 4×, ALiBi's
-# penalty for the farthest key at two context lengths, and section 3's accuracy when the
-# distances grow (fillers between pairs).
+# The demonstration: the U depth of section 2 at the training length and at 2× and 4×, and the
+# accuracy by quarter at the training length and at 4× (mean of 3 seeds); ALiBi's penalty for the
+# farthest key at two context lengths; the length of the sinusoidal position vectors
+# at three positions; the untrained NoPE retrieval head's weight by quarter (section 2, where only
+# the causal mask can favour a position); and section 3's accuracy when the distances grow (fillers
+# between pairs).
 
 # %%
 for k in U_KS:
     print(f"U depth of the ALiBi models at K = {k:2d}: {mean_depth[k]:.1f} points (mean of 6)")
+for k in (16, 64):
+    for v, name in U_VARIANTS.items():
+        q = torch.tensor([quarters(by_index[(v, s, k)]) for s in SEEDS]).mean(0)
+        print(f"K = {k:2d}, {name:27s} accuracy, first / middle / last quarter: {q[0]:.2f} / {q[1]:.2f} / {q[2]:.2f}")
 for n in (35, 4096):
     print(
         f"n = {n:5d}: ALiBi bias on the first token for heads 1 / 4: "
         f"{ALiBi(4).bias(torch.tensor([n - 1]), torch.tensor([0]))[[0, 3], 0, 0].tolist()}"
     )
+print(
+    "length of the sinusoidal position vector (d_model = 64) at positions 0 / 34 / 4095: "
+    + " / ".join(f"{v:.2f}" for v in Sinusoidal(64).table(torch.tensor([0, 34, 4095])).norm(dim=-1).tolist())
+)
+nope = torch.stack([mech[("NoPE init", s)] for s in SEEDS]).mean(0)
+print("untrained NoPE retrieval head, first / middle / last quarter: " + " / ".join(f"{v:.3f}" for v in quarters(nope)))
 for p, name in FILL_SCHEMES.items():
     gap = swept[("filler between pairs G", p)]
     print(
@@ -989,7 +1028,7 @@ assert check_choice(q1_answer, "aa35186fb6c11094484c248a0957f81dca8d7f8289431cfe
 # %%
 explain(
     q1_answer,
-    "sealed:UMeZB1meTYytXj1nYWz9gs9+ObBaedpGC6rYfZuKRDljWMv5y34qET6Ap4qNKDrnijo6Kfcl5f/oNMUjMjPYTI/YK+LYCYiqVATAehMNCjxBBTeaDQ4ACD1VRjzR/qQBXIYabHnUZXR0lasATXIf+knpKjd9wTprPdcX/VhzwRKm0jtru8BveqWGFu6Mi7VUyG2fp1jklr3czr3skRb9vO8/lWmBbeOEvJ78UglyTmMk6TI4EI/m9HK59paavw6UHVro2wyaLsByMel69o+36F4Zru7RUE4hKTOquJbWV0rNCTWl7aujOjy0xKchS9ivorcq2nW2fKNVPivGZz4lxCe9hWfbVtHotiYhJsKT5nkfOZORjNZ02tlq6914atNZ6bIObdpZfRx67JNHckRTfnSdkF4MSzIC1jSVU9lXSJLaiVqjg82PbUTEwrpH8Y3+i+Y53lZe4FR8VVgffxKICCDau7c5QOb0YbAYl5MdloDOuTrFK4goFKUlI8/dGQQvRyZ9ZxUMHN9r88U4nC5KP3CttanRLQgQG507xPXqtPrujPcpll7VszE805SGyDML+yYGyPpKUB+bg3YJ7xTxzOlfRnGbWpA0Wa4PsLccVeV2oCH7JfZ9XUpJWJeDF/STky8G4uRR/53JQMpYPwhd9Kyld6cBs3/YagmUQx3lDw3e6aEsFXkljorDmQ7UFLi2um+gw2cfoGpt2gRqhG2E6eX0fqr+zEGrBT9w3aWvCCBkasiKRRmn908UeZbeZZAKVtQwu9DNeyT/RAhLeACafGPuXaQfblQ1qQTKBcQVYyJWln8Fn0pTEbEbQlOkcAWufZu3v3JbMxXsLk21kAE8TQWf2/rznEThpybVNlt3TedZ4Piqpe1aSliQVJFMHYrTIqywfektQKHGn4gy7+Ke6bfmYowWiRssvbikQVBbHtl20PrgsROO7iPTSO1keky7MNufkfCpyafmmb68BTngaaJ9+/bsraJO/u7CLN8N9LfV4GM=",
+    "sealed:6N7zqf2NjbJhidvxp+E+cs9+ObBaedpGC6rYfZuKRDljWMv5y34qET6Ap4qNKDrnijo6Kfcl5f/oNMUjMjPYTI/YK+LYCYiqVATAehMNCjxBBTeaDQ4ACD1VRjzR/qQBXIYabHnUZXR0lasATXIf+knpKjd9wTprPdcX/VhzwRKm0jtru8BveqWGFu6Mi7VUyG2fp1jklr3czr3skRb9vO8/lWmBbeOEvJ78UglyTmMk6TI4EI/m9HK59paavw6UHVro2wyaLsByMel69o+36F4Zru7RUE4hKTOquJbWV0rNCTWl7aujOjy0xKchS9ivorcq2nW2fKNVPivGZz4lxCe9hWfbVtHotiYhJsKT5nkfOZORjNZ02tlq6914atNZ6bIObdpZfRx67JNHckRTfnSdkF4MSzIC1jSVU9lXSJLaiVqjg82PbUTEwrpH8Y3+i+Y53lZe4FR8VVgffxKICCDau7c5QOb0YbAYl5MdloDOuTrFK4goFKUlI8/dGQQvRyZ9ZxUMHN9r88U4nC5KP3CttanRLQgQG507xPXqtPrujPcpll7VszE805SGyDML+yYGyPpKUB+bg3YJ7xTxzOlfRnGbWpA0Wa4PsLccVeV2oCH7JfZ9XUpJWJeDF/STky8G4uRR/53JQN9ELk1X5aild/QGtXfAb0aZDBjoEgmNrKMhAiB3m5bFnA6HW7fisnWn0i8CvGwk3R4klCSG6OTkb6b3lAmvSy84yravWigxf9WVRQX0vEUXKZGWacQaGdwxssSZKyr+SFxVfhqTeS29VeMXak87+SfCEtUUYyNfxHcFkEsAH7EaSE+oJx20f4Ty8H0PdkBM0U2oi0otS0Dd45bzql6kpi+dc1hyCP4c7Pz5taAFGxaKXt0PCZ2OduO6Mvg2Be/FitstofycqK39cN5ahxsvvaqtSBwYBdgihaymplqJrSOQCfk8LgO2ccGZm6Tv073nhPz3VjChb+pstMipp7Qe6/XCJY0F8auC9T+L1z5kdRzlbT2TSgp7eYD1RarYe9Lq7HVK8eDa0rSO2rNhnQil6LmJLQoMs7QAB/HjlhNIGD1Ql541BYscwtGz4U2X+BbIcpCPIz9uoV9qsycYr7sP9wyKLcT7IJvkftDv99gSEuWX6MteY2w0mQRbHYjlrMTpIErHYau99r6yW7C6yUGKQA5gW7r54YBbUPC6Xhoz1Hfer/j9YeYuR/zFkH6hzK69J7oMAkNBbtmj01Ael8A7L/JgrZw6CnCL1TogBbYXnRfjhBbp/dNV1OHzPjYxiS2sISTF4fyn5BaI4KjML/DEnCkBaUE7lCgQgXYjnctOkzuxHz4y5hKKA7HLAOwWqXX3zOFIJPOelDSwms6ULS/1x19vdZ/Yi6j5FJUWhDeIOSTl14VxO4EqG7LWKF6LWS+zqoNcqfIQIio7BIXHGJAKN+1A9wv3aMrAMqMH2NAmaLvGk72Z6K43N98TOBgEYTVeAWBIL4qQr/hcTWwK5Yy+owXYa7Fanb+EHJMfamGVBcXVgX+Y2l0jJTsF7kTvF0/pYnbG5MHWdAgaWYTBKHnK5NOrMoMQtqKskm99Ko8VuLyeHQi1qSusfEQwWpT58eCu9VM5v80OIYKhD00tfoO/ydQ+arQO9FsUySLfgLbdqUBiE+Gt5n10pOFcPHL0My3yMEg+s93ulmJSjlWzZlRbAQ7CT1uVSTUNF3zNFdbEZ9VBFqXMH2QD4zSaQoZmPzNCfuNfhR5Buwdfr8Y1T9VrIaoG3ru/5oM8NwmG4mQPGwXuz3vmYVAuX6N9BpBxIfwJ5Qm5KIWb0XjcowQtfVM+BfxB3s002wqA3g==",
     salt="03/q1",
 )
 
@@ -1006,11 +1045,13 @@ explain(
 # - **C)** Model loses information at the end
 # - **D)** No such issue
 #
-# The demonstration: the edge-trained ALiBi models' accuracy by quarter (section 2).
+# The demonstration: the ALiBi models' accuracy by quarter at `K` = 16 (section 2), for both
+# training mixes (the test queries are uniform in both).
 
 # %%
-q = torch.tensor([quarters(acc16[("alibi-edge", s)]) for s in SEEDS]).mean(0)
-print(f"first / middle / last quarter: {q[0]:.2f} / {q[1]:.2f} / {q[2]:.2f}")
+for v, name in U_VARIANTS.items():
+    q = torch.tensor([quarters(acc16[(v, s)]) for s in SEEDS]).mean(0)
+    print(f"{name:27s} first / middle / last quarter: {q[0]:.2f} / {q[1]:.2f} / {q[2]:.2f} (mean of 3 seeds)")
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -1048,6 +1089,71 @@ explain(
     q2_answer,
     "sealed:SUN3wsFdTVsdScDIeZ1RWaAKo39Ouu4UEy+SGBJt5mXYZCfuVeNVMlewrd9Rwd8TrNBGcqiGKnusoQFRMVgVggKnp408TZWoXco+4u/8siLuEZrJxEDXjlnVMm2c2v4WcIDVAaZyahAQx4gj7PzeyDzgLGA45tU6fK8VQGjcn15gJlJgjOXqmiY0ahOb0wsQKz8Vp9UyJ1SfPMr+mCN6LrIi+T0wgjJ+4xfHT6mROpTvj/TaAz6ouUVaT7RI4Q0X75eJwkC2vCxVVGSgGoYiWZlQfgOPZ5lSnMSlr2/Wf3/Jon3OFC5IquRlZ6PX5Uf9Ua/3xUgSRBeYGVtn7voshW64BGK3CT1KlkTWfDRoRJcCMUjijOxtbU5TUd4ohL6ZSkuAsP0kbjxN15CVRLFxb5kGS+LgqcP4r374zb+j9TmLmiIBq2/v/cK6ogcrqSyKy0UUFLB5fJdmGYDFOMqV1MIL2I1G3+67YKYrmdv6IQwl1nKtk2tznhRTNa6yVijuZ/S3UmGt0madcTvrBF3HxPUNkQ==",
     salt="03/q2",
+)
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN QUESTION
+# name: q2c
+# points: 0
+
+# %% [markdown]
+# **Q2c** (seed quiz). How does the “lost in the middle” effect manifest, and why does it matter
+# for tasks like paper analysis?
+#
+# - **A)** Facts mid-text are used worse than those near either end; a paper's key results sit in
+#   its body.
+# - **B)** The start of a long input is dropped once it outgrows the window; a paper's abstract
+#   and setup are lost first.
+# - **C)** Recall falls evenly at every position as inputs grow; a long paper is only harder to read
+#   everywhere.
+# - **D)** Middle tokens get no attention at all past the training length; a paper's body is
+#   skipped entirely.
+#
+# The demonstration: Liu et al.'s GPT-3.5 numbers, and the ALiBi models' accuracy by quarter of the
+# context at the training length (section 2, both training mixes, mean of 3 seeds).
+
+# %%
+print("Liu et al. (2023), GPT-3.5-Turbo, 20 documents, answer in document 1 / 10 / 20: 75.8 / 53.8 / 63.2 %")
+for v, name in U_VARIANTS.items():
+    q = torch.tensor([quarters(by_index[(v, s, 16)]) for s in SEEDS]).mean(0)
+    print(f"K = 16, {name:27s} first / middle / last quarter: {q[0]:.2f} / {q[1]:.2f} / {q[2]:.2f}")
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN SOLUTION
+
+# %%
+q2c_answer = "A"  # SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN TESTS
+
+# %%
+# FORM
+from course_utils.tools.quiz import normalize_choice
+
+assert normalize_choice(q2c_answer, "ABCD")
+
+# %%
+from course_utils.tools.quiz import check_choice
+
+assert check_choice(q2c_answer, "31b6b3ca31b7d2472408095e53bb88c4c9de31694061568092be46fa759e442c", salt="03/q2c"), (
+    "not yet: reread the demonstration above and section 2"
+)
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END TESTS
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END QUESTION
+
+# %%
+explain(
+    q2c_answer,
+    "sealed:3z/LDfZJ+Uw860eibSA2A09cApqKUZiySUXT2gSPCd/9VaylcBmu6wgGjgYte28vrGi4akPgzPPsUVmlpPCfiGLS7HpaarfA/utzwkffNtTxoKIDT3OmpxBShT1vkMAH9ZXkV6stEj9O7nKz0Z0LwrYsMFFA6vYV3JDTTcW72NhyA125FT+PgzBJG1kQ2Y42Z5uaSShSBNj17QtMVas8IcaugHF3571xAOTocbmIgAyyGXTJp21+NEPPNOduwm0JwpzgPXcTJAkTFhYW1f/ER4spwMMLZO8+mGi2zdlv6O+pPyHpz3AHkL0pjpFlIXyOuhPlTTlfXQZXLmanFswHtbcOAqYh/7cR9kVclZH2v205/hgQmXkc5kyxd0UBV/oLcSQ80HYKtLc0Jb3mKh79udYh9I9KgqO/2eOjt4T8TKjF4Y2Z3bCf2qWDJoc2CR855xxyhPJTyg0l8umI3d2yylc0vrHSxc1h0lEnPoaKtK+Y+8/sFKzyw/wmvlKYgvAg39Q+53FMa6quwcDYKZxFqUF5D6+0pb0qXTJ/krRMrT2v3Umk9D9e9qNt2OtBxL3Qxd9GwDNZuDNo0v3zu7OUDEjxFM21kLTnxiplLOilbPWXVYnPGqxcLRdJmmH4mbUXt27c18XFIpHO71U055fLpEFEqP4KnfnoUZ2J8pwEBKppjLa8sk94R1wr0fMZLTnNjUN2FzK50hJBQJqaxKD7jbpoCpKEMCwSdU78IqooUX2U0bkZNrgoAt5RgMY9sJQy/PhoJYb58kz4acIvFie/Ckymh6dc9i4NlFW/18ZggmfLfBgf2BuUivvD16I1D3sm4mV8JzB6lrb4OLq5T1FjDkisBI4x581mU23tba1nAjsteSkSHT0AzJ8Nf48KjqHUr5stO7Tm6oPw1jyNUb53gOnPN5rLE4qTicDCSa61o5t1tAMa0MRwPEpOPZH48qBM3ys18rqVml/O0lIO+w6Wqfa825loVexgoQniwnekKAI7GQ2iMvZyKuCb64bLKoo0GfEHjlLk9zmG76dFfuWh1mW9jy3pgP4kYk6IKa7iXzFvaOzBAXGRgS4puzo34hXKj27pHzxEjbHsB7RO4nGW3LClgFe3yVjkQ7VrEPtJkF/fcjSs0rcTtYTRVCp9vDHKZr/NDCQSvk+qIMuzcx1Fv8IKNdZe",
+    salt="03/q2c",
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -1122,10 +1228,14 @@ explain(
 # training, no prefix and no fillers between pairs, but `G` fillers between the last pair and the
 # query. What does it change, compared with a training sequence?
 #
-# - **A)** Every query-to-pair distance grows by G, the last pair's too; the pairs stay where trained.
-# - **B)** Only the number of keys: the pairs sit where training put them, so nothing positional is new.
-# - **C)** Only absolute positions: the query moves, but the spacing between the pairs is as trained.
-# - **D)** What fillers between pairs do: far distances grow, but the last pair stays by the query.
+# - **A)** The query moves G places later; each distance to a pair grows by G, the nearest pair's
+#   too.
+# - **B)** The number of keys grows, but the pairs keep their trained positions: nothing positional
+#   is new.
+# - **C)** The query's absolute position is new, but every distance it reads back is one seen in
+#   training.
+# - **D)** As with fillers between pairs, far distances grow, while the last pair stays next to the
+#   query.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -1161,7 +1271,7 @@ assert check_choice(q3b_answer, "e1567407bb750edc513c3719790ad61ec9c6af97b531903
 # %%
 explain(
     q3b_answer,
-    "sealed:3Y6bbDh9zYTVG6RbinZ/EOAeZf7r1nnNhEd9vk8fFwTwi6KcnvZGzLBZP4QCZebK/WAhSLZqh38jk2r6NBFgffRf5zP2awuCIFy5fZE18B8bqQcedcozBL892pZncVuwL0tAQSnuhmat5b9T4ZGWHPaf+C0RuVRZ3aQ0M9dMwGTUEquYuEnulDELhZRXHrlZU5fGOCDXyWf7eKVDpj0EwjgHNrSsaHYZvchBbboFwzKcd5Dvsgv9ylVJPfiUhrOfht5XZecJcDKn3/IS9h6/m3E7uIxUogtO2yaRCdFBWJLB2EnrDKa0GGfD1hAfmuw6476u/qFt+FDD89m0ycAbEXUyuLbNoe3ydwHcIVZt+VA5wOfD6hE1NjURrmOkWInd2CNMZqHkIyCUnEMNdiY+Jble1K4aEI3K6OW4Fc4Akw7ke2p8rlveaRs2T+lf2YCkyzwjBU1F9tRxL7L3tjWVVC+h72Z84OJ0zylBN34pXxTRJEefkyKfteN65N68D3+kQe4yoOphmFRGspie/SLYH3jZANAJ0ZQt6hhwPNbLxvyBmOT2dV1hlPl4AXdqUObZs0f46UwBxx6MueKzeiMGeATjRvLQs3T4/P87Keu9tMpraJPgJDGies+gRwY5aZXMx8rRbf3NqGSgPgRs5LBfWANXehfchoQEKkYMFVz28JjXfBScEpGS8snDGteuaw53wPgE5NAs+btHf2Wb4RV5uHLntWInwri3Jw6rBWr1ogaXEuY1kirGlX+m6UDLND5xAiAfdVGpG19GmKv4Fupo9oF3g2KT+0tbmBxJzqVFMoVNlzkezw+kLJ/BLG81Zj3Fp1+VSfp5p+Yq4VjI77tfHq0Lzqpf/CkQG9Rgz9kD425ZFHpd0ZtXFGez7pvolAYUEQMeBBTV5pCiXe9yW0F33d5D+lAG5EOn5k/NzmZDD4pjM42swfxTAAvNJvlNaB5KIICLNCGVQ0xYoZBQd+4YkXZLyxrT4ZZaAkCMf0XMVrbzudOiq/r3LQgc06xOOC9R259Jj+v/YgqIgcWx0m2nzK3+cHFNjdJewKP9BeFOWH6Yw6vIoXpC9hcNvsHKl+b18IOltj2jz7k1VA==",
+    "sealed:Cj0ZqhwEIsDAkInWNdr+zuAeZf7r1nnNhEd9vk8fFwTwi6KcnvZGzLBZP4QCZebK/WAhSLZqh38jk2r6NBFgffRf5zP2awuCIFy5fZE18B8bqQcedcozBL892pZncVuwL0tAQSnuhmat5b9T4ZGWHPaf+C0RuVRZ3aQ0M9dMwGTUEquYuEnulDELhZRXHrlZU5fGOCDXyWf7eKVDpj0EwjgHNrSsaHYZvchBbboFwzKcd5Dvsgv9ylVJPfiUhrOfht5XZecJcDKn3/IS9h6/m3E7uIxUogtO2yaRCdFBWJLB2EnrDKa0GGfD1hAfmuw6476u/qFt+FDD89m0ycAbEXUyuLbNoe3ydwHcIVZt+VA5wOfD6hE1NjURrmOkWInd2CNMZqHkIyCUnEMNdiY+Jble1K4aEI3K6OW4Fc4Akw7ke2p8rlveaRs2T+lf2YCkyzwjBU1F9tRxL7L3tjWVVC+h72Z84OJ0zylBN34pXxTRJEefkyKfteN65N68D3+kQe4yoOphmFRGspie8jmKVmecD80TlJEt/x9wJ5rR1LnMh/ngPEJtguQrQG9tW6OS5lbi9UsUjh2XsrCwNTEdaU3pUKbLoXT9/PFoaProt49kZcH9M3KpNajhWRQ9f4KTx4qVKK7Up263bUU/5KNHEVwIOFCdm4VVK0sHVkij8ITKKEfdAtiR6dvEDduyJU82nfgL9Yd2sZAIYSSG90Zk7Hq34S0i1/GkNl2lB3uh8waBFPkwgzHa0iKmz1qHJHdxDW8aIFX7Fh1GzOrjBK9r7Zp9zSmS50gelxRVgK8RMphRgTkczxC8KIPRaS4zbD3FvkiPCLF3u7N5r1XJu/RSX6sR0qpC42gSHMlwislKt21UFDQNxJpARyyl44m/lGRHXlcWBR7Vod+0XfhuUl9riN5D/FwB50es6wrOj25DGYphM5v0hJJIGk6EObhKdFsaMJycZjbXSBgIuowZd+8S3ydKxg2KrplYH0CUckLFRf7iv5Ki4/y/IxIT061UfCNUyoxezOrlMQuHitCxnGiq1//veXxNjcBNzKq4QuBJRmvMx+LIoT9GolhBgYTLmq/u9sa24i/uzPAeFqLJJaxMHzmrQY+D78VytBJ8WmrZEslUVtKVFKyWTs0OY+T5CYEiuWEJtdsKtpqdLmPZZj1u8+QGItBiiz51XjE2mGB4JmOHpIbwUl4FuFF8qATaRWL1aKPsQVEu0S1huf4dHhhDYPDWwmfWnitkV3HiIe2bqr0Nwp0CiRTJjV6s13RhMWXs2zchx/Ki",
     salt="03/q3b",
 )
 
@@ -1171,26 +1281,31 @@ explain(
 # points: 2
 
 # %% [markdown]
-# **Q4.** Implement RoPE's rotation: `rope_rotate(x, positions, base)` for `x: (n, d)` (d even) and
-# integer `positions: (n,)`. Use the "rotate half" layout: channel `c` and channel `c + d/2`
-# (for `c = 0 … d/2 − 1`) are the two coordinates of a point in the plane, first and second, and
-# RoPE turns that point counter-clockwise about the origin. Pair `c` turns by `base^(−2c/d)`
-# radians per unit of position, so a token at position `p` is turned by `p` times that.
+# **Q4.** RoPE scores a query at position `i` against a key at position `j` as `q · R(j − i) k`,
+# where `R(p)` is the rotation RoPE applies at position `p`. Write `rope_scores(q, k, positions, base)`:
+# for `q` and `k` of shape `(n, d)` (d even; row `t` is token `t`'s query and key) and integer
+# `positions` of shape `(n,)` (token `t` sits at `positions[t]`), return the `(n, n)` matrix whose
+# entry `[a, b]` is the RoPE score of query `a` against key `b`, unscaled and unmasked. RoPE's
+# layout is "rotate half": channels `c` and `c + d/2` (for `c = 0 … d/2 − 1`) are the first and
+# second coordinates of a point in a plane, and `R(p)` turns that point counter-clockwise about the
+# origin by `p · base^(−2c/d)` radians.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 
 # %%
-def rope_rotate(x: torch.Tensor, positions: torch.Tensor, base: float = 10000.0) -> torch.Tensor:
-    """x: (n, d), positions: (n,) -> (n, d) rotated."""
+def rope_scores(q: torch.Tensor, k: torch.Tensor, positions: torch.Tensor, base: float = 10000.0) -> torch.Tensor:
+    """q, k: (n, d), positions: (n,) -> (n, n) scores q_a · R(p_b - p_a) k_b."""
     # BEGIN SOLUTION
-    half = x.shape[-1] // 2
-    theta = base ** (-torch.arange(half, dtype=torch.float64) * 2 / x.shape[-1])  # (d/2,)
-    angle = positions.double()[:, None] * theta[None, :]  # (n, d/2)
-    cos, sin = angle.cos().to(x.dtype), angle.sin().to(x.dtype)
-    first, second = x[..., :half], x[..., half:]
-    return torch.cat([first * cos - second * sin, first * sin + second * cos], dim=-1)
+    half = q.shape[-1] // 2
+    theta = base ** (-torch.arange(half, dtype=torch.float64) * 2 / q.shape[-1])  # (d/2,)
+    offset = (positions[None, :] - positions[:, None]).double()  # (n, n): p_b - p_a
+    angle = offset[..., None] * theta  # (n, n, d/2)
+    cos, sin = angle.cos(), angle.sin()
+    k1, k2 = k[:, :half].double()[None], k[:, half:].double()[None]  # (1, n, d/2): key b
+    turned = torch.cat([k1 * cos - k2 * sin, k1 * sin + k2 * cos], dim=-1)  # (n, n, d): R(p_b - p_a) k_b
+    return torch.einsum("ad,abd->ab", q.double(), turned)
     # END SOLUTION
 
 
@@ -1206,24 +1321,38 @@ import torch
 
 from course_utils.tools.quiz import require_signature
 
-require_signature(rope_rotate, "x", "positions", "base")
-assert tuple(rope_rotate(torch.zeros(3, 4), torch.arange(3), 10.0).shape) == (3, 4), "the output has the shape of x"
+require_signature(rope_scores, "q", "k", "positions", "base")
+_form = rope_scores(torch.zeros(3, 4), torch.zeros(3, 4), torch.arange(3), 10.0)
+assert isinstance(_form, torch.Tensor) and tuple(_form.shape) == (3, 3), "return one (n, n) tensor"
 
 # %%
+import os
+
 import torch
 
 from course_utils.tools.quiz import check_rounded, fingerprint, unavailable
 
-_x = torch.randn(6, 8, generator=torch.Generator().manual_seed(0), dtype=torch.float64)
-_pos = torch.tensor([0, 3, 7, 11, 2, 40])
+# a property, on inputs drawn afresh at every run: moving every token by the same offset changes no score
+_g = torch.Generator().manual_seed(int.from_bytes(os.urandom(4), "little"))
+_q, _k = torch.randn(2, 5, 8, generator=_g, dtype=torch.float64)
+_pos = torch.randint(0, 50, (5,), generator=_g)
+_shift = int(torch.randint(1, 200, (1,), generator=_g))
 with unavailable(namespace=globals()):
-    _got = rope_rotate(_x, _pos, 100.0)
-assert tuple(_got.shape) == (6, 8), "the output has the shape of x"
-assert torch.allclose(_got.double().norm(dim=-1), _x.norm(dim=-1), atol=1e-4), "a rotation keeps every vector's length"
-assert torch.allclose(_got[0].double(), _x[0], atol=1e-5), "position 0 is no rotation"
+    _before = rope_scores(_q, _k, _pos, 100.0)
+with unavailable(namespace=globals()):
+    _after = rope_scores(_q, _k, _pos + _shift, 100.0)
+assert tuple(_before.shape) == (5, 5), "the output is one score per (query, key) pair: (n, n)"
+assert torch.allclose(_before.double(), _after.double(), rtol=1e-3, atol=1e-3), (
+    "moving every token by the same number of positions changed the scores"
+)
+
+_g = torch.Generator().manual_seed(0)
+_q, _k = torch.randn(2, 6, 8, generator=_g, dtype=torch.float64)
+with unavailable(namespace=globals()):
+    _got = rope_scores(_q, _k, torch.tensor([0, 3, 7, 11, 2, 40]), 100.0)
 assert check_rounded(
-    fingerprint(_got), "b3bc739d8db45a352e3ea8ba0d2e028ad3d808b2224b5e2bed3fe2b97c43ab2f", salt="03/q4", decimals=3
-), "not yet: reread the prompt's description of the turn, pair by pair"
+    fingerprint(_got), "001a831edf2f33033812b6f9cb3c3686db4f7542923d71b544724e3dede5849b", salt="03/q4", decimals=3
+), "not yet: reread section 1's table and the prompt's description of the turn"
 
 # %%
 # HIDDEN
@@ -1232,14 +1361,21 @@ import torch
 from course_utils.core.positional import PartialRoPE, RoPE
 from course_utils.tools.quiz import unavailable
 
-_x = torch.randn(9, 16, generator=torch.Generator().manual_seed(1))
-_pos = torch.arange(9) * 5
+_g = torch.Generator().manual_seed(1)
+_q, _k = torch.randn(2, 9, 16, generator=_g)
+_pos = torch.arange(9) * 5 + 3
 _theta = 500.0 ** (-torch.arange(8, dtype=torch.float64) * 2 / 16)
 _angle = _pos.double()[:, None] * _theta[None, :]
-_a, _b = _x[:, :8].double(), _x[:, 8:].double()
-_reference = torch.cat([_a * _angle.cos() - _b * _angle.sin(), _a * _angle.sin() + _b * _angle.cos()], dim=-1)
+
+
+def _turn(x):
+    a, b = x[:, :8].double(), x[:, 8:].double()
+    return torch.cat([a * _angle.cos() - b * _angle.sin(), a * _angle.sin() + b * _angle.cos()], dim=-1)
+
+
+_reference = _turn(_q) @ _turn(_k).T
 with unavailable(RoPE, PartialRoPE, namespace=globals()):
-    _got = rope_rotate(_x, _pos, 500.0)
+    _got = rope_scores(_q, _k, _pos, 500.0)
 torch.testing.assert_close(_got.double(), _reference, rtol=1e-4, atol=1e-4)
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -1253,18 +1389,20 @@ torch.testing.assert_close(_got.double(), _reference, rtol=1e-4, atol=1e-4)
 # name: q5
 
 # %% [markdown]
-# **Q5.** Section 3's ALiBi models have 4 heads per layer; the second has slope `1/16`. Behind the
-# 128-filler prefix the query of a 16-pair sequence sees 163 keys, at distances 0 (itself) to 162.
-# Suppose every one of them gets the same content score `q·k/√d`, so that only ALiBi's penalty
-# tells them apart. What share of that head's attention goes to the keys more than 38 positions
-# back (farther than any distance in a training sequence)? Store it in `q5_share` (a number); the
-# check compares it to 3 decimal places.
+# **Q5.** Behind section 3's 128-filler prefix, the query of a 16-pair sequence sees 163 keys, at
+# distances 0 (itself) to 162. Suppose every one of them gets the same content score `q·k/√d`, so
+# that only an ALiBi penalty `−m · t` for the key `t` back tells them apart. For which slope `m` do
+# the keys more than 38 positions back (farther than any distance in a training sequence) receive
+# exactly half of the head's attention? Store `1/m` in `q5_inverse_slope` (a number); the check
+# compares it to one decimal place.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
+
 # %%
-q5_share = sum(math.exp(-t / 16) for t in range(39, 163)) / sum(math.exp(-t / 16) for t in range(163))  # SOLUTION
+q5_ratio = functools.reduce(lambda r, _: ((1 + r**163) / 2) ** (1 / 39), range(50), 0.5 ** (1 / 39))  # SOLUTION
+q5_inverse_slope = -1 / math.log(q5_ratio)  # SOLUTION: r = e^-m solves (r^39 - r^163) / (1 - r^163) = 1/2
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -1276,18 +1414,18 @@ q5_share = sum(math.exp(-t / 16) for t in range(39, 163)) / sum(math.exp(-t / 16
 # FORM
 from course_utils.tools.quiz import real_number
 
-assert 0 <= real_number(q5_share) <= 1, "a share of the attention lies between 0 and 1"
+assert real_number(q5_inverse_slope) > 0, "1/m of a penalty that grows with distance is positive"
 
 # %%
 from course_utils.tools.quiz import check_rounded
 
 assert check_rounded(
-    q5_share, "0baae03a3096468941e204120b74f46d4872b6c2c15ce0da2eca4c6b19e22768", salt="03/q5", decimals=3
-), "not yet: reread section 1's ALiBi and chapter 01's softmax (3 decimals)"
+    q5_inverse_slope, "c96e9f4e0a8b106d896207e76dc6dbe0b95d962c12d941a633673cb978bebaf7", salt="03/q5", decimals=1
+), "not yet: reread section 1's ALiBi and chapter 01's softmax (1 decimal)"
 
 # %%
 # HIDDEN
-assert abs(q5_share - 0.087) < 0.0005 + 1e-9
+assert abs(q5_inverse_slope - 62.8) < 0.05 + 1e-9
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
@@ -1297,15 +1435,17 @@ assert abs(q5_share - 0.087) < 0.0005 + 1e-9
 
 # %%
 explain(
-    q5_share,
-    "sealed:FaXKn+9fOgcpA4rxFaLgi993FFx7GheVEpDWI25fqKXGkKHpO/OTdnvSUgiSAv4RSzHbCBK1BXgLppvwJCflnIxBhRjaYiSbmGDEX3sQCJJbgcCzj+0F4uxTPqt1nq+kc4HdZqeRhsowS1lm2hIENovHe4P+dGZmtdIzAPVnoopDDkcnNyZozfcWjGuLTMt1jk3qWYWV9gNrDKtF8BF6jbXGKPyyzmfUHTUAb326xnFXpj10332xQnijwaDcUCwGtg5sskhbS1uq2+jjfR+hk1IQ+H8QhuU1YlhlJqp9XOrJIvGApE/EdxuBvTiHcD88mUh280z0ezG96tJrCxntLO6labVY7+YRmXKhCKz1UvzBay6vSJKFj2wz1UIn4iVcQUk4Yh3Cl206+0Oaf4KFUufryN19OZ2H8iyZg+IUCJvNky9sZCipOEBCPGdsNQcPjigLwze1gwIq9Es84sgYtyFJTu3eOl0mRwSTLSIGck7mmggzM75bo62Un8nVRYF4/83rcqvZmKycwB7c1aFF9Jztb01ZhEhTUEH53J5/8Hw9LelQHvg2L/BpPwMqw+i7hz+kBFfRCC/HMHxIfF09OJDdqPDsPxILRyW89DcCU2AvB8wC3WH/ojfkrXg7st593+Iox9eWQsUsSYpdgSU5dobsDJ1vO2AwlbxzHFMdbpGU9cEbPsuq4F0x8WR3t0StL7Kh2NYk8dkw627ZN9JWLoy4bZ/1AMbjmLl5n8ynnBIhVWqtJw+n8Fx56WdOvcrIx7+w31eXjMXwQb02digleTyJaYjcU+FqHGDxFHHnGKNZAFopBOvDK/DqMgkcj/wDQPt/yfyGwA7sPmcpjyIm0YCgL9bngPx/xijqahFuFE9Ppbnw2DKsrHUJDgN2JtWTMxx4pAJnqQ0ktiK5qddHj41yPA+G+fIO0u2RF0/UjL8Pi8WKAgR+Zj3uWTxutnoeBFxrUHyLXX9IUN5waLSe/xzblc6tH6FNZvWv8e2ur7AJX38YINaas8NaslE22Tl0ZDab3priEq+ZS3FwWift1wb99Q5kU5iPHMffqPNrhhsFVdJZHPNnZ98sX4oGjGI0ZMd5QcD2Wc7PywSNxvI8HIv7Sg==",
+    q5_inverse_slope,
+    "sealed:ULWoSInGWO9MHKNALsY8NQDnqhJkvSI1LNdUU814MjqL4OvYDardBwgpXIgzXEqDCTkhpClMdaYEwMpfSF/P/g+S11/0l7/fqZ61U0MzkJCHQO7OIe4ggHybMr/4cWXBxhcMAaDBvC/IN+OJTNCcJ+9p/X6NMDUkRnYbCzh1Mj2+E5MSpcXQ5tJlSwjtQXQmmoeKlgqQeEjjWqf47a9yMOwW68E6QGJ4/0Hdx2INHlfDVwfGOq5DWsCmgmPL8XU46a4YJjFGW81/0TS3LWY5tbnIOED4WArA957dKzDiZrEHCEzJsj7G90p7oyBv7o+JkwPmdZ3d3rVaaNCN/lr9UQ9iWlsgBLHJVwhhS0EtQ3YeMFCFp0PkZW7gAaxF4UkXx1xW+uCJsCAq1sq8lNjaIqpf+++BUPHayaIPzPjz3gfyFTXs2W/sHhv5NeGVpTf06le3DnEYsPTeKWiYg6jzuELH9V6r5sqVZghcRPvVBLQzMJohPwjG5rLCXUWOi624CjsnsZzuBkGzYXitXPPihgEaNHjwI+uvcD3ezmymd0RWRKN2Y+XbclHYmuKaPcyLCt4VfzoDDAcOXA+gob8AJTz2MQNw7eS4ttu+NFr5ckITNR1A2ZCOH3qfv9xeKghWZqwOsjJp3W91aW4uYSZXSPZx0MLv1Z1Vc5g2CV4EXSrbVbsCypJSWtJUz7jLbyc6X1MI5ca2YW/O0tN3mvXZrDvqAgHB0MRu0/Eukl99SvDsxMt3gd7x7E+5sI7YFhpm+fxQW2sdHNOV7k+ykmYR6yj028dy9MnbfuGPIZqrvtxl+rj26nhnu2bf1+yW5CKW1oIxR11V6uGvwEbmAxkkyt6qYhgWvJvYLIpa0uxIlRqGG6KtW75HbdrFjGfZEzbBw5rqYHUcwyIFNjtJtJKkWK1q7GLy1fnKLjy6zsI8Y86oEareOuc9eMXpaWGc9HYqmcw9dsZz3K1M4CM4EsTer6mgHWSdHLbqicpT8xSdyHTa3fi/txbw00/Z5teIBaip7Z2e9/i7wLGA4Xk0M0/q97GZocb5OwFOW6GU48bgWEVqgNGFMuXKOMDl1+YOzeQ5Jyj8qUz+ciB1X5hBWlrYh61hlspmbL1IPLwt20wNj2y4qti4CPhuVwHuRHIqIoJiwlRmeRszgiwYiAB4ndIgbBfelz69pDlqJuNKtrOSMTp1sLafHp9SNpgfJPK/eL0rZWyI0H0/uhDLTRc8+yeJ6SWjBrLDVfFZUgzNNi/+4tRTPJcS8utIySUFio2g670u0HydxjsBTfinjvB+FY/W85Q2s1hcvCNvDkwxpDojZvzFVkoavF1SQy9N/Nq6gnHXXAwwsR6H+Hd5ul8JkE0JYrenW5UGUU/03dsNPtm+tYg/RcPkif5f3joO8fT2BTcyIs6hTWOCxEGUy9Z6uzAedKPJj1Gyjv/l/jM4u1d73h//Ap1HDMoZqJOapoCFzcof7/3BKb3up2kv+NUwRS7p/9z9f3b2EKAcONYlAAY=",
     salt="03/q5",
-    decimals=3,
+    decimals=1,
 )
 
 # %% [markdown]
-# The computation, with the course's `ALiBi` for all four heads: the softmax of the biases alone
-# over distances 0 to 162, and the share of the keys more than 38 back.
+# The same computation for the four heads of section 3's ALiBi models, with the course's `ALiBi`:
+# the softmax of the biases alone over distances 0 to 162, and the share of the keys more than 38
+# back; and, with the same softmax, the share at the slope `ln 2 / 39` that would leave half of an
+# endless series beyond 38. Place your slope among them:
 
 # %%
 equal_content = torch.softmax(ALiBi(4).bias(torch.tensor([162]), torch.arange(163))[:, 0].double(), dim=-1)
@@ -1315,6 +1455,9 @@ print(
         f"slope 1/{1 / m:.0f}: {w:.3f}" for m, w in zip(ALiBi(4).slopes.tolist(), equal_content[:, :124].sum(-1))
     )
 )
+endless = math.log(2) / 39
+shortcut = torch.softmax(-endless * torch.arange(163, dtype=torch.float64), dim=0)  # distance 0 first
+print(f"slope ln 2 / 39 = 1/{1 / endless:.1f}: {shortcut[39:].sum():.3f}")
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
@@ -1332,8 +1475,8 @@ print(
 # - **B)** It stays near 1.0 in every seed: each query-to-pair distance was seen in training.
 # - **C)** It falls by different amounts in different seeds: the fillers sit at untrained
 #   distances.
-# - **D)** It falls by the same amount in every seed: past position 39 the angles lose float32
-#   precision.
+# - **D)** It falls in every seed to about the learned models' 0.2: the pairs sit at untrained
+#   positions.
 #
 # Store your letter in `q6_answer`; the cells after the question measure it.
 
@@ -1371,7 +1514,7 @@ assert check_choice(q6_answer, "9c7cbd817f632f681be2acb7884284015b893f0110553bdf
 # %%
 explain(
     q6_answer,
-    "sealed:H+CYuDQxpinU9lgFwSvsrXMQMMwWbb7EQ8ZjboW5uGmcSbW8SC9LE9wVsQLqJl/PZui+lA9I9tr99g1T5odXNJl7Q+vp3BCDEdF6xqsg9CiYmslPECSNvaxd8mgYvOGD1sLQRmD8Lj2wlvdxJw+3NLLCUpY2eGjeomTMvykUhiqhwqrO4y5Sp1M8F87ibgig84+r+7R+OOE7Jh3ootKVXN9wvzqQ0BaBMedAwvvYyLfF7bka7EPBE0RTDarB6wgdNI6rmMfXkkL4T+HUGlaUwXFOZElTfCNdRsg3yV0O92szZdjHItOXMkrWuPHb7aCM7oBZKWNcDlhi8CwOZo2pxQo+2KPZV5NRNnYtq1OSKvwnKqj7TTAUFH/t20NSNNXdOom6JR1R7pWgwhJI3EECUbUSbgZ+ESUpjKDDl7MiYToCm4zg6FC0H7bayqW3T6GJJfYH1LNSjEhq1viUeYtohrjxxuG+N+Fphx+tLAc0mw4Ux3zRIR4JDaxSba1U+dZyv0LOImz35UcXhOcBADrYYUXtFBQ0VOti2DAFAbyi9qKCPb/GJ3G9Sus72Yw5/A5DWQsuGSr0kg4sDQbaM+56/j3RLOUFe3G73IukHMkyZ7fsaD/4ZqJPHDFDXIu16MPxQbXLThiKtf6uBiOdvh0cXo1rIkIZWDRjXl8pFEN/DyZpHFFjzW78pXkxwaTFU1px8Qr7HlZ3hwDsLrmLt4ggjnsFjT21soHKgUcesH7cl0iw32DKGUT+750fqhSRCKvpDbRdEht3cwFdYqmuAXZJMeaRFOnR3twN764ZgcSSxdkrFLRtIlAl3pwuBzcc0JY3Tv0apEVi4dW3etqIBxcYDGUo+oSHnRlueYoRAtKjhAD6w5ra9JWXago3A7Ilm5+3nTPXOLNdUIml8xJXPnQovKYwrqC7OPOQ8xqbZ7VJ3aoDpuAKwm9Yb/WVua8VAlpcChOWvfs7go2+6K3wegyz5JND1HwwTR6Re430EikYHpZ5ylsrWi/Oeicxm9PuWPBb6Yku5lWdNjr1pxY4NfJYh2xfbpmjGLp7k2+qyq/Cz4yZ73ot9W4f4XY3rmfA9oS8xSzfNzZh770K9xChcAehGMohlNCxPmgcw8T8apGjiCZQjcLmhqCMs6h0hnC9iG/0At3tsuS8zsWf2iZF9WhZNw/+ke2rTkGGIQfkPu+L3272XNPUQ8UB/5BN2097m2idNRGcrUQ5fahuteMWCFKaKZjwZAnXlxPF9+aFiZ2NuJa/Ol/+NsOX5gQmcYZFbuPZKRSSnr0g4qF++hkvWce5t4BYpOucfqEmKj+PSVfGMNMOJmNPLNaTz7Z0MEE6lgrx+HlMuQdPzsSrTp9YtQGP2Y/XqFM1/Z+Gl54+7FAnwGGZBoT7eZaNeh3qPgkwIIHLYV6s4M6jhk7dmrW1ZzXlyVTxcwhDcfLtiaAK81NY8frW/jZ6/6EIMbc8/TiXvncg6ZbDuGt876xyL5n+ojHKLIaKeZFaGb4CBKNUTaDPll3ue+8FO57YQ48bOgneqmdpf4RNagnDg8yMskK1wdvA9HVMsOGINibEpA6yeqst9yMt02TNal8GJoqb6lnZjIp9aLOqmbsL8rCYl/31O4f1DiGiiBdWVypuFleR/xAIMrgOkI3ferio6A9jmfWcSfgt8RIOBWopuEP7XHL+FPrba0p7cdOMLd+WFGrZoGgzBCK7uac4H8vRuiROGm+eVAg0X45dydEozpZDctGg1JHKavuAIURj4y7sDuFD18Q2s5lxRIC0W2XeBA==",
+    "sealed:XOw5JHo43ogK/m0gPC61I3MQMMwWbb7EQ8ZjboW5uGmcSbW8SC9LE9wVsQLqJl/PZui+lA9I9tr99g1T5odXNJl7Q+vp3BCDEdF6xqsg9CiYmslPECSNvaxd8mgYvOGD1sLQRmD8Lj2wlvdxJw+3NLLCUpY2eGjeomTMvykUhiqhwqrO4y5Sp1M8F87ibgig84+r+7R+OOE7Jh3ootKVXN9wvzqQ0BaBMedAwvvYyLfF7bka7EPBE0RTDarB6wgdNI6rmMfXkkL4T+HUGlaUwXFOZElTfCNdRsg3yV0O92szZdjHItOXMkrWuPHb7aCM7oBZKWNcDlhi8CwOZo2pxQo+2KPZV5NRNnYtq1OSKvwnKqj7TTAUFH/t20NSNNXdOom6JR1R7pWgwhJI3EECUbUSbgZ+ESUpjKDDl7MiYToCm4zg6FC0H7bayqW3T6GJJfYH1LNSjEhq1viUeYtohrjxxuG+N+Fphx+tLAc0mw4Ux3zRIR4JDaxSba1U+dZyv0LOImz35UcXhOcBADrYYUXtFBQ0VOti2DAFAbyi9qKCPb/GJ3G9Sus72Yw5/A5DWQsuGSr0kg4sDQbaM+56/j3RLOUFe3G73IukHMkyZ7fsaD/4ZqJPHDFDXIu16MPxQbXLThiKtf6uBiOdvh0cXo1rIkIZWDRjXl8pFEN/DyZpHFFjzW78pXkxwaTFU1px8Qr7HlZ3hwDsLrmLt4ggjnsFjT21soHKgUcesH7cl0iw32DKGUT+750fqhSRCKvpDbRdEht3cwFdYqmuAXZJMeaRFOnR3twN764ZgcSSxdkrFLRtIlAl3pwuBzcc0JY3Tv0apEVi4dW3etqIBxcYDGUo+oSHnRlueYoRAtKjhAD6w5ra9JWXago3A7Ilm5+3nTPXOLNdUIml8xJXPnQovKYwrqC7OPOQ8xqbZ7VJ3aoDpuAKwm9Yb/WVua8VAlpcChOWvfs7go2+6K3wegyz5JND1HwwTR6Re430EikYHpZ5ylsrWi/Oeicxm9PuWPBb6Yku5lWdNjr1pxY4NfJYh2xfbpmjGLp7k2+qyq/Cz4yZ73ot9W4f4XY3rmfA9oS8xSzfNzZh770K9xChcAehGMohlNCxPmgcw8T8apGjiCZQjcLmhqCMs6h0hnC9iG/0Ct7w8/Tg3JGHzWN080t1eAyxnPvnUw6UYB/ge6OQ0WqlR9WLQ8gK+Y5GzQs0kiaZZlfR6kpgPOZ+qKZCBhLCbZP0YhOZmFbU76PEm4Cdqt+hehO7RM+o0VEwMoEGZfjbM0CS27Fusqhh/AwyBZvmt4lXurLRZbsxZT6AQBmCOIAJJGJeLIXRiqB/YxlykkTluWRWrwAJwc2wHd5btAvDyprAqEUo4ZvSm4Al/hxkyWOFDpKoN4qcdxD3dwkQPMjRbhun8tm7mE7clvOmZjzl+H7HN1oXPPX0gLdZvV0MsqWVt2I1tqIPIvk81gTk8GU2ut/RuG1x+fh/KI2qszPIKsPecN5cUbpWFq9WVazSi1Gve+RRb5DYYq8lZkzLrXcmZccaKwrSwMnDsEO60tvK7yZXtrXMMCaCtRSkerkt+SdjxWWIfB4cLs/I5k+dy95MaLai3vQD9uKDmbjzc4SnAiTjpD9gBHYrOhiV/w9JKL5YlsLXZL6z5RJijO/VeJcNsAMKViUm9Ei+WG7yFL2ebUNoa5bIIsOQVWXOsS0pGC70uuR8FMiF9yALDXPTUwwzFo5A2pRmypwLctKg1tjOeKiddRBk83qjD+IQg9g78pkjSIiuSmSMWKcbaL/QUg/We8NfhcivIeJn2ksYUa1LrcU4demv2zOnUFwsNQS/YMk/JEqB1xz2pL6nkkHJP5wcPd6akJuPCA+aGJ5PFXI3t8Vx3U82raOvULJw5uRlsXPcQZj8lN5IIbxpaDMYZLkXLUouzavDzLdYeC28BXIC4OYfxlDEbNADQvQ1tkpXCHnHVLqWhqN3KjNVUw==",
     salt="03/q6",
 )
 
@@ -1382,6 +1525,8 @@ explain(
 # `course_utils.chapters.positional_bias.far_weight_behind_prefix` (which calls `far_key_weight`).
 
 # %%
+from course_utils.chapters.positional_bias import far_weight_behind_prefix
+
 xs, _, fn = sweeps["filler prefix P"]
 swept[HELD_FOR_Q6] = torch.tensor([[fn(fill[("rope", s)], x) for x in xs] for s in SEEDS])
 for p, name in FILL_SCHEMES.items():
@@ -1397,11 +1542,9 @@ for p in ("rope", "alibi"):
     )
 
 # %% [markdown]
-# Read it per seed. In layer 1 the far fillers take a large share of RoPE's attention in every
-# seed (ALiBi's penalty keeps its layer-2 heads off them). What decides the answer is layer 2,
-# the retrieval layer: the more of its attention the fillers take, the lower the accuracy, and
-# that share differs from seed to seed, because nothing in training constrained the scores at
-# those distances. A mean over seeds would hide exactly this.
+# Read the tables per seed against your prediction: the RoPE accuracy behind 128 fillers beside the
+# learned models', and, for each seed, the far weight in layer 1 and in layer 2 (the retrieval
+# layer). Which layer's far weight goes with the accuracy? A mean over seeds would hide it.
 
 # %% [markdown]
 # The far keys include BOS, which behind the prefix also sits farther back than in any training
@@ -1430,8 +1573,6 @@ for s in SEEDS:
     )
 
 # %% [markdown]
-# Without the prefix, layer 1 parks part of the answer's weight on BOS in every seed, most in
-# seed 2. Behind 128 fillers BOS sits at a distance training never showed and keeps half of that
-# weight or less, while the fillers take a large share of layer 1. In layer 2 BOS gets almost
-# nothing either way: the far weight that the retrieval layer gives away behind the prefix is the
-# fillers', and it is largest in the seed whose accuracy falls most.
+# Compare BOS's weight without the prefix and behind it, layer by layer, and the fillers' share in
+# each layer, with the accuracy of the same seed above: the rationale of Q6 (open once your answer
+# is right) walks through them.

@@ -20,13 +20,16 @@ def _variant(old: str, new: str) -> str:
 
 CASES = {
     "q2": {
-        "right": "q2_variance = 384",
+        "right": "q2_variance = 576",
         "wrong": [
+            "q2_variance = 384",  # the variances multiplied, q's mean forgotten: 2 x 3 x d
+            "q2_variance = 448",  # the mean's square added once: (2 x 3 + 1) x d
+            "q2_variance = 512",  # the mean applied to the wrong factor: (2 x 3 + 2) x d
             "q2_variance = 64",  # section 4's unit-variance answer, d
             "q2_variance = 320",  # the variances added: (2 + 3) x d
-            "q2_variance = 6",  # the scaled score's variance, or one product's
+            "q2_variance = 9",  # the scaled score's variance, or one product's
             "q2_variance = 2304",  # 2 and 3 taken as standard deviations: 4 x 9 x d
-            "q2_variance = 48",  # (2 x 3) x sqrt(d)
+            "q2_variance = 72",  # 9 x sqrt(d)
         ],
     },
     "q3": {

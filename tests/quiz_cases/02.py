@@ -4,8 +4,9 @@ _REFERENCE = """\
 import math
 
 
-def log_n_weight(n, gap, s):
-    return 1.0 / (1.0 + (n - 1) * math.exp(-s * math.log(n) * gap))
+def log_n_gap(n, w, s, sigma):
+    scale = s * math.log(n)
+    return (math.log(w / (1 - w)) + math.log(n - 1) + 0.5 * (scale * sigma) ** 2) / scale
 """
 
 
@@ -15,18 +16,6 @@ def _variant(old: str, new: str) -> str:
 
 
 CASES = {
-    "q4": {
-        "right": "q4_keys = 111",
-        "wrong": [
-            "q4_keys = 112",  # 1 + 15 e^2 = 111.8 rounded up: the weight is already below w there
-            "q4_keys = 118",  # 16 e^2: the keys multiplied, not the distractors
-            "q4_keys = 119",  # 1 + 16 e^2
-            "q4_keys = 110",  # the distractors, not the keys
-            "q4_keys = 64",  # 16 x 2^2: each nat taken as a doubling
-            "q4_keys = 44",  # 16 e: one nat, not two
-            "q4_keys = 16",  # as if the gap did not have to keep pace with n
-        ],
-    },
     "q5": {
         "right": "q5_sigma = 1.49",
         "wrong": [
@@ -41,26 +30,54 @@ CASES = {
     "q6": {
         "right": _REFERENCE,
         "wrong": [
-            "def log_n_weight(n, gap, s):\n    return 1.0 / n\n",  # passes only at gap 0
-            _variant("s * math.log(n) * gap", "s * gap"),  # the log n factor forgotten
-            _variant("s * math.log(n) * gap", "gap"),  # no scaling at all
-            _variant("math.log(n)", "math.log10(n)"),  # the wrong logarithm
-            _variant("math.log(n)", "math.log2(n)"),  # another wrong logarithm
-            _variant("(n - 1)", "n"),  # n distractors instead of n - 1
-            _variant("-s * math.log(n) * gap", "-math.log(n) * gap"),  # s forgotten
-            _variant("-s * math.log(n) * gap", "-s * math.log(n - 1) * gap"),  # log of the distractors' count
+            _variant("0.5 * (scale * sigma) ** 2", "(scale * sigma) ** 2"),  # the 1/2 of sigma^2 / 2 forgotten
+            _variant("0.5 * (scale * sigma) ** 2", "0.5 * (sigma * math.log(n)) ** 2"),  # s left out of the noise
+            _variant("0.5 * (scale * sigma) ** 2", "0.5 * sigma**2"),  # the noise not scaled at all
+            _variant("0.5 * (scale * sigma) ** 2", "0.5 * s * sigma**2 * math.log(n)"),  # spread scaled, not sigma
+            _variant(" + 0.5 * (scale * sigma) ** 2", ""),  # the noise term forgotten: equal distractors only
+            _variant(" + 0.5 * (scale * sigma) ** 2", " - 0.5 * (scale * sigma) ** 2"),  # the noise's sign flipped
+            _variant(") / scale", ")"),  # the scaled gap, not the gap before scaling
+            _variant(") / scale", ") * scale"),  # scaled the wrong way
+            _variant("math.log(n - 1)", "math.log(n)"),  # n distractors instead of n - 1
+            _variant("scale = s * math.log(n)", "scale = s * math.log10(n)"),  # the wrong logarithm
+            _variant("scale = s * math.log(n)", "scale = math.log(n)"),  # s forgotten
+            _variant("math.log(w / (1 - w))", "math.log(w)"),  # w / (1 - w) read as w
+            _variant("math.log(w / (1 - w)) + math.log(n - 1)", "math.log(w * n)"),  # as if w = e^g / n
         ],
         "cheats": [
+            # the course's inverse for equal distractors, with the noise and the scaling added by hand
+            "import math\nfrom course_utils.chapters.dilution import gap_for_weight\n\n\n"
+            "def log_n_gap(n, w, s, sigma):\n"
+            "    scale = s * math.log(n)\n"
+            "    return (gap_for_weight(w, n) + 0.5 * (scale * sigma) ** 2) / scale\n",
+            # the course's closed form, inverted by bisection
             "from course_utils.chapters.dilution import relevant_weight\n\n\n"
-            "def log_n_weight(n, gap, s):\n    return relevant_weight(n, gap, log_n_scale=s).item()\n",
-            # the course function captured as a keyword-only default argument, and in a closure
+            "def log_n_gap(n, w, s, sigma):\n"
+            "    lo, hi = -100.0, 100.0\n"
+            "    for _ in range(200):\n"
+            "        mid = (lo + hi) / 2\n"
+            "        if relevant_weight(n, mid, distractor_std=sigma, log_n_scale=s).item() < w:\n"
+            "            lo = mid\n"
+            "        else:\n"
+            "            hi = mid\n"
+            "    return (lo + hi) / 2\n",
+            # the same, the course function captured as a keyword-only default argument, and in a closure
             "from course_utils.chapters.dilution import relevant_weight\n\n\n"
-            "def log_n_weight(n, gap, s, *, _weight=relevant_weight):\n"
-            "    return _weight(n, gap, log_n_scale=s).item()\n",
-            "from course_utils.chapters import dilution\n\n\n"
-            "def _make():\n    f = dilution.relevant_weight\n\n"
-            "    def log_n_weight(n, gap, s):\n        return f(n, gap, log_n_scale=s).item()\n\n"
-            "    return log_n_weight\n\n\nlog_n_weight = _make()\n",
+            "def log_n_gap(n, w, s, sigma, *, _weight=relevant_weight):\n"
+            "    lo, hi = -100.0, 100.0\n"
+            "    for _ in range(200):\n"
+            "        mid = (lo + hi) / 2\n"
+            "        if _weight(n, mid, distractor_std=sigma, log_n_scale=s).item() < w:\n"
+            "            lo = mid\n"
+            "        else:\n"
+            "            hi = mid\n"
+            "    return (lo + hi) / 2\n",
+            "import math\nfrom course_utils.chapters import dilution\n\n\n"
+            "def _make():\n    f = dilution.gap_for_weight\n\n"
+            "    def log_n_gap(n, w, s, sigma):\n"
+            "        scale = s * math.log(n)\n"
+            "        return (f(w, n) + 0.5 * (scale * sigma) ** 2) / scale\n\n"
+            "    return log_n_gap\n\n\nlog_n_gap = _make()\n",
         ],
     },
 }

@@ -4,31 +4,38 @@ _REFERENCE = """\
 import torch
 
 
-def rope_rotate(x, positions, base=10000.0):
-    half = x.shape[-1] // 2
-    theta = base ** (-torch.arange(half, dtype=torch.float64) * 2 / x.shape[-1])
+def rope_scores(q, k, positions, base=10000.0):
+    half = q.shape[-1] // 2
+    theta = base ** (-torch.arange(half, dtype=torch.float64) * 2 / q.shape[-1])
     angle = positions.double()[:, None] * theta[None, :]
-    cos, sin = angle.cos().to(x.dtype), angle.sin().to(x.dtype)
-    first, second = x[..., :half], x[..., half:]
-    return torch.cat([first * cos - second * sin, first * sin + second * cos], dim=-1)
+    cos, sin = angle.cos(), angle.sin()
+
+    def turn(x):
+        first, second = x[..., :half].double(), x[..., half:].double()
+        return torch.cat([first * cos - second * sin, first * sin + second * cos], dim=-1)
+
+    return turn(q) @ turn(k).T
 """
 
 _INTERLEAVED = """\
 import torch
 
 
-def rope_rotate(x, positions, base=10000.0):
-    half = x.shape[-1] // 2
-    theta = base ** (-torch.arange(half, dtype=torch.float64) * 2 / x.shape[-1])
+def rope_scores(q, k, positions, base=10000.0):
+    half = q.shape[-1] // 2
+    theta = base ** (-torch.arange(half, dtype=torch.float64) * 2 / q.shape[-1])
     angle = positions.double()[:, None] * theta[None, :]
-    cos, sin = angle.cos().to(x.dtype), angle.sin().to(x.dtype)
-    first, second = x[..., 0::2], x[..., 1::2]
-    out = torch.empty_like(x)
-    out[..., 0::2] = first * cos - second * sin
-    out[..., 1::2] = first * sin + second * cos
-    return out
-"""
+    cos, sin = angle.cos(), angle.sin()
 
+    def turn(x):
+        first, second = x[..., 0::2].double(), x[..., 1::2].double()
+        out = torch.empty(x.shape, dtype=torch.float64)
+        out[..., 0::2] = first * cos - second * sin
+        out[..., 1::2] = first * sin + second * cos
+        return out
+
+    return turn(q) @ turn(k).T
+"""
 
 _HF_LLAMA = """\
 import torch
@@ -36,11 +43,12 @@ from transformers import LlamaConfig
 from transformers.models.llama.modeling_llama import LlamaRotaryEmbedding, apply_rotary_pos_emb
 
 
-def rope_rotate(x, positions, base=10000.0):
-    n, d = x.shape
+def rope_scores(q, k, positions, base=10000.0):
+    n, d = q.shape
     config = LlamaConfig(hidden_size=d, num_attention_heads=1, rope_theta=base, max_position_embeddings=4096)
-    cos, sin = LlamaRotaryEmbedding(config=config)(x[None], positions[None])
-    return apply_rotary_pos_emb(x[None, None], x[None, None], cos, sin)[0][0, 0]
+    cos, sin = LlamaRotaryEmbedding(config=config)(q[None], positions[None])
+    q_rot, k_rot = apply_rotary_pos_emb(q[None, None], k[None, None], cos, sin)
+    return q_rot[0, 0] @ k_rot[0, 0].T
 """
 
 _HF_HELPER = """\
@@ -48,13 +56,14 @@ import torch
 from transformers.models.llama.modeling_llama import apply_rotary_pos_emb
 
 
-def rope_rotate(x, positions, base=10000.0):
-    d = x.shape[-1]
+def rope_scores(q, k, positions, base=10000.0):
+    d = q.shape[-1]
     theta = base ** (-torch.arange(0, d, 2, dtype=torch.float64) / d)
     angle = positions.double()[:, None] * theta[None, :]
     angle = torch.cat([angle, angle], dim=-1)
-    cos, sin = angle.cos().to(x.dtype)[None], angle.sin().to(x.dtype)[None]
-    return apply_rotary_pos_emb(x[None, None], x[None, None], cos, sin)[0][0, 0]
+    cos, sin = angle.cos().to(q.dtype)[None], angle.sin().to(q.dtype)[None]
+    q_rot, k_rot = apply_rotary_pos_emb(q[None, None], k[None, None], cos, sin)
+    return q_rot[0, 0] @ k_rot[0, 0].T
 """
 
 
@@ -71,39 +80,51 @@ CASES = {
             _variant(
                 "first * cos - second * sin, first * sin + second * cos",
                 "first * cos + second * sin, -first * sin + second * cos",
-            ),  # rotated the wrong way
-            _variant("* 2 / x.shape[-1]", "/ x.shape[-1]"),  # base^(-c/d) instead of base^(-2c/d)
-            _variant("positions.double()[:, None]", "(positions.double()[:, None] + 1)"),  # positions off by one
+            ),  # turned clockwise: the scores of R(i - j) instead of R(j - i)
+            _variant("* 2 / q.shape[-1]", "/ q.shape[-1]"),  # base^(-c/d) instead of base^(-2c/d)
+            _variant("return turn(q) @ turn(k).T", "return q.double() @ turn(k).T"),  # only the keys turned
+            _variant("return turn(q) @ turn(k).T", "return turn(q) @ k.double().T"),  # only the queries turned
+            _variant("return turn(q) @ turn(k).T", "return turn(k) @ turn(q).T"),  # [key, query], transposed
+            _variant("return turn(q) @ turn(k).T", "return turn(q) @ turn(k).T / q.shape[-1] ** 0.5"),  # scaled
             _variant(
                 "angle = positions.double()[:, None] * theta[None, :]",
                 "angle = positions.double()[:, None] / theta[None, :]",
             ),
-            "import torch\n\n\ndef rope_rotate(x, positions, base=10000.0):\n    return x.clone()\n",  # no rotation
+            _variant(
+                "angle = positions.double()[:, None] * theta[None, :]",
+                "angle = torch.arange(len(positions)).double()[:, None] * theta[None, :]",
+            ),  # the token's index instead of its position
+            "import torch\n\n\ndef rope_scores(q, k, positions, base=10000.0):\n    return q.double() @ k.double().T\n",
         ],
         "cheats": [
             "from course_utils.core.positional import RoPE\n\n\n"
-            "def rope_rotate(x, positions, base=10000.0):\n"
-            "    rotated, _ = RoPE(x.shape[-1], base=base).rotate(x[None, None], x[None, None], positions, positions)\n"
-            "    return rotated[0, 0]\n",
+            "def rope_scores(q, k, positions, base=10000.0):\n"
+            "    rope = RoPE(q.shape[-1], base=base)\n"
+            "    q_rot, k_rot = rope.rotate(q[None, None], k[None, None], positions, positions)\n"
+            "    return q_rot[0, 0] @ k_rot[0, 0].T\n",
             # the subclass with every frequency kept
             "from course_utils.core.positional import PartialRoPE\n\n\n"
-            "def rope_rotate(x, positions, base=10000.0):\n"
-            "    rope = PartialRoPE(x.shape[-1], base, p=1.0)\n"
-            "    return rope.rotate(x[None, None], x[None, None], positions, positions)[0][0, 0]\n",
+            "def rope_scores(q, k, positions, base=10000.0):\n"
+            "    rope = PartialRoPE(q.shape[-1], base, p=1.0)\n"
+            "    q_rot, k_rot = rope.rotate(q[None, None], k[None, None], positions, positions)\n"
+            "    return q_rot[0, 0] @ k_rot[0, 0].T\n",
             # a subclass of the student's own
             "from course_utils.core.positional import RoPE\n\n\n"
             "class _Mine(RoPE):\n    pass\n\n\n"
-            "def rope_rotate(x, positions, base=10000.0):\n"
-            "    return _Mine(x.shape[-1], base)._rotate_one(x, positions)\n",
+            "def rope_scores(q, k, positions, base=10000.0):\n"
+            "    rope = _Mine(q.shape[-1], base)\n"
+            "    return rope._rotate_one(q, positions) @ rope._rotate_one(k, positions).T\n",
             # the course class captured as a keyword-only default argument, and in a closure
             "from course_utils.core.positional import RoPE\n\n\n"
-            "def rope_rotate(x, positions, base=10000.0, *, _rope=RoPE):\n"
-            "    return _rope(x.shape[-1], base)._rotate_one(x, positions)\n",
+            "def rope_scores(q, k, positions, base=10000.0, *, _rope=RoPE):\n"
+            "    rope = _rope(q.shape[-1], base)\n"
+            "    return rope._rotate_one(q, positions) @ rope._rotate_one(k, positions).T\n",
             "from course_utils.core import positional\n\n\n"
             "def _make():\n    rope_class = positional.RoPE\n\n"
-            "    def rope_rotate(x, positions, base=10000.0):\n"
-            "        return rope_class(x.shape[-1], base)._rotate_one(x, positions)\n\n"
-            "    return rope_rotate\n\n\nrope_rotate = _make()\n",
+            "    def rope_scores(q, k, positions, base=10000.0):\n"
+            "        rope = rope_class(q.shape[-1], base)\n"
+            "        return rope._rotate_one(q, positions) @ rope._rotate_one(k, positions).T\n\n"
+            "    return rope_scores\n\n\nrope_scores = _make()\n",
             # Hugging Face's Llama rotary embedding and its rotate-half helper
             _HF_LLAMA,
             # hand-made angles, rotated by Hugging Face's helper
@@ -111,15 +132,16 @@ CASES = {
         ],
     },
     "q5": {
-        "right": "q5_share = 0.08734467579868982",
+        "right": "q5_inverse_slope = 62.77515812044884",
         "wrong": [
-            "q5_share = 0.093",  # keys 38 or more back, or the query's own key left out of the sum
-            "q5_share = 0.761",  # 124 / 163: the penalty ignored, the share by count
-            "q5_share = 0.913",  # the near keys' share instead of the far keys'
-            "q5_share = 0.505",  # the slope-1/64 head
-            "q5_share = 0.0",  # the slope-1/4 head, or "ALiBi silences them completely"
-            "q5_share = 0.088",  # rounded up
-            "q5_share = 0.005",  # the weight of the one key 39 back, not of the whole tail
+            "q5_inverse_slope = 56.3",  # r^39 = 1/2: the series treated as endless
+            "q5_inverse_slope = 64",  # the nearest head of section 3's models
+            "q5_inverse_slope = 60.5",  # keys 38 or more back
+            "q5_inverse_slope = 60.7",  # the query's own key left out of the sum
+            "q5_inverse_slope = 62.6",  # one key too many: distances 0 to 163
+            "q5_inverse_slope = 62.9",  # one key too few: distances 0 to 161
+            "q5_inverse_slope = 0.0159",  # m instead of 1/m
+            "q5_inverse_slope = 16",  # the head of the earlier version of this question
         ],
     },
 }
