@@ -482,8 +482,8 @@ load_variants(VARIANTS)
 #
 # - **A)** More than double, like plain RoPE's: any rotating channel takes angles past 64 tokens
 #   that training never showed.
-# - **B)** About the same, within a tenth of a nat: each angle these channels take far away
-#   already occurred in training.
+# - **B)** About the same, within a tenth of a nat: each of these channels alone only repeats
+#   angles it turned through in training.
 # - **C)** A few tenths of a nat higher: the transform holds each range's mass, but the three
 #   rotating channels still drift.
 # - **D)** Clearly lower, as more text comes into view: three rotating channels carry too little
@@ -523,7 +523,7 @@ assert check_choice(q1b_answer, "77b8fb46b1d6cf6891d40eedef6e700183e6910bacd755a
 # %%
 explain(
     q1b_answer,
-    "sealed:isblh45VgMm2Agm0phwl/VcxJklBzkc/SX03/3DSTcUD0jICCGWJLwi2tDF/D0ort5duSj9dQSSZKx1jNBU94mTyFxAh3DmZ8zvrDPfyZd4DNmZu8qYjw8G5zXdhz/uXGfz9VUz63M4kvxRRfvVgYRUSv2vKxztmLJErR+FP4KO/yNUdxRWxQwF5jAad9w9WIZYo/2WvRk5xYe1O9qSeCkOsYploE4kGsaL2BHiPNVDExaU6O/0c1erAWjFDmz2IrzkLNhBj0VOoeTj9fd4UqlUocYu5T1p3OyMBepopnxvbwUs05sSLHey3HzIhuV+Yj1KHCgVRedWB1XzOMasX8KqkJaSPC0xn+DpPqu+Vt7LEAhTcqFsHn5oE5Q57lJVmZ3VQK/wNpVQuaBeDrbaU7zcB8woEUs2M3TfihfgfgAhE4tAqZWiUdCcyFBKOSGxpLQqJlcx9sPAKh6vS9R9Z/mPfr62W0JTno7gZI5gzSIepUS05DQl4BdZWWUqq3CwYk2gIrZUHrtZPGok7dCoKrrVfeukSooW04bhhj6tXve9YeSYF0iSbE6v/7zeX9Yfry0TcE+hD8GFUscjWgC0i1bnsFIN/V/WhFcvIqoJouQNJcIZAaRIansQmxem3rcnP/0Mwk2UOBtOhH17ie8r6L2Du78gtEMniEBI/OdlWKe8qnk+9qhFb2EQtok6BxRAuV5W2Vcz0+XCmwuVN2XWGHMR38Ir5GllBRqF7HpA3wQA+orX37m8Y4ST08ow4+2ZKcySS7sWrDuDo4mDimhCfwFP0ML70SwI/YF5Lf9sGYwNEG3Kt3xKYE6FYx5W9vyFfRzQMSwKkKKycvmFkSU2OkSgbiWdQRnvG+n9w5Ex0FKCiEniW3soAOzDo3B/B8DG9TgYGn2F3CGrSy2vb0sn85n/PKedTM+HE5kzl5S/dTvSb9TgzKrU/GODYA44xFp8l9v0WAUa8q634u9f9OfhX8HdwCJP/iY3lMNBqAg2XIO8TnYLIicrHCRGDhOT0eRgSqGhLFsmr2wmbKbg2wq+fDtNVeUqqUasApMhwou+YnWpiyw4VMz83d/zqwCVws00IzBAhMj/Y+7e4u4J5+W54isr2m/pmaBoNM0cGtBLCP0dm3xm5RYJ9TtnSvsM128s8ogSpkmZoo3GXsJf+FtV10tCfTvFHvazbNlJJiLwx/NORHOYl+czzSYYL3hB3agiWFR4yAGTWOJhOBWQnXK2+fvybl+0hZAH+hVqAtkaS+A==",
+    "sealed:3uFfXTX5DXt+Ft6hvjzcHVcxJklBzkc/SX03/3DSTcUD0jICCGWJLwi2tDF/D0ort5duSj9dQSSZKx1jNBU94mTyFxAh3DmZ8zvrDPfyZd4DNmZu8qYjw8G5zXdhz/uXGfz9VUz63M4kvxRRfvVgYRUSv2vKxztmLJErR+FP4KO/yNUdxRWxQwF5jAad9w9WIZYo/2WvRk5xYe1O9qSeCkOsYploE4kGsaL2BHiPNVDExaU6O/0c1erAWjFDmz2IrzkLNhBj0VOoeTj9fd4UqlUocYu5T1p3OyMBepopnxvbwUs05sSLHey3HzIhuV+Yj1KHCgVRedWB1XzOMasX8KqkJaSPC0xn+DpPqu+Vt7LEAhTcqFsHn5oE5Q57lJVmZ3VQK/wNpVQuaBeDrbaU7zcB8woEUs2M3TfihfgfgAhE4tAqZWiUdCcyFBKOSGxpLQqJlcx9sPAKh6vS9R9Z/mPfr62W0JTno7gZI5gzSIepUS05DQl4BdZWWUqq3CwYk2gIrZUHrtZPGok7dCoKrrVfeukSooW04bhhj6tXve9YeSYF0iSbE6v/7zeX9Yfry0TcE+hD8GFUscjWgC0i1bnsFIN/V/WhFcvIqoJouQNJcIZAaRIansQmxem3rcnP/0Mwk2UOBtOhH17ie8r6L2Dz841sEdTjFBpmeMFLI+Vgxzumrg8S2FoqrgCGiQ8xFoW7FNL772j11KUFzG7NCYo58NClDhdFXf40XI4mhBk5ovDm/2kU/DOnvtR1tiYPfzbL7setC663qzX62lDL2hb0c6axVw4nJB9QdtMGYgMCTiG6nlbeVuRKiZ/y6yhSRz5AXASkaaPVuX1gB0OE1S8S3ihtTXvA4Do55wloErvmXzaOkNxPOzn5lQTdsSumSR1UlCB1AXyCkAqGloDuqHaAOutLfLKQ712x8y3GULuWvTUyJ7E/S+iPQtlnFp4sovwLT1b1traxuZKtefhX8DxxFIm13cCoEooxUCaccqMWhoLJidfBTEWOleOmdlcSqHJQWc7tl0ydYal+1OOcFoBFMUioWq8eu5Ek4srFhzpz2BgWLCt2cfHwwXZv9hlWiQE9YjPZsraz6MUpqTl4iousxqhiZw0NcQhe4EDGdlt13wi4BIJsGdKTnssJ+5h6swm2lWY45TLa8ci0AJMqndeVTqIb7fuFLQZVhfl8/9iHA+hn04OjT4FCwwo4akeRXRArCmTKOMxNA2gpWa2rYr3Zg6slZBnlwADh6AvLt0lWQm9JhKSv9A04Y91VcaMHbBgfHIGt6dwQEotjuJGjkI1I+tVTkRjeZKBayIuhQ4aLz8pDfSA2iksAuPBRY6JYgz2yyEa1ILAozLHg2xhTALKDN9L4bKYzYx5IKdcctSEKk7NP67PxqtcwhTxKLN0SgG/NXqND6JXGzCdXjKX1VAEkrOTSIS/GoKumm/7eWauhrVrgNWXQN0MLA3qvM6iz6bf12XnluA0RfEdz/Fy9J5GqIKiQcLYSSdU0fnNY+wI4XmrPbG3CpndujIsSUyqHFP1U2O6J1kJbiDT1ZUzEEn6jhL0HZQ/25DaxNfQmQdwYV0sTm6Hq4SvaJNpZg+A=",
     salt="08/q1b",
 )
 
@@ -863,23 +863,16 @@ keeping 6 of 8 frequencies the transform does not rescue RoPE's unseen rotations
 # **Q2** (seed 003). Which two conditions do Anson, Wang and Aitchison propose for effective
 # long-context attention?
 #
-# - **A)** The total attention on each range [t, 2t) falls like 1/t, so far keys fade, and the
-#   entropy of the whole row stays at the value it had at the training length.
-# - **B)** The total attention on the ranges [t, 2t) within the training length L stays what it
-#   was in training, and the attention on each range beyond L is spread evenly over it.
-# - **C)** The total attention on each range [t, 2t) and the sparsity within it both stay fixed at
-#   the values they had at the training length, however long the context.
-# - **D)** The total attention on each range [t, 2t) is about the same for every t, and the
-#   attention within a far range is about as sparse as the attention within a near one.
+# - **A)** Far keys fade: a band of distances [t, 2t) gets a summed weight falling like 1/t, and
+#   the entropy of the whole row holds at its value at the training length.
+# - **B)** Bands of distances inside the training length keep their summed weight from training,
+#   and the weight on each band beyond it is spread evenly across its keys.
+# - **C)** Each band of distances [t, 2t) keeps both the summed weight and the sparsity it had at
+#   the training length, frozen there however long the context.
+# - **D)** Moving to a band twice as far, [2t, 4t) instead of [t, 2t), changes neither its summed
+#   weight nor how sharply that weight is concentrated inside it.
 #
-# The demonstration: section 2's measurement, near and far.
-
-# %%
-for scheme in SCHEMES:
-    print(
-        f"{scheme:16s} mass on [512, 1024) / mass on [32, 64): {mass[(scheme, 2)][-1] / mass[(scheme, 2)][5]:6.1f}; "
-        f"entropy within the range {entropy[scheme][5]:.2f} -> {entropy[scheme][-1]:.2f} nats"
-    )
+# The demonstration after the question: section 2's measurement, near and far.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -915,9 +908,16 @@ assert check_choice(q2_answer, "4cad7559422ed3c5853dc2d02ee9167b730490dcb75ec255
 # %%
 explain(
     q2_answer,
-    "sealed:/2SLLQQMWKIZrYb7O16mH4O7eUC9T+XJVKEAQ7zxDLfNil3cJOfLjCC439vl/QXFFwKqKhY9VpW54/NE5x7pQ41Lfl+38NlhTusntSxZdkTSUgIPrRXsQMdLWXJi61YswuD1/nfucA3p05bPSfjp/G98S4KxJluSTGYv5XZIluWuJJa+Qq8QadyCuWlhg0StVrjMN2fq/o/j+lxgi4G12gbSfjA0PUzOtlngf8fGi1wIbQiWoTNDYhWsZ8ZbkKlhGxtr9J2tsyd7tPpQwwgg9NiLZm8gcMx+dbZZQLRZn399C6jYtvExYMublxIRlrliY8TPyfdCNJzNUBe67ozLgI2ugLQMGLrmby1f2cLwXdC0gr7uHqr0u2GrdoT2TB4VGRd3INkQjAaP4INw6VdzUCfYiJwys0qGyyXdZdSU28kgdRjuBZYHz90MLIVU4nRXYnFZGK45AyrDzC0+cngM9Nj9bNmBzSSMzx0lFzaiP/QDcZhRajv52lvZhTuiC0odBiHL9DRv7URZqfRgf0pXuivpdXK8K/yXnVyJReqh7e3iJO19vYTFB6kybmW5mm5FduIral4H0ZPGLkDfe32C60dkS0ynJd0o4yV+MPLCJ9Tl8iVGnjeMSsMJ9M1hIUwi9SjiEJZTIWht5/fET1d06YT3a9zlt6fKVYmjGu04hflriZP7+2IAb/Ttah39Q9311kBb4CivGSkECjlMPwPQ3kN1P4EXxIswSKhG1cSfhNCipLfCG/QbuwCN38ljde10nbr2ilaqLdiHEv+ebYFFd63GyVERJxNCrN5n04HS6UWhNllaSaWdhAU3ss6hyPSV2gNzPT4YubnU6pSSmEVfdgjyrt/4HoVqsJ4k92L0P9P6H1fnasuN2RSyIJGkbx2S4DKr427UHVTDnRqIdUX4858su81sGDG5J8No6nNQTYhu/WY7GWDaH8a7x5hZSYuKA+IA7c0IAhJYHeNLRsQRs0gWh/l3ACd3dOrYPKsj7BxzQ7+LPH4vUQLSNchb06rS1DKcgYiMRWIvFbU/ypr+xuE7erJDkuBYrIcBUQOGw+c4S8+txPmIYRnHWTQBnlKGw3/VeCEP9vyMAAUVVWXCGC+xOwB7DnkN4SDRyyVJ53gHLOSL4GZ9tCVlCGAL5jek2YiNR5JAOCUFwYObNN61Pdm3G1ErrnfTAmtJn8eOjj7XexcQPXaU8PyX5sORjxwanmzxPBZEtyjMWMHB3BMZr1Re0i3Q3OvVkGwOa3ImD0b4OFYUqawa+zaXMXOVp7TQXbpzYM9hytHNWXsFIXEuUWrdsn9QvrQWBZs8dwC9lle2bK5FkWXg+sTDwZO/yRsBgS/gBW6FuUtzd2XUx9LFnr0w3JM+rU7khI4viEY=",
+    "sealed:/U07nu9o06lHQ+taPm1/AIO7eUC9T+XJVKEAQ7zxDLfNil3cJOfLjCC439vl/QXFFwKqKhY9VpW54/NE5x7pQ41Lfl+38NlhTusntSxZdkTSUgIPrRXsQMdLWXJi61YswuD1/nfucA3p05bPSfjp/G98S4KxJluSTGYv5XZIluWuJJa+Qq8QadyCuWlhg0StVrjMN2fq/o/j+lxgi4G12gbSfjA0PUzOtlngf8fGi1wIbQiWoTNDYhWsZ8ZbkKlhGxtr9J2tsyd7tPpQwwgg9NiLZm8gcMx+dbZZQLRZn399C6jYtvExYMublxIRlrliY8TPyfdCNJzNUBe67ozLgI2ugLQMGLrmby1f2cLwXdC0gr7uHqr0u2GrdoT2TB4VGRd3INkQjAaP4INw6VdzUCfYiJwys0qGyyXdZdSU28kgdRjuBZYHz90MLIVU4nRXYnFZGK45AyrDzC0+cngM9Nj9bNmBzSSMzx0lFzaiP/QDZJh5JH3s3lLZhiK9BwVCDibL6ig9/V8QqeEyfEVKuGTvbzysbrmOnhmMUP3lpuXmJ+19pJXEB7EieiT8kCFGM/spcApV0ZPFaxOLeyiM6UxjDk2lMs58/iJ1PqajbNf97WkJlH68W88Y6c1oaFZ2oSfuRodSYHJ25LjFQx1i6ZXgb9jq46TBB8SnH/tqjLxryJb552IAdvP8OAj5Qt3ml1xd63XqSigGEz1EPwrH1108JY5SiJZ7Ru0OiZDQlZ+MvP/CROFZ/kmfntwqcelp2qvtzxC4KNDZEuqffcBId63AwxQQcRNeoYx6wpaV4w+hNVlaG7eUmEkzss6v0bOZiVdwJjhZ9//G5ZmXn0wYPRK5qpakHdEkqIVx+ia3Pdz1EwPoZNeNxBv8IpW0J1uB5Tn3piGaLRzHnR+OY0T1p5MtocwjCyf0OMQ6+ztBBZom4GswXnfGSJG7wNAVQ43EBeIc+sQBGVAfW+RLRsMFvwQdhuojCSs0devIdagj9xpzWLnOMG1sT0PMIcNPluWGoC6RxMuXWWcvD7U+w8mywOAxfrsL16ZeoYdbSgyPhPYjDpiq1fDaJArFX3MLmR3Dxjacfj1b5L7VTxtQXnTTAnqxJw5hSWtD5miCyyxY53lTM+aUuSNv4GRlQHEK8Tek2YiNR5JAOCUfxYGJJcWvatCwElBxrHzRUj9VkoLAhjDBPglRNWOe7vvC4s+Wj1QahSXxPwsKtTvbCtuOwAYSsEVVgWzNzKrSiW0fY3U8TQG5LQIUpKcH4HmNY3eKrLPSQ7pqd8Zmj8PNSHUCbWdvVGjd4jZX9qVeDdQ8ewr7hVa8Ie9Elmng6Y3Yx9brzRFPlTrzV36Do0Y2bH6Wg9rfk/ItjJMuoE/+yoZ6nRzlDLEjNql2LXeSzW7tZPfSDNRh0L1gikUDwNxsJDLi6uL/Aph0gxsVquUAibf2C2sZrjZqKxmxMCoBxHy6XxohnWhbSVnp8ZfBr7z2MjIscafn4PHsTjkaWEc=",
     salt="08/q2",
 )
+
+# %% tags=["shows-answer"]
+for scheme in SCHEMES:
+    print(
+        f"{scheme:16s} mass on [512, 1024) / mass on [32, 64): {mass[(scheme, 2)][-1] / mass[(scheme, 2)][5]:6.1f}; "
+        f"entropy within the range {entropy[scheme][5]:.2f} -> {entropy[scheme][-1]:.2f} nats"
+    )
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
@@ -1071,7 +1071,8 @@ for n_keys in (256, 1024, 4096, 16_384, 65_536):
 # **Q4** (predict, then measure). Section 2's fold test asks whether a function of (i, j) splits as
 # x_i + y_j. Carry it over to the additive terms. A fused kernel takes only q, k, v and a causal
 # flag; before calling it you may rescale q and k and append channels to them. Which of these logit
-# transforms can it then run exactly? The fold test after the question measures it.
+# transforms can it then run exactly, in real arithmetic (ignore rounding)? The fold test after the
+# question measures it.
 #
 # - **A)** Log-n scaling alone: a bias that depends on the distance i − j, ALiBi's or m_t, needs a
 #   bias matrix or a bias function, and the kernel takes neither.
@@ -1137,7 +1138,6 @@ print(
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q5
-# points: 2
 
 # %% [markdown]
 # **Q5.** Derive the offset, for scores of any spread. Let `S ~ N(0, σ²)`. Given any multiplier
@@ -1193,6 +1193,20 @@ assert check_rounded(
     salt="08/q5",
     decimals=3,
 ), "not yet: reread the prompt's target, for every multiplier a and spread σ"
+
+# fresh inputs on every run: the target itself, checked by sampling
+import os
+
+_g = torch.Generator().manual_seed(int.from_bytes(os.urandom(4), "little"))
+_a = 0.2 + 0.6 * torch.rand(4, generator=_g, dtype=torch.float64)
+_t = 100 * torch.rand(4, generator=_g, dtype=torch.float64)
+_tau, _sigma = 1 + 20 * torch.rand(1, generator=_g).item(), 0.5 + 0.5 * torch.rand(1, generator=_g).item()
+with unavailable(namespace=globals()):
+    _m = offset(_a, _t, _tau, _sigma)
+_mass = torch.exp(_a * _sigma * torch.randn(400_000, 1, generator=_g, dtype=torch.float64) + _m).mean(0)
+assert torch.allclose(_mass, torch.exp(torch.tensor(0.5)) / (1 + _t / _tau), rtol=0.03), (
+    "the sampled mean of exp(a·S + m) misses the prompt's target"
+)
 
 # %%
 # HIDDEN
@@ -1319,6 +1333,23 @@ assert check_rounded(
     salt="08/q6",
     decimals=3,
 ), "not yet: reread Part (b), then the prompt's target and positions"
+
+# fresh inputs on every run: properties that any correct answer has
+import os
+
+_g = torch.Generator().manual_seed(int.from_bytes(os.urandom(4), "little"))
+_m, _n, _start = 4, 10, int(torch.randint(3, 9, (1,), generator=_g))
+_tau, _p = 0.5 + 20 * torch.rand(1, generator=_g).item(), 0.2 + 3 * torch.rand(1, generator=_g).item()
+with unavailable(namespace=globals()):
+    _zero = transform(torch.zeros(_m, _n, dtype=torch.float64), _tau, _p, _start).double()  # m_t
+with unavailable(namespace=globals()):
+    _one = transform(torch.ones(_m, _n, dtype=torch.float64), _tau, _p, _start).double()  # a_t + m_t
+_after = torch.arange(_n)[None, :] > _start + torch.arange(_m)[:, None]
+assert torch.isneginf(_zero[_after]).all() and torch.isfinite(_zero[~_after]).all(), (
+    "−inf exactly at keys after the query"
+)
+_a_t, _m_t = (_one - _zero)[~_after], _zero[~_after]
+assert (_a_t > 0).all() and torch.allclose(_a_t**2 + _m_t, torch.ones_like(_m_t)), "a_t² + m_t = 1 (Part (b))"
 
 # %%
 # HIDDEN

@@ -202,12 +202,12 @@ for name, model in MODELS.items():
 #
 # - **A)** About 0.95, as the oracle: the model reads 8 pairs either way, a length it was trained on,
 #   so a retrieval miss costs it little.
-# - **B)** About 0.85, as recall@1: the retriever is the weaker step, and each chunk it finds is
-#   answered right.
-# - **C)** About 0.81: a missed chunk lacks the answer, and a found one is answered as often as the
-#   oracle answers it.
-# - **D)** About 0.99: the answer is lost only when both steps fail, the retriever missing the chunk
-#   and the model erring too.
+# - **B)** About 0.85, as recall@1: the retriever is the weaker of the two steps, and every chunk it
+#   does find is answered right.
+# - **C)** About 0.81: a missed chunk holds no copy of the query key, and a found chunk is answered as
+#   often as the oracle answers it.
+# - **D)** About 0.70, below the product: a retrieved chunk has lost its place in the long input, so
+#   the model reads it less surely than the oracle's.
 
 # %%
 print(
@@ -249,7 +249,7 @@ assert check_choice(q1_answer, "1a3faca7c5316e5311409a4a86da0e3447e99a8eb996fd4b
 # %%
 explain(
     q1_answer,
-    "sealed:pMf71SwiLmxugjV9jEfKoncDWLJOnpH0zHUjYn8SR0xPRYU6ce52XwN4ASVVPFSRVJ9hibiJEN8oOcxT+5ESfoxDBiDWnqS8ZnCwwu0FYlJZlC9vddTlc3SZVZ2HMFiQdxbePXyRLNACoBsBWzduomoFNNnWfrSWWeRw+tmbz4eMcrPlfHOiBm/iua9Vp9qAcbHg9I98NpJk4dKMrVlQOvzXVPHI4Eu+s14JZhnvRb5VhF/PdeKtc78t0cb7gVnZejb2l5fdpDnO7J5qz415xC+jo3iGHpGdF4a9IjW2ljAaaLNRSy+tF1dEJYUmOr7mdEAIXNf4Fq/coHE4r4yz7aYrRzkObSEKL3v1zkNXEwU6V+ckCAasb+qWRTLnxQUiUv6kSYl3gh5LUJmHjcUVmpsGSJfHBHKqWJnW03WoipjTFt5Shf66uuglF0b7xvGGRtAhoLToA9uMcPG53j9uK5wQG3/9Ci9PbRO7V4cJxOk2pMTLcAEmvaCogDXXess+Z+CzLPSehYR9hmxMcHemAqfpOyycOgbrRC47XYAFc9Td3E82MXRPrynQN/7quEotAzU1SF54gqlfj5IhvsuOa6Y6nqexrQX/t5N18HBgWS3EMZF1MOscsMsIkVJlMPRDRmYMWlNQrlaHe+qMLzbfSdB53Sgy5mzSY1ePoTLV2/lwB+aweDgN3V3tjvuYH/IIXzPtvlhbwv03FMXuMc3884WkJgPkmeDTvYo1S7dm1NSPpr27J9q3KcG1rPEt+LQGvLsW7iwBNB9ZV8bmga6PRU/yxb+7br+LOV+55cNoKdFaUgrLVGvTJg8Vrg3jJ2CF8SotxD/+BeER+c4ftGcmn4xVVi7kKQa2fdqYozJg/u3YvMG53SnC7B3STnFhpQ4DwUuEvcNvBux+9EzArV5I4tfnxxfcQOQxSi+JbsJxztbRse1AKwHQvfFc58L3gykXw+c3JCL3UwEEeK1wTcWlEw27THbqioxjPoJCfFfUA1KtLFFO+b9m53rmw/5IbnssxKXSjW08Sgu/Uz4QBvzLwaRJoO/XF54A5VC5tdlRJW99VJtcZe6qmJAJ/46rnpM=",
+    "sealed:e+vTDmhNv/Vj9aSyNTT03HcDWLJOnpH0zHUjYn8SR0xPRYU6ce52XwN4ASVVPFSRVJ9hibiJEN8oOcxT+5ESfoxDBiDWnqS8ZnCwwu0FYlJZlC9vddTlc3SZVZ2HMFiQdxbePXyRLNACoBsBWzduomoFNNnWfrSWWeRw+tmbz4eMcrPlfHOiBm/iua9Vp9qAcbHg9I98NpJk4dKMrVlQOvzXVPHI4Eu+s14JZhnvRb5VhF/PdeKtc78t0cb7gVnZejb2l5fdpDnO7J5qz415xC+jo3iGHpGdF4a9IjW2ljAaaLNRSy+tF1dEJYUmOr7mdEAIXNf4Fq/coHE4r4yz7aYrRzkObSEKL3v1zkNXEwU6V+ckCAasb+qWRTLnxQUiUv6kSYl3gh5LUJmHjcUVmpsGSJfHBHKqWJnW03WoipjTFt5Shf66uuglF0b7xvGGRtAhoLToA9uMcPG53j9uK5wQG3/9Ci9PbRO7V4cJxOk2pMTLcAEmvaCogDXXess+Z+CzLPSehYR9hmxMcHemAqfpOyycOgbrRC47XYAFc9Td3E82MXRPrynQN/7quEotAzU1SF54gqlfj5IhvsuOa6Y6nqexrQX/t5N18HBgWS3EMZF1MOscsMsIkVJlMPRDRmYMWlNQrlaHe+qMLzbfSdB53Sgy5mzSY1ePoTLV2/lwB+aweDgN3V3tjvuYH/IIXzPtvlhbwv03FMXuMc3884WkJgPkmeDTvYo1S7dm1NSPpr27J9q3KcG1rPEt+LQGvLsW7iwBNB9ZV8bmga6PRU/yxb+7br+LOV+55cNoKdFaUgrLVGvTJg8Vrg3jJ2CF8SotxD/+BeER+c4ftGcmn4xVVi7kKQa2fdqYozJg/u3YvMG53SnC7B3STnFhpQ4DwUuEvcNvBux+9EzArV5I4tfnxxfcQOQxSi+JbsJxztbRse1AKwHQvfFc58L3gykXw+c3JCL3UwEEeK1+RMWmDh22XCWkm4FiPpAWf0jSTVf+b1hX47E0/XSyyO0NbzJtxezRino9D0StGygWT+vLhPdTtOjdGJ5Uulzuv8lLJXl6RdMZaf6q3JoF9I3uiNg3Zq4tepX8f1xVSdQ94Yirj4Nxg/FadE/2Qis1WX4p4nhA+vQvIRW/3VX96ntWLTESrUlnEF9nPjG6WvvevKQil0MHHSOLbtktTBf/h+ebb59DvX+aaEwiVQB0oULasttOSSG6iFpdTxudEZ45AP/9LbuQSjzcf2vtkZTfF2A3Og==",
     salt="09/q1",
 )
 
@@ -384,12 +384,12 @@ for name in MODELS:
 # the three ALiBi models, against their full-context accuracy (section 1) and section 2's oracle
 # retrieval, and why.
 #
-# - **A)** Below even the full context's accuracy: a chunk without the query key still answers
-#   confidently, as the models never saw one, so a wrong chunk often wins.
+# - **A)** Level with the full context or below it, far under the oracle: a chunk without the query
+#   key still answers confidently, never having seen one, so a wrong chunk often wins.
 # - **B)** Level with the oracle's retrieval: the chunks without the query key answer unsurely, so
 #   the reducer loses only where the model misreads the chunk that holds it.
-# - **C)** Between the full context and the oracle: the chunk that holds the query key answers
-#   unsurely, having lost the other 48 pairs, so it wins only some of the time.
+# - **C)** Close to the oracle, a few points under it: the chunk that holds the query key answers less
+#   surely, having lost the other 48 pairs, so a wrong chunk wins now and then.
 # - **D)** Above the oracle's retrieval: four chunks give the reducer more evidence than the one
 #   chunk the oracle keeps, so it corrects some of the model's misses.
 
@@ -427,7 +427,7 @@ assert check_choice(q2_answer, "afeb44a4aeab39fdfbbfcf8ce82ac29f5c121e5c119978d3
 # %%
 explain(
     q2_answer,
-    "sealed:Kpo7etae3A6eCvnsuKsbnczV+pJWZhzEk4HcgPEXfxVo4baYTxGPKJPBpS+LDZDhddeSb+PxvTfgTpS/kiWIcEUSnTdAL8vjq5w3VJsx6+NkeUWokbILuThABRIWzkxE7rJ/Ei2OSUh9yozbr76a4DGnZO4dDKgCWpjPBW87zADGNpWM5g9++LmRlZ39LxiAlqUqoJT3f0DTu+g3vDGjoScd6XEX1jZ9Re2V0nQheDumtx4TJG2WygybDAW2YdMACZRg5lC6/B/02BAq/oRFdVHKGvA1CECk6vA5dx5Z2LSwvKzfTC4/JIMjuP7v7HFg/rqHjDnrq1fU+L3600mAzwXMU1e3Em0NP5zkXsNFnUt4yvtjnxz5S5S9iGTikFxCOstbtAj7S3kyucBtrKlkg24NgX3x7H+UVGKHkA7B9fBoXfZK44HB9It6YZPynIqsLuNSZ+PUGLEa5E1gSrnwXf+13TkcPDLccMRYY2JRPuIjyTDNdeL5trJJ7ENkydQuF8RJn9bRwBuuULP7jo+i6fSQALfTxaXC2i0WlLih52tCuSO5gUOKA5EsL5jpw11iM3bIsz2IObK/bd3WRO2wJmUqVac2yraiUFfEKOvuQlVZNAByXOzUjU8OhKcGmXpMlPDfvddjUTtmY6K8hGsazSXxqVUCgCmI3uDhG6bAGAUrWrD+F+Dcu76eTFlY/OAAZjk82cKwae6U1LrLuZl143J438/e+DaCt4NZRHgvtWldLvRH4bW02PDx5OS6ZHe13hd2+kw741Y/aZ3IZz7qy1PLBLUkRwSbxv75OLq8w2beHw/uegTczHIP/JJrsBbFD54KXxiPTQRohXvHyWQZiPHkRpq9evurgtBafv6vwndL4GuhnMHB91VSi1O0S48iTE1ljKPYG6SmlLh32kQaNJJLDCaUKDkloo0qHi9Smm6Eh69m2BNCTlOkpowM61nEvEPEbkO11rqfGm2RyPFaxFryg9Fgiaik90y5fTaN6XWEQQxCs1+/YFWqVJx2deKTO0snNEag4DDhxgGV8ioE6A7LiYD0cJ9Q/Ae7FEQDT5Rm/RQH5TqQuUXioAdzYIHZ5SHhGCX1Nhbn7l/demGCYHW7aOeBAAOxJYMLZ2yP8jSozzWZ9r3eeU5aTStFevR6tqBmAZrwvu2yDj8022We1Jbwug4J+b1YI1gJEZ0KMkEoSBB6jkX2c1UnUnT8ac8y31P2kL/hO/qGUBYb6QlKJQLenSdNe4x9nkk6F8dVvNc+WK/uxNCa5yEElcQfylOLGQeFIKPVj2LgiFab2VPNc95dqcRL7RDYM7DwdD14XuFVSbTs+221UcLnExQIysRP1DHFzTrZQPFoGBD11gva8FzshBCi9WDNRhs1E/OR6W2ycXm3OOw=",
+    "sealed:Au2I7KHCqzVReMRusBmu18zV+pJWZhzEk4HcgPEXfxVo4baYTxGPKJPBpS+LDZDhddeSb+PxvTfgTpS/kiWIcEUSnTdAL8vjq5w3VJsx6+NkeUWokbILuThABRIWzkxE7rJ/Ei2OSUh9yozbr76a4DGnZO4dDKgCWpjPBW87zADGNpWM5g9++LmRlZ39LxiAlqUqoJT3f0DTu+g3vDGjoScd6XEX1jZ9Re2V0nQheDumtx4TJG2WygybDAW2YdMACZRg5lC6/B/02BAq/oRFdVHKGvA1CECk6vA5dx5Z2LSwvKzfTC4/JIMjuP7v7HFg/rqHjDnrq1fU+L3600mAzwXMU1e3Em0NP5zkXsNFnUt4yvtjnxz5S5S9iGTikFxCOstbtAj7S3kyucBtrKlkg24NgX3x7H+UVGKHkA7B9fBoXfZK44HB9It6YZPynIqsLuNSZ+PUGLEa5E1gSrnwXf+13TkcPDLccMRYY2JRPuIjyTDNdeL5trJJ7ENkydQuF8RJn9bRwBuuULP7jpX2wrWMQYfTyLSR2z4cnaqzvCMR8WH9wFmGRsUFH+rn1S9CFnaX+yuON/DmbZmXU+2+eCYqWrVkjLGiH1yWdqbmEhkddQF7HfLEnlkf1qMEzX5YwOHF+IN6QX5kYq6gnitbg1+wqWNLgzPHxO+zHauVFQZ+W735UvqUtb/KUllV/LNUejR5ktWgLueHlbzLr8F17XJ539bX6W/QuohAQ24vsHwfavMP4vSrl+HgqOiiKmW031J3/A0750Z2cZ3TcWr3xELYC/llT0PHmqm+bLrylmTKRkHrPQjU0iwJucYw5ErFF5BEC0WXG0IwhXrG0nVcnPW2CJ25ZLS11oRTaP6CkHdG6C7Fz4nS5EQAi0LuCoJsAF0l0LqaCr/yweRjlgwaPdNQBzSEYWdstdVmBmBEnmDM3u80yUZXGhGupIAe6wOR8xOcIFD6l+bdD26M0qFS2Qjo0JB2zKul4wntPWODuzHIWUMB7B/+MATyVJt3IaeQPVdwEG+ngi2pzk6F4CkG6CXGidO7LsMf/Ej3RQRXWNQj/BgfrW2Y7V62tQFyIZzPpCf/D2anYRHorQfTPTrXY3+7Y+OHDAO0KpkMcG2P4S+hxzfL8LvIcgkJEmQLeeMssq4pGI3wtfzkQTx81zbMxprkrUsPsbNOIwhIBMREJAQ6VQB6hgf2c0chTnS3O6pmjF+3mL77PfqJWQ0RohYPMgPWnT5LL4Erg0U6WctC/cA6XPfux9CWpDtNhcMehlTDAgyLZO/Bgnrm1hPawEWCadEY6s9W9hXAP+T2ejt4V+xWW6Ls5nHwWe2rUBQV0YEJ1DXM3T2cV6liHgHp3AvU7Rm4jx339HmLVlcxXeaU7XL7IiqxbKSDsmOpgEO3+hv4bFBcpI8hno1TlbnyIgULTHX3YOrD8eVbWNyxk9PSASxSH/9kvG3G8I67ccFGm7E+v1qfk/fp6XS6U1pqh0c+fKhRTx/5BnR1D7jbXsWvh4+cnGRK7gCmrivLFtJFTnlwnZFo3txQbq9W91mjamHLwoe5s/5ggpwQ",
     salt="09/q2",
 )
 
@@ -448,16 +448,28 @@ print(
 )
 
 # %%
-hierarchical = {
-    name: (hierarchical_answer(model, tokens, CHUNK)[0] == answers).float().mean().item()
-    for name, model in MODELS.items()
-}
+hierarchical_right = {name: hierarchical_answer(model, tokens, CHUNK)[0] == answers for name, model in MODELS.items()}
+hierarchical = {name: right.float().mean().item() for name, right in hierarchical_right.items()}
 
 # %% tags=["shows-answer"]
 for name in MODELS:
     print(
         f"{name:8s} K = 64: full {full[(name, K)]:.2f}, hierarchical {hierarchical[name]:.2f}, "
         f"retrieval {retrieved[name]:.2f}"
+    )
+
+# %% [markdown] tags=["shows-answer"]
+# On the same 256 sequences, the paired difference (hierarchical right minus full context right, per
+# sequence) for the three ALiBi models, with its standard error:
+
+# %% tags=["shows-answer"]
+for name in ("alibi-s0", "alibi-s1", "alibi-s2"):
+    with torch.no_grad():
+        full_right = MODELS[name](tokens)[:, -1].argmax(-1) == answers
+    paired = hierarchical_right[name].float() - full_right.float()
+    print(
+        f"{name}: hierarchical - full context {paired.mean():+.2f} "
+        f"(standard error {paired.std() / len(paired) ** 0.5:.2f})"
     )
 
 # %% [markdown]
@@ -620,8 +632,7 @@ print(f"""\
 retriever (mean-pooled keys) finds the chunk {np.mean([sweep[(n, CHUNK)][0] for n in learned]):.2f} of the time at \
 {CHUNK} pairs per chunk and {np.mean([sweep[(n, 4)][0] for n in learned]):.2f} at 4, and its end-to-end accuracy \
 ({np.mean([sweep[(n, CHUNK)][1] for n in learned]):.2f} at {CHUNK}) is about recall x the oracle's.
-- Map-reduce with a confidence reducer reaches {mean(hierarchical):.2f}, reading {reads["hierarchical (every chunk)"][0]} \
-tokens (more than the full context's {n_full}); it works as far as the confidence is calibrated (AUROC \
+- Map-reduce with a confidence reducer reaches {mean(hierarchical):.2f}; it works as far as the confidence is calibrated (AUROC \
 {min(calibration[n] for n in learned):.2f}-{max(calibration[n] for n in learned):.2f}).
 - Scale-invariant + NoPE kv models read K = 64 themselves at \
 {" / ".join(f"{si_kv[s]['64']:.2f}" for s in SEEDS)} (seeds 0 / 1 / 2), paying the full n² attention; the dilated \
@@ -642,13 +653,7 @@ models stay weak with or without retrieval.""")
 # - **C)** Using more memory
 # - **D)** Ignoring context
 #
-# The demonstration: section 2's model reads 35 tokens instead of 131 and answers better.
-
-# %%
-print(
-    f"tokens shown: {n_chunk} of {n_full}; accuracy {mean(retrieved):.2f} with retrieval vs "
-    f"{np.mean([full[(n, K)] for n in names if n != 'rope-s1']):.2f} with everything"
-)
+# The demonstration after the question: section 2's model reads 35 tokens instead of 131.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -686,6 +691,12 @@ explain(
     q3_answer,
     "sealed:/d3MnwIwI0IwTMRg3XfhtWCGfPJv727WPu3yTe133vAPI0aN1Gr/KyxhaDf4wSteKqJbWvBJfN8fGXr3DlyaK8CEMOkUrJRgrwbgqWOcvhAFptZoJONbDkQd62JpBTF33tJNnma9ATl3x5gxH68ArBKBBb7W74Um/x01wkIkkylYzl8VQgXWa7BQQI46uDYyy9SzySzBzuwh9t8zWEw1oGEP7aWUQPXt5VHGptPYcKGxe2cv6vdtssTMnfruS2rhP5RVRUpXE8A7CbEv9ioapzjOlXZSQ6hfnIDgJlMgbxp8ZAFmNZx1gIcjRe4syLq2/JVr7RRvDfEFA47nOkg7NRJZijKeJaS9Bq8+QpnIHNd8v9/tXqjDs7w84TjpEwr+6a6c9nJ9S6H+GmzYXcwYw3Kc9DTmGjJ31nGXAdQyBnlCE27uTJFagDaxQIFIeaeQy0NlsC2LQYF7fTkopK9NcKettvjKkLmruKTz/bweddf15a57qTZP2boTb/aSM/4a2q1u4HEUE7hiEqoE3h1YwP9FP2aHTkOM5IYiNTN82zeLedLB/j9IBNQ/C2oDpybKlHmti1FZkRr7uQR74BrU3QSAgQm1V2F14Ib1WKFFg+7at56gezg5lF0f7MoCKphjk89Jh+R4XN5guLt5yHuT7gzZSLMCA1TRoxC3IqlZnw5N8R8=",
     salt="09/q3",
+)
+
+# %% tags=["shows-answer"]
+print(
+    f"tokens shown: {n_chunk} of {n_full}; accuracy {mean(retrieved):.2f} with retrieval vs "
+    f"{np.mean([full[(n, K)] for n in names if n != 'rope-s1']):.2f} with everything"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -774,20 +785,8 @@ for name in learned:
 # - **C)** Ignore hierarchy
 # - **D)** Use single layer
 #
-# The demonstration: section 3's map and reduce for two sequences, one (answer, probability)
-# summary per chunk, then the chunk the reducer keeps and its answer.
-
-# %%
-reduced, summaries = hierarchical_answer(MODELS["rope-s2"], tokens[:2], CHUNK)
-for row, summary in enumerate(summaries):
-    print(
-        f"sequence {row}: map, (answer, probability) per chunk:",
-        ", ".join(f"({int(a)}, {p:.4f})" for a, p in summary.tolist()),
-    )
-    print(
-        f"            reduce: keeps chunk {int(summary[:, 1].argmax())}, answers {int(reduced[row])}; "
-        f"true answer {int(answers[row])}"
-    )
+# The demonstration after the question: section 3's map and reduce for two sequences, one (answer,
+# probability) summary per chunk, then the chunk the reducer keeps and its answer.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -827,6 +826,18 @@ explain(
     salt="09/q4",
 )
 
+# %% tags=["shows-answer"]
+reduced, summaries = hierarchical_answer(MODELS["rope-s2"], tokens[:2], CHUNK)
+for row, summary in enumerate(summaries):
+    print(
+        f"sequence {row}: map, (answer, probability) per chunk:",
+        ", ".join(f"({int(a)}, {p:.4f})" for a, p in summary.tolist()),
+    )
+    print(
+        f"            reduce: keeps chunk {int(summary[:, 1].argmax())}, answers {int(reduced[row])}; "
+        f"true answer {int(answers[row])}"
+    )
+
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q4b
@@ -844,8 +855,8 @@ explain(
 #   pairs shows, so its answer wins more often.
 # - **C)** About the same: the reducer keeps one chunk's answer whatever the number of chunks, so
 #   only the chunk holding the key matters.
-# - **D)** Higher: a chunk of 4 pairs gives the model less to confuse, so each chunk without the key
-#   answers less surely than it did before.
+# - **D)** Higher for rope-s2 alone, lower for the rest: its chunks without the key are the least
+#   sure (AUROC 0.89), and shorter chunks sharpen that.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -881,7 +892,7 @@ assert check_choice(q4b_answer, "597f888a4f3e726f34799badcf1b3aade4e214cd832e13d
 # %%
 explain(
     q4b_answer,
-    "sealed:cuOTSTGQTMLEKGcMpmPRP5HMVpA3sOKpmOztKS0G8pubzp3nJpkixohue/OLF0saSivVjC7VW07C0qlyf5xsf6CmJHxOEU1uV6uovmXzFgvtvgo1crPJRqop+Ms876vS5DgXT9gRYe5R3E6RQFU0dxvbCDtD4CONlCA8+XsIIT/Vhz0Baf67KRrsOhq89uudcWcJUZ5YT3amy2MsaXQO5/zu7F2SfmWAiaGctCMn4l0nGtPeSkEi0jxoJIUFMGrrXAlJrbgWd5lLxZsG+OzPWhvn7Izevh+qy/zT6UOX58ZqHfHIdSIt9SsR9tZogXw/6lmoOXyQtIWzO8w7lUvdah+9LKM5+QcT8A2oNNH8w6pXbBbTr83zl2YxeuDPvoSKB+4I6sdb8py4097scBgum1T2staHyf/1K0bVa4+NltZTD+tiGh095EKV9tij+o8LbVZ8OkAUTow6yR9i5iI4ksiJPA7hh0MHWBDQ9Uyi6Q76h5qfe2UMeLUH0vOca4EIe45p07Q/YNRHz5VqwqGdDAQWNQRYJUzJ4jte5OTyU21u4zRJmhRQBOh1Q/tfnf1rQohadwyOkeVGcwLIKe7BGBxE8Bu592FbEb21u5YVwMJoy46NyixWlW5Y+Edvz37rwiwCi3Xjy93T20aHcy90o/9XyCFTLTsAEbTTrQ1v39TEqOEBTBV0GfQb011SNzuHnzA3Z3ZoCmVclKZkPvTi6AwcVYiU+nVkHM594VkcdREphUPpy1A+eyLPUixCP8rpZSkpoSRSexuueK4VXMK2MW+zWnl4J0An9FE2MJD3TdzvyHpJ1/ls9q6EIn6JwlsA6c3yz1VhjN++G077P7JUmFzLL5FgunKvydWvN1AbT3cl6yzFb/qE8m/8kHvzHzmnUVQNV0SmJ0p2tsY7qniYRJZ6gboXAWhg9a76F+gnALaJ3fOCeVJQOcXlupruyFrGy9kJanq5jEnOWYhACVw811UkO9TXD56dAZNerDYCxrVU8ESJnWt2KpMrEI/CDiSJS6f+HbPUCMbkfCsr01r014G9vnnSNPlO2/u5YfiORg0zKrQckLXgMofxHcr2o0HNuuvFHRcghla5K82gEH86z+cAPHSTb5Zh3zzbA1NSIpzP/k/RBgXT49FUwE9s5VuPvORVc0cIawcNASCHz6xuZ2S9okqo0gTjOPSVmmpL/Nz3kfyrV9g+s2v9AwIWd34fuqmpTfgnFBohwKeFJi6/gldXxPjYW8FNQ6Y9WX4ACaE9OfqYirbpRROAPuZ/X3FXAdOzUatxPBfSS1XemtOHSudkArbLpDZwLA9bivyxe2MfABBnj/UUH6vQfrdI2+qRL+gI9I6kVYa1BsxMrjx2",
+    "sealed:wIayNSTGqNa3hE45zp/8BpHMVpA3sOKpmOztKS0G8pubzp3nJpkixohue/OLF0saSivVjC7VW07C0qlyf5xsf6CmJHxOEU1uV6uovmXzFgvtvgo1crPJRqop+Ms876vS5DgXT9gRYe5R3E6RQFU0dxvbCDtD4CONlCA8+XsIIT/Vhz0Baf67KRrsOhq89uudcWcJUZ5YT3amy2MsaXQO5/zu7F2SfmWAiaGctCMn4l0nGtPeSkEi0jxoJIUFMGrrXAlJrbgWd5lLxZsG+OzPWhvn7Izevh+qy/zT6UOX58ZqHfHIdSIt9SsR9tZogXw/6lmoOXyQtIWzO8w7lUvdah+9LKM5+QcT8A2oNNH8w6pXbBbTr83zl2YxeuDPvoSKB+4I6sdb8py4097scBgum1T2staHyf/1K0bVa4+NltZTD+tiGh095EKV9tij+o8LbVZ8OkAUTow6yR9i5iI4ksiJPA7hh0MHWBDQ9Uyi6Q76h5qfe2UMeLUH0vOca4EIe45p07Q/YNRHz5VqwqGdDAQWNQRYJUzJ4jte5OTyU21u4zRJmhRQBOh1Q/tfnf1rQohadwyOkeVGcwLIKe7BGBxE8Bu592FbEb21u5YVwMJoy46NyixWlW5Y+Edvz37rwiwCi3Xjy93T20aHcy90o/9XyCFTLTsAEbTTrQ1v39TEqOEBTBV0GfQb011SNzuHnzA3Z3ZoCmVclKZkPvTi6AwcVYiU+nVkHM594VkcdREphUPpy1A+eyLPUixCP8rpZSkpoSRSexuueK4VXMK2MW+zWnl4J0An9FE2MJD3TdzvyHpJ1/ls9q6EIn6JwlsA6c3yz1VhjN++G077P7JUmFzLL5FgunKvydWvN1AbT3cl6yzFb/qE8m/8kHvzHzmnUVQNV0SmJ0p2tsY7qniYRJZ6gboXDmdpsJn6E6k2DfeLnPmGMF1QKdXw9tzm21TNn8hcajK+lxvdVJlAD1E51hY1IZGUEpaJFYJerTYVwb0E41+Lhj8iIZ5+DI2FETndQO//G73UEsDjYCs81FGy04qrpC2RNPEI0/OwL/jGTEt8P7AVwrKkd8bwDYLnuVfB9P/GG1Imzlz/ZcylHWktz+cSdGWJc8VtjHPYA1dUcd/O7AHBCxec48ZUwFUr7l3C9sIOfQ46axQEFjrE3bY3KFH/o0qq3Q+3e/+IgW8A+ZX8g7mpRZExqDCzLFFFaXkMvqOvGbcmCF9zxLKZKynijhVQkfmWQcAfQOtxQmVJHqZyYbKbi7ykCEzKbL8sBz4DQ5zvCvQ1dQzPB06bgcnCUal3Fq7R5jB5ORIUjLO5cCYYSBsoiqAeGLbCf/5E1rPbZuAZ5464VYm/Cs5HvzEs196EyJo0ucSnPLJ8lnUhwQUvNJUQVt//7HZpIan3eNkoDkFbbvrS19HsjVmQX59PY7/oWNAMoBmXXcDq9bDmdFrY0DobWqD/KYPYDsTCsn+q04cLBpCp0RAIxM//zHEyc0tT+3CDmH9AWlRFLxa8Sm+LL7NY6ZJzXQCEnItWHhb5oT8tjyw9yOBre5vi3ixyo9RPiicZ+xkwvleV0LsK",
     salt="09/q4b",
 )
 
@@ -1095,6 +1106,24 @@ assert check_rounded(
     salt="09/q6",
     decimals=3,
 ), "not yet: reread section 2's description of the embedding retriever, and the prompt's order of the chunks"
+
+# fresh inputs on every run: properties that any correct answer has
+import os
+
+_g = torch.Generator().manual_seed(int.from_bytes(os.urandom(4), "little"))
+_tokens = torch.randperm(60, generator=_g)[:27][None] + 3  # 12 pairs
+_tokens[:, 0], _tokens[:, -2] = 1, 2
+_holder = torch.randint(0, 4, (1,), generator=_g).item()  # the chunk of 3 pairs that holds the query key
+_tokens[:, -1] = _tokens[:, 1 + 6 * _holder + 2 * torch.randint(0, 3, (1,), generator=_g).item()]
+_table = torch.linalg.qr(torch.randn(64, 64, generator=_g, dtype=torch.float64))[0]  # orthonormal embeddings
+with unavailable(namespace=globals()):
+    _out = retrieve_top2(_tokens, 3, _table)
+_chunks = _tokens[0, 1:-2].reshape(4, 6)
+_kept = [i for j in (0, 1) for i in range(4) if torch.equal(_out[0, 1 + 6 * j : 7 + 6 * j].long(), _chunks[i])]
+assert tuple(_out.shape) == (1, 15), "shape (B, 4 * pairs_per_chunk + 3)"
+assert torch.equal(_out[0, [0, -2, -1]].long(), _tokens[0, [0, -2, -1]]), "BOS first, then SEP and kq last"
+assert len(_kept) == 2 and _kept[0] < _kept[1], "two different chunks of the input, in their original order"
+assert _holder in _kept, "with orthonormal embeddings, the chunk that holds the query key is always kept"
 
 # %%
 # HIDDEN
