@@ -33,10 +33,11 @@
 # "Long-Context Scaling Limits" chapter, eight from "Long-Context Attention Issues"; the other seed
 # quizzes are asked in chapters 06 to 08). Most have a code cell that *demonstrates* the idea with
 # the course's own tools, then your answer, then a check. Where a seed question's options are
-# easy to guess, a harder follow-up comes right after it (Q4b, Q5b, ...). Four questions ask you to predict a
-# measurement before you see it: Q2a and Q7a, each asked before the seed question that its measurement then
-# demonstrates, and Q5b and Q10b. Exercises for chapters 01 to 09 close the notebook (none for chapters 10 and 11,
-# whose notebooks carry their own).
+# easy to guess, a harder follow-up comes right after it (Q4b, Q5b, ...). Seed 001's questions keep their wording
+# and their options, but the options are listed in another order than in the source quiz, so that its keys are not
+# all one letter. Four questions ask you to predict a measurement before you see it (Q2a, Q5b, Q7a and Q10b), each in
+# a setting that no earlier cell of this notebook prints; the cell after each check measures it. Exercises for
+# chapters 01 to 09 close the notebook (none for chapters 10 and 11, whose notebooks carry their own).
 # Students: read the demonstration, answer, run the check. In the self-study edition the cell after each
 # check explains the answer once it is right; in the graded edition the checks run when the notebook is
 # graded. The course in one figure, and the map of failure modes, symptoms, measurements and fixes, follow the
@@ -171,14 +172,15 @@ explain(
 # name: q2a
 
 # %% [markdown]
-# **Q2a** Predict, then measure (asked before Q2, whose demonstration measures it). Notebook 03's ALiBi models (three
-# seeds) were trained on up to 16 pairs. In contexts of 64 pairs, four times that, they are asked about a pair from the
-# first third of the context. What mean accuracy do you predict on those questions? (Chance is 1/64.)
+# **Q2a** Predict, then measure. Notebook 03's ALiBi models (three seeds) were trained on up to 16 pairs. In contexts
+# of 48 pairs, three times that (a length notebook 03 did not evaluate), they are asked about a pair from the first
+# third of the context. What accuracy do you predict on those questions, in each seed? (Chance is 1/48.) The cell
+# after the check measures it.
 #
-# - **A)** Below 0.25: four times the trained length leaves the first pairs' recall close to chance.
-# - **B)** From 0.25 to 0.55: well below the trained level, though the model still finds many far keys.
-# - **C)** From 0.55 to 0.80: a moderate loss, the same as the middle and the last thirds of the context.
-# - **D)** Above 0.80: ALiBi's penalty hides the extra far keys, so the first pairs score as in training.
+# - **A)** Below 0.30: three times the trained length leaves the first pairs' recall close to chance.
+# - **B)** From 0.30 to 0.60: well below the trained level, though the model still finds many far keys.
+# - **C)** From 0.60 to 0.85: a moderate loss, since ALiBi was built to read past its trained length.
+# - **D)** Above 0.85: ALiBi's penalty hides the extra far keys, so the first pairs score as in training.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -202,7 +204,7 @@ assert normalize_choice(q2a_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q2a_answer, "bbe1175fd56ea92bd5e206f179d6ad9e3a4c99b78d927f11ae7c33bd0baf0eb7", salt="12/q2a"), (
-    "not yet: reread notebook 03's section on positions never seen in training"
+    "not yet: reread notebook 03's section on positions never seen in training; the cell after this question measures it"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -214,9 +216,23 @@ assert check_choice(q2a_answer, "bbe1175fd56ea92bd5e206f179d6ad9e3a4c99b78d927f1
 # %%
 explain(
     q2a_answer,
-    "sealed:SwjN5PGKYtnhW+tMAGSqfuNkJ9jUyVdM87TUuilUlG/LTz+JdLMGdEhLv+XfltsOYCBQK6W3b35fFPmZuXVlroAokYaeW0mWFRqOIAhtbxX9HaU9IYdPMk8SFIRpNG/OzXwSbbp2COy2mbiJhL8UVa8LUY/6WLlNHYlqVMr4ZCCTvsOui8QXryj9speQqaM9NxG6ItgF0X/RJ16JoMoFhgUbjbtCgnG+A0Rga6L3ZSSsOP0UZNmXmAzO5i/X/siIakgAanal33yALDM5lQjKp3XvXCEwypVFWMHvgXdAf1R62UOMyFz9w+THX+p+wK8C9JvStryI5noNc30tmXvF4bbp3YVJiSna60l2kEc89NguSao3pG6AEQBos6AgMRPr7BzTu2ndD7NqeMS/Iv/bEMOcnzgisJiWUBru1GuH0PGnvHAV3z7WyLNRKsQNnAE3pTqqkTrl7yNw3byYr1mRTmi4KLphipnJ4qpOgrHUZkUcmNZ8gsGmlHDQCftS4aPIoa9dSx29pSD6K9K61L6S71GmOyO8QGpc3FkAbm7bCT0xy9Cy3XBgHUuthlQzvP8+/pU0pHDrjmaqVkVaUtOkLoqq/xj3m/OqsBHVTjuVJkTLNU/7xGavpzzTvX6nm/mv/wALYmhft33c28V/00xI8QYCZGvI4luQX85IoE/ziO9z/9PiWd9LFM67HWurKReUkAsKG1GGjN20LRvECnOGw1xUcXr3ApxS0eMnsvLmOOLy/KeYCsyBJtrtVKd5FZl+uSJmxjOr/kP9rkCR3S+Xm0iznHdQpUCLmN9Gw/oOgmqzBDVNIAxTY9cxS6OCRVDRCwpW2wxA6IdlQh8GGoocMMTa8hXPJL+Hv+CnZuGC3EE+LVIZQLYlBeysNzmNx4Bdq8EGeLuJJsL5mJn9EvOtQPuMqY4RC5Y1L6FoaqqoNkGcJZxsfqX6q4nhtGx19b1OcZ3SBFa3mRb0H7r+2DMSpeCMWCQu0VdP9H3qBxnL7CD9b+IdYSQ/b5B7c+U=",
+    "sealed:zpi/GgMYeomTOGJqumDSYvs4IN+cyBJM+bvUuylQjWPKVT+GdL4adhYOuK3TwodHcycEPeX/dm1SRuXf7Sk4rpYgioeZW06dExqPc1s+LlKpQqU9IYBPMgYRFcU3OjWezSZcPqt7Cb/r3+q4if4TEKMcAsmzGrcaSsVqTcrueiSV/9e+wZYXpCbr95mG5b4vdgW6Y81Rgn7aKl6Qvc8JhBNf37JGj37qChBoL+SqdnC/LbRLN53HlQDS8nvZsZKYMBhWaladlg/fLC43mB/Vp3zmDnIhx5RFK6GmqnBAQwI5zw/Iwley3vLWSas4heAFs5ej9v6P5ngJbDIiiGDB5eLj2ooOxmyDpgx5wBJn7pk4Trly6WKMFQIrpfRhbFD/slyH/26VB/JpboC8L62ID8+JgDRktpieWhrv0HaN0OWjojkf2CvcyrN/JscC2U1i+HG6wyjm8y52kajT7nbTVXa8fKop3dmbtbFSg7CHK1QVk9Zkj861wGyYGPFEtaSBuKJLSw+8snPibsy8yaTBrFC6Ozj1WmUD3H4ldV/GDj5w0sevnHJ7EAOgh1Z6vNUX8qd992uu3mKgU0xKC5ilOJz5uQH9k6PurQrEHDuSNkjBcgTzyHbn7W7epSrjm/776Q4NZSFfvymRw8d8mkxM5QACfX6B9EfVTZ0GqlqgnK5s9dP2XcwPRM6hT3n/aBDckEoNEBCbjZiiaBbFRHWBixMAE2vzCMsGk6x86bf1d/v79uCBB4PPRMvpXvA/TMU+/SJhyC+16UPxuUTflTqNmgSs1WBVtBLbn9lB3r5D0G79CHRLLAUKMNMqS/HRQFDWAE4ZiGpG749lHUVYT9hIK5OF/FmSbbqMuay0KfqL3QVzPFsSQKQkFuv4Zyafx4ZH5NtJPL+JMJK3moKuC7K2Ur6K+sspS5EnbKZ4daSlPA7OK4ZpaOuus56otnl1ofxWddTUCAjyn1rvBLasyC8e8emHHHUKhgRa7nn3C07A+m3sdKcKJCEkKYJ2YL/at4y0AT/dGB8odKyp5SVAViQEbQgnaT+WhH90WFrZzxdKSDTL9MutIBEX24mncy48FfuKfAZcNmLZNO8FAZSRP9KBcux9kDuNVHNJ/u0f98DnsPL9J/1T3Sq5zEw35coDHQLHfJpViGV0SmaD/+lr2ni6YUdd0pApC0pPT5/Vyt5+pIV3p3q/JYAlwr8d30QR1EKLzyuL3Vd5iiV0glKd1iV4FrQKruD8",
     salt="12/q2a",
 )
+
+# %% [markdown] tags=["shows-answer"]
+# The measurement, after your answer: Q2a's models at 48 pairs, accuracy by the queried pair's third of the context
+# (16 questions per pair):
+
+# %% tags=["shows-answer"]
+firsts = []
+for s, name in zoo.names_by_seed("kv", positional="alibi").items():
+    acc = accuracy_by_query_index(zoo.load_entry(name, verbose=False)[0], 48, per_index=16, seed=48)
+    firsts.append(acc[:16].mean().item())
+    print(
+        f"seed {s}, 48 pairs: first {firsts[-1]:.2f}, middle {acc[16:32].mean().item():.2f}, last {acc[32:].mean().item():.2f}"
+    )
+print(f"first third, mean of 3 seeds: {sum(firsts) / 3:.2f}")
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
@@ -225,8 +241,8 @@ explain(
 # %% [markdown]
 # **Q2** (Seed 000, question 2). Why does positional bias become more significant as context length increases?
 #
-# - **A)** In these float32 models, position codes lose precision at large indices, so far tokens get noisy, biased scores.
-# - **B)** Each positional encoding adds a fixed term to every score, and over a long context those terms add up to a bias.
+# - **A)** Position codes lose precision at large indices, so the tokens late in a long input get noisy, misread scores.
+# - **B)** Training text puts most facts near a document's start, so a model learns to trust its early tokens ever more.
 # - **C)** More of the context lies where the model attends less (the middle or unseen distances), so position decides more.
 # - **D)** Dilution flattens the weights of a long context, and flat weights favour the first tokens, where the attention sink sits.
 #
@@ -278,7 +294,7 @@ assert check_choice(q2_answer, "003a6d06677f03e242bd1a89873f937a6997fbe9a86a8640
 # %%
 explain(
     q2_answer,
-    "sealed:OX6IFyJFrV+WVWJzYCpPlx3+TO06aY9gW3n+Y6TWsqof7OQJ5MR/Dt6sM9d4mJ+XLV9kphMlZJT+4TqzqqCK96ZSJ+wOQkhmXTUxpAKlvcOvu0G7CKHSPjeOijXIyxC7LSECuBaQQ0wPwDZXWOCp+b2ZsKZ9eG1HTU7/yJZ6JRkAK9luW/HBMU2J8NunLB0vCxJShk8U18E54x66AZFW+TdXr9+fJGIODDYSpZGEGHT274KXCFcSGaKiyW6KScOXgBEjnRpqX47OteoxJZQUQVNKL/QK5zkGMgTwnfipCf/hEFBe/L9vi9oShM6qysnx+WNpIvg4uujMmoFh14KRoSn8l0YUQ+h5doLRT9j3mn9P9espaYqT7gyhzecgn/cIe6BPXU7c+NehTrDhgoaDyS3Z329WxsU5r4v+U/jiqmRh68QTM1EBC6rRovY7Pq3LClSPuOyZsSmHVCJGgE9vrea0j8hbrgujMv4xwWBdSx5eI2ncHnjBDkeH1femDz+lkqIMtLoV7lOdNRxX0xis1yJEyYlOVbHfsCD1izI5ePFKoa64MZj67j2VLAm5wvE/PF8MLPv+6zdw6LKqTF/mtsn0gxVmH3usLnL2qjGsQuDrMl5KIOpp3efFSkGcAQn5FVZYHRpsYIR+9mZfYfijmfEuEnJaqeQLTs2hbuA0Uh3g21dm2VATieOhu8ZwnbmJwJQvipEWpyrcBQLzEe8nHftoqNxzJKaqRzOeEv7B3BdpiYKWgEk9LDQGzY0uzpHn8rAN0JST2DbxggDXD07QGIlbxbO0P/b7j0x8Pq40FW5glm/vr6fUCWgQFJ7Bzl9uGq6q9k8V193EBuCY6aM4n0wcimYn19FeNQY0aGeKQflv/MFnGWiQxX4cStlIKwh8JzfxX3NHqk4TtZuKHJD2B6EygJEDgCO7oVZpDMJGgT0DnU7yH6q7e/ufK0xArel9UNk79aMP92PDFHWJ4mRUb4JyNoNOJzTsE2rEjA3Q4x5ODBN/CI1NIakWgl5LhbuaHBmwm492h35k18Xpq5jClJgKrmLS2HUetDvBduvNe7XbiinldbhKC9CT8aqjDStbvsK1yC0VR3IF5W0bU9xLclMqG149qu5N9XyipcHWH2lp5JPb9fDeAZ1MI18GQySjdWtU1cNZpaH4u+5e5VlP1HQnjlGvgf4oA5HuzQeyWBIS8P2ty/t57x9pFz3zDASPxoXucSd91xggRjtSfvzwIhcjpQgO9twSF4ZFb08tmH41C21uEiuJi6xpx6pu0a8yeSjmJ7O+VrHofRRWtX48P9kKif4ODh52Z9oayVIEXqDBdCc44Y2RwA0foUcmuDr2gJREAOqsSwdgpmfHeu6vTDV/pjUpYc9JE58XgHJb54l1K6ZtxFdVbuVZazhiaSqvAGudHkASjPabdOV/2U6cnzaV6/+FdpFxkp6He5IdUZ1psCMo0YsXaaatd5cB8/7RJmybUxIhch8CcIzFEx2+PGiba3CTWYGmddlxIQQF10BwpRW8lbg9WpgMfz4vYDf6jJsVqY6QNZpis50MsEVnXjGXfwm+/x3PhH8Gt2+10fVM5DrK2jSZfUzynlhwBPz0dcX65RcabwfJKv+k9EyO5VwiH/lG7CvGS8jxXSSV81WQJQhPeyv8MyY=",
+    "sealed:CMWJlPZyO79mWJ2E8CYRAx3+TO06aY9gW3n+Y6TWsqof7OQJ5MR/Dt6sM9d4mJ+XLV9kphMlZJT+4TqzqqCK96ZSJ+wOQkhmXTUxpAKlvcOvu0G7CKHSPjeOijXIyxC7LSECuBaQQ0wPwDZXWOCp+b2ZsKZ9eG1HTU7/yJZ6JRkAK9luW/HBMU2J8NunLB0vCxJShk8U18E54x66AZFW+TdXr9+fJGIODDYSpZGEGHT274KXCFcSGaKiyW6KScOXgBEjnRpqX47OteoxJZQUQVNKL/QK5zkGMgTwnfipCf/hEFBe/L9vi9oShM6qysnx+WNpIvg4uujMmoFh14KRoSn8l0YUQ+h5doLRT9j3mn9P9espaYqT7gyhzecgn/cIe6BPXU7c+NehTrDhgoaDyS3Z329WxsU5r4v+U/jiqmRh68QTM1EBC6rRovY7Pq3LClSPuOyZsSmHVCJGgE9vrea0j8hbrgujMv4xwWBdSx5eI2ncHnjBDkeH1femDz+lkqIMtLoV7lOdNRxX0xis1yJEyYlOVbHfsCD1izI5ePFKoa64MZj67j2VLAm5wvE/PF8MLPv+6zdw6LKqTF/mtsn0gxVmH3usLnL2qjGsQuDrMl5KIOpp3efFSkGcAQn5FVZYHRpsYIR+9mZfYfijmfEuEnJaqeQLTs2hbuA0Uh3g21dm2VATieOhu8ZwnbmJwJQvipEWpyrcBQLzEe8nHftoqNxzJKaqRzOeEv7B3BdpiYKWgEk9LDQGzY0uzpHn8rAN0JST2DbxggDXD07QGIlbxbO0P/b7j0x8Pq40FW5glm/vr6fUCWgQFJ7Bzl9uGq6q9k8V193EBuCY6aM4n0wcimYn19FeNQY0aGeKQflv/MFnGWiQxX4cStlIKwh8JzfxX3NHqk4TtZuKHJD2B6EygJEDgCO7oVZpDMJGgT0DnU7yH6q7e/ufK0xArel9UNk6/vEepSbEGTDP/mRGcsUpeYBSYzDyBXCXlQTZ5kwHEghpBpxWPetF1VdQg/PJFxSzltss2ypp38z/q5SHm5EAuWaLkjkQuyvSMKPANLXein2gebFADdjG/+v/bCsTqIG4xTpeAmMX9DJVVNRGN0FiXw0/5fJd6zmyqdHDXWkk15WU9LPQA9gUbE1aUkXieG0akNYdoO23u7IbuggRnUAuhx/qo/4iEtjyykioFy9Ntd6/hcw2+QI9Hz6zFhb9st2tMAQkhFZCZCxWduajDxc662U5/PgkF79EPGo2n3Z2ciJCICKenvgMg+tFzaM9dXXvQ4ihXbHYeyVg8GRye/pFifZXbRB8d58XzUhwX67ObiM3/oPWjysAoUIhojHigIVXHez1Hx1upWuXbvS4TDZ/pil6MsJDAIgXk39KtNpuJLE5hklbaKlJLiduLG/LHW+NSk8UkKWLO/RkkFqU3jaJ67HHZ4pgnsmMfYFVUYYgsDYy19gFPue4OYRE7vHccnLUURY7bkofNsLeWwjxK2SCbXGOAdOmb9Q+O0wXklR89xK61KU8VJlCe3t7ZnLnjt4Tv46UPJYw4IUXvhsuWifSOhak6lHUlTobtDuk175MwTDF2jKRcVvynVhwBOaybczrsRQdPQDVb6u7+FeNrUEiE61M/H+RQtbjXSSD4hzBeVxMOiTvNmdVPNpMnrZI6K32Q0ZNhub/Lb7h8L2Jh3EvHOGRfkh5mp4086mwGOOW8ACXOVmH5JgvbDiALAalMkO6PI2THhstMMzZmVcmAvdh2BqII2Ol6F3yC4qF+Jr2Io+wB1O3L34piAnoMiGlbb4P0tHqnwUt5Lm7x7WAb/g63xMWNMoz1gdQ",
     salt="12/q2",
 )
 
@@ -298,16 +314,28 @@ explain(
 # - **D)** Compute that stays n² even with FlashAttention, a relevant key's weight that falls about like 1/n at a
 #   fixed score gap, and the first third scoring worst past the trained length (Q2's demonstration).
 #
-# Two of them in numbers: the bytes of one layer's score matrix (32 heads, bf16, 2 bytes a score, one score per
-# query, key and head) and the weight on a relevant key, at 4k and 128k tokens:
+# Two of them in numbers, at 4k and 128k tokens, for one layer of 32 heads of dimension 128 in bf16 (2 bytes a
+# number): the forward FLOPs (notebook 06's count), the bytes of the score matrix (one score per query, key and head)
+# that a naive kernel stores, the bytes a fused kernel such as FlashAttention keeps instead (q, k, v and the output,
+# plus two fp32 statistics per row), and the weight on a relevant key:
 
 # %%
+from course_utils.chapters.flops import attention_flops
+
 gap = 5.389  # as in Q1
+d, heads = 128, 32
+cost = {}
 for n in (4096, 131_072):
+    cost[n] = (attention_flops(n, d, heads), heads * n * n * 2, heads * n * (4 * d * 2 + 2 * 4))
     print(
-        f"n = {n:7d}: scores {32 * n * n * 2 / 2**30:8.1f} GiB, weight on the relevant key "
-        f"{relevant_weight(n, gap).item():.4f}"
+        f"n = {n:7d}: {cost[n][0] / 1e12:7.2f} TFLOP, score matrix {cost[n][1] / 2**30:7.1f} GiB, "
+        f"fused kernel {cost[n][2] / 2**20:7.1f} MiB, weight on the relevant key {relevant_weight(n, gap).item():.4f}"
     )
+print(
+    "from 4k to 128k tokens: FLOPs x"
+    + ", score matrix x".join(f"{cost[131_072][i] / cost[4096][i]:.0f}" for i in (0, 1))
+    + f", fused kernel x{cost[131_072][2] / cost[4096][2]:.0f}"
+)
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -343,7 +371,7 @@ assert check_choice(q3_answer, "2afbced0921315cbdabe2704a3369ff60015bbca117a70e0
 # %%
 explain(
     q3_answer,
-    "sealed:4g7Yf8lafbZpCpqOY0WCPqncf42qFBnpPU+JuHmC6+vhWarBcmwohMia3SrLK3aHY66bMPuHuzFSz7nt6qeRqW2bSY5x1hV4j+sOPunU8S7LCsPhhQBf76LQ2tGWzs1IXe7xrIaqHEUP5Bb67qJTH7pzieBKjysofa/NE51jPu6TUsONIdxeWdtsIMhQXRjTyGEHa8EK1calzg5JbWiDf24ZrJinoAAO7Y7R3cuqJE39n9u/W5SQaeM6WHBbXlZih9d0qo/VSsX0rrGWBg84ysoOyA1hV+j0rU6JatkXXKC63VCfiJhgC8yHweiDdXak6hdtA3cvnB7kbRDOKxeqDbTwqhXF1vgGrfADmCBXJqWO/A4Q2Aav593hXj1BQrzC1Bo8NqqSa8RylAtrVgsq/tHdMAmBTVzD1yotgJMjyfEsfOnJvzCGI0H3NIdjwXcR1eednTHMYhVoRuRHymu4py+T5vrJbdCs7znNa/BPyhWQXfiqL4hEmfbwqEFRXxTQdDk01UYVZNorVFW4YE2e+lAudm0v+UmlqSUrGuTs+xK9d5uvsPRVBehOQPfj9lUdk62V8Y+nc+A/LMm0d3JCP6eGHNLfo6u9f44oIdw+K85LV1qXrvYMF3kkc5PM+DeuyuxW0wH0GHJH/0Rlna+2yyJJMBEsGeYwmIBSKqKscikwrTVBsRxL7o4gVHL6CLH/Sqkz43gVDqNc2ZEgxv/Dj88oqPk4YLAeFxVyykCQoy10tepOQoyRqrJ1LE2E8NId+Askm1/tVJoEO/uf2pcI/NC91PlojZXQQAqTs+mv9Nauc67Deg+nFc54AgUdW68ystwi1aus4mRG0QWn0uOAW7nQY3LyuyaImKXS3kA/t51XanKpj/E7jHBbx+8szasvlY6QdfCXrmMqPj3CcGqj9zR0+XIWlDFmxM7FSrxaLQ86wHD3rx4Lxf1JoMWnBtLZScDlrtpHJAmeFS0eceXLsp09tL8xFbfBa1wCgF4Bnf5J1ukrUcDCQbrGk1tNU+Wb/fwdgORhlYQ036mN21pJwgNbod828xnwhQOCz3peRjcEb9YLG/JBeBhzLkuMitYXTktLfi+wy0zhe3y2849p6N9QBWWP4QdZVmeUEqqtak2a52IWvND2XMzt7plhFzHmg8Ad8VwBYJl97ifMSdtccMP6mH+OnE4QCv5pm64aIOY7D6Tveie+/x1hLoGnVvQijqV2jKjhxE5bx7RiIb90gI+tjmMqeVzg+VP/rxB6NDK1c1Abqwk+USQp/Wcma2UvXJuXKvfTlvRdrZ5DUhacbml9rFW1kvQlri+3+iqN9o54PXXCn2Gy5F7mGlKLZp7mj+zCagiKQkttxjiTdTAoldA15werrjlPbPU5/y77Y1LKMWiKRaEHDfVdGkr9QbmXJSQiLGlvBC1URplxi2/u/Z4PIcc7KAZwkjkr7V/oyFfUEUpa4sPbyICz+sjBLqbeD/ZqTewV6sjEFtXNnfxZx6ZJOS7NWK89G6YdhszsE65MUolMO7wIR7K7RyusMXqL6PUtrBOcwIgzgNcSwHuh8J+E9sviVPeBoOt8lxZwQAD6WU/9SNcAvlYwjmC8E5JDfjqKpWF5aIC9gqj3CED5GOX2ud9L0kGrl8RkokwnPIpd/J4=",
+    "sealed:ekTeF6KZccs2eAc21g44kancf42qFBnpPU+JuHmC6+vhWarBcmwohMia3SrLK3aHY66bMPuHuzFSz7nt6qeRqW2bSY5x1hV4j+sOPunU8S7LCsPhhQBf76LQ2tGWzs1IXe7xrIaqHEUP5Bb67qJTH7pzieBKjysofa/NE51jPu6TUsONIdxeWdtsIMhQXRjTyGEHa8EK1calzg5JbWiDf24ZrJinoAAO7Y7R3cuqJE39n9u/W5SQaeM6WHBbXlZih9d0qo/VSsX0rrGWBg84ysoOyA1hV+j0rU6JatkXXKC63VCfiJhgC8yHweiDdXak6hdtA3cvnAPiKETCK1qhBqrrtgfFzfYc4+xNx2NeJq/DsVtUk1n3v5LwQT5QKeW3xls8efXHPIF+wBBoVkUfkv/jJwnXDwGA2Ss99c5Bnfk1OavapiyYJkT7YIEw0zhImqeK1BGqTyxXBqwUi2vsrDKf+72RJdvj6HrBdvgf0gCNQfb8L+Qc27OktUEfVASDNDdl1WcVXpZjVFGzZlyT+lZvYDR8rx+ltik0EfKgrxm3OoC/veIGUf1MSbK3/EkdlaGV8dmkaOA/Kcm7NXNCO7aACd/Yr+24eIpkdNJ5dp8HV1qQ6+ZEUjpwIJPO82W0x+VW3AH8B28U7ERrnrX5ljxJJRouCeEwg4FAZ+XxNy5/4WQD8AhFvcICTlXzUv6bEuoouzENCPwO3cUxiD0tfNltu7Y+b7tMFVxjzhDJ7Xoj574RD52L56NuaQGK5thO8BEqhF+vT50KO7nIn9xezdG6neZkm9zCDF2Us++0utapdeGYbh/5RJI6SQlJUuB37sxmjfHp+CoSzQjihvWEX7jbdCbsvzyGg6PS3nBv/5sDLiT0wOshlWdJk+om0PhzwJmPOvea6zcjd36eamb36DVj7zdaymnhPyCLQvsba1tywHb5uBJFw+cN9ZmzBNLLT9+gqZJOYReEUWEce7HPvpZy77E3H76JJH5Nh18Q1P1GxPEnE8TGU+7GnUlNVvHI6PgQgb53lZI62a+N21tBhwQJtN49tgmiiA+CzWoWCjseKMsQF6Z4Lx9mb13JgtcdER9XcC/50EqkK2Sr5Mtx5ZZQF2Sc5lMNSmrdDaHpY07N73gR7521UpK6sc0uUBXujttJpw1DIch96TjODM5GZsP+nzuPiEpTH/x0m+pDef50Gb/0NT2lth1+INKnErFvgKFhjK70xBsUwb9jZa4kmsy1inM1MEbvvBLnsVFnMiW0NhwXsQsnSipg3S8qODY+UZqXLfrS2bFdqN8GT1mLIXNhrA2s2/Qzqyzv+j+L89o2JnTU2iy78lTnGlaQZ4jvmbrOaw/eGARDwjWIb2Y9kcBwpAmurC9LPut89zOudE/PcmiOWaEAH/kSG16pSaXZMmFxK3QuEzFeFNJ/lzb0rsoBL8Z1KE9+nm0tpU7jxh7IEwZe+M6VyMiq+tTGNPLMB+wjBcxdp4bYB9XL0vJelPlbfm/BU7g9DacBl8X1E+tMAJRPN+hJXb76XWShK3Pe+uIx4VLV3583gp8Uznq5tY/L/sb5SaaBse570hF7XBzuHEf+QsIWqUs6gTPoS85DbDGN6j4tYc3uw6L6W1DiHabsudlL1EGzl5Firw03bodS5MV/MOIyf9cP1fR5ulf+v0fHPsyydp+mNE3shyNq6lKRNNtoV7x/EhXwBu5Rb4NZ2wUUMhR+Aw6Ob9rLB/fJSBkJHt4phyvkoVLs1omVieUb5YuMj3tqEbzxE5q9QgmOWM7edX50+Bg2sdr4NmeK2nGDdPEL39u84nEdxCVQocP7uoI1/JPIVOdKfR9PRptuWnO6+kXGa5JVmemJ",
     salt="12/q3",
 )
 
@@ -472,11 +500,11 @@ explain(
 
 
 # %%
-def accuracy_by_quarter(name):
-    """Accuracy on the first, middle two and last quarters of 16 pairs, and the standard error of each."""
-    acc = accuracy_by_query_index(zoo.load_entry(name, verbose=False)[0], 16, per_index=256, seed=16).double()
+def accuracy_by_quarter(name, k=16):
+    """Accuracy on the first, middle two and last quarters of k pairs, and the squared standard error of each."""
+    acc = accuracy_by_query_index(zoo.load_entry(name, verbose=False)[0], k, per_index=256, seed=k).double()
     variance = acc * (1 - acc) / 256  # of each pair's accuracy (256 independent questions)
-    parts = (slice(0, 4), slice(4, 12), slice(12, 16))
+    parts = (slice(0, k // 4), slice(k // 4, k - k // 4), slice(k - k // 4, k))
     return [acc[p].mean().item() for p in parts], [variance[p].mean().item() / len(acc[p]) for p in parts]
 
 
@@ -529,7 +557,7 @@ explain(
 # name: q5b
 
 # %% [markdown]
-# **Q5b** Predict, then measure. Q5's models were trained with most of their queries on the first and last pairs, so one might blame their dip on how rarely training asked about the middle. Notebook 03 also trained the same ALiBi models, on the same data, with the queried pair drawn uniformly. Asked as in Q5 (16 pairs, every pair equally often), what will their accuracy by quarter show? The cell after the check measures it.
+# **Q5b** Predict, then measure. Q5's models were trained with most of their queries on the first and last pairs, so one might blame their dip on how rarely training asked about the middle. Notebook 03 also trained the same ALiBi models, on the same data, with the queried pair drawn uniformly. Asked at 12 pairs (inside the trained length, a length notebook 03 did not evaluate), every pair equally often, what will their accuracy by quarter (the first 3, the middle 6 and the last 3 pairs) show? The cell after the check measures it.
 #
 # - **A)** Flat: the middle pairs, asked as often as the ends in training, score just as well.
 # - **B)** An inverted U: with no edge emphasis, the middle, flanked on both sides, wins.
@@ -558,7 +586,7 @@ assert normalize_choice(q5b_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q5b_answer, "3064deacc470ea3ff35fe76eead8c547bb4e5add01e886143bbcf7cced6607aa", salt="12/q5b"), (
-    "not yet: run the cell after this question and compare its two lines"
+    "not yet: reread notebook 03's section on the retrieval head; the cell after this question measures it"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -570,23 +598,26 @@ assert check_choice(q5b_answer, "3064deacc470ea3ff35fe76eead8c547bb4e5add01e8861
 # %%
 explain(
     q5b_answer,
-    "sealed:RWcMut+a2VN+klk7XuKYMVGx/CiIPD+cGjp2d06THl4451MbNfr+f80sSC1ZvLlCwJrr7avTMeAoMMarxnSblHKv1s795wu5R4VrToxviCErMUIMAHeU+iya8MRPN+fcz0pJSxII2QwPMbd+HanuB1hEZFeaHaX4Qt9bPS/6lC8OhfKIp1DySqbd/xNgNOtahGAbxrMk7rLMYXB0ow2Au3ryVNZA7Pr+4+raUbjzcIgUJHnFnwqJq2FO59h3T+KZ8iPobxWwL/lU7ngnxg5OMy1c+6qzo915+ht0fkEWnZuI6WVAK12Savw7XS98QiRDZalzXHMsZ5GRA8SbOFpEFLL/Xrb5DqZbAB5qG0ILhj5hbnzC4gqMhgvOnO7hwzVEhAguTYmBTG7x2554bPuuSn94rFlBKeNXII+MnRWKjHJf5QBE+5pWPoN947p2QAKYfNOiGHGd7FMlBw20Ezl0UqYEMLSBh8Pxesl8W9MuLyFrKlHULMXvyOv14I8Ruj27U47ydQ28UqLFgmCrelB85RZliHjeKi+g1LSn70Udi3skPCN8sOM533QEEGeW/Wp7JuwdkQDzJBdL8Au0qSHj4AkS3Zu2s11DXW0Ysyc4Pmybg6NvTdg5O6t0DY59UR7WAPWVMLZ1eCK9udEk+aYP5CZ4t2+mIo1EfSqeIc+MwnGic3pfgmS1mKPvf6AbPrAkpr2rPzjGAg8E8SgOLGGQdMSAQexY2vfJYl6/H0rLMr04NuyIHZ30EVvTNsT22xy6SVx45tjlm1pYxdWnCtDIID0ue7549H0eRX+bcuG8BKU14jV164TgwXbWJgllAO0hf66ehk26sHmhUMTvs2G59374IW4+huwjFCYEvlIyY7R6Eu3ii9q06/T9uwGp4Nbkkd5hpCjIbHpYgd2cZMaVMoJPBjfTnZZciAtu8wmzMgOm5I+fKXYApyz46Om3uu36GuvixR6E7j5QIhbU2LBm71JB8mYGbiSsJm1NRjwiU0+vwINcJbw/9dFP+aqTNPGJKA6L9E/yzLanSCrLUe3PwltK2/yoTm/+G7ypv8sDhYMKoLvYP/WF4+UEYeBGv4WBvXeBMspAykbXNXqOLoxQTlDuKW77Rf4XVUN0aq7iBicRW/qNcLOs+wROv6+AS6dlQrPg9sgmct2x+L7I/04Mns95RNCnzryVJhrxVOvhFS1JhIvkRta9NrLCt87XZFLYtw7jWX8cJp46w0EN+fL9H8o279OzxZSDSCpr8jvy5CMoYAEQdByhmRyb/QB2smPXicqM8a1fCGDMHAyIPbQmb5yxCtj9srA9RxMXnP0AweY0CtSS1mSU650m3MjDFabVCrCQEosuuHTl8AcnYffGFGH9A799X9Jt1YLSMJ+dVRJyIABiAP938ngAR2L8yhNqDQqgUPzCerUJHNo5m8ZsLnjk23T7bAypGScL6ub1BNjlLx86",
+    "sealed:LYdMM1oY700WS7hXVzbJmVGx/CiIPD+cGjp2d06THl4451MbNfr+f80sSC1ZvLlCwJrr7avTMeAoMMarxnSblHKv1s795wu5R4VlToFw3TErMEgVVCOe+imHp4UGMveQm1gYThIT3xpRYuN6EaW8RVBBb0TWDO3sF9NMKCSoiGlCmP/N5UHpSvGY5R8lZfNel3pe26Yk+KOJcSoz+h/J9S78FZUSvu/19bnKHfHneYYMdCuK1xplKnRI6YkoGu6Js325eEbsjCYQvyRz11kQYXIA4reh9NRy7F5kAUQA3pfN4mxAJlqUavsxWTk4Dy5VcqpyVTtlYNmWCIGLR19VVL66Cv+sFOsJABlgXhYF22g8JTDirU6NmVyMiqiliGtSw1ZvFMnYFTDx24N3Ka+gGyQu+UwVfboEIJKEkAOVx3Jl+QBC+5lWJo1o8vQ7VRucZp2/HnOd6Uk+WEn5HT9+S6EEMLSF047rf9owW4UiLnglNUSdKY3/ya7q6IEQ6Xi+Toq+fR3sB+TciGruZVc1/RIkkTHeOHj02afi8FVZn3Yobm5it+Nlll8PRGeF52R8aqUO3hL1IBoO51+0sW234kAVxt7ir0oCWWoZs2sve3WGmKM3DPp2J6t3Bs02BkaMQ+nHIaBkbyLk48ZgtqlbvG1t9T3oa9MPLzvMK93ewmCnMmEag2a8iK+gZugGNb0kp726PnGTSBhEsG5cPCDTJ5aPFbQTzKCAf0vrVhGYf6M5O+eFSZK7ExrUKoGn3witT1BvuNjhklYKiNW1Cs7PJ3UkLLYx53oeAD7Pdue2QK0/p2l18432lTvOIBt+Gu99Zc/KiET7qTa1R8euqS2zoHmrYG0igvZ3CSEPvkIvZ640D+vghtGv/fbhsAjkubehj8JssWbZanxRhpGJNsqCe5ZTFG/TiJBdiB5ysgmzLQizvYyJbFJVtS3u/a3ysujiW/Hr1FeG6XpEPBaQ3r0y6BERvSgjbjerdWEDVis/SgqtiaQPJvM+9pUD6KyTNPKOOEKCvVvj1PPzTyHLSePMmFt6ju+zSW+sXaGo8p8KnN1Ztu7YcLyHovMGJOVQ6pyL9GGbNIcZ1lGWMHWYPoxSXlT4fX/hALEfHEVobqKzETMXD/aRcKW58QRS7PqGS6ZiVa25opJ3NYvtvOrUuhtGh4o9AZGmxqeIIU6gEaSrVWhPy9i3B5zvZfTFrInLaUSM+0egA28VJog6lxkDpam1TIs959/914LMDmFzsXPjq25xKlxOMVTuqnCG1wxxrSLWmIDTv6xJXGmAFgyJbv05Jo75Cs6ypbs9RhUGzvEAy+c8T5fd802RiYdpwJ/CUO3eC6eMUIUtvDqw40dvYfTcFHyzB7V9XdVtz8PeN46REA09KQx2DKxr9WpTCiX2wAsvDgm8VPyeLP1AUt1rjsAiLXWqyD37bEnsFjoR/OD1GdD0cUxgqop1374FdRoh0CrsLf0eMAQ2omxos/C82/FbUuIKDZqI1lJxyMBCQWrcLyb9",
     salt="12/q5b",
 )
 
 # %% [markdown] tags=["shows-answer"]
-# The measurement, after your answer: notebook 03's ALiBi models trained with uniform queries, asked as in Q5, next to
-# Q5's edge-trained models (3 seeds each, 256 questions per pair). The dip is the mean of the two end quarters minus
-# the middle quarters, with its standard error (± one, from the binomial spread of 256 questions per pair):
+# The measurement, after your answer: notebook 03's ALiBi models trained with uniform queries, asked at 12 pairs,
+# under Q5's edge-trained models at 16 pairs (3 seeds each, 256 questions per pair). The dip is the mean of the two
+# end quarters minus the middle quarters, with its standard error (± one, from the binomial spread of 256 questions
+# per pair):
 
 # %% tags=["shows-answer"]
-uniform_quarters = {s: accuracy_by_quarter(name) for s, name in zoo.names_by_seed("kv", positional="alibi").items()}
-for label, by_seed in (("edge-trained (Q5)", edge_quarters), ("uniform-trained", uniform_quarters)):
+uniform_quarters = {
+    s: accuracy_by_quarter(name, k=12) for s, name in zoo.names_by_seed("kv", positional="alibi").items()
+}
+for label, by_seed in (("edge-trained, 16", edge_quarters), ("uniform-trained, 12", uniform_quarters)):
     for s, (quarters, variances) in by_seed.items():
         dip = (quarters[0] + quarters[2]) / 2 - quarters[1]
         error = math.sqrt(variances[0] / 4 + variances[2] / 4 + variances[1])
         print(
-            f"{label:17s} seed {s}: first / middle / last quarter "
+            f"{label:19s} pairs, seed {s}: first / middle / last quarter "
             + " / ".join(f"{x:.2f}" for x in quarters)
             + f"; dip {dip:.3f} ± {error:.3f}"
         )
@@ -711,12 +742,12 @@ explain(
 # name: q7a
 
 # %% [markdown]
-# **Q7a** Predict, then measure. A freshly initialised stack of 12 attention-only layers (no skip connections, no MLP, random weights, peaked attention) reads 8 random sequences of 32 tokens. The divergence between the heads of a layer is the mean Jensen–Shannon divergence of their rows, 0 bits when the heads agree. How does it change from layer 1 to layer 12?
+# **Q7a** Predict, then measure. A freshly initialised stack of 12 attention layers (no MLP, random weights, peaked attention) reads 8 random sequences of 32 tokens. Each layer keeps a skip connection at half strength: its output is 0.5·h + attention(h), for its input h. The divergence between the heads of a layer is the mean Jensen–Shannon divergence of their rows, 0 bits when the heads agree. How does it change from layer 1 to layer 12? The cell after the check measures it.
 #
-# - **A)** It stays near its layer-1 value: each layer's heads have their own independent random weights.
-# - **B)** It falls to about 0: the tokens grow alike, every row turns uniform, and the heads agree too.
+# - **A)** It stays near its layer-1 value: the skip path hands each token's own part on, so tokens stay apart.
+# - **B)** It falls to about 0: the skip part halves at each layer, the tokens grow alike, and the heads agree.
 # - **C)** It rises toward 1 bit: peaked random heads lock onto different keys, more so in deeper layers.
-# - **D)** It halves and then holds: the heads share their input but keep their different query weights.
+# - **D)** It halves and then holds: half of each token's own part survives, so the heads stay half apart.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -740,7 +771,7 @@ assert normalize_choice(q7a_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q7a_answer, "49c692bdb09c4ef011867cdeb6c0282373f9fe717d91b780eb57f739ae008537", salt="12/q7a"), (
-    "not yet: reread notebook 05's section 1 on what depth does to the tokens"
+    "not yet: reread notebook 05's section 1 on what depth does to the tokens; the cell after this question measures it"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -752,9 +783,40 @@ assert check_choice(q7a_answer, "49c692bdb09c4ef011867cdeb6c0282373f9fe717d91b78
 # %%
 explain(
     q7a_answer,
-    "sealed:Mw7RndHkJrhFE2RwBaEPIa1bqNOF45Gp27fIxdjDBLuPgM6Cx2Q1vzpazySMXK4sHap6J60we7pOx6XixzZFIoObJBLoD331PUNEXBj75/ElimUXuFI7t8W/+DBk9droDCdWtLGF1diRCHkxr4U02rCkaBrM07lzdN2WfEQpG9ogZyKk4a7PHNd6y536cJVTWr7sBhaJlAPWMGDGmZZZAD/njRn7t54Zw33Ip6r1QH/Bax698ExUwcRDLDgz3oTDYej9dh6LNySb2Uz5hwbh08anukOAQFbbqUKc4U1JEoA0e0QxIFxrfIQ0b4lC+y8TKcDS+2UcjnROV5usV0uq+nOFvCjuiAZyCGWtihGgMzFWCC9npxNup9CKqLLfED+YTB0OoBOgo5QeZdCLHUEjpQdcT0qxSNnr8S1rnL6Fu6KIcyxk4wezH9e8W9WF34FyjGS1WK+QY4E0f1YzyDpxza/oWRaLxBSklnFY5z4yN73HA644Hf8H3oP+urJ/pV4ofmeVZZDjhfKjFnu3G06ABHA3xvzRRCJB10be72aDO7ENPLrj2jeKx9udSf1Olk+X5FRuq8FYtDKojKHjbzoDC29UPt09OxJ3AVNAzdFEi9+//RwEtF/2nHrwK5SWBtkj2D5U8HfiJ0F4cgNnc5T96OZbNVQ3ZaO3jed45wUDW+tJy8ynofPQJPjorsutm0HcDX4kUt11LxZSnIEgrSKAal2/pfY+iE+SIqD1jjKn4MWVQGF2JDT/lDapCYjTInR2OjceXmuFOa+juweRfJXORPlqEqw1U242QN+6NT3XKOGlhtLaR4DGs32MQvINljWHgNDHHn2B7T0yTupXf5q3L5En4syEqC3rfGYtJu9Az/xQBHDyC4C6fEMlXrgW890v4Znts+LbxN4RkNDmrzjAZPjGBSzwxCUGbTRr+L4SYioXvisuLHUBLml5TWZNmQBJ8nIntM9GB03yX6ZVwfDQDze1Yc9Zab/ZM8NS2yxuFSvZ1rh1SlCthpNPKiD9J3vBld3Ndl5Fz8ffMTfO6WjwNtTB22r+7obArNnhpfPjEUIOjuEThA+FZc5dY5F5JfvGY4aH5kwNKdwVQ8LW9j2krvUYSuTNg1Pxx4Jz9Rs/XpbZQkTtED0P6SY=",
+    "sealed:co+SErBfumaMns2ccUY/XK1bqNPK4o3siK/K3IiACLqPi8iV2mI0ojpezWGWROIrSa1rO7w3c6AGh+T6gjAKKJCQcQCvBXm7aVxOSwL7+OdmlmsJvRt/5MvrrD13sNz+Ry5ZvvSVnJuJDXV9q8kp2bCkfgfM3r5pPdPYOk4rT8Y0amv28+DHD8Bx0tz+etlQTavtQ07BtUzLNi3GzcJXB3SpzAXp9sdV7nqctqzkCWTAIBKgoyJP2oNnNDx29dCWIMDsdgiRdlSIzl75qhPs09qg81iGBTrbrUnPsX5aCJg0V0oyJxBhNLM5cY0M/y8DYNXW8jxIlnZfUcjIU0m7sibAszX2lER8C2fm3wipfGI5ESV27x13v9CSpqLcQ37CW1wUo1bjv5kfYYCOHQ53jhoeCA+iWYvzvXI+y/zOqv3LXSp19UmzHt2/W9mHiq5xlD3YFKbGX5w4f3AzzDpsnt/vRATYpQGilj9Z4Dg6eIPFXOsqU8lG1IG4mLh4olwlflCMe5vijbygGnO8H0PTU3oiwLL6VXJY3haboX2fO/MKNrCnmSLHgIizQOxO0xTb/Bxg7txC4jaojuTjaT5RAXcYJsZ4bw42DVQPzsAHz5CvuEgS4k3tkTLoMNGFX581zHFK9H2nIVo9NxMoJsu27KwPNVBye7vugPA5sg5QS7cWjZ/ms/LHOPjxoduuhhOCDX4sUpkEfFhH2oA3pSOaOVusquY4igHFJaz+iTH97oa9QGt8IHH8kTiiXdzMIj15NyIJDSCENazitBCVfdzOTOcrFLBwHG0/WIy4LzHWKK+lztWfX4Da9meXB7YAmSWHgIyCB3eQpXQyBbMJZsz4NZBisZbU8GP6NWY2Y65S1PJHSm+zAZGpJVJoDulKsM9u4I/t8KPMk5FQgszm/XDJZOXQWSyKimQce3UyuOtGYiYeriswfzkUP2krDjgKx1NFvDYrpopaERmhXKpfifDYFWm1fcJdLb6YOdob3yxzXDvDl7s7ShOhmscOP3S5bCWF0pLidk9XhtbfKT/d6Wj3NtDDxiPk4cOSucLv4Pn5WwQKkqVemBLAMcBKLJQ8If7WJ4aJ4kUaL9wORc/B9jS17/8ZTvHNmELixp80qR1wAqKMClimVGhXr2Yq9Wxy5QoFg5YslcWo7hX49eYywQegs+SJEWIB3FW+YoiscnV0cjBFWYVYAumcxRda/7bdF0s9yZtnwHQpdyXkNRYxd/ETGZ+T5Pni9kVygW6TS7dZ2Omv8E5Un5GbiXwkns3ZDiSJlrvNZ6MSW3KIlod/dI0o6tvEitcFjJ08iMQflUa5yAU91nBIkoWHOwbmYGFDDdvUX0Zg70eZFmlGOu+Pj4tphYQ8/KB7OjvxCq5HZNofX2IWUVAl64G0fEtduNLhfJn3eP2zMSLbcTYiQ27NpzxK3JfuILfZCQAnbXHCb9wvQptTBHMA+OO2b8eK8Ngjd0woaW3lo0SQLWH//R8aWCU9z2eYDxcvXSd6epVUKszVPRJA8ZUu2Kk7vjJpsZtVu9M3kD/TqJcArzhkujmsENg6/+koAWk7oLqmLU5e5zdxy2ZgaRFsWAyYFoCjxTM5/ErEP0Xy",
     salt="12/q7a",
 )
+
+
+# %%
+def stack_divergence(keep, seed, depth=12, d=64, n=32, heads=4):
+    """Mean JS divergence between heads, and the tokens' rank residual, after each layer of a random stack whose
+    layers output keep * h + attention(h) (keep = 0: no skip connection, 1: a full one)."""
+    torch.manual_seed(seed)
+    h = torch.randn(8, n, d, dtype=torch.float64)
+    js, residual = [], []
+    with torch.no_grad():
+        for _ in range(depth):
+            layer = MultiHeadAttention(d, heads).double()
+            layer.qkv.weight[: 2 * d] *= 8.0  # peaked attention, as in notebook 05
+            out, w = layer(h, causal=False, need_weights=True)
+            js.append(max(head_divergence(w)[~torch.eye(heads, dtype=torch.bool)].mean().item(), 0.0))
+            h = keep * h + out
+            residual.append(token_rank_residual(h).mean().item())
+    return np.array(js), np.array(residual)
+
+
+# %% [markdown] tags=["shows-answer"]
+# The measurement, after your answer: Q7a's stacks, skip connections at half strength, per seed:
+
+# %% tags=["shows-answer"]
+for s in range(3):
+    js, residual = stack_divergence(0.5, s)
+    print(
+        f"half-strength skips, seed {s}: JS between heads, layers 1, 2, 3, 6, 12: "
+        + ", ".join(f"{js[i]:.2f}" for i in (0, 1, 2, 5, 11))
+        + f" bits; rank residual after layer 12: {residual[-1]:.2f}"
+    )
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
@@ -769,29 +831,13 @@ explain(
 # - **D)** Attention increases
 
 # %% [markdown]
-# Q7's demonstration, which is also the measurement of Q7a: the divergence between heads and the rank residual of the
-# tokens (notebook 05, 0 when every token has the same vector) after each layer of Q7a's random stacks, without and
-# with skip connections (mean of 3 seeds):
-
+# Q7's demonstration: the divergence between heads and the rank residual of the tokens (notebook 05, 0 when every
+# token has the same vector) after each layer of Q7a's random stacks, without skip connections and with full ones
+# (mean of 3 seeds):
 
 # %%
-def stack_divergence(skip, seed, depth=12, d=64, n=32, heads=4):
-    torch.manual_seed(seed)
-    h = torch.randn(8, n, d, dtype=torch.float64)
-    js, residual = [], []
-    with torch.no_grad():
-        for _ in range(depth):
-            layer = MultiHeadAttention(d, heads).double()
-            layer.qkv.weight[: 2 * d] *= 8.0  # peaked attention, as in notebook 05
-            out, w = layer(h, causal=False, need_weights=True)
-            js.append(max(head_divergence(w)[~torch.eye(heads, dtype=torch.bool)].mean().item(), 0.0))
-            h = h + out if skip else out
-            residual.append(token_rank_residual(h).mean().item())
-    return np.array(js), np.array(residual)
-
-
 for skip in (False, True):
-    js, residual = (np.mean(x, axis=0) for x in zip(*(stack_divergence(skip, s) for s in range(3))))
+    js, residual = (np.mean(x, axis=0) for x in zip(*(stack_divergence(float(skip), s) for s in range(3))))
     print(
         f"{'with skips   ' if skip else 'attention only'}: JS between heads, layers 1, 2, 3, 6, 12: "
         + ", ".join(f"{js[i]:.2f}" for i in (0, 1, 2, 5, 11))
@@ -1150,14 +1196,15 @@ print(f"embedding retriever: its chunk holds the query key in {int(found.sum())}
 print(f"given the chunk that holds the key (Q10's exact match), the model answers {int(right.sum())} of 128 correctly")
 
 # %% [markdown]
-# Predict: in how many of the 128 sequences will the model answer correctly when it is given the embedding
-# retriever's chunk? Store a whole number in `q10b_correct`; the cell after the check measures it.
+# Predict: what share of the 128 sequences will the model answer correctly when it is given the embedding
+# retriever's chunk? Store it in `q10b_accuracy`, a fraction from 0 to 1. A prediction cannot be exact, so it is
+# graded to one decimal (0.05 either side); the cell after the check measures it.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
-q10b_correct = 94  # SOLUTION
+q10b_accuracy = 0.73  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -1169,20 +1216,20 @@ q10b_correct = 94  # SOLUTION
 # FORM
 from course_utils.tools.quiz import real_number
 
-assert isinstance(real_number(q10b_correct), float)
+assert isinstance(real_number(q10b_accuracy), float)
 
 # %%
 from course_utils.tools.quiz import check_rounded
 
 assert check_rounded(
-    q10b_correct, "c51d0c5e54c4bb68746a0ad08cfabe7aa67dfabe7aea95f5d52223912f41c267", salt="12/q10b", decimals=0
+    q10b_accuracy, "a5636413602735c5dcf422c6a72629978fd27fde96fa1ca42b359863df6f6eda", salt="12/q10b", decimals=1
 ), "not yet: reread notebook 09's section on the embedding retriever; the cell after this question measures it"
 
 # %%
 # HIDDEN
 from course_utils.tools.quiz import canonical_rounded
 
-assert canonical_rounded(q10b_correct, 0) == canonical_rounded(94, 0)
+assert canonical_rounded(q10b_accuracy, 1) == canonical_rounded(94 / 128, 1)
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
@@ -1192,10 +1239,10 @@ assert canonical_rounded(q10b_correct, 0) == canonical_rounded(94, 0)
 
 # %%
 explain(
-    q10b_correct,
-    "sealed:/cs6O104nW4gYx1x+GLvYJszPYXjcz9bZuDba0i8+UQ3svemk93+1uP7hNfiwxBdrNp3e2bFZR6FiWbOemvEsOEDo5eJBNyHMqj3wCih5NiE49dSMjLC+B7LEZRXV/Lu8xNRXaDkwq+sLtUhSBCemFENQgPJmV7SO475D0kKw24TFGPJTjphTAMJNI15oW+gF3D9fQ/Rzo2ilUl6di4CkcM1Oyp58NNrCpFwkvtM9Mbe8wBBLoy6mwO1Kz876x2KxAQGbRwHJ+3f1iuEtFCDXYyEB5d/g2VIMXpfD+Z9nMIbQNQzz2VgLHK0Dqf/5VjBuocK9GTuDRsKVWEevfAYzZRAhWAFAk+SRS9fHN11hvd2sme+2fzqcZPNvC7Ao21h+hZrK3gh4sr57UV0pavFUnUXTHjRd6eeq7L71Q1RiwR7htGp5gJWmMZFsvNToca65PaRbQSvDFXaILZtyg64k5Gog4xPM/9c5pM2AfAvKVOOZTpJcrA2UNp6sd4ImkBxH+s/DWTzfGs5d8gn2XJgSVEvEmd0MRR76dQGA4WiUVj7IrHtyHEaAGhejoLaBWzdyMmZt1AxL3RneS1dI9zmLeog9LQhKDacwPp7YHgzkdkm0Q3N9Ai1bgC25elZqE8gNBhP8feeNwuNBxH4ldzHSucLvRxxGVIOQE7coESvxOC/hgyEZZY9GEb2PlJbPYwrxnFVoDw1EzPeIu2NkAJnkSHEKUDCnH+JtPseYiXmn4ZX+0sQm4hYPv/48bG6GpZgTObhF5FAK59mBLYs9DV+F9ykN4S0FHm9TRbyx4amPwUF8KhchvP0xPpkpmPGdRRxAUrsdCGfBzL9oIvOgQGdGMnorSKY6uGI6Ppz7mteNyAYahZiSQTId859Qsimuxffd6MrThLWG4rmy8y3AjO69Ithi0XhQZmY/nCyg58tbMsyoorvqE2n4dCG+7NNI2ALqyIj0XV03TsTqINF/8CkeU1H/P+nk3tx+uNSF53lHhpKWcLHFWlV2zgo2N1edQeP8xOOhzLIiqsnyUnNy1rqwUP9NoKR7pkD1Umuz6uACwMRd5YOmq0xbfpgv/W3cEnLDoeKHqbO1PmhgBL1gmaz23ltiyqNt0s4kD+jSHsotvRuGB5AEjX3CWHV/bCljyaFl7xAYKOeugRBGuI/O8QKr5B42sqv53M/DXszghLATXjsVUCBQ2AL32KvOUTWIwxN",
+    q10b_accuracy,
+    "sealed:BBd8dU3NRtL57CZtb7V4nRXSSqTklpmCFyEybmxeU87lgRkloSue58uRLM0jTF0zW5eB0nPSmwso20qBb59puygJVHJ4gLdkxUcTdKOU3nDv3NsxIpfAgZ3347XaU9cgtXIhwQUb7XXvPXM6iTW1rpsHQ7GDZC6TnZASSjFmOB6iOaDv6KadWxvez01iDJLqhrE9793bbhZTGee36lQHNY7+O66D3MwULXbVBQyCPLDfWeZsOB/Pn1qLKpCoN5lCJihZ4SRg66M8KUnNfgzkGCxtuJXukz7YxFHGzmJ5Va0X5LhtBGBkqynl8MrURQWoVPVVtmpQDDtWTBkePzdSKtQrzwtjGWDEzEHg6NDFK+W/nOb5yVW31Fd1VtUfT717jnT9rtaPc+4SF8bv4OVFZyfZuT08rynCcCsFcDsFQuSoyCgUXHeuyl0ATAQWfcd79uVs1GvMQHFHCS2cGzwdIq1/WqgSYUEraxOUL/BTZda+7+5PQqN55slc0vLyYD//jZnvA0VFhJDsXSWyl87IDbSwpUPfXPJLj9RA0pCgb0spFcK17E7lUIhi9BriKFCPfGu6C2tvzsNzoEb25FQwToJ6Tj+ggOZ7VvqZ/TdvxB1vHKcWzEA7ZHGA7aqBwUnsPg62cL8xK4tjnenLKKsMWxZohtPxVDEwl4HP3h4JnBt/UlRCQEbKG7YrC36He3EomeYPwYcRylz/V8VIlrHynQtoRSVa7aTzRLhyqMctuYk/HBwhYsoxzmBWDyTHj5Kpu5/JfyReMQC3Gs1zsAcPa6Z07KNQPZG7xxe9V7N/LI2mkBBiG5STkOZoAqhl/tcUZBVsAXDtylZ3PzEVaqxnvkcBs0QKx8huUpmPwEIP5zw/pwLl+kz2c80CqDYLLM4yxPTzxUsyabDvxYQIHWzFFNbePRb4Rcgj1zo0Fzb9uMHLcy3FlXjS7oWwajEJY6pnEG/cwac3v2P8n+JAin1VmqaKnijnJY+4+M0rTnf8BQIKn47NswnsrAYbVbxpsJwUcp6i3kBz8nohvVotNAjW8k2Ml42gW0U7jp2oI+rkKJscG8Lq0ZO9ToNkX6vDk7X8Z17CDf8z09OHE92jQJx+1aGj1n6UTW/VA6cDioIhP+Ss3RxX7RSTyBG/1mjES5vWuGM8lSA43Huy2VNkFJmRmWA9twVtLNkhDUn3h1sfY8AHQpDXhZjmRo59X25AdqYiA380y8jZyfr4g5bGR74JVAbGwHeWYQxJHte4W7L4NcS8vtEYuqg3X2JZdFalvJx+lujSB3tAZ5+TsPx1RtGfGs1Q4NXB0QsXQy2HAwI25nM=",
     salt="12/q10b",
-    decimals=0,
+    decimals=1,
 )
 
 # %% [markdown] tags=["shows-answer"]
@@ -1557,16 +1604,12 @@ import torch.nn.functional as F
 
 from course_utils.tools.quiz import check_rounded, fingerprint, unavailable
 
+_blocked = (F.scaled_dot_product_attention, F.multi_head_attention_forward, torch.nn.MultiheadAttention)
 _g = torch.Generator().manual_seed(10)
 _q, _k, _v = (torch.randn(9, 4, generator=_g, dtype=torch.float64) * 2 for _ in range(3))
 _out = []
 for _w in (3, 1, 12):
-    with unavailable(
-        F.scaled_dot_product_attention,
-        F.multi_head_attention_forward,
-        torch.nn.MultiheadAttention,
-        namespace=globals(),
-    ):
+    with unavailable(*_blocked, namespace=globals()):
         _o = window_attention(_q, _k, _v, _w)
     _out.append(torch.as_tensor(_o).double())
 assert all(tuple(_o.shape) == (9, 4) for _o in _out), "one output row of size d per query"
@@ -1577,16 +1620,20 @@ assert check_rounded(
     decimals=3,
 ), "not yet: print which keys each query of a 5-token input may see for w = 2, and reread notebook 01's scores"
 _g = torch.Generator().manual_seed(int.from_bytes(os.urandom(4), "little"))  # drawn anew at every check
-_n, _d = (int(_x) for _x in torch.randint(2, 12, (2,), generator=_g))
+_n, _d = (int(_x) for _x in torch.randint(3, 12, (2,), generator=_g))
+_w, _i = int(torch.randint(1, _n, (1,), generator=_g)), int(torch.randint(0, _n, (1,), generator=_g))
 _q, _k, _v = (torch.randn(_n, _d, generator=_g, dtype=torch.float64) for _ in range(3))
-with unavailable(
-    F.scaled_dot_product_attention,
-    F.multi_head_attention_forward,
-    torch.nn.MultiheadAttention,
-    namespace=globals(),
-):
-    _o = window_attention(_q, _k, _v, 1)
-assert torch.allclose(torch.as_tensor(_o).double(), _v, atol=1e-5), "a window of 1 lets each query see itself alone"
+_outside = (torch.arange(_n) > _i) | (torch.arange(_n) <= _i - _w)  # the keys that query _i may not see
+_k2, _v2 = _k.clone(), _v.clone()
+_k2[_outside], _v2[_outside] = (
+    torch.randn(int(_outside.sum()), _d, generator=_g, dtype=torch.float64) for _ in range(2)
+)
+_runs = []
+for _args in ((_q, _k, _v, _w), (_q, _k2, _v2, _w), (_q, _k, _v, 1)):
+    with unavailable(*_blocked, namespace=globals()):
+        _runs.append(torch.as_tensor(window_attention(*_args)).double())
+assert torch.allclose(_runs[0][_i], _runs[1][_i], atol=1e-6), "a query's output ignores the keys outside its window"
+assert torch.allclose(_runs[2], _v, atol=1e-5), "a window of 1 lets each query see itself alone"
 
 # %%
 # HIDDEN
@@ -1626,15 +1673,17 @@ torch.testing.assert_close(torch.as_tensor(_got).double(), _reference, rtol=1e-5
 # name: e02
 
 # %% [markdown]
-# **Exercise 02** (attention dilution, a repeated fact). The fact a query needs is written three times in its context:
-# among n = 64 keys, the three copies all score g, and the other 61 keys all score 0. What gap g gives the three copies
-# together a weight of exactly 0.5? Store it in `e02_gap` (a float); the visible check compares it to 2 decimal places.
+# **Exercise 02** (attention dilution, a repeated fact in a longer context). In context A, among n = 16 keys, the fact a
+# query needs is written once, with score 2, and the other 15 keys score 0. In context B, among n = 256 keys, it is
+# written three times, each copy with score g, and the other 253 keys score 0. What g gives the three copies in B
+# together the same weight as the single copy in A? Store it in `e02_gap` (a float); the visible check compares it to
+# 2 decimal places.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
-e02_gap = math.log(61 / 3)  # SOLUTION
+e02_gap = 2 + math.log(253 / 45)  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -1652,7 +1701,7 @@ assert isinstance(real_number(e02_gap), float)
 from course_utils.tools.quiz import check_rounded
 
 assert check_rounded(
-    e02_gap, "2d9966975693461463c2c835da429b1e2f979ed2e2e2b9e73e16048203c89f06", salt="12/e02", decimals=2
+    e02_gap, "bd90b2b2be75744140e91f64fd0ad3ff997784c06ffc4b6912e405e444212408", salt="12/e02", decimals=2
 ), "not yet: reread notebook 02's closed form for the relevant key's weight"
 
 # %%
@@ -1661,7 +1710,7 @@ import math
 
 from course_utils.tools.quiz import canonical_rounded
 
-assert canonical_rounded(e02_gap, 2) == canonical_rounded(math.log(61 / 3), 2)
+assert canonical_rounded(e02_gap, 2) == canonical_rounded(2 + math.log(253 / 45), 2)
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
@@ -1672,7 +1721,7 @@ assert canonical_rounded(e02_gap, 2) == canonical_rounded(math.log(61 / 3), 2)
 # %%
 explain(
     e02_gap,
-    "sealed:xG2PRDUdaHd0aintEfhk2ety/SY+vAH9gygRIEw4IvnoBncSD7ZlSuCzweNNRGvKGRcNdXJl+zUIz9i9gVULdRZkae3FAf5NVVknxxBq8SC6hxY7mYzKrjme599tj/Lph0jA6U2zPETNxvFJxd84zcHCfwjKBESLkQlH2zishsPNvqSUW51cbOxxoUJQua3IG+sGFMgd/jBYLROYbW07xEnIBCD5RgcvJJAxzaXc+Z6tNyvxzZ+5yv1hqaeBJ/fqesDaRBTC8gtzEze/nIPWVIEPpUsjF1he1BmNUjCD0Twc7Mc5J5llsT2sbrmTCao51dCARmQQLxf/o+2nG9LCWoKXzBgQ4LQd4hwguD/On+3Y5UMpgNSD3FLtEkVw+hEuvadOEMKLc6BOZ8M5rz1H0hCTxuJlj38zjbXUji4VULvfl0lI52n5pLm/iRT4I4M3uw15QExIhifXDHfrqxZungBExJCxWE4pTzZqCXQ+HjMMmMAtD1zb3yWg4FYhBaXXAZNB2RZLDySVshYTNd8lYXyWJvn5MIAhnQi1W0bcDbulh5D/S1in2eGdNraJva0Y7OrcO02qMVagrjtLrgHJWieFSJbqKpd2RSykKJgVe01TznWy2zwzfnZ2VfjV/fPIe5aQkwg9FgrEHJIS/M1kdbu+asfGhhB4C9XrhKwDmB7ipy0ty4zONSY/A0twSqKVU6Wrfvj4sYB/rdPElk1xm+6VxXa4fRlN1vKC/TU22BexyLXK4mhaCKLKj5mzsE0vJBsEc0ffzNGjU6cWdA4nwLiuPG/nzW4a",
+    "sealed:ZoSC/TXUDv2lKH9DZ14wo3ZeAgyY75l4mqxpKcpZpZPx1zIuLFeKutgDT8udMaQWb7ZcLIuxtzGk5WSawsA3VS0oMIQzWlJ1aEAV/NkLBhfd/4QuM7j3K8+7lLG23tNlg1lRHme3PlV658ApRxRmpbOkNuPLQRI1MdT6wCoLvVktmZtIMpJR05sdxYlWs/ZhfUBdcaqbzxRlw/azjX3V7OkpAG0XkpMq5Pzng+Z+bBnPtHqKhGvwr5YQKC4GniXkbGrG5x+bC3Q17nzUG0T9kGrts2RDOjnrK7qleBhdVYbr/vW0vsTZBDJvNiry/IkcfpIsDoEXMr/47J0cI46P6ebYMjAJrtzN7Y+x0LmSw+l5zzgbAOFlB9Qt2iBW2ZvYdLFsLJSqCXlIFEFf7pcyik8kE3zcESlPxtC6itBaOby8aT0IxcUhOVh0Ij9BUICC9nZ+7/qLuHDk3BPMBX28LeKUZXindKS1JsmuibIDXrSso+VUqXIv22WKPB8u3x8UEbRsoOrIOpsI1fLnAR6x+BJkxoj3U/HzAYzOq8D25dh/3AOZF0UlkZxk1VvlA2s5b3pHTGe5Was/qNn9nbloWpkEXWk1HdiEf4hK6jd9MFJxkp06wXVAyWEfgrahp5GSzFTscpl/suEGtMVFsRykCFa4f5pWqKWJYQ7HeEpWPsLihsjiIcczA/5Ab2TBHibh+e+yF6lOtdEGzHcjd6Zve0umkgC9Vuc4gOqobJqGTXBtZF+wUAAIBek7/8vAbmiZ4s3C4q5b3rPizeoPCuR1MecN6H1QwFB7C9iQpG0r/5ZwQ8+OX5nS2ledoe7KJvmq6iotHDwOrVlUCleYZTUI94sPdLXk2OJEUAk1c0ZaqhfOOkbHuWSBm3IQPjJEv5TGATecyoDMPVy0x6MGnq2SpEct6KJQ70bwR0f6fQSL6zF3MxJsaylFp6ZmeaQfnA==",
     salt="12/e02",
     decimals=2,
 )
@@ -1685,7 +1734,9 @@ explain(
 # **Exercise 03** (positional bias, causal and every head). Write `causal_alibi(n, heads)`: the biases that a causal
 # model with `heads` ALiBi heads adds to its scores, as one float tensor of shape `(heads, n, n)` (head h, row i =
 # query i, column j = key j). Use the slopes that notebook 03's ALiBi gives a model with `heads` heads, and put −inf
-# where the causal mask hides the key, so that the bias alone does the masking. Write it without the course's `ALiBi`.
+# where the causal mask hides the key, so that the bias alone does the masking. For a head count that is not a power
+# of two, keep notebook 03's one geometric sequence as it stands; Press et al. (2022, Train Short, Test Long) instead
+# interleave the sequences of two neighbouring powers of two. Write it without the course's `ALiBi`.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -1737,6 +1788,13 @@ with unavailable(namespace=globals()):
     _o = torch.as_tensor(causal_alibi(_n, _heads))
 assert tuple(_o.shape) == (_heads, _n, _n), "return a (heads, n, n) tensor for any n and heads"
 assert torch.isneginf(_o[:, torch.ones(_n, _n, dtype=torch.bool).triu(1)]).all(), "put -inf on hidden keys, at any n"
+_seen = torch.ones(_n, _n, dtype=torch.bool).tril()
+_distance = (torch.arange(_n)[:, None] - torch.arange(_n)[None, :]).double()
+_slope = -_o[:, 1, 0].double()  # each head's bias on the key one step back
+assert torch.allclose(_o.double()[:, _seen], (-_slope[:, None, None] * _distance)[:, _seen], atol=1e-5), (
+    "each head's bias is its own slope times minus the distance to the key"
+)
+assert (_slope > 0).all(), "every head penalises distance"
 assert check_rounded(
     fingerprint(torch.cat([_o.clamp(min=-100.0).flatten() for _o in _out]), seed=5),
     "335bff0b1fa6d901e028b38896721ddcab10cce710b5a0a1f72afa3fff118536",
@@ -1833,14 +1891,22 @@ assert check_rounded(
     decimals=3,
 ), "not yet: reread the question's list of which keys, which query rows and which average it asks for"
 _g = torch.Generator().manual_seed(int.from_bytes(os.urandom(4), "little"))  # drawn anew at every check
-_b, _h, _n = (int(_x) for _x in torch.randint(2, 9, (3,), generator=_g))
-_w = torch.zeros(_b, _h, _n, _n, dtype=torch.float64)
-_w[..., 0] = 1.0  # every query puts all its weight on key 0
+_b, _h, _n = (int(_x) for _x in torch.randint(3, 9, (3,), generator=_g))
+_sinks = int(torch.randint(1, _n, (1,), generator=_g))
+_share = torch.rand(_h, generator=_g, dtype=torch.float64)  # each head's share on the sinks, in the counted rows
+_split = torch.rand(_sinks, generator=_g, dtype=torch.float64)
+_fill = torch.zeros(1, _h, 1, _n, dtype=torch.float64)
+_fill[..., :_sinks] = _share.view(1, _h, 1, 1) * (_split / _split.sum())
+_fill[..., -1] += 1 - _share.view(1, _h, 1)
 _chosen = torch.rand(_b, _n, generator=_g) < 0.5
 _chosen[0, -1] = True
+_counted = _chosen & (torch.arange(_n) >= _sinks)  # chosen rows after the sinks
+_other = torch.zeros(_b, _h, _n, _n, dtype=torch.float64)
+_other[..., 0] = 1.0  # the rows not counted put all their weight on key 0
+_w = torch.where(_counted[:, None, :, None], _fill, _other)
 with unavailable(namespace=globals()):
-    _o = torch.as_tensor(sink_share(_w, _chosen, 1)).double()
-assert torch.allclose(_o, torch.ones(_h, dtype=torch.float64)), "when every query looks only at key 0, the share is 1"
+    _o = torch.as_tensor(sink_share(_w, _chosen, _sinks)).double()
+assert torch.allclose(_o, _share), "counted rows that put a share c on the sinks give c, whatever the other rows do"
 
 # %%
 # HIDDEN
@@ -1932,6 +1998,20 @@ _h = torch.randn(_b, _n, 1, generator=_g, dtype=torch.float64) * torch.randn(
 with unavailable(namespace=globals()):
     _out = torch.as_tensor(rank1_residual(_h)).double()
 assert tuple(_out.shape) == (_b,) and _out.abs().max() < 1e-3, "tokens along one direction (any lengths) give 0"
+_h = torch.zeros(_b, _n, _d + 1, dtype=torch.float64)
+_h[:, 0, 0], _h[:, 1, 1] = 2.5, -2.5  # two tokens of one length at right angles, the others zero
+with unavailable(namespace=globals()):
+    _out = torch.as_tensor(rank1_residual(_h)).double()
+assert torch.allclose(_out, torch.full((_b,), 0.5**0.5, dtype=torch.float64), atol=1e-4), (
+    "two equally long tokens at right angles: the best single direction keeps one of them"
+)
+_h = torch.randn(_b, _n, _d, generator=_g, dtype=torch.float64)
+_turn = torch.linalg.qr(torch.randn(_d, _d, generator=_g, dtype=torch.float64))[0]
+_runs = []
+for _x in (_h, 3.0 * _h @ _turn):
+    with unavailable(namespace=globals()):
+        _runs.append(torch.as_tensor(rank1_residual(_x)).double())
+assert torch.allclose(_runs[0], _runs[1], atol=1e-4), "rotating or rescaling every token alike changes nothing"
 
 # %%
 # HIDDEN
@@ -2075,11 +2155,22 @@ assert check_rounded(
 _rng = random.Random(os.urandom(8))  # drawn anew at every check
 _r = _rng.choice([1, 2, 4])
 _args = (_rng.randrange(100, 5000), _rng.choice([16, 32]), _rng.randrange(1, 5), [_r * _rng.randrange(8, 65)], [_r])
+_w2, _r2 = _r * _rng.randrange(8, 65), _r
+_padded = -(-_args[0] // _args[3][0]) * _args[3][0]  # n rounded up to a whole number of segments
+_calls = [
+    (_args[0], 2 * _args[1], *_args[2:]),  # twice the head dimension
+    (_padded, *_args[1:]),  # the padded length
+    (*_args[:3], [_w2], [_r2]),  # a second pattern alone
+    (*_args[:3], [_args[3][0], _w2], [_r, _r2]),  # both patterns
+    _args,
+]
 _counts = []
-for _scale in (1, 2):
+for _call in _calls:
     with unavailable(namespace=globals()):
-        _counts.append(float(count_dilated_flops(_args[0], _scale * _args[1], *_args[2:])))
-assert _counts[1] == 2 * _counts[0], "twice the head dimension costs twice the FLOPs"
+        _counts.append(float(count_dilated_flops(*_call)))
+assert _counts[0] == 2 * _counts[4], "twice the head dimension costs twice the FLOPs"
+assert _counts[1] == _counts[4], "a padded segment costs as much as a full one"
+assert _counts[3] == _counts[2] + _counts[4], "the patterns' costs add up"
 
 # %%
 # HIDDEN
@@ -2137,6 +2228,7 @@ from course_utils.tools.quiz import real_number
 assert isinstance(real_number(crossover_distance(2.0, 1.0, 10.0)), float), "return one number"
 
 # %%
+import math
 import os
 import random
 
@@ -2162,6 +2254,10 @@ for _scale in (1, 2):
     with unavailable(namespace=globals()):
         _ts.append(float(crossover_distance(_args[0], _args[1], _scale * _args[2])))
 assert abs(_ts[1] - 2 * _ts[0]) <= 1e-4 * max(1.0, _ts[1]), "twice τ, twice the distance"
+_log = math.log1p(_ts[0] / _args[2])  # notebook 08: a_t = sqrt(1 + 2 log(1 + t/τ)), m_t = -2 log(1 + t/τ)
+assert abs(math.sqrt(1 + 2 * _log) * _args[0] - 2 * _log - _args[1]) <= 1e-6, (
+    "at the distance returned, the far key's logit a_t·s_far + m_t must equal s_near"
+)
 
 # %%
 # HIDDEN
@@ -2230,32 +2326,38 @@ import os
 
 import torch
 
-from course_utils.core.retrieval_tasks import kv_retrieval_batch
 from course_utils.tools.quiz import check_rounded, fingerprint, unavailable
 
-_base = kv_retrieval_batch(32, 32, generator=13).tokens
 _g = torch.Generator().manual_seed(13)
-_pick = torch.stack([torch.randperm(32, generator=_g)[:3] for _ in range(32)])
-_tokens = torch.cat([_base[:, :-1], _base[:, 1:-2:2].gather(1, _pick)], 1)  # three query keys per row
+_keys = torch.stack([torch.randperm(128, generator=_g)[:32] for _ in range(32)]) + 2  # distinct keys per row
+_pick = torch.stack([torch.randperm(32, generator=_g)[:3] for _ in range(32)])  # the pairs asked about
+_pairs = torch.stack([_keys, torch.randint(130, 194, (32, 32), generator=_g)], -1).flatten(1)  # key, value, ...
+_ends = torch.zeros(32, 1, dtype=torch.long), torch.ones(32, 1, dtype=torch.long)  # BOS, the question's token
+_tokens = torch.cat([_ends[0], _pairs, _ends[1], _keys.gather(1, _pick)], 1)  # three query keys per row
 with unavailable(namespace=globals()):
     _out = torch.as_tensor(chunk_hits(_tokens, 8, 3))
 assert tuple(_out.shape) == (32, 4), "one count per row and chunk: shape (B, K / chunk)"
 assert check_rounded(
     fingerprint(_out.double()),
-    "a9031803b70dcf3f5e717f6976d49c494e23dcaa1eabe7329fb1d33bbc59155d",
+    "1709107692d5086522b5dea596587d2502779dc68ef682e4e0cff5ce8107bf85",
     salt="12/e09",
     decimals=3,
 ), "not yet: print one sequence of notebook 09's task and locate its keys, its question and the chunks by hand"
 _g = torch.Generator().manual_seed(int.from_bytes(os.urandom(4), "little"))  # drawn anew at every check
 _chunks, _per = (int(_x) for _x in torch.randint(1, 6, (2,), generator=_g))
 _asked = int(torch.randint(1, _chunks * _per + 1, (1,), generator=_g))
-_base = kv_retrieval_batch(5, _chunks * _per, generator=_g).tokens
-_pick = torch.stack([torch.randperm(_chunks * _per, generator=_g)[:_asked] for _ in range(5)])
-_tokens = torch.cat([_base[:, :-1], _base[:, 1:-2:2].gather(1, _pick)], 1)
+_k = _chunks * _per
+_keys = torch.stack([torch.randperm(128, generator=_g)[:_k] for _ in range(5)]) + 2
+_pick = torch.stack([torch.randperm(_k, generator=_g)[:_asked] for _ in range(5)])
+_pairs = torch.stack([_keys, torch.randint(130, 194, (5, _k), generator=_g)], -1).flatten(1)
+_tokens = torch.cat(
+    [torch.zeros(5, 1, dtype=torch.long), _pairs, torch.ones(5, 1, dtype=torch.long), _keys.gather(1, _pick)], 1
+)
 with unavailable(namespace=globals()):
     _out = torch.as_tensor(chunk_hits(_tokens, _per, _asked))
 assert tuple(_out.shape) == (5, _chunks), "one count per row and chunk, for any number of pairs and chunk size"
-assert (_out.sum(-1) == _asked).all(), "each of the Q query keys sits in exactly one chunk"
+_want = torch.zeros(5, _chunks, dtype=torch.long).scatter_add_(1, _pick // _per, torch.ones_like(_pick))
+assert (_out.long() == _want).all(), "the counts must match the pairs that were asked about, chunk by chunk"
 
 # %%
 # HIDDEN

@@ -16,14 +16,14 @@ _E08 = "import math\n\n\ndef crossover_distance(s_far, s_near, tau):\n"
 
 CASES = {
     "q10b": {
-        "right": "q10b_correct = 94",
+        "right": "q10b_accuracy = 0.73",
         "wrong": [
-            "q10b_correct = 127",  # retrieval taken as free: the model's count on the right chunk
-            "q10b_correct = 95",  # the retriever's count alone, the model's own error forgotten
-            "q10b_correct = 98",  # the 33 missed sequences answered at the full-context rate (0.09)
-            "q10b_correct = 12",  # the full-context accuracy, 0.09 of 128
-            "q10b_correct = 128",  # every sequence
-            "q10b_correct = 64",  # half
+            "q10b_accuracy = 0.99",  # retrieval taken as free: the model's accuracy on the right chunk
+            "q10b_accuracy = 0.77",  # the 33 missed sequences answered at the full-context rate (0.09)
+            "q10b_accuracy = 0.09",  # the full-context accuracy
+            "q10b_accuracy = 1.0",  # every sequence
+            "q10b_accuracy = 0.5",  # half
+            "q10b_accuracy = 94",  # the count, not the share
         ],
     },
     "e01": {
@@ -92,17 +92,15 @@ CASES = {
         ],
     },
     "e02": {
-        "right": "e02_gap = 3.0122615755052013",
+        "right": "e02_gap = 3.7267269989572007",
         "wrong": [
-            "e02_gap = 4.1431",  # ln 63: one copy, as in notebook 02
-            "e02_gap = 3.0445",  # ln 21: 63 / 3, the copies counted among their competitors
-            "e02_gap = 3.0603",  # ln(64 / 3)
-            "e02_gap = 4.1109",  # ln 61: the three copies counted as one
-            "e02_gap = 1.3703",  # ln(61) / 3
-            "e02_gap = 3.434",  # ln 31: two copies
-            "e02_gap = 1.3083",  # base-10 logarithm
-            "e02_gap = 0.5",  # the weight itself
-            "e02_gap = 20.3333",  # e^g, not g
+            "e02_gap = 3.674",  # 2 + ln(256 / 48): the copies counted among their own competitors
+            "e02_gap = 4.8254",  # 2 + ln(253 / 15): the three copies counted as one
+            "e02_gap = 0.9014",  # 2 + ln(15 / 45): the longer context forgotten
+            "e02_gap = 3.0123",  # ln(61 / 3): three copies at weight 0.5 among 64 keys
+            "e02_gap = 2.0",  # the same score as in A
+            "e02_gap = 2.7726",  # ln 16: sixteen times the keys, the copies forgotten
+            "e02_gap = 2.7499",  # base-10 logarithm: 2 + log10(253 / 45)
         ],
     },
     "e03": {
