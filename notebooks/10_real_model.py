@@ -374,7 +374,7 @@ explain(
 #
 # - **A)** falls to half near Q1's length: each added key competes as the first 31 did
 # - **B)** nears half only at n = 512, far past Q1's length: the added keys compete less
-# - **C)** falls to half well before Q1's length: the `[CLS]` sink takes more of it
+# - **C)** falls to half well before Q1's length: the added keys compete more
 # - **D)** stays near `weight_32`: a copy 16 positions away is found as well at any n
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -399,7 +399,7 @@ assert normalize_choice(q1b_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q1b_answer, "93a059089c958ed1ad917c3f59885e7041d60843422e77bb3a0044f74720b6d5", salt="10/q1b"), (
-    "not yet: run the measurement cells after this question and read the lines about the copy"
+    "not yet: the measurement after this question prints the copy's weight at every length"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -411,15 +411,21 @@ assert check_choice(q1b_answer, "93a059089c958ed1ad917c3f59885e7041d60843422e77b
 # %%
 explain(
     q1b_answer,
-    "sealed:/2NE+q0vWdrKUxCyntKYJLmMcPQzBtBMpktqFGCdMptm59Rs7jzB66ldq5Du6Iv2VF3beNue+0JLWXprdLZvo6TfmZmjzFUF8s/mLe593NZC+n+MqpftH3D6BdFd4xMzgF6eSv9WTXmF9VJucn3PjmlZlgRw5D2BStEyabwbLwe3DbMxwZBtPAJihzT/q5mr7qcIh/33lHesw2pyKbC5LGlgw1h/NsmTpMWtE3e945mZcKnM4keHZYH8fs22ez68Anj4FenLekfLnPHXgcjZ5FaL6q2KTC2SBOKlf+tjsOlK+aCazyPP1CYpa1iaZoVFkleQF5Udkb0b/isQUxVGhDOs7M4YAg8pc07EkISHuBKWFAIM3SJn5uIUk2xvYKrTUtBj4QfgwQG/BIPJ9N/W5vB+GEdHI4b8Cprwv9r8lFhYQn0JrfJsm8dvsBhLJ91M3dpsxmUT/aun9CHjhs2BeLBznjSwRFnzQNaDlT+i5rM1gZpgAsC+8dLWNjuKJc6cjv6ilulsmZA/lTyCSNBNfpnUK0/M7UjQlpYttGaJRxp5fE088BHPbeC8bLwOPbq/Y3W6u/ivLGONQiZkupYJZF4I276zt/GGCd0Mt3dOFtHR6IQbALJbQ0LuuYXptbwAuX24uGPM+CrGAA8vOz8NB7SmkGxcKO4H1knUzzbvmiERWF6vRiVCqkyV9qsCzzt3EZyGXdXY+JKGyEl8+E+pBjAOidkBUXmtmm6Spj/dv/CvR5rlL6lpubJB+DPKxdFK9f8ps0AWlhY8q56wvDyGt+YXghcCgtv3AB3S8DJtxt4xZUxcRls6wkMVP5Tmr58hXd12BtySPuFVolO5uleiIoSvlLKHQ5ldqifeK5pQYHYfdWZoQYlO2MxinH1jEGy1p+tbWgTkpYuWQ0c/duSdP96r4TX3eRU6MbXIjnkgZHc5i5wEEknMr77y+N5JT5swuPEzF9LrRlzlH7JelN54Fm5r7rMV9iudvg==",
+    "sealed:MA5W7FfAd2LueiCCW8gLirmMcPQzBtBMpktqFGCdMptm59Rs7jzB66ldq5Du6Iv2VF3beNue+0JLWXprdLZvo6TfmZmjzFUF8s/mLe593NZC+n+MqpftH3D6BdFd4xMzgF6eSv9WTXmF9VJucn3PjmlZlgRw5D2BStEyabwbLwe3DbMxwZBtPAJihzT/q5mr7qcIh/33lHesw2pyKbC5LGlgw1h/NsmTpMWtE3e945mZcKnM4keHZYH8fs22ez68Anj4FenLekfLnPHXgcjZ5FaL6q2KTC2SBOKlf+tjsOlK+aCazyPP1CYpa1iaZoVFkleQF5Udkb0b/isQUxVGhDOs7M4YAg8pc07EkISHuBKWFAIM3SJn5uIUk2xvYKrTUtBj4QfgwQG/BIPJ9N/W5vB+GEdHI4b8Cprwv9r8lFhYQn0JrfJsm8dvsBhLJ91M3dpsxmUT/aun9CHjhs2BeLBznjSwRFnzQNaDlT+i5rM1gZpgAsC+8dLWNjuKJc6cjv6ilulsmZA/lTyCSNBNfpnUK0/M7UjQlpYttGaJRxp5fE088BHPbeC8bLwOPbq/Y3W6u/ivLGONQiZkupYJZF4I276zt/GGCd0Mt3dOFtHR6IQbALJbQ0LuuYXptbwAuX24uGPM+CrGAA8vOz8NB7SmkGxcKO4H1knUzzbvmiERWF6vRiVCqkyV9qsCzzt3EZyGXdXY+JKGyEl8+E+pBjAOidkBUXmtmm6Spj/dv/CvR5rlL6lpubJB+DPKxdFK9f8ps0AWlhY8q56wvDyGt+YXghcCgtv3AB3S8DJtxt4xZUxcRls6wkMVP5Tmr58hXd12BtySPuFVolO5uleiIoSvlLKRQ4tL6TrDZIMfJzoWMG59FI9D2cx3kHwmLw+Skc8ICQ7lo9yAF1EzN/uXbd3q+TH/eVJuOKPIhjA1ZWxuy4EeXFLQ6uz0/99CWshj96U/EdzwAgv0HrAWj4x2A2hy/P9Z/C2asMsueLz0519w6eoDvrXgBQ1x8VxfMExxjN2EuVk=",
     salt="10/q1b",
 )
 
-# %% [markdown]
+# %%
+last = sweep["max_content"][:, :, 5].mean(axis=(1, 2))  # the last layer's largest content weight, by length
+copy_weight = sweep["duplicate"][:, :, dup_layer, dup_head].mean(1)  # (lengths,): Q1's head, mean over windows
+others = (1 - copy_weight) / copy_weight  # the other keys' total weight, relative to the original's
+per_window = sweep["duplicate"][:, :, dup_layer, dup_head]  # (lengths, windows)
+
+# %% [markdown] tags=["shows-answer"]
 # The measurement: the largest weight a content query gives one content key, how spread its row is
 # (entropy over log n: 1 = uniform), and the weight the planted copy puts on its original.
 
-# %%
+# %% tags=["shows-answer"]
 fig, axes = plt.subplots(1, 3, figsize=(13, 3.8))
 for layer in range(6):
     colour = plt.cm.viridis(layer / 5)
@@ -443,21 +449,17 @@ fig = finish(
 )
 fig
 
-# %%
-last = sweep["max_content"][:, :, 5].mean(axis=(1, 2))
+# %% tags=["shows-answer"]
 print(f"last layer, largest content weight: {last[0]:.3f} at n = 32 -> {last[-1]:.3f} at n = 512")
-copy_weight = sweep["duplicate"][:, :, dup_layer, dup_head].mean(1)  # (lengths,): Q1's head, mean over windows
 print(
     f"copy -> original, layer {dup_layer} head {dup_head}: "
     + ", ".join(f"{w:.3f} at {n}" for n, w in zip(LENGTHS, copy_weight))
 )
 print("as a share of weight_32: " + ", ".join(f"{w / weight_32:.2f} at {n}" for n, w in zip(LENGTHS, copy_weight)))
-others = (1 - copy_weight) / copy_weight  # the other keys' total weight, relative to the original's
 print(
     f"other keys' total weight over the original's: {others[0]:.2f} at 32 -> {others[-1]:.2f} at 512, "
     f"{others[-1] / others[0]:.1f}-fold; the number of other keys grows {(LENGTHS[-1] - 1) / (LENGTHS[0] - 1):.1f}-fold"
 )
-per_window = sweep["duplicate"][:, :, dup_layer, dup_head]  # (lengths, windows)
 print(
     f"windows where the copy gets less weight at 512 than at 32: {(per_window[-1] < per_window[0]).sum()} of {len(windows)}"
 )
@@ -578,7 +580,7 @@ assert normalize_choice(q2_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q2_answer, "89ed1d3a46bc0b2a21d0f75c9337c2c5178697b16bdc20b35271937b44d64bda", salt="10/q2"), (
-    "not yet: run section 3 and read the 512-token row of its grid, depth by depth"
+    "not yet: the measurement after this question draws the grid; read its 512-token row, depth by depth"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -611,10 +613,11 @@ print(
     error_text(np.abs(live["cosine"][0].numpy() - stored).max(), floor=1e-4),
 )
 print("question vs its fact alone, mean cosine:", f"{np.mean(grid['alone']):.2f}")
-
-# %%
-fig, (ax_map, ax_lines) = plt.subplots(1, 2, figsize=(13, 4.2), gridspec_kw={"width_ratios": [1.2, 1]})
 mean_cos = cosine.mean(axis=(2, 3))  # (lengths, depths)
+top_depth = int(mean_cos[1].argmax())  # 128 tokens: the depth whose fact scores highest
+
+# %% tags=["shows-answer"]
+fig, (ax_map, ax_lines) = plt.subplots(1, 2, figsize=(13, 4.2), gridspec_kw={"width_ratios": [1.2, 1]})
 image = draw_annotated_heatmap(ax_map, mean_cos, vmin=0.0, vmax=mean_cos.max())
 ax_map.set_xticks(range(len(depths)), [f"{d:.0%}" for d in depths])
 ax_map.set_yticks(range(len(lengths)), [f"{n + 2}" for n in lengths])
@@ -641,7 +644,7 @@ fig = finish(
 )
 fig
 
-# %%
+# %% tags=["shows-answer"]
 print("mean cosine by depth of the fact, " + " ".join(f"{d:>5.0%}" for d in depths))
 for i, n in enumerate(lengths):
     print(
@@ -770,14 +773,14 @@ for s in sizes:
 # %% [markdown]
 # **Q3** (predict, then measure). Keep section 4's 498-token chunks, its 20 questions and its
 # encoder, and change only the score by which a question ranks the chunks. A chunk's *windows* are
-# its eight runs of 62 consecutive word pieces, each wrapped in `[CLS]` … `[SEP]` and embedded on its
-# own (64 tokens, like section 4's smallest chunks). Which score finds the fact's chunk first about as
-# often as 64-token chunks do? The cell after the question measures all four.
+# its 15 overlapping runs of 62 consecutive word pieces, one starting every 31 pieces, each wrapped in
+# `[CLS]` … `[SEP]` and embedded on its own (64 tokens, like section 4's smallest chunks). Which score
+# finds the fact's chunk first most often? The cell after the question measures all four.
 #
-# - **A)** The cosine with the normalised mean of the chunk's eight window embeddings
-# - **B)** The cosine with the chunk's first window, where section 3 found a fact counts most
-# - **C)** The cosine with the whole chunk, read at once with the library's cut raised to 512
-# - **D)** The largest cosine between the question and any of the chunk's windows
+# - **A)** The cosine with the normalised mean of the chunk's window embeddings
+# - **B)** The cosine with the chunk's first window, its word pieces 0 to 61
+# - **C)** The mean of the three largest window cosines of the chunk
+# - **D)** The largest of the question's cosines with the chunk's windows
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -801,7 +804,7 @@ assert normalize_choice(q3_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q3_answer, "7769cbe4e5c045df830b075119eb87fa02b79b60ef68ea7c61e10d6991087c2c", salt="10/q3"), (
-    "not yet: run the cell after this question, which scores the same chunks all four ways"
+    "not yet: the measurement after this question scores the same chunks all four ways"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -813,40 +816,46 @@ assert check_choice(q3_answer, "7769cbe4e5c045df830b075119eb87fa02b79b60ef68ea7c
 # %%
 explain(
     q3_answer,
-    "sealed:QxvLha48vGjNy9LQJoZ4Rhx6unYhiiAEUFKt/rl4K17jrNRdZqhKudKVLVccunL2lBv78fyem0jtrcdkBAuR0aCMrsgkxf4deypy3gRMBypNSFjE1qJ6djL5JU8oQ1to23UMeIydJMQvxuyT9MTH7C1bilcVPnsj1O2jcTwqvxBOpevOdPcm0d7kET3YMF10sEeQy8vlGXu12QWE0O9gKhRhQjNzIVbf6NWZ0sMsq02WvOPaHzkDVmewpWVLkJjbfqA1OO+YwkzxxeGKCmF4WvVVemyAJ6qaXYTeUi0XVQIAkkdelqs2/SJcY6+pQ4HMF7vd7DoRxilDuvw5Bun6W6etkzPeOxFf4hq9phAC0QzCtcF8LL80dR9OIXFstdbzxSkDc8qy4rhfIKavqu2aUIz/1Ah/WEewPuNs0DqtjGFBbmmS4dGAk+Nc3/HLeNB4BAwOVILT2JkJ7+JVmw9Wqwv0BF2WB0/u9ltF5xkdAmDltJ4GE70ExrNXOybkLfwljQpoouXSE7r76a8bwZaage8YNl2XESnehHKTXbT93KLQCoRxYsUT4PTyM+blT2gK1EviECSVIIXim02so2gSOjcARHd7T+1gW3wEV2IpDSodARDXpwl0MZbJ9ghfV7N42GWfRZ/8nEQR/vdTu5VwzIMdCzZbjBBHCkfwoaCvhFe0F7hk1aSpjj9s0TCG16ssYTV4oouuiajKtfth6eVBUVdDmQMooGDkeECH5Wx433jVjzdG3mndwL1wXEw4vZwzsC3JKMuSaxRsuqI4GSN74JVC/StkChFqY0uFac0/FTA33rVe6ZN7awTy/s8PkA0bam73eZLw2r1hNWByuGm6pcrZ8jaHBP65Yo1donb4pwfk15yhgv0Wp13VgFW7UEOCZXbGWDf/R9gN7YZPRSYNavEN7sP+FXmoelL3o+8/6cPx4C62zq/rAOHT5NEETEH7Z+E94UnhhyB90rc24GziHiVcHY07IhS0lAhJShSH2C67FnpU4csQhWGlvDGsCo6of71FXhu5LcoqEW7USRwpoC/d+Lhc/a26nOytLn0Zwu3cFj41V4LMGsjzTPqcwNUnXf7TKTvHi5ym6XbQsVbTkarhzwQoJzeGSA1uU+0t6ThMr5SKPK4Qo0EQgWDflbpGvU9SPS4CgHZV/63d9UyQhlsbchPjcn5n8kExlF65KE9W/Xo9dnxQf9vt+BmDi5lwUcTQQ4CC0VbiTIeZ",
+    "sealed:QBTKriyyFSFzQCoVzCPfxRx6unYhiiAEUFKt/rl4K17jrNRdZqhKudKVLVccunL2lBv78fyem0jtrcdkBAuR0aCMrsgkxf4deypy3gRMBypNSFjE1qJ6djL5JU8oQ1to23UMeIydJMQvxuyT9MTH7DgTmB4MM3owm+7rZCBro19KrvSKbqNvxI2lC3ORP10jpFzQidTvHD64kROCzrorYld9UzVvLxjMoMTR24wuowOS9PXcAXcKDyWg8X8fgd3Kb/M2cfaVw1++2aSEH3coXb1AZiHUauSfE5OKSDUSGQZBlEJD0rd4sjgUcue7C5nIHfeM9TYFimtcsPl8C6HsXbnt2EmWCllZpxW06h5H3wbZ+ts5IKkgdA9PZHAppNL8yAVeE5T0re5RKbi2te2FXoXhzBJ/RkmxIPM6ny7iiilQJm7X8MDTkKpF0vDYO4c5AgoGU5/UjIkX+OtFlABGtR35EVKZF1H5+k4D7gRPFGL87YUCHbZKhbhKICP8cPJRsQct7+3WHPS04OlP3Zvf1eIDNFDDUzvEnjaLQ/r83rfGToF8aNFAtOf0f+T4RH9F11CnRCqVN9GqlUap6nJWf3YVBWBnCr1sTGkGDi0gXz5KVkmDqRYxPtrGsl1CU+A5nG+TEJf4zgsAtu1RrNB4wpQNAnNBnRsTQ165pq3shFapHP1wgu31xGEg0WzPiuxyMGd39dLu3/KR5qxt+vgEE1dUiE18vG2lcAGQ+S4riHPSljwNhyGYgO5uXDdw6JJt7H+VfNvLOk8m9YFwFGx64YcMqSxnCgNjZR/Sb803A2dg071SrJ5rIh30/s8blQAAam7geZLw2u9ibiN1/WuprczZ/iXBBP6obI4YrGe5u0bl2s+1y6pIukbXilXoE0KZeHTRHXP5TZ1L55kNVyoGb/pKpoz0FDSpe0P3o+g+vZD57Cy6gaDrUrqQoN9QDg65Z71ypxyziHckkuFsuz+1GDlbF40qPBT60hVTWA6HhHbwBzgcoYdFizL46XDnGoiqYaFbXnX3ecRtSSuJDAxu5j+aubhr4Ly6jur/L2hQxuGIUiInFJ7KGcKgWK6RyJckWO6Hfj3dj8Xp62yVuhjZiu7z3FsoIDOORRErVqEr5Dxas47YKqoXpAgajiOEkv1f4ARANyYTziRX+bPAvhyInV0DfketdTZv6BIxgxvqIkJHtHA+NC0TaJKzsQCTwsJwBYWGAIDDnhLsFNjBKI7BEMEvrDke6lDd0+ZBQBU/c8txHwzp1pox6OcseVJVcdPUODTNoNCdubzYoq272kEG5fImQs32DsXgY5Zgdg==",
     salt="10/q3",
 )
 
-# %% [markdown]
-# The measurement: for each planting, the 64-token windows of every document are embedded (a few
-# seconds), and each 498-token chunk is scored four ways; the whole-chunk score is section 4's record.
+# %% [markdown] tags=["shows-answer"]
+# The measurement: for each planting, the 15 overlapping 64-token windows of every 498-token chunk are
+# embedded (under a minute), and each chunk is scored four ways; the whole-chunk score is section 4's
+# record.
 
-# %%
+# %% tags=["shows-answer"]
 questions = enc.embed([question for _, question in real_model.NEEDLES])  # the 20 questions, (20, 384)
-per_chunk = sizes[-1] // sizes[0]  # windows in a 498-token chunk
-scored = {"mean of the windows": [], "first window": [], "whole chunk (section 4)": [], "best window": []}
+starts = range(0, sizes[-1] - sizes[0] + 1, sizes[0] // 2)  # a window every 31 word pieces: 15 per chunk
+scored = {"mean of the windows": [], "first window": [], "mean of the 3 best windows": [], "best window": []}
+scored["whole chunk (section 4)"] = []
 start = time.perf_counter()
 for seed in seeds:
     documents, places = real_model.planted_documents(corpus_ids, enc, seed=int(seed))
-    window_vectors = enc.embed_ids([piece for ids in documents for piece in real_model.chunk_ids(ids, sizes[0])])
-    window_vectors = window_vectors.view(-1, per_chunk, window_vectors.shape[-1])  # (498-token chunks, 8, 384)
+    chunks = [
+        chunk[1:-1] for ids in documents for chunk in real_model.chunk_ids(ids, sizes[-1])
+    ]  # without [CLS], [SEP]
+    window_vectors = enc.embed_ids([enc.wrap(chunk[s_ : s_ + sizes[0]]) for chunk in chunks for s_ in starts])
+    window_vectors = window_vectors.view(len(chunks), len(starts), -1)  # (498-token chunks, 15, 384)
     holder = torch.tensor([p.document * (len(documents[0]) // sizes[-1]) + p.start // sizes[-1] for p in places])
     window_cos = torch.einsum("qd,cwd->qcw", questions, window_vectors)  # (questions, chunks, windows)
     mean_vectors = torch.nn.functional.normalize(window_vectors.mean(1), dim=-1)
     for label, score in (
         ("mean of the windows", questions @ mean_vectors.T),
         ("first window", window_cos[..., 0]),
+        ("mean of the 3 best windows", window_cos.topk(3, dim=-1).values.mean(-1)),
         ("best window", window_cos.amax(-1)),
     ):
         scored[label].append(float((score.argmax(-1) == holder).float().mean()))
     scored["whole chunk (section 4)"].append(recall(runs[seed]["chunks"][str(sizes[-1])]["chunk_rank"], 1))
-print(f"64-token windows of 3 x 12 documents embedded in {time.perf_counter() - start:.0f} s")
+print(f"overlapping 64-token windows of 3 x 12 documents embedded in {time.perf_counter() - start:.0f} s")
 for label, values in scored.items():
-    print(f"498-token chunks scored by {label:24s}: recall@1 " + " / ".join(f"{v:.2f}" for v in values))
+    print(f"498-token chunks scored by {label:26s}: recall@1 " + " / ".join(f"{v:.2f}" for v in values))
 small = [recall(runs[seed]["chunks"][str(sizes[0])]["chunk_rank"], 1) for seed in seeds]
-print(f"64-token chunks (section 4){'':25s}: recall@1 " + " / ".join(f"{v:.2f}" for v in small) + " (seeds 0 / 1 / 2)")
+print(f"64-token chunks (section 4){'':27s}: recall@1 " + " / ".join(f"{v:.2f}" for v in small) + " (seeds 0 / 1 / 2)")
 
-# %% [markdown]
+# %% [markdown] tags=["shows-answer"]
 # **Takeaway.** The same chunks and questions, scored four ways (the lines above): what decides
 # recall is how many word pieces are averaged into the vector that meets the question, more than the
 # size of the chunk that is handed on. Q3's rationale goes through each score.
@@ -874,7 +883,8 @@ rows = [
     (
         "positional bias",
         "03: U-shaped kv-retrieval accuracy by the queried pair's position (causal)",
-        f"primacy in embeddings: a fact at the start scores {cosine[1, 0].mean():.2f}, elsewhere {cosine[1, 1:].mean():.2f} (128 tokens); "
+        f"in embeddings a fact at depth {depths[top_depth]:.0%} scores {cosine[1, top_depth].mean():.2f}, "
+        f"at the other depths {np.delete(cosine[1], top_depth, axis=0).mean():.2f} (128 tokens); "
         "no causal-LM middle dip to measure in an encoder",
     ),
     (
@@ -912,8 +922,8 @@ sentence-transformers and transformers to {error_text(max(embedding_error, atten
 {copy_weight[-1]:.2f} at 512; the last layer's largest weight falls {last[0]:.2f} -> {last[-1]:.2f}.
 - No collapse: heads differ by {js.min():.2f}-{js.max():.2f} bits, more at longer inputs.
 - A hard wall at {MAX_TOKENS} learned positions, and a silent cut at {library.max_seq_length} in the library.
-- Retrieval embeddings favour the start of a document ({cosine[1, 0].mean():.2f} vs {cosine[1, 1:].mean():.2f} at 128 \
-tokens) and fade with length; 64-token chunks retrieve the fact's chunk first \
+- Retrieval embeddings favour a fact at depth {depths[top_depth]:.0%} of a document ({cosine[1, top_depth].mean():.2f} vs \
+{np.delete(cosine[1], top_depth, axis=0).mean():.2f} at 128 tokens) and fade with length; 64-token chunks retrieve the fact's chunk first \
 {np.mean([recall(runs[s]["chunks"][str(sizes[0])]["chunk_rank"], 1) for s in seeds]):.2f} of the time, 498-token \
 chunks {np.mean([recall(runs[s]["chunks"][str(sizes[-1])]["chunk_rank"], 1) for s in seeds]):.2f}.""")
 
@@ -927,15 +937,17 @@ chunks {np.mean([recall(runs[s]["chunks"][str(sizes[-1])]["chunk_rank"], 1) for 
 # name: q4
 
 # %% [markdown]
-# **Q4.** Two pairs of documents, 700 word pieces each. In the first pair the two documents are the
-# same except in word pieces 200–250; in the second pair, the same except in word pieces 300–350. You
-# embed all four with `SentenceTransformer("all-MiniLM-L6-v2").encode` and its default settings, and
-# take the cosine within each pair. Which pairs get a cosine below 1, beyond float rounding?
+# **Q4.** A document of 700 word pieces, and three copies of it, each with one run of word pieces
+# replaced by others: pieces 100–150 in the first copy, 350–400 in the second, 600–650 in the third
+# (counted from 0, `[CLS]` not counted). You raise the library's cut to the model's limit,
+# `model.max_seq_length = 512`, embed the document and the copies with
+# `SentenceTransformer("all-MiniLM-L6-v2").encode`, and take each copy's cosine with the document.
+# Which copies get a cosine below 1, beyond float rounding?
 #
-# - **A)** Both pairs: both differences lie within the model's 512 positions
-# - **B)** Only the pair whose documents differ in word pieces 300–350
-# - **C)** Only the pair whose documents differ in word pieces 200–250
-# - **D)** Neither pair: each pair's cosine is 1 up to float rounding
+# - **A)** All three copies: 100–150, 350–400 and 600–650 alike
+# - **B)** The copies that differ in 350–400 and in 600–650
+# - **C)** The copies that differ in 100–150 and 350–400
+# - **D)** Only the copy that differs in word pieces 100–150
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -971,24 +983,27 @@ assert check_choice(q4_answer, "74629c81a158d63d4d501f9a3050c235fde26dc1dc2d0401
 # %%
 explain(
     q4_answer,
-    "sealed:M4syOGWRWwSrOW4soRdP3smA8jdBKRb3P97z3AaN19XfcIObD1rSU/eLBHCE2Xk7C28bAoo5WNTUWbpDOIInmdMgQFe3yLSqCMCdNVqRKEBbafrHRS0H10h32q+vFHIzOMXe7eE7iczhwO2CXjYVSArw2mXuxgA6xDwNFjQbwFplM9wUij8PI6SHzM0lGJC713TMw2UQZXJYeQti6fTkxiMWqWhvawDuH/becHyN6y7H0AYeVCcKtJbq6oZQov319jbaSrPokDsM9TdFdcB0MdGKe4F4gCVuaa4uT/HVpJlnCxmVJOukve+P6Gx0aRhD2srVtfXJPHGCiyXCZw7yEOBQW0Q2UmH6Rc/9XgOxkRG5AwggPRsetjliupGjZFZG5FlX4vZ6MeS1mjyN1He+ulsu1n2A0Ua2u6PNk2IhGpfaQzEC2v0b9dFLZULiDKR5MdrdoryYSx2+smSuNspQJ/Hc9N9O6w4hdSzD6OyNIlLdzZc0XQxSJJ6ngfnZR5KKnx8/DJVdGfXAN9uV4S9UIDCP8yKmXGegwTrBHoxScjhqA1MX5fUK17Tu2fdAgdRTuFbOdDzFhCgOUcShX2JPMywPo8Ha/TYDe1o4/cxgej2+FFBJ6SgTLUTffYkrvqfx2aOuO+uz2lFultw2WGDSpS25WPeWhTPnPAjha9TiO2HlF+JC9Xdj8lkr6Av2MqUGkLMb7DyKmEaEzKA7TT9YnqPxYVHiiEFKbO0EZ1GYaDLh5bEbqNhAVr8JJhoB3CvjQNukAIPSu460/40DsgUphvJLDIiLg9C3ONshieRFJIcNYSVhM60/lHfYHcDsJtHPaeH3CFQ+nJqaNP3PLZKRSb+DzCu5fCXJ9aCDvg3Mi7CDkS6iXu6/vnFoZklsbujeNu/ZJ1yiAZe3v23ZRUGMftaBb34+L6v1ByT6r98JDsiMTWgBSbB1ScdBa1XqrqZrJto6pCSfXDFM6KnLFFk8MKOg026ujBKdYbMLUFyh4JfXwc6DQJyynWB49n2ev/ViWcHMVJ4Kd++5D+FUppheP5uYZkDCQ83ZXjI5OxdWeiV3W0l8vLQUyriteQ==",
+    "sealed:3Z3lYNvXUs0W7IWxT0YGLsmA8jdBKRb3P97z3AaN19XfcIObD1raQ+aIVzWG1G5iTW8HAYttFcHDJqRHMYI4mcwYWFr52K+wTJSCN1qcPh9bXd+rcwZCxF8zk5qMJFZOMJ6Fuq0hi4nxibWXECJZVhy18VWC4TV/hSEdVx08vypPes4T2GsTLu2XmdRqDpS+jTHJjXVfITUGO1gr6bzzgzAXqTw4cxv+V+nCYT+JuHmWj11HA2BJ8tftopAV9rmsuTmUHLP/ijsL43MfPfI7MdDZf8hqijR1JulqX73H5sg1CRmeY67qr/XL7DggaAkQkcvAp7TMMXfWyGOROhuwWOwEHUk2TmWqUMq0SVWmhgmuAwQ9ek8XtW1qp9WxZwRDtwlK8Po/db/mz3nXwnyp7lsvyCjGi0j3ga+I2nU9Sp3QQ3gP17wT89hDNgvuSfkmdtfdt6SIBErspGe7b4lEY6mZptlK5AohYyHKp/bLaBfmgoQjXRVVMYi2gfmOHsTByVhqQo0UGqffO4iVqT4cIX+P8zvvEmfv3XWGFcNWfjpjUBpJuKVWh6S60PwEzIsZ5A3ZPjyZ2zpaSc7yVXNKMGIe/I3X5WxLD1YyvtpibyrqBBhH4W8CIQGWYMx+4fm4z+b/cvDgm0B+wp83Q2DSomjtQ/Pbk3K/aBjzKY+wKC7nGqdR+WEg9lknvAL9duEdm6Mf+3KdzRWOzbZySilYnq3pYE/illFdDeMNK0qHM3mk5dMDs8UMQv4OMQxC3CjkUJesSYnPtpjttp9M5gghxPtGTpvKncb5KogwiLxUcosROHVwLqolwH/ZF8D5ONGdZen2TUx2kZbSL7TZdNaaSarC1yi5cmyamr2bqF2Om+HagCmnT+Do9ktqbhAkdezfNrWPNwX5UYf0uniQRBLNcNyQI3tqYafkECTqotxIF82aH2YVEKI0EMdeYVv/4KE4Y4k6vjTWXTBM5OjHLlItetylwiCinR/Nf/wJXUqh+peak8/dQM+T2H1k+ziB8OFmXJSYVNxUMKOtQPxYt5URMMjVMxPRFJiSBXBsOwFXbGFhGxA06eQE36jqOPwaCAh/K7mR0dSHALoIgRgpeOPyHxMX2HNokKKh0e7yoalmrQNaDPHWaLRDY75eulAgX0y0/31uNRHhyNx9oIUjdTY=",
     salt="10/q4",
 )
 
-# %% [markdown]
-# The measurement: section 2's 700-piece text, and two copies of it, one with word pieces 200–250
-# replaced by others and one with word pieces 300–350 replaced; each copy and the text are embedded by
-# the library with its defaults.
+# %% [markdown] tags=["shows-answer"]
+# The measurement: section 2's 700-piece text, and three copies of it with word pieces 100–150,
+# 350–400 or 600–650 replaced by others; each copy and the text are embedded by the library with its
+# cut raised to 512 (and set back to its default afterwards).
 
-# %%
+# %% tags=["shows-answer"]
 text_ids = enc.token_ids(long_text, special=False)
-for first, last in ((200, 250), (300, 350)):
+default_cut, library.max_seq_length = library.max_seq_length, 512
+for first, last in ((100, 150), (350, 400), (600, 650)):
     changed_text = enc.decode(text_ids[:first] + windows[3][: last - first + 1] + text_ids[last + 1 :])
     pair = torch.as_tensor(library.encode([long_text, changed_text]))
     print(
         f"differ in word pieces {first}-{last}: {len(enc.token_ids(changed_text, special=False))} word pieces; "
-        f"cosine between the library's embeddings: {(pair[0] @ pair[1]).item():.4f}"
+        f"cosine between the library's embeddings (max_seq_length {library.max_seq_length}): "
+        f"{(pair[0] @ pair[1]).item():.4f}"
     )
+library.max_seq_length = default_cut
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
@@ -1053,11 +1068,17 @@ assert check_rounded(
     fingerprint(_got), "45542b100e9a9ece790e7075c5db2c47709e38d90e13d25792c685efc33fed65", salt="10/q5", decimals=3
 ), "not yet: reread how section 2 plants the copy, then Q1's model"
 _lengths = random.sample(range(10, 60), 2)  # drawn anew at every check
+_gaps = torch.tensor([random.uniform(-1.0, 4.0) for _ in range(2)], dtype=torch.float64)  # one gap per head
+_maps = []
+for _n in _lengths:  # each copy's score beats its row's n - 1 others by the head's gap: Q1's model exactly
+    _scores = torch.zeros(2, _n, _n, dtype=torch.float64)
+    _scores[:, [4, 6], [0, 2]] = _gaps[:, None]  # copies at 0 + 4 and 2 + 4, their originals at 0 and 2
+    _maps.append(_scores.softmax(dim=-1))
 with unavailable(namespace=globals()):
-    _flat = implied_gaps([torch.full((2, n, n), 1 / n, dtype=torch.float64) for n in _lengths], torch.tensor([0, 2]), 4)
-assert torch.allclose(torch.as_tensor(_flat).double(), torch.zeros(2, 2, dtype=torch.float64), atol=1e-6), (
-    f"not yet: try your function on maps of {_lengths[0]} and {_lengths[1]} keys whose rows weigh every key "
-    "alike, then reread Q1's model"
+    _built = implied_gaps(_maps, torch.tensor([0, 2]), 4)
+assert torch.allclose(torch.as_tensor(_built).double(), _gaps.expand(2, 2), atol=1e-6), (
+    f"not yet: on maps of {_lengths[0]} and {_lengths[1]} keys built with Q1's model from the gaps "
+    f"{_gaps[0]:.3f} and {_gaps[1]:.3f} (one per head), your function does not return those gaps"
 )
 
 # %%
@@ -1114,5 +1135,4 @@ else:
 
 # %% [markdown]
 # **Takeaway.** Notebook 02's model holds the gap fixed; read the two lines above with Q1b's
-# measurement to see what the real head does instead, and why it keeps more weight at 512 than the
-# fixed-gap model allows.
+# measurement.

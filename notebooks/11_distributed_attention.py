@@ -505,22 +505,33 @@ explain(
     salt="11/q2",
 )
 
+# %% [markdown]
+# The next questions use a launch of eight processes at n = 4096 and 8192 (about a minute on two cores:
+# most of it is starting the processes). It measures section 4's ring and dilated patterns and prints
+# nothing yet.
+
+# %%
+ranks_8 = spawn(measure_rank, 8, (4096, 8192), timeout=300)  # every rank's rows (8 processes start slowly)
+rows_8 = ranks_8[1]  # rank 1's view: n = 4096 and 8192
+
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q3
 
 # %% [markdown]
-# **Q3** (predict, then measure). No launch so far had 8 processes. In **ring attention** at a fixed
-# length n (4 heads of d = 32, float32, as in section 4), add up the bytes that all the ranks together
-# receive in one forward call. How many times as many is that total with P = 8 processes as with
-# P = 4? Predict the ratio and store it in `q3_ratio` (the check compares 2 decimals). The
-# measurement follows Q4.
+# **Q3** (predict, then count). Section 3's causal ring passes every block all the way around, also
+# to ranks whose queries come before it and never read it. Prune it: a rank forwards a block to the
+# next rank only if that rank reads it (causal masking: rank p reads the blocks of ranks 0 … p). At a
+# fixed length n (4 heads of d = 32, float32, as in section 4), add up the bytes that all the ranks
+# together receive in one forward call of this pruned ring on P = 8 processes. How many times the
+# bytes that all the ranks together receive in section 4's full ring on P = 2 processes is that?
+# Predict the ratio and store it in `q3_ratio` (the check compares 2 decimals).
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
-q3_ratio = (8 * (8 - 1) / 8) / (4 * (4 - 1) / 4)  # SOLUTION
+q3_ratio = (8 * 7 / 2 / 8) / (2 * 1 / 2)  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -538,8 +549,8 @@ assert real_number(q3_ratio) > 0
 from course_utils.tools.quiz import check_rounded
 
 assert check_rounded(
-    q3_ratio, "c935f85e5908564bdad6c45616312c8d3bf94118025037703aad481a2286de53", salt="11/q3", decimals=2
-), "not yet: reread section 1's ring picture, device by device and hop by hop"
+    q3_ratio, "8dd0f9609d53eec97ca9c371d0a1a64c23717bf14b08000f6f3f3f48eea9e0ac", salt="11/q3", decimals=2
+), "not yet: reread section 1's ring picture, device by device and hop by hop, with section 3's causal note"
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
@@ -550,10 +561,44 @@ assert check_rounded(
 # %%
 explain(
     q3_ratio,
-    "sealed:NXyNozl1tYSQX03yV31gRRKLRWuaBHI6iifDYTjMVK3T0hK67oxBJYaRn9tW7xFsBzM7+ie3WvJLLVDQsE/baywB1850GSa+dZUCo9O3iy4gdf9dg/QT5hgyHg0/7Jp/TlLETjG9rIIyCM5Z4+XkhnccVbu8FCn6jCOItTdJ8d0o7qMZR/h1t6EZZ+IAOdSfVxC6goIbG4MUQzjj4VaDi+8RM4o2FG5pQWg/IAmx+IJeO0HUGYAkcw9bz0RJm95nbl7zkrBQbg9tY5JsinZ1MR+Hp8kKDNflbPKfUEkAE8RnbQUTGrpt1y5bY1rYrZTEcGL0eFN0PIHQwEE6ft71hQxRzyI7x7KI95ZVpHrkqyeqiq6pNC3KTSZLIaBCBObqlIbvhu5QnpGDA4XD9q+Wg3Ks35mBeFa7ZlzuMcM5X1JQk2VqNk2V519B3Wme6IRhyyaStW/oVmF4c7Banr+RVw8qJuNsiHdTupFdrSmbRyAMCVcHdBKE7V6rwndzzjWizfMmYPJEMJd5iSjF76SZNS2YsFm16lAPr2ksPZAkaN+/+TD7uEIM1iYEV40MF5IeQ7hmr65G8TG4XtAOFkt6ezPe1oezsq7GnTctrvT3hb6zzpgwUmSuAWV/CptHta2kzOOsfhnOSla03nRkVw316ksuOTtdGci0if4ItF9pD/UTqgbciHAKzgkgPh6LhfyAN2vX5DljqkQojt43kd+6LxhFx0ErIJzxaHpf97Sr59mqL1sB7N8CV3hPk2i0UmMHmkE3USmor+uCijBwgvF15a6nqjScRWgoI8G0uCQ+feI8q8qjopMghEt+qNkTpG9lo/4o8tqG8eVrfXNhdHDKSpKt8v6M3+59hi0C6+r8SEOlUK6comICgwsGucQN80bSG69A6lFZWxZ4vdV0mvy+rmX+ycLQ1hpkODrMHOwRKR3sf7yh3x/bQum7P2RipHDYvZvYq5PDK3/LWnMIYXJrvhmKGd4=",
+    "sealed:RqNdw+jdXSJytQ7w8WGEB2RtypL9P1X6Vy3N1KLfbP8HWDntx+xN3TkH4AYbwXHI9zLPaKj2+7Zrfx4MhThdyJKZXcWUo5Z6yfVv9uTUGKLh/n2h1So9NlTmlOtOu0pmCCBTBfvbZijgdPzZIGMlOfAjpH6nd+16729MFDPMxHKhiZEj2NPXZuqRtu+jbdOMLXqxiUd4j216UhPBKSdGcLzqasHTXuo+0BzEDf9r2mlYZ13+PQuLy9udLJ0HZY8SoXBF3vgaiL4T7yHw1yu1Ws8N754e2FTA9TEPiXygjSVdGNQRmA09Lb4/X/b+zxcumPl6cKq7W/Gbn+ClDhlfdrXQdE4l/F7q++DZHj/iJepgF097PBHj+5ZjAv6B3GLjV5MC15zVcNECiYv+f9P5W+yh9II7t6yjtZxiZUz2+VpCSjcD6YFjx3c+4QASH0ffuerseG8kmrRlYWa3xY+e8g7cnnGBbHM2cJqzRSVKndG5l9VhfIS7qvyX1iK9MdaRtpZWB+KwftHB9w00wpOpKA0bEIrs8zepagmFOg2vzLUrbLSXXr60yGlWlsisr6TxR2sOGpNp4NowvdRwSjetizcgmesLZ3GeGA00YR0rsWuV54umKNeT9KIybpXZW3gaA32RWl/SWVxwFLZzMQ5sfgjKU91lncl+L4+OMdTVlrQGeLNhkVadnCZM7RONLDVJmvlGMszQrYQ1bQkKOQQpmFMOa1uzXVTukc3M78jiD7iLZrECaMkhExJznNUEb2D4CoejsnLcFoe8tPV1ygNpFvYtGDbYL2IO86UH71qZ0h3M4UO0eJGpw+OU0qENsLQ5ROgANz0RhrhzOxKWEg3tbB9fMYQoU2QCVVBa2vVnIOyLkJeaFf/6HAzIiMkoeK2PpqCfxoWLd8yzplE2AHLGC4d9Mj3aK3DsmvPcCCFc1ShdLd2xH47KY4oNVKrE4LpRK+rGXMNXZsZMYj/3v7Q8WrrMKQJDaPfalxneNUHPHtJOa/SrUYoPxheMw/3l2BmF98CYeoOZGQEvYsJqNOm1ixJfDtcicoDO1U7PgDfcZkGocxDVOtR8LSymnqKSSy1YhjdwSOVYJANa89k3Rl4qQaI7Io1E+LC0VBKdv/QDz4x6d6Tcl+5baALIoCSIjr1wh5ah/a9WaHmTaGFFHetAkADx9Yz9diCmGzQiCND5rT07AJIbghFDZ3hztfZp7TMiiftiayCk2W+de8uoZxNKmEC0pTFEU9rwxoRjAjmO9YAZyPJ6+30qoNSSTn1hXeD7CA==",
     salt="11/q3",
     decimals=2,
 )
+
+# %% [markdown] tags=["shows-answer"]
+# The count: section 1's ring run hop by hop on P simulated ranks, a block forwarded only where the
+# pruning allows, its bytes added up (m = n / P rows of keys and values, 4 heads of d = 32, float32).
+# Run without pruning, the same counter must give the eight processes' measured total.
+
+
+# %% tags=["shows-answer"]
+def ring_total_bytes(n_, world, pruned):
+    """Bytes all ranks receive in one forward call of the ring; pruned: forward a block only to a rank that reads it."""
+    held = list(range(world))  # the block (source rank) each rank holds
+    received = 0
+    for _hop in range(world - 1):
+        held = [held[(p_ - 1) % world] for p_ in range(world)]  # pass to the next rank
+        held = [b if b is not None and (b < p_ or not pruned) else None for p_, b in enumerate(held)]
+        received += sum(b is not None for b in held) * (n_ // world) * 2 * 4 * 32 * 4
+    return received
+
+
+total_2 = sum(rank[2][lengths.index(4096)]["ring_received"] for rank in measured_all[:2])  # one group of 2
+total_8 = sum(rank[0]["ring_received"] for rank in ranks_8)
+print(
+    f"full ring, n = 4096, all ranks together: P = 2 measured {total_2:,} bytes (counted {ring_total_bytes(4096, 2, False):,})"
+)
+print(
+    f"full ring, n = 4096, all ranks together: P = 8 measured {total_8:,} bytes (counted {ring_total_bytes(4096, 8, False):,})"
+)
+for n_ in (4096, 8192):
+    pruned_8 = ring_total_bytes(n_, 8, True)
+    print(
+        f"pruned causal ring, n = {n_}, P = 8: {pruned_8:,} bytes, "
+        f"{pruned_8 / ring_total_bytes(n_, 2, False):.3f} times the full ring's total on P = 2"
+    )
+
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
@@ -562,8 +607,8 @@ explain(
 # %% [markdown]
 # **Q4** (predict, then measure). Section 4's dilated patterns, (w, r) = (64, 1) and (n, n / 64),
 # against ring attention on the same processes (4 heads of d = 32, float32). On P = 8 processes there
-# is one length, call it n₈, at which each rank receives in dilated attention 1/1000 of the bytes it
-# receives in the ring. On P = 64 processes, at which length is that share 1/1000? (Take every length
+# is one length, call it n₈, at which each rank receives in dilated attention 1/1024 of the bytes it
+# receives in the ring. On P = 64 processes, at which length is that share 1/1024? (Take every length
 # to be one that the patterns allow.)
 #
 # - **A)** At n₈ too: both count the rows of the same P − 1 ranks, so P cancels out
@@ -593,7 +638,7 @@ assert normalize_choice(q4_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q4_answer, "f0a862660b8207485c84b2a25339a578cfff9821bdbbfc9cc2c45eab85800eb1", salt="11/q4"), (
-    "not yet: run the measurement after this question and compare its shares across P; then reread section 1"
+    "not yet: the measurement after this question compares the shares across P; then reread section 1"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -605,27 +650,18 @@ assert check_choice(q4_answer, "f0a862660b8207485c84b2a25339a578cfff9821bdbbfc9c
 # %%
 explain(
     q4_answer,
-    "sealed:W+UNFExhctNThpdQ9Rcj/EWFbwjgSVXdt1WjiONJWThmvF24n+/RWINqJQJ+inhsR/Ex/u+7K8GPZJZm4Osn+MoQlKOgG6FE/0xJ+j6Li1UyChOoO2svfLt3UfMesZbTyFQSZ9VzE/IFvAzDZVCY32Cyah4ngG0o9zcYy+hh3Dy93qmKoFScdSvrODENZ4JENhUA1VQgiongAEEiKuuS2M6h3AfUal0qcaRIvddgAFyauIdpMnwipBcDqYjWrHbsRheDHfTTDpRRsoB9XP8zR9DoIyOJVuL8u+EurD4h+o/xd8i7b2W4cuZxu3pR137e0x45ETDtJfI3eoyq+tZMjWcbB5xUZFCtKVolJmyltdq9VZO4En+/saPW3ppxzayGd8ecxDRTbM+TidcXtqFlw/E3bVVHXBMnjUvusPUCw3LrLf4syFrloVVM1LCpjG5N05tSFg2fXcTdoDRaBWBuR76omHjrl9XB8JCDUlSJIZ7GpTXh/KIRaA/6TojSSFOxYmPzGlYv0ViEdLZZw1ICfvvGw/PlVhJJyzoZoYT+EShlGy/Pa4kaJkhgjOHnLh3FOwww44KUE2a1ZzNqiP3S45v8QdsLnSIN2g3hQ4BZ/V3R8tVyGnBsxw/j8IOI0AhzRZjAjTlDsK1Bh6SkbvadZ3IxWoHcaT1qkLAfiZGCzKSH+/53DIcgSW7obX8JmNRQYavxgbw43LSPTgsTjlCHBvmXrcZR06X8Tt7MLkP/NTOP2oPrMilGTODZ7m/X0mxWC2OWa4GiXCncxbkAWVTuYU6Hz+WvK/u6FEbCigvXwuXhyDqP3l2i9AVNhgtsTIS3JQy5vCboisgo6VpNzfSqGirN4cixbhNgPhLQpKNtx5CFa7fOizmWZBtvgnkhjezdExyaFhNy1OGdnYZmr1YLZ2NX/OTjqGRtqbXY+kW7gzH8gVcR6k5r506Fn+yPst9QxlIADwFJ5+7ah5JzqsrVi5W92MHVausKmV2LoE9iiSY3zeyKCPsZdbtVEHNqI1J9636Wi8dCDJqVhmT7ofbKqfOYC5YFoq/db/ia77WJBnUykoulkfmkYPPBjF1rHj6g/uncHlFaFxW8b4u3+Bt43rMWA2D3u6WzmhOmtJ46s1gqxI2SCXyGMFEp8yZVKGjbw28szs1ZpIalab+lttVfofMVizm5uURjq4Uu9778ZPX1JI6taEq+mDsDYMHTmLOECRT26x1i6Qo0fNtqmbR+2iWVMAP+bCQ4E4ZSwSXFDAyDZOEVXCQ2nrMlRbnI1orHeoo=",
+    "sealed:ZVhxLDmiN+VLF+cOvLf4nEWFbwjgSVXdt1WjiONJWThmvF24n+/RWINqJQJ+inhsR/Ex/u+7K8GPZJZm4Osn+MoQlKOgG6FE/0xJ+j6Li1UyChOoO2svfLt3UfMesZbTyFQSZ9VzE/IFvAzDZVCY32Cyah4ngG0o9zcYy+hh3Dy93qmKoFScdSvrODENZ4JENhUA1VQgiongAEEiKuuS2M6h3AfUal0qcaRIvddgAFyauIdpMnwipBcDqYjWrHbsRheDHfTTDpRRsoB9XP8zR9DoIyOJVuL8u+EurD4h+o/xd8i7b2W4cuZxu3pR137e0x45ETDtJfI3eoyq+tZMjWcbB5xUZFCtKVolJmyltdq9VZO4En+/saPW3ppxzayGd8ecxDRTbM+TidcXtKVlw/E3bVVHXBMnjUvusPUCw3LrLf4syFrloVVM1LCpjG5N05tSFg2fXcTdoDRaBWBuR76pmH3okdXB8JCDUlSJIZ7GpTXh/KIRaA/6TojSSFG1YmPzGlYv0ViEdLZZw1IAevvR3uzgXldei2JQkYnoGGUgIyuKKY8TJVNgg+HqMh+XMxpx/5mDVmb9aS9qiOHUotu1QYBF3H5F2gHhUpxSvgCC8cJuWXRrlASw7cLIwF9lWNma2SAW/7lBl/fnbu2WM25/FdeZKDxgkL4LyJ6SzPyT5r81GcU1R3jweAddwIsQJt/kgrB23PWPTgtBjFXTHPOSu4IQ0urtVIbIOUP4KGudnoyqNCkMTPnNvDiCmzYHC2CWZ821FTPTh+pSQlX+NR3X2Pj4KrqkGhSFigXOibLvzj3Yrgqs6RsIpQtqBYG+P0uw6Dn9w9wo8kRAiPXiGT3X4875IhlgeVCMpLxxiMXUOLTZl3rbdgplhC0p2rieUFiKAEc5hbjDzpMh+QtJLSdH4vvv+iEpoO2Q/RCowjH8gQUT7xpx7UuT26uPst8DkVwGCFY5sOLWjtFX5taNi4XpwNCQK+pDg1LJ8x1viG8w6q2FDrteAbseC3RjZBMv+HmTzJNfTYabxXX99+GPpfiUXZFJoqLTb/WQoLjCCToEkpfqyarUJ+jYnl1rQXe4o7bcRx9QD039ZYy9v0981LkQRDLztK37zg7nvZRur1J4g4qDFnyGMEUj8zAHaWmU5Dxr3dEOh4alcqa3ttVW8KVf2CHtoQYj/9U0sbPhd/ihYpW3blvqzCcOIcGEg/uARQfu9lR37QAoLsB7krxkjDLQNRT4d2FsHZEd32TcAUnzN61YCCQU3/BuB7c=",
     salt="11/q4",
 )
 
-# %% [markdown]
-# The measurement: a new launch of eight processes at n = 4096 and 8192 (about a minute on two cores:
-# most of it is starting the processes), the ring's bytes summed over all ranks, each rank's dilated
-# share on 2, 4 and 8 processes, the count on 8 and 64 processes at a length both allow, and then every
-# measurement of this notebook next to the count of section 1's rows.
+# %% [markdown] tags=["shows-answer"]
+# The measurement: each rank's dilated share on 2, 4 and 8 processes, the count on 8 and 64 processes
+# at a length both allow, and then every measurement of this notebook next to the count of section 1's
+# rows.
 
-# %%
+# %% tags=["shows-answer"]
 from course_utils.chapters.distributed_cost import kv_bytes_received, ring_bytes
 
-ranks_8 = spawn(measure_rank, 8, (4096, 8192), timeout=300)  # every rank's rows (8 processes start slowly)
-rows_8 = ranks_8[1]  # rank 1's view: n = 4096 and 8192
-total_4 = sum(rank[4][lengths.index(4096)]["ring_received"] for rank in measured_all)
-total_8 = sum(rank[0]["ring_received"] for rank in ranks_8)
-print(
-    f"ring at n = 4096, all ranks together: P = 4 {total_4:,} bytes, P = 8 {total_8:,} bytes, "
-    f"{total_8 / total_4:.3f} times as many (per rank {rows_8[0]['ring_received'] / by_n[-1]['ring_received']:.3f})"
-)
 at_4096 = {world: measured[world][lengths.index(4096)] for world in (2, 4)} | {8: rows_8[0]}
 print(
     "dilated over ring, each rank, n = 4096: "
@@ -652,8 +688,7 @@ for p_, row in runs:
 # %% [markdown]
 # **Takeaway.** The counts are exact: on 2, 4 and 8 processes each rank receives what the algorithm
 # says, (P − 1)·m rows for the ring and (w − m) / r rows for the spanning dilated pattern. At a fixed
-# n, more processes barely change the ring's traffic per rank (the per-rank factor printed above),
-# which tends to all n rows; summed over the ranks it is (P − 1)·n rows. The dilated pattern's
+# n, more processes barely change the ring's traffic per rank, which tends to all n rows; summed over the ranks it is (P − 1)·n rows. The dilated pattern's
 # traffic per rank tends to the w / r rows it keeps. Put the two counts side by side to see what sets
 # the share between them.
 
@@ -667,7 +702,8 @@ for p_, row in runs:
 # disjoint sets of keys, a and b, `o` (..., m, d_v), with its log-sum-exp `lse` (..., m, 1), and the
 # partial result over a alone, `o_a` and `lse_a` (as section 2's `partial` returns them). Write
 # `unmerge(o, lse, o_a, lse_a)` that returns `(o_b, lse_b)`: the attention output over b's keys alone
-# and its log-sum-exp, in the same shapes. It must work for scores in the hundreds. A query may see
+# and its log-sum-exp, in the same shapes. It must work for scores in the hundreds, and in float64
+# for scores around a thousand. A query may see
 # no key of a set (a causal mask): where it sees no key of a, `lse_a` is −inf and `o_a` NaN (what
 # `partial` gives); where it sees no key of b, return o_b = 0 and lse_b = −inf; where it sees no key
 # at all (`lse` and `lse_a` −inf, `o` and `o_a` NaN), the same. Wherever a query sees keys of b, the
@@ -716,6 +752,7 @@ from course_utils.tools.quiz import check_value, fingerprint, unavailable
 for _offset, _dtype, _places, _digest in (
     (0.0, torch.float64, 1000, "77a73d63950c33495c271faeefa4b20bfb97de017fdc21019da4957a2873f7d3"),
     (150.0, torch.float32, 100, "00d908a08910949c2a51c06babf449675a452d6459edf5122b28356e5f88f674"),
+    (1000.0, torch.float64, 1000, "ce1274eb8158d6f3edcd3e2716155005c0c67e3f9730afac28eedba4010727d9"),
 ):
     _g = torch.Generator().manual_seed(22)
     _s = torch.randn(2, 7, 11, generator=_g, dtype=torch.float64)
@@ -792,6 +829,14 @@ with unavailable(merge_partials, merge_lse, attention_with_lse, namespace=global
     _got_o, _got_lse = unmerge(_o32, _lse32, _o_a.float(), _lse_a.float())
 torch.testing.assert_close(_got_o.double(), _reference_o, rtol=1e-3, atol=1e-4)
 torch.testing.assert_close(_got_lse.double(), _reference_lse, rtol=1e-5, atol=1e-3)
+_s = _s + 960  # scores around 1000, in float64
+_lse_a = torch.logsumexp(_s[..., :3], dim=-1, keepdim=True)
+_lse_all = torch.logaddexp(_lse_a, torch.logsumexp(_s[..., 3:], dim=-1, keepdim=True))
+_reference_lse = torch.logsumexp(_s[..., 3:], dim=-1, keepdim=True)
+with unavailable(merge_partials, merge_lse, attention_with_lse, namespace=globals()):
+    _got_o, _got_lse = unmerge(_o_all, _lse_all, _o_a, _lse_a)
+torch.testing.assert_close(_got_o.double(), _reference_o, rtol=1e-5, atol=1e-6)
+torch.testing.assert_close(_got_lse.double(), _reference_lse, rtol=1e-9, atol=1e-6)
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS

@@ -25,15 +25,15 @@ CASES = {
         ],
     },
     "q3": {
-        "right": "q3_ratio = 2.3333",  # all ranks together: (P - 1) n rows, 7n against 3n
+        "right": "q3_ratio = 3.5",  # pruned: P (P - 1) / 2 blocks of n / P rows = 3.5 n, against n on 2 processes
         "wrong": [
-            "q3_ratio = 1.1667",  # per rank, (7/8) / (3/4): the total's P forgotten
-            "q3_ratio = 2",  # twice the ranks, each receiving the same
-            "q3_ratio = 0.5",  # twice the processes, half the traffic
-            "q3_ratio = 1",  # the whole sequence moves either way
-            "q3_ratio = 56 / 12",  # P (P - 1) blocks counted, their shrinking size forgotten
-            "q3_ratio = 3 / 7",  # the ratio upside down
-            "q3_ratio = 2.3",  # 1 decimal where the check asks 2
+            "q3_ratio = 7",  # the pruning forgotten: the full ring's (P - 1) n = 7 n
+            "q3_ratio = 1.75",  # one rank's traffic, (7/8) n, against one rank's n / 2
+            "q3_ratio = 14",  # blocks counted without their size: 28 against 2
+            "q3_ratio = 2.3333",  # against the full ring on 4 processes (7 n / 3 n)
+            "q3_ratio = 1.1667",  # pruned on 8 against the full ring on 4 processes (3.5 n / 3 n)
+            "q3_ratio = 0.875",  # the last rank's traffic against the P = 2 total
+            "q3_ratio = 3.4",  # 1 decimal rounded wrong
         ],
     },
     "q5": {
@@ -41,6 +41,12 @@ CASES = {
         "wrong": [
             # in exp space: exact, but exp(lse) overflows float32 for scores in the hundreds
             _UNMERGE + "    w, w_a = torch.exp(lse), torch.exp(lse_a)\n"
+            "    w_b = w - w_a\n"
+            "    o_b = (w * torch.nan_to_num(o) - w_a * torch.nan_to_num(o_a)) / torch.where(w_b > 0, w_b, 1)\n"
+            "    return torch.where(w_b > 0, o_b, 0), torch.log(w_b)",
+            # in exp space, upcast to float64: passes in the hundreds, but exp(lse) overflows float64 near 1000
+            _UNMERGE + "    o, lse, o_a, lse_a = o.double(), lse.double(), o_a.double(), lse_a.double()\n"
+            "    w, w_a = torch.exp(lse), torch.exp(lse_a)\n"
             "    w_b = w - w_a\n"
             "    o_b = (w * torch.nan_to_num(o) - w_a * torch.nan_to_num(o_a)) / torch.where(w_b > 0, w_b, 1)\n"
             "    return torch.where(w_b > 0, o_b, 0), torch.log(w_b)",
