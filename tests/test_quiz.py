@@ -513,7 +513,7 @@ def test_unavailable_refuses_threads_and_processes_it_could_not_watch() -> None:
     from course_utils.tools.quiz import unavailable
 
     def in_a_thread(s):
-        out = {}
+        out: dict[str, torch.Tensor] = {}
         worker = threading.Thread(target=lambda: out.setdefault("p", sink_softmax(s, torch.zeros(1, 1))))
         worker.start()
         worker.join()

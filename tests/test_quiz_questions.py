@@ -434,7 +434,8 @@ def _stored_and_read(source: str) -> tuple[set[str], set[str]]:
         tree = ast.parse(source)
     except SyntaxError:  # IPython magics
         return set(), set()
-    stored, read = set(), set()
+    stored: set[str] = set()
+    read: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Name):
             (stored if isinstance(node.ctx, ast.Store) else read).add(node.id)

@@ -533,9 +533,12 @@ def _course_signatures() -> frozenset[tuple]:
             members = list(vars(value).values()) if isinstance(value, type) else [value]
             for member in members:
                 function = member.__func__ if isinstance(member, (staticmethod, classmethod)) else member
-                if isinstance(function, types.FunctionType) and function.__module__ == key:
-                    if function.__code__.co_filename == getattr(module, "__file__", None):  # not a swapped-in stub
-                        found.add(_code_signature(function.__code__))
+                if (
+                    isinstance(function, types.FunctionType)
+                    and function.__module__ == key
+                    and function.__code__.co_filename == getattr(module, "__file__", None)  # not a swapped-in stub
+                ):
+                    found.add(_code_signature(function.__code__))
     return frozenset(found)
 
 
