@@ -813,6 +813,8 @@ explain(
 from course_utils.chapters.circuits import overwrite_probe
 
 shortcut_probe = overwrite_probe(model, copy_batch(512, 12, n_symbols=16, distinct=True, generator=78), at=4, source=9)
+
+# %% tags=["shows-answer"]
 print(f"shortcut copier: writes x10 {shortcut_probe[0]:.2f}, x5 {shortcut_probe[1]:.2f}")
 
 # %% [markdown]
@@ -943,7 +945,7 @@ explain(
 # constant subtracted decides whether `exp` overflows. The four rows, shifted by their mean and by
 # their maximum; compare with your prediction:
 
-# %%
+# %% tags=["shows-answer"]
 scores_demo = torch.tensor([2.0, -1.0, 0.5])
 for shift in [0.0, -2.0, 50.0]:
     print(f"shift {shift:5.1f}: weights {softmax_from_scratch(scores_demo + shift)}")
@@ -1014,7 +1016,7 @@ explain(
 # %% [markdown]
 # The measurement: 20,000 random pairs drawn that way, as in section 4.
 
-# %%
+# %% tags=["shows-answer"]
 pairs = torch.Generator().manual_seed(64)
 q_wide = 1.0 + torch.randn(20_000, 64, generator=pairs) * math.sqrt(2.0)  # mean 1, variance 2
 k_wide = torch.randn(20_000, 64, generator=pairs) * math.sqrt(3.0)  # mean 0, variance 3
@@ -1223,7 +1225,7 @@ _ = train_from_scratch(copier_sep, m=M_SEP, task=three_sep_batch)
 # symbol it must write (`x_j` for the query just before `y_j`). Read the table against your
 # prediction:
 
-# %%
+# %% tags=["shows-answer"]
 test_sep = three_sep_batch(256, M_SEP, n_symbols=16, generator=12)
 with torch.no_grad():
     logits_sep, attn_sep = copier_sep(test_sep.tokens)  # (B, n, vocab), (layers, B, heads, n, n)

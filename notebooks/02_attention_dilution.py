@@ -707,6 +707,8 @@ def value_field(transform, field):
 
 
 fmt = lambda v: " ".join(f"{x:.2f}" for x in v)  # noqa: E731
+
+# %% tags=["shows-answer"]
 print("  items   item answers: accuracy   value answers: accuracy   accuracy of the vote   weight on match")
 for i, count in enumerate(item_counts):
     print(
@@ -715,7 +717,7 @@ for i, count in enumerate(item_counts):
         f"{fmt(value_field('identity', 2)[:, i])}"
     )
 
-# %%
+# %% tags=["shows-answer"]
 acc_curves = {"item answers, plain softmax": per_seed("identity", "accuracy")}
 acc_curves.update({f"value answers, {TRANSFORMS[t]}": value_field(t, 0) for t in value_family})
 curves, bands = mean_and_range(acc_curves)
@@ -762,7 +764,7 @@ fig
 # %% [markdown]
 # **Takeaway.** Printed from the measurements above:
 
-# %%
+# %% tags=["shows-answer"]
 acc_item, acc_value = per_seed("identity", "accuracy"), value_field("identity", 0)
 right_vote, wrong_vote = value_field("identity", 3).mean(0), value_field("identity", 4).mean(0)
 vote_excess = (value_field("identity", 1) - value_field("identity", 0)).amax().item()
@@ -782,7 +784,7 @@ uneven spread makes the largest wrong vote larger than that.
 - Log-n (normalised at 18 tokens) at 4096 items: accuracy {fmt(value_field("logn18", 0)[:, -1])}, weight \
 {fmt(value_field("logn18", 2)[:, -1])}; SSMax: {fmt(value_field("ssmax", 0)[:, -1])}, weight {fmt(value_field("ssmax", 2)[:, -1])}.""")
 
-# %% [markdown]
+# %% [markdown] tags=["shows-answer"]
 # Read the tables against your answer to Q8. The race plot shows what decides an answer: the match's
 # shrinking weight against the strongest wrong pile of votes. The fixes keep `w(n)` near its
 # training value, so that race is not lost. Real questions often have few answers (a name, a date,
@@ -1032,7 +1034,7 @@ explain(
 # The computation: a softmax over 4096 scores, section 1's gap for the copies and 0 for the
 # distractors. Compare with your prediction:
 
-# %%
+# %% tags=["shows-answer"]
 for copies in (1, 2):
     row = torch.cat([torch.full((copies,), gap), torch.zeros(4096 - copies)]).double().softmax(0)
     print(f"{copies} copies of the fact: each gets {row[0]:.4f}, together {row[:copies].sum():.4f}")
@@ -1157,7 +1159,7 @@ explain(
 # The computation: section 1's closed form for the two queries, which see 601 and 4,001 keys, and
 # the ratio of their weights. Compare with your prediction:
 
-# %%
+# %% tags=["shows-answer"]
 fact_weight = {position: weight_of_relevant_key(position + 1, gap) for position in (600, 4000)}
 for position, w in fact_weight.items():
     print(f"query at position {position:4d}: weight on its fact {w:.4f}")
@@ -1223,7 +1225,7 @@ explain(
 # each option's number of keys; compare with your prediction. Then the other way round, what growing
 # a context costs in gap: tripling `n` from a few keys and from many.
 
-# %%
+# %% tags=["shows-answer"]
 for weight in (0.30, 0.60, 0.90):
     raised = gap_for_weight(weight, 16) + 2.0
     print(
@@ -1292,7 +1294,7 @@ explain(
 # there), then, with no planted key, 50 rows of 65,536 scores for each spread σ of a grid. Find where
 # `H / log n` crosses 0.90 and compare with your prediction:
 
-# %%
+# %% tags=["shows-answer"]
 big = simulate_dilution(65_536, gap=sim_gap, trials=50, generator=torch.Generator().manual_seed(65_536))
 print(
     f"σ = 1, n = 65,536: log n - H = {(math.log(65_536) - big.entropy).mean():.3f} nats "
@@ -1464,7 +1466,7 @@ explain(
 # with the `n − copies` equal distractors grouped into one term (their count times `e^0`), for one
 # copy and for two, from 512 to 10^8 keys. Compare with your prediction:
 
-# %%
+# %% tags=["shows-answer"]
 for n in (512, 10**4, 10**6, 10**8):
     shares = {}
     for copies in (1, 2):
@@ -1532,7 +1534,7 @@ explain(
 # The closed form of section 2 with both spreads, and 200 random draws of the 511 distractors for
 # each. Compare with your prediction:
 
-# %%
+# %% tags=["shows-answer"]
 print(f"the relevant key's e^g = {math.exp(sim_gap):.0f}, against 511 distractors")
 for spread in (1.0, 2.0):
     draws = spread * torch.randn(200, 511, generator=torch.Generator().manual_seed(7))

@@ -501,7 +501,9 @@ for s in SEEDS:
     mech[("NoPE init", s)] = retrieval_head_attention(untrained("none", s))
     mech[("uniform", s)] = retrieval_head_attention(models[("alibi", s)])
     mech[("trained", s)] = retrieval_head_attention(models[("alibi-edge", s)])
-seed_everything(0)
+_ = seed_everything(0)  # restore the global seed after the untrained models
+
+# %% tags=["shows-answer"]
 print("retrieval head's weight on the target pair, first / middle / last quarter, mean over 3 seeds:")
 for state, label in STATES.items():
     a = torch.stack([mech[(state, s)] for s in SEEDS]).mean(0)
@@ -515,7 +517,7 @@ for state, label in STATES.items():
 # over the 35 tokens), so the left panel divides each untrained curve by its own mean; the right
 # panel shows the trained heads' weights as they are.
 
-# %%
+# %% tags=["shows-answer"]
 fig, (ax_init, ax_trained) = plt.subplots(1, 2, figsize=(12, 3.8), layout="constrained")
 for ax, states in ((ax_init, ("init", "NoPE init")), (ax_trained, ("uniform", "trained"))):
     for state, colour in zip(states, ("tab:blue", "tab:orange")):
@@ -1447,7 +1449,7 @@ explain(
 # back; and, with the same softmax, the share at the slope `ln 2 / 39` that would leave half of an
 # endless series beyond 38. Place your slope among them:
 
-# %%
+# %% tags=["shows-answer"]
 equal_content = torch.softmax(ALiBi(4).bias(torch.tensor([162]), torch.arange(163))[:, 0].double(), dim=-1)
 print(
     "share of the keys > 38 back, equal content scores: "
@@ -1524,7 +1526,7 @@ explain(
 # (farther than anything in a training sequence), in each layer's most affected head, with
 # `course_utils.chapters.positional_bias.far_weight_behind_prefix` (which calls `far_key_weight`).
 
-# %%
+# %% tags=["shows-answer"]
 from course_utils.chapters.positional_bias import far_weight_behind_prefix
 
 xs, _, fn = sweeps["filler prefix P"]
@@ -1541,7 +1543,7 @@ for p in ("rope", "alibi"):
         + "   ".join(f"{a:.2f} / {b:.2f}" for a, b in far.tolist())
     )
 
-# %% [markdown]
+# %% [markdown] tags=["shows-answer"]
 # Read the tables per seed against your prediction: the RoPE accuracy behind 128 fillers beside the
 # learned models', and, for each seed, the far weight in layer 1 and in layer 2 (the retrieval
 # layer). Which layer's far weight goes with the accuracy? A mean over seeds would hide it.

@@ -223,14 +223,15 @@ print(f"loss floor {floor.nanmean():.3f} nats (idle queries {floor[idle_q].nanme
 # The measurement: the sink mass of every head, separately for the copy queries and the idle
 # queries, and the excess loss of each.
 
+
 # %%
-sinks = {}
-for key, model in models.items():
+def measure_sinks(model):
+    """A model's sink masses per head at idle and copy queries, sink rate, weight sums and losses."""
     with torch.no_grad():
         logits, attn = model(test.tokens, need_weights=True)  # attn: (1, B, H, n, n)
     losses = token_losses(logits, test.targets)  # (B, n)
     weight_sum = attn.sum(-1, keepdim=True).expand_as(attn)  # 1 for softmax; less with an extra key
-    sinks[key] = {
+    return {
         "idle": sink_mass(attn, idle_q)[0],
         "copy": sink_mass(attn, copy_q)[0],  # (H,)
         "rate": sink_rate(sink_mass(attn)),
@@ -238,6 +239,9 @@ for key, model in models.items():
         "excess_idle": (losses - floor)[idle_q].nanmean().item(),
         "copy_loss": losses[copy_q].nanmean().item(),
     }
+
+
+sinks = {key: measure_sinks(model) for key, model in models.items() if key[0] == "softmax"}  # fixes: section 5
 
 print("plain softmax models: mean weight on BOS per head")
 for seed in SEEDS:
@@ -393,7 +397,7 @@ for seed in SEEDS:
 #   half in seed 2 and about a quarter in seed 0. So at the idle queries what BOS writes is close
 #   to a constant in seed 1, and varies more from query to query in seeds 2 and 0.
 # - **(c)** The same average as a plain bias ruins the copies (the loss on copy queries jumps by
-#   several nats); quiz Q1b asks why.
+#   several nats).
 #
 # ### Token or position?
 #
@@ -488,7 +492,7 @@ for seed in SEEDS:
 # **Takeaway.** In our one- and two-layer models the sink follows the BOS *token*, a fact of small
 # models, not of attention: deep language models put their sink on the first *position*. What the
 # sink writes is used: zeroing it costs the idle queries, and a plain bias in its place ruins the
-# copies (quiz Q1b asks why). Keep this in mind in section 5.
+# copies. Keep this in mind in section 5.
 
 # %% [markdown]
 # ## 4. Streaming: evicting the first tokens
@@ -752,7 +756,8 @@ explain(
     salt="04/q2",
 )
 
-# %%
+# %% tags=["shows-answer"]
+sinks.update({key: measure_sinks(model) for key, model in models.items() if key[0] != "softmax"})
 evictions = {}
 for label in VARIANTS:
     for seed in SEEDS:
@@ -852,7 +857,7 @@ finish(fig, "From 0 the extra logit never wins; from 4 it wins in two seeds; a l
 #
 # Printed from this notebook's measurements:
 
-# %%
+# %% tags=["shows-answer"]
 base_idle = [sinks[("softmax", s)]["idle"].max().item() for s in SEEDS]
 base_copy = [sinks[("softmax", s)]["copy"][int(sinks[("softmax", s)]["idle"].argmax())].item() for s in SEEDS]
 excess = [abs(r["excess_idle"]) for r in sinks.values()]
@@ -954,8 +959,8 @@ for seed in SEEDS:
 # left the loss on copy queries at 0.001; adding BOS's idle-query average at every query, (c),
 # raised the copy loss to 3.749. Which explanation fits both of the copy queries' results?
 #
-# - **A)** BOS's value is tiny, so zeroing it costs the copies nothing; the average added in (c) is far larger than it.
-# - **B)** The copies come from a head that never parks, and (c) failed because its average came from idle queries.
+# - **A)** (a) left the value the copies read, the previous token's, untouched; (c) adds BOS's average to that value.
+# - **B)** BOS's share varies from query to query and the copies need that variation; (a) keeps it while (c) removes it.
 # - **C)** At copy queries the heads put almost no weight on BOS, so its share is already off there; (c) forces it on.
 # - **D)** Copy queries read BOS's value as well; they can recover from losing it but not from receiving it twice over.
 
@@ -993,7 +998,7 @@ assert check_choice(q1b_answer, "e34e1f8528d88ce53d50f382284e74237c14174ee711228
 # %%
 explain(
     q1b_answer,
-    "sealed:BXT8XN0+k62HHkVuPHPeLGthB2f3TC/9fjeMcXwkjoZ9zbXSocWzBbx2dfiP8/xv1EMGn8LAFyLJvMHgofOBR6Lchy51Of1PmeOaGJgFgjCLkQ6VH6g3VZOXJfOFp/kP3+gkbX8ycmXmIMMYG9r3h8rdkPaGYzieS/SNGQZex16Np6wUl0z5ZTK/c0FUf5Ve4eV9equ/riSl0LKcS8SI2nguBOVCJ6dQj9rxOqyZbKN+os4w+aIeRTope1vvWHjYnKQDMMgYfrqCL4wUxvwGoXTr8rMEZO2HX/pkPzFRB7bGfc3AGwRHJiIys5x4z9oiCgYbIabdqMyLdd1JFFEgi+PW4YEAxkDtcfyYeELh2V+tthXXMjmWpflRjbT1dIFsALmDwTk6QKYhFQTvU23ZcpnjgtbgJAWPA8XRVIRAOXec8B5/exNfazZN3TPYP0lFK9zc6R7uJHUVg2ss3vORUr+F3zvesF5ZwsnBVE1orYWUpEz9E8cKGWCTFGvMaCaebuYrpudYxbkGMIWO71xep93UxdTmujE/unLH7E2RWKpsi9ld4iqho8v8/fh9osEvXG6/j+gpWFwaER8v7jyb9Lt26zOFDKd+sKkd3oD8YYMdgbDC20JO5woCyvbQ5N2PER5grrq4BW9+f+PhxTFMSnylLe+NMwCVz37m7DdDm9P5ahDzbIl369FlBZAuH8XL+GyGSt0qeQTDsh8JneFDebqYJSszJ+44x5LsA4C7jYaDj01MEywVkZ1PPYeY+x76LS3IuI+DT4FUHs1zA5zAGsAQk/l4u8KFFhGYaruxxtfQvrFl/SYInqkkwN1g3b8vVUf5GbJlRLzec4fSIqK2svTiaaDyU5DtoTTe5uLEyWnuKcKAfkrcZpT4xikX/fyzswnFIiOYVwiqD4GGEbSflNv6an3sfzSr3esGlCyY0M1l0pqx+FERE7pnZnvKelAt8yEO2OvtCv2NoCPsAbI9RiUqxZvkEGkWV+pTSWUTNyX+PlS8L0GFv2uUyOfbVwv+7EQn+yeBPyjrgC/lHGd98yBKVjAzJrcERNSosbk1IR34tjz5Mu8ySwQqyXtz4c4FppeefwUPXQmhIO88KhiNI9brCbU97h9ZzMVjKILBWoTrXLnj3zak/Nk4NEElCg/UEXHc0pEAjoKlJbmMDH+X3vn43jLBNlvHDyvz/xObGme40fUP3sswhNOlzqdE7849ylswqywq2ksQxxclkelrzbSiCEstjZEPaasJDvYonAE9eNhe91rQuiLPxF84Ybt51LvHdYLbUYSae74+H/AywxAY2GNhRSwxoQOf3Tb7hnxQSZwkCQ2LSUpHeBPKd5l/9jsmb6flUBkUDaTzFNeD0o6za3HvgngNrKsYjtxDSUsem7YePcFv3eIdXIrNWxd5osN8y2u2AozU9Yq6fyOjwjur3LaoCOv75XKZToiCBlqkmo8waX5lIBfor3U3tJDE+EIKXljhx22+TDBcHW4yme1lgWpTQHCKPnK5IIaICxoBs82u1C1oxE5O6eecyUzsxEQQ+masTO0/1Mi7ZWIEO8SOtv7p/3nLLEMj3zlFW8iVL8B1mX6sSAOwsZDsn5ZumGhPHfY=",
+    "sealed:/SzDjEiYURdY2oWvj9mkhGthB2f3TC/9fjeMcXwkjoZ9zbXSocWzBbx2dfiP8/xv1EMGn8LAFyLJvMHgofOBR6Lchy51Of1PmeOaGJgFgjCLkQ6VH6g3VZOXJfOFp/kP3+gkbX8ycmXmIMMYG9r3h8rdkPaGYzieS/SNGQZex16Np6wUl0z5ZTK/c0FUf5Ve4eV9equ/riSl0LKcS8SI2nguBOVCJ6dQj9rxOqyZbKN+os4w+aIeRTope1vvWHjYnKQDMMgYfrqCL4wUxvwGoXTr8rMEZO2HX/pkPzFRB7bGfc3AGwRHJiIys5x4z9oiCgYbIabdqMyLdd1JFFEgi+PW4YEAxkDtcfyYeELh2V+tthXXMjmWpflRjbT1dIFsALmDwTk6QKYhFQTvU23ZcpnjgtbgJAWPA8XRVIRAOXec8B5/exNfazZN3TPYP0lFK9zc6R7uJHUVg2ss3vORUr+F3zvesF5ZwsnBVE1orYWUpEz9E8cKGWCTFGvMaCaebuYrpudYxbkGMIWO71xep93UxdTmujE/unLH7E2RWKpsi9ld4iqho8v8/fh9osEvXG6/j+gpWFwaER8v7jyb9Lt26zOFDKd+sKkd3oD8YYMdgbDC20JO5woCyvbQ5N2PER5grrq4BW9+f+PhxTFMSnylLe+NMwCVz37m7DdDm9P5ahDzbIl369FlBZAuH8XL+GyGSt0qeQTDsh8JneFDebqYJSszJ+44x5LsA4C7jYaDj01MEywVkZ1PPYeY+x76LS3IuI/pY/tTCYJgEdDbEJRZlLZjt96FFhCTM+vr4oiD8bdzviYOmqJq1I4mxKstRAKwRdM/G+rSdcbfZrKs//CxP6nwVZj682DFrvfCjCjsaNqTaR/OIZ6txjYJ7LL1plOAEiOKXgTmFMSIG+fWiMmsaTTzZTju0aoemnPR1oV2k56h/EYdR7N1MjvKaU0srmMOyrj5Qu/CvSrpSbI6QWQ/xZvkEHlTTKESfiAFJ2yidQfuOUmPp2uIxeOfBBrm/RdxqmXNajOkkWftHDQ+7CRNVj00JrEZRNSosbkqJgz+qiesILtmUAcqhzh95ZdGuJKCLR0fS1foMvR5cA7INMrnRrJzqFlJmJV8LojQWdH+A/22lS71sNU5IxU1SlmZWXHclcIDmYm7JcrjPj/TsKSj0nbPeEuPWiWgoEOdETTa8MNEmqoqiJbx0KMW59ks0VU57mMllCl39xl22OkjwqmzCBQdy8VIYahFTeU4ggtrcs1e9FrQ6DSHzFl9Ovp8lb3Pf5PcBMrbdKl6XP4w3EhZ12NhQT4wth6fzTe+gG0ZSZ4lHVTfUFoCaRXffZlg7iEhLLz0QkAeB6TzQJXanc2jLjeq8XUNqe9biccCXgIDh/8CO8humbIHTp/DS3gu9sNnxS7/FZCE+8+ibS6lizG23KavTaXk4zedQoSSHAy11aYaVHl3dEHqrHArtJXG9FMGG0S3imz7RioVWmM7i+JSiCABXXabKCe/fsXdTFRUs82s3WIrnlcZpuCXyVDvgUkX+j7iWeI4gNayOi1FIcjLprGvqivFJQZB+RlfD8Gedo94mmn/Xw2uvJD5k5dy3C9LHfjmEhc3vCOg/uqsvzhBGUUmCK4uPRkvLDm1KB/DM1hTKxucQeLh2Nz+rvIPR3fb08rj6I7L1CX8vTK6ifACQgyQx3eMW39vgjX2t5p79jdvLYeFhogrIqtviPlxujXc7sZEnF9EtV9uyLzwkHBZmbpFdF10BCsnhJBQ+Rkbwsj2UAsRH22Aa+Z52KAllUpm5VTNOWFTmgOrpcFLGNhJw5ylAahJsBghp3YGp/NIcK6q3k+5YvoJVMZi5kBeP1JtsdPHFIsDhML4PrI21xEx8ny+F/LmEGZdfg==",
     salt="04/q1b",
 )
 
@@ -1122,8 +1127,8 @@ torch.testing.assert_close(_got, _reference)
 # `sink_rate_first_k(weights, k, threshold)` takes attention weights `(layers, batch, heads, n, n)`
 # and returns the fraction of (layer, head) pairs (a number: a float, or a one-element tensor) whose
 # mean *total* weight on the first `k` keys exceeds `threshold`. Average over the batch and over
-# the queries, leaving out every query whose total on the first `k` keys is 1 whatever the head
-# does. With `k = 1` it is section 1's sink rate. `weights` below is a made-up 3-layer, 8-head
+# the queries whose weights can tell a sink head from any other. With `k = 1` it is section 1's sink
+# rate. `weights` below is a made-up 3-layer, 8-head
 # model to try it on; the visible check runs your function on other made-up weights, values of
 # `k` and thresholds.
 
@@ -1256,7 +1261,7 @@ assert check_choice(q5_answer, "5bdbcc136b955cef7158880a8401e6ec1cd62a13ad127a76
 # %%
 explain(
     q5_answer,
-    "sealed:o5yqAsdchlAXmBjouaK6kXkIABUWxfXJRuq6jvgI4mY9KxBO5DFiUEUngkQ+5mwAgALkuDd6xcNPzr5kGTS/ItIu0YfMOAc5ionaJw8PrmsN/ijc/A6BjhHTRZZ7tU/UL/9naRUOc7HGpd/cR0AQkH1GMyklsBhNtTJ8TpDDeBpICIx/quTjs2Sdc4nvD1h8XjHN6wzoKy97lm0huDJsPqZL5vCLrZOwykja7zTZDXklYndWy1M3P5TrYR7SQALwINH6YQ5tqBh7uUQ68qNs0c3XY6sbrqIJFi2Pcf3QjtMq/ua1zlvU4lUjzzQr8nuFbCfIGj2GkIo9hnm/Ec6SyuVXxcMHyC0p/TN8IGaBE7LQ7ytenp7KGoY8/AbOV/lPfzbcmcVw915o9MHkfx2WNG2Z+q1CwGVOXt3toM7fHJIheuWEGlcWsb9zqAyYjAJ4z0KxY9zvmjhTNs98OFAgB6bmpqvZ/BxRNqiJEyqd5kRmwZskVN87h986FLV+wZ21lF1vjklgvYJ8QFSrcwnIuK1Ewz9D4jYDVNWwiNMHHnauP5RhqPFSevyfOzUgbYYtiYCUKDCrhL/k6wKzxKMy/WWF5WmCjWyFLBrnCTxT2ja8migz55kMlhT3W1zTCcfJjZ/5WgdL6VUC42Gev98MAcr/kWxU4PaCizFvIICggsEdI/G8Rd2M9H/A/OCfmGdJP8wBlUUXrZuEd2YpMJELVkSug8wQK5Wbcrd+xxNq0k8i3k3q2U4ZZc9gnXanJWUYks05DwVmwARWUN9fxeouHCFAIhTxNP0uyTbVQt/NWq74bjIfILXbrsT3/8j1sEqLIG4GoOZij0xwtPFrgM+1uPZXbTivhYcR1+hob8yRDOfybydLAwXOJRo8FGk4WOF7TUfbKKwgrCUUh0hsQ1VvmtObRt2Q5C1lKN8d9GOeWXl8LWQhlZTrwqJr1vn5XkE+oeSYqjLEOfwd2+PsenFMTGmbqYP71QexJPDjEDrJ3mgyOV9Wt3GcrAXOoXWXTmWMwfw73fNxLWnHuJ5cA8vgYrnUc1Hvun4TZ2pg0HWyG2tp/4F+kStmD9JYEMLdnFI+53PUj8ZDgwsVk85HCpSuch9+NLdASEeNPmwiV5qgsJvQFKD/N53JrDmT6mQd2eUot90fEUS8i3dr0PMP1Qusdw/r+v0dSje2MhcoMwayaYnNYUyGQXaEVMoZGdk1oYgJiUwjAsu3mrWXLCqQb8fNsLZn4eTtpSP0lABNPoiGqvigkE42FOAKxbbRcYe31jawmdIOtOiqAL8m0jNx+MTUxKdEBoPLMDOIxb1nQbVGbUVroUwZYDAYdFZuVGM7QVI5jalU0tRHN4P5KbMDosmSmDUAnB9DbihwxAzhufTgIHFH20GiV992tcGEFjFucTBaRrNsdGuy/ud9tZ29Xvr+IUIVE7BYSf1kreHdtPpCu1Om84rhli7ye9/TqWU2LlF5UKEMkMv6Z2t2CupZ4G/HUjZ5KZnX3geTzemw5T4ilmJSE9PfnRkrAxXZeXfSILWwRVDccE7KTznKkFV3wjPt5qddyHVs6kdMcnPSpmJZ1ZavTfq5BkiktY6WDFm/dFshVOhNouu+son/oN8FiR+k/Yp+Sj4hmLEOOpI/nE+Fy9jS74IY3c+4Ephzrt8fe+KpyQ2rAUP9FL9x",
+    "sealed:YO9uVY+jOXHvj72Ryv6vyHkIABUWxfXJRuq6jvgI4mY9KxBO5DFiUEUngkQ+5mwAgALkuDd6xcNPzr5kGTS/ItIu0YfMOAc5ionaJw8PrmsN/ijc/A6BjhHTRZZ7tU/UL/9naRUOc7HGpd/cR0AQkH1GMyklsBhNtTJ8TpDDeBpICIx/quTjs2Sdc4nvD1h8XjHN6wzoKy97lm0huDJsPqZL5vCLrZOwykja7zTZDXklYndWy1M3P5TrYR7SQALwINH6YQ5tqBh7uUQ68qNs0c3XY6sbrqIJFi2Pcf3QjtMq/ua1zlvU4lUjzzQr8nuFbCfIGj2GkIo9hnm/Ec6SyuVXxcMHyC0p/TN8IGaBE7LQ7ytenp7KGoY8/AbOV/lPfzbcmcVw915o9MHkfw6FKHCItbFFwGpNWZKgvNTVS4pkYviEHFwcpPpipwSaz14bjxbibtHmzzhSPIEoPV48BauoreTC/AAWNqjAEzKWrxU6mM84S980w8UzHOBsxoq4xwlj2kBr+cptSVWrcw7VpfkamHtToX4DTYbSpqBQGmvpJ48yte1aYbLNZHZpPpZi3t2FbjCzyPr1sEv3grNypTaN5SDb0WzMclD+DCRDi3K8izNguN5L2SrrCAeVVIWVnpDmWkcXvAFaoHSZv4BRRY+nyjtd5r+/jDF/Lpe0x9tSPqLvWNubu2PA+buTiDofKIVdp0xc+Iqea2YqPolOVgGxlZ5EN4LaaLh2xhFq5FIz3kL/xgJdZc80knewYCRMkIw5EwU0kR5VAsIW3+1vHCdSfxTDP/xgnSzRENLEQvD4bjQJJ/TbotX3pZamvBnCOXhS8Oh4mEwiqrR4zM+ovvpNbDO6hdwwj6ctYNvUU6j+eSdJDQTCPQpzG2k4B6d3HlLcIOB0tCFGhF4tRhlxgcmDCpuV6TN3d98d9GmZWz98GHhk2oPi0qN91vn+XkkwuaiG5SLEdfgPguWicHhOTmHB4Ky8hkacZuqqB3PJzn0pOFQS4H+d4BWGqDqMTnnLwfwt3fdxIWCPpdAPA9zgb77RZBa082UVIiQhn2a5Xzl49pcxj3l4Cd8XCNmZilYisGSRiZRVggdSi9sUCty7blphfexLVBOJMmdtWtv878He",
     salt="04/q5",
 )
 
@@ -1265,10 +1270,12 @@ explain(
 # name: q6
 
 # %% [markdown]
-# **Q6** (measure). Q5 asked about a mean; look at the queries one by one. `q6_fraction` is the
-# fraction of the idle queries (not TRIGGERs) at positions 64 to 255 of `q6_stream` at which head
-# `q6_head` of `q6_model`, with full attention, puts *less* weight on BOS than a head that spread its
-# weight evenly over the keys that query sees would. Give it to 3 decimal places.
+# **Q6** (measure). Q5 asked about a mean; look at the queries one by one. Split positions 64 to 255
+# of `q6_stream` into four blocks of 48 (64-111, 112-159, 160-207, 208-255). In each block, count the
+# idle queries (not TRIGGERs) at which head `q6_head` of `q6_model`, with full attention, puts *less*
+# weight on BOS than a head that spread its weight evenly over the keys that query sees would.
+# `q6_fractions` is the list of the four fractions of idle queries, in block order, each to 3
+# decimal places.
 
 # %%
 q6_stream = backcopy_batch(64, 256, generator=5)
@@ -1285,8 +1292,11 @@ with torch.no_grad():
 q6_late_idle = ~q6_stream.copy_mask
 q6_late_idle[:, :64] = False
 q6_uniform = 1.0 / (torch.arange(256) + 1.0)  # what even weights give key 0 at query i
+q6_below = q6_attn[0, :, q6_head, :, 0] < q6_uniform  # (B, 256)
+q6_pos = torch.arange(256)
+q6_blocks = [q6_late_idle & (q6_pos >= lo) & (q6_pos < lo + 48) for lo in (64, 112, 160, 208)]
 # END SOLUTION
-q6_fraction = (q6_attn[0, :, q6_head, :, 0] < q6_uniform)[q6_late_idle].float().mean().item()  # SOLUTION
+q6_fractions = [q6_below[block].float().mean().item() for block in q6_blocks]  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -1298,14 +1308,19 @@ q6_fraction = (q6_attn[0, :, q6_head, :, 0] < q6_uniform)[q6_late_idle].float().
 # FORM
 from course_utils.tools.quiz import real_number
 
-assert isinstance(real_number(q6_fraction), float)
+assert len(q6_fractions) == 4 and all(isinstance(real_number(x), float) for x in q6_fractions), (
+    "a list of four numbers, one per block of positions"
+)
 
 # %%
-from course_utils.tools.quiz import check_rounded, in_range
+from course_utils.tools.quiz import check_rounded, fingerprint, in_range
 
-assert in_range(q6_fraction, 0.0, 1.0), "a fraction of the queries, between 0 and 1"
+assert all(in_range(x, 0.0, 1.0) for x in q6_fractions), "fractions of the queries, between 0 and 1"
 assert check_rounded(
-    q6_fraction, "0088de36d661a29ea9fb6b61ae660a411ee0a750e4786e3ffde838f96e75199f", salt="04/q6", decimals=3
+    fingerprint([round(float(x), 3) for x in q6_fractions]),
+    "e8efdbacead8c698d4e956b33ae3e26daa980205eeab3994b7faeef0ef3b8860",
+    salt="04/q6",
+    decimals=6,
 ), "not yet: section 1 says what even weights give the first token at each query; count queries, not weights"
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -1316,8 +1331,8 @@ assert check_rounded(
 
 # %%
 explain(
-    q6_fraction,
-    "sealed:8cwwwrRUCu+gR6asT0rpNbG35Q6Li/MfEo4D1uh0A2IXujb4XDBSIjZq/YNPzM1+2HVzVT7QWHskSgiWaj+J9V6Shn2ZgI6UKVEUG//mce3PeR5nbw4087FbmgqZaAX9NL16DJaiheOTanGmS83hD024vD0fKPt7QhyqyGDcYBbqNNyDywJZpaV7miY+PKKq7NUrth8kllJt6L7lgXyIq4sTnQ+sXIcKXLS8qfKSxfVqGj8U5DvMEd4nIl1vZCXfe/Q0Pw+TWPJnGhDw0Zz2QkoY53s3deahV908t0upcr39igpZtY6Hiha/+3354Fi0Lg4Gw81zCCdBtcJDSGvgXwpBbbeqb+i6f6SasbSzMrSpNxHqQhC6w13MxO+y62y+XipctJ+Xa4TgA5r9bXCaofFMDdPWDAEVomOYLcG2A66/3aMxS/qfTpZk/CKE+sBwgmXgI1XonLrYP6IDJeFgPQcTh+Oy50sLuU4g5boqmVyft4Az+oTXajJL133HwhUUaVo/KcBhUHb070Q6VmO9MqcdiekpL64qAPuOL4SgPqmQ3sukNL3k9kk+7nPY1pOJ1soLU0o9QkuQhoJ9rteTN4QhaMr18fd3R4sqvqzo6z2IR7iE3Q6gjKRiTdWENYUh4ICbAS0HIGexx/sfj9E/dummMgcg+i9jIWJ4EY5d8oNWfDvT3GomwaAzC26GmVVdrUlmJhkwHp4HouMwBlEnF3AYyeM8OdjbYfOy1Tb7AAVrYaX5gCPf0AJ2dFXXthuv3i5lNDvjkzjcMlnFQ1Qnulj2ezY3Gu65kZanDXZdEQDhVokbXwkYKTl3W6WRZvjS07WMGXmIki5VG+OjP9E0kwjMNfKNOTTVWpIE+pnfKL0sUh/u6460x4MSnke+JRFt3GXNZBlbI24TjT8eU048CgZ9CmsQ+a5NtBwHZGtkdctbVUYYfEdkaNg7mNac86T4HCrhuztkLJ2QCkebtdvXbZx8Qcd2B/1yxuAeAwQTmZ/iKymAKDD6If1YlfgiPF8jI8z4yImqQM6IGqhpH2RfdME5lhNshZSSaRfpkQAd580M3KyZZJsYkllapgdc2ur2vQG8YhEa8Kk=",
+    q6_fractions,
+    "sealed:ooxqVwJu7hwqwkWAd90zc0ohAfF9vej73xuegU2kYx1nos/xvjdOGi7vBfIdwychwo+uocu7xI8AaWhin0IFxqfummXEMYB3LPNPUUYnBlxgsWto9QJhbm4BKuabSb//lMG9UfmOKy77CGrL8YuK+cZ28CEEuD+IJyy6DSZ+8zMve/MVt52bPENnj/+XLeD57xdG86W7LDKnlt5c4fpRTFqle84Dj91E8EoC/eOwrZ0DkbGV7XzuA/e3UhLzxA/0D9l9+AFY1oJM4GhHuNGjfZDduTmT3qj30oAFnpZDGs0tAqT+kyAEQjNW5fb1TVKktd+lnFS+qDsBdXu+wESBb7/6zI0OoFDYiGBgHymQfV4N/utcPB5xpkB6ohqwTSkNhfiKgSFM+51+qRhdSvcsBSEGTlPvDCZIGejMjFhQPZXa7O6iznRXEJ2g2Ny2MPLULOdjYcb0DVBRjhGKMKMV0i21uP+uSpudHrLGqj6niYqUYERqZC7i2QjKdp5QQgjUPjatUmzqBMhcg0GwszC81FFtNBxZC4m3kOO6Inbgzy0YvR/JTyIMGeEvMAxd3oEu2PpK5vsv7+h+MbqWCm4TS85FzT4snLv60atWu4NaaQmFSu9H+m2CmpYonum0RJy6962eswsAMQIyB9rpYUpenJL5PYreJH9WJvCLC/uKjt6OMkjC4AIjsHo5tobNQ8PmwzaHUSOwUO6UiePASWXHaXeteNbbk/UYkH7AMgadU2kd2ACDJ9z+J1V40zwAnW6JH17etZKFzk7SSrA16wB/VZ8O3nxh33J97pWreljKuc0hsieUmi/If+HdzCogwMq5c24KekXah4CdHzhcaF/bHH1/Tvnb7ckXV7GdN23EnMI/BQwo8P4QRdaammzCpKnNKdKP5KtSTWry7Mj7kd7WUGBFl+62rnsMlpC19v2FGGrHORi/5RFtFtjfGEMIWG++PgZTOqBvutAdhGHiLBChFnuGNL+LQtJ8imwIMmdcOufPeMKmljjVz58cPXT0DBKH3V6dvu8mHyBT7dwD0Y3BWB+bODF1kPEkN1VxlUH7o2e20uvnZt8zsLu1zfyoEd72C88KeJFbj33L9CNarPUgMMLjuYpmliU4Sbm+CnXuBlpBLng5l4IgAAc/PiLTGdITOd9Of5PaOwGz3HiqSvt/ici4DaLJIvrliVNUGc8Z2ez9whHCq4PqPY0CPYPdE2BohsE/iEATVtGRPYZaSDeM83R5Eg==",
     salt="04/q6",
     decimals=3,
 )
@@ -1337,8 +1352,3 @@ for lo, hi in ((1, 47), (48, 59), (64, 79), (120, 150), (160, 207), (224, 239), 
         f"  positions {lo:3d}-{hi:3d}: {on_bos[sel].mean():.3f}   (uniform: {(1 / (pos[lo : hi + 1] + 1.0)).mean():.3f})"
     )
 print(f"median over the idle queries at positions 64-255: {on_bos[idle_256 & (pos >= 64)].median():.2f}")
-with torch.no_grad():
-    _, attn_64 = q6_model(test.tokens, need_weights=True)  # the 64-token test sequences of section 1
-print("the same head on 64-token sequences (position 63 has no training target):")
-for position in (59, 60, 61, 62, 63):
-    print(f"  position {position}: {attn_64[0, :, q6_head, position, 0][idle_q[:, position]].mean():.3f}")

@@ -96,7 +96,7 @@ from course_utils import zoo
 from course_utils.chapters.collapse import head_divergence, last_token_shift, random_stack_residuals, rank_residual
 from course_utils.chapters.dilution import gap_for_weight, relevant_weight
 from course_utils.chapters.distractors import decoy_accuracy, measure_near_miss
-from course_utils.chapters.repetition import copy_log_probs, greedy_repeats, repeated_prompt
+from course_utils.chapters.repetition import copy_log_probs, repeated_prompt
 from course_utils.core.device import seed_everything, set_threads
 from course_utils.core.metrics import js_divergence, normalized_entropy
 from course_utils.core.needle_tasks import decoy_needle_batch, near_miss_batch
@@ -817,8 +817,7 @@ print("1 decoy per 32, by length:    ", " ".join(f"{n}: {v:.2f}" for n, v in zip
 #
 # `w = e^g / (e^g + m·e^g' + (n − 1 − m))`
 #
-# (`course_utils.chapters.dilution.relevant_weight(n, g, decoys=m, decoy_gap=g')`). A filler token adds 1
-# to the denominator and a decoy adds e^g': one near miss weighs as much as e^g' filler tokens.
+# (`course_utils.chapters.dilution.relevant_weight(n, g, decoys=m, decoy_gap=g')`).
 
 # %%
 near = {s: zoo.load_entry(name, verbose=s == 0)[0] for s, name in zoo.names_by_seed("decoy", near_miss=True).items()}
@@ -946,14 +945,14 @@ for _n, _m, _g, _gp in ((256, 16, 5.5, 1.2), (128, 1, 8.0, -2.0), (300, 50, 2.0,
 # name: q7b
 
 # %% [markdown]
-# **Q7b** (predict, then measure; asked before the cell below measures it). Seed 2 was trained with
-# at most 6 near misses. *Predict*: at 32 near misses, will its measured weight on the needle lie above
-# or below the closed form's value with g and g' fixed as printed above, and why?
+# **Q7b** (predict, then measure; asked before the cell below measures it). *Predict*: at 32 near
+# misses, will seed 2's measured weight on the needle lie above or below the closed form's value with
+# g and g' fixed as printed above, and why?
 #
 # - **A)** Above: as near misses crowd the row, each one's score drops, so each costs less than e^g' filler tokens.
 # - **B)** Equal, within 0.01: g and g' were read off this head, so the closed form holds at every m.
 # - **C)** Below: each near miss takes more of the weight as their number grows, so g' − g rises with m.
-# - **D)** Below: 32 near misses lengthen the row past n = 128 tokens, a change the closed form leaves out.
+# - **D)** Below: near misses push the needle further back, and ALiBi's distance penalty lowers its gap g.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -989,7 +988,7 @@ assert check_choice(q7b_answer, "96c18602cae61b4ab6490b6ed5f30765be53a09e80e4cbb
 # %%
 explain(
     q7b_answer,
-    "sealed:n6yxddvn4PqLY2yT108K/cSNqpanHyxQZhSDYkGdHebmkI8TI3Ro8FlvfzCaqwnx2VyNDQTBYGYYqRdWVyrttO8MWH24/9n2cRMQe2EIfivlUhVOmARs2brpWp5WejITsckvZoCccpjTw3+gaeidiveO9Q8WyQK3vs5vHV9bSP3ApvwA2LpC1G8gp3P81wrPU71nrOswTMhewSO8cDy7K5MXpaeHGFh3m4A/m2qcS8HuFhZvxYmDaDIN3hG0mri2UBHt/UaNCvlTnQeggKyjCnB/Yz2PVVzGJETA24/inkjcD1DuE8uQRAw/GlY85XfyGAafwfro9Q/LVJRIorFs1itNWeBWx646/l687Lw7cBgCQ/s1adR7c6MATjcCwAZIexxS93N2FkTQGEcMC24m3TP6pkSzh+hU6Romc/zoCX/NwpKShEFvxSmnEEYcUYfea/OekMs7FD/SUh1FuA34rIjKCWdTmh+wYppBkmhqyEGl3NckzATxjo3g3pTmilMQzlXmFDkDeyHuYxSb4nI1aQ0U/SmCvlXbZISA3BxhXvX0rE3crOPKf+JwhFifRtbSTxL72QYjpdd8uduyu72tnCynYset9sQ70SaRl3wZ1lQF3sOTXd7PhTXtMu+5ahy0Wf75gDqLyLjAnk6xlIATY2c/x/AuHM+m/3NYCQfad++0jPdbRbNsQkcqjuaKYPgKeXfr2nOUPuL1Qrvtv8SB1RWABodbps91Pjy5+KEhOZ4FUPcugbSJQec9zXSNNOEz9hnLnwMgC3zb9MvaJVY1S2RXseTMFuDNVKf4tVvM6q71ZYTvTP3n6Vqp8i8g7XIPlf+LNuOWUuZrxMFHNKguNS4ZHAbAsRe0fE/GmgHPvyWRqlwtf52gbFzuPZMrwRJtkJQPaFUqI/KEmPZbzAsV8FNJ0iaMCsvW2PkseoCAtSsZuo5MBWtBxP6Hj97W09ONAysUOGLhKIPpgN/Xxjt8s6ASauvR6fkMVsoldZ1tLneABBxDD/3vdjl5XgTpMy1/tIFwrNiZRL3/HuhNJxxCUGXFPMwi9Tb5GELIT3U4ptLILVnVfu2bCEq4VBj4EdA4EMEfHG5PDHVQavwaWg==",
+    "sealed:Hww8jWwV6l/wK79hnqVFXcSNqpanHyxQZhSDYkGdHebmkI8TI3Ro8FlvfzCaqwnx2VyNDQTBYGYYqRdWVyrttO8MWH24/9n2cRMQe2EIfivlUhVOmARs2brpWp5WejITsckvZoCccpjTw3+gaeidiveO9Q8WyQK3vs5vHV9bSP3ApvwA2LpC1G8gp3P81wrPU71nrOswTMhewSO8cDy7K5MXpaeHGFh3m4A/m2qcS8HuFhZvxYmDaDIN3hG0mri2UBHt/UaNCvlTnQeggKyjCnB/Yz2PVVzGJETA24/inkjcD1DuE8uQRAw/GlY85XfyGAafwfro9Q/LVJRIorFs1itNWeBWx646/l687Lw7cBgCQ/s1adR7c6MATjcCwAZIexxS93N2FkTQGEcMC24m3TP6pkSzh+hU6Romc/zoCX/NwpKShEFvxSmnEEYcUYfea/OekMs7FD/SUh1FuA34rIjKCWdTmh+wYppBkmhqyEGl3NckzATxjo3g3pTmilMQzlXmFDkDeyHuYxSb4nI1aQ0U/SmCvlXbZISA3BxhXvX0rE3crOPKf+JwhFifRtbSTxL72QYjpdd8uduyu72tnCynYset9sQ70SaRl3wZ1lQF3sOTXd7PhTXtMu+5ahy0Wf75gDqLyLjAnk6xlIATY2c/x/AuHM+m/3NYCQfad++0jPdbRbNsQkcqjuaKYPgKeXfr2nOUPuL1Qrvtv8SB1RWABodbps91Pjy5+KEhOZ4FUPcugbSJQec9zXSNNOEz9hnLnwMgC3zb9MvaJVY1S2RXseTMFuDNVKf4tVvM6q71ZYTvTP3n6Vqp8i8g7XIPlf+LNuOWUuZrxMFHNKguNS4ZHAbAsRe0fE/GmgHPvyWRqlwtf52gbFzuPZMrwRJtkJQPaFUqI/KEmPZbzAsV8FNJ0iaMCsvW2PkseoCAtSsZuo5MBWtBxP6Hj97W09ONAysUOGLhKIPpgN/Xxjt8s6ASauvR6fkMVsoldZ1tLneABBxDD/3vdjl5XgTpMy1/tJw//8LYTrq+VqlVOg4bHmCLLIQzvSe8BEqNRTm/CTPIeBBEgh7VBg/5TAW9BNwkENMFDHJCXzxXIvkcFXIEv5BI1TkvzQirvGgVy6czSvLY41r8GDH/sV0oV4SLegzCyvpftGfJuY/YoUlQO2Nr0ihWrXiCDyKxYTQjOU1u0r6jJb81EkNE+NeTC6rcrylgHF7dd2YzcRYl",
     salt="05/q7b",
 )
 
@@ -997,7 +996,7 @@ explain(
 # The measurement, for every seed and number of near misses: the needle's weight measured, against
 # the closed form with g and g' fixed at their values from 0 and 1 near misses.
 
-# %%
+# %% tags=["shows-answer"]
 predicted = {}
 for s in SEEDS:
     gap, decoy_gap = gaps[s]
@@ -1060,7 +1059,7 @@ finish(fig, "Near misses distract, and the closed form with a decoy term predict
 #
 # Printed from this notebook's measurements:
 
-# %%
+# %% tags=["shows-answer"]
 attn_only = rank["attention only"]
 depth_to_floor = [int((attn_only[s] < 1e-12).nonzero()[0]) for s in range(len(SEEDS))]
 rises = [diversity[(pos, s, PAIRS[-1])] - diversity[(pos, s, PAIRS[0])] for pos in ("alibi", "rope") for s in SEEDS]
@@ -1551,6 +1550,8 @@ explain(
 # Xu et al. ("Learning to Break the Loop", 2022) found that greedy decoding falls into such loops.
 
 # %% tags=["shows-answer"]
+from course_utils.chapters.repetition import greedy_repeats
+
 with torch.no_grad():
     next_token = q6_model(repeated_prompt(q6_sentences, 8))[:, -1].softmax(-1)  # (64, V)
 first = next_token.gather(-1, q6_sentences[:, :1])[:, 0]

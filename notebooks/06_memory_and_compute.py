@@ -114,7 +114,8 @@ use_course_style()
 # **Q2** (predict; asked before section 1 counts and section 4 measures). A service runs one attention
 # head with a fused kernel (FlashAttention-style, such as PyTorch's `scaled_dot_product_attention`,
 # SDPA) at 8,192 tokens and moves to 32,768, 4 times the context. *Predict*:
-# by what factors do the attention call's FLOPs and the memory it needs beyond its inputs grow?
+# by what factors do the attention call's FLOPs and the memory it needs beyond Q, K and V, its output
+# included, grow?
 # Store the two factors as a pair of whole numbers, `q2_answer = (FLOPs factor, memory factor)`.
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -150,7 +151,7 @@ assert check_value(
 # %%
 explain(
     q2_answer,
-    "sealed:OHDVyVJYVFAexFoq5r0PkUMsttDcE+Nc+FMBA44FwDNt7eTubFWEqh2WrV/o57HLyugFRTHn0k6BWMwfTYO09WoQ+Q29oe5fmfflNiFEFEDnEpxghsXyOxm0nhWOTHOn59qguX24fnzaK6erTo1ztFLfB1Tsht6pXTgdMQVbC/2lP2IAyhu/xuug3fOHmmyUtMOa/f9o796l0Kg+FNjxuxVuG6ZVT3NJQ0WSYEomrd7H6yWenVuMmUwFg0E2SRqFUJtZpnn6oger/gE2dE2JmtVmd+iL84p3Ldn8TosIcme9M2y+pJ4iu96dx7f7CVr3xlAB9ZvB9CpVELkH+o8VqvGeE/YTZnPQfyh1TwWjP9kBqjsgxk7q2RwaskbCIhiABNSc47xQJsufefCxJpuXfkSI81L0CdMeCyUYC7Fto6u/q1LbGWiJUgCeYv272bBDWCP9VPSwKtDIeUQd1actw+c26u+gc83KcLSvUFeTulI4cDqsnrEwvJVxIIYtcs1aFQzayoWj5JqnixZPidWIcuC8gFFrhUuvWPIB1Pf+t86pJB40mo3GFYGmG3NO9rWPBPdpWqD4JWO8fXPIjyORhsZ3clgksW3akZF+88vP7gpRxR0jsiqwjcWA4O/b1UplI/ripT9Z9KkYWWQ2SUv7r2IRvj3mDDuuxtMQZbS4d6+YjayM42pvs6Lo5mBBzjGy7673AxbEbn57A7Too+6P/3ESR1cEVIqyO0T7m+bwApUkqgS5cSyaFGJ31uCTKo3yVzjEY9YBjIwolzeidVb5FDFFa8UZe8x+C5WSHMkB4rOQV5N37jsVYktPE81zYnIEjyFbC+v+C6OU+2eIfN8fRAHKboVd6OXeifXdbFvBHk4HDWpmwwAe0RKmC3RS1RCt+tyLYKW/y9ZAgLRAPRyM+e1Fu+g11P/BrQFk2UQ9QgrunD5LUtuL92jc/Hujv4vnqgXsh5D+iY96G4mlBpHisDaQMxREq/CHHBk4NKPfvtIptHlNiF8UpOOw0P82KCjOPoHetCziRypXu1z3QtW1lsKQqZZVhwA19URVctJKkR2siQpWnqwx1sqpape01QZQiXU0YS8pxCK9/UXX8MbTt0SqZsF/mvjzHzGY0av4KYHoHEocQzXoqxMpUfN7BBYOE9M/cqmnEGtkWblf2Xlcc1RqWkuLhl/IL20YUdDFiyy+xotxPXjwHP3nWelHa+vPGDUkhKrcUdmP+362Dp9Od35seHUR4cVd3EpUlAkWy/4PQTPTvBkotGOFqlkJsbx5ZaoLpn3Eu05J83sLF6Hbrj740SAXaOoJsES5XSwM92gXkIr9IftY1G+22zIILECF8n+bGP4oi1j1sH97tMOxn1qccUhqCjD8LXE0BlStYMdYZg==",
+    "sealed:Z2yaOEDmnNTAiMRjepiSG0MsttDcE+Nc+FMBA44FwDNt7eTubFWEqh2WrV/o57HLyugFRTHn0k6BWMwfTYO09WoQ+Q29oe5fmfflNiFEFEDnEpxghsXyOxm0nhWOTHOn59qguX24fnzaK6erTo1ztFLfB1Tsht6pXTgdMQVbC/2lP2IAyhu/xuug3fOHmmyUtMOa/f9o796l0Kg+FNjxuxVuG6ZVT3NJQ0WSYEomrd7H6yWenVuMmUwFg0E2SRqFUJtZpnn6oger/gE2dE2JmtVmd+iL84p3Ldn8TosIcme9M2y+pJ4iu96dx7f7CVr3xlAB9ZvB9CpVELkH+o8VqvGeE/YTZnPQfyh1TwWjP9kBqjsgxk7q2RwaskbCIhiABNSc47xQJsufefCxJpuXfkSI81L0CdMeCyUYC7Fto6u/q1LbGWiJUgCeYv272bBDWCP9VPSwKtDIeUQd1actw+c26u+gc83KcLSvUFeTulI4cDqsnrEwvJVxIIYtcs1aFQzayoWj5JqnixZPidWIcuC8gFFrhUuvWPIB1Pf+t86pJB40mo3GFYGmG3NO9rWPBPdpWqD4JWO8fXPIjyORhsZ3clgksW3akZF+88vP7gpRxR0jsiqwjcWA4O/b1UplI/ripT9Z9KkYWWQ2SUv7r2IRvj3mDDuuxtMQZbS4d6+YjayM42pvs6Lo5mBBzjGy7673AxbEbn57A7Too+6P/3ESR1cEVIqyO0T7m+bwApUkqgS5cSyaFGJ31uCTKo3yVzjEY9YBjIwolzeidVb5FDFFa8UZe8x+C5WSHMkB4rOQV5N37jsVYktPE81zYnIEjyFbC+v+C6OU+2eIfN8fRAHKboVd6OXeifXdbFvBHk4HDWpmwwAe0RKmC3RS1RCt+tyLYKW/y9ZAgLRAPRyM+e1Fu+g11P/BrQFk2UQ9QgrunD5LUtuL92jc/Hujv4vnqgXsh5D+iY96G4mlBpHisDaQMxREq/CHHBk4NKPfvtIptHlNiF8UpOOw0P82KCjOPoHetCziRypXu1z3QtW1lsKQqZZVhwA19URVctJKkR2siQpWnqwx1sqpape01QZQiXU0YS8pxCK9/UXX8MbTt0SqZsF/mvjzHzGY0av4KYHoHEocQzXoqxMpUfN7BBYOE9M/cqmnEGtkWblf2Xlcc1RqWkuLhl/IL20YUdDFiyy+xotxPXjwHP3nWelHa+vPGDUkhKrcUdmP+362Dp9Od35seHUR4cVd3EpUlAkWy/4PQTPTvBkotGOFqlkJsbx5ZaoLpn3Eu05J83sLF6Hbrj740SAXaOoJsES5XSwM92gXkIr9IftY1G+22zIILECF8n+bGP4oi1j1sH97tMOxn1qccUhqCjD8LXE0BlStYMdYZodGJRwUmr3misHJAgRXKFnuOSuDdHebcdd276uuYDKF3yU6F2dvXChtmtPHv9EsfsBEarmffniqi/HHmpGlWRc72hntE9rkV/okUkhZqFUq8Mf++HM5W641EYNJFDoBDyhz9P6FQJx8GB6FWo8YFTiQfdKYyl2ryzXD3hwqqVu0rm4wGUFAURJ/9m4v2gl/WWGlBflB96YTYhEMKiesSBKNONCNzxRA8MOG4s6IRDJSTPwXDwnCcA6nWGgu4b4+KBB9GbSiWrtNd9RAsTxMnfAndV7v9IUBPbr9vmhYBfFf/6WuJmcBrhREDQ==",
     salt="06/q2",
 )
 
@@ -366,14 +367,13 @@ finish(fig, f"Attention on this machine ({os.cpu_count()} CPU cores, fp32, 1 hea
 # %% [markdown]
 # **Q5** (predict, then count; asked before the explanation and the count below). Arithmetic
 # intensity is the FLOPs a method does per byte it moves to and from main memory. Count op by op at
-# n = 2048, one head of width 64 in fp32: each operation reads its inputs and writes its outputs
-# through main memory, and the fused kernel counts as one operation. Every method does the same
+# n = 2048, one head of width 64 in fp32. Every method does the same
 # `4·n²·d` FLOPs, and section 4 found that the fused kernel and our online softmax (a PyTorch loop
 # over blocks of 128 keys, section 2) both peak at megabytes. *Predict* the intensity of the online
 # softmax and of the fused kernel, in FLOP per byte:
 #
 # - **A)** Online about 500, fused about 500: neither keeps an n × n matrix, so neither moves one.
-# - **B)** Online about 5, fused about 500: each op of the loop sends its block of scores through memory.
+# - **B)** Online about 5, fused about 500: every op of the loop moves its scores through memory.
 # - **C)** Online about 5, fused about 5: equal FLOPs over the same n² scores move the same bytes.
 # - **D)** Online about 500, fused about 5: the fused kernel re-reads K and V for every query block.
 
@@ -435,7 +435,7 @@ tiling_diagram()
 # Counted op by op with `count_traffic` at n = 2048 (each operation reads its inputs and writes its
 # outputs through main memory; a fused operation counts only what it reads and writes itself):
 
-# %%
+# %% tags=["shows-answer"]
 n_io, d_io = 2048, 64
 x_io = torch.randn(1, 1, n_io, d_io)
 flops_io = attention_flops(n_io, d_io, 1)
@@ -497,9 +497,14 @@ print(
     f"balance {matmul_rate / bandwidth:.0f} FLOP/byte"
 )
 largest = max(r.n for r in by_impl["naive"])
+x_2048 = torch.randn(1, 1, 2048, 64)  # section 5's count of bytes moved at n = 2048
+moved = {
+    "naive": count_traffic(lambda q, k, v: attention(q, k, v)[0], x_2048, x_2048, x_2048).moved,
+    "sdpa (fused)": count_traffic(F.scaled_dot_product_attention, x_2048, x_2048, x_2048).moved,
+}
 for name, impl in (("naive", "naive"), ("sdpa (fused)", "sdpa")):
     row = next(r for r in by_impl[impl] if r.n == largest)
-    bytes_at_n = moved[name] * (largest / n_io) ** (2 if impl == "naive" else 1)  # n² passes, or Q, K, V, O
+    bytes_at_n = moved[name] * (largest / 2048) ** (2 if impl == "naive" else 1)  # n² passes, or Q, K, V, O
     print(
         f"{name:13s} n = {largest:,d}: measured {row.seconds * 1e3:8.1f} ms; its bytes at this bandwidth "
         f"{bytes_at_n / bandwidth * 1e3:7.1f} ms, its FLOPs at the matmul rate "
@@ -620,7 +625,7 @@ if not gpu_files:
 #
 # Printed from this notebook's counts and checks (the timings above vary by machine):
 
-# %%
+# %% tags=["shows-answer"]
 print(f"""\
 - Counting: one fp32 head's scores take {131_072**2 * 4 / 2**30:.0f} GiB at 128k tokens; the forward pass of 32 heads \
 of width 128 costs {attention_flops(131_072, 128, 32) / 1e12:.0f} TFLOP per layer at that length.

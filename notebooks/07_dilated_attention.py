@@ -354,7 +354,7 @@ assert check_rounded(
 # %%
 explain(
     q1_length,
-    "sealed:xLbGhiJJNvYKBa1WGqQFATCTGJT+j98Schu2Z3gh0TVHRsrgDSX9LOKEKsipLIohav5Ayv508+A+0QJkaqcP0HO5hhw6ED8KOeGEnu288IGfIEGPrgXsEY7hIdUK+j0xch6A4c4Tqy5jV7I7OxMsaD8q1LzQlrMOQ2Bht5RfaqcsQyjmajn3u10wNpMk3v0tMF8H1OPBvrKieSDWALv+I3ubgoGES/RunJ+FkTf+4JuczMoGIOM5JEVZzQuygmP79p8YVFtA3VoW9BX7pUuIUvsZTQhcfCra0m+9gpa7O5ZB8AeNm/U1XBQ6tAFncKohLLh9ER0Zjjt+E+F1YzOb8Ev5YsdhOS6pxpnAilFqoNflTHGokA/bGI0pjTKwfN+vYW3Hg/8Um0bSI7IgmXxDAwNdu8paL+kQS31wgrcPRalBmSbE/KXKAps+6WwHoeDhbmwhn2zAfL3En0u2uuDwF7s6wAa4FZrjm/ZJB3damFbslS6al2YFto3Dmy2UlgDJl9avpSqGNv0D4aWoZR/yBZV1ckSPfifdYHOiaardlaTbqHbelgaddekjFVaUqbtdtHI3llVApndtkYAnAoLlaJGGrrWIhDZz12G72b2UJ1P85W2j/OLQ9ki93KeUsiQpv+OHebN7RYSXhmq8bPNNf53sQWSxVEgImsZj1J8qFDu0/EvVOof7ox9tIQiJnclQBtgP7GUmtF33yhuT/MmpV1eJELUad4YjLtHSB0NYL+LgH1y0c8n0gx44Kea4TU6MmUK3/k8McA9Rjk4aTBKABFYrginxjfWezZ0VN2vaKpgO2pUxYmIhW+rgD9f/aN1j35Umkq9yYuAsYEPIs69hURireoF1h1lJ7x6i2Rw9Dl0mhbfQZANLHMCsrUfNWUiASN2GRtmrBahmQAGHqqAyD5tCbssbU1YHFWPoBEhvxYWLEo6EClleDUhHoxV8H0sKl7DWIjYUGRnkhPazcZ/Od9YYKYpvp9c+ZEAta66cbJHCIF/gkwDOF8ihDQZlVQMEqo140XLEyJTsJLeKdaPe1bIS3ABrcK4WLPM0i1xd3CTsxcLMEMjJIq3nFvTEK/BEA1Z3d9aqrI9wrccr+CTcdotKaHNT3fPYK9XI47taKBkOet0QQ/W8oigMsR7aewtKqc4pKuIcMltFIsLebeSVgDup15QqLhJljDeVRn3FGq4bfHMKAVtinsV9iW1Ze2eH0txttDCAkOIkB2lmzOO9wS96diFRIW5dMk8xKg==",
+    "sealed:hlhPyhcIGPL5kydhEMlYxzCTGJT+j98Schu2Z3gh0TVHRsrgDSX9LOKEKsipLIohav5Ayv508+A+0QJkaqcP0HO5hhw6ED8KOeGEnu288IGfIEGPrgXsEY7hIdUK+j0xch6A4c4Tqy5jV7I7OxMsaD8q1LzQlrMOQ2Bht5RfaqcsQyjmajn3u10wNpMk3v0tMF8H1OPBvrKieSDWALv+I3ubgoGES/RunJ+FkTf+4JuczMoGIOM5JEVZzQuygmP79p8YVFtA3VoW9BX7pUuIUvsZTQhcfCra0m+9gpa7O5ZB8AeNm/U1XBQ6tAFncKohLLh9ER0Zjjt+E+F1YzOb8Ev5YsdhOS6pxpnAilFqoNflTHGokA/bGI0pjTKwfN+vYW3Hg/8Um0bSI7IgmXxDAwNdu8paL+kQS31wgrcPRalBmSbE/KXAVps/4itVpPHmcilogo4cfPeVwh7uorS0F+c5xAK5A8ew1vpOB2RAkgH52jeB3HNErNnRgSqL1ACJy4tNdC3eeLlNU3bzJUq5XcY0eE/CcyDKfXLnJ6yTk/2WqSTc3wOUab4hTEvV6LcZ6C/VVgkb8jJrwot5RcureJuGsPTB0GEhetbvivrBYEuzUJ/x5va7swHphOXLoXhxr6fQefU4HtXB1S39K7oJZsHsDyHkFR1S1nf0j80yBSCmpk3JNvTrrVNqb1KJ24H2sYpctDx9rBRafUvVp4HmGAPRU+MJNsUzcMXSEl8TLOPhHwDtOt6r2EYuKKGlSVSMjxC2609cLFILwkwaeBiXDUxl1yW10aiefGtBajDCY8sOk9ZpPjhjG6OnFZ/uJ5phnNcmja9kbOZ4cVnDs6VtTwnvNYRg2g1D71DozE19UwRxib/EbhRCCoS+5wWWDEgqq46SBIDnTe1/HlCL/vJpWscWN5oKFFscVzSxCA09h9GaD4vBCE8RQkhKuRU9H0kRxPrDcH9FT163yaWkeJaLYoMfP5dj89cpNxQ+eK/JZteNMhfk0RjTDIT1FEQgRQJB8tsxxDGTnJTmPbzEZeWQm6QOiBwkculFG7ogh1tVxzCph8+EQ9ybKrf9DbHMPPBFClYtLHp/6dUktdBk4y7edsJXaWVM0afZZM/Gt5dWfhsPY8dXEPSq8HsY4RbdegwG6M1gM+FPJAHosI6Td+uEyHCt08BrMBE8",
     salt="07/q1",
     decimals=0,
 )
@@ -700,9 +700,6 @@ if not gpu_files:
 # dilated patterns of section 2. Both come from the model zoo (`python -m course_utils.zoo build
 # kv-rope-dilated-s0`, 3 seeds). A 16-pair sequence has 35 tokens; the dilated layer pads it to 64,
 # which is exact under the causal mask.
-#
-# What LongNet itself evaluated: its comparisons with dense Transformers (language-model perplexity)
-# stop at sequences of about 32K tokens; its billion-token figure measures runtime, not quality.
 
 # %%
 SEEDS = zoo.SEEDS
@@ -777,18 +774,18 @@ route_diagram(reads, 8, open_pair=2, closed_pair=3)
 # name: q2
 
 # %% [markdown]
-# **Q2** (predict, then measure). Does "lost in the middle" come back under dilated attention?
-# The cells after the question measure the 2-layer dilated models' accuracy at each pair index of a
-# 16-pair sequence. Predict its shape from section 2's union map and the diagram above.
+# **Q2** (predict, then measure). What shape does accuracy by pair index take under dilated
+# attention? The cells after the question measure the 2-layer dilated models' accuracy at each pair
+# index of a 16-pair sequence. Predict its shape from section 2's union map and the diagram above.
 #
-# - **A)** A comb: only pairs 0, 4, 8, 12 (one per 8-token segment) and pair 15 can stand out; every
+# - **A)** Pairs 0, 4, 8 and 12 (one per 8-token segment) and the last pair can stand out; every
 #   other pair sits near chance.
-# - **B)** A U: pairs 0–2 and 13–15 are recalled best and pairs 5–10 worst, as in Liu et al.'s
-#   models, whose middle fades.
-# - **C)** A recency slope: pairs 12–15 best, falling to chance by pair 6, since far keys are read
-#   ever more sparsely.
-# - **D)** A flat line: all 16 pairs score about the same, since the dense first pattern and a
-#   second layer reach every pair.
+# - **B)** Pairs 3, 7, 11 and 15, whose values open an 8-token segment, can stand out; every other
+#   pair sits near chance.
+# - **C)** The even pairs 0, 2, …, 14 can stand out, as the r = 2 pattern keeps every second row;
+#   the odd pairs sit near chance.
+# - **D)** Only pairs 0 and 8 can stand out, one per 16-token segment of the w = 16 pattern; the
+#   other pairs sit near chance.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -824,7 +821,7 @@ assert check_choice(q2_answer, "790379fbabd7b3e01ffcc034a1d6bfd21955da749b1ab368
 # %%
 explain(
     q2_answer,
-    "sealed:YrrBa6dRsg7sZ+c6ovWDSQqBQY6mDX3bdmiZ/p+UKnGctZn0xqIv76He3w5TwKUbvQoteGEYcFBD1fpT5Xxe+sUzHiECjcMC2+MCQKp8SMQUGol1BS/9gUxz4e3qpL4l2pPqxLW6CVFB2S4vwBC9+gM6bfvO4/Uol2DL1++g5aJgmgj7lsPjtz90rHPKMnptmG60cchgTh7ZpcJoS41Pm14Ax/i81C6W0o47i99oHS2kb0KrVnCwXkzILTzA9B707SeMk+2qz/KVLmYg/ZVYGM2ePkLbCdKj/OTM3XVsiqoZG7EhSZB/EOx7crpm+lGb1JoPtKjg+SvkUi+NDXivKZ3DCoSTreIHBaqamv9WRR+whJ/DML9oZOIl8I1bcWOcJ+KkzyOvg88tjgKG1lRxjETh/d1ktuP2/FXy8vc58PQx5Y6kj3RvUwYMD3QcTkpO09eiNcWSSsa425VOsifJAMbEUKunIRHLNRpvy0RbvD9IKD2zl8WpWeSmpv+cHOicK9Kv6WDR6/mkYyxq0yrFHKb0HtUH0GZCZ74CjnfgHgSG0lv4b4364QGsG9w4ZXAQwWqBObxzSylrrpXJ+Y9vlyZApr5y0aIaK5n9rxTCIzfL1ht6VfRFRcALvL+1g5UTH4U7uAjrl9BOtvko3i8ZfVuXbzQk5IvPI1Mm1QbdTHWG5Jg9+jt3XFDCGab48JmWEQskKOzN2elcXB8jJxfnw35935DceEN6ykK9PhpmQyuq2jryUWUId1GxLOUGnxy7hj7dd9puuoOO0hBeWO5TnD05LDMpegae6jnS9DnI0vdAmJVqAH5NDGQKzeNr32cYfvVmYWnhylmFwtNbDRm+nenAM/sqyc0fL9lmE44aa5zGcLTkOFF72W9s3DSdSTF01zvVy8icsHvDQN50qRcAHUChs/kH73K+Por/APpqLsx8aVRM65uGHWfREL2NR6cHQL7H67XurMt0Jj+9UkXet1RJw2lqm7f0dfw/OZLSUHotvl/OhxkRxRRI4zNnJdWtsFBddhGMiCviYRCKeJMTMLEFTimoXGoAnkTmVrdD9sQJj1E4PrR39l+A4raSjILzW7o0s7cU2Xqt5R1UPi9k0UrmhM5B+hLQrH0fK7zs3zrOV2RXvTk81KboMcfgXdtZS/+do+ducuPA/Q+Lws43/7SkoE+DR4o+85b957Rg7TsHYeeU7I/Gf7LFzSYD2ZLAqQP8ccbFSdeYcETxHaQeM52Iq7J++Cxi1myvzh9yOOu1gWUtoKkC+KwIvPFWn1K72Kw0lTw46GGBMLKepSRW4z6oxcpohUem4uYfFLzc3eFHmcjrLVn52My/yPIz76MbzxSVNG0KmjpBFPCHLu2CToy4pGDwCE6a8Y0ZGpk7geb9cfNKnkP6uY0ZMPd4KwHRXZoK7cRcsHPSL6yba/dwR5BPJoGUBy1dnk/WSl66VtM796/TAEoYM2xPXceOR9AVWq5LUdK/0xTiDjMRbcLEGsypZsIU83CwJfbTk8rOUakZ0x4Lf72pkqnT4YkFxnpYSrVTZ9/9rQ==",
+    "sealed:6oAUEk2hX2tQf4daJ4gD2AqBQY6mDX3bdmiZ/p+UKnGctZn0xqIv76He3w5TwKUbvQoteGEYcFBD1fpT5Xxe+sUzHiECjcMC2+MCQKp8SMQUGol1BS/9gUxz4e3qpL4l2pPqxLW6CVFB2S4vwBC9+gM6bfvO4/Uol2DL1++g5aJgmgj7lsPjtz90rHPKMnptmG60cchgTh7ZpcJoS41Pm14Ax/i81C6W0o47i99oHS2kb0KrVnCwXkzILTzA9B707SeMk+2qz/KVLmYg/ZVYGM2ePkLbCdKj/OTM3XVsiqoZG7EhSZB/EOx7crpm+lGb1JoPtKjg+SvkUi+NDXivKZ3DCoSTreIHBaqamv9WRR+whJ/DML9oZOIl8I1bcWOcJ+KkzyOvg88tjgKG1lRxjETh/d1ktuP2/FXy8vc58PQx5Y6kj3RvUwYMD3QcTkpO09eiNcWSSsa425VOsifJAMbEUKunIRHLNRpvy0RbvD9IKD2zl8WpWeSmpv+cHOicK9Kv6WDR6/mkYyxq0yrFHKb0HtUH0GZCZ74CjnfgHgSG0lv4b4364QGsG9w4ZXAQwWqBObxzSylrrpXJ+Y9vlyZApr5y0aIaK5n9rxTCIzfL1ht6VfRFRcALvL+1g5UTH4U7uAjrl9BOtvko3i8ZfVuXbzQk5IvPI1Mm1QbdTHWG5Jg9+jt3XFDCGab48JmWEQskKOzN2elcXB8jJxfnw35935DceEN6ykK9PhpmQyuq2jryUWUId1GxLOUGnxy7hj7dd9puuoOO0hBeWO5TnD05LDMpegae6jnS9DnI0vdAmJVqAH5NDGQKzeNr32cYfvVmYWnhylmFwtNbDRm+nenAM/sqyc0fL9lmE44aa5zGcLTkOFF72W9s3DSdSTF01zvVy8icsHvDQN50qRcAHUChs/kH73K+Por/APpqLsx8aVRM65uGHWfREL2NR6cHQL7H67XurMt0Jj+9UkXet1RJw2lqm7f0dfw/OZLSUHotvl/OhxkRxRRI4zNnJdWtsFBddhGMiCviYRCKeJMTMLEFTimoXGoAnkTmVrdD9sQJj1E4PrR39l+A4raSjILzRLBhsPIS2HDpqUgHOmNhwwPgwIsP+QeDuX06cPXqmX++UGRXvW0viOe2Y9WuVo8AH6GdoOdgb6aQ6geVl5tkrLKg5U/GR9ht9Znx7Llx7zs6bfrG7cCTIqKXjioEi5HGvEz5ONzOScaBYlf6WaRbIpHXq6Zq/jY7gyKjh0whNuuo0ixuoLwE+axW/fJD1lT0g+V6wTs76HOIJ+aGsjJUqjev2Ydw3FusqfIEUb3AlqxLhJymYEX4n5ijxbdl7Kod3hjWNG0A1T4AD+fGe/nHGsO/r2DzDxeL68gIVNQum+auZ7AYk1Wo9Y0MZKR0JlXdRJFYps0D9XfYZay1Y7MkW4ZUJp6QCmhAgwPADA6vV8Roo7qDEkoNOHpSDoifXNxbQbIZTMitz1G2AyBUedqIBs+hd4UaoEv4NL7Txd/SHr8R1glYNvyl3PCL4d5Zh28WS/wWO5ru78W4mswdDLAD+7+1RnK3hnqMCRn3jhWuGDOwHjMsHZeYp/aWIg/NpvdTZYKh7C0Dnw+jkCKdcLabAV4Yfz7MldPDQE/u/2Yrd8t1OakekJLxFEQu12eQWhRtkKkn0USOGfQS9sq5kr7TYQw4XhfIiKiD3qw2Cf9xP31VyN62Z87pQuLhDgnrtOh2v4VN87i+Cv2pO+JkWzzaI3g6BHdFwGzMJ+N5ZvHpwr6bQAEWxKx2w3fJGdP/wXfHEfr5Oq0UX5SF1vhnhTSNBRr1a1XdmUeCauUdgjd6m7Pa606FfQqmWP2YiK1VOyxgJ3bGobgJsEzGfnCC6iml4PksCQaA+PJHIBiaFJ1ERCWQjL6+hnsOa972AFGYvNfHSVVVUig2XRVyCpHNtdpjgek3GoTphMtgfrfqyMPIrFAsoI/0tLI8ek4jsFgYzuE9OoYTUkZA6NpeHOrdoHoIPZbWRoE7B+N95wL2OzyCDcbPuOLqBol5oKz9r6d39DikMz5hvsB3YV0zj8AVjaqakM4l09oSxG7uqu7qDfJClup1HCOJf5xrrHTi9CGNpp2vzBPJusacNUHB5l84F5phCR3jXE+X152dR6isMKDAsqRgZAh63Up1toKx3Rp50t1n4G2PcW1X/DLjxg==",
     salt="07/q2",
 )
 
@@ -882,12 +879,12 @@ for s in SEEDS:
         f"{acc[:4].mean():.2f} / {acc[4:12].mean():.2f} / {acc[12:].mean():.2f}"
     )
 
-# %% [markdown]
+# %% [markdown] tags=["shows-answer"]
 # Pair 15 is a special case: the query reads its value directly (the same segment of 8) but the
 # value never read its key. Its high accuracy suggests a fallback: "answer the value I can see".
 # If so, wrong answers should often be that value:
 
-# %%
+# %% tags=["shows-answer"]
 probe = make_batch_fn("kv_retrieval", batch_size=1024, n_pairs=K)(torch.Generator().manual_seed(99))
 fallback = {kind: [] for kind in KINDS}
 for kind in KINDS:
@@ -915,6 +912,8 @@ for kind in KINDS:
 KS = measurements.KV_TRAIN_PAIRS
 reach_kv = receptive_field(64, HEADS, *PATTERNS, 3)  # padded length 64, 4 heads
 routes = {(layers, k): routable_pairs(reach_kv, k, layers).numpy() for layers in (2, 3) for k in KS}
+
+# %% tags=["shows-answer"]
 print("K                 " + "".join(f"{k:>6d}" for k in KS))
 for layers in (2, 3):
     print(f"routable, {layers} layers" + "".join(f"{int(routes[(layers, k)].sum()):>3d}/{k:<2d}" for k in KS))
@@ -930,7 +929,7 @@ print(
     np.flatnonzero(route_open).tolist(),
 )
 
-# %% [markdown]
+# %% [markdown] tags=["shows-answer"]
 # K = 16 is the second-worst alignment (only K = 15 is worse, with no routable pair at all); at
 # K = 14, 12 of 14 pairs are routable. So section 4's K = 16 was close to the pattern's worst case,
 # not its typical one. The prediction, if routing is the story: at every K, routable pairs are
@@ -947,10 +946,6 @@ stored = {
     for kind, names in KINDS.items()
     for s, name in names.items()
 }
-largest_gap = max(float(np.abs(np.array(stored[key]["16"]) - by_index[key]).max()) for key in stored)
-print(
-    f"largest difference from the K = 16 measurement above: {largest_gap:.3f} (stored to 5 digits; one sequence is 0.016)"
-)
 
 
 def by_route(accuracy, layers):
@@ -969,6 +964,11 @@ def training_mix(accuracy):
     return float(np.mean([np.mean(accuracy[str(k)]) for k in KS]))
 
 
+# %% tags=["shows-answer"]
+largest_gap = max(float(np.abs(np.array(stored[key]["16"]) - by_index[key]).max()) for key in stored)
+print(
+    f"largest difference from the K = 16 measurement above: {largest_gap:.3f} (stored to 5 digits; one sequence is 0.016)"
+)
 for kind in KINDS:
     print(
         f"{kind:8s} accuracy over the training mix of K, seeds 0 / 1 / 2: "
@@ -1009,13 +1009,15 @@ PANELS = {
     "2 layers, 3000 steps (zoo)": ({s: stored[("dilated", s)] for s in SEEDS}, 2),
     **{kind: ({s: trial_acc[(kind, s)] for s in SEEDS}, 3 if "3 layers" in kind else 2) for kind in TRIAL_KINDS},
 }
+only_three = {k: routes[(3, k)] & ~routes[(2, k)] for k in KS}  # pairs a third layer opens
+
+# %% tags=["shows-answer"]
 for name, (per_seed, layers) in PANELS.items():
     cells = []
     for s in SEEDS:
         split = by_route(per_seed[s], layers)
         cells.append(f"{np.nanmean(split[:, 0]):.2f} | {np.nanmean(split[:, 1]):.2f} | {training_mix(per_seed[s]):.2f}")
     print(f"{name:27s} routable | other | all, seeds 0 / 1 / 2: " + " / ".join(cells))
-only_three = {k: routes[(3, k)] & ~routes[(2, k)] for k in KS}  # pairs a third layer opens
 for s in SEEDS:
     acc = trial_acc[("3 layers, 3000 steps", s)]
     new_routes = np.mean([np.array(acc[str(k)])[only_three[k]].mean() for k in KS if only_three[k].any()])
@@ -1025,7 +1027,7 @@ for s in SEEDS:
         f"{old_routes:.2f}"
     )
 
-# %%
+# %% tags=["shows-answer"]
 fig, axes = plt.subplots(1, 3, figsize=(15, 4.2), sharey=True)
 for ax, (name, (per_seed, layers)) in zip(axes, PANELS.items()):
     ax.bar(KS, [routes[(layers, k)].mean() for k in KS], color="0.88", label=f"routable share ({layers} layers)")
@@ -1104,7 +1106,7 @@ ax.legend(fontsize=8)
 fig = finish(fig, "The dilated LM pays at the positions that cannot see their predecessor")
 fig
 
-# %% [markdown]
+# %% [markdown] tags=["shows-answer"]
 # So the perplexity cost is the local blind spot, not the sparse far-away grid: about a nat at the
 # positions after a border, about a tenth of a nat elsewhere. LongNet's first pattern is dense
 # (r = 1) over w = 2048 tokens, so the same hole touches one position in 2048 and its average-case
@@ -1227,6 +1229,10 @@ explain(
     "sealed:3BDzdp1KIlCT+B5n+Nq4F/nFrQd0d2/WlGxd1BTQqtlXKfqqjVagvAVLvVWovpQ43BaSfL7XPv3E9W8nV4DuraoEI1BArzlNyc/lpP6DPg+DVfYthhzYfHgvKwqJyFOQP/nmGMMJ2+9GyB4EZz1yM9GPfwWrolhwzC+GlNiXzBSy3a2oQqVKV9874N6EZH4JsW/2szBGIRIBsO3ZRc89SKHJLvf4R9U52DjrDbQzPzgOnrwTPG9C3mJlP/YRDJ6u5Bm8TGxUcLZfodgWvItaZ1cHNImCD7I3YQNvqRPCpNfMYaUeLgXg/9pafYcZMQyJoSQNHpFIzC/qSksPPbq6uTtN/YG+00WmvpfaH36HYhmWV9Y5m477QTN0SW2OJOl5iEhpTc93sA/NDIe3g7fnAB+KzLNuOigtC0FmgMkfdhcQe5B+naDEL35gUZZsCz6v1aim2nDCbiezTd6XbYE7jEbgIEfeGcs2KixmFku/7UgrXaYgqu3MLg4u4DclcW7M574IP7Ntg2L8WPy/UZI8ZJ17Wc5d0AtNTb2Dm1Cca6APqdCSX4vuTlH/UPNunx7cp9iEgTqFf8apWZkPfDIN19qP9SFMq25415itTEXXHZC1WgLu4ey/YFoUC7aC9jj+y5sRnEqGAGfeKBorbFp0GWcESY+M9xRPNOB3TwsGL7bUjSK5rLexemOu+nMMksDC4QbNpxXPyIVCDsQIn7dlWf5wIiQuIPhkrImiAUEYmHDJ7jMW3Z0Of8nQB80s8kl9/1zzHD3/RRiI9opj0uRGb2vLHXXu4wfJp0cawztDCxNfy68wYF4lPOBFBNEyUjqFTWxXX1tn3GNQxi/131cmT8GAv79WW8x/8jUDHzcRrFRIT3CCko/6lr9in3SNvnrHOPadFLpNSJsc3AMugkiGRk3qAQBeIeRhFqYl6tUBi/f70I/TthKmyGFGrT+xV/uuotm2q7ggYbsM5EPYu/Pkc8krUuH/SAeRKRaArNgOoPgPSCy1Gm5gaA0mGuFxSuB4YKOZQsYU0pT8G6bbm4oeDl9GeCjF6h/NmUPGSOKkQQlpuQ3R+K+d8CszTfCcHbH82JQoRJDZoUHPombKedMY5aiLizYNBA+D9jnhati/0V4QpVjaHr4WoS/eNIvl816oysOmctCaLqA4o79J212+TxTX97SKUKRXW0iLKNWivXXpWVD7GsymZS+n+D7F7k31DRfnDVhYtyenN2xX+msYzFfs4Bko4VmX6vf9HYe9YkoACT9T18vXjQIwsNB7LYtnRtAa+H9Y1SmZpVBmdEA/bt0ruFrPS8PmkX0pMDjTwEaLicK5Th4OiJHqrX2H5RL3I+dOC768Meler1ftFF0F9yOYTVlzV3VQyGrsbUYsnUKVmUub5bTIdpMt9afUGdpo12AVrfqdApXqQteC55ceRdMK8v8vM/4eWYWgnKMJwqEPL3r354czC9zAJ7B/BxkvNF8L7h6GzdAQwl+xE9qXHgN91+WcDzlwsZ/6yb8qc6nHOGqxfGEbUGOgyQribny7uaMuZoduZ1dApx80msYibQRtU/bXOt15xrH7Oojc3y5J8xk7JV+nVJ9gQrknfR7/T6JtW+NIwI12FZC3aVGiIv+5O84/w3KEFhwV+jYW8Hyelglmayq5sX+ZIxNxDHjVZPeDe5AczcrkjA9gr0kxBjtLXC177pg=",
     salt="07/q3",
 )
+
+# %% [markdown] tags=["shows-answer"]
+# What LongNet itself evaluated: its comparisons with dense Transformers (language-model perplexity)
+# stop at sequences of about 32K tokens; its billion-token figure measures runtime, not quality.
 
 # %% tags=["shows-answer"]
 # Ding et al. (2023), perplexity on code by evaluated length: (Transformer trained at 2K, LongNet at 8K, at 32K)
@@ -1471,6 +1477,21 @@ _kept = ((_pos % 6) % 2 == _h % 2) | ((_pos % 12) % 4 == _h % 4)
 assert tuple(_a.shape) == (24, 3), "out: shape (n, d)"
 assert torch.allclose(_a[:12], _b[:12]), "a row's output must not depend on later keys and values"
 assert (_a[~_kept] == 0).all() and (_a[_kept].abs().sum(-1) > 0).all(), "rows no pattern keeps are 0, the others not"
+with unavailable(namespace=globals()):
+    _c = causal_head(_q, _k, _v, [8], [1], _h).double()
+_seen = (_pos[:, None] // 8 == _pos[None, :] // 8) & (_pos[None, :] <= _pos[:, None])
+_s = (_q @ _k.T / 3**0.5).masked_fill(~_seen, float("-inf"))
+assert torch.allclose(_c, torch.softmax(_s, -1) @ _v), "one pattern of rate 1: each row reads its segment's past"
+_q = torch.randn(24, 24, generator=_g, dtype=torch.float64)
+with unavailable(namespace=globals()):
+    _p = causal_head(
+        _q, torch.zeros(24, 24, dtype=torch.float64), torch.eye(24, dtype=torch.float64), [6, 12], [2, 4], _h
+    )
+_p = _p.double()
+assert (_p >= -1e-12).all() and torch.allclose(_p[_kept].sum(-1), torch.ones(int(_kept.sum()), dtype=torch.float64)), (
+    "with equal scores and v = identity, each kept row holds weights that sum to 1"
+)
+assert (_p.triu(1).abs() < 1e-12).all(), "no weight on a key after its query"
 
 # %%
 # HIDDEN

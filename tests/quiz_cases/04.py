@@ -113,14 +113,15 @@ CASES = {
         ],
     },
     "q6": {
-        "right": "q6_fraction = 0.4343",  # asked to 3 decimals: 0.434
+        "right": "q6_fractions = [0.4912, 0.8588, 0.3573, 0.0301]",  # asked to 3 decimals each
         "wrong": [
-            "q6_fraction = 0.4269",  # the mean weight on BOS, not a fraction of queries
-            "q6_fraction = 0.4604",  # the TRIGGER (copy) queries counted too
-            "q6_fraction = 0.4190",  # uniform over the longest row, 1/256, for every query
-            "q6_fraction = 0.3341",  # every idle query from 1 to 255, the training length included
-            "q6_fraction = 0.5708",  # below one half, not below uniform
-            "q6_fraction = 0.97",  # the training-length weight: no change
+            "q6_fractions = [0.3475, 0.0675, 0.4372, 0.8556]",  # the mean weight on BOS, not a fraction of queries
+            "q6_fractions = [0.5231, 0.8229, 0.3831, 0.1123]",  # the TRIGGER (copy) queries counted too
+            "q6_fractions = [0.4519, 0.8523, 0.3428, 0.029]",  # uniform over the longest row, 1/256, for every query
+            "q6_fractions = [0.6476, 0.9356, 0.5589, 0.1411]",  # below one half, not below uniform
+            "q6_fractions = [0.5088, 0.1412, 0.6427, 0.9699]",  # above uniform, not below
+            "q6_fractions = [0.434, 0.434, 0.434, 0.434]",  # the fraction over all of 64-255 in every block
+            "q6_fractions = [0.0301, 0.3573, 0.8588, 0.4912]",  # the blocks in reverse order
         ],
     },
 }
