@@ -312,75 +312,27 @@ fig
 # name: q1
 
 # %% [markdown]
-# **Q1** (a computation). The fixed patterns never read further back than 1023 tokens. To give
-# them global reach, add a fourth pattern that spans the whole sequence, w = n, with a fixed
-# dilation r = 64 (its one segment keeps every 64th row). With 8 heads of width 64, the ratio
-# dense / (these four patterns) changes with the sequence length n. At what length n is dense
-# attention exactly 2,048 times as costly as the four patterns? Work it out by hand from the two
-# formulas above and store n, in tokens, in `q1_length` (the check compares it to the nearest
-# integer).
-
-# %% [raw] jupyter={"source_hidden": true}
-# # BEGIN SOLUTION
-
-# %%
-q1_length = 2 * 2048 * (256 / 1**2 + 512 / 2**2 + 1024 / 4**2)  # SOLUTION
-
-# %% [raw] jupyter={"source_hidden": true}
-# # END SOLUTION
-
-# %% [raw] jupyter={"source_hidden": true}
-# # BEGIN TESTS
-
-# %%
-# FORM
-from course_utils.tools.quiz import real_number
-
-assert real_number(q1_length) > 0
-
-# %%
-from course_utils.tools.quiz import check_rounded
-
-assert check_rounded(
-    q1_length, "7c554873c020ccc74a85a4e37edf9bf91484ec5994d80574a0f6f94ba67c9e95", salt="07/q1", decimals=0
-), "not yet: reread section 3's two cost formulas, and how each grows with n"
-
-# %% [raw] jupyter={"source_hidden": true}
-# # END TESTS
-
-# %% [raw] jupyter={"source_hidden": true}
-# # END QUESTION
-
-# %%
-explain(
-    q1_length,
-    "sealed:hlhPyhcIGPL5kydhEMlYxzCTGJT+j98Schu2Z3gh0TVHRsrgDSX9LOKEKsipLIohav5Ayv508+A+0QJkaqcP0HO5hhw6ED8KOeGEnu288IGfIEGPrgXsEY7hIdUK+j0xch6A4c4Tqy5jV7I7OxMsaD8q1LzQlrMOQ2Bht5RfaqcsQyjmajn3u10wNpMk3v0tMF8H1OPBvrKieSDWALv+I3ubgoGES/RunJ+FkTf+4JuczMoGIOM5JEVZzQuygmP79p8YVFtA3VoW9BX7pUuIUvsZTQhcfCra0m+9gpa7O5ZB8AeNm/U1XBQ6tAFncKohLLh9ER0Zjjt+E+F1YzOb8Ev5YsdhOS6pxpnAilFqoNflTHGokA/bGI0pjTKwfN+vYW3Hg/8Um0bSI7IgmXxDAwNdu8paL+kQS31wgrcPRalBmSbE/KXAVps/4itVpPHmcilogo4cfPeVwh7uorS0F+c5xAK5A8ew1vpOB2RAkgH52jeB3HNErNnRgSqL1ACJy4tNdC3eeLlNU3bzJUq5XcY0eE/CcyDKfXLnJ6yTk/2WqSTc3wOUab4hTEvV6LcZ6C/VVgkb8jJrwot5RcureJuGsPTB0GEhetbvivrBYEuzUJ/x5va7swHphOXLoXhxr6fQefU4HtXB1S39K7oJZsHsDyHkFR1S1nf0j80yBSCmpk3JNvTrrVNqb1KJ24H2sYpctDx9rBRafUvVp4HmGAPRU+MJNsUzcMXSEl8TLOPhHwDtOt6r2EYuKKGlSVSMjxC2609cLFILwkwaeBiXDUxl1yW10aiefGtBajDCY8sOk9ZpPjhjG6OnFZ/uJ5phnNcmja9kbOZ4cVnDs6VtTwnvNYRg2g1D71DozE19UwRxib/EbhRCCoS+5wWWDEgqq46SBIDnTe1/HlCL/vJpWscWN5oKFFscVzSxCA09h9GaD4vBCE8RQkhKuRU9H0kRxPrDcH9FT163yaWkeJaLYoMfP5dj89cpNxQ+eK/JZteNMhfk0RjTDIT1FEQgRQJB8tsxxDGTnJTmPbzEZeWQm6QOiBwkculFG7ogh1tVxzCph8+EQ9ybKrf9DbHMPPBFClYtLHp/6dUktdBk4y7edsJXaWVM0afZZM/Gt5dWfhsPY8dXEPSq8HsY4RbdegwG6M1gM+FPJAHosI6Td+uEyHCt08BrMBE8",
-    salt="07/q1",
-    decimals=0,
-)
-
-# %% [raw] jupyter={"source_hidden": true}
-# # BEGIN QUESTION
-# name: q1c
-
-# %% [markdown]
-# **Q1c.** Keep Q1's four patterns (the fixed three and the whole-sequence one with r = 64) and
-# raise the target: at what length n is dense attention 8,192 times as costly as the four patterns?
+# **Q1** (predict, then count). The fixed patterns never read further back than 1023 tokens. To
+# give them global reach, add a fourth pattern that spans the whole sequence, w = n, with a fixed
+# dilation r = 64 (its one segment keeps every 64th row, as in section 1). With 8 heads of width 64,
+# the ratio dense / (these four patterns) changes with the sequence length n. Predict from the two
+# formulas above: is there a length n at which dense attention is 8,192 times as costly as the four
+# patterns?
 #
-# - **A)** At about four times Q1's length: the fixed patterns cost in proportion to n and dense
-#   attention to n², so the ratio grows in proportion to n.
-# - **B)** At about twice Q1's length: the whole-sequence pattern's share of the cost falls as n
-#   grows, so the ratio rises faster than n.
-# - **C)** At no length: the whole-sequence pattern alone costs a fixed 1/4,096 of dense attention, so
-#   the ratio stays below 4,096 at every n.
-# - **D)** At about sixteen times Q1's length: once the whole-sequence pattern dominates, the ratio
-#   grows only like the square root of n.
+# - **A)** Yes: the three fixed patterns cost in proportion to n and dense attention to n², so the
+#   ratio keeps growing like n and passes any value.
+# - **B)** No: its n/64 kept rows each read all n keys, so the whole-sequence pattern costs 1/64 of
+#   dense attention and the ratio stays below 64.
+# - **C)** No: its n/64 kept rows read only one another, so that pattern alone costs 1/4,096 of
+#   dense attention: the ratio stays below 4,096.
+# - **D)** Yes: once the whole-sequence pattern dominates, the ratio grows like the square root of
+#   n, ever more slowly but without a limit.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
-q1c_answer = "C"  # SOLUTION
+q1_answer = "C"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -392,13 +344,13 @@ q1c_answer = "C"  # SOLUTION
 # FORM
 from course_utils.tools.quiz import normalize_choice
 
-assert normalize_choice(q1c_answer, "ABCD")
+assert normalize_choice(q1_answer, "ABCD")
 
 # %%
 from course_utils.tools.quiz import check_choice
 
-assert check_choice(q1c_answer, "f7e180e5fc16603ea89e1e0e919eefdb2c350f0e067a4400ca5028876f39e60a", salt="07/q1c"), (
-    "not yet: reread section 3's two cost formulas"
+assert check_choice(q1_answer, "dc166487cdab7965fef0a345a7aa82f1d13f24a90b7e02c18bf9c1a597051677", salt="07/q1"), (
+    "not yet: reread section 3's two cost formulas, and section 1's rule for the keys a kept row reads"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -409,9 +361,61 @@ assert check_choice(q1c_answer, "f7e180e5fc16603ea89e1e0e919eefdb2c350f0e067a440
 
 # %%
 explain(
-    q1c_answer,
-    "sealed:dsvHQSgF2Jpu6hhUsNSJhFAySNK+9z9gDMOue3hhEsWK0oBuwxZRhmhamMt6fg3LSXbXBRaPv5OERLOYiFbkKDfdg983/I3W3lMngeSQe0Oa57igu2Uo9XoAz78dmU8i2ztlFEcNs15RKy6Mokg9DuE9AwLx45BgQ0o6UhMqz9hgXMzfpPxXJWz5Q7jM4EWLpVf9zqCom3ves8UNOzTRsn4TrkB9u5KadeQXi3mM9Lqa+JSFJf9iPSQqQCX4o5NQiw+5Yq0RGYIA6MWCyz+L6af8EIh07atb6BptJVdKvqBOWFBvMDc1SVtTFIwVF799Sog5FlUulgWOxEDoLmvb1LzAEQCTXxRDnf3BnY4GaS1jlIw5v8ZAckkYWY2kzRfFxgXfT6EcKDwVkbO4xRcQUCKB/61+tlBxmc/8J1geroQLFzqeJ890OjxmC7ztlXx+VoZarx53Sgq86vThVR6jFN3ezdb3h/os1jyl/YhZgNiwj6SYFQTY947I/5sPUI/Z1IT45EBix+8s91IEJxb1cwrilgPXwehBm40z9rGcZeqSPpLMfCCOp1tO3gl9PZOEggaFzrs9vrrJNIJTZfsV4quwtkGTcv1SmVMULA8cRHBtr+XXOc1s0SyfYvqEijyABFkzlTNiw59BAiI2rbq/f2ELQv7EFBNkZskdt4taEt0upuiEuMNSYrtlowC82v0fcvtLDptGWJY/z9hELpDbhZmuIukGNbALGyFGKi1m+JIozksj050s2SYS/Ke619h3V9gojU4EETE5Pe2TC+fbLAll+pC1nm5fOXOVw6wgQGWTisQy8tuEVqTe0jJ1ceJ5TcIUeCAZ7Cy0j5Rj8oubyRm7ZwKSD+OyMt1mf1mpoTbcgc3VP+SblZMh210bUHeAD3UHBc8Rto87tn1nq7lGVFBSU5vnTb/0eRG6QXDTCjpwikRbdKG86j95ta88m0dUwFqTAFfloRT02db4Kl7ayTwO50HOwjcZXllNmDZaGh07dcrMC44nvvXsM3GEW52FewOB1ONVjKgsvziiIK/LfS+AHhhS38taYFbQ9cNdjhO0krxrUnTDrWiFhk6v5KsKWiJqoINxMQaGkbrg66QAtd6xqhBsb1ioVSlL9q0lf3V4ekqQsw+x4zoi11fBrEvCKSGFFNkR/FcnSuw53K1XytEYrG+Kc5zSODrkkhOGvWU5Lbqcjxa9yXOrPGU9XDzgFgk=",
-    salt="07/q1c",
+    q1_answer,
+    "sealed:5a1OVgJQYjy8mlFKoxjrkWJEyL6zaY2CjrENe2w9YnPdXzGcRgLqj4tzBP210oV1YA17frQFqMAQ7MnXxZM37f8FRltIrLtdSyt0sky9BZnhD1zXFtBPpVlGzuAfbEEFwa2jJem9XxfK1e9k5hiSmvxI9mKUol2/B/c3NVRHj9RM3Dte8V7pAU5Izphwf+fHRmg7XUk8k5KXK4jrMCRAHJaH6jPbPw0LCB6ne6fwHVKggIrQboDl26oBiqHRHwkmfRD3c8Hd9PBlh4zmOFfWSq7PN/Ms2SbK++qHP3exJ2wv+RUdB8+G/tn8Hc6hsxZn4EAAArDOVoVS89kRQwuvsNewsdma0Hx0qZ3gf5qCxZv3/6HjIV2PBqYrGPUEMEjnCYRjZU3HCXCONxiUEZnRAWkG3K8GM/jHJMF7vvjgUpUWSpvUXni4gDaSbRdsl0YkFETqK2Q94oIM9qieeGpKP9S2StbOXj+1bpehrq1NNglNY6s7EmtBX2a4ff3UTJux25n0bUDT8AnxOsugpEbef+KIYc8xkYrH9Uwfh4cT9aP/dHIxEJt5W77olcjaJjX7ZoRqUX0+tdDpIH1antzGaEVrXPMp+UE1n6xugfTSMh+oxkcG7HhRXR/lUBT/GaBmA7yEHPhUfb1ThDv7vpX1BtnIxuyw5OFaI0BR7HjeqX92l1SV0pTO6zoWXr7RJz/5JpQVUpMIOkHnLJ/eDSeJW5MtBQzEcZ6q2GcKjTcKK/udWV+fFzGZ3CLBAhtvOLqmL0/QbJJGuC0UFEeJi9b17uwmqZczlwp23I6Dpev3REwW6KgiZ5mTimOWiNFKwsJ6NNhLgO1PSuWuDXM+rtTXA10gIAnedXdh51ARIQfX1jy8QBWNwC+Rn+IIig/eCEG4e7bP4lvdpPxo5j5IBePJE1ISvkOrIj4x82dOySsJL/yS8uZOiNLpjZTeNIlZ07v4GJCAOVh2jyIARSw1MNeoPBtOYyc5L8IRJnkLMYaGJMqPJvcLB4e1wGJC4O1dmaOimeCtfPzgMPgLVfoPRMBcWZiwLWssQOJ+SD8/LuQtjqCCWpqFa++hNsbpWzkT8qaa5MoskE3RTxj4D647JAv0OmsiIWuduwtKHvonDvZBHciqyou0sLqr/ZHUpCrWEf2hnVOoRafgLnowBBUcFXNGBLckPEPLrnsh+Jtw8IGe+rltmEfCMzIlb1d5UyW9/TSCDdnoS7FqoSN3ZYqpn4Z5ob9gtuytkEpxdLhsTeghcNvVu6/U+wGbCyth6yOR2e689yqXbKMS645gHLVK/nAgXTnDYsO+ds2KBzWN75LHlW7QrjDZN5tC+OGTBDUIMldDahBFZrk+f4C0kePf/60QExWP0StqZ9FKYxsHHLpzy/K96iKuFLdbZ5Phx6qb1oxpOUi9nOmvvB7X/7iXmS+g/OXdnC7Uiqxjv4aJQI0UWwI3B6W2iy9OWcp+iWTrcKvIf31yj1wvE6kxicbwmwciwy194e+aMyhuaqUNLqrKj/bHiJ9BfWvNFXOuO/RZETaLzsZJhXEVd0tozOE5FbmLp3MOffHI5sSqF+iTvv18jh/SWPbXDUsOzooRElmbZu0KZGLStDwxlmS3PVa32DM9WIEw8pUgNHopquLzqpIKc/8VPYD/VOAVIDEQB318QFZwQdf1umORKe0=",
+    salt="07/q1",
+)
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN QUESTION
+# name: q1b
+
+# %% [markdown]
+# **Q1b** (a computation). Keep Q1's four patterns. At what lengths n is dense attention exactly
+# 1,024, 2,048 and 3,072 times as costly as the four patterns? Work them out by hand from the two
+# formulas above and store the three lengths, in tokens and in that order, in `q1b_lengths` (the
+# check compares each one to the nearest integer).
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN SOLUTION
+
+# %%
+q1b_lengths = [R * (256 / 1**2 + 512 / 2**2 + 1024 / 4**2) / (1 - R / 64**2) for R in (1024, 2048, 3072)]  # SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN TESTS
+
+# %%
+# FORM
+from course_utils.tools.quiz import real_number
+
+assert len(q1b_lengths) == 3 and all(real_number(x) > 0 for x in q1b_lengths), "three positive lengths, in tokens"
+
+# %%
+from course_utils.tools.quiz import check_rounded, fingerprint
+
+assert check_rounded(
+    fingerprint([round(float(x)) for x in q1b_lengths]),
+    "8dc5baca79b1f10c49202de2644c13dc7e025012f4e1fb5a53a76fafc2fe1927",
+    salt="07/q1b",
+    decimals=3,
+), "not yet: reread section 3's two cost formulas, and how each grows with n"
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END TESTS
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END QUESTION
+
+# %%
+explain(
+    q1b_lengths,
+    "sealed:TC0G+XkkIm2FHYoE6hz5zB4GjMFYbEOdMEWrR10DbWHRFHQr/BIlWyiwfPYhD2/dHSSkbyImCb4wzryx6Gnf6B+xgGygtHMFXEKDpzF6/ikL944noztpmYhnkzO7prrMq1H8qbeJCVqRaquS+sVzrYmWQVDHuaT3Slxf3iK7bsuWnNZ9ReLKuLW2dX/lPO07x13Wfkf5zfWftJz3InFtUrbwYow5l8B7VABRmRkpIQ7ZVx3NP9AwZ2N0kWkc/ucCDxlZubrA6HBNY1k8y0CFlIG51POdzk1SMqHofb1aQDdJwJMPqON4E+/4HKxeo8P+b6ww2SDtMsbzgZMZQAWRjTlp8E8PciXlb2py4jzPjG9Xd0iPxGrvOtCMNjRg7qd4zMqKWZvzHKKC9VgzyG6Q+KMrn6oRZRkZDqjOeRI228mcoTThVd+Yu29Q8ab4OwLHHGhy+y4hASbYapEXfQeZg0Y9HgZjfogn7xGAh5gFI+IgBY/bSBhJSV9gr8Z3IBLQFeR5pZutaszx9D3UZW6kOG/M2Kzl+pVt+QFgKpjPSuIUKWQjb7XdTL0keoB39x5QSA2PyXE74PntNxxiG9Dmfrk8uMeszg2cR4GoA4fFgyZY7SrfyAvqhWVZ0vvuj2YjfPDaXniG8VR/QXgE2hERqoGGo9HAz5D0hQS+TLfxwevWQRpYlE2AGCZt6xiyVEOpUpSNxJyPSJUla8lNWX1+WB4qso0zJyYBhLesilkwlIWdShqe7MKKJrjEFqbWXjU3nqUozCC3ygxuRVvItH1lHrUrwLxxrnqQbev25bEcCfrrHWlM4HzkDEAYXoo3wXPG5/HEawr7D4hLsYjTlDpVY5hk3kAhRZ+6TP2SmeFjosmyfBNuKcg993PHos1EdRC2QtwyYV87rPdi5NFCcTTgKedwv7EvHePvsAc3W6cEHF/IGpETyxQ7kgVpboCObs7ThlzMlKzAEPodzWArPkySpgUVcMI2mVxmePvZAycTzfRetHJGPDmvQmbZ5VPVnt63noFRo8i1knymHvDUGyn1iheMEGodakJGsyDmPQz6lrNrpGFBd7DgCqDVJYT03GFY30zbl8s9kh/QB1EVEMFKnJw8LUaeDlD741GQEr7d0gnysAAwJrjR5k5TeFAl6GFMCtHo61S2VQxzPvrfLh/Q3OCazGBglgXK+8oBCuPbD7GrEgDaY+g1w3NHnYHNdlCsp+MTetCvV7sdV7IGwcIFyx9bLk5+Aig6/P0yH8qRQDklsVF2GQ9+ThMi6ncZ1RPImixDJSZsiJLwRq9xGb4IZ59IGQUDTFp+FA8zppLV5Y+m+EAEO5hz0Bn3w6C0wso=",
+    salt="07/q1b",
+    decimals=0,
 )
 
 # %%
@@ -434,8 +438,10 @@ for n in (1024, 4096, 16_384, 65_536, 1_048_576):
     )
 
 # %% [markdown] tags=["shows-answer"]
-# Q1 counted: dense / (the fixed patterns and a whole-sequence pattern with r = 64), and the length at
-# which the ratio reaches 2,048 (searched over whole numbers of 1024-token segments).
+# Q1 and Q1b counted: dense / (the fixed patterns and a whole-sequence pattern with r = 64) as n
+# grows, and the lengths at which the ratio reaches 1,024, 2,048 and 3,072: the first whole number
+# of 1024-token segments (a search with the counts), and the exact length (solved with the fixed
+# patterns' count per token).
 
 
 # %% tags=["shows-answer"]
@@ -444,20 +450,25 @@ def global_ratio(n):
     return attention_flops(n, 64, 8) / dilated_flops(n, 64, 8, [*CPU_PATTERNS[0], n], [*CPU_PATTERNS[1], 64])
 
 
-for n in (65_536, 262_144, 1_048_576, 4_194_304, 16_777_216, 268_435_456):
-    print(f"{n:13,d} tokens: dense / four patterns = {global_ratio(n):6.0f}")
-low, high = 1, 2**14  # n = 1024·m
-while low < high:
-    middle = (low + high) // 2
-    low, high = (middle + 1, high) if global_ratio(1024 * middle) < 2048 else (low, middle)
-print(f"the ratio first reaches 2048 at n = {1024 * low:,} tokens ({global_ratio(1024 * low):.1f})")
-
+for n in (65_536, 1_048_576, 16_777_216, 268_435_456, 4_294_967_296):
+    print(f"{n:13,d} tokens: dense / four patterns = {global_ratio(n):7.1f}")
+fixed_per_token = dilated_flops(1024, 64, 8, *CPU_PATTERNS) / (4 * 1024 * 64 * 8)  # the fixed patterns: this x n pairs
+for target in (1024, 2048, 3072):
+    low, high = 1, 2**14  # n = 1024·m
+    while low < high:
+        middle = (low + high) // 2
+        low, high = (middle + 1, high) if global_ratio(1024 * middle) < target else (low, middle)
+    exact = fixed_per_token * target / (1 - target / 64**2)  # n² = target · (fixed · n + n² / 64²)
+    print(
+        f"ratio {target}: first reached at n = {1024 * low:,} tokens ({low:,} segments, ratio "
+        f"{global_ratio(1024 * low):.1f}); exactly at n = {exact:,.1f}"
+    )
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
-# name: q1b
+# name: q1c
 
 # %% [markdown]
-# **Q1b** (predict, then measure). The table above counts 146 times fewer FLOPs for the fixed
+# **Q1c** (predict, then measure). The table above counts 146 times fewer FLOPs for the fixed
 # patterns than for dense attention at n = 65,536. The cells after the question time both calls on
 # this machine up to 8k tokens, then read both calls' times recorded on a 2-core CPU up to 64k.
 # Predict the recorded speed-up at 64k.
@@ -475,7 +486,7 @@ print(f"the ratio first reaches 2048 at n = {1024 * low:,} tokens ({global_ratio
 # # BEGIN SOLUTION
 
 # %%
-q1b_answer = "B"  # SOLUTION
+q1c_answer = "B"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -487,12 +498,12 @@ q1b_answer = "B"  # SOLUTION
 # FORM
 from course_utils.tools.quiz import normalize_choice
 
-assert normalize_choice(q1b_answer, "ABCD")
+assert normalize_choice(q1c_answer, "ABCD")
 
 # %%
 from course_utils.tools.quiz import check_choice
 
-assert check_choice(q1b_answer, "8086ac84f9138d61c8d75aee5cf41a6d89a7bb626062173fa9ad4d8ff6e33eb0", salt="07/q1b"), (
+assert check_choice(q1c_answer, "41a758e4a77fabf739534b5fea235c5dd4b6d9815b462fdadf0de5adb354385f", salt="07/q1c"), (
     "not yet: run the timing cells below, then compare their speed-up with the table's FLOP ratio"
 )
 
@@ -504,9 +515,9 @@ assert check_choice(q1b_answer, "8086ac84f9138d61c8d75aee5cf41a6d89a7bb626062173
 
 # %%
 explain(
-    q1b_answer,
-    "sealed:qPGm8o+GSNbqgrtGPoEufLQsvhqyGBjDgc/kQEdmMTnuXgSQGpgwoc+wvkHDfkaEaYXpNH+jTWFMU5nVmHijH6x+c6Jq3W1Cdl3Uggi+MNbzM+WwvHipRa9a9y+vBMuiI9Kjn18IP+xSCoKUon2Iujw4I7rCDoohnOSNOkhrFRBkOBU9cwisgHIL5iPZ1PFQNRH4bquMTzCBYLZmA2tbTQ4i+b+A8I5Ie/Z0Hb9iqx4pKzl858lFsrxZXFE5P46rEwmBDjbbj8WKf0ZObQVk2xsKExZatguErGtSVF/MZFq/+cKZYbGFZtyvuY55oP+n8BHW11qGCLsglU4UyOE7qVKqlz/YGxD+JWBf3dcDlqufxUYGx9hAIDbOu02HFLhaoGIKvykgOu+2E4hiKFQRI/a7f+BjjuSB0Ja5d8tk78acKjbhG3CdorFKLmU+eU9QV30J4tmH2XFLoqKfdshYC/mr4dfvxrNjboiu94a5J5QKs2az/0m0Uto4ioqPCCBi4Epi1FB4oXJg8wMAZQ8DPL9sAYmXddWoGXfJ40+hqLzewSvHQi0AWSx+b91CkSFt+DCWko8B8Baa/tW1BQcQmS1PAlbuG4Kz0nJpiRW9nmYW8JKO19OwPnITK5GXjUelChbaqQ+SSMD6tucZ7lMod0GQvmOwGhQGQkl9zxrSCE0KKOAxtps+ZIQJdUUZfSaniweFB5imhn6lXgUcaiglUiiUY+bfLlnkr6qkuZbwYC+w0zvHXnCRsZdpFxgJnbg4f2pZ1Mxe/Tt5HcPOUFbtumSuLIz2Lxk5EhO7HBX38ga5bI7M+2T/nkDsK6Xm8bhRVOvNXdxH1GqcQu1ufnrZN4LqQ7a9PnkYQPpWIxUrChbinFAQClZSdYIZ8K/TqooeN24F5jrY3jG+lfsFvMmnpESjqLtfhtRcCl+t7weess4Den8TlJQTQZ6wsMpa8LguJD5z7WySUQI+rULW/zM5yzUuPfN9NYa2nAG8Pb4PDrfiqog0e/sycOoXclamOpvcFrUmNgeLv57CFFu7lWW+nNQozJY2ar//K+BFtBg/dzya9vlcVI7nyD2gNT+E120dwcOg/Xc+scQOeGYOTgLttK2WalEpA4f7ctvGQoq7KaMoHvNcfaIyA0Bf8CgAodiw43CVjBjwUBoM4cWCDTfrWg1+S6y7lbFTfpSJMXXnH7ZBpoLtd0MHaMIT+A9yyK136uyLxgGomb0ZCfQNCujFFNzu+GH47FVcL/9RqjxNKKsSjq7+rUZDZ5uf",
-    salt="07/q1b",
+    q1c_answer,
+    "sealed:UUfOC7tmzxEvQs0uwF9msi8MYkC7T71grs98Fn03kQqDz80OuMx1LStoOGnrVdT6cV0ZSq1CXonSqjMAX0MItZ9Xc/6qWIVErJpxLQ5VpKLD6ooh9vRQXCBw9OZgfW9aIItQEtCol+cwnat88G1mK1Js2WQKAmlB1j/RsxLgiGX7woxleJS2Pp+kFa2mwxdJq+944tPZRKDzw0AouIKJVBOwjP9qgMV5n8DfoenbwoDeybiI75FfCVd2kOcb5xAlQQPUhZVOyjKyRzPAMjjnD8vtkGi9/+Dw953Ozb4lFJ6kxiRQCZGglLFuw/9/ArRVSAgzL0KQsCNyBZ1H06dlODScWdjl2AZ/xtCF7to2rw6QlBvCGlSGrL0yZxSjauzFymNet6tSZsXXmwPKU/rJF0fj/5YJIs4awxagD1nm2MvWYtCNt8psYrIJTN/+wI+q9Zqxi/Si+7bb+m0jcSD7hlm6YDdPuXLmoDicoKGeaPzR4rEohrWkAuZsd0zb6QK2PkeP3Ku/cufXBpgbDC1q0WD/iXLHhJ4V6mOjn1n8/xxfSaqeKJHQO3BzhhodImn011kb1MS2lVeIHpY/9YuJchozabira1U7n/7ltk+2KwPveVVVar0jpcTKXTEUyGtDSPSfQCPWPSMlO0U/feo4pZdfN/3MkuIGsm4R8c19Voh6Oz5L4buaqAc+weQVDPMsrQXvAsvqDYLKdk9M2u/AjB3PUsk2Mj82DO3yenDaTdeBlc3S6RrBqyGMkC00wtnV4YWhVP+CcN6GL5N4rJf02eLlOvpp6keaQXynoWS076ijEer2iMDbEzjyd9Dsb4f3BrGciUMzOxC4b0ijKGY6ZzZpwY6Q6QOof9waYlzeRbwsW91juC8dmJvORZ0jngbVprhaC5qPQjeka1/fMt2DuJfR9QjvyMb1Dlz7y+RSy5/6utFQm3dWI2/aZkgMt6Nzejme57YU5nauSqN4JRjBKVb9mlbgzzaJQifYimC5QYWh2/8A4NbZcR1kiQEwq9hSfvkl18jYjQjlQ0ip+J79FHPwmh5d/gHeEB0TqwXH97qPkoe9bW0hyS2R33bYbbTqBJ/DSUKmKCwY/ZUCUrsn8vNN69SMxgF/7kMKoEvaVcwgAq/z0+e1CHWpMJPfFUJ/Ue8EOPVC0OGxoz0Nvc7dFxpakQ3UQQfDzfaEOFChyY1aOjPaPQMLcrdpMQ+NOfFwC9hR1Lj3donMlAzUmyTTENfO7QDyJRaaXUIYvugmRhjGS2MJCUJQ/RhN",
+    salt="07/q1c",
 )
 
 # %% [markdown] tags=["shows-answer"]
@@ -1333,16 +1344,17 @@ for p in range(10, 21):
 # **Q5.** A variant of section 1's pattern that thins only the keys: in a pattern (w, r), every
 # query of a segment reads the keys of that segment which the head keeps (every r-th row, from
 # offset h mod r) and which are not after it; no query row is dropped. Take w = [8, 32] with
-# r = [1, 4], causal, head 5 of a layer of 8 heads, at n = 65,536. Count head 5's (query, key) pairs
-# over the whole sequence three ways: the pairs the w = 8 pattern lets it read, the pairs the w = 32
-# pattern lets it read, and the pairs both patterns let it read. Work it out by hand, from one
-# segment of 32 tokens. Store the three counts, in that order, as a tuple of ints in `q5_pairs`.
+# r = [1, 4], causal, in a layer of 8 heads, at n = 65,536. For head 5 and then for head 6, count the
+# head's (query, key) pairs over the whole sequence three ways: the pairs the w = 8 pattern lets it
+# read, the pairs the w = 32 pattern lets it read, and the pairs both patterns let it read. Work it
+# out by hand, from one segment of 32 tokens. Store the six counts, head 5's three and then head 6's,
+# as a tuple of ints in `q5_pairs`.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
-q5_pairs = (294912, 278528, 81920)  # SOLUTION
+q5_pairs = (294912, 278528, 81920, 294912, 262144, 65536)  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -1354,13 +1366,13 @@ q5_pairs = (294912, 278528, 81920)  # SOLUTION
 # FORM
 import numbers
 
-assert isinstance(q5_pairs, (tuple, list)) and len(q5_pairs) == 3, "a tuple of three counts"
+assert isinstance(q5_pairs, (tuple, list)) and len(q5_pairs) == 6, "a tuple of six counts"
 assert all(isinstance(x, numbers.Integral) and x >= 0 for x in q5_pairs), "each count: a non-negative int"
 
 # %%
 from course_utils.tools.quiz import check_value
 
-assert check_value(q5_pairs, "d4fac7e76289c1983f3b88d6a706213a9f57bb84e344f080a41470b4733c2b9f", salt="07/q5"), (
+assert check_value(q5_pairs, "121f80b6322c72a4832a69b4e3fe181b61e7698e1fd6717f03e220b24632aa9e", salt="07/q5"), (
     "not yet: count one segment of 32 on paper, query by query, then scale"
 )
 
@@ -1373,7 +1385,7 @@ assert check_value(q5_pairs, "d4fac7e76289c1983f3b88d6a706213a9f57bb84e344f080a4
 # %%
 explain(
     q5_pairs,
-    "sealed:d3mdfA1iNNAugTj8z3hDMDH1EEIejd6VwvnQ0lkCHpnuL+3Qu16iaiL72KPC0cEpYmmZaKv6WLP8a7BsxFPgc5BgiZa7DudpPXtw2VdPzUsCSiJoSrI5OYi0X6o0ybREwHRHVaIKm+MRy37PnGBxlb6JA6ceheOnNGRkxHyMemmxHl2jehwYW6Zl7qzN4xsxSWJ/7rMaRdflRSa7eOkZGy7IKkxWpvCk1QkkIvUa1Nc16ar6yQTKxtzPFcP4aM70ZIl08mOVxr4u5ARfzfwIkHIpABhcnn9OORhsdD0AdaZviVwkiXqTH2NCUaXH5VSgkRRSVN8A4uiV8NNqQn2LdbkueR3rRhvREqBsYUC9h4nJEp6mnndwsh9UUnRSQB+Nv5sMwnNsDTJqHCpK1DaPEfG5j6XN3F2qZ3qxu0OuVwLygVHBqFLNbpgmaMpBrbdaEszgdQWLTHkQGQzXNmObMi6FN5gVG3E60NCW0jxF9TKVwAsNIJDfJVTuhE84ZTusUOrcyYO4XfloC1uqGqHdvVPjWOkUudHfgS7VAtGzAl317WIeXZZzaeRra1qK345Uop8aYwBPsjJQ8bD14W4LEWN4pv95NXIDf9ySaeDwuMaL8nN5dXWvR3Bu0MM3iRgCgi7RiCFNoDBFWIJ5YEY77AoWsUsmyeeY4zcbPt/y8RmXOpX8c1WtlBZDHdqg37qj8WvxJQEYRgdtDCelXcOPwrsM9U9a1atzlMTQ1QELeST4fagSdbYZ4V+3pGD/mwy96QRjyBdMOfFV5olT/ssr58hTIJSkoRFF2INKMEtk10Qft2+COqn+cKuGnF80R6aKOvjo9Wv50CaU+JrmSyDF8I8fzHYa/3vtZwJevIj+tL9Ci5rDr+I8XVs1GbIzOEIw9jsRCF80s3If358K2DDD4REm7pnBETKZpicvCAONXF51iZnecr4+1io2B+v62Pkc8B/NKS82RZnHgteUiiS11cOxz0vmGPROogRs28XuoopMc2LMtNPNrNoNZsjMGHgBb8G/ib5QZln7A6bckulPGqWI+mZQGknmTtXscJBzd6wStlrWQikQvHnzl8QuVtDSqQE3qydrQL83oxdZSUV2OF+FWuoNRZq6xQYb3cWiEA9In3Qoic0KEfLdBP1/BSXXVD2igGVNJMRTvXRpFztLgDfrh8FiOV9GfquWoevtKXbXoArQOu0VyrdFBvlTLO0n7TZdHbBdkfYwV4yPktKqpeDTycvoTlm0j8SaUl+uJiezmTilHut10JcYU/UDULW7M1VRPaI9TOQsH93Z6DlGkxskloU4uxrWHLdyEMpgMdsLUk9/L8LCjcrAG8ZdNd81WQ75RVtX7Ocm2Ad4A0Txvz6Gppcj8e41TctQBZ7z3R8in5nT1W07/E+bTRADcDENoDIUy2c78v79wKXAOS3CI9h3q3OxI+dMdSuv7bXLtaWRyC/Tc5Af5Fmmil15Tm5Mt/gopAqJO1NQB+xrDqTXOEKKCVGK/fi+Nuhkd/3rU0FT7k6gScpCl1pOcW5SEOxDUmPnefMGTwN/0c/2QRPjyzC12h53YRQOdWROG0vxeF4MKsWv+QrgeRLwyb+PH295GsIuL+JKrdYw87gA9vkMNwCH8x1vSY4TSCK5N04eeLiJo+C/AQEvMpCypFYqVveQ6WCfE1NsLjVa0DM6MAQZffNtNhel4h141ePiJ7JNVoZ6hVZJd855gwreY2LX2+PI4EKoPKxBZzERs6SVmVFJ4FC38f3+2Zk/e3jEnOXlE0vy38xdG8o2EuktOfA7XTilWbDUD6Guoq/iyRz3b0XyABH2o0ZIl//fFYlBBfYU0ZI81w9I8um13ApTpVrjvZwK/4SPQfIKF4jZBjKMYjg1oS37",
+    "sealed:ith4PQUJQ/3vt4nGx0xvEoWbkk8ykZ2JcK2YA4kszRwZz2BGFqFlkpEGdGFB11h2tm2s9WTGSF74YF8cmsWptbJpLUjOdxX+sJXV9NFlAq97PQuQpB53PN+ez7U6IJsKLrIGYGe5wRRoTVE3A3CeeVLgtgcfp3opY7vxISVa9qUkMtaSJ9QlcYa8yJrmvuLFHvliLJ+rlpNRXEIYazGT6PmDMGhofIeSahQA2kLjiCylLlGMeNloTi5CqofvliQFToI5WS8qO5PQsZUkel2p4mM8LNlECxoGXmGujFEIAu4VmHwoHYpnippWBmNlxrpd1NtUosoNoiNTcz9F8jed1KAdDmsDDJhzKUkm3vNY3lxtoGAXujr/su2bdVcO7KQIpTxrgjzakCKD1EjfbDUGF2sJaRduM+ahi04QpFIAjyrbBep+3FpnK4shFTMewSUlRkAbeIstBGZjXhtu4BqYFt/ZTKZjF6lE0/yAv4MEz9vOi7UpvjhIn7ijL/bh5CiZeTegVHaXisY9wcHDQbsR7XeZTR4U6bGMqcO5n6jQh83ujnHljv30+WzTDeAAM10Ichydac4DrUR68aD+H2ThHzcSaCz9rKbU5xQBCPiqtWq4AgJ84SknZ8ajZHkJsX53e3f8pdvSddYW0cMEtEDJRXAp45bSOHd6I9KZi48Nb2LOsSVKx6EeSBrVZtcwEF5AUKCp5MSe9DRpa3b1nrKvWVykCBpRQnGZojr8Ogk4+5wbfQrlAcIGEfE971HV+mWRcoFW6ddIPfJZR2/zXCwIFVs+d49CtibvZRNxPR6wW0D/k8ioVvl3E4eIl2ylACwEpnYBMvtw7tUoaAjyWfcNag8QVur0iBr+GxyGXoHNrggUpt73Mdi+9uCDPJnYO1uFBjw+yFshkot8KbU/P4ctZelZ+9ffIzIU+LIcov9k7nAS96RsTApXDskvjyXTXe7YPFa5q5hgdkqvjiaU/ctFZ7/3Z8qD22nSr/2Sdj2VrWXbifflLBWwalUBpSPf/3T7+yue6OiZ8sBZD4k9j0wmAXTPzBsGpB6USh9lnevEbNNp+PfjIKi4aNQVtfNyN9cyogTaXe5fdJ1rB34pptr05TiAn384cubz7Rry8fLGb+rVLzZbnPWw5mpM5nowrdJGTYOCHVpowFxvfZ9EJyg8vjtJYk9aMboz9hBWFRdAEwJDWTJJ5IdvxITGj+9a0+FBcLo3qPJmsSTmYzgEcQRCc8+Rd3OKPj6vXYGaYoa3oWuE9IEalDjyJu2VVw4YowEcRmQgPSbwxR3MHU9jzTeZUyony1E5n31LOek90rlILYCh3o4/K3Ca7bb2ePw5OZdZMkNM/qCNPINxze/8x45gJfp5dbtE9aUrbNN1YRF9D2jSVETXA+TcBLCZrVtIKCG16QSKQrTB+fOjLfvOKoIAW/vgP5Lp2zWmV0+Yd8KoO+1/yIl+3MXWsp4HTfFtTlMoLztRmr085oKaOiKpbi6ZO9NiKwKyv8ZpyOmlHr0JjByYQX6PgdDKKc4shOYr7s8Fis95xKpQ7LJk2WAbt8lTmN4pNLmgwP+DEg+feh4xQH+81jM3FZ46G5n2mglRk1FJOlDiMRdRHYiYST1Ierchun+V9ONTp1Dc4NkEG2cbT/JeIBryvjiHEgXO/FEF4lWXEo0PSbSMUxLLr4Yys6KeTeFBR3WghVATezOxSEGrKgv+xysmMjga7SBdMLDjB/7D45rp7fD4MW8AjliVD592f80ZjszMlZ4Xy0LlbGFEc+2yHkGg2J/AyNmtLfEScpkuPBs2kvkVnFZECzYjvTwL3bug1A5QwJ2y9gennH0IbMfY1MONlK2UK2aTRzL33ZvxD8ANfbJ6GqDsiEborpBEX4rOeYMl3MT97fF17S1fY+77kWqXWm113yWby7+TO6rcQIEPMy28XRLyvdH6o9rJWokQ7Nw8cRWm6YJGBDd0net4Z/I2Qn1m0Ta6G80pip6opizW79uW8thilz6Z+ep2fN8eT8sFnMDzuE8ON4NnffDu2Xg7A6Z7l66qoC/glNotaezyAP9jwx7ox7pOW36EwC9Ymp98654aTR+ycNxuCjKaywGX8nVubOk/IpVscihzDXbHEJOWMMqz/bFKVQJGbcCP7ZzXq7Jin3KADFxI+3p4c8u0/rT3HNx5GfGmDmq/KUcvSdifPaFs9Ks7oga5qm2iOb1Ev/QOjsNTL8TDfYjyydeAmdSMj0aLjEThhp1D1D4zP/KDbaEeJGnpoykJuI/zgLuNxRShWpBj9dKKTtivlYthZ4YxdmZS0B2Refncjy0mV7/b4q9s5S+1EiMk1fcryPTurxn6JIYxzV2sGLi+eujENcz/U84BjfPHjHzQGP9Re8XVrsVACPbYgpfWvBvC/lv6PAWJqJ/POlfG/sFKFHtc+Fw80wcsmkASNnOXiO6K0jrqFx6ksAAk0aBpPqBt1oZxXzOvVMKYnwdyJ7eXK7jOqeaMdxNY3M9n4b16PoJ4Ry2dMLljuvu8Hnjtoiwu4pnYLl5grf6YqVVf+sv8AxoHOjdigtPiHABTwEGI2aKSS/aK1bsUT+2HTVHiv+tNia+Gjx3dBH18NG0bIH858+/V",
     salt="07/q5",
 )
 

@@ -136,12 +136,18 @@ print(
 #
 # ## 2. The two conditions, measured
 #
-# Take Gaussian scores, `S ~ N(0, 1)`, for keys at every distance. Group the keys by ranges of
-# distance, [t, 2t), and measure for each range
-# - the **total attention**: the unnormalised mass `Σ exp(L)` over the range. Scale-invariant means
-#   the same for [10, 20) as for [1000, 2000), however long the context;
-# - the **sparsity**: the entropy of the attention *within* the range (normalised inside it).
-#   Scale-invariant sparsity means a far range is not attended more diffusely than a near one.
+# Take Gaussian scores, `S ~ N(0, 1)`, for keys at every distance, and group the keys into ranges
+# (bands) of distance, [t, 2t). Anson, Wang and Aitchison (2025) ask two things of every band, in
+# expectation over the scores:
+# - **scale-invariant total attention**: the band's total unnormalised attention, `Σ E[e^L]` over its
+#   keys, does not depend on t: [1000, 2000) gets as much as [10, 20), however long the context;
+# - **scale-invariant attention sparsity**: the band's `Σ E[e^L·L]` does not depend on t either. With
+#   weights w = e^L, `Σ w·log w` is an unnormalised negative entropy, so this asks that a far band's
+#   attention be as concentrated as a near band's, in the same unnormalised units.
+#
+# The measurement estimates both sums for every band and, beside them, the ordinary entropy
+# *within* a band (the weights normalised inside it): a more familiar view of concentration, which
+# the paper's condition does not pin down exactly.
 #
 # Three schemes: plain softmax (L = S), log-n scaling (notebook 02), and the scale-invariant
 # transform. For log-n scaling we use the factor relative to the training length, `log n / log L`
@@ -230,6 +236,8 @@ SCHEMES = ("plain softmax", "log-n scaling", "scale-invariant")
 mass = {(scheme, width): [] for scheme in SCHEMES for width in (2, 4)}
 mass_se = {(scheme, width): [] for scheme in SCHEMES for width in (2, 4)}  # standard error over rows
 entropy = {scheme: [] for scheme in SCHEMES}
+sparsity = {scheme: [] for scheme in SCHEMES}  # the band's sum of e^L·L (the paper's sparsity statistic), mean of rows
+sparsity_se = {scheme: [] for scheme in SCHEMES}
 g = torch.Generator().manual_seed(1)
 for t0 in STARTS:
     for width in (2, 4):
@@ -241,6 +249,9 @@ for t0 in STARTS:
             mass[(scheme, width)].append(row_mass.mean().item())
             mass_se[(scheme, width)].append((row_mass.std() / math.sqrt(len(row_mass))).item())
             if width == 2:
+                row_stat = (torch.exp(logits) * logits).sum(-1)  # (rows,)
+                sparsity[scheme].append(row_stat.mean().item())
+                sparsity_se[scheme].append((row_stat.std() / math.sqrt(len(row_stat))).item())
                 p = torch.softmax(logits, dim=-1)
                 entropy[scheme].append(-(p * torch.log(p.clamp_min(1e-300))).sum(-1).mean().item())
 closed_form = {
@@ -260,9 +271,21 @@ print(
     "mass on [512, 1024) / mass on [1, 2): "
     + ", ".join(f"{name} {mass[(name, 2)][-1] / mass[(name, 2)][0]:.0f}" for name in SCHEMES)
 )
+print("\nThe sparsity statistic, the band's sum of e^L·L (mean over rows):")
+print(f"{'range':>12s} " + " ".join(f"{name:>16s}" for name in SCHEMES) + f" {'SI ± SE':>16s} {'closed form SI':>15s}")
+for i, t0 in enumerate(STARTS):
+    print(
+        f"[{t0:4d}, {2 * t0:4d}) "
+        + " ".join(f"{sparsity[name][i]:16.2f}" for name in SCHEMES)
+        + f" {f'± {sparsity_se[SCHEMES[-1]][i]:.2f}':>16s} {closed_form[2][i]:15.2f}"
+    )
+print(
+    "sum of e^L·L on [512, 1024) / on [1, 2): "
+    + ", ".join(f"{name} {sparsity[name][-1] / sparsity[name][0]:.0f}" for name in SCHEMES)
+)
 
 # %% tags=["shows-answer"]
-fig, axes = plt.subplots(1, 3, figsize=(15, 4))
+fig, axes = plt.subplots(1, 4, figsize=(20, 4))
 for ax, width in zip(axes[:2], (2, 4)):
     for scheme in SCHEMES:
         ax.errorbar(
@@ -283,33 +306,49 @@ for ax, width in zip(axes[:2], (2, 4)):
     )
 axes[0].legend(fontsize=8)
 for scheme in SCHEMES:
-    axes[2].plot(STARTS, entropy[scheme], marker="o", label=scheme)
-axes[2].plot(STARTS, np.log(STARTS), "k:", label="uniform over the range (log t)")
+    axes[2].errorbar(STARTS, sparsity[scheme], yerr=sparsity_se[scheme], marker="o", capsize=3, label=scheme)
+axes[2].plot(STARTS, closed_form[2], "k--", label="closed form (SI)")
 axes[2].set(
-    xscale="log", xlabel="range start t", ylabel="entropy within [t, 2t) (nats)", title="Sparsity within a range"
+    xscale="log",
+    yscale="log",
+    xlabel="range start t",
+    ylabel="Σ e^L·L on [t, 2t)",
+    title="Sparsity statistic on [t, 2t)",
 )
 axes[2].legend(fontsize=8)
+for scheme in SCHEMES:
+    axes[3].plot(STARTS, entropy[scheme], marker="o", label=scheme)
+axes[3].plot(STARTS, np.log(STARTS), "k:", label="uniform over the range (log t)")
+axes[3].set(
+    xscale="log", xlabel="range start t", ylabel="entropy within [t, 2t) (nats)", title="Entropy within a range"
+)
+axes[3].legend(fontsize=8)
 fig = finish(
     fig,
-    f"Gaussian scores, τ = {TAU:g}: the scale-invariant mass per range levels off once t ≫ τ, "
-    "and its entropy grows far more slowly than log t",
+    f"Gaussian scores, τ = {TAU:g}: the scale-invariant band sums level off once t ≫ τ, "
+    "and its entropy within a band grows far more slowly than log t",
 )
 fig
 
-# %% [markdown]
-# Reading the measurement (question 1 asked for the log-n ratio on the last printed line):
+# %% [markdown] tags=["shows-answer"]
+# Reading the measurement (question 1 asked for the log-n ratio on the last line of the first table):
 # - Plain softmax puts total attention on a range in proportion to its number of keys (its ratio on
-#   the last line). As a context grows, ever more attention drifts to far, mostly irrelevant
-#   tokens: dilution, seen by distance.
+#   that line). As a context grows, ever more attention drifts to far, mostly irrelevant tokens:
+#   dilution, seen by distance.
 # - Log-n scaling multiplies every logit by the same factor at every distance: set its ratio on the
-#   last line beside plain softmax's.
+#   same line beside plain softmax's.
 # - The scale-invariant transform gives every range [t, 2t) about the same mass, e^½·τ·log 2 for
 #   t ≫ τ, on the closed form to within the Monte-Carlo error (a few standard errors in the far
-#   ranges, where the log-normal tail makes the mean noisy). Also note `a_t² + m_t = 1`: that makes
-#   `E[e^L·L] = E[e^L]`, the form Anson et al. (2025) give for the sparsity condition. Its entropy within a
-#   range grows far more slowly than log t: a far range is attended almost as selectively as a
-#   near one.
-#
+#   ranges, where the log-normal tail makes the mean noisy), and its sum of e^L·L levels off with it
+#   (more noisily: e^L·L has a heavier tail, and the far bands' estimates sit within about two
+#   standard errors of the same closed form). The two sums agree because `a_t² + m_t = 1` makes
+#   `E[e^L·L] = E[e^L]` for every key. That identity alone is not the sparsity condition: plain
+#   softmax (a = 1, m = 0) meets it too, but each of its keys keeps the expected weight e^½ at every
+#   distance, so both of its band sums grow with the number of keys in the band. The entropy within a range, normalised inside it, still rises
+#   under the transform, far more slowly than log t: a far range is attended almost as selectively
+#   as a near one.
+
+# %% [markdown]
 # ### Why a_t cannot be folded into q or k
 #
 # A per-query factor (log-n scaling) is a multiplication of q: any fused kernel runs it. The
@@ -383,10 +422,11 @@ for path in recorded_results(RESULTS_DIR, "flex"):  # flex_<device>.csv recorded
     display(plot_recorded_bench(read_csv(path), field="tflops", ylabel="attained TFLOP/s (causal)"))
 
 # %% [markdown]
-# **Takeaway.** With Gaussian scores the transform keeps the total attention per range of
-# distances nearly constant once t ≫ τ, as the closed form says, and the selectivity within a
-# range nearly so; plain softmax and log-n scaling keep neither. The price is a position-dependent multiplier
-# that fused kernels must support explicitly.
+# **Takeaway.** With Gaussian scores the transform keeps both band sums, the total attention
+# `Σ E[e^L]` and the sparsity statistic `Σ E[e^L·L]`, nearly constant once t ≫ τ, as the closed form
+# says; plain softmax and log-n scaling keep neither. Within a band its attention also stays far
+# more selective than plain softmax's. The price is a position-dependent multiplier that fused
+# kernels must support explicitly.
 
 # %% [markdown]
 # ## 3. Train short, test long
@@ -622,6 +662,8 @@ by_position = {
 }
 fig, ax = plt.subplots(figsize=(10, 4.5))
 for v, name in ALL_VARIANTS.items():
+    if v == "si-prope3of8":
+        continue  # Q1b's trial, left out of this figure
     color, marker, ls = STYLE[v]
     ax.plot(bin_centres, by_position[v], color=color, ls=ls, label=name)
 ax.axvline(LENGTHS[0], color="gray", ls=":", lw=1)
@@ -637,20 +679,20 @@ ax.legend(fontsize=8, ncol=3, loc="upper left")
 fig = finish(fig, "Past 64 tokens the RoPE-based models' loss climbs; the others' does not")
 fig
 
-# %%
+# %% tags=["shows-answer"]
 POSITION_BINS = ((0, 64), (64, 256), (256, 1024))
 print("Loss by position at 1024 tokens (mean of 3 seeds):")
 print(f"{'':26s}" + "".join(f"{f'[{a}, {b})':>12s}" for a, b in POSITION_BINS))
 for v, name in ALL_VARIANTS.items():
     print(f"{name:26s}" + "".join(f"{by_position[v][a // BIN : b // BIN].mean():12.3f}" for a, b in POSITION_BINS))
 
-# %% [markdown]
+# %% [markdown] tags=["shows-answer"]
 # Why would p-RoPE not save RoPE here? p-RoPE removes only the *slowest* quarter of the
 # frequencies. At our size (16 channels per head, base 10⁴) the frequencies it keeps still include
 # rotations whose period is far longer than the 64 training tokens, so at 1024 tokens they reach
 # angles the model never saw. The periods, against the training length:
 
-# %%
+# %% tags=["shows-answer"]
 head_dim = 64 // 4
 periods = [2 * math.pi * 10_000 ** (2 * c / head_dim) for c in range(head_dim // 2)]
 kept = round(0.75 * len(periods))
@@ -685,7 +727,8 @@ print(
 # equal: the multiplier alone comes close to the full transform at every length, while the
 # offset alone is a few tenths of a nat worse everywhere. At toy scale, the win is not only the
 # logarithmic distance penalty: the distance-dependent multiplier carries most of it.
-#
+
+# %% [markdown] tags=["shows-answer"]
 # **Why the paper's log-n + RoPE does not break.** In the paper, log-n + RoPE is nearly flat (3.260
 # → 3.378 at 16×), although full RoPE keeps even slower channels than p-RoPE. So at the paper's
 # scale RoPE's failure past the training length is mostly fixed by sharpening: a dilution or entropy
@@ -694,7 +737,8 @@ print(
 # tokens leans on its slowly rotating channels, and those fail at unseen angles whatever the
 # sharpening; remove them and the break goes. The toy and the paper differ in *why* RoPE breaks,
 # not only in how much.
-#
+
+# %% [markdown]
 # **Why NoPE degrades less here.** Our NoPE model barely uses position at all: its loss at the
 # training length is the worst of all variants, and its attention (below) is spread over all
 # distances. A model that never learned positions has little to lose at new ones; the paper's NoPE,
@@ -710,7 +754,7 @@ print(
 OCTAVE_VARIANTS = [v for v in ALL_VARIANTS if measured[(v, 0)]["octave_mass"]]
 fig, axes = plt.subplots(1, 2, figsize=(14, 4.5), sharey=True)
 for ax, n in zip(axes, (LENGTHS[0], LENGTHS[-1])):
-    for v in OCTAVE_VARIANTS:
+    for v in [v for v in OCTAVE_VARIANTS if v != "si-prope3of8"]:  # Q1b's trial, left out of this figure
         octave = np.mean([np.array(measured[(v, s)]["octave_mass"][str(n)]).mean(axis=(0, 1)) for s in SEEDS], axis=0)
         color, marker, ls = STYLE[v]
         ax.plot(np.arange(len(octave)), octave, color=color, marker=marker, ls=ls, label=ALL_VARIANTS[v])
@@ -728,7 +772,7 @@ fig = finish(
 )
 fig
 
-# %%
+# %% tags=["shows-answer"]
 print(
     f"At {LENGTHS[-1]} tokens (mean of 3 seeds): share of attention within distance {LENGTHS[0]}, and on the farthest octave"
 )
@@ -739,7 +783,7 @@ for v in OCTAVE_VARIANTS:
     near = len(measured[(v, 0)]["octave_mass"][str(LENGTHS[0])][0][0])  # the octaves a 64-token sequence has
     print(f"{ALL_VARIANTS[v]:28s} within {LENGTHS[0]}: {octave[:near].sum():.2f}   farthest octave: {octave[-1]:.2f}")
 
-# %% [markdown]
+# %% [markdown] tags=["shows-answer"]
 # Reading it. The scale-invariant + NoPE models put their attention at 1024 tokens where they put
 # it at 64: mostly on the last few tokens, octave for octave the same mass, and almost all of it
 # within the 64 distances seen in training (printed above). That is scale invariance, observed in a
@@ -751,7 +795,8 @@ for v in OCTAVE_VARIANTS:
 # (dilution, seen by distance), and RoPE moves its attention away from the near keys it used at 64.
 # ALiBi spreads its attention roughly evenly over octaves at both lengths, close to section 2's
 # condition, which is why it, too, extrapolates.
-#
+
+# %% [markdown]
 # Needle retrieval: the same six variants trained on `BOS filler … NEEDLE v filler … QUERY` at 64
 # tokens (600 steps, three seeds), asked for v at 64, 256 and 512 tokens with the needle at a
 # uniform depth; 64 sequences per length (1024 tokens would take this notebook past its CPU
@@ -860,17 +905,17 @@ keeping 6 of 8 frequencies the transform does not rescue RoPE's unseen rotations
 # name: q2
 
 # %% [markdown]
-# **Q2** (seed 003). Which two conditions do Anson, Wang and Aitchison propose for effective
-# long-context attention?
+# **Q2** (topic of seed 003). Which two conditions do Anson, Wang and Aitchison propose for
+# effective long-context attention?
 #
-# - **A)** Far keys fade: a band of distances [t, 2t) gets a summed weight falling like 1/t, and
-#   the entropy of the whole row holds at its value at the training length.
-# - **B)** Bands of distances inside the training length keep their summed weight from training,
-#   and the weight on each band beyond it is spread evenly across its keys.
-# - **C)** Each band of distances [t, 2t) keeps both the summed weight and the sparsity it had at
-#   the training length, frozen there however long the context.
-# - **D)** Moving to a band twice as far, [2t, 4t) instead of [t, 2t), changes neither its summed
-#   weight nor how sharply that weight is concentrated inside it.
+# - **A)** Far keys fade: past the training length the summed weight Σ e^L of a band [t, 2t) falls
+#   like 1/t, while the entropy of the whole row stays at its training value.
+# - **B)** Bands within the training length keep the summed weight Σ e^L they had in training, and
+#   past it each band's weight is spread evenly over the band's keys.
+# - **C)** Each band [t, 2t) keeps its share of the normalised weight, Σ e^L / Σ_all e^L, and the
+#   entropy within it at their training values, however long the context.
+# - **D)** Within the training length or past it, a band twice as far gets the same expected Σ e^L
+#   and the same expected Σ e^L·L, the paper's measure of sparsity.
 #
 # The demonstration after the question: section 2's measurement, near and far.
 
@@ -896,7 +941,7 @@ assert normalize_choice(q2_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q2_answer, "4cad7559422ed3c5853dc2d02ee9167b730490dcb75ec255f6c03871833fcd13", salt="08/q2"), (
-    "not yet: section 2 measures the two conditions, one per panel type; which two quantities, over what?"
+    "not yet: reread the definitions at the start of section 2"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -908,15 +953,17 @@ assert check_choice(q2_answer, "4cad7559422ed3c5853dc2d02ee9167b730490dcb75ec255
 # %%
 explain(
     q2_answer,
-    "sealed:/U07nu9o06lHQ+taPm1/AIO7eUC9T+XJVKEAQ7zxDLfNil3cJOfLjCC439vl/QXFFwKqKhY9VpW54/NE5x7pQ41Lfl+38NlhTusntSxZdkTSUgIPrRXsQMdLWXJi61YswuD1/nfucA3p05bPSfjp/G98S4KxJluSTGYv5XZIluWuJJa+Qq8QadyCuWlhg0StVrjMN2fq/o/j+lxgi4G12gbSfjA0PUzOtlngf8fGi1wIbQiWoTNDYhWsZ8ZbkKlhGxtr9J2tsyd7tPpQwwgg9NiLZm8gcMx+dbZZQLRZn399C6jYtvExYMublxIRlrliY8TPyfdCNJzNUBe67ozLgI2ugLQMGLrmby1f2cLwXdC0gr7uHqr0u2GrdoT2TB4VGRd3INkQjAaP4INw6VdzUCfYiJwys0qGyyXdZdSU28kgdRjuBZYHz90MLIVU4nRXYnFZGK45AyrDzC0+cngM9Nj9bNmBzSSMzx0lFzaiP/QDZJh5JH3s3lLZhiK9BwVCDibL6ig9/V8QqeEyfEVKuGTvbzysbrmOnhmMUP3lpuXmJ+19pJXEB7EieiT8kCFGM/spcApV0ZPFaxOLeyiM6UxjDk2lMs58/iJ1PqajbNf97WkJlH68W88Y6c1oaFZ2oSfuRodSYHJ25LjFQx1i6ZXgb9jq46TBB8SnH/tqjLxryJb552IAdvP8OAj5Qt3ml1xd63XqSigGEz1EPwrH1108JY5SiJZ7Ru0OiZDQlZ+MvP/CROFZ/kmfntwqcelp2qvtzxC4KNDZEuqffcBId63AwxQQcRNeoYx6wpaV4w+hNVlaG7eUmEkzss6v0bOZiVdwJjhZ9//G5ZmXn0wYPRK5qpakHdEkqIVx+ia3Pdz1EwPoZNeNxBv8IpW0J1uB5Tn3piGaLRzHnR+OY0T1p5MtocwjCyf0OMQ6+ztBBZom4GswXnfGSJG7wNAVQ43EBeIc+sQBGVAfW+RLRsMFvwQdhuojCSs0devIdagj9xpzWLnOMG1sT0PMIcNPluWGoC6RxMuXWWcvD7U+w8mywOAxfrsL16ZeoYdbSgyPhPYjDpiq1fDaJArFX3MLmR3Dxjacfj1b5L7VTxtQXnTTAnqxJw5hSWtD5miCyyxY53lTM+aUuSNv4GRlQHEK8Tek2YiNR5JAOCUfxYGJJcWvatCwElBxrHzRUj9VkoLAhjDBPglRNWOe7vvC4s+Wj1QahSXxPwsKtTvbCtuOwAYSsEVVgWzNzKrSiW0fY3U8TQG5LQIUpKcH4HmNY3eKrLPSQ7pqd8Zmj8PNSHUCbWdvVGjd4jZX9qVeDdQ8ewr7hVa8Ie9Elmng6Y3Yx9brzRFPlTrzV36Do0Y2bH6Wg9rfk/ItjJMuoE/+yoZ6nRzlDLEjNql2LXeSzW7tZPfSDNRh0L1gikUDwNxsJDLi6uL/Aph0gxsVquUAibf2C2sZrjZqKxmxMCoBxHy6XxohnWhbSVnp8ZfBr7z2MjIscafn4PHsTjkaWEc=",
+    "sealed:a+OKNwk4XKlylK2r+0SpI4O7eUC9T+XJVKEAQ7zxDLfNil3cJOfLjCC439vl/QXFFwKqKhY9VpW54/NE5x7pQ41Lfl+38NlhTusntSxZdg3ZV0EU7gbhS41HF2tluVsk3+C08WD/ZkPGztWBW/+wvXZqR4a7KBqyTGcz5WNSluW8J5SuFvocZt2UpyhijBesW+vVN3r6u52wgVwkzpOinESGeiYkPUnTrUazN5XCxV1Qbg6UuTcaYhS0dZRdh6JnGxxz8M+tuTxw8aERwxQk7oyPfHJ0J8tlaf9TBaUcl3ovRLSZrKx0NMqNlx4f2LAqYoGbwupFPsnLW1mh9IDEzJO0kbhFF+7zKi1O0d++Hp4fCLCLFqrJg1XoOMWqCFMEEAEiMN0NyESEoS6npWsIQRHxOU5emh3BnD3cbJqX19QueB+xBZVPl90EE7oL4sqRMCbpzqwxASrVgiBtJnEH9Mj9dsSc0DzA0Qc0G3+ievoWK9FmL3392EOLhiKwR0QMZzqf9S4h/gxV56BmdkFJ/Db+fjC9eLmbghmLEfu3rOntPvA67Y3SSaUjf3O5gGlUL7ItdxMF0Y/EaxieZmycplVpH0vxJc5r/210ZO6HPp284HEJmXmuHoNMqN48aQt2hiroEppPbzw3orLEWlN8qIT9bJ3r+LXNB9qzAftk3Ix3jJjuvjpIfbz8ahnyQ5v7hF8a+ievQH0HGy5Fc0Xe1Ek8JYlQzZYzSPpXld7clp+j6DFr3bW/WgzL3N4gZvlpn//k9UQJ+52XEvOvfYEZd/qP3FUeYgUMnfdt/bQwMW/cYgwfLImQtSUPstqhzfSZ30ZtK3lesuCdqZyQ0V9QNFu2qtv6XNZwrYtw/y35cNz4Akb8JdHF01rjMJW0c1SP73Ds4DKbJBz9jkvLOxelrtY3up4XTm/me4Irv2EQDM0652J1E2TaTJG1wZ8OX8rYRfBC/8oBFB4ZEvNLU8INs1cGhL5sDisyRMluq5BqqFpqGrGBOWgvDwrKM41AlqrQnSOGxNyZXm9mFr06yMmy1+c9evocwfJDpIMPXU2PjPojR4qxiLTaIAzHXj0XmVXH1nXJa2lKs/3KABtREHXIGHbzJhV9SWlE9mXQnzRR72IdZfSXqjJxoX0xAWsGtHu/zMSKCYhNPmkazojCcdr9JcWnV15uvGGWGS5Yh4LaizSTbRpdPiSe5ayH9t6ajBwZk2C2OA0KsTmeHdTLwB5cs0kBhi3Q266IwEoDbzYgE0WxN0MSteIL/C2Lfmaa4q3VUPJ1eIpyytKMUX5bIW0gTWDZ/n9Q+6ReCdUrdwK+w02nYO9YliDg4dmM2Nuq1V5VmjqhFHKCqVsnfWXUg93Yj7ctxsE+r0/y1sEulA2xHa02MbV+YmCJiGn1PaTJE91/0K4pn0ECzI5rODrq6rmiEt88klRR8a1ez+T9Sn4e+jxyOgL+KmIQjGr7QQ9gjXpcWVPlsozHpKDlM30kMKey4PHsHXYbRAjQG5w4s15Qb0gKyeTsTHoEEoCSkeAWTfHrcohff61C9/kN/KtFoyVva0evqXBq0EzQ/nc3TiNDGS2l19hX8L5V4igNo++aqlkCka+bNytoCYjnyXE8MjLc08jWGwNWy2ZIk1s5R2x7sNLyfhiAhKt/xORy7Kps5cCTP3CVySHEDDWsmQRcBKdc+mowdw5KKeCyPWzjJD6aiVPcNjJhxyZTcEt3KylzgdbhyKClkHMfi5F1LAnLcdTQEq7DcFw6f0ICL0GQEO1qVhuI23ULTTVDzHVAmRoPaX0RXaBoX1JriYP592GgU06frncrmypXmp/6G3L+CDQ6ciNuqs9I2fFHg3wcD5qikOWdUkXnD9MhaKnIXOV0Jf9ggJUJM4xXwfLRZFjnEj/6BIGG9Fnj2HEVB5AQQEiFq7Lf1OQABLDh/Kvfl9t+dUdsAA7qKAmoPlFKv3nO4OkRlOvxZtI6quSEOiu9dpFTmzygGg/a0M38Ps+qL3/Oul5pZYNEi3embdmYMS4IMVgkjDkvxt8n0iy8quVXoR4jFurNe22cGG7pmESYIBy4gi83FXflPv65TmAmvUso6Nplll+4JlvOUk9cOBNIuiHGX35xYiBuPRa/3THSGb987JIC35RUazsfFyRuXUOlVHOmAnAlkwqEb49YD0qYjyKFSKlZJP/1LrhafhHlZOSNLhzSVi1dUmse24AQamlmI9Xxs5TTeFXyuoe24au4ZKexT2rn",
     salt="08/q2",
 )
 
 # %% tags=["shows-answer"]
+print("From the band [32, 64) to the band [512, 1024), section 2's Gaussian scores:")
 for scheme in SCHEMES:
     print(
-        f"{scheme:16s} mass on [512, 1024) / mass on [32, 64): {mass[(scheme, 2)][-1] / mass[(scheme, 2)][5]:6.1f}; "
-        f"entropy within the range {entropy[scheme][5]:.2f} -> {entropy[scheme][-1]:.2f} nats"
+        f"{scheme:16s} mass x {mass[(scheme, 2)][-1] / mass[(scheme, 2)][5]:4.1f}, "
+        f"sum of e^L·L x {sparsity[scheme][-1] / sparsity[scheme][5]:4.1f}; "
+        f"entropy within the band {entropy[scheme][5]:.2f} -> {entropy[scheme][-1]:.2f} nats"
     )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -959,7 +1006,7 @@ assert normalize_choice(q2b_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q2b_answer, "07cc1aeac80912294514b1974e89f5066ee78abb11a7847f7dd6cb40aab1eb54", salt="08/q2b"), (
-    "not yet: reread section 2's closed form for the total attention, and its note on the sparsity condition"
+    "not yet: reread section 2's definitions of the two conditions, and its closed form for the total attention"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -971,17 +1018,20 @@ assert check_choice(q2b_answer, "07cc1aeac80912294514b1974e89f5066ee78abb11a7847
 # %%
 explain(
     q2b_answer,
-    "sealed:WoLS6fAUPRH+EgtKmakoBGWVYoi3TNexpMb9cSUj6oZQZWHsrS2BmjnC71dOSAZX6MaLr6BtBp2quveIG2BoNbqrKIetEdquCNDmuPzlcMlQLuE+cvT+ntIiJCx+XEw73GwbL/AEtHHv8U4sJj3zjIVL/KqiTj1Bsj9ebq5FIOaU7P58ieLovW1lYRn5yBLqArLTmOvYiOZopUmoFIOlwH5MS9meiTwHeh6lp47O7hI2OxoSD929YR+bOD4ch44ZpDER+LmrwZ2jcl5U6SUDaTg+InUkC82I5abBpvhf+WTdMmWXy2umFdLXYFyUEm+BScH/QDQbdjSyGZZQJN7A4etAaCS9qC3eeflKp6VlgSYl447v9j+RuJCw2JVztrBbxkSRuO0w9Vrc25ITqNvT4V8lH+Ia4StImxmUlqD62AzXcVBMHerrZVnrA8/Bm02zSI5UyYnXCLd5JGDM6gfmxASCZx2j0m5PMAmK6ZVAL37mjzsWM7jGgEJKOl9joR9R/BO7K5fYVKZrU37kf74owxUpeXzmpRalz5gqSR7o4/wSQ6l6dln8/5yJxPAjseZAr23HTKdJr41kWU/HlqRbtb0ILE7BvhMm3Uo/7uUyd284uwWP9UuD91iuq+LBPfZWC5pU2nIXr3E0LVzBjGDLiYko6F02k8XZEQOEqvp0qCOLHoNvoq2gLRjH76nA5QGz9BvcpamupV6G/FiLE15YI4CbCEOpmmPZp2NB6Ibk+HvPI5YPngtVqW7X7d+lYCnYu/BY5rcn0feGAI7y5C9K/Dgxvy1kks8GylToLL/TZgl+Jg9CLk0ylgjKyNt1PAErG5VhrHagf5b1bjpx6OGGDo1yBRTnXLN8AMmC6SmlJN0oeGe711zFBR+NaQAHPzwnVAhptDOn5+nMY34U6L36NZMyHAeOZBX4H/kdPOv02qOs9sc7BxWmI6x+GI6jnIrgTwCjXQtdtt/KlbDsJzkp3+y409sozajuUJSZnxi/Bx2tuFL3d6PeCazBqeV8vO+iPKcY+GmndIs72GPK26Itw+7Ln2qN/xEMlvXeFtmea9RJBd97M5zZR6kRbCpLVe6+ZsQ3NKx1NGJkulg7l4UqS/Gfyldaoli4YtcXwWEEpZmxIh3h889ffBM00mEg/cTQfkWMDXlvBXahJNi/JaEHiQ2Dn/Y0Y11PZJoO6gJmr+PMvZB9v5BPVxMDwZ6dOC4lrUqWe2NKFwOPICupEuMJSTo7w7JlgbAVAvQqRPTLYCbwKcAORpm/gE8Hvr1wkbvN/O/drDwwNGqb3KiJuft9Brrfeq70WwlOd27ubeH9noPVAxf7z7OMICHfTA2B+xqwKe7/oEfkcQIAUnQoiR4MrX0UEK3roL7I1vHr7VEsWKceFBf1oH01s1nGkJ7ebdg8yckuQxZ6x7UlD5qJWC5ERdVyw2EkM8hr1a+5mKN5/akfzsdkwRwrELCGzx9K0TcC5wuHUuwfoU15J+1AZW+lpuQdCvqQ/mtNyWKTF52dqy4qVJsXCxEZY2nn6wwKAwjooYqAIWSJ2TWDpkggby80wJKBjoZz2jJrXCX5W7C0ypnMBwqcA2/8H4OdsZleLwDGypFXFcybnm4R4tF3nSZGUV76vtTFIDUyJrezY6G0W47YXme+GlrGV+wOIbwWa2RBQUp7PKSD+IMgBaL4hWiROX/7PQPJd6ZFNuAFkChmowBA3ZXBd2feBO3FshrhNj4ugAXCijE1nJ4D/nUZw58gLg==",
+    "sealed:kmGy789av+KJkhVrSl1x52WVYoi3TNexpMb9cSUj6oZQZWHsrS2BmjnC71dOSAZX6MaLr6BtBp2quveIG2BoNbqrKIetEdquCNDmuPzlcMlQLuE+cvT+ntIiJCx+XEw73GwbL/AEtHHv8U4sJj3zjIVL/KqiTj1Bsj9ebq5FIOaU7P58ieLovW1lYRn5yBLqArLTmOvYiOZopUmoFIOlwH5MS9meiTwHeh6lp47O7hI2OxoSD929YR+bOD4ch44ZpDER+LmrwZ2jcl5U6SUDaTg+InUkC82I5abBpvhf+WTdMmWXy2umFdLXYFyUEm+BScH/QDQbdjSyGZZQJN7A4etAaCS9qC3eeflKp6VlgSYl447v9j+RuJCw2JVztrBbxkSRuO0w9Vrc25ITqNvT4V8lH+Ia4StImxmUlqD62AzXcVBMHerrZVnrA8/Bm02zSI5UyYnXCLd5JGDM6gfmxASCZx2j0m5PMAmK6ZVAL37mjzsWM7jGgEJKOl9joR9R/BO7K5fYVKZrU37kf74owxUpeXzmpRalz5gqSR7o4/wSQ6l6dln8/5yJxPAjseZAr23HTKdJr41kWU/HlqRbtb0ILE7BvhMm3Uo/7uUyd284uwWP9UuD91iuq+LBPfZWC5pU2nIXr3E0LVzBjGDLiYko6F02k8XZEQOEqvp0qCOLHoNvoq2gLRjH76nA5QGz9BvcpamupV6G/FiLE15YI4CbCEOpmmPZp2NB6Ibk+HvPI5YPngtVqW7X7d+lYCnYu/BY5rcn0feGAI7y5C9K/Dgxvy1kks8GylToLL/TZgl+Jg9CLk0ylgjKyNt1PAErG5VhrHagf5b1bjpx6OGGDo1yBRTnXLN8AMmC6SmlJN0oeGe711zFBR+NaQAHPzwnVAhptDOn5+nMY34U6L36NZMyHAeOZBX4H/kdPOv02qOs9sc7BxWmI6x+GI6jnIrgTwCjXQtdtt/KlbDsJzkp3+y409sozajuUJSZnxi/Bx2tuFL3d6PeCazBqeV8vO+iPKcY+GmndIs72GPK26Itw+7Ln2qN/xEMlvXeFtmea9RJBd97M5zZR6kRbCpLVe6+ZsQ3NKx1NGJkulg7l4UqS/Gfyldaoli4YtcXwWEEpZmxIh3h889ffBM00mEg/cTQflCKDHl2CiawPprsdaYYnhKEg7BnY1ReLYoV7QUvvuvAu5w2u7Yc5oFmsduuK5iy3DeHPjANVhS1J8kqEiqhtkUjhRf69ctbfMxYq03CaH+1uS2yRrm/kAJE9/g3xfF0HbSNTuAQFi+q9tXEufpzSLyaOK3jH09fOGjvILX6nYPDPDZcWJnNKDDVTl7C9RqyIuLi5xP7fVYaE25vhVcM+WwaAOzo6r7K3POu6VIyFqFKDxT99Dxr80qbw9HDJeJ/gI08A1QpTFnSHsDTQTsXRZsm8DIwbIU7i/v1xqP2FEhfnJp0nVNkEP+p2kMZlnITthnBGq5YtB9jOfhXciq24Lg6UeHE+WABwTeXRISBqDRqCtcyARRcfmap+EQKVR75t9iONz3a3jLRtw08fWEyhcCCmcF3mHVdAT6tUrvwmYzOFkuWQm38BJTTpphQL0fKypFWE8fUnmIe6d0ji2IeHln08pmLbjUgYKy5YKGhR5vJEHe+E1KDTOwOMLEDbmRADwNnLqOA+NBpEua5mGDUPjf3aVyEYaJIJ/dTmDs1pA1W3YLBMX3cEbWItx7hZX95mxDEhDo1js4Q43FcmfshQkjWyfYg6Su2PNKyxHD8qcPS0ZKow+KANiH/5O8haobCzWTeU+2XbB/7mlRijJdCoopNhfITbbACemSnbEMknGFV1tM6if7BwORyxEj2pKHcUOEXNx60JPvK9ZPviKwUNawEK9A6cmJhxNdnTTJEkqWqC1qek18tvA2HRuRavrLk/sRw6/Z/4omrMu8Ip6LtqIXftscI3kvrPlsWDd1ubKrPwQia2tAGl9Iw5k+TA9S5uTHAC3Zb0sflHbyDQlo=",
     salt="08/q2b",
 )
 
 # %% [markdown] tags=["shows-answer"]
-# The measurement: section 2's Gaussian scores under `L_t = S_t − log(1 + t/τ)`, with section 2's
-# entropies beside it.
+# The measurement: section 2's Gaussian scores under `L_t = S_t − log(1 + t/τ)`, both band sums,
+# and the entropy within each band beside section 2's.
 
 # %% tags=["shows-answer"]
 g_half = torch.Generator().manual_seed(3)
-print(f"{'range':>12s} {'mass':>7s} {'entropy':>8s}   entropy in section 2: plain softmax, scale-invariant")
+print(
+    f"{'range':>12s} {'mass':>7s} {'sum e^L·L':>10s} {'entropy':>8s}   entropy in section 2: plain softmax, "
+    "scale-invariant"
+)
 for i, t0 in enumerate(STARTS):
     dist_half = torch.arange(t0, 2 * t0, dtype=torch.float64)
     half = torch.randn(max(1, 200_000 // len(dist_half)), len(dist_half), generator=g_half, dtype=torch.float64)
@@ -989,6 +1039,7 @@ for i, t0 in enumerate(STARTS):
     p = torch.softmax(half, dim=-1)
     print(
         f"[{t0:4d}, {2 * t0:4d}) {torch.exp(half).sum(-1).mean().item():7.2f} "
+        f"{(torch.exp(half) * half).sum(-1).mean().item():10.2f} "
         f"{-(p * torch.log(p.clamp_min(1e-300))).sum(-1).mean().item():8.2f}   "
         f"{entropy['plain softmax'][i]:.2f}, {entropy['scale-invariant'][i]:.2f}"
     )
@@ -1046,21 +1097,24 @@ assert check_choice(q3_answer, "bb019bb60397b7ec2cdc49e8be90fc5ab0c1fab164ea0687
 # %%
 explain(
     q3_answer,
-    "sealed:AiJwr7a3LP4Tvt6xy1CykIZo78FgQkPydHwHQNiIC7q3i9bKM9q6hjHtKLEbo7aKBOuy1D/0UDwbifU6W/99dJOxfHPBkvKMuYH75FtMKyL2Ez5m4+gSIpduGvDydXsaxPoE6VmpXmnzAB1g2071/YeMWKlTZvJknzJNoe/Ny555a/IpfUB8GqftwHWslsM0zgVIjhvEoz8EeiP71m7ol5qm1jxw4uk6JvSNXym9CqlPB+pgH/PYhOtO6IXhLjnYTw0XKqGmUrxtzVQ0YcrKp0O0LQxYbSroFSLFUMVGhHH/n/U2DL57B6BKruBMxqLNSx48XzXb2Z/K98Nxi3WV++wNph6ivX/l9aWrxFHdd5tahn6R39ODsqdrPSxA6ukuwMQYy+KurvpL8QVsgwMsbfAD+I/lOJhYoe+6jDVYD8m0IG268KHTWJbhXXpxs1xpz9Y6mrPnPDd0xu1/otXZ9kIMAps4dCH3SfbLAoPjZ9r//i0/IHvwwgJx/B5b9C5YWMXpwv2GD/e9bkIA85le9VZ6A8xlkOtdo0WysuUUJRBMm2LNank0HIUDAnqcAsPZ0Y8keTtOibP0WUf+HYMiYw3oPf0RS64THyggw+R6hvKE+oNM7Sdf6dVo7GwKrO5RbM3g96musQKv+updJeIYXEwADaQu4TOcHbVHco5gdNJX9No20YQeXweUm7p3Fg+3l76Ky5EXnUrXSjZ4R+/GhloGgfM3Hbz+XA8nzdsy7toPQK0tY6Fq91pqBgKYFBw7dJDTGDs5umqoQU6p5ewZhZRtfFj3JAjCEYFaV2Z0qdNLCFNJtrEd0No2zfosPnekBopf6Uc3s6PimgyZkcH1kV7fej9Ik+/h0+EWV2hVDMvfQwuoSSdHfQCmqPl5K7sYjkvgl7Lbe1BlktP4hA6LI2z5mmtq32wps/OL0iGYZADppP2hiWcUMClob7CC3xqt8H1nJGCimkEWqzB9GBOKimaApEp2AonS6XcMowitU3oJhtY8hAKN8TbTsC5redQZaCvAPFZjf2RLlPzlWRcAQxgFzK7tfRTLc35r2I//vvB2L1btVplY6JYol58zg6BNASuqDHZIVmNPWwnoC8JvkiY4nH9Zj1Pt42LLj/uwHw0+Tem4K9knm6z/x9UTroRtOQZSfxDWXXVqZD8kpOwql2jSHz4j2V+MYAXWXHXffmlyEi+1dz+hOCjbfc+MzB6ye3nyArVKL1H7NYgj22cZgH7Uo2uKYgBGuTm0+bHmrfAhNFYhCD6KxVWZKhwvjmXnVTQ9+fxoJmAEuLCJU1Ki4r5sV5E/HvoITcMLEiy0mPLilANZxITweCjGF0VVo2vYHIiErs2xfyY/1V+zWTioajxuLsNle5/26+BdDqEGNrmKI13BHyVJl42dlZyidigWOeOL79fDqUD8e2tVkq6N6fNv9RfSxRebJdTepCYMwMou+wAyzVUi3syL6KKniXRIMMkogLnb0E8cB+ySeKhIz9II9sEY11/QRHSkZl1P0ng9IyhrzTTVpbNJUCA4KFLnNip2flBMFdciBeaxgD5Nc3yOjJzltZ1bJg7WxzqN8UeOSRKUGVae1p2FacWKQ7x1ayQXV07KCseb+yg0hTm4CQ==",
+    "sealed:21kctAUDP50ipqAOquLqKIZo78FgQkPydHwHQNiIC7q3i9bKM9q6hjHtKLEbo7aKBOuy1D/0UDwbifU6W/99dJOxfHPBkvKMuYH75FtMKyL2Ez5m4+gSIpduGvDydXsaxPoE6VmpXmnzAB1g2071/YeMWKlTZvJknzJNoe/Ny555a/IpfUB8GqftwHWslsM0zgVIjhvEoz8EeiP71m7ol5qm1jxw4uk6JvSNXym9CqlPB+pgH/PYhOtO6IXhLjnYTw0XKqGmUrxtzVQ0YcrKp0O0LQxYbSroFSLFUMVGhHH/n/U2DL57B6BKruBMxqLNSx48XzXb2Z/K98Nxi3WV++wNph6ivX/l9aWrxFHdd5tahn6R39ODsqdrPSxA6ukuwMQYy+KurvpL8QVsgwMsbfAD+I/lOJhYoe+6jDVYD8m0IG268KHTWJbhXXpxs1xpz9Y6mrPnPDd0xu1/otXZ9kIMAps4dCH3SfbLAoPjZ9r//i0/IHvwwgJx/B5b9C5YWMXpwv2GD/e9bkIA85le9VZ6A8xlkOtdo0WysuUUJRBYm0HMezFwCYQNBWfIA83LzI0rJmgLmbf0DRP6VZRnYR66PfUAUeFLV3wvmOtygqDB8ZtI/DYTrReNHz9IrO5Cdse36uytugK98ORaNOJBAV8FGfslvzOZHKQFao9rM5RZ4NozmN0LDRyY0O95QVD6mbne2cVN0QHdVWUxR7vGwRxQk6ckCPK7D0xgk8pv7usHRuVhfKpi6kdqFB+bQB81eJDZADIy4zmrRUX54/9H15BXe1jiIB6NQoxYRSNjooNLCkRE8vcRw4kuhKN/JTLhEJ9b+BMhv+L9nl+Dwo2qzhSRZzBd0au2z+AQHy5dDcvDThOvSTBOdwvhrOY0MKAJjkbtjLyUSRhtksirkQuLI37ql2k1mWI8v72WgTPZYkjg6+7olnFNIntiKf6Mi0ij8HZ7KDOjiBMRpjtxTBaw3iiEqUs5UY3c7HdetEetQTkPycR9kVCJ43XUpnhrc91cZTrSeARvcHBdlPHoVgEAE1Uelfq6YRXNOy1jxsqou/BxfBmlVplbrZFghtcwwr4MHWDzKzkJVixIWwitTNZhiTk0y3dKhhr3+HPLlea4XRxsBuOneIspk+v7lIcbrpB8cEdfLF/HFX8+cS4o6uVvkHOKCTJsi3iMbRmTWD3QZT0mHTj6dHfgNDDba5bfwRqpPib6AqROfVn+P48jkSU4mlqx926AJhZLp3z78vDmu791PFcrCHnCxBrfY14h3Di+SXU9+ft5Ln4EvraSQU/2/Lh2H8YiAvdBTZYCGTqy2fPn0VEOnsP0fyieSQQV5n7TV4KM/ZLlbi0/1Uz2W3GlYTwlfKExeon28+tIG/cXfrrDMFrSE2IA08+bgt26e2QLd/aF8NvR51KuPyY7iZatoOwg/RffxFmRJ9TeoioKzNZs+0R6wFlq1ozQpbrrj2YcKMRthqXb11oaQumDaLQdz8MO8Ik22ArHXm6xaRNf1Dd5cnsqzXyBtfUPETokJVj7KCYlYk1SCIMzCaPkiihBZyjai5/lu4pbIhbHjjOKtkaTDF3ZSxSAx8SCLYSXF/9+aSQXV0bXEYrI+y8hzCLsS4TnSENQO/Ajnxj7XANgNxFqJizK02Z/AfrHDvXvFYARnZGXl3Ft25QFKLWFlePvStEs3On0eKMBdU7AG6TMAvm7MwfWX5FeM2fQ0uqYTpq10Hv2WA4IHANrXJgtnOdatv86EBJXBccSl+9l0iSbHaOvpvoSe0l8Q5aSNndS/DEf4v1z5tIVuhg5UmH/Tg==",
     salt="08/q3",
 )
 
 # %% [markdown] tags=["shows-answer"]
 # The demonstration: the expected share of a query's attention that goes to keys *beyond* distance
 # 64 (the training length), for Gaussian scores, from section 2's closed form, as the number of
-# keys behind the query grows.
+# keys behind the query grows; then, for the transform, the far keys' mass over the near keys'
+# mass, 1/(near share) − 1, beside the number of doublings past 64, log₂(n/64).
 
 # %% tags=["shows-answer"]
 for n_keys in (256, 1024, 4096, 16_384, 65_536):
     expected = expected_mass(torch.arange(n_keys, dtype=torch.float64), TAU)
+    near_share = (expected[:64].sum() / expected.sum()).item()
     print(
-        f"{n_keys:6,d} keys: beyond 64, plain softmax {1 - 64 / n_keys:.2f}, "
-        f"scale-invariant {(expected[64:].sum() / expected.sum()).item():.2f}"
+        f"{n_keys:6,d} keys: beyond 64, plain softmax {1 - 64 / n_keys:.2f}, scale-invariant {1 - near_share:.2f}; "
+        f"SI 1/(near share) - 1 = {1 / near_share - 1:.2f} against log2(n/64) = {math.log2(n_keys / 64):.0f} "
+        f"(ratio {(1 / near_share - 1) / math.log2(n_keys / 64):.2f})"
     )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -1217,7 +1271,7 @@ from course_utils.core.logits import ScaleInvariantLogits, scale_invariant_coeff
 from course_utils.tools.quiz import unavailable
 
 _t = torch.arange(0.0, 500.0, 7.0, dtype=torch.float64)
-_a, _m = scale_invariant_coefficients(_t, 10.0)
+_a = scale_invariant_coefficients(_t, 10.0)[0]
 with unavailable(
     expected_mass,
     flex_score_mod,
@@ -1236,6 +1290,7 @@ with unavailable(
     namespace=globals(),
 ):
     _got_other = offset(_a + 0.3, _t, 3.0, 1.7)
+_m = scale_invariant_coefficients(_t, 10.0)[1]  # the reference, computed after the calls
 torch.testing.assert_close(_got_paper.double(), _m, rtol=1e-5, atol=1e-6)
 torch.testing.assert_close(
     _got_other.double(), 0.5 - torch.log(1 + _t / 3.0) - (1.7 * (_a + 0.3)) ** 2 / 2, rtol=1e-5, atol=1e-6
@@ -1249,10 +1304,16 @@ torch.testing.assert_close(
 
 # %% [markdown]
 # **Part (b), to think through.** Your offset fixes the total attention for *any* a_t (take σ = 1
-# from here on, as the paper does). The sparsity condition pins a_t down too: it asks
-# `E[e^L·L] = E[e^L]`, and for `L = a·S + m` with `S ~ N(0, 1)`, `E[e^L·L] = (a² + m)·E[e^L]`. So the condition is `a_t² + m_t = 1`. Put your
-# offset into it and solve for a_t: you should get the paper's `a_t = √(1 + 2 log(1 + t/τ))`.
-# The check, for the package's coefficients:
+# from here on, as the paper does). The sparsity condition pins a_t down too. For `L = a·S + m` with
+# `S ~ N(0, 1)`, `E[e^L·L] = (a² + m)·E[e^L]`. Once your offset makes each key's `E[e^L]` fall like
+# `1/(1 + t/τ)`, a band's sum of `E[e^L·L]` stays the same from band to band only if `a_t² + m_t` is
+# the same at every distance, and at t = 0, where the transform changes nothing (a = 1, m = 0), it
+# is 1. So the transform keeps `a_t² + m_t = 1`: a per-key identity that carries the total-attention
+# condition over to the sparsity one, not the sparsity condition itself. Plain softmax meets
+# `a² + m = 1` key by key and still fails both conditions, because each of its keys keeps the
+# expected weight e^½ at every distance, so both of its band sums grow with the band's t keys. Put
+# your offset into `a_t² + m_t = 1` and solve for a_t: you should get the paper's
+# `a_t = √(1 + 2 log(1 + t/τ))`. The check, for the package's coefficients:
 
 # %%
 a_check, m_check = scale_invariant_coefficients(torch.arange(0.0, 1000.0, dtype=torch.float64), TAU)
@@ -1267,10 +1328,10 @@ print("a_t² + m_t = 1 at every distance:", torch.allclose(a_check**2 + m_check,
 # %% [markdown]
 # **Q6.** The paper's target gives each key an expected mass `e^{1/2} / (1 + t/τ)`, so every range
 # [t, 2t) holds the same total. A variant drops the factor e^{1/2} and lets the far ranges fade: an
-# expected mass `(1 + t/τ)^(−p)` for a power p > 0, with `S ~ N(0, 1)`, keeping the sparsity
-# condition `a_t² + m_t = 1` of Part (b). Derive a_t and m_t for this target (this notebook writes
-# them only for the paper's target), then apply them while decoding with a KV cache, where the
-# queries are a block of the sequence and the keys are every position so far. Write
+# expected mass `(1 + t/τ)^(−p)` for a power p > 0, with `S ~ N(0, 1)`, keeping `a_t² + m_t = 1`
+# as in Part (b) (each key's `E[e^L·L]` equal to its `E[e^L]`). Derive a_t and m_t for this target
+# (this notebook writes them only for the paper's target), then apply them while decoding with a KV
+# cache, where the queries are a block of the sequence and the keys are every position so far. Write
 # `transform(scores, tau, p, start)`: `scores` is `(m, n)`, row i the query at position `start + i`
 # and column j the key at position j; return `a_t·S + m_t` with t the distance from the key to its
 # query, and −inf for keys after their query. The check hashes your output for a few blocks and
@@ -1362,9 +1423,6 @@ from course_utils.tools.quiz import unavailable
 _g = torch.Generator().manual_seed(5)
 for _m, _n, _start, _tau, _p in ((5, 12, 7, 1.0, 1.5), (12, 12, 0, 10.0, 0.25), (3, 20, 9, 50.0, 4.0)):
     _s = torch.randn(_m, _n, generator=_g, dtype=torch.float64)
-    _d = (_start + torch.arange(_m)[:, None] - torch.arange(_n)[None, :]).double()  # query position - key position
-    _log = _p * torch.log(1 + _d.clamp_min(0) / _tau)
-    _want = (torch.sqrt(2 + 2 * _log) * _s - 1 - 2 * _log).masked_fill(_d < 0, float("-inf"))
     with unavailable(
         expected_mass,
         flex_score_mod,
@@ -1375,6 +1433,9 @@ for _m, _n, _start, _tau, _p in ((5, 12, 7, 1.0, 1.5), (12, 12, 0, 10.0, 0.25), 
         namespace=globals(),
     ):
         _got = transform(_s, _tau, _p, _start)
+    _d = (_start + torch.arange(_m)[:, None] - torch.arange(_n)[None, :]).double()  # query position - key position
+    _log = _p * torch.log(1 + _d.clamp_min(0) / _tau)
+    _want = (torch.sqrt(2 + 2 * _log) * _s - 1 - 2 * _log).masked_fill(_d < 0, float("-inf"))
     torch.testing.assert_close(_got.double(), _want, rtol=1e-5, atol=1e-6)
 
 # %% [raw] jupyter={"source_hidden": true}

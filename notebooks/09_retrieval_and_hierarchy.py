@@ -195,25 +195,20 @@ for name, model in MODELS.items():
 # name: q1
 
 # %% [markdown]
-# **Q1** (predict, then measure). For `alibi-s0` with chunks of 8 pairs, the recorded recall@1 of the
-# embedding retriever is 0.8516 and the oracle's end-to-end accuracy at the same chunk size is
-# 0.9492 (printed below). What end-to-end accuracy do you predict for the embedding retriever, and
-# why? The table after the question measures it.
+# **Q1** (predict, then measure). The sweep above recorded, at every chunk size, the embedding
+# retriever's recall@1 and the oracle's end-to-end accuracy. From chunks of 16 pairs to chunks of 32,
+# recall@1 rises in every model that learned the task: only two chunks compete at 32, against four
+# at 16. Predict what the embedding retriever's end-to-end accuracy does over the same step, and
+# why. The table after the question measures it.
 #
-# - **A)** About 0.95, as the oracle: the model reads 8 pairs either way, a length it was trained on,
-#   so a retrieval miss costs it little.
-# - **B)** About 0.85, as recall@1: the retriever is the weaker of the two steps, and every chunk it
-#   does find is answered right.
-# - **C)** About 0.81: a missed chunk holds no copy of the query key, and a found chunk is answered as
-#   often as the oracle answers it.
-# - **D)** About 0.70, below the product: a retrieved chunk has lost its place in the long input, so
-#   the model reads it less surely than the oracle's.
-
-# %%
-print(
-    f"alibi-s0, chunks of 8 pairs: recall@1 {recall_at_1[('alibi-s0', 8)]:.4f}, "
-    f"oracle end-to-end accuracy {oracle_acc[('alibi-s0', 8)]:.4f}"
-)
+# - **A)** It rises with recall: a chunk the retriever finds is framed just as the oracle frames it,
+#   so more found chunks mean more right answers.
+# - **B)** It stays about level: the rise in recall is small, and a wider chunk dilutes the pooled
+#   key enough to cancel what the rise gains.
+# - **C)** It falls: a found chunk of 32 pairs is twice the longest training input, and the model
+#   reads it about as badly as a 32-pair input.
+# - **D)** It rises more than recall: with only two chunks, a missed chunk still holds half of the
+#   keys, so the model often answers it anyway.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -237,7 +232,7 @@ assert normalize_choice(q1_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q1_answer, "1a3faca7c5316e5311409a4a86da0e3447e99a8eb996fd4bd5a683a7ffbe9356", salt="09/q1"), (
-    "not yet: reread how recall@1 and the oracle are defined in section 2"
+    "not yet: reread how recall@1 and the oracle are defined in section 2, and section 1's table"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -249,13 +244,13 @@ assert check_choice(q1_answer, "1a3faca7c5316e5311409a4a86da0e3447e99a8eb996fd4b
 # %%
 explain(
     q1_answer,
-    "sealed:e+vTDmhNv/Vj9aSyNTT03HcDWLJOnpH0zHUjYn8SR0xPRYU6ce52XwN4ASVVPFSRVJ9hibiJEN8oOcxT+5ESfoxDBiDWnqS8ZnCwwu0FYlJZlC9vddTlc3SZVZ2HMFiQdxbePXyRLNACoBsBWzduomoFNNnWfrSWWeRw+tmbz4eMcrPlfHOiBm/iua9Vp9qAcbHg9I98NpJk4dKMrVlQOvzXVPHI4Eu+s14JZhnvRb5VhF/PdeKtc78t0cb7gVnZejb2l5fdpDnO7J5qz415xC+jo3iGHpGdF4a9IjW2ljAaaLNRSy+tF1dEJYUmOr7mdEAIXNf4Fq/coHE4r4yz7aYrRzkObSEKL3v1zkNXEwU6V+ckCAasb+qWRTLnxQUiUv6kSYl3gh5LUJmHjcUVmpsGSJfHBHKqWJnW03WoipjTFt5Shf66uuglF0b7xvGGRtAhoLToA9uMcPG53j9uK5wQG3/9Ci9PbRO7V4cJxOk2pMTLcAEmvaCogDXXess+Z+CzLPSehYR9hmxMcHemAqfpOyycOgbrRC47XYAFc9Td3E82MXRPrynQN/7quEotAzU1SF54gqlfj5IhvsuOa6Y6nqexrQX/t5N18HBgWS3EMZF1MOscsMsIkVJlMPRDRmYMWlNQrlaHe+qMLzbfSdB53Sgy5mzSY1ePoTLV2/lwB+aweDgN3V3tjvuYH/IIXzPtvlhbwv03FMXuMc3884WkJgPkmeDTvYo1S7dm1NSPpr27J9q3KcG1rPEt+LQGvLsW7iwBNB9ZV8bmga6PRU/yxb+7br+LOV+55cNoKdFaUgrLVGvTJg8Vrg3jJ2CF8SotxD/+BeER+c4ftGcmn4xVVi7kKQa2fdqYozJg/u3YvMG53SnC7B3STnFhpQ4DwUuEvcNvBux+9EzArV5I4tfnxxfcQOQxSi+JbsJxztbRse1AKwHQvfFc58L3gykXw+c3JCL3UwEEeK1+RMWmDh22XCWkm4FiPpAWf0jSTVf+b1hX47E0/XSyyO0NbzJtxezRino9D0StGygWT+vLhPdTtOjdGJ5Uulzuv8lLJXl6RdMZaf6q3JoF9I3uiNg3Zq4tepX8f1xVSdQ94Yirj4Nxg/FadE/2Qis1WX4p4nhA+vQvIRW/3VX96ntWLTESrUlnEF9nPjG6WvvevKQil0MHHSOLbtktTBf/h+ebb59DvX+aaEwiVQB0oULasttOSSG6iFpdTxudEZ45AP/9LbuQSjzcf2vtkZTfF2A3Og==",
+    "sealed:czlSN9gqCLFo4/YqNkif/mYFWb9fnN70xnVqbXtRQFtaVJV/bvgkGRI3GyQBPkSGFZp+6fvAtCB8bdNevpBAfYBbCyfWyqCvdiWx1u0fJ1ZJjntuZNTwe3eYBt6bLVPbNA3CKXKLJMNHoBIYWRx/+iJQOpOGO/DWELJ05p3d0oGNIf7jazaoVG/hr7wQsNHBZq3t+Y9+Lcd+4pfeq0xZLb6SI//f7waytF4Ge1urV/BFzFvPe+OrbrFl0dH7kRffNTr8l9TdpD7PvIhxn50qiyz7tnOXUpnIBpyhIjGhjnNeZvFbFC+/ChIQKY0hbqTtdFtPFtfNEKXBoDN77Ju5qPFqRygcJDwfe27+nAJHWwQ8WetrCAKsYuPaAS/rxUB5QrG9Edkx314OEd/Tg5MN14YaG8KNHCPiQpmdkm+sm5LHU4pVlrup9O86FxS9zeKAB8g9ofHvFYKLOPG/m3NvI50KF3W+CmkKGQ+/BJxSh60hssTHJFltpfrr13Z4iMtoKLXrZubU14Jjhj0AJzfyVvjnMzORKkijQC58Ds8Zd53Omlg7NjpQ5yGRLe78619kWmw4UVRylLINg49x+5Gae/5tlqqwrQX/t5Np7XFjST3EMYZoPfcft4Ubw0BjKvIGXG0MVh5UoUHSfeeEajXEDdRhjm025n/PY12T9D3clP9tXeLteBsA1BGinenbErccHj6t8Qgcwvk9ENzvf8D8tojqaxnyifHJ8pB6WvQhl46Z+fKgIZO4OIjnr+M8+KFOrrscqWUBBBgMTcWjybGRTlinyKS7a7GXLAz6o4JyJZQOSxqOS3eSPh8e5UmRJ22AsDJiiDb/D6Rcup1E/jNpxs1ARDflP1XhcdiV8SI0tKLLoMr0nnGZtEDSU21h9E5EjwLWsclvEfN87kHM4kdFq9vpxxfcQOQ4UTiPIso52ZPSta1AB0jRp+dK58f7kTRD1Kx0BCz0Bl1lYaMvG5e2BBypGHGin5AmaplTOUHIVl26LFNK+LR/qXLhiuZCandkwL7CgHpuHgv5ASwZC6SDhb5Qs/3XG5VT4TLn/d1ccX4yT51cdvms2ZIAtsq5ktQgfOc8ZJWuLk9CW80x/cbims9mnvFdeQPoCzwjCiog9Hhd4eYlIxekmVv2/XcXbChbqlJnVAxwNzagEbTQ86lmlwsGCj7fb9IvGRe7wrSFOpNFt3+eYVEiSwNn4k6OqJUYXCWqzRoSUhOdEJElE6uyIujERTaScS79jJTZFzQxewaXf40g2Ye2Xb8K8iUFg8D5E7Hmzu/s/5ny+P7YMk4=",
     salt="09/q1",
 )
 
 # %% [markdown] tags=["shows-answer"]
 # The measurement: the embedding retriever's chunk, framed and read by each model, for every chunk
-# size (means over the models that learned), and for `alibi-s0` at 8 pairs:
+# size (means over the models that learned), and model by model from 16 to 32 pairs per chunk:
 
 # %%
 sweep = {}  # (model, chunk size) -> (recall@1, embedding retriever's end-to-end accuracy, oracle's accuracy)
@@ -273,7 +268,12 @@ for c in CHUNK_SIZES:
     recall, end, oracle = (np.mean([sweep[(n, c)][i] for n in learned]) for i in range(3))
     product = np.mean([sweep[(n, c)][0] * sweep[(n, c)][2] for n in learned])
     print(f"{c:6d} pairs {c / K:7.2f} {recall:9.2f} {end:11.2f} {oracle:7.2f} {product:16.2f}")
-print(f"alibi-s0, chunks of 8 pairs: measured end-to-end accuracy {sweep[('alibi-s0', 8)][1]:.2f}")
+for name in learned:
+    print(
+        f"{name:8s} from 16 to 32 pairs per chunk: recall@1 {sweep[(name, 16)][0]:.2f} -> {sweep[(name, 32)][0]:.2f}, "
+        f"end-to-end {sweep[(name, 16)][1]:.2f} -> {sweep[(name, 32)][1]:.2f}, "
+        f"oracle {sweep[(name, 16)][2]:.2f} -> {sweep[(name, 32)][2]:.2f}"
+    )
 
 # %% tags=["shows-answer"]
 fig, axes = plt.subplots(1, 2, figsize=(12, 4))
@@ -431,11 +431,13 @@ explain(
     salt="09/q2",
 )
 
-# %% [markdown]
+# %%
+model = MODELS["alibi-s0"]  # the model of the by-hand run and of the timings in section 4
+
+# %% [markdown] tags=["shows-answer"]
 # The measurement. By hand, for the first sequence with the first model:
 
-# %%
-model = MODELS["alibi-s0"]
+# %% tags=["shows-answer"]
 framed = torch.stack([torch.cat([tokens[0, :1], chunks[0, c], tokens[0, -2:]]) for c in range(K // CHUNK)])
 with torch.no_grad():
     probs = torch.softmax(model(framed)[:, -1], dim=-1)
@@ -485,12 +487,16 @@ calibration = {}
 for name, summary in zip(MODELS, all_summaries):
     confidence = summary[..., 1]
     calibration[name] = auroc(confidence[has_key], confidence[~has_key])
+
+# %% tags=["shows-answer"]
+for name, summary in zip(MODELS, all_summaries):
+    confidence = summary[..., 1]
     print(
         f"{name:8s} AUROC of the confidence (chunk with the key vs without): {calibration[name]:.2f}; "
         f"median confidence with {confidence[has_key].median():.2f}, without {confidence[~has_key].median():.2f}"
     )
 
-# %%
+# %% tags=["shows-answer"]
 fig, axes = plt.subplots(1, 2, figsize=(12, 3.8), sharey=True)
 for ax, name in zip(axes, ("alibi-s0", "rope-s2")):
     confidence = all_summaries[list(MODELS).index(name)][..., 1]
@@ -502,12 +508,13 @@ axes[0].legend(fontsize=8)
 fig = finish(fig, "The reducer needs calibration: a chunk without the key must be unsure")
 fig
 
-# %% [markdown]
+# %% [markdown] tags=["shows-answer"]
 # Where the confidence separates the chunks well (AUROC near 1), picking the most confident chunk
 # works; where a chunk without the key is often as confident as the right one, the reducer picks a
 # wrong chunk about as often as reading everything at once goes wrong. A summary is only as good as
 # the model's calibration.
-#
+
+# %% [markdown]
 # ## 4. Against the attention fixes of notebooks 07 and 08, and the cost
 #
 # The dilated kv models of notebook 07 (same task, same steps) at K = 64, full context and with
@@ -624,6 +631,7 @@ def mean(by_model):
     return np.mean([by_model[n] for n in names if n != "rope-s1"])
 
 
+# %% tags=["shows-answer"]
 print(f"""\
 - Past the training length the models fail: mean accuracy at K = 64 is {np.mean([full[(n, K)] for n in names if n != "rope-s1"]):.2f} \
 (K = 16: {np.mean([full[(n, 16)] for n in names if n != "rope-s1"]):.2f}; the five models that learned the task).
@@ -689,7 +697,7 @@ assert check_choice(q3_answer, "69c1e9761c246f3b8606a8e0a9bb5b8ba4afd46d0172e8b1
 # %%
 explain(
     q3_answer,
-    "sealed:/d3MnwIwI0IwTMRg3XfhtWCGfPJv727WPu3yTe133vAPI0aN1Gr/KyxhaDf4wSteKqJbWvBJfN8fGXr3DlyaK8CEMOkUrJRgrwbgqWOcvhAFptZoJONbDkQd62JpBTF33tJNnma9ATl3x5gxH68ArBKBBb7W74Um/x01wkIkkylYzl8VQgXWa7BQQI46uDYyy9SzySzBzuwh9t8zWEw1oGEP7aWUQPXt5VHGptPYcKGxe2cv6vdtssTMnfruS2rhP5RVRUpXE8A7CbEv9ioapzjOlXZSQ6hfnIDgJlMgbxp8ZAFmNZx1gIcjRe4syLq2/JVr7RRvDfEFA47nOkg7NRJZijKeJaS9Bq8+QpnIHNd8v9/tXqjDs7w84TjpEwr+6a6c9nJ9S6H+GmzYXcwYw3Kc9DTmGjJ31nGXAdQyBnlCE27uTJFagDaxQIFIeaeQy0NlsC2LQYF7fTkopK9NcKettvjKkLmruKTz/bweddf15a57qTZP2boTb/aSM/4a2q1u4HEUE7hiEqoE3h1YwP9FP2aHTkOM5IYiNTN82zeLedLB/j9IBNQ/C2oDpybKlHmti1FZkRr7uQR74BrU3QSAgQm1V2F14Ib1WKFFg+7at56gezg5lF0f7MoCKphjk89Jh+R4XN5guLt5yHuT7gzZSLMCA1TRoxC3IqlZnw5N8R8=",
+    "sealed:rwM82D4Yh2QKsW2KBfJMvWCGfPJv727WPu3yTe133vAPI0aN1Gr/KyxhaDf4wSteKqJbWvBJfN8fGXr3DlyaK8CEMOkUrJRgrwbgqWOcvhAFptZoJONbDkQd62JpBTF33tJNnma9ATl3x5gxH68ArBKBBb7W74Um/x01wkIkkylYzl8VQgXWa7BQQI46uDYyy9SzySzBzuwh9t8zWEw1oGEP7aWUQPXt5VHGptPYcKGxe2cv6vdtssTMnfruS2rhP5RVRUpXE8A7CbEv9ioapzjOlXZSQ6hfnIDgJlMgbxp8ZAFmNZx1gIcjRe4syLq2/JVr7RRvDfEFA47nOkg7NRJZijKeJaS9Bq8+QpnIHNd8v9/tXqjDs7w84TjpEwr+6a6c9nJ9S6H+GmzYXcwYw3Kc9DTmGjID8WqKGtM7QTsUHnnlXdleizD/WtIYYq6S1g12+CHFB4B/dDkmpKVcefiqtv/Km77i4LGmuegEdYP16b9/oT8Z0q1WePHbMf0azKF14HVHXrh5GKoEihxfjuwDehWeTlWA5toiOTE5xSueZ97cuXBUHtQkDWNa5D7MgWj1ixlVwkjppRdmpRjZygSVlwqrEnE674GwSacXgu3astPubnp9w0cT+9BLJp0iiIdewvV0St58su9u2WqX6l6TXv4fFE6QphK3O6BIywZQ5lT0bh0styKYTWxToH9tM8dEIh70QKFLhS3gFIGeFoRctOMivBgfvlWnCdaAwMkRB1OjNaVLCEg2Bxp6A+7FfS2Kr7xKk0/e+igbDl9sCdf48v0+h1MBmihagxcvFId43dvcV4VCHOdgDX+Rsw==",
     salt="09/q3",
 )
 
@@ -917,23 +925,25 @@ for name in learned:
 # name: q5
 
 # %% [markdown]
-# **Q5.** Section 4 counts every FLOP. Map-reduce attends 2,520 (query, key) pairs per layer
-# against the full context's 8,646, yet its total FLOPs are only a few percent lower. Why?
+# **Q5.** Section 4 counts map-reduce with chunks of 16 pairs a few percent cheaper than the full
+# context at this model's width, d_model = 64. Make the model four times as wide, d_model = 256, with
+# the same two layers, the same sequences of 64 pairs and the same chunks. Counting as section 4
+# does, which of the two costs fewer FLOPs per sequence, and why?
 #
-# - **A)** The chunks repeat BOS, SEP and kq, and the attention pairs of those 9 extra tokens cost
-#   about as much as the 6,126 pairs that chunking saves.
-# - **B)** The causal mask already cuts the full context's 131² pairs to 8,646, so cutting it into
-#   chunks saves little on top of that.
-# - **C)** Most FLOPs here are the projections and the MLP, paid per token read, and map-reduce
-#   reads 140 tokens to the full context's 131.
-# - **D)** Map-reduce runs the model once per chunk, and each run loads all of the model's weights
-#   again, a fixed cost that eats the saving.
+# - **A)** Map-reduce, by a wider margin: each attention pair it saves costs 4·d FLOPs, so a wider
+#   model saves more on each of those pairs.
+# - **B)** Map-reduce, by the same few percent: every term of section 4's count grows with the width
+#   alike, so the ratio of the two stays put.
+# - **C)** The full context, by about a third: the 9 framing tokens are paid again in each of the
+#   four chunk runs, 36 extra tokens in all.
+# - **D)** The full context, by a few percent: per-token work grows like d², pair work like d, so 9
+#   extra tokens outweigh the pairs saved.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
-q5_answer = "C"  # SOLUTION
+q5_answer = "D"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -950,8 +960,8 @@ assert normalize_choice(q5_answer, "ABCD")
 # %%
 from course_utils.tools.quiz import check_choice
 
-assert check_choice(q5_answer, "76d83c0b2c9dbbad812a613153faed2cf6718da70aef902e921c635170f10acb", salt="09/q5"), (
-    "not yet: reread section 4's cost count"
+assert check_choice(q5_answer, "5c4919c19911b568b0b326f7c5901e8862da547a4531bbb4dd22760a6b599ddb", salt="09/q5"), (
+    "not yet: reread section 4's cost count, term by term"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -963,7 +973,7 @@ assert check_choice(q5_answer, "76d83c0b2c9dbbad812a613153faed2cf6718da70aef902e
 # %%
 explain(
     q5_answer,
-    "sealed:OBQIlf3Yp85cXJMAmGmLfKlL2yNj/ldKn1WtYW/qfRgPQRjd1x+XPLrPvozCVVYKeyVO61kccHyQg5DuXywuFvv3+Pt+37HI7BSHTWuuA3/h6mdD4b1xlyOCRgNGeZwei8UTbjwn7C6bru8rUHEO5wmy/XE/WmqOUs+NIhLX52hAKeQBuDH7WiiFxTZ0iJ7jvJ7uBi/gWk7VVw+nstXggDmFdoL7BF6f5RW3y1Uu7UpUOAaqzOzj5dhCAl7u9k6StdJWdP0/wthxR8JKVL06LMDILw9aoCqls2m3OOkhxyO7wEu7OVIT733RuexvQCqPTQ0qXq45N7SJ0mKMAI8B8Pa+oCYznoBbKUqm/LPWrmijuEMmiBwiA/cDe2+9DIsp9Rdd1lQK76gRW9d/vsTqKoLGEcC/GUVD065LOZ3fzOvR+9utJhr4cw4tvheeK+l/37OajRXLFnwyWqqDFYTrNUTIBYB9iFlOn5INuozGeTe+ix6chxkr0GXcG1DiegFuDRMOA96ZEIwK36eHsipS7gfoQUsc6QoVimpBu9lzSdi3nI052/yElhKQa6kfjGlYomy37X3Dch59gX6p5bEBfYVDBNjvQJTwwVVHgscatZyo66wQ7UpUBBp/e/Z12tQv2cnMnJ2PLjcEHfOsQWPlHqc2cnplVM+xsJ7+DQzwFk5GsCGDjPxRFUCHc4+YvZ9zb2Nj+ZjQluTenTy4do9u7od01oso/LwX1J0tqWO0khSVpqU+vtX6gVlN3p/Hxt8U5tQd5S49HEQVgdMVG6/kuzq4017UUgzJ2wuCQk9ceZ38yVsLGCgUs0sW7wONgrh7XW1JHFmeVR3vEiAYryY3VAlyYERw0bC7Us9zBgNJqQuoL1jR/aDlcheTYLpNoKX0Gdg2cJu7F80iMwbkGiYPwk1BvLVSLgRIS0XfwX1Q8Tc6EIeE/jiOE64OVsl2oWfbfmNWgtvIyq2vO/BOUdHuleKm8Fejbv7fHwGm0d7EFoDjSIFTpnYChBLWSle6fMffj69x31ieBi79WUWcUSKd3l2Nu4Hy+ikyQR2DcH8qICVv4d2SgMoB6BJbnPGxFpVjFD+VRfDYpth3woHZ/cb851ZuIMM9M7z7NDaQ1Nq9eX9rXH5b805skyBzy1sK8CpwarkAVLZCu2/vSMB5rBnR9oAkk5Ov7TEzKyXrvb9y/mnAm3fqPxrUCoBrWTLIg2U1MNVV7lyP5Nz4G79grAis5P3raN4lZoW54tSwEDm/R0wwaBUmWe0/XRsThu/5RCFN5yID+/XSBiZfA0CaIVdAjGOwjG0G3VgqmNdP7h8MxyuAI7lIeqhjkathb/FjDdgy09nz2wm5f/Y6TA3i",
+    "sealed:QQCDsfIoJf94N8Xm0xWGGT0qtCcYZToMQVgqzNeOcbUBhPS3ikLK4n76+yVxzO5O3HpmETsTL4WmFBlIdCxMAGwiOdssqizvILtDErocgK9OZDnx2vTsCLacI9EIZxLO0kzSwIEPdThIi6HYdehfbe8BBpyBLzKuCahTj8P55mfbuD9QUL6rXHfmX/vTRWgdZeqBZwR3InUAvzNDnytOtcTwVWNt7ZL+L9xeu1TlYTLoC7gnIq7INcQyOoJLCL5lc/mzusN2nqazv9govH90vzOA8nKhEUYQ5V8ssRvFrGjEXeJMnlE6hyWHk/PZIqq5nkBvWjFU/XuBJBZ9UXQPEV9ZSgRUHtgOW4HIyDfoh5Deo/N4Fz8kFjF11Gm+bupGecnhIVkJKMdiD4CwZS7IH3uPKTbQ+fkFsGCzSimwTlgkzPqNkAqo6tOqB0Sb1VZ9qn34g5xVGh5dun705iTCe1a9fdoophfyY10qKVSG7Qd/YoKsDpqpfL3KcEngqqoX1aV3JIS2XFgjMi34mjsKXtFFI2vYl0jzY1PV1Wh97gKvWPu2oN8LGHDOilPvfIoud36jYR0X6ii26U2OPz1UDsON5cdlsc+uGJ7Ln+uFtzw8UmpR3O4nOqVHrHi3mTtke1ZDfCQSjrKgNAatM6ujh6Sfjtd8c1mQd2YqRlCe29s9zylJdxqltU0VUjQ1IETEI1wwOFX53NyID9yy5wQvRQOSH1t9nJmhtW/xKUDPHmQXZyukXO1jWqRLk85FL1B93k3YXaqrWQ38XYVi+IRrkkTo+n8NWddGJwFBv4ET+aaxxWpwNoTSDkGiMseMAjlDEx+hPIcuRuFUnMUhgHd2eEAMl0cgk5RvCb58T3RmzeKm9PL5yTP56oAka7NV4Vg9iZNG3ufNAVRybpAKDmRkMv7RszsrWvz2w7wdn3Ap3I46SXvP/RGv6+zDAXt0INKE8b6fKRLquRAaQYJgN8Ky50E8Q4pt7fpnGGSxm6ji26SHMF1WDZ04IsiSQiM1pAn7ZN2vIrh6gVssRLlmV7tiMoyaGgS6CZIywNwPUNEohj5IsnecaTWmPiTplYC8FRcjrnZjdOfk5mYTXSEBCOd+qOJulZscx5ymsNCyIYwX8M6wHNrpdok2epQLA8V2rsVmnFsHICXh+fNranzh0omQpfa9uT81xDD+6EAlV5okJUhxCeEh9apE4uIchIycfbL+jRpou/uMrQfL7jyJTmmEktIaEJ+5TisZB+Mrp5/zs26aagtDYgx8W+Rs6rA7IOffoZLvXO3QmRuopuez4rZAA4Z3i2fdciJtQR5otsyVEqk7RsPx4HXBSV0LDynA2IVSiLSZO6tM20IWpQX1UOgGgT3Uyv6ihTh5V54hKv8+7R4icGBthE6Is5NH9eYJwjflEDz3ftQiXp6/U508dyi54wRMVNVo8IyTS3UGxTKa3JmMgyQwxAsVVhT0eVCDfVTfAmdB3jRXUB5BokdLRHGvqe0YjdqQw1Claun9t20Bg/XIsTVa1zruQVBrR0ZFa73jBJJ26UBAwbcQqT/Kcr5GhYEzCDbuI96/6qQ/WvZUzbokMGtFOQc+pL7Wm4/nffQ71r2ibxuoPmebl4kAG0y3VJy/381BSyTLLQ==",
     salt="09/q5",
 )
 
@@ -972,18 +982,17 @@ explain(
 # name: q5b
 
 # %% [markdown]
-# **Q5b.** Section 4 counts map-reduce with chunks of 16 pairs a few percent cheaper than the full
-# context at this model's width, d_model = 64. Run it instead with chunks of 4 pairs, as in Q4b:
-# 16 chunks, each framed as `BOS <chunk> SEP kq`. On the same sequences of 64 pairs, at what width
-# d_model would map-reduce with chunks of 4 pairs cost the same FLOPs as the full context? Count as
-# section 4 does (both layers, causal pairs, no retriever) and store the width in `q5b_width`, to one
-# decimal.
+# **Q5b.** Shrink Q5's map-reduce chunks, each still framed as `BOS <chunk> SEP kq`: 16 chunks of 4
+# pairs (as in Q4b), or 8 chunks of 8 pairs. On the same sequences of 64 pairs, at what width
+# d_model would each of the two cost the same FLOPs as the full context? Count as section 4 does
+# (both layers, causal pairs, no retriever) and store the two widths, chunks of 4 pairs first, each
+# to three decimals, in `q5b_widths`.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
-q5b_width = 4 * (8646 - 16 * 66) / (24 * (16 * 11 - 131))  # SOLUTION
+q5b_widths = (4 * (8646 - 16 * 66) / (24 * (16 * 11 - 131)), 4 * (8646 - 8 * 190) / (24 * (8 * 19 - 131)))  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -995,13 +1004,16 @@ q5b_width = 4 * (8646 - 16 * 66) / (24 * (16 * 11 - 131))  # SOLUTION
 # FORM
 from course_utils.tools.quiz import real_number
 
-assert real_number(q5b_width) > 0
+assert len(q5b_widths) == 2 and all(real_number(x) > 0 for x in q5b_widths), "two positive widths"
 
 # %%
-from course_utils.tools.quiz import check_rounded
+from course_utils.tools.quiz import check_rounded, fingerprint
 
 assert check_rounded(
-    q5b_width, "866a4120b495e07acd20184839feab0dcd024a2f4bb78c6d095805ec39ac5cc2", salt="09/q5b", decimals=1
+    fingerprint([round(float(x), 3) for x in q5b_widths]),
+    "43faf463ea31b598f60fbd24c8c177e8ed091fd85b3bdb111c5ba0ed0fe4ccfd",
+    salt="09/q5b",
+    decimals=6,
 ), "not yet: reread section 4's cost count"
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -1012,20 +1024,20 @@ assert check_rounded(
 
 # %%
 explain(
-    q5b_width,
-    "sealed:Q2KbWPvCn8QOkO2eayFe/Vx2xo8nEFc/tFzX9XywwxhGdByYJw/c7LZTtmIW9FQ1rSt2phigFSlAZ8z7Fc67ICjYg5RdMW6TXdgB4+YX0i76zgDC8KjC1DyIF95XS+Lp1W5kYpIq8h4uDp/paUYlhXuAk5pTpldGt0utCCD9PzeEklSuri23qIo3Ui/rJb80J/qzfanKVSTNQpSpM+nSAMhdjN4fj2IMfTIELzSc4KtpyEFkoSkHUBRaDPmyF2UvHINQdVe4SjbDId9Wn6vxC9qA+RoPjXuxTj2fGGdyOXztgg/fwGd6SjmikvSs6n6lJOmSjBhVutzyFfZYEPPeLyRssIqxvHRzPMvxEahqbZeLIaGVfsYm3xL5cnoJOjYw/c0N1vPwcxbH1oUUFZzpQemLFCSytpnZP0VSL4S0PVeFAvqxAvjqjvzCFW5vVz3WHuvjU1jhG2tREP/6h6GILfrKB54i09o/tUN2o7lSQORQ8AcZSpKDykkixmU/3VZ7xpoCkLTzkKcoQs/rjRcE6GFqyAl6MlkCn8uA7SxOk0GW6ThPDeRwi/8Vx40hg5Wq/6iKCxe7SLo55YJ1I2F/E5B7CSZ71swSSRId1dOOXGSz2hBCHI8Irqfyy1z27ILF1J9Anu79kjxPzjiT1XvVNwmzphoM9iAxkzn+wywbaIyL1H0WVDkD4Sn3yZ3TTSbQvf98CqgGtA+6HaGo6b/xwvA5bgFxT59d+p2ETJfKOsq3laXoJf4oa1pLLcXrP/xIrLORakM15z+z3T+LBj/5JpTU0rZyZSa+oRBCTPMZJyJQIz/fTnvinysMyuuAzZU2pa+X25DawGQkbarJaXRUrZn/3BPJTWEAL7u/nZjzTOXgyDwmiGr/3l/UtAxnRSRMyIhQDt4d2yvJztdhmXgaOlGRpfU0d+vhvnw+yRpT/gSNa4tK+Lqm91ITB6S5Fb3vWWA2Iav8hSx63OjwZACZiJedtU78K9oNCTlTj6TlXzvFOrlNCV3iqzDV+jNobxPvWZcUh9Y9j8XBOqOAJq/mmmn2WGxXnR9H1LW5jh/sTIMI28p4qMVVBl4GS+GZ5ofI5F8YTxtjswcvSi03sTnKXvwB5Q3APkaOwosWr/Vxnodw12HGNiP0iQd+CmHHiq+NigtzA59SmBV1M3W9QMDmR7nSPX4lKLj1oyQhjFxkDNC69+/xWQkqB9e8HF5JR5ikBdR4h//CuuO2wfaPH1UFyk+sFkyVKs7M/LCj45XcjreiljEmtZxW6mYsbH2acNt8f9gwhNLlD/SJLUYUntCm9cuyCd673AKFaY3VmZC6Ap63F704q/NynvCTqlkCKQ3pu+3BZf5wa5utVhEZjsppuQDWy2jNu992z0UmV6vini5t/QYGA2umZHaMsCqvgUJ6dk3AsxoE+DQdowHON8FoxO0g7W0u0LQyWTMUMIS9dXydONAZ",
+    q5b_widths,
+    "sealed:wWTDLEX8VBwYRv8+DEB59pBZ8JPhBCw8+TENwTR3SMRg5FM2VuN3ppGpLb3M/61RoDOkSIB+FmyGcpoCwPQprYY2Qk0rRgOpwAdIbE/iFuMGEoTRYf/5agvpCV0EkKQY3k7Y86WPYrp2G++vm2znOoEpREqBVIB+tR1+Cl4Jb+DuTZns1SuEHHP98WviujoddgX12PvedurBlW3wRipVcSOk4vATg7dHAGv+dJbzt4/VCkD4kLOGOYWPIesyNp+owSF8AfP2CniuhHzgKUkmRy5vEry+CKQziPFv4v+sv1efKQftzUTd0IEUG9ZvMSLLJCfUSZ3xzonSPczR769uF28uuI/HCtundPEYCkCBll5ANKr2BhMSG8Ja+df7MMBoiGUueOA/V3sry929UH8gs8ghAYzu2U9x+2eYm2VxLh82tggjHKea7klY+g+svqGCYRSgLSr3iWyRQ29tUYy5GlEp8nlF/z9a8sjwUvEVkv/gIQfTzi20HVULhqdCY7eQV/cWTR6NUb3b/lMBYAenFnCZt+TzJd9yDXyOagvqwHU62PEgZzUWaDSNSD1CPi58ocOmwy/OauLwZ+SqMiKJBtJSrqxQZe1xSNZ+qTQcrmwpSOCO/aHe8w4ARlCNtzlEdXvm9iDmw7GVtTHLMSxafABPRZ2P5pZiss2/yQGcl3O0R0mcEnBdI9Lz62R/mhcmbB0txIdHRTL29KiptDdytDNiDUYuODiTui7MW/q2qrMLTwDqV5Z2+1mj4WQbmGErqfhwurnWKMSjdM2LVtnDQDXOj+yniOuvZH5W/D/ldUs7b0ZMsKPdNdxXIHRKzYebosalOeRR7EKr17PbNSestWRCn2wdi+MAcQaiAZRaIuk5SSkHEyzfsHPqjyJsXbcb/k1nQfJQ2R+HagEgf+Yrk5oKpMOBzk6a0O6ItMFHi1SxDOEITrbuIRlCluNoAM4AVamntGTufSxO4EQO6DfoY5oHaDcv8GCkGC9M9ALUmbkd0Wa+uZIpjnEerG6eVHhzrUFRJpYFgGAPohE2fvqYGnMMVwdmxH9AShE6r2AES6pzVL8hCeU7fuOaf97i0DrITceRkiWLIa2J8eFW+y+NkNPlGmC0MsGy9BKMC7wow4XPS5iocxHHeR/tRagAqmWKDNsIqAT6b6PJb/XaTvbx5x9yEwYetJRnzJenbAyPD/kevBFkPRakKO3OoqjOxstarztMlof8lL0BsHRthgntYNX8o798n1hyw07XHRdK2sQaN/MnLA2dFhIBNlvgnnLS5FAGkpR2oMKrkfFhEHrUzINQBNy+6Nw33pdb9nvFBi/Z60g/SAwLGseo5qczh82croZord4pJzrnCvUb5So2LTOuP38vD0BRWKeOPzMiSO/8uevaV6fhzxtdsalR0IT2er9dhjzygGrAPC4gu4K8wwQMvwOuDOoxVw+qfWs0u6bnUSKho6+35DxDLzMn8ysMNrXwDsmThyQ1YCGAcs0d+1xWRkORe81NSTqnkZPGDhoUHx8Npd1VmOMahCEK3KxRfV+wzA16pfF0jWsJYEPqoaxAIR/+hQ/ffItM8mZWsRkXqCmF7HxlpWk+vV+4WnvWp/I77EOM/LQrRtd7j9SXe/19RnywNRwCqf9dTtpTJikF5kWrA5sMONbMo5g48j0SA994IsuJdLprgcDit0vyAYigl9B/ziHGhR9U0uNvORGBGGMjA6O74Qdd/FCtv/70gUZ/abNFbyvdq1yzXG27OyawrlnPO/rDfUbJzt0i4YxXkTJq/6S86yUVNkPY/gpk0CH+Ia+emdl2tQscyIOInWO4hsB4NJTtJ4OfgTVC6rKZKddTiVHeG1/tszA3KMN8Q6Htw/mhEOE0",
     salt="09/q5b",
-    decimals=1,
+    decimals=3,
 )
 
 # %% [markdown] tags=["shows-answer"]
 # The count, split into its per-token part (projections and MLP) and its per-pair part (attention),
-# for the full context and for map-reduce with chunks of 16 and of 4 pairs, and the width at which
+# for the full context and for map-reduce with chunks of 16, 8 and 4 pairs, and the width at which
 # each map-reduce costs as much as the full context:
 
 # %% tags=["shows-answer"]
 split_counts = {"full context": (n_full, causal_pairs(n_full))}
-for c in (16, 4):
+for c in (16, 8, 4):
     framed_len = 2 * c + 3  # BOS <chunk> SEP kq
     split_counts[f"map-reduce, chunks of {c}"] = ((K // c) * framed_len, (K // c) * causal_pairs(framed_len))
 print(f"{'':26s} {'tokens':>7s} {'pairs/layer':>12s} {'per-token FLOPs':>16s} {'attention FLOPs':>16s} {'total':>12s}")
@@ -1034,7 +1046,7 @@ for method, (n_read, pairs) in split_counts.items():
     print(f"{method:26s} {n_read:7d} {pairs:12d} {per_token:16,d} {per_pair:16,d} {per_token + per_pair:12,d}")
 for method, (n_read, pairs) in list(split_counts.items())[1:]:
     crossover = 4 * (split_counts["full context"][1] - pairs) / (24 * (n_read - n_full))
-    print(f"{method}: costs as much as the full context at d_model = {crossover:.1f}")
+    print(f"{method}: costs as much as the full context at d_model = {crossover:.3f}")
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
@@ -1042,13 +1054,14 @@ for method, (n_read, pairs) in list(split_counts.items())[1:]:
 # points: 2
 
 # %% [markdown]
-# **Q6.** Section 2's embedding retriever keeps one chunk. Write `retrieve_top2(tokens,
-# pairs_per_chunk, table)`: cut the pairs of `tokens` (B, 2K + 3) into chunks of `pairs_per_chunk`
-# pairs, score each chunk as that retriever does, keep the two best-scoring chunks, and return them
-# in their original order, framed as `BOS <earlier kept chunk> <later kept chunk> SEP kq`, a tensor
-# of shape (B, 4·pairs_per_chunk + 3). `table` is a (vocab, d) embedding table. The check hashes
-# your output on fixed random sequences and tables, with the course's retrieval functions
-# unavailable.
+# **Q6.** Section 2's embedding retriever pools each chunk into the mean of its key embeddings,
+# which dilutes the match. Score each chunk instead by its best single key: the largest cosine
+# similarity between the query key's embedding and the embedding of any one key of the chunk. Write
+# `retrieve_top2(tokens, pairs_per_chunk, table)`: cut the pairs of `tokens` (B, 2K + 3) into chunks
+# of `pairs_per_chunk` pairs, score each chunk that way, keep the two best-scoring chunks, and return
+# them in their original order, framed as `BOS <earlier kept chunk> <later kept chunk> SEP kq`, a
+# tensor of shape (B, 4·pairs_per_chunk + 3). `table` is a (vocab, d) embedding table. The check
+# hashes your output on fixed random sequences and tables, with the course's functions unavailable.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -1056,12 +1069,13 @@ for method, (n_read, pairs) in list(split_counts.items())[1:]:
 
 # %%
 def retrieve_top2(tokens, pairs_per_chunk, table):
-    """The two chunks whose mean key embedding is closest to the query key's, in their order, framed."""
+    """The two chunks whose best single key is closest to the query key, in their original order, framed."""
     # BEGIN SOLUTION
     batch = tokens.shape[0]
     body = tokens[:, 1:-2].reshape(batch, -1, 2 * pairs_per_chunk)  # (B, C, 2c): the chunks
-    pooled = table[body[:, :, 0::2]].mean(dim=2)  # (B, C, d): mean key embedding per chunk
-    score = torch.nn.functional.cosine_similarity(pooled, table[tokens[:, -1]][:, None, :], dim=-1)  # (B, C)
+    keys = table[body[:, :, 0::2]]  # (B, C, c, d): each chunk's key embeddings
+    query = table[tokens[:, -1]][:, None, None, :]  # (B, 1, 1, d)
+    score = torch.nn.functional.cosine_similarity(keys, query, dim=-1).amax(dim=-1)  # (B, C): the best key
     top = score.topk(2, dim=1).indices.sort(dim=1).values  # the two best, in their original order
     kept = body[torch.arange(batch)[:, None], top].reshape(batch, -1)  # (B, 4c)
     return torch.cat([tokens[:, :1], kept, tokens[:, -2:]], dim=1)
@@ -1102,10 +1116,10 @@ for _seed, _b, _k, _c in ((21, 3, 8, 2), (22, 2, 12, 3), (23, 2, 8, 1)):
     _parts.append(_out.flatten())
 assert check_rounded(
     fingerprint(torch.cat(_parts).double()),
-    "302b7173b7ccc4d22f2de38d0310d629b9c61c3f2147b983964ac567ac828675",
+    "e4f392acd08edd2a44fdde71e02695132cfb79ca033ac5664661d3da1d7ee412",
     salt="09/q6",
     decimals=3,
-), "not yet: reread section 2's description of the embedding retriever, and the prompt's order of the chunks"
+), "not yet: reread the prompt's score for a chunk, and its order of the chunks"
 
 # fresh inputs on every run: properties that any correct answer has
 import os
@@ -1115,7 +1129,7 @@ _tokens = torch.randperm(60, generator=_g)[:27][None] + 3  # 12 pairs
 _tokens[:, 0], _tokens[:, -2] = 1, 2
 _holder = torch.randint(0, 4, (1,), generator=_g).item()  # the chunk of 3 pairs that holds the query key
 _tokens[:, -1] = _tokens[:, 1 + 6 * _holder + 2 * torch.randint(0, 3, (1,), generator=_g).item()]
-_table = torch.linalg.qr(torch.randn(64, 64, generator=_g, dtype=torch.float64))[0]  # orthonormal embeddings
+_table = torch.randn(64, 16, generator=_g, dtype=torch.float64)
 with unavailable(namespace=globals()):
     _out = retrieve_top2(_tokens, 3, _table)
 _chunks = _tokens[0, 1:-2].reshape(4, 6)
@@ -1123,7 +1137,7 @@ _kept = [i for j in (0, 1) for i in range(4) if torch.equal(_out[0, 1 + 6 * j : 
 assert tuple(_out.shape) == (1, 15), "shape (B, 4 * pairs_per_chunk + 3)"
 assert torch.equal(_out[0, [0, -2, -1]].long(), _tokens[0, [0, -2, -1]]), "BOS first, then SEP and kq last"
 assert len(_kept) == 2 and _kept[0] < _kept[1], "two different chunks of the input, in their original order"
-assert _holder in _kept, "with orthonormal embeddings, the chunk that holds the query key is always kept"
+assert _holder in _kept, "the chunk that holds the query key is always kept"
 
 # %%
 # HIDDEN
@@ -1159,7 +1173,7 @@ for _seed, _b, _k, _c in ((31, 4, 12, 2), (32, 3, 16, 4), (33, 2, 6, 1)):
     for _row in range(_b):
         _chunks = [_tokens[_row, 1 + 2 * _c * i : 1 + 2 * _c * (i + 1)] for i in range(_k // _c)]
         _q = _table[_tokens[_row, -1]]
-        _sc = [float(_table[ch[0::2]].mean(0) @ _q / (_table[ch[0::2]].mean(0).norm() * _q.norm())) for ch in _chunks]
+        _sc = [max(float(_table[key] @ _q / (_table[key].norm() * _q.norm())) for key in ch[0::2]) for ch in _chunks]
         _best = sorted(sorted(range(len(_chunks)), key=lambda i: -_sc[i])[:2])
         _want.append(torch.cat([_tokens[_row, :1], _chunks[_best[0]], _chunks[_best[1]], _tokens[_row, -2:]]))
     assert torch.equal(_out.long(), torch.stack(_want)), "the two best chunks, in their original order, framed"

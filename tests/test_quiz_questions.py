@@ -23,6 +23,8 @@ letter is a wrong answer. This proves, for every question:
   `# FORM` cell and fails a visible correctness cell and a `# HIDDEN` cell;
 * every visible correctness cell compares with a digest (otter prints a failing check's code, so a
   readable reference would be the answer);
+* while an exercise's function runs, no global of the notebook holds its right output (the function
+  shares those globals, so a reference computed before the call could simply be returned);
 * a numeric answer typed at the precision the question asks passes every check, hidden ones too;
 * a numeric answer's value is not printed or written anywhere before its question, nor written in the
   prose or code after it (the editions store no outputs: a student reads on before answering), and a
@@ -536,3 +538,74 @@ def test_graded_edition_shows_only_form_checks():
             assert len(visible) == form_cells[f"{path.stem[:2]}/{name}"] == 1, (
                 f"{path.name} {name}: the graded edition shows {len(visible)} checks; only its one FORM check may show"
             )
+
+
+def _same_value(a: object, b: object) -> bool:
+    """Whether `a` holds what `b` holds: equal tensors (any dtype, to 1e-6), numbers, or sequences of them."""
+    import torch
+
+    if isinstance(a, torch.Tensor) and isinstance(b, torch.Tensor):
+        if a.shape != b.shape or a.numel() == 0 or not (a.is_floating_point() or b.is_floating_point()):
+            return False
+        a, b = a.detach().double(), b.detach().double()
+        if torch.unique(b).numel() <= 2:  # all zeros, a 0/1 mask: equal by coincidence, not by theft
+            return False
+        return bool(torch.allclose(a, b, rtol=1e-6, atol=1e-9, equal_nan=True))
+    if isinstance(a, (tuple, list)) and isinstance(b, (tuple, list)):
+        return len(a) == len(b) > 0 and all(_same_value(x, y) for x, y in zip(a, b))
+    return False
+
+
+@pytest.mark.parametrize(
+    "question",
+    [q for q in QUESTIONS if not q.letter and "def " in str(answers_of(q).get("right", ""))],
+    ids=lambda q: q.id,
+)
+def test_no_check_holds_the_right_output_while_the_students_function_runs(question: Question):
+    """A student's function shares the notebook's globals, so a reference computed before the call is one
+    name away (`return _reference`): every check computes its reference after the call, or out of reach."""
+    import functools
+    import types
+
+    answers = answers_of(question)
+    namespace: dict = {"__name__": "quiz_case", "explain": explain}
+    exec(answers["setup"], namespace)
+    before = set(namespace)
+    exec(answers["right"], namespace)
+    own = [n for n in namespace if n not in before and isinstance(namespace[n], types.FunctionType)]
+    returned: list[object] = []  # earlier outputs of the student's own function are fair to hold
+    reachable: list[str] = []
+
+    def is_input(value: object, args: tuple) -> bool:  # what the student has anyway: an argument, or a tuple of them
+        items = value if isinstance(value, (tuple, list)) else (value,)
+        return len(items) > 0 and all(any(item is a or _same_value(item, a) for a in args) for item in items)
+
+    def watched(function):
+        @functools.wraps(function)
+        def call(*args, **kwargs):
+            result = function(*args, **kwargs)
+            inputs = args + tuple(kwargs.values())
+            parts = [result, *result] if isinstance(result, (tuple, list)) else [result]  # a tuple, or its parts
+            for name, value in list(namespace.items()):
+                if (
+                    all(value is not part for part in parts)
+                    and not is_input(value, inputs)
+                    and not any(_same_value(value, r) for r in returned)
+                    and any(_same_value(value, part) for part in parts)
+                ):
+                    reachable.append(f"{name} (test cell {cell[0]})")
+            returned.extend(parts)
+            return result
+
+        return call
+
+    for name in own:
+        namespace[name] = watched(namespace[name])
+    cell = [0]
+    for cell[0], source in enumerate(question.form + question.visible + question.hidden):
+        error = run_cell(source, namespace)
+        assert error is None, f"{question.id}: the right answer fails a test cell ({error!r}):\n{source}"
+    assert not reachable, (
+        f"{question.id}: while the student's function ran, the notebook's globals already held its right "
+        f"output in {sorted(set(reachable))}; compute the reference after the call, or inside a function"
+    )

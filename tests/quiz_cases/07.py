@@ -69,35 +69,38 @@ def _head(**changes: str) -> str:
 
 
 CASES = {
-    "q1": {
-        "right": "q1_length = 1835008",
+    "q1b": {
+        "right": "q1b_lengths = (611669, 1835008, 5505024)",
         "wrong": [
-            "q1_length = 917504",  # the whole-sequence pattern left out: 2048 x 448
-            "q1_length = 950272",  # the ratio scaled in proportion to n from 65,536
-            "q1_length = 918016",  # the ratio scaled in proportion to n from 1,024
-            "q1_length = 458752",  # 1,024 x 448: the fixed patterns alone, ratio 1,024
-            "q1_length = 4096",  # the ratio's limit, r squared
-            "q1_length = 3670016",  # a factor 2 too many
-            "q1_length = 1048576",  # the nearest power of two
-            "q1_length = 2048",  # the ratio, not a length
+            "q1b_lengths = (458752, 917504, 1376256)",  # the whole-sequence pattern left out: 448 x R
+            "q1b_lengths = (367002, 611669, 786432)",  # a sign slip: 1 + R/4096
+            "q1b_lengths = (611670, 1835008, 5505024)",  # the first length rounded up, not to the nearest
+            "q1b_lengths = (917504, 1835008, 2752512)",  # the ratio scaled in proportion to n from 2,048
+            "q1b_lengths = (5505024, 1835008, 611669)",  # the three in reverse order
+            "q1b_lengths = (1223338.67, 3670016, 11010048)",  # a factor 2 too many
+            "q1b_lengths = (1024, 2048, 3072)",  # the ratios, not the lengths
+            "q1b_lengths = (612352, 1835008, 5505024)",  # whole 1024-token segments, not the nearest integer
         ],
     },
     "q5": {
-        "right": "q5_pairs = (294912, 278528, 81920)",
+        "right": "q5_pairs = (294912, 278528, 81920, 294912, 262144, 65536)",
         "wrong": [
-            "q5_pairs = (294912, 73728, 24576)",  # queries thinned too: the package's pattern, scaled
+            "q5_pairs = (294912, 73728, 24576, 294912, 73728, 24576)",  # queries thinned too: the package's pattern
             "import torch\nfrom course_utils.core.dilated import dilated_key_counts\n"
-            "c8 = dilated_key_counts(64, 8, [8], [1], causal=True)[5]\n"
-            "c32 = dilated_key_counts(64, 8, [32], [4], causal=True)[5]\n"
-            "q5_pairs = (int(c8.sum()) * 1024, int(c32.sum()) * 1024, int(((c8 > 0) & (c32 > 0)).sum()) * 1024)",
-            "q5_pairs = (144, 136, 40)",  # one segment of 32, not the whole sequence
-            "q5_pairs = (294912, 278528, 0)",  # no pair counted as read by both patterns
-            "q5_pairs = (294912, 215040, 67584)",  # offset 5 itself, not 5 mod 4
-            "q5_pairs = (294912, 294912, 98304)",  # offset 0
-            "q5_pairs = (524288, 524288, 131072)",  # no causal mask
-            "q5_pairs = (278528, 294912, 81920)",  # the two patterns swapped
-            "q5_pairs = (294912, 278528, 491520)",  # the distinct total in place of the shared count
-            "import numpy as np\nq5_pairs = (np.int64(288), np.int64(272), np.int64(80))",  # n = 64
+            "c8 = dilated_key_counts(64, 8, [8], [1], causal=True)\n"
+            "c32 = dilated_key_counts(64, 8, [32], [4], causal=True)\n"
+            "q5_pairs = tuple(int(x) * 1024 for h in (5, 6) for x in (c8[h].sum(), c32[h].sum(), "
+            "((c8[h] > 0) & (c32[h] > 0)).sum()))",
+            "q5_pairs = (144, 136, 40, 144, 128, 32)",  # one segment of 32, not the whole sequence
+            "q5_pairs = (294912, 278528, 0, 294912, 262144, 0)",  # no pair counted as read by both patterns
+            "q5_pairs = (294912, 215040, 67584, 294912, 200704, 53248)",  # offset h itself, not h mod 4
+            "q5_pairs = (294912, 294912, 98304, 294912, 294912, 98304)",  # offset 0
+            "q5_pairs = (524288, 524288, 131072, 524288, 524288, 131072)",  # no causal mask
+            "q5_pairs = (278528, 294912, 81920, 262144, 294912, 65536)",  # the two patterns swapped
+            "q5_pairs = (294912, 278528, 491520, 294912, 262144, 491520)",  # the distinct total, not the shared
+            "q5_pairs = (294912, 262144, 65536, 294912, 278528, 81920)",  # the two heads swapped
+            "q5_pairs = (294912, 278528, 81920, 294912, 278528, 81920)",  # head 6 counted as head 5
+            "import numpy as np\nq5_pairs = tuple(np.int64(x) for x in (288, 272, 80, 288, 256, 64))",  # n = 64
         ],
     },
     "q6": {

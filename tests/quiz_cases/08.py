@@ -34,7 +34,7 @@ CASES = {
             _OFFSET.format(body="0.5 - torch.log1p(t / tau) + (a * sigma) ** 2 / 2"),  # sign of a²σ²/2
             _OFFSET.format(body="0.5 - torch.log1p(t / tau) - (a * sigma) ** 2"),  # a²σ² instead of a²σ²/2
             _OFFSET.format(body="0.5 - torch.log(t / tau + 1e-12) - (a * sigma) ** 2 / 2"),  # log(t/tau)
-            _OFFSET.format(body="1 - a**2"),  # the sparsity condition a² + m = 1 instead of the mass target
+            _OFFSET.format(body="1 - a**2"),  # Part (b)'s identity a² + m = 1 instead of the mass target
         ],
         "cheats": [
             "import torch\nfrom course_utils.chapters.scale_invariant import expected_mass\n\n"
