@@ -1085,7 +1085,12 @@ with unavailable(namespace=globals()):
     _w1 = softmax_with_sink(_s, _b1)
 with unavailable(namespace=globals()):
     _w2 = softmax_with_sink(_s, _b2)
+with unavailable(namespace=globals()):
+    _again = softmax_with_sink(_s, _b1)
 assert _w1.shape == _s.shape and _w2.shape == _s.shape, "one weight per score, the extra key's left out"
+assert torch.allclose(_again, _w1, rtol=0.0, atol=1e-12, equal_nan=True), (
+    "the same scores and logits gave other weights on a second call: the function must not keep state"
+)
 assert torch.isfinite(_w1).all() and torch.isfinite(_w2).all(), "no NaN or inf, for any of the rows of `_s`"
 assert check_rounded(
     fingerprint(torch.cat([_w1.flatten(), _w2.flatten()])),
@@ -1106,9 +1111,9 @@ _s = torch.randn(3, 4, 6, 6, generator=torch.Generator().manual_seed(7)) * 5
 _s[0, 0] += 500.0
 _s[1, 2, 3] = float("-inf")
 _b = torch.tensor([-3.0, 0.0, 2.0, 40.0]).view(4, 1, 1)
-_reference = torch.cat([_s, _b.expand(3, 4, 6, 1)], dim=-1).softmax(dim=-1)[..., :-1]
 with unavailable(sink_softmax, stable_softmax, namespace=globals()):
     _got = softmax_with_sink(_s, _b)
+_reference = torch.cat([_s, _b.expand(3, 4, 6, 1)], dim=-1).softmax(dim=-1)[..., :-1]  # after the call
 torch.testing.assert_close(_got, _reference)
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -1182,7 +1187,13 @@ for _k, _t in ((1, 0.2), (1, 0.3), (2, 0.3), (2, 0.5), (3, 0.5), (3, 0.7)):
     with unavailable(namespace=globals()):
         _rate = sink_rate_first_k(_w, _k, _t)
     _rates.append(float(_rate))
+with unavailable(namespace=globals()):
+    _again = float(sink_rate_first_k(_w, 1, 0.2))
 assert all(0.0 <= _r <= 1.0 for _r in _rates), "a fraction of the (layer, head) pairs, between 0 and 1"
+assert all(abs(_r * 14 - round(_r * 14)) < 1e-6 for _r in _rates), (
+    "`_w` has 2 layers of 7 heads: each rate is a whole number of its 14 (layer, head) pairs, divided by 14"
+)
+assert _again == _rates[0], "the same weights, k and threshold gave another rate on a second call: keep no state"
 assert check_rounded(
     fingerprint(_rates), "25929f913d6d818e9ed0199753c02957194d7487b28a707edb9c2f375e38c0a2", salt="04/q4", decimals=3
 ), "not yet: try k = 1 against section 1's sink rate, then ask which queries and which keys change with k"
@@ -1199,10 +1210,10 @@ for _seed in range(3):
     _w[..., :4] += 1.0
     _w = _w.masked_fill(~torch.ones(12, 12, dtype=torch.bool).tril(), float("-inf")).softmax(-1)
     for _k, _t in ((1, 0.2), (2, 0.3), (4, 0.5), (4, 0.6)):
-        _mass = _w[:, :, :, _k:, :_k].sum(-1).mean(dim=(1, 3))  # (layers, heads)
-        _want = (_mass > _t).float().mean().item()
         with unavailable(sink_mass, sink_rate, namespace=globals()):
             _got = sink_rate_first_k(_w, _k, _t)
+        _mass = _w[:, :, :, _k:, :_k].sum(-1).mean(dim=(1, 3))  # (layers, heads), after the call
+        _want = (_mass > _t).float().mean().item()
         assert abs(float(_got) - _want) < 1e-6
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -1346,9 +1357,41 @@ with torch.no_grad():
 on_bos = attn_256[0, :, q6_head, :, 0]  # (B, 256): each query's weight on BOS
 idle_256, pos = ~q6_stream.copy_mask, torch.arange(256)
 print("seed 0's sink head, mean weight on BOS at idle queries, by query position:")
-for lo, hi in ((1, 47), (48, 59), (64, 79), (120, 150), (160, 207), (224, 239), (240, 255)):
+for lo, hi in ((1, 47), (48, 59), (60, 61), (62, 63), (64, 79), (120, 150), (160, 207), (224, 239), (240, 255)):
     sel = idle_256 & (pos >= lo) & (pos <= hi)
     print(
         f"  positions {lo:3d}-{hi:3d}: {on_bos[sel].mean():.3f}   (uniform: {(1 / (pos[lo : hi + 1] + 1.0)).mean():.3f})"
     )
 print(f"median over the idle queries at positions 64-255: {on_bos[idle_256 & (pos >= 64)].median():.2f}")
+
+# %% [markdown]
+# Positions 62 and 63 lie inside the training length, yet there the head leaves BOS (the rows
+# above). The stream says why. `backcopy_batch` draws TRIGGERs only at positions 2 to n − 2, so in a
+# training sequence of 64 tokens the token after position 62 is never a TRIGGER, and position 63
+# has no target at all. A one-layer RoPE model can tell position 62 from the others in one way
+# only: by its distance to BOS, the one token at the same place in every sequence. So the models
+# should predict no TRIGGER there, and some head should change its weight on BOS there. On
+# section 2's test sequences of 64 tokens, per seed:
+
+# %%
+for seed in SEEDS:
+    with torch.no_grad():
+        logits, attn = models[("softmax", seed)](test.tokens, need_weights=True)
+    p_trigger = logits.softmax(-1)[..., vocab.trigger]  # (B, 64): P(next token is TRIGGER)
+    on_bos_64 = attn[0, :, :, :, 0]  # (B, H, 64): each head's weight on BOS
+    print(
+        f"seed {seed}: P(next is TRIGGER) at idle queries 60 / 61 / 62: "
+        + " / ".join(f"{p_trigger[:, i][idle_q[:, i]].mean():.3f}" for i in (60, 61, 62))
+        + "; each head's weight on BOS at query 61 -> 62: "
+        + ", ".join(
+            f"{on_bos_64[:, h, 61][idle_q[:, 61]].mean():.2f} -> {on_bos_64[:, h, 62][idle_q[:, 62]].mean():.2f}"
+            for h in range(on_bos_64.shape[1])
+        )
+    )
+
+# %% [markdown]
+# In every seed the model all but stops predicting a TRIGGER at position 62, and some head's weight
+# on BOS jumps there: seed 0's sink head leaves BOS, a head of seed 1 moves onto it, and in seed 2
+# one head leaves it while another moves onto it. The heads read their distance to BOS as a clock,
+# and training set that clock only at distances up to 63: past them, as Q5 and Q6 found, a head's
+# weight on BOS rises and falls with the distance.

@@ -27,7 +27,7 @@
 #   ok_format: true
 
 # %% [markdown]
-# # 05 · Collapse, repetition and noise: heads that converge, ranks that vanish, loops, distractors
+# # 05 · Collapse, repetition and noise: ranks that vanish, loops, distractors, and do heads converge?
 #
 # **The question.** Besides dilution, sinks and positional bias, long contexts are blamed for a
 # set of statistical failures: token representations that all become the same vector (*rank
@@ -131,13 +131,13 @@ SEEDS = zoo.SEEDS
 # 3. An early token's trace in the last state fades.
 # 4. Near misses derail retrieval.
 # 5. RoPE models' attention entropy rises past the training length.
-# 6. ALiBi models' attention entropy rises past the training length.
+# 6. ALiBi needle retrievers, with filler alone, lose accuracy at 4 times their longest training length.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
-q2_answer = {3, 4, 5}  # SOLUTION
+q2_answer = {3, 4, 5, 6}  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -153,7 +153,7 @@ assert all(isinstance(c, int) and 1 <= c <= 6 for c in q2_answer), "claims are n
 # %%
 from course_utils.tools.quiz import check_value
 
-assert check_value(set(q2_answer), "80ae2cc295243d5be5e7090c108024197641d4a9c9aaa2f8b19905158ee9d3be", salt="05/q2"), (
+assert check_value(set(q2_answer), "4b1c6c4398dcca59de7cd7d85d577ed7beb88cf178e6fd4dd4ade7fc09878dbb", salt="05/q2"), (
     "not yet: judge each claim on its own; sections 1, 2 and 5 measure them"
 )
 
@@ -166,7 +166,7 @@ assert check_value(set(q2_answer), "80ae2cc295243d5be5e7090c108024197641d4a9c9aa
 # %%
 explain(
     q2_answer,
-    "sealed:Y6j9hjcgKY1fWBNDyUu60Y4XN9BCtiLGsVtvB92OaARNbbWHZ8yWllZ/aSjBsvf0k98nF20shlH8OxZLcUkTHfY//fRTCdCJaKE00f2oymaMYRtvM+/SOZvnTL+nPe8HdjnEE+rzkfyGfrRve2oyDkPlXQ3acg8IOk8uzhvs49EfRsoMfxdMhOqOHhEzd43GMux25vfQ0t9b2AEnhrKMP758zMw1Wbt1C0lM83I+UFtJOGIbaHi7f63N6qhdgbwFwldimaVSZ+bW3jYfD1b4pJAXNKL6VQ6AzqDOOxlMeAi2NW9Rn7CM0j63ANvW80i7oOo3Zw769u38/L1vGoNxmuJR/qpmLntk4pFT+O4LkCJphOyXuUFG6bYoztru/BfE0ujuZb8GNVd93T0DijBqqPE5oYQcCH4JNQpD7A6xb+gM7p8qTuxSMX8Lh/RUPpFaOOB11P34Er0F4G6xKZpCmXZZzw+omqGMgF+rvgWAIL4A4zgaY0RpdbVzQwqjeB0k++K0UdfVRDVPoddjXIR3Uv1fOECfYkb8KWv1uPGJ3spbxD1AQUUFqMIHgzf5fTUwofUQJ4dZTOhgAiWa9o8NPagUAhrCbMgs5cwwvDfukTQh27MWn9FlhALxie6QQEFsvleG86uAp7lWuDW1a5sXVeSS+13IiwISdhH9yDNJ70q+x7Rp8urAY0aFy7Y2xTglekApxqWDS+vSJiGbOpqzspWye5RqURGYaQpwIraJCZnTmdtOoNukNmJvHrUyyKZcL9i1jc23sSIIMNDfnEcKtVt/qgIHPIbFlXVrwtMWkid1dSnI00IfHJ+Fx3/fxgpJ9YeIdxxMo65pgHUgtMwoJRf50etj4FvMnTmXqJOLZHPZqbjc95z5pqKRR8xGeUf3NZwKfCh16dHQzxQ3ZVlEgTmemKXRmXbp2ozHH3HX47UsPnBthhCiZ+q1Fy12sJXz3w64DDFBLWN1x5Ijf0yoRNj4zoZtvVpnt89btMA9AyV6MaHMuDHybyV/8iD/yXtlC0OQmUTxiS0KDtUdiiF7UVRJIGTT0Q3yeuSHDy4LZjV4YEI+qWBLKmu8hyoIkXka3uapGXIbynIMlWXXT3f6puzhUFVUj746zeiucaJMGkGKZuHd6zpKh9jV30Om0AI8b97dmZMRLWBSrmgUUm4zDG6id7eKnBF15rZ9V9J4C25/3d0ReKMKONIDcM5YvLrmhsaA6+RiKTghBtm34Ii+4lQyXuRlDEfa+XIRS9TRa6Qp+wSXVIMKDLlAMIKAeFSsOF5kBCU1GJr3uxEppt2+FBZv7fX89fI/YZPJMQcI2UXOnPi9yURjOwaiCsuPzAX3pqqvMbXNFbFDMsj+B/g6rx0qBLtFy/xj8R3t4Aa52674ZfnZ/YlKKfPI23hTE8fla3W60MG5577AKtIQ3MPSqJoQOJqIp1N8JDQQsVbGPFpqkYIw8CDBEBBTCRkGUw2O/M5H01ln1u7GwJ6DJd8lhjzDGnzrQdngfc6VcIlfhT3Z28mEpa1fIt0yqZR8nrsWWEMYiezAsxOJXV/rwjvIJ36jKgxOhHyzCQ7Iq56qUTSt2VBwEZ4Qe7BNCPCyfJcyfQCcR5sCGoZcRhi6lb8s/DQ90ky2gwF/Rek+4NUw7KdIr6GZd8tqMm6kNj53T49NNeNZfdGI22j7ri6zPJl3M/CcQro6risf7uFt2xFhte+zOPM+v6RiKTV9tGuadzBfgq5UXtKndcRsIzCQ9FC4AiisV14FfssAWvnZXq7eXIUQZS72rEqCGWijBCpCoZ9Ke9bX6a52DQ1jAqyXE08Hg5i5Nd3ORO5eVMo/fBMhXGoJ7nWAz0C/k0Sg4//flCZWWCBV7+U/BDgcp0U1CPk73BuQb6Q4gS723UJ0P0gsroxBxudeHyuiJIQfi4jDMOkpqSPb1i16RtoDg68cyLUHZKsFrM3kkxG0CKuYHE1hFj4X4BE5QvNdmdhduC4dTBUG8DYrGGSsocaRDkCpzVB+geTe7uPvBObIy9M+cNgAmL+t/RQDCXfOANkLFwY3u0QiB968",
+    "sealed:lmJgCZ9pSJ/fUscQkPasCUKBEQ/fqNmTx/UXU+m0qW91YMC8cgi5RgiaoAgPliAbaVPDVMEAeZ3ZvD3TV8pVU57Gex/9s0FDchZ0D+Cze3rpoZcftVrqb1/cj4z2IWJIJJ+Qb4YvRnq8AjXo9NAZAX4NmK2SsT4B0xzB1fxnDCCjIPmHR02f46hSKclMy3dNgcA13ohrBGGsgom6JKtEJq0/vykxn0+5HXPMv3Tw5tjiP47PfEthhwnw5Vsv44aNeKLrBYanuLiEhI8nJKUfqQqKsG21OYB2lk9smJ9Psqr/+5zv4lfAkZLcG6Ku0WPx+ycS7B2+iE08XdoNq3GHYr1k1//pECgA+r4jWWwZ0d9PH0+xSaDILCTJwoBTC9ORwWc7ztm9pR7lp3znQdgde0I93LRKhP6RrG3nN2pugv6sXaSfvNj5cbK0YtcgkdiFa8k5BuA8RF51EAuO1emdlgMlKc1x424mc/8hVg1i30dLHJmdeI6J/z3h1PukPRN/Ct8dR7VfQgA6lqSdjoFB/Lb/ZDwTam5NJxPSTqcE5IF1GukLOkFuUnEC3KKQeWqyi/PxUleAh18VuNP2uAICC6gwYlOz4JkZwHFfHDPaHeXfZ+fTj+jMcTIqPqRR22S16i/MXOUX8aJd4ppH/MXhC/G2FNJvBKyihRcuBMUKh5nQkz5Hk3zhtyy9/XHK73vLx7kLN2GX+7XdbvF5AZbcOIMUorUp6yYoURAcOzF3xKFZaMPue3iwaGG8tHJAJK/fwPieivSdIBbgOmK05Zgx+EaWfCYzcO1OEQEEj7I865+4YsLzTT76LjFG0AkCUKJpQxVX7PMAqyQ9Thv2++WYIx6DnM2ScFVLOoOpGZUG6amDTYTm524AtLNQbWNWj84KbSGYcVuVXlpsEvIj4E+tHq/8ZdWIUN/R2Ub3oAwl/hklkKY3DmxywMvf2bd6Do0lLnFpClb4BzbUv0GucF/M9PaLBSNZ5/UKMoeC3j41C8rSEqBQBSE43KAmf5AOd7Z3k5Rn3dlQMMMHwX8I0Xvv3Fg69Kvm11Qq8mn5hDvVOPVQDlNVG+bLIoXOMsi5zRuq2Bf3FJ5QMqecQ77mOFH7G3VUcUMXtwfMe2vq19ufKJTD6Z4gNxIKlqli/NlS2h4+0OzslYGFc934DjBanfk6DzLIFOKg/sdxT2NKt7nTBfqME/KUe/tOdMeAR95uFqh6PttcWsjXl7OpXu/7HoOxRRaYwBvXxt57nsczY50UlgdimK1CJnyfqmMGqD0YQJFbaPjHXOobQw8IGp3DXMsmMugytmndiRQ5Vi2/CaSeUnOfrZL5OnEERtxKOhIF/3W/iuqwCm5cS1YPeTT+BH3em9UejT679Grms1uFtKxDdZm4nKD5pp9MgeU8cqjpkXrUJn8nZi14tN2eD5qkHz+37LQxC29FPIOyS7KT3WM5dU5Bs0nu2UWLMNDCmRlA5J/xo3AIqtT1QitA/9cqNOrOr17zgOkr1caZ1v7ddPF+gEGSeiPOWI73/+Pgp2P6/Jvc2MMfe3tmccPiOC1oyeWn+pvck7W1fXoTiK+J/RSOBBNlLbDVq87uoWvXx1fK4a6TUga7XHb/6zI+BZ4+Dj4onIiGag9otBO+gFbdwg9tlHwLYkZ/7vNJ7MFLtKPYZ5kd4H5jYcvu78niDJsrGRSLlEMcSQm0tz5O7zbmDMbMhITRrssmlmlacjEbN8X5VKtqHZponPCIn7Btb1dfsi1H10KmAuS+SyKzMzq5X+0OZMOHHP0129KxxWLg0dccvy3SzIHePcXqzSqxWSFDN3OcGlByv0Lxde1KDMSvfd0Ma20IDqnuecwEpRH8RA9L4yG3nqATxDSSm7P5kYqQ2UL8paZU6hlrHZLhxjAZJWK57zbb4Fim+x1zmkCIkveboEHDgH0iq4Mysz0EsGXAA8SAPaUlDU6QT24DuHHP+IzX8hT9ro28cnJ+zPV2QqEZyTGLQCadvItPXOPql4whgw6pNAqfopRMQJxxv/XX0mAnqF5EkPNYz9BgjnfUJgbD0Etkl5S8WKnfoHLm6XkQpK8qzQ4B+S3HdSuhOrfF35i8OhJh4t1VOoIOXRgGi1Ii/OYH0aEAJy5d2CkwA6P96FXhjYUxZEOFP5QDVTmulTS8dc3Ir/MKqVJd24NDDESRQ7ElqG6icrEyS5mCON3rZlyix/1dfOQ9ZdM9KoySwN9+b2AKjW7TuN2OpfLYG0Un6da3MWDiKJLZ2lBAUWdXz+uscwv6bFB9cuhLmutMc6mGwzV4JEJBKBr1C/oozPdr0a3RcTpS4kU6Um8oY7DirDVlivPy1vdI/NSko0vD3G76cLTXoHMZEYBvkIweJ7NZZU/KC1KfD9arUYyuO+wkrO61Gb5xS3zIZ+epMBF7Hu8m7n1okJgpa5wVV+diZwzoDYAe",
     salt="05/q2",
 )
 
@@ -915,6 +915,9 @@ for _args in (
 ):
     with unavailable(namespace=globals()):
         _lengths.append(float(filler_equivalent(*_args)))
+with unavailable(namespace=globals()):
+    _again = float(filler_equivalent(128, 32, 6.647, 2.125))
+assert _again == _lengths[0], "the same arguments gave another length on a second call: keep no state between calls"
 assert check_rounded(
     fingerprint(_lengths), "0d9399ac021a334b4fdea75f638b5f4f9b26b260933b317a949f97d58f940912", salt="05/q7", decimals=3
 ), "not yet: write out the closed form's denominator term by term for both contexts"
@@ -927,10 +930,10 @@ import course_utils.chapters.dilution as _dilution
 from course_utils.tools.quiz import unavailable
 
 for _n, _m, _g, _gp in ((256, 16, 5.5, 1.2), (128, 1, 8.0, -2.0), (300, 50, 2.0, 2.0), (40, 3, 6.0, 0.0)):
-    _w = math.exp(_g) / (math.exp(_g) + _m * math.exp(_gp) + _n - 1 - _m)  # the closed form
-    _want = math.exp(_g) / _w - math.exp(_g) + 1  # the filler-only length with that weight
     with unavailable(_dilution.relevant_weight, _dilution.gap_for_weight, namespace=globals()):
         _got = float(filler_equivalent(_n, _m, _g, _gp))
+    _w = math.exp(_g) / (math.exp(_g) + _m * math.exp(_gp) + _n - 1 - _m)  # the closed form, after the call
+    _want = math.exp(_g) / _w - math.exp(_g) + 1  # the filler-only length with that weight
     assert abs(_got - _want) < 1e-6 * _want
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -1297,13 +1300,13 @@ from course_utils.tools.quiz import unavailable
 
 _h = torch.randn(4, 9, 4, generator=torch.Generator().manual_seed(11)) + torch.tensor([2.0, -1.0, 0.5, 3.0])
 _lengths = torch.tensor([9, 2, 6, 4])
-_want = []
-for _x, _k in zip(_h, _lengths.tolist()):  # one sequence at a time, its real tokens only
-    _centred = _x[:_k] - _x[:_k].sum(0) / _k
-    _want.append((_centred.pow(2).sum() / _x[:_k].pow(2).sum()).sqrt())
 _h[torch.arange(9) >= _lengths[:, None]] = 5.0  # the padding
 with unavailable(rank_residual, namespace=globals()):
     _got = residual(_h, _lengths)
+_want = []
+for _x, _k in zip(_h, _lengths.tolist()):  # after the call: one sequence at a time, its real tokens only
+    _centred = _x[:_k] - _x[:_k].sum(0) / _k
+    _want.append((_centred.pow(2).sum() / _x[:_k].pow(2).sum()).sqrt())
 torch.testing.assert_close(_got.float(), torch.stack(_want), rtol=1e-5, atol=1e-6)
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -1318,13 +1321,14 @@ torch.testing.assert_close(_got.float(), torch.stack(_want), rtol=1e-5, atol=1e-
 # points: 2
 
 # %% [markdown]
-# **Q4.** Section 2 compared heads two at a time. With H heads there is one number for the whole
-# layer: at query i, the entropy of the heads' mean row minus the mean of the heads' row entropies
-# (the generalised JS divergence, 0 when all heads agree). Write `layer_js_bits(weights)`, without
-# `course_utils`: `weights: (H, n, n)` are the causal attention weights of H heads (row i over keys 0
-# to i, zeros after); return, as a float, that divergence in **bits**, averaged over queries 1 to
-# n − 1 (query 0 sees only key 0). A key with weight 0 must not produce NaN (0 · log 0 counts as 0).
-# Try it on the three heads below; the visible check runs it on other layers, one-hot rows included.
+# **Q4.** Section 2 compared heads two at a time, with a mixture of the two rows. Generalise its JS
+# divergence to all H heads of a layer at once, with one mixture of the H rows, equally weighted. At
+# each query the result is 0 when all heads agree, and log₂ H bits, its largest value, when no two
+# heads put weight on the same key. Write `layer_js_bits(weights)`, without `course_utils`:
+# `weights: (H, n, n)` are the causal attention weights of H heads (row i over keys 0 to i, zeros
+# after); return, as a float, that divergence in **bits**, averaged over queries 1 to n − 1 (query 0
+# sees only key 0). A key with weight 0 must not produce NaN (0 · log 0 counts as 0). Try it on the
+# three heads below; the visible check runs it on other layers, one-hot rows included.
 
 # %%
 layer_heads = torch.tensor([[1.0, 0.0, 0.0, 0.0], [0.5, 0.5, 0.0, 0.0], [0.2, 0.3, 0.5, 0.0], [0.1, 0.2, 0.3, 0.4]])
@@ -1390,6 +1394,9 @@ for _layer in (_w, torch.cat([_w[:2], _c]), torch.cat([_c, _d]), torch.cat([_w, 
     _js.append(float(_v))
 with unavailable(namespace=globals()):
     _same = float(layer_js_bits(torch.cat([_c, _c, _c])))
+with unavailable(namespace=globals()):
+    _again = float(layer_js_bits(_w))
+assert _again == _js[0], "the same weights gave another divergence on a second call: keep no state between calls"
 assert all(math.isfinite(_v) for _v in _js), "a key with zero weight must not give NaN: 0 · log 0 counts as 0"
 assert abs(_same) < 1e-6, "heads that agree are 0 bits apart"
 assert check_rounded(
@@ -1411,12 +1418,12 @@ for _seed in range(3):
     _p[0, :, _seed] = 0.0  # a key one head never looks at
     _p[:, 0, 0] = 1.0
     _p = _p / _p.sum(-1, keepdim=True)
-    _xlogx = torch.special.xlogy(_p, _p).sum(-1)  # (4, 7): minus each row's entropy, nats
+    with unavailable(js_divergence, head_divergence, normalized_entropy, namespace=globals()):
+        _got = float(layer_js_bits(_p))
+    _xlogx = torch.special.xlogy(_p, _p).sum(-1)  # after the call; (4, 7): minus each row's entropy, nats
     _mean = _p.mean(0)
     _rows = -torch.special.xlogy(_mean, _mean).sum(-1) + _xlogx.mean(0)  # (7,)
     _want = _rows[1:].mean().item() / math.log(2)
-    with unavailable(js_divergence, head_divergence, normalized_entropy, namespace=globals()):
-        _got = float(layer_js_bits(_p))
     assert abs(_got - _want) < 1e-5
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -1488,14 +1495,15 @@ explain(
 
 # %% [markdown]
 # **Q6** (measure). Q5 turns on one decision, which greedy decoding takes at the first symbol of
-# the ninth copy. Show `q6_model` each of the 64 sentences `q6_sentences` (8 symbols and END each)
-# after BOS, 8 times in a row (`repeated_prompt` builds such prompts). For each, divide the
-# probability the model gives the sentence's first symbol as the next token by the largest
-# probability it gives any other token. `q6_margin` is the mean of that ratio over the 64
-# sentences, to 2 decimal places.
+# the ninth copy. Do the three seeds take it the same way? Show each model of `q6_models` (the
+# p = 0.1 models of seeds 0, 1 and 2) each of the 64 sentences `q6_sentences` (8 symbols and END
+# each) after BOS, 8 times in a row (`repeated_prompt` builds such prompts). For each sentence,
+# divide the probability the model gives the sentence's first symbol as the next token by the
+# largest probability it gives any other token. `q6_margins` is the tuple of the three models'
+# means of that ratio over the 64 sentences, in seed order, each to 2 decimal places.
 
 # %%
-q6_model = loop_models["p = 0.1"][0][0]
+q6_models = [loop_models["p = 0.1"][s][0] for s in SEEDS]
 q6_sentences = segments[:64]
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -1503,13 +1511,16 @@ q6_sentences = segments[:64]
 
 # %%
 # BEGIN SOLUTION NO PROMPT
-with torch.no_grad():
-    q6_logits = q6_model(repeated_prompt(q6_sentences, 8))  # (64, 1 + 8 * 9, V)
-q6_next = q6_logits[:, -1].softmax(-1)  # (64, V)
-q6_copy = q6_next.gather(-1, q6_sentences[:, :1])[:, 0]
-q6_other = q6_next.scatter(-1, q6_sentences[:, :1], 0.0).amax(-1)  # the best token but the copy's
+q6_prompts = repeated_prompt(q6_sentences, 8)  # (64, 1 + 8 * 9)
+q6_ratios = []
+for q6_model in q6_models:
+    with torch.no_grad():
+        q6_next = q6_model(q6_prompts)[:, -1].softmax(-1)  # (64, V)
+    q6_copy = q6_next.gather(-1, q6_sentences[:, :1])[:, 0]
+    q6_other = q6_next.scatter(-1, q6_sentences[:, :1], 0.0).amax(-1)  # the best token but the copy's
+    q6_ratios.append((q6_copy / q6_other).mean().item())
 # END SOLUTION
-q6_margin = (q6_copy / q6_other).mean().item()  # SOLUTION
+q6_margins = tuple(q6_ratios)  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -1521,15 +1532,20 @@ q6_margin = (q6_copy / q6_other).mean().item()  # SOLUTION
 # FORM
 from course_utils.tools.quiz import real_number
 
-assert isinstance(real_number(q6_margin), float)
+assert len(q6_margins) == 3 and all(isinstance(real_number(x), float) for x in q6_margins), (
+    "a tuple of three numbers, one per seed"
+)
 
 # %%
-from course_utils.tools.quiz import check_rounded, in_range
+from course_utils.tools.quiz import check_rounded, fingerprint, in_range
 
-assert in_range(q6_margin, 0.0, 1e6), "a ratio of two probabilities"
+assert all(in_range(x, 0.0, 1e6) for x in q6_margins), "ratios of two probabilities"
 assert check_rounded(
-    q6_margin, "af1f849ba2233860a08f4812c4c50b34b844e06b61c9d77b9078fae9a736c634", salt="05/q6", decimals=2
-), "not yet: the model's output at the prompt's last position, per sentence, then the mean of the ratios"
+    fingerprint([round(float(x), 2) for x in q6_margins]),
+    "d72e9804d81d7a94ea64e7aad5d09589b722b46a6a1cc937839c1c18a5899b49",
+    salt="05/q6",
+    decimals=6,
+), "not yet: each model's output at the prompt's last position, per sentence, then the mean of the ratios"
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
@@ -1539,8 +1555,8 @@ assert check_rounded(
 
 # %%
 explain(
-    q6_margin,
-    "sealed:Y3DO/cq4TfaGiLBZgGSfscTiUa2GE27aQ0j5HvlYdKRSBrCEBwO762YjGnsasNb306xe0JLVyw2rISUWUlaiF4tvBFprYaJdM4Bv/Qe4gNec/RmnuV99z5Ou1i0FpCnT1l4pAITsDjnw5DWwZy4EW4RYwd5lrsy3ouf21DQpk7ImwcVXoYKe44HMcxjsrD45069BLgmsI6iB/JtQWGyQpf7CQxz6sK5GWnoTiG67m2FihFTmcl8gH7RCqfadmqM3KAvoKbUMirjrmtLGmBr3ts+k3ntc5qbbVPpZ5CMfWEVpqzC6MyF2pqYprmkLmyp1HD7LTOq10ZU/ED4VVFYW91Q2qRCUUL4CzP2XhF3aNWT7r05Oiwl2sn0gNS/A0cty+6qO5Zr5lUNCwqZtqJTvjWb9Wm5QD1bglZOsHTihWtf9Z/VJf304w2kgL6Dw6u4YVTrICTtnGabfgRf8yIVqd6lwkomV4dUldNuERiu0UExtXsiEfBhIN4DlWVL59y3f0Ct7hc1cTDjiQgN98I/CHVW7ZX89aZ25gEv1HP7PgW5ubQSYXg/EtPgNkNzOcjcRgXQLY/LwwsWtQFcipwsmi9FbzYZ0mRFh+QftT8uJRIz2S84uYp90EKt9ZuvyWzWplvvHTGBISDMxXGWIqeowZGfI8VvPHRFiLUe1adSKcIKfO22dO5ZhJPcvm+Pfly7CHJ5jnINVxowBxWob1zpwEDR0GMy8DdJmhtqXcQ73Ut16o9tMKFnTSFyQ+tt3YJuksaZfXBd6Ekz6Ln4UF6TIpiGkrCNbFOcNH/Ox5U2iLAvMMlVHSP9AAgBE1nEXEIj58Qsn7b1h/v1XBgxxd2IHKTn/hxCsYxjTEoWZi37vZsWIbLrGlmuOXqVRb2aD5mxinT31PcEGAJyJd6ceoycs/oXfyxA2HBaHPkPSv9YFkyCGH2y7rvynClZLcYZNs9Z9NMpd1TMaQYmDffK429p9zqJaNgk52hu2Ns2B006EugMwm55B74gcjT3NuGWrMfoqau2dOJmrA+Fbph8jZ3yY/scEBpkBldNqqoHWLlZQqjI/xWf4uo0Nn3YpP8j6MqSYjqRpPn5/FJNOQY7jYI1TdSQ3DfTWNmecisJs0nWU/m4NxNqjLX1ayLSA+/4LHyLQPDYJSFkPwQCr0MwZA2BjWV97GBDq1JV7vvjFVi9qlDqXcWWjrPySmYk55gbkbDdhc5wYlksdExF1Yj2vNMHWimrxbWVhXF4iW/nuWNitWEJRng/Q3A==",
+    q6_margins,
+    "sealed:p1ZAzXInIw3zSR6IyHs7LyKl2elnv/tS7WYGXpUtpPbuXyhiOq/d31DNFcnhlgMp13+2FElqZUO9noDyx1L2KBBIiyGgGF5qyPOI6zWcChk22aPgfNSxTXcEbEtaFo3wLEs1xM/XSsrFyaH9NEtnBTOyK2v/P2H7miw7L9w3C3xKaZinMV5Ej1/xPc+hso5CrBCnA0b9uHE9lps47ykN2UOqXVbRuWPiM5wYRQMWFWewlKbxN9LrtS3F3eTXAAa6wQAHhao1WY9qb6KWC4IngczgeslASI2zW6p36WRUaiXak3EXb0X63hX9Y/mklSDi6OtJ8uNubKhKftMhpwNmqqtK9qbBxWiR6oLZ4VVQF3sWRByvseixBN8QH11JM9tQmtleNScXs4G+Np705eEGLExx4flbvCu93ZmpdF9nFf9R+8NimCf/3VaXfw+AwkZ0kZMBDZu8oTDlhNsSD6q3K8fcOEUcLjb73J9LC/VNEMRkzI2HZgMLQ8Gj+aL6sftsa/exf0lYc1PcnE8uvilKMltKXJbnmrZ/8/eAprs35tjIj1Y7RLFNUSu/iJRl8McTWmDeQNX170e6fauZNLrwRJFuQ/LxZ4ci48TMl8vGL2WCy7ON3wKaVSGEgg37DlDr1YDLe82+g3kcnvFJAJe5BTEDhGf3uCCMuGTbsuuIO+Yklnji/Ih1tOBxDCXnPXArRIUIO7H39586VQbqMlsjtm+BI+Y1C6Kc107jYanwuYoIeKGj3A51JtvnaQ+AwMd1xRY3mtiqT4+Eb2JcDv8NOIRSz0LV7WF0/6hZlpA9j00a+aV1LmJG2TQtjvO6SG6QDt+n9ouI9B+EqlmIRe9LoE8dcASjZIVnW7tvikVQ5PS5yjnJ4WVNUGKW+bng9CShv8oIJ9Gyyn737O3lp+tQdn9ewmIfSqQC73fhKY6RsYgshU+D7szoCB7S1IYeYUKFurfh1OB+bTr/rsYD8J+mXEAngh6DW0YmSWKHc0SQHsRpMGzAX8WvsOQn11vlWWwrHbnaeQsA2oJMFJgXEFThwzc66R/+1vKjHwZp0BeRhZfHn1EZFU7BdscIcWIxVXK0N4+/nih8OhhxDSxFXJDNafv9pc82wH+HjezN6NU0b8sTlcukeghevuiM5NbzJJNp0BYM7sUBewDp9jLG3IFEeDezdNzLjO4dB5CtCItnqE8QJIT3+Oi9bI2uqBTU8Qyx3Hxt0d/C5n1gK/cOQPiJxt2Cv3XTI73gwyxBGcJgqiFfgzJ054Hx61yyuHEVAeViXRsXQ8MiVXR8W309Sd4SKtsROO30lmGM9MSSUfxzvc81CGgd9leAABwKVPgfpjLdr4Gt4P54PfcUGHMvFplz1GZoV+T1UQEJtHNsX6Mi8YRHoB0b1L0DDmg9PhbGSduL6irW28sD/PPG+h4WH2wA3hmLPEW1fq1XD0RYVNQgOny8D4p8I28mipcaa9QXzPOJMU+eNpau/ZYzShRnpGpuwbrW2faEBmeRWiFO3s/oDiMUdnfMwlk=",
     salt="05/q6",
     decimals=2,
 )
@@ -1552,12 +1568,13 @@ explain(
 # %% tags=["shows-answer"]
 from course_utils.chapters.repetition import greedy_repeats
 
-with torch.no_grad():
-    next_token = q6_model(repeated_prompt(q6_sentences, 8))[:, -1].softmax(-1)  # (64, V)
-first = next_token.gather(-1, q6_sentences[:, :1])[:, 0]
-runner_up = next_token.scatter(-1, q6_sentences[:, :1], 0.0).amax(-1)
-print(
-    f"copy's first symbol: probability {first.mean():.3f} on average ({first.min():.3f} to {first.max():.3f}); "
-    f"the most likely other token: at most {runner_up.max():.3f}"
-)
-print(f"greedy decoding writes {int(greedy_repeats(q6_model, q6_sentences, 8).sum())} of the 64 sentences a ninth time")
+for seed, model in zip(SEEDS, q6_models):
+    with torch.no_grad():
+        next_token = model(repeated_prompt(q6_sentences, 8))[:, -1].softmax(-1)  # (64, V)
+    first = next_token.gather(-1, q6_sentences[:, :1])[:, 0]
+    runner_up = next_token.scatter(-1, q6_sentences[:, :1], 0.0).amax(-1)
+    print(
+        f"seed {seed}: copy's first symbol: probability {first.mean():.3f} on average ({first.min():.3f} to "
+        f"{first.max():.3f}); the most likely other token: at most {runner_up.max():.3f}; greedy decoding writes "
+        f"{int(greedy_repeats(model, q6_sentences, 8).sum())} of the 64 sentences a ninth time"
+    )

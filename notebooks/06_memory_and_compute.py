@@ -254,6 +254,62 @@ except ValueError as error:
 # thread pool, kernel scratch space) are not counted as the method's memory. Timings vary from
 # machine to machine, so these outputs are not compared by the notebook tests.
 
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN QUESTION
+# name: q2b
+
+# %% [markdown]
+# **Q2b** (seed 002, a review question; predict, asked here, before the sweep below measures it).
+# What specific resource constraints (memory vs. compute) make long-context attention difficult to
+# deploy in practice?
+#
+# - **A)** Memory grows as n² only while the scores are stored, and a fused kernel stores none; compute
+#   grows as n² in every exact method.
+# - **B)** Memory becomes linear with a fused kernel, but only by recomputing the scores, so its compute
+#   grows faster than the naive method's.
+# - **C)** Memory and compute both become linear with a fused kernel: its tiling lets each query skip the
+#   blocks of keys far from it.
+# - **D)** Memory and compute stay quadratic with any exact kernel: a softmax row needs all of its scores
+#   at once, so all are stored.
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN SOLUTION
+
+# %%
+q2b_answer = "A"  # SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN TESTS
+
+# %%
+# FORM
+from course_utils.tools.quiz import normalize_choice
+
+assert normalize_choice(q2b_answer, "ABCD")
+
+# %%
+from course_utils.tools.quiz import check_choice
+
+assert check_choice(q2b_answer, "66db851cca364901e276ffc02f1430366074c1897fd6ccf09131470fa1f1b127", salt="06/q2b"), (
+    "not yet: reread section 1's counts and section 2's check against dense attention"
+)
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END TESTS
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END QUESTION
+
+# %%
+explain(
+    q2b_answer,
+    "sealed:nq5HLHO66x8hOnbBI7/Z5dWsyJ6OUF8Mwd7ksXBtAYRwqteLqF4eKlN+deVAZ9Vm49R6QwiZLx9SQIDGfmYGWz91hfJYh6NJbNjAlR/DrpejlR8vP02KPGYzsR76/DEKmaObl0L0/dGWl2GzU1B7ERzMet3gKJFAZz36e2R6rX0h9CGx+x5me4q6ydkJsHndFOSLJFgEOTW5vge1r0bkSTTwKy96wtcRZdKOsdH2cZdVGb5G74bMvYhqU2qJIUbf5F94AM8JHc1ynTOZvmN2D3EWVB/g+NvdScVz0RLWDjbS1Bbe5Rvd5h4JF3EyhirfWhjqgJselp5Ay0uRCm0ijHUOmftZ+YPKt1shnjF2VTQsP1oe4rXRh3se/+3dJf9z4CHriT2xQtD/FhmiW4C6NYqerAq8z5bsTiQ0EE7Csn4C/zMZTSuNi++KdC7D6FmVlFeA4izWI9bO7Ru5dUFuGB2i1byb/nqLyIEXjIvFqzNBMCSbTkNk2LBTtqYPmi0Nbwu7DchKcfs+tjJHnVaLDfh/0+6sPkei4vt3mH/H2O5lg5OQLBhVYCtK5E2u7QMZURc2OoqN/NJDG7c/JngMOYkD+0yAZg5wHlMYQAfM5UexdyFx6J8KrV7Md/4/mpt9WdejPncT1AMwzZy6mTEP91JEQB7UBSgLaOwLfI54yyPwRbjzj/X8uMOZ8DvWiYLeUkIAVLFuMU2HkxqfRN9Wk04PxoilJzjXPz6Gf0sOwGGkcI5egAtP0Rt623pu0JmQFfr71vbnHYvUm7vKsI28vImV4K2lgMi7wt7GCMIVDZ1tFAgqeU2eJy380hDvi7LoMr63Twc3RyzKWCIuQgIy/+/8cE8S2gqtrbHL89ROpbAqNxo8OkzHhxMpfWYOaeHLPltcTVrb/Zucu6uLPpgJNb7BhGs3HckPhqD1QFebdNgtn+4D2hG7qSFamoVzx5MtxiFTjjqf6e5kP6s7TZVy3aCUk1lC6W5oWI/R49KO6Wd+WDWBiN9NKa6ZbmqGLz2kqIuETenjL5L7BKBoLHvM1KEbGCPvZJ9L8mJyaW0wLoZnINrYxTKkKs9VlD4kUiU8zD3DOljGaXJ+tSB8Nki4Sr7PdtTWxbbiyP/aH3BUz7wKcNRMZ9hQmj21wZi6eiRnA1fh97pWoMISEX8qvpQLFh/yG/PC+mLGT8Seq3QXYRVc2hblpUKFaoJfq/mWuh2vt2vJly9LyH6B2CyzTrWNMnbPcytMXQpnYj9VTOo5ZgDSf6PuXroKBEQfdm0NBHbSPMe8MuKxI3qNF1ZK6XGFpENvb6eyK8XnZj9mHsMqGKMFEfO4ovkXi0Cjdlai2SeP3Fa3RHE4L2wUKUAvm56H5aaAyUZ3MM5ZHDlnrwWr8pTyzCDA5IZnaeHvVoSSDgQPew9FyhY42V8HcvpI9/zV5CwABShs0/XprMGnbbCdQhkZE82VuqagUQRRfF/ij+faudMLgzoSp2dogOKPMy5S+n1hMzYzR7aFgs2z1fEAR6xbsJF1jKUyNT4yIRJeUkPfMCQDTMEB3dvs8zJT6N3tCnjZ/34E69Cv5J4IIe7pQAYNjgmoDg1CFDIJ2jjrxhRkbsIO3LOut0Twc5GL7122Vv7WD7FK37uKGGB6zZ3rCyRqXuaa/uYSI2ZMvcBk5OE+gvUvAZJjQUScfz6+wUJ570v+IqC/fjH28oE63oTVzXwFyxDVepSw0/nwMzOElpxiXJ6pWimnPkWKlE49E7kkvPyNba+/2cNqlfxRQk4cHZb7elCE53jPgeEGs4AFHqgStEl2rLQgdwHapDxj/M/isk5pFdFMe3GVuqHctxjBKofbCDdtTniAJpCAE/bCA1hcnqpx/T1UfNv5eSUzyN47HQ==",
+    salt="06/q2b",
+)
+
 # %%
 # NBVAL_IGNORE_OUTPUT
 NS = [512, 1024, 2048, 4096, 8192, 16_384]
@@ -277,6 +333,13 @@ for impl, rs in by_impl.items():
         loglog_slope([r.n for r in big_n], [r.seconds for r in big_n]),
         loglog_slope([r.n for r in big_n], [max(r.peak_bytes, 1.0) for r in big_n]),
     )
+
+# %% [markdown] tags=["shows-answer"]
+# The measurement behind Q2b: each method's time slope beside its memory slope, and the times.
+
+# %% tags=["shows-answer"]
+# NBVAL_IGNORE_OUTPUT
+for impl in by_impl:
     print(f"{impl:6s}: time slope {fits[impl][0]:.2f}, memory slope {fits[impl][1]:.2f}")
 for n_big in (4096, 8192, 16_384):
     ms = {impl: next(r.seconds for r in rs if r.n == n_big) * 1e3 for impl, rs in by_impl.items()}
@@ -325,7 +388,7 @@ for r in by_impl["naive"]:
         f"measured / counted = {r.peak_bytes / counted:.3f}"
     )
 
-# %%
+# %% tags=["shows-answer"]
 fig, axes = plt.subplots(1, 2, figsize=(12, 4))
 for impl, rs in by_impl.items():
     ns = [r.n for r in rs]
@@ -354,9 +417,10 @@ for ax in axes:
     ax.legend(fontsize=8)
 finish(fig, f"Attention on this machine ({os.cpu_count()} CPU cores, fp32, 1 head, d = 64)")
 
-# %% [markdown]
-# **Takeaway.** The measured time slopes (printed above) lie near 2 for all three
-# implementations: FlashAttention's idea does not remove a single FLOP. The memory splits: the
+# %% [markdown] tags=["shows-answer"]
+# **Takeaway.** The measured time slopes (printed above) lie around 2 for all three
+# implementations (they move by a few tenths from run to run): FlashAttention's idea does not
+# remove a single FLOP. The memory splits: the
 # naive method's peak is the count, three n × n buffers, to within a fixed overhead of a few tens of
 # MiB (the ratio printed above), while the fused kernel and the online softmax stay in megabytes.
 
@@ -641,7 +705,8 @@ method at n = {n_io} (counted), which is why it is faster; for the backward pass
 # %% [markdown]
 # ## Quiz
 #
-# Q2 was asked before section 1, and Q5 at the end of section 4, before the count of bytes moved.
+# Q2 was asked before section 1, Q2b at the start of section 4, before the sweep, and Q5 at the end of
+# section 4, before the count of bytes moved. Q1b, a follow-up to Q1, comes after Q4.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
@@ -725,82 +790,32 @@ print("max subtracted, normalised:", [round(x, 4) for x in (shifted / shifted.su
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
-# name: q1b
-
-# %% [markdown]
-# **Q1b** (a follow-up to Q1). Of Q1's three problems, which does a fused kernel such as
-# FlashAttention remove, and how far?
-#
-# - **A)** Compute time: it skips the scores of far key blocks, so its FLOPs grow as n, not as n².
-# - **B)** Recall in the middle: exact fp32 statistics stop rounding from washing out the middle.
-# - **C)** Memory and compute time: with the scores kept on chip, the FLOPs fall along with the bytes.
-# - **D)** The memory of the scores only: FLOPs stay 4·n²·d; an exact kernel recalls no better.
-
-# %% [raw] jupyter={"source_hidden": true}
-# # BEGIN SOLUTION
-
-# %%
-q1b_answer = "D"  # SOLUTION
-
-# %% [raw] jupyter={"source_hidden": true}
-# # END SOLUTION
-
-# %% [raw] jupyter={"source_hidden": true}
-# # BEGIN TESTS
-
-# %%
-# FORM
-from course_utils.tools.quiz import normalize_choice
-
-assert normalize_choice(q1b_answer, "ABCD")
-
-# %%
-from course_utils.tools.quiz import check_choice
-
-assert check_choice(q1b_answer, "f23609ab6c1e513a46da06766708de2cc0806a8bd3f2901d723818ecd6184e40", salt="06/q1b"), (
-    "not yet: reread section 2's check against dense attention, and section 4's time slopes"
-)
-
-# %% [raw] jupyter={"source_hidden": true}
-# # END TESTS
-
-# %% [raw] jupyter={"source_hidden": true}
-# # END QUESTION
-
-# %%
-explain(
-    q1b_answer,
-    "sealed:kXrwolzrnoc4EKBsxDmD++sOzwl8qkZ9ENmCquw1fkYgfQSGJbmFkKMtNbH7ymxw+ddF4e0bLIt0auo+dy82KvEH3ed9dfZJ6+Ra42H7CNBoJAc3hsFNcX0LRqjB6MZVbY+UzSFyU0IP7Qb4YIuJ5aCiZyhRMbW0KE0vtORKeQth7FB6PmsAKsb5TPd7GWwhX0WJqLrqIlhFMnHcTqMLP3mxdL4MLAU27W9cmsS4VQlNlzlt5ToS+diNdVbPQHLAtJnnuJPH1YpSscVOIgg6wM9hYykjwK1l2aRx9nl5l/2uoqRhTul4DDIda74Fth0I3kD/VKGWo5ehX4tDb2XBq6X3y2iJ+Ml+uKPwfv6imISrpYzhLPbMQPKP82Pv+03b8Vmv3acL91FVGzdsO8kRsF/BCxA0yAVK4ermwrY4aUYhFyflL3EwKn4u08Gpadu1h3lJ6zDV0ykskfpXzN65FV1QL9CxGyZnpTDHZ55V8DXAG4aymHTXFg4SK6wkCflZTowy7pbA0oUuga4ymhvfvjNm3gB9Tnf2q+qRvC1UExuZB7v8uag63NzaqGQeZEQNDO5asY0G3Yws4qn8j2P9KXqLEV4DyeqrPTpombfpUFmXw5HQfFu497p9ZlfZeQqMAWWiHXvAOGPGCbsZ1oXrov4jO0K8KunBrB1T3v3Spef5roP7TD9k/EubQNiIDtgH3VLV7gE5EXS4uIP+3woDwPO/QXa+7q3y0/s5yeo3mpmipXUx5ysv/0Mf/uaMZ2/ETWNf12m0NVYuqjQDmw0QaW+mQPzhnYRx3y8DHjheCMFb9lJgPAIDYY+XVlbTtPxEpTitCybFXDnCngLwKgG3pcgQ2Nwog8CyzWiRt1MiL+h0G6s53KEk/KEfnOuYi9EDtcu+tA6N4vXgs6Lvlope7P1B+ubcF+HrFl/WHFdu2QBlj1hjxRqUTRbQM4CUSohLsPWt4XsOAv/z7Abf8A0lGlLmrQeHrTnYfiBW2XVJtWE/LIhYHA==",
-    salt="06/q1b",
-)
-
-# %% [raw] jupyter={"source_hidden": true}
-# # BEGIN QUESTION
 # name: q3
 # points: 2
 
 # %% [markdown]
-# **Q3.** FlashAttention-2 leaves the output unnormalised until the last key block (section 5).
-# Write the block update in that form. The state is the running maximum `m` and normaliser `l`
-# (shape `(n_q, 1)`) and the *unnormalised* accumulator `acc = Σ_j exp(s_j − m) v_j` over the keys
-# seen so far (`(n_q, d_v)`); given a block of scores `s` (`(n_q, b)`) and its values `v`
-# (`(b, d_v)`), return `(m_new, l_new, acc_new)`. After the last block the output is `acc / l`.
-# Start values are `m = -inf`, `l = 0`, `acc = 0`; you may assume every block has at least one
-# finite score. The checks run your update over several blocks, also where the first block's
-# scores are far larger than the rest, in float64 and in float32.
+# **Q3.** A long context is often split between workers: Flash-Decoding (Dao et al., "Flash-Decoding
+# for long-context inference", 2023, a blog post) splits the keys among the thread blocks of a GPU,
+# ring attention (notebook 11) among GPUs. Each worker runs section 2's loop over its own share of
+# the keys and returns its state in FlashAttention-2's unnormalised form (section 5): `m`, the
+# largest score it saw, `l = Σ_j exp(s_j − m)` and `acc = Σ_j exp(s_j − m) v_j`, of shapes `(n_q, 1)`,
+# `(n_q, 1)` and `(n_q, d_v)`. Write `merge(m1, l1, acc1, m2, l2, acc2)`: it returns the state
+# `(m, l, acc)` of the two shares of keys together, in the same form, so that `acc / l` is attention
+# over all of them. A worker that saw no key for a query returns `m = -inf`, `l = 0`, `acc = 0` in
+# that row; at least one of the two saw a key. The checks merge states whose largest scores differ by
+# 1000, and empty ones, in float64 and in float32.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 
 # %%
-def update(m, l, acc, s, v):
-    """One online-softmax step with an unnormalised accumulator; returns (m_new, l_new, acc_new)."""
+def merge(m1, l1, acc1, m2, l2, acc2):
+    """Two workers' states over disjoint keys -> the state over all of them: (m, l, acc)."""
     # BEGIN SOLUTION
-    m_new = torch.maximum(m, s.amax(dim=-1, keepdim=True))
-    scale = torch.exp(m - m_new)  # rescales what was accumulated under the old maximum
-    p = torch.exp(s - m_new)
-    return m_new, scale * l + p.sum(dim=-1, keepdim=True), scale * acc + p @ v
+    m = torch.maximum(m1, m2)  # the largest score over both shares
+    a1, a2 = torch.exp(m1 - m), torch.exp(m2 - m)  # each share's sums were taken against its own maximum
+    return m, a1 * l1 + a2 * l2, a1 * acc1 + a2 * acc2
     # END SOLUTION
 
 
@@ -816,11 +831,10 @@ import torch
 
 from course_utils.tools.quiz import require_signature
 
-require_signature(update, "m", "l", "acc", "s", "v")
-_new = update(
-    torch.full((1, 1), -torch.inf), torch.zeros(1, 1), torch.zeros(1, 2), torch.zeros(1, 3), torch.zeros(3, 2)
-)
-assert isinstance(_new, tuple) and len(_new) == 3, "return the new (m, l, acc)"
+require_signature(merge, "m1", "l1", "acc1", "m2", "l2", "acc2")
+_z = torch.zeros(1, 1)
+_new = merge(_z, _z + 1.0, torch.zeros(1, 2), _z, _z + 1.0, torch.zeros(1, 2))
+assert isinstance(_new, tuple) and len(_new) == 3, "return the merged (m, l, acc)"
 
 # %%
 import torch
@@ -829,47 +843,59 @@ from course_utils.tools.quiz import check_rounded, fingerprint, unavailable
 
 _g = torch.Generator().manual_seed(5)
 _s, _v = (torch.randn(3, 12, generator=_g) * 3).double(), torch.randn(12, 2, generator=_g).double()
-_first = torch.zeros(12, dtype=torch.float64)
-_first[:5] = 1000.0
-_states = []
-for _shift in (torch.zeros(12), torch.arange(12.0), _first):  # later keys larger; the first block far larger
-    _state = tuple(
-        torch.full(_shape, _start, dtype=torch.float64)
-        for _shape, _start in (((3, 1), -torch.inf), ((3, 1), 0.0), ((3, 2), 0.0))
-    )
-    for _b in range(0, 12, 5):  # blocks of 5, 5 and 2 keys
-        with unavailable(namespace=globals()):
-            _state = update(*_state, (_s + _shift)[:, _b : _b + 5], _v[_b : _b + 5])
-    assert [tuple(_t.shape) for _t in _state] == [(3, 1), (3, 1), (3, 2)], "m and l are (n_q, 1), acc (n_q, d_v)"
-    _states.append(torch.cat([_t.reshape(-1) for _t in _state]))
-assert torch.isfinite(torch.cat(_states)).all(), "no NaN or inf: exponentiate scores minus the running maximum"
+_far = torch.zeros(12, dtype=torch.float64)
+_far[5:] = 1000.0
+_parts = []  # two workers' states: keys 0-4 and keys 5-11
+for _scores in (_s, _s + _far, _s - _far):  # the second worker's scores as drawn, 1000 larger, 1000 smaller
+    for _keys in (slice(0, 5), slice(5, 12)):
+        _top = _scores[:, _keys].amax(-1, keepdim=True)
+        _e = (_scores[:, _keys] - _top).exp()
+        _parts.append((_top, _e.sum(-1, keepdim=True), _e @ _v[_keys]))
+_empty = (torch.full((3, 1), -torch.inf).double(), torch.zeros(3, 1).double(), torch.zeros(3, 2).double())
+del _g, _s, _v, _far, _scores, _keys, _top, _e  # while merge runs, the check holds only the states
+_merged = []
+for _a, _b in ((0, 1), (2, 3), (4, 5), (None, 1), (0, None)):  # None: a worker that saw no key
+    _first, _second = _parts[_a] if _a is not None else _empty, _parts[_b] if _b is not None else _empty
+    with unavailable(namespace=globals()):
+        _merged.append(tuple(merge(*_first, *_second)))
+with unavailable(namespace=globals()):
+    _again = tuple(merge(*_parts[0], *_parts[1]))
+assert all([tuple(_t.shape) for _t in _state] == [(3, 1), (3, 1), (3, 2)] for _state in _merged), (
+    "m and l are (n_q, 1), acc (n_q, d_v)"
+)
+_flat = torch.cat([_t.reshape(-1) for _state in _merged for _t in _state])
+assert torch.isfinite(_flat).all(), "no NaN or inf: where one worker's scores are 1000 larger, or it saw no key"
+assert all(torch.equal(_x, _y) for _x, _y in zip(_again, _merged[0])), (
+    "the same two states merged twice gave another state: keep no state between calls"
+)
 assert check_rounded(
-    fingerprint(torch.cat(_states)),
-    "5e993629aadbf80463ff1dfae735811ce0ad17b237f7966a63fc4aa31b6b2e5b",
-    salt="06/q3",
-    decimals=3,
-), "not yet: reread section 2's update, and keep acc as the sum of exp(s - m) v without dividing by l"
+    fingerprint(_flat), "08b5dd64cb167ca6b76c5adabb88885c3a4b8ffe7773b970cd6d7c3f326eccb5", salt="06/q3", decimals=3
+), "not yet: reread this question's definition of a state, then section 2's update"
 
 # %%
 # HIDDEN
 import torch
 
 from course_utils.chapters.flash import online_softmax_attention, online_softmax_update
+from course_utils.core.lse_attention import merge_lse, merge_partials
 from course_utils.tools.quiz import unavailable
 
 _g = torch.Generator().manual_seed(6)
-_s0, _s1 = torch.randn(4, 6, generator=_g) * 4 + 100.0, torch.randn(4, 7, generator=_g) * 4  # float32, first far larger
-_v0, _v1 = torch.randn(6, 3, generator=_g), torch.randn(7, 3, generator=_g)
-_m0 = _s0.amax(-1, keepdim=True)  # the state after a first block, written out
-_l0 = (_s0 - _m0).exp().sum(-1, keepdim=True)
-_acc0 = (_s0 - _m0).exp() @ _v0
-_all, _v_all = torch.cat([_s0, _s1], dim=-1), torch.cat([_v0, _v1])
-with unavailable(online_softmax_update, online_softmax_attention, namespace=globals()):
-    _m, _l, _acc = update(_m0, _l0, _acc0, _s1, _v1)
-torch.testing.assert_close(_m, _all.amax(-1, keepdim=True))
-torch.testing.assert_close(_l, (_all - _m).exp().sum(-1, keepdim=True))
-torch.testing.assert_close(_acc, (_all - _m).exp() @ _v_all)
-torch.testing.assert_close(_acc / _l, _all.softmax(-1) @ _v_all)
+_s = torch.randn(4, 13, generator=_g) * 4  # float32
+_s[:, :6] += 100.0  # the first worker's keys score far higher
+_v = torch.randn(13, 3, generator=_g)
+_states = []
+for _keys in (slice(0, 6), slice(6, 13)):
+    _top = _s[:, _keys].amax(-1, keepdim=True)
+    _e = (_s[:, _keys] - _top).exp()
+    _states.append((_top, _e.sum(-1, keepdim=True), _e @ _v[_keys]))
+with unavailable(merge_partials, merge_lse, online_softmax_update, online_softmax_attention, namespace=globals()):
+    _m, _l, _acc = merge(*_states[0], *_states[1])
+_ref_m = _s.amax(-1, keepdim=True)
+torch.testing.assert_close(_m, _ref_m)
+torch.testing.assert_close(_l, (_s - _ref_m).exp().sum(-1, keepdim=True))
+torch.testing.assert_close(_acc, (_s - _ref_m).exp() @ _v)
+torch.testing.assert_close(_acc / _l, _s.softmax(-1) @ _v)
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
@@ -941,3 +967,58 @@ explain(
 one_token = torch.empty(80, 2, 8, 1, 128, dtype=torch.bfloat16, device="meta")  # layers, K and V, kv heads, 1 token, d
 per_token = one_token.numel() * one_token.element_size()
 print(f"one token's cache: {per_token:,d} bytes; it outgrows 140 GB of weights beyond {140e9 / per_token:,.0f} tokens")
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN QUESTION
+# name: q1b
+
+# %% [markdown]
+# **Q1b** (a follow-up to Q1, in a model this notebook did not count). Llama 3 8B has 32 layers, each
+# with 32 query heads of width 128 that share 8 key-value heads (grouped-query attention). It reads a
+# document of 131,072 tokens in bf16, every query scoring every key, and keeps the keys and values to
+# generate its answer. Its attention switches from the naive method to a fused kernel such as SDPA.
+# After the switch, which line gives the scores one layer holds in main memory, the KV cache of all
+# 32 layers, and one layer's attention FLOPs?
+#
+# - **A)** No n × n scores in main memory; a KV cache of a few MiB; about 70 TFLOP per layer.
+# - **B)** About 1 TiB of scores per layer; a KV cache of a few MiB; about 281 TFLOP per layer.
+# - **C)** About 1 TiB of scores per layer; a KV cache of 16 GiB; about 70 TFLOP per layer.
+# - **D)** No n × n scores in main memory; a KV cache of 16 GiB; about 281 TFLOP per layer.
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN SOLUTION
+
+# %%
+q1b_answer = "D"  # SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN TESTS
+
+# %%
+# FORM
+from course_utils.tools.quiz import normalize_choice
+
+assert normalize_choice(q1b_answer, "ABCD")
+
+# %%
+from course_utils.tools.quiz import check_choice
+
+assert check_choice(q1b_answer, "f23609ab6c1e513a46da06766708de2cc0806a8bd3f2901d723818ecd6184e40", salt="06/q1b"), (
+    "not yet: count each of the three for this model as section 1 and Q4 count, then reread section 2"
+)
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END TESTS
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END QUESTION
+
+# %%
+explain(
+    q1b_answer,
+    "sealed:NrFLHqS4cZn9uOxz0n2XgOsOzwl8qkZ9ENmCquw1fkYgfQSGJbmFkKMtNbH7cds+t4RV7fAMOtgyfvc8OmI6IvZJkO91d+tCsqVV6SW1Cct0JQA+wYREbmtASMHhoMAabp6IzyEhHkID5AroLIXG56SnM2BaOL/nfl9uAwcPJkw5rw5tb8bfetHrGLJ7QnwrTlST56SvYkIJJ2DcHOBFYjCLeNxfaxAn43pN1cf5EE1W0j4s7iJXrcfffl3PRzfG/IT8+Y+Ik88Z74VOeFQ6zsZvZi48z6Q9kbI+vXl9nOq7or5xTutyDC4HZ/Id/xwIm1vqVLCIo4j4HpQGd3+VtqD3y0Grl/pl8aCoP+bsyGZ96yg2mWHGGb+M+HW8qFjd9xCy3PAR92hYH2RSH4wW8UjAA1V9yElR+eq1ib0vZlFtAnSjKW1gPmZu09uub56502cM7DvI1i5v0ZsInPzzXkc5PpG7ACZ1qyjWbMwU9SWTXpbnkn2OcCMzH/9lS+pbQ4wkq9nPhtIqiqw/yQqL42Rlw1I/UmLwsOrWqWhDDxfWUbui9f03xNLC/WNbb0AZG/hasZcG3IIq+an/jDD6YWjEUAcNhcm3MSZ8lfKgAgvP34aLKBmg76xhZlneLw2ZECfqUAqHfn2DSrsZzIG3+q1wNRGtaKHj5TES0eTFpbuv68ekHyFk+0vQRJaWTZwV2RvC7gU7VGr3oIP/kQkOg/WpAHuj7rDujfsVgO89ktzA6Wkq8DFh4AsT5+jbWnPJTUB67FGiZwUxrj9NyqOHL+89uGvx1YNqjX8UEDlaTcMduk9tKgJZPY+RS1LV7ahEpXmkF26AAiGf2zfECCuDqZgbxYhki9f3zSvErV8uYekzXJ8l3aEj8adLmOGbxJJa5dCj+gibr/z5pPH8zdkW/fRAqbXQHrP5DByYVBYry1EriEkx1ByeWxbIPovTVYUIvfek6C4AR+786gKauQ1xFkbr7hTV6j3OPSNWwnNJ6Wg7Xc8eEnsN2XivOFPTP8VfIA3SAYSxzk6tf1TLr7VFsMTzwM+BHqkqXD2vPcO1Nc0pEzeBkBAZIGiZJJbfkaWabIe7FXVKfovbxwJNXegpm8dEEajc8kZuvFIRzycDjY7KuJbCoMv4W/6e72KDx8p+pTeVVqp6bBn6e7XcunBhanoeU8Sf/NSwBlpji0ActeQvw57eTgno/RCCYKIxyIaYxvtlc+sbas7Awzl8stYcwyjxWZPjV129KVzb5LTPPSefpi5rlUrMZ1aDMbYGAZW6N4SuF05JdmXMHaO8LbSk9PeUfM8r+XMsdFgV+riQkXCsrB8k90BhmkewazT+YF37wqv3Aqjn3/slNqHulD4H7IVLTVLAHCTU2lczwn4qLOR6gVCNKL/MUZ7xkqC3i3vTr5bcZ17+wce0gOM9c+BH62COBRu47LEdMAAUJHtQIN+C/cbZu1Dlw6etsKxaIU3LtmobRGVkQa4dEDPQNzB+N5sUDi0qFDPXVTYVO5cVG793cR2IuKCN0Tz+O/DjrjZIIvgfcva07mviGW9bFGZbyn67XfobKqzEVPSif72QP5fBnmKu960Y/+9DcR9S1bMcZqKft6MxXW8ay2CNjYvacqJMpJ5SU0j3sSjgGvSb7oMPD1iOiIWHhF5GcV2sZYycDquNMJTZ",
+    salt="06/q1b",
+)

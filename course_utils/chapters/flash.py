@@ -144,7 +144,7 @@ def budgeted_attention(
         raise ScoreBudgetError(
             f"the score matrix {tuple(torch.broadcast_shapes(q.shape[:-2], k.shape[:-2]))} x {q.shape[-2]} x "
             f"{k.shape[-2]} would need {needed / 2**30:.2f} GiB, over the budget of {max_score_bytes / 2**30:.2f} GiB; "
-            "use course_utils.chapters.flash.online_softmax_attention (memory linear in n), a shorter sequence, "
-            "or pass a larger max_score_bytes if the machine has the memory"
+            "use course_utils.chapters.flash.online_softmax_attention (it never holds the n x n scores), "
+            "a shorter sequence, or pass a larger max_score_bytes if the machine has the memory"
         )
     return attention(q, k, v, causal=causal)

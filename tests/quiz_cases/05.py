@@ -88,29 +88,32 @@ CASES = {
         ],
     },
     "q2": {
-        "right": "q2_answer = {3, 4, 5}",
+        "right": "q2_answer = {3, 4, 5, 6}",
         "wrong": [
-            "q2_answer = {3, 4, 5, 6}",  # dilution read as a law of every model: ALiBi's entropy too
-            "q2_answer = {3, 4}",  # RoPE's rising entropy missed
-            "q2_answer = {2, 3, 4, 5}",  # exact-marker decoys read as distractors
-            "q2_answer = {1, 3, 4, 5}",  # converging heads
-            "q2_answer = {3, 5}",  # near misses missed
+            "q2_answer = {3, 4, 5}",  # ALiBi read as immune to length: it degrades gracefully, not never
+            "q2_answer = {3, 4, 6}",  # RoPE's rising entropy missed
+            "q2_answer = {2, 3, 4, 5, 6}",  # exact-marker decoys read as distractors
+            "q2_answer = {1, 3, 4, 5, 6}",  # converging heads
+            "q2_answer = {3, 5, 6}",  # near misses missed
             "q2_answer = {4, 5, 6}",  # the early token's fading missed
+            "q2_answer = {3, 4}",  # one claim of each pair of encodings and decoys, none of length
             "q2_answer = {1, 2, 3, 4, 5, 6}",  # every claim
             "q2_answer = set()",  # none
         ],
     },
     "q6": {
-        "right": "q6_margin = 4.2165",  # asked to 2 decimals: 4.22
+        "right": "q6_margins = (4.2165, 5.0155, 4.5696)",  # asked to 2 decimals each: 4.22, 5.02, 4.57
         "wrong": [
-            "q6_margin = 0.085",  # the copy's probability, not the ratio
-            "q6_margin = 0.093",  # the copy against all the others together, p / (1 - p)
-            "q6_margin = 1.0",  # a tie: greedy decoding would be undecided
-            "q6_margin = 9652.1",  # against END alone
-            "q6_margin = 3.24",  # the smallest ratio, not the mean
-            "q6_margin = 4.206",  # the ratio of the mean probabilities, not the mean ratio
-            "q6_margin = 4.19",  # the median ratio
-            "q6_margin = 64.0",  # the symbols' count: chance against one symbol
+            "q6_margins = (4.2165, 4.2165, 4.2165)",  # seed 0's model three times
+            "q6_margins = (4.5696, 5.0155, 4.2165)",  # the seeds in reverse order
+            "q6_margins = (0.085, 0.1035, 0.0921)",  # the copy's probability, not the ratio
+            "q6_margins = (0.093, 0.1159, 0.1015)",  # the copy against all the others together, p / (1 - p)
+            "q6_margins = (1.0, 1.0, 1.0)",  # a tie: greedy decoding would be undecided
+            "q6_margins = (9652.1, 2427.4, 6364.1)",  # against END alone
+            "q6_margins = (3.2384, 3.5109, 3.5069)",  # the smallest ratio, not the mean
+            "q6_margins = (4.206, 5.0104, 4.5591)",  # the ratio of the mean probabilities, not the mean ratio
+            "q6_margins = (4.1912, 4.9501, 4.5304)",  # the median ratio
+            "q6_margins = (64.0, 64.0, 64.0)",  # the symbols' count: chance against one symbol
         ],
     },
     "q7": {

@@ -1,47 +1,60 @@
 """Right and wrong answers of chapter 06's questions that are not multiple choice (tests/test_quiz_questions.py)."""
 
-_HEAD = "import torch\ndef update(m, l, acc, s, v):\n    m_new = torch.maximum(m, s.amax(dim=-1, keepdim=True))\n"
-_MID = "    scale = torch.exp(m - m_new)\n    p = torch.exp(s - m_new)\n"
-_L = "    l_new = scale * l + p.sum(dim=-1, keepdim=True)\n"
+_DEF = "import torch\ndef merge(m1, l1, acc1, m2, l2, acc2):\n"
+_MAX = "    m = torch.maximum(m1, m2)\n"
+_SCALES = "    a1, a2 = torch.exp(m1 - m), torch.exp(m2 - m)\n"
+_OUTS = (
+    "    o1 = torch.where(l1 > 0, acc1 / l1, torch.zeros_like(acc1))\n"
+    "    o2 = torch.where(l2 > 0, acc2 / l2, torch.zeros_like(acc2))\n"
+)
 
 CASES = {
     "q3": {
-        "right": _HEAD + _MID + _L + "    return m_new, l_new, scale * acc + p @ v",
+        "right": _DEF + _MAX + _SCALES + "    return m, a1 * l1 + a2 * l2, a1 * acc1 + a2 * acc2",
         "wrong": [
-            # the accumulator not rescaled to the new maximum
-            _HEAD + _MID + _L + "    return m_new, l_new, acc + p @ v",
-            # the normaliser not rescaled
-            _HEAD + _MID + "    return m_new, l + p.sum(dim=-1, keepdim=True), scale * acc + p @ v",
-            # section 2's normalised output, not the unnormalised accumulator the question asks for
-            _HEAD + _MID + _L + "    return m_new, l_new, (scale * l * acc + p @ v) / l_new",
-            # the new maximum taken from the block alone
-            "import torch\ndef update(m, l, acc, s, v):\n    m_new = s.amax(dim=-1, keepdim=True)\n"
-            + _MID
-            + _L
-            + "    return m_new, l_new, scale * acc + p @ v",
-            # the block's exponentials taken against the old maximum: exp(100) at the first block
-            _HEAD
-            + "    scale = torch.exp(m - m_new)\n    p = torch.exp(s - torch.where(torch.isinf(m), m_new, m))\n"
-            + _L
-            + "    return m_new, l_new, scale * acc + p @ v",
-            # unshifted exponentials: exp overflows past ~88 (float32), ~709 (float64)
-            _HEAD
-            + "    scale = m.exp() / m_new.exp()\n    p = s.exp() / m_new.exp()\n"
-            + _L
-            + "    return m_new, l_new, scale * acc + p @ v",
+            # no rescaling: sums taken against different maxima added as they are
+            _DEF + _MAX + "    return m, l1 + l2, acc1 + acc2",
+            # the maximum not taken: the first worker's m kept, the second's sums scaled to it
+            _DEF + "    a2 = torch.exp(m2 - m1)\n    return m1, l1 + a2 * l2, acc1 + a2 * acc2",
+            # the rescaling factors inverted: exp(m - m_i)
+            _DEF + _MAX + "    a1, a2 = torch.exp(m - m1), torch.exp(m - m2)\n"
+            "    return m, a1 * l1 + a2 * l2, a1 * acc1 + a2 * acc2",
+            # l rescaled, acc not
+            _DEF + _MAX + _SCALES + "    return m, a1 * l1 + a2 * l2, acc1 + acc2",
+            # acc rescaled, l not
+            _DEF + _MAX + _SCALES + "    return m, l1 + l2, a1 * acc1 + a2 * acc2",
+            # the normalised output returned for acc
+            _DEF + _MAX + _SCALES + "    l = a1 * l1 + a2 * l2\n    return m, l, (a1 * acc1 + a2 * acc2) / l",
+            # section 2's normalised update applied to unnormalised accumulators: acc weighted by l again
+            _DEF + _MAX + _SCALES + "    l = a1 * l1 + a2 * l2\n    return m, l, (a1 * l1 * acc1 + a2 * l2 * acc2) / l",
+            # unshifted exponentials: exp(1000) overflows, inf / inf
+            _DEF + _MAX + "    l = (l1 * m1.exp() + l2 * m2.exp()) / m.exp()\n"
+            "    return m, l, (acc1 * m1.exp() + acc2 * m2.exp()) / m.exp()",
+            # the smaller maximum taken
+            _DEF
+            + "    m = torch.minimum(m1, m2)\n"
+            + _SCALES
+            + "    return m, a1 * l1 + a2 * l2, a1 * acc1 + a2 * acc2",
         ],
         "cheats": [
-            # section 2's update from the course, its normalised output turned back into the accumulator
+            # the course's merge by log-sum-exp, its output turned back into the unnormalised state
+            "import torch\nfrom course_utils.core.lse_attention import merge_lse, merge_partials\n"
+            "def merge(m1, l1, acc1, m2, l2, acc2):\n"
+            + _OUTS
+            + "    lses = [(m1 + l1.log())[..., 0], (m2 + l2.log())[..., 0]]\n"
+            "    lse = merge_lse(lses)\n"
+            "    m = torch.maximum(m1, m2)\n"
+            "    l = torch.exp(lse[..., None] - m)\n"
+            "    return m, l, merge_partials([o1, o2], lses, lse) * l",
+            # section 2's update from the course, the second state folded in as one key per query
             "import torch\nfrom course_utils.chapters.flash import online_softmax_update\n"
-            "def update(m, l, acc, s, v):\n"
-            "    o = torch.where(l > 0, acc / l.clamp_min(1e-300), torch.zeros_like(acc))\n"
-            "    m_new, l_new, o_new = online_softmax_update(m, l, o, s, v)\n"
-            "    return m_new, l_new, o_new * l_new",
-            # the same through the module, inside the function
-            "import torch\ndef update(m, l, acc, s, v):\n    import course_utils.chapters.flash as flash\n"
-            "    o = torch.where(l > 0, acc / l.clamp_min(1e-300), torch.zeros_like(acc))\n"
-            "    m_new, l_new, o_new = flash.online_softmax_update(m, l, o, s, v)\n"
-            "    return m_new, l_new, o_new * l_new",
+            "def merge(m1, l1, acc1, m2, l2, acc2):\n"
+            + _OUTS
+            + "    mu, lu, ou = online_softmax_update(m1[:, None], l1[:, None], o1[:, None],"
+            " (m2 + l2.log())[:, None], o2[:, None])\n"
+            "    m = torch.maximum(m1, m2)\n"
+            "    l = lu[:, 0] * torch.exp(mu[:, 0] - m)\n"
+            "    return m, l, ou[:, 0] * l",
         ],
     },
     "q4": {
