@@ -77,6 +77,9 @@ HELD_BACK_NOTE = (
     "*Held back in the graded edition: the measurement that answers the question above. It is in the "
     "self-study edition, which your teacher hands out after grading.*"
 )
+#: The self-study edition folds each markdown cell tagged `ANSWER_TAG` under this summary, so that prose
+#: stating an answer is not read by a student scrolling on before answering.
+FOLD_SUMMARY = "Read after you answer the question above"
 #: A code cell outside the questions that starts with this prints a sealed rationale: self-study only.
 EXPLAIN_CALL = "explain("
 
@@ -275,6 +278,21 @@ def shows_answer(cell: nbformat.NotebookNode) -> bool:
     return ANSWER_TAG in cell.get("metadata", {}).get("tags", [])
 
 
+def fold(markdown: str) -> str:
+    """`markdown` inside a closed `<details>` block, opened by a click on `FOLD_SUMMARY`."""
+    return f"<details><summary>{FOLD_SUMMARY}</summary>\n\n{markdown.strip()}\n\n</details>"
+
+
+def self_study_master(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """The teacher notebook as the self-study edition's master: each markdown cell tagged `ANSWER_TAG` folded
+    (`fold`); its code cells stay as they are (the edition stores no outputs: they show when run)."""
+    nb = copy.deepcopy(nb)
+    for cell in nb.cells:
+        if cell.cell_type == "markdown" and shows_answer(cell):
+            cell.source = fold(cell.source)
+    return nb
+
+
 def graded_master(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """The teacher notebook as the graded edition's master: only `# FORM` tests visible, no `explain` cells,
     the cells tagged `ANSWER_TAG` held back (a note in place of each run of them), and `GRADED_NOTICE`
@@ -423,7 +441,8 @@ def build_student_files(
 ) -> dict[str, str]:
     """Run otter assign on every assign notebook and return one edition's files by relative path.
 
-    `edition` is "student" (self-study) or "graded" (the master first passes through `graded_master`);
+    `edition` is "student" (self-study; the master first passes through `self_study_master`) or "graded"
+    (through `graded_master`);
     `only` keeps the masters whose name starts with it (`"04"`).
 
     Raises `AssignError` if a master fails `check_master`, if otter fails, or if two notebooks
@@ -438,11 +457,9 @@ def build_student_files(
         for master in masters:
             nb = nbformat.read(master, as_version=4)
             check_master(nb, master.name)
-            source = master
-            if edition == "graded":
-                source = base / "graded_masters" / master.name
-                source.parent.mkdir(parents=True, exist_ok=True)
-                nbformat.write(graded_master(nb), source)
+            source = base / f"{edition}_masters" / master.name
+            source.parent.mkdir(parents=True, exist_ok=True)
+            nbformat.write(graded_master(nb) if edition == "graded" else self_study_master(nb), source)
             result = run_otter_assign(source, base / edition / master.stem, run_tests=run_tests)
             for rel, text in collect_student_files(result, edition).items():
                 if rel in files and files[rel] != text:

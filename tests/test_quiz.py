@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import math
+import re
 from typing import Any
 
 import numpy as np
@@ -549,6 +550,12 @@ def test_unavailable_refuses_a_course_function_compiled_again_from_its_source() 
     assert copy.__code__.co_filename == "<my cell>"
     with pytest.raises(RuntimeError, match="a copy of the course's code"), unavailable():
         copy(torch.zeros(2, 3), torch.zeros(1, 1))
+    source = inspect.getsource(sink_fixes.sink_softmax)
+    undocumented = re.sub(r'\n    """.*?"""\n', "\n", source, count=1, flags=re.S)  # the copy without its docstring
+    assert undocumented != source
+    exec(compile(undocumented, "<my cell>", "exec"), namespace)
+    with pytest.raises(RuntimeError, match="a copy of the course's code"), unavailable():
+        namespace["sink_softmax"](torch.zeros(2, 3), torch.zeros(1, 1))
 
     def mine(scores, sink_logit):  # the same idea, written by a student: allowed
         top = torch.maximum(scores.amax(-1, keepdim=True), sink_logit)

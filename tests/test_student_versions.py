@@ -90,7 +90,9 @@ def assigned(request, tmp_path_factory):
     """``otter assign`` for one teacher notebook, in process and without executing it."""
     master: Path = request.param
     out = tmp_path_factory.mktemp(f"assign_{master.stem}")
-    return ms.run_otter_assign(master, out / "dist", run_tests=False)
+    source = out / master.name  # the self-study master: answer-stating prose folded
+    nbformat.write(ms.self_study_master(nbformat.read(master, as_version=4)), source)
+    return ms.run_otter_assign(source, out / "dist", run_tests=False)
 
 
 def _in_block(nb, block: str) -> list[bool]:

@@ -510,11 +510,10 @@ def _guarded_folders() -> tuple[str, ...]:
 
 def _code_signature(code: types.CodeType) -> tuple:
     """What a function's code is made of, apart from where and how it was compiled: the names it uses, its
-    local names and its constants (the docstring among them), nested functions' alike. Not the bytecode,
-    which the same source compiles to differently in another module."""
-    consts = tuple(
-        _code_signature(c) if isinstance(c, types.CodeType) else (type(c).__name__, repr(c)) for c in code.co_consts
-    )
+    local names and its constants, nested functions' alike. Not the bytecode, which the same source
+    compiles to differently in another module, and not a leading docstring, which a copy can drop."""
+    body = code.co_consts[1:] if code.co_consts and isinstance(code.co_consts[0], str) else code.co_consts
+    consts = tuple(_code_signature(c) if isinstance(c, types.CodeType) else (type(c).__name__, repr(c)) for c in body)
     return code.co_argcount, code.co_kwonlyargcount, code.co_names, code.co_varnames, consts
 
 
@@ -522,8 +521,8 @@ def _course_signatures() -> frozenset[tuple]:
     """The signatures of every function and method of the loaded `course_utils` modules (this one excepted).
 
     A copy of a course function compiled again from its source (`exec(inspect.getsource(f))`) has other
-    file names and lines but the same signature, so the guard refuses it too. Local names and the
-    docstring are part of it, so code a student wrote is not mistaken for the course's.
+    file names and lines but the same signature, so the guard refuses it too, with or without its docstring.
+    Local names are part of it, so code a student wrote is not mistaken for the course's.
     """
     found: set[tuple] = set()
     for key, module in list(sys.modules.items()):
