@@ -806,28 +806,28 @@ explain(
 # %% [markdown]
 # The measurement on the shortcut copier, with `course_utils.chapters.circuits.overwrite_probe`. The
 # probe needs distinct symbols, so it uses strings of 12 distinct symbols out of the shortcut's 16; it
-# counts how often the next symbol is `x10` and how often `x5`. Compare the two shares with your
-# prediction:
+# counts what the model writes in the place of `y5`. Compare with your prediction:
 
-# %%
+# %% tags=["shows-answer"]
 from course_utils.chapters.circuits import overwrite_probe
 
 shortcut_probe = overwrite_probe(model, copy_batch(512, 12, n_symbols=16, distinct=True, generator=78), at=4, source=9)
-
-# %% tags=["shows-answer"]
 print(f"shortcut copier: writes x10 {shortcut_probe[0]:.2f}, x5 {shortcut_probe[1]:.2f}")
 
-# %% [markdown]
+# %% [markdown] tags=["shows-answer"]
 # The two shares tell two kinds of lookup apart. A head that finds its key by **content** looks up
 # the current symbol earlier in the string and reads the one after it, wherever that is: it writes
 # `x10`. A head that finds its key by **position**, at a fixed distance, reads the place it would
-# have read without the overwrite: it writes `x5`.
-#
+# have read without the overwrite: it writes `x5`. The shortcut copier is a lookup by position.
+
+# %% [markdown]
 # Reading from distance `m` at every length is what an induction head does, but a model could also
 # get there by position: "read the key whose distance from BOS equals my distance from SEP". The
 # same probe tells the two apart, because it makes them disagree. The new copiers:
 
 # %%
+from course_utils.chapters.circuits import overwrite_probe
+
 probe_batch = copy_batch(512, 12, n_symbols=64, distinct=True, generator=77)
 probe = {s: overwrite_probe(net, probe_batch, at=4, source=9) for s, net in induct.items()}
 for s, (by_content, by_position) in probe.items():
@@ -879,11 +879,8 @@ print(f"""\
 # %% [markdown]
 # ## Quiz
 #
-# Each question has an answer cell, a check cell and, below them, an explanation cell that opens
-# once your answer is right (Q5 was asked in section 11, before its measurement). Multiple-choice
-# answers are letters in a string, e.g. `q1_answer = "A"`. The checks you can read compare salted
-# hashes, so they do not print the answer, but they are self-checks: four letters can simply be
-# tried. A class edition keeps its checks hidden.
+# Q5 was asked in section 11, before its measurement. Multiple-choice answers are letters in a
+# string, e.g. `q1_answer = "A"`.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
@@ -894,7 +891,7 @@ print(f"""\
 # Suppose it subtracted the row **mean** instead. For which of these float32 rows of scores would
 # it return a `nan`?
 #
-# - **A)** `[100, 90, 80]`
+# - **A)** `[100, 100, 100, -20]`
 # - **B)** `[80, -80]`
 # - **C)** `[120, 0, 0, 0]`
 # - **D)** `[1000, 999, 998]`
@@ -936,7 +933,7 @@ assert check_choice(q1_answer, "2524b55ac3ff514d1492841f6468c4ea01c4a68c7ea50ce6
 # %%
 explain(
     q1_answer,
-    "sealed:hyze7Eka6zRMsDYRS6YQM1YvX31IJauAMLPAI4n9hwt2DIeYBO7vbfDDI2LKzJjqj4b1KENd98/ZDEh5QxSW8IZ65I1xzHWCu6FiQuVJ3W6A/9jzx8QKz+bK7o6y/VMocPaA3Fh64J/kwNJSgIWpHwlS5idvStACe8ncAltg2/73zfrA+ABTK4gxgfCw5MJU3rJs9FnvVsDqm/IRzxQYBx25/BO7gDkpDNCXjoR0UFw1D3QR0TPghXGZhiQrGIlnv5yNvONIbS1s92K6dNr+3LqFtC7ARMYyRVPIvDW6EbnXiYLKl3e7W4rQTD6T9AuZiHrTmoKYnfX+V0+SpM/bvvkrHBLNH1ftCSDsYvqNtHkOEmxwbmc4ESPgWVSxd6o0E/jcfEbZHnnaYpGni1NL3OaAFUmQz0V95IKyEqCafyWZKPE05aHgMOgYl1ozVjjhBN8YmXGtEh8kpB4Tj9KvA7O8PF3ooozZnErC0f8dYJzxtEAG4XAAdWIgPR63L26v5n1+yGfKNO5xF1Xdtf6W0PNXFwBbjz0wyBAX5CTmDEx7i6V1jgtLISG/hrkPBaBJoECMVOFtFWcrH8aZWFbzhMF0Dz1jD6zdXS3+pF6Qfz6uYfotzfr7nW6crLRm0melxTKxL/XosnDlvvbsqaT0+1/Pao3gbETdoiVjfOHoVkjq4e2o/UW47cLKaSxCOR2Ogbtn300bGDyKMyNgqzzA6jA8V2ZwYdu2cumKpBeKY/1T9iaH31Gj7I26TiwvJvsy4vc0lXTHrUi+LtT25zsVdx39YrWopvpfH5vYEsUQJTIV9dsQaDOtDxLZwcn37UYRnYDs0EDfg6Wlh6Fj0pKsgdTHxOeiv2yHHZ0eACH7+SYBKpf+5Y1RFA3nISdgsbrCmkQ1Bn0PRA3udbcy6oQkXNd/F1Quin1f0ZGJM98abefdosbODyqyG+sUpAut/KFJyqIalx/RDmI/H3VEk89tI0v60/ZhKXwACMv2VcbYMcISp043Lg5foI6bGVgYGnHxS3+w/ieXr/v+p5wWQD1RE0KMhcc01Pe0dJmMZqBj6+qYFoEZZZWlmNZIUwsasfJow2iU7Kkn5d6RX0+yFeGwzGY8/T5i20z0cAhxyBzGwpksLMcy+5Myn2EEZVaV9kuF/Msfu55aW8JkR+LdDRlEF3oT02EEKP2qvlxSeolMPVbpbIej8PEid0Ic7IlpBni4saFRetsYpZENcQPyK6zrN4saaM0LSTm2BUuDECxD+pA43BjbcR2zPUhBJ8pmYlZU4Kgu6Rf/FemXsgdH20erTI/QOupP48JX6g==",
+    "sealed:xQx0QCbyKQcyhylf4k/5blYvX31IJauAMLPAI4n9hwt2DIeYBO7vbfDDI2LKzJjqj4b1KENd98/ZDEh5QxSW8IZ65I1xzHWCu6FiQuVJ3W6A/9jzx8QKz+bK7o6y/VMocPaA3Fh64J/kwNJSgIWpHwlS5idvStACe8ncAltg2/73zfrA+ABTK4gxgfCw5MJU3rJs9FnvVsDqm/IRzxQYBx25/BO7gDkpDNCXjoR0UFw1D3QR0TPghXGZhiQrGIlnv5yNvONIbS1s92K6dNr+3LqFtC7ARMYyRVPIvDW6EbnXiYLKl3e7W4rQTD6T9AuZiHrTmoKYnfX+V0+SpM/bvvkrHBLNH1ftCSDsYvqNtHkOEmxwbmc4ESPgWVSxd6o0E/jcfEbZHnnaYpGni1NL3OaAFUmQz0V95IKyEqCafyWZKPE05aHgMOgYl1ozVjjhBN8YmXGtEh8kpB4Tj9KvA7O8PF3ooozZnErC0f8dYJzxtEAG4XAAdWIgPR63L26v5n1+yGfKNO5xF1Xdtf6W0PNXFwBbjz0wyBAX5CTmDEx7i6V1jgtLISG/hrkPBaBJoECMVOFtFWcrH8aZWFbzhMF0Dz1jD6zdXS3+pF6Qfz6uYfotzfr7nW6O86QNz3ek2SKkP+j4umyYs7C0kaTq7l/POcSifk3N9itiNOH+S1nq5PipulSj64fKMTREMBDAhvg5nQRIWSCLL2xhpDHAtmVtGS9lZp7tJOXDpFjaduZC9nLegwHov7D0Cw9nebl3obskoSeO6lj7fZWio39aYB/5LfO44rJTS4TUE8pEYGFU6c4Lc2byXxyakoy+61pGzp793ULJ0OC/l7d6h8b83JebkbzkuXaDGp0fATL/+SQeZYGtspxXBAThZTsm8KqZ31o6B2pHCwK9ZfNz74EhWswsUAdHjDx2hM3AYIEMffOT6+nfVmmiD/sBvVDksPcH0otShlfYR3w1BCsBgYN4OUGv3OsmODQHXc25QYrEMsZcoAFhfUoZ5bXZGXBGCjWpAn/lpmzc6rGzv6RORDpaVl+bytwih+b7JrPCYqwk+qKfQ5hYfpCnnt5IQBEcpudu0n/dv/o8rcuNGgqoEeGuiXAwrTR0zk3uNQ92yBTBwsVtf/x8p8YynGEAMV6C61DI/c5a/JlUXpkqR+/dXlRVHnVHlWUbIfzz6VFPZMZNNl29P42/ovV2JFsS8Zk6FjL5tOlRbNEYpcNZbQ63ebv3NJ0aa80HCjzzDVaDEzVL9Zd00lDJd1yoc0xBJ8FoYkNU8qg74h34XOCY4FVJzgixRsDPIa8D+MxBsNNzk87V+GncmYDmAYymI6MazAxdkbq07qty9GeV7+cvNXkZcDbQEnHdZrG2uMNxXeElbRZncTg7Hw==",
     salt="01/q1",
 )
 
@@ -949,7 +946,7 @@ explain(
 scores_demo = torch.tensor([2.0, -1.0, 0.5])
 for shift in [0.0, -2.0, 50.0]:
     print(f"shift {shift:5.1f}: weights {softmax_from_scratch(scores_demo + shift)}")
-for row in ([100.0, 90.0, 80.0], [80.0, -80.0], [120.0, 0.0, 0.0, 0.0], [1000.0, 999.0, 998.0]):
+for row in ([100.0, 100.0, 100.0, -20.0], [80.0, -80.0], [120.0, 0.0, 0.0, 0.0], [1000.0, 999.0, 998.0]):
     row = torch.tensor(row)  # float32
     for name, centre in [("mean", row.mean()), ("maximum", row.amax())]:
         exps = torch.exp(row - centre)
@@ -1014,15 +1011,16 @@ explain(
 )
 
 # %% [markdown]
-# The measurement: 20,000 random pairs drawn that way, as in section 4.
+# The measurement: 200,000 random pairs drawn that way (ten times section 4's count, so that the
+# standard error is small next to the variance).
 
 # %% tags=["shows-answer"]
 pairs = torch.Generator().manual_seed(64)
-q_wide = 1.0 + torch.randn(20_000, 64, generator=pairs) * math.sqrt(2.0)  # mean 1, variance 2
-k_wide = torch.randn(20_000, 64, generator=pairs) * math.sqrt(3.0)  # mean 0, variance 3
+q_wide = 1.0 + torch.randn(200_000, 64, generator=pairs) * math.sqrt(2.0)  # mean 1, variance 2
+k_wide = torch.randn(200_000, 64, generator=pairs) * math.sqrt(3.0)  # mean 0, variance 3
 dots_wide = (q_wide * k_wide).sum(-1)
 standard_error = ((dots_wide - dots_wide.mean()) ** 2).std().item() / math.sqrt(len(dots_wide))
-print(f"var(q·k) = {dots_wide.var().item():.0f} ± {standard_error:.0f} (standard error of 20,000 draws)")
+print(f"var(q·k) = {dots_wide.var().item():.0f} ± {standard_error:.0f} (standard error of 200,000 draws)")
 print(f"mean(q·k) = {dots_wide.mean().item():.2f}; var(q·k/√d) = {(dots_wide / 8).var().item():.2f}")
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -1032,25 +1030,30 @@ print(f"mean(q·k) = {dots_wide.mean().item():.2f}; var(q·k/√d) = {(dots_wide
 
 # %% [markdown]
 # **Q3.** When a model generates text it keeps the keys and values of the tokens it has already
-# read (a *KV cache*) and computes queries for the newest tokens only. Write
-# `causal_attention(q, k, v)` for that case, from scratch (no `scaled_dot_product_attention`, no
-# `course_utils`): `q` has shape `(batch, heads, n_q, d)`, `k` and `v` have shape
-# `(batch, heads, n_k, d)` with `n_q ≤ n_k`, and the queries are the **last** `n_q` positions of
-# the sequence, so query `i` sits at position `i + n_k − n_q` and may read keys `0 … i + n_k − n_q`.
-# Scale the scores by `1/√d`; the output has shape `(batch, heads, n_q, d)`.
+# read (a *KV cache*) and computes queries for the newest tokens only. Some models also limit how
+# far back a token may read, with a **sliding window**: each token reads only the `window` most
+# recent tokens, itself included (all of them, as long as fewer have been read). Write
+# `window_attention(q, k, v, window)` for a KV cache with such a window, from scratch (no
+# `scaled_dot_product_attention`, no `course_utils`). `q` has shape `(batch, heads, n_q, d)` and
+# holds the queries of the newest `n_q` tokens; `k` and `v` have shape `(batch, heads, n_k, d)`,
+# with `n_q ≤ n_k`, and hold the keys and values of every token read so far, oldest first, the
+# newest `n_q` included; `window` is an integer, at least 1. Scale the scores by `1/√d`; the output
+# has shape `(batch, heads, n_q, d)`.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 
 # %%
-def causal_attention(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor) -> torch.Tensor:
+def window_attention(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, window: int) -> torch.Tensor:
     """q: (batch, heads, n_q, d), k, v: (batch, heads, n_k, d), n_q <= n_k -> (batch, heads, n_q, d)."""
     # BEGIN SOLUTION
     n_q, n_k = q.shape[-2], k.shape[-2]
+    offset = n_k - n_q  # query i is token i + offset
     scores = q @ k.transpose(-2, -1) / math.sqrt(q.shape[-1])
-    visible = torch.ones(n_q, n_k, dtype=torch.bool).tril(n_k - n_q)  # query i sees keys <= i + n_k - n_q
-    scores = scores.masked_fill(~visible, float("-inf"))
+    past = torch.ones(n_q, n_k, dtype=torch.bool).tril(offset)  # keys up to the query's own token
+    recent = torch.ones(n_q, n_k, dtype=torch.bool).triu(offset - window + 1)  # the last `window` of them
+    scores = scores.masked_fill(~(past & recent), float("-inf"))
     return softmax_from_scratch(scores) @ v
     # END SOLUTION
 
@@ -1067,8 +1070,8 @@ import torch
 
 from course_utils.tools.quiz import require_signature
 
-require_signature(causal_attention, "q", "k", "v")
-_out = causal_attention(*(torch.zeros(1, 1, 3, 4) for _ in range(3)))
+require_signature(window_attention, "q", "k", "v", "window")
+_out = window_attention(*(torch.zeros(1, 1, 3, 4) for _ in range(3)), 2)
 assert isinstance(_out, torch.Tensor) and _out.shape == (1, 1, 3, 4), "return one tensor, one (d,) output row per query"
 
 # %%
@@ -1078,35 +1081,44 @@ import torch
 
 from course_utils.tools.quiz import check_rounded, fingerprint, unavailable
 
-# a property, on inputs drawn afresh at every run: keys a query may not read do not change its row
+# properties, on inputs drawn afresh at every run: the newest token reads only the last `window` keys,
+# and each output row is an average of the values
 _g = torch.Generator().manual_seed(int.from_bytes(os.urandom(4), "little"))
+_window = int(torch.randint(2, 6, (1,), generator=_g))
 _q = torch.randn(1, 2, 4, 8, generator=_g, dtype=torch.float64)  # 4 queries
-_k, _v = torch.randn(2, 1, 2, 10, 8, generator=_g, dtype=torch.float64)  # 10 keys: n_k - n_q = 6
-_cut = int(torch.randint(7, 10, (1,), generator=_g))  # the keys from _cut on are replaced
+_k, _v = torch.randn(2, 1, 2, 12, 8, generator=_g, dtype=torch.float64)  # 12 keys
 _k2, _v2 = _k.clone(), _v.clone()
-_k2[..., _cut:, :] = 3 * torch.randn(1, 2, 10 - _cut, 8, generator=_g, dtype=torch.float64)
-_v2[..., _cut:, :] = 3 * torch.randn(1, 2, 10 - _cut, 8, generator=_g, dtype=torch.float64)
+_k2[..., : 12 - _window, :] = 3 * torch.randn(1, 2, 12 - _window, 8, generator=_g, dtype=torch.float64)
+_v2[..., : 12 - _window, :] = 3 * torch.randn(1, 2, 12 - _window, 8, generator=_g, dtype=torch.float64)
 with unavailable(namespace=globals()):
-    _before = causal_attention(_q, _k, _v)
+    _before = window_attention(_q, _k, _v, _window)
 with unavailable(namespace=globals()):
-    _after = causal_attention(_q, _k2, _v2)
-_blind = _cut - 6  # the queries before this one may not read key _cut (the prompt's rule)
-assert torch.allclose(_before[..., :_blind, :].double(), _after[..., :_blind, :].double(), atol=1e-6), (
-    "changing keys that a query may not read changed its output"
+    _after = window_attention(_q, _k2, _v2, _window)
+assert torch.allclose(_before[..., -1, :].double(), _after[..., -1, :].double(), atol=1e-6), (
+    "the newest token's output changed with keys older than its window"
 )
-assert not torch.allclose(_before[..., _blind, :].double(), _after[..., _blind, :].double(), atol=1e-6), (
-    "a query's output ignored a key that it may read"
+with unavailable(namespace=globals()):
+    _ones = window_attention(_q, _k, torch.ones_like(_v), _window)
+assert torch.allclose(_ones.double(), torch.ones_like(_ones).double(), atol=1e-6), (
+    "with every value 1, every output should be 1: each row of weights sums to 1 over the keys"
 )
 
 _g = torch.Generator().manual_seed(0)
 _q = torch.randn(2, 3, 5, 16, generator=_g, dtype=torch.float64) * 2  # 5 queries
-_k, _v = torch.randn(2, 2, 3, 9, 16, generator=_g, dtype=torch.float64) * 2  # 9 keys
+_k, _v = torch.randn(2, 2, 3, 12, 16, generator=_g, dtype=torch.float64) * 2  # 12 keys, a window of 4
+_q2 = torch.randn(1, 2, 3, 8, generator=_g, dtype=torch.float64) * 2  # 3 queries
+_k2, _v2 = torch.randn(2, 1, 2, 5, 8, generator=_g, dtype=torch.float64) * 2  # 5 keys, a window of 7
 with unavailable(namespace=globals()):
-    _out = causal_attention(_q, _k, _v)
+    _out = window_attention(_q, _k, _v, 4)
+with unavailable(namespace=globals()):
+    _out2 = window_attention(_q2, _k2, _v2, 7)
 assert tuple(_out.shape) == (2, 3, 5, 16), "the output has the shape of q: (batch, heads, n_q, d)"
 assert check_rounded(
-    fingerprint(_out), "850c17404b27e16ee87310a39ea9eddcfb90057c76f9aced2ca04ce433bbba1a", salt="01/q3", decimals=3
-), "not yet: reread sections 4 to 6, and the prompt's rule for which keys query i may read"
+    fingerprint(torch.cat([_out.flatten(), _out2.flatten()])),
+    "6efa09a28932b0aef40e22d4b98f4c0570b7825136ffc3bcc2bc18d26e733716",
+    salt="01/q3",
+    decimals=3,
+), "not yet: reread sections 5 and 6, and the prompt's account of the queries and the window"
 
 # %%
 # HIDDEN
@@ -1121,15 +1133,17 @@ from course_utils.tools.quiz import unavailable
 
 _g = torch.Generator().manual_seed(1)
 _course = [attention, stable_softmax, online_softmax_attention, F.scaled_dot_product_attention]
-for _n_q, _n_k in [(4, 11), (1, 6), (7, 7)]:  # a block of queries, one new token, and no cache at all
+# a block of queries, one new token, no cache at all, and a window longer than the sequence
+for _n_q, _n_k, _window in [(4, 11, 3), (1, 6, 2), (7, 7, 3), (3, 5, 9), (2, 9, 1)]:
     _q = torch.randn(1, 2, _n_q, 8, generator=_g) * 3
     _k, _v = torch.randn(2, 1, 2, _n_k, 8, generator=_g) * 3
-    _visible = torch.ones(_n_q, _n_k, dtype=torch.bool).tril(_n_k - _n_q)
-    _scores = (_q @ _k.transpose(-2, -1) / math.sqrt(_q.shape[-1])).masked_fill(~_visible, float("-inf"))
-    _reference = torch.softmax(_scores, dim=-1) @ _v
     with unavailable(*_course, namespace=globals()):
-        _got = causal_attention(_q, _k, _v)
-    torch.testing.assert_close(_got.float(), _reference)
+        _got = window_attention(_q, _k, _v, _window)
+    _query_pos = torch.arange(_n_k - _n_q, _n_k)[:, None]  # the queries are the newest tokens
+    _key_pos = torch.arange(_n_k)[None, :]
+    _visible = (_key_pos <= _query_pos) & (_key_pos > _query_pos - _window)
+    _scores = (_q @ _k.transpose(-2, -1) / math.sqrt(_q.shape[-1])).masked_fill(~_visible, float("-inf"))
+    torch.testing.assert_close(_got.float(), torch.softmax(_scores, dim=-1) @ _v)
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
@@ -1252,11 +1266,14 @@ print(
     f"a copy query to the symbol it writes: {symbol_distance}"
 )
 
-# %% [markdown]
+# %% [markdown] tags=["shows-answer"]
 # Add the two layers' distances and compare the sum with the distance from a copy query to the
 # symbol it writes (the last line above). Here training kept layer 1 at one token back, as at
-# length 12. Must it? Train the original one-`SEP` task at m = 8 (same seed and recipe) and read
-# off both layers' distances.
+# length 12.
+
+# %% [markdown]
+# Must layer 1 read one token back? Train the original one-`SEP` task at m = 8 (same seed and
+# recipe) and read off both layers' distances.
 
 # %%
 # NBVAL_IGNORE_OUTPUT
@@ -1275,9 +1292,8 @@ for layer in range(2):
     )
 
 # %% [markdown]
-# Three layer-1 heads read 2 back, and layer 2 reads 6 back (the table above): the two offsets add
-# up to m = 8, the distance of the symbol to write, as 1 + 11 did at m = 12. Training chose the
-# split; the task fixed only the sum. At the copy queries layer-1 head 0 reads 8 back,
+# Three layer-1 heads read 2 back, and layer 2 reads 6 back (the table above), where the length-12
+# copier's layers read 1 and 11 back. At the copy queries layer-1 head 0 reads 8 back,
 # the symbol to write itself. But layer 2 does not read layer 1's output at the copy queries: it
 # reads it at the keys 6 back. Measure layer 1 at those positions:
 
@@ -1323,4 +1339,8 @@ for removed in [[], [0], [1, 2, 3], [0, 1, 2, 3]]:
 # with all four gone it is at chance, 1/16 (the table above). Head 0 reads 2 back at the keys and
 # 8 back at the copy queries, and removing it removes both reads, so this ablation does not say
 # which of the two carries its share. The composed route, 2 back then 6 back, is the one that
-# copies perfectly without it: the same composition as in Q4, with another split.
+# copies perfectly without it.
+
+# %% [markdown] tags=["shows-answer"]
+# The two offsets add up to m = 8, the distance of the symbol to write, as 1 + 11 did at m = 12 and
+# 1 + 10 did in Q4's layout. Training chose the split; the task fixed only the sum.

@@ -590,16 +590,16 @@ print(
 # name: q8
 
 # %% [markdown]
-# **Q8** (predict, then measure). Take contexts of 2048 items and two plain-softmax models of
-# seed 0: section 3's, which answers with the matching item (1024 classes), and the one just
+# **Q8** (predict, then measure). Take two plain-softmax models of seed 0:
+# section 3's, which answers with the matching item (1024 classes), and the one just
 # described, trained the same way to answer with its value (16 classes). Suppose both put about
-# the same weight on the matching item (section 3's table gives the item model's). Over 128 such
-# contexts, which model will be right more often?
+# the same weight on the matching item (section 3's table gives the item model's). On the same
+# contexts, from 16 to 4096 items, how will the two models' accuracies compare?
 #
-# - **A)** The item model: wrong pulls scatter over 1024 answers, but pile up on 16.
-# - **B)** The value model: choosing among 16 answers is easier than among 1024.
-# - **C)** Neither: the same weight on the match gives the same accuracy, whatever the answers.
-# - **D)** Each value got 64 times the training examples of an item, so values fare better.
+# - **A)** The item model is right more often from about 1024 items on, by far at 2048.
+# - **B)** The value model is right more often at every length past the training one.
+# - **C)** The two stay within a few points of each other at every length.
+# - **D)** The value model is right more often up to 2048 items, the item model only at 4096.
 #
 # Store your letter in `q8_answer`; this section measures it.
 
@@ -637,21 +637,15 @@ assert check_choice(q8_answer, "75a6072512bd4ee0027e4d68cf5717f2400d9960e00a3780
 # %%
 explain(
     q8_answer,
-    "sealed:uZO19RvXEp16AP4czDI/E3vu7aCFgl5JqdGPdyP1+noYjHc7AHarKohVERV749DAAalPib7ZUAHqe9uxNMI+fJGRXvl8PMx1BayqVQHRtdXqYOrX8jvn6omspECXKbYHjsDJzp5xHiCsjEftaqN6P3cvNF6BQfCeNSzuTb3h/1ajRa/HDNm1aDNrauJFgwujfMVJVi6JjoVgVPYcHj7d0pmYYQFPBUlOIzNvpUbgXLec/Zy8HAYnlIQr+9illC6MjpF/FAejv2OKu0e1nCPrEiKQToKXIcXICNS8A4qP241TQBvUxqyRekRuznUmG5vTNAG9+qzlFMkPbrnJF8fIanMWqmo5U+U7njqp8FIg/Zd1zd6VV+gsHblqXWoX16h6t7moleznTJSw3B+U/c1LjXOOPwuZUZMRsAMPEqYbAHVOVvWhubZLaj5/t0N0+ewc8EOqXrfpAYywFUiwfI8TSv19elfuBhIP2AUvRLrP94/QNBO7VopOTAJU0NbGXjciP2P3NDnCeZwtT6CCC6RlJftuFiuqW1AEXmyEbeXhRyfB3owBub/5TWUeiOEg77aH6FBy+Sr2KxUP0w2109q5RuTgdARvNXV/OftgYQ6qroZCgeFFFg2MumSiFRrhkYYXtLg4hRHfTarwisbje0fd3yEDaW5hpRLohjQWlMrYwZtSTY6BsG9kQVe9mngyTslLUhjWT3inChT+NevYoxEuh1EPtrQAjbvVvO9qa/GBrdXTfchP6Awoc8jcYs+QWW+AyATVIqqtxGGQtc6nDfa/JhaKfbx7GKggobdLVdPbhF1LOkF3lzYKNBQ3/D2WnqUTt24Vr2tytT4UxopKKYHC9GVG4Y8NRYJTMWImzU/hq3AvtTE0LOCq6g4AmWv8i7AU9aOWjcgiKK7ohGeROC9QjQdf9K8t/vY8e8PfUSMMTHN3nPuMXZZIZ26djvqlL3Cc02qM10VhHZotVdcjIHzS+U6JLhcskGG6yy3bzRfTVHZvoIIaWSP+B9o0DSgecT4m0uZLvO/TPmdFjjCFw4Us5UjcsM+qknvW21ttyB/mN4ini2negd8nI7xWzqjja1YXzl4G7Os2U0Q3s+d/n9ZCxBjBy6wZ1ABmaUnE6yNsHEkiN2ecmn2/6zadt17nPnC2rOd5jkavHXbZ",
+    "sealed:qk9+W8rjqrfAoWarFQ+aG3vu7aCFgl5JqdGPdyP1+noYjHc7AHarKohVERV749DAAalPib7ZUAHqe9uxNMI+fJGRXvl8PMx1BayqVQHRtdXqYOrX8jvn6omspECXKbYHjsDJzp5xHiCsjEftaqN6P3cvNF6BQfCeNSzuTb3h/1ajRa/HDNm1aDNrauJFgwujfMVJVi6JjoVgVPYcHj7d0pmYYQFPBUlOIzNvpUbgXLec/Zy8HAYnlIQr+9illC6MjpF/FAejv2OKu0e1nCPrEiKQToKXIcXICNS8A4qP241TQBvUxqyRekRuznUmG5vTNAG9+qzlFMkPbrnJF8fIanMWqmo5U+U7njqp8FIg/Zd1zd6VV+gsHblqXWoX16h6t7moleznTJSw3B+U/c1LjXOOOA2BHppXoUdVQ6ZNWTICBPCrvq1LeH14sFB1vL8R8FKnXqTpDpH1Twm9Z44fW64rPhjnSENazElrAfvM8tvcMletVolDQEVRxYLMRTAicnX+MX7eZdlkXumWAaB6Pft1GG7+UVwQXCmHcKnrUifW14dSs+r9U2wSnKlj56yJp2Nj+SrtbB5D2wrolvr2C/HjdAR8N38sJ/1qY0K875RMlvYAVA+Q82WmXgupgskOvKI8zUbbWrzl1cbvelCJiyYAaWlorVe/lDgYm9aMycQSVMjJoSApEQ3uwngwTt4YEBnNU3i/H1Xker+F9wN9j0gP+6ZKzq/JuaxjMKOC5dLVMsEK6gcjY8/cOoyCGSeMnAzZJemqijrXoM+sDOe/JhaKfbluD6Jlv6wPR82UglsYahg1yy4KDRRlqTPb1eQbt2NbvCNy7SkY2pNKeszd9XIKoNFQBdQBZWlp3Q+252t9sTZ3a7W+pkYMzXjwlOVB+/fIydkhKPuvyTrUK3IRjR0M6fw9pKpve9vfH3QCGikiyP+ACdFUfjbe2ur/cCOc03fNjgU/RN1sXtMkKXvO9V7QdUF+gS7uk2bPiUCUAHNpt8cFT2D6D8cuBHtqdD5nyOdctKLbP3dTyz7O4IUr8xqRvNC/wWnd2wxl2wejZYa1hm6Nn9kpb7wXyanjOQAU119DoecyUgEt/P95gtQRkxbR17xB1BtoJVuMpndyFFZ3ISKSgXC16TGK+Fbxf22sqqJknkS3Tj6fPbHB2pH52Uej1viss+cs0tFmuu1L0DqM4a7NuOeBxpL0QTVu4qpIx0ZrLRm1aMLyJDRNFBUAVYagdaKNUasMUpQTza+m0fixvED9wtnvn5X4807KBEFfpu9gCOznxFHlxeUmKe2njI77GYv1Qcgh29s0P5vwohFDNMo8vF1ieEABieFQWeG7rozvwPdGFASWGmmwkK6ecuz4QLrG53iQfwlTRDRAh/I6C6mKEdSgN/wPb9T23yjZXjTptURxIR9fa9X0czCaWApia91MZQ6GCqo=",
     salt="02/q8",
 )
 
 # %% [markdown]
-# **What to measure.** In a one-layer attention-only model the output is the attention-weighted mix
-# of the items it reads, so each possible answer collects a **vote**: the total weight on the items
-# that stand for it. The matching item puts its weight `w(n)` behind the right answer; the `n − 1`
-# distractors spread `1 − w(n)` over the other answers, unevenly, because some keys look more like
-# the query than others and their items get more weight. The answer stays right while the right
-# answer's vote beats the largest vote for a wrong one. The votes need nothing but the attention
-# row. The cell below loads the value models and measures, on section 3's contexts, their accuracy,
-# the accuracy of the vote alone, the weight on the match, and the votes:
+# The cells below load the value models and measure, on section 3's contexts, their accuracy and
+# the shares of the last query's attention that each possible answer receives.
 
-# %%
+# %% tags=["shows-answer"]
 value_family = {
     "identity": {"transform": "identity"},
     "logn18": {"transform": "log_n", "reference": 18},
@@ -694,12 +688,12 @@ for count in item_counts:
 torch.testing.assert_close(votes, value_votes(w[:, 0], batch))  # the package's version (the tests use it)
 print("votes_inline matches course_utils.chapters.dilution.value_votes")
 
-# %% [markdown]
+# %% [markdown] tags=["shows-answer"]
 # The same contexts, answered two ways by plain softmax, per seed (item answers from section 3).
-# Compare the two accuracy columns at 2048 items with your answer to Q8:
+# Compare the two accuracy columns with your answer to Q8:
 
 
-# %%
+# %% tags=["shows-answer"]
 def value_field(transform, field):
     """(seeds, len(item_counts)) tensor of one measurement: 0 accuracy, 1 accuracy of the vote, 2 weight on
     the match, 3 vote for the right value, 4 largest vote for a wrong value."""
@@ -736,12 +730,20 @@ fig.axes[0].set_xticks(tokens, [str(t) for t in tokens])
 fig.axes[0].legend()
 fig
 
-# %% [markdown]
+# %% [markdown] tags=["shows-answer"]
+# **What decides it.** In a one-layer attention-only model the output is the attention-weighted mix
+# of the items it reads, so each possible answer collects a **vote**: the total weight on the items
+# that stand for it. The matching item puts its weight `w(n)` behind the right answer; the `n − 1`
+# distractors spread `1 − w(n)` over the other answers, unevenly, because some keys look more like
+# the query than others and their items get more weight. The answer stays right while the right
+# answer's vote beats the largest vote for a wrong one (the votes need nothing but the attention
+# row; the "accuracy of the vote" column above is the vote alone, with no output layer).
+#
 # Why the fall comes where it does: the right value's vote is the match's weight `w(n)` plus the
 # distractors that happen to hold the same value, and the threat is the largest vote for a wrong
 # value. All three measured on plain softmax (mean over 128 contexts, the band the seeds' range):
 
-# %%
+# %% tags=["shows-answer"]
 race = {
     "weight on the match, w(n)": value_field("identity", 2),
     "vote for the right value": value_field("identity", 3),
@@ -811,20 +813,21 @@ print(f"""\
 - Trained 1-layer model, plain softmax: weight on the match {w_plain[0]:.2f} at its training length, \
 {w_plain[item_counts.index(256)]:.2f} at 16x, {w_plain[-1]:.2f} at 256x (4096 items; the seed says 0.05); answer loss {loss_plain[0]:.3f} -> {loss_plain[-1]:.3f}.
 - With SSMax the weight stayed at {w_ssmax.min():.2f}-{w_ssmax.max():.2f} across the same lengths; with log-n normalised to 1 at 18 tokens,
-  accuracy {acc_norm[0]:.2f} at the training length and {acc_norm[-1]:.2f} at 4098 tokens (plain softmax {acc_plain[-1]:.2f}).
-- Same contexts answered with values (16 classes, distractors vote): plain softmax {value_field("identity", 0).mean(0)[-1]:.2f} \
-at 4098 tokens (items: {acc_plain[-1]:.2f}); log-n normalised {value_field("logn18", 0).mean(0)[-1]:.2f}, SSMax \
-{value_field("ssmax", 0).mean(0)[-1]:.2f}.""")
+  accuracy {acc_norm[0]:.2f} at the training length and {acc_norm[-1]:.2f} at 4098 tokens (plain softmax {acc_plain[-1]:.2f}).""")
+
+# %% tags=["shows-answer"]
+print(
+    "- Same contexts answered with values (16 classes, distractors vote): plain softmax "
+    f"{value_field('identity', 0).mean(0)[-1]:.2f} at 4098 tokens (items: {acc_plain[-1]:.2f}); log-n normalised "
+    f"{value_field('logn18', 0).mean(0)[-1]:.2f}, SSMax {value_field('ssmax', 0).mean(0)[-1]:.2f}."
+)
 
 # %% [markdown]
 # ## Quiz
 #
-# Each question has an answer cell, a check cell and, below them, an explanation cell that opens
-# once your answer is right (Q8 was asked in section 5, before its measurement). Multiple-choice
-# answers are letters in a string, e.g. `q1_answer = "A"`. The checks you can read compare salted
-# hashes, so they do not print the answer, but they are self-checks: four letters can simply be
-# tried. A class edition keeps its checks hidden. Q2 and Q3 are the seed quiz's own questions,
-# asked verbatim as warm-ups worth no points; their harder follow-ups (Q2b, Q3b) carry the grade.
+# Q8 was asked in section 5, before its measurement. Multiple-choice answers are letters in a
+# string, e.g. `q1_answer = "A"`. Q2 and Q3 are the seed quiz's own questions, asked verbatim as
+# warm-ups worth no points; their harder follow-ups (Q2b, Q3b) carry the grade.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
@@ -839,37 +842,10 @@ at 4098 tokens (items: {acc_plain[-1]:.2f}); log-n normalised {value_field("logn
 #   the rest.
 # - **C)** The softmax's temperature rises as the context grows, so each row flattens and the lead is
 #   erased.
-# - **D)** Each added key takes a share of the softmax's total of 1, so the relevant key's weight
-#   shrinks.
+# - **D)** The softmax's total of 1 is shared by more keys as the context grows, so the relevant key's
+#   share shrinks.
 #
-# The demonstration, on section 3's trained models and contexts: per context length, the weight on
-# the item to retrieve, the mean weight of one distractor item, and the **score gap** between them:
-# the match's score minus the distractors' mean score, read from the log-weights (a softmax's
-# log-weights are the scores minus one shared constant). Means over 128 contexts and the three seeds.
-
-# %%
-print("tokens   weight on the match   one distractor's weight   score gap (match - distractors' mean)")
-for count in item_counts:
-    batch = associative_recall_batch(128, count, generator=count)  # section 3's contexts
-    rows = torch.arange(128)
-    match_w, other_w, score_gap = [], [], []
-    for s in SEEDS:
-        _, w = last_query_attention(models[("identity", s)], batch.tokens)  # (B, 1, n)
-        items = w[:, 0, 1:-1].double()  # (B, K): the items' weights (BOS first, the query last)
-        match = items[rows, batch.relevant_pos - 1]
-        log_items = items.log()
-        match_w.append(match.mean())
-        other_w.append(((items.sum(-1) - match) / (count - 1)).mean())
-        score_gap.append(
-            (
-                log_items[rows, batch.relevant_pos - 1]
-                - (log_items.sum(-1) - log_items[rows, batch.relevant_pos - 1]) / (count - 1)
-            ).mean()
-        )
-    print(
-        f"{count + 2:6d}   {torch.stack(match_w).mean():.3f}                 {torch.stack(other_w).mean():.6f}"
-        f"                  {torch.stack(score_gap).mean():.2f}"
-    )
+# The cells after the question show the demonstration.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -908,6 +884,36 @@ explain(
     "sealed:3GeNEdfrXcC7KMwTHJfg8BwCXaW4uaFD59Uc4d7Xxh4U2geval8Yb4yjF5yY95Ffl1lLssdBw4tPj9rIkL/U4oCnHuvJ7mTNejp2AQXP4RKlCjpj48LIiWGCjHw56ssgSur4Ura1aVoKUJESkqEmHmXkahbouQC19EkjMZJj0gw4LqFDRTfmT0ziZJSLBFfI7HoXYcYKo9njBm5Q99xQtFzxFbMURgkPAXXcxyqQPXXvtGc4qBxWoTawp/ljgW+SIH8kBeE/MDJ1fEAn/LFyiLYSKzXXTjwC7OneG+U9/rwd8sOiEJ11PPXL4/VZGMrsSo/whZbtoIeY/URkAQafj6vLVYPnjcjXIpaGJn8XWftv2LKprXV/ihDosY7/b0BZHeBrfCqJxwj8QF7njryWdEyErc5c7iA70IroCV1Q291sm4BLO6ezxT6xCTIcrd7N8EI1r7R7pyuER5udXHiLXOU53XfldmohAL/R/wlyT0hxJmJCeodujGsPg02vt4e3eYUvMqNZNsQM8flRRLNW7R5wjjRX4uzd3v1pI52MOpO9RyXWvdkc7+VVfUSLIpYxvgR3YvtGyPKLMrAVczU4oa5M7arq9zF1FkKn7uePY8pcrE7qY7byO/XICsiibk4inmhRYlOj2YXov+JcDyOahm7x+THTwPmEnwG0BxHoSbrcJ5xRt6FqWSUtlh2jibJkG62fanAISoo+9+a1S5AowwaebSMElo1if6dMrJwaD0XpOx53zsCgiJWd/xK1483NckU6sFxTU9LmMfUdzdbMH0mKVTaAS1unXmi7eZH0I3Go/JrYo8N7PZ0+D+1nCZ8nF8V/Jzbwm3ToiB2FBl+8o9JOSlHbPJ+lhTasZupdnJa1cLKgFDwOKHKJSOfENDq2Uu9cj+QrXlOHKts6VsZs+DdjKjSg1CIIUhDe/S06g+Aa0CFfL4RAiugNDhvEw3IUYr6hlgavynyq1SIbONzKLBZGAfwDDGstvlbkTdCt8tDfM+L3Jvm1DsD55EsqLrtIGb7MzCP5kgMNxrENdrZVqS0yoBNP492IAo0d39CfeLHW7rjH9FYMCQ8SEU53Yzdkxdx7NmlhnaCufp0QDYYf4CTGKUmNz0Ny7LqPGWl7LeOYelgQ9fns5tyitPypESBvwSj1dJDc+L4N4dzJ4AeAYzGJn7eNXXqWI15T3ElwIuuoTWqSZ8riLqpVkwNkZg==",
     salt="02/q1",
 )
+
+# %% [markdown]
+# The demonstration, on section 3's trained models and contexts: per context length, the weight on
+# the item to retrieve, the mean weight of one distractor item, and the **score gap** between them:
+# the match's score minus the distractors' mean score, read from the log-weights (a softmax's
+# log-weights are the scores minus one shared constant). Means over 128 contexts and the three seeds.
+
+# %% tags=["shows-answer"]
+print("tokens   weight on the match   one distractor's weight   score gap (match - distractors' mean)")
+for count in item_counts:
+    batch = associative_recall_batch(128, count, generator=count)  # section 3's contexts
+    rows = torch.arange(128)
+    match_w, other_w, score_gap = [], [], []
+    for s in SEEDS:
+        _, w = last_query_attention(models[("identity", s)], batch.tokens)  # (B, 1, n)
+        items = w[:, 0, 1:-1].double()  # (B, K): the items' weights (BOS first, the query last)
+        match = items[rows, batch.relevant_pos - 1]
+        log_items = items.log()
+        match_w.append(match.mean())
+        other_w.append(((items.sum(-1) - match) / (count - 1)).mean())
+        score_gap.append(
+            (
+                log_items[rows, batch.relevant_pos - 1]
+                - (log_items.sum(-1) - log_items[rows, batch.relevant_pos - 1]) / (count - 1)
+            ).mean()
+        )
+    print(
+        f"{count + 2:6d}   {torch.stack(match_w).mean():.3f}                 {torch.stack(other_w).mean():.6f}"
+        f"                  {torch.stack(score_gap).mean():.2f}"
+    )
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
@@ -980,15 +986,16 @@ explain(
 # name: q2b
 
 # %% [markdown]
-# **Q2b** (a harder follow-up to Q2; predict, then compute). Take section 1's setting at 4096 keys: equal distractors and
-# one relevant key whose gap gives it 0.05 of the weight there. Now the fact occurs **twice**: two of
-# the 4096 keys are copies of the relevant key (the same score), the other 4094 are distractors.
-# Predict the weight the copies get:
+# **Q2b** (a harder follow-up to Q2; predict, then compute). Take section 1's setting: equal
+# distractors and one relevant key whose gap gives it 0.05 of the weight at 4096 keys. Now the fact
+# is repeated, and more often in longer contexts: among `n` keys, `k = √n` are copies of the
+# relevant key (the same score), the other `n − k` are distractors. As `n` grows from 4096 keys
+# without bound, what do you predict for the **total** weight on the copies?
 #
-# - **A)** About 0.025 each and 0.05 together: the two copies split the weight one key had.
-# - **B)** More than 0.05 each: two matching keys reinforce each other against the distractors.
-# - **C)** Just under 0.05 each, so nearly 0.10 together: the distractors still fill the sum.
-# - **D)** About 0.5 each: two equal top scores share almost all of the weight between them.
+# - **A)** It falls towards 0, like 1/√n: the copies grow in number, but slower than the distractors.
+# - **B)** It stays near its value at 4096 keys: the copies multiply as the context grows.
+# - **C)** It climbs towards 1: each copy adds as much as hundreds of distractors do.
+# - **D)** It falls like 1/n, as a single key's does: copies of one fact count as one key.
 #
 # Store your letter in `q2b_answer`; the cell after the question computes it.
 
@@ -996,7 +1003,7 @@ explain(
 # # BEGIN SOLUTION
 
 # %%
-q2b_answer = "C"  # SOLUTION
+q2b_answer = "A"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -1013,7 +1020,7 @@ assert normalize_choice(q2b_answer, "ABCD")
 # %%
 from course_utils.tools.quiz import check_choice
 
-assert check_choice(q2b_answer, "aa7f1110828f154343b2ef5203e784bd6a24981d933e98913323c0c9ea108c46", salt="02/q2b"), (
+assert check_choice(q2b_answer, "cd7a888687869e40dc77c01a1fd70949f714d37aeb52d986450c5dd544311518", salt="02/q2b"), (
     "not yet: reread section 1 and its table at 4096 keys"
 )
 
@@ -1026,18 +1033,24 @@ assert check_choice(q2b_answer, "aa7f1110828f154343b2ef5203e784bd6a24981d933e989
 # %%
 explain(
     q2b_answer,
-    "sealed:Rt9tI5A2CilUHo6a+ou378lLZrEMYNPZiaL7/EiaOeSydXfEvHxZP2dlkJjLMQPNJIHQpZ7z0/sLPSemlPohmIDEGOVVK2E+krBp1Ql38dXGyClOZTgori1HzTE+5dK0+RaaYDYVurhafsduJ6Iakh7RZE3HKn4RY7ocBu5NayGwYHtdKa7tsb1JIbtCiwvOqZnX4qmAP9HzawUfBA5x4rYyYiPbc890DQLPzsReHRT6LoBIaAbJFhDv3vhkX3Qs+mdaNuAmZtuAPfMf/WFoqw/ZNOVFOrpgDa2xTs8t/5IwRSt5Gjmyk/qjxOikkMS4VxZlCZW+5I7nNUeNrK3BaNTHzydJ32du2B3S8miCnKh2YH4UtraJQcFs+1CellO9Q8SOPT0M3HPkMgVsA3fQK+6i79m2H1nx6CdGDYucspqmGK6LzFZ/W1HcxuyoAoSTwaSlnjW9+VSAf0CxJ0U3hqUlMFqScQnaQ0VSx7KE7ggZUgPDz88KlXCkePdbGXcfj00Sa4sWPtDN0oCBNiTthXQwYgDgOTI9bqIxJiGyt2BWmMGY8FbaNWPyZq9LCMAZF03DwoPWbd+6A3n0YYb6LdANco/YEzlzYqrB0GLlBqL3ow780OStQLhJEJ6S+GAGQDvBW1SYaTcCLZU5BD6JuAdFtlU2ds8Bm6h67rgZQas6km3iQkpRw50zpjjN1/HWyFFnO170SZXKuqlxyaf3sZZV5JIc1DfxvwRCeeq8qpSzj3Uk2C3wkOWW6c6DYDy7WMi4n15+XXcSSZ8Pjem5nceyV2KfaNljIVOOG+hdx7nUGjyJLAajaP/dSl1t8XT1go5CUfcO1QEMNYy6g1r13yhSP4RZSbH34MrsdvQmPmlmdowwJK7EAB1AqGtR2lMXQjWFgJipyjOv42RuzkvVoIvEW6GVYC6/oGhI2fo2sNMMKgcYpL1u3qVT5JVmjh7OrC5SoC5e1dSHnLDZJ4/X3MxJnDonaevHmBz6kB3ZHunMvcdbW6201IKDkMGaMT8mbvytT4OTwtc=",
+    "sealed:bNf/6SQr/xiMYC/r+2DtzjuBrkp7XWAdEKtmyJeWXjgOupCb7x9prL+exa4K9D82rcwxLirRDd2jkQzFx9c0aQwpOOaUy4DDgVeXC5LUBrHQBwZjkJsLObJQTI5Ho7gMFl3n8OEH+oTDop3qenAnhA0L1gkGJPp97DqVy+UTJx0U41oKGr4IQVLwKZaBH56OLKQ3bndD8SIcM7agDAeA60VONJtaqaXbuUgyGdBdW+BZVKtKR05NibfSjeno3A3TF+VOREYTHNoQaTX54WkoPtuBSnwDvS0fxPNHOOU42QTvbJieMNQ1CPOTV1h0J4ravXMaYmIR0Qlx6vJdlJ3JnXKjrrRdd1RILS0Euz1ATLEyo7ixG5ywg0bGlMrk2jGBzL+W6A2QMVhvityPL2x+dGE3W9GAjZe9O1X5QeogM+59aPVrIBHVhbQvhQ2kt4KrCRVEIz6uHYxOwiJrrDSnKlWHRibJ9KpGEbMH0UG43m/mn5U3mWNUwNK0jLghd4cA2ByRan7A8O5zw1ygrEAqWGk0vJypHLuJLJY51lByZK/W9K2poFhRs+yD/tI/e7fYN6e+AEwfoZ3w9nkPpJuSCRswoK5LE337VSoBEpc3+TWNTmLlswGBjLY9SzKTIzg6EKiqJlLzSg70MzQT0eTU9DK8qClVY8I4Mk4Q+I/ri+lrz6YIhrbigWtDoBHWTljyBujHhpwsFhHHFsiBv6Gd9wVIZsxXpZhe0MtszM+Kw0a6+bUIZPwiCbATebBmFwEExirM15keQ89WEr4AQD11w0UK2bEWOfw4y+8/4M1qHgakdK0ISM19zXZGuc0L5xZJlcJGYSoOl8KFhCJV3thAV3agN+nq2hPNabz1yqq4MMeTxdmmDp47J4PEQ8Y09Wk/6uPm6F/oKZu2/5DuNckwb2KHTZqjqDmroFzKUb4YhQCERrsEA0k1hRi+D4x7XsfvDjyvEoEZu4WJWe8PtYuKLiHdczZ+boV4FkyFFrYJO75nwEoDqe46Dg++vt3L/K7XqORMLOhJ9l1TAUXXbqiyW9MpHsKjwfXAmr4Kn0HHqObv79gof4DoCZy8QFKP7PlpURNdXeFfUZVGR4xHbjy/lxRuugAWOzeMHgTOsRzgYZfXbXdkO0JsUbPQ1+qaUeTj2V9gHaC4A+l11M19iAuuWsfxzEOvxeTf333mBZSyxCNfVC3KWGwEO4c5yv9PFtqYFU5fHXjUxKhTMDjt4uHwsywgYkjl5KKaZ3bZ5ufn2JNLhZdP8wCQ/HTtk4iyFMoeXricixqUnevtGbpMaMeEdMVPwjpEu3E2ItZrF/2vIFpZJVAVMtRSKZHA4s+FSpwqCO4X5eN8rk+C8E/jThTjeSDHeBocCHUwtZFDlMmbpE7BtlPe3WZS9opQ",
     salt="02/q2b",
 )
 
 # %% [markdown]
-# The computation: a softmax over 4096 scores, section 1's gap for the copies and 0 for the
-# distractors. Compare with your prediction:
+# The computation: a softmax with section 1's gap for each of the `k = √n` copies and 0 for the
+# `n − k` distractors, grouped into one term (their count times `e^0`), beside a single key's
+# weight, from 4096 keys to 2^30. Compare with your prediction:
 
 # %% tags=["shows-answer"]
-for copies in (1, 2):
-    row = torch.cat([torch.full((copies,), gap), torch.zeros(4096 - copies)]).double().softmax(0)
-    print(f"{copies} copies of the fact: each gets {row[0]:.4f}, together {row[:copies].sum():.4f}")
+for n in (2**12, 2**16, 2**20, 2**24, 2**30):
+    copies = math.isqrt(n)
+    grouped = torch.tensor([gap + math.log(copies), math.log(n - copies)], dtype=torch.float64)
+    together = grouped.softmax(0)[0].item()  # all the copies' weight
+    print(
+        f"n = 2^{int(math.log2(n)):2d}: {copies:5d} copies hold {together:.4f} together "
+        f"(x √n: {together * math.sqrt(n):6.1f}); one key alone {weight_of_relevant_key(n, gap):.3g}"
+    )
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
@@ -1112,7 +1125,7 @@ explain(
 #
 # - **A)** About 6.7 times as large
 # - **B)** About as large
-# - **C)** About 0.15 times as large
+# - **C)** About 1.3 times as large
 # - **D)** About 5 times as large
 #
 # Store your letter in `q3b_answer`; the cell after the question computes it.
@@ -1151,7 +1164,7 @@ assert check_choice(q3b_answer, "9dc3ce92830166dcda3921575695d16dcb228c98dbd0b7e
 # %%
 explain(
     q3b_answer,
-    "sealed:uz06r93PkcjrTO0Ktxhp21XNXHzq2gCrmdDfiw2qYZ064YymumEBpV6KhXmFiAgaLHlw8aMFTElYTGebF/SmbclZcP67kx8oNsk8IGclTg+68iOeoVTywW13QUU0iFar8Mv8Cnmnse2A+IoGNVSxxmORczCLfzyPc2hrXDKnLIPz/hsQd5G3hX+Mqh95Ij9qqDaUcguMUDpgooLws0fCIDjzAgCT462dGDbhhRSCDwd9hO+6xqMv3VhRPHlMP2wwlRNeRvUHgcrOjIBoZbqJoxlKDfD7YHseaZQFoE7h4+0rIrvurlBw4kPpn576Kfy2QAEgzJF2ecsNuVFJJcgXrvEs0vLUoDFVGtaIW5lSbKCHzAU+0k5EX4P9PQZtLh9vj6WSJ8Y7P9GlEGKCQRtY0rEFRAqC8PvaqEaLc4M14ksdt+fuXUbjo8k1/RNuh6g5zKAFOW1M1FHmOXXbJg2dDucZsXT2A5HeSdpTQvPbIg4Wt98YXi4w1n4NXcU8uVzpwBpnboMA0tHY5rZNdjLx1z3MiPq7/HA1WH+XJmGrA+J88neqHB6uKllWh8ca5gjdGt5fdgnKhPQMxRrfjJmkHhKjPS2NZJr4+nRnZVpDcdzQSLGqDSvDwaZ3nSU0uREWmGlw6ILpahDDQa8vN71lP2QaMRNCPEZKuRGT8q9OcPjCRnZdCY7mupbXc8uoG3qO7BDR/Fqo/N180vBCuyPfJ5KJcoDT3jpsHwXzucHfXS5BScz25GLnh6d+Dc5DhqVIWwkf2Ht9GTCN/BxoLOt2qgTPI9Qe1t60+OHvFV914edid9B0fSFXP3wv8klcknqrcHm30xJLin8qdpPe0Njbo5r0KFyM0lWtSWNQ/GqkAZ9IpphqrsN9oirI+/+rz/HDwgnZUCXm1KZAWnqI0gLLQs4z/pSeEWn/ur4QJlnIsTDR5yafxMH3rXYEMxxCgHUIrTWiPYBbmTKEeFRuujwNyp5JVbYKYCjoYnfkTu+iJPSsF3cIx8ioNktsUzyhhCEiYiirYWnUO19tVULMZ2taYwA3vAUjxCjM4hUCD7znJCU4GspzrlwqjktAYibWdjlyehONbCEBPY4pStu227Tl+YMjNIgqVRy2fULb4VcxiqzDknk9CjBGnDZv+vtwZyVGZaBb/zbH1qRgua0/NTMDqSYphviQYHMgGXvdORpcyiM6Zk6aapw6ETrsIQi0zk0vSmDlANg6Xl+lkvKMuFtzFS5TnUO82AVu+kQn/FmKDratxNQVTClF6W6CBjGKAx/sS7gKXfc2LZNYEqJsFS3YgRU=",
+    "sealed:OX1EeC5Q/63F4CRIqRPfkVXNXHzq2gCrmdDfiw2qYZ064YymumEBpV6KhXmFiAgaLHlw8aMFTElYTGebF/SmbclZcP67kx8oNsk8IGclTg+68iOeoVTywW13QUU0iFar8Mv8Cnmnse2A+IoGNVSxxmORczCLfzyPc2hrXDKnLIPz/hsQd5G3hX+Mqh95Ij9qqDaUcguMUDpgooLws0fCIDjzAgCT462dGDbhhRSCDwd9hO+6xqMv3VhRPHlMP2wwlRNeRvUHgcrOjIBoZbqJoxlKDfD7YHseaZQFoE7h4+0rIrvurlBw4kPpn576Kfy2QAEgzJF2ecsNuVFJJcgXrvEs0vLUoDFVGtaIW5lSbKCHzAU+0k5EX4P9PQZtLh9vj6WSJ8Y7P9GlEGKCQRtY0rEFRAqC8PvaqEaLc4M14ksdt+fuXUbjo8k1/RNuh6g5zKAFOW1M1FHmOXXbJg2dDucZsXT2A5HeSdpTQvPbIg4Wt98YXi4w1n4NXcU8uVzpwBpnboMA0tHY5rZNdjLx1z3MiPq7/HA1WH+XJmGrA+J88neqHB6uKllWh8ca5gjdGt5fdgnKhPQMxRrfjJmkHhKjPS2NZJr4+nRnZVpDcdzQSLGqDSvDwaZ3nSU0uREWmGlw6ILpahDDQa8vN71lP2QaMRNCPEZKuRGT8q9OcPjCRnZdCY7mupbXc8uoG3qO7BDR/Fqo/N180vBCuyPfJ5KJcoDT3jpsHwXzucHfXS5BScz25GLnh6d+Dc5DhqVIWwkf2Ht9GTCN/BxoLOt2qgTPI9Qe1t60+OHvFV914edid9B0fSFXP3wv8klcknqrcHm30xJLin8qdpPe0Njbo5r0KFyM0lWtSWNQ/GqkAZ9IpphqrsN9oirI+/+rz/HDwgnZUD/hw6ZNQCmVx0zJRYEp7JSeD2rz7r0VYwOLoXGdqX+Aio+uvTdfYRwGxSYD6C+lNclCnS+MYgB66DII3J5LU6xPYDbtcDK/B/qkYKCpHSUDksalPU0pRC6hhjd7f2v/L2vPaVYiV1XXanpcbQxu/Qwu3m7M0wUTXbmuITgqHct66xMnywNQPWjOYHJ2cATePDkPZIlhQZTyzrv44MZtJpNlU1jzLlqe/Fg83rOCh24qCi9cjWR3tvV+dnpGaKtMrHeIyq40+q8+MzNV/U8u1bnebGZ1B3XDfFdW2C8yI0SQY9NuHTThaVy500s4TS/hDIs0Tly3wbmIrRRyHGJe1Uf4zxM/+05p61TVDr6p3t5YVDJB72iVWTGYHlq4V7VPEfIrJJQMBrMpCDqdlV4GHYHk/BGBulmLGU4LmwUDD9DrazkqRZle1BhadNtVxJqpaZkR9UaY1JcfFdblZN5DAzY5CL3VwIlHu2b26nUY6CtF05Kf7ubykkGBb/ktdCJMnFsLQGoG0YKeEPe0EQNKTN86NMseqI8tx4eb8Kbyw0mVng==",
     salt="02/q3b",
 )
 
@@ -1175,9 +1188,9 @@ print(f"ratio, the query at 600 over the query at 4,000: {fact_weight[600] / fac
 # contexts it can raise that key's gap by at most **2 nats** above what it had at 16 keys. Predict
 # the largest number of keys `n` at which the relevant key still gets at least `w`, whatever `w` was:
 #
-# - **A)** 64
-# - **B)** 111
-# - **C)** 112
+# - **A)** 41
+# - **B)** 64
+# - **C)** 111
 # - **D)** 118
 #
 # Store your letter in `q4_answer`; the cell after the question computes the weight at each of them.
@@ -1186,7 +1199,7 @@ print(f"ratio, the query at 600 over the query at 4,000: {fact_weight[600] / fac
 # # BEGIN SOLUTION
 
 # %%
-q4_answer = "B"  # SOLUTION
+q4_answer = "C"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -1203,7 +1216,7 @@ assert normalize_choice(q4_answer, "ABCD")
 # %%
 from course_utils.tools.quiz import check_choice
 
-assert check_choice(q4_answer, "3ab390cae5d2e4a5664249b927f0e5ffb9ea5dc6897041317654b7f53c53856d", salt="02/q4"), (
+assert check_choice(q4_answer, "5ca7cd7bc1e8fe0eaaa207ce7f4ebf624c02060037b550bec1fa76060389160e", salt="02/q4"), (
     "not yet: reread section 1"
 )
 
@@ -1216,7 +1229,7 @@ assert check_choice(q4_answer, "3ab390cae5d2e4a5664249b927f0e5ffb9ea5dc689704131
 # %%
 explain(
     q4_answer,
-    "sealed:zuazgmJyR+381jRVAqq2mUqciy7+Yj9w5lb3otNUBpu+TuTPjKXegEBlcc5hzjcrGlOBP5ZEeh7nqLTrZVYDUORppFKyx54N4Revz1BE6vWNAIMbPzXZjYjaFLQIzCfeQynj57NPXa5TohKCV+cxEZpQV795VfzaumJgl+NvNW6gq3yeYERky+gnPdj0ZhGZ34GzBIUiKyiXuAC6EASG5vWg1Yub5De6YYYV7nkRARZjes488zGCirHpFst1lZQOxnA8fszDTo04qLQQNmO1/G+xQfcRmtMj+Rf8Tl+PVr7wxGOpUeE/S2jWeHCxr8E9MZxfbeKVdZ2Gepb1awXc80oiKBASofDRP1swEBpzp04RPiUd6QoeY/5hKifym0zPh2rTKWg8AbV8/xzRXZqthHtpn2WWHi0NNSKuajyfLaZsw21o/qBTG8OhNXEFnhEyu7giOXQv9D0JsdlGsxbAun4Cf/V9mvSCXovBur6MOpfZOffYXb8mLXgvqIVP2ZndHavyfvBoNz6y+noAkUwq3SXP5+uRZ2rXsyZNwgboAxI9+rJs6j8VJMo+7nw1E4+zP1cpN3+QfWXO/feZ6pEzUlf9Mnr9yfjyWOkhCyvb0ou+okBcUc9vx3/D4Ht3npLhT+AtL6h+GhD20FCDecE9csH9k9aot9uephX/6vn6x4oBlNldltFdVo9y/TJ7L9rl3jyZKg3M9FwOPAb+Hpo8vx4DjIdgpBLPdHWEt3RYm8ngJoQTFGS/Tgazjstn9gQQhZh7nV8B5jlwel4RDGL+nl9A0MiWIQg6tcz1yaLtJX6IIIu3EqiKz0ePjEHfO47o0daHvcnqYFDMeFLSu1v7F/3j6R6248BrOWb+LRaWZ/qq8ebbuoKJtcmD9wV1RKpNtXPbwfvlDezhPznkT1uCgEIl17/KcZTvkFE12P+6Xkn1VS1iozmIoX5n4BQO64yJNoH6G4b36ZYyDVU0dXJDBCk2HpqmdKq2ex/QDjtoamQAZWBwg0YLVtFaaYY0OuO9C2k3T6OI4Sf8x6n252QMZF70",
+    "sealed:Bs4MRUr9c9hGxbhGy6J2MF1WJ2wJpGdctuWWHN5nq9jtsUI4Vvyl5wCUX8xsKEUwLdKUkCScBTV541CxiBbzLumJ+pyIUUtZ4yY68RMn/q8XeDNOiuJTbmPb31dq9/oTvJlBBFfP3Hx0Eb5/b5O/54N8cG9M7hadsgv0wml7lqMD+LfxJnGQELglM/ZXaqg7cK5UEuHz4O2+WcuOjfozejBpyKPcFaquTcAi+5j7He82ZorEqrtmJWCS6K5TqaYCU621HGIVJ87mq/I66Mnd1kDbD4kM9QeowsbGCOeRsu7+kJ1En2fA7/8BO4vGa2seKiTBU2oKlng69XhvQgout8nCwfPM61o91x2M47svro25rzEn0YXJoYB0O75ZFrYz8LObTy8pJ1g2/U7B7lnNHuzhKA6nq4jbIUHIteuzwp058+HxMqHJQm0WKIS+WFdnw0/9mqvvf7k9Ea+J1W7WmoEO6wPpgSfAWMwIuCpB7EgkyED+1K7JOUnEH7gdYAIq2o2E2TbyRhd/oOqw3Z3TOALN3lklp2A2Q0/D8vdL5tLPbM8fJdLcsMxGYJ1ofQc08LRTone5Xz3f9Ff5vQ8u8j9eXRBqmc8ZPlKBcRkp9kWo50EwnWoWDnd/HI+IciHvfMyvZo08zCRjv6iT7RFYq7W+rZP3YQCYsX5r/Od4efOS/U+Le8S88RxjaRV0deissDj+Ajrx7iHeiaPLc3XP/lCaIvAiC+H4+zdMw8dT09w1qmq6mJNNgbCDN+25uhm9X3T9ECSMStSE7l5kLWJ4441OwXHl0/P0XAKHlRGZTPoluORuB2omgDuPgQVckFbvkyFouLY4mPGZ1YCHk+N/CPaFahcYRqx/ohP1NlsY1r5pGA9++IBPE/++GZhcazVykzT7ixaPPJdUFGINByDumrVGblZRIBvkoBYO7Jp2+p05zP6ro1M4bc08jOl+KO9Z6tnDZ5OWfFGT1CeiWotkFtmYlaMlZMNo0wIUIauodDAmjuJB1B7kHoL50HFs5yDcF1WcDDAECNYSMVaEekieZqgVZgBycwchHn3k1EhuKXE0rFNb2PMwk2od6KssE7xIMDVFKuNpO0uNTMooHDJ6LUAgx3CLsQWTK028MoEBGA0Bkk6uyFjQjQqWr5Pb2Nhbe91D1KG5yzJitX0oy8yemM86/0ye/E2ubt2dPR9ZAricsX+RJuxTXkCw46Rr",
     salt="02/q4",
 )
 
@@ -1230,7 +1243,7 @@ for weight in (0.30, 0.60, 0.90):
     raised = gap_for_weight(weight, 16) + 2.0
     print(
         f"w = {weight:.2f} at 16 keys; gap + 2 nats gives "
-        + ", ".join(f"{weight_of_relevant_key(n, raised):.4f} at {n}" for n in (64, 111, 112, 118))
+        + ", ".join(f"{weight_of_relevant_key(n, raised):.4f} at {n}" for n in (41, 64, 111, 112, 118))
     )
 for n in (4, 512, 4096, 2**20):
     print(f"n = {n:7d} -> {3 * n:7d}: +{gap_for_weight(0.30, 3 * n) - gap_for_weight(0.30, n):.4f} nats")
@@ -1240,17 +1253,22 @@ for n in (4, 512, 4096, 2**20):
 # name: q5
 
 # %% [markdown]
-# **Q5** (predict, then measure). Section 2's distractor scores have spread σ = 1. Now drop the
-# planted key and draw all **65,536** scores of a row (four times section 2's largest `n`)
-# independently from N(0, σ²). At what spread σ does the normalised entropy `H / log n` fall to
-# 0.90? Predict σ to two decimal places and store it in `q5_sigma` (a number). The cells after the
-# question measure it.
+# **Q5** (predict, then measure). Drop section 2's planted key and draw every score of a row
+# independently from N(0, σ²) with σ = 1.49: at 65,536 keys the normalised entropy `H / log n` is
+# then 0.90. Draw the rows the same way with only **256** keys. Predict `H / log n` there:
+#
+# - **A)** About 0.60
+# - **B)** About 0.80
+# - **C)** About 0.90
+# - **D)** About 0.97
+#
+# Store your letter in `q5_answer`; the cell after the question measures it.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
-q5_sigma = math.sqrt(2 * 0.1 * math.log(65_536))  # SOLUTION: log n - H = sigma^2 / 2 = 0.1 log n
+q5_answer = "B"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -1260,20 +1278,16 @@ q5_sigma = math.sqrt(2 * 0.1 * math.log(65_536))  # SOLUTION: log n - H = sigma^
 
 # %%
 # FORM
-from course_utils.tools.quiz import real_number
+from course_utils.tools.quiz import normalize_choice
 
-assert real_number(q5_sigma) >= 0, "a spread is 0 or more"
-
-# %%
-from course_utils.tools.quiz import check_rounded
-
-assert check_rounded(
-    q5_sigma, "ad6b15b0c4b2d5b3c92de1de9cbd2a26f51a5266d01d71e7c42a3e336b173415", salt="02/q5", decimals=2
-), "not yet: reread section 2 (2 decimals)"
+assert normalize_choice(q5_answer, "ABCD")
 
 # %%
-# HIDDEN
-assert abs(q5_sigma - 1.49) < 0.005 + 1e-9
+from course_utils.tools.quiz import check_choice
+
+assert check_choice(q5_answer, "873dbd7a19f54b82e75ba7665c631b1cb76490f9c7c645b5492a21908a8b28d0", salt="02/q5"), (
+    "not yet: reread section 2's entropy measurements"
+)
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
@@ -1283,29 +1297,23 @@ assert abs(q5_sigma - 1.49) < 0.005 + 1e-9
 
 # %%
 explain(
-    q5_sigma,
-    "sealed:kQUrCwE/Tj4MXHhnrEr1Hk4ZyVYTs4Vtz0H/GZ6jtq/0pXHtm7DbBubyI9LAoLPKi1v4ABrEI79sVI/ZkISHDIWS/Ez8FcaAtjeOS1OIEqicSf2FXNe3CKhtAXVkq6MMbMETME7LqutRm7/ehB1cSB2kpfmx+kUFCeFjDx/uZmDMeg0k/ncd+Zu3H2r1+DIldJfONBvvYiaiF2edIdy4SWlMPW4GDS8p2WH3zEXJOsae2lrTKMRDdOAd52qnXCiETWZmBtOLaXnLMF1+ooyR0JH1zb6ZzIbgzCbW6Tl/Zktich3aGou2IimQ7/OzUtmBveopKTazVCvcMDKSMI4EGTCDM5pm9voEqwY4U/DBML7nsQCjtwBe2ePHQe54hk9UYX1yZ9kREbEk3a2oRCE/PKCEIrhWbh5y5HEx12vwahfQdiMWJHPtfycyn2rpKB2fRcLbMZRxn3A0zHzstAHZ+30TqyH2Zr+JPrHRxev5m3e616APIMmel0i+a01VaQpH6eQn6Jc8qPkSqzS8hKZLSUJyr7mKv0vkDnfofQTTKfMN22fMEZng4+toCAVqxd0R3MKD0hKQgoVphkrDIIy+6n56UaOQYVkiYXp1YQVLe8ixi427xmNP8ZEs2QpEpJhRLB6Zm30z+nrFwd6YgXYv6m1Q36FekjMpH/IH+dGhN9muzODhYxiafghg1IBYx/Z/TdYf1Pykt3yIuzH/z/C2S9i1W9N1JWPNSe60pEQ7Kr+an7r+Sg==",
+    q5_answer,
+    "sealed:/kh5LDdg/iQwZX/AVTkjDTxA6lbl30SmWQ8692XTmQ/qDIMdehqfwavpXIF/32ncqHaHwxY8R0fQ5p6BSm9yLYNm6Yz6/5Cwax4me+6X7IrnUrNYFIkWUlwx1CiiRSBXd8mb8KiTiPDBG/oOGrnX6rHufpVfFerJMkTSCIqBkBQdBlJvQSiwiwwYE4uPUrpxIPugKcuGeLjUIW1gqNkhg6bHk5mWsoZ5hpgkHoverUcNUIPIELf4Tvp5hnR5Eku0YEZeGVP/T5JtZApVgkl8VdER3YQYoCXJbZGrRmsAIyk7dSOltXx6RQSWNXK5+tW+WTDyxDt1Eaapsfsy9oqMuSIGg/rZIabiSZZ2YNQhInDYwyTv1dDjQk3/OTjpn2kSut8F66WTtrX89UqmFXHmG2BaCEYONwcZXkUwv3ozEw6Aw4LyEooJ/tLowHJ/xrfysDz3LdZBoKpaV0JgEWomU2E0V7xls4K303kebrgkJhNh8V8IwbYWIKlsKVU3vL8Y1zIVaXkxnjXrIcwctM+YEFQXuwgjzLbO5m5T/FZ/y9U6q8wpQI2KmdDan7H2daeRlD95tcoNEyyzEPDqxmYjqmP8mhzK3qvD4Sb2dan/0ATn5i0Ty9GjbZA6aTDEc8H4FbEkRZFlbnZZhq+1JQlIBs/SOjrZrTVYKbSP0sh3yVUe9n0wKmkadOXcEyybi7d+1Y7Co6JinAw2NE/OIIlBkjnaPHWVMSHx+wWb5WTn0NH+jcA2PkgV8Glp3h+jZl77AAGs9+bTqtJPw8PiDhjVtDf0GGgGEy7tcuz+LBc0Uzt62bbHwTwXaM1PDG3s4wB7qEPSgGRQrOhyIt5aQtUb1Q7e2/x7e2xduJhjYz7LXoCPgb/NeY/zTiARlixMBGOsldvA9tSW9QxLC/u9fmirQSpIYFa2q03OkwGt7dfisk/caJZVhzJYmWhkmeZ1N8jVk26siQoIfL2AUBOl6arj00YrQjsnMpkEoiiUO22UwRAg+RV7Qvg/ibfe3kQfsc1u+UZrgb2uZIEwZ8yQ6Sei7mpwtHth99VuCzIAKBmr8qntXr0Hri5+lILdHsNiwrUKOCCM/1nu0AmhGGqGmpxbK4U4ecbi5R4BTKG41o94tJTXWsNBgJW1gahro6xkXJCjred40WCCjPQVa4WZCXNFL0+0GSKqeSaa/a+cV0vskQXbqxab4KBjqeM2DvDPuVojkZd0QH+r2KKDy026gMC2qJEZrT2mFK6M5JUSXHC01ZbTZRgY9MdqapFGf84W0Y25U3UhrX6KyjUtjw/b",
     salt="02/q5",
-    decimals=2,
 )
 
 # %% [markdown]
-# The measurement: section 2's simulation at 65,536 keys (σ = 1, 50 trials, the planted key as
-# there), then, with no planted key, 50 rows of 65,536 scores for each spread σ of a grid. Find where
-# `H / log n` crosses 0.90 and compare with your prediction:
+# The measurement: rows of Gaussian scores with σ = 1.49 and no planted key, 50 rows of 65,536
+# keys and 2,000 rows of 256, and for each the normalised entropy and the shortfall `log n − H`.
+# Compare with your prediction:
 
 # %% tags=["shows-answer"]
-big = simulate_dilution(65_536, gap=sim_gap, trials=50, generator=torch.Generator().manual_seed(65_536))
-print(
-    f"σ = 1, n = 65,536: log n - H = {(math.log(65_536) - big.entropy).mean():.3f} nats "
-    f"(H / log n = {(big.entropy / math.log(65_536)).mean():.3f})"
-)
-for spread in (1.3, 1.4, 1.45, 1.5, 1.55, 1.6):
-    wide = torch.softmax(spread * torch.randn(50, 65_536, generator=torch.Generator().manual_seed(2)), dim=-1)
-    wide_entropy = -(wide * wide.log()).sum(-1)  # (50,)
+for n_keys, rows in ((65_536, 50), (256, 2_000)):
+    wide = torch.softmax(1.49 * torch.randn(rows, n_keys, generator=torch.Generator().manual_seed(2)), dim=-1)
+    wide_entropy = -(wide * wide.log()).sum(-1)  # (rows,)
     print(
-        f"σ = {spread:.2f}, n = 65,536: log n - H = {(math.log(65_536) - wide_entropy).mean():.3f} nats "
-        f"(H / log n = {(wide_entropy / math.log(65_536)).mean():.3f})"
+        f"σ = 1.49, n = {n_keys:6,d}: H / log n = {(wide_entropy / math.log(n_keys)).mean():.3f}, "
+        f"log n - H = {(math.log(n_keys) - wide_entropy).mean():.3f} nats (σ²/2 = {1.49**2 / 2:.3f})"
     )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -1314,22 +1322,24 @@ for spread in (1.3, 1.4, 1.45, 1.5, 1.55, 1.6):
 # points: 2
 
 # %% [markdown]
-# **Q6.** Section 4 multiplies every score by `s · log n` (natural log). Write
-# `log_n_gap(n, w, s, sigma)`: the gap `g`, the relevant key's score minus the distractors' mean
-# score *before* that scaling, which gives the relevant key the weight `w` among `n` keys when the
-# `n − 1` distractor scores are Gaussian with spread `sigma` (0: all equal), as in section 4's
-# closed form. Return one float.
+# **Q6.** Section 4's closed form gives the relevant key's weight under log-n scaling, with the
+# `n − 1` distractor scores Gaussian of spread `σ`:
+# `w(n) = sigmoid(s g ln n − ½(s σ ln n)² − ln(n − 1))`. When `s·g > 1` the gap's term outgrows
+# the distractors' count and `w` rises with `n` at first; the noise term, which grows like
+# `(ln n)²`, wins in the end and `w` falls again. Write `peak_n(g, s, sigma)`: the number of keys
+# `n` at which `w(n)` is largest, treating `n` as a real number and `ln(n − 1)` as `ln n` (they
+# differ little at large `n`), for `s·g > 1` and `sigma > 0`. Return one float.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 
 # %%
-def log_n_gap(n: int, w: float, s: float, sigma: float) -> float:
-    """The gap (before scaling by s * log n) that gives one key weight w among n, distractors N(0, sigma^2)."""
+def peak_n(g: float, s: float, sigma: float) -> float:
+    """The n at which sigmoid(s g ln n - (s sigma ln n)^2 / 2 - ln n) is largest (s g > 1, sigma > 0)."""
     # BEGIN SOLUTION
-    scale = s * math.log(n)
-    return (math.log(w / (1 - w)) + math.log(n - 1) + 0.5 * (scale * sigma) ** 2) / scale
+    # the exponent is (s g - 1) L - (s sigma)^2 L^2 / 2 in L = ln n: a parabola, largest where its slope is 0
+    return math.exp((s * g - 1) / (s * sigma) ** 2)
     # END SOLUTION
 
 
@@ -1343,10 +1353,11 @@ def log_n_gap(n: int, w: float, s: float, sigma: float) -> float:
 # FORM
 from course_utils.tools.quiz import real_number, require_signature
 
-require_signature(log_n_gap, "n", "w", "s", "sigma")
-_form = real_number(log_n_gap(512, 0.3, 0.5, 1.0))
+require_signature(peak_n, "g", "s", "sigma")
+_form = real_number(peak_n(4.0, 0.5, 1.0))
 
 # %%
+import math
 import os
 import random
 
@@ -1354,30 +1365,33 @@ from course_utils.tools.quiz import check_rounded, fingerprint, unavailable
 
 # properties, on a configuration drawn afresh at every run
 _r = random.Random(os.urandom(8))
-_n, _s = _r.randint(3, 100_000), _r.uniform(0.05, 2.0)
-_w_low, _w_high = sorted(_r.uniform(0.01, 0.99) for _ in range(2))
-_values = []
-for _args in [(_n, 1 / _n, _s, 0.0), (_n, _w_low, _s, 0.5), (_n, _w_high, _s, 0.5), (_n, _w_high, _s, 1.5)]:
-    with unavailable(namespace=globals()):
-        _values.append(float(log_n_gap(*_args)))
-assert abs(_values[0]) < 1e-4, "with equal distractors, the weight 1/n needs no gap at all"
-assert _values[1] < _values[2], "a larger weight needs a larger gap"
-assert _values[2] < _values[3], "with the same weight, more widely spread distractors need a larger gap"
+_s, _sigma = _r.uniform(0.5, 1.5), _r.uniform(0.5, 1.5)
+_g = _r.uniform(1.2, 2.5) / _s
+with unavailable(namespace=globals()):
+    _peak = float(peak_n(_g, _s, _sigma))
+with unavailable(namespace=globals()):
+    _peak_larger_gap = float(peak_n(_g * 1.2, _s, _sigma))
+with unavailable(namespace=globals()):
+    _peak_wider = float(peak_n(_g, _s, _sigma * 1.2))
 
-_cases = [
-    (512, 0.30, 0.16, 0.0),
-    (4096, 0.05, 0.5, 1.0),
-    (300, 0.9, 0.2, 2.0),
-    (3, 0.5, 1.0, 0.5),
-    (65_536, 0.7, 0.09, 1.0),
-]
+# the prompt's sigmoid argument, with ln(n - 1) taken as ln n
+_exponent = lambda n: _s * _g * math.log(n) - 0.5 * (_s * _sigma * math.log(n)) ** 2 - math.log(n)  # noqa: E731
+
+assert _peak > 1, "the peak lies past a single key"
+assert _exponent(_peak) >= max(_exponent(_peak * 1.05), _exponent(_peak / 1.05)) - 1e-9, (
+    "the weight is larger a little away from the returned n: it is not the peak"
+)
+assert _peak_larger_gap > _peak, "a larger gap should move the peak to longer contexts"
+assert _peak_wider < _peak, "more widely spread distractors should move the peak to shorter contexts"
+
+_cases = [(4.0, 0.5, 1.0), (2.5, 1.0, 0.6), (3.0, 0.5, 0.8), (2.0, 1.0, 0.9), (1.5, 2.0, 0.45), (8.0, 0.2, 1.6)]
 _out = []
-for _args in _cases + [(18, 0.8, 1.3, 0.3)]:
+for _args in _cases:
     with unavailable(namespace=globals()):
-        _out.append(float(log_n_gap(*_args)))
+        _out.append(float(peak_n(*_args)))
 assert check_rounded(
-    fingerprint(_out), "30edd655455f4418f6ea07c6c7042dda5166e7d51158e5f6eb2feb13f461acbd", salt="02/q6", decimals=3
-), "not yet: reread section 4's closed form"
+    fingerprint(_out), "82b71ffd610437b367b3b19613bf9f36ba697dfc5dbf15ceca1957099fc88ca2", salt="02/q6", decimals=3
+), "not yet: reread section 4's closed form and the prompt"
 
 # %%
 # HIDDEN
@@ -1389,16 +1403,13 @@ from course_utils.tools.quiz import unavailable
 # the course's closed forms, and the notebook's own section-1 formula when it is defined
 _blocked = [gap_for_weight, relevant_weight, simulate_dilution]
 _blocked += [globals()[name] for name in ("weight_of_relevant_key",) if name in globals()]
-_cases = [(777, 0.25, 0.4, 1.0), (2, 0.6, 2.0, 0.0), (65_536, 0.5, 0.1, 1.3), (5, 0.1, 0.5, 2.5)]
+_cases = [(5.0, 0.4, 0.7), (1.2, 3.0, 0.5), (2.2, 1.0, 1.1), (30.0, 0.05, 4.0)]
 _got = []
-for _n, _w, _s, _sigma in _cases:
+for _g, _s, _sigma in _cases:
     with unavailable(*_blocked, namespace=globals()):
-        _got.append(float(log_n_gap(_n, _w, _s, _sigma)))
-_want = [
-    (math.log(w / (1 - w)) + math.log(n - 1) + 0.5 * (s * sigma * math.log(n)) ** 2) / (s * math.log(n))
-    for n, w, s, sigma in _cases
-]
-assert all(abs(a - b) <= 1e-4 * abs(b) + 1e-6 for a, b in zip(_got, _want))  # a float32 answer passes
+        _got.append(float(peak_n(_g, _s, _sigma)))
+_want = [math.exp((s * g - 1) / (s * sigma) ** 2) for g, s, sigma in _cases]
+assert all(abs(a - b) <= 1e-5 * abs(b) for a, b in zip(_got, _want))  # a float32 answer passes
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
@@ -1412,14 +1423,15 @@ assert all(abs(a - b) <= 1e-4 * abs(b) + 1e-6 for a, b in zip(_got, _want))  # a
 
 # %% [markdown]
 # **Q6b** (predict, then compute). Take section 4's scaling with equal distractors: every score
-# multiplied by `s · log n`, and `s·g = 1`. Now let the relevant key appear twice: two keys both `g`
-# above the `n − 2` equal distractors. As `n` grows without bound, what do you predict each copy's
+# multiplied by `s · log n`, and `s·g = 1`, so that a single relevant key's weight settles at one half
+# as `n` grows. Now let the fact appear `k` times: `k` keys all `g` above the `n − k` equal
+# distractors, `k` fixed while `n` grows without bound. What do you predict the copies' **total**
 # weight tends to?
 #
-# - **A)** One quarter each: the two copies split the one half that a single key settles at.
-# - **B)** One half each, so nearly all together: two top scores crowd out every distractor.
-# - **C)** One third each, two thirds together: the distractors keep one copy's worth in all.
-# - **D)** Together they climb towards 1: a second copy acts like a larger s·g, past the threshold.
+# - **A)** One half, whatever `k` is: the copies share what a single key would get.
+# - **B)** 1, for any `k` of 2 or more: a repeated fact outgrows all the distractors.
+# - **C)** `1 − 1/2^k`: each further copy takes half of the weight still left.
+# - **D)** `k / (k + 1)`: each copy ends up with as much as all the distractors together.
 #
 # Store your letter in `q6b_answer`; the cell after the question computes it.
 
@@ -1427,7 +1439,7 @@ assert all(abs(a - b) <= 1e-4 * abs(b) + 1e-6 for a, b in zip(_got, _want))  # a
 # # BEGIN SOLUTION
 
 # %%
-q6b_answer = "C"  # SOLUTION
+q6b_answer = "D"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -1444,7 +1456,7 @@ assert normalize_choice(q6b_answer, "ABCD")
 # %%
 from course_utils.tools.quiz import check_choice
 
-assert check_choice(q6b_answer, "0ac1b0c6f9b28b95a41a2cfec9097ffa64eeb80afcafba85a69fd0e4a1dfa4cc", salt="02/q6b"), (
+assert check_choice(q6b_answer, "ffd54f476e6d1b48a3259bd5c0e6ec2c17ad0b60f6a66dd72e00b953e34650b0", salt="02/q6b"), (
     "not yet: reread section 4"
 )
 
@@ -1457,38 +1469,38 @@ assert check_choice(q6b_answer, "0ac1b0c6f9b28b95a41a2cfec9097ffa64eeb80afcafba8
 # %%
 explain(
     q6b_answer,
-    "sealed:7Tracv5alo6poNPeodyJAVsuRnf1z/0UAwxWULKPX/XSAjglk/Th/j1kGGPZcWbuZp8bmvDQ4V52BOdQmjQazGxaTCEZNiEXZSbU8cwWN4fqeEo2BgnoN2bYk65HjrWaH4jn5DaDAeLDByb9irOXFsj0Anzi3xKGD81mGTjQsa337FJ+t3lkportxIkS0oEiCjreNCf7BDnaKKCzIpwgECt4WQTp56vRLmF6ydNX1sMfziyHqtOR/9+6Gi/obBqY7s/KM3VHlHloRFDAoPggLp0CstpZZgE41ESO8RhxRkEn9sevONDcs/UK4PYLj6/cYJvBI50dG9jfw3RSA9B1gSrUiDFvf50nT14IHzJStC0V/auQPlfUWNdoEYndACPWrqrZECiOPfBMaxMdtvVMd6WsSG8ATlTqOmVQqbY4ZYRRVbb9477dFetQNTyVIdA8FrYjCM2ECuqyFLJMPSkwSCF62aqcJ1BgxyocEMxvx7iZKDctt9DDrFzsvcJgUCXMUFrce9KrTqYCvJw6Tn5cbA1Z2s4AvO7IZ1NPbe+ssGPZiaEphhd8CO3j9BWgeFZH+2Yj2vbobbc9pYncVxlt71/5H+IXqsnqTS0fBJmjyPbxqzZs64X5yYL4dH27knBSab/iUNxh7CnTqfWbN8xCHgHp5Ns2lnkpGDQ2+ZTs0PzWh7UcUAdlPtHkYG2wai9if+hHUYlHzs9JPQkJ1icZrAihvtOP+Hr8uO7rNuYSb6+2kOua0HexR2UU/sTfcrYTo6FZPEpULIPVSKAUfoKcAsTNmBMv9RDjfANqbQEypN/8cjZiw21i+tzWFYsECDLPj1SewnLuqyvfmfVVdqtaFvkdcWuQLzsQSgRzOJVWr51NofuGj2LSeuFxzQF6gWxUq8fof35ppES74z6hvv3V7g8GTPwY4o6300kIboz8vj9RC+Hk2CTdSlRIavOF/kiHUV+iarw5ITKAJdN+HJi26Tq5HwfQ7KhlnwxTMQgenXYe5WUNJ+Vk95uNEPV14QztETTaXOfpHIVe59rqk71sR39GrizZ1yRpfPsAWnaZKCbzkN64qFOz/DfjmiiKaycTVSOEg7lYqmOQQloi/VyiX+9ECLOOWdc=",
+    "sealed:JZL9Nl437rvhwjns+sgkJDeUYOr7luRxvg5XxyPvn621/OaIe6Ru5kkzbQp9dfzfcvH3SgFVLrLZ+yKtuclwdi2DGt+Nod2Sz6oGIV4X65HkljmtpMWPQoFAjAFw0f7wz23huqSqvxSutQa++z2JSZeR2zFpReywvUL1RQYbfydCEbfCqYWOda4CXoDlPcWaohI4gup4cUI9hOIxK1SeXlpWZyzhlzt+O8fgwqhiu3QRSCdNT0CStqZVziQ+nMmyG4ar0gF/UmBKzblFSB1zjgx/XCH3BggLPrwk2O60XMavN7j7K1pgF5tXiOET45oSWRzl5qRk7bIKgN1YTrs/o79DsZoPzXCiw8OwsVflJS6s6qM8rjy/V4LtYquZReLtFfCOcC5dYxFgUWm9iI4IzKBfleE/sv+O+EVzEO5Wmp2qy3ium+QDeOOcJo7L/yhYkC57PV+9COeFWDy+QwcAhPuOnbETMO3ICd3n8J0n09v+1fh0kCVY63eacARcivlkqAzdIY7QGWGoXbJ9uxLxiqiRKSWpJ0sjkqKGtjzR0A0iwhubUSncvfkQBB4xKZrUosK86WYq+RgLkbXyXUoiIuEcgfyv5oWxKHJp8jxZkoPkyV+0Y6uL3ZF3zCePIWBUT9amxVVi/KPSJQ4FUOGLVIZfT1dSHFChFr6vyBGtm2nm4V9b0yUOluPXpUltn0nldeFU/KSnP361Y/jpN7pYKkid5A/nOgTF5ZYBY26Ip5wcIG3awa0xQaACZ6UYvm48I2dIxFzh2tRZsJttU2yJ1W/taG8Xv7KgoC9dU8/vfwHSmUYsTvSlMLzDZdkVfoYNl1dWoyoaHtBR3jZrOMtcmqTjTTRJ2o1Ivat+JjAvOcTQMQwUK1yNACoD1KdrDRzfC7uLO4KBZNlL6WJgpasJsltJn5AAoPlkdJbJcg135nv7fY277DLMVH1MEEyo/oVYhmu5F0pChfkZEJM88wizaSXwULv5YaLZQ0kMYzM5QCxHyB7bPtR2daAGF5zAFkH0I5HadvMMbZpFBAHx/mM9eVZimZYJIx+F4PjZK1VhelWk0ctwHy4SdyHuPfHbmH90sGX59Xz4JUICkOIZs+rBkXV68IPSZPkIGd7plZmBp07/g6MKYKdOOwJLQiBrdUyQbbv+lP985yXXpkzNS7TVKy1TipZFySfzFlQi16UKNUTDt46nV980OTdcovvqaIU5Ik24c2ASoeBRhUjEo60xeZwCRS4ABmZsoqVrdXSoWF6RsVm5oeq+DNnnAEat6GeLgXp08e7KN+31VtfCXwK1ychQRjQUfRexKulPPZ/Nf2yZA12yCoxrX3hAyUrnr/Qxvw7PCRENP6+14f5d/rL9ns8K5umBFL7ccKBPgeeysJAIabJd/A==",
     salt="02/q6b",
 )
 
 # %% [markdown]
 # The computation: a softmax over `n` scores, each copy `s·g·ln n = ln n` above the distractors,
-# with the `n − copies` equal distractors grouped into one term (their count times `e^0`), for one
-# copy and for two, from 512 to 10^8 keys. Compare with your prediction:
+# with the `n − k` equal distractors grouped into one term (their count times `e^0`), for 1, 2, 3
+# and 5 copies, from 512 to 10^8 keys. Compare with your prediction:
 
 # %% tags=["shows-answer"]
-for n in (512, 10**4, 10**6, 10**8):
-    shares = {}
-    for copies in (1, 2):
+for n in (512, 10**4, 10**8):
+    totals = []
+    for copies in (1, 2, 3, 5):
         grouped = torch.tensor([math.log(n)] * copies + [math.log(n - copies)], dtype=torch.float64)
-        shares[copies] = grouped.softmax(0)[0].item()  # the weight of one copy
-    print(f"n = {n:9d}: each of two copies {shares[2]:.4f}   one key alone {shares[1]:.4f}")
+        totals.append(f"k = {copies}: {grouped.softmax(0)[:copies].sum().item():.4f}")
+    print(f"n = {n:9d}: the copies together: " + ", ".join(totals))
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q7
 
 # %% [markdown]
-# **Q7** (a harder follow-up to Q1; predict, then compute). At `n = 512` keys, section 2's
-# planted key gets 0.30 of the weight over Gaussian distractor scores of spread σ = 1. Keep `n` and
-# the relevant key's score the same distance `g` above the distractors' *mean* score, but let the
-# distractor scores spread more: σ = 2 instead of 1 (Gaussian, as there). Predict the relevant
-# key's weight:
+# **Q7** (predict, then compute). At `n = 512` keys, section 2's planted key gets 0.30 of the
+# weight over Gaussian distractor scores of spread σ = 1. Keep `n` and the relevant key's score the
+# same distance `g` above the distractors' *mean* score, but draw each distractor's score, instead,
+# as exactly 2 above that mean or exactly 2 below it, with equal chances (a spread σ = 2, and no
+# longer Gaussian). Predict the relevant key's weight:
 #
 # - **A)** About 0.41
 # - **B)** About 0.30
-# - **C)** About 0.09
-# - **D)** About 0.013
+# - **C)** About 0.16
+# - **D)** About 0.09
 #
 # Store your letter in `q7_answer`. The cell after the question computes it.
 
@@ -1526,21 +1538,28 @@ assert check_choice(q7_answer, "5c49b43c31d8df973389b4410a085e5b31a44c4e13ad0b15
 # %%
 explain(
     q7_answer,
-    "sealed:p1TKaIBWnavbC1LjaHHUBSsUeTX2lOCMQcBwvp7gLS0Z8XIDGKMQy759JhsWR8+9DPsVSdC+sz/DbnhjNMymugRjf99kHo/6lag69GXlsU2rZt5Bq0qCXJipVunbB1eW/2V8929VzZ9MR3Tro6gcG5fTAlkemWXejJSX3ODnV2Cbxwje/06CrTeEALTTKOOAHqCIH3bvMHKrK2Q8dgrS+zuYTKQpmeeOtK/Cd5O6oyDLVE7+Ym+SXMhfn+gzf3KsRoPqd6LNlfBQwNKwYepqmhDE6XvqChGazIdhohRB9wfaEldJKSNN/883Fz4xFKQAMdLQGnozTYiTTMdpAwPBSn40aNrAPSkld5oLirPZbrEd8+cv6j3zbk1WZgNut9JbpbSnH7P8AoSvNwNEBmeruhAOtv+7mCJL2Vg61Sm/3CU1fGy3glqxLm2n/hA3s/p5ulB1PvqQZU0lllMulKR0QuLo8KSVoYh6vm2af4sPX4mYNoxQXBPzAFyhsXqdvDPBcwb7Hl+GBfNzAm6M0+7+boQrclM5xNDHDrBDqHTPYn94cYqoCDDZkAx5XxG20hKXaKZCbDNun5pIDpLK0/qQ/n5l/G1P4Q93VQV0cd5ogbStXAOlY8qp4Rfkcsx9LJZC4PkTbMAAt3zP6uMoj6afWYVlCLAwfsIbFuZhSocQEU4m78svA5aZoGYogv0T8hFzB51p247zMMtYS41h3RNdjcmKHr32ENfRoJG19rTKPBM0n1gWkxLnp8mwwDjylug+RvssiRA4HnYjS7M8sR9uDvPygFY2e9PckpRee00RCZB6adhUplX0isYk8p5FyL0xoNWNOseGdE0DgxDqEBCu1VA2pBOb5g0I7voW9obloq5Rrfv6wQR0PYZVLmsqet/OMUm+YVdIm5B7HMyfDeYU3Qm/RN7YGRYpAVLYCzej/m7XeDSni9TENSmYxy7iBlLDF+R8VfeZXGUlFIcSDc6BpZ2WipbaisFT/7MH3IqwEpr4eu91Gf64F14N37o+S8NjsnWRSAwjiu2O3tU+jtElMsoTngLwP7lgSzYqe/8h0wxCfW3WydHczDHxyIXhkBVpw/3fDDun2l0=",
+    "sealed:J+791SLhrRHJXTmr5h8YdCsUeTX2lOCMQcBwvp7gLS0Z8XIDGKMQy759JhsWR8+9DPsVSdC+sz/DbnhjNMymugRjf99mHrr6x/8V9GS2r0W+fJtAuwWZSsv9e9eeNEiqsXgz9BEYXGY+VTq37rJIEpTIV0lb2C6G3cfWx64IoCjDx06W8UyDrWTDQPmBIPXVpUrHTHayeHKIKnV0JR3V7H6ZBegigPLAr+GJZoL4uXKOeVmsaGjWHctchfJ2YmTcHoNBsuPNlfxNz5qhMPlqmlzUoXz2BhnJ39gkolIS/xyJfUVCIjYZkMLGqT4vGqAVJdJR/IF7XZSAnm6VTBDcS3kvZ42Benc0I9lOn/CNIhf8sr51+W+/N4iszkYA/sIN47yyFbmpFcHwbRIGCn+37V1L77bj1DUCzApmjjjrm2A9LDbp0RT1Ozr5rL6Ms/l5vV9uPmtwgBh52RZ90KUuCsaq/LSN7Zg26DHVacJcGsrMcJQEUgDoTR27+WrTuzLTaRP/GQuEEuE6AnCK3fK7K7E0OwN6ypWaUrBHpHDdZmogNIz0UjDsmgYsQ1jhlA/dK6hAdTFg2o0BCY7dkt6F5H9ltWtAqBMiXwEmFOhiravQCFbkaLT1RvEGrIw4JdkRpe9tMo+RW9rPnK90w/LLBosiWv8raJFIB+10V8gfQxoh8oQ9TKOVoHk6y+sUvFkyQqxt3ISgPcNFH5BmnhRCjYyKDr2wWNqQvtS19rifKT02zVdC2h7V7Mnog2KxwrIkCfR4nVkwAjlnDrd0qgRuDuXciBMzcJ7UkIFFeVtFFZ1tZYtApR30isE48p9F0rog89fEP8HJNgZDk17uElUTdhVz50fe50ROprcjudPXs6hFt/uunVUyfYZOKSA8eY3uC0jAKSoPz8Z7YtR+voEW3QeiJdnpWEJgXw+fXnamrXLENTSKg28vCm+XlGniThzFIbc8EtPdC2EkEJsSDd2cspnSwZrM2twc//sD3I69Go/ga7F1COSqQ0cEwro8TcI3tHyXHBE0lajKn9oowcwla5dSgwS1eax9G3shYOl1iQh/OyJGM3mRlGmgwcb5lwdikanDDGirjkF0Tp99AowJZ7kRwDIjZTIt3HkXnZwsDak+PT6fzvTRnWqSsFx6/RwrisyCxE2IQh1SjaZE0mxJys2fskj8/ElMa+yGH2juIfZQnLA+NOfwF5knL08D+wLVVMOKyEbOLY5FHvM74V3orL7L7GjQmlgX/J/2YqmFu7uQckDuPwmuANgBep2hmdG2wMZqrO0QGUEc35YdnAy+p16vu4ikH9EY8gjYBf6e7x16em/8n4zWXw==",
     salt="02/q7",
 )
 
 # %% [markdown]
-# The closed form of section 2 with both spreads, and 200 random draws of the 511 distractors for
-# each. Compare with your prediction:
+# The computation: 200 random draws of the 511 distractors for three kinds of spread (Gaussian
+# with σ = 1 and σ = 2, and ±2 with equal chances), each distractor's mean `e^z`, and the relevant
+# key's weight, simulated and from the mean `e^z`. Compare with your prediction:
 
 # %% tags=["shows-answer"]
 print(f"the relevant key's e^g = {math.exp(sim_gap):.0f}, against 511 distractors")
-for spread in (1.0, 2.0):
-    draws = spread * torch.randn(200, 511, generator=torch.Generator().manual_seed(7))
+draw = torch.Generator().manual_seed(7)
+spreads = {
+    "Gaussian, σ = 1": torch.randn(200, 511, generator=draw),
+    "Gaussian, σ = 2": 2 * torch.randn(200, 511, generator=draw),
+    "+2 or -2, σ = 2": 2 * (2 * torch.randint(0, 2, (200, 511), generator=draw) - 1).float(),
+}
+for name, draws in spreads.items():
     simulated = 1 / (1 + torch.exp(draws - sim_gap).sum(-1))  # the relevant key's weight, per draw
+    mean_exp = torch.exp(draws).mean().item()
     print(
-        f"σ = {spread:.0f}: a distractor's mean e^z {torch.exp(draws).mean():.2f} (closed form "
-        f"{math.exp(spread**2 / 2):.2f}); the relevant key's weight: closed form "
-        f"{relevant_weight(512, sim_gap, distractor_std=spread).item():.3f}, simulated {simulated.mean():.3f} (mean of 200)"
+        f"{name}: a distractor's mean e^z {mean_exp:.2f}; the relevant key's weight "
+        f"{math.exp(sim_gap) / (math.exp(sim_gap) + 511 * mean_exp):.3f} from it, simulated {simulated.mean():.3f}"
     )
+print(f"for comparison: e^(σ²/2) at σ = 2 is {math.exp(2):.2f}, cosh 2 is {math.cosh(2):.2f}")

@@ -38,7 +38,7 @@
 #
 # **Learning goals.** After this notebook you can
 # - say what sinusoidal, learned, RoPE, ALiBi and no positional encoding (NoPE) add to the logits;
-# - measure a lost-in-the-middle U, how it deepens past the training length, where it comes from,
+# - measure a lost-in-the-middle U, how positional bias grows past the training length, where the U comes from,
 #   and what putting the query first does to it;
 # - separate the three things "past the training length" mixes: unseen positions, unseen
 #   distances and more distractors;
@@ -192,7 +192,7 @@ fig
 # Models without Positional Encodings Still Learn Positional Information", 2022):
 
 # %%
-for i in (0, 1, 3, 15, 63):
+for i in (0, 1, 3, 15, 127):
     print(f"query at position {i:2d}: uniform causal weight on BOS = {1 / (i + 1):.4f}")
 
 # %% [markdown]
@@ -283,10 +283,10 @@ def quarters(acc):
     return acc[:q].mean().item(), acc[q:-q].mean().item(), acc[-q:].mean().item()
 
 
-print("Liu et al. (2023), GPT-3.5-Turbo, 20 documents, answer at 1 / 10 / 20: 75.8 / 53.8 / 63.2 %")
+print("Liu et al. (2023), GPT-3.5-Turbo, 20 documents, accuracy with the answer at 1 / 10 / 20: 0.758 / 0.538 / 0.632")
 print("ours, K = 16, first / middle / last quarter, per seed:")
 for v in U_VARIANTS:
-    print(f"  {v:10s}  " + "    ".join(" / ".join(f"{100 * x:4.1f}" for x in quarters(acc16[(v, s)])) for s in SEEDS))
+    print(f"  {v:10s}  " + "    ".join(" / ".join(f"{x:.3f}" for x in quarters(acc16[(v, s)])) for s in SEEDS))
 
 # %%
 index = torch.arange(1, 17)
@@ -326,7 +326,7 @@ plt.close(fig)
 fig
 
 # %% [markdown]
-# **Does the U deepen with length?** The course's seed quiz asks why positional bias becomes
+# **Does positional bias grow with length?** The course's seed quiz asks why positional bias becomes
 # more significant as the context grows. Measure it: the **U depth**, (first quarter + last
 # quarter) / 2 − middle half, in accuracy points, for every ALiBi model and seed at `K` = 8, 16
 # (inside the training range), 32 and 64 pairs (2× and 4×), from the accuracies by index above,
@@ -339,6 +339,12 @@ print("U depth in accuracy points, seeds 0 / 1 / 2")
 for v in U_VARIANTS:
     for k in U_KS:
         print(f"  {v:10s} K = {k:2d}: " + " / ".join(f"{depth[(v, s, k)]:5.1f}" for s in SEEDS))
+print("accuracy by quarter, first / middle / last, mean of the 6 models:")
+mean_quarters = {
+    k: torch.tensor([quarters(by_index[(v, s, k)]) for v in U_VARIANTS for s in SEEDS]).mean(0) for k in U_KS
+}
+for k in U_KS:
+    print(f"  K = {k:2d}: " + " / ".join(f"{a:.2f}" for a in mean_quarters[k]))
 
 # %%
 fig, ax = plt.subplots(figsize=(8, 4.2))
@@ -360,18 +366,24 @@ ax.set(xlabel="number of pairs K", ylabel="U depth (accuracy points)", xlim=(4, 
 ax.legend(fontsize=8)
 mean_depth = {k: sum(depth[(v, s, k)] for v in U_VARIANTS for s in SEEDS) / 6 for k in U_KS}
 fig = finish(
-    fig, "The U deepens with length: " + " → ".join(f"{mean_depth[k]:.0f}" for k in U_KS) + " points (mean of 6 models)"
+    fig,
+    "Positional bias grows with length: U depth "
+    + " → ".join(f"{mean_depth[k]:.0f}" for k in U_KS)
+    + " points (mean of 6 models)",
 )
 fig
 
 # %% [markdown]
 # One thin line per model and seed. A single model's U depth is noisy (a few points: each quarter
 # holds 128 to 256 queries), but the mean over the six ALiBi models grows with the number of
-# pairs, as the title shows, and `tests/test_zoo.py` checks it: past the training length the
-# middle falls further behind the mean of the two edges, as Liu et al. report for models used on
-# longer contexts. Which edge carries it is in the heatmap's bottom rows: at 4× the training length
-# the last eighths hold up far better than the first ones. At the training length the effect is
-# modest at this scale (a few points, against Liu et al.'s tens of points for GPT-3.5).
+# pairs, as the title shows, and `tests/test_zoo.py` checks it. The quarter means under the table
+# say what grows. At the training length it is a shallow U: both edges beat the middle (0.89 /
+# 0.83 / 0.88, first / middle / last quarter). At 4× it is no longer a U but a recency ramp: the
+# last quarter holds up, the middle falls, and the first quarter falls below the middle (0.34 /
+# 0.40 / 0.72), as the heatmap's bottom rows show too. The U depth grows because the last quarter
+# pulls away from the middle, not because the middle sinks between two strong edges. At the
+# training length the effect is modest at this scale (a few points, against Liu et al.'s tens of
+# points for GPT-3.5).
 
 # %% [markdown]
 # **The U over training.** Each zoo build recorded accuracy by queried index (K = 16, 64 queries
@@ -466,7 +478,7 @@ explain(
     salt="03/q2b",
 )
 
-# %%
+# %% tags=["shows-answer"]
 probe = kv_retrieval_batch(16 * 64, 16, query_index=torch.arange(16).repeat_interleave(64), generator=99)
 rows = torch.arange(len(probe.tokens))
 
@@ -502,8 +514,6 @@ for s in SEEDS:
     mech[("uniform", s)] = retrieval_head_attention(models[("alibi", s)])
     mech[("trained", s)] = retrieval_head_attention(models[("alibi-edge", s)])
 _ = seed_everything(0)  # restore the global seed after the untrained models
-
-# %% tags=["shows-answer"]
 print("retrieval head's weight on the target pair, first / middle / last quarter, mean over 3 seeds:")
 for state, label in STATES.items():
     a = torch.stack([mech[(state, s)] for s in SEEDS]).mean(0)
@@ -547,14 +557,14 @@ plt.close(fig)
 fig
 
 # %% [markdown]
-# **Takeaway, honestly.** We reproduced a lost-in-the-middle U on a model the course trains, and
-# it behaves as Liu et al. describe in one respect that matters: it **deepens past the training
-# length** (the U-depth table). At the training length it is shallow (a few points, the quarter
-# table), and the edge-trained and uniform-trained models differ by a couple of points, within the
+# **Takeaway, honestly.** We reproduced a lost-in-the-middle U on a model the course trains. Past
+# the training length its positional bias **grows**, but as recency: at 4× the first quarter falls
+# below the middle, and only the last quarter holds up (the quarter means under the U-depth
+# table). At the training length it is shallow (a few points, the quarter table), and the edge-trained and uniform-trained models differ by a couple of points, within the
 # seeds' noise. Where the U comes from is in the last table and figure: the untrained rows show what
 # the encoding and the causal mask give before any learning, the trained rows what training adds;
 # check your answer to Q2b against them. The U here is much shallower than Liu et al.'s
-# 75.8 / 53.8 / 63.2, as one would expect from a two-layer model on 35 tokens.
+# 0.758 / 0.538 / 0.632, as one would expect from a two-layer model on 35 tokens.
 
 # %% [markdown]
 # ### Liu et al.'s fix: tell the model the query first
@@ -813,6 +823,62 @@ fig
 # at `K` = 16 (the training length), 64 (the new window) and 112 (7×, beyond it) every 25 steps;
 # step 0 is the model before any fine-tuning, with and without the scaled positions.
 
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN QUESTION
+# name: q7
+
+# %% [markdown]
+# **Q7** (predict, then measure; asked here, before the measurement). Take section 3's RoPE filler
+# models, trained on at most 39 tokens, scale every position by 35/131 as position interpolation
+# does for 131-token inputs (on every input, the short ones included), and do not fine-tune them.
+# Predict their accuracy at `K` = 16 pairs, the training length, where with positions as they are
+# they score about 1.0.
+#
+# - **A)** About 1.0: squeezing only shortens distances, and shorter ones were all seen in training.
+# - **B)** About 0.6: pairs far from the query blur together, while the pairs near it stay sharp.
+# - **C)** About 1/64, chance: fractional positions match no trained position, so nothing carries over.
+# - **D)** About 0.2: neighbouring tokens now sit 0.27 positions apart, a step it never saw.
+#
+# Store your letter in `q7_answer`; the cells after the question measure it.
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN SOLUTION
+
+# %%
+q7_answer = "D"  # SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN TESTS
+
+# %%
+# FORM
+from course_utils.tools.quiz import normalize_choice
+
+assert normalize_choice(q7_answer, "ABCD")
+
+# %%
+from course_utils.tools.quiz import check_choice
+
+assert check_choice(q7_answer, "90c6a55420c7d5b0654d3fe1658e4ebe230cb4a2cb4b017f7ecea3c5ed3f3407", salt="03/q7"), (
+    "not yet: reread section 1's RoPE and the introduction of section 4"
+)
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END TESTS
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END QUESTION
+
+# %%
+explain(
+    q7_answer,
+    "sealed:rUhT3AaufludEuKn51lH84dJEJbyuEgifXAtDsgQydqLmj3bP8YCywBSlnupoM4jUAioOynenmc554wuDLuLCswXZLtTGSgLT3K8hDDN6iniKU7nptQLZWZ1eLsn2kZ9tjgQXsI3WDUgcfwUpv+FFodkAZtG8JEVcq3Fq3g/XcVjJYNrA9UCoR0+JUgC7tm/3equQgilOpBy8j/0jxBQmH3z8iVIr+UfxtuJBBBo0fHzL8Al8Pc8QX70By+F120zC3yvFU9VroefQQChbFQo3Se3ZP6A5V3RhvZ+y6ZrL+JS6fdXfZ+4aTculbcuF0R7l95cKc2IjKOoLYGLoNgiavzkh8Vwx/zLVlWr25W8visCRHPMugbCNw4BB2P2kCg+aABTcs8SoUIyorAwq9A+0X3Gs9bEg4SLsqgcaHP0xR9ZA8pPtADV4xege9bNUVRLp1/gy0mszFgc9XsuHGrw4NPtBFjM5HLg1a9yjdadlVNB+UNmY34b/wWkPnTTmAwlZB5A8JLQyKXb2RLGPluF1XZ64oJaIZ/Q+elBRIsiYP1RH13MwLjX3DnalrZ/digJJKx5MTJxWN0LujdKDvHn/9QnN8Vp+muOTQ/sw//53kwLMODHufb5XE5wPOLq38MfBs24VogTVCiYBBcrhAvcfE6k9CNmvpm4plFlOc2eeA0Y4DtGyh+c/MdaPN5PWSH6JRNWigSR2NeQ4cVJm63APdT9T9gXWjPD9n9Dr0YINTngpScnz13ID54qWTVG3rH7nTMJFYSF3I+BG5nmRg6uwOT2nmrJRxt1QeU9ILKCKSwivN/IiCP7zdYKjZhSiN42sVh9Cr/sblJXx/T4YFaAhKvbBNTcfd2bu3lUfTLK6maOGRBmcjnQXV5urL3tIiKeefDmNO4v4d/dTIVgx0wsrsLSmCs4zNj17wOYaI1+bV2kkK6c1DMDnZXrNDSxOFaU0i1+Ya8RYqC9X3HWP6pkb7PDagXFkRfcgF/1xuTzlVl9Kyx9ruh/A3yiMeNFfSDWRXgDuoIp+NBc1d7q5P539y6X3GESyWhmoBDGc/XiDdGe6gI6yQ8WYfSmmDZkBPZ0V5nCaX7No0IPHPNdTV5QTAuX4nVsaA0xFAkOCA7jTQI6O3bBbIdBYOlwykDIcfz4/KlpZdHZQlA7W45dx1L4jcc9LEceG/lRfa11WYLwi96Gt2qxESCeBIFfm2JzWIw8hR7//IqKALBmkG6KAKHvZ4NIHq5HSeugRw0u5f6aCgszuzWWX7zj0RrE+xPaNjaBtjoTKtCQS9Q0r1nPfCIkWskCyahfudj2UoiI7wT0DRn/B1cu85kofL0QanRHZAw5reFp/l6WiRvYja96+4jk3nBMpb5n+jtJoz1JuJBU6aNGbOEcFFn4EjlU9v57p4CkBUeEuAAmwbDGQmVZSAAojKPQ4hzLg7I9xtmtLCs20R0vmw204p7c8eD/1CZwLbAKGNceBnfW6Kch3hbZ0rZM1qg7k239n3a+ox1yheOZf6j+ylWR5bPDNFi6SNx6UyN4vFppayvWGy6t0Dd/lCxmSIR3nfZJMPtYt2u/qUyJYBymcjuCZrxlF5VPHfiJxZl+wowNwx4UJIyVClzZlO+ANXKTdf8WxPwXK64W8NKcP0JAdG3N6YLVWYXYUqeIZietzSSvk9O4oCErdWKH4kN/57TJJ7dUPYSE1dDvCeGdZAijW3B/b9vgoli1B6+SEkutUzmswShKN+I=",
+    salt="03/q7",
+)
+
 # %%
 TUNES = {"pi": "position interpolation", "extrap": "positions as they are"}
 tuned = {
@@ -825,6 +891,15 @@ tune_acc = {
     key: torch.tensor([h["kv_accuracy_by_length"] for h in record["history"]])  # (steps, 3 lengths)
     for key, (_, record) in tuned.items()
 }
+pi_at = {j: torch.stack([tune_acc[("pi", s)][-1, j] for s in SEEDS]).mean() for j in range(3)}
+ex_at = {j: torch.stack([tune_acc[("extrap", s)][-1, j] for s in SEEDS]).mean() for j in range(3)}
+
+# %% [markdown]
+# The measurement: accuracy at the three tracked lengths, per seed, before the fine-tune (step 0)
+# and along it, for both ways of fine-tuning; compare step 0 of the interpolated models with your
+# prediction.
+
+# %% tags=["shows-answer"]
 print(f"accuracy at K = {' / '.join(map(str, zoo.KV_TRACKED_N_PAIRS))} pairs, per seed:")
 for t, name in TUNES.items():
     for step_index in (0, 2, 4, len(tune_steps) - 1):  # steps 0, 50, 100 and the last
@@ -833,7 +908,7 @@ for t, name in TUNES.items():
             + "   ".join(" / ".join(f"{a:.2f}" for a in tune_acc[(t, s)][step_index]) for s in SEEDS)
         )
 
-# %%
+# %% tags=["shows-answer"]
 fig, axes = plt.subplots(1, 3, figsize=(14, 3.8), sharey=True, layout="constrained")
 for j, (ax, k) in enumerate(zip(axes, zoo.KV_TRACKED_N_PAIRS)):
     for t, colour in (("pi", "tab:purple"), ("extrap", "tab:gray")):
@@ -850,8 +925,6 @@ for j, (ax, k) in enumerate(zip(axes, zoo.KV_TRACKED_N_PAIRS)):
     ax.set(title=f"K = {k} pairs ({2 * k + 3} tokens)", xlabel="fine-tuning step")
 axes[0].set(ylabel="accuracy", ylim=(-0.02, 1.02))
 axes[0].legend(fontsize=8)
-pi_at = {j: torch.stack([tune_acc[("pi", s)][-1, j] for s in SEEDS]).mean() for j in range(3)}
-ex_at = {j: torch.stack([tune_acc[("extrap", s)][-1, j] for s in SEEDS]).mean() for j in range(3)}
 fig.suptitle(
     f"After {tune_steps[-1]} steps, K = 64: interpolation {pi_at[1]:.2f}, extrapolation {ex_at[1]:.2f}; "
     f"K = 112: {pi_at[2]:.2f} and {ex_at[2]:.2f} (means of 3 seeds; one line per seed)"
@@ -859,7 +932,7 @@ fig.suptitle(
 plt.close(fig)
 fig
 
-# %% [markdown]
+# %% [markdown] tags=["shows-answer"]
 # **Why interpolation alone fails here.** Squeezing positions shortens every distance, the
 # smallest ones too: neighbours end up 35/131 ≈ 0.27 positions apart, a rotation the model never
 # saw. A retrieval model relies on one: in layer 1, each value reads its own key, one position
@@ -867,7 +940,7 @@ fig
 # on 64-pair sequences, for the model as trained, the same model with interpolated positions,
 # and after the interpolation fine-tune.
 
-# %%
+# %% tags=["shows-answer"]
 parents = {s: fill[("rope", s)] for s in SEEDS}
 squeezed = {}
 for s in SEEDS:
@@ -880,26 +953,30 @@ prev.update({("interpolated + fine-tuned", s): previous_token_weight(tuned[("pi"
 for state in ("as trained", "interpolated", "interpolated + fine-tuned"):
     print(f"{state:26s} layer-1 weight on the previous token: " + " / ".join(f"{prev[(state, s)]:.2f}" for s in SEEDS))
 
+# %% [markdown] tags=["shows-answer"]
+# **Takeaway, honestly.** Two toy-scale findings, on every seed (`tests/test_positional_claims.py`).
+# First, interpolation **without** fine-tuning does not rescue the RoPE model. It removes the
+# unseen long distances but squeezes the one-position step that layer 1 uses to pair each value
+# with its key (the previous-token weight falls, above), and it breaks even the training length
+# (`K` = 16 at step 0).
+
 # %% [markdown]
-# **Takeaway, honestly.** Two toy-scale findings, on every seed (`tests/test_positional_claims.py`):
-#
-# - Interpolation **without** fine-tuning does not rescue the RoPE model. It removes the unseen
-#   long distances but squeezes the one-position step that layer 1 uses to pair each value with
-#   its key (the previous-token weight falls, above), and it breaks even the training length
-#   (`K` = 16 at step 0).
-# - With the **same 200-step fine-tune**, interpolation and extrapolation recover the 4× window
-#   to about the same accuracy (within a few points in each seed); extrapolation keeps `K` = 16
-#   intact throughout and reaches further (`K` = 112). The fine-tune also restores the
-#   previous-token step at the squeezed spacing, sharper than before.
+# Second, with the **same 200-step fine-tune**, interpolation and extrapolation recover the 4×
+# window to about the same accuracy (within a few points in each seed); extrapolation keeps `K` = 16
+# intact throughout and reaches further (`K` = 112).
 #
 # Chen et al. found the opposite ordering for LLaMA: fine-tuning without interpolation extended
 # its usable window only from 2048 to about 2560 tokens after 10,000 steps, while interpolation
 # reached 32768 within 1000. Their explanation is the size of the scores at unseen distances:
 # their bound for extrapolation is about 600× larger than for interpolation, and a model trained
 # on trillions of tokens has a lot to undo. A two-layer model trained for 3000 steps has little:
-# 200 steps on longer inputs teach it the new distances. What transfers from the toy is the
-# mechanism: interpolation trades unseen long distances for unseen short ones, and the fine-tune
-# is what adapts the model to them.
+# 200 steps on longer inputs teach it the new distances.
+
+# %% [markdown] tags=["shows-answer"]
+# The fine-tune also restores the previous-token step at the squeezed spacing, sharper than before
+# (the last row of the previous-token table). What transfers from the toy is the mechanism:
+# interpolation trades unseen long distances for unseen short ones, and the fine-tune is what
+# adapts the model to them.
 
 # %% [markdown]
 # ## Takeaways
@@ -914,14 +991,12 @@ def seed_mean(sweep, p, i):
 
 edge_q = torch.tensor([quarters(acc16[("alibi-edge", s)]) for s in SEEDS]).mean(0)
 alibi_q = torch.tensor([quarters(acc16[("alibi", s)]) for s in SEEDS]).mean(0)
-trained_attn = torch.stack([mech[("trained", s)] for s in SEEDS]).mean(0)
 print(f"""\
-- Lost in the middle (ALiBi, K = 16): first / middle / last quarter {" / ".join(f"{100 * v:.1f}" for v in edge_q)} % \
-(edge-heavy training), {" / ".join(f"{100 * v:.1f}" for v in alibi_q)} % (uniform); Liu et al. (GPT-3.5) 75.8 / 53.8 / 63.2 %.
-- The U deepens with length: U depth {" / ".join(f"{mean_depth[k]:.1f}" for k in U_KS)} points at K = \
-{" / ".join(map(str, U_KS))} (mean of 6 models).
-- Mechanism: the trained retrieval head puts {" / ".join(f"{v:.2f}" for v in quarters(trained_attn))} of its weight on \
-the target pair (first quarter / middle half / last quarter; the first pair alone {trained_attn[0]:.2f}).
+- Lost in the middle (ALiBi, K = 16): first / middle / last quarter {" / ".join(f"{v:.3f}" for v in edge_q)} \
+(edge-heavy training), {" / ".join(f"{v:.3f}" for v in alibi_q)} (uniform); Liu et al. (GPT-3.5) 0.758 / 0.538 / 0.632.
+- Positional bias grows with length: U depth {" / ".join(f"{mean_depth[k]:.1f}" for k in U_KS)} points at K = \
+{" / ".join(map(str, U_KS))} (mean of 6 models); at K = 64 the quarters are \
+{" / ".join(f"{a:.2f}" for a in mean_quarters[64])}, the first below the middle: recency.
 - Query also first: U depth at K = 64 {plain_depth[64]:.1f} -> {qfirst_depth[64]:.1f} points, accuracy at K = 64 \
 {100 * qfirst_gain[64]:+.0f} points.
 - Unseen absolute positions (128-filler prefix): learned {seed_mean("filler prefix P", "learned", 0):.2f} -> \
@@ -937,15 +1012,19 @@ ALiBi {seed_mean("more pairs K", "alibi", 0):.2f} -> {seed_mean("more pairs K", 
 extrapolation {ex_at[1]:.2f}; before fine-tuning {torch.stack([tune_acc[("pi", s)][0, 1] for s in SEEDS]).mean():.2f} \
 and {torch.stack([tune_acc[("extrap", s)][0, 1] for s in SEEDS]).mean():.2f}.""")
 
+# %% tags=["shows-answer"]
+trained_attn = torch.stack([mech[("trained", s)] for s in SEEDS]).mean(0)
+print(
+    f"- Mechanism: the trained retrieval head puts {' / '.join(f'{v:.2f}' for v in quarters(trained_attn))} of its "
+    f"weight on the target pair (first quarter / middle half / last quarter; the first pair alone {trained_attn[0]:.2f})."
+)
+
 # %% [markdown]
 # ## Quiz
 #
-# Each question has an answer cell, a check cell and, below them, an explanation cell that opens
-# once your answer is right (Q2b was asked in section 2, before its measurement). Multiple-choice
-# answers are letters in a string, e.g. `q1_answer = "A"`. The checks you can read compare salted
-# hashes, so they do not print the answer, but they are self-checks: four letters can simply be
-# tried. A class edition keeps its checks hidden. Q2 and Q3 are the seed quiz's own questions and
-# Q2c a review question of the seed material, asked verbatim as warm-ups worth no points; the harder
+# Q2b was asked in section 2 and Q7 in section 4, before their measurements. Multiple-choice answers
+# are letters in a string, e.g. `q1_answer = "A"`. Q2 and Q3 are the seed quiz's own questions and
+# Q2a a review question of the seed material, asked verbatim as warm-ups worth no points; the harder
 # follow-ups (Q2b, Q3b) carry the grade.
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -964,6 +1043,47 @@ and {torch.stack([tune_acc[("extrap", s)][0, 1] for s in SEEDS]).mean():.2f}."""
 # - **D)** Each token's positional signal is spread thinner over a longer context, so far tokens
 #   carry less of it.
 #
+# The cells after the question show the demonstration.
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN SOLUTION
+
+# %%
+q1_answer = "C"  # SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN TESTS
+
+# %%
+# FORM
+from course_utils.tools.quiz import normalize_choice
+
+assert normalize_choice(q1_answer, "ABCD")
+
+# %%
+from course_utils.tools.quiz import check_choice
+
+assert check_choice(q1_answer, "aa35186fb6c11094484c248a0957f81dca8d7f8289431cfea78fe041c3d5222b", salt="03/q1"), (
+    "not yet: reread sections 2 and 3"
+)
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END TESTS
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END QUESTION
+
+# %%
+explain(
+    q1_answer,
+    "sealed:6N7zqf2NjbJhidvxp+E+cs9+ObBaedpGC6rYfZuKRDljWMv5y34qET6Ap4qNKDrnijo6Kfcl5f/oNMUjMjPYTI/YK+LYCYiqVATAehMNCjxBBTeaDQ4ACD1VRjzR/qQBXIYabHnUZXR0lasATXIf+knpKjd9wTprPdcX/VhzwRKm0jtru8BveqWGFu6Mi7VUyG2fp1jklr3czr3skRb9vO8/lWmBbeOEvJ78UglyTmMk6TI4EI/m9HK59paavw6UHVro2wyaLsByMel69o+36F4Zru7RUE4hKTOquJbWV0rNCTWl7aujOjy0xKchS9ivorcq2nW2fKNVPivGZz4lxCe9hWfbVtHotiYhJsKT5nkfOZORjNZ02tlq6914atNZ6bIObdpZfRx67JNHckRTfnSdkF4MSzIC1jSVU9lXSJLaiVqjg82PbUTEwrpH8Y3+i+Y53lZe4FR8VVgffxKICCDau7c5QOb0YbAYl5MdloDOuTrFK4goFKUlI8/dGQQvRyZ9ZxUMHN9r88U4nC5KP3CttanRLQgQG507xPXqtPrujPcpll7VszE805SGyDML+yYGyPpKUB+bg3YJ7xTxzOlfRnGbWpA0Wa4PsLccVeV2oCH7JfZ9XUpJWJeDF/STky8G4uRR/53JQN9ELk1X5aild/QGtXfAb0aZDBjoEgmNrKMhAiB3m5bFnA6HW7fisnWn0i8CvGwk3R4klCSG6OTkb6b3lAmvSy84yravWigxf9WVRQX0vEUXKZGWacQaGdwxssSZKyr+SFxVfhqTeS29VeMXak87+SfCEtUUYyNfxHcFkEsAH7EaSE+oJx20f4Ty8H0PdkBM0U2oi0otS0Dd45bzql6kpi+dc1hyCP4c7Pz5taAFGxaKXt0PCZ2OduO6Mvg2Be/FitstofycqK39cN5ahxsvvaqtSBwYBdgihaymplqJrSOQCfk8LgO2ccGZm6Tv073nhPz3VjChb+pstMipp7Qe6/XCJY0F8auC9T+L1z5kdRzlbT2TSgp7eYD1RarYe9Lq7HVK8eDa0rSO2rNhnQil6LmJLQoMs7QAB/HjlhNIGD1Ql541BYscwtGz4U2X+BbIcpCPIz9uoV9qsycYr7sP9wyKLcT7IJvkftDv99gSEuWX6MteY2w0mQRbHYjlrMTpIErHYau99r6yW7C6yUGKQA5gW7r54YBbUPC6Xhoz1Hfer/j9YeYuR/zFkH6hzK69J7oMAkNBbtmj01Ael8A7L/JgrZw6CnCL1TogBbYXnRfjhBbp/dNV1OHzPjYxiS2sISTF4fyn5BaI4KjML/DEnCkBaUE7lCgQgXYjnctOkzuxHz4y5hKKA7HLAOwWqXX3zOFIJPOelDSwms6ULS/1x19vdZ/Yi6j5FJUWhDeIOSTl14VxO4EqG7LWKF6LWS+zqoNcqfIQIio7BIXHGJAKN+1A9wv3aMrAMqMH2NAmaLvGk72Z6K43N98TOBgEYTVeAWBIL4qQr/hcTWwK5Yy+owXYa7Fanb+EHJMfamGVBcXVgX+Y2l0jJTsF7kTvF0/pYnbG5MHWdAgaWYTBKHnK5NOrMoMQtqKskm99Ko8VuLyeHQi1qSusfEQwWpT58eCu9VM5v80OIYKhD00tfoO/ydQ+arQO9FsUySLfgLbdqUBiE+Gt5n10pOFcPHL0My3yMEg+s93ulmJSjlWzZlRbAQ7CT1uVSTUNF3zNFdbEZ9VBFqXMH2QD4zSaQoZmPzNCfuNfhR5Buwdfr8Y1T9VrIaoG3ru/5oM8NwmG4mQPGwXuz3vmYVAuX6N9BpBxIfwJ5Qm5KIWb0XjcowQtfVM+BfxB3s002wqA3g==",
+    salt="03/q1",
+)
+
+# %% [markdown]
 # The demonstration: the U depth of section 2 at the training length and at 2× and 4×, and the
 # accuracy by quarter at the training length and at 4× (mean of 3 seeds); ALiBi's penalty for the
 # farthest key at two context lengths; the length of the sinusoidal position vectors
@@ -971,7 +1091,7 @@ and {torch.stack([tune_acc[("extrap", s)][0, 1] for s in SEEDS]).mean():.2f}."""
 # the causal mask can favour a position); and section 3's accuracy when the distances grow (fillers
 # between pairs).
 
-# %%
+# %% tags=["shows-answer"]
 for k in U_KS:
     print(f"U depth of the ALiBi models at K = {k:2d}: {mean_depth[k]:.1f} points (mean of 6)")
 for k in (16, 64):
@@ -997,10 +1117,39 @@ for p, name in FILL_SCHEMES.items():
     )
 
 # %% [raw] jupyter={"source_hidden": true}
+# # BEGIN QUESTION
+# name: q2a
+# points: 0
+
+# %% [markdown]
+# **Q2a** (seed quiz). How does the “lost in the middle” effect manifest, and why does it matter
+# for tasks like paper analysis?
+#
+# - **A)** Facts mid-text are used worse than those near either end; the details a question needs
+#   (methods, tables) sit in a paper's body.
+# - **B)** The start of a long input is dropped once it outgrows the window; a paper's abstract
+#   and setup are lost first.
+# - **C)** Recall falls evenly at every position as inputs grow; a long paper is only harder to read
+#   everywhere.
+# - **D)** Middle tokens get no attention at all past the training length; a paper's body is
+#   skipped entirely.
+#
+# The demonstration: Liu et al.'s GPT-3.5 numbers, and the ALiBi models' accuracy by quarter of the
+# context at the training length (section 2, both training mixes, mean of 3 seeds).
+
+# %%
+print(
+    "Liu et al. (2023), GPT-3.5-Turbo, 20 documents, accuracy with the answer in document 1 / 10 / 20: 0.758 / 0.538 / 0.632"
+)
+for v, name in U_VARIANTS.items():
+    q = torch.tensor([quarters(by_index[(v, s, 16)]) for s in SEEDS]).mean(0)
+    print(f"K = 16, {name:27s} first / middle / last quarter: {q[0]:.2f} / {q[1]:.2f} / {q[2]:.2f}")
+
+# %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
-q1_answer = "C"  # SOLUTION
+q2a_answer = "A"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -1012,13 +1161,13 @@ q1_answer = "C"  # SOLUTION
 # FORM
 from course_utils.tools.quiz import normalize_choice
 
-assert normalize_choice(q1_answer, "ABCD")
+assert normalize_choice(q2a_answer, "ABCD")
 
 # %%
 from course_utils.tools.quiz import check_choice
 
-assert check_choice(q1_answer, "aa35186fb6c11094484c248a0957f81dca8d7f8289431cfea78fe041c3d5222b", salt="03/q1"), (
-    "not yet: reread the demonstration above and section 3"
+assert check_choice(q2a_answer, "b9dd60b9973abeb60b89f7005393a207e37941bd7814db4c12bb576dc2de582b", salt="03/q2a"), (
+    "not yet: reread the demonstration above and section 2"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -1029,9 +1178,9 @@ assert check_choice(q1_answer, "aa35186fb6c11094484c248a0957f81dca8d7f8289431cfe
 
 # %%
 explain(
-    q1_answer,
-    "sealed:6N7zqf2NjbJhidvxp+E+cs9+ObBaedpGC6rYfZuKRDljWMv5y34qET6Ap4qNKDrnijo6Kfcl5f/oNMUjMjPYTI/YK+LYCYiqVATAehMNCjxBBTeaDQ4ACD1VRjzR/qQBXIYabHnUZXR0lasATXIf+knpKjd9wTprPdcX/VhzwRKm0jtru8BveqWGFu6Mi7VUyG2fp1jklr3czr3skRb9vO8/lWmBbeOEvJ78UglyTmMk6TI4EI/m9HK59paavw6UHVro2wyaLsByMel69o+36F4Zru7RUE4hKTOquJbWV0rNCTWl7aujOjy0xKchS9ivorcq2nW2fKNVPivGZz4lxCe9hWfbVtHotiYhJsKT5nkfOZORjNZ02tlq6914atNZ6bIObdpZfRx67JNHckRTfnSdkF4MSzIC1jSVU9lXSJLaiVqjg82PbUTEwrpH8Y3+i+Y53lZe4FR8VVgffxKICCDau7c5QOb0YbAYl5MdloDOuTrFK4goFKUlI8/dGQQvRyZ9ZxUMHN9r88U4nC5KP3CttanRLQgQG507xPXqtPrujPcpll7VszE805SGyDML+yYGyPpKUB+bg3YJ7xTxzOlfRnGbWpA0Wa4PsLccVeV2oCH7JfZ9XUpJWJeDF/STky8G4uRR/53JQN9ELk1X5aild/QGtXfAb0aZDBjoEgmNrKMhAiB3m5bFnA6HW7fisnWn0i8CvGwk3R4klCSG6OTkb6b3lAmvSy84yravWigxf9WVRQX0vEUXKZGWacQaGdwxssSZKyr+SFxVfhqTeS29VeMXak87+SfCEtUUYyNfxHcFkEsAH7EaSE+oJx20f4Ty8H0PdkBM0U2oi0otS0Dd45bzql6kpi+dc1hyCP4c7Pz5taAFGxaKXt0PCZ2OduO6Mvg2Be/FitstofycqK39cN5ahxsvvaqtSBwYBdgihaymplqJrSOQCfk8LgO2ccGZm6Tv073nhPz3VjChb+pstMipp7Qe6/XCJY0F8auC9T+L1z5kdRzlbT2TSgp7eYD1RarYe9Lq7HVK8eDa0rSO2rNhnQil6LmJLQoMs7QAB/HjlhNIGD1Ql541BYscwtGz4U2X+BbIcpCPIz9uoV9qsycYr7sP9wyKLcT7IJvkftDv99gSEuWX6MteY2w0mQRbHYjlrMTpIErHYau99r6yW7C6yUGKQA5gW7r54YBbUPC6Xhoz1Hfer/j9YeYuR/zFkH6hzK69J7oMAkNBbtmj01Ael8A7L/JgrZw6CnCL1TogBbYXnRfjhBbp/dNV1OHzPjYxiS2sISTF4fyn5BaI4KjML/DEnCkBaUE7lCgQgXYjnctOkzuxHz4y5hKKA7HLAOwWqXX3zOFIJPOelDSwms6ULS/1x19vdZ/Yi6j5FJUWhDeIOSTl14VxO4EqG7LWKF6LWS+zqoNcqfIQIio7BIXHGJAKN+1A9wv3aMrAMqMH2NAmaLvGk72Z6K43N98TOBgEYTVeAWBIL4qQr/hcTWwK5Yy+owXYa7Fanb+EHJMfamGVBcXVgX+Y2l0jJTsF7kTvF0/pYnbG5MHWdAgaWYTBKHnK5NOrMoMQtqKskm99Ko8VuLyeHQi1qSusfEQwWpT58eCu9VM5v80OIYKhD00tfoO/ydQ+arQO9FsUySLfgLbdqUBiE+Gt5n10pOFcPHL0My3yMEg+s93ulmJSjlWzZlRbAQ7CT1uVSTUNF3zNFdbEZ9VBFqXMH2QD4zSaQoZmPzNCfuNfhR5Buwdfr8Y1T9VrIaoG3ru/5oM8NwmG4mQPGwXuz3vmYVAuX6N9BpBxIfwJ5Qm5KIWb0XjcowQtfVM+BfxB3s002wqA3g==",
-    salt="03/q1",
+    q2a_answer,
+    "sealed:PgTfE+Hrlo2nsYkElyj57nG2iIez8vw2z1p+/b3daTBma8uBuOwmrUAyyvkvt2gvqWEhiICRjTOjCw+/2gExndyUjnd9gom11XKdr2hDWijFpRLkPgkZ0Y0jgn7upmNMc8jBIbD/k2JHLjxwFstQG1A7dSWE3rjfpahg89qpi7QKtgT0H/7eUeSh2FghKqjtPrh1LLNBwvVgfAwUpebzt3+G2x06rf/0yHRUqRQkDTTPBC4gYCIA1lpDdBPCZX+f5vmdapq+KoB1OYMaMbbDlhpkiwzBpCmSExUwJT4vRDlpmRAMYXWvPnzSBfqbL8DMupL5jTZUyobVDFzZPBzMWVHICZakgGTqa7VF3ZgBfr294T1HcLuA9tUfeT+xLpuxR1WneQSqFq2J3sWsB1wDtnqBYdk1XdXNUQ+leulNlMVlUT/h9c9C655SYtnAVfAjQYCaoeBUG4WQDdjCUrlVI7ZneMIjU5wkyogQRKTFFwKj0pOKPI5NT1jU0B1AOo/7WZEokzPendRzCk6tFytkVEmPbDa1LINQdMCx+z/hUEKbgj+SagXFpzPpDuC3lkp103A1L7lFvspRDRjjoWxSrkJze8hkyXkRkUfAp0Q9rR3DH7d061mbAj0hMzrIXPJLa1skQC0uXCQXQFXpIsmkWKhAeFh5PTZEWlVlq3xr/cQAUlloCd2ODN5fgioHFCsBp7pSk0Re60CzxuC7Kt6P6miM5woipgcag5AIE3QDo4FZq1DoPG9dqmCvwCo73ZM02uNaaCDb8qD6+L4Cd8ztWhnF1pwcp5gh5jftF/8K5g0zlWimmSt7c2uQmB7anBs+Uj3fUBHdmM48SVfZvyktt5wVC52cy/aGnCQovopuTKFyInF6cpzzLjhQqPU+zvZnWEawZBICHnRFOJcByfkSgSy3CX51zMf5m3ZjKaKfLygueDCn2hLX2a/IYZaslxNTV9i4yyjcIuR8Sa/XYXUQ0QReL0luVqd1AkXflFT+qZdEG0QIoVcbMPlDo0XWH2Y9dzeRaPGnCXBx1MvNlcyB6uTAa6RPB1o2lzLEXaDA5r5Liqu5M5hcj+guDwFgruQUk5zkgfE+oCkpX5+6JDVqPrSsdeHWv68jTlgJ1BMbIzJR7m3LTTy4zmlrXOAdDYiu/RB2j/K7zko8yuZ3FOaWWNWZWCJkzY6kXRkR3i4ySN3pl3sESAjw+adgeANp2gENxXKmOQhDbpoqWx3ExPDHnm13/wifqU+/GAObrWn7QiCUujTVvBVlkhdRIn/KmCPyfBSjwxwgAETMCPPRb3h/psXYW5wNI/Rf5D4ToS2fWT4cRN9BM7A=",
+    salt="03/q2a",
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -1089,73 +1238,8 @@ assert check_choice(q2_answer, "ae39da7607632c450df734db4609769408e661f3e381ee4f
 # %%
 explain(
     q2_answer,
-    "sealed:SUN3wsFdTVsdScDIeZ1RWaAKo39Ouu4UEy+SGBJt5mXYZCfuVeNVMlewrd9Rwd8TrNBGcqiGKnusoQFRMVgVggKnp408TZWoXco+4u/8siLuEZrJxEDXjlnVMm2c2v4WcIDVAaZyahAQx4gj7PzeyDzgLGA45tU6fK8VQGjcn15gJlJgjOXqmiY0ahOb0wsQKz8Vp9UyJ1SfPMr+mCN6LrIi+T0wgjJ+4xfHT6mROpTvj/TaAz6ouUVaT7RI4Q0X75eJwkC2vCxVVGSgGoYiWZlQfgOPZ5lSnMSlr2/Wf3/Jon3OFC5IquRlZ6PX5Uf9Ua/3xUgSRBeYGVtn7voshW64BGK3CT1KlkTWfDRoRJcCMUjijOxtbU5TUd4ohL6ZSkuAsP0kbjxN15CVRLFxb5kGS+LgqcP4r374zb+j9TmLmiIBq2/v/cK6ogcrqSyKy0UUFLB5fJdmGYDFOMqV1MIL2I1G3+67YKYrmdv6IQwl1nKtk2tznhRTNa6yVijuZ/S3UmGt0madcTvrBF3HxPUNkQ==",
+    "sealed:f3nwwEl5aK50QvMb3+xoLKAKo39Ouu4UEy+SGBJt5mXYZCfuVeNVMlewrd9Rwd8TrNBGcqiGKnusoQFRMVgVggKnp408TZWoXco+4u/8siLuEZrJxEDXjlnVMm2c2v4WcIDVAaZyahAQx4gj7PzeyDzgLGA45tU6fK8VQGjcn15gJlJgjOXqmiY0ahOb0wsQKz8Vp9UyJ1SfPMr+mCMseP9vq3NzziFg9QDdV7+NNJbhn+eETGOozjs4UbVGskISpqSxthnt9zkUTX6jF9R2UIhQewKfZZFF0tHxvieZLTqEpn3eFC1Uo/t1E6rcoQKrBuP0kW4bSFmYGRx2rPd+iWiyBGrkXSFb2V6ZbDlhF8QQNEK1yPF1KAdOEMclwfqdUw+NsrhwdywMyI2UUvE0PIASRvz7u9SmoS3ExLbv/y+chHUBnmnu/cu6pA5y+SyW2xZYFLZ5fJNvDtTZds6UkZYX0ZxG1uGsdqY9lMn6LUolynOthWZlyl0VMqW1AnzvcfSgUWaknTLTdzzrF1rVzbdZ0ee51xrpIOZ3cF8=",
     salt="03/q2",
-)
-
-# %% [raw] jupyter={"source_hidden": true}
-# # BEGIN QUESTION
-# name: q2c
-# points: 0
-
-# %% [markdown]
-# **Q2c** (seed quiz). How does the “lost in the middle” effect manifest, and why does it matter
-# for tasks like paper analysis?
-#
-# - **A)** Facts mid-text are used worse than those near either end; a paper's key results sit in
-#   its body.
-# - **B)** The start of a long input is dropped once it outgrows the window; a paper's abstract
-#   and setup are lost first.
-# - **C)** Recall falls evenly at every position as inputs grow; a long paper is only harder to read
-#   everywhere.
-# - **D)** Middle tokens get no attention at all past the training length; a paper's body is
-#   skipped entirely.
-#
-# The demonstration: Liu et al.'s GPT-3.5 numbers, and the ALiBi models' accuracy by quarter of the
-# context at the training length (section 2, both training mixes, mean of 3 seeds).
-
-# %%
-print("Liu et al. (2023), GPT-3.5-Turbo, 20 documents, answer in document 1 / 10 / 20: 75.8 / 53.8 / 63.2 %")
-for v, name in U_VARIANTS.items():
-    q = torch.tensor([quarters(by_index[(v, s, 16)]) for s in SEEDS]).mean(0)
-    print(f"K = 16, {name:27s} first / middle / last quarter: {q[0]:.2f} / {q[1]:.2f} / {q[2]:.2f}")
-
-# %% [raw] jupyter={"source_hidden": true}
-# # BEGIN SOLUTION
-
-# %%
-q2c_answer = "A"  # SOLUTION
-
-# %% [raw] jupyter={"source_hidden": true}
-# # END SOLUTION
-
-# %% [raw] jupyter={"source_hidden": true}
-# # BEGIN TESTS
-
-# %%
-# FORM
-from course_utils.tools.quiz import normalize_choice
-
-assert normalize_choice(q2c_answer, "ABCD")
-
-# %%
-from course_utils.tools.quiz import check_choice
-
-assert check_choice(q2c_answer, "31b6b3ca31b7d2472408095e53bb88c4c9de31694061568092be46fa759e442c", salt="03/q2c"), (
-    "not yet: reread the demonstration above and section 2"
-)
-
-# %% [raw] jupyter={"source_hidden": true}
-# # END TESTS
-
-# %% [raw] jupyter={"source_hidden": true}
-# # END QUESTION
-
-# %%
-explain(
-    q2c_answer,
-    "sealed:3z/LDfZJ+Uw860eibSA2A09cApqKUZiySUXT2gSPCd/9VaylcBmu6wgGjgYte28vrGi4akPgzPPsUVmlpPCfiGLS7HpaarfA/utzwkffNtTxoKIDT3OmpxBShT1vkMAH9ZXkV6stEj9O7nKz0Z0LwrYsMFFA6vYV3JDTTcW72NhyA125FT+PgzBJG1kQ2Y42Z5uaSShSBNj17QtMVas8IcaugHF3571xAOTocbmIgAyyGXTJp21+NEPPNOduwm0JwpzgPXcTJAkTFhYW1f/ER4spwMMLZO8+mGi2zdlv6O+pPyHpz3AHkL0pjpFlIXyOuhPlTTlfXQZXLmanFswHtbcOAqYh/7cR9kVclZH2v205/hgQmXkc5kyxd0UBV/oLcSQ80HYKtLc0Jb3mKh79udYh9I9KgqO/2eOjt4T8TKjF4Y2Z3bCf2qWDJoc2CR855xxyhPJTyg0l8umI3d2yylc0vrHSxc1h0lEnPoaKtK+Y+8/sFKzyw/wmvlKYgvAg39Q+53FMa6quwcDYKZxFqUF5D6+0pb0qXTJ/krRMrT2v3Umk9D9e9qNt2OtBxL3Qxd9GwDNZuDNo0v3zu7OUDEjxFM21kLTnxiplLOilbPWXVYnPGqxcLRdJmmH4mbUXt27c18XFIpHO71U055fLpEFEqP4KnfnoUZ2J8pwEBKppjLa8sk94R1wr0fMZLTnNjUN2FzK50hJBQJqaxKD7jbpoCpKEMCwSdU78IqooUX2U0bkZNrgoAt5RgMY9sJQy/PhoJYb58kz4acIvFie/Ckymh6dc9i4NlFW/18ZggmfLfBgf2BuUivvD16I1D3sm4mV8JzB6lrb4OLq5T1FjDkisBI4x581mU23tba1nAjsteSkSHT0AzJ8Nf48KjqHUr5stO7Tm6oPw1jyNUb53gOnPN5rLE4qTicDCSa61o5t1tAMa0MRwPEpOPZH48qBM3ys18rqVml/O0lIO+w6Wqfa825loVexgoQniwnekKAI7GQ2iMvZyKuCb64bLKoo0GfEHjlLk9zmG76dFfuWh1mW9jy3pgP4kYk6IKa7iXzFvaOzBAXGRgS4puzo34hXKj27pHzxEjbHsB7RO4nGW3LClgFe3yVjkQ7VrEPtJkF/fcjSs0rcTtYTRVCp9vDHKZr/NDCQSvk+qIMuzcx1Fv8IKNdZe",
-    salt="03/q2c",
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -1230,14 +1314,10 @@ explain(
 # training, no prefix and no fillers between pairs, but `G` fillers between the last pair and the
 # query. What does it change, compared with a training sequence?
 #
-# - **A)** The query moves G places later; each distance to a pair grows by G, the nearest pair's
-#   too.
-# - **B)** The number of keys grows, but the pairs keep their trained positions: nothing positional
-#   is new.
-# - **C)** The query's absolute position is new, but every distance it reads back is one seen in
-#   training.
-# - **D)** As with fillers between pairs, far distances grow, while the last pair stays next to the
-#   query.
+# - **A)** Every query-to-pair distance grows by G, the nearest pair's included.
+# - **B)** Only the nearest pair's distance grows by G; the other pairs keep their trained distances.
+# - **C)** Every distance grows by G except the nearest pair's, which stays next to the query.
+# - **D)** No distance changes: the fillers only add keys and move the query to a new position.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -1273,7 +1353,7 @@ assert check_choice(q3b_answer, "e1567407bb750edc513c3719790ad61ec9c6af97b531903
 # %%
 explain(
     q3b_answer,
-    "sealed:Cj0ZqhwEIsDAkInWNdr+zuAeZf7r1nnNhEd9vk8fFwTwi6KcnvZGzLBZP4QCZebK/WAhSLZqh38jk2r6NBFgffRf5zP2awuCIFy5fZE18B8bqQcedcozBL892pZncVuwL0tAQSnuhmat5b9T4ZGWHPaf+C0RuVRZ3aQ0M9dMwGTUEquYuEnulDELhZRXHrlZU5fGOCDXyWf7eKVDpj0EwjgHNrSsaHYZvchBbboFwzKcd5Dvsgv9ylVJPfiUhrOfht5XZecJcDKn3/IS9h6/m3E7uIxUogtO2yaRCdFBWJLB2EnrDKa0GGfD1hAfmuw6476u/qFt+FDD89m0ycAbEXUyuLbNoe3ydwHcIVZt+VA5wOfD6hE1NjURrmOkWInd2CNMZqHkIyCUnEMNdiY+Jble1K4aEI3K6OW4Fc4Akw7ke2p8rlveaRs2T+lf2YCkyzwjBU1F9tRxL7L3tjWVVC+h72Z84OJ0zylBN34pXxTRJEefkyKfteN65N68D3+kQe4yoOphmFRGspie8jmKVmecD80TlJEt/x9wJ5rR1LnMh/ngPEJtguQrQG9tW6OS5lbi9UsUjh2XsrCwNTEdaU3pUKbLoXT9/PFoaProt49kZcH9M3KpNajhWRQ9f4KTx4qVKK7Up263bUU/5KNHEVwIOFCdm4VVK0sHVkij8ITKKEfdAtiR6dvEDduyJU82nfgL9Yd2sZAIYSSG90Zk7Hq34S0i1/GkNl2lB3uh8waBFPkwgzHa0iKmz1qHJHdxDW8aIFX7Fh1GzOrjBK9r7Zp9zSmS50gelxRVgK8RMphRgTkczxC8KIPRaS4zbD3FvkiPCLF3u7N5r1XJu/RSX6sR0qpC42gSHMlwislKt21UFDQNxJpARyyl44m/lGRHXlcWBR7Vod+0XfhuUl9riN5D/FwB50es6wrOj25DGYphM5v0hJJIGk6EObhKdFsaMJycZjbXSBgIuowZd+8S3ydKxg2KrplYH0CUckLFRf7iv5Ki4/y/IxIT061UfCNUyoxezOrlMQuHitCxnGiq1//veXxNjcBNzKq4QuBJRmvMx+LIoT9GolhBgYTLmq/u9sa24i/uzPAeFqLJJaxMHzmrQY+D78VytBJ8WmrZEslUVtKVFKyWTs0OY+T5CYEiuWEJtdsKtpqdLmPZZj1u8+QGItBiiz51XjE2mGB4JmOHpIbwUl4FuFF8qATaRWL1aKPsQVEu0S1huf4dHhhDYPDWwmfWnitkV3HiIe2bqr0Nwp0CiRTJjV6s13RhMWXs2zchx/Ki",
+    "sealed:qnf/oFtnYe3qn8HBwKSzTOAeZf7r1nnNhEd9vk8fFwTwi6KcnvZGzLBZP4QCZebK/WAhSLZqh38jk2r6NBFgffRf5zP2awuCIFy5fZE18B8bqQcedcozBL892pZncVuwL0tAQSnuhmat5b9T4ZGWHPaf+C0RuVRZ3aQ0M9dMwGTUEquYuEnulDELhZRXHrlZU5fGOCDXyWf7eKVDpj0EwjgHNrSsaHYZvchBbboFwzKcd5Dvsgv9ylVJPfiUhrOfht5XZecJcDKn3/IS9h6/m3E7uIxUogtO2yaRCdFBWJLB2EnrDKa0GGfD1hAfmuw6476u/qFt+FDD89m0ycAbEXUyuLbNoe3ydwHcIVZt+VA5wOfD6hE1NjURrmOkWInd2CNMZqHkIyCUnEMNdiY+Jble1K4aEI3K6OW4Fc4Akw7ke2p8rlveaRs2T+lf2YCkyzwjBU1F9tRxL7L3tjWVVC+h72Z84OJ0zylBN34pXxTRJEefkyKfteN65N68D3+kQe4yoOphmFRGspie8jmKVmecD80TlJEt/x9wJ5rR1LnMh/ngPEJtguQrQG9tW6OS5lbi9UsUjh2XsrCwNTEdaU3pUKbLoXT9/PFoaProt49kZcH9M3KpNajhWRQ9f4KTx4qVKK7Up263bUU/5KNHEVwIOFCdm4VVK0sHVkij8ITKKEfdAtiR6dvEDduyJU82nfgL9Yd2sZAIYSSG90Zk7Hq34S0i1/GkNl2lB3uh8waBFPkwgzHa0iKm0kbCbWI4D2wLckf7BhcV2a7oQuRj+5s0zSCC6htKnh1DzqtZd8xXi21axxC8bYXKKDthanXBqFuYGr08v6Rur0PUqvRAS7wR0q1frCYWBZp3gMgP43BTHzQU1tNcW3j28oGy3DADSFcEAhSWsJelFew7Rlh33dRD9VoE9kLi6QHZj3tZGYp/N4Wo1/xDAQrNJPdKMB5fN4yLbW+UUksMtJETZqYUxSdMywnOstdWBwOLOkzZTanl94S/t/f3KwhYlq0BfChNj5pOn/rtLByDxMCg3Xit1+z5OGxMzMtCyqW2BdxJQziI3+7P6WtHs1YSuojOmuby7In15T26iu0aH+fVM+1cHz6oBJqMpscp/RRnHybTB9dUBIaNEOWIXJ4JKuC4ApZkuHYU4ZIK9ZqaKSaNfy1yofBJNdsmyiVxSXYkgmp7JmOHpIbuU1MSs1F6uFfaTGm2frGhUR8MiWhOu+MGSgROKe2T02fcjzpkVHjiNbmB+ekLyNBOhxbCyE71mWVxIGXr1Xowj9Cso2wyUtDY8gHYaZY6tBpeef5AdCrs1HvqxoaY8Veb+KQWie9IfykJ4HuAnbbWD1Yh45RAH0yagwquP2PZxOBTbl+RyV5qIAVfbtAZU5wE/I1s6VnvKhnyOPDaTwy7VHkqPM0xk+DGlAKxW7wUxpennABafZ78r2GrS1V03UE3Ut228SG7/vUJL3T2qmPhdjvkfI+Hfk+MOqi4PZo8x7r2PPBglJ6bPPMVkLXNctEZuQTLiG78iJQ48HgUMS8H4k3bMK1RzCi5l7HEgOwvi+QDJrI9pRMaIHBktS8YVhdbV1GDgNyqA/qh1IOoBtw=",
     salt="03/q3b",
 )
 
@@ -1375,10 +1455,9 @@ def _turn(x):
     return torch.cat([a * _angle.cos() - b * _angle.sin(), a * _angle.sin() + b * _angle.cos()], dim=-1)
 
 
-_reference = _turn(_q) @ _turn(_k).T
 with unavailable(RoPE, PartialRoPE, namespace=globals()):
     _got = rope_scores(_q, _k, _pos, 500.0)
-torch.testing.assert_close(_got.double(), _reference, rtol=1e-4, atol=1e-4)
+torch.testing.assert_close(_got.double(), _turn(_q) @ _turn(_k).T, rtol=1e-4, atol=1e-4)
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
@@ -1396,7 +1475,7 @@ torch.testing.assert_close(_got.double(), _reference, rtol=1e-4, atol=1e-4)
 # that only an ALiBi penalty `−m · t` for the key `t` back tells them apart. For which slope `m` do
 # the keys more than 38 positions back (farther than any distance in a training sequence) receive
 # exactly half of the head's attention? Store `1/m` in `q5_inverse_slope` (a number); the check
-# compares it to one decimal place.
+# compares it rounded to a whole number.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -1422,12 +1501,12 @@ assert real_number(q5_inverse_slope) > 0, "1/m of a penalty that grows with dist
 from course_utils.tools.quiz import check_rounded
 
 assert check_rounded(
-    q5_inverse_slope, "c96e9f4e0a8b106d896207e76dc6dbe0b95d962c12d941a633673cb978bebaf7", salt="03/q5", decimals=1
-), "not yet: reread section 1's ALiBi and chapter 01's softmax (1 decimal)"
+    q5_inverse_slope, "069d702de8fb581b4c77e17f722059a6bf10d496817306bfbd6aea87f95216cc", salt="03/q5", decimals=0
+), "not yet: reread section 1's ALiBi and chapter 01's softmax (a whole number)"
 
 # %%
 # HIDDEN
-assert abs(q5_inverse_slope - 62.8) < 0.05 + 1e-9
+assert 62.5 <= q5_inverse_slope < 63.5
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
@@ -1438,9 +1517,9 @@ assert abs(q5_inverse_slope - 62.8) < 0.05 + 1e-9
 # %%
 explain(
     q5_inverse_slope,
-    "sealed:ULWoSInGWO9MHKNALsY8NQDnqhJkvSI1LNdUU814MjqL4OvYDardBwgpXIgzXEqDCTkhpClMdaYEwMpfSF/P/g+S11/0l7/fqZ61U0MzkJCHQO7OIe4ggHybMr/4cWXBxhcMAaDBvC/IN+OJTNCcJ+9p/X6NMDUkRnYbCzh1Mj2+E5MSpcXQ5tJlSwjtQXQmmoeKlgqQeEjjWqf47a9yMOwW68E6QGJ4/0Hdx2INHlfDVwfGOq5DWsCmgmPL8XU46a4YJjFGW81/0TS3LWY5tbnIOED4WArA957dKzDiZrEHCEzJsj7G90p7oyBv7o+JkwPmdZ3d3rVaaNCN/lr9UQ9iWlsgBLHJVwhhS0EtQ3YeMFCFp0PkZW7gAaxF4UkXx1xW+uCJsCAq1sq8lNjaIqpf+++BUPHayaIPzPjz3gfyFTXs2W/sHhv5NeGVpTf06le3DnEYsPTeKWiYg6jzuELH9V6r5sqVZghcRPvVBLQzMJohPwjG5rLCXUWOi624CjsnsZzuBkGzYXitXPPihgEaNHjwI+uvcD3ezmymd0RWRKN2Y+XbclHYmuKaPcyLCt4VfzoDDAcOXA+gob8AJTz2MQNw7eS4ttu+NFr5ckITNR1A2ZCOH3qfv9xeKghWZqwOsjJp3W91aW4uYSZXSPZx0MLv1Z1Vc5g2CV4EXSrbVbsCypJSWtJUz7jLbyc6X1MI5ca2YW/O0tN3mvXZrDvqAgHB0MRu0/Eukl99SvDsxMt3gd7x7E+5sI7YFhpm+fxQW2sdHNOV7k+ykmYR6yj028dy9MnbfuGPIZqrvtxl+rj26nhnu2bf1+yW5CKW1oIxR11V6uGvwEbmAxkkyt6qYhgWvJvYLIpa0uxIlRqGG6KtW75HbdrFjGfZEzbBw5rqYHUcwyIFNjtJtJKkWK1q7GLy1fnKLjy6zsI8Y86oEareOuc9eMXpaWGc9HYqmcw9dsZz3K1M4CM4EsTer6mgHWSdHLbqicpT8xSdyHTa3fi/txbw00/Z5teIBaip7Z2e9/i7wLGA4Xk0M0/q97GZocb5OwFOW6GU48bgWEVqgNGFMuXKOMDl1+YOzeQ5Jyj8qUz+ciB1X5hBWlrYh61hlspmbL1IPLwt20wNj2y4qti4CPhuVwHuRHIqIoJiwlRmeRszgiwYiAB4ndIgbBfelz69pDlqJuNKtrOSMTp1sLafHp9SNpgfJPK/eL0rZWyI0H0/uhDLTRc8+yeJ6SWjBrLDVfFZUgzNNi/+4tRTPJcS8utIySUFio2g670u0HydxjsBTfinjvB+FY/W85Q2s1hcvCNvDkwxpDojZvzFVkoavF1SQy9N/Nq6gnHXXAwwsR6H+Hd5ul8JkE0JYrenW5UGUU/03dsNPtm+tYg/RcPkif5f3joO8fT2BTcyIs6hTWOCxEGUy9Z6uzAedKPJj1Gyjv/l/jM4u1d73h//Ap1HDMoZqJOapoCFzcof7/3BKb3up2kv+NUwRS7p/9z9f3b2EKAcONYlAAY=",
+    "sealed:wsuR8unKRXQ0xeF8INqeL3VSVoSxWdRbFD5oMeIXFisAc88rhVUB+PMuqLbal5/DEJodlRlBFujadNLVB0v7DktrigZsVjA7zdWKouAI+flVxA1m5qBJ47e5M97GeAfBFH3u8Xn48S3BYmx+xDLhXEaT20pxguy6KXtrM6Ta5bmRuLt123JBeloZYMMtHou1pnt21Bn9+6XAhCW+i25SEaog2u/x7LqSaX9+LMQGMSuR693BXLo75egPlG2MrVbmbO726cWQVXQ8NG7ajbZHhXFqju8y/ryLS0FLlbp7W7DT3FOBy5dGGrkhfPFZhtzkH4eC3UnmR5XGzlX0fcQARs/87JNQyJXH2xo/mOEP/Q/gP9LZoLNqwzFhxHydpA+BB1BOKZvVLJoPIejlPprVzn1RItdJk45A6Ypmwhve+VsLnfU4qmN153FMZTmoUKMIrTETusCHIuMWhqe37BxetJ55lo93xNWf8IvE6CUXLx+aBUXe9w4VUG29BuFjIXS8GPHgwW0ZbgZ2m+ma0VyMfDCXIIGxJuxQX9es7n4B1Y77DWO11lpT5n8ul792suhVxh/2HloGOVY8DuTLqDXneF+2XwLpQ+6tE/pcbL62Do0xXng5ljeudszIIpTNGj8RBb0d+hs8fSQX9hoguTOfEVtuhfyVrhYAJRZLfYB7Rxqkl5q/IF7kD+cO8/2gdRR1ptpFeZuGIQ+oVa+yWmUF5dkoRd/8c/bnLgfyn1ZotExY77X2HO0EACyep46TF4MOIy1rbVWdrCzJKOUe04jjh3eVFRvj1YUWT/fPnwq5Hmsuy4nUycXu9ILCphYabHCIE39FMgwhJ8S3O8IsBeWr69cgpjvbMRAoTP8TOcUWSzMsoMp0FEgnJpRHUtHEtPSNzz+SkDI2g5l6Cbjudu0xhWTaC/opmJAI7FHDQjNJqwWj982Nhyudq6/8w5JjHPCBdJipsN9TXn764T6wc1OS2GuYMHNMCESktoN6fPRuciazKsj9agmBB0BR6yGI5hSNYe8t4WqnPPnqwlDwI5rlUEG3Jd0MwpOTeznIIQTNYZgQuJgtAQxLMw+Eh1qJK7yJIzxrhIQHpDzZebGObCO5Sqz9ICSkN40Q16Q+XD/s/Zkght48DcQH5NDvx6v5Ulc0IVefDcCCEkIgUs5AECVa3L0v5BuIAh/axCML+iPoi+y4/s9435rJgeTyV8izh86zuGLqcOl9WyqyLNsHhPqUSXbNKv5oIbYbeYMfINM18RxvNO9/PeE5XJNS0BVyD3SinqULfjWdypPu3np72djOnCsIy5jFYl4eLntnIH3ppW2l/s5Y738LwWjcI2XLGPPdbMjDQKOV11vAFE8hosRpfP71bOqSWz3TBGD75rUroEA++S8AkAaCF7Ts2aQLvOKxJxaxl/woVkvflrnjXfvvNL/FKN1FHDdbZ0wix7KCBt07ouKOJLsTis+VRJjxqgintN+/1poDU/tqiH83h4RYbqudF9n//cH0eFtpiDYtMX2zUhKi5bu0PvynzclZkTUx2IXuvVLLo7IyYn8rsHUB+Yjwz1lZGhZXC/3a8X7u0o6K0NeLR/hM3//zQfFllIsFyP6aqfKvo3uyim3P8t6GCsuahIuzbIbNohvbp+xNUO/uzfw3iSFpiggHNSvNvFZ15nXkBcq0qh07IT0H87+8DWW5QIJfuQMZFl6LTfv5D6BydmKZXOM9h+KBrm1lUVAph9GJmof2Jo0=",
     salt="03/q5",
-    decimals=1,
+    decimals=0,
 )
 
 # %% [markdown]
@@ -1477,8 +1556,7 @@ print(f"slope ln 2 / 39 = 1/{1 / endless:.1f}: {shortcut[39:].sum():.3f}")
 # - **B)** It stays near 1.0 in every seed: each query-to-pair distance was seen in training.
 # - **C)** It falls by different amounts in different seeds: the fillers sit at untrained
 #   distances.
-# - **D)** It falls in every seed to about the learned models' 0.2: the pairs sit at untrained
-#   positions.
+# - **D)** It falls far in some seeds and hardly in others: the pairs sit at untrained positions.
 #
 # Store your letter in `q6_answer`; the cells after the question measure it.
 
@@ -1516,14 +1594,13 @@ assert check_choice(q6_answer, "9c7cbd817f632f681be2acb7884284015b893f0110553bdf
 # %%
 explain(
     q6_answer,
-    "sealed:XOw5JHo43ogK/m0gPC61I3MQMMwWbb7EQ8ZjboW5uGmcSbW8SC9LE9wVsQLqJl/PZui+lA9I9tr99g1T5odXNJl7Q+vp3BCDEdF6xqsg9CiYmslPECSNvaxd8mgYvOGD1sLQRmD8Lj2wlvdxJw+3NLLCUpY2eGjeomTMvykUhiqhwqrO4y5Sp1M8F87ibgig84+r+7R+OOE7Jh3ootKVXN9wvzqQ0BaBMedAwvvYyLfF7bka7EPBE0RTDarB6wgdNI6rmMfXkkL4T+HUGlaUwXFOZElTfCNdRsg3yV0O92szZdjHItOXMkrWuPHb7aCM7oBZKWNcDlhi8CwOZo2pxQo+2KPZV5NRNnYtq1OSKvwnKqj7TTAUFH/t20NSNNXdOom6JR1R7pWgwhJI3EECUbUSbgZ+ESUpjKDDl7MiYToCm4zg6FC0H7bayqW3T6GJJfYH1LNSjEhq1viUeYtohrjxxuG+N+Fphx+tLAc0mw4Ux3zRIR4JDaxSba1U+dZyv0LOImz35UcXhOcBADrYYUXtFBQ0VOti2DAFAbyi9qKCPb/GJ3G9Sus72Yw5/A5DWQsuGSr0kg4sDQbaM+56/j3RLOUFe3G73IukHMkyZ7fsaD/4ZqJPHDFDXIu16MPxQbXLThiKtf6uBiOdvh0cXo1rIkIZWDRjXl8pFEN/DyZpHFFjzW78pXkxwaTFU1px8Qr7HlZ3hwDsLrmLt4ggjnsFjT21soHKgUcesH7cl0iw32DKGUT+750fqhSRCKvpDbRdEht3cwFdYqmuAXZJMeaRFOnR3twN764ZgcSSxdkrFLRtIlAl3pwuBzcc0JY3Tv0apEVi4dW3etqIBxcYDGUo+oSHnRlueYoRAtKjhAD6w5ra9JWXago3A7Ilm5+3nTPXOLNdUIml8xJXPnQovKYwrqC7OPOQ8xqbZ7VJ3aoDpuAKwm9Yb/WVua8VAlpcChOWvfs7go2+6K3wegyz5JND1HwwTR6Re430EikYHpZ5ylsrWi/Oeicxm9PuWPBb6Yku5lWdNjr1pxY4NfJYh2xfbpmjGLp7k2+qyq/Cz4yZ73ot9W4f4XY3rmfA9oS8xSzfNzZh770K9xChcAehGMohlNCxPmgcw8T8apGjiCZQjcLmhqCMs6h0hnC9iG/0Ct7w8/Tg3JGHzWN080t1eAyxnPvnUw6UYB/ge6OQ0WqlR9WLQ8gK+Y5GzQs0kiaZZlfR6kpgPOZ+qKZCBhLCbZP0YhOZmFbU76PEm4Cdqt+hehO7RM+o0VEwMoEGZfjbM0CS27Fusqhh/AwyBZvmt4lXurLRZbsxZT6AQBmCOIAJJGJeLIXRiqB/YxlykkTluWRWrwAJwc2wHd5btAvDyprAqEUo4ZvSm4Al/hxkyWOFDpKoN4qcdxD3dwkQPMjRbhun8tm7mE7clvOmZjzl+H7HN1oXPPX0gLdZvV0MsqWVt2I1tqIPIvk81gTk8GU2ut/RuG1x+fh/KI2qszPIKsPecN5cUbpWFq9WVazSi1Gve+RRb5DYYq8lZkzLrXcmZccaKwrSwMnDsEO60tvK7yZXtrXMMCaCtRSkerkt+SdjxWWIfB4cLs/I5k+dy95MaLai3vQD9uKDmbjzc4SnAiTjpD9gBHYrOhiV/w9JKL5YlsLXZL6z5RJijO/VeJcNsAMKViUm9Ei+WG7yFL2ebUNoa5bIIsOQVWXOsS0pGC70uuR8FMiF9yALDXPTUwwzFo5A2pRmypwLctKg1tjOeKiddRBk83qjD+IQg9g78pkjSIiuSmSMWKcbaL/QUg/We8NfhcivIeJn2ksYUa1LrcU4demv2zOnUFwsNQS/YMk/JEqB1xz2pL6nkkHJP5wcPd6akJuPCA+aGJ5PFXI3t8Vx3U82raOvULJw5uRlsXPcQZj8lN5IIbxpaDMYZLkXLUouzavDzLdYeC28BXIC4OYfxlDEbNADQvQ1tkpXCHnHVLqWhqN3KjNVUw==",
+    "sealed:6AN5GQ6cmBzUKKfaUHyZCnMQMMwWbb7EQ8ZjboW5uGmcSbW8SC9LE9wVsQLqJl/PZui+lA9I9tr99g1T5odXNJl7Q+vp3BCDEdF6xqsg9CiYmslPECSNvaxd8mgYvOGD1sLQRmD8Lj2wlvdxJw+3NLLCUpY2eGjeomTMvykUhiqhwqrO4y5Sp1M8F87ibgig84+r+7R+OOE7Jh3ootKVXN9wvzqQ0BaBMedAwvvYyLfF7bka7EPBE0RTDarB6wgdNI6rmMfXkkL4T+HUGlaUwXFOZElTfCNdRsg3yV0O92szZdjHItOXMkrWuPHb7aCM7oBZKWNcDlhi8CwOZo2pxQo+2KPZV5NRNnYtq1OSKvwnKqj7TTAUFH/t20NSNNXdOom6JR1R7pWgwhJI3EECUbUSbgZ+ESUpjKDDl7MiYToCm4zg6FC0H7bayqW3T6GJJfYH1LNSjEhq1viUeYtohrjxxuG+N+Fphx+tLAc0mw4Ux3zRIR4JDaxSba1U+dZyv0LOImz35UcXhOcBADrYYUXtFBQ0VOti2DAFAbyi9qKCPb/GJ3G9Sus72Yw5/A5DWQsuGSr0kg4sDQbaM+56/j3RLOUFe3G73IukHMkyZ7fsaD/4ZqJPHDFDXIu16MPxQbXLThiKtf6uBiOdvh0cXo1rIkIZWDRjXl8pFEN/DyZpHFFjzW78pXkxwaTFU1px8Qr7HlZ3hwDsLrmLt4ggjnsFjT21soHKgUcesH7cl0iw32DKGUT+750fqhSRCKvpDbRdEht3cwFdYqmuAXZJMeaRFOnR3twN764ZgcSSxdkrFLRtIlAl3pwuBzcc0JY3Tv0apEVi4dW3etqIBxcYDGUo+oSHnRlueYoRAtKjhAD6w5ra9JWXago3A7Ilm5+3nTPXOLNdUIml8xJXPnQovKYwrqC7OPOQ8xqbZ7VJ3aoDpuAKwm9Yb/WVua8VAlpcChOWvfs7go2+6K3wegyz5JND1HwwTR6Re430EikYHpZ5ylsrWi/Oeicxm9PuWPBb6Yku5lWdNjr1pxY4NfJYh2xfbpmjGLp7k2+qyq/Cz4yZ73ot9W4f4XY3rmfA9oS8xSzfNzZh770K9xChcAehGMohlNCxPmgcw8T8apGjiCZQjcLmhqCMs6h0hnC9iG/0ENnn8+PqmYHCyjoL735VPEGumer/RVycIRLgNKGcmmvqVs7ODcsbuJhNywZwmGiVYUzZrgw0KKVrsvUXCESUKIK/Ki6fmVbQ5q+WmNXYuditIUjyeMWctBchYZ0Jf/7bYBCOzb06q6h85lg6GJC1+YlN9qKFK/MRZRuiD0rGIpASN2lOaYWYz/NgLB5zgw36tn4Es0lF1oizVc1WsgPHn4rM+0Em/JHDgcNr/lMn1WqOSZntLsWYcArwZEAdK5uFZRar79uyzkXAzruuZj/l6WKCJxJDce7+gKVP7hxQ5v3erj9r96cJJuk80hig+2wytpbV8HB69Ph/Lt6stzzPb5PFbJdcULAYA+oaX6jMlFGne6AUbZqKWcAFLwnO7zNyYohdJVaTg9WM5Bv1lMKJ4jBLrPvMeTSMtUanKLo5/zJqjSCacF8cYYbIo0Sckt5nfv+40bFF8/mEhbzvMIf1GSbjkhhWBGInOxuG6A9JJ78c1dnVNJmI30otn7uRGrAx51QGUGYv9E6zSm67GbXNaVwpbJqOIsmQBiTctycqTDT+sax8DsjRpCROCjKeYQwuEZ0Pztk035oKIJ+p0t7NP8q7UhB542PsFuFD194x8o4+RJGlW2nYRbRPL5i/aFyBc8QMgYS7ZP591gUQF/1TpMN9Nuehx3SjVwZpGlCkastycE2Yxhzy6r6nm1jCLNUBIYzF0ZyETECZG5EGDH1ysJE0xF8w9OytGbVs4qpypjLBR5i42cNNKrcsJT8OMKNDKU4xi//ew7sWci+wUXQItKUd0k3XKddFB5V6qkpISXnGQ6uWjqxgMTJOE7QTSQiUD7qvzaTB7y6vUm2o8SObfcM/A4Uk/ZewL0gKWtn+LoxVDYXG3AcwSTMw8nQTX0d+/U5n8zjMWUgmh4dK83w+ZA4tARkV/MCaPpz5X0CqOGN3MxHJbPf3F+Q=",
     salt="03/q6",
 )
 
 # %% [markdown]
 # The measurement: accuracy per seed with `P` = 0…128 fillers in front, and where the query's
-# attention goes behind 128 fillers: the weight it gives to keys farther back than 38 tokens
-# (farther than anything in a training sequence), in each layer's most affected head, with
+# attention goes behind 128 fillers, in each layer's most affected head, with
 # `course_utils.chapters.positional_bias.far_weight_behind_prefix` (which calls `far_key_weight`).
 
 # %% tags=["shows-answer"]
@@ -1546,15 +1623,16 @@ for p in ("rope", "alibi"):
 # %% [markdown] tags=["shows-answer"]
 # Read the tables per seed against your prediction: the RoPE accuracy behind 128 fillers beside the
 # learned models', and, for each seed, the far weight in layer 1 and in layer 2 (the retrieval
-# layer). Which layer's far weight goes with the accuracy? A mean over seeds would hide it.
-
-# %% [markdown]
+# layer): the weight the query gives to keys farther back than 38 tokens, farther than anything in
+# a training sequence. Which layer's far weight goes with the accuracy? A mean over seeds would
+# hide it.
+#
 # The far keys include BOS, which behind the prefix also sits farther back than in any training
 # sequence (162 tokens instead of at most 38). Split the answer's weight between BOS and the
 # fillers, without the prefix and behind it, in each layer's head that gives each the most:
 
 
-# %%
+# %% tags=["shows-answer"]
 def bos_and_filler_weight(model, prefix):
     """The answer's weight on BOS and on the prefix's fillers, per layer, in the head that gives each the most."""
     options = {"filler_prefix": prefix} if prefix else {}
@@ -1574,7 +1652,7 @@ for s in SEEDS:
         f"{bos_128[0]:.2f} / {bos_128[1]:.2f} behind it; fillers {fillers_128[0]:.2f} / {fillers_128[1]:.2f}"
     )
 
-# %% [markdown]
+# %% [markdown] tags=["shows-answer"]
 # Compare BOS's weight without the prefix and behind it, layer by layer, and the fillers' share in
 # each layer, with the accuracy of the same seed above: the rationale of Q6 (open once your answer
 # is right) walks through them.

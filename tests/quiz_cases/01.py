@@ -5,12 +5,57 @@ import math
 import torch
 
 
-def causal_attention(q, k, v):
+def window_attention(q, k, v, window):
     n_q, n_k = q.shape[-2], k.shape[-2]
+    offset = n_k - n_q
     scores = q @ k.transpose(-2, -1) / math.sqrt(q.shape[-1])
-    scores = scores.masked_fill(~torch.ones(n_q, n_k, dtype=torch.bool).tril(n_k - n_q), float("-inf"))
+    past = torch.ones(n_q, n_k, dtype=torch.bool).tril(offset)
+    recent = torch.ones(n_q, n_k, dtype=torch.bool).triu(offset - window + 1)
+    scores = scores.masked_fill(~(past & recent), float("-inf"))
     return torch.softmax(scores, dim=-1) @ v
 """
+
+# section 6's attention_from_scratch, copied from the notebook (not course code: reusing it is allowed)
+_FROM_SCRATCH = """\
+import math
+import torch
+
+
+def softmax_from_scratch(scores):
+    shifted = scores - scores.amax(dim=-1, keepdim=True)
+    exps = torch.exp(shifted)
+    return exps / exps.sum(dim=-1, keepdim=True)
+
+
+def attention_from_scratch(q, k, v, mask=None):
+    scores = q @ k.transpose(-2, -1) / math.sqrt(q.shape[-1])
+    if mask is not None:
+        scores = scores.masked_fill(~mask, float("-inf"))
+    weights = softmax_from_scratch(scores)
+    return weights @ v, weights
+
+
+"""
+
+
+# the band of keys a query may read, as the lines of a function's body (q, k and window in scope)
+_BAND = (
+    "    n_q, n_k = q.shape[-2], k.shape[-2]\n"
+    "    o = n_k - n_q\n"
+    "    ones = torch.ones(n_q, n_k, dtype=torch.bool)\n"
+    "    mask = ones.tril(o) & ones.triu(o - window + 1)\n"
+)
+_SIGNATURE = "def window_attention(q, k, v, window):\n"
+# one query at a time, on the keys of its window (q, k, v, window in scope; `f` attends)
+_ROWS = (
+    "    n_q, n_k = q.shape[-2], k.shape[-2]\n"
+    "    rows = []\n"
+    "    for i in range(n_q):\n"
+    "        p = n_k - n_q + i\n"
+    "        lo = max(0, p - window + 1)\n"
+    "        rows.append(f(q[..., i : i + 1, :], k[..., lo : p + 1, :], v[..., lo : p + 1, :]))\n"
+    "    return torch.cat(rows, dim=-2)\n"
+)
 
 
 def _variant(old: str, new: str) -> str:
@@ -33,73 +78,84 @@ CASES = {
         ],
     },
     "q3": {
-        "right": _REFERENCE,
+        # section 6's function reused with the band of keys (reusing the notebook's own code is allowed);
+        # tests/quiz_cases: _REFERENCE, in plain torch, is the solution the wrong answers vary
+        "right": _FROM_SCRATCH + _SIGNATURE + _BAND + "    return attention_from_scratch(q, k, v, mask=mask)[0]\n",
         "wrong": [
             _variant(" / math.sqrt(q.shape[-1])", ""),  # no 1/sqrt(d)
             _variant("math.sqrt(q.shape[-1])", "q.shape[-1]"),  # 1/d instead of 1/sqrt(d)
-            _variant(".tril(n_k - n_q)", ".tril()"),  # queries aligned with the first keys, not the last
-            _variant(".tril(n_k - n_q)", ".tril(n_k - n_q - 1)"),  # off by one: a query may not see itself
-            _variant(".tril(n_k - n_q)", ".tril(n_k - n_q + 1)"),  # off by one: each query also sees the next key
-            _variant(".tril(n_k - n_q)", ".tril(n_q - n_k)"),  # the offset's sign flipped
-            _variant(".tril(n_k - n_q)", ".triu(n_k - n_q)"),  # the future instead of the past
-            _variant("~torch.ones", "torch.ones"),  # the mask inverted
+            _variant("~(past & recent)", "~past"),  # the window forgotten: the plain KV-cache causal mask
+            _variant("~(past & recent)", "~recent"),  # the window's far edge only: later keys visible
+            _variant("offset = n_k - n_q", "offset = 0"),  # queries aligned with the first keys, not the newest
+            _variant("offset = n_k - n_q", "offset = n_q - n_k"),  # the offset's sign flipped
+            _variant(".triu(offset - window + 1)", ".triu(offset - window)"),  # off by one: window + 1 keys
+            _variant(".triu(offset - window + 1)", ".triu(offset - window + 2)"),  # off by one: window - 1 keys
+            _variant(".tril(offset)", ".tril(offset - 1)"),  # a token may not read itself
+            _variant(".triu(offset - window + 1)", ".triu(n_k - window)"),  # every query gets the newest's window
+            _variant(".triu(offset - window + 1)", ".triu(-window + 1)"),  # the window placed without the offset
             _variant("torch.softmax(scores, dim=-1)", "torch.softmax(scores, dim=-2)"),  # normalised over queries
-            _variant("    scores = scores.masked_fill", "    _unused = scores.masked_fill"),  # no mask at all
+            # section 6's function reused with the plain causal mask of a KV cache (no window)
+            _FROM_SCRATCH
+            + _SIGNATURE
+            + "    n_q, n_k = q.shape[-2], k.shape[-2]\n"
+            + "    mask = torch.ones(n_q, n_k, dtype=torch.bool).tril(n_k - n_q)\n"
+            + "    return attention_from_scratch(q, k, v, mask=mask)[0]\n",
+            # ... and with section 5's square causal mask, on the newest keys only
+            _FROM_SCRATCH
+            + _SIGNATURE
+            + "    n_q = q.shape[-2]\n"
+            + "    mask = torch.ones(n_q, n_q, dtype=torch.bool).tril()\n"
+            + "    return attention_from_scratch(q, k[..., -n_q:, :], v[..., -n_q:, :], mask=mask)[0]\n",
         ],
         "cheats": [
-            "from course_utils.core.attention import attention\n\n\n"
-            "def causal_attention(q, k, v):\n    return attention(q, k, v, causal=True)[0]\n",
-            # PyTorch's fused attention, which the question forbids, with the right mask
+            # PyTorch's fused attention, which the question forbids, with the right band
             "import torch\nimport torch.nn.functional as F\n\n\n"
-            "def causal_attention(q, k, v):\n"
-            "    n_q, n_k = q.shape[-2], k.shape[-2]\n"
-            "    mask = torch.ones(n_q, n_k, dtype=torch.bool).tril(n_k - n_q)\n"
-            "    return F.scaled_dot_product_attention(q, k, v, attn_mask=mask)\n",
+            + _SIGNATURE
+            + _BAND
+            + "    return F.scaled_dot_product_attention(q, k, v, attn_mask=mask)\n",
             # the same through the aten operator
             "import torch\n\n\n"
-            "def causal_attention(q, k, v):\n"
-            "    n_q, n_k = q.shape[-2], k.shape[-2]\n"
-            "    mask = torch.ones(n_q, n_k, dtype=torch.bool).tril(n_k - n_q)\n"
-            "    return torch.ops.aten.scaled_dot_product_attention(q, k, v, attn_mask=mask)\n",
-            "import torch\n\n\n"
-            "def causal_attention(q, k, v):\n"
-            "    return torch.ops.aten.scaled_dot_product_attention(q, k, v, is_causal=True)\n",
-            # the course function captured in a closure, and as a keyword-only default argument
-            "from course_utils.core.attention import attention\n\n\n"
+            + _SIGNATURE
+            + _BAND
+            + "    return torch.ops.aten.scaled_dot_product_attention(q, k, v, attn_mask=mask)\n",
+            # the course's attention with the band: directly, in a closure, and as a keyword-only default argument
+            "import torch\nfrom course_utils.core.attention import attention\n\n\n"
+            + _SIGNATURE
+            + _BAND
+            + "    return attention(q, k, v, mask=mask)[0]\n",
+            "import torch\nfrom course_utils.core.attention import attention\n\n\n"
             "def _make():\n    f = attention\n\n"
-            "    def causal_attention(q, k, v):\n        return f(q, k, v, causal=True)[0]\n\n"
-            "    return causal_attention\n\n\ncausal_attention = _make()\n",
-            "from course_utils.core.attention import attention\n\n\n"
-            "def causal_attention(q, k, v, *, _attention=attention):\n    return _attention(q, k, v, causal=True)[0]\n",
-            # the mask and scale written, the course's softmax borrowed
+            "    def window_attention(q, k, v, window):\n"
+            "        n_q, n_k = q.shape[-2], k.shape[-2]\n"
+            "        ones = torch.ones(n_q, n_k, dtype=torch.bool)\n"
+            "        mask = ones.tril(n_k - n_q) & ones.triu(n_k - n_q - window + 1)\n"
+            "        return f(q, k, v, mask=mask)[0]\n\n"
+            "    return window_attention\n\n\nwindow_attention = _make()\n",
+            "import torch\nfrom course_utils.core.attention import attention\n\n\n"
+            "def window_attention(q, k, v, window, *, _attention=attention):\n"
+            + _BAND
+            + "    return _attention(q, k, v, mask=mask)[0]\n",
+            # the band and scale written, the course's softmax borrowed
             "import math\nimport torch\nfrom course_utils.core.attention import stable_softmax\n\n\n"
-            "def causal_attention(q, k, v):\n"
-            "    n_q, n_k = q.shape[-2], k.shape[-2]\n"
-            "    s = (q @ k.transpose(-2, -1) / math.sqrt(q.shape[-1]))"
-            '.masked_fill(~torch.ones(n_q, n_k, dtype=torch.bool).tril(n_k - n_q), float("-inf"))\n'
-            "    return stable_softmax(s) @ v\n",
-            # the course's scores (their causal mask aligns queries to the last key), softmax written
-            "import torch\nfrom course_utils.core.attention import attention_scores\n\n\n"
-            "def causal_attention(q, k, v):\n"
-            "    return torch.softmax(attention_scores(q, k, causal=True), -1) @ v\n",
-            # other course functions: log-sum-exp attention placed at the right offset, segments, dilated
-            "from course_utils.core.lse_attention import attention_with_lse\n\n\n"
-            "def causal_attention(q, k, v):\n"
-            "    return attention_with_lse(q, k, v, q_start=k.shape[-2] - q.shape[-2])[0]\n",
-            "from course_utils.core.lse_attention import attention_with_lse\n\n\n"
-            "def causal_attention(q, k, v):\n    return attention_with_lse(q, k, v, q_start=0)[0]\n",
-            "from course_utils.core.lse_attention import segment_attention\n\n\n"
-            "def causal_attention(q, k, v):\n    return segment_attention(q, k, v, causal=True)[0]\n",
-            "from course_utils.core.dilated import dilated_attention\n\n\n"
-            "def causal_attention(q, k, v):\n"
-            "    return dilated_attention(q, k, v, [q.shape[-2]], [1], causal=True)\n",
-            # PyTorch's fused attention captured as a keyword-only default argument
-            "import torch.nn.functional as F\n\n\n"
-            "def causal_attention(q, k, v, *, _f=F.scaled_dot_product_attention):\n"
-            "    return _f(q, k, v, is_causal=True)\n",
-            # chapter 06's blockwise attention
-            "from course_utils.chapters.flash import online_softmax_attention\n\n\n"
-            "def causal_attention(q, k, v):\n    return online_softmax_attention(q, k, v, causal=True)\n",
+            + _SIGNATURE
+            + _BAND
+            + '    s = (q @ k.transpose(-2, -1) / math.sqrt(q.shape[-1])).masked_fill(~mask, float("-inf"))\n'
+            + "    return stable_softmax(s) @ v\n",
+            # the course's causal mask (aligned to the last key) and its scores, the window added by hand
+            "import torch\nfrom course_utils.core.attention import attention_scores, causal_mask\n\n\n"
+            + _SIGNATURE
+            + "    n_q, n_k = q.shape[-2], k.shape[-2]\n"
+            + "    near = torch.ones(n_q, n_k, dtype=torch.bool).triu(n_k - n_q - window + 1)\n"
+            + "    return torch.softmax(attention_scores(q, k, mask=causal_mask(n_q, n_k) & near), -1) @ v\n",
+            # other course functions, one query at a time on its window's keys: log-sum-exp and blockwise attention
+            "import torch\nfrom course_utils.core.lse_attention import attention_with_lse\n\n\n"
+            "def f(q, k, v):\n    return attention_with_lse(q, k, v)[0]\n\n\n" + _SIGNATURE + _ROWS,
+            "import torch\nfrom course_utils.chapters.flash import online_softmax_attention as f\n\n\n"
+            + _SIGNATURE
+            + _ROWS,
+            # PyTorch's fused attention, one query at a time, captured as a keyword-only default argument
+            "import torch\nimport torch.nn.functional as F\n\n\n"
+            "def window_attention(q, k, v, window, *, f=F.scaled_dot_product_attention):\n" + _ROWS,
         ],
     },
 }
