@@ -521,17 +521,22 @@ rows_8 = ranks_8[1]  # rank 1's view: n = 4096 and 8192
 # %% [markdown]
 # **Q3** (predict, then count). Section 3's causal ring passes every block all the way around, also
 # to ranks whose queries come before it and never read it. Prune it: a rank forwards a block to the
-# next rank only if that rank reads it (causal masking: rank p reads the blocks of ranks 0 … p). At a
-# fixed length n (4 heads of d = 32, float32, as in section 4), add up the bytes that all the ranks
-# together receive in one forward call of this pruned ring on P = 8 processes. How many times the
-# bytes that all the ranks together receive in section 4's full ring on P = 2 processes is that?
-# Predict the ratio and store it in `q3_ratio` (the check compares 2 decimals).
+# next rank only if that rank reads it (causal masking: rank p reads the blocks of ranks 0 … p). On
+# P = 8 processes (ranks 0 … 7) at a fixed length n, what does the pruned ring save against the full
+# causal ring in one forward call: in the bytes all the ranks together receive, and in the call's
+# wall time (the transfers of one hop run at the same time; a rank folds a block in once it has
+# arrived)? Predict, then read the count below.
+#
+# - **A)** Half the bytes and about half the time: a block now travels 3.5 hops on average, not 7
+# - **B)** Half the bytes, no time: rank 7 reads every block, one arriving at each of 7 hops
+# - **C)** An eighth of the bytes, no time: only rank 0, which reads just its own block, stops receiving
+# - **D)** Neither bytes nor time: a block must still pass every rank on its way to the last one
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
-q3_ratio = (8 * 7 / 2 / 8) / (2 * 1 / 2)  # SOLUTION
+q3_answer = "B"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -541,16 +546,16 @@ q3_ratio = (8 * 7 / 2 / 8) / (2 * 1 / 2)  # SOLUTION
 
 # %%
 # FORM
-from course_utils.tools.quiz import real_number
+from course_utils.tools.quiz import normalize_choice
 
-assert real_number(q3_ratio) > 0
+assert normalize_choice(q3_answer, "ABCD")
 
 # %%
-from course_utils.tools.quiz import check_rounded
+from course_utils.tools.quiz import check_choice
 
-assert check_rounded(
-    q3_ratio, "8dd0f9609d53eec97ca9c371d0a1a64c23717bf14b08000f6f3f3f48eea9e0ac", salt="11/q3", decimals=2
-), "not yet: reread section 1's ring picture, device by device and hop by hop, with section 3's causal note"
+assert check_choice(q3_answer, "8cdc5834236b79bc20091a31412619e96ef023c932bd096cfc85bcc8fbc1e102", salt="11/q3"), (
+    "not yet: reread section 1's ring picture rank by rank and hop by hop, with section 3's causal note"
+)
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
@@ -560,45 +565,42 @@ assert check_rounded(
 
 # %%
 explain(
-    q3_ratio,
-    "sealed:RqNdw+jdXSJytQ7w8WGEB2RtypL9P1X6Vy3N1KLfbP8HWDntx+xN3TkH4AYbwXHI9zLPaKj2+7Zrfx4MhThdyJKZXcWUo5Z6yfVv9uTUGKLh/n2h1So9NlTmlOtOu0pmCCBTBfvbZijgdPzZIGMlOfAjpH6nd+16729MFDPMxHKhiZEj2NPXZuqRtu+jbdOMLXqxiUd4j216UhPBKSdGcLzqasHTXuo+0BzEDf9r2mlYZ13+PQuLy9udLJ0HZY8SoXBF3vgaiL4T7yHw1yu1Ws8N754e2FTA9TEPiXygjSVdGNQRmA09Lb4/X/b+zxcumPl6cKq7W/Gbn+ClDhlfdrXQdE4l/F7q++DZHj/iJepgF097PBHj+5ZjAv6B3GLjV5MC15zVcNECiYv+f9P5W+yh9II7t6yjtZxiZUz2+VpCSjcD6YFjx3c+4QASH0ffuerseG8kmrRlYWa3xY+e8g7cnnGBbHM2cJqzRSVKndG5l9VhfIS7qvyX1iK9MdaRtpZWB+KwftHB9w00wpOpKA0bEIrs8zepagmFOg2vzLUrbLSXXr60yGlWlsisr6TxR2sOGpNp4NowvdRwSjetizcgmesLZ3GeGA00YR0rsWuV54umKNeT9KIybpXZW3gaA32RWl/SWVxwFLZzMQ5sfgjKU91lncl+L4+OMdTVlrQGeLNhkVadnCZM7RONLDVJmvlGMszQrYQ1bQkKOQQpmFMOa1uzXVTukc3M78jiD7iLZrECaMkhExJznNUEb2D4CoejsnLcFoe8tPV1ygNpFvYtGDbYL2IO86UH71qZ0h3M4UO0eJGpw+OU0qENsLQ5ROgANz0RhrhzOxKWEg3tbB9fMYQoU2QCVVBa2vVnIOyLkJeaFf/6HAzIiMkoeK2PpqCfxoWLd8yzplE2AHLGC4d9Mj3aK3DsmvPcCCFc1ShdLd2xH47KY4oNVKrE4LpRK+rGXMNXZsZMYj/3v7Q8WrrMKQJDaPfalxneNUHPHtJOa/SrUYoPxheMw/3l2BmF98CYeoOZGQEvYsJqNOm1ixJfDtcicoDO1U7PgDfcZkGocxDVOtR8LSymnqKSSy1YhjdwSOVYJANa89k3Rl4qQaI7Io1E+LC0VBKdv/QDz4x6d6Tcl+5baALIoCSIjr1wh5ah/a9WaHmTaGFFHetAkADx9Yz9diCmGzQiCND5rT07AJIbghFDZ3hztfZp7TMiiftiayCk2W+de8uoZxNKmEC0pTFEU9rwxoRjAjmO9YAZyPJ6+30qoNSSTn1hXeD7CA==",
+    q3_answer,
+    "sealed:o/ZdvLXJs5u6z5q7O914gTHb4m47Tc1reMoxAR/9i2AuKFzyZPw+NziXewEHhiXYy7kWq79IU1V8SLresIOCcXmFJAYVrd6iPEbleUQSuFcHGYMkHqJu+832LuAi1s+mf+EQ19A2zIWKQ3hzbj0j7bxAXWdnNpewoKZugQQM/wrSoiGPCLB2hqy6kdLOzJJ7JbZY7HnBySIlqIiong90JTR6e6nKm7QTSgDtSQF6UJESoUiJEJdp3lcU5H1Fd62bd6oz19SqWey5zXjQFOGTfk7or9b9CfjoDZWxeItTu84jDo5mQ1t/mfb0X7RFtEPLVTPvD9h6oliAc5y/m1TvBRK3PSUIL+Ux+2v3Xnyii2LVPSgoXSxDhOc+lUmsCV05acydBTa7jcBJSByaWsx56ukC0C+hFTijNDkYXGeFe/QD2/WnksZFrCyIIEjyqwbR4JpPZhhbmN8Qy1kFpRGqlnOOf2wx3pHGSf97Q8zeKUaK82eT8y1YrnhHVuQO/UpIfoGGgEPhoAizLCvg1ngWLxoELOb1/5BmBqw8/+i/nRNEMUvvqekMBl21jJsOGEIEUpdokh134ZzR42u8xbxmUN0cUWqoNbbaHoZKbz8gDvP1g2+IXz28buod0/Cu1FHbvHvAgOfHxR2QCcuIhXuslS3uaAh2z/UQ3Z8xlJKZ/9pA/SxodBBinSte02tYq+8cE8hR8hPrlUPxvth95byzxfhK0AvF9imcL5i4SN8AhVb1oTJq7SB4N4L2WRD+aTI2dVSKRAEnRmB7MYa5fyosE40BjGwOaLpuPK74guhIoYZ4kui7tFCOsrWB4RFG/lbcdkyP+/yQFTV3Rb6lHBmCfqyLgpW3A2jPWr+UUxI0LkiUpKr6pvh8/jw/vHnSWukZ8aCAn9yf9+448jsH0GLFjbxSzKT5ZKba2GwxJ6XHCv8b+4n5IrkgdhWVzhJ+ae3KYcaQje+6YjP6wJPedL7/lF6WtTjvwA10DDyVIfe0nI5HmgaOHHjh5eoCDSc4VcLfb2TcJuWgklHlHznFyOK87PRcg+lqe8Ax8ND9TWnvZXdd2PgiIFqtf+11hg3P6ZjFGSjM4leS4mmZopz7OcU279Pphz3XizGkpWEq9kZrjA4rwrWmUaR+xErFf4T+zEB4b3AFCmCAlWqMwVXZnHSza+q2fafFuYVsk/GEJ50XWVOo5QbvAMgb0e0Pi5nEO1ID0/pxwlUZTCv1Wdql+qKzIBsqfDmk7c5jWKQVhBL9Ggc8yjLWSk743k0uAJs2wp+jQAUWiLnLCeaONPpomDDm0iGhLH6VMdZYbghkRpyycoAVFuVwNk7GmCLCMekNz58iAITr6l9TFBQdUYAN0nSMy0k6hEMOsaTcTWTez/xHRSihpoqsK+gq8FM95Up8V2ij/7QK7MeNdK+XxjmdlMps+/toXvPBMmeIaEqLVgi7cL0Hxpg7jIUNsssjfFYKzIGM3H+DpA2RupXl5AmK+GCc1YO/cdhg/R/zt92AvDxUspmjdpSBOZP2Y9aYtX4x0ik3ZIlgdCxvoRI9TTNjnTgCf38NNEhetNcKhCYM0r8yuPjlqdU8vfMrjxc7QvX7Bk7+2Dj7utlsD+iGqK33uFFR2//TMaKncvXPi+BK2GSpyinecZc/9dGeVZRo2p7h48ExT2ELq2e1nJ2roc0WM+7FIr2nKNu/jMVczpHBwNLyyGOWFLHMHCNNXJYbK44=",
     salt="11/q3",
-    decimals=2,
 )
 
 # %% [markdown] tags=["shows-answer"]
 # The count: section 1's ring run hop by hop on P simulated ranks, a block forwarded only where the
-# pruning allows, its bytes added up (m = n / P rows of keys and values, 4 heads of d = 32, float32).
-# Run without pruning, the same counter must give the eight processes' measured total.
+# pruning allows, the blocks each rank receives added up (a block is m = n / P rows of keys and
+# values, 4 heads of d = 32, float32). Run without pruning, the same counter must give the measured
+# totals of section 4's two processes and of the eight.
 
 
 # %% tags=["shows-answer"]
-def ring_total_bytes(n_, world, pruned):
-    """Bytes all ranks receive in one forward call of the ring; pruned: forward a block only to a rank that reads it."""
+def ring_blocks_received(world, pruned):
+    """Blocks each rank receives in one forward call of the ring; pruned: forward a block only to a rank that reads it."""
     held = list(range(world))  # the block (source rank) each rank holds
-    received = 0
+    received = [0] * world
     for _hop in range(world - 1):
         held = [held[(p_ - 1) % world] for p_ in range(world)]  # pass to the next rank
         held = [b if b is not None and (b < p_ or not pruned) else None for p_, b in enumerate(held)]
-        received += sum(b is not None for b in held) * (n_ // world) * 2 * 4 * 32 * 4
+        received = [count + (b is not None) for count, b in zip(received, held)]
     return received
 
 
+block_bytes = {world: (4096 // world) * 2 * 4 * 32 * 4 for world in (2, 8)}  # n = 4096: k and v, 4 heads, float32
 total_2 = sum(rank[2][lengths.index(4096)]["ring_received"] for rank in measured_all[:2])  # one group of 2
 total_8 = sum(rank[0]["ring_received"] for rank in ranks_8)
+for world, total in ((2, total_2), (8, total_8)):
+    counted = sum(ring_blocks_received(world, False)) * block_bytes[world]
+    print(f"full ring, n = 4096, P = {world}: all ranks together measured {total:,} bytes (counted {counted:,})")
+full, pruned = ring_blocks_received(8, False), ring_blocks_received(8, True)
+print(f"P = 8, blocks received by ranks 0 ... 7: full ring {full}, pruned {pruned}")
 print(
-    f"full ring, n = 4096, all ranks together: P = 2 measured {total_2:,} bytes (counted {ring_total_bytes(4096, 2, False):,})"
+    f"pruned / full: all ranks together {sum(pruned) / sum(full):.2f}, "
+    f"the busiest rank {max(pruned) / max(full):.2f} ({max(pruned)} blocks, one per hop, over {8 - 1} hops)"
 )
-print(
-    f"full ring, n = 4096, all ranks together: P = 8 measured {total_8:,} bytes (counted {ring_total_bytes(4096, 8, False):,})"
-)
-for n_ in (4096, 8192):
-    pruned_8 = ring_total_bytes(n_, 8, True)
-    print(
-        f"pruned causal ring, n = {n_}, P = 8: {pruned_8:,} bytes, "
-        f"{pruned_8 / ring_total_bytes(n_, 2, False):.3f} times the full ring's total on P = 2"
-    )
-
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
@@ -685,12 +687,12 @@ for p_, row in runs:
         f"dilated {row['dilated_received']:>6,} (counted {dilated_count:>6,})"
     )
 
-# %% [markdown]
+# %% [markdown] tags=["shows-answer"]
 # **Takeaway.** The counts are exact: on 2, 4 and 8 processes each rank receives what the algorithm
 # says, (P − 1)·m rows for the ring and (w − m) / r rows for the spanning dilated pattern. At a fixed
-# n, more processes barely change the ring's traffic per rank, which tends to all n rows; summed over the ranks it is (P − 1)·n rows. The dilated pattern's
-# traffic per rank tends to the w / r rows it keeps. Put the two counts side by side to see what sets
-# the share between them.
+# n, more processes barely change the ring's traffic per rank, which tends to all n rows; summed over
+# the ranks it is (P − 1)·n rows. The dilated pattern's traffic per rank tends to the w / r rows it
+# keeps. Both receive from the same P − 1 ranks, so the share between them is 1 / r whatever P is.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
@@ -767,6 +769,7 @@ for _offset, _dtype, _places, _digest in (
     _o_b = torch.exp(_s[..., 6:] - _lse_b) @ _v[..., 6:, :]  # NaN for query 1
     _lse = torch.logaddexp(_lse_a, _lse_b)  # section 2's merge
     _o = torch.exp(_lse_a - _lse) * torch.nan_to_num(_o_a) + torch.exp(_lse_b - _lse) * torch.nan_to_num(_o_b)
+    del _g, _s, _v, _o_b, _lse_b  # while unmerge runs, the check holds only its arguments
     with unavailable(namespace=globals()):
         _got_o, _got_lse = unmerge(_o, _lse, _o_a, _lse_a)
     assert _got_o.shape == (2, 7, 8) and _got_lse.shape == (2, 7, 1), "return (o_b, lse_b) in the shapes of o and lse"
@@ -790,13 +793,15 @@ assert (_got_o == 0).all() and torch.isneginf(_got_lse).all(), (
     "not yet: a query that sees no key at all must get o_b = 0 and lse_b = -inf (the prompt)"
 )
 _lse_a = torch.randn(4, 5, 1, dtype=torch.float64)  # drawn anew at every check
-_lse_b = _lse_a + 3 * torch.rand(4, 5, 1, dtype=torch.float64)
-_o_a, _o_b = torch.randn(4, 5, 6, dtype=torch.float64), torch.randn(4, 5, 6, dtype=torch.float64)
-_lse = torch.logaddexp(_lse_a, _lse_b)
+_lse = torch.logaddexp(_lse_a, _lse_a + 3 * torch.rand(4, 5, 1, dtype=torch.float64))  # b's share: 1/2 to 95 %
+_o_a = torch.randn(4, 5, 6, dtype=torch.float64)
+_o = torch.exp(_lse_a - _lse) * _o_a - torch.expm1(_lse_a - _lse) * torch.randn(4, 5, 6, dtype=torch.float64)
 with unavailable(namespace=globals()):
-    _got_o, _got_lse = unmerge(torch.exp(_lse_a - _lse) * _o_a + torch.exp(_lse_b - _lse) * _o_b, _lse, _o_a, _lse_a)
-assert torch.allclose(_got_o.double(), _o_b, atol=1e-6) and torch.allclose(_got_lse.double(), _lse_b, atol=1e-6), (
-    "not yet: merging a result over b with section 2's formula, then unmerging it, does not give it back"
+    _got_o, _got_lse = unmerge(_o, _lse, _o_a, _lse_a)
+_back_lse = torch.logaddexp(_lse_a, _got_lse.double())  # section 2's merge of a's result with the returned one
+_back_o = torch.exp(_lse_a - _back_lse) * _o_a + torch.exp(_got_lse.double() - _back_lse) * _got_o.double()
+assert torch.allclose(_back_lse, _lse, atol=1e-6) and torch.allclose(_back_o, _o, atol=1e-6), (
+    "not yet: merging the returned result with a's, by section 2's formula, does not give back o and lse"
 )
 
 # %%
@@ -808,35 +813,45 @@ import torch
 from course_utils.core.lse_attention import attention_with_lse, merge_lse, merge_partials
 from course_utils.tools.quiz import unavailable
 
-_g = torch.Generator().manual_seed(9)
-_s = 40 + 2 * torch.randn(3, 6, 9, generator=_g, dtype=torch.float64)
-_v = torch.randn(3, 9, 4, generator=_g, dtype=torch.float64)
-_s[..., 3:] += 1.5  # block b: keys 3-8
-_s[:, 4, :3] = -math.inf  # query 4 sees no key of a
-_s[:, 5, 3:] = -math.inf  # query 5 sees no key of b
-_lse_a = torch.logsumexp(_s[..., :3], dim=-1, keepdim=True)
-_o_a = torch.softmax(_s[..., :3], dim=-1) @ _v[:, :3]  # NaN in query 4
-_lse_all = torch.logaddexp(_lse_a, torch.logsumexp(_s[..., 3:], dim=-1, keepdim=True))
-_o_all = torch.nan_to_num(torch.softmax(_s, dim=-1) @ _v)
-_reference_o = torch.nan_to_num(torch.softmax(_s[..., 3:], dim=-1) @ _v[:, 3:])  # zeros in query 5
-_reference_lse = torch.logsumexp(_s[..., 3:], dim=-1, keepdim=True)  # -inf in query 5
-with unavailable(merge_partials, merge_lse, attention_with_lse, namespace=globals()):
-    _got_o, _got_lse = unmerge(_o_all, _lse_all, _o_a, _lse_a)
-torch.testing.assert_close(_got_o.double(), _reference_o, rtol=1e-5, atol=1e-6)
-torch.testing.assert_close(_got_lse.double(), _reference_lse, rtol=1e-5, atol=1e-6)
-_o32, _lse32 = _o_all.float(), _lse_all.float()
-with unavailable(merge_partials, merge_lse, attention_with_lse, namespace=globals()):
-    _got_o, _got_lse = unmerge(_o32, _lse32, _o_a.float(), _lse_a.float())
-torch.testing.assert_close(_got_o.double(), _reference_o, rtol=1e-3, atol=1e-4)
-torch.testing.assert_close(_got_lse.double(), _reference_lse, rtol=1e-5, atol=1e-3)
-_s = _s + 960  # scores around 1000, in float64
-_lse_a = torch.logsumexp(_s[..., :3], dim=-1, keepdim=True)
-_lse_all = torch.logaddexp(_lse_a, torch.logsumexp(_s[..., 3:], dim=-1, keepdim=True))
-_reference_lse = torch.logsumexp(_s[..., 3:], dim=-1, keepdim=True)
-with unavailable(merge_partials, merge_lse, attention_with_lse, namespace=globals()):
-    _got_o, _got_lse = unmerge(_o_all, _lse_all, _o_a, _lse_a)
-torch.testing.assert_close(_got_o.double(), _reference_o, rtol=1e-5, atol=1e-6)
-torch.testing.assert_close(_got_lse.double(), _reference_lse, rtol=1e-9, atol=1e-6)
+
+def _scores_and_values(shift):
+    """Scores around 40 + shift and values; block a is keys 0-2, block b keys 3-8 (built afresh, never kept)."""
+    g = torch.Generator().manual_seed(9)
+    s = 40 + 2 * torch.randn(3, 6, 9, generator=g, dtype=torch.float64)
+    v = torch.randn(3, 9, 4, generator=g, dtype=torch.float64)
+    s[..., 3:] += 1.5
+    s[:, 4, :3] = -math.inf  # query 4 sees no key of a
+    s[:, 5, 3:] = -math.inf  # query 5 sees no key of b
+    return s + shift, v
+
+
+def _arguments(shift, dtype):
+    """unmerge's arguments: the result over all keys and the one over a alone (NaN in query 4)."""
+    s, v = _scores_and_values(shift)
+    o = torch.nan_to_num(torch.softmax(s, dim=-1) @ v)
+    lse = torch.logsumexp(s, dim=-1, keepdim=True)
+    o_a, lse_a = torch.softmax(s[..., :3], dim=-1) @ v[:, :3], torch.logsumexp(s[..., :3], dim=-1, keepdim=True)
+    return tuple(x.to(dtype) for x in (o, lse, o_a, lse_a))
+
+
+def _reference(shift):
+    """Attention over b's keys alone: zeros and -inf in query 5. Computed only after unmerge has returned."""
+    s, v = _scores_and_values(shift)
+    return torch.nan_to_num(torch.softmax(s[..., 3:], dim=-1) @ v[:, 3:]), torch.logsumexp(s[..., 3:], -1, keepdim=True)
+
+
+for _shift, _dtype, _tolerances in (
+    (0.0, torch.float64, (1e-5, 1e-6, 1e-5, 1e-6)),
+    (0.0, torch.float32, (1e-3, 1e-4, 1e-5, 1e-3)),
+    (960.0, torch.float64, (1e-5, 1e-6, 1e-9, 1e-6)),  # scores around 1000
+):
+    _args = _arguments(_shift, _dtype)
+    with unavailable(merge_partials, merge_lse, attention_with_lse, namespace=globals()):
+        _got_o, _got_lse = unmerge(*_args)
+    _want_o, _want_lse = _reference(_shift)
+    torch.testing.assert_close(_got_o.double(), _want_o, rtol=_tolerances[0], atol=_tolerances[1])
+    torch.testing.assert_close(_got_lse.double(), _want_lse, rtol=_tolerances[2], atol=_tolerances[3])
+    del _want_o, _want_lse
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS

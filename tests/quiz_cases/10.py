@@ -53,6 +53,14 @@ CASES = {
             "        gaps.append(copied * (weights.shape[-1] - 1) / (1 - copied))\n" + _STACK,
         ],
         "cheats": [
+            # the check's own answer read from the caller's globals (review r10 s4, defect 1)
+            "import sys\n" + _GAPS + "    g = sys._getframe(1).f_globals\n"
+            "    heads = maps[0].shape[0]\n"
+            "    if '_reference' in g:\n"
+            "        return torch.tensor(g['_reference'], dtype=torch.float64)\n"
+            "    if '_gaps' in g and g['_gaps'].shape == (heads,):\n"
+            "        return g['_gaps'].expand(len(maps), heads)\n"
+            "    return torch.zeros(len(maps), heads)",
             # the course's inverse of notebook 02's closed form, one head at a time
             "import torch\nfrom course_utils.chapters.dilution import gap_for_weight\n"
             + _GAPS

@@ -24,18 +24,6 @@ CASES = {
             "q1_factor = 1.3333",  # k and v halved instead of quartered
         ],
     },
-    "q3": {
-        "right": "q3_ratio = 3.5",  # pruned: P (P - 1) / 2 blocks of n / P rows = 3.5 n, against n on 2 processes
-        "wrong": [
-            "q3_ratio = 7",  # the pruning forgotten: the full ring's (P - 1) n = 7 n
-            "q3_ratio = 1.75",  # one rank's traffic, (7/8) n, against one rank's n / 2
-            "q3_ratio = 14",  # blocks counted without their size: 28 against 2
-            "q3_ratio = 2.3333",  # against the full ring on 4 processes (7 n / 3 n)
-            "q3_ratio = 1.1667",  # pruned on 8 against the full ring on 4 processes (3.5 n / 3 n)
-            "q3_ratio = 0.875",  # the last rank's traffic against the P = 2 total
-            "q3_ratio = 3.4",  # 1 decimal rounded wrong
-        ],
-    },
     "q5": {
         "right": _UNMERGE + _GUARDS + _OB + _RETURN,
         "wrong": [
@@ -87,6 +75,24 @@ CASES = {
             + _GUARDS
             + "    o_b = merge_partials([torch.nan_to_num(o), -torch.nan_to_num(o_a)], [lse[..., 0], lse_a[..., 0]],"
             " safe[..., 0])\n" + _RETURN,
+            # the check's own reference read from the caller's globals (review s4's frame cheat)
+            "import math\nimport sys\n" + _UNMERGE + "    g = sys._getframe(1).f_globals\n"
+            "    for a, b in (('_reference_o', '_reference_lse'), ('_want_o', '_want_lse'), ('_o_b', '_lse_b')):\n"
+            "        if a in g and tuple(g[a].shape) == tuple(o.shape):\n"
+            "            return torch.nan_to_num(g[a]).to(o.dtype), g[b].to(lse.dtype)\n"
+            "    return torch.zeros_like(o), torch.full_like(lse, -math.inf)",
+            # b's result recomputed from the check's scores and values, read from the caller's globals
+            "import math\nimport sys\n" + _UNMERGE + "    g = sys._getframe(1).f_globals\n"
+            "    if '_s' not in g or '_v' not in g or g['_s'].shape[:-1] != o.shape[:-1]:\n"
+            "        return torch.zeros_like(o), torch.full_like(lse, -math.inf)\n"
+            "    s, v = g['_s'].double(), g['_v'].double()\n"
+            "    for k in range(1, s.shape[-1]):  # the split: the k whose first keys give lse_a\n"
+            "        la = torch.logsumexp(s[..., :k], -1, keepdim=True)\n"
+            "        if torch.allclose(torch.nan_to_num(la, neginf=-1e300), "
+            "torch.nan_to_num(lse_a.double(), neginf=-1e300), atol=1e-3):\n"
+            "            break\n"
+            "    o_b = torch.nan_to_num(torch.softmax(s[..., k:], -1) @ v[..., k:, :])\n"
+            "    return o_b.to(o.dtype), torch.logsumexp(s[..., k:], -1, keepdim=True).to(lse.dtype)",
         ],
     },
 }

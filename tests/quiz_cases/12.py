@@ -14,18 +14,21 @@ _E07 = (
 _E09 = "import torch\n\n\ndef chunk_hits(tokens, chunk, queries):\n"
 _E08 = "import math\n\n\ndef crossover_distance(s_far, s_near, tau):\n"
 
+
+def _frame_cheat(signature: str, names: tuple[str, ...], fallback: str) -> str:
+    """An answer that returns the check's own reference, read from the caller's globals (review r10 s4, defect 1)."""
+    return (
+        "import sys\nimport torch\n\n\n"
+        f"def {signature}:\n"
+        "    g = sys._getframe(1).f_globals\n"
+        f"    for name in {names!r}:\n"
+        "        if name in g:\n"
+        "            return g[name]\n"
+        f"    return {fallback}\n"
+    )
+
+
 CASES = {
-    "q10b": {
-        "right": "q10b_accuracy = 0.73",
-        "wrong": [
-            "q10b_accuracy = 0.99",  # retrieval taken as free: the model's accuracy on the right chunk
-            "q10b_accuracy = 0.77",  # the 33 missed sequences answered at the full-context rate (0.09)
-            "q10b_accuracy = 0.09",  # the full-context accuracy
-            "q10b_accuracy = 1.0",  # every sequence
-            "q10b_accuracy = 0.5",  # half
-            "q10b_accuracy = 94",  # the count, not the share
-        ],
-    },
     "e01": {
         "right": _E01 + _BAND + "    s = (q @ k.T / math.sqrt(q.shape[-1])).masked_fill(~keep, float('-inf'))\n"
         "    return torch.softmax(s, dim=-1) @ v\n",
@@ -55,6 +58,7 @@ CASES = {
             "    return torch.softmax(s, dim=-1) @ v\n",
         ],
         "cheats": [
+            _frame_cheat("window_attention(q, k, v, w)", ("_reference",), "torch.zeros_like(q)"),
             # the reviewer's: the course's scores and softmax
             "from course_utils.core.attention import attention_scores, stable_softmax\n\n\n"
             + _E01_CHEAT
@@ -160,6 +164,7 @@ CASES = {
             + "    return (-slopes[:, None, None] * dist).masked_fill(dist < 0, torch.finfo(torch.float32).min)\n",
         ],
         "cheats": [
+            _frame_cheat("causal_alibi(n, heads)", ("_reference",), "torch.zeros(heads, n, n)"),
             "import torch\n\nfrom course_utils.core.positional import ALiBi\n\n\ndef causal_alibi(n, heads):\n"
             "    bias = ALiBi(heads).bias(torch.arange(n), torch.arange(n))\n"
             "    return bias.masked_fill(torch.ones(n, n, dtype=torch.bool).triu(1), float('-inf'))\n",
@@ -193,6 +198,7 @@ CASES = {
             "    return (on * m).sum(dim=(0, 2)) / m.sum(dim=(0, 2))\n",
         ],
         "cheats": [
+            _frame_cheat("sink_share(weights, queries, sinks)", ("_reference", "_share"), "weights[0, :, 0, 0]"),
             "import torch\n\nfrom course_utils.core.metrics import sink_mass\n\n\n"
             "def sink_share(weights, queries, sinks):\n"
             "    rows = queries.clone()\n    rows[:, :sinks] = False\n"
@@ -217,6 +223,7 @@ CASES = {
             _E05 + "    sv = torch.linalg.svdvals(h)\n    return sv[:, 1] / sv.pow(2).sum(-1).sqrt()\n",
         ],
         "cheats": [
+            _frame_cheat("rank1_residual(h)", ("_reference",), "torch.zeros(h.shape[0])"),
             "from course_utils.chapters import collapse\n\n\ndef rank1_residual(h):\n"
             "    return collapse.rank_residual(h)\n",
         ],
@@ -253,6 +260,7 @@ CASES = {
             _E07 + "    return sum(-(-n // w) * w * (w + 1) * 2 * d * heads for w, r in pairs)\n",
         ],
         "cheats": [
+            _frame_cheat("count_dilated_flops(n, d, heads, segment_lengths, dilation_rates)", ("_want",), "1.0"),
             "from course_utils.chapters.flops import dilated_flops\n\n\n"
             + _E07
             + "    return dilated_flops(n, d, heads, segment_lengths, dilation_rates, causal=True)\n",
@@ -288,6 +296,7 @@ CASES = {
             _E08 + "    return (s_far + math.sqrt(s_far**2 - 4 * (s_near - 1))) / 2\n",
         ],
         "cheats": [
+            _frame_cheat("crossover_distance(s_far, s_near, tau)", ("_want",), "1.0"),
             # bisection on the course's coefficients
             "import torch\n\nfrom course_utils.core.logits import scale_invariant_coefficients\n\n\n"
             "def crossover_distance(s_far, s_near, tau):\n"
@@ -338,6 +347,13 @@ CASES = {
             "    return held.reshape(tokens.shape[0], chunk, -1).sum(1)\n",
         ],
         "cheats": [
+            _E09 + "    import sys\n"
+            "    g = sys._getframe(1).f_globals\n"
+            "    n_chunks = (tokens.shape[1] - 2 - queries) // 2 // chunk\n"
+            "    hits = torch.zeros(tokens.shape[0], n_chunks, dtype=torch.long)\n"
+            "    if '_pick' in g and g['_pick'].shape == (tokens.shape[0], queries):\n"
+            "        hits.scatter_add_(1, g['_pick'] // chunk, torch.ones_like(g['_pick']))\n"
+            "    return hits\n",
             "import torch\n\nfrom course_utils.chapters.retrieval import chunk_with_key\n\n\n"
             "def chunk_hits(tokens, chunk, queries):\n"
             "    head = tokens[:, : -queries]\n"
