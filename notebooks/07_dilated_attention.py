@@ -372,15 +372,15 @@ explain(
 
 # %% [markdown]
 # **Q1b** (a computation). Keep Q1's four patterns. At what lengths n is dense attention exactly
-# 1,024, 2,048 and 3,072 times as costly as the four patterns? Work them out by hand from the two
-# formulas above and store the three lengths, in tokens and in that order, in `q1b_lengths` (the
-# check compares each one to the nearest integer).
+# 2,048, 3,072 and 3,584 times as costly as the four patterns? Work them out by hand from the two
+# formulas above and store the three lengths, in tokens and in that order, in `q1b_lengths` (each
+# comes out a whole number of tokens).
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
-q1b_lengths = [R * (256 / 1**2 + 512 / 2**2 + 1024 / 4**2) / (1 - R / 64**2) for R in (1024, 2048, 3072)]  # SOLUTION
+q1b_lengths = [R * (256 / 1**2 + 512 / 2**2 + 1024 / 4**2) / (1 - R / 64**2) for R in (2048, 3072, 3584)]  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -399,7 +399,7 @@ from course_utils.tools.quiz import check_rounded, fingerprint
 
 assert check_rounded(
     fingerprint([round(float(x)) for x in q1b_lengths]),
-    "8dc5baca79b1f10c49202de2644c13dc7e025012f4e1fb5a53a76fafc2fe1927",
+    "4483db4b63f1e9659a2a60f314a1bf60f0f9d1946805f71d4616915c58c45061",
     salt="07/q1b",
     decimals=3,
 ), "not yet: reread section 3's two cost formulas, and how each grows with n"
@@ -413,7 +413,7 @@ assert check_rounded(
 # %%
 explain(
     q1b_lengths,
-    "sealed:TC0G+XkkIm2FHYoE6hz5zB4GjMFYbEOdMEWrR10DbWHRFHQr/BIlWyiwfPYhD2/dHSSkbyImCb4wzryx6Gnf6B+xgGygtHMFXEKDpzF6/ikL944noztpmYhnkzO7prrMq1H8qbeJCVqRaquS+sVzrYmWQVDHuaT3Slxf3iK7bsuWnNZ9ReLKuLW2dX/lPO07x13Wfkf5zfWftJz3InFtUrbwYow5l8B7VABRmRkpIQ7ZVx3NP9AwZ2N0kWkc/ucCDxlZubrA6HBNY1k8y0CFlIG51POdzk1SMqHofb1aQDdJwJMPqON4E+/4HKxeo8P+b6ww2SDtMsbzgZMZQAWRjTlp8E8PciXlb2py4jzPjG9Xd0iPxGrvOtCMNjRg7qd4zMqKWZvzHKKC9VgzyG6Q+KMrn6oRZRkZDqjOeRI228mcoTThVd+Yu29Q8ab4OwLHHGhy+y4hASbYapEXfQeZg0Y9HgZjfogn7xGAh5gFI+IgBY/bSBhJSV9gr8Z3IBLQFeR5pZutaszx9D3UZW6kOG/M2Kzl+pVt+QFgKpjPSuIUKWQjb7XdTL0keoB39x5QSA2PyXE74PntNxxiG9Dmfrk8uMeszg2cR4GoA4fFgyZY7SrfyAvqhWVZ0vvuj2YjfPDaXniG8VR/QXgE2hERqoGGo9HAz5D0hQS+TLfxwevWQRpYlE2AGCZt6xiyVEOpUpSNxJyPSJUla8lNWX1+WB4qso0zJyYBhLesilkwlIWdShqe7MKKJrjEFqbWXjU3nqUozCC3ygxuRVvItH1lHrUrwLxxrnqQbev25bEcCfrrHWlM4HzkDEAYXoo3wXPG5/HEawr7D4hLsYjTlDpVY5hk3kAhRZ+6TP2SmeFjosmyfBNuKcg993PHos1EdRC2QtwyYV87rPdi5NFCcTTgKedwv7EvHePvsAc3W6cEHF/IGpETyxQ7kgVpboCObs7ThlzMlKzAEPodzWArPkySpgUVcMI2mVxmePvZAycTzfRetHJGPDmvQmbZ5VPVnt63noFRo8i1knymHvDUGyn1iheMEGodakJGsyDmPQz6lrNrpGFBd7DgCqDVJYT03GFY30zbl8s9kh/QB1EVEMFKnJw8LUaeDlD741GQEr7d0gnysAAwJrjR5k5TeFAl6GFMCtHo61S2VQxzPvrfLh/Q3OCazGBglgXK+8oBCuPbD7GrEgDaY+g1w3NHnYHNdlCsp+MTetCvV7sdV7IGwcIFyx9bLk5+Aig6/P0yH8qRQDklsVF2GQ9+ThMi6ncZ1RPImixDJSZsiJLwRq9xGb4IZ59IGQUDTFp+FA8zppLV5Y+m+EAEO5hz0Bn3w6C0wso=",
+    "sealed:ThD3R9DX+fv9ZcTxk/E50LuYSKXBuxYJtH4I1eMHGNyCxPdC9ZJO/jIjZ6EKl5do+X9KFWYpgC6EzXfhvIUKCZbUCtqtK7lphnF9+A4W9kQrfwwNnF7F23iXdjABxVPfGEJzCH4vecNjn11kgzsdzYO2iKClAW/pn+tYyWPaVT8w+Qba9GEXfAtVu+mancLUsxdz4f5BrV/Lqajjc8+MqxDrst9+fNHIggSt8N/8CbfEV1WpIVKIsyjORMdLkwNw+c88ai5GYE/GhWFIqM+9bjfOaRwgu9+Ftm/SzNwyYHZprdYHY7Fi9VpbGL8uQV197AqCwOBBZi9mq+ktlfW59mJGwKEPIsLElpGY/VYfguXXeYmyh1tPUyiV5iIhgJdhDfhJBiSWSIkxkGT+BlC8bhachBhzmp3MGE3JHiwOC6eqMhoWnYNVmYx05KBe7yrjJ/QSoU4jcDBad33mL2ruwFyPGQgh4TXk/eIGHQSW/OKy8ssGv0Cw3hB8G99nvS8cbiuqIpq3K72YG0sLbZ7ULHS18Aqbhej+RIGNIwb+/vyYLM5YiInQEL1NktdZ7cHqKGpAQp1RcV2aw5hmMvxswAD7wMD63vSI9UpucQKwTGoeLFE7AMx1/2z8OGURIxRrOq2sJ+wX39zuP9uttxtbUZTmEZidI99sqHudOX4RgvAN09L4vb5fT1MQCcOZ8m/V7fmfOCmSHh3pvBjdRXWBF/v2lH5TIN9efz8DdTrImJJICRPjuVJEy+Dg0ikXCFIqR7YXtUJab2S1UVRdDVvgJSoT67wPZ6P/x4Ntux8k41LfwR3rAuyc+Ztv9zfihUcvV8Xsl1qa+09fGJZH2kncXRla8owNMJd1VXWPVSLwOjj+7VCo+YijbydUSUQe+diu0B5qCStQs71nYQAD8oUH25zeFPvnj7MF8Du+Kv3AOWk45uHHs8m2XPXs3nxGFqEV1vz5oQ+AM3MCtt5VcQFN88Ccz2+uFWSBpazu/cp+i3auBidjrH8Q5ZDt5OtsVDwQsdKWcLEQeKflL+wH09uIvu90OYts0pIpVQXJMTEzOEcCol3+5Y2TV6oOcdpPEGcHkXqfSFQ7+40zziyroNuFP4NtTgvfjyLMQ90liIZJ6q21OnEiqrv63ATS5FcxFoyw/PzLQ+9oy13FRDdWq0/9tlSt12RnSREel/Q/EkqA0yUwhuDm20Y9gh3wI+c61Xysyf6a6okTSI2/pGj6TqfyOV4G4roYOKR+iu9Z6Hk3WRjdjyKlaPUfsvNycrxy0fTYVZdOTyd/as3uq1KfqUrjdAwaG50lgUfdckzIPrh5OaHxh66JA16ikj9oDCocADT4d98C9BIUFrLO9OZGOQzq+nAtoDQ8tXCdkjm0A0XQmuQYhJ9+NJ2UvsPmHyJX4QlipnZh256xs3E9X//Q+NXxb4Op8Bo6Rb7xePzjXhbbk9D45UIrM0Ao8XqGSyg7fHSlLNdPewqCVeRBJqOvyfAD9iHkVWUgWew60C6pR+TW0NM7hxMqPL3V784iD28LQ2lV7rAEsC/TDRQEmVgrzJGahTtRSNCZ4LddbpqNUqZFkiWA6HjomhEn5IBGhJ14ApGpTqZdd6vJ4RG2St9jWnX//ViPwuQJnAAQOFME0UWD65v2iTMHIiJahpUTSMV6",
     salt="07/q1b",
     decimals=0,
 )
@@ -439,9 +439,9 @@ for n in (1024, 4096, 16_384, 65_536, 1_048_576):
 
 # %% [markdown] tags=["shows-answer"]
 # Q1 and Q1b counted: dense / (the fixed patterns and a whole-sequence pattern with r = 64) as n
-# grows, and the lengths at which the ratio reaches 1,024, 2,048 and 3,072: the first whole number
-# of 1024-token segments (a search with the counts), and the exact length (solved with the fixed
-# patterns' count per token).
+# grows, and the lengths at which the ratio reaches 2,048, 3,072 and 3,584: the first whole number
+# of 1024-token segments (a search with the course's counts), and the exact length (solved with the
+# fixed patterns' count per token). The two agree.
 
 
 # %% tags=["shows-answer"]
@@ -453,7 +453,7 @@ def global_ratio(n):
 for n in (65_536, 1_048_576, 16_777_216, 268_435_456, 4_294_967_296):
     print(f"{n:13,d} tokens: dense / four patterns = {global_ratio(n):7.1f}")
 fixed_per_token = dilated_flops(1024, 64, 8, *CPU_PATTERNS) / (4 * 1024 * 64 * 8)  # the fixed patterns: this x n pairs
-for target in (1024, 2048, 3072):
+for target in (2048, 3072, 3584):
     low, high = 1, 2**14  # n = 1024·m
     while low < high:
         middle = (low + high) // 2
@@ -461,7 +461,7 @@ for target in (1024, 2048, 3072):
     exact = fixed_per_token * target / (1 - target / 64**2)  # n² = target · (fixed · n + n² / 64²)
     print(
         f"ratio {target}: first reached at n = {1024 * low:,} tokens ({low:,} segments, ratio "
-        f"{global_ratio(1024 * low):.1f}); exactly at n = {exact:,.1f}"
+        f"{global_ratio(1024 * low):.1f}); exactly at n = {exact:,.0f}"
     )
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
@@ -469,18 +469,19 @@ for target in (1024, 2048, 3072):
 
 # %% [markdown]
 # **Q1c** (predict, then measure). The table above counts 146 times fewer FLOPs for the fixed
-# patterns than for dense attention at n = 65,536. The cells after the question time both calls on
-# this machine up to 8k tokens, then read both calls' times recorded on a 2-core CPU up to 64k.
-# Predict the recorded speed-up at 64k.
+# patterns than for dense attention at n = 65,536. Timed on a 2-core CPU (non-causal, fp32, 8 heads
+# of width 64), the fixed patterns took 0.128 s at n = 8,192 and dense SDPA 0.902 s, a speed-up of
+# 7.1; from 1k to 8k tokens the times grew with log-log slopes 1.02 (dilated) and 2.00 (dense).
+# Predict the speed-up the same machine recorded at 64k tokens.
 #
-# - **A)** About 146x: both calls spend their time in the same fused kernel, so the time follows the
-#   FLOP count.
-# - **B)** Well below 146x: gathering kept rows and mixing outputs move bytes dense SDPA never
-#   moves.
-# - **C)** Above 146x: the 256-row segments stay in the cache, so the dilated call attains the
-#   higher FLOP rate.
-# - **D)** About 1x: both calls are bound by memory bandwidth, so the FLOPs the patterns save buy
-#   no time.
+# - **A)** About 7, as at 8k: past 8k both calls are bound by memory bandwidth, so their times grow
+#   alike from there.
+# - **B)** About 55: with slopes 1.02 and 2.00 the time ratio grows like n^0.98, close to
+#   eightfold between 8k and 64k.
+# - **C)** About 146, the FLOP ratio: at 64k the fixed costs of each call are amortised, so the time
+#   follows the FLOP count.
+# - **D)** About 450: dense time grows like n², so eight times the length multiplies the 8k
+#   speed-up by 64.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -504,7 +505,7 @@ assert normalize_choice(q1c_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q1c_answer, "41a758e4a77fabf739534b5fea235c5dd4b6d9815b462fdadf0de5adb354385f", salt="07/q1c"), (
-    "not yet: run the timing cells below, then compare their speed-up with the table's FLOP ratio"
+    "not yet: reread the question's two slopes and its times at 8k"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -516,7 +517,7 @@ assert check_choice(q1c_answer, "41a758e4a77fabf739534b5fea235c5dd4b6d9815b462fd
 # %%
 explain(
     q1c_answer,
-    "sealed:UUfOC7tmzxEvQs0uwF9msi8MYkC7T71grs98Fn03kQqDz80OuMx1LStoOGnrVdT6cV0ZSq1CXonSqjMAX0MItZ9Xc/6qWIVErJpxLQ5VpKLD6ooh9vRQXCBw9OZgfW9aIItQEtCol+cwnat88G1mK1Js2WQKAmlB1j/RsxLgiGX7woxleJS2Pp+kFa2mwxdJq+944tPZRKDzw0AouIKJVBOwjP9qgMV5n8DfoenbwoDeybiI75FfCVd2kOcb5xAlQQPUhZVOyjKyRzPAMjjnD8vtkGi9/+Dw953Ozb4lFJ6kxiRQCZGglLFuw/9/ArRVSAgzL0KQsCNyBZ1H06dlODScWdjl2AZ/xtCF7to2rw6QlBvCGlSGrL0yZxSjauzFymNet6tSZsXXmwPKU/rJF0fj/5YJIs4awxagD1nm2MvWYtCNt8psYrIJTN/+wI+q9Zqxi/Si+7bb+m0jcSD7hlm6YDdPuXLmoDicoKGeaPzR4rEohrWkAuZsd0zb6QK2PkeP3Ku/cufXBpgbDC1q0WD/iXLHhJ4V6mOjn1n8/xxfSaqeKJHQO3BzhhodImn011kb1MS2lVeIHpY/9YuJchozabira1U7n/7ltk+2KwPveVVVar0jpcTKXTEUyGtDSPSfQCPWPSMlO0U/feo4pZdfN/3MkuIGsm4R8c19Voh6Oz5L4buaqAc+weQVDPMsrQXvAsvqDYLKdk9M2u/AjB3PUsk2Mj82DO3yenDaTdeBlc3S6RrBqyGMkC00wtnV4YWhVP+CcN6GL5N4rJf02eLlOvpp6keaQXynoWS076ijEer2iMDbEzjyd9Dsb4f3BrGciUMzOxC4b0ijKGY6ZzZpwY6Q6QOof9waYlzeRbwsW91juC8dmJvORZ0jngbVprhaC5qPQjeka1/fMt2DuJfR9QjvyMb1Dlz7y+RSy5/6utFQm3dWI2/aZkgMt6Nzejme57YU5nauSqN4JRjBKVb9mlbgzzaJQifYimC5QYWh2/8A4NbZcR1kiQEwq9hSfvkl18jYjQjlQ0ip+J79FHPwmh5d/gHeEB0TqwXH97qPkoe9bW0hyS2R33bYbbTqBJ/DSUKmKCwY/ZUCUrsn8vNN69SMxgF/7kMKoEvaVcwgAq/z0+e1CHWpMJPfFUJ/Ue8EOPVC0OGxoz0Nvc7dFxpakQ3UQQfDzfaEOFChyY1aOjPaPQMLcrdpMQ+NOfFwC9hR1Lj3donMlAzUmyTTENfO7QDyJRaaXUIYvugmRhjGS2MJCUJQ/RhN",
+    "sealed:fCKpo/muAN/TAK7VHy8WGC8MYlGySfUyv8V+ATk7hgrWl8ldvo1tLngpbHjvR5G5fwNOU+MLXsfErDJBGk1M6NAWJfGqGdQPvcooYRwB6aKG8JAps4dzfgQu7qpoNnkKK7AFEZXql+k42b474CRmLlVt33UKDCdQnjrKvFevgBu9hNl1ZYDzKZ+WMYefkUVavvJ+o9PqXqqk3QUlopyeERnOz6E23Y10i96b6P+S0YDPyYqtzaQMW0JqnKhX9hcvUBjUnIhHnimjXzPKYXf1R9qlzSPbwN/FsouCzKt2W4zslCoVXpz51+hcn6JmW+wBSAMydhbR6WllS9VRnK5pdGDdEpyR0wIz2JKVodozvg+Qy1yJTl+C4L0uMAWwIeaLnm1Hs6FcIsWemAvPXP3YU1/3ptZaIrxloWjEEAq1mZeSMYqV/speBpApEZqxgcC/pc/63O/+sbbR/S5+Yii00nm3cy1Pt2CyqT+BpvXXfa+F4b0qlrW5C7FrP0ad+GesZizp8YqLcsOWG58AQyVHnS3/iX/M15wC+Dz2n0n2rE9bRKraboHSdXxshgEbZzra9GQ/1ITi1xOVUZV264udPws1eOv5a0820LPjqAqxYxKnWjl1T+khscTcDnMZgHoLWeqCQCzYNmIlbklmbPMh55saN/DAkvdOpy8G64FzVIhsOzPoOrOdtVIhwvUCX7R/7h7yCZ/ZFofOYglK16bAzUbcCJZzczsyCe/yLjGNDYrdgpn9ynb/jmuMxCUvjMPB58zgRqqCdNnPcYc5/5eCu56DM6Qs3QabUCiy4Hav+PqkRa32m8nXDzimPpWvfdyyEKrO238AGHH3aBzSamZMZ2M3nJjo6SvmYsAae1HIEeg9XcssjBB+6MnYRJttnk7R6rxRHNSaXHKvbBzYKZzRj5eLoU3izsHnDkz/z+FShY7v/NVdi3dZK3TUYgkKu7VpNSiP+bAFtQWIY8IgbQrANAX01VijyCaKHCvUg2z+Vou1wP8WqdLQIgBoxh4m+YxU2W4ilsrBwB7oUE+zuYnmAHTqtkpb9wKYERdY4wHTo62cxpb7KAlwyyeXx3uXbf2vDdrAVUO8bTxZoM1fR+8Ont5468aGwU95t1UWoEDQSoM7D6Oy1vOoRmK4ftGKByEbZ8FRa4Z05cP+sC1It86UXkMPiFyIDjzfg/2IIRXoyT+dbmiJNQNbefgvP17Qf68kFsNR1KvteIqC3FjTmCTeBdCPiyHSAwDSXUsFpb86AE/GS3gJBRtI8QAGP5dugNouOsNlGO1F0ZZHIbiVa0cMvCdyJGEnginK2/RYTxEbBhMGbVZeSMuZPs0X+KADb/N3rYm1AT+U8CrxGHtoieaSLnUjbBEHaLfTRqvZjHPaNrzBpUU3bDK8vwHlLU9Ws9VVIiEeonrUSkORjx1/hjYt/gf3l264WlSsIAYqcIQt0HhRQPnnegkqNHj/Dy67SLU93XWVJgQvg4IBjBqzML7laOltiEnXfqCSCNsVXUIe3RHiIQYZpkmtfUXKk1h20YopIZg0CUchG+voilq4ai/0xEm+Ssz2IRNFw+EPMRasjPR3tvV2WErA6vh8LhJXQysEMkXs/oxsZxY7xp45eymwdNtLUxyhVawivuZwHsg4taXV3CzzHBToSz6dgewuQVoC83nkBpeINlIJ4bHoiPeaAQxURhjSKbR4xQyAAxBZK4OQRg==",
     salt="07/q1c",
 )
 
@@ -563,7 +564,7 @@ ax_f.legend()
 fig = finish(fig, "Dilated attention's cost grows like n, dense like n²")
 fig
 
-# %% [markdown]
+# %% [markdown] tags=["shows-answer"]
 # Longer inputs take dense SDPA seconds (16k) to over a minute (64k) per call, too long for this
 # notebook, so they come from a file recorded on the 2-core development machine by one run of the
 # benchmark (both implementations in the same run, one call each after a warm-up). To regenerate it:
@@ -585,6 +586,13 @@ print(f"{'n':>7s} {'dilated (s)':>12s} {'SDPA (s)':>10s} {'speed-up':>9s}")
 for n in rec_ns:
     print(f"{n:7d} {rec[('dilated', n)]:12.3f} {rec[('sdpa', n)]:10.3f} {rec[('sdpa', n)] / rec[('dilated', n)]:9.1f}")
 speedup_64k = rec[("sdpa", 65_536)] / rec[("dilated", 65_536)]
+print(
+    "log-log slopes, 1k to 8k: "
+    + ", ".join(
+        f"{label} {loglog_slope(rec_ns[:4], [rec[(impl, n)] for n in rec_ns[:4]]):.2f}"
+        for impl, label in (("dilated", "dilated"), ("sdpa", "dense SDPA"))
+    )
+)
 print(
     f"log-log slopes, 1k to 64k: dilated {recorded_slope('dilated'):.2f}, dense SDPA {recorded_slope('sdpa'):.2f}; "
     f"dilated is {speedup_64k:.0f}x faster at 64k (recorded on {recorded[0]['device_name']}, "
@@ -786,13 +794,14 @@ route_diagram(reads, 8, open_pair=2, closed_pair=3)
 
 # %% [markdown]
 # **Q2** (predict, then measure). What shape does accuracy by pair index take under dilated
-# attention? The cells after the question measure the 2-layer dilated models' accuracy at each pair
-# index of a 16-pair sequence. Predict its shape from section 2's union map and the diagram above.
+# attention, for the 2-layer dilated models on a 16-pair sequence? Set the last pair (15) aside:
+# the query reads its value directly, in its own 8-token segment, and it is examined separately.
+# Predict the shape over pairs 0 to 14 from section 2's union map and the diagram above.
 #
-# - **A)** Pairs 0, 4, 8 and 12 (one per 8-token segment) and the last pair can stand out; every
+# - **A)** Pairs 0, 4, 8 and 12, whose values lie on the w = 64, r = 8 grid, can stand out; every
 #   other pair sits near chance.
-# - **B)** Pairs 3, 7, 11 and 15, whose values open an 8-token segment, can stand out; every other
-#   pair sits near chance.
+# - **B)** Pairs 3, 7 and 11, whose values open an 8-token segment, can stand out; the other pairs
+#   sit near chance.
 # - **C)** The even pairs 0, 2, …, 14 can stand out, as the r = 2 pattern keeps every second row;
 #   the odd pairs sit near chance.
 # - **D)** Only pairs 0 and 8 can stand out, one per 16-token segment of the w = 16 pattern; the
@@ -820,7 +829,7 @@ assert normalize_choice(q2_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q2_answer, "790379fbabd7b3e01ffcc034a1d6bfd21955da749b1ab36835c0e6f9ce138e4a", salt="07/q2"), (
-    "not yet: run the measurement below, then compare it with section 2's union map"
+    "not yet: reread the route diagram above and section 2's union map"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -832,14 +841,14 @@ assert check_choice(q2_answer, "790379fbabd7b3e01ffcc034a1d6bfd21955da749b1ab368
 # %%
 explain(
     q2_answer,
-    "sealed:6oAUEk2hX2tQf4daJ4gD2AqBQY6mDX3bdmiZ/p+UKnGctZn0xqIv76He3w5TwKUbvQoteGEYcFBD1fpT5Xxe+sUzHiECjcMC2+MCQKp8SMQUGol1BS/9gUxz4e3qpL4l2pPqxLW6CVFB2S4vwBC9+gM6bfvO4/Uol2DL1++g5aJgmgj7lsPjtz90rHPKMnptmG60cchgTh7ZpcJoS41Pm14Ax/i81C6W0o47i99oHS2kb0KrVnCwXkzILTzA9B707SeMk+2qz/KVLmYg/ZVYGM2ePkLbCdKj/OTM3XVsiqoZG7EhSZB/EOx7crpm+lGb1JoPtKjg+SvkUi+NDXivKZ3DCoSTreIHBaqamv9WRR+whJ/DML9oZOIl8I1bcWOcJ+KkzyOvg88tjgKG1lRxjETh/d1ktuP2/FXy8vc58PQx5Y6kj3RvUwYMD3QcTkpO09eiNcWSSsa425VOsifJAMbEUKunIRHLNRpvy0RbvD9IKD2zl8WpWeSmpv+cHOicK9Kv6WDR6/mkYyxq0yrFHKb0HtUH0GZCZ74CjnfgHgSG0lv4b4364QGsG9w4ZXAQwWqBObxzSylrrpXJ+Y9vlyZApr5y0aIaK5n9rxTCIzfL1ht6VfRFRcALvL+1g5UTH4U7uAjrl9BOtvko3i8ZfVuXbzQk5IvPI1Mm1QbdTHWG5Jg9+jt3XFDCGab48JmWEQskKOzN2elcXB8jJxfnw35935DceEN6ykK9PhpmQyuq2jryUWUId1GxLOUGnxy7hj7dd9puuoOO0hBeWO5TnD05LDMpegae6jnS9DnI0vdAmJVqAH5NDGQKzeNr32cYfvVmYWnhylmFwtNbDRm+nenAM/sqyc0fL9lmE44aa5zGcLTkOFF72W9s3DSdSTF01zvVy8icsHvDQN50qRcAHUChs/kH73K+Por/APpqLsx8aVRM65uGHWfREL2NR6cHQL7H67XurMt0Jj+9UkXet1RJw2lqm7f0dfw/OZLSUHotvl/OhxkRxRRI4zNnJdWtsFBddhGMiCviYRCKeJMTMLEFTimoXGoAnkTmVrdD9sQJj1E4PrR39l+A4raSjILzRLBhsPIS2HDpqUgHOmNhwwPgwIsP+QeDuX06cPXqmX++UGRXvW0viOe2Y9WuVo8AH6GdoOdgb6aQ6geVl5tkrLKg5U/GR9ht9Znx7Llx7zs6bfrG7cCTIqKXjioEi5HGvEz5ONzOScaBYlf6WaRbIpHXq6Zq/jY7gyKjh0whNuuo0ixuoLwE+axW/fJD1lT0g+V6wTs76HOIJ+aGsjJUqjev2Ydw3FusqfIEUb3AlqxLhJymYEX4n5ijxbdl7Kod3hjWNG0A1T4AD+fGe/nHGsO/r2DzDxeL68gIVNQum+auZ7AYk1Wo9Y0MZKR0JlXdRJFYps0D9XfYZay1Y7MkW4ZUJp6QCmhAgwPADA6vV8Roo7qDEkoNOHpSDoifXNxbQbIZTMitz1G2AyBUedqIBs+hd4UaoEv4NL7Txd/SHr8R1glYNvyl3PCL4d5Zh28WS/wWO5ru78W4mswdDLAD+7+1RnK3hnqMCRn3jhWuGDOwHjMsHZeYp/aWIg/NpvdTZYKh7C0Dnw+jkCKdcLabAV4Yfz7MldPDQE/u/2Yrd8t1OakekJLxFEQu12eQWhRtkKkn0USOGfQS9sq5kr7TYQw4XhfIiKiD3qw2Cf9xP31VyN62Z87pQuLhDgnrtOh2v4VN87i+Cv2pO+JkWzzaI3g6BHdFwGzMJ+N5ZvHpwr6bQAEWxKx2w3fJGdP/wXfHEfr5Oq0UX5SF1vhnhTSNBRr1a1XdmUeCauUdgjd6m7Pa606FfQqmWP2YiK1VOyxgJ3bGobgJsEzGfnCC6iml4PksCQaA+PJHIBiaFJ1ERCWQjL6+hnsOa972AFGYvNfHSVVVUig2XRVyCpHNtdpjgek3GoTphMtgfrfqyMPIrFAsoI/0tLI8ek4jsFgYzuE9OoYTUkZA6NpeHOrdoHoIPZbWRoE7B+N95wL2OzyCDcbPuOLqBol5oKz9r6d39DikMz5hvsB3YV0zj8AVjaqakM4l09oSxG7uqu7qDfJClup1HCOJf5xrrHTi9CGNpp2vzBPJusacNUHB5l84F5phCR3jXE+X152dR6isMKDAsqRgZAh63Up1toKx3Rp50t1n4G2PcW1X/DLjxg==",
+    "sealed:9Z0u9QTW28nFIeDp1aWb6wqBQY6mDX3bdmiZ/p+UKnGctZn0xqIv76He3w5TwKUbvQoteGEYcFBD1fpT5Xxe+sUzHiECjcMC2+MCQKp8SMQUGol1BS/9gUxz4e3qpL4l2pPqxLW6CVFB2S4vwBC9+gM6bfvO4/Uol2DL1++g5aJgmgj7lsPjtz90rHPKMnptmG60cchgTh7ZpcJoS41Pm14Ax/i81C6W0o47i99oHS2kb0KrVnCwXkzILTzA9B707SeMk+2qz/KVLmYg/ZVYGM2ePkLbCdKj/OTM3XVsiqoZG7EhSZB/EOx7crpm+lGb1JoPtKjg+SvkUi+NDXivKZ3DCoSTreIHBaqamv9WRR+whJ/DML9oZOIl8I1bcWOcJ+KkzyOvg88tjgKG1lRxjETh/d1ktuP2/FXy8vc58PQx5Y6kj3RvUwYMD3QcTkpO09eiNcWSSsa425VOsifJAMbEUKunIRHLNRpvy0RbvD9IKD2zl8WpWeSmpv+YG/PRf4rqvWOQqbmkYyxq0yrFHKb0HtUH0GZCZ74CjnfgHgSG0lv4b4364QGsG9w4ZXAQwWqBObxzSylrrpXJ+Y9vlyZApr5y0aIaK5n9rxTCIzfL1ht6VfRFRcALvL+1g5UTH4U7uAjrl9BOtvko3i8ZfVuXbzQk5IvPI1Mm1QbdTHWG5Jg9+jt3XFDCGab48JmWEQskKOzN2elcXB8jJxfnw35935DbfwYqx0q8ORomAja32mK1UWIIfQb0NaYAgAWwyT+Bd8Rk6JiOw0QPVqxumjxqYDsuIgaX7iSAsW2bxOAPi4NwRCtPGTRVzbIrxzNAfP5yNTCgkk/GhJFfABe/humSZ/gmh9hQasVwE44Qf4zQcL/5JRV+mGptlTSARTcx3TuZwYfTq3CQCZopvEFbU1D87q9K63KuMpqwWKhmesZ8KlhW/JvKGi/SUaCUArcfA6eC5b+97cxzInq5WkfM8gBFzzt5ma/tafBrOJmLGW0/8BDKjFxCiB5A5y5me5Co/lUbdhybiDLlbAbGesYQIqkAASXgESFzngqyX7wQ8dMUgFYze+B24F+Xo7mIhMCnQ7M44PQB3z/+7BkHYmJx0VDh2otLtQeWuTg4Mejw3izOQHhAvTl1y6mobZSQU8ZDXa2O+684PKLe+EbI09I3+7W/80TGUJly5Zvvqbh1pnVpb7XH7YfOafzQgmUFyJzRtQO+NoWTScyFJ0fmFbhJZ5yDq6Z9+CxizD+jxVs7feuwkS0976YJu/8a9+RO1knoyPR8hHQxqXSUYrKZqzJM4ze8itMglA+zsPIcGKHQguEWx5zlK1P5n5+ux/p247JEm0vadXcG32pWHO7SevnND424rjS/HAuP/chQANwznaPiZKYPhRDr9coeLLIxJ07GT5oKtItJ9WXTYvizav1wAc4MJoybGmhfjAbLDE/7EpYn9K/XCVtMJX9MS8eZTYRXFakfQtOu1FGtHjFUcNWIE420fJxb9Xj4cere1praX6Mc3RpIfeCpqK7C4YofwmBYX71OfcmvsZr3jJNeUvJGuuH/VnCjyWnAGBO7kgH7SiL4Sz1uDorX5/aEJhfWtL8dNpnkvzpEz0r/xCHcZbCbUwEJLGrQm9HAVgH24ygtKY4mZ79XkN32FF4u13+XUVMwxb86iA2IXPkTotb3iq+WKBM+UgHUiLOSzOh5Ef89NThby8ixd5DpTffgWg75qOhnu4FLtrmkXaTvLvh1Ey6IPjptUzBF3SKdfvstfvW9wfvUDhdQje1niy+aDdPgzmaTBufgOrYfHs/Nm/sk1jKXCVXpdwLP3AmTYukVw2Apk6nXpBLAcRj+EKmI0uwIdmlyaX2As/5E+UrdO2DYq3H8pbIsBw7EqKIce0WacNkBUHrR2fv/h3FLd56wWVylup/fGkZdVmsxExksWInS4ZN9zbhlG8G8x8Iuc+T7jYvC708/rN3r/e15O1Am+RtZzqJ+NJoSUhIJ6tFeCf3RoHAIftPSTMUzD+0ivwLyIz3QRMiL7qfnSIE66/+vr/Y1sCi6LTBy/8d9YR542pEV1Oia04VwjtpChir+tPLtGLNFnOo2V3TYf8QprDepo3KN9drxzFeP7dONagKV+lE4HZogRUCuTUmGhIzPBfytNLGO9rJmagF6k0lu/4W23QR3z49wpW+UcCgY+z/ki2zy/33cDE8Ghg+0ZC4EzB6e",
     salt="07/q2",
 )
 
 # %% [markdown] tags=["shows-answer"]
 # The measurement, pair by pair:
 
-# %%
+# %% tags=["shows-answer"]
 K = 16
 query_pos = 2 * K + 2
 by_index = {key: accuracy_by_query_index(model, K, per_index=64, seed=16).numpy() for key, (model, _) in loaded.items()}
@@ -1191,17 +1200,18 @@ positions after a segment border.""")
 # **Q3** (seed 002). What design change does dilated attention introduce, and what two major
 # uncertainties remain about its real-world usefulness at billion-token scale?
 #
-# - **A)** Segments keep every r-th row and several (w, r) patterns are mixed; open: whether the
-#   cost really stays linear in n, and whether a billion tokens fit in GPU memory.
-# - **B)** Each query reads a sliding window of nearby tokens plus a few global tokens; open: how its
-#   quality compares with dense attention beyond the lengths tested, and whether lost in the middle returns.
-# - **C)** Segments keep every r-th row and several (w, r) patterns are mixed; open: how its quality
-#   compares with dense attention beyond the lengths tested, and whether lost in the middle returns.
-# - **D)** Each query reads a sliding window of nearby tokens plus a few global tokens; open: whether
-#   the cost really stays linear in n, and whether a billion tokens fit in GPU memory.
-#
-# The demonstration after the question: the design this notebook built, how far quality was
-# compared with dense attention (by LongNet and here), and the position profile of section 4.
+# - **A)** Each query of a segment reads only every r-th key of it, no query dropped, and several
+#   (w, r) patterns are mixed; open: how its quality compares with dense attention beyond the
+#   lengths tested, and whether lost in the middle returns.
+# - **B)** Each segment keeps every r-th row, for its queries and its keys alike, and several (w, r)
+#   patterns are mixed; open: whether each device must gather keys in proportion to n, and whether
+#   the mixing weights get a gradient.
+# - **C)** Each segment keeps every r-th row, for its queries and its keys alike, and several (w, r)
+#   patterns are mixed; open: how its quality compares with dense attention beyond the lengths
+#   tested, and whether lost in the middle returns.
+# - **D)** Each query of a segment reads only every r-th key of it, no query dropped, and several
+#   (w, r) patterns are mixed; open: whether each device must gather keys in proportion to n, and
+#   whether the mixing weights get a gradient.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -1225,7 +1235,7 @@ assert normalize_choice(q3_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q3_answer, "d626e57c8461a204b9e06c77720cd75899ecdb192aaf327543de950fa3c7f3e2", salt="07/q3"), (
-    "not yet: reread sections 1 and 2 for the design; for the open questions, ask what LongNet did not measure"
+    "not yet: reread sections 1 and 3, then ask what LongNet did not measure"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -1237,13 +1247,17 @@ assert check_choice(q3_answer, "d626e57c8461a204b9e06c77720cd75899ecdb192aaf3275
 # %%
 explain(
     q3_answer,
-    "sealed:3BDzdp1KIlCT+B5n+Nq4F/nFrQd0d2/WlGxd1BTQqtlXKfqqjVagvAVLvVWovpQ43BaSfL7XPv3E9W8nV4DuraoEI1BArzlNyc/lpP6DPg+DVfYthhzYfHgvKwqJyFOQP/nmGMMJ2+9GyB4EZz1yM9GPfwWrolhwzC+GlNiXzBSy3a2oQqVKV9874N6EZH4JsW/2szBGIRIBsO3ZRc89SKHJLvf4R9U52DjrDbQzPzgOnrwTPG9C3mJlP/YRDJ6u5Bm8TGxUcLZfodgWvItaZ1cHNImCD7I3YQNvqRPCpNfMYaUeLgXg/9pafYcZMQyJoSQNHpFIzC/qSksPPbq6uTtN/YG+00WmvpfaH36HYhmWV9Y5m477QTN0SW2OJOl5iEhpTc93sA/NDIe3g7fnAB+KzLNuOigtC0FmgMkfdhcQe5B+naDEL35gUZZsCz6v1aim2nDCbiezTd6XbYE7jEbgIEfeGcs2KixmFku/7UgrXaYgqu3MLg4u4DclcW7M574IP7Ntg2L8WPy/UZI8ZJ17Wc5d0AtNTb2Dm1Cca6APqdCSX4vuTlH/UPNunx7cp9iEgTqFf8apWZkPfDIN19qP9SFMq25415itTEXXHZC1WgLu4ey/YFoUC7aC9jj+y5sRnEqGAGfeKBorbFp0GWcESY+M9xRPNOB3TwsGL7bUjSK5rLexemOu+nMMksDC4QbNpxXPyIVCDsQIn7dlWf5wIiQuIPhkrImiAUEYmHDJ7jMW3Z0Of8nQB80s8kl9/1zzHD3/RRiI9opj0uRGb2vLHXXu4wfJp0cawztDCxNfy68wYF4lPOBFBNEyUjqFTWxXX1tn3GNQxi/131cmT8GAv79WW8x/8jUDHzcRrFRIT3CCko/6lr9in3SNvnrHOPadFLpNSJsc3AMugkiGRk3qAQBeIeRhFqYl6tUBi/f70I/TthKmyGFGrT+xV/uuotm2q7ggYbsM5EPYu/Pkc8krUuH/SAeRKRaArNgOoPgPSCy1Gm5gaA0mGuFxSuB4YKOZQsYU0pT8G6bbm4oeDl9GeCjF6h/NmUPGSOKkQQlpuQ3R+K+d8CszTfCcHbH82JQoRJDZoUHPombKedMY5aiLizYNBA+D9jnhati/0V4QpVjaHr4WoS/eNIvl816oysOmctCaLqA4o79J212+TxTX97SKUKRXW0iLKNWivXXpWVD7GsymZS+n+D7F7k31DRfnDVhYtyenN2xX+msYzFfs4Bko4VmX6vf9HYe9YkoACT9T18vXjQIwsNB7LYtnRtAa+H9Y1SmZpVBmdEA/bt0ruFrPS8PmkX0pMDjTwEaLicK5Th4OiJHqrX2H5RL3I+dOC768Meler1ftFF0F9yOYTVlzV3VQyGrsbUYsnUKVmUub5bTIdpMt9afUGdpo12AVrfqdApXqQteC55ceRdMK8v8vM/4eWYWgnKMJwqEPL3r354czC9zAJ7B/BxkvNF8L7h6GzdAQwl+xE9qXHgN91+WcDzlwsZ/6yb8qc6nHOGqxfGEbUGOgyQribny7uaMuZoduZ1dApx80msYibQRtU/bXOt15xrH7Oojc3y5J8xk7JV+nVJ9gQrknfR7/T6JtW+NIwI12FZC3aVGiIv+5O84/w3KEFhwV+jYW8Hyelglmayq5sX+ZIxNxDHjVZPeDe5AczcrkjA9gr0kxBjtLXC177pg=",
+    "sealed:wtuWxlTpt8Ef7ImFK7wLXfaE4yxVfHy/gjgewkfdqMQeLfzrgFmk8gtdvUiz+8A00FqXYbfSaujBoWsjUZqrvbFNIEJAtTIOzsPpvuTMYVzCCrJs2ljQOjBifwaJhVibIeL6CsMS1fUP1wJNeTtofc2ZPgnu8hsj3WOQxMfSzg/l3OvlEf8VEME76ceSKmUcsXew5ygNMBMZ9erESZgwV6fTd7L8D9Mo2DipDvx4KCcNkvUTeXJC3HclP78VAN/8vEypX2EAdKpV8pkI9ZIfaBIcYYmFCPcqe0YjrRGfo4LTI7cVfkq039dROdMEPg6D4iILTooB2i//U0tbO76l8H8M/JX7zgChroDIBzfAe0aWRI18y47tWiNyB2/bKOxomVVnD/A+thTcSdXjh72gXQ2PxOwsMXhgRGdzhMsfax9ebcZshq2Mfm9gTZwpSgS5lLK91XHeaiymHpGKdZdr2E/xIB+JTI8gOk0yGE6+o38uXfxhpovPMV16/zsyay/R+/1aJfx2xQ7nXv7RBcorII4nD44YmUERQ72egEjZabxBodPBQt/tD1f+W/Vp0gyTsdiByDvMK4emUdVbensPgtGS6CFd5HN2kY+tTR3LHZi/TgGjs+SiaxRdDLHN5SSt3s9GxQvKECjbIlQ0LRRAGXZLRY6AowtCcaDdnRfk6qR1Wyr6/hxtenigvyAEmNDP4g3N8F6I7oxDS8Nan602X/RtIDVkNvh8vojlG0gGxzSd6SZTw9wPb96DAcEz80gp7Q7mWS7tRgiEv49vn6hOdTKES1b18BPYqwgYzixDCx1cx6l+fBA1f61bCtd7UzCIXyBMFk123Hda2zXklmw6AI+nsbUEQsZ0oXoWSysE70FVAC2Qipi/xvBhgz+fuGifOKSPSOIIGc8B2gBrgRqaSEv0EABSJqo1DKZzvphdkOS2x9iN90i0jyRG4jatGfzmqJ/lp6s+JKcNqlDDv/LkONclTviyCgqabUaVrcMOoKZOC3r3WiE7YU4xVbk/Wq0lOPOZV84O04moSOKa28geQAtWYCzXvl+GzAOFVOKRSxgmowGY+K2b5zo6S+rdDbj6mZcqAYqboUbCoiLUMIdcpu2az3xKREfLsyi0f4z+lBRJu1zOHuxaqS7dJY+2qAr8kZOmdt6BLrxr8alYzVzqUlvT+q+UW+FOUFOHcNWi8zfhQ1ngFMXtZQO+7jjF91GmEwvvFhZf82LpPH0E4WkVjVrkpAk0slqd6rKpF4emIh4xBXofysrLzB92+MZsK8UuWttZuDZE02bd9hN+aU8/PZxiuhPLUoekmjg6MDnexw+Fx5azQhUOiZjzuHnLp1f3caQQSvzzLKxLr3bEYQka+3eDCFh3Sn5AyH3/cFZpx16JzEqKp6zCdtV49/XTVoEjjiAboo7FSYW1A4rGoNheFdMKtfwvMeEDFtuu2P1CiO9MISSgosxgG5uDNfE5AB59JFsL7gGBhMsXkRGxRMbUSxl3g7eWAD84u4r2naQqNrnDd3r+IyREUD31nlC6J3Ggvq1vB5UwZ19dqwNz194vZgwiRaKAYJwxkr+wOYPY3zpE5Qh6JxCnU51rS+pmdgKqd+1iHOdO3ox6CNnqaWGvNLaxIYp63z2EQT9a8D4t93zKxQ0EPCO+tje4fFZiXnmaYvCDfNwQ3crkkQ9kpkkwQzEEXyFt6dkLWZuLufV6/qcVso15STE9oBPs8ciA8dth34oqYBGYSnwxbMHgVXakJMM8066vf9UElRGA05Lkp1ls+I8BDoCnUsCK8puQk8c0E0R4RhLKPmHdnH7ONs6MJYJJeO6kmV/nK/vJk9Ey2CrEc+wTHPPYywrWBITPvQR5ZNO28JOGcNTtHl7947mqttUW1DrL7x6pYOjeLe3QqLKzepzY1/T1ICTf4g+lrLgHWbYtzcYRxprMDadCKZ9JEtquII1kakRagNd293X7WlNzZWz8AgFSkxHhVifbFvYuRIpEegQqFrCkQFzYoxFbSQ5XWVyf31CdLq2knYUGPjRyCuTTeJh2FF/nU3hd3jqdICm2KPazNd/EG2jYwrCP2qqV8rk38fer22dBUEPN9ajVVR7f9GYR4UGXFD2JxaMSuXfgMTJIUCiebRSoLODALbncIZqEpeoyfMQBB3w=",
     salt="07/q3",
 )
 
 # %% [markdown] tags=["shows-answer"]
 # What LongNet itself evaluated: its comparisons with dense Transformers (language-model perplexity)
-# stop at sequences of about 32K tokens; its billion-token figure measures runtime, not quality.
+# stop at sequences of about 32K tokens; its billion-token figure measures runtime, not quality. The
+# perplexities below are typed in from the paper's table, not measured here. The second open
+# question the paper cannot settle with perplexity, an average over positions: it needs a view by
+# position. Section 4's toy gives one, accuracy by pair index, which shows a comb set by the segment
+# grid, not a U; a 2-layer model at 35 tokens says nothing about a billion.
 
 # %% tags=["shows-answer"]
 # Ding et al. (2023), perplexity on code by evaluated length: (Transformer trained at 2K, LongNet at 8K, at 32K)
@@ -1253,17 +1267,21 @@ print(
     torch.arange(16).view(2, 8)[:, 1::2].tolist(),
     f"; section 2 mixes {len(PATTERNS[0])} such patterns per head",
 )
+for length, (transformer, longnet_8k, longnet_32k) in LONGNET_PERPLEXITY.items():
+    print(
+        f"the paper's table (typed in), evaluated at {length:6,d} tokens: Transformer trained at 2K {transformer}, "
+        f"LongNet trained at 8K {longnet_8k}, at 32K {longnet_32k}"
+    )
 print(
     f"quality compared with dense attention up to: LongNet {max(LONGNET_PERPLEXITY):,} tokens, this notebook "
     f"{len(position_gap[0])} tokens (section 4's language model); LongNet's runtime claim: {2**30:,} tokens"
 )
 print("dilated accuracy at K = 16 by pair index, seed 0:", " ".join(f"{a:.2f}" for a in by_index[("dilated", 0)]))
 print(
-    f"dilated accuracy, routable pairs {np.flatnonzero(route_open).tolist()} | middle pairs 4-11 | unreachable pairs, "
+    f"dilated accuracy, routable pairs {np.flatnonzero(route_open).tolist()} | pairs no route reaches, "
     "seeds 0 / 1 / 2: "
     + " / ".join(
-        f"{by_index[('dilated', s)][route_open].mean():.2f} | {by_index[('dilated', s)][4:12].mean():.2f} | "
-        f"{by_index[('dilated', s)][closed].mean():.2f}"
+        f"{by_index[('dilated', s)][route_open].mean():.2f} | {by_index[('dilated', s)][closed].mean():.2f}"
         for s in SEEDS
     )
 )
@@ -1346,7 +1364,8 @@ for p in range(10, 21):
 # offset h mod r) and which are not after it; no query row is dropped. Take w = [8, 32] with
 # r = [1, 4], causal, in a layer of 8 heads, at n = 65,536. For head 5 and then for head 6, count the
 # head's (query, key) pairs over the whole sequence three ways: the pairs the w = 8 pattern lets it
-# read, the pairs the w = 32 pattern lets it read, and the pairs both patterns let it read. Work it
+# read, the pairs the w = 32 pattern lets it read, and the pairs both patterns let it read (those
+# count twice in section 1's mixture). Work it
 # out by hand, from one segment of 32 tokens. Store the six counts, head 5's three and then head 6's,
 # as a tuple of ints in `q5_pairs`.
 
@@ -1372,9 +1391,12 @@ assert all(isinstance(x, numbers.Integral) and x >= 0 for x in q5_pairs), "each 
 # %%
 from course_utils.tools.quiz import check_value
 
-assert check_value(q5_pairs, "121f80b6322c72a4832a69b4e3fe181b61e7698e1fd6717f03e220b24632aa9e", salt="07/q5"), (
-    "not yet: count one segment of 32 on paper, query by query, then scale"
-)
+assert check_value(
+    tuple(q5_pairs[:3]), "d4fac7e76289c1983f3b88d6a706213a9f57bb84e344f080a41470b4733c2b9f", salt="07/q5"
+), "not yet, head 5's three counts: count one segment of 32 on paper, query by query, then scale"
+assert check_value(
+    tuple(q5_pairs[3:]), "7bd31f5b1fde4690c0b96367c09a15a2a15fc620d15e5e7180ea12804463df53", salt="07/q5"
+), "not yet, head 6's three counts (head 5's are right): count one segment of 32, query by query, then scale"
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS

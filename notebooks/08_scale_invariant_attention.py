@@ -217,7 +217,7 @@ explain(
 # %% [markdown] tags=["shows-answer"]
 # The measurement:
 
-# %%
+# %% tags=["shows-answer"]
 STARTS = 2 ** np.arange(0, 10)  # ranges [t, 2t) and [t, 4t) for t = 1 ... 512
 LOGN_FACTOR = math.log(1024) / math.log(64)
 
@@ -525,7 +525,7 @@ load_variants(VARIANTS)
 # - **B)** About the same, within a tenth of a nat: each of these channels alone only repeats
 #   angles it turned through in training.
 # - **C)** A few tenths of a nat higher: the transform holds each range's mass, but the three
-#   rotating channels still drift.
+#   rotating channels still drift past 64 tokens.
 # - **D)** Clearly lower, as more text comes into view: three rotating channels carry too little
 #   position to do harm.
 
@@ -578,7 +578,10 @@ TRIAL_VARIANTS = {
     "si-multiplier": "NoPE + a_t only",
 }
 ALL_VARIANTS = {**VARIANTS, **TRIAL_VARIANTS}
-load_variants(TRIAL_VARIANTS)
+load_variants({v: TRIAL_VARIANTS[v] for v in ("si-offset", "si-multiplier")})  # the two halves, used further down
+
+# %% tags=["shows-answer"]
+load_variants({"si-prope3of8": TRIAL_VARIANTS["si-prope3of8"]})  # Q1b's trial
 
 # %% tags=["shows-answer"]
 print("Loss (nats per character) on the same 32,768 characters: mean of 3 seeds [seed range] ± SE over the 32 windows")
@@ -658,7 +661,9 @@ fig
 BIN = measurements.POSITION_BIN
 bin_centres = np.arange(BIN // 2, LENGTHS[-1], BIN)
 by_position = {
-    v: np.mean([measured[(v, s)]["position_loss"][str(LENGTHS[-1])] for s in SEEDS], axis=0) for v in ALL_VARIANTS
+    v: np.mean([measured[(v, s)]["position_loss"][str(LENGTHS[-1])] for s in SEEDS], axis=0)
+    for v in ALL_VARIANTS
+    if (v, SEEDS[0]) in measured  # every variant loaded so far
 }
 fig, ax = plt.subplots(figsize=(10, 4.5))
 for v, name in ALL_VARIANTS.items():
@@ -751,7 +756,7 @@ print(
 # tokens:
 
 # %%
-OCTAVE_VARIANTS = [v for v in ALL_VARIANTS if measured[(v, 0)]["octave_mass"]]
+OCTAVE_VARIANTS = [v for v in ALL_VARIANTS if measured.get((v, 0), {}).get("octave_mass")]
 fig, axes = plt.subplots(1, 2, figsize=(14, 4.5), sharey=True)
 for ax, n in zip(axes, (LENGTHS[0], LENGTHS[-1])):
     for v in [v for v in OCTAVE_VARIANTS if v != "si-prope3of8"]:  # Q1b's trial, left out of this figure
@@ -908,16 +913,14 @@ keeping 6 of 8 frequencies the transform does not rescue RoPE's unseen rotations
 # **Q2** (topic of seed 003). Which two conditions do Anson, Wang and Aitchison propose for
 # effective long-context attention?
 #
-# - **A)** Far keys fade: past the training length the summed weight Σ e^L of a band [t, 2t) falls
-#   like 1/t, while the entropy of the whole row stays at its training value.
-# - **B)** Bands within the training length keep the summed weight Σ e^L they had in training, and
-#   past it each band's weight is spread evenly over the band's keys.
-# - **C)** Each band [t, 2t) keeps its share of the normalised weight, Σ e^L / Σ_all e^L, and the
-#   entropy within it at their training values, however long the context.
-# - **D)** Within the training length or past it, a band twice as far gets the same expected Σ e^L
-#   and the same expected Σ e^L·L, the paper's measure of sparsity.
-#
-# The demonstration after the question: section 2's measurement, near and far.
+# - **A)** Per key: each key's E[e^L] and E[e^L·L] are the same at every distance t, so a far key
+#   weighs as much as a near one at any context length.
+# - **B)** Per band, normalised: the shares Σ e^L / Σ_row e^L and Σ e^L·L / Σ_row e^L·L of each
+#   band [t, 2t) keep the values they take at the training length.
+# - **C)** Per band, fading: Σ E[e^L] and Σ E[e^L·L] over each band [t, 2t) fall like 1/t, so that
+#   far bands fade and a row's total stays bounded.
+# - **D)** Per band, level: Σ E[e^L] and Σ E[e^L·L] over each band [t, 2t) take one value for every
+#   t, so a band twice as far holds the same two sums.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -953,7 +956,7 @@ assert check_choice(q2_answer, "4cad7559422ed3c5853dc2d02ee9167b730490dcb75ec255
 # %%
 explain(
     q2_answer,
-    "sealed:a+OKNwk4XKlylK2r+0SpI4O7eUC9T+XJVKEAQ7zxDLfNil3cJOfLjCC439vl/QXFFwKqKhY9VpW54/NE5x7pQ41Lfl+38NlhTusntSxZdg3ZV0EU7gbhS41HF2tluVsk3+C08WD/ZkPGztWBW/+wvXZqR4a7KBqyTGcz5WNSluW8J5SuFvocZt2UpyhijBesW+vVN3r6u52wgVwkzpOinESGeiYkPUnTrUazN5XCxV1Qbg6UuTcaYhS0dZRdh6JnGxxz8M+tuTxw8aERwxQk7oyPfHJ0J8tlaf9TBaUcl3ovRLSZrKx0NMqNlx4f2LAqYoGbwupFPsnLW1mh9IDEzJO0kbhFF+7zKi1O0d++Hp4fCLCLFqrJg1XoOMWqCFMEEAEiMN0NyESEoS6npWsIQRHxOU5emh3BnD3cbJqX19QueB+xBZVPl90EE7oL4sqRMCbpzqwxASrVgiBtJnEH9Mj9dsSc0DzA0Qc0G3+ievoWK9FmL3392EOLhiKwR0QMZzqf9S4h/gxV56BmdkFJ/Db+fjC9eLmbghmLEfu3rOntPvA67Y3SSaUjf3O5gGlUL7ItdxMF0Y/EaxieZmycplVpH0vxJc5r/210ZO6HPp284HEJmXmuHoNMqN48aQt2hiroEppPbzw3orLEWlN8qIT9bJ3r+LXNB9qzAftk3Ix3jJjuvjpIfbz8ahnyQ5v7hF8a+ievQH0HGy5Fc0Xe1Ek8JYlQzZYzSPpXld7clp+j6DFr3bW/WgzL3N4gZvlpn//k9UQJ+52XEvOvfYEZd/qP3FUeYgUMnfdt/bQwMW/cYgwfLImQtSUPstqhzfSZ30ZtK3lesuCdqZyQ0V9QNFu2qtv6XNZwrYtw/y35cNz4Akb8JdHF01rjMJW0c1SP73Ds4DKbJBz9jkvLOxelrtY3up4XTm/me4Irv2EQDM0652J1E2TaTJG1wZ8OX8rYRfBC/8oBFB4ZEvNLU8INs1cGhL5sDisyRMluq5BqqFpqGrGBOWgvDwrKM41AlqrQnSOGxNyZXm9mFr06yMmy1+c9evocwfJDpIMPXU2PjPojR4qxiLTaIAzHXj0XmVXH1nXJa2lKs/3KABtREHXIGHbzJhV9SWlE9mXQnzRR72IdZfSXqjJxoX0xAWsGtHu/zMSKCYhNPmkazojCcdr9JcWnV15uvGGWGS5Yh4LaizSTbRpdPiSe5ayH9t6ajBwZk2C2OA0KsTmeHdTLwB5cs0kBhi3Q266IwEoDbzYgE0WxN0MSteIL/C2Lfmaa4q3VUPJ1eIpyytKMUX5bIW0gTWDZ/n9Q+6ReCdUrdwK+w02nYO9YliDg4dmM2Nuq1V5VmjqhFHKCqVsnfWXUg93Yj7ctxsE+r0/y1sEulA2xHa02MbV+YmCJiGn1PaTJE91/0K4pn0ECzI5rODrq6rmiEt88klRR8a1ez+T9Sn4e+jxyOgL+KmIQjGr7QQ9gjXpcWVPlsozHpKDlM30kMKey4PHsHXYbRAjQG5w4s15Qb0gKyeTsTHoEEoCSkeAWTfHrcohff61C9/kN/KtFoyVva0evqXBq0EzQ/nc3TiNDGS2l19hX8L5V4igNo++aqlkCka+bNytoCYjnyXE8MjLc08jWGwNWy2ZIk1s5R2x7sNLyfhiAhKt/xORy7Kps5cCTP3CVySHEDDWsmQRcBKdc+mowdw5KKeCyPWzjJD6aiVPcNjJhxyZTcEt3KylzgdbhyKClkHMfi5F1LAnLcdTQEq7DcFw6f0ICL0GQEO1qVhuI23ULTTVDzHVAmRoPaX0RXaBoX1JriYP592GgU06frncrmypXmp/6G3L+CDQ6ciNuqs9I2fFHg3wcD5qikOWdUkXnD9MhaKnIXOV0Jf9ggJUJM4xXwfLRZFjnEj/6BIGG9Fnj2HEVB5AQQEiFq7Lf1OQABLDh/Kvfl9t+dUdsAA7qKAmoPlFKv3nO4OkRlOvxZtI6quSEOiu9dpFTmzygGg/a0M38Ps+qL3/Oul5pZYNEi3embdmYMS4IMVgkjDkvxt8n0iy8quVXoR4jFurNe22cGG7pmESYIBy4gi83FXflPv65TmAmvUso6Nplll+4JlvOUk9cOBNIuiHGX35xYiBuPRa/3THSGb987JIC35RUazsfFyRuXUOlVHOmAnAlkwqEb49YD0qYjyKFSKlZJP/1LrhafhHlZOSNLhzSVi1dUmse24AQamlmI9Xxs5TTeFXyuoe24au4ZKexT2rn",
+    "sealed:3iFE7P5rot+WuntxmjRNrpP9PDSlS7XcR/YWEe/1Q+PZihPbIv3GijqikNTktAXFFwKqKhY9VpW54/NE5x7pQ41Lfl+38NlhTusntSxZdg3ZV0EU7gbhS41HF2tluVsk3+C08WD/ZkPGztWBW/+wvXZqR4a7KhqRUXZ7p21Um+W8J5SuFvocZt2UpyhijBesW+vVN3r6u52wgVwkzpOinESGbiYuclnRuEL6JYLDxVlGekueo3YLcwu/ZcBTha56VUh044qs+idq8fJC1BM3/9/YKXVoYoVofLFTR6ZZN70vboHchtoJYMOG01wXwqct3wLP6MVBDKV8gnuTpsXSyY6v1KsAH/3vOzAaz5DtEtuP57zug2y3uMpzdMujTARQERciM9JD2Q2Z7pJp5EI6VyrZ25d3oFydgiLNJN+Oxs8mYBLrBY8a2YlBI5lT4mBXYDRFHeAxCCrWjGlQaWQBvdP0OMKAnSnE3RlxDTqqeu8Ef8x/ajy4wkWYgDygAA0MRTCF+jMnowxI4eVrPkdLsTT6ajDvafiBiUrKRuaxpaDmNv017Y7DT6clO2n4gCFQOOtudBsb14nJZVqsbWub701uSxHxJdx8/iB6ZOORbNPz9W0Ji2K6TcEJk9csZFd2oSfuRodSYHJ25LjFQxploZXhP9Hs4aTJB8agCqg+k758nJX57G5Pdv/tOAy80nQ/1v2+om+oXD4KCytFPwTuxu2ucc0Xxb0vDbVXy5DSktSyu/OnLfAukuJc8uZjOqxfobrb5m3rL9LOEvuGbNNdd6DKyA5VbhgMrMRtg5yX60zvMUVNCKachAdy89q62qbc3Ut6cihAsurT4JqQ3QteIxS/7+2mAIkk6d4ttjb4cOarRxGiJZSdhE67ZYSvYh2N4C+/pieGJkvVnUjJKQz36Jon9d8iH36gP8c6/CZJBYIor2ILMscec5HinclUSoWFD+JH8NEeUFYdHeECQthI50Uahb5uCWAyaaXYdL0+uBEgQ76DNHhqBw3RKd5BlrmP2GaVg8mRWXAyW70zws/mg75qI7wW3uIKr40JGA+Ol/twW4GnxOraMQfHXj1EnhrAwHfdZ2ka67SMAxhSHX2HGTXwJQh7DjIKxmjHnzdc425TMfCX7CNksGByFGQW/Xi+2MmPTIIOPXxTy4qXcYXUY5ajBVArsnrXBmtNm8PHjXHAcR1ENmWDvb2O58+ejEVOnmiiallPsS7WWM3Ikg4IpAAZlzXNmKDDhW4YKlMUBH+LBAJd7Ic19weq06Gwn/qBBP9C1Bczi8TNWmwSc3pvW2TL5ndN/aVSQNo2ekavi0WnbKZCxWX2787Yw8rr1hZY0jb1BD2OrFw3NHnPzsiRkKAxi8E8qF//hJUymUj/HLI1OrQ4YnTEw2X4bvfUFJFnmLlgjkUfhIIte2OqrOTgRsxzkF4D4/cOk7f2C2gMtDd3cVCffmkawn3zWAMvgTtCWFLp+Z3W67nnLy5iJb33rPL+HHYNTQfaSMB0pV9XLFNFx//tSSJODtLEn7tCFPaocskQI/xMss5I6OpEoHdmIluv4CYt0EKZwzgxSycPBCyh3YtC961KoCgNrvKGqxoXgOvPKCtoHMDnm2AwLnvZ0ZGMWgFM2jUY3mswBWxnsci8YhnNnaZ+xPtl+b0+ttvWbHDU1i3OC3ygjAgnB+MVq3Y5NhVbKfK1JWbiaSuehQDKM393kj9PJEl0Zj99gZPgnqe2hzddnZZlaAneeN/GTO/RPlk6fFBMPwmBX/pkVE+Lwm1HQylLm2oF0hFKL3IHHLljWR57yIX9vHThR1vN4XNqkDhByIC7DXiyBHUneSNh5YlSwvxGznxSD4CslLzaVFWiCJswILuAVehjJe9umdETYM1V17WdfgzxHyr/AoHBsEutmXMdTsBeSkrAuOucyOIFH6Gms4TfntQyfAZjAUXtaVbjalkj1X7O2upDheLwL8gv6+vXOiW9O9RB1T3/GUrOwcH/dszvI27DoBJgIJ4ShWD/KI2FfjFNOE52hBlniNJu0iuhoqhWrFgqFfzae3iACSvzzEaSN0/shSw3PXOobL+kEzlvqgQh5cV0jBCibkybTUtCfVxJoXuHcH5+fnIvOg+v22icFKx/6dJL25lVOS0WBXZpTwHhA2+gGnRpgkWWZsNXCUqbxjqFTKIKNbHza+9Gfxz1Ie3MIxaAAjBWHGINxMEeYnRnNNXkp53FeFXns4CxqemoN+WnSW+9O5tZsDEZXtO/En61Xsac7x/hhe30co/+pKmt5dBz+0vAaQZsY06SKGFCg7x1CkS0rAXtj4lwHLI58LA8X5mzaduAJh1wnw1d6zTwTAvzQqJLnTnNrUent11sdeQAxeumhCwoXoIctQ/cfQqT11QGoJXi6b1v59HGG4scy+VZBh3D2hK7uuVh0v6NFJl90GoSf/Sa6Qsfz0PdP1wpQfbAGAM+lF3kH85VnM7rcp7fS/GmjvqEsYGTEtpo5BMZI2wmxO2l/nJ9L7I+pUrDIFvzDm60jE3XzWbeKKLtNjAfPagsRq9Yj929a6zrs/V3svjrOvKebjc0/GJPj1KheckptA==",
     salt="08/q2",
 )
 
@@ -1124,14 +1127,15 @@ for n_keys in (256, 1024, 4096, 16_384, 65_536):
 # %% [markdown]
 # **Q4** (predict, then measure). Section 2's fold test asks whether a function of (i, j) splits as
 # x_i + y_j. Carry it over to the additive terms. A fused kernel takes only q, k, v and a causal
-# flag; before calling it you may rescale q and k and append channels to them. Which of these logit
-# transforms can it then run exactly, in real arithmetic (ignore rounding)? The fold test after the
-# question measures it.
+# flag; before calling it you may rescale q and k and append to them a fixed number of channels, a
+# number that does not grow with the sequence length n. Which of these logit transforms can it then
+# run exactly, for every n, in real arithmetic (ignore rounding)? The fold test after the question
+# measures the additive terms.
 #
 # - **A)** Log-n scaling alone: a bias that depends on the distance i − j, ALiBi's or m_t, needs a
 #   bias matrix or a bias function, and the kernel takes neither.
-# - **B)** Log-n scaling and causal ALiBi: −m·(i − j) is a constant per query, which the softmax
-#   ignores, plus a term per key that an appended channel carries.
+# - **B)** Log-n scaling and causal ALiBi: −m·(i − j) = −m·i + m·j, a constant per query, which
+#   softmax ignores, plus a term per key that an appended channel carries.
 # - **C)** Log-n scaling, ALiBi and m_t alone: each is a factor per query or an additive bias, and
 #   additive biases fold into q and k; only the multiplier a_t does not.
 # - **D)** All four, a_t included: the kernel recomputes each score from q and k, tile by tile, so
@@ -1171,7 +1175,7 @@ assert check_choice(q4_answer, "390e7ad805e23e8b101dc0a84f154495c46acfad901486f3
 # %%
 explain(
     q4_answer,
-    "sealed:MatMlfBe5eLxr7r/qp/1Zoe6X/cjmGVHNfTCalJeqyhbY15IUmANbIXkavxAARmh02U073qwW+VK+Huugyz5EuqCjiALlRQ+oO4TQ5o9HGTGc7yjjOQ/osrSOfLCNxvRx3T/wRxNA7uhkmnR2Po00dY2Idajmg+txGyaqW4eRYWzClgAFesPpNkVHKobqgeEjD5wjy5+5+I5m5TR1xD4uzwjbLA6PLDIWSzeLuM6lUyGo6WdM7HXU6ySYLns6zzVo6JpBTo1GTtBUpsnMXXoUIbGFlGZWFH27GMUrJ1aZQl1PFULqx8VZzN/54d+RoFwQoWWgLZtaZv2egjD75KuP39mi6K0pDuDEM1wRTXA0b6Cyr+GzdLVron/pyJSyyq9jS78/8Xcrx85AuuJHz0HvJzug+tBk96OzSHWARYHs/D+eWwlJg+Idq4rAwQH/K1AsteMbEWpMzjUW2HdCPiLUbVKiGxF3fSRfPD5bRs1tcaGVWlLXhi/sAAmhLMQlsy3zUPDcTMsil4T6bZ7Q04edqZe5eTdauhxEWDl0Re72r7WFjcG3pZ++o116AnE90RBXDO1IY0G8ifPSXl0uNIzyiheYQJ/FGJqEKmcC5DKx0kNS8a/knDCh8foxCmvr7uqq//vjahbJ9qNZSdvknxIll+hwIymRV2nW9ZBS78xixs6XXnE57+HgVWAJkUrfQcX7+P7Jg/TZyu3+xOVlp58zfNunulhgmiBolqjUcFWjN6Dsgm+vNA2g/XxaS0LRf5Ljr/p2cc8500pHaqcch6jDewjUgKqkyenPNmyfN7bgwjLKehCVvcQLXIa94k+/Hg3it5dXEE/Civ1dwah6KSO5wfrUdB5wWjNL9TS6W9/34E9AC7vMikulUiQMyjNeSJXRBEBpDJH3X2FO05SIm4YEHq8kWwPOKfl7U57ofq8PPIPiMryZGA4hFamp7Ka5YbjlCSlMcpAW8gaGiSAzUm606HSgVPCdgRHkbQhfkw6qd8KDCROxrFTgEtyP94Ue+MPpGuBVBvx2FEQ5Aa7+fvRwbqtZ3DqPLPjSCVjdMV2C9k70yEYFgZXGGplPTuhNXN+i0A1QulhBRXKa0GiG96yjb+ZhmhmkUktGNEESOBfRJTZEevSXPS8KtUJGcISSqpZGIbhvIl7FTQ1NltafTnmIvrkfsrs3eBB4pM+u3z4NKdfHMPgrY97oGSYv8vTYAhXcwbCZrDhFT92v98k67wxGFe66Udx030oshfNoQ/uamIGDY161ghPEWWDmPFNxzeo5KA0Z3asZUy8mO0YCW69uuABis2TYuUQlRJFbkXhiOOXuX5LSjEd+zGfzTt/zjNcez/WYV/BtxhCg005Zcydtwoik4LK97ZRIXDVyw+URhMPjwAoS0EasHmNtIa9s0fzMTRlQ18hnPyMmW8SCrqmVeoy1rhcTf5+t2z4RG+yNh4CfdysQ3dSsw0H9T+3AWaZBV47QEV+iWpgHyPQp72n7Yy2OogaYz9D47qCG4SzOgGDDS+OgwQuWpHZGA+4ttWcBWjHmwJnCQFpGpIDK0uKkd99O+VUDjNWOKVWQAlm0cEbMCiArVSJS2LpWJXFvinYbEBqp8rR9s2hfiDOvglG65+XK5sQoQV3NKmbfs+RFzLYfFBOA6DvkwJR+avBM3QflTvASZJbQK0aT0wIowJ97EXKEDpwawwzEui5OLB4to5S2FNB57cW9e3dwdRyh4qsC/O5Vk5inABPDSyq6TCNg1o+r5tYEBXzNxiVQLJcsHQZdaNEHOoyujRpOO7m09AUUc0HH9R0l8Ycmg==",
+    "sealed:i5kdlfIk9jD6CnZwYS535Ie6X/cjmGVHNfTCalJeqyhbY15IUmANbIXkavxAARmh02U073qwW+VK+Huugyz5EuqCjiALlRQ+oO4TQ5o9HGTGc7yjjOQ/osrSOfLCNxvRx3T/wRxNA7uhkmnR2Po00dY2Idajmg+txGyaqW4eRYWzClgAFesPpNkVHKobqgeEjD5wjy5+5+I5m5TR1xD4uzwjbLA6PLDIWSzeLuM6lUyGo6WdM7HXU6ySYLns6zzVo6JpBTo1GTtBUpsnMXXoUIbGFlGZWFH27GMUrJ1aZQl1PFULqx8VZzN/54d+RoFwQoWWgLZtaZv2egjD75KuP39mi6K0pDuDEM1wRTXA0b6Cyr+GzdLVron/pyJSyyq9jS78/8Xcrx85AuuJHz0HvJzug+tBk96OzSHWARYHs/D+eWwlJg+Idq4rAwQH/K1AsteMbEWpMzjUW2HdCPiLUbVKiGxF3fSRfPD5bRs1tcaGVWlLXhi/sAAmhLMQlsy3zUPDcTMsil4T6bZ7Q04edqZe5eTdauhxEWDl0Re72r7WFjcG3pZ++o116AnE90RBXDO1IY0G8ifPSXl0uNIzyiheYQJ/FGJqEKmcC5DKx0kNS8a/knDCh8foxCmvr7uqq//vjahbJ9qNZSdvknxIll+hwIymRV2nW9ZBS78xixs6XXnE57+HgVWAJkUrfQcX7+P7Jg/TZyu3+xOVlp58zfNunulhgmiBolqjUcFWjN6Dsgm+vNA2g/XxaS0LRf5Ljr/p2cc8500pHaqcch6jDewjUgKqkyenPNmyfN7bgwjLKehCVvcQLXIa94k+/Hg3it5dXEE/Civ1dwah6KSO5wfrUdB5wWjNL9TS6W9/34E9AC7vMikulUiQMyjNeSJXRBEBpDJH3X2FO05SIm4YEHq8kWwPOKfl7U57ofq8PPIPiMryZGA4hFamp7Ka5YbjlCSlMcpAW8gaGiSAzUm606HSgVPCdgRHkbQhfkw6qd8KDCROxrFTgEtyP94Ue+MPpGuDVDfwzhRZ80608vDQ3unsI32jM6+3BTZydc97TpYgh2BPDQxUDy8xMyumJCd5kUN5B88pCUaHeESuF8rkxIjLx3lJgActEtBXC+ZRXtraEvSWHfWxftxMBoNOS6ZCTIDo8tsoUnE1Fg8RdST7M7aWJoL+xuBa7dgvoDm3OapTT9OgrZQ6s37c8NvTdw9fIxTEaqfhCaK19Igq8LR1VlCv90s/wDJtvAGErVrtJTYIDYov2wRVC36M1uoLlzv6JlnTIm71PQS8zL4JCyuh/K483p2Sfe0MgkZVL16njr51bG1DRndKvzGNiCBozgVWeCDIbQvP/x8Oj08+KYDY8ys63dvB8+NGKX2S5S2caFoL3Rg2TAlU4yKNImEP/QGvdnFrXwp92KiN1nUdXvzqRqUi06gUXOQ18GzETXz3cAMPd5flUSMXpgMX9T+MT23LUR8xD1YshWhtAD+EoPKn9YqzINoafzhKp6jSBI+xJ0SBQjBsVU6KmB0y9k6z+N7TUmGO3JKA7FIjTY8fIh/eltg4MvkHBmdZPrMfBF1lmM4cPi/U/wPECNIsDMtEWrzQbBQm+JDf+pmve2XFtVlP6ojZPtICoUMrceebbM/GV3LYfB5GTKOu3EsTperPck4T0HLcCJ5WUfZlUhhGtRB48hXeQiFvfQw1uSu6OK0h+Yte3xdB/v8e5vWYxsM3lMK2Q/SiS05qz0tLETvv62NuYBs76s94PhDUflmJDKVD8yQTaOYFDKIyunptJqnj28daTogXXYd3ms4b3FNtS51uZxhcpJ4YXCIWDOjClmiaB0wWeMSZC5M2NbBkbY8xjQ9kp/5UceyEcwjC/AbSMMXWU/ARS0pLsswWaJ8ehqTdM8MUqZbMLPGQg5hRRjRClissYK7kH42UDiQobg+s27/r6CoD2da+Vvt4cJ3sNXtqTa4E5ZA7aeMVu7zNAC8Z0slNm0ojoJ14tvRZw0A7PYNmMGLILljbszQQgnVtooFVTW5opbJ74En4pSXQp7r/Grencov2T6Q882u3mPtmMqJSwcUYVP8Kb+RSFnfVF+p5NyU8jTLkI00mm/f6kmPEOaww/vG5LR5YytwXOyr0H9xxolb4DVq75b+hIYxUMBVwQJKedc3x/877V1lGLe/8Vvsa3pyhpkrM3AMwgmo0Inh2varx6Sy/yE3XZzwCOGdx3WN9QB8Q0cCCRAXQqJgdC9IKufEFQiyFX+SKv3pCsXYDM+MRV0G6GArlsc7tkylfkviXk334Z6VNQFUit0z1GmqQLrJ1V38b3zd0ypXLWizkGPN+tY6DMKEZ5V/46Ffk9pOi6PXuiGTJ+lRXMLnDpHLzE2k3feO8vgrPr/c2DAixQIPRA1mR3Dfqoy/pUxjOYn2/iSXytrxKVv3h1yOdPEPJMl2Rag3xhQXfezzA+J7K0IRCDewNZ11Fwf6BYNZnakocCcdgzc+If9oVmf6mg91by05jG+WWUv/3YQGhtwxkcqT+N4ePq5E7tjjRcHyNrnV+z2CIVgKmN2m+QmUIL3tPpZ5zgaNvTmC7EAAent11SRTrVfi10ztm8No6P4hGkJwx3J0OfdwJsBqZEFwRyWVr3hsu9M56M2wWQLgPSQorLm5q3OfvkA9sVwUEd7a2yIPazVK+eWMHbksxd7iT+2nabfFAQGym9A1to+w5jiZBMmhfjmUPW88PyYp0OcYRkrdFHlKCF9Fs",
     salt="08/q4",
 )
 

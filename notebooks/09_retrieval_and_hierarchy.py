@@ -176,19 +176,18 @@ for name in MODELS:
 # largest cosine similarity with the query key's embedding is retrieved. Mean pooling is averaging,
 # and averaging dilutes, as in notebook 02: in a chunk of c keys the matching key is 1/c of the
 # pooled vector. The sweep over the chunk size c (4, 8, 16 or 32 pairs, so 16, 8, 4 or 2 chunks)
-# measures recall@1 (the retrieved chunk holds the key) and the oracle's end-to-end accuracy; the
-# embedding retriever's end-to-end accuracy comes after the question below.
+# measures recall@1 (the retrieved chunk holds the key); the end-to-end accuracies, the oracle's
+# and the embedding retriever's, come after the question below.
 
 # %%
 CHUNK_SIZES = (4, 8, 16, 32)
 learned = [name for name in MODELS if name != "rope-s1"]
 relevant = {c: chunk_with_key(tokens, c) for c in CHUNK_SIZES}
-recall_at_1, oracle_acc = {}, {}
+recall_at_1 = {}
 for name, model in MODELS.items():
     for c in CHUNK_SIZES:
         _, chosen = retrieve_by_embedding(tokens, c, model.embed.weight.detach())
         recall_at_1[(name, c)] = (chosen == relevant[c]).float().mean().item()
-        oracle_acc[(name, c)] = last_token_accuracy(model, retrieve_best_chunk(tokens, c), answers)
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
@@ -196,19 +195,19 @@ for name, model in MODELS.items():
 
 # %% [markdown]
 # **Q1** (predict, then measure). The sweep above recorded, at every chunk size, the embedding
-# retriever's recall@1 and the oracle's end-to-end accuracy. From chunks of 16 pairs to chunks of 32,
+# retriever's recall@1. From chunks of 16 pairs to chunks of 32,
 # recall@1 rises in every model that learned the task: only two chunks compete at 32, against four
 # at 16. Predict what the embedding retriever's end-to-end accuracy does over the same step, and
 # why. The table after the question measures it.
 #
 # - **A)** It rises with recall: a chunk the retriever finds is framed just as the oracle frames it,
 #   so more found chunks mean more right answers.
-# - **B)** It stays about level: the rise in recall is small, and a wider chunk dilutes the pooled
-#   key enough to cancel what the rise gains.
+# - **B)** It falls, but by a point or two only: a model trained on up to 16 pairs reads 32 nearly as
+#   well, so the oracle barely drops.
 # - **C)** It falls: a found chunk of 32 pairs is twice the longest training input, and the model
 #   reads it about as badly as a 32-pair input.
-# - **D)** It rises more than recall: with only two chunks, a missed chunk still holds half of the
-#   keys, so the model often answers it anyway.
+# - **D)** It rises faster than recall: a 32-pair mean is less diluted than a 16-pair one, so each
+#   found chunk is also a cleaner match.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -244,7 +243,7 @@ assert check_choice(q1_answer, "1a3faca7c5316e5311409a4a86da0e3447e99a8eb996fd4b
 # %%
 explain(
     q1_answer,
-    "sealed:czlSN9gqCLFo4/YqNkif/mYFWb9fnN70xnVqbXtRQFtaVJV/bvgkGRI3GyQBPkSGFZp+6fvAtCB8bdNevpBAfYBbCyfWyqCvdiWx1u0fJ1ZJjntuZNTwe3eYBt6bLVPbNA3CKXKLJMNHoBIYWRx/+iJQOpOGO/DWELJ05p3d0oGNIf7jazaoVG/hr7wQsNHBZq3t+Y9+Lcd+4pfeq0xZLb6SI//f7waytF4Ge1urV/BFzFvPe+OrbrFl0dH7kRffNTr8l9TdpD7PvIhxn50qiyz7tnOXUpnIBpyhIjGhjnNeZvFbFC+/ChIQKY0hbqTtdFtPFtfNEKXBoDN77Ju5qPFqRygcJDwfe27+nAJHWwQ8WetrCAKsYuPaAS/rxUB5QrG9Edkx314OEd/Tg5MN14YaG8KNHCPiQpmdkm+sm5LHU4pVlrup9O86FxS9zeKAB8g9ofHvFYKLOPG/m3NvI50KF3W+CmkKGQ+/BJxSh60hssTHJFltpfrr13Z4iMtoKLXrZubU14Jjhj0AJzfyVvjnMzORKkijQC58Ds8Zd53Omlg7NjpQ5yGRLe78619kWmw4UVRylLINg49x+5Gae/5tlqqwrQX/t5Np7XFjST3EMYZoPfcft4Ubw0BjKvIGXG0MVh5UoUHSfeeEajXEDdRhjm025n/PY12T9D3clP9tXeLteBsA1BGinenbErccHj6t8Qgcwvk9ENzvf8D8tojqaxnyifHJ8pB6WvQhl46Z+fKgIZO4OIjnr+M8+KFOrrscqWUBBBgMTcWjybGRTlinyKS7a7GXLAz6o4JyJZQOSxqOS3eSPh8e5UmRJ22AsDJiiDb/D6Rcup1E/jNpxs1ARDflP1XhcdiV8SI0tKLLoMr0nnGZtEDSU21h9E5EjwLWsclvEfN87kHM4kdFq9vpxxfcQOQ4UTiPIso52ZPSta1AB0jRp+dK58f7kTRD1Kx0BCz0Bl1lYaMvG5e2BBypGHGin5AmaplTOUHIVl26LFNK+LR/qXLhiuZCandkwL7CgHpuHgv5ASwZC6SDhb5Qs/3XG5VT4TLn/d1ccX4yT51cdvms2ZIAtsq5ktQgfOc8ZJWuLk9CW80x/cbims9mnvFdeQPoCzwjCiog9Hhd4eYlIxekmVv2/XcXbChbqlJnVAxwNzagEbTQ86lmlwsGCj7fb9IvGRe7wrSFOpNFt3+eYVEiSwNn4k6OqJUYXCWqzRoSUhOdEJElE6uyIujERTaScS79jJTZFzQxewaXf40g2Ye2Xb8K8iUFg8D5E7Hmzu/s/5ny+P7YMk4=",
+    "sealed:KA6wCHxF4QQURwVDHjH1i2YFWb9fnN70xnVqbXtRQFtaVJV/bvgkGRI3GyQBPkSGFZp+6fvAtCB8bdNevpBAfYBbCyfWyqCvdiWx1u0fJ1ZJjntuZNTwe3eYBt6bLVPbNA3CKXKLJMNHoBIYWRx/+iJQOpOGO/DWELJ05p3d0oGNIf7jazaoVG/hr7wQsNHBZq3t+Y9+Lcd+4pfeq0xZLb6SI//f7waytF4Ge1urV/BFzFvPe+OrbrFl0dH7kRffNTr8l9TdpD7PvIhxn50qiyz7tnOXUpnIBpyhIjGhjnNeZvFbFC+/ChIQKY0hbqTtdFtPFtfNEKXBoDN77Ju5qPFqRygcJDwfe27+nAJHWwQ8WetrCAKsYuPaAS/rxUB5QrG9Edkx314OEd/Tg5MN14YaG8KNHCPiQpmdkm+sm5LHU4pVlrup9O86FxS9zeKAB8g9ofHvFYKLOPG/m3NvI50KF3W+CmkKGQ+/BJxSh60hssTHJFltpfrr13Z4iMtoKLXrZubU14Jjhj0AJzfyVvjnMzORKkijQC58Ds8Zd53Omlg7NjpQ5yGRLe78619kWmw4UVRylLINg49x+5Gae/5tlqqwrQX/t5Np7XFjST3EMYZoPfcft4Ubw0BjKvIGXG0MVh5UoUHSfeeEajXEDdRhjm025n/PY12T9D3clP9tXeLteBsA1BGinenbErccHj6t8Qgcwvk9ENzvf8D8tojqaxnyifHJ8pB6WvQhl46Z+fKgIZO4OIjnr+M8+KFOrrscqWUBBBgMTcWjybGRTlinyKS7a7GXLAz6o4JyJZQOSxqOS3eSPh8e5UmRJ22AsDJiiDb/D6Rcup1E/jNpxs1ARDflP1XhcdiV8SI0tKLLoMr0nnGZtEDSU21h9E5EjwLWsclvEfN87kHM4kdFq9vpxxfcQOQ4UTiPIso52ZPSta1AB0jRp+dK58f7kTRD1Kx0BCz0Bl1lYaMvG5e2BBypGHGin5AmaplTOUHIVl26LFNK+LR/qXLhiuZCandkwL7CgHpuHgv5ASwZC7GDoPdYtObOVJQV6RHurdNWa3kyT4FccOugmNYus8qniZ00fKY8LJGuMlVDTdV45sCjj4Nxg+RLYVPgDisyHHlh8Dda5PFsPhjwzha4+yICbDZXulVrX0IzbmS9WuDZ/qlnxFgJFiSLc984SgbzyvuQKppE7juaJEZtUVY1o1PakJVTHXrtiEJaRFz8NJkLHKuwK6zVQSCSaSjrjdGdSDppLVLDeMh8h5DxFbtN/iMPldj5QvGtj6r/q9DN+Ou8Kla02HGtgncn3Wn3x10LqweElB5UZMuXIPWB8af0cWQj79OS8Dc25chJiaSni+49G5Pko9kuU1Smc2ij69iyrzk+tpNZZJDW5f3eAkvbNvI/9WgFM1P5XS+7vjHxiewyXJ2Tj4valEWiaGBjMhyjA7Bm84KoIdaJYmtQT9Y1MFP4xx6v5BfWefPUoFdzRUTbkN3qWoq10OVsAY0aauqJK2VkL9Z9S6BTJpNftpZPNQXtemB1IbPSev7c2gKzhefN80MczQBXMk7qeNDbGnusRhU5rSR1nsnR2K8gwZHf/COTodhljAWqtBvCb2387U++003hKogzqwv67AOBE7kwtYXwIOirUHjHkosw0dKGyakA5q7M8yhCS0xMWW0jeowYRTd9Pmg2Wbkgyc+d0KEZuNZm5FK5Xus6Yj+TCjceEpAM1ou1AOaUj0PtcjiAnhlnO+Yk6mJAIgg9e0DBj09ywKCAjogCy2TGqD/RIzfljZKI",
     salt="09/q1",
 )
 
@@ -252,10 +251,12 @@ explain(
 # The measurement: the embedding retriever's chunk, framed and read by each model, for every chunk
 # size (means over the models that learned), and model by model from 16 to 32 pairs per chunk:
 
-# %%
+# %% tags=["shows-answer"]
 sweep = {}  # (model, chunk size) -> (recall@1, embedding retriever's end-to-end accuracy, oracle's accuracy)
+oracle_acc = {}
 for name, model in MODELS.items():
     for c in CHUNK_SIZES:
+        oracle_acc[(name, c)] = last_token_accuracy(model, retrieve_best_chunk(tokens, c), answers)
         framed, _ = retrieve_by_embedding(tokens, c, model.embed.weight.detach())
         sweep[(name, c)] = (recall_at_1[(name, c)], last_token_accuracy(model, framed, answers), oracle_acc[(name, c)])
 
@@ -384,8 +385,8 @@ for name in MODELS:
 # the three ALiBi models, against their full-context accuracy (section 1) and section 2's oracle
 # retrieval, and why.
 #
-# - **A)** Level with the full context or below it, far under the oracle: a chunk without the query
-#   key still answers confidently, never having seen one, so a wrong chunk often wins.
+# - **A)** Below the full context, far under the oracle: trained only on inputs that hold the query
+#   key, a chunk without it answers confidently, so a wrong chunk often wins.
 # - **B)** Level with the oracle's retrieval: the chunks without the query key answer unsurely, so
 #   the reducer loses only where the model misreads the chunk that holds it.
 # - **C)** Close to the oracle, a few points under it: the chunk that holds the query key answers less
@@ -427,7 +428,7 @@ assert check_choice(q2_answer, "afeb44a4aeab39fdfbbfcf8ce82ac29f5c121e5c119978d3
 # %%
 explain(
     q2_answer,
-    "sealed:Au2I7KHCqzVReMRusBmu18zV+pJWZhzEk4HcgPEXfxVo4baYTxGPKJPBpS+LDZDhddeSb+PxvTfgTpS/kiWIcEUSnTdAL8vjq5w3VJsx6+NkeUWokbILuThABRIWzkxE7rJ/Ei2OSUh9yozbr76a4DGnZO4dDKgCWpjPBW87zADGNpWM5g9++LmRlZ39LxiAlqUqoJT3f0DTu+g3vDGjoScd6XEX1jZ9Re2V0nQheDumtx4TJG2WygybDAW2YdMACZRg5lC6/B/02BAq/oRFdVHKGvA1CECk6vA5dx5Z2LSwvKzfTC4/JIMjuP7v7HFg/rqHjDnrq1fU+L3600mAzwXMU1e3Em0NP5zkXsNFnUt4yvtjnxz5S5S9iGTikFxCOstbtAj7S3kyucBtrKlkg24NgX3x7H+UVGKHkA7B9fBoXfZK44HB9It6YZPynIqsLuNSZ+PUGLEa5E1gSrnwXf+13TkcPDLccMRYY2JRPuIjyTDNdeL5trJJ7ENkydQuF8RJn9bRwBuuULP7jpX2wrWMQYfTyLSR2z4cnaqzvCMR8WH9wFmGRsUFH+rn1S9CFnaX+yuON/DmbZmXU+2+eCYqWrVkjLGiH1yWdqbmEhkddQF7HfLEnlkf1qMEzX5YwOHF+IN6QX5kYq6gnitbg1+wqWNLgzPHxO+zHauVFQZ+W735UvqUtb/KUllV/LNUejR5ktWgLueHlbzLr8F17XJ539bX6W/QuohAQ24vsHwfavMP4vSrl+HgqOiiKmW031J3/A0750Z2cZ3TcWr3xELYC/llT0PHmqm+bLrylmTKRkHrPQjU0iwJucYw5ErFF5BEC0WXG0IwhXrG0nVcnPW2CJ25ZLS11oRTaP6CkHdG6C7Fz4nS5EQAi0LuCoJsAF0l0LqaCr/yweRjlgwaPdNQBzSEYWdstdVmBmBEnmDM3u80yUZXGhGupIAe6wOR8xOcIFD6l+bdD26M0qFS2Qjo0JB2zKul4wntPWODuzHIWUMB7B/+MATyVJt3IaeQPVdwEG+ngi2pzk6F4CkG6CXGidO7LsMf/Ej3RQRXWNQj/BgfrW2Y7V62tQFyIZzPpCf/D2anYRHorQfTPTrXY3+7Y+OHDAO0KpkMcG2P4S+hxzfL8LvIcgkJEmQLeeMssq4pGI3wtfzkQTx81zbMxprkrUsPsbNOIwhIBMREJAQ6VQB6hgf2c0chTnS3O6pmjF+3mL77PfqJWQ0RohYPMgPWnT5LL4Erg0U6WctC/cA6XPfux9CWpDtNhcMehlTDAgyLZO/Bgnrm1hPawEWCadEY6s9W9hXAP+T2ejt4V+xWW6Ls5nHwWe2rUBQV0YEJ1DXM3T2cV6liHgHp3AvU7Rm4jx339HmLVlcxXeaU7XL7IiqxbKSDsmOpgEO3+hv4bFBcpI8hno1TlbnyIgULTHX3YOrD8eVbWNyxk9PSASxSH/9kvG3G8I67ccFGm7E+v1qfk/fp6XS6U1pqh0c+fKhRTx/5BnR1D7jbXsWvh4+cnGRK7gCmrivLFtJFTnlwnZFo3txQbq9W91mjamHLwoe5s/5ggpwQ",
+    "sealed:xg/U20IETThWh1yG52HRDszV+pJWZhzEk4HcgPEXfxVo4baYTxGPKJPBpS+LDZDhddeSb+PxvTfgTpS/kiWIcEUSnTdAL8vjq5w3VJsx6+NkeUWokbILuThABRIWzkxE7rJ/Ei2OSUh9yozbr76a4DGnZO4dDKgCWpjPBW87zADGNpWM5g9++LmRlZ39LxiAlqUqoJT3f0DTu+g3vDGjoScd6XEX1jZ9Re2V0nQheDumtx4TJG2WygybDAW2YdMACZRg5lC6/B/02BAq/oRFdVHKGvA1CECk6vA5dx5Z2LSwvKzfTC4/JIMjuP7v7HFg/rqHjDnrq1fU+L3600mAzwXMU1e3Em0NP5zkXsNFnUt4yvtjnxz5S5S9iGTikFxCOstbtAj7S3kyucBtrKlkg24NgX3x7H+UVGKHkA7B9fBoXfZK44HB9It6YZPynIqsLuNSZ+PUGLEa5E1gSrnwXf+13TkcPDLccMRYY2JRPuIjyTDNdeL5trJJ7ENkydQuF8RJn9bRwBuuULP7jpX2wrWMQYfTyLSR2z4cnaqzvCMR8WH9wFmGRsUFH+rn1S9CFnaX+yuON/DmbZmXU+2+eCYqWrVkjLGiH1yWdqbmEhkddQF7HfLEnlkf1qMEzX5YwOHF+IN6QX5kYq6gnitbg1+wqWNLgzPHxO+zHauVFQZ+W735UvqUtb/KUllV/LNUejR5ktWgLueHlbzLr8F17XJ539bX6W/QuohAQ24vsHwfavMP4vSrl+HgqOiiKmW031J3/A0750Z2cZ3TcWr3xELYC/llT0PHmqm+bLrylmTKRkHrPQjU0iwJucYw5ErFF5BEC0WXG0IwhXrG0nVcnPW2CJ25ZLS11oRTaP6CkHdG6C7Fz4nS5EQAi0LuCoJsAF0l0LqaCr/yweRjlgwaPdNQBzSEYWdstdVmBmBEnmDM3u80yUZXGhGupIAe6wOR8xOcIFD6l+bdD26M0qFS2Qjo0JB2zKul4wntPWODuzHIWUMB7B/+MATyVJt3IaeQPVdwEG+ngi2pzk6F4CkG6CXGidO7LsMf/Ej3RQRXWNQj/BgfrW2Y7V62tQFyIZzPpCf/D2anYRHorQfTPTrXY3+7Y+OHDAO0KpkMcG2P4S+hxzfL8LvIcgkJEmQLd+M2uLUpHozwoPHpWmso1iCf1NK37F1bqrNMM00UUpcXdxIjTxI4xRbtPEEuSSPwdcNzwFW0n/3nePqRUAZV5RsaZA/JnT5LL4FimQ0wF8EQ79c3V7+vwtzfoiEfnd5FynmXTAqPbqHbmCn/xRiel1uIcdNUqdBK7BaTZ6z9NSYqV+1VSOvs+G25EsGiHVsU1YAJyDXNzH6MS/p8CQG52FnU7Ru4jx339HnfCVc+XOfD6WK4dDz+JbbM71Wg2Qu2/BWrPlRctcwqg41dhrXmNEsHRzCja+PCv/oUTtyilMfNEH4dV/ll9yvF5J/wYYUTlLQpv0+Tkvfk7iGxThN6ikgpOeBKSxr+BnR1D7jCUtvnmtzfkmNF6EWu7y3YBJ0RQ2403JYgz5RWJrVK/Rq7ZyDZkI67uukzy5xWggBZ2nCHz17hvFrMDc/1jSJr2RSIpv92EEUUTP5KjLVvJXX1xZEzrOnFfd6ep33Q",
     salt="09/q2",
 )
 
@@ -449,7 +450,7 @@ print(
     int(hierarchical_answer(model, tokens[:1], CHUNK)[0][0]) == int(guess[confidence.argmax()]),
 )
 
-# %%
+# %% tags=["shows-answer"]
 hierarchical_right = {name: hierarchical_answer(model, tokens, CHUNK)[0] == answers for name, model in MODELS.items()}
 hierarchical = {name: right.float().mean().item() for name, right in hierarchical_right.items()}
 
@@ -474,13 +475,13 @@ for name in ("alibi-s0", "alibi-s1", "alibi-s2"):
         f"(standard error {paired.std() / len(paired) ** 0.5:.2f})"
     )
 
-# %% [markdown]
+# %% [markdown] tags=["shows-answer"]
 # The reducer works only if a chunk *without* the answer says so by being unsure: the confidence
 # must separate chunks that hold the key from chunks that do not. That is calibration, and it can
 # be measured: the AUROC of the confidence (1 = every chunk with the key is more confident than
 # every chunk without it, 0.5 = no better than a coin), and the two histograms:
 
-# %%
+# %% tags=["shows-answer"]
 _, all_summaries = zip(*(hierarchical_answer(model, tokens, CHUNK) for model in MODELS.values()))
 has_key = torch.nn.functional.one_hot(relevant[CHUNK], K // CHUNK).bool()  # (B, chunks)
 calibration = {}
@@ -648,13 +649,18 @@ models stay weak with or without retrieval.""")
 
 # %% [markdown]
 # ## Quiz
+#
+# Q3 and Q4 are seed 001's own questions, asked verbatim as warm-ups worth no points; their
+# follow-ups, Q3b and Q4b, carry the grade.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q3
+# points: 0
 
 # %% [markdown]
-# **Q3** (seed 001, question 7). Retrieval augmentation addresses long context by:
+# **Q3** (seed 001, question 7; a warm-up worth no points, Q3b carries the grade). Retrieval
+# augmentation addresses long context by:
 #
 # - **A)** Storing everything
 # - **B)** Not storing everything, retrieve relevant parts instead
@@ -784,9 +790,11 @@ for name in learned:
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q4
+# points: 0
 
 # %% [markdown]
-# **Q4** (seed 001, question 8). Hierarchical processing for long context:
+# **Q4** (seed 001, question 8; a warm-up worth no points, Q4b carries the grade). Hierarchical
+# processing for long context:
 #
 # - **A)** Process all at once
 # - **B)** Summarize then process
@@ -864,7 +872,7 @@ for row, summary in enumerate(summaries):
 # - **C)** About the same: the reducer keeps one chunk's answer whatever the number of chunks, so
 #   only the chunk holding the key matters.
 # - **D)** Higher for rope-s2 alone, lower for the rest: its chunks without the key are the least
-#   sure (AUROC 0.89), and shorter chunks sharpen that.
+#   sure of any model, and shorter chunks sharpen that.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -1056,25 +1064,29 @@ for method, (n_read, pairs) in list(split_counts.items())[1:]:
 # %% [markdown]
 # **Q6.** Section 2's embedding retriever pools each chunk into the mean of its key embeddings,
 # which dilutes the match. Score each chunk instead by its best single key: the largest cosine
-# similarity between the query key's embedding and the embedding of any one key of the chunk. Write
-# `retrieve_top2(tokens, pairs_per_chunk, table)`: cut the pairs of `tokens` (B, 2K + 3) into chunks
-# of `pairs_per_chunk` pairs, score each chunk that way, keep the two best-scoring chunks, and return
-# them in their original order, framed as `BOS <earlier kept chunk> <later kept chunk> SEP kq`, a
-# tensor of shape (B, 4·pairs_per_chunk + 3). `table` is a (vocab, d) embedding table. The check
-# hashes your output on fixed random sequences and tables, with the course's functions unavailable.
+# similarity between a query vector and the embedding of any one key of the chunk. A real retriever
+# does not see the query key itself, only an encoding of the question, so the query vectors are
+# given, one per sequence (with the query key's own embedding, the chunk that holds the key would
+# score exactly 1: an exact match in disguise). Write `retrieve_top2(tokens, pairs_per_chunk, table,
+# queries)`: cut the pairs of `tokens` (B, 2K + 3) into chunks of `pairs_per_chunk` pairs, score each
+# chunk that way against its sequence's row of `queries` (B, d), keep the two best-scoring chunks,
+# and return them in their original order, framed as `BOS <earlier kept chunk> <later kept chunk>
+# SEP kq`, a tensor of shape (B, 4·pairs_per_chunk + 3). `table` is a (vocab, d) embedding table.
+# The check hashes your output on fixed random sequences, tables and query vectors, with the
+# course's functions unavailable.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 
 # %%
-def retrieve_top2(tokens, pairs_per_chunk, table):
-    """The two chunks whose best single key is closest to the query key, in their original order, framed."""
+def retrieve_top2(tokens, pairs_per_chunk, table, queries):
+    """The two chunks whose best single key is closest to the query vector, in their original order, framed."""
     # BEGIN SOLUTION
     batch = tokens.shape[0]
     body = tokens[:, 1:-2].reshape(batch, -1, 2 * pairs_per_chunk)  # (B, C, 2c): the chunks
     keys = table[body[:, :, 0::2]]  # (B, C, c, d): each chunk's key embeddings
-    query = table[tokens[:, -1]][:, None, None, :]  # (B, 1, 1, d)
+    query = queries[:, None, None, :]  # (B, 1, 1, d)
     score = torch.nn.functional.cosine_similarity(keys, query, dim=-1).amax(dim=-1)  # (B, C): the best key
     top = score.topk(2, dim=1).indices.sort(dim=1).values  # the two best, in their original order
     kept = body[torch.arange(batch)[:, None], top].reshape(batch, -1)  # (B, 4c)
@@ -1094,8 +1106,8 @@ import torch
 
 from course_utils.tools.quiz import require_signature
 
-require_signature(retrieve_top2, "tokens", "pairs_per_chunk", "table")
-_out = retrieve_top2(torch.arange(11)[None], 1, torch.randn(16, 4, dtype=torch.float64))
+require_signature(retrieve_top2, "tokens", "pairs_per_chunk", "table", "queries")
+_out = retrieve_top2(torch.arange(11)[None], 1, torch.randn(16, 4, dtype=torch.float64), torch.ones(1, 4).double())
 assert isinstance(_out, torch.Tensor) and tuple(_out.shape) == (1, 7), "a tensor of shape (B, 4 * pairs_per_chunk + 3)"
 
 # %%
@@ -1110,13 +1122,14 @@ for _seed, _b, _k, _c in ((21, 3, 8, 2), (22, 2, 12, 3), (23, 2, 8, 1)):
     _tokens[:, 0], _tokens[:, -2] = 1, 2  # BOS and SEP
     _tokens[:, -1] = _tokens[:, 1 + 2 * torch.randint(0, _k, (1,), generator=_g).item()]  # one of the keys
     _table = torch.randn(40, 6, generator=_g, dtype=torch.float64)
+    _queries = _table[_tokens[:, -1]] + 1.2 * torch.randn(_b, 6, generator=_g, dtype=torch.float64)  # noisy key
     with unavailable(namespace=globals()):
-        _out = retrieve_top2(_tokens, _c, _table)
+        _out = retrieve_top2(_tokens, _c, _table, _queries)
     assert tuple(_out.shape) == (_b, 4 * _c + 3), "shape (B, 4 * pairs_per_chunk + 3)"
     _parts.append(_out.flatten())
 assert check_rounded(
     fingerprint(torch.cat(_parts).double()),
-    "e4f392acd08edd2a44fdde71e02695132cfb79ca033ac5664661d3da1d7ee412",
+    "cbe8d385e5e3cd7fb1b3c2eb5759449a36217b868944c11239dd08c99f0a7ef1",
     salt="09/q6",
     decimals=3,
 ), "not yet: reread the prompt's score for a chunk, and its order of the chunks"
@@ -1130,14 +1143,24 @@ _tokens[:, 0], _tokens[:, -2] = 1, 2
 _holder = torch.randint(0, 4, (1,), generator=_g).item()  # the chunk of 3 pairs that holds the query key
 _tokens[:, -1] = _tokens[:, 1 + 6 * _holder + 2 * torch.randint(0, 3, (1,), generator=_g).item()]
 _table = torch.randn(64, 16, generator=_g, dtype=torch.float64)
+_noisy = _table[_tokens[:, -1]] + 1.5 * torch.randn(1, 16, generator=_g, dtype=torch.float64)
 with unavailable(namespace=globals()):
-    _out = retrieve_top2(_tokens, 3, _table)
+    _out = retrieve_top2(_tokens, 3, _table, _noisy)
+_stretch = 0.2 + 5 * torch.rand(64, 1, generator=_g, dtype=torch.float64)  # a length per embedding
+with unavailable(namespace=globals()):
+    _stretched = retrieve_top2(_tokens, 3, _table * _stretch, 3.0 * _noisy)
+with unavailable(namespace=globals()):
+    _exact = retrieve_top2(_tokens, 3, _table, _table[_tokens[:, -1]])
 _chunks = _tokens[0, 1:-2].reshape(4, 6)
-_kept = [i for j in (0, 1) for i in range(4) if torch.equal(_out[0, 1 + 6 * j : 7 + 6 * j].long(), _chunks[i])]
+_kept, _kept_exact = (
+    [i for j in (0, 1) for i in range(4) if torch.equal(_o[0, 1 + 6 * j : 7 + 6 * j].long(), _chunks[i])]
+    for _o in (_out, _exact)
+)
 assert tuple(_out.shape) == (1, 15), "shape (B, 4 * pairs_per_chunk + 3)"
 assert torch.equal(_out[0, [0, -2, -1]].long(), _tokens[0, [0, -2, -1]]), "BOS first, then SEP and kq last"
 assert len(_kept) == 2 and _kept[0] < _kept[1], "two different chunks of the input, in their original order"
-assert _holder in _kept, "the chunk that holds the query key is always kept"
+assert torch.equal(_stretched, _out), "the score is a cosine similarity: longer vectors change nothing"
+assert _holder in _kept_exact, "with the query key's own embedding, the chunk that holds it is always kept"
 
 # %%
 # HIDDEN
@@ -1159,6 +1182,7 @@ for _seed, _b, _k, _c in ((31, 4, 12, 2), (32, 3, 16, 4), (33, 2, 6, 1)):
     _tokens[:, 0], _tokens[:, -2] = 1, 2
     _tokens[:, -1] = _tokens[:, 1 + 2 * torch.randint(0, _k, (1,), generator=_g).item()]
     _table = torch.randn(50, 8, generator=_g, dtype=torch.float64)
+    _queries = _table[_tokens[:, -1]] + 0.7 * torch.randn(_b, 8, generator=_g, dtype=torch.float64)
     with unavailable(
         split_pairs,
         retrieve_best_chunk,
@@ -1168,11 +1192,11 @@ for _seed, _b, _k, _c in ((31, 4, 12, 2), (32, 3, 16, 4), (33, 2, 6, 1)):
         hierarchical_answer,
         namespace=globals(),
     ):
-        _out = retrieve_top2(_tokens, _c, _table)
+        _out = retrieve_top2(_tokens, _c, _table, _queries)
     _want = []
     for _row in range(_b):
         _chunks = [_tokens[_row, 1 + 2 * _c * i : 1 + 2 * _c * (i + 1)] for i in range(_k // _c)]
-        _q = _table[_tokens[_row, -1]]
+        _q = _queries[_row]
         _sc = [max(float(_table[key] @ _q / (_table[key].norm() * _q.norm())) for key in ch[0::2]) for ch in _chunks]
         _best = sorted(sorted(range(len(_chunks)), key=lambda i: -_sc[i])[:2])
         _want.append(torch.cat([_tokens[_row, :1], _chunks[_best[0]], _chunks[_best[1]], _tokens[_row, -2:]]))
@@ -1183,3 +1207,44 @@ for _seed, _b, _k, _c in ((31, 4, 12, 2), (32, 3, 16, 4), (33, 2, 6, 1)):
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END QUESTION
+
+# %% [markdown] tags=["shows-answer"]
+# After Q6: recall@1 of the two ways to score a chunk, the mean of its key embeddings (section 2)
+# and its best single key, on section 2's 256 sequences of 64 pairs, for the models that learned
+# the task. The query vector is the query key's embedding plus Gaussian noise, scaled so that the
+# noise is about as long as the embedding (noise 1) or twice as long (noise 2); noise 0 is the
+# query key's own embedding.
+
+
+# %% tags=["shows-answer"]
+def chunk_recall(table, queries, c, pool):
+    """Recall@1 of one way to score a chunk: "mean" pools its keys' embeddings, "best" keeps its best key's cosine."""
+    chunk_tokens, _ = split_pairs(tokens, c)
+    keys = table[chunk_tokens[:, :, 0::2]]  # (B, chunks, c, d)
+    if pool == "mean":
+        score = torch.nn.functional.cosine_similarity(keys.mean(dim=2), queries[:, None, :], dim=-1)
+    else:
+        score = torch.nn.functional.cosine_similarity(keys, queries[:, None, None, :], dim=-1).amax(dim=-1)
+    return (score.argmax(dim=1) == relevant[c]).float().mean().item()
+
+
+unit_noise = torch.randn(tokens.shape[0], D_MODEL, generator=torch.Generator().manual_seed(6))
+print("recall@1, mean pooling | best key (means over the 5 models that learned), chunks of 4 / 8 / 16 / 32 pairs")
+for noise in (0.0, 1.0, 2.0):
+    cells = []
+    for c in CHUNK_SIZES:
+        pooled = {"mean": [], "best": []}
+        for name in learned:
+            table = MODELS[name].embed.weight.detach()
+            key = table[tokens[:, -1]]
+            queries = key + noise * key.norm(dim=-1, keepdim=True) / D_MODEL**0.5 * unit_noise
+            for pool in pooled:
+                pooled[pool].append(chunk_recall(table, queries, c, pool))
+        cells.append(f"{np.mean(pooled['mean']):.2f} | {np.mean(pooled['best']):.2f}")
+    print(f"noise {noise:.0f}: " + " / ".join(cells))
+
+# %% [markdown] tags=["shows-answer"]
+# With noise 0, scoring by the best key finds every chunk: it is the exact match in disguise. With
+# a noisy query it still beats mean pooling at every chunk size, and it does not dilute: a chunk's
+# score is its best key's, however many keys share the chunk, so larger chunks do not hurt it,
+# while the mean pays for every key it averages.

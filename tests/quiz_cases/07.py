@@ -70,16 +70,16 @@ def _head(**changes: str) -> str:
 
 CASES = {
     "q1b": {
-        "right": "q1b_lengths = (611669, 1835008, 5505024)",
+        "right": "q1b_lengths = (1835008, 5505024, 12845056)",
         "wrong": [
-            "q1b_lengths = (458752, 917504, 1376256)",  # the whole-sequence pattern left out: 448 x R
-            "q1b_lengths = (367002, 611669, 786432)",  # a sign slip: 1 + R/4096
-            "q1b_lengths = (611670, 1835008, 5505024)",  # the first length rounded up, not to the nearest
-            "q1b_lengths = (917504, 1835008, 2752512)",  # the ratio scaled in proportion to n from 2,048
-            "q1b_lengths = (5505024, 1835008, 611669)",  # the three in reverse order
-            "q1b_lengths = (1223338.67, 3670016, 11010048)",  # a factor 2 too many
-            "q1b_lengths = (1024, 2048, 3072)",  # the ratios, not the lengths
-            "q1b_lengths = (612352, 1835008, 5505024)",  # whole 1024-token segments, not the nearest integer
+            "q1b_lengths = (917504, 1376256, 1605632)",  # the whole-sequence pattern left out: 448 x R
+            "q1b_lengths = (611669, 786432, 856337)",  # a sign slip: 1 + R/4096
+            "q1b_lengths = (1835008, 2752512, 3211264)",  # the ratio scaled in proportion to n from 2,048
+            "q1b_lengths = (12845056, 5505024, 1835008)",  # the three in reverse order
+            "q1b_lengths = (3670016, 11010048, 25690112)",  # a factor 2 too many
+            "q1b_lengths = (2048, 3072, 3584)",  # the ratios, not the lengths
+            "q1b_lengths = (1835008, 5505024, 12845057)",  # one token off
+            "q1b_lengths = (1792, 5376, 12544)",  # the number of 1024-token segments, not tokens
         ],
     },
     "q5": {

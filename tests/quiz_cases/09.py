@@ -2,11 +2,11 @@
 
 _TOP2 = (
     "import torch\n\n"
-    "def retrieve_top2(tokens, pairs_per_chunk, table):\n"
+    "def retrieve_top2(tokens, pairs_per_chunk, table, queries):\n"
     "    batch = tokens.shape[0]\n"
     "    body = tokens[:, 1:-2].reshape(batch, -1, 2 * pairs_per_chunk)\n"
     "    keys = table[body[:, :, {places}]]\n"
-    "    query = table[tokens[:, -1]][:, None, None, :]\n"
+    "    query = {query}[:, None, None, :]\n"
     "    score = {score}\n"
     "    top = {top}\n"
     "    kept = body[torch.arange(batch)[:, None], top].reshape(batch, -1)\n"
@@ -14,6 +14,7 @@ _TOP2 = (
 )
 _RIGHT = {
     "places": "0::2",
+    "query": "queries",
     "score": "torch.nn.functional.cosine_similarity(keys, query, dim=-1).amax(dim=-1)",
     "top": "score.topk(2, dim=1).indices.sort(dim=1).values",
 }
@@ -52,24 +53,25 @@ CASES: dict[str, dict] = {
             _top2(places=":"),  # keys and values scored together
             _top2(top="(-score).topk(2, dim=1).indices.sort(dim=1).values"),  # the two worst chunks
             _top2(top="score.argmax(dim=1, keepdim=True).expand(-1, 2)"),  # the best chunk twice
+            _top2(query="table[tokens[:, -1]]"),  # the query key's own embedding, not the query vector: exact match
         ],
         "cheats": [
             "import torch\nfrom course_utils.chapters.retrieval import split_pairs\n\n"
-            "def retrieve_top2(tokens, pairs_per_chunk, table):\n"
+            "def retrieve_top2(tokens, pairs_per_chunk, table, queries):\n"
             "    batch = tokens.shape[0]\n"
             "    body, q = split_pairs(tokens, pairs_per_chunk)\n"
             "    keys = table[body[:, :, 0::2]]\n"
-            "    score = torch.nn.functional.cosine_similarity(keys, table[q][:, None, None, :], dim=-1).amax(-1)\n"
+            "    score = torch.nn.functional.cosine_similarity(keys, queries[:, None, None, :], dim=-1).amax(-1)\n"
             "    top = score.topk(2, dim=1).indices.sort(dim=1).values\n"
             "    kept = body[torch.arange(batch)[:, None], top].reshape(batch, -1)\n"
             "    return torch.cat([tokens[:, :1], kept, tokens[:, -2:]], dim=1)\n",
             "import torch\nfrom course_utils.chapters.retrieval import retrieve_by_embedding\n\n"
-            "def retrieve_top2(tokens, pairs_per_chunk, table):\n"
+            "def retrieve_top2(tokens, pairs_per_chunk, table, queries):\n"
             "    first, best = retrieve_by_embedding(tokens, pairs_per_chunk, table)\n"
             "    batch = tokens.shape[0]\n"
             "    body = tokens[:, 1:-2].reshape(batch, -1, 2 * pairs_per_chunk)\n"
             "    keys = table[body[:, :, 0::2]]\n"
-            "    query = table[tokens[:, -1]][:, None, None, :]\n"
+            "    query = queries[:, None, None, :]\n"
             "    score = torch.nn.functional.cosine_similarity(keys, query, dim=-1).amax(dim=-1)\n"
             "    top = score.topk(2, dim=1).indices.sort(dim=1).values\n"
             "    kept = body[torch.arange(batch)[:, None], top].reshape(batch, -1)\n"
