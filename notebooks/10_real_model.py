@@ -1156,7 +1156,7 @@ torch.testing.assert_close(
 # The measurement: layer 2's attention maps (Q1's layer) for four of section 2's windows at every
 # length, with the copy planted as in section 2, read by your `implied_gaps` at Q1's head.
 
-# %%
+# %% tags=["shows-answer"]
 copy_start, copy_span, copy_distance = 4, 6, 16  # real_model.plant_copy's defaults, as in section 2
 originals = torch.arange(copy_start, copy_start + copy_span) + 1  # token positions: content index + 1 for [CLS]
 layer_maps = [
@@ -1180,7 +1180,7 @@ cls_share = [
 ]
 print("the copies' weight on [CLS] in that head: " + ", ".join(f"{c:.2f} at {n}" for n, c in zip(LENGTHS, cls_share)))
 
-# %% [markdown]
+# %% [markdown] tags=["shows-answer"]
 # **Takeaway.** Notebook 02's model holds the gap fixed; the real head's implied gap grows with n
 # (the lines above), so a copy keeps more of its weight than the model predicts. Part of that growth
 # belongs to the sink: the model counts `[CLS]` as one of the n − 1 equal keys, yet the copies put
