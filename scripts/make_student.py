@@ -86,7 +86,7 @@ EXPLAIN_CALL = "explain("
 #: The kernelspec written into every student notebook: the one name every Jupyter resolves.
 STUDENT_KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 #: Cell metadata kept in student notebooks (otter's locks and tags); the rest is editor state.
-KEPT_CELL_METADATA = ("tags", "editable", "deletable")
+KEPT_CELL_METADATA = ("tags", "editable", "deletable", "jupyter")
 #: Notebook metadata ignored by `--check` (it varies with whoever last ran the notebook).
 VOLATILE_NB_METADATA = ("kernelspec", "language_info")
 
@@ -285,11 +285,14 @@ def fold(markdown: str) -> str:
 
 def self_study_master(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """The teacher notebook as the self-study edition's master: each markdown cell tagged `ANSWER_TAG` folded
-    (`fold`); its code cells stay as they are (the edition stores no outputs: they show when run)."""
+    (`fold`), and each such code cell's source collapsed (JupyterLab's `source_hidden`: a click shows it; running
+    it shows its output, the edition stores none)."""
     nb = copy.deepcopy(nb)
     for cell in nb.cells:
         if cell.cell_type == "markdown" and shows_answer(cell):
             cell.source = fold(cell.source)
+        elif cell.cell_type == "code" and shows_answer(cell):
+            cell.metadata["jupyter"] = {"source_hidden": True}
     return nb
 
 
@@ -337,7 +340,7 @@ def _cell_id(cell: dict, seen: set[str]) -> str:
 def normalise_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """Return a copy of a student notebook with everything volatile made deterministic.
 
-    Clears outputs and execution counts; keeps only `tags`/`editable`/`deletable` cell
+    Clears outputs and execution counts; keeps only `tags`/`editable`/`deletable`/`jupyter` cell
     metadata; derives each cell id from its type and source; keeps only the `otter` notebook
     metadata (the visible tests) plus a fixed `python3` kernelspec and `language_info.name`.
     Idempotent.

@@ -484,13 +484,19 @@ def test_the_graded_edition_holds_back_the_tagged_cells(path: Path):
 
 @pytest.mark.parametrize("path", MASTERS, ids=[p.stem[:2] for p in MASTERS])
 def test_the_self_study_edition_folds_the_tagged_prose(path: Path):
-    """Prose that states an answer is folded under a summary in `student/`, so scrolling on does not show it."""
+    """Prose that states an answer is folded under a summary in `student/`, and code that computes it collapsed,
+    so scrolling on does not show it."""
     master = nbformat.read(path, as_version=4)
     student = nbformat.read(STUDENT_DIR / path.name, as_version=4)
     folded = {cell.source for cell in student.cells if cell.cell_type == "markdown"}
+    collapsed = {
+        cell.source for cell in student.cells if cell.get("metadata", {}).get("jupyter", {}).get("source_hidden")
+    }
     for cell in master.cells:
         if cell.cell_type == "markdown" and ms.shows_answer(cell) and cell.source.strip():
             assert ms.fold(cell.source) in folded, f"{path.stem}: student/ shows unfolded: {cell.source[:200]!r}"
+        if cell.cell_type == "code" and ms.shows_answer(cell) and cell.source.strip():
+            assert cell.source in collapsed, f"{path.stem}: student/ shows the code: {cell.source[:200]!r}"
 
 
 def test_the_key_is_rarely_the_longest_option():
