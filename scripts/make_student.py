@@ -74,8 +74,8 @@ GRADED_NOTICE = (
 #: graded edition holds such cells back, in place of each run of them a note saying so.
 ANSWER_TAG = "shows-answer"
 HELD_BACK_NOTE = (
-    "*Held back in the graded edition: the measurement that answers the question above. It is in the "
-    "self-study edition, which your teacher hands out after grading.*"
+    "*Held back in the graded edition: a measurement or an explanation that answers a question asked above. "
+    "It is in the self-study edition, which your teacher hands out after grading.*"
 )
 #: The self-study edition folds each markdown cell tagged `ANSWER_TAG` under this summary, so that prose
 #: stating an answer is not read by a student scrolling on before answering.
