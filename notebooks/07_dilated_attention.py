@@ -372,15 +372,15 @@ explain(
 
 # %% [markdown]
 # **Q1b** (a computation). Keep Q1's four patterns. At what lengths n is dense attention exactly
-# 2,048, 3,072 and 3,584 times as costly as the four patterns? Work them out by hand from the two
-# formulas above and store the three lengths, in tokens and in that order, in `q1b_lengths` (each
-# comes out a whole number of tokens).
+# 2,048, 3,584 and 6,000 times as costly as the four patterns? Work them out by hand from the two
+# formulas above and store the three lengths, in tokens and in that order, in `q1b_lengths`; store
+# 0 for a ratio that no length reaches (each length comes out a whole number of tokens).
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
-q1b_lengths = [R * (256 / 1**2 + 512 / 2**2 + 1024 / 4**2) / (1 - R / 64**2) for R in (2048, 3072, 3584)]  # SOLUTION
+q1b_lengths = [max(0, R * (256 + 512 / 4 + 1024 / 16) / (1 - R / 64**2)) for R in (2048, 3584, 6000)]  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -392,14 +392,14 @@ q1b_lengths = [R * (256 / 1**2 + 512 / 2**2 + 1024 / 4**2) / (1 - R / 64**2) for
 # FORM
 from course_utils.tools.quiz import real_number
 
-assert len(q1b_lengths) == 3 and all(real_number(x) > 0 for x in q1b_lengths), "three positive lengths, in tokens"
+assert len(q1b_lengths) == 3 and all(real_number(x) is not None for x in q1b_lengths), "three numbers, in tokens"
 
 # %%
 from course_utils.tools.quiz import check_rounded, fingerprint
 
 assert check_rounded(
     fingerprint([round(float(x)) for x in q1b_lengths]),
-    "4483db4b63f1e9659a2a60f314a1bf60f0f9d1946805f71d4616915c58c45061",
+    "95dcf3ac82764c8e70a15e541e872086412fd5060056118e26abdbab4df71d8b",
     salt="07/q1b",
     decimals=3,
 ), "not yet: reread section 3's two cost formulas, and how each grows with n"
@@ -413,7 +413,7 @@ assert check_rounded(
 # %%
 explain(
     q1b_lengths,
-    "sealed:ThD3R9DX+fv9ZcTxk/E50LuYSKXBuxYJtH4I1eMHGNyCxPdC9ZJO/jIjZ6EKl5do+X9KFWYpgC6EzXfhvIUKCZbUCtqtK7lphnF9+A4W9kQrfwwNnF7F23iXdjABxVPfGEJzCH4vecNjn11kgzsdzYO2iKClAW/pn+tYyWPaVT8w+Qba9GEXfAtVu+mancLUsxdz4f5BrV/Lqajjc8+MqxDrst9+fNHIggSt8N/8CbfEV1WpIVKIsyjORMdLkwNw+c88ai5GYE/GhWFIqM+9bjfOaRwgu9+Ftm/SzNwyYHZprdYHY7Fi9VpbGL8uQV197AqCwOBBZi9mq+ktlfW59mJGwKEPIsLElpGY/VYfguXXeYmyh1tPUyiV5iIhgJdhDfhJBiSWSIkxkGT+BlC8bhachBhzmp3MGE3JHiwOC6eqMhoWnYNVmYx05KBe7yrjJ/QSoU4jcDBad33mL2ruwFyPGQgh4TXk/eIGHQSW/OKy8ssGv0Cw3hB8G99nvS8cbiuqIpq3K72YG0sLbZ7ULHS18Aqbhej+RIGNIwb+/vyYLM5YiInQEL1NktdZ7cHqKGpAQp1RcV2aw5hmMvxswAD7wMD63vSI9UpucQKwTGoeLFE7AMx1/2z8OGURIxRrOq2sJ+wX39zuP9uttxtbUZTmEZidI99sqHudOX4RgvAN09L4vb5fT1MQCcOZ8m/V7fmfOCmSHh3pvBjdRXWBF/v2lH5TIN9efz8DdTrImJJICRPjuVJEy+Dg0ikXCFIqR7YXtUJab2S1UVRdDVvgJSoT67wPZ6P/x4Ntux8k41LfwR3rAuyc+Ztv9zfihUcvV8Xsl1qa+09fGJZH2kncXRla8owNMJd1VXWPVSLwOjj+7VCo+YijbydUSUQe+diu0B5qCStQs71nYQAD8oUH25zeFPvnj7MF8Du+Kv3AOWk45uHHs8m2XPXs3nxGFqEV1vz5oQ+AM3MCtt5VcQFN88Ccz2+uFWSBpazu/cp+i3auBidjrH8Q5ZDt5OtsVDwQsdKWcLEQeKflL+wH09uIvu90OYts0pIpVQXJMTEzOEcCol3+5Y2TV6oOcdpPEGcHkXqfSFQ7+40zziyroNuFP4NtTgvfjyLMQ90liIZJ6q21OnEiqrv63ATS5FcxFoyw/PzLQ+9oy13FRDdWq0/9tlSt12RnSREel/Q/EkqA0yUwhuDm20Y9gh3wI+c61Xysyf6a6okTSI2/pGj6TqfyOV4G4roYOKR+iu9Z6Hk3WRjdjyKlaPUfsvNycrxy0fTYVZdOTyd/as3uq1KfqUrjdAwaG50lgUfdckzIPrh5OaHxh66JA16ikj9oDCocADT4d98C9BIUFrLO9OZGOQzq+nAtoDQ8tXCdkjm0A0XQmuQYhJ9+NJ2UvsPmHyJX4QlipnZh256xs3E9X//Q+NXxb4Op8Bo6Rb7xePzjXhbbk9D45UIrM0Ao8XqGSyg7fHSlLNdPewqCVeRBJqOvyfAD9iHkVWUgWew60C6pR+TW0NM7hxMqPL3V784iD28LQ2lV7rAEsC/TDRQEmVgrzJGahTtRSNCZ4LddbpqNUqZFkiWA6HjomhEn5IBGhJ14ApGpTqZdd6vJ4RG2St9jWnX//ViPwuQJnAAQOFME0UWD65v2iTMHIiJahpUTSMV6",
+    "sealed:DN732EHhIBe721HQlylZmZcISYj0q0TWB5fUoM+Gjr65A1Ze9gEHJgNf91Hj73zy422+6h+gqvTleZugwAnfYvNV52eHgLDvzAKMFfntqhsGQisu5qWEFu3YSV5997pdF5vVmXING3QZckRZYzzyEpkDUfGlr039lsOdsnRKKu7pYYUa3V9LVYHOHZGcZh3/58loTcaR2+MknopkKw/TGnyfkJXHDC3GIzmjeVxcE5kP5EZDc+wU5+gRtYqdm/sV/ksUiKYxG97ibgEEiO+HBuGIcuJAY1OSVNQM0uMbtA2zd7m4ido51AAlTQ4G0io6sQc4zKvXyYQ2sGcjjR0rI0BH+S7XZdQmo+mobZvL5m4JiRnMOL40JMLN7O5tgV243bmVK2an0cUCydBBG7NCTDcoau9JZ4GnaHj7d0YyHylbSBPJw0vysOekHbVpDllN1U50+ZVnxql08OAI7geMdN01GdRAHIquhyUcvPw/GytO9wbMz8/UJbp83P3GVZrhG4lGG5VpPeD6q9J0ih3joB4mFTDwBYcXkflBZcOey+7JyrRzz88TLmkfLlfcbVPOVwCC8mVC9kxQoanpZkVGmUyUKE4cGeJlIq2pG/JT9DxL09nn0wn+SKs1j3US5jFgpLByrcQ/jrG4SBonq5lzUl8ATacFCWFeG48PwJUkFvyzoeSD1uCFgtdFER8UsBbdDKkdi3SFPGrSpHReVdg5/WeelrSH3orluzIi9L44PKBNP30BjGVQJUdEiMPdC8coSvJrfnvaYmNjS8Psc8Ba0YN7qK0hcv+ZBNRARFqTcdKKGBE4uvIYMViamW5Sf19EiJNAmYnw8ofoGkASuPEdh19N7r5HIzJnYY3PkN07tEAGbKc9po+HdSAvBmERC2XJtECeWIyCfrhCZRVrjDnQlyBbR6W7+0Z9PS3548K4Xowgmgk5A8Xfk2Rfr21paCgiaUoTljhIe0sE8LMgdmCYEAoPCG/Qw2FPz0O6jYwco5kd8R7imxHvN0eG11IbzI14oS+XX4SGzhdxG1KNg68CRIRSDmR3nb3tUCSzkO9wwIg3VV3oTYlmvqULHHarhTku9kQrWjcf636tX76zNiqegP13gkvsf6UAQiETOrOqdBkCNAjLyY9Pecmlgn/x+0l48H6Af26V56Nje4H2g26j5hlpf5w8C+YkMJBGObP71/VFcxZGpTE1VMDvROL887ZK+alLfUpp8m3tlYlMDKz1VJqBW1CD8wgckaXrs6VkJdDbZTHuks34FsEEo+d0CTM9Fkz0sp2rlcNMdd4tWT0ozQeD09C9MPtL+gR//44mlUnS0rAjwwZFwDgaCuQuBSh7iC62NrgT9sbBIL0tN1amMPgdRovhY30pJcXE/AdiRBgqpxYpl0WN4gyQ9MhKFaQPlxT1qkFAjJEJAEW/dDuXoWdyHf4+LItFMoG7gN34LA+CGd4GflvkOXIGe04Go2+Hnrijg4odEdcZFkHyRAtaSfWWljd95aJBqa7Nyvcz6pjeY6rXnh3sTutXyy2T86ERBSTHO8JhdvONRSDufu76K3I++lQk1CCiFJZpnTGn0Glz716PLfWnvxpi5BPNG+PwoB90at5n1oeZA/ws1BJt5HXbrxkIyLhXEe9HzFhMGIySMZ5+H8iwiyAm0jwagXwTPXY9xTN0oGoZcW6qVZTDkctf8D91EZ1MMyjYqcB1ILidKGAnkgquoRgqJUTsETLlz/wksMkd2Hi8nEdPnnSIxFQXr9Qon8x0rN8LagJzK4G6AW6nxlu3HeXyLiVu4ed9c9BHimGRMz8HdXYcNBEWWuqLG61sNrtQZyCHbJj8a3ONwIP2ZT6I",
     salt="07/q1b",
     decimals=0,
 )
@@ -439,9 +439,9 @@ for n in (1024, 4096, 16_384, 65_536, 1_048_576):
 
 # %% [markdown] tags=["shows-answer"]
 # Q1 and Q1b counted: dense / (the fixed patterns and a whole-sequence pattern with r = 64) as n
-# grows, and the lengths at which the ratio reaches 2,048, 3,072 and 3,584: the first whole number
-# of 1024-token segments (a search with the course's counts), and the exact length (solved with the
-# fixed patterns' count per token). The two agree.
+# grows, and the lengths at which the ratio reaches 2,048, 3,584 and 6,000: the first whole number
+# of 1024-token segments (a search with the course's counts, up to 2^24 segments), and the exact
+# length (solved with the fixed patterns' count per token). The two agree where a length exists.
 
 
 # %% tags=["shows-answer"]
@@ -453,12 +453,18 @@ def global_ratio(n):
 for n in (65_536, 1_048_576, 16_777_216, 268_435_456, 4_294_967_296):
     print(f"{n:13,d} tokens: dense / four patterns = {global_ratio(n):7.1f}")
 fixed_per_token = dilated_flops(1024, 64, 8, *CPU_PATTERNS) / (4 * 1024 * 64 * 8)  # the fixed patterns: this x n pairs
-for target in (2048, 3072, 3584):
-    low, high = 1, 2**14  # n = 1024·m
+for target in (2048, 3584, 6000):
+    low, high = 1, 2**24  # n = 1024·m
     while low < high:
         middle = (low + high) // 2
         low, high = (middle + 1, high) if global_ratio(1024 * middle) < target else (low, middle)
     exact = fixed_per_token * target / (1 - target / 64**2)  # n² = target · (fixed · n + n² / 64²)
+    if global_ratio(1024 * low) < target:
+        print(
+            f"ratio {target}: not reached up to n = {1024 * low:,} tokens (ratio {global_ratio(1024 * low):.1f}); "
+            f"the formula gives n = {exact:,.0f}, a negative length: none"
+        )
+        continue
     print(
         f"ratio {target}: first reached at n = {1024 * low:,} tokens ({low:,} segments, ratio "
         f"{global_ratio(1024 * low):.1f}); exactly at n = {exact:,.0f}"
@@ -471,13 +477,13 @@ for target in (2048, 3072, 3584):
 # **Q1c** (predict, then measure). The table above counts 146 times fewer FLOPs for the fixed
 # patterns than for dense attention at n = 65,536. Timed on a 2-core CPU (non-causal, fp32, 8 heads
 # of width 64), the fixed patterns took 0.128 s at n = 8,192 and dense SDPA 0.902 s, a speed-up of
-# 7.1; from 1k to 8k tokens the times grew with log-log slopes 1.02 (dilated) and 2.00 (dense).
-# Predict the speed-up the same machine recorded at 64k tokens.
+# 7.1. Predict, from how each call's work grows with n, the speed-up the same machine recorded at
+# 64k tokens.
 #
 # - **A)** About 7, as at 8k: past 8k both calls are bound by memory bandwidth, so their times grow
 #   alike from there.
-# - **B)** About 55: with slopes 1.02 and 2.00 the time ratio grows like n^0.98, close to
-#   eightfold between 8k and 64k.
+# - **B)** About 55: from 8k to 64k the dense time grows about 64-fold and the dilated time
+#   about 8-fold, each like its work.
 # - **C)** About 146, the FLOP ratio: at 64k the fixed costs of each call are amortised, so the time
 #   follows the FLOP count.
 # - **D)** About 450: dense time grows like n², so eight times the length multiplies the 8k
@@ -505,7 +511,7 @@ assert normalize_choice(q1c_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q1c_answer, "41a758e4a77fabf739534b5fea235c5dd4b6d9815b462fdadf0de5adb354385f", salt="07/q1c"), (
-    "not yet: reread the question's two slopes and its times at 8k"
+    "not yet: reread section 3's two cost formulas and the question's times at 8k"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -517,7 +523,7 @@ assert check_choice(q1c_answer, "41a758e4a77fabf739534b5fea235c5dd4b6d9815b462fd
 # %%
 explain(
     q1c_answer,
-    "sealed:fCKpo/muAN/TAK7VHy8WGC8MYlGySfUyv8V+ATk7hgrWl8ldvo1tLngpbHjvR5G5fwNOU+MLXsfErDJBGk1M6NAWJfGqGdQPvcooYRwB6aKG8JAps4dzfgQu7qpoNnkKK7AFEZXql+k42b474CRmLlVt33UKDCdQnjrKvFevgBu9hNl1ZYDzKZ+WMYefkUVavvJ+o9PqXqqk3QUlopyeERnOz6E23Y10i96b6P+S0YDPyYqtzaQMW0JqnKhX9hcvUBjUnIhHnimjXzPKYXf1R9qlzSPbwN/FsouCzKt2W4zslCoVXpz51+hcn6JmW+wBSAMydhbR6WllS9VRnK5pdGDdEpyR0wIz2JKVodozvg+Qy1yJTl+C4L0uMAWwIeaLnm1Hs6FcIsWemAvPXP3YU1/3ptZaIrxloWjEEAq1mZeSMYqV/speBpApEZqxgcC/pc/63O/+sbbR/S5+Yii00nm3cy1Pt2CyqT+BpvXXfa+F4b0qlrW5C7FrP0ad+GesZizp8YqLcsOWG58AQyVHnS3/iX/M15wC+Dz2n0n2rE9bRKraboHSdXxshgEbZzra9GQ/1ITi1xOVUZV264udPws1eOv5a0820LPjqAqxYxKnWjl1T+khscTcDnMZgHoLWeqCQCzYNmIlbklmbPMh55saN/DAkvdOpy8G64FzVIhsOzPoOrOdtVIhwvUCX7R/7h7yCZ/ZFofOYglK16bAzUbcCJZzczsyCe/yLjGNDYrdgpn9ynb/jmuMxCUvjMPB58zgRqqCdNnPcYc5/5eCu56DM6Qs3QabUCiy4Hav+PqkRa32m8nXDzimPpWvfdyyEKrO238AGHH3aBzSamZMZ2M3nJjo6SvmYsAae1HIEeg9XcssjBB+6MnYRJttnk7R6rxRHNSaXHKvbBzYKZzRj5eLoU3izsHnDkz/z+FShY7v/NVdi3dZK3TUYgkKu7VpNSiP+bAFtQWIY8IgbQrANAX01VijyCaKHCvUg2z+Vou1wP8WqdLQIgBoxh4m+YxU2W4ilsrBwB7oUE+zuYnmAHTqtkpb9wKYERdY4wHTo62cxpb7KAlwyyeXx3uXbf2vDdrAVUO8bTxZoM1fR+8Ont5468aGwU95t1UWoEDQSoM7D6Oy1vOoRmK4ftGKByEbZ8FRa4Z05cP+sC1It86UXkMPiFyIDjzfg/2IIRXoyT+dbmiJNQNbefgvP17Qf68kFsNR1KvteIqC3FjTmCTeBdCPiyHSAwDSXUsFpb86AE/GS3gJBRtI8QAGP5dugNouOsNlGO1F0ZZHIbiVa0cMvCdyJGEnginK2/RYTxEbBhMGbVZeSMuZPs0X+KADb/N3rYm1AT+U8CrxGHtoieaSLnUjbBEHaLfTRqvZjHPaNrzBpUU3bDK8vwHlLU9Ws9VVIiEeonrUSkORjx1/hjYt/gf3l264WlSsIAYqcIQt0HhRQPnnegkqNHj/Dy67SLU93XWVJgQvg4IBjBqzML7laOltiEnXfqCSCNsVXUIe3RHiIQYZpkmtfUXKk1h20YopIZg0CUchG+voilq4ai/0xEm+Ssz2IRNFw+EPMRasjPR3tvV2WErA6vh8LhJXQysEMkXs/oxsZxY7xp45eymwdNtLUxyhVawivuZwHsg4taXV3CzzHBToSz6dgewuQVoC83nkBpeINlIJ4bHoiPeaAQxURhjSKbR4xQyAAxBZK4OQRg==",
+    "sealed:Qnp1Fee7sTd65Tu77VpdqS8MYlC2RO53681nEHw8gUPalYFd+9p2MzNoK3rvR4frMwVDFq1fvBOWojEFC1IE+Z9QdOLvCZwa/No1aA8b/+GG6JAvs4d6LEkqq6V1NHNEZd0dE4W52ex20vBv/CkvORBuzXNCCidQnjPCtFqvmiziz8kjJszsKciHPcKflxYIqOllp8mtSre8wwV4oNePXleolK97jcR0mNWcp+if04ybnZepxbJfHERnjqhX+hItBB6qwNMb2GD7VzPDcyPkS5allCafk8H+5cGfift+UI+i0GENUN7TmPBnxus3F+BVQAw4cEKFtiJyHZBMlLdkdDidUMisywt6z4TWusAy+w/VkxuHTkiK4bR9cgjxK+HE2jdWtKxcMIvS3BbLWKnZXhq2s91aIuYy6nmSWQqn29CDIMTet8psLKRITN70wNin9dnv3afv7OPOu2EtcWe0ww29a3kOvHznvH3W86nPQr/fsOx4z7XhQ6Y/IErJoXPudmmPz6C4PcOTCpJPEGFrxHKs1C2JhJ4K/G+22AKy2FROAb3bIJvQMXB7hkNHaTr/2UcDh9b3whGfUdAxt9/XPwx9Na/iZlor2vel7kurb1eyJVsLK/lzo5CRGTYDm3oLftm9IWaVem92PVh3ffZl/McaOfiEh7Be7C826oxmAIR7OzHrOarO5hNz1+kODbksoQy6GNfQWcGfJlEF/4+vtVOdR9U6fXx7I6i7emXUXJKe0NjJ+UjVumSMlCE+yNiA/MCpVKqEfciGWOsZyZfA9Nncdap48QqdSyi26Wf77+m+DKW3gMeSCSPjd6eQEuf3Er+azGNXHzn9Lkj0KWZkJm41i5jfvTbpf8EWNVXRVbwsW91jmgo+qc/ITsgui0rY7aQUHNuLVXKpcRzfKZaDl9jO8Qnv08D1Dhevm6IAy5v7vd1dnCMUcziJPx5elJYFFQ3U+uUQsgXcLol4JQ6JNETs01Cu1DXHAWCfxWnwE6+3y7dX+cPFJRY6x0gk6thSfqs1ls3A3lzmR0z9uZjmAmm+hlgJx0jeM1QVrQSVgeiHiJb8bUdkyWKQ1nyLbKP8TJ/TU1i9KDsR9NkaF70mt/0IpNjDwAd0vFVTshOJFdE9DKOg1PWsTX+4LcDbW3UbbMdbLqYQweq78TYdrZ7cCgQf0xOGWhjVhOjNP1rmijyddzbMKRxXN/I6fFedcf0gHsNH1LDzfIyYku4MmSTUEcmMzj7OT0XVElkZvpc9UlnJWXlKRxtF/h8GbcNyjZ95JMRrRblhy5QfaKWcc10XqWJjfXAlmDzC2ZE3c1QfEEFJYUNTDZ+XNJ9T9LpQa7RirYqjVXjXr2/tGH9yj+a1AkBCKBkfKa2WH6uZ1SeJOPv/pVwjKTTzuUO1Nl5E4d1DIioYsTLBQUOPn1osojYq5gPmyWO5QhH/MBI9eoQhyy4DBPHBIUYqKC3kAnq9Db55kWiWJgQ/jolSnlWiOvypBehu3FTSYLfbC9lYUElHxketfCxUplWpekLKxF02iNM4Pd19GVFvGuurkUGxamuzwk+kA8z/MQIVxKkNYx2yiftk8/0/R0aN4RqpfAhQEH8ffRz0tcIhdQg4z9t8IGDoMJ1LSR39VZlqqLZiE8N5pfWHzjbhGlbkCj7V0+xhchxV8H6xBZWIMUMfpdfQr8LJSUlUWgnSJbM0wFiHTFJUKpSNSL79m3LqbxwjU8aDDd3/bcIdsyTM/+Mw48r+Ljm3yEplwsiwohnRff2K5qB/SEoHqJCz2z90UKyfD6BSSLv/DmONwHRaVOrtHPKPv03x2eT9NZ5CsTZEHe2i4knpM7tuXblFmvyg6lfeMfwoQPuOvhCTiESdZfiW7eHpiZtTTIFTSLKUABmyki1Hv2OQXXxCNJt8hb2QwufmHjs=",
     salt="07/q1c",
 )
 
@@ -960,14 +966,8 @@ print(
 # regenerates it, and `tests/test_trials.py` recomputes part of it. It agrees with this notebook's
 # own measurement at K = 16:
 
+
 # %%
-stored = {
-    (kind, s): trials.load_trial_record(name)["measurements"]["accuracy_by_index"]
-    for kind, names in KINDS.items()
-    for s, name in names.items()
-}
-
-
 def by_route(accuracy, layers):
     """Per K: mean accuracy on the routable pairs and on the others (NaN where there are none)."""
     rows = []
@@ -985,6 +985,11 @@ def training_mix(accuracy):
 
 
 # %% tags=["shows-answer"]
+stored = {
+    (kind, s): trials.load_trial_record(name)["measurements"]["accuracy_by_index"]
+    for kind, names in KINDS.items()
+    for s, name in names.items()
+}
 largest_gap = max(float(np.abs(np.array(stored[key]["16"]) - by_index[key]).max()) for key in stored)
 print(
     f"largest difference from the K = 16 measurement above: {largest_gap:.3f} (stored to 5 digits; one sequence is 0.016)"
@@ -1015,7 +1020,7 @@ for s in SEEDS:
 # - **deeper**: the same recipe with 3 layers. The route table predicts more routable pairs at most
 #   K (12 of 16 at K = 16, 8 of 15 at K = 15), so accuracy should follow the 3-layer map.
 
-# %%
+# %% tags=["shows-answer"]
 TRIAL_KINDS = {
     "2 layers, 6000 steps": trials.trial_names_by_seed("kv", positional="rope", dilated=True, continued=True),
     "3 layers, 3000 steps": trials.trial_names_by_seed("kv", positional="rope", dilated=True, layers=3),
@@ -1091,13 +1096,69 @@ for s in SEEDS:
         f"dilated - dense = {lm_gap[s][0]:+.3f} ± {lm_gap[s][1]:.3f}"
     )
 
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN QUESTION
+# name: q2b
+
 # %% [markdown]
+# **Q2b** (predict, then measure). The dilated character model loses about 0.2 nats per character
+# to the dense one, averaged over the 64 positions of its window. Before the next cell splits that
+# gap by position, predict where it sits and why.
+#
+# - **A)** Spread over the whole window: every query reads a thinned sample of its past, so every
+#   position pays about the same small amount.
+# - **B)** At the positions just after each w = 8 border: a second layer relays the previous
+#   character to them, but only through a weak, diluted route.
+# - **C)** At the last positions of the window: their distant context is read only through the
+#   sparse r = 8 grid, so they lose the most.
+# - **D)** At the positions just after each w = 8 border: no pattern lets them read the previous
+#   character, and no relay can, at any depth.
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN SOLUTION
+
+# %%
+q2b_answer = "D"  # SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN TESTS
+
+# %%
+# FORM
+from course_utils.tools.quiz import normalize_choice
+
+assert normalize_choice(q2b_answer, "ABCD")
+
+# %%
+from course_utils.tools.quiz import check_choice
+
+assert check_choice(q2b_answer, "ad8e1060724a1359455486c5885b6a4b962290fdaf551f94aaedb8fd12374d79", salt="07/q2b"), (
+    "not yet: reread section 2, on which pairs the layers can route"
+)
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END TESTS
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END QUESTION
+
+# %%
+explain(
+    q2b_answer,
+    "sealed:rMQbhXawXJYBLPRFO07Jt5Lwv0KZvrl0Oypl7yWF/G0pkDJgspfXksLt8nInk60PS61hdYDKI5i66jiczm92r+TJS4+cO1nStJnfTNQSs+cLNE4O347Z5lRt6EOSJXRHQ+6JBqK27ViNJyXkZ+BtWVZzK249F1kL0Qa8btOGK2QUX3MDxCxcWh3mrI8m1My9NdBcU2CEHvQLcNfi79ELVcDQRcJADk0DYJmqj2p2AztVLblh4zQTT67yR2r+Y8yNEP1zT3u7CuMF7KyYiOw0B8DHLEhFuHb9wf7svmp+NL/lgmn6ad7Ve/IJFKdsEa552JEyzq4rhlJQjiTveqAjmdJPpa2MqHjW3vFB43cDQAZuGFKizVQn3ZuWTSEOJ/Tv2vl3/jUlH2slnPfvJm6J8nQkX1f2TeLYn9Yh1J3loAKrMo5ZCP8FUFY9sI4OIt67GqrNCu0FgVws+2cn+GOaoVdhyaHdJi1OKY0c5pfJYXBfJvokS8rvNjhxIcebCdq/j0gO0DJ2AvFMJtmQ/iE6CdR+E6ND8h7ZIE8FUcb/VjmY1bpAF5y4VQPyGWR+rT6vB81qkNQ/FBeGsKWuYy2F+Ep9tLr3IpVZZytXuHEa/O3Ty5e1GX2GUyuEnQkGy5WH9EcYw+bFxymw0nD1j8sijvwionJN7FIYWnvHNujJEkIs9gUuSLCrjlCrsjbwuc0gdwV78Z0y00NB46HaIMKEkm217DNCMdTLHh9fjIgvl1EEjXDuTgPdzvyZgcLPVAoTcPJec7ppS2DM3tvqp1Av3Ilij9hwP8aJlon4uPPkkxBwwNKJDjq5TubJGoJMj7zUOqewjqL93WqCfZ5VqkKiD1ybDCmz6KVL/QoFvCNvjQAPAofv5OKepbYnRiyMAewTSFtFvKcaZs0ZMyxoYRL6xsa8FYuKRU4byYJUfEaeuRDwQD33gF/QPVfYjTrAE/XaTpuFKeo+xGgcuSwQBPOsIo4cVXxWuKaleVCeuG5Exh/uBQhNS1NP3QKMLhpdgEOpTF7bBtHZl1o9uXiLv/S/6JEnYNnCRMJ3f3HVviogrF6LLtg/xn0AqFHdH1gj637ieABE98HedmFSiWVly/UGD19M/alOE5qk/LSAcniv+Zta/69Hoq+J2WP8JEnFAGiZjT5fX0dJKtxG42fQ0ecAb8K6xD+hxsxlInFIzSLM5IkSiU8q3gCmBtGeWglrW/NdEsmjMvgpQscqKSD3wWIhmatx0JkITSst1Mr6FchhX7KCs8H4RJwDlPwBESOzoqlM/79TTFXZlRAQu/LWFQLOd8VKFUDAdM1XFbG8qI6fhYv4PPvLabi/E6FJ",
+    salt="07/q2b",
+)
+
+# %% [markdown] tags=["shows-answer"]
 # Where in the 64-token window is the gap? Section 2 found that a query right after a border of
 # the smallest segments (w = 8) cannot read its predecessor, at any depth. For a character model
 # the previous character matters most. The loss difference by position, and its mean at the
 # positions just after a border (8, 16, …, 56) against all others:
 
-# %%
+# %% tags=["shows-answer"]
 BORDERS = np.arange(PATTERNS[0][0], 64, PATTERNS[0][0])  # positions 8, 16, ..., 56
 position_gap = {}
 dilated_lm = trials.trial_names_by_seed("si-lm", variant="dilated")
@@ -1266,6 +1327,12 @@ print(
     "design (section 1): pattern (w, r) = (8, 2), rows kept by head 1:",
     torch.arange(16).view(2, 8)[:, 1::2].tolist(),
     f"; section 2 mixes {len(PATTERNS[0])} such patterns per head",
+)
+head_1 = dilated_key_counts(16, 2, [8], [2], causal=False)[1]
+print(
+    "keys each query row reads, head 1 (queries and keys thinned alike; other rows read nothing):",
+    {i: head_1[i].nonzero().flatten().tolist() for i in range(16) if head_1[i].any()},
+    f"; {int(head_1.sum())} pairs, against {16 * 8 // 2} if every query read the kept keys of its segment",
 )
 for length, (transformer, longnet_8k, longnet_32k) in LONGNET_PERPLEXITY.items():
     print(
@@ -1526,6 +1593,18 @@ assert (_p >= -1e-12).all() and torch.allclose(_p[_kept].sum(-1), torch.ones(int
     "with equal scores and v = identity, each kept row holds weights that sum to 1"
 )
 assert (_p.triu(1).abs() < 1e-12).all(), "no weight on a key after its query"
+_count = sum(
+    (
+        (_pos[:, None] // _w == _pos[None, :] // _w)
+        & ((_pos % _w) % _r == _h % _r)[:, None]
+        & ((_pos % _w) % _r == _h % _r)[None, :]
+        & (_pos[None, :] <= _pos[:, None])
+    ).double()
+    for _w, _r in ((6, 2), (12, 4))
+)
+assert torch.allclose(_p, _count / _count.sum(-1, keepdim=True).clamp(min=1)), (
+    "with equal scores, a key that two patterns give a row weighs twice a key that one pattern gives"
+)
 
 # %%
 # HIDDEN

@@ -421,7 +421,7 @@ else:
 for path in recorded_results(RESULTS_DIR, "flex"):  # flex_<device>.csv recorded on a GPU
     display(plot_recorded_bench(read_csv(path), field="tflops", ylabel="attained TFLOP/s (causal)"))
 
-# %% [markdown]
+# %% [markdown] tags=["shows-answer"]
 # **Takeaway.** With Gaussian scores the transform keeps both band sums, the total attention
 # `Σ E[e^L]` and the sparsity statistic `Σ E[e^L·L]`, nearly constant once t ≫ τ, as the closed form
 # says; plain softmax and log-n scaling keep neither. Within a band its attention also stays far
@@ -727,10 +727,10 @@ print(
 # distance penalty, a relative of ALiBi (and of KERPLE's logarithmic variant); `a_t` alone
 # stretches the scores more the farther the key, so a key the model scores below average sinks
 # further with distance: it is a distance signal too. The two ablation trials (NoPE with m_t only,
-# NoPE with a_t only) attribute scale-invariant + NoPE's result. In the tables above, each half
-# alone makes NoPE length-robust (no break at 64, flat to 1024 in every seed), but they are not
-# equal: the multiplier alone comes close to the full transform at every length, while the
-# offset alone is a few tenths of a nat worse everywhere. At toy scale, the win is not only the
+# NoPE with a_t only) attribute scale-invariant + NoPE's result. By the loss tables after Q1b (the
+# graded edition holds them back), each half alone makes NoPE length-robust (no break at 64, flat
+# to 1024 in every seed), but they are not equal: the multiplier alone comes close to the full
+# transform at every length, while the offset alone is a few tenths of a nat worse everywhere. At toy scale, the win is not only the
 # logarithmic distance penalty: the distance-dependent multiplier carries most of it.
 
 # %% [markdown] tags=["shows-answer"]
@@ -1415,6 +1415,8 @@ assert torch.isneginf(_zero[_after]).all() and torch.isfinite(_zero[~_after]).al
 )
 _a_t, _m_t = (_one - _zero)[~_after], _zero[~_after]
 assert (_a_t > 0).all() and torch.allclose(_a_t**2 + _m_t, torch.ones_like(_m_t)), "a_t² + m_t = 1 (Part (b))"
+_t = (_start + torch.arange(_m)[:, None] - torch.arange(_n)[None, :]).double()[~_after]  # distance, key to query
+assert torch.allclose(torch.exp(_a_t**2 / 2 + _m_t), (1 + _t / _tau) ** (-_p)), "E[e^(a_t·S + m_t)]: the target mass"
 
 # %%
 # HIDDEN

@@ -385,12 +385,12 @@ for name in MODELS:
 # the three ALiBi models, against their full-context accuracy (section 1) and section 2's oracle
 # retrieval, and why.
 #
-# - **A)** Below the full context, far under the oracle: trained only on inputs that hold the query
-#   key, a chunk without it answers confidently, so a wrong chunk often wins.
-# - **B)** Level with the oracle's retrieval: the chunks without the query key answer unsurely, so
-#   the reducer loses only where the model misreads the chunk that holds it.
-# - **C)** Close to the oracle, a few points under it: the chunk that holds the query key answers less
-#   surely, having lost the other 48 pairs, so a wrong chunk wins now and then.
+# - **A)** About level with the full context, far under the oracle: trained only on inputs that hold
+#   the query key, a chunk without it answers confidently, so wrong chunks win.
+# - **B)** About level with the full context, far under the oracle: cut off from the other 48 pairs,
+#   the chunk that holds the query key is misread, so its own answer is often wrong.
+# - **C)** Close to the oracle, a few points under it: the chunks without the query key answer
+#   unsurely, so the reducer loses only where the model misreads the chunk that holds it.
 # - **D)** Above the oracle's retrieval: four chunks give the reducer more evidence than the one
 #   chunk the oracle keeps, so it corrects some of the model's misses.
 
@@ -428,7 +428,7 @@ assert check_choice(q2_answer, "afeb44a4aeab39fdfbbfcf8ce82ac29f5c121e5c119978d3
 # %%
 explain(
     q2_answer,
-    "sealed:xg/U20IETThWh1yG52HRDszV+pJWZhzEk4HcgPEXfxVo4baYTxGPKJPBpS+LDZDhddeSb+PxvTfgTpS/kiWIcEUSnTdAL8vjq5w3VJsx6+NkeUWokbILuThABRIWzkxE7rJ/Ei2OSUh9yozbr76a4DGnZO4dDKgCWpjPBW87zADGNpWM5g9++LmRlZ39LxiAlqUqoJT3f0DTu+g3vDGjoScd6XEX1jZ9Re2V0nQheDumtx4TJG2WygybDAW2YdMACZRg5lC6/B/02BAq/oRFdVHKGvA1CECk6vA5dx5Z2LSwvKzfTC4/JIMjuP7v7HFg/rqHjDnrq1fU+L3600mAzwXMU1e3Em0NP5zkXsNFnUt4yvtjnxz5S5S9iGTikFxCOstbtAj7S3kyucBtrKlkg24NgX3x7H+UVGKHkA7B9fBoXfZK44HB9It6YZPynIqsLuNSZ+PUGLEa5E1gSrnwXf+13TkcPDLccMRYY2JRPuIjyTDNdeL5trJJ7ENkydQuF8RJn9bRwBuuULP7jpX2wrWMQYfTyLSR2z4cnaqzvCMR8WH9wFmGRsUFH+rn1S9CFnaX+yuON/DmbZmXU+2+eCYqWrVkjLGiH1yWdqbmEhkddQF7HfLEnlkf1qMEzX5YwOHF+IN6QX5kYq6gnitbg1+wqWNLgzPHxO+zHauVFQZ+W735UvqUtb/KUllV/LNUejR5ktWgLueHlbzLr8F17XJ539bX6W/QuohAQ24vsHwfavMP4vSrl+HgqOiiKmW031J3/A0750Z2cZ3TcWr3xELYC/llT0PHmqm+bLrylmTKRkHrPQjU0iwJucYw5ErFF5BEC0WXG0IwhXrG0nVcnPW2CJ25ZLS11oRTaP6CkHdG6C7Fz4nS5EQAi0LuCoJsAF0l0LqaCr/yweRjlgwaPdNQBzSEYWdstdVmBmBEnmDM3u80yUZXGhGupIAe6wOR8xOcIFD6l+bdD26M0qFS2Qjo0JB2zKul4wntPWODuzHIWUMB7B/+MATyVJt3IaeQPVdwEG+ngi2pzk6F4CkG6CXGidO7LsMf/Ej3RQRXWNQj/BgfrW2Y7V62tQFyIZzPpCf/D2anYRHorQfTPTrXY3+7Y+OHDAO0KpkMcG2P4S+hxzfL8LvIcgkJEmQLd+M2uLUpHozwoPHpWmso1iCf1NK37F1bqrNMM00UUpcXdxIjTxI4xRbtPEEuSSPwdcNzwFW0n/3nePqRUAZV5RsaZA/JnT5LL4FimQ0wF8EQ79c3V7+vwtzfoiEfnd5FynmXTAqPbqHbmCn/xRiel1uIcdNUqdBK7BaTZ6z9NSYqV+1VSOvs+G25EsGiHVsU1YAJyDXNzH6MS/p8CQG52FnU7Ru4jx339HnfCVc+XOfD6WK4dDz+JbbM71Wg2Qu2/BWrPlRctcwqg41dhrXmNEsHRzCja+PCv/oUTtyilMfNEH4dV/ll9yvF5J/wYYUTlLQpv0+Tkvfk7iGxThN6ikgpOeBKSxr+BnR1D7jCUtvnmtzfkmNF6EWu7y3YBJ0RQ2403JYgz5RWJrVK/Rq7ZyDZkI67uukzy5xWggBZ2nCHz17hvFrMDc/1jSJr2RSIpv92EEUUTP5KjLVvJXX1xZEzrOnFfd6ep33Q",
+    "sealed:/u2WdK9n64rBlxms3bs/cczV+pJWZhzEk4HcgPEXfxVo4baYTxGPKJPBpS+LDZDhddeSb+PxvTfgTpS/kiWIcEUSnTdAL8vjq5w3VJsx6+NkeUWokbILuThABRIWzkxE7rJ/Ei2OSUh9yozbr76a4DGnZO4dDKgCWpjPBW87zADGNpWM5g9++LmRlZ39LxiAlqUqoJT3f0DTu+g3vDGjoScd6XEX1jZ9Re2V0nQheDumtx4TJG2WygybDAW2YdMACZRg5lC6/B/02BAq/oRFdVHKGvA1CECk6vA5dx5Z2LSwvKzfTC4/JIMjuP7v7HFg/rqHjDnrq1fU+L3600mAzwXMU1e3Em0NP5zkXsNFnUt4yvtjnxz5S5S9iGTikFxCOstbtAj7S3kyucBtuq9pz39FkDXVmU6zYiyD1lqZurJ+Fe1Jp8LPt9M/KIu3g8u2b/YAaa6ZTPVb5E8sCbv7WuWkyjIbeXPbZs5cJjYJdftylCbRIeLi+PIU7H5knZV6CNMGhN+C1gG+Hre1hNP2z7rYDrGH3rCM0z9Vi6eltX1Y92ftwEKARslkK9bMtmJMAHvVsHnNdOGpIcjXAK6+dzR4HLZzwLinUEXeIqahARQSOQk5D6HDiUgJn6cU2HcKyKWDrporQHQ3Jun7yCIUxG2253Ef1HGGnbGzCqzAS0NmDPKhF/XavurfQldO4+AYayp53oe+IPublaHAq4k84ns9ntfauXSW/5xUSXl8/HwFLu9B5/D5n7Or8Lb1fn78ilwtu0Viq0olItTSNGvryULcSuEtAlOP3PzyOLa9yD6bBhWqMwed2T4e8dZfnxqnCt8JVA/KT0c8x22JlTMJ3LDiCdjoOKTrjoRQbqrgx39c5C7nz5LH809Eg0SmCoZwFhI5n/WeT/uolKJjjQpbNpJBCnWQaWB58NAqDikUzCXO2ugl30ZCBlSyr8NJ/h2BrkLcdUH71LOAGijNh/YbxFyhzd80y6K+4EzrdXLLvCqEQQsHoxf/ORCmF513daeJKhNwP0y64CflxkCT6TwKvyjN2oa7PrMf4EakVV4PDowj5AQfpiKUqA2kux02NIbOpDX/EmeyYQzr7ESSYzTXeHn+JuGMEU2va4QWdH2P7SmrxSGZ4b3ON05MGCtCZqY8paNkEpvwsuHpTT8wx2WNwtLxsQ5btqRcJUQfEZQWNgwuU0V9kU6lIFtpSHe5cpAy3lm3kvD1OvqSXQ8ZohsZZBLS2GlNKYhom0h/C8FR+NB2UK/umIjR8GpNhsNL2h7bVEDCIK7aiCng0QSf207NL9cY5MJH8R/dM6f3ey8xUutXTqLs7me/B8yiWhpYkN8J0TjJ3H6QVqllFBftj0LIowjwiVXw/3bZRhJ8E/uM/CCjajz+PqeNoz+pql/i9xHlIl5M4MMun8kWjbX3NUscQTCjZ/nWsv1WHdSA05iaAmRYFOIqoCLf/YnwbIgDnv8v8V2ChLKq9nO7Vh0+jE4/MqtND1vkSXI9C/rfTdmvh4ic0lICuUW25iuTBdRVV2M1jsIjz9FFPeBL+F/vbCnY3o3zpa0hhZtJglIen3rIhkuur1qNA8LkwyxgmBaYrqY4HhZRTv9LybR+ITbtyNAh/vzAfY3Mp26WRPhs+kQ2BWP4j06XNmI=",
     salt="09/q2",
 )
 
@@ -861,18 +861,18 @@ for row, summary in enumerate(summaries):
 # %% [markdown]
 # **Q4b** (predict, then measure: map-reduce with smaller chunks). Run section 3's map-reduce at
 # K = 64 with chunks of 4 pairs instead of 16: 16 chunks per sequence, each well inside the
-# training range, where section 2's oracle answers better than at 16 pairs. Predict the map-reduce
+# training range. Predict the map-reduce
 # accuracy of the models that learned the task, against chunks of 16 pairs. The cell after the
 # question measures it.
 #
 # - **A)** Lower: four times as many chunks lack the key, and any one of them can outrank the right
-#   chunk with a confident wrong answer.
-# - **B)** Higher: the chunk holding the key is shorter and read more surely, as the oracle at 4
-#   pairs shows, so its answer wins more often.
+#   chunk with its confident wrong answer.
+# - **B)** Higher: the chunk holding the key is shorter, well inside the training range, and read
+#   more surely, so its answer wins more often.
 # - **C)** About the same: the reducer keeps one chunk's answer whatever the number of chunks, so
 #   only the chunk holding the key matters.
-# - **D)** Higher for rope-s2 alone, lower for the rest: its chunks without the key are the least
-#   sure of any model, and shorter chunks sharpen that.
+# - **D)** Lower: a 4-pair chunk holds too little context, so the chunk with the key is misread
+#   more often and its answer loses to the rest.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -908,7 +908,7 @@ assert check_choice(q4b_answer, "597f888a4f3e726f34799badcf1b3aade4e214cd832e13d
 # %%
 explain(
     q4b_answer,
-    "sealed:wIayNSTGqNa3hE45zp/8BpHMVpA3sOKpmOztKS0G8pubzp3nJpkixohue/OLF0saSivVjC7VW07C0qlyf5xsf6CmJHxOEU1uV6uovmXzFgvtvgo1crPJRqop+Ms876vS5DgXT9gRYe5R3E6RQFU0dxvbCDtD4CONlCA8+XsIIT/Vhz0Baf67KRrsOhq89uudcWcJUZ5YT3amy2MsaXQO5/zu7F2SfmWAiaGctCMn4l0nGtPeSkEi0jxoJIUFMGrrXAlJrbgWd5lLxZsG+OzPWhvn7Izevh+qy/zT6UOX58ZqHfHIdSIt9SsR9tZogXw/6lmoOXyQtIWzO8w7lUvdah+9LKM5+QcT8A2oNNH8w6pXbBbTr83zl2YxeuDPvoSKB+4I6sdb8py4097scBgum1T2staHyf/1K0bVa4+NltZTD+tiGh095EKV9tij+o8LbVZ8OkAUTow6yR9i5iI4ksiJPA7hh0MHWBDQ9Uyi6Q76h5qfe2UMeLUH0vOca4EIe45p07Q/YNRHz5VqwqGdDAQWNQRYJUzJ4jte5OTyU21u4zRJmhRQBOh1Q/tfnf1rQohadwyOkeVGcwLIKe7BGBxE8Bu592FbEb21u5YVwMJoy46NyixWlW5Y+Edvz37rwiwCi3Xjy93T20aHcy90o/9XyCFTLTsAEbTTrQ1v39TEqOEBTBV0GfQb011SNzuHnzA3Z3ZoCmVclKZkPvTi6AwcVYiU+nVkHM594VkcdREphUPpy1A+eyLPUixCP8rpZSkpoSRSexuueK4VXMK2MW+zWnl4J0An9FE2MJD3TdzvyHpJ1/ls9q6EIn6JwlsA6c3yz1VhjN++G077P7JUmFzLL5FgunKvydWvN1AbT3cl6yzFb/qE8m/8kHvzHzmnUVQNV0SmJ0p2tsY7qniYRJZ6gboXDmdpsJn6E6k2DfeLnPmGMF1QKdXw9tzm21TNn8hcajK+lxvdVJlAD1E51hY1IZGUEpaJFYJerTYVwb0E41+Lhj8iIZ5+DI2FETndQO//G73UEsDjYCs81FGy04qrpC2RNPEI0/OwL/jGTEt8P7AVwrKkd8bwDYLnuVfB9P/GG1Imzlz/ZcylHWktz+cSdGWJc8VtjHPYA1dUcd/O7AHBCxec48ZUwFUr7l3C9sIOfQ46axQEFjrE3bY3KFH/o0qq3Q+3e/+IgW8A+ZX8g7mpRZExqDCzLFFFaXkMvqOvGbcmCF9zxLKZKynijhVQkfmWQcAfQOtxQmVJHqZyYbKbi7ykCEzKbL8sBz4DQ5zvCvQ1dQzPB06bgcnCUal3Fq7R5jB5ORIUjLO5cCYYSBsoiqAeGLbCf/5E1rPbZuAZ5464VYm/Cs5HvzEs196EyJo0ucSnPLJ8lnUhwQUvNJUQVt//7HZpIan3eNkoDkFbbvrS19HsjVmQX59PY7/oWNAMoBmXXcDq9bDmdFrY0DobWqD/KYPYDsTCsn+q04cLBpCp0RAIxM//zHEyc0tT+3CDmH9AWlRFLxa8Sm+LL7NY6ZJzXQCEnItWHhb5oT8tjyw9yOBre5vi3ixyo9RPiicZ+xkwvleV0LsK",
+    "sealed:fKUXZu17z0cN7ESW+I0cIpHMVpA3sOKpmOztKS0G8pubzp3nJpkixohue/OLF0saSivVjC7VW07C0qlyf5xsf6CmJHxOEU1uV6uovmXzFgvtvgo1crPJRqop+Ms876vS5DgXT9gRYe5R3E6RQFU0dxvbCDtD4CONlCA8+XsIIT/Vhz0Baf67KRrsOhq89uudcWcJUZ5YT3amy2MsaXQO5/zu7F2SfmWAiaGctCMn4l0nGtPeSkEi0jxoJIUFMGrrXAlJrbgWd5lLxZsG+OzPWhvn7Izevh+qy/zT6UOX58ZqHfHIdSIt9SsR9tZogXw/6lmoOXyQtIWzO8w7lUvdah+9LKM5+QcT8A2oNNH8w6pXbBbTr83zl2YxeuDPvoSKB+4I6sdb8py4097scBgum1T2staHyf/1K0bVa4+NltZTD+tiGh095EKV9tij+o8LbVZ8OkAUTow6yR9i5iI4ksiJPA7hh0MHWBDQ9Uyi6Q76h5qfe2UMeLUH0vOca4EIe45p07Q/YNRHz5VqwqGdDAQWNQRYJUzJ4jte5OTyU21u4zRJmhRQBOh1Q/tfnf1rQohadwyOkeVGcwLIKe7BGBxE8Bu592FbEb21u5YVwMJoy46NyixWlW5Y+Edvz37rwiwCi3Xjy93T20aHcy90o/9XyCFTLTsAEbTTrQ1v39TEqOEBTBV0GfQb011SNzuHnzA3Z3ZoCmVclKZkPvTi6AwcVYiU+nVkHM594VkcdREphUPpy1A+eyLPUixCP8rpZSkpoSRSexuueK4VXMK2MW+zWnl4J0An9FE2MJD3TdzvyHpJ1/ls9q6EIn6JwlsA6c3yz1VhjN++G077P7JUmFzLL5FgunKvydWvN1AbT3cl6yzFb/qE8m/8kHvzHzmnUVQNV0SmJ0p2tsY7qniYRJZ6gboXDmdpsJn6E6k2DfeLnPmGMF1QKdXw9tzm21TNn8hcajK+lxvdVJlAD1E51hY1IZGUEpaJFYJerTYVwb0E41+Lhj8iIZ5+DI2FETndQO//G73UEsDjYCs81FGy04qrpC2RNPEI0/OwL/jGTEt8P7AVwrKkd8bwDYLnuVfB9P/GG1Imzlz/ZcylHWktz+cSdGWJc8VtjHPYA1dUcd/O7AHBCxec48ZUwFUr7l3C9sIOfQ46axQEFjrE3bY3KFH/o0qq3Q+3e/+IgW8A+ZX8g7mpRZExqDCzLFFeYWRLpq65Gbw6Dhpi36uTaHq2zUcSkOXTCMNNSeR6DmQMC7pyI6jdmPP9BQyFMvgsEDlWHdn6Vr01bh3dQwyckMnTRvs4V6zX8GJvIgkIh7P1aysOSBo1n+MdCOLUdORU2+HOL7ZDu9n2AYXwVpAS+3g5zIzDxsoU8MSxdOd+lGZowAA+ZoVTAICmuHohZOmlMtknHwQOK/Odn9ftxl7YTdZdarzxDJMXpRnEFsPhuqmpIFDY0CwaRKXoOMaMFt7Y/TfkyJtOE4fm0V8YycaskjQnZREa8GOC1jBcWV0AbQuuDyGPMqILq4NoSFTHlYhTGETsvT9p0nk+2+VibJvvyTozo4oEy3dLrxp17wvOgPEEz/pKwKTg7OHG5nHAyu4bBmdphBZ/CB7op6l4mdYqd5zs1boad7hIpeJ6Q6aHi8+jP6qUPMMpGP5Zz4eJaVsdZRZSupl1e0mSBdeO00vRhrodCcAQ0hSiUmWGjZrddIEN1WUityRHGKG+snSyQeEWg7QrEgLqRD9tD3tG62theOC+IpGCXSV3CBfRBSKLr9nwHrffm6tF5DXKiA==",
     salt="09/q4b",
 )
 
@@ -1161,6 +1161,23 @@ assert torch.equal(_out[0, [0, -2, -1]].long(), _tokens[0, [0, -2, -1]]), "BOS f
 assert len(_kept) == 2 and _kept[0] < _kept[1], "two different chunks of the input, in their original order"
 assert torch.equal(_stretched, _out), "the score is a cosine similarity: longer vectors change nothing"
 assert _holder in _kept_exact, "with the query key's own embedding, the chunk that holds it is always kept"
+_basis = torch.linalg.qr(torch.randn(16, 16, generator=_g, dtype=torch.float64))[0].T  # 16 orthonormal rows
+_near = [i for i in range(4) if i != _holder][:2]  # two chunks whose keys all lean towards the query
+_planted = _table.clone()
+for _i in range(4):
+    for _j, _key in enumerate(_chunks[_i, 0::2].tolist()):
+        if _i == _holder:  # one key exactly along the query, two orthogonal to it
+            _planted[_key] = _basis[0] if _j == 0 else _basis[1 + _j]
+        elif _i in _near:
+            _planted[_key] = 0.8 * _basis[0] + 0.6 * _basis[4 + 3 * _near.index(_i) + _j]
+        else:
+            _planted[_key] = _basis[10 + _j]
+with unavailable(namespace=globals()):
+    _plant_out = retrieve_top2(_tokens, 3, _planted, 2.0 * _basis[:1])
+_kept_plant = [
+    i for j in (0, 1) for i in range(4) if torch.equal(_plant_out[0, 1 + 6 * j : 7 + 6 * j].long(), _chunks[i])
+]
+assert _holder in _kept_plant, "a chunk whose one key matches the query is kept, whatever its other keys"
 
 # %%
 # HIDDEN

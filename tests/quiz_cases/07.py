@@ -70,16 +70,19 @@ def _head(**changes: str) -> str:
 
 CASES = {
     "q1b": {
-        "right": "q1b_lengths = (1835008, 5505024, 12845056)",
+        "right": "q1b_lengths = (1835008, 12845056, 0)",
         "wrong": [
-            "q1b_lengths = (917504, 1376256, 1605632)",  # the whole-sequence pattern left out: 448 x R
-            "q1b_lengths = (611669, 786432, 856337)",  # a sign slip: 1 + R/4096
-            "q1b_lengths = (1835008, 2752512, 3211264)",  # the ratio scaled in proportion to n from 2,048
-            "q1b_lengths = (12845056, 5505024, 1835008)",  # the three in reverse order
-            "q1b_lengths = (3670016, 11010048, 25690112)",  # a factor 2 too many
-            "q1b_lengths = (2048, 3072, 3584)",  # the ratios, not the lengths
-            "q1b_lengths = (1835008, 5505024, 12845057)",  # one token off
-            "q1b_lengths = (1792, 5376, 12544)",  # the number of 1024-token segments, not tokens
+            "q1b_lengths = (917504, 1605632, 2688000)",  # the whole-sequence pattern left out: 448 x R
+            "q1b_lengths = (611669, 856337, 1090536)",  # a sign slip: 1 + R/4096
+            "q1b_lengths = (1835008, 12845056, -5782588)",  # the formula applied past the ceiling: a negative length
+            "q1b_lengths = (1835008, 12845056, 17179869184)",  # the end of a bounded search, not "none"
+            "q1b_lengths = (1835008, 3211264, 5376000)",  # the ratio scaled in proportion to n from 2,048
+            "q1b_lengths = (0, 12845056, 1835008)",  # the three in reverse order
+            "q1b_lengths = (3670016, 25690112, 0)",  # a factor 2 too many
+            "q1b_lengths = (2048, 3584, 6000)",  # the ratios, not the lengths
+            "q1b_lengths = (1835008, 12845057, 0)",  # one token off
+            "q1b_lengths = (1792, 12544, 0)",  # the number of 1024-token segments, not tokens
+            "q1b_lengths = (1835008, 5505024, 12845056)",  # the ratios 2,048, 3,072 and 3,584
         ],
     },
     "q5": {
