@@ -105,6 +105,8 @@ CASES = {
             "e02_gap = 2.0",  # the same score as in A
             "e02_gap = 2.7726",  # ln 16: sixteen times the keys, the copies forgotten
             "e02_gap = 2.7499",  # base-10 logarithm: 2 + log10(253 / 45)
+            "e02_gap = 3.7346",  # 2 + ln(255 / 45): every other key counted as each copy's competitor
+            "e02_gap = 3.7307",  # 2 + ln(254 / 45)
         ],
     },
     "e03": {
