@@ -696,7 +696,9 @@ print("length  shortcut acc (dist) | induct s0, s1, s2 acc (dist)")
 for i, length in enumerate(LENGTHS):
     row = "  ".join(f"{induct_report[s][i][0]:.2f} ({induct_report[s][i][1]:2d})" for s in induct)
     held = " held out" if length in zoo.INDUCT_HELD_OUT else ""
-    print(f"{length:6d}  {shortcut_report[i][0]:.2f} ({shortcut_report[i][1]:2d})        | {row}{held}")
+    # the shortcut's preferred distance means something only where it copies (accuracy above one half)
+    where = f"({shortcut_report[i][1]:2d})" if shortcut_report[i][0] > 0.5 else "  - "
+    print(f"{length:6d}  {shortcut_report[i][0]:.2f} {where}        | {row}{held}")
 
 # %%
 fig, (ax_acc, ax_dist) = plt.subplots(1, 2, figsize=(12, 4.2))
@@ -705,7 +707,8 @@ for ax in (ax_acc, ax_dist):
     for held in zoo.INDUCT_HELD_OUT:
         ax.axvline(held, color="tab:green", linestyle=":", linewidth=1)
 ax_acc.plot(LENGTHS, [a for a, _ in shortcut_report], marker="o", color="tab:red", label="shortcut (trained at 12)")
-ax_dist.plot(LENGTHS, [d for _, d in shortcut_report], marker="o", color="tab:red", label="shortcut")
+copies = [(m, d) for m, (a, d) in zip(LENGTHS, shortcut_report) if a > 0.5]  # where the shortcut copies at all
+ax_dist.plot(*zip(*copies), marker="o", linestyle="none", color="tab:red", label="shortcut (where it copies)")
 for (s, report), colour, marker in zip(induct_report.items(), ["tab:blue", "tab:cyan", "tab:purple"], "s^v"):
     ax_acc.plot(
         LENGTHS,
@@ -744,7 +747,9 @@ fig
 
 # %% [markdown]
 # The new copiers read from distance `m`, the symbol to write itself, at every length from 4 to 16,
-# including the three they never saw; the shortcut stays at 11 whatever the length. Past 16 the
+# including the three they never saw. The shortcut copies well only at length 12, reading 11 back,
+# and partly at length 6 (0.61, reading 5 back); at the other lengths it is near chance, so its
+# preferred distance there means nothing and is not shown. Past 16 the
 # new copiers fade: the distances they now need were never trained, which RoPE does not forgive
 # (chapter 03 measures this *position degradation* in detail).
 
@@ -803,7 +808,7 @@ explain(
     salt="01/q5",
 )
 
-# %% [markdown]
+# %% [markdown] tags=["shows-answer"]
 # The measurement on the shortcut copier, with `course_utils.chapters.circuits.overwrite_probe`. The
 # probe needs distinct symbols, so it uses strings of 12 distinct symbols out of the shortcut's 16; it
 # counts what the model writes in the place of `y5`. Compare with your prediction:
@@ -820,12 +825,12 @@ print(f"shortcut copier: writes x10 {shortcut_probe[0]:.2f}, x5 {shortcut_probe[
 # `x10`. A head that finds its key by **position**, at a fixed distance, reads the place it would
 # have read without the overwrite: it writes `x5`. The shortcut copier is a lookup by position.
 
-# %% [markdown]
+# %% [markdown] tags=["shows-answer"]
 # Reading from distance `m` at every length is what an induction head does, but a model could also
 # get there by position: "read the key whose distance from BOS equals my distance from SEP". The
 # same probe tells the two apart, because it makes them disagree. The new copiers:
 
-# %%
+# %% tags=["shows-answer"]
 from course_utils.chapters.circuits import overwrite_probe
 
 probe_batch = copy_batch(512, 12, n_symbols=64, distinct=True, generator=77)
@@ -833,7 +838,7 @@ probe = {s: overwrite_probe(net, probe_batch, at=4, source=9) for s, net in indu
 for s, (by_content, by_position) in probe.items():
     print(f"copy-induct seed {s}: writes x10 (content) {by_content:.2f}, x5 (position) {by_position:.2f}")
 
-# %% [markdown]
+# %% [markdown] tags=["shows-answer"]
 # No seed follows position alone (few write `x5`), and none is a clean content lookup either:
 # most of the time they write neither answer. These copiers use the symbol *and* its distance
 # together, which agree on every training string, so they fail when the probe makes them disagree.
@@ -859,7 +864,6 @@ layer2_weight = mean_weight_by_distance[1].amax(-1).min().item()
 trained = [i for i, m in enumerate(LENGTHS) if 4 <= m <= 16]
 held_acc = [induct_report[s][LENGTHS.index(m)][0] for s in induct for m in zoo.INDUCT_HELD_OUT]
 reads_m = sum(induct_report[s][i][1] == LENGTHS[i] for s in induct for i in trained)
-probe_summary = ", ".join(f"s{s}: {c:.2f}/{p:.2f}" for s, (c, p) in probe.items())
 print(f"""\
 - A naive softmax turned scores x 100 into nan; subtracting the row maximum gives the same weights without overflow.
 - Attention output is a weighted average of values: {lookups[1.0][1]:.1f} with the raw scores, {lookups[4.0][1]:.1f} with 4x sharper ones.
@@ -872,8 +876,11 @@ print(f"""\
 - The copier trained at length {m} reached accuracy {target_accuracy(model, test.tokens, test.targets):.3f}; every layer-2 head put at least
   {layer2_weight:.2f} of its weight {layer2_distances} tokens back, and accuracy fell to chance at other lengths: a shortcut.
 - Copiers trained on lengths 4-16 reached accuracy {min(held_acc):.2f} or more at the held-out lengths {zoo.INDUCT_HELD_OUT} (3 seeds), and
-  read from distance m at {reads_m} of {len(trained) * len(induct)} (seed, trained length) pairs;
-  overwrite probe, content/position: {probe_summary}.""")
+  read from distance m at {reads_m} of {len(trained) * len(induct)} (seed, trained length) pairs.""")
+
+# %% tags=["shows-answer"]
+probe_summary = ", ".join(f"s{s}: {c:.2f}/{p:.2f}" for s, (c, p) in probe.items())
+print(f"- The same copiers under the overwrite probe, content/position: {probe_summary}.")
 
 
 # %% [markdown]

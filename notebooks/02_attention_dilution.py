@@ -637,7 +637,7 @@ assert check_choice(q8_answer, "75a6072512bd4ee0027e4d68cf5717f2400d9960e00a3780
 # %%
 explain(
     q8_answer,
-    "sealed:qk9+W8rjqrfAoWarFQ+aG3vu7aCFgl5JqdGPdyP1+noYjHc7AHarKohVERV749DAAalPib7ZUAHqe9uxNMI+fJGRXvl8PMx1BayqVQHRtdXqYOrX8jvn6omspECXKbYHjsDJzp5xHiCsjEftaqN6P3cvNF6BQfCeNSzuTb3h/1ajRa/HDNm1aDNrauJFgwujfMVJVi6JjoVgVPYcHj7d0pmYYQFPBUlOIzNvpUbgXLec/Zy8HAYnlIQr+9illC6MjpF/FAejv2OKu0e1nCPrEiKQToKXIcXICNS8A4qP241TQBvUxqyRekRuznUmG5vTNAG9+qzlFMkPbrnJF8fIanMWqmo5U+U7njqp8FIg/Zd1zd6VV+gsHblqXWoX16h6t7moleznTJSw3B+U/c1LjXOOOA2BHppXoUdVQ6ZNWTICBPCrvq1LeH14sFB1vL8R8FKnXqTpDpH1Twm9Z44fW64rPhjnSENazElrAfvM8tvcMletVolDQEVRxYLMRTAicnX+MX7eZdlkXumWAaB6Pft1GG7+UVwQXCmHcKnrUifW14dSs+r9U2wSnKlj56yJp2Nj+SrtbB5D2wrolvr2C/HjdAR8N38sJ/1qY0K875RMlvYAVA+Q82WmXgupgskOvKI8zUbbWrzl1cbvelCJiyYAaWlorVe/lDgYm9aMycQSVMjJoSApEQ3uwngwTt4YEBnNU3i/H1Xker+F9wN9j0gP+6ZKzq/JuaxjMKOC5dLVMsEK6gcjY8/cOoyCGSeMnAzZJemqijrXoM+sDOe/JhaKfbluD6Jlv6wPR82UglsYahg1yy4KDRRlqTPb1eQbt2NbvCNy7SkY2pNKeszd9XIKoNFQBdQBZWlp3Q+252t9sTZ3a7W+pkYMzXjwlOVB+/fIydkhKPuvyTrUK3IRjR0M6fw9pKpve9vfH3QCGikiyP+ACdFUfjbe2ur/cCOc03fNjgU/RN1sXtMkKXvO9V7QdUF+gS7uk2bPiUCUAHNpt8cFT2D6D8cuBHtqdD5nyOdctKLbP3dTyz7O4IUr8xqRvNC/wWnd2wxl2wejZYa1hm6Nn9kpb7wXyanjOQAU119DoecyUgEt/P95gtQRkxbR17xB1BtoJVuMpndyFFZ3ISKSgXC16TGK+Fbxf22sqqJknkS3Tj6fPbHB2pH52Uej1viss+cs0tFmuu1L0DqM4a7NuOeBxpL0QTVu4qpIx0ZrLRm1aMLyJDRNFBUAVYagdaKNUasMUpQTza+m0fixvED9wtnvn5X4807KBEFfpu9gCOznxFHlxeUmKe2njI77GYv1Qcgh29s0P5vwohFDNMo8vF1ieEABieFQWeG7rozvwPdGFASWGmmwkK6ecuz4QLrG53iQfwlTRDRAh/I6C6mKEdSgN/wPb9T23yjZXjTptURxIR9fa9X0czCaWApia91MZQ6GCqo=",
+    "sealed:38jkIPk+MOzEaevlf6s8Rnvu7aCFgl5JqdGPdyP1+noYjHc7AHarKohVERV749DAAalPib7ZUAHqe9uxNMI+fJGRXvl8PMx1BayqVQHRtdXqYOrX8jvn6omspECXKbYHjsDJzp5xHiCsjEftaqN6P3cvNF6BQfCeNSzuTb3h/1ajRa/HDNm1aDNrauJFgwujfMVJVi6JjoVgVPYcHj7d0pmYYQFPBUlOIzNvpUbgXLec/Zy8HAYnlIQr+9illC6MjpF/FAejv2OKu0e1nCPrEiKQToKXIcXICNS8A4qP241TQBvUxqyRekRuznUmG5vTNAG9+qzlFMkPbrnJF8fIanMWqmo5U+U7njqp8FIg/Zd1zd6VV+gsHblqXWoX16h6t7moleznTJSw3B+U/c1LjXOOOA2BHppXoUdVQ6ZNWTICBPCrvq1LeH14sFB1vL8R8FKnXqTpDpH1Twm9Z44fW64rPhjnSENazElrAfvM8tvcMletVolDQEVRxYLMRTAicnX+MX7eZdlkXumWAaB6Pft1GG7+UVwQXCmHcKnrUifW14dSs+r9U2wSnKlj56yJp2Nj+SrtbB5D2wrolvr2C/HjdAR8N38sJ/1qY0K875RMlvYAVA+Q82WmXgupgskOvKI8zUbfSq3iw4/lfVDd3yEDaXFhuhCtgiVfhNDDj5McHZOFsG8hQUC9hyo3QtUYQliACXi+AFWhO6+A5lcylBwI+aELzrvX/fh8ceTH95TOKclH+Exsd9WYK8zRX3PFjhvbO+mkhm+CoIf4TrCrchebOL1pSqAr6OMfSsTGjxofIk07m2xPFFso9nmHgOMJ+WYYqz5lrDwAlo9cepGcqCFG9I5eAskYKCYog0Wuqzg48DQ2NfDvvgsK3XjxwLZR5eDO2o06Z+ux3jfMcTURkFNNreg1qvctPsLDH3QCFi05nPHUGctdciCTnbu4KWbIhyjDih0oB5ItCZx4cjOatBreckJnw23uk2bMj0DIGzsw6tBBCmLpB8EuUHxqKXU1iLJavu+OfzcQwjiazokvthvUvMi33XSf2wxl3w21MJOljniQgsRnYfkw37fjOQAVzkoQv+MqF0w6+O4wi8ZUlwrKyr5NkQl0bEqW4zVxARpvJWmazmK/8XiA8BP1MHGwu640mEf7GjeSeKbEloXv2V6k172j/O030toyp6JYgiWOtuKZserE1Je5RWY586tKj1EkLAPwZN7kJD5eDwFTVZandfHeXqkdUo4Txabu0bC78hPox9nvk5fv5VSLA1cW9bxnCfuiiUPsyrFyJe3klovzD4v9UYsgwd93K9akshANNsh9oltweEARhOcZUeW66YDvlKNZA0uVHD2jkeKaLq3wQK2Ss2SdOkBLQCsHj+4qTrLfDZqrcu0CI9WimjqXVHvp/VYwIR8ac5vtdTjfAB0ofZFAcA/LHetf5rzVLEO8PurZffoMK29bpxPBuHe/TSEuulfb/g==",
     salt="02/q8",
 )
 
@@ -842,8 +842,8 @@ print(
 #   the rest.
 # - **C)** The softmax's temperature rises as the context grows, so each row flattens and the lead is
 #   erased.
-# - **D)** The softmax's total of 1 is shared by more keys as the context grows, so the relevant key's
-#   share shrinks.
+# - **D)** The softmax's total of 1 is shared by more keys as the context grows, so the match's share
+#   shrinks.
 #
 # The cells after the question show the demonstration.
 
@@ -928,20 +928,10 @@ for count in item_counts:
 # - **C)** No attention
 # - **D)** Attention vanishes
 #
-# The demonstration, section 2's simulation: one trial at each of three context lengths (the sum of
-# all the weights, and the planted key's weight), beside the planted key's mean weight over the 200
-# trials of section 2.
+# The cell after the question shows section 2's simulation: one trial at each of three context
+# lengths (the sum of all the weights, and the planted key's weight), beside the planted key's mean
+# weight over the 200 trials of section 2.
 
-# %%
-for n in (16, 1024, 16384):
-    draw = torch.Generator().manual_seed(n)
-    q_demo, k_demo = torch.randn(64, generator=draw), torch.randn(n, 64, generator=draw)
-    k_demo[0] = q_demo * (sim_gap * 8 / (q_demo @ q_demo))  # the planted key scores sim_gap, as in section 2
-    w_demo = torch.softmax(k_demo @ q_demo / 8, dim=0)  # d = 64: divide by √d = 8
-    print(
-        f"n = {n:5d}: sum of all weights {w_demo.sum():.4f}; the planted key's weight {w_demo[0]:.3f} "
-        f"(mean of 200 trials: {plain[n].relevant_weight.mean():.3f})"
-    )
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -981,6 +971,17 @@ explain(
     salt="02/q2",
 )
 
+# %% tags=["shows-answer"]
+for n in (16, 1024, 16384):
+    draw = torch.Generator().manual_seed(n)
+    q_demo, k_demo = torch.randn(64, generator=draw), torch.randn(n, 64, generator=draw)
+    k_demo[0] = q_demo * (sim_gap * 8 / (q_demo @ q_demo))  # the planted key scores sim_gap, as in section 2
+    w_demo = torch.softmax(k_demo @ q_demo / 8, dim=0)  # d = 64: divide by √d = 8
+    print(
+        f"n = {n:5d}: sum of all weights {w_demo.sum():.4f}; the planted key's weight {w_demo[0]:.3f} "
+        f"(mean of 200 trials: {plain[n].relevant_weight.mean():.3f})"
+    )
+
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q2b
@@ -992,10 +993,10 @@ explain(
 # relevant key (the same score), the other `n − k` are distractors. As `n` grows from 4096 keys
 # without bound, what do you predict for the **total** weight on the copies?
 #
-# - **A)** It falls towards 0, like 1/√n: the copies grow in number, but slower than the distractors.
-# - **B)** It stays near its value at 4096 keys: the copies multiply as the context grows.
+# - **A)** It falls towards 0, like 1/√n: the copies grow, but slower than the distractors.
+# - **B)** It stays near its value at 4096 keys: the copies multiply as fast as the context grows.
 # - **C)** It climbs towards 1: each copy adds as much as hundreds of distractors do.
-# - **D)** It falls like 1/n, as a single key's does: copies of one fact count as one key.
+# - **D)** It falls like 1/n, as a single key's weight does: copies of one fact count as one key.
 #
 # Store your letter in `q2b_answer`; the cell after the question computes it.
 
@@ -1066,12 +1067,8 @@ for n in (2**12, 2**16, 2**20, 2**24, 2**30):
 # - **C)** Better performance
 # - **D)** No change
 #
-# The demonstration: one gap, two context lengths, the seed's two numbers.
+# The cell after the question shows one gap at two context lengths, the seed's two numbers.
 
-# %%
-print(
-    f"gap {gap:.2f}: n = 512 -> {weight_of_relevant_key(512, gap):.2f}, n = 4096 -> {weight_of_relevant_key(4096, gap):.2f}"
-)
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -1111,16 +1108,20 @@ explain(
     salt="02/q3",
 )
 
+# %% tags=["shows-answer"]
+print(
+    f"gap {gap:.2f}: n = 512 -> {weight_of_relevant_key(512, gap):.2f}, n = 4096 -> {weight_of_relevant_key(4096, gap):.2f}"
+)
+
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q3b
 
 # %% [markdown]
 # **Q3b** (a harder follow-up to Q3; predict, then compute). The seed's two numbers compare two
-# context lengths. In a causal language model each query sees only the keys up to its own position.
-# Two documents each hold a fact 100 tokens before the query that needs it, with section 1's gap over
-# equal distractors and no positional encoding; in one document that query sits at position 600, in
-# the other at 4,000. Predict the weight the query at 600 puts on its fact, compared with the weight
+# context lengths. Feed two documents to a decoder-only language model in section 1's setting (the
+# fact's key section 1's gap above equal distractors). Each holds a fact 100 tokens before the query
+# that needs it; in one document that query sits at position 600, in the other at 4,000. Predict the weight the query at 600 puts on its fact, compared with the weight
 # the query at 4,000 puts on its own:
 #
 # - **A)** About 6.7 times as large
@@ -1164,7 +1165,7 @@ assert check_choice(q3b_answer, "9dc3ce92830166dcda3921575695d16dcb228c98dbd0b7e
 # %%
 explain(
     q3b_answer,
-    "sealed:OX1EeC5Q/63F4CRIqRPfkVXNXHzq2gCrmdDfiw2qYZ064YymumEBpV6KhXmFiAgaLHlw8aMFTElYTGebF/SmbclZcP67kx8oNsk8IGclTg+68iOeoVTywW13QUU0iFar8Mv8Cnmnse2A+IoGNVSxxmORczCLfzyPc2hrXDKnLIPz/hsQd5G3hX+Mqh95Ij9qqDaUcguMUDpgooLws0fCIDjzAgCT462dGDbhhRSCDwd9hO+6xqMv3VhRPHlMP2wwlRNeRvUHgcrOjIBoZbqJoxlKDfD7YHseaZQFoE7h4+0rIrvurlBw4kPpn576Kfy2QAEgzJF2ecsNuVFJJcgXrvEs0vLUoDFVGtaIW5lSbKCHzAU+0k5EX4P9PQZtLh9vj6WSJ8Y7P9GlEGKCQRtY0rEFRAqC8PvaqEaLc4M14ksdt+fuXUbjo8k1/RNuh6g5zKAFOW1M1FHmOXXbJg2dDucZsXT2A5HeSdpTQvPbIg4Wt98YXi4w1n4NXcU8uVzpwBpnboMA0tHY5rZNdjLx1z3MiPq7/HA1WH+XJmGrA+J88neqHB6uKllWh8ca5gjdGt5fdgnKhPQMxRrfjJmkHhKjPS2NZJr4+nRnZVpDcdzQSLGqDSvDwaZ3nSU0uREWmGlw6ILpahDDQa8vN71lP2QaMRNCPEZKuRGT8q9OcPjCRnZdCY7mupbXc8uoG3qO7BDR/Fqo/N180vBCuyPfJ5KJcoDT3jpsHwXzucHfXS5BScz25GLnh6d+Dc5DhqVIWwkf2Ht9GTCN/BxoLOt2qgTPI9Qe1t60+OHvFV914edid9B0fSFXP3wv8klcknqrcHm30xJLin8qdpPe0Njbo5r0KFyM0lWtSWNQ/GqkAZ9IpphqrsN9oirI+/+rz/HDwgnZUD/hw6ZNQCmVx0zJRYEp7JSeD2rz7r0VYwOLoXGdqX+Aio+uvTdfYRwGxSYD6C+lNclCnS+MYgB66DII3J5LU6xPYDbtcDK/B/qkYKCpHSUDksalPU0pRC6hhjd7f2v/L2vPaVYiV1XXanpcbQxu/Qwu3m7M0wUTXbmuITgqHct66xMnywNQPWjOYHJ2cATePDkPZIlhQZTyzrv44MZtJpNlU1jzLlqe/Fg83rOCh24qCi9cjWR3tvV+dnpGaKtMrHeIyq40+q8+MzNV/U8u1bnebGZ1B3XDfFdW2C8yI0SQY9NuHTThaVy500s4TS/hDIs0Tly3wbmIrRRyHGJe1Uf4zxM/+05p61TVDr6p3t5YVDJB72iVWTGYHlq4V7VPEfIrJJQMBrMpCDqdlV4GHYHk/BGBulmLGU4LmwUDD9DrazkqRZle1BhadNtVxJqpaZkR9UaY1JcfFdblZN5DAzY5CL3VwIlHu2b26nUY6CtF05Kf7ubykkGBb/ktdCJMnFsLQGoG0YKeEPe0EQNKTN86NMseqI8tx4eb8Kbyw0mVng==",
+    "sealed:fmY14lhNK5XVu901k2s/uFHBS2DswBqr2Jjfwgqmeocgo8vn8msX/BeWhX6PkgYGMTZ65/9AUUILDSieHvShcYcOfOOv2xhrPd4pZWgvWQ+68m+T6V68knFuEgoxjkv58J34FmSntebZrJYLcAe13iaMfHWaPjfZZX93UHmsOten+RAQboul12DNu151Yy9k7XPAPBeRBCYgor73oUfVNC+hGUGR/K2EA2X7mAmeTwcKlLv/1qkuywpKYyYALSkkiVdaRLFOhoLIzZp1YfbS91wfQqjrIS4IfohW8x+ooP11YPfk4QRv7hfq2pPhbKm1ARgqzJ9jessWplpJM84WtPFl2vWO5TEaU9aTHt9CerHV0Hs4hkEUGJXKLk8pYAlpj7yedMI8I4TnAGOMGEkNgfAKTk7W7Paf+0yGec0wtg53/PfxTU71mMtm9gd2h6g4y6xyMXtLgVGubHuYckDQWugd4TfnB5jeTdZNXvDSa0c0uslRRXoxl2wFUZF1ryKmhWsgZs1+gcHD9qldaTv1kgLJx6Tv6nArQ2iGJjT3VvsotTKyXkLhZVZQyNcwoR3cC8MWCBmD27wYkHSIhdTmEAW4aGucbZrohiBveEEGP9DBBOm6X36PgfFogzVM8RUdhTx2qcCuMgqKRudmJsNrbG9ObUZSfg4e/16b+JcJJLuHUCIEU9qp+8GRLYCoVzXDs12O8Bur/cwom7FM/XmGa4HAboef30RkUQjo9t3NXXkuF8KhyGSizro7BM1ewfgaB1wflT44QGTE/B9lN/Y5qlOVNNgOkpa+6bj1Rgtp7KIwYN1lYi8ZJDpk41gewT6tdGPl1y9YxWR5NY/f18DEr9v3KU3Ym0CtT3lE4nrhG9BLpJhxqMok5ibAtPecxrDAyAmSUB/r1upNVGCe3wmIRYsv8dDKATuwurlAY1bPsXaNtn+HgdbrrXINJEgcxWoC+yCkLIBHmSLEYwBy7TNfyuBAGqtZITf1YH6kTu+uL6G1WGRNlt6mKktsWWjui3J2ZCL/JWHVJlckXlXRbHwaICti7kAr1GCF800XH7KyJmx6XZsz6xAvywZQPXmaIDl/cFfIfGRUPY4pStu227Tl+YMjNIgqVRDxfEKM5h84w67Hh24jU2FEkDB++uh9dnYIfKhK6WjH16008qUpNHoN5wAzhvXfZHMnA27ZdB5Qzyo6PwTTUoErWDHrcgi9xVwvDGDxRcltHBCmjrmIukc9AmJGjFW8xQ8//0A76xCQXbXsxNlQHStF8mCPAWLLEAipH74ACbM+LY9HEupsGy3Z0lYdHMSo+g2c4hydAhpChUofBYrrTzh4QZlYwwRNcNkWzM/taZRS+Q+R2ZcEG5izecVPEz86R6TVmc5aun386nUQ4zYCh4nX/67k11SRZPgjeHYNhFUNCWoEy8eYEffnXQNMTI1uLdtbvp9h1ZaK56bxyF+VnKmHC6QQRjahP+uSC5tXGHyS+XwKWEZRr/EoD1DLqD4kdIakiu6jhxeVYj+woPf4Cl9JA8+oFmFEQeXdAx1trERdRXC3NJV22mSZo/shVhow220Dwk4HRMNDsFC5VtZcN2oDLenFuGErwuMamQ==",
     salt="02/q3b",
 )
 
@@ -1229,7 +1230,7 @@ assert check_choice(q4_answer, "5ca7cd7bc1e8fe0eaaa207ce7f4ebf624c02060037b550be
 # %%
 explain(
     q4_answer,
-    "sealed:Bs4MRUr9c9hGxbhGy6J2MF1WJ2wJpGdctuWWHN5nq9jtsUI4Vvyl5wCUX8xsKEUwLdKUkCScBTV541CxiBbzLumJ+pyIUUtZ4yY68RMn/q8XeDNOiuJTbmPb31dq9/oTvJlBBFfP3Hx0Eb5/b5O/54N8cG9M7hadsgv0wml7lqMD+LfxJnGQELglM/ZXaqg7cK5UEuHz4O2+WcuOjfozejBpyKPcFaquTcAi+5j7He82ZorEqrtmJWCS6K5TqaYCU621HGIVJ87mq/I66Mnd1kDbD4kM9QeowsbGCOeRsu7+kJ1En2fA7/8BO4vGa2seKiTBU2oKlng69XhvQgout8nCwfPM61o91x2M47svro25rzEn0YXJoYB0O75ZFrYz8LObTy8pJ1g2/U7B7lnNHuzhKA6nq4jbIUHIteuzwp058+HxMqHJQm0WKIS+WFdnw0/9mqvvf7k9Ea+J1W7WmoEO6wPpgSfAWMwIuCpB7EgkyED+1K7JOUnEH7gdYAIq2o2E2TbyRhd/oOqw3Z3TOALN3lklp2A2Q0/D8vdL5tLPbM8fJdLcsMxGYJ1ofQc08LRTone5Xz3f9Ff5vQ8u8j9eXRBqmc8ZPlKBcRkp9kWo50EwnWoWDnd/HI+IciHvfMyvZo08zCRjv6iT7RFYq7W+rZP3YQCYsX5r/Od4efOS/U+Le8S88RxjaRV0deissDj+Ajrx7iHeiaPLc3XP/lCaIvAiC+H4+zdMw8dT09w1qmq6mJNNgbCDN+25uhm9X3T9ECSMStSE7l5kLWJ4441OwXHl0/P0XAKHlRGZTPoluORuB2omgDuPgQVckFbvkyFouLY4mPGZ1YCHk+N/CPaFahcYRqx/ohP1NlsY1r5pGA9++IBPE/++GZhcazVykzT7ixaPPJdUFGINByDumrVGblZRIBvkoBYO7Jp2+p05zP6ro1M4bc08jOl+KO9Z6tnDZ5OWfFGT1CeiWotkFtmYlaMlZMNo0wIUIauodDAmjuJB1B7kHoL50HFs5yDcF1WcDDAECNYSMVaEekieZqgVZgBycwchHn3k1EhuKXE0rFNb2PMwk2od6KssE7xIMDVFKuNpO0uNTMooHDJ6LUAgx3CLsQWTK028MoEBGA0Bkk6uyFjQjQqWr5Pb2Nhbe91D1KG5yzJitX0oy8yemM86/0ye/E2ubt2dPR9ZAricsX+RJuxTXkCw46Rr",
+    "sealed:0RFS5q02a5kk4w8IDYyVWl1WJ2wJpGdctuWWHN5nq9jtsUI4Vvyl5wCUX8xsKEUwLdKUkCScBTV541CxiBbzLumJ+pyIUUtZ4yY68RMn/q8XeDNOiuJTbmPb31dq9/oTvJlBBFfP3Hx0Eb5/b5O/54N8cG9M7hadsgv0wml7lqMD+LfxJnGQELglM/ZXaqg7cK5UEuHz4O2+WcuOjfozejBpyKPcFaquTcAi+5j7He82ZorEqrtmJWCS6K5TqaYCU621HGIVJ87mq/I66Mnd1kDbD4kM9QeowsbGCOeRsu7+kJ1En2fA7/8BO4vGa2seKiTBU2oKlng69XhvQgout8nCwfPM61o91x2M47svro25rzEn0YXJoYB0O75ZFrYz8LObTy8pJ1g2/U7B7lnNHuzhKA6nq4jbIUHIteuzwp058+HxMqHJQm0WKIS+WFdnw0/9mqvvf7k9Ea+J1W7WmoEO6wPpgSfAWMwIuCpB7EgkyED+1K7JOUnEH7gdYAIq2o2E2TbyRhd/oOqw3Z3TOALN3lklp2A2Q0/D8vdL5tLPbM8fJdLcsMxGYJ1ofQc08LRTone5Xz3f9Ff5vQ8u8j9eXRBqmc8ZPlKBcRkp9kWo50EwnWoWDnd/HI+IciHvfMyvZo08zCRjv6iT7RFYq7W+rZP3YQCYsX5r/Od4efOS/U+Le8S88RxjaRV0deissDj+Ajrx7iHeiaPLc3XP/lCaIvAiC+H4+zdMw8dT09w1qmq6mJNNgbCDN+25uhm9X3T9ECSMStSE7l5kLWJ4441OwXHl0/P0XAKHlRGZTPoluORuB2omgDuPgQVckFbvkyFouLY4mPGZ1YCHk+N/CPaFahcYRqx/ohP1NlsY1r5pGA9++IBPE/++GZhcazVykzT7ixaPPJdUFGINByDumrVGblZRIBvkoBYO7Jp2+p05zP6ro1M4bc08jOl+KO9Z6tnDZ5OWfFGT1CeiWotkFtmYlbQlZMNo0wIUIauodDAmjuJIiVe7S8n5jDUxsz3EHhyVHmIXBcBGIA6EZUWGYagcekVnXhV2Xii3kRw3bTwupgdGwPp5xywd+Ko6R/8fcypPIeNyeVPDTbQsCHspfgVzhtc8/lHtbQWtYNVVTBpIhFu/wRvKgwzF9cCa15wfIpwBhejmmj6BQy46/JiemNU6vl+MrAi4aMfYcxNIQ6qa43vVYupIHE6w+bBpiEfRMcf/3UY/I6VcFNOYBAfWpU+zp3w2+n4e1n+cB7iyI5VwAw==",
     salt="02/q4",
 )
 
@@ -1243,7 +1244,8 @@ for weight in (0.30, 0.60, 0.90):
     raised = gap_for_weight(weight, 16) + 2.0
     print(
         f"w = {weight:.2f} at 16 keys; gap + 2 nats gives "
-        + ", ".join(f"{weight_of_relevant_key(n, raised):.4f} at {n}" for n in (41, 64, 111, 112, 118))
+        + ", ".join(f"{weight_of_relevant_key(n, raised):.4f} at {n}" for n in (41, 64, 111, 118))
+        + f"; the largest n keeping w: {max(n for n in range(16, 1000) if weight_of_relevant_key(n, raised) >= weight)}"
     )
 for n in (4, 512, 4096, 2**20):
     print(f"n = {n:7d} -> {3 * n:7d}: +{gap_for_weight(0.30, 3 * n) - gap_for_weight(0.30, n):.4f} nats")
@@ -1319,7 +1321,7 @@ for n_keys, rows in ((65_536, 50), (256, 2_000)):
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q6
-# points: 2
+# points: 1
 
 # %% [markdown]
 # **Q6.** Section 4's closed form gives the relevant key's weight under log-n scaling, with the
@@ -1431,7 +1433,7 @@ assert all(abs(a - b) <= 1e-5 * abs(b) for a, b in zip(_got, _want))  # a float3
 # - **A)** One half, whatever `k` is: the copies share what a single key would get.
 # - **B)** 1, for any `k` of 2 or more: a repeated fact outgrows all the distractors.
 # - **C)** `1 − 1/2^k`: each further copy takes half of the weight still left.
-# - **D)** `k / (k + 1)`: each copy ends up with as much as all the distractors together.
+# - **D)** `k / (k + 1)`: each copy weighs as much as all the distractors together.
 #
 # Store your letter in `q6b_answer`; the cell after the question computes it.
 
@@ -1562,4 +1564,9 @@ for name, draws in spreads.items():
         f"{name}: a distractor's mean e^z {mean_exp:.2f}; the relevant key's weight "
         f"{math.exp(sim_gap) / (math.exp(sim_gap) + 511 * mean_exp):.3f} from it, simulated {simulated.mean():.3f}"
     )
-print(f"for comparison: e^(σ²/2) at σ = 2 is {math.exp(2):.2f}, cosh 2 is {math.cosh(2):.2f}")
+
+# %% [markdown] tags=["shows-answer"]
+# Two closed forms for a distractor's mean `e^z`, to set beside the simulated ones above:
+
+# %% tags=["shows-answer"]
+print(f"e^(σ²/2) at σ = 2 is {math.exp(2):.2f}; (e^2 + e^-2) / 2 is {(math.exp(2) + math.exp(-2)) / 2:.2f}")

@@ -795,10 +795,8 @@ fig
 # `tests/test_positional_claims.py` checks each statement on every seed):
 #
 # - **Unseen absolute positions** (the prefix) break the learned table: its rows past 39 were
-#   never trained. ALiBi barely notices them: it sees only distances, and its linear penalty
-#   extends to the fillers' longer ones, which its retrieval layer then all but ignores (measured
-#   after quiz Q6). (RoPE's lines are missing from that panel on purpose: quiz Q6 asks you to
-#   predict them first.)
+#   never trained. ALiBi barely notices them (why is measured after quiz Q6). (RoPE's lines are
+#   missing from that panel on purpose: quiz Q6 asks you to predict them first.)
 # - **Unseen distances** (fillers between pairs) break RoPE steadily, while ALiBi holds: a
 #   linear penalty extends to any distance, a rotation it never saw does not.
 # - **More pairs** hurt all three, ALiBi included. For ALiBi that fall is mostly chapter 02's
@@ -837,7 +835,7 @@ fig
 # - **A)** About 1.0: squeezing only shortens distances, and shorter ones were all seen in training.
 # - **B)** About 0.6: pairs far from the query blur together, while the pairs near it stay sharp.
 # - **C)** About 1/64, chance: fractional positions match no trained position, so nothing carries over.
-# - **D)** About 0.2: neighbouring tokens now sit 0.27 positions apart, a step it never saw.
+# - **D)** About 0.2: neighbours now sit less than a position apart, a step it never saw.
 #
 # Store your letter in `q7_answer`; the cells after the question measure it.
 
@@ -879,7 +877,7 @@ explain(
     salt="03/q7",
 )
 
-# %%
+# %% tags=["shows-answer"]
 TUNES = {"pi": "position interpolation", "extrap": "positions as they are"}
 tuned = {
     (t, s): zoo.load_entry(name, retrain=RETRAIN, verbose=False)
@@ -959,13 +957,14 @@ for state in ("as trained", "interpolated", "interpolated + fine-tuned"):
 # unseen long distances but squeezes the one-position step that layer 1 uses to pair each value
 # with its key (the previous-token weight falls, above), and it breaks even the training length
 # (`K` = 16 at step 0).
-
-# %% [markdown]
+#
 # Second, with the **same 200-step fine-tune**, interpolation and extrapolation recover the 4×
 # window to about the same accuracy (within a few points in each seed); extrapolation keeps `K` = 16
-# intact throughout and reaches further (`K` = 112).
-#
-# Chen et al. found the opposite ordering for LLaMA: fine-tuning without interpolation extended
+# intact throughout and reaches further (`K` = 112). Chen et al. found the opposite ordering for
+# LLaMA (next paragraph).
+
+# %% [markdown]
+# Chen et al.'s LLaMA runs, for comparison: fine-tuning without interpolation extended
 # its usable window only from 2048 to about 2560 tokens after 10,000 steps, while interpolation
 # reached 32768 within 1000. Their explanation is the size of the scores at unseen distances:
 # their bound for extrapolation is about 600× larger than for interpolation, and a model trained
@@ -1007,7 +1006,10 @@ print(f"""\
 {seed_mean("filler between pairs G", "alibi", -1):.2f}.
 - More pairs (K = 16 -> 112): RoPE {seed_mean("more pairs K", "rope", 0):.2f} -> {seed_mean("more pairs K", "rope", -1):.2f}, \
 ALiBi {seed_mean("more pairs K", "alibi", 0):.2f} -> {seed_mean("more pairs K", "alibi", -1):.2f}, learned \
-{seed_mean("more pairs K", "learned", 0):.2f} -> {seed_mean("more pairs K", "learned", -1):.2f}.
+{seed_mean("more pairs K", "learned", 0):.2f} -> {seed_mean("more pairs K", "learned", -1):.2f}.""")
+
+# %% tags=["shows-answer"]
+print(f"""\
 - Position interpolation, {tune_steps[-1]}-step fine-tune, accuracy at K = 64: interpolation {pi_at[1]:.2f}, \
 extrapolation {ex_at[1]:.2f}; before fine-tuning {torch.stack([tune_acc[("pi", s)][0, 1] for s in SEEDS]).mean():.2f} \
 and {torch.stack([tune_acc[("extrap", s)][0, 1] for s in SEEDS]).mean():.2f}.""")
@@ -1022,10 +1024,10 @@ print(
 # %% [markdown]
 # ## Quiz
 #
-# Q2b was asked in section 2 and Q7 in section 4, before their measurements. Multiple-choice answers
-# are letters in a string, e.g. `q1_answer = "A"`. Q2 and Q3 are the seed quiz's own questions and
-# Q2a a review question of the seed material, asked verbatim as warm-ups worth no points; the harder
-# follow-ups (Q2b, Q3b) carry the grade.
+# Q2b was asked in section 2 and Q7 in section 4, before their measurements, and Q6 is asked before
+# Q5. Multiple-choice answers are letters in a string, e.g. `q1_answer = "A"`. Q2 and Q3 are the
+# seed quiz's own questions and Q2a a review question of the seed material, asked verbatim as
+# warm-ups worth no points; the harder follow-ups (Q2b, Q3b) carry the grade.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
@@ -1034,14 +1036,14 @@ print(
 # %% [markdown]
 # **Q1** (seed quiz). Why does positional bias become more significant as context length increases?
 #
-# - **A)** Sinusoidal position vectors grow longer with position, so late tokens come to dominate
-#   the scores.
-# - **B)** The causal mask favours early tokens more as n grows, piling attention onto the start of
-#   the context.
+# - **A)** Sinusoidal position vectors grow longer with position, so late tokens dominate the
+#   scores.
+# - **B)** With no encoding and no training, the causal mask alone tilts the last query toward
+#   early keys as n grows.
 # - **C)** Distance preferences act over longer spans, and positions or distances unseen in
 #   training appear.
-# - **D)** Each token's positional signal is spread thinner over a longer context, so far tokens
-#   carry less of it.
+# - **D)** Each token's positional signal is spread thinner over a longer context, and the softmax
+#   dilutes it further.
 #
 # The cells after the question show the demonstration.
 
@@ -1079,7 +1081,7 @@ assert check_choice(q1_answer, "aa35186fb6c11094484c248a0957f81dca8d7f8289431cfe
 # %%
 explain(
     q1_answer,
-    "sealed:6N7zqf2NjbJhidvxp+E+cs9+ObBaedpGC6rYfZuKRDljWMv5y34qET6Ap4qNKDrnijo6Kfcl5f/oNMUjMjPYTI/YK+LYCYiqVATAehMNCjxBBTeaDQ4ACD1VRjzR/qQBXIYabHnUZXR0lasATXIf+knpKjd9wTprPdcX/VhzwRKm0jtru8BveqWGFu6Mi7VUyG2fp1jklr3czr3skRb9vO8/lWmBbeOEvJ78UglyTmMk6TI4EI/m9HK59paavw6UHVro2wyaLsByMel69o+36F4Zru7RUE4hKTOquJbWV0rNCTWl7aujOjy0xKchS9ivorcq2nW2fKNVPivGZz4lxCe9hWfbVtHotiYhJsKT5nkfOZORjNZ02tlq6914atNZ6bIObdpZfRx67JNHckRTfnSdkF4MSzIC1jSVU9lXSJLaiVqjg82PbUTEwrpH8Y3+i+Y53lZe4FR8VVgffxKICCDau7c5QOb0YbAYl5MdloDOuTrFK4goFKUlI8/dGQQvRyZ9ZxUMHN9r88U4nC5KP3CttanRLQgQG507xPXqtPrujPcpll7VszE805SGyDML+yYGyPpKUB+bg3YJ7xTxzOlfRnGbWpA0Wa4PsLccVeV2oCH7JfZ9XUpJWJeDF/STky8G4uRR/53JQN9ELk1X5aild/QGtXfAb0aZDBjoEgmNrKMhAiB3m5bFnA6HW7fisnWn0i8CvGwk3R4klCSG6OTkb6b3lAmvSy84yravWigxf9WVRQX0vEUXKZGWacQaGdwxssSZKyr+SFxVfhqTeS29VeMXak87+SfCEtUUYyNfxHcFkEsAH7EaSE+oJx20f4Ty8H0PdkBM0U2oi0otS0Dd45bzql6kpi+dc1hyCP4c7Pz5taAFGxaKXt0PCZ2OduO6Mvg2Be/FitstofycqK39cN5ahxsvvaqtSBwYBdgihaymplqJrSOQCfk8LgO2ccGZm6Tv073nhPz3VjChb+pstMipp7Qe6/XCJY0F8auC9T+L1z5kdRzlbT2TSgp7eYD1RarYe9Lq7HVK8eDa0rSO2rNhnQil6LmJLQoMs7QAB/HjlhNIGD1Ql541BYscwtGz4U2X+BbIcpCPIz9uoV9qsycYr7sP9wyKLcT7IJvkftDv99gSEuWX6MteY2w0mQRbHYjlrMTpIErHYau99r6yW7C6yUGKQA5gW7r54YBbUPC6Xhoz1Hfer/j9YeYuR/zFkH6hzK69J7oMAkNBbtmj01Ael8A7L/JgrZw6CnCL1TogBbYXnRfjhBbp/dNV1OHzPjYxiS2sISTF4fyn5BaI4KjML/DEnCkBaUE7lCgQgXYjnctOkzuxHz4y5hKKA7HLAOwWqXX3zOFIJPOelDSwms6ULS/1x19vdZ/Yi6j5FJUWhDeIOSTl14VxO4EqG7LWKF6LWS+zqoNcqfIQIio7BIXHGJAKN+1A9wv3aMrAMqMH2NAmaLvGk72Z6K43N98TOBgEYTVeAWBIL4qQr/hcTWwK5Yy+owXYa7Fanb+EHJMfamGVBcXVgX+Y2l0jJTsF7kTvF0/pYnbG5MHWdAgaWYTBKHnK5NOrMoMQtqKskm99Ko8VuLyeHQi1qSusfEQwWpT58eCu9VM5v80OIYKhD00tfoO/ydQ+arQO9FsUySLfgLbdqUBiE+Gt5n10pOFcPHL0My3yMEg+s93ulmJSjlWzZlRbAQ7CT1uVSTUNF3zNFdbEZ9VBFqXMH2QD4zSaQoZmPzNCfuNfhR5Buwdfr8Y1T9VrIaoG3ru/5oM8NwmG4mQPGwXuz3vmYVAuX6N9BpBxIfwJ5Qm5KIWb0XjcowQtfVM+BfxB3s002wqA3g==",
+    "sealed:t1kbgJv0IOVEJg/cVwbTjM9+ObBaedpGC6rYfZuKRDljWMv5y34qET6Ap4qNKDrnijo6Kfcl5f/oNMUjMjPYTI/YK+LYCYiqVATAehMNCjxBBTeaDQ4ACD1VRjzR/qQBXIYabHnUZXR0lasATXIf+knpKjd9wTprPdcX/VhzwRKm0jtru8BveqWGFu6Mi7VUyG2fp1jklr3czr3skRb9vO8/lWmBbeOEvJ78UglyTmMk6TI4EI/m9HK59paavw6UHVro2wyaLsByMel69o+36F4Zru7RUE4hKTOquJbWV0rNCTWl7aujOjy0xKchS9ivorcq2nW2fKNVPivGZz4lxCe9hWfbVtHotiYhJsKT5nkfOZORjNZ02tlq6914atNZ6bIObdpZfRx67JNHckRTfnSdkF4MSzIC1jSVU9lXSJLaiVqjg82PbUTEwrpH8Y3+i+Y53lZe4FR8VVgffxKICCDau7c5QOb0YbAYl5MdloDOuTrFK4goFKUlI8/dGQQvRyZ9ZxUMHN9r88U4nC5KP3CttanRLQgQG507xPXqtPrujPcpll7VszE805SGyDML+yYGyPpKUB+bg3YJ7xTxzOlfRnGbWpA0Wa4PsLccVeV2oCH7JfZ9XUpJWJeDF/STky8G4uRR/53JQN9ELk1X5aild/QGtXfAb0aZDBjoEgmNrKMhAiB3m5bFnA6HW7fisnWn0i8CvGwk3R4klCSG6OTkb6b3lAmvSy84yravWigxf9WVRQX0vEUXKZGWacQaGdwxssSZKyr+SFxVfhqTeS29VeMXak87+SfCEtUUYyNfxHcFkEsAH7EaSE+oJx20f4Ty8H0PdkBM0U21lw95YmmU4LO6hVjgriyKNl9kTeVZuaLuta5GRBbOH8oLB8XUdvi8d6wyAbzdy9ks4P+drK2pdMIexhMq8aDsUB8YQZkwgqLg/lrN7DeRB6JjLhiwNJWXl/b6zuO0g7/3UTfkO9cp8Pj5t7lO+O+NNYxK4KrN/m2F2HFwY1OlOWnJSk8necGpDLTDYZK+zDIE1/rbzqOA3/dwnlu886OPN0MVuPcCDeDk2QVUGDdQw9A9A8QMkMmttVLe/BGba4uVJSU97lQx8CpZpLJcvxmRaJDgJNbyP9HvudMDFK7DtclIYGJkwFYdFqWop//hIw6fLb20+qj1GLClxxWDAQ5qEKv4+cVSQrmzHx0ygHHYtfe0afNhTK7elTu4iuuHYO4wSkgOLd24w14W3sM9fPgurdMxFnCRyC9pG7YVnxuihArps8RdzvyyPXgoh36zaSCJ/eajtgbH5KjML7/XzjIfdhV+nHwJkWFrxI0dwjmxBCB64RHYEr/YCPAVqWjr2uFaJOaJjnr5gcjRaCz+3UF3PJbUme3EW7E7wX+LMTK6g9JtMZgqVf2Jaw/CBnb/ps5Rv+pDYyghE4mLFJBZcalS5kirMYueJ6sO29BiLu7T3/PCuv9waYxHODQSEQELCHddLtSZ9LBYUW0K65by7uY7I6ASlf6DBdIXZ3CCCYjTljqSxRt3Y3pHswD6XxrhfiLG4ITNfggfRICTK3PKvounc4Mb4uOs2j6e38oSpPeeLwmmrn/lfhEwCJPo4rSi6xYjo4hPNIKmCBl1Noij2NQnbbVL+k1dnW2cs7fK+g5gBue9qG4mseBbN2X0Pmz/OlEo/Y710zJenEm0blcVDQORVxKWSDESDT7BFcaMJtVaGK7WVmAIpjCGFY5gKDNIaP8TnBRA8gNZs8FhUN9mJuUVgbup7IcpK0CO/isXGgWk8W+1KAR5Vq4nT8Y2HLJd+QT8ZKWY037T5gUoOAc5Bvxy3tApyhubnq1AInc8y6mZDcajiE/d1ak1RgTkRDo8U1SXkEhVhoUg+9+BIFZwJNJKLJHSBZJRc/1szAtxjaN2lt5VZ1G2ihOH66wfKpc01FXTjQ74cKtJ+TiA3/BX5+TZtYsB7UWHi76lfPylInvLMCqKUYZmr4ma2PpvfJR3m+UpZfFIte1NdvvJMwliGfGRfqyZJsgKhnJwJO/gr/FjcUnP8TtQyindcERyKoEKi4iClFiJHoZuXCTF0QQ7OqAnvbaaD2tW7gh30u3xdtQOkhHZB9AYIdN2u4JKes9Rdkkjwhz7WHtIwxLQIhqbkfmW/7KYjaUGHQFiLnD8Iqmwx5SOWBaPNESZhvzixuTITQP6HHe/6f2pHwfDeWYwV2s0GjMk30/k5F8x/hhm60I3HIatjYIcp7J2amZowMiFe/AXRXfWIiKykFBxnn4rC7axDruFnKWdTV3hfDKXCz518cE3xL20VdKZSLA4oFjvjTsbdCc7cZIutJ0l/oilWWNOnFgYUA0TZ35RKaXcAxkmdLI9plnfmh4t/PToO67aoZ8G7oYhkdcHezHVxXicaA==",
     salt="03/q1",
 )
 
@@ -1126,24 +1128,17 @@ for p, name in FILL_SCHEMES.items():
 # for tasks like paper analysis?
 #
 # - **A)** Facts mid-text are used worse than those near either end; the details a question needs
-#   (methods, tables) sit in a paper's body.
+#   often sit in a paper's body.
 # - **B)** The start of a long input is dropped once it outgrows the window; a paper's abstract
 #   and setup are lost first.
-# - **C)** Recall falls evenly at every position as inputs grow; a long paper is only harder to read
-#   everywhere.
-# - **D)** Middle tokens get no attention at all past the training length; a paper's body is
-#   skipped entirely.
+# - **C)** Facts near the end are used worse than the rest, as the model has had less time to
+#   process them; a paper's conclusion suffers most.
+# - **D)** Recall falls by about the same amount at every position as inputs grow; a long paper is
+#   somewhat harder to read throughout.
 #
-# The demonstration: Liu et al.'s GPT-3.5 numbers, and the ALiBi models' accuracy by quarter of the
-# context at the training length (section 2, both training mixes, mean of 3 seeds).
+# The cell after the question shows Liu et al.'s GPT-3.5 numbers, and the ALiBi models' accuracy by
+# quarter of the context at the training length (section 2, both training mixes, mean of 3 seeds).
 
-# %%
-print(
-    "Liu et al. (2023), GPT-3.5-Turbo, 20 documents, accuracy with the answer in document 1 / 10 / 20: 0.758 / 0.538 / 0.632"
-)
-for v, name in U_VARIANTS.items():
-    q = torch.tensor([quarters(by_index[(v, s, 16)]) for s in SEEDS]).mean(0)
-    print(f"K = 16, {name:27s} first / middle / last quarter: {q[0]:.2f} / {q[1]:.2f} / {q[2]:.2f}")
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -1167,7 +1162,7 @@ assert normalize_choice(q2a_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q2a_answer, "b9dd60b9973abeb60b89f7005393a207e37941bd7814db4c12bb576dc2de582b", salt="03/q2a"), (
-    "not yet: reread the demonstration above and section 2"
+    "not yet: reread section 2's takeaway"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -1179,9 +1174,17 @@ assert check_choice(q2a_answer, "b9dd60b9973abeb60b89f7005393a207e37941bd7814db4
 # %%
 explain(
     q2a_answer,
-    "sealed:PgTfE+Hrlo2nsYkElyj57nG2iIez8vw2z1p+/b3daTBma8uBuOwmrUAyyvkvt2gvqWEhiICRjTOjCw+/2gExndyUjnd9gom11XKdr2hDWijFpRLkPgkZ0Y0jgn7upmNMc8jBIbD/k2JHLjxwFstQG1A7dSWE3rjfpahg89qpi7QKtgT0H/7eUeSh2FghKqjtPrh1LLNBwvVgfAwUpebzt3+G2x06rf/0yHRUqRQkDTTPBC4gYCIA1lpDdBPCZX+f5vmdapq+KoB1OYMaMbbDlhpkiwzBpCmSExUwJT4vRDlpmRAMYXWvPnzSBfqbL8DMupL5jTZUyobVDFzZPBzMWVHICZakgGTqa7VF3ZgBfr294T1HcLuA9tUfeT+xLpuxR1WneQSqFq2J3sWsB1wDtnqBYdk1XdXNUQ+leulNlMVlUT/h9c9C655SYtnAVfAjQYCaoeBUG4WQDdjCUrlVI7ZneMIjU5wkyogQRKTFFwKj0pOKPI5NT1jU0B1AOo/7WZEokzPendRzCk6tFytkVEmPbDa1LINQdMCx+z/hUEKbgj+SagXFpzPpDuC3lkp103A1L7lFvspRDRjjoWxSrkJze8hkyXkRkUfAp0Q9rR3DH7d061mbAj0hMzrIXPJLa1skQC0uXCQXQFXpIsmkWKhAeFh5PTZEWlVlq3xr/cQAUlloCd2ODN5fgioHFCsBp7pSk0Re60CzxuC7Kt6P6miM5woipgcag5AIE3QDo4FZq1DoPG9dqmCvwCo73ZM02uNaaCDb8qD6+L4Cd8ztWhnF1pwcp5gh5jftF/8K5g0zlWimmSt7c2uQmB7anBs+Uj3fUBHdmM48SVfZvyktt5wVC52cy/aGnCQovopuTKFyInF6cpzzLjhQqPU+zvZnWEawZBICHnRFOJcByfkSgSy3CX51zMf5m3ZjKaKfLygueDCn2hLX2a/IYZaslxNTV9i4yyjcIuR8Sa/XYXUQ0QReL0luVqd1AkXflFT+qZdEG0QIoVcbMPlDo0XWH2Y9dzeRaPGnCXBx1MvNlcyB6uTAa6RPB1o2lzLEXaDA5r5Liqu5M5hcj+guDwFgruQUk5zkgfE+oCkpX5+6JDVqPrSsdeHWv68jTlgJ1BMbIzJR7m3LTTy4zmlrXOAdDYiu/RB2j/K7zko8yuZ3FOaWWNWZWCJkzY6kXRkR3i4ySN3pl3sESAjw+adgeANp2gENxXKmOQhDbpoqWx3ExPDHnm13/wifqU+/GAObrWn7QiCUujTVvBVlkhdRIn/KmCPyfBSjwxwgAETMCPPRb3h/psXYW5wNI/Rf5D4ToS2fWT4cRN9BM7A=",
+    "sealed:mUDKfLWxDK6GDn6HjGOmpHG2iIez8vw2z1p+/b3daTBma8uBuOwmrUAyyvkvt2gvqWEhiICRjTOjCw+/2gExndyUjnd9gom11XKdr2hDWijFpRLkPgkZ0Y0jgn7upmNMc8jBIbD/k2JHLjxwFstQG1A7dSWE3rjfpahg89qpi7QKtgT0H/7eUeSh2FghKqjtPrh1LLNBwvVgfAwUpebzt3+G2x06rf/0yHRUqRQkDTTPBC4gYCIA1lpDdBPCZX+f5vmdapq+KoB1OYMaMbbDlhpkiwzBpCmSExUwJT4vRDlpmRAMYXWvPnzSBfqbL8DMupL5jTZUyobVDFzZPBzMWVHICZakgGTqa7VF3ZgBfr294T1HcLuA9tUfeT+xLpuxR1WneQSqFq2J3sWsB1wDtnqBYdk1XdXNUQ+leulNlMVlUT/h9c9C655SYtnAVfAjQYCaoeBUG4WQDdjCUrlVI7ZneMIjU5wkyogQRKTFFwKj0pOKPI5NT1jU0B1AOo/7WZEokzPendRzCk6tFytkVEmPbDa1LINQdMCx+z/hUEKbgj+SagXFpzPpDuC3lkp103A1L7lFvspRDRjjoWxSrkJze8hkyXkRkUfAp0Q9rR3DH7d061mbAj0hMzrIXPJLa1skQC0uXCQXQFXpIsmkWKhAeFh5PTZEWlVlq3xr/cQAUlloCd2ODN5fgioHFCsBp7pSk0Re60CzxuC7Kt6P6miM5woipgcag5AIE3QDo4FZq1DoPG9dqmCvwCo73ZM02uNaaCDb8qD6+L4Cd8ztWhnF1pwcp5gh5jftF/8K5g0zlWimmSt7c2uQmB7anBs+Uj3fUBHdmM48SVfZvyktt5wVC52cy/aGnCQovopuTKFyInF6cpzzLjhQqPU+zvZnWEawZBICHnRFOJcByfkSgSy3CX51zMf5m3ZjKaKfLygueDCn2hLX2a/IYZaslxNTV9i4yyjcIuR8Sa/XYXUQ0QReL0luVqd1AkXflFT+qZdEG0QIoVcbMPlDo0XWH2Y9dzeRaPGnCXBx1MvNlcyB6uTAa6RPB1o2lzLEXaDA5r5Liqu5M5hcj+guDwFgruQUk5zkgfE+oCkpX5+6JDVqPrSsdeHWv68jTlgJ1BMbIzJR7m3LTTy4zmlrXOAdDYiu/RB2j/K7zko8yuZ3FOaWWNWZWCJkzY6kXRkR3i4ySN3pl3sESBHx+ONpc0c93BlIxW7ychlOe5owWxzDkL/R0nh8/1vN/Ua5WxqIv36iBmfH4WyD6k1l1EgLNHzRnSPgfVD33xFlQkfJAqeYbS1rp9TZCctKYakC/j4JoXmPBG1MHY9GMv+h6HoVxDSJT0+rqUHQsVkWni176wz7zQzU61nD9uaw/6SaiPXFL1SwOjKr+N5Z/VDhD5/+YJ3IlJFAw4Ft8SUHVZd5dhMNN285v5WIFAfPEHQHK3z3zyZEdPGmeK9LcN9NXULaFUnPLUBS8zhNQDYe3wtNSjNar6ryXorVYUyWXtw25h9A8fm9UMD4/yZuXV/WvaFYpweuGmWItJPB9LPrKLgX9Efyhg==",
     salt="03/q2a",
 )
+
+# %% tags=["shows-answer"]
+print(
+    "Liu et al. (2023), GPT-3.5-Turbo, 20 documents, accuracy with the answer in document 1 / 10 / 20: 0.758 / 0.538 / 0.632"
+)
+for v, name in U_VARIANTS.items():
+    q = torch.tensor([quarters(by_index[(v, s, 16)]) for s in SEEDS]).mean(0)
+    print(f"K = 16, {name:27s} first / middle / last quarter: {q[0]:.2f} / {q[1]:.2f} / {q[2]:.2f}")
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
@@ -1196,13 +1199,9 @@ explain(
 # - **C)** Model loses information at the end
 # - **D)** No such issue
 #
-# The demonstration: the ALiBi models' accuracy by quarter at `K` = 16 (section 2), for both
-# training mixes (the test queries are uniform in both).
+# The cell after the question shows the ALiBi models' accuracy by quarter at `K` = 16 (section 2),
+# for both training mixes (the test queries are uniform in both).
 
-# %%
-for v, name in U_VARIANTS.items():
-    q = torch.tensor([quarters(acc16[(v, s)]) for s in SEEDS]).mean(0)
-    print(f"{name:27s} first / middle / last quarter: {q[0]:.2f} / {q[1]:.2f} / {q[2]:.2f} (mean of 3 seeds)")
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -1226,7 +1225,7 @@ assert normalize_choice(q2_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q2_answer, "ae39da7607632c450df734db4609769408e661f3e381ee4f6c26fe5c7e959178", salt="03/q2"), (
-    "not yet: reread the demonstration above and section 2"
+    "not yet: reread section 2"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -1242,6 +1241,11 @@ explain(
     salt="03/q2",
 )
 
+# %% tags=["shows-answer"]
+for v, name in U_VARIANTS.items():
+    q = torch.tensor([quarters(acc16[(v, s)]) for s in SEEDS]).mean(0)
+    print(f"{name:27s} first / middle / last quarter: {q[0]:.2f} / {q[1]:.2f} / {q[2]:.2f} (mean of 3 seeds)")
+
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q3
@@ -1255,17 +1259,10 @@ explain(
 # - **C)** No issue
 # - **D)** All positions
 #
-# The demonstration: section 3's filler prefix moves the pairs to absolute positions never seen
-# and keeps the distances between the query and the pairs; accuracy per seed without and with
-# 128 fillers in front (RoPE's turn comes in Q6):
+# The cell after the question shows a demonstration: section 3's filler prefix moves the pairs to
+# absolute positions never seen and keeps the distances between the query and the pairs; accuracy
+# per seed without and with 128 fillers in front (RoPE's turn comes in Q6).
 
-# %%
-for p, name in (("learned", "learned"), ("alibi", "ALiBi")):
-    prefix = swept[("filler prefix P", p)]
-    print(
-        f"{name:8s} P = 0: {' / '.join(f'{a:.2f}' for a in prefix[:, 0])}   "
-        f"P = 128: {' / '.join(f'{a:.2f}' for a in prefix[:, -1])}"
-    )
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -1304,6 +1301,14 @@ explain(
     "sealed:1ekabI2f2YpCnPMhdc6lzshoaVygybeXvDqdUpjTOKAnd1pOjR/Tuz8kIt55zFxGDAUuwr3F0za8RpzQrqrOELsFTCqgapu6n7VQAYwxDIcBm7u28esEaNR4CxkcWq2+9WraIT0dajMIzUe95dGZBH1L9A13gaDsxI2p68YYxgPxkgCw1O0jrTeqXpkcFd/NbGuCrTIhLIt57I1+igIs4mE0CWu6+YurzCTBDV/B0Esyvk4t/p8PFtrBsxqbx04zAdZsiUWcoMIbuvOlmBzMzbxacdqLg5H/dv02UbJPMpTvHF7tVQLGxeDJfjxE+5ORYIirOg0aEJRgc/E6QEX/o5ebR74ViJEx26BVxqP2AmJwo1sXrRegMjnDTs74V9amxNU09M1W2prLmgnnbQgjCozAuxGckSvsTSkZL4EtC+uidwMbNyM+wcyNxaBocgkOZbPXETDiUdUaH4hUI7o6Q8pCTPNMOnvZFHigv2bcmywVitryHqPHm7xQyiYR7l6qpNT4lS8xKKaWwv67YqhGWY550f2bN+FS94+iFNXI4bvvhmYUIdNuRoaTf4k=",
     salt="03/q3",
 )
+
+# %% tags=["shows-answer"]
+for p, name in (("learned", "learned"), ("alibi", "ALiBi")):
+    prefix = swept[("filler prefix P", p)]
+    print(
+        f"{name:8s} P = 0: {' / '.join(f'{a:.2f}' for a in prefix[:, 0])}   "
+        f"P = 128: {' / '.join(f'{a:.2f}' for a in prefix[:, -1])}"
+    )
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
@@ -1467,6 +1472,126 @@ torch.testing.assert_close(_got.double(), _turn(_q) @ _turn(_k).T, rtol=1e-4, at
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
+# name: q6
+
+# %% [markdown]
+# **Q6** (predict, then measure). Section 3's filler prefix moves every pair and the query to
+# positions never seen, but keeps every distance between the query and the pairs as in
+# training. The RoPE models were left out of that panel. RoPE's scores depend on positions only
+# through distances. With `P` = 128 fillers in front, what happens to the three RoPE models'
+# accuracy at `K` = 16 (about 1.0 without the prefix)?
+#
+# - **A)** It rises in every seed: the pairs sit farther from BOS, so no old token competes with
+#   them.
+# - **B)** It stays near 1.0 in every seed: each query-to-pair distance was seen in training.
+# - **C)** It falls by different amounts in different seeds: the fillers sit at untrained
+#   distances.
+# - **D)** It falls to chance in every seed: BOS, where attention used to rest, now sits 162 tokens back.
+#
+# Store your letter in `q6_answer`; the cells after the question measure it.
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN SOLUTION
+
+# %%
+q6_answer = "C"  # SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN TESTS
+
+# %%
+# FORM
+from course_utils.tools.quiz import normalize_choice
+
+assert normalize_choice(q6_answer, "ABCD")
+
+# %%
+from course_utils.tools.quiz import check_choice
+
+assert check_choice(q6_answer, "9c7cbd817f632f681be2acb7884284015b893f0110553bdfd9eab0e8b2f6afd0", salt="03/q6"), (
+    "not yet: reread section 3's filler-prefix probe"
+)
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END TESTS
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END QUESTION
+
+# %%
+explain(
+    q6_answer,
+    "sealed:rC4/jbgc/UoxUVcI03nDA3MQMMwWbb7EQ8ZjboW5uGmcSbW8SC9LE9wVsQLqJl/PZui+lA9I9tr99g1T5odXNJl7Q+vp3BCDEdF6xqsg9CiYmslPECSNvaxd8mgYvOGD1sLQRmD8Lj2wlvdxJw+3NLLCUpY2eGjeomTMvykUhiqhwqrO4y5Sp1M8F87ibgig84+r+7R+OOE7Jh3ootKVXN9wvzqQ0BaBMedAwvvYyLfF7bka7EPBE0RTDarB6wgdNI6rmMfXkkL4T+HUGlaUwXFOZElTfCNdRsg3yV0O92szZdjHItOXMkrWuPHb7aCM7oBZKWNcDlhi8CwOZo2pxQo+2KPZV5NRNnYtq1OSKvwnKqj7TTAUFH/t20NSNNXdOom6JR1R7pWgwhJI3EECUbUSbgZ+ESUpjKDDl7MiYToCm4zg6FC0H7bayqW3T6GJJfYH1LNSjEhq1viUeYtohrjxxuG+N+Fphx+tLAc0mw4Ux3zRIR4JDaxSba1U+dZyv0LOImz35UcXhOcBADrYYUXtFBQ0VOti2DAFAbyi9qKCPb/GJ3G9Sus72Yw5/A5DWQsuGSr0kg4sDQbaM+56/j3RLOUFe3G73IukHMkyZ7fsaD/4ZqJPHDFDXIu16MPxQbXLThiKtf6uBiOdvh0cXo1rIkIZWDRjXl8pFEN/DyZpHFFjzW78pXkxwaTFU1px8Qr7HlZ3hwDsLrmLt4ggjnsFjT21soHKgUcesH7cl0iw32DKGUT+750fqhSRCKvpDbRdEht3cwFdYqmuAXZJMeaRFOnR3twN764ZgcSSxdkrFLRtIlAl3pwuBzcc0JY3Tv0apEVi4dW3etqIBxcYDGUo+oSHnRlueYoRAtKjhAD6w5ra9JWXago3A7Ilm5+3nTPXOLNdUIml8xJXPnQovKYwrqC7OPOQ8xqbZ7VJ3aoDpuAKwm9Yb/WVua8VAlpcChOWvfs7go2+6K3wegyz5JND1HwwTR6Re430EikYHpZ5ylsrWi/Oeicxm9PuWPBb6Yku5lWdNjr1pxY4NfJYh2xfbpmjGLp7k2+qyq/Cz4yZ73ot9W4f4XY3rmfA9oS8xSzfNzZh770K9xChcAehGMohlNCxPmgcw8T8apGjiCZQjcLmhqCMs6h0hnC9iG/0DcWit//qj8WBxzcG+npcNEGql77oSE+cYhasc/7WjDul0TRmQ5RBqM0egU99k2idew7ZqQE0bPwqs+4XCFeUP4LlKhGSmQbTp/bK2sTU7Ne3NwnZWfPf51YufYQAKuPNYA6OyvQ5qqZmtRw+CZzx8pUZv7/dMaAqZCiCCFWHKJYPZT4dLp+Lz6AwASJJ1wX5tWJXqAdHwNyvVNFe5xPGy4aF50dn5ZvSmoA++RxzyWfLGYXtP4yQJFnteExSI4HJahu48pv3nUPOyLbnbDeg+DWCBxJDPO36haFZuhwN/OHJ7zpg87FHIu9v0Bux6mVh6tnR8W1w87ZoYZ22szPMKsPEcIpAULERUKRDGb3InRy9cOwHfozCALIZGimNsDN1bscfbhSH0MSG5Fu01ZLd6TpNtrXHNyyd8BK/KLAq8SJj0mmebF8GIorIowKNjZsuYbqty7oA87CanrnkP5H5TT6rjxNbBGAhdwWG+xhJNr4LnNnTe7W0oEZrn7mZGrEwsBEdQHc+9Em+Tn63Wq7RPR8nOcfIMMPCRSqI/GglCS/yuqx8Ds+U9zFZC3rXW0B8X41HycxmwoFPPNq4gNjTP/ycZBBv7333AepTkpAqvc0lQYTgSWnARqMHfPqRVRjWZtgMouuaLa1o0Q9XX+JI5c1tdenuwTyjV1JvG1e5doU6OUWR107g6ru6mUWHK9kQKt6dnt2ZTQWQWsctB3M8vsVyylgwvOa5Gad26Ocmlhz7CY+5lN5aIaNpazldc6VaKk4phKve3+QWXwbDBWsM5+YUk1HVP9ACSbN6qENFS2iPU6HEy6N3KjNJCbpcTleUErS9iOWO4i27An+0/TnUapl6EJJguZOsLUAKXpy3LsRfWJyJ1wR8HTYwt3QSHllx6woz8zjLUEhiwtQE9Xxtaxc4VVYP8YXVN9LoRAX+M2pifRvNa62yJOq9JfdXo5o/d9jBpwqWlXoUL0ZGDKSQgsWVJmtP8IJ0IQt7sJEWOLC25A/QBu+BQ6JJe0Wq59T4dW4g8irQuyLs4D+DJsV7nuKh7DA/g9zKbWyvfeKPYfomvbm83S0NGP9+NagJU/cnvlECSXgkag==",
+    salt="03/q6",
+)
+
+# %% [markdown]
+# The measurement: accuracy per seed with `P` = 0…128 fillers in front, and where the query's
+# attention goes behind 128 fillers, in each layer's most affected head, with
+# `course_utils.chapters.positional_bias.far_weight_behind_prefix` (which calls `far_key_weight`).
+
+# %% tags=["shows-answer"]
+from course_utils.chapters.positional_bias import far_weight_behind_prefix
+
+xs, _, fn = sweeps["filler prefix P"]
+swept[HELD_FOR_Q6] = torch.tensor([[fn(fill[("rope", s)], x) for x in xs] for s in SEEDS])
+for p, name in FILL_SCHEMES.items():
+    print(
+        f"{name:8s} accuracy with P = {', '.join(map(str, xs))}, per seed: "
+        + "   ".join(" ".join(f"{a:.2f}" for a in row) for row in swept[("filler prefix P", p)])
+    )
+for p in ("rope", "alibi"):
+    far = torch.stack([far_weight_behind_prefix(fill[(p, s)]) for s in SEEDS])  # (seeds, layers)
+    print(
+        f"{FILL_SCHEMES[p]:8s} P = 128, weight on keys > 38 back, layer 1 / layer 2, per seed: "
+        + "   ".join(f"{a:.2f} / {b:.2f}" for a, b in far.tolist())
+    )
+
+# %% [markdown] tags=["shows-answer"]
+# Read the tables per seed against your prediction: the RoPE accuracy behind 128 fillers beside the
+# learned models', and, for each seed, the far weight in layer 1 and in layer 2 (the retrieval
+# layer): the weight the query gives to keys farther back than 38 tokens, farther than anything in
+# a training sequence. Which layer's far weight goes with the accuracy? A mean over seeds would
+# hide it. ALiBi barely notices the prefix: it sees only distances, and its linear penalty extends
+# to the fillers' longer ones, which its retrieval layer then all but ignores (its layer-2 far
+# weight above).
+#
+# The far keys include BOS, which behind the prefix also sits farther back than in any training
+# sequence (162 tokens instead of at most 38). Split the answer's weight between BOS and the
+# fillers, without the prefix and behind it, in each layer's head that gives each the most:
+
+
+# %% tags=["shows-answer"]
+def bos_and_filler_weight(model, prefix):
+    """The answer's weight on BOS and on the prefix's fillers, per layer, in the head that gives each the most."""
+    options = {"filler_prefix": prefix} if prefix else {}
+    batch = kv_retrieval_batch(256, 16, filler=True, generator=5, **options)  # far_weight_behind_prefix's probe
+    with torch.no_grad():
+        _, attn = model(batch.tokens, need_weights=True)  # (L, B, H, n, n)
+    answer = attn[:, torch.arange(len(batch.tokens)), :, batch.answer_pos]  # (B, L, H, n)
+    on_bos = answer[..., 0].mean(0).amax(-1)  # (L,)
+    on_fillers = answer[..., 1 : prefix + 1].sum(-1).mean(0).amax(-1)  # (L,)
+    return on_bos, on_fillers
+
+
+for s in SEEDS:
+    (bos_0, _), (bos_128, fillers_128) = (bos_and_filler_weight(fill[("rope", s)], prefix) for prefix in (0, 128))
+    print(
+        f"RoPE seed {s}, layer 1 / layer 2: BOS {bos_0[0]:.2f} / {bos_0[1]:.2f} without the prefix, "
+        f"{bos_128[0]:.2f} / {bos_128[1]:.2f} behind it; fillers {fillers_128[0]:.2f} / {fillers_128[1]:.2f}"
+    )
+
+# %% [markdown] tags=["shows-answer"]
+# Compare BOS's weight without the prefix and behind it, layer by layer, and the fillers' share in
+# each layer, with the accuracy of the same seed above: the rationale of Q6 (open once your answer
+# is right) walks through them.
+
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN QUESTION
 # name: q5
 
 # %% [markdown]
@@ -1539,120 +1664,3 @@ print(
 endless = math.log(2) / 39
 shortcut = torch.softmax(-endless * torch.arange(163, dtype=torch.float64), dim=0)  # distance 0 first
 print(f"slope ln 2 / 39 = 1/{1 / endless:.1f}: {shortcut[39:].sum():.3f}")
-
-# %% [raw] jupyter={"source_hidden": true}
-# # BEGIN QUESTION
-# name: q6
-
-# %% [markdown]
-# **Q6** (predict, then measure). Section 3's filler prefix moves every pair and the query to
-# positions never seen, but keeps every distance between the query and the pairs as in
-# training. The RoPE models were left out of that panel. RoPE's scores depend on positions only
-# through distances. With `P` = 128 fillers in front, what happens to the three RoPE models'
-# accuracy at `K` = 16 (about 1.0 without the prefix)?
-#
-# - **A)** It rises in every seed: the pairs sit farther from BOS, so no old token competes with
-#   them.
-# - **B)** It stays near 1.0 in every seed: each query-to-pair distance was seen in training.
-# - **C)** It falls by different amounts in different seeds: the fillers sit at untrained
-#   distances.
-# - **D)** It falls far in some seeds and hardly in others: the pairs sit at untrained positions.
-#
-# Store your letter in `q6_answer`; the cells after the question measure it.
-
-# %% [raw] jupyter={"source_hidden": true}
-# # BEGIN SOLUTION
-
-# %%
-q6_answer = "C"  # SOLUTION
-
-# %% [raw] jupyter={"source_hidden": true}
-# # END SOLUTION
-
-# %% [raw] jupyter={"source_hidden": true}
-# # BEGIN TESTS
-
-# %%
-# FORM
-from course_utils.tools.quiz import normalize_choice
-
-assert normalize_choice(q6_answer, "ABCD")
-
-# %%
-from course_utils.tools.quiz import check_choice
-
-assert check_choice(q6_answer, "9c7cbd817f632f681be2acb7884284015b893f0110553bdfd9eab0e8b2f6afd0", salt="03/q6"), (
-    "not yet: reread section 3's filler-prefix probe"
-)
-
-# %% [raw] jupyter={"source_hidden": true}
-# # END TESTS
-
-# %% [raw] jupyter={"source_hidden": true}
-# # END QUESTION
-
-# %%
-explain(
-    q6_answer,
-    "sealed:6AN5GQ6cmBzUKKfaUHyZCnMQMMwWbb7EQ8ZjboW5uGmcSbW8SC9LE9wVsQLqJl/PZui+lA9I9tr99g1T5odXNJl7Q+vp3BCDEdF6xqsg9CiYmslPECSNvaxd8mgYvOGD1sLQRmD8Lj2wlvdxJw+3NLLCUpY2eGjeomTMvykUhiqhwqrO4y5Sp1M8F87ibgig84+r+7R+OOE7Jh3ootKVXN9wvzqQ0BaBMedAwvvYyLfF7bka7EPBE0RTDarB6wgdNI6rmMfXkkL4T+HUGlaUwXFOZElTfCNdRsg3yV0O92szZdjHItOXMkrWuPHb7aCM7oBZKWNcDlhi8CwOZo2pxQo+2KPZV5NRNnYtq1OSKvwnKqj7TTAUFH/t20NSNNXdOom6JR1R7pWgwhJI3EECUbUSbgZ+ESUpjKDDl7MiYToCm4zg6FC0H7bayqW3T6GJJfYH1LNSjEhq1viUeYtohrjxxuG+N+Fphx+tLAc0mw4Ux3zRIR4JDaxSba1U+dZyv0LOImz35UcXhOcBADrYYUXtFBQ0VOti2DAFAbyi9qKCPb/GJ3G9Sus72Yw5/A5DWQsuGSr0kg4sDQbaM+56/j3RLOUFe3G73IukHMkyZ7fsaD/4ZqJPHDFDXIu16MPxQbXLThiKtf6uBiOdvh0cXo1rIkIZWDRjXl8pFEN/DyZpHFFjzW78pXkxwaTFU1px8Qr7HlZ3hwDsLrmLt4ggjnsFjT21soHKgUcesH7cl0iw32DKGUT+750fqhSRCKvpDbRdEht3cwFdYqmuAXZJMeaRFOnR3twN764ZgcSSxdkrFLRtIlAl3pwuBzcc0JY3Tv0apEVi4dW3etqIBxcYDGUo+oSHnRlueYoRAtKjhAD6w5ra9JWXago3A7Ilm5+3nTPXOLNdUIml8xJXPnQovKYwrqC7OPOQ8xqbZ7VJ3aoDpuAKwm9Yb/WVua8VAlpcChOWvfs7go2+6K3wegyz5JND1HwwTR6Re430EikYHpZ5ylsrWi/Oeicxm9PuWPBb6Yku5lWdNjr1pxY4NfJYh2xfbpmjGLp7k2+qyq/Cz4yZ73ot9W4f4XY3rmfA9oS8xSzfNzZh770K9xChcAehGMohlNCxPmgcw8T8apGjiCZQjcLmhqCMs6h0hnC9iG/0ENnn8+PqmYHCyjoL735VPEGumer/RVycIRLgNKGcmmvqVs7ODcsbuJhNywZwmGiVYUzZrgw0KKVrsvUXCESUKIK/Ki6fmVbQ5q+WmNXYuditIUjyeMWctBchYZ0Jf/7bYBCOzb06q6h85lg6GJC1+YlN9qKFK/MRZRuiD0rGIpASN2lOaYWYz/NgLB5zgw36tn4Es0lF1oizVc1WsgPHn4rM+0Em/JHDgcNr/lMn1WqOSZntLsWYcArwZEAdK5uFZRar79uyzkXAzruuZj/l6WKCJxJDce7+gKVP7hxQ5v3erj9r96cJJuk80hig+2wytpbV8HB69Ph/Lt6stzzPb5PFbJdcULAYA+oaX6jMlFGne6AUbZqKWcAFLwnO7zNyYohdJVaTg9WM5Bv1lMKJ4jBLrPvMeTSMtUanKLo5/zJqjSCacF8cYYbIo0Sckt5nfv+40bFF8/mEhbzvMIf1GSbjkhhWBGInOxuG6A9JJ78c1dnVNJmI30otn7uRGrAx51QGUGYv9E6zSm67GbXNaVwpbJqOIsmQBiTctycqTDT+sax8DsjRpCROCjKeYQwuEZ0Pztk035oKIJ+p0t7NP8q7UhB542PsFuFD194x8o4+RJGlW2nYRbRPL5i/aFyBc8QMgYS7ZP591gUQF/1TpMN9Nuehx3SjVwZpGlCkastycE2Yxhzy6r6nm1jCLNUBIYzF0ZyETECZG5EGDH1ysJE0xF8w9OytGbVs4qpypjLBR5i42cNNKrcsJT8OMKNDKU4xi//ew7sWci+wUXQItKUd0k3XKddFB5V6qkpISXnGQ6uWjqxgMTJOE7QTSQiUD7qvzaTB7y6vUm2o8SObfcM/A4Uk/ZewL0gKWtn+LoxVDYXG3AcwSTMw8nQTX0d+/U5n8zjMWUgmh4dK83w+ZA4tARkV/MCaPpz5X0CqOGN3MxHJbPf3F+Q=",
-    salt="03/q6",
-)
-
-# %% [markdown]
-# The measurement: accuracy per seed with `P` = 0…128 fillers in front, and where the query's
-# attention goes behind 128 fillers, in each layer's most affected head, with
-# `course_utils.chapters.positional_bias.far_weight_behind_prefix` (which calls `far_key_weight`).
-
-# %% tags=["shows-answer"]
-from course_utils.chapters.positional_bias import far_weight_behind_prefix
-
-xs, _, fn = sweeps["filler prefix P"]
-swept[HELD_FOR_Q6] = torch.tensor([[fn(fill[("rope", s)], x) for x in xs] for s in SEEDS])
-for p, name in FILL_SCHEMES.items():
-    print(
-        f"{name:8s} accuracy with P = {', '.join(map(str, xs))}, per seed: "
-        + "   ".join(" ".join(f"{a:.2f}" for a in row) for row in swept[("filler prefix P", p)])
-    )
-for p in ("rope", "alibi"):
-    far = torch.stack([far_weight_behind_prefix(fill[(p, s)]) for s in SEEDS])  # (seeds, layers)
-    print(
-        f"{FILL_SCHEMES[p]:8s} P = 128, weight on keys > 38 back, layer 1 / layer 2, per seed: "
-        + "   ".join(f"{a:.2f} / {b:.2f}" for a, b in far.tolist())
-    )
-
-# %% [markdown] tags=["shows-answer"]
-# Read the tables per seed against your prediction: the RoPE accuracy behind 128 fillers beside the
-# learned models', and, for each seed, the far weight in layer 1 and in layer 2 (the retrieval
-# layer): the weight the query gives to keys farther back than 38 tokens, farther than anything in
-# a training sequence. Which layer's far weight goes with the accuracy? A mean over seeds would
-# hide it.
-#
-# The far keys include BOS, which behind the prefix also sits farther back than in any training
-# sequence (162 tokens instead of at most 38). Split the answer's weight between BOS and the
-# fillers, without the prefix and behind it, in each layer's head that gives each the most:
-
-
-# %% tags=["shows-answer"]
-def bos_and_filler_weight(model, prefix):
-    """The answer's weight on BOS and on the prefix's fillers, per layer, in the head that gives each the most."""
-    options = {"filler_prefix": prefix} if prefix else {}
-    batch = kv_retrieval_batch(256, 16, filler=True, generator=5, **options)  # far_weight_behind_prefix's probe
-    with torch.no_grad():
-        _, attn = model(batch.tokens, need_weights=True)  # (L, B, H, n, n)
-    answer = attn[:, torch.arange(len(batch.tokens)), :, batch.answer_pos]  # (B, L, H, n)
-    on_bos = answer[..., 0].mean(0).amax(-1)  # (L,)
-    on_fillers = answer[..., 1 : prefix + 1].sum(-1).mean(0).amax(-1)  # (L,)
-    return on_bos, on_fillers
-
-
-for s in SEEDS:
-    (bos_0, _), (bos_128, fillers_128) = (bos_and_filler_weight(fill[("rope", s)], prefix) for prefix in (0, 128))
-    print(
-        f"RoPE seed {s}, layer 1 / layer 2: BOS {bos_0[0]:.2f} / {bos_0[1]:.2f} without the prefix, "
-        f"{bos_128[0]:.2f} / {bos_128[1]:.2f} behind it; fillers {fillers_128[0]:.2f} / {fillers_128[1]:.2f}"
-    )
-
-# %% [markdown] tags=["shows-answer"]
-# Compare BOS's weight without the prefix and behind it, layer by layer, and the fillers' share in
-# each layer, with the accuracy of the same seed above: the rationale of Q6 (open once your answer
-# is right) walks through them.
