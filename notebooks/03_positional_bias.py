@@ -1607,7 +1607,9 @@ for s in SEEDS:
 
 
 # %%
-q5_ratio = functools.reduce(lambda r, _: ((1 + r**163) / 2) ** (1 / 39), range(50), 0.5 ** (1 / 39))  # SOLUTION
+# BEGIN SOLUTION NO PROMPT
+q5_ratio = functools.reduce(lambda r, _: ((1 + r**163) / 2) ** (1 / 39), range(50), 0.5 ** (1 / 39))
+# END SOLUTION
 q5_inverse_slope = -1 / math.log(q5_ratio)  # SOLUTION: r = e^-m solves (r^39 - r^163) / (1 - r^163) = 1/2
 
 # %% [raw] jupyter={"source_hidden": true}
