@@ -675,8 +675,7 @@ for seed in SEEDS:
 #   weights to sum to 1, a head can attend to nothing; Gu et al. (2024) found no sink in models
 #   trained this way up to 1B parameters.
 # - **output gate**: each head's output is multiplied by `sigmoid(W_g x)`, computed from the query
-#   token (Qiu et al., 2025), so a head with nothing to read can zero its own output, whatever its
-#   weights do.
+#   token (Qiu et al., 2025).
 #
 # softmax1 from scratch, checked against the course's `sink_softmax` with a zero sink logit (in
 # `course_utils.core.sink_fixes`, with every fix above):
@@ -959,8 +958,8 @@ for seed in SEEDS:
 # left the loss on copy queries at 0.001; adding BOS's idle-query average at every query, (c),
 # raised the copy loss to 3.749. Which explanation fits both of the copy queries' results?
 #
-# - **A)** (a) left the value the copies read, the previous token's, untouched; (c) adds BOS's average to that value.
-# - **B)** BOS's share varies from query to query and the copies need that variation; (a) keeps it while (c) removes it.
+# - **A)** Copy queries are one in ten, so their loss is noisy: the jump in (c) is sampling noise that (a) did not show.
+# - **B)** (c) pulls the copy heads' weight back onto BOS, away from the previous token; (a) leaves every weight as it was.
 # - **C)** At copy queries the heads put almost no weight on BOS, so its share is already off there; (c) forces it on.
 # - **D)** Copy queries read BOS's value as well; they can recover from losing it but not from receiving it twice over.
 
@@ -998,7 +997,7 @@ assert check_choice(q1b_answer, "e34e1f8528d88ce53d50f382284e74237c14174ee711228
 # %%
 explain(
     q1b_answer,
-    "sealed:/SzDjEiYURdY2oWvj9mkhGthB2f3TC/9fjeMcXwkjoZ9zbXSocWzBbx2dfiP8/xv1EMGn8LAFyLJvMHgofOBR6Lchy51Of1PmeOaGJgFgjCLkQ6VH6g3VZOXJfOFp/kP3+gkbX8ycmXmIMMYG9r3h8rdkPaGYzieS/SNGQZex16Np6wUl0z5ZTK/c0FUf5Ve4eV9equ/riSl0LKcS8SI2nguBOVCJ6dQj9rxOqyZbKN+os4w+aIeRTope1vvWHjYnKQDMMgYfrqCL4wUxvwGoXTr8rMEZO2HX/pkPzFRB7bGfc3AGwRHJiIys5x4z9oiCgYbIabdqMyLdd1JFFEgi+PW4YEAxkDtcfyYeELh2V+tthXXMjmWpflRjbT1dIFsALmDwTk6QKYhFQTvU23ZcpnjgtbgJAWPA8XRVIRAOXec8B5/exNfazZN3TPYP0lFK9zc6R7uJHUVg2ss3vORUr+F3zvesF5ZwsnBVE1orYWUpEz9E8cKGWCTFGvMaCaebuYrpudYxbkGMIWO71xep93UxdTmujE/unLH7E2RWKpsi9ld4iqho8v8/fh9osEvXG6/j+gpWFwaER8v7jyb9Lt26zOFDKd+sKkd3oD8YYMdgbDC20JO5woCyvbQ5N2PER5grrq4BW9+f+PhxTFMSnylLe+NMwCVz37m7DdDm9P5ahDzbIl369FlBZAuH8XL+GyGSt0qeQTDsh8JneFDebqYJSszJ+44x5LsA4C7jYaDj01MEywVkZ1PPYeY+x76LS3IuI/pY/tTCYJgEdDbEJRZlLZjt96FFhCTM+vr4oiD8bdzviYOmqJq1I4mxKstRAKwRdM/G+rSdcbfZrKs//CxP6nwVZj682DFrvfCjCjsaNqTaR/OIZ6txjYJ7LL1plOAEiOKXgTmFMSIG+fWiMmsaTTzZTju0aoemnPR1oV2k56h/EYdR7N1MjvKaU0srmMOyrj5Qu/CvSrpSbI6QWQ/xZvkEHlTTKESfiAFJ2yidQfuOUmPp2uIxeOfBBrm/RdxqmXNajOkkWftHDQ+7CRNVj00JrEZRNSosbkqJgz+qiesILtmUAcqhzh95ZdGuJKCLR0fS1foMvR5cA7INMrnRrJzqFlJmJV8LojQWdH+A/22lS71sNU5IxU1SlmZWXHclcIDmYm7JcrjPj/TsKSj0nbPeEuPWiWgoEOdETTa8MNEmqoqiJbx0KMW59ks0VU57mMllCl39xl22OkjwqmzCBQdy8VIYahFTeU4ggtrcs1e9FrQ6DSHzFl9Ovp8lb3Pf5PcBMrbdKl6XP4w3EhZ12NhQT4wth6fzTe+gG0ZSZ4lHVTfUFoCaRXffZlg7iEhLLz0QkAeB6TzQJXanc2jLjeq8XUNqe9biccCXgIDh/8CO8humbIHTp/DS3gu9sNnxS7/FZCE+8+ibS6lizG23KavTaXk4zedQoSSHAy11aYaVHl3dEHqrHArtJXG9FMGG0S3imz7RioVWmM7i+JSiCABXXabKCe/fsXdTFRUs82s3WIrnlcZpuCXyVDvgUkX+j7iWeI4gNayOi1FIcjLprGvqivFJQZB+RlfD8Gedo94mmn/Xw2uvJD5k5dy3C9LHfjmEhc3vCOg/uqsvzhBGUUmCK4uPRkvLDm1KB/DM1hTKxucQeLh2Nz+rvIPR3fb08rj6I7L1CX8vTK6ifACQgyQx3eMW39vgjX2t5p79jdvLYeFhogrIqtviPlxujXc7sZEnF9EtV9uyLzwkHBZmbpFdF10BCsnhJBQ+Rkbwsj2UAsRH22Aa+Z52KAllUpm5VTNOWFTmgOrpcFLGNhJw5ylAahJsBghp3YGp/NIcK6q3k+5YvoJVMZi5kBeP1JtsdPHFIsDhML4PrI21xEx8ny+F/LmEGZdfg==",
+    "sealed:+D1LX1xpgKU3Ds44x3NPz2thB2f3TC/9fjeMcXwkjoZ9zbXSocWzBbx2dfiP8/xv1EMGn8LAFyLJvMHgofOBR6Lchy51Of1PmeOaGJgFgjCLkQ6VH6g3VZOXJfOFp/kP3+gkbX8ycmXmIMMYG9r3h8rdkPaGYzieS/SNGQZex16Np6wUl0z5ZTK/c0FUf5Ve4eV9equ/riSl0LKcS8SI2nguBOVCJ6dQj9rxOqyZbKN+os4w+aIeRTope1vvWHjYnKQDMMgYfrqCL4wUxvwGoXTr8rMEZO2HX/pkPzFRB7bGfc3AGwRHJiIys5x4z9oiCgYbIabdqMyLdd1JFFEgi+PW4YEAxkDtcfyYeELh2V+tthXXMjmWpflRjbT1dIFsALmDwTk6QKYhFQTvU23ZcpnjgtbgJAWPA8XRVIRAOXec8B5/exNfazZN3TPYP0lFK9zc6R7uJHUVg2ss3vORUr+F3zvesF5ZwsnBVE1orYWUpEz9E8cKGWCTFGvMaCaebuYrpudYxbkGMIWO71xep93UxdTmujE/unLH7E2RWKpsi9ld4iqho8v8/fh9osEvXG6/j+gpWFwaER8v7jyb9Lt26zOFDKd+sKkd3oD8YYMdgbDC20JO5woCyvbQ5N2PER5grrq4BW9+f+PhxTFMSnylLe+NMwCVz37m7DdDm9P5ahDzbIl369FlBZAuH8XL+GyGSt0qeQTDsh8JneFDebqYJSszJ+44x5LsA4C7jYaDj01MEywVkZ1PPYeY+x76LS3IuI/pY/tTAIJzB4OVEY9Zga1isdjRCxeYM+z87pmC6uIo3Htb0a5w05xi1rlhUEfmCPFiTribdYmedr66//3wMKnhBoSovGHe/vbeyWnmfcaEO0zVZNGw1ycY67L8oVGAQG6XTgSiXNWBGv2EwN67YGH7f2yr1PlKkmbKy88ukJu16lUREL1zfj+WO0Mo5CEOxevtCv3erWbiC/dkQiUngIqrDW8XQagAOm4Zc2S6bULyKEGEumuLyO/YHw+r8UQnqGbVf33wg2usCXIp4TcDRTAmcvgFEdSwoe1pcwvh/zKsIqA2XU8nwjp2tZ0SoIuLfxgVVxC7Zf1oIh+AJYLyFL5rtVdfn5VlLofQW9H+Cf3zg2v1uMt2JAlwBEWMXH2ShIMJnoPtJf/EDGXTnaOwnHXFKx+OTCW3p1bUGzKO7tNV3usqwIe5w+IH4cghmEsiq34q0RgUhEltnegug6++TRw2jIsJKr1MAPg5igg9dtoa5VaVqSuCwlhsNrRlgKfPcICVDdaUeOdcM8xykCoWxDcoV2ghrAKf1je2gjRbBpY4HFSDeRYYKg7HYZlv7iIrLKPvUEpbBOv3R5WMwZL+PymkkiBZ7bsEjocMGl9UzLELKtommaMEX56CHDNz5ox+xny2FYvBrMmkej/x2iu9jruiW6X793LeGtnHHEmwz6gRWTxlLEHorWRy4IzWsVIOE1K3w33yRCoVWmM72qpS3CNTBjbadWvrJIuJQl5KpZvzmSx6xB0A7+fZmkbvgF5E6y+jVuh8ksq7RWhBK4zbsey/6WLEIAZr0ysBD9CFe9w7xSm1G0yvrpDxg4A3z2pDDrDmWh15/zi44uqtuDhFGU8gW/0tOwYpKnynfFDOfEkKaQOIV7D81cr+7uQLQHCS1MWn+trPnSHtvDmqxuoQHwKAqCHYW2ppgzWl9tM79i90aIaJhp94ZvVvh/hhunWQoYNMhF5Exz4N3++/iDF3o4xfIEtzHm5khIhG/1gc2Mi/V0ZUUwnIJeZ52KB81ldz/xHVOmEBkgq16sFIUcJFxZz2TqEH+Q0hrHETtbBINOv52QqsbuwJXdFjtFJOMwZnqpbXXIFFjYK0BvwxmBUgtyi1Hfu/V3JcNeK91+h5DyoXgnYs3LEaoPn4g9QmCcUXBOBs+MqCNZE/ep8mL+kZz4+frZZYkaRvqkZai1muPcgEp0g72GeA9hoLH90XOXZ+QqXWmQhUo0wSU2xgJfssGJLdJY7po0iJFc/mOCjkTIAuKj7+Wa0o3MHW/HDYqrVhE0lxz7UYLv6wihsfOellzA==",
     salt="04/q1b",
 )
 
@@ -1131,11 +1130,11 @@ torch.testing.assert_close(_got, _reference)
 # the first few positions. Write the sink rate for a sink of `k` tokens, without `course_utils`:
 # `sink_rate_first_k(weights, k, threshold)` takes attention weights `(layers, batch, heads, n, n)`
 # and returns the fraction of (layer, head) pairs (a number: a float, or a one-element tensor) whose
-# mean *total* weight on the first `k` keys exceeds `threshold`. Average over the batch and over
-# the queries whose weights can tell a sink head from any other. With `k = 1` it is section 1's sink
-# rate. `weights` below is a made-up 3-layer, 8-head
-# model to try it on; the visible check runs your function on other made-up weights, values of
-# `k` and thresholds.
+# mean *total* weight on the first `k` keys exceeds `threshold`. Average over the batch and over the
+# queries, leaving out those at which every head's total weight on the first `k` keys is forced,
+# whatever the head does. With `k = 1` it is section 1's sink rate. `weights` below is a made-up
+# 3-layer, 8-head model to try it on; the visible check runs your function on other made-up weights,
+# values of `k` and thresholds.
 
 # %%
 weights = torch.randn(3, 4, 8, 32, 32, generator=torch.Generator().manual_seed(4))
@@ -1232,11 +1231,14 @@ for _seed in range(3):
 # cache). Before measuring, *predict* in `q5_answer` what happens to that head's idle weight on BOS
 # at positions 64 to 255:
 #
-# - **A)** It stays near 0.97: BOS is the same token at position 0 at any length, and the head learned to
-#   park there.
-# - **B)** It falls well below 0.9 on average: RoPE puts BOS at distances the head never saw in training.
-# - **C)** It falls a little, to 0.8-0.9: more keys compete for the weight, so each one's share shrinks, BOS's too.
-# - **D)** It falls to uniform, about 1/n per key: past 64 tokens the head's learned pattern is lost altogether.
+# - **A)** It stays above 0.9 on average: BOS is the same token at position 0 at any length, and the
+#   head learned to park there.
+# - **B)** It averages between 0.2 and 0.8: RoPE puts BOS at query-key distances the head never saw in
+#   training.
+# - **C)** It averages between 0.8 and 0.9: more keys compete for the weight, so each one's share
+#   shrinks, BOS's too.
+# - **D)** It averages below 0.02, about uniform: past 64 tokens the head's learned pattern is lost
+#   altogether.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -1272,7 +1274,7 @@ assert check_choice(q5_answer, "5bdbcc136b955cef7158880a8401e6ec1cd62a13ad127a76
 # %%
 explain(
     q5_answer,
-    "sealed:YO9uVY+jOXHvj72Ryv6vyHkIABUWxfXJRuq6jvgI4mY9KxBO5DFiUEUngkQ+5mwAgALkuDd6xcNPzr5kGTS/ItIu0YfMOAc5ionaJw8PrmsN/ijc/A6BjhHTRZZ7tU/UL/9naRUOc7HGpd/cR0AQkH1GMyklsBhNtTJ8TpDDeBpICIx/quTjs2Sdc4nvD1h8XjHN6wzoKy97lm0huDJsPqZL5vCLrZOwykja7zTZDXklYndWy1M3P5TrYR7SQALwINH6YQ5tqBh7uUQ68qNs0c3XY6sbrqIJFi2Pcf3QjtMq/ua1zlvU4lUjzzQr8nuFbCfIGj2GkIo9hnm/Ec6SyuVXxcMHyC0p/TN8IGaBE7LQ7ytenp7KGoY8/AbOV/lPfzbcmcVw915o9MHkfw6FKHCItbFFwGpNWZKgvNTVS4pkYviEHFwcpPpipwSaz14bjxbibtHmzzhSPIEoPV48BauoreTC/AAWNqjAEzKWrxU6mM84S980w8UzHOBsxoq4xwlj2kBr+cptSVWrcw7VpfkamHtToX4DTYbSpqBQGmvpJ48yte1aYbLNZHZpPpZi3t2FbjCzyPr1sEv3grNypTaN5SDb0WzMclD+DCRDi3K8izNguN5L2SrrCAeVVIWVnpDmWkcXvAFaoHSZv4BRRY+nyjtd5r+/jDF/Lpe0x9tSPqLvWNubu2PA+buTiDofKIVdp0xc+Iqea2YqPolOVgGxlZ5EN4LaaLh2xhFq5FIz3kL/xgJdZc80knewYCRMkIw5EwU0kR5VAsIW3+1vHCdSfxTDP/xgnSzRENLEQvD4bjQJJ/TbotX3pZamvBnCOXhS8Oh4mEwiqrR4zM+ovvpNbDO6hdwwj6ctYNvUU6j+eSdJDQTCPQpzG2k4B6d3HlLcIOB0tCFGhF4tRhlxgcmDCpuV6TN3d98d9GmZWz98GHhk2oPi0qN91vn+XkkwuaiG5SLEdfgPguWicHhOTmHB4Ky8hkacZuqqB3PJzn0pOFQS4H+d4BWGqDqMTnnLwfwt3fdxIWCPpdAPA9zgb77RZBa082UVIiQhn2a5Xzl49pcxj3l4Cd8XCNmZilYisGSRiZRVggdSi9sUCty7blphfexLVBOJMmdtWtv878He",
+    "sealed:XHm7qTUjRhmFzcDxWFlMKnkIABUWxfXJRuq6jvgI4mY9KxBO5DFiUEUngkQ+5mwAgALkuDd6xcNPzr5kGTS/ItIu0YfMOAc5ionaJw8PrmsN/ijc/A6BjhHTRZZ7tU/UL/9naRUOc7HGpd/cR0AQkH1GMyklsBhNtTJ8TpDDeBpICIx/quTjs2Sdc4nvD1h8XjHN6wzoKy97lm0huDJsPqZL5vCLrZOwykja7zTZDXklYndWy1M3P5TrYR7SQALwINH6YQ5tqBh7uUQ68qNs0c3XY6sbrqIJFi2Pcf3QlpY5qPevyhzYplAyzyM/+2WfKSONFyWGgoAigHr2To7Y3f1DtIFIiXF46Gd9MTXRFr7X/CxfytHFXLAW3QbGVbxOdj7Oyo0vrkR7jIn2NhmMfWLN+L1SiWVMDd2r85aeW9khM/vWFl0Fsfs2rA+RgAFxiAyWYt2q2S1OIIooI0JpB6D84eba6xcWKaXcQGWQqR8iiZsiUd11j+92X+B/xpKlkw4glAFy8p91RRDnbAvZua0BhWpTpXMFXZ2G5/NTGmPqJpdr4fJSYfqfYyksLNhnkM3NbXGv1uC7s032nrNxoiqT4mnVnzuBKxmvTTIXgmfo2y56os9RliX2TBXBAcTL3om9EwNRrEEE83yZ9t4NVYqm0TJB/r+XjDFrLoGuk9xSJPG8HojWtj+WoeWTiDoWL5RVhxFG6czGI3drYcsFGGisxtpfOpTadbZvg04+515nn0nkw0cZPJJ50zGSLD4Yi8QoWxR7iw5eUNJFluonF2JWMFnnfbginDCUWc7SA/CxeS8NOrfQ7dW46Y29vBnaOG4A+allnwk+oeM3gPqpvb9NbDPozZEVwr1pbsqHAKn8aCdVDQTOaQpoBjpoD6cjCFTbbO04sC9TilllQgc8xv7eEN2F8zpge4gM9WGESCR8DmMx2ZOq0Lh4k7DIMXxxuaGGtmDVcfYWgqDiKSwBXXjPpZv5h1bSYqSmVDzDi2gzM0IT4G6GswiapHWOWDuMzPEq3eVgZH3AodsPGMihcrjdZ1Hsu29bL2EtlDSvCyJx+8QugCtkEoZWCduSnE5x9nWYgp8YxhUaktYCXp27JlB4NaFXSEeFJChkUJegr8iSBqXkKJ3ctS+UvnoX3qJo84AGDCOqymAk1fIIz1+ndxXw8+EPPzr3aEBvM1/vedWZIF+cBCOWBZMIWIF5r8QlkwszBd3kyb6dNiqKdYbA4rlr7v+j8iHtzE4AX8zT+OnohwsjCOQBi+HQe4eu0Tf1hsBDtaHtEKs2l3p16pfEjaBYAoCIfX2T3vhxRr8NPAA9+hs=",
     salt="04/q5",
 )
 
@@ -1281,12 +1283,12 @@ explain(
 # name: q6
 
 # %% [markdown]
-# **Q6** (measure). Q5 asked about a mean; look at the queries one by one. Split positions 64 to 255
-# of `q6_stream` into four blocks of 48 (64-111, 112-159, 160-207, 208-255). In each block, count the
-# idle queries (not TRIGGERs) at which head `q6_head` of `q6_model`, with full attention, puts *less*
-# weight on BOS than a head that spread its weight evenly over the keys that query sees would.
-# `q6_fractions` is the list of the four fractions of idle queries, in block order, each to 3
-# decimal places.
+# **Q6** (measure). Split positions 64 to 255 of `q6_stream` into four blocks of 48 (64-111,
+# 112-159, 160-207, 208-255). In each block, take the idle queries (not TRIGGERs) and, for head
+# `q6_head` of `q6_model` with full attention, find two fractions of them: those at which the head
+# puts less weight on BOS than a head that spread its weight evenly over the keys that query sees
+# would, and those at which it puts more than 0.9 on BOS. `q6_fractions` is the list of the four
+# pairs `(below even, above 0.9)`, in block order, each number to 3 decimal places.
 
 # %%
 q6_stream = backcopy_batch(64, 256, generator=5)
@@ -1304,10 +1306,11 @@ q6_late_idle = ~q6_stream.copy_mask
 q6_late_idle[:, :64] = False
 q6_uniform = 1.0 / (torch.arange(256) + 1.0)  # what even weights give key 0 at query i
 q6_below = q6_attn[0, :, q6_head, :, 0] < q6_uniform  # (B, 256)
+q6_above = q6_attn[0, :, q6_head, :, 0] > 0.9
 q6_pos = torch.arange(256)
 q6_blocks = [q6_late_idle & (q6_pos >= lo) & (q6_pos < lo + 48) for lo in (64, 112, 160, 208)]
 # END SOLUTION
-q6_fractions = [q6_below[block].float().mean().item() for block in q6_blocks]  # SOLUTION
+q6_fractions = [(q6_below[b].float().mean().item(), q6_above[b].float().mean().item()) for b in q6_blocks]  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -1319,17 +1322,17 @@ q6_fractions = [q6_below[block].float().mean().item() for block in q6_blocks]  #
 # FORM
 from course_utils.tools.quiz import real_number
 
-assert len(q6_fractions) == 4 and all(isinstance(real_number(x), float) for x in q6_fractions), (
-    "a list of four numbers, one per block of positions"
-)
+assert len(q6_fractions) == 4 and all(
+    len(pair) == 2 and all(isinstance(real_number(x), float) for x in pair) for pair in q6_fractions
+), "a list of four pairs of numbers, one pair per block of positions"
 
 # %%
 from course_utils.tools.quiz import check_rounded, fingerprint, in_range
 
-assert all(in_range(x, 0.0, 1.0) for x in q6_fractions), "fractions of the queries, between 0 and 1"
+assert all(in_range(x, 0.0, 1.0) for pair in q6_fractions for x in pair), "fractions of the queries, between 0 and 1"
 assert check_rounded(
-    fingerprint([round(float(x), 3) for x in q6_fractions]),
-    "e8efdbacead8c698d4e956b33ae3e26daa980205eeab3994b7faeef0ef3b8860",
+    fingerprint([round(float(x), 3) for pair in q6_fractions for x in pair]),
+    "bc3cef88d005eda4204426bea0edf9c064ab0d7c5ff3dd42d9be514c40c92b4a",
     salt="04/q6",
     decimals=6,
 ), "not yet: section 1 says what even weights give the first token at each query; count queries, not weights"
@@ -1343,12 +1346,12 @@ assert check_rounded(
 # %%
 explain(
     q6_fractions,
-    "sealed:ooxqVwJu7hwqwkWAd90zc0ohAfF9vej73xuegU2kYx1nos/xvjdOGi7vBfIdwychwo+uocu7xI8AaWhin0IFxqfummXEMYB3LPNPUUYnBlxgsWto9QJhbm4BKuabSb//lMG9UfmOKy77CGrL8YuK+cZ28CEEuD+IJyy6DSZ+8zMve/MVt52bPENnj/+XLeD57xdG86W7LDKnlt5c4fpRTFqle84Dj91E8EoC/eOwrZ0DkbGV7XzuA/e3UhLzxA/0D9l9+AFY1oJM4GhHuNGjfZDduTmT3qj30oAFnpZDGs0tAqT+kyAEQjNW5fb1TVKktd+lnFS+qDsBdXu+wESBb7/6zI0OoFDYiGBgHymQfV4N/utcPB5xpkB6ohqwTSkNhfiKgSFM+51+qRhdSvcsBSEGTlPvDCZIGejMjFhQPZXa7O6iznRXEJ2g2Ny2MPLULOdjYcb0DVBRjhGKMKMV0i21uP+uSpudHrLGqj6niYqUYERqZC7i2QjKdp5QQgjUPjatUmzqBMhcg0GwszC81FFtNBxZC4m3kOO6Inbgzy0YvR/JTyIMGeEvMAxd3oEu2PpK5vsv7+h+MbqWCm4TS85FzT4snLv60atWu4NaaQmFSu9H+m2CmpYonum0RJy6962eswsAMQIyB9rpYUpenJL5PYreJH9WJvCLC/uKjt6OMkjC4AIjsHo5tobNQ8PmwzaHUSOwUO6UiePASWXHaXeteNbbk/UYkH7AMgadU2kd2ACDJ9z+J1V40zwAnW6JH17etZKFzk7SSrA16wB/VZ8O3nxh33J97pWreljKuc0hsieUmi/If+HdzCogwMq5c24KekXah4CdHzhcaF/bHH1/Tvnb7ckXV7GdN23EnMI/BQwo8P4QRdaammzCpKnNKdKP5KtSTWry7Mj7kd7WUGBFl+62rnsMlpC19v2FGGrHORi/5RFtFtjfGEMIWG++PgZTOqBvutAdhGHiLBChFnuGNL+LQtJ8imwIMmdcOufPeMKmljjVz58cPXT0DBKH3V6dvu8mHyBT7dwD0Y3BWB+bODF1kPEkN1VxlUH7o2e20uvnZt8zsLu1zfyoEd72C88KeJFbj33L9CNarPUgMMLjuYpmliU4Sbm+CnXuBlpBLng5l4IgAAc/PiLTGdITOd9Of5PaOwGz3HiqSvt/ici4DaLJIvrliVNUGc8Z2ez9whHCq4PqPY0CPYPdE2BohsE/iEATVtGRPYZaSDeM83R5Eg==",
+    "sealed:LVtaoe48otKiJHJSethJrFr+6MbaE5w8eUNrdcFPVHNhSegE8RlwhdUvr6S4xHyuQDmS9BiHBxqMsOikW4Ox9N/8wDfJ7ZMSBktZVCBWafBTz4d3w5nRVsbCFAzaZ/KND/9x5g8ufcfh2DAZpJd4NhQgxcvtt+RXNYbyKZkbpnQ8RG8NA4NUNgWZRLxboas70Sq09VnlG//aLAGPAINgqbMZyQOQTfFERTyqq3Iqk4UWQJbm6I6qaIP4XrdDBg8hYKKUCp7X3ADcyJXo48H6cnIePqkeY4pfLHY1Om0kfZJ5CMPwRHfBB1JHrvwhBN8ZyivVRnMGY3N4oYWW1iz6DKp/AzM/uhzfPPB66+jN4s840LNAPCGBWCCESVCfVqPi7HVFJtssrB7j1kBDKDfOmTjf2+zfZzcIdbNfeGTCZ133qibHNHS3P5BDoorssbBmswucq77IRiWDa6akFX8Aodw8kNQJbTWhmSwxocos/R4N/Rc+0BKog/TxDY5J0SD5fkuNS+scITRd8Q5wBmCbdlLfEVPscR7EdiQ0oXm17N0kEMtU4LxriIdaJ9M2guqyfN3CjB3dURFvJKOLNJ+8E/3ePK82bcSE3lcrRCczxfAgtX90HQ5rays1TvrwKgY7RZ8mYTc+Gc5lMD0ZFPwhRrQ1ZjEam0/jIm6PCstoL8beEfmXPX/VM6HLfaUFMB8SUedw+PcTPpw9zSCXHaO67mw1hVBI9vHWewNnN9fPBfWRA9LILg4BkC9uEjLogEDBfJm+UsT6t0wPHMVPZJS/AZE/YZh6fQdyFocGeoy+ljUvWAsMNQs6xWDuaeusda+EopzwrUODDNRyoYCwQ2uQ+WJ6JAvLukc3LMEDk40PAmrp5U0TOdz+7I3e/JvjDaoD16xqVQtxcETJcNJAAfJePBA1VpljjmcRlEls6cgt5s36iUSs1M69T51wOsNSRjVpWpy7ajJbj53qOVelvlID7XVAuhz20WZNS1ijgxZrXVa7TKOxYXrFjOSDvddTv2/Ylx5NC178vEWIGQ3+IhCw8WhwoPD/wan5edZRITJdzDcTEub5Lqkul1YEJb2S1XUvlThzl2uE+gfKiuAwKEOkonAgNrrmbv8d0qenlit1j/u/Bhq+sFFmMBrnGjp9GcQQ7wt2PZiXeaXwbiK0x0MVv/PoJaw3o6NnSWlNdaUXgdYRoy0pgbtO1M0mDVS8ObXLMH9GVP4rYFOD08528g/GjYCIIUYdvHKsnGjQIuS1rSHF4bJ+yl7AKWQybOc8PEZ8seV2ZMKOXkBvl6qLdmOvUZwkYGFDRIBBJclq4aHwkZbEvkaVPSd3l5MgsBILiyb5fHi5bbAGpGU1395UD5R8",
     salt="04/q6",
     decimals=3,
 )
 
-# %% [markdown]
+# %% [markdown] tags=["shows-answer"]
 # The mean, query position by query position (idle queries of the same 64 sequences):
 
 # %% tags=["shows-answer"]
@@ -1358,13 +1361,11 @@ on_bos = attn_256[0, :, q6_head, :, 0]  # (B, 256): each query's weight on BOS
 idle_256, pos = ~q6_stream.copy_mask, torch.arange(256)
 print("seed 0's sink head, mean weight on BOS at idle queries, by query position:")
 for lo, hi in ((1, 47), (48, 59), (60, 61), (62, 63), (64, 79), (120, 150), (160, 207), (224, 239), (240, 255)):
-    sel = idle_256 & (pos >= lo) & (pos <= hi)
-    print(
-        f"  positions {lo:3d}-{hi:3d}: {on_bos[sel].mean():.3f}   (uniform: {(1 / (pos[lo : hi + 1] + 1.0)).mean():.3f})"
-    )
-print(f"median over the idle queries at positions 64-255: {on_bos[idle_256 & (pos >= 64)].median():.2f}")
+    print(f"  positions {lo:3d}-{hi:3d}: {on_bos[idle_256 & (pos >= lo) & (pos <= hi)].mean():.3f}")
+late_256 = idle_256 & (pos >= 64)
+print(f"idle queries at positions 64-255: mean {on_bos[late_256].mean():.2f}, median {on_bos[late_256].median():.2f}")
 
-# %% [markdown]
+# %% [markdown] tags=["shows-answer"]
 # Positions 62 and 63 lie inside the training length, yet there the head leaves BOS (the rows
 # above). The stream says why. `backcopy_batch` draws TRIGGERs only at positions 2 to n − 2, so in a
 # training sequence of 64 tokens the token after position 62 is never a TRIGGER, and position 63
@@ -1373,7 +1374,7 @@ print(f"median over the idle queries at positions 64-255: {on_bos[idle_256 & (po
 # should predict no TRIGGER there, and some head should change its weight on BOS there. On
 # section 2's test sequences of 64 tokens, per seed:
 
-# %%
+# %% tags=["shows-answer"]
 for seed in SEEDS:
     with torch.no_grad():
         logits, attn = models[("softmax", seed)](test.tokens, need_weights=True)
@@ -1389,7 +1390,7 @@ for seed in SEEDS:
         )
     )
 
-# %% [markdown]
+# %% [markdown] tags=["shows-answer"]
 # In every seed the model all but stops predicting a TRIGGER at position 62, and some head's weight
 # on BOS jumps there: seed 0's sink head leaves BOS, a head of seed 1 moves onto it, and in seed 2
 # one head leaves it while another moves onto it. The heads read their distance to BOS as a clock,

@@ -151,7 +151,7 @@ assert check_value(
 # %%
 explain(
     q2_answer,
-    "sealed:Z2yaOEDmnNTAiMRjepiSG0MsttDcE+Nc+FMBA44FwDNt7eTubFWEqh2WrV/o57HLyugFRTHn0k6BWMwfTYO09WoQ+Q29oe5fmfflNiFEFEDnEpxghsXyOxm0nhWOTHOn59qguX24fnzaK6erTo1ztFLfB1Tsht6pXTgdMQVbC/2lP2IAyhu/xuug3fOHmmyUtMOa/f9o796l0Kg+FNjxuxVuG6ZVT3NJQ0WSYEomrd7H6yWenVuMmUwFg0E2SRqFUJtZpnn6oger/gE2dE2JmtVmd+iL84p3Ldn8TosIcme9M2y+pJ4iu96dx7f7CVr3xlAB9ZvB9CpVELkH+o8VqvGeE/YTZnPQfyh1TwWjP9kBqjsgxk7q2RwaskbCIhiABNSc47xQJsufefCxJpuXfkSI81L0CdMeCyUYC7Fto6u/q1LbGWiJUgCeYv272bBDWCP9VPSwKtDIeUQd1actw+c26u+gc83KcLSvUFeTulI4cDqsnrEwvJVxIIYtcs1aFQzayoWj5JqnixZPidWIcuC8gFFrhUuvWPIB1Pf+t86pJB40mo3GFYGmG3NO9rWPBPdpWqD4JWO8fXPIjyORhsZ3clgksW3akZF+88vP7gpRxR0jsiqwjcWA4O/b1UplI/ripT9Z9KkYWWQ2SUv7r2IRvj3mDDuuxtMQZbS4d6+YjayM42pvs6Lo5mBBzjGy7673AxbEbn57A7Too+6P/3ESR1cEVIqyO0T7m+bwApUkqgS5cSyaFGJ31uCTKo3yVzjEY9YBjIwolzeidVb5FDFFa8UZe8x+C5WSHMkB4rOQV5N37jsVYktPE81zYnIEjyFbC+v+C6OU+2eIfN8fRAHKboVd6OXeifXdbFvBHk4HDWpmwwAe0RKmC3RS1RCt+tyLYKW/y9ZAgLRAPRyM+e1Fu+g11P/BrQFk2UQ9QgrunD5LUtuL92jc/Hujv4vnqgXsh5D+iY96G4mlBpHisDaQMxREq/CHHBk4NKPfvtIptHlNiF8UpOOw0P82KCjOPoHetCziRypXu1z3QtW1lsKQqZZVhwA19URVctJKkR2siQpWnqwx1sqpape01QZQiXU0YS8pxCK9/UXX8MbTt0SqZsF/mvjzHzGY0av4KYHoHEocQzXoqxMpUfN7BBYOE9M/cqmnEGtkWblf2Xlcc1RqWkuLhl/IL20YUdDFiyy+xotxPXjwHP3nWelHa+vPGDUkhKrcUdmP+362Dp9Od35seHUR4cVd3EpUlAkWy/4PQTPTvBkotGOFqlkJsbx5ZaoLpn3Eu05J83sLF6Hbrj740SAXaOoJsES5XSwM92gXkIr9IftY1G+22zIILECF8n+bGP4oi1j1sH97tMOxn1qccUhqCjD8LXE0BlStYMdYZodGJRwUmr3misHJAgRXKFnuOSuDdHebcdd276uuYDKF3yU6F2dvXChtmtPHv9EsfsBEarmffniqi/HHmpGlWRc72hntE9rkV/okUkhZqFUq8Mf++HM5W641EYNJFDoBDyhz9P6FQJx8GB6FWo8YFTiQfdKYyl2ryzXD3hwqqVu0rm4wGUFAURJ/9m4v2gl/WWGlBflB96YTYhEMKiesSBKNONCNzxRA8MOG4s6IRDJSTPwXDwnCcA6nWGgu4b4+KBB9GbSiWrtNd9RAsTxMnfAndV7v9IUBPbr9vmhYBfFf/6WuJmcBrhREDQ==",
+    "sealed:x1ARhUxuGw7g2N4g7sTQw0MsttDcE+Nc+FMBA44FwDNt7eTubFWEqh2WrV/o57HLyugFRTv/0hyQHcgDDMizsGQB5Aq85fNfifewbHVDXVnqBNE9woChN1buygSfVTa9tI756n2veH/LPf+rBoEg0i+md1Olw8i/HjgcO0s9dpKWIyxOzQ38xuqq3uiTyWSSodmA4bov78ep3L5rFdHt6wR0Vq0QXW0GAQDJNE0upcKAqiWMmkjYzVIB0Ux+XQ2PHdZRs3L9rxri/gEwOUmGns4vbeXDqYpVJM6lCJgJeG69NWivopIg/pCM3vLkSFHww1oX/MGJxWJeEKdS58oC6fWJBOtMKjHbaTd0WFbrOcEW+XI63l6+xBwL5giJNB6fBZGbsfkSLM2CbeC2JpONaUSAvUTkCoBQFzxaBaZ786j6rRrMVnDQBhGHev2qxbsTVnHvWOz+JcmFb05PyKt91fo2rKCjNoDOb/j7SEDcqVIkcDa7hPAy+YR6c8hgMNFAQRjOnpin7Iz03wpCyMLHcfG0l1cy0Q65WeJV3Pr/4o6pc1E1nZTQRtW6FjJco6uPDbhwRui2M2r4ejrXhGLOhsRsJwR88nmW2ZUw8Z7d/05Jgklo7m+oxd3F/vmWngtqM/q24GEJv6kNX2U2Wl6v/iEAsyH2VHSkwdIWPbS2d66YheUhEDkr56v/tHNZmj28rPL5R1OJajA0AaitvuXKq3dXpK5FWdy2aVv/lq76B9E/qgC1fSKWWXRr0PqTbtnuWmrPZ58ZydRlnGOob1S4AmNGIIQ7L9I/EJjXGsVI5vuWW5oyoHMMMQUOUd58fHIS3HwSOPryWKqI/zTcetUfSRjRfZsJp+KQhrDQdwTBGkMQAHdn2EkDwFOhDWFS0RKm+tyLYKCozstAgLRLPByH5+wK98t50e/ctwYo3RA6Sw3qhmsFWp7S+y6BpTP34dCrvgSpkJHowJN3VNOzENLltjSbZE4Bqv3ESx1wNLSespsp+y1AmxoIvKq3wLopNHzVJYyJ+CS7Dm8X4Vz9RpDv287b/cZbxjoy8wlfPItBnFS3zAxRl6Ux2sS/Odb41hxbzGZ7YC1z0Wvvv0HWtcDC/kSnZsEviu2wFn+NhLriNYHrDVFdXXry7gUpQ6d3AQcVCYB0fqSnT2poTqhFlnMTYR12DgrFulrHPz4CXNrUxj6qj55zcjm0XuuvHLYCJ+vGAy0lmf7BVtKGpj3xTcwRdzwqNXMJ/M5bykYbjQ0GiOJHTWCYrQMj8WHDsA8b/qN3eKwD4jKN/x8W/29VX6Ha6za/lHpDYaMb41GlSCxIuCAQxZW4J/1YmD6w1SgMNg+cvW6fQbArkBHisDo6tZagl06LJRxuAG6yKXNwRUGra4hDPdMeYV4UmuCmwceGAwJGewnkJWqIO3TTZ4N8/rCzcTfB3yUmHWVwFSBlyIfau9F/MIFQaaGNaTz5kurRydT2EAJyzRLsCJSm4RkkQgBd+lY+7JTr/3h3Fe00EYBfAmgGXW0676uWQoZ/S0reFddRGTOHcw==",
     salt="06/q2",
 )
 
@@ -259,18 +259,19 @@ except ValueError as error:
 # name: q2b
 
 # %% [markdown]
-# **Q2b** (seed 002, a review question; predict, asked here, before the sweep below measures it).
-# What specific resource constraints (memory vs. compute) make long-context attention difficult to
-# deploy in practice?
+# **Q2b** (seed 002, a review question, asked before the sweep below and the count after it; a
+# model that generates text keeps the keys and values of earlier steps, the *KV cache*, so as not to
+# recompute them). What specific resource constraints (memory vs. compute) make long-context attention
+# difficult to deploy in practice?
 #
-# - **A)** Memory grows as n² only while the scores are stored, and a fused kernel stores none; compute
-#   grows as n² in every exact method.
-# - **B)** Memory becomes linear with a fused kernel, but only by recomputing the scores, so its compute
-#   grows faster than the naive method's.
-# - **C)** Memory and compute both become linear with a fused kernel: its tiling lets each query skip the
-#   blocks of keys far from it.
-# - **D)** Memory and compute stay quadratic with any exact kernel: a softmax row needs all of its scores
-#   at once, so all are stored.
+# - **A)** Compute and memory: n² FLOPs in every exact kernel, and a KV cache that grows as n, kept for
+#   each sequence in every layer.
+# - **B)** Compute and memory: n² FLOPs in every exact kernel, and a KV cache that grows as n², a key and
+#   a value kept for every pair of tokens.
+# - **C)** Memory alone: the KV cache grows as n, but with it each new token's attention costs a fixed
+#   amount of work, so compute stays flat.
+# - **D)** Compute alone: a fused kernel keeps no n × n scores, so the memory beyond the model's weights
+#   stays small at any context length.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -294,7 +295,7 @@ assert normalize_choice(q2b_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q2b_answer, "66db851cca364901e276ffc02f1430366074c1897fd6ccf09131470fa1f1b127", salt="06/q2b"), (
-    "not yet: reread section 1's counts and section 2's check against dense attention"
+    "not yet: reread section 1's count, and work out what one more generated token adds and costs"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -306,16 +307,23 @@ assert check_choice(q2b_answer, "66db851cca364901e276ffc02f1430366074c1897fd6ccf
 # %%
 explain(
     q2b_answer,
-    "sealed:nq5HLHO66x8hOnbBI7/Z5dWsyJ6OUF8Mwd7ksXBtAYRwqteLqF4eKlN+deVAZ9Vm49R6QwiZLx9SQIDGfmYGWz91hfJYh6NJbNjAlR/DrpejlR8vP02KPGYzsR76/DEKmaObl0L0/dGWl2GzU1B7ERzMet3gKJFAZz36e2R6rX0h9CGx+x5me4q6ydkJsHndFOSLJFgEOTW5vge1r0bkSTTwKy96wtcRZdKOsdH2cZdVGb5G74bMvYhqU2qJIUbf5F94AM8JHc1ynTOZvmN2D3EWVB/g+NvdScVz0RLWDjbS1Bbe5Rvd5h4JF3EyhirfWhjqgJselp5Ay0uRCm0ijHUOmftZ+YPKt1shnjF2VTQsP1oe4rXRh3se/+3dJf9z4CHriT2xQtD/FhmiW4C6NYqerAq8z5bsTiQ0EE7Csn4C/zMZTSuNi++KdC7D6FmVlFeA4izWI9bO7Ru5dUFuGB2i1byb/nqLyIEXjIvFqzNBMCSbTkNk2LBTtqYPmi0Nbwu7DchKcfs+tjJHnVaLDfh/0+6sPkei4vt3mH/H2O5lg5OQLBhVYCtK5E2u7QMZURc2OoqN/NJDG7c/JngMOYkD+0yAZg5wHlMYQAfM5UexdyFx6J8KrV7Md/4/mpt9WdejPncT1AMwzZy6mTEP91JEQB7UBSgLaOwLfI54yyPwRbjzj/X8uMOZ8DvWiYLeUkIAVLFuMU2HkxqfRN9Wk04PxoilJzjXPz6Gf0sOwGGkcI5egAtP0Rt623pu0JmQFfr71vbnHYvUm7vKsI28vImV4K2lgMi7wt7GCMIVDZ1tFAgqeU2eJy380hDvi7LoMr63Twc3RyzKWCIuQgIy/+/8cE8S2gqtrbHL89ROpbAqNxo8OkzHhxMpfWYOaeHLPltcTVrb/Zucu6uLPpgJNb7BhGs3HckPhqD1QFebdNgtn+4D2hG7qSFamoVzx5MtxiFTjjqf6e5kP6s7TZVy3aCUk1lC6W5oWI/R49KO6Wd+WDWBiN9NKa6ZbmqGLz2kqIuETenjL5L7BKBoLHvM1KEbGCPvZJ9L8mJyaW0wLoZnINrYxTKkKs9VlD4kUiU8zD3DOljGaXJ+tSB8Nki4Sr7PdtTWxbbiyP/aH3BUz7wKcNRMZ9hQmj21wZi6eiRnA1fh97pWoMISEX8qvpQLFh/yG/PC+mLGT8Seq3QXYRVc2hblpUKFaoJfq/mWuh2vt2vJly9LyH6B2CyzTrWNMnbPcytMXQpnYj9VTOo5ZgDSf6PuXroKBEQfdm0NBHbSPMe8MuKxI3qNF1ZK6XGFpENvb6eyK8XnZj9mHsMqGKMFEfO4ovkXi0Cjdlai2SeP3Fa3RHE4L2wUKUAvm56H5aaAyUZ3MM5ZHDlnrwWr8pTyzCDA5IZnaeHvVoSSDgQPew9FyhY42V8HcvpI9/zV5CwABShs0/XprMGnbbCdQhkZE82VuqagUQRRfF/ij+faudMLgzoSp2dogOKPMy5S+n1hMzYzR7aFgs2z1fEAR6xbsJF1jKUyNT4yIRJeUkPfMCQDTMEB3dvs8zJT6N3tCnjZ/34E69Cv5J4IIe7pQAYNjgmoDg1CFDIJ2jjrxhRkbsIO3LOut0Twc5GL7122Vv7WD7FK37uKGGB6zZ3rCyRqXuaa/uYSI2ZMvcBk5OE+gvUvAZJjQUScfz6+wUJ570v+IqC/fjH28oE63oTVzXwFyxDVepSw0/nwMzOElpxiXJ6pWimnPkWKlE49E7kkvPyNba+/2cNqlfxRQk4cHZb7elCE53jPgeEGs4AFHqgStEl2rLQgdwHapDxj/M/isk5pFdFMe3GVuqHctxjBKofbCDdtTniAJpCAE/bCA1hcnqpx/T1UfNv5eSUzyN47HQ==",
+    "sealed:A6/dy0XEYlUel5BMFVDZX9WsyJ6OVEINxYr3ozltt0VwosvO/EQea1EzPPJLI5h3/9lsB0XLK1FSCYnOd21DWiUwyvNb1PkBStqNjQvE69ns3kkHKFnFK2dytRi15idekL/f2eMpsMOGgGW1AFAtAAbQesL0JJVcajv6dixmqjIg5WLjqq/xYSBtKwBNU6ixNZSLZ0cTLmbr+xK56gD4THH0e3h/yNoHMNOOs4TyP5lVVPlH88XLuIh0FnvOaAfMqgl4B8wXHdBuw3ad8HM/EXFVUxrg5p6aScl6hAjKGDbVywHe8BvQqbD7F3BnkH/YThLtnd9f0J4Bz0rYFHwmg3tMqP9Trt6fsFYgx3p+SCwscxgJp6KUkz4aq/bKLvg752nolnL0EcfpDFC5WoD6Z5eX7USZyNjuCzk+BFvbumlMtiVYSzvMhv7dIzPY61OOxwTU+zzeeJXO6QqvIV8rEAS13uXI8XSYxcQQw43FoT8ONj+bTUN1kPJFrqwImnxOPBa8Xp9VZvF15iEIi1yOWdx5/6+hahP89P53xGDe1O5iyNfzIRBJeigG6A6u7QlWRBcjN8WA751NGrw+dG0QMZJNrEM77g50D1cDVwmJ0EO/bHNlt8sWql/MerGRfc5nHNfgNHMT1Vpxzoz/nyBHvEdcEhmXC3oIMb9a2hl9bONcl7Dzu9zeh8bQo2GYhNafUEtWRas8J1zIlRaBAYtNmkxfi4jgJyPTNXDJOBhdgXylaYlUxRkclg1833VilZTDV/rv2OKoHYjViqqFqJbqrcGS9KTogM+w0d7bGd9BCIsgHQg8NB6APTO5hhyglKL1O//iaEhxSzuHVTU7DRF3rqi4QlRT2UKhrfnN4JpB6qhlKxhxNlXM0x8iKTIAZbXzSBpLDFjf9I2ctauKPpJMKuvTj2s3GcIYyLP4DE6XMtw7zbof1A7+q2QXmp9zxIo6lCwbh3uV7/M6er5vH8J/yrHGmQ1Q9Ww9VJKS8puB6SIwTmCTid9aOKPWbnCHLzGm7Z6PAvvobpD8BKMtcGPR2eNPHCmrJptTvXwnL1l2a4trMJTY3nftPY5QkykkXGNwxirdLFjKaHI7r2g+Y2/rAvHNfNHQgPXqz/7ZH2oVyPQBcJ98MJkbmhf62Z2iPzgpIBvr4as3tdgTX2QttNpdERz1XrKS62KHX87VoXwbNRJeyxbzr0KFd4ZbtquA5h2yrCDenD8fhXqcyWmurHTOMmbAZWhXEw9tYiJTCb4iYE/Ce+DoSK8KCRxBN11eXDfYN9C8L/6nI3+DBklOu3PKpgJ9PPS6Loz9aXopHoI4GLITC6e+q7dDlErxaQTw1TaPx1KzRC44KmADLg0+zp6H5qSA1UZ8YMAcBDgouwWr8tCzzDzO8oozb+u7GZGOHxMSP05fxVNswhYef+wFq67P5XgRCW0u2Pz+r8GlY6mBDFwTE9ebq6XpTBURPhOByOHUpcVY1CcPoy5oyeKtfC8G5n1zYSQuE7vXx4yulvsKQ7wVsI15iqN3LXYkJ1tJTg3UcyQVSMtC1Zrg/XcY5Ne+RjDL4DcS8tWt8J4YIPi9TA0UwRC0Vx8WXS1Gwzeq0Vt5ds4Swa7numfuctWL7BWySrqEDrlC16GID2B92IDiRSRsXrKa+6lUfntGrYVt7vw7x6k4TNEmUwqWMD7211Aw/AP7JbSuPyvqt8Mk1JTL0ihEjXSeeYKxlLT3K3qAjpAsVNCsQGe1dleR0kk8G6V38vLUOrS0zs982fhMBgcMB9roe1uOrnfc1fcdqppKB+ATtUU34rc1YATQuXcwr5e89w9mA4NRZXGftuLHuVbPO4fBBSQoTj2dNpmQSfqDQkFQ0a9g/T1eaJT1fXAow85+QNYcLLlw04oKK+d/FWc5gU91SNby3kJ/pzWlLQUJuBVILC5wa+nXV6/j+VPgfHkXpBcTbR2sl7AFIvpxLsA84fg=",
     salt="06/q2b",
 )
 
 # %%
 # NBVAL_IGNORE_OUTPUT
 NS = [512, 1024, 2048, 4096, 8192, 16_384]
-rows = sweep(["naive", "sdpa", "online"], NS, repeats=2, progress=True, isolate=True)
+rows = sweep(["naive", "sdpa", "online"], NS, repeats=2, isolate=True)  # a minute or two; its rows are printed below
 
-# %% [markdown]
+# %% tags=["shows-answer"]
+# NBVAL_IGNORE_OUTPUT
+from course_utils.bench.sweep import print_row
+
+for row in rows:
+    print_row(row)
+
+# %% [markdown] tags=["shows-answer"]
 # The slope of log(time) and log(memory) against log(n): 2 means quadratic, 1 linear. Fitted over
 # the three largest sizes, n ≥ 4096, where fixed overheads matter least. Three points give a slope
 # but no error bar, and the memory of the fused kernel and the online softmax (megabytes) is still
@@ -346,6 +354,17 @@ for n_big in (4096, 8192, 16_384):
     print(
         f"n = {n_big:6,d}: naive {ms['naive']:7.0f} ms, online {ms['online']:7.0f} ms, sdpa {ms['sdpa']:6.0f} ms; "
         f"online is {ms['naive'] / ms['online']:.1f}x faster than naive, {ms['online'] / ms['sdpa']:.1f}x slower than sdpa"
+    )
+
+# %% [markdown] tags=["shows-answer"]
+# And at deployment: a model that generates text keeps every earlier token's key and value, and each
+# new token's query meets all of them. For one head of width 64 in fp32, per layer and per sequence:
+
+# %% tags=["shows-answer"]
+for n_cache in (4096, 32_768, 131_072):
+    print(
+        f"n = {n_cache:7,d}: KV cache {2 * n_cache * 64 * 4 / 2**20:5.0f} MiB; "
+        f"the next token's attention {attention_flops(n_cache, 64, 1) / n_cache / 1e6:4.1f} MFLOP"
     )
 
 # %% [markdown]
@@ -436,10 +455,10 @@ finish(fig, f"Attention on this machine ({os.cpu_count()} CPU cores, fp32, 1 hea
 # over blocks of 128 keys, section 2) both peak at megabytes. *Predict* the intensity of the online
 # softmax and of the fused kernel, in FLOP per byte:
 #
-# - **A)** Online about 500, fused about 500: neither keeps an n × n matrix, so neither moves one.
-# - **B)** Online about 5, fused about 500: every op of the loop moves its scores through memory.
-# - **C)** Online about 5, fused about 5: equal FLOPs over the same n² scores move the same bytes.
-# - **D)** Online about 500, fused about 5: the fused kernel re-reads K and V for every query block.
+# - **A)** Online about 500, fused (one op) about 500: neither keeps an n × n matrix, so neither moves one.
+# - **B)** Online about 5, fused (one op) about 500: every op of the loop moves its scores through memory.
+# - **C)** Online about 5, fused (one op) about 5: equal FLOPs over the same n² scores move the same bytes.
+# - **D)** Online about 500, fused (one op) about 5: the fused kernel re-reads K and V for every query block.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -495,7 +514,7 @@ explain(
 # %%
 tiling_diagram()
 
-# %% [markdown]
+# %% [markdown] tags=["shows-answer"]
 # Counted op by op with `count_traffic` at n = 2048 (each operation reads its inputs and writes its
 # outputs through main memory; a fused operation counts only what it reads and writes itself):
 
@@ -584,12 +603,13 @@ for name, impl in (("naive", "naive"), ("sdpa (fused)", "sdpa")):
 # per byte at most (printed above) and the gap is a few times; on a GPU it is wider: an H100 does about 990 dense bf16
 # TFLOP/s against 3.35 TB/s of HBM, a balance near 300 FLOP/byte, so the naive method's 5 FLOP/byte
 # leaves its tensor cores idle almost all the time.
-#
+
+# %% [markdown] tags=["shows-answer"]
 # **The backward pass.** Training needs gradients, and there the memory saving matters most.
 # Autograd keeps what the backward pass will need. Counted with `saved_for_backward_bytes` at
 # n = 1024:
 
-# %%
+# %% tags=["shows-answer"]
 q_bw, k_bw, v_bw = (torch.randn(1, 1, n_count, 64).requires_grad_() for _ in range(3))
 for name, fn in (("naive", lambda q, k, v: attention(q, k, v)[0]), ("sdpa (fused)", F.scaled_dot_product_attention)):
     kept = saved_for_backward_bytes(fn, q_bw, k_bw, v_bw)
@@ -603,14 +623,15 @@ print(
     f"naive forward + backward: {counter.get_total_flops() / attention_flops(n_count, 64, 1):.1f} x the forward FLOPs"
 )
 
-# %% [markdown]
+# %% [markdown] tags=["shows-answer"]
 # The naive method keeps three n × n tensors for every head of every layer; the fused kernel keeps
 # only its output and the log-sum-exp of each row (n·(d + 1) numbers). Its backward pass then
 # *recomputes* the scores and weights tile by tile from Q, K and that log-sum-exp: one extra
 # `2·n²·d` matmul. The standard backward costs 2× the forward (3× for both, counted above); the
 # FlashAttention-2 backward costs 2.5× the forward (Dao, 2023) and is still faster, because it
 # trades the n² reads for arithmetic, which is cheap.
-#
+
+# %% [markdown]
 # **Precision.** FlashAttention keeps the running maximum, sum and output accumulator in fp32 even
 # when Q, K and V are bf16; FlashAttention-2 also leaves the output unnormalised until the last key
 # block (one division at the end instead of one per block). Why fp32? bf16 has 8 bits of mantissa,
@@ -634,12 +655,13 @@ for name, out in (("bf16 state", o_bf), ("fp32 state", state_fp32)):
         "of the largest output"
     )
 
-# %% [markdown]
+# %% [markdown] tags=["shows-answer"]
 # **Takeaway.** Exact attention's FLOPs are fixed; its speed is not. The fused kernel never writes
 # the n × n scores to main memory, so it does tens (a real tiled kernel) to hundreds (our count) of
 # FLOPs per byte it moves where the naive method does about five, and keeps O(n) numbers for the
 # backward pass instead of three n² tensors, recomputing what it needs. Its running statistics stay in fp32.
-#
+
+# %% [markdown]
 # ### GPU cells
 #
 # The GPU cell runs the same sweep where CUDA is present, at the sizes a GPU is for: bf16, 8 heads
@@ -910,17 +932,27 @@ torch.testing.assert_close(_acc / _l, _s.softmax(-1) @ _v)
 # %% [markdown]
 # **Q4** (reason it out, then check). The fused kernel never stores the scores, but generating
 # text keeps every past token's key and value, in every layer, for the queries still to come: the
-# *KV cache*. Llama 3 70B has 80 layers and 64 query heads of width 128 that share 8 key-value heads
-# (grouped-query attention); its 70 billion weights take 140 GB in bf16 (1 GB = 10⁹ bytes). With
-# the cache in bf16 too, beyond how many tokens does the KV cache of a *single* sequence take more
-# memory than all of the model's weights? Store it in `q4_ktokens`, in thousands of tokens (10³),
-# rounded to a whole number.
+# *KV cache*. Write `kv_cache_crossover_tokens(layers, query_heads, kv_heads, head_dim,
+# bytes_per_number, weight_bytes)`: a model has `layers` layers, each with `query_heads` query heads
+# of width `head_dim` that share `kv_heads` key-value heads (grouped-query attention; with
+# `kv_heads == query_heads` it is plain multi-head attention); its cache stores `bytes_per_number`
+# bytes per number, and its weights take `weight_bytes` bytes. Return, as a float (not rounded), the
+# number of tokens beyond which the KV cache of a *single* sequence takes more memory than all of
+# the model's weights. For example Llama 3 70B: 80 layers, 64 query heads of width 128 sharing 8
+# key-value heads, a bf16 cache (2 bytes), 140 GB of weights (1 GB = 10⁹ bytes). The visible check
+# runs it on that model and on four others.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
+
 # %%
-q4_ktokens = 140e9 / (2 * 80 * 8 * 128 * 2) / 1e3  # SOLUTION
+def kv_cache_crossover_tokens(
+    layers: int, query_heads: int, kv_heads: int, head_dim: int, bytes_per_number: float, weight_bytes: float
+) -> float:
+    """The sequence length beyond which one sequence's KV cache outweighs the model's weights."""
+    return weight_bytes / (2 * layers * kv_heads * head_dim * bytes_per_number)  # SOLUTION
+
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -930,24 +962,52 @@ q4_ktokens = 140e9 / (2 * 80 * 8 * 128 * 2) / 1e3  # SOLUTION
 
 # %%
 # FORM
-from course_utils.tools.quiz import real_number
+from course_utils.tools.quiz import real_number, require_signature
 
-assert isinstance(real_number(q4_ktokens), float)
+require_signature(
+    kv_cache_crossover_tokens, "layers", "query_heads", "kv_heads", "head_dim", "bytes_per_number", "weight_bytes"
+)
+assert isinstance(real_number(kv_cache_crossover_tokens(2, 4, 2, 8, 2, 1e6)), float), "return one number: tokens"
 
 # %%
-from course_utils.tools.quiz import check_rounded
+from course_utils.tools.quiz import check_rounded, fingerprint, unavailable
 
+_models = (
+    (80, 64, 8, 128, 2, 140e9),  # Llama 3 70B, bf16 cache
+    (32, 32, 8, 128, 2, 16e9),  # a model of 8B parameters with 4 query heads per key-value head
+    (32, 32, 32, 128, 2, 13.5e9),  # a multi-head model of 7B parameters
+    (80, 64, 8, 128, 1, 140e9),  # Llama 3 70B with an 8-bit cache
+    (24, 16, 16, 64, 4, 2**30),  # a small multi-head model, fp32 cache, 1 GiB of weights
+)
+_tokens = []
+for _model in _models:
+    with unavailable(namespace=globals()):
+        _tokens.append(float(kv_cache_crossover_tokens(*_model)))
+with unavailable(namespace=globals()):
+    _again = float(kv_cache_crossover_tokens(*_models[0]))
+assert _again == _tokens[0], "the same model gave another length on a second call: keep no state between calls"
 assert check_rounded(
-    q4_ktokens, "54ad9f6ac8c1ff52de286830ba328a8fab8ef7f7513c56b8970d7b1b8c85c7f2", salt="06/q4", decimals=0
+    fingerprint([_t / 1e3 for _t in _tokens]),
+    "df3da27c24b2a6528ac94a6f4fcfd1657c270e48591dfa1626f24944da0fcf24",
+    salt="06/q4",
+    decimals=3,
 ), "not yet: list what one token adds to the cache, layer by layer and head by head, and in which units"
 
 # %%
 # HIDDEN
-from course_utils.tools.quiz import check_rounded
+from course_utils.tools.quiz import unavailable
 
-assert check_rounded(
-    q4_ktokens, "54ad9f6ac8c1ff52de286830ba328a8fab8ef7f7513c56b8970d7b1b8c85c7f2", salt="06/q4", decimals=0
-)
+for _model in (
+    (61, 128, 8, 128, 2, 1.3e12),
+    (24, 16, 4, 64, 2, 3e9),
+    (12, 12, 12, 64, 4, 5e8),
+    (40, 40, 1, 128, 1, 2e10),
+):
+    with unavailable(namespace=globals()):
+        _got = float(kv_cache_crossover_tokens(*_model))
+    _layers, _query_heads, _kv_heads, _head_dim, _bytes, _weights = _model  # after the call
+    _want = _weights / (2 * _layers * _kv_heads * _head_dim * _bytes)
+    assert abs(_got - _want) <= 1e-6 * _want
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
@@ -955,18 +1015,24 @@ assert check_rounded(
 # %% [raw] jupyter={"source_hidden": true}
 # # END QUESTION
 
-# %%
-explain(
-    q4_ktokens,
-    "sealed:N44216LMSgduKebtT/Q8qKyycBiMiX8osz41g0RQYU7ILdrdklcXetSKdwoaN0yepnHF/wNEF7OqFER+aTmCK0MSCHpmFyWZz0wutKqUMrOHwHW+9NNoSHdiJUHtQhluecLTaqFhMQacCHPOq1MrkGlDY3UIhymtRn0EToE8GR7+Si0a6nVc9Ue3tG7caycwKSmvnWSCvsDNgGqWFkLVh+y4RzSlMkK6H90qi1t8Zfn60/CFwIksA5jYrCVDO3FqrJhadWVcqoS7CHyuYpZFBfQ5iqkm6rOehLkPMQIM6fCieQC3pRxmBWknpiw2Dz89DfDrLAScQmOGThmwlNUBny1HTDjQEx/tyVct+W/RiO5wqV47L9URi3JzgM4FvlxXnWyQYq21iO9VbxsF/svVr0dPHwE9PHAFrbPjl//nbY6xawP341he3dfX36MEjZ9yHybmhDunB8pLbAYnK0YtZvD4LijW47FyocjRTylWxh9zqI9yFhmVm4YcKnj1p8WrmGB74T8LvSMeWfkkdTnR+8mW90ztoO4GBlyfPt8QQnzl/baTAC0oUOpb3bos4+9CoaROJdeZhdITohrZEcWAnrlNBNzVeJpSuqj9vWOyxX9M5Pqq5QRpP97A2qkTpINKyIEw+f2x4ty1wMIIFXLBOl2b65uxecaKEwMl2GHYuCiJr9GPLmVvlsPUBbHPDQsrDnfCFjnQfvgITtLlUv06h86uBV6EnyTR/UBJvUqh5ZOoBuSFYZJ/mB8GrgmNqlFy4clCynschvtYxJLVbeMuMDNPAonaJNeIRqT7UqRGG5Etty0Gapt5guXD/bLpHgGN1vVVl+uHBZffIqx7AQ3aA5Z3LpJaZGyOgd6ch83qOwYe9tWLa/PdALAw3zl3UO+JI7b8wHCWvecsNaWLlvsdXWDa3XIQJLKzCaEu18Ri8+3fpiuwsrXidpG9Q7xg8ZzwshFzOs4uEjdURULWYwW3eUDnC77jPkU4aZLYbs+a9Z30fzA3yOYto7MMuMh/7ebs1aRnBMwvk2W9tkew70icQ1zB8g9jdenlLQ8yBqBOll+faVAV/KydqYw0y8FgK/al8bjwbqXtay8Lk8INW9hOAv+eykPJnpv0pY6jEaG2HDDVijYpnigL6GD6zQoaGIkXeMtJ/+A/+5nEZmpwlyKP9kTCUQJc1V8dBarbedhr1QUkcfb8/PWcnuvN1CkWXZPeSQUioX4=",
-    salt="06/q4",
-    decimals=0,
-)
+# %% [markdown] tags=["shows-answer"]
+# For Llama 3 70B, each token adds a key and a value (the factor 2) in each of the 80 layers and each
+# of the 8 key-value heads, 128 numbers of 2 bytes each: 327,680 bytes (320 KiB) per token, so the
+# cache of one sequence outgrows 140·10⁹ bytes of weights beyond about 427,000 tokens (printed
+# below), about 3.3 times a 131,072-token context. Counting the 64 query heads instead would give 8
+# times the cache per token and about 53,000 tokens (printed below): grouped-query attention exists
+# to shrink this cache. The cache grows linearly in n, not as n squared, but it is per sequence: a batch of 8
+# sequences of 53,000 tokens already holds as much as the weights, and every new token reads
+# all of it. Once a fused kernel has removed the scores, this is the memory wall of long contexts at
+# inference.
 
 # %% tags=["shows-answer"]
 one_token = torch.empty(80, 2, 8, 1, 128, dtype=torch.bfloat16, device="meta")  # layers, K and V, kv heads, 1 token, d
 per_token = one_token.numel() * one_token.element_size()
 print(f"one token's cache: {per_token:,d} bytes; it outgrows 140 GB of weights beyond {140e9 / per_token:,.0f} tokens")
+print(
+    f"with 64 key-value heads, one per query head (no grouped-query attention): beyond {140e9 / per_token / 8:,.0f} tokens"
+)
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION

@@ -113,15 +113,27 @@ CASES = {
         ],
     },
     "q6": {
-        "right": "q6_fractions = [0.4912, 0.8588, 0.3573, 0.0301]",  # asked to 3 decimals each
+        # asked to 3 decimals each: (0.491, 0.264), (0.859, 0.037), (0.357, 0.332), (0.030, 0.794)
+        "right": "q6_fractions = [(0.4912, 0.2638), (0.8588, 0.0368), (0.3573, 0.3318), (0.0301, 0.7941)]",
         "wrong": [
-            "q6_fractions = [0.3475, 0.0675, 0.4372, 0.8556]",  # the mean weight on BOS, not a fraction of queries
-            "q6_fractions = [0.5231, 0.8229, 0.3831, 0.1123]",  # the TRIGGER (copy) queries counted too
-            "q6_fractions = [0.4519, 0.8523, 0.3428, 0.029]",  # uniform over the longest row, 1/256, for every query
-            "q6_fractions = [0.6476, 0.9356, 0.5589, 0.1411]",  # below one half, not below uniform
-            "q6_fractions = [0.5088, 0.1412, 0.6427, 0.9699]",  # above uniform, not below
-            "q6_fractions = [0.434, 0.434, 0.434, 0.434]",  # the fraction over all of 64-255 in every block
-            "q6_fractions = [0.0301, 0.3573, 0.8588, 0.4912]",  # the blocks in reverse order
+            # the mean weight on BOS per block, twice, not fractions of queries
+            "q6_fractions = [(0.3475, 0.3475), (0.0675, 0.0675), (0.4372, 0.4372), (0.8556, 0.8556)]",
+            # the TRIGGER (copy) queries counted too
+            "q6_fractions = [(0.5231, 0.2503), (0.8229, 0.0622), (0.3831, 0.3223), (0.1123, 0.7217)]",
+            # uniform over the longest row, 1/256, for every query
+            "q6_fractions = [(0.4519, 0.2638), (0.8523, 0.0368), (0.3428, 0.3318), (0.029, 0.7941)]",
+            # 1/i for the even weight at query i: one key short
+            "q6_fractions = [(0.4912, 0.2638), (0.8588, 0.0368), (0.3581, 0.3318), (0.0301, 0.7941)]",
+            # 1/(i + 2): one key too many
+            "q6_fractions = [(0.4908, 0.2638), (0.8588, 0.0368), (0.3563, 0.3318), (0.0301, 0.7941)]",
+            # above one half, not above 0.9
+            "q6_fractions = [(0.4912, 0.3524), (0.8588, 0.0644), (0.3573, 0.4411), (0.0301, 0.8589)]",
+            # each pair in the other order
+            "q6_fractions = [(0.2638, 0.4912), (0.0368, 0.8588), (0.3318, 0.3573), (0.7941, 0.0301)]",
+            # the blocks in reverse order
+            "q6_fractions = [(0.0301, 0.7941), (0.3573, 0.3318), (0.8588, 0.0368), (0.4912, 0.2638)]",
+            # the below-even fractions alone, with the above-0.9 ones left at 0
+            "q6_fractions = [(0.4912, 0.0), (0.8588, 0.0), (0.3573, 0.0), (0.0301, 0.0)]",
         ],
     },
 }

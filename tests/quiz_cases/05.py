@@ -87,33 +87,34 @@ CASES = {
             "    return float(per_query[1:].mean())",
         ],
     },
-    "q2": {
-        "right": "q2_answer = {3, 4, 5, 6}",
+    "q2b": {
+        "right": "q2b_answer = {1, 3, 5, 6}",
         "wrong": [
-            "q2_answer = {3, 4, 5}",  # ALiBi read as immune to length: it degrades gracefully, not never
-            "q2_answer = {3, 4, 6}",  # RoPE's rising entropy missed
-            "q2_answer = {2, 3, 4, 5, 6}",  # exact-marker decoys read as distractors
-            "q2_answer = {1, 3, 4, 5, 6}",  # converging heads
-            "q2_answer = {3, 5, 6}",  # near misses missed
-            "q2_answer = {4, 5, 6}",  # the early token's fading missed
-            "q2_answer = {3, 4}",  # one claim of each pair of encodings and decoys, none of length
-            "q2_answer = {1, 2, 3, 4, 5, 6}",  # every claim
-            "q2_answer = set()",  # none
+            "q2b_answer = {1, 3, 5}",  # ALiBi read as immune to length: it degrades gracefully, not never
+            "q2b_answer = {1, 5, 6}",  # RoPE's rising entropy missed
+            "q2b_answer = {1, 3, 4, 5, 6}",  # exact-marker decoys read as distractors
+            "q2b_answer = {1, 2, 3, 5, 6}",  # converging heads
+            "q2b_answer = {1, 3, 6}",  # near misses missed
+            "q2b_answer = {3, 5, 6}",  # the early token's fading missed (a plateau expected)
+            "q2b_answer = {3, 4, 5, 6}",  # the old claim set's pattern: decoys of both kinds distract
+            "q2b_answer = {1, 2, 3, 4, 5, 6}",  # every claim
+            "q2b_answer = set()",  # none
         ],
     },
     "q6": {
-        "right": "q6_margins = (4.2165, 5.0155, 4.5696)",  # asked to 2 decimals each: 4.22, 5.02, 4.57
+        "right": "q6_first = (0.08531, 0.103318, 0.091833)",  # asked to 3 decimals each: 0.085, 0.103, 0.092
         "wrong": [
-            "q6_margins = (4.2165, 4.2165, 4.2165)",  # seed 0's model three times
-            "q6_margins = (4.5696, 5.0155, 4.2165)",  # the seeds in reverse order
-            "q6_margins = (0.085, 0.1035, 0.0921)",  # the copy's probability, not the ratio
-            "q6_margins = (0.093, 0.1159, 0.1015)",  # the copy against all the others together, p / (1 - p)
-            "q6_margins = (1.0, 1.0, 1.0)",  # a tie: greedy decoding would be undecided
-            "q6_margins = (9652.1, 2427.4, 6364.1)",  # against END alone
-            "q6_margins = (3.2384, 3.5109, 3.5069)",  # the smallest ratio, not the mean
-            "q6_margins = (4.206, 5.0104, 4.5591)",  # the ratio of the mean probabilities, not the mean ratio
-            "q6_margins = (4.1912, 4.9501, 4.5304)",  # the median ratio
-            "q6_margins = (64.0, 64.0, 64.0)",  # the symbols' count: chance against one symbol
+            "q6_first = (0.08531, 0.08531, 0.08531)",  # seed 0's model three times
+            "q6_first = (0.091833, 0.103318, 0.08531)",  # the seeds in reverse order
+            "q6_first = (0.085488, 0.081408, 0.096087)",  # the prompt with one copy, not eight
+            "q6_first = (0.08525, 0.10285, 0.08937)",  # the prompt with nine copies
+            "q6_first = (0.06, 0.0874, 0.0761)",  # the whole ninth copy's probability (copy_log_probs)
+            "q6_first = (0.09335, 0.11566, 0.10122)",  # p / (1 - p): the copy against all the others together
+            "q6_first = (0.08424, 0.10038, 0.0916)",  # the median, not the mean
+            "q6_first = (0.0202, 0.0207, 0.0202)",  # the runner-up's probability
+            "q6_first = (-2.46594, -2.28454, -2.39239)",  # the log-probability
+            "q6_first = (4.233, 5.0073, 4.555)",  # the copy's probability over the runner-up's: a ratio
+            "q6_first = (0.015625, 0.015625, 0.015625)",  # chance: 1 of 64 symbols
         ],
     },
     "q7": {

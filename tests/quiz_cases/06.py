@@ -1,5 +1,8 @@
 """Right and wrong answers of chapter 06's questions that are not multiple choice (tests/test_quiz_questions.py)."""
 
+_KV = "def kv_cache_crossover_tokens(layers, query_heads, kv_heads, head_dim, bytes_per_number, weight_bytes):\n"
+
+
 _DEF = "import torch\ndef merge(m1, l1, acc1, m2, l2, acc2):\n"
 _MAX = "    m = torch.maximum(m1, m2)\n"
 _SCALES = "    a1, a2 = torch.exp(m1 - m), torch.exp(m2 - m)\n"
@@ -58,15 +61,31 @@ CASES = {
         ],
     },
     "q4": {
-        "right": "q4_ktokens = 427.0",
+        "right": _KV + "    return weight_bytes / (2 * layers * kv_heads * head_dim * bytes_per_number)",
         "wrong": [
-            "q4_ktokens = 53.0",  # the 64 query heads instead of the 8 key-value heads
-            "q4_ktokens = 854.0",  # keys only (no factor 2), or 1 byte per number
-            "q4_ktokens = 214.0",  # an fp32 cache, 4 bytes per number
-            "q4_ktokens = 459.0",  # 140 GiB (2**30 bytes) instead of 140 GB
-            "q4_ktokens = 417.0",  # thousands of 1024 tokens
-            "q4_ktokens = 131.0",  # the context length of the old question, not the crossing
-            "q4_ktokens = 34180.0",  # one layer only
+            # the query heads instead of the key-value heads: no grouped-query attention
+            _KV + "    return weight_bytes / (2 * layers * query_heads * head_dim * bytes_per_number)",
+            # keys only: the values forgotten
+            _KV + "    return weight_bytes / (layers * kv_heads * head_dim * bytes_per_number)",
+            # bf16 assumed whatever the cache's precision
+            _KV + "    return weight_bytes / (2 * layers * kv_heads * head_dim * 2)",
+            # one layer only
+            _KV + "    return weight_bytes / (2 * kv_heads * head_dim * bytes_per_number)",
+            # in thousands of tokens, as the old question asked
+            _KV + "    return weight_bytes / (2 * layers * kv_heads * head_dim * bytes_per_number) / 1e3",
+            # the head width left out: one number per head
+            _KV + "    return weight_bytes / (2 * layers * kv_heads * bytes_per_number)",
+            # a square-root crossing, as if the cache grew as n squared
+            _KV + "    return (weight_bytes / (2 * layers * kv_heads * head_dim * bytes_per_number)) ** 0.5",
+        ],
+        "cheats": [
+            # the course's byte counter does the product
+            "import torch\nfrom course_utils.chapters.flash import score_matrix_bytes\n"
+            + _KV
+            + "    dtype = {1: torch.uint8, 2: torch.bfloat16, 4: torch.float32}[int(bytes_per_number)]\n"
+            "    q = torch.empty(2 * layers * kv_heads, 1, 1, dtype=dtype, device='meta')\n"
+            "    k = torch.empty(2 * layers * kv_heads, head_dim, 1, dtype=dtype, device='meta')\n"
+            "    return weight_bytes / score_matrix_bytes(q, k)",
         ],
     },
     "q2": {
