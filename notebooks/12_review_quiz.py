@@ -805,7 +805,7 @@ explain(
 # %% tags=["shows-answer"]
 def stack_divergence(keep, seed, depth=12, d=64, n=32, heads=4):
     """Mean JS divergence between heads, and the tokens' rank residual, after each layer of a random stack whose
-    layers output keep * h + attention(h)."""
+    layers output keep * h + attention(h) (keep = 0: no skip connection, 1: a full one)."""
     torch.manual_seed(seed)
     h = torch.randn(8, n, d, dtype=torch.float64)
     js, residual = [], []
@@ -840,32 +840,14 @@ for s in range(3):
 # - **C)** All heads converge to similar patterns
 # - **D)** Attention increases
 
-# %% [markdown]
+# %% [markdown] tags=["shows-answer"]
 # Q7's demonstration: the divergence between heads and the rank residual of the tokens (notebook 05, 0 when every
 # token has the same vector) after each layer of Q7a's random stacks, without skip connections and with full ones
 # (mean of 3 seeds):
 
-
-# %%
-def collapse_stack(skip, seed, depth=12, d=64, n=32, heads=4):
-    """Mean JS divergence between heads, and the tokens' rank residual, after each layer of a random stack whose
-    layers output attention(h), or h + attention(h) with a (full) skip connection."""
-    torch.manual_seed(seed)
-    h = torch.randn(8, n, d, dtype=torch.float64)
-    js, residual = [], []
-    with torch.no_grad():
-        for _ in range(depth):
-            layer = MultiHeadAttention(d, heads).double()
-            layer.qkv.weight[: 2 * d] *= 8.0  # peaked attention, as in notebook 05
-            out, w = layer(h, causal=False, need_weights=True)
-            js.append(max(head_divergence(w)[~torch.eye(heads, dtype=torch.bool)].mean().item(), 0.0))
-            h = h + out if skip else out
-            residual.append(token_rank_residual(h).mean().item())
-    return np.array(js), np.array(residual)
-
-
+# %% tags=["shows-answer"]
 for skip in (False, True):
-    js, residual = (np.mean(x, axis=0) for x in zip(*(collapse_stack(skip, s) for s in range(3))))
+    js, residual = (np.mean(x, axis=0) for x in zip(*(stack_divergence(float(skip), s) for s in range(3))))
     print(
         f"{'with skips   ' if skip else 'attention only'}: JS between heads, layers 1, 2, 3, 6, 12: "
         + ", ".join(f"{js[i]:.2f}" for i in (0, 1, 2, 5, 11))
