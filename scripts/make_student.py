@@ -7,6 +7,8 @@
 - `graded/` (for a class): the visible checks test the answer's form only (the `# FORM` test cell
   of each question); every other check is hidden, and the `explain` cells are left out.
 
+In both, every question is graded all or nothing, and a prediction weighs half a point (`graded_whole`).
+
 A teacher notebook `notebooks/NN_name.ipynb` is an otter-grader 7 "assign" master notebook when
 it has a raw cell starting with `# ASSIGNMENT CONFIG`. For each one this script runs
 `otter assign` into a temporary directory, takes the student notebook otter writes (solutions
@@ -82,6 +84,11 @@ HELD_BACK_NOTE = (
 FOLD_SUMMARY = "Read after you answer the question above"
 #: A code cell outside the questions that starts with this prints a sealed rationale: self-study only.
 EXPLAIN_CALL = "explain("
+#: A question whose prompt's first line says "predict," or "predict;" is a prediction: the chapter's own
+#: functions can compute its answer before the student answers, so it weighs half a point (unless its
+#: config sets `points:`); the "why" questions and the exercises carry the grade.
+PREDICTION = re.compile(r"\b[Pp]redict[,;]")
+PREDICTION_POINTS = 0.5
 
 #: The kernelspec written into every student notebook: the one name every Jupyter resolves.
 STUDENT_KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
@@ -273,6 +280,28 @@ def check_master(nb: nbformat.NotebookNode, name: str) -> None:
                 )
 
 
+def graded_whole(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Every question graded all or nothing, and every prediction weighing `PREDICTION_POINTS`.
+
+    Otter counts each test cell as one case of a question: without `all_or_nothing` the `# FORM` check alone
+    (any letter among the options) would earn part of every question. A question's config that sets
+    `points:` or `all_or_nothing:` itself is left as it is.
+    """
+    nb = copy.deepcopy(nb)
+    for i, cell in enumerate(nb.cells):
+        if _marker(cell) != ("begin", "question"):
+            continue
+        added = []
+        if not re.search(r"^\s*#?\s*all_or_nothing:", cell.source, re.M):
+            added.append("all_or_nothing: true")
+        prompt = next((c.source for c in nb.cells[i + 1 :] if c.cell_type == "markdown"), "")
+        first_line = prompt.strip().split("\n", 1)[0]
+        if PREDICTION.search(first_line) and not re.search(r"^\s*#?\s*points:", cell.source, re.M):
+            added.append(f"points: {PREDICTION_POINTS}")
+        cell.source = "\n".join([cell.source.rstrip("\n"), *added])
+    return nb
+
+
 def shows_answer(cell: nbformat.NotebookNode) -> bool:
     """Whether a cell is tagged `ANSWER_TAG`: it shows the answer of the question before it."""
     return ANSWER_TAG in cell.get("metadata", {}).get("tags", [])
@@ -462,6 +491,7 @@ def build_student_files(
             check_master(nb, master.name)
             source = base / f"{edition}_masters" / master.name
             source.parent.mkdir(parents=True, exist_ok=True)
+            nb = graded_whole(nb)
             nbformat.write(graded_master(nb) if edition == "graded" else self_study_master(nb), source)
             result = run_otter_assign(source, base / edition / master.stem, run_tests=run_tests)
             for rel, text in collect_student_files(result, edition).items():

@@ -636,3 +636,67 @@ def test_the_graded_colab_cell_deletes_the_answers_from_its_clone(master: Path):
     colab = next(cell.source for cell in nb.cells if ms.COLAB_MARK in cell.source)
     assert ms.GRADED_COLAB_CLEANUP in colab and '"/content/course/graded"' in colab
     compile(colab, "<colab cell>", "exec")
+
+
+# --- how a question is graded -------------------------------------------------------------------------
+
+
+def _question_prompts(nb: nbformat.NotebookNode) -> dict[str, tuple[str, str]]:
+    """Each question's config (its BEGIN QUESTION cell) and the first line of its prompt, by name."""
+    prompts: dict[str, tuple[str, str]] = {}
+    for i, cell in enumerate(nb.cells):
+        if ms._marker(cell) == ("begin", "question"):
+            name = re.search(r"^\s*#?\s*name:\s*(\S+)", cell.source, re.M)[1]
+            prompt = next((c.source for c in nb.cells[i + 1 :] if c.cell_type == "markdown"), "")
+            prompts[name] = (cell.source, prompt.strip().split("\n", 1)[0])
+    return prompts
+
+
+@pytest.mark.parametrize("edition", EDITION_DIRS)
+@pytest.mark.parametrize("master", MASTERS, ids=[m.stem for m in MASTERS])
+def test_every_question_is_graded_all_or_nothing(master: Path, edition: str):
+    """Otter counts each test cell as a case: without `all_or_nothing`, the `# FORM` check alone (any letter
+    among the options) would earn part of the question. Every question of both editions is graded whole."""
+    tests = nbformat.read(EDITION_DIRS[edition] / master.name, as_version=4).metadata["otter"]["tests"]
+    questions = ms.question_test_cells(nbformat.read(master, as_version=4))
+    partial = [name for name in questions if not tests.get(name, {}).get("all_or_nothing")]
+    assert not partial, f"{edition}/{master.name}: graded case by case: {partial}; run `make student`"
+
+
+@pytest.mark.parametrize("master", MASTERS, ids=[m.stem for m in MASTERS])
+def test_predictions_weigh_half_a_point(master: Path):
+    """A prediction's answer can be computed with the chapter's own functions before it is given, so it weighs
+    `PREDICTION_POINTS`; every other question keeps its configured points (otter's default: 1)."""
+    tests = nbformat.read(GRADED_DIR / master.name, as_version=4).metadata["otter"]["tests"]
+    for name, (config, first_line) in _question_prompts(nbformat.read(master, as_version=4)).items():
+        configured = re.search(r"^\s*#?\s*points:\s*(\S+)", config, re.M)
+        if configured:
+            expected = float(configured[1])
+        else:
+            expected = ms.PREDICTION_POINTS if ms.PREDICTION.search(first_line) else None
+        assert tests[name]["points"] == expected, f"{master.name} {name}: points {tests[name]['points']}"
+
+
+def test_graded_whole_marks_a_tiny_prediction():
+    teacher = _tiny_teacher(FORM, CHECK)
+    teacher.cells[1].source = "**Q1** (predict, then measure). Pick one."
+    config = ms.graded_whole(teacher).cells[0].source
+    assert "all_or_nothing: true" in config and f"points: {ms.PREDICTION_POINTS}" in config
+    teacher.cells[0].source += "\npoints: 2"
+    assert "points: 0.5" not in ms.graded_whole(teacher).cells[0].source
+
+
+@pytest.mark.parametrize("edition", EDITION_DIRS)
+@pytest.mark.parametrize("master", MASTERS, ids=[m.stem for m in MASTERS])
+def test_every_code_cell_of_an_edition_parses(master: Path, edition: str):
+    """Otter replaces only the lines marked `# SOLUTION`: an answer spread over several lines leaves a broken cell,
+    and Run All stops there. Every code cell of both editions is valid Python (IPython magics aside)."""
+    nb = nbformat.read(EDITION_DIRS[edition] / master.name, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        source = "\n".join(line for line in _source(cell).split("\n") if not line.lstrip().startswith(("%", "!")))
+        try:
+            ast.parse(source)
+        except SyntaxError as exc:
+            pytest.fail(f"{edition}/{master.name}: a code cell does not parse ({exc}):\n{_source(cell)}")
