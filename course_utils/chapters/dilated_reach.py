@@ -46,9 +46,9 @@ def routable_pairs(reach: Tensor, n_pairs: int, layers: int) -> Tensor:
     learn to route; with two layers it is "bind in layer 1, read in layer 2".
 
     Example:
-        >>> routable_pairs(receptive_field(64, 4, [8, 16, 32, 64], [1, 2, 4, 8], 2), 16, 2)
-        tensor([ True, False, False, False,  True, False, False, False,  True, False,
-                False, False,  True, False, False, False])
+        >>> routable_pairs(receptive_field(48, 3, [8, 16, 48], [1, 2, 4], 2), 12, 2)
+        tensor([ True,  True,  True, False,  True,  True,  True, False,  True,  True,
+                 True,  True])
     """
     if layers < 2 or reach.shape[0] < layers - 1:
         raise ValueError(

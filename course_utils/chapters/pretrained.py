@@ -242,7 +242,7 @@ class Encoder(nn.Module):
         """Sentence embeddings: (len(texts), 384), unit norm, mean pooling over `[CLS]` text `[SEP]`.
 
         Raises ValueError for a text longer than 510 word pieces (sentence-transformers would cut it
-        at 256 word pieces without a word; see chapter 10).
+        at 256 tokens, [CLS] and [SEP] included, so 254 word pieces, without a word; see chapter 10).
         """
         if isinstance(texts, str):
             raise ValueError("embed takes a list of texts; wrap a single text as [text]")
