@@ -88,9 +88,9 @@ def random_stack_residuals(
     Returns depth + 1 residuals, the input's first.
 
     Example:
-        >>> residuals = random_stack_residuals("+ skip", seed=0)
-        >>> len(residuals), round(residuals[0], 2), round(residuals[-1], 2)
-        (13, 0.98, 0.93)
+        >>> residuals = random_stack_residuals("full block", seed=0, depth=4)
+        >>> len(residuals), round(residuals[0], 2)  # the input's residual first, then one per layer
+        (5, 0.98)
     """
     if variant not in RANK_VARIANTS:
         raise ValueError(f"unknown variant {variant!r}; choose one of {RANK_VARIANTS}")
