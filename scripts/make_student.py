@@ -315,8 +315,8 @@ def fold(markdown: str) -> str:
 def self_study_master(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """The teacher notebook as the self-study edition's master: each markdown cell tagged `ANSWER_TAG` folded
     (`fold`), and each such code cell's source collapsed (JupyterLab's `source_hidden`: a click shows it; running
-    it shows its output, the edition stores none)."""
-    nb = copy.deepcopy(nb)
+    it shows its output, the edition stores none), and every question graded whole (`graded_whole`)."""
+    nb = graded_whole(nb)
     for cell in nb.cells:
         if cell.cell_type == "markdown" and shows_answer(cell):
             cell.source = fold(cell.source)
@@ -328,8 +328,8 @@ def self_study_master(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
 def graded_master(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """The teacher notebook as the graded edition's master: only `# FORM` tests visible, no `explain` cells,
     the cells tagged `ANSWER_TAG` held back (a note in place of each run of them), and `GRADED_NOTICE`
-    first, saying so."""
-    nb = copy.deepcopy(nb)
+    first, saying so; every question graded whole (`graded_whole`)."""
+    nb = graded_whole(nb)
     for cells in question_test_cells(nb).values():
         for cell in cells:
             if cell.source.startswith(FORM_MARK) or is_hidden_test(cell.source):
@@ -491,7 +491,6 @@ def build_student_files(
             check_master(nb, master.name)
             source = base / f"{edition}_masters" / master.name
             source.parent.mkdir(parents=True, exist_ok=True)
-            nb = graded_whole(nb)
             nbformat.write(graded_master(nb) if edition == "graded" else self_study_master(nb), source)
             result = run_otter_assign(source, base / edition / master.stem, run_tests=run_tests)
             for rel, text in collect_student_files(result, edition).items():
