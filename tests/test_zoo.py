@@ -404,7 +404,7 @@ def test_log_n_recall_models_hold_their_weight(transform, seed):
 
 @pytest.mark.claims
 @pytest.mark.parametrize("seed", zoo.SEEDS)
-def test_value_answers_fail_first_and_log_n_and_ssmax_hold_them(seed):
+def test_value_answer_models_against_item_models(seed):
     """Notebook 02, section 5, on fresh contexts: answered with values (16 classes), plain softmax is
     still right at 256 items but loses most answers by 4096, far below the item model on the same
     contexts; the attention vote alone fails with it; log-n (normalised) and SSMax stay right."""

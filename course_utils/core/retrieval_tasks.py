@@ -193,8 +193,7 @@ def associative_recall_batch(
     """Associative recall by content alone: `BOS item1 .. itemK query`, answer = the item whose key
     the query names, or with `value_answers=True` its value (the token `v<value>`, one of n_values
     classes; the only task whose answer is not the token at relevant_pos, but a part of it). Item
-    answers have n_keys * n_values classes, so a distractor item rarely shares the answer; value
-    answers let every distractor vote for one of n_values classes.
+    answers have n_keys * n_values classes; value answers have n_values.
 
     Each item is one token holding a key and a value, so no position is needed to bind them: a
     one-layer attention model with no positional encoding can solve the task by matching the
