@@ -91,7 +91,6 @@ from course_utils.chapters.dilution import (
     relevant_weight,
     retrieval_report,
     simulate_dilution,
-    value_votes,
 )
 from course_utils.core.device import seed_everything, set_threads
 from course_utils.core.evaluate import last_query_attention
@@ -419,7 +418,66 @@ for ax, count in zip(axes, [512, 4096]):
 fig = finish(fig, "Same query, same model: eight times the keys, a fraction of the weight on the one that matters")
 fig
 
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN QUESTION
+# name: q9
+# points: 1
+
 # %% [markdown]
+# **Q9.** Section 3's table, at 2048 items: the three plain-softmax models put only 0.13–0.15 of the
+# query's attention on the matching item, yet they name the right item 0.91–0.95 of the time. Why
+# does the answer survive so small a weight?
+#
+# - **A)** The model raises the match's score as the context grows, so its edge over the
+#   distractors widens to offset the extra keys.
+# - **B)** The distractors' values point in unrelated directions and cancel in the sum, so the
+#   output carries only the match's value.
+# - **C)** Each distractor item still gets far less weight than the match, so the match's item keeps
+#   the top logit, by less.
+# - **D)** The match's weight only has to beat chance, 1/1024, and at 0.13 it still beats chance
+#   more than a hundredfold.
+#
+# Store your letter in `q9_answer`; the takeaway after the question explains it.
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN SOLUTION
+
+# %%
+q9_answer = "C"  # SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN TESTS
+
+# %%
+# FORM
+from course_utils.tools.quiz import normalize_choice
+
+assert normalize_choice(q9_answer, "ABCD")
+
+# %%
+from course_utils.tools.quiz import check_choice
+
+assert check_choice(q9_answer, "892786730f4d98f91e53e4e07ff363c2ffad994a98249c3a66926d7b92934f9e", salt="02/q9"), (
+    "not yet: reread section 1's closed form beside section 3's table"
+)
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END TESTS
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END QUESTION
+
+# %%
+explain(
+    q9_answer,
+    "sealed:1qLXhhpboWFRJoSysbRlXqgE9SxcYSTbg2CuOttTGJoXX/po046maQAdVvBpMC4zqvU3zksGmDsREunWbpIzWYpZs+azBZHkC1HVpLic0fV/ZnxlnMEHBawpeXu8gnbFE7OzeMmdy01o61eJcETmgqlGaby+EUMkBZ0zLRKlk+iLjpXsTjeLprmiziIuaHsf0QyIUaJehn5bwzDmklvxJtEOhQjWipCGRsNR87u5II/7nomqOK2iI4Wr5PMc8Fcv/VmOQ9ZXwyds2aHhWImSqxcQi/qM9eHkBy6+tbs9FS1s+QUXRrLKaxtZURUfyxzGS8rXR7ZiZNE0xod8YBlEhEg8sc/qGFzbKC3rllk1INL8qFZnD5/nbkhkns2Ccaoyrg/TxU80MTw05Ja12bWx5AliBojPr6MsIWmorrTu4mvzWXBZlF8bRUHrGObN6hKPCWB6kKbkO49MpLl9kb9sH5tQNFW8czoPgQNo2kLDrBXPd8ep/NdmdnRYBmIDdKmmehh58TRIOaolOJIewFtYUQ7t2tjjpvk9XAzOjLbAVVo0BK15t5bh+KLMLFY79p8yWv8K0QmxqtWeLkj3jPSZNor37KQiuj0KhqqQEwnMdgRqDFNq1Vzqm9XRE5cU33IDX+qY/OwM7Hqg8YYipTkzjcR2UgMLHcBx3DYYqfWbsmi9x0JzwKk5m70Tsx4LVUirHVES1CfUVfyA/bQSADNFfYfyoDl64k+VC7I/XyUEIK1zGEYBiV6k7na4IoOcR3HTz50+HkdZMEhwJb42da2hLDOBcHFOthvz5NbnJ6vmup2CzSwkgdrMOVTWR3l4ko8GDaUcgKe9RK//a6PETh+ee3bPVNBS6NqIK4gJCNpK2p9HxUl5Z/otMKd3OmNxdCM2V2f5YjW2Sp7gbB9pG5QCD3mI3KQQgaBeF6tZkYg/8QeRMED0/obtXC41q2iOQ5FCD9RKNC1d6OGsRqlEfhE6cXgUuhQtklc3mKblBvGR6j5rnNmgKAOXjVO4C95Yw3XyfRlKFyLt0I5YDnc9ZJe6f444rxas/UfHrOhcl9ih8MarDS94jBLIXa80GTLul/ieVTum8IN/7kNRBhOwOC8oYSAIx01laHafx2K05cSarhaZ4CXDF6Em9WaXSJnHCX2sv3qG48KyaKp14YJytYnmOKH034DO85vOecLEHGCnWzsdhIACtL4SKI/WGP1T99MZxn6+fmgIkuYgmNcmlTv5nsVvfXjS7zQz7AVAxlIKByelIwfB8m9podjFhF1mpxkU+53bgEAVhYpbZiIfWPge3Ny6TAXluXloXf/epamBAvDiDck1jYr2NcguP95O2RhzQZiNiLGe1DDuoa9yJGpcIBPLs7NgG2FzLkDj7IJwOjq8gSJ3LvBY1GIEiIt1a9GR8Tw9eL3NtpSm/qAB9ZkcBVfCze5mTKtwcadvX0DAYTL8GTq3MGN4PSvO5+8e+UnxveIGh+dBpz6Y2GByqoLEhr4O3KEkS2nWp6xkIfWU/4vsymOeQCj10NUSttR5Bw+Rc54RancxS8syMggxgNIqQbup8ypEZ2fXeYyEslmp6QmNcmV9A8CVdM3+LkbEiAKq6UZiKoiV00ha4hkZiU8S6FmKLdPqYd8Oz30XGr7Dph7ML4ErFPA61l37f90BR8HPJfySsJ3bhPa9/stYi6J5cLdZ8w==",
+    salt="02/q9",
+)
+
+# %% [markdown] tags=["shows-answer"]
 # **Takeaway.** Dilution shows up in the model's own attention: the weight on the matching item
 # falls steadily from its training length to 256× that length in all three seeds (table above):
 # 0.33–0.37 at 512 items and 0.08 at 4096, the same range as the seed's 0.3 and 0.05 (which
@@ -625,7 +683,7 @@ assert normalize_choice(q8_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q8_answer, "75a6072512bd4ee0027e4d68cf5717f2400d9960e00a37805a341029f7935dfe", salt="02/q8"), (
-    "not yet: reread sections 1 and 3"
+    "not yet: reread section 3's takeaway: what does each distractor add to the output?"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -637,7 +695,7 @@ assert check_choice(q8_answer, "75a6072512bd4ee0027e4d68cf5717f2400d9960e00a3780
 # %%
 explain(
     q8_answer,
-    "sealed:38jkIPk+MOzEaevlf6s8Rnvu7aCFgl5JqdGPdyP1+noYjHc7AHarKohVERV749DAAalPib7ZUAHqe9uxNMI+fJGRXvl8PMx1BayqVQHRtdXqYOrX8jvn6omspECXKbYHjsDJzp5xHiCsjEftaqN6P3cvNF6BQfCeNSzuTb3h/1ajRa/HDNm1aDNrauJFgwujfMVJVi6JjoVgVPYcHj7d0pmYYQFPBUlOIzNvpUbgXLec/Zy8HAYnlIQr+9illC6MjpF/FAejv2OKu0e1nCPrEiKQToKXIcXICNS8A4qP241TQBvUxqyRekRuznUmG5vTNAG9+qzlFMkPbrnJF8fIanMWqmo5U+U7njqp8FIg/Zd1zd6VV+gsHblqXWoX16h6t7moleznTJSw3B+U/c1LjXOOOA2BHppXoUdVQ6ZNWTICBPCrvq1LeH14sFB1vL8R8FKnXqTpDpH1Twm9Z44fW64rPhjnSENazElrAfvM8tvcMletVolDQEVRxYLMRTAicnX+MX7eZdlkXumWAaB6Pft1GG7+UVwQXCmHcKnrUifW14dSs+r9U2wSnKlj56yJp2Nj+SrtbB5D2wrolvr2C/HjdAR8N38sJ/1qY0K875RMlvYAVA+Q82WmXgupgskOvKI8zUbfSq3iw4/lfVDd3yEDaXFhuhCtgiVfhNDDj5McHZOFsG8hQUC9hyo3QtUYQliACXi+AFWhO6+A5lcylBwI+aELzrvX/fh8ceTH95TOKclH+Exsd9WYK8zRX3PFjhvbO+mkhm+CoIf4TrCrchebOL1pSqAr6OMfSsTGjxofIk07m2xPFFso9nmHgOMJ+WYYqz5lrDwAlo9cepGcqCFG9I5eAskYKCYog0Wuqzg48DQ2NfDvvgsK3XjxwLZR5eDO2o06Z+ux3jfMcTURkFNNreg1qvctPsLDH3QCFi05nPHUGctdciCTnbu4KWbIhyjDih0oB5ItCZx4cjOatBreckJnw23uk2bMj0DIGzsw6tBBCmLpB8EuUHxqKXU1iLJavu+OfzcQwjiazokvthvUvMi33XSf2wxl3w21MJOljniQgsRnYfkw37fjOQAVzkoQv+MqF0w6+O4wi8ZUlwrKyr5NkQl0bEqW4zVxARpvJWmazmK/8XiA8BP1MHGwu640mEf7GjeSeKbEloXv2V6k172j/O030toyp6JYgiWOtuKZserE1Je5RWY586tKj1EkLAPwZN7kJD5eDwFTVZandfHeXqkdUo4Txabu0bC78hPox9nvk5fv5VSLA1cW9bxnCfuiiUPsyrFyJe3klovzD4v9UYsgwd93K9akshANNsh9oltweEARhOcZUeW66YDvlKNZA0uVHD2jkeKaLq3wQK2Ss2SdOkBLQCsHj+4qTrLfDZqrcu0CI9WimjqXVHvp/VYwIR8ac5vtdTjfAB0ofZFAcA/LHetf5rzVLEO8PurZffoMK29bpxPBuHe/TSEuulfb/g==",
+    "sealed:NTAczxmnbl9kOET5daJy8nvu7aCFgl5JqdGPdyP1+noYjHc7AHarKohVERV749DAAalPib7ZUAHqe9uxNMI+fJGRXvl8PMx1BayqVQHRtdXqYOrX8jvn6omspECXKbYHjsDJzp5xHiCsjEftaqN6P3cvNF6BQfCeNSzuTb3h/1ajRa/HDNm1aDNrauJFgwunKJJSSmCPwNV8U/sUTWrTy5nWMgNCHFJYJXZl6gn5Ta3Z7t63AAFzh8U859iixzyKi8N5C0rwv2nZ9Q+1yjH3XS2DTsbSa5uNEoC4HJyPx4BeTU/Q1qaALgssi2hyEpzOYRH06PjjHcUOcqrUU5TDZ2AA+WorEOx1jWio8VtltIRiz4mSGO8oAfIvEi0h17Jh46j/1/XzVMHnmgWU7MpW2HDcYVfGUYoW/AICV/FARClWR6fovKNVfjh49BF0tr8a/hG4DL3mBcTgCkW5KY1NBetgPhvgGhYP1lEQSO7KtsqFfEKpGohOVkkcxZTAWGNxZDa7N3+WIMk/GemBBbJiI7piBGSsQBUEUy2GYanhVWTKn5RAur/oFiAWge0gt/CR6Hlxrn20P05Pkh+o0on2RebuMVBgJTBhK+Ztbgm874JOjfQNAFiR6SmwEx6ti8kXtbN/xw/XWLzm0sbtcwOJwywVLD1woRutgnEcksyMjoFIGp+AsicpSVfw0gs5AdhQF1bNTDfqAhr0cPPD5lA6lFkPtqILh6LC/fh7NPGbpMDENYxF/hE7c9KbY8+QWW+AyAXVJK6gl3TXo9WmEOW/IheDOPAyC6wmp7EKQdiU2hRSeAhvnTgbV0t1uXuNnuQYtnMT6D5n7SsWltMeaIHb5XIL88heU4lFMXYon1WuuSIyvWI2O+r/6kZUiS+px6wFsKOKycIgMuv1mGqGLzUEjBZf9Kho5740NMvVU2NfD316i+uGSIYdZ2mB2ur/fiOc03fNjgUxSt1sV9ZtM2Df9RifKgc71Syhxy2XnhOcRDU398cCRSO+SJB4GCgrbXs0i6YW8abKNG5TwiDAn9F84geR75LnhzrZz01h1B+yZdHu1yvegthuf/dDj/umKlRWlhta+qp5Bw9spatkg5MByk6UhLgKlQFpdlvE83k3Rhp2KyLPwCDgpTma/1rxf3CmvfZ9hEb8HX+aPbHWj4LvlFalx6vm8qke0t53u+1PzjSIqevK8O/A3pa5Q2B89LBGwVVrJxbmdc/lJDtZFFYFFImqMKfCS60WFdkBw7P1wLz071y829Sq3oD66knOR1Uc4vllRuvtgVWtyv5ybfixiYa+C8P5U4x10s00JpLh4RoMO9k4rUdiLAcHjvNLFfShrMnv1bpURhydFC6ojeKUJ+ztRrvG/nGBPAgHRTYFmb0wAbGND5GtPL0fJ9W5yTqUVXv89lBlOgocZ5egaTXUD197KpVEZUuPHOdT8fnIY17vaf/YbPoUJG9RoxOU7y/gAzsu/07AtVvckF4uadzoe+RslQnCxzbeyqmaF/qbbPqtdjRugXRLAYnXuqJndNqbSGUdPWyrOIkI83dO6sf9xsUbbAn4MqNzhnSy/m36oyyjwZZYjw==",
     salt="02/q8",
 )
 
@@ -646,6 +704,8 @@ explain(
 # the shares of the last query's attention that each possible answer receives.
 
 # %% tags=["shows-answer"]
+from course_utils.chapters.dilution import value_votes
+
 value_family = {
     "identity": {"transform": "identity"},
     "logn18": {"transform": "log_n", "reference": 18},
@@ -825,9 +885,10 @@ print(
 # %% [markdown]
 # ## Quiz
 #
-# Q8 was asked in section 5, before its measurement. Multiple-choice answers are letters in a
-# string, e.g. `q1_answer = "A"`. Q2 and Q3 are the seed quiz's own questions, asked verbatim as
-# warm-ups worth no points; their harder follow-ups (Q2b, Q3b) carry the grade.
+# Q9 was asked in section 3 and Q8 in section 5, each before the cells that answer it.
+# Multiple-choice answers are letters in a string, e.g. `q1_answer = "A"`. Q2 and Q3 are the seed
+# quiz's own questions, asked verbatim as warm-ups worth no points; their harder follow-ups (Q2b,
+# Q3b) carry the grade.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
@@ -836,12 +897,12 @@ print(
 # %% [markdown]
 # **Q1** (seed quiz). What is attention dilution and how does it affect long-context attention?
 #
-# - **A)** The scores shrink as the context grows, since each is averaged over more keys, so no key
-#   stands out.
+# - **A)** The scores shrink as the context grows, since each is averaged over more keys, so the
+#   match's edge narrows and its share shrinks.
 # - **B)** The weights become uniform as the context grows, so the relevant key ends up weighted like
 #   the rest.
-# - **C)** The softmax's temperature rises as the context grows, so each row flattens and the lead is
-#   erased.
+# - **C)** The softmax's temperature rises as the context grows, so each row flattens and the match's
+#   share shrinks.
 # - **D)** The softmax's total of 1 is shared by more keys as the context grows, so the match's share
 #   shrinks.
 #
@@ -967,7 +1028,7 @@ assert check_choice(q2_answer, "c996e9dc047ee605c743fae576439c319f9df80b3949b418
 # %%
 explain(
     q2_answer,
-    "sealed:+m/hrGAfmbSSP2vJveA4bONYcO49K7t1BxN/qGEo5BFgONlg4mIqrcV4bFkoMKQgStVIOVapqL6WVMDIPJZa26pSIEE+LKVi0yp1+knZFBDILbSWs/SFjzrz/5cyFcKAkPqL/8UEYdKxJ1h9L8/Eyn7zqwjR8txXeyAGw5uYYLf6oDIpACdw3fgF8V3OEMj6KjKkG9V1D+a2pUZMc+XtXlzdplLNN6n0QaxaM8wispVQE+JC9S35xaqgD/7kHZb9kpl45Ab6N6rXCkPzjR0JYwGR0WcQSi4zozWaVOe/cJJNupq3Fpisj6NdTZAS8G4XsiE0kVgirjpzSqntxJ9cr5lONnPsTdXNWaeVzAGnA3BBw/4jotBHI785EWw5LawreCNytWbp3H5On3bTmc0Bs6MiRjYfb5tcxWArJWqGRcDZgrv2K4DSfNAyQoWAenAhEj7IBnxR3XkJWz/xPQyzOR9DUB+SqKmQWJHf32SBFP/Ky4ts4QaTQkyEzMWkZhH4khBKlF40400BF3OJP2VuE+8tCVGIh5DhBuOX5p6A29ZuF3OD4Umhgkbe1XW3yogA1tAmzfM=",
+    "sealed:Br4rwaSHSl3wMzphPSW+3uNYcO49K7t1BxN/qGEo5BFgONlg4mIqrcV4bFkoMKQgStVIOVapqL6WVMDIPJZa26pSIEE+LKVi0yp1+knZFB3SfrSEsPSKiXLoqIg7AJbDm/OE9scSMpurdBB6N5iQ1n/0qR2Iu8EDMjpVkJiad7P/6jxdPCo1mfkN81zTF87pPy+iGpsmCf6o9hJQfqC6TFDTqU7KZP3vDr1Lctl294ZDBOkbuSTyzLm8XOWzA4vh2tR6+RG/Z7XLEF7uixwUMEKd03oFWzM0qn6WAPuyNcJRt5WtB5noxK1BE8RBo3UeoTZx11srrnY1XrTvidJes54aeXqqGcnAHPCHwA+oHyQA1qoypcYMLaMzQjgiYu0odTlz4SeolGNVlWDEmN0d++I3EicYdYRXyXQjfnyAUt3fg/XkPtSBKMUxTIzMf3x2DT/CDTQYxypdRzK0ah63MxFIWx7W4a2NR4zZymubQLzGyotn5xGORE3EwqKGdxHllRkNwEU0rAsIG2WPKWQqWvV+XU2Fwt/+BvyL/IORnplnUSSc6Fz11VDMhji/zpoG0ccnhw==",
     salt="02/q2",
 )
 
@@ -994,9 +1055,9 @@ for n in (16, 1024, 16384):
 # without bound, what do you predict for the **total** weight on the copies?
 #
 # - **A)** It falls towards 0, like 1/√n: the copies grow, but slower than the distractors.
-# - **B)** It stays near its value at 4096 keys: the copies multiply as fast as the context grows.
+# - **B)** It levels off below its 4096-key value: copies and distractors both grow without bound.
 # - **C)** It climbs towards 1: each copy adds as much as hundreds of distractors do.
-# - **D)** It falls like 1/n, as a single key's weight does: copies of one fact count as one key.
+# - **D)** It falls like 1/n once √n passes e^g, as a single key's weight does.
 #
 # Store your letter in `q2b_answer`; the cell after the question computes it.
 
@@ -1034,7 +1095,7 @@ assert check_choice(q2b_answer, "cd7a888687869e40dc77c01a1fd70949f714d37aeb52d98
 # %%
 explain(
     q2b_answer,
-    "sealed:bNf/6SQr/xiMYC/r+2DtzjuBrkp7XWAdEKtmyJeWXjgOupCb7x9prL+exa4K9D82rcwxLirRDd2jkQzFx9c0aQwpOOaUy4DDgVeXC5LUBrHQBwZjkJsLObJQTI5Ho7gMFl3n8OEH+oTDop3qenAnhA0L1gkGJPp97DqVy+UTJx0U41oKGr4IQVLwKZaBH56OLKQ3bndD8SIcM7agDAeA60VONJtaqaXbuUgyGdBdW+BZVKtKR05NibfSjeno3A3TF+VOREYTHNoQaTX54WkoPtuBSnwDvS0fxPNHOOU42QTvbJieMNQ1CPOTV1h0J4ravXMaYmIR0Qlx6vJdlJ3JnXKjrrRdd1RILS0Euz1ATLEyo7ixG5ywg0bGlMrk2jGBzL+W6A2QMVhvityPL2x+dGE3W9GAjZe9O1X5QeogM+59aPVrIBHVhbQvhQ2kt4KrCRVEIz6uHYxOwiJrrDSnKlWHRibJ9KpGEbMH0UG43m/mn5U3mWNUwNK0jLghd4cA2ByRan7A8O5zw1ygrEAqWGk0vJypHLuJLJY51lByZK/W9K2poFhRs+yD/tI/e7fYN6e+AEwfoZ3w9nkPpJuSCRswoK5LE337VSoBEpc3+TWNTmLlswGBjLY9SzKTIzg6EKiqJlLzSg70MzQT0eTU9DK8qClVY8I4Mk4Q+I/ri+lrz6YIhrbigWtDoBHWTljyBujHhpwsFhHHFsiBv6Gd9wVIZsxXpZhe0MtszM+Kw0a6+bUIZPwiCbATebBmFwEExirM15keQ89WEr4AQD11w0UK2bEWOfw4y+8/4M1qHgakdK0ISM19zXZGuc0L5xZJlcJGYSoOl8KFhCJV3thAV3agN+nq2hPNabz1yqq4MMeTxdmmDp47J4PEQ8Y09Wk/6uPm6F/oKZu2/5DuNckwb2KHTZqjqDmroFzKUb4YhQCERrsEA0k1hRi+D4x7XsfvDjyvEoEZu4WJWe8PtYuKLiHdczZ+boV4FkyFFrYJO75nwEoDqe46Dg++vt3L/K7XqORMLOhJ9l1TAUXXbqiyW9MpHsKjwfXAmr4Kn0HHqObv79gof4DoCZy8QFKP7PlpURNdXeFfUZVGR4xHbjy/lxRuugAWOzeMHgTOsRzgYZfXbXdkO0JsUbPQ1+qaUeTj2V9gHaC4A+l11M19iAuuWsfxzEOvxeTf333mBZSyxCNfVC3KWGwEO4c5yv9PFtqYFU5fHXjUxKhTMDjt4uHwsywgYkjl5KKaZ3bZ5ufn2JNLhZdP8wCQ/HTtk4iyFMoeXricixqUnevtGbpMaMeEdMVPwjpEu3E2ItZrF/2vIFpZJVAVMtRSKZHA4s+FSpwqCO4X5eN8rk+C8E/jThTjeSDHeBocCHUwtZFDlMmbpE7BtlPe3WZS9opQ",
+    "sealed:PCef0EkxMCfcRRVT9yuVNDuBrkp7XWAdEKtmyJeWXjgOupCb7x9prL+exa4K9D82rcwxLirRDd2jkQzFx9c0aQwpOOaUy4DDgVeXC5LUBrHQBwZjkJsLObJQTI5Ho7gMFl3n8OEH+oTDop3qenAnhA0L1gkGJPp97DqVy+UTJx0U41oKGr4IQVLwKZaBH56OLKQ3bndD8SIcM7agDAeA60VONJtaqaXbuUgyGdBdW+BZVKtKR05NibfSjeno3A3TF+VOREYTHNoQaTX54WkoPtuBSnwDvS0fxPNHOOU42QTvbJieMNQ1CPOTV1h0J4ravXMaYmIR0Qlx6vJdlJ3JnXKjrrRdd1RILS0Euz1ATLEyo7ixG5ywg0bGlMrk2jGBzL+W6A2QMVhvityPL2x+dGE3W9GAjZe9O1X5QeogM+59aPVrIBHVhbQvhQ2kt4KrCRVEIz6uHYxOwiJrrDSnKlWHRibJ9KpGEbMH0UG43m/mn5U3mWNUwNK0jLghd4cA2ByRan7A8O5zw1ygrEAqWGk0vJypHLuJLJY51lByZK/W9K2poFhRs+yD/tI/e7fYN6e+AEwfoZ3w9nkPpJuSCRswoK5LE337VSoBEp0sqTiHWDGxtQ+BjLctUSOWczslVvP5ZUnrRkvkfDsJ0LzEvSa6tT9FN8klYQAd49vrxOJ9gKVAlP/hjG1RvEWOAVn0B62VxIctWwfKAciFor6D4VYEY85Z4Fo0wj8uzNqMwkaq+KNccvQyCa0AaeMpCRtPz2PJnJk+AJ0FGfERW3ghz0lZ2awDO+R32vBxrcMvCw3zfroJS55skCRMr8cNoFsGq9QUJSEEgZHKhT5Hm8VISzetdeXzx16dePG62aK5IMbSl5fpGYx0b8HSWJY5vWhw6/m181j9PYqw6ovuO94rdGPKHc7oqCmqtgjbX60FjwHXCOJGFx1zkBOvQJoyzzsHAXP7CpsD+ILcXeAJq4ycfDOYInM/ecppHUaDQvREI/N3lhtAtuQxXcMWZd2D/K3XpKdHY/dV50kBCl2EIKaoApAgAtSyhbSBi+hK2iDCqb+lrsp7ZYfhToSxBRmJ57Z8QxBHS7MfGByr/dNIYnnuyFQ6r1VwfHrYWl+b+wquZYaOczovb0wrCLPdk7DOUfzjjWA+Ran4SvV4nZA3xkyuWNuhxAavjOnZwWq/TprrlzkSRjuDVnADO40jwukdX57ZV1dPUjDc0+BHaXL7teLs6itkJxC59+eQPieA5uDylM1ml8wIpVnE+HimldrsSFv5srPAiyGCzfnxFbxAJ93MYolG1CUI/2suNtB2C7+0blxZJUJBPsxAZ5/R4s+NBox+EqhF8P98oAy56EOmSVvwaiOQLBICTWBxJG35m5rItVLQ+lXCk3xS74xeRINuQ4+k3JkViDDbcMGb+qrcSd7FE6/Tap5z+3HYWmrQdamkL3aHJPM+EAYu7VgXDlBhQXoIww6wb9qeefHikT4cfpQqeW3EV4Myb0rcmhvndE9TWgRG25SNX8fIWAbpG+vLV7BCL3xXCPVlBHM+WaJvSA7aqCXUHSXSCMHOqUkz8nvfBvIxDijn2sv5zQ8ZWLG5X3QUxddgHYHzJOfIpecZ0Hh7LJ/cVhcn1M/xwN/CdCBBkr7ELe0INeM=",
     salt="02/q2b",
 )
 
@@ -1120,9 +1181,10 @@ print(
 # %% [markdown]
 # **Q3b** (a harder follow-up to Q3; predict, then compute). The seed's two numbers compare two
 # context lengths. Feed two documents to a decoder-only language model in section 1's setting (the
-# fact's key section 1's gap above equal distractors). Each holds a fact 100 tokens before the query
-# that needs it; in one document that query sits at position 600, in the other at 4,000. Predict the weight the query at 600 puts on its fact, compared with the weight
-# the query at 4,000 puts on its own:
+# fact's key scores section 1's gap, e^g ≈ 219, above equal distractors). Each holds a fact 100
+# tokens before the query that needs it; in one document that query sits at position 600, in the
+# other at 4,000. Predict the weight the query at 600 puts on its fact, compared with the weight the
+# query at 4,000 puts on its own:
 #
 # - **A)** About 6.7 times as large
 # - **B)** About as large
@@ -1189,10 +1251,10 @@ print(f"ratio, the query at 600 over the query at 4,000: {fact_weight[600] / fac
 # contexts it can raise that key's gap by at most **2 nats** above what it had at 16 keys. Predict
 # the largest number of keys `n` at which the relevant key still gets at least `w`, whatever `w` was:
 #
-# - **A)** 41
-# - **B)** 64
-# - **C)** 111
-# - **D)** 118
+# - **A)** 118
+# - **B)** 111
+# - **C)** 41
+# - **D)** 112
 #
 # Store your letter in `q4_answer`; the cell after the question computes the weight at each of them.
 
@@ -1200,7 +1262,7 @@ print(f"ratio, the query at 600 over the query at 4,000: {fact_weight[600] / fac
 # # BEGIN SOLUTION
 
 # %%
-q4_answer = "C"  # SOLUTION
+q4_answer = "B"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -1217,7 +1279,7 @@ assert normalize_choice(q4_answer, "ABCD")
 # %%
 from course_utils.tools.quiz import check_choice
 
-assert check_choice(q4_answer, "5ca7cd7bc1e8fe0eaaa207ce7f4ebf624c02060037b550bec1fa76060389160e", salt="02/q4"), (
+assert check_choice(q4_answer, "3ab390cae5d2e4a5664249b927f0e5ffb9ea5dc6897041317654b7f53c53856d", salt="02/q4"), (
     "not yet: reread section 1"
 )
 
@@ -1230,7 +1292,7 @@ assert check_choice(q4_answer, "5ca7cd7bc1e8fe0eaaa207ce7f4ebf624c02060037b550be
 # %%
 explain(
     q4_answer,
-    "sealed:0RFS5q02a5kk4w8IDYyVWl1WJ2wJpGdctuWWHN5nq9jtsUI4Vvyl5wCUX8xsKEUwLdKUkCScBTV541CxiBbzLumJ+pyIUUtZ4yY68RMn/q8XeDNOiuJTbmPb31dq9/oTvJlBBFfP3Hx0Eb5/b5O/54N8cG9M7hadsgv0wml7lqMD+LfxJnGQELglM/ZXaqg7cK5UEuHz4O2+WcuOjfozejBpyKPcFaquTcAi+5j7He82ZorEqrtmJWCS6K5TqaYCU621HGIVJ87mq/I66Mnd1kDbD4kM9QeowsbGCOeRsu7+kJ1En2fA7/8BO4vGa2seKiTBU2oKlng69XhvQgout8nCwfPM61o91x2M47svro25rzEn0YXJoYB0O75ZFrYz8LObTy8pJ1g2/U7B7lnNHuzhKA6nq4jbIUHIteuzwp058+HxMqHJQm0WKIS+WFdnw0/9mqvvf7k9Ea+J1W7WmoEO6wPpgSfAWMwIuCpB7EgkyED+1K7JOUnEH7gdYAIq2o2E2TbyRhd/oOqw3Z3TOALN3lklp2A2Q0/D8vdL5tLPbM8fJdLcsMxGYJ1ofQc08LRTone5Xz3f9Ff5vQ8u8j9eXRBqmc8ZPlKBcRkp9kWo50EwnWoWDnd/HI+IciHvfMyvZo08zCRjv6iT7RFYq7W+rZP3YQCYsX5r/Od4efOS/U+Le8S88RxjaRV0deissDj+Ajrx7iHeiaPLc3XP/lCaIvAiC+H4+zdMw8dT09w1qmq6mJNNgbCDN+25uhm9X3T9ECSMStSE7l5kLWJ4441OwXHl0/P0XAKHlRGZTPoluORuB2omgDuPgQVckFbvkyFouLY4mPGZ1YCHk+N/CPaFahcYRqx/ohP1NlsY1r5pGA9++IBPE/++GZhcazVykzT7ixaPPJdUFGINByDumrVGblZRIBvkoBYO7Jp2+p05zP6ro1M4bc08jOl+KO9Z6tnDZ5OWfFGT1CeiWotkFtmYlbQlZMNo0wIUIauodDAmjuJIiVe7S8n5jDUxsz3EHhyVHmIXBcBGIA6EZUWGYagcekVnXhV2Xii3kRw3bTwupgdGwPp5xywd+Ko6R/8fcypPIeNyeVPDTbQsCHspfgVzhtc8/lHtbQWtYNVVTBpIhFu/wRvKgwzF9cCa15wfIpwBhejmmj6BQy46/JiemNU6vl+MrAi4aMfYcxNIQ6qa43vVYupIHE6w+bBpiEfRMcf/3UY/I6VcFNOYBAfWpU+zp3w2+n4e1n+cB7iyI5VwAw==",
+    "sealed:1NB69gaDGYzMs7w7x+QurUqciy7+Yj9w5lb3otNUBpu+TuTPjKXegEBlcc5hzjcrGlOBP5ZEeh7nqLTrZVYDUORppFKyx54N4Revz1BE6vWNAIMbPzXZjYjaFLQIzCfeQynj57NPXa5TohKCV+cxEZpQV795VfzaumJgl+NvNW6gq3yeYERky+gnPdj0ZhGZ34GzBIUiKyiXuAC6EASG5vWg1Yub5De6YYYV7nkRARZjes488zGCirHpFst1lZQOxnA8fszDTo04qLQQNmO1/G+xQfcRmtMj+Rf8Tl+PVr7wxGOpUeE/S2jWeHCxr8E9MZxfbeKVdZ2Gepb1awXc80oiKBASofDRP1swEBpzp04RPiUd6QoeY/5hKifym0zPh2rTKWg8AbV8/xzRXZqthHtpn2WWHi0NNSKuajyfLaZsw21o/qBTG8OhNXEFnhEyu7giOXQv9D0JsdlGsxbAun4Cf/V9mvSCXovBur6MOpfZOffYXb8mLXgvqIVP2ZndHavyfvBoNz6y+noAkUwq3SXP5+uRZ2rXsyZNwgboAxI9+rJs6j8VJMo+7nw1E4+zP1cpN3+QfWXO/feZ6pEzUlf9Mnr9yfjyWOkhCyvb0ou+okBcUc9vx3/D4Ht3npLhT+AtL6h+GhD20FCDecE9csH9k9aot9uephX/6vn6x4oBlNldltFdVo9y/TJ7L9rl3jyZKg3M9FwOPAb+HkWVBg8Dk45u6F2acCfB/m5O2oq0ZNBXCn+kUALwlNF450ED15Q1g0QW4n0kfVlfSDy4wF1YnYaTbxhypITnjLzvJG3APdjjG6GKzwaChkHcMpDix5KJvd/naU3eYwXDohezH6js+Buqr8trJin9ZRXfOKj5urKT+IKfpIzGxVYnSqFNtTbUha/iCri1PDmhDh2CkwJ4g/yaKsDtl056ke64UwywQWwz7yiPt52bpV8j+c6EZIHFXdX/vcFxACtoNOTq7XonToLsKfb0fhjNHXIpbzdPaiYkn0tOR4Mbfc8wK+O5SHA9XKPHszbwguDqomoAZky0fY3U5MXq5+OYYC+n7au4sap1MJVVeS5nZ+2B08WyvMj+XFN0JhSbDTYHsD5PYkmJNLO8YFD7x3LNU3B7I7qoZPcLUZgca9QIQyDhMck8uRj1YRfqEjRVF2Xbb1RnCN7YI/GpOfAvUPOtw1fN8Y9KkzSaeuiUJiYl/LupWoV8yHk1MMcqxOYdSw5+lFogccfa5DfM+lBB+4RXSMnFIQ92ZtbpZJpQB09cPGPDTTslhUXZXEeYakVcq4eTPqae7SZuBadTzlRlxN/z0DznuAjHa4C/zv9vHo0=",
     salt="02/q4",
 )
 
@@ -1244,9 +1306,13 @@ for weight in (0.30, 0.60, 0.90):
     raised = gap_for_weight(weight, 16) + 2.0
     print(
         f"w = {weight:.2f} at 16 keys; gap + 2 nats gives "
-        + ", ".join(f"{weight_of_relevant_key(n, raised):.4f} at {n}" for n in (41, 64, 111, 118))
+        + ", ".join(f"{weight_of_relevant_key(n, raised):.4f} at {n}" for n in (41, 111, 112, 118))
         + f"; the largest n keeping w: {max(n for n in range(16, 1000) if weight_of_relevant_key(n, raised) >= weight)}"
     )
+print(
+    f"e^2 = {math.exp(2):.2f}; 15 e^2 = {15 * math.exp(2):.1f}; 1 + 15 e^2 = {1 + 15 * math.exp(2):.1f}; "
+    f"16 e^2 = {16 * math.exp(2):.1f}; 1 + 15 e = {1 + 15 * math.e:.1f}"
+)
 for n in (4, 512, 4096, 2**20):
     print(f"n = {n:7d} -> {3 * n:7d}: +{gap_for_weight(0.30, 3 * n) - gap_for_weight(0.30, n):.4f} nats")
 
@@ -1259,10 +1325,10 @@ for n in (4, 512, 4096, 2**20):
 # independently from N(0, σ²) with σ = 1.49: at 65,536 keys the normalised entropy `H / log n` is
 # then 0.90. Draw the rows the same way with only **256** keys. Predict `H / log n` there:
 #
-# - **A)** About 0.60
-# - **B)** About 0.80
-# - **C)** About 0.90
-# - **D)** About 0.97
+# - **A)** About 0.90
+# - **B)** About 0.97
+# - **C)** About 0.80
+# - **D)** About 0.60
 #
 # Store your letter in `q5_answer`; the cell after the question measures it.
 
@@ -1270,7 +1336,7 @@ for n in (4, 512, 4096, 2**20):
 # # BEGIN SOLUTION
 
 # %%
-q5_answer = "B"  # SOLUTION
+q5_answer = "C"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -1287,7 +1353,7 @@ assert normalize_choice(q5_answer, "ABCD")
 # %%
 from course_utils.tools.quiz import check_choice
 
-assert check_choice(q5_answer, "873dbd7a19f54b82e75ba7665c631b1cb76490f9c7c645b5492a21908a8b28d0", salt="02/q5"), (
+assert check_choice(q5_answer, "d9586ee9d2563e8fc980b63e81bb32166c45e7bb74b31a255eb7f79f4970dec7", salt="02/q5"), (
     "not yet: reread section 2's entropy measurements"
 )
 
@@ -1300,7 +1366,7 @@ assert check_choice(q5_answer, "873dbd7a19f54b82e75ba7665c631b1cb76490f9c7c645b5
 # %%
 explain(
     q5_answer,
-    "sealed:/kh5LDdg/iQwZX/AVTkjDTxA6lbl30SmWQ8692XTmQ/qDIMdehqfwavpXIF/32ncqHaHwxY8R0fQ5p6BSm9yLYNm6Yz6/5Cwax4me+6X7IrnUrNYFIkWUlwx1CiiRSBXd8mb8KiTiPDBG/oOGrnX6rHufpVfFerJMkTSCIqBkBQdBlJvQSiwiwwYE4uPUrpxIPugKcuGeLjUIW1gqNkhg6bHk5mWsoZ5hpgkHoverUcNUIPIELf4Tvp5hnR5Eku0YEZeGVP/T5JtZApVgkl8VdER3YQYoCXJbZGrRmsAIyk7dSOltXx6RQSWNXK5+tW+WTDyxDt1Eaapsfsy9oqMuSIGg/rZIabiSZZ2YNQhInDYwyTv1dDjQk3/OTjpn2kSut8F66WTtrX89UqmFXHmG2BaCEYONwcZXkUwv3ozEw6Aw4LyEooJ/tLowHJ/xrfysDz3LdZBoKpaV0JgEWomU2E0V7xls4K303kebrgkJhNh8V8IwbYWIKlsKVU3vL8Y1zIVaXkxnjXrIcwctM+YEFQXuwgjzLbO5m5T/FZ/y9U6q8wpQI2KmdDan7H2daeRlD95tcoNEyyzEPDqxmYjqmP8mhzK3qvD4Sb2dan/0ATn5i0Ty9GjbZA6aTDEc8H4FbEkRZFlbnZZhq+1JQlIBs/SOjrZrTVYKbSP0sh3yVUe9n0wKmkadOXcEyybi7d+1Y7Co6JinAw2NE/OIIlBkjnaPHWVMSHx+wWb5WTn0NH+jcA2PkgV8Glp3h+jZl77AAGs9+bTqtJPw8PiDhjVtDf0GGgGEy7tcuz+LBc0Uzt62bbHwTwXaM1PDG3s4wB7qEPSgGRQrOhyIt5aQtUb1Q7e2/x7e2xduJhjYz7LXoCPgb/NeY/zTiARlixMBGOsldvA9tSW9QxLC/u9fmirQSpIYFa2q03OkwGt7dfisk/caJZVhzJYmWhkmeZ1N8jVk26siQoIfL2AUBOl6arj00YrQjsnMpkEoiiUO22UwRAg+RV7Qvg/ibfe3kQfsc1u+UZrgb2uZIEwZ8yQ6Sei7mpwtHth99VuCzIAKBmr8qntXr0Hri5+lILdHsNiwrUKOCCM/1nu0AmhGGqGmpxbK4U4ecbi5R4BTKG41o94tJTXWsNBgJW1gahro6xkXJCjred40WCCjPQVa4WZCXNFL0+0GSKqeSaa/a+cV0vskQXbqxab4KBjqeM2DvDPuVojkZd0QH+r2KKDy026gMC2qJEZrT2mFK6M5JUSXHC01ZbTZRgY9MdqapFGf84W0Y25U3UhrX6KyjUtjw/b",
+    "sealed:bgWiElHc/kZsakwx/9m0DvC+xFqAz6wil61g86vjw9asDLZiSnnA5f641iby3WReCkxyxoRXnKqIhTs51uIpTXyw/hnpHG3i6bVAgtykHOWA6t8K6d2Zw2FLYk+o1zzD0/ViSvLlYN3yMQw/yNNeSvJ5TvtDkIxr7HNjJ3ja54mQ6tzl9WypANt+6LkXn8aXGujYMbCylkept2pTCXBKgcsORHPbUPdVudMnP1hTelkRZNi1+3lr67fxcSzeZHThXgV1dt56oqCMIqY34qLkqhRtumZkKTGQwT3oTDUUminPi//Qi3ry9GnU/kss3VK8O2HoW4+kENB+oGe2pReUZCp+rmtQ6VdBw+h+vaOjERnHq3WJc8vpuUUWcdyXFU8UWfVu0ltFCUGUwDTrqHg7X2ptc27vH8ZzPsMn2zHNj6OHhVaqa08t0wNjwGMLsAU9XrrjF+N5gUdRdOMOX6lF3nPuCXf67/AAi7lHFUjhm61yhhAECRF1sN7/EFZ6U6tM459dJ7XWnkkfTWwVfDJomZ25utURTDUTWb4RyNZp/rbZJhhBuLHTtBjvB29IGgwksxXpJHvzDGgFb2bn62wmcYz3qZtFtBFXde0vQbc1DkG2T54d3qVONa5Z0FGX/vpKP5Q29P2ga3PSa2U706PXfBhOmvEqfQ9tamylKCPI2R8GMvoSyKcZSL+o9DKayFd0uUpp7ViBMCpW8PxgCzxE/fjkjAZvX7gkWwnbUP7SnUCsdywq1P1EdhE32tDVAFc2b/HKI3b+fHd9cPBgkX2Xrt8Iu9PtlVZBxh5gmJVSE3AuN/bIaZWEoxDVn+5CCTatPoy34VZFlXfIY0HO4VFyAEu36AwvtKgZ8l2Q+d964kSrut17WcthMrWPr5hXhVHMbLt8opbcKx96O8Vd9aJZ3Bi/260J7MoC1LOJ6H43eMCySeljaEaijvj/2EF5sHIcmJKY3MF31ru0A13M7Jlh1QPgrHzCvgrOgBiE4VDL1oWC/M+TmveNpr3HXVFa1Avre/kG3j/z44eDBO6rsqhoiCo+AWJmwqR/1E51BIup2ylL0PrMbM/4bkJKVa9nWWsfdB7mrjIGyFL+rCOzw3XhbwGZ43QI54qmRZN/BJo3GvcdwRJ63X7MWXyKCCFp+Ftcc9GFiYLjiv57W0t74jRhktEH8hLjGzy/4B8r2F/TCWzTh3nJemlEKRcT+Drp4Y34UuUKmvnzv66ePVDOdPBiiHNzYx/MPmz6tf7jYl5dR5dbs/LPbRANe1AHoNpS0o4WEZkx6AC1lUTpY5c+",
     salt="02/q5",
 )
 
@@ -1321,110 +1387,9 @@ for n_keys, rows in ((65_536, 50), (256, 2_000)):
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q6
-# points: 1
 
 # %% [markdown]
-# **Q6.** Section 4's closed form gives the relevant key's weight under log-n scaling, with the
-# `n − 1` distractor scores Gaussian of spread `σ`:
-# `w(n) = sigmoid(s g ln n − ½(s σ ln n)² − ln(n − 1))`. When `s·g > 1` the gap's term outgrows
-# the distractors' count and `w` rises with `n` at first; the noise term, which grows like
-# `(ln n)²`, wins in the end and `w` falls again. Write `peak_n(g, s, sigma)`: the number of keys
-# `n` at which `w(n)` is largest, treating `n` as a real number and `ln(n − 1)` as `ln n` (they
-# differ little at large `n`), for `s·g > 1` and `sigma > 0`. Return one float.
-
-# %% [raw] jupyter={"source_hidden": true}
-# # BEGIN SOLUTION
-
-
-# %%
-def peak_n(g: float, s: float, sigma: float) -> float:
-    """The n at which sigmoid(s g ln n - (s sigma ln n)^2 / 2 - ln n) is largest (s g > 1, sigma > 0)."""
-    # BEGIN SOLUTION
-    # the exponent is (s g - 1) L - (s sigma)^2 L^2 / 2 in L = ln n: a parabola, largest where its slope is 0
-    return math.exp((s * g - 1) / (s * sigma) ** 2)
-    # END SOLUTION
-
-
-# %% [raw] jupyter={"source_hidden": true}
-# # END SOLUTION
-
-# %% [raw] jupyter={"source_hidden": true}
-# # BEGIN TESTS
-
-# %%
-# FORM
-from course_utils.tools.quiz import real_number, require_signature
-
-require_signature(peak_n, "g", "s", "sigma")
-_form = real_number(peak_n(4.0, 0.5, 1.0))
-
-# %%
-import math
-import os
-import random
-
-from course_utils.tools.quiz import check_rounded, fingerprint, unavailable
-
-# properties, on a configuration drawn afresh at every run
-_r = random.Random(os.urandom(8))
-_s, _sigma = _r.uniform(0.5, 1.5), _r.uniform(0.5, 1.5)
-_g = _r.uniform(1.2, 2.5) / _s
-with unavailable(namespace=globals()):
-    _peak = float(peak_n(_g, _s, _sigma))
-with unavailable(namespace=globals()):
-    _peak_larger_gap = float(peak_n(_g * 1.2, _s, _sigma))
-with unavailable(namespace=globals()):
-    _peak_wider = float(peak_n(_g, _s, _sigma * 1.2))
-
-# the prompt's sigmoid argument, with ln(n - 1) taken as ln n
-_exponent = lambda n: _s * _g * math.log(n) - 0.5 * (_s * _sigma * math.log(n)) ** 2 - math.log(n)  # noqa: E731
-
-assert _peak > 1, "the peak lies past a single key"
-assert _exponent(_peak) >= max(_exponent(_peak * 1.05), _exponent(_peak / 1.05)) - 1e-9, (
-    "the weight is larger a little away from the returned n: it is not the peak"
-)
-assert _peak_larger_gap > _peak, "a larger gap should move the peak to longer contexts"
-assert _peak_wider < _peak, "more widely spread distractors should move the peak to shorter contexts"
-
-_cases = [(4.0, 0.5, 1.0), (2.5, 1.0, 0.6), (3.0, 0.5, 0.8), (2.0, 1.0, 0.9), (1.5, 2.0, 0.45), (8.0, 0.2, 1.6)]
-_out = []
-for _args in _cases:
-    with unavailable(namespace=globals()):
-        _out.append(float(peak_n(*_args)))
-assert check_rounded(
-    fingerprint(_out), "82b71ffd610437b367b3b19613bf9f36ba697dfc5dbf15ceca1957099fc88ca2", salt="02/q6", decimals=3
-), "not yet: reread section 4's closed form and the prompt"
-
-# %%
-# HIDDEN
-import math
-
-from course_utils.chapters.dilution import gap_for_weight, relevant_weight, simulate_dilution
-from course_utils.tools.quiz import unavailable
-
-# the course's closed forms, and the notebook's own section-1 formula when it is defined
-_blocked = [gap_for_weight, relevant_weight, simulate_dilution]
-_blocked += [globals()[name] for name in ("weight_of_relevant_key",) if name in globals()]
-_cases = [(5.0, 0.4, 0.7), (1.2, 3.0, 0.5), (2.2, 1.0, 1.1), (30.0, 0.05, 4.0)]
-_got = []
-for _g, _s, _sigma in _cases:
-    with unavailable(*_blocked, namespace=globals()):
-        _got.append(float(peak_n(_g, _s, _sigma)))
-_want = [math.exp((s * g - 1) / (s * sigma) ** 2) for g, s, sigma in _cases]
-assert all(abs(a - b) <= 1e-5 * abs(b) for a, b in zip(_got, _want))  # a float32 answer passes
-
-# %% [raw] jupyter={"source_hidden": true}
-# # END TESTS
-
-# %% [raw] jupyter={"source_hidden": true}
-# # END QUESTION
-
-# %% [raw] jupyter={"source_hidden": true}
-# # BEGIN QUESTION
-# name: q6b
-
-# %% [markdown]
-# **Q6b** (predict, then compute). Take section 4's scaling with equal distractors: every score
+# **Q6** (predict, then compute). Take section 4's scaling with equal distractors: every score
 # multiplied by `s · log n`, and `s·g = 1`, so that a single relevant key's weight settles at one half
 # as `n` grows. Now let the fact appear `k` times: `k` keys all `g` above the `n − k` equal
 # distractors, `k` fixed while `n` grows without bound. What do you predict the copies' **total**
@@ -1435,13 +1400,13 @@ assert all(abs(a - b) <= 1e-5 * abs(b) for a, b in zip(_got, _want))  # a float3
 # - **C)** `1 − 1/2^k`: each further copy takes half of the weight still left.
 # - **D)** `k / (k + 1)`: each copy weighs as much as all the distractors together.
 #
-# Store your letter in `q6b_answer`; the cell after the question computes it.
+# Store your letter in `q6_answer`; the cell after the question computes it.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
-q6b_answer = "D"  # SOLUTION
+q6_answer = "D"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -1453,12 +1418,12 @@ q6b_answer = "D"  # SOLUTION
 # FORM
 from course_utils.tools.quiz import normalize_choice
 
-assert normalize_choice(q6b_answer, "ABCD")
+assert normalize_choice(q6_answer, "ABCD")
 
 # %%
 from course_utils.tools.quiz import check_choice
 
-assert check_choice(q6b_answer, "ffd54f476e6d1b48a3259bd5c0e6ec2c17ad0b60f6a66dd72e00b953e34650b0", salt="02/q6b"), (
+assert check_choice(q6_answer, "5de40ded0d401f6ab07d3226c9f1c254f9efd16aae6156776d67d0797a541e8e", salt="02/q6"), (
     "not yet: reread section 4"
 )
 
@@ -1470,9 +1435,9 @@ assert check_choice(q6b_answer, "ffd54f476e6d1b48a3259bd5c0e6ec2c17ad0b60f6a66dd
 
 # %%
 explain(
-    q6b_answer,
-    "sealed:JZL9Nl437rvhwjns+sgkJDeUYOr7luRxvg5XxyPvn621/OaIe6Ru5kkzbQp9dfzfcvH3SgFVLrLZ+yKtuclwdi2DGt+Nod2Sz6oGIV4X65HkljmtpMWPQoFAjAFw0f7wz23huqSqvxSutQa++z2JSZeR2zFpReywvUL1RQYbfydCEbfCqYWOda4CXoDlPcWaohI4gup4cUI9hOIxK1SeXlpWZyzhlzt+O8fgwqhiu3QRSCdNT0CStqZVziQ+nMmyG4ar0gF/UmBKzblFSB1zjgx/XCH3BggLPrwk2O60XMavN7j7K1pgF5tXiOET45oSWRzl5qRk7bIKgN1YTrs/o79DsZoPzXCiw8OwsVflJS6s6qM8rjy/V4LtYquZReLtFfCOcC5dYxFgUWm9iI4IzKBfleE/sv+O+EVzEO5Wmp2qy3ium+QDeOOcJo7L/yhYkC57PV+9COeFWDy+QwcAhPuOnbETMO3ICd3n8J0n09v+1fh0kCVY63eacARcivlkqAzdIY7QGWGoXbJ9uxLxiqiRKSWpJ0sjkqKGtjzR0A0iwhubUSncvfkQBB4xKZrUosK86WYq+RgLkbXyXUoiIuEcgfyv5oWxKHJp8jxZkoPkyV+0Y6uL3ZF3zCePIWBUT9amxVVi/KPSJQ4FUOGLVIZfT1dSHFChFr6vyBGtm2nm4V9b0yUOluPXpUltn0nldeFU/KSnP361Y/jpN7pYKkid5A/nOgTF5ZYBY26Ip5wcIG3awa0xQaACZ6UYvm48I2dIxFzh2tRZsJttU2yJ1W/taG8Xv7KgoC9dU8/vfwHSmUYsTvSlMLzDZdkVfoYNl1dWoyoaHtBR3jZrOMtcmqTjTTRJ2o1Ivat+JjAvOcTQMQwUK1yNACoD1KdrDRzfC7uLO4KBZNlL6WJgpasJsltJn5AAoPlkdJbJcg135nv7fY277DLMVH1MEEyo/oVYhmu5F0pChfkZEJM88wizaSXwULv5YaLZQ0kMYzM5QCxHyB7bPtR2daAGF5zAFkH0I5HadvMMbZpFBAHx/mM9eVZimZYJIx+F4PjZK1VhelWk0ctwHy4SdyHuPfHbmH90sGX59Xz4JUICkOIZs+rBkXV68IPSZPkIGd7plZmBp07/g6MKYKdOOwJLQiBrdUyQbbv+lP985yXXpkzNS7TVKy1TipZFySfzFlQi16UKNUTDt46nV980OTdcovvqaIU5Ik24c2ASoeBRhUjEo60xeZwCRS4ABmZsoqVrdXSoWF6RsVm5oeq+DNnnAEat6GeLgXp08e7KN+31VtfCXwK1ychQRjQUfRexKulPPZ/Nf2yZA12yCoxrX3hAyUrnr/Qxvw7PCRENP6+14f5d/rL9ns8K5umBFL7ccKBPgeeysJAIabJd/A==",
-    salt="02/q6b",
+    q6_answer,
+    "sealed:4xLS25e4bD1qFoN3pdRus8Ktl5B+Ui57bskIlS/RMjfkR/maBeSU7xDPfAVlNQeoBpB8nPHBnF1ZDJnrfFSWZGDhsjLRrclldveMmFP4OayG4NcL69ElxtEJJNMt3lzvlY+L0s0RFj4L3602YJcFgPkytwj7IG+JC4ePWGu3fv6xBTXe1XYPNi3nJcIcxItWbAzPswMoLxJV+vMX6vFCEUMlkBlTLbT7HDENl9lKScy5s+I0S9LcGHoO2P+Lc18sTWuOzVXKzA9XYT/z47kpy+GmKlLJb3axPIsWi5mB8EqOPrMeb5Lt1Nr6G4FD8K6ngSe5kfN8C4KUax5rDpOJO8TSNIX4/HZcAd8pEZZSbdNvc7AEyOFNX2wJ2khckuH8L9BvUGf/KdHm5w4VcBj8vuYzAl5Mz87mnop4/o1izvKJo46ywrlpshp290r87Zta8CnrZpnvWpA5VS5Fo2bnAmjyvdZGETP1lkxWzT+bjAdup/VRx7Spac5yvKcvRioQGsgU4gRHUd1vbTnsScCt3hrw/e3agYJwFj0CK3WUW/aq4w8WUULtnlRDED6k8oQ5q2bqMG8WRj3Ng1cuyrwL47ZJwqaQIhOFGe/ZGYkMyC47Uu7pY07Bzi5fBXGs40J9Uqn7oJdef7p/IFIg5EM/28QDEIWyLIALr/M1o+Fk68ZakJfsuhD0u5Q2IOg46w1Xd1IG5FgE9LUAn5A+Y6ldtdhzmFG5LcBaSs6zWIwkTuborwaPQUWhWWK5gySZFsVAL5rgFGDI7PzEiQ7g93Q9EE5jB1aatLb9Fx0faqtSWGygL7Rh+P6vTJ7dEcBcQqRmbOeSbI2XC6qLFp0YMN3Dkoct1UEQRVvurM1hOzxO4bBhAEre8CKya1x10i8WxKJ93JyIvW1epB2gdQt2zppVfo9NZuUg5vCkgW8fyTIH4CRPCs5aIKpGTVrot6w96dJpE4ezoVbJJayRtXnQFKXVrrM8FoUkDxvb/iqHK5GAXOq5qeLs6WTjUUUbiJu8oE5FtMOrFsLbSvz9j/onFi+zOvUKVOefBVt44di4nUMiV9g+RM9lSieCCPLxH4LX9UoqbP0IrtwoJX0/kF95jW7FrvJibhcalt3EByQVV7mkqB0Fd53GHm6yEEwvrAc8ls02BrFiBjYHLjuD/btgLSrjk1P/sBPqYpXlQZbkiF2jG8u+31DIfXuOKJ6rg1v7JEuEEMhcl25gR1y6EkkHQMM3guM5zT4wlTr39aUAGeboSaih/rm82k+BTxvL5XN6SM/yp6qEH+1OlDi3BygQ9JI8gt33Ic9yFHWtOvhb/CSYfFgc5N54qAuA20EAG6qWNzUYMSsfUF3W+ODvyQ/sxdOLoqrcc2eyWEBDOVQ/YYvgBPm4aXfiaw==",
+    salt="02/q6",
 )
 
 # %% [markdown]
@@ -1494,15 +1459,15 @@ for n in (512, 10**4, 10**8):
 
 # %% [markdown]
 # **Q7** (predict, then compute). At `n = 512` keys, section 2's planted key gets 0.30 of the
-# weight over Gaussian distractor scores of spread σ = 1. Keep `n` and the relevant key's score the
-# same distance `g` above the distractors' *mean* score, but draw each distractor's score, instead,
-# as exactly 2 above that mean or exactly 2 below it, with equal chances (a spread σ = 2, and no
-# longer Gaussian). Predict the relevant key's weight:
+# weight over Gaussian distractor scores of spread σ = 1. Keep `n` and the planted key's score
+# unchanged (section 2's `g + 1/2` above the distractors' *mean* score, the score that gives 0.30 at
+# σ = 1), but draw each distractor's score, instead, as exactly 2 above that mean or exactly 2 below
+# it, with equal chances (a spread σ = 2, and no longer Gaussian). Predict the planted key's weight:
 #
-# - **A)** About 0.41
-# - **B)** About 0.30
-# - **C)** About 0.16
-# - **D)** About 0.09
+# - **A)** About 0.16
+# - **B)** About 0.41
+# - **C)** About 0.09
+# - **D)** About 0.30
 #
 # Store your letter in `q7_answer`. The cell after the question computes it.
 
@@ -1510,7 +1475,7 @@ for n in (512, 10**4, 10**8):
 # # BEGIN SOLUTION
 
 # %%
-q7_answer = "C"  # SOLUTION
+q7_answer = "A"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -1527,7 +1492,7 @@ assert normalize_choice(q7_answer, "ABCD")
 # %%
 from course_utils.tools.quiz import check_choice
 
-assert check_choice(q7_answer, "5c49b43c31d8df973389b4410a085e5b31a44c4e13ad0b1509f47175e8869611", salt="02/q7"), (
+assert check_choice(q7_answer, "35f825135572fdd0d2a0b9134c5c1c9bb227e634d044e7d80669b0350c58a999", salt="02/q7"), (
     "not yet: reread section 2"
 )
 
@@ -1540,7 +1505,7 @@ assert check_choice(q7_answer, "5c49b43c31d8df973389b4410a085e5b31a44c4e13ad0b15
 # %%
 explain(
     q7_answer,
-    "sealed:J+791SLhrRHJXTmr5h8YdCsUeTX2lOCMQcBwvp7gLS0Z8XIDGKMQy759JhsWR8+9DPsVSdC+sz/DbnhjNMymugRjf99mHrr6x/8V9GS2r0W+fJtAuwWZSsv9e9eeNEiqsXgz9BEYXGY+VTq37rJIEpTIV0lb2C6G3cfWx64IoCjDx06W8UyDrWTDQPmBIPXVpUrHTHayeHKIKnV0JR3V7H6ZBegigPLAr+GJZoL4uXKOeVmsaGjWHctchfJ2YmTcHoNBsuPNlfxNz5qhMPlqmlzUoXz2BhnJ39gkolIS/xyJfUVCIjYZkMLGqT4vGqAVJdJR/IF7XZSAnm6VTBDcS3kvZ42Benc0I9lOn/CNIhf8sr51+W+/N4iszkYA/sIN47yyFbmpFcHwbRIGCn+37V1L77bj1DUCzApmjjjrm2A9LDbp0RT1Ozr5rL6Ms/l5vV9uPmtwgBh52RZ90KUuCsaq/LSN7Zg26DHVacJcGsrMcJQEUgDoTR27+WrTuzLTaRP/GQuEEuE6AnCK3fK7K7E0OwN6ypWaUrBHpHDdZmogNIz0UjDsmgYsQ1jhlA/dK6hAdTFg2o0BCY7dkt6F5H9ltWtAqBMiXwEmFOhiravQCFbkaLT1RvEGrIw4JdkRpe9tMo+RW9rPnK90w/LLBosiWv8raJFIB+10V8gfQxoh8oQ9TKOVoHk6y+sUvFkyQqxt3ISgPcNFH5BmnhRCjYyKDr2wWNqQvtS19rifKT02zVdC2h7V7Mnog2KxwrIkCfR4nVkwAjlnDrd0qgRuDuXciBMzcJ7UkIFFeVtFFZ1tZYtApR30isE48p9F0rog89fEP8HJNgZDk17uElUTdhVz50fe50ROprcjudPXs6hFt/uunVUyfYZOKSA8eY3uC0jAKSoPz8Z7YtR+voEW3QeiJdnpWEJgXw+fXnamrXLENTSKg28vCm+XlGniThzFIbc8EtPdC2EkEJsSDd2cspnSwZrM2twc//sD3I69Go/ga7F1COSqQ0cEwro8TcI3tHyXHBE0lajKn9oowcwla5dSgwS1eax9G3shYOl1iQh/OyJGM3mRlGmgwcb5lwdikanDDGirjkF0Tp99AowJZ7kRwDIjZTIt3HkXnZwsDak+PT6fzvTRnWqSsFx6/RwrisyCxE2IQh1SjaZE0mxJys2fskj8/ElMa+yGH2juIfZQnLA+NOfwF5knL08D+wLVVMOKyEbOLY5FHvM74V3orL7L7GjQmlgX/J/2YqmFu7uQckDuPwmuANgBep2hmdG2wMZqrO0QGUEc35YdnAy+p16vu4ikH9EY8gjYBf6e7x16em/8n4zWXw==",
+    "sealed:ENPvxPxvcNI+JAI/pHGYyWPzPJkeILfZd8ZHsrLG5fY6PFtX5HG3aIGTkBdkVQBYyUmOcIV6OObY8WWjFHG7SNeGLlUHFGJOlK5vbcJKf6gfEffn2UYNuFn80yaiQbTQ9Y59JAnO1Ul6RSMkCD0unS4N6QuNVdxCmpUIT4FlcHW6AIn8vCjGI64WUoqaOjb/F0YmNuBLtmq8V3VZZYwg0Lfmnq1qxst9JBuy1PRI81yEArD0cEsvTWCupuZYFWOVvyq3igez06l2zjl4/GpgyR5hWiVLW3Pwc5pEe37i32jY1oyJg/R0KAOMY8utVg+k/kro99KUPvscu5WFKSjXGH5PuHTSBVikmgUt2hJ0emjYq2DS6ZVILuvDN888Q5KviSb5LKj0XYuRmFqVakKKM3DM2HFxGsJfWTLvhGsxrgeyYtEOIFBYg+FKY5651//2NBEkwdu06JmiaW8Mqgu4YfHlzPgjqu/OFxK0xh3J2rcPx7aNQVR8fxS55phcaQHLlul90RCSbPSIyj7cnaWprtcsPITWFsMA91YS6IiPIy8VPnbsZxkVj532UJXb11Ye9H2OaRoUjAsRaR9fT3fuXPK75lcX9TIxQnTZ3PItGX5tRXFdlge0xjZwPtdPt80FNc2Zv1GGKGpMFcxR53YBqVXBJIh/QT0c9xMo5FT9p565D1cNHFPy0r+u3QmaealigMfGGaEffiKLgf7frydughnT+6LoryJpXx3/4zbeFS42IyBUNMbIwSmNKUeTKf2RGfeDEyyYq62LPYsMuRsr9SiuRIfw5U6kpo+n2Y4VUR82KqrOHk2pZmfnNOx12Oj4Iy/vvcmxOot4CKXkRJ0zEm+7mXgQ/kLobc3kZjPEloK5Ubyp+UhUtIw1OjvbDGKlxW6F3HewG9+tLYTn0esHL8hSZuGtDAWuQeA8odWgxu9KjXilFJsmt1xG8fb7iw955aEyAPzoow+C2PGf4AKVeNyi5QdTl/nSxKT1HSLnFBiqEM9CJ2307EEipfhuxxlFzTsfwFlr2E9DOYUcx+CoOOqdZxXb9DYB+IM72qxs24/DQAI+TbBUDp2Os0o2BjbeZOUZKcxFv6tOSxBTP6AlhU6K6FOzp/GobjKsfGuPf4C/xh0Low0kxrwYE/+/6TG8ZTIR0e3b5F6OBGxFZdgJodMwAkoX61F9E/e6YuIPOxYQ2AIdNrM0H/mt4hZQaXQpdGKi9dThfTZ4DaHUCF7GvpjXINjOTmh3tYNEn5gzPI+bwPfQf/nA8hE17JXa7N1SSgaczeRMQxZO5+Yguu/yLXdjp/vr6UB0OyOmHLhTBntepG+oT+FnyE+AlNiKErs9kVpnqdAyomXnOl+/QDOao1JTPw814q57TKjYaechhMGdoNNiu0Y7ws1pzbFIoTAtxl2FPY3m",
     salt="02/q7",
 )
 
@@ -1550,7 +1515,7 @@ explain(
 # key's weight, simulated and from the mean `e^z`. Compare with your prediction:
 
 # %% tags=["shows-answer"]
-print(f"the relevant key's e^g = {math.exp(sim_gap):.0f}, against 511 distractors")
+print(f"the planted key's e^(g + 1/2) = {math.exp(sim_gap):.0f}, against 511 distractors")
 draw = torch.Generator().manual_seed(7)
 spreads = {
     "Gaussian, σ = 1": torch.randn(200, 511, generator=draw),
@@ -1570,3 +1535,113 @@ for name, draws in spreads.items():
 
 # %% tags=["shows-answer"]
 print(f"e^(σ²/2) at σ = 2 is {math.exp(2):.2f}; (e^2 + e^-2) / 2 is {(math.exp(2) + math.exp(-2)) / 2:.2f}")
+
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN QUESTION
+# name: q7b
+# points: 1
+
+# %% [markdown]
+# **Q7b** (exercise). Put Q7's distractors under section 4's log-n scaling. Each of the `n − 1`
+# distractor scores is exactly `a` above or exactly `a` below the distractors' mean, with equal
+# chances; the relevant key scores `g` above that mean; then every score is multiplied by `s · ln n`.
+# As in Q7, take the relevant key's weight as `e^x / (e^x + (n − 1) E[e^z])`, with `x` its scaled
+# score and `z` a distractor's scaled score. For `s·g > 1` the weight rises with `n` at first.
+# Write `peak_n(g, s, a)`: the number of keys `n` at which the weight is largest, treating `n` as a
+# real number and `n − 1` as `n`, for `s·g > 1` and `a > 0`; if the weight keeps rising as `n` grows
+# without bound, return `math.inf`. Return one float.
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN SOLUTION
+
+
+# %%
+def peak_n(g: float, s: float, a: float) -> float:
+    """The number of keys at which the relevant key's weight is largest (s g > 1, a > 0); math.inf if none."""
+    # BEGIN SOLUTION
+    # a distractor's mean e^z is cosh(s a L), L = ln n, so the weight's log-odds are s g L - L - ln cosh(s a L),
+    # whose slope s g - 1 - s a tanh(s a L) falls from s g - 1 towards s g - 1 - s a, and reaches 0 only if that is < 0
+    ratio = (s * g - 1) / (s * a)
+    if ratio >= 1:
+        return math.inf
+    return math.exp(math.atanh(ratio) / (s * a))
+    # END SOLUTION
+
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN TESTS
+
+# %%
+# FORM
+from course_utils.tools.quiz import real_number, require_signature
+
+require_signature(peak_n, "g", "s", "a")
+_form = real_number(peak_n(2.5, 1.0, 3.0))
+
+# %%
+import math
+import os
+import random
+
+from course_utils.tools.quiz import check_rounded, fingerprint, unavailable
+
+# properties, on a configuration drawn afresh at every run, where the weight rises and then falls
+_r = random.Random(os.urandom(8))
+_s, _a = _r.uniform(0.3, 1.5), _r.uniform(0.5, 3.0)
+_g = (1 + _r.uniform(0.3, 0.9) * _s * _a) / _s
+with unavailable(namespace=globals()):
+    _peak = float(peak_n(_g, _s, _a))
+with unavailable(namespace=globals()):
+    _peak_larger_gap = float(peak_n(_g + 0.05 * _a, _s, _a))
+with unavailable(namespace=globals()):
+    _peak_wider = float(peak_n(_g, _s, _a * 1.2))
+with unavailable(namespace=globals()):
+    _rising = float(peak_n(3.0, 1.0, 1.5))
+
+assert 1 < _peak < math.inf, "past one key the weight rises, so a peak lies past n = 1"
+assert _peak_larger_gap > _peak, "a larger gap should move the peak to longer contexts"
+assert _peak_wider < _peak, "more widely spread distractors should move the peak to shorter contexts"
+assert _rising == math.inf, "for some scores the weight never falls: reread the prompt's last sentence"
+
+_cases = [(4.0, 0.5, 2.5), (3.0, 1.0, 2.5), (6.0, 0.2, 1.5), (2.5, 0.5, 1.0), (5.0, 0.4, 3.0), (7.0, 0.25, 4.5)]
+_out = []
+for _args in _cases:
+    with unavailable(namespace=globals()):
+        _out.append(float(peak_n(*_args)))
+assert check_rounded(
+    fingerprint(_out), "ebc4b6ff22f0bbc14970fd4e023c69013fe538b56b238e98dcfc48cf7ae1b006", salt="02/q7b", decimals=3
+), "not yet: reread Q7's computation of a distractor's mean e^z, then section 4's scaling"
+
+# %%
+# HIDDEN
+import math
+import os
+import random
+
+from course_utils.chapters.dilution import gap_for_weight, relevant_weight, simulate_dilution
+from course_utils.tools.quiz import unavailable
+
+# the course's closed forms (relevant_weight with decoys solves it), and the notebook's section-1 formula
+_blocked = [gap_for_weight, relevant_weight, simulate_dilution]
+_blocked += [globals()[name] for name in ("weight_of_relevant_key",) if name in globals()]
+_cases = [(8.5, 0.15, 2.0), (12.0, 0.1, 2.5), (30.0, 0.05, 12.0), (2.5, 1.0, 3.0), (3.0, 1.0, 1.5), (30.0, 0.05, 4.0)]
+_r = random.Random(os.urandom(8))
+_s, _a = _r.uniform(0.2, 2.0), _r.uniform(0.75, 5.0)
+_cases.append(((1 + _r.uniform(0.1, 0.95) * _s * _a) / _s, _s, _a))  # a peak, drawn afresh
+_got = []
+for _args in _cases:
+    with unavailable(*_blocked, namespace=globals()):
+        _got.append(float(peak_n(*_args)))
+_ratio = [(s * g - 1) / (s * a) for g, s, a in _cases]
+_want = [math.inf if r >= 1 else math.exp(math.atanh(r) / (s * a)) for r, (g, s, a) in zip(_ratio, _cases)]
+assert all(a == b if b == math.inf else abs(a - b) <= 1e-5 * b for a, b in zip(_got, _want))  # a float32 answer passes
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END TESTS
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END QUESTION
