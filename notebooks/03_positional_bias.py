@@ -428,15 +428,14 @@ fig
 # %% [markdown]
 # **Q2b** (predict, then measure; a harder follow-up to the quiz's Q2, asked here before its
 # measurement). The cells below measure the retrieval head's weight on the target pair, by queried
-# index, in the ALiBi models untrained and trained (uniform and edge-heavy queries). What will they
-# show?
+# index, in the ALiBi models untrained and trained, and in the untrained NoPE control. Predict the
+# two untrained rows: which pairs does each favour, if any?
 #
-# - **A)** Untrained, it weighs all pairs alike; only the edge-heavy training queries teach it the
-#   ends.
-# - **B)** Untrained, it already favours both ends: the causal mask the first pairs, ALiBi the last
-#   ones.
-# - **C)** Untrained and trained, it weighs the pairs about evenly: the U arises after the head.
-# - **D)** Untrained, ALiBi's penalty favours late pairs; both training mixes add a first-pair peak.
+# - **A)** Untrained, both weigh the pairs about alike: before any training nothing favours a
+#   position.
+# - **B)** Untrained, NoPE favours the first pairs (the causal mask) and ALiBi the last pairs.
+# - **C)** Untrained, ALiBi favours the last pairs, while NoPE weighs all of the pairs about alike.
+# - **D)** Untrained, both favour the first pairs: the causal mask acts in both, ALiBi adds little.
 #
 # Store your letter in `q2b_answer`; the cells after the question measure it.
 
@@ -444,7 +443,7 @@ fig
 # # BEGIN SOLUTION
 
 # %%
-q2b_answer = "D"  # SOLUTION
+q2b_answer = "C"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -461,7 +460,7 @@ assert normalize_choice(q2b_answer, "ABCD")
 # %%
 from course_utils.tools.quiz import check_choice
 
-assert check_choice(q2b_answer, "95467c81a4a0a6fb852a785dd3c4beadd9fd5d36c3fd1752293ad150db01f37c", salt="03/q2b"), (
+assert check_choice(q2b_answer, "49623762c285151ceb981b8b5537a9f4a40863d6088aebb2a0f58c23759968b5", salt="03/q2b"), (
     "not yet: reread sections 1 and 2"
 )
 
@@ -474,7 +473,7 @@ assert check_choice(q2b_answer, "95467c81a4a0a6fb852a785dd3c4beadd9fd5d36c3fd175
 # %%
 explain(
     q2b_answer,
-    "sealed:wBCIqb8iWdy7KJy8977Mb3ctrvmzWYnEEu3c+vX86pV/2NJyfqa1vBlXzHUd2C4ZwE6j3Z2pqMvMIQvWvJKPw0kYKbwlqCn2rk+woKZU9XLDEFP+aVNSPI2sQKZzpH3exk2BfZqHHxMtkOh4USHmaAz7iDHb9QujVMizZ3LmZ1XVf6VzFD4j+3r2wOmORxGO+cDKpw6OxGyJD9DSFiH9UgGLVuTfncfdBiqveZDMioNeWrnlz4UzYwh7sTd4FlGQo3Xp2KfN2/FUNi6caYnfETffH4gZCZMY4UjTUXOdZkutUwYcFk4OnEMzrJiixSAAzRhWqWBrkpfAD8igsAmOcq6fyWgIhEdFxR0ENxpBzHjtX8h25qWe+RlpBe1B0tmOYjFQwaQHR+GWUn0mLwU9WOhEZvIinIu+esh5GJmBObrptvAdNI8H8ky/xDYnfRb/kMT/oU3YA3E/62RCqbfphAtWV09sNN9hukB/5WGasncZP/3gvptnfneURhLqMFcci2C1bIDweksTE/Zu8M+Dst0lXu4GKE6mzmzynhaEYM/kSe6jn9QCztoAenO2eL2DQU4/FIbLBRlFbadFnrH0W8zOravCZqvOc3hps8umBBAMoOdodHWkccCIG6dy3es7Z4IgIAFhnVLtLDy3fJTDXty8QL1eQm+rnIPgEldnNEhiiFRUdLmskoWXkcvIf5rPhC5A4fST2pTULhPiuIXHxwDWcIkmStCusstHhaQW44OhThoRajP2yw1sDgKk88OFTCDvF/C9MMWK1tRXdJJi9oKcOc7/hG4FHoSZSDaogEhFJwzYvVdg8WFCtDMWcKgYEpyHTpftmB4eT6C6wDgF127UEOHMJDbjkB/P/ol1UZdPtBbghys3HDow1B+FNokSs5D9Vworh8COITiEy7hL1UBpFduzLZpYEiTTqdlrPYtJccy8rJ7kVsJo/tb1pP49j1TUPu6JZ0W2qanyUQR3AJg4YmEsbu6q56N3dfWQ2wRijtzPWUjoPVYyKUSuyNzTbvjebMkpqL5wc1bVutzwJYXB2CH/a4Xd/E688EGfna2cPv1+SPZ4Rn244/u8N9L2rN872mgjsHpkU2xMikdOfy4Ceioa0eYx/2tKswXGkZ1ceTlLe/DbF8oUsaFmXufLyyUpnMhj5kuv2HTU+1T3L4ywMUZnTRex0f1XHMwdF9D44n2x4H9iCjxwHPvmhhnp0sUqObfHNFYk2L/eJ5GKMkz9ig==",
+    "sealed:spfaMrrC1JhfePnGI/GwLDxArUxB19bL0JHDy8rdwb6xjXLbG8aJwTZlcTguAlUiGVX2u3usu0DIlPD7JL4XRLZ7yoo0+rUnR58QZXDp2ZHqboqxHxfsf2u7iLPYpswwbKf+Vcc90tRoc2zbq1JPUXj6zDRudi8Yo0wsQMDT2BrZeuEOEKWmcuMUaURJhUBfT/PvNCGsdluVcbjnqaxTle8GyrHLJLCosnTWSyH36zPM7gV+7OwmlsdyeA9OQ+kMidwBAG14GIyE+j0lEA/tylV3/st/xK2ShRlAZQfDumdsIbDHMksUpkOlBTFZOrSf7m2mQT17SAgtuHXcE1V7/9sGIhh8i2tLiWKwkvKhQlYzCFFgdtaXQcgFKht84G5bD1xdUXncj4PuvOXOJjGqUJKsNMEiQYAZcEbXCZGq0VtGxS3JqkEBuOzEuOA34G4W/swti3aGunzMw5HccF0f2jtlFBcWIxswpHQRcGOQxXIEFcZLeEYvOUevMgNcj0zsQBIG+dqJIztIlBa6kjfuUgV8WnGoIqDHz7fDcJ9Vrmy9B8QG01gXj+jdgoDqpF/iByLQU8uTv6xkxZWiO5vi0YKT1M1iI9XGQtEp6vXY+VAMuhWMCs2KablUGnjjwyP6UCVGwz0RWjl8L0lWjnD3dnjUcFzbYV9X7QCWeP3XfvmDZnmnhWvLbbbS31rLp0G+fXi2TsFeKB33878BzndoCVLHOPY0/ITxhjRoF7MsLDioID0dxCq6UBR1me7jMYeToK1OKf48esVooh5mqM9duBVprPdT+uIG6SvWHPCV4WkNNk5tf82fx92XI44/YpJj8pvavmKswWxFRv9GrnvbaWgyDbcStn1zWH4UI5JU+dDANhOmhYn/W+eazilfjzXwSZ5FJVzztnsMAGPgjOt1PVO0ZCiYfdQ2UhI9Mkae+KbRNA7K9LqfuEnnAyykjRUPn2RRsgegX3yV6rAEaeISsBK6++wUO9OFqtZod7QBMsIi986tHVpoDy+S5q7GGOZEOlnZj7tOwzfMhNs1bwpgQnCpGrJHQFIg7N7tc/XF3Kq34r1qx5OQ2ntK5gE7nHZm7jhxw9EbT6bnropjddleqH4brz8JpvDeqWsKjRtr4oivMULnSgdosylSRow1fNV5sDeb7uZO+zYN92ifJcNaZQLmF3Rp5JOGdXOrgyIiMcqy003m93sA6AkJ3xOnAg/0TE93GJqjoCYqkDEEQ9z22D4y1RlSCSTmFbGdzyWSd4qGxup2CLa9ujOQLPRxyBfacsmaWe1X9DZIDMCf8oVArag4bcX3JMfM/UmiOK6aovvHDFCxbgftSqjStt81TuSs8Z/kQO7JdRRd/aT78zzEKT32YDHa+RVbcnQX",
     salt="03/q2b",
 )
 
@@ -751,12 +750,12 @@ sweeps = {  # name -> (x values, added tokens, accuracy function of (model, x))
     "filler between pairs G": (GAPS, [15 * g for g in GAPS], lambda m, x: fill_accuracy(m, filler_gap=x)),
     "more pairs K": (MORE_PAIRS, [2 * (k - 16) for k in MORE_PAIRS], lambda m, x: fill_accuracy(m, k=x)),
 }
-HELD_FOR_Q6 = ("filler prefix P", "rope")  # measured after quiz Q6 asks you to predict it
+HELD_FOR_Q3B = ("filler prefix P", "rope")  # measured after quiz Q3b asks you to predict it
 swept = {
     (sweep, p): torch.tensor([[fn(fill[(p, s)], x) for x in xs] for s in SEEDS])  # (seeds, len(xs))
     for sweep, (xs, _, fn) in sweeps.items()
     for p in FILL_SCHEMES
-    if (sweep, p) != HELD_FOR_Q6
+    if (sweep, p) != HELD_FOR_Q3B
 }
 for sweep, (xs, added, _) in sweeps.items():
     print(f"{sweep}: x = {list(xs)} (tokens added: {added}); accuracy per seed")
@@ -783,7 +782,7 @@ for ax, (sweep, (xs, added, _)) in zip(axes, sweeps.items()):
     ax.set_xticks(added, [str(a) for a in added])
     ax.set(title=f"{sweep} = {', '.join(map(str, xs))}", xlabel="tokens added to a 35-token sequence")
 axes[0].set(ylabel="accuracy (K = 16 unless more pairs)", ylim=(-0.02, 1.02))
-axes[1].legend(fontsize=8)  # the middle panel has all three schemes (RoPE's prefix line waits for quiz Q6)
+axes[1].legend(fontsize=8)  # the middle panel has all three schemes (RoPE's prefix line waits for quiz Q3b)
 fig.suptitle(
     "A prefix breaks learned positions, fillers between pairs break RoPE, more pairs hurt all three (one line per seed)"
 )
@@ -795,8 +794,8 @@ fig
 # `tests/test_positional_claims.py` checks each statement on every seed):
 #
 # - **Unseen absolute positions** (the prefix) break the learned table: its rows past 39 were
-#   never trained. ALiBi barely notices them (why is measured after quiz Q6). (RoPE's lines are
-#   missing from that panel on purpose: quiz Q6 asks you to predict them first.)
+#   never trained. ALiBi barely notices them (why is measured after quiz Q3b). (RoPE's lines are
+#   missing from that panel on purpose: quiz Q3b asks you to predict them first.)
 # - **Unseen distances** (fillers between pairs) break RoPE steadily, while ALiBi holds: a
 #   linear penalty extends to any distance, a rotation it never saw does not.
 # - **More pairs** hurt all three, ALiBi included. For ALiBi that fall is mostly chapter 02's
@@ -833,9 +832,9 @@ fig
 # they score about 1.0.
 #
 # - **A)** About 1.0: squeezing only shortens distances, and shorter ones were all seen in training.
-# - **B)** About 0.6: pairs far from the query blur together, while the pairs near it stay sharp.
+# - **B)** About 0.6: far pairs blur together in the slow channels; the pairs near the query stay sharp.
 # - **C)** About 1/64, chance: fractional positions match no trained position, so nothing carries over.
-# - **D)** About 0.2: neighbours now sit less than a position apart, a step it never saw.
+# - **D)** About 0.2: neighbouring tokens now sit less than one position apart, a step it never saw.
 #
 # Store your letter in `q7_answer`; the cells after the question measure it.
 
@@ -892,7 +891,7 @@ tune_acc = {
 pi_at = {j: torch.stack([tune_acc[("pi", s)][-1, j] for s in SEEDS]).mean() for j in range(3)}
 ex_at = {j: torch.stack([tune_acc[("extrap", s)][-1, j] for s in SEEDS]).mean() for j in range(3)}
 
-# %% [markdown]
+# %% [markdown] tags=["shows-answer"]
 # The measurement: accuracy at the three tracked lengths, per seed, before the fine-tune (step 0)
 # and along it, for both ways of fine-tuning; compare step 0 of the interpolated models with your
 # prediction.
@@ -1024,10 +1023,10 @@ print(
 # %% [markdown]
 # ## Quiz
 #
-# Q2b was asked in section 2 and Q7 in section 4, before their measurements, and Q6 is asked before
-# Q5. Multiple-choice answers are letters in a string, e.g. `q1_answer = "A"`. Q2 and Q3 are the
-# seed quiz's own questions and Q2a a review question of the seed material, asked verbatim as
-# warm-ups worth no points; the harder follow-ups (Q2b, Q3b) carry the grade.
+# Q2b was asked in section 2 and Q7 in section 4, before their measurements. Multiple-choice answers
+# are letters in a string, e.g. `q1_answer = "A"`. Q2 and Q3 are the seed quiz's own questions and
+# Q2a a review question of the seed material, asked verbatim as warm-ups worth no points; the
+# harder follow-ups (Q2b, Q3b, Q3c) carry the grade.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
@@ -1037,11 +1036,11 @@ print(
 # **Q1** (seed quiz). Why does positional bias become more significant as context length increases?
 #
 # - **A)** Sinusoidal position vectors grow longer with position, so late tokens dominate the
-#   scores.
-# - **B)** With no encoding and no training, the causal mask alone tilts the last query toward
-#   early keys as n grows.
-# - **C)** Distance preferences act over longer spans, and positions or distances unseen in
-#   training appear.
+#   scores more and more.
+# - **B)** The causal mask lets every later token see the early ones, so early tokens win more of
+#   the attention as n grows.
+# - **C)** ALiBi's and RoPE's distance preferences reach over more distances, and the far ones
+#   leave the trained range.
 # - **D)** Each token's positional signal is spread thinner over a longer context, and the softmax
 #   dilutes it further.
 #
@@ -1081,7 +1080,7 @@ assert check_choice(q1_answer, "aa35186fb6c11094484c248a0957f81dca8d7f8289431cfe
 # %%
 explain(
     q1_answer,
-    "sealed:t1kbgJv0IOVEJg/cVwbTjM9+ObBaedpGC6rYfZuKRDljWMv5y34qET6Ap4qNKDrnijo6Kfcl5f/oNMUjMjPYTI/YK+LYCYiqVATAehMNCjxBBTeaDQ4ACD1VRjzR/qQBXIYabHnUZXR0lasATXIf+knpKjd9wTprPdcX/VhzwRKm0jtru8BveqWGFu6Mi7VUyG2fp1jklr3czr3skRb9vO8/lWmBbeOEvJ78UglyTmMk6TI4EI/m9HK59paavw6UHVro2wyaLsByMel69o+36F4Zru7RUE4hKTOquJbWV0rNCTWl7aujOjy0xKchS9ivorcq2nW2fKNVPivGZz4lxCe9hWfbVtHotiYhJsKT5nkfOZORjNZ02tlq6914atNZ6bIObdpZfRx67JNHckRTfnSdkF4MSzIC1jSVU9lXSJLaiVqjg82PbUTEwrpH8Y3+i+Y53lZe4FR8VVgffxKICCDau7c5QOb0YbAYl5MdloDOuTrFK4goFKUlI8/dGQQvRyZ9ZxUMHN9r88U4nC5KP3CttanRLQgQG507xPXqtPrujPcpll7VszE805SGyDML+yYGyPpKUB+bg3YJ7xTxzOlfRnGbWpA0Wa4PsLccVeV2oCH7JfZ9XUpJWJeDF/STky8G4uRR/53JQN9ELk1X5aild/QGtXfAb0aZDBjoEgmNrKMhAiB3m5bFnA6HW7fisnWn0i8CvGwk3R4klCSG6OTkb6b3lAmvSy84yravWigxf9WVRQX0vEUXKZGWacQaGdwxssSZKyr+SFxVfhqTeS29VeMXak87+SfCEtUUYyNfxHcFkEsAH7EaSE+oJx20f4Ty8H0PdkBM0U21lw95YmmU4LO6hVjgriyKNl9kTeVZuaLuta5GRBbOH8oLB8XUdvi8d6wyAbzdy9ks4P+drK2pdMIexhMq8aDsUB8YQZkwgqLg/lrN7DeRB6JjLhiwNJWXl/b6zuO0g7/3UTfkO9cp8Pj5t7lO+O+NNYxK4KrN/m2F2HFwY1OlOWnJSk8necGpDLTDYZK+zDIE1/rbzqOA3/dwnlu886OPN0MVuPcCDeDk2QVUGDdQw9A9A8QMkMmttVLe/BGba4uVJSU97lQx8CpZpLJcvxmRaJDgJNbyP9HvudMDFK7DtclIYGJkwFYdFqWop//hIw6fLb20+qj1GLClxxWDAQ5qEKv4+cVSQrmzHx0ygHHYtfe0afNhTK7elTu4iuuHYO4wSkgOLd24w14W3sM9fPgurdMxFnCRyC9pG7YVnxuihArps8RdzvyyPXgoh36zaSCJ/eajtgbH5KjML7/XzjIfdhV+nHwJkWFrxI0dwjmxBCB64RHYEr/YCPAVqWjr2uFaJOaJjnr5gcjRaCz+3UF3PJbUme3EW7E7wX+LMTK6g9JtMZgqVf2Jaw/CBnb/ps5Rv+pDYyghE4mLFJBZcalS5kirMYueJ6sO29BiLu7T3/PCuv9waYxHODQSEQELCHddLtSZ9LBYUW0K65by7uY7I6ASlf6DBdIXZ3CCCYjTljqSxRt3Y3pHswD6XxrhfiLG4ITNfggfRICTK3PKvounc4Mb4uOs2j6e38oSpPeeLwmmrn/lfhEwCJPo4rSi6xYjo4hPNIKmCBl1Noij2NQnbbVL+k1dnW2cs7fK+g5gBue9qG4mseBbN2X0Pmz/OlEo/Y710zJenEm0blcVDQORVxKWSDESDT7BFcaMJtVaGK7WVmAIpjCGFY5gKDNIaP8TnBRA8gNZs8FhUN9mJuUVgbup7IcpK0CO/isXGgWk8W+1KAR5Vq4nT8Y2HLJd+QT8ZKWY037T5gUoOAc5Bvxy3tApyhubnq1AInc8y6mZDcajiE/d1ak1RgTkRDo8U1SXkEhVhoUg+9+BIFZwJNJKLJHSBZJRc/1szAtxjaN2lt5VZ1G2ihOH66wfKpc01FXTjQ74cKtJ+TiA3/BX5+TZtYsB7UWHi76lfPylInvLMCqKUYZmr4ma2PpvfJR3m+UpZfFIte1NdvvJMwliGfGRfqyZJsgKhnJwJO/gr/FjcUnP8TtQyindcERyKoEKi4iClFiJHoZuXCTF0QQ7OqAnvbaaD2tW7gh30u3xdtQOkhHZB9AYIdN2u4JKes9Rdkkjwhz7WHtIwxLQIhqbkfmW/7KYjaUGHQFiLnD8Iqmwx5SOWBaPNESZhvzixuTITQP6HHe/6f2pHwfDeWYwV2s0GjMk30/k5F8x/hhm60I3HIatjYIcp7J2amZowMiFe/AXRXfWIiKykFBxnn4rC7axDruFnKWdTV3hfDKXCz518cE3xL20VdKZSLA4oFjvjTsbdCc7cZIutJ0l/oilWWNOnFgYUA0TZ35RKaXcAxkmdLI9plnfmh4t/PToO67aoZ8G7oYhkdcHezHVxXicaA==",
+    "sealed:nqL66S8zvnCym+EMnPl/fM9+ObBaedpGC6rYfZuKRDljWMv5y34qET6Ap4qNKDrnijo6Kfcl5f/oNMUjMjPYTI/YK+LYCYiqVATAehMNCjxBBTeaDQ4ACD1VRjzR/qQBXIYabHnUZXR0lasATXIf+knpKjd9wTprPdcX/VhzwRKm0jtru8BveqWGFu6Mi7VUyG2fp1jklr3czr3skRb9vO8/lWmBbeOEvJ78UglyTmMk6TI4EI/m9HK59paavw6UHVro2wyaLsByMel69o+36F4Zru7RUE4hKTOquJbWV0rNCTWl7aujOjy0xKchS9ivorcq2nW2fKNVPivGZz4lxCe9hWfbVtHotiYhJsKT5nkfOZORjNZ02tlq6914atNZ6bIObdpZfRx67JNHckRTfnSdkF4MSzIC1jSVU9lXSJLaiVqjg82PbUTEwrpH8Y3+i+Y53lZe4FR8VVgffxKICCDau7c5QOb0YbAYl5MdloDOuTrFK4goFKUlI8/dGQQvRyZ9ZxUMHN9r88U4nC5KP3CttanRLQgQG507xPXqtPrujPcpll7VszE805SGyDML+yYGyPpKUB+bg3YJ7xTxzOlfRnGbWpA0Wa4PsLccVeV2oCH7JfZ9XUpJWJeDF/STky8G4uRR/53JQN9ELk1X5aild/QGtXfAb0aZDBjoEgmNrKMhAiB3m5bFnA6HW7fisnWn0i8CvGwk3R4klCSG6OTkb6b3lAmvSy84yravWigxf9WVRQX0vEUXKZGWacQaGdwxssSZKyr+SFxVfhqTeS29VeMXak87+SfCEtUUYyNfxHcFkEsAH7EaSE+oJx20f4Ty8H0PdkBM0U21lw95YmmU4LO6hVjgriyKNl9kTeVZuaLuta5GRBbOH8oLB8XUdvi8d6wyAbzdy9ks4P+drK2pdMIexhMq8aDsUB8YQZkwgqLg/lrN7DeRB6JjLhiwNJWXl/b6zuO0g7/3UTfkO9cp8Pj5t7lO+O+NNYxK4KrN/m2F2HFwY1OlOWnJSk8necGpDLTDYZK+zDIE1/rbzqOA3/dwnlu886OPN0MVuPcCDeDk2QVUGDdQw9A9A8QMkMmttVLe/BGba4uVJSU97lQx8CpZpLJcvxmRaJDgJNbyP9HvudMDFK7DtclIYGJkwFYdFqWop//hIw6fLb20+qj1GLClxxWDAQ5qEKv4+cVSQrmzHx0ygHHYtfe0afNhTK7elTu4iuuEYf94CUcUftm6gFwTxMZ6OPYlutMxFiTF1y9rEP8emUXuiUL4/MxZ1fzzJjEr3C2xPWGN++yj5ULG7q+EKL7EziAEdQx+iTQdxGh4zt5OkzuxHz4+tRWQD7PHSfEU7G+j2rdMIv7bkSWg2YDHJ3ny0BN/IYvUkauqXZVeh3aYPyPk0IVrO4QqVf2BJwKKF3OhptdYqaEWbD8nAczFGIdZWapj10jrZMTKPrJZnJUgZf6JiL+Uurs2PJoaeSUAEREdHXYFa8/D+PZVXn0KotL86hCVI/tawPDHQopeJjXWB9WKwn+czxwmcHJHtBGoB0OgbTjHssXQLRyou8XHNHmYuY3qOoMR8uO13T/b0dxG8L/XCRKz+i75bEMlTZK86rPn8hso999BJJ6nUBlvMZnwyZwvIrNL5UpJnViXoKyZ4F0tBqm3/HsgteRQPHX0M2/pKld7qZL4xXcdkFOjaldGWkKDX0CdVCdBQD3GDZXYNcBHE6XGH2MH/yGbEc9mJHYNauwKhhBe8h5Xs8M1Xd9tJuUWm/q+qZYpNwWH+C0PBwX4yW30PxR5UqN7D49xIfwN4h/wMIma2H+U4hhrOUImFLQC1tEvyQHU2Np3a3M7y6GbA77xy27Ak7IvTkHTWn1iFAPJwRhcxcNhxdTSPVB4ItIPCtjeGdZdca4YzgttleV4kMdVe1b9yV2VtPAKd9NxlV3e3wn+MbZI9znOkrdS9vzP+48J8ECHmaO/cuH9a3fNcTWQFIAu+p3Viqhybd13nOs+K7gT9O1RdrXQOxVnGeObZK6EbcgIgnxuNar74eE4NhfP6jBNzCDRbAF/eckbgomM2XiUEYZhUCTE1g18e7ggur3JRmRW9Ql5l/a4cYYflAzVF5kfKtN+tdFic8UQdBx3zxT2V3tIxBDbPxqR1OiJ5/ef3qUGAhl/Z3T6Pq6lwtuTEQeENlzM1LWj1+OcWBj4Fne/7ersDR2CYz5jAGwiAHYi1U6t5F47sFR14EY3G9Tuy9AHu7YiYGZolMKPL6leUGyfIia1l1B5iWN+WOK9AvecjaKVVxXpcDzWDyJ1o4JomODxXs7DGqEj5Qz0h30YfC8kPpUusZkm5ZvsW2Ic0RsbVAQULiwYbbeRTA89Na43oVnclxpm7v+hPajXoZUO+M81kcoHej2Bx3KLNS5L+0J5UdS3nSMS+eurzTUhsBYV9Tn04lvxTKcgqFP/EikKntY+zqM=",
     salt="03/q1",
 )
 
@@ -1117,74 +1116,6 @@ for p, name in FILL_SCHEMES.items():
         f"{name:8s} accuracy with G = {GAPS[0]} / {GAPS[-1]} fillers between pairs: "
         f"{gap[:, 0].mean():.2f} / {gap[:, -1].mean():.2f} (mean of 3 seeds)"
     )
-
-# %% [raw] jupyter={"source_hidden": true}
-# # BEGIN QUESTION
-# name: q2a
-# points: 0
-
-# %% [markdown]
-# **Q2a** (seed quiz). How does the “lost in the middle” effect manifest, and why does it matter
-# for tasks like paper analysis?
-#
-# - **A)** Facts mid-text are used worse than those near either end; the details a question needs
-#   often sit in a paper's body.
-# - **B)** The start of a long input is dropped once it outgrows the window; a paper's abstract
-#   and setup are lost first.
-# - **C)** Facts near the end are used worse than the rest, as the model has had less time to
-#   process them; a paper's conclusion suffers most.
-# - **D)** Recall falls by about the same amount at every position as inputs grow; a long paper is
-#   somewhat harder to read throughout.
-#
-# The cell after the question shows Liu et al.'s GPT-3.5 numbers, and the ALiBi models' accuracy by
-# quarter of the context at the training length (section 2, both training mixes, mean of 3 seeds).
-
-
-# %% [raw] jupyter={"source_hidden": true}
-# # BEGIN SOLUTION
-
-# %%
-q2a_answer = "A"  # SOLUTION
-
-# %% [raw] jupyter={"source_hidden": true}
-# # END SOLUTION
-
-# %% [raw] jupyter={"source_hidden": true}
-# # BEGIN TESTS
-
-# %%
-# FORM
-from course_utils.tools.quiz import normalize_choice
-
-assert normalize_choice(q2a_answer, "ABCD")
-
-# %%
-from course_utils.tools.quiz import check_choice
-
-assert check_choice(q2a_answer, "b9dd60b9973abeb60b89f7005393a207e37941bd7814db4c12bb576dc2de582b", salt="03/q2a"), (
-    "not yet: reread section 2's takeaway"
-)
-
-# %% [raw] jupyter={"source_hidden": true}
-# # END TESTS
-
-# %% [raw] jupyter={"source_hidden": true}
-# # END QUESTION
-
-# %%
-explain(
-    q2a_answer,
-    "sealed:mUDKfLWxDK6GDn6HjGOmpHG2iIez8vw2z1p+/b3daTBma8uBuOwmrUAyyvkvt2gvqWEhiICRjTOjCw+/2gExndyUjnd9gom11XKdr2hDWijFpRLkPgkZ0Y0jgn7upmNMc8jBIbD/k2JHLjxwFstQG1A7dSWE3rjfpahg89qpi7QKtgT0H/7eUeSh2FghKqjtPrh1LLNBwvVgfAwUpebzt3+G2x06rf/0yHRUqRQkDTTPBC4gYCIA1lpDdBPCZX+f5vmdapq+KoB1OYMaMbbDlhpkiwzBpCmSExUwJT4vRDlpmRAMYXWvPnzSBfqbL8DMupL5jTZUyobVDFzZPBzMWVHICZakgGTqa7VF3ZgBfr294T1HcLuA9tUfeT+xLpuxR1WneQSqFq2J3sWsB1wDtnqBYdk1XdXNUQ+leulNlMVlUT/h9c9C655SYtnAVfAjQYCaoeBUG4WQDdjCUrlVI7ZneMIjU5wkyogQRKTFFwKj0pOKPI5NT1jU0B1AOo/7WZEokzPendRzCk6tFytkVEmPbDa1LINQdMCx+z/hUEKbgj+SagXFpzPpDuC3lkp103A1L7lFvspRDRjjoWxSrkJze8hkyXkRkUfAp0Q9rR3DH7d061mbAj0hMzrIXPJLa1skQC0uXCQXQFXpIsmkWKhAeFh5PTZEWlVlq3xr/cQAUlloCd2ODN5fgioHFCsBp7pSk0Re60CzxuC7Kt6P6miM5woipgcag5AIE3QDo4FZq1DoPG9dqmCvwCo73ZM02uNaaCDb8qD6+L4Cd8ztWhnF1pwcp5gh5jftF/8K5g0zlWimmSt7c2uQmB7anBs+Uj3fUBHdmM48SVfZvyktt5wVC52cy/aGnCQovopuTKFyInF6cpzzLjhQqPU+zvZnWEawZBICHnRFOJcByfkSgSy3CX51zMf5m3ZjKaKfLygueDCn2hLX2a/IYZaslxNTV9i4yyjcIuR8Sa/XYXUQ0QReL0luVqd1AkXflFT+qZdEG0QIoVcbMPlDo0XWH2Y9dzeRaPGnCXBx1MvNlcyB6uTAa6RPB1o2lzLEXaDA5r5Liqu5M5hcj+guDwFgruQUk5zkgfE+oCkpX5+6JDVqPrSsdeHWv68jTlgJ1BMbIzJR7m3LTTy4zmlrXOAdDYiu/RB2j/K7zko8yuZ3FOaWWNWZWCJkzY6kXRkR3i4ySN3pl3sESBHx+ONpc0c93BlIxW7ychlOe5owWxzDkL/R0nh8/1vN/Ua5WxqIv36iBmfH4WyD6k1l1EgLNHzRnSPgfVD33xFlQkfJAqeYbS1rp9TZCctKYakC/j4JoXmPBG1MHY9GMv+h6HoVxDSJT0+rqUHQsVkWni176wz7zQzU61nD9uaw/6SaiPXFL1SwOjKr+N5Z/VDhD5/+YJ3IlJFAw4Ft8SUHVZd5dhMNN285v5WIFAfPEHQHK3z3zyZEdPGmeK9LcN9NXULaFUnPLUBS8zhNQDYe3wtNSjNar6ryXorVYUyWXtw25h9A8fm9UMD4/yZuXV/WvaFYpweuGmWItJPB9LPrKLgX9Efyhg==",
-    salt="03/q2a",
-)
-
-# %% tags=["shows-answer"]
-print(
-    "Liu et al. (2023), GPT-3.5-Turbo, 20 documents, accuracy with the answer in document 1 / 10 / 20: 0.758 / 0.538 / 0.632"
-)
-for v, name in U_VARIANTS.items():
-    q = torch.tensor([quarters(by_index[(v, s, 16)]) for s in SEEDS]).mean(0)
-    print(f"K = 16, {name:27s} first / middle / last quarter: {q[0]:.2f} / {q[1]:.2f} / {q[2]:.2f}")
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
@@ -1237,7 +1168,7 @@ assert check_choice(q2_answer, "ae39da7607632c450df734db4609769408e661f3e381ee4f
 # %%
 explain(
     q2_answer,
-    "sealed:f3nwwEl5aK50QvMb3+xoLKAKo39Ouu4UEy+SGBJt5mXYZCfuVeNVMlewrd9Rwd8TrNBGcqiGKnusoQFRMVgVggKnp408TZWoXco+4u/8siLuEZrJxEDXjlnVMm2c2v4WcIDVAaZyahAQx4gj7PzeyDzgLGA45tU6fK8VQGjcn15gJlJgjOXqmiY0ahOb0wsQKz8Vp9UyJ1SfPMr+mCMseP9vq3NzziFg9QDdV7+NNJbhn+eETGOozjs4UbVGskISpqSxthnt9zkUTX6jF9R2UIhQewKfZZFF0tHxvieZLTqEpn3eFC1Uo/t1E6rcoQKrBuP0kW4bSFmYGRx2rPd+iWiyBGrkXSFb2V6ZbDlhF8QQNEK1yPF1KAdOEMclwfqdUw+NsrhwdywMyI2UUvE0PIASRvz7u9SmoS3ExLbv/y+chHUBnmnu/cu6pA5y+SyW2xZYFLZ5fJNvDtTZds6UkZYX0ZxG1uGsdqY9lMn6LUolynOthWZlyl0VMqW1AnzvcfSgUWaknTLTdzzrF1rVzbdZ0ee51xrpIOZ3cF8=",
+    "sealed:vJoFOgtGDyOuumJncOVXzaAKo39Ouu4UEy+SGBJt5mXYZCfuVeNVMlewrd9Rwd8TrNBGcqiGKnusoQFRMVgVggKnp408TZWoXco+4u/8siLuEZrJxEDXjlnVMm2c2v4WcIDVAaZyahAQx4gj7PzeyDzgLGA45tU6fK8VQGjcn15gJlJgjOXqmiY0ahOb0wsQKz8Vp9UyJ1SfPMr+mCMseP9vq3NzziFg9QDdV7+NNJbhn+eETGOozjs4UbVGskISpqSxthnt9zkUTX6jF9R2UIhQewKfZZFF0tHxvieZLTqEpn3eFC1Uo/t1E6rcoQKrBuP0kW4bSFmJEgIz7OxojW2vTS6zQDpK2VaffDRoFsQXLkyrhuxzKgdQGNJswe2cTFjEqPBhPzpNyIHQUvQhPJgJB/rnu4bn6DrIyb+j+DmVkHcBuWnqscK0oQd5922s11MUEKNuMJouHc7OdsOHgNNDyZgUzfzpZPQs3NzmaAwr1nP+x3d+3wUVNaqjRyjlcaexGyCgkCLTaieuRVrSx/4ay6ikhFv5NuJ1KFGUaZkfk/4UmTdQ9g==",
     salt="03/q2",
 )
 
@@ -1245,6 +1176,71 @@ explain(
 for v, name in U_VARIANTS.items():
     q = torch.tensor([quarters(acc16[(v, s)]) for s in SEEDS]).mean(0)
     print(f"{name:27s} first / middle / last quarter: {q[0]:.2f} / {q[1]:.2f} / {q[2]:.2f} (mean of 3 seeds)")
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN QUESTION
+# name: q2a
+# points: 0
+
+# %% [markdown]
+# **Q2a** (seed quiz). How does the “lost in the middle” effect manifest, and why does it matter
+# for tasks like paper analysis?
+#
+# - **A)** Facts mid-text are used worse than those near either end; the details a question needs
+#   often sit in a paper's body.
+# - **B)** The start of a long input is dropped once it outgrows the window; a paper's abstract
+#   and setup are lost first.
+# - **C)** Facts near the end are used worse than the rest, as the model has had less time to
+#   process them; a paper's conclusion suffers most.
+# - **D)** Recall falls by about the same amount at every position as inputs grow; a long paper is
+#   somewhat harder to read throughout.
+#
+# The cell after the question shows Liu et al.'s GPT-3.5 numbers; the cell after Q2 showed the ALiBi
+# models' accuracy by quarter of the context at the training length.
+
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN SOLUTION
+
+# %%
+q2a_answer = "A"  # SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN TESTS
+
+# %%
+# FORM
+from course_utils.tools.quiz import normalize_choice
+
+assert normalize_choice(q2a_answer, "ABCD")
+
+# %%
+from course_utils.tools.quiz import check_choice
+
+assert check_choice(q2a_answer, "b9dd60b9973abeb60b89f7005393a207e37941bd7814db4c12bb576dc2de582b", salt="03/q2a"), (
+    "not yet: reread section 2's takeaway"
+)
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END TESTS
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END QUESTION
+
+# %%
+explain(
+    q2a_answer,
+    "sealed:mUDKfLWxDK6GDn6HjGOmpHG2iIez8vw2z1p+/b3daTBma8uBuOwmrUAyyvkvt2gvqWEhiICRjTOjCw+/2gExndyUjnd9gom11XKdr2hDWijFpRLkPgkZ0Y0jgn7upmNMc8jBIbD/k2JHLjxwFstQG1A7dSWE3rjfpahg89qpi7QKtgT0H/7eUeSh2FghKqjtPrh1LLNBwvVgfAwUpebzt3+G2x06rf/0yHRUqRQkDTTPBC4gYCIA1lpDdBPCZX+f5vmdapq+KoB1OYMaMbbDlhpkiwzBpCmSExUwJT4vRDlpmRAMYXWvPnzSBfqbL8DMupL5jTZUyobVDFzZPBzMWVHICZakgGTqa7VF3ZgBfr294T1HcLuA9tUfeT+xLpuxR1WneQSqFq2J3sWsB1wDtnqBYdk1XdXNUQ+leulNlMVlUT/h9c9C655SYtnAVfAjQYCaoeBUG4WQDdjCUrlVI7ZneMIjU5wkyogQRKTFFwKj0pOKPI5NT1jU0B1AOo/7WZEokzPendRzCk6tFytkVEmPbDa1LINQdMCx+z/hUEKbgj+SagXFpzPpDuC3lkp103A1L7lFvspRDRjjoWxSrkJze8hkyXkRkUfAp0Q9rR3DH7d061mbAj0hMzrIXPJLa1skQC0uXCQXQFXpIsmkWKhAeFh5PTZEWlVlq3xr/cQAUlloCd2ODN5fgioHFCsBp7pSk0Re60CzxuC7Kt6P6miM5woipgcag5AIE3QDo4FZq1DoPG9dqmCvwCo73ZM02uNaaCDb8qD6+L4Cd8ztWhnF1pwcp5gh5jftF/8K5g0zlWimmSt7c2uQmB7anBs+Uj3fUBHdmM48SVfZvyktt5wVC52cy/aGnCQovopuTKFyInF6cpzzLjhQqPU+zvZnWEawZBICHnRFOJcByfkSgSy3CX51zMf5m3ZjKaKfLygueDCn2hLX2a/IYZaslxNTV9i4yyjcIuR8Sa/XYXUQ0QReL0luVqd1AkXflFT+qZdEG0QIoVcbMPlDo0XWH2Y9dzeRaPGnCXBx1MvNlcyB6uTAa6RPB1o2lzLEXaDA5r5Liqu5M5hcj+guDwFgruQUk5zkgfE+oCkpX5+6JDVqPrSsdeHWv68jTlgJ1BMbIzJR7m3LTTy4zmlrXOAdDYiu/RB2j/K7zko8yuZ3FOaWWNWZWCJkzY6kXRkR3i4ySN3pl3sESBHx+ONpc0c93BlIxW7ychlOe5owWxzDkL/R0nh8/1vN/Ua5WxqIv36iBmfH4WyD6k1l1EgLNHzRnSPgfVD33xFlQkfJAqeYbS1rp9TZCctKYakC/j4JoXmPBG1MHY9GMv+h6HoVxDSJT0+rqUHQsVkWni176wz7zQzU61nD9uaw/6SaiPXFL1SwOjKr+N5Z/VDhD5/+YJ3IlJFAw4Ft8SUHVZd5dhMNN285v5WIFAfPEHQHK3z3zyZEdPGmeK9LcN9NXULaFUnPLUBS8zhNQDYe3wtNSjNar6ryXorVYUyWXtw25h9A8fm9UMD4/yZuXV/WvaFYpweuGmWItJPB9LPrKLgX9Efyhg==",
+    salt="03/q2a",
+)
+
+# %% tags=["shows-answer"]
+print(
+    "Liu et al. (2023), GPT-3.5-Turbo, 20 documents, accuracy with the answer in document 1 / 10 / 20: 0.758 / 0.538 / 0.632"
+)
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
@@ -1261,7 +1257,7 @@ for v, name in U_VARIANTS.items():
 #
 # The cell after the question shows a demonstration: section 3's filler prefix moves the pairs to
 # absolute positions never seen and keeps the distances between the query and the pairs; accuracy
-# per seed without and with 128 fillers in front (RoPE's turn comes in Q6).
+# per seed without and with 128 fillers in front (RoPE's turn comes in Q3b).
 
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -1315,20 +1311,25 @@ for p, name in (("learned", "learned"), ("alibi", "ALiBi")):
 # name: q3b
 
 # %% [markdown]
-# **Q3b** (a harder follow-up to Q3). A fourth probe, not run in section 3: 16 pairs as in
-# training, no prefix and no fillers between pairs, but `G` fillers between the last pair and the
-# query. What does it change, compared with a training sequence?
+# **Q3b** (predict, then measure; a harder follow-up to Q3). Section 3's filler prefix moves every
+# pair and the query to positions never seen, but keeps every distance between the query and the
+# pairs as in training. The RoPE models were left out of that panel. RoPE's scores depend on
+# positions only through distances. With `P` = 128 fillers in front, what happens to the three RoPE
+# models' accuracy at `K` = 16 (about 1.0 without the prefix)?
 #
-# - **A)** Every query-to-pair distance grows by G, the nearest pair's included.
-# - **B)** Only the nearest pair's distance grows by G; the other pairs keep their trained distances.
-# - **C)** Every distance grows by G except the nearest pair's, which stays next to the query.
-# - **D)** No distance changes: the fillers only add keys and move the query to a new position.
+# - **A)** It rises in every seed: the pairs sit farther from BOS, so no old token competes with
+#   them.
+# - **B)** It stays near 1.0 in every seed: each query-to-pair distance was seen in training.
+# - **C)** It falls to the learned models' level in every seed: RoPE rotates by the new positions.
+# - **D)** It falls, though not to chance: the fillers and BOS now sit at distances never trained.
+#
+# Store your letter in `q3b_answer`; the cells after the question measure it.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
-q3b_answer = "A"  # SOLUTION
+q3b_answer = "D"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -1345,173 +1346,7 @@ assert normalize_choice(q3b_answer, "ABCD")
 # %%
 from course_utils.tools.quiz import check_choice
 
-assert check_choice(q3b_answer, "e1567407bb750edc513c3719790ad61ec9c6af97b5319031a9dbb4d9e273ed03", salt="03/q3b"), (
-    "not yet: reread section 3's probes"
-)
-
-# %% [raw] jupyter={"source_hidden": true}
-# # END TESTS
-
-# %% [raw] jupyter={"source_hidden": true}
-# # END QUESTION
-
-# %%
-explain(
-    q3b_answer,
-    "sealed:qnf/oFtnYe3qn8HBwKSzTOAeZf7r1nnNhEd9vk8fFwTwi6KcnvZGzLBZP4QCZebK/WAhSLZqh38jk2r6NBFgffRf5zP2awuCIFy5fZE18B8bqQcedcozBL892pZncVuwL0tAQSnuhmat5b9T4ZGWHPaf+C0RuVRZ3aQ0M9dMwGTUEquYuEnulDELhZRXHrlZU5fGOCDXyWf7eKVDpj0EwjgHNrSsaHYZvchBbboFwzKcd5Dvsgv9ylVJPfiUhrOfht5XZecJcDKn3/IS9h6/m3E7uIxUogtO2yaRCdFBWJLB2EnrDKa0GGfD1hAfmuw6476u/qFt+FDD89m0ycAbEXUyuLbNoe3ydwHcIVZt+VA5wOfD6hE1NjURrmOkWInd2CNMZqHkIyCUnEMNdiY+Jble1K4aEI3K6OW4Fc4Akw7ke2p8rlveaRs2T+lf2YCkyzwjBU1F9tRxL7L3tjWVVC+h72Z84OJ0zylBN34pXxTRJEefkyKfteN65N68D3+kQe4yoOphmFRGspie8jmKVmecD80TlJEt/x9wJ5rR1LnMh/ngPEJtguQrQG9tW6OS5lbi9UsUjh2XsrCwNTEdaU3pUKbLoXT9/PFoaProt49kZcH9M3KpNajhWRQ9f4KTx4qVKK7Up263bUU/5KNHEVwIOFCdm4VVK0sHVkij8ITKKEfdAtiR6dvEDduyJU82nfgL9Yd2sZAIYSSG90Zk7Hq34S0i1/GkNl2lB3uh8waBFPkwgzHa0iKm0kbCbWI4D2wLckf7BhcV2a7oQuRj+5s0zSCC6htKnh1DzqtZd8xXi21axxC8bYXKKDthanXBqFuYGr08v6Rur0PUqvRAS7wR0q1frCYWBZp3gMgP43BTHzQU1tNcW3j28oGy3DADSFcEAhSWsJelFew7Rlh33dRD9VoE9kLi6QHZj3tZGYp/N4Wo1/xDAQrNJPdKMB5fN4yLbW+UUksMtJETZqYUxSdMywnOstdWBwOLOkzZTanl94S/t/f3KwhYlq0BfChNj5pOn/rtLByDxMCg3Xit1+z5OGxMzMtCyqW2BdxJQziI3+7P6WtHs1YSuojOmuby7In15T26iu0aH+fVM+1cHz6oBJqMpscp/RRnHybTB9dUBIaNEOWIXJ4JKuC4ApZkuHYU4ZIK9ZqaKSaNfy1yofBJNdsmyiVxSXYkgmp7JmOHpIbuU1MSs1F6uFfaTGm2frGhUR8MiWhOu+MGSgROKe2T02fcjzpkVHjiNbmB+ekLyNBOhxbCyE71mWVxIGXr1Xowj9Cso2wyUtDY8gHYaZY6tBpeef5AdCrs1HvqxoaY8Veb+KQWie9IfykJ4HuAnbbWD1Yh45RAH0yagwquP2PZxOBTbl+RyV5qIAVfbtAZU5wE/I1s6VnvKhnyOPDaTwy7VHkqPM0xk+DGlAKxW7wUxpennABafZ78r2GrS1V03UE3Ut228SG7/vUJL3T2qmPhdjvkfI+Hfk+MOqi4PZo8x7r2PPBglJ6bPPMVkLXNctEZuQTLiG78iJQ48HgUMS8H4k3bMK1RzCi5l7HEgOwvi+QDJrI9pRMaIHBktS8YVhdbV1GDgNyqA/qh1IOoBtw=",
-    salt="03/q3b",
-)
-
-# %% [raw] jupyter={"source_hidden": true}
-# # BEGIN QUESTION
-# name: q4
-# points: 2
-
-# %% [markdown]
-# **Q4.** RoPE scores a query at position `i` against a key at position `j` as `q · R(j − i) k`,
-# where `R(p)` is the rotation RoPE applies at position `p`. Write `rope_scores(q, k, positions, base)`:
-# for `q` and `k` of shape `(n, d)` (d even; row `t` is token `t`'s query and key) and integer
-# `positions` of shape `(n,)` (token `t` sits at `positions[t]`), return the `(n, n)` matrix whose
-# entry `[a, b]` is the RoPE score of query `a` against key `b`, unscaled and unmasked. RoPE's
-# layout is "rotate half": channels `c` and `c + d/2` (for `c = 0 … d/2 − 1`) are the first and
-# second coordinates of a point in a plane, and `R(p)` turns that point counter-clockwise about the
-# origin by `p · base^(−2c/d)` radians.
-
-# %% [raw] jupyter={"source_hidden": true}
-# # BEGIN SOLUTION
-
-
-# %%
-def rope_scores(q: torch.Tensor, k: torch.Tensor, positions: torch.Tensor, base: float = 10000.0) -> torch.Tensor:
-    """q, k: (n, d), positions: (n,) -> (n, n) scores q_a · R(p_b - p_a) k_b."""
-    # BEGIN SOLUTION
-    half = q.shape[-1] // 2
-    theta = base ** (-torch.arange(half, dtype=torch.float64) * 2 / q.shape[-1])  # (d/2,)
-    offset = (positions[None, :] - positions[:, None]).double()  # (n, n): p_b - p_a
-    angle = offset[..., None] * theta  # (n, n, d/2)
-    cos, sin = angle.cos(), angle.sin()
-    k1, k2 = k[:, :half].double()[None], k[:, half:].double()[None]  # (1, n, d/2): key b
-    turned = torch.cat([k1 * cos - k2 * sin, k1 * sin + k2 * cos], dim=-1)  # (n, n, d): R(p_b - p_a) k_b
-    return torch.einsum("ad,abd->ab", q.double(), turned)
-    # END SOLUTION
-
-
-# %% [raw] jupyter={"source_hidden": true}
-# # END SOLUTION
-
-# %% [raw] jupyter={"source_hidden": true}
-# # BEGIN TESTS
-
-# %%
-# FORM
-import torch
-
-from course_utils.tools.quiz import require_signature
-
-require_signature(rope_scores, "q", "k", "positions", "base")
-_form = rope_scores(torch.zeros(3, 4), torch.zeros(3, 4), torch.arange(3), 10.0)
-assert isinstance(_form, torch.Tensor) and tuple(_form.shape) == (3, 3), "return one (n, n) tensor"
-
-# %%
-import os
-
-import torch
-
-from course_utils.tools.quiz import check_rounded, fingerprint, unavailable
-
-# a property, on inputs drawn afresh at every run: moving every token by the same offset changes no score
-_g = torch.Generator().manual_seed(int.from_bytes(os.urandom(4), "little"))
-_q, _k = torch.randn(2, 5, 8, generator=_g, dtype=torch.float64)
-_pos = torch.randint(0, 50, (5,), generator=_g)
-_shift = int(torch.randint(1, 200, (1,), generator=_g))
-with unavailable(namespace=globals()):
-    _before = rope_scores(_q, _k, _pos, 100.0)
-with unavailable(namespace=globals()):
-    _after = rope_scores(_q, _k, _pos + _shift, 100.0)
-assert tuple(_before.shape) == (5, 5), "the output is one score per (query, key) pair: (n, n)"
-assert torch.allclose(_before.double(), _after.double(), rtol=1e-3, atol=1e-3), (
-    "moving every token by the same number of positions changed the scores"
-)
-
-_g = torch.Generator().manual_seed(0)
-_q, _k = torch.randn(2, 6, 8, generator=_g, dtype=torch.float64)
-with unavailable(namespace=globals()):
-    _got = rope_scores(_q, _k, torch.tensor([0, 3, 7, 11, 2, 40]), 100.0)
-assert check_rounded(
-    fingerprint(_got), "001a831edf2f33033812b6f9cb3c3686db4f7542923d71b544724e3dede5849b", salt="03/q4", decimals=3
-), "not yet: reread section 1's table and the prompt's description of the turn"
-
-# %%
-# HIDDEN
-import torch
-
-from course_utils.core.positional import PartialRoPE, RoPE
-from course_utils.tools.quiz import unavailable
-
-_g = torch.Generator().manual_seed(1)
-_q, _k = torch.randn(2, 9, 16, generator=_g)
-_pos = torch.arange(9) * 5 + 3
-_theta = 500.0 ** (-torch.arange(8, dtype=torch.float64) * 2 / 16)
-_angle = _pos.double()[:, None] * _theta[None, :]
-
-
-def _turn(x):
-    a, b = x[:, :8].double(), x[:, 8:].double()
-    return torch.cat([a * _angle.cos() - b * _angle.sin(), a * _angle.sin() + b * _angle.cos()], dim=-1)
-
-
-with unavailable(RoPE, PartialRoPE, namespace=globals()):
-    _got = rope_scores(_q, _k, _pos, 500.0)
-torch.testing.assert_close(_got.double(), _turn(_q) @ _turn(_k).T, rtol=1e-4, atol=1e-4)
-
-# %% [raw] jupyter={"source_hidden": true}
-# # END TESTS
-
-# %% [raw] jupyter={"source_hidden": true}
-# # END QUESTION
-
-# %% [raw] jupyter={"source_hidden": true}
-# # BEGIN QUESTION
-# name: q6
-
-# %% [markdown]
-# **Q6** (predict, then measure). Section 3's filler prefix moves every pair and the query to
-# positions never seen, but keeps every distance between the query and the pairs as in
-# training. The RoPE models were left out of that panel. RoPE's scores depend on positions only
-# through distances. With `P` = 128 fillers in front, what happens to the three RoPE models'
-# accuracy at `K` = 16 (about 1.0 without the prefix)?
-#
-# - **A)** It rises in every seed: the pairs sit farther from BOS, so no old token competes with
-#   them.
-# - **B)** It stays near 1.0 in every seed: each query-to-pair distance was seen in training.
-# - **C)** It falls by different amounts in different seeds: the fillers sit at untrained
-#   distances.
-# - **D)** It falls to chance in every seed: BOS, where attention used to rest, now sits 162 tokens back.
-#
-# Store your letter in `q6_answer`; the cells after the question measure it.
-
-# %% [raw] jupyter={"source_hidden": true}
-# # BEGIN SOLUTION
-
-# %%
-q6_answer = "C"  # SOLUTION
-
-# %% [raw] jupyter={"source_hidden": true}
-# # END SOLUTION
-
-# %% [raw] jupyter={"source_hidden": true}
-# # BEGIN TESTS
-
-# %%
-# FORM
-from course_utils.tools.quiz import normalize_choice
-
-assert normalize_choice(q6_answer, "ABCD")
-
-# %%
-from course_utils.tools.quiz import check_choice
-
-assert check_choice(q6_answer, "9c7cbd817f632f681be2acb7884284015b893f0110553bdfd9eab0e8b2f6afd0", salt="03/q6"), (
+assert check_choice(q3b_answer, "d0bb1aede42ae1c9463808d0ced8a441e2a05eb4a87d4db1a82a3c18aaf9fe2e", salt="03/q3b"), (
     "not yet: reread section 3's filler-prefix probe"
 )
 
@@ -1523,12 +1358,12 @@ assert check_choice(q6_answer, "9c7cbd817f632f681be2acb7884284015b893f0110553bdf
 
 # %%
 explain(
-    q6_answer,
-    "sealed:rC4/jbgc/UoxUVcI03nDA3MQMMwWbb7EQ8ZjboW5uGmcSbW8SC9LE9wVsQLqJl/PZui+lA9I9tr99g1T5odXNJl7Q+vp3BCDEdF6xqsg9CiYmslPECSNvaxd8mgYvOGD1sLQRmD8Lj2wlvdxJw+3NLLCUpY2eGjeomTMvykUhiqhwqrO4y5Sp1M8F87ibgig84+r+7R+OOE7Jh3ootKVXN9wvzqQ0BaBMedAwvvYyLfF7bka7EPBE0RTDarB6wgdNI6rmMfXkkL4T+HUGlaUwXFOZElTfCNdRsg3yV0O92szZdjHItOXMkrWuPHb7aCM7oBZKWNcDlhi8CwOZo2pxQo+2KPZV5NRNnYtq1OSKvwnKqj7TTAUFH/t20NSNNXdOom6JR1R7pWgwhJI3EECUbUSbgZ+ESUpjKDDl7MiYToCm4zg6FC0H7bayqW3T6GJJfYH1LNSjEhq1viUeYtohrjxxuG+N+Fphx+tLAc0mw4Ux3zRIR4JDaxSba1U+dZyv0LOImz35UcXhOcBADrYYUXtFBQ0VOti2DAFAbyi9qKCPb/GJ3G9Sus72Yw5/A5DWQsuGSr0kg4sDQbaM+56/j3RLOUFe3G73IukHMkyZ7fsaD/4ZqJPHDFDXIu16MPxQbXLThiKtf6uBiOdvh0cXo1rIkIZWDRjXl8pFEN/DyZpHFFjzW78pXkxwaTFU1px8Qr7HlZ3hwDsLrmLt4ggjnsFjT21soHKgUcesH7cl0iw32DKGUT+750fqhSRCKvpDbRdEht3cwFdYqmuAXZJMeaRFOnR3twN764ZgcSSxdkrFLRtIlAl3pwuBzcc0JY3Tv0apEVi4dW3etqIBxcYDGUo+oSHnRlueYoRAtKjhAD6w5ra9JWXago3A7Ilm5+3nTPXOLNdUIml8xJXPnQovKYwrqC7OPOQ8xqbZ7VJ3aoDpuAKwm9Yb/WVua8VAlpcChOWvfs7go2+6K3wegyz5JND1HwwTR6Re430EikYHpZ5ylsrWi/Oeicxm9PuWPBb6Yku5lWdNjr1pxY4NfJYh2xfbpmjGLp7k2+qyq/Cz4yZ73ot9W4f4XY3rmfA9oS8xSzfNzZh770K9xChcAehGMohlNCxPmgcw8T8apGjiCZQjcLmhqCMs6h0hnC9iG/0DcWit//qj8WBxzcG+npcNEGql77oSE+cYhasc/7WjDul0TRmQ5RBqM0egU99k2idew7ZqQE0bPwqs+4XCFeUP4LlKhGSmQbTp/bK2sTU7Ne3NwnZWfPf51YufYQAKuPNYA6OyvQ5qqZmtRw+CZzx8pUZv7/dMaAqZCiCCFWHKJYPZT4dLp+Lz6AwASJJ1wX5tWJXqAdHwNyvVNFe5xPGy4aF50dn5ZvSmoA++RxzyWfLGYXtP4yQJFnteExSI4HJahu48pv3nUPOyLbnbDeg+DWCBxJDPO36haFZuhwN/OHJ7zpg87FHIu9v0Bux6mVh6tnR8W1w87ZoYZ22szPMKsPEcIpAULERUKRDGb3InRy9cOwHfozCALIZGimNsDN1bscfbhSH0MSG5Fu01ZLd6TpNtrXHNyyd8BK/KLAq8SJj0mmebF8GIorIowKNjZsuYbqty7oA87CanrnkP5H5TT6rjxNbBGAhdwWG+xhJNr4LnNnTe7W0oEZrn7mZGrEwsBEdQHc+9Em+Tn63Wq7RPR8nOcfIMMPCRSqI/GglCS/yuqx8Ds+U9zFZC3rXW0B8X41HycxmwoFPPNq4gNjTP/ycZBBv7333AepTkpAqvc0lQYTgSWnARqMHfPqRVRjWZtgMouuaLa1o0Q9XX+JI5c1tdenuwTyjV1JvG1e5doU6OUWR107g6ru6mUWHK9kQKt6dnt2ZTQWQWsctB3M8vsVyylgwvOa5Gad26Ocmlhz7CY+5lN5aIaNpazldc6VaKk4phKve3+QWXwbDBWsM5+YUk1HVP9ACSbN6qENFS2iPU6HEy6N3KjNJCbpcTleUErS9iOWO4i27An+0/TnUapl6EJJguZOsLUAKXpy3LsRfWJyJ1wR8HTYwt3QSHllx6woz8zjLUEhiwtQE9Xxtaxc4VVYP8YXVN9LoRAX+M2pifRvNa62yJOq9JfdXo5o/d9jBpwqWlXoUL0ZGDKSQgsWVJmtP8IJ0IQt7sJEWOLC25A/QBu+BQ6JJe0Wq59T4dW4g8irQuyLs4D+DJsV7nuKh7DA/g9zKbWyvfeKPYfomvbm83S0NGP9+NagJU/cnvlECSXgkag==",
-    salt="03/q6",
+    q3b_answer,
+    "sealed:wFdCklx+tUkN+vmi2CjcYxxv7kNGFaI43S+q4/Vz/IoxNaxDzFhj+S4XN+xA14wZxMvIlN1Un7C8J7YwwayIT8VQHorAjGNYmqn7QocWLxQQwkGo5IWi24krvDIa/7E4igTmT5qNVVkcWQ3TAUFGFsTZgU5SvYmEL5B7tY9WvDet1Tn6ZYDAE7Yhvcmj0amtBhPVz3vDeYoQ06jE+c7FMITK1c+aTF4DFL+sLJ9zCb7vLoApJfV1i2faUmlSm3jn3Z0MJ7ue+8OhW++EmT5necyUiu5k66dTysRAXl3+D+lZaMwgmL4L3UOdNvK6j6aQpVvJCK8uaGSra8iat3ZscZQGsnZ0FHLVD5j2Ar/e32GmajrjLj4Px6al+nDUeOrZKtujG56XLl54a8cyxBCFLjpI41RbrL6XkC9wf+IqRI7YvDXdNET1cEnzPx9zT2G6yT+Nypnv6/dmFD1cghA+Goe7jz2zRK+/J0Q4x4ql+9jr7vTJs97xPBxdEiub2/10C/y71cis6Zfr4t7e+btNEAlgWr20cr13lwLXNlH8kvXITFy/CyV12JYmK7oaVWejA3Oe7g0EhjBEYH00etzdi7dKUBt3lFUuD6G18PyKNtnoI/8wbzIfl2axsyORXQ3fSPoCJLntpYLCbLLCBC6YMNjmqLBKtORzO8hG/FSR6xKID04OmBVD4IA2JDBCF4ZKr62p5eRWVCVepwK83CFaE6fcP+XHZpbO3NY5vk6HmQDoDpTbq5mutvzCUQvSmaysfNjXBnj0z/aBSdjF/yUtLBKVe2iWHASNUFwOVPDmqhYrAbZsV9jG1yFlDJT0uIlQn67KPhvbQbucFn2jmJ5gBCBvyQctKhgXSRgK/zyz/+hNtJSAf61I7Ev5TyqF7UttiyO/68PSpi5auhLpVlwabIs2DR3kf2J+mw2NqVyctblClIFtYEZFTZROzb4eAxzhCuRN1rJp2wRse/RjRGYbWH/h/RbZbQtSHgQerLz7Z0pPbCehZz6LK735Z6QfGYN7/iFAIVyXMklrbZCVJ2pRi7foLr1826aVGozaiOJ/bFyvlryrx3cww2JjnnIZLf4cdyG3bGoqyYSNdN5i9imcyzoJz1/xRlrpFdqHa7zx90lRbgQgBn4OpmK41H3SfXa66HQTrPhYZ0sft9w1p3SUgHYl5nFn48senOlRqZUnYp1WcgqvCTAB0RjNFHx1UUjeHqmNLD9SxTtMhf2dIbecnrzyDc5lJVHep7C6pD5GhvTdYNCkB1OzvitDpgeohrggRjAJIuypY6y2edsn3zNULKejHYCZCUuItTCyQdomvicr8HTVF6YtzB39zIJLDrDU1iehjGr+fy7KurSzLzb7ydnbEg416efHyDtu8hUqzZG72Mv1shXXvYSZVi4NLJGrmF6riuJwPYEhwJL7+3//pVXFiSM9M9rKduhOiYjCd3UWTOkxnT8kDOSniiezgJ5Tf15+tlFlMyALXo1bJfAW2avnSIuD/P1neDtP7ks/1A5iPs7eskDshsnPNkbJdX0yUWdvqp1fJlsg5taCOPkUOX+GaOeyloVNi5IJG9iPzAiqU0oOHcWb9LqEiNxC3Zl0mp7+a11tcwO43NfaWBAHYi/I1jVP+9gQaky2fdbIyniQnsdiVAYVxNlGFAQR1ItFWfQI2ARupTgmmawfd6KekJbqEuiFpZYrn4dMZF14lyyZ+fWYfMJmtMc7LFX/l/2ZfEQCyBLYa9lYMbif3wmZLlfcwTEWPiIl+IghvHreTwQ93yflozuC/PvcjvF31l+wm9CyfClJRphvWoglXIqtg+oKpGIXlz5HMJagXzXWxCzQ953qrDXvY5NIeLgzAcH4qyEB1KfJdaBa/SomyKb6T5hICgRHryT3BXRkLynQd1STbJ7YCWLPcdJqxBZcib7lf+XIpm7CPsPxVU7hEmNbw6fIFNBD/2ecHwlNBjq4wlCkGmm2Er+fbu9d1teTw8CYaF7HaCsY0VPYKVdsUkqFpJY3Ge+nLWTFgpGzONEbrEnjME1JRwxsJHth5CqtP+RzMKdITEsPaBDSyKPzXUzWXeynMFWaOsTnizkcB7qTT8ntwoFVnMOHa1crL8ji8t9A/qUSIlfJIn665FqlQ3VvxEAaGvgP9SknRWW7TCue/fEEp7nbBFnKBkAIEj2v3lray394pQ==",
+    salt="03/q3b",
 )
 
-# %% [markdown]
+# %% [markdown] tags=["shows-answer"]
 # The measurement: accuracy per seed with `P` = 0…128 fillers in front, and where the query's
 # attention goes behind 128 fillers, in each layer's most affected head, with
 # `course_utils.chapters.positional_bias.far_weight_behind_prefix` (which calls `far_key_weight`).
@@ -1537,7 +1372,7 @@ explain(
 from course_utils.chapters.positional_bias import far_weight_behind_prefix
 
 xs, _, fn = sweeps["filler prefix P"]
-swept[HELD_FOR_Q6] = torch.tensor([[fn(fill[("rope", s)], x) for x in xs] for s in SEEDS])
+swept[HELD_FOR_Q3B] = torch.tensor([[fn(fill[("rope", s)], x) for x in xs] for s in SEEDS])
 for p, name in FILL_SCHEMES.items():
     print(
         f"{name:8s} accuracy with P = {', '.join(map(str, xs))}, per seed: "
@@ -1586,9 +1421,219 @@ for s in SEEDS:
 
 # %% [markdown] tags=["shows-answer"]
 # Compare BOS's weight without the prefix and behind it, layer by layer, and the fillers' share in
-# each layer, with the accuracy of the same seed above: the rationale of Q6 (open once your answer
+# each layer, with the accuracy of the same seed above: the rationale of Q3b (open once your answer
 # is right) walks through them.
 
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN QUESTION
+# name: q3c
+
+# %% [markdown]
+# **Q3c** (predict, then measure; another follow-up to Q3). A fourth probe, not run in section 3:
+# 16 pairs as in training, no prefix and no fillers between pairs, but 32 fillers between `SEP`
+# and the query key. The pairs keep their trained positions; the query moves 32 places later, so
+# every query-to-pair distance grows by 32, the nearest pair's included. Predict what it does to
+# section 3's three kinds of model at `K` = 16.
+#
+# - **A)** ALiBi falls most and learned positions not at all: the fillers sit nearer the query than
+#   any pair.
+# - **B)** Only RoPE falls: ALiBi's extra penalty, 32 m on every pair, is the same for all and
+#   cancels in the softmax.
+# - **C)** Only learned positions fall: the query now sits at a position their table never trained.
+# - **D)** All three hold: they were trained to ignore fillers, and the pairs keep their positions.
+#
+# Store your letter in `q3c_answer`; the cell after the question measures it.
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN SOLUTION
+
+# %%
+q3c_answer = "A"  # SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN TESTS
+
+# %%
+# FORM
+from course_utils.tools.quiz import normalize_choice
+
+assert normalize_choice(q3c_answer, "ABCD")
+
+# %%
+from course_utils.tools.quiz import check_choice
+
+assert check_choice(q3c_answer, "3ef5099589fcfeda9fef39099d2039e7ea0f72a0b116cd31025a7f2ba5de9c6b", salt="03/q3c"), (
+    "not yet: reread section 1's ALiBi and the filler-between-pairs probe of section 3"
+)
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END TESTS
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END QUESTION
+
+# %%
+explain(
+    q3c_answer,
+    "sealed:dzVIwxeFswa1xFvjfaKMbhIjgiwpBLRhA8wibhJYt9BJv8qGjRqDQ8MiZ5zngVEpjEcmsuNepCxaRwq3K+iwwEr+cyxOi7i7ur0uWqsN/4CA9FZjHCxIS+8RY+6Eb40+8Bkh9+dY/WtFon0a/1oUUkdOUPeIggV9EnoBKlxdXB/tJ7o7UGf0D6LZKO0OHEJHnO31gDdSPrrAbuaSxdEPtWL9sWyzI1kFHDD4PrviX4RM39dD8Ks9/2aobIy9IWXtNLgLWWbtwx2PJdooCiE6RuApoYM06/tNHMJxtpY5tOL3b+lprNk2KmO4O4MRoljBIwRHdfdLjspakbV3lXqcQ1KKv1C9U/IGm6hoZwu39tuHYT7QpS3A8bbkMpc7hAH2RiUg+CKnM+jZ/FTLTcDX/z+7OrJcwzxu2LFGue5rbXO/54NEQFvwPU2wD1MY6ot6hC4fbapJsdYsM1OJiejs1Qa+7abi9xEmLpeFhJvqYyoRHFJ8+jybRHw71YmwimHjm3F/sHGjQRbXiai2iZWMk6QUqawFv0DeDpwR0zl9XBtT02hhxL6y1DmrKyAr25jPEhWc986xf4oAUevQH4iM2DWlQYPB8j3kMD7ov18D55RwZK4+A/ckN1iBqWCGzk7w39NslscU5CIL1tqOdqHnWXPg/0x5MmhsEBxlUMBOwb7iCNmi9WjAWeBOJTj9Y1ZkmJuEXxTPxKZ5IMAQYwv1zia37jJj6hqwc71vb5THAQfDALubor6PnMcrzzAaSE6bl49bSIOPdOFuH8yJQm+vgHXa0KvR8y7yD9WhUeoA+CipIPL7bJyUFRdv7/i2ZWRT5QSqiYQ7c+y1W/xaLEoRBCSl/dnsOSpKzm0sTylf7teWf+IwTrfAC/AwU81zojVES/0AS8ujKzsJSpCoMf+pkazG5clukeAAXrXn3gCEdtC5BNDQb06vYBcAidY3kKrnAPsIz9FbhWIWuA4boTWl70qw7A8AsISPVHRX9t2PGPcypFcxdhHDoerKTVIKEO7gPOuSRdE4olhdRZiMvC6DBj/rMqXr9MO2AU7abU2icnv2B7L9NZDtaLVEl/RNjx3cMYtPoiWGfxkYGNgGo8n5CnEZrVAvMEubimRoqzXyU/Pwh6me0sFS5mhqGzxk3YzKQoyI68fl/cjDXsyRV/9ujPbLPPLfjTsJbkzBZr8dDeiyN1HcSbj8EcmdXczZnWTy98ulLvDm8Dg6qDyA7ZdnjnsJO7Yvbk/Nvmo2JNx1COUL1nXYFpH+NaQv6H4HtpOk5wxqzcFZD0hJhSfD8+NKiBmZQy5Y34vzJGq2PgvU5jryOrBZSZ070G42W8LaHtz26zWmOUHFbDzqolmJUz/KuLFufF5yP+cPjF77JzW1wpyfBc45dkGMHgaAvOo5A9OSshH5j+QiCOvhknILsuQH1J1aeN6Qv5gs7fZBoVzkToN9zjwbBXRpV2Hn/5KRnRxodnxNdFxWn4Mi5e4pUqyjHymsBER2tFtmitHkikm8RCwphPA+QsJ+EyxQ1pXKWq4n2WNJY25scneYomOYkCxlTM5HnASuqKBQxb31x8hjFUcinv1BtOwRiiGCQ7wQf4adSMNhiJk3xVVexEPlkWQZXQepnRbIZsX1Ke8v4pnIvIud4Pgi4aXo9NlzugbyJNoouteH",
+    salt="03/q3c",
+)
+
+# %% [markdown] tags=["shows-answer"]
+# The measurement: section 3's 256 sequences of 16 pairs, without and with 32 fillers before the
+# query key, per model and seed; and the weight the query gives the 32 fillers in each layer (the
+# head that gives them the most).
+
+# %% tags=["shows-answer"]
+LAST_GAP = 32  # fillers between SEP and the query key
+plain = kv_retrieval_batch(256, 16, filler=True, generator=2000 + 16)  # kv_filler_accuracy's 256 sequences
+gap_tokens = torch.cat(
+    [
+        plain.tokens[:, :-1],
+        torch.full((len(plain.tokens), LAST_GAP), KVVocab(filler=True).offset("filler")),
+        plain.tokens[:, -1:],
+    ],
+    dim=1,
+)  # BOS k1 v1 ... kK vK SEP f0 ... f0 kq
+
+
+def fillers_before_query(model):
+    """Accuracy with LAST_GAP fillers before the query key, and the query's weight on them per layer (best head)."""
+    with torch.no_grad():
+        logits, attn = model(gap_tokens, need_weights=True)  # (B, n, V), (L, B, H, n, n)
+    accuracy = (logits[:, -1].argmax(-1) == plain.targets[:, -1]).double().mean().item()
+    return accuracy, attn[:, :, :, -1, -1 - LAST_GAP : -1].sum(-1).mean(1).amax(-1)  # float, (L,)
+
+
+print(
+    f"{LAST_GAP} fillers before the query key, K = 16: accuracy without -> with them; their weight, layer 1 / layer 2"
+)
+for p, name in FILL_SCHEMES.items():
+    for s in SEEDS:
+        with_gap, on_fillers = fillers_before_query(fill[(p, s)])
+        print(
+            f"  {name:8s} seed {s}: {fill_accuracy(fill[(p, s)]):.2f} -> {with_gap:.2f}   "
+            f"fillers {on_fillers[0]:.2f} / {on_fillers[1]:.2f}"
+        )
+
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN QUESTION
+# name: q4
+# points: 2
+
+# %% [markdown]
+# **Q4.** RoPE scores a query at position `i` against a key at position `j` as `q · R(j − i) k`,
+# where `R(o)` is the rotation by offset `o`: the score sees positions only through `j − i`, which
+# is why a distance never seen in training (section 3) is a rotation never seen. ReRoPE (Su, 2023)
+# clips that offset at a window `w`: a pair farther apart than `w` is scored as if exactly `w`
+# apart, `q · R(clip(j − i, −w, w)) k`, so no score ever uses a rotation past `w`. Write
+# `clipped_rope_scores(q, k, positions, base, window)`: for `q` and `k` of shape `(n, d)` (d even;
+# row `t` is token `t`'s query and key), integer `positions` of shape `(n,)` (token `t` sits at
+# `positions[t]`) and an integer `window` `w ≥ 0`, return the `(n, n)` matrix whose entry `[a, b]`
+# is `q_a · R(clip(positions[b] − positions[a], −w, w)) k_b`, unscaled and unmasked. RoPE's layout
+# is "rotate half": channels `c` and `c + d/2` (for `c = 0 … d/2 − 1`) are the first and second
+# coordinates of a point in a plane, and `R(o)` turns that point counter-clockwise about the origin
+# by `o · base^(−2c/d)` radians.
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN SOLUTION
+
+
+# %%
+def clipped_rope_scores(
+    q: torch.Tensor, k: torch.Tensor, positions: torch.Tensor, base: float = 10000.0, window: int = 16
+) -> torch.Tensor:
+    """q, k: (n, d), positions: (n,) -> (n, n) scores q_a · R(clip(p_b - p_a, -window, window)) k_b."""
+    # BEGIN SOLUTION
+    half = q.shape[-1] // 2
+    theta = base ** (-torch.arange(half, dtype=torch.float64) * 2 / q.shape[-1])  # (d/2,)
+    offset = (positions[None, :] - positions[:, None]).clamp(-window, window).double()  # (n, n): p_b - p_a, clipped
+    angle = offset[..., None] * theta  # (n, n, d/2)
+    cos, sin = angle.cos(), angle.sin()
+    k1, k2 = k[:, :half].double()[None], k[:, half:].double()[None]  # (1, n, d/2): key b
+    turned = torch.cat([k1 * cos - k2 * sin, k1 * sin + k2 * cos], dim=-1)  # (n, n, d): R(clipped offset) k_b
+    return torch.einsum("ad,abd->ab", q.double(), turned)
+    # END SOLUTION
+
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN TESTS
+
+# %%
+# FORM
+import torch
+
+from course_utils.tools.quiz import require_signature
+
+require_signature(clipped_rope_scores, "q", "k", "positions", "base", "window")
+_form = clipped_rope_scores(torch.zeros(3, 4), torch.zeros(3, 4), torch.arange(3), 10.0, 1)
+assert isinstance(_form, torch.Tensor) and tuple(_form.shape) == (3, 3), "return one (n, n) tensor"
+
+# %%
+import os
+
+import torch
+
+from course_utils.tools.quiz import check_rounded, fingerprint, unavailable
+
+# a property, on inputs drawn afresh at every run: moving every token by the same offset changes no score
+_g = torch.Generator().manual_seed(int.from_bytes(os.urandom(4), "little"))
+_q, _k = torch.randn(2, 5, 8, generator=_g, dtype=torch.float64)
+_pos = torch.randint(0, 50, (5,), generator=_g)
+_shift = int(torch.randint(1, 200, (1,), generator=_g))
+with unavailable(namespace=globals()):
+    _before = clipped_rope_scores(_q, _k, _pos, 100.0, 7)
+with unavailable(namespace=globals()):
+    _after = clipped_rope_scores(_q, _k, _pos + _shift, 100.0, 7)
+assert tuple(_before.shape) == (5, 5), "the output is one score per (query, key) pair: (n, n)"
+assert torch.allclose(_before.double(), _after.double(), rtol=1e-3, atol=1e-3), (
+    "moving every token by the same number of positions changed the scores"
+)
+
+_g = torch.Generator().manual_seed(0)
+_q, _k = torch.randn(2, 6, 8, generator=_g, dtype=torch.float64)
+with unavailable(namespace=globals()):
+    _got = clipped_rope_scores(_q, _k, torch.tensor([0, 3, 7, 11, 2, 40]), 100.0, 5)
+assert check_rounded(
+    fingerprint(_got), "4802dfaee18c4147707397e70facd4e46458c212b5c7e71ff15541c11c8c2eac", salt="03/q4", decimals=3
+), "not yet: reread section 1's table and the prompt's description of the turn and of the clipped offset"
+
+# %%
+# HIDDEN
+import torch
+
+from course_utils.core.positional import PartialRoPE, RoPE
+from course_utils.tools.quiz import unavailable
+
+_g = torch.Generator().manual_seed(1)
+_q, _k = torch.randn(2, 9, 16, generator=_g)
+_pos = torch.tensor([3, 8, 13, 18, 60, 23, 28, 33, 0])
+with unavailable(RoPE, PartialRoPE, namespace=globals()):
+    _got = clipped_rope_scores(_q, _k, _pos, 500.0, 12)
+_theta = 500.0 ** (-torch.arange(8, dtype=torch.float64) * 2 / 16)
+_offset = (_pos[None, :] - _pos[:, None]).clamp(-12, 12).double()
+_want = torch.empty(9, 9, dtype=torch.float64)
+for _a in range(9):
+    for _b in range(9):
+        _angle = _offset[_a, _b] * _theta
+        _x, _y = _k[_b, :8].double(), _k[_b, 8:].double()
+        _turned = torch.cat([_x * _angle.cos() - _y * _angle.sin(), _x * _angle.sin() + _y * _angle.cos()])
+        _want[_a, _b] = _q[_a].double() @ _turned
+torch.testing.assert_close(_got.double(), _want, rtol=1e-4, atol=1e-4)
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END TESTS
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END QUESTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION

@@ -4,7 +4,23 @@ _REFERENCE = """\
 import torch
 
 
-def rope_scores(q, k, positions, base=10000.0):
+def clipped_rope_scores(q, k, positions, base=10000.0, window=16):
+    half = q.shape[-1] // 2
+    theta = base ** (-torch.arange(half, dtype=torch.float64) * 2 / q.shape[-1])
+    offset = (positions[None, :] - positions[:, None]).clamp(-window, window).double()
+    angle = offset[..., None] * theta
+    cos, sin = angle.cos(), angle.sin()
+    first, second = k[:, :half].double()[None], k[:, half:].double()[None]
+    turned = torch.cat([first * cos - second * sin, first * sin + second * cos], dim=-1)
+    return torch.einsum("ad,abd->ab", q.double(), turned)
+"""
+
+# RoPE as in the course, each token turned by its own position: right only when no offset passes the window
+_PER_TOKEN = """\
+import torch
+
+
+def clipped_rope_scores(q, k, positions, base=10000.0, window=16):
     half = q.shape[-1] // 2
     theta = base ** (-torch.arange(half, dtype=torch.float64) * 2 / q.shape[-1])
     angle = positions.double()[:, None] * theta[None, :]
@@ -21,34 +37,17 @@ _INTERLEAVED = """\
 import torch
 
 
-def rope_scores(q, k, positions, base=10000.0):
+def clipped_rope_scores(q, k, positions, base=10000.0, window=16):
     half = q.shape[-1] // 2
     theta = base ** (-torch.arange(half, dtype=torch.float64) * 2 / q.shape[-1])
-    angle = positions.double()[:, None] * theta[None, :]
+    offset = (positions[None, :] - positions[:, None]).clamp(-window, window).double()
+    angle = offset[..., None] * theta
     cos, sin = angle.cos(), angle.sin()
-
-    def turn(x):
-        first, second = x[..., 0::2].double(), x[..., 1::2].double()
-        out = torch.empty(x.shape, dtype=torch.float64)
-        out[..., 0::2] = first * cos - second * sin
-        out[..., 1::2] = first * sin + second * cos
-        return out
-
-    return turn(q) @ turn(k).T
-"""
-
-_HF_LLAMA = """\
-import torch
-from transformers import LlamaConfig
-from transformers.models.llama.modeling_llama import LlamaRotaryEmbedding, apply_rotary_pos_emb
-
-
-def rope_scores(q, k, positions, base=10000.0):
-    n, d = q.shape
-    config = LlamaConfig(hidden_size=d, num_attention_heads=1, rope_theta=base, max_position_embeddings=4096)
-    cos, sin = LlamaRotaryEmbedding(config=config)(q[None], positions[None])
-    q_rot, k_rot = apply_rotary_pos_emb(q[None, None], k[None, None], cos, sin)
-    return q_rot[0, 0] @ k_rot[0, 0].T
+    first, second = k[:, 0::2].double()[None], k[:, 1::2].double()[None]
+    turned = torch.empty(len(q), len(k), k.shape[-1], dtype=torch.float64)
+    turned[..., 0::2] = first * cos - second * sin
+    turned[..., 1::2] = first * sin + second * cos
+    return torch.einsum("ad,abd->ab", q.double(), turned)
 """
 
 _HF_HELPER = """\
@@ -56,14 +55,18 @@ import torch
 from transformers.models.llama.modeling_llama import apply_rotary_pos_emb
 
 
-def rope_scores(q, k, positions, base=10000.0):
+def clipped_rope_scores(q, k, positions, base=10000.0, window=16):
     d = q.shape[-1]
     theta = base ** (-torch.arange(0, d, 2, dtype=torch.float64) / d)
-    angle = positions.double()[:, None] * theta[None, :]
-    angle = torch.cat([angle, angle], dim=-1)
-    cos, sin = angle.cos().to(q.dtype)[None], angle.sin().to(q.dtype)[None]
-    q_rot, k_rot = apply_rotary_pos_emb(q[None, None], k[None, None], cos, sin)
-    return q_rot[0, 0] @ k_rot[0, 0].T
+    offset = (positions[None, :] - positions[:, None]).clamp(-window, window).double()
+    rows = []
+    for a in range(len(q)):
+        angle = offset[a][:, None] * theta[None, :]
+        angle = torch.cat([angle, angle], dim=-1)
+        cos, sin = angle.cos().to(k.dtype)[None], angle.sin().to(k.dtype)[None]
+        _, k_rot = apply_rotary_pos_emb(k[None, None], k[None, None], cos, sin)
+        rows.append(k_rot[0, 0] @ q[a])
+    return torch.stack(rows)
 """
 
 
@@ -72,61 +75,62 @@ def _variant(old: str, new: str) -> str:
     return _REFERENCE.replace(old, new)
 
 
+_COURSE_ROW = (
+    "import torch\nfrom course_utils.core.positional import RoPE\n\n\n"
+    "def clipped_rope_scores(q, k, positions, base=10000.0, window=16):\n"
+    "    rope = RoPE(q.shape[-1], base=base)\n"
+    "    offset = (positions[None, :] - positions[:, None]).clamp(-window, window)\n"
+    "    return torch.stack([rope._rotate_one(k, offset[a]) @ q[a] for a in range(len(q))])\n"
+)
+
 CASES = {
     "q4": {
         "right": _REFERENCE,
         "wrong": [
+            _PER_TOKEN,  # plain RoPE, no clipping: the course's per-token rotation
+            _variant(".clamp(-window, window)", ".clamp(max=window)"),  # only keys after the query clipped
+            _variant(".clamp(-window, window)", ".clamp(min=-window)"),  # only keys before the query clipped
+            _variant(".clamp(-window, window)", ".clamp(-window + 1, window - 1)"),  # clipped one step early
+            _variant(
+                "(positions[None, :] - positions[:, None]).clamp(-window, window)",
+                "(positions.clamp(max=window)[None, :] - positions.clamp(max=window)[:, None])",
+            ),  # the positions clipped instead of the offset
+            _variant(
+                "(positions[None, :] - positions[:, None]).clamp(-window, window)",
+                "(positions[None, :] - positions[:, None]).abs().clamp(max=window)",
+            ),  # the distance's sign dropped
+            _variant(
+                "(positions[None, :] - positions[:, None])", "(positions[:, None] - positions[None, :])"
+            ),  # R(i - j): turned the other way
             _INTERLEAVED,  # channel c paired with c + 1 (the other common layout)
-            _variant(
-                "first * cos - second * sin, first * sin + second * cos",
-                "first * cos + second * sin, -first * sin + second * cos",
-            ),  # turned clockwise: the scores of R(i - j) instead of R(j - i)
             _variant("* 2 / q.shape[-1]", "/ q.shape[-1]"),  # base^(-c/d) instead of base^(-2c/d)
-            _variant("return turn(q) @ turn(k).T", "return q.double() @ turn(k).T"),  # only the keys turned
-            _variant("return turn(q) @ turn(k).T", "return turn(q) @ k.double().T"),  # only the queries turned
-            _variant("return turn(q) @ turn(k).T", "return turn(k) @ turn(q).T"),  # [key, query], transposed
-            _variant("return turn(q) @ turn(k).T", "return turn(q) @ turn(k).T / q.shape[-1] ** 0.5"),  # scaled
             _variant(
-                "angle = positions.double()[:, None] * theta[None, :]",
-                "angle = positions.double()[:, None] / theta[None, :]",
-            ),
+                'return torch.einsum("ad,abd->ab", q.double(), turned)',
+                'return torch.einsum("ad,abd->ab", q.double(), turned).T',
+            ),  # [key, query], transposed
             _variant(
-                "angle = positions.double()[:, None] * theta[None, :]",
-                "angle = torch.arange(len(positions)).double()[:, None] * theta[None, :]",
-            ),  # the token's index instead of its position
-            "import torch\n\n\ndef rope_scores(q, k, positions, base=10000.0):\n    return q.double() @ k.double().T\n",
+                'return torch.einsum("ad,abd->ab", q.double(), turned)',
+                'return torch.einsum("ad,abd->ab", q.double(), turned) / q.shape[-1] ** 0.5',
+            ),  # scaled
+            _variant(
+                "(positions[None, :] - positions[:, None])",
+                "(torch.arange(len(positions))[None, :] - torch.arange(len(positions))[:, None])",
+            ),  # the tokens' indices instead of their positions
+            "import torch\n\n\ndef clipped_rope_scores(q, k, positions, base=10000.0, window=16):\n"
+            "    return q.double() @ k.double().T\n",
         ],
         "cheats": [
-            "from course_utils.core.positional import RoPE\n\n\n"
-            "def rope_scores(q, k, positions, base=10000.0):\n"
-            "    rope = RoPE(q.shape[-1], base=base)\n"
-            "    q_rot, k_rot = rope.rotate(q[None, None], k[None, None], positions, positions)\n"
-            "    return q_rot[0, 0] @ k_rot[0, 0].T\n",
+            # the course's RoPE, one query row at a time, each key turned by its clipped offset
+            _COURSE_ROW,
+            # the same through a subclass of the student's own, and through a default argument
+            _COURSE_ROW.replace("    rope = RoPE(", "    rope = _Mine(").replace(
+                "\n\n\ndef clipped", "\n\n\nclass _Mine(RoPE):\n    pass\n\n\ndef clipped"
+            ),
+            _COURSE_ROW.replace("window=16):\n    rope = RoPE(", "window=16, *, _rope=RoPE):\n    rope = _rope("),
             # the subclass with every frequency kept
-            "from course_utils.core.positional import PartialRoPE\n\n\n"
-            "def rope_scores(q, k, positions, base=10000.0):\n"
-            "    rope = PartialRoPE(q.shape[-1], base, p=1.0)\n"
-            "    q_rot, k_rot = rope.rotate(q[None, None], k[None, None], positions, positions)\n"
-            "    return q_rot[0, 0] @ k_rot[0, 0].T\n",
-            # a subclass of the student's own
-            "from course_utils.core.positional import RoPE\n\n\n"
-            "class _Mine(RoPE):\n    pass\n\n\n"
-            "def rope_scores(q, k, positions, base=10000.0):\n"
-            "    rope = _Mine(q.shape[-1], base)\n"
-            "    return rope._rotate_one(q, positions) @ rope._rotate_one(k, positions).T\n",
-            # the course class captured as a keyword-only default argument, and in a closure
-            "from course_utils.core.positional import RoPE\n\n\n"
-            "def rope_scores(q, k, positions, base=10000.0, *, _rope=RoPE):\n"
-            "    rope = _rope(q.shape[-1], base)\n"
-            "    return rope._rotate_one(q, positions) @ rope._rotate_one(k, positions).T\n",
-            "from course_utils.core import positional\n\n\n"
-            "def _make():\n    rope_class = positional.RoPE\n\n"
-            "    def rope_scores(q, k, positions, base=10000.0):\n"
-            "        rope = rope_class(q.shape[-1], base)\n"
-            "        return rope._rotate_one(q, positions) @ rope._rotate_one(k, positions).T\n\n"
-            "    return rope_scores\n\n\nrope_scores = _make()\n",
-            # Hugging Face's Llama rotary embedding and its rotate-half helper
-            _HF_LLAMA,
+            _COURSE_ROW.replace("import RoPE", "import PartialRoPE").replace(
+                "RoPE(q.shape[-1], base=base)", "PartialRoPE(q.shape[-1], base, p=1.0)"
+            ),
             # hand-made angles, rotated by Hugging Face's helper
             _HF_HELPER,
         ],
