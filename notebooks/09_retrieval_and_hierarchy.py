@@ -40,8 +40,8 @@
 # - measure where a model trained short breaks on a long retrieval task;
 # - build retrieval augmentation (chunk, score, keep the best) with an exact-match oracle and with
 #   an embedding retriever, and predict its end-to-end accuracy from its recall;
-# - build hierarchical processing as map-reduce with a confidence reducer, and measure the
-#   calibration it depends on;
+# - build hierarchical processing as map-reduce with a confidence reducer, and measure what makes
+#   its reducer work;
 # - measure lost in the middle *inside* a retrieved context;
 # - compare accuracy and cost (all FLOPs, not only attention) with full-context attention, with
 #   dilated attention and with scale-invariant models.
@@ -338,9 +338,68 @@ fig
 # Liu et al. found that a model given several retrieved passages uses the first and last best.
 # Here: three chunks of 5 pairs (15 pairs, inside the training range), the relevant one (found by
 # the oracle) and two others at random, with the relevant chunk first, second or third;
-# 1024 sequences of 60 pairs per slot:
+# 1024 sequences of 60 pairs per slot.
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN QUESTION
+# name: q1b
+
+# %% [markdown]
+# **Q1b** (predict, then measure). The cell after the question runs that experiment on every model.
+# Predict how accuracy depends on the place of the relevant chunk (first, middle or last) in the
+# five models that learned the task, and why.
+#
+# - **A)** The three places within a few points of one another: trained with the queried pair at every
+#   place of 4 to 16 pairs, the models read each place alike.
+# - **B)** The three places within a few points of one another: attention weighs each key by its
+#   content, not its place, so moving a chunk cannot change what the model reads.
+# - **C)** First and last clearly above the middle, as Liu et al. found: attention favours the two
+#   edges of whatever input it is given, and the middle gets what is left.
+# - **D)** First and last clearly above the middle: the first chunk sits next to BOS, where attention
+#   sinks, the last next to the query, and the middle has neither.
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN SOLUTION
 
 # %%
+q1b_answer = "A"  # SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN TESTS
+
+# %%
+# FORM
+from course_utils.tools.quiz import normalize_choice
+
+assert normalize_choice(q1b_answer, "ABCD")
+
+# %%
+from course_utils.tools.quiz import check_choice
+
+assert check_choice(q1b_answer, "e7948db8b436f9b4f3d334c21cccc207f488d4ef91164a2ad0ba01cdcc19309c", salt="09/q1b"), (
+    "not yet: run the measurement below, then explain it"
+)
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END TESTS
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END QUESTION
+
+# %%
+explain(
+    q1b_answer,
+    "sealed:gMtWU4S55OUJ3/25N2kOzyM1sbA8rRHWxefxVSHU6MlgTVuteUWgZgWd2T2/hXJZUJarR0nqjjEOyikxrNn9Eev12B9YHObzx4TdDUWX6jIAkI176FT0tcCirsUVn1u8iwa3UF3DdT1cMJRYUbINi7SPFe2hp+jZUkOrdaDB2Pxuglvjpdd3Oqw/kCT7+wmIY9RT9kUIOdExUwzu44DDnRGG45OC4mvSwBTUN3wncxnffLq1XfOXc2KuzaoqeH/8QbPYJPTGCjIke+he+Rh+p10UbXd1i8msojbl3D0dvHEcLQ+SuXYF/6j5GCzqqw2tpUsjmkV/zfzHykMogGBvLX0r1Dyd9Nxc0ED83kgGW1S+soVZos29Ns/FjXFU6hhsT6aQFks/0BTMSPvUqDoPK9AO8U5Dw/UHn8jVcZ7pjETLB4bvvoJBpKPZFuC25Mc6yEuW7EzXoq0PDybMhPJV+vzJY9ROtsnJBWMHi48ruK/740n23xoPc3r+0rarYoXMCNZ5PxI4PwXuqL60pqvak25M6i+s6nz/bMe0aYH2EXnKAEGLIJ6hN3k6M51zUsr1vBdb+n0hFNDo/Qj21XdmCIC9k+onc6IKsN9eZEy5e8+tsYDGWw74MCPowJXNg1/u882lUKlg67yupfarvhfkxmzWTmsBWCI4KtEgV3MtlfkLbLRYLREL2QwVGFXTPN8QTlpvjra1lielQJ9N1qESj8QCge2DT2Z2GDMTZuliDBf9znfxDhtHoAvteIblPgWBhBSNrSxRBhMdywctT7YuaiUKIzDCacbbecYguvtOF7kD/3ofGxNuPiN8UrQDiDrftj0IaXA9GpzMGQIKzAbLDoYOUqDnZv9vVScpXx9iXriq2AMfEZb7Qrtj+s+AdJ5aKxKLRIFFLZXF8qlvZqPT3lN2V90+GgZXC7sAhQ0GeNs44DsHv3aBsjSyeKuNQXxIMwsQBjW3iYHdixfsR9N8sKWPzimFADDVuvroe5ZadybCPkuUWP704+3wtx6U12DXeFy4TbnWfbanf/yZPpZBJwNiICsDgInK4VWqJ32vPycDD0xSDbOURB0WIsMGaqPsBE9h7fiUjaTLhlxM064cU7TAcMHATPATOfL0LbPX7xShWZd+ia7EK5s4oR2EFLMWnw9griZodV+RkLNhccAeCvMPIHQZSXNqfGb5BgM2MI7QF99nPgSozu7VNYc9FrpSscD4tIOF8EJE+9+YqD7p5t1Igd6E/788grlN62Z+3vJQ1Ubr6AuyBqDPk1ddnYbJPzfxSk88Mq3vwR77BR3J5ID7M44W2h8uU3cO5iuCgH0yQQMpKA0jz58KPezo9uMsDheHWUnbkt9db7JGybv2yb7FynvUNr3pBZvNrYBU/EgcBD4Nbuaj3eFVr8f1xgsVI/slopucIeG3LuGvGIY/QaTuXUEi+3iVrdCgjzaIH5296ZXFAjcEI0wb1LG9iQvvj0ouHl1z18QI699PVsPY4LGNR5ksYmjpO7KX/Y3Ruj2gs9gIe/GZYWXFZ1uRyGLvI1gINTQKUxtlIbc/IsLggso/t/MaHp62urTq7qMiiOS/0NStqr1CVrfg4tgRWDTe5mQNeZbC92G/sMzJ0on8ggHh1VIB19UwYKIfiLNwepwJlV0G+HdRsVDKX26+",
+    salt="09/q1b",
+)
+
+# %% [markdown] tags=["shows-answer"]
+# The measurement: accuracy with the relevant chunk in each place.
+
+# %% tags=["shows-answer"]
 batch_60 = kv_retrieval_batch(1024, 60, generator=60)
 slot_acc = {
     (name, slot): last_token_accuracy(
@@ -385,20 +444,20 @@ for name in MODELS:
 # the three ALiBi models, against their full-context accuracy (section 1) and section 2's oracle
 # retrieval, and why.
 #
-# - **A)** About level with the full context, far under the oracle: trained only on inputs that hold
-#   the query key, a chunk without it answers confidently, so wrong chunks win.
-# - **B)** About level with the full context, far under the oracle: cut off from the other 48 pairs,
-#   the chunk that holds the query key is misread, so its own answer is often wrong.
-# - **C)** Close to the oracle, a few points under it: the chunks without the query key answer
+# - **A)** Close to the oracle, a few points under it: the chunks without the query key answer
 #   unsurely, so the reducer loses only where the model misreads the chunk that holds it.
-# - **D)** Above the oracle's retrieval: four chunks give the reducer more evidence than the one
-#   chunk the oracle keeps, so it corrects some of the model's misses.
+# - **B)** Close to the oracle, a few points under it: the chunk that holds the query key is framed as
+#   the oracle frames it and read as surely, so its answer outranks the others.
+# - **C)** About level with the full context, far under the oracle: trained only on inputs that hold
+#   the query key, a chunk without it answers confidently, so wrong chunks win.
+# - **D)** About level with the full context, far under the oracle: cut off from the other 48 pairs,
+#   the chunk that holds the query key is misread, so its own answer is often wrong.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
-q2_answer = "A"  # SOLUTION
+q2_answer = "C"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -415,7 +474,7 @@ assert normalize_choice(q2_answer, "ABCD")
 # %%
 from course_utils.tools.quiz import check_choice
 
-assert check_choice(q2_answer, "afeb44a4aeab39fdfbbfcf8ce82ac29f5c121e5c119978d30cb0250bfc16fd28", salt="09/q2"), (
+assert check_choice(q2_answer, "522ed6983f53c3c0a8f3b1e4970a38da1cbcc742577ef9a17f4d861766c3b7aa", salt="09/q2"), (
     "not yet: run the measurement below, then explain it"
 )
 
@@ -428,7 +487,7 @@ assert check_choice(q2_answer, "afeb44a4aeab39fdfbbfcf8ce82ac29f5c121e5c119978d3
 # %%
 explain(
     q2_answer,
-    "sealed:/u2WdK9n64rBlxms3bs/cczV+pJWZhzEk4HcgPEXfxVo4baYTxGPKJPBpS+LDZDhddeSb+PxvTfgTpS/kiWIcEUSnTdAL8vjq5w3VJsx6+NkeUWokbILuThABRIWzkxE7rJ/Ei2OSUh9yozbr76a4DGnZO4dDKgCWpjPBW87zADGNpWM5g9++LmRlZ39LxiAlqUqoJT3f0DTu+g3vDGjoScd6XEX1jZ9Re2V0nQheDumtx4TJG2WygybDAW2YdMACZRg5lC6/B/02BAq/oRFdVHKGvA1CECk6vA5dx5Z2LSwvKzfTC4/JIMjuP7v7HFg/rqHjDnrq1fU+L3600mAzwXMU1e3Em0NP5zkXsNFnUt4yvtjnxz5S5S9iGTikFxCOstbtAj7S3kyucBtuq9pz39FkDXVmU6zYiyD1lqZurJ+Fe1Jp8LPt9M/KIu3g8u2b/YAaa6ZTPVb5E8sCbv7WuWkyjIbeXPbZs5cJjYJdftylCbRIeLi+PIU7H5knZV6CNMGhN+C1gG+Hre1hNP2z7rYDrGH3rCM0z9Vi6eltX1Y92ftwEKARslkK9bMtmJMAHvVsHnNdOGpIcjXAK6+dzR4HLZzwLinUEXeIqahARQSOQk5D6HDiUgJn6cU2HcKyKWDrporQHQ3Jun7yCIUxG2253Ef1HGGnbGzCqzAS0NmDPKhF/XavurfQldO4+AYayp53oe+IPublaHAq4k84ns9ntfauXSW/5xUSXl8/HwFLu9B5/D5n7Or8Lb1fn78ilwtu0Viq0olItTSNGvryULcSuEtAlOP3PzyOLa9yD6bBhWqMwed2T4e8dZfnxqnCt8JVA/KT0c8x22JlTMJ3LDiCdjoOKTrjoRQbqrgx39c5C7nz5LH809Eg0SmCoZwFhI5n/WeT/uolKJjjQpbNpJBCnWQaWB58NAqDikUzCXO2ugl30ZCBlSyr8NJ/h2BrkLcdUH71LOAGijNh/YbxFyhzd80y6K+4EzrdXLLvCqEQQsHoxf/ORCmF513daeJKhNwP0y64CflxkCT6TwKvyjN2oa7PrMf4EakVV4PDowj5AQfpiKUqA2kux02NIbOpDX/EmeyYQzr7ESSYzTXeHn+JuGMEU2va4QWdH2P7SmrxSGZ4b3ON05MGCtCZqY8paNkEpvwsuHpTT8wx2WNwtLxsQ5btqRcJUQfEZQWNgwuU0V9kU6lIFtpSHe5cpAy3lm3kvD1OvqSXQ8ZohsZZBLS2GlNKYhom0h/C8FR+NB2UK/umIjR8GpNhsNL2h7bVEDCIK7aiCng0QSf207NL9cY5MJH8R/dM6f3ey8xUutXTqLs7me/B8yiWhpYkN8J0TjJ3H6QVqllFBftj0LIowjwiVXw/3bZRhJ8E/uM/CCjajz+PqeNoz+pql/i9xHlIl5M4MMun8kWjbX3NUscQTCjZ/nWsv1WHdSA05iaAmRYFOIqoCLf/YnwbIgDnv8v8V2ChLKq9nO7Vh0+jE4/MqtND1vkSXI9C/rfTdmvh4ic0lICuUW25iuTBdRVV2M1jsIjz9FFPeBL+F/vbCnY3o3zpa0hhZtJglIen3rIhkuur1qNA8LkwyxgmBaYrqY4HhZRTv9LybR+ITbtyNAh/vzAfY3Mp26WRPhs+kQ2BWP4j06XNmI=",
+    "sealed:dOWgTrfehWLcgNGqqtkwei7ECgCukDQBOycTwkSVXg08XGUDCSTE6bHvPeyz7TjhQ4+88F7eXdq65fedipHEXBTJaleQ4w7+K7/vKXMm+MziApM6SBVrb6nbmYkoMdgP5r+7OQizWzY3QXSu3RLL7sMvVdjfEhUtrHC/z8CwsPvMjmBIK9QSC+err58LpvEhEEZzeUjrswOBavFyFdAwgeLof3bho0xagVCsjTq6JP3pbSjx99Uhj3lhvcGr0l6/qzpioJ+BWXr2iUeav+FvAaDGQoh+lYBFrNyNj4ziyjpI9jmxJC+WrL6xeKbEiZsT4UW/YVHTVAQh0uXy8UzyvJa9z5dyTBTP2W8aBCit1+MUWGRJNNaWBhXSRhoi6xa93K9S1pLO36U+UxJjF8erBVImBiu/s7e87Y/+jbuT7Ug3Vo78lIeVA2G5wGw+Ypfcfdrg8LKma093+u9/FQE4VPU4Svkfzjsj2mRkrdgKGMsJR9spTbs7MBpH/Pm4MD3c0MQwel9I6MGkH44Vd9XTJB7W0Qn13tovScXyXGaCFm1qcIN7+ZFMfysQCcV8Mk4X+zu+V4hI9HfU72kuPKY4MYYDEWGG4KBaw/+eO7CpyaV9c2vC7jqhljCg3Zf8xUuDYrm53yvsMEsifhI1DZcZfr6IXe553JAoBzrQKZEu1ZVn3RFjgfW045XMx/m1PbbX7TJWEGh3+cFQoFTFdlgu1PWl8MQb4Tb2qi+Ts92dKXxF+PHfeHQc9nBQ6pTM/on7pqzonPEV7c4rfXDPdljzgKTs2NKtYH032J4fGmsHz+ADboCTM1/MxIE/LqmzZ4cM610Frajbl1pkvb4qE7e/Ln00WNDTRtsBMHMIExMpKKBk65nQ3ts0NRNgcsJbAHuucMvgMcYgRh1c69bVaKQyII5Ax2upA42LhKNk7bxQPqGBHAmi5mG53s4oZWBLULcUF/jUluse5DC41OEi6DcfkV05xcpEBIoXFAAA8sJXrhU5LMes/MrpNKJOhvc6IoiquoRQi5sGJtet/uAX5nej3wDhhUfVme5NSXNTj/9oFHMzJFP6i8LJPbHebvB5J7qfJTFU+3O2iFzSUiiBxF17ocPR/O+iRiFRG9tNkL1Y1h6cmpaBHqdM2kqNVUVom4zxREE2IHy1pZeCgR7g+8vp9INjS62p63R8LR6NA6thyJcg8LXUMX0IGBoFFetijBD+gLNevCxBf42ZmRNsOridg10rrApZXpnyTtUZ0rbDqTfuSP7EaypcX7tweLRdOg7UfAGxoIlOkQBvpzCCTLe2Du87DSKwSi2+c3CdNLeB4nLzf74WPc9DusBFvVZS1V9YPyh3irpGQAEgDutzGg4ycZrFaDgTdZXrBGSsWCtDjDvbjVwpmVdSyloeDQ5Bwu7P4obSiif4tWYNgzKwaSkbzB0xcfncwWGIED2aT6AK6n+0UUbntOsbj5ncCmSZjlSmQTUzrIs4c5L/T9NOlWhwapIC5tLFgWeRm3/QlYvuaw0j8XHkz1Rvq3pZ5/TAqNWUX2QUzZLjhe8ZDUfGHAkgVR3KeVPKGnwsd5tcPeadH7uy9uxLzLY/LrGXt6rRsO4cu0HxVspORzAd1JgOu6UoQBSj1DGXaRUF2bXB0sbqEB8m8DtE+JP0iZcm/9AnvBsBqthfmTbOePOKpFTDek6BvAUkpyaGjNK12h/XZkhRRtaBhmK3Qct14gQnZlInaRZk5xAvSCvN56HlIYCc9kmDp8qgIjZq06M9cws=",
     salt="09/q2",
 )
 
@@ -838,7 +897,7 @@ assert check_choice(q4_answer, "58b6e0f341a96bd5278e874e026b03e8020d02855e6e7644
 # %%
 explain(
     q4_answer,
-    "sealed:gS3GiwX5M2O7AZpyOetofmcx76yvk1uqFJQp/ZY9nSMZs8odrjXIHvkgGOY1bYVw2tW9urv1QcopOssCVM1vWwr2dQ92FMpu79vdaNzS6lNld9X5uyUHuT/mKT6wfNeUTXMeK8YHKAI6+KxvoRVH8DXSm2rlNb235hc5LugfJP3F/RzpdNS/je9QgNeHBgAXdMzhlCORn5GocCVloRiVt4FVuo7pi2awrqWg2c4iLRNCYGFw2GQIqVnkBIfrU8tWn+WV/BGCu3EaHnT/SLZI4s2RmEbjWmEOcrUU1y29yHYUCWK65Sb0uMdQaQoTxL9aOeg8NZfdOtoyhjlVxSTsy7A7G/o0Dc/yJnnmL1Ai4KmATkr4l72sqRTznaeI8IpDlqucBkCKPeHjaMowcHCJeDeN50X1un9RLBQib67s5V1k3tAxUr7TkulSCipQKSfiRTXygsSCOZe5HzQN1vdpvheXVN8EJZVSHfgpoH4JToXNqjg5FJk45QS+RQfBVm7lgdDSzRHvbA19Loj97Bufv5LtCzHxCClszYUwxLUjgyH+OZPc1U8HQU0NbFVD4K1Falm7N4o+WGpHLPVlZnutwtGAyP5emoEBWumkJKo4YpTCOjMC6zbG3aYcxSafDx+2EXQW2ZF7FlL11N/c1wzwh9xgLWa5qBWN13IU4pojibOoKW2lMx3vU7XJNevBk7jWD09rtdYzGvQxPFSbadc4JdTqgFt85KYfNEBwJ3X6DFeaHwiHYdcA4ZkSQtnQjX7wzS9oE+CfWCWewl7to1dm5iUA4rcqaFmTvm6KoB1FMQOZJ8Yyi5HOWdyhgxxWVXzfcqmWt9jNSq9z5p2HIr5N3AtwAwrpLf3gc3sDPpJ3DXYNL3XHRzxk/PYQgXd69IDd4QeQBZQEJigO",
+    "sealed:PbRm6Irm56Siy3uKeL5/sGcx76yvk1uqFJQp/ZY9nSMZs8odrjXIHvkgGOY1bYVw2tW9urv1QcopOssCVM1vWwr2dQ92FMpu79vdaNzS6lNld9X5uyUHuT/mKT6wfNeUTXMeK8YHKAI6+KxvoRVH8DXSm2rlNb235hc5LugfJP3F/RzpdNS/je9QgNeHBgAXdMzhlCORn5GocCVloRiVt4FVuo7pi2awrqWg2c4iLRNCYGFw2GQIqVnkBIfrU8tWn+WV/BGCu3EaHnT/SLZI4s2RmEbjWmEOcrUU1y29yHYUCWK65Sb0uMdQaQoTxL9aOeg8NZfdOtoyhjlVxSTsy7A7G/o0Dc/yJnnmL1Ai4KmATkr4l72sqQH9jOKItZpekO6fU06cLPj/JoksbXvCKmPJ/UCwuzpLPBQ8f+uvvQgihd45SueGkvtQGjZbNDCnVSvrksGUIMngXjQP2eNuu0TQXc9LcslHRLY8uGlbXs3KrTRxU5w45QS+RQ3KQGnz08CayhbjJEpxYY+z+16Fr5LzG3SyUXwqlos63O1ygzP8KY/XyFhCUVIUfFBV+fMdL1m5OJ45XTkDIOU8Nyzrn9GHyf8JnJtUQ+P3NPJwcNzfIDFK/njaxKZHxTCQGB+jF2JBzopvXlGn1N/e0gzlgd1gL2mmthKNxSYK/5ttnu3nP2mlfl7hWfzYIunBk7jWDww3+uQtEPp0IEHSdNV7MNHpzho76ukhJUozK3WpEVGYHw+eYZtM9tYTWN/N2TfhjChlGqmXSGmGh1z27UVi9z1ToLctLX7a7Suc4E4EMUuaZsc3ncPOX5+C2gEfEGiQOrjeopfMTb4tp46KLucEwVgjFhv/LePgbn0efNU2AnBCM3XHQDV4r7gLg2F3787Vp0aeC5gVdC9IcE5561Rnr6sfaDfVP7dNCwTZrQ==",
     salt="09/q4",
 )
 
@@ -860,25 +919,25 @@ for row, summary in enumerate(summaries):
 
 # %% [markdown]
 # **Q4b** (predict, then measure: map-reduce with smaller chunks). Run section 3's map-reduce at
-# K = 64 with chunks of 4 pairs instead of 16: 16 chunks per sequence, each well inside the
-# training range. Predict the map-reduce
+# K = 64 with chunks of 4 pairs instead of 16: 16 chunks per sequence, each inside the training
+# range (its short end). Predict the map-reduce
 # accuracy of the models that learned the task, against chunks of 16 pairs. The cell after the
 # question measures it.
 #
-# - **A)** Lower: four times as many chunks lack the key, and any one of them can outrank the right
-#   chunk with its confident wrong answer.
-# - **B)** Higher: the chunk holding the key is shorter, well inside the training range, and read
-#   more surely, so its answer wins more often.
-# - **C)** About the same: the reducer keeps one chunk's answer whatever the number of chunks, so
-#   only the chunk holding the key matters.
-# - **D)** Lower: a 4-pair chunk holds too little context, so the chunk with the key is misread
-#   more often and its answer loses to the rest.
+# - **A)** Higher: the chunk holding the key is shorter, at the short end of the training range, and
+#   read more surely, so its answer wins more often.
+# - **B)** Lower: five times as many chunks lack the key (15, not 3), and any one of them can outrank
+#   the right chunk with its confident wrong answer.
+# - **C)** Higher: in short chunks the confidence separates better, a chunk with the key more often
+#   above a chunk without it, so the reducer picks it more often.
+# - **D)** Lower: a 4-pair chunk holds too little context, so the chunk with the key is misread more
+#   often and its answer loses to the rest.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
-q4b_answer = "A"  # SOLUTION
+q4b_answer = "B"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -895,7 +954,7 @@ assert normalize_choice(q4b_answer, "ABCD")
 # %%
 from course_utils.tools.quiz import check_choice
 
-assert check_choice(q4b_answer, "597f888a4f3e726f34799badcf1b3aade4e214cd832e13d71d652084032c375f", salt="09/q4b"), (
+assert check_choice(q4b_answer, "ac142093f1091355b02b1a56955ab345a440eb126ff2e9845a64e78be9324815", salt="09/q4b"), (
     "not yet: run the measurement below, then explain it"
 )
 
@@ -908,7 +967,7 @@ assert check_choice(q4b_answer, "597f888a4f3e726f34799badcf1b3aade4e214cd832e13d
 # %%
 explain(
     q4b_answer,
-    "sealed:fKUXZu17z0cN7ESW+I0cIpHMVpA3sOKpmOztKS0G8pubzp3nJpkixohue/OLF0saSivVjC7VW07C0qlyf5xsf6CmJHxOEU1uV6uovmXzFgvtvgo1crPJRqop+Ms876vS5DgXT9gRYe5R3E6RQFU0dxvbCDtD4CONlCA8+XsIIT/Vhz0Baf67KRrsOhq89uudcWcJUZ5YT3amy2MsaXQO5/zu7F2SfmWAiaGctCMn4l0nGtPeSkEi0jxoJIUFMGrrXAlJrbgWd5lLxZsG+OzPWhvn7Izevh+qy/zT6UOX58ZqHfHIdSIt9SsR9tZogXw/6lmoOXyQtIWzO8w7lUvdah+9LKM5+QcT8A2oNNH8w6pXbBbTr83zl2YxeuDPvoSKB+4I6sdb8py4097scBgum1T2staHyf/1K0bVa4+NltZTD+tiGh095EKV9tij+o8LbVZ8OkAUTow6yR9i5iI4ksiJPA7hh0MHWBDQ9Uyi6Q76h5qfe2UMeLUH0vOca4EIe45p07Q/YNRHz5VqwqGdDAQWNQRYJUzJ4jte5OTyU21u4zRJmhRQBOh1Q/tfnf1rQohadwyOkeVGcwLIKe7BGBxE8Bu592FbEb21u5YVwMJoy46NyixWlW5Y+Edvz37rwiwCi3Xjy93T20aHcy90o/9XyCFTLTsAEbTTrQ1v39TEqOEBTBV0GfQb011SNzuHnzA3Z3ZoCmVclKZkPvTi6AwcVYiU+nVkHM594VkcdREphUPpy1A+eyLPUixCP8rpZSkpoSRSexuueK4VXMK2MW+zWnl4J0An9FE2MJD3TdzvyHpJ1/ls9q6EIn6JwlsA6c3yz1VhjN++G077P7JUmFzLL5FgunKvydWvN1AbT3cl6yzFb/qE8m/8kHvzHzmnUVQNV0SmJ0p2tsY7qniYRJZ6gboXDmdpsJn6E6k2DfeLnPmGMF1QKdXw9tzm21TNn8hcajK+lxvdVJlAD1E51hY1IZGUEpaJFYJerTYVwb0E41+Lhj8iIZ5+DI2FETndQO//G73UEsDjYCs81FGy04qrpC2RNPEI0/OwL/jGTEt8P7AVwrKkd8bwDYLnuVfB9P/GG1Imzlz/ZcylHWktz+cSdGWJc8VtjHPYA1dUcd/O7AHBCxec48ZUwFUr7l3C9sIOfQ46axQEFjrE3bY3KFH/o0qq3Q+3e/+IgW8A+ZX8g7mpRZExqDCzLFFeYWRLpq65Gbw6Dhpi36uTaHq2zUcSkOXTCMNNSeR6DmQMC7pyI6jdmPP9BQyFMvgsEDlWHdn6Vr01bh3dQwyckMnTRvs4V6zX8GJvIgkIh7P1aysOSBo1n+MdCOLUdORU2+HOL7ZDu9n2AYXwVpAS+3g5zIzDxsoU8MSxdOd+lGZowAA+ZoVTAICmuHohZOmlMtknHwQOK/Odn9ftxl7YTdZdarzxDJMXpRnEFsPhuqmpIFDY0CwaRKXoOMaMFt7Y/TfkyJtOE4fm0V8YycaskjQnZREa8GOC1jBcWV0AbQuuDyGPMqILq4NoSFTHlYhTGETsvT9p0nk+2+VibJvvyTozo4oEy3dLrxp17wvOgPEEz/pKwKTg7OHG5nHAyu4bBmdphBZ/CB7op6l4mdYqd5zs1boad7hIpeJ6Q6aHi8+jP6qUPMMpGP5Zz4eJaVsdZRZSupl1e0mSBdeO00vRhrodCcAQ0hSiUmWGjZrddIEN1WUityRHGKG+snSyQeEWg7QrEgLqRD9tD3tG62theOC+IpGCXSV3CBfRBSKLr9nwHrffm6tF5DXKiA==",
+    "sealed:gXONLGIgbhDE6A55ArB/hV5EVFoVXm1Q5u42mfJFqlM/vpP6PH3YR2CWpUny0lNF4iHT4vRuM8702A6BwKU3Y4YzNysBvsf82DvjY1z6xjLh7835TCO6qF3Q429eXMTESAxhYjQwCMHUyrJN/64G6aDFuwQxe4Qc0edSCNyP8TZvTzXcxJt13JT755+YogXw7X7GmFP8BAQDQL/01kz69TcL/4sDHDDsxom/GiK0hwGYyHiIKaNqZ7L0LOsbKdaC7pxbyZUMlpwllS3jTAje9pS3FV2BL0QUqVuzCNu3AbmAb1rT5rZudDRQnI7zjIjN0yqLRcgSHZXQusOLU63pCbvTqniBvMpdIRqK9LqV2xEQtdRt7H8CJrCCsHB1JgOzwBtoFXW6H63kHTKK3AF7QYO/Jyu4wgk2eke+x9Gv6geqaiviWw5CrIwyZo/ZDgmZ6uu8vOeUaLIjQXAODVqgNv5yS93RzHzzunbAfVbSobtup7ymjZO2tp4mXl/WbCV1Y97sqzZIgpCmyaUGztqQZb5ViMkK/pivKLUiOiKtFuvbiud/uW8YDT7s0A1YVbxuTQpn1oIXOXVBbUzVlVy8meWcUPldX5Ph/3RqAGBgVSRCtBkyihEYDq5vNbAyEvWcC7hTvnp4aPRygLvbzrwkwi7zPEQ1sHdL9k3qdPVHyipRlW/1Cg1BcCPOkgfR6yAX7e0XhSbjAhW2UdTqrSeMMGp9LxRknbDbUOdAukI+FnCrpCHOcjcGzztGeZ/fq5sx3NRFaLHwY6vyIYUycgh9jMue0hh6kRp8fdGyz4fE0N6IMHnGXqAOi/qAPV7IBkEbt4UMHB9Rn72P6Wx9Zo9rRGkb4qiIygNMvY8Z6e/BAEsRPDGht5St44WikwDFTFLKpsw80hJJ99aVWkp41wruqhATcbJXMJShSE3xp1Sqe5BtaleEb8/NussMGWfVwhMl9ufCrM0Be/rvgNwfbLse1kS/tnQtA1sxdT/yH1v45e2ZMRNVwl6mDLEfipb6JAcsk1KRhfnxyt8tDY5WrWHqe0b0w2qTnDK/dlGdNQcLdObQLWle/Ze0cw+oNRUzrNFTVGJDpDbkh1rW7eLcUeMUzukjXWPGurIgs823uzOtu0xhqSOS2gOlaRn0Ct/xGNbE4IxD53f++NxQLO9fdewVKxEusj/xWBIj6Hzfbd6efo9UdOIeuyrAeZO/g4z4h6jDzYYGsVam8bajlOfVKTbzJXb16VmTmvSotzmiV/lSUJRrTsl0ald/BKs4ZROdKWpT5nknR8e3SVEiYcb+pllq46sX3WFn7xCLZyPKS53ANEMdS28T1FSNyAt5GcXqcPOtWL6LYQDOQgANDcOoyyI9216UnTzCAs7mgV1ZVcRD03u50S0n2Eay33eAY2SSHpzS6TVKpyvYGp1ESq1ZewIZfpq8E9HYXXIsbL3BvJUd0p2iKsYpJmqF7w+24tckSRu1ghmAmCY0s4X526TnxCD7Oh+845egokWhYI2qpf1/5/SGEsIxhG7vmb984XwAdW5ksqJT6Syd+zE30xd51Q4T9V0IWEucEWNqFk85Og5cCpf4CLQ1hyrRQKHCICkfCmJSdH1z9qy49Rzok/2H79YzmkGuM60sekVUuXlZbvV9yEC6BavbnkaPcELiDfeVgGpwjf63bIW9W1ec57K1NQfOfhnR26F0lDhlGl4CkJGxSsPu3WWu7YL0JBbSj+oz/1q9UyPyV7F+sbfIhr/Mf0qwgeqlYHDrKw/NdKQBclYCL8hq936J+QeNZuXeXUtqMBWq/lv8uQfbzw/hU4+C8O+1NywNIw5pqjOsaxgAWvYZDQBiSpPh/Jsrvlbcl5iyS3l3c3x3QkAu9E9Vvwsp",
     salt="09/q4b",
 )
 
@@ -930,28 +989,84 @@ for name in learned:
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
-# name: q5
+# name: q4c
 
 # %% [markdown]
-# **Q5.** Section 4 counts map-reduce with chunks of 16 pairs a few percent cheaper than the full
-# context at this model's width, d_model = 64. Make the model four times as wide, d_model = 256, with
-# the same two layers, the same sequences of 64 pairs and the same chunks. Counting as section 4
-# does, which of the two costs fewer FLOPs per sequence, and why?
+# **Q4c.** Section 3's map-reduce stays far under oracle retrieval at K = 64, and Q4b's smaller
+# chunks make it worse. Which one change would bring it closest to the oracle, and why?
 #
-# - **A)** Map-reduce, by a wider margin: each attention pair it saves costs 4·d FLOPs, so a wider
-#   model saves more on each of those pairs.
-# - **B)** Map-reduce, by the same few percent: every term of section 4's count grows with the width
-#   alike, so the ratio of the two stays put.
-# - **C)** The full context, by about a third: the 9 framing tokens are paid again in each of the
-#   four chunk runs, 36 extra tokens in all.
-# - **D)** The full context, by a few percent: per-token work grows like d², pair work like d, so 9
-#   extra tokens outweigh the pairs saved.
+# - **A)** Divide every chunk's logits by one temperature fitted on held-out chunks: calibrated
+#   confidences let the reducer trust the most confident chunk.
+# - **B)** Give the model the two most confident chunks together: a right chunk that came second still
+#   reaches the model, which reads them both.
+# - **C)** Cut the 64 pairs into two chunks of 32: the right chunk then faces one confident competitor
+#   instead of three, as Q4b's count suggests.
+# - **D)** Also train the model on inputs that lack the queried key, with a uniform target over
+#   values: a chunk without the key then says so, unsure.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
-q5_answer = "D"  # SOLUTION
+q4c_answer = "D"  # SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN TESTS
+
+# %%
+# FORM
+from course_utils.tools.quiz import normalize_choice
+
+assert normalize_choice(q4c_answer, "ABCD")
+
+# %%
+from course_utils.tools.quiz import check_choice
+
+assert check_choice(q4c_answer, "9133d2eec86a44c663b06f0b09b4986d1e0a0e680c59b4f2597783ebfa800447", salt="09/q4c"), (
+    "not yet: reread section 3's calibration measurement: what would a chunk without the key have to do?"
+)
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END TESTS
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END QUESTION
+
+# %%
+explain(
+    q4c_answer,
+    "sealed:fdROfZcY+6cuc4Dq6PimKG+RWb22o1bGS22OUnZQUgrXOnD44pdzJRKD2iyTi/khjSRzRgBD/qTp+my6+bEluqJ+ACufXXWJvuqHUvTaqQ11UixN6FM/UfGNJwLJQCVUcS6DtOg/7iqU0BU7ByIG9LCcIwH2RvBW9Imwg9/SIackg2UObilXSKQ/nhOupHpEQz1BRoXebT8ONcoPp97RP++tjr67kIK5b6FGvEeaiPxu8JQ95YjeeS04AgZKVriZ+pF8C1I7rc+Fvhc4ROVYvIG2Jc/udFdVMx3TnBsH+Ec4Gnjk73d/1xjuBIdWlteylK8zr3B0BCjm74y+UUQD2Qr1Bx+q5yK7UN8Q9iAI0qslDFtw/CCSM2hmKeEDqTZu1VqfWKITxz76of1a2iEhSTwZ01GvBbsKH8sM4nj0tUcF55GIsf5YL+dFYrWJhj0SawfGb/lIWMr2NJEVWH/MA9BLUM6ut21baju9QKZ2Ae2Vqt8SBMRUOg++nt4hRUR/mkOSKhfnvMBsHCMRMLS+GNnw/unPb+GjWHyZxy9CukoHmqm8T/MY/HAf00FCk2xebnBrHqMaX2OkECvnyCI2zCNi5NKXCpRqRHcKeXKr40fd2m5TzPBsdJAqqJeiITLFkTDDBgDIyRTfLH8VZXeuZgbVuB33WvgG6WRs+DuK23z1T2T2M24o3zn6w/FA4PtmJvTt6+oDCT2YI8jPzlAGtZUGymwq15qgHLrcvzyR76UD21zpOahPkXOI7KdniG4hSBarEpeetFrtnsqHs9hFGxWhOtEK1rFflNtvWzL9XzCgxiy/dQA2Bx/nF4uJq88iRBYvsFUW8fCMpWVxnYMQJqWmBIlwqmlGOpEaSx7vwUg08KLB0rPZ2j/oa71dtDC1t97ReTP8Ri5ZCKfuXN30/D8ymmVyQcNgmFnolgBfFj4pHHG9EizLKp1qUSELQLGNP/9qpNr0HdlMcT4iZXQeJb3IBDj7TqP6JhdOZHLt+wbYXnw0kBRm+FZywHkXd/ZvVKKlH99un5+nrsytoJblm3MjrLR+YYE1P6VZRNKB7l54Wf914EPBzvIY27FB18PlQs6gfOisgvl2aEdC4iZZAY84xJRiXPCy7Bm/I0Z1nvoilDH/s044yKJVfDS5y8z9ajFdSN9hl0Yng9EF5Gu8s5rlHK5jPHT/x6rFzt8jTFK7JZyJmMokRrtClB6n/bD/KVIvrwfzkL49hJc95ySjwQMq71mZtzKerty9+eSjADkjq9jn2z73NdvyHAv8lkRBpwZL25z9V3KxUO/v5PUhmoiTCEF/KwiI03vt6jl7Qw/VZv1caQEOt+V/mB9lRq3ASEkbl/2ft6ZQtBEtC5CObVjH3J3cgpwBIJ900zu84l+VaC09z+07K6pY29srPXOW+azgn0nYpQc0OjvQbeoha8sbstxHMa1DnRuuqxLuanDH9mCdx9lQoF/ULvbhYoH/ouyL6qQpRRJxwGGIzX3AEjJx3in74brlIVCja1R8U43nDgjeyCqR/Z8WovW1hzgBN4EZ5FTS3Wog3MQtV5PLyApVfDkz+fxS0Xmw7hS/QohQ1FewXSmS61tC8Kg/TPtUxz/EGjwaD+G/0eIkXKUWbIN9RzzwnnihrYiI5PMcNx7/K5bRkq3ZmYp8Fqbi9SjP/L8KxBT+wynlFr9DzMsgiFLYJ+k9Rna2oS1fzjsNdqiD99oy1kLKyr4Gw3RMNrmfM+lVbR4NugaXDVOkmmfUrtQ2VFuhsb7dWLGnC5pI",
+    salt="09/q4c",
+)
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN QUESTION
+# name: q5
+
+# %% [markdown]
+# **Q5** (predict, then count). Section 4 counts map-reduce with chunks of 16 pairs a few percent
+# cheaper than the full context at this model's width, d_model = 64. Make the model four times as
+# wide, d_model = 256, with the same two layers, the same sequences of 64 pairs and the same chunks.
+# Counting as section 4 does, predict which of the two costs fewer FLOPs per sequence, and why. The
+# cell after the question counts both.
+#
+# - **A)** The full context, by a few percent: per-token work grows like d², pair work like d, so the
+#   9 extra tokens outweigh the pairs saved.
+# - **B)** The full context, by a few percent: map-reduce runs the model four times, and each run pays
+#   for its d² weights again, which outweighs the pairs saved.
+# - **C)** Map-reduce, by a wider margin: each attention pair it saves costs 4·d FLOPs, so a wider
+#   model saves more on each of those pairs.
+# - **D)** Map-reduce, by the same few percent: every term of section 4's count grows with the width
+#   alike, so the ratio of the two costs stays put.
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN SOLUTION
+
+# %%
+q5_answer = "A"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -968,8 +1083,8 @@ assert normalize_choice(q5_answer, "ABCD")
 # %%
 from course_utils.tools.quiz import check_choice
 
-assert check_choice(q5_answer, "5c4919c19911b568b0b326f7c5901e8862da547a4531bbb4dd22760a6b599ddb", salt="09/q5"), (
-    "not yet: reread section 4's cost count, term by term"
+assert check_choice(q5_answer, "37286f28caa3285c03269f2d7ff80c6800429b7e663c0c2c19f3f99fc1b45e4a", salt="09/q5"), (
+    "not yet: run the count below, then explain it term by term"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -981,9 +1096,30 @@ assert check_choice(q5_answer, "5c4919c19911b568b0b326f7c5901e8862da547a4531bbb4
 # %%
 explain(
     q5_answer,
-    "sealed:QQCDsfIoJf94N8Xm0xWGGT0qtCcYZToMQVgqzNeOcbUBhPS3ikLK4n76+yVxzO5O3HpmETsTL4WmFBlIdCxMAGwiOdssqizvILtDErocgK9OZDnx2vTsCLacI9EIZxLO0kzSwIEPdThIi6HYdehfbe8BBpyBLzKuCahTj8P55mfbuD9QUL6rXHfmX/vTRWgdZeqBZwR3InUAvzNDnytOtcTwVWNt7ZL+L9xeu1TlYTLoC7gnIq7INcQyOoJLCL5lc/mzusN2nqazv9govH90vzOA8nKhEUYQ5V8ssRvFrGjEXeJMnlE6hyWHk/PZIqq5nkBvWjFU/XuBJBZ9UXQPEV9ZSgRUHtgOW4HIyDfoh5Deo/N4Fz8kFjF11Gm+bupGecnhIVkJKMdiD4CwZS7IH3uPKTbQ+fkFsGCzSimwTlgkzPqNkAqo6tOqB0Sb1VZ9qn34g5xVGh5dun705iTCe1a9fdoophfyY10qKVSG7Qd/YoKsDpqpfL3KcEngqqoX1aV3JIS2XFgjMi34mjsKXtFFI2vYl0jzY1PV1Wh97gKvWPu2oN8LGHDOilPvfIoud36jYR0X6ii26U2OPz1UDsON5cdlsc+uGJ7Ln+uFtzw8UmpR3O4nOqVHrHi3mTtke1ZDfCQSjrKgNAatM6ujh6Sfjtd8c1mQd2YqRlCe29s9zylJdxqltU0VUjQ1IETEI1wwOFX53NyID9yy5wQvRQOSH1t9nJmhtW/xKUDPHmQXZyukXO1jWqRLk85FL1B93k3YXaqrWQ38XYVi+IRrkkTo+n8NWddGJwFBv4ET+aaxxWpwNoTSDkGiMseMAjlDEx+hPIcuRuFUnMUhgHd2eEAMl0cgk5RvCb58T3RmzeKm9PL5yTP56oAka7NV4Vg9iZNG3ufNAVRybpAKDmRkMv7RszsrWvz2w7wdn3Ap3I46SXvP/RGv6+zDAXt0INKE8b6fKRLquRAaQYJgN8Ky50E8Q4pt7fpnGGSxm6ji26SHMF1WDZ04IsiSQiM1pAn7ZN2vIrh6gVssRLlmV7tiMoyaGgS6CZIywNwPUNEohj5IsnecaTWmPiTplYC8FRcjrnZjdOfk5mYTXSEBCOd+qOJulZscx5ymsNCyIYwX8M6wHNrpdok2epQLA8V2rsVmnFsHICXh+fNranzh0omQpfa9uT81xDD+6EAlV5okJUhxCeEh9apE4uIchIycfbL+jRpou/uMrQfL7jyJTmmEktIaEJ+5TisZB+Mrp5/zs26aagtDYgx8W+Rs6rA7IOffoZLvXO3QmRuopuez4rZAA4Z3i2fdciJtQR5otsyVEqk7RsPx4HXBSV0LDynA2IVSiLSZO6tM20IWpQX1UOgGgT3Uyv6ihTh5V54hKv8+7R4icGBthE6Is5NH9eYJwjflEDz3ftQiXp6/U508dyi54wRMVNVo8IyTS3UGxTKa3JmMgyQwxAsVVhT0eVCDfVTfAmdB3jRXUB5BokdLRHGvqe0YjdqQw1Claun9t20Bg/XIsTVa1zruQVBrR0ZFa73jBJJ26UBAwbcQqT/Kcr5GhYEzCDbuI96/6qQ/WvZUzbokMGtFOQc+pL7Wm4/nffQ71r2ibxuoPmebl4kAG0y3VJy/381BSyTLLQ==",
+    "sealed:Y4o+KkllCgKehgeXst+p8JBQfs1uviieRyWtO+tAPlLmLPDddJ8pq/Dcx0Q6kG/KLwMLjiItQMDrUm6VcR9Uj8yJK/m4dIoZW5lsHy+QdRmaE49RsvWlfaIG3vZvJHsvKNFepkqp86fHGps6niKDvOm2/8X370rsQEkx7nUJFmCP59XUG1uSCcCIBd2IS2C0nVjN03D14YWz+rXtlvHNcCPzsOhipPnCrSORnYEkoqFukzeXhaw7b1YLbzpT5oG8PqQDGRPkLR8nb/WeT36DT9QF8IabLfweqMCt+l4JiFLMiGcWOWX+sWOx+e9nBPcilyGK9eIlFUXWHrZKENdb79zMA9rubJRX9dkVcCQKT7FBt+uot97TUjRkfFWyAYd02qC7PMsi7m/61WyYp/OnGkfxdFutLO/hi7F3XG0bMDm/Cru2O5JDqIcOhuXW1+Dpp6/cfpEm3VQqfPb8vuEaI6PleVd0+nOnf/mCwMlH/1fe5MNBfFdGuNGNioMBheJXERNJkr/SYdPVF/E1BUvHiExNYYfsUSkeXgMnogUykVf6hEtYOmdnjaeu7IxNQCHnVXmb7RMBRifKui0Eo7YdKTqlJkigFED3FVLhtpBHMoL1CNh87bsszXFI4dtW44WyVRzz1S4k0ewizZL3FIZHHpk009Z9ICMX9/UUO7/Duo1Xhtu/rzToyhqq/WlvAdR9cHulAN9D2OPn+02KccbdhcdMBnUShsy5hIUiq7SsaQsYXTadrKBdMb/+qJ02OMUoKU6S+k4njuf0SOV284rGGE+1/d552PtYmYNGT7EzsEEn3G/76eVmHdhIqZrbS0xGsNM2TiJAYWqgNzpol/09PQ/vHdJmuVuzVTXew5aI+sQJmQli7z1gftlI9QYQyMP4y0KNK/i4zrfNVfVgCG/vQOkkTlcFtbKL2Ivylo7wmn+pBHEE2AHV1wIQN+v1NoI2YrjOA8EuqtsYPUvH0X8ZBbZFKO8gl2Nz6r+7l1FqlSpHnjhNGAYWQeWpsyvXyBz0Fn0YT0gXjfj0xXQ98I4vjLb9ZOXb/QNjmsdK9yxrB7cev8sGzpOAFBlt9r6mQmi03GtNfviXYV9sLU/o7Zq4EyJYAolIHWdhaBbuI+lHYPUGBl/Id3YSHxRuSBDSPnyFoEiYMU61R50+eolxylsoEUOEhGlaH81kJuM+yvp7khqzsyUVRA3z20Eo0Q9ym/Bh8D1ryMBirSpqkoi5xtQzeS6KvJ6Ulfpkwfw0fSPt+b1CaluDkYo2lM6wNlENjJTJAFbzPUTCIJKWDm2sjsbl4oQmj52ROnEUfQJzZDQPe6T3OMe+flLeLYmc+BbYk3V3iWAciZ18wr8CqKSmsu+a7llLP+b9vfcRK6iiumUytFEcHajQX6E59WyFeIl9DiyvIaUYptdaUDEVJCvHGesWCNLRaFCN4CiQtFQvS6hczBn6BO4U6oJq7rIyrTCMEf9ejcl9LXrsG1q3KR9AApMEUErcKabtOBqpWKV8rnIj5PVZI+jv2gbErn2BNLSUXas7jIWPZPnl6tHZVAnpoSYyUuL8vlTLK4QKj/VCXkzT3IxjfEhHQCDk06gJI1UEHULZ7EQ2FQuKaD23X4DJnBly36OAZujL7SI/vS+XNFZg5sAVSwyVr+PAqoLXEmf0esewoy4p48ujSoDMP+2Fqarq+5L8MkjQdRAlLyjxXK36CgU=",
     salt="09/q5",
 )
+
+# %% [markdown] tags=["shows-answer"]
+# The count: section 4's two terms at this width and at four times it, for the full context and for
+# map-reduce with chunks of 16 pairs.
+
+
+# %% tags=["shows-answer"]
+def flops_at(d_model, tokens_read, pairs):
+    """Section 4's count at width d_model, over both layers: (per-token FLOPs, attention FLOPs)."""
+    return N_LAYERS * 24 * d_model**2 * tokens_read, N_LAYERS * 4 * d_model * pairs
+
+
+print(f"{'':28s} {'d_model':>7s} {'per-token FLOPs':>16s} {'attention FLOPs':>16s} {'total':>12s}")
+for width in (D_MODEL, 4 * D_MODEL):
+    totals = {}
+    for method in ("full context", "hierarchical (every chunk)"):
+        per_token, per_pair = flops_at(width, *reads[method][:2])
+        totals[method] = per_token + per_pair
+        print(f"{method:28s} {width:7d} {per_token:16,d} {per_pair:16,d} {totals[method]:12,d}")
+    ratio = totals["hierarchical (every chunk)"] / totals["full context"]
+    print(f"{'':28s} map-reduce / full context at d_model = {width}: {ratio:.2f}")
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
@@ -1184,6 +1320,7 @@ assert _holder in _kept_plant, "a chunk whose one key matches the query is kept,
 import torch
 
 from course_utils.chapters.retrieval import (
+    chunk_recall,
     chunk_with_key,
     hierarchical_answer,
     retrieve_best_chunk,
@@ -1206,6 +1343,7 @@ for _seed, _b, _k, _c in ((31, 4, 12, 2), (32, 3, 16, 4), (33, 2, 6, 1)):
         retrieve_by_embedding,
         retrieve_in_slot,
         chunk_with_key,
+        chunk_recall,
         hierarchical_answer,
         namespace=globals(),
     ):
@@ -1234,16 +1372,7 @@ for _seed, _b, _k, _c in ((31, 4, 12, 2), (32, 3, 16, 4), (33, 2, 6, 1)):
 
 
 # %% tags=["shows-answer"]
-def chunk_recall(table, queries, c, pool):
-    """Recall@1 of one way to score a chunk: "mean" pools its keys' embeddings, "best" keeps its best key's cosine."""
-    chunk_tokens, _ = split_pairs(tokens, c)
-    keys = table[chunk_tokens[:, :, 0::2]]  # (B, chunks, c, d)
-    if pool == "mean":
-        score = torch.nn.functional.cosine_similarity(keys.mean(dim=2), queries[:, None, :], dim=-1)
-    else:
-        score = torch.nn.functional.cosine_similarity(keys, queries[:, None, None, :], dim=-1).amax(dim=-1)
-    return (score.argmax(dim=1) == relevant[c]).float().mean().item()
-
+from course_utils.chapters.retrieval import chunk_recall
 
 unit_noise = torch.randn(tokens.shape[0], D_MODEL, generator=torch.Generator().manual_seed(6))
 print("recall@1, mean pooling | best key (means over the 5 models that learned), chunks of 4 / 8 / 16 / 32 pairs")
@@ -1256,7 +1385,7 @@ for noise in (0.0, 1.0, 2.0):
             key = table[tokens[:, -1]]
             queries = key + noise * key.norm(dim=-1, keepdim=True) / D_MODEL**0.5 * unit_noise
             for pool in pooled:
-                pooled[pool].append(chunk_recall(table, queries, c, pool))
+                pooled[pool].append(chunk_recall(tokens, c, table, queries, pool))
         cells.append(f"{np.mean(pooled['mean']):.2f} | {np.mean(pooled['best']):.2f}")
     print(f"noise {noise:.0f}: " + " / ".join(cells))
 

@@ -84,3 +84,20 @@ def test_auroc():
     assert auroc(torch.tensor([1.0, 3.0]), torch.tensor([2.0])) == 0.5
     with pytest.raises(ValueError, match="at least one"):
         auroc(torch.tensor([]), torch.tensor([1.0]))
+
+
+def test_chunk_recall_of_mean_pooling_and_of_the_best_key():
+    from course_utils.chapters.retrieval import chunk_recall, chunk_with_key, retrieve_by_embedding
+
+    batch = kv_retrieval_batch(64, 16, generator=3)
+    table = torch.randn(int(batch.tokens.max()) + 1, 8, generator=torch.Generator().manual_seed(0))
+    own = table[batch.tokens[:, -1]]  # the query key's own embedding
+    _, chosen = retrieve_by_embedding(batch.tokens, 4, table)
+    mean_recall = (chosen == chunk_with_key(batch.tokens, 4)).float().mean().item()
+    assert chunk_recall(batch.tokens, 4, table, own, "mean") == pytest.approx(mean_recall)
+    assert chunk_recall(batch.tokens, 4, table, own, "best") == 1.0  # an exact match in disguise
+    assert chunk_recall(batch.tokens, 4, table * 3.0, own, "best") == 1.0  # cosine: lengths change nothing
+    with pytest.raises(ValueError, match="pool"):
+        chunk_recall(batch.tokens, 4, table, own, "max")
+    with pytest.raises(ValueError, match="queries"):
+        chunk_recall(batch.tokens, 4, table, own[:1], "best")

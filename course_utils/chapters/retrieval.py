@@ -12,8 +12,9 @@ Both methods cut its K pairs into chunks of `pairs_per_chunk` pairs, each short 
   answer with the most confident chunk's answer (reduce).
 
 `retrieve_in_slot` puts the relevant chunk among others at a chosen place, to measure lost in the
-middle inside a retrieved context. `auroc` measures how well the reducer's confidence separates the
-chunks that hold the key from those that do not (its calibration).
+middle inside a retrieved context. `chunk_recall` measures recall@1 of two ways to score a chunk
+against a query vector (its mean key embedding, or its best single key). `auroc` is the area under
+the ROC curve of two groups of scores.
 """
 
 from __future__ import annotations
@@ -143,6 +144,40 @@ def retrieve_by_embedding(tokens: Tensor, pairs_per_chunk: int, table: Tensor) -
     chosen = score.argmax(dim=1)
     picked = chunks[torch.arange(tokens.shape[0]), chosen]
     return _with_frame(tokens, picked[:, None])[:, 0], chosen
+
+
+def chunk_recall(tokens: Tensor, pairs_per_chunk: int, table: Tensor, queries: Tensor, pool: str) -> float:
+    """Recall@1 of one way to score a chunk against a query vector: the share of rows whose top chunk holds the key.
+
+    tokens: (B, 2K + 3) kv sequences; table: (vocab, d) embedding table; queries: (B, d), one query
+    vector per sequence (e.g. the query key's embedding plus noise). `pool` chooses the score of a
+    chunk: "mean" is the cosine similarity between the query vector and the chunk's mean key
+    embedding (as `retrieve_by_embedding` does with the query key's own embedding); "best" is the
+    largest cosine similarity between the query vector and any one key of the chunk.
+
+    Example:
+        Orthogonal embeddings and the query key's own embedding: both scores find every chunk.
+
+        >>> from course_utils.core.retrieval_tasks import kv_retrieval_batch
+        >>> batch = kv_retrieval_batch(8, 16, generator=0)
+        >>> table = torch.eye(int(batch.tokens.max()) + 1)
+        >>> chunk_recall(batch.tokens, 4, table, table[batch.tokens[:, -1]], "best")
+        1.0
+    """
+    if pool not in ("mean", "best"):
+        raise ValueError(f'pool must be "mean" or "best", got {pool!r}')
+    if queries.dim() != 2 or queries.shape != (tokens.shape[0], table.shape[-1]):
+        raise ValueError(
+            f"queries must be (B, d) = ({tokens.shape[0]}, {table.shape[-1]}), one row per sequence; "
+            f"got shape {tuple(queries.shape)}"
+        )
+    chunks, _ = split_pairs(tokens, pairs_per_chunk)
+    keys = table[chunks[:, :, 0::2]]  # (B, C, c, d): each chunk's key embeddings
+    if pool == "mean":
+        score = torch.nn.functional.cosine_similarity(keys.mean(dim=2), queries[:, None, :], dim=-1)  # (B, C)
+    else:
+        score = torch.nn.functional.cosine_similarity(keys, queries[:, None, None, :], dim=-1).amax(dim=-1)  # (B, C)
+    return (score.argmax(dim=1) == chunk_with_key(tokens, pairs_per_chunk)).float().mean().item()
 
 
 def retrieve_in_slot(

@@ -54,6 +54,12 @@ CASES: dict[str, dict] = {
             _top2(top="(-score).topk(2, dim=1).indices.sort(dim=1).values"),  # the two worst chunks
             _top2(top="score.argmax(dim=1, keepdim=True).expand(-1, 2)"),  # the best chunk twice
             _top2(query="table[tokens[:, -1]]"),  # the query key's own embedding, not the query vector: exact match
+            _top2(score="torch.nn.functional.cosine_similarity(keys, query, dim=-1).sum(dim=-1)"),  # sum of cosines
+            _top2(  # the query vector normalised, the keys not: a dot product that favours long keys
+                score="(keys * torch.nn.functional.normalize(query, dim=-1)).sum(-1).amax(dim=-1)"
+            ),
+            _top2(score="-(keys - query).norm(dim=-1).amin(dim=-1)"),  # nearest key by Euclidean distance
+            _top2(top="score.topk(2, dim=1).indices.sort(dim=1, descending=True).values"),  # later chunk first
         ],
         "cheats": [
             "import torch\nfrom course_utils.chapters.retrieval import split_pairs\n\n"
