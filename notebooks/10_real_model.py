@@ -84,7 +84,6 @@ if "google.colab" in sys.modules:
 # 90 MB of weights): nothing is downloaded, and everything runs on the CPU.
 
 # %%
-import math
 import os
 import time
 
@@ -194,8 +193,8 @@ print(f"attention maps (6 layers x 12 heads) vs BertModel, max |difference|: {er
 # We cut 20 windows from the shipped corpus (Python's documentation) and read each one's first
 # n − 2 word pieces, wrapped in `[CLS] … [SEP]`, at n = 32, 64, 128, 256 and 512 (the model's
 # limit). In every window we also plant a copy of 6 word pieces 16 positions after their original,
-# at every n the same distance apart, to measure how much weight a token puts on an exact duplicate
-# of itself as the number of other keys grows. Statistics are over *content* queries: not `[CLS]`,
+# at every n at the same place near the start of the text (word pieces 4–9, copied over 20–25), to
+# measure how much weight a token puts on an exact duplicate of itself as the text grows. Statistics are over *content* queries: not `[CLS]`,
 # `[SEP]`, punctuation or the planted copies.
 
 # %%
@@ -224,9 +223,57 @@ fig = plot_attention_maps(
 )
 fig
 
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN QUESTION
+# name: q1a
+
 # %% [markdown]
-# Now the numbers: the weight content queries put on `[CLS]`, on `[SEP]` and on punctuation, by
-# layer (mean over heads and windows; bands: the spread over the 20 windows, 10th–90th percentile).
+# **Q1a** (predict, then measure). The picture above is one head at one length. Over every head of
+# layers 1–4 and the 20 windows, as n grows from 32 to 512, the share of weight that content
+# queries put on `[CLS]`
+#
+# - **A)** rises: with more keys, a query has more weight to park
+# - **B)** stays about the same: a sink is a fixed habit of its head
+# - **C)** moves to `[SEP]`, the sink Clark et al. found in BERT-base
+# - **D)** falls, while punctuation takes a growing share of it
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN SOLUTION
+
+# %%
+q1a_answer = "D"  # SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN TESTS
+
+# %%
+# FORM
+from course_utils.tools.quiz import normalize_choice
+
+assert normalize_choice(q1a_answer, "ABCD")
+
+# %%
+from course_utils.tools.quiz import check_choice
+
+assert check_choice(q1a_answer, "1ecc28768341f3265aa5fa58bed56090d2d1ab4d53867b5eb6d662e0d9d8e510", salt="10/q1a"), (
+    "not yet: the measurement after this question prints the weight on [CLS], [SEP] and punctuation at every length"
+)
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END TESTS
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END QUESTION
+
+# %%
+explain(
+    q1a_answer,
+    "sealed:NDLH+k0F2+sQQrPTOLja3V9PYR0GLlI+6CkyGNr1mMy68pjPwqhp24UZKIlfRRNDPoajzKDW4IWSlNpF/Wzxyj+JMFq1KAsw4XhAUAv0bxIAPSS5dzZgsgCnWPVVIc7cE99eqGFT30ugHKDHVSQy1kAFCJU/IlvxeYvIOmZgLAgdLgT7DbaIgrEAnyzSVH491MDXRyPs7A1ydX5ES4dNXG8eVTpdXJaQ/UDls0+oh+Hh7RUQFqTOclmYrJ/GQpzPK8LiU1aFAcXcZk0ED4WJ47khXweVGg19ZXw4llKgXFV3wnZ2DpsUrZ9NsBaF8avkmbRvNC9a5rQsA26RlpPtjHw3ws33uc7UFnutUntOF3/9k/6CrxZyGIlt5LwmVJoTqO/qURsFhJhXMWmQsdlF4X5IO//ZNseKcNCjw9Qpi7npQ3wpq1QEWW4CKVktSLv6gkBTpRAf1Npi0HgSMLk7ENcZqDVtm18yR99UNjuibh/g/3xHvR9RZ7TXL5HzolCmONu7Kv9wmolelfEbq4S3hGv1YXiNWvJJaY+y0cpNO/bUWeS/bCFvEUcot3IcKFAr4H8v3mW7lacu3iHLKamjCdWvfHOjVhcH7e7qGqWlCYB9qsYrfD6F/3IsKHmjWlvOSUJcn+tiXuF08PO56ZuPWK3dBGtGha6bmUWnxTlF9sgFqEoaVlM/tmMKBv7omRvf/gAgpIbp2ni54pcPCwjMCbIi3MVvx+y45j/Hsc1P9EQtshNA4KKrPkHzl6nMH4vkeZ648XDWMYuZYXphym5nO/U3Je3DoqJsLuowRPchrMI+48FiXqn3LMKoi6/8s4V+nki6Fi6HR97hyRHPEDWpLDAqvKvxKRQBdfRTT7ibdez+pCm4vrWyriGxBOt/JbkxwfKh6MmZOXRpQ/MiJUzGMRMZxpLHi0s6vzlmLYh9gkHxL+6jSPRQay0EEtVP2GMsedNblzat6g8+rnh0o1isc29oPTO5DS1LC4+8KiLVbeMcjAjPnIUUf1rFaTClznjiOyEkjSmCLHYGCaNHjKjjmmYxjfoByZ6Y8zlbLIaqUmNv0MdlrN5Z/NTl2qU40A==",
+    salt="10/q1a",
+)
 
 
 # %%
@@ -244,6 +291,11 @@ def band(values):
     return per_window.mean(), np.percentile(per_window, 10), np.percentile(per_window, 90)
 
 
+# %% [markdown] tags=["shows-answer"]
+# The measurement: the weight content queries put on `[CLS]`, on `[SEP]` and on punctuation, by
+# layer (mean over heads and windows; bands: the spread over the 20 windows, 10th–90th percentile).
+
+# %% tags=["shows-answer"]
 cls_mass = sweep["cls"].mean(axis=(1, 3))  # (lengths, layers)
 fig, axes = plt.subplots(1, 3, figsize=(13, 3.8), sharey=True)
 for ax, (kind, label) in zip(axes, [("cls", "[CLS]"), ("sep", "[SEP]"), ("punct", "punctuation")]):
@@ -262,7 +314,7 @@ fig = finish(
 )
 fig
 
-# %%
+# %% tags=["shows-answer"]
 best_cls = sweep["cls"].mean(1).max(-1)  # (lengths, layers): the most [CLS]-bound head
 for i, n in enumerate(LENGTHS):
     print(
@@ -271,13 +323,15 @@ for i, n in enumerate(LENGTHS):
         + "; strongest head "
         + " ".join(f"{m:.2f}" for m in best_cls[i])
     )
-print("weight on [SEP] at n = 32, largest layer mean:", f"{sweep['sep'][0].mean(axis=(0, 2)).max():.3f}")
+for kind, label in (("cls", "[CLS]"), ("sep", "[SEP]"), ("punct", "punctuation")):
+    share = sweep[kind].mean(axis=(1, 3))[:, 1:5].mean(1)  # (lengths,): layers 1-4, mean over heads and windows
+    print(f"layers 1-4, weight on {label}: " + ", ".join(f"{v:.3f} at {n}" for n, v in zip(LENGTHS, share)))
 
-# %% [markdown]
+# %% [markdown] tags=["shows-answer"]
 # By head: which of the 72 heads are sinks, at the shortest and the longest input (mean over the 20
 # windows).
 
-# %%
+# %% tags=["shows-answer"]
 fig, axes = plt.subplots(1, 2, figsize=(12, 3.6), sharey=True, layout="constrained")
 for ax, i in zip(axes, (0, len(LENGTHS) - 1)):
     image = ax.imshow(sweep["cls"][i].mean(0), vmin=0, vmax=1, cmap="viridis", aspect="auto", interpolation="nearest")
@@ -293,30 +347,33 @@ fig.suptitle(
 plt.close(fig)  # shown once, by the line below
 fig
 
-# %% [markdown]
+# %% [markdown] tags=["shows-answer"]
 # **Takeaway.** The real model has sinks, in the middle layers and not in layer 0: at 32 tokens
 # content queries of layers 1–4 put about half their attention on `[CLS]` (some heads three
 # quarters), almost none on `[SEP]`. Clark et al. (2019) found BERT-base parking on `[SEP]` and
 # punctuation instead; this distilled, fine-tuned model parks on the first token, like the
 # language models of Xiao et al. (2023) and like notebook 04's toy models on BOS. The sink is not
 # immune to dilution: its share falls as n grows, and punctuation takes more.
-#
-# **Dilution.** The planted copies measure it most directly: the copy's key is the same at every n,
-# 16 positions from its original, and only the number of other keys changes. Before the
-# measurement, a prediction.
+
+# %% [markdown]
+# **Dilution.** The planted copies measure it: the copy's key is the same at every n, 16 positions
+# from its original, at the same place near the start of the text, and the text after it grows.
+# Every key added from n = 32 to 512 is one more competitor, and also one farther from the copy than
+# all of the first 31; Q1c comes back to that. Before the measurement, a prediction.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q1
 
 # %% [markdown]
-# **Q1** (predict, then measure). Notebook 02's model of dilution: one key whose score beats n − 1
+# **Q1** (predict, with notebook 02's model alone). Notebook 02's model of dilution: one key whose score beats n − 1
 # equal others by a gap g gets weight e^g / (e^g + n − 1). The cell below prints `weight_32`, the
 # weight that a planted copy puts on its original in the best duplicate head, at n = 32. If that
 # head's gap stayed the same as n grows, at what length n would the copy's weight have fallen to half
 # of `weight_32`? Solve the model for n (a real number, not necessarily whole), computing from
-# `weight_32`, and store it in `q1_length` (the check compares 1 decimal). The cells after Q1b measure
-# what the real head does.
+# `weight_32`, and store it in `q1_length` (the check compares 1 decimal). This is the model's
+# prediction, not a measurement: it is Q1b's baseline, and the cells after Q1b measure what the real
+# head does.
 
 # %%
 copy_32 = sweep["duplicate"][0].mean(0)  # (layers, heads): n = 32 only, mean over the windows
@@ -328,8 +385,7 @@ print(f"layer {dup_layer}, head {dup_head}: weight of the copy on its original a
 # # BEGIN SOLUTION
 
 # %%
-gap = math.log(weight_32 * (32 - 1) / (1 - weight_32))  # SOLUTION
-q1_length = 1 + math.exp(gap) * (1 - weight_32 / 2) / (weight_32 / 2)  # SOLUTION
+q1_length = 1 + weight_32 * (32 - 1) / (1 - weight_32) * (1 - weight_32 / 2) / (weight_32 / 2)  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -369,13 +425,14 @@ explain(
 # name: q1b
 
 # %% [markdown]
-# **Q1b** (predict, then measure). Before the measurement: as n grows from 32 to 512, the weight the
+# **Q1b** (predict, then measure). Before the measurement: in section 2's probe, with the copy at
+# word pieces 20–25 near the start of the text at every n, as n grows from 32 to 512 the weight the
 # real head's copy puts on its original
 #
-# - **A)** falls to half near Q1's length: each added key competes as the first 31 did
-# - **B)** nears half only far past Q1's length: the added keys compete less
-# - **C)** falls to half well before Q1's length: the added keys compete more
-# - **D)** stays near `weight_32`: a copy 16 positions away is found as well at any n
+# - **A)** falls to half near Q1's length, as the fixed-gap model says
+# - **B)** keeps over half of it until lengths far past Q1's length
+# - **C)** falls to half well before Q1's length, faster than the model
+# - **D)** stays near `weight_32` at every length, 16 positions being close
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -411,7 +468,7 @@ assert check_choice(q1b_answer, "93a059089c958ed1ad917c3f59885e7041d60843422e77b
 # %%
 explain(
     q1b_answer,
-    "sealed:SraQVgHAhrqpEIf/YHyF07mMcPQzBtBMpktqFGCdMptm59Rs7jzB66ldq5Du6Iv2VF3beNue+0JLWXprdLZvo6TfmZmjzFUF8s/mLe593NZC+n+MqpftH3D6BdFd4xMzgF6eSv9WTXmF9VJucn3PjmlZlgRw5D2BStEyabwbLwe3DbMxwZBtPAJihzT/q5mr7qcIh/33lHesw2pyKbC5LGlgw1h/NsmTpMWtE3e945mZcKnM4keHZYH8fs22ez68Anj4FenLekfLnPHXgcjZ5FaL6q2KTC2SBOKlf+tjsOlK+aCazyPP1CYpa1iaZoVFkleQF5Udkb0b/isQUxVGhDOs7M4YAg8pc07EkISHuBKWFAIM3SJn5uIUk2xvYKrTUtBj4QfgwQG/BIPJ9N/W5vB+GEdHI4b8Cprwv9r8lFhYQn0JrfJsm8dvsBhLJ91M3dpsxmUT/aun9CHjhs2BeLBznjSwRFnzQNaDlT+i5rM1gZpgAsC+8dLWNjuKJc6cjv6ilulsmZA/lTyCSNBNfpnUK0/M/0/MloZl+GOOTF87e0Q/6E/cd7SgYflPOLq+YjHxteSlfyCBQDtxq4dMKFce2+3nq/iJR4kQujIIGcrQ79AIAq9XAk3k/fSNoOwFuHrr7H/N4nmPB0F7KigSGefpmSoINONCkU/FkTibpixUD1apRSharVva46pHzD1wVM+dWoyWttrHi0lu7FOvAmQ+zoNeA2P503vTpTXIv/i1R5D9L/tg9b9H826e2ZUPtPIi40AdxQd1/oX2rCCHrqlegxVNgcC8SSGd9XdgztM2ZUpGRmYY4nxoeZTh+8lhXd1xDNfcOaUQ5F+k/l+hcJLumancDcpZp3PWMpECMzEXMGx+TdxYnJ9+lWomZw+YmtJbGUO6+57FAkB3IqfKP5C+5Ty+ZBtiJK7IjDApczgsndxLCw+Ur7/0q8dGWs9kuLdwEdX5Ahn3EbIdj4x4Aidx57oV6jeH+5g1OaG84V576/FNt+D+DwlxuFIREVclwdOasFdfGjB63w9z9nVvYMhCaVgkJAnNZiZsDUXMi5ldPqY25rXWxQZQ8aNyzXIcNHpwnNfMEnbWiurNruX9MW17OQPbI5nDqMhm0yGDsAHo/VDOoCDX/VEauaI3lkNc+AJTlcRvIULQG3ZrboNMjxSm8s6P/5+55mEwZ7bA42je3znUy1yYdiBmjpE3TRUvjYDO1ep+jJYva26BXTe3EuXVsx7P9GKaoU2Vl+tMpXXAvyazSAVHKzLPY8kSbQAjMwHEmYJ3t7iF6ppVOlYb4cn0eGuxLGYODfdd3hGYvXqUd79n1ql53S8HnM0NCRMzFzcZXBGOWZm18Ssp6+6QBYcMhR6fK7QUPO6p8odnYuKpkM6uLR3wVo9ONbdKj5xZ5YLF57808LuXNTIfS9aY49UOpl5tSi0diIGHjA80u8rNXonnBf97Xq5kS9XtMFZjvGJZ2sYgwtAyINKVDbpS4nzbRi+a0N7oJk5JF/LCJ48q+95ZK8Gij4SN3O644OlhibA7fOjOvTxIxbIFMLqb0ImsoYPX+vdToc/+Ij7zFpTs8vSXGBSsjFyMvA==",
+    "sealed:rdlJT1l10/kX7B/khPv6qLmMcPQzBtBMpktqFGCdMptm59Rs7jzB66ldq5Du6Iv2VF3beNue+0JLWXprdLZvo6TfmZmjzFUF8s/mLe593NZC+n+MqpftH3D6BdFd4xMzgF6eSv9WTXmF9VJucn3PjmlZlgRw5D2BStEyabwbLwe3DbMxwZBtPAJihzT/q5mr7qcIh/33lHesw2pyKbC5LGlgw1h/NsmTpMWtE3e945mZcKnM4keHZYH8fs22ez68Anj4FenLekfLnPHXgcjZ5FaL6q2KTC2SBOKlf+tjsOlK+aCazyPP1CYpa1iaZoVFkleQF5Udkb0b23JSAFNCkzKtrYkNGkpkc17JmdbTuxLPCFFEzD8z7OtNly4mc63TE84m+gP9zx+uBIXDuMrK6qZ0SlpPapz1A5r4v9zsjhZORykG/+lzjY5q+QJWastByp8+1z1IpeSk6WGnl53dIvA1wmr0EFChGoqRnS3r/Pxh3M5yS4W289LKOzOdJdeawfu12fdrmcVjw2aXB44HZ5zGLEaIuQjNjJctvmCSUE5zOU066V3VL/G4ZutGd/6ObzSl/uivLGHCSTdiutNIalQO3L6zt/XIWdsLsDIIHtCC+MFbWPkVR0imubqz4ewMqHq4rSvI7mnHD0EyLSBaVOChk2xYMuRF1AjMjnrfgWRFR17mQiJG8w+Js7xL0iBiX4yXHM2W8teOzhor7UqvDSFx3IJDFHT1mmmH6iTB7fX7F5b2Kb5juewUu2aLjZMP7OVt50ZYwk9gq4Ki/XzCt/4YzAcFkIitRSvJrjJ6xpsnM0BaHx0wy1YVOJHxvp5zG9txCpKBeKlE7R7j7wDua4Tuj67JC8pXpzaXKZsCN3YRf2prUY9CyINk1HktLw+flcQPQQj47sqXDFl3Y/6dP9ul/SC+Yxp7PuaJjDVneX5ujNhBXEDR/b/vq4QWBpsCsqY1F53/TRHhEqMXlcsxGmJ8/P9U9zrJ9t40bbqx4Rd+5eFQ8KPsCQZsqVxTOhgljt6S/BZAHWJni10283kgKLkoSTQHFUjPdzM4WULc39YSOrdzr7SC2QtH8a10x2IVPy4kmJLGBCGXjOTNqqmpLm1/cEv7a46Gt8B80XeP41X3vFbS5W/er1EJ8Lg5lVkb/gVBxoc0fx+YDjl3f9tMyFL+p5OP5JH8+3t1YLGN9mjFmDbShESFdkoS7PJHCxs3yZPUgfZ0x58gazaBVz+rV6GU4S+H5SqMqgSTkb8Nt3/XrWG4BxoCIWHdOpoUaRM0P1bAnoE/88mG7ZJVMlYbspmqNDDlJXcOG+hA2ACYvXaUdettn+V3xGIc1dRETEIzIxJ1PXyOQpW94WQx7bSca5wWwFqfOq9RJ7rq+4h/a6y70da/MRz3ApNAL/ZSx44c4YrJ9vNm5raPMndJT4XM5YFauVQ4STtUho7JmQtx6N/AVoCjQuZxUK5kR9TsORMj9zJU0cY+w9AxINqXSO5O7znUXX2H0ZO5cgZJBOjIcJN+oowFaMvklIednars/+kogrk8KK/QuyVezPBAF6HehJaopsTL5rJevIrjdz3+B8azpvuBTFqkglzJ5TMIyIxw9TUiR9RAJ79FVghc4dFpoQv4nW78dhd3fMMU0xkMF0Bkv/q1qIIMIIGwMrVsa1v7mMjvtsaVgOC+lHpciXBtVrXPnwlk8fpLFHihf5cL4tKb5QVci2UIRiIoz03GlgSfvXVBGid9nYvcUsSR90J2L7Zg171KMqnFZzHeVruKOt0ikahiKaUc1DsX7bUbPfUjnvqUe2N5Qy+wDq/bkyWW3ZTaTRkR",
     salt="10/q1b",
 )
 
@@ -488,11 +545,98 @@ print(
 # %% [markdown] tags=["shows-answer"]
 # **Takeaway.** Dilution is there, at the real model's own scale: as n grows, the last layer's
 # largest content weight falls, its rows spread towards uniform, and the copy's weight on its
-# original falls in almost every window (the lines above). Its size is another matter: put the fourth
-# line's two fold-changes next to your answers to Q1 and Q1b, and to notebook 02's model. The sink
-# does not explain it away: `[CLS]` takes a fifth of the copies' weight at 32 tokens, far more than
-# an average key, but with it left out (the last line) the other keys still compete far less than
-# their number grows. Q5 measures the gap that the real head implies at each length.
+# original falls in almost every window (the lines above). In this probe it is milder than notebook
+# 02's fixed-gap model: put the fourth line's two fold-changes next to your answers to Q1 and Q1b.
+# The sink does not explain it away: `[CLS]` takes a fifth of the copies' weight at 32 tokens, far
+# more than an average key, but with it left out (the last line) the other keys' total weight still
+# grows far less than their number. What the probe cannot say is why: it keeps the copy near the
+# start of the text, so every key it adds is also farther from the copy. Q1c separates the two.
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN QUESTION
+# name: q1c
+
+# %% [markdown]
+# **Q1c** (predict, then measure). Keep n = 512, Q1's head, the distance of 16 and the first six
+# windows, and plant the originals in the middle of the text, at word pieces 250–255 (the copies at
+# 266–271), instead of at 4–9. The number of keys and the distance stay the same. Compared with the
+# same six windows' copy near the start, the copy's weight on its original is
+#
+# - **A)** a tenth to two thirds of it: the copy near the start keeps more
+# - **B)** within a fifth of it either way: at a fixed distance only n counts
+# - **C)** over a fifth above it: away from the `[CLS]` sink, less is parked
+# - **D)** under a tenth of it: tuned on short texts, the head fails there
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN SOLUTION
+
+# %%
+q1c_answer = "A"  # SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN TESTS
+
+# %%
+# FORM
+from course_utils.tools.quiz import normalize_choice
+
+assert normalize_choice(q1c_answer, "ABCD")
+
+# %%
+from course_utils.tools.quiz import check_choice
+
+assert check_choice(q1c_answer, "76b85913706e1d704c6cd98507f1c9c9d2e930be791c052ab58eb04cdc786128", salt="10/q1c"), (
+    "not yet: the measurement after this question plants the copy at both places in the same windows"
+)
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END TESTS
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END QUESTION
+
+# %%
+explain(
+    q1c_answer,
+    "sealed:wveIPxP4lm8wmJvW0oUtymT532RuM8LDSEgSQ7Fah2tVg6f5GBqcFf0R4aSpE4zyol9JYvmE06B23CrrGajAzsBFQi+Av3+G8CkWA1ELzzW4I8ZYtx9zIDkMMvb4ZjSiM+Qpk7aduobnAlvd5c0gV1afay8bhWCxMrXQdZVnZx4de43HLHIS7aGi89Zf83UUIOxUhQ6iJ9R1blEW1bXC/MeCT1VC4yQD/3RQm2CVPSWHXPWkwoqnonF5rvhqemqkbdx5gNG4YXMgltcHmzzX+M0aYWAIbf8xBQQINMR89hkOJ+T5hr0iYymGWp3FMUxczowNQ9pujmk8zDiolTlZZVKfVW8WaSn7Hw5dQ6uP8MxzgXxX6buuj84aGCnKgZYWx3hLytFDgMYHi7t6bx9mO7abMD3gXGqPrWPZhrRa8PZDQ8uQd2jlQcx3hDdgjcsHJprxdk66TKsXdnJEgKL1Lu8uFJQ8VxwhimFN0BKWUC9BRnuUx29ngmXHisyosgkz0v58HnjAJcPHzVw4+2+4khjUNZ/AZNDOc39nD1W+W2aKPML/Wq1txWs0zCKNfrOHBRYSs7g64+xKoOCWu3jU6syUG/cYlLpiI37iIUzrBOjGir7MYbmXwNFAKFnb3oM3oyfDByx3dTOo8V7tSD45WgzBcChfw+18ytC+0BA6KwidB2LF4P0llNogdfFMMj8lBEIo+p/OO+6kiTGoif3loHC91ntZh8asbB0Btqrl9wW9IsQbWsJ/MGkWDfhGEh+NWXbzbGDHdUsxRISHxCL/+BmRAD3iVjWIWuwVvw7fmqs+bn5x4POmQHNm+hCBW/rpT8zFSwaI9VkNRJpPD0/PEHs7HBJrVGEAg827jVgDCMtywt8lJ9bI/fNa8pLMhtLv+PgsVonOA49tR49TfjLdCGREIiJ4CMu+yuJ/O+t+WSb+yjzogAkoyyP/CJtQqEqostGttqGuyHa+XOC3S/bz4hLSmDZGvhi7r2/8yYsDUsjr3d4cjzPv39LoTROGef0jptEhoZOq2SBIlL/61cB478c8q9LjyXoPgSM9fTw8g+ZykgdebdIsXRC9QEZvv90Txwe/T2vmN5QY/G3JYAkbBsJRo6OqYMtkeW1D9uZHTcAgSXDfpYc26YHwcyGpk03UlGH+nOX12Th5prr5caPPxZ9eK+krgIml7xZ3LzzZ9zvHR8n9WwsKgWQihAjh2Za703PIDJaa1oEbLJ+QvZQ03TrH8g2DY1ZRW8E2BASSVd6Q6SBkgKYFHANi6KrTRAugfep+ZaW+/cczj6SgqR3R9o+put50bj6rx7poGexTNzf56NczDELVh1yn0mOn6Qor2ZKNOW5i0A==",
+    salt="10/q1c",
+)
+
+# %% [markdown] tags=["shows-answer"]
+# The measurement: the first six windows at n = 512, the copy planted with its originals at word
+# pieces 250–255, read in Q1's head; beside it, section 2's copy at 4–9 in the same windows (a few
+# seconds).
+
+# %% tags=["shows-answer"]
+mid_start = 250  # the originals' first word piece, in the middle of a 510-piece text
+mid_originals = torch.arange(mid_start, mid_start + 6) + 1  # token positions: content index + 1 for [CLS]
+at_middle = np.array(
+    [
+        enc.attention_maps_ids(enc.wrap(real_model.plant_copy(window[: LENGTHS[-1] - 2], start=mid_start)))[
+            dup_layer, dup_head, mid_originals + 16, mid_originals
+        ]
+        .mean()
+        .item()
+        for window in windows[:6]
+    ]
+)
+at_start = per_window[-1, :6]  # section 2's probe, the same six windows at n = 512
+print(
+    f"n = 512, layer {dup_layer} head {dup_head}, first 6 windows: copy -> original {at_start.mean():.3f} with the "
+    f"originals at 4-9, {at_middle.mean():.3f} at 250-255 ({at_middle.mean() / at_start.mean():.2f} of it; "
+    f"{at_middle.mean() / weight_32:.2f} of weight_32)"
+)
+print("by window, start / middle: " + ", ".join(f"{a:.2f} / {b:.2f}" for a, b in zip(at_start, at_middle)))
+
+# %% [markdown] tags=["shows-answer"]
+# **Takeaway.** The same number of keys at the same distance, and the copy in the middle keeps less
+# than half the weight of the copy near the start (the lines above). Section 2's probe measures
+# dilution near the start of a text, where this model keeps weight best; it cannot say that the keys
+# added farther along compete less. Why the start is special this notebook does not measure (the
+# `[CLS]` sink sits there, and the model was fine-tuned on short texts).
 
 # %% [markdown]
 # **Head similarity.** Notebook 05 measured *collapse* as heads becoming alike. Here, the mean
@@ -616,7 +760,7 @@ assert check_choice(q2_answer, "89ed1d3a46bc0b2a21d0f75c9337c2c5178697b16bdc20b3
 # %%
 explain(
     q2_answer,
-    "sealed:Ko7sBykyQNKN4hUNxeMWX70RMkzWbvIOxacKJSl88zprEHx+pftEub2NFL8hBqofDTGMzULIZXPXBJaYkkqIiVn1e4yG00T0bN7Kfke3oDEe98uoj0aCDmKgDi4LU638dWNeDOfyVgRVXlsUp0QzyzNbvK0DGZTxS/Qs4VeMm//44Bt75+N1iKSdFS0NGpz15qXwVl/d41mGasH9/rEnX8i9J9VpleAG+TSVUegM76Qr10imj+37ChwV9U2skx300URhQXzOiHGzZBZVMEcMQkiWmnXsjj098M0BkJkwX3+35DOARbfbSoBkXHEXXG/ZEhyrMvmz6dlIs1XRsKYUwNmT8Ihfr8O/JGWDrs3Ctt+7XyI8iUZwDwfVIRRvS1GLeFcU868mFuJcFRJvPAJInVSc7nsGeD7p3QJ6nw4YHXeTwfvOyw0unaJYU3nJcmYQY5XkjINyvgoWmFA+JAKZ+e1S6cDRscKAygYwgG3l85bsYLAi0xAYQmPKkE//25Lt8jrFZUCmeJTxhWx5A57llHJ5VSsvkrp3OsSY32ZYs4x4cIEf5OmcDKFr1YG+SRfcmeGhIN2AUtyjMiL8BW6AE8MDc/gyX3arY5DhsO1ASM2lysKqlXKicgQvwtyM5fpYlwoXAugewkDajOJfIU/O0uVkyvnDrRiOmkmIA4nt0QrodA/Xd67OGItcC+LKrOS4w78QSv2nIhId6Tv1eub8CUcYaIy8HC846TNgKtkZptex1w0/HysB99HM9fccqB4PrbBFzlJNcZoQbpeP645yRZJYa49kvnKOjfXAge1zWbDhMDpZcLIREYTiHLEx2Ev0DMitcnsAlak2EbMQQk9PxAtAsX0i3iDUtPZLew7HeR/fiKkXgc0RYUC3p2+YoUTKgDHBynCOSW7Vnf/ZNz9cLVr1yt1WrsP79CUrVbnRIntOHYX1Gz62VNZFEgXqqtBWs0NBG8PSbhVaXXPj5pU2ifIbf90mrztLZc+CmgXqhgL3TwGoCspr30HvGKxZAQxi0ed1JLB1y6fJf18o4bCex0tuGHR2mQyTVWfWtcOYfHi4IMQIgn4WsmO9IUXDGOLSMBu0HJNemMhVnQHU5tEpZOU3CQdQ4J79rf2pT24yxct6eXjbvHJoCbo00/cPiMMUVx3gM72PYnPI+cmc19KFVXD7bi72BDMaUSFa/th3fPEUNoty0+73/n/forygbRI8i5WcyycoE1xEmoX9F62cU19UMpAJS+9Kg9bJixvhteRpMLqGMmzrcYuxk9CEr7769HkcFKoXAKd2V+l80Z8WTljbOxg+orHoZbZTX5gdU9Z0ZpWL8lbMJ/cX4c5PjkFVYZK5bMNUP6UeJHn8M5SNIDrQBKYwipQ9YKRNXob/VCWXepMEubNTsH0Ay6kUmSEB4Ix1UE/h8n/5SScbDKz1Sve0Gz1Pf2fnCR8Ii3K2nYBfPwMn+3n3GxldZy0M+fcKfAAbRYvKGtSsJfugPP5NqsJaAT/MHc9NXxiNSlvTLJTgsOkIgKIww52Lu49pLcvCB1orsRWhiXtZCQM3G6zQjTsKVJQRCW3x9xQJ8Fy6WFR5jWNhQUx4SkSJXu4cEofuLdg4cDi+uLi5ITaUtZk2dlx77yD21OxjHRJHzNIFbgOj8mItBN2kNF2S8usBJcv++HbtLlv6qLw9hvAkx0nshQ6zX6B2WIORBsuePwLmCQfDaDbs+wd+t7u6OtoY3ovQV6nN8Gp6CeBNMdPbR7IADdYNW6b31CEjikGLlWnp",
+    "sealed:vKyGz/5MQds88zF77yTipr0RMkzWbvIOxacKJSl88zprEHx+pftEub2NFL8hBqofDTGMzULIZXPXBJaYkkqIiVn1e4yG00T0bN7Kfke3oDEe98uoj0aCDmKgDi4LU638dWNeDOfyVgRVXlsUp0QzyzNbvK0DGZTxS/Qs4VeMm//44Bt75+N1iKSdFS0NGpz15qXwVl/d41mGasH9/rEnX8i9J9VpleAG+TSVUegM76Qr10imj+37ChwV9U2skx300URhQXzOiHGzZBZVMEcMQkiWmnXsjj098M0BkJkwX3+35DOARbfbSoBkXHEXXG/ZEhyrMvmz6dlIs1XRsKYUwNmT8Ihfr8O/JGWDrs3Ctt+7XyI8iUZwDwfVIRRvS1GLeFcU868mFuJcFRJvPAJInVSc7nsGeD7p3QJ6nw4YHXeTwfvOyw0unaJYU3nJcmYQY5XkjINyvgoWmFA+JAKZ+e1S6cDRscKAygYwgG3l85bsYLAi0xAYQmPKkE//25Lt8jrFZUCmeJTxhWx5A57llHJ5VSsvkrp3OsSY32ZYs4x4cIEf5OmcDKFr1YG+SRfcmeGhIN2AUtyjMiL8BW6AE8MDc/gyX3arY5DhsO1ASM2lysKqlXKicgQvwtyM5fpYlwoXAugewkDajOJfIU/O0uVkyvnDrRiOmkmIA4nt0QrodA/Xd67OGItcC+LKrOS4w78QSv2nIhId6Tv1eub8CUcYaIy8HC846TNgKtkZptex1w0/HysB99HM9fccqB4PrbBFzlJNcZoQbpeP645yRZJYa49kvnKOjfXAge1zWbDhMDpZcLIREYTiHLEx2Ev0DMitcnsAlak2EbMQQk9PxAtAsX0i3iDUtPZLew7HeR/fiKkXgc0RYUC3p2+YoUTKgDHBynCOSW7Vnf/ZNz9cLVr1yt1WrsP79CUrVbnRIntOHYX1Gz62VNZFEgXqqtBWs0NBG8PSbhVaXXPj5pU2ifIbf90mrztLZc+CmgXqhgL3TwGoCspr30HvGKxZAQxi0ed1JLB1y6fJf18o4bCex0tuGHR2mQyTVWfWtcOYfHi4IMQIgn4WsmO9IUXDGOLSMBu0HJNemMhVnQHU5tEpZOU3CQdQ4J79rf2pT24yxct6eXjbvHJoCbo00/cPiMMUVx3gM72PYnPI+cmc19KFVXD7bi72BDMaUSFa/th3fPEUNoty0+73/n/forygbRI8i5WcyycoE1xEmoX9F62cU19UMpAJS+9Kg9bJixvhteRpMLqGMmzrcYuxk9CEr7769HkcFKoXAKd2V+l80Z8WTljbOxg+orHoZbZTX5gdU9Z0ZpWL8lbMJ/cX4c5PjkFVYZK5bMNUP6UeJHn8M5SNIDrQBKYwipQ9YKRNXob/VCWXepMEubNTsH0Ay6kUmSEB4Ix1UE/h8n/5SScbDKz1Sve0Gz1Pf2fnCR8Ii3K2nYBfPwMn+3n3GxldZy0M+fcKfAAbRYvKGtSsJfugK/JHq4dHTjyFHs5KEV2QVlaWLM+utvgI2vUil4GB8IduOo/HFlo8twqnhHtVGUxpRqCEkjdeUZQbTXX8sl0IsVyySVRwijV6XFs9Qw2LVfBZW5f4fc8/bWD7oaL9bjnA98R3KFx86S/2yb8mHRIP2sNEPE6evXonEde4K13Np+wTafL/qy6ibwvh/7Mh1LEv2xzszQqzUahnT46YBsCQLQj/WwXCJjXx6FN+ra+6ONtWy4DbVOzQsmp5RvBMd8bXUbIdV9ZIcKjwxDEpiE/F0XTni5d5Q7kxrOWOykdkRX3UT5ZtN+KvWb3V2MR9yTu9iOXjQu6rzVkFxlci6bQDvBE2K20u6t/4uQhOreeFByGjpj7EqL+FfyDvQnUb9xCzbszxSg==",
     salt="10/q2",
 )
 
@@ -898,11 +1042,6 @@ print(f"64-token chunks (section 4){'':27s}: recall@1 " + " / ".join(f"{v:.2f}" 
 # %%
 rows = [
     (
-        "attention sinks",
-        "04: idle heads of the toy LMs park most of their weight on BOS",
-        f"[CLS] takes {cls_mass[0, 1:5].mean():.2f} of content queries' weight in layers 1-4 at 32 tokens, {cls_mass[-1, 1:5].mean():.2f} at 512",
-    ),
-    (
         "past the trained length",
         "03: learned positions fail on positions never trained; ALiBi degrades least",
         f"hard wall at {MAX_TOKENS}; the library cuts at {library.max_seq_length} without a word",
@@ -923,10 +1062,15 @@ for phenomenon, toy, real in rows:
     print(f"{phenomenon}\n    toy:  {toy}\n    real: {real}")
 
 # %% [markdown] tags=["shows-answer"]
-# The two rows that answer Q1b and Q2:
+# The rows that answer Q1a, Q1b and Q2:
 
 # %% tags=["shows-answer"]
 for phenomenon, toy, real in (
+    (
+        "attention sinks",
+        "04: idle heads of the toy LMs park most of their weight on BOS",
+        f"[CLS] takes {cls_mass[0, 1:5].mean():.2f} of content queries' weight in layers 1-4 at 32 tokens, {cls_mass[-1, 1:5].mean():.2f} at 512",
+    ),
     (
         "dilution",
         "02: at a fixed gap the match's weight falls with n (closed form, simulation, trained model)",
@@ -951,8 +1095,6 @@ for phenomenon, toy, real in (
 print(f"""\
 - Our from-scratch attention runs all-MiniLM-L6-v2 exactly: embeddings and all 72 attention maps match \
 sentence-transformers and transformers to {error_text(max(embedding_error, attention_error), floor=1e-5)}.
-- Sinks: content queries in layers 1-4 put {cls_mass[0, 1:5].mean():.2f} of their weight on [CLS] at 32 tokens, \
-{cls_mass[-1, 1:5].mean():.2f} at 512; [SEP] gets under {sweep["sep"][0].mean(axis=(0, 2)).max():.2f}.
 - No collapse: heads differ by {js.min():.2f}-{js.max():.2f} bits, more at longer inputs.
 - A hard wall at {MAX_TOKENS} learned positions, and a silent cut at {library.max_seq_length} in the library.
 - Retrieval: 64-token chunks retrieve the fact's chunk first \
@@ -961,15 +1103,19 @@ chunks {np.mean([recall(runs[s]["chunks"][str(sizes[-1])]["chunk_rank"], 1) for 
 
 # %% tags=["shows-answer"]
 print(f"""\
+- Sinks: content queries in layers 1-4 put {cls_mass[0, 1:5].mean():.2f} of their weight on [CLS] at 32 tokens, \
+{cls_mass[-1, 1:5].mean():.2f} at 512; [SEP] gets under {sweep["sep"][0].mean(axis=(0, 2)).max():.2f}.
 - Dilution: a planted copy puts {copy_weight[0]:.2f} of the best head's weight on its original at 32 tokens and \
-{copy_weight[-1]:.2f} at 512; the last layer's largest weight falls {last[0]:.2f} -> {last[-1]:.2f}.
+{copy_weight[-1]:.2f} at 512 when it sits near the start of the text, {at_middle.mean():.2f} in the middle; the last \
+layer's largest weight falls {last[0]:.2f} -> {last[-1]:.2f}.
 - Retrieval embeddings favour a fact at depth {depths[top_depth]:.0%} of a document ({cosine[1, top_depth].mean():.2f} vs \
 {np.delete(cosine[1], top_depth, axis=0).mean():.2f} at 128 tokens) and fade with length.""")
 
 # %% [markdown]
 # ## Quiz
 #
-# Q1, Q1b, Q2 and Q3 came earlier, in sections 2, 3 and 4, before the measurements they ask about.
+# Q1a, Q1, Q1b, Q1c, Q2 and Q3 came earlier, in sections 2, 3 and 4, before the measurements they ask
+# about.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
@@ -977,14 +1123,14 @@ print(f"""\
 
 # %% [markdown]
 # **Q4.** A document of 700 word pieces, and three copies of it, each with one run of word pieces
-# replaced by others: pieces 100–150 in the first copy, 350–400 in the second, 510–530 in the third
+# replaced by others: pieces 100–150 in the first copy, 350–400 in the second, 600–650 in the third
 # (counted from 0, `[CLS]` not counted). You raise the library's cut to the model's limit,
 # `model.max_seq_length = 512`, embed the document and the copies with
 # `SentenceTransformer("all-MiniLM-L6-v2").encode`, and take each copy's cosine with the document.
 # Which copies get a cosine below 1, beyond float rounding?
 #
-# - **A)** All three copies: 100–150, 350–400 and 510–530 alike
-# - **B)** The copies that differ in 350–400 and in 510–530
+# - **A)** All three copies: 100–150, 350–400 and 600–650 alike
+# - **B)** The copies that differ in 350–400 and in 600–650
 # - **C)** The copies that differ in 100–150 and 350–400
 # - **D)** Only the copy that differs in word pieces 100–150
 
@@ -1022,19 +1168,19 @@ assert check_choice(q4_answer, "74629c81a158d63d4d501f9a3050c235fde26dc1dc2d0401
 # %%
 explain(
     q4_answer,
-    "sealed:biJ6s2zwTEHS+rKohGYfMMmA8jdBKRb3P97z3AaN19XfcIObD1raQ+aIVzWG1G5iTW8HAYttFcHDJqRHMYI4mcwYWFr52K+wTJSCN1qcPh9bXd+rcwZCxF8zk5qMJFZOMJ6Fuq0hi4nxibWXECJZVhy18VWC4TV/hSEdVx08vypPes4T2GsTLu2XmdRqDpS+jTHJjXVfITUGO1gr6bzzgzAXqTw4cxv+V+nCYT+JuHmWj11HA2BJ8tftopAV9rmsuTmUHLP/ijsL43MfPfI7MdDZf8hqijR1JulqX73H5sg1CRmeY67qr/XL7DggaAkQkcvAp7TMMXfWyGOROhuwWOwEHUk2TmWqUMq0SVWmhgmuAwQ9ek8XtW1qp9WxZwRDtwlK8Po/db/mz3nXwnyp7lsvyCjGi0j3ga+I2nU9Sp3QQ3gP17wT89hDNgvuSfkmdtfdt6SIBErspGe7b4lEY6mZptlK5AohYyHKp/bLaBfmgoQjXRVVMYi2gfmOHsTByVhqQo0UGqffO4iVqT4cIX+P8zvvEmfv3XWGFcNWfjpjUBpJuKVWh6S60PwEzIsZ5A3ZPjyZ2zpaSc7yVXNKMGIe/I3X5WxLD1YyvtpibyrqBBhH4W8CIQGWYMx94Pm4zOD/cvDgm0B+wp83Q2DSomjtQ/Pbk3K/aBjzKY+wKC7nGqdR+WEstxoq/VqheqUTi/YG9nnJk1qO16h+SjhUj+K1JBe9zRYSbOYVeB6MKX2vpZZUr8QBVKoTdBtPmzT4FdamVI7P957884YZ5g4j1fdMC9rb35mnfZhqzeNhPo5fbG1jObtxwGnYBoz8btKAaOL8Ghh3ktuEbqXyJ9eEc7WH1yC5NGzeuqaZpRjbi6aYw3i3GKn6+lt1KlEgde7eNvTcJkOxW8G3u2TVWkqMOZTBMisyYbn/Fmjq585ICcTOVmdTRPhkBoRCb17967YjM5M6qSXME2JduaneH0VoPrL4jmLlhgXNe/VfTFHks4/f0cjMEsLcnWRu+3yI+uEjUZOHG4cCIve4V/sRqpJeLtqJZ0fCQMbbESEqfhJYbyQzC1RxurwP2OHpd+0ZCVsxILmchciKF7REzzU1deirDldI1Sk4xfWh0uni7agooUxZDvHeLuBSc69F+UwgX1Sl+3R4cUXo2dxnoJdxZX3TRjqA2pCfdagstidj6KBy3l0lTgyf9g5Np9R5Pu/A9C2saj3q6+u0VqecwTnGuOEg8yDmwZmpNCf1huqdisA4rDA6NFcrnr4nYaiMCyB1TCGx9aHvOSuI06ASeAal73HzccLp6gsDjLdJZZaHaX9fGrithYxdOD7pWjyiLvV4nWZYpwR7KlhxshJgHqDjJbCTzYdbBgvfY9RU4ElrWgK2nItNMWnZLivcj14hlj3kG/9V",
+    "sealed:za87qZiNewHge5ABVk3KxMmA8jdBKRb3P97z3AaN19XfcIObD1raQ+aIVzWG1G5iTW8HAYttFcHDJqRHMYI4mcwYWFr52K+wTJSCN1qcPh9bXd+rcwZCxF8zk5qMJFZOMJ6Fuq0hi4nxibWXECJZVhy18VWC4TV/hSEdVx08vypPes4T2GsTLu2XmdRqDpS+jTHJjXVfITUGO1gr6bzzgzAXqTw7dAy6EfDZdyjM/miWgh8YSCQG5J78qZBG4eb6uSySHbOsyGRb8T0PdfNpLMXZK5x1hmBvLO9qX6uO5cEoEgTQZaK9r/SF5CJnLV0Cwo/EtfXQKXDWw2DXaVvqDKUfWw12FCP6XNq0R0azgFC1BQEqPRsetjlpvIe1fFYVok0Dveo/Nvm6kzffgzDkumYowyiXzRa+sLTNmX4zVJPQVHgF0f1MpI0KJ1ewSal4Itrft6SFURS4pCbrPscYc+3RsZxG6AZke2nO9LvNYgL/1pZwGRVdJ5iwl7eeV8TVw0cvWJFRXLHfNd2MpDVIYmPWpjXlD3qmyzyGRoIcL2E2A1sX8rxenK2tgatAhdUXqVKMJ3+V2XYOQ86+WWEIfBYU/MHb/TISe10//9dqejfqDh4GuThXaBfKPswhoun2jKfvJvazz0tulswiQSWGrGS/Q+aWw2O6eV+8LITiPGfyEKdBvHNzt15vrUr8OeYHlbMc6ibJlFqey6t+BH1Wn7PpYFHynzAWIK8VY0yKJDvhtZwBsNRASLsFMElSlDmsWd6iUorPrsrg+ctRowwohu5DHY7KhcHybcUriaFMdZFfLTQjfLIzgWzZFoS4Ptucbfr6AlZt2NuPYK+NI9qcT7HCzS+oLimdvKDXvxKf276E2Gj+B66/71tlfl8+OqjIc7+dfh7/FJWwvCzHVgrAM5m2ZmhqDKH0BmiuodtADtLOUGdTRPhkBpBCYVz/rqZmO4525mDQQXcY5qnaHEMtb6OohyKqhxDNZvYHTBno/cPG0sjZE5udlm0s/26J7eRkVZOfHIwIOaO0W69VrJkNftWeekCKRNqREWcTdQxAKHBnGw0o6uET2P/yIuUSTEB+IrjVmMbPEfIByBkubbH4SwYBnXwtlKahzPLkoahtr0JABqWXJ6YGKf9Tuk07FEK/6TY9ZgD92ZVgs8Q8YGDqVCqd8dyVfe9q6zEu87l8yBM/AQDM5goZutU+aurErB+waynZoP36BOLGwSTGve0nuib8npf8YzS02efd0pU4oDE6cQ083bMkZaqLWzhpUDm8uqH5cm+PlP1HdV78vSPzbd/pq1UTyucfJZHTdnUKE7Lpy4ZefH+9Rjz6Nqc6hnMKtUFqNQs6ox91Hqf/IeKCjQ==",
     salt="10/q4",
 )
 
 # %% [markdown] tags=["shows-answer"]
 # The measurement: section 2's 700-piece text, and three copies of it with word pieces 100–150,
-# 350–400 or 510–530 replaced by others; each copy and the text are embedded by the library with its
+# 350–400 or 600–650 replaced by others; each copy and the text are embedded by the library with its
 # cut raised to 512 (and set back to its default afterwards).
 
 # %% tags=["shows-answer"]
 text_ids = enc.token_ids(long_text, special=False)
 default_cut, library.max_seq_length = library.max_seq_length, 512
-for first, last in ((100, 150), (350, 400), (510, 530)):
+for first, last in ((100, 150), (350, 400), (600, 650)):
     changed_text = enc.decode(text_ids[:first] + windows[3][: last - first + 1] + text_ids[last + 1 :])
     pair = torch.as_tensor(library.encode([long_text, changed_text]))
     print(
@@ -1155,7 +1301,7 @@ torch.testing.assert_close(
 # The measurement: layer 2's attention maps (Q1's layer) for four of section 2's windows at every
 # length, with the copy planted as in section 2, read by your `implied_gaps` at Q1's head.
 
-# %% tags=["shows-answer"]
+# %%
 copy_start, copy_span, copy_distance = 4, 6, 16  # real_model.plant_copy's defaults, as in section 2
 originals = torch.arange(copy_start, copy_start + copy_span) + 1  # token positions: content index + 1 for [CLS]
 layer_maps = [
@@ -1181,6 +1327,8 @@ print("the copies' weight on [CLS] in that head: " + ", ".join(f"{c:.2f} at {n}"
 
 # %% [markdown] tags=["shows-answer"]
 # **Takeaway.** Notebook 02's model holds the gap fixed; the real head's implied gap grows with n
-# (the lines above), so a copy keeps more of its weight than the model predicts. Part of that growth
+# (the lines above), so in section 2's probe a copy keeps more of its weight than the model predicts.
+# Q1c showed how much of that belongs to where the probe plants the copy, near the start of the
+# text: in the middle of a 512-token text the same copy keeps less than half as much. Part of it
 # belongs to the sink: the model counts `[CLS]` as one of the n − 1 equal keys, yet the copies put
 # far more than an average key's share on it, a share that falls as n grows (the last line).
