@@ -43,8 +43,9 @@
 #   parking place writes;
 # - run a model with a StreamingLLM cache (first k tokens + a recent window, positions re-indexed)
 #   and read its loss past the training length;
-# - implement softmax-plus-one, and say which fixes (an extra key with a fixed or learned logit,
-#   a learned key and value, sigmoid attention, an output gate) free a model from its first token;
+# - implement softmax-plus-one, derive why a learned sink logit stops moving, and say which fixes
+#   (an extra key with a fixed or learned logit, a learned key and value, sigmoid attention, an
+#   output gate) free a model from its first token;
 # - report a loss as *excess loss* over the data's entropy floor, the only scale on which these
 #   models differ.
 #
@@ -614,16 +615,76 @@ for seed in SEEDS:
 # Same sign, a size three orders of magnitude smaller. The toy cannot show StreamingLLM's
 # collapse: its idle queries are a Zipf draw that the context cannot help with, so a confused head
 # can only add noise to one layer's output, while in a deep language model the damage compounds
-# across dozens of layers and every prediction needs its context. Two more things differ:
+# across dozens of layers and every prediction needs its context. Two more things differ: how many
+# first tokens a cache must keep, and how much eviction costs per seed.
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN QUESTION
+# name: q7
+
+# %% [markdown]
+# **Q7.** In this toy `1 + 31` matches `4 + 28` to a ten-thousandth of a nat in every seed (printed
+# above), while StreamingLLM had to keep the first 4 tokens to restore Llama-2's perplexity. Which
+# explanation fits both?
 #
-# - **One kept token is enough here**: `1 + 31` equals `4 + 28` to a ten-thousandth of a nat in every
-#   seed, because this model always saw the same BOS at the start. StreamingLLM needed 4
-#   because LLM pre-training has no fixed start token, so the sink spreads over the first few
-#   positions; Xiao et al. (2023) also pre-trained models with a dedicated placeholder sink token and
-#   then keeping that one token sufficed, which is what we see.
-# - **The cost differs a lot between seeds.** Two things to look at per seed: where the sink head's
-#   idle weight goes once BOS is gone (TRIGGER is the only other token that is the same in every
-#   sequence), and how much BOS's share mattered in section 3:
+# - **A)** Every training sequence here starts with the same BOS, so the sink settled on it; LLM
+#   training texts have no fixed first token, so their sink spreads over the first few.
+# - **B)** Our cache keeps BOS within 31 positions of every query; Llama-2's cache of 1024 puts it
+#   far away, so one kept token draws too small a share to take all the parked weight.
+# - **C)** Our model has one layer and one sink head per seed; Llama-2 has sink heads in dozens of
+#   layers, and each of those layers parks on another one of the first four tokens.
+# - **D)** Our idle queries need no context, so any one kept token will do; Llama-2's predictions
+#   need context, so the content of its first four tokens is needed as well.
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN SOLUTION
+
+# %%
+q7_answer = "A"  # SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN TESTS
+
+# %%
+# FORM
+from course_utils.tools.quiz import normalize_choice
+
+assert normalize_choice(q7_answer, "ABCD")
+
+# %%
+from course_utils.tools.quiz import check_choice
+
+assert check_choice(q7_answer, "fd9aeea2a4273cb7b5d62c90a581dc7ec5088fc4573b85513d6fcb4c07ff0b4d", salt="04/q7"), (
+    "not yet: reread section 2 on how each sequence starts, and section 3 on StreamingLLM's line-break test"
+)
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END TESTS
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END QUESTION
+
+# %%
+explain(
+    q7_answer,
+    "sealed:fj9V6pHwvm5hJl5PYWdE8H5zomzt+NGnSlOmFNLIBGWZFliRGvc6bDl4oDj6eyuBM4Yt6EPJQovx70ngF5ZW1hTYyA4XiAvwhlbPIO8kEtqJaeX7+aVeKRoxo2Bvq8nrgSusgIGPO2C7+R8T+8rIlA3IrF17+khza1Tid5LLlZ+7H6ZajB2weAAvYSRY+lk/pBQY7+S9cAP/pjnpklfQ4RGugCpHw77+baU3oXv6WlbERdGy8nhrx/daka7Lz2S0BiInOClUOpfT28e0TBB0Cx8gr9DXCohCctFahrFEzKD6JIHRALMHubQdWgnVNwD0PNIs/32PobTWaWrYW9zrq7+ElgCMY1LIEVYhuE+bVg6AeyBINdTqbwCnVlwLRsOniWCz5ktaM+aFZuxnOEfLkB69QM04qHBFuWfbiiQuzIu4BR58wVi1xdhaRJEYWv6Lmu86uN9FTdeVocZMQgHierLMozosveOmOhhoEd8wZ44j6R2WAJpdTLbXyxoffsBB23ViCE78xUjGCHf6RSaHM1saJBC8JRIqYbdFSvB+VUTp0bh1n3tUx/CZxN9fPrmj4Q+hritfL9vhkJYYcXA5GNwNkUlVwW1NMOY0oeBRxpSJQsV9GPSIfwLVnmoFaCmYAgAtQqlAXas3MCt69U0uSwIVC7fR7zNL4Xh4AFkNuITFvOtI6mWeyBx7zjN8bzEwlaqWkCQPrImFuBTl3SJXMxRh9Oisz813jbvb1KFwnpse75gm7iQHJSSAjPIGbVA+z/OxLQC9hh8yOin6KYZnNBnB+fD8xRJsWJdV71IVvp7R8JkdCG5dIUHPTloxlTsOafJiCmo9U7/ZLd0NHbEwnClmp4C5O9vgvoVNwScfxqLitaofFkL9XwnHejVDl4rLIiefSPjYl2UelkDwnYu/ADRxVSWTsGlWbpd1bnjrTY9dvbue0EURjtFI8gc0der0HnQsTdHBCPMiRlhLJ5InYVrXhpsi0noCfY+7BNmXNgmumSHkdCG0WRRY25P609MdjTjtvK+mDmFsroSdAxyJjYbnRBSYAbIWJ89sUGe95YAIdLb8gFhcdop4Ru4zHN0JHamuoxyTdkUSJOpKVX80ilT+7/S9vFx1mjDvUitKKbN1osh03hQppJQmu1LnKfDxJqeFgH/LhpntV1Z3Z2mySRuxL2Gyukqk1lfvjHwLagZAHBTM122rUZ29/iLWmGFF6qO+g+YFTed0zAc8qDUkiZusXrMnkVdaGkfEMNrrE7RoPd05QcMfLFUmx1ZyFNqkPfJC+Q7kcqUSey+DmVFfB5CskMFFs7Zi+UI=",
+    salt="04/q7",
+)
+
+# %% [markdown] tags=["shows-answer"]
+# **One kept token is enough here**: `1 + 31` equals `4 + 28` to a ten-thousandth of a nat in every
+# seed, because this model always saw the same BOS at the start. StreamingLLM needed 4
+# because LLM pre-training has no fixed start token, so the sink spreads over the first few
+# positions; Xiao et al. (2023) also pre-trained models with a dedicated placeholder sink token and
+# then keeping that one token sufficed, which is what we see.
+
+# %% [markdown]
+# **The cost differs a lot between seeds.** Two things to look at per seed: where the sink head's
+# idle weight goes once BOS is gone (TRIGGER is the only other token that is the same in every
+# sequence), and how much BOS's share mattered in section 3:
 
 # %%
 idx = cache_indices(256, keep_first=0, recent=32)[64::8]  # a sample of queries past the training length
@@ -751,8 +812,65 @@ assert check_choice(q2_answer, "9b6b6edcad37c46137d47113dc8b4d52814e353076c663e4
 # %%
 explain(
     q2_answer,
-    "sealed:irKPOTepvR8UNGcUbp+1qCHS4iigC+IAKugi5+v6mzxfBkGUXYgWv7CtCtXAp0ufzClD7CKBPQkRZqZkP6akKfhRPtSliT8ffN8BcWBbWrh5m8FMRgrD10ouRHTlezRUKmxzcFqZdog2RmmJWrctotwLoT9wFNlQEeusrQaEEJpz/TZ31gMMB0LID69N3mOD6lPVlRwBH8sFNvC5JxipCj7rgy8BmzSOiCHzhZTTAgzQd8/qc3RVsf9uxu1oz6Nk9+f9dZhGPZSYgWM9u8awsjrZLgGFXCzEitQi277lGHuJkwDsOlvDEVbxCQrspxE/k+bslzUZfQb6vHe6GAhENXKKYbV+8LbD79HC720hSJ1X5LyqU7SNht60hvZyKs1Vp5akMStqL0a4/MVK4YxPjwhgsz36rM4aeqlb280w/TI7grWRQObl5Q76EUNF9QzkUVaC9sh9SlXztf8+N2HxiudSR/PiZf5lbcii+DKl+GcKtFimdyrhp/d04zh+EU9oZtIGz3A9Nv/PZSZgJo+hmGO1UFZyydaUhODF7MtrF+Fg7cB9Y/Y7hQrVabYJXq1f9TXVdpJBB7QyasXMDZphW6e0Fptc58eGfcWc9LnDm3bd3TJkqB5fugY8vmuHA+QJaTFPyhmysOGN+z2V7OwQ9l9ni6F+i9H77wgH1nnOZYwS3ILG3qUsLfrLAWTS7yY1ujVwh/RALi/qa3qzh4LYJPqVv0tZsmf2lheMa3v86XrmIsb+hNX0k2547NCbzNiMml10d5NUQfZzSrs1SxkGTd/s1P1JIt83yJGCXVLtWbp/kXAidTDFZOx/pScJCEHas/WUVjbiN208uS1FXNxpb1622sZV/CITl5U6+j9l8B/h/qBGzhZr+1iUn0aRmXfZu/0a1AwDRRAFnlSsDn1qXxcwgzRaJRkE5U01XNJYBW+JQJaRpasYi0hhqvB/tbOnQQuUqlD/pukyPYLQgIuoJiuxU2vVS2JGEyfWsAKlNLMuJRt0PTuT0CeSa8svEaYURSF6MmEFsTBTFP2GB1TjPSSrQCiW4kcnjwyNMEJTKs6URNt8CQTGKzNR5HXajyZLS3HmBqES1JDMSs2Xp/ihnfIuzFXABwat1WRn9oo+k8ZJ8hCDlApxpu/IHTjI6rDaWO1clA/NXGEHkmuP4wb70fGu2hd3LX8aT61DDxMK4fLu6YJuMwncbTmdcwORa1S5xSGiYPdK19I65IASwBRGU86u7Vf0cjNp/zGStyjSNrTfF2JGrSy/oCHJw84j9lq0ko2YQdIvaOUGgM+MzpRGY0JPq3vLTr9pd09E+6JM1pqG6qEIJvIqHWoK5oT8VDrOf31kGtb1p7Dj58mvcwkpVMqop36bidYBtT9F0TCxmOB9BPmPxIyW/QKtPTuOlZ1XJ2L3Ck1RPlhLEXNGBhe1UX3azR0um8lUpGO+n3LdeSPpprWa3iphZUMNjcDLrEaduFqygBaACmX1DTbd4mTf0ygRA8VSiSttrR6Kg4ZAkg1co00UPwAZnxpHceQP8cmpEVE0jiS3amai9Oqkck4IQpqkEP31UUDf1g/49OlDAerQxZJBnTkAIhxxthRqEVDEWX4fSDUPggQZf5qfDcvQjlsyeqMNz+cY+hRuKEMclibAEPGFeF+nNfOTR2RNLoHpYk/IoOPLhjCLYNP2HhqMaSg0ncWZKUhSz8ZWOhUNvSAXW1mjefpzGu8OYTun/mQnG5c7GvICZR+B7Ir7tbEWu6BFz7dJ69jA4Y/HGxS77dptJlOrDqLlNykJJK5o1+S70l9Voq3bdj6gSC9UCdcmasyErqnUGSSYvqgKS95oSvgAfgaWha94X7WPvcfu3y/c2mlkMwL4ap5SfuiPPunCF4icF6tlRo6QxopViWdpB7KQDJ15nWx5RJJo6LohCMuY6LGizVPwg9tMngxijjVS2JABDmFWDGUTcAW24rUDrpmZNeqgwoWLzZQk+TbAaOW+ukCI9b3nLAkYh/OMZVqK6NAK0/0lHBxVyedGpLPwo4akm2Vt6/vZIbN+TcFTfNBAerfZf2xLMWb+LK/7ZfP+pir9m6dHjuxfBo8kuZmfNE/lDL2ycd7RjStItU2AcoMiBVbjwevKmfAw",
+    "sealed:pC4RflY3Gu/indh1vWBJ9SHS4iigC+IAKugi5+v6mzxfBkGUXYgWv7CtCtXAp0ufzClD7CKBPQkRZqZkP6akKfhRPtSliT8ffN8BcWBbWrh5m8FMRgrD10ouRHTlezRUKmxzcFqZdog2RmmJWrctotwLoT9wFNlQEeusrQaEEJpz/TZ31gMMB0LID69N3mOD6lPVlRwBH8sFNvC5JxipCj7rgy8BmzSOiCHzhZTTAgzQd8/qc3RVsf9uxu1oz6Nk9+f9dZhGPZSYgWM9u8awsjrZLgGFXCzEitQi277lGHuJkwDsOlvDEVbxCQrspxE/k+bslzUZfQb6vHe6GAhENXKKYbV+8LbD79HC720hSJ1X5LyqU7SNht60hvZyKs1Vp5akMStqL0a4/MVK4YxPjwhgsz36rM4aeqlb280w/TI7grWRQObl5Q76EUNF9QzkUVaC9sh9SlXztf8+N2HxiudSR/PiZf5lbcii+DKl+GcKtFimdyrhp/d04zh+EU9oZtIGz3A9Nv/PZSZgJo+hmGO1UFZyydaUhODF7MtrF+Fg7cB9Y/Y7hQrVabYJXq1f9TXVdpJBB7QyasXMDZphW6e0Fptc58eGfcWc9LnDm3bd3TJkqB5fugY8vmuHA+QJaTFPyhmysOGN+z2V7OwQ9l9ni6F+i9H77wgH1nnOZYwS3ILG3qUsLfrLAWTS7yY1ujVwh/RALi/qa3qzh4LYJPqVv0tZsmf2lheMa3v86XrmIsb+hNX0k2547NCbzNiMml10d5NUQfZzSrs1SxkGTd/s1P1JIt83yJGCXVLtWbp/kXAidTDFZOx/pScJCEHas/WUVjbiN208uS1FXNxpb1622sZV/CITl5U6+j9l8B/h/qBGzhZr+1iUn0aRmXfZu/0a1AwDRRAFnlSsDn1qXxcwgzRaJRkE5U01XNJYBW+JQJaRpasYi0hhqvB/tbOnQQuUqlD/pukyPYLQgIuoJiuxU2vVS2JGEyfWsAKlNLMuJRt0PTuT0CeSa8svEaYURSF6MmEFsTBTFP2GB1TjPSSrQCiW4kcnjwyNMEJTKs6URNt5CRLJPDNitnbfjykfRX2qF/NXgJ7AGNmC8/XgmOc0j1LIFheqkHMz+ZQ93pZc6B6PxRx4sfeaBS6D/LHaUO8TiQ+EGHNJx2uH40Kvi7T9jQxiK38NR/8UCBgbqfr9opN1chKaOSWTcwmRMgDqhDHYAYsjsMAAvckwiQAKWprvrFO/MyQo5nSDuz7SMbKRFyxfu2KivGmdx8wr9lm0norQUM92IfVJjd3fgIxdKwkBsGCDQ74gd2cKurhAn6qG+K8YbaFlHyUN/cGsVz3dYGA3F8S5seux5MWgcFpmSd2k63vP2d4A/nsEwDG4nOFiUfmdxcjf8gKxNjvHitwfYnG5AwIHdxQcDWBTCg+1R33TzAouxJwP8TDthHGNeWbnp/Daink2PQxK3ZiOiQ6U+X+vkESLXizgQX6S5GvM0zoQFJZV22VX5B3LiJsTm0ET7V1GKgEeiV4Tc/JL8Mq/Qh48wTLkJmSk7+y+PEZOC4TlFvTxRxTOywX/6KcPCPjRxY9LgT1MPwB/oFppXALYWHUKDXoViQQZcIfNF8zQklUrcqFPz7RHrhR0KUMc2C2OAbSMOUGjM7bZWyBeI83odV2Br/TKhiWMc4OhTgreMHstmduTKU9W09NXaUxFiDwXXlnxNO9zHe4Zdjji+WR0XZwhVPhNd1aA/ofg4ogWregA3/5O4ZOS8JPFF1qz6I50LEW9TPGXPS5NZrNs0v70y0UBpeuYZy23E2JFFcAxfMyYpezWC3bXtecXQJs8Vv4EfBmayLd0X6vRvcPq22bUk2h4IVbhZI0QY++Pe//SVs3ZVqZ4TY6Uz50ei2I9UrvaFct3nzleeOEp+7FlW8+W66Dmgl/l2pYGwFty0mULyY1SRTdrB3QJekv3p7Uev8uIMOa9lpjE3Z5m+DbfaPKwphPf87vwZEQZj+afck3P8tsK0/clHA0XyLQe5Y3gp5Goz35ruK/GLedxDNZXLtwJeqKRYWBFdHniabntJO/36GX1kfUUl+VWSsk7s5jaPQKsH6W6d97d3ipBtQCAKtQjSlPjyq+FxrV/2P0s4o925hM2ArwdqRm+qNOrV9ygSguu+PoUMxdOgE2+8Bc4/QWbYKjfZNNntbpIPEIZhYFvOh2WjLS0tNCxb55K08QeF4pBfE5/i54C5uSI4m3TRkWxerV416q/LWsqeF7ejgaMWxcJ9zjMV4KRfR8wkO4F+ww4hGQXmX5GVpzvPjeusSP20yqn2JJtoedZmO5Oebgo4jV/oL2B0Fye/Djd7KUxMPbxg3a5+0Jj8uGwVUGSAsrtX7iuYjv+64AwKy4aUEacLPNm3D0tRIzGV6L0y9qnXdy8QsZnBTzpEcBbCvJ6wU9yAbJejmmRuhLPnSJV+KkH8MLEXBMWi7ZiY8Bqyz5UPcFR9sPJ/j62tgd6I+Y2260rLHzEpd5/TTq15VNRDmrerWj60nDkKQ==",
     salt="04/q2",
+)
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN QUESTION
+# name: q2b
+
+# %% [markdown]
+# **Q2b** (predict, then measure; the same table). softmax1 gives every head an extra key with logit
+# 0 and value 0, a place to park that writes nothing and that no cache evicts. Evicting BOS cost
+# plain softmax +0.137, +0.001 and +0.058 nats per idle token in seeds 0, 1 and 2 (section 4).
+# *Predict* what it costs the three softmax1 models:
+#
+# - **A)** At most 0.01 nats in every seed: the idle heads park on the extra key, which no cache
+#   evicts.
+# - **B)** At most 0.01 nats in some seeds and over 0.05 in others: whether the extra key wins is
+#   drawn per seed.
+# - **C)** Over 0.01 nats in every seed, and above plain softmax's cost in two seeds: the heads
+#   still park on BOS.
+# - **D)** Over 0.01 nats in every seed, yet below plain softmax's in every seed: the extra key
+#   takes some parking.
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN SOLUTION
+
+# %%
+q2b_answer = "C"  # SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN TESTS
+
+# %%
+# FORM
+from course_utils.tools.quiz import normalize_choice
+
+assert normalize_choice(q2b_answer, "ABCD")
+
+# %%
+from course_utils.tools.quiz import check_choice
+
+assert check_choice(q2b_answer, "6c03e98c292a6cfb22dbe9dbf1557f4211d3cc6e0ebc10841ad8780bcf046de0", salt="04/q2b"), (
+    "not yet: reread section 3 on what BOS's value writes, and ask what a zero value can offer instead"
+)
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END TESTS
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END QUESTION
+
+# %%
+explain(
+    q2b_answer,
+    "sealed:zTb48SuivbGWgBJvQ22h4cM6HyNrXhV5QsZF4g3RgtRdomd/kF+a9jMS10+XaX2BlXB8Rtr6Dz2EZ5NONDF7FNPm6qrm6B7iC2AbZp0kfU127yrfAcCoKsF1cBW9n0lLso5rdOtau4GBAcWmozurogc98oEjALNmVAS8HNYEee6bl6vflkzU2Rv82UaNXalrlgotOqTI+2B5XKidphFWY14FVAQUOCKD5IoZKO3mZpeYP47Pvnng9XOZIbQt/HVEkNxsXEasth987kKfnNwskyJE5aO3mhEevTBlb+LmKfAeypUSL59D5Tv4zmRxCUSTHes3x86uLmC6v/k4/5zJnvD2F5Ts6GwkuR1a5hpwLTZBWCkIt5Vaugaq0qQKaAreAUu3On5KHMqtgOULzX3xAWeII+i2S565oiHEreLuQDXmL30UGQ8d9pRkX/RSBdzVOPNiH7PHqlQdd5oudInXRApLUSCofE7MPl2WjvL+8H5fE3vis6RnQirC1SycUtL5KAyytpVgMUQP7Wu0iGYQzb41Z1vuqV1a/fuKH4dM9Rggf2f/ba0G6pv737j+QmMQRShbi/Gmw+BVqDG3//AGQOK6bWoGJzTAAilstQ5o3cnCYciuYHaN8uNoEYr3e2hSIOVI2GFrktk2dQJ9Qfii7aYYnAd7f+jwNNXi7/I6rPX/WQU4QmD5R8kx4Pl8fWwbieLHxqT+q+ULk7WUWSEqTVC8vwIoyHXW/9rwp03Z/9n/M9ZIeOgI4e/CplmSHrawliRk3sTxZNrXYLDgsG67LYobzDh+il7MNmBdaJhGDOnBNNNDD7fsMm2lfZLxj7/ukrtEKxUMTNgErvV/+l7fmzW73cH5D+M73TFNFs3QoCXQQqm8IIOsR/aD8Ua4B9xXeHPPy59G6T+IxK3VsovyUL46pBEcmpZQkeJLy5nFzJTLISBjJwnjZqH6BZnbQNh6H5ll+6ilZRUvOvD0gfYBK1nTy6Shrw4rL5GSz8kLFMxZHOY9Jfy8tOiQltnZHB1EwQo57wQgxVh7akAqRBRAKyrCr7F0V4KHk95WInYFBK4wZK67lcVC1LS2Ecaf13PHVpB92kUNtb0/STA1W4pe02WOJ48kXCJzZdQi0/N7SMqUygPBSpv/LqbdJXgJ5dx6FngtXPqViQ89KpLVZEBrZqE/SZ2i6MPHRfhA3Ur7sY132PaV6NdMVZP8XYxb5UNGbZmkju2ZBkPi9j3oCEBm/djz7TUZY+qkN+qtP+BOZWb+tFT1dcz720H+39PGCYSowtn77dTzZYOA5sPgOSLIT1xb706+zQRH9el8oFA01lia0sF9C9EA0gj1bY24Igb1qdZx3ZVYwZHg4IvMFPcmRCviOcX3OpzdNfsP45XOQ8Q5b4M+Dfw2vw==",
+    salt="04/q2b",
 )
 
 # %% tags=["shows-answer"]
@@ -796,6 +914,24 @@ for ax in axes:
     ax.set_xticks(range(len(VARIANTS)), list(VARIANTS), rotation=35, ha="right")
 axes[0].legend()
 finish(fig, "Fixes that let each query opt out (sink key, sigmoid, gate) make evicting BOS free in every seed")
+
+# %% [markdown] tags=["shows-answer"]
+# What the output gate does at the sink head (the head with the largest idle weight on BOS), per seed:
+# its mean gate, `sigmoid(W_g x)` averaged over the head's channels, at idle and at copy queries.
+
+# %% tags=["shows-answer"]
+for seed in SEEDS:
+    model, gates = models[("output gate", seed)], []
+    handle = model.blocks[0].attn.sink_fix.gate.register_forward_hook(lambda _m, _i, out: gates.append(out.sigmoid()))
+    with torch.no_grad():
+        model(test.tokens)
+    handle.remove()
+    per_head = gates[0].unflatten(-1, (model.config.heads, -1)).mean(-1)  # (B, n, H)
+    head = int(sinks[("output gate", seed)]["idle"].argmax())
+    print(
+        f"seed {seed}, head {head} (idle weight on BOS {sinks[('output gate', seed)]['idle'][head]:.2f}): "
+        f"mean gate {per_head[..., head][idle_q].mean():.2f} at idle queries, {per_head[..., head][copy_q].mean():.2f} at copy queries"
+    )
 
 # %% [markdown]
 # How the extra key lost, or won: the training logs of the learned sink logit and of the weight
@@ -878,11 +1014,12 @@ nats per idle token (StreamingLLM's Llama-2-13B: {math.log(5158.07 / 5.40):.2f})
 # %% [markdown]
 # ## Quiz
 #
-# Q2 was asked in section 5, before the table of fixes.
+# Q7 was asked in section 4, after the eviction costs; Q2 and Q2b in section 5, before the table of fixes.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q1
+# points: 0.5
 
 # %% [markdown]
 # **Q1** (seed quiz). An attention sink is:
@@ -955,10 +1092,10 @@ for seed in SEEDS:
 # %% [markdown]
 # **Q1b** (a harder follow-up to Q1; read section 3's three ablations). In seed 0, zeroing what BOS
 # writes at every query, (a), raised the idle queries' excess loss from 0.0005 to 0.1093 nats but
-# left the loss on copy queries at 0.001; adding BOS's idle-query average at every query, (c),
+# left the loss on copy queries at 0.001; replacing BOS's share by its idle-query average at every query, (c),
 # raised the copy loss to 3.749. Which explanation fits both of the copy queries' results?
 #
-# - **A)** Copy queries are one in ten, so their loss is noisy: the jump in (c) is sampling noise that (a) did not show.
+# - **A)** At copy queries the other heads make up for a share that is removed, as in (a), but none can cancel an added one, as in (c).
 # - **B)** (c) pulls the copy heads' weight back onto BOS, away from the previous token; (a) leaves every weight as it was.
 # - **C)** At copy queries the heads put almost no weight on BOS, so its share is already off there; (c) forces it on.
 # - **D)** Copy queries read BOS's value as well; they can recover from losing it but not from receiving it twice over.
@@ -997,7 +1134,7 @@ assert check_choice(q1b_answer, "e34e1f8528d88ce53d50f382284e74237c14174ee711228
 # %%
 explain(
     q1b_answer,
-    "sealed:+D1LX1xpgKU3Ds44x3NPz2thB2f3TC/9fjeMcXwkjoZ9zbXSocWzBbx2dfiP8/xv1EMGn8LAFyLJvMHgofOBR6Lchy51Of1PmeOaGJgFgjCLkQ6VH6g3VZOXJfOFp/kP3+gkbX8ycmXmIMMYG9r3h8rdkPaGYzieS/SNGQZex16Np6wUl0z5ZTK/c0FUf5Ve4eV9equ/riSl0LKcS8SI2nguBOVCJ6dQj9rxOqyZbKN+os4w+aIeRTope1vvWHjYnKQDMMgYfrqCL4wUxvwGoXTr8rMEZO2HX/pkPzFRB7bGfc3AGwRHJiIys5x4z9oiCgYbIabdqMyLdd1JFFEgi+PW4YEAxkDtcfyYeELh2V+tthXXMjmWpflRjbT1dIFsALmDwTk6QKYhFQTvU23ZcpnjgtbgJAWPA8XRVIRAOXec8B5/exNfazZN3TPYP0lFK9zc6R7uJHUVg2ss3vORUr+F3zvesF5ZwsnBVE1orYWUpEz9E8cKGWCTFGvMaCaebuYrpudYxbkGMIWO71xep93UxdTmujE/unLH7E2RWKpsi9ld4iqho8v8/fh9osEvXG6/j+gpWFwaER8v7jyb9Lt26zOFDKd+sKkd3oD8YYMdgbDC20JO5woCyvbQ5N2PER5grrq4BW9+f+PhxTFMSnylLe+NMwCVz37m7DdDm9P5ahDzbIl369FlBZAuH8XL+GyGSt0qeQTDsh8JneFDebqYJSszJ+44x5LsA4C7jYaDj01MEywVkZ1PPYeY+x76LS3IuI/pY/tTAIJzB4OVEY9Zga1isdjRCxeYM+z87pmC6uIo3Htb0a5w05xi1rlhUEfmCPFiTribdYmedr66//3wMKnhBoSovGHe/vbeyWnmfcaEO0zVZNGw1ycY67L8oVGAQG6XTgSiXNWBGv2EwN67YGH7f2yr1PlKkmbKy88ukJu16lUREL1zfj+WO0Mo5CEOxevtCv3erWbiC/dkQiUngIqrDW8XQagAOm4Zc2S6bULyKEGEumuLyO/YHw+r8UQnqGbVf33wg2usCXIp4TcDRTAmcvgFEdSwoe1pcwvh/zKsIqA2XU8nwjp2tZ0SoIuLfxgVVxC7Zf1oIh+AJYLyFL5rtVdfn5VlLofQW9H+Cf3zg2v1uMt2JAlwBEWMXH2ShIMJnoPtJf/EDGXTnaOwnHXFKx+OTCW3p1bUGzKO7tNV3usqwIe5w+IH4cghmEsiq34q0RgUhEltnegug6++TRw2jIsJKr1MAPg5igg9dtoa5VaVqSuCwlhsNrRlgKfPcICVDdaUeOdcM8xykCoWxDcoV2ghrAKf1je2gjRbBpY4HFSDeRYYKg7HYZlv7iIrLKPvUEpbBOv3R5WMwZL+PymkkiBZ7bsEjocMGl9UzLELKtommaMEX56CHDNz5ox+xny2FYvBrMmkej/x2iu9jruiW6X793LeGtnHHEmwz6gRWTxlLEHorWRy4IzWsVIOE1K3w33yRCoVWmM72qpS3CNTBjbadWvrJIuJQl5KpZvzmSx6xB0A7+fZmkbvgF5E6y+jVuh8ksq7RWhBK4zbsey/6WLEIAZr0ysBD9CFe9w7xSm1G0yvrpDxg4A3z2pDDrDmWh15/zi44uqtuDhFGU8gW/0tOwYpKnynfFDOfEkKaQOIV7D81cr+7uQLQHCS1MWn+trPnSHtvDmqxuoQHwKAqCHYW2ppgzWl9tM79i90aIaJhp94ZvVvh/hhunWQoYNMhF5Exz4N3++/iDF3o4xfIEtzHm5khIhG/1gc2Mi/V0ZUUwnIJeZ52KB81ldz/xHVOmEBkgq16sFIUcJFxZz2TqEH+Q0hrHETtbBINOv52QqsbuwJXdFjtFJOMwZnqpbXXIFFjYK0BvwxmBUgtyi1Hfu/V3JcNeK91+h5DyoXgnYs3LEaoPn4g9QmCcUXBOBs+MqCNZE/ep8mL+kZz4+frZZYkaRvqkZai1muPcgEp0g72GeA9hoLH90XOXZ+QqXWmQhUo0wSU2xgJfssGJLdJY7po0iJFc/mOCjkTIAuKj7+Wa0o3MHW/HDYqrVhE0lxz7UYLv6wihsfOellzA==",
+    "sealed:/Y3feeSy2O2L4aEzYTm9kmthB2f3TC/9fjeMcXwkjoZ9zbXSocWzBbx2dfiP8/xv1EMGn8LAFyLJvMHgofOBR6Lchy51Of1PmeOaGJgFgjCLkQ6VH6g3VZOXJfOFp/kP3+gkbX8ycmXmIMMYG9r3h8rdkPaGYzieS/SNGQZex16Np6wUl0z5ZTK/c0FUf5Ve4eV9equ/riSl0LKcS8SI2nguBOVCJ6dQj9rxOqyZbKN+os4w+aIeRTope1vvWHjYnKQDMMgYfrqCL4wUxvwGoXTr8rMEZO2HX/pkPzFRB7bGfc3AGwRHJiIys5x4z9oiCgYbIabdqMyLdd1JFFEgi+PW4YEAxkDtcfyYeELh2V+tthXXMjmWpflRjbT1dIFsALmDwTk6QKYhFQTvU23ZcpnjgtbgJAWPA8XRVIRAOXec8B5/exNfazZN3TPYP0lFK9zc6R7uJHUVg2ss3vORUr+F3zvesF5ZwsnBVE1orYWUpEz9E8cKGWCTFGvMaCaebuYrpudYxbkGMIWO71xep93UxdTmujE/unLH7E2RWKpsi9ld4iqho8v8/fh9osEvXG6/j+gpWFwaER8v7jyb9Lt26zOFDKd+sKkd3oD8YYMdgeTdl1dF5woOw6bri//dB0x6o6jtQCBiZbPg2XhMXnuwJqrcMg2ChnPwqnMMhsbtPxeoJYp85sZkBZAuH8XB9GyRStotewTSvFYRkeZNdPSLbS9kJP51lNPtAcbvh57Xw1BWESsekp1aIoPBtFHrKiyb4segdPIBGIRrB5SVC4gcwLp5pN/AEVbWO/iwp5OF6KdzvjwO0aZwh5hoxqMuX0fnCPtxSb6bKaSXOPa2q7HwLajgAZaopXHJ+uzYyXzvKdeefhjRYIi9wGEPuP3htFeQFCOfUBWjDoGdF/HWiM27aGe+ZCH90KoHm27dwIV0mpe96xVHBr5zdyiWO0M1oGEX2aTzTPrEqTXtReUmWyg6ydjqDmRTTapTbmgTIGDudkn5cUSKrS6OjevQEx7n6xdppCnZe3zhiHvlB3p98yBKVjAzJrEZRMOvuekwJx3q/zLqNao0BBsnxi8y+psSuZKTc1QJV1upZf9zchLIKMfjAvtuqFFGgJV9LoPeRtH+E7mnmWu0rMozJgh6UUXNRXfZl4xFioiyJfrJDHWA3r+5lzLTOVKCH3Oio0aRT2eN9sdV3uk2gZ22w7FE58t4zFIy7mM2wBtN0B5kjLo/y772S1Mvm98ZPKweBPIuw0Rqf9sM5RLBoCLPxEVsd7l+1KLJeoLZS8WfcaJ6XP4w3QsKwjcvSzw9rQnYnCSpnXkVK7AYV1TlV00CbhXKd5lt7z0mZKryA1EeAuCyWdSB1t3mbznszWJIrO8Zy9lNWw4JzKwCP9tvmeozE9bDDz5y5oVn1ny2CYbF6NnreCOwz36slLfnW+T59HKCRZuSGwyo1O0PWyt3bA3sryxy9YrXsUgBXla3zXH7CDIdTGhpmahOzDUfFHaAMzqiK4LNCx9E8MOvyTdv1QoA4PuWhAP+jEgNqC+tTfgs1ZDoNm9RO4yf/vq/6nnPL09gwiMKQYzQfMA7m2isQwmhrJD7lp03y2pPRfj+HwY3viC/6a/9vzNXHwx1Sf06PAwiIznmfB+NclccPRqYQOL91di64eROTHGPy97z6NXI1TS/pjKyz7IWQVLR72vICW53iGfhvY4ivyg6LJCJk9tmKaAqiuUl9CLc6dANhlsQkmIdg66pg2NGxfFFVEJ4RyRyhpYV4ldShIv3E0tCF0fGcadu06w40FZ3pl7Cb2sdnk+1r9dbGNNP2ZHgHPRJrQRk7msTq/UcPey10BukZfEJVt904FIZLhph4pDcDIdGmIymaadngUEpvGz2QKXwQDIJPvGgwbswBWVEiXw8j+NO4/3/kZE0ZaoXRvYorpvJM9RsZ4YkbORcwZ3ar8NFjKR351ZKg3LhJ4EEvA01nXyC/QtCBtYXLHJ2DabQ3BBSolxBHH4vJ+piUZ3dZI7y/xHaC5r3IiShXtZjKzr6SOQuwcGQs2bYtalkBB191bFaLrr211IfP+J1wk068YiALnV8IQIgbL0Lvr0kNMLsbmM0q/BCMYVBKpUBxoODn0gfreBDYmC8yRQ27XnOUGEZOl2HgA4TEpUBzQl6U/k9PpnCM5F01rJEDBQfA+swquhSRapy6dnT1pOFB24H7qV5qWFIM1i/G9Nkm6STNbkpkGKoHN7kR+IXLv8j3IIR0+BAW0z0amSEQX3sFua/WVf5p63+zS7DEbSgj++aGaKVGP4lwUuUTm361qP4cSDfT0NT/LJPyscZbjuu9rpGsmOQsyxF6FosLtU33tczlV+qV2bjHfiWv6Oo5nJS7MT/8uKZ9QTXoljMv9XBKvkp8wKxGIYIU7b4IIYbJbQYS5xfOLKIjDrTYKqP7QfVdsedJtvM",
     salt="04/q1b",
 )
 
@@ -1029,26 +1166,28 @@ print(
 # points: 2
 
 # %% [markdown]
-# **Q3.** gpt-oss gives each head `h` an extra key of its own, with a learned logit `b_h` and a
-# zero value, so that head's weights are `exp(s_j) / (exp(b_h) + Σ_i exp(s_i))`. Implement
-# `softmax_with_sink(scores, sink_logit)` for `scores: (..., heads, n_q, n_k)`, `-inf` where a key is
-# masked, and `sink_logit: (heads, 1, 1)`. It returns the weights on the real keys, with the shape of
-# `scores`; they must be finite for scores of ±1000 and logits of ±50, and a query whose keys are all
-# masked gets weight 0 on every key. The visible check runs your function on random scores, rows of
-# ±1000, logits of ±50 and rows with every key masked.
+# **Q3.** Section 5's takeaway says that once BOS wins, the learned sink logit never moves. Work out
+# why. With gpt-oss's extra key (a learned logit `b_h` per head and a zero value), head `h` puts the
+# weight `w_ij = exp(s_ij) / (exp(b_h) + Σ_k exp(s_ik))` on real key `j` at query `i`, the extra key
+# gets `p_i = exp(b_h) / (exp(b_h) + Σ_k exp(s_ik))`, and the head's output is `o_i = Σ_j w_ij v_j`.
+# Write `sink_logit_grad(weights, values, grad_out)`, the gradient `∂L/∂b_h` of a loss `L` for every
+# head, from `weights: (batch, heads, n_q, n_k)` (the weights on the real keys, 0 where a key is
+# masked), `values: (batch, heads, n_k, d)` and `grad_out: (batch, heads, n_q, d)`, which holds
+# `∂L/∂o_i`; it returns a tensor of shape `(heads,)`. The function is not given the scores or the
+# logits: derive the gradient by hand. The visible check runs it on weights made from random scores,
+# rows of ±1000, rows with every key masked and logits from −50 to 50.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 
 # %%
-def softmax_with_sink(scores: torch.Tensor, sink_logit: torch.Tensor) -> torch.Tensor:
-    """scores: (..., heads, n_q, n_k), sink_logit: (heads, 1, 1) -> weights (..., heads, n_q, n_k)."""
+def sink_logit_grad(weights: torch.Tensor, values: torch.Tensor, grad_out: torch.Tensor) -> torch.Tensor:
+    """weights: (B, H, n_q, n_k), values: (B, H, n_k, d), grad_out: (B, H, n_q, d) -> dL/d(sink logit): (H,)."""
     # BEGIN SOLUTION
-    extra = sink_logit.to(scores.dtype).expand(*scores.shape[:-1], 1)  # (..., heads, n_q, 1)
-    top = torch.maximum(scores.amax(dim=-1, keepdim=True), extra)  # the extra logit can be the maximum
-    exp = torch.exp(scores - top)
-    return exp / (torch.exp(extra - top) + exp.sum(dim=-1, keepdim=True))
+    p_sink = 1.0 - weights.sum(-1)  # (B, H, n_q): the extra key's weight; dw_ij/db = -w_ij p_i
+    out = weights @ values  # (B, H, n_q, d): the extra key's value is 0
+    return -(p_sink * (grad_out * out).sum(-1)).sum(dim=(0, 2))
     # END SOLUTION
 
 
@@ -1064,62 +1203,88 @@ import torch
 
 from course_utils.tools.quiz import require_signature
 
-require_signature(softmax_with_sink, "scores", "sink_logit")
-_out = softmax_with_sink(torch.zeros(2, 3, 4, 5), torch.zeros(3, 1, 1))
-assert isinstance(_out, torch.Tensor) and _out.shape[0] == 2, "return the weights as a tensor, one per score"
+require_signature(sink_logit_grad, "weights", "values", "grad_out")
+_out = sink_logit_grad(torch.full((1, 2, 3, 3), 0.25), torch.ones(1, 2, 3, 4), torch.ones(1, 2, 3, 4))
+assert isinstance(_out, torch.Tensor) and _out.shape == (2,), "return one gradient per head: a tensor of shape (heads,)"
 
 # %%
 import torch
 
 from course_utils.tools.quiz import check_rounded, fingerprint, unavailable
 
-_s = torch.randn(2, 3, 4, 5, generator=torch.Generator().manual_seed(3)).double() * 4
-_s[0, 0, 1] = float("-inf")  # a query whose keys are all masked
-_s[1, 0, 0, 2:] = float("-inf")
-_s[0, 1, 2] = torch.tensor([1000.0, 999.0, -1000.0, 0.0, 5.0])
-_s[1, 2, 3] = torch.tensor([-1000.0, -999.0, -1000.0, -1000.0, -998.0])
-_b1 = torch.tensor([-50.0, 0.0, 50.0]).double().view(3, 1, 1)
-_b2 = torch.tensor([1.5, -2.0, 0.5]).double().view(3, 1, 1)
-with unavailable(namespace=globals()):
-    _w1 = softmax_with_sink(_s, _b1)
-with unavailable(namespace=globals()):
-    _w2 = softmax_with_sink(_s, _b2)
-with unavailable(namespace=globals()):
-    _again = softmax_with_sink(_s, _b1)
-assert _w1.shape == _s.shape and _w2.shape == _s.shape, "one weight per score, the extra key's left out"
-assert torch.allclose(_again, _w1, rtol=0.0, atol=1e-12, equal_nan=True), (
-    "the same scores and logits gave other weights on a second call: the function must not keep state"
+_gen = torch.Generator().manual_seed(5)
+_s = torch.randn(2, 3, 6, 6, generator=_gen, dtype=torch.float64) * 3
+_s = _s.masked_fill(~torch.ones(6, 6, dtype=torch.bool).tril(), float("-inf"))
+_s[1, 0, 2] = float("-inf")  # a query whose keys are all masked
+_s[0, 2, 4] = torch.tensor([1000.0, 999.0, -1000.0, 0.0, 5.0, float("-inf")], dtype=torch.float64)
+_v = torch.randn(2, 3, 6, 4, generator=_gen, dtype=torch.float64)
+_g = torch.randn(2, 3, 6, 4, generator=_gen, dtype=torch.float64)
+_w1, _w2 = (
+    torch.cat([_s, torch.tensor(_b, dtype=torch.float64).view(1, 3, 1, 1).expand(2, 3, 6, 1)], -1).softmax(-1)[..., :-1]
+    for _b in ([-50.0, 0.0, 1.5], [50.0, -2.0, 0.5])
 )
-assert torch.isfinite(_w1).all() and torch.isfinite(_w2).all(), "no NaN or inf, for any of the rows of `_s`"
+del _s  # only the weights leave for the function
+with unavailable(namespace=globals()):
+    _d1 = sink_logit_grad(_w1, _v, _g)
+with unavailable(namespace=globals()):
+    _d2 = sink_logit_grad(_w2, _v, _g)
+with unavailable(namespace=globals()):
+    _again = sink_logit_grad(_w1, _v, _g)
+assert _d1.shape == (3,) and _d2.shape == (3,), "one gradient per head"
+assert torch.allclose(_again, _d1, rtol=0.0, atol=1e-12), "the same inputs gave another gradient: keep no state"
+assert torch.isfinite(_d1).all() and torch.isfinite(_d2).all(), "no NaN or inf, for any of the rows"
 assert check_rounded(
-    fingerprint(torch.cat([_w1.flatten(), _w2.flatten()])),
-    "1d74d5481564feea4ccaed034f54dc4df0d65d578992864ceab3be54d045702b",
+    fingerprint(torch.cat([_d1, _d2])),
+    "0c63fc2ae53f01ba1b93c85dcafddb10d97da7bda09d1d37e6fbb82f1f195fa8",
     salt="04/q3",
     decimals=3,
-), "not yet: try your function on single rows of `_s`, one head at a time, and compare with the formula"
+), "not yet: differentiate one weight w_ij by b_h by hand; p_i is what the real keys' weights leave of 1"
 
 # %%
 # HIDDEN
 import torch
 
-from course_utils.core.attention import stable_softmax
-from course_utils.core.sink_fixes import sink_softmax
 from course_utils.tools.quiz import unavailable
 
-_s = torch.randn(3, 4, 6, 6, generator=torch.Generator().manual_seed(7)) * 5
-_s[0, 0] += 500.0
-_s[1, 2, 3] = float("-inf")
-_b = torch.tensor([-3.0, 0.0, 2.0, 40.0]).view(4, 1, 1)
-with unavailable(sink_softmax, stable_softmax, namespace=globals()):
-    _got = softmax_with_sink(_s, _b)
-_reference = torch.cat([_s, _b.expand(3, 4, 6, 1)], dim=-1).softmax(dim=-1)[..., :-1]  # after the call
-torch.testing.assert_close(_got, _reference)
+
+def _inputs(seed):
+    gen = torch.Generator().manual_seed(seed)
+    s = torch.randn(3, 4, 7, 7, generator=gen, dtype=torch.float64) * 4
+    s = s.masked_fill(~torch.ones(7, 7, dtype=torch.bool).tril(), float("-inf"))
+    s[seed % 3, 1, 3] = float("-inf")
+    values, grad_out = (torch.randn(3, 4, 7, 5, generator=gen, dtype=torch.float64) for _ in range(2))
+    return s, torch.tensor([-3.0, 0.0, 2.0, 8.0], dtype=torch.float64), values, grad_out
+
+
+def _weights(s, b):
+    return torch.cat([s, b.view(1, 4, 1, 1).expand(3, 4, 7, 1)], -1).softmax(-1)[..., :-1]
+
+
+for _seed in range(3):
+    _s, _b, _v, _g = _inputs(_seed)
+    _w = _weights(_s, _b)
+    del _s, _b
+    with unavailable(namespace=globals()):
+        _got = sink_logit_grad(_w, _v, _g)
+    _s, _b, _v, _g = _inputs(_seed)  # after the call
+    _b.requires_grad_(True)
+    (_want,) = torch.autograd.grad(((_weights(_s, _b) @ _v) * _g).sum(), _b)
+    torch.testing.assert_close(torch.as_tensor(_got, dtype=torch.float64).reshape(-1), _want, rtol=1e-5, atol=1e-6)
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END QUESTION
+
+# %% [markdown] tags=["shows-answer"]
+# Each real weight of a row changes with the logit as `∂w_ij/∂b_h = −w_ij p_i`, so `∂L/∂b_h = −Σ_i
+# p_i (∂L/∂o_i · o_i)`, summed over the batch and the queries: the gradient on the logit is
+# proportional to the weight the extra key already takes. In the visible check the head with logit
+# −50 gets a gradient of about 0 whatever the loss. In section 5's table every softmax1 and "sink
+# logit from 0" head has weight sums of 1.00, no weight on the extra key, and so no gradient on its
+# logit: the training logs show the logits staying where they started. To win, the extra key must
+# hold weight from the start, as it does from +4.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
@@ -1231,14 +1396,14 @@ for _seed in range(3):
 # cache). Before measuring, *predict* in `q5_answer` what happens to that head's idle weight on BOS
 # at positions 64 to 255:
 #
-# - **A)** It stays above 0.9 on average: BOS is the same token at position 0 at any length, and the
-#   head learned to park there.
-# - **B)** It averages between 0.2 and 0.8: RoPE puts BOS at query-key distances the head never saw in
-#   training.
+# - **A)** It stays at 0.9 or above on average: BOS is the same token at position 0 at any length,
+#   and the head learned to park there.
+# - **B)** It averages between 0.1 and 0.8: RoPE puts BOS at query-key distances the head never saw
+#   in training.
 # - **C)** It averages between 0.8 and 0.9: more keys compete for the weight, so each one's share
 #   shrinks, BOS's too.
-# - **D)** It averages below 0.02, about uniform: past 64 tokens the head's learned pattern is lost
-#   altogether.
+# - **D)** It averages below 0.1, near even weights: past 64 tokens the head's learned pattern is
+#   lost altogether.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -1274,7 +1439,7 @@ assert check_choice(q5_answer, "5bdbcc136b955cef7158880a8401e6ec1cd62a13ad127a76
 # %%
 explain(
     q5_answer,
-    "sealed:XHm7qTUjRhmFzcDxWFlMKnkIABUWxfXJRuq6jvgI4mY9KxBO5DFiUEUngkQ+5mwAgALkuDd6xcNPzr5kGTS/ItIu0YfMOAc5ionaJw8PrmsN/ijc/A6BjhHTRZZ7tU/UL/9naRUOc7HGpd/cR0AQkH1GMyklsBhNtTJ8TpDDeBpICIx/quTjs2Sdc4nvD1h8XjHN6wzoKy97lm0huDJsPqZL5vCLrZOwykja7zTZDXklYndWy1M3P5TrYR7SQALwINH6YQ5tqBh7uUQ68qNs0c3XY6sbrqIJFi2Pcf3QlpY5qPevyhzYplAyzyM/+2WfKSONFyWGgoAigHr2To7Y3f1DtIFIiXF46Gd9MTXRFr7X/CxfytHFXLAW3QbGVbxOdj7Oyo0vrkR7jIn2NhmMfWLN+L1SiWVMDd2r85aeW9khM/vWFl0Fsfs2rA+RgAFxiAyWYt2q2S1OIIooI0JpB6D84eba6xcWKaXcQGWQqR8iiZsiUd11j+92X+B/xpKlkw4glAFy8p91RRDnbAvZua0BhWpTpXMFXZ2G5/NTGmPqJpdr4fJSYfqfYyksLNhnkM3NbXGv1uC7s032nrNxoiqT4mnVnzuBKxmvTTIXgmfo2y56os9RliX2TBXBAcTL3om9EwNRrEEE83yZ9t4NVYqm0TJB/r+XjDFrLoGuk9xSJPG8HojWtj+WoeWTiDoWL5RVhxFG6czGI3drYcsFGGisxtpfOpTadbZvg04+515nn0nkw0cZPJJ50zGSLD4Yi8QoWxR7iw5eUNJFluonF2JWMFnnfbginDCUWc7SA/CxeS8NOrfQ7dW46Y29vBnaOG4A+allnwk+oeM3gPqpvb9NbDPozZEVwr1pbsqHAKn8aCdVDQTOaQpoBjpoD6cjCFTbbO04sC9TilllQgc8xv7eEN2F8zpge4gM9WGESCR8DmMx2ZOq0Lh4k7DIMXxxuaGGtmDVcfYWgqDiKSwBXXjPpZv5h1bSYqSmVDzDi2gzM0IT4G6GswiapHWOWDuMzPEq3eVgZH3AodsPGMihcrjdZ1Hsu29bL2EtlDSvCyJx+8QugCtkEoZWCduSnE5x9nWYgp8YxhUaktYCXp27JlB4NaFXSEeFJChkUJegr8iSBqXkKJ3ctS+UvnoX3qJo84AGDCOqymAk1fIIz1+ndxXw8+EPPzr3aEBvM1/vedWZIF+cBCOWBZMIWIF5r8QlkwszBd3kyb6dNiqKdYbA4rlr7v+j8iHtzE4AX8zT+OnohwsjCOQBi+HQe4eu0Tf1hsBDtaHtEKs2l3p16pfEjaBYAoCIfX2T3vhxRr8NPAA9+hs=",
+    "sealed:voJktT78/UqwIB5ceBkaNnkIABUWxfXJRuq6jvgI4mY9KxBO5DFiUEUngkQ+5mwAgALkuDd6xcNPzr5kGTS/ItIu0YfMOAc5ionaJw8PrmsN/ijc/A6BjhHTRZZ7tU/UL/9naRUOc7HGpd/cR0AQkH1GMyklsBhNtTJ8TpDDeBpICIx/quTjs2Sdc4nvD1h8XjHN6wzoKy97lm0huDJsPqZL5vCLrZOwykja7zTZDXklYndWy1M3P5TrYR7SQALwINH6YQ5tqBh7uUQ68qNs0c3XY6sbrqIJFi2Pcf3QlpY5qPevyhzYplAyzyM/+2WfKSONFyWGgoAigHr2To7Y3f1DtIFIiXF46Gd9MTXRFr7X/CxfytHFXLAW3QbGVbxOdj7Oyo0vrkR7jIn2NhmMfWLN+L1SiWVMDd2r85aeW9khM/vWFl0Fsfs2rA+RgAFxiAyWYt2q2S1OIIooI0JpB6D84eba6xcWKaXcQGWQqR8iiZsiUd11j+92X+B/xpKlkw4glAFy8p91RRDnbAvZua0BhWpTpXMFXZ2G5/NTGmPqJpdr4fJSYfqfYyksLNhnkM3NbXGv1uC7s032nrNxoiqT4mnVnzuBKxmvTTIXgmfo2y56os9RliX2TBXBAcTL3om9EwNRrEEE83yZ9t4NVYqm0TJB/r+XjDFrLoGuk9xSJPG8HojWtj+WoeWTiDoWL5RVhxFG6czGI3drYcsFGGisxtpfOpTadbZvg04+515nn1+rhQwALNMy03ixanJd34QMUlo0lANVUM9Z3fshUitWcUDqNLgziCnRHJrDVuD4Yy8fdLDcvtW2p5qw+U3EbX8a5al9mUwivbRw05upvOgXJBemwdQAzvgtacqVROf3c2JKQhnEPUNwGml9TrojHgbFLfggoTJaz0xhUxp7i86fT4/MpShmMpwBvHGDSTs4WXwxwdf+37Qum/XrEA8zsKiasmCRN6ZYitTlIz5ESmmB4Jr5nEiaebnjAzzQx3h7MVgApT6rjzLOoX+TWDfY3fUw3bQ6dDyPrcoPEtjkdKmYZR/982UdZ3AklWe5Xzty5I0qiDZhEooXHNOJz1slsHObg4MUiQRSj9ICE9y7blosNaFEX0efJGFuXdu8vZqbEOnqM9DWsD7a+Hge27wsp4ROTR75ymI/gPMI1Bq3a0Hxru9JH3bocg5mdlrzLpmZN0icQTDTDYBAWJo8p/l23Q8oGMCwyfuaN36LMoiU0fhx6fimtWS+g0wAHtPS7+jolBpiD+MKi/rdbMC31iCwmdYGv+TjDOomgDts5Y3eyvgQCIPNdX6T2PgzW7UHb19g80JRcGNVdVd8FjBaS1N+i6BVl5xSN5StbagOtITc3y9PhBVSZGdykE/y4Ls=",
     salt="04/q5",
 )
 
@@ -1284,11 +1449,12 @@ explain(
 
 # %% [markdown]
 # **Q6** (measure). Split positions 64 to 255 of `q6_stream` into four blocks of 48 (64-111,
-# 112-159, 160-207, 208-255). In each block, take the idle queries (not TRIGGERs) and, for head
-# `q6_head` of `q6_model` with full attention, find two fractions of them: those at which the head
-# puts less weight on BOS than a head that spread its weight evenly over the keys that query sees
-# would, and those at which it puts more than 0.9 on BOS. `q6_fractions` is the list of the four
-# pairs `(below even, above 0.9)`, in block order, each number to 3 decimal places.
+# 112-159, 160-207, 208-255). In each block, take the idle queries (not TRIGGERs; position 255
+# counts too) of all 64 sequences together, and, for head `q6_head` of `q6_model` with full
+# attention, find two fractions of them, pooled over the sequences: those at which the head puts
+# less weight on BOS than a head that spread its weight evenly over the keys that query sees would,
+# and those at which it puts more than 0.9 on BOS. `q6_fractions` is the list of the four pairs
+# `(below even, above 0.9)`, in block order, each number to 3 decimal places.
 
 # %%
 q6_stream = backcopy_batch(64, 256, generator=5)

@@ -1,55 +1,53 @@
 """Right and wrong answers of chapter 04's questions that are not multiple choice (tests/test_quiz_questions.py)."""
 
-_TOP = (
-    "    extra = sink_logit.to(scores.dtype).expand(*scores.shape[:-1], 1)\n"
-    "    top = torch.maximum(scores.amax(dim=-1, keepdim=True), extra)\n"
-    "    exp = torch.exp(scores - top)\n"
-)
-_ALL = "    return exp / (torch.exp(extra - top) + exp.sum(dim=-1, keepdim=True))"
+_P = "    p_sink = 1.0 - weights.sum(-1)\n"
+_O = "    out = weights @ values\n"
+_RET = "    return -(p_sink * (grad_out * out).sum(-1)).sum(dim=(0, 2))"
 
 CASES = {
     "q3": {
-        "right": "import torch\ndef softmax_with_sink(scores, sink_logit):\n" + _TOP + _ALL,
+        "right": "import torch\ndef sink_logit_grad(weights, values, grad_out):\n" + _P + _O + _RET,
         "wrong": [
-            # the head's logit ignored: softmax1 (logit 0) for every head
-            "import torch\ndef softmax_with_sink(scores, sink_logit):\n"
-            "    top = scores.amax(-1, keepdim=True).clamp_min(0.0)\n    e = (scores - top).exp()\n"
-            "    return e / ((-top).exp() + e.sum(-1, keepdim=True))",
-            # the extra key's exp(b) not rescaled by exp(-max)
-            "import torch\ndef softmax_with_sink(scores, sink_logit):\n"
-            + _TOP
-            + "    return exp / (extra.exp() + exp.sum(dim=-1, keepdim=True))",
-            # the maximum over the real keys only: NaN on a fully masked row
-            "import torch\ndef softmax_with_sink(scores, sink_logit):\n"
-            "    extra = sink_logit.to(scores.dtype).expand(*scores.shape[:-1], 1)\n"
-            "    top = scores.amax(dim=-1, keepdim=True)\n    exp = torch.exp(scores - top)\n" + _ALL,
-            # no maximum subtracted: exp(1000) overflows
-            "import torch\ndef softmax_with_sink(scores, sink_logit):\n"
-            "    e = scores.exp()\n    return e / (sink_logit.exp() + e.sum(-1, keepdim=True))",
-            # the sign of the logit flipped
-            "import torch\ndef softmax_with_sink(scores, sink_logit):\n"
-            "    return softmax_with_sink_ok(scores, -sink_logit)\n"
-            + "def softmax_with_sink_ok(scores, sink_logit):\n"
-            + _TOP
-            + _ALL,
-            # plain softmax: no extra key
-            "import torch\ndef softmax_with_sink(scores, sink_logit):\n    return scores.softmax(-1)",
-            # the extra key's weight returned as one more column
-            "import torch\ndef softmax_with_sink(scores, sink_logit):\n"
-            "    extra = sink_logit.to(scores.dtype).expand(*scores.shape[:-1], 1)\n"
-            "    return torch.cat([scores, extra], -1).softmax(-1)",
+            # the sign flipped: raising b_h takes weight from the real keys, so dL/db = -sum p (g . o)
+            "import torch\ndef sink_logit_grad(weights, values, grad_out):\n"
+            + _P
+            + _O
+            + "    return (p_sink * (grad_out * out).sum(-1)).sum(dim=(0, 2))",
+            # the real keys' total weight in place of the extra key's
+            "import torch\ndef sink_logit_grad(weights, values, grad_out):\n    p_sink = weights.sum(-1)\n" + _O + _RET,
+            # p (1 - p), the derivative of the extra key's own weight, as the factor
+            "import torch\ndef sink_logit_grad(weights, values, grad_out):\n"
+            + _P
+            + _O
+            + "    return -(p_sink * (1 - p_sink) * (grad_out * out).sum(-1)).sum(dim=(0, 2))",
+            # the factor p_i left out
+            "import torch\ndef sink_logit_grad(weights, values, grad_out):\n"
+            + _O
+            + "    return -(grad_out * out).sum(-1).sum(dim=(0, 2))",
+            # averaged over the batch and the queries, not summed
+            "import torch\ndef sink_logit_grad(weights, values, grad_out):\n"
+            + _P
+            + _O
+            + "    return -(p_sink * (grad_out * out).sum(-1)).mean(dim=(0, 2))",
+            # the softmax Jacobian's diagonal, -w (1 - w), per key, in place of -w p
+            "import torch\ndef sink_logit_grad(weights, values, grad_out):\n"
+            "    dw = -weights * (1 - weights)  # (B, H, n_q, n_k)\n"
+            "    return (dw * (grad_out @ values.transpose(-2, -1))).sum(dim=(0, 2, 3))",
+            # the values summed without their weights: -sum p (g . sum_j v_j)
+            "import torch\ndef sink_logit_grad(weights, values, grad_out):\n"
+            + _P
+            + "    out = values.sum(-2, keepdim=True).expand_as(grad_out)\n"
+            + _RET,
         ],
         "cheats": [
+            # autograd through the course's sink_softmax, on scores rebuilt from the weights
             "import torch\nfrom course_utils.core.sink_fixes import sink_softmax\n"
-            "def softmax_with_sink(scores, sink_logit):\n    return sink_softmax(scores, sink_logit)",
-            # the course function reached through its module
-            "import torch\nimport course_utils.core.sink_fixes as fixes\n"
-            "def softmax_with_sink(scores, sink_logit):\n    return fixes.sink_softmax(scores, sink_logit)",
-            # the course's stable softmax on the scores and the extra key
-            "import torch\nfrom course_utils.core.attention import stable_softmax\n"
-            "def softmax_with_sink(scores, sink_logit):\n"
-            "    extra = sink_logit.to(scores.dtype).expand(*scores.shape[:-1], 1)\n"
-            "    return stable_softmax(torch.cat([scores, extra], -1))[..., :-1]",
+            "def sink_logit_grad(weights, values, grad_out):\n"
+            "    p_sink = 1.0 - weights.sum(-1, keepdim=True)\n"
+            "    b = torch.zeros(weights.shape[1], 1, 1, dtype=weights.dtype, requires_grad=True)\n"
+            "    w = sink_softmax(weights.log() - p_sink.log(), b)\n"
+            "    (grad,) = torch.autograd.grad(((w @ values) * grad_out).sum(), b)\n"
+            "    return grad.flatten()",
         ],
     },
     "q4": {
