@@ -116,23 +116,24 @@ SEEDS = zoo.SEEDS
 # name: q2
 
 # %% [markdown]
-# **Q2** (seed quiz; asked here, before the chapter; sections 2 and 5 and notebooks 02, 03 and 06
+# **Q2** (seed quiz; asked here, before the chapter; notebooks 02 and 03, sections 4 and 5 and Q5
 # demonstrate the answer). What are some failure modes associated with very long attention contexts?
+# Store the numbers of the failure modes below in `q2_answer` as a set (for example `{1, 2}`); each
+# is checked on its own:
 #
-# - **A)** Weight spread over more keys, so a relevant key's share falls; RoPE angles that overflow
-#   at distances past training; memory and FLOPs that grow with n.
-# - **B)** A softmax temperature that rises with n, so a relevant key's share falls; positions and
-#   distances training never showed; memory and FLOPs that grow with n.
-# - **C)** Weight spread over more keys, so a relevant key's share falls; positions and distances
-#   training never showed; memory and FLOPs that grow with n.
-# - **D)** Weight spread over more keys, so a relevant key's share falls; positions and distances
-#   training never showed; memory that grows as n² while FLOPs grow as n.
+# 1. A softmax temperature that rises with n, flattening every query's row.
+# 2. Weight spread over more keys, so that a relevant key's share falls.
+# 3. RoPE rotation angles that overflow at distances past training.
+# 4. Look-alike tokens that share part of the key take weight from the needle.
+# 5. Positions and distances that training never showed.
+# 6. FLOPs that grow only linearly in n, while memory grows as n².
+# 7. Greedy decoding that loops on a sentence the context already repeats.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
-q2_answer = "C"  # SOLUTION
+q2_answer = {2, 4, 5, 7}  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -142,16 +143,57 @@ q2_answer = "C"  # SOLUTION
 
 # %%
 # FORM
-from course_utils.tools.quiz import normalize_choice
-
-assert normalize_choice(q2_answer, "ABCD")
+assert isinstance(q2_answer, (set, frozenset)), "a set of failure-mode numbers, for example {1, 2}"
+assert all(isinstance(c, int) and 1 <= c <= 7 for c in q2_answer), "the failure modes are numbered 1 to 7"
 
 # %%
-from course_utils.tools.quiz import check_choice
+from course_utils.tools.quiz import check_value
 
-assert check_choice(q2_answer, "378d8bf9292647ebd4a1ffc5d6d3089436c6bc44ed9b51c88d305e52d7a8174c", salt="05/q2"), (
-    "not yet: check each item of each option against notebooks 02, 03 and 06"
-)
+assert check_value(
+    1 in set(q2_answer), "2e1b29a4c64322b51154ea99e17157c43acfcc88ead470b0b026a94b89229015", salt="05/q2/1"
+), "mode 1, not yet: notebook 02 writes out the relevant key's weight as n grows"
+
+# %%
+from course_utils.tools.quiz import check_value
+
+assert check_value(
+    2 in set(q2_answer), "f445fe8bc7082688d6c960671cd0f7ed224f1257e089ca5e9167514b55441606", salt="05/q2/2"
+), "mode 2, not yet: notebook 02 writes out the relevant key's weight"
+
+# %%
+from course_utils.tools.quiz import check_value
+
+assert check_value(
+    3 in set(q2_answer), "fb1401946955d7417948fce7606f2723e450faa17c31aeced0c6afff2e5d1e72", salt="05/q2/3"
+), "mode 3, not yet: notebook 03 says what RoPE computes from a distance"
+
+# %%
+from course_utils.tools.quiz import check_value
+
+assert check_value(
+    4 in set(q2_answer), "7c935066c3bc996f701b3513729f61a6579b6ebb6e15a945790c76f2c57c314d", salt="05/q2/4"
+), "mode 4, not yet: section 5 measures it"
+
+# %%
+from course_utils.tools.quiz import check_value
+
+assert check_value(
+    5 in set(q2_answer), "4e51cd2fb6d8ca624eae5b826df819e17be14ab22131aedcf06b320502d36ded", salt="05/q2/5"
+), "mode 5, not yet: notebook 03 measures it"
+
+# %%
+from course_utils.tools.quiz import check_value
+
+assert check_value(
+    6 in set(q2_answer), "724fcf3d22d9df82e8a9087c18c036aa6cc5bece69594f04db4bc1738eebb1f1", salt="05/q2/6"
+), "mode 6, not yet: count the scores one query computes against n keys"
+
+# %%
+from course_utils.tools.quiz import check_value
+
+assert check_value(
+    7 in set(q2_answer), "18066b98ff5fca976ab4c530f3e4799cfa63bcc76a1b10292b4a0fca5d8f9db1", salt="05/q2/7"
+), "mode 7, not yet: section 4's models and Q5 measure it"
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
@@ -162,7 +204,7 @@ assert check_choice(q2_answer, "378d8bf9292647ebd4a1ffc5d6d3089436c6bc44ed9b51c8
 # %%
 explain(
     q2_answer,
-    "sealed:3Kv+sQVYK6g7XMoAos2aSz5+DcBt9//iaGNDLRuZy1dWhnvtrnjseak0S1HNpQxrOdimnSQbSHvbi3NUf+Ncg3t1nIZ3jVJplFcyisBYAxt3U5HnIfHpJdL2yQDnlYi7kkC4vgE/7uPhAfpcoQ/4ecep7aug0leVc2oo6aqeP7rh1Ym7o5z8Yhk+TNSP4YuIBp662Gez74gnXSKorf5ieTwCDs30hez0erDEBxBBXlstAJA18DyCrV1Z4wbQt2YBXhze1c/Gg4XuYvZ98WHc/MeKXeQYncpJGsEdj+N/08ttvxKXxH1Ac1e/hIX0XA885W52WQLURb8nGl/icDzb5hWHZGwrOkDtwJUtu5VKshY4hYZiPAkmtg5CZKXWBkhC/C3CfXaUJhXxrdG7Eg1hNOJ2n5v8mIDxLGeojt1Lb2+cF/Naz7g3yDZMsvey9tCJNnJAWBSN12tdC/lCfROtCg3vAidKBxgI9mwJP2MrFy8+nvBpg6rzTbd2wJKBgtQpR3pM2paG5zJWfCODqQ7agFrb+ex7D8WmwAB9lMRjLpKW6pw+22vrdIXIt3Z/HOX8Rg3ZZqE2rWdcaGvcTOlDYB7tbVnaPwghmc0SzPxK56GOvtH89aVpuPPZBuxH3PrlCgGlkS/sp2lTLRQxdDUI0EPqN6haNP2Cl3RNIJG2IRVUOKy4MemHfKWVeDsb9eX9mXc0Fck2tgKEHdrWYMG0a4WL/EW877g9NtiVDolj566AF7tiz+OgCa0M+QzEBXTg7h92wVRA761omZAzT60oix9SYlF8xjaCsFHXK4FMrs+7iQV3f0xSwZuGRUASDRNLJjIZl9ZTGiJQWfmzNoOO15C/P9bCFPMpR3kL9TVa24pAxUeHI/FzfdMYrzFoEf7kkinJxsbG5lFmECRsSZa/HR4DFLg/9a4KoZuDoMggpfdbLttbtqfooHbtUSe5lGoVh17gc/7SId/AxI59nFO6v3+9zr0N109FYxrNmtb5ybB8b2kyPdjToHoVvsq1pK+1RV9Z9wuaT80hAvkrL1qCh/BmOGqdvv0oDtjVa/hLUpury2foxeM4J9SFUZGHJMQhjFXn2bce4lgz5uZF2AyESwCqtXfsNfdTAHCbqWuQSmYuXJFvfUsT3fgy0Z9jHQ3878fL6i5oPoGu2r61KKnUEWVEtQZRa3RYe+2p+w/ZmDCLff+Yl0scu97Iy32dy2Qr7xUJPlcZKQowyZJAVGvEePmhuMzdZRgnzaIVqsRXFDlHkisY13PJ140KUA4I235J1REw2ljs16SA/5fy54xMfBHDsI3xSc+21D5NqYCO6nhsSmKTwKWbaupg4YWlMScn6FqSwXlVrN7kQL2YAY/KXppOdXeBsyNVqfKcMPLxvyC+AFgnnwwlpkUn0fm9EGt+Pnos+rqgVropDF6MYtIx9JMjp8g2ZkyQD7M4a33siGbYXUg83pv5XeY3Ot84Gd8k/BCXOcl8W/0kvznFXE8YXisjYzRZme9oW48xQBhR4WOTmisbHWAJRMoqPW9ypKy3xZoy2MRrtNkTL5cC5teztOvWn2WD+TnhZIextBqfxMXMRRAC0fvFyAuZK7BaYuzt3dDJIZT7EMmHe110zU4exDsGKwsmLanIGhzNcmwQb/xlbZxJHh68f6LKU3URBfjlpqcuzs44Z41rY4Gjpw==",
+    "sealed:xVfBcxPnup/vQUduH7k0pos76V6mualOFigAP1tcCRc39YvK0WUaJDf6dZ/HodlRz7ry0/DCHE0tvrZ1gfnvoUe2SNqAAU361MeRvnc4cKyFqSekbHskXY7Hsjh/fZKyTEiXYjBhr5pHJ5CmV+Hl52GTE/QnmZbGzfQVchm3+iOEXHvX/aIQ0/bql/FJyajdWd+Ru/m0K8GgPUjnNS8VAOAPqWIX2nO7tUdSrcYeOWVPpmCHRQNKLMjDAsVkMXz7OLAi7CuaLYL6rNsRHtBCafHGzf5vvdAh1axmArUt9flsF7VpzK/v4v06Qd+0UYNv80OsJrcN0hWE6wKCgQKEk4z7OXmybWiQl7y1M+0z5pebraosZVqojIpfmNP9VPf7YD2F5kVOy7sw8MEyFJ6lxjI1QElsPOI2EGvLNx1iu3/oqwkTM07B5ota2vt9Atrnnz84HnX4/XMowPMt+dc/M71wh7IextIgLS79YMjs0EvOUz/nMpDnEWlXRbb8O962ekPFkhVTh5CI476XuAycWqiJnRC+AfvMmCti/f4oKl4ysblzHTbw3aePlAzCOYdAnEmccE3ZgcbS3k0RIPu13+Jz2jri+W5RAsX40n1/6MqFGBz/LAG93Wkya1GGaSCYrRiKEVxs3nmnXIRd7gHWR42R6N472zYn4DMzcgnyKVS+KEXWgd8KZftCao2UKJhakvXfzoViLUfeUA9bRImok9vO81KRhfbuASNsoY/2lNkqEq7ehWwKss3ZSFwcqff0UbWlGHv0s0x79L88yT0DDVeMkRh7oOqoIlN+ck/AnJeNHbn2uyUs9DXi21OILFp6DlhiWQRHj9IKtiE5HnkT5DdusF9B76pDjxtr5ximlWF6iagdN5fvsUwUbwsowvop25/Ighvz32VzsrnmIFWYIQA8jW9IwLnZwcY+uuKjohmkxi+K2Pmh4tPka98MsYftzydlG1s/IbhaIEZC8JBDONU50IiJtDEC3TGiqNUh6fDDiRDbEKoTOyRCn1FDrfHDWK9E38pdo3p9lLZ/jUe+B5Jxrq+NgLcAmoLBrc2Wuzbc5OCS5aCyageOQlL06dKLDbrqBPX90IgDA+/fj8N4KieVeKouOxA/b/bOJ9P5+8w8SyIGH77NMHOSE5ar9LNtpDk9TaxrhpvuDLWmgjpDYMef54sZnp9hku/05Ne9ixBv8SB4HaEIDhdSMXk5/UHriybJdlEEu8aVtnB49GE1I8jo3ZbtiD5u6FjYtyuf9qTJ1oC2AKt8R/PQVdtoYB1M0AakDY7SXT146B/647a/0mW0bR84b5+uQjYx9gtFiWXO9OHr9gp/Exx/wqNHHlT7tOq8HDscZt4CJt1fiiWJ9ncbV/afZUXWusJxkua/MyKs7J7A4rmnTs0H/TL8aC3VF05lJhkKb2sT9+3vQUCLUAZ5L93Y00pgii7Lm+OiuXPHOpMA34iR8l2BLksvh44x0RYkXD8oThdQWi74HBuFNXzGsQNC4TYyFGmQLKOlxTdGSaRSEqIxHuy47kAWCWZFMxzgvyrRgQQMxhjvDfnCrr71gwCb+fOcj+CMLlKgD2JnqHm11z/wfpn1wb6C56k/TxRQ7uB2dlIqvEslyUmsI9HC7Madng6QFBhc5sRO0pfvYP4YFDUtY/fzmM0s0lhvqA1HnJyil+AHL4bxYLqKpNyIncqPYkPbohMda2OrDo09xEFeFCA5N4qPSzNOLRHrRCdVmwDXW1DOUafRMSaa8hZMqlZXlqt97C0latMxZ9gILYXlzAYPw8DJsnQbVO3mHiKT+SsAFQd87nTS1Y4syiRwqVEyszqk100mXutV1bhSwcQQkSST8j3VWUzrnVbPBXg+STG1Ggv4oRMjXFtDS7CE4bCU4OBJxwMm1jhoQGMkw1tRwl/FQed8aUhacduZiBKNlmC4hVGXke+M+fXd+cHxQVor7FV1djTOlSnLS0I8NDloifOje0fruSdl5//SV+iXj/3A6z0zex7/qyW8ngO0jN9HlSYZabJE6S+F/B2uRIylnZrEqPkXYbtb0cgRRuag8yJWjkq8Z6eq",
     salt="05/q2",
 )
 
@@ -451,7 +493,7 @@ for v in ("attention only", "+ MLP"):
 # characters), so no distance penalty pushes early tokens away: what remains is the averaging.
 
 
-# %%
+# %% tags=["shows-answer"]
 def shift_at_length(model, n, batch_size=32):
     """Mean relative shift of the last representation over validation windows of n characters
     (`course_utils.chapters.collapse.last_token_shift`: replace the token at position 1, compare the last
@@ -472,7 +514,7 @@ for i, s in enumerate(SEEDS):
         + f" at n = {', '.join(map(str, CONTEXTS))}; log-log slope {slopes[i]:.2f}"
     )
 
-# %%
+# %% tags=["shows-answer"]
 fig, ax = plt.subplots(figsize=(6.5, 4))
 for i, s in enumerate(SEEDS):
     ax.plot(CONTEXTS, shift[i], marker="o", color=f"C{i}", label=f"seed {s}")
@@ -491,7 +533,7 @@ ax.legend()
 finish(fig, "How far one early token moves the last representation, by context length")
 
 # %% [markdown] tags=["shows-answer"]
-# **Takeaway.** The longer the context, the less one early token changes the last position's
+# **Takeaway** (Q2b, claim 1). The longer the context, the less one early token changes the last position's
 # representation, in every seed: about 16 times less at 512 characters than at 16, on a log-log
 # slope of about −0.8 (printed above), close to the `1/n` of a plain average. Two sequences that
 # differ early become nearly indistinguishable at the end of a long context, and that happens in
@@ -530,6 +572,7 @@ batch = kv_retrieval_batch(64, 16, generator=16)
 with torch.no_grad():
     _, attn = kv_models[("alibi", 0)](batch.tokens, need_weights=True)  # (L, B, H, n, n)
 heads = [f"h{i}" for i in range(4)]
+off_diagonal = ~torch.eye(4, dtype=torch.bool)  # the pairs of different heads
 plot_heatmaps(
     {f"layer {layer + 1}": head_divergence(attn[layer]) for layer in range(2)},
     row_labels=heads,
@@ -546,9 +589,8 @@ plot_heatmaps(
 # attention entropy (normalised to 1 for uniform attention) as the context grows past the training
 # length?
 
-# %%
+# %% tags=["shows-answer"]
 PAIRS = (8, 16, 32, 64, 128)
-off_diagonal = ~torch.eye(4, dtype=torch.bool)
 diversity, entropy = {}, {}
 for (pos, s), model in kv_models.items():
     for k in PAIRS:
@@ -574,7 +616,7 @@ for ax, label in zip(axes, ("mean JS divergence between heads (bits)", "normalis
 axes[0].legend(fontsize=8)
 finish(fig, "Head diversity and attention entropy against context length (mean of 3 seeds)")
 
-# %%
+# %% tags=["shows-answer"]
 for pos in ("alibi", "rope"):
     for s in SEEDS:
         first, last = diversity[(pos, s, PAIRS[0])], diversity[(pos, s, PAIRS[-1])]
@@ -583,7 +625,7 @@ for pos in ("alibi", "rope"):
             f"layer 2 {first[1]:.2f} -> {last[1]:.2f}"
         )
 
-# %%
+# %% tags=["shows-answer"]
 for pos in ("alibi", "rope"):
     for layer in range(2):
         ent = [torch.stack([entropy[(pos, s, k)][layer] for s in SEEDS]).mean().item() for k in (PAIRS[0], PAIRS[-1])]
@@ -593,7 +635,7 @@ for pos in ("alibi", "rope"):
         )
 
 # %% [markdown] tags=["shows-answer"]
-# **Takeaway.** We did not find heads converging in these models: from the shortest to the longest
+# **Takeaway** (Q2b, claims 2 and 3). We did not find heads converging in these models: from the shortest to the longest
 # context their mean JS divergence never falls, and rises by 0.07–0.30 bits in all but one layer, because heads with different position
 # preferences (ALiBi's slopes, RoPE's frequencies) spread apart as distances grow. The closest thing
 # to attention collapse at toy scale is notebook 04's sink heads, where two heads of a layer can
@@ -616,14 +658,65 @@ for pos in ("alibi", "rope"):
 # it belongs here so that the two are not confused. Zhai et al. (2023) found that transformers trained with too high a learning rate can drive their
 # attention entropy towards zero, every query on a single key, and that this goes with loss spikes
 # and training that stalls. Their fix, **σReparam**, reparametrises every linear layer as
-# `W = γ / σ(W₀) · W₀`, where σ is the largest singular value: the logits can then only grow as the
-# learned scalar γ grows.
+# `W = γ / σ(W₀) · W₀`, where σ is the largest singular value and γ a learned scalar.
 #
 # The models: the course's character-level language model (2 layers, 4 heads, width 64, RoPE,
 # 128 characters, batch 32) trained on the course corpus at learning rate 3e-2 with 10 warm-up
 # steps, with and without σReparam, three seeds each, 1000 steps (zoo entries `lm-hot-s*` and
 # `lm-hot-sigma-s*`; build times printed below). The zoo logged each head's mean attention entropy
 # on validation text every 10 steps.
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN QUESTION
+# name: q9
+
+# %% [markdown]
+# **Q9** (asked before the models are loaded). At learning rate 3e-2 the plain models' attention
+# entropy collapses and their σReparam twins' does not (measured below). Why does writing every
+# weight as `γ / σ(W₀) · W₀` keep the entropy up? Answer in `q9_answer`:
+#
+# - **A)** It keeps the weights small: dividing by σ(W₀) pulls W₀ back to unit norm after every step.
+# - **B)** Steps can grow W₀ but not the weight applied, whose gain is γ: logits grow only with γ.
+# - **C)** It scales each query's scores to unit norm before the softmax, so that no key can dominate.
+# - **D)** It clips every gradient at σ(W₀), so no update is big enough to make a head one-hot.
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN SOLUTION
+
+# %%
+q9_answer = "B"  # SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN TESTS
+
+# %%
+# FORM
+from course_utils.tools.quiz import normalize_choice
+
+assert normalize_choice(q9_answer, "ABCD")
+
+# %%
+from course_utils.tools.quiz import check_choice
+
+assert check_choice(q9_answer, "d5b8c42af3c4b6e5058f94dc076687b910d5b3c11347c51fa4a210b0022b4698", salt="05/q9"), (
+    "not yet: write an attention logit as a product of the query and key weights, and ask what bounds it"
+)
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END TESTS
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END QUESTION
+
+# %%
+explain(
+    q9_answer,
+    "sealed:q1dyr041DAupFG1MEJwDeQcdM7RB3KFwPtf/0kM9W4kobtbDoG7wr+KpYU6qkuhz7AeT0VjAh88P43/nG0oSnuw2Q6mFGWGMDGj7rpoZR9Q2cdBbX4AWrRsnIlvGCv+PQinn6MnxOBbCYmpjYzY9SdN+HFkfch1bRHLDtblVbUMsVWXbboab0Qt+UQJSvPpOj4dn220dXny3CE8I7+vGgzTO7gQAYJdzzz635I6/JW51kIeugQxLSgRHaRH/iC/MSitq5WmfCyc4d0DZuEa+q3kCIH5U2VjVlaDdTzS0NnlIswXF3jjzEPgybTI4pIAf4eTW8DUBVzj6cPjBwm1fNVYfAoN7JwRsVb9TYgftcNiuK/uLtiAUtIIZ4o4VdAYaSCOXUygN0oBeh8vzAzmOWk6c56kiI61Q1GtXRqfTcMOxFSAydRe5fS+uHzfjqkNrnxllndKQSZQdbcHYpTnyU23cMO2swzB7Buro1mXw8azItnBDUmbUo1wkyfgWSYUhCPcXNI5iL3cV6Z8ZgT6uCztiIJvLod0fM9UrvkcT3IXANT6W4bAX29FSvR5rpW0WF/sQaSJp9K0421MofooyF0xy/dff8UQ8j6oyirT5gkeEHpM1YdiotEDMupkkP68+smThsqrsFfseXfj3308W8f4HSz06GFfy8yPFPRsTfl/O0boEgqGg0+2VpGLo+ezAukVIOO4De4DeTuWC01RBg6MAmIQSohWxyPIRCn5IWTjGFJmRjyx/iOUb0/PiZolf0XqNQjwHwLoqrP1jBsWoZaabuO4ABb9cf67fUZsal7e6uhQHllkrBELxcCSjQubo7oxOAFQFqtiNgv9HPwPB4PCrtFSGR929pCZAbOrPMALCMeqYdKuZF4UiPlz/rFOWt/hShwbtVjp+aQkH3+AqS8OywoSH8dbQC/2nKvPWO9TBQjHRMXCMRc7PfV+webwoiOoGAQnzXVqGZf4a3ASeqEvBv32mw9idu/wqO/4Pvo6b+aWDt6hnGNov9WFjdNuhix5KrhZJx1M05qbcPQkJqxxaVNexUKFJKHBNl2Ws+YJC75KJVDLHnu+Qhm2NaBMAp3BHYlUIFbXKMbvFbG8aB1ASUtLxx389SdsZlDt5b5oBs1BtlWP5GTd3gORrYtTWFQUUvl+dysuVfxcPRbVldkNLIe6Z8GM5loHkr7F8EWN/C4GpbEqfjO2+ihPO1Ub2boafaArT11ELlCo/skrbhwyQh1l4PXQZOvsqW2SWRvXzRjdNvvSG8uxq8z1px9fW4fTEh7GxO2pwGghlOn2M9OgzcJs7e9bvuAcU6n9KqtJMtT5LevIBl0zOYHx/uTnmhIUBcOwAjM8o8YJY7cH3DThAO1xWeXL99PbkzhzN3DEJXye2S4+P+XdnElcAJH1fMviqL9j7LEBy0Pixy80kEHq123z1PpOYCEBF4QraCQgLaO6PolaYafvSk4R5s9D39KhrEQ5QgvGwzCnYl/Ki4D6kB0QS/TyFaW1njx7O2DziQIIqxEtEDKfiKPNZ6F5we24Jq5LPz2fOGYsx34INm/J41aRIb126eFY27Gc5C21pUq6ir2Dqu97GqQ9Z",
+    salt="05/q9",
+)
 
 # %%
 hot_names = {
@@ -669,6 +762,28 @@ for (kind, s), record in hot.items():
         f"{kind:9s} seed {s}: largest loss jump {jump.max():+.2f} at step {int(jump.argmax()) + 1}; entropy "
         f"{ent[0]:.2f} -> {ent[100]:.2f} (step 100) -> {ent[1000]:.2f} nats (step 1000); final loss {final:.3f}"
     )
+
+# %% [markdown]
+# What σReparam changes in the weights (the measurement behind Q9). For each model's query, key and
+# value projection (one linear layer per block): the largest singular value of its raw weight W₀,
+# of the weight it applies, and of `W_qᵀ W_k`, the product that sets how large an attention logit
+# can get.
+
+# %% tags=["shows-answer"]
+for (kind, s), name in hot_names.items():
+    model = zoo.load_entry(name, verbose=False)[0]
+    norms = []
+    with torch.no_grad():
+        for layer, block in enumerate(model.blocks):
+            qkv = block.attn.qkv
+            applied = qkv.effective_weight() if kind == "hot-sigma" else qkv.weight  # (3 * width, width)
+            width = applied.shape[1]
+            norms.append(
+                f"layer {layer + 1}: raw {torch.linalg.matrix_norm(qkv.weight, 2):.1f}, "
+                f"applied {torch.linalg.matrix_norm(applied, 2):.2f}, "
+                f"W_qᵀ W_k {torch.linalg.matrix_norm(applied[:width].T @ applied[width : 2 * width], 2):.2f}"
+            )
+    print(f"{'plain' if kind == 'hot' else 'σReparam':8s} seed {s}: " + " | ".join(norms))
 
 # %% [markdown]
 # **Takeaway.** Without σReparam, the heads' mean entropy falls from about 3.9 nats (uniform over
@@ -914,7 +1029,7 @@ print(" ".join(example.vocab.labels(example.tokens[0])), "->", example.vocab.lab
 # with filler only and with a fixed decoy density (one decoy per 32 tokens):
 
 
-# %%
+# %% tags=["shows-answer"]
 DECOYS = (0, 1, 2, 4, 8, 16, 32)
 LENGTHS = (32, 64, 128, 256, 512)
 by_decoys = torch.tensor([[decoy_accuracy(decoy_models[s], 128, k) for k in DECOYS] for s in SEEDS])  # (seeds, 7)
@@ -946,7 +1061,7 @@ axes[1].minorticks_off()
 axes[1].legend(fontsize=8)
 finish(fig, "Retrieval among decoys and filler (mean ± std over 3 seeds)")
 
-# %%
+# %% tags=["shows-answer"]
 print("accuracy by decoys at n = 128:", " ".join(f"{k}: {v:.2f}" for k, v in zip(DECOYS, by_decoys.mean(0).tolist())))
 print(
     "filler only, by length:       ", " ".join(f"{n}: {v:.2f}" for n, v in zip(LENGTHS, filler_only.mean(0).tolist()))
@@ -954,7 +1069,7 @@ print(
 print("1 decoy per 32, by length:    ", " ".join(f"{n}: {v:.2f}" for n, v in zip(LENGTHS, dense.mean(0).tolist())))
 
 # %% [markdown] tags=["shows-answer"]
-# **Takeaway.** Look-alike decoys barely distract this model at its training length, even five
+# **Takeaway** (Q2b, claims 4 and 6). Look-alike decoys barely distract this model at its training length, even five
 # times more of them than it ever saw; what costs accuracy is length past training, with or
 # without decoys. The decoys differ from the needle in their marker, a token the model matches
 # exactly, so they score far below the needle: they are distractors only in name.
@@ -987,21 +1102,18 @@ print(" ".join(example.vocab.labels(example.tokens[0])), "->", example.vocab.lab
 
 # %%
 NEAR_DECOYS = (0, 1, 2, 4, 8, 16, 32)
-measured = {(s, m): measure_near_miss(near[s], n_decoys=m) for s in SEEDS for m in NEAR_DECOYS}
+measured = {(s, m): measure_near_miss(near[s], n_decoys=m) for s in SEEDS for m in NEAR_DECOYS[:2]}  # 2 to 32: below
 head = {s: int(measured[(s, 0)].needle_weight.argmax()) for s in SEEDS}
-near_acc = torch.tensor([[measured[(s, m)].accuracy for m in NEAR_DECOYS] for s in SEEDS])  # (seeds, decoys)
-near_w = torch.tensor([[measured[(s, m)].needle_weight[head[s]] for m in NEAR_DECOYS] for s in SEEDS])
-near_decoy = torch.tensor([[measured[(s, m)].decoy_weight[head[s]] for m in NEAR_DECOYS] for s in SEEDS])  # m = 0: nan
 for s in SEEDS:
+    alone, one = measured[(s, 0)], measured[(s, 1)]
     print(
-        f"seed {s}, head {head[s]}: accuracy "
-        + " ".join(f"{m}: {a:.2f}" for m, a in zip(NEAR_DECOYS, near_acc[s].tolist()))
-        + f" | one decoy gets {near_decoy[s, 1] / near_w[s, 1]:.3f} of the needle's weight"
+        f"seed {s}, head {head[s]}: accuracy with no near miss {alone.accuracy:.2f}, with one {one.accuracy:.2f}"
+        f" | one decoy gets {one.decoy_weight[head[s]] / one.needle_weight[head[s]]:.3f} of the needle's weight"
     )
 
 # %% [markdown]
-# The seeds disagree, and the weight ratio says why. A seed whose one decoy gets about as much
-# weight as the needle matches on `a` alone: it never learned to read the second key token, and
+# The seeds disagree about one near miss, and the weight ratio says why. A seed whose one decoy
+# gets about as much weight as the needle matches on `a` alone: it never learned to read the second key token, and
 # with m near misses it picks among m + 1 equal candidates. A seed whose decoy gets a few percent of
 # the needle's weight reads both tokens. Training with 1–6 near misses in every sequence punishes
 # the half-solution, yet a seed can still sit on it for all 2500 steps (drawn per seed, not
@@ -1016,8 +1128,9 @@ for s in SEEDS:
 N_NEAR = 128
 gaps = {}  # seed: (g, g')
 for s in SEEDS:
-    gap = gap_for_weight(near_w[s, 0].item(), N_NEAR)
-    gaps[s] = (gap, gap + math.log(near_decoy[s, 1].item() / near_w[s, 1].item()))
+    alone, one = measured[(s, 0)], measured[(s, 1)]
+    gap = gap_for_weight(alone.needle_weight[head[s]].item(), N_NEAR)
+    gaps[s] = (gap, gap + math.log(one.decoy_weight[head[s]].item() / one.needle_weight[head[s]].item()))
     print(f"seed {s}: g = {gaps[s][0]:.3f}, g' = {gaps[s][1]:.3f}")
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -1108,7 +1221,7 @@ for _n, _m, _g, _gp in ((256, 16, 5.5, 1.2), (128, 1, 8.0, -2.0), (300, 50, 2.0,
 # with 0 and 1 near misses), stay within 0.05 of the needle weight measured in every seed, and why?
 #
 # - **A)** Yes, in every seed: g and g' were read off each seed's own head, so the closed form holds at any m.
-# - **B)** No, in seed 0 alone: its head splits the weight among m + 1 equal candidates, which no gap formula follows.
+# - **B)** Yes, except in seed 0: its head splits the weight among m + 1 equal candidates, which no gap formula follows.
 # - **C)** No, where both key tokens are read: past training's 6, each near miss takes more weight than a lone one.
 # - **D)** No, in every seed: the near misses push the needle further back, and ALiBi's penalty then lowers its gap g.
 
@@ -1146,13 +1259,25 @@ assert check_choice(q7b_answer, "96c18602cae61b4ab6490b6ed5f30765be53a09e80e4cbb
 # %%
 explain(
     q7b_answer,
-    "sealed:8XqXrvwKAHj/YAeAbIE+E8eH5cWTGWkHeBSeYkWLHbmokNwYNTF49FlvZTCSvxT3nFnZWlKaJ2AJ6AwFGnOw8rxfGXOqtoerMQpIM2ZNcSj9AQRC3UJgx7i9TNpGMmVV/IcyZsPXIcTT2iPyYeiNz6OAo1NaxxL/+YB7Tl8cB7jY9PAPnOlI120g4TuxhwrTU+l1ob86Cctf0yr8NTruK4kfpfTVHFd3m5sxmCTIS8GiAENnjIaPeHYN0wqlmqK7VEO94kaQDbxW0wSn1CZO9nBwJj6NVUnKOUWExY/ygk+ZFR65DtedRBJ2X1Q9qm66m/oth7G8sU7dG9EA7L9o3StUX/hAial1qtRRXv9nL1YXUr8mPNNz4k73CnATlRwbeB0d7Trg9vaIDFRKDW5rH1ngB1+lnfIV7VtkJ7L5AGjNmduPkgBpimQs66dKDJ+RbKfK0ZhyEzicRlhFvU6hoMbJGnoe15RLg44bxiN71EEqOzdywl23x5eoyNH0ixpFiAGWASIWNXXpaFGNpnU0KB5Y/y6U4RDfLIKFlEhyH/r1t07O4OeLa+MkgxaVCMeTQh7wnA9ssNMs9t7zobunyHukZMyp7ZNhmQbf33IEkwAJ0ofXVcDFiCSoffbxbBn8Cvq8gnXJie3blwG1mNQcZCizKkJoEpel+j9TG1eYba67wv5KEvV3S0Uxka6KdOZOLW+jjSCfe+7iA6XxvtKAhkKMG8BbvYN0I3i+t+B2OJ8DXetr1e7RVKh/4DjIZ+0i4RmLzQslFnzH+NeUcRhhQ2AX+eDBHf2IDO/4rx+e4u+6ZdegXeSy/Fni9CA9qXwE1P+GIOOYVOsuwYlRIfF2fSpXG0rNu1K9KUrByAGAqSXM6Wx+PYy7KQvlNJJ4w1FtFHL1JRJiZKrO2uAeg0oatBUYizfXSYXaz+4tJ9LT/DBXsJgAHHQWw7HU0pvcloLfVyldPHjwM8Sn5NXZly4yt7VAL/Dd6PMMSYF1WMYuOWHBAVVLAbHkMyo3TkvlcWM88olwvoyQWK+7D7wcc1lQHnWNLclntDa8Wg+JTzH6H2CGeRhF1hLSFhm8S1G9Hts1WMseDiBQGjBUcb0PVGsP/oMbmCc1ykf48nRWyrA3GKbd7wn8Qnzb3VUeHpDKdlzQzP5BpT6dpICRu0hbfC1g0jpfunTVCyKhb2MOdwUvm6TmI+E1G0VS+NePAa6QqThqGF7LPnQyPRduqqU7sJJxtQpRdvtXzHGa2vYPDVLIuPeO0b2YqcGP98iUfzFDnawNyeQ+Vv+/BKgCwepEDnmwykfrY85jbC7CEcwIFZLK4p7KLsCckB4lzT6DcedVxK3tpEBmNpZ1Q76yXkkf2dLImBMuX0hx5Yc8VEJjoKueehcINuOE7wp7OAbiiKxK1RXMjH84TameNluKgPHGJfY6GdBxcLRCaHaO5Lu3INGbjhnCqvZO4qQ4A4UmLUbOM+4Wy27Kn0x5OBRE67TeAz0mUA6pTMuSN4Zl2hiH7Mtm6I94+uEiI9y+qE8VfuCbDqVtWjUp4rgPhnfpCf8iij2jCMLQyW9AVhq7oATbDc960SU+6kf/Sp6oSpHbNPCUE7PemzJJR/dyRcRtVgiP/uSTxo2pZEDmOO55N55ICnM38Lk=",
+    "sealed:NHeNRTJtRw+ToxjeFouRNMeH5cWTGWkHeBSeYkWLHbmokNwYNTF49FlvZTCSvxT3nFnZWlKaJ2AJ6AwFGnOw8rxfGXOqtoerMQpIM2ZNcSj9AQRC3UJgx7i9TNpGMmVV/IcyZsPXIcTT2iPyYeiNz6OAo1NaxxL/+YB7Tl8cB7jY9PAPnOlI120g4TuxhwrTU+l1ob86Cctf0yr8NTruK4kfpfTVHFd3m5sxmCTIS8GiAENnjIaPeHYN0wqlmqK7VEO94kaQDbxW0wSn1CZO9nBwJj6NVUnKOUWExY/ygk+ZFR65DtedRBJ2X1Q9qm66m/oth7G8sU7dG9EA7L9o3StUX/hAial1qtRRXv9nL1YXUr8mPNNz4k73CnATlRwbeB0d7Trg9vaIDFRKDW5rH1ngB1+lnfIV7VtkJ7L5AGjNmduPkgBpimQs66dKDJ+RbKfK0ZhyEzicRlhFvU6hoMbJGnoe15RLg44bxiN71EEqOzdywl23x5eoyNH0ixpFiAGWASIWNXXpaFGNpnU0KB5Y/y6U4RDfLIKFlEhyH/r1t07O4OeLa+MkgxaVCMeTQh7wnA9ssNMs9t7zobunyHukZMyp7ZNhmQbf33IEkwAJ0ofXVcDFiCSoffbxbBn8Cvq8gnXJie3blwG1mNQcZCizKkJoEpel+j9TG1eYba67wv5KEvV3S0Uxka6KdOZOLW+jjSCfe+7iA6XxvtKAhkKMG8BbvYN0I3i+t+B2OJ8DXetr1e7RVKp/yHebYKhv8VHezQolEHjK7tCUcx8yUCEeqqHdAPqDVKr94Rnb46DmbMigeq/n7lCn82Fj7XgBweiLNrDZSeAu1oBQdbBueiESVAbDplP5ZAyFml2AqDHK63I3PIimbRXpMIg911YshJ5dch0jOL6Ug7MPwEcbo1BIhWCLDciSzvk7bZqa9yEE9oAEFXVB17aHVXcwltXfC3JTeie1e8ynoMXDiSoh4OEIL/Tds7AMTdt1f5NiJ2vXFhxWA/TnM3t5XgSiISon/IY+/82aUrurD+pbOwkDX3XFLdIipzu8BwPISyCpWmCdch1ShF/SEUq4TErqH8YyRIJYGXJSESFBZr0MEWkF6NgV1Q98mRLus2Ncy6VyX/LU5E2vRDaeklIMHsLYMhnGwLtVqWaMpcGMvURYO2x6l3waqTrGTn31LyYrPwUj0rnwJ+AuVkJO/5+UCrncoz5qGw2KfzI1NBp5+OgmrIozqAYCZvsFx3GdxvJWDROU7+/PxPPPu5nH5YCfaDEHhbtL06ozUevrC6MXwbgQFjyq1gzrVoEmf3eMHd5aUY3C5oPKPdbMixYywG3Nf+ddyKDz4V8vMYolBpHSF3gZ3s/ImwIhR1clrZVrGgN5rO7KfBdNPOqEp0Z/cRHim6xNyVTLmzp/FebaLVacgO7cNKQkS9Z1cKdZfWnAqfTkVM6X2hWLtvwN+Kg2H4UkIhXJYKt36m77hUtja0RP6qGSFmRqXhepXcqDf41yhVyY7IIiqdE7qbYscJR8SakVfuzdC6ZkWjUl9OxOwWPjCf8hhie/QNzSyVpGVxq2vQWeA95yzT5s4EX/SZOkDZTGZ+baHrPelH1VEvg2W8B+AgXG6+6ZwtKpY03mfKgmYoAdATUwYR+YmPeZG3NgyYxOQOcEzjVcs/jcDqbW0ePUqUbIffWjm1okEHLMUw+Mf57h6IIsyIdXTYdRactGYLGtGIPOR92CNTWgAUk4lUH9cV0uorIb50IhWhGmHpi9",
     salt="05/q7b",
 )
 
 # %% [markdown]
 # The measurement, for every seed and number of near misses: the needle's weight measured, against
-# the closed form with g and g' fixed at their values from 0 and 1 near misses.
+# the closed form with g and g' fixed at their values from 0 and 1 near misses. First the runs with
+# 2 to 32 near misses, and the accuracy (Q2b, claim 5):
+
+# %% tags=["shows-answer"]
+measured.update({(s, m): measure_near_miss(near[s], n_decoys=m) for s in SEEDS for m in NEAR_DECOYS[2:]})
+near_acc = torch.tensor([[measured[(s, m)].accuracy for m in NEAR_DECOYS] for s in SEEDS])  # (seeds, decoys)
+near_w = torch.tensor([[measured[(s, m)].needle_weight[head[s]] for m in NEAR_DECOYS] for s in SEEDS])
+near_decoy = torch.tensor([[measured[(s, m)].decoy_weight[head[s]] for m in NEAR_DECOYS] for s in SEEDS])  # m = 0: nan
+for s in SEEDS:
+    print(
+        f"seed {s}, head {head[s]}: accuracy "
+        + " ".join(f"{m}: {a:.2f}" for m, a in zip(NEAR_DECOYS, near_acc[s].tolist()))
+    )
 
 # %% tags=["shows-answer"]
 predicted = {}
@@ -1170,6 +1295,8 @@ for s in SEEDS:
         "        g' - g measured at each m: "
         + "  ".join(f"{m}: {math.log(near_decoy[s, i] / near_w[s, i]):+.1f}" for i, m in enumerate(NEAR_DECOYS) if m)
     )
+    miss = (near_w[s] - predicted[s]).abs()  # (decoys,)
+    print(f"        largest |measured - predicted| up to 8 near misses {miss[:5].max():.3f}, up to 32 {miss.max():.3f}")
 
 fig, axes = plt.subplots(1, 2, figsize=(12, 4.2))
 for s in SEEDS:
@@ -1253,12 +1380,14 @@ of the needle's measured weight at 2 to 8 near misses."""
 # %% [markdown]
 # ## Quiz
 #
-# Q2 and Q2b were asked at the start, before sections 1, 2 and 5 measured Q2b's claims; Q7 and Q7b in
-# section 5, before the closed form was compared with the measurement.
+# Q2 and Q2b were asked at the start, before sections 1, 2 and 5 measured Q2b's claims; Q9 in section 3,
+# before its models were loaded; Q7 and Q7b in section 5, before the closed form was compared with the
+# measurement.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q1
+# points: 0.5
 
 # %% [markdown]
 # **Q1** (seed quiz). Attention collapse is when:
@@ -1307,16 +1436,23 @@ explain(
 )
 
 # %% [markdown] tags=["shows-answer"]
-# Measurements for Q1: the JS divergence between the heads of a layer in section 3's models, and
-# for comparison two made-up heads that both park on BOS.
+# Measurements for Q1: the JS divergence between the heads of a layer in section 3's models, and,
+# for comparison, in notebook 04's sink models (`sink-s*`, one layer), where two heads can park on
+# the same BOS token: the most similar pair of heads, on 64 of its test sequences.
 
 # %% tags=["shows-answer"]
+from course_utils.core.copy_tasks import backcopy_batch
+
 for kind, label in (("hot", "entropy-collapsed"), ("hot-sigma", "σReparam")):
     js = [sum(head_js[(kind, s)]["within"]) / 2 for s in SEEDS]
     print(f"{label:17s} heads, mean JS between the heads of a layer: " + ", ".join(f"{v:.2f}" for v in js) + " bits")
-parked = torch.zeros(2, 16, 16)
-parked[..., 0] = 1.0  # a positive control: two heads that both put every query's weight on BOS
-print(f"two heads parked on BOS at every query (converged):  {head_divergence(parked)[0, 1]:.2f} bits")
+sink_tokens = backcopy_batch(64, 64, generator=4000).tokens
+closest = []
+for s in SEEDS:
+    with torch.no_grad():
+        _, attn = zoo.load_entry(zoo.entry_name("sink", s), verbose=False)[0](sink_tokens, need_weights=True)
+    closest.append(head_divergence(attn[0][:, :, 1:])[off_diagonal].min().item())  # query 0 sees one key
+print("notebook 04's sink models, the closest pair of heads:   " + ", ".join(f"{v:.2f}" for v in closest) + " bits")
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
@@ -1326,12 +1462,12 @@ print(f"two heads parked on BOS at every query (converged):  {head_divergence(pa
 # **Q1b** (a harder follow-up to Q1). Entropy collapse drives heads towards one-hot rows. Two heads
 # of a layer are one-hot at queries 1 to 8: head 1 puts all its weight on the previous token at
 # every query; head 2 does the same at odd queries, and puts all its weight on the query's own
-# token at even ones. Their JS divergence, averaged over queries 1 to 8, is:
+# token at even ones. Their JS divergence, averaged over queries 1 to 8, is 0.5 bits. Why that value?
 #
-# - **A)** 0.5 bits: JS is taken query by query; the heads differ at half the queries.
-# - **B)** 0 bits: both heads have zero entropy, so JS sees the two collapsed heads as alike.
-# - **C)** 1 bit: one-hot rows have nothing spread to share, so they are maximally apart.
-# - **D)** Undefined: a row whose keys are disjoint puts a log 0 into the divergence.
+# - **A)** JS is taken query by query, then averaged: 1 bit where the rows differ, 0 where they agree.
+# - **B)** JS compares each head's row averaged over the queries, and those two averages overlap by half.
+# - **C)** Any two one-hot rows are 0.5 bits apart, halfway between identical rows and disjoint ones.
+# - **D)** JS is the mean of the two heads' KL divergences to each other, 1 bit at one query in two.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -1367,7 +1503,7 @@ assert check_choice(q1b_answer, "9b9a235ce30cbe86761dbf2f7eddfb39f5094ffa2e78afd
 # %%
 explain(
     q1b_answer,
-    "sealed:oX7LhfftGf7BUrMU42C5LHMoOfwKAElpMx+EYq4ZAiyQmjJyCT8q/pEV9qmsIeG2NKA/ygjJsYrY742coVblcOeQHQRIm7b3oqvYsinRQrCzQp6X7O77LVHeQ19DGeeDd8M3+qLHvC7wjLHBauiMU9Bz03S9E1uPAmhGe+2RCzQG4RUD3s3seP2MQW8WAAgxMue/UAywUv+Uzs5wAqArBTILHwb4l2q/qJ4590afpHdOBIuCj91RpqdnDzNvX9wS/kQrCWXPPvSDjq8VIaNSV1ZVlt0X97JgxUiHesuTCsnVoWQuzrtY1ygtXMhMwMGI7fwp7qV8DDQ8JBihvg92FEK3UpGJ1OXE2Vh//RC30NOdSBfbOK0G0xigujgCYn6G5RFvPHUfi1zR2JLdABN3Fj2qFjrVu+mvs4sTA1MW2LUdImgEOwN8uQ+O3aMbrJyUgXtosOPG0Et4KtSQprPDwx4/sryTc5Ts6Yj81g0cMVBhP1oZsyyA6qLn8Ch0J5QpmZb5nKLWXv88jUjzM9d0is8NUjrIBc82qKMunFl7bNR9JHA9cDBPgWuSNpSFVXmjq8tANeJpp9dC9q6GkMeRWLPh+J9toe56HSWW8lqIGcj97hL0QBFAczNvwJE6u5u0akvFAhqCcsSmqzYX3flxpilcJ+t05HoJdPyuoOuHsYBrsDfGsiL6wJiIjTyOwXEkcGbY93JnZn2pav2FftMLo1Sev++Qvq7QKZ2pflkzect6bxMrult36LY5/krJpJzR7HXmXULVm7zTgg4gdTniCSpTv4pIW7PoeBiD1pGB5LKHWyssLsQIGEzmEoCdqu/XCm9Go6LVtsYKkmLqrktfyEk5yI1kMEN/2VKIiCySyBHoKHMqSW06w0XjkV741Mia9KDq2t0waJKrAJqRDmEJWcUX+eOkRzaJzBRXyVlWcLgViXip60GxexVi8aFiDkpXw+XvEfijTwh5ZlwOzQ==",
+    "sealed:HqzRwGUTrTzvg/9eZ/E27XMoOfwKAElpMx+EYq4ZAiyQmjJyCT8q/pEV9qmsIeG2NKA/ygjJsYrY742coVblcOeQHQRIm7b3oqvYsinRQrCzQp6X7O77LVHeQ19DGeeDd8M3+qLHvC7wjLHBauiMU9Bz03S9E1uPAmhGe+2RCzQG4RUD3s3seP2MQW8WAAgxMue/UAywUv+Uzs5wAqArBTILHwb4l2q/qJ4590afpHdOBIuCj91RpqdnDzNvX9wS/kQrCWXPPvSDjq8VIaNSV1ZVlt0X97JgxUiHesuTCsnVoWQuzrtY1ygtXMhMwMGI7fwp7qV8DDQ8JBihvg92FEK3UpGJ1OXE2Vh//RC30NOdSBfbOK0G0xigujgCYn6G5RFvPHUfi1zR2JLdABN3Fj2qFjrVu+mvs4sTA1MW2LUdImgEOwN8uQ+O3aMbrJyaw0p0oqbO2wpifdLD9PSAkEg/1vTdc82p8Mbtll4TOVxheloZvTKAvOvrozl1ZNRk0cOw2fbYCboyi0upPd9endQMBjrCUd88tLV5wxhzapF7NTErKXVfl2bAPdLcVUjw/9kWP/4or9BJseWGiIjZFrTwuZQk8rlgGzGN8l6bBZb96RWxDA9CNiRo0ZB1rYvmeFOKARbadNborjwajrRkpS0Ic/hyonQJZ/2z9KqarY5843LB+i/hj5qeyXSAwmp3YW3JvldaZiHoOamOfswC4lCatavRoK7DLInsaBc+b487dAx/v1F3rfgo+k7Ks86c8nOvR17RkbzFjwcmcDABqhlYq8tTTv6hf0+E15aPs5C1D3gbI9wJUwjmAMmSo6XXD29Z86fOoIJFuDa++k9FmFY439R/ZRcrw1jflmWLzgG6KDozATVoy1qtmgrhmMjGtf+vk8V1YdH4Wc6aEXBaDswC6vSmDmTGzhRX1VlDObcAwCq/6hX/f1B37epiD0pc2bGqBu2wHQg0LU4Jl0BCAw4xhtzLBFeoCcnPG19RMVueZENP0DsCi5fFfRlCamd7zHow/bw0mtLLTChgqm+b46DZBTXXSyJnqknCen96mM1GDAm8WjD4rSw7ML4IprI49pyOI/o5m60fIgo/Znoaj3li0Y50DZE7pTIbZ9cP0PIUclORD5rTFRnwXbyDhYv1kHCYLzLXQ+98rQALLWIPTzQiFKJJhD/C7q9Y6nUu4YdxqTd+ILmXBBGkQLc4khC2E4r+Got3G3M2HpQKUfA9YKlHjTo6q2FqCnSQOSGfSmONsRdqjYxkSz37FZBKMdHRjJ6hItIV8Y8bStu0EcSt4C5ztb/X7VXDabbPoUi1dhUHUELWxcZ0QEElldbWUM494AAaNZ8tGznGXdJB7rJWKNMcpn/InOt+89Ia5Pl4gIIqCBcFISCgeT14uOrcROodYPaN78Pks3eCPvphpSQsc96TbV+brToZv1oOYPGHzCeoTIe6Igsgql1yNjStwr9R5fQYtGWYoZAaNWLyGwHyJeoKk87f4yG7yXe8UdtVCNnoAvoL8V4Dxp9ADILmZ0aJokf6PU9xX1CJWquPeD0Be9Cs30sEBXQuDeMAXw==",
     salt="05/q1b",
 )
 
@@ -1380,11 +1516,14 @@ one_hot[1, later, torch.where(later % 2 == 1, later - 1, later)] = (
     1.0  # head 2: previous at odd queries, itself at even
 )
 print(f"Q1b's two heads: mean JS {head_divergence(one_hot)[0, 1]:.2f} bits over queries 1 to 8")
+by_query = js_divergence(one_hot[0, later], one_hot[1, later])  # (8,): one value per query
+print("query by query:", " ".join(f"{v:.0f}" for v in by_query.tolist()), "bits")
+mean_rows = one_hot[:, later].mean(dim=1)  # (2, 9): each head's row averaged over queries 1 to 8
+print(f"JS of the two heads' query-averaged rows: {js_divergence(mean_rows[0], mean_rows[1]):.2f} bits")
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q3
-# points: 2
 
 # %% [markdown]
 # **Q3.** Sequences of different lengths are padded to one length before they are batched.
@@ -1637,7 +1776,7 @@ assert check_choice(q5_answer, "77ac285134bf378eb41f059dc1bca7fa5ab0ae6f8ae90131
 # %%
 explain(
     q5_answer,
-    "sealed:ObmwJ+ojPWMAZpHZe6j2awP7uZeYgJ1Spq5Eb4JYtmMy2WpprhQpMX1F7oA+ByV634GxYouyv+CVivW33RFO6D4LJE5vz9Mc65HWjsJ+nNMPfR940JVHGk533rx8i203ikFhISqdwo/Dxx3Z1+NTqs8k7BN2rvPCJR+Kq49q1XJy+CbupOW35iwwHw+e+TCEWBdo72M5NaQeD83tfMzEXpUae5O6/Sqw7gL5AWSTieidnsz5/1T+5jgf3mEuB5+NDf/6eAR9XYrDVgXYwc/SSPCQvXY65TY7kNgoubQjPW7qQmsO9SFKNKUIEjM8zAs2kEXUom+2LiuGOwOgi+IQ6fCTUmG+86a6UQzu+O+AjVNj1XyZkIh7K5Ui+F6sBbrw1AKsPfUWtCMeLRQh/6qPvUNeHEKyBVt2hWDtoN/Pzh716UKnFm7IAYxqqx9BYECoFyztjAhlxFqhHWGOR6DeLr1r95H115WvBLKvUxt5b2HWH8arSXhvqEVeII4m1Oa+IsAOowmDdHxmWBdmYjYx76QPqt504G4uW5i1mizg1SrJZTfuZSn0QIzjQOrBMnFMz9DB9UeP2X4Ph8+29/1CRWk3NuPeyHyr3dPay3qH3rov2Nb0DUwDU6uxwHSq5F0VliWXLf9r/O+IMLErPyK0V8sK/KsQ3DBjfUkDfD44Goil9WT77N+u0RxOJPJS7TDmM07IgZUsRlAt4GHnlU6BuBcEKwbUAV1zD0mwzVtUhlDQ4wUQl7o1D/pYNnUAOJNMI+HONd7wVFcZil3RYeIGKe5QdiUBCLrz+GuY9gvbEue1Ac4Sh1RTYeDqQz48y/QoMpNQ1Hm8OSPfwhhWEKR90u7BrrJhJc4iKLDB6qaIbvNOLz+PzYdexok09uQ4F5xOune0ZplhEozeLiuwsX4g/fe2C7qCGdUeC9uGJ3iOHxPv2ngMN/LrUT1Uz2Qdsmr9GyQ7JkDOVL1mGiZHF6c8nqM1jmuw/k4aulraE3u4Xd6VURYv36pfc/90lZswKTOHlu2/7ln+Q5yc3OSqoM1NI/WkuXinuiAOnTX5lbDt0DWzgoThquDs03qO88qNjFUpy7RRSiOxnvDr1Vn6DFG/ycSXVI+kEcz2FjhzlyzvNxBkaE5Jfa5g5w==",
+    "sealed:J1G3I03PlSvwtMOORbFoSgP7uZeYgJ1Spq5Eb4JYtmMy2WpprhQpMX1F7oA+ByV634GxYouyv+CVivW33RFO6D4LJE5vz9Mc65HWjsJ+nNMPfR940JVHGk533rx8i203ikFhISqdwo/Dxx3Z1+NTqs8k7BN2rvPCJR+Kq49q1XJy+CbupOW35iwwHw+e+TCEWBdo72M5NaQeD83tfMzEXpUae5O6/Sqw7gL5AWSTieidnsz5/1T+5jgf3mEuB5+NDf/6eAR9XYrDVgXYwc/SSPCQvXY65TY7kNgoubQjPW7qQmsO9SFKNKUIEjM8zAs20h6R7XSqIzzUaAm0hO8T9qPSXWv6lq2wLhe95KDUkV4mlnCGmdEsNZI/p1LtCrC0mwOhO7BfqSRNaxs6/q3b7klKE0+xSRJs1jfou8LP3xW7rFG0AWWRT4d3p0sSalSnGi+hwwEjkEasWCKCWKmHZ6c4tpz01YmoUPGpRB1sZ2aWEafKHjdsv0wbMJ9nxKO0PoQJohqDdWVmRRd7eDB0uLkA/s888SE3W4aj2zGuhi7SZiuhezLyX5HjQeuFI2sJwdCE4FGZm3sIjcy76vpADHJHd/iQ2T2t19Kfn2CHjqwnwpi4AR9OS7CklDiw7lUJg2yWJLo88u7EMecoIjf4S8hDrOZey38ke0QDOCp3GoiqvXOy0pDh0RwYLO8A+3H5JlLIk88lKFti9nernQyH/Q0POUnODU8+BUGwiFwHz0qV6g4ag+l9QMpCYnoXfZpHNbGEcPXwXEoNgBzRJPEXe69LPWxOQp27/Gus6xbeGLK1ROMHkV8Qa6G5LSs71vclcK5ZxXnlXSffxh9dEbEpi6+at74oY95zcPaO6quUOflEamuTw5gbxcgt66kwRIFJsDL+I7k0VovfaXilr3dp+vG6FvyeHtUTRtKHPCiUTFLv2z0cOve/FyFHgmAZviT2VC05cw2+CLptX2tFC6F50rg7m2KoqhNVokvVGSj5Td2dQUVm3OVYb7polpspLjKPwb7Luxj1U5yJ2K+qrcZGc6GkuXz3sy8P2jG1lP/93Tzg0YTgvKHs/GeN8JCTmEls3OAGQjv3nr2o4lm/T326woHYVpTtMcWlHG1u0XjOKxY2bU1JR6RsvTHVgJZgLZ6hwn8BodEaFifmXFaE3Gn0xKzSqIl0ZyebkWNGnXHUA/IaNTTgB0tTu0KFJZHyuAthnr1omvwg96a89GlRKmDULk4ZpaZLZqa5xm6Wul98EvNwou2HZc6LicTK+sHVrDSEghYm0fGKISQk1fvTDLz83hQQWEq42NUEJCwwMCEjzANeQIAbJy6QuL4/SX8C5JC0/eCntkrDpceU",
     salt="05/q5",
 )
 
@@ -1725,3 +1864,55 @@ for seed, model in zip(SEEDS, q6_models):
         f"{(top.values[:, 0] - top.values[:, 1]).exp().mean():.2f} times as likely as the runner-up on average; "
         f"greedy decoding writes {int(greedy_repeats(model, q6_sentences, 8).sum())} of them a ninth time"
     )
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN QUESTION
+# name: q10
+
+# %% [markdown]
+# **Q10.** Greedy decoding wrote all 128 sentences a ninth time, in every seed (above), although these
+# models give one more repeat a probability near the stream's 0.1. Without retraining, which change
+# stops most of these loops, and why? Answer in `q10_answer`:
+#
+# - **A)** Sampling at temperature 1: the whole copy then comes out with the model's P(one more repeat).
+# - **B)** A lower temperature: it sharpens every step, so the model commits to a new sentence sooner.
+# - **C)** A longer context window: with more copies in view, the model can tell that it is repeating.
+# - **D)** None without retraining: the copy is each step's most likely token, so any decoder follows it.
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN SOLUTION
+
+# %%
+q10_answer = "A"  # SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN TESTS
+
+# %%
+# FORM
+from course_utils.tools.quiz import normalize_choice
+
+assert normalize_choice(q10_answer, "ABCD")
+
+# %%
+from course_utils.tools.quiz import check_choice
+
+assert check_choice(q10_answer, "76b2cfbf09174bd1cc6074c535112edb54cda2f7578a9881f0aa188588d178e7", salt="05/q10"), (
+    "not yet: section 4 printed P(one more repeat); which way of decoding follows it, and which does not?"
+)
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END TESTS
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END QUESTION
+
+# %%
+explain(
+    q10_answer,
+    "sealed:P6NQFH/ZFrx0mWAgV5thc/nGVf5NxRIGRe8Gx9/7eCTeN4VUr8rTTpm9VtLvKdk6v5C4afcK3Q+IopZatV0rTPI9sFbn2Yua2lgOCNibBOa3jN9Q3ySOvemlJ2PdDtdA8qZD8T+oFL6oIGfu/SH5vMrLTJatF7M5aF/B/C/IpcAKBGlWcsEEgS2psoa4ySVjqfHdeazGggFdN0ApIGzUkiSmMmfeUP4hxbLyGd0qeVVBLGpSBzCR+XwXw7HEmIwuQyxWuDco39cXLf++xWWF229B3svHIqx6sLoWW9kbDmANw2pX0pf8i+g3zdqFeIcqPsBXpsucHvWWcYqoFSy1rkj+Y9jEyRwtTbOMjFrPhrQ8WkBzwiiF6DM9rZIh/JvodFkaqncK2qJf7iCDH2Yqz+gLLTBbvJ3LrKVF6hs96yDbLB2gSoddShxz9iCj0gD4CzbsFL75hQZ1ORRcFMyEzD5P3fntBiUY0PVTvIHoQZtPFfT1weyCmDi94td0eDiN+Id/MGEvpdBhJqjJ7XhE+D+uyA+2yYINy7Eis0v+s7fhgNHCTmfGqKN/z1Ck0ukXG1y79Shr5xaOPhVaV+sfMVUVUox+8OejZCGTEaA0jzUKaAz0wnhaUz4KEO4apJK4lZSsMfgEmzt1un55CZByDKmPc1hU5coxfnFdzemKv3SZ4PtHwP4nkpOk5iia0+xFMG6bzvRcUnPPD91tTq0h3TqY+bL73VhBHG0Gl/C8xwo6xLAYobiOpFIXlM++E7LfMRXwiUeDjF+t6pj6UyoMthVX9kzeB6dV6HhKxc5Ppwj8r8MqtRlDKBPJSlH9GwJnyTG/dXOG2cBypHWCIGHR6xgTCc59WOf1HQ0zIW5osD7OVcHPzYvuj/jn1rBVDTv/9ehQBq9ZiyeafI/7bgn+9bQg2ga6Zqw5jkKkFcaOqyoheLMqPZYDVLHlrt47zEEHNnK07edJQjPOBrGT6AZ96LBzHfIUg5cCmbhUTrzLvNMeBrG+yiKHSGp8HmXq2RZbm61uNmrV7+2PMyXPOe7zVrp0tXoSX8z3GtNnZemgylxgFIOqemGF3wuRmiZLE6cMq7lxJKjsP/Olb/DhrJ+WNDw+LtMDkMefzk6v3mFY1x4l2bHz/8nD6ZWH95eyJrWuvp3hCF/DfnnA2F1PBeqmDea6NHN+Sojw4NU4iVBMBj1agjjPUby+H1xgI4X7ePee19cYWcKwyjpTPWTf8zd2kp6LViCWQWRSbH8vjrJe+XZU6HfqYUCSwpdWb7d7hSXx6wsGiCk6ga9HvQkGnQ3hBUPeJoZtEKuxbH7ooaheNWFd5MyeZPqnVNj8m+Z6zu5u8qJ/8vzGMuE06CrYN7VExKfE+iPzDNdjILSXU8s1Fdqev+Q83B2LecURkpQJ0kwjwjZVjRvF6y2dxicKHrljO9QTN/aNUFYj7ixuQmeRXzTo4DnuBuODwlkkzkxS5cr1J8DUngD1ltxO/mLoze0FiA85abH53KUdjx9/X8yC8TluonOa/zqjz1qmr3CMSJ74b7MxjIIT2gAlDGV5AWXZYQN5ABCmZRA4t6CC+R/uRdrrdMn3QcQDrtGYHwqN764QOqai33hD85MwJYzvoKqc2YeSFN817HRxv+M8b0b0nV1xj0Y4TDM4o9BPZ7By/bfW2igOAxAg1gSK7hJSyrt7r8Gs8Qw=",
+    salt="05/q10",
+)

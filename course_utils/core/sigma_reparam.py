@@ -15,8 +15,7 @@ class SigmaReparamLinear(nn.Linear):
 
     Zhai et al., "Stabilizing Transformer Training by Preventing Attention Entropy Collapse", 2023.
     sigma(W) is W's largest singular value, estimated by one power-iteration step per training
-    forward, and gamma is a learned scalar (initialised to 1). The attention logits can then grow only
-    as gamma grows.
+    forward, and gamma is a learned scalar (initialised to 1).
 
     Example:
         >>> SigmaReparamLinear(64, 192)(torch.ones(2, 64)).shape

@@ -87,6 +87,22 @@ CASES = {
             "    return float(per_query[1:].mean())",
         ],
     },
+    "q2": {
+        "right": "q2_answer = {2, 4, 5, 7}",
+        "wrong": [
+            "q2_answer = {2, 5}",  # the old key's two modes of attention, without the look-alikes or the loops
+            "q2_answer = {2, 4, 5}",  # greedy loops not seen as a failure of a long context
+            "q2_answer = {2, 5, 7}",  # look-alike near misses missed
+            "q2_answer = {1, 2, 4, 5, 7}",  # dilution read as a temperature that rises with n
+            "q2_answer = {2, 3, 4, 5, 7}",  # RoPE's angles read as overflowing
+            "q2_answer = {2, 4, 5, 6, 7}",  # FLOPs read as linear in n
+            "q2_answer = {2, 4, 7}",  # unseen positions missed
+            "q2_answer = {4, 5, 7}",  # dilution missed
+            "q2_answer = {1, 3, 6}",  # the distractors alone
+            "q2_answer = {1, 2, 3, 4, 5, 6, 7}",  # every mode
+            "q2_answer = set()",  # none
+        ],
+    },
     "q2b": {
         "right": "q2b_answer = {1, 3, 5, 6}",
         "wrong": [
