@@ -108,21 +108,21 @@ use_course_style()
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
-# name: q2
+# name: q1
 
 # %% [markdown]
-# **Q2** (predict; asked before section 1 counts and section 4 measures). A service runs one attention
+# **Q1** (predict; asked before section 1 counts and section 4 measures). A service runs one attention
 # head with a fused kernel (FlashAttention-style, such as PyTorch's `scaled_dot_product_attention`,
 # SDPA) at 8,192 tokens and moves to 32,768, 4 times the context. *Predict*:
 # by what factors do the attention call's FLOPs and the memory it needs beyond Q, K and V, its output
 # included, grow?
-# Store the two factors as a pair of whole numbers, `q2_answer = (FLOPs factor, memory factor)`.
+# Store the two factors as a pair of whole numbers, `q1_answer = (FLOPs factor, memory factor)`.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
-q2_answer = (16, 4)  # SOLUTION
+q1_answer = (16, 4)  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -132,14 +132,14 @@ q2_answer = (16, 4)  # SOLUTION
 
 # %%
 # FORM
-assert isinstance(q2_answer, (tuple, list)) and len(q2_answer) == 2, "a pair: (FLOPs factor, memory factor)"
-assert all(isinstance(f, int) and f > 0 for f in q2_answer), "two whole numbers, such as (2, 3)"
+assert isinstance(q1_answer, (tuple, list)) and len(q1_answer) == 2, "a pair: (FLOPs factor, memory factor)"
+assert all(isinstance(f, int) and f > 0 for f in q1_answer), "two whole numbers, such as (2, 3)"
 
 # %%
 from course_utils.tools.quiz import check_value
 
 assert check_value(
-    tuple(q2_answer), "d8402f98711e02c81b9704511ea301c87b52517732ed4aa1cebfb5c21d652d27", salt="06/q2"
+    tuple(q1_answer), "52816489ce9ebf8169022141f3ed725733ea498c380707bcd82872f4120daa9a", salt="06/q1"
 ), "not yet: count the query-key scores one call computes, and which of its arrays must exist at once"
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -150,9 +150,9 @@ assert check_value(
 
 # %%
 explain(
-    q2_answer,
-    "sealed:x1ARhUxuGw7g2N4g7sTQw0MsttDcE+Nc+FMBA44FwDNt7eTubFWEqh2WrV/o57HLyugFRTv/0hyQHcgDDMizsGQB5Aq85fNfifewbHVDXVnqBNE9woChN1buygSfVTa9tI756n2veH/LPf+rBoEg0i+md1Olw8i/HjgcO0s9dpKWIyxOzQ38xuqq3uiTyWSSodmA4bov78ep3L5rFdHt6wR0Vq0QXW0GAQDJNE0upcKAqiWMmkjYzVIB0Ux+XQ2PHdZRs3L9rxri/gEwOUmGns4vbeXDqYpVJM6lCJgJeG69NWivopIg/pCM3vLkSFHww1oX/MGJxWJeEKdS58oC6fWJBOtMKjHbaTd0WFbrOcEW+XI63l6+xBwL5giJNB6fBZGbsfkSLM2CbeC2JpONaUSAvUTkCoBQFzxaBaZ786j6rRrMVnDQBhGHev2qxbsTVnHvWOz+JcmFb05PyKt91fo2rKCjNoDOb/j7SEDcqVIkcDa7hPAy+YR6c8hgMNFAQRjOnpin7Iz03wpCyMLHcfG0l1cy0Q65WeJV3Pr/4o6pc1E1nZTQRtW6FjJco6uPDbhwRui2M2r4ejrXhGLOhsRsJwR88nmW2ZUw8Z7d/05Jgklo7m+oxd3F/vmWngtqM/q24GEJv6kNX2U2Wl6v/iEAsyH2VHSkwdIWPbS2d66YheUhEDkr56v/tHNZmj28rPL5R1OJajA0AaitvuXKq3dXpK5FWdy2aVv/lq76B9E/qgC1fSKWWXRr0PqTbtnuWmrPZ58ZydRlnGOob1S4AmNGIIQ7L9I/EJjXGsVI5vuWW5oyoHMMMQUOUd58fHIS3HwSOPryWKqI/zTcetUfSRjRfZsJp+KQhrDQdwTBGkMQAHdn2EkDwFOhDWFS0RKm+tyLYKCozstAgLRLPByH5+wK98t50e/ctwYo3RA6Sw3qhmsFWp7S+y6BpTP34dCrvgSpkJHowJN3VNOzENLltjSbZE4Bqv3ESx1wNLSespsp+y1AmxoIvKq3wLopNHzVJYyJ+CS7Dm8X4Vz9RpDv287b/cZbxjoy8wlfPItBnFS3zAxRl6Ux2sS/Odb41hxbzGZ7YC1z0Wvvv0HWtcDC/kSnZsEviu2wFn+NhLriNYHrDVFdXXry7gUpQ6d3AQcVCYB0fqSnT2poTqhFlnMTYR12DgrFulrHPz4CXNrUxj6qj55zcjm0XuuvHLYCJ+vGAy0lmf7BVtKGpj3xTcwRdzwqNXMJ/M5bykYbjQ0GiOJHTWCYrQMj8WHDsA8b/qN3eKwD4jKN/x8W/29VX6Ha6za/lHpDYaMb41GlSCxIuCAQxZW4J/1YmD6w1SgMNg+cvW6fQbArkBHisDo6tZagl06LJRxuAG6yKXNwRUGra4hDPdMeYV4UmuCmwceGAwJGewnkJWqIO3TTZ4N8/rCzcTfB3yUmHWVwFSBlyIfau9F/MIFQaaGNaTz5kurRydT2EAJyzRLsCJSm4RkkQgBd+lY+7JTr/3h3Fe00EYBfAmgGXW0676uWQoZ/S0reFddRGTOHcw==",
-    salt="06/q2",
+    q1_answer,
+    "sealed:b8Lmc+VCM1WPRujIMH3n+9wt4RWV15yUqnSRu+ayJjuT+eA8ez2+z0arWR9YoCPimWMcgfTs7SJOEvScfMKTymAxG7ArRcL3DQ7pErUsA5dfMOEbZd3l8gpL+dHQ4IhtuPwVnsXMpovBw/n9R4EM0fVwy1TihtzdM86WDrF/h8BNikp+jNB/QtNKMdZC8JJx0oBNfCktsjOJ4LAOa4JTi2GqFaEE3ilkANmRpj/WQYJC+XersJywNwQsJ3ysN2yuVLeKud7kBGOmZv/s7oY7JcxqcJRZM9jma2zGw8yYHMkqOtXpB3Banm8aZdi5UNdcuZcimmqkit2hQmAocY7U6qNNCOrxsJiFO612q14+E4zxsfgO/GTv9BHdZw4slsuMUdNNQBUGTQQTs/8aYBpH6HadpDVAUan1lvsDXRP7WGAK9F+oyS818ACe2uOHiwmuj0Z3xWycylJV8P3YX/j8QPNNiT2ydQoYRtn7bbdgX6HJpNRRy+41+sWnZ2/CzkzJe5MdUH1kzYwG2PuR8q9Yn2ZS2zYhtGQzmaIsXQWGOvXdS6uP/vSc4QKlZetTtOAyDVILsoGc0tpJOJJv2RDt7aiMjqf+MOFFeU7hqVd7See5nsh3zc31aldxma79Vadc8glrKRZRVVe3UYdGxZkxV1EF7cDVud2bsNAOZhJNsmeis34Gjez+e6B7SNDy+Vz5E2BSkGXEkRRxxalURQINP/9WUXouXwb8NF5u9AcQmmT13gnSa0oes7rKVNrpmIQvHZq3s/MeXk7cTaWxxXhr+WISwVXVj55FjKWSrg5FhR8kClsvwiVOPA8qCoKjcT2dos3UaS/Xm7/8YvrubdswMOv3deHdQOuJZn2q0PB+IKROYwknthQjw/lQ23ZF1bHQWBO+u+vCjkSoM2b120NyZk5MlfSPEYMOy54WM9D0/st02mz6vlJ4017W5YW9UCKdVfYZQJihzzLdg9fmQGESLqIctXz9pb9pmNbLeHamUPGfIkXDAS1bvx+e47aiUjdXIh4sWnb1MnSZW0jUv+L795VLkgHEef1xE2FB/yIX94KJWN09FmQGtgJiC41YRSXV2MgPaghw8uaFS2EbbS0rmyF2QQXgbcWqEuTBPPifNq7vXoSU7GiVSeO+6MCtWyHMq7ELs19oSo1bGtJARbClz6J0bZ9BE5Kbhhl/f2WuAEMYePXYlkH08YnfuZ6BAHODWd0k8lLyjH8LS7vMlCI0sFziztyA9tRMuoCjN7szGfOYYD4NIYVWuuEnjuSo+U4Ki4xW1r8sjH9YrwT7yP0BpVeAgH5AajDYsvhyFTPgvxt1Y7zPzn/rnekxJQmYOVIq28s3Jd+457pbM3vfhsD/XCwdUlaJIdkSB77LaRpTk4+SEyZV+S9GMk+YN3luJzzDRPf2Mw==",
+    salt="06/q1",
 )
 
 # %% [markdown]
@@ -256,28 +256,28 @@ except ValueError as error:
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
-# name: q2b
+# name: q2
 
 # %% [markdown]
-# **Q2b** (seed 002, a review question, asked before the sweep below and the count after it; a
+# **Q2** (seed 002, a review question, asked before the sweep below and the count after it; a
 # model that generates text keeps the keys and values of earlier steps, the *KV cache*, so as not to
 # recompute them). What specific resource constraints (memory vs. compute) make long-context attention
 # difficult to deploy in practice?
 #
-# - **A)** Compute and memory: n² FLOPs in every exact kernel, and a KV cache that grows as n, kept for
-#   each sequence in every layer.
-# - **B)** Compute and memory: n² FLOPs in every exact kernel, and a KV cache that grows as n², a key and
-#   a value kept for every pair of tokens.
-# - **C)** Memory alone: the KV cache grows as n, but with it each new token's attention costs a fixed
-#   amount of work, so compute stays flat.
-# - **D)** Compute alone: a fused kernel keeps no n × n scores, so the memory beyond the model's weights
-#   stays small at any context length.
+# - **A)** Compute and memory: n² work to read the prompt, but with a KV cache each new token costs
+#   a fixed amount; the cache grows as n.
+# - **B)** Compute and memory: n² work in every exact kernel, and one KV cache per model that grows
+#   as n, shared by all the sequences it serves.
+# - **C)** Compute and memory: n² work in every exact kernel, and a KV cache that grows as n, kept
+#   in every layer for each sequence served.
+# - **D)** Compute and memory: n² work that a fused kernel's tiling cuts to about n, and a KV cache
+#   that grows as n in every layer.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
-q2b_answer = "A"  # SOLUTION
+q2_answer = "C"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -289,12 +289,12 @@ q2b_answer = "A"  # SOLUTION
 # FORM
 from course_utils.tools.quiz import normalize_choice
 
-assert normalize_choice(q2b_answer, "ABCD")
+assert normalize_choice(q2_answer, "ABCD")
 
 # %%
 from course_utils.tools.quiz import check_choice
 
-assert check_choice(q2b_answer, "66db851cca364901e276ffc02f1430366074c1897fd6ccf09131470fa1f1b127", salt="06/q2b"), (
+assert check_choice(q2_answer, "3ec65c249ba4721adced77cfbf7f1b2282846888f0d503e291b1977acf467dd6", salt="06/q2"), (
     "not yet: reread section 1's count, and work out what one more generated token adds and costs"
 )
 
@@ -306,12 +306,12 @@ assert check_choice(q2b_answer, "66db851cca364901e276ffc02f1430366074c1897fd6ccf
 
 # %%
 explain(
-    q2b_answer,
-    "sealed:A6/dy0XEYlUel5BMFVDZX9WsyJ6OVEINxYr3ozltt0VwosvO/EQea1EzPPJLI5h3/9lsB0XLK1FSCYnOd21DWiUwyvNb1PkBStqNjQvE69ns3kkHKFnFK2dytRi15idekL/f2eMpsMOGgGW1AFAtAAbQesL0JJVcajv6dixmqjIg5WLjqq/xYSBtKwBNU6ixNZSLZ0cTLmbr+xK56gD4THH0e3h/yNoHMNOOs4TyP5lVVPlH88XLuIh0FnvOaAfMqgl4B8wXHdBuw3ad8HM/EXFVUxrg5p6aScl6hAjKGDbVywHe8BvQqbD7F3BnkH/YThLtnd9f0J4Bz0rYFHwmg3tMqP9Trt6fsFYgx3p+SCwscxgJp6KUkz4aq/bKLvg752nolnL0EcfpDFC5WoD6Z5eX7USZyNjuCzk+BFvbumlMtiVYSzvMhv7dIzPY61OOxwTU+zzeeJXO6QqvIV8rEAS13uXI8XSYxcQQw43FoT8ONj+bTUN1kPJFrqwImnxOPBa8Xp9VZvF15iEIi1yOWdx5/6+hahP89P53xGDe1O5iyNfzIRBJeigG6A6u7QlWRBcjN8WA751NGrw+dG0QMZJNrEM77g50D1cDVwmJ0EO/bHNlt8sWql/MerGRfc5nHNfgNHMT1Vpxzoz/nyBHvEdcEhmXC3oIMb9a2hl9bONcl7Dzu9zeh8bQo2GYhNafUEtWRas8J1zIlRaBAYtNmkxfi4jgJyPTNXDJOBhdgXylaYlUxRkclg1833VilZTDV/rv2OKoHYjViqqFqJbqrcGS9KTogM+w0d7bGd9BCIsgHQg8NB6APTO5hhyglKL1O//iaEhxSzuHVTU7DRF3rqi4QlRT2UKhrfnN4JpB6qhlKxhxNlXM0x8iKTIAZbXzSBpLDFjf9I2ctauKPpJMKuvTj2s3GcIYyLP4DE6XMtw7zbof1A7+q2QXmp9zxIo6lCwbh3uV7/M6er5vH8J/yrHGmQ1Q9Ww9VJKS8puB6SIwTmCTid9aOKPWbnCHLzGm7Z6PAvvobpD8BKMtcGPR2eNPHCmrJptTvXwnL1l2a4trMJTY3nftPY5QkykkXGNwxirdLFjKaHI7r2g+Y2/rAvHNfNHQgPXqz/7ZH2oVyPQBcJ98MJkbmhf62Z2iPzgpIBvr4as3tdgTX2QttNpdERz1XrKS62KHX87VoXwbNRJeyxbzr0KFd4ZbtquA5h2yrCDenD8fhXqcyWmurHTOMmbAZWhXEw9tYiJTCb4iYE/Ce+DoSK8KCRxBN11eXDfYN9C8L/6nI3+DBklOu3PKpgJ9PPS6Loz9aXopHoI4GLITC6e+q7dDlErxaQTw1TaPx1KzRC44KmADLg0+zp6H5qSA1UZ8YMAcBDgouwWr8tCzzDzO8oozb+u7GZGOHxMSP05fxVNswhYef+wFq67P5XgRCW0u2Pz+r8GlY6mBDFwTE9ebq6XpTBURPhOByOHUpcVY1CcPoy5oyeKtfC8G5n1zYSQuE7vXx4yulvsKQ7wVsI15iqN3LXYkJ1tJTg3UcyQVSMtC1Zrg/XcY5Ne+RjDL4DcS8tWt8J4YIPi9TA0UwRC0Vx8WXS1Gwzeq0Vt5ds4Swa7numfuctWL7BWySrqEDrlC16GID2B92IDiRSRsXrKa+6lUfntGrYVt7vw7x6k4TNEmUwqWMD7211Aw/AP7JbSuPyvqt8Mk1JTL0ihEjXSeeYKxlLT3K3qAjpAsVNCsQGe1dleR0kk8G6V38vLUOrS0zs982fhMBgcMB9roe1uOrnfc1fcdqppKB+ATtUU34rc1YATQuXcwr5e89w9mA4NRZXGftuLHuVbPO4fBBSQoTj2dNpmQSfqDQkFQ0a9g/T1eaJT1fXAow85+QNYcLLlw04oKK+d/FWc5gU91SNby3kJ/pzWlLQUJuBVILC5wa+nXV6/j+VPgfHkXpBcTbR2sl7AFIvpxLsA84fg=",
-    salt="06/q2b",
+    q2_answer,
+    "sealed:drO/SFsQ8rvXu42hbc8b6CZT3dJNfPq+HNhAV/u4zeARMoKfJF2YjaMVh+/HwLLFAatWJCbkzgnupgr96dhBjHItNV4QhWP/sRaL89Mjgub25GXp05FpPDwK3HH8nV2+BJ+ZtCSMgNsAcWYEOobiQQn5NWffgLfuuYtDM3UjHMeLo/D4AUJvYjvqPb6uRJCECMY8Dz71yhzgknhLUIjSwL3Lk6n2QmhtBbXpGroqzaRN37Bz5CzpyWWM3esVtvU8ralNnf9kvNmrZ4QQTP8pNXQcNgpIEz2OrPT53pUj1namQO+hnN7rfwOiVdatM9RmiSPTgtkbf7TsUJiOfQ3A5du0rr6vPYxtFRwOgMcrVyUxf9U11Jv4gYWqeaeeLoUtQc2Jh8RYl14IMDGrUk4Kjm0gWDknFWvY7LTjAR3/Ws6WPWe+uOjQI2yL7bN+EN46yfSQkdOK0JKbzjR1hTGzpHn6x4xCwgQP64Vb94szzZF8ZFneE8nBYSi6LKqv4wr4INajdaQnk2ZNe9AuC7v2iHRdBzZT2Jz+Y8nxuSvbl/tHrXjkCkWGFuCagOEw0wOKgzgad3jZJFLcW1opUe7QW/J1ULwxx/Ar6bNeZwP6AK2RdTarlwF+2GCb/32lHVEV2OlXoFesE3TtrbFtgiVpsGBmhXr1h18t7kldGMOF8zOUKE3d0qxCFEu7oxhglaMG7f1iUkjU9ln8XcywOD4xAEyk++yQDr+Hw5VBjUijUJREDm7FRYYiWn6rs/rQcP3T1DRC7VntxG7v9lypKpgMEfn00Ur3VclcrhYIm/6Zkv/y5IXw7LJZ8x4uCvprsgsFjcrDJYf/+KpBlDGXqKy3L2FNJpnzyJDzrB4KHCchpOEbARRLNwUUGd6S2mRNlwLm62yIdmYtrZN7craf3VrNenyx188qZlS9ltTjSlh9OaEarKlzaNE7gggVh1amv7kARDAKpMzL5hTf+mkzTrLjPN4bM+FPCnbl9dBfrDNQ3OvBPY2fU8WFLMtILAzShhblLpdpL7TGi2FYZOn55atsg8qQ+M6ACaAfXJ65wSQvs5TcJ+QWptcT2vbjPwNiGsIyBo7sh4R3u9hWYIXEZ5u3qckFUSByXG8I06i3WJ3qcTEux84bJcfvSKNYqVEOMote0q0tci6uK2gImewI27WsxFNc10sJ9IWJQnZCUwePRiP5k/yYeyB4MlhGOFXfM2G9Q6+L2eUuFP2TVq9n/ru13ps8Vx0LpdpIsUxccuH7U+myWQOy6dUjWU52FTZAhQhZxUNBmevLYSzrgVapHrm8SnioqmK/99xCkyEqz7l0WEg+OZARWIRS6KfDYEjFR8SoXItbdFoaD6twdjmPisUkKuPVC2fmROJQ1E8U+znhe9b0aZSFfc+zNfs68htYRp/3u4FAJN0E1DOaGjfncLRPwqNDBoHv7wL+fuex7KcnJmzR8E8M/1MDNxTwg/jvbttmIQjR5V45wtThDewgjVhnVAbK4bF5mqnuznSqsUUJu+R6KWprRvNry2iImT1NVxC1Ky7m41anl24DbvRTJJtA29CZp/htqKYo1VVRnJQ28QMfqx9IeLLhX07e1pOTx0QxG4s0/gpKuqbPtnP7quT720laWoe+FFmSGz58laV/XK88p9T9bNvB9G3jNB4iVuvcujen+2VMkM1D4r4UIwImOSHyQsbmU9Za0SYo1X4eK6upYXBjCYQxz+8W7iJWipU7m9HJj5I4dDnP+OOPXnkYj9lG7H5TBk6MCh7eJ/97LXPttfQscy59OClc5fcaorQyLBSmlnTPU/S1Yx7cNBzrfOl5gQAAnFt42xZcsr37v6UVVbaW9z3mBS3fFpisCyIYdMfeMWba6goIRPPZ0NbkS8P+d60dDJrrd+FSrxNrqCmGp6k8bitDiiLu/lJU7G2RzQ4fUNXFSym4Ef7L7qcCgRr2zeu9H81wVy04T0NAHrYIWYT9MopwKnr97s4Bx2heMMTHWy/BtoQGkv7RLKGWoxUM8Rzb3Qo=",
+    salt="06/q2",
 )
 
-# %%
+# %% tags=["shows-answer"]
 # NBVAL_IGNORE_OUTPUT
 NS = [512, 1024, 2048, 4096, 8192, 16_384]
 rows = sweep(["naive", "sdpa", "online"], NS, repeats=2, isolate=True)  # a minute or two; its rows are printed below
@@ -331,7 +331,7 @@ for row in rows:
 # the method. The naive method's memory we can do better than fit: we can count it.
 
 
-# %%
+# %% tags=["shows-answer"]
 # NBVAL_IGNORE_OUTPUT
 by_impl = {impl: [r for r in rows if r.impl == impl and r.status == "ok"] for impl in ("naive", "sdpa", "online")}
 fits = {}
@@ -343,7 +343,7 @@ for impl, rs in by_impl.items():
     )
 
 # %% [markdown] tags=["shows-answer"]
-# The measurement behind Q2b: each method's time slope beside its memory slope, and the times.
+# The measurement behind Q2: each method's time slope beside its memory slope, and the times.
 
 # %% tags=["shows-answer"]
 # NBVAL_IGNORE_OUTPUT
@@ -398,7 +398,7 @@ print(f"ratio for 4 times the context: {sdpa_peaks[8192] / sdpa_peaks[2048]:.1f}
 # The prediction for any n is `3 · n² · 4` bytes. Against the measured peaks (the ratio should
 # approach 1 as n grows and the fixed overhead becomes small next to n²):
 
-# %%
+# %% tags=["shows-answer"]
 # NBVAL_IGNORE_OUTPUT
 for r in by_impl["naive"]:
     counted = NAIVE_BUFFERS * 4 * r.n**2
@@ -445,26 +445,31 @@ finish(fig, f"Attention on this machine ({os.cpu_count()} CPU cores, fp32, 1 hea
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
-# name: q5
+# name: q3
 
 # %% [markdown]
-# **Q5** (predict, then count; asked before the explanation and the count below). Arithmetic
+# **Q3** (predict, then count; asked before the explanation and the count below). Arithmetic
 # intensity is the FLOPs a method does per byte it moves to and from main memory. Count op by op at
-# n = 2048, one head of width 64 in fp32. Every method does the same
-# `4·n²·d` FLOPs, and section 4 found that the fused kernel and our online softmax (a PyTorch loop
-# over blocks of 128 keys, section 2) both peak at megabytes. *Predict* the intensity of the online
-# softmax and of the fused kernel, in FLOP per byte:
+# n = 2048, one head of width 64 in fp32: assume that every PyTorch operation reads its inputs from
+# main memory and writes its outputs back (what `count_traffic` counts), and that the fused kernel is
+# one operation. Every method does the same `4·n²·d` FLOPs, and section 4 found that the fused kernel
+# and our online softmax (a PyTorch loop over blocks of 128 keys, section 2) both peak at megabytes.
+# *Predict* the intensity of the online softmax and of the fused kernel, in FLOP per byte:
 #
-# - **A)** Online about 500, fused (one op) about 500: neither keeps an n × n matrix, so neither moves one.
-# - **B)** Online about 5, fused (one op) about 500: every op of the loop moves its scores through memory.
-# - **C)** Online about 5, fused (one op) about 5: equal FLOPs over the same n² scores move the same bytes.
-# - **D)** Online about 500, fused (one op) about 5: the fused kernel re-reads K and V for every query block.
+# - **A)** Online about 5, fused (one op) about 500: every op of the loop moves its block of scores
+#   through memory.
+# - **B)** Online about 500, fused (one op) about 500: neither keeps an n × n matrix, so neither
+#   moves one through memory.
+# - **C)** Online about 5, fused (one op) about 5: equal FLOPs over the same n² scores must move the
+#   same number of bytes.
+# - **D)** Online about 500, fused (one op) about 5: the fused kernel re-reads K and V for every
+#   block of queries.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
-q5_answer = "B"  # SOLUTION
+q3_answer = "A"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -476,12 +481,12 @@ q5_answer = "B"  # SOLUTION
 # FORM
 from course_utils.tools.quiz import normalize_choice
 
-assert normalize_choice(q5_answer, "ABCD")
+assert normalize_choice(q3_answer, "ABCD")
 
 # %%
 from course_utils.tools.quiz import check_choice
 
-assert check_choice(q5_answer, "06bb9d0aacef54a94ae77611165cd82d2c42ed1eeec049c198300a52a6c2cd68", salt="06/q5"), (
+assert check_choice(q3_answer, "f68ee6edef97afbca3c0d77a5b6e4fa1417e6bf7a25a1229556ecdad53f10e7d", salt="06/q3"), (
     "not yet: reread the definition of intensity above, then section 2's loop, op by op"
 )
 
@@ -493,9 +498,9 @@ assert check_choice(q5_answer, "06bb9d0aacef54a94ae77611165cd82d2c42ed1eeec049c1
 
 # %%
 explain(
-    q5_answer,
-    "sealed:Eo6YplQrMlL7i2iIn3xt6brjtnTqySlnlZlxLQ/p6zZOcWsD6evWyvwkrTYUFaQ5Z1VavSLyZJUuZGZysKpvbvkm8waQ5arRpqsXWwrMD7+GuAnrKUTy7vaAeOlq2GztD9lDDgeVOoQSl+iAWPoKFR4DmgHrwi7SVCYoNC0DQFQ12OpTo81zaxNv6PgH1Z2pNVgapD599JzNRLMfY8AkQLDMfSKFLQxzMbaAnoz4qHWRrs6690iV6F4rC//oyjdVkQdSzu4kXEHCPdIocJXA+D6OXPRqWxiR67PjQXVtNBz8srb7Mg4g5dbB9ltqS5SS3FpmyqSa37oCOi6QwG2rz+BPuKwyabgpjs3DcTYPWp+pta6+HHsFTi0iWMLYvFEtFC8RmRm1YPrGG94mEefytSlt2fRTNn0hH1Mn0kmPYz4wxnr/t1rkwZjJUCWl5sofsvI/gNvxcGsIfPjyszpqrIGkkxDkrB3EF1xhe22nux0LE6mmEkTsyJglYfxz02Gx/WrVTiuURURBgKDMbKrWlvv4ULUC/eVm7qLT7NXAg2yGctDMd6K74nKqaWFE/rNmBUiWZ8u4foLLu3KYQ+IrlR2WIafTbmq7ct+cXi0jVMG1nBd5i3GCXF99c3qNu1BYKMYLr3JSAFH5uHb0XxfiRSVCGdhJWba4+W1Pg8gxDB7z4/t7bsoWuZMpHaLo5CxpCjpBIe1dVhlL3p30y+NrHNtYs7SpNddRKRa6g9LCxnyxPGoFugk96V5V0qrD8pi2oKiekAM7zcCSlhKDz3XQwbEwxSk0GDuTF3FcPshGihHO64IXQVYDl01IIZQObYsD2I7kisAK+iOKJhEG/G0ivFMTyVUFKd9boowJZaJojw5t+b3dW3H4rOWuWwW6/Iy7JUB3SEOMcpMIkG3kpWz30YmkFD5BNTwZwps7407QOWZpKRNqAnBPGtviLtUAiLngTcHTMYB9YitmkuROA32gSa8OFSZDbFwYChcDcantwail7bWmkCLlkL0MAWiQZcf1SstIuPtuOELlNyxDGSSt4n2UyiV6Xh78gTaTYFNF0HW5zRRGdzohxMy3mkbm3TQ1rinsu31cHSDymBup5l1sN/NjikBwDrgm7DqdhyhLw7NCa8mpl1/0SVp0EM64ahYbLCMsjM0MnOjgltT0AG6kHX05Aio1vsLLeB4b3v/KSz5ZTxI2mrf4wiOElLk51uB/ndhEK61uKGn7yfaCBQGozLzaChYyh+DCgn/FgrWxS1QVYUOigvVsMthmGq0f9z/1fFLr7Sy65uiFGEyOvCUigSReXWfqlCZ2aF+CR3gCpgEaXnP0Ql3M0sqPu3HsETdYCfkhcnJiLlfwnHHz3ZsfKlh5gSEWVZV9Hb492f55DXWUWh2+V93o1avOiYLY6EStQQxieWb9N3s5rUz5tOvCa2lhTTX0LqmEBjdXP9qwQG+DfzcqcpMv9AZ22nDJmZK8BQGA+pFisc3RwBNyPSYXZsADWhEtwLh1q9ctfFb2qvN/tjnxvP4+AbudvSdgNqt4rY2yUkvLqSx/QAg6NtWn0ACHeIbUCQq/VJCozzNnjJnw5aMGkliOFzhfR37ALvvWnuwYp8i2j0AbVDpaRTe4NZMluRLGqYPrh4MraZb3Xq8LNwjyvEdIOELjJO9QEPw4ug+5EafbO72z3WesZiRyf4yqe04scjzDKzXvtCGlAifmVCBRMR79wb8+cr35lfwz/3umQnRiU/wO57uN96NkUZSacSo3Sq2CIya3bNgMnCoUvRdOy0t6v+yuPrVtttpqTTa/De0wB25oX5ZXcwL/oj9NuJo3+9e5D5Dx4JNslOw2pn0F5Vw8Jgg+CD1f5jPcWNFsJ4V+k93Rf7q1UEjX5mbLbyF/r+I/paKhviN/s6T5Ic2j1OlpCPVdab4jT26HDMZDIVLvUTLuI9m2/sDxmvobmSpUpXkVqFF5Vkccgli8ROFCJuD6gmj9Z+kePVDM25FlLxElqDN5lPU0vAsJ43ZOR9LJAzy5C9UtDzU8MbDK4TmtKHTnjQjAvYxaS3t/ljbb6w==",
-    salt="06/q5",
+    q3_answer,
+    "sealed:khw4olp3ch4C16kXRUD0LeaVuO3jHOvV1TgZ0qies7Xb2ESGWGHYdlIHYyhpjSViY2rSXR4FtZtVfysg0c47PIvlgy0nr/a532ngAKftAgsDQJy7QzuhskoqSq9KCF9uUy5KOGZLgmEQBWtlVrt6eufiD9Jqyy3zpJ/dXif8B0vBNTp4w4KrSqUGjhL6oAZlLxSaGoBmsLuaaXhQROmF10xqqpV5EQozgpn1QLyCE82W2orpHWOkbyQdY+T8fZ6lvIXey4PRl/apI3WDedlB3VPskirrrbaWtGrExVKf3Ykx8lngFHwwMj/KbgSCEnjstcYHcQYeRWyx2rtX6r2zOeg7XGDGHgZABfO1fMG5RHWAOF7PpUzC3Xgbcv6nW4gwk5iBHjBZ3YljQy6xJCcIec7TmASG/ZmsLNMkmnQVAQtO7myKB/RYS3495Rb080bBZ+0JhY0exyFMwKveArwHTSLVl79UcvMt4/J4WL8qeL1YrqGI3619wKH/GN/vL6eDBdPn/vX4ESPM/p/kefaXVU/MugbuRhUdkr/VOsbA4nEmWn1OCck1tfrthR591UGAx3DzK1CFOImKOxavKwa+P4UODJMnWf1YsOqekr/ankvVTu0DiRcTdPkORYEAFi2J3IbY7PG2tpLdbssPij1cMOTukfDYNwWTnj286HdwW75Rxz7yk6loqiAPa5/rsbsX/ixbSXnhprAkB8Y+A8LkANDB3NvZg+Hyqsx419xRmrjM1+r9E6Q/tFmEnbWR6SDbrP9m/DRCKm0F5p7Tk44Gj2R7WNsXGZKIyFOeB6H/J77+MahQxouDfcP69FrvWf3uyydpH6jjfoPE++uhZRUj1RaA38T975RojklkvOrynRQp67iLgoT3cKG6QDPY+dcxXRDYW6t12bQk+yBIEZ5KrY//IZtgEc2jFzjdE2WL/HzsfBY4UqeYpoZ5WFjjjsINU0ldmayDRdQRhppX0/c9njaM90HEEEMGhy+3KxBa9hBmQzsslbXB4tv47I3HUoHLXbg/eMT8mn3n/1NyCWxmTbJYSJ8HnRwrgimjGzFOoIf9Wk08YVUgYCBq0ivxdFb+ifIC/6Pt4UqJuYbs0T8lD8oLlbuVEhYsiUoNAPQD21EflntkHa+GncN1WRrD0IoSHNFprLvb7NkkkLQ1INboMngfOyN5t5eS10FxNPXkGdcMawskc9Rb+Upg1dai/QIqWFO4YioVnP1jWB1zIelDeDcqhThjglsIar+/kIbx4hVmYI9QWXztULlCRR3YZanvZhR6lnTI+xSbDdJhndoUA1mTMk5NpeYAl1G2Pk2ukadkNIdBf1q4GLPlVPF8zdNu/WfmFSJKaTX1MDOYhTe9/pM0ziAMJfHYh1i4SvGJDmy8KfFR5H/JfycfnHiV8a+yiSDiD3bhIK1dYQKv/uu2mL5Bp9RkU3ugp5yjna/xlTEproL1JTpux9ckFg/lktR206buorh6LlpB/8s2rjbGAQQ1OK8MVHVk2Ka66ebxVVXVTnbA/2nkupVmq43TzPIkO+EaesN/g3bgKzloilorBNGuNvv1z9rpgyBOVzHtj4wrUATcHasuVS2TwWHDTi3LKM+Y2MSafzAjIiW495msp/3p7Paa3qd50JSz89Zpp4uoJzaIwt6vQ1yLUektHehTFHsAD7Rfk4qHYf8FHseL62qUBWXggsmrBfeOJ5rtonSeMptPnNo5k7/sIsqG2deAuJuhUl/4YCeZyQ75GWZcuX4/0kG9cIfXV7uCZkdMCYDsu4hN980iJOtfYjPu9WlVmsSs6QJ8kaFlqtX9RYQEWfNdHplx5071eYfG6f88pIzlCqZgxUgIivlGyFpaSz7ShgF9btn5hNIvR2n/vNavH406M/J4axpEBCBPxaBz7vXqOGBs7RAPrQkPQEzyEa0+sipz16EB0CPyhd5TtyQ0ZxodJLr+8dStC/1zQzl1qTFMDRN+znB7ms7BTutURNM4tKifwHfHzhfZMRtqjvIDHZIw9ie8a12ayJXJmFVI2MwgOK8Zkq1H35tKi2dB/CUFc10IH4lypwYctNk=",
+    salt="06/q3",
 )
 
 # %% [markdown]
@@ -579,6 +584,13 @@ print(
     f"this machine: memory bandwidth {bandwidth / 1e9:.1f} GB/s, matmul {matmul_rate / 1e9:.0f} GFLOP/s, "
     f"balance {matmul_rate / bandwidth:.0f} FLOP/byte"
 )
+
+# %% [markdown]
+# Each method's bytes (counted at n = 2048 and scaled) and FLOPs at these rates, beside its measured
+# time at the sweep's largest n:
+
+# %% tags=["shows-answer"]
+# NBVAL_IGNORE_OUTPUT
 largest = max(r.n for r in by_impl["naive"])
 x_2048 = torch.randn(1, 1, 2048, 64)  # section 5's count of bytes moved at n = 2048
 moved = {
@@ -603,6 +615,63 @@ for name, impl in (("naive", "naive"), ("sdpa (fused)", "sdpa")):
 # per byte at most (printed above) and the gap is a few times; on a GPU it is wider: an H100 does about 990 dense bf16
 # TFLOP/s against 3.35 TB/s of HBM, a balance near 300 FLOP/byte, so the naive method's 5 FLOP/byte
 # leaves its tensor cores idle almost all the time.
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN QUESTION
+# name: q4
+
+# %% [markdown]
+# **Q4** (asked before the count below). Training needs attention's gradients, and autograd keeps
+# what the backward pass will use. At n = 1024, one head of width d = 64 in fp32, the naive method
+# keeps n × n tensors for it. What does a FlashAttention-style fused kernel keep from its forward
+# pass, besides Q, K and V, and what does its backward pass do with it?
+#
+# - **A)** The n × n weights in bf16, half the naive method's bytes; its backward reads them back
+#   and recomputes nothing.
+# - **B)** Nothing more; its backward pass reruns the naive forward under autograd, so the n × n
+#   tensors exist, but only then.
+# - **C)** Its output and each row's log-sum-exp; its backward needs no scores, since their gradient
+#   follows from those two.
+# - **D)** Its output and each row's log-sum-exp; its backward recomputes the scores tile by tile
+#   from Q, K and those two.
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN SOLUTION
+
+# %%
+q4_answer = "D"  # SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN TESTS
+
+# %%
+# FORM
+from course_utils.tools.quiz import normalize_choice
+
+assert normalize_choice(q4_answer, "ABCD")
+
+# %%
+from course_utils.tools.quiz import check_choice
+
+assert check_choice(q4_answer, "98e6e15c9ed7fb7b1c929cde1b74e8dc4b84edf08700aaf3b8d09091e3e10191", salt="06/q4"), (
+    "not yet: write the gradient of the loss with respect to one score, and see what it needs"
+)
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END TESTS
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END QUESTION
+
+# %%
+explain(
+    q4_answer,
+    "sealed:+1nySBTeye1/U1PoeSDRZJ0QtlLYJ53hlWr5NYVo+wfJ7mxuqnn7NQ8iiK7cSYHLzH1MNIDMBEAC2nkAymnLhyHjy3thDfJgjyTAZjfXLDO6MQu+glntasxWOCks9HLtuwi9D6HiSoY3077M9jx6lYIIR5EcG5baZg7o5ZxRBUOimj3bb3Q8NY6w/Tkl75hnsoNngy0Az0C1yfNVFbsCoF3069M5MQxTdYKTqzkHGJVJZpxvgLFxoogb7xzIRpNQJsSh9RH4w2AnydowU7QgLjSLd3hd1j0qyNjqG0TnT61/Sz6TWYKyJ+Ozps5jF0F+zX0qrPT+dQGweuLAdqUj8epu8zxNdDYSr4CNvE3UZ1UEiyhTnQ6B+XqTyTXwMcc1QtPwkWBzfsTzh657n3L6VaguRFQQtComzUEJG3ATo7tpJLTgBFdiCdvIOYOsgY2P88TchFRNwR7eIlIXKyv/CQoDwovNqNcHLPnEHN4gi9Afw89fVUuNM6Jf722o62eKvqZ9eE2ay8ZLEAgYdjbShzludlyY62LN8yzppn0QFNXOL7USAf5Yg8pTcuG5JOMAUHmPMyDEuojuhAm5Y30Qsi+Y5/CvOZq/y5ySb7BulwrNmb2NObzY7HY+cejBF5/n5LDzBdtNxyNiYT+Z9Yy2d5OB8B8wm7XkfZvE3/33Po3QqwFcjE/yPN1k5RIw2uWRSngCRZIRkMcnmc6l6H2jBRn5m53kfMzo66k8qYQxj0Zij7d68LAcjkpuo+8NZdg/BbtrGO8rkXtglJcKKgAOsevcR6ZqKMTdiqVkflf8mNtsDJoPHo0EMWcDqrTIeeEG/xQ1EmfPVlWqjxyPq7zaW44D0Wjd/FALOZQ2RmeKr+NOMhhgU7RJtmYgd3lakllh20vRegSL7sJr6UktQhPlFFD3WtRLiUXHSoJSzpIuPW8IjzBsA0ngWUi2tvJXk2KqlWTsJNn3jghHP2U9LZLYr3bUEq+rHfcdMERC4GyGjr+fvv4YvanvwZgRQ3Kte9COmkRTaEfSfkVYWMqq/whfiLRZdYQbsIwsM0Nu1OTZK4nu6AC4cLOof1yxjPGyYbvo+gtHk2I5ykCXRTBX0V10x0AacOB8k8BErXBPmovM4JmBuv30IJXSvHOQtCM0x94bRgik0FkBRpHSkmdKVu1xIVyQnv0BccUrVHgNshVuNnA2Wj860Nt23Ywqg9j+a8PEXVsV0NWfEtQVuZW8W33j+oRKYzsiA1rsllAk4Ce4jzgW5DjejsO7MF5BqeDRVSfc8V78oPyOZ2xAt3umlaOMu3aCHlgQoS9E210fkJXp1qf8TgDyLc708mqgONNKZD1OHTn1kth2oc4D5/16FoyYyChDvyDiAGeWwiwI3sWdJawy7X5JrM6NRCgqWRyDAmV3m+3uUh05vl0YTTdfeZ2x9fD6CgTPAYcLExGpDIrlqodK/sBCjgHYC4q1SyOVGk0WDBATJcPTC7a2vNT134qPf3FoJ0KqQbXu5VPJzbrA+KE0HlllXnqiPXzerwszBkqZ1AA6wfo9qVXDaaRjdvvfVPGwTl+B7awZzzwYjkGNSW4E1s8BLP+Enn53tupAv2X/p+OWtH7sTggMm2LJWxQV9ZDxU2YmFtjwvK2my4pmKEHm62MvY2HJtuo00ONcadIPh2spy/8rw1mAC8R6bwAFQlQZ8Fclsg==",
+    salt="06/q4",
+)
 
 # %% [markdown] tags=["shows-answer"]
 # **The backward pass.** Training needs gradients, and there the memory saving matters most.
@@ -727,27 +796,29 @@ method at n = {n_io} (counted), which is why it is faster; for the backward pass
 # %% [markdown]
 # ## Quiz
 #
-# Q2 was asked before section 1, Q2b at the start of section 4, before the sweep, and Q5 at the end of
-# section 4, before the count of bytes moved. Q1b, a follow-up to Q1, comes after Q4.
+# Q1 was asked before section 1, Q2 at the start of section 4, before the sweep, Q3 at the end of
+# section 4, before the count of bytes moved, and Q4 in section 5, before the backward pass. Q8, a
+# follow-up to Q5 and Q7, comes last.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
-# name: q1
+# name: q5
 
 # %% [markdown]
-# **Q1** (seed 002). What are the three major problems that appear when trying to scale attention
+# **Q5** (seed 002). What are the three major problems that appear when trying to scale attention
 # to longer contexts?
 #
-# - **A)** Memory, compute time, and exponentials of long score rows that overflow the float range.
-# - **B)** Memory, compute time, and a key-value cache that grows as n² in every layer of the model.
-# - **C)** Memory, compute time, and recall that drops for facts in the middle of long inputs.
+# - **A)** Memory, compute time, and recall that drops for the facts placed in the middle of long
+#   inputs.
+# - **B)** Memory, compute time, and exponentials of long score rows that overflow the float range.
+# - **C)** Memory, compute time, and gradients that vanish over the long path between distant tokens.
 # - **D)** Memory, compute time, and attention rows that turn one-hot as the context grows longer.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
-q1_answer = "C"  # SOLUTION
+q5_answer = "A"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -759,12 +830,12 @@ q1_answer = "C"  # SOLUTION
 # FORM
 from course_utils.tools.quiz import normalize_choice
 
-assert normalize_choice(q1_answer, "ABCD")
+assert normalize_choice(q5_answer, "ABCD")
 
 # %%
 from course_utils.tools.quiz import check_choice
 
-assert check_choice(q1_answer, "be96db6ca74ba97c71f26b8e3c848431ba06bcfb85d863e18659fc395d54152b", salt="06/q1"), (
+assert check_choice(q5_answer, "54cd29ca0fa5f04347675e62db2b210d0063a561eb31c0f4d3f38851247e977c", salt="06/q5"), (
     "not yet: for each item of each option, ask whether the course measured that problem or showed it does not arise"
 )
 
@@ -776,13 +847,13 @@ assert check_choice(q1_answer, "be96db6ca74ba97c71f26b8e3c848431ba06bcfb85d863e1
 
 # %%
 explain(
-    q1_answer,
-    "sealed:O1Ki9T3zDqd6ZSrBDsW9C7GdFqJAWEX+A2WCBcuDrlRIG1/tEAMUz6wU2HJJktv+LEvvZt5MzERPAngPmVCl4zs8GZIU83UlkWJmYxdkbdGw30mlttGTqRxV97438YSz1GIWsIrTbTDEbtxnxsJmrm4QPNCDJ7UHAk9hq7o59QnG5KOj3B+NhN/UXGUl5aIaU1l9vxD6t0UyfgH3D3RpH8WNOLsuIaNSDHXlDTryVIs1NCTcLrq/VtRBnXg+BbvAOYK2q4nkFmC79GDxkaBPIyiEFyOGtCOjj8CkGnrj7fk2LvmYMq1AlTALGl11c1qI6XvBLmkE/gM9hAZbw37/fj8aGELkVsKZsB1aEB0QOoHUR/IYw+HOJEV34z/PSZt/tdyxvCC9jDyfYV30MNin+cr/44SqbCqa5saKpbS1Er2w2whr787tfqykiW/f58wnyf1a2oIG+ySWtd6NlC0IAIMsyVKTGdyGd6x44PCay8BJpn3o/51u4ZkeQx60D3nbfSUnFq/JPALWoPsfU4lFhTNVvAhLmNRGWqm6izwc9rgzAujSCuToWhDmyUXC8ujbRZuNFZUsDu+G6go5YMyMhUkWfBUOlo95U/g4+h2tyKpuj2NBdKyJ0dQ/ZQtPJlQWbnbHkOD0Dr4Sjtn/8wqtuVrppJcxxOqj1KY7GDxZaKR38ILRfJ+BUUOtIMeEngWPqUDNNv8AusUIbhNe0Go1OscapDb0kc5SuFKus2o9cLjPp5NIVeketLmxFmK2vd4XLYBE2CIWfWTQbONSpWWcw1YHRwCGFL8C47VnpBLrhtzvfxAK8rS0gg+kPEtUDr487tln/AAHU4OnWdI9fOR92bE/MNoxiD+d90zNGJjrmaGdJ8vOUI/jrNLiUDR7O8IgudFWBNzu2cPYAgOGnGmocnhoU81WnWA6wCdCtztAXSWupQcHD19X0nbdrKW0f7fpgs96dCWDmmEGrgRTmFsVZEKcogGnmWG/Nr8/GRB8XM0sSHogU955RlsTXloCB8c80xis4OVssvTSoVXkjMsh6HUoaag3AWBYYrCvovx0PkyyWs2/ezXBKP5PLe/BKNsnukVu7x5hLkbZ8YOcRF6ZMZVMsdCnktJRILgMPBdoe/aDJHRMlQJ5qKib8YghRnicPnghGvgtNt4tRDxAHzEseVk6ZP0141LroMr9xB2gO/VT7Zmun8/KCZ3gDPLdDIyQDF6mCGocFG8eYlSteaoxeMpZ6PWvZdU9UqgdVNnBqVkbXoBYPU5k6HB+5dhO/4LuI2cX7FzeZGgv3SiRld9+LUsHpD5y4WT8MXapKZHihFB9KKniG2V8twWQl4+oV9R9lI0fFRbE3ctDt5IT6Z5T9U8P3eLxU7ZRXj5HiXpDrAgQV1cjSBfNdHDFe2HOcI9UehG5RIRN/BT+i9w4mMv6K+RFhuyHx1KZhlcWgND53jAemIcSyMGGTK7fVpjfPLyLosYTrtJ+RbjQNQjIkO1il0p1+G9StzfYcM4fOaWV9jGKSTnc5YELGfgwyF/p/8qQfiFVNUnm8LKXvj6AvR2SZsaNePDzR0UnZyxnqOsgKR73PCSF",
-    salt="06/q1",
+    q5_answer,
+    "sealed:kutPCWA4H9l5+eBwfpM5XvPAys3Fz1j0sF7/mCXTu5wwkNCXKOsGGhx2NRcDF5iZuz1co0xOaIA2RkSGsmRZWxdYI1kMwu+SV5h63lpF1YjPBNt1BZ+NWZnHUUGVwcbAxdcshv/HiKOo6BgbRf/C2qln+pBEZmFMIs5x8lRQfii8pwszkNka0Dw73haTRCqgw1hRWplULJzDSrizzYtqT0C0f+ga+hryRwFNMcLSKv6pmR4nMJkatS0NvDxHdYp6CI+2QSVk0eSeSLX1+iQYCiTkcfufY4V8EMPaMPwjacjw9yGNYAVfYUES1HlwAheAzoxs7GB8IuR4C2nskX2Ws6XS4PgEXqZ/lgNcvfOqXb6xcriYt8xlyvmbpjj08GOv8VQ4zyfq74jowpofNjBita5/pi7L6UM6P3JTrUf+A9IiO2n5wusTICBLhUZLQYkdaXS6iGFxX6x+vul56UCsUrrYo/O3BLVZj+WF4p/ctl0BHwVjl9Dn0DZNWbpJueqaS/4zy/KgmWYlsis35mJ5Wl3rpPy28PpUqSPCzPGtEa7/KOxNrpzhKZnfomWAH1hLKLw+uPL7xwAljPGEXw7jeQct8JPPaTBbuTxnK2YeIu9k2kSA6tkRRS4KXJDIDz/YzBV2xzosz7BeHjsWqP01pdcMJJIUSZR3q2otJ7Ocw02Y6y6IVa9Pj82G0rNUkATzWjr0A3L925VuDE3GmFuis9MwgjYOykxh9Mim1Tc2a1/z0cFR5UZbokmtQEX6yDS9GWe/UsiozqQ2SgAhr0EGpAr+ZmoIztYH4CzyFYeSMd2ktFnBFC1Qy5PP9cbcATEkXHWNMPHRAE4mYolnZI6cOt+PwtBu5C7e+CS0C2oI9zEYM9VgZKHcBTK/2fB6ki3cGy5L6dcqpjY7akfBeR2LBkwn2h3b+rsComho775H5SkCvp2cdEaLc0wISYiT59NTqF+GzQf8t0nniA5CnqjsZCZtkkPyrMgYCkS0ILcTS22b7Rjl8fS5r88MKGO4cmhEmeLhr5O/YYpJTKDLMVMi0Xz2UwStbuGM2xkgRxdZO4cjiKGT0RuojkqnY17kUU32bn8r3heDfSF7e3+5CUPl7wwxIkhQH4p510wyb4VFnkxiBkt2dH+ozdpekxNBLYfMAJ2YdwtvsSxYI85gtkeUBFFqv3mWyEhXlnDXKx1rsFWxLmQbE6bKA9O5JvTEAZNx/bEaFC4Pe7+gewwowH6FLhxwdBpBWwlyKA5dOEB7CVG+qtp+7YfYRO0G8Ul4zdePsC5c/LkZuPU+HzklJ99LmF6FXtEDFCjDkK+aYFqaTlzyJpO3bfUeVcd3jUWYceVqXflUPqDdOy/ju0xDzxRndZeeIDDimlPRGJ90qgv5kC06pbzrQZr67abrHpIxaxL+iP6lvqoPZLgtaR/R1hc3NfIbGn/wkw9MRG2/GR1SWNn81EkM6HuMZ4QdZwLzLGqlM0Ob1lcVnvqDU3Fp1pd0Ggk+LJvwPDm7DEFH2qgv/euQQUsvtyiFwQ0YI1gpW8MhCxK6qIzyzo1XMDDaN/GG7X7Tm3y6s+KNCQicZeWtzXzFJovOxo5D35ao40s5GCFJ0VkeJr7+sbjmEwB8EQdsITvdMGAUy+pLmviAOgNb+dv9uju+KTD9lkNsCp89Lk69/fYLYfY2vN4IVgkXQjitBQSJykbvvIRApjoSjEc=",
+    salt="06/q5",
 )
 
 # %% [markdown] tags=["shows-answer"]
-# Measurements for Q1: memory and FLOPs of one layer at two lengths, accuracy by position in
+# Measurements for Q5: memory and FLOPs of one layer at two lengths, accuracy by position in
 # notebook 03's retrievers beside Liu et al.'s numbers, and a softmax over scores near 10⁴ computed
 # two ways.
 
@@ -812,15 +883,17 @@ print("max subtracted, normalised:", [round(x, 4) for x in (shifted / shifted.su
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
-# name: q3
+# name: q6
 # points: 2
 
 # %% [markdown]
-# **Q3.** A long context is often split between workers: Flash-Decoding (Dao et al., "Flash-Decoding
+# **Q6.** A long context is often split between workers: Flash-Decoding (Dao et al., "Flash-Decoding
 # for long-context inference", 2023, a blog post) splits the keys among the thread blocks of a GPU,
 # ring attention (notebook 11) among GPUs. Each worker runs section 2's loop over its own share of
-# the keys and returns its state in FlashAttention-2's unnormalised form (section 5): `m`, the
-# largest score it saw, `l = Σ_j exp(s_j − m)` and `acc = Σ_j exp(s_j − m) v_j`, of shapes `(n_q, 1)`,
+# the keys. In this exercise each worker returns its state in FlashAttention-2's unnormalised form
+# (section 5; Flash-Decoding and most ring-attention code pass the normalised output and the
+# log-sum-exp `m + log l` instead, which carry the same information): `m`, the largest score it
+# saw, `l = Σ_j exp(s_j − m)` and `acc = Σ_j exp(s_j − m) v_j`, of shapes `(n_q, 1)`,
 # `(n_q, 1)` and `(n_q, d_v)`. Write `merge(m1, l1, acc1, m2, l2, acc2)`: it returns the state
 # `(m, l, acc)` of the two shares of keys together, in the same form, so that `acc / l` is attention
 # over all of them. A worker that saw no key for a query returns `m = -inf`, `l = 0`, `acc = 0` in
@@ -891,7 +964,7 @@ assert all(torch.equal(_x, _y) for _x, _y in zip(_again, _merged[0])), (
     "the same two states merged twice gave another state: keep no state between calls"
 )
 assert check_rounded(
-    fingerprint(_flat), "08b5dd64cb167ca6b76c5adabb88885c3a4b8ffe7773b970cd6d7c3f326eccb5", salt="06/q3", decimals=3
+    fingerprint(_flat), "76a328c38546145f05aa450dfb3cbbdb1b72793f5218a7eca2382690122f054d", salt="06/q6", decimals=3
 ), "not yet: reread this question's definition of a state, then section 2's update"
 
 # %%
@@ -927,14 +1000,14 @@ torch.testing.assert_close(_acc / _l, _s.softmax(-1) @ _v)
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
-# name: q4
+# name: q7
 
 # %% [markdown]
-# **Q4** (reason it out, then check). The fused kernel never stores the scores, but generating
-# text keeps every past token's key and value, in every layer, for the queries still to come: the
-# *KV cache*. Write `kv_cache_crossover_tokens(layers, query_heads, kv_heads, head_dim,
-# bytes_per_number, weight_bytes)`: a model has `layers` layers, each with `query_heads` query heads
-# of width `head_dim` that share `kv_heads` key-value heads (grouped-query attention; with
+# **Q7** (reason it out, then check). The fused kernel never stores the scores, but a model that
+# generates text caches what each past token contributes to the attention of the queries still to
+# come, so as not to recompute it: the *KV cache*. Write `kv_cache_crossover_tokens(layers,
+# query_heads, kv_heads, head_dim, bytes_per_number, weight_bytes)`: a model has `layers` layers,
+# each with `query_heads` query heads of width `head_dim` that share `kv_heads` key-value heads (grouped-query attention; with
 # `kv_heads == query_heads` it is plain multi-head attention); its cache stores `bytes_per_number`
 # bytes per number, and its weights take `weight_bytes` bytes. Return, as a float (not rounded), the
 # number of tokens beyond which the KV cache of a *single* sequence takes more memory than all of
@@ -988,8 +1061,8 @@ with unavailable(namespace=globals()):
 assert _again == _tokens[0], "the same model gave another length on a second call: keep no state between calls"
 assert check_rounded(
     fingerprint([_t / 1e3 for _t in _tokens]),
-    "df3da27c24b2a6528ac94a6f4fcfd1657c270e48591dfa1626f24944da0fcf24",
-    salt="06/q4",
+    "8ba809132277dfd13c3a42d9bc9569cf8fcefbf071f9345113364a341c44a08b",
+    salt="06/q7",
     decimals=3,
 ), "not yet: list what one token adds to the cache, layer by layer and head by head, and in which units"
 
@@ -1036,26 +1109,22 @@ print(
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
-# name: q1b
+# name: q8
 
 # %% [markdown]
-# **Q1b** (a follow-up to Q1, in a model this notebook did not count). Llama 3 8B has 32 layers, each
-# with 32 query heads of width 128 that share 8 key-value heads (grouped-query attention). It reads a
-# document of 131,072 tokens in bf16, every query scoring every key, and keeps the keys and values to
-# generate its answer. Its attention switches from the naive method to a fused kernel such as SDPA.
-# After the switch, which line gives the scores one layer holds in main memory, the KV cache of all
-# 32 layers, and one layer's attention FLOPs?
-#
-# - **A)** No n × n scores in main memory; a KV cache of a few MiB; about 70 TFLOP per layer.
-# - **B)** About 1 TiB of scores per layer; a KV cache of a few MiB; about 281 TFLOP per layer.
-# - **C)** About 1 TiB of scores per layer; a KV cache of 16 GiB; about 70 TFLOP per layer.
-# - **D)** No n × n scores in main memory; a KV cache of 16 GiB; about 281 TFLOP per layer.
+# **Q8** (a follow-up to Q5 and Q7). Llama 3 8B has 32 layers, each with 32 query heads of width 128
+# that share 8 key-value heads (grouped-query attention). It reads a document of 98,304 tokens in
+# bf16 (2 bytes per number), every query scoring every key (no causal mask), with a fused kernel such
+# as SDPA, and keeps what it needs to generate its answer. Count two things: the KV cache of all 32
+# layers for this one document, in GiB (2³⁰ bytes), and the forward FLOPs of one layer's attention
+# over the document, in TFLOP (10¹² FLOP). Store both rounded to whole numbers,
+# `q8_answer = (cache GiB, TFLOP per layer)`.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
-q1b_answer = "D"  # SOLUTION
+q8_answer = (12, 158)  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -1065,16 +1134,15 @@ q1b_answer = "D"  # SOLUTION
 
 # %%
 # FORM
-from course_utils.tools.quiz import normalize_choice
-
-assert normalize_choice(q1b_answer, "ABCD")
+assert isinstance(q8_answer, (tuple, list)) and len(q8_answer) == 2, "a pair: (cache GiB, TFLOP per layer)"
+assert all(isinstance(f, int) and f >= 0 for f in q8_answer), "two whole numbers, such as (3, 70)"
 
 # %%
-from course_utils.tools.quiz import check_choice
+from course_utils.tools.quiz import check_value
 
-assert check_choice(q1b_answer, "f23609ab6c1e513a46da06766708de2cc0806a8bd3f2901d723818ecd6184e40", salt="06/q1b"), (
-    "not yet: count each of the three for this model as section 1 and Q4 count, then reread section 2"
-)
+assert check_value(
+    tuple(q8_answer), "9e575ed3a5dfe39de26496474fb3f4d12d42942253fa7b11b94df60f46fa1a40", salt="06/q8"
+), "not yet: list what one token adds to the cache, as in Q7, and which heads compute scores, as in section 1"
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
@@ -1084,7 +1152,28 @@ assert check_choice(q1b_answer, "f23609ab6c1e513a46da06766708de2cc0806a8bd3f2901
 
 # %%
 explain(
-    q1b_answer,
-    "sealed:NrFLHqS4cZn9uOxz0n2XgOsOzwl8qkZ9ENmCquw1fkYgfQSGJbmFkKMtNbH7cds+t4RV7fAMOtgyfvc8OmI6IvZJkO91d+tCsqVV6SW1Cct0JQA+wYREbmtASMHhoMAabp6IzyEhHkID5AroLIXG56SnM2BaOL/nfl9uAwcPJkw5rw5tb8bfetHrGLJ7QnwrTlST56SvYkIJJ2DcHOBFYjCLeNxfaxAn43pN1cf5EE1W0j4s7iJXrcfffl3PRzfG/IT8+Y+Ik88Z74VOeFQ6zsZvZi48z6Q9kbI+vXl9nOq7or5xTutyDC4HZ/Id/xwIm1vqVLCIo4j4HpQGd3+VtqD3y0Grl/pl8aCoP+bsyGZ96yg2mWHGGb+M+HW8qFjd9xCy3PAR92hYH2RSH4wW8UjAA1V9yElR+eq1ib0vZlFtAnSjKW1gPmZu09uub56502cM7DvI1i5v0ZsInPzzXkc5PpG7ACZ1qyjWbMwU9SWTXpbnkn2OcCMzH/9lS+pbQ4wkq9nPhtIqiqw/yQqL42Rlw1I/UmLwsOrWqWhDDxfWUbui9f03xNLC/WNbb0AZG/hasZcG3IIq+an/jDD6YWjEUAcNhcm3MSZ8lfKgAgvP34aLKBmg76xhZlneLw2ZECfqUAqHfn2DSrsZzIG3+q1wNRGtaKHj5TES0eTFpbuv68ekHyFk+0vQRJaWTZwV2RvC7gU7VGr3oIP/kQkOg/WpAHuj7rDujfsVgO89ktzA6Wkq8DFh4AsT5+jbWnPJTUB67FGiZwUxrj9NyqOHL+89uGvx1YNqjX8UEDlaTcMduk9tKgJZPY+RS1LV7ahEpXmkF26AAiGf2zfECCuDqZgbxYhki9f3zSvErV8uYekzXJ8l3aEj8adLmOGbxJJa5dCj+gibr/z5pPH8zdkW/fRAqbXQHrP5DByYVBYry1EriEkx1ByeWxbIPovTVYUIvfek6C4AR+786gKauQ1xFkbr7hTV6j3OPSNWwnNJ6Wg7Xc8eEnsN2XivOFPTP8VfIA3SAYSxzk6tf1TLr7VFsMTzwM+BHqkqXD2vPcO1Nc0pEzeBkBAZIGiZJJbfkaWabIe7FXVKfovbxwJNXegpm8dEEajc8kZuvFIRzycDjY7KuJbCoMv4W/6e72KDx8p+pTeVVqp6bBn6e7XcunBhanoeU8Sf/NSwBlpji0ActeQvw57eTgno/RCCYKIxyIaYxvtlc+sbas7Awzl8stYcwyjxWZPjV129KVzb5LTPPSefpi5rlUrMZ1aDMbYGAZW6N4SuF05JdmXMHaO8LbSk9PeUfM8r+XMsdFgV+riQkXCsrB8k90BhmkewazT+YF37wqv3Aqjn3/slNqHulD4H7IVLTVLAHCTU2lczwn4qLOR6gVCNKL/MUZ7xkqC3i3vTr5bcZ17+wce0gOM9c+BH62COBRu47LEdMAAUJHtQIN+C/cbZu1Dlw6etsKxaIU3LtmobRGVkQa4dEDPQNzB+N5sUDi0qFDPXVTYVO5cVG793cR2IuKCN0Tz+O/DjrjZIIvgfcva07mviGW9bFGZbyn67XfobKqzEVPSif72QP5fBnmKu960Y/+9DcR9S1bMcZqKft6MxXW8ay2CNjYvacqJMpJ5SU0j3sSjgGvSb7oMPD1iOiIWHhF5GcV2sZYycDquNMJTZ",
-    salt="06/q1b",
+    q8_answer,
+    "sealed:brRnP4WCdGOulPJAiBEX6Gs24PqFu3HU/+6mNrG2feYVyZdrTVLNYdR0qB7Mk8x7bq/rpxKK5g4H4WDMdMiJWIweUD6NJK6+5pFDGVoG9We0Ec6Eb7vDkc+oDWxUlH1y7or10SvjN04Cvxu5ydCJC6mez9sOkfbuFCupBUijQNJCe7hEOBykwZTvyF9IlqSref4yeCnLK1r3DKAv92v4Kh81h1ZNpk/SN7Tl5gGo4/WFtdpg5BOaJ/CSnciM71FdTI64alTxh8HidJyfS+t5axCytjN8TOaJJg57SwnunsEe7y8CTCpU/e9maKRu35+qW+PFrhhzYLd5K3Podmooyf/BUrZQyMlLiB5BXOl9Q+y/AZQ+OMEzlWdZFrI88h9k2WpzsSlp6/MGlyIpZm+gr0bB2rAX3sdzLuJNoXC910wAaFFct194i4EdfbmIJb7nbVzSaQaOsIHBlojjHmn6mJk78woHPrTmDJsdXmJmn29bY1lSpncxo9FbUPuTrNC8czg0gx/8PoBGsfTxY+jv+uJDLp4G3lVUqPv2CQ7DptHHKD7e/8izdLFqjXEsomSR/c/tRjfXvsdg/2Mp+Ebx31PiSaUqNovoneF9EVjbjSvX4FACTph3Oe0i8JwSFyXZw6rIldH6DXrR0N2xbH5uKWPY3eg2wRjue2iUjpfSOPKGHSzn/5uzsoFlMOn/0MHkbN44tw8WM2AsSOXo7mre66lA3/92pZGhGvefRV3uERWnFPAmrEVtVjUsvs4KAJijLm04qzKwXDxINkzINO9IaH4QX7YMVMSfV0qByG+Lvhc6YktaKOz97YDRzX5nYE19JakInCHhJH+qICQSLwrZwnWDewxRZabNf4Pan/yYHDQupYxkZfm76KH52yAOAfmOZOGln9F6rDYQGr/ShUfZaAeFLiLtSqoZNnnhE46RpcufM8zMcQGTyE9oUU+Tj3upTKfSmaQVHxnvPUOjJ8HHh8KW688ZnkGpDyVclB2O+0OcgKvbQ412M3q8sJQpOVDvtMGk7fN4wytkNic5veubBlGl+nMaeu315H7300AAORTBSBYq5lhuCfV5AvDf55ncJyzWUfQHvXZPgQNx638dORqO6r3BznOx0kZ67Eqzh2XsXqFP1QA1R5BG4rr+A8tnpLRdNPoYxrcEQnytUkWOlOtX0kk5ef8oKDFIM5Xw4JzxvBKXcyUKZjIhgQAm+5kNEL/0oJLbdeM4RcGISnXj7ZRiPL5oMSGRCfWOrjnfw7lyUrmPaHdQ43mG0N3e3wpKNiIqBQUsI40oTFLiJrq/ZLtG/B4H8f1HuJ5FULiHEErgWP70zToAE7twMzwlaMjWjcL16RbJSPwoPibOajBAPVkmLFnVXGyVUoofYHp2MMdxdxhiKEFQAcLjz9fWgneR8Tw5IRCNYT7gf+wre9iZIuqXO8jYciFv/YQYoHWPoXkLGK4oDoN3KCAQXaBJzwLhCIdibTdG",
+    salt="06/q8",
+)
+
+# %% [markdown] tags=["shows-answer"]
+# Counted for Q8: Llama 3 8B's cache per token and for the whole document, and one layer's FLOPs, with
+# the slips the rationale names.
+
+# %% tags=["shows-answer"]
+n_doc = 98_304
+per_token_8b = 32 * 2 * 8 * 128 * 2  # layers, K and V, key-value heads, width, bytes (bf16)
+print(
+    f"Llama 3 8B, {n_doc:,d} tokens: {per_token_8b:,d} bytes of KV cache per token, "
+    f"{n_doc * per_token_8b / 2**30:.2f} GiB for all 32 layers"
+)
+print(
+    f"  one layer's share {n_doc * per_token_8b / 32 / 2**30:.3f} GiB; "
+    f"with one key-value head per query head {4 * n_doc * per_token_8b / 2**30:.2f} GiB"
+)
+print(
+    f"one layer's forward attention: {attention_flops(n_doc, 128, 32) / 1e12:.2f} TFLOP for the 32 query heads; "
+    f"{attention_flops(n_doc, 128, 8) / 1e12:.2f} counting 8 heads; {attention_flops(n_doc, 128, 32) / 2e12:.2f} "
+    "for the scores alone"
 )

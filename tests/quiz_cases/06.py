@@ -12,7 +12,7 @@ _OUTS = (
 )
 
 CASES = {
-    "q3": {
+    "q6": {
         "right": _DEF + _MAX + _SCALES + "    return m, a1 * l1 + a2 * l2, a1 * acc1 + a2 * acc2",
         "wrong": [
             # no rescaling: sums taken against different maxima added as they are
@@ -60,7 +60,7 @@ CASES = {
             "    return m, l, ou[:, 0] * l",
         ],
     },
-    "q4": {
+    "q7": {
         "right": _KV + "    return weight_bytes / (2 * layers * kv_heads * head_dim * bytes_per_number)",
         "wrong": [
             # the query heads instead of the key-value heads: no grouped-query attention
@@ -88,15 +88,30 @@ CASES = {
             "    return weight_bytes / score_matrix_bytes(q, k)",
         ],
     },
-    "q2": {
-        "right": "q2_answer = (16, 4)",
+    "q1": {
+        "right": "q1_answer = (16, 4)",
         "wrong": [
-            "q2_answer = (16, 16)",  # the scores held somewhere: the naive method
-            "q2_answer = (4, 4)",  # a kernel that visits each block once: linear work
-            "q2_answer = (4, 1)",  # tiling read as skipping far blocks, with a fixed tile
-            "q2_answer = (16, 1)",  # the memory of a fixed tile only, not of the n-sized output
-            "q2_answer = (4, 16)",  # the two factors swapped
-            "q2_answer = (2, 2)",  # the doubling of the introduction, not 4 times the context
+            "q1_answer = (16, 16)",  # the scores held somewhere: the naive method
+            "q1_answer = (4, 4)",  # a kernel that visits each block once: linear work
+            "q1_answer = (4, 1)",  # tiling read as skipping far blocks, with a fixed tile
+            "q1_answer = (16, 1)",  # the memory of a fixed tile only, not of the n-sized output
+            "q1_answer = (4, 16)",  # the two factors swapped
+            "q1_answer = (2, 2)",  # the doubling of the introduction, not 4 times the context
+        ],
+    },
+    "q8": {
+        "right": "q8_answer = (12, 158)",
+        "wrong": [
+            "q8_answer = (48, 158)",  # a key-value head per query head: the cache without grouped-query attention
+            "q8_answer = (0, 158)",  # one layer's cache only (0.375 GiB)
+            "q8_answer = (6, 158)",  # the keys without the values
+            "q8_answer = (13, 158)",  # GB (10**9 bytes) read for GiB: 12.88
+            "q8_answer = (24, 158)",  # an fp32 cache
+            "q8_answer = (12, 40)",  # FLOPs of the 8 key-value heads only: grouped-query attention taken to cut FLOPs
+            "q8_answer = (12, 79)",  # the scores only, or a causal mask: half the FLOPs
+            "q8_answer = (12, 5067)",  # the FLOPs of all 32 layers, not one
+            "q8_answer = (12, 281)",  # section 1's 131,072-token row copied
+            "q8_answer = (16, 281)",  # the old question's 131,072-token answer
         ],
     },
 }
