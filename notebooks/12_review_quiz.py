@@ -35,8 +35,9 @@
 # the course's own tools, then your answer, then a check. Where a seed question's options are
 # easy to guess, a harder follow-up comes right after it (Q4b, Q5b, ...). Seed 001's questions keep their wording
 # and their options, but the options are listed in another order than in the source quiz, so that its keys are not
-# all one letter. Four questions ask you to predict a measurement before you see it (Q2a, Q5b, Q7a and Q10b), each in
-# a setting that no earlier cell of this notebook prints; the cell after each check measures it. Exercises for
+# all one letter; they are warm-ups worth a quarter point each, and the follow-ups carry the grade. Four questions
+# ask you to predict a measurement before you see it (Q2a, Q5b, Q7a and Q10b), each in a setting that no earlier cell
+# of this notebook prints; the cell after each check measures it. Exercises for
 # chapters 01 to 09 close the notebook (none for chapters 10 and 11, whose notebooks carry their own).
 # Students: read the demonstration, answer, run the check. In the self-study edition the cell after each
 # check explains the answer once it is right; in the graded edition the checks run when the notebook is
@@ -242,8 +243,8 @@ print(f"first third, mean of 3 seeds: {sum(firsts) / 3:.2f}")
 # **Q2** (Seed 000, question 2). Why does positional bias become more significant as context length increases?
 #
 # - **A)** Position codes grow with the absolute index, so late in a long input they swamp the tokens' content in the scores.
-# - **B)** Training text puts most facts near a document's start, so a model learns to trust its early tokens ever more.
-# - **C)** More of the context lies at distances the model attends to less, so a fact's position decides more.
+# - **B)** A long input puts more facts far from the question, at distances the model weights down or never saw in training.
+# - **C)** Training text puts most facts near a document's start, so a model learns to trust its early tokens ever more.
 # - **D)** Dilution flattens the weights of a long context, and flat weights favour the first tokens, where the attention sink sits.
 #
 # The cell after the check measures notebook 03's ALiBi models (three seeds, trained on up to 16 pairs): accuracy by the
@@ -253,7 +254,7 @@ print(f"first third, mean of 3 seeds: {sum(firsts) / 3:.2f}")
 # # BEGIN SOLUTION
 
 # %%
-q2_answer = "C"  # SOLUTION
+q2_answer = "B"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -270,7 +271,7 @@ assert normalize_choice(q2_answer, "ABCD")
 # %%
 from course_utils.tools.quiz import check_choice
 
-assert check_choice(q2_answer, "003a6d06677f03e242bd1a89873f937a6997fbe9a86a86407a2798eea5cb4db4", salt="12/q2"), (
+assert check_choice(q2_answer, "6e93f8710fdff04e29077cbe1b5860ebc026b5bf5773b1110b2b163757797052", salt="12/q2"), (
     "not yet: reread notebook 03's accuracy by the queried pair's position; the cell after this question measures it"
 )
 
@@ -283,7 +284,7 @@ assert check_choice(q2_answer, "003a6d06677f03e242bd1a89873f937a6997fbe9a86a8640
 # %%
 explain(
     q2_answer,
-    "sealed:K2Xp6ZkJ2fVeMTEobLc2pB3+TO06aY9gW3n+Y6TWsqof7OQJ5MR/Dt6sM9d4mJ+XLV9kphMlZJT+4TqzvqaK6rNVK+cOQkhmXTUxpAKlvcOvu0G7CKHSPjeOijXIyxC7LSECuBaQQ0wPwDZXTPuo+eXQsLpxOXNCEhqv3Y1rJRkaL5B0TPSIM02Dt8Oqblo6Fx4WjkhA0sYp8gz0FoZEsC1MoNHRI2kfSSpXo4aZXHHn5YLMS2YeUqKSxGbFStWCgQUlkRhhEYmGu/s2YI9AFVJBL+MK53oOfQLqger9WrbUfFBytetqgZ4Uh8jimc2iqjdAC7EOoanIm4Bgm53O7y/83xIITq0tZobLVZ3y1HcK7+Q4Id3UrUn1nfIhhPZFe7BOXgjf44WwQ7yugYOejXGSzzsDgoQh7p7lBv6qt39o/ZdAJFYSGqqN6aFtZuXbUATcuOuep3rDWm4WxR185OG/idQe7QWjKe1mi2BMQhgWbm/MEnHWFVfIlePgASSzkqINvP8Kr1SBdFhZiUXimDtJiJMGX/eZ6nL1mncuaLcW5InwZJavv2PGLEGsg/UkKxsOJqzutmow6LKmRwrm/pXkzwB6S2qvMGS65XKkSfKlcFRKb6ssjvbISxLEWEzrQUxHAVMtYM1i5CcBLK7gl6USH2Qf7+AWWdztbaEzRRilxxhimFRa1beovMB3yfDegMEvlpFQ8WiZUQzsVOw7Tu0t/YYhNem1SjjNSqeE2Atpioma1EUxfywG0Jprydn66LFSldeS2CHxzgeYQV/OGNsKw7ewa7fgiQU1J+s4C201j3O9veLJCmgYFM2MwE95T+/+tUJAnM/CELvR6aA4kwAfy3E7koJbIAZgLHaBQe9uo8FpAGSLgDEOBY1UJk09NSHhXmZNvAAX+5+bHILqSKd9wscKwWXLukd5RdBMjSZRlV6rS+W4M+qFK0xXpPkuU5gx76MI9nLDUTGK7WJRfsJge5tCK3HvBnCQkACV6w8NCQ5tAoAEZqkK1lpbj/SCUUjv3oE/uWVy2dTyt9rCgJ8HqHnS2nZRuyCGZKzXe66fjmD0ZfldF9nKtuTvKSdB7dK9yj1KCHkHtTcbUdNBcl4rHgwy7+QY+3a0qdGXEjtptoPb8r7VCtkUbH1TMzbib3kG3sRZpe2g/r8auB9Dg0o7g1D6pawuCJnzwwGyH38e4fr+h854+wJ1UnL8WEDtwaXoUjprkhgAXT9ANeu1Fh06r1t89uJ3Q4dOb2crhW15JmFlRiyUi/tY0KUnzrM5bH/vZomyE/rvbVkFvmJoe9lEx+YSSw13I44H3EhPSLaHcyMt6pbfzhEW4F8nrn/pwYJGRey9Agdr/WuGb6C/BDU+qTx7dclVFdpeiXNG98xpaeM+xVFGeLYNbC98MyTLPXWJA0cUjLHfb+V0jQiEliOVruHQdoo01IiBZoZVS4sk4mEpzc5RdrO4JZRE7fbMPnubWBI8eEoEOIeKVQSjPHXPdneUB8Xnb9U0dQ4FhFI5thLo0Lo3Q4RCYHdhaSbq1JsPqdrEKZcn4IMNqRozHyKGf1Hlq03ZhWgH6W+g1/RM8THMjyuXelC+ihd4EqendN/6oVEEeAbYKv++/FeEoFFxSORa4SvUUt/wUCSE5hzUMVlKfzDnJWwAK4tXkPpU/v7wUVtHhuT/CLnppb2IjT9pEfyHeUhrmZQl6b/yGPmb7VTAKF/A+IQ5YGuLNxmpdE6pLY2KFAZqL9DPy1RnAPBxiluFLzan5k3iX4SF88XsY5W8Qge5Iyw8lVvvLmijZvUDz4Ky1w5o66LpwK6AeuR/yVRfKsB2hBUM+UjwsS2yJZKA5GSYjlIUx9vQKqPUZMgFxwKf2AQij5eYM4AYWxwQx+FtnSfYfiwoO15m4zvwPnhu/eBM2SFE1Vf5lFWb319C",
+    "sealed:nkpDZihwUthwnc717Nj0DG+oDKDLh1Qqhdv8BdPu6phAzyQWr87WxVnZCNYNyRhj2pnT+ikiOKUoivsK8JA7in01Jeli+LYLAYJdgZ9WoHTQvcpDSHxMR8yeKChPpOrOHLkkyRas1KNty/nnqeZYkSzuRniXOG+ufNA4pFfkStyq5xJlTTgej1gwHEMbvwl8NtT38Hnc87bxtnGlgEVQ5rL9OXIgmjukClVxnMGRFq+/VfX1pBgKm4+D1QgzYGa7mh7fOUfMNpqJs2Zb7GTgwwv7a8lW3b82AbONQIZH344V5hktRiFCJ/o9Lf3WUZwIhSPWGwEzJBW+EA4qXnl4piB//6ms0VL3r7F9mmfRm39Pvsk0Ca3g8Jb1nI7NA/YKIboKY0+5vzgn2v5ekv8L4TNDaAFSGZ+tvtTMENp6UjjvPaQjrHAzXKCJkXvRwdxivQRl7l9QAdv1GDnXiSL8s9C+QSyP0LURdmOjCSfPg4i7kW4NLlRMg+IY3axl8C1dCPE7lq6PLefl+9UgScp6JLiWzX6keeAxcXDoZYanpZQNK9/3PeFKi6N1bK/fA/NtbRQIQGydABSkTFD39Cea7c37eFgdlG1IxlhbhfWyT9asz9v7r0jSNAHR5xUKQsYrwIoRR72hu5ulUHkVRPWHT78tAABWFLQnjZE8q0PQV/XV0+XqyHK/jsmUZ6AkYX6QKx43gLdsKe2N2MrrjeG51ZIpRZdx8GO6XBN/HCzTv2Pcq2jbZ7ylLu6RSX1jKGu8dZWl4hepLkJIBHdWMY0NexmPBLk8veiq2AatHMnEA3l8FUiTcyihOMYMsW0b8RQFrNvCu87MF4W0WygMXMqJzwTcXTbeLqIsujWsX8cDpN20EqFy1cR3VZL9b3EeMnaPTIi63YhQ+afWEUwWwSV1h5xgregn8lBTi6+aU12Ke6JJxVNF2H9U/4CjUbX44W3QqJax7/zjUbFLD/LQJzSDr5j6ibGBgDWHI/Kc7BAUbQ4XcpRc9C5TK/HZLcR1Vvs377E3FPaazhFs7gpyiScATYQwoCk+Kj5a+gL7j/lqfp2p3oCFyDogF49Fkp3W5fv1efUEBYNFh3YvVzQEL52m/2YqeOBgohQxljIi1Ux59F//qG9FC2WVsN04gFctinQJ3+baFV0P1C4TjVQgjLRZ7jQ/Nau5O+lXIXr/wdZ2aQnid7VjUQuJ7Pv8knOPF04rgnQu2VPT/lv5usX0zvG0D61twM+9nDB1c4RnNOl84D8kWIF/gqU05BudT2wuSjfSRAA7iWuqu4I/WZ4HWoJBX3XGFFAooGlinfgj+8OnP3P0u02Q7EswU1wLStOzQrDjRoVozHSowhCTn8MT3sIGZB4I089tXxuG+jF5KQs9a2gPoMVuWBZgigwMfcslC5zXVT71Xl2DKE7aADDu9o7A29E/hB6OemoEMhePhwUZy8ZuR7OXmzi4JmK+csnOCLP8o2/1TQmBrCZEJGFQ9mhyFxy0bFmVyCeMtxw+MDzzZtJCdtsDcHJZrCqhdW4qMVpyyQMx8sSuJvJmELkAf8tZoXt+RPOxS4OxdFkKyubo2+6BFnPcn2o1IGQlXXcb4/cSnCfhLBqccCHxglMfB4LQ/PqM6hBIipwHEdi97F0jQp2PHJV9NYm9FlHso6Fpt+1up24LyX5LmhW/58p06kOcpYS0ApoP/mhz1EU+6bKjC3lqgouXuOjluNJNXyzlxoTq8L86Doq93X1u4aUlnGK0ODIhGSgKykjnGFLtJS2y3rXzUZ82YXJCxAzk8jVglTajYX0P1IpNb0QBfqV5YvmZu9Wmym3hl6VgXB3SZcMso86GmfcgXiMeg3Uc+1OC1hFn8OiWomARU+MPjO+JwYkzYJg0JGVe0N92JMvEwsvnFUZa9JDV/PnxzoPVfSHFVlVk9OUAJbIdOSXIoQ2WzVmobpc945LyzdDLK2BhdLVdt97eCjKlPUvS5fWX41ubawDeRp6O7MLF85Tw8rWir7yrRmJydqOHc5uePVI8uI6uVxLaGN+IYz016CDgRkVn/y4IoLtxdk0TZfKO5CE3OEGuJ7Wgv6ao1RyDw6ai6xMBX3paHIB8RQrM9F2jh7ahCLrakd8eOv+7d7fhgYwrikEJMJ8pa275R3bXAer1E3Ztot5h3VkuCgGeh1nhx0ER8KR/EHX21D59QUIGvpyvCFrqHt+eQgNJCSkh0PhKfekS1nIQl5DvsoSpQMBd",
     salt="12/q2",
 )
 
@@ -317,29 +318,6 @@ for k in (16, 64):
 #   fixed score gap, and pairs near the question scoring below those far from it past the trained length (Q2a, Q2).
 # - **D)** Compute that stays n² even with FlashAttention, a relevant key's weight that falls about like 1/n at a
 #   fixed score gap, and pairs far from the question scoring below those near it past the trained length (Q2a, Q2).
-#
-# Two of them in numbers, at 4k and 128k tokens, for one layer of 32 heads of dimension 128 in bf16 (2 bytes a
-# number): the forward FLOPs (notebook 06's count), the bytes of the score matrix (one score per query, key and head)
-# that a naive kernel stores, the bytes a fused kernel such as FlashAttention keeps instead (q, k, v and the output,
-# plus two fp32 statistics per row), and the weight on a relevant key:
-
-# %%
-from course_utils.chapters.flops import attention_flops
-
-gap = 5.389  # as in Q1
-d, heads = 128, 32
-cost = {}
-for n in (4096, 131_072):
-    cost[n] = (attention_flops(n, d, heads), heads * n * n * 2, heads * n * (4 * d * 2 + 2 * 4))
-    print(
-        f"n = {n:7d}: {cost[n][0] / 1e12:7.2f} TFLOP, score matrix {cost[n][1] / 2**30:7.1f} GiB, "
-        f"fused kernel {cost[n][2] / 2**20:7.1f} MiB, weight on the relevant key {relevant_weight(n, gap).item():.4f}"
-    )
-print(
-    "from 4k to 128k tokens: FLOPs x"
-    + ", score matrix x".join(f"{cost[131_072][i] / cost[4096][i]:.0f}" for i in (0, 1))
-    + f", fused kernel x{cost[131_072][2] / cost[4096][2]:.0f}"
-)
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -375,13 +353,38 @@ assert check_choice(q3_answer, "2afbced0921315cbdabe2704a3369ff60015bbca117a70e0
 # %%
 explain(
     q3_answer,
-    "sealed:44wV20OGUrfEM9up/xaTP6ncf42qFBnpPU+JuHmC6+vhWarBcmwohMia3SrLK3aHY66bMPuHuzFSz7nt6qeRqW2bSY5x1hV4j+sOPunU8S7LCsPhhQBf76LQ2tGWzs1IXe7xrIaqHEUP5Bb67qJTH7pzieBKjysofa/NE51jPu6TUsONIdxeWdtsIMhQXRjTyGEHa8EK1calzg5JbWiDf24ZrJinoAAO7Y7R3cuqJE39n9u/W5SQaeM6WHBbXlZih9d0qo/VSsX0rrGWBg84ysoOyA1hV+j0rU6JatkXXKC63VCfiJhgC8yHweiDdXak6hdtA3cvnAPiKETCK1qhBqrrtgfFzfYc4+xNx2NeJq/DsVtUk1n3v5LwQT5QKeW3xls8efXHPIF+wBBoVkUfkv/jJwnXDwGA2Ss99c5Bnfk1OavapiyYJkT7YIEw0zhImqeK1BGqTyxXBqwUi2vsrDKf+72RJdvj6HrBdvgf0gCNQfb8L+Qc27OktUEfVASDNDdl1WcVXpZjVFGzZlyT+lZvYDR8rx+ltik0EfKgrxm3OoC/veIGUf1MSbK3/EkdlaGV8dmkaOA/Kcm7NXNCO7aACd/Yr+24eIpkdNJ5dp8HV1qQ6+ZEUjpwIJPO82W0x+VW3AH8B28U7ERrnrX5ljxJJRouCeEwg4FAZ+XxNy5/4WQD8AhFvcICTlXzUv6bEuoouzENCPwO3cUxiD0tfNltu7Y+b7tMFVxjzhDJ7Xoj574RD52L56NuaQGK5thO8BEqhF+vT50KO7nIn9xezdG6neZkm9zCDF2Us++0utapdeGYbh/5RJI6SQlJUuB37sxmjfHp+CoSzQjihvWEX7jbdCbsvzyGg6PS3nBv/5sDLiT0wOshlWdJk+om0PhzwJmPOvea6zcjd36eamb36DVj7zdaymnhPyCLQvsba1tywHb5uBJFw+cN9ZmzBNLLT9+gqZJOYReEUWEce7HPvpZy77E3H76JJH5Nh18Q1P1GxPEnE8TGU+7GjFweFOWc8PxZh7863JowyP3BylxLlh8JtN49tg2xgBSfiGhXFH4WPdAVG/JBeBhkOlzfm9EcDEtWcjTi2gTmPn2w4Mtx5ZwDFC2A8EZfHmvAU+WoewHY5X8N79ngEsb29Z5vWhHmk91P4llXNZ0pr2OEDMpPapHg1iuDgQ8VF+Bjz/oZJ68mG/D1dia/tk4ycY/mD70i1e47lOHzikwUgvQzN/1kzsyxg2VhZFr1vFezsFVrODPwdxcTtgIgVio5hzhzZzZ6F8iFa/rOnfQD4sQUAVCQcyd9oUjh3vEks2nri3mCtd02P3nQiTSm81zuVE/QONvrhP6DZQiKABAm0zeJPWN8zZsmvEi/uytDIusovm2gJw+OOX2EVOQGSMcAWA6wRavZYSI3eCguFDxeUMozwDbJtY9HLdp/KAN5xzkmpFnkjR7VVEhQtMDQyNS97ZGSNefHSutlQLhTq9TYFpCHwr0H17YPfy6cGP4rTqkbw5S1R7tJG49ab+gYHe7uE2q8eCDKtap++xrd2c0mhp9Cwnup8JeE+MrkSfnS5fZ/gQY0QBruWRPhRsoLuV1/iXbyRN8LPz2dpSchINj4laPhCEj5Gba4tM4S0EquxMV+okwnJ5BP6d5oMLFmfsYP0PBm/1XtsFqJMM3rPoKqY0bqlGtqoh/fNsZpUb91WVSzFLQEbYUT2zUbIxkyFBuHfp+fA//NDQwTDIpgjWLtrEfq0cWNifwJ68XOj2BsErfmH9mmWEeLF4vAfnV38BR4v461NSiO1nCHaLoMl46lqXUKmiUI5cqj+4g+65PYSuxKfBYbEp5uG3Sn+kWDIcBol/iHQS5GWljOxWGHzOS2nYhZhvA9dMCg++HPYHDYtAfGJutVTeSc5tVpjyQxEuEdziH0G3kduyGzZf9cm85y1O1BByDbKmNoGZEV4//F5/ZyUoTqA+W44vQj9HSN1ZTH9aanXv3eSyaiFSlv5xTLOU/bFLH9u2Xm77d/cJ6PEiLCzypRgUNpMMZyk0o/Ls3oG2zDFzU/Q+0h8dOa1FyK8WP46gCvarXXWYp2Ux6LSKJ25rUyRQ9EC4jw/zlKYppi8rQUBPPdgn2MEoBsRn4xXEnq34e7Nyy/EZI+5OOVjkTm8W3LHhcs6A9tdoQ72h023DWVqSoIL+8r30OYVA8OC6uOI1bLaB8fqcACTFnq2oria5XfQx0XJA==",
+    "sealed:Rb2/3tJDiKaP8GPSP+LEjancf42qFBnpPU+JuHmC6+vhWarBcmwohMia3SrLK3aHY66bMPuHuzFSz7nt6qeRqW2bSY5x1hV4j+sOPunU8S7LCsPhhQBf76LQ2tGWzs1IXe7xrIaqHEUP5Bb67qJTH7pzieBKjysofa/NE51jPu6TUsONIdxeWdtsIMhQXRjTyGEHa8EK1calzg5JbWiDf24ZrJinoAAO7Y7R3cuqJE39n9u/W5SQaeM6WHBbXlZih9d0qo/VSsX0rrGWBg84ysoOyA1hV+j0rU6JatkXXKC63VCfiJhgC8yHweiDdXak6hdtA3cvnAPiKETCK1qmBqvo+BXXy/IaqvdLjmNbPKXN+kNEzB24pt3kQDRXJaHv1Ep7J7KSZcBylAtrVgsq8pDHPEyQOyK4qWktoIgOnrBpbOrOrmjfeRaoNMYgzzJOlOfS1HfUMk0zGKBgrFSDmHTWqPyWbdqs/mqOcPVanxKaXO3hL6FMgfHtuQ4XVBqBIG061RFMLothRAacZn3S9hc4bihsolvk/SozDPKorxG9JZ6vpacWHuRVUKPy7RBJiKSctJu/PeB2K8ntMnQWaKyKDd/Zo767f5FtYt4uaZYaG0vY+a5DU2lhLNaF8GKpx+1W3AHrGXlYq11hjLaqhWkbPgQwTKEii8QbM66yN3Ih82kc8hAf4sJ7FiXiUu7/Nu8f5nZCIq9CycV4hnNxNcB8//dtar1GFRgk3AOKvywxoKsITtjL9fdyZUyE8IFJuABrhF/2SNUbeqDI081AyZ+82OFklJrfWAqav/H7vda4YueSJlv3EtVlHAkNE/By8MR2yKnpoWoCiVGwhviPEqPdZia+vS2DgOHen3Ni5ZpXPSfklPYlnXEa3+Mw0Kd/g5aMJuHfvyxsZmDfKGqg9zh0+HJL1KSLLdTFFeMBclM2h3jmq1cQ2O0M4sulEobWS9e2+t5HdxfXWScdYKDIs5Z2pKE1BLmHVEFRnUIN0vxJyb1lGMzUGvSWnU4ZQLGA/bkNgawy25ExjLHIwVVYilddqNN45hy5mxXMzm9ERjgCINJYT+5MPUlgKkrYhtcdQhhGfin1n0bhN36ot59t4oAVUWOL9FUNV3aYX6S9L0PV/mNFo9DrG9Xq7s0iUhX0ldpY4wdNdIh9u2+cXNtHcZCzgjeOxEkaDOFkm64FJrQwX6PlejuooB0ib5TiErEyy/Q3jKD8gAgEnO8wIbRjgJitjiA1eEDivBLgplVqL2CxcREbsR8nAjonnj9vayZkDs2XKvXE2eQd+8EGR1mNIXNhrA2t0+Mj52GS6CrE4Y57N33CjzOx+1TlThLVNJrkjrrCcFycAgR2wj+SPDBs04YtpAm5vSNEP+x8rnO4KReGcHqWRfNUOaQeVEO4QaSXLitxazt9AjxfR5A0zkL1uMoKKdd/IAo8kyUnv0+gxASGGkkf9sfByMWqv8WOPOiJHvdoBf5csNXfQpif3KYCx+IUMD6CA/09D7xP15itF6pBAI4FY/gGB+76Un/obiLXprAp5BPIjZk6i9oPwHCo+dvJ/NDkX++BtedthlJ9XR29DRXyTs0AuBkzgH37V8NDdifO8jgoNcnrhrSzRE31D+X6s9IE0UDqkNlz5wgqPZda5tNuJuIvY5JYxuI1q1P+uF2CMYmkP8CmLUfxwD92r1qSMstpWbYwGEbgR7ISZsMdvhEZKFFkAxaebtreEv/YCR8SX8NnwyfwtUX9ydDU3f8RpIrRi31qE6q5E4q6FwmKWNjaeXx8+VExop+9eHiX3HifO+4Qmsvup2lJgGwVsZ628YYouMfbUqMFdVBPDpMrT2i97UXIL7RUmr3UVy5HHhnD2n3Iguu6lZ4Kxfw8btG997WLdmvXplOHKeERA+Wa/MMsyTAsEKxU1SHjEnAOrC6pMatHn8B5yaRbUzzWbyBkA5YU9bqI7/JgVIP9AqHs/vlmp2KL2ZXNsee1DbnTUSGkBit4/AmZckHHHuKpp2zzu/NydYeOA2eW0ycU01RgOdVlnFBrZcP0RTiQQCczTeI9pdvc1Ueb9m747ku/aK7eGIV8F0uQVLV/66AjREsQGpX8q21Wa482trkRHfLMlC7NU81kQnFyAVbq3I66c2+0DIk7r6adgUPn8WDMF1Akrg52Z4M22hkujyWcsGsHJas63lqdWE4BAe/KLluPJh4E/Y0KSEvs3Z2nL4PETA9N",
     salt="12/q3",
+)
+
+# %% [markdown] tags=["shows-answer"]
+# Two of them in numbers, after your answer: at 4k and 128k tokens, for one layer of 32 heads of dimension 128 in bf16
+# (2 bytes a number), the forward FLOPs (notebook 06's count), the bytes of the score matrix (one score per query, key
+# and head) that a naive kernel stores, the bytes a fused kernel such as FlashAttention keeps instead (q, k, v and the
+# output, plus two fp32 statistics per row), and the weight on a relevant key:
+
+# %% tags=["shows-answer"]
+from course_utils.chapters.flops import attention_flops
+
+gap = 5.389  # as in Q1
+d, heads = 128, 32
+cost = {}
+for n in (4096, 131_072):
+    cost[n] = (attention_flops(n, d, heads), heads * n * n * 2, heads * n * (4 * d * 2 + 2 * 4))
+    print(
+        f"n = {n:7d}: {cost[n][0] / 1e12:7.2f} TFLOP, score matrix {cost[n][1] / 2**30:7.1f} GiB, "
+        f"fused kernel {cost[n][2] / 2**20:7.1f} MiB, weight on the relevant key {relevant_weight(n, gap).item():.4f}"
+    )
+print(
+    "from 4k to 128k tokens: FLOPs x"
+    + ", score matrix x".join(f"{cost[131_072][i] / cost[4096][i]:.0f}" for i in (0, 1))
+    + f", fused kernel x{cost[131_072][2] / cost[4096][2]:.0f}"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q4
+# points: 0.25
 
 # %% [markdown]
 # **Q4** (Seed 001, question 1). Attention dilution means:
@@ -490,14 +493,15 @@ explain(
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q5
+# points: 0.25
 
 # %% [markdown]
 # **Q5** (Seed 001, question 2). Lost-in-the-middle refers to:
 #
-# - **A)** Model fails on early context
-# - **B)** Model performs worse on information in the middle of long contexts
-# - **C)** Model loses information at the end
-# - **D)** No such issue
+# - **A)** Model performs worse on information in the middle of long contexts
+# - **B)** Model fails on early context
+# - **C)** No such issue
+# - **D)** Model loses information at the end
 #
 # Notebook 03's models trained with answers near the edges (as in real documents), asked uniformly at 16 pairs
 # (256 questions per pair):
@@ -518,7 +522,7 @@ for s, name in zoo.names_by_seed("kv", positional="alibi", edge=True).items():
 # # BEGIN SOLUTION
 
 # %%
-q5_answer = "B"  # SOLUTION
+q5_answer = "A"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -535,7 +539,7 @@ assert normalize_choice(q5_answer, "ABCD")
 # %%
 from course_utils.tools.quiz import check_choice
 
-assert check_choice(q5_answer, "694034400a206088fc3faf8d832a262f14f137dfb97638a739c6e8b4167ec3b9", salt="12/q5"), (
+assert check_choice(q5_answer, "73ba8f2792567325119cfff95ee88cce14e9ba972cc3b0b05d4090ae344d03e9", salt="12/q5"), (
     "not yet: compare the three quarters in the output above"
 )
 
@@ -548,7 +552,7 @@ assert check_choice(q5_answer, "694034400a206088fc3faf8d832a262f14f137dfb97638a7
 # %%
 explain(
     q5_answer,
-    "sealed:JbIHxT7Gvn7mSXda96pnW6NlFZFCLkFQJtPDF+D5B1s0WgM7+M7UaNktdW7Q3/Lpg5GQI3m3LdiPedCPep0lQDGeySkfpVbmdz45+9BjGjC+PmYGYfalPsw7/3uru0xwzt84AUb+NCGL/PVWeWhVdURWscIgh4Ewtv5fcAaixcqAMvtQSM4h0q6yOcpryjxrn32n9ZQ4mjbTa9F5p9Yg9rsnmtUQn6EkEVgrgS1STv0T2C34MOOu+UbHo5s/xadF5AHGeJP5VBW1SFO55j7blY1ju5Z7ir7OxOpeWdNWMJH/jRDPxst3Ge2aywiur9nEAF6EdrVWWAv7irydm+PFFVSZi/QHBBTP/QJezuVRC+sC65U4GOCiaiwtviIP+1eEiD43HxhBbM0EwS1MOCeTbcsktFfaQrNmBLAadkU=",
+    "sealed:KyE+Z5uW5vgOCkZH04xt5HY2y6nOkuH/ObqSRxPvwjHkqtc+bMWeL14vI2w8YkuGq7H9N1sD+bVMUjZs/9aSvS3A0S2VOfRbENSMNp5ekwpV+40I+sSotvwrJD+MHQJZClwXK6TCGbx3S5hcRE6d+WnHbKmo71jv5wQipXd1BrKr/ltU2/L1Yf0wSTi8UwBs6at/LBXMCCcaN6vFYzcxBScKpAtNvwBfQxyvRAYB2DKscmeTx3muDhM8C+3cU9gg4XD9SjEfxPW3rCZd8L5NqZOv3ujpKJbfiDfWMRqR/UTM/I26kA9VOtYgncFsJHEgVRe2uD3kVuDrl/ab+ukBLzU01tpYvNL4STc6q9z2O93581nEOmzSRsUu7rc3TMlSJ+QriN47FhNFWBFRaDSHAJhJvgwt4o9f4M4DPZw=",
     salt="12/q5",
 )
 
@@ -561,19 +565,20 @@ explain(
 # Notebook 03 also trained the same ALiBi models, on the same data, with the queried pair drawn uniformly. Ask these
 # uniform-trained models at 12 pairs (inside the trained length, a length notebook 03 did not evaluate), every pair
 # equally often, 1,024 questions per pair. Call a model's dip the mean accuracy of its two end quarters (the first 3 and
-# the last 3 pairs) minus that of its middle quarters. What dip do you predict for the uniform-trained models, in each
-# seed? The cell after the check measures it, for both kinds of model.
+# the last 3 pairs) minus that of its middle quarters. What do you predict for the uniform-trained models' dip, in
+# each seed, against 0 and against the dip of Q5's edge-trained models at the same 12 pairs? The cell after the check
+# measures both kinds of model, with standard errors.
 #
-# - **A)** Below 0: with no extra practice on the ends, the middle, flanked on both sides, scores best.
-# - **B)** From 0 to 0.025: trained on every pair alike, they read the middle nearly as well as the ends.
-# - **C)** From 0.025 to 0.065: the ends keep an advantage that training on every pair does not remove.
-# - **D)** Above 0.065: attention alone makes the dip, whatever the training mix asked about.
+# - **A)** Clearly below 0: with no extra practice on the ends, the middle, flanked on both sides, scores best.
+# - **B)** Clearly above 0 but shallower than the edge-trained models': the ends keep part of their advantage.
+# - **C)** At least as deep as the edge-trained models': attention makes the dip, whatever the training mix.
+# - **D)** About 0, within the noise: trained on every pair alike, they read the middle as well as the ends.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
-q5b_answer = "C"  # SOLUTION
+q5b_answer = "B"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -590,7 +595,7 @@ assert normalize_choice(q5b_answer, "ABCD")
 # %%
 from course_utils.tools.quiz import check_choice
 
-assert check_choice(q5b_answer, "16bab4b627f854522ed4f9d4025d437368abfedb7a68280e4849bb7e5c76ba17", salt="12/q5b"), (
+assert check_choice(q5b_answer, "c2b525f57b838563ac52d93a180b028c39b4660cd796f057cc0226c79c4c3b31", salt="12/q5b"), (
     "not yet: reread notebook 03's section on the retrieval head; the cell after this question measures it"
 )
 
@@ -603,7 +608,7 @@ assert check_choice(q5b_answer, "16bab4b627f854522ed4f9d4025d437368abfedb7a68280
 # %%
 explain(
     q5b_answer,
-    "sealed:QH7hyxKhvoBbCYvFRbEXJPAd7ehNk9+kDHGTH+kVKPC4DN80nyrNj3/3H/oVncJN94CA+KdLwZiLnumhhONMaUcnLC2Rc08i9SgHfGwQ2xPnOIB78ohGFmaJfeU1EtMEOYtg7sbVUa0suRwAxaRfNOjudJKcx76SYDzBfkPxg1AtfhV7llYwdlUD00CimYu16sqevWRh1wTdB6/hxwqrhfV/LTBk6yu7mvHxBJ83305EtpZZtUSHPcR9TOiKZYLXaon8jEmaTcPjcCfady1jPnG7aTpCv3g0TFkfCrrn75XuKhgFy/78k/Gx2V3GKVQrSEMwcKFqXBGMZU/xi7LA3zZbLaKZHhs5AWkb9yxvls6XMjkPX80fCswONt7WQYi4AkVSLxIzsk4/P2iL9AMMVQaHd33afSWnUan843OvHMnnYuTKcM9/BOyFdzfL4WkNvn3EnBwTfo9m8Ig+3DKUfAceapP9QXR3hVG+Un/aNijHIXp2lFWdjGuz5//h6ikX7a/B15kMTLEPXlUj5cmExxB0CGIAp9mGvIa+19o49bPMLzrnCQMTDtW6AUZu7FG+4e7NEqZNAdTx4w3Fhm/VnYEg0CQQE/sIGf4NMRQoC3a6BJLLB255G2XjFIeHJb7dGDOeId/j2WmWP8EgHLREZpXxVi1IVDGCIBvaVvV8Ok2F+HqpPbnZ36wpwGzHRRzD+pVrgEnvhk5lvBeMUVcdSxBDudrDaLA/qHMWByn28SzFlqI25mgo6/JvRw8dItfSeVZbTCGBzYFeFy0ndy+M+c+r/qOmcJZ7/zurano4yl/uEcLmuu+LGhQbLiuhzr6FAW5xU5Md0dCEmiL1K9zR3BFlwry7CmUISsQBOqYJ+yGGWEfHxVkgbIZHWSkET4OMP2sLfVBk5LUZo77cArvFe66Dhrd7KF7OhcVyGg8cJqCevIWOztIPZEC7WLy4rAUN/ZU/oCMDLoCSpepVg3cn4vkm5t1PivBqlfnPiGJBYNcBXHITPUxk9QjHK9RJruvei6bSahzA7vms1fk3HPrjdUxMMAsYrYx+nIg3FbadMONF8XsYVmHWp/VAkU+AvrPWAHUQVTWnPy4TpCZM4BmMYRYkQoGFZ6IU9nj8Mo5NORqtvZhZoXry25/oIHkv6STs9ZLgXTiN5HHG4YRMHyhpxeji+qgq9wMBSmESc8JB3D8/3thTmfy3MGcJzoe7t+gjsuoNrwfHVrDfwFH7gZA9U7pVtkHuPQwJbhGdh8N+aZeq87ABGDvHWh8mTQQjTPc4KILDltUWfbBAnoIxGH4TsrH1HUQNwN/Cw3zJljyx+GO9meK0r5P9UjSsGtPVxjtC1nwOl9TX15fpQ7/zHzwH0EbYFwovDeDeZOSfSq/2FxNG0UcLQ5JjCEnAshAoXdZUaqGe/OzBWLwTgoxdF7SUvEDhS0FteGsjm8SUTC6Ob1ZiJF4TZ52jYXKgO84ciQmzMmStiw+YAjtkFYyWwtEDE3JO0QZijdfTRs9rd14MpCZH6OuqJHwzrsCNnt+XZr7Ky/V1QYKhcgzP+0rqlLIJ1DlJdTnPuzYZyjNzoH9ZNypiew==",
+    "sealed:ZfAYyg7N5ZEfSdVjyYV2QA0bMMRiDzhChK/8zNyBAooHo9u/cfp2k+FUOZ7SGII+FqRuodOuke+0lm+0sH8vHr/bsLdHU3/V+HaymanwZYXX3x5bTRvL7uEsHcLrWDlyXOnO4B0psImKV+2jLME2zwvsjV0wddCIicmEn+AIjzNYyOrHawwoQTIRu6xNxCMtSBEsje9GaKE3fjpqU/M4SHXpdcxZe0gS6F+s6+opDogtPVUuXZQgoSp+BiVhPKrgIw2f8xWevfgeWvdSFJGPYRyztePdEo/WH9a/HXXA7K+PmJoekCWUxHuODqFThXyHw1BQ5uKAVPpqP/lHe5Iu0YZ3l+z82BXe5mJrcT+/rbgfTPr/TYHMHwcTjoGDqOxnuib8uKOFHo4uhLixHxqpxFfRnlZFUNIVvkFnpe4Su6IdYyv/4M1CdiRPcz9HzBAVQ661jvUwZy7UQ9bAVz7el1zmwQejy6NCcYZ1KMQPuB3ExjWDfPTvFTk1XcJsFhutNh7UDsca9FryL/8g63Yw8gd8rvzY0YEFAULy00lq6fQX3nobLGwOmUsGAUzINW4yNDH5efezelvH/QclhpRW4s4f1x0sVBfcbM9PV2SuaULJkKUhh37iqzaxPWY66fl0Ui0Px1gGxONpfXX6or+8peuzgPedLTYg1w2kUOev/RKdbka5B2NQx/qyiBnsRBYg2zC/5uLqEHpzdM0Yb8RpAqUD7eG3TivVb2Z3wBJJZowsKIo2slnaljoUhvxte1HECi6j8eLZYEIcU5lxvw0j+pvoxJslTsZGt+5iUAtIRCIBMeDBZRKhGttvcSYMtpZm+UA3EvhasTyo+AQh6CfMhaPbWRsNLp/zVovp9a1bOwIP7pFlOTMzCI9466LpofhwdbiqbcEXrO7DmK3OzROiB5wvw3vDWpcdiMtc2PzAlUpGI26EPhFPzWhaEEQkKAHAswTmOR9BF7iu6AQJfMZGvtlFK5B4EFmveUmKoVy+7+IN4jOXKtQhuVL+/zbz8tojJ+ZpK3ZLKAeoIyPu6X9v5RQ7Bbew7n/L3kmB67aVxtBgvZfiin7qCGJ2eowo/U7gA+fGH7ypgxFj7lequvsCKd0SqKu0zdUsoEVK59rg+/kTzZbabBMDmNwy6QAMENtHDmU9b98pk//0BcrFmx4FDPxKQZbVoMMY38t+ySjBiD7mWwUXzOz7z0ExRtsaASTaxx47JA/ds31T0rIsiGoyE2nSAB0q6Lh/OZN9EKlYmOQ609qVf177Cfo8Bv7ZugRet/P75gKTF8AAo1fcd1ZeSqz73PxGLRhwVEYwH2krF98KqxFHitfEfOa5vLutNHDVgEMSb93FdLs1Jd0XxftZ74I/D6pDa3rFtmHmWawpe33fOKA7gUUJjqrvaK0xQUxozAz6FRZCFoiZ+jtrpk7DUaXTIaKTi4GoZmCchBF2/PGAWBTOsK4R1hMEkh3ZOePd7iAg9ClfR+n8WDWo+0/b5CVvGhPr6LTw5owmT/AetmsoM95sWQ==",
     salt="12/q5b",
 )
 
@@ -636,14 +641,15 @@ for label, edge in (("edge-trained", True), ("uniform-trained", False)):
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q6
+# points: 0.25
 
 # %% [markdown]
 # **Q6** (Seed 001, question 3). An attention sink is:
 #
-# - **A)** Token that receives excessive attention
-# - **B)** A learned aggregation point for information
-# - **C)** No such concept
-# - **D)** A technical term
+# - **A)** A learned aggregation point for information
+# - **B)** A technical term
+# - **C)** Token that receives excessive attention
+# - **D)** No such concept
 #
 # Notebook 04's model: the mass each head puts on the first token (BOS), for ordinary queries (nothing to copy) and
 # for copy queries (where a head must fetch one earlier token's content):
@@ -664,7 +670,7 @@ print("mass on BOS per head, copy queries:    ", [f"{x:.3f}" for x in sink_mass(
 # # BEGIN SOLUTION
 
 # %%
-q6_answer = "A"  # SOLUTION
+q6_answer = "C"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -681,7 +687,7 @@ assert normalize_choice(q6_answer, "ABCD")
 # %%
 from course_utils.tools.quiz import check_choice
 
-assert check_choice(q6_answer, "ae78ab83697c192d778915341923c8e07dc5c2b39852f56a64b056bfc2e1a564", salt="12/q6"), (
+assert check_choice(q6_answer, "7c8a17d21adac35559d9a32506b212c69066a5420a0eb5b7b3627e251ad00b8b", salt="12/q6"), (
     "not yet: compare each head's mass on BOS with what a uniform causal head would give it"
 )
 
@@ -694,7 +700,7 @@ assert check_choice(q6_answer, "ae78ab83697c192d778915341923c8e07dc5c2b39852f56a
 # %%
 explain(
     q6_answer,
-    "sealed:IJ5798PYMjG0u+RTu8GrROcq/hFnseeTCQH/mKsRlQ3EKt75UNWYBI4nd4awnkhtVQjLRuA2Xk2nA6aEe360jzK23V3lt/XaZV3RerSQp0TttXpZ9f5Apt+d6fgm2YuCN7BM6GZO+8kdSKj36fwq10/oGODD5e/ql3nHAojVBugTZhG8xt7hQhUDU3G+3ty2VwIzWS4zj4NJ9PuFCvvopeEEtuiwzt/IJqc+eXbBwtc3oq+6qdSffAid+e/bc2W0RHDEvqWmDcohUgAshZbJXzFCGyO37LrZl7WsmwUqVQSrd/m3x6VB1nKUn067y4AXh8/01ZS86g6abj5C1jv3NPX4c6VEWw12PvSVyjIRdOFWWXrw38C+7lQC9e9AT2Lz5Y48nWI6PHAx22/1M7U8gidxWnv0W7hr72OCzii56F2z+9tVoNQNyOg/pk0juA+h58Z46k1fftKHDl/okhhObfgtIPHKrNgKPOkJjdNWIl2+GkrYSyzCRxmTVL2VI2xIPGyB+WVyL/mlNJEOLOEgIh821ydcSCYzYiM2i8gzuthyiEmCki3nGBsKkAv0tW4nJIhdSKR7NFIU2yb5Y59lnGN9+V+VFSlq4us/utYq4jEboggky/m5olEjNb2IID2f4rqcihxwCnuHw7G4MWApFBc0wQpYPt6qgwjqNa8TNwlsUlFkRs8nQnpdnKv//rlC8xbktW2BNgrWhZDtGmZMxqezT8+Si6s4o1It0Gpx57cF3N16KBYe8D+t2vQt0xdqEX+vGht9GoltACqw3nePaPjFTPLIc9QlwQesTqOcKDFqlYyQePkWQ6cuOIg/z0M1Nb73CgxzxE3vl666zJFMJGm5ysJcBOnrkH55/EWHbYD6EKHiZsXfhEmAh7Uzua34INl3/gqb7S4CAypGHaJBp/r0Ohtvbwcl3UsVdemIHdHA9VJ1PtsgeDshdhlb5xNCgVsP4wu0NOWaGHMspNSNxxjsRIManO7QUQRPcbANEKgvbFa1FyGnb3b/pLTG1k6fQoFinvoBiAiBjfP12NKcVf6gZ2fDgPl2y9Eco0EfrTiOUA4bdgXFWT80xYN/Z2EioFoHUV9JrBa2HC0LXQZiuWuHM96cagB0aX7Vm/ZWDw==",
+    "sealed:p3GeP9cV+3NEgoECf93SKv3d6ZX/xrMZIoGyr8WaGEfseX77Vx2odWS9asHbTYR7YaSp9WyB9rY4X9AWcdOWZDTu7ROkuLWd7FpHfpwK7lFtZH2N/pkP42nQErqS5ML069X7ivudhIv+InzlPHgfhpXX9diUIrMFVeqQMQ3fTI+ZTfrpGVzXowmIbNjWaQQfYHqorAea8pW3vSZ+1EnGJRD8Cnw2KvsHysCEoCOm06Yfbc+oWDvVD3djOFHYO0suwr6gg9Zc2ZvOsvva2UDWdehXjyE4X9PhrstaiDMeV81XLCwJfxb1dmeYmJvc4VgN06+bKHCT9GS/C4MCKqkA3ZQJ+n0q9wbK4IlCZG4TlvdSJ+yTd/ymMrGuDae9tpsWg/9eex1HIHiBAZYWBsaW463WukiZeq4SXjdAGdsqhD4oP8XwHI1K1JQDDeLgHtGkDWO4QThUI/CoyozUyJTvJ3cYN1bfKNHQQUbJzBnfdl1d2JswK76wVhUhfpz1wM9BshNi7JTj8N0ucFyHVu7MLbsm/AeUK/PP+CXS6Pd3ZbST9+Wa0djh5XJUbTYBXlv2O7bb530OGl+Ni7aqQFj3GMGmUwFEKbQ3646lIBJtoJIqAdBXeHZHGTzEeTeSRFmaX0ObMjY1V3lKbkhuLyHjp5NyUsRRckW4mJoGQuVEcdQ6DhNhavJX9VeMdBjeLLeEJVz/SUk+JA1G1oBVShJdw4ZdNI93kplizRwsHJsK/XOTKCGK78lDWlzEIHn6jQL+WrshKECAyM3ocpx1XtzJjKtF9PGSSrw7sVBuZeAv7Y04RaQgkflMaeHpw1HpdWvLA/MUMIhslWRnVI+dPAyqNmpx0+EO8huDAPRSYq9vbbF+rFt7V/hpcPoykoF87YCAlr6cOG0QBhjmRjSE+ZDf9ZPD2P/goNglpGdPqDAK2cmrS/Zzt0NEGv8+IUw60kSd+6onpaZyAvPKP/+A7GXJdl8eUfAjrWuXe3TbrUTa5Ywj00qO8slBhZphC5jTa62a7eyvqhOFhFFK8/iRXg5GSqn8h1O8CPu4jvCpLZWk++U0edXuUb0D2Dp1xrmO0N44sk4h3SB5rtWjQ7G4V1QvEt1rgZKnMedQ98vBL94hH1ImTMfbNNSRR7wyjlOaUNJHvnJ6GCXt34d1RIARN5Lm1QaBUpGaeSnyqTuut9bZpii9ksZ5SQNBGuLtmutwYs06SFYxNksYwbSdUg/xG6CvlUX3qGWptpoxdVr8e+k+d7z7xJOP0lP2DX0RYX3frSbKC87Cv6bru+IAJgMBavv4i0ZdUMqH7b8yL1Lp4QJ3SEJL3uSjvIDFV6/EsOtUtP8YruU2czrBqGP1tsIUYHidyPyGcvUpZsaPh8XiFm4Ql/Fw8zYdVs5sP0yjJL3hkSkX5B89OYW7enUf9yH73S94NIz6cKOMWalrW4FkUDbuXuI9ZJEQ4Djg0nB1M6T1F5SZVqF3QL8muafdwv9c5roWAjL7UnkuqqbnUW9PBulDEWy55Nw5/GFNGkbaZadueU4NX6Vsrw90XFQE2hOi8pYNv/fTPirTAbhCnavTCy5Z5Wd2zQ1IEYahBxkh",
     salt="12/q6",
 )
 
@@ -707,14 +713,14 @@ explain(
 #
 # - **A)** The first token holds the most information, since every later token's state was built on top of it.
 # - **B)** The positional encoding gives position 0 the largest scores, so any head drifts toward it.
-# - **C)** Softmax must put the weight somewhere; a key all queries see adds only a near-constant bias.
-# - **D)** The heads read the first token to find where the sequence starts, which every later token then needs.
+# - **C)** The heads read the first token to find where the sequence starts, which every later token then needs.
+# - **D)** Softmax must put the weight somewhere; a key all queries see adds only a near-constant bias.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
-q6b_answer = "C"  # SOLUTION
+q6b_answer = "D"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -731,7 +737,7 @@ assert normalize_choice(q6b_answer, "ABCD")
 # %%
 from course_utils.tools.quiz import check_choice
 
-assert check_choice(q6b_answer, "bed442a16317a3d8ab0f818528f2d3f1e6690b1517082405ad8161efe9084927", salt="12/q6b"), (
+assert check_choice(q6b_answer, "cbd73ab6cd9b3801c81ba91c2f953c41cddd16ac6cc0c2d074843f23d93f4594", salt="12/q6b"), (
     "not yet: notebook 04 asked what BOS carries and what happens without it"
 )
 
@@ -744,65 +750,19 @@ assert check_choice(q6b_answer, "bed442a16317a3d8ab0f818528f2d3f1e6690b151708240
 # %%
 explain(
     q6b_answer,
-    "sealed:kmJoB0vU5MKu2UvYZrBL9TlT+/GaJB4qDzUwqqJufKq9URDugcNxLeaKkiVsxm4+GhXOGcmD2wpJmMUCA7mzjCJg2rXSBVEWOz8HlAChXGxIj+EDZwwmjHYhlha4QUCOEA/uNGXBqT8W70RDDCtxiGDROakSS6Tyb/7MYjHAS1Kkc4WPkw7Hv7vSPbcPSpsskSZyikAydsgQy4FOrOWQ1vfEU8fVUmMmviujphurDgUc7GKuw8NfTUN5X99dkWVDSlWmKoHVeekBN5vbf8qNQKyn7Y/e1IQ5sfI3FuqutfEX3osMHRVuFfPwmM/9z/jvdrH4MGmvQ5ll0xcvgH+YdXjilrYTR50gL+RUkUE50FMdNaLOeLR7nJBLqtPPdqVf6gpy7FrDE4MVeqopzIVpBhH9nvd+NMa/ya2v72yDUupMKUX8O2VLvEhfgmLptzZI1FZxUl6eWXmFsrct/gbuz8rdWxyX9X7YxcZsv1LNUR8g+loKZ78EMvnZpZmrGN80xmStMiKqd4PPWFUgv4La+q77wvDhC+4daYHlQrXdozPqNEY1tjDU6bf34+sOTrlI6x53sX5AOKzFfD/5ynmhQg+V0YLC8aKiybxHjgwmne+7Y8i7M+q8kS8voNLto548XjkYLYXxBH4XTzapS7OYuJT5WTqkNV2sqyENH+eST2R8nImgrIoce2+O0X9JUI9dpQRdCJseD7XkY2Ie8ybNjxCigzghD8ECPqvb8kDEJvhH/9jSbgCZV6F61hufyqYK47VOuP6/j9w85s+NfNE5FaGFCr12wxXIikeO/fmZPhaRN3GP6lNIa+Sih9gpXajYunDGCZO9lYi9dfsMNh6ldhlzPh21F3xZvCiRY4MdPSmZXkyNS74Utk8KkKdrPDgFytqdJ/5LVNTRhZPX8RaV0PjA9bPnNlLmwfAzgB/PhR+NIF0SLZUneFAs0Q+RAtlSV2RqUf6EywYM5CraH1Em2l35dfxcryfZ96LqypdR2CzL/wrc/wFOHlbxzb/EA9rancqhQhkNrXFjIldC+ldGLuStwPKvfEch+ukcK8IGpqq+S7VSwWrVwaKOnB7O5UgUWJdre6pIjFyU++8DyARXTsjuZ18KMfiE0TMXnO9yNUB9VAz+K16ZrIFcjM1Asg5IjRjNzu7xXp4EJj2fva4Sz/SdmO2CsNPQt3yA/aEgt21s0Sv1IAeOQk9u+Y6DLssT88q+McfXxLV3PURjhOPs1adElKwE0UVPUmVyid/YfNXZ5KGQsaIYBM6y6tBa4UexcJn4ytWRfH2x0WeL18bXegycLguAqoSZRZLFw1qz8tYyEgpqrDOP6WIOxjXrZYgcH/ttVgCHnFm2U8MNQi4Ef0wNFFp14VZdOd0eFeLCGJW08RQdLRE5",
+    "sealed:d1hl7QIXp86JLoFvfdt/LNQsdCkzHnle30FX7HCZoLUZ969Go5eO1LjIaYCdSnxzgzk9DXxK+BfHtTP2nC/jXBqhUQTFmITj0RwDRl7/Y5gdBMPitSv04H/EaqpDsU0+ERoHdoWomZjeyMtoVR3710DyfKifVx7XeWZvdCINdyQkT8/Q2M8uWQERq199RkIOlNF/DXsRVP/ZfPTQpinpYrw5ciCqjECfoe7aTwJVUYl7VnG4WjS01/ZQOkd9kV/kSE1lH7e32a5fUnCx721paTyO0f9L6L/zazIBPFPuUjc5QkJXCZCwzbCon7CV2T0R+9FUu26eVUU4v+Lf2g/ivNQc6SlnbGxu6Ffu6vw8osiSNBPuiuH3ubcX1xJ2tzPFcnhPdPVCsb2jcspd4Hsrm7hDCK4gaJ30QlWPyJGtbSAZPedCnPBFekcJdD7Plj5xYjDa7rKvPYxe+Wm2/v+BYKgkWpuHdlVOHffHWTmODBbz6kW9UHveIjiHMBJqHqYeCEMnu4KXIgK/YqgFt+UdDw3UyrFuawOmKBEhHBqlV1n/uy4VHdTmokk4ehx5EZY+zYcfiaGcvltwoG9sCWHdKcJTRGTykMSsPDXMWGgl9bZzVibWvsjldJABBiQreYLubav6viSiSEBIZ0JfFbXYzO1kzxoAHmWnOGKyaCqUXkcr80Img9mfWP+YXg9azur2Co+MAk2LuDNWheE3KgJSZ4RCqucA9DgNOVV5ePWm9EqxtuFGxQE7Vyc7DCJBQ/H3wC+kzq/wa1+9Ptl0pX1BCvAyaL7AsYjmA2WRUX/Pa7pEluPcUAQFFmAXmkKFQ3xDidJZn/LjEWr2Y/7wYUoFoDpot87g2ujVNdx6NBRJLgQSqYppU3N3NvH1iff5T68ZDQ0zCwGMbgP2YeWUTAFVgQU6CQLg4Zibg4PAqn3zsCngRUOBVmvcE0kPREsvyF+0NmAXfo2F/b3infKTrTWNmIg2t14mUkOxR7DVjBWTgeHLJh9c3Pz0gWRmkgcFrgkl1RT+5rfYiqui4BmU/cSuDwQldm629QALh9K3o9j36pP+yOCIyhsrCSapgc5mvCaXLm6UTdx/t3mOx/V4Bwh4X2e/XueHNTU0HsZZaWm2kzo0aFux2wxziENp89HZH1Sjy8ym+K0t+GW1pYglYPjpogK/GzruT0THlc0ErTJwvNJWvmPydAR3HtH5xnnwksmqutHH4rDBShISIa4GNh2O88RO7K4NZ/km/RrCGgpEXXOVufksNE6K8lsexV8QNf8uXVQjAVVcoRzRcZcnIs68t69CrtuWR+YzAHgmp7rBMS5qSO5dpdwF+cWLravXElWYXjl+n76MS+gFVCISnjLB5k4ewYhpBnbhS/HZBW9bvMEuCBeMOQ4J",
     salt="12/q6b",
 )
 
-# %% [raw] jupyter={"source_hidden": true}
-# # BEGIN QUESTION
-# name: q7a
-
 # %% [markdown]
-# **Q7a** Predict, then measure. A freshly initialised stack of 12 attention layers (no MLP, random weights, peaked attention) reads 8 random sequences of 32 tokens. Each layer keeps a skip connection at half strength: its output is 0.5·h + attention(h), for its input h. The divergence between the heads of a layer is the mean Jensen–Shannon divergence of their rows, 0 bits when the heads agree. How does it change from layer 1 to layer 12? The cell after the check measures it.
-#
-# - **A)** It stays near its layer-1 value: the skip path hands each token's own part on, so tokens stay apart.
-# - **B)** It falls to about 0: the skip part halves at each layer, the tokens grow alike, and the heads agree.
-# - **C)** It rises toward 1 bit: peaked random heads lock onto different keys, more so in deeper layers.
-# - **D)** It halves and then holds: half of each token's own part survives, so the heads stay half apart.
+# Q7's demonstration: a freshly initialised stack of 12 attention layers (no MLP, random weights, peaked
+# attention, as in notebook 05) reads 8 random sequences of 32 tokens. The divergence between the heads of a layer is
+# the mean Jensen–Shannon divergence of their rows, 0 bits when the heads agree; the rank residual of the tokens
+# (notebook 05) is 0 when every token has the same vector. Both are measured after each layer, without skip
+# connections and with full ones (mean of 3 seeds):
 
-# %% [raw] jupyter={"source_hidden": true}
-# # BEGIN SOLUTION
 
 # %%
-q7a_answer = "B"  # SOLUTION
-
-# %% [raw] jupyter={"source_hidden": true}
-# # END SOLUTION
-
-# %% [raw] jupyter={"source_hidden": true}
-# # BEGIN TESTS
-
-# %%
-# FORM
-from course_utils.tools.quiz import normalize_choice
-
-assert normalize_choice(q7a_answer, "ABCD")
-
-# %%
-from course_utils.tools.quiz import check_choice
-
-assert check_choice(q7a_answer, "49c692bdb09c4ef011867cdeb6c0282373f9fe717d91b780eb57f739ae008537", salt="12/q7a"), (
-    "not yet: reread notebook 05's section 1 on what depth does to the tokens; the cell after this question measures it"
-)
-
-# %% [raw] jupyter={"source_hidden": true}
-# # END TESTS
-
-# %% [raw] jupyter={"source_hidden": true}
-# # END QUESTION
-
-# %%
-explain(
-    q7a_answer,
-    "sealed:co+SErBfumaMns2ccUY/XK1bqNPK4o3siK/K3IiACLqPi8iV2mI0ojpezWGWROIrSa1rO7w3c6AGh+T6gjAKKJCQcQCvBXm7aVxOSwL7+OdmlmsJvRt/5MvrrD13sNz+Ry5ZvvSVnJuJDXV9q8kp2bCkfgfM3r5pPdPYOk4rT8Y0amv28+DHD8Bx0tz+etlQTavtQ07BtUzLNi3GzcJXB3SpzAXp9sdV7nqctqzkCWTAIBKgoyJP2oNnNDx29dCWIMDsdgiRdlSIzl75qhPs09qg81iGBTrbrUnPsX5aCJg0V0oyJxBhNLM5cY0M/y8DYNXW8jxIlnZfUcjIU0m7sibAszX2lER8C2fm3wipfGI5ESV27x13v9CSpqLcQ37CW1wUo1bjv5kfYYCOHQ53jhoeCA+iWYvzvXI+y/zOqv3LXSp19UmzHt2/W9mHiq5xlD3YFKbGX5w4f3AzzDpsnt/vRATYpQGilj9Z4Dg6eIPFXOsqU8lG1IG4mLh4olwlflCMe5vijbygGnO8H0PTU3oiwLL6VXJY3haboX2fO/MKNrCnmSLHgIizQOxO0xTb/Bxg7txC4jaojuTjaT5RAXcYJsZ4bw42DVQPzsAHz5CvuEgS4k3tkTLoMNGFX581zHFK9H2nIVo9NxMoJsu27KwPNVBye7vugPA5sg5QS7cWjZ/ms/LHOPjxoduuhhOCDX4sUpkEfFhH2oA3pSOaOVusquY4igHFJaz+iTH97oa9QGt8IHH8kTiiXdzMIj15NyIJDSCENazitBCVfdzOTOcrFLBwHG0/WIy4LzHWKK+lztWfX4Da9meXB7YAmSWHgIyCB3eQpXQyBbMJZsz4NZBisZbU8GP6NWY2Y65S1PJHSm+zAZGpJVJoDulKsM9u4I/t8KPMk5FQgszm/XDJZOXQWSyKimQce3UyuOtGYiYeriswfzkUP2krDjgKx1NFvDYrpopaERmhXKpfifDYFWm1fcJdLb6YOdob3yxzXDvDl7s7ShOhmscOP3S5bCWF0pLidk9XhtbfKT/d6Wj3NtDDxiPk4cOSucLv4Pn5WwQKkqVemBLAMcBKLJQ8If7WJ4aJ4kUaL9wORc/B9jS17/8ZTvHNmELixp80qR1wAqKMClimVGhXr2Yq9Wxy5QoFg5YslcWo7hX49eYywQegs+SJEWIB3FW+YoiscnV0cjBFWYVYAumcxRda/7bdF0s9yZtnwHQpdyXkNRYxd/ETGZ+T5Pni9kVygW6TS7dZ2Omv8E5Un5GbiXwkns3ZDiSJlrvNZ6MSW3KIlod/dI0o6tvEitcFjJ08iMQflUa5yAU91nBIkoWHOwbmYGFDDdvUX0Zg70eZFmlGOu+Pj4tphYQ8/KB7OjvxCq5HZNofX2IWUVAl64G0fEtduNLhfJn3eP2zMSLbcTYiQ27NpzxK3JfuILfZCQAnbXHCb9wvQptTBHMA+OO2b8eK8Ngjd0woaW3lo0SQLWH//R8aWCU9z2eYDxcvXSd6epVUKszVPRJA8ZUu2Kk7vjJpsZtVu9M3kD/TqJcArzhkujmsENg6/+koAWk7oLqmLU5e5zdxy2ZgaRFsWAyYFoCjxTM5/ErEP0Xy",
-    salt="12/q7a",
-)
-
-# %% [markdown] tags=["shows-answer"]
-# The measurement, after your answer: Q7a's stacks, skip connections at half strength, per seed:
-
-
-# %% tags=["shows-answer"]
 def stack_divergence(keep, seed, depth=12, d=64, n=32, heads=4):
     """Mean JS divergence between heads, and the tokens' rank residual, after each layer of a random stack whose
     layers output keep * h + attention(h) (keep = 0: no skip connection, 1: a full one)."""
@@ -820,32 +780,6 @@ def stack_divergence(keep, seed, depth=12, d=64, n=32, heads=4):
     return np.array(js), np.array(residual)
 
 
-for s in range(3):
-    js, residual = stack_divergence(0.5, s)
-    print(
-        f"half-strength skips, seed {s}: JS between heads, layers 1, 2, 3, 6, 12: "
-        + ", ".join(f"{js[i]:.2f}" for i in (0, 1, 2, 5, 11))
-        + f" bits; rank residual after layer 12: {residual[-1]:.2f}"
-    )
-
-# %% [raw] jupyter={"source_hidden": true}
-# # BEGIN QUESTION
-# name: q7
-
-# %% [markdown]
-# **Q7** (Seed 001, question 4). Attention collapse is when:
-#
-# - **A)** All attention heads produce different patterns
-# - **B)** No attention exists
-# - **C)** All heads converge to similar patterns
-# - **D)** Attention increases
-
-# %% [markdown] tags=["shows-answer"]
-# Q7's demonstration: the divergence between heads and the rank residual of the tokens (notebook 05, 0 when every
-# token has the same vector) after each layer of Q7a's random stacks, without skip connections and with full ones
-# (mean of 3 seeds):
-
-# %% tags=["shows-answer"]
 for skip in (False, True):
     js, residual = (np.mean(x, axis=0) for x in zip(*(stack_divergence(float(skip), s) for s in range(3))))
     print(
@@ -856,7 +790,9 @@ for skip in (False, True):
 
 # %% [markdown]
 # And in trained models (notebook 05, section 3): the divergence between the heads of a layer, for the model that a
-# high learning rate drove into entropy collapse and for its σReparam twin:
+# high learning rate drove into entropy collapse and for its σReparam twin. Entropy collapse is a different notion:
+# each head's rows pile their weight onto a few keys during training (section 3), which says nothing about whether the
+# heads agree with each other (section 2).
 
 # %%
 lm_text = make_batch_fn("text", batch_size=16, n=128, split="val")(torch.Generator().manual_seed(5))
@@ -866,6 +802,19 @@ for sigma, label in ((False, "entropy-collapsed"), (True, "σReparam")):
         attn = model(lm_text.tokens, need_weights=True)[1][:, :, :, 1:]  # (L, B, H, n - 1, n); query 0 sees one key
     js = [head_divergence(attn[layer])[~torch.eye(4, dtype=torch.bool)].mean().item() for layer in range(2)]
     print(f"{label:17s} seed 0: mean JS between the heads of layer 1 / 2: {js[0]:.2f} / {js[1]:.2f} bits")
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN QUESTION
+# name: q7
+# points: 0.25
+
+# %% [markdown]
+# **Q7** (Seed 001, question 4). Attention collapse is when:
+#
+# - **A)** All attention heads produce different patterns
+# - **B)** No attention exists
+# - **C)** All heads converge to similar patterns
+# - **D)** Attention increases
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -907,15 +856,78 @@ explain(
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
+# name: q7a
+
+# %% [markdown]
+# **Q7a** Predict, then measure. Q7's random stacks again, but each layer keeps a skip connection at half strength: its output is 0.5·h + attention(h), for its input h. How does the divergence between the heads change from layer 1 to layer 12? The cell after the check measures it.
+#
+# - **A)** It stays near its layer-1 value: the skip path hands each token's own part on, so tokens stay apart.
+# - **B)** It falls to about 0: the skip part halves at each layer, the tokens grow alike, and the heads agree.
+# - **C)** It rises toward 1 bit: peaked random heads lock onto different keys, more so in deeper layers.
+# - **D)** It halves and then holds: half of each token's own part survives, so the heads stay half apart.
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN SOLUTION
+
+# %%
+q7a_answer = "B"  # SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN TESTS
+
+# %%
+# FORM
+from course_utils.tools.quiz import normalize_choice
+
+assert normalize_choice(q7a_answer, "ABCD")
+
+# %%
+from course_utils.tools.quiz import check_choice
+
+assert check_choice(q7a_answer, "49c692bdb09c4ef011867cdeb6c0282373f9fe717d91b780eb57f739ae008537", salt="12/q7a"), (
+    "not yet: reread notebook 05's section 1 on what depth does to the tokens; the cell after this question measures it"
+)
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END TESTS
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END QUESTION
+
+# %%
+explain(
+    q7a_answer,
+    "sealed:tc6P2PPpNlwiqBpPuEXok61bqNPK4o3siK/K3IiACLqPi8iV2mI0ojpezWGWROIrSa1rO7w3c6AGh+T6gjAKKJCQcQCvBXm7aVxOSwL7+OdmlmsJvRt/5MvrrD13sNz+Ry5ZvvSVnJuJDXV9q8kp2bCkfgfM3r5pPdPYOk4rT8Y0amv28+DHD8Bx0tz+etlQTavtQ07BtUzLNi3GzcJXB3SpzAXp9sdV7nqctqzkCWTAIBKgoyJP2oNnNDx29dCWIMDsdgiRdlSIzl75qhPs09qg81iGBTrbrUnPsX5aCJg0V0oyJxBhNLM5cY0M/y8DYNXW8jxIlnZfUcjIU0m7sibAszX2lER8C2fm3wipfGI5ESV27x13v9CSpqLcQ37CW1wUo1bjv5kfYYCOHQ53jhoeCA+iWYvzvXI+y/zOqv3LXSp19UmzHt2/W9mHiq5xlD3YFKbGX5w4f3AzzDpsnt/vRATYpQGilj9Z4Dg6eIPFXOsqU8lG1IG4mLh4olwlflCMe5vijbygGnO8H0PTU3oiwLL6VXJY3haboX2fO/MKNrCnmSLHgIizQOxO0xTb/Bxg7txC4jaojuTjaT5RAXcYJsZ4bw42DVQPzsAHz5CvuEgS4k3tkTLoMNGFX581zHFK9H2nIVo9NxMoJsu27KwPNVBye7vugPA5sg5QS7cWjZ/ms/LHOPjxoduuhhOCDX4sUpkEfFhH2oA3pSOaOVusquY4igHFJaz+iTH97oa9QGt8IHH8kTiiXdzMIj15NyIJDSCENazitBCVfdzOTOcrFLBwHG0/WIy4LzHWKK+lztWfX4Da9meXB7YAmSWHgIyCB3eQpXQyBbMJZsz4NZBisZbU8GP6NWY2Y65S1PJHSm+zAZGpJVJoDulKsM9u4I/t8KPMk5FQgszm/XDJZOXQWSyKimQce3UyuOtGYiYeriswfzkUP2krDjgKx1NFvDYrpopaERmhXKpfifDYFWm1fcJdLb6YOdob3yxzXDvDl7s7ShOhmscOP3S5bCWF0pLidk9XhtbfKT/d6Wj3NtDDxiPk4cOSucLv4Pn5WwQKkqVemBLAMcBKLJQ8If7WJ4aJ4kUaL9wORc/B9jS17/8ZTvHNmELixp80qR1wAqKMClimVGhXr2Yq9Wxy5QoFg5Yvksax/BX49eYywQegs+SJEWIB3FW+YoiscnV0cjBFWYVYAumcxRda/7bdF0s9yZtnwHQpdyXkNRYxd/ETGZ+T5Pni9kVygW6TS7dZ2Omv8E5Un5GbiXwkns3ZDiSJlrvNZ6MSW3KIlod/dI0o6tvEitcFjJ08iMQflUa5yAU91nBIkoWHOwbmYGFDDdvUX0Zg70eZFmlGOu+Pj4tphYQ8/KB7OjvxCq5HZNofX2IWUVAl64G0fEtduNLhfJn3eP2zMSLbcTYiQ27NpzxK3JfuILfZCQAnbXHCb9wvQptTBHMA+OO2b8eK8Ngjd0woaW3lo0SQLWH//R8aWCU9z2eYDxcvXSd6epVUKszVPRJA8ZUu2Kk7vjJpsZtVu9M3kD/TqJcArzhkujmsENg6/+koAWk7oLqmLU5e5zdxy2ZgaRFsWAyYFoCjxTM5/ErEP0Xy",
+    salt="12/q7a",
+)
+
+# %% [markdown] tags=["shows-answer"]
+# The measurement, after your answer: Q7a's stacks, skip connections at half strength, per seed:
+
+# %% tags=["shows-answer"]
+for s in range(3):
+    js, residual = stack_divergence(0.5, s)
+    print(
+        f"half-strength skips, seed {s}: JS between heads, layers 1, 2, 3, 6, 12: "
+        + ", ".join(f"{js[i]:.2f}" for i in (0, 1, 2, 5, 11))
+        + f" bits; rank residual after layer 12: {residual[-1]:.2f}"
+    )
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN QUESTION
 # name: q8
+# points: 0.25
 
 # %% [markdown]
 # **Q8** (Seed 001, question 5). For 512 context highest attention might be 0.3, for 4096 it might be 0.05. This demonstrates:
 #
-# - **A)** Model improvement
-# - **B)** Attention dilution
+# - **A)** No change
+# - **B)** Model improvement
 # - **C)** Better performance
-# - **D)** No change
+# - **D)** Attention dilution
 #
 # The same gap, eight times the keys:
 
@@ -927,7 +939,7 @@ print([round(relevant_weight(n, gap, distractor_std=1.0).item(), 3) for n in (51
 # # BEGIN SOLUTION
 
 # %%
-q8_answer = "B"  # SOLUTION
+q8_answer = "D"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -944,7 +956,7 @@ assert normalize_choice(q8_answer, "ABCD")
 # %%
 from course_utils.tools.quiz import check_choice
 
-assert check_choice(q8_answer, "1dee2b38e4997400666abead666c5018abe9613968d6e3bb01732eb587cf2248", salt="12/q8"), (
+assert check_choice(q8_answer, "240b10c5a34b570ad3f473dc84bcc25106745cf9d9ad8d686da4e2b69b25eef9", salt="12/q8"), (
     "not yet: the demonstration keeps the gap and changes only the number of keys"
 )
 
@@ -957,7 +969,7 @@ assert check_choice(q8_answer, "1dee2b38e4997400666abead666c5018abe9613968d6e3bb
 # %%
 explain(
     q8_answer,
-    "sealed:iSPr/ZtaiSWs8Q7XMeGK3IotO8LU7Q7xhpcDiJRm6h3KYEd3JCEBZ6ifdN6cVcUABcVegEpmX5Yb+ww7qSD+Pn0P5tEG+Dj9ZyFBeeUGQBuQPaBue/bcAujNEr/MPrrsys9KBIqhfBt5cUl0IhCkkvt07ICf5B4DmO4m2DYIBdtEc4EgK2BpQfRMYakkixxU599I2cgGjFTay76ajPJDbkFpVvh+HFyqplGh74YddEwK/oa0NBHOYkAjRs5YXMzu8ojb",
+    "sealed:KK6YJCeSPUR7oD5M9+AYznt6PS6zlMfHOlXwbJheeIVJiQ0Fys3WfOxCdgYHH0vC7yg4hcNc2Y3UC2rl0vdXoIxE/aVE9Mu2z0+xGm4KbxnRAORTSz+1vPyHcURsyjZEVt0xMEW/UMgd4qPEdvzsv38D+yyE1EDCssokq/BQkigWWmQarYxYcR60uEO+ztF7ntkXmP2W9bEU8ByRzNSYF7Dp9pydYH7qRx2FpR4SKiFvdCf3iOIs7/J+faBZ5KDSBqu1",
     salt="12/q8",
 )
 
@@ -1014,6 +1026,7 @@ explain(
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q9
+# points: 0.25
 
 # %% [markdown]
 # **Q9** (Seed 001, question 6). Positional encodings may not generalize to:
@@ -1079,20 +1092,20 @@ explain(
 # %% [markdown]
 # **Q9b** In Q9's demonstration ALiBi loses less accuracy than RoPE past the trained length. Why does ALiBi cope better there?
 #
-# - **A)** ALiBi keeps far keys dim with more of the same linear penalty it trained on; RoPE's angles overflow float32
-#   at unseen positions.
-# - **B)** ALiBi's far keys mostly share one small weight and average out; RoPE also rotates the values, which blurs
-#   far keys' content.
-# - **C)** ALiBi's penalty cancels in the softmax, so added length costs it nothing; RoPE's rotations reach angles
-#   between query and key that training never produced.
-# - **D)** ALiBi only adds more of the penalty it was trained with, so far keys stay dimmed; RoPE meets query-key angles
-#   it never saw.
+# - **A)** ALiBi adds more of the same penalty it trained with, so far keys stay dim; RoPE's scores meet query-key
+#   angles that training never made.
+# - **B)** ALiBi's penalty cancels in the softmax, so added length costs it nothing; RoPE also rotates the values,
+#   which blurs the content of far keys.
+# - **C)** ALiBi adds more of the same penalty it trained with, so far keys stay dim; RoPE also rotates the values,
+#   which blurs the content of far keys.
+# - **D)** ALiBi's penalty cancels in the softmax, so added length costs it nothing; RoPE's scores meet query-key
+#   angles that training never made.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
-q9b_answer = "D"  # SOLUTION
+q9b_answer = "A"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -1109,7 +1122,7 @@ assert normalize_choice(q9b_answer, "ABCD")
 # %%
 from course_utils.tools.quiz import check_choice
 
-assert check_choice(q9b_answer, "f43d48ef88c479fa4e654be1ff8a858aea877e4844f2532c53919d2b92c2a978", salt="12/q9b"), (
+assert check_choice(q9b_answer, "a29a831dec9635f837b4e8db8ef3bc9ab49d18bc588d8962386bc888b9679adf", salt="12/q9b"), (
     "not yet: notebook 03 compared what each scheme does to a score at a distance never trained"
 )
 
@@ -1122,21 +1135,22 @@ assert check_choice(q9b_answer, "f43d48ef88c479fa4e654be1ff8a858aea877e4844f2532
 # %%
 explain(
     q9b_answer,
-    "sealed:jsy7d9s27ProrkTbDuICyy85NNnMXrEF5kJaTTq2/Ng2te2SmA0Q+sAb2Sda70j3NnVCiMMBtSfZqfXIxVbGg+01Bys0MzphuJZ3mufsRvFAsCjgcXy2PeGYSJYJ4sxrvaDv+hLL/Gxn7F7CEXumRCzwIBE/kdPMOXsoyb8Hc/B42YEUx6KGbZXwA73EHHTHKOt8oh4VCjP4gLD8YbhnxR8mH9/qlMxMfeOZn4lvkm6JNgmqXoTk6Ouvhiiao806YfEx4KDRRQt9+YMq2GdpE4ReNFLcOw0lBkpCpxYsVpu4h4uRjPIGRV6MOoHOvhF0P7EsFh21KazCW+AtKsF3DKp734sRI5WralF/OovKO8unOh5LgWm5bJ1vhKMkivkl8Gd1Ow4YO4gtWG/tLvBvqNwK/Fs6u2XFb6hFX8gdqgy/3S9/EK08Q5BDM6wwuGllGnrhCuxpKC7eW96w18u4QJhUjcE7VWkWTi62pWGS+Xd7XOqfkydPswoj8vKA0zhH9vQNOn88DUJ7qsIXsZFdY/TuXb4X/mdkpC2TEkN8YFhwEXYlEcBglRtI23PY9HQRWoDoemMNmyuC/TrcyJGgBog7rM8zAkKOT5CMLBYiKjQmT+ZxD6uYDsKEvqDO8j6OEbWZ3/g4zCkqey3M0H+J3ch7DQqsnCkpEkEl0+kX1gJT+4aDjdSCAiQkIiSTp39lTGh7HAFTdb8015qT94qloTxiXi/fXHeFt2/t3sH4h/7EydQQ7p18PeynFgp8RFGuc+HUAaUIUl2J993EvtpfX5J+EH7xrvzFmxWUZuuuu8mmoO++xj/21XMRjEQOYeUzTA/eUu0DeSN3XvJ/3XhR1yDW78VVkNbxElR0aN5fdZQdlciQV3ooTsY3PDZ6sWIcfc5vZ4vx8WS12ugEd2FKOHRC/csX7ujq9puXockqbW3yN2sqkw7FdZ6jJUES8zKKjyDUX2knClWqiUPS1dnfr5LYoK7FRx+98lQUlAy8+k0n+ex4pjxgjOkTb1PHRvvCL+QOn4Hx7sgfl1/QmjGsuqaItjM83QD1ZximbP75GEwxTedBftVvqP24/NvHPxyiPnLqxpmHIkapZuS1a0TIWOKXZHfSeqAeuxCb/OOaokLY64LlP+65rT/3FONIH21AJWlzsHdKUZMyZ77YqKvXKGshtNehiNoAelHYgDxUta8S6Uoz/98msCmZ7DbLV+Q8/JRPrR1IFiZxvr1vuxwi/26sU7kaB/KOuqGWu6ntPxuY3bxZnUMnNznKya4EWWe1vHgQmOAZflBNDBwN9Pc1hV47FG/QoSbRFQLJ5jjv1g5+xJbZoY5aRvC9bVHe+UaFge+sQ5dN4+nIfe4YcLAqvukHwyUebIMHr3aXM1O3NrA4HoTmlxLOfiQUu9C9p2FHxuMvm+dvKmvnx1bVJKGkboL+tw8=",
+    "sealed:KSYeql6yFOGpugs5XOcdjspbQ9s6qZHvtDR1v73cOa05F06KcWlubteQGKbBBJQgtVCg8wThADLFn9nFVwdq/dukYttnOYXotxdPVqX5xWzgqbNQZL9U2TlkmzqI4RViELRazyoplzlOQM9eoNgCSCK2F2N+58QwpAXYVPSZt/zI/C9Uv9iLV8gLYQ6RDBJXPeuS+a2taLmD0WLDsxJjt3X86jLf4CqrOmtZy+EhDYb3klTKRkjhTHiafcrKfNDgDKqkTUbqDn2XTnzfdvWnKSbwOAO/mb4VMpJ9Ruy5B3Rd7sYNaltTWOkDMNAsI++/r+uJl6UGQXeD9OiwwIZQYIvWiKxW5xaOVAatHmQ8KufGvs7AcOQEGxWTVpOaTrAIZ2QniPlhWKZCQ0vFS+UF4YAUF0HFHHfACDpj+nQAs1nx7nadXpOL9qWgNqzhwDWD6yNdjFVtms0OkU+/dRGx3o8gdHpOoT9c+8SkwXCDAsYd1RYhWGMCZQpvsM9YpNy5VMe3dsMypcFh4TeVkQe0XVY8MQ4p6VTN6d5E3jlhDNEiiJnRcbpcbjVQUjWaUewuQ/Vh/7n4WtVuZus261fVJ2hXMSBssON7DrdjgTUxOBVGtTtR2pYPQgeeszAVwOzekZ9BYauC+PHIq9Z1fAKPTZuX7SMu+2mPTm95BXC2vhuoUKZ0wtm2mBamkyD0MJiRYcnqwzE/Nv5n/zuDkZkdlFuo8hKoERu/p4wUhfQwWqKBgNaxYo38rTQ5qOwFFOi4dmfJ8fjBBmFVN42IzyiOM+EWKw+ie1SfM4A+8mFXj51a/As+WyIWvy3hLH8ygp90+58hPlwM8F7Y7oOeMhcYnXScw2D9cXedqLiLFReTNpj4fxUbMxbLFuR/ZY9sD1iOVbZUgU2yegHPRZOGDkv6gxSA1S0REmGzRh+59iSYC3mA5IJy0NqfYOxtq32xDxAfyMNQyLG0CeCrZGQtJmIx25Etld+sX3oHSHNzlbUrqtadnn7tWaCXfROr2P6pV/tjCAoV0XuGl5HbEbwdqwaTg9C8tQ1u6MFB5g2T/USl9EOsM1uDIuwdrPRsaSF3xIsbwZ/6sA8kbNa2CZvcE1+7Jk2x5TEwma/D5676ko/Wguv/2BIlGd3K/fjBFbu4Mae5QKvT8LCAybDgDVj0GQT5jTr7mB5/xJRSX9yTjUF9CDDeE5gCzgutS5w=",
     salt="12/q9b",
 )
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q10
+# points: 0.25
 
 # %% [markdown]
 # **Q10** (Seed 001, question 7). Retrieval augmentation addresses long context by:
 #
-# - **A)** Storing everything
-# - **B)** Not storing everything, retrieve relevant parts instead
-# - **C)** Using more memory
-# - **D)** Ignoring context
+# - **A)** Ignoring context
+# - **B)** Using more memory
+# - **C)** Not storing everything, retrieve relevant parts instead
+# - **D)** Storing everything
 #
 # Notebook 09: the same RoPE model at 64 pairs, with everything or with the one chunk that matches the question:
 
@@ -1152,7 +1166,7 @@ with torch.no_grad():
 # # BEGIN SOLUTION
 
 # %%
-q10_answer = "B"  # SOLUTION
+q10_answer = "C"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -1169,7 +1183,7 @@ assert normalize_choice(q10_answer, "ABCD")
 # %%
 from course_utils.tools.quiz import check_choice
 
-assert check_choice(q10_answer, "ba5f785e37ac3625e16fcaec89d1e228ea9be19c14ade74e9623b825f5215d0c", salt="12/q10"), (
+assert check_choice(q10_answer, "e24a805a89ec2e1b37cfcc7578300ec316751a0bf89094d50331413fed734f23", salt="12/q10"), (
     "not yet: compare the two inputs above by length and by accuracy"
 )
 
@@ -1182,7 +1196,7 @@ assert check_choice(q10_answer, "ba5f785e37ac3625e16fcaec89d1e228ea9be19c14ade74
 # %%
 explain(
     q10_answer,
-    "sealed:wy6NBpbgUCDHoSnKDFJ8EbId5PIJ8u4dD4pSJhd9ZPhXqUpk3RC9DG1Icw6JilFKEmpP34jnWJ35Ua7FKlBsrOhIVKwlNgyxumiY2zqLHApL2H9nD9oVURi+p5CmHIhdmpvFHvwZzT5XXDx4uHQXEh8tnO4518SAQiUasvzJRTYVbWLS4LBvbGqxAijb2Ny6w7vVaTYkuywzzmzJ3eaeIX7qPK12skwoJAsVP91e/ZaVwvVDG+ImCsPCWWERIPdkJY/kyZPHWwSpoLC4BxC6Lqf2FWsJi1LmsHaTj5UI/u0na6i3kmu2CMW6jh5VoSeTtKv1Ck3heHKQAiWeuCOz3HffWA2qJJDyhZsFOdVpsAzsmFPf8DFwK/fyBoH8IDFMsfDm/ro2y4zJEj9fl64JYWvuflg0vYdvbw8MfVBJ4ifO8M6S",
+    "sealed:qfIX0vPcjvYntAbbwZhJoXtmAqGxYMOJZ7RltBvXEHzO/Ny8l//eFFn2byi8GN3JyUZu8lomS9Yzysi96D18f7+Zhq3DucILm+wjVoh//Uy7UUMI2pSmpaB728HpzBAgi+9dJVM1cIuqBl6RVP3dts9iG1VVPVPWb99vML2k6mqZtuPejcsNiYsyWA5g5xhJy7bfFEGFUl4yjPwfZ8//co1NgWS0vHQQXMzrRFbjkATZ+EWubGdn2V9Eo8U0hGdb2B9hbiWzGPipZvmxuvUMYPTKjP2m0mpRVs2EH7GaCDTPSpe/OOA1AxlUqBcnQit70Jvsjav+CqQHtNDDrhYYUy/N8+k8FUQ7BZW5pZSf+s4JXo4TB8Gkr8dNigxwEnoVgFuGdCJtVWXhTPEp5D81wtXcMSQbfAsxit8Zg5YpiuVifoO3",
     salt="12/q10",
 )
 
@@ -1276,6 +1290,7 @@ print(
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q11
+# points: 0.25
 
 # %% [markdown]
 # **Q11** (Seed 001, question 8). Hierarchical processing for long context:
@@ -1339,18 +1354,19 @@ explain(
 # name: q11b
 
 # %% [markdown]
-# **Q11b** In Q11's hierarchical answer each chunk of 16 pairs is answered on its own, and the most confident chunk's answer wins. What makes it go wrong?
+# **Q11b** In Q11's hierarchical answer each chunk of 16 pairs is answered on its own, and the most confident chunk's
+# answer wins. It scores below Q10's exact-match retrieval. Which change would fix most of its errors?
 #
-# - **A)** A chunk that lacks the queried key can give a peaked guess and be picked over the right one.
-# - **B)** The right chunk is often answered wrongly, but with high confidence, so its wrong answer wins.
-# - **C)** A 16-pair chunk is read less accurately than the whole 64-pair context that it was cut from.
-# - **D)** In the right chunk the key can sit farther from the question than any distance trained.
+# - **A)** Average the chunks' answer distributions, so that no single peaked chunk decides the answer alone.
+# - **B)** Let a chunk that lacks the queried key abstain, so that only the chunk holding it can win.
+# - **C)** Divide every chunk's logits by one temperature, fitted so that confidence matches accuracy.
+# - **D)** Cut the context into two chunks of 32 pairs, so that fewer wrong chunks compete with the right one.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
-q11b_answer = "A"  # SOLUTION
+q11b_answer = "B"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -1367,7 +1383,7 @@ assert normalize_choice(q11b_answer, "ABCD")
 # %%
 from course_utils.tools.quiz import check_choice
 
-assert check_choice(q11b_answer, "4d2057aada6eb06c4d4883df486f262eb5f69030c7f662a5dff2814b84a9abba", salt="12/q11b"), (
+assert check_choice(q11b_answer, "268085914eede452ecd2270caef7da90b7acbdb8bbfdca17b0b55be07b4660f5", salt="12/q11b"), (
     "not yet: notebook 09 examined the sequences that the hierarchical answer gets wrong"
 )
 
@@ -1380,7 +1396,7 @@ assert check_choice(q11b_answer, "4d2057aada6eb06c4d4883df486f262eb5f69030c7f662
 # %%
 explain(
     q11b_answer,
-    "sealed:+QaX/HsPGNbDfGNF5oXfQ5J0A0NAO609cYZAou8xrPC5/EqlgqE0UVftDfM5gXsjz3bmEM4BX8/3Zc5IZ5IhuCyucxN1irXsei4PYUut6NZvNTwdSsXPl7iG56OE2XHfjl+eZ41UeYmeaFM4QpIBO+mvlMnUHK5H+vkVLXb0C4LRRTrzc6M3cI1xC6pWQCAdBCsN73qg7FfK1JJ9CpciKSVdajyCwC3WNcb2RfWja39WQQsucxC3aMH0VjCuUSd/B7eNGKUj78p6V4y4X0kWAy9y7YyAbZTDdEQGw8t1ZwSrB9MXwrRqu63Llus2dPIYifxKYnX7HVcoaZ3JWhm2lq3zxY7tKgdUpV2ly8jbX2r9rfJ2BimEE154UAl9nX6kkd9dWrKUOmkcQ0nm5u9/pWsIYNH9Eq9H7csaINjRDyhBXlL7Er/db9L9GrTt5YV2a3x+f8arNa+iJpuGVrx7BBOfnlMhFJcGcvu7WtziD0P8fDS/wipt6yTCrCqxD+/1vEyKjRMeP4VnhibjYoMBqfgQJmz0vNYlv4QkXmrUf4d6y9R2Q7xPJ7HoGKOrq4NZlW36N5uGrD5oaHj2MNwl6Axojuq8bxLmWWP8MBneJ9wAFwLQfAH7/jQ2HXmmgHYDkHr4lH2UVLY1xM+KhuSiucdtWIp3/smTszu/pLUnmUMxVj54WbJFxbo7E2GXqKNd/03a7h5+mmy9xKGBZfONYshSFjaEmbX6Blg4AhWnaHRI9P8WB4MFu9282cniv06Hr19QhaPnGWZ0N3ctBJSQnFyvrYN0bhFqJ0+IKV965OfKtTd+dP8p230GURTR1kYwLK9uZ0+Y741nlyKgezx8Qdk7VhdplEPeCNyMmtQ5rG2uSlYsndVtwxuJjQAkofXbahZhJDW2HlePD0HqhbHbt7UfnFKBn1NKM1yame0Q4im67HSeEeqEKHNjtUHL9HVnh1rnRvcen6z6HQDAlxOkW13I/uKLNcVVWnVi6icJwghws/Xeuhz0WiADGMyh5JKnUWQnQ8QMRXXRCT9kCzXMlx9NtIcZA6kWiLa/45w1xdvu",
+    "sealed:ixx5n5DlwnItloAnRgTaCVhv/NCmcw3fC9O4k3Jz31EwZDzATC0fdwlmMPAjFIRNob8Jc+i5V8V7ESZinUvh7a2959Ow4bd9boX/XvruRHWbwgk5iDYoYpcbB5EPBBRSvvkOD6pWQU/YisC3Skr2iEHM81aVbFj4vqSGhP4s7+ZR1OEryZ5uOl6AB97BqgPmlgu/J76hKAh915RlWaxz5g97XhNu9oO/BHdD3ka+0ShrRq58ZDhfIyFaQ+4vtucAhqBtedFJYaBV7PwJFFjzBZT2sfmSLiK+mFgCnSpYGb+JjzMCJt+PqzjTYVa8Ri0+483q+t1BVkPgukZDRCLx2aLztT8KA7BxzEZSQ530c9vpdpakdZU+ie76qSk3HAckiKSsr7tJKjh0PCLsG8yJsl1mGwL2cxxB4a59safNjXB5BoqdSLV6dnEjmSIuBile9JpQ8LsT1XiU6sKrFsdhSRrLkXlc5vJMvyW2PP6AoUBQQ8yW0AcRLKvCNP9PXBy/qJ6/58DcNMwNJrzW2RpjPEFVt2zgJUsup29qVseqiQ0sAVz4i/7pRoom5JHf6ENxC+kVQjvpJbWK9WRqZO89WqZulVbvRTbUO7GSvqXFN86nNimzVFup78PVE7xElxegxS70evTXzzK+/Z7M6KlTqanEWOV2VQ96B10Dk4l8j7yAEf3jprU216BbIx2PMchiALBK6cFdeRIXs0mH5rKC0UU2GwSjoj8F/w4WwFFfiPyoJhaDVpxfGH75O/W0OfC0OeZwzf6KfMiMXn4VUInXXrsYXve7pjORSA4uIvzBmsCE/G+dmUWk/Rh6Ax697RAW4l70+ZJ4L0TOpJo1sbzl+mFf7p92xF+z6iajoehsiZ/dccepf5Mnuzrxn73snynEylFoLEFm8v8+hBgwAoKbUFZFGTmGY2iLz54/FTZ4dWDHLhqobQOE4demiWfQkg3JbYMpVTrqN6/hEUr45VsDCLEYH+fKo3NLcsR3fPZicrkCQEb8y/pG9RWsx9Krpr75oTj5j0qgfCrZeYyO9R8Co3tRn2uDWVysuV5/cqbU4zs4hOc8f5p0kG8DX7VpfHESzvSa+QBUoyzxc3a1uKZ2AjqdKXh2l8aeCaa0KQAQGxwOeQu/NMMYVSEwZ8Nrzmzodjl3NQVQO7fgGFC6OiN0s8q5BuimlHgrEIWwi8IXLEJ+6oDp8U4y06rmUTyXn04hKbDeKWshBh+Nl6PdGAbtPKntEM1Co2o0P6QEFaG61cOSz57JyXW4pe7UyGmj/LBzmU6QS9f2jfowBZ2JgWrkeE3W0BbydlILVwUorWkbWPLe7HPnyVZ5geKZ5qSjjoRCo4NYDQZAACqbOwPDaP74JK3SP19Uu4PR5NaDX/egAvWbUhDLsoEd7tSujgTGml1B5MicWPBqj052fM1BCHxRDcWQSVe2tICLftMY3tB6KpjrTN7BgaN2F8welC4siFlyuzkF2n/kerotDHJzBCSwBVZ8TsKy9i6UE1ofE1A5n5wopLUVBPc8ybEgAfcqz5Y914kDRBK/d4JZkeeGmX1Ka9vdJ2z42K5r15gjgdbKeGsnjDmiOQjamagESSWbobaF+sBlpDTm6NXIEo6kCNO6f+Nx4Zh0FnCoNAbM01ofHkjvAwSEcUqiJQ2JRjD5QvZDru/FciNfnPoB3nm2NM23GndOT5CU4KjErOzuNuX/G/qkUxH6ukzxYGrOyZk=",
     salt="12/q11b",
 )
 
@@ -1402,6 +1418,42 @@ print(
     f"median confidence in them: the chunk that holds the key {stage_one[rows, holder, 1][wrong].median():.2f}, "
     f"the winning chunk {stage_one[rows, winner, 1][wrong].median():.2f}"
 )
+
+# %% [markdown] tags=["shows-answer"]
+# And Q11b's four changes, each scored end to end on the same 128 sequences (the chunks framed as
+# `hierarchical_answer` frames them: BOS, 16 pairs, SEP and the query key):
+
+
+# %% tags=["shows-answer"]
+def n_right(answer):
+    """How many of the 128 questions `answer` gets right."""
+    return int((answer == batch.targets[:, -1]).sum())
+
+
+def most_confident(logits):
+    """The answer of the chunk whose top probability is largest: (B, chunks, vocab) -> (B,)."""
+    confidence, answer = logits.softmax(-1).max(-1)
+    return answer[rows, confidence.argmax(1)]
+
+
+tokens = batch.tokens
+framed = torch.stack(
+    [torch.cat([tokens[:, :1], tokens[:, 1 + 32 * c : 33 + 32 * c], tokens[:, -2:]], 1) for c in range(4)], 1
+)
+with torch.no_grad():
+    logits = model(framed.flatten(0, 1))[:, -1].unflatten(0, (len(framed), 4))  # (B, chunks, vocab)
+assert torch.equal(most_confident(logits), answers)  # the same answers as Q11's
+print(f"most confident chunk (Q11): {n_right(answers)} of 128 correct")
+print(f"only the chunk that holds the key: {n_right(logits[rows, holder].argmax(-1))}")
+print(f"averaged distributions: {n_right(logits.softmax(-1).mean(1).argmax(-1))}")
+temperatures = (0.25, 0.5, 2, 4, 8)
+print(
+    "one temperature T = "
+    + " / ".join(str(x) for x in temperatures)
+    + ": "
+    + " / ".join(str(n_right(most_confident(logits / x))) for x in temperatures)
+)
+print(f"two chunks of 32 pairs: {n_right(hierarchical_answer(model, tokens, 32)[0])}")
 
 # %% [markdown]
 # ## The course in one figure
