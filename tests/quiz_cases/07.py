@@ -80,25 +80,24 @@ CASES = {
         ],
     },
     "q5": {
-        "right": "q5_pairs = (294912, 278528, 81920, 73728)",
+        "right": "q5_pairs = (294912, 278528, 81920)",
         "wrong": [
-            "q5_pairs = (294912, 73728, 24576, 73728)",  # queries thinned too: the package's pattern
+            "q5_pairs = (294912, 73728, 24576)",  # queries thinned too: the package's pattern
             "import torch\nfrom course_utils.core.dilated import dilated_key_counts\n"
             "c8 = dilated_key_counts(64, 8, [8], [1], causal=True)[5]\n"
             "c32 = dilated_key_counts(64, 8, [32], [4], causal=True)[5]\n"
-            "q5_pairs = tuple(int(x) * 1024 for x in (c8.sum(), c32.sum(), ((c8 > 0) & (c32 > 0)).sum(), c32.sum()))",
-            "q5_pairs = (144, 136, 40, 36)",  # one segment of 32, not the whole sequence
-            "q5_pairs = (294912, 278528, 0, 73728)",  # no pair counted as read by both patterns
-            "q5_pairs = (294912, 215040, 67584, 73728)",  # offset h itself, not h mod 4
-            "q5_pairs = (294912, 294912, 98304, 73728)",  # offset 0
-            "q5_pairs = (524288, 524288, 131072, 131072)",  # no causal mask
-            "q5_pairs = (278528, 294912, 81920, 73728)",  # the two patterns swapped
-            "q5_pairs = (294912, 278528, 491520, 73728)",  # the distinct total, not the shared
-            "q5_pairs = (294912, 262144, 65536, 73728)",  # head 6's counts
-            "q5_pairs = (294912, 278528, 81920, 278528)",  # the variant's count for LongNet's pattern
-            "q5_pairs = (294912, 278528, 81920, 131072)",  # LongNet's pattern without its causal mask
-            "q5_pairs = (294912, 278528, 81920, 36)",  # LongNet's count for one segment, unscaled
-            "import numpy as np\nq5_pairs = tuple(np.int64(x) for x in (288, 272, 80, 72))",  # n = 64
+            "q5_pairs = tuple(int(x) * 1024 for x in (c8.sum(), c32.sum(), ((c8 > 0) & (c32 > 0)).sum()))",
+            "q5_pairs = (144, 136, 40)",  # one segment of 32, not the whole sequence
+            "q5_pairs = (294912, 278528, 0)",  # no pair counted as read by both patterns
+            "q5_pairs = (294912, 215040, 67584)",  # offset h itself, not h mod 4
+            "q5_pairs = (294912, 294912, 98304)",  # offset 0
+            "q5_pairs = (524288, 524288, 131072)",  # no causal mask
+            "q5_pairs = (278528, 294912, 81920)",  # the two patterns swapped
+            "q5_pairs = (294912, 278528, 491520)",  # the distinct total, not the shared
+            "q5_pairs = (294912, 278528, 163840)",  # the shared pairs counted twice, as they weigh in the mixture
+            "q5_pairs = (294912, 262144, 65536)",  # head 6's counts
+            "q5_pairs = [294912, 278528, 81920 // 2]",  # half the shared pairs (given as a list)
+            "import numpy as np\nq5_pairs = tuple(np.int64(x) for x in (288, 272, 80))",  # n = 64
         ],
     },
     "q6": {
