@@ -373,7 +373,60 @@ fig = finish(
 )
 fig
 
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN QUESTION
+# name: q1
+
 # %% [markdown]
+# **Q1.** The U depth grows past the training length (the figure). Read the quarter table above it,
+# `K` = 16 against `K` = 64: what does the growing depth measure in these ALiBi models?
+#
+# - **A)** A deeper U: the middle sinks between two edges that both hold, as in Liu et al.'s data.
+# - **B)** Recency, ALiBi's bias: the last quarter holds and the first falls below the middle.
+# - **C)** Primacy: the causal mask lets the first pairs gain on the rest as more pairs follow.
+# - **D)** Noise: with fewer queries per index at `K` = 64 the depth scatters more, not grows.
+#
+# Store your letter in `q1_answer`; the note after the question reads the table.
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN SOLUTION
+
+# %%
+q1_answer = "B"  # SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN TESTS
+
+# %%
+# FORM
+from course_utils.tools.quiz import normalize_choice
+
+assert normalize_choice(q1_answer, "ABCD")
+
+# %%
+from course_utils.tools.quiz import check_choice
+
+assert check_choice(q1_answer, "32554354c5a5ffc453d0abc6edb719720d8e7cbc23b5450675846555a8fc8175", salt="03/q1"), (
+    "not yet: compare each quarter at K = 64 with the same quarter at K = 16, and recall section 1's ALiBi"
+)
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END TESTS
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END QUESTION
+
+# %%
+explain(
+    q1_answer,
+    "sealed:RrClySwkDFi3JpejdcQS33Ij/tfj3S7Q5bEjYAjWZtl25YO6LL0EEsLvu1+3ZuTFeurWXTqKBUIW2rHxC1ho71n+jtZHj/pwQ3gVLw7ZffUpvugZ4XhDcrETZoElpWYAS+ownm2Hg6iTUR4WxS2T44tzuXm7gfia6CTRaYsyThD3CdGNVPBs/U85oUxO8nnwsfNxjrdaZB+FQo0dFFKqPhcufFNds1ci5foDx1boVRUzHKfLv0VRWwpHD8e2uZ9gxeErROs63hzVDZou9YLMdAkWOVISQQmZrGXXBOA2VAzudHICXgJBog3CJ9Iyyv85Dfs/fPpMx+dNF6vlznWtBK8VE59P8bhQxS3prAAGHA4sy7Afek8hotyw55C6fjbNvhNyoSJBE1TGX7TlWO7Su5ri5KqYAsXWaK6m2sJi0DXQcdXlMBgGBSiRkyr0HkjIom0HNj80TrswutLBr9a3fblT+mNFNT+mBD2OvsthmetTN3pl4gAhqH4OJy5QHCoy6n4vo1AgfvEUG0puAN4aZWToHqP/beuoxGHok3TdZLMyC7pCj6KgOf7zRlx54xj0a9FrTXvHWJK7iXMxXFuduXFI/yne2CC9R7rCXDy9WswYL7VHKFZ82Bpqaa0fIMcLL1frKdMxktuUmjIckz9TJwb2Wid3WwbEFILnox4HsCtesC/inbaunDqUr3xF8d3WwXzYcy2W1j15w+2IYjkgXp3vWrn71O0XF7tloWKgGPvbvMbsUWYv9Jd/xVBCwkI/24LNxyCwDlZl7kbUj1uTYKM9LKfm7W5JzdL9MOfxemo3eXf+mOJxBxEpxWlH5BMgdJ4ReP9HZ1aOfz7HCj4JTJ1NgM8nOmKEqvoSOBnY2OJOdU/08tPRLlAJLPb4GlBCRP6OAtcjLxopNN9wJ12Ed+1iT/0mZQTCP4b8Pa5W4fQQs7IJu1AStgDg7rapL57BNLfSUFzWlZYfxA67/3O99H21jL6nmsnAzxaVgfg50/pOLcgsXtkPUwGWeCZ+6h5opCIfnx6/ZEE3YLMmkTPG6HUCebKXlD9g5xIsEfriaHz6MRmIQqZauRa6r81/xdSMRj1VFxrpqErPp8l3008hz+8o0ypORqC7mXbM0tGTbUKkMgjvvK9kK4RFAN2FB7sanKXVSpmSp6uGs1DDrcUoNqWETTo3jUrBfaFL4xbnm6QOHDUgpC2t/oGQm1z9r2vuy7USMm8MaxeK0oMyNbnWy8IVYns3Z1ceVrMRgBf1HAbafM8tbn3ZeyMycMo31aAY0Dpil1jW1A30CKxsatda6U9FExx5UKyWFpjLowfWv0eBeguSwn8HqYOtEnCQXrAQkc+gZZRn2WKePt13d2yf2axLB/0TKzSIjZ308yDggHmY3VhaCY4rT6POrcAQoLiSRhs7y6RfYdM=",
+    salt="03/q1",
+)
+
+# %% [markdown] tags=["shows-answer"]
 # One thin line per model and seed. A single model's U depth is noisy (a few points: each quarter
 # holds 128 to 256 queries), but the mean over the six ALiBi models grows with the number of
 # pairs, as the title shows, and `tests/test_zoo.py` checks it. The quarter means under the table
@@ -418,17 +471,16 @@ fig
 # pair (its key and value), in the layer-2 head that puts the most weight there (the retrieval
 # head of the picture above), as a function of the queried pair's index, for the ALiBi models at
 # initialisation (the same seeds, untrained) and after training, with uniform and with edge-heavy
-# queries. An untrained NoPE model is added as a control: with no encoding, only the causal mask can
-# favour a position.
+# queries. An untrained NoPE model is added as a control: with no encoding, the causal mask is the
+# only source of order.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
-# name: q2b
+# name: q2
 
 # %% [markdown]
-# **Q2b** (predict, then measure; a harder follow-up to the quiz's Q2, asked here before its
-# measurement). The cells below measure the retrieval head's weight on the target pair, by queried
-# index, in the ALiBi models untrained and trained, and in the untrained NoPE control. Predict the
+# **Q2** (predict, then measure; asked here, before its measurement). The cells below measure the
+# retrieval head's weight on the target pair, by queried index, in the ALiBi models untrained and trained, and in the untrained NoPE control. Predict the
 # two untrained rows: which pairs does each favour, if any?
 #
 # - **A)** Untrained, both weigh the pairs about alike: before any training nothing favours a
@@ -437,13 +489,13 @@ fig
 # - **C)** Untrained, ALiBi favours the last pairs, while NoPE weighs all of the pairs about alike.
 # - **D)** Untrained, both favour the first pairs: the causal mask acts in both, ALiBi adds little.
 #
-# Store your letter in `q2b_answer`; the cells after the question measure it.
+# Store your letter in `q2_answer`; the cells after the question measure it.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
-q2b_answer = "C"  # SOLUTION
+q2_answer = "C"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -455,12 +507,12 @@ q2b_answer = "C"  # SOLUTION
 # FORM
 from course_utils.tools.quiz import normalize_choice
 
-assert normalize_choice(q2b_answer, "ABCD")
+assert normalize_choice(q2_answer, "ABCD")
 
 # %%
 from course_utils.tools.quiz import check_choice
 
-assert check_choice(q2b_answer, "49623762c285151ceb981b8b5537a9f4a40863d6088aebb2a0f58c23759968b5", salt="03/q2b"), (
+assert check_choice(q2_answer, "f0f2ccc7850cf811cf8276bcebd91ea8b60a8b612e5bfc3f7f69395d4d1e0927", salt="03/q2"), (
     "not yet: reread sections 1 and 2"
 )
 
@@ -472,9 +524,9 @@ assert check_choice(q2b_answer, "49623762c285151ceb981b8b5537a9f4a40863d6088aebb
 
 # %%
 explain(
-    q2b_answer,
-    "sealed:spfaMrrC1JhfePnGI/GwLDxArUxB19bL0JHDy8rdwb6xjXLbG8aJwTZlcTguAlUiGVX2u3usu0DIlPD7JL4XRLZ7yoo0+rUnR58QZXDp2ZHqboqxHxfsf2u7iLPYpswwbKf+Vcc90tRoc2zbq1JPUXj6zDRudi8Yo0wsQMDT2BrZeuEOEKWmcuMUaURJhUBfT/PvNCGsdluVcbjnqaxTle8GyrHLJLCosnTWSyH36zPM7gV+7OwmlsdyeA9OQ+kMidwBAG14GIyE+j0lEA/tylV3/st/xK2ShRlAZQfDumdsIbDHMksUpkOlBTFZOrSf7m2mQT17SAgtuHXcE1V7/9sGIhh8i2tLiWKwkvKhQlYzCFFgdtaXQcgFKht84G5bD1xdUXncj4PuvOXOJjGqUJKsNMEiQYAZcEbXCZGq0VtGxS3JqkEBuOzEuOA34G4W/swti3aGunzMw5HccF0f2jtlFBcWIxswpHQRcGOQxXIEFcZLeEYvOUevMgNcj0zsQBIG+dqJIztIlBa6kjfuUgV8WnGoIqDHz7fDcJ9Vrmy9B8QG01gXj+jdgoDqpF/iByLQU8uTv6xkxZWiO5vi0YKT1M1iI9XGQtEp6vXY+VAMuhWMCs2KablUGnjjwyP6UCVGwz0RWjl8L0lWjnD3dnjUcFzbYV9X7QCWeP3XfvmDZnmnhWvLbbbS31rLp0G+fXi2TsFeKB33878BzndoCVLHOPY0/ITxhjRoF7MsLDioID0dxCq6UBR1me7jMYeToK1OKf48esVooh5mqM9duBVprPdT+uIG6SvWHPCV4WkNNk5tf82fx92XI44/YpJj8pvavmKswWxFRv9GrnvbaWgyDbcStn1zWH4UI5JU+dDANhOmhYn/W+eazilfjzXwSZ5FJVzztnsMAGPgjOt1PVO0ZCiYfdQ2UhI9Mkae+KbRNA7K9LqfuEnnAyykjRUPn2RRsgegX3yV6rAEaeISsBK6++wUO9OFqtZod7QBMsIi986tHVpoDy+S5q7GGOZEOlnZj7tOwzfMhNs1bwpgQnCpGrJHQFIg7N7tc/XF3Kq34r1qx5OQ2ntK5gE7nHZm7jhxw9EbT6bnropjddleqH4brz8JpvDeqWsKjRtr4oivMULnSgdosylSRow1fNV5sDeb7uZO+zYN92ifJcNaZQLmF3Rp5JOGdXOrgyIiMcqy003m93sA6AkJ3xOnAg/0TE93GJqjoCYqkDEEQ9z22D4y1RlSCSTmFbGdzyWSd4qGxup2CLa9ujOQLPRxyBfacsmaWe1X9DZIDMCf8oVArag4bcX3JMfM/UmiOK6aovvHDFCxbgftSqjStt81TuSs8Z/kQO7JdRRd/aT78zzEKT32YDHa+RVbcnQX",
-    salt="03/q2b",
+    q2_answer,
+    "sealed:UuQ2qzhqYoBxaH8Za4/jcx3dFs4abHBAZ7hYNwRyrKl83Eer/qcHZYgL8SSwVuzMWOkZaqzsUNwS0riPR8SAhTt4MkmOOgR0MDNZcKNryx4lBtVBQaJbgCRbgjF7m4mW6Er/c/9qNrs/iBX2IZkHVwOFYmPTPdERv/HJ2R4Bng7guk9DWvFJrJqdQ0X+lwZeLSHKA7oHFRipHfAcX+9I4CGwwzOAtsM7lkucQYUJLQ5GvULWnm/hD5xkr31LoPbaa6R2QLKu4dkp7w4vxYpWF7JsybIILXOQuGPx4+uF4EchZ01AYx+N5MSfZUmLIhWhQFgF3gLSgIzc5fKY9tmwwqSXBSebv8EoaMVNNwWLbBjFZMM9rRFb2VFn6TiiHu4ScO9zfdkIEr0jgXgUbmTXap+J6cgLesHsIWRFcMPzOI5hvJoih3hL+ImyoOlTblUOg0feoGC1Fbca+2dqzpYj624Ig5A4OQkthrSKhl51EX5LPrXcOBa2hcZq3NR2NOC905Idbs3u9A00Tbllla1o3UI0h/aZ+SUUJT555y3VjmvwR/WSC3fpa+yJ3b92JHQxoT8fyYbMyojZGJnHmEPpVIq1dmiWoX+xsJQgQ/Y8eTX8OrNT7jFcAzbsKIGK6CAB8GeJgyfiNY0pNlQOvxLs9cFRtE1jK+g9lWWM8M/8Q8W7/t0DtlifDLFB5mdHBeSLwdFtQki6jDfIF/ZRLYgPwyTjbN8vbYhzchDnPycDVCXQ6sMi6NJ5s4OhyLPAYyYpY8UjtS8NW32Il0VuVlChge0ta5256qMpzvt5dxOlk4spoHcOz0MouR+n3CpxUU+T4LgUICNxKpPNXoSM8hQOj+cz2RSaUGV7UIQJxyFP8BUCn9hK2aQKD4V7Ltpe2Eg15djSD6ZNOocKLynHP4xvk8qE9HZrHDhXi7cGax2oA9EVFLQyNPPIhPuIYuoU9j4eGPUhgvpaa0bnIEaKqqTyjhBv59SXJvCiegxa1D+KDJZiESq1MB1n8wnxHeSplbFq4wGkkX2uIoSev41+CoximcJG+1p8wuiIpL7Rr3fjcL+u5W8yTukShpARpKAgcuZFs6NpLEyTKZWfzzU2mWRs8F5bS1iEde9EBkcCGY9hcpM1GUBiTikggq4TIkaPU+hrzYzfz75K96n4K2r/M7bjxSIgI2VAHv5aaA6+6yV9duQP/8JLCRHU6/KH4l2s0WBLq0RM6IVa3TZCVYYiKAwlycLZvgtEDaWgQaO6g6KTQzrMVX0kkRSzjGtW/yNIdsDa7E+lWWWG4vhE3wYaAJrMHqE4dxmUPKnx1dMRgufov6VANlYN7zoB6EMPcJQYslfAs1dRIz/ZZegBCk5xDjKMFabzX1Y9xCbsA4e5",
+    salt="03/q2",
 )
 
 # %% tags=["shows-answer"]
@@ -521,7 +573,7 @@ for state, label in STATES.items():
         f"(first pair {a[0]:.3f}, last pair {a[-1]:.3f}; last quarter / first quarter {quarters(a)[2] / quarters(a)[0]:.2f})"
     )
 
-# %% [markdown]
+# %% [markdown] tags=["shows-answer"]
 # The same by queried index, one line per seed. The untrained weights are small (close to uniform
 # over the 35 tokens), so the left panel divides each untrained curve by its own mean; the right
 # panel shows the trained heads' weights as they are.
@@ -555,14 +607,14 @@ fig.suptitle(
 plt.close(fig)
 fig
 
-# %% [markdown]
+# %% [markdown] tags=["shows-answer"]
 # **Takeaway, honestly.** We reproduced a lost-in-the-middle U on a model the course trains. Past
 # the training length its positional bias **grows**, but as recency: at 4× the first quarter falls
 # below the middle, and only the last quarter holds up (the quarter means under the U-depth
 # table). At the training length it is shallow (a few points, the quarter table), and the edge-trained and uniform-trained models differ by a couple of points, within the
 # seeds' noise. Where the U comes from is in the last table and figure: the untrained rows show what
 # the encoding and the causal mask give before any learning, the trained rows what training adds;
-# check your answer to Q2b against them. The U here is much shallower than Liu et al.'s
+# check your answers to Q1 and Q2 against them. The U here is much shallower than Liu et al.'s
 # 0.758 / 0.538 / 0.632, as one would expect from a two-layer model on 35 tokens.
 
 # %% [markdown]
@@ -750,12 +802,12 @@ sweeps = {  # name -> (x values, added tokens, accuracy function of (model, x))
     "filler between pairs G": (GAPS, [15 * g for g in GAPS], lambda m, x: fill_accuracy(m, filler_gap=x)),
     "more pairs K": (MORE_PAIRS, [2 * (k - 16) for k in MORE_PAIRS], lambda m, x: fill_accuracy(m, k=x)),
 }
-HELD_FOR_Q3B = ("filler prefix P", "rope")  # measured after quiz Q3b asks you to predict it
+HELD_FOR_Q9 = ("filler prefix P", "rope")  # measured after quiz Q9 asks you to predict it
 swept = {
     (sweep, p): torch.tensor([[fn(fill[(p, s)], x) for x in xs] for s in SEEDS])  # (seeds, len(xs))
     for sweep, (xs, _, fn) in sweeps.items()
     for p in FILL_SCHEMES
-    if (sweep, p) != HELD_FOR_Q3B
+    if (sweep, p) != HELD_FOR_Q9
 }
 for sweep, (xs, added, _) in sweeps.items():
     print(f"{sweep}: x = {list(xs)} (tokens added: {added}); accuracy per seed")
@@ -782,20 +834,73 @@ for ax, (sweep, (xs, added, _)) in zip(axes, sweeps.items()):
     ax.set_xticks(added, [str(a) for a in added])
     ax.set(title=f"{sweep} = {', '.join(map(str, xs))}", xlabel="tokens added to a 35-token sequence")
 axes[0].set(ylabel="accuracy (K = 16 unless more pairs)", ylim=(-0.02, 1.02))
-axes[1].legend(fontsize=8)  # the middle panel has all three schemes (RoPE's prefix line waits for quiz Q3b)
+axes[1].legend(fontsize=8)  # the middle panel has all three schemes (RoPE's prefix line waits for quiz Q9)
 fig.suptitle(
     "A prefix breaks learned positions, fillers between pairs break RoPE, more pairs hurt all three (one line per seed)"
 )
 plt.close(fig)
 fig
 
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN QUESTION
+# name: q3
+
 # %% [markdown]
-# **Takeaway, honestly.** Separated, the three causes behave differently (the printed table;
-# `tests/test_positional_claims.py` checks each statement on every seed):
+# **Q3.** In the sweeps above, ALiBi's accuracy per seed goes from 0.87 / 0.75 / 0.85 to
+# 0.92 / 0.90 / 0.95 with 8 fillers between pairs (120 tokens added), but to 0.27 / 0.27 / 0.31
+# with `K` = 112 pairs (192 tokens added). Why does it hold in the first probe and fall in the second?
+#
+# - **A)** More pairs add keys that vie with the target for the query's weight; fillers add none.
+# - **B)** At `K` = 112 far pairs sit at distances never trained, and ALiBi's penalty fails there.
+# - **C)** The `K` = 112 inputs are longer, and ALiBi breaks once they pass a length between the two.
+# - **D)** ALiBi's penalty on the farthest pairs at `K` = 112 grows too large for content to beat.
+#
+# Store your letter in `q3_answer`; the takeaway after the question explains it.
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN SOLUTION
+
+# %%
+q3_answer = "A"  # SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN TESTS
+
+# %%
+# FORM
+from course_utils.tools.quiz import normalize_choice
+
+assert normalize_choice(q3_answer, "ABCD")
+
+# %%
+from course_utils.tools.quiz import check_choice
+
+assert check_choice(q3_answer, "887c37d8f9c9dd5fcdb428886a82666c1526b969e331141b7aeebc7d58fc7875", salt="03/q3"), (
+    "not yet: set K = 32 beside 8 fillers between pairs in the table above, token for token"
+)
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END TESTS
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END QUESTION
+
+# %%
+explain(
+    q3_answer,
+    "sealed:4SX6d9WdoPzt86MS1p4TZ9N/m2NZloh4he2qAjDUYIsyT7SoH7pswwM348gJddBDWibPByGcOkRTlvWTYiyLdQYnCHLnmUpfbo4pF+M8Nc+dTlPBmgQABuUgguUANRfIYobjb7q44g5b9Kqf65CJw2tYDTJmNYIaVomWRLkGWcHI50uOlMdCtdPhslwO6NFwwtcFnkdOKWro8Gt7Kf43rcef6LEwpsEKfnsGySFJt99B7HKeqG2gz5yFC4RvlV0EUUqYZvQ7cUwCS8jQ6ASc1tWzd1sccu6p6m+sf2ZkxhEjfenWL//PJcGygbKxWbdjkNlcBGBT/BHqlWmchUh3i/njy5dE+74JFZs78kXLSMGGJBtMzBIQ3l8iGovu34k5EgnuWzY3kx3hXKkOy4q6cltSnDuZY6Kp319Ctp9yXWFXQ7MDi1orTxjSkrL9iWlHCyQgxohBBOwvObL2+4+cYOPviOiDB/klUP+tMq0WrApJ0RpdPgt7xhL3wL4vbE/J1K2fa0qx9a0cHLFWydzoTTWinB5QN7jSQM/d/azAzfUNiHbS92TNMm4lA8QbS/WVCoQxMOyZeF9ArM0y8XY7pAQzLM4rH/zvZPY0+2LcPFZ0pRsi8je5FOFc7aSPKC5MYDoBVf0kJyj/CgUsR+mF5nMLXMIsOozZbXdg4pMX6bzlY1iiOxFYQyqfker11W1qPFRoPTkD0hLXyGCx29yKjQ8Xz64/DWaEDZJYrlQIYja9xwSV7k4i0oVKJwsgrjVkeyZQfyfTP10nPk5hytOSICKHaoQ7K5JSTkkWt+gzMiBivxE0IGPE8WzIsQqV8863p+Z6A+XiD7ErJQCVh4qDE1lseogOBbttHoIMpE9DuiO9FYOaug8VCBUMudrjOIPcFxySEo/oLX4FFQnXn0yPSzAuJqAGNgk44HZ2Us3+FBKXk0OPf4XhPA+/ArZobDU4OWI1ut1gNfpt5yF/Lwt/YCFEDNN7Zs5D04C9t5T4jSv25Xy74FhZMdPlxqobswNW+vm1nc361fNQat/boGDWnyFSzmDkfds1P9B14JfwgERxq9IzsNLd3nO1nYaimnBqtO/YIfkq3VWS4U5iB2WBpJ51qbKWxOzPCiIZZox1YN0AHxpGkCDc2na/7uVIy5AJ4NgmbYoYKhlEuizzZPqrFRiq2nyjGAaJ0t9ZAAfBg7iA/XSj+eOdRLc+W49kksno1DFE0Z8HKPQOMuKopncPgaC8P42y4l/blp5Xm/Y2kHy3ARLRuJT4T2EsOpZmtouZzOPnEUiYxYEBtf3bUb6ReOoM2NUV30ZAnbUvJqNo4aKVIVOg1rSSlrUFgbw9wDoVS51ovAmIgqIKoLmMsOQyQqcO6TfKaE962j9cuNzvi390f5bIuV6BsbrUefrhyrLYMNnsBVwRVq64YKPBErEcU651AdxscP3Y5tXd/Hwgu5zfb/2S3MFzc1nSr8+fj+jn+p+r0OzPT1FCWD8MJt0pWO149/61Ncc0W6r8RfPOtCVj7INFAyE/HHPkrdScKrW52wBguGb0sjXRzJjUyCVPTxy3pz375ozBfwH14PSc2kM=",
+    salt="03/q3",
+)
+
+# %% [markdown] tags=["shows-answer"]
+# **Takeaway, honestly.** Separated, the three causes behave differently (the printed table):
 #
 # - **Unseen absolute positions** (the prefix) break the learned table: its rows past 39 were
-#   never trained. ALiBi barely notices them (why is measured after quiz Q3b). (RoPE's lines are
-#   missing from that panel on purpose: quiz Q3b asks you to predict them first.)
+#   never trained. ALiBi barely notices them (why is measured after quiz Q9). (RoPE's lines are
+#   missing from that panel on purpose: quiz Q9 asks you to predict them first.)
 # - **Unseen distances** (fillers between pairs) break RoPE steadily, while ALiBi holds: a
 #   linear penalty extends to any distance, a rotation it never saw does not.
 # - **More pairs** hurt all three, ALiBi included. For ALiBi that fall is mostly chapter 02's
@@ -822,10 +927,10 @@ fig
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
-# name: q7
+# name: q4
 
 # %% [markdown]
-# **Q7** (predict, then measure; asked here, before the measurement). Take section 3's RoPE filler
+# **Q4** (predict, then measure; asked here, before the measurement). Take section 3's RoPE filler
 # models, trained on at most 39 tokens, scale every position by 35/131 as position interpolation
 # does for 131-token inputs (on every input, the short ones included), and do not fine-tune them.
 # Predict their accuracy at `K` = 16 pairs, the training length, where with positions as they are
@@ -836,13 +941,13 @@ fig
 # - **C)** About 1/64, chance: fractional positions match no trained position, so nothing carries over.
 # - **D)** About 0.2: neighbouring tokens now sit less than one position apart, a step it never saw.
 #
-# Store your letter in `q7_answer`; the cells after the question measure it.
+# Store your letter in `q4_answer`; the cells after the question measure it.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
-q7_answer = "D"  # SOLUTION
+q4_answer = "D"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -854,12 +959,12 @@ q7_answer = "D"  # SOLUTION
 # FORM
 from course_utils.tools.quiz import normalize_choice
 
-assert normalize_choice(q7_answer, "ABCD")
+assert normalize_choice(q4_answer, "ABCD")
 
 # %%
 from course_utils.tools.quiz import check_choice
 
-assert check_choice(q7_answer, "90c6a55420c7d5b0654d3fe1658e4ebe230cb4a2cb4b017f7ecea3c5ed3f3407", salt="03/q7"), (
+assert check_choice(q4_answer, "e71a5dd0f8a3911461fe4818134e96c8933649f74c3cf65b4506f93b6542b489", salt="03/q4"), (
     "not yet: reread section 1's RoPE and the introduction of section 4"
 )
 
@@ -871,9 +976,9 @@ assert check_choice(q7_answer, "90c6a55420c7d5b0654d3fe1658e4ebe230cb4a2cb4b017f
 
 # %%
 explain(
-    q7_answer,
-    "sealed:rUhT3AaufludEuKn51lH84dJEJbyuEgifXAtDsgQydqLmj3bP8YCywBSlnupoM4jUAioOynenmc554wuDLuLCswXZLtTGSgLT3K8hDDN6iniKU7nptQLZWZ1eLsn2kZ9tjgQXsI3WDUgcfwUpv+FFodkAZtG8JEVcq3Fq3g/XcVjJYNrA9UCoR0+JUgC7tm/3equQgilOpBy8j/0jxBQmH3z8iVIr+UfxtuJBBBo0fHzL8Al8Pc8QX70By+F120zC3yvFU9VroefQQChbFQo3Se3ZP6A5V3RhvZ+y6ZrL+JS6fdXfZ+4aTculbcuF0R7l95cKc2IjKOoLYGLoNgiavzkh8Vwx/zLVlWr25W8visCRHPMugbCNw4BB2P2kCg+aABTcs8SoUIyorAwq9A+0X3Gs9bEg4SLsqgcaHP0xR9ZA8pPtADV4xege9bNUVRLp1/gy0mszFgc9XsuHGrw4NPtBFjM5HLg1a9yjdadlVNB+UNmY34b/wWkPnTTmAwlZB5A8JLQyKXb2RLGPluF1XZ64oJaIZ/Q+elBRIsiYP1RH13MwLjX3DnalrZ/digJJKx5MTJxWN0LujdKDvHn/9QnN8Vp+muOTQ/sw//53kwLMODHufb5XE5wPOLq38MfBs24VogTVCiYBBcrhAvcfE6k9CNmvpm4plFlOc2eeA0Y4DtGyh+c/MdaPN5PWSH6JRNWigSR2NeQ4cVJm63APdT9T9gXWjPD9n9Dr0YINTngpScnz13ID54qWTVG3rH7nTMJFYSF3I+BG5nmRg6uwOT2nmrJRxt1QeU9ILKCKSwivN/IiCP7zdYKjZhSiN42sVh9Cr/sblJXx/T4YFaAhKvbBNTcfd2bu3lUfTLK6maOGRBmcjnQXV5urL3tIiKeefDmNO4v4d/dTIVgx0wsrsLSmCs4zNj17wOYaI1+bV2kkK6c1DMDnZXrNDSxOFaU0i1+Ya8RYqC9X3HWP6pkb7PDagXFkRfcgF/1xuTzlVl9Kyx9ruh/A3yiMeNFfSDWRXgDuoIp+NBc1d7q5P539y6X3GESyWhmoBDGc/XiDdGe6gI6yQ8WYfSmmDZkBPZ0V5nCaX7No0IPHPNdTV5QTAuX4nVsaA0xFAkOCA7jTQI6O3bBbIdBYOlwykDIcfz4/KlpZdHZQlA7W45dx1L4jcc9LEceG/lRfa11WYLwi96Gt2qxESCeBIFfm2JzWIw8hR7//IqKALBmkG6KAKHvZ4NIHq5HSeugRw0u5f6aCgszuzWWX7zj0RrE+xPaNjaBtjoTKtCQS9Q0r1nPfCIkWskCyahfudj2UoiI7wT0DRn/B1cu85kofL0QanRHZAw5reFp/l6WiRvYja96+4jk3nBMpb5n+jtJoz1JuJBU6aNGbOEcFFn4EjlU9v57p4CkBUeEuAAmwbDGQmVZSAAojKPQ4hzLg7I9xtmtLCs20R0vmw204p7c8eD/1CZwLbAKGNceBnfW6Kch3hbZ0rZM1qg7k239n3a+ox1yheOZf6j+ylWR5bPDNFi6SNx6UyN4vFppayvWGy6t0Dd/lCxmSIR3nfZJMPtYt2u/qUyJYBymcjuCZrxlF5VPHfiJxZl+wowNwx4UJIyVClzZlO+ANXKTdf8WxPwXK64W8NKcP0JAdG3N6YLVWYXYUqeIZietzSSvk9O4oCErdWKH4kN/57TJJ7dUPYSE1dDvCeGdZAijW3B/b9vgoli1B6+SEkutUzmswShKN+I=",
-    salt="03/q7",
+    q4_answer,
+    "sealed:uIznistbf5WQ/nEjxJ1HGOZxZ9YF1mnfun5NZZRBkhl3SaFqHg28Rmk2gtxgZwqt3Npdex4aldYuDmDTLaQ/OJ0YNZf611fDXPf1S6jthTlu0/rtNyMsqtAet3N8poRTQi/1r+Z64ybbF/Rp/nPhrH6sQD5Z0obRYKaS73g+2XVz2pGwQyM9Q0dWMCMFFRTZnmlG480DOnJWbSojHpWyzgsGMaoRYZBi0AIod5RQRq8fYNg4ZdgGgcPDIZoap81Z2DYR05LxePE9I2SrVAYZXWkbUe66YBmwmd071dwzo19oXF84lyoigU+uViipmymWgKms3BBl9DVWqa0n3m2H9SljV9jgDh1p9by5f5mxB1LT8+pSckdNLJnwCnlpFJPcmigNy5BhDsEiMh2keCrVXOOG2C04fr2eyJiQ5MLvUxcb7mOtLD/i8TeeI2Nygu64/6zg4V5S0PIIbEGI2qoEfXkh5KIRs8jsvj98WBYG3PIgDHOkr73L46Lj8mICA2SF1SoCzATNlrBPTAev3DW2dMQnSH189VNlXUNZbYZI+sbwlnYPCsEypkB5ENu22txi2GZryNq1OBLp70iRJZfPk8rpmpaPVNzCQz2QcAssqK3I8o5Qkpj/YPun09fjZbquwi1qjuI30iONUolBFTRIXEEag4W+DMzGw2Nn49qmpFGdU31Z1LXV4kgGg9+UXh/ux6A4QiFwT29WmrKAwVL796ZCO/CgHfMwRmApTXSWe55MFONqBUEj2jinn2jtSTlop8X/0mjSYAK6wKiTVNb3uMAITV93KZZEoc5BAa/32HARAGEESFcPlB7YNgwnohyBMmZuwf4JL5tFVPwvk7OSdHJtlhycOpLzHlQkVu0JXECcrz9r2VkE3xz/IZvPQLF6wzZfaPzXtnLh4xh3XBlDPfUZ3+z6Yu0aCH9EF6BQM94MPCm5JruaRlTgSFTgJfrgd/MBu1ukbl1TrCspcuSJmUdNU7N6Gnp+IcnicFLp2g4bf4i2EMctkAb6D8xbzIK1ByCMcqK3yMpAORua1aiBACrnpq5ypHX2nkVcjEstubE6SRCsRlSkBfqr/gWxxRKrg2vo89LgpyyNpy6EO4XkoWVoqAF8oKBtuGaFiCVkbBVug3p614f16ShHJ4gyOSMcLAZP4DP/9v9XaVGPf2LVtI9O4IAH6Z5L5gBn3hYDq0LdHiM0Hy31vfpzXWr/lKyMSUZLDNV+NXIfrfUhP7uUuGPXQ4R4Jejk5yY9AFQKUb743+troAMOHuejobocf9KaezfJL4XNdpwDenx9qkcisUvGx6FAVGEXOF1eJQhg7jCO30w6ymROIaqzzfsGJbX1jSwE+O9PJMRQsG8F0+cK2XJ+xQNaV+m8++r4JYEkBvV0voX5byiXHjpU3IupaDqVkZSFAIjGjZVjgaAFPPgbXeBemZ3QtnvvLaYDi0J1wKC6dbBEpbkMCOVpTeQ7z6ajI+2hQnOep9Kgy43gc7yan9IKaHkhQOJTR/mcHZF3iqP4qxbIgVEQrRAIpIoZL3m4h+P27BmiNL9C/QzH8zmViYS/WF/PHcRDgqfUDW6np8J1z+69o7gyWlEmEzZNb+//xWNxvimEq04Mj1n3ybnhAk+zfKy5IfI9cPaJU0bPn8wlne7A3VLMZzVvXIaLA1Z54UdjZKz6qJLmU9phO8AsqOzSa9/y7sA4SYBFh+/pAfuRFN+wwSPGMWfCnPKJFP2uPJHz9B7dhyo=",
+    salt="03/q4",
 )
 
 # %% tags=["shows-answer"]
@@ -951,7 +1056,7 @@ for state in ("as trained", "interpolated", "interpolated + fine-tuned"):
     print(f"{state:26s} layer-1 weight on the previous token: " + " / ".join(f"{prev[(state, s)]:.2f}" for s in SEEDS))
 
 # %% [markdown] tags=["shows-answer"]
-# **Takeaway, honestly.** Two toy-scale findings, on every seed (`tests/test_positional_claims.py`).
+# **Takeaway, honestly.** Two toy-scale findings, on every seed.
 # First, interpolation **without** fine-tuning does not rescue the RoPE model. It removes the
 # unseen long distances but squeezes the one-position step that layer 1 uses to pair each value
 # with its key (the previous-token weight falls, above), and it breaks even the training length
@@ -992,9 +1097,6 @@ alibi_q = torch.tensor([quarters(acc16[("alibi", s)]) for s in SEEDS]).mean(0)
 print(f"""\
 - Lost in the middle (ALiBi, K = 16): first / middle / last quarter {" / ".join(f"{v:.3f}" for v in edge_q)} \
 (edge-heavy training), {" / ".join(f"{v:.3f}" for v in alibi_q)} (uniform); Liu et al. (GPT-3.5) 0.758 / 0.538 / 0.632.
-- Positional bias grows with length: U depth {" / ".join(f"{mean_depth[k]:.1f}" for k in U_KS)} points at K = \
-{" / ".join(map(str, U_KS))} (mean of 6 models); at K = 64 the quarters are \
-{" / ".join(f"{a:.2f}" for a in mean_quarters[64])}, the first below the middle: recency.
 - Query also first: U depth at K = 64 {plain_depth[64]:.1f} -> {qfirst_depth[64]:.1f} points, accuracy at K = 64 \
 {100 * qfirst_gain[64]:+.0f} points.
 - Unseen absolute positions (128-filler prefix): learned {seed_mean("filler prefix P", "learned", 0):.2f} -> \
@@ -1019,38 +1121,43 @@ print(
     f"- Mechanism: the trained retrieval head puts {' / '.join(f'{v:.2f}' for v in quarters(trained_attn))} of its "
     f"weight on the target pair (first quarter / middle half / last quarter; the first pair alone {trained_attn[0]:.2f})."
 )
+print(f"""\
+- Positional bias grows with length: U depth {" / ".join(f"{mean_depth[k]:.1f}" for k in U_KS)} points at K = \
+{" / ".join(map(str, U_KS))} (mean of 6 models); at K = 64 the quarters are \
+{" / ".join(f"{a:.2f}" for a in mean_quarters[64])}, the first below the middle: recency.""")
 
 # %% [markdown]
 # ## Quiz
 #
-# Q2b was asked in section 2 and Q7 in section 4, before their measurements. Multiple-choice answers
-# are letters in a string, e.g. `q1_answer = "A"`. Q2 and Q3 are the seed quiz's own questions and
-# Q2a a review question of the seed material, asked verbatim as warm-ups worth no points; the
-# harder follow-ups (Q2b, Q3b, Q3c) carry the grade.
+# Q1 to Q4 were asked in sections 2 to 4, before the measurements or the takeaways that answer them.
+# Multiple-choice answers are letters in a string, e.g. `q5_answer = "A"`. Q5, Q6 and Q8 are the
+# seed quiz's own questions and Q7 a review question of the seed material; Q6 to Q8 are asked
+# verbatim as warm-ups worth no points, and the harder follow-ups (Q9, Q10) carry the grade.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
-# name: q1
+# name: q5
 
 # %% [markdown]
-# **Q1** (seed quiz). Why does positional bias become more significant as context length increases?
+# **Q5** (seed quiz). Why does positional bias become more significant as context length increases?
 #
 # - **A)** Sinusoidal position vectors grow longer with position, so late tokens dominate the
 #   scores more and more.
-# - **B)** The causal mask lets every later token see the early ones, so early tokens win more of
-#   the attention as n grows.
-# - **C)** ALiBi's and RoPE's distance preferences reach over more distances, and the far ones
-#   leave the trained range.
+# - **B)** The causal mask hides a growing share of the early keys from the last query, so the
+#   start of a long context fades.
+# - **C)** ALiBi's penalty lets nearer pairs outcompete far ones, and RoPE meets distances it never
+#   trained on.
 # - **D)** Each token's positional signal is spread thinner over a longer context, and the softmax
 #   dilutes it further.
 #
-# The cells after the question show the demonstration.
+# Answer for this chapter's models (section 2's and section 3's); the cells after the question show
+# the demonstration.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
-q1_answer = "C"  # SOLUTION
+q5_answer = "C"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -1062,12 +1169,12 @@ q1_answer = "C"  # SOLUTION
 # FORM
 from course_utils.tools.quiz import normalize_choice
 
-assert normalize_choice(q1_answer, "ABCD")
+assert normalize_choice(q5_answer, "ABCD")
 
 # %%
 from course_utils.tools.quiz import check_choice
 
-assert check_choice(q1_answer, "aa35186fb6c11094484c248a0957f81dca8d7f8289431cfea78fe041c3d5222b", salt="03/q1"), (
+assert check_choice(q5_answer, "a45ae2098ff9d77801e924b9a6db9833c86ae095582fc4efb7f9498ccd7fc000", salt="03/q5"), (
     "not yet: reread sections 2 and 3"
 )
 
@@ -1079,18 +1186,18 @@ assert check_choice(q1_answer, "aa35186fb6c11094484c248a0957f81dca8d7f8289431cfe
 
 # %%
 explain(
-    q1_answer,
-    "sealed:nqL66S8zvnCym+EMnPl/fM9+ObBaedpGC6rYfZuKRDljWMv5y34qET6Ap4qNKDrnijo6Kfcl5f/oNMUjMjPYTI/YK+LYCYiqVATAehMNCjxBBTeaDQ4ACD1VRjzR/qQBXIYabHnUZXR0lasATXIf+knpKjd9wTprPdcX/VhzwRKm0jtru8BveqWGFu6Mi7VUyG2fp1jklr3czr3skRb9vO8/lWmBbeOEvJ78UglyTmMk6TI4EI/m9HK59paavw6UHVro2wyaLsByMel69o+36F4Zru7RUE4hKTOquJbWV0rNCTWl7aujOjy0xKchS9ivorcq2nW2fKNVPivGZz4lxCe9hWfbVtHotiYhJsKT5nkfOZORjNZ02tlq6914atNZ6bIObdpZfRx67JNHckRTfnSdkF4MSzIC1jSVU9lXSJLaiVqjg82PbUTEwrpH8Y3+i+Y53lZe4FR8VVgffxKICCDau7c5QOb0YbAYl5MdloDOuTrFK4goFKUlI8/dGQQvRyZ9ZxUMHN9r88U4nC5KP3CttanRLQgQG507xPXqtPrujPcpll7VszE805SGyDML+yYGyPpKUB+bg3YJ7xTxzOlfRnGbWpA0Wa4PsLccVeV2oCH7JfZ9XUpJWJeDF/STky8G4uRR/53JQN9ELk1X5aild/QGtXfAb0aZDBjoEgmNrKMhAiB3m5bFnA6HW7fisnWn0i8CvGwk3R4klCSG6OTkb6b3lAmvSy84yravWigxf9WVRQX0vEUXKZGWacQaGdwxssSZKyr+SFxVfhqTeS29VeMXak87+SfCEtUUYyNfxHcFkEsAH7EaSE+oJx20f4Ty8H0PdkBM0U21lw95YmmU4LO6hVjgriyKNl9kTeVZuaLuta5GRBbOH8oLB8XUdvi8d6wyAbzdy9ks4P+drK2pdMIexhMq8aDsUB8YQZkwgqLg/lrN7DeRB6JjLhiwNJWXl/b6zuO0g7/3UTfkO9cp8Pj5t7lO+O+NNYxK4KrN/m2F2HFwY1OlOWnJSk8necGpDLTDYZK+zDIE1/rbzqOA3/dwnlu886OPN0MVuPcCDeDk2QVUGDdQw9A9A8QMkMmttVLe/BGba4uVJSU97lQx8CpZpLJcvxmRaJDgJNbyP9HvudMDFK7DtclIYGJkwFYdFqWop//hIw6fLb20+qj1GLClxxWDAQ5qEKv4+cVSQrmzHx0ygHHYtfe0afNhTK7elTu4iuuEYf94CUcUftm6gFwTxMZ6OPYlutMxFiTF1y9rEP8emUXuiUL4/MxZ1fzzJjEr3C2xPWGN++yj5ULG7q+EKL7EziAEdQx+iTQdxGh4zt5OkzuxHz4+tRWQD7PHSfEU7G+j2rdMIv7bkSWg2YDHJ3ny0BN/IYvUkauqXZVeh3aYPyPk0IVrO4QqVf2BJwKKF3OhptdYqaEWbD8nAczFGIdZWapj10jrZMTKPrJZnJUgZf6JiL+Uurs2PJoaeSUAEREdHXYFa8/D+PZVXn0KotL86hCVI/tawPDHQopeJjXWB9WKwn+czxwmcHJHtBGoB0OgbTjHssXQLRyou8XHNHmYuY3qOoMR8uO13T/b0dxG8L/XCRKz+i75bEMlTZK86rPn8hso999BJJ6nUBlvMZnwyZwvIrNL5UpJnViXoKyZ4F0tBqm3/HsgteRQPHX0M2/pKld7qZL4xXcdkFOjaldGWkKDX0CdVCdBQD3GDZXYNcBHE6XGH2MH/yGbEc9mJHYNauwKhhBe8h5Xs8M1Xd9tJuUWm/q+qZYpNwWH+C0PBwX4yW30PxR5UqN7D49xIfwN4h/wMIma2H+U4hhrOUImFLQC1tEvyQHU2Np3a3M7y6GbA77xy27Ak7IvTkHTWn1iFAPJwRhcxcNhxdTSPVB4ItIPCtjeGdZdca4YzgttleV4kMdVe1b9yV2VtPAKd9NxlV3e3wn+MbZI9znOkrdS9vzP+48J8ECHmaO/cuH9a3fNcTWQFIAu+p3Viqhybd13nOs+K7gT9O1RdrXQOxVnGeObZK6EbcgIgnxuNar74eE4NhfP6jBNzCDRbAF/eckbgomM2XiUEYZhUCTE1g18e7ggur3JRmRW9Ql5l/a4cYYflAzVF5kfKtN+tdFic8UQdBx3zxT2V3tIxBDbPxqR1OiJ5/ef3qUGAhl/Z3T6Pq6lwtuTEQeENlzM1LWj1+OcWBj4Fne/7ersDR2CYz5jAGwiAHYi1U6t5F47sFR14EY3G9Tuy9AHu7YiYGZolMKPL6leUGyfIia1l1B5iWN+WOK9AvecjaKVVxXpcDzWDyJ1o4JomODxXs7DGqEj5Qz0h30YfC8kPpUusZkm5ZvsW2Ic0RsbVAQULiwYbbeRTA89Na43oVnclxpm7v+hPajXoZUO+M81kcoHej2Bx3KLNS5L+0J5UdS3nSMS+eurzTUhsBYV9Tn04lvxTKcgqFP/EikKntY+zqM=",
-    salt="03/q1",
+    q5_answer,
+    "sealed:S+C66AzH56YMMeIDylXXaHD7brKEpodcQvK0GLI2gQNOkxtWmC3HYDENOtziC0OwHy7/jZkkmfEvyuMIZfeMCspDhUz9HyXvrr6nLTgRKD/f1mYXsygClZOcfOe2yzQTlLq0Dcb4roBP0CQxXHvHWLjhd/L5qwNtUJYLy+naxzn0bE6ns/RzqnOElJWAnMp80BWbFboVvJXA/zJhw7Srhlk8cOlsMhatkGWEoFkbAkHRNSBfZtdzgN5e3snX5Ks7oyZoJIDF1EUupC+6JbTJkZ6IstuHrAvUjBssyaAo2uLsI1XOXKRz/Vpw0yGGgoGoNRxtDEu4AZB9OaCiguBX847gcxGZSj3SCUgRjWnsHAj5AZ9hqtpr/HYI3N5MOId7l2gvz5jqhOrQjumVx5STFpiv3lPZdHKvawOqUew75Usbw2UMCMri/s0iEnq7KLuzFPvxDxAKDOwoyE24bvjy9SddsJkVe50r7TqS+XGwBj6/rcjghyzUhByE4TosqRa8OO+XMPjEP/tyjKEHtiNhiQxnj0/QhOYNsIziNN7QicJslLJ1ETn25DBMosf6x0E68osu6MhL91jNQ/EFtr7m5EcbAXhwsoZhhw0W3zui2Sm/wJhHLwqZklZuJSO82XquLlHc50nqKTsfaQjstyOIXbm6SdT+kK4H9gP4E+Wj6Z1iHS9guDsbn8rwuPj94ok9PSPS0ZoPVe335OHRUPXQ/D+FCBv8Dz51PhTxaW1h9890ne4/vBTT83/2xkrLqXOUTlRnc8ZlDhfuarrbbsjuL+PfKTQ+6mF6IMuKpqNQ3yTmcZYH2pNsxijCrbacYB+z/MtoAmdu1cHKFTV1Ly3F/+kyfLfhi10DMSD4CZyehtliJzhoJAeFAsDP+VpvCaCmj+lYzBN9A+QsAECbUiauzDMhyzwlusCKaEsVadVB0pgwRe4iiheP16aWqEVQ8k7cyG1cj2kX59/lW4UQTSiXBZkMKHV+DwoLdLYOZjEbv9wsHnOa45FqtIEt/uA9vukzXhImlUwEfEVkwK1rA+aPuOlV0na837JFUfZe7m8uSVBAFkmixXgyd6YiTI2uyzAHDEhXWz+QYqRh5aPFb7H7Kz+PPprcekrUzu19pk8b3ME023AbHO07iqNcIqu/pE8v5FxSqDgy0Zkj3pLXHtvip8RaH//GWc2U5eq1LakqKW/BBtc0JK/QeUZasE4Hw6KFY+AdCdAuCmJUff+/tuMlnigj6tL0kqDqc0+L90blezfr0w0PuXC3BN3ck19HhKhqj4vg6ck8PB5US3avOe8GqZFWK02CYxY6/M0QYV8+SA4YvKMg51drque49DzwHQYW6KLCQxvt48fC6nildRiiiSWBKMVxu0X8VBOEADKUR3/DNF8XSUlKfIBPfL4XvANmBpurasYxdInC7b3nyMnwBKhcLhl5WNvvknpg3hZeXDG0axV8N0WJi1mlybQgjQvaa2cymyQ5LxzxwHiNX6xzM9A12t3ate3Hjsd8CMTTDeHmA6+pB5yJqr83SREga2TA326SXC4TATRPaPcsqHuRStcV9um2egcDkM85g9NX2uOsBXrJ1zOYYoPbVYf69n08s75tzSNXEF/MYTuZYnayT4zLmD3ajWXfCm3Q2OJRlMCG0ozLQT9wER2sUu8MueD0hhEviO6rpvNd3mu2KbJijIdQjeoSLILjRcxLfK652BlJlKqvBjIcYXuwAEKRjQPe3cuwdl/Gkmdl7HU93JAS+BJV7TIzOexpiwg/GUlOy5g1fehVyqhroJb2iU6AYx3bP5KhMXyYXaADgBJ7/SrtsXB+mJpOuvigXd2SLVoXfi7M8aPTR0MKD85KO2Y+qXtmbwZbhstvVrBKIG5WfQevYn3B6kP+4E0XIifx1L+wtzBfn0zarPuqiPK5AUWB3AaGPsSQZyCgO3GgrD1NiuETXfe+CDqBCiX/6yOIsK165KlKR9RWoMF7+pprFeqbJ6bi7MrU25R/6ZGEy8D4RuFhnkSWrS5EIEKBMPbVu6vnFxlsJOs9ScVqsDWccxxy45EdJJTYQpgYns43zE7k9c8sznffCoLrGGpAWCTSWN/ksS2AH2agbKaXaN66qwxhAkKq3pFe3/s/IHC8dSk3l5nKI643Do8+voNVFA+dUwRVdQpIFioHQIpAT15HeDt4gDW1jvk2YuzuzKyDeo+IxKobKtRW9JWi++2GybeV3OOZjxu4lxKGPeIpo3iXQ1lGhTWSLdq6tgV5lolAi9KISjls7MDsBhiJnE36zUR1n2kxZ2Tv7BkBXyTyhibPMRuvDpn7ZIbsCCFrRDetrvvWB88nWjpobWM+yfbgsliJ4XQ0G8Xzca9dsJTaHG8qu1QAKYxo8BfZgFZe87n4ooifVl1N8mXuank=",
+    salt="03/q5",
 )
 
 # %% [markdown]
 # The demonstration: the U depth of section 2 at the training length and at 2× and 4×, and the
 # accuracy by quarter at the training length and at 4× (mean of 3 seeds); ALiBi's penalty for the
 # farthest key at two context lengths; the length of the sinusoidal position vectors
-# at three positions; the untrained NoPE retrieval head's weight by quarter (section 2, where only
-# the causal mask can favour a position); and section 3's accuracy when the distances grow (fillers
-# between pairs).
+# at three positions; the untrained NoPE retrieval head's weight by quarter (section 2, where the
+# causal mask is the only source of order); and section 3's accuracy when the distances grow (fillers
+# between pairs) and when the pairs do (`K` = 112).
 
 # %% tags=["shows-answer"]
 for k in U_KS:
@@ -1114,16 +1221,17 @@ for p, name in FILL_SCHEMES.items():
     gap = swept[("filler between pairs G", p)]
     print(
         f"{name:8s} accuracy with G = {GAPS[0]} / {GAPS[-1]} fillers between pairs: "
-        f"{gap[:, 0].mean():.2f} / {gap[:, -1].mean():.2f} (mean of 3 seeds)"
+        f"{gap[:, 0].mean():.2f} / {gap[:, -1].mean():.2f}, with K = {MORE_PAIRS[-1]} pairs: "
+        f"{swept[('more pairs K', p)][:, -1].mean():.2f} (mean of 3 seeds)"
     )
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
-# name: q2
+# name: q6
 # points: 0
 
 # %% [markdown]
-# **Q2** (seed quiz). Lost-in-the-middle refers to:
+# **Q6** (seed quiz). Lost-in-the-middle refers to:
 #
 # - **A)** Model fails on early context
 # - **B)** Model performs worse on information in the middle of long contexts
@@ -1138,7 +1246,7 @@ for p, name in FILL_SCHEMES.items():
 # # BEGIN SOLUTION
 
 # %%
-q2_answer = "B"  # SOLUTION
+q6_answer = "B"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -1150,12 +1258,12 @@ q2_answer = "B"  # SOLUTION
 # FORM
 from course_utils.tools.quiz import normalize_choice
 
-assert normalize_choice(q2_answer, "ABCD")
+assert normalize_choice(q6_answer, "ABCD")
 
 # %%
 from course_utils.tools.quiz import check_choice
 
-assert check_choice(q2_answer, "ae39da7607632c450df734db4609769408e661f3e381ee4f6c26fe5c7e959178", salt="03/q2"), (
+assert check_choice(q6_answer, "4ee51b0f5ea88227a29c9a58665fed8e3cd003f25d7b71c7ed31b27e84b077f4", salt="03/q6"), (
     "not yet: reread section 2"
 )
 
@@ -1167,9 +1275,9 @@ assert check_choice(q2_answer, "ae39da7607632c450df734db4609769408e661f3e381ee4f
 
 # %%
 explain(
-    q2_answer,
-    "sealed:vJoFOgtGDyOuumJncOVXzaAKo39Ouu4UEy+SGBJt5mXYZCfuVeNVMlewrd9Rwd8TrNBGcqiGKnusoQFRMVgVggKnp408TZWoXco+4u/8siLuEZrJxEDXjlnVMm2c2v4WcIDVAaZyahAQx4gj7PzeyDzgLGA45tU6fK8VQGjcn15gJlJgjOXqmiY0ahOb0wsQKz8Vp9UyJ1SfPMr+mCMseP9vq3NzziFg9QDdV7+NNJbhn+eETGOozjs4UbVGskISpqSxthnt9zkUTX6jF9R2UIhQewKfZZFF0tHxvieZLTqEpn3eFC1Uo/t1E6rcoQKrBuP0kW4bSFmJEgIz7OxojW2vTS6zQDpK2VaffDRoFsQXLkyrhuxzKgdQGNJswe2cTFjEqPBhPzpNyIHQUvQhPJgJB/rnu4bn6DrIyb+j+DmVkHcBuWnqscK0oQd5922s11MUEKNuMJouHc7OdsOHgNNDyZgUzfzpZPQs3NzmaAwr1nP+x3d+3wUVNaqjRyjlcaexGyCgkCLTaieuRVrSx/4ay6ikhFv5NuJ1KFGUaZkfk/4UmTdQ9g==",
-    salt="03/q2",
+    q6_answer,
+    "sealed:EGLKYQr3oPnntX7v7pDCVykoSO2n2hsksJlz7WI2gJGuBXiTwnZC+io5vi6KLdpGjZQGlp9rARuMvO0PnHEipNWnaOP/zmCoDWQO3UefxP0I4smF93Yd58Dfv7l4QS7IShv95aVOpIUxZ2CFJkJNSI6L/2ZYDMno2dahbE59XPIvtOwl5AAIQRMbubMmqu/9xnH/fR2eqE2EGBLqh9F7HOKoixtyk28m8IUIt35OWdDu2OSixIqJGWyP4XJo8hAANL9TSIb+81rCPjYcGelJCX9XPkli6sujVtupreksMFfD757CJQ6KlptBA0b6bxoYQP7M0xJS1UFhOxZe45AMBFcVaO0/C6pXFBWrM1pEgJfLADHiwOtk1UlDny0SqQJfjuqzyobZ7vcbCxeV/Rj+p4EIXCw0aG6sQQPTcLq9dEbqZ+Cf+a35FPOW8THe8fHYD7f0ujCnLOX6XQIDPZXQqgq0iIyxyioOVXw3zUyLSLlbY/b811n0oFFzlJM6COG0su4tewRg8PZZOMvGKsX08YLUMFq+FfcJAUBSPvMuLjlRfXOdHrgjOg==",
+    salt="03/q6",
 )
 
 # %% tags=["shows-answer"]
@@ -1179,11 +1287,11 @@ for v, name in U_VARIANTS.items():
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
-# name: q2a
+# name: q7
 # points: 0
 
 # %% [markdown]
-# **Q2a** (seed quiz). How does the “lost in the middle” effect manifest, and why does it matter
+# **Q7** (seed quiz). How does the “lost in the middle” effect manifest, and why does it matter
 # for tasks like paper analysis?
 #
 # - **A)** Facts mid-text are used worse than those near either end; the details a question needs
@@ -1195,7 +1303,7 @@ for v, name in U_VARIANTS.items():
 # - **D)** Recall falls by about the same amount at every position as inputs grow; a long paper is
 #   somewhat harder to read throughout.
 #
-# The cell after the question shows Liu et al.'s GPT-3.5 numbers; the cell after Q2 showed the ALiBi
+# The cell after the question shows Liu et al.'s GPT-3.5 numbers; the cell after Q6 showed the ALiBi
 # models' accuracy by quarter of the context at the training length.
 
 
@@ -1203,7 +1311,7 @@ for v, name in U_VARIANTS.items():
 # # BEGIN SOLUTION
 
 # %%
-q2a_answer = "A"  # SOLUTION
+q7_answer = "A"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -1215,12 +1323,12 @@ q2a_answer = "A"  # SOLUTION
 # FORM
 from course_utils.tools.quiz import normalize_choice
 
-assert normalize_choice(q2a_answer, "ABCD")
+assert normalize_choice(q7_answer, "ABCD")
 
 # %%
 from course_utils.tools.quiz import check_choice
 
-assert check_choice(q2a_answer, "b9dd60b9973abeb60b89f7005393a207e37941bd7814db4c12bb576dc2de582b", salt="03/q2a"), (
+assert check_choice(q7_answer, "97afa084c940c2aa6712c25e0987fa017788ebd0ad8d556be515a9a0a67c1ac0", salt="03/q7"), (
     "not yet: reread section 2's takeaway"
 )
 
@@ -1232,9 +1340,9 @@ assert check_choice(q2a_answer, "b9dd60b9973abeb60b89f7005393a207e37941bd7814db4
 
 # %%
 explain(
-    q2a_answer,
-    "sealed:mUDKfLWxDK6GDn6HjGOmpHG2iIez8vw2z1p+/b3daTBma8uBuOwmrUAyyvkvt2gvqWEhiICRjTOjCw+/2gExndyUjnd9gom11XKdr2hDWijFpRLkPgkZ0Y0jgn7upmNMc8jBIbD/k2JHLjxwFstQG1A7dSWE3rjfpahg89qpi7QKtgT0H/7eUeSh2FghKqjtPrh1LLNBwvVgfAwUpebzt3+G2x06rf/0yHRUqRQkDTTPBC4gYCIA1lpDdBPCZX+f5vmdapq+KoB1OYMaMbbDlhpkiwzBpCmSExUwJT4vRDlpmRAMYXWvPnzSBfqbL8DMupL5jTZUyobVDFzZPBzMWVHICZakgGTqa7VF3ZgBfr294T1HcLuA9tUfeT+xLpuxR1WneQSqFq2J3sWsB1wDtnqBYdk1XdXNUQ+leulNlMVlUT/h9c9C655SYtnAVfAjQYCaoeBUG4WQDdjCUrlVI7ZneMIjU5wkyogQRKTFFwKj0pOKPI5NT1jU0B1AOo/7WZEokzPendRzCk6tFytkVEmPbDa1LINQdMCx+z/hUEKbgj+SagXFpzPpDuC3lkp103A1L7lFvspRDRjjoWxSrkJze8hkyXkRkUfAp0Q9rR3DH7d061mbAj0hMzrIXPJLa1skQC0uXCQXQFXpIsmkWKhAeFh5PTZEWlVlq3xr/cQAUlloCd2ODN5fgioHFCsBp7pSk0Re60CzxuC7Kt6P6miM5woipgcag5AIE3QDo4FZq1DoPG9dqmCvwCo73ZM02uNaaCDb8qD6+L4Cd8ztWhnF1pwcp5gh5jftF/8K5g0zlWimmSt7c2uQmB7anBs+Uj3fUBHdmM48SVfZvyktt5wVC52cy/aGnCQovopuTKFyInF6cpzzLjhQqPU+zvZnWEawZBICHnRFOJcByfkSgSy3CX51zMf5m3ZjKaKfLygueDCn2hLX2a/IYZaslxNTV9i4yyjcIuR8Sa/XYXUQ0QReL0luVqd1AkXflFT+qZdEG0QIoVcbMPlDo0XWH2Y9dzeRaPGnCXBx1MvNlcyB6uTAa6RPB1o2lzLEXaDA5r5Liqu5M5hcj+guDwFgruQUk5zkgfE+oCkpX5+6JDVqPrSsdeHWv68jTlgJ1BMbIzJR7m3LTTy4zmlrXOAdDYiu/RB2j/K7zko8yuZ3FOaWWNWZWCJkzY6kXRkR3i4ySN3pl3sESBHx+ONpc0c93BlIxW7ychlOe5owWxzDkL/R0nh8/1vN/Ua5WxqIv36iBmfH4WyD6k1l1EgLNHzRnSPgfVD33xFlQkfJAqeYbS1rp9TZCctKYakC/j4JoXmPBG1MHY9GMv+h6HoVxDSJT0+rqUHQsVkWni176wz7zQzU61nD9uaw/6SaiPXFL1SwOjKr+N5Z/VDhD5/+YJ3IlJFAw4Ft8SUHVZd5dhMNN285v5WIFAfPEHQHK3z3zyZEdPGmeK9LcN9NXULaFUnPLUBS8zhNQDYe3wtNSjNar6ryXorVYUyWXtw25h9A8fm9UMD4/yZuXV/WvaFYpweuGmWItJPB9LPrKLgX9Efyhg==",
-    salt="03/q2a",
+    q7_answer,
+    "sealed:DQ3cMm1idQcYM29TCPNF70humTAtJjp4NBs4nwUnxyQzVT22g8DYO6+jfDw0ULNx9Ln0LVzw3i/UAjUZ1v1mOdf/ugqCQJu1XTGMGp+ilIoJvlyZQfZB+m+M/ATTagJn/S5sk59+n7nm3awDK3i85OWYOS1e5H/0YzeazdyEiGbpdXUVLlIoEC/6hOgrG9kUTX88jkheasHqvdtkz4PtXff9nnDdMtutbn6X/hx4oeZH7+OlhickIR3IjIwuMHLo/2dN63mRyy1JFKMgosA8KMa8BgAaRFDFsn9jCTx3GW+COUSB00I0O1WGMQBs5/jr1JkZFx8lkfV4gfQkcEGonsJ4VVt56CPiHcujSqpDn+QHG9FgGUYlGTebzZ6pSDBGGgb/vLW7g9f/1wLzqg3tMGnpPwMbkiE0Q20miu1dqLVdJ4nEfVfCBxX9FxD+PzH6rL9rS9oK7Cd0ph67qJgfQAO9IWiFTmkk4e380YS1nkLDvHGjAD5CCWwXJi7YaOfXZo4mNzikD+oCrIAHys2LRzYsXaWLeIotdaUE6WzU8T1trbehmCp/FdjrHY68IwmQgodeyomvHFM7AlSO07//Khujq3E9Wy0FWSrVyVXKVZvRDwt8X0LxK5yH4Le2i92zCIJ7rj1EWWQLFhReFDQXuUnvXAIdi3ENMoT2jlpZcautNfdaOS1u/NVjeBmyKDxYbG/0I11XilowQfur/pbFvS/9UWsfQFDDGY4vGUHnNItAdV4vI6lksI7q8ABTYn5pQFLibuE/6zUsReHNf7uQRmpjmIExBYipGrh2MbfMe0wjhQzsqZPYL66psoRpztqMGL3903DmwtjJZonSTQoJ3pa8bPQ7JPD0H9R7Pe16ZjHGhzcIZc0tPT6MM3cVKHDPRj6B39UoT9f5pwgc3RX6eqh7XqL5s/xJLX7C2F8nFYsKWP1dnKGIQ/0jYeD8nR9T4pFn/Sqavg6uPddx4H0OMtN1WGNp3i86oYO9HTJAGdDn2WijFDiLz8AoH9AwaaZUYbN17fzqzNoB7F1e3jQpCoT1DKuqezcQBe5x34BH3YQmth1VePUk6RxHUKraYB2I6/plkaeZE/uJl9HOxGWwbu4Tye+Nlw6OYR6EushjwGGHT8xHzTHyUHcziEAO3YvRzDgR1XLSTrOF/Mgxv7pDdri8IF+6DxwgqeEzMlY//l6Rwvw9p64MGEJu8do5NqzXm8cwpJsjD6KFjeRDS/uqfs9Q9DW2RPefPz+MMMMuGIbAHJf14NJTcOLswHtUCN/dgRYcwHe2MSqfQXOYTkVMRGBsPZIll3hWIIbTxwqSufxX6tycAUYKgyFHQLS5JeeAd5Bn3iNf21EBZCzr/YR/0PayiXSUk1paoWLvVc1dUuROPNxfJ7UHQNxjmtMl76UQVlmNxvLPYVqvDM875tiiAKjmPi7fWfuFye7NbcXMroAsoHq6Dx+jEgEjfhr0KIPQL8Hx/vnhsnfLFoY1WC0thV8/Wap0MORAWf+1Sm4RD68ZNPNpSrYp1Qy0H7mkonaIsdzev1ixz7r4JXbA1g==",
+    salt="03/q7",
 )
 
 # %% tags=["shows-answer"]
@@ -1244,11 +1352,11 @@ print(
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
-# name: q3
+# name: q8
 # points: 0
 
 # %% [markdown]
-# **Q3** (seed quiz). Positional encodings may not generalize to:
+# **Q8** (seed quiz). Positional encodings may not generalize to:
 #
 # - **A)** Short sequences
 # - **B)** Positions not seen during training
@@ -1257,14 +1365,14 @@ print(
 #
 # The cell after the question shows a demonstration: section 3's filler prefix moves the pairs to
 # absolute positions never seen and keeps the distances between the query and the pairs; accuracy
-# per seed without and with 128 fillers in front (RoPE's turn comes in Q3b).
+# per seed without and with 128 fillers in front (RoPE's turn comes in Q9).
 
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
-q3_answer = "B"  # SOLUTION
+q8_answer = "B"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -1276,12 +1384,12 @@ q3_answer = "B"  # SOLUTION
 # FORM
 from course_utils.tools.quiz import normalize_choice
 
-assert normalize_choice(q3_answer, "ABCD")
+assert normalize_choice(q8_answer, "ABCD")
 
 # %%
 from course_utils.tools.quiz import check_choice
 
-assert check_choice(q3_answer, "162110ba297c4369948f93c7d9b05bc1be5b563ebc1b08c31acfd2677596eae1", salt="03/q3"), (
+assert check_choice(q8_answer, "d3dc4d23114146a3412cc99ce646a8699f9536a9f08825284076abd9ee328c25", salt="03/q8"), (
     "not yet: reread section 3"
 )
 
@@ -1293,9 +1401,9 @@ assert check_choice(q3_answer, "162110ba297c4369948f93c7d9b05bc1be5b563ebc1b08c3
 
 # %%
 explain(
-    q3_answer,
-    "sealed:1ekabI2f2YpCnPMhdc6lzshoaVygybeXvDqdUpjTOKAnd1pOjR/Tuz8kIt55zFxGDAUuwr3F0za8RpzQrqrOELsFTCqgapu6n7VQAYwxDIcBm7u28esEaNR4CxkcWq2+9WraIT0dajMIzUe95dGZBH1L9A13gaDsxI2p68YYxgPxkgCw1O0jrTeqXpkcFd/NbGuCrTIhLIt57I1+igIs4mE0CWu6+YurzCTBDV/B0Esyvk4t/p8PFtrBsxqbx04zAdZsiUWcoMIbuvOlmBzMzbxacdqLg5H/dv02UbJPMpTvHF7tVQLGxeDJfjxE+5ORYIirOg0aEJRgc/E6QEX/o5ebR74ViJEx26BVxqP2AmJwo1sXrRegMjnDTs74V9amxNU09M1W2prLmgnnbQgjCozAuxGckSvsTSkZL4EtC+uidwMbNyM+wcyNxaBocgkOZbPXETDiUdUaH4hUI7o6Q8pCTPNMOnvZFHigv2bcmywVitryHqPHm7xQyiYR7l6qpNT4lS8xKKaWwv67YqhGWY550f2bN+FS94+iFNXI4bvvhmYUIdNuRoaTf4k=",
-    salt="03/q3",
+    q8_answer,
+    "sealed:qrr1Nr+X4pejllola3d0MQO3YaxC4w/g9skxGtMnpDWf20NSCbLAI1EWksBrS8+P6JKvDQMQmdB6CdLwte6Xk5pXt8j1h6pPrnUwgipFagAFelH5z6ZQJ4yAkCl5pI76FELZD63hHIW7wL4TDnwZnag0SCfmbMNgTdjb8+cMZGxpa1JClTDKWmpryMU1CTquugTDMwApYCMJdGeg6aHE/Dg4bIk7RYrgFqKnVtjNyxLT3fTzwbxOaymg5FfiwP5j/Di78uM4zrRduI791WjgOEoZ7gLPanUpS6w59LqrMELed6t9xNFPisGCjzb8A37OIt/zZyzNbpdZTSHhDX1+dKZP3TD9MRNOR6ECSmM01+OlSlFWZIaBuYr7E+shVfmCC0crTXIERqdxHK7+7f4sHGbI6KmNnAuc3190zWdg0bUl5kqM1R7HF44yJpve6I5tcMVWNNSpy6mhBybbJCIrzvcxAk8C2JachdJA6anpc0e9ffriCS5nsPCIriEFj8OvSwMre3CRP8Tm/vDhkd1uawOz12NOjOab5gjs13uqDIzMcr4fE4vfU+wkyZk=",
+    salt="03/q8",
 )
 
 # %% tags=["shows-answer"]
@@ -1308,28 +1416,27 @@ for p, name in (("learned", "learned"), ("alibi", "ALiBi")):
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
-# name: q3b
+# name: q9
 
 # %% [markdown]
-# **Q3b** (predict, then measure; a harder follow-up to Q3). Section 3's filler prefix moves every
+# **Q9** (predict, then measure; a harder follow-up to Q8). Section 3's filler prefix moves every
 # pair and the query to positions never seen, but keeps every distance between the query and the
 # pairs as in training. The RoPE models were left out of that panel. RoPE's scores depend on
 # positions only through distances. With `P` = 128 fillers in front, what happens to the three RoPE
 # models' accuracy at `K` = 16 (about 1.0 without the prefix)?
 #
-# - **A)** It rises in every seed: the pairs sit farther from BOS, so no old token competes with
-#   them.
-# - **B)** It stays near 1.0 in every seed: each query-to-pair distance was seen in training.
-# - **C)** It falls to the learned models' level in every seed: RoPE rotates by the new positions.
-# - **D)** It falls, though not to chance: the fillers and BOS now sit at distances never trained.
+# - **A)** It rises: the pairs sit farther from BOS, so no old token competes with them any more.
+# - **B)** It stays near 1.0: every query-to-pair distance is one that was seen in training.
+# - **C)** It falls to the learned models' level: RoPE rotates every token by its new position.
+# - **D)** It falls part-way: the fillers and BOS now sit at distances that were never trained.
 #
-# Store your letter in `q3b_answer`; the cells after the question measure it.
+# Store your letter in `q9_answer`; the cells after the question measure it.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
-q3b_answer = "D"  # SOLUTION
+q9_answer = "D"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -1341,12 +1448,12 @@ q3b_answer = "D"  # SOLUTION
 # FORM
 from course_utils.tools.quiz import normalize_choice
 
-assert normalize_choice(q3b_answer, "ABCD")
+assert normalize_choice(q9_answer, "ABCD")
 
 # %%
 from course_utils.tools.quiz import check_choice
 
-assert check_choice(q3b_answer, "d0bb1aede42ae1c9463808d0ced8a441e2a05eb4a87d4db1a82a3c18aaf9fe2e", salt="03/q3b"), (
+assert check_choice(q9_answer, "e36008086035c94d135d6085e11a3246aa0319dcf7b974e1f8ad66f6fccd7449", salt="03/q9"), (
     "not yet: reread section 3's filler-prefix probe"
 )
 
@@ -1358,9 +1465,9 @@ assert check_choice(q3b_answer, "d0bb1aede42ae1c9463808d0ced8a441e2a05eb4a87d4db
 
 # %%
 explain(
-    q3b_answer,
-    "sealed:wFdCklx+tUkN+vmi2CjcYxxv7kNGFaI43S+q4/Vz/IoxNaxDzFhj+S4XN+xA14wZxMvIlN1Un7C8J7YwwayIT8VQHorAjGNYmqn7QocWLxQQwkGo5IWi24krvDIa/7E4igTmT5qNVVkcWQ3TAUFGFsTZgU5SvYmEL5B7tY9WvDet1Tn6ZYDAE7Yhvcmj0amtBhPVz3vDeYoQ06jE+c7FMITK1c+aTF4DFL+sLJ9zCb7vLoApJfV1i2faUmlSm3jn3Z0MJ7ue+8OhW++EmT5necyUiu5k66dTysRAXl3+D+lZaMwgmL4L3UOdNvK6j6aQpVvJCK8uaGSra8iat3ZscZQGsnZ0FHLVD5j2Ar/e32GmajrjLj4Px6al+nDUeOrZKtujG56XLl54a8cyxBCFLjpI41RbrL6XkC9wf+IqRI7YvDXdNET1cEnzPx9zT2G6yT+Nypnv6/dmFD1cghA+Goe7jz2zRK+/J0Q4x4ql+9jr7vTJs97xPBxdEiub2/10C/y71cis6Zfr4t7e+btNEAlgWr20cr13lwLXNlH8kvXITFy/CyV12JYmK7oaVWejA3Oe7g0EhjBEYH00etzdi7dKUBt3lFUuD6G18PyKNtnoI/8wbzIfl2axsyORXQ3fSPoCJLntpYLCbLLCBC6YMNjmqLBKtORzO8hG/FSR6xKID04OmBVD4IA2JDBCF4ZKr62p5eRWVCVepwK83CFaE6fcP+XHZpbO3NY5vk6HmQDoDpTbq5mutvzCUQvSmaysfNjXBnj0z/aBSdjF/yUtLBKVe2iWHASNUFwOVPDmqhYrAbZsV9jG1yFlDJT0uIlQn67KPhvbQbucFn2jmJ5gBCBvyQctKhgXSRgK/zyz/+hNtJSAf61I7Ev5TyqF7UttiyO/68PSpi5auhLpVlwabIs2DR3kf2J+mw2NqVyctblClIFtYEZFTZROzb4eAxzhCuRN1rJp2wRse/RjRGYbWH/h/RbZbQtSHgQerLz7Z0pPbCehZz6LK735Z6QfGYN7/iFAIVyXMklrbZCVJ2pRi7foLr1826aVGozaiOJ/bFyvlryrx3cww2JjnnIZLf4cdyG3bGoqyYSNdN5i9imcyzoJz1/xRlrpFdqHa7zx90lRbgQgBn4OpmK41H3SfXa66HQTrPhYZ0sft9w1p3SUgHYl5nFn48senOlRqZUnYp1WcgqvCTAB0RjNFHx1UUjeHqmNLD9SxTtMhf2dIbecnrzyDc5lJVHep7C6pD5GhvTdYNCkB1OzvitDpgeohrggRjAJIuypY6y2edsn3zNULKejHYCZCUuItTCyQdomvicr8HTVF6YtzB39zIJLDrDU1iehjGr+fy7KurSzLzb7ydnbEg416efHyDtu8hUqzZG72Mv1shXXvYSZVi4NLJGrmF6riuJwPYEhwJL7+3//pVXFiSM9M9rKduhOiYjCd3UWTOkxnT8kDOSniiezgJ5Tf15+tlFlMyALXo1bJfAW2avnSIuD/P1neDtP7ks/1A5iPs7eskDshsnPNkbJdX0yUWdvqp1fJlsg5taCOPkUOX+GaOeyloVNi5IJG9iPzAiqU0oOHcWb9LqEiNxC3Zl0mp7+a11tcwO43NfaWBAHYi/I1jVP+9gQaky2fdbIyniQnsdiVAYVxNlGFAQR1ItFWfQI2ARupTgmmawfd6KekJbqEuiFpZYrn4dMZF14lyyZ+fWYfMJmtMc7LFX/l/2ZfEQCyBLYa9lYMbif3wmZLlfcwTEWPiIl+IghvHreTwQ93yflozuC/PvcjvF31l+wm9CyfClJRphvWoglXIqtg+oKpGIXlz5HMJagXzXWxCzQ953qrDXvY5NIeLgzAcH4qyEB1KfJdaBa/SomyKb6T5hICgRHryT3BXRkLynQd1STbJ7YCWLPcdJqxBZcib7lf+XIpm7CPsPxVU7hEmNbw6fIFNBD/2ecHwlNBjq4wlCkGmm2Er+fbu9d1teTw8CYaF7HaCsY0VPYKVdsUkqFpJY3Ge+nLWTFgpGzONEbrEnjME1JRwxsJHth5CqtP+RzMKdITEsPaBDSyKPzXUzWXeynMFWaOsTnizkcB7qTT8ntwoFVnMOHa1crL8ji8t9A/qUSIlfJIn665FqlQ3VvxEAaGvgP9SknRWW7TCue/fEEp7nbBFnKBkAIEj2v3lray394pQ==",
-    salt="03/q3b",
+    q9_answer,
+    "sealed:8UQG+SLAqUZ1wtbBBnCMCCQJYKPOtP4x1IudEp3vAOJ3ShmiU8ht1TI1v3M6+DnDic5Vcb+4HJYP0Ehpvj5k3R9lAFitIoDNHAgLRetlhUwLUZlb7aRZ+TT3bFSx7Ewi1rtDmOrUrIihNVwO/AxThKu1FuTOqxvkzFI8ihy9JjepSdr6Dxe4+0v39D2qduXUuDK54WFLVIH2+3g2yHBxuE4+EymBQMiyo9dq+Dv+donIIoMuHmkIIqFvPOnZsiVzvcC1HA53E98Bxx9iKWCCfOxC43QCvDOnI/uMuG7yUoSlKQUewXvlTrsx/LUG87Xh7Y/09+iqbebXpuO1zNOTvsVcMbewDLnUAnUOlYFJZk6qWigz5erPWXyQ/XPY5NZeaLN8d5TbkXgrvxt7lDerkmhi6qloejqRE8B535Rv07Bb77MgOlkMZ2szhw2BEjyKfP5sYqOYFeySNacwC3DXS5oyGVlGwB+XWSSY4IbatxoG5QfUpYl/11AJupDNG1O3SJle3llkd+14uKm+6NekgcIiP7qHtol0LHsN7rTsIqm5BFJwk0HQJkpwKoa2bfTm98EwnuWCqOLmCuKHrXErabyUtwYB8qKuQGYEPo3NuMI6ZFnZYHHuxPPZne4bmPP94ytSzPrdzqnPHV8tGNnP2cijTIBhttXT2A04uYRXfeaVKygq+FZ4ZDkl5iV7EuyHS307rxgaHzo2XYW3tglWj1CZjBaQJm+imfmOL/YeRLkYG2XwpGV6qw9+fZq5RJR6hFZ8gHu/rbSQkOu7fTHwXQAd7FbJ6X6SZ2eRuuh6hrCUxwKCokdPFBPLgV9FnwbPnDBupnkgxQDuoTYdc0Jeh7SCpi0riiS7f173BWOGx1OBDHalwrnnx/GWxGhERgeWIeiA8hkxvz4S54Lo+owSwm/4eljo/S6rLryZrby6RgrRsfonWS4LHhdnsu9/nZceihYJ/PsD02Xe5O2J8WFXwbVzFq3+hPGcvG+kBVZeqq4Qa9/XqzHK9uvyhxQ1M59dwurQ5P962d8te/Zap09mZKaJMgeOoNKvu2eDa1YcVJgRU5rmkaKPn76Czep2jU923hoeK+Zm/rcDfKHCKUYcQEWriLKpSzap3cn6g9HlWNqDTkJ0uIS7oo/twJoAy8GWWhRtyRJFPZQ9sZMCxnTCOv2oTUHSOXtIsqp6doqjdEkDDUGc6aHUJoFWheAKakSrPcu73vEH/z1wxsCHqIaX/5XWcARgMHFGmfSt5a6nacsuiD5ExsCnrekEYrxyyFkHm5TRWuS+F8MK1E+59jzHpgWyKa5dK9o2uWYnYixqSSnk5W8n1muyyNsLTkXCmI+5lcKLgWmKpHEJdgNraNTkhYoe2o6kdxBawjZIftMNdWN3oSprfvxoG5nexSMONDMycRDa4dh5d40Wd+7Dc1Ns5ptALRYAm5DTlBSDq7rZG6Zt4QYz+BNLyeKWAQAoGsq/ahuzS3bBf2Nzzm9x5jJ3TM/D6k6gWZxLI+HJVnChZ3I6tDG70bBRyntRmnFJIEqP+NlHcfQ+HGHZJBAe844LI9M7QYJ+mzXTx1YpArMongqzNsT8zO+rWNdGSqP06s4olD2CPgDtOn1BbmVBY7KVTZTIAePDhS9CVaayyfq2BcojSJbFg+NbhxpQXWDuvANMgcaRa/RtNqaKVCzfcsNtosUJwG6an/geDp+XBYPBmNRu7udPOApw3Gy5lSxQKD0nWtlIx4FjVcfgOxQ3ibPBWCkHcHcbwkZ7YFDeyv+FOmho/9AHRkbCgSKX5qFVgQcrHkTcbVG3VaOUsnVSn+QWGSRd1KgCs1VvMB8bTnETdo9/bflkVyEVvVVhLiOnJs0OkrYYTxHzPIYlN8mOIUrDC1N02Ba2+NLR3uXh5AHrp3z3UiTEwDBu5PAUoHqCdTMWZmK6sWfxGWhuaB8OmiTuujbg/nj4GqBv1oiT6+CS+99NpxfPFEC2HOPNzVREv3XZc4RZEb9ggQpyVCTIAwbvT9Rlgh+3HhPi8BDjvHk9rI3gQ6tKM2sDLgBARouSLiG/tIBqfXKA+Yq0GrOq8aVNQdHGkl4trrYHXhvCLZo6bMIP+u6EkbNBkYYUgjfpxFkiauhq31RXvajp5RaiZtA8nXVotwDv1J82CX3m7uzo9zg1OhC5yySlGKGlRoFfJw6pnV36uw==",
+    salt="03/q9",
 )
 
 # %% [markdown] tags=["shows-answer"]
@@ -1372,7 +1479,7 @@ explain(
 from course_utils.chapters.positional_bias import far_weight_behind_prefix
 
 xs, _, fn = sweeps["filler prefix P"]
-swept[HELD_FOR_Q3B] = torch.tensor([[fn(fill[("rope", s)], x) for x in xs] for s in SEEDS])
+swept[HELD_FOR_Q9] = torch.tensor([[fn(fill[("rope", s)], x) for x in xs] for s in SEEDS])
 for p, name in FILL_SCHEMES.items():
     print(
         f"{name:8s} accuracy with P = {', '.join(map(str, xs))}, per seed: "
@@ -1421,16 +1528,16 @@ for s in SEEDS:
 
 # %% [markdown] tags=["shows-answer"]
 # Compare BOS's weight without the prefix and behind it, layer by layer, and the fillers' share in
-# each layer, with the accuracy of the same seed above: the rationale of Q3b (open once your answer
+# each layer, with the accuracy of the same seed above: the rationale of Q9 (open once your answer
 # is right) walks through them.
 
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
-# name: q3c
+# name: q10
 
 # %% [markdown]
-# **Q3c** (predict, then measure; another follow-up to Q3). A fourth probe, not run in section 3:
+# **Q10** (predict, then measure; another follow-up to Q8). A fourth probe, not run in section 3:
 # 16 pairs as in training, no prefix and no fillers between pairs, but 32 fillers between `SEP`
 # and the query key. The pairs keep their trained positions; the query moves 32 places later, so
 # every query-to-pair distance grows by 32, the nearest pair's included. Predict what it does to
@@ -1438,18 +1545,18 @@ for s in SEEDS:
 #
 # - **A)** ALiBi falls most and learned positions not at all: the fillers sit nearer the query than
 #   any pair.
-# - **B)** Only RoPE falls: ALiBi's extra penalty, 32 m on every pair, is the same for all and
-#   cancels in the softmax.
+# - **B)** RoPE falls most and ALiBi not at all: ALiBi's extra penalty, 32 m on every pair, cancels
+#   in the softmax.
 # - **C)** Only learned positions fall: the query now sits at a position their table never trained.
 # - **D)** All three hold: they were trained to ignore fillers, and the pairs keep their positions.
 #
-# Store your letter in `q3c_answer`; the cell after the question measures it.
+# Store your letter in `q10_answer`; the cell after the question measures it.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
-q3c_answer = "A"  # SOLUTION
+q10_answer = "A"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -1461,12 +1568,12 @@ q3c_answer = "A"  # SOLUTION
 # FORM
 from course_utils.tools.quiz import normalize_choice
 
-assert normalize_choice(q3c_answer, "ABCD")
+assert normalize_choice(q10_answer, "ABCD")
 
 # %%
 from course_utils.tools.quiz import check_choice
 
-assert check_choice(q3c_answer, "3ef5099589fcfeda9fef39099d2039e7ea0f72a0b116cd31025a7f2ba5de9c6b", salt="03/q3c"), (
+assert check_choice(q10_answer, "b7cade8f627c8110d2501fe48311da6a7db692856f4eca54d70648076fe20c3b", salt="03/q10"), (
     "not yet: reread section 1's ALiBi and the filler-between-pairs probe of section 3"
 )
 
@@ -1478,9 +1585,9 @@ assert check_choice(q3c_answer, "3ef5099589fcfeda9fef39099d2039e7ea0f72a0b116cd3
 
 # %%
 explain(
-    q3c_answer,
-    "sealed:dzVIwxeFswa1xFvjfaKMbhIjgiwpBLRhA8wibhJYt9BJv8qGjRqDQ8MiZ5zngVEpjEcmsuNepCxaRwq3K+iwwEr+cyxOi7i7ur0uWqsN/4CA9FZjHCxIS+8RY+6Eb40+8Bkh9+dY/WtFon0a/1oUUkdOUPeIggV9EnoBKlxdXB/tJ7o7UGf0D6LZKO0OHEJHnO31gDdSPrrAbuaSxdEPtWL9sWyzI1kFHDD4PrviX4RM39dD8Ks9/2aobIy9IWXtNLgLWWbtwx2PJdooCiE6RuApoYM06/tNHMJxtpY5tOL3b+lprNk2KmO4O4MRoljBIwRHdfdLjspakbV3lXqcQ1KKv1C9U/IGm6hoZwu39tuHYT7QpS3A8bbkMpc7hAH2RiUg+CKnM+jZ/FTLTcDX/z+7OrJcwzxu2LFGue5rbXO/54NEQFvwPU2wD1MY6ot6hC4fbapJsdYsM1OJiejs1Qa+7abi9xEmLpeFhJvqYyoRHFJ8+jybRHw71YmwimHjm3F/sHGjQRbXiai2iZWMk6QUqawFv0DeDpwR0zl9XBtT02hhxL6y1DmrKyAr25jPEhWc986xf4oAUevQH4iM2DWlQYPB8j3kMD7ov18D55RwZK4+A/ckN1iBqWCGzk7w39NslscU5CIL1tqOdqHnWXPg/0x5MmhsEBxlUMBOwb7iCNmi9WjAWeBOJTj9Y1ZkmJuEXxTPxKZ5IMAQYwv1zia37jJj6hqwc71vb5THAQfDALubor6PnMcrzzAaSE6bl49bSIOPdOFuH8yJQm+vgHXa0KvR8y7yD9WhUeoA+CipIPL7bJyUFRdv7/i2ZWRT5QSqiYQ7c+y1W/xaLEoRBCSl/dnsOSpKzm0sTylf7teWf+IwTrfAC/AwU81zojVES/0AS8ujKzsJSpCoMf+pkazG5clukeAAXrXn3gCEdtC5BNDQb06vYBcAidY3kKrnAPsIz9FbhWIWuA4boTWl70qw7A8AsISPVHRX9t2PGPcypFcxdhHDoerKTVIKEO7gPOuSRdE4olhdRZiMvC6DBj/rMqXr9MO2AU7abU2icnv2B7L9NZDtaLVEl/RNjx3cMYtPoiWGfxkYGNgGo8n5CnEZrVAvMEubimRoqzXyU/Pwh6me0sFS5mhqGzxk3YzKQoyI68fl/cjDXsyRV/9ujPbLPPLfjTsJbkzBZr8dDeiyN1HcSbj8EcmdXczZnWTy98ulLvDm8Dg6qDyA7ZdnjnsJO7Yvbk/Nvmo2JNx1COUL1nXYFpH+NaQv6H4HtpOk5wxqzcFZD0hJhSfD8+NKiBmZQy5Y34vzJGq2PgvU5jryOrBZSZ070G42W8LaHtz26zWmOUHFbDzqolmJUz/KuLFufF5yP+cPjF77JzW1wpyfBc45dkGMHgaAvOo5A9OSshH5j+QiCOvhknILsuQH1J1aeN6Qv5gs7fZBoVzkToN9zjwbBXRpV2Hn/5KRnRxodnxNdFxWn4Mi5e4pUqyjHymsBER2tFtmitHkikm8RCwphPA+QsJ+EyxQ1pXKWq4n2WNJY25scneYomOYkCxlTM5HnASuqKBQxb31x8hjFUcinv1BtOwRiiGCQ7wQf4adSMNhiJk3xVVexEPlkWQZXQepnRbIZsX1Ke8v4pnIvIud4Pgi4aXo9NlzugbyJNoouteH",
-    salt="03/q3c",
+    q10_answer,
+    "sealed:ZkPJoLB6Od3dPMdT0PGOquFtYIakYDFOTQZde93qbcbDV68Lwh/FICJ9thowNiUQb18gntCj9/a7fcPSTbKOcuyCKhKaPxq3qV222zfW3lzlem2NSIOi9GBtGI8k9+vedVQQ/83kGU8d1ReXWw52OJr6CEzo+7IKn75nnwgyG7hkeRlL3ZYZjSnVDq0w2GJ4nHHYVXcfm8EsYRbR+BzXOURNn1DH4zZ4ZnNo8HM97Wn1xCUq1gDvx+SKn80LKo6wzhYycAYD0K40n/c6ipm4kY0nrKFQhsnOHkcvrZOf7GL/dFsOmGKo32fe+K8NanDVNNUuHOWoDUGzL/4g73nAuGHln55icbrtSHwWuK/MS1cLkzDv6JTWMKq+q69bW2KV16L2OoUeA912Wve2EK4E2SbnvCHEaIBxnyNYx3hjv1IEVk/wvTwSV5C6yZDrcLoQym0A/bUcMhHvaOH6ALgZvDKpHPEjk9WgZmGXkSn9TYkmDu8hWvn+kbD5RpV7xpAQYdcnSpBJK22aPkqZi3I0p6SUaw9qh6SUDoqfTVIc08wCQr5dfBdJclSUNTtoTA3zFnRlP+pKEpQIugBzSbLDCZxhsIJfT90uOVjNiHj09yu5LYgfbl9eNUQdScyX+Zw9MpSsjannraohvtG9p3924PgubIdbzNXkA3SZJMUae+LJcvDxXQpw3yD88TH8PGFNF5Q0x9PaW4XZMea13sei1VEYEBQZuIWiMJpzPK7qZu8QBgSzv9umSbZfFSYiMPP9Q8c6I8XsNag1DnfS2sE6qc+uZ2MupgTh9TP94Tkdi0OmLp40hcFf9bIUy/A5vqAkeu/jY+tK/wRtDhlsMJOzQz6DIKEE2FJjORzq9QamSFQ8+Q9+voiHUiLLbZTwk7Foikdx0WID/lhlEnkh83x/nyihNtfrWo0ZXEAspcHbF963HHx8Vg+pDLxbwOfoioUUDPBtzX7eDan8GETgK2vxJUFRY/QTUG0a/jph41fozelNbooEGV1CpBupgrkKRoRy/X5SyOX3L4nCMf89oPVcU1wOF9AYgPcObw2iPirlAgEAMb4HUDEaaqYwUZV7ZIk88MdztRCoXX8CAYCTTHUfF4vDe86FOEmCy//H9aIAeHBd+x5DPMTPRJTL40eb812NbL82tMhRGixAu91QqtyI+SaUYYMVKJm7c37knqtdKewaW7Rtf4FopGnjTnNDXmVYr7yrTRVTD4jxh8gSSNZGLWSRzOkna4LMOQ8vzxLu7160JZrwhA4H+Bk625q+7avMBGc1jgyJG1vIBL5SdtBV+wiWDXPsOA+Q/gFUSWlSXEGzSThOP6XmU1HBG+Te2cyYFvUhIOd5BuR4h1lCyVen3qJ266RuEOfXZQyYQ2B5TPipN2c1HliZLaK7TpiG0Tejyavg+kE/0OHp5BDzAEFwf2Fw2STutHtB3nXHeztiCbZirLG/wIXROJbe+6ZA1GEfyU6vhslGpIU1rmA0l/UhcfaxSF+uh3Un5XJbVOYZUeind+dgSg3UVnpNj4tymiOHKiAdFvmzfU3eE3zk5opda8M7raHveE4HBqkJgudSOkmY40slhcLUfMbTLUPnF5GvVNH3kGZJYWIRzsWLQjYLH4urLmrse65fP2Nkoaf7j0uo2D3HpbhCS/leaKNbvTb8Uw25",
+    salt="03/q10",
 )
 
 # %% [markdown] tags=["shows-answer"]
@@ -1520,14 +1627,17 @@ for p, name in FILL_SCHEMES.items():
             f"fillers {on_fillers[0]:.2f} / {on_fillers[1]:.2f}"
         )
 
+# %% [markdown] tags=["shows-answer"]
+# `tests/test_positional_claims.py` checks the statements of sections 3 and 4 on every seed.
+
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
-# name: q4
+# name: q11
 # points: 2
 
 # %% [markdown]
-# **Q4.** RoPE scores a query at position `i` against a key at position `j` as `q · R(j − i) k`,
+# **Q11.** RoPE scores a query at position `i` against a key at position `j` as `q · R(j − i) k`,
 # where `R(o)` is the rotation by offset `o`: the score sees positions only through `j − i`, which
 # is why a distance never seen in training (section 3) is a rotation never seen. ReRoPE (Su, 2023)
 # clips that offset at a window `w`: a pair farther apart than `w` is scored as if exactly `w`
@@ -1603,7 +1713,7 @@ _q, _k = torch.randn(2, 6, 8, generator=_g, dtype=torch.float64)
 with unavailable(namespace=globals()):
     _got = clipped_rope_scores(_q, _k, torch.tensor([0, 3, 7, 11, 2, 40]), 100.0, 5)
 assert check_rounded(
-    fingerprint(_got), "4802dfaee18c4147707397e70facd4e46458c212b5c7e71ff15541c11c8c2eac", salt="03/q4", decimals=3
+    fingerprint(_got), "c8492ab7514b29e70c5f81b9655ca4a12f88d1caf591f4dcb86fc17bad4ac3b6", salt="03/q11", decimals=3
 ), "not yet: reread section 1's table and the prompt's description of the turn and of the clipped offset"
 
 # %%
@@ -1637,15 +1747,15 @@ torch.testing.assert_close(_got.double(), _want, rtol=1e-4, atol=1e-4)
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
-# name: q5
+# name: q12
 
 # %% [markdown]
-# **Q5.** Behind section 3's 128-filler prefix, the query of a 16-pair sequence sees 163 keys, at
-# distances 0 (itself) to 162. Suppose every one of them gets the same content score `q·k/√d`, so
-# that only an ALiBi penalty `−m · t` for the key `t` back tells them apart. For which slope `m` do
-# the keys more than 38 positions back (farther than any distance in a training sequence) receive
-# exactly half of the head's attention? Store `1/m` in `q5_inverse_slope` (a number); the check
-# compares it rounded to a whole number.
+# **Q12.** Take the query key of a 16-pair sequence behind section 3's 128-filler prefix, and one
+# ALiBi head of slope `m`. Suppose every key the query sees, itself included, gets the same content
+# score `q·k/√d`, so that only the ALiBi penalty tells them apart. For which slope do the keys
+# farther back than any query-to-key distance in a training sequence of section 3's models receive
+# exactly half of the head's attention? Count the keys and the distances from the chapter. Store
+# `1/m` in `q12_inverse_slope` (a number); the check compares it rounded to a whole number.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -1653,9 +1763,9 @@ torch.testing.assert_close(_got.double(), _want, rtol=1e-4, atol=1e-4)
 
 # %%
 # BEGIN SOLUTION NO PROMPT
-q5_ratio = functools.reduce(lambda r, _: ((1 + r**163) / 2) ** (1 / 39), range(50), 0.5 ** (1 / 39))
+q12_ratio = functools.reduce(lambda r, _: ((1 + r**163) / 2) ** (1 / 39), range(50), 0.5 ** (1 / 39))
 # END SOLUTION
-q5_inverse_slope = -1 / math.log(q5_ratio)  # SOLUTION: r = e^-m solves (r^39 - r^163) / (1 - r^163) = 1/2
+q12_inverse_slope = -1 / math.log(q12_ratio)  # SOLUTION: r = e^-m solves (r^39 - r^163) / (1 - r^163) = 1/2
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -1667,18 +1777,18 @@ q5_inverse_slope = -1 / math.log(q5_ratio)  # SOLUTION: r = e^-m solves (r^39 - 
 # FORM
 from course_utils.tools.quiz import real_number
 
-assert real_number(q5_inverse_slope) > 0, "1/m of a penalty that grows with distance is positive"
+assert real_number(q12_inverse_slope) > 0, "1/m of a penalty that grows with distance is positive"
 
 # %%
 from course_utils.tools.quiz import check_rounded
 
 assert check_rounded(
-    q5_inverse_slope, "069d702de8fb581b4c77e17f722059a6bf10d496817306bfbd6aea87f95216cc", salt="03/q5", decimals=0
-), "not yet: reread section 1's ALiBi and chapter 01's softmax (a whole number)"
+    q12_inverse_slope, "31a8467730c53ab8f589b27665e429a53623a649da8c4a67d3fbe41ec8065630", salt="03/q12", decimals=0
+), "not yet: reread section 1's ALiBi, section 3's recipe and chapter 01's softmax (a whole number)"
 
 # %%
 # HIDDEN
-assert 62.5 <= q5_inverse_slope < 63.5
+assert 62.5 <= q12_inverse_slope < 63.5
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
@@ -1688,13 +1798,13 @@ assert 62.5 <= q5_inverse_slope < 63.5
 
 # %%
 explain(
-    q5_inverse_slope,
-    "sealed:wsuR8unKRXQ0xeF8INqeL3VSVoSxWdRbFD5oMeIXFisAc88rhVUB+PMuqLbal5/DEJodlRlBFujadNLVB0v7DktrigZsVjA7zdWKouAI+flVxA1m5qBJ47e5M97GeAfBFH3u8Xn48S3BYmx+xDLhXEaT20pxguy6KXtrM6Ta5bmRuLt123JBeloZYMMtHou1pnt21Bn9+6XAhCW+i25SEaog2u/x7LqSaX9+LMQGMSuR693BXLo75egPlG2MrVbmbO726cWQVXQ8NG7ajbZHhXFqju8y/ryLS0FLlbp7W7DT3FOBy5dGGrkhfPFZhtzkH4eC3UnmR5XGzlX0fcQARs/87JNQyJXH2xo/mOEP/Q/gP9LZoLNqwzFhxHydpA+BB1BOKZvVLJoPIejlPprVzn1RItdJk45A6Ypmwhve+VsLnfU4qmN153FMZTmoUKMIrTETusCHIuMWhqe37BxetJ55lo93xNWf8IvE6CUXLx+aBUXe9w4VUG29BuFjIXS8GPHgwW0ZbgZ2m+ma0VyMfDCXIIGxJuxQX9es7n4B1Y77DWO11lpT5n8ul792suhVxh/2HloGOVY8DuTLqDXneF+2XwLpQ+6tE/pcbL62Do0xXng5ljeudszIIpTNGj8RBb0d+hs8fSQX9hoguTOfEVtuhfyVrhYAJRZLfYB7Rxqkl5q/IF7kD+cO8/2gdRR1ptpFeZuGIQ+oVa+yWmUF5dkoRd/8c/bnLgfyn1ZotExY77X2HO0EACyep46TF4MOIy1rbVWdrCzJKOUe04jjh3eVFRvj1YUWT/fPnwq5Hmsuy4nUycXu9ILCphYabHCIE39FMgwhJ8S3O8IsBeWr69cgpjvbMRAoTP8TOcUWSzMsoMp0FEgnJpRHUtHEtPSNzz+SkDI2g5l6Cbjudu0xhWTaC/opmJAI7FHDQjNJqwWj982Nhyudq6/8w5JjHPCBdJipsN9TXn764T6wc1OS2GuYMHNMCESktoN6fPRuciazKsj9agmBB0BR6yGI5hSNYe8t4WqnPPnqwlDwI5rlUEG3Jd0MwpOTeznIIQTNYZgQuJgtAQxLMw+Eh1qJK7yJIzxrhIQHpDzZebGObCO5Sqz9ICSkN40Q16Q+XD/s/Zkght48DcQH5NDvx6v5Ulc0IVefDcCCEkIgUs5AECVa3L0v5BuIAh/axCML+iPoi+y4/s9435rJgeTyV8izh86zuGLqcOl9WyqyLNsHhPqUSXbNKv5oIbYbeYMfINM18RxvNO9/PeE5XJNS0BVyD3SinqULfjWdypPu3np72djOnCsIy5jFYl4eLntnIH3ppW2l/s5Y738LwWjcI2XLGPPdbMjDQKOV11vAFE8hosRpfP71bOqSWz3TBGD75rUroEA++S8AkAaCF7Ts2aQLvOKxJxaxl/woVkvflrnjXfvvNL/FKN1FHDdbZ0wix7KCBt07ouKOJLsTis+VRJjxqgintN+/1poDU/tqiH83h4RYbqudF9n//cH0eFtpiDYtMX2zUhKi5bu0PvynzclZkTUx2IXuvVLLo7IyYn8rsHUB+Yjwz1lZGhZXC/3a8X7u0o6K0NeLR/hM3//zQfFllIsFyP6aqfKvo3uyim3P8t6GCsuahIuzbIbNohvbp+xNUO/uzfw3iSFpiggHNSvNvFZ15nXkBcq0qh07IT0H87+8DWW5QIJfuQMZFl6LTfv5D6BydmKZXOM9h+KBrm1lUVAph9GJmof2Jo0=",
-    salt="03/q5",
+    q12_inverse_slope,
+    "sealed:A4Rm8WHbI4ueVsM9PI1FUpYYNzhmNSZKeaZGe+N9Uu8pdCV5+GPAERkVv8TlLzn4y/IsTmWT88CJk1jQibWxiz17dU9ZmQa5svTNyaPpOhM1cNAr+qvQLYWJZI3Cf/Y2VFvA7X/DWDJ1Oli4zZL1UXP9BTTWecbG3hv8BBKsGGJ/7rhOzMekmrXF4mbGnaUu1A8Z1c9KiNTDJE+Hj2ty0YOs4Ufz8cRz09OXO66BurUgP6yVa82cqlBJ9vFG+wht1+/Lk0HARKpjMJthFGuM+rHD82RLOVy1KGh5cqsLNbkjK68UGQNsjnMorZ6cOnpSL4mUXQgLWl8cTH6CoOwcr0kXjwF5YKQkAXFWdolndWuE+uhwzd9JjNoXsx6M32/0EUyMUKBKRduLP4WpJr60yNHGt/qgqp1SRfcZy08eDHDWrmvg8JjpQBwYxmF3nhOsDh1H6isMdgJo7Trji5lnJwbkxyZMc6ijgm/PNRBPDZ99d5CNuHhLKympvpgWEq2lVXG0v5j/m2GGG+LEMiqPIrnLW0VxW8jqjLQJ+ONA2HUHwq1RLZl0g7Th7uCmIMRmTlCaEOeK5R/iEaa2eKgLrgDckgBvXxNIEFUCumHTKgyl3i8K5kfEzzHLzGJnP6yZQCEgt104snZNt4eRi2k4H9x//A0r7tJF4QcC4aV8yQ4nUimpTxFZseQsJNitIFCFR+8S4g/+w/Azq85bL2uNJYygYbLBdclwKyOOlySDV7zPXCuL9iEysYkx6UmKhokfHdY0NK0almBBPunh0pHMvcxkUXxmbJq3aSQDQg6HXOT2/Lxikv5KHspadaz2gSCwsiFF3efYG1eQFL6el2wTvxgA51uwGuZz3in4qMvC3wwPLy/JCWKexV1llFmM1qMcnbyuLdbH578VgFbRbztWel/Jh3gw6fTVXuQStQLcUeSxQWdAHKpjXL4Ym5WiSP0FUS4C4u4aUK7xFY4mbeQftoUcutUKSeJ0jnm/ZnojkazYVmloS+1pAVt5M3f+ck3b/2l/I5dgz5P5PPpfwMsDSuLaitO4Nk9P2jzXqNRexZ8NFGLzVykOzLcE67mRGuVbwJfRq5CxzSf1YWZ2NRov9eDR+dv9bsJ3SlQtQpjwBlOeem99Ek5vsAI1JGHSI+e12DkbS/3RZCOzvfJodlfqcaiQ4+MQ63R29YQTguO2FAlSkTTTUQuQzI4oLggP/4LeXUicytRR5t+drVUaZnNSuPyXGEE6MUGOjUTx/OAx0S+EiHk3/uAJ0gJsZagqd125jnp9Kl8FoJxVSafK7drp6E3CQocsszAJDfgmREeYTAIXQ2ip6f5I+4XpYjNp3zCeFAwbHBaY92P3oMb8TXP9akA7Ijpl2b/EVSpzGiAwfcw6OZQNBYLqOOdWTF6q9SB+Jf2AYPaSNO3wTGMxu7jsnPaNPq8233xgSWr+5w/rbvDipg7y8kaeCTwDxE2xSAQ+LJmWM1q1SYO3x6jmpe9H+DYKTCKFNJnZQfTmJE3aiGTRxxziOfgOlES1IjnicAV1LrzsgdQsH5dqOSqyx3aDBXZUyTyjLCHelg6I3/ODTcv93m9wSLJ8WjM7SI9WbdP4W2E9wYnSHBu4xJBTMXOBDe4OJ+YE2JdOsGSXo55H8b9vKbNQzHlV2vOuYwRCvEcJOhKj73SFc+OriGEi1PJvWdp1xecU0zK9bEfjjpDKq0KRJmfvZxVZmb0fGswTbYW9oaDz+XsikYq4C5QCLmcoccm1WVcXbJcx3UvpWO++C4ZyPqHJB0vCZ9js2l1IIN6GkgqISUKi2j6jqJQYPzQfrI6HmMSTMfyq+M7RtzaxjT/wLX590EcOMU9+KNhM7OenUHznDUu7OEcoOxUKhNJCkqbjStX1Zz0ZcW/uulLZZFAhzMCYxeQKX6pNg6ucrPbBmXEOeCKciqMMs/J2T4Xe3DiA7aa3bntUhi8XgnoQSUSnJQUgSbfXnr1NrneL82w1VehWbPPcYKhVSuVZ8+CGm3jfmf9Jboa9zlYsSv8aVaUKC6pmQqWeOAxQWu7YprWyHUK7i4YIRgmTn0zOW31eTX0EOfH4XYg6YMRNGMRN+6iSEvSHh1lLA32fvPdGZNX/ltfY3k+U1QMGtw/e",
+    salt="03/q12",
     decimals=0,
 )
 
-# %% [markdown]
+# %% [markdown] tags=["shows-answer"]
 # The same computation for the four heads of section 3's ALiBi models, with the course's `ALiBi`:
 # the softmax of the biases alone over distances 0 to 162, and the share of the keys more than 38
 # back; and, with the same softmax, the share at the slope `ln 2 / 39` that would leave half of an
@@ -1711,3 +1821,20 @@ print(
 endless = math.log(2) / 39
 shortcut = torch.softmax(-endless * torch.arange(163, dtype=torch.float64), dim=0)  # distance 0 first
 print(f"slope ln 2 / 39 = 1/{1 / endless:.1f}: {shortcut[39:].sum():.3f}")
+
+
+def half_slope(n_keys, first_far, own_key=True):
+    """1/m at which keys first_far or more back hold half of an equal-content ALiBi softmax over n_keys keys."""
+    t = torch.arange(0 if own_key else 1, n_keys, dtype=torch.float64)  # distances of the keys
+    lo, hi = 1e-4, 1.0  # bisection on m
+    for _ in range(60):
+        m = (lo + hi) / 2
+        lo, hi = (m, hi) if torch.softmax(-m * t, 0)[t >= first_far].sum() > 0.5 else (lo, m)
+    return 1 / m
+
+
+print(
+    f"1/m for half beyond 38: 163 keys {half_slope(163, 39):.3f}, 164 keys {half_slope(164, 39):.3f}, "
+    f"162 keys {half_slope(162, 39):.3f}; the query's own key left out {half_slope(163, 39, False):.3f}; "
+    f"38 or more back {half_slope(163, 38):.3f}; beyond 34 (section 2's 35 tokens) {half_slope(163, 35):.3f}"
+)

@@ -60,7 +60,7 @@ def test_more_pairs_hurt_every_encoding(seed):
 
 
 def test_behind_a_prefix_rope_loses_what_the_far_fillers_take_and_that_differs_by_seed():
-    """Quiz Q6: behind 128 fillers, keys more than 38 tokens back (distances no training sequence had)
+    """Quiz Q9: behind 128 fillers, keys more than 38 tokens back (distances no training sequence had)
     take a large share of RoPE's layer-1 attention in every seed; in layer 2 their share differs by
     seed, and the seeds' accuracies fall in the reverse order of it (one collapses, one holds).
     ALiBi's layer 2 gives them almost nothing."""

@@ -84,7 +84,7 @@ _COURSE_ROW = (
 )
 
 CASES = {
-    "q4": {
+    "q11": {
         "right": _REFERENCE,
         "wrong": [
             _PER_TOKEN,  # plain RoPE, no clipping: the course's per-token rotation
@@ -135,17 +135,19 @@ CASES = {
             _HF_HELPER,
         ],
     },
-    "q5": {
+    "q12": {
         # one key more or fewer (distances 0 to 163 or 0 to 161) gives 62.6 or 62.9: 63 too, so they pass
-        "right": "q5_inverse_slope = 62.77515812044884",
+        "right": "q12_inverse_slope = 62.77515812044884",
         "wrong": [
-            "q5_inverse_slope = 56.3",  # r^39 = 1/2: the series treated as endless
-            "q5_inverse_slope = 64",  # the nearest head of section 3's models
-            "q5_inverse_slope = 60.5",  # keys 38 or more back
-            "q5_inverse_slope = 60.7",  # the query's own key left out of the sum
-            "q5_inverse_slope = 62",  # 62.8 cut off instead of rounded
-            "q5_inverse_slope = 0.0159",  # m instead of 1/m
-            "q5_inverse_slope = 16",  # the head of the earlier version of this question
+            "q12_inverse_slope = 56.3",  # r^39 = 1/2: the series treated as endless
+            "q12_inverse_slope = 64",  # the nearest head of section 3's models
+            "q12_inverse_slope = 60.5",  # keys 38 or more back
+            "q12_inverse_slope = 60.7",  # the query's own key left out of the sum
+            "q12_inverse_slope = 62",  # 62.8 cut off instead of rounded
+            "q12_inverse_slope = 0.0159",  # m instead of 1/m
+            "q12_inverse_slope = 16",  # the head of the earlier version of this question
+            "q12_inverse_slope = 54.3",  # section 2's 35-token training length: keys more than 34 back
+            "q12_inverse_slope = 65.1",  # keys more than 39 back: the 39 tokens taken as a distance
         ],
     },
 }
