@@ -424,18 +424,19 @@ fig
 # points: 1
 
 # %% [markdown]
-# **Q9.** Section 3's table, at 2048 items: the three plain-softmax models put only 0.13–0.15 of the
-# query's attention on the matching item, yet they name the right item 0.91–0.95 of the time. Why
-# does the answer survive so small a weight?
+# **Q9.** In the figure above, at 4096 items, seed 0's model gives the matching item 0.063 of the
+# query's attention and no other item more than 0.008; section 3's table puts the match's weight at
+# 0.08 in all three seeds. Yet at 4096 items the three models name the right item only 0.76–0.77 of
+# the time. Why is about a quarter of the answers wrong?
 #
-# - **A)** The model raises the match's score as the context grows, so its edge over the
-#   distractors widens to offset the extra keys.
+# - **A)** The match's score edge narrows as the context grows, so in about a quarter of the
+#   contexts some distractor item scores above the match.
 # - **B)** The distractors' values point in unrelated directions and cancel in the sum, so the
-#   output carries only the match's value.
-# - **C)** Each distractor item still gets far less weight than the match, so the match's item keeps
-#   the top logit, by less.
-# - **D)** The match's weight only has to beat chance, 1/1024, and at 0.13 it still beats chance
-#   more than a hundredfold.
+#   errors come from noise in the output layer.
+# - **C)** The output mixes every item's value by its weight: thousands of distractors, each with a
+#   sliver, together push harder than the match.
+# - **D)** The match no longer holds a majority of the attention, and without a majority its value
+#   stops deciding which item the output names.
 #
 # Store your letter in `q9_answer`; the takeaway after the question explains it.
 
@@ -473,7 +474,7 @@ assert check_choice(q9_answer, "892786730f4d98f91e53e4e07ff363c2ffad994a98249c3a
 # %%
 explain(
     q9_answer,
-    "sealed:1qLXhhpboWFRJoSysbRlXqgE9SxcYSTbg2CuOttTGJoXX/po046maQAdVvBpMC4zqvU3zksGmDsREunWbpIzWYpZs+azBZHkC1HVpLic0fV/ZnxlnMEHBawpeXu8gnbFE7OzeMmdy01o61eJcETmgqlGaby+EUMkBZ0zLRKlk+iLjpXsTjeLprmiziIuaHsf0QyIUaJehn5bwzDmklvxJtEOhQjWipCGRsNR87u5II/7nomqOK2iI4Wr5PMc8Fcv/VmOQ9ZXwyds2aHhWImSqxcQi/qM9eHkBy6+tbs9FS1s+QUXRrLKaxtZURUfyxzGS8rXR7ZiZNE0xod8YBlEhEg8sc/qGFzbKC3rllk1INL8qFZnD5/nbkhkns2Ccaoyrg/TxU80MTw05Ja12bWx5AliBojPr6MsIWmorrTu4mvzWXBZlF8bRUHrGObN6hKPCWB6kKbkO49MpLl9kb9sH5tQNFW8czoPgQNo2kLDrBXPd8ep/NdmdnRYBmIDdKmmehh58TRIOaolOJIewFtYUQ7t2tjjpvk9XAzOjLbAVVo0BK15t5bh+KLMLFY79p8yWv8K0QmxqtWeLkj3jPSZNor37KQiuj0KhqqQEwnMdgRqDFNq1Vzqm9XRE5cU33IDX+qY/OwM7Hqg8YYipTkzjcR2UgMLHcBx3DYYqfWbsmi9x0JzwKk5m70Tsx4LVUirHVES1CfUVfyA/bQSADNFfYfyoDl64k+VC7I/XyUEIK1zGEYBiV6k7na4IoOcR3HTz50+HkdZMEhwJb42da2hLDOBcHFOthvz5NbnJ6vmup2CzSwkgdrMOVTWR3l4ko8GDaUcgKe9RK//a6PETh+ee3bPVNBS6NqIK4gJCNpK2p9HxUl5Z/otMKd3OmNxdCM2V2f5YjW2Sp7gbB9pG5QCD3mI3KQQgaBeF6tZkYg/8QeRMED0/obtXC41q2iOQ5FCD9RKNC1d6OGsRqlEfhE6cXgUuhQtklc3mKblBvGR6j5rnNmgKAOXjVO4C95Yw3XyfRlKFyLt0I5YDnc9ZJe6f444rxas/UfHrOhcl9ih8MarDS94jBLIXa80GTLul/ieVTum8IN/7kNRBhOwOC8oYSAIx01laHafx2K05cSarhaZ4CXDF6Em9WaXSJnHCX2sv3qG48KyaKp14YJytYnmOKH034DO85vOecLEHGCnWzsdhIACtL4SKI/WGP1T99MZxn6+fmgIkuYgmNcmlTv5nsVvfXjS7zQz7AVAxlIKByelIwfB8m9podjFhF1mpxkU+53bgEAVhYpbZiIfWPge3Ny6TAXluXloXf/epamBAvDiDck1jYr2NcguP95O2RhzQZiNiLGe1DDuoa9yJGpcIBPLs7NgG2FzLkDj7IJwOjq8gSJ3LvBY1GIEiIt1a9GR8Tw9eL3NtpSm/qAB9ZkcBVfCze5mTKtwcadvX0DAYTL8GTq3MGN4PSvO5+8e+UnxveIGh+dBpz6Y2GByqoLEhr4O3KEkS2nWp6xkIfWU/4vsymOeQCj10NUSttR5Bw+Rc54RancxS8syMggxgNIqQbup8ypEZ2fXeYyEslmp6QmNcmV9A8CVdM3+LkbEiAKq6UZiKoiV00ha4hkZiU8S6FmKLdPqYd8Oz30XGr7Dph7ML4ErFPA61l37f90BR8HPJfySsJ3bhPa9/stYi6J5cLdZ8w==",
+    "sealed:OFNm6D52BUDDkaJaQBNNHKgE9SxcYSTbg2CuOttTGJoXX/po046maQAdVvBpMC4zqvU3zksGmDsREunWbpIzWYpZs+azBZHkC1HVpLic0fV/Znxljd8HV7x9dWKqyHHAUqmncc/Uxwxn4RPdbEmjw6Zbba6pQwo+VskvIFfsjvmDw8LyUyvD8qWvi24je24dxwvcHaJMm3oAl0Pl3UjwN99DsBTQwtqUEtdcva/xJM7hi9rlKuL2KYG+sL4Q6RQurhaVRd9cwydsz+yxTsCCpgpbw76O5berEnrq6e4kR2R2+RIbVv2FbQAbUQUZzAnYBIn3QKExN9o02IZ8ZhRYhFg7sZy4E0DbJm7GllQ6ZZ3t4VZnSpzrKV5/zY+acao7pA3f2AE8dHMi5JG826m68112CI7L4Kh6JX2l66KnwC6hVXZMiFhJSUauGqjDrxOWCTRpk6rlIN0Oif4wgLdvWp8VMVendDoZkEo/nAbT6E+cKse889MvdWZYRX5LcP3regJjuX9ed/1/YIYOjRUPR0uly5Hjov5+WEnOi/aAGRgmGftorNng46aCJERp/pxhXbMQzgKktZDfOlmkkaTXeYn++6kjuisBz6yWFBvNJEcjIxti0lz/08eUFp8P3zcQGuKJ8epN7m3v+oVx8Tc1isRjHA4LHdt/mWAUpPKZqCqnkF5yxuF4kaEBpUxCSRznBEMPnTfQELGD4PBUGygILcKw/HJ3pgnAEv0rX3VEZb8/HlUNkF6k7nbvc9/OBXyUicJpVkNbdQhgePJzb7boKSKBeXNdswz89I+zKuryvoeUmDNl1+jXfBjSCWkwmMEHFfEenKD6VOWhKrjVCxuedzrZQ95QrI7cc8dNEIYf0pwC3xotfPJsOKIkLHRjfjM8BX2qbGaCVNPxYFo5HY8LXXPeyr4WnbxbROYbipUu8QvQM1L84tLvQWsp7S6TWYcWTpJNKy0P+q/3UK9VLBB7fm5H+Rp5yBNq1OLySa3e03Y+koT3YVbVnQ73D9lYmCu0fQJfGzz70I5fS2d+M9L0J4d9u0Wu5hWQvL0Ql8Om982rX254gAnOWbQ5SmqvjOmBDGuq7ZR3+B4YVAH+PX0sNWZVjxE3aHCFwWrnscKToliP8WSOE+V15nyJQZnZva+15O18F9Wybad/59Y8u923KaX2zovY85vGed7DDmCrVCYTwZkU7eVTP4TGGPkQ74FMxGnpPTwG0blslpMXkDG3gNBpf2Sc83pg7gxGxgBPMnHgbgbP5Gk7qsSRxRN0tgQJ6YecgBBGiIBIcSJZui4B01tEsxO8/XpoQLjEovOBMv33SMM43pHqdMM1J4xQn1Z8AJ+dlLGexDervaUmZXtYYlDat/YpESRqKUuw64V8dHO6iSJiIOFEhiY83Yc4etiHpCI3eO6M4Yiw/bZEu5EJVRTAweJ2TP0+dPMuWVXQYSq/DH+uOGJ8dSvB5v8e60D48a8Gh6Qdt2DLjHomooDFzb4416xjQXiXp61rKPWW+ZOixnLWTCn1184D+5F+BlrGNZ0EK2x3X49jYQg7m9kzV+Op6G8FfiaXKt2b4Q32rFzbITopC9/ZNdu7fgqbiFXkqlY9cdqdklJLowNQkEIE6AbSf5bmIMgYzDgEHbWWoFfKZ4RwVdYm1g+/echVQcjJcfKOsM2egOTx6txOi7FkP7dRqazl1q2wbqonERQ3KYxFRLBYox9EjC2CBbQwq7gpCj7T1P1ate39RDt0hhxVYtkxBzY0U7InNarjfm67/bl28UhTApQGGJ/RPwB7mdNx9z9xCWwpfGnds3cVNobF5m0nCkpp4lgK44XcVwMbRHWaSLcwWpAqRGW4WaY5J2d51pZMrjZpbmJ9pzBOFzWPzKpJnsNSnDFdichVHxmetG+QPhidSrNbf/j13vAuK2oaxQm2Er29pK2D2LkJleaVKRhPtEghAdqBLRUV4OxitQnpiVdOM7IiLCQ+BA0QAsXxzIcsVA8fjY9HSeGaTwtz20N+zvSIndt2z360Cwh5zqj00nI33d1jhZTgbcGQ/Tpxwgm8MpCtGLPaReOs4/yBqhWbqxrEJpjwv97hKFZpudmojmkYKOWIdp9CfwBKHxLNlzZXyv8FPrOr9j8GMOxZ+k7e7tIiPCvaEo6L0l6xwwBMYcnMTYiQ1WeGIvVPfhj1a0FTKGRIdgmdonh4tOandDxvvnSbd5GeNYtZ2Fk3Fs5Wdm3rpDBUaErdyHa12ScDO7463GRkJOvYLamYVhJjJS2z2hrPSD8H+uIshVyPIsNapLmff+HigHvJrb6cumU2mYxbza7HH5gjunUd/Q2NFBGNOgHGzeZHDbDjyCFUKoo=",
     salt="02/q9",
 )
 
@@ -484,8 +485,8 @@ explain(
 # assume one fixed gap). Accuracy holds much longer than the weight: it starts to slip at 64× and
 # is down to about 0.77 at 256×. The answer's loss grows clearly from 32× on (at 2×–16× it moves
 # by a few hundredths, within the seeds' spread). Why does accuracy hold so long? The model picks the
-# item with the highest output logit, and every distractor item is individually still `e^g`
-# times less attended than the match, at any `n`. What dilution erodes first is the *margin*:
+# item with the highest output logit, and each distractor item still gets far less weight than the
+# match (in the figure above, at most 0.008 against its 0.063). What dilution erodes first is the *margin*:
 # the match's share of the output shrinks, the answer's probability falls, and the loss rises.
 # With enough distractors their summed noise outweighs the shrinking signal and accuracy goes
 # too.
@@ -575,7 +576,7 @@ fig = plot_curves(
     bands=bands,
     xlabel="context length n (tokens); trained at n ≤ 18",
     ylabel="cross-entropy of the answer (nats)",
-    title="Answer loss: the fixes cost some at the training length and win only far past it",
+    title="Answer loss against context length: the fixes win far past the training length",
     logx=True,
     logy=True,
 )
@@ -619,8 +620,72 @@ print(
     ", ".join(f"{s:.3f}" for s in ssmax_s),
     f"(s · log 18 = {', '.join(f'{s * math.log(18):.2f}' for s in ssmax_s)})",
 )
+print(
+    f"the raw factor log n at the query over the training lengths, 6 to 18 tokens: {math.log(6):.2f} to {math.log(18):.2f}"
+)
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN QUESTION
+# name: q10
+# points: 1
 
 # %% [markdown]
+# **Q10.** The table above, at the training length (18 tokens): log-n scaling with the raw factor
+# `log n` names the right item 0.82–0.91 of the time, while the same scaling normalised to 1 there,
+# `log n / log 18`, does 1.00 of the time, as plain softmax does. The two models have the same
+# parameters and were trained with the same recipe. Why does the raw factor cost accuracy at the
+# very length the model was trained on?
+#
+# - **A)** Sharper logits always cost some fit at short lengths: log-n scaling gives up accuracy
+#   there to hold the weight at long ones.
+# - **B)** The raw factor grows from 1.79 to 2.89 over the training lengths, so no single set of
+#   weights suits every length at once.
+# - **C)** The raw factor is the normalised one times log 18: the same functions, but training starts
+#   from logits 2.89 times sharper.
+# - **D)** A model needs a factor near 1 at its training length: that is why SSMax, free to choose,
+#   learned an s close to 1 / log 18.
+#
+# Store your letter in `q10_answer`; the takeaway after the question explains it.
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN SOLUTION
+
+# %%
+q10_answer = "C"  # SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN TESTS
+
+# %%
+# FORM
+from course_utils.tools.quiz import normalize_choice
+
+assert normalize_choice(q10_answer, "ABCD")
+
+# %%
+from course_utils.tools.quiz import check_choice
+
+assert check_choice(q10_answer, "70ff27d66612ff644262600153251401af1780010d6fca32ce1607c4a812c44b", salt="02/q10"), (
+    "not yet: compare the two factors at every length, and ask what the query weights could absorb"
+)
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END TESTS
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END QUESTION
+
+# %%
+explain(
+    q10_answer,
+    "sealed:YfGgrKlYHs+9oTIUkIscYC1YVUZ3I49scjtEggjuNyZabwdq5/hR/5Q3MSdrOY7ViGygRNHJrmaOmOoPcI+ql0La4hU8F8MghQfeg4N0X33wvjeFL/Q/sDjAKxu6wVaVENRdMhW261OEfu2oU1TPpY2ZY1F/7JxrMtrxtsdKzpNaKDFeMzyTLaJYSvu7pW06Hzt/SnHgCsDKywKmS9kt9cHCQPSlLlS9g5QkqsCQCdD2wcJfxSriS973/urBc+D66WCbpBDp1nqMLQUJEuo8b4W3oCZDi093AZGu0Eu4eSNTtFT9BvuDm80IH2UziJc/M9yyvEYkwcAe7c+ILdKOLL1GdQJ3E2VUDCB7jGDfJnHOy6FlLoEgbGtgBGbZ428xy4a2RWtXgWS76bH2v4gaauPxZYjHy6/GwkTb85U0cSZOLJqvjVpYPpzcwUAOESB0HZkpYojbtKMmAxAWiUKJDIFYN7Up07xTFK1TVBw/xmlhiKFI1/LXUS/CA/JvIpet9xBAFLJRf6TaWF7tF+2hh+AAn1wlQCfZmqhyhrw1yGDpdPVYn1hoE80TVa1lCOQT4gSu8LI0kzvJBUu99pI4wjidejGDNevWYl22Sxz6lvp/XkBwV+NeyMXUt1ogFrLScDOxk/5AGG6NfG2ypDLTwKOXHm6o9b7XLO2lhBxbqnhSPNSKqM0dVfrMwPPZqnNgNatoFo4TQB+x7IfE6AbdtLQbcJf37/4zE8uYoGDKlHD5kogDCNe1PxaP4nCXfagJd2Z3geT/b1LFCfq5d1pKSbDO4iT4pi22CrNJSnC0vlrZvSU2UZMR7Pe5pg9In7YwS6VnD1mH6uIoM0wF3YFk0bfjqM1rt0d/gE5a57NTNg2BYlyAmTBoiMJDxFJiU7crHMb5uI5ETPR/6Q+teKBuen+MRogRC1T0L81sKjbeRNiReXr0KZLDuKvjC/Vte1cD6vmzFhvf04J6zvMZ0E4ZTfEcCD8KB2j5qb78RXAXqMEEfSE5b1S/xwfkg5PjjtKd/uAfs1ESk0G1xCSv/MNOGLxYi9omjzmPAdFoRb1RYyLVdND44rCSQyBpnJt+R1b/uQnA3+QPvZIpwm87VnUCJPNJDveIaKVCebsBsbVIYMJCTcMQ2vYsK7Ejy7yFo0NZwYRrxg0scQTOTerVh3i8QRPIKMrbtZO9j+8Gl5r/B1AvqWsMOof6pqZf9jDUmISHQ/9q/cQFbeH3myC357wNs6I4wYJfNM/lYnr0SQVFCcFxH0KYj/vcVy/4/kUF5C4GN6bMg6mC0JH3CWTAUzrmA+niVXIX2HR9pyvlLt/OE7JHazJNRogHHOlG800tngXGWbSX1kzYnOUazFBfDJ2SBTzD3oXTKXAwSpMadZTrkcnW7BkelozfWsVAAVJ0AbZXG0u/AvPGzk+Dp8TvnQTUsNTRObK5+1G7cd1D0BiejH4U2hVcQGuU/nStOCoa6nKh+5OBb4d2xgbBrfk+SQxA3Z5JZTYPFwxbiW1hf9ZIuyEExbZMA4O6j3vZsaDLvsaB71j0QGCJs7Yu0Dx+YPqCRb9+QZNr9Mev+eWPWWmiZVuHrfniDuF5Enx7J+liJIBQiRPyRMPPw2U5ZLTrZiC2Q6cgOrvwgiwmpIXvhqjttIPamTklMc8FW734CSWHk1rheP6OedqijF09A6h3PwnwBS0mmWtiBysi6UtvC/VORdnT7k3H47wmKENegmJE17500pv1eZ448olXdwsuMvzKUN9YE2QGwI6hRWBU8rClHnA9Pkm7dSvbIHl/55j+RDWZMK+Wa04QTDJfZruVx0EY4NhWrvU=",
+    salt="02/q10",
+)
+
+# %% [markdown] tags=["shows-answer"]
 # **Takeaway.** Both fixes hold the attention weight inside trained models: per seed (table), the
 # log-n and SSMax weights stay within a band while the plain model's falls tenfold. How much that
 # buys depends on a detail. With the **raw** factor `log n` (about 2.9 at 18 tokens, sharp from the
@@ -648,11 +713,11 @@ print(
 # name: q8
 
 # %% [markdown]
-# **Q8** (predict, then measure). Take two plain-softmax models of seed 0:
+# **Q8** (predict, then measure). Take, for each of the three seeds, two plain-softmax models:
 # section 3's, which answers with the matching item (1024 classes), and the one just
 # described, trained the same way to answer with its value (16 classes). Suppose both put about
 # the same weight on the matching item (section 3's table gives the item model's). On the same
-# contexts, from 16 to 4096 items, how will the two models' accuracies compare?
+# contexts, from 16 to 4096 items, how will the two models' accuracies compare, seed by seed?
 #
 # - **A)** The item model is right more often from about 1024 items on, by far at 2048.
 # - **B)** The value model is right more often at every length past the training one.
@@ -885,14 +950,16 @@ print(
 # %% [markdown]
 # ## Quiz
 #
-# Q9 was asked in section 3 and Q8 in section 5, each before the cells that answer it.
+# Q9 was asked in section 3, Q10 in section 4 and Q8 in section 5, each before the cells that answer
+# it.
 # Multiple-choice answers are letters in a string, e.g. `q1_answer = "A"`. Q2 and Q3 are the seed
 # quiz's own questions, asked verbatim as warm-ups worth no points; their harder follow-ups (Q2b,
-# Q3b) carry the grade.
+# Q2c, Q3b) carry the grade.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q1
+# points: 0.5
 
 # %% [markdown]
 # **Q1** (seed quiz). What is attention dilution and how does it affect long-context attention?
@@ -948,22 +1015,24 @@ explain(
 
 # %% [markdown]
 # The demonstration, on section 3's trained models and contexts: per context length, the weight on
-# the item to retrieve, the mean weight of one distractor item, and the **score gap** between them:
-# the match's score minus the distractors' mean score, read from the log-weights (a softmax's
-# log-weights are the scores minus one shared constant). Means over 128 contexts and the three seeds.
+# the item to retrieve, the mean weight of one distractor item, their ratio, the **score gap** between
+# them (the match's score minus the distractors' mean score, read from the log-weights: a softmax's
+# log-weights are the scores minus one shared constant), and the fraction of contexts in which the
+# match gets more weight than any other item. Means over 128 contexts and the three seeds.
 
 # %% tags=["shows-answer"]
-print("tokens   weight on the match   one distractor's weight   score gap (match - distractors' mean)")
+print("tokens   weight on the match   one distractor's weight   ratio   score gap   match is the top item")
 for count in item_counts:
     batch = associative_recall_batch(128, count, generator=count)  # section 3's contexts
     rows = torch.arange(128)
-    match_w, other_w, score_gap = [], [], []
+    match_w, other_w, score_gap, on_top = [], [], [], []
     for s in SEEDS:
         _, w = last_query_attention(models[("identity", s)], batch.tokens)  # (B, 1, n)
         items = w[:, 0, 1:-1].double()  # (B, K): the items' weights (BOS first, the query last)
         match = items[rows, batch.relevant_pos - 1]
         log_items = items.log()
         match_w.append(match.mean())
+        on_top.append((items.argmax(-1) == batch.relevant_pos - 1).double().mean())
         other_w.append(((items.sum(-1) - match) / (count - 1)).mean())
         score_gap.append(
             (
@@ -971,9 +1040,10 @@ for count in item_counts:
                 - (log_items.sum(-1) - log_items[rows, batch.relevant_pos - 1]) / (count - 1)
             ).mean()
         )
+    match_mean, other_mean = torch.stack(match_w).mean(), torch.stack(other_w).mean()
     print(
-        f"{count + 2:6d}   {torch.stack(match_w).mean():.3f}                 {torch.stack(other_w).mean():.6f}"
-        f"                  {torch.stack(score_gap).mean():.2f}"
+        f"{count + 2:6d}   {match_mean:.3f}                 {other_mean:.6f}                  {match_mean / other_mean:5.0f}"
+        f"   {torch.stack(score_gap).mean():.2f}        {torch.stack(on_top).mean():.2f}"
     )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -1116,6 +1186,70 @@ for n in (2**12, 2**16, 2**20, 2**24, 2**30):
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
+# name: q2c
+# points: 1
+
+# %% [markdown]
+# **Q2c** (derive). Q2b's setting: equal distractors, section 1's gap (`e^g` = 219), and `k = √n`
+# copies of the relevant key among `n = k²` keys. At 4096 keys the 64 copies hold 0.7766 of the
+# weight together (the cell above). How many copies `k` hold **half** of that together? Store a
+# whole number in `q2c_copies`.
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN SOLUTION
+
+# %%
+q2c_copies = 346  # SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN TESTS
+
+# %%
+# FORM
+from course_utils.tools.quiz import real_number
+
+assert isinstance(real_number(q2c_copies), float)
+
+# %%
+from course_utils.tools.quiz import check_rounded
+
+assert check_rounded(
+    q2c_copies, "f709c2e969cae2e7842187c6a5c4d7670c37e3601dbdb81f946d0ea0c8012d95", salt="02/q2c", decimals=0
+), "not yet: write the copies' total for k copies among k² keys, and simplify it before solving"
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END TESTS
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END QUESTION
+
+# %%
+explain(
+    q2c_copies,
+    "sealed:jHmGt9XgVNgOFq+qXNRsVBSznTGtt72g0LPKQ0N95KOR8jdQ2AI+udHK59g16oJljTfhLTNGRlDzD0aLMMo3MOd29iKiBx2xz+MUsbZe6NNOq+7zGUwFPCijMKYX4et7ZONfY6/VUaxUs1y45rip3kcFxZH578Y4maCA9+ZmM71KUvfaEwCC3ppgJY4Hy+GXiQ4+WkrNIHiEsYdSAQDav784Eade6abvGqJu0jZSwqsjhfT9eusrb3NmDAMbLOn3lukzicj+rqfXc8hT+/Bki1UFgo3vIaXXdFy9F7jHg4zCUxulyMzpE2l274r/EthDCIZlCtFobfkyUMQ7TxGiYsM/cHEIQpasSMY7nF3MO2xL57sOi/Rh4wRkeCHmmliNRRM25at4VX1y9kJn+pMt0b0uQ49zaGkEHbH4CT08Dtau6iiMSlkluOxHc/LTgZmh5JsaSmT89WQbPOpF0/wj+o7SwkdfzQQXe4wndAAlvozULXDDfYMgGA6b7JjkU1GJdUGUJy8O/boJGDQa/uibGFTxrZVXySuHrBwmWxlRgyNJCcRSyXbVMtgksiaa5XUur1TQzng0Dvyygh2kS9sssIVlA/piJbfk7lRx0CsnNvD2Ph2XXP4jq1FEaNAjb3daijOyDqHsx4S+fQaLHq0/OsADJ0+a11wjvEwJ81bPWfZ/OezdhLzC2ZZdvGrF1z+kdv5KwD4F1HA8Gd33dUHeqS12X5XtTaHKo1ZWHZ6x3KbechBAV0xwqhLzP/WhyH3VY4Gbl86ZljCz1CYHBDkTHDDyHIMR2/Cc7HTIakdnfLidmhYoGbEgIBsDQtvcOhlN9M52hVOlPWDS3Sj0AGiGtqkF/quNLzQheu8rIa2adDirkWEQAhEScNbi0UnfLWkJjQHcN3a+Js7jE1gaVp21P06flY8mBeXO8rjUvG/Mw3WIVRN8l0E0k2qekk7fYeIb05k+nPT/1VDXeg9AGpatyRsgOhsLpHmBvdyJEJK0X5/ylola5nlDusm7kje9vdmiR2C53h8NgdIrZrYhrOshLmv0fOIJUHIkhO+fSDM0v5ytNmcO8kCtsqZj9lz19mlLXBqiOdrg0PPrQYIery59tYbo1V7NjqvuKWFbHqmqwtBT3dg77oYeBqvHvzMBJpJNkNri5KckNMEuMyr6OxbehCx0rSU+nfJHyabqUPQWBi49h3ze",
+    salt="02/q2c",
+    decimals=0,
+)
+
+# %% [markdown] tags=["shows-answer"]
+# The computation: the copies' total for `k` copies among `k²` keys (Q2b's grouped softmax), at 64
+# copies, at twice as many, and around the `k` that solves `e^g + k − 1 = 2 (e^g + 63)`:
+
+# %% tags=["shows-answer"]
+half_at = round(2 * (math.exp(gap) + 63) - math.exp(gap) + 1)  # the k whose total is half the 64-copy total
+print(
+    f"e^g + 63 = {math.exp(gap) + 63:.0f}, twice that {2 * (math.exp(gap) + 63):.0f}; half of 0.7766 is {0.7766 / 2:.4f}"
+)
+for copies in (64, 128, half_at - 1, half_at, half_at + 1):
+    grouped = torch.tensor([gap + math.log(copies), math.log(copies**2 - copies)], dtype=torch.float64)
+    print(f"k = {copies:4d} copies among {copies**2:9,d} keys: together {grouped.softmax(0)[0].item():.4f}")
+print(f"{half_at**2:,d} keys are {half_at**2 / 4096:.0f} times 4096")
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN QUESTION
 # name: q3
 # points: 0
 
@@ -1249,20 +1383,14 @@ print(f"ratio, the query at 600 over the query at 4,000: {fact_weight[600] / fac
 # **Q4** (predict, then compute). Section 1's setting: one relevant key over equal distractors. A
 # model trained on contexts of **16 keys** gives its relevant key some weight `w` there. At longer
 # contexts it can raise that key's gap by at most **2 nats** above what it had at 16 keys. Predict
-# the largest number of keys `n` at which the relevant key still gets at least `w`, whatever `w` was:
-#
-# - **A)** 118
-# - **B)** 111
-# - **C)** 41
-# - **D)** 112
-#
-# Store your letter in `q4_answer`; the cell after the question computes the weight at each of them.
+# the largest number of keys `n` at which the relevant key still gets at least `w`, and store it, a
+# whole number, in `q4_n`. The cell after the question computes the weight around it for three `w`.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
-q4_answer = "B"  # SOLUTION
+q4_n = 111  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -1272,16 +1400,16 @@ q4_answer = "B"  # SOLUTION
 
 # %%
 # FORM
-from course_utils.tools.quiz import normalize_choice
+from course_utils.tools.quiz import real_number
 
-assert normalize_choice(q4_answer, "ABCD")
+assert isinstance(real_number(q4_n), float)
 
 # %%
-from course_utils.tools.quiz import check_choice
+from course_utils.tools.quiz import check_rounded
 
-assert check_choice(q4_answer, "3ab390cae5d2e4a5664249b927f0e5ffb9ea5dc6897041317654b7f53c53856d", salt="02/q4"), (
-    "not yet: reread section 1"
-)
+assert check_rounded(
+    q4_n, "d52cc892f7169675030902c21066f1843c343bc6fe0a231019cf67d13e5cfe35", salt="02/q4", decimals=0
+), "not yet: reread section 1's formula; which of the 16 keys must the numerator keep pace with?"
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
@@ -1291,23 +1419,26 @@ assert check_choice(q4_answer, "3ab390cae5d2e4a5664249b927f0e5ffb9ea5dc689704131
 
 # %%
 explain(
-    q4_answer,
-    "sealed:1NB69gaDGYzMs7w7x+QurUqciy7+Yj9w5lb3otNUBpu+TuTPjKXegEBlcc5hzjcrGlOBP5ZEeh7nqLTrZVYDUORppFKyx54N4Revz1BE6vWNAIMbPzXZjYjaFLQIzCfeQynj57NPXa5TohKCV+cxEZpQV795VfzaumJgl+NvNW6gq3yeYERky+gnPdj0ZhGZ34GzBIUiKyiXuAC6EASG5vWg1Yub5De6YYYV7nkRARZjes488zGCirHpFst1lZQOxnA8fszDTo04qLQQNmO1/G+xQfcRmtMj+Rf8Tl+PVr7wxGOpUeE/S2jWeHCxr8E9MZxfbeKVdZ2Gepb1awXc80oiKBASofDRP1swEBpzp04RPiUd6QoeY/5hKifym0zPh2rTKWg8AbV8/xzRXZqthHtpn2WWHi0NNSKuajyfLaZsw21o/qBTG8OhNXEFnhEyu7giOXQv9D0JsdlGsxbAun4Cf/V9mvSCXovBur6MOpfZOffYXb8mLXgvqIVP2ZndHavyfvBoNz6y+noAkUwq3SXP5+uRZ2rXsyZNwgboAxI9+rJs6j8VJMo+7nw1E4+zP1cpN3+QfWXO/feZ6pEzUlf9Mnr9yfjyWOkhCyvb0ou+okBcUc9vx3/D4Ht3npLhT+AtL6h+GhD20FCDecE9csH9k9aot9uephX/6vn6x4oBlNldltFdVo9y/TJ7L9rl3jyZKg3M9FwOPAb+HkWVBg8Dk45u6F2acCfB/m5O2oq0ZNBXCn+kUALwlNF450ED15Q1g0QW4n0kfVlfSDy4wF1YnYaTbxhypITnjLzvJG3APdjjG6GKzwaChkHcMpDix5KJvd/naU3eYwXDohezH6js+Buqr8trJin9ZRXfOKj5urKT+IKfpIzGxVYnSqFNtTbUha/iCri1PDmhDh2CkwJ4g/yaKsDtl056ke64UwywQWwz7yiPt52bpV8j+c6EZIHFXdX/vcFxACtoNOTq7XonToLsKfb0fhjNHXIpbzdPaiYkn0tOR4Mbfc8wK+O5SHA9XKPHszbwguDqomoAZky0fY3U5MXq5+OYYC+n7au4sap1MJVVeS5nZ+2B08WyvMj+XFN0JhSbDTYHsD5PYkmJNLO8YFD7x3LNU3B7I7qoZPcLUZgca9QIQyDhMck8uRj1YRfqEjRVF2Xbb1RnCN7YI/GpOfAvUPOtw1fN8Y9KkzSaeuiUJiYl/LupWoV8yHk1MMcqxOYdSw5+lFogccfa5DfM+lBB+4RXSMnFIQ92ZtbpZJpQB09cPGPDTTslhUXZXEeYakVcq4eTPqae7SZuBadTzlRlxN/z0DznuAjHa4C/zv9vHo0=",
+    q4_n,
+    "sealed:rJroWaeoyGCsmM1oPKS2dWJCqsDqWpa6RqptJd+j5BZKSYlzT6lapBS3ra54yYJ++WsGDbZPafWASwzfdjuOQMozwBFVglK3ymp2+xY3/FrlR5chF8fLwqwq9ikpatetFgC0qSpX+13dN7tZ3g6vo30V2tx0/JM6kW8QrsAPUHNlu3+vPDEwDL8gMwYBZKQ+8IVTtLkIVlgSEv2ews1mG5w4+1N2dVJoc+eOPEDcqyDOLf2yFbaoTCyXTF1NFRl9a765dsTiAO4Imf6wjNG+kFASYseHlGTOJeGLiHbzXk2El57L1HCXrPfJ7JSJiAstgExF0P5yNR3dMcxxJ8xuY5hcaGQtkNqX32xULmWrbF6jqGqiHBwBDsNmfMQrew7iXf+h8AtgQluZjt3M/UWjccrNyedpDosyz6w4Yqdwu1YCXvtqL4wiunzsY+AXd92Ko+OT3x+eOCl8BsRj93CkvOOP8wVDNBcc4wz/5BM60m6eRL0u6iGrWQIPwPZ/QI56+Zw/AHPwjfrUJFcSuZaMvkyxhRjGOEWtYjuFWm4QOtxECF+VrpqhzzqkbmYaM9umBwLPrn7ClQ1/HXxPRmVhqMV2O9EEcZkNSqZ9ScWRsDkITFxXPnkEJTDgUcumWy8z1lsXSoCAcgxEJX9m7z6m8KsOZwPqcHbxDuD1ar7m5WP96b553BD0dx2UtbDo+zfCL0GatJDDEjI+epeHyjek9DhgCCYKsFvUSF67UO7nUzhgijOTsfe/Vj68csIVu8WQ1f/cNT95QJ8erq0d+nmP2AxenBV6yfzapjGWhqeVc+e3l+Si/KoDMztRTTeKYgX6/tFFCU3dUzZ3Nycuw4uXLVBBfmn+8gFPbzNikRYc1RJLmTrLOxvWMXKMgnOWq6M3XImbQ2YZKQF+6TkuHkJh5OPsc/i0k4yRu2+G/7cJeeWik/us+sxlhEtCWdtXIJ8Bog4WKDYdLf/eG7l0vLxcVgdHAMPstNkJSrPsGL1LqJQPjQfsOtwQb7kDLRKwBgEkRAV3nJvLIcWrvs03vv0VwASBtnvmsr5kFfBgdA4hmtrM/fPtH7APsUJ4TuBeGQdowfJx5SbPUPY4hYkcoxb46RdXjuYkebXe7ULHeH+vwowXF3Y14kd4Ac/780fAvSGuEgB5io+EHUphWjsI69z/ZOrtNVElYHsSQNEbytFpmqI+ecz3zJAjUw/zAu5shUqWWc40abWTlZqMoGeP7JDnaDJiOWsU227EAZNavCSm84CQawt2dLP6Cpn4tz8+eNmPDlhK3alypKqKHJ1rtR/eQhHV1ywDh7mgTwmyPUhEcUlXWTzpBuyplCMq65U/0D8qeFTnyYsrEXhsiskT",
     salt="02/q4",
+    decimals=0,
 )
 
 # %% [markdown]
-# The computation: for three weights `w` at 16 keys, the gap that gives `w` there, plus 2 nats, at
-# each option's number of keys; compare with your prediction. Then the other way round, what growing
+# The computation: for three weights `w` at 16 keys, the gap that gives `w` there, plus 2 nats, and
+# the weight it gives at several numbers of keys, around the largest that keeps `w`; compare with
+# your prediction. Then the other way round, what growing
 # a context costs in gap: tripling `n` from a few keys and from many.
 
 # %% tags=["shows-answer"]
 for weight in (0.30, 0.60, 0.90):
     raised = gap_for_weight(weight, 16) + 2.0
+    largest = max(n for n in range(16, 1000) if weight_of_relevant_key(n, raised) >= weight)
     print(
         f"w = {weight:.2f} at 16 keys; gap + 2 nats gives "
-        + ", ".join(f"{weight_of_relevant_key(n, raised):.4f} at {n}" for n in (41, 111, 112, 118))
-        + f"; the largest n keeping w: {max(n for n in range(16, 1000) if weight_of_relevant_key(n, raised) >= weight)}"
+        + ", ".join(f"{weight_of_relevant_key(n, raised):.4f} at {n}" for n in (41, largest, largest + 1, 118))
+        + f"; the largest n keeping w: {largest}"
     )
 print(
     f"e^2 = {math.exp(2):.2f}; 15 e^2 = {15 * math.exp(2):.1f}; 1 + 15 e^2 = {1 + 15 * math.exp(2):.1f}; "
@@ -1323,20 +1454,14 @@ for n in (4, 512, 4096, 2**20):
 # %% [markdown]
 # **Q5** (predict, then measure). Drop section 2's planted key and draw every score of a row
 # independently from N(0, σ²) with σ = 1.49: at 65,536 keys the normalised entropy `H / log n` is
-# then 0.90. Draw the rows the same way with only **256** keys. Predict `H / log n` there:
-#
-# - **A)** About 0.90
-# - **B)** About 0.97
-# - **C)** About 0.80
-# - **D)** About 0.60
-#
-# Store your letter in `q5_answer`; the cell after the question measures it.
+# then 0.90. Draw the rows the same way with only **256** keys. Predict `H / log n` there, to one
+# decimal, and store it in `q5_value`; the cell after the question measures it.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
-q5_answer = "C"  # SOLUTION
+q5_value = 0.8  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -1346,16 +1471,16 @@ q5_answer = "C"  # SOLUTION
 
 # %%
 # FORM
-from course_utils.tools.quiz import normalize_choice
+from course_utils.tools.quiz import real_number
 
-assert normalize_choice(q5_answer, "ABCD")
+assert isinstance(real_number(q5_value), float)
 
 # %%
-from course_utils.tools.quiz import check_choice
+from course_utils.tools.quiz import check_rounded
 
-assert check_choice(q5_answer, "d9586ee9d2563e8fc980b63e81bb32166c45e7bb74b31a255eb7f79f4970dec7", salt="02/q5"), (
-    "not yet: reread section 2's entropy measurements"
-)
+assert check_rounded(
+    q5_value, "4897cda850cbf7d5bb114bd95976629dda10548b38c8f19c02f69457613760a6", salt="02/q5", decimals=1
+), "not yet: reread section 2's entropy measurements: which quantity settles as n grows?"
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
@@ -1365,9 +1490,10 @@ assert check_choice(q5_answer, "d9586ee9d2563e8fc980b63e81bb32166c45e7bb74b31a25
 
 # %%
 explain(
-    q5_answer,
-    "sealed:bgWiElHc/kZsakwx/9m0DvC+xFqAz6wil61g86vjw9asDLZiSnnA5f641iby3WReCkxyxoRXnKqIhTs51uIpTXyw/hnpHG3i6bVAgtykHOWA6t8K6d2Zw2FLYk+o1zzD0/ViSvLlYN3yMQw/yNNeSvJ5TvtDkIxr7HNjJ3ja54mQ6tzl9WypANt+6LkXn8aXGujYMbCylkept2pTCXBKgcsORHPbUPdVudMnP1hTelkRZNi1+3lr67fxcSzeZHThXgV1dt56oqCMIqY34qLkqhRtumZkKTGQwT3oTDUUminPi//Qi3ry9GnU/kss3VK8O2HoW4+kENB+oGe2pReUZCp+rmtQ6VdBw+h+vaOjERnHq3WJc8vpuUUWcdyXFU8UWfVu0ltFCUGUwDTrqHg7X2ptc27vH8ZzPsMn2zHNj6OHhVaqa08t0wNjwGMLsAU9XrrjF+N5gUdRdOMOX6lF3nPuCXf67/AAi7lHFUjhm61yhhAECRF1sN7/EFZ6U6tM459dJ7XWnkkfTWwVfDJomZ25utURTDUTWb4RyNZp/rbZJhhBuLHTtBjvB29IGgwksxXpJHvzDGgFb2bn62wmcYz3qZtFtBFXde0vQbc1DkG2T54d3qVONa5Z0FGX/vpKP5Q29P2ga3PSa2U706PXfBhOmvEqfQ9tamylKCPI2R8GMvoSyKcZSL+o9DKayFd0uUpp7ViBMCpW8PxgCzxE/fjkjAZvX7gkWwnbUP7SnUCsdywq1P1EdhE32tDVAFc2b/HKI3b+fHd9cPBgkX2Xrt8Iu9PtlVZBxh5gmJVSE3AuN/bIaZWEoxDVn+5CCTatPoy34VZFlXfIY0HO4VFyAEu36AwvtKgZ8l2Q+d964kSrut17WcthMrWPr5hXhVHMbLt8opbcKx96O8Vd9aJZ3Bi/260J7MoC1LOJ6H43eMCySeljaEaijvj/2EF5sHIcmJKY3MF31ru0A13M7Jlh1QPgrHzCvgrOgBiE4VDL1oWC/M+TmveNpr3HXVFa1Avre/kG3j/z44eDBO6rsqhoiCo+AWJmwqR/1E51BIup2ylL0PrMbM/4bkJKVa9nWWsfdB7mrjIGyFL+rCOzw3XhbwGZ43QI54qmRZN/BJo3GvcdwRJ63X7MWXyKCCFp+Ftcc9GFiYLjiv57W0t74jRhktEH8hLjGzy/4B8r2F/TCWzTh3nJemlEKRcT+Drp4Y34UuUKmvnzv66ePVDOdPBiiHNzYx/MPmz6tf7jYl5dR5dbs/LPbRANe1AHoNpS0o4WEZkx6AC1lUTpY5c+",
+    q5_value,
+    "sealed:Pa/J8XgApLZ6cNMPzSmKZWb+kbYc0YyMz9at9ElRpdH7Jhjxjrq+dBqmbLjXqB7C5c0Kr/AB+eeycW0GS30M+RPx23k5/+ildFXGTDGM3MVlhn/G3IiGp4UqU0j1g80tilKkkstEYL9CL5qYYjJfxcov/okAD4VBzWt4CxV21YQO36hHCVu+Zz2kAVzXreXu/OGJg+7ty59/XgBFIi3L8KGSWm1NaUOl6j2+tVyLgZAa5kqn1k5aLj3dIUHo2pG3dGJ1bn5pI/zw5l1XjiZXCRRdCIK44oRjMuJMxiUCtpx5yHcoxvA5J9TKEMDoDsxDS+2fJ2Sl+qhRwvUsSKHiumISlisYdEH0ezBvTsZghZYZpX0vov3ehKjKpF9SjKEqyWtw57haoX2NbpTLD9i3gxY6dXgEReoiC8dU4gDdAFubZCVqVqcWps2KFkPVssG/VM1AorZ/ZpKskvJVS86PZlmRWR7bNhCD0oDnwgepf9EAyFuF21YhcYZCmyIWPZqrV5JntemHQDM3nBCDGqU6ZvuqRFZsHuE8QFWuKLKor6r88IILWMUQio18CQUQtv0I1koaFA/f16e+Z8to0oOk3jqYi0YSwyjho+/B0Bz9pkMAGYdvlfx+0H3XWi1E4x1KCQ4LhfTFUq+SKJAsRxBo7EvblVJzbbbMMG9GA5jZOAqE9RORKh2u7huk20K+uqItwBEC4DzFSjruz8KSD5AU7/41cANa1fnSnGmYoh8wjs8rQSknrGRdN9dzILqu4LIZZwRojyP+CJdw5xzBPY9CkY2Fs3k4y6tLxP/gk7EGz/AxCHp9UCaZzCPwlxNKhg+KH40ltnEOSxWU7sw4qj0ScGxL2xxqT0cjlQkPHpVI9vCLPW3l9OuXZN2j2bSe1LifNiKUzKwZe2MSXeHA1GDMQta8N6a1wYnq2ZP6p5hVe7Jm1U9zPJFSQ5OGlQqZ8amtRXN2wSc/+qXunWGwQYehWDMgkKkt+sgfN+mg8JXnNRF3Se6KEE/LV7ZJEV6LB/BBCycyG7V2h8G0BynMo+KSstuSgggSSkfEPkV4BAfImYb9bQ4xUAF4DiZvqdasxeUc6XmUzoaCNrtB0Bdj0XNUg7nKw95P2BSRMaSrhejcMyjnKON5oqVfZ0yX4nL5wd0a3PAayuK0tWcdkemY9aVtXOV8QCAmcDEzjRSvntUKRE4HNWX/CJyvmlSZjkaAHLCpZ+HeKXtpNSTYJBMcn68lh3BHv8M1QcqKWC3fFKh12C3aA6flJvAETsqKYcH7gVrUPHz+UTfhu1a6cWych6Zh6ILJxlHbo/uE",
     salt="02/q5",
+    decimals=1,
 )
 
 # %% [markdown]
@@ -1462,20 +1588,16 @@ for n in (512, 10**4, 10**8):
 # weight over Gaussian distractor scores of spread σ = 1. Keep `n` and the planted key's score
 # unchanged (section 2's `g + 1/2` above the distractors' *mean* score, the score that gives 0.30 at
 # σ = 1), but draw each distractor's score, instead, as exactly 2 above that mean or exactly 2 below
-# it, with equal chances (a spread σ = 2, and no longer Gaussian). Predict the planted key's weight:
-#
-# - **A)** About 0.16
-# - **B)** About 0.41
-# - **C)** About 0.09
-# - **D)** About 0.30
-#
-# Store your letter in `q7_answer`. The cell after the question computes it.
+# it, with equal chances (a spread σ = 2, and no longer Gaussian). With `z` a distractor's score
+# minus that mean, the planted key's weight is then `e^(g + 1/2) / (e^(g + 1/2) + 511 E[e^z])`.
+# Predict `E[e^z]`, a distractor's mean `e^z`, to two decimals, and store it in `q7_value`. The cell
+# after the question computes it, and the weight it gives.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
-q7_answer = "A"  # SOLUTION
+q7_value = 3.76  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -1485,16 +1607,16 @@ q7_answer = "A"  # SOLUTION
 
 # %%
 # FORM
-from course_utils.tools.quiz import normalize_choice
+from course_utils.tools.quiz import real_number
 
-assert normalize_choice(q7_answer, "ABCD")
+assert isinstance(real_number(q7_value), float)
 
 # %%
-from course_utils.tools.quiz import check_choice
+from course_utils.tools.quiz import check_rounded
 
-assert check_choice(q7_answer, "35f825135572fdd0d2a0b9134c5c1c9bb227e634d044e7d80669b0350c58a999", salt="02/q7"), (
-    "not yet: reread section 2"
-)
+assert check_rounded(
+    q7_value, "7f9792c7f593c9344323c93c8287b34c0e8813e9bb878446a4a1d68282552c30", salt="02/q7", decimals=2
+), "not yet: reread section 2: which rule gave E[e^z] there, and for which scores does it hold?"
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
@@ -1504,9 +1626,10 @@ assert check_choice(q7_answer, "35f825135572fdd0d2a0b9134c5c1c9bb227e634d044e7d8
 
 # %%
 explain(
-    q7_answer,
-    "sealed:ENPvxPxvcNI+JAI/pHGYyWPzPJkeILfZd8ZHsrLG5fY6PFtX5HG3aIGTkBdkVQBYyUmOcIV6OObY8WWjFHG7SNeGLlUHFGJOlK5vbcJKf6gfEffn2UYNuFn80yaiQbTQ9Y59JAnO1Ul6RSMkCD0unS4N6QuNVdxCmpUIT4FlcHW6AIn8vCjGI64WUoqaOjb/F0YmNuBLtmq8V3VZZYwg0Lfmnq1qxst9JBuy1PRI81yEArD0cEsvTWCupuZYFWOVvyq3igez06l2zjl4/GpgyR5hWiVLW3Pwc5pEe37i32jY1oyJg/R0KAOMY8utVg+k/kro99KUPvscu5WFKSjXGH5PuHTSBVikmgUt2hJ0emjYq2DS6ZVILuvDN888Q5KviSb5LKj0XYuRmFqVakKKM3DM2HFxGsJfWTLvhGsxrgeyYtEOIFBYg+FKY5651//2NBEkwdu06JmiaW8Mqgu4YfHlzPgjqu/OFxK0xh3J2rcPx7aNQVR8fxS55phcaQHLlul90RCSbPSIyj7cnaWprtcsPITWFsMA91YS6IiPIy8VPnbsZxkVj532UJXb11Ye9H2OaRoUjAsRaR9fT3fuXPK75lcX9TIxQnTZ3PItGX5tRXFdlge0xjZwPtdPt80FNc2Zv1GGKGpMFcxR53YBqVXBJIh/QT0c9xMo5FT9p565D1cNHFPy0r+u3QmaealigMfGGaEffiKLgf7frydughnT+6LoryJpXx3/4zbeFS42IyBUNMbIwSmNKUeTKf2RGfeDEyyYq62LPYsMuRsr9SiuRIfw5U6kpo+n2Y4VUR82KqrOHk2pZmfnNOx12Oj4Iy/vvcmxOot4CKXkRJ0zEm+7mXgQ/kLobc3kZjPEloK5Ubyp+UhUtIw1OjvbDGKlxW6F3HewG9+tLYTn0esHL8hSZuGtDAWuQeA8odWgxu9KjXilFJsmt1xG8fb7iw955aEyAPzoow+C2PGf4AKVeNyi5QdTl/nSxKT1HSLnFBiqEM9CJ2307EEipfhuxxlFzTsfwFlr2E9DOYUcx+CoOOqdZxXb9DYB+IM72qxs24/DQAI+TbBUDp2Os0o2BjbeZOUZKcxFv6tOSxBTP6AlhU6K6FOzp/GobjKsfGuPf4C/xh0Low0kxrwYE/+/6TG8ZTIR0e3b5F6OBGxFZdgJodMwAkoX61F9E/e6YuIPOxYQ2AIdNrM0H/mt4hZQaXQpdGKi9dThfTZ4DaHUCF7GvpjXINjOTmh3tYNEn5gzPI+bwPfQf/nA8hE17JXa7N1SSgaczeRMQxZO5+Yguu/yLXdjp/vr6UB0OyOmHLhTBntepG+oT+FnyE+AlNiKErs9kVpnqdAyomXnOl+/QDOao1JTPw814q57TKjYaechhMGdoNNiu0Y7ws1pzbFIoTAtxl2FPY3m",
+    q7_value,
+    "sealed:YYeIZnNa4cOMADALw4VSaCzjkNe6n5fUmifzMiUskBcThyCysG3mu2Xk3HzW/dpsNIKEUeW4/Ox3DIM4SMhd/3ZIc3EZyYemxgULVP6NFHDVkV7Vd9YGeG29P/NIIrNQNwP7+58AsO7noshalHLwxsOOVCMGIRTN+Yci83mM5sUx6nCIBl9+P9wP45pwWBPMVXpjopT6Ptu6q+LxgKkZQ/L0nEkXdj8RPsF1g2F6rQRSPPx+1tIxT778fPamdM5BPYrJjgMnfnNKL7pjGolSeHnyQLT5o+1GJOixcdmcK6N/oPha8g4UlaHRi1KqsaZw3+g1gSWAAY7s2tJ97vGFCANGnnKF1VAiM62pwm1Nk+T4zP1zDgm5Y3FpwVRkU5Z9eidOujcGrFgevgNtdpsf9g6xzKXjCKGcVJfSwJZCR2mncHI9PhGdo/kmONPPlaQv05uQqsVqdKSkEtTA8calkc6sx8SjYaWqBluEOymY8CdMmDFfMMkOi+AlP/oGpBfEowYkWBXSqCFsEe8drki21FY5Zj1SW8gvBJukatRQ9eMS8WOiaTgqUJ+tMdmHA9uaBsqeBbWS8NTSKeTVHsla5a0XpesxGnC4BIji+7s6K5DxXSrUnziBEzHPDyVS84IbItVpKGFv39ZFyLPGiN3gd/BVNh4Pm9zSQ0MC1+Uqp1/tiPXAq6HQk64hkx0BEI75UREz8fbxoLJOLIj2F+TgUv9jtRcMzdHarn/X/GA61ZzlqF6wRSAuE8nD/nvHNVhX1iuvHN4VL4OtDbuS1NLZX9fsDAdMla36kBqkiIiGtdwNNsVMS7/imRMwf4UPpnYmXCvVq+XIQkO6Vf0d+oGJam0MR7rtJzbsigoTJ5T7C7UiFnmiV/ZgXfWX+FVWPYzdj2ejKBai2A15BFCUAMIhYMn0GD5byCdV0n2GrZs4zw32QZG2QcJ0mlKwZpWN+4DhmK0+XlYNyQeaMZb2ShKEZYMvPa0R+5QXkOXJ8PmZXAiQfofOCPmhS42mGpv9asImpfafnkW7093eIHDtcteP5i6cgAeZNngQLNsM2hbNHcq3sWi9kcy0QBIQ+xVyuhyKdy4jXVyjLdUCvZ5m8xkLeWjlNQsbuvlQ/QMXy1qskU4N8g8A/l99EVW+9hcP73IeZJjuunsfCSYGrP0XKdmw1ZUhyUrCvTaIiuSwDcoqqT4l101cag0Uxi6EvuOrxdTBUvRAwUspU2ffwid2FIju2tZlzDUZZzaKM8gJLn8IhjZlZ40VAbO0JNKYm6sffeH6NFocUZVlA13NrcvVcjMXhjxNK0EnpJIo07/+5nYo5F3GAA1qFUOo6q2hfBXQZui2nGaAxYPTwxHcvsVDd7XbqyxVNZOGf1WnRAqsvlwX49eQ3mtrtbM2wBXZgb04IldbAsxLgOecrByWewKWRvFe9rIijux/GUUgV+of5ITYv9w8OBtrCDTdxAPBZUCZeIYOSYAij5wwCJ4Rs3txy/KzeBkjLDQSMbTYZCez+lpRTpZuqgE=",
     salt="02/q7",
+    decimals=2,
 )
 
 # %% [markdown]
@@ -1547,7 +1670,8 @@ print(f"e^(σ²/2) at σ = 2 is {math.exp(2):.2f}; (e^2 + e^-2) / 2 is {(math.ex
 # distractor scores is exactly `a` above or exactly `a` below the distractors' mean, with equal
 # chances; the relevant key scores `g` above that mean; then every score is multiplied by `s · ln n`.
 # As in Q7, take the relevant key's weight as `e^x / (e^x + (n − 1) E[e^z])`, with `x` its scaled
-# score and `z` a distractor's scaled score. For `s·g > 1` the weight rises with `n` at first.
+# score and `z` a distractor's scaled score; compute `E[e^z]` from the two values `z` takes, not from
+# a rule for a spread (such as the Gaussian `e^(σ²/2)`). For `s·g > 1` the weight rises with `n` at first.
 # Write `peak_n(g, s, a)`: the number of keys `n` at which the weight is largest, treating `n` as a
 # real number and `n − 1` as `n`, for `s·g > 1` and `a > 0`; if the weight keeps rising as `n` grows
 # without bound, return `math.inf`. Return one float.

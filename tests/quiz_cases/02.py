@@ -18,6 +18,47 @@ def _variant(old: str, new: str) -> str:
 
 
 CASES = {
+    "q2c": {
+        "right": "q2c_copies = 346",
+        "wrong": [
+            "q2c_copies = 128",  # a pure 1/sqrt(n) fall: twice the copies, four times the keys, halve the total
+            "q2c_copies = 345",  # k - 1 reported for k
+            "q2c_copies = 347",  # the -1 of the k^2 - k distractors dropped: e^g + k = 2 (e^g + 64)
+            "q2c_copies = 565",  # e^g + k - 1 = 2 (e^g + 63) solved with the e^g left out of the left side
+            "q2c_copies = 92",  # a single key's weight halved at n keys (n = 8410), then k = sqrt(n)
+            "q2c_copies = 119716",  # the number of keys n = k^2 instead of the copies
+        ],
+    },
+    "q4": {
+        "right": "q4_n = 111",
+        "wrong": [
+            "q4_n = 112",  # 1 + 15 e^2 = 111.8 rounded up: its 111 distractors exceed 15 e^2 = 110.8
+            "q4_n = 111.8",  # the bound typed unrounded: not a whole number of keys, and above the largest
+            "q4_n = 118",  # all 16 keys multiplied by e^2, the relevant key counted with the distractors
+            "q4_n = 41",  # 2 nats taken as one factor of e: 1 + 15 e
+            "q4_n = 16",  # no gain assumed: the extra 2 nats ignored
+        ],
+    },
+    "q5": {
+        "right": "q5_value = 0.8",
+        "wrong": [
+            "q5_value = 0.9",  # the ratio H / log n taken as fixed by the spread, not the shortfall
+            "q5_value = 0.6",  # a shortfall of sigma^2 instead of sigma^2 / 2
+            "q5_value = 0.97",  # the direction wrong: fewer keys taken as closer to uniform
+            "q5_value = 0.7",
+        ],
+    },
+    "q7": {
+        "right": "q7_value = 3.76",
+        "wrong": [
+            "q7_value = 7.39",  # the Gaussian rule e^(sigma^2 / 2) = e^2 on scores that are not Gaussian
+            "q7_value = 7.63",  # the same, measured on Gaussian draws of spread 2
+            "q7_value = 1.65",  # section 2's e^(1/2) kept: an unchanged mean score taken to keep the weight
+            "q7_value = 1.0",  # e to the mean score, 0: the spread ignored
+            "q7_value = 3.69",  # only the distractors 2 above, e^2 / 2: the half below dropped
+            "q7_value = 0.16",  # the planted key's weight instead of the mean e^z
+        ],
+    },
     "q7b": {
         "right": _REFERENCE,
         "wrong": [
