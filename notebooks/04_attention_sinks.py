@@ -43,7 +43,8 @@
 #   parking place writes;
 # - run a model with a StreamingLLM cache (first k tokens + a recent window, positions re-indexed)
 #   and read its loss past the training length;
-# - implement softmax-plus-one, derive why a learned sink logit stops moving, and say which fixes
+# - implement softmax-plus-one, derive how the gradient on a learned sink logit depends on the weight
+#   the extra key takes, and say which fixes
 #   (an extra key with a fixed or learned logit, a learned key and value, sigmoid attention, an
 #   output gate) free a model from its first token;
 # - report a loss as *excess loss* over the data's entropy floor, the only scale on which these
@@ -402,10 +403,8 @@ for seed in SEEDS:
 #
 # ### Token or position?
 #
-# Is the sink attached to *position 0* or to the *BOS token*? In a one-layer RoPE model the answer
-# is forced: keys are computed from the token embeddings alone and RoPE adds only the query-key
-# distance, so position 0 cannot look different from any other position. Two probes: move BOS to
-# position 16, behind 16 random symbols; and replace BOS by an ordinary symbol (`s5`).
+# Is the sink attached to *position 0* or to the *BOS token*? Two probes: move BOS to position 16,
+# behind 16 random symbols; and replace BOS by an ordinary symbol (`s5`).
 
 # %%
 shift = 16
@@ -442,6 +441,63 @@ def token_or_position(model):
     return rows
 
 
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN QUESTION
+# name: q8
+
+# %% [markdown]
+# **Q8** (predict, then measure; answer before you run the next cell). In each one-layer model, take
+# the head that parks most on BOS and its weight at the idle queries. *Predict* what the two probes
+# show:
+#
+# - **A)** With BOS at 16 it keeps over 0.3 on position 0; with `s5` at 0 it puts over 0.3 on `s5`:
+#   it parks on a place.
+# - **B)** With BOS at 16 it puts over 0.3 on BOS; with `s5` at 0 it puts under 0.3 on `s5`: it parks
+#   on a token.
+# - **C)** With BOS at 16 it puts over 0.3 on BOS; with `s5` at 0 it keeps over 0.3 there: BOS if it
+#   can, else position 0.
+# - **D)** With BOS at 16 it puts under 0.3 on either; with `s5` at 0, under 0.3 too: it needs BOS at
+#   its own place.
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN SOLUTION
+
+# %%
+q8_answer = "B"  # SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN TESTS
+
+# %%
+# FORM
+from course_utils.tools.quiz import normalize_choice
+
+assert normalize_choice(q8_answer, "ABCD")
+
+# %%
+from course_utils.tools.quiz import check_choice
+
+assert check_choice(q8_answer, "790fd77e15b64cb2d39549f58ec7b32f69158cb2a23fb8b8f18044daa8d5e1c8", salt="04/q8"), (
+    "not yet: ask what a one-layer model's key is computed from, and what RoPE adds to a score"
+)
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END TESTS
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END QUESTION
+
+# %%
+explain(
+    q8_answer,
+    "sealed:zPn7jeCP2yhP2B3aD5zamhcJk6dWiGoBgmGSpuOzAtAFwVxcxbRegicK5LdOQb+6CaEJHGmLqWYV5uITPyiTZJBLyO7dQ6RUmBgk//9OfLEf8oQZIsVzX0ITMG71DrZLcjIBxVk5YF7og2eLEq/G2zWDgVvDlv1TiXvfi+7NH1jmiDrnUg0KdkqtCZVQhUZ/24rGRhwBK1RB300uRPE/NzSvafyVb+Wi8Bvg7Yl/pW7//ByfwHPztFvRWRXZqUPolhA6VI2N/ZR+2xu3tyPUMZXujnT8ue8i7AjN0jeEy18CQNsf5yXLJTvp2VfdpE4kq2Y4KsXG3s0CyMmxcHIF1nNcAkWVRsFwn+6NmSjywk21GZICIGMzWWAHY1wiVIHeWSSN31yPXLcVfQRf8P9YQjn+J67vwPxI8+bU+fb7LS6mWriyqGLxuRexITWZl36Qzl7jhKpyQjIdkn4P4krKD+XdMwSQv5yhk/bNwaL0RIfA7PLVfZaGBxkwxiFW4JP1Y5lz/LJueAXt90St3+6iP/hxpXosQODRLWuPte3M8sPiiTdVSZ6A7pRaBAyEMJ6DF/gOjvtknQzoIVuvbKahtPBP1U04RtFZVcVNX2g2XbP84TbKuS9dxKGdQ5AxPliHNgA3uN+9U7i9CAZZQKF5sUbMwAJpGeA6jtr3JHiIHjeOBDDQ394kZfarabbrE4UI2yS9wca89wC8pmlu2crXpRGDTyI9DL9Di8Qbq/HHaHx90ezyRwla13WmuO3H1HvjnPQFxDfV6oqnWc6LC23K5Bc3mKGjaPKinUeIsFWI05w5QzIcOZey2JkcqyJHSMMInVOXCrC1V6+hIKxZp8mD8vtlxdAfhyh51mkdEzbgESUxR2Jbb31awpke8XoTzK8PpYN4zzDxnTXThp3sa/RDo5avTg2OZUz95/UW/gvZH0lSH2wZHTNjqTm7gcGpClgEQ2KCQuKAdbyNi0zDTiCid5P4lonSPhH4tx93J0bM/CsRBu3LxMRNcFTb9NCsqq6mD/uPnGvNjqRRI/tvNrnWw4qybEho8wU1kPhss0jRbLAbiLwk1hJj+5QvOgA87kCAdqpLTPDeOP3LCTLH2RNhGLaI/CfcltccLqBQaRsTZdRUtll+NJUcWO2L+W4jQL1/a3OnCxx2ACtRQ2L+5qNdHLlDlf0VitSVcpq1E47xqcC7Lh3zMPHqyRVjWMMBEk+EimDP+AUdvDuxTj3annKmsyPQgcZqfMtlkiL4Dn137FdYuj1360YZenc=",
+    salt="04/q8",
+)
+
+# %% tags=["shows-answer"]
 deep = {seed: zoo.load_entry(zoo.entry_name("sink", seed, layers=2), verbose=seed == 0)[0] for seed in SEEDS}
 probes = {
     **{(1, seed): token_or_position(models[("softmax", seed)]) for seed in SEEDS},
@@ -454,11 +510,13 @@ for (layers, seed), rows in probes.items():
         name = f"{layers} layer{'s' * (layers > 1)}, seed {seed}"
         print(f"{name:16s} {layer + 1:5d} {r['head']:4d} " + " ".join(f"{r[c]:13.2f}" for c in columns))
 
-# %% [markdown]
+# %% [markdown] tags=["shows-answer"]
 # Both depths give the same answer, in every seed: the heads that park on BOS follow it to position
 # 16 and leave position 0, and with `s5` in BOS's place position 0 gets little more than uniform
 # attention would give it. The two-layer models' second layer does not park on BOS at all; in two
-# seeds its idle heads put almost all their weight on the query's own token ("on itself").
+# seeds its idle heads put almost all their weight on the query's own token ("on itself"). In these
+# models nothing else was possible: a key depends on its token alone, RoPE only on the query-key
+# distance, so no key can tell the model it sits at position 0.
 #
 # Large models behave differently. StreamingLLM replaced the first four tokens by a line break and
 # still recovered the perplexity, which Xiao et al. read as the first *positions* mattering more
@@ -485,7 +543,7 @@ for seed in SEEDS:
         f"{[round(v, 2) for v in on_first.tolist()]}, on the query itself {[round(v, 2) for v in on_self.tolist()]}"
     )
 
-# %% [markdown]
+# %% [markdown] tags=["shows-answer"]
 # No head parks on position 0: the most any head puts there is little more than uniform attention
 # gives it (0.06). Two layers were not enough for a positional sink; at this size the idle heads
 # park on BOS when it exists and, without it, partly on the query's own token.
@@ -730,7 +788,7 @@ for seed in SEEDS:
 # - **sink key, zero value**: a learned key `k*` per head with a zero value, so the extra logit
 #   `q·k*/√d` depends on the query (Gu et al., 2024, who add learnable key and value biases).
 # - **sink key and value**: a learned `k*` and `v*` per head, an explicit attention bias (Sun et
-#   al., 2024). It is the one fix that offers what section 3 found the sink provides: a bias.
+#   al., 2024).
 # - **sigmoid attention**: each weight is `sigmoid(s_j + b)` with no normalisation, `b` a learned
 #   bias per head starting at −4 ≈ −log 64 (Ramapuram et al., 2024). With nothing forcing the
 #   weights to sum to 1, a head can attend to nothing; Gu et al. (2024) found no sink in models
@@ -824,16 +882,16 @@ explain(
 # **Q2b** (predict, then measure; the same table). softmax1 gives every head an extra key with logit
 # 0 and value 0, a place to park that writes nothing and that no cache evicts. Evicting BOS cost
 # plain softmax +0.137, +0.001 and +0.058 nats per idle token in seeds 0, 1 and 2 (section 4).
-# *Predict* what it costs the three softmax1 models:
+# *Predict*, before you run the cells below, what it costs the three softmax1 models:
 #
 # - **A)** At most 0.01 nats in every seed: the idle heads park on the extra key, which no cache
 #   evicts.
 # - **B)** At most 0.01 nats in some seeds and over 0.05 in others: whether the extra key wins is
 #   drawn per seed.
-# - **C)** Over 0.01 nats in every seed, and above plain softmax's cost in two seeds: the heads
-#   still park on BOS.
-# - **D)** Over 0.01 nats in every seed, yet below plain softmax's in every seed: the extra key
-#   takes some parking.
+# - **C)** Over 0.01 nats in every seed, and in seed 0 above plain softmax's cost: the heads still
+#   park on BOS.
+# - **D)** Over 0.01 nats in every seed, but in seeds 0 and 2 below plain softmax's: the extra key
+#   takes part of the parking.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -869,7 +927,7 @@ assert check_choice(q2b_answer, "6c03e98c292a6cfb22dbe9dbf1557f4211d3cc6e0ebc108
 # %%
 explain(
     q2b_answer,
-    "sealed:zTb48SuivbGWgBJvQ22h4cM6HyNrXhV5QsZF4g3RgtRdomd/kF+a9jMS10+XaX2BlXB8Rtr6Dz2EZ5NONDF7FNPm6qrm6B7iC2AbZp0kfU127yrfAcCoKsF1cBW9n0lLso5rdOtau4GBAcWmozurogc98oEjALNmVAS8HNYEee6bl6vflkzU2Rv82UaNXalrlgotOqTI+2B5XKidphFWY14FVAQUOCKD5IoZKO3mZpeYP47Pvnng9XOZIbQt/HVEkNxsXEasth987kKfnNwskyJE5aO3mhEevTBlb+LmKfAeypUSL59D5Tv4zmRxCUSTHes3x86uLmC6v/k4/5zJnvD2F5Ts6GwkuR1a5hpwLTZBWCkIt5Vaugaq0qQKaAreAUu3On5KHMqtgOULzX3xAWeII+i2S565oiHEreLuQDXmL30UGQ8d9pRkX/RSBdzVOPNiH7PHqlQdd5oudInXRApLUSCofE7MPl2WjvL+8H5fE3vis6RnQirC1SycUtL5KAyytpVgMUQP7Wu0iGYQzb41Z1vuqV1a/fuKH4dM9Rggf2f/ba0G6pv737j+QmMQRShbi/Gmw+BVqDG3//AGQOK6bWoGJzTAAilstQ5o3cnCYciuYHaN8uNoEYr3e2hSIOVI2GFrktk2dQJ9Qfii7aYYnAd7f+jwNNXi7/I6rPX/WQU4QmD5R8kx4Pl8fWwbieLHxqT+q+ULk7WUWSEqTVC8vwIoyHXW/9rwp03Z/9n/M9ZIeOgI4e/CplmSHrawliRk3sTxZNrXYLDgsG67LYobzDh+il7MNmBdaJhGDOnBNNNDD7fsMm2lfZLxj7/ukrtEKxUMTNgErvV/+l7fmzW73cH5D+M73TFNFs3QoCXQQqm8IIOsR/aD8Ua4B9xXeHPPy59G6T+IxK3VsovyUL46pBEcmpZQkeJLy5nFzJTLISBjJwnjZqH6BZnbQNh6H5ll+6ilZRUvOvD0gfYBK1nTy6Shrw4rL5GSz8kLFMxZHOY9Jfy8tOiQltnZHB1EwQo57wQgxVh7akAqRBRAKyrCr7F0V4KHk95WInYFBK4wZK67lcVC1LS2Ecaf13PHVpB92kUNtb0/STA1W4pe02WOJ48kXCJzZdQi0/N7SMqUygPBSpv/LqbdJXgJ5dx6FngtXPqViQ89KpLVZEBrZqE/SZ2i6MPHRfhA3Ur7sY132PaV6NdMVZP8XYxb5UNGbZmkju2ZBkPi9j3oCEBm/djz7TUZY+qkN+qtP+BOZWb+tFT1dcz720H+39PGCYSowtn77dTzZYOA5sPgOSLIT1xb706+zQRH9el8oFA01lia0sF9C9EA0gj1bY24Igb1qdZx3ZVYwZHg4IvMFPcmRCviOcX3OpzdNfsP45XOQ8Q5b4M+Dfw2vw==",
+    "sealed:57HdL43LHGMccyZg8N3dd8M6HyNrXhV5QsZF4g3RgtRdomd/kF+a9jMS10+XaX2BlXB8Rtr6Dz2EZ5NONDF7FNPm6qrm6B7iC2AbZp0kfU127yrfAcCoKsF1cBW9n0lLso5rdOtau4GBAcWmozurogc98oEjALNmVAS8HNYEee6bl6vflkzU2Rv82UaNXalrlgotOqTI+2B5XKCR6RRWJkpJBU0bej6a594EJfSoe5fAYMaK4C+4s27dKq8z43ZDgdRsXEasth98vVOP3d8tgWdVrP+t1Bpd9mUxfvCrevtZgclKIp9L7HrixXJhCV2PE/Ay0de0OBSzvbg59I7ZzfuiVoS3vzEq7DpXo05wLXdAU30euZVfsAuwh7IZLQzPRBi9JH5VHJL3xfRUjHygFzWGZvK+RZ6n4zabrfjuQD3hKDIIGQgJvpNiErtISo6Bd69yR/zNoV5OI4E+OcXCWU0fDGS4OQrBNRnBn/P8uGYeDnKngp8UCyfdkDzFDoy+NBey6NVwQyd8vm3nzSBXl/18fFru6hYHoqHPH8gY+AtpaHz9Z60G7Jbzye7rUDEPDSIV076s1a4CtS26pqAaQPm/bXYHbWDMEHE1/DsglMqOdMmlYG2N5PIlEpexMkcWaeUHyn1j08loKUc8Tfnq86AdyFRfeOnxdcin47M37LH3HF1rA2mSQNMorvgoKmUSyeKfhvHh6r5KnLSIWSIqVlmrtkd413+f7sTi7lTZ5db/NsMBP+VN/uWGt12EHrG4kCch052lKpLEc7m1oSa3ftoTyiB+ghWDLTNOb4FfSeHbIpBeEqvnfjisJMH1h66i07NcKw9YUt8F/aN2oB/SgDS71ZKyEP9pxXlBBMaeuTCcWKr6LIKsVOfdvhW0RsZRcieGwJVFrCXNzL2Ksov4BL4+pBEakNp3/tkOz5zEgJ6CdTVhJgnjZuLdaoi0dplgHIwtqOm/aVBgI/b4xtw6WBfU0KCsskl/N4He1N9CGtANXukxOrT9i7yQkcPHGx1ExwttrRIr11F9GzEqVx5BIyuLoqFzV4GHj9cUZ1VXDq4nJ7C9kMlF1LOqFZSH13aVWYE50R1O8qMjBjAkGpdfwmLBK54kA346Zdcr3ux7SNaJ0RfdB5qtO7nWJXwN9ZBsU24hCK2Ixks8JIPPKVF2JaE/SZ2i84raCr5B10mh/Kgvj7eP4cEIHJSvDo9M5FVIff3lhuDNRE2xxDD1CBc8tNny8HoWLamuPOqsfrNKZmuzoUSlIYHgxku1i8vGFdD4wd6y95zlKpWV+cnxdyyGGEdZ7ArtxA5U47sovF0ikxuYxNQuF81FzAj+fd6oZh26qJUlnIhdmN+o8ZHbUftyFzzuLtOkdZufNeMP45bPQ8E7b50+D+038AhXIYeO0UdayFNMzwWCYwX47nGrH1S5htf3ozcB/63zYCCaJgyE/N/CmciJ8tSyNE8gj9hzAKeVQ55KIl/FVSANhBBTWzMMYH4HdH5J1AllGCsGDkJLm6WLmQBVXZFdsE9E9Lg1Ac5dRxe+07P/VHozK7c3uIOPrCY3JlpwfAg7snlHpA==",
     salt="04/q2b",
 )
 
@@ -933,11 +991,11 @@ for seed in SEEDS:
         f"mean gate {per_head[..., head][idle_q].mean():.2f} at idle queries, {per_head[..., head][copy_q].mean():.2f} at copy queries"
     )
 
-# %% [markdown]
+# %% [markdown] tags=["shows-answer"]
 # How the extra key lost, or won: the training logs of the learned sink logit and of the weight
 # on the extra key (the head that uses it most, per seed).
 
-# %%
+# %% tags=["shows-answer"]
 fig, axes = plt.subplots(1, 2, figsize=(13, 3.8))
 for label, ls in (
     ("sink logit from 0", "-"),
@@ -1014,7 +1072,8 @@ nats per idle token (StreamingLLM's Llama-2-13B: {math.log(5158.07 / 5.40):.2f})
 # %% [markdown]
 # ## Quiz
 #
-# Q7 was asked in section 4, after the eviction costs; Q2 and Q2b in section 5, before the table of fixes.
+# Q8 was asked in section 3, before the token-or-position probes; Q7 in section 4, after the eviction costs; Q2
+# and Q2b in section 5, before the table of fixes.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
@@ -1063,12 +1122,68 @@ assert check_choice(q1_answer, "106d3a83e22d982da17127b07d150fba305c3f960a9a9960
 # %%
 explain(
     q1_answer,
-    "sealed:pbNvQ4MyJ5EmXR+YI0f9cYMBZFINf1meZx+TeSqEnrOTnpctd5s5CLDLM/2qN/lN9YG9EG+t5UcNERg7xbKKum3sPemnqTKCElah5y7LTeKwal3xa+3tPNaGBb2yD4rvcpkB3KKVjWNmpbf7FN/ZZgWx8i/342SN5Oed14t7Tm5CunoMYctEGDjgxsjNQVKAQnKP6yE4RX4E88volYPfZoaREOr0iakrBYl9IdNJtVo03VsXJhZ3sdSMn1Csrw+8sZ21CNoniQ0L59rZL889hZrgpKCG2axOLFKKBNwbEnVlbefY9cUSoQES7i/1gFu59ygpmKm8L0wnCGcqlro1THwNHSfRoOF3ZX+xWlxlnbl3skkf0UOnEFYXtZIQ5k3iyiB4J0PRBTMXJ/f0HK1zE4PX2VteWAbPsM2ULt0GjxUl2gsxsgM5VUFYo0HymqvGj/JHFci5XK+ILMHcDvS8dcrV3tFQ23LTqK22RlkEWVNZbVdqc8/I/G3GbWQZXtBFQaV+J7FSXOFhy5fWpkPlGeqDt5GBudQwPwCKCf4nDaz23plE+vxWOkOBxVRMxyBP47BNawDrPI90/B3v9aH/TKz9HkpnGW8N0JfHHUe7lOOYe8u4weX97xm3M9sjG4XoZhfmHurFiyfKkL/O4Xrv4hHffvK0QUa3anUcJnZ875zqO5j5JejbwCg2Az2h+f7ql7t1vaDbLLfXUOoWrUGx5aXPeCdSdSGA7xkWDRcKlbKCQ7fP8i+pGBGv+18pJjbHOz4zCm6Udg/m48141Ep7Y6kPxa+7VIaATbp1JNjcKevza1EaZK+X7mokxuCKmObpV+jgArwgXWL6uzx22waTmJfeSi53vuc+FWF4rJ1NTqCEzO3paeW3g81PM1bLFK4r1LkwdclRe08TGKoGLlzz7hyPis+BBcKzD8i0LBT3J947Z9K6eHrN9gJeUWs1W7HWsVuw4dkHZPuUKR6oZPzh/xWaMt3vL98=",
+    "sealed:+eLehgaUWHbQMJdd/PLE6oMBZFINf1meZx+TeSqEnrOTnpctd5s5CLDLM/2qN/lN9YG9EG+t5UcNERg7xbKKum3sPemnqTKCElah5y7LTeKwal3xa+3tPNaGBb2yD4rvcpkB3KKVjWNmpbf7FN/ZZgWx8i/342SN5Oed14t7Tm5CunoMYctEGDjgxsjNQVKAQnKP6y8wf29H7tGnlcyZb8nfZ+P2mrMrEMhgPJxO5go62EYMJh8ys97f0U3i+Ab5oJngEtUtxhIJ4svcYONSsdvnqaCHiuMIAgKKBNtIAHFiNef6q4ZbtAFZ7mC0nVC54CE+maX5MQMtAn8x36M6DWlPGyaF9+d2dDqxH0xzjKQ0thoX2Re2WUQU598C5w73wD15dAPdUSwaZrblWuVlVoHL0l4dSgeGrdvHN98GvEclx183uU0vQkxTvQuq366IiasOEt76XqeLN4TOQ7e/boPXxdFWiXXN6bH4CwoIVAdVdFw4OcOb7mDDN2QpFtwWErhiOfQFQe412oyaqBTeA+vQ+IOApJs/cRqOTOI7WeL4yIJY5v9Mc0jXx0NbgiZL/edNdgauaJV46FT/6aX9GL3gVUZ6Si5CwtLSHFq7mOzUL8283fu3oAq0MokkU8iMdhDgCOqMgT3KkKCLvnq63BnYN+myBDKxbmkCYHdv75zrZg==",
     salt="04/q1",
 )
 
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN QUESTION
+# name: q1c
+
+# %% [markdown]
+# **Q1c** (predict, then measure; a follow-up to Q1 on its option B). Run each seed's model on the
+# 512 test sequences and take the layer's output (its hidden state) at BOS and at position 10.
+# *Predict* how much each one varies across the sequences:
+#
+# - **A)** BOS's varies more than position 10's: every later query reads BOS, so its state gathers
+#   what the whole sequence holds.
+# - **B)** About as much at both: every position's state mixes the tokens of its own sequence, BOS's
+#   state included.
+# - **C)** BOS's varies less than position 10's but clearly more than zero: its state is mostly a
+#   fixed bias.
+# - **D)** BOS's does not vary at all: a causal BOS attends only to itself, so its state is the same
+#   in every sequence.
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN SOLUTION
+
+# %%
+q1c_answer = "D"  # SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN TESTS
+
+# %%
+# FORM
+from course_utils.tools.quiz import normalize_choice
+
+assert normalize_choice(q1c_answer, "ABCD")
+
+# %%
+from course_utils.tools.quiz import check_choice
+
+assert check_choice(q1c_answer, "a52ea1456f218651929ee293c550037cf1fb3b8fd8d203af1fcad41d5aee4902", salt="04/q1c"), (
+    "not yet: ask which tokens BOS itself can attend to in a causal model, and whether they differ between sequences"
+)
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END TESTS
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END QUESTION
+
+# %%
+explain(
+    q1c_answer,
+    "sealed:hLN2yQDITQF6OWYlV/KocUr9LkO3hUdfS75loXuqGZhQfMMMpVCxCxztndI8BgX2e7ftVtFZJSpwlLWnxr1sSCyd8GDXR5cf2juuNXhiTmrpKA5yChFkfvrM+r8igzokGYbbwV+O+SiyvkmWXnGN5j9I2/RpDH188uJxsFZLC26UVGTTw+PC1UTd39uAdJUyA94qV1tsM5TKlmlNKmVWJrVUxzs3Pd1G9+SlKvZg6DASZelRqhuxmiGBLDkx5aolCBSOBDVKHtVOiyvk01sXz0XN255idoqKZl3W/kqx7XHphM/wQN2b8TksBRLb0GccZnNH4z9JLxXwRxZ8fIqn1jzN4YhTVYBpwvSvwFSz9q9nbTsif3htEjiKCURGtnGny2Lq9cxdJC/j2/tWtXTfA2TdiZ/hCoffvLzpz4VDnFSZTyFpO/Og18KsglSWi9vSmiYgs6YG0fEpHIv+N/r1KvjOh5hTLcaNV3t8h/wv8o8PCE4O+ejHfvKUg8NkL2ZlRnBZtDP9X92Hyw61Q5s0ePc5C4cA/b7Z1bVIcPiY/gy7hi20NuaocHrPM/E3d73bCezsQRuLer/41pCpT0BdSLmNoPblF8WdoKLe9+7dgfE8Lamldjnfd4cTHLIRaCBGQkuabQNmH1up4QnN5Jb6mYQdSOEN3GT+1ZQsmEQPtVdVHu6rLAiPb4p6MQAUmefwRMFl5PieSFASYtXejoPagDKKQP1w5/8dY82fjjXp8NIMtamiPOhjapD3rk/UiADs+9S6IIpA/rLuAVKZ8PO1uEWPDNL7L8kD4dBk+uxXyrp4QRXpejkPSyF8ik0BmZRgEFRZ/2aOiuPIdQZbc3WYnfbVDCoFypNUX7p0UxzT/7tRRQlO3I+Mb5ixtOFaM+YNNTMOv/vfSRqpkR6N1hZRou0nMgTWlMqCrjiCSX2tIKq7R0nne6eat/aYNWheDOkL2nqT5mPm70wSrAEE4wGKQ+MbM5jpYOoftD5PpmeK/iNLEdSge9XVeKoy/PufqLODvrh1PvGOAclw27jA9rn7ITy6QLvtxRvSkvSO4k5AEX0X2PqGIk33AoapLXd3gQHxgJq32zYkoUPZt3uR6/sOf08Ay5I4TWoehDzU0YmTjuPrvbTuEkJM8nH8lLeAtjJzg19NPE5vdUJt4t8ioUIxxdNtRujdoWcVIyGtiYoZnWr81g==",
+    salt="04/q1c",
+)
+
 # %% [markdown] tags=["shows-answer"]
-# Measurements for Q1, per seed: the sink head's idle weight on BOS against uniform attention's, and
+# Measurements for Q1 and Q1c, per seed: the sink head's idle weight on BOS against uniform attention's, and
 # how much the layer's output at BOS and at position 10 varies across the 512 test sequences.
 
 # %% tags=["shows-answer"]
@@ -1166,8 +1281,8 @@ print(
 # points: 2
 
 # %% [markdown]
-# **Q3.** Section 5's takeaway says that once BOS wins, the learned sink logit never moves. Work out
-# why. With gpt-oss's extra key (a learned logit `b_h` per head and a zero value), head `h` puts the
+# **Q3.** Work out how the gradient on a learned sink logit depends on the weight the extra key
+# takes. With gpt-oss's extra key (a learned logit `b_h` per head and a zero value), head `h` puts the
 # weight `w_ij = exp(s_ij) / (exp(b_h) + Σ_k exp(s_ik))` on real key `j` at query `i`, the extra key
 # gets `p_i = exp(b_h) / (exp(b_h) + Σ_k exp(s_ik))`, and the head's output is `o_i = Σ_j w_ij v_j`.
 # Write `sink_logit_grad(weights, values, grad_out)`, the gradient `∂L/∂b_h` of a loss `L` for every
@@ -1291,8 +1406,7 @@ for _seed in range(3):
 # name: q4
 
 # %% [markdown]
-# **Q4.** StreamingLLM keeps the first 4 tokens, not one: in large models the sink can spread over
-# the first few positions. Write the sink rate for a sink of `k` tokens, without `course_utils`:
+# **Q4.** StreamingLLM keeps the first 4 tokens, not one. Write the sink rate for a sink of `k` tokens, without `course_utils`:
 # `sink_rate_first_k(weights, k, threshold)` takes attention weights `(layers, batch, heads, n, n)`
 # and returns the fraction of (layer, head) pairs (a number: a float, or a one-element tensor) whose
 # mean *total* weight on the first `k` keys exceeds `threshold`. Average over the batch and over the
@@ -1393,17 +1507,17 @@ for _seed in range(3):
 # %% [markdown]
 # **Q5** (predict, then measure in Q6). Seed 0's sink head parks 0.97 of its idle weight on BOS in
 # sequences of 64 tokens, the training length. Feed the model 256 tokens with full attention (no
-# cache). Before measuring, *predict* in `q5_answer` what happens to that head's idle weight on BOS
-# at positions 64 to 255:
+# cache). Before measuring (answer before you run Q6's cells), *predict* in `q5_answer` how that
+# head's idle weight on BOS behaves at positions 64 to 255:
 #
-# - **A)** It stays at 0.9 or above on average: BOS is the same token at position 0 at any length,
-#   and the head learned to park there.
-# - **B)** It averages between 0.1 and 0.8: RoPE puts BOS at query-key distances the head never saw
-#   in training.
-# - **C)** It averages between 0.8 and 0.9: more keys compete for the weight, so each one's share
-#   shrinks, BOS's too.
-# - **D)** It averages below 0.1, near even weights: past 64 tokens the head's learned pattern is
-#   lost altogether.
+# - **A)** It stays near 1 at almost every position: BOS is the same token at any length, and the
+#   head learned to park on it.
+# - **B)** It swings between near 1 and near 0 from one stretch of positions to the next: RoPE puts
+#   BOS at distances never trained.
+# - **C)** It falls steadily as the context grows: more keys compete for each row's weight, so
+#   BOS's share shrinks with every token.
+# - **D)** It drops to about even weights at every position: past the training length the head's
+#   learned pattern is lost altogether.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -1439,7 +1553,7 @@ assert check_choice(q5_answer, "5bdbcc136b955cef7158880a8401e6ec1cd62a13ad127a76
 # %%
 explain(
     q5_answer,
-    "sealed:voJktT78/UqwIB5ceBkaNnkIABUWxfXJRuq6jvgI4mY9KxBO5DFiUEUngkQ+5mwAgALkuDd6xcNPzr5kGTS/ItIu0YfMOAc5ionaJw8PrmsN/ijc/A6BjhHTRZZ7tU/UL/9naRUOc7HGpd/cR0AQkH1GMyklsBhNtTJ8TpDDeBpICIx/quTjs2Sdc4nvD1h8XjHN6wzoKy97lm0huDJsPqZL5vCLrZOwykja7zTZDXklYndWy1M3P5TrYR7SQALwINH6YQ5tqBh7uUQ68qNs0c3XY6sbrqIJFi2Pcf3QlpY5qPevyhzYplAyzyM/+2WfKSONFyWGgoAigHr2To7Y3f1DtIFIiXF46Gd9MTXRFr7X/CxfytHFXLAW3QbGVbxOdj7Oyo0vrkR7jIn2NhmMfWLN+L1SiWVMDd2r85aeW9khM/vWFl0Fsfs2rA+RgAFxiAyWYt2q2S1OIIooI0JpB6D84eba6xcWKaXcQGWQqR8iiZsiUd11j+92X+B/xpKlkw4glAFy8p91RRDnbAvZua0BhWpTpXMFXZ2G5/NTGmPqJpdr4fJSYfqfYyksLNhnkM3NbXGv1uC7s032nrNxoiqT4mnVnzuBKxmvTTIXgmfo2y56os9RliX2TBXBAcTL3om9EwNRrEEE83yZ9t4NVYqm0TJB/r+XjDFrLoGuk9xSJPG8HojWtj+WoeWTiDoWL5RVhxFG6czGI3drYcsFGGisxtpfOpTadbZvg04+515nn1+rhQwALNMy03ixanJd34QMUlo0lANVUM9Z3fshUitWcUDqNLgziCnRHJrDVuD4Yy8fdLDcvtW2p5qw+U3EbX8a5al9mUwivbRw05upvOgXJBemwdQAzvgtacqVROf3c2JKQhnEPUNwGml9TrojHgbFLfggoTJaz0xhUxp7i86fT4/MpShmMpwBvHGDSTs4WXwxwdf+37Qum/XrEA8zsKiasmCRN6ZYitTlIz5ESmmB4Jr5nEiaebnjAzzQx3h7MVgApT6rjzLOoX+TWDfY3fUw3bQ6dDyPrcoPEtjkdKmYZR/982UdZ3AklWe5Xzty5I0qiDZhEooXHNOJz1slsHObg4MUiQRSj9ICE9y7blosNaFEX0efJGFuXdu8vZqbEOnqM9DWsD7a+Hge27wsp4ROTR75ymI/gPMI1Bq3a0Hxru9JH3bocg5mdlrzLpmZN0icQTDTDYBAWJo8p/l23Q8oGMCwyfuaN36LMoiU0fhx6fimtWS+g0wAHtPS7+jolBpiD+MKi/rdbMC31iCwmdYGv+TjDOomgDts5Y3eyvgQCIPNdX6T2PgzW7UHb19g80JRcGNVdVd8FjBaS1N+i6BVl5xSN5StbagOtITc3y9PhBVSZGdykE/y4Ls=",
+    "sealed:U+r6atZEdINrGrho/Pp5E3kIABUWxfXJRuq6jvgI4mY9KxBO5DFiUEUngkQ+5mwAgALkuDd6xcNPzr5kGTS/ItIu0YfMOAc5ionaJw8PrmsN/ijc/A6BjhHTRZZ7tU/UL/9naRUOc7HGpd/cR0AQkH1GMyklsBhNtTJ8TpDDeBpICIx/quTjs2Sdc4nvD1h8XjHN6wzoKy97lm0huDJsPqZL5vCLrZOwykja7zTZDXklYndWy1M3P5TrYR7SQALwINH6YQ5tqBh7uUQ68qNs0c3XY6sbrqIJFi2Pcf3WlIBr/+auyFTF4lM5zxAFzTeEJSPIBXHHnItxj2/zTZOLiqID/NVXxjAkqS57K2bZFbPbuzRZg9DfE4ctrkTCT7ZLLXmbl5QqtVAp1InxMB6NKWqC+6sW0jYWAID+6oqQW88xK7qEHkdR5a0m41vI3190hk2sbpjlzClJc5tgLxEgDaPt4frA/ABfJ7OFUjHTth0hhZsiUNQmh5prRbR0j8zl0kcmjgFt/Jk5QBDmZh3S6+ITzT9d5iVMWICG5+EHEmfqJpp84epdNaKRPTIgbcVskNjRKDy+yvD1tlfmmPpnuWWQ+SyU1ymFJl63WGAImSb9lzF8ot4C0DH0REyHAcbDjci+WhpY4khL72GF+sMQVcvi33sBvOzWmX12LoGzx9tSPur1Qt3C9GOF2obgljRva4URiQAV+JCZemYtJYNSGE+9h8wQbsfSWvAhg0ki4wczkUDu2wJQf5w0m3zzdmVVmoBtGRVgwAJEA5tS3+07EyxGNBT2Prg0gSGUQc/EUe34YyhMOrHC44GDoZz1uljePm5S6fosgkYk5Pl20t7nsvpAd3arypkEw+lkb8jUCIS6JiddCxvePQpzGzpvAaY7CQbZI/sxtmBAh0gtUBB1idKDCo6U4D5qMpMQvHGFSD98FyBk1Jnul7lrhPWqF1txtqicqCLSOfUZwfvseHhVWX7PpozwmUacauTjNT3Bi2gzMxEepX+N4AWBqGnARXjYlfgxjuE0LXrc7M5OA9rkdL6Yax3svG0eM2wpgjT0O2Int4UqwSpgDMMXCtDdm1I042XUnolHjxYblNQUXpW7Jkx4NKhJGxeNImNxEZqgsYeDF+ntKtHVumba6WUb1K0g4oVDSlLrj2osyOgPnBGgbgTq+qtAUDrFIV1tfV28MMrcLUiTEynTAMdJWMlo581gkQkpCtqsyfuLPW+NO8/asKxw4f+j/GOqjwAKEcSc5+O6kE4wHuocxPiYdc+6nj7/jtYPouTuB60gkz5gq5TR3qAQE4XNODPUxPJnTLIJc1su4wYQJw==",
     salt="04/q5",
 )
 
@@ -1451,13 +1565,14 @@ explain(
 # **Q6** (measure). Split positions 64 to 255 of `q6_stream` into four blocks of 48 (64-111,
 # 112-159, 160-207, 208-255). In each block, take the idle queries (not TRIGGERs; position 255
 # counts too) of all 64 sequences together, and, for head `q6_head` of `q6_model` with full
-# attention, find two fractions of them, pooled over the sequences: those at which the head puts
-# less weight on BOS than a head that spread its weight evenly over the keys that query sees would,
-# and those at which it puts more than 0.9 on BOS. `q6_fractions` is the list of the four pairs
-# `(below even, above 0.9)`, in block order, each number to 3 decimal places.
+# attention, find three numbers, pooled over the sequences: the mean and the median (`torch.median`)
+# of the head's weight on BOS at those queries, and the fraction of them at which it puts more
+# weight on BOS than a head that spread its weight evenly over the keys that query sees would.
+# `q6_stats` is the list of the four triples `(mean, median, above even)`, in block order, each
+# number to 3 decimal places.
 
 # %%
-q6_stream = backcopy_batch(64, 256, generator=5)
+q6_stream = backcopy_batch(64, 256, generator=10)
 q6_model = models[("softmax", 0)]
 q6_head = int(sinks[("softmax", 0)]["idle"].argmax())
 
@@ -1468,15 +1583,22 @@ q6_head = int(sinks[("softmax", 0)]["idle"].argmax())
 # BEGIN SOLUTION NO PROMPT
 with torch.no_grad():
     _, q6_attn = q6_model(q6_stream.tokens, need_weights=True)  # (1, B, H, 256, 256)
+q6_on_bos = q6_attn[0, :, q6_head, :, 0]  # (B, 256): each query's weight on BOS
 q6_late_idle = ~q6_stream.copy_mask
 q6_late_idle[:, :64] = False
 q6_uniform = 1.0 / (torch.arange(256) + 1.0)  # what even weights give key 0 at query i
-q6_below = q6_attn[0, :, q6_head, :, 0] < q6_uniform  # (B, 256)
-q6_above = q6_attn[0, :, q6_head, :, 0] > 0.9
+q6_above = q6_on_bos > q6_uniform  # (B, 256)
 q6_pos = torch.arange(256)
 q6_blocks = [q6_late_idle & (q6_pos >= lo) & (q6_pos < lo + 48) for lo in (64, 112, 160, 208)]
+
+
+def q6_triple(block):
+    """(mean, median, fraction above even weights) of the weight on BOS at the queries in `block`."""
+    return q6_on_bos[block].mean().item(), q6_on_bos[block].median().item(), q6_above[block].float().mean().item()
+
+
 # END SOLUTION
-q6_fractions = [(q6_below[b].float().mean().item(), q6_above[b].float().mean().item()) for b in q6_blocks]  # SOLUTION
+q6_stats = [q6_triple(b) for b in q6_blocks]  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -1488,20 +1610,20 @@ q6_fractions = [(q6_below[b].float().mean().item(), q6_above[b].float().mean().i
 # FORM
 from course_utils.tools.quiz import real_number
 
-assert len(q6_fractions) == 4 and all(
-    len(pair) == 2 and all(isinstance(real_number(x), float) for x in pair) for pair in q6_fractions
-), "a list of four pairs of numbers, one pair per block of positions"
+assert len(q6_stats) == 4 and all(
+    len(triple) == 3 and all(isinstance(real_number(x), float) for x in triple) for triple in q6_stats
+), "a list of four triples of numbers, one triple per block of positions"
 
 # %%
 from course_utils.tools.quiz import check_rounded, fingerprint, in_range
 
-assert all(in_range(x, 0.0, 1.0) for pair in q6_fractions for x in pair), "fractions of the queries, between 0 and 1"
+assert all(in_range(x, 0.0, 1.0) for triple in q6_stats for x in triple), "weights and fractions, between 0 and 1"
 assert check_rounded(
-    fingerprint([round(float(x), 3) for pair in q6_fractions for x in pair]),
-    "bc3cef88d005eda4204426bea0edf9c064ab0d7c5ff3dd42d9be514c40c92b4a",
+    fingerprint([round(float(x), 3) for triple in q6_stats for x in triple]),
+    "d629f148b994b94b760e6ee6b1551732f2aef60e52380f4fbe633a6168abc520",
     salt="04/q6",
     decimals=6,
-), "not yet: section 1 says what even weights give the first token at each query; count queries, not weights"
+), "not yet: section 1 says what even weights give the first token at each query; pool each block's idle queries"
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
@@ -1511,8 +1633,8 @@ assert check_rounded(
 
 # %%
 explain(
-    q6_fractions,
-    "sealed:LVtaoe48otKiJHJSethJrFr+6MbaE5w8eUNrdcFPVHNhSegE8RlwhdUvr6S4xHyuQDmS9BiHBxqMsOikW4Ox9N/8wDfJ7ZMSBktZVCBWafBTz4d3w5nRVsbCFAzaZ/KND/9x5g8ufcfh2DAZpJd4NhQgxcvtt+RXNYbyKZkbpnQ8RG8NA4NUNgWZRLxboas70Sq09VnlG//aLAGPAINgqbMZyQOQTfFERTyqq3Iqk4UWQJbm6I6qaIP4XrdDBg8hYKKUCp7X3ADcyJXo48H6cnIePqkeY4pfLHY1Om0kfZJ5CMPwRHfBB1JHrvwhBN8ZyivVRnMGY3N4oYWW1iz6DKp/AzM/uhzfPPB66+jN4s840LNAPCGBWCCESVCfVqPi7HVFJtssrB7j1kBDKDfOmTjf2+zfZzcIdbNfeGTCZ133qibHNHS3P5BDoorssbBmswucq77IRiWDa6akFX8Aodw8kNQJbTWhmSwxocos/R4N/Rc+0BKog/TxDY5J0SD5fkuNS+scITRd8Q5wBmCbdlLfEVPscR7EdiQ0oXm17N0kEMtU4LxriIdaJ9M2guqyfN3CjB3dURFvJKOLNJ+8E/3ePK82bcSE3lcrRCczxfAgtX90HQ5rays1TvrwKgY7RZ8mYTc+Gc5lMD0ZFPwhRrQ1ZjEam0/jIm6PCstoL8beEfmXPX/VM6HLfaUFMB8SUedw+PcTPpw9zSCXHaO67mw1hVBI9vHWewNnN9fPBfWRA9LILg4BkC9uEjLogEDBfJm+UsT6t0wPHMVPZJS/AZE/YZh6fQdyFocGeoy+ljUvWAsMNQs6xWDuaeusda+EopzwrUODDNRyoYCwQ2uQ+WJ6JAvLukc3LMEDk40PAmrp5U0TOdz+7I3e/JvjDaoD16xqVQtxcETJcNJAAfJePBA1VpljjmcRlEls6cgt5s36iUSs1M69T51wOsNSRjVpWpy7ajJbj53qOVelvlID7XVAuhz20WZNS1ijgxZrXVa7TKOxYXrFjOSDvddTv2/Ylx5NC178vEWIGQ3+IhCw8WhwoPD/wan5edZRITJdzDcTEub5Lqkul1YEJb2S1XUvlThzl2uE+gfKiuAwKEOkonAgNrrmbv8d0qenlit1j/u/Bhq+sFFmMBrnGjp9GcQQ7wt2PZiXeaXwbiK0x0MVv/PoJaw3o6NnSWlNdaUXgdYRoy0pgbtO1M0mDVS8ObXLMH9GVP4rYFOD08528g/GjYCIIUYdvHKsnGjQIuS1rSHF4bJ+yl7AKWQybOc8PEZ8seV2ZMKOXkBvl6qLdmOvUZwkYGFDRIBBJclq4aHwkZbEvkaVPSd3l5MgsBILiyb5fHi5bbAGpGU1395UD5R8",
+    q6_stats,
+    "sealed:0p2IAsebljwMTDEpCTkheF+ZkmXfb1RHet9L1T2/8Il9ZjdClseC24r9vTETCONU3s92/yO7QcUeLWFH+rJu9ePoxDEp/P8j1qHqZhyRHZEBNMr/wOUzdJ92nP02sSqAD63xjopOpOz46aPLWpXrArsBrLHWwxVndn+HA7FxWx2KPx7z1INQehqegPPCyPtALk5H8fD7ef0GGDAip0ayrd3InzgAtZFWRFRDL1OIjn1CCw4U1QhiaMv/uiNS6/HHS9hOgTcrX3FDjPsx57TZErJRbR7/o3ngceeMj8oM1yG/2tZMynLU/0tXbRoOBRAfBnz/e3SCoF4Og2ASSzQyXEpe9T410YtCBicqcZmAHQp/KoNn6xGmhUZpXaXlb3xZimXpBkSyobEJxSvKdiM+8n0q1cSZieS7X2zudPaZVlQVls7JoWT0XTEBh1U15UWS/AQeh6qsHDtN8oVb6zYc6U1xD2yhMHWZaAabB9rgEQYYrg8ws8ai9JLlh5nMBA2Sj/Ap8dvsvFJnZJRvxw3a7szsh2/5R2fWurj5N5OqOFeA15y989BlkQ5rHZxZnKBUrHEZfYKQpNOd8ZL0n5I0R+Wo09YQ/xicmZWDet230SnsibBoeTnrZPtO99anK5HS4qISETwtF2gsehWyDahQDOdUuI/yhzE5/foJmMCNJ3qHi0zn41gn8IHHXS4xJvrnGkDvl5hf1VZtAzQ82KR/9Vp4MJ7ixo46beHM/mFz8QG+vsWjyZB74M3kPesE24jsg6DnV7i2HNPraDAw/Z6AL+ZB1iUBUbh7DkHGmsUYFGAmZdWIJ8U1gt/haxOLJAOcFaqodAZjLq4BY79sE450NoAmnXXrE06KHmCyAJ61IcTwMO7PsOd69OrZZmZRty5xZW0XiYVKEO5sALfyu6adZsPD0UJ8MMdwMDXZ07y0RWU47+ffQnc3Gea2IDnryiQkidmfum8IIUfUuY5YSkcsp+cwC5MRuEsi4ATPS0KP6JPC+K+ZuFEhXGCUHEEHnP7JJlH81VcjJhknfgi1/wROXu+726afEhFzq88GS1KTxvmk0A8ERS+Z1kYEVaJ7uLTDsBK7NcEfK1ahvRksLNUUTs0QlNK+zM5lrQNO5vS5K7723EGoXhv+/Ao6Coy/ZVhm4aWVIKaCJIND1ogqz+Z6NDIHax04V7QQtDNxe0awwqZq602ByLI9dtmhTNP1tiRZf5/t49vHJx480v1vv+4spQ3OaBMuXgQQpqm0MTyfb1w1TbQMYU7qFCiwTKJhZpStv08v5eDeESlO+Zs0Q3x8upDAyCYwYa0UFPzX6FrkryK7KhnSE3JpBdQV1NdS26Q4cm/CU1qgdmVarQGX29659rwmWWYdU+/wsiOsPVgNisaxiEvATnXIMRExUw==",
     salt="04/q6",
     decimals=3,
 )
