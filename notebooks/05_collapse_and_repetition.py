@@ -116,24 +116,25 @@ SEEDS = zoo.SEEDS
 # name: q2
 
 # %% [markdown]
-# **Q2** (seed quiz; asked here, before the chapter; notebooks 02 and 03, sections 4 and 5 and Q5
-# demonstrate the answer). What are some failure modes associated with very long attention contexts?
+# **Q2** (seed quiz; asked here, before the chapter; notebooks 02, 03 and 06 and sections 4 and 5
+# here demonstrate the answer). What are some failure modes associated with very long attention contexts?
 # Store the numbers of the failure modes below in `q2_answer` as a set (for example `{1, 2}`); each
 # is checked on its own:
 #
-# 1. A softmax temperature that rises with n, flattening every query's row.
+# 1. A softmax temperature, a hyperparameter that is raised as n grows, flattening every query's row.
 # 2. Weight spread over more keys, so that a relevant key's share falls.
-# 3. RoPE rotation angles that overflow at distances past training.
+# 3. RoPE's cos and sin values, which overflow to inf in fp16 at distances past training.
 # 4. Look-alike tokens that share part of the key take weight from the needle.
 # 5. Positions and distances that training never showed.
-# 6. FLOPs that grow only linearly in n, while memory grows as n².
-# 7. Greedy decoding that loops on a sentence the context already repeats.
+# 6. A naive kernel's n × n scores: memory and FLOPs that both grow as n².
+# 7. Verbatim repetition: text the context already holds, written out again word for word.
+# 8. A KV cache whose memory grows as n² while the model decodes.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
-q2_answer = {2, 4, 5, 7}  # SOLUTION
+q2_answer = {2, 4, 5, 6, 7}  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -144,7 +145,7 @@ q2_answer = {2, 4, 5, 7}  # SOLUTION
 # %%
 # FORM
 assert isinstance(q2_answer, (set, frozenset)), "a set of failure-mode numbers, for example {1, 2}"
-assert all(isinstance(c, int) and 1 <= c <= 7 for c in q2_answer), "the failure modes are numbered 1 to 7"
+assert all(isinstance(c, int) and 1 <= c <= 8 for c in q2_answer), "the failure modes are numbered 1 to 8"
 
 # %%
 from course_utils.tools.quiz import check_value
@@ -185,15 +186,23 @@ assert check_value(
 from course_utils.tools.quiz import check_value
 
 assert check_value(
-    6 in set(q2_answer), "724fcf3d22d9df82e8a9087c18c036aa6cc5bece69594f04db4bc1738eebb1f1", salt="05/q2/6"
-), "mode 6, not yet: count the scores one query computes against n keys"
+    6 in set(q2_answer), "62caa29e08ebe24e383c7d258b243f3b8cd7d5b2fc7c9b187a41798969ddc809", salt="05/q2/6"
+), "mode 6, not yet: count the scores one query computes against n keys, and where a naive kernel keeps them"
 
 # %%
 from course_utils.tools.quiz import check_value
 
 assert check_value(
     7 in set(q2_answer), "18066b98ff5fca976ab4c530f3e4799cfa63bcc76a1b10292b4a0fca5d8f9db1", salt="05/q2/7"
-), "mode 7, not yet: section 4's models and Q5 measure it"
+), "mode 7, not yet: the seed material's statistical failures name it, and section 4 studies it"
+
+
+# %%
+from course_utils.tools.quiz import check_value
+
+assert check_value(
+    8 in set(q2_answer), "98cbd899623c5a32e6db059eead0488e90bd500145098cc48f6495ef12a2bcda", salt="05/q2/8"
+), "mode 8, not yet: count what a KV cache stores for each token"
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
@@ -204,7 +213,7 @@ assert check_value(
 # %%
 explain(
     q2_answer,
-    "sealed:xVfBcxPnup/vQUduH7k0pos76V6mualOFigAP1tcCRc39YvK0WUaJDf6dZ/HodlRz7ry0/DCHE0tvrZ1gfnvoUe2SNqAAU361MeRvnc4cKyFqSekbHskXY7Hsjh/fZKyTEiXYjBhr5pHJ5CmV+Hl52GTE/QnmZbGzfQVchm3+iOEXHvX/aIQ0/bql/FJyajdWd+Ru/m0K8GgPUjnNS8VAOAPqWIX2nO7tUdSrcYeOWVPpmCHRQNKLMjDAsVkMXz7OLAi7CuaLYL6rNsRHtBCafHGzf5vvdAh1axmArUt9flsF7VpzK/v4v06Qd+0UYNv80OsJrcN0hWE6wKCgQKEk4z7OXmybWiQl7y1M+0z5pebraosZVqojIpfmNP9VPf7YD2F5kVOy7sw8MEyFJ6lxjI1QElsPOI2EGvLNx1iu3/oqwkTM07B5ota2vt9Atrnnz84HnX4/XMowPMt+dc/M71wh7IextIgLS79YMjs0EvOUz/nMpDnEWlXRbb8O962ekPFkhVTh5CI476XuAycWqiJnRC+AfvMmCti/f4oKl4ysblzHTbw3aePlAzCOYdAnEmccE3ZgcbS3k0RIPu13+Jz2jri+W5RAsX40n1/6MqFGBz/LAG93Wkya1GGaSCYrRiKEVxs3nmnXIRd7gHWR42R6N472zYn4DMzcgnyKVS+KEXWgd8KZftCao2UKJhakvXfzoViLUfeUA9bRImok9vO81KRhfbuASNsoY/2lNkqEq7ehWwKss3ZSFwcqff0UbWlGHv0s0x79L88yT0DDVeMkRh7oOqoIlN+ck/AnJeNHbn2uyUs9DXi21OILFp6DlhiWQRHj9IKtiE5HnkT5DdusF9B76pDjxtr5ximlWF6iagdN5fvsUwUbwsowvop25/Ighvz32VzsrnmIFWYIQA8jW9IwLnZwcY+uuKjohmkxi+K2Pmh4tPka98MsYftzydlG1s/IbhaIEZC8JBDONU50IiJtDEC3TGiqNUh6fDDiRDbEKoTOyRCn1FDrfHDWK9E38pdo3p9lLZ/jUe+B5Jxrq+NgLcAmoLBrc2Wuzbc5OCS5aCyageOQlL06dKLDbrqBPX90IgDA+/fj8N4KieVeKouOxA/b/bOJ9P5+8w8SyIGH77NMHOSE5ar9LNtpDk9TaxrhpvuDLWmgjpDYMef54sZnp9hku/05Ne9ixBv8SB4HaEIDhdSMXk5/UHriybJdlEEu8aVtnB49GE1I8jo3ZbtiD5u6FjYtyuf9qTJ1oC2AKt8R/PQVdtoYB1M0AakDY7SXT146B/647a/0mW0bR84b5+uQjYx9gtFiWXO9OHr9gp/Exx/wqNHHlT7tOq8HDscZt4CJt1fiiWJ9ncbV/afZUXWusJxkua/MyKs7J7A4rmnTs0H/TL8aC3VF05lJhkKb2sT9+3vQUCLUAZ5L93Y00pgii7Lm+OiuXPHOpMA34iR8l2BLksvh44x0RYkXD8oThdQWi74HBuFNXzGsQNC4TYyFGmQLKOlxTdGSaRSEqIxHuy47kAWCWZFMxzgvyrRgQQMxhjvDfnCrr71gwCb+fOcj+CMLlKgD2JnqHm11z/wfpn1wb6C56k/TxRQ7uB2dlIqvEslyUmsI9HC7Madng6QFBhc5sRO0pfvYP4YFDUtY/fzmM0s0lhvqA1HnJyil+AHL4bxYLqKpNyIncqPYkPbohMda2OrDo09xEFeFCA5N4qPSzNOLRHrRCdVmwDXW1DOUafRMSaa8hZMqlZXlqt97C0latMxZ9gILYXlzAYPw8DJsnQbVO3mHiKT+SsAFQd87nTS1Y4syiRwqVEyszqk100mXutV1bhSwcQQkSST8j3VWUzrnVbPBXg+STG1Ggv4oRMjXFtDS7CE4bCU4OBJxwMm1jhoQGMkw1tRwl/FQed8aUhacduZiBKNlmC4hVGXke+M+fXd+cHxQVor7FV1djTOlSnLS0I8NDloifOje0fruSdl5//SV+iXj/3A6z0zex7/qyW8ngO0jN9HlSYZabJE6S+F/B2uRIylnZrEqPkXYbtb0cgRRuag8yJWjkq8Z6eq",
+    "sealed:xO84E00B6lS+Opc70wZFdGyoe4vZsC8Rv/MT1tMRSodVPYsOV35KNpmjijesEWnrpJKBtuUl5ugysky89BId6YkvyfllBi5oc8pfTo8A/9p7aTR/UxIMdl1rs2VuttaGgKwnvcVF6Xxrlhjw6YhLGMKzuuZqn91KpZq5pYiHLhnhsL0k6DoC06bVa8tfEywA0F1KQQeVYCEJ1fxdEM5f2GBawmcV596nP+8KvOMDgSWA5CJUvGN+LGpqDLUUZwxazrxJxoh9nBOEQZqKsyMc6+trrChkLY2VXR83q+vHRvJ4pv0z6YxGDAdEwjJnRL0/KDhJruDS4lQCVHwPZJaISbc2W5fbm5cU6jeJzYU03cMhdg8Ad01GYjKb52WNRgK0LgsHZ2Odr1WTgV0ovAjVfZEgPxc/XD4p+yIgX338kwdvbkr85BRbdDEd8dTRTi3Kk8eFstmadaRCW1NVnZMPIVyZ1NumKwW3aGKQXSeYQiw5usmq+dwT5U5chnVuA/gFMxPFEYNroKU9JN8Sq8hHr45Mw38tr/qGhF8xMayzpC4j+94ZhXvbZ1ULaiNUbLD7f4dVduR8LR66I2Qg+3dIFu3ySFrkvm4XBadV7y2bNfNAlH/mlL2Gp1cDMEx3iRkpSIPwjr1elMTY1QVMSe+VZzk6hbo4gA3EO0iu7MiyuGldF9zKvKGdPt8zohEoAZQfYkQvnzgJcrUdZunUFcAPBHfQ49mRhvV0nayc1LXAZjUtUmLvpi9O9R9tLEFlYFQV2L9iEVWd35JP28p67WnwFhg7MxIc+LruonJAk3a7r6yRFbIpqgAuGm4cMxTkcI+xe0FcEsb91+2pg4bKHXV/xhKiqyPceYRxjSArBEPfLteEjbVtM6IKvTWDMkuQg35v7wt3Xmd62gsOaqPrCGrFRVeUHVnmEFZy8tAEKmjH5M6DqfvzfvimQa56DVDILVTQXbfCvZVLR1c1ZpDZUFz8QksO5KQL3Mn1MC1vqVPKm7kEmSvoKqIbmX19zOBO/43q+c6UDrxfO9JUuuUAGKe9VG22zt7YJzR7MpxItHguRgl7Fupf6KWzrZ47zbPc1qp5Gcf44ezyxTJJomJWFKghomkh0pzNKm4ErrCQ2N/hQQ33CwcGJPgXlZGeRZ4Fno95SKosfzHHeJnN6AsFsi4S46ISvysILsl+rIHuM2kK3MpFIj2G0Q+xRdhoJVeh1AFD7dkfL8T8QH8Aw6Q3MpKn9T39SBHeHsJ8gdZlqtQzmGsdvOHnPHgu6MGYvu6Nkzk+Wnv63zFL4aGKIbFuWGJmZhvB0trnVBenwdyscYs7zI0ro4XsgAR9yPvoqNK0ZFYeGMhy5ZTrnkijlSmECtpwajzllTd4yP+yemtRpRwMHErGri+3MVNHCCnuZ9PyrjnEkpxn73cEwoRjEUxN9/mtn76BdXksP+E1Xl/CjrliLQ9qijkCPD9Ex6xeIIVGmMahaN+momN27PdkcZ72lhc2T8Jffe9ATy/LhYAQrxny1xeKwW6IfaTwFeMXRNoZa9koZmk3E5F9Idhx+/ISBUFwJfwJXFFve5aPWu/2ovJzmDRun4uz7A5jytQib7oFU8KzxWmv2DyDAyeDq/Skr/0+pLnPoaeaeydwgnOCiqDp2QaCkuQyaMPRSR6v6bNYCCtCCrmVxLaeNl2X7QyixttxroV/KVLxtYEALuG5VfjxcPiU8Ea7pHwN9gcO1bbVt+f856mfFxQYMOj3kNva35W6XSYduubkSxti+azQDU5BxHOceqqZjYgLBtVHlwHcv9fo151oyUdv94w4P25yb/8SfXnDFMialPOvNoneyvBWYhM1mJqUFmF8sY70MaVDiHsx4owHZ9yr0Mz5syl6TQz9lx+bRr8o0HEzTHFL6P8cI3SDZWRcoMZAPye+2LKq3snPyVyuH7by9yNaqe91LpqFaCXdaF0cXekfS7TisolYTiWz+nCI7FVGPjOp54725irgpwSovhlnVNYncJTM65SULyt8MSmybT51W9EJJQ1CDAzr/YR4nc8y5xEiCHvnm10eqwr06IK+0YSWG8Zfb6dw3MULL5oNuYHkytyVU7lzoskyxMWWB5PU5mHrG/+qHGeGMq16q72PiXEMQ8XUvW9tJO7XoZTwew9nKljDvDAWAZML5Ju7Hgd2bLwfrEZ0D9+iJr2Ve1pTTpLyVraLRKqms1m0ULWvJQsWAynE668WXU8OmLTA4KvJTqQ9lcPZ3aU=",
     salt="05/q2",
 )
 
@@ -229,7 +238,7 @@ explain(
 # 3. RoPE retrievers' normalised attention entropy (1 for uniform attention; mean of 3 seeds) rises
 #    by more than 0.05 from 19 to 259 tokens, in both layers.
 # 4. 32 decoys among 128 tokens lower the needle retrievers' accuracy (mean of 3 seeds) by more than
-#    0.05.
+#    0.10.
 # 5. 32 near misses among 128 tokens lower the accuracy by more than 0.10, in every seed.
 # 6. ALiBi needle retrievers, with filler alone, are at least 0.05 less accurate (mean of 3 seeds) at
 #    512 tokens, 4 times their longest training length, than at 128.
@@ -763,11 +772,10 @@ for (kind, s), record in hot.items():
         f"{ent[0]:.2f} -> {ent[100]:.2f} (step 100) -> {ent[1000]:.2f} nats (step 1000); final loss {final:.3f}"
     )
 
-# %% [markdown]
-# What σReparam changes in the weights (the measurement behind Q9). For each model's query, key and
-# value projection (one linear layer per block): the largest singular value of its raw weight W₀,
-# of the weight it applies, and of `W_qᵀ W_k`, the product that sets how large an attention logit
-# can get.
+# %% [markdown] tags=["shows-answer"]
+# The measurement behind Q9. For each model's query, key and value projection (one linear layer per
+# block), the largest singular values of three matrices: its raw weight W₀, the weight it applies,
+# and `W_qᵀ W_k`.
 
 # %% tags=["shows-answer"]
 for (kind, s), name in hot_names.items():
@@ -999,7 +1007,59 @@ ax.set(xlabel="copies already seen (k)", ylabel="P(model writes the sentence onc
 ax.legend(title="one line per seed; dotted: the stream's true p", fontsize=8, title_fontsize=8)
 finish(fig, "P(one more repeat) does not grow with the count, even where long runs were never seen")
 
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN QUESTION
+# name: q11
+
 # %% [markdown]
+# **Q11.** In the figure above, P(one more repeat) stays flat from 1 to 8 copies, even in the rare
+# stream, whose training runs almost never held 3 or more repeats; Xu et al.'s large models grow
+# surer with each copy. Why do these models not? Answer in `q11_answer`:
+#
+# - **A)** They memorised the training sentences, so each one's odds of repeating were set before it was shown.
+# - **B)** Their context is too short: eight copies of a 9-token sentence are too few for the count to register.
+# - **C)** Each copy is read from a fixed distance back, so it sees the copy before it and never the count.
+# - **D)** Their induction heads match every earlier copy alike, so once one copy is found, more add nothing.
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN SOLUTION
+
+# %%
+q11_answer = "C"  # SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN TESTS
+
+# %%
+# FORM
+from course_utils.tools.quiz import normalize_choice
+
+assert normalize_choice(q11_answer, "ABCD")
+
+# %%
+from course_utils.tools.quiz import check_choice
+
+assert check_choice(q11_answer, "2dca5fa5d82da33eb0e73747c704f442b0edd91f7c4280db64c78b6cabc0d971", salt="05/q11"), (
+    "not yet: reread where each layer-1 head looks, and what repeats of 4 or 12 symbols got"
+)
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END TESTS
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END QUESTION
+
+# %%
+explain(
+    q11_answer,
+    "sealed:fwe2yy17xivIluvqDkI0TvHh2dsi43P6oATkflzBoDXaLnJPqWDyGyTHnlVkDZg2YcMI9WOZAwUaACVBk47MKYO2EmonRcKSKSLZpVJbT1a0QuCBPIRyEEOthVMAMWs89BEZmX1wbNRIHj5QsZjgrKwM1A6GXIki8XZS/tRSj6Yu7kvurg+mI3/IrCXnKGHuFpF9rF9mzyF/NjT/BEFi03/sz6POdG9MkdU0xjHXSI6J8WzmOKVlbbULopc1GPy3hw1LpQknyYZ/oZ2gCGB9hizUKT9as0lqzistY3olDL9oVJR7gtoo5gBKhA7tNJTBpqrwFwRatTOmzgcuzL1IFLaDRln3ICnDw+7mbSaSaq/GcMWXl5JswttFzrBmSlswxlfA5kykk1UNcAThav+GRq7hk3lrgg/ba2dxLOB7SdZzLSIgii4fp8PffhvBGhJSL6KGMEqYkzkGOtCLbt2ddSlknLU17thZQNb8WMJNGYlpd56IuA33BlpC5e74FPwFhCv6H+B2wfq14nHJCt8mMTk2rq3O6r83A/sNY9NKdUEIK7eCc6SEN4PBmpZAEPuT6JQz5LUj1VIscFuUOfNOV/mWmEtU1PqIhG3gl+ZqV9e1N+SvjROVivjpOiuzxBMHApA4D7lp5uWz/9XEi4kaKhtja0M/5CA/96sERsi1zlYaszWQ86y0Q8goCjvzA+5Wbg0b185PmPSap0OeG2qPMR3RabOe11OelxrMTW9Wxw4SZh2tP+1T5zDW2fuTcjMw5faDJxOQT83ktICFYokqZyQ1gvQXEThEqvdBEM8tRY6i9OGv+R/acEgddxt81GDfMqbanypQjFL5GlbFnKhcSwvZANLJnfeZUuqjpbW44SRN77h5t/23BZVfkbYpmwqDkUBw9AfiPyetJM5QCn2aFbs4p83e0ps2TzeI5YfmWLFOZy1S5DBCnFNrXHUndC8RqUB9Gp/IVpgTTVtV3xDIj8uIGmQjRxaI3HsRR9aFktUdd0m29uJYZMjMgTDW198VY1NrVjoNfAg3NE8ZP8rwiSPef4Oi2DYyDqPJD0SL/PCjNv6+/Uak6WsT0HvUc61asc+sU5RrqVmOB99hRaV8V0VU4P2vh8UXz8drdwMOdXYl9US5enF/2ycBtu9Dl8DKRaM3kF5zV74IH2z31b0BBw60N9YkpIe9FtdcmRuDmjdOy1Iwz1KkiOKnsnfkikTrXGAyizqc50eOlKdfFEo3R4PMi4ylT8/LtTyrddeXr+qxr6mxsQxSIicnmHfG94LKa4frlAGqajeAtOvKpDIUKn9BV8gsRMCRQ/eddpUpg9xNVNXej+/QIuIXA5abNjfuqeLWi8el5JLoqaVYTOPjMKKCdOTWmMKZyDrWLZbY/uy7gPf04XfOFMaWaOocV3pZsSiIY7T3Uj62Tab8aI2kDIkVRRU+sWJekMf4OrIFHfnXIwzsm6gI3VTF+wXGl/MzkHD04kPvmCnbL7a0N2gmgaGedxlpbLldCMGIdgXtePPWf9Y/hEyn2xCEveRXdhGL3H7C9jKKkDEarYPyPAYg+eqRMemWxZiYHVIx8Xsob/b9rWMqG7fE7Dbfxlu2noZjrLlQHHTzZJc7ivi6MNmsiweXFbFqFf7Kx1ipf/7JMMEqfx+ggGyZ7wYK60MbLaR7zVA=",
+    salt="05/q11",
+)
+
+# %% [markdown] tags=["shows-answer"]
 # **Takeaway.** Once a sentence has been seen, these models copy it: per-token probability jumps
 # from chance at first sight to the stream's level at the first repeat. They copy by position, so
 # each copy reads only the one before it, and we did **not** reproduce Xu et al.'s
@@ -1010,7 +1070,8 @@ finish(fig, "P(one more repeat) does not grow with the count, even where long ru
 # This is a toy-scale fact: in large models of text Xu et al. find that the probability of
 # repetition increases with the number of earlier repetitions, and more so for sentences that
 # were likely to begin with.
-#
+
+# %% [markdown]
 # ## 5. Noise: decoys and filler
 #
 # Irrelevant tokens can distract retrieval (Shi et al., "Large Language Models Can Be Easily
@@ -1381,8 +1442,8 @@ of the needle's measured weight at 2 to 8 near misses."""
 # ## Quiz
 #
 # Q2 and Q2b were asked at the start, before sections 1, 2 and 5 measured Q2b's claims; Q9 in section 3,
-# before its models were loaded; Q7 and Q7b in section 5, before the closed form was compared with the
-# measurement.
+# before its models were loaded; Q11 in section 4, before its takeaway; Q7 and Q7b in section 5, before
+# the closed form was compared with the measurement.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
@@ -1776,7 +1837,7 @@ assert check_choice(q5_answer, "77ac285134bf378eb41f059dc1bca7fa5ab0ae6f8ae90131
 # %%
 explain(
     q5_answer,
-    "sealed:J1G3I03PlSvwtMOORbFoSgP7uZeYgJ1Spq5Eb4JYtmMy2WpprhQpMX1F7oA+ByV634GxYouyv+CVivW33RFO6D4LJE5vz9Mc65HWjsJ+nNMPfR940JVHGk533rx8i203ikFhISqdwo/Dxx3Z1+NTqs8k7BN2rvPCJR+Kq49q1XJy+CbupOW35iwwHw+e+TCEWBdo72M5NaQeD83tfMzEXpUae5O6/Sqw7gL5AWSTieidnsz5/1T+5jgf3mEuB5+NDf/6eAR9XYrDVgXYwc/SSPCQvXY65TY7kNgoubQjPW7qQmsO9SFKNKUIEjM8zAs20h6R7XSqIzzUaAm0hO8T9qPSXWv6lq2wLhe95KDUkV4mlnCGmdEsNZI/p1LtCrC0mwOhO7BfqSRNaxs6/q3b7klKE0+xSRJs1jfou8LP3xW7rFG0AWWRT4d3p0sSalSnGi+hwwEjkEasWCKCWKmHZ6c4tpz01YmoUPGpRB1sZ2aWEafKHjdsv0wbMJ9nxKO0PoQJohqDdWVmRRd7eDB0uLkA/s888SE3W4aj2zGuhi7SZiuhezLyX5HjQeuFI2sJwdCE4FGZm3sIjcy76vpADHJHd/iQ2T2t19Kfn2CHjqwnwpi4AR9OS7CklDiw7lUJg2yWJLo88u7EMecoIjf4S8hDrOZey38ke0QDOCp3GoiqvXOy0pDh0RwYLO8A+3H5JlLIk88lKFti9nernQyH/Q0POUnODU8+BUGwiFwHz0qV6g4ag+l9QMpCYnoXfZpHNbGEcPXwXEoNgBzRJPEXe69LPWxOQp27/Gus6xbeGLK1ROMHkV8Qa6G5LSs71vclcK5ZxXnlXSffxh9dEbEpi6+at74oY95zcPaO6quUOflEamuTw5gbxcgt66kwRIFJsDL+I7k0VovfaXilr3dp+vG6FvyeHtUTRtKHPCiUTFLv2z0cOve/FyFHgmAZviT2VC05cw2+CLptX2tFC6F50rg7m2KoqhNVokvVGSj5Td2dQUVm3OVYb7polpspLjKPwb7Luxj1U5yJ2K+qrcZGc6GkuXz3sy8P2jG1lP/93Tzg0YTgvKHs/GeN8JCTmEls3OAGQjv3nr2o4lm/T326woHYVpTtMcWlHG1u0XjOKxY2bU1JR6RsvTHVgJZgLZ6hwn8BodEaFifmXFaE3Gn0xKzSqIl0ZyebkWNGnXHUA/IaNTTgB0tTu0KFJZHyuAthnr1omvwg96a89GlRKmDULk4ZpaZLZqa5xm6Wul98EvNwou2HZc6LicTK+sHVrDSEghYm0fGKISQk1fvTDLz83hQQWEq42NUEJCwwMCEjzANeQIAbJy6QuL4/SX8C5JC0/eCntkrDpceU",
+    "sealed:nxjuCeCYW2vhWWyBI9q4eAP7uZeYgJ1Spq5Eb4JYtmMy2WpprhQpMX1F7oA+ByV634GxYouyv+CVivW33RFO6D4LJE5vz9Mc65HWjsJ+nNMPfR940JVHGk533rx8i203ikFhISqdwo/Dxx3Z1+NTqs8k7BN2rvPCJR+Kq49q1XJy+CbupOW35iwwHw+e+TCEWBdo72M5NaQeD83tfMzEXpUae5O6/Sqw7gL5AWSTieidnsz5/1T+5jgf3mEuB5+NDf/6eAR9XYrDVgXYwc/SSPCQvXY65TY7kNgoubQjPW7qQmsO9SFKNKUIEjM8zAs20h6R7XSqIzzUaAm0hO8T9qPSXWv6lq2wLhe95KDUkV4mlnCGmdEsNZI/p1LtCrC0mwOhO7BfqSRNaxs6/q3b7klKE0+xSRJs1jfou8LP3xW7rFG0AWWRT4d3p0sSalSnGi+hwwEjkEasWCKCWKmHZ6c4tpz01YmoUPGpRB1sZ2aWEafKHjdsv0wbMJ9nxKO0PoQJohqDZWtoU0Q1Yywx77gA5M1w4G4xUZuk2zSpzTvMcHu6Zi3+Xt+iQaTAIWYe0YLX5EaG1ToZi4Cl9vJRXy0CfeXUyC/mxsnay2SNwa9uxYz0E1dKR6vwwDuy4F5FiC2XIaw89fOWJ+VhcCC3TJxOs71e1HF2aElGSG93EIjm92/g55j82gldIPRbvjj4bQLvyJtrelpo932rlwaQshoDIw6GDF1oD1XkmldOwVbGpgBVhPI8DO1YMXgLbJpNL/THZrbvSkwBhl7WLe4GcK9dP2RARJ3vvXv1tkKSFObmQuUcm0IWfaalYz5pzfovd6kVzXm8HGbMzhtWTOVKgaHB474ycpJ2NeuE8KCBduRJaiaCwodewpts8ew0AJBE/TG/cdp6HoCQJWSvsytk2Ly8Fv/RAdkETpebLXiYXgaonisMPursUShZw2BRsmq6TyosOkjOTbpnXydbSPN9nK5+n2+s/lYavk+UCDqpW9SSRkVu3qkMc7d+08glLDPEjYWI9w3hWt2TkK/+4chFLaHk+ljvs2E/jyKwl6r6lRqh0YCttuns+m2U9ouS2XMpweAGZzK+2/vvxFCuBlGhksSXEdf/Qo32CiVuwD3kbhcsbVVJfqBsoHz4lphrJNu3xmgHqtZWXSekHgvQgCri3+PWuI48MyOVijNYxynlG7sMKHrmSwEWuUmFbIv9+Q8znbhvnvxzurqt8m0CZm7XLVIC4oxRMeO+k32f5l9qH+M49uCHcobHi9nd5s2YtDiIjQ0m3+iLbnAs3ueESKCpwh4WVg==",
     salt="05/q5",
 )
 
@@ -1843,7 +1904,7 @@ assert check_rounded(
 # %%
 explain(
     q6_first,
-    "sealed:F/L1k5zaZmvTu7jrG2MbHFkGgytlLj2Nfi9+kdICFfZ/AAk+mBzh3XffxdN4/YRWfSUvxXmzCNbqb5On9Bxh1JhLK+EW67/66foLMeZqyvFbhqnfddPp7jVuNPmUSqFPhGpwdo0sJAWrU49934ceScrAAK8iH0Qum0Dgi5IjsznGD+eegGmMdnPhbLSl6TlykbchexLTAUcyzihj+d5xNczNtVSl2hbBk9TSQ1kGCwY7kjHpl3FF+bQTiLvcey/8O47X645mrJ93whNEQ7gSp+jDwRNGPsUjS/7YIVu/gDPGQoNeFHrN4kHr08M1T9fKb4V0wYKvZfmhwisYBkkYa/w+9NHXOWhu8VBudmloabxNVBhQYF9wO//+VBGyE5MOLp31scRR4lmduxfm/2ytygBZa1FsKB23S00ut8Crb8Pw695vfoJMNjGesrvwQ+I2RvAgYJmTXtfvMq+abGrCUoh9VuODHilfzxbXOaVFGfyOuVGvdG2xxZ7pKN5pVCfO/oQyXiP253MPDepkS7RHOGa1lZuGttSDZJnFsapJCRMaG0lKukaUjylgwvvlF+IciFXj/Qz7XQN/Uf2i63YFrY7uUA/jnm7TNKOQHUh78BePi2TYwkU6pc0rZwAoXU/t+NkOBuJPStk3RUIwlvrZBXsNF1kEz853MFfTZ/KNimnEC4UYiw1gTyP/ETXF5LO0B7wuanQvPTAhCP2VZo0QIBKD39WTMsqVc4/yLuLRVlOJAMJ2zUM5g33HEqzeK1ZthD9ngUPILxj0DkhV0KQm5V5/m2FhWMKH6QU5fk4y6RDDYG6bLIgcYdrP0Ub8SS+fcJcQg7bVjGLqy/fo2MLcSwih1O+8ms9aM/Xry0xhNoVvhikDXhD9I/RP6Veff3mnpl/vqvy+Oh7sACJdbht6S1s3dxY05XQTnQ0/8YsoMBb3v5ref0zQATIF1DudwAEjQJCWkgrejrtmb7jBz/a+psF5mbetM4SbE33YtR5r2ap1zISC0RSWvK1JLmEyHzBLe16eg1XUpe3gyE/EGTpg6ebkyhYMsS0G3hPlwSPbdI4CgWOdE7xnGqLV+WTNWNzO0dexObb73TAsoJuBSspvQAcVyc42aHKYBIPo8prY72eOiflsmHLVGZIiE3bmi8kK2KnZUgNL4KGuDZftSICSWpZ+JFk0MNZpr4bMz2G5ysEkC7tC5lwFnY+BHdz1WWV/XK7iUYg9pieN4QiEF5Lgm3wcLQrXDi2GKzOwrX0mZbrWzbCCDRp8LpvtFA4cA+XAlnuAUyt7wcDGXciRKFE4eOdHePSx88smKougpYREO4SszI1xxuqTWt5ZmTekBW+VOhgWWpcUBahNxWk9aGBENxbY5F8aXvRxo7gFN7thSoyr6HDFOo4/naLvyqvPA85tSltvYQ83ouzU9NHLzsWDittMr3qYRpUO6jfTm3AluA==",
+    "sealed:1mQmA9X2tuQ5tBjM3rv9yFkGgytlLj2Nfi9+kdICFfZ/AAk+mBzh3XffxdN4/YRWfSUvxXmzCNbqb5On9Bxh1JhLK+EW67/66foLMeZqyvFbhqnfddPp7jVuNPmUSqFPhGpwdo0sJAWrU49934ceScrAAK8iH0Qum0Dgi5IjsznGD+eegGmMdnPhbLSl6TlykbchexLTAUcyzihj+d5xNczNtVSl2hbBk9TSQ1kGCwY7kjHpl3FF+bQTiLvcey/8O47X645mrJ93whNEQ7gSp+jDwRNGPsUjS/7YIVu/gDPGQoNeFHrN4kHr08M1T9fKb4V0wYKvZfmhwisYBkkYa/w+9NHXOWhu8VBudmloabxNVBhQYF9wO//+VBGyE5MOLp31scRR4lmduxfm/2ytygBZa1FsKB23S00ut8Crb8Pw695vfoJMNjGesrvwQ+I2RvAgYJmTXtfvMq+abGrCUoh9VuODHilfzxbXOaVFGfyOuVGvdG2xxZ7pKN5pVCfO/oQyXiP253MPDepkS7RHOGa1lZuGttSDZJnFsapJCRMaG0lKukaUjylgwvvlF+IciFXj/Qz7XQN/Uf2i63YFrY7uUA/jnm7TNKOQHUh78BePi2TYwkU6pc0rZwAoXU/t+NkOBuJPStk3RUIwlvrZBXsNF1kEz853MFfTZ/KNimnEC4UYiw1gTyP/ETXF5LO0B7wuanQvPTAhCP2VZo0QIBKD39WTMsqVc4/yLuLRVlOJAMJ2zUM5g33HEqzeK1ZthD9ngUPILxj0DkhV0KQm5V5/m2FhWMKH6QU5fk4y6RDDYG6bLIgcYdrP0Ub8SS+fcJcQg7bVjGLqy/fo2MLcSwih1O+8ms9aM/Xry0xhNoVvhikDXhD9I/RP6Veff3mnpl/vqvy+Oh7sACJdbht6S1s3dxY05XQTnQ0/8YsoMBb3v5ref0zQFDIm2TeY3wEvS9XBjhPbmugvO63b3vaz6cgxnuWxNIuNH3/SpEcqk6Ri19GYmFfBsu0JY20vTC1AOk7bgh3UgenknUzfFDRkq/zkyhIGsC0G3hPl3T7TNI4EznaVBb0rHLjJ+S/DSsqbzJnvf/2ukDAqqMiQRsxjFFNTndI7LSKaGY7r8ZHd6nqD0K0qzG7YXMInFHT6mskT2LPFGkxG6vG0Qs+kRtnKCZZ0ZQ06b4lpo4GL1HDhntwjALsGvR9Hi4WBEt2hTTB8TufmVYR4om+L403QEZ6ugGBUKxeHEmTJc2mg6CQ/aPWKkLubWRt3LovnBwNSH6uQ0D3OEj56xMraBIWALVM4bO5KPeXoutFuO8O38IVeNpPzmZg/0q7HG41SlSGiBjCOdAMKH9ZXGqpbgHt/cX5CIQ6U",
     salt="05/q6",
     decimals=3,
 )
@@ -1870,14 +1931,14 @@ for seed, model in zip(SEEDS, q6_models):
 # name: q10
 
 # %% [markdown]
-# **Q10.** Greedy decoding wrote all 128 sentences a ninth time, in every seed (above), although these
-# models give one more repeat a probability near the stream's 0.1. Without retraining, which change
-# stops most of these loops, and why? Answer in `q10_answer`:
+# **Q10.** Show the p = 0.1 models the 128 sentences of Q6, 8 times in a row, and let them write on.
+# Which way of decoding writes the sentence a ninth time about as often as the model's P(one more
+# repeat) after 8 copies (section 4), and why? Answer in `q10_answer`:
 #
-# - **A)** Sampling at temperature 1: the whole copy then comes out with the model's P(one more repeat).
-# - **B)** A lower temperature: it sharpens every step, so the model commits to a new sentence sooner.
-# - **C)** A longer context window: with more copies in view, the model can tell that it is repeating.
-# - **D)** None without retraining: the copy is each step's most likely token, so any decoder follows it.
+# - **A)** Sampling at temperature 1: every token is drawn with its probability, so a whole copy with the copy's.
+# - **B)** Greedy decoding: at each step the most likely token already carries the model's odds of a repeat.
+# - **C)** Sampling at temperature 0.5: it drops the noise of unlikely tokens, so samples track the model's odds.
+# - **D)** Beam search of width 4: it scores whole sentences, so a copy wins only in proportion to its probability.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -1901,7 +1962,7 @@ assert normalize_choice(q10_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q10_answer, "76b2cfbf09174bd1cc6074c535112edb54cda2f7578a9881f0aa188588d178e7", salt="05/q10"), (
-    "not yet: section 4 printed P(one more repeat); which way of decoding follows it, and which does not?"
+    "not yet: for each decoder, write out how it picks the copy's first token, then the other eight"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -1913,6 +1974,31 @@ assert check_choice(q10_answer, "76b2cfbf09174bd1cc6074c535112edb54cda2f7578a988
 # %%
 explain(
     q10_answer,
-    "sealed:P6NQFH/ZFrx0mWAgV5thc/nGVf5NxRIGRe8Gx9/7eCTeN4VUr8rTTpm9VtLvKdk6v5C4afcK3Q+IopZatV0rTPI9sFbn2Yua2lgOCNibBOa3jN9Q3ySOvemlJ2PdDtdA8qZD8T+oFL6oIGfu/SH5vMrLTJatF7M5aF/B/C/IpcAKBGlWcsEEgS2psoa4ySVjqfHdeazGggFdN0ApIGzUkiSmMmfeUP4hxbLyGd0qeVVBLGpSBzCR+XwXw7HEmIwuQyxWuDco39cXLf++xWWF229B3svHIqx6sLoWW9kbDmANw2pX0pf8i+g3zdqFeIcqPsBXpsucHvWWcYqoFSy1rkj+Y9jEyRwtTbOMjFrPhrQ8WkBzwiiF6DM9rZIh/JvodFkaqncK2qJf7iCDH2Yqz+gLLTBbvJ3LrKVF6hs96yDbLB2gSoddShxz9iCj0gD4CzbsFL75hQZ1ORRcFMyEzD5P3fntBiUY0PVTvIHoQZtPFfT1weyCmDi94td0eDiN+Id/MGEvpdBhJqjJ7XhE+D+uyA+2yYINy7Eis0v+s7fhgNHCTmfGqKN/z1Ck0ukXG1y79Shr5xaOPhVaV+sfMVUVUox+8OejZCGTEaA0jzUKaAz0wnhaUz4KEO4apJK4lZSsMfgEmzt1un55CZByDKmPc1hU5coxfnFdzemKv3SZ4PtHwP4nkpOk5iia0+xFMG6bzvRcUnPPD91tTq0h3TqY+bL73VhBHG0Gl/C8xwo6xLAYobiOpFIXlM++E7LfMRXwiUeDjF+t6pj6UyoMthVX9kzeB6dV6HhKxc5Ppwj8r8MqtRlDKBPJSlH9GwJnyTG/dXOG2cBypHWCIGHR6xgTCc59WOf1HQ0zIW5osD7OVcHPzYvuj/jn1rBVDTv/9ehQBq9ZiyeafI/7bgn+9bQg2ga6Zqw5jkKkFcaOqyoheLMqPZYDVLHlrt47zEEHNnK07edJQjPOBrGT6AZ96LBzHfIUg5cCmbhUTrzLvNMeBrG+yiKHSGp8HmXq2RZbm61uNmrV7+2PMyXPOe7zVrp0tXoSX8z3GtNnZemgylxgFIOqemGF3wuRmiZLE6cMq7lxJKjsP/Olb/DhrJ+WNDw+LtMDkMefzk6v3mFY1x4l2bHz/8nD6ZWH95eyJrWuvp3hCF/DfnnA2F1PBeqmDea6NHN+Sojw4NU4iVBMBj1agjjPUby+H1xgI4X7ePee19cYWcKwyjpTPWTf8zd2kp6LViCWQWRSbH8vjrJe+XZU6HfqYUCSwpdWb7d7hSXx6wsGiCk6ga9HvQkGnQ3hBUPeJoZtEKuxbH7ooaheNWFd5MyeZPqnVNj8m+Z6zu5u8qJ/8vzGMuE06CrYN7VExKfE+iPzDNdjILSXU8s1Fdqev+Q83B2LecURkpQJ0kwjwjZVjRvF6y2dxicKHrljO9QTN/aNUFYj7ixuQmeRXzTo4DnuBuODwlkkzkxS5cr1J8DUngD1ltxO/mLoze0FiA85abH53KUdjx9/X8yC8TluonOa/zqjz1qmr3CMSJ74b7MxjIIT2gAlDGV5AWXZYQN5ABCmZRA4t6CC+R/uRdrrdMn3QcQDrtGYHwqN764QOqai33hD85MwJYzvoKqc2YeSFN817HRxv+M8b0b0nV1xj0Y4TDM4o9BPZ7By/bfW2igOAxAg1gSK7hJSyrt7r8Gs8Qw=",
+    "sealed:YrBEEPCuEZ7JNFmbU8M8XvnGVf5NxRIGReoAhtztNTHaJowArtfdC8a9VNLhM4puspT7bLga1wjKv5ZYrkEyHu83oALj2YHTlgwSCMOED+a9jMJQxW2Pp+21aG6eQ8Fc8qBCpWitFaWhNmf4+DmxpZ7XRt24C697ZluI5C7Z/IMKEjAXacRQgHmu+pf30jJivqTKYuvMkElMLR9gJiTBwBvsPGvSHPo63rKhUZgudFEVVWJcDyHU5jNdhvLZjZUuUXgL8Dc6i8EAbrP3yWTVhipCjNbBN70+7/8bStEGQDRRhjpWz4vtj+E8npTQN8QqLMdApsyACeOSPMC0UXn37Ej+et/SnVgsTamPwF3Zyqg/G0V1iz3Apjco4pQwspvle05f9T8Yx+cS7jXXS2IggOsdYzdKvY6A/8JWrxAw/HTXaQqmQ4sfDV1z93arz1P/Sij9Favm2lU8PkBeCdXUzGxEy665HSVWx/9NpsO1Qb8cR+DzhPqfjHq265RsdSWLv8JqMmJquYR9K7/J6n5B+j3riQ621JMBh7knsgfz+6auiNvcFybF4ahtjFnwgfgEDgLitDVqqRaDNVZcGLMHdElDUcwio9G5NzneH6Avyi5ZPB3x02kIRiUUB+UasZWrx4G/Ovld3j51pnM8FIdyUKmIcw9S5csnOmEJ2qyEv2OErvAO3Okin9ajqTeX2OAGKHaLjfkKWm7AStokUKlgjSGZ9qG+31JEXXYWl/CrxwA9watRqbSZshZWmMfqGvzLYxXqjgKLw1G/vs72DiRFhg8E9gHaDqNL6ipKxZtJp0Xur90ktkwAbUCQBwPiDEx1yTygd2mai5Npr2COdHrO6x5XHYdiSef1BAoldSFwsTDZGcuW1IbqhuXrl6lZRB3ZkaVLGK9D2XSIeZ7lYkm5lvpv2Q+tcbo5hF+lFc6Eqy0ra6VuNoFEHv7/s4ol0UZfc2T1+ucMAT/RD+jB/gJv5Kx1UaYIj9oIhP0VX/nCtdUeSPirmSqdWXooB3jrm0MQ3uFmLHfVpvGRei7SO+KnFLx3qmReAszSUpYlYeS/j05hDNGgfGGY0wuW0iZSFLBJ7a5pa7apLe6hb/ThrJ+XPTwlM9Eb0sfLg1GuxSNV3Bws3LyqsIbc5J6JtLz4f+GtvtjyFA/TKmOTi1BPFOemF/z/KzpoSpb6/dV9i1pCT3FUyiXMX/mxExJnIdGoafGPktQUWIevmi9fKmXf8yI+mduOEyCHD39BZ25qmOsR+XsZ5X6mZgiWlsdBdrBonmzt7QwWx2A6ge8e7gcGjQDnSkTUJN85F7+xP3zrpKxUZiRf4NWCN7S2S52vjeFgzOxot+9x7+zGPO0+4GbScqBZzKqKrSXyCt1nc/2XF4ogRpuOrPh3mCzEcdQIkJEOnE53hjhc0BXNgRaZ130kCqUqMdVAdtnCAxsh1SIrLEGRXzzrtR6rPfbQ4xwszQJ58t7zL8Oa6Emt0Mw4qyyt0OAYnh40JquzkfEP0kw3H4GY6j93oDfe7jGt3xOlqSiVV5jvc74z38YFzAwpRWdxQjXNP0Z9Cg2mfgp5oeWQ9VLtTNL3cI37B8YerJWZFAreuLUKNaui135f95J1Z5j1reWGkYmUFMom7mk9v/kob0rtgUA1kA8+Riw1o8tGLKF06/bY",
     salt="05/q10",
 )
+
+# %% [markdown] tags=["shows-answer"]
+# The measurement behind Q10. A sampled token that leaves the copy ends it, so whether a sample writes
+# the whole ninth copy is decided by drawing each of its 9 tokens given the copy before it: one
+# forward pass over the prompts with a ninth copy appended, then 4 seeded draws per sentence, at
+# temperature 1 and at 0.5.
+
+# %% tags=["shows-answer"]
+DRAWS = 4
+q10_tokens = repeated_prompt(q6_sentences, 9)  # (128, 1 + 9 * 9): Q6's prompts and a ninth copy
+q10_copy = q10_tokens[:, -PERIOD:].repeat(DRAWS, 1)  # (128 * DRAWS, 9)
+for seed, model in zip(SEEDS, q6_models):
+    with torch.no_grad():
+        logits = model(q10_tokens)[:, -PERIOD - 1 : -1]  # (128, 9, V): each token of the ninth copy, predicted
+    draws = torch.Generator().manual_seed(seed)
+    written = {}
+    for temperature in (1.0, 0.5):
+        probs = (logits / temperature).softmax(-1).repeat(DRAWS, 1, 1).flatten(0, 1)  # (128 * DRAWS * 9, V)
+        tokens = torch.multinomial(probs, 1, generator=draws).view(-1, PERIOD)  # (128 * DRAWS, 9)
+        written[temperature] = int((tokens == q10_copy).all(dim=1).sum())
+    p_more = log_p[("p = 0.1", seed)][: len(q6_sentences), 8].exp().mean().item()  # after 8 copies
+    print(
+        f"seed {seed}: P(one more repeat) {p_more:.2f}, so {p_more * len(q10_copy):.0f} of {len(q10_copy)} draws "
+        f"expected; the ninth copy written in {written[1.0]} at temperature 1, {written[0.5]} at temperature 0.5"
+    )
