@@ -223,7 +223,9 @@ for ax, (title, panel) in zip(axes.flat, panels):
     for border in range(PATTERNS[0][0], N_SEE, PATTERNS[0][0]):  # the smallest segments, w = 8
         ax.axhline(border - 0.5, color="white", lw=0.4, alpha=0.5)
         ax.axvline(border - 0.5, color="white", lw=0.4, alpha=0.5)
-    ax.axhline(QUERY_34, color="cyan", lw=1.2, ls="--")
+    ax.set_autoscale_on(False)
+    for x, mark in ((-2.5, ">"), (N_SEE + 1.5, "<")):  # in the margins, so row 34 stays visible
+        ax.plot([x], [QUERY_34], marker=mark, color="tab:cyan", markersize=7, clip_on=False)
     ax.set(title=f"{title}: {int((panel > 0).sum())} pairs", xlabel="key position", ylabel="query position")
 axes.flat[-1].axis("off")
 fig.colorbar(
@@ -236,9 +238,9 @@ fig.colorbar(
 axes.flat[-1].text(
     0.0,
     0.15,
-    f"dashed cyan: query {QUERY_34},\nthe query of section 4\n"
-    f"white lines: segments of w = {PATTERNS[0][0]}\n"
-    f"dense causal: {causal_pairs} pairs",
+    f"cyan triangles: query {QUERY_34},\nthe query of section 4\n"
+    f"white lines: segments\nof w = {PATTERNS[0][0]}\n"
+    f"dense causal:\n{causal_pairs} pairs",
     transform=axes.flat[-1].transAxes,
     fontsize=10,
 )
@@ -869,7 +871,7 @@ route_diagram(reads, 8, open_pair=2, closed_pair=3)
 
 # %% [markdown]
 # **Q2** (predict, then measure). What shape does accuracy by pair index take under dilated
-# attention, for the 2-layer dilated models on a 16-pair sequence? Set the last pair (15) aside:
+# attention, for the 2-layer dilated models of seeds 0 and 2 on a 16-pair sequence? Set the last pair (15) aside:
 # the query reads its value directly, in its own 8-token segment, and it is examined separately.
 # Predict the shape over pairs 0 to 14 from section 2's union map and the diagram above.
 #
@@ -1084,8 +1086,7 @@ for s in SEEDS:
 #
 # - **longer**: each dilated model trained 3000 more steps from its weights, with its own recipe: a
 #   second pass over the same 3000 batches (6000 steps in all, a second warm-up and cosine cycle), so
-#   more optimisation, not more data. If it only learns slower, the unroutable pairs should improve
-#   too; if it cannot route, routable pairs improve and the others stay far below them.
+#   more optimisation, not more data.
 # - **deeper**: the same recipe with 3 layers. The route table predicts more routable pairs at most
 #   K (12 of 16 at K = 16, 8 of 15 at K = 15), so accuracy should follow the 3-layer map.
 
@@ -1097,14 +1098,14 @@ for s in SEEDS:
 # **Q2a** (predict, then measure). The dilated 2-layer models train 3000 more steps, a second pass
 # over the same batches. Predict what happens to their accuracy over the training mix of K.
 #
-# - **A)** The routable pairs rise a long way, as more optimisation lifts what the patterns can
-#   route, while the others rise far less and stay far below.
+# - **A)** The routable pairs rise a long way, to about the same accuracy in all three seeds,
+#   whatever each had learned by 3000 steps; the others stay far below.
 # - **B)** All pairs rise together toward the dense models' accuracy: the dilated models were only
 #   learning more slowly, and more steps close the gap everywhere.
 # - **C)** Little changes: a second pass over the same 3000 batches adds no new data, so the models
 #   only fit again what they have already seen.
-# - **D)** The other pairs rise the most: with more steps the second layer learns to relay their
-#   values through the tokens it can read.
+# - **D)** The routable pairs rise a long way, each seed in step with what it had learned by 3000
+#   steps, so the seeds stay as far apart; the others stay far below.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -1140,9 +1141,14 @@ assert check_choice(q2a_answer, "1fb74114fb84fdfdf5110390a6a5ea9f81a603a6d9fe575
 # %%
 explain(
     q2a_answer,
-    "sealed:JYRpeTsGyhWj8uQnov8vJbvGBduxfVP9J7NZpflPZdvJEAbE3NRxyqpswUlgEJ5RfSlYKJfruIx9bZBmHC/CJiBFMfAwVMMLAWYyNe1r+hKAAf5JwI7LCikIWnRSqo/tqPi5i+vrKiUGLT2eAwpWbgpO/uCUOWwAu3PnTbymUOAiYXo+X7dQZee9xmpgkkcPlLMqvw4JCllSpDe55DAwyy+wmPkydvaKRWplhcrHZuqYbY8C12G+uXk5byBUo/wkNcWjwhoU75OEyHCxjBJm+V82mp4GeWFPjroFQDT15gLqP9dV4mg+hb1rMzpFM28SL2VTsa76CbTJ6a1cnbmFnJxFxlwZPw1xtRlUn/InCW6XpUbehH22T7OK2OPsED52ftF8KttqOzrVvsaMa6TpGm6b7Efb8sr57zzgjYKYSyFjJmlvsLZCD5O7quhhnwsiTvCFe+3vY0u+rQ2w/+oYPJJOrUehySPtnnZv9Ab0CzUJLXnjynJ+RJu9fdZZH3O4SGZW7P3D+u7Q/XYN4bUvfOTJGNo/hxHGytxgdw5rxmoa3NZzHX8sH6HtKkCmIP48cRrMQt1XP5piL5GHXtN9YhQzdaOOwFLXy5IYfrltC7MBZwmRc3Pg6KZWCxfltR2y7Aac//rwPauOJL4plfMPIT7ZzMWXkzU9X7X8b+qeyIXKc5eHbeBFwIEdzp+ld7bkawA9wWFt6jskQMEjbIHLMs8WOaAclZcGNGKYcV04USUcNY2mImmigYpWJz9+WTWvMQWoDVyC3HV2YccHeXrvsSK7X666xeeg8M/SdVKQulVpAdaKeEkyzDdXOJRReYYlLFUhcxaW9Dkm4E8PD/UeGDspk0LxxmS38Q8zebmPlJYEFiqe7V+Rd/x4X2FBLIGEIaLMqFb2kdhcNtNZs8JV3MMepcPCtPAbiiP32Q6HpxP8NPxPqD8K2M86iw46A4pmLutKq+J0dC8cxdbfZUM3fdGF6dDu5MqzzYdT+kqu6lcUgBusRCQA0KStLJafhp6vxwl2wftN5mxlS5AtS3mOCwTN5+3+fHsNhW4Z1H6ljD6FE5T+NUf83GD8xRs/XVAIcU2AqTOm0J4Skb5JWtGYiH8eQBZ1LFkVRy8mcrXNS7CTEHGmyXAeTNazCRBUAmnIgw5GPJVHm3hiAIXxDtcv9Ho2ow9ZfgxDC6+cT/Pt0jfyP080t1EoKFQl2YY+WpJ0eeDF9QFQl49MuSMctbDq9zDcOGu6g/0Mt0njhW9IPU/W8gst0Sy5puMYMXJrzXEOvKf2HM42IZ0WAX8OsrbYe1ML02xq5pLAK5P1zHozrr6TUhgAg65l1uL+npl0nN/ffrrFriYTe+kd4bzIk5e0nbnADzYaqb7PViM7G8abATjI89sGBpgyeVecUIHBkRxvsRWTfRkSXJCJ5uxQds8oZXSZqKFePqqKeH/PoWpibpU13m+Khw8P3YTuZKy7f79tlOap02yib7BFNqgL8FjA7+EQJIvTLmM7Ztre3gntnq4aJIQEKaKgLzMunub2CbaYBcX7tenUDsHlFYj2vMS8t+eANCHfrFVABbSDFhjNmNd/yYAkE16vufTOHDcqvdGhnlHvaAar8TnlCv1bfuiMPWLh8QQmR63Y7asj/SgQEYkjgRKh54g2wSrCdD2gnDMQmK6vkaYhQXKx93eDWoA2jNwihfD+S3X0cSJWqEuclCv/GX41byYir7UgwYfAZ/fLwLTMT1npYyovZHJ4vM0EbxSb8qfEynHvP4Ypjv82OlghVIz1HocZn+EUDPRv8Mn0GU3ZuwREji04Ypts4ZlxbjcVjibrldTHymFpfW3/GUlrQRA3GwsPuitkYuDOpYostQdL8skDrFdd3I20GFq3g634xk4FlxyfwQvyCCC5CjB4jcm7D6/bdlUhE7WE5bGCnqGfxAOtobUJpbbInCPaz6gSuME4KhFkKwHTyesTY47WOhWIMfYlsrQDDFB97filqN9NbxavjY/anTl0Ya8QPeY7ZgYS+1HpXiS24cAFcBFvL6bxJRGYK1WlHK6j2ArIC6efZYkX/QRFjJr36kO4+cgWsh4gtsmonrLlDkerTlGcUcmP/iLInl15K2ENw4jVskKUA2Bz1NfIeOeQkqgZGTHqJnY1ACiQM/PcVy/TjMtr+wVMLlWNUotuSWWRBtre7NKvQKhDzqR7tkxA3kI5NumvXqTJWnF1m5GyxhNszTbHyi9rtKrlsx1RkD/59mnMr2dXgu0eH/ZUQvKyNrHSEdX1cSIMOdgaWsuxOa4Jfcx7b5KBvXCpDwB5qIe44DhC0ReMc/6q5A==",
+    "sealed:/75GDo35ysy9qqLj++sQfrvGBduxfVP9J7NZpflPZdvJEAbE3NRxyqpswUlgEJ5RfSlYKJfruIx9bZBmHC/CJiBFMfAwVMMLAWYyNe1r+hKAAf5JwI7LCikIWnRSqo/tqPi5i+vrKiUGLT2eAwpWbgpO/uCUOWwAu3PnTbymUOAiYXo+X7dQZee9xmpgkkcPlLMqvw4JCllSpDe55DAwyy+wmPkydvaKRWplhcrHZuqYbY8C12G+uXk5byBUo/wkNcWjwhoU75OEyHCxjBJm+V82mp4GeWFPjroFQDT15gLqP9dV4mg+hb1rMzpFM28SL2VTsa76CbTJ6a1cnbmFnJxFxlwZPw1xtRlUn/InCW6XpUbehH22T7OK2OPsED52ftF8KttqOzrVvsaMa6TpGm6b7Efb8sr57zzgjYKYSyFjJmlvsLZCD5O7quhhnwsiTvCFe+3vY0u+rQ2w/+oYPJJOrUehySPtnnZv9Ab0CzUJLXnjynJ+RJu9fdZZH3O4SGZW7P3D+u7Q/XYN4bUvfOTJGNo/hxHGytxgdw5rxmoa3NZzHX8sH6HtKkCmIP48cRrMQt1XP5piL5GHXtN9YhQzdaOOwFLXy5IYfrltC7MBZwmRc3Pg6KZWCxfltR2y7Aac//rwPauOJL4plfMPIT7ZzMWXkzU9X7X8b+qeyIXKc5eHbeBFwIEdzp+ld7bkawA9wWFt6jskQMEjbIHLMs8WOaAclZcGNGKYcV04USUcNY2mImmigYpWJz9+WTWvMQWoDVyC3HV2YccHeXrvsSK7X666xeeg8M/SdVKQulVpAdaKeEkyzDdXOJRReYYlLFUhcxaW9Dkm4E8PD/UeGDspk0LxxmS38Q8zebmPlJYEFiqe7V+Rd/x4X2FBLIGEIaLMqFb2kdhcNtNZs8JV3MMepcPCtPAbiiP32Q6HpxP8NPxPqD8K2M86iw46A4pmLutKq+J0dC8cxdbfZUM3fdGF6dDu5MqzzYdT+kqu6lcUgBusRCQA0KStLJafhp6vxwl2wftN5mxlS5AtS3mOCwTN5+3+fHsNhW4Z1H6ljD6FE5T+NUf83GD8xRs/XVAIcU2AqTOm0J4Skb5JWtGYiH8eQBZ1LFkVRy8mcrXNS7CTEHGmyXAeTNazCRBUAmnIgw5GPJVHm3hiAIXxDtcv9Ho2ow9ZfgxDC6+cT/Pt0jfyP080t1EoKFQl2YY+WpJ0eeDF9QFQl49MuSMctbDq9zDcOGu6g/0Mt0njhW9IPU/W8gst0Sy5puMYMXJrzXEOvKf2HM42IZ0WAX8OsrbYe1ML02xq5pLAK5P1zHozrr6TUhgAg65l1uL+npl0nN/ffrrFriYTe+kd4bzIk5e0nbnADzYaqb7PViM7G8abATjI89sGBpgyeVecUIHBkRxvsRWTfRkSXJCJ5uxQds8oZXSZqKFePqqKeH/PoWpibpU13m+Khw8P3YTuZKy7f79tlOap02yib7BFNqgL8FjA7+EQJIvTLmM7Ztre3gntnq4aJIQEKaKgLzMunub2CbaYBcX7tenUDsHlFYj2vMS8t+eANCHfrFVABbSDFhjNmNd/yYAkE16vufTOHDcqvdGhnlHvaAar8TnlCv1bfuiMPWLh8QQmR63Y7asj/SgQEYkjgRKh54g2wSrCdD2gnDMQmK6vkaYhQXKx93eDWoA2jNwihfD+S3X0cSJWqEuclCv/GX41byYir7UgwYfAZ/fLwLTMT1npYyovZHJ4vM0EbxSa8q7BwCK7O4I83OInPwF2XIj8TJ5WxcAdX+l5oM28UH3Q+kdGhSo7f9VksY96OnZXlGrhh9LLymJtcXviSh1sU15lAAwatmVgbffOs4krvAIP7IAWphgTwZDnCUmzlfSr0U4N1lSTlQj1TWy+Bid+loypF+PWZBFoDr6E5eXSzPjd1Eqq9bMYuvqTjG6Hl/Jb/IYxIgw3ZRqb3qQLeJiCfBuUdaIyvbkeRVJ/u+mmqM5NdRqj3ovRnTkwKeIAcL9hPE9WulWoB3jy+JpNXwo9fa3tYEOcNVH8G+agzg6aEqqUNpte/w0JlJCl+wuurdwTpEw25s+py7+hTUqoT1GZFcDO5DWXhQl+IC0GjJyBowqQEHRz2drDePTUiuweBWT2N2l0HC3ZYeuSQWrLhddrvF9Pb0CJWc5xVSGVBsWR74zuWqkGy6RtuFcSzRt9Jqq9Rq3KCTJ7lZCyzkok2TaCwGA/rqD951BB2GCz9jKe/iAI26NWH7IVUq37N7veRdz+NXIZOM9JGciwJrJNPJxubomA+SStDw08qMio5HYD0R3Zc/PsuaMzmyNdkcysBANkY36sQDoLzzgHodALY+fCke+oRTb6OnQ46xOEGl9CkhaGuCNw7DrhRR6OI0kPr78/qMhdStV1xbF4JatoBt3ypb0KU5lordzxlapzH1sDmYJuSseXRLDTZitpVqJM2PX9Z4ESwLfb1MBjBXVFcFmunsCTss3dXoK4y05uKg+vbJvnnVI9tsCXvClO1aVHxNMlm4ViShjDnBSjdvChtz9cdX75X+n4rTrnJMJT3KE5n37LoZ9FIBa9kNUY/p+Ueg==",
     salt="07/q2a",
 )
+
+# %% [markdown] tags=["shows-answer"]
+# What the trials separate: if the models only learn slower, the unroutable pairs should improve too;
+# if they cannot route, the routable pairs improve and the others stay far below them. The rows below
+# give both splits for each seed.
 
 # %% tags=["shows-answer"]
 TRIAL_KINDS = {
@@ -1243,12 +1249,12 @@ for s in SEEDS:
 #
 # - **A)** At the last positions of the window: their distant characters reach them only through
 #   weak, diluted routes on the sparse r = 8 grid.
-# - **B)** At the positions just after each w = 8 border: a second layer relays the previous
-#   character to them, but only through a weak, diluted route.
+# - **B)** At the two positions after each segment's first one (9 and 10, 17 and 18, …): their own
+#   segment of 8 has just begun, so their recent past is read only sparsely.
 # - **C)** At the last positions of the window: many of their distant characters have no route to
 #   them at all, through any pattern or relay.
-# - **D)** At the positions just after each w = 8 border: no pattern keeps them and the character
-#   before in one segment, and no token between relays.
+# - **D)** At each segment's first position (8, 16, …, 56): the character just before it reaches
+#   it through no head of either layer, directly or passed on.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -1284,7 +1290,7 @@ assert check_choice(q2b_answer, "ad8e1060724a1359455486c5885b6a4b962290fdaf551f9
 # %%
 explain(
     q2b_answer,
-    "sealed:dlMv8dMYmG5HrefDYJLn1ZLwv0KZvrl0Oypl7yWF/G0pkDJgspfXksLt8nInk60PS61hdYDKI5i66jiczm92r+TJS4+cO1nStJnfTNQSs+cLNE4O347R+xAm5EeVJXBaQe+YDaK3vkCWcyy2a7R1HFZ1bn43E1kMygy8btiRK2UVGiMR1T9UTR2orJk3kYKlNZ0dHzSRDe5FNdHkqoIMGZSEDsJEB1waKculwX0mCiRELOA15zAMBOvhCX6/cs6NEOpzS3u6TecZ7LmPmfZxB8+TIQUW63iziO+6sGE7Nq2xiCu/Ot6TOqYWHuZmVKx71YMum7M2wxNRjCT1Yrsjg99D4qqar2jWg/Fu4jNHSxluUAaizRg42tOWVntGDOn1nv0n+DhpFndpivagLieW/2h2UlfjArDMhtIqjduv7xjkLIdECKZAQV09oNsbP9TyVuPVC7gLgAg1+2ct+HbStFU+gKbdJyALa40J8pqMYzFSK+1pFY/9OyUyK4mSEZmjx0FP2TZ3VqMBNNiAqic7C41sTuUGlAHKc1oFGt37RyySzrESBdj5ESDxSzB36H23FNp9ms8vFReIt6C5bm6F9V19rbuyIJRTMjoSqG1b/eXe2J6iGXeZBjrA2FoLjpKbu0cUjbaJ0mag13H5zIUiwaw3sz1f6x1aDivJZe/cDw0n5EY2E+n/h1fkqiexq5g8cxw++ohx2h8V8rufdMeE02+1+yVbPdXRHhlQjogulw5cxmmtF0aFi7vG38LJUxhWKONbc6ZwFy2Yhsqw/wV92Mcu3JYkdYWbhse27LHkyFgnm5fIQSi1RfHOGplcjq3XOunknP+5mCKMZZAQtwS3TRrebn615qRLrk0QpGZnz0ddWt/vpKPY/OIvRybfEaRJC1tesuJTZZZWPD9oJFf004mmR87eGx9J3M1OZhKZuV7xAWjOigzFaRjfwSKEVqLNSoPRZut3w29OtzZXXLu6bdoKGi9SpbqialyD9m8ByxjjTFoAQUBJlVacIAFXjF/uRBqZCIXJwx104CyF56TmosMsJ5iDGIY2f3qBtXli8hrOIZFg2HNwsRCcW1NQ5S6/OQNAo8afKWFSiWlyheIHTl0N++FIXISi/LqdMS2rsZFR9v1FrqiY2G+9JFPEVDyQyCNIEVxWZJNTpmGd2ugAb925lifxwd5/dnJS0GzM6YJVnVdjjBKuQ4iVXlptE/5AANn3I+I/QtY/Lj32wWIyg6c1kpUVWjos1NT2AN9lGurKt8K8C4YHiPwCET6wsu4U8fkWRxTZ3R4fpbfbRlLCbMJbC1eTLoVmXbjzpJubwJu0YaePOaS8FaEOMvNjQ+eSm865Bag91j60r4+du7h2keeU0oQzxrzFXUhhaO3OfvEoO7MdqsTfP651Slfq4XSnGTeMUp9+I5ehV1V8LgzS45kbTI3nDvnRQt4q06N5PrCyIRceZAzOGHktaqNmse2TNGrAAe3Ejswy1U7N9Q8bcQOIrK4m8Qn4lArijJKvgIDAfaKebX3/C7f3YNg4PTF9MTpUX85Xg4DHhu+cgSfm709cZULrbqb/KtBMxa4xUGeYQU/H1psCZheFKxd40SDeXmLuNApt3++JL313eCzfMJ7IieggLW1Xn31uXuGJowRJMVOijjiVe+vcLRRhreLIp3QM0v7BF7lnJmrhEIwxHOUX6O9Rggs6K3hPPeb+npustbX0cllmiYXBSvmh5C05GZBANnXi3p22vYhrMtb/oY4Ubz/OMpcUEjm7zXGaLhEBqiIHIB02F9sv87mwput62P+BU5oWe6eY8NNFma5Vc5CLX8hTsU9Y+E1jaVRWgINmLr2uFOcJ6QZNG1Q3OSBF9OXQ53HdZ7l+fuLVASs6dv+VnL3HYE9PvsbsbA4IOjn6nzBtDx5ehUtX7rtFKWOTtNEodFLgqMPy7K4TNWO4QHmzQv+bVfp0hPp6v+t0ZszMLxh7NXvsUlFt4vypwHbBKu7YX4CnoCdIFJvtIliO7F5NVa+rQW9T1mFFHiDyz8laPzQnfYnbHOubmO3DgFb6hz7vWsri9FZ8aLENz+DSsiM8UDKdSFsFSHQZdrh+CJWgRHke4743mGqeI6jElZn+096eAK4zBR1e16i+XSGjnw==",
+    "sealed:mcSY0j/9Z+OWaC5p51PQS5Lwv0KZvrl0Oypl7yWF/G0pkDJgspfXksLt8nInk60PS61hdYDKI5i66jiczm92r+TJS4+cO1nStJnfTNQSs+cLNE4O347R+xAm5EeVJXBaQe+YDaK3vkCWcyy2a7R1HFZ1bn43E1kMygy8btiRK2UVGiMR1T9UTR2orJk3kYKlNZ0dHzSRDe5FNdHkqoIMGZSEDsJEB1waKculwX0mCiRELOA15zAMBOvhCX6/cs6NEOpzS3u6TecZ7LmPmfZxB8+TIQUW63iziO+6sGE7Nq2xiCu/Ot6TOqYWHuZmVKx71YMum7M2wxNRjCT1Yrsjg99D4qqar2jWg/Fu4jNHSxluUAaizRg42tOWVntGDOn1nv0n+DhpFndpivagLieW/2h2UlfjArDMhtIqjduv7xjkLIdECKZAQV09oNsbP9TyVuPVC7gLgAg1+2ct+HbStFU+gKbdJyALa40J8pqMYzFSK+1pFY/9OyUyK4mSEZmjx0FP2TZ3VqMBNNiAqic7C41sTuUGlAHKc1oFGt37RyySzrESBdj5ESDxSzB36H23FNp9ms8vFReIt6C5bm6F9V19rbuyIJRTMjoSqG1b/eXe2J6iGXeZBjrA2FoLjpKbu0cUjbaJ0mag13H5zIUiwaw3sz1f6x1aDivJZe/cDw0n5EY2E+n/h1fkqiexq5g8cxw++ohx2gkV572edMSOkm+0+y9YP97XHgpTlowlm1pZzDu5QleEnrvH2IzJGgFBe6JQN+AgV2WYwZrnqkd9zsY/kNk1ONnG1cz3+eKs01wnyYWBHTPwTvqdSMYJ1ejGe7Lkz7r5gmqZYZMQtQf2SgfJK2S457wO70wFsTRviwENSoK68f6Zpa0gCSWWV+8PGlAB+vsIPZ9dbGV4I1f6283yBJrQHRlJwsNJfEaEvlXwSmirlhrULQSZ0XbDE7OfANCXb7Q+330CsGIYTvOrJctdAmdNpqzreVScuDQRhEunBQgQChQa3ReQK1MDxxj/TF7PBtmNyhI1vzyc8/qgrZdvcpaBHIYnfm3I6iAjrV7ALvwkmylh51aTDxAF627rahkBpNzCYGFHlSx/zfVCW05Cr/lCD52k8KOaLXi594Zc5a9BrL+ViiHyNELVBmjQhnoUBAMBJZML8yjEjqZbb5nvmCvhid5iMjgMkzbdvMcdyBJ/glD4Q9PdEEogSa4SD9v3Nbl2QsAyLSuk1icnj+JhmJ9HTi07gs/8FM8tWfbDoM7/EI0Z3fwUDDj/s+EZuP9eTUPDlQQUrL/aCFaDd9AeQRmIYdYSX6igv8+RwI7hO7mPOqTvCL0Cff54DrWel8moV7R7lC+6pd2P8qJ6m7DRztY7wr2RD0JubvbOa/QiOPRSsMDDcvY9SFnmpn2nCzqeUoNjJJ29V1UoNh6G+JpJQ96nT9mZQp8mz+s0Z6CoIwNOJF+MXD5yM/BlsavMaS7WR6XEuIQ5lFTB6EsAbkHb/qsg6gn4iwv0lsangoHdOuSFdzjmT/KndtN3MnY7JigVRNRX3dLWiv6Glyfg+k9TKgz4dfPuLpNFkaZ7DCWEVRiNl9sSJ1WSeEwqlX6XQnS0dQpO3/WOfWZxemnfZYLDgPt0dD0W0GFkCrWPqggHKFikxW3HL+KTKhkoq/GH62UaxOWVCbl8OS6lEcM3Wecfp+hcx0I+dz14dOjliZuM/bjpfFEyjYPNHuKr5C4jE4cHZnH1mtW4t84/O5Oxt5Naaj7dKNsYFTm3gX6GLhEQ5SYGOxg8Wcdh8viwla560rvVeN8TZuiXucFF2LRJNtOUTNVctRtY5FpjaVwajctwfqu1CeYK5xBNE04gOThT6LGc9mfLfL43fenHVyp1JeKdmPmIcgdev9GhKAgOOnj7jTB8Ah5PjAQD6bxCKW3dvMF7c0PvrpD06LZNdGGiQSvnRvHCSrthiPx98+IxZtjGeh80LHapHVko7uDswjjLc7qLX8bzuicJA5uobFSe/F5KFLniUXRczHAdCWjw0ttNOHE5NI7OCf2bm+qXlUz61T7qUJL1tVFxLf0M2euIshg6UD7aWkQFVW9cOqN1AJfiAXxKpb4r3CmbOK/VzYy4xNSfVLhyChwKwaupGSu/kQrqmvdp8YdeeY0AUJXqBzfp0KOFbo7/YUQoX2W89CZoczAdFl5velgWFPYDSzXjI0+nVqwOhfMaOk645TYochvJGFo=",
     salt="07/q2b",
 )
 
@@ -1407,18 +1413,18 @@ positions after a segment border.""")
 # **Q3** (seed 002). What design change does dilated attention introduce, and what two major
 # uncertainties remain about its real-world usefulness at billion-token scale?
 #
-# - **A)** Each query of a segment reads only every r-th key of it, no query dropped, and several
-#   (w, r) patterns are mixed; open: how its quality compares with dense attention beyond the
-#   lengths tested, and whether lost in the middle returns.
+# - **A)** All w queries of a segment read the same w/r kept keys of it, no query dropped, and
+#   several (w, r) patterns are mixed; open: how its quality compares with dense attention beyond
+#   the lengths tested, and whether lost in the middle returns.
 # - **B)** Each segment keeps every r-th row, for its queries and its keys alike, and several (w, r)
 #   patterns are mixed; open: whether each device must gather keys in proportion to n, and whether
 #   the mixing weights get a gradient.
 # - **C)** Each segment keeps every r-th row, for its queries and its keys alike, and several (w, r)
 #   patterns are mixed; open: how its quality compares with dense attention beyond the lengths
 #   tested, and whether lost in the middle returns.
-# - **D)** Each query of a segment reads only every r-th key of it, no query dropped, and several
-#   (w, r) patterns are mixed; open: whether each device must gather keys in proportion to n, and
-#   whether the mixing weights get a gradient.
+# - **D)** All w queries of a segment read the same w/r kept keys of it, no query dropped, and
+#   several (w, r) patterns are mixed; open: whether each device must gather keys in proportion to
+#   n, and whether the mixing weights get a gradient.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -1514,8 +1520,8 @@ print(
 #   kept rows reads all n tokens of that segment.
 # - **C)** Like n²: the longest pattern spans the whole sequence and keeps more and more of its
 #   rows, so it ends up doing dense attention's work.
-# - **D)** Like n log n: with r = 2ⁱ every pattern costs as much as the first one, and one more
-#   pattern joins each time n grows fourfold.
+# - **D)** Like n log n: with r = 2ⁱ the patterns all cost the same, and there are about
+#   log₄(n/256) + 1 of them at length n.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
