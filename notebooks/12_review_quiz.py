@@ -35,7 +35,8 @@
 # the course's own tools, then your answer, then a check. Where a seed question's options are
 # easy to guess, a harder follow-up comes right after it (Q4b, Q5b, ...). Seed 001's questions keep their wording
 # and their options, but the options are listed in another order than in the source quiz, so that its keys are not
-# all one letter; they are warm-ups worth a quarter point each, and the follow-ups carry the grade. Four questions
+# all one letter; they are warm-ups worth a quarter point each (as is Q1, which notebook 02 asks too), and the
+# follow-ups carry the grade. Four questions
 # ask you to predict a measurement before you see it (Q2a, Q5b, Q7a and Q10b), each in a setting that no earlier cell
 # of this notebook prints; the cell after each check measures it. Exercises for
 # chapters 01 to 09 close the notebook (none for chapters 10 and 11, whose notebooks carry their own).
@@ -114,6 +115,7 @@ use_course_style()
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q1
+# points: 0.25
 
 # %% [markdown]
 # **Q1** (Seed 000, question 1). What is attention dilution and how does it affect long-context attention?
@@ -121,14 +123,7 @@ use_course_style()
 # - **A)** With more keys the softmax turns sparse: most weights drop to exactly zero, and the relevant key is often among them.
 # - **B)** Every extra position adds noise to the scores, so the relevant key's score sinks below those of its distractors.
 # - **C)** The weights sum to 1, so each new key takes a share, and the relevant key's weight and its pull on the output fall.
-# - **D)** A long input raises the softmax temperature, so every row flattens toward uniform, whatever the scores say.
-#
-# One relevant key with a fixed score gap over its distractors, by the closed form of notebook 02:
-
-# %%
-gap = 5.389  # 0.30 at n = 512 (notebook 02)
-for n in (512, 4096, 32_768):
-    print(f"n = {n:6d}: weight on the relevant key {relevant_weight(n, gap).item():.3f}")
+# - **D)** A long input raises the softmax temperature, so every row flattens toward uniform and the relevant key's lead shrinks.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -152,7 +147,7 @@ assert normalize_choice(q1_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q1_answer, "dd37d9cc4a9c6ea4f06bbe8e4b06645b757570855bfb7c3350fb90be4f1b478f", salt="12/q1"), (
-    "not yet: rerun the demonstration and watch which quantity stays fixed and which one falls (notebook 02)"
+    "not yet: in notebook 02's closed form, which quantity stays fixed as keys are added, and which one falls?"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -164,8 +159,70 @@ assert check_choice(q1_answer, "dd37d9cc4a9c6ea4f06bbe8e4b06645b757570855bfb7c33
 # %%
 explain(
     q1_answer,
-    "sealed:dIQhH7T2jVw4HN5eFrLOX+yQdFxtDPUhURVulIKMRGtEkl/RddmJA0oHh3DIk80wOCuAVgA0GL6RNHVQndN0YW3wL8IA8nE8VnCdAby9Dl8W6/11CDBVmoAipGDWTffYNcRf5heVfRb/2f29NayCVyyR0HiB2/jk3Qhd0L42E+MHF05i8zxrqxxXXaMgi1/TnV2XTiW4syKY0uirozHHMzZB4RMP6xpz8ndWDridMtucrQO/VG3a5SUi63Tq75qV3Bh/nHu6M2pP1IZLMr+NlHJXgi9gqLqSdrNQYWTc5SRdEJy4h9VHk0hk5iqQar6s6xV5u7+ibyuKiIYkGqXk9HJ29KI/4tx/vCwj45ytC/saIUxPYvn3mLpXeMPUC3ct8QwhdMyzawAbMPi2p9Hqf3E+vwFFIcY1JtvIErAJAzfmAx/cb/ZCCd9hJZ46gc1tVLEDFuwBDr/3Lhnm8njDeXqHjqosbWrbg3UclFewpeN0BlReFrr4LA6eqOaW0qJtrBSxEuFPirjasoRKZxfYTlhOjZdtQn9cuVligKTcONr0ffITql7BDT/7nIxEVOTUHSevVs0KSWpXs1gnJqTK5mMnf1MrgM/0h2HU3Gtg2hCW0a5dd2Ckom9tbeIbCPHqy5vPEcYjEG19u3zQ/dKHlou29YOjyt7y1JuNPkqYtl9b11u3OPdt0SGOWEybRfnmrcLvg22LI1hTV1L44+0kVUL3xrg=",
+    "sealed:tfiIQoPeJRinUBr7g52i3uyQdFxtDPUhURVulIKMRGtEkl/RddmJA0oHh3DIk80wOCuAVgA0GL6RNHVQndN0YW3wL8IA8nE8VnCdAby9Dl8W6/11CDBVmoAipGDWTffYNcRf5heVfRb/2f29NayCVyuR0XvPyeri2Q4Uy7hzWOUKAl4ppz9r7h5BEbI+jxHV2FqXQWOl53GQ2OPp8HbVIHlV7UsN7koy+noOBLLRKpWZ6QiiGH+f/TJquDXv7sOPhEs+hXrzPXZI1JdPN7SW2nJfjDdksu7VOLRFeX3X7GFRUZinws9Kkkhj6mWWZ6issAJ+rKPxLnGbwJc1X+Tl8D9nvKlq/N93q39htoamGuFJYwMYZeL2y7EYOcPfQmon8RkqfZy4dkEbIOej4sDjamorvwgKacg1LcfBSv9GBTToAwbSIecNFZp1N9Awycd6SOJXDeFAC7++PRn3/C/1f3ubl+V0HnLYnn8VmATnofh2Tk5IQL74aUuIrPOHzPsorhCgCaEW2a2foZ8SIgrDB1ZU2ZVmQmUTsRVkkaTKapC4cukT71+dTCPnjd4ZBNHOC2KyDZkuVHtXtV5zIrnb5n0xNkArkYrnwmXW1XEl0VbbwKdWd3mj7m5ge+5NGvK/2oCGEccpXHxjvzLWuMiDjJ+9ptD128fr3ZyRcBqErhMd2Vn7IqM63jSKFFbPQbDloIvhn2qLfFNVRF/urKohGgagjfm1TJMmsNLn",
     salt="12/q1",
+)
+
+# %% [markdown] tags=["shows-answer"]
+# After your answer: one relevant key with a fixed score gap over its distractors, by the closed form of
+# notebook 02:
+
+# %% tags=["shows-answer"]
+gap = 5.389  # 0.30 at n = 512 (notebook 02)
+for n in (512, 4096, 32_768):
+    print(f"n = {n:6d}: weight on the relevant key {relevant_weight(n, gap).item():.3f}")
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN QUESTION
+# name: q2
+
+# %% [markdown]
+# **Q2** (Seed 000, question 2). Why does positional bias become more significant as context length increases?
+#
+# - **A)** Position codes grow with the absolute index, so late in a long input they swamp the tokens' content in the scores.
+# - **B)** A long input puts more facts far from the question, at distances the model weights down or never saw in training.
+# - **C)** Training text puts most facts near a document's start, so a model learns to trust its early tokens ever more.
+# - **D)** Dilution flattens the weights of a long context, and flat weights favour the first tokens, where the attention sink sits.
+#
+# Q2's measurement comes after Q2a's: notebook 03's ALiBi models (three seeds, trained on up to 16 pairs), accuracy by
+# the queried pair's third of the context, at the trained length and at four times it.
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN SOLUTION
+
+# %%
+q2_answer = "B"  # SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN TESTS
+
+# %%
+# FORM
+from course_utils.tools.quiz import normalize_choice
+
+assert normalize_choice(q2_answer, "ABCD")
+
+# %%
+from course_utils.tools.quiz import check_choice
+
+assert check_choice(q2_answer, "6e93f8710fdff04e29077cbe1b5860ebc026b5bf5773b1110b2b163757797052", salt="12/q2"), (
+    "not yet: reread notebook 03's accuracy by the queried pair's position; Q2's measurement comes after Q2a's"
+)
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END TESTS
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END QUESTION
+
+# %%
+explain(
+    q2_answer,
+    "sealed:qOpCWfJWS/hOlnBYz2Yucm+oDKDLh1Qqhdv8BdPu6phAzyQWr87WxVnZCNYNyRhj2pnT+ikiOKUoivsK8JA7in01Jeli+LYLAYJdgZ9WoHTQvcpDSHxMR8yeKChPpOrOHLkkyRas1KNty/nnqeZYkSzuRniXOG+ufNA4pFfkStyq5xJlTTgej1gwHEMbvwl8NtT38Hnc87bxtnGlgEVQ5rL9OXIgmjukClVxnMGRFq+/VfX1pBgKm4+D1QgzYGa7mh7fOUfMNpqJs2Zb7GTg5lH/a9lW16suAamRD5ha35MJo1AgCSBYMb95MajlbpBtnyP6OAwUIUbpXws7En4q42F/rbyt2hfn/bxxmmXB0zMC4ZhgEeyhs9P8zJvMFKVXaacQYhz/uSx02rob3/UA6ytDMBQcEdak/9DRRMZ7VWq7YLRl73AnGeXY3CrAgog69k5o7l9KRZ2qQ3PP0Wvmv9f2XCrOlLtNJi2rG2+KloO2kWcQNEJKmLYRwP5ns3hJSfcmk66PebPr6M5tBdt8JuyPmG+/aKk4di67d8e4qohfKM2lLa0c3+AiOLPSRr5oaAMQC2z5RkWwCljr43PO9cmyZkpOjiIPyB0K0f2+SNi3m5Skv1uGKESFsFYDGokhhZcSFbqludS4U3lRAqOXEOocGxEfHbN53oF1qFbYS+WQzqrpgGSln8mYaqs0eS2JdVs1iuV9abzajI30gOqjh9AlTYh24TDuQxMtCHnXuDfYq3WDZ+v5fe6fTHtoKGLkPYe+7luhYVJFDSQaPpsPPh/HHqovseC93Ay3C8nZAil9CV6TdTi2LpIEqiNavgwU6ZiEu9fMDoX6R2cAFcmShgnaHjfEKuE54WavF9YZqI+kVuQx38pnRJL6aSUZenfKXpS7y48Z+7yZWQccwnVyz5Qvvu5k6EQSgaLJW1KGbLJZy19Xwm8QvsvxZPr/4HyZoZny+LP0XbYYS/mVKjKT6oyoi7PCn3ycLfKc7BAUZQMQYp4HtyQaberFNshzWPh8ru9gHbTf/wxx4ho7hSZES5h0pCh7bjMV4QPryvo0Mbjm+azR1G8mEZlFmtPE5eC7NvRNHJ9CgHA+QnhHJpKsuGMhfrJnswMxmTgo10sxuQ375mkKP0eYl9Az0yUgs1Bai/fNC0tB0X1Fh1l0l64cuTkiLrCtIapRaXn00sh9a0ercrMmTxfH6uHwnjiLAAYrrVczu1WarQzzttbizuG5GuhowcW9gDchdNcideNxsyoxFoR117Vx5AWVT3EuTyrSFhV+hmK688kuSNcHWIxGCzrcXE4yoTcn3Phr6oupema1ukOB7AQwW1wLA8S+VLyvVJVznmWziwCSwJdcirYAbRJG1sB4GAqQ9mUwMwc1fC0M+ZFuGx9zjAtfP8AzHsDXdSTxF0CeJ1uOVCL598LQk90qzwvbenFBdBCFgQVNhddnXOGH0ynwMDa9Zc6aX739726jRRqT6WpVImME+C0gCgfgOEWU32PbrAYoZH73YYYEeNpRNXBVszbyOX8sMw5ul0I289XqcvZmXqkbZYMN4HRuRLHtDtO9ck8cnbWp2O/AEW7L2mN6M2Q7S3cC9PcIhzDgaE2CYTu0x1EIFJKe6f/F71lNl9kQDtirtRgiVpWRUJ0oP52gFlvi5ply9vNnvyJE40ZjhxvrxsF07FScoMqRILBcs3VjkQEl/qDqBHRgxcraof+2tclBQ2LlzsC64/YlE9n86Hoh6rBp3X7ocW9jCzRnhCXjBxesEGznnqWNKf42amZFzVWdyDR72ROVSX09yYMBVQs6fqltf6/c79OvxiPHnOt5TAbOaYw+8cab1/MzHzdLl3RI/BXr8Vdn5e2Wsi4PVPBOgIalht1nc9ktOGVfxdY7aMbf08viWlNbvZHIqLj42Z3cPCzEE1Es46oAbbJFKyDIu0PRyF6mPcMi78b4hMXQbid/fqxJ48GZXh7sJVbDrPacrViAZl3eZJuD7cLJ8tqk/r/nq/mkTWtycerJMZqCeBQnvJPpSAPAU5eeZWlz7zruRxcw9ChPuKBxP18bfPPXtmA3M0GqIKPpraa1yESD1qetrgkaFnpSEIp7EV7Xu0KujOX+QbrUxYtfPPW7bbDwgYgqgVhAMIoza272S2GCBOPzGDMqudN3xxgsHVSKiU/qx1IX+LI2EHX21D5vWlEcpNm/QF/9FJiDWQNJCSkhwf5KfekSw25Z08DvsYavQNYA1i43MchCCw==",
+    salt="12/q2",
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -181,7 +238,7 @@ explain(
 # - **A)** Below 0.30: three times the trained length leaves the first pairs' recall close to chance.
 # - **B)** From 0.30 to 0.65: well below the trained level, though the model still finds many far keys.
 # - **C)** From 0.65 to 0.85: a moderate loss, since ALiBi was built to read past its trained length.
-# - **D)** Above 0.85: ALiBi's penalty hides the extra far keys, so the first pairs score as in training.
+# - **D)** Above 0.85: ALiBi's penalty hides the extra far keys, so the first pairs score close to their trained level.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -217,7 +274,7 @@ assert check_choice(q2a_answer, "bbe1175fd56ea92bd5e206f179d6ad9e3a4c99b78d927f1
 # %%
 explain(
     q2a_answer,
-    "sealed:UGdrRC+yaMDcUvr7Sr88wfs4IN+cyBJM+bvUuylQjWPKVT+GdL4adhYOuK3TwodHcycEPeX/dm1SRuXf7Sk4rpYgioeZW06dExqPc1s+LlKpQqU9IYBPMgYRFcU3OjWezSZcPqt7Cb/r3+q4if4TEKMcAsmzGrcaSsVqTcrueiSV/9e+04wF93G5po6G+qUxORyhItwQkmOVYhGTt4sfnAERybZViDavGRYnKayuNGu4OP0VfMnU1UXP+i/U59/aZwAWL1KNllKAaS12kBmG63/oDyZ1n99VU82mhmoJSgh93guNjVP7w76JDe1r2+AOuNuduPmLrn0YIS45mHyT6fnu0IhUyj6fohsxhhJh7owyRO9ju2CNGgks4LgsMxi/4lWV7zTFUfJldcToda2LGs+XnzRksITaXVLnkVm4mcGr8HQb2TfDxvx2aNgenEUnuS662COqy3YzjvGZq1reVHOtLvtzjIPV6/IHlrHTZlcVj9ZxhcC3hTiTAvVP9rXI/fYXX0P97XP6Y8f70KOFqlPpPD+8QmFGmnEiY1+SQy9/wpW63W40Dw6wmh1g8/o34sV4tWv9jnWrXklfENS4ednL+wXuk/P+91qUHC2ZJ0HBcgLz0Gvn/3TQvCrzmv/q/k8aeCVUqymI3sE02glA9wBKNGnO41zDHskAoA7mmL105NPgXdddR4+mUn63YA2bzws/JVmti5+jLQfECnWe3wtUV3D+HssZhKhlp6b5Mrf//OOQC42EY9f2EeFtE4YtqWtl0yi47hf1skKR2DuGlwjq3mdS4Fvf3tRcyO0CzGSpQHhYIwxTdtcuDvOQT03QTktEiElV85tlWQRODZ1dIJPUoUHGOe2XpKXwfeaP0Q82LBMbBawqEPCiZxSbwptD5J8IL+TMIo3im4n9Eve4Wr6K+stgX9g0fLEtd6SvN0bOJZpgMaO7qZ/kozhjo7lQPdvJGUq20hbGBbzhnHAQs7TCSGtf01kWsjbuSBvP8SDnYuIAYTQ+bNZ4aLmJ65zqV2aDSw9yLL7i4S5UVnlFKU4uKHn3vH5TWAiLyxVNTmba9sHiIBcNxNDzdScwW/KPLx4ZLG3ELqteSIOVP9SQcvpg1S6OWD1fq+wD9Mek/ryoMLJK0DjtgkAlt4QYAUPBOdMBzzwjRiDSo/4pm3CmdkcMj4dsRwgDLrLPqNk7t5I2rGf6Jtp2561UykRa0xCdzjzOzR9wzz97n0jZ0mxoF70Zv7KwZnJLMr23WlYUMy6/HqbM1UMyB6isHqnKsRlvY5ZYKLU3PqE5kriwWHQn58j6Qb7CmB1QDDz7o8PenXEvNqP1TN4DAiL8E4o7nLKdnhW/1Xr2YoprPDsIY82cnpPYQc8n2NuSOA==",
+    "sealed:qOqvr6iDufurn/9P5B6zV/s4IN+cyBJM+bvUuylQjWPKVT+GdL4adhYOuK3TwodHcycEPeX/dm1SRuXf7Sk4rpYgioeZW06dExqPc1s+LlKpQqU9IYBPMgYRFcU3OjWezSZcPqt7Cb/r3+q4if4TEKMcAsmzGrcaSsVqTcrueiSV/9e+04wF93G5po6G+qUxORyhItwQkmOVYhGTt4sfnAERybZViDavGRYnKayuNGu4OP0VfMnU1UXP+i/U59/aZwAWL1KNllKAaS12kBmG63/oDyZ1n99VU82mhmoJSgh93guNjVP7w76JDe1r2+AOuNuduPmIrnkfZH0hlHDW6OWtlYhCnCmW4xkthgd9q9guU65+p2SAVAAtrrM9NV/juluF5jqSFLd2IYW1L63KTYaVjX1wrNraRF/j3ziblqPx8GoR2DbcyrN5JosqywZ0q2//0D7/6Cp5mL+J7lbXTmWrfO5vjJ+brbBCxviHP1QA3ZBxlY+ggneGD7RC/bGGtqIYQ0r742unMYKv1anBolCtKif1XXkPkHRsYUXcSj0x1tSyxTxyBRnpglQ577h79It4qTjiy3S9ElJbHtGgNZXzt0rZlLy4vEKREmLDclrKJwPykWii6nKRvGLmhq378x0LdGhFsWSZxYRg3gkO/BFMc37JsEvfTckb5VrolO9h+YHjSJ5fVca6TiqzYBeImU5ESXGji/q5KgSBFHGcyh4ASj//Ao4BwaZw4qKxI//7uOaRC8iLJsXgSPQ/GplioCJyzimt/wL/qEzf0m6IikeikDJEtUaLl8QTyfFH0SuzD2EZJQgYdZY6T/HRVl7KHFkXyV8U5YM2VEsaENhOIdLR8gDUbayX7LS4bLSaygA6JlYTQK4oCv/4L3je7JFYq9gGLPrfZcLgmJixG7K0Uf+QstooXJEgZrd+c+W2JFycN8hkY676s5r6vnR/9blUeM+GCkunklKuV5X+0y0eta/UCSQLjFceqS6sBxnM4GztJ+kBJCR2fZ57Ia2T7c/uFn+QUV11Y+rmpCBBE2QKN1V9Mz+4rjZCWR/C2FZPWHfO59m6eUNDx8e/eG8hE/vOMAtKLCXZNKYADMzZM8uaIesvgTXGSXVL/vgF5d2/+f/mf/1E2iaonwUqoMUeSVbdeI8RyTs9XTDOrfk1jCPocwlYgYBwWRQKQd7nptlZrNclrXW+JZt18v5Jnl4O1EKI1TPCx1p4ij15hUeNzSVrFqYEpOemNHVYPLWyVBgXfD2+ReiCgFVnB+C5AujX4lByLIwXLvAkP6kznPaxGWBm5YnjUqSQik4RCHngqo/TzjAyc6ziDcNNCD+iQOEp3aDOpFS40TLuLI10PGlceMWXiczYUc4kx56Mf6FnHIJDu4CR3cbV3wwUv85n4cqeHyan8spXLKWzd7hMx2Cvga5ze0OIMi6kYoXikPMHXQ==",
     salt="12/q2a",
 )
 
@@ -235,62 +292,10 @@ for s, name in zoo.names_by_seed("kv", positional="alibi").items():
     )
 print(f"first third, mean of 3 seeds: {sum(firsts) / 3:.2f}")
 
-# %% [raw] jupyter={"source_hidden": true}
-# # BEGIN QUESTION
-# name: q2
-
-# %% [markdown]
-# **Q2** (Seed 000, question 2). Why does positional bias become more significant as context length increases?
-#
-# - **A)** Position codes grow with the absolute index, so late in a long input they swamp the tokens' content in the scores.
-# - **B)** A long input puts more facts far from the question, at distances the model weights down or never saw in training.
-# - **C)** Training text puts most facts near a document's start, so a model learns to trust its early tokens ever more.
-# - **D)** Dilution flattens the weights of a long context, and flat weights favour the first tokens, where the attention sink sits.
-#
-# The cell after the check measures notebook 03's ALiBi models (three seeds, trained on up to 16 pairs): accuracy by the
-# queried pair's third of the context, at the trained length and at four times it.
-
-# %% [raw] jupyter={"source_hidden": true}
-# # BEGIN SOLUTION
-
-# %%
-q2_answer = "B"  # SOLUTION
-
-# %% [raw] jupyter={"source_hidden": true}
-# # END SOLUTION
-
-# %% [raw] jupyter={"source_hidden": true}
-# # BEGIN TESTS
-
-# %%
-# FORM
-from course_utils.tools.quiz import normalize_choice
-
-assert normalize_choice(q2_answer, "ABCD")
-
-# %%
-from course_utils.tools.quiz import check_choice
-
-assert check_choice(q2_answer, "6e93f8710fdff04e29077cbe1b5860ebc026b5bf5773b1110b2b163757797052", salt="12/q2"), (
-    "not yet: reread notebook 03's accuracy by the queried pair's position; the cell after this question measures it"
-)
-
-# %% [raw] jupyter={"source_hidden": true}
-# # END TESTS
-
-# %% [raw] jupyter={"source_hidden": true}
-# # END QUESTION
-
-# %%
-explain(
-    q2_answer,
-    "sealed:nkpDZihwUthwnc717Nj0DG+oDKDLh1Qqhdv8BdPu6phAzyQWr87WxVnZCNYNyRhj2pnT+ikiOKUoivsK8JA7in01Jeli+LYLAYJdgZ9WoHTQvcpDSHxMR8yeKChPpOrOHLkkyRas1KNty/nnqeZYkSzuRniXOG+ufNA4pFfkStyq5xJlTTgej1gwHEMbvwl8NtT38Hnc87bxtnGlgEVQ5rL9OXIgmjukClVxnMGRFq+/VfX1pBgKm4+D1QgzYGa7mh7fOUfMNpqJs2Zb7GTgwwv7a8lW3b82AbONQIZH344V5hktRiFCJ/o9Lf3WUZwIhSPWGwEzJBW+EA4qXnl4piB//6ms0VL3r7F9mmfRm39Pvsk0Ca3g8Jb1nI7NA/YKIboKY0+5vzgn2v5ekv8L4TNDaAFSGZ+tvtTMENp6UjjvPaQjrHAzXKCJkXvRwdxivQRl7l9QAdv1GDnXiSL8s9C+QSyP0LURdmOjCSfPg4i7kW4NLlRMg+IY3axl8C1dCPE7lq6PLefl+9UgScp6JLiWzX6keeAxcXDoZYanpZQNK9/3PeFKi6N1bK/fA/NtbRQIQGydABSkTFD39Cea7c37eFgdlG1IxlhbhfWyT9asz9v7r0jSNAHR5xUKQsYrwIoRR72hu5ulUHkVRPWHT78tAABWFLQnjZE8q0PQV/XV0+XqyHK/jsmUZ6AkYX6QKx43gLdsKe2N2MrrjeG51ZIpRZdx8GO6XBN/HCzTv2Pcq2jbZ7ylLu6RSX1jKGu8dZWl4hepLkJIBHdWMY0NexmPBLk8veiq2AatHMnEA3l8FUiTcyihOMYMsW0b8RQFrNvCu87MF4W0WygMXMqJzwTcXTbeLqIsujWsX8cDpN20EqFy1cR3VZL9b3EeMnaPTIi63YhQ+afWEUwWwSV1h5xgregn8lBTi6+aU12Ke6JJxVNF2H9U/4CjUbX44W3QqJax7/zjUbFLD/LQJzSDr5j6ibGBgDWHI/Kc7BAUbQ4XcpRc9C5TK/HZLcR1Vvs377E3FPaazhFs7gpyiScATYQwoCk+Kj5a+gL7j/lqfp2p3oCFyDogF49Fkp3W5fv1efUEBYNFh3YvVzQEL52m/2YqeOBgohQxljIi1Ux59F//qG9FC2WVsN04gFctinQJ3+baFV0P1C4TjVQgjLRZ7jQ/Nau5O+lXIXr/wdZ2aQnid7VjUQuJ7Pv8knOPF04rgnQu2VPT/lv5usX0zvG0D61twM+9nDB1c4RnNOl84D8kWIF/gqU05BudT2wuSjfSRAA7iWuqu4I/WZ4HWoJBX3XGFFAooGlinfgj+8OnP3P0u02Q7EswU1wLStOzQrDjRoVozHSowhCTn8MT3sIGZB4I089tXxuG+jF5KQs9a2gPoMVuWBZgigwMfcslC5zXVT71Xl2DKE7aADDu9o7A29E/hB6OemoEMhePhwUZy8ZuR7OXmzi4JmK+csnOCLP8o2/1TQmBrCZEJGFQ9mhyFxy0bFmVyCeMtxw+MDzzZtJCdtsDcHJZrCqhdW4qMVpyyQMx8sSuJvJmELkAf8tZoXt+RPOxS4OxdFkKyubo2+6BFnPcn2o1IGQlXXcb4/cSnCfhLBqccCHxglMfB4LQ/PqM6hBIipwHEdi97F0jQp2PHJV9NYm9FlHso6Fpt+1up24LyX5LmhW/58p06kOcpYS0ApoP/mhz1EU+6bKjC3lqgouXuOjluNJNXyzlxoTq8L86Doq93X1u4aUlnGK0ODIhGSgKykjnGFLtJS2y3rXzUZ82YXJCxAzk8jVglTajYX0P1IpNb0QBfqV5YvmZu9Wmym3hl6VgXB3SZcMso86GmfcgXiMeg3Uc+1OC1hFn8OiWomARU+MPjO+JwYkzYJg0JGVe0N92JMvEwsvnFUZa9JDV/PnxzoPVfSHFVlVk9OUAJbIdOSXIoQ2WzVmobpc945LyzdDLK2BhdLVdt97eCjKlPUvS5fWX41ubawDeRp6O7MLF85Tw8rWir7yrRmJydqOHc5uePVI8uI6uVxLaGN+IYz016CDgRkVn/y4IoLtxdk0TZfKO5CE3OEGuJ7Wgv6ao1RyDw6ai6xMBX3paHIB8RQrM9F2jh7ahCLrakd8eOv+7d7fhgYwrikEJMJ8pa275R3bXAer1E3Ztot5h3VkuCgGeh1nhx0ER8KR/EHX21D59QUIGvpyvCFrqHt+eQgNJCSkh0PhKfekS1nIQl5DvsoSpQMBd",
-    salt="12/q2",
-)
-
 # %% [markdown] tags=["shows-answer"]
-# The measurement, after your answer: Q2's models, accuracy on the first, middle and last third of the context, at the
-# trained length (16 pairs) and at four times it (16 questions per pair, mean of 3 seeds):
+# Q2's measurement, after your answers: the same models, accuracy over all pairs and by the queried pair's third of
+# the context, at the trained length (16 pairs, where only the spread between the thirds is shown) and at four times
+# it (16 questions per pair, mean of 3 seeds):
 
 # %% tags=["shows-answer"]
 alibi_models = [zoo.load_entry(name, verbose=False)[0] for name in zoo.names_by_seed("kv", positional="alibi").values()]
@@ -298,9 +303,10 @@ for k in (16, 64):
     acc = torch.stack([accuracy_by_query_index(m, k, per_index=16, seed=k) for m in alibi_models]).mean(0)
     third = k // 3
     thirds = [acc[:third].mean().item(), acc[third:-third].mean().item(), acc[-third:].mean().item()]
+    by_third = f"first {thirds[0]:.2f}, middle {thirds[1]:.2f}, last {thirds[2]:.2f}; " if k > 16 else ""
     print(
-        f"K = {k}: first {thirds[0]:.2f}, middle {thirds[1]:.2f}, last {thirds[2]:.2f}; "
-        f"best minus worst {max(thirds) - min(thirds):.2f} (mean of 3 seeds)"
+        f"K = {k}: all pairs {acc.mean().item():.2f}; {by_third}"
+        f"best third minus worst {max(thirds) - min(thirds):.2f} (mean of 3 seeds)"
     )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -443,6 +449,7 @@ explain(
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q4b
+# points: 0.5
 
 # %% [markdown]
 # **Q4b** In Q4's simulation the relevant key keeps the same score gap while the keys grow eightfold. How must the gap change to keep the relevant key's weight where it was?
@@ -571,7 +578,7 @@ explain(
 #
 # - **A)** Clearly below 0: with no extra practice on the ends, the middle, flanked on both sides, scores best.
 # - **B)** Clearly above 0 but shallower than the edge-trained models': the ends keep part of their advantage.
-# - **C)** At least as deep as the edge-trained models': attention makes the dip, whatever the training mix.
+# - **C)** About as deep as the edge-trained models': attention makes the dip, and the mix barely moves it.
 # - **D)** About 0, within the noise: trained on every pair alike, they read the middle as well as the ends.
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -608,7 +615,7 @@ assert check_choice(q5b_answer, "c2b525f57b838563ac52d93a180b028c39b4660cd796f05
 # %%
 explain(
     q5b_answer,
-    "sealed:ZfAYyg7N5ZEfSdVjyYV2QA0bMMRiDzhChK/8zNyBAooHo9u/cfp2k+FUOZ7SGII+FqRuodOuke+0lm+0sH8vHr/bsLdHU3/V+HaymanwZYXX3x5bTRvL7uEsHcLrWDlyXOnO4B0psImKV+2jLME2zwvsjV0wddCIicmEn+AIjzNYyOrHawwoQTIRu6xNxCMtSBEsje9GaKE3fjpqU/M4SHXpdcxZe0gS6F+s6+opDogtPVUuXZQgoSp+BiVhPKrgIw2f8xWevfgeWvdSFJGPYRyztePdEo/WH9a/HXXA7K+PmJoekCWUxHuODqFThXyHw1BQ5uKAVPpqP/lHe5Iu0YZ3l+z82BXe5mJrcT+/rbgfTPr/TYHMHwcTjoGDqOxnuib8uKOFHo4uhLixHxqpxFfRnlZFUNIVvkFnpe4Su6IdYyv/4M1CdiRPcz9HzBAVQ661jvUwZy7UQ9bAVz7el1zmwQejy6NCcYZ1KMQPuB3ExjWDfPTvFTk1XcJsFhutNh7UDsca9FryL/8g63Yw8gd8rvzY0YEFAULy00lq6fQX3nobLGwOmUsGAUzINW4yNDH5efezelvH/QclhpRW4s4f1x0sVBfcbM9PV2SuaULJkKUhh37iqzaxPWY66fl0Ui0Px1gGxONpfXX6or+8peuzgPedLTYg1w2kUOev/RKdbka5B2NQx/qyiBnsRBYg2zC/5uLqEHpzdM0Yb8RpAqUD7eG3TivVb2Z3wBJJZowsKIo2slnaljoUhvxte1HECi6j8eLZYEIcU5lxvw0j+pvoxJslTsZGt+5iUAtIRCIBMeDBZRKhGttvcSYMtpZm+UA3EvhasTyo+AQh6CfMhaPbWRsNLp/zVovp9a1bOwIP7pFlOTMzCI9466LpofhwdbiqbcEXrO7DmK3OzROiB5wvw3vDWpcdiMtc2PzAlUpGI26EPhFPzWhaEEQkKAHAswTmOR9BF7iu6AQJfMZGvtlFK5B4EFmveUmKoVy+7+IN4jOXKtQhuVL+/zbz8tojJ+ZpK3ZLKAeoIyPu6X9v5RQ7Bbew7n/L3kmB67aVxtBgvZfiin7qCGJ2eowo/U7gA+fGH7ypgxFj7lequvsCKd0SqKu0zdUsoEVK59rg+/kTzZbabBMDmNwy6QAMENtHDmU9b98pk//0BcrFmx4FDPxKQZbVoMMY38t+ySjBiD7mWwUXzOz7z0ExRtsaASTaxx47JA/ds31T0rIsiGoyE2nSAB0q6Lh/OZN9EKlYmOQ609qVf177Cfo8Bv7ZugRet/P75gKTF8AAo1fcd1ZeSqz73PxGLRhwVEYwH2krF98KqxFHitfEfOa5vLutNHDVgEMSb93FdLs1Jd0XxftZ74I/D6pDa3rFtmHmWawpe33fOKA7gUUJjqrvaK0xQUxozAz6FRZCFoiZ+jtrpk7DUaXTIaKTi4GoZmCchBF2/PGAWBTOsK4R1hMEkh3ZOePd7iAg9ClfR+n8WDWo+0/b5CVvGhPr6LTw5owmT/AetmsoM95sWQ==",
+    "sealed:ZGHZVqlZ0xLZHWPr7hDd+g0bMMRiDzhChK/8zNyBAooHo9u/cfp2k+FUOZ7SGII+FqRuodOuke+0lm+0sH8vHr/bsLdHU3/V+HaymanwZYXX3x5bTRvL7uEsHcLrWDlyXOnO4B0psImKV+2jLME2zwvsjV0wddCIicmEn+AIjzNYyOrHawwoQTIRu6xNxCMtSBEsje9GaKE3fjpqU/M4SHXpdcxZe0gS6F+s6+opDogtPVUuXZQgoSp+BiVhPKrgIw2f8xWevfgeWvdSFJGPYRyztePdEo/WH9a/HXXA7K+PmJoekCWUxHuODqFThXyHw1BQ5uKAVPpqP/lHe5Iu0YZ3l+z82BXe5mJrcT+/rbgfTPr/TYHMHwcTjoGDqOxnuib8uKOFHo4uhLixHxqpxFfRnlZFUNIVvkFnpe4Su6IdYyv/4M1CdiRPcz9HzBAVQ661jvUwZy7UQ9bAVz7el1zmwQejy6NCcYZ1KMQPuB3ExjWDfPTvFTk1XcJsFhutNh7UDsca9FryL/8g63Yw8gd8rvzY0YEFAULy00lq6fQX3nobLGwOmUsGAUzINW4yNDH5efezelvH/QclhpRW4s4f1x0sVBfcbM9PV2SuaULJkKUhh37iqzaxPWY66fl0Ui0Px1gGxONpfXX6or+8peuzgPedLTYg1w2kUOev/RKdbka5B2NQx/qyiBnsRBYg2zC/5uLqEHpzdM0Yb8RpAqUD7eG3TivVb2Z3wBJJZowsKIo2slnaljoUhvxte1HECi6j8eLZYEIcU5lxvw0j+pvoxJslTsZGt+5iUAtIRCIBMeDBZRKhGttvcSYMtpZm+UA3EvhasTyo+AQh6CfMhaPbWRsNLp/zVovp9a1bOwIP7pFlOTMzCI9466LpofhwdbiqbcEXrO7DmK3OzROiB5wvw3vDWpcdiMtc2PzAlUpGI26EPhFPzWhaEEQkKAHAswTmOR9BF7iu6AQJfMZGvtlFK5B4EFmveUmKoVy+7+IN4jOXKtQhuVL+/zbz8tojJ+ZpK3ZLKAeoIyPu6X9v5RQ7Bbew7n/L3kmB67aVxtBgvZfiin7qCGJ2eowo/U7gA+fGH7ypgxFj7lequvsCKd0SqKu0zdUsoEVK59rg+/kTzZbabBMDmNwy6QAMENtHDmU9b98pk//0BcrFmx4FDPxKQZbVoMMY38t+ySjBiD7mWwUXzOz7z0ExRtsaASTaxx47JA/ds31T0rIsiGoyE2nSAB0q6Lh/OZN9EKlYmOQ609qVf177Cfo8Bv7ZugRet/P75gKTF8AAo1fcd1ZeSqz73PxGLRhwVEYwH2krF98KqxFHitfEfOa5vLutNHDVgEMSb93FdLs1Jd0XxftZ74I/D6pDa3rFtmHmWawpe33fOKA7gUUJjqrvaK0xQUxozAz6FRZCFoiZ+jtrpk7DUaXTIaKTi4GoZmCchBF2/PGAWBTOsK4R1hMEkh3ZOePd7iAg9ClfR+n8WDWo+0/b5CVvGhPr6LTw5owmT/AetmsoM95sWfA0WcbxPJ5QlO5LHc0vy+MiY+gYcC/9oo4CwdmUICLdaj9GtfgilHO0gFhM4Uud6M4+yhoZp4YGl/9ad6VvVq4WdlLOGIJ6n0w7Nlpu167R18Af/VM/lQrh3d7syYOaJIB9eKqzWWomD4/9dKuN9O7ZgpII2qBXlE3ody0Sq6Gb8mLMm9blKk4wt+t+TwYvfAeSkmRnbxnlj2e/b0GrbYEcxl1atFmUocj91wn8R21pXakUUtv2RDsmLvrFz1wLG8AJLcEeArlNjOdk1CHQDm2nBpusvIuKpSxrkBPVYvxeEwtDDQm4Zk8jYhxA/OFHCblauDrcSVx0kNb96anbEU7hvtFtbXeeL41MYaV6xVY7zPTvtcP0U+ayfYwcWWQP3jcxWywPffX6zgFTssHfoKpamngLwKsc4ZgbALWroqxKdR9glqS6m4HFOHBbt6e5gZdFzzQp9roJJepi4QQEbfGxud9m5nR2Px3kbUjA/78JAhsVKOU5DPRdHL01EYiZp4iudcJ5oOMODmp2gkMBJWtq2pe7zQnY0aWMpHwZjRtBhPwmnRmAjJozlxQEqEVe/lxE",
     salt="12/q5b",
 )
 
@@ -700,7 +707,7 @@ assert check_choice(q6_answer, "7c8a17d21adac35559d9a32506b212c69066a5420a0eb5b7
 # %%
 explain(
     q6_answer,
-    "sealed:p3GeP9cV+3NEgoECf93SKv3d6ZX/xrMZIoGyr8WaGEfseX77Vx2odWS9asHbTYR7YaSp9WyB9rY4X9AWcdOWZDTu7ROkuLWd7FpHfpwK7lFtZH2N/pkP42nQErqS5ML069X7ivudhIv+InzlPHgfhpXX9diUIrMFVeqQMQ3fTI+ZTfrpGVzXowmIbNjWaQQfYHqorAea8pW3vSZ+1EnGJRD8Cnw2KvsHysCEoCOm06Yfbc+oWDvVD3djOFHYO0suwr6gg9Zc2ZvOsvva2UDWdehXjyE4X9PhrstaiDMeV81XLCwJfxb1dmeYmJvc4VgN06+bKHCT9GS/C4MCKqkA3ZQJ+n0q9wbK4IlCZG4TlvdSJ+yTd/ymMrGuDae9tpsWg/9eex1HIHiBAZYWBsaW463WukiZeq4SXjdAGdsqhD4oP8XwHI1K1JQDDeLgHtGkDWO4QThUI/CoyozUyJTvJ3cYN1bfKNHQQUbJzBnfdl1d2JswK76wVhUhfpz1wM9BshNi7JTj8N0ucFyHVu7MLbsm/AeUK/PP+CXS6Pd3ZbST9+Wa0djh5XJUbTYBXlv2O7bb530OGl+Ni7aqQFj3GMGmUwFEKbQ3646lIBJtoJIqAdBXeHZHGTzEeTeSRFmaX0ObMjY1V3lKbkhuLyHjp5NyUsRRckW4mJoGQuVEcdQ6DhNhavJX9VeMdBjeLLeEJVz/SUk+JA1G1oBVShJdw4ZdNI93kplizRwsHJsK/XOTKCGK78lDWlzEIHn6jQL+WrshKECAyM3ocpx1XtzJjKtF9PGSSrw7sVBuZeAv7Y04RaQgkflMaeHpw1HpdWvLA/MUMIhslWRnVI+dPAyqNmpx0+EO8huDAPRSYq9vbbF+rFt7V/hpcPoykoF87YCAlr6cOG0QBhjmRjSE+ZDf9ZPD2P/goNglpGdPqDAK2cmrS/Zzt0NEGv8+IUw60kSd+6onpaZyAvPKP/+A7GXJdl8eUfAjrWuXe3TbrUTa5Ywj00qO8slBhZphC5jTa62a7eyvqhOFhFFK8/iRXg5GSqn8h1O8CPu4jvCpLZWk++U0edXuUb0D2Dp1xrmO0N44sk4h3SB5rtWjQ7G4V1QvEt1rgZKnMedQ98vBL94hH1ImTMfbNNSRR7wyjlOaUNJHvnJ6GCXt34d1RIARN5Lm1QaBUpGaeSnyqTuut9bZpii9ksZ5SQNBGuLtmutwYs06SFYxNksYwbSdUg/xG6CvlUX3qGWptpoxdVr8e+k+d7z7xJOP0lP2DX0RYX3frSbKC87Cv6bru+IAJgMBavv4i0ZdUMqH7b8yL1Lp4QJ3SEJL3uSjvIDFV6/EsOtUtP8YruU2czrBqGP1tsIUYHidyPyGcvUpZsaPh8XiFm4Ql/Fw8zYdVs5sP0yjJL3hkSkX5B89OYW7enUf9yH73S94NIz6cKOMWalrW4FkUDbuXuI9ZJEQ4Djg0nB1M6T1F5SZVqF3QL8muafdwv9c5roWAjL7UnkuqqbnUW9PBulDEWy55Nw5/GFNGkbaZadueU4NX6Vsrw90XFQE2hOi8pYNv/fTPirTAbhCnavTCy5Z5Wd2zQ1IEYahBxkh",
+    "sealed:l7dVNFmA3ZjRvlOcMKjhuP3d6ZX/xrMZIoGyr8WaGEfseX77Vx2odWS9asHbTYR7YaSp9WyB9rY4X9AWcdOWZDTu7ROkuLWd7FpHfpwK7lFtZH2N/pkP42nQErqS5ML069X7ivudhIv+InzlPHgfhpXX9diUIrMFVeqQMQ3fTI+ZTfrpGVzXowmIbNjWaQQfYHqorAea8pW3vSZ+1EnGJRD8Cnw2KvsHysCEoCOm06Yfbc+oWDvVD3djOFHYO0suwr6gg9Zc2ZvOsvva2UDWdehXjyE4X9PhrstaiDMeV81XLCwJfxb1dmeYmJvc4VgN06+bKHCT9GS/C4MCKqkA3ZQJ+n0q9wbK4IlCZG4TlvdSJ+yTd/ymMrGuDae9tpsWg/9eex1HIHiBAZYWBsaW463WukiZeqQHEjJaV9JlmWp/NoDuHMxM0pgUDe7oHcatSmWtXD9fcfPnyozGh4/xZncUNUiRYd7DTRLD3E2ccFkEnIUgPey3XBItM4rpxtUE5Roj8NHs+4kmZ0CcHaiZbfgjuQeJfuTL7mnS46U+ZajY8erI0ZnuqnFPbD0ZAVWzBL2J/30EFlqA2aO8QEK4Ro76Q1QKJb1z54j2cxBrodUjBtBWeSJgNACHMmTMVAqBFkOoFBsCeXlCbkJ2LzPy4vFJaYEUfUy0gJNfEfddYd90GR4oM6FQtFWBMQTUeKuFLhusVEh1Yhxd3o0bQh9T2cNeN5Nzkso3nwg6SZwAu2iJIGCN58tIVBX+aH22kk3/QKohbRGGxNKsbNQiXvTNmedY8v/BA7lutQN2ae4zo4w1A6MihO5HeuzkkB7uIWiEBekIdZM/1H5xTpqbJkKsdiYz1fxauw7XRPJDYq9ucrE3rlQvdrxpcPo6hcky5JuX1KWbOj4AQ03uUCGe44ya+MCKwrfs9MdgpnRUvjVGmMOjXfZ4pRkNPP8+MAMx1VTPqbssuLw9D/3TbemLr2HIal4eVu0l5S6OazHGsVnJ4sMtzB7arJpbxtQaKrHjV/iN56mo4gGUwRhNu+rZSBIJT7iv1FuiGfu6nrX2ZYm89bEffcvnGKcMnXsm3L6Lm4o2+V8qnit2qZajQ+KjEkUjQMZhgY+7Iu0C+N/BZtUqVxscQdHbKdSQXbY5yQ7PWMYD82drXW7rycliSZkWN4br2QaBSMTULSX+7zmuqNzZoTC2yZJ5Uh5BGPPkjOwiZsdpVkdt",
     salt="12/q6",
 )
 
@@ -750,7 +757,7 @@ assert check_choice(q6b_answer, "cbd73ab6cd9b3801c81ba91c2f953c41cddd16ac6cc0c2d
 # %%
 explain(
     q6b_answer,
-    "sealed:d1hl7QIXp86JLoFvfdt/LNQsdCkzHnle30FX7HCZoLUZ969Go5eO1LjIaYCdSnxzgzk9DXxK+BfHtTP2nC/jXBqhUQTFmITj0RwDRl7/Y5gdBMPitSv04H/EaqpDsU0+ERoHdoWomZjeyMtoVR3710DyfKifVx7XeWZvdCINdyQkT8/Q2M8uWQERq199RkIOlNF/DXsRVP/ZfPTQpinpYrw5ciCqjECfoe7aTwJVUYl7VnG4WjS01/ZQOkd9kV/kSE1lH7e32a5fUnCx721paTyO0f9L6L/zazIBPFPuUjc5QkJXCZCwzbCon7CV2T0R+9FUu26eVUU4v+Lf2g/ivNQc6SlnbGxu6Ffu6vw8osiSNBPuiuH3ubcX1xJ2tzPFcnhPdPVCsb2jcspd4Hsrm7hDCK4gaJ30QlWPyJGtbSAZPedCnPBFekcJdD7Plj5xYjDa7rKvPYxe+Wm2/v+BYKgkWpuHdlVOHffHWTmODBbz6kW9UHveIjiHMBJqHqYeCEMnu4KXIgK/YqgFt+UdDw3UyrFuawOmKBEhHBqlV1n/uy4VHdTmokk4ehx5EZY+zYcfiaGcvltwoG9sCWHdKcJTRGTykMSsPDXMWGgl9bZzVibWvsjldJABBiQreYLubav6viSiSEBIZ0JfFbXYzO1kzxoAHmWnOGKyaCqUXkcr80Img9mfWP+YXg9azur2Co+MAk2LuDNWheE3KgJSZ4RCqucA9DgNOVV5ePWm9EqxtuFGxQE7Vyc7DCJBQ/H3wC+kzq/wa1+9Ptl0pX1BCvAyaL7AsYjmA2WRUX/Pa7pEluPcUAQFFmAXmkKFQ3xDidJZn/LjEWr2Y/7wYUoFoDpot87g2ujVNdx6NBRJLgQSqYppU3N3NvH1iff5T68ZDQ0zCwGMbgP2YeWUTAFVgQU6CQLg4Zibg4PAqn3zsCngRUOBVmvcE0kPREsvyF+0NmAXfo2F/b3infKTrTWNmIg2t14mUkOxR7DVjBWTgeHLJh9c3Pz0gWRmkgcFrgkl1RT+5rfYiqui4BmU/cSuDwQldm629QALh9K3o9j36pP+yOCIyhsrCSapgc5mvCaXLm6UTdx/t3mOx/V4Bwh4X2e/XueHNTU0HsZZaWm2kzo0aFux2wxziENp89HZH1Sjy8ym+K0t+GW1pYglYPjpogK/GzruT0THlc0ErTJwvNJWvmPydAR3HtH5xnnwksmqutHH4rDBShISIa4GNh2O88RO7K4NZ/km/RrCGgpEXXOVufksNE6K8lsexV8QNf8uXVQjAVVcoRzRcZcnIs68t69CrtuWR+YzAHgmp7rBMS5qSO5dpdwF+cWLravXElWYXjl+n76MS+gFVCISnjLB5k4ewYhpBnbhS/HZBW9bvMEuCBeMOQ4J",
+    "sealed:L4TsnpNyI21v4eSe9TYarNQsdCkzHnle30FX7HCZoLUZ969Go5eO1LjIaYCdSnxzgzk9DXxK+BfHtTP2nC/jXBqhUQTFmITj0RwDRl7/Y5gdBMPitSv04H/EaqpDsU0+ERoHdoWomZjeyMtoVR3710DyfKifVx7XeWZvdCINdyQkT8/Q2M8uWQERq199RkIOlNF/DXsRVP/ZfPTQpinpYrw5ciCqjECfoe7aTwJVUYl7VnG4WjS01/ZQOkd9kV/kSE1lH7e32a5fUnCx721paTyO0f9L6L/zazIBPFPuUjc5QkJXCZCwzbCon7CV2T0R+9FUu26eVUU4v+Lf2g/ivNQc6SlnbGxu6Ffu6vw8osiSNBPuiuH3ubcX1xJ2tzPFcnhPdPVCsb2jcspd4Hsrm7hDCK4gaJ30QlWPyJGtbSAZPedCnPBFekcJdD7Plj5xYjDa7rKvPYxe+Wm2/v+BYKgkWpuHdlVOHffHWTmODBbz6kW9UHveIjiHMBJqHqYeCEMnu4KXIgK/YqgFt+UdDw3UyrFuawOmKBEhHBqlV1n/uy4VHdTmokk4ehx5EZY+zYcfiaGcvltwoG9sCWHdKcJTRGTykMSsPDXMWGgl9bZzVibWvsjldJABBiQreYLubav6viSiSEBIZ0JfFbXYzO1kzxoAHmWnOGKyaCqUXkcr80Img9mfWP+YXg9azur2Co+MAk2LuDNWheE3KgJSZ4RCqucA9DgNOVV5ePWm9EqxtuFGxQE7Vyc7DCJBQ/H3wC+kzq/wa1+9Ptl0pX1BCvAyaL7AsYjmA2WRUX/Pa7pEluPcUAQFFmAXmkKFQ3xDidJZn/LjEWr2Y/7wYUoFoDpot87g2ujVNdx6NBRJLgQSqYppU3N3NvH1iff5T68ZDQ0zCwGMbgP2YeWUTAFVgQU6CQLg4Zibg4PAqn3zsCniRWyARi7vSgEXRB9+hVa1MHoBP5eDsqCrgPHctSiNgZNlt1lvU0LlV+fShwSTgdfsHEwL0OCwlm0rmhAUokB31Vu3/LnS2Las5xmP+pHgThNqZmPzsQwBhIv5vdmy+4j+2rjNnRo6VWPHj5wusDTTemuEHts2v3faxb0oCRUxTm+iXK6PJmcrFN8GJyuz1isiJlu73h0xiEF64tCAVki1itjp+7Et4irrq95nP7WmsEqzTzmhS0jam8oe7DE+//99iG/6aBl3HtH5xnL0ht649p3F7KiKAkoSAo8xNg+e89Ma4fdFdfAns0jTEwtOXX2GoPEsGG6tulsDghwINawtGFQvSQEcqlPWdZgtbdP55O8NupSKR6J2AnUx/unTOTo/RO4eoZxJqt7DtrqSRkORVy4t17DYauwUX2ATni2JvxRZh4Z+B2e1BemRE3RQ94g1RkSVIg5OGz7XRr8t3rNA0mUnXPLX50Hb9/FUrRN6ZEkFq6LkuzwfCmsBCQT35/tRVUinMyJBeo20DuRSRJXHhMFeEX/sIWX2zDzQjoGCxxvJwPzqOBAdOunf7SMxsm5267b0QvTLu3rzRj29JoQa8lLJyWm1sdbxNdbjUfVHH2AIYwGado8Qe2OelrPjt50rpFR8GcKC8JuJBcS8p8ODZaonIbfwfxPZfrHHMEJvXvoqPgG0zVC/r4jB09gwL7bwz9dpA3hE04fSmFhC/GwB62zIZ/8IRIEFis5JZ+8VDuE68LMpuNmUQnaerbkfUVGnwy90DJ/nHIgmqUS8tyTAY2FZeIswz4Arw0QuIkMTkItiPU6S79W7Yp586VCJYe8oYDc128TFWNC2lu9NuyL+5ZnokOTtbHYYBpw=",
     salt="12/q6b",
 )
 
@@ -981,7 +988,7 @@ explain(
 # **Q8b** In Q8 the keys grow eightfold, yet the relevant key's weight falls by less than eightfold. Why?
 #
 # - **A)** With more keys the largest random score grows too, so the relevant key's effective gap widens.
-# - **B)** Softmax is not linear in the scores, so no weight can fall like one over the number of keys it faces.
+# - **B)** Softmax is not linear in the scores, so a weight seldom falls like one over the number of keys it faces.
 # - **C)** Its own exponential is part of the sum it is divided by, so that sum grows by less than eightfold.
 # - **D)** Each added distractor takes less weight than the earlier ones did, as their weights saturate near 0.
 
@@ -1094,11 +1101,11 @@ explain(
 #
 # - **A)** ALiBi adds more of the same penalty it trained with, so far keys stay dim; RoPE's scores meet query-key
 #   angles that training never made.
-# - **B)** ALiBi's penalty cancels in the softmax, so added length costs it nothing; RoPE also rotates the values,
+# - **B)** ALiBi's penalty cancels in the softmax, so added length costs it little; RoPE also rotates the values,
 #   which blurs the content of far keys.
 # - **C)** ALiBi adds more of the same penalty it trained with, so far keys stay dim; RoPE also rotates the values,
 #   which blurs the content of far keys.
-# - **D)** ALiBi's penalty cancels in the softmax, so added length costs it nothing; RoPE's scores meet query-key
+# - **D)** ALiBi's penalty cancels in the softmax, so added length costs it little; RoPE's scores meet query-key
 #   angles that training never made.
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -1220,13 +1227,13 @@ print(f"embedding retriever: its chunk holds the query key in {int(found.sum())}
 print(f"given the chunk that holds the key (Q10's exact match), the model answers {int(right.sum())} of 128 correctly")
 
 # %% [markdown]
-# Predict: on the 33 sequences whose embedding-retrieved chunk does not hold the query key, how often will the model,
-# given that chunk, answer correctly? (A value is one of 64 tokens.) The cell after the check measures it.
+# Predict: on the 33 sequences whose embedding-retrieved chunk does not hold the query key, the model, given that
+# chunk, still names a value (one of 64 tokens). Which value, most of the time? The cell after the check measures it.
 #
-# - **A)** Almost never, at most chance (1/64): the pair asked about is not in the chunk it reads
-# - **B)** About one time in eleven, as with the whole context: a wrong chunk is only a shorter context
-# - **C)** About one time in five: that is how often the value asked for is among a wrong chunk's 16 values
-# - **D)** Most of the time: the chunk's keys resemble the query key, and the model reads the closest one's value
+# - **A)** One of the chunk's own values, of no key in particular: it copies the value of some key that is there.
+# - **B)** A value absent from the chunk: with no key to match, its guess spreads over all 64 values alike.
+# - **C)** The value of the chunk's last pair, the one nearest the question: with no match, recency decides.
+# - **D)** The value of the chunk's key whose embedding is closest to the query key's: it reads the nearest match.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -1250,7 +1257,7 @@ assert normalize_choice(q10b_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q10b_answer, "5d55e842e30992f75d66d12282cbf0157e32263670ebcc6561f6786fe3c484c6", salt="12/q10b"), (
-    "not yet: reread notebook 09's section on the embedding retriever; the cell after this question measures it"
+    "not yet: what was the reader trained to do with the pairs in its input? The cell after this question measures it"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -1262,13 +1269,14 @@ assert check_choice(q10b_answer, "5d55e842e30992f75d66d12282cbf0157e32263670ebcc
 # %%
 explain(
     q10b_answer,
-    "sealed:EjEalBnmsTNoVpgiJvKPn3vhHBLuEQ7VNUsJQC3gUEwi1WqGGPl5k3chzfPjcr4YUaNcXofhJ8wuGQ1kBrNvO3bR5yec4V7cFw8i72Ze8xtAOTiArAdY1JTD7kgCkosuqdTgx+hoITNrsfC9HzNThHgwe/Ch9jJhixQBHUEpNrsA81khGVLhnMOqz8zBuhnslk8FjXHOqkVe9DUdZ6tsedLDYaOo+xtsA3xsLiOSITqe75hIE4ob9Dk/JKMmiv+j7kpKI5wK4Wr1UYtGVtaClmkCNnRz8lF6RDv5lrsuq9H1b6iO3S5dpAXnnTT/B9N6+hmWp0MWDnPM88lRPzkKQ+IbULXKatEC1yxNpp6aowucBaB9y5sRMBjNImdnkhcoDdg0hnVdC4suYdcTvw6rU4lnoswC90758QF2dTiAseH0jKdYe2FuFLkGrPNX5TvybHGihcX7KbsvRx5xDA5CwhJhks44Bwio9AtkztIPaXuGiKIXBzM+9BUiE4ykio2mvOY4nISOw+HMcbyBVfadF1jP7sVGElgfktvpbpF4KqaHeOdrmOvQTXqcetsRa4qzY4YInO93p11bDEZAAv3fhd7sbbbpWyV+u/YADHZ8tTRXiOTzfrN2Bhe/a8MLxX1OV1qNAwz3U2epgoeqAGeh7xc03TTfR2VQBU994c/gbIItsW9aJolOKqiExtOUbu0HQ8/iokbAnBZEaUG7Wzfw8G//92FvAYQJ6zREpfU+TCtsw/GOsPvkCaW9rhiSDFZVIJz3So3vmEwZWGmwP+OToOgVXgeeTUDkQEEywXeAcJhbZCBZtSD/5GB7S6zEf4G9tqaarWfHpvedjVWnj0bWRgVZSVO3cZ8/jk+HcFCEbO2pAoilhPgYk4wafPoLDmJjtIwJRLONX6F+ZlVhSwG90EUKMVFPOZecEr1DVp74dnsbMDyMqDD/1DLfSvJY6fUzuVAt+xRM4TmniDOqJfrmhc2NUuB8HksyR/9XQR07PUgSFIBpb9VEaKc3BYMyd4gLeHXha5Dxl9FZRdfDYjPfnvx5R2UF9VFVuQwJTmQybAv2xpX799EC0aChBFrH125CyuRmq0dBiM9kMXF0ON/B/Ywjku9377q0RoRJUtU7XxnIycLwqTfE6rI+PZHg6H5c0CHRzfYkNFMjuJ1hrPGUWHL06M4NDCGZu6Z3GkQYKiWNgZZ4mE1XlrjU4JRMSKslL7N+p+jw5xYMKW4NdQcgJnhy9l/CP8rdEsFwZB6561LdqfLg6ssxYZVWKZmokcWKwaY3/BPfOpohkAXNgn4VKir9v+DWhYROfxMkqPnrRXRUTK4V15vnQUiJfaA2e1Q/T3hO7w3XNNKnoJNN6JkQtYzIzBySktPt3efmXUdF1hx7x6pwFiCCcYj3EzxYF4HbSXjKwnWUEmLpn5Qz66OGd+boNiMd7mtK84+PUs8oLZtT+f9Y13txMDC4sYpTZAqu+1x77LXfZqZ/skXYZLOHrPDfCBZPX2p9WguSOMpO67GIXmyEixjux5tXTwKU/Y7VUvPu5IRBu45M37NgcG8wLbzFfSTnCRHJv4umx6/+t8P93Q==",
+    "sealed:yniVsP/bW38ubByXO219LmjgD1ftXguQOgMfTyjgSEs6xCWSAqp6nmAh2vTpbedMUqMFEc/gIcIuHRYgCqxvL2vO7iWQpVDXAA80p2RCphxfOTuJvlMMypTJ615GxpckqcH6gu14dTAuoaSqUD9O1GMrNfCg7X5mxBAAHRJvOLYR6RYpVkjs2Yy6jtTcukr/0QcTineIqn9VpTQQbOhkb5PZZ/Gs+A11Ei5rL2+eOWiF/ttdEYBAsSIiJKAnm7fu5EVcdoEJrHvzQItHW8+DimBRQnNhvBxjQTLg07t68Yy5IK/A2jFd9kX0yiniApZmuFzXpkEWFHTHtopWLHcVDPQbDPGEKcgRyTxLodLLvhr1HuY+0IMddVjebHwujxMpUIt3mm0cGsQ1bctH7Fq1V8VkpppX5gbzt0JtbzuOtv2giKNZLyp7DP5U1LtcoCzhZXezhdDgJ/46Eh1tCkdJw1sywcghA0Sg/Bcq3ZoLaW2alLsVVXBioQ8gWZr3l5vnpON0nYmYw+TGf7yDV/3OBkPeoJ0JUFVXlJTxdZdjN+OCfvtsw/+VT37ZatcdJd6gcNIVmOdh71MNPkUVBq6Nktr4baW9A21+obJGVDg15jwP1OuoK+5LXwH7OYZIyyETAxOYQhTzFiWtmZzvDH3k6hcgwDDeUWwPVV9t9Iu3aoAg4yZPOcUFeeWE0dCLfuYAWYHkol2Jkx8XakGlFzek5X7p92VuFogBrmNYpPN2Dyx/je7I9Y+9WqWmv0yJFh8DJICzGo3400gTC2q9KLDQpvIVUAeTUkD1RUwkwDPdMN8vfywUujny+ilsXe6QeIy9saHS+GmF+rbRuRa3ywfLVk1SVQf8YI4pjl+fJFzAYeavDsb83LAT3I9Sce9OXGR/v5UOUKbDVKspIkcvW0mrmU0INwUGeJybRa5UX5m9PnMadHiXvWf4h3vFQbdO5fUz8B44+QlM73/wkyi3YrHglJTDTah9UU0tCOJdRkc7HUgSQNM+cdtbeOJyH44if4hCdHeyPJD7itMURtXfNSbO1fxcWmVX+hBSqRAOXDc6aB2k2dr8udAOybL1AFOIz2gO3qFi+QBKjoxveXJ7P43X/dRmkv1k4ri/Fc1JWcdrWxnIjNjsoCDEreA+O4OzvH1ciTvOzfEieUQ14tl+o/rBSWmxusgRBjOI4f53E1QVLSHEg580hFwE173C7tFfWfguLrM2oOnjoV8nICpZZARsMDZivk6KN4XUGMk1f1ax5kmKpfSzo4ErYb9ebYjuxsXHn+wgu1KAOs561A/HgmsTPH2h+LOF2cEbdRtn/LjzEjQLEfwGncmyFheJeql6a096Gyke7xXXPIejoJQI9dYJuMPUzxyFksOj2bPmV1lSnhx7x6pwDyCPI4D8AXlEX5yeBH7fkWSPW2LohIh2+KTJMvz0OmwBpz9b9ZmNF8lnO5sNo6wD3GcpdTy4qsESIEfxtU185/aHKeh1r1XYcbiB+bGNS0cBWW04WQaSJp5epuPNG3CF0h7oj4hcWQWGvp/FQ/Ph8YRcocNIzvxhbCpkN7yEayThXAuMqI23la6/pt+3kivEt21H6PDlgc1oRCmFW0uYaqTkgY9CbOaDdkTDoy+W",
     salt="12/q10b",
 )
 
 # %% [markdown] tags=["shows-answer"]
 # The measurement, after your answer: the model on the embedding retriever's chunk, split by whether that chunk holds
-# the query key, and what it answers where the chunk lacks it.
+# the query key, and what it answers where the chunk lacks it (the key closest to the query key by the cosine
+# similarity of the model's embeddings, as the retriever measures it).
 
 # %% tags=["shows-answer"]
 with torch.no_grad():
@@ -1285,6 +1293,15 @@ print(
     f"where the chunk lacks the key, the answer is one of the chunk's values "
     f"{int((chunk_values == answered[:, None]).any(-1)[~found].sum())} times; "
     f"the value asked for is among them {int((chunk_values == batch.targets[:, -1:]).any(-1)[~found].sum())} times"
+)
+table = model.embed.weight.detach()
+similarity = torch.nn.functional.cosine_similarity(
+    table[embedded_chunk[:, 1:-2:2]], table[embedded_chunk[:, -1:]], dim=-1
+)  # each of the chunk's 16 keys against the query key
+closest_value = chunk_values[torch.arange(len(chunk_values)), similarity.argmax(-1)]
+print(
+    f"it is the value of the chunk's last pair {int((chunk_values[:, -1] == answered)[~found].sum())} times, "
+    f"that of the key closest to the query key {int((closest_value == answered)[~found].sum())} times"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -1355,12 +1372,12 @@ explain(
 
 # %% [markdown]
 # **Q11b** In Q11's hierarchical answer each chunk of 16 pairs is answered on its own, and the most confident chunk's
-# answer wins. It scores below Q10's exact-match retrieval. Which change would fix most of its errors?
+# answer wins. It scores below Q10's exact-match retrieval. Why does the most confident chunk so often answer wrong?
 #
-# - **A)** Average the chunks' answer distributions, so that no single peaked chunk decides the answer alone.
-# - **B)** Let a chunk that lacks the queried key abstain, so that only the chunk holding it can win.
-# - **C)** Divide every chunk's logits by one temperature, fitted so that confidence matches accuracy.
-# - **D)** Cut the context into two chunks of 32 pairs, so that fewer wrong chunks compete with the right one.
+# - **A)** The chunk holding the key often errs itself: 16 pairs already strain this model's reach.
+# - **B)** Training always put the queried key in the input, so a chunk without it still guesses peaked.
+# - **C)** The model is overconfident across the board; one temperature fitted to accuracy would rank chunks right.
+# - **D)** Too many small chunks compete; two chunks of 32 pairs would leave the right one fewer rivals.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -1396,7 +1413,7 @@ assert check_choice(q11b_answer, "268085914eede452ecd2270caef7da90b7acbdb8bbfdca
 # %%
 explain(
     q11b_answer,
-    "sealed:ixx5n5DlwnItloAnRgTaCVhv/NCmcw3fC9O4k3Jz31EwZDzATC0fdwlmMPAjFIRNob8Jc+i5V8V7ESZinUvh7a2959Ow4bd9boX/XvruRHWbwgk5iDYoYpcbB5EPBBRSvvkOD6pWQU/YisC3Skr2iEHM81aVbFj4vqSGhP4s7+ZR1OEryZ5uOl6AB97BqgPmlgu/J76hKAh915RlWaxz5g97XhNu9oO/BHdD3ka+0ShrRq58ZDhfIyFaQ+4vtucAhqBtedFJYaBV7PwJFFjzBZT2sfmSLiK+mFgCnSpYGb+JjzMCJt+PqzjTYVa8Ri0+483q+t1BVkPgukZDRCLx2aLztT8KA7BxzEZSQ530c9vpdpakdZU+ie76qSk3HAckiKSsr7tJKjh0PCLsG8yJsl1mGwL2cxxB4a59safNjXB5BoqdSLV6dnEjmSIuBile9JpQ8LsT1XiU6sKrFsdhSRrLkXlc5vJMvyW2PP6AoUBQQ8yW0AcRLKvCNP9PXBy/qJ6/58DcNMwNJrzW2RpjPEFVt2zgJUsup29qVseqiQ0sAVz4i/7pRoom5JHf6ENxC+kVQjvpJbWK9WRqZO89WqZulVbvRTbUO7GSvqXFN86nNimzVFup78PVE7xElxegxS70evTXzzK+/Z7M6KlTqanEWOV2VQ96B10Dk4l8j7yAEf3jprU216BbIx2PMchiALBK6cFdeRIXs0mH5rKC0UU2GwSjoj8F/w4WwFFfiPyoJhaDVpxfGH75O/W0OfC0OeZwzf6KfMiMXn4VUInXXrsYXve7pjORSA4uIvzBmsCE/G+dmUWk/Rh6Ax697RAW4l70+ZJ4L0TOpJo1sbzl+mFf7p92xF+z6iajoehsiZ/dccepf5Mnuzrxn73snynEylFoLEFm8v8+hBgwAoKbUFZFGTmGY2iLz54/FTZ4dWDHLhqobQOE4demiWfQkg3JbYMpVTrqN6/hEUr45VsDCLEYH+fKo3NLcsR3fPZicrkCQEb8y/pG9RWsx9Krpr75oTj5j0qgfCrZeYyO9R8Co3tRn2uDWVysuV5/cqbU4zs4hOc8f5p0kG8DX7VpfHESzvSa+QBUoyzxc3a1uKZ2AjqdKXh2l8aeCaa0KQAQGxwOeQu/NMMYVSEwZ8Nrzmzodjl3NQVQO7fgGFC6OiN0s8q5BuimlHgrEIWwi8IXLEJ+6oDp8U4y06rmUTyXn04hKbDeKWshBh+Nl6PdGAbtPKntEM1Co2o0P6QEFaG61cOSz57JyXW4pe7UyGmj/LBzmU6QS9f2jfowBZ2JgWrkeE3W0BbydlILVwUorWkbWPLe7HPnyVZ5geKZ5qSjjoRCo4NYDQZAACqbOwPDaP74JK3SP19Uu4PR5NaDX/egAvWbUhDLsoEd7tSujgTGml1B5MicWPBqj052fM1BCHxRDcWQSVe2tICLftMY3tB6KpjrTN7BgaN2F8welC4siFlyuzkF2n/kerotDHJzBCSwBVZ8TsKy9i6UE1ofE1A5n5wopLUVBPc8ybEgAfcqz5Y914kDRBK/d4JZkeeGmX1Ka9vdJ2z42K5r15gjgdbKeGsnjDmiOQjamagESSWbobaF+sBlpDTm6NXIEo6kCNO6f+Nx4Zh0FnCoNAbM01ofHkjvAwSEcUqiJQ2JRjD5QvZDru/FciNfnPoB3nm2NM23GndOT5CU4KjErOzuNuX/G/qkUxH6ukzxYGrOyZk=",
+    "sealed:PstCglyumOGqmja4X8185ENp9Yn0eQLeTsLwkX1r300taTHdCT1XfUd7PLU+E8FA76QZfre5QsN+RXJilwf3uLWwooez4aF7dMDsFvjoVTzN1BQ5gip9YplNC5APBR5AuLcIBORERwvOhc27HlH43ACY+FvAY12rvqiAzPgqu6hKyKR/yp5lfxDIDsuPqQ/00xm/JfakIwI2xZkxVrZj4VwvVRcgvYSjSSMK3g6ohTNuTeZrKydYI3xaeOgvtuUDx6dwbpRHbLtPp7kfWEHlSZL7ra7JX3r6wFFH031FBbKJ3StSNMyLoDvTdlq+Rzo54t3ts5pAHkOF4BtKCTP4z/f2uTwBBKo2jkBWWYS/IN/nYo73PJVszKf/7CR/HFFywv37qb1KKDQnLjvwEsfKo0YjEw74JkMY+fM1pLuIxWh8DJfUT6Z6dHclgCx8GWhe8JsC4bACmWrR+ozuU5UzX1yfjHxcp/4boCWuMf6V6UgVRM2C0ExSN63FKbtCXRO++9Gws9CTY4haIqnEkBd/OhNEvH2sKwIppyorRpTl3wNhUBe167vqW5cgo9CL7UM1Ce0CDj31OPOA+XRqbPk9VKI90Rm/HDbZObGNtaWRY9Kqc3utWl2zqtKaFfIfmVr2y2/OYeaS3nqq/5qC+fsS7LubF+Z0Bh48VxhAl553yraHHbPttfQr0bYPdEHeeo5hG/5Vu4QafQsBqUmN/fyF1E49EFyjtT8VsQhVhFVAiPqpOgXGRZxfeH3+POnyfLnnYr5wwfifds7fAjlFFszfEb1QS+v+5TaLVREiYefHmYmN9mWM1Qat5gVmSEyBu0RWthH1+dsteBKNqNR0g/+66zUMupN2iVKy+CC14PV2xp+bK8ecYZN1uTztgr/2yy7PjxV1Olhk/u8qhAQtCdHJUUpDC3WNfzzO0Z4hHCw7dGGJLl+scRnP4ZrlkiiTjhDCJs8/DCbqJbfhF0u99wgXDvAZH+PBo31PPdh3L7d5N6AASVm1j6lIpkGwypfmu6Tq6Ty8j0+2b2/MIMmc6FtRsWBSnmujHA/o+lA5KKbX5XU7hPogOslknHIUSbU8IClX8rqQtxhI7j7xdWCkqLozGnrYO3Vz25rYB+ODOhcbWhgPYgL0YMoRHC48OJdqyC7pajU4MBMJM732GFCzIDInqMqmVru3nHVjFJX/1o4EZB9+zpLnukg+hqX+AmiQnE5gcvfGPCIyG0yenfGLXQHpNuSrIZoa8XpoZOdFDb22zYGT09vaiDantuKG1ia066ZzgleVUZK0nOYuE9i1zgKTeEHX0FOnZA8LdwAm5GQWSbzZ+j3v2x5mk7WB7q653c1X8ZQdGBVaQz/UIBnGYv6Ce9OjJhJaq8aO8YXTSuyzGLuXWBD27sgJutjnwxzAgEpbpdWBF+wm1QpxNNhXR31eG5fdWUywo4CrKpBDmZ5ha5zsTIqIjeYHT4kB0Wo9ihZvqTRXz2PsYfRwXzcnDS+6UkBtAdmk9nXJSVo3XRM4ntJr5fgSEuJ4zqYgAfk1xZY9ysgZSw77I4VWxayXiHQPecaOM2H/lqxr29Y4mtbCdDg6mXDkeEfa3L0PDCTLp6GF945ptGey4IDMA478SdWmc6I+4d1hRGuoNhHXllgSDRy7CA2VMkK5YAiNRzDrReFDseLZe2hYgLVOznnwONC8XH1FRJie4b6KrOjzNuT7VbmpW0H4p0TlLw==",
     salt="12/q11b",
 )
 
@@ -1420,7 +1437,7 @@ print(
 )
 
 # %% [markdown] tags=["shows-answer"]
-# And Q11b's four changes, each scored end to end on the same 128 sequences (the chunks framed as
+# And four changes to the rule, each scored end to end on the same 128 sequences (the chunks framed as
 # `hierarchical_answer` frames them: BOS, 16 pairs, SEP and the query key):
 
 
