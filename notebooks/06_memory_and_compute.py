@@ -264,20 +264,20 @@ except ValueError as error:
 # recompute them). What specific resource constraints (memory vs. compute) make long-context attention
 # difficult to deploy in practice?
 #
-# - **A)** Compute and memory: n² work to read the prompt, but with a KV cache each new token costs
-#   a fixed amount; the cache grows as n.
-# - **B)** Compute and memory: n² work in every exact kernel, and one KV cache per model that grows
-#   as n, shared by all the sequences it serves.
-# - **C)** Compute and memory: n² work in every exact kernel, and a KV cache that grows as n, kept
-#   in every layer for each sequence served.
-# - **D)** Compute and memory: n² work that a fused kernel's tiling cuts to about n, and a KV cache
-#   that grows as n in every layer.
+# - **A)** Compute: with a KV cache each new token costs a fixed amount; only the prompt costs n².
+#   Memory: a cache that grows as n in every layer, one for each sequence being served.
+# - **B)** Compute: each new token's query meets every one of the n cached keys, so its cost grows as
+#   n. Memory: a cache that grows as n in every layer, one for each sequence being served.
+# - **C)** Compute: each new token's query meets every one of the n cached keys, so its cost grows as
+#   n. Memory: a cache that grows as n in every layer, one per model, shared by all sequences.
+# - **D)** Compute: with a KV cache each new token costs a fixed amount; only the prompt costs n².
+#   Memory: a cache that grows as n in every layer, one per model, shared by all sequences.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
-q2_answer = "C"  # SOLUTION
+q2_answer = "B"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -294,8 +294,8 @@ assert normalize_choice(q2_answer, "ABCD")
 # %%
 from course_utils.tools.quiz import check_choice
 
-assert check_choice(q2_answer, "3ec65c249ba4721adced77cfbf7f1b2282846888f0d503e291b1977acf467dd6", salt="06/q2"), (
-    "not yet: reread section 1's count, and work out what one more generated token adds and costs"
+assert check_choice(q2_answer, "09581396c3d93f278528874b52ffc138dc5e0b0efeef6c68280a2bcfea581658", salt="06/q2"), (
+    "not yet: reread section 1's count and this question's definition of the KV cache"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -307,7 +307,7 @@ assert check_choice(q2_answer, "3ec65c249ba4721adced77cfbf7f1b2282846888f0d503e2
 # %%
 explain(
     q2_answer,
-    "sealed:drO/SFsQ8rvXu42hbc8b6CZT3dJNfPq+HNhAV/u4zeARMoKfJF2YjaMVh+/HwLLFAatWJCbkzgnupgr96dhBjHItNV4QhWP/sRaL89Mjgub25GXp05FpPDwK3HH8nV2+BJ+ZtCSMgNsAcWYEOobiQQn5NWffgLfuuYtDM3UjHMeLo/D4AUJvYjvqPb6uRJCECMY8Dz71yhzgknhLUIjSwL3Lk6n2QmhtBbXpGroqzaRN37Bz5CzpyWWM3esVtvU8ralNnf9kvNmrZ4QQTP8pNXQcNgpIEz2OrPT53pUj1namQO+hnN7rfwOiVdatM9RmiSPTgtkbf7TsUJiOfQ3A5du0rr6vPYxtFRwOgMcrVyUxf9U11Jv4gYWqeaeeLoUtQc2Jh8RYl14IMDGrUk4Kjm0gWDknFWvY7LTjAR3/Ws6WPWe+uOjQI2yL7bN+EN46yfSQkdOK0JKbzjR1hTGzpHn6x4xCwgQP64Vb94szzZF8ZFneE8nBYSi6LKqv4wr4INajdaQnk2ZNe9AuC7v2iHRdBzZT2Jz+Y8nxuSvbl/tHrXjkCkWGFuCagOEw0wOKgzgad3jZJFLcW1opUe7QW/J1ULwxx/Ar6bNeZwP6AK2RdTarlwF+2GCb/32lHVEV2OlXoFesE3TtrbFtgiVpsGBmhXr1h18t7kldGMOF8zOUKE3d0qxCFEu7oxhglaMG7f1iUkjU9ln8XcywOD4xAEyk++yQDr+Hw5VBjUijUJREDm7FRYYiWn6rs/rQcP3T1DRC7VntxG7v9lypKpgMEfn00Ur3VclcrhYIm/6Zkv/y5IXw7LJZ8x4uCvprsgsFjcrDJYf/+KpBlDGXqKy3L2FNJpnzyJDzrB4KHCchpOEbARRLNwUUGd6S2mRNlwLm62yIdmYtrZN7craf3VrNenyx188qZlS9ltTjSlh9OaEarKlzaNE7gggVh1amv7kARDAKpMzL5hTf+mkzTrLjPN4bM+FPCnbl9dBfrDNQ3OvBPY2fU8WFLMtILAzShhblLpdpL7TGi2FYZOn55atsg8qQ+M6ACaAfXJ65wSQvs5TcJ+QWptcT2vbjPwNiGsIyBo7sh4R3u9hWYIXEZ5u3qckFUSByXG8I06i3WJ3qcTEux84bJcfvSKNYqVEOMote0q0tci6uK2gImewI27WsxFNc10sJ9IWJQnZCUwePRiP5k/yYeyB4MlhGOFXfM2G9Q6+L2eUuFP2TVq9n/ru13ps8Vx0LpdpIsUxccuH7U+myWQOy6dUjWU52FTZAhQhZxUNBmevLYSzrgVapHrm8SnioqmK/99xCkyEqz7l0WEg+OZARWIRS6KfDYEjFR8SoXItbdFoaD6twdjmPisUkKuPVC2fmROJQ1E8U+znhe9b0aZSFfc+zNfs68htYRp/3u4FAJN0E1DOaGjfncLRPwqNDBoHv7wL+fuex7KcnJmzR8E8M/1MDNxTwg/jvbttmIQjR5V45wtThDewgjVhnVAbK4bF5mqnuznSqsUUJu+R6KWprRvNry2iImT1NVxC1Ky7m41anl24DbvRTJJtA29CZp/htqKYo1VVRnJQ28QMfqx9IeLLhX07e1pOTx0QxG4s0/gpKuqbPtnP7quT720laWoe+FFmSGz58laV/XK88p9T9bNvB9G3jNB4iVuvcujen+2VMkM1D4r4UIwImOSHyQsbmU9Za0SYo1X4eK6upYXBjCYQxz+8W7iJWipU7m9HJj5I4dDnP+OOPXnkYj9lG7H5TBk6MCh7eJ/97LXPttfQscy59OClc5fcaorQyLBSmlnTPU/S1Yx7cNBzrfOl5gQAAnFt42xZcsr37v6UVVbaW9z3mBS3fFpisCyIYdMfeMWba6goIRPPZ0NbkS8P+d60dDJrrd+FSrxNrqCmGp6k8bitDiiLu/lJU7G2RzQ4fUNXFSym4Ef7L7qcCgRr2zeu9H81wVy04T0NAHrYIWYT9MopwKnr97s4Bx2heMMTHWy/BtoQGkv7RLKGWoxUM8Rzb3Qo=",
+    "sealed:5Nw05x3a6vFwPvrnXgQXpPl5MMbLQhAeV4Jj+dU6zBLVhmzRLE453hCtxKMR0ROxbCQdzz2k+gxqBHu6vomjhexcLj8Gr5hw4Z3DiAqK5+dZ0p8U4Xv9fyFV8DaY2uZhnfnjqTK/+EeMgX8822Ac6HG995znFMC5HJabPxMFfWIc6OL2/OzjIGfbHBPFIoOqcebYHXHF4D4X2BSSgov91Qs5Nihzwvv1DAEsgiRxT/WGGyu50SzbjRf3mUjjcB93pnU/a6gOq3wo0hF1zhiXY9/BfKp9hiSq0PECPmxDc3Vohp3VzjU7SqYGOG6oQFBXdF6DKeMN6b1Yfd8Ed2wEGO3XfdnvQBEDkohoJYog7/nRCM/3h+E367KqHhwk2huwB7ImBjkt1kmGHaYnNtImhnyeYBr5nbT98inhQlWxMuhxNe93gSrpbCKaNg91VuroOFn89W+GcizXtz4eJorQkEe7Y+ilpPkeugcgCG6zw3yOsxQx66u/fqY3MxsvtqGRoDU0kTbIn7YGYidhYeVSoe2za2fjxxHhkuHldC+RKNed/gkVd16Lrul7P4q1+CqSr98b+ETHcpJ8KtbCVOannYjeAwLn04mTQnJTXH6zHjZmWgKMj0xHENEhBsFb5UhX73T4FPh9ckHAb3+U2KoCaKgzDSUdA52CVafQ9YtwzF1teftmHCEwUnHCvoyQWdjH1n57tv6lFBUchz2UEGrj8OY4BK49mMm81+MLb78cWguUNLbMUXuf/M2Os+udEqvP7SWmxZHrDXwAihfoA9rdj2x9zFSR2aCgD20w7V1FNEF8j+/SgZq4jgXjdutkyRlbjcZIrEYznxo0A5cBjZCGL0XCHa4/mZV925kU7k8aCx7lX6Jio3a5D18kqRuMikeSUJ9s4+4CUW8cX/jf9FWLmI8vjp8wQq68ZBfYWDgVftZu8zMUvW8mJU8u0ZH5KOFjuMVEW2Jl+8pf2aSuFy7YZd8iUTKJVAGIOKg8iz4PlQoMJiYTSTLu9R4fEezv3/wVUUBJRgC4f4XPDVU/WFfDq3cJN+N1ksYQjvk7OvATI9RuwhvAT9ec5lM94588oAxFubQ5pXw/vWP6z6ZI2CcaGS6/jj/q5v7UTA8n80+9BOauKVTDtQgDnwciyd1JC928WLdwurca0B3/oFd37o2gHGqPBOezuPAtRQ1QWm47kURlb9QQnM/mvqWN7GJyu9iDZaFgCR1w7pMLLyy2zs27OXeyq52m2tmnmYzNwZa7dWeoVq7nBUyvmPGLADhOC20ZHP7OiqtBvYVW6WmG7XnfGHeOmSMO7104SyE0P8ZOiFoo0YWEGx22YifeCN0n1i/ie0XezW4Jn33PfoEYsOgG+5wPCH/W8fgBvwA4aTXGx4IzRGdsJk46dlTIC7jyfu5L0T0HbiH4YibKEsO7xgjtA3iYPlR5U/tUWNFrIB8vj74X81szlS9s+3bMuXYuUXOwNipUyaiV/j9/pb8IQ88jzYn/12CRBYKAfgiPlRVRH6gqiq36a1476R9QRaJSG6vT4mMjbuCwOqkhFCrJbtT8y1sN+jZiJOmfC4QWD6rAevMi/EEy33mIOYSK0Ipb8hStYATY//14oWMdbGKYs+PyLuEzqf1eJWYBTdvNKOT3zy3vcNKst28YT+/G30vtKCah0SsJlq5iRYxak+ktEH73NEXrYnhqaIPUGxo4/fU0zoK5K6Wc9ba/rTrD35xB7j3QCTECBllTC3eSn1I/nd1rzPNdT3sOzg3hCuro+2ylkFtxf3/TWvgrk0F+W3XD9uou2jOSvMIxc8yNpSbxPUTsWLOUptKnH/KUcApwn1hn4ijGKRp6vQAclJ5sQIl9NC/6mRreTz1rQsk=",
     salt="06/q2",
 )
 
@@ -462,8 +462,8 @@ finish(fig, f"Attention on this machine ({os.cpu_count()} CPU cores, fp32, 1 hea
 #   moves one through memory.
 # - **C)** Online about 5, fused (one op) about 5: equal FLOPs over the same n² scores must move the
 #   same number of bytes.
-# - **D)** Online about 500, fused (one op) about 5: the fused kernel re-reads K and V for every
-#   block of queries.
+# - **D)** Online about 500, fused (one op) about 5: the fused kernel spills each tile of scores to
+#   memory.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -487,7 +487,7 @@ assert normalize_choice(q3_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q3_answer, "f68ee6edef97afbca3c0d77a5b6e4fa1417e6bf7a25a1229556ecdad53f10e7d", salt="06/q3"), (
-    "not yet: reread the definition of intensity above, then section 2's loop, op by op"
+    "not yet: reread this question's definition of intensity and its convention, then section 2"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -499,7 +499,7 @@ assert check_choice(q3_answer, "f68ee6edef97afbca3c0d77a5b6e4fa1417e6bf7a25a1229
 # %%
 explain(
     q3_answer,
-    "sealed:khw4olp3ch4C16kXRUD0LeaVuO3jHOvV1TgZ0qies7Xb2ESGWGHYdlIHYyhpjSViY2rSXR4FtZtVfysg0c47PIvlgy0nr/a532ngAKftAgsDQJy7QzuhskoqSq9KCF9uUy5KOGZLgmEQBWtlVrt6eufiD9Jqyy3zpJ/dXif8B0vBNTp4w4KrSqUGjhL6oAZlLxSaGoBmsLuaaXhQROmF10xqqpV5EQozgpn1QLyCE82W2orpHWOkbyQdY+T8fZ6lvIXey4PRl/apI3WDedlB3VPskirrrbaWtGrExVKf3Ykx8lngFHwwMj/KbgSCEnjstcYHcQYeRWyx2rtX6r2zOeg7XGDGHgZABfO1fMG5RHWAOF7PpUzC3Xgbcv6nW4gwk5iBHjBZ3YljQy6xJCcIec7TmASG/ZmsLNMkmnQVAQtO7myKB/RYS3495Rb080bBZ+0JhY0exyFMwKveArwHTSLVl79UcvMt4/J4WL8qeL1YrqGI3619wKH/GN/vL6eDBdPn/vX4ESPM/p/kefaXVU/MugbuRhUdkr/VOsbA4nEmWn1OCck1tfrthR591UGAx3DzK1CFOImKOxavKwa+P4UODJMnWf1YsOqekr/ankvVTu0DiRcTdPkORYEAFi2J3IbY7PG2tpLdbssPij1cMOTukfDYNwWTnj286HdwW75Rxz7yk6loqiAPa5/rsbsX/ixbSXnhprAkB8Y+A8LkANDB3NvZg+Hyqsx419xRmrjM1+r9E6Q/tFmEnbWR6SDbrP9m/DRCKm0F5p7Tk44Gj2R7WNsXGZKIyFOeB6H/J77+MahQxouDfcP69FrvWf3uyydpH6jjfoPE++uhZRUj1RaA38T975RojklkvOrynRQp67iLgoT3cKG6QDPY+dcxXRDYW6t12bQk+yBIEZ5KrY//IZtgEc2jFzjdE2WL/HzsfBY4UqeYpoZ5WFjjjsINU0ldmayDRdQRhppX0/c9njaM90HEEEMGhy+3KxBa9hBmQzsslbXB4tv47I3HUoHLXbg/eMT8mn3n/1NyCWxmTbJYSJ8HnRwrgimjGzFOoIf9Wk08YVUgYCBq0ivxdFb+ifIC/6Pt4UqJuYbs0T8lD8oLlbuVEhYsiUoNAPQD21EflntkHa+GncN1WRrD0IoSHNFprLvb7NkkkLQ1INboMngfOyN5t5eS10FxNPXkGdcMawskc9Rb+Upg1dai/QIqWFO4YioVnP1jWB1zIelDeDcqhThjglsIar+/kIbx4hVmYI9QWXztULlCRR3YZanvZhR6lnTI+xSbDdJhndoUA1mTMk5NpeYAl1G2Pk2ukadkNIdBf1q4GLPlVPF8zdNu/WfmFSJKaTX1MDOYhTe9/pM0ziAMJfHYh1i4SvGJDmy8KfFR5H/JfycfnHiV8a+yiSDiD3bhIK1dYQKv/uu2mL5Bp9RkU3ugp5yjna/xlTEproL1JTpux9ckFg/lktR206buorh6LlpB/8s2rjbGAQQ1OK8MVHVk2Ka66ebxVVXVTnbA/2nkupVmq43TzPIkO+EaesN/g3bgKzloilorBNGuNvv1z9rpgyBOVzHtj4wrUATcHasuVS2TwWHDTi3LKM+Y2MSafzAjIiW495msp/3p7Paa3qd50JSz89Zpp4uoJzaIwt6vQ1yLUektHehTFHsAD7Rfk4qHYf8FHseL62qUBWXggsmrBfeOJ5rtonSeMptPnNo5k7/sIsqG2deAuJuhUl/4YCeZyQ75GWZcuX4/0kG9cIfXV7uCZkdMCYDsu4hN980iJOtfYjPu9WlVmsSs6QJ8kaFlqtX9RYQEWfNdHplx5071eYfG6f88pIzlCqZgxUgIivlGyFpaSz7ShgF9btn5hNIvR2n/vNavH406M/J4axpEBCBPxaBz7vXqOGBs7RAPrQkPQEzyEa0+sipz16EB0CPyhd5TtyQ0ZxodJLr+8dStC/1zQzl1qTFMDRN+znB7ms7BTutURNM4tKifwHfHzhfZMRtqjvIDHZIw9ie8a12ayJXJmFVI2MwgOK8Zkq1H35tKi2dB/CUFc10IH4lypwYctNk=",
+    "sealed:Z+gj1t2KetOPAIO8Cvn6A+aVuO3jHOvV1TgZ0qies7Xb2ESGWGHYdlIHYyhpjSViY2rSXR4FtZtVfysg0c47PIvlgy0nr/a532ngAKftAgsDQJy7QzuhskoqSq9KCF9uUy5KOGZLgmEQBWtlVrt6eufiD9Jqyy3zpJ/dXif8B0vBNTp4w4KrSqUGjhL6oAZlLxSaGoBmsLuaaXhQROmF10xqqpV5EQozgpn1QLyCE82W2orpHWOkbyQdY+T8fZ6lvIXey4PRl/apI3WDedlB3VPskirrrbaWtGrExVKf3Ykx8lngFHwwMj/KbgSCEnjstcYHcQYeRWyx2rtX6r2zOeg7XGDGHgZABfO1fMG5RHWAOF7PpUzC3Xgbcv6nW4gwk5iBHjBZ3YljQy6xJCcIec7TmASG/ZmsLNMkmnQVAQtO7myKB/RYS3495Rb080bBZ+0JhY0exyFMwKveArwHTSLVl79UcvMt4/J4WL8qeL1YrqGI3619wKH/GN/vL6eDBdPn/vX4ESPM/p/kefaXVU/MugbuRhUdkr/VOsbA4nEmWn1OCck1tfrthR591UGAx3DzK1CFOImKOxavKwa+P4UODJMnWf1YsOqekr/ankvVTu0DiRcTdPkORYEAFi2J3IbY7PG2tpLdbssPij1cMOTukfDYNwWTnj286HdwW75Rxz7yk6loqiAPa5/rsbsX/ixbSXnhprAkB8Y+A8LkANDB3NvZg+Hyqsx419xRmrjM1+r9E6Q/tFmEnbWR6SDbrP9m/DRCKm0F5p7Tk44Gj2R7WNsXGZKIyFOeB6H/J77+MahQxouDfcP69FrvWf3uyydpH6jjfoPE++uhZRUj1RaA38T975RojklkvOrynRQp67iLgoT3cKG6QDPY+dcxXRDYW6t12bQk+yBIEZ5KrY//IZtgEc2jFzjdE2WL/HzsfBY4UqeYpoZ5WFjjjsINU0ldmayDRdQRhppX0/c9njaM90HEEEMGhy+3KxBa9hBmQzsslbXB4tv47I3HUoHLXbg/eMT8mn3n/1NyCWxmTbJYSJ8HnRwrgimjGzFOoIf9Wk08YVUgYCBq0ivxdFb+ifIC/6Pt4UqJuYbs0T8lD8oLlbuVEhYsiUoNAPQD21EflntkHa+GncN1WRrD0IoSHNFprLvb7NkkkLQ1INboMngfOyN5t5eS10FxNPXkGdcMawskc9Rb+Upg1dai/QIqWFO4YioVnP1jWB1zIelDeDcqhThjglsIar+/kIbx4hVmYI9QWXztULlCRR3YZanvZhR6lnTI+xSbDdJhndoUA1mTMk5NpeYAl1G2Pk2ukadkNIdBf1q4GLPlVPF8zdNu/WfmFSJKaTX1MDOYhTe9/pM0ziAMJfHYh1i4SvGJDmy8KfFR5H/JfycfnHiV8a+yiSDiD3bhIK1dYQKv/uu2mL5Bp9RkU3ugp5yjna/xlTEproL1JTpux9ckFg/lktR206buorh6LlpB/8s2rjbGAQQ1OK8MVHVk2Ka66ebxVVXVTnbA/2nkupVmq43TzPIkO+EaesN/g3bgKzloilorBNGuNvv1z9rpgyBOVzHtj4wrUATcHasuVS2TwWHDTi3LKM+Y2MSafzAjIiW495msp/3p7Paa3qd50JSz89Zpp4uoJzaIwt6vQ1yLUektHehTFHsAD7Rfk4qHYf8FHseL62qUBWXggsmrBfeOJ5rtonSeMptPnNo5k7/sIsqG2deAuJuhUl/4YCeZyQ75GWZG8X5sgFC0eYfFS6SCZkdMCYDsu4hN4NIuO6cNbmrvsHxY1ur/qAN+kYQmqsn7U4hUS+kUH50+7Vb1c5mHyNQi/d3nB7V9gFJQiuBL11xASzbSlBc0PY74kdUvTyf5vNmwVo0qf+NzaxBDGTteicJI87+rNDI/9EIMox8PS1O9OeYs/CE1obwTh2Gxk4pKvjo0ZBhSKKO6+8CtJsQhDilnoipRHQQ3zmZxnNvMTrIAE8IioqiV23GJ01nCMlV2ieNaW5MssyL+a1iLmrbigxUU1Ih5afxfk7ATnYRAjSxGtCUQNkxIQoggsRMRq5sWaUo58yMHvXD6EdurpkGxh2PsZhUWCgNYNa2axOPdSswjQ6NJQNNvbnTGoCg55GG/eyWZzG/bSIO5aJXFK/daLigMFd9484N5/QbqJvVWPherg3HytxpLHuqdr18=",
     salt="06/q3",
 )
 
@@ -622,24 +622,24 @@ for name, impl in (("naive", "naive"), ("sdpa (fused)", "sdpa")):
 
 # %% [markdown]
 # **Q4** (asked before the count below). Training needs attention's gradients, and autograd keeps
-# what the backward pass will use. At n = 1024, one head of width d = 64 in fp32, the naive method
-# keeps n × n tensors for it. What does a FlashAttention-style fused kernel keep from its forward
-# pass, besides Q, K and V, and what does its backward pass do with it?
+# what the backward pass will use: the naive method keeps n × n tensors for it. What does a
+# FlashAttention-style fused kernel keep from its forward pass, besides Q, K and V, and what does
+# its backward pass do with it?
 #
-# - **A)** The n × n weights in bf16, half the naive method's bytes; its backward reads them back
-#   and recomputes nothing.
-# - **B)** Nothing more; its backward pass reruns the naive forward under autograd, so the n × n
-#   tensors exist, but only then.
-# - **C)** Its output and each row's log-sum-exp; its backward needs no scores, since their gradient
-#   follows from those two.
-# - **D)** Its output and each row's log-sum-exp; its backward recomputes the scores tile by tile
-#   from Q, K and those two.
+# - **A)** The n × n weights, stored in bf16 to halve the naive bytes; its backward reads them back
+#   and forms the gradients from them.
+# - **B)** Its output and each row's log-sum-exp; its backward recomputes the weights tile by tile
+#   from Q, K and the log-sum-exp.
+# - **C)** Its output and each row's log-sum-exp; its backward reads those two back and forms all the
+#   gradients without the weights.
+# - **D)** The n × n weights, stored in bf16 to halve the naive bytes; its backward recomputes them
+#   tile by tile to restore fp32.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
-q4_answer = "D"  # SOLUTION
+q4_answer = "B"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -656,8 +656,8 @@ assert normalize_choice(q4_answer, "ABCD")
 # %%
 from course_utils.tools.quiz import check_choice
 
-assert check_choice(q4_answer, "98e6e15c9ed7fb7b1c929cde1b74e8dc4b84edf08700aaf3b8d09091e3e10191", salt="06/q4"), (
-    "not yet: write the gradient of the loss with respect to one score, and see what it needs"
+assert check_choice(q4_answer, "3f34aa09fcecb16ea881f8c73d3ceedb7b4759505d3100dd14e89a9b85a39178", salt="06/q4"), (
+    "not yet: reread section 5 from its start, and section 2's update"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -669,7 +669,7 @@ assert check_choice(q4_answer, "98e6e15c9ed7fb7b1c929cde1b74e8dc4b84edf08700aaf3
 # %%
 explain(
     q4_answer,
-    "sealed:+1nySBTeye1/U1PoeSDRZJ0QtlLYJ53hlWr5NYVo+wfJ7mxuqnn7NQ8iiK7cSYHLzH1MNIDMBEAC2nkAymnLhyHjy3thDfJgjyTAZjfXLDO6MQu+glntasxWOCks9HLtuwi9D6HiSoY3077M9jx6lYIIR5EcG5baZg7o5ZxRBUOimj3bb3Q8NY6w/Tkl75hnsoNngy0Az0C1yfNVFbsCoF3069M5MQxTdYKTqzkHGJVJZpxvgLFxoogb7xzIRpNQJsSh9RH4w2AnydowU7QgLjSLd3hd1j0qyNjqG0TnT61/Sz6TWYKyJ+Ozps5jF0F+zX0qrPT+dQGweuLAdqUj8epu8zxNdDYSr4CNvE3UZ1UEiyhTnQ6B+XqTyTXwMcc1QtPwkWBzfsTzh657n3L6VaguRFQQtComzUEJG3ATo7tpJLTgBFdiCdvIOYOsgY2P88TchFRNwR7eIlIXKyv/CQoDwovNqNcHLPnEHN4gi9Afw89fVUuNM6Jf722o62eKvqZ9eE2ay8ZLEAgYdjbShzludlyY62LN8yzppn0QFNXOL7USAf5Yg8pTcuG5JOMAUHmPMyDEuojuhAm5Y30Qsi+Y5/CvOZq/y5ySb7BulwrNmb2NObzY7HY+cejBF5/n5LDzBdtNxyNiYT+Z9Yy2d5OB8B8wm7XkfZvE3/33Po3QqwFcjE/yPN1k5RIw2uWRSngCRZIRkMcnmc6l6H2jBRn5m53kfMzo66k8qYQxj0Zij7d68LAcjkpuo+8NZdg/BbtrGO8rkXtglJcKKgAOsevcR6ZqKMTdiqVkflf8mNtsDJoPHo0EMWcDqrTIeeEG/xQ1EmfPVlWqjxyPq7zaW44D0Wjd/FALOZQ2RmeKr+NOMhhgU7RJtmYgd3lakllh20vRegSL7sJr6UktQhPlFFD3WtRLiUXHSoJSzpIuPW8IjzBsA0ngWUi2tvJXk2KqlWTsJNn3jghHP2U9LZLYr3bUEq+rHfcdMERC4GyGjr+fvv4YvanvwZgRQ3Kte9COmkRTaEfSfkVYWMqq/whfiLRZdYQbsIwsM0Nu1OTZK4nu6AC4cLOof1yxjPGyYbvo+gtHk2I5ykCXRTBX0V10x0AacOB8k8BErXBPmovM4JmBuv30IJXSvHOQtCM0x94bRgik0FkBRpHSkmdKVu1xIVyQnv0BccUrVHgNshVuNnA2Wj860Nt23Ywqg9j+a8PEXVsV0NWfEtQVuZW8W33j+oRKYzsiA1rsllAk4Ce4jzgW5DjejsO7MF5BqeDRVSfc8V78oPyOZ2xAt3umlaOMu3aCHlgQoS9E210fkJXp1qf8TgDyLc708mqgONNKZD1OHTn1kth2oc4D5/16FoyYyChDvyDiAGeWwiwI3sWdJawy7X5JrM6NRCgqWRyDAmV3m+3uUh05vl0YTTdfeZ2x9fD6CgTPAYcLExGpDIrlqodK/sBCjgHYC4q1SyOVGk0WDBATJcPTC7a2vNT134qPf3FoJ0KqQbXu5VPJzbrA+KE0HlllXnqiPXzerwszBkqZ1AA6wfo9qVXDaaRjdvvfVPGwTl+B7awZzzwYjkGNSW4E1s8BLP+Enn53tupAv2X/p+OWtH7sTggMm2LJWxQV9ZDxU2YmFtjwvK2my4pmKEHm62MvY2HJtuo00ONcadIPh2spy/8rw1mAC8R6bwAFQlQZ8Fclsg==",
+    "sealed:yyBjVTkb8vjDPiSf6hSA+5o1nPT5tFbU32xIs0Gvgx4LGDwrZFLQCcnKBhH3FAhN8xei1IFYWCnFgybuUsYHdN9+sb2oRb/bhL9POjSRs+oQpM3pj8Wve1g3cQ0N34r983KMDL7KwWaJynkwJEoUMT1eK/cQqrFtDG//SFZrovTCwFrWi5EGkWpK7rv+9RhV9qmgafS/JZVAUY7Yeyo6v0hiI1PPcnNbvY+LPgkEq02jot0d9sK31b6FfX/x7h8bKJg/Rxf4QN+mMeS7AOKqgFsl8Zka+zRmi7XOm85rAKAYkfXRkJCYeL2uOGEiRPUp8eg+h7U+HZhKe0DjR4hbNWVt7eIkJpB7b+LDUpwMhMrHOIHx69uFLl8n4YyXhm2yYwYEy7C59tNsNUIMSRvDW0qDPRK9j9bh4p4YjGFS9glHvzMA6ghxfDoZNRtv9MwnTV7TqWRPNgi4WKdEOf5zRBxFjzWptwPnY27RE00+l+/5Ii94/UknxYRKcCLzUAmEfFZpMNxLVSlVIvneCesmBxpaN8w8s/Fsjf5quRhuy10y5tDSsT4J41V22VgS8q4fxJ/PkCilOmd4uuNu8BRrqa8DiVVfQ8dlPVrYLquGcrQi9J29OFDUFjR6sAYZEKCG7+TsK00MFTVuonHDGMPUfUHMcE4HiG64SFNzwremeMFRXDIOkh62zdJf40r/G8XfanMzqUFUeibLriVdEOdahFDOgz/Z2JE9bLMo1JHfl5CzP2IcLlv68pbzl7DN25gNn7uGGOSTl3hcTqC21xkjIBx8MnChD/qnhQZURFvdsBmdcN9ZKAdWLejqJNOq6EL6ejkCZYBg9CVBZv/2bH1hhP06nqvphyYXK4Eg0whPNOLWGn7yD+tznJxYmKB217jUTe2PpPZxPdMUNbBvYIgTaVgUy6BsZoHgwB8BPo1+pjQR+RbwfD5wdRx+KAAmgQ7U6DElh+NUr81+b13JUUbtUF4bDzoQM4T8MzHYr0aAReE08d9jPoWqGxYLLqry7dScDhS+8soEbNT32A+s2g/rfNVKSoVoO0zDBPmB17jLPCYfPPHEoD4e26iYlT7jdoRV4Jnu4B2Mq1vRab2R9LbqavXQP1o17IOBVlrGoOrlnlcFZrN8Mw3t2cgiprrdSPxXzj/Cg9oWtC4MmYBldSSyGwC8MSxTX2WvaVwvuyOki4XVJVxMQkRVfDX4REbDfmm3EIal8uALQexg8ZKjgAjR+o/6MYkGA7b/lX0nhpuxqS7OLgv85GpYA3QC4jOwFpxKoiXvOVJzy7yDZNN09eHBsGj01b4mmv+IOvQtlvJc0+yVbecaQmi1m6hE0m3sITKcydSbUyR2bzofqu0786eNQ5x0qhQcEPCchi4b6fmFVgSA/Q6nPWj/UGFqbi1hvi5244JHefBeVsDK/OsNwRLFIWtilEcJORWDp1FOjf+6t7knFcTXc2e8c51FIEI/kNsvjz2nk6Q9TKSU+Ma23+YENueNze2QMraGKygfLE/EwPYMuKjm/o+sjvoorQVqS5qYrUOEH4ZsJtVuuhEdsdV4nFl+inkNc96bfpOYU8tTlOjn5MvqUYSuvbG4yra2e4ZY34ZmlQiuqObe2NSaDsJoJXHUuag7ga7PTnR89H07nZnrCZBLJ67d+mwk1+GF5RF6nt/OpJq0nOxx5nVDyp6V66jKKP+tGMcITJerataaEljB8vCPS/7lMrZsi3vqM8eRN2laH25aNeCRr5/BgYtqGhmYdGVVfIQeBRWUhkxDfTaQ1k+xhj4qAwi/2bnVI/2hQAsPYN5JWDm/L2sGYcsN52MxjQTAmJn6wFL/Z2/2u/gdIAW9YkIo75mxYc9K7yV7wwb9jpLrpu1NIC6uR86AdbJo60/F5w9MhbjvXu67ZdyW66LzG+qLQDFqF9BTDYV0pG8WW/+lxgFS6t/mr4Vhq1toMPaxPtfPGEhUAj7NlbHfuAQOhR2s/OzNCA==",
     salt="06/q4",
 )
 
@@ -699,18 +699,104 @@ print(
 # `2·n²·d` matmul. The standard backward costs 2× the forward (3× for both, counted above); the
 # FlashAttention-2 backward costs 2.5× the forward (Dao, 2023) and is still faster, because it
 # trades the n² reads for arithmetic, which is cheap.
+#
+# That backward pass, from what the fused kernel keeps: O, the log-sum-exp (LSE) and the incoming
+# gradient dO, with Q, K and V. For each tile of queries i and of keys j it recomputes the weights
+# `P = exp(Q_i K_jᵀ/√d − LSE_i)`, then `dV_j += Pᵀ dO_i`, `dS = P ∘ (dO_i V_jᵀ − rowsum(dO ∘ O)_i)`,
+# `dQ_i += dS K_j/√d` and `dK_j += dSᵀ Q_i/√d`. No n × n tensor exists at any moment; in float64 it
+# agrees with autograd through the naive method:
+
+# %% tags=["shows-answer"]
+g_t = torch.Generator().manual_seed(2)
+q_t, k_t, v_t, do_t = (torch.randn(n_count, 64, generator=g_t, dtype=torch.float64) for _ in range(4))
+scale_t, tile = 64**-0.5, 128
+scores_t = q_t @ k_t.T * scale_t  # the forward, by any exact method; it keeps only O and the log-sum-exp
+lse_t = scores_t.logsumexp(-1, keepdim=True)
+o_t = (scores_t - lse_t).exp() @ v_t
+del scores_t
+delta_t = (do_t * o_t).sum(-1, keepdim=True)  # one number per row, from dO and O
+dq_t, dk_t, dv_t = (torch.zeros(n_count, 64, dtype=torch.float64) for _ in range(3))
+for i in range(0, n_count, tile):  # a tile of queries
+    for j in range(0, n_count, tile):  # a tile of keys
+        p_ij = (q_t[i : i + tile] @ k_t[j : j + tile].T * scale_t - lse_t[i : i + tile]).exp()  # recomputed
+        dv_t[j : j + tile] += p_ij.T @ do_t[i : i + tile]
+        ds_ij = p_ij * (do_t[i : i + tile] @ v_t[j : j + tile].T - delta_t[i : i + tile])
+        dq_t[i : i + tile] += ds_ij @ k_t[j : j + tile] * scale_t
+        dk_t[j : j + tile] += ds_ij.T @ q_t[i : i + tile] * scale_t
+q_a, k_a, v_a = (x.clone().requires_grad_() for x in (q_t, k_t, v_t))
+torch.softmax(q_a @ k_a.T * scale_t, dim=-1).matmul(v_a).backward(do_t)  # autograd keeps the n × n weights
+gap_t = max((ours - auto.grad).abs().max().item() for ours, auto in ((dq_t, q_a), (dk_t, k_a), (dv_t, v_a)))
+print(f"dQ, dK, dV from Q, K, V, O, the log-sum-exp and dO, the weights recomputed one {tile} x {tile} tile at a time:")
+print(f"  equal to autograd's through the naive method to below 1e-12 (float64): {gap_t < 1e-12}")
 
 # %% [markdown]
 # **Precision.** FlashAttention keeps the running maximum, sum and output accumulator in fp32 even
 # when Q, K and V are bf16; FlashAttention-2 also leaves the output unnormalised until the last key
-# block (one division at the end instead of one per block). Why fp32? bf16 has 8 bits of mantissa,
-# and the rescaled sums add up thousands of terms. The same online softmax over 65,536 keys with its
-# state in bf16 and in fp32 (`course_utils.chapters.flash` keeps fp32 state), against a float64 reference:
+# block (one division at the end instead of one per block). Is fp32 needed? bf16 has fp32's exponent
+# range but 8 significant bits instead of 24. The cell after Q4b runs the same online softmax over
+# 65,536 keys with its state in bf16 and in fp32 (`course_utils.chapters.flash` keeps fp32 state),
+# against a float64 reference.
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN QUESTION
+# name: q4b
+
+# %% [markdown]
+# **Q4b** (predict, then measure; asked before the cell below runs). 64 queries of width 64 attend to
+# 65,536 keys, all in bf16, with section 2's update over blocks of 512 keys, and the running maximum,
+# sum and output also kept in bf16. *Predict* the largest error of the output, as a share of the
+# largest output, against a float64 reference:
+#
+# - **A)** Below 1%: bf16 keeps 8 significant bits, so each rounding is off by well under 1%, and
+#   over 128 blocks the roundings cancel on average.
+# - **B)** Above 20%: once the sum is large, each block's share is below half of bf16's step there,
+#   so it is dropped and most keys are lost.
+# - **C)** Between 1% and 20%: the sum grows far above each block's share, so every addition to it
+#   is rounded coarsely; the errors partly cancel.
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN SOLUTION
 
 # %%
+q4b_answer = "C"  # SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN TESTS
+
+# %%
+# FORM
+from course_utils.tools.quiz import normalize_choice
+
+assert normalize_choice(q4b_answer, "ABC")
+
+# %%
+from course_utils.tools.quiz import check_choice
+
+assert check_choice(
+    q4b_answer, "7f19dfa1b1ac2de314010b241481322eb6374075b78f7b0d532cb71354fc2374", salt="06/q4b", choices="ABC"
+), "not yet: reread section 2's update and the note on bf16 above this question"
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END TESTS
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END QUESTION
+
+# %%
+explain(
+    q4b_answer,
+    "sealed:O1Xv4y16suPHkMMRKbb+h+O66N9ZmJkRyBwzeeEfIs09efyXPmHIc/14yKpGzPmeWTLxbJBDmzAcmEkdY4PaYUQYutzvrCaNMJ7n0N4CuJzs37igGusc6cjyBjwVkJTv9utzfxy2rWfXY+MMpE34SZYc6zOWinOEReHbRu75VYcROEsq20tlmsS/lvNCBY+BSsGuL5J7UlRpQ6kRlvCDYzH3AxMulwzG2uQR+S8Lec1qAFSna7ywCgUBg8+DREhXd/A18sFk6TYGg7/0U2XPh1ArFkNDW11LMOIPBwVyreNR6TYi86LwYyD3w7UHVlGLJBf+0CDZTfT7NT3r6j7MEGIKHyG/KpUgfpR9JI7mlqLH/KFRfb/dy53U3yz+brq1OBSutATpPNSl+L5UWG+wgwHaFQSdAs4uMsqhoWoWorXosYWTPp8HRWKQcodgi7dX61u+JgtlrUdIHcmeA+CuMkJmhxxOpr7oyfT5vi8DAJd8enu7LJGK3szY8EkxMrslbBYE9QeVtYC5HeHTqOYst9stYR7uPCjwKJdlATv7LXvQizJPxnfJ3pylw9TQLubZuah2JLu3mCTExOWAnqw6xRtpLy3sYDJQecS9Oaot2ojpCanD5EV8BO7fVGuBtho0Mmlir1CryLh2uF0EFKfUIYT/MS404MAUFQfUcHwH7ab/AvmYfo29qbMPBC0yVdSYgFrUzj+amOWejVrZ5V12A60oJz77ZfDTmHmogdiKFM6XHIUeP+2KQJh0sfqtLUT2P+uVM5YzPtkMDLmOeDT54RAQE7VxZwTgTLYz655d1SnelC+JAIU03QB34IiLcRN11gix1q9EfHiZi5aWMLbayUrlFQrQ5IwNwC3pUWMscQ0GulTd3b/wBimOy123jfPrE/rWMQKt2byuybUYcPt7nEaBYe0RGdR8bWhZjqNdpDwXdJesDkCUcA4YSh2XkPfbEkqxQnpucM13qxnpCyQv5jqvG11L4rlcdRSH0KfB/Gmv0UuLgBvm2NyLhAvINgE7bIj6IR50m9+YZjiPtKhXj+f7B28j0GO2AeS0tWyM0ds122jRln2v1Mgv7cbLkWoyUzoWyb0c0dFYIyrAWys4V5lBXXX8DtvM62wgMTCOxW9062xES5JtaDov1/gvCaLQQqpkWnYQYh+0mUYagArR66Sg1pDEURckgx9vXhCggTLB3IPeD8I/Ji4WmL7Nsc6mIej1YQsXnrlS6EWu7u6f171Wya+rwcaUpogLwS7acdvUUVFd8HlO1m7WG0NPk3oNPyz8+QNlHaZ9K7UrwOjyjLV3o2AHl1QBGk3AhOYLbdknQWwjk/HUtpKLxoSYyHfwXlYfHVHWsazliacGT4NR5oEBKzrVJdyaICgscUyg4jhJylSO+bE9bsTJKEOdoAiHHo8iBA/dggBwMR85JrdC6c2ttQFdAOoGYCsaqB7g1Qqf9NYTfguKcKz3RCr7v0EjDEZjthwt0mZSKAGUX7TQEDeE54xkiubksA6wpECeuCt/3fI=",
+    salt="06/q4b",
+)
+
+# %% tags=["shows-answer"]
 g_bf = torch.Generator().manual_seed(1)
 q_bf, k_bf, v_bf = (torch.randn(1, n, 64, generator=g_bf).bfloat16() for n in (64, 65_536, 65_536))
-reference = torch.softmax(q_bf.double() @ k_bf.double().transpose(-1, -2) / 8, dim=-1) @ v_bf.double()
+scores_ref = q_bf.double() @ k_bf.double().transpose(-1, -2) / 8
+reference = torch.softmax(scores_ref, dim=-1) @ v_bf.double()
 m_bf = torch.full((1, 64, 1), float("-inf"), dtype=torch.bfloat16)
 l_bf, o_bf = torch.zeros(1, 64, 1, dtype=torch.bfloat16), torch.zeros(1, 64, 64, dtype=torch.bfloat16)
 for start in range(0, 65_536, 512):  # the update of section 2, every number in bf16
@@ -723,8 +809,21 @@ for name, out in (("bf16 state", o_bf), ("fp32 state", state_fp32)):
         f"{name}: largest error {((out.double() - reference).abs().max() / reference.abs().max()).item():.2%} "
         "of the largest output"
     )
+sum_ref = (scores_ref - m_bf.double()).exp().sum(-1, keepdim=True)  # the exact sum, against the same maximum
+print(
+    f"the 64 rows' running sums in bf16: largest error {((l_bf.double() - sum_ref).abs() / sum_ref).max().item():.2%}"
+)
+step_bf = 2.0 ** (torch.floor(torch.log2(sum_ref[0, 0, 0])) - 7)  # bf16's spacing at that size
+print(
+    f"row 0: the sum ends at {l_bf[0, 0, 0].item():.0f} in bf16, {sum_ref[0, 0, 0].item():.0f} exactly; bf16's step "
+    f"there is {step_bf.item():.0f}, and a block of 512 keys adds {sum_ref[0, 0, 0].item() / 128:.1f} on average"
+)
 
 # %% [markdown] tags=["shows-answer"]
+# With its state in bf16 the sum of a row reaches the thousands, where bf16's step is several units,
+# and each block adds only about ten: every addition is rounded by a sizeable share of what it adds.
+# The errors partly cancel, but not enough (printed above).
+#
 # **Takeaway.** Exact attention's FLOPs are fixed; its speed is not. The fused kernel never writes
 # the n × n scores to main memory, so it does tens (a real tiled kernel) to hundreds (our count) of
 # FLOPs per byte it moves where the naive method does about five, and keeps O(n) numbers for the
@@ -797,8 +896,8 @@ method at n = {n_io} (counted), which is why it is faster; for the backward pass
 # ## Quiz
 #
 # Q1 was asked before section 1, Q2 at the start of section 4, before the sweep, Q3 at the end of
-# section 4, before the count of bytes moved, and Q4 in section 5, before the backward pass. Q8, a
-# follow-up to Q5 and Q7, comes last.
+# section 4, before the count of bytes moved, Q4 in section 5, before the backward pass, and Q4b
+# before the precision test. Q5b follows Q5; Q8, a follow-up to Q3 and Q7, comes last.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
@@ -848,7 +947,7 @@ assert check_choice(q5_answer, "54cd29ca0fa5f04347675e62db2b210d0063a561eb31c0f4
 # %%
 explain(
     q5_answer,
-    "sealed:kutPCWA4H9l5+eBwfpM5XvPAys3Fz1j0sF7/mCXTu5wwkNCXKOsGGhx2NRcDF5iZuz1co0xOaIA2RkSGsmRZWxdYI1kMwu+SV5h63lpF1YjPBNt1BZ+NWZnHUUGVwcbAxdcshv/HiKOo6BgbRf/C2qln+pBEZmFMIs5x8lRQfii8pwszkNka0Dw73haTRCqgw1hRWplULJzDSrizzYtqT0C0f+ga+hryRwFNMcLSKv6pmR4nMJkatS0NvDxHdYp6CI+2QSVk0eSeSLX1+iQYCiTkcfufY4V8EMPaMPwjacjw9yGNYAVfYUES1HlwAheAzoxs7GB8IuR4C2nskX2Ws6XS4PgEXqZ/lgNcvfOqXb6xcriYt8xlyvmbpjj08GOv8VQ4zyfq74jowpofNjBita5/pi7L6UM6P3JTrUf+A9IiO2n5wusTICBLhUZLQYkdaXS6iGFxX6x+vul56UCsUrrYo/O3BLVZj+WF4p/ctl0BHwVjl9Dn0DZNWbpJueqaS/4zy/KgmWYlsis35mJ5Wl3rpPy28PpUqSPCzPGtEa7/KOxNrpzhKZnfomWAH1hLKLw+uPL7xwAljPGEXw7jeQct8JPPaTBbuTxnK2YeIu9k2kSA6tkRRS4KXJDIDz/YzBV2xzosz7BeHjsWqP01pdcMJJIUSZR3q2otJ7Ocw02Y6y6IVa9Pj82G0rNUkATzWjr0A3L925VuDE3GmFuis9MwgjYOykxh9Mim1Tc2a1/z0cFR5UZbokmtQEX6yDS9GWe/UsiozqQ2SgAhr0EGpAr+ZmoIztYH4CzyFYeSMd2ktFnBFC1Qy5PP9cbcATEkXHWNMPHRAE4mYolnZI6cOt+PwtBu5C7e+CS0C2oI9zEYM9VgZKHcBTK/2fB6ki3cGy5L6dcqpjY7akfBeR2LBkwn2h3b+rsComho775H5SkCvp2cdEaLc0wISYiT59NTqF+GzQf8t0nniA5CnqjsZCZtkkPyrMgYCkS0ILcTS22b7Rjl8fS5r88MKGO4cmhEmeLhr5O/YYpJTKDLMVMi0Xz2UwStbuGM2xkgRxdZO4cjiKGT0RuojkqnY17kUU32bn8r3heDfSF7e3+5CUPl7wwxIkhQH4p510wyb4VFnkxiBkt2dH+ozdpekxNBLYfMAJ2YdwtvsSxYI85gtkeUBFFqv3mWyEhXlnDXKx1rsFWxLmQbE6bKA9O5JvTEAZNx/bEaFC4Pe7+gewwowH6FLhxwdBpBWwlyKA5dOEB7CVG+qtp+7YfYRO0G8Ul4zdePsC5c/LkZuPU+HzklJ99LmF6FXtEDFCjDkK+aYFqaTlzyJpO3bfUeVcd3jUWYceVqXflUPqDdOy/ju0xDzxRndZeeIDDimlPRGJ90qgv5kC06pbzrQZr67abrHpIxaxL+iP6lvqoPZLgtaR/R1hc3NfIbGn/wkw9MRG2/GR1SWNn81EkM6HuMZ4QdZwLzLGqlM0Ob1lcVnvqDU3Fp1pd0Ggk+LJvwPDm7DEFH2qgv/euQQUsvtyiFwQ0YI1gpW8MhCxK6qIzyzo1XMDDaN/GG7X7Tm3y6s+KNCQicZeWtzXzFJovOxo5D35ao40s5GCFJ0VkeJr7+sbjmEwB8EQdsITvdMGAUy+pLmviAOgNb+dv9uju+KTD9lkNsCp89Lk69/fYLYfY2vN4IVgkXQjitBQSJykbvvIRApjoSjEc=",
+    "sealed:f0XLfSzCCdGIxXeNK8PLDvPAys3Fz1j0sF7/mCXTu5wwkNCXKOsGGhx2NRcDF5iZuz1co0xOaIA2RkSGsmRZWxdYI1kMwu+SV5h63lpF1YjPBNt1BZ+NWZnHUUGVwcbAxdcshv/HiKOo6BgbRf/C2qln+pBEZmFMIs5x8lRQfii8pwszkNka0Dw73haTRCqgw1hRWplULJzDSrizzYtqT0C0f+ga+hryRwFNMcLSKv6pmR4nMJkatS0NvDxHdYp6CI+2QSVk0eSeSLX1+iQYCiTkcfufY4V8EMPaMPwjacjw9yGNYAVfYUES1HlwAheAzoxs7GB8IuR4C2nskX2Ws6XS4PgEXqZ/lgNcvfOqXb6xcriYt8xlyvmbpjj08GOv8VQ4zyfq74jowpofNjBita5/pi7L6UM6P3JTrUf+A9IiO2n5wusTICBLhUZLQYkdaXS6iGFxX6x+vul56UCsUrrYo/O3BLVZj+WF4p/ctl0BHwVjl9Dn0DZNWbpJueqaS/4zy/KgmWYlsis35mJ5Wl3rpPy28PpUqSPCzPGtEa7/KOxNrpzhKZnfomWAH1hLKLw+uPL7xwAljPGEXw7jeQct8JPPaTBbuTxnK2YeIu9k2kSA6tkRRS4KXJDIDz/YzBV2xzosz7BeHjsWqP01pdcMJJIUSZR3q2otJ7Ocw02Y6y6IVa9Pj82G0rNUkATzWjr0A3L925VuDE3GmFuis9MwgjYOykxh9Mim1Tc2a1/z0cFR5UZbokmtQEX6yDS9GWe/UsiozqQ2SgAhr0EGpAr+ZmoIztYH4CzyFYeSMd2ktFnBFC1Qy5PP9cbcATEkXHWNMPHRAE4mYolnZI6cOt+PwtBu5C7e+CS0C2oI9zEYM9VgZKHcBTK/2fB6ki3cGy5L6dcqpjY7akfBeR2LBkwn2h3b+rsComho775H5SkCvp2cdEaLc0wISYiT59NTqF+GzQf8t0nniA5CnqjsZCZtkkPyrMgYCkS0ILcTS22b7Rjl8fS5r88MKGO4cmhEmeLhr5O/YYpJTKDLMVMi0Xz2UwStbuGM2xkgRxdZO4cjiKGT0RuojkqnY17kUU32bn8r3heDfSF7e3+5CUPl7wwxIkhQH4p510wyb4VFnkxiBkt2dH+omchaj0dDJ5DLAdKIdkp/sChCd5pxq0zHS0xn4HiX10hXlnDKNwtrpF+2PWkXR+/eUc++J7GNIZow8awRU3oKce2qKxciymTda15qZhpCWwlyKAlBbEFwCkuh44Ui4crNROwHo0N617bfqnpAtL0ErrBuBjM+OJpS3BvLRsBKEmDbjOGOMFieW1D8crqqd/4VU44whwyGa+ZwEuMVc/SKJzPyvUxF0lElc53KYzDkyUKZEtk3sQ3o1SQ75LfwWpSpvfzAVd41dFv+kvm0vqRfZ7IuYRnVgh1xeusWVSuElQUYUX25GAIdHZ/820kB9Hneb4VGNADoPXGlKkSMkwMWkvGUU3Vz3NVvGg15LYGjciW/G0ZJ0eN7pbHZXA4c22mjwUEfMkU0XI97Theh+8/7msRQeDqUJqOE5WXJkDv1uaeXBhnUNOSkxHzDf8rd15RT0pC87wIkVzkGxxwfY7n2t7GyAkh2XwMschjQJ2AN16NRhvLVI0pd+Nv37WqmLSP6hkN6WcshJ0W96OpCdvtipMkVFAAcSzTkAkrHwETvrJIPvn9H206j75w/UDsIASKnQI7S1U76cWeB22YoK5SH2nzDa1d0kB32J8UgT95OOL31uibhPTcN0ZybX6/TrFnyEvG5MnRtpjXOjWBXp8F9EjU5kOdGicOSq7iSWGbA/v4My56IcUZT3WuBxe9RESroM4lRxLFHvx5u233y3IhzQZTG5qnkMjPg7sdbRJOPNiFuFg==",
     salt="06/q5",
 )
 
@@ -880,6 +979,62 @@ big_scores = torch.tensor([1e4, 1e4 - 1.0, 0.0])
 print("exp(scores) as they are:   ", big_scores.exp().tolist())
 shifted = (big_scores - big_scores.max()).exp()
 print("max subtracted, normalised:", [round(x, 4) for x in (shifted / shifted.sum()).tolist()])
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN QUESTION
+# name: q5b
+
+# %% [markdown]
+# **Q5b** (a follow-up to Q5). A team serves its long-context model with a fused kernel, on GPUs large
+# and fast enough for its contexts and KV caches: memory and time are paid for. Facts in the middle of
+# long inputs are still recalled worse than at either end. Why can no faster attention kernel fix that?
+#
+# - **A)** Fused kernels skip the blocks of keys far from each query to save time, so the middle of a
+#   long input gets fewer of its scores.
+# - **B)** Fused kernels compute in bf16, and rounding their long running sums erases the small
+#   weights of the keys in the middle.
+# - **C)** Each tile of a fused kernel normalises its own softmax, so keys in the middle tiles get
+#   less weight than exact attention gives.
+# - **D)** A kernel changes how attention is computed, not what: it is exact, so its weights are the
+#   dense model's, middle included.
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN SOLUTION
+
+# %%
+q5b_answer = "D"  # SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN TESTS
+
+# %%
+# FORM
+from course_utils.tools.quiz import normalize_choice
+
+assert normalize_choice(q5b_answer, "ABCD")
+
+# %%
+from course_utils.tools.quiz import check_choice
+
+assert check_choice(q5b_answer, "1b859fcbad1538191b7b4f5ef3b0de5962e03c83af73a63b5fa526c725a42c58", salt="06/q5b"), (
+    "not yet: reread section 2's takeaway, section 4's time slopes and section 5's precision test"
+)
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END TESTS
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END QUESTION
+
+# %%
+explain(
+    q5b_answer,
+    "sealed:0DczJbUjfVt8wtt1DwZ+y0Xd71HCZneAMMiMMZO1HD/Plno3ovvTKLZSiY4x2EE9GueFPxKgXAt5S9HFzdeUZBy7JIseIfZnBJB5OOsGDXhYGKACZ7BLx4qVNfr0ME0QufJa7qWUU4Zoss/mekZgKGPUmCACP10VHla9Q9TEA8I8qdY6++EVFMKPmGJX1kaEYz4dhtO699B4UbbArRcMCib++4ZZ+75pLCqDNA4vV0PYE2KOe731Uktc34zk4PPQK3w/FLdbjSGzBExI2hxd52uDhayT+183mxIV9gAGIT7DQf5sDmsX064rHY1j/r1Z/yxJNhpiJIq8kfw+uAg5fOJ0IahyYR2cGihnGEMZxAVSeJ5Dn1+gpjCKY+rtns6df0ppGqI9fxB02CGKOK4uQQNu+/0sDy5oaXe+l4abCm4Aqktehdg9f4o3qgxa6m3Xj/CWJ5PcSEbHU4IRJZK8gtkXbUeMf3tOtO6VxxPLhOoPxZwEdjCrZNwzEHfo/H+bfZG65O7KkNCBLeGs+x2vIL0hT1pYG2eagyIf3Dz9L1oS5DgKc4YidD9XqcHzKXvdQU6HZRCefWwGPcL/1wcS1w9tuBis3v5aG0YUSZi4whg9RPVmuyamcEPrGOXwks2A+gs3CF60AIyoQo8nYO2XwThXZlBl5+Ekl4wN3l5hrH/xOnSmUJfSLkrDvtOKMX8KYzO2SAEZ+lt5lqc4eKDyIJduqXUM2sboibtMFoV5Js1mZqyV2urrMY1FC2CYQ+uZoPH1saC9nJP3yo5mjto+fZLhENMZocqafYL/IJp26EnLexr/HolvZV9RrNL3pt1cLe1puJ8WgmmyFExAx1A13Nwa/AicKn7vnxC70oW/3t0H8T11XEm6e066BvRotRSX/kxcuyZbpud7MTcAro/oN/yQzj2YvNTrCPDGPsxgXjXHuRp2MpyueahER+r55mso+bNsTkADJ10q4HkfQ2NJi0eiznmNWQrBaleAxDg2REAj4VnB5iMwXmoq74Os92KAvUlexARUxSQLJANoao8/vQ+NzjSoMQ4h8Hz4cOgFXBwcXUjahsU8a5Fn1r67bVIMRDtgYWDv9jw/j3joKFwKTEnwh18cujmFyJS0CNeX6FpsJiT84JMqMnS1Auqs+aPNWz+VeShWX50gsHBpzoCt4v1clL2oGh6ezT88IjAbUdKVpzNDDSa6L+PnIP7sq1+df/fKJxOg2p7GajxyGBBql/M4GRV8RbmqO1TV1uM56si3n318dP6kK+fGCzBfLqsfyhB9Hq40yAxBqr19NwXlO3+cMWszkwkq0sD7hcyvGK7yWcN9rq6u9FXNhZiEy433cUGPG+HmR/Vdj2pfC78G6WpYh5Y6lzid1C7UIAnhdGkUjf8NVRenEbas+o8MocTcKU2/XDiCUaetLV5vM88emOMHQKcpCkLVc6bCoaCRMCvGV2VAQcHu0iqW55Qmt0jVyLvXAaYc6kIMkOUlHIBFKCx7EQ6Tym9gEEp37sRj",
+    salt="06/q5b",
+)
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
@@ -1112,19 +1267,19 @@ print(
 # name: q8
 
 # %% [markdown]
-# **Q8** (a follow-up to Q5 and Q7). Llama 3 8B has 32 layers, each with 32 query heads of width 128
-# that share 8 key-value heads (grouped-query attention). It reads a document of 98,304 tokens in
-# bf16 (2 bytes per number), every query scoring every key (no causal mask), with a fused kernel such
-# as SDPA, and keeps what it needs to generate its answer. Count two things: the KV cache of all 32
-# layers for this one document, in GiB (2³⁰ bytes), and the forward FLOPs of one layer's attention
-# over the document, in TFLOP (10¹² FLOP). Store both rounded to whole numbers,
-# `q8_answer = (cache GiB, TFLOP per layer)`.
+# **Q8** (a follow-up to Q3 and Q7). Llama 3 8B has 32 layers, each with 32 query heads of width 128
+# that share 8 key-value heads (grouped-query attention). It has read a document of 98,304 tokens,
+# keeps its keys and values in a bf16 KV cache (2 bytes per number), and now generates its answer one
+# token at a time. Count two things: the KV cache of all 32 layers for this one document, in GiB
+# (2³⁰ bytes), and the arithmetic intensity (section 5) of the next token's attention: its FLOPs, over
+# all heads and layers, per byte of KV cache it reads. Store both rounded to whole numbers,
+# `q8_answer = (cache GiB, FLOP per byte)`.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
-q8_answer = (12, 158)  # SOLUTION
+q8_answer = (12, 4)  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -1134,15 +1289,15 @@ q8_answer = (12, 158)  # SOLUTION
 
 # %%
 # FORM
-assert isinstance(q8_answer, (tuple, list)) and len(q8_answer) == 2, "a pair: (cache GiB, TFLOP per layer)"
+assert isinstance(q8_answer, (tuple, list)) and len(q8_answer) == 2, "a pair: (cache GiB, FLOP per byte)"
 assert all(isinstance(f, int) and f >= 0 for f in q8_answer), "two whole numbers, such as (3, 70)"
 
 # %%
 from course_utils.tools.quiz import check_value
 
 assert check_value(
-    tuple(q8_answer), "9e575ed3a5dfe39de26496474fb3f4d12d42942253fa7b11b94df60f46fa1a40", salt="06/q8"
-), "not yet: list what one token adds to the cache, as in Q7, and which heads compute scores, as in section 1"
+    tuple(q8_answer), "f670ae2bbf7440a1812cac2e3aa24f9b617d7120c30352de8a57b09cc8adda90", salt="06/q8"
+), "not yet: reread Q7's definition of the cache and section 5's definition of intensity"
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
@@ -1153,13 +1308,13 @@ assert check_value(
 # %%
 explain(
     q8_answer,
-    "sealed:brRnP4WCdGOulPJAiBEX6Gs24PqFu3HU/+6mNrG2feYVyZdrTVLNYdR0qB7Mk8x7bq/rpxKK5g4H4WDMdMiJWIweUD6NJK6+5pFDGVoG9We0Ec6Eb7vDkc+oDWxUlH1y7or10SvjN04Cvxu5ydCJC6mez9sOkfbuFCupBUijQNJCe7hEOBykwZTvyF9IlqSref4yeCnLK1r3DKAv92v4Kh81h1ZNpk/SN7Tl5gGo4/WFtdpg5BOaJ/CSnciM71FdTI64alTxh8HidJyfS+t5axCytjN8TOaJJg57SwnunsEe7y8CTCpU/e9maKRu35+qW+PFrhhzYLd5K3Podmooyf/BUrZQyMlLiB5BXOl9Q+y/AZQ+OMEzlWdZFrI88h9k2WpzsSlp6/MGlyIpZm+gr0bB2rAX3sdzLuJNoXC910wAaFFct194i4EdfbmIJb7nbVzSaQaOsIHBlojjHmn6mJk78woHPrTmDJsdXmJmn29bY1lSpncxo9FbUPuTrNC8czg0gx/8PoBGsfTxY+jv+uJDLp4G3lVUqPv2CQ7DptHHKD7e/8izdLFqjXEsomSR/c/tRjfXvsdg/2Mp+Ebx31PiSaUqNovoneF9EVjbjSvX4FACTph3Oe0i8JwSFyXZw6rIldH6DXrR0N2xbH5uKWPY3eg2wRjue2iUjpfSOPKGHSzn/5uzsoFlMOn/0MHkbN44tw8WM2AsSOXo7mre66lA3/92pZGhGvefRV3uERWnFPAmrEVtVjUsvs4KAJijLm04qzKwXDxINkzINO9IaH4QX7YMVMSfV0qByG+Lvhc6YktaKOz97YDRzX5nYE19JakInCHhJH+qICQSLwrZwnWDewxRZabNf4Pan/yYHDQupYxkZfm76KH52yAOAfmOZOGln9F6rDYQGr/ShUfZaAeFLiLtSqoZNnnhE46RpcufM8zMcQGTyE9oUU+Tj3upTKfSmaQVHxnvPUOjJ8HHh8KW688ZnkGpDyVclB2O+0OcgKvbQ412M3q8sJQpOVDvtMGk7fN4wytkNic5veubBlGl+nMaeu315H7300AAORTBSBYq5lhuCfV5AvDf55ncJyzWUfQHvXZPgQNx638dORqO6r3BznOx0kZ67Eqzh2XsXqFP1QA1R5BG4rr+A8tnpLRdNPoYxrcEQnytUkWOlOtX0kk5ef8oKDFIM5Xw4JzxvBKXcyUKZjIhgQAm+5kNEL/0oJLbdeM4RcGISnXj7ZRiPL5oMSGRCfWOrjnfw7lyUrmPaHdQ43mG0N3e3wpKNiIqBQUsI40oTFLiJrq/ZLtG/B4H8f1HuJ5FULiHEErgWP70zToAE7twMzwlaMjWjcL16RbJSPwoPibOajBAPVkmLFnVXGyVUoofYHp2MMdxdxhiKEFQAcLjz9fWgneR8Tw5IRCNYT7gf+wre9iZIuqXO8jYciFv/YQYoHWPoXkLGK4oDoN3KCAQXaBJzwLhCIdibTdG",
+    "sealed:XjHubp5Kw/U/qLxYaiDqRcOC8Yk5Xn+j92LmHaZXkV9vvsT54OFS9useGAxT+HfLhynxt4ZIl1P5PLaDiJDDTYu7wEl0awq5sivztBzd82l1JxFHgoF9ft6YZCL5PXdjxVKWpXi+k6Oq1GeYggID1+0//Vshdxn+4SMFHcG9CSRRA1bKdpTDfD/ePmYvqsB8uyvbKpfsL2We+Jby+0TpDuXlTyjK0W6FlLvsbCjCdD3eo1jIptxBgUPetazLpucrN06eyreCzs6mKjcdYLfaIzPm+egfe7BrjzLsq5vQH35PG5pWnfLK9j7Y43ms1cutCzIX17JbP8iXFgEMNaZ5vk0D+TV6CHVbVveLNaW51t5UZ42fEZpWR3IwvkjuDrKsSJ/CWzwDI1Bz3lqjTmB6rHABGgS32XIK4SOupho7r3DcK0o5cMsG96Z3I3CxHkB3qBxhdirem1SMBpss4Qsnp1PJtoVeOUqTGVV3JJNb/21zHybd5gIu8ihvX4LKg082vVrIuVJAQ45MlQtZ+4TE0Nlr1fRon9Vk5xAyXWTidJ8eGTnzHM8AyCIa0IUuCqvz6oNQenRuH0Rt0yM+SQdH91nce0h9xxkbhHqBak+0u/LpE57AH2FD30VY1jGsusA/avlvWc+M8L5mSJA4JzAAt8+h6YunMr82rtq8+z2W+3P8O/vOIRAhZE4dcmBdEfVV0IZdFQQuiHqWW4+Vk0usYhHH/HrvDFCdNnQ69RNTGmjzpmConNTEKof92IH8oxWZtIf9BMhle0TvR80i7LBH7MFCpvbey4yeUb8XPjX3HBmQ1sVEV1tjPfCfRTnSso0/EgokRLJImWJ42oqLODZY91siDNBtGa50nQSv6hOSyCUKxlJK5QCqdQylGeiPRILSugjLyfCnBzmTzF41b7grrSKbKs6w9Ky1NqiVsFhadZacO3S5vFMkHvpqOu/QmsFoSB2X33E0CONxKx7C9Wbfq1sltO/+9NfIKd0J3cfiO2XbeXGJtQu/wq44mEYeel0dpZrx4vOdiuQsT8wWVsYBWGcKv4iJcAfAXe5dBUrqWx6LY3Us/YaScIHgEYDx7aNF2yDvzDYuKEKWJ9f778Tn20G17H/nglMQPBS9b0m1aUMABCqiKnoBg25iZjZyKgfJGULw7Tleyd0v8b4N7hYE5T3jyAiGc0I+K1LrKNVIMCiFn4QErSq0BbUQoQQ9QohYF8jyqDftm5tYgSRkHXaV515rMHbkVkwvdSxmvTQ3AS0fbr+ewFs2iFMMcxrV3komkWIHq5zRy4Wp97mxDmx+zMENbyG63JjlS4zwPcFTwiheCKcuPvBRRyW0gbZAHva+wQlJAetMbTumv3Jie6wWGxnt+dtbzAX2Y6fOm/85eS1g/dJkiAgf9ZUNg/FibsZJ1zh8B2anLU1JKuEfGoKPw78zZ7+S6vyjSNZOH3av572LtBMn9YWOU9SVrnP8tCVjrizT8/5lAIm+sYm4a8uIQsQj1nTvigryhqfZso1MqHk7mjjKJFNY0jby2MxMU4dS8vt3MXlsNk4wjsXX+yy0M9iKL48vFXCvaG+/p2hbcFILX2MteBbGz8Y9kvoZkU2wly/XhIQym598QsXnC4Srd4dkjhAVzDoD1f3yingzGNcg9upa4S4N9OhR0YiriTKTO0bu3Bg/8tJQ/K9hA+WBOAOhMyy4PqNwZrT9IJB5049t0qVWAHfVgsPxVg0pNTYVJBabQiXBWXHnsX5rAwyshx1lnrCSn6njHK2Rlin7fskIT6LHb9IFPwLjz3GFUO1n7hYQD5ITHU3QLVvPVP4FAZnccIi5fwZjj+7t6Vy4ho1YhQbCKZxbd7ksichNiQbRQ06unBY/V8MBmExJ1edgZPAMKzfbR3/8zGyaYkjSoSbH/2oL738bYPEYTsLWVjjSKMfSvc6Wz37YZ4JqbSuIyw==",
     salt="06/q8",
 )
 
 # %% [markdown] tags=["shows-answer"]
-# Counted for Q8: Llama 3 8B's cache per token and for the whole document, and one layer's FLOPs, with
-# the slips the rationale names.
+# Counted for Q8: Llama 3 8B's cache per token and for the whole document, and the next token's
+# attention, its FLOPs per byte of cache read, with the slips the rationale names.
 
 # %% tags=["shows-answer"]
 n_doc = 98_304
@@ -1172,8 +1327,15 @@ print(
     f"  one layer's share {n_doc * per_token_8b / 32 / 2**30:.3f} GiB; "
     f"with one key-value head per query head {4 * n_doc * per_token_8b / 2**30:.2f} GiB"
 )
+flops_next = 4 * n_doc * 128 * 32  # one layer: 32 query heads, each scores n keys and sums n values
+bytes_next = n_doc * per_token_8b // 32  # one layer: its whole cache, read once
 print(
-    f"one layer's forward attention: {attention_flops(n_doc, 128, 32) / 1e12:.2f} TFLOP for the 32 query heads; "
-    f"{attention_flops(n_doc, 128, 8) / 1e12:.2f} counting 8 heads; {attention_flops(n_doc, 128, 32) / 2e12:.2f} "
-    "for the scores alone"
+    f"the next token, per layer: {flops_next // n_doc:,d}·n FLOPs over {bytes_next // n_doc:,d}·n bytes of cache "
+    f"read, {flops_next / bytes_next:.1f} FLOP per byte at any n"
 )
+print(
+    f"  counting 8 heads' FLOPs {flops_next / 4 / bytes_next:.1f}; with one key-value head per query head "
+    f"{flops_next / (4 * bytes_next):.1f}; the scores alone {flops_next / 2 / bytes_next:.1f}; "
+    f"the keys' bytes alone {flops_next / (bytes_next / 2):.1f}"
+)
+print(f"an H100's balance: {990e12 / 3.35e12:.0f} FLOP per byte (990 dense bf16 TFLOP/s over 3.35 TB/s, section 5)")
