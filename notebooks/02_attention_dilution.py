@@ -323,10 +323,13 @@ print(
 )
 
 results = {}  # (transform, seed, K) -> RetrievalReport
+plain_rows = {}  # (seed, K) -> (B, n) attention row of the query, plain softmax
 for count in item_counts:
     batch = associative_recall_batch(128, count, generator=count)
     for key, model in models.items():
         results[(*key, count)] = retrieval_report(model, batch)
+    for s in SEEDS:
+        plain_rows[(s, count)] = last_query_attention(models[("identity", s)], batch.tokens)[1][:, 0].detach()
 
 
 def per_seed(transform, field):
@@ -334,12 +337,19 @@ def per_seed(transform, field):
     return torch.tensor([[float(getattr(results[(transform, s, c)], field)) for c in item_counts] for s in SEEDS])
 
 
+def match_on_top(seed, count):
+    """Fraction of section 3's contexts in which the match gets more weight than any other item."""
+    relevant = associative_recall_batch(128, count, generator=count).relevant_pos
+    return (plain_rows[(seed, count)][:, 1:-1].argmax(-1) == relevant - 1).float().mean().item()
+
+
 print(f"plain softmax, seeds {SEEDS}: value per seed")
-print("  items  tokens   weight on match        accuracy            answer loss")
+print("  items  tokens   weight on match        accuracy            answer loss         match is the top item")
 for i, count in enumerate(item_counts):
     w, a, l = (per_seed("identity", f)[:, i] for f in ("relevant_weight", "accuracy", "answer_loss"))
+    top = [match_on_top(s, count) for s in SEEDS]
     fmt = lambda v: " ".join(f"{x:.2f}" for x in v)  # noqa: E731
-    print(f"  {count:5d}  {count + 2:6d}   {fmt(w)}     {fmt(a)}     {fmt(l)}")
+    print(f"  {count:5d}  {count + 2:6d}   {fmt(w)}     {fmt(a)}     {fmt(l)}      {fmt(top)}")
 
 # %% [markdown]
 # The model's own weight on the matching item falls as the context grows. Plotted as the mean
@@ -425,16 +435,17 @@ fig
 
 # %% [markdown]
 # **Q9.** In the figure above, at 4096 items, seed 0's model gives the matching item 0.063 of the
-# query's attention and no other item more than 0.008; section 3's table puts the match's weight at
-# 0.08 in all three seeds. Yet at 4096 items the three models name the right item only 0.76–0.77 of
-# the time. Why is about a quarter of the answers wrong?
+# query's attention and no other key more than 0.008. Section 3's table puts the match's weight at
+# 0.08 in all three seeds (0.79–0.80 at the training length), and its last column counts the
+# contexts in which the match gets more weight than any other item. Yet at 4096 items the three
+# models name the right item only 0.76–0.77 of the time. Why is about a quarter of the answers wrong?
 #
 # - **A)** The match's score edge narrows as the context grows, so in about a quarter of the
 #   contexts some distractor item scores above the match.
-# - **B)** The distractors' values point in unrelated directions and cancel in the sum, so the
-#   errors come from noise in the output layer.
-# - **C)** The output mixes every item's value by its weight: thousands of distractors, each with a
-#   sliver, together push harder than the match.
+# - **B)** Thousands of distractors, each with a sliver of weight, add up to a push on the output
+#   that beats the match's in a quarter of contexts.
+# - **C)** The match's value now enters the output at a tenth of its training weight, and parts that
+#   do not shrink (embedding, biases) outweigh it.
 # - **D)** The match no longer holds a majority of the attention, and without a majority its value
 #   stops deciding which item the output names.
 #
@@ -462,7 +473,7 @@ assert normalize_choice(q9_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q9_answer, "892786730f4d98f91e53e4e07ff363c2ffad994a98249c3a66926d7b92934f9e", salt="02/q9"), (
-    "not yet: reread section 1's closed form beside section 3's table"
+    "not yet: list the parts the query's output adds up, and ask which of them shrink as n grows"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -474,9 +485,52 @@ assert check_choice(q9_answer, "892786730f4d98f91e53e4e07ff363c2ffad994a98249c3a
 # %%
 explain(
     q9_answer,
-    "sealed:OFNm6D52BUDDkaJaQBNNHKgE9SxcYSTbg2CuOttTGJoXX/po046maQAdVvBpMC4zqvU3zksGmDsREunWbpIzWYpZs+azBZHkC1HVpLic0fV/Znxljd8HV7x9dWKqyHHAUqmncc/Uxwxn4RPdbEmjw6Zbba6pQwo+VskvIFfsjvmDw8LyUyvD8qWvi24je24dxwvcHaJMm3oAl0Pl3UjwN99DsBTQwtqUEtdcva/xJM7hi9rlKuL2KYG+sL4Q6RQurhaVRd9cwydsz+yxTsCCpgpbw76O5berEnrq6e4kR2R2+RIbVv2FbQAbUQUZzAnYBIn3QKExN9o02IZ8ZhRYhFg7sZy4E0DbJm7GllQ6ZZ3t4VZnSpzrKV5/zY+acao7pA3f2AE8dHMi5JG826m68112CI7L4Kh6JX2l66KnwC6hVXZMiFhJSUauGqjDrxOWCTRpk6rlIN0Oif4wgLdvWp8VMVendDoZkEo/nAbT6E+cKse889MvdWZYRX5LcP3regJjuX9ed/1/YIYOjRUPR0uly5Hjov5+WEnOi/aAGRgmGftorNng46aCJERp/pxhXbMQzgKktZDfOlmkkaTXeYn++6kjuisBz6yWFBvNJEcjIxti0lz/08eUFp8P3zcQGuKJ8epN7m3v+oVx8Tc1isRjHA4LHdt/mWAUpPKZqCqnkF5yxuF4kaEBpUxCSRznBEMPnTfQELGD4PBUGygILcKw/HJ3pgnAEv0rX3VEZb8/HlUNkF6k7nbvc9/OBXyUicJpVkNbdQhgePJzb7boKSKBeXNdswz89I+zKuryvoeUmDNl1+jXfBjSCWkwmMEHFfEenKD6VOWhKrjVCxuedzrZQ95QrI7cc8dNEIYf0pwC3xotfPJsOKIkLHRjfjM8BX2qbGaCVNPxYFo5HY8LXXPeyr4WnbxbROYbipUu8QvQM1L84tLvQWsp7S6TWYcWTpJNKy0P+q/3UK9VLBB7fm5H+Rp5yBNq1OLySa3e03Y+koT3YVbVnQ73D9lYmCu0fQJfGzz70I5fS2d+M9L0J4d9u0Wu5hWQvL0Ql8Om982rX254gAnOWbQ5SmqvjOmBDGuq7ZR3+B4YVAH+PX0sNWZVjxE3aHCFwWrnscKToliP8WSOE+V15nyJQZnZva+15O18F9Wybad/59Y8u923KaX2zovY85vGed7DDmCrVCYTwZkU7eVTP4TGGPkQ74FMxGnpPTwG0blslpMXkDG3gNBpf2Sc83pg7gxGxgBPMnHgbgbP5Gk7qsSRxRN0tgQJ6YecgBBGiIBIcSJZui4B01tEsxO8/XpoQLjEovOBMv33SMM43pHqdMM1J4xQn1Z8AJ+dlLGexDervaUmZXtYYlDat/YpESRqKUuw64V8dHO6iSJiIOFEhiY83Yc4etiHpCI3eO6M4Yiw/bZEu5EJVRTAweJ2TP0+dPMuWVXQYSq/DH+uOGJ8dSvB5v8e60D48a8Gh6Qdt2DLjHomooDFzb4416xjQXiXp61rKPWW+ZOixnLWTCn1184D+5F+BlrGNZ0EK2x3X49jYQg7m9kzV+Op6G8FfiaXKt2b4Q32rFzbITopC9/ZNdu7fgqbiFXkqlY9cdqdklJLowNQkEIE6AbSf5bmIMgYzDgEHbWWoFfKZ4RwVdYm1g+/echVQcjJcfKOsM2egOTx6txOi7FkP7dRqazl1q2wbqonERQ3KYxFRLBYox9EjC2CBbQwq7gpCj7T1P1ate39RDt0hhxVYtkxBzY0U7InNarjfm67/bl28UhTApQGGJ/RPwB7mdNx9z9xCWwpfGnds3cVNobF5m0nCkpp4lgK44XcVwMbRHWaSLcwWpAqRGW4WaY5J2d51pZMrjZpbmJ9pzBOFzWPzKpJnsNSnDFdichVHxmetG+QPhidSrNbf/j13vAuK2oaxQm2Er29pK2D2LkJleaVKRhPtEghAdqBLRUV4OxitQnpiVdOM7IiLCQ+BA0QAsXxzIcsVA8fjY9HSeGaTwtz20N+zvSIndt2z360Cwh5zqj00nI33d1jhZTgbcGQ/Tpxwgm8MpCtGLPaReOs4/yBqhWbqxrEJpjwv97hKFZpudmojmkYKOWIdp9CfwBKHxLNlzZXyv8FPrOr9j8GMOxZ+k7e7tIiPCvaEo6L0l6xwwBMYcnMTYiQ1WeGIvVPfhj1a0FTKGRIdgmdonh4tOandDxvvnSbd5GeNYtZ2Fk3Fs5Wdm3rpDBUaErdyHa12ScDO7463GRkJOvYLamYVhJjJS2z2hrPSD8H+uIshVyPIsNapLmff+HigHvJrb6cumU2mYxbza7HH5gjunUd/Q2NFBGNOgHGzeZHDbDjyCFUKoo=",
+    "sealed:phvYOoR82aq+nIvCS96lLqgE9SxcYSTbg2CuOttTGJoXX/po046maQAdVvB3MD8xpqZkh1dTmCMBRqjDfpMuDZder66hQIjiEVHD+riYzP5/Zm0ryMwPR6A5eH+hwnabBrejPcjUmEVi+haROFGnl68cMvm4WU93RJ0vLVy4juKIiZGlVSrfoqSzziwme29WghnGWe1Nh29Vghf910HtKp4NyQvQi9CdEtFQurG4LI/8mdr+JKeiKJSv/aBesUImsUOfWIgFlyZ9nK2oWN6AvF4ekK7UveqrGnqvsP5qGDB3rQMeQObJeBoZFBIEnxLfEZr2W/MueNUywMx8SBZY3QwnvNnqG1LbayakhBckJJ7+pAJsToO5J154ntuTNPk2owjNz1M4IHopoNWwwuax7l1hG4mC/KU7KH61rrL+sWvpXTNAmllYRBL9VbHD5hCXDno7wuemdoIZ1OZtxbd1WpwYPRC7cnsRigNh1RaPvRPJbY/xtMUufmdJRX5RdLTochhn8TpMO6w/M9tagVxIURvi3pHgtPl+QETY2LDYUR8hTat9tsLmvOeNLlNpodRxFv8YzEfi9omIflTwgbmedd33vrQ09CgMhqSYQArBZV5ke29jxFz7ntKUG5wOxTVUW+2btOxE7Cit/IIipTs139ltBkocWMR813JVp+nctSqnlFk7zOd4lKwLoxgMR0i2B0MTgCHKHP6EruAcF3xLMtmo9XkjoUHRWvcnC2teZr88BEYTgUTj8jnsesiKGz2XgsMtTQZdcQg0P6ZCaqDoIzPNfTJPpgX98I+1IKjhtp2fnmE/n9qfegHDWWgs3YcYG+hdnfP6VOaoOb7DB1KaPz/bWZlH5d7adMJMU5MZnoRK00lgYPtoOL0jbiE+IGB1BSTwdXDjRp3hKA83WdBQD2GXzb5EgLpVF6daip4j8RbENRX37ZHjDm8u7SGOWNQWHNtQLSFB/OzoQqRAfwt7ZWRd7VJuhBtp0rG3WbrDx3Zq1ce7PgeY2VilTsEdy26mPBgLFyWomYkcSzYzZpardsoyrwy8sgWMtbwEl4Tgp5fuHmF/w0ySAeBuSlymm6yJHDiz8INx/1hGB0ewKiggLCMFn1h0O3HRzXS0/9mP5w+U5X3DGfcw5H2QX9fF676v9bhvF9XlabdjqIJuv5CpKqGk05qKsprEecvICDW4WzYdhI0GoaFBfJPcSqhdopNQym7xJDQIh+AhmINtzWKszcJ1bmXV63p6+UNAzABDImWlOhDB6HRyqszIiRh7owIOvtDdkkMVioFeNGtcWP8LkNW/CQPzuSUjBayG7bePY6GnTMM43s6qYpNhcN9NjF1kRNSRmeLbxjqgo7kmLGxLKwLX//dgBjV1J0a38IU9Z3OjgmwjMv1EnXRNgcI0cZmCsDwnbufNoJW3sq1Vu58bBQSAnLUoTPowIr8uXU3RM2OxWC/sf3l6NXKA6btY+l+9oa0OnbMGt2bMl39j75vfzb463KByTGKXvqxyaPWj/4+ixGfKSjPyzZoV9d5lDVqTf8NUK2d+Gograkcs1NkmQOmy7HVEaybQeYvRpFnoBY7effSB8MjZMMD+PBLZx0elvBMge8ackklN4gUfkwoMqViFaMqjONVLzzUTCrSWs0zII9A/G+Zux0e+MNZAR8rCJfqZt5mem+rv+plKzrxsd60eqeTn2eOyZb89XgF/O5sMSqxJq1sNg3vXWexi4rh2QieKlfJN8busBncn1VNaMY03DWJ3RrkhP/63bCC+qfAk4QUNR5QAXYLXc0Qon9Fr/TVzRTpqI2nFumFBeorZ+Tg9CxYpphkG44SIFA4BCXjcXbw6WpA6B3G+GPR2KzBwwogI4zd0f2J0oChHVzW6yq8Hyt9f2XwM05wKHxaVonyGbBOWSqxTcv/zmaQWfy5bxUHiAuLo8Kefnbof0OuSKR5P+EEzS9qdKBhM6uIx8gTol1dOM7QwaT0lQUQTR8T5yJdzVAEfhdYTEaqIEUknkB05zuia1MNyij+tHRZ71Pzo3CpvlM051MjgcseT8CIswlKJe5ugSPLaU/W7seuR80PY6k7KbNS3qtL1NAIi",
     salt="02/q9",
 )
+
+# %% [markdown] tags=["shows-answer"]
+# The ablation, at 4096 items on section 3's contexts: the query's output rebuilt from its parts
+# (its own embedding, the attention's output bias, the match's value times its weight, and the
+# distractors' weighted values), then one part changed at a time. "Training mass" and "training
+# weight" are the distractors' total weight and the match's weight at 16 items (section 3's table).
+
+
+# %% tags=["shows-answer"]
+def ablation(seed, count=4096):
+    """Accuracy with the query's output rebuilt from its parts, then one part changed at a time."""
+    batch = associative_recall_batch(128, count, generator=count)  # section 3's contexts
+    rows, match = torch.arange(128), batch.relevant_pos
+    answer = batch.targets[rows, batch.answer_pos]
+    model, w = models[("identity", seed)], plain_rows[(seed, count)]  # (B, n): the query's weights
+    block, d = model.blocks[0], model.config.d_model
+    train_w = per_seed("identity", "relevant_weight")[seed, 0].item()  # the match's weight at 16 items
+    with torch.no_grad():
+        x = model.embed(batch.tokens)
+        qkv = block.attn.qkv
+        v = torch.nn.functional.linear(block.norm1(x), qkv.weight[2 * d :], qkv.bias[2 * d :])  # (B, n, d)
+        w_m, v_m = w[rows, match][:, None], v[rows, match]
+        rest = (w[..., None] * v).sum(1) - w_m * v_m  # the other keys' weighted values (BOS, query included)
+        others = torch.ones_like(w)
+        others[rows, match] = 0
+        even = (1 - w_m) * (others[..., None] * v).sum(1) / others.sum(1, keepdim=True)
+        mixes = [
+            w_m * v_m + rest,  # rebuilt
+            w_m * v_m,  # no distractors
+            w_m * v_m + rest * (1 - train_w) / (1 - w_m),  # distractors at training mass
+            train_w * v_m + rest,  # match at training weight
+            w_m * v_m + even,  # distractors evened out
+        ]
+        outputs = [model.head(model.norm(x[:, -1] + block.attn.proj(mix))) for mix in mixes]
+    return [(out.argmax(-1) == answer).float().mean().item() for out in outputs]
+
+
+print(
+    "seed   model   rebuilt   no distractors   distractors at training mass   match at training weight   distractors evened out"
+)
+for seed in SEEDS:
+    model_acc, *parts = results[("identity", seed, 4096)].accuracy, *ablation(seed)
+    print(f"{seed:4d}   {model_acc:.2f}    " + "   ".join(f"{a:.2f}" for a in parts))
 
 # %% [markdown] tags=["shows-answer"]
 # **Takeaway.** Dilution shows up in the model's own attention: the weight on the matching item
@@ -488,8 +542,9 @@ explain(
 # item with the highest output logit, and each distractor item still gets far less weight than the
 # match (in the figure above, at most 0.008 against its 0.063). What dilution erodes first is the *margin*:
 # the match's share of the output shrinks, the answer's probability falls, and the loss rises.
-# With enough distractors their summed noise outweighs the shrinking signal and accuracy goes
-# too.
+# Once the match's part is a tenth of its training-length size, the parts of the output that do not
+# depend on n (the query's own embedding, the biases) outweigh it in about a quarter of the
+# contexts, and accuracy goes too (the ablation above).
 
 # %% [markdown]
 # ## 4. The fix: multiply the logits by log n
@@ -640,8 +695,8 @@ print(
 #   there to hold the weight at long ones.
 # - **B)** The raw factor grows from 1.79 to 2.89 over the training lengths, so no single set of
 #   weights suits every length at once.
-# - **C)** The raw factor is the normalised one times log 18: the same functions, but training starts
-#   from logits 2.89 times sharper.
+# - **C)** The raw factor is the normalised one times log 18: the same functions, so the gap lies in
+#   how it trains, not in what it represents.
 # - **D)** A model needs a factor near 1 at its training length: that is why SSMax, free to choose,
 #   learned an s close to 1 / log 18.
 #
@@ -681,7 +736,7 @@ assert check_choice(q10_answer, "70ff27d66612ff644262600153251401af1780010d6fca3
 # %%
 explain(
     q10_answer,
-    "sealed:YfGgrKlYHs+9oTIUkIscYC1YVUZ3I49scjtEggjuNyZabwdq5/hR/5Q3MSdrOY7ViGygRNHJrmaOmOoPcI+ql0La4hU8F8MghQfeg4N0X33wvjeFL/Q/sDjAKxu6wVaVENRdMhW261OEfu2oU1TPpY2ZY1F/7JxrMtrxtsdKzpNaKDFeMzyTLaJYSvu7pW06Hzt/SnHgCsDKywKmS9kt9cHCQPSlLlS9g5QkqsCQCdD2wcJfxSriS973/urBc+D66WCbpBDp1nqMLQUJEuo8b4W3oCZDi093AZGu0Eu4eSNTtFT9BvuDm80IH2UziJc/M9yyvEYkwcAe7c+ILdKOLL1GdQJ3E2VUDCB7jGDfJnHOy6FlLoEgbGtgBGbZ428xy4a2RWtXgWS76bH2v4gaauPxZYjHy6/GwkTb85U0cSZOLJqvjVpYPpzcwUAOESB0HZkpYojbtKMmAxAWiUKJDIFYN7Up07xTFK1TVBw/xmlhiKFI1/LXUS/CA/JvIpet9xBAFLJRf6TaWF7tF+2hh+AAn1wlQCfZmqhyhrw1yGDpdPVYn1hoE80TVa1lCOQT4gSu8LI0kzvJBUu99pI4wjidejGDNevWYl22Sxz6lvp/XkBwV+NeyMXUt1ogFrLScDOxk/5AGG6NfG2ypDLTwKOXHm6o9b7XLO2lhBxbqnhSPNSKqM0dVfrMwPPZqnNgNatoFo4TQB+x7IfE6AbdtLQbcJf37/4zE8uYoGDKlHD5kogDCNe1PxaP4nCXfagJd2Z3geT/b1LFCfq5d1pKSbDO4iT4pi22CrNJSnC0vlrZvSU2UZMR7Pe5pg9In7YwS6VnD1mH6uIoM0wF3YFk0bfjqM1rt0d/gE5a57NTNg2BYlyAmTBoiMJDxFJiU7crHMb5uI5ETPR/6Q+teKBuen+MRogRC1T0L81sKjbeRNiReXr0KZLDuKvjC/Vte1cD6vmzFhvf04J6zvMZ0E4ZTfEcCD8KB2j5qb78RXAXqMEEfSE5b1S/xwfkg5PjjtKd/uAfs1ESk0G1xCSv/MNOGLxYi9omjzmPAdFoRb1RYyLVdND44rCSQyBpnJt+R1b/uQnA3+QPvZIpwm87VnUCJPNJDveIaKVCebsBsbVIYMJCTcMQ2vYsK7Ejy7yFo0NZwYRrxg0scQTOTerVh3i8QRPIKMrbtZO9j+8Gl5r/B1AvqWsMOof6pqZf9jDUmISHQ/9q/cQFbeH3myC357wNs6I4wYJfNM/lYnr0SQVFCcFxH0KYj/vcVy/4/kUF5C4GN6bMg6mC0JH3CWTAUzrmA+niVXIX2HR9pyvlLt/OE7JHazJNRogHHOlG800tngXGWbSX1kzYnOUazFBfDJ2SBTzD3oXTKXAwSpMadZTrkcnW7BkelozfWsVAAVJ0AbZXG0u/AvPGzk+Dp8TvnQTUsNTRObK5+1G7cd1D0BiejH4U2hVcQGuU/nStOCoa6nKh+5OBb4d2xgbBrfk+SQxA3Z5JZTYPFwxbiW1hf9ZIuyEExbZMA4O6j3vZsaDLvsaB71j0QGCJs7Yu0Dx+YPqCRb9+QZNr9Mev+eWPWWmiZVuHrfniDuF5Enx7J+liJIBQiRPyRMPPw2U5ZLTrZiC2Q6cgOrvwgiwmpIXvhqjttIPamTklMc8FW734CSWHk1rheP6OedqijF09A6h3PwnwBS0mmWtiBysi6UtvC/VORdnT7k3H47wmKENegmJE17500pv1eZ448olXdwsuMvzKUN9YE2QGwI6hRWBU8rClHnA9Pkm7dSvbIHl/55j+RDWZMK+Wa04QTDJfZruVx0EY4NhWrvU=",
+    "sealed:yxLGea2rU5UlVk1rA4vGcC1YVUZ3I49scjtEggjuNyZabwdq5/hR/5Q3MSdrOY7ViGygRNHJrmaOmOoPcI+ql0La4hU8F8MghQfeg4N0X33wvjeFL/Q/sDjAKxu6wVaVENRdMhW261OEfu2oU1TPpY2ZY1F/7JxrMtrxtsdKzpNaKDFeMzyTLaJYSvu7pW06Hzt/SnHgCsDKywKmS9kt9cHCQPSlLlS9g5QkqsCQCdD2wcJfxSriS973/urBc+D66WCbpBDp1nqMLQUJEuo8b4W3oCZDi093AZGu0Eu4eSNTtFT9BvuDm80IH2UziJc/M9yyvEYkwcAe7c+ILdKOLL1GdQJ3E2VUDCB7jGDfJnHOy6FlLoEgbGtgBGbZ428xy4a2RWtXgWS76bH2v4gaauPxZYjHy6/GwkTb85U0cSZOLJqvjVpYPpzcwUAOESB0HZkpYojbtKMmAxAWiUKJDIFYN7Up07xTFK1TVBw/xmlhiKFI1/LXUS/CA/JvIpet9xBAFLJRf6TaWF7tF+2hh+AAn1wlQCfZmqhyhrw1yGDpdPVYn1hoE80TVa1lCOQT4gSu8LI0kzvJBUu99pI4wjidejGDNevWYl22Sxz6lvp/XkBwV+NeyMXUt1osX6+GZn2mg7FeGG7eL262uirTlOTbUyu4pvPTPK6jnhxKoz0QMo3W4d1WGq6e2L3O/nd+ZrFiEssMDxiqqdrK6BjIvbpcK9rz6P5jWMuKrnmD2mK71skNHZ6+Igbc8zLCPvtIbmc73eqpNwbfA+zuNldAWaDYrWfS7nzqQuQWWjLi6BPMoGFyX90M9Obr5BoHmK11FvgwUwLSt/F5fF4F3dY1hfmst8Bg5AUwk0Ra4rRTJ0mQIQPU3D0mhZFThg00XrdkHcj5uI5ZTrAlpjPpOaJra36MGslOVA23IZE7KjfXEIybZXr3JJ7Jo7qvEv4+L1wJueDyBBHDycN6hqcBnlUES/UeEmxHEyT1r7S5Wj8Yr4wJamYkL0P1iVam0s2tjsec9exerVcRhRP2yn31vdMPRqQMjNlr2yODRs55Avp3eHCac4Os46GSWil435U/RVaw+haTi+wWt4suimckTHEZaqdSBLGId6VTN+JB4awJNYIdCYJDgbg8Y7Vt1qSSvFEVyZtigkIsMBPSR/XVkmO0XhTGYeqUs9ux3LwOjt+rH0dgv2UdOoHn7/lf9zDUgtCDDPc8rpYKOeX93HT0vvUXtexuzc5JM8bybymnHVFEH8FrGFXVnPbCBCXyuwMA7iwAIePP0aSMg9C+BCvaSCunHvyhEBMJzjtjp3n3JtPUUOABdjsAV8QBCOketgdplw6bWdb8u1nPkPRBhEpVCt6bQDTFkJ+AYHArD8ALdY+u0ofAqQkDjIDfH8AUQ1h0XbYEWhL4Qb+YlFaW0Iar3Erd8dHENbT2+lEWoN0enxbNnShRglELCmCCgBXOaGsWq3Hpo8jJO4R4whrc8vk2UxtA3YlBZT8DVhFNinx/aZJY9GwTm6ZfGoq0yiaJ9OTF/ZvSsR27QFGAuaEpgmxsMkwVCrUxUsE7pYn7t7CBHDfqdxbZ+qr3G688Cil/O+dzOdMV2lLyT5ecw2kmfPHuKDukVLBoOur+13Jg8cevn+fxuMTbnjklMcsDHuewJXHVlkSnc/SYb5bjjRIjQLNtP1qiFy5nhnAmUGk6uQU7CvldX5fHpl7Q8ro8bUYQkipA1ft1w9r0fZUtoZcYYxd9fu3DR9wRTy0ekNr5DH5F5ODkDyl7LE/yJXCTO3Rur67fKSCJcbPTeVkZWyIWYajGgUAf7IpPtL6qMUtHpGGGnAlL4uUo2klphyzo5hqX/kBl2kpBEYNBhg==",
     salt="02/q10",
 )
 
@@ -1027,8 +1082,7 @@ for count in item_counts:
     rows = torch.arange(128)
     match_w, other_w, score_gap, on_top = [], [], [], []
     for s in SEEDS:
-        _, w = last_query_attention(models[("identity", s)], batch.tokens)  # (B, 1, n)
-        items = w[:, 0, 1:-1].double()  # (B, K): the items' weights (BOS first, the query last)
+        items = plain_rows[(s, count)][:, 1:-1].double()  # (B, K): the items' weights, section 3's rows
         match = items[rows, batch.relevant_pos - 1]
         log_items = items.log()
         match_w.append(match.mean())
@@ -1192,14 +1246,14 @@ for n in (2**12, 2**16, 2**20, 2**24, 2**30):
 # %% [markdown]
 # **Q2c** (derive). Q2b's setting: equal distractors, section 1's gap (`e^g` = 219), and `k = √n`
 # copies of the relevant key among `n = k²` keys. At 4096 keys the 64 copies hold 0.7766 of the
-# weight together (the cell above). How many copies `k` hold **half** of that together? Store a
-# whole number in `q2c_copies`.
+# weight together. How much weight do `k = 200` copies hold together, among 40,000 keys? Store it,
+# to three decimals, in `q2c_total`.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
-q2c_copies = 346  # SOLUTION
+q2c_total = 0.524  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -1211,13 +1265,13 @@ q2c_copies = 346  # SOLUTION
 # FORM
 from course_utils.tools.quiz import real_number
 
-assert isinstance(real_number(q2c_copies), float)
+assert isinstance(real_number(q2c_total), float)
 
 # %%
 from course_utils.tools.quiz import check_rounded
 
 assert check_rounded(
-    q2c_copies, "f709c2e969cae2e7842187c6a5c4d7670c37e3601dbdb81f946d0ea0c8012d95", salt="02/q2c", decimals=0
+    q2c_total, "2551472cf3af25189a4a6793fd01a0fd8f49efe7b82c0149b88de37c3377c73a", salt="02/q2c", decimals=3
 ), "not yet: write the copies' total for k copies among k² keys, and simplify it before solving"
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -1228,25 +1282,29 @@ assert check_rounded(
 
 # %%
 explain(
-    q2c_copies,
-    "sealed:jHmGt9XgVNgOFq+qXNRsVBSznTGtt72g0LPKQ0N95KOR8jdQ2AI+udHK59g16oJljTfhLTNGRlDzD0aLMMo3MOd29iKiBx2xz+MUsbZe6NNOq+7zGUwFPCijMKYX4et7ZONfY6/VUaxUs1y45rip3kcFxZH578Y4maCA9+ZmM71KUvfaEwCC3ppgJY4Hy+GXiQ4+WkrNIHiEsYdSAQDav784Eade6abvGqJu0jZSwqsjhfT9eusrb3NmDAMbLOn3lukzicj+rqfXc8hT+/Bki1UFgo3vIaXXdFy9F7jHg4zCUxulyMzpE2l274r/EthDCIZlCtFobfkyUMQ7TxGiYsM/cHEIQpasSMY7nF3MO2xL57sOi/Rh4wRkeCHmmliNRRM25at4VX1y9kJn+pMt0b0uQ49zaGkEHbH4CT08Dtau6iiMSlkluOxHc/LTgZmh5JsaSmT89WQbPOpF0/wj+o7SwkdfzQQXe4wndAAlvozULXDDfYMgGA6b7JjkU1GJdUGUJy8O/boJGDQa/uibGFTxrZVXySuHrBwmWxlRgyNJCcRSyXbVMtgksiaa5XUur1TQzng0Dvyygh2kS9sssIVlA/piJbfk7lRx0CsnNvD2Ph2XXP4jq1FEaNAjb3daijOyDqHsx4S+fQaLHq0/OsADJ0+a11wjvEwJ81bPWfZ/OezdhLzC2ZZdvGrF1z+kdv5KwD4F1HA8Gd33dUHeqS12X5XtTaHKo1ZWHZ6x3KbechBAV0xwqhLzP/WhyH3VY4Gbl86ZljCz1CYHBDkTHDDyHIMR2/Cc7HTIakdnfLidmhYoGbEgIBsDQtvcOhlN9M52hVOlPWDS3Sj0AGiGtqkF/quNLzQheu8rIa2adDirkWEQAhEScNbi0UnfLWkJjQHcN3a+Js7jE1gaVp21P06flY8mBeXO8rjUvG/Mw3WIVRN8l0E0k2qekk7fYeIb05k+nPT/1VDXeg9AGpatyRsgOhsLpHmBvdyJEJK0X5/ylola5nlDusm7kje9vdmiR2C53h8NgdIrZrYhrOshLmv0fOIJUHIkhO+fSDM0v5ytNmcO8kCtsqZj9lz19mlLXBqiOdrg0PPrQYIery59tYbo1V7NjqvuKWFbHqmqwtBT3dg77oYeBqvHvzMBJpJNkNri5KckNMEuMyr6OxbehCx0rSU+nfJHyabqUPQWBi49h3ze",
+    q2c_total,
+    "sealed:INSuTSKWmuzdGD7RA2bYyC55MDhupD6UIo8z/1zHocgBwOTM7C8Et/kDpJc3Y0BYcYjqri2GKUpdPTDbwgOBhxxTJwJ4RpAjLRDkO+1fvP6H6HX3DxM4A5unLNkg9Wv9T5FPNSq+wK1M5oNv/o/K59Et+t2omLMMKZFdFX0nLFw8mU02I+9jDmJibp4a8JynvNmynd1/Is1pbLnl1sR77wbxY/QYa1KhjtEkk2PJUC/J+Y+npGKOUGAw2puJs4I4WQXv/aq3dWWpi+Ai/r/HUt2BrCosUWrgys/5i3TTnc1rihZoG3m4HNFOVqu3/sK3kttCVgo1b5uBd9EcpzCesEc4CPNv1q8wqj5GR1VtHSypgxktFUSl00ky8kzCTHlEtAJjgfm+3B1eA7s94gm/+u1znw20JcKTEqeHssudGxfY/APler1BH3vVWi8i+9fzLBCjMzjHJiA/ypF0KJ/cUEojbHcj1N0XsjiWeOsAN7nAaoV5j7+hDQm/cveyqSM6PW1Rq6EBrKK4p9oxnNw11sOAiB9ebBR650ftKSm6hXMqFU9bQblyBlubaajkPwg40N4/c2GJ8XoE9ew4FFmgz13r2U+x+G6Ey6TtYAHWnWQMgrVJPZQHl4WhzNi6Hm7nlKQEnAH9hEMqCmZuoExGh3FkPkOriwfYVYPeFzMo41UqgcC2wkUDk2xTtfOirD95foRP4OGGoaFe5J8c5TVJKay487nT9CzO22vO5IeoKkLWpjY/uZmiUY/GglnofHwo/nVk1B0sVLeFACl8QjJGe8NtwOLh9g93DBPwp09JGCKPZIt3Fl7jKcv+va+CMQC7GWfMzya7uQcG3iJZ3UKt9oUP2KsBeog7mRIz4qq0hA0+rRkJwB0zlT4sZJxHqpCBGYz6Lc+E9XbxFwFBza1eia7dp6lU6KW9n20NN9yLA15LHrOeWjsRAhjt8joJpuKO7Wmd0yxjRLtBmy7E95DdcrKTPFfbuKQGVGfvtNi9t0s6jNDSSQtD11QK0iFyIRsKbRRrPS7Iafj2Whn2kVZpwzw01ved+QY=",
     salt="02/q2c",
-    decimals=0,
+    decimals=3,
 )
 
 # %% [markdown] tags=["shows-answer"]
-# The computation: the copies' total for `k` copies among `k²` keys (Q2b's grouped softmax), at 64
-# copies, at twice as many, and around the `k` that solves `e^g + k − 1 = 2 (e^g + 63)`:
+# The computation: the copies' total for `k` copies among `k²` keys (Q2b's grouped softmax) at 64
+# and 200 copies, beside the closed form `e^g / (e^g + k − 1)`, the same without its `− 1`, a pure
+# `1/√n` fall from 64 copies, and one key's weight among 40,000 keys:
 
 # %% tags=["shows-answer"]
-half_at = round(2 * (math.exp(gap) + 63) - math.exp(gap) + 1)  # the k whose total is half the 64-copy total
-print(
-    f"e^g + 63 = {math.exp(gap) + 63:.0f}, twice that {2 * (math.exp(gap) + 63):.0f}; half of 0.7766 is {0.7766 / 2:.4f}"
-)
-for copies in (64, 128, half_at - 1, half_at, half_at + 1):
+for copies in (64, 200):
     grouped = torch.tensor([gap + math.log(copies), math.log(copies**2 - copies)], dtype=torch.float64)
-    print(f"k = {copies:4d} copies among {copies**2:9,d} keys: together {grouped.softmax(0)[0].item():.4f}")
-print(f"{half_at**2:,d} keys are {half_at**2 / 4096:.0f} times 4096")
+    print(
+        f"k = {copies:3d} copies among {copies**2:6,d} keys: together {grouped.softmax(0)[0].item():.4f}; "
+        f"e^g / (e^g + k - 1) = {math.exp(gap):.0f} / {math.exp(gap) + copies - 1:.0f} = "
+        f"{math.exp(gap) / (math.exp(gap) + copies - 1):.3f}"
+    )
+print(
+    f"without the - 1: {math.exp(gap) / (math.exp(gap) + 200):.3f}; a 1/√n fall from 64 copies: {math.exp(gap) / (math.exp(gap) + 63) * 64 / 200:.3f}"
+)
+print(f"one key among 40,000 keys: {weight_of_relevant_key(40_000, gap):.3f}")
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
@@ -1588,7 +1646,7 @@ for n in (512, 10**4, 10**8):
 # weight over Gaussian distractor scores of spread σ = 1. Keep `n` and the planted key's score
 # unchanged (section 2's `g + 1/2` above the distractors' *mean* score, the score that gives 0.30 at
 # σ = 1), but draw each distractor's score, instead, as exactly 2 above that mean or exactly 2 below
-# it, with equal chances (a spread σ = 2, and no longer Gaussian). With `z` a distractor's score
+# it, with equal chances (a spread σ = 2). With `z` a distractor's score
 # minus that mean, the planted key's weight is then `e^(g + 1/2) / (e^(g + 1/2) + 511 E[e^z])`.
 # Predict `E[e^z]`, a distractor's mean `e^z`, to two decimals, and store it in `q7_value`. The cell
 # after the question computes it, and the weight it gives.
@@ -1670,8 +1728,7 @@ print(f"e^(σ²/2) at σ = 2 is {math.exp(2):.2f}; (e^2 + e^-2) / 2 is {(math.ex
 # distractor scores is exactly `a` above or exactly `a` below the distractors' mean, with equal
 # chances; the relevant key scores `g` above that mean; then every score is multiplied by `s · ln n`.
 # As in Q7, take the relevant key's weight as `e^x / (e^x + (n − 1) E[e^z])`, with `x` its scaled
-# score and `z` a distractor's scaled score; compute `E[e^z]` from the two values `z` takes, not from
-# a rule for a spread (such as the Gaussian `e^(σ²/2)`). For `s·g > 1` the weight rises with `n` at first.
+# score and `z` a distractor's scaled score. For `s·g > 1` the weight rises with `n` at first.
 # Write `peak_n(g, s, a)`: the number of keys `n` at which the weight is largest, treating `n` as a
 # real number and `n − 1` as `n`, for `s·g > 1` and `a > 0`; if the weight keeps rising as `n` grows
 # without bound, return `math.inf`. Return one float.

@@ -19,14 +19,14 @@ def _variant(old: str, new: str) -> str:
 
 CASES = {
     "q2c": {
-        "right": "q2c_copies = 346",
+        "right": "q2c_total = 0.524",
         "wrong": [
-            "q2c_copies = 128",  # a pure 1/sqrt(n) fall: twice the copies, four times the keys, halve the total
-            "q2c_copies = 345",  # k - 1 reported for k
-            "q2c_copies = 347",  # the -1 of the k^2 - k distractors dropped: e^g + k = 2 (e^g + 64)
-            "q2c_copies = 565",  # e^g + k - 1 = 2 (e^g + 63) solved with the e^g left out of the left side
-            "q2c_copies = 92",  # a single key's weight halved at n keys (n = 8410), then k = sqrt(n)
-            "q2c_copies = 119716",  # the number of keys n = k^2 instead of the copies
+            "q2c_total = 0.7766",  # the total taken as fixed: copies growing like sqrt(n) assumed to keep pace
+            "q2c_total = 0.249",  # a pure 1/sqrt(n) fall from 64 copies: 0.7766 * 64 / 200
+            "q2c_total = 0.523",  # the -1 of the k^2 - k distractors dropped: e^g / (e^g + k)
+            "q2c_total = 0.005",  # one key's weight among 40,000 keys: the copies' pooling forgotten
+            "q2c_total = 0.633",  # the 128-copy total of Q2b's demonstration, read off instead of derived
+            "q2c_total = 1.0",  # the copies taken to win outright once they are many
         ],
     },
     "q4": {
