@@ -382,7 +382,7 @@ fig
 # `K` = 16 against `K` = 64: what does the growing depth measure in these ALiBi models?
 #
 # - **A)** A deeper U: the middle sinks between two edges that both hold, as in Liu et al.'s data.
-# - **B)** Recency, ALiBi's bias: the last quarter holds and the first falls below the middle.
+# - **B)** Recency, ALiBi's bias: the last quarter falls least, the first below the middle.
 # - **C)** Primacy: the causal mask lets the first pairs gain on the rest as more pairs follow.
 # - **D)** Noise: with fewer queries per index at `K` = 64 the depth scatters more, not grows.
 #
@@ -410,7 +410,7 @@ assert normalize_choice(q1_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q1_answer, "32554354c5a5ffc453d0abc6edb719720d8e7cbc23b5450675846555a8fc8175", salt="03/q1"), (
-    "not yet: compare each quarter at K = 64 with the same quarter at K = 16, and recall section 1's ALiBi"
+    "not yet: compare each quarter at K = 64 with the same quarter at K = 16"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -422,7 +422,7 @@ assert check_choice(q1_answer, "32554354c5a5ffc453d0abc6edb719720d8e7cbc23b54506
 # %%
 explain(
     q1_answer,
-    "sealed:RrClySwkDFi3JpejdcQS33Ij/tfj3S7Q5bEjYAjWZtl25YO6LL0EEsLvu1+3ZuTFeurWXTqKBUIW2rHxC1ho71n+jtZHj/pwQ3gVLw7ZffUpvugZ4XhDcrETZoElpWYAS+ownm2Hg6iTUR4WxS2T44tzuXm7gfia6CTRaYsyThD3CdGNVPBs/U85oUxO8nnwsfNxjrdaZB+FQo0dFFKqPhcufFNds1ci5foDx1boVRUzHKfLv0VRWwpHD8e2uZ9gxeErROs63hzVDZou9YLMdAkWOVISQQmZrGXXBOA2VAzudHICXgJBog3CJ9Iyyv85Dfs/fPpMx+dNF6vlznWtBK8VE59P8bhQxS3prAAGHA4sy7Afek8hotyw55C6fjbNvhNyoSJBE1TGX7TlWO7Su5ri5KqYAsXWaK6m2sJi0DXQcdXlMBgGBSiRkyr0HkjIom0HNj80TrswutLBr9a3fblT+mNFNT+mBD2OvsthmetTN3pl4gAhqH4OJy5QHCoy6n4vo1AgfvEUG0puAN4aZWToHqP/beuoxGHok3TdZLMyC7pCj6KgOf7zRlx54xj0a9FrTXvHWJK7iXMxXFuduXFI/yne2CC9R7rCXDy9WswYL7VHKFZ82Bpqaa0fIMcLL1frKdMxktuUmjIckz9TJwb2Wid3WwbEFILnox4HsCtesC/inbaunDqUr3xF8d3WwXzYcy2W1j15w+2IYjkgXp3vWrn71O0XF7tloWKgGPvbvMbsUWYv9Jd/xVBCwkI/24LNxyCwDlZl7kbUj1uTYKM9LKfm7W5JzdL9MOfxemo3eXf+mOJxBxEpxWlH5BMgdJ4ReP9HZ1aOfz7HCj4JTJ1NgM8nOmKEqvoSOBnY2OJOdU/08tPRLlAJLPb4GlBCRP6OAtcjLxopNN9wJ12Ed+1iT/0mZQTCP4b8Pa5W4fQQs7IJu1AStgDg7rapL57BNLfSUFzWlZYfxA67/3O99H21jL6nmsnAzxaVgfg50/pOLcgsXtkPUwGWeCZ+6h5opCIfnx6/ZEE3YLMmkTPG6HUCebKXlD9g5xIsEfriaHz6MRmIQqZauRa6r81/xdSMRj1VFxrpqErPp8l3008hz+8o0ypORqC7mXbM0tGTbUKkMgjvvK9kK4RFAN2FB7sanKXVSpmSp6uGs1DDrcUoNqWETTo3jUrBfaFL4xbnm6QOHDUgpC2t/oGQm1z9r2vuy7USMm8MaxeK0oMyNbnWy8IVYns3Z1ceVrMRgBf1HAbafM8tbn3ZeyMycMo31aAY0Dpil1jW1A30CKxsatda6U9FExx5UKyWFpjLowfWv0eBeguSwn8HqYOtEnCQXrAQkc+gZZRn2WKePt13d2yf2axLB/0TKzSIjZ308yDggHmY3VhaCY4rT6POrcAQoLiSRhs7y6RfYdM=",
+    "sealed:F+8jQZ9MSEpb7AMRiBgjmHIj/tfj3S7Q5bEjYAjWZtl25YO6LL0EEsLvu1+3ZuTFeurWXTqKBUIW2rHxC1ho71n+jtZHj/pwQ3gVLw7ZffUpvugZ4XhDcrETZoElpWYAS+ownm2Hg6iTUR4WxS2T44tzuXm7gfia6CTRaYsyThD3CdGNVPBs/U85oUxO8nnwsfNxjrdaZB+FQo0dFFKqPhcufFNds1ci5foDx1boVRUzHKfLv0VRWwpHD8e2uZ9gxeErROs63hzVDZou9YLMdAkWOVISQQmZrGXXBOA2VAzudHICXgJBog3CJ9Iyyv85Dfs/fPpMx+dNF6vlznWtBK8VE59P8bhQxS3prAAGHA4sy7Afek8hotyw55C6fjbNvhNyoSJBE1TGX7TlWO7Su5ri5KqYAsXWaK6m2sJi0DXQcdXlMBgGBSiRkyr0HkjIom0HNj80TrswutLBr9a3fblT+mNFNT+mBD2OvsthmetTN3pl4gAhqH4OJy5QHCoy6n4vo1AgfvEUG0puAN4aZWToHqP/beuoxGHok3TdZLMyC7pCj6KgOf7zRlx54xj0a9FrTXvHWJK7iXMxXFuduXFI/yne2CC9R7rCXDy9WswYL7VHKFZ82Bpqaa0fIMcLL1frKdMxktuUmjIckz9TJwb2Wid3WwbEFILnox4HsCtesC/inbaunDqUr3xF8d3WwXzYcy2W1j15w+2IYjkgXp3vWrn71O0XF7tloWKgGPvbvMbsUWYv9Jd/xVBCwkI/24LNxyCwDlZl7kbUj1uTYKM9LKfm7W5JzdL9MOfxemo3eXf+mOJxBxEpxWlH5BMgdJ4ReP9HZ1aOfz7HCj4JTJ1NgM8nOmKEqvoSOBnY2OJOdU/08tPRLlAJLPb4GlBCRP6OAtcjLxopNN9wJ12Ed+1iT/0mZQTCP4b8Pa5W4fQQs7IJu1AStgDg7rapL57BNLfHVl3Wjo4Kix6z/mX89zv4jO2q09rf1FWAwPcq1rVcPtJiHpZuVgDPMXoq6whovyMfzRG5Y1c2et0soBWOq3UKLbSQnT9+6wt/CefjaTDodwWMQ6Zqq1K2rJlxidqeTyJFeEat/EybtpgqwwE+1KYoyDAdQu67tzeSmsfIJ0KxPQymobVoK9oEXZidG7tE0+TVSs3WifvP+0Ga8MV3aeLFCG4vwg6VN7EY8Bj6gbUPHDY78A6ttMDf3F79gmX6gr4VZi5TawnZhrk+I+CNn8tBIF9jMldKBO9UnVjvGxGVZcd0InCKKDc7Zcpy0+gfzCsq2kDTyBKpCJNtcIAf/BsEC1o7A/ixW9HSox3Zv0mLYATGzzsPopz0Tw==",
     salt="03/q1",
 )
 
@@ -733,8 +733,7 @@ for s in SEEDS:
 #
 # "Past the training length" mixes three things: absolute positions the model never saw, query-
 # to-key distances it never saw, and (if the extra length is more pairs) more keys competing for
-# the same attention, which is chapter 02's dilution and has nothing to do with positions. To
-# separate them we need models that learned the task with every encoding, and a token that
+# the same attention. To separate them we need models that learned the task with every encoding, and a token that
 # lengthens a sequence without adding a competitor.
 #
 # **The models.** The recipe of section 2 does not teach the other encodings reliably within
@@ -781,7 +780,7 @@ print(
 # 2. **Filler between pairs**: `G` fillers between consecutive pairs. Distances from the query
 #    to all but the last pairs grow past anything seen (and so do the positions).
 # 3. **More pairs**: `K` = 32, 64, 112. New positions, new distances, and 2×, 4×, 7× as many
-#    keys to tell apart: the confounded design.
+#    keys: the confounded design.
 
 # %%
 measured = {}  # (model, K, options) -> accuracy: the three sweeps share their starting point
@@ -1132,7 +1131,8 @@ print(f"""\
 # Q1 to Q4 were asked in sections 2 to 4, before the measurements or the takeaways that answer them.
 # Multiple-choice answers are letters in a string, e.g. `q5_answer = "A"`. Q5, Q6 and Q8 are the
 # seed quiz's own questions and Q7 a review question of the seed material; Q6 to Q8 are asked
-# verbatim as warm-ups worth no points, and the harder follow-ups (Q9, Q10) carry the grade.
+# verbatim as warm-ups worth no points. The grade rests on Q5 and the exercises Q11 (2 points) and
+# Q12; the harder follow-ups Q9 and Q10 are predictions, worth half a point each.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
@@ -1141,14 +1141,14 @@ print(f"""\
 # %% [markdown]
 # **Q5** (seed quiz). Why does positional bias become more significant as context length increases?
 #
-# - **A)** Sinusoidal position vectors grow longer with position, so late tokens dominate the
-#   scores more and more.
-# - **B)** The causal mask hides a growing share of the early keys from the last query, so the
-#   start of a long context fades.
-# - **C)** ALiBi's penalty lets nearer pairs outcompete far ones, and RoPE meets distances it never
-#   trained on.
-# - **D)** Each token's positional signal is spread thinner over a longer context, and the softmax
-#   dilutes it further.
+# - **A)** ALiBi's penalty and RoPE's decay both grow with distance, so the middle, farthest from
+#   both ends of the context, loses most.
+# - **B)** RoPE turns each token by its own position and ALiBi counts from the first token, so
+#   both meet absolute positions never trained.
+# - **C)** ALiBi's penalty lets the nearer pairs outcompete far ones, and RoPE meets query-to-key
+#   distances it never trained on.
+# - **D)** ALiBi's penalty and RoPE's turns both fade over long spans, so the scores lose order and
+#   the weight spreads evenly.
 #
 # Answer for this chapter's models (section 2's and section 3's); the cells after the question show
 # the demonstration.
@@ -1187,7 +1187,7 @@ assert check_choice(q5_answer, "a45ae2098ff9d77801e924b9a6db9833c86ae095582fc4ef
 # %%
 explain(
     q5_answer,
-    "sealed:S+C66AzH56YMMeIDylXXaHD7brKEpodcQvK0GLI2gQNOkxtWmC3HYDENOtziC0OwHy7/jZkkmfEvyuMIZfeMCspDhUz9HyXvrr6nLTgRKD/f1mYXsygClZOcfOe2yzQTlLq0Dcb4roBP0CQxXHvHWLjhd/L5qwNtUJYLy+naxzn0bE6ns/RzqnOElJWAnMp80BWbFboVvJXA/zJhw7Srhlk8cOlsMhatkGWEoFkbAkHRNSBfZtdzgN5e3snX5Ks7oyZoJIDF1EUupC+6JbTJkZ6IstuHrAvUjBssyaAo2uLsI1XOXKRz/Vpw0yGGgoGoNRxtDEu4AZB9OaCiguBX847gcxGZSj3SCUgRjWnsHAj5AZ9hqtpr/HYI3N5MOId7l2gvz5jqhOrQjumVx5STFpiv3lPZdHKvawOqUew75Usbw2UMCMri/s0iEnq7KLuzFPvxDxAKDOwoyE24bvjy9SddsJkVe50r7TqS+XGwBj6/rcjghyzUhByE4TosqRa8OO+XMPjEP/tyjKEHtiNhiQxnj0/QhOYNsIziNN7QicJslLJ1ETn25DBMosf6x0E68osu6MhL91jNQ/EFtr7m5EcbAXhwsoZhhw0W3zui2Sm/wJhHLwqZklZuJSO82XquLlHc50nqKTsfaQjstyOIXbm6SdT+kK4H9gP4E+Wj6Z1iHS9guDsbn8rwuPj94ok9PSPS0ZoPVe335OHRUPXQ/D+FCBv8Dz51PhTxaW1h9890ne4/vBTT83/2xkrLqXOUTlRnc8ZlDhfuarrbbsjuL+PfKTQ+6mF6IMuKpqNQ3yTmcZYH2pNsxijCrbacYB+z/MtoAmdu1cHKFTV1Ly3F/+kyfLfhi10DMSD4CZyehtliJzhoJAeFAsDP+VpvCaCmj+lYzBN9A+QsAECbUiauzDMhyzwlusCKaEsVadVB0pgwRe4iiheP16aWqEVQ8k7cyG1cj2kX59/lW4UQTSiXBZkMKHV+DwoLdLYOZjEbv9wsHnOa45FqtIEt/uA9vukzXhImlUwEfEVkwK1rA+aPuOlV0na837JFUfZe7m8uSVBAFkmixXgyd6YiTI2uyzAHDEhXWz+QYqRh5aPFb7H7Kz+PPprcekrUzu19pk8b3ME023AbHO07iqNcIqu/pE8v5FxSqDgy0Zkj3pLXHtvip8RaH//GWc2U5eq1LakqKW/BBtc0JK/QeUZasE4Hw6KFY+AdCdAuCmJUff+/tuMlnigj6tL0kqDqc0+L90blezfr0w0PuXC3BN3ck19HhKhqj4vg6ck8PB5US3avOe8GqZFWK02CYxY6/M0QYV8+SA4YvKMg51drque49DzwHQYW6KLCQxvt48fC6nildRiiiSWBKMVxu0X8VBOEADKUR3/DNF8XSUlKfIBPfL4XvANmBpurasYxdInC7b3nyMnwBKhcLhl5WNvvknpg3hZeXDG0axV8N0WJi1mlybQgjQvaa2cymyQ5LxzxwHiNX6xzM9A12t3ate3Hjsd8CMTTDeHmA6+pB5yJqr83SREga2TA326SXC4TATRPaPcsqHuRStcV9um2egcDkM85g9NX2uOsBXrJ1zOYYoPbVYf69n08s75tzSNXEF/MYTuZYnayT4zLmD3ajWXfCm3Q2OJRlMCG0ozLQT9wER2sUu8MueD0hhEviO6rpvNd3mu2KbJijIdQjeoSLILjRcxLfK652BlJlKqvBjIcYXuwAEKRjQPe3cuwdl/Gkmdl7HU93JAS+BJV7TIzOexpiwg/GUlOy5g1fehVyqhroJb2iU6AYx3bP5KhMXyYXaADgBJ7/SrtsXB+mJpOuvigXd2SLVoXfi7M8aPTR0MKD85KO2Y+qXtmbwZbhstvVrBKIG5WfQevYn3B6kP+4E0XIifx1L+wtzBfn0zarPuqiPK5AUWB3AaGPsSQZyCgO3GgrD1NiuETXfe+CDqBCiX/6yOIsK165KlKR9RWoMF7+pprFeqbJ6bi7MrU25R/6ZGEy8D4RuFhnkSWrS5EIEKBMPbVu6vnFxlsJOs9ScVqsDWccxxy45EdJJTYQpgYns43zE7k9c8sznffCoLrGGpAWCTSWN/ksS2AH2agbKaXaN66qwxhAkKq3pFe3/s/IHC8dSk3l5nKI643Do8+voNVFA+dUwRVdQpIFioHQIpAT15HeDt4gDW1jvk2YuzuzKyDeo+IxKobKtRW9JWi++2GybeV3OOZjxu4lxKGPeIpo3iXQ1lGhTWSLdq6tgV5lolAi9KISjls7MDsBhiJnE36zUR1n2kxZ2Tv7BkBXyTyhibPMRuvDpn7ZIbsCCFrRDetrvvWB88nWjpobWM+yfbgsliJ4XQ0G8Xzca9dsJTaHG8qu1QAKYxo8BfZgFZe87n4ooifVl1N8mXuank=",
+    "sealed:koaiAl6F+IZoraQ1lOeE2nD7brKEpodcQvK0GLI2gQNOkxtWmC3HYDENOtziC0OwHy7/jZkkmfEvyuMIZfeMCspDhUz9HyXvrr6nLTgRKD/f1mYXsygClZOcfOe2yzQTlLq0Dcb4roBP0CQxXHvHWLjhd/L5qwNtUJYLy+naxzn0bE6ns/RzqnOElJWAnMp80BWbFboVvJXA/zJhw7Srhlk8cOlsMhatkGWEoFkbAkHRNSBfZtdzgN5e3snX5Ks7oyZoJIDF1EUupC+6JbTJkZ6IstuHrAvUjBssyaAo2uLsI1XOXKRz/Vpw0yGGgoGoNRxtDEu4AZB9OaCiguBX847gcxGZSj3SCUgRjWnsHAj5AZ9hqtpr/HYI3N5MOId7l2gvz5jqhOrQjumVx5STFpiv3lPZdHKvawOqUew75Usbw2UMCMri/s0iEnq7KLuzFPvxDxAKDOwoyE24bvjy9SddsJkVe50r7TqS+XGwBj6/rcjghyzUhByE4TosqRa8OO+XMPjEP/tyjKEHtiNhiQxnj0/QhOYNsIziNN7QicJslLJ1ETn25DBMosf6x0E68osu6MhL91jNQ/EFtr7m5EcbAXhwsoZhhw0W3zui2Sm/wJhHLwqZklZuJSO82XquLlHc50nqKTsfaQjstyOIXbm6SdT+kK4H9gP4E+Wj6Z1iHS9guDsbn8rwuPj94ok9PSPS0ZoPVe335OHRUPXQ/D+FCBv8Dz51PhTxaW1h9890ne4/vBTT83/2xkrLqXOUTlRnc8ZlDhfuarrbbsjuL+PfKTQ+6mF6IMuKpqNQ3yTmcZYH2pNsxijCrbacYB+z/MtoAmdu1cHKFTV1Ly3F/+kyfLfhi10DMSD4CZyehtliJzhoJAeFAsDP+VpvCaCmj+lYzBN9A+QsAECbUiauzDMhyzwlusCKaEsVadVB0pgwRe4iiheP16aWqEVQ8k7cyG1cj2kX59/lW4UQTSiXBZkMKHV+DwoLdLYOZjEbv9wsHnOa45FqtIEt/uA9vukzXhImlUwEfEVkwK1rA+aPuOlV0na837JFUfZe7m8uSVBAFkmixXgyd6YiTI2uyzAHDEhXWz+QYqRh5aPFb7H7Kz+PPprcekrUzu19pk8b3ME023AbHO07iqNcIqu/pE8v5FxSqDgy0Zkj3pLXHtvip8RaH//GWc2U5eq1LakqKW/BBtc0JK/QeUZasE4Hw6KSY/0cG9EkCyNRLq+zqv8/gyIp6sLjnrmldVTOs1iwcCrm30oKvm70G5TbkgtEy7p325bn4tN5NxsNAyKvPbxAtItAfx6Tbxpo44ReaEQiRFpF97V7rlVgtKLwizDtHEMOoPrCE06zt9zIuWDkZw/tkGqDOYci+kz5HQ3FHSnAW37IcwsDWk9JNZpAOb9c8jB6C5u8Y9ZiVKmLwrW0zob8CKBKfVV4RJ6kg2sl0RYRV3iycAR8KlGbjQ2xzvE/m1SOJy862CFwOB341nicQah1apwxzMGJ/e/fmMU1WpPWFuehQbS1CpyPq7UwDAE7PCDd2WyeCSkUUxlPc7It/BWfdrwS7ayCMgtUj84/mZYDxu66QDfFyzzdZ4PbUofwoTI9sas0ni1WQkjBJHSLMHipRYDX0z3fmyveEmSK2IQE04Tbjt7EBGE9Tkz8HKcM+6ul1FIvi/X4uOpJ2HrzK/Q/xdt4gfYOZdGCZMRnbKm+ighFlK6nUiddfHuyFgyBlkaR0IqxbVuK1mN3639z25pX/10X8DslOfxomh8oQQBPysxhffEUz6Qut5KkkU+AMVvCIpK8ZWGYWLZNwQgotW/uqjgtmotVpOTiXbnAfh9SbHeNueafCWkWD8pQOyASvDI0fwtchsZvVLkcFXIFcQWjf2rB2Ev24U0KIyfVya23sD9fg1KfsO3+waCrRQXVmUiCNIyQcD2yJmzloWkAiewCRej7WHPDTz2pv3rT/uk9s/VGCIpY45w+98IiV7fYNPLs6cuax5omqMXMm5ShB7dxxAHYpzMMIHOGAcOGrfmzUl85d6U6WZFyujTVbxx56MJeJNrQQo0Wwp5W1kXk78g9hnrYHtb+HmBLCyzAHcj/syeAGCSpMumlb87zqgdpGgq8xdZD1/BrYXn9cCBzhoWbZoFbDKgy6YNVDR6AEgdWYgpfCzYZR8NYSApZci14zyX22+U9Nvrz0avNPomJkKkcKMJW9JWi8/qLn7GIkvSUhE+mkwiEOqp9pHuXQFRKwj6JY8Gx7h8n148IhZeCVn9q4NX8RBmJjEz31hBvgHV0LmPu4w5VUyLy02KDfwS+VMv/eYb9FiElEyG0u/bDQ44lQzF9bWM+yfbgsliJ4Xh9AZGwfaFIt9HGUys460JBJoBqpQLelhgZtre3uMuHGU1L62nyJDHTSgDJ5U/c7uN6IRYHozU7N6Mbe7G1mGiylVAFUrpaCYOKQHbXiURiMhYcTuoZ1nnFt3OOLOYaVaHgNMqoR0ODn2U5i3XFLpsZX+qwwuWqa8TqtvoLgcQyLKX6AQVldtTkRcvOMuJHUxCFhA21Cr2xU+xcTxKiJpTJWK5FugwWxzX3B9HiYN/9PmXTdsz1mOtL1rxpnDpYUJ5P7f0vMS1u75PJJCDMvy+dT6YC2/+S5PjXmUo8PI4Ud0SH2YuFdBPTh/QixGMHAsHdIvYY4Ie7NI/LQQunXSZA6flTBPkXg6/R8TZRIY7ed2VuU94xsczAbgq2m1wN5cbmn9UUTzfzQdd1dF47O/LFiV0JrZSZF5Ov5wDN4JIyGQ15qhhw1rMp6nF3ZDaRlihMIrohFU6KTCoqI94WBgJ/ZpzF3iJpY7nOK7E+4NPnzrMK77rfq5P5hT+HQ8LHGQuPbmG3j1xTh7R2IZj7/TMwv6HA8Lj980ywdllV5FnSVxAivFKQF+jZ3jFcM263qw1iibVMVjLCZq+yZlc22UnNcPFoHOlYaiPIQYlMT9hs2zE1zVlvhS0pNESr4A5ZmoY67H5L3jKupMz+Kh5T/Se4hguRjP54Bk+3tUigAbOIM80fsyeZbiGtzzqmolnPbU+dsjV0v7t20j/+gm3SJetgMiKousQbXa6Jeg8bOzjIb2OY+Rr9wu3b8RXowVgO1/aQ4cLP/kS6J2a3hoqpAYmc3UsbA7wkOcPxmd/JPJa27BrcwTFna82PVG2vkF3p5apczkKAFS6VZr9kgoAVvl/eGVkvAoEgy1cplAwsR9gHezfXo6kal+cXkj6cNCMiAzBdF68gugNfeHdRx2jnkuTKK8B0gKJY1cG/zgyQjncYdxasxm3f/WzUV1E=",
     salt="03/q5",
 )
 
@@ -1425,10 +1425,12 @@ for p, name in (("learned", "learned"), ("alibi", "ALiBi")):
 # positions only through distances. With `P` = 128 fillers in front, what happens to the three RoPE
 # models' accuracy at `K` = 16 (about 1.0 without the prefix)?
 #
-# - **A)** It rises: the pairs sit farther from BOS, so no old token competes with them any more.
-# - **B)** It stays near 1.0: every query-to-pair distance is one that was seen in training.
-# - **C)** It falls to the learned models' level: RoPE rotates every token by its new position.
-# - **D)** It falls part-way: the fillers and BOS now sit at distances that were never trained.
+# - **A)** It rises in every seed: the pairs sit farther from BOS, so no old token competes with
+#   them.
+# - **B)** It stays near 1.0 in every seed: every query-to-pair distance was seen in training.
+# - **C)** It falls to the learned models' level in every seed: RoPE turns each token by its new
+#   position.
+# - **D)** It falls in some seeds, by amounts that vary: fillers and BOS sit at untrained distances.
 #
 # Store your letter in `q9_answer`; the cells after the question measure it.
 
@@ -1466,7 +1468,7 @@ assert check_choice(q9_answer, "e36008086035c94d135d6085e11a3246aa0319dcf7b974e1
 # %%
 explain(
     q9_answer,
-    "sealed:8UQG+SLAqUZ1wtbBBnCMCCQJYKPOtP4x1IudEp3vAOJ3ShmiU8ht1TI1v3M6+DnDic5Vcb+4HJYP0Ehpvj5k3R9lAFitIoDNHAgLRetlhUwLUZlb7aRZ+TT3bFSx7Ewi1rtDmOrUrIihNVwO/AxThKu1FuTOqxvkzFI8ihy9JjepSdr6Dxe4+0v39D2qduXUuDK54WFLVIH2+3g2yHBxuE4+EymBQMiyo9dq+Dv+donIIoMuHmkIIqFvPOnZsiVzvcC1HA53E98Bxx9iKWCCfOxC43QCvDOnI/uMuG7yUoSlKQUewXvlTrsx/LUG87Xh7Y/09+iqbebXpuO1zNOTvsVcMbewDLnUAnUOlYFJZk6qWigz5erPWXyQ/XPY5NZeaLN8d5TbkXgrvxt7lDerkmhi6qloejqRE8B535Rv07Bb77MgOlkMZ2szhw2BEjyKfP5sYqOYFeySNacwC3DXS5oyGVlGwB+XWSSY4IbatxoG5QfUpYl/11AJupDNG1O3SJle3llkd+14uKm+6NekgcIiP7qHtol0LHsN7rTsIqm5BFJwk0HQJkpwKoa2bfTm98EwnuWCqOLmCuKHrXErabyUtwYB8qKuQGYEPo3NuMI6ZFnZYHHuxPPZne4bmPP94ytSzPrdzqnPHV8tGNnP2cijTIBhttXT2A04uYRXfeaVKygq+FZ4ZDkl5iV7EuyHS307rxgaHzo2XYW3tglWj1CZjBaQJm+imfmOL/YeRLkYG2XwpGV6qw9+fZq5RJR6hFZ8gHu/rbSQkOu7fTHwXQAd7FbJ6X6SZ2eRuuh6hrCUxwKCokdPFBPLgV9FnwbPnDBupnkgxQDuoTYdc0Jeh7SCpi0riiS7f173BWOGx1OBDHalwrnnx/GWxGhERgeWIeiA8hkxvz4S54Lo+owSwm/4eljo/S6rLryZrby6RgrRsfonWS4LHhdnsu9/nZceihYJ/PsD02Xe5O2J8WFXwbVzFq3+hPGcvG+kBVZeqq4Qa9/XqzHK9uvyhxQ1M59dwurQ5P962d8te/Zap09mZKaJMgeOoNKvu2eDa1YcVJgRU5rmkaKPn76Czep2jU923hoeK+Zm/rcDfKHCKUYcQEWriLKpSzap3cn6g9HlWNqDTkJ0uIS7oo/twJoAy8GWWhRtyRJFPZQ9sZMCxnTCOv2oTUHSOXtIsqp6doqjdEkDDUGc6aHUJoFWheAKakSrPcu73vEH/z1wxsCHqIaX/5XWcARgMHFGmfSt5a6nacsuiD5ExsCnrekEYrxyyFkHm5TRWuS+F8MK1E+59jzHpgWyKa5dK9o2uWYnYixqSSnk5W8n1muyyNsLTkXCmI+5lcKLgWmKpHEJdgNraNTkhYoe2o6kdxBawjZIftMNdWN3oSprfvxoG5nexSMONDMycRDa4dh5d40Wd+7Dc1Ns5ptALRYAm5DTlBSDq7rZG6Zt4QYz+BNLyeKWAQAoGsq/ahuzS3bBf2Nzzm9x5jJ3TM/D6k6gWZxLI+HJVnChZ3I6tDG70bBRyntRmnFJIEqP+NlHcfQ+HGHZJBAe844LI9M7QYJ+mzXTx1YpArMongqzNsT8zO+rWNdGSqP06s4olD2CPgDtOn1BbmVBY7KVTZTIAePDhS9CVaayyfq2BcojSJbFg+NbhxpQXWDuvANMgcaRa/RtNqaKVCzfcsNtosUJwG6an/geDp+XBYPBmNRu7udPOApw3Gy5lSxQKD0nWtlIx4FjVcfgOxQ3ibPBWCkHcHcbwkZ7YFDeyv+FOmho/9AHRkbCgSKX5qFVgQcrHkTcbVG3VaOUsnVSn+QWGSRd1KgCs1VvMB8bTnETdo9/bflkVyEVvVVhLiOnJs0OkrYYTxHzPIYlN8mOIUrDC1N02Ba2+NLR3uXh5AHrp3z3UiTEwDBu5PAUoHqCdTMWZmK6sWfxGWhuaB8OmiTuujbg/nj4GqBv1oiT6+CS+99NpxfPFEC2HOPNzVREv3XZc4RZEb9ggQpyVCTIAwbvT9Rlgh+3HhPi8BDjvHk9rI3gQ6tKM2sDLgBARouSLiG/tIBqfXKA+Yq0GrOq8aVNQdHGkl4trrYHXhvCLZo6bMIP+u6EkbNBkYYUgjfpxFkiauhq31RXvajp5RaiZtA8nXVotwDv1J82CX3m7uzo9zg1OhC5yySlGKGlRoFfJw6pnV36uw==",
+    "sealed:xZ912daXxp+FakGVTbRnzyQJYKPOtP4x1IudEp3vAOJ3ShmiU8ht1TI1v3M6+DnDic5Vcb+4HJYP0Ehpvj5k3R9lAFitIoDNHAgLRetlhUwLUZlb7aRZ+TT3bFSx7Ewi1rtDmOrUrIihNVwO/AxThKu1FuTOqxvkzFI8ihy9JjepSdr6Dxe4+0v39D2qduXUuDK54WFLVIH2+3g2yHBxuE4+EymBQMiyo9dq+Dv+donIIoMuHmkIIqFvPOnZsiVzvcC1HA53E98Bxx9iKWCCfOxC43QCvDOnI/uMuG7yUoSlKQUewXvlTrsx/LUG87Xh7Y/09+iqbebXpuO1zNOTvsVcMbewDLnUAnUOlYFJZk6qWigz5erPWXyQ/XPY5NZeaLN8d5TbkXgrvxt7lDerkmhi6qloejqRE8B535Rv07Bb77MgOlkMZ2szhw2BEjyKfP5sYqOYFeySNacwC3DXS5oyGVlGwB+XWSSY4IbatxoG5QfUpYl/11AJupDNG1O3SJle3llkd+14uKm+6NekgcIiP7qHtol0LHsN7rTsIqm5BFJwk0HQJkpwKoa2bfTm98EwnuWCqOLmCuKHrXErabyUtwYB8qKuQGYEPo3NuMI6ZFnZYHHuxPPZne4bmPP94ytSzPrdzqnPHV8tGNnP2cijTIBhttXT2A04uYRXfeaVKygq+FZ4ZDkl5iV7EuyHS307rxgaHzo2XYW3tglWj1CZjBaQJm+imfmOL/YeRLkYG2XwpGV6qw9+fZq5RJR6hFZ8gHu/rbSQkOu7fTHwXQAd7FbJ6X6SZ2eRuuh6hrCUxwKCokdPFBPLgV9FnwbPnDBupnkgxQDuoTYdc0Jeh7SCpi0riiS7f173BWOGx1OBDHalwrnnx/GWxGhERgeWIeiA8hkxvz4S54Lo+owSwm/4eljo/S6rLryZrby6RgrRsfonWS4LHhdnsu9/nZceihYJ/PsD02Xe5O2J8WFXwbVzFq3+hPGcvG+kBVZeqq4Qa9/XqzHK9uvyhxQ1M59dwurQ5P962d8te/Zap09mZKaJMgeOoNKvu2eDa1YcVJgRU5rmkaKPn76Czep2jU923hoeK+Zm/rcDfKHCKUYcQEWriLKpSzap3cn6g9HlWNqDQgt44de1ocqs3pAQwcaaDh51nVNPdJM2u5QfkjLEPfH8HkDeOz1Zr/kpdZ2oNUkRBkDYp7DNY4ATlOsKIV+vNsz+z/lesXkgilsuTcnRtNbOag0vfkEOkrGr4bX1boMuhTNSiMKg/q5ZOP4jyMvhYN2VHbvhUspQhkT2uCDa6Ba2Ka5NL8oh+y8nXjZXbmzisHQ6hT+r2J4YWRbUk5m13tOaxCue4WYJcgRwO9azgtlAlamlZllFzSwWLZZYbyZ06S4peeZ2AJ6bhjIPJD8qOArEsox3JZxefOjFc0Nt5d1GPgYdnc/f5gi8zvuNHbds4ENi/hNcw+KHABdhBcapJArqBGzFYyp1hnJp/XVvA9jD7VOuWYwCcK2cdji0ezdzs2S+17pR+3VvvDRBb1qM+MNHJaAwGGTHJAMe4YBOJd4wAos32jTSglMpHL8jiQPgaYHu16a4X4RLUerp4dxs2yOBNEntO2BAaCJILbLcWpLGH6DSmSFSL//nna6wVtp6EtbFuOIrp0xRQHy97whGkcrXffBoerTDciuvQ4x7otoJxHjUy7xVBpWDE8+Cms0oqK5uNUN61GytkT9AYCg6CdZOwYMtZKjSdQJygK7YTXpTcTgLjxgiMEHFg7vEemto1PF0A0fGgHvWtbZVll9iB0uVcVj2ZKnkkT1Tn/YHCCUTkeEGuBw/LVBfQCkCO8BQePV+WXUcrgs1JyixJsYTi7JWan7JaNQvL9LYK1/DEVQxmw2p6d7L0vWu5FqlglaEGyCF2mR8oe4X82GFfnRZcC6vumfxHG99JhkfnW+gjzHrsDq3AO9+gIzB8a+b4slNrw3DA0zlCezQnhlKujzDZsVZC/przl49VS6RVxriANNywwK2WwOq51H9unVvtt6kRfEZFycXawNPV8KLLSGusoYlenOP8M24Gr350a1MQdDHigdor7sQSRvDMow8dIwI9r2DhLxbh4YBmXK921cvYeEuiBFdp7ewsgO5Kdcr3Ghp8hCrkdEpHDT+6L/4uGJ9HhCkwC23TLy7QtUaJAyyjVHm8qYXcNcNlOokEMFxMh2j66ZctgQxa88QhGoWGFz8gxFJBbGR9tVLSerGyMdsKdy2n+6zEzT7Se1IZu0Qu6biqKb6z2ca/lWfnQtI8ot5WKwTjeyHfGDSSdLB7YasCw==",
     salt="03/q9",
 )
 
@@ -1574,7 +1576,7 @@ assert normalize_choice(q10_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q10_answer, "b7cade8f627c8110d2501fe48311da6a7db692856f4eca54d70648076fe20c3b", salt="03/q10"), (
-    "not yet: reread section 1's ALiBi and the filler-between-pairs probe of section 3"
+    "not yet: what sits nearest the query now, and did training ever put it that close?"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
