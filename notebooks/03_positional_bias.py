@@ -410,7 +410,7 @@ assert normalize_choice(q1_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q1_answer, "32554354c5a5ffc453d0abc6edb719720d8e7cbc23b5450675846555a8fc8175", salt="03/q1"), (
-    "not yet: compare each quarter at K = 64 with the same quarter at K = 16"
+    "not yet: reread the U-depth figure above, quarter by quarter, at both lengths"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -1576,7 +1576,7 @@ assert normalize_choice(q10_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q10_answer, "b7cade8f627c8110d2501fe48311da6a7db692856f4eca54d70648076fe20c3b", salt="03/q10"), (
-    "not yet: what sits nearest the query now, and did training ever put it that close?"
+    "not yet: reread section 3's filler probes and what each encoding was trained on"
 )
 
 # %% [raw] jupyter={"source_hidden": true}

@@ -43,8 +43,8 @@
 #   parking place writes;
 # - run a model with a StreamingLLM cache (first k tokens + a recent window, positions re-indexed)
 #   and read its loss past the training length;
-# - implement softmax-plus-one, derive how the gradient on a learned sink logit depends on the weight
-#   the extra key takes, and say which fixes
+# - derive how the gradient on softmax-plus-one's extra key, with a learned logit, depends on the
+#   weight that key takes, and say which fixes
 #   (an extra key with a fixed or learned logit, a learned key and value, sigmoid attention, an
 #   output gate) free a model from its first token;
 # - report a loss as *excess loss* over the data's entropy floor, the only scale on which these
@@ -481,7 +481,7 @@ assert normalize_choice(q8_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q8_answer, "790fd77e15b64cb2d39549f58ec7b32f69158cb2a23fb8b8f18044daa8d5e1c8", salt="04/q8"), (
-    "not yet: ask what a one-layer model's key is computed from, and what RoPE adds to a score"
+    "not yet: reread section 2's description of the models"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -493,7 +493,7 @@ assert check_choice(q8_answer, "790fd77e15b64cb2d39549f58ec7b32f69158cb2a23fb8b8
 # %%
 explain(
     q8_answer,
-    "sealed:zPn7jeCP2yhP2B3aD5zamhcJk6dWiGoBgmGSpuOzAtAFwVxcxbRegicK5LdOQb+6CaEJHGmLqWYV5uITPyiTZJBLyO7dQ6RUmBgk//9OfLEf8oQZIsVzX0ITMG71DrZLcjIBxVk5YF7og2eLEq/G2zWDgVvDlv1TiXvfi+7NH1jmiDrnUg0KdkqtCZVQhUZ/24rGRhwBK1RB300uRPE/NzSvafyVb+Wi8Bvg7Yl/pW7//ByfwHPztFvRWRXZqUPolhA6VI2N/ZR+2xu3tyPUMZXujnT8ue8i7AjN0jeEy18CQNsf5yXLJTvp2VfdpE4kq2Y4KsXG3s0CyMmxcHIF1nNcAkWVRsFwn+6NmSjywk21GZICIGMzWWAHY1wiVIHeWSSN31yPXLcVfQRf8P9YQjn+J67vwPxI8+bU+fb7LS6mWriyqGLxuRexITWZl36Qzl7jhKpyQjIdkn4P4krKD+XdMwSQv5yhk/bNwaL0RIfA7PLVfZaGBxkwxiFW4JP1Y5lz/LJueAXt90St3+6iP/hxpXosQODRLWuPte3M8sPiiTdVSZ6A7pRaBAyEMJ6DF/gOjvtknQzoIVuvbKahtPBP1U04RtFZVcVNX2g2XbP84TbKuS9dxKGdQ5AxPliHNgA3uN+9U7i9CAZZQKF5sUbMwAJpGeA6jtr3JHiIHjeOBDDQ394kZfarabbrE4UI2yS9wca89wC8pmlu2crXpRGDTyI9DL9Di8Qbq/HHaHx90ezyRwla13WmuO3H1HvjnPQFxDfV6oqnWc6LC23K5Bc3mKGjaPKinUeIsFWI05w5QzIcOZey2JkcqyJHSMMInVOXCrC1V6+hIKxZp8mD8vtlxdAfhyh51mkdEzbgESUxR2Jbb31awpke8XoTzK8PpYN4zzDxnTXThp3sa/RDo5avTg2OZUz95/UW/gvZH0lSH2wZHTNjqTm7gcGpClgEQ2KCQuKAdbyNi0zDTiCid5P4lonSPhH4tx93J0bM/CsRBu3LxMRNcFTb9NCsqq6mD/uPnGvNjqRRI/tvNrnWw4qybEho8wU1kPhss0jRbLAbiLwk1hJj+5QvOgA87kCAdqpLTPDeOP3LCTLH2RNhGLaI/CfcltccLqBQaRsTZdRUtll+NJUcWO2L+W4jQL1/a3OnCxx2ACtRQ2L+5qNdHLlDlf0VitSVcpq1E47xqcC7Lh3zMPHqyRVjWMMBEk+EimDP+AUdvDuxTj3annKmsyPQgcZqfMtlkiL4Dn137FdYuj1360YZenc=",
+    "sealed:fjjTGOi5tO5BRWmWzRhBMhcJk6dWiGoBgmGSpuOzAtAFwVxcxbRegicK5LdOQb+6CaEJHGmLqWYV5uITPyiTZJBLyO7dQ6RUmBgk//9OfLEf8oQZIsVzX0ITMG71DrZLcjIBxVk5YF7og2eLEq/G2zWDgVvDlv1TiXvfi+7NH1jmiDrnUg0KdkqtCZVQhUZ/24rGRhwBK1RB300uRPE/NzSvafyVb+Wi8Bvg7Yl/pW7//ByfwHPztFvRWRXZqUPolhA6VI2N/ZR+2xu3tyPUMZXujnT8ue8i7AjN0jeEy18CQNsf5yXLJTvp2VfdpE4kq2Y4KsXG3s0CyMmxcHIF1nNcAkWVRsFwn+6NmSjywk21GZICIGMzWWAHY1wiVIHeWSSN31yPXLcVfQRf8P9YQjn+J67vwPxI8+bU+fb7LS6mWriyqGLxuRexITWZl36Qzl7jhKpyQjIdkn4P4krKD+XdMwSQv5yhk/bNwaL0RIfA7PLVfZaGBxkwxiFW4JP1Y5lz/LJueAXt90St3+6iP/hxpXosQODRLWuPte3M8sPiiTdVSZ6A7pRaBAyEMJ6DF/gOjvtknQzoIVuvbKahtPBP1U04RtFZVcVNX2g2XbP84TbKuS9dxKGdQ5AxPliHNgA3uN+9U7i9CAZZQKF5sUbMwAJpGeA6jtr3JHiIHjeOBDDQ394kZfarabbrE4UI2yS9wca89wC8pmlu2crXpRGDTyI9DL9Di8Qbq/HHaHx90ezyRwla13WmuO3H1HvjnPQFxDfV6oqnWc6LC23K5Bc3mKGjaPKinUeIsFWI05w5QzIcOZey2JkcqyJHSMMInVOXCrC1V6+hIKxZp8mD8vtlxdAfhyh51mkdEzbgESUxR2Jbb31awpke8XoTzK8PpYN4zzDxnTXThp3sa/RDo5avTg2OZUz95/UW/gvZH0lSH2wZHTNjqTm7gcGpClgEQ2KCQuKAdbyNi0zDTiCid5P4lonSPhH4tx93J0bM/CswAaLDkIhNZR+J/NC89/SjD+mIjCXPx6JKMrJtebnW2Yj9bQE7px4k0epg4VLWbLEaj7Ahk1d08IMvMxsmq0DGa+IEQ7jJNuPdAjLa3wY0CqzWryCTwswfLrwVKBsPZZpWrAtiLtkVF+qNrW44Xfh6eSziBhQyQw1KQ2Xv5rVZU+1Lz6hG2o6VcpyuGcQ=",
     salt="04/q8",
 )
 
@@ -521,9 +521,8 @@ for (layers, seed), rows in probes.items():
 # Large models behave differently. StreamingLLM replaced the first four tokens by a line break and
 # still recovered the perplexity, which Xiao et al. read as the first *positions* mattering more
 # than their content; Gu et al. (2024) found the sink on the first token even for random-token
-# inputs. In a deep causal model position 0 is special whatever its token, because the first
-# token can attend only to itself, so from layer 2 on its state is unlike any other position's.
-# Our design permits that: the zoo also has two-layer models trained on the same stream *without*
+# inputs. In a deep causal model position 0 can be special whatever its token. Our design permits
+# testing that: the zoo also has two-layer models trained on the same stream *without*
 # BOS (`sink-2l-nobos-s*`), where a sink on position 0 could only be positional.
 
 # %%
@@ -673,8 +672,10 @@ for seed in SEEDS:
 # Same sign, a size three orders of magnitude smaller. The toy cannot show StreamingLLM's
 # collapse: its idle queries are a Zipf draw that the context cannot help with, so a confused head
 # can only add noise to one layer's output, while in a deep language model the damage compounds
-# across dozens of layers and every prediction needs its context. Two more things differ: how many
-# first tokens a cache must keep, and how much eviction costs per seed.
+# across dozens of layers. Two more things differ: how many first tokens a cache must keep, and how
+# much eviction costs per seed. On the first, StreamingLLM ran a control: with the first four tokens
+# of every text replaced by line breaks, keeping those four still restored the perplexity, so what
+# they say does not matter.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
@@ -716,7 +717,7 @@ assert normalize_choice(q7_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q7_answer, "fd9aeea2a4273cb7b5d62c90a581dc7ec5088fc4573b85513d6fcb4c07ff0b4d", salt="04/q7"), (
-    "not yet: reread section 2 on how each sequence starts, and section 3 on StreamingLLM's line-break test"
+    "not yet: reread sections 2 and 4"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -728,7 +729,7 @@ assert check_choice(q7_answer, "fd9aeea2a4273cb7b5d62c90a581dc7ec5088fc4573b8551
 # %%
 explain(
     q7_answer,
-    "sealed:fj9V6pHwvm5hJl5PYWdE8H5zomzt+NGnSlOmFNLIBGWZFliRGvc6bDl4oDj6eyuBM4Yt6EPJQovx70ngF5ZW1hTYyA4XiAvwhlbPIO8kEtqJaeX7+aVeKRoxo2Bvq8nrgSusgIGPO2C7+R8T+8rIlA3IrF17+khza1Tid5LLlZ+7H6ZajB2weAAvYSRY+lk/pBQY7+S9cAP/pjnpklfQ4RGugCpHw77+baU3oXv6WlbERdGy8nhrx/daka7Lz2S0BiInOClUOpfT28e0TBB0Cx8gr9DXCohCctFahrFEzKD6JIHRALMHubQdWgnVNwD0PNIs/32PobTWaWrYW9zrq7+ElgCMY1LIEVYhuE+bVg6AeyBINdTqbwCnVlwLRsOniWCz5ktaM+aFZuxnOEfLkB69QM04qHBFuWfbiiQuzIu4BR58wVi1xdhaRJEYWv6Lmu86uN9FTdeVocZMQgHierLMozosveOmOhhoEd8wZ44j6R2WAJpdTLbXyxoffsBB23ViCE78xUjGCHf6RSaHM1saJBC8JRIqYbdFSvB+VUTp0bh1n3tUx/CZxN9fPrmj4Q+hritfL9vhkJYYcXA5GNwNkUlVwW1NMOY0oeBRxpSJQsV9GPSIfwLVnmoFaCmYAgAtQqlAXas3MCt69U0uSwIVC7fR7zNL4Xh4AFkNuITFvOtI6mWeyBx7zjN8bzEwlaqWkCQPrImFuBTl3SJXMxRh9Oisz813jbvb1KFwnpse75gm7iQHJSSAjPIGbVA+z/OxLQC9hh8yOin6KYZnNBnB+fD8xRJsWJdV71IVvp7R8JkdCG5dIUHPTloxlTsOafJiCmo9U7/ZLd0NHbEwnClmp4C5O9vgvoVNwScfxqLitaofFkL9XwnHejVDl4rLIiefSPjYl2UelkDwnYu/ADRxVSWTsGlWbpd1bnjrTY9dvbue0EURjtFI8gc0der0HnQsTdHBCPMiRlhLJ5InYVrXhpsi0noCfY+7BNmXNgmumSHkdCG0WRRY25P609MdjTjtvK+mDmFsroSdAxyJjYbnRBSYAbIWJ89sUGe95YAIdLb8gFhcdop4Ru4zHN0JHamuoxyTdkUSJOpKVX80ilT+7/S9vFx1mjDvUitKKbN1osh03hQppJQmu1LnKfDxJqeFgH/LhpntV1Z3Z2mySRuxL2Gyukqk1lfvjHwLagZAHBTM122rUZ29/iLWmGFF6qO+g+YFTed0zAc8qDUkiZusXrMnkVdaGkfEMNrrE7RoPd05QcMfLFUmx1ZyFNqkPfJC+Q7kcqUSey+DmVFfB5CskMFFs7Zi+UI=",
+    "sealed:wj72UA3GKRTzymAOtqhTOn5zomzt+NGnSlOmFNLIBGWZFliRGvc6bDl4oDj6eyuBM4Yt6EPJQovx70ngF5ZW1hTYyA4XiAvwhlbPIO8kEtqJaeX7+aVeKRoxo2Bvq8nrgSusgIGPO2C7+R8T+8rIlA3IrF17+khza1Tid5LLlZ+7H6ZajB2weAAvYSRY+lk/pBQY7+S9cAP/pjnpklfQ4RGugCpHw77+baU3oXv6WlbERdGy8nhrx/daka7Lz2S0BiInOClUOpfT28e0TBB0Cx8gr9DXCohCctFahrFEzKD6JIHRALMHubQdWgnVNwD0PNIs/32PobTWaWrYW9zrq7+ElgCMY1LIEVYhuE+bVg6AeyBINdTqbwCnVlwLRsOniWCz5ktaM+aFZuxnOEfLkB69QM04qHBFuWfbiiQuzIu4BR58wVi1xdhaRJEYWv6Lmu86uN9FTdeVocZMQgHierLMozosveOmOhhoEd8wZ44j6R2WAJpdTLbXyxoffsBB23ViCE78xUjGCHf6RSaHM1saJBC8JRIqYbdFSvB+VUTp0bh1n3tUx/CZxN9fPrmj4Q+hritfL9vhkJYYcXA5GNwNkUlVwW1NMOY0oeBRxpSJQsV9GPSIfwLVnmoFaCmYAgAtQqlAXas3MCt69U0uSwIVC7fR7zNL4Xh4AFkNuITFvOtI6mWeyBx7zjN8bzEwlaqWkCQPrImFuBTl3SJXMxRh9Oisz813jbvb1KFwnpse75gm7iQHJSSAjPIGbVA+z/OxLQC9hh8yOin6KYZnNBnB+fD8xRJsWJdV71IVvp7R8JkdCG5dIUHPTloxlTsOafJiCmo9U7/ZLd0NHbEwnClmp4C5O9vgvoVNwScfxqLitaofFkL9XwnHejVDl4rLIiefSPjYl2UelkDwnYu/ADRxVSWTsGlWbpd1bnjrTY9dvbue0EURjtFI8gc0der0HnQsTdHBCPMiRlhLJ5InYVrXhpsi0noCfY+7BNmXNgmumSHkdCG0WRRY25P609MdjTjtvK+mDmFsroSdAxyJjYbnRBSYAbIWJ89sUGe95YAIdLb8gFhcdop4Ru4zHN0JHamuoxyTdkUSJOpKVX80ilT+7/S9vFx1mjDvUitKKbN1osh03hQppJQmu1LnKfDxJqeFgH/LhpntV1Z3Z2mySRuxL2Gyukqk1lfvjHwLagZAHBTM122rUZ29/iLWmGFF6qO+g+YFTed0zAc8qDUkiZusXrMnkVdaGkfEMNrrE7RoPd05QcMfLFUmx1ZyFNqkPfJC+Q7kcqUSey+DmVFfB5CskMFFs7Zl+UI=",
     salt="04/q7",
 )
 
@@ -870,7 +871,7 @@ assert check_choice(q2_answer, "9b6b6edcad37c46137d47113dc8b4d52814e353076c663e4
 # %%
 explain(
     q2_answer,
-    "sealed:pC4RflY3Gu/indh1vWBJ9SHS4iigC+IAKugi5+v6mzxfBkGUXYgWv7CtCtXAp0ufzClD7CKBPQkRZqZkP6akKfhRPtSliT8ffN8BcWBbWrh5m8FMRgrD10ouRHTlezRUKmxzcFqZdog2RmmJWrctotwLoT9wFNlQEeusrQaEEJpz/TZ31gMMB0LID69N3mOD6lPVlRwBH8sFNvC5JxipCj7rgy8BmzSOiCHzhZTTAgzQd8/qc3RVsf9uxu1oz6Nk9+f9dZhGPZSYgWM9u8awsjrZLgGFXCzEitQi277lGHuJkwDsOlvDEVbxCQrspxE/k+bslzUZfQb6vHe6GAhENXKKYbV+8LbD79HC720hSJ1X5LyqU7SNht60hvZyKs1Vp5akMStqL0a4/MVK4YxPjwhgsz36rM4aeqlb280w/TI7grWRQObl5Q76EUNF9QzkUVaC9sh9SlXztf8+N2HxiudSR/PiZf5lbcii+DKl+GcKtFimdyrhp/d04zh+EU9oZtIGz3A9Nv/PZSZgJo+hmGO1UFZyydaUhODF7MtrF+Fg7cB9Y/Y7hQrVabYJXq1f9TXVdpJBB7QyasXMDZphW6e0Fptc58eGfcWc9LnDm3bd3TJkqB5fugY8vmuHA+QJaTFPyhmysOGN+z2V7OwQ9l9ni6F+i9H77wgH1nnOZYwS3ILG3qUsLfrLAWTS7yY1ujVwh/RALi/qa3qzh4LYJPqVv0tZsmf2lheMa3v86XrmIsb+hNX0k2547NCbzNiMml10d5NUQfZzSrs1SxkGTd/s1P1JIt83yJGCXVLtWbp/kXAidTDFZOx/pScJCEHas/WUVjbiN208uS1FXNxpb1622sZV/CITl5U6+j9l8B/h/qBGzhZr+1iUn0aRmXfZu/0a1AwDRRAFnlSsDn1qXxcwgzRaJRkE5U01XNJYBW+JQJaRpasYi0hhqvB/tbOnQQuUqlD/pukyPYLQgIuoJiuxU2vVS2JGEyfWsAKlNLMuJRt0PTuT0CeSa8svEaYURSF6MmEFsTBTFP2GB1TjPSSrQCiW4kcnjwyNMEJTKs6URNt5CRLJPDNitnbfjykfRX2qF/NXgJ7AGNmC8/XgmOc0j1LIFheqkHMz+ZQ93pZc6B6PxRx4sfeaBS6D/LHaUO8TiQ+EGHNJx2uH40Kvi7T9jQxiK38NR/8UCBgbqfr9opN1chKaOSWTcwmRMgDqhDHYAYsjsMAAvckwiQAKWprvrFO/MyQo5nSDuz7SMbKRFyxfu2KivGmdx8wr9lm0norQUM92IfVJjd3fgIxdKwkBsGCDQ74gd2cKurhAn6qG+K8YbaFlHyUN/cGsVz3dYGA3F8S5seux5MWgcFpmSd2k63vP2d4A/nsEwDG4nOFiUfmdxcjf8gKxNjvHitwfYnG5AwIHdxQcDWBTCg+1R33TzAouxJwP8TDthHGNeWbnp/Daink2PQxK3ZiOiQ6U+X+vkESLXizgQX6S5GvM0zoQFJZV22VX5B3LiJsTm0ET7V1GKgEeiV4Tc/JL8Mq/Qh48wTLkJmSk7+y+PEZOC4TlFvTxRxTOywX/6KcPCPjRxY9LgT1MPwB/oFppXALYWHUKDXoViQQZcIfNF8zQklUrcqFPz7RHrhR0KUMc2C2OAbSMOUGjM7bZWyBeI83odV2Br/TKhiWMc4OhTgreMHstmduTKU9W09NXaUxFiDwXXlnxNO9zHe4Zdjji+WR0XZwhVPhNd1aA/ofg4ogWregA3/5O4ZOS8JPFF1qz6I50LEW9TPGXPS5NZrNs0v70y0UBpeuYZy23E2JFFcAxfMyYpezWC3bXtecXQJs8Vv4EfBmayLd0X6vRvcPq22bUk2h4IVbhZI0QY++Pe//SVs3ZVqZ4TY6Uz50ei2I9UrvaFct3nzleeOEp+7FlW8+W66Dmgl/l2pYGwFty0mULyY1SRTdrB3QJekv3p7Uev8uIMOa9lpjE3Z5m+DbfaPKwphPf87vwZEQZj+afck3P8tsK0/clHA0XyLQe5Y3gp5Goz35ruK/GLedxDNZXLtwJeqKRYWBFdHniabntJO/36GX1kfUUl+VWSsk7s5jaPQKsH6W6d97d3ipBtQCAKtQjSlPjyq+FxrV/2P0s4o925hM2ArwdqRm+qNOrV9ygSguu+PoUMxdOgE2+8Bc4/QWbYKjfZNNntbpIPEIZhYFvOh2WjLS0tNCxb55K08QeF4pBfE5/i54C5uSI4m3TRkWxerV416q/LWsqeF7ejgaMWxcJ9zjMV4KRfR8wkO4F+ww4hGQXmX5GVpzvPjeusSP20yqn2JJtoedZmO5Oebgo4jV/oL2B0Fye/Djd7KUxMPbxg3a5+0Jj8uGwVUGSAsrtX7iuYjv+64AwKy4aUEacLPNm3D0tRIzGV6L0y9qnXdy8QsZnBTzpEcBbCvJ6wU9yAbJejmmRuhLPnSJV+KkH8MLEXBMWi7ZiY8Bqyz5UPcFR9sPJ/j62tgd6I+Y2260rLHzEpd5/TTq15VNRDmrerWj60nDkKQ==",
+    "sealed:lbQ362RZec7RT2RvkgBoSSHS4iigC+IAKugi5+v6mzxfBkGUXYgWv7CtCtXAp0ufzClD7CKBPQkRZqZkP6akKfhRPtSliT8ffN8BcWBbWrh5m8FMRgrD10ouRHTlezRUKmxzcFqZdog2RmmJWrctotwLoT9wFNlQEeusrQaEEJpz/TZ31gMMB0LID69N3mOD6lPVlRwBH8sFNvC5JxipCj7rgy8BmzSOiCHzhZTTAgzQd8/qc3RVsf9uxu1oz6Nk9+f9dZhGPZSYgWM9u8awsjrZLgGFXCzEitQi277lGHuJkwDsOlvDEVbxCQrspxE/k+bslzUZfQb6vHe6GAhENXKKYbV+8LbD79HC720hSJ1X5LyqU7SNht60hvZyKs1Vp5akMStqL0a4/MVK4YxPjwhgsz36rM4aeqlb280w/TI7grWRQObl5Q76EUNF9QzkUVaC9sh9SlXztf8+N2HxiudSR/PiZf5lbcii+DKl+GcKtFimdyrhp/d04zh+EU9oZtIGz3A9Nv/PZSZgJo+hmGO1UFZyydaUhODF7MtrF+Fg7cB9Y/Y7hQrVabYJXq1f9TXVdpJBB7QyasXMDZphW6e0Fptc58eGfcWc9LnDm3bd3TJkqB5fugY8vmuHA+QJaTFPyhmysOGN+z2V7OwQ9l9ni6F+i9H77wgH1nnOZYwS3ILG3qUsLfrLAWTS7yY1ujVwh/RALi/qa3qzh4LYJPqVv0tZsmf2lheMa3v86XrmIsb+hNX0k2547NCbzNiMml10d5NUQfZzSrs1SxkGTd/s1P1JIt83yJGCXVLtWbp/kXAidTDFZOx/pScJCEHas/WUVjbiN208uS1FXNxpb1622sZV/CITl5U6+j9l8B/h/qBGzhZr+1iUn0aRmXfZu/0a1AwDRRAFnlSsDn1qXxcwgzRaJRkE5U01XNJYBW+JQJaRpasYi0hhqvB/tbOnQQuUqlD/pukyPYLQgIuoJiuxU2vVS2JGEyfWsAKlNLMuJRt0PTuT0CeSa8svEaYURSF6MmEFsTBTFP2GB1TjPSSrQCiW4kcnjwyNMEJTKs6URNtpQQTcb3ZkrXDPjyUFBGipB6UT1JTAGNaC9f2slOdnzErEFUKuh3J39oUm0tRE5UGPwAF44+nbBSTI8KzaUuwRlx/cXXYHxTmB4EKvi7iu3ApzK2NMXrAIBRNPoPPg7IIxMwfUKWqReEfFMxq5xWL4IacFmqUl9cU3wQQUFs7m7U/6Ji9j7X/Gtj7SJP3lLgt3iweE8yCagsErug6925bdVNl2JuQMgc+M1JQSMgxOsy/XSPF6MkpG+6FM2p3O+7xRaPUqGWQKtdPjQz+PZ3s3G8r794X57dThdQkhW92op3+KyNtS4jhRzzn9judnRLXO2onE9wKjMTHVnNwebCP3EENGe1oEETsHHBy1UX2MhRwumdNXoWOkmDfCZG/747qf3n42bEAWntOA/ifNuECixSfOTG3oQXDd+SrPmytYF99UwX8crArGgMhAmwQT50pGLR0elhJHbOoZ/4n6UlI3zzSyfyq49KS+PAEdB4+hEbypFFXUwFzqt6cUD+rWgIlLnXxPOBY6vhtyWAOTXn1NXnAejkEJPoDNTpHDzxp5SKVTnJYC+1V/OUMclGzAF/iXeEyuJLbHXSpQb5v9aVWbqbHPyCfDdcv6CRqaf3F5mMSFegRd2dceaVVCnSAbRlujffEyHfIVd3a2/2lzSNM4Ve8eMU+X45K3q6oaq+gVyqxE5NPVpI7KHVH25do5KlL4SOPFPyQId6ksnvb1wRZA6uLWcmGpE3ZFE4UuYIiSp+zEGGWetu0BBd0nS7VTJlqGyLNoX6nHvdzn2zbB2m1jNALwfYMHLbidL/jDRdecH7M2T8GVyZweimo7ROiSFex/hmxef+Ep5fplXNWW8qvnxh3xlZ8CwlFy0WJSzpZNB35QAWJacA26srUfq9SIKeahkcuL19Eg9yuLJe6juhPc9Ln2YhdRxveRck3PvMwHlroiAQsBzudEqrTgqNL7m2V2qvvUZPJ3SJVCNNwTPbeNdiJTdHzmYKj7d6Dwum+7h70GiuFeBosv/JHeP0CsA6iie8KOg2VzqQiSN9M9D0H12rnAmvBwwP1jppA3+hcnRu9M/gDw4NWmH76LcE2p8+xRMRtY1ACw6g8kr12FbsqKNJczrvJEOQsNmJxodFDXqrnrtMe8cZcPktEPF5wSKEl8i4UN4aier2HaSxapZ7Rum+X3OCcscESb3QCeXB8E6SWfA5mROAh5z6VE/xo2wDMFy3hGU9L/d2/j9GzxgEjYpYI146NJ2rMPLfkp6Hk2rqeE3g3a7XHN7+B0N+r3hXaz5kwiwei8G1GDTpbjBuv2J3nwqNh1ajQfEhrXO6Yj3Dp4VYbFDvbt25+yVc2qQodgEzzhBNpLUrouwV11C/lMzyDQrVqcySdVua9C9sfDGVcQ2OU6OIRzk3YBeoFDudfT6mvyuEEnZulij6wqMnzEvdg6UTyk/hpeDivDrDvtnTCzPwco+oqljkRbOZ4zdYRklc2fp3o0la+Su4dypV3QnP2MUYh3ASap6OXTAf321k844L/WNt3o+r6u9mXgeQ06gMz2K1U0UhxlwQomZIcRJpXZOYDONKir8nrlH2taYyUHGtqVc460h2vm0/3tB4Y+eEIXVWhGTg==",
     salt="04/q2",
 )
 
@@ -882,16 +883,18 @@ explain(
 # **Q2b** (predict, then measure; the same table). softmax1 gives every head an extra key with logit
 # 0 and value 0, a place to park that writes nothing and that no cache evicts. Evicting BOS cost
 # plain softmax +0.137, +0.001 and +0.058 nats per idle token in seeds 0, 1 and 2 (section 4).
-# *Predict*, before you run the cells below, what it costs the three softmax1 models:
+# *Predict*, before you run the cells below, what the table will show for the three softmax1
+# models ("weight sums": each head's total idle weight on real tokens, below 1 when the extra key
+# takes some):
 #
-# - **A)** At most 0.01 nats in every seed: the idle heads park on the extra key, which no cache
-#   evicts.
-# - **B)** At most 0.01 nats in some seeds and over 0.05 in others: whether the extra key wins is
-#   drawn per seed.
-# - **C)** Over 0.01 nats in every seed, and in seed 0 above plain softmax's cost: the heads still
-#   park on BOS.
-# - **D)** Over 0.01 nats in every seed, but in seeds 0 and 2 below plain softmax's: the extra key
-#   takes part of the parking.
+# - **A)** Weight sums below 1 and eviction at most 0.01 nats in every seed: the idle heads park on
+#   the extra key.
+# - **B)** Weight sums below 1 and eviction at most 0.01 nats in some seeds only: whether the extra
+#   key wins is drawn.
+# - **C)** Weight sums of 1.00 and eviction over 0.01 nats in every seed: the heads ignore the
+#   extra key for BOS.
+# - **D)** Weight sums below 1, yet eviction over 0.01 nats in every seed: the heads split their
+#   parking between both.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -915,7 +918,7 @@ assert normalize_choice(q2b_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q2b_answer, "6c03e98c292a6cfb22dbe9dbf1557f4211d3cc6e0ebc10841ad8780bcf046de0", salt="04/q2b"), (
-    "not yet: reread section 3 on what BOS's value writes, and ask what a zero value can offer instead"
+    "not yet: reread sections 3 and 5"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -927,7 +930,7 @@ assert check_choice(q2b_answer, "6c03e98c292a6cfb22dbe9dbf1557f4211d3cc6e0ebc108
 # %%
 explain(
     q2b_answer,
-    "sealed:57HdL43LHGMccyZg8N3dd8M6HyNrXhV5QsZF4g3RgtRdomd/kF+a9jMS10+XaX2BlXB8Rtr6Dz2EZ5NONDF7FNPm6qrm6B7iC2AbZp0kfU127yrfAcCoKsF1cBW9n0lLso5rdOtau4GBAcWmozurogc98oEjALNmVAS8HNYEee6bl6vflkzU2Rv82UaNXalrlgotOqTI+2B5XKCR6RRWJkpJBU0bej6a594EJfSoe5fAYMaK4C+4s27dKq8z43ZDgdRsXEasth98vVOP3d8tgWdVrP+t1Bpd9mUxfvCrevtZgclKIp9L7HrixXJhCV2PE/Ay0de0OBSzvbg59I7ZzfuiVoS3vzEq7DpXo05wLXdAU30euZVfsAuwh7IZLQzPRBi9JH5VHJL3xfRUjHygFzWGZvK+RZ6n4zabrfjuQD3hKDIIGQgJvpNiErtISo6Bd69yR/zNoV5OI4E+OcXCWU0fDGS4OQrBNRnBn/P8uGYeDnKngp8UCyfdkDzFDoy+NBey6NVwQyd8vm3nzSBXl/18fFru6hYHoqHPH8gY+AtpaHz9Z60G7Jbzye7rUDEPDSIV076s1a4CtS26pqAaQPm/bXYHbWDMEHE1/DsglMqOdMmlYG2N5PIlEpexMkcWaeUHyn1j08loKUc8Tfnq86AdyFRfeOnxdcin47M37LH3HF1rA2mSQNMorvgoKmUSyeKfhvHh6r5KnLSIWSIqVlmrtkd413+f7sTi7lTZ5db/NsMBP+VN/uWGt12EHrG4kCch052lKpLEc7m1oSa3ftoTyiB+ghWDLTNOb4FfSeHbIpBeEqvnfjisJMH1h66i07NcKw9YUt8F/aN2oB/SgDS71ZKyEP9pxXlBBMaeuTCcWKr6LIKsVOfdvhW0RsZRcieGwJVFrCXNzL2Ksov4BL4+pBEakNp3/tkOz5zEgJ6CdTVhJgnjZuLdaoi0dplgHIwtqOm/aVBgI/b4xtw6WBfU0KCsskl/N4He1N9CGtANXukxOrT9i7yQkcPHGx1ExwttrRIr11F9GzEqVx5BIyuLoqFzV4GHj9cUZ1VXDq4nJ7C9kMlF1LOqFZSH13aVWYE50R1O8qMjBjAkGpdfwmLBK54kA346Zdcr3ux7SNaJ0RfdB5qtO7nWJXwN9ZBsU24hCK2Ixks8JIPPKVF2JaE/SZ2i84raCr5B10mh/Kgvj7eP4cEIHJSvDo9M5FVIff3lhuDNRE2xxDD1CBc8tNny8HoWLamuPOqsfrNKZmuzoUSlIYHgxku1i8vGFdD4wd6y95zlKpWV+cnxdyyGGEdZ7ArtxA5U47sovF0ikxuYxNQuF81FzAj+fd6oZh26qJUlnIhdmN+o8ZHbUftyFzzuLtOkdZufNeMP45bPQ8E7b50+D+038AhXIYeO0UdayFNMzwWCYwX47nGrH1S5htf3ozcB/63zYCCaJgyE/N/CmciJ8tSyNE8gj9hzAKeVQ55KIl/FVSANhBBTWzMMYH4HdH5J1AllGCsGDkJLm6WLmQBVXZFdsE9E9Lg1Ac5dRxe+07P/VHozK7c3uIOPrCY3JlpwfAg7snlHpA==",
+    "sealed:iwVO0fc+E97aYUeR9XKHRMM6HyNrXhV5QsZF4g3RgtRdomd/kF+a9jMS10+XaX2BlXB8Rtr6Dz2EZ5NONDF7FNPm6qrm6B7iC2AbZp0kfU127yrfAcCoKsF1cBW9n0lLso5rdOtau4GBAcWmozurogc98oEjALNmVAS8HNYEee6bl6vflkzU2Rv82UaNXalrlgotOqbIzmZ4XKGaqANAY0oGFQMVbHGZ8ZtUPf2kNdLLe9KfrSWl7SfdZOl4oDxU0pNjRgu+q0s49QfO2Jox13UQrOy2gEJNtzshPbWrZftai85Dd8wC8S/8gGNqCV6NA+su34buahSmsrxw9pzfirXhDJTr43Rh7BlarwlwPDZLTn04meYRtgywwu9FOljTThjpcjoXUZLvz60L2nC1Bi6QKKGjRoel9CvZreTjRHmyNHkaEkEavoJoEqRHGJfEea1+E/LV5EdUd5prJInXXwMOUTvuYUfBI1PBqrvw6yoLFHDimYREB2PTkHTbBYH5Lwz089YxeVkDvmX6iTAOxqsoKH6vrlQX9/nPDcsWvVUyOzqhIeNA8Ybwwrj5S3QVRTdHwvyzwqFLryyxuKAGQPmzKDkELiTIDyJi4iY83JqLYZvrKHuQ56Y8G4q/YmdEa/NDk3po09dmNVd5D/XxuqcNm0JceL3pZ9Xwuv92qqayCEFjGCf5Eo9orvwybiQfx6nSzeGkt/gZn/uLVip/RBGnq0dywGjdutXi6VTf/5GwPMQWKqAE56bCoV7XSq60xCZl1oy+Yp/AZa+1piumKsYXmCR1xnqjEDNdb59GVe2SMN5TRrfscTusE/3DwbOhn/9cbhhEXpAcuPk45EuTgD/v3Nu3EqY5x31CBIPXu3GSTKyxZdndHaLYvke8VIhQaCeG2Jta4HnN5+nC94v0VqM0pEJTgN53/t0Oz4rZxYnHbS5qKl2se7b+V6/xd9hzBNUqvKTxehhgPvC9iesBaFjR2uy8qQwrK4Wcz98LDtAWCfR+Kq71krWQkdPZVx0Byxt27x0nnAI6LHZnQQkCaCvOqLAnHoXPkIxfIjlXLusyJau4gYxZmue2GNHLxXKOUIwp0QJU+LltBiJwE4BKwyaVIotwCDp3N8sm1b9uCcuIhRvUSpb5PPHEYGEL/4gpHHNpE7Kexko2MYbAKUp2LqE7Q42qrIrHEPMSzED1/awkzbeI7MUCHMzwDohQ5RAIMtegwO3WUh7sgR3+XwV89cng4XoDK+zrJ/Gta7NIcDL6uwyhNML8iVe7zt+LR8W6wc73o5vyKoeR583vOTvKDkFCoB2izhVO57EvuxlnxxCSxMUuE8YEzBjpfJP9KB2m591q3YhWzIul7JPSEPtoDW7zNcSyMNqOP/AOsMbMRIg6IYtxGvQ7/RxQP8bK40MN",
     salt="04/q2b",
 )
 
@@ -1166,7 +1169,7 @@ assert normalize_choice(q1c_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q1c_answer, "a52ea1456f218651929ee293c550037cf1fb3b8fd8d203af1fcad41d5aee4902", salt="04/q1c"), (
-    "not yet: ask which tokens BOS itself can attend to in a causal model, and whether they differ between sequences"
+    "not yet: reread section 1"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -1249,7 +1252,7 @@ assert check_choice(q1b_answer, "e34e1f8528d88ce53d50f382284e74237c14174ee711228
 # %%
 explain(
     q1b_answer,
-    "sealed:/Y3feeSy2O2L4aEzYTm9kmthB2f3TC/9fjeMcXwkjoZ9zbXSocWzBbx2dfiP8/xv1EMGn8LAFyLJvMHgofOBR6Lchy51Of1PmeOaGJgFgjCLkQ6VH6g3VZOXJfOFp/kP3+gkbX8ycmXmIMMYG9r3h8rdkPaGYzieS/SNGQZex16Np6wUl0z5ZTK/c0FUf5Ve4eV9equ/riSl0LKcS8SI2nguBOVCJ6dQj9rxOqyZbKN+os4w+aIeRTope1vvWHjYnKQDMMgYfrqCL4wUxvwGoXTr8rMEZO2HX/pkPzFRB7bGfc3AGwRHJiIys5x4z9oiCgYbIabdqMyLdd1JFFEgi+PW4YEAxkDtcfyYeELh2V+tthXXMjmWpflRjbT1dIFsALmDwTk6QKYhFQTvU23ZcpnjgtbgJAWPA8XRVIRAOXec8B5/exNfazZN3TPYP0lFK9zc6R7uJHUVg2ss3vORUr+F3zvesF5ZwsnBVE1orYWUpEz9E8cKGWCTFGvMaCaebuYrpudYxbkGMIWO71xep93UxdTmujE/unLH7E2RWKpsi9ld4iqho8v8/fh9osEvXG6/j+gpWFwaER8v7jyb9Lt26zOFDKd+sKkd3oD8YYMdgeTdl1dF5woOw6bri//dB0x6o6jtQCBiZbPg2XhMXnuwJqrcMg2ChnPwqnMMhsbtPxeoJYp85sZkBZAuH8XB9GyRStotewTSvFYRkeZNdPSLbS9kJP51lNPtAcbvh57Xw1BWESsekp1aIoPBtFHrKiyb4segdPIBGIRrB5SVC4gcwLp5pN/AEVbWO/iwp5OF6KdzvjwO0aZwh5hoxqMuX0fnCPtxSb6bKaSXOPa2q7HwLajgAZaopXHJ+uzYyXzvKdeefhjRYIi9wGEPuP3htFeQFCOfUBWjDoGdF/HWiM27aGe+ZCH90KoHm27dwIV0mpe96xVHBr5zdyiWO0M1oGEX2aTzTPrEqTXtReUmWyg6ydjqDmRTTapTbmgTIGDudkn5cUSKrS6OjevQEx7n6xdppCnZe3zhiHvlB3p98yBKVjAzJrEZRMOvuekwJx3q/zLqNao0BBsnxi8y+psSuZKTc1QJV1upZf9zchLIKMfjAvtuqFFGgJV9LoPeRtH+E7mnmWu0rMozJgh6UUXNRXfZl4xFioiyJfrJDHWA3r+5lzLTOVKCH3Oio0aRT2eN9sdV3uk2gZ22w7FE58t4zFIy7mM2wBtN0B5kjLo/y772S1Mvm98ZPKweBPIuw0Rqf9sM5RLBoCLPxEVsd7l+1KLJeoLZS8WfcaJ6XP4w3QsKwjcvSzw9rQnYnCSpnXkVK7AYV1TlV00CbhXKd5lt7z0mZKryA1EeAuCyWdSB1t3mbznszWJIrO8Zy9lNWw4JzKwCP9tvmeozE9bDDz5y5oVn1ny2CYbF6NnreCOwz36slLfnW+T59HKCRZuSGwyo1O0PWyt3bA3sryxy9YrXsUgBXla3zXH7CDIdTGhpmahOzDUfFHaAMzqiK4LNCx9E8MOvyTdv1QoA4PuWhAP+jEgNqC+tTfgs1ZDoNm9RO4yf/vq/6nnPL09gwiMKQYzQfMA7m2isQwmhrJD7lp03y2pPRfj+HwY3viC/6a/9vzNXHwx1Sf06PAwiIznmfB+NclccPRqYQOL91di64eROTHGPy97z6NXI1TS/pjKyz7IWQVLR72vICW53iGfhvY4ivyg6LJCJk9tmKaAqiuUl9CLc6dANhlsQkmIdg66pg2NGxfFFVEJ4RyRyhpYV4ldShIv3E0tCF0fGcadu06w40FZ3pl7Cb2sdnk+1r9dbGNNP2ZHgHPRJrQRk7msTq/UcPey10BukZfEJVt904FIZLhph4pDcDIdGmIymaadngUEpvGz2QKXwQDIJPvGgwbswBWVEiXw8j+NO4/3/kZE0ZaoXRvYorpvJM9RsZ4YkbORcwZ3ar8NFjKR351ZKg3LhJ4EEvA01nXyC/QtCBtYXLHJ2DabQ3BBSolxBHH4vJ+piUZ3dZI7y/xHaC5r3IiShXtZjKzr6SOQuwcGQs2bYtalkBB191bFaLrr211IfP+J1wk068YiALnV8IQIgbL0Lvr0kNMLsbmM0q/BCMYVBKpUBxoODn0gfreBDYmC8yRQ27XnOUGEZOl2HgA4TEpUBzQl6U/k9PpnCM5F01rJEDBQfA+swquhSRapy6dnT1pOFB24H7qV5qWFIM1i/G9Nkm6STNbkpkGKoHN7kR+IXLv8j3IIR0+BAW0z0amSEQX3sFua/WVf5p63+zS7DEbSgj++aGaKVGP4lwUuUTm361qP4cSDfT0NT/LJPyscZbjuu9rpGsmOQsyxF6FosLtU33tczlV+qV2bjHfiWv6Oo5nJS7MT/8uKZ9QTXoljMv9XBKvkp8wKxGIYIU7b4IIYbJbQYS5xfOLKIjDrTYKqP7QfVdsedJtvM",
+    "sealed:oUfkn0D60eoEBm5c7zYuE2thB2f3TC/9fjeMcXwkjoZ9zbXSocWzBbx2dfiP8/xv1EMGn8LAFyLJvMHgofOBR6Lchy51Of1PmeOaGJgFgjCLkQ6VH6g3VZOXJfOFp/kP3+gkbX8ycmXmIMMYG9r3h8rdkPaGYzieS/SNGQZex16Np6wUl0z5ZTK/c0FUf5Ve4eV9equ/riSl0LKcS8SI2nguBOVCJ6dQj9rxOqyZbKN+os4w+aIeRTope1vvWHjYnKQDMMgYfrqCL4wUxvwGoXTr8rMEZO2HX/pkPzFRB7bGfc3AGwRHJiIys5x4z9oiCgYbIabdqMyLdd1JFFEgi+PW4YEAxkDtcfyYeELh2V+tthXXMjmWpflRjbT1dIFsALmDwTk6QKYhFQTvU23ZcpnjgtbgJAWPA8XRVIRAOXec8B5/exNfazZN3TPYP0lFK9zc6R7uJHUVg2ss3vORUr+F3zvesF5ZwsnBVE1orYWUpEz9E8cKGWCTFGvMaCaebuYrpudYxbkGMIWO71xep93UxdTmujE/unLH7E2RWKpsi9ld4iqho8v8/fh9osEvXG6/j+gpWFwaER8v7jyb9Lt26zOFDKd+sKkd3oD8YYMdgeTdl1dF5woOw6bri//dB0x6o6jtQCBiZbPg2XhMXnuwJqrcMg2ChnPwqnMMhsbtPxeoJYp85sZkBZAuH8XB9GyRStotewTSvFYRkeZNdPSLbS9kJP51lNPtAcbvh57Xw1BWESsekp1aIoPBtFHrKiyb4segdPIBGIRrB5SVC4gcwLp5pN/AEVbWO/iwp5OF6KdzvjwO0aZwh5hoxqMuX0fnCPtxSb6bKaSXOPa2q7HwLajgAZaopXHJ+uzYyXzvKdeefhjRYIi9wGEPuP3htFeQFCOfUBWjDoGdF/HWiM27aGe+ZCH90KoHm27dwIV0mpe96xVHBr5zdyiWO0M1oGEX2aTzTPrEqTXtReUmWyg6ydjqDmRTTapTbmgTIGDudkn5cUSKrS6OjevQEx7n6xdppCnZe3zhiHvlB3p98yBKVjAzJrEZRMOvuekwJx3q/zLqNao0BBsnxi8y+psSuZKTc1QJV1upZf9zchLIKMfjAvtuqFFGgJV9LoPeRtH+E7mnmWu0rMozJgh6UUXNRXfZl4xFioiyJfrJDHWA3r+5lzLTOVKCH3Oio0aRT2eN9sdV3uk2gZ22w7FE58t4zFIy7mM2wBtN0B5kjLo/y772S1Mvm98ZPKweBPIuw0Rqf9sM5RLBoCLPxEVsd7l+1KLJeoLZS8WfcaJ6XP4w3QsKwjcvSzw9rQnYnCSpnXkVK7AYV1TlV00CbhXKd5lt7z0mZKryA1EeAuCyWdSB1t3mbznszWJIrO8Zy9lNWw4JzKwCP9tvmeozE9bDDz5y5oVn1ny2CYbF6NnreCOwz36slLfnW+T59HKCRZuSGwyo1O0PWyt3bA3sryxy9YrXsUgBXla3zXH7CDIdTGhpmahOzDUfFHaAMzqiK4LNCx9E8MOvyTdv1QoA4PuWhAP+jEgNqC+tTfgs1ZDoNm9RO4yf/vq/6nnPL09gwiMKQYzQfMA7m2isQwmhrJD7lp03y2pPRfj+HwY3viC/6a/9vzNXHwx1Sf06PAwiIznmfB+NclccPRqYQOL91di64eROTHGPy97z6NXI1TS/pjKyz7IWQVLR72vICW53iGfhvY4ivyg6LJCJk9tmKaAqiuUl9CLc6dANhlsQkmIdg66pg2NGxfFFVEJ4RyRyhpYV4ldShIv3E0tCF0fGcadu06w40FZ3pl7Cb2sdnk+1r9dbGNNP2ZHgHPRJrQRk7msTq/UcPey10BukZfEJR9Fu50RKegZsp9PQE55ay8D7NOF1zA5o4CbjQLLmFm1NcKL6hKxoSytWmGp4la1fsPn0kcImeqolTfdsvIXOE5F6ash/a/8Z05CUtJZZmuUj6R8P126nN8ZJ/w0tnjWM4QxCHt1eP3JnDbnMmRJTqAlCTm82JeB5AtzdK4b44UibDs/xPz29DYc+PS3wWf5hh5LH92GRqrUtWE5hgLUTZ+SsgBdLZawhzEUk6NDOIztsfF58KKdFr+4gP8K/fHs46v9IdZdYKIVQiIjNjyRgzvoMbS6HpiRjo2vUSC8OdVKQkAoZRtQUiRl3Uvk/JcnPe4Uh0K9dEEdOBfkrt+5JAKol78OQ39aUTmAa7rAxrihBJRmvAJYskqXSIr1gjGCkWcmzQfASaLoGkolXwaYFOkH/OmnMVSjqC/+jCgborf/5xynDB77jhOmYXPCyNMhrxA7CbU7clPCscCjQXwYc/qBUictXIWWorboHmGqC8HENpWclZpAg09s80A2uWG7lGOmWsKCr7CFJqor56KfQ9BaWqFjA9sjaa+41ugKjAcMOWrS9YZkNd6EXS5xZJf6FxDycf73D4E/TYJeDY9uKMz2nGaxDrg==",
     salt="04/q1b",
 )
 
@@ -1289,7 +1292,7 @@ print(
 # head, from `weights: (batch, heads, n_q, n_k)` (the weights on the real keys, 0 where a key is
 # masked), `values: (batch, heads, n_k, d)` and `grad_out: (batch, heads, n_q, d)`, which holds
 # `∂L/∂o_i`; it returns a tensor of shape `(heads,)`. The function is not given the scores or the
-# logits: derive the gradient by hand. The visible check runs it on weights made from random scores,
+# logits: derive the gradient by hand (the checks refuse `torch.autograd`). The visible check runs it on weights made from random scores,
 # rows of ±1000, rows with every key masked and logits from −50 to 50.
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -1339,11 +1342,12 @@ _w1, _w2 = (
     for _b in ([-50.0, 0.0, 1.5], [50.0, -2.0, 0.5])
 )
 del _s  # only the weights leave for the function
-with unavailable(namespace=globals()):
+_AUTOGRAD = (torch.autograd.grad, torch.autograd.backward, torch.Tensor.backward)  # derive it: no autograd
+with unavailable(*_AUTOGRAD, namespace=globals()):
     _d1 = sink_logit_grad(_w1, _v, _g)
-with unavailable(namespace=globals()):
+with unavailable(*_AUTOGRAD, namespace=globals()):
     _d2 = sink_logit_grad(_w2, _v, _g)
-with unavailable(namespace=globals()):
+with unavailable(*_AUTOGRAD, namespace=globals()):
     _again = sink_logit_grad(_w1, _v, _g)
 assert _d1.shape == (3,) and _d2.shape == (3,), "one gradient per head"
 assert torch.allclose(_again, _d1, rtol=0.0, atol=1e-12), "the same inputs gave another gradient: keep no state"
@@ -1379,7 +1383,7 @@ for _seed in range(3):
     _s, _b, _v, _g = _inputs(_seed)
     _w = _weights(_s, _b)
     del _s, _b
-    with unavailable(namespace=globals()):
+    with unavailable(torch.autograd.grad, torch.autograd.backward, torch.Tensor.backward, namespace=globals()):
         _got = sink_logit_grad(_w, _v, _g)
     _s, _b, _v, _g = _inputs(_seed)  # after the call
     _b.requires_grad_(True)

@@ -654,7 +654,7 @@ assert normalize_choice(q1d_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q1d_answer, "3dd30089c909f911865a79c6fd34cf7ad008fd68d85e63f1d2f5f8785e981529", salt="07/q1d"), (
-    "not yet: reread section 1's account of what each pattern does, and notebook 06 on bytes per FLOP"
+    "not yet: reread section 1's account of what each pattern does, and notebook 06's section 5"
 )
 
 # %% [raw] jupyter={"source_hidden": true}

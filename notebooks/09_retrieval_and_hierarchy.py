@@ -348,14 +348,17 @@ fig
 # Predict how accuracy depends on the place of the relevant chunk (first, middle or last) in the
 # five models that learned the task, and why.
 #
-# - **A)** No U, the places a few points apart at most: trained with the queried pair at every place
-#   of 4 to 16 pairs, the models learned no place to neglect.
-# - **B)** No U, the places a few points apart at most: attention weighs each key by its content, not
-#   its place, so moving a chunk cannot change what the model reads.
-# - **C)** First and last clearly above the middle, as Liu et al. found: attention favours the two
-#   edges of whatever input it is given, and the middle gets what is left.
-# - **D)** First and last clearly above the middle: the first chunk sits next to BOS, where attention
-#   sinks, the last next to the query, and the middle has neither.
+# - **A)** No model that learned the task reads the last place more than 3 points above the middle:
+#   trained with the queried pair at every place of 4 to 16 pairs, nothing rewarded the end next to
+#   the query.
+# - **B)** No model that learned the task reads the last place more than 3 points above the middle:
+#   attention weighs each key by its content, not its place, so moving a chunk cannot change what
+#   the model reads.
+# - **C)** The ALiBi models read the first and the last place each at least 5 points above the
+#   middle, as Liu et al. found: attention favours the two edges of whatever input it is given.
+# - **D)** The ALiBi models read the first and the last place each at least 5 points above the
+#   middle: trained on at most 16 pairs, they learned to lean on the two ends of a short input, and
+#   15 pairs is one.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -391,43 +394,48 @@ assert check_choice(q1b_answer, "e7948db8b436f9b4f3d334c21cccc207f488d4ef91164a2
 # %%
 explain(
     q1b_answer,
-    "sealed:7G8iyoJh8Bs8al5TICMs/ygs9K8q6RnVgfb1FCGc5dghU1CpbwuxakDJxTnsmjNZU9muUQjClGRaxzgxud2hU/31/V8ZHqPshoDAWV2S5XEEkIhy+hX2ttDsu9Rahli8kAC3UFHEfi1YMNxCBa4AztWCMMaK7qXbWUKiavOSyPBzlR7zu8F3IqMwgDrt8BqHbMRN4EkQNcEvRQz27I/TgweM8ZyN8nXEzACVOHZjYwfId6i6UuOJZWy4wqU6ZmnzVruWK+/HDWYrdKVa9Bh2rhgbYjt4mc7xpzq3wSII9C9fPR+MoXcS8KfpBjXuuAKitVU7lF0+wvaDmF43lSgxbG86yyKd5JVbngXvzV8NAgSiv4df6cPJCsKA3W5d6A16HOeGGg032hLWGurdqTorH9gv7AJXjPAOmtCQOdv8gAGfLq+mmoITuridA+Ckp9B/y0rF7AiS8KQWGHjLlKJN8/qMLt9PodGMQC1VgYkr56XpsEnl3kRWMmT2k6ehMoGNEo08Z1o8cQynorW2prCSkGgYhjKxr2CrKM++IcP3EU6fAFfDKYizN2U0KYcnUYq0vhwfrWY8HZSk7xL21WRmDIKq3/p0Mq4AsN8MMEmzKcfkoYzLUAC5UXPkxpXNxkjo89a0H7g0qaO5qaSs9hu3i2zcWW4AEyINYtdvDSc8gq0aNfIIfU1Z2k0IAkOAMIxdSFB5i6HwwTa/QJ8NhLQUwZBQgfKMCjRyUTMTI+5vSVrj33fvFF5U5QnpMYC3PhjPhAbIsDtdVggV3AohG60kajoQZjLHbcGeKc466LVKFLkS5j8ZClZzfGJLX/0DrnXXgXxNaXE9AIHZUA1DzgCcWogdFannMu5pRCNmX0piR6Dr2AlSAIr7Sqxr+4qUaNEOXxvOCbsBYLrLoeBoNKzVxBp5EJErDFNfBe9BmA1Dd80++iEd6HCLtDTwdqqVFikJZ1hDCiX8zM3a2R/rCdh35IGhyASHAG2J+eykbd4dZmPTbFmcW/6wovL8uxKMwS2DTA6uBKPPPLCnOtr2Gt8dCwovKzcS09jR61PjJG/5PjcQXRhOAPbSWRgKdoYLZqWuTxEuj8WizK+bl1pa07cdUvDFe5HCV6IXJbu/dfiZskauGs8l0PzEZ9Rl6ladXvpUwkN1rmgmIVHdzPZuIIVVQbkPJ3MTDTBkLSWqCUhjZ5aCTtAkYUTkmKmbO9MXU/Jm4oPjsYPWv1FC993Vunbu/Y8ch9eIsaEgivdeqmF81/Uf2h6k3DP7M6GKkVcTnYTTOzfwGQ47L7yvlTO0G0/O+cn8Lo5C+FY+FgJP6SHG8nULckYoZxhiyJMXdq7wpbMqCQ3TQkPUzZBAO7JTgbWz8dXfqGKYOrHoQJPR79MY+kEZSjgcbvqkz+FaspXvwQsXKvsi65ueIPD7PqmsUYZ+U+++Rkgrv3/atcO2jjeIdaaGoJXGGTBTMlZena78jheq31IgFl0x19gE9MMbAs2e4LyaR4EtdDr7cuvXtY3LvSygoNgMeeaGODfBZFDHzC7yIFgIOjgNVgJzZP4lasauloU2vfsMUsXzu77q3vYwweWvwJetqfgDXLqp4c0fDB6b4yleOIzOsiSmoNaKzou50Aj+wl8Gj5B9eKYVlfQycdkJxlQNtXdgklDmQj3gKYIVKJKPPj9flvwvzPpWRem5mwM1Lqi5EVyg+rJB7s0N2HOUwhgh6RXevAsH40W6qEbXCuMV7r8wyxpZNlgQnQqrTSSXHZBsDahunD96aC2jv7Fgp1+aLTFNSdEbtqfT3iiMGphTaXYZ/wO/Mv/dJl/JJAHQ4fuud95xToDKj0+eH3lc9vEX/a7oWvxjl14wkWwjmajbSeFr9ip5QMFlOy0GtOY1wqI6PYtypxnUkT8gavf187SJeIEM4vzbLdRwy9zjplHNye9UC8TYeD5WlLCq3mRzDPp0tT5rS+4mIUJ8BCU3FHrZDmmX0gkwapDvaVgp+wa62e5S70pteh6DuqTdJs22iiZ5GXnnkSS/giiryeYBE4BCDKR5OrKIwVEa/DGEQWjZ7w==",
+    "sealed:DhKoVad5ZpF5gSOFfpEW1ygs9K8q6RnVgfb1FCGc5dghU1CpbwuxakDJxTnsmjNYXte9UQj6lXRazi1irJH/GO+2zVNaE+bhlZ/NWUyc62QEkJ92+lTps82ottMP0E35lkihFU3YfydXMMpCHacWmrSjMOqWvejZVEOqdbbBwuwh2w7tpcljIqcgniTn41vGKNRI6FMMJNFnEkb2t8eGjUvWo9bI4hqwkWKddn8sN0ydNqi9AafGMz75n+EqLSO2GeHQcrOESGZhNatbuVA65ggacmI5jNWqq2iq3jdAqmxDPU7M82BAsPe8BXHvuF/n5B9+jBgpyeDaykErkWYnfi5/xSOD9MwbnjTxzQ0EThWtu5cappH4QsnP2SJO7gltHOOMHk4t2R/WCePVpn90R80k/U5v4PggmpuYbJ/thBefHYauvMtHv7LZAOWl9NY62kKE+wXXsqcMHivW2vJE5Pybd51Zt8DICWte1NF+oPDp6Byuil5WMmT2k/7+bNSWQdJqdkB5JQmr5ryzp+/elzFM1TK4pH3qPsL4ItT3Xl7GEBjTfsToN3Q1JMkhTdbx8gFLrWY8HZSl5wXmmXExTYO6i7NLe7VFo85ecUjyfNHkgMTEW0W8AiPpwI/RxkL0t9HvUPk7r+y7pOH4+xDzxmvdRXZFSW1sNtxlQyIsn6tDevhNLRwKik4YUAKAKZAUT0p5wqThwS+4VssXhIFbgs4I1eeVF2ZuF2dKc716CF7+yDLqFF5K7gjldZHlKxnEwVbIqzpRR0lc2ANoHbZhPiMAcCWOZcraPMMguuJOEvxX5CgKGhhmdCNHVP0DqnODnTRcaGY9BYbdSwpPxEfMT4AaUqDnMv93RDw/EVUuVq/vl0wBG8W1S71k/oGQPJZAKwfZSIdPIZeFoft+Y6PI1F98EI8vGhdZDagAmBFDOdw58W9JrWaQ4CX9ObGWUzlLNU4RFmH5zJTazgysR/N8sKWPzimFADDVuvroe5ZadybCPkuUWP7048HTujmRhCOYXRmnV/udKbGsf823ANNJAlghLC0SlsrQ+1PvYWirMTsfSlwaH/qGRU8IOZARIqf3CgcoysTnw67akRJLm79UQuPGPtTbXKNIcf/4ZaXJ5RGhTpdux5DEJ5p1sAbBAb9Enxoh62c3IU3R2KUkccAeFulKNSdXSGEpfTLvSAxzfI7GAd89cRqzwu7VaIceVL1Fp8D4tIOF8l5U/NyQ7Tbp4N0bgZbO/6UnibNGrjQ0n+1eyAjrmWnidOnAwwIdxNuAY3KyRBd4auixm06kSxKLrY6naN1Nm0FjD2dP6SHG8iJMPBt7aFlylcJLPaGx5r17RVffEFHcypcOYbJUnbH91PjEjivdJazjV9/NrtNEsRBMRHkmIfqpyK5TsMeshgsBKe8v6puJJ+C3Lv6lGIYsU6agWkog7CvU4sGrnzTEUsm66pXUAy0dMk0b3LL8jxeqzkphAVB418IT7d5VH8zZtLiaCZcseXOiKqPfso3GvTXwosYMa7SFN3LSZ1PdiW/lK0haNjIQHk5hLP4oIoehmcAps/gMTcmnoLTq6r0igu+pmNS1rPRPX/uo6MxUDCjT7mhAcZzCu2HpusTJwMaulRrj2RoEgpF9bLsUj/Zqd5wBxhsQ5jlGslzAC3LlOMJUF5TcLyQa1917gdcLDO+kmw8jeuyxQkSg4/FLqIwCyCejwzwNpgmL6B4b4xbpq1KSWu0U5KMw0BEWYl4N2Ev4Ti6ZScMlCeRgjXo0YzbmqPRzqlCQIzoKAdECtrnPmzOaGp5EaXtbtgy2dq/cOhqdOAWD67WzZd5nTo6FuQuVDDQR8bkT/bv0SOJojBA+wi82hL6eEa5i5jB5RsBncy5Uuu4mh790McUh8wDQgXhyJOS9+frZZ4gA9fvbNt9h2oj+40fW0f5UHsDUMyoDk6eg2nUgGbtpr3sqSPg1LEt9QXI1D2mcCTuY1Ecna9HzaBZo4wW62u0T9QJneRLXs6+ZY8aknGR5C3ijxTiynii6zukBGYAPQ6krOvuAwUIa4TGJSnDZ5n/pbVmYSZAwJpd45sVan5/vpe7h4fRdcIdPG5H8BSalhgaqOSa5d5hXiaZGIfJBkWqyonliy2Z5RBrHy80d0OxqU44nFg+/Rn1fctEiuIp/jkqCqWQAV5Ionv5Bg8mge1atDgL0tc0vvsPHdFXZAuR/yqI1ZqPHpyf9njoBFpEsIjt83KWG65N7wOmWfd4WfJ1YWRNrcG8/lV3I1dTu4KK4Tacp6H73SCgm3lnBHSqvjEQweR0FlYOr1NbJPbWbvJee6jrYDdbA0uv2JDbSl2Ld6PfFKpzS/8ZGmq4/NRchXaceipNB6wYIhpQe5MixyVTPXevzYzzWzxSXz9Ol/E/o4c6lWCUz6bzJtqQRwSWR6m2G/9dHUkUqVHvn/K8KLZIhMUTEjnvV2gMIAQKF61QQ9imTFjS+cvIn5KXs0I8ItSVnzO68uT5M+FYtP3pfi8T2MQiHhge+h1GwTvnLkPDGGkMcJ66fs5RW1X7qF+x/iHfwCpCdr7zz5kFfbAFc2DTRCZu04/wQWr/qsZtO3IBdnWsPBSNXbPH5Mnj3oaZYw364SGNvqA/fc0tR",
     salt="09/q1b",
 )
 
 # %% [markdown] tags=["shows-answer"]
-# The measurement: accuracy with the relevant chunk in each place; then, on the first 512 of the
-# sequences, notebook 03's edge-trained ALiBi models (the same architecture, trained with 90 % of
+# The measurement: accuracy with the relevant chunk in each place, and each end's lead over the
+# middle with its standard error (paired by sequence); then, on the same sequences, notebook 03's
+# edge-trained ALiBi models (the same architecture, trained with 90 % of
 # the queries on the first or last quarter of the pairs).
 
 # %% tags=["shows-answer"]
 batch_60 = kv_retrieval_batch(1024, 60, generator=60)
-slot_acc = {
-    (name, slot): last_token_accuracy(
-        model, retrieve_in_slot(batch_60.tokens, 5, 3, slot=slot, generator=slot), batch_60.targets[:, -1]
+in_slot = [retrieve_in_slot(batch_60.tokens, 5, 3, slot=slot, generator=slot) for slot in range(3)]
+
+
+def slot_right(model):
+    """(3, 1024): whether the model answers each sequence right, with the relevant chunk first, middle, last."""
+    with torch.no_grad():
+        return torch.stack([model(x)[:, -1].argmax(-1) == batch_60.targets[:, -1] for x in in_slot]).float()
+
+
+def slot_line(label, right):
+    edge_gap = right[[0, 2]] - right[1]  # first - middle, last - middle, paired by sequence
+    se = edge_gap.std(dim=1) / right.shape[1] ** 0.5
+    return (
+        f"{label:14s} first / middle / last: "
+        + " / ".join(f"{a:.2f}" for a in right.mean(1))
+        + f"; first - middle {edge_gap[0].mean():+.2f} (SE {se[0]:.2f}), last - middle {edge_gap[1].mean():+.2f} "
+        + f"(SE {se[1]:.2f})"
     )
-    for name, model in MODELS.items()
-    for slot in range(3)
-}
-for name in MODELS:
-    print(
-        f"{name:8s} relevant chunk first / middle / last: "
-        + " / ".join(f"{slot_acc[(name, sl)]:.2f}" for sl in range(3))
-        + ("   (never learned)" if name == "rope-s1" else "")
-    )
+
+
+slot_acc = {}
+for name, model in MODELS.items():
+    right = slot_right(model)
+    slot_acc.update({(name, slot): right[slot].mean().item() for slot in range(3)})
+    print(slot_line(name, right) + ("   (never learned)" if name == "rope-s1" else ""))
 edge_models = {
     s: zoo.load_entry(n, verbose=False)[0] for s, n in zoo.names_by_seed("kv", positional="alibi", edge=True).items()
 }
 for s, edge_model in edge_models.items():
-    edge_slots = [
-        last_token_accuracy(
-            edge_model,
-            retrieve_in_slot(batch_60.tokens[:512], 5, 3, slot=slot, generator=slot),
-            batch_60.targets[:512, -1],
-        )
-        for slot in range(3)
-    ]
-    print(f"alibi-edge-s{s} relevant chunk first / middle / last: " + " / ".join(f"{a:.2f}" for a in edge_slots))
+    print(slot_line(f"alibi-edge-s{s}", slot_right(edge_model)))
 
 # %% [markdown] tags=["shows-answer"]
 # **Takeaway.** With retrieval, the model's end-to-end accuracy is about recall × its
@@ -436,7 +444,8 @@ for s, edge_model in edge_models.items():
 # dilution inside the retriever (at 32 pairs only two chunks compete, and recall rises a little).
 # Where the relevant chunk sits in a short retrieved context matters little for these models,
 # which were trained on every position of 4–16 pairs (the per-seed numbers above say how little:
-# the ALiBi models read the first place a few points best, none has a last place above the middle);
+# the ALiBi models read the first place a few points best, none reads the last place more than 2
+# points above the middle);
 # Liu et al.'s U appears in models whose training taught them a positional preference, like
 # notebook 03's edge-trained ones, measured last above.
 
@@ -460,14 +469,15 @@ for s, edge_model in edge_models.items():
 # the three ALiBi models, against their full-context accuracy (section 1) and section 2's oracle
 # retrieval, and why.
 #
-# - **A)** Close to the oracle, a few points under it: the chunks without the query key answer
-#   unsurely, so the reducer loses only where the model misreads the chunk that holds it.
+# - **A)** Close to the oracle, a few points under it: trained only on inputs that hold the query
+#   key, the models never learned an answer for a chunk without it, so they answer such a chunk
+#   unsurely and the reducer loses only where the chunk with the key is misread.
 # - **B)** Close to the oracle, a few points under it: the chunk that holds the query key is framed as
 #   the oracle frames it and read as surely, so its answer outranks the others.
 # - **C)** About level with the full context, far under the oracle: cut off from the other 48 pairs,
 #   the chunk that holds the query key is misread, so its own answer is often wrong.
-# - **D)** About level with the full context, far under the oracle: trained only on inputs that hold
-#   the query key, a chunk without it answers confidently, so wrong chunks win.
+# - **D)** About level with the full context, far under the oracle: a chunk without the query key
+#   answers about as surely as the chunk that holds it, so a wrong chunk often wins.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -503,7 +513,7 @@ assert check_choice(q2_answer, "668116fe99b1294bbd6b9ce59610f959b93029257605e4a2
 # %%
 explain(
     q2_answer,
-    "sealed:ywNFW2XacEWJJbH0Yco4Ws9eVnn2uEI302MtwmTqun6KK53QDPNeKTEvPuhl+mofXLpSxxSzuWlBJaPRplQylDWfCgPgnqWQhXl0ZdV4fihx8/B4n6DMaPjk0IfKtvS0XQ4VN1ByDcxqTV0cdMozoHA9Tm7IYdvXFy9D86tbUe+0fZ+bvVNaq14EJIWdsQ6WinVLWaz7HDzPtdYWsYn1nP/BogBZMnomp46pySoBoe1Qzj2DJFQ9XQDyOjo4Zy+LYT9+sexEitJgpjsiXSSEcpFwwKEmFVcCkb6UkehJlbirXwWFOpuBkFMSk1qIW7+843/MUIgVdFcZiPz+eyrycmcLCZXYh4RKPm04XZXdFJAefc687kkh+NQqnGofa/hfJbjcpYCHQkbPWde5MSAJ46qqIHnBecs4k+jojRSylRS7ZaxIlIehB0yV36fISJnE4PdOtmDg2OhdVMaD7fMaVvpJc71lC1SPwFZ6Vl1Yce61BGzp2gsjEpwvGbPuX+3nVDStNRr4Exmqa0Ji2cnIxwhDiTQdDJZtvLj4Cq4O0TUu9UBOZT855gTGRZ1GXv98fVR/uOK4pKC6E1EWMZ5gNa1Zgd3JnDSv1bVzUcmlRUuh1xzGg90QhWzopUtTJhoEYxF5Y4oQmvaP/BVkXBKD1Spo/Qguz60d0ODOWfkALtSqYjhjco7g3xE22ndTlPGqO/PlvsYtcmKS6tVd5g79AGJM5We9vvB9tjFPiG5lELJDMUdhieZ++UkkMb4WmQQfgqL7oLeitr16oGxhtn3b8AxBl6SvmyRS07nGfuXCwLZ/XXdkLLvAXAuOojsel/ItEXC8MUU8/PyIxB8pLN/bJ0GCGHHrGKDWVeJ26ow1VU8Aa3ZYaJ2aPOB+hLwMOEZkgNcYx5/yj+YWU+QO/VFhIkaIOgsCNePpvrIuHtkFT7lEsyd4ohxgLvwxkNGScPPXJy/eCn8Oxzif+Ud3h7Xzkvsarx7QNkcvfl3AklS9ziDDmmVIlOAmpvG24KpxWgaXkTmf2u14hKxu60D0wKmm4HsQl+DtK9m7c7aMKKXtcjH483xp4W8/YKeL4hx2Ck1m1neowfl+e5VDqw+ppjkyaVd1UKo7Sk37SRvLlDQE5HUpOlgrdW7TWNFi5wKJNZPlCD/9AdTS+DTrryZ3a7FvpU+6OMkSVlV6+hBgP2LWBmVF4yrZDEiIF6UfCZIzIA6Fau95MA8KHCxuyQ3oeQ3SgdK+K5BVUsTtl+9voONAphSJTpzsQn8Ynyiyi61jHQEuDBX7MBK4bNQMiFzDjOf8mD0reARiGm9pYN6071IYoOqqB9gnWvMdHziFh4hdyb3yYSqN6IdEze55QcMfVn85h9RTMtvjitpxOVmE9ZrqujJLKbVr2gIdYr42NFR01xRLP95N37Dn1N3emEYlUtK4oCv5NQmLHTkbs5WcmSPobaQUzWt0Ey6BwdvBvHr5eiAnGS4x9jhsqP7UqTIJMpWgBepG//nM6iqDsZxuXq4ovQEpIr3YDev4hxRAgXVO52k4N5E3BeW0zkmajMX/ullBw5z72KxZg++BxL3wQFgnC5zUPAVmKw9/v+VBsU1dOIVA7XLsVJ+vOSB9CHZrJ4SkVgSRj30sj+zfAnWIKjDYH5K4t4rqIV9k2oSBrHahlBRtuX5E7ce6eGYdViuose4xhcjhCpmcjDhXegQVdWM2dKUeP6RS1ZDG1WCVIbUdMVKlQe9CmcYSkv20cIVo+7cssxwRled7FTQGf+Uc/0Ozgnr5hxi+rX4BAn8pCMg8OJSjWLR4EbOMnuWX1+xc1kMUX7BSuPJHI87lLpL577ryqHldLWuPzsLoOW/WBV/DMZyG7f9QUkultT5e3215H14p4HfF+nGHaLxcKTyy29M82kzQJP1oVTDxlt53/NhW5BhHI+XPatv7O27MmL3FVK8nyzXX5t3P28PxpcH3aZzm5ru6CyE6wjRqrLBFm201akWA5ljHUTWQG70hKkoFuGoIMXEiPg1Wep0mML7RSA2nF8QL0lInP3okyZJ6GAkDIQmQ3wRiAib2UF2FkOuPkq6/DaUWWZYq+g59I4Ul61jw6f0/4qpOryflyvQETw0=",
+    "sealed:wNmLuKdiPiGJDM/IqcOZoc9eVnn2uEI302MtwmTqun6KK53QDPNeKTEvPuhl+mofXLpSxxSzuWlBJaPRplQylDWfCgPgnqWQhXl0ZdV4fihx8/B4n6DMaPjk0IfKtvS0XQ4VN1ByDcxqTV0cdMozoHA9Tm7IYdvXFy9D86tbUe+0fZ+bvVNaq14EJIWdsQ6WinVLWaz7HDzPtdYWsYn1nP/BogBZMnomp46pySoBoe1Qzj2DJFQ9XQDyOjo4Zy+LYT9+sexEitJgpjsiXSSEcpFwwKEmFVcCkb6UkehJlbirXwWFOpuBkFMSk1qIW7+843/MUIgVdFcZiPz+eyrycmcLCZXYh4RKPm04XZXdFJAefc687kkh+NQqnGofa/hfJbjcpYCHQkbPWde5MSAJ46qqIHnBecs4k+jojRSylRS7ZaxIlIehB0yV36fISJnE4PdOtmDg2OhdVMaD7fMaVvpJc71lC1SPwFZ6Vl1Yce61BGzp2gsjEpwvGbPuX+3nVDStNRr4Exmqa0Ji2cnIxwhDiTQdDJZtvLj4Cq4O0TUu9UBOZT855gTGRZ1GXv98fVR/uOK4pKC6E1EWMZ5gNa1Zgd3JnDSv1bVzUcmlRUuh1xzGg90QhWzopUtTJhoEYxF5Y4oQmvaP/BVkXBKD1Spo/Qguz60d0ODOWfkALtSqYjhjco7g3xE22ndTlPGqO/PlvsYtcmKS6tVd5g79AGJM5We9vvB9tjFPiG5lELJDMUdhieZ++UkkMb4WmQQfgqL7oLeitr16oGxhtn3b8AxBl6SvmyRS07nGfuXCwLZ/XXdkLLvAXAuOojsel/ItEXC8MUU8/PyIxB8pLN/bJ0GCGHHrGKDWWbV965A1QwYHdzdXLI+cOa5/l7wHagN5lJhaycCgj7lWQ7VP8VdhN0aCIE4WdO7yvbBrCNUNSrka9ih1oxxgLvxigZnSIKDXICXIGm4IwS/MqUFryKun278U8UXHdFc1bl3Akgim2y+Nimxf0KY2uO/58eUvAFPd1zyTlONuy7p2rlXxw/D143UMgOSxb7r+aaWQeqK/Mza09W519mwrJfCC/x0zXlFrl2762v98e4FTphDmq2x8aVpoBOVzVkWwCAHagShN4n1pfkplZSbQGcgn+FCPK5P3EjuwC8KT/iDv4nJYMvlvpU+6OM1GGUhu7R9qcmGEAWdSsH7YHUTfFqVRB8ZhLBzWd+QidFsDCix6xBTqMkzVyceibthVTMH92/4nt6ZKpx6JTpvsDD1XxXT236c7TExiWEXgcRbwechJwUCRgevjiT0keUV7F3lpe8/8ukISrKOwSMV0DukdXi7Ah59Tnpq+am+Y6IdEze55XNQfUTMuzsFeJ5Owy91hOQXcvo2w8jNKYqUyi05ceeopORVrkgQYdsECxaqj2MuazF01AMX97D+6PUDPGjcBs4KbkmXzbKAegC4WXC/EhYbY+jLoNXJyVnMnpDdksqqM4TZHF/m9L+ZG8f7d4S3Q79k6VPso9RBhLPjVRfDuwl1NjWVF6DprNYomTaKgmgSWnIz/phwCwpf8w6RFze2XxKHjEg0lEs+aLEoyc0Rm5KpUqh8eI4NDpFfFU6nmdisyGHt1McioGQCQnjN4heyeAm7aJiHWXLvtvJnpZEt53cyZq23vmkAusHlPptr/bXtRTW7pt6AxhcjhCpmKijUUZkweOnoxbr9ZfKJSk43K1X2EIbcUdUOhQK0HzdsVj/azPoAt+7A09hFF1KEaQTsGZrgc30Ozgn/+gwKkrX8IAmwzBNNoeZeiSeAxEajJ3cu1zctEg0sVWLAeqakEPNHhfKTlhd+6pGBQJmDcgNX7PXnWCVbbMcuSrudEVVL24jZel21iCBt97nOXsWORNu9NbXnh2Zw+0FKDcOJoSnW8mcss688S8AhJaqGYe9WweWqfzbrCUv0wjj7MpdfTnoai+o67fJrn7Lu9BCBtxiQls6FFjnZwPkuQ8xSGXCmJCqp5OxxI+j0Zaz8mJFlGIMZ0afjJX1+wWMAcnkh5dj40iM1nGB4Db1/XjFQsECX9UAeLwOPHhfX3T6UZUpN4qUo6d8ArvmL86a9u46dY+yH4xbcJWUgIYWTN+KGFVyZ0B4rSrzyPXPfj7ZmT8YIau+/qklaUP5mtvGr9kDn/Iepm7RUkm/3cQ2JgwFAyfn9McNEzvNo7hS2jogfXhtqPdWb0bc0kjwQ+0Ebv6XmtFTEaIbVhMFdTGYvcBLsyTwGYrp9hqhwxQVWLaLuujhwqmaqpHzDg3FTYo6VmABpF0UhHAt/iC3TUkRUWCEXrr2rSBGtTFJ/mJKpwEr3tQeRUjHFUgQKW2aQWF4m+WVpBFqMmKnNNKZ16BEUzTsie3/tPsLsj9dNV66CGuA3jiHDlTIWt9xqSjvsN67yoNq2RKLEXvTnqP1Xj",
     salt="09/q2",
 )
 
@@ -539,17 +549,21 @@ for name in MODELS:
 
 # %% [markdown] tags=["shows-answer"]
 # On the same 256 sequences, the paired difference (hierarchical right minus full context right, per
-# sequence) for the three ALiBi models, with its standard error:
+# sequence) for the three ALiBi models, with its standard error, then for the three together:
 
 # %% tags=["shows-answer"]
+pooled = []
 for name in ("alibi-s0", "alibi-s1", "alibi-s2"):
     with torch.no_grad():
         full_right = MODELS[name](tokens)[:, -1].argmax(-1) == answers
     paired = hierarchical_right[name].float() - full_right.float()
+    pooled.append(paired)
     print(
         f"{name}: hierarchical - full context {paired.mean():+.2f} "
         f"(standard error {paired.std() / len(paired) ** 0.5:.2f})"
     )
+pooled = torch.stack(pooled).mean(0)  # per sequence, the mean over the three models
+print(f"the three together: {pooled.mean():+.3f} (standard error {pooled.std() / len(pooled) ** 0.5:.3f})")
 
 # %% [markdown] tags=["shows-answer"]
 # The reducer works only if the confidence *discriminates*: it must rank the chunks that hold the
@@ -583,7 +597,7 @@ for ax, name in zip(axes, ("alibi-s0", "rope-s2")):
     ax.hist(confidence[~has_key].numpy(), bins=bins, alpha=0.6, density=True, label="chunk lacks the key")
     ax.set(title=f"{name}: AUROC {separation[name]:.2f}", xlabel="confidence (max probability)", ylabel="density")
 axes[0].legend(fontsize=8)
-fig = finish(fig, "The reducer needs a confidence that ranks the chunk with the key first")
+fig = finish(fig, "Confidence of the chunk with the key and of the chunks without it")
 fig
 
 # %% [markdown] tags=["shows-answer"]
@@ -696,7 +710,7 @@ ax_cost.bar(
 )  # full, retrieval, hierarchical as left
 ax_cost.set(ylabel="forward FLOPs, all layers", title="Cost per sequence")
 ax_cost.tick_params(axis="x", labelrotation=15)
-fig = finish(fig, "Showing the model less: oracle retrieval wins back accuracy at a fraction of the FLOPs")
+fig = finish(fig, "Full context, hierarchy and retrieval at K = 64: accuracy and FLOPs")
 fig
 
 # %% [markdown]
@@ -835,7 +849,7 @@ assert normalize_choice(q3b_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q3b_answer, "4a34633733e3de091810a39288af4f1180c23d2e39d0fc3b34a681e0ee3a05e8", salt="09/q3b"), (
-    "not yet: reread section 2's definition of the oracle, and its notes on the chunk-size sweep"
+    "not yet: run the measurement below, then explain it"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -1013,15 +1027,15 @@ for name in learned:
 # name: q4c
 
 # %% [markdown]
-# **Q4c.** Which one change to section 3's map-reduce (chunks of 16 pairs, K = 64) would bring its
-# accuracy closest to oracle retrieval's, and why?
+# **Q4c.** Which one change to section 3's map-reduce (chunks of 16 pairs, K = 64) could, at best,
+# bring its accuracy closest to oracle retrieval's, and why?
 #
 # - **A)** Divide every chunk's logits by one temperature fitted on held-out chunks: calibrated
 #   confidences let the reducer trust the most confident chunk.
 # - **B)** Give the model the two most confident chunks together: a right chunk that came second still
 #   reaches the model, which reads them both.
 # - **C)** Fine-tune the model on chunks that lack the queried key, with a uniform target over the 64
-#   values: its confidence then tracks the key.
+#   values: it asks a chunk without the key to be unsure.
 # - **D)** Cut the 64 pairs into two chunks of 32 instead of four of 16: fewer chunks then compete
 #   for the reducer's pick.
 
@@ -1059,7 +1073,7 @@ assert check_choice(q4c_answer, "3a6993a87039b937eb707f08d1f2d7b82b8dbfd2ba3e1c1
 # %%
 explain(
     q4c_answer,
-    "sealed:T3OqSb3hPaW50KU+uf+4Xdtk5vXymReiCyG2t4/9rclXsYVp07N1vDpTrrbOMy8vVQIipcNjHbGaU7FRm4+/41Wk/9rRo8AIRveM8L592pkolJoXCG33KkTX7cUpwFM4zHuDhr9yE1Rvxkza72Px8ttrHLt9orakoEPGqwcoppwBvH8VbJTOHkAt5f7kIwGhDleOS4BeyARt4OKvDAgSzrgYN+lySlB4V1kVmg6wloQvlyM0PQyfgZKj4JlcPVYnDQp8lvgkIbIqOIuHhKpq6W7Ne6kRgH79aev5ShmLgl8uUquVZ037WDbdFwpRofUb27kne1EjGXX0yrzqBTPjZ3Usy/lQle4g7OAf5dsaImIoIKRofpcurAUYH5WJuxuEOAGf32l9nwtXFXu1kBqFVFwcBrwtAdJSSeMKolBHO47NJXbYLhKpmloy4Hjx2wXOOCA/DuMMlXGOpsOCa4dP18FL902R11JqkmkGO/Pegx6yaGm5uJdAO8vSu6Oniv/Ut3PyzxKdir9pYTLB14SKkTQsU5m1Hw8MXbGM8Ecm1s/CAO0nmFkKk+FTjToKZiYji8RXo0K7bHtRXIvo09IQfe2jyca5TE4VQz83MboPbdhTGXVzWAzXHuMy641LJmi+uTukP08AaQT6ZwaNYcR6AIIJcGop11I27Di9f0AYxuv7x5Ny5aFBUYG+gQx4EVTOraaDLUJAD8grPnFibCvcm8MYoDOA6F+lbgKtQzUAsOEQKdBj3u43xaF7I4GsIaEhBqXLxUwms1c6PUwf3oqunrfAvP0x7G2UvapZEAYUxJHBpnJBMYY25a8ukWedapORZU0+Xazc/OWswR1Rio/BbHhzh9IrHEMPSyCLI7ZGaxJRY1UsllDApnT46tqbR7DGUJJLKPeItk2hddFrZFBxDt32MS2MT0BkrUSid7lEEwPiNp7DNhuWDtWi3x1zgwhUSGZiM7PN69ojdxTM+Fj3wlLrOWRBG/Vj9wmXIUBiBRktrWf49SpdgffYC8A4GJr7MJligu7DZJwi7NPkSP/2XRB7WsV0oL2+N7UMqgEyMl+TGJATgQ0FHQU/Ar4zRBPcjlqDhEFj0H0yFb1cDi25goujbcNclBVuzEPO4lQOvPgBQUlE4mlU6nld3vrKtRc/w6RVHXVeMTH6o+RSTbop5QFn9tO/SUZnafLu/VrhW8wycdNsOPH96aoD9oM+vttDtat6NqROdj34IIqPJBDWZ4H6myaojwEUn4HCct+c3vkjw1lLOHk24HEN8Zm81w/DqInMDifL3NESDFa78fw8KTzWMKwRkaKwtAOKfxRSw1DExXMQ2TB8FioCEzS9euSNDGxMcKbY68zwYdR4B7U9XHJNIJEXm3i6OxIivgjYOStc0DJvLIR5R3A6ENkHVO1GmVmGT8wpAtcJPPSqclOZdN/BTZwGCzJ9ZKOz5RujrWd9lltDikujJbMFF5n2BKcLC++1Mzdg/VfxY2LE9r2f/z9whcpegBkDKQVwy3MSmf79lrFTC73/Moo5Ky92WW2zrbc9nsYQGbuOEFA5rVgaV5uz09uuT8aRp9qd4OsDBwnBZSFZt74ydNaz0Qt6lrxwpAnpqCDE8AKuVOLtlqgVAM3raX16DBaS0tB/RUgxjSPXMw/j5QiT2WKCJ5wvF77HQ5PWKqIYsg/1DYmvTzEewf4qJ7RmBU3piffhQwPPF/4Ywa4eOT5xPJFpp6P+J2EyMNp1xpx2siLM+M6M5Uqo59jBUva4PzOAxx+fD1Gf297DuWkUJGXYfI0WysMpraDnwW7KT1RnHdIoOyIQtzQWMzprGRl561ZBrOoxr2dt0YIKw98G6LO9Hi0EwMxLKuUwQJyAW3yt3gUy8hTpuJx52PkdcFjv/t6Jk3v7/2EJm4FYXdckH6vWMWA2FjHJJGfxUvRtqErV5V0VnkJmZhrKp9ikFhp746q0+MmR/uookYld6uxWFU49R8plv37kRUvPJWLz9utaJwH7UuV/jzqmcThjVX1op+hBwlcIR+IeChvdkTzlj+P7fJb3lCBu1b3tTbFBgJ1PWx7MrO+obuhq5RCcfFBGlne6kTCI+Vxl8UsG5mY=",
+    "sealed:O9As3iUMDfS9nK0YKRHcPNtk5vXymReiCyG2t4/9rclXsYVp07N1vDpTrrbOMy8vVQIipcNjHbGaU7FRm4+/41Wk/9rRo8AIRveM8L592pkolJoXCG33KkTX7cUpwFM4zHuDhr9yE1Rvxkza72Px8ttrHLt9orakoEPGqwcoppwBvH8VbJTOHkAt5f7kIwGhDleOS4BeyARt4OKvDAgSzrgYN+lySlB4V1kVmg6wloQvlyM0PQyfgZKj4JlcPVYnDQp8lvgkIbIqOIuHhKpq6W7Ne6kRgH79aev5ShmLgl8uUquVZ037WDbdFwpRofUb27kne1EjGXX0yrzqBTPjZ3Usy/lQle4g7OAf5dsaImIoIKRofpcurAUYH5WJuxuEOAGf32l9nwtXFXu1kBqFVFwcBrwtAdJSSeMKolBHO47NJXbYLhKpmloy4Hjx2wXOOCA/DuMMlXGOpsOCa4dP18FL902R11JqkmkGO/Pegx6yaGm5uJdAO8vSu6Oniv/Ut3PyzxKdir9pYTLB14SKkTQsU5m1Hw8MXbGM8Ec7wI7VAO1011IX0uFPgC1Nd24jlpMSpkK5cC5LX8rrgIYRZri2mtmiCQ9eRS5iLKFdf9BDAjpvWF+DBvR94olQb3C47TH4bV4JaATwewDDepZiC5cDOW80g1hurTamNl8IlPq/gtJ/6fROGsKmhh55VVjU7rDXOFNSW5ssLXonP1/AmtUYrTSB41bqdgD5T3oRq6ReLcE6jP0wl6ZnYpjtLK08Q+XewA89uFRjflpQm5O0iPuDpP1i/SWY6eVIHggd0pGA5XwYb9Ji5+p/zCvWL4DYeUBsW/+J5ea+lVJe2Z6aJTl0msVuFQwCXWyQbLUOYg8WZxAohV3N4jfk49HcVvHWWtVHb/DJ4We5fNpraBF9EonhPCrCVlIqpUKhYPxTF0PiC5XHdQfTF82ijRN1lxldDXQDe7Pc4ccmfxzM5Rv3lEPxITACAeFj90uAIVhlB1A6tjL38mNBjbmQQsBwHtv+dY0jj+KRY4Bnu9/+Sv2/VBR+XIBq4b/6Irgc/w05MluUCIMexhxKFRI2C/c+RBPLi1DNhV1thTlmQbsIHmLk39j0atgU3Rhg1l/I8AAItbYQFgcL43URvXxb2feGpV8+xa4BVXZXNDC0sugXGbkpvFkm8tD/Bg4vb/ar/FfyD4End89sKfzs8qIVpMAjssVNsu40b+gGeif4bs+aLx3WaoKpm26iyU4TkpLVPIuAyfE2hkhCLWIj4HEBuIn01RnHtdzRBWOTlNtAWFGn8LIrKSmPdbUXmL2wtQWLdxUXxlKPlhBe23FhHTRSF2a6a+bfGSMNX/uLucj3Ith7EbI9ETQGYdEXjH/vZVcy+ASUNytUzS88OcggAiY3EMQcVL4JwEzLT9NsdoNceeXgMx2teNrASpEEWGZnaOSv5lTsrihvlB5ShEKgbP8DGIG/Bb0fEe2pfWojulDwfyfforW8sntrwMhB01AZJw8i514Psviz279VAaT4MtVhbHktWXq0+Ol4i5lTVb6aUU0/uwxRAsysyoyySYXJqYfW6bwJEwnBeTxO4793ZMu1lCs1tJg+oBSsuXnX4EnqCaysjKRQEIG7KyBgQwTaxJV7SUF5jWbZKx//71yP2CeQZtMiGPHATpjWMbtX5gj+QYTqDGsIirsvPfE4SBGuiezvBhrUF7IazbBXNXlxO5s686q7YWkqdM92j4ZqpGyN/ouA7kr89MLRDKTobTTDx1vGUQfW29bQqyAWOH+fKdBR3Zcvo+m5hjeYT1x9TfN8KCJ16XUWAjd/ExtkrBlT5Lwj+zhG2M8J1cpQ7vy8FiFAxs1SeuMsXIaEWnD50xcjphn6r84ourNVbVPorsTax2f2uk5lgKZQGZo/E6/OYiJ/QnOFLWfgS7Ezph7CuRgGn0ZsfEnM4oz/RkYpt6b7vYvB5qdn05JG6uZGE04rFZ55sj/YCm/iYC3y4fkZY1T1F7QrhnShOX0jCz9h8q4VmQAIHbtXUVjdhjuw0absJ8z71Tpk17btTLdAxZsYQFbG4uyjL7sotgjLYUsOhjrr0H6M7Fx+/w4XpCGFdpWwmcgoahZLdPULrtm4+530oHCLbI2+hcQZaYCk/IrwJeM5bbF9vExGPj17IQnLBpeOQ4mQlK1LgolCggQDfcaRMiX+N4qS53SkLqp2ZoJXIOQvIEi3MiDSmQuaEIDzn+CBit2wgfQSNf8zmoxGP+SAZzaVd9oJqp7QMhIBZdCUErbDK5EuA4o2Ufl6Vj73VxUI+5LMedMn17ndAZI5a1O2YxYDBwXyCMKL6OeQqGPBPlLv6auMyNhHr+0/hgOa9mPjz+YVwbvRrcu5+pybnHKX79WrQjMEd/vJycW7r/bEVjEo6beH/WDGDS/5HpZzYSZYPAh8lca288GK56svEhA0GeHNWq5MsHg8jyIk77ukJtzKG3k3s4uQMLiY8ExM",
     salt="09/q4c",
 )
 
@@ -1221,69 +1235,13 @@ assert check_rounded(
 # %%
 explain(
     q5b_widths,
-    "sealed:H36b8FfnLibaWaztr+Ie2pBZ8JPhBCw8+TENwTR3SMRg5FM2VuN3ppGpLb3M/61RoDOkSIB+FmyGcpoCwPQprYY2Qk0rRgOpwAdIbE/iFuMGEoTRYf/5agvpCV0EkKQY3k7Y86WPYrp2G++vm2znOoEpREqBVIB+tR1+Cl4Jb+DuTZns1SuEHHP98WviujoddgX12PvedurBlW3wRipVcSOk4vATg7dHAGv+dJbzt4/VCkD4kLOGOYWPIesyNp+owSF8AfP2CniuhHzgKUkmRy5vEry+CKQziPFv4v+sv1efKQftzUTd0IEUG9ZvMSLLJCfUSZ3xzonSPczR769uF28uuI/HCtundPEYCkCBll5ANKr2BhMSG8Ja+df7MMBoiGUueOA/V3sry929UH8gs8ghAYzu2U9x+2eYm2VxLh82tggjHKea7klY+g+svqGCYRSgLSr3iWyRQ29tUYy5GlEp8nlF/z9a8sjwUvEVkv/gIQfTzi20HVULhqdCY7eQV/cWTR6NUb3b/lMBYAenFnCZt+TzJd9yDXyOagvqwHU62PEgZzUWaDSNSD1CPi58ocOmwy/OauLwZ+SqMiKJBtJSrqxQZe1xSNZ+qTQcrmwpSOCO/aHe8w4ARlCNtzlEdXvm9iDmw7GVtTHLMSxafABPRZ2P5pZiss2/yQGcl3O0R0mcEnBdI9Lz62R/mhcmbB0txIdHRTL29KiptDdytDNiDUYuODiTui7MW/q2qrMLTwDqV5Z2+1mj4WQbmGErqfhwurnWKMSjdM2LVtnDQDXOj+yniOuvZH5W/D/ldUs7b0ZMsKPdNdxXIHRKzYebosalOeRR7EKs0reXOjCx5nRFnGcE2LQKYAbqVZpebuQ+HSobCCiQ72K/1GQsAfIeuxltFOUY2BmJYAE9fLZ/xM5eiazn1ED8oIiItMFHiw34Ar1WDenuLwsWh+UtU50CGrmqvWP+LycdrgtOuWnoeZITMS1q8nSrEXwb+wTT1PpElTv7/oZyyCZP+GnMFyQmoEVRcopDzT5L50UtNq7AFDJRBAdh33cMWEp78CVQCf4yCOs9BKw8P+yZfpvvkT2NW8fY2naffPiB4+US5iTJht/1VGOuZsDmvlTZJrg2joXHS9PkdROUdx+/G+ha7XHTQ4EZ4BWybaWcdfbMTv/iq0JkUAYW4IJ628PmdwrKG6RE/htubxCnKPzV7LuG14NO+jhNg4P6lPpC9zA10hmlfM++/r9QlhUnjFSYBR5N2ZdScqNyP0XMVUNTPlvnkDff/wUckYY479DjxecnCnCYn4VcHsG0/ogv198UsHrYQT3E+1U5D04eHsPm47AhytCarMtpp8hvNjP/DfAP5TI5eWOueTAwBUVHFqbHfgRHfqrts+udTLz+zxsOuekNn9zlPPdZyD6n1TXObHF25tzk1kRA7F29U0ejAAegbSN6+QQcEH3zBG63/yYGLDrfRG1PbhorQN7SmT8yKGjcIc0X8V0YWgmRXOB4ST+plofIFk4eH1pWscFOmP4bnHlE2eIMbkCyzxthqek82iddORX7E2wPKhT50QiQ0W9Mojv7bVxU+jEpe9swN3gvR9m2GSmM9eB14Q3OvuhkFMEjwNjDfOp9UXWgZjAi2bBSR8YdazAT+UBRjd+v5JLEppsl7TkSG5ctZp/ZJbQjwJyh6Qi0qlCqxIB70G7YgVoGyki2LqdWWS87WOuo5vbK+R7hrvvsiF1/f+UCJyuA4VL1AzCyWA==",
+    "sealed:n7ysfji0rL2/YU6jaX2EppBZ8JPhBCw8+TENwTR3SMRg5FM2VuN3ppGpLb3M/61RoDOkSIB+FmyGcpoCwPQprYY2Qk0rRgOpwAdIbE/iFuMGEoTRYf/5agvpCV0EkKQY3k7Y86WPYrp2G++vm2znOoEpREqBVIB+tR1+Cl4Jb+DuTZns1SuEHHP98WviujoddgX12PvedurBlW3wRipVcSOk4vATg7dHAGv+dJbzt4/VCkD4kLOGOYWPIesyNp+owSF8AfP2CniuhHzgKUkmRy5vEry+CKQziPFv4v+sv1efKQftzUTd0IEUG9ZvMSLLJCfUSZ3xzonSPczR769uF28uuI/HCtundPEYCkCBll5ANKr2BhMSG8Ja+df7MMBoiGUueOA/V3sry929UH8gs8ghAYzu2U9x+2eYm2VxLh82tggjHKea7klY+g+svqGCYRSgLSr3iWyRQ29tUYy5GlEp8nlF/z9a8sjwUvEVkv/gIQfTzi20HVULhqdCY7eQV/cWTR6NUb3b/lMBYAenFnCZt+TzJd9yDXyOagvqwHU62PEgZzUWaDSNSD1CPi58ocOmwy/OauLwZ+SqMiKJBtJSrqxQZe1xSNZ+qTQcrmwpSOCO/aHe8w4ARlCNtzlEdXvm9iDmw7GVtTHLMSxafABPRZ2P5pZiss2/yQGcl3O0R0mcEnBdI9Lz62R/mhcmbB0txIdHRTL29KiptDdytDNiDUYuODiTui7MW/q2qrMLTwDqV5Z2+1mj4WQbmGErqfhwurnWKMSjdM2LVtnDQDXOj+yniOuvZH5W/D/ldUs7b0ZMsKPdNdxXIHRKzYebosalOeRR7EKs0reXOjCx5nRFnGcE2LQKYAbqVZpebuQ+HSobCCiQ72K/1GQsAfIeuxltFOUY2BmJYAE9fLZ/xM5eiazn1ED8oIiItMFHiw34Ar1WDenuLwsWh+UtU50CGrmqvWP+LycdrgtOuWnoeZITMS1q8nSrEXwb+wTT1PpElTv7/oZyyCZP+GnMFyQmoEVRcopDzT5L50UtNq7AFDJRBAdh33cMWEp78CVQCf4yCOs9BKw8P+yZfpvvkT2NW8fY2naffPiB4+US5iTJht/1VGOuZsDmvlTZLKN7hYvFB9OofgaELEr9T/sRryCVGokO4AX8Ze2bfu3aD+T3qzEdI0VQk7RPmNbhfESBXrdfrRBgcRunLqjf6qnIyJgLqDtehs7+le8H/3VsmR+jeoH9vKsP3BUumRLbTg9Lz9kAJvUgMwPIRUdIcFz822OCvQxE2YZ2rMv41Oc1F32An4FBH8KippBqnMlb9NYFTWra90g9SgwLGseo4aEmj8qGoMkuvJxhISuyF/8eoGU3f2T5ODArBEJbWLmCNTIiSqarr/baV6DvihBW5a9YkZ65ZbJW1XrommOSKyAlqsew300Mvw34C+t2AAe6KWI0qqrqXCCntPzg+TBSKjQ8kCITOrf3QN3fmT0yMiGDY4pcpA0MFUfFQO09CjS9jZ/aWgEXUQ4TsYYdjqNNxzQN1+JIeli43FM87LZwlXNAPxf7F3YFYBfoxAyW0XtM62aiI1oQr2eAv5+d43g/X5n3QX/RpqFp4EybqLcvVZJmyYCMeP0zVj2xLhwAqeRbTokVe3Bf6BX8VM8ILsbAstpk/GFKG4EqZsuJMfh6n87msU31SJOmgZ03mW7OklIZg0+/faRaTCM7Ba38vV8Y803lv5yH6EgvMPYLLH/GvBLnHDyvWFzTvBjCOvCGaFXWyy+trHXF0HYy7bu+7NCHd0zSuhI+3tpaMreUe1mUbR0c1sY5KjPo1nDqfYr/OpSNxXxD/+bIigQXxh/PWxm4pmV2PN55D7O6g67lCOAvycBihwzkAf9KNXcpT0VHGMlGT3kajZHiyT3HEfsKMsyAYXciniaIQIvQZcHr8lND5cFay5lx00M8o1tyClKg/0OTeAt8XoiXPQL8k/hWiLoTym4EnE4kfN/xt8byWIicSTRSH6FzqOvi18O38jNn2n/RtCkxMtlhXfWq2XVeUpi/PbkXuihJgfoHdzlz63Z312QRYvxJatUQS2T3nlLn6chF5x9v9bzrgg==",
     salt="09/q5b",
     decimals=3,
 )
 
-# %% [raw] jupyter={"source_hidden": true}
-# # BEGIN QUESTION
-# name: q5c
-
-# %% [markdown]
-# **Q5c.** As the chunks shrink from 16 pairs to 8 and then 4, what happens to the widest model
-# (the largest d_model) at which map-reduce still costs fewer FLOPs than the full context, counted
-# as in section 4, and why?
-#
-# - **A)** It narrows: the pairs saved shrink as the chunks shrink, since chunks of 16 already cut most
-#   of the full context's long-range pairs.
-# - **B)** It widens: smaller chunks attend fewer pairs in all, and each pair saved is worth 4·d
-#   FLOPs, so the saving pays at larger widths.
-# - **C)** It narrows: every chunk repeats BOS, SEP and kq, so smaller chunks read more tokens, and
-#   that d² term overtakes the pairs saved sooner.
-# - **D)** It stays put: the chunk size changes how many pairs are attended, not how many tokens are
-#   read, so the two terms keep their ratio.
-
-# %% [raw] jupyter={"source_hidden": true}
-# # BEGIN SOLUTION
-
-# %%
-q5c_answer = "C"  # SOLUTION
-
-# %% [raw] jupyter={"source_hidden": true}
-# # END SOLUTION
-
-# %% [raw] jupyter={"source_hidden": true}
-# # BEGIN TESTS
-
-# %%
-# FORM
-from course_utils.tools.quiz import normalize_choice
-
-assert normalize_choice(q5c_answer, "ABCD")
-
-# %%
-from course_utils.tools.quiz import check_choice
-
-assert check_choice(q5c_answer, "7b59c94348f2337b9d62fa13b9562bb2050fbc1e4cc4441b571596700f867aae", salt="09/q5c"), (
-    "not yet: count the tokens each map-reduce reads, not only the pairs it attends"
-)
-
-# %% [raw] jupyter={"source_hidden": true}
-# # END TESTS
-
-# %% [raw] jupyter={"source_hidden": true}
-# # END QUESTION
-
-# %%
-explain(
-    q5c_answer,
-    "sealed:Mekg5Oj4VJezDvKxyYc14EcjKkAYXHNymDrl4YX77zEkz1Ne41zrb13KH6eRrdXIGcd9gSwidlJ+Vtzyih4aq1tyeqwlwPsZ+VuZbkUra5UgtyPqlV+V0aPERfldrDrxbQAxoqsURyet6ONJ7Kw4FUfgNyJud8ux4r2h7LXbx8zYr+XeYVssGeogUhkE+fR2N62SRXUG2QIgiFKS4YjL7KwcHS6e8yfCmzldkL9vckao9QzVQbVZZHedUXaBbTZN33rUQaa1qez+mh/WlcKyNjFqOxyAcXFTCj0gZnqJX1IQDQ3XBKeRA/lMQadKK/ogxm8IaN+6yojvCrUTDUGcAsEFrJY9UfNgsou2TbkloEwGR2Az6VPhdsHscqgCdP8IFGJD1ymtdsX4MqzlPYE7wolgaiwG0ef40qPNCi3CVIhS4AvLJHmgK0jyAoGeF2ER9mOKNqm2nUGAoyoxKI9cHXih3flhvrClJE8Aptq+tbaJtnDW19FjMFls11h0Ss3kPxzgIFOUoTSiEMJ7douv9EEYEujZlRAv+3fpWJHj2/FZZJR5fSW5AXXTeMiSWb7JOQLD+IsZ2bIYsvX2XWR4jdifFfy6DkZ7NAmEJl4HZIdjKUA3/nhQzPkb8mT/UognHxOv/T35bQMHUOLJ8smVkEgzXXCp1zkyOf8ZFOy0+c+gQ9DuZusaBER6l97oVRoHY0ncu4BB+CfvDKH8409UComb4sN4z1rzgRqFrqDo0AzlaUuVEavWTYRSTrKhDuXD+WsvLbskJmtdi75S0bnyuuYSmZp2ACeB54N13Bnljt7hf+TrzyD+vXCBrkOUYhOpqxKMU19IfNoc1oNXifVDTgrn5eVV7IoDDI5zHkYNwIuXJ4kRMgxFNP0cTB3kEXzrQotX9FnBWZ9tcpLLAW7v6lRDKs1IFoUHVERVNIwugr8bZEc5DraNlNq8tm2mF0aTamL9BQCpg730RdVdvgz8vzK4DJiLs+5m8cnr/2biEBb9zKZwzQP414D0p4rfCWQyjrWZi2HxNvo2441fk/oyoRItmAYBQOoAKJgbx/Qt7ao1G/NRQ1Nx0KgYS/FHiSsjsB1xVSQWu+vZW5KVuowad7ErY0VzoPDkUFKFyOTxNcAd42deT9De49OvPdR6pCk45PaQrKHJqPvXFZwqViNgpnvN/cjpEa+gx/S/r5tbqMKxkuz574r0W9Ypk5zJ5K53Zd0GG8D5qIMaUaCR4/RK6zdtYGEVfGkB30TpPq3c8Dt9e8u3J8vRfhj/OYbydckmgblOKBCWPNT5SVrI74+tPiu8fQmyHobeLo4SEpUQicukk8Bt1zPgNB7NYYbUaGo9TfSmiiljccPykUZ3QLM/svbiK9vLOvYK7GP6jvv/v4lW5a9/uON2/1KU7GvjNnMbGXRh/p0GatY2CuqLYeQFIzKuxJJ95phZnBzUjG62hzRPw0JaevWxaJldYiXIakBmOrJ7JIyZu9sxhN/D194nUPRtWOE1OmaX/DbxoXOj0OCyrEBVnu+7eXvQtrJyrxzXtmIVNe8g+6evGIyHs2eawVNudME=",
-    salt="09/q5c",
-)
-
 # %% [markdown] tags=["shows-answer"]
-# The count for Q5b and Q5c, split into its per-token part (projections and MLP) and its per-pair
+# The count for Q5b, split into its per-token part (projections and MLP) and its per-pair
 # part (attention), for the full context and for map-reduce with chunks of 16, 8 and 4 pairs, and the
 # width at which each map-reduce costs as much as the full context:
 
@@ -1302,36 +1260,100 @@ for method, (n_read, pairs) in list(split_counts.items())[1:]:
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
+# name: q5c
+
+# %% [markdown]
+# **Q5c.** Section 4 gave notebook 07's dilated models oracle retrieval at K = 64, the same chunk of
+# 16 pairs that lifts the ALiBi and RoPE models that learned the task to 0.71 to 0.99; the dilated
+# models stay at 0.06 to 0.18. Why, and what does that say about when to change the input
+# (retrieval, hierarchy) rather than the attention?
+#
+# - **A)** Retrieval can give at most the model's accuracy on the input it hands over, and the
+#   dilated models read 16 pairs badly even in full (0.07 to 0.19 at K = 16): it cannot lift a
+#   model that fails in its training range.
+# - **B)** The chunk is too short for them: trained to spread attention over a dilated pattern, they
+#   find too few tokens among 35 to read, so a dilated model is best served by its full context,
+#   and retrieval suits only dense models.
+# - **C)** Retrieval wins on cost, at 24 % of the full context's FLOPs, so it is the change to prefer;
+#   the dilated models only show that it needs a model whose positional encoding extrapolates, as
+#   ALiBi and RoPE do here.
+# - **D)** Changing the attention makes retrieval pointless: the scale-invariant + NoPE models read
+#   K = 64 themselves at 0.98 to 1.00, so the dilated models failed by changing attention the wrong
+#   way, and a model that extrapolates needs no retrieval.
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN SOLUTION
+
+# %%
+q5c_answer = "A"  # SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN TESTS
+
+# %%
+# FORM
+from course_utils.tools.quiz import normalize_choice
+
+assert normalize_choice(q5c_answer, "ABCD")
+
+# %%
+from course_utils.tools.quiz import check_choice
+
+assert check_choice(q5c_answer, "d641b0f8ba2583fd756f3d305bf233efac5e49b4c566e61733f099dd1fa9c894", salt="09/q5c"), (
+    "not yet: reread section 4's measurements, then test each option's claims against them"
+)
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END TESTS
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END QUESTION
+
+# %%
+explain(
+    q5c_answer,
+    "sealed:bYA1UO2yp24HGpMhN5WXGkhygvDWJbux38CynpQMjcIqJPjgzj4Np37pscf3UJ1I7VmbmUs5zn4emfPoyAoTUS6nO8zOipBV65uwzaWyHVCrpTqy/n98+u51yUCgv2/bsFaQWfnA79aqdYntzbTeYflcvZLIlIGfoey0YACOmT631GQ3QDdtaS2nkQJF1X7klL9YBDuM2w0hNG95DDvG69h9VyjYxPvqDv/S8EeJha3n1lwBxEkSWsWuYriZNhCYsdzbFNjAW9eiYEIzMkCb/H0vh3ge6ESagJI5zluEOxdnIXcgRHyYNJQ1uzaXJlfnj2brpV7stfv12MNRXZfRf0weRbxp9eo5+PsOi8bgX/Js0RmnOPxvPiv/FyPdkdy0GzL/0cRnchywXtbw8En6hoVw0Ql5+Fgpzc8SQxHBrBUhV92W5V5Lv1ni40uAq/PwHJT6QC/UkGrVwtfACjhVEE6kTZlEOLJgf1SYTKgVsvYWO2dU3TDEdBWR6R94JdCzj+5ZQC5j4Dg7bTPODuXNSOw/tKYm4ArZ2RoTXNrluJCzFgv+w8UGENdNZPOFogSUsqnNrJc4aTPBrnqlfm+2C3Yq9OLPW2SXQdSX8d3akCwTUD+aSDl5LOJRinQkhkCK+UjR5fS7wvWRQWMV4XTfbbj2ioq88oTZLAvJakU84fOWirScMH2YQaxyh6VB+ly4WBeenWlWyam1MMWSt7ZhXcCWbCHyV4z4zI3JYDV+fD3LWsGNO46ADjxy5Iwrkpmx6hltGi0oRs/me16prKCUdtZyVb58gJ+F2MgaVLDgqffI16Dey6ELm4+ZK0hbntBT0FUzZW87sSvGhBA0KEQba2fvrGoRXnGDqJTbn/0HHquZOiGfvk3Xz8wcZpthmeW0NKtQEB1wpyzf0X7PyCc2Dn4OCjpE7+IrmjOXd4mIK2H4KCN2nkCp6CpI7GYvLfbVfBXXiDM13S+2eFEi155du2oJwOEGcRysySuRXZrCg0Ky3awkWi2j+k1mU+khlYjs00UT/dGoIqYne8tQgcy6rAdaLuofPx5hStg8xE1Vnb1+xIyc85kcLd8PBTVqMW39kjbnRJAqOCutrvxFMwyT3QEf0BuzDtuNd6k6+FMqfv4kH2P578TVRqhefMXMQv8Do1KE5nKu+qYmg1SgRVpwcOlP4fCMK75zdX2gBrnziopMZ628Naws3KKZlKTMiqc/mpnU+TlTdvArtFWmLfh63o6BhufflHgXZSwFfdU/YGOf6+DQ+PmK3hdTNwxHYhbPZOOmibAZhYysy1NXBQkweFZQxdtzEY04/vsyJrPWuPY6vuG5CUNb5aIorNOA8mySTETQdyCo2NLMdL5eRK1bkPOpJ0kpokBfreHdPbDX2zeH9th1CFMkwgpFymgYsyaQdtSuMI8Xv2SWikHUiv7a0NzdpEzoULV5/S3iWslbmBYnB1gW79aLVG4QuLxT4Pa5NLYWi8fJwuL6NGV2GKhMNgojXd3sLrD8c56LLqX+43bGR+CRnvnvn0xfm1QSolJNr/E+SV0kn9XnRFAKZGIChoMTWY2Hxp8v9rsg/Z0gAm0+z6uq8I+J5mqHr2AyKaDHy9cF1GFEVyBnpueZqUFEyOzckLA9pWh+H31nIZu6b3XW/609Uux2vEIFjdwWmjx5zZkz45FuOptJK07y0Y0WB+yKIFSsRVw+gc5sVVPOEXiicOhzOQRBQN5naicj9RpJ61Pgw9DF+Cxk86UdeOlAvPxEPKHYMIK1GnOCF+pj7WQpUvgN1X00wU7tWvcj9RydE7Klhtb0IZm2di8F4Y3wNiV8Bb7e0rZa96v/VowWq511SNUuIj5UqvVciKGCamReoFiGRO2LUZ8vN/RxYQxyFR2Y8s1KwG1b2A2FV87M2h1s",
+    salt="09/q5c",
+)
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN QUESTION
 # name: q6
 # points: 2
 
 # %% [markdown]
 # **Q6.** Section 2's embedding retriever pools each chunk into the mean of its key embeddings,
-# which dilutes the match. Score each chunk instead by its best single key: the largest cosine
-# similarity between a query vector and the embedding of any one key of the chunk. A real retriever
-# does not see the query key itself, only an encoding of the question, so the query vectors are
-# given, one per sequence (with the query key's own embedding, the chunk that holds the key would
-# score exactly 1: an exact match in disguise). Write `retrieve_top2(tokens, pairs_per_chunk, table,
-# queries)`: cut the pairs of `tokens` (B, 2K + 3) into chunks of `pairs_per_chunk` pairs, score each
-# chunk that way against its sequence's row of `queries` (B, d), keep the two best-scoring chunks,
-# and return them in their original order, framed as `BOS <earlier kept chunk> <later kept chunk>
-# SEP kq`, a tensor of shape (B, 4·pairs_per_chunk + 3). `table` is a (vocab, d) embedding table.
-# The check hashes your output on fixed random sequences, tables and query vectors, with the
-# course's functions unavailable.
+# which dilutes the match. Pool softly instead, with a temperature τ: score a chunk by
+# τ·log Σᵢ exp(cosᵢ / τ), where cosᵢ is the cosine similarity between the query vector and the
+# embedding of the chunk's i-th key. A real retriever does not see the query key itself, only an
+# encoding of the question, so the query vectors are given, one per sequence (with the query key's
+# own embedding, the chunk that holds the key would score highest: an exact match in disguise).
+# Write `retrieve_top2(tokens, pairs_per_chunk, table, queries, tau)`: cut the pairs of `tokens`
+# (B, 2K + 3) into chunks of `pairs_per_chunk` pairs, score each chunk that way against its
+# sequence's row of `queries` (B, d), keep the two best-scoring chunks, and return them in their
+# original order, framed as `BOS <earlier kept chunk> <later kept chunk> SEP kq`, a tensor of shape
+# (B, 4·pairs_per_chunk + 3). `table` is a (vocab, d) embedding table and `tau` a positive number.
+# Work out first what the score does as τ shrinks towards 0 and as it grows large: the checks try
+# both. They hash your output on fixed random sequences, tables, query vectors and temperatures,
+# with the course's functions unavailable.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 
 # %%
-def retrieve_top2(tokens, pairs_per_chunk, table, queries):
-    """The two chunks whose best single key is closest to the query vector, in their original order, framed."""
+def retrieve_top2(tokens, pairs_per_chunk, table, queries, tau):
+    """The two chunks with the highest soft-max-pooled cosine to the query vector, in their original order, framed."""
     # BEGIN SOLUTION
     batch = tokens.shape[0]
     body = tokens[:, 1:-2].reshape(batch, -1, 2 * pairs_per_chunk)  # (B, C, 2c): the chunks
     keys = table[body[:, :, 0::2]]  # (B, C, c, d): each chunk's key embeddings
     query = queries[:, None, None, :]  # (B, 1, 1, d)
-    score = torch.nn.functional.cosine_similarity(keys, query, dim=-1).amax(dim=-1)  # (B, C): the best key
+    cosines = torch.nn.functional.cosine_similarity(keys, query, dim=-1)  # (B, C, c)
+    score = tau * torch.logsumexp(cosines / tau, dim=-1)  # (B, C): soft-max pooling
     top = score.topk(2, dim=1).indices.sort(dim=1).values  # the two best, in their original order
     kept = body[torch.arange(batch)[:, None], top].reshape(batch, -1)  # (B, 4c)
     return torch.cat([tokens[:, :1], kept, tokens[:, -2:]], dim=1)
@@ -1350,8 +1372,8 @@ import torch
 
 from course_utils.tools.quiz import require_signature
 
-require_signature(retrieve_top2, "tokens", "pairs_per_chunk", "table", "queries")
-_out = retrieve_top2(torch.arange(11)[None], 1, torch.randn(16, 4, dtype=torch.float64), torch.ones(1, 4).double())
+require_signature(retrieve_top2, "tokens", "pairs_per_chunk", "table", "queries", "tau")
+_out = retrieve_top2(torch.arange(11)[None], 1, torch.randn(16, 4, dtype=torch.float64), torch.ones(1, 4).double(), 1.0)
 assert isinstance(_out, torch.Tensor) and tuple(_out.shape) == (1, 7), "a tensor of shape (B, 4 * pairs_per_chunk + 3)"
 
 # %%
@@ -1360,7 +1382,7 @@ import torch
 from course_utils.tools.quiz import check_rounded, fingerprint, unavailable
 
 _parts = []
-for _seed, _b, _k, _c in ((21, 3, 8, 2), (22, 2, 12, 3), (23, 2, 8, 1)):
+for _seed, _b, _k, _c, _tau in ((21, 3, 8, 2, 0.05), (22, 2, 12, 3, 1.0), (23, 4, 12, 4, 0.3), (24, 3, 12, 4, 4.0)):
     _g = torch.Generator().manual_seed(_seed)
     _tokens = torch.stack([torch.randperm(37, generator=_g)[: 2 * _k + 3] + 3 for _ in range(_b)])  # no tied chunks
     _tokens[:, 0], _tokens[:, -2] = 1, 2  # BOS and SEP
@@ -1368,12 +1390,12 @@ for _seed, _b, _k, _c in ((21, 3, 8, 2), (22, 2, 12, 3), (23, 2, 8, 1)):
     _table = torch.randn(40, 6, generator=_g, dtype=torch.float64)
     _queries = _table[_tokens[:, -1]] + 1.2 * torch.randn(_b, 6, generator=_g, dtype=torch.float64)  # noisy key
     with unavailable(namespace=globals()):
-        _out = retrieve_top2(_tokens, _c, _table, _queries)
+        _out = retrieve_top2(_tokens, _c, _table, _queries, _tau)
     assert tuple(_out.shape) == (_b, 4 * _c + 3), "shape (B, 4 * pairs_per_chunk + 3)"
     _parts.append(_out.flatten())
 assert check_rounded(
     fingerprint(torch.cat(_parts).double()),
-    "cbe8d385e5e3cd7fb1b3c2eb5759449a36217b868944c11239dd08c99f0a7ef1",
+    "72fd828837cea5c748a1f27f86e64f4e00b9da6ddc90d856460b88d904be8bc2",
     salt="09/q6",
     decimals=3,
 ), "not yet: reread the prompt's score for a chunk, and its order of the chunks"
@@ -1389,12 +1411,12 @@ _tokens[:, -1] = _tokens[:, 1 + 6 * _holder + 2 * torch.randint(0, 3, (1,), gene
 _table = torch.randn(64, 16, generator=_g, dtype=torch.float64)
 _noisy = _table[_tokens[:, -1]] + 1.5 * torch.randn(1, 16, generator=_g, dtype=torch.float64)
 with unavailable(namespace=globals()):
-    _out = retrieve_top2(_tokens, 3, _table, _noisy)
+    _out = retrieve_top2(_tokens, 3, _table, _noisy, 0.1)
 _stretch = 0.2 + 5 * torch.rand(64, 1, generator=_g, dtype=torch.float64)  # a length per embedding
 with unavailable(namespace=globals()):
-    _stretched = retrieve_top2(_tokens, 3, _table * _stretch, 3.0 * _noisy)
+    _stretched = retrieve_top2(_tokens, 3, _table * _stretch, 3.0 * _noisy, 0.1)
 with unavailable(namespace=globals()):
-    _exact = retrieve_top2(_tokens, 3, _table, _table[_tokens[:, -1]])
+    _exact = retrieve_top2(_tokens, 3, _table, _table[_tokens[:, -1]], 0.05)
 _chunks = _tokens[0, 1:-2].reshape(4, 6)
 _kept, _kept_exact = (
     [i for j in (0, 1) for i in range(4) if torch.equal(_o[0, 1 + 6 * j : 7 + 6 * j].long(), _chunks[i])]
@@ -1404,7 +1426,7 @@ assert tuple(_out.shape) == (1, 15), "shape (B, 4 * pairs_per_chunk + 3)"
 assert torch.equal(_out[0, [0, -2, -1]].long(), _tokens[0, [0, -2, -1]]), "BOS first, then SEP and kq last"
 assert len(_kept) == 2 and _kept[0] < _kept[1], "two different chunks of the input, in their original order"
 assert torch.equal(_stretched, _out), "the score is a cosine similarity: longer vectors change nothing"
-assert _holder in _kept_exact, "with the query key's own embedding, the chunk that holds it is always kept"
+assert _holder in _kept_exact, "with the query key's own embedding and a small tau, the chunk that holds it is kept"
 _basis = torch.linalg.qr(torch.randn(16, 16, generator=_g, dtype=torch.float64))[0].T  # 16 orthonormal rows
 _near = [i for i in range(4) if i != _holder][:2]  # two chunks whose keys all lean towards the query
 _planted = _table.clone()
@@ -1417,14 +1439,18 @@ for _i in range(4):
         else:
             _planted[_key] = _basis[10 + _j]
 with unavailable(namespace=globals()):
-    _plant_out = retrieve_top2(_tokens, 3, _planted, 2.0 * _basis[:1])
-_kept_plant = [
-    i for j in (0, 1) for i in range(4) if torch.equal(_plant_out[0, 1 + 6 * j : 7 + 6 * j].long(), _chunks[i])
-]
-assert _holder in _kept_plant, "a chunk whose one key matches the query is kept, whatever its other keys"
+    _cold, _warm = (retrieve_top2(_tokens, 3, _planted, 2.0 * _basis[:1], _t) for _t in (0.05, 10.0))
+_kept_cold, _kept_warm = (
+    [i for j in (0, 1) for i in range(4) if torch.equal(_o[0, 1 + 6 * j : 7 + 6 * j].long(), _chunks[i])]
+    for _o in (_cold, _warm)
+)
+assert _holder in _kept_cold, "at a small tau, a chunk whose one key matches the query is kept, whatever its other keys"
+assert _kept_warm == _near, "at a large tau, chunks whose keys all lean towards the query beat one matching key"
 
 # %%
 # HIDDEN
+import math
+
 import torch
 
 from course_utils.chapters.retrieval import (
@@ -1438,7 +1464,7 @@ from course_utils.chapters.retrieval import (
 )
 from course_utils.tools.quiz import unavailable
 
-for _seed, _b, _k, _c in ((31, 4, 12, 2), (32, 3, 16, 4), (33, 2, 6, 1)):
+for _seed, _b, _k, _c, _tau in ((31, 4, 12, 2, 0.1), (32, 3, 16, 4, 2.0), (33, 2, 6, 1, 1.0), (34, 4, 16, 4, 0.5)):
     _g = torch.Generator().manual_seed(_seed)
     _tokens = torch.stack([torch.randperm(47, generator=_g)[: 2 * _k + 3] + 3 for _ in range(_b)])
     _tokens[:, 0], _tokens[:, -2] = 1, 2
@@ -1455,12 +1481,13 @@ for _seed, _b, _k, _c in ((31, 4, 12, 2), (32, 3, 16, 4), (33, 2, 6, 1)):
         hierarchical_answer,
         namespace=globals(),
     ):
-        _out = retrieve_top2(_tokens, _c, _table, _queries)
+        _out = retrieve_top2(_tokens, _c, _table, _queries, _tau)
     _want = []
     for _row in range(_b):
         _chunks = [_tokens[_row, 1 + 2 * _c * i : 1 + 2 * _c * (i + 1)] for i in range(_k // _c)]
         _q = _queries[_row]
-        _sc = [max(float(_table[key] @ _q / (_table[key].norm() * _q.norm())) for key in ch[0::2]) for ch in _chunks]
+        _cos = [[float(_table[key] @ _q / (_table[key].norm() * _q.norm())) for key in ch[0::2]] for ch in _chunks]
+        _sc = [_tau * math.log(sum(math.exp(x / _tau) for x in cs)) for cs in _cos]
         _best = sorted(sorted(range(len(_chunks)), key=lambda i: -_sc[i])[:2])
         _want.append(torch.cat([_tokens[_row, :1], _chunks[_best[0]], _chunks[_best[1]], _tokens[_row, -2:]]))
     assert torch.equal(_out.long(), torch.stack(_want)), "the two best chunks, in their original order, framed"
@@ -1476,10 +1503,12 @@ for _seed, _b, _k, _c in ((31, 4, 12, 2), (32, 3, 16, 4), (33, 2, 6, 1)):
 # name: q6b
 
 # %% [markdown]
-# **Q6b** (predict, then measure). Score section 2's chunks by Q6's best single key and keep the
-# best one: recall@1, on section 2's 256 sequences of 64 pairs, with a noisy query vector, the query
-# key's embedding plus noise about twice as long as the embedding. Predict what this recall@1 does
-# as the chunks grow from 4 pairs to 32, and why. The cell after the question measures it.
+# **Q6b** (predict, then measure). Score section 2's chunks by their best single key, Q6's score as
+# τ shrinks to 0 (the largest cosine similarity between the query vector and any one key of the
+# chunk), and keep the best one: recall@1, on section 2's 256 sequences of 64 pairs, with a noisy
+# query vector, the query key's embedding plus noise about twice as long as the embedding. Predict
+# what this recall@1 does as the chunks grow from 4 pairs to 32, and why. The cell after the
+# question measures it.
 #
 # - **A)** It falls: each chunk's score is the largest of more noisy cosines, so the chunks without
 #   the key gain more from their extra keys than the one with it.

@@ -456,7 +456,7 @@ assert normalize_choice(q1b_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q1b_answer, "93a059089c958ed1ad917c3f59885e7041d60843422e77bb3a0044f74720b6d5", salt="10/q1b"), (
-    "not yet: the measurement after this question prints the copy's weight at every length"
+    "not yet: reread section 2's setting and Q1's closed form"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
