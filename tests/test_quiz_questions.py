@@ -40,6 +40,7 @@ Cheap: no chapter is executed; each test cell runs once per answer.
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import io
 import json
@@ -531,6 +532,39 @@ def test_the_key_has_no_favourite_length_rank():
             f"the key is the option of length rank {rank} (1 = longest) in {len(ids)} of {len(MULTIPLE_CHOICE)} "
             f"questions ({share:.0%}): {ids}"
         )
+
+
+def _hints(question: Question) -> list[str]:
+    """The messages of a question's visible checks: otter prints them when the check fails, so a student who runs
+    the notebook unanswered reads them before answering."""
+    hints = []
+    for source in question.visible:
+        try:
+            tree = ast.parse(source)
+        except SyntaxError:
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Assert) and node.msg is not None:
+                hints += [n.value for n in ast.walk(node.msg) if isinstance(n, ast.Constant) and isinstance(n.value, str)]
+    return hints
+
+
+def _trigrams(text: str) -> set[tuple[str, ...]]:
+    words = re.findall(r"[a-z0-9']+", text.lower())
+    return {tuple(words[i : i + 3]) for i in range(len(words) - 2)}
+
+
+@pytest.mark.parametrize("question", MULTIPLE_CHOICE, ids=[q.id for q in MULTIPLE_CHOICE])
+def test_a_hint_does_not_quote_what_tells_the_options_apart(question: Question):
+    """A failing check's hint is on screen before the answer (a student runs the notebook first): it may name a
+    section to reread, not a phrase some options have and others lack."""
+    options = {letter: _trigrams(text) for letter, text in question.options().items()}
+    shared = set.intersection(*options.values()) if options else set()
+    for hint in _hints(question):
+        telling = {" ".join(g) for g in _trigrams(hint) if any(g in grams for grams in options.values())} - {
+            " ".join(g) for g in shared
+        }
+        assert not telling, f"{question.id}: the hint {hint!r} quotes what tells options apart: {sorted(telling)}"
 
 
 @pytest.mark.parametrize("path", MASTERS, ids=[p.stem[:2] for p in MASTERS])

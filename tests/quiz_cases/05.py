@@ -88,19 +88,20 @@ CASES = {
         ],
     },
     "q2": {
-        "right": "q2_answer = {2, 4, 5, 6, 7}",
+        "right": "q2_answer = {2, 4, 5, 6, 7, 9}",
         "wrong": [
-            "q2_answer = {2, 4, 5, 7}",  # the naive kernel's quadratic memory and FLOPs missed (the old key)
-            "q2_answer = {2, 4, 5, 6}",  # verbatim repetition not seen as a failure of long contexts
-            "q2_answer = {2, 5, 6, 7}",  # look-alike near misses missed
-            "q2_answer = {1, 2, 4, 5, 6, 7}",  # dilution read as a temperature that rises with n
-            "q2_answer = {2, 3, 4, 5, 6, 7}",  # RoPE's cos and sin read as overflowing
-            "q2_answer = {2, 4, 5, 6, 7, 8}",  # the KV cache read as quadratic too
-            "q2_answer = {2, 4, 5, 7, 8}",  # the quadratic memory put in the KV cache, not in the score matrix
-            "q2_answer = {2, 4, 6, 7}",  # unseen positions missed
-            "q2_answer = {4, 5, 6, 7}",  # dilution missed
+            "q2_answer = {2, 4, 5, 6, 7}",  # lost in the middle missed (the old key)
+            "q2_answer = {2, 4, 5, 7, 9}",  # the naive kernel's quadratic memory and FLOPs missed
+            "q2_answer = {2, 4, 5, 6, 9}",  # self-reinforcing repetition not seen as a failure of long contexts
+            "q2_answer = {2, 5, 6, 7, 9}",  # look-alike near misses missed
+            "q2_answer = {1, 2, 4, 5, 6, 7, 9}",  # dilution read as a temperature that rises with n
+            "q2_answer = {2, 3, 4, 5, 6, 7, 9}",  # RoPE's cos and sin read as overflowing
+            "q2_answer = {2, 4, 5, 6, 7, 8, 9}",  # the KV cache read as quadratic too
+            "q2_answer = {2, 4, 5, 7, 8, 9}",  # the quadratic memory put in the KV cache, not in the score matrix
+            "q2_answer = {2, 4, 6, 7, 9}",  # unseen positions missed
+            "q2_answer = {4, 5, 6, 7, 9}",  # dilution missed
             "q2_answer = {1, 3, 8}",  # the distractors alone
-            "q2_answer = {1, 2, 3, 4, 5, 6, 7, 8}",  # every mode
+            "q2_answer = {1, 2, 3, 4, 5, 6, 7, 8, 9}",  # every mode
             "q2_answer = set()",  # none
         ],
     },
