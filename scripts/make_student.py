@@ -81,7 +81,7 @@ HELD_BACK_NOTE = (
 )
 #: The self-study edition folds each markdown cell tagged `ANSWER_TAG` under this summary, so that prose
 #: stating an answer is not read by a student scrolling on before answering.
-FOLD_SUMMARY = "Read after you answer the question above"
+FOLD_SUMMARY = "Read after you answer the questions above"
 #: A code cell outside the questions that starts with this prints a sealed rationale: self-study only.
 EXPLAIN_CALL = "explain("
 #: A question whose prompt's first line says "predict," or "predict;" is a prediction: the chapter's own
