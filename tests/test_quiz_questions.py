@@ -545,7 +545,9 @@ def _hints(question: Question) -> list[str]:
             continue
         for node in ast.walk(tree):
             if isinstance(node, ast.Assert) and node.msg is not None:
-                hints += [n.value for n in ast.walk(node.msg) if isinstance(n, ast.Constant) and isinstance(n.value, str)]
+                hints += [
+                    n.value for n in ast.walk(node.msg) if isinstance(n, ast.Constant) and isinstance(n.value, str)
+                ]
     return hints
 
 

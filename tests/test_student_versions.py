@@ -646,7 +646,9 @@ def _question_prompts(nb: nbformat.NotebookNode) -> dict[str, tuple[str, str]]:
     prompts: dict[str, tuple[str, str]] = {}
     for i, cell in enumerate(nb.cells):
         if ms._marker(cell) == ("begin", "question"):
-            name = re.search(r"^\s*#?\s*name:\s*(\S+)", cell.source, re.M)[1]
+            found = re.search(r"^\s*#?\s*name:\s*(\S+)", cell.source, re.M)
+            assert found, f"a question without a name:\n{cell.source}"
+            name = found[1]
             prompt = next((c.source for c in nb.cells[i + 1 :] if c.cell_type == "markdown"), "")
             prompts[name] = (cell.source, prompt.strip().split("\n", 1)[0])
     return prompts
@@ -670,6 +672,7 @@ def test_predictions_weigh_half_a_point(master: Path):
     tests = nbformat.read(GRADED_DIR / master.name, as_version=4).metadata["otter"]["tests"]
     for name, (config, first_line) in _question_prompts(nbformat.read(master, as_version=4)).items():
         configured = re.search(r"^\s*#?\s*points:\s*(\S+)", config, re.M)
+        expected: float | None
         if configured:
             expected = float(configured[1])
         else:
