@@ -165,11 +165,12 @@ def chunk_recall(tokens: Tensor, pairs_per_chunk: int, table: Tensor, queries: T
         1.0
     """
     if pool not in ("mean", "best"):
-        raise ValueError(f'pool must be "mean" or "best", got {pool!r}')
+        raise ValueError(f'pool must be "mean" or "best", got {pool!r}; pass one of those two')
     if queries.dim() != 2 or queries.shape != (tokens.shape[0], table.shape[-1]):
         raise ValueError(
             f"queries must be (B, d) = ({tokens.shape[0]}, {table.shape[-1]}), one row per sequence; "
-            f"got shape {tuple(queries.shape)}"
+            f"got shape {tuple(queries.shape)}; pass one query embedding per sequence, "
+            "e.g. table[batch.tokens[:, -1]]"
         )
     chunks, _ = split_pairs(tokens, pairs_per_chunk)
     keys = table[chunks[:, :, 0::2]]  # (B, C, c, d): each chunk's key embeddings
