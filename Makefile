@@ -110,7 +110,7 @@ test: install ## every test: lint, the unit tests, then every notebook re-execut
 	exit $$status
 
 unit: install ## the unit tests (tests/)
-	$(TEST_ENV) $(VENV)/bin/pytest tests -n $(TEST_WORKERS) --durations=10 $(PYTEST_ARGS)
+	$(TEST_ENV) $(VENV)/bin/pytest tests -n $(TEST_WORKERS) --dist worksteal --durations=10 $(PYTEST_ARGS)
 
 quick: install ## the fast tier for the development loop: unit tests without zoo claims, slow or lab tests
 	$(TEST_ENV) $(VENV)/bin/pytest tests -n $(TEST_WORKERS) -m "not slow and not claims and not lab" $(PYTEST_ARGS)

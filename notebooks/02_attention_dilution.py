@@ -431,25 +431,23 @@ fig
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q9
-# points: 1
 
 # %% [markdown]
-# **Q9.** In the figure above, at 4096 items, seed 0's model gives the matching item 0.063 of the
-# query's attention and no other key more than 0.008. Section 3's table puts the match's weight at
-# 0.08 in all three seeds (0.79–0.80 at the training length), and its last column counts the
-# contexts in which the match gets more weight than any other item. Yet at 4096 items the three
-# models name the right item only 0.76–0.77 of the time. Why is about a quarter of the answers wrong?
+# **Q9** (predict, then measure). At 4096 items the three plain-softmax models name the right item
+# only 0.76–0.77 of the time, though the match gets more weight than any other item in 0.94–0.96 of
+# the contexts (section 3's last column) and 0.08 of the weight in all (0.79–0.80 at the training
+# length). The query's output adds its own embedding, the attention's output bias, the match's value
+# times its weight, and the other keys' weighted values. Rebuild it from those parts on section 3's
+# contexts and change one part at a time: which single change brings accuracy back to 0.95 or more in
+# all three seeds?
 #
-# - **A)** The match's score edge narrows as the context grows, so in about a quarter of the
-#   contexts some distractor item scores above the match.
-# - **B)** Thousands of distractors, each with a sliver of weight, add up to a push on the output
-#   that beats the match's in a quarter of contexts.
-# - **C)** The match's value now enters the output at a tenth of its training weight, and parts that
-#   do not shrink (embedding, biases) outweigh it.
-# - **D)** The match no longer holds a majority of the attention, and without a majority its value
-#   stops deciding which item the output names.
+# - **A)** Shrink the other keys' total weight back to its training-length value, leaving the
+#   match's weight as it is.
+# - **B)** Even out the other keys: give each the same weight, with their total left as it is.
+# - **C)** Put the match's weight back at its training-length value, with every other key left in.
+# - **D)** Remove the other keys' part altogether, so only the match's value is mixed in.
 #
-# Store your letter in `q9_answer`; the takeaway after the question explains it.
+# Store your letter in `q9_answer`; the measurement after the question decides it.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -473,7 +471,7 @@ assert normalize_choice(q9_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q9_answer, "892786730f4d98f91e53e4e07ff363c2ffad994a98249c3a66926d7b92934f9e", salt="02/q9"), (
-    "not yet: list the parts the query's output adds up, and ask which of them shrink as n grows"
+    "not yet: reread section 3's table, and list the parts the query's output adds up"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -485,7 +483,7 @@ assert check_choice(q9_answer, "892786730f4d98f91e53e4e07ff363c2ffad994a98249c3a
 # %%
 explain(
     q9_answer,
-    "sealed:phvYOoR82aq+nIvCS96lLqgE9SxcYSTbg2CuOttTGJoXX/po046maQAdVvB3MD8xpqZkh1dTmCMBRqjDfpMuDZder66hQIjiEVHD+riYzP5/Zm0ryMwPR6A5eH+hwnabBrejPcjUmEVi+haROFGnl68cMvm4WU93RJ0vLVy4juKIiZGlVSrfoqSzziwme29WghnGWe1Nh29Vghf910HtKp4NyQvQi9CdEtFQurG4LI/8mdr+JKeiKJSv/aBesUImsUOfWIgFlyZ9nK2oWN6AvF4ekK7UveqrGnqvsP5qGDB3rQMeQObJeBoZFBIEnxLfEZr2W/MueNUywMx8SBZY3QwnvNnqG1LbayakhBckJJ7+pAJsToO5J154ntuTNPk2owjNz1M4IHopoNWwwuax7l1hG4mC/KU7KH61rrL+sWvpXTNAmllYRBL9VbHD5hCXDno7wuemdoIZ1OZtxbd1WpwYPRC7cnsRigNh1RaPvRPJbY/xtMUufmdJRX5RdLTochhn8TpMO6w/M9tagVxIURvi3pHgtPl+QETY2LDYUR8hTat9tsLmvOeNLlNpodRxFv8YzEfi9omIflTwgbmedd33vrQ09CgMhqSYQArBZV5ke29jxFz7ntKUG5wOxTVUW+2btOxE7Cit/IIipTs139ltBkocWMR813JVp+nctSqnlFk7zOd4lKwLoxgMR0i2B0MTgCHKHP6EruAcF3xLMtmo9XkjoUHRWvcnC2teZr88BEYTgUTj8jnsesiKGz2XgsMtTQZdcQg0P6ZCaqDoIzPNfTJPpgX98I+1IKjhtp2fnmE/n9qfegHDWWgs3YcYG+hdnfP6VOaoOb7DB1KaPz/bWZlH5d7adMJMU5MZnoRK00lgYPtoOL0jbiE+IGB1BSTwdXDjRp3hKA83WdBQD2GXzb5EgLpVF6daip4j8RbENRX37ZHjDm8u7SGOWNQWHNtQLSFB/OzoQqRAfwt7ZWRd7VJuhBtp0rG3WbrDx3Zq1ce7PgeY2VilTsEdy26mPBgLFyWomYkcSzYzZpardsoyrwy8sgWMtbwEl4Tgp5fuHmF/w0ySAeBuSlymm6yJHDiz8INx/1hGB0ewKiggLCMFn1h0O3HRzXS0/9mP5w+U5X3DGfcw5H2QX9fF676v9bhvF9XlabdjqIJuv5CpKqGk05qKsprEecvICDW4WzYdhI0GoaFBfJPcSqhdopNQym7xJDQIh+AhmINtzWKszcJ1bmXV63p6+UNAzABDImWlOhDB6HRyqszIiRh7owIOvtDdkkMVioFeNGtcWP8LkNW/CQPzuSUjBayG7bePY6GnTMM43s6qYpNhcN9NjF1kRNSRmeLbxjqgo7kmLGxLKwLX//dgBjV1J0a38IU9Z3OjgmwjMv1EnXRNgcI0cZmCsDwnbufNoJW3sq1Vu58bBQSAnLUoTPowIr8uXU3RM2OxWC/sf3l6NXKA6btY+l+9oa0OnbMGt2bMl39j75vfzb463KByTGKXvqxyaPWj/4+ixGfKSjPyzZoV9d5lDVqTf8NUK2d+Gograkcs1NkmQOmy7HVEaybQeYvRpFnoBY7effSB8MjZMMD+PBLZx0elvBMge8ackklN4gUfkwoMqViFaMqjONVLzzUTCrSWs0zII9A/G+Zux0e+MNZAR8rCJfqZt5mem+rv+plKzrxsd60eqeTn2eOyZb89XgF/O5sMSqxJq1sNg3vXWexi4rh2QieKlfJN8busBncn1VNaMY03DWJ3RrkhP/63bCC+qfAk4QUNR5QAXYLXc0Qon9Fr/TVzRTpqI2nFumFBeorZ+Tg9CxYpphkG44SIFA4BCXjcXbw6WpA6B3G+GPR2KzBwwogI4zd0f2J0oChHVzW6yq8Hyt9f2XwM05wKHxaVonyGbBOWSqxTcv/zmaQWfy5bxUHiAuLo8Kefnbof0OuSKR5P+EEzS9qdKBhM6uIx8gTol1dOM7QwaT0lQUQTR8T5yJdzVAEfhdYTEaqIEUknkB05zuia1MNyij+tHRZ71Pzo3CpvlM051MjgcseT8CIswlKJe5ugSPLaU/W7seuR80PY6k7KbNS3qtL1NAIi",
+    "sealed:9S0Doj3cE8TbhohbRVXNw6JE9QhBfCOSgmnrY99XQZIEC/RvkJjqPhEcVLhyZTgivOo3xkwGhScHEvzQe54zRI1R8KehDp/3CwXGofSE3aF/fnMxgIkHU6AvZTag0T7WAP+teMORh0lg+1eUdg3mgbVccL6/EUs0RpwpKVG1x/mJjtKrA2qH8uHp13hve3IegkiGBPoZx3kQhgf6kh+1Y8BPxE6c2JeBDtEU6LmzIcb/i9rlObbyNJTq4rYJ41sjqFWfWJNRiys40aOiTsWW6V4YlOCA5aG8RCLq7fAqR2R+4xNWFeiSLkReEA8UnwnCAMrsQbZiZ9MpwMIobxlAhEg6uMm+H1zBKD3rhVY8Lt6rtUpqD5yqOlhjmdzbJ7g7uB6a2UJ1bH4j5Jeglq+g8wlzDJPF57J6bCv/vuin8GuhDCMUzQ1SWFDjBubH6BaWFDNv0vm/eJYEyvBl1fZgDsgEMFXvdGgZjQRm3FHDtBjAfpO1vZ5mcmYMEmJCYf3ycxMgsDZeIKgjI55QxFBYURjk3JOg58goUULUlriMVg8nTa90oZb65K+JMhci9IMyDvc7kUexr8bbLR20yuzbdd2msPdpuj0KwuvOTkacPgo+M15i01zrndWHGpZH2ycYVqOc++tY+ii8+o40pT40jMBnABlUHdp2zTYYp/SI9SbUj0Ryy+Ixm6lEogRJTxrnBk0VlSiYXvCB5bQAHXxBKcT85HM2uw/MXPV+RmRCYr8kGEYMi1jwumv5e97DGDvDlcNvHktMZBkoMa5XK+WvKSDEYjId7V+mq4/3a/+t/5CViWF72YmHO1TlTHA3i4gEE6UJnOLgBra5KrjECxOBIznfVM1d5dyIM+IQEJEDyJVRllkjO60hdP4qeikwdjk9BSTwd3DvB5/qf1prTpMCTnjezb4B1L9fU69Xjd0/uQPcMlD5+pf7FC4upS3aRIAKC8gZKC1W6OakRrxCeQI8dyFC61ZvwVpuxbG7Qf/UyDN8xZSgORKL2EP3GsUdjXfpOQ5HXibpg9pEGTY5a4a9N8Ylo0W8/RXW7eJB2dPu99XuHnh6mlzRV6ElGSi6lunNGj6z8pdmq1FBBhT4PC9tJzQO0ghgJmCFzG769paSs1iP5X7DAuk0+CmBRNXDv6Oo/rhqEMK8LJJ489Y8vJyvMLek25qK4cGWed7CBiW5GiEMwcsTv6xbMo7dDbgf888bnjb/eX8IkuYgmMAqgjG3gtc9aGTeoDdy+QBchFMKNXnrOhDJ429vrcSLyV17qwJG/53OiEZUh89TYGdFQrkelNzsRBbo+n0tQOzDoeuBMf3zXo0xkYzhdNw/OctVihhxSJWWzaPQyX+hu6hjdilUOhXD//pnVXEpfxHur9kkNjq6gSJ3LvABl2kDmMIta8ra",
     salt="02/q9",
 )
 
@@ -542,9 +540,9 @@ for seed in SEEDS:
 # item with the highest output logit, and each distractor item still gets far less weight than the
 # match (in the figure above, at most 0.008 against its 0.063). What dilution erodes first is the *margin*:
 # the match's share of the output shrinks, the answer's probability falls, and the loss rises.
-# Once the match's part is a tenth of its training-length size, the parts of the output that do not
-# depend on n (the query's own embedding, the biases) outweigh it in about a quarter of the
-# contexts, and accuracy goes too (the ablation above).
+# At 4096 items its part is a tenth of its training-length size, and that is what costs the
+# answers: putting the match's weight back restores accuracy to 0.95–0.97, while evening out the
+# other keys recovers only part of it (0.78–0.86) and removing them lowers it (the ablation above).
 
 # %% [markdown]
 # ## 4. The fix: multiply the logits by log n
@@ -1219,7 +1217,7 @@ assert check_choice(q2b_answer, "cd7a888687869e40dc77c01a1fd70949f714d37aeb52d98
 # %%
 explain(
     q2b_answer,
-    "sealed:PCef0EkxMCfcRRVT9yuVNDuBrkp7XWAdEKtmyJeWXjgOupCb7x9prL+exa4K9D82rcwxLirRDd2jkQzFx9c0aQwpOOaUy4DDgVeXC5LUBrHQBwZjkJsLObJQTI5Ho7gMFl3n8OEH+oTDop3qenAnhA0L1gkGJPp97DqVy+UTJx0U41oKGr4IQVLwKZaBH56OLKQ3bndD8SIcM7agDAeA60VONJtaqaXbuUgyGdBdW+BZVKtKR05NibfSjeno3A3TF+VOREYTHNoQaTX54WkoPtuBSnwDvS0fxPNHOOU42QTvbJieMNQ1CPOTV1h0J4ravXMaYmIR0Qlx6vJdlJ3JnXKjrrRdd1RILS0Euz1ATLEyo7ixG5ywg0bGlMrk2jGBzL+W6A2QMVhvityPL2x+dGE3W9GAjZe9O1X5QeogM+59aPVrIBHVhbQvhQ2kt4KrCRVEIz6uHYxOwiJrrDSnKlWHRibJ9KpGEbMH0UG43m/mn5U3mWNUwNK0jLghd4cA2ByRan7A8O5zw1ygrEAqWGk0vJypHLuJLJY51lByZK/W9K2poFhRs+yD/tI/e7fYN6e+AEwfoZ3w9nkPpJuSCRswoK5LE337VSoBEp0sqTiHWDGxtQ+BjLctUSOWczslVvP5ZUnrRkvkfDsJ0LzEvSa6tT9FN8klYQAd49vrxOJ9gKVAlP/hjG1RvEWOAVn0B62VxIctWwfKAciFor6D4VYEY85Z4Fo0wj8uzNqMwkaq+KNccvQyCa0AaeMpCRtPz2PJnJk+AJ0FGfERW3ghz0lZ2awDO+R32vBxrcMvCw3zfroJS55skCRMr8cNoFsGq9QUJSEEgZHKhT5Hm8VISzetdeXzx16dePG62aK5IMbSl5fpGYx0b8HSWJY5vWhw6/m181j9PYqw6ovuO94rdGPKHc7oqCmqtgjbX60FjwHXCOJGFx1zkBOvQJoyzzsHAXP7CpsD+ILcXeAJq4ycfDOYInM/ecppHUaDQvREI/N3lhtAtuQxXcMWZd2D/K3XpKdHY/dV50kBCl2EIKaoApAgAtSyhbSBi+hK2iDCqb+lrsp7ZYfhToSxBRmJ57Z8QxBHS7MfGByr/dNIYnnuyFQ6r1VwfHrYWl+b+wquZYaOczovb0wrCLPdk7DOUfzjjWA+Ran4SvV4nZA3xkyuWNuhxAavjOnZwWq/TprrlzkSRjuDVnADO40jwukdX57ZV1dPUjDc0+BHaXL7teLs6itkJxC59+eQPieA5uDylM1ml8wIpVnE+HimldrsSFv5srPAiyGCzfnxFbxAJ93MYolG1CUI/2suNtB2C7+0blxZJUJBPsxAZ5/R4s+NBox+EqhF8P98oAy56EOmSVvwaiOQLBICTWBxJG35m5rItVLQ+lXCk3xS74xeRINuQ4+k3JkViDDbcMGb+qrcSd7FE6/Tap5z+3HYWmrQdamkL3aHJPM+EAYu7VgXDlBhQXoIww6wb9qeefHikT4cfpQqeW3EV4Myb0rcmhvndE9TWgRG25SNX8fIWAbpG+vLV7BCL3xXCPVlBHM+WaJvSA7aqCXUHSXSCMHOqUkz8nvfBvIxDijn2sv5zQ8ZWLG5X3QUxddgHYHzJOfIpecZ0Hh7LJ/cVhcn1M/xwN/CdCBBkr7ELe0INeM=",
+    "sealed:9fysAN/OSNHPxSs1ns35aziAvwI4WTAXGqgojZDZTzgB8taZ4gFo9aKf1e8dzis2/IdwJTHWWZL83ROK2Z46bU9wN2t6cZqRxEfXHIfUGvjABlUh1toLIq1LWtFHtr0GWFmotLhbv4TcqIP8Ijhy2BlVmQQWJKMDuFLey/odP0MFpmUZGqd2HUb9aJPMEY73deBpeDwCuCLM5R/+DFuc4lROPo0WoNve/At9RpwvHLcaETun/VQFwbeXy6ep1VXGHfxHTkaC8SMKIDvnsSpgLJiaRmFEtBZVj3S3kLJvgVqpOP3KccR6jwgpVxdrYp/M638YMXkS1ldx5vsNk9aa7nztvvxcPlNTKy0L7zRTU/0j7Li2TJqwiELG04+w0CuAmPCa6wHeOR0kjYnKIPqeiy9uFJHH39y9IFXmTOr0j1RwJ+RsIUKBjLxgjwP398DzXEFANDT9XcUViTYzoHWgZUetH3XFsPMbVfRXklSjjC6fjc1ymWkQi4f/zPs3JtUO21XNU2PQnql1i13vqlZmQCEz+YSpH/PJLII92k91ZK/R5uyvq18Q7vbX8t45YLdZ0E2pAEkAtJy/+G8Tto3bCy134S6t7inpViIWErAx+iiaXCHltBKGgPsqUjLaJzwmEK2wdVLpTk3jMygUlPPVoDu7qjxDMYYjekVf78DzjeB8z7AZw/e1gmNHvAqeTs4S+e+ZhoUxEhDKRIeTuamY61JXL8Zc/FqwI90liJvQl1/wsIcScr0xHKwSY/khWxwHxirBi9YjX9IAE6NJE/+JMU4Kz7sbN/58iOYI6oNqDga2Zv8CVJlsmjdIvY4XrxAGkdQSZClLgoOGnXZO0tpCH2fuO6q/z0DfOaWmx62sKNDSzciwW543cITYUI40vWhw6/m1tB2netrptcOvLpxwMS7cD5S08T7v5U2HDf8UzUORBKNQQlsN1k/jWt4v1CpVA2LgFpofrojbCecP5pmRa2GJamJ3f4V/FU+cQuVJYuAjg1YDrOQ3XUC+nNvOsr3a7atJY/FU4A4BBF6SLueSE9VmH8OjgPiTzrgJnxKMLxdPoZl7aZ3yApWqQFeP9KsvAk4IDukBCckNUZ0JdDyl+QluphBHdSWMW1GaqEWmKpTPcjctZAt/FLnd1/OaUvWginQhTKn/A/1yzch920DtWNrz3Aa3xfPXwGrsBZ6ywyNcVjKPEXMSYs4/h/RIGsuFBhYQGD6d9aUDPD+k4eDm/Xg7a07gt/aRenvAsujp2sQYzIwB7A3f4G6mn9yjVEb6vfbbzWiFheu5E6FVbszXJ85S2j5Evmt6McNxDLP1cxNZbUZBPstPfZ3Mto4=",
     salt="02/q2b",
 )
 
@@ -1466,7 +1464,7 @@ assert isinstance(real_number(q4_n), float)
 from course_utils.tools.quiz import check_rounded
 
 assert check_rounded(
-    q4_n, "d52cc892f7169675030902c21066f1843c343bc6fe0a231019cf67d13e5cfe35", salt="02/q4", decimals=0
+    q4_n, "21a35a9957a2e6b6ac95a81e56d75d1e424828830f884d8175907eb345a3b6b7", salt="02/q4", decimals=1
 ), "not yet: reread section 1's formula; which of the 16 keys must the numerator keep pace with?"
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -1478,9 +1476,9 @@ assert check_rounded(
 # %%
 explain(
     q4_n,
-    "sealed:rJroWaeoyGCsmM1oPKS2dWJCqsDqWpa6RqptJd+j5BZKSYlzT6lapBS3ra54yYJ++WsGDbZPafWASwzfdjuOQMozwBFVglK3ymp2+xY3/FrlR5chF8fLwqwq9ikpatetFgC0qSpX+13dN7tZ3g6vo30V2tx0/JM6kW8QrsAPUHNlu3+vPDEwDL8gMwYBZKQ+8IVTtLkIVlgSEv2ews1mG5w4+1N2dVJoc+eOPEDcqyDOLf2yFbaoTCyXTF1NFRl9a765dsTiAO4Imf6wjNG+kFASYseHlGTOJeGLiHbzXk2El57L1HCXrPfJ7JSJiAstgExF0P5yNR3dMcxxJ8xuY5hcaGQtkNqX32xULmWrbF6jqGqiHBwBDsNmfMQrew7iXf+h8AtgQluZjt3M/UWjccrNyedpDosyz6w4Yqdwu1YCXvtqL4wiunzsY+AXd92Ko+OT3x+eOCl8BsRj93CkvOOP8wVDNBcc4wz/5BM60m6eRL0u6iGrWQIPwPZ/QI56+Zw/AHPwjfrUJFcSuZaMvkyxhRjGOEWtYjuFWm4QOtxECF+VrpqhzzqkbmYaM9umBwLPrn7ClQ1/HXxPRmVhqMV2O9EEcZkNSqZ9ScWRsDkITFxXPnkEJTDgUcumWy8z1lsXSoCAcgxEJX9m7z6m8KsOZwPqcHbxDuD1ar7m5WP96b553BD0dx2UtbDo+zfCL0GatJDDEjI+epeHyjek9DhgCCYKsFvUSF67UO7nUzhgijOTsfe/Vj68csIVu8WQ1f/cNT95QJ8erq0d+nmP2AxenBV6yfzapjGWhqeVc+e3l+Si/KoDMztRTTeKYgX6/tFFCU3dUzZ3Nycuw4uXLVBBfmn+8gFPbzNikRYc1RJLmTrLOxvWMXKMgnOWq6M3XImbQ2YZKQF+6TkuHkJh5OPsc/i0k4yRu2+G/7cJeeWik/us+sxlhEtCWdtXIJ8Bog4WKDYdLf/eG7l0vLxcVgdHAMPstNkJSrPsGL1LqJQPjQfsOtwQb7kDLRKwBgEkRAV3nJvLIcWrvs03vv0VwASBtnvmsr5kFfBgdA4hmtrM/fPtH7APsUJ4TuBeGQdowfJx5SbPUPY4hYkcoxb46RdXjuYkebXe7ULHeH+vwowXF3Y14kd4Ac/780fAvSGuEgB5io+EHUphWjsI69z/ZOrtNVElYHsSQNEbytFpmqI+ecz3zJAjUw/zAu5shUqWWc40abWTlZqMoGeP7JDnaDJiOWsU227EAZNavCSm84CQawt2dLP6Cpn4tz8+eNmPDlhK3alypKqKHJ1rtR/eQhHV1ywDh7mgTwmyPUhEcUlXWTzpBuyplCMq65U/0D8qeFTnyYsrEXhsiskT",
+    "sealed:Cka0PN1oIQQcrzqP9N/fq9vJVCcMl1j1/yc+f8LeN5B/fqFlGqR8U7EfW8oUIIJ8rYRS+ZfCePq6l+fB5CqA25uVJW7GAkcOiGB/brYB0XKlo5ylHgd3Z8ZBKWvmy1VpEi2p24gXZG3djfA50p4fp2TigadBEUC57KmiZGat35l8gqVt24nRIds+zvxttqyyWcmqUmSuWS5WPe98c4nRzbBi1lOtNmLM0sqBQjZpns6TJmDHFCpEKseUoawDW8dT9deysXtMqs9McIe+Ju49LWdJ4HVCFdjiVQP+nTWgFpMvKIj/YKnp64LlWo513c6JAMRdKIFnBlYzOos67bJrHYpj1EjHqg4TrWsLw6NiRw8zd1DVdqwwzP6JfuRI1h5Y4iDYAkAARRhMFTxEP9OVGG/0M4y5XdlVGDUt+QnuHElRi+koqWDFjKV8j3bzPwpOqK5jDFPAusdSDl8NTPkV0AekS3mU/DRoZOC325SFD9Il0PwhacspQInLPWFJO0vgCqgcN6mZkEHfyES1KyUDC+TW036WwRyuKB+1b8+YHQDtv1gFjsxk8eNP6Frwio52EnTQTTDdROptbwZmONeHHVnnUvZGVEY2M55pxxAQk+eAOCDcl+nupBGBzQZ7TbikP1owWTMZjus8cqrFtEGo/sY57wojfo3qwMOEfNt93YQt89+G4Tn6qf3Freap/N2R2WHD8CUl0uFb69ymEya8RYPCZTHq90oSaE1TcMY46hEaNm9MhmS7rQTFr2bgVYPeQvPHYPFOg/WUFh7lnIH5CcjcI7Eid190b8FCyvqkaxqN3nWWJYJ9hCCdnaStArmZ+wZx9vCxxZY5qrkYhBIS2MpKqyi6q8mhx1M7Mk19y3wjT3dfG6Pnp6y7OWmsh7TOgBZ6k98B4Lk/Un3uziYw97X0vbfSO3VuZgLHs/1dyAKAdf9Z1myYgIGUoDxEXlwU8RkSo+PBbVB+2WEQUdPjmqLjD+B7V+2Kx211WFacsgEaoFq3vH03vhGaZVbtC7t6stDSuqBiFVTTFIIhzVW9wRHqBnSeehOJK2OmDkH3idYRHEpab0DkxwPrtfFA5PYF5bDRayHxxWJD8Uh94vcvQ+hwNLButrdQUw2xN8rM+EwqsgwhUplq20iWqFhsmDv+11TDvvFsYHNmMTbAYlVJT0s0AHkNJWGZTxUq4XI49suHvC+szI383aJHyWz7OTHcx7OJra+2z6gCN8+VU798M9SHMonh2A7jFdR2njUU1ydsexuXFGU6priF6NKEIyOUzWBDzMnOtng8Np3eF6ziyXNlo/CJRNc0UsEM6MsfbpH2UedW8f/MXiNI/43TqplIxf03iqCtd5ffT+yA",
     salt="02/q4",
-    decimals=0,
+    decimals=1,
 )
 
 # %% [markdown]

@@ -34,6 +34,7 @@ CASES = {
         "wrong": [
             "q4_n = 112",  # 1 + 15 e^2 = 111.8 rounded up: its 111 distractors exceed 15 e^2 = 110.8
             "q4_n = 111.8",  # the bound typed unrounded: not a whole number of keys, and above the largest
+            "q4_n = 110.8",  # 15 e^2, the distractors' count bound taken for the number of keys
             "q4_n = 118",  # all 16 keys multiplied by e^2, the relevant key counted with the distractors
             "q4_n = 41",  # 2 nats taken as one factor of e: 1 + 15 e
             "q4_n = 16",  # no gain assumed: the extra 2 nats ignored
