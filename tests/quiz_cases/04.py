@@ -4,6 +4,14 @@ _P = "    p_sink = 1.0 - weights.sum(-1)\n"
 _O = "    out = weights @ values\n"
 _RET = "    return -(p_sink * (grad_out * out).sum(-1)).sum(dim=(0, 2))"
 
+#: The start of the autograd cheats of Q3: the scores rebuilt from the weights against a zero sink logit.
+_REBUILT_SCORES = (
+    "import torch\ndef sink_logit_grad(weights, values, grad_out):\n"
+    "    w = weights.double()\n"
+    "    p = (1.0 - w.sum(-1, keepdim=True)).clamp_min(1e-300)\n"
+    "    s = (w.clamp_min(1e-300).log() - p.log()).masked_fill(w == 0, float('-inf'))\n"
+)
+
 CASES = {
     "q3": {
         "right": "import torch\ndef sink_logit_grad(weights, values, grad_out):\n" + _P + _O + _RET,
@@ -49,30 +57,18 @@ CASES = {
             "    (grad,) = torch.autograd.grad(((w @ values) * grad_out).sum(), b)\n"
             "    return grad.flatten()",
             # no derivation and no course code: logits rebuilt against a zero sink logit, then torch.autograd.grad
-            "import torch\ndef sink_logit_grad(weights, values, grad_out):\n"
-            "    w = weights.double()\n"
-            "    p = (1.0 - w.sum(-1, keepdim=True)).clamp_min(1e-300)\n"
-            "    s = (w.clamp_min(1e-300).log() - p.log()).masked_fill(w == 0, float('-inf'))\n"
-            "    b = torch.zeros(w.shape[1], dtype=w.dtype, requires_grad=True)\n"
+            _REBUILT_SCORES + "    b = torch.zeros(w.shape[1], dtype=w.dtype, requires_grad=True)\n"
             "    full = torch.cat([s, b.view(1, -1, 1, 1).expand(*s.shape[:-1], 1)], -1)\n"
             "    loss = ((full.softmax(-1)[..., :-1] @ values.double()) * grad_out.double()).sum()\n"
             "    (g,) = torch.autograd.grad(loss, b)\n"
             "    return g.to(weights.dtype)",
             # the same through Tensor.backward
-            "import torch\ndef sink_logit_grad(weights, values, grad_out):\n"
-            "    w = weights.double()\n"
-            "    p = (1.0 - w.sum(-1, keepdim=True)).clamp_min(1e-300)\n"
-            "    s = (w.clamp_min(1e-300).log() - p.log()).masked_fill(w == 0, float('-inf'))\n"
-            "    b = torch.zeros(w.shape[1], dtype=w.dtype, requires_grad=True)\n"
+            _REBUILT_SCORES + "    b = torch.zeros(w.shape[1], dtype=w.dtype, requires_grad=True)\n"
             "    full = torch.cat([s, b.view(1, -1, 1, 1).expand(*s.shape[:-1], 1)], -1)\n"
             "    ((full.softmax(-1)[..., :-1] @ values.double()) * grad_out.double()).sum().backward()\n"
             "    return b.grad.to(weights.dtype)",
             # the same through torch.func.grad
-            "import torch\ndef sink_logit_grad(weights, values, grad_out):\n"
-            "    w = weights.double()\n"
-            "    p = (1.0 - w.sum(-1, keepdim=True)).clamp_min(1e-300)\n"
-            "    s = (w.clamp_min(1e-300).log() - p.log()).masked_fill(w == 0, float('-inf'))\n"
-            "    def loss(b):\n"
+            _REBUILT_SCORES + "    def loss(b):\n"
             "        full = torch.cat([s, b.view(1, -1, 1, 1).expand(*s.shape[:-1], 1)], -1)\n"
             "        return ((full.softmax(-1)[..., :-1] @ values.double()) * grad_out.double()).sum()\n"
             "    return torch.func.grad(loss)(torch.zeros(w.shape[1], dtype=w.dtype)).to(weights.dtype)",
