@@ -245,12 +245,12 @@ except ValueError as error:
 # ## 4. Measure on this machine
 #
 # `sweep` (`course_utils.bench.sweep`) times three implementations on one head of width 64, fp32, at
-# n = 512 … 16k, and measures their peak memory: naive (the course's `attention`, n × n scores),
+# n = 512 … 8192, and measures their peak memory: naive (the course's `attention`, n × n scores),
 # PyTorch's `scaled_dot_product_attention` (on CPU a fused kernel), and our `online_softmax_attention`.
 # Memory is the peak resident set during one call above what the process held before it (Linux
-# `VmHWM`, reset before the call), and every measurement runs in a fresh Python process with this
-# notebook's two threads, so memory that an earlier call freed but the allocator kept cannot hide a
-# later call's peak. Each process first makes one call at 64 tokens, so one-time allocations (the
+# `VmHWM`, reset before the call), and every measurement runs in a fresh process with this notebook's
+# two threads (forked from a process that imported torch and did nothing else), so memory that an
+# earlier call freed but the allocator kept cannot hide a later call's peak. Each process first makes one call at 64 tokens, so one-time allocations (the
 # thread pool, kernel scratch space) are not counted as the method's memory. Timings vary from
 # machine to machine, so these outputs are not compared by the notebook tests.
 
@@ -313,8 +313,8 @@ explain(
 
 # %% tags=["shows-answer"]
 # NBVAL_IGNORE_OUTPUT
-NS = [512, 1024, 2048, 4096, 8192, 16_384]
-rows = sweep(["naive", "sdpa", "online"], NS, repeats=2, isolate=True)  # a minute or two; its rows are printed below
+NS = [512, 1024, 2048, 4096, 8192]
+rows = sweep(["naive", "sdpa", "online"], NS, repeats=2, isolate=True)  # about half a minute; its rows are printed below
 
 # %% tags=["shows-answer"]
 # NBVAL_IGNORE_OUTPUT
@@ -325,7 +325,7 @@ for row in rows:
 
 # %% [markdown] tags=["shows-answer"]
 # The slope of log(time) and log(memory) against log(n): 2 means quadratic, 1 linear. Fitted over
-# the three largest sizes, n ≥ 4096, where fixed overheads matter least. Three points give a slope
+# the three largest sizes, n ≥ 2048, where fixed overheads matter least. Three points give a slope
 # but no error bar, and the memory of the fused kernel and the online softmax (megabytes) is still
 # mostly fixed overhead there, so read their memory slopes as "far below 2", not as a property of
 # the method. The naive method's memory we can do better than fit: we can count it.
@@ -336,7 +336,7 @@ for row in rows:
 by_impl = {impl: [r for r in rows if r.impl == impl and r.status == "ok"] for impl in ("naive", "sdpa", "online")}
 fits = {}
 for impl, rs in by_impl.items():
-    big_n = [r for r in rs if r.n >= 4096]
+    big_n = [r for r in rs if r.n >= 2048]
     fits[impl] = (
         loglog_slope([r.n for r in big_n], [r.seconds for r in big_n]),
         loglog_slope([r.n for r in big_n], [max(r.peak_bytes, 1.0) for r in big_n]),
@@ -349,7 +349,7 @@ for impl, rs in by_impl.items():
 # NBVAL_IGNORE_OUTPUT
 for impl in by_impl:
     print(f"{impl:6s}: time slope {fits[impl][0]:.2f}, memory slope {fits[impl][1]:.2f}")
-for n_big in (4096, 8192, 16_384):
+for n_big in (2048, 4096, 8192):
     ms = {impl: next(r.seconds for r in rs if r.n == n_big) * 1e3 for impl, rs in by_impl.items()}
     print(
         f"n = {n_big:6,d}: naive {ms['naive']:7.0f} ms, online {ms['online']:7.0f} ms, sdpa {ms['sdpa']:6.0f} ms; "

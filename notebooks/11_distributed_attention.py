@@ -233,7 +233,8 @@ print(f"rows each device received from the other: {m // r} per head (of {m})")
 # them. `course_utils.chapters.distributed_runs` runs them on real processes: `spawn` starts P
 # processes joined by the gloo backend; `exactness_check` builds the same seeded q, k, v on every
 # rank, runs both algorithms and their backward passes on the rank's slice, and compares with the
-# single-process versions, in float64. Starting a process (Python and torch) costs seconds, so one
+# single-process versions, in float64. Starting a process and joining the group costs time (each is
+# forked from a server that imported torch once, `course_utils.core.processes`), so one
 # launch of 4 processes checks P = 1, 2 and 4 at once: `run_on_subgroups` splits the 4 ranks into
 # process groups of P (four groups of 1, two of 2, one of 4) and runs the check in every group,
 # through the functions' `group=` argument.
@@ -570,7 +571,7 @@ explain(
 # dilated patterns; Q4's measurement uses it too.
 
 # %% tags=["shows-answer"]
-ranks_8 = spawn(measure_rank, 8, (4096, 8192), timeout=300)  # every rank's rows (8 processes start slowly)
+ranks_8 = spawn(measure_rank, 8, (4096, 8192), timeout=300)  # every rank's rows
 rows_8 = ranks_8[1]  # rank 1's view: n = 4096 and 8192
 
 

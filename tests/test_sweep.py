@@ -2,15 +2,20 @@
 measurements in fresh processes."""
 
 import csv
-import json
-import subprocess
+import multiprocessing
+import multiprocessing.forkserver
+import os
 import time
+from multiprocessing.connection import Connection
+from types import SimpleNamespace
+from typing import Any, cast
 
 import pytest
 import torch
 
 import course_utils.bench.sweep as bench_sweep
 from course_utils.bench.sweep import main, sweep
+from course_utils.core.processes import fresh_process_context
 
 
 def test_naive_over_budget_is_refused_and_larger_sizes_skipped():
@@ -51,18 +56,18 @@ def test_isolated_dilated_row_counts_its_own_flops():
     assert row.tflops * row.seconds * 1e12 == pytest.approx(4 * 4 * 64**2 * 64 + 4 * 2 * 64**2 * 64)
 
 
-def test_isolated_child_runs_with_default_malloc(monkeypatch):
-    seen = {}
-
-    def fake_run(args, **kwargs):
-        seen["env"] = kwargs["env"]
-        raise RuntimeError("stop here")
-
+def test_isolated_processes_start_with_the_default_malloc(tmp_path, monkeypatch):
+    """The fork server starts without the MALLOC_* variables `make test` sets, so its processes measure
+    glibc's default allocator (the variables stay set in this process)."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        pytest.skip("no fork server here (Windows)")
+    multiprocessing.forkserver._forkserver._stop()  # type: ignore[attr-defined]  # a server started earlier here
     monkeypatch.setenv("MALLOC_TRIM_THRESHOLD_", "34359738368")
-    monkeypatch.setattr(bench_sweep.subprocess, "run", fake_run)
-    with pytest.raises(RuntimeError, match="stop here"):
-        bench_sweep.measure_isolated("online", 128)
-    assert not any(key.startswith("MALLOC_") for key in seen["env"]) and "PATH" in seen["env"]
+    child = fresh_process_context().Process(target=os.system, args=(f"env > {tmp_path / 'env.txt'}",))
+    child.start()
+    child.join()
+    seen = (tmp_path / "env.txt").read_text()
+    assert "PATH=" in seen and "MALLOC_" not in seen and os.environ["MALLOC_TRIM_THRESHOLD_"] == "34359738368"
 
 
 def test_cli_without_flags_runs_every_impl_on_the_cpu_and_writes_bench_cpu_csv(tmp_path, monkeypatch):
@@ -75,35 +80,26 @@ def test_cli_without_flags_runs_every_impl_on_the_cpu_and_writes_bench_cpu_csv(t
     assert sorted({int(r["n"]) for r in rows}) == [512, 1024, 2048, 4096]
 
 
-def test_isolated_child_gets_the_device_and_its_error_is_shown(monkeypatch):
-    seen = []
-
-    def failing_run(args, **kwargs):
-        seen.append(args)
-        error = "Traceback ...\nRuntimeError: No available kernel"
-        return subprocess.CompletedProcess(args, 1, stdout="", stderr=error)
-
-    monkeypatch.setattr(bench_sweep.subprocess, "run", failing_run)
-    with pytest.raises(RuntimeError, match="No available kernel"):
-        bench_sweep.measure_isolated("sdpa", 128, repeats=1, device="cpu")
-    spec = json.loads(seen[0][seen[0].index("--spec") + 1])
-    assert spec == {"impl": "sdpa", "n": 128, "repeats": 1, "device": "cpu"}
+def test_an_isolated_measurement_that_fails_raises_its_error():
+    with pytest.raises(RuntimeError, match="unknown dtype 'float17'"):
+        bench_sweep.measure_isolated("sdpa", 128, repeats=1, dtype="float17")
 
 
-def test_isolated_child_gets_this_process_thread_count(monkeypatch):
-    seen = {}
-
-    def fake_run(args, **kwargs):
-        seen["args"] = args
-        raise RuntimeError("stop here")
-
-    monkeypatch.setattr(bench_sweep.subprocess, "run", fake_run)
-    with pytest.raises(RuntimeError, match="stop here"):
+def test_an_isolated_process_that_ends_without_a_row_raises_its_exit_code(monkeypatch):
+    monkeypatch.setattr(bench_sweep, "_measure_in_child", os.getpid)  # takes no arguments: the process fails at once
+    with pytest.raises(RuntimeError, match=r"\(exit 1\):\nthe process ended without a result"):
         bench_sweep.measure_isolated("online", 128)
-    assert seen["args"][seen["args"].index("--threads") + 1] == str(torch.get_num_threads())
-    with pytest.raises(RuntimeError, match="stop here"):
-        bench_sweep.measure_isolated("online", 128, threads=3)
-    assert seen["args"][seen["args"].index("--threads") + 1] == "3"
+
+
+def test_the_isolated_process_sets_its_thread_count_and_sends_its_row(monkeypatch):
+    sent: list[tuple[str, Any]] = []
+    threads: list[int] = []
+    pipe = cast(Connection, SimpleNamespace(send=sent.append))
+    monkeypatch.setattr(torch, "set_num_threads", threads.append)
+    bench_sweep._measure_in_child(pipe, 3, {"impl": "online", "n": 64, "repeats": 1})
+    assert threads == [3] and sent[0][0] == "ok" and sent[0][1]["n"] == 64
+    bench_sweep._measure_in_child(pipe, 1, {"impl": "bogus", "n": 64})
+    assert sent[1][0] == "error" and "unknown impl 'bogus'" in sent[1][1]
 
 
 def test_the_naive_memory_is_its_three_buffers_after_the_warm_up():

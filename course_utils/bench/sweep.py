@@ -2,7 +2,7 @@
 `python -m course_utils.bench` (ch. 06-07).
 
 `sweep` measures every (impl, n) with `course_utils.bench.measure.time_and_memory` (time and
-peak memory of one row), each in a fresh Python process with `isolate`, and can keep to a time budget;
+peak memory of one row), each in a fresh process with `isolate`, and can keep to a time budget;
 `make gpu` (`course_utils.bench.gpu`) runs its sweeps through it. Rows and their CSV files:
 `course_utils.bench.results`.
 
@@ -19,15 +19,13 @@ to bench_<device>.csv in the current folder.
 from __future__ import annotations
 
 import argparse
-import json
 import math
-import os
-import subprocess
-import sys
 import time
+import traceback
 from collections.abc import Callable, Iterator
 from dataclasses import asdict
 from functools import partial
+from multiprocessing.connection import Connection
 from typing import Any
 
 import torch
@@ -36,6 +34,7 @@ from course_utils.bench.measure import DTYPES_BY_NAME, IMPLEMENTATIONS, BenchSet
 from course_utils.bench.results import BenchRow, device_slug, write_csv
 from course_utils.chapters.flash import SCORE_BUDGET_BYTES
 from course_utils.core.device import add_device_argument
+from course_utils.core.processes import fresh_process_context
 
 #: With a deadline, a measurement starts only if SAFETY_FACTOR x its estimated time fits the time left.
 SAFETY_FACTOR = 1.25
@@ -44,26 +43,41 @@ LONG_CALL_S = 0.2
 
 
 def measure_isolated(impl: str, n: int, *, threads: int | None = None, **settings: Any) -> BenchRow:
-    """`time_and_memory(impl, n, **settings)` in a fresh Python process, so that memory freed by earlier calls
-    and kept by the allocator cannot hide this call's peak (the CPU measures a resident-set high-water mark).
+    """`time_and_memory(impl, n, **settings)` in a fresh process, so that memory freed by earlier calls and
+    kept by the allocator cannot hide this call's peak (the CPU measures a resident-set high-water mark).
 
-    The child gets `threads` CPU threads (default: this process's, so a notebook's setting reaches it) and
-    the C library's default malloc (MALLOC_* variables removed: they change what the resident set measures).
-    A failing child raises RuntimeError with the end of its error output.
+    The process is forked from a server that imported torch and nothing else, started with the C library's
+    default malloc (`course_utils.core.processes.fresh_process_context`). It gets `threads` CPU threads
+    (default: this process's, so a notebook's setting reaches it). A failing measurement raises
+    RuntimeError with its error; a process that dies (killed for memory, say) with its exit code.
 
     Example:
         >>> measure_isolated("online", 4096, repeats=1).status  # doctest: +SKIP
         'ok'
     """
-    spec = json.dumps({"impl": impl, "n": n, **settings})
-    command = [sys.executable, "-m", "course_utils.bench"]
-    command += ["--threads", str(threads or torch.get_num_threads()), "--spec", spec]
-    env = {key: value for key, value in os.environ.items() if not key.startswith("MALLOC_")}
-    child = subprocess.run(command, capture_output=True, text=True, env=env)
-    if child.returncode != 0:
-        tail = "\n".join(child.stderr.strip().splitlines()[-20:])
-        raise RuntimeError(f"the isolated measurement {spec} failed (exit {child.returncode}):\n{tail}")
-    return BenchRow(**json.loads(child.stdout.splitlines()[-1]))  # the child prints its row as JSON
+    context = fresh_process_context()
+    receive, send = context.Pipe(duplex=False)
+    settings = {"impl": impl, "n": n, **settings}
+    child = context.Process(target=_measure_in_child, args=(send, threads or torch.get_num_threads(), settings))
+    child.start()
+    send.close()  # the child holds the sending end: the receive below ends when the child does
+    try:
+        status, value = receive.recv()
+    except EOFError:
+        status, value = "error", "the process ended without a result"
+    child.join()
+    if status != "ok":
+        raise RuntimeError(f"the isolated measurement {settings} failed (exit {child.exitcode}):\n{value}")
+    return BenchRow(**value)
+
+
+def _measure_in_child(send: Connection, threads: int, settings: dict[str, Any]) -> None:
+    """`measure_isolated`'s process: set the thread count, measure, send ("ok", the row's fields) or ("error", why)."""
+    torch.set_num_threads(threads)
+    try:
+        send.send(("ok", asdict(time_and_memory(**settings))))
+    except Exception as error:
+        send.send(("error", "".join(traceback.format_exception(error, limit=-3))))
 
 
 def print_row(row: BenchRow) -> None:
@@ -190,9 +204,6 @@ def _command_line_parser() -> argparse.ArgumentParser:
     parser.add_argument("--rates", nargs="+", type=int, help="dilated impl: dilation rates r")
     parser.add_argument("--threads", type=int, default=None, help="CPU threads (default: PyTorch's)")
     parser.add_argument("--out", default=None, help="CSV file to write (default: bench_<device>.csv here)")
-    parser.add_argument(
-        "--spec", default=None, help="one measurement: time_and_memory's arguments as JSON; prints its row as JSON"
-    )
     return parser
 
 
@@ -202,9 +213,6 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     if args.threads:
         torch.set_num_threads(args.threads)
-    if args.spec:  # measure_isolated's child
-        print(json.dumps(asdict(time_and_memory(**json.loads(args.spec)))))
-        return
     if bool(args.segments) != bool(args.rates):
         parser.error("give both --segments and --rates (as many of each), or neither for geometric patterns")
     rows = sweep(

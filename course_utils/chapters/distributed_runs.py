@@ -2,8 +2,9 @@
 
 `spawn(fn, world)` runs `fn(rank, world, *args)` in `world` new CPU processes joined by a gloo process
 group and returns their results; `run_on_subgroups` splits one launch into groups of several sizes, so
-one launch of 4 processes checks worlds 1, 2 and 4 at once (starting Python and torch in each process
-dominates on a laptop). `exactness_check` and `measure_rank` are what notebook 11 and the tests run there.
+one launch of 4 processes checks worlds 1, 2 and 4 at once (starting processes dominates a small run on a
+laptop, even forked from a server that imported torch once: `course_utils.core.processes`).
+`exactness_check` and `measure_rank` are what notebook 11 and the tests run there.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from course_utils.chapters.distributed import (
 from course_utils.chapters.traffic import count_traffic
 from course_utils.core.attention import attention
 from course_utils.core.dilated import dilated_attention
+from course_utils.core.processes import fresh_process_context
 
 # ----------------------------------------------------------------------------- launching
 
@@ -61,7 +63,7 @@ def spawn(fn: Callable[..., Any], world: int, *args: Any, timeout: float = 120.0
     """
     if world < 1:
         raise ValueError(f"world must be at least 1, got {world}; pass the number of processes to start, e.g. 2")
-    context = torch.multiprocessing.get_context("spawn")
+    context = fresh_process_context()
     results = context.Queue()
     with tempfile.TemporaryDirectory() as folder:
         init_file = os.path.join(folder, "init")
