@@ -314,7 +314,7 @@ explain(
 # %% tags=["shows-answer"]
 # NBVAL_IGNORE_OUTPUT
 NS = [512, 1024, 2048, 4096, 8192]
-rows = sweep(["naive", "sdpa", "online"], NS, repeats=2, isolate=True)  # about half a minute; its rows are printed below
+rows = sweep(["naive", "sdpa", "online"], NS, repeats=2, isolate=True)  # half a minute; rows printed below
 
 # %% tags=["shows-answer"]
 # NBVAL_IGNORE_OUTPUT
