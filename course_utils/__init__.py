@@ -22,6 +22,7 @@ core/: what a trained model needs
 - `tasks`          the task registry: `make_batch_fn(name, **options)`, `task_vocab_size`
 - `corpus`         the shipped text corpus, a character tokenizer and the "text" task
 - `device`         seeding, device choice (and the commands' `--device` option), the device a model sits on
+- `processes`      fresh processes that start fast: forked from a server that imported torch once
 - `positional`     none / sinusoidal / learned / RoPE / p-RoPE / ALiBi positional schemes
 - `logits`         logit transforms applied before the softmax (identity, log-n, SSMax, scale-invariant)
 - `sigma_reparam`  σReparam's linear layer, which the model config can swap in

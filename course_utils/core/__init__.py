@@ -12,7 +12,7 @@ To read the model in the order chapter 01 builds it:
 """
 
 #: core's three groups. The model and the data import nothing from each other (nor from the run group);
-#: the run group (training, evaluation, metrics, records, devices) may import both. tests/test_import_layers.py
+#: the run group (training, evaluation, metrics, records, devices, processes) may import both. tests/test_import_layers.py
 #: checks it, and that every core module is in exactly one group.
 GROUPS: dict[str, tuple[str, ...]] = {
     "model": (
@@ -27,5 +27,5 @@ GROUPS: dict[str, tuple[str, ...]] = {
         "model",
     ),
     "data": ("vocabs", "batch", "retrieval_tasks", "needle_tasks", "copy_tasks", "corpus", "signatures", "tasks"),
-    "run": ("train", "evaluate", "task_accuracy", "metrics", "records", "device"),
+    "run": ("train", "evaluate", "task_accuracy", "metrics", "records", "device", "processes"),
 }
