@@ -12,8 +12,8 @@ To read the model in the order chapter 01 builds it:
 """
 
 #: core's three groups. The model and the data import nothing from each other (nor from the run group);
-#: the run group (training, evaluation, metrics, records, devices, processes) may import both. tests/test_import_layers.py
-#: checks it, and that every core module is in exactly one group.
+#: the run group (training, evaluation, metrics, records, devices, processes) may import both.
+#: tests/test_import_layers.py checks it, and that every core module is in exactly one group.
 GROUPS: dict[str, tuple[str, ...]] = {
     "model": (
         "attention",

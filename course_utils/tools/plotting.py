@@ -13,6 +13,7 @@ import io
 import itertools
 import math
 from collections.abc import Sequence
+from typing import Any
 
 import matplotlib
 import matplotlib.pyplot as plt
@@ -35,7 +36,7 @@ COLOURS = ["#0173b2", "#de8f05", "#029e73", "#d55e00", "#cc78bc", "#ca9161", "#f
 
 #: The course look: seaborn 0.13's "whitegrid" style and "notebook" context written out for matplotlib (light
 #: grid behind the data, dark grey text, no tick marks on the grid), then the course's own fonts, dpi and sizes.
-COURSE_STYLE = {
+COURSE_STYLE: dict[str, Any] = {
     "axes.prop_cycle": cycler(color=COLOURS),
     "axes.axisbelow": True,
     "axes.edgecolor": ".8",
@@ -91,7 +92,7 @@ def use_course_style() -> None:
     # Load the backend now: Jupyter's inline backend registers its figure formatter when it loads, and
     # the course's (below) must replace it.
     plt.switch_backend(matplotlib.get_backend())
-    matplotlib.rcParams.update(COURSE_STYLE)
+    plt.style.use(COURSE_STYLE)
     try:
         from IPython import get_ipython
     except ImportError:  # plain Python: nothing displays figures
