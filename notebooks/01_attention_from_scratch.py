@@ -1279,18 +1279,12 @@ print(
 # length 12.
 
 # %% [markdown]
-# Must layer 1 read one token back? Train the original one-`SEP` task at m = 8 (same seed and
-# recipe) and read off both layers' distances.
+# Must layer 1 read one token back? The original one-`SEP` task at m = 8, same seed and recipe,
+# is the zoo's `copy-m8-s0` (trained by the course's `train`, which reproduces our loop, as checked in
+# section 9). Load it and read off both layers' distances.
 
 # %%
-# NBVAL_IGNORE_OUTPUT
-seed_everything(0)
-copier_8 = GPT(vocab.vocab_size)
-_ = train_from_scratch(copier_8, m=8)
-
-# %%
-model_8 = TinyGPT(config)
-model_8.load_state_dict(copier_8.state_dict())
+model_8 = zoo.load_entry(zoo.entry_name("copy", 0, seq_len=8), verbose=False)[0]
 profile_8 = weight_by_distance(model_8, copy_batch(256, 8, n_symbols=16, generator=8))  # (layers, heads, m + 2)
 for layer in range(2):
     print(
@@ -1328,8 +1322,8 @@ head_dim = config.d_model // config.heads
 
 def accuracy_without(layer1_heads):
     """Copy accuracy at m = 8 with the outputs of some layer-1 heads removed."""
-    pruned = TinyGPT(config)
-    pruned.load_state_dict(copier_8.state_dict())
+    pruned = TinyGPT(model_8.config)
+    pruned.load_state_dict(model_8.state_dict())
     pruned.eval()
     with torch.no_grad():
         for h in layer1_heads:
