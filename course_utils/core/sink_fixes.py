@@ -212,8 +212,7 @@ class SigmoidAttention(SinkFix):
 
 class OutputGate(SinkFix):
     """Each head's output times a sigmoid gate computed from the attention's input (gated attention,
-    Qiu et al., 2025): a head can switch itself off without parking its weight (in chapter 04's toy it still
-    parks).
+    Qiu et al., 2025): a head can switch itself off without parking its weight.
 
     Example:
         >>> OutputGate(d_model=64, heads=4).gate
