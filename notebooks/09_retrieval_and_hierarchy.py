@@ -205,8 +205,8 @@ for name, model in MODELS.items():
 #   well, so the oracle barely drops.
 # - **C)** It falls: a found chunk of 32 pairs is twice the longest training input, and the model
 #   reads it about as badly as a 32-pair input.
-# - **D)** It rises faster than recall: a 32-pair mean is less diluted than a 16-pair one, so each
-#   found chunk is also a cleaner match.
+# - **D)** It stays about flat: recall@1 rises by about as much as the oracle falls, so their
+#   product, the end-to-end accuracy, barely moves.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -230,7 +230,7 @@ assert normalize_choice(q1_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q1_answer, "1a3faca7c5316e5311409a4a86da0e3447e99a8eb996fd4bd5a683a7ffbe9356", salt="09/q1"), (
-    "not yet: reread how recall@1 and the oracle are defined in section 2"
+    "not yet: reread section 2"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -242,7 +242,7 @@ assert check_choice(q1_answer, "1a3faca7c5316e5311409a4a86da0e3447e99a8eb996fd4b
 # %%
 explain(
     q1_answer,
-    "sealed:KA6wCHxF4QQURwVDHjH1i2YFWb9fnN70xnVqbXtRQFtaVJV/bvgkGRI3GyQBPkSGFZp+6fvAtCB8bdNevpBAfYBbCyfWyqCvdiWx1u0fJ1ZJjntuZNTwe3eYBt6bLVPbNA3CKXKLJMNHoBIYWRx/+iJQOpOGO/DWELJ05p3d0oGNIf7jazaoVG/hr7wQsNHBZq3t+Y9+Lcd+4pfeq0xZLb6SI//f7waytF4Ge1urV/BFzFvPe+OrbrFl0dH7kRffNTr8l9TdpD7PvIhxn50qiyz7tnOXUpnIBpyhIjGhjnNeZvFbFC+/ChIQKY0hbqTtdFtPFtfNEKXBoDN77Ju5qPFqRygcJDwfe27+nAJHWwQ8WetrCAKsYuPaAS/rxUB5QrG9Edkx314OEd/Tg5MN14YaG8KNHCPiQpmdkm+sm5LHU4pVlrup9O86FxS9zeKAB8g9ofHvFYKLOPG/m3NvI50KF3W+CmkKGQ+/BJxSh60hssTHJFltpfrr13Z4iMtoKLXrZubU14Jjhj0AJzfyVvjnMzORKkijQC58Ds8Zd53Omlg7NjpQ5yGRLe78619kWmw4UVRylLINg49x+5Gae/5tlqqwrQX/t5Np7XFjST3EMYZoPfcft4Ubw0BjKvIGXG0MVh5UoUHSfeeEajXEDdRhjm025n/PY12T9D3clP9tXeLteBsA1BGinenbErccHj6t8Qgcwvk9ENzvf8D8tojqaxnyifHJ8pB6WvQhl46Z+fKgIZO4OIjnr+M8+KFOrrscqWUBBBgMTcWjybGRTlinyKS7a7GXLAz6o4JyJZQOSxqOS3eSPh8e5UmRJ22AsDJiiDb/D6Rcup1E/jNpxs1ARDflP1XhcdiV8SI0tKLLoMr0nnGZtEDSU21h9E5EjwLWsclvEfN87kHM4kdFq9vpxxfcQOQ4UTiPIso52ZPSta1AB0jRp+dK58f7kTRD1Kx0BCz0Bl1lYaMvG5e2BBypGHGin5AmaplTOUHIVl26LFNK+LR/qXLhiuZCandkwL7CgHpuHgv5ASwZC7GDoPdYtObOVJQV6RHurdNWa3kyT4FccOugmNYus8qniZ00fKY8LJGuMlVDTdV45sCjj4Nxg+RLYVPgDisyHHlh8Dda5PFsPhjwzha4+yICbDZXulVrX0IzbmS9WuDZ/qlnxFgJFiSLc984SgbzyvuQKppE7juaJEZtUVY1o1PakJVTHXrtiEJaRFz8NJkLHKuwK6zVQSCSaSjrjdGdSDppLVLDeMh8h5DxFbtN/iMPldj5QvGtj6r/q9DN+Ou8Kla02HGtgncn3Wn3x10LqweElB5UZMuXIPWB8af0cWQj79OS8Dc25chJiaSni+49G5Pko9kuU1Smc2ij69iyrzk+tpNZZJDW5f3eAkvbNvI/9WgFM1P5XS+7vjHxiewyXJ2Tj4valEWiaGBjMhyjA7Bm84KoIdaJYmtQT9Y1MFP4xx6v5BfWefPUoFdzRUTbkN3qWoq10OVsAY0aauqJK2VkL9Z9S6BTJpNftpZPNQXtemB1IbPSev7c2gKzhefN80MczQBXMk7qeNDbGnusRhU5rSR1nsnR2K8gwZHf/COTodhljAWqtBvCb2387U++003hKogzqwv67AOBE7kwtYXwIOirUHjHkosw0dKGyakA5q7M8yhCS0xMWW0jeowYRTd9Pmg2Wbkgyc+d0KEZuNZm5FK5Xus6Yj+TCjceEpAM1ou1AOaUj0PtcjiAnhlnO+Yk6mJAIgg9e0DBj09ywKCAjogCy2TGqD/RIzfljZKI",
+    "sealed:5vMZGvN1SCfBnaUZEDL0gWYFWb9fnN70xnVqbXtRQFtaVJV/bvgkGRI3GyQBPkSGFZp+6fvAtCB8bdNevpBAfYBbCyfWyqCvdiWx1u0fJ1ZJjntuZNTwe3eYBt6bLVPbNA3CKXKLJMNHoBIYWRx/+iJQOpOGO/DWELJ05p3d0oGNIf7jazaoVG/hr7wQsNHBZq3t+Y9+Lcd+4pfeq0xZLb6SI//f7waytF4Ge1urV/BFzFvPe+OrbrFl0dH7kRffNTr8l9TdpD7PvIhxn50qiyz7tnOXUpnIBpyhIjGhjnNeZvFbFC+/ChIQKY0hbqTtdFtPFtfNEKXBoDN77Ju5qPFqRygcJDwfe27+nAJHWwQ8WetrCAKsYuPaAS/rxUB5QrG9Edkx314OEd/Tg5MN14YaG8KNHCPiQpmdkm+sm5LHU4pVlrup9O86FxS9zeKAB8g9ofHvFYKLOPG/m3NvI50KF3W+CmkKGQ+/BJxSh60hssTHJFltpfrr13Z4iMtoKLXrZubU14Jjhj0AJzfyVvjnMzORKkijQC58Ds8Zd53Omlg7NjpQ5yGRLe78619kWmw4UVRylLINg49x+5Gae/5tlqqwrQX/t5Np7XFjST3EMYZoPfcft4Ubw0BjKvIGXG0MVh5UoUHSfeeEajXEDdRhjm025n/PY12T9D3clP9tXeLteBsA1BGinenbErccHj6t8Qgcwvk9ENzvf8D8tojqaxnyifHJ8pB6WvQhl46Z+fKgIZO4OIjnr+M8+KFOrrscqWUBBBgMTcWjybGRTlinyKS7a7GXLAz6o4JyJZQOSxqOS3eSPh8e5UmRJ22AsDJiiDb/D6Rcup1E/jNpxs1ARDflP1XhcdiV8SI0tKLLoMr0nnGZtEDSU21h9E5EjwLWsclvEfN87kHM4kdFq9vpxxfcQOQ4UTiPIso52ZPSta1AB0jRp+dK58f7kTRD1Kx0BCz0Bl1lYaMvG5e2BBypGHGin5AmaplTOUHIVl26LFNK+LR/qXLhiuZCandkwL7CgHpuHgv5ASwZC7GDoPdYtObOVJQV6RHurdNWa3kyT4FccOugmNYus8qniZ00fKY8LJGuMlVDTdV45sCjj4Nxg+RLYVPgDisyHHlh8Dda5PFsPhjwzha4+yICbDZXulVrX0IzbmS9WuDZ/qlnxFgJFiSLc984SgbzyvuQKppE7juaJEZtUVY1o1PakJVTHXrtiEJaRFz8NJkLHKuwK6zVQSCSaSjrjdGdSDppLVLDeMh8h5DxFbtN/iMPldj5QvGtj6r/q9DN+Ou8Kla02HGtgncn3Wn3x10LqweElB5UZMuXIPWB8af0cWQj79OS8Dc25chJiaSni+49G5Pko9kuU1Smc2ij69iyrzk+tpNZZJDW5f3eAkvbO+A/sHZML1+qEEu62m+0jeIpW9yMgp3ag12gOGZ/OgatCa1m9J76aNTAenZBX5ksbwH8x0zxoAzSPKGWuEYyXwzfn5j5SYjwzapsTMQLaqmJNCkpPNF3DrgWMI4f78VGZx7oP3A2d/+RZrGVmQzm2LXfu04ZxFVXP0/mN8zVDTelAwAr+mh028zC264gg9aUrHDHr9g5y0fu9F6RbyPk/Aq1xA7wLZQy/hz5rwODFah+qp61Y+qjQW7Ghc49n8CRz70Wp6LT8zlESlZMGHpnO4QaTHs+Pg==",
     salt="09/q1",
 )
 
@@ -394,7 +394,7 @@ assert check_choice(q1b_answer, "e7948db8b436f9b4f3d334c21cccc207f488d4ef91164a2
 # %%
 explain(
     q1b_answer,
-    "sealed:DhKoVad5ZpF5gSOFfpEW1ygs9K8q6RnVgfb1FCGc5dghU1CpbwuxakDJxTnsmjNYXte9UQj6lXRazi1irJH/GO+2zVNaE+bhlZ/NWUyc62QEkJ92+lTps82ottMP0E35lkihFU3YfydXMMpCHacWmrSjMOqWvejZVEOqdbbBwuwh2w7tpcljIqcgniTn41vGKNRI6FMMJNFnEkb2t8eGjUvWo9bI4hqwkWKddn8sN0ydNqi9AafGMz75n+EqLSO2GeHQcrOESGZhNatbuVA65ggacmI5jNWqq2iq3jdAqmxDPU7M82BAsPe8BXHvuF/n5B9+jBgpyeDaykErkWYnfi5/xSOD9MwbnjTxzQ0EThWtu5cappH4QsnP2SJO7gltHOOMHk4t2R/WCePVpn90R80k/U5v4PggmpuYbJ/thBefHYauvMtHv7LZAOWl9NY62kKE+wXXsqcMHivW2vJE5Pybd51Zt8DICWte1NF+oPDp6Byuil5WMmT2k/7+bNSWQdJqdkB5JQmr5ryzp+/elzFM1TK4pH3qPsL4ItT3Xl7GEBjTfsToN3Q1JMkhTdbx8gFLrWY8HZSl5wXmmXExTYO6i7NLe7VFo85ecUjyfNHkgMTEW0W8AiPpwI/RxkL0t9HvUPk7r+y7pOH4+xDzxmvdRXZFSW1sNtxlQyIsn6tDevhNLRwKik4YUAKAKZAUT0p5wqThwS+4VssXhIFbgs4I1eeVF2ZuF2dKc716CF7+yDLqFF5K7gjldZHlKxnEwVbIqzpRR0lc2ANoHbZhPiMAcCWOZcraPMMguuJOEvxX5CgKGhhmdCNHVP0DqnODnTRcaGY9BYbdSwpPxEfMT4AaUqDnMv93RDw/EVUuVq/vl0wBG8W1S71k/oGQPJZAKwfZSIdPIZeFoft+Y6PI1F98EI8vGhdZDagAmBFDOdw58W9JrWaQ4CX9ObGWUzlLNU4RFmH5zJTazgysR/N8sKWPzimFADDVuvroe5ZadybCPkuUWP7048HTujmRhCOYXRmnV/udKbGsf823ANNJAlghLC0SlsrQ+1PvYWirMTsfSlwaH/qGRU8IOZARIqf3CgcoysTnw67akRJLm79UQuPGPtTbXKNIcf/4ZaXJ5RGhTpdux5DEJ5p1sAbBAb9Enxoh62c3IU3R2KUkccAeFulKNSdXSGEpfTLvSAxzfI7GAd89cRqzwu7VaIceVL1Fp8D4tIOF8l5U/NyQ7Tbp4N0bgZbO/6UnibNGrjQ0n+1eyAjrmWnidOnAwwIdxNuAY3KyRBd4auixm06kSxKLrY6naN1Nm0FjD2dP6SHG8iJMPBt7aFlylcJLPaGx5r17RVffEFHcypcOYbJUnbH91PjEjivdJazjV9/NrtNEsRBMRHkmIfqpyK5TsMeshgsBKe8v6puJJ+C3Lv6lGIYsU6agWkog7CvU4sGrnzTEUsm66pXUAy0dMk0b3LL8jxeqzkphAVB418IT7d5VH8zZtLiaCZcseXOiKqPfso3GvTXwosYMa7SFN3LSZ1PdiW/lK0haNjIQHk5hLP4oIoehmcAps/gMTcmnoLTq6r0igu+pmNS1rPRPX/uo6MxUDCjT7mhAcZzCu2HpusTJwMaulRrj2RoEgpF9bLsUj/Zqd5wBxhsQ5jlGslzAC3LlOMJUF5TcLyQa1917gdcLDO+kmw8jeuyxQkSg4/FLqIwCyCejwzwNpgmL6B4b4xbpq1KSWu0U5KMw0BEWYl4N2Ev4Ti6ZScMlCeRgjXo0YzbmqPRzqlCQIzoKAdECtrnPmzOaGp5EaXtbtgy2dq/cOhqdOAWD67WzZd5nTo6FuQuVDDQR8bkT/bv0SOJojBA+wi82hL6eEa5i5jB5RsBncy5Uuu4mh790McUh8wDQgXhyJOS9+frZZ4gA9fvbNt9h2oj+40fW0f5UHsDUMyoDk6eg2nUgGbtpr3sqSPg1LEt9QXI1D2mcCTuY1Ecna9HzaBZo4wW62u0T9QJneRLXs6+ZY8aknGR5C3ijxTiynii6zukBGYAPQ6krOvuAwUIa4TGJSnDZ5n/pbVmYSZAwJpd45sVan5/vpe7h4fRdcIdPG5H8BSalhgaqOSa5d5hXiaZGIfJBkWqyonliy2Z5RBrHy80d0OxqU44nFg+/Rn1fctEiuIp/jkqCqWQAV5Ionv5Bg8mge1atDgL0tc0vvsPHdFXZAuR/yqI1ZqPHpyf9njoBFpEsIjt83KWG65N7wOmWfd4WfJ1YWRNrcG8/lV3I1dTu4KK4Tacp6H73SCgm3lnBHSqvjEQweR0FlYOr1NbJPbWbvJee6jrYDdbA0uv2JDbSl2Ld6PfFKpzS/8ZGmq4/NRchXaceipNB6wYIhpQe5MixyVTPXevzYzzWzxSXz9Ol/E/o4c6lWCUz6bzJtqQRwSWR6m2G/9dHUkUqVHvn/K8KLZIhMUTEjnvV2gMIAQKF61QQ9imTFjS+cvIn5KXs0I8ItSVnzO68uT5M+FYtP3pfi8T2MQiHhge+h1GwTvnLkPDGGkMcJ66fs5RW1X7qF+x/iHfwCpCdr7zz5kFfbAFc2DTRCZu04/wQWr/qsZtO3IBdnWsPBSNXbPH5Mnj3oaZYw364SGNvqA/fc0tR",
+    "sealed:xqQaF8iwbiEcMpvzPh5ITCgs9K8q6RnVgfb1FCGc5dghU1CpbwuxakDJxTnsmjNYXte9UQj6lXRazi1irJH/GO+2zVNaE+bhlZ/NWUyc62QEkJ92+lTps82ottMP0E35lkihFU3YfydXMMpCHacWmrSjMOqWvejZVEOqdbbBwuwh2w7tpcljIqcgniTn41vGKNRI6FMMJNFnEkb2t8eGjUvWo9bI4hqwkWKddn8sN0ydNqi9AafGMz75n+EqLSO2GeHQcrOESGZhNatbuVA65ggacmI5jNWqq2iq3jdAqmxDPU7M82BAsPe8BXHvuF/n5B9+jBgpyeDaykErkWYnfi5/xSOD9MwbnjTxzQ0EThWtu5cappH4QsnP2SJO7gltHOOMHk4t2R/WCePVpn90R80k/U5v4PggmpuYbJ/thBefHYauvMtHv7LZAOWl9NY62kKE+wXXsqcMHivW2vJE5Pybd51Zt8DICWte1NF+oPDp6Byuil5WMmT2k/7+bNSWQdJqdkB5JQmr5ryzp+/elzFM1TK4pH3qPsL4ItT3Xl7GEBjTfsToN3Q1JMkhTdbx8gFLrWY8HZSl5wXmmXExTYO6i7NLe7VFo85ecUjyfNHkgMTEW0W8AiPpwI/RxkL0t9HvUPk7r+y7pOH4+xDzxmvdRXZFSW1sNtxlQyIsn6tDevhNLRwKik4YUAKAKZAUT0p5wqThwS+4VssXhIFbgs4I1eeVF2ZuF2dKc716CF7+yDLqFF5K7gjldZHlKxnEwVbIqzpRR0lc2ANoHbZhPiMAcCWOZcraPMMguuJOEvxX5CgKGhhmdCNHVP0DqnODnTRcaGY9BYbdSwpPxEfMT4AaUqDnMv93RDw/EVUuVq/vl0wBG8W1S71k/oGQPJZAKwfZSIdPIZeFoft+Y6PI1F98EI8vGhdZDagAmBFDOdw58W9JrWaQ4CX9ObGWUzlLNU4RFmH5zJTazgysR/N8sKWPzimFADDVuvroe5ZadybCPkuUWP7048HTujmRhCOYXRmnV/udKbGsf823ANNJAlghLC0SlsrQ+1PvYWirMTsfSlwaH/qGRU8IOZARIqf3CgcoysTnw67akRJLm79UQuPGPtTbXKNIcf/4ZaXJ5RGhTpdux5DEJ5p1sAbBAb9Enxoh62c3IU3R2KUkccAeFulKNSdXSGEpfTLvSAxzfI7GAd89cRqzwu7VaIceVL1Fp8D4tIOF8l5U/NyQ7Tbp4N0bgZbO/6UnibNGrjQ0n+1eyAjrmWnidOnAwwIdxNuAY3KyRBd4auixm06kSxKLrY6naN1Nm0FjD2dP6SHG8iJMPBt7aFlylcJLPaGx5r17RVffEFHcypcOYbJUnbH91PjEjivdJazjV9/NrtNEsRBMRHkmIfqpyK5TsMeshgsBKe8v6puJJ+C3Lv6lGIYsU6agWkog7CvU4sGrnzTEUsm66pXUAy0dMk0b3LL8jxeqzkphAVB418IT7d5VH8zZtLiaCZcseXOiKqPfso3GvTXwosYMa7SFN3LSZ1PdiW/lK0haNjIQHk5hLP4oIoehmcAps/gMTcmnoLTq6r0igu+pmNS1rPRPX/uo6MxUDCjT7mhAcZzCu2HpusTJwMaulRrj2RoEgpF9bLsUj/Zqd5wBxhsQ5jlGslzAC3LlOMJUF5TcLyQa1917gdcLDO+kmw8jeuyxQkSg4/FLqIwCyCejwzwNpgmL6B4b4xbpq1KSWu0U5KMw0BEWYl4N2Ev4Ti6ZScMlCeRgjXo0YzbmqPRzqlCQIzoKAdECtrnPmzOaGp5EaXtbtgy2dq/cOhqdOAWD67WzZd5nTo6FuQuVDDQR8bkT/bv0SOJojBA+wi82hL6eEa5i5jB5RsBncy5Uuu4mh790McUh8wDQgXhyJOS9+frZZ4gA9fvbNt9h2oj+40fW0f5UHsDUMyoDk6eg2nUgGbtpr3sqSPg1LEt9QXI1D2mcCTuY1Ecna9HzaBZo4wW62u0T9QJneRLXs6+ZY8aknGR5C3ijxTiynii6zukBGYAPQ6krOvuAwUIa4TGJSnDZ5n/pbVmYSZAwJpd45sVan5/vpe7h4fRdcIdPG5H8BSalhgaqOSa5d5hXiaZGIfJBkWqyonliy2Z5RBrHy80d0OxqU44nFg+/Rn1fctEiuIp/jkqCqWQAV5Ionv5Bg8mge1atDgL0tc0vvsPHdFXZAuR/yqI1ZqPHpyf9njoBFpEsIjt83KWG65N7wOmWfd4WfJ1YWRNrcG8/lV3I1dTu4KK4Tacp6H73SCgm3lnBHSqvjEQweR0FlYOr1NbJPbWbvJee6jrYDdbA0uv2JDbSl2Ld6PfFKpzS/8ZGmq4/NRchXaceipNB6wYIhpQe5MixyVTPXevzYzzWzxSXz9Ol/E/o4c6lWCUz6bzJtqQRwSWR6m2G/9dHUkUqVHvn/K8KLZIhMUTEjnvV2gMIAQKF61QQ9imTFjS+cvIn5KXs0I8ItSVnzO68uT5M+FYtP3pfi8T2MQiHhge+h1GwTvnLkPDGGkMcJ66fs5RW1X7qF+x/iHfwCpCdr7zz5kFfbAFc2DTRCZu04/wQWr/qsZtO3IBdnWsPBSNXbPH5Mnj3oaZYw364SGNvqA/fc0tRmMHpjlmsSuvrlD2zJA0fPManb735EbsVqmFXOd7MBrjQvHxWubLPDH/0oreckoR80xkhRX7Lg1YmgjRlfLHlHYdrlVFJFWqDNa4airyLwFIb+dYuUnpJAAic+VBsbjgQnMCbRP1JcCuYLfXWigF+oja7R/lu3ZQlRFO12rYg+AIRdfPadx+FTQvSZlF0tLq8cU0UoKG2lcelBkwomA6YBhq7CY9qHuTwvpooc+UTvRM8PQ4PJbw1QzHuK4qdHTfuspfoHSyYKsPboA9PfnfMXtBrsXoZq090fr41HEPbICwTJZjrymLZp5o=",
     salt="09/q1b",
 )
 
@@ -477,7 +477,7 @@ for s, edge_model in edge_models.items():
 # - **C)** About level with the full context, far under the oracle: cut off from the other 48 pairs,
 #   the chunk that holds the query key is misread, so its own answer is often wrong.
 # - **D)** About level with the full context, far under the oracle: a chunk without the query key
-#   answers about as surely as the chunk that holds it, so a wrong chunk often wins.
+#   answers nearly as surely as the chunk that holds it, so a wrong chunk often wins.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -513,7 +513,7 @@ assert check_choice(q2_answer, "668116fe99b1294bbd6b9ce59610f959b93029257605e4a2
 # %%
 explain(
     q2_answer,
-    "sealed:wNmLuKdiPiGJDM/IqcOZoc9eVnn2uEI302MtwmTqun6KK53QDPNeKTEvPuhl+mofXLpSxxSzuWlBJaPRplQylDWfCgPgnqWQhXl0ZdV4fihx8/B4n6DMaPjk0IfKtvS0XQ4VN1ByDcxqTV0cdMozoHA9Tm7IYdvXFy9D86tbUe+0fZ+bvVNaq14EJIWdsQ6WinVLWaz7HDzPtdYWsYn1nP/BogBZMnomp46pySoBoe1Qzj2DJFQ9XQDyOjo4Zy+LYT9+sexEitJgpjsiXSSEcpFwwKEmFVcCkb6UkehJlbirXwWFOpuBkFMSk1qIW7+843/MUIgVdFcZiPz+eyrycmcLCZXYh4RKPm04XZXdFJAefc687kkh+NQqnGofa/hfJbjcpYCHQkbPWde5MSAJ46qqIHnBecs4k+jojRSylRS7ZaxIlIehB0yV36fISJnE4PdOtmDg2OhdVMaD7fMaVvpJc71lC1SPwFZ6Vl1Yce61BGzp2gsjEpwvGbPuX+3nVDStNRr4Exmqa0Ji2cnIxwhDiTQdDJZtvLj4Cq4O0TUu9UBOZT855gTGRZ1GXv98fVR/uOK4pKC6E1EWMZ5gNa1Zgd3JnDSv1bVzUcmlRUuh1xzGg90QhWzopUtTJhoEYxF5Y4oQmvaP/BVkXBKD1Spo/Qguz60d0ODOWfkALtSqYjhjco7g3xE22ndTlPGqO/PlvsYtcmKS6tVd5g79AGJM5We9vvB9tjFPiG5lELJDMUdhieZ++UkkMb4WmQQfgqL7oLeitr16oGxhtn3b8AxBl6SvmyRS07nGfuXCwLZ/XXdkLLvAXAuOojsel/ItEXC8MUU8/PyIxB8pLN/bJ0GCGHHrGKDWWbV965A1QwYHdzdXLI+cOa5/l7wHagN5lJhaycCgj7lWQ7VP8VdhN0aCIE4WdO7yvbBrCNUNSrka9ih1oxxgLvxigZnSIKDXICXIGm4IwS/MqUFryKun278U8UXHdFc1bl3Akgim2y+Nimxf0KY2uO/58eUvAFPd1zyTlONuy7p2rlXxw/D143UMgOSxb7r+aaWQeqK/Mza09W519mwrJfCC/x0zXlFrl2762v98e4FTphDmq2x8aVpoBOVzVkWwCAHagShN4n1pfkplZSbQGcgn+FCPK5P3EjuwC8KT/iDv4nJYMvlvpU+6OM1GGUhu7R9qcmGEAWdSsH7YHUTfFqVRB8ZhLBzWd+QidFsDCix6xBTqMkzVyceibthVTMH92/4nt6ZKpx6JTpvsDD1XxXT236c7TExiWEXgcRbwechJwUCRgevjiT0keUV7F3lpe8/8ukISrKOwSMV0DukdXi7Ah59Tnpq+am+Y6IdEze55XNQfUTMuzsFeJ5Owy91hOQXcvo2w8jNKYqUyi05ceeopORVrkgQYdsECxaqj2MuazF01AMX97D+6PUDPGjcBs4KbkmXzbKAegC4WXC/EhYbY+jLoNXJyVnMnpDdksqqM4TZHF/m9L+ZG8f7d4S3Q79k6VPso9RBhLPjVRfDuwl1NjWVF6DprNYomTaKgmgSWnIz/phwCwpf8w6RFze2XxKHjEg0lEs+aLEoyc0Rm5KpUqh8eI4NDpFfFU6nmdisyGHt1McioGQCQnjN4heyeAm7aJiHWXLvtvJnpZEt53cyZq23vmkAusHlPptr/bXtRTW7pt6AxhcjhCpmKijUUZkweOnoxbr9ZfKJSk43K1X2EIbcUdUOhQK0HzdsVj/azPoAt+7A09hFF1KEaQTsGZrgc30Ozgn/+gwKkrX8IAmwzBNNoeZeiSeAxEajJ3cu1zctEg0sVWLAeqakEPNHhfKTlhd+6pGBQJmDcgNX7PXnWCVbbMcuSrudEVVL24jZel21iCBt97nOXsWORNu9NbXnh2Zw+0FKDcOJoSnW8mcss688S8AhJaqGYe9WweWqfzbrCUv0wjj7MpdfTnoai+o67fJrn7Lu9BCBtxiQls6FFjnZwPkuQ8xSGXCmJCqp5OxxI+j0Zaz8mJFlGIMZ0afjJX1+wWMAcnkh5dj40iM1nGB4Db1/XjFQsECX9UAeLwOPHhfX3T6UZUpN4qUo6d8ArvmL86a9u46dY+yH4xbcJWUgIYWTN+KGFVyZ0B4rSrzyPXPfj7ZmT8YIau+/qklaUP5mtvGr9kDn/Iepm7RUkm/3cQ2JgwFAyfn9McNEzvNo7hS2jogfXhtqPdWb0bc0kjwQ+0Ebv6XmtFTEaIbVhMFdTGYvcBLsyTwGYrp9hqhwxQVWLaLuujhwqmaqpHzDg3FTYo6VmABpF0UhHAt/iC3TUkRUWCEXrr2rSBGtTFJ/mJKpwEr3tQeRUjHFUgQKW2aQWF4m+WVpBFqMmKnNNKZ16BEUzTsie3/tPsLsj9dNV66CGuA3jiHDlTIWt9xqSjvsN67yoNq2RKLEXvTnqP1Xj",
+    "sealed:PqnSynH92aTHb7Km30lji89eVnn2uEI302MtwmTqun6KK53QDPNeKTEvPuhl+mofXLpSxxSzuWlBJaPRplQylDWfCgPgnqWQhXl0ZdV4fihx8/B4n6DMaPjk0IfKtvS0XQ4VN1ByDcxqTV0cdMozoHA9Tm7IYdvXFy9D86tbUe+0fZ+bvVNaq14EJIWdsQ6WinVLWaz7HDzPtdYWsYn1nP/BogBZMnomp46pySoBoe1Qzj2DJFQ9XQDyOjo4Zy+LYT9+sexEitJgpjsiXSSEcpFwwKEmFVcCkb6UkehJlbirXwWFOpuBkFMSk1qIW7+843/MUIgVdFcZiPz+eyrycmcLCZXYh4RKPm04XZXdFJAefc687kkh+NQqnGofa/hfJbjcpYCHQkbPWde5MSAJ46qqIHnBecs4k+jojRSylRS7ZaxIlIehB0yV36fISJnE4PdOtmDg2OhdVMaD7fMaVvpJc71lC1SPwFZ6Vl1Yce61BGzp2gsjEpwvGbPuX+3nVDStNRr4Exmqa0Ji2cnIxwhDiTQdDJZtvLj4Cq4O0TUu9UBOZT855gTGRZ1GXv98fVR/uOK4pKC6E1EWMZ5gNa1Zgd3JnDSv1bVzUcmlRUuh1xzGg90QhWzopUtTJhoEYxF5Y4oQmvaP/BVkXBKD1Spo/Qguz60d0ODOWfkALtSqYjhjco7g3xE22ndTlPGqO/PlvsYtcmKS6tVd5g79AGJM5We9vvB9tjFPiG5lELJDMUdhieZ++UkkMb4WmQQfgqL7oLeitr16oGxhtn3b8AxBl6SvmyRS07nGfuXCwLZ/XXdkLLvAXAuOojsel/ItEXC8MUU8/PyIxB8pLN/bJ0GCGHHrGKDWWbV965A1QwYHdzdXLI+cOa5/l7wHagN5lJhaycCgj7lWQ7VP8VdhN0aCIE4WdO7yvbBrCNUNSrka9ih1oxxgLvxigZnSIKDXICXIGm4IwS/MqUFryKun278U8UXHdFc1bl3Akgim2y+Nimxf0KY2uO/58eUvAFPd1zyTlONuy7p2rlXxw/D143UMgOSxb7r+aaWQeqK/Mza09W519mwrJfCC/x0zXlFrl2762v98e4FTphDmq2x8aVpoBOVzVkWwCAHagShN4n1pfkplZSbQGcgn+FCPK5P3EjuwC8KT/iDv4nJYMvlvpU+6OM1GGUhu7R9qcmGEAWdSsH7YHUTfFqVRB8ZhLBzWd+QidFsDCix6xBTqMkzVyceibthVTMH92/4nt6ZKpx6JTpvsDD1XxXT236c7TExiWEXgcRbwechJwUCRgevjiT0keUV7F3lpe8/8ukISrKOwSMV0DukdXi7Ah59Tnpq+am+Y6IdEze55XNQfUTMuzsFeJ5Owy91hOQXcvo2w8jNKYqUyi05ceeopORVrkgQYdsECxaqj2MuazF01AMX97D+6PUDPGjcBs4KbkmXzbKAegC4WXC/EhYbY+jLoNXJyVnMnpDdksqqM4TZHF/m9L+ZG8f7d4S3Q79k6VPso9RBhLPjVRfDuwl1NjWVF6DprNYomTaKgmgSWnIz/phwCwpf8w6RFze2XxKHjEg0lEs+aLEoyc0Rm5KpUqh8eI4NDpFfFU6nmdisyGHt1McioGQCQnjN4heyeAm7aJiHWXLvtvJnpZEt53cyZq23vmkAusHlPptr/bXtRTW7pt6AxhcjhCpmKijUUZkweOnoxbr9ZfKJSk43K1X2EIbcUdUOhQK0HzdsVj/azPoAt+7A09hFF1KEaQTsGZrgc30Ozgn/+gwKkrX8IAmwzBNNoeZeiSeAxEajJ3cu1zctEg0sVWLAeqakEPNHhfKTlhd+6pGBQJmDcgNX7PXnWCVbbMcuSrudEVVL24jZel21iCBt97nOXsWORNu9NbXnh2Zw+0FKDcPloWWLyksp64NIS4gtHbKzZY5rxdXzI3aaRQeAnjj7M4JSdiMWi/Yn+cdLj++irDyE6yiIlu6ZFm201MwOU5EeQVyjeCq48LBMN4SpJdyV2JUUDLY5mdarbGlmnGd0AmkU3fDQ4x8AkVhsFZVzQnF07RGHlUEKPhOfDj7z4ROQFF8IksVM6b71t+xbl+eps4qtE4Wj22PwbCkIZLnDbt6CZEnJdLsPRinWgWrPr7o7MvYVI/rvQmCaDcKSH+GL+h3zhN6twqBUs17yGG2ImlRkwbDZfd9E9ppkxyyin8EHBm4iLfzine44kmgRsll31rGDlHT1KYaZ0eVBVGNKfFvJzU0SYtp9prU94R0PPb72viV8mmKbgAH2u1EaWobc0RhpVnl9ATd3vTiDagVkcXUro4X3YEmsWRNvoPal+V+HtBaVHi38B2VDQxLlGAMu9DFsSFqE3K30Id50+RVI2QJnEjb1Sres0t9AC7/+U8E+nyW31BZq1vgOQyusRr62yc/mWP/Aboz2n",
     salt="09/q2",
 )
 
@@ -761,7 +761,7 @@ models stay weak with or without retrieval.""")
 # - **C)** Using more memory
 # - **D)** Ignoring context
 #
-# The demonstration after the question: section 2's model reads 35 tokens instead of 131.
+# The cell after the question demonstrates it.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -813,19 +813,19 @@ print(
 
 # %% [markdown]
 # **Q3b** (predict, then measure: retrieval on a longer input). Double the long task to K = 128
-# pairs (259 tokens, eight times the longest training sequence) and keep chunks of 16 pairs, so 8
-# chunks instead of 4. Predict, for the models that learned the task, how oracle retrieval's
-# end-to-end accuracy and the embedding retriever's recall@1 compare with their values at K = 64.
-# The cell after the question measures both.
+# pairs (259 tokens, eight times the longest training sequence) and double the chunks to 32 pairs,
+# so that 4 chunks compete, as at K = 64 with chunks of 16. Predict, for the models that learned the
+# task, how oracle retrieval's end-to-end accuracy and the embedding retriever's recall@1 compare
+# with their values at K = 64 with chunks of 16. The cell after the question measures both.
 #
-# - **A)** Both about as at K = 64: every chunk still holds 16 pairs, so the model reads the same
-#   length and the match is still diluted by the same 1/16.
+# - **A)** Both about as at K = 64: four chunks compete, as there, and each chunk is a quarter of
+#   the input, as there, so neither the model nor the retriever meets anything new.
 # - **B)** Both lower: the kept chunk now comes from deeper in a much longer input, at positions the
 #   models never saw in training.
-# - **C)** The oracle lower, recall about the same: each chunk's score ignores the others, but the
-#   model now has more keys to tell apart.
-# - **D)** The oracle about the same, recall lower: the exact match still finds the chunk, but twice
-#   as many chunks compete with its diluted score.
+# - **C)** The oracle lower, recall about the same: the model now reads 32 pairs, twice its training
+#   range, but as many chunks compete for the retriever as at K = 64.
+# - **D)** Both lower: the model now reads 32 pairs, twice its training range, and the query key is
+#   1/32 of its chunk's pooled mean instead of 1/16.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -861,24 +861,29 @@ assert check_choice(q3b_answer, "4a34633733e3de091810a39288af4f1180c23d2e39d0fc3
 # %%
 explain(
     q3b_answer,
-    "sealed:+27MFv42NMNHuxJkdCY8eZOmYKEhIoKf+PxTe6jW0621GvcoVohsU+kihWKSaYS/+2/BdFYaKOcOupzRKzY8SxAiaBxq9BSNftdCilWOPbErEgfE7TuKi+88ts/oVX6ycBp+Nz3RAVVFZt+2UAEjf29tmyac87Ukh8H/t+eG3uweMXMx9kMThLdM1+IaZNbU0DoPKmjaNADZzcL54gxXXQchD8v5lZ34mO7IJ0w0yV1jDC2PSOR5yZF1d+4Dai579KmMrhAaYWu3n0XVGh9557IA+pIi7j+QRRUla4wmJjj5nCXDwcnelKslUS9f92t0IZwN2OocHnQsmbAhJJNMEthrUyR/ki4QTbqQ4S4EyFYnlcrtKTpcb3JEKT37cHXEMMWT4ERzFnEr9Uzqb0L24Pe66sDMpAj+BIUp14dLWohKgYoKwl2H58wLtqqedNkjlXweWUyGZHIIT0rQcNFxuDZVqC88J8tMZy4y2CyIGPd1F7eRp5rqTiulp7oXcs0m5Elb035AGYdLC33YioC+Ekat1n3/gbHPIKDT8m9+chk8LBi6yh79qFiI+PFITBpX579NSLEZlxrJ2bHnSAkCIQSVy9fKT30KLnPUnZE3OSmAc0QRCDG+pm3WTb3bQz4NvWUs0Niuhz5eCtu0SVyFUQCcT1aB9kdYsiyBQy9zmm1iEmPH6stnV1LqavWq2LQsZMqwcx8wInbGDRgyrlLh0AgrUbDu3+tqV35z8909z70oLSsgDH48KJ+HQ77XBUxrEyUJX9QbZVsTfyGvkF8Gz7IUvqv2xQTtVIPerzBnJN39i9Rpk5qre+KdbyMLxLZdyyeum77KrQEYSdImYGeKoMBDH7ZLw5QoY4A5p5O4TOAB56uPBA2RDOqtZ/gRk24qrzzKbsMgUCl61je+Qd1RtzU3spKCuVaXezqeWYY7HTGpKizxRbS3e42ArIbqIyleUfVCB9lugX32RFikBukE0daZnj80sDVW5rILMO4HJRo5MJRVRv1M1/5WpeSLzIJbDB74lrLBr3plsDz59TZ9tNlxK3EeC64MrWKdy3GtkoY7c7npJFRwbOv3iAGfqtHc02z1/yrBrein+yO8mT6U3/nhQnMX+BeLS5BXyAX8von2KYmydXSShhw7FfG422jHCFyKeFcHQm6IrRYRUaDP9upHxVu0kI8Q0w9wtFnk+zVD2UFHlPhd70IwkMgiKvSad0xyaTjszqli5LqL/rF759JOJ4aRrY5EXnQAEbBncGD3UvP13MvzwjBav0B0LH1qY3Ld",
+    "sealed:WTusSHD4FqKCixeHdFrWVZ2gIYlteoLcr7ABZaTU2uH2H+MyXpMpT69p0ynBOYCu6H+ZOFtBZ6YUttXLJCA8Qx06dVtgslWYfstJmEXHc7MgVkbU52+GwvAnqMT5ASb6ZlUsOzqEC0gFIvj+QUkpLW1mgi3XoKA5y8yxqK6jgb9KLX50tUgOn7IHnr5OasGV1joFeSHGclTQiJHv8hRXEw8tQc6rn9u8wqiROk082BpvRSGKSbAw3MI7ee0DR3wnufrLogNbLjuinlKGW1Bp9bcQv9M49S3VW1oieMk0MHf4mmTL3IDHlucgH3carXFtYIYG2K5aQm1hl6BkA8BRQIw4DyR3gW8YQaaRtT5LjEdwhMmhOXUWdiZNOD3fIimHapSYswJ/DCQx9lrqbUuytqnpq8CEjlzjSNZ8hcEeEJsLyZtFlgzau9wF/puEdNVmmXkaVEacfjUYExyTIsx77mMJuG48IMBGZy4+niKUXLZlWujV6YWlB2ir6utSJdcz4QwY1m5PHNkbC3SU3tK+HlP5/jXugeOSZfuHw2M7MAVxOhW7jgTyoh3arKoLE1MB4LgZDqQSl0mbxL7qHFoAJBTbxpjRUipJLmfJ1pZ0OSmQZhBUGjeg42qFArncSSBIui02yNavh2QCWcS0UUuJHhXTG0qb9gIF5zqcGmZs33gtCHWUq4Z7SFamafasnal+JcqwMBE6bl+DXl4wqkv8m0kqHrCrjqt9AT0n/ZFkiukqbG9tUmh4a5HdH+KScUBjC3AUSZBWLVBWeCmviWtegLpVs6vqiwe/E6/Xv3o/doPty4Msk52hL6bfPDBPgKNLgGztrLjQrVVDAMYmcH+CtdUXF65W1IZse8wloZnvAccIs66DVx2bCqStL/YDiS0xqimPecUhUS8pnyXqFcJb5S16/4DKvUuXaCvdc8pqHXXydWmwSqS3OtrDvYvvcSkKSPxcB9xnmH/uRlidAf5W3YXWmSdt5ClEqfEALfUCaRo5N55IQvAY275WheSLzIVREg34nLTEtGVl8Q3wvXNouJw3MnsDX/oHoDeA1DC2lYYmcP/yMUo1brnkjAOT/pjTxW3koSr0itr/viKximqY3e+zEnYC6FLETppXzAH4/YC1Z4/8fjqDwlloGb6/22mICxCZMVMAEWSUsRcUUaDD/7kC0xW6kMcynVVwrSn17DVQ0kQDwPVArkwrmNRua/Xfd1whAne/guZ2vPKHraAsqdNcNoadrNhAWDsFBPl0cGygWfDt3I7zwjQZuEAtb3N0GXuHZAZXo+2r2jjRCn7SkD9QD45ibXPkZfdsGFCGZjmP19B31GqCNzCcXCduFipUd04CIA9TrSW4xCVH0HL4YBx1FDdjzXYMNidA7qarmrkB9H7lN8ObuoCXlHZrdiPkS/LxUbX2lJL8kOpbtC0PJUV+xzUSbfu7z4ZeJ73Hux007BLy56Dy0SdJZX1ItWvnqufX7MyxFVLiSAsqNPJIe5RbEARI5nYSM17XeIiIPELnkvi5pJrpu6Qw77LGeyRo7v/ljtoEGsOFiNTxgt/y1gPQrg9LsXiZpRyW7zWhj76wXnC60l6ZE3AQxvxr+GIMia+JNA==",
     salt="09/q3b",
 )
 
 # %% [markdown] tags=["shows-answer"]
-# The measurement: 256 sequences of 128 pairs, chunks of 16 pairs.
+# The measurement: 256 sequences of 128 pairs, with chunks of 32 pairs (4 chunks) and, as a
+# control, of 16 pairs (8 chunks, each read as at K = 64).
 
 # %% tags=["shows-answer"]
 batch_128 = kv_retrieval_batch(256, 128, generator=128)
-relevant_128 = chunk_with_key(batch_128.tokens, CHUNK)
 for name in learned:
-    _, chosen_128 = retrieve_by_embedding(batch_128.tokens, CHUNK, MODELS[name].embed.weight.detach())
-    oracle_128 = last_token_accuracy(
-        MODELS[name], retrieve_best_chunk(batch_128.tokens, CHUNK), batch_128.targets[:, -1]
-    )
+    cells = []
+    for c in (CHUNK, 32):
+        _, chosen_128 = retrieve_by_embedding(batch_128.tokens, c, MODELS[name].embed.weight.detach())
+        oracle_128 = last_token_accuracy(
+            MODELS[name], retrieve_best_chunk(batch_128.tokens, c), batch_128.targets[:, -1]
+        )
+        recall_128 = (chosen_128 == chunk_with_key(batch_128.tokens, c)).float().mean()
+        cells.append(f"chunks of {c}: oracle {oracle_128:.2f}, recall@1 {recall_128:.2f}")
     print(
-        f"{name:8s} oracle retrieval {retrieved[name]:.2f} at K = 64, {oracle_128:.2f} at K = 128; "
-        f"recall@1 {sweep[(name, CHUNK)][0]:.2f} at K = 64, {(chosen_128 == relevant_128).float().mean():.2f} at K = 128"
+        f"{name:8s} K = 64, chunks of {CHUNK}: oracle {retrieved[name]:.2f}, recall@1 {sweep[(name, CHUNK)][0]:.2f}; "
+        + "K = 128, "
+        + "; ".join(cells)
     )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -895,8 +900,7 @@ for name in learned:
 # - **C)** Ignore hierarchy
 # - **D)** Use single layer
 #
-# The demonstration after the question: section 3's map and reduce for two sequences, one (answer,
-# probability) summary per chunk, then the chunk the reducer keeps and its answer.
+# The cell after the question demonstrates it.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -965,8 +969,8 @@ for row, summary in enumerate(summaries):
 #   often and its answer loses to the rest.
 # - **C)** Higher: in short chunks the confidence separates better, a chunk with the key more often
 #   above a chunk without it, so the reducer picks it more often.
-# - **D)** Lower: five times as many chunks lack the key (15, not 3), and any one of them can outrank
-#   the right chunk with its confident wrong answer.
+# - **D)** Lower: five times as many chunks lack the key (15, not 3), and the most confident of them
+#   can outrank the right chunk.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -1027,17 +1031,20 @@ for name in learned:
 # name: q4c
 
 # %% [markdown]
-# **Q4c.** Which one change to section 3's map-reduce (chunks of 16 pairs, K = 64) could, at best,
-# bring its accuracy closest to oracle retrieval's, and why?
+# **Q4c** (reasoning from section 3's measurements). Section 3's map-reduce (chunks of 16 pairs,
+# K = 64) answers with the most confident chunk, and section 3 measured what decides whether that
+# is the chunk holding the key. Each change below is offered as a cure for the reducer's wrong
+# picks, each resting on a diagnosis of their cause. Which change is aimed at the cause that
+# section 3 measured, and why?
 #
-# - **A)** Divide every chunk's logits by one temperature fitted on held-out chunks: calibrated
-#   confidences let the reducer trust the most confident chunk.
-# - **B)** Give the model the two most confident chunks together: a right chunk that came second still
-#   reaches the model, which reads them both.
-# - **C)** Fine-tune the model on chunks that lack the queried key, with a uniform target over the 64
-#   values: it asks a chunk without the key to be unsure.
-# - **D)** Cut the 64 pairs into two chunks of 32 instead of four of 16: fewer chunks then compete
-#   for the reducer's pick.
+# - **A)** Divide every chunk's logits by one temperature fitted on held-out chunks: the confidences
+#   are miscalibrated, and calibrated ones let the reducer trust the most confident chunk.
+# - **B)** Give the model the two most confident chunks together: the right chunk is usually a close
+#   second, so a pair of chunks read together recovers it.
+# - **C)** Train the model also on chunks that lack the queried key, with a uniform target over the
+#   64 values: the wrong picks come from such chunks answering as surely as the right one.
+# - **D)** Cut the 64 pairs into two chunks of 32 instead of four of 16: the wrong picks come from how
+#   many chunks compete, and fewer chunks leave fewer to beat the right one.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -1061,7 +1068,7 @@ assert normalize_choice(q4c_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q4c_answer, "3a6993a87039b937eb707f08d1f2d7b82b8dbfd2ba3e1c12692dbd391a3d6e64", salt="09/q4c"), (
-    "not yet: for each change, ask what limits map-reduce afterwards, and compare that with the oracle"
+    "not yet: reread section 3"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -1073,15 +1080,15 @@ assert check_choice(q4c_answer, "3a6993a87039b937eb707f08d1f2d7b82b8dbfd2ba3e1c1
 # %%
 explain(
     q4c_answer,
-    "sealed:O9As3iUMDfS9nK0YKRHcPNtk5vXymReiCyG2t4/9rclXsYVp07N1vDpTrrbOMy8vVQIipcNjHbGaU7FRm4+/41Wk/9rRo8AIRveM8L592pkolJoXCG33KkTX7cUpwFM4zHuDhr9yE1Rvxkza72Px8ttrHLt9orakoEPGqwcoppwBvH8VbJTOHkAt5f7kIwGhDleOS4BeyARt4OKvDAgSzrgYN+lySlB4V1kVmg6wloQvlyM0PQyfgZKj4JlcPVYnDQp8lvgkIbIqOIuHhKpq6W7Ne6kRgH79aev5ShmLgl8uUquVZ037WDbdFwpRofUb27kne1EjGXX0yrzqBTPjZ3Usy/lQle4g7OAf5dsaImIoIKRofpcurAUYH5WJuxuEOAGf32l9nwtXFXu1kBqFVFwcBrwtAdJSSeMKolBHO47NJXbYLhKpmloy4Hjx2wXOOCA/DuMMlXGOpsOCa4dP18FL902R11JqkmkGO/Pegx6yaGm5uJdAO8vSu6Oniv/Ut3PyzxKdir9pYTLB14SKkTQsU5m1Hw8MXbGM8Ec7wI7VAO1011IX0uFPgC1Nd24jlpMSpkK5cC5LX8rrgIYRZri2mtmiCQ9eRS5iLKFdf9BDAjpvWF+DBvR94olQb3C47TH4bV4JaATwewDDepZiC5cDOW80g1hurTamNl8IlPq/gtJ/6fROGsKmhh55VVjU7rDXOFNSW5ssLXonP1/AmtUYrTSB41bqdgD5T3oRq6ReLcE6jP0wl6ZnYpjtLK08Q+XewA89uFRjflpQm5O0iPuDpP1i/SWY6eVIHggd0pGA5XwYb9Ji5+p/zCvWL4DYeUBsW/+J5ea+lVJe2Z6aJTl0msVuFQwCXWyQbLUOYg8WZxAohV3N4jfk49HcVvHWWtVHb/DJ4We5fNpraBF9EonhPCrCVlIqpUKhYPxTF0PiC5XHdQfTF82ijRN1lxldDXQDe7Pc4ccmfxzM5Rv3lEPxITACAeFj90uAIVhlB1A6tjL38mNBjbmQQsBwHtv+dY0jj+KRY4Bnu9/+Sv2/VBR+XIBq4b/6Irgc/w05MluUCIMexhxKFRI2C/c+RBPLi1DNhV1thTlmQbsIHmLk39j0atgU3Rhg1l/I8AAItbYQFgcL43URvXxb2feGpV8+xa4BVXZXNDC0sugXGbkpvFkm8tD/Bg4vb/ar/FfyD4End89sKfzs8qIVpMAjssVNsu40b+gGeif4bs+aLx3WaoKpm26iyU4TkpLVPIuAyfE2hkhCLWIj4HEBuIn01RnHtdzRBWOTlNtAWFGn8LIrKSmPdbUXmL2wtQWLdxUXxlKPlhBe23FhHTRSF2a6a+bfGSMNX/uLucj3Ith7EbI9ETQGYdEXjH/vZVcy+ASUNytUzS88OcggAiY3EMQcVL4JwEzLT9NsdoNceeXgMx2teNrASpEEWGZnaOSv5lTsrihvlB5ShEKgbP8DGIG/Bb0fEe2pfWojulDwfyfforW8sntrwMhB01AZJw8i514Psviz279VAaT4MtVhbHktWXq0+Ol4i5lTVb6aUU0/uwxRAsysyoyySYXJqYfW6bwJEwnBeTxO4793ZMu1lCs1tJg+oBSsuXnX4EnqCaysjKRQEIG7KyBgQwTaxJV7SUF5jWbZKx//71yP2CeQZtMiGPHATpjWMbtX5gj+QYTqDGsIirsvPfE4SBGuiezvBhrUF7IazbBXNXlxO5s686q7YWkqdM92j4ZqpGyN/ouA7kr89MLRDKTobTTDx1vGUQfW29bQqyAWOH+fKdBR3Zcvo+m5hjeYT1x9TfN8KCJ16XUWAjd/ExtkrBlT5Lwj+zhG2M8J1cpQ7vy8FiFAxs1SeuMsXIaEWnD50xcjphn6r84ourNVbVPorsTax2f2uk5lgKZQGZo/E6/OYiJ/QnOFLWfgS7Ezph7CuRgGn0ZsfEnM4oz/RkYpt6b7vYvB5qdn05JG6uZGE04rFZ55sj/YCm/iYC3y4fkZY1T1F7QrhnShOX0jCz9h8q4VmQAIHbtXUVjdhjuw0absJ8z71Tpk17btTLdAxZsYQFbG4uyjL7sotgjLYUsOhjrr0H6M7Fx+/w4XpCGFdpWwmcgoahZLdPULrtm4+530oHCLbI2+hcQZaYCk/IrwJeM5bbF9vExGPj17IQnLBpeOQ4mQlK1LgolCggQDfcaRMiX+N4qS53SkLqp2ZoJXIOQvIEi3MiDSmQuaEIDzn+CBit2wgfQSNf8zmoxGP+SAZzaVd9oJqp7QMhIBZdCUErbDK5EuA4o2Ufl6Vj73VxUI+5LMedMn17ndAZI5a1O2YxYDBwXyCMKL6OeQqGPBPlLv6auMyNhHr+0/hgOa9mPjz+YVwbvRrcu5+pybnHKX79WrQjMEd/vJycW7r/bEVjEo6beH/WDGDS/5HpZzYSZYPAh8lca288GK56svEhA0GeHNWq5MsHg8jyIk77ukJtzKG3k3s4uQMLiY8ExM",
+    "sealed:UABZEZPH5sZ16hu3mDeJ99xp4KHpkx33W2Sp8ojvsddB9cd72LN07zsWpKvZdj9gTwwu4dRoGqHZUqwTm4+h5ULvt5vIoIUIRvfes6Jg0dJrjJ0FCSnmLEKSptIxjl4innyf2b9iHkJ1xAPDpiS5v8piCu5koqukoE+JnDdanbdE83pdKdSTWEAu46q8YkzsAh6bC8Q33QRk6uO1TRVdjbgYPfk2RlA7QhgQh1rwmJ979gIOF2/Ui42jv9FKOFhkWgo41+AtJqp8fY6Jg/l7oX+FX8UbqmKzb/e9WByMylE1QquTYFi+HiCWGUtruucNzLk5YUcjGX/0ybb3QDv2NXkgwfVV26Et7/dZ49FfJW89db99ftNo+kkYA5XF7xXIZETZwW44mQpXURqSnCHAVEIcQq0pF4sTSeJctU0XM8bKNz7WbS60kUJ3t33xzAWCOWkvA+VJ2nCIt9+YLoocmIhJ4Rne0RdxmT5db8aXmRP+aDy/vpVDO9DU/vCjnPKGvX7jgRKL0+QgZjXB2MuLlzQkW8uxUVsZXbeA6g481I7VB+QwmEgal+8HlitLZm42kN4YtxaocXofQMP61IYRZri+mpK8QB0NTyhwbOopetheBDx0S1+YALEu/I9Bb2e/uCzjbBsfZVDxLxLDf4pkD5kTPSMpllMl6DXud3BElOekx4Z05KFPH4fxjAJwG1bF7qLKNE9FW4ktf2thfn+IkMdNsD7Ppl3xOQqqQGZUuaRTKsB0lagp3qZnbJm5arA6Q+jB0Bh0sFw9fkgfyIupmrqE5LJk9naE76ALHhAM0cSdunwUZcot/a9q1zuEOZGKdAV/ULfe9/z/jhQX3taSYDtvmtlgUVsCWiTYarYCKgcfaxA5jF/R4ibt7NTSXbaVUshHf/eGtQijeMZre1R7Ap7wK3iQQVIgvQXvU7RZBQ2sFoTDdACcCIWjwhl01hReHG5Rb/2f+sEhYljd+Rn72l73J2gCAO8t60aBdURoEFAwqmfu9jZagO2PDcZzV9v6YtR0hv6PdNQmoMPkBv32SgFgS8In6KCgcLxY6QYpfFXFCosGjkhRXQN+BbIoFhvbx0eIzAlvkmE1FbpHWmywg5nwdt4ZmVtgxkPGuAATu/MBUV5O5Gkd8n8U3OGBpV89xaYWHTpWPCO9ueNEBKJs6EUiodazS10ycuSj71z0XMw1bMY8JebtsOkH6sdsq91Nv6tqOvMLMyToOoqPJBDWapDhinTnnUkVn5KJPLCG3rQnw0ZaKX4l8XdTtNr8+VWGosDCB2nQx9FBWF6h9r8uICTBJ6MGnb7+7EuNZxMX207Eli1V2iR2HSsCHHG+e+CNGGpWfaDCpsTqIM1+G68xVCwMZ4hUjnvzaU50/02XNnYd2HxvMcouBSYtRMgFBLgazxjTXN0pJJJHf6TvOQDrdMjAVotBSC5gb+jg4VTvr29nlggAhEmsJ7JAGIOyR64aAffmfSwv81zjZHXbt+G0uXE4gcRBhk1XNgg56VdbuP+olbUXBr7gdtEpcXIgWXK59LwzzodZV/qdGVx3vElJE5XvjNupRZDE587RrKYRFw+AeSFZpr4+IN2+nipwqNk/pUf4s2XMtEnvGOL/nb1AVY29PSdgWAqf2oNoQFk8ii+UPBvk4Fvay2KFL4RhAPHaRYKFfrQDsg30EoSvVy8Gyud+PPt2G1rqnLSnAhDGG7Af3ONLOy0ncoEm8/u1MDl9Ncs5ssgj933FpIu/5FjsvYSGAuO5KGDYkATIC12Jj5fUpSceIm/ad4pCid8uoqL6iHTCCFh9BcIuNSoG6XtXIyFrGhd5601P6flx5ihBjIIFzsse5rO7A2hFg8BKNfMhCZuKSj/j2FxmsATr/Yd02PMGJVfpsdmdk3v7/y9dnosZVpk8DuqSPzRvUinfPne6HaUj503V4VAC2FNsf1+U4t2/EV99q6z74MqRu+JnxY9XpK5BBFs8Rsoi5T/6BFbVM2688P1QKAH7TPh4x3aqdypoTXpovPwAmAtBAbUQUEKNkCf/n6S4bte+2Cd4maWlXf9kqYYtRlbE4+S/Y/gmqADFIBcOwnvy1HDWvVAq9gxWuSabZ5mg1pV1ahZMMeVI9YX0t9zurDWNOY2vl4AeIda2jpXBCbElL/R66w0VdS8qdRuFDtjQCtnSyaMfpJ9EzA4Fb4iTL3XkJYSBgSPjSuA+Z55ZMrBgMgDhIG6PsEDfDsX9j6XCit6lxOMULOAkncVTI7bYLzHAYJsZr56Za1QHesCIWfXFNcE/H4YsHvlsFz64AxUM48KOeZc8y+KWRJY9axi+LQFKVQHiH5bO7OeGpCDHJAfi7f6J39hXqKg/yVGd8nO3yPVR2aqK446795ebkiCG6cuoBycZI+GMztitpO+XFTE7peCVuSfWTXPuXIdoNXMEK0492Ijh4sWD57EzFxYqXLXSVvpL4no3lilv6/K/KNyaQSxx6NaDaP7MrlpSeIai9Q54TUDM4DjTncND85w4v7CFrmhS9hm8Kog+dTy/GZVlWQRgwO57s7pG6uysFeNntUOSht91EW+3s5tNEwmFpobE7C8+NXpYVKY20ITa6aclXEcRyfhiJ6PohquY95NkM4mjdcKY0hNOmxOetbpD+h1JogVVisjMmsgQWmuxZ8GnV7+wKHij05RJRXIOYsu00QToXsVhH1Me4BS+d9PMycaKsN0=",
     salt="09/q4c",
 )
 
 # %% [markdown] tags=["shows-answer"]
 # The measurement, for the models that learned the task, on section 2's 256 sequences with chunks
 # of 16 pairs: section 3's reducer; the same with every chunk's logits divided by one temperature,
-# the best of seven from 0.25 to 16 chosen on these very sequences (so no fitted temperature does
-# better); the two most confident chunks read together (and how often the right chunk is among
+# the best of seven from 0.25 to 16 chosen on these very sequences (so no temperature on this grid
+# does better); the two most confident chunks read together (and how often the right chunk is among
 # them); then two ceilings: map-reduce with chunks of 32 pairs can do no better than the oracle
 # with chunks of 32, and a confidence that ranked the chunk with the key first would equal the
 # oracle with chunks of 16.
@@ -1274,12 +1281,12 @@ for method, (n_read, pairs) in list(split_counts.items())[1:]:
 # - **B)** The chunk is too short for them: trained to spread attention over a dilated pattern, they
 #   find too few tokens among 35 to read, so a dilated model is best served by its full context,
 #   and retrieval suits only dense models.
-# - **C)** Retrieval wins on cost, at 24 % of the full context's FLOPs, so it is the change to prefer;
-#   the dilated models only show that it needs a model whose positional encoding extrapolates, as
-#   ALiBi and RoPE do here.
-# - **D)** Changing the attention makes retrieval pointless: the scale-invariant + NoPE models read
-#   K = 64 themselves at 0.98 to 1.00, so the dilated models failed by changing attention the wrong
-#   way, and a model that extrapolates needs no retrieval.
+# - **C)** Reframing breaks their pattern: a dilated head reads tokens at a fixed stride, and a chunk
+#   moved to start right after BOS puts each value off the stride its key was read at, so a retrieved
+#   chunk must keep its original positions.
+# - **D)** The dilated models changed attention the wrong way: the scale-invariant + NoPE models read
+#   K = 64 themselves at 0.98 to 1.00, and a model that extrapolates gains nothing from retrieval at
+#   K = 64, so fix the attention.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -1315,7 +1322,7 @@ assert check_choice(q5c_answer, "d641b0f8ba2583fd756f3d305bf233efac5e49b4c566e61
 # %%
 explain(
     q5c_answer,
-    "sealed:bYA1UO2yp24HGpMhN5WXGkhygvDWJbux38CynpQMjcIqJPjgzj4Np37pscf3UJ1I7VmbmUs5zn4emfPoyAoTUS6nO8zOipBV65uwzaWyHVCrpTqy/n98+u51yUCgv2/bsFaQWfnA79aqdYntzbTeYflcvZLIlIGfoey0YACOmT631GQ3QDdtaS2nkQJF1X7klL9YBDuM2w0hNG95DDvG69h9VyjYxPvqDv/S8EeJha3n1lwBxEkSWsWuYriZNhCYsdzbFNjAW9eiYEIzMkCb/H0vh3ge6ESagJI5zluEOxdnIXcgRHyYNJQ1uzaXJlfnj2brpV7stfv12MNRXZfRf0weRbxp9eo5+PsOi8bgX/Js0RmnOPxvPiv/FyPdkdy0GzL/0cRnchywXtbw8En6hoVw0Ql5+Fgpzc8SQxHBrBUhV92W5V5Lv1ni40uAq/PwHJT6QC/UkGrVwtfACjhVEE6kTZlEOLJgf1SYTKgVsvYWO2dU3TDEdBWR6R94JdCzj+5ZQC5j4Dg7bTPODuXNSOw/tKYm4ArZ2RoTXNrluJCzFgv+w8UGENdNZPOFogSUsqnNrJc4aTPBrnqlfm+2C3Yq9OLPW2SXQdSX8d3akCwTUD+aSDl5LOJRinQkhkCK+UjR5fS7wvWRQWMV4XTfbbj2ioq88oTZLAvJakU84fOWirScMH2YQaxyh6VB+ly4WBeenWlWyam1MMWSt7ZhXcCWbCHyV4z4zI3JYDV+fD3LWsGNO46ADjxy5Iwrkpmx6hltGi0oRs/me16prKCUdtZyVb58gJ+F2MgaVLDgqffI16Dey6ELm4+ZK0hbntBT0FUzZW87sSvGhBA0KEQba2fvrGoRXnGDqJTbn/0HHquZOiGfvk3Xz8wcZpthmeW0NKtQEB1wpyzf0X7PyCc2Dn4OCjpE7+IrmjOXd4mIK2H4KCN2nkCp6CpI7GYvLfbVfBXXiDM13S+2eFEi155du2oJwOEGcRysySuRXZrCg0Ky3awkWi2j+k1mU+khlYjs00UT/dGoIqYne8tQgcy6rAdaLuofPx5hStg8xE1Vnb1+xIyc85kcLd8PBTVqMW39kjbnRJAqOCutrvxFMwyT3QEf0BuzDtuNd6k6+FMqfv4kH2P578TVRqhefMXMQv8Do1KE5nKu+qYmg1SgRVpwcOlP4fCMK75zdX2gBrnziopMZ628Naws3KKZlKTMiqc/mpnU+TlTdvArtFWmLfh63o6BhufflHgXZSwFfdU/YGOf6+DQ+PmK3hdTNwxHYhbPZOOmibAZhYysy1NXBQkweFZQxdtzEY04/vsyJrPWuPY6vuG5CUNb5aIorNOA8mySTETQdyCo2NLMdL5eRK1bkPOpJ0kpokBfreHdPbDX2zeH9th1CFMkwgpFymgYsyaQdtSuMI8Xv2SWikHUiv7a0NzdpEzoULV5/S3iWslbmBYnB1gW79aLVG4QuLxT4Pa5NLYWi8fJwuL6NGV2GKhMNgojXd3sLrD8c56LLqX+43bGR+CRnvnvn0xfm1QSolJNr/E+SV0kn9XnRFAKZGIChoMTWY2Hxp8v9rsg/Z0gAm0+z6uq8I+J5mqHr2AyKaDHy9cF1GFEVyBnpueZqUFEyOzckLA9pWh+H31nIZu6b3XW/609Uux2vEIFjdwWmjx5zZkz45FuOptJK07y0Y0WB+yKIFSsRVw+gc5sVVPOEXiicOhzOQRBQN5naicj9RpJ61Pgw9DF+Cxk86UdeOlAvPxEPKHYMIK1GnOCF+pj7WQpUvgN1X00wU7tWvcj9RydE7Klhtb0IZm2di8F4Y3wNiV8Bb7e0rZa96v/VowWq511SNUuIj5UqvVciKGCamReoFiGRO2LUZ8vN/RxYQxyFR2Y8s1KwG1b2A2FV87M2h1s",
+    "sealed:7VShZkAV7wPx+3MzOZ3xw0hygvDWJbux38CynpQMjcIqJPjgzj4Np37pscf3UJ1I7VmbmUs5zn4emfPoyAoTUS6nO8zOipBV65uwzaWyHVCrpTqy/n98+u51yUCgv2/bsFaQWfnA79aqdYntzbTeYflcvZLIlIGfoey0YACOmT631GQ3QDdtaS2nkQJF1X7klL9YBDuM2w0hNG95DDvG69h9VyjYxPvqDv/S8EeJha3n1lwBxEkSWsWuYriZNhCYsdzbFNjAW9eiYEIzMkCb/H0vh3ge6ESagJI5zluEOxdnIXcgRHyYNJQ1uzaXJlfnj2brpV7stfv12MNRXZfRf0weRbxp9eo5+PsOi8bgX/Js0RmnOPxvPiv/FyPdkdy0GzL/0cRnchywXtbw8En6hoVw0Ql5+Fgpzc8SQxHBrBUhV92W5V5Lv1ni40uAq/PwHJT6QC/UkGrVwtfACjhVEE6kTZlEOLJgf1SYTKgVsvYWO2dU3TDEdBWR6R94JdCzj+5ZQC5j4Dg7bTPODuXNSOw/tKYm4ArZ2RoTXNrluJCzFgv+w8UGENdNZPOFogSUsqnNrJc4aTPBrnqlfm+2C3Yq9OLPW2SXQdSX8d3akCwTUD+aSDl5LOJRinQkhkCK+UjR5fS7wvWRQWMV4XTfbbj2ioq88oTZLAvJakU84fOWirScMH2YQaxyh6VB+ly4WBeenWlWyam1MMWSt7ZhXcCWbCHyV4z4zI3JYDV+fD3LWsGNO46ADjxy5Iwrkpmx6hltGi0oRs/me16prKCUdtZyVb58gJ+F2MgaVLDgqffI16Dey6ELm4+ZK0hbntBT0FUzZW87sSvGhBA0KEQba2fvrGoRXnGDqJTbn/0HHquZOiGfvk3Xz8wcZpthmeW0NKtQEB1wpyzf0X7PyCc2Dn4OCjpE7+IrmjOXd4mIK2H4KCN2nkCp6CpI7GYvLfbVfBXXiDM13S+2eFEi155du2oJwOEGcRysySuRXZrCg0Ky3awkWi2j+k1mU+khlYjs00UT/dGoIqYne8tQgcy6rAdaLuofPx5hStg8xE1Vnb1+xIyc85kcLd8PBTVqMW39kjbnRJAqOCutrvxFMwyT3QEf0BuzDtuNd6k6+FMqfv4kH2P578TVRqhefMXMQv8Do1KE5nKu+qYmg1SgRVpwcOlP4fCMK75zdX2gBrnziopMZ628Naws3KKZlKTMiqc/kYaV5jVHPvBjpR21PL562peageWF1XZCeH9Rdth6SjOC4+PS+LXEwQQHYw1RYhbIaeLjjv8SiYi3yxhdBS4PF3JLidchFow+t/0rMKPWv/Eqo6r3D0RboIEMmt/B4y3AU0veJSHhmeXsVrIMWaJWxK78I1U0ollfoLqYeKPA0mWQs81wEgFqzF4AxnQP8iaQadyuMI8X7CWL3gDPh7fa0MbZ7UHlQftzqWixG85RywsrB1gG7t/KVHkV8b9V6vT1NfcKicOBwurgcCRxUK8NAAkKONWxb+SuP5nILuK4uyyHXaWHhf/mhk1U2kkEoklNrvZqDBNjk9P/DUoFITYHjNAEH9itjdVg97Nl4otlBmw1iOis94iTqWyGrSkvK62L3pUf02NMSid16OTW9w1uh9L2xP06pGFiQn1RZJOtb0yfpeV/RrhqtVNIitEfzCppjN1n4MgwbNUbcwGslY0SB5LLSSmlCFEvkIJvFFiLBHTnG647dV5VDmi9Lysk5BNR+kmvhc3Lv3QtsOAMJLwE7roBeu6NKNn8W3WEQ6sq6DEuT/4PwikohxrxV7Jg3COmeeHqzsflZMmjeGBR74GoNSMwCPDDZ2EItrviVYQHsJd1ENU1IzpRu6YCzbSeZyFGpF3ST+eKBYFubqUiZFh1Fh2D7sAP1DhH20SITMzdzBY2OT/9PDUprbKYYzE784G11LyyV9nyxmdOfXrBkG7K/TEyqj5kPt+za+ef6UlF437knsN41BS+Hc/PPcN2JKYVfPi40jPrsjYBeeYcxoGQYuWtk44mazE67OqCCHBnLEul0pFLRez8NQ5IDnddp52ez2028+kmIpxrHp+OQ5dDT6sA78Da19G7pYen5JzqASZxYae41R1TsocYV8m+mvQmBKbE",
     salt="09/q5c",
 )
 
@@ -1329,8 +1336,7 @@ explain(
 # which dilutes the match. Pool softly instead, with a temperature τ: score a chunk by
 # τ·log Σᵢ exp(cosᵢ / τ), where cosᵢ is the cosine similarity between the query vector and the
 # embedding of the chunk's i-th key. A real retriever does not see the query key itself, only an
-# encoding of the question, so the query vectors are given, one per sequence (with the query key's
-# own embedding, the chunk that holds the key would score highest: an exact match in disguise).
+# encoding of the question, so the query vectors are given, one per sequence.
 # Write `retrieve_top2(tokens, pairs_per_chunk, table, queries, tau)`: cut the pairs of `tokens`
 # (B, 2K + 3) into chunks of `pairs_per_chunk` pairs, score each chunk that way against its
 # sequence's row of `queries` (B, d), keep the two best-scoring chunks, and return them in their
