@@ -95,7 +95,6 @@ from course_utils.chapters.positional_bias import (
     early_query_weights,
     kv_filler_accuracy,
     lost_in_the_middle_depth,
-    previous_token_weight,
 )
 from course_utils.core.device import seed_everything, set_threads
 from course_utils.core.model import TinyGPT
@@ -525,7 +524,7 @@ assert check_choice(q2_answer, "f0f2ccc7850cf811cf8276bcebd91ea8b60a8b612e5bfc3f
 # %%
 explain(
     q2_answer,
-    "sealed:UuQ2qzhqYoBxaH8Za4/jcx3dFs4abHBAZ7hYNwRyrKl83Eer/qcHZYgL8SSwVuzMWOkZaqzsUNwS0riPR8SAhTt4MkmOOgR0MDNZcKNryx4lBtVBQaJbgCRbgjF7m4mW6Er/c/9qNrs/iBX2IZkHVwOFYmPTPdERv/HJ2R4Bng7guk9DWvFJrJqdQ0X+lwZeLSHKA7oHFRipHfAcX+9I4CGwwzOAtsM7lkucQYUJLQ5GvULWnm/hD5xkr31LoPbaa6R2QLKu4dkp7w4vxYpWF7JsybIILXOQuGPx4+uF4EchZ01AYx+N5MSfZUmLIhWhQFgF3gLSgIzc5fKY9tmwwqSXBSebv8EoaMVNNwWLbBjFZMM9rRFb2VFn6TiiHu4ScO9zfdkIEr0jgXgUbmTXap+J6cgLesHsIWRFcMPzOI5hvJoih3hL+ImyoOlTblUOg0feoGC1Fbca+2dqzpYj624Ig5A4OQkthrSKhl51EX5LPrXcOBa2hcZq3NR2NOC905Idbs3u9A00Tbllla1o3UI0h/aZ+SUUJT555y3VjmvwR/WSC3fpa+yJ3b92JHQxoT8fyYbMyojZGJnHmEPpVIq1dmiWoX+xsJQgQ/Y8eTX8OrNT7jFcAzbsKIGK6CAB8GeJgyfiNY0pNlQOvxLs9cFRtE1jK+g9lWWM8M/8Q8W7/t0DtlifDLFB5mdHBeSLwdFtQki6jDfIF/ZRLYgPwyTjbN8vbYhzchDnPycDVCXQ6sMi6NJ5s4OhyLPAYyYpY8UjtS8NW32Il0VuVlChge0ta5256qMpzvt5dxOlk4spoHcOz0MouR+n3CpxUU+T4LgUICNxKpPNXoSM8hQOj+cz2RSaUGV7UIQJxyFP8BUCn9hK2aQKD4V7Ltpe2Eg15djSD6ZNOocKLynHP4xvk8qE9HZrHDhXi7cGax2oA9EVFLQyNPPIhPuIYuoU9j4eGPUhgvpaa0bnIEaKqqTyjhBv59SXJvCiegxa1D+KDJZiESq1MB1n8wnxHeSplbFq4wGkkX2uIoSev41+CoximcJG+1p8wuiIpL7Rr3fjcL+u5W8yTukShpARpKAgcuZFs6NpLEyTKZWfzzU2mWRs8F5bS1iEde9EBkcCGY9hcpM1GUBiTikggq4TIkaPU+hrzYzfz75K96n4K2r/M7bjxSIgI2VAHv5aaA6+6yV9duQP/8JLCRHU6/KH4l2s0WBLq0RM6IVa3TZCVYYiKAwlycLZvgtEDaWgQaO6g6KTQzrMVX0kkRSzjGtW/yNIdsDa7E+lWWWG4vhE3wYaAJrMHqE4dxmUPKnx1dMRgufov6VANlYN7zoB6EMPcJQYslfAs1dRIz/ZZegBCk5xDjKMFabzX1Y9xCbsA4e5",
+    "sealed:8aFpsYh7L6Yt1Pwwlj5QNh3dFs4abHBAZ7hYNwRyrKl83Eer/qcHZYgL8SSwVuzMWOkZaqzsUNwS0riPR8SAhTt4MkmOOgR0MDNZcKNryx4lBtVBQaJbgCRbgjF7m4mW6Er/c/9qNrs/iBX2IZkHVwOFYmPTPdERv/HJ2R4Bng7guk9DWvFJrJqdQ0X+lwZeLSHKA7oHFRipHfAcX+9I4CGwwzOAtsM7lkucQYUJLQ5GvULWnm/hD5xkr31LoPbaa6R2QLKu4dkp7w4vxYpWF7JsybIILXOQuGPx4+uF4EchZ01AYx+N5MSfZUmLIhWhQFgF3gLSgIzc5fKY9tmwwqSXBSebv8EoaMVNNwWLbBjFZMM9rRFb2VFn6TiiHu4ScO9zfdkIEr0jgXgUbmTXap+J6cgLesHsIWRFcMPzOI5hvJoih3hL+ImyoOlTblUOg0feoGC1Fbca+2dqzpYj624Ig5A4OQkthrSKhl51EX5LPrXcOBa2hcZq3NR2NOC905Idbs3u9A00Tbllla1o3UI0h/aZ+SUUJT555y3VjmvwR/WSC3fpa+yJ3b92JHQxoT8fyYbMyojZGJnHmEPpVIq1dmiWoX+xsJQgQ/Y8eTX8OrNT7jFcAzbsKIGK6CAB8GeJgyfiNY0pNlQOvxLs9cFRtE1jK+g9lWWM8M/8Q8W7/t0DtlifDLFB5mdHBeSLwdFtQki6jDfIF/ZRLYgPwyTjbN8vbYhzchDnPycDVCXQ6sMi6NJ5s4OhyLPAYyYpY8UjtS8NW32Il0VuVlChge0ta5256qMpzvt5dxOlk4spoHcOz0MouR+n3CpxUU+T4LgUICNxKpPNXoSM8hQOj+cz2RSaUGV7UIQJxyFP8BUCn9hK2aQKD4V7Ltpe2Eg15djSD6ZNOocKLynHP4xvk8qE9HZrHDhXi7cGax2oA9EVFLQyNPPIhPuIYuoU9j4eGPUhgvpaa0bnIEaKqqTyjhBv59SXJvCiegxa1D+KDJZiESq1MB1n8wnxHeSplbFq4wGkkX2uIoSev41+CoximcJG+1p8wuiIpL7Rr3fjcL+u5W8yTukShpARpKAgcuZFs6NpLEyTKZWfzzU2mWRs8F5bS1iEde9EBkcCGY9hcpM1GUBiTikggq4TIkaPU+hrzYzfz75K96n4K2r/M7bjxSIgI2VAHv5aaA6+6yV9duQP/8JLCRHU6/KH4l2s0WBLq0RM6IVa3TZCVYYiKwwlm/LZoxABTKG3Rab+m/aOSHTfTjg3mEaihWoPtzZMc4vIuFSuF3Wdp/ASmENZVNXTS7QiZlyAdfOyj8RQ1+f9qqlcZUNKvn1arhdbL5odqUKC/BgPLX6HIKcCQ159B3fBFKP7VRomjC70Fo77lOpznZl0HKkNhObsyZI1qH83uptRqso8xUnx9gmhZaOTggHMU9VKwtQQ3ZfLeXqTcQQiqzrI8QtPhcB3ytTDWRuOE3GIBOSiY/oQdW56Tt1IUb20TOxTHksfMltR",
     salt="03/q2",
 )
 
@@ -732,9 +731,9 @@ for s in SEEDS:
 # ## 3. Positions never seen in training, one variable at a time
 #
 # "Past the training length" mixes three things: absolute positions the model never saw, query-
-# to-key distances it never saw, and (if the extra length is more pairs) more keys competing for
-# the same attention. To separate them we need models that learned the task with every encoding, and a token that
-# lengthens a sequence without adding a competitor.
+# to-key distances it never saw, and (if the extra length is more pairs) more pairs. To separate
+# them we need models that learned the task with every encoding, and a token that lengthens a
+# sequence and is not a key.
 #
 # **The models.** The recipe of section 2 does not teach the other encodings reliably within
 # 3000 steps: RoPE learned it in one seed of three (the zoo's `kv-rope-s*`, printed below), and
@@ -780,7 +779,7 @@ print(
 # 2. **Filler between pairs**: `G` fillers between consecutive pairs. Distances from the query
 #    to all but the last pairs grow past anything seen (and so do the positions).
 # 3. **More pairs**: `K` = 32, 64, 112. New positions, new distances, and 2×, 4×, 7× as many
-#    keys: the confounded design.
+#    pairs: the usual design.
 
 # %%
 measured = {}  # (model, K, options) -> accuracy: the three sweeps share their starting point
@@ -847,7 +846,8 @@ fig
 # %% [markdown]
 # **Q3.** In the sweeps above, ALiBi's accuracy per seed goes from 0.87 / 0.75 / 0.85 to
 # 0.92 / 0.90 / 0.95 with 8 fillers between pairs (120 tokens added), but to 0.27 / 0.27 / 0.31
-# with `K` = 112 pairs (192 tokens added). Why does it hold in the first probe and fall in the second?
+# with `K` = 112 pairs (192 tokens added). Why does it not fall in the first probe and fall in the
+# second?
 #
 # - **A)** More pairs add keys that vie with the target for the query's weight; fillers add none.
 # - **B)** At `K` = 112 far pairs sit at distances never trained, and ALiBi's penalty fails there.
@@ -878,7 +878,7 @@ assert normalize_choice(q3_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q3_answer, "887c37d8f9c9dd5fcdb428886a82666c1526b969e331141b7aeebc7d58fc7875", salt="03/q3"), (
-    "not yet: set K = 32 beside 8 fillers between pairs in the table above, token for token"
+    "not yet: reread section 3's three sweeps"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -890,7 +890,7 @@ assert check_choice(q3_answer, "887c37d8f9c9dd5fcdb428886a82666c1526b969e331141b
 # %%
 explain(
     q3_answer,
-    "sealed:4SX6d9WdoPzt86MS1p4TZ9N/m2NZloh4he2qAjDUYIsyT7SoH7pswwM348gJddBDWibPByGcOkRTlvWTYiyLdQYnCHLnmUpfbo4pF+M8Nc+dTlPBmgQABuUgguUANRfIYobjb7q44g5b9Kqf65CJw2tYDTJmNYIaVomWRLkGWcHI50uOlMdCtdPhslwO6NFwwtcFnkdOKWro8Gt7Kf43rcef6LEwpsEKfnsGySFJt99B7HKeqG2gz5yFC4RvlV0EUUqYZvQ7cUwCS8jQ6ASc1tWzd1sccu6p6m+sf2ZkxhEjfenWL//PJcGygbKxWbdjkNlcBGBT/BHqlWmchUh3i/njy5dE+74JFZs78kXLSMGGJBtMzBIQ3l8iGovu34k5EgnuWzY3kx3hXKkOy4q6cltSnDuZY6Kp319Ctp9yXWFXQ7MDi1orTxjSkrL9iWlHCyQgxohBBOwvObL2+4+cYOPviOiDB/klUP+tMq0WrApJ0RpdPgt7xhL3wL4vbE/J1K2fa0qx9a0cHLFWydzoTTWinB5QN7jSQM/d/azAzfUNiHbS92TNMm4lA8QbS/WVCoQxMOyZeF9ArM0y8XY7pAQzLM4rH/zvZPY0+2LcPFZ0pRsi8je5FOFc7aSPKC5MYDoBVf0kJyj/CgUsR+mF5nMLXMIsOozZbXdg4pMX6bzlY1iiOxFYQyqfker11W1qPFRoPTkD0hLXyGCx29yKjQ8Xz64/DWaEDZJYrlQIYja9xwSV7k4i0oVKJwsgrjVkeyZQfyfTP10nPk5hytOSICKHaoQ7K5JSTkkWt+gzMiBivxE0IGPE8WzIsQqV8863p+Z6A+XiD7ErJQCVh4qDE1lseogOBbttHoIMpE9DuiO9FYOaug8VCBUMudrjOIPcFxySEo/oLX4FFQnXn0yPSzAuJqAGNgk44HZ2Us3+FBKXk0OPf4XhPA+/ArZobDU4OWI1ut1gNfpt5yF/Lwt/YCFEDNN7Zs5D04C9t5T4jSv25Xy74FhZMdPlxqobswNW+vm1nc361fNQat/boGDWnyFSzmDkfds1P9B14JfwgERxq9IzsNLd3nO1nYaimnBqtO/YIfkq3VWS4U5iB2WBpJ51qbKWxOzPCiIZZox1YN0AHxpGkCDc2na/7uVIy5AJ4NgmbYoYKhlEuizzZPqrFRiq2nyjGAaJ0t9ZAAfBg7iA/XSj+eOdRLc+W49kksno1DFE0Z8HKPQOMuKopncPgaC8P42y4l/blp5Xm/Y2kHy3ARLRuJT4T2EsOpZmtouZzOPnEUiYxYEBtf3bUb6ReOoM2NUV30ZAnbUvJqNo4aKVIVOg1rSSlrUFgbw9wDoVS51ovAmIgqIKoLmMsOQyQqcO6TfKaE962j9cuNzvi390f5bIuV6BsbrUefrhyrLYMNnsBVwRVq64YKPBErEcU651AdxscP3Y5tXd/Hwgu5zfb/2S3MFzc1nSr8+fj+jn+p+r0OzPT1FCWD8MJt0pWO149/61Ncc0W6r8RfPOtCVj7INFAyE/HHPkrdScKrW52wBguGb0sjXRzJjUyCVPTxy3pz375ozBfwH14PSc2kM=",
+    "sealed:KVmzTfkClOjlNNsjoYpvJdN/m2NZloh4he2qAjDUYIsyT7SoH7pswwM348gJddBDWibPByGcOkRTlvWTYiyLdQYnCHLnmUpfbo4pF+M8Nc+dTlPBmgQABuUgguUANRfIYobjb7q44g5b9Kqf65CJw2tYDTJmNYIaVomWRLkGWcHI50uOlMdCtdPhslwO6NFwwtcFnkdOKWro8Gt7Kf43rcef6LEwpsEKfnsGySFJt99B7HKeqG2gz5yFC4RvlV0EUUqYZvQ7cUwCS8jQ6ASc1tWzd1sccu6p6m+sf2ZkxhEjfenWL//PJcGygbKxWbdjkNlcBGBT/BHqlWmchUh3i/njy5dE+74JFZs78kXLSMGGJBtMzBIQ3l8iGovu34k5EgnuWzY3kx3hXKkOy4q6cltSnDuZY6Kp319Ctp9yXWFXQ7MDi1orTxjSkrL9iWlHCyQgxohBBOwvObL2+4+cYOPviOiDB/klUP+tMq0WrApJ0RpdPgt7xhL3wL4vbE/J1K2fa0qx9a0cHLFWydzoTTWinB5QN7jSQM/d/azAzfUNiHbS92TNMm4lA8QbS/WVCoQxMOyZeF9ArM0y8XY7pAQzLM4rH/zvZPY0+2LcPFZ0pRsi8je5FOFc7aSPKC5MYDoBVf0kJyj/CgUsR+mF5nMLXMIsOozZbXdg4pMX6bzlY1iiOxFYQyqfker11W1qPFRoPTkD0hLXyGCx29yKjQ8Xz64/DWaEDZJYrlQIYja9xwSV7k4i0oVKJwsgrjVkeyZQfyfTP10nPk5hytOSICKHaoQ7K5JSTkkWt+gzMiBivxE0IGPE8WzIsQqV8863p+Z6A+XiD7ErJQCVh4qDE1lseogOBbttHoIMpE9DuiO9FYOaug8VCBUMudrjOIPcFxySEo/oLX4FFQnXn0yPSzAuJqAGNgk44HZ2Us3+FBKXk0OPf4XhPA+/ArZobDU4OWI1ut1gNfpt5yF/Lwt/YCFEDNN7Zs5D04C9t5T4jSv25Xy74FhZMdPlxqobswNW+vm1nc361fNQat/boGDWnyFSzmDkfds1P9B14JfwgERxq9IzsNLd3nO1nYaimnBqtO/YIfkq3VWS4U5iB2WBpJ51qbKWxOzPCiIZZox1YN0AHxpGkCDc2na/7uVIy5AJ4NgmbYoYKhlEuizzZPqrFRiq2nyjGAaJ0t9ZAAfBg7iA/XSj+eOdRLc+W49kksno1DFE0Z8HKPQOMuKopncPgaC8P42y4l/blp5Xm/Y2kHy3ARLRuJT4T2EsOpZmtouZzOPnEUiYxYEBtf3bUb6ReOoM2NUV30ZAnbUvJqNo4aKVIVOg1rSSlrUFgbw9wDoVS51ovAmIgqIKoLmMsOQyQqcO6TfKaE962j9cuNzvi29lK9/a+k6AqrfbILzhybnOPpjSBiwgHqLrMLbABeJfTqlyFs4/dqaM+tjK/Hspt5ffb/WS3NchKA3etNPPwe7nv4mrn7fBGQ8HBD9SZ50/Fac5tKXzY8tjQLqyUv6L8ix4oL1PIRc/FXioqJPBb4K4qyEpomG1qD7RzJLIhjBTDhqt7njq4MmTYxT58b2V3QHX+XLkL8dGVjKtRDFx1aoVV86oDVvGQYMO2sEe+i58DQYEiSFPG6ky2dZYzL7neMg9xUHa7MwGuPFRlS30CRXC4cozqSsSnTKhAUQfTsMAYrIeiKXLoXbTB5I/7g==",
     salt="03/q3",
 )
 
@@ -1048,6 +1048,8 @@ for s in SEEDS:
     squeezed[s] = TinyGPT(replace(parents[s].config, position_scale=zoo.KV_PI_SCALE))
     squeezed[s].load_state_dict(parents[s].state_dict())
     squeezed[s].eval()
+from course_utils.chapters.positional_bias import previous_token_weight
+
 prev = {("as trained", s): previous_token_weight(parents[s]) for s in SEEDS}
 prev.update({("interpolated", s): previous_token_weight(squeezed[s]) for s in SEEDS})
 prev.update({("interpolated + fine-tuned", s): previous_token_weight(tuned[("pi", s)][0]) for s in SEEDS})
@@ -1131,8 +1133,9 @@ print(f"""\
 # Q1 to Q4 were asked in sections 2 to 4, before the measurements or the takeaways that answer them.
 # Multiple-choice answers are letters in a string, e.g. `q5_answer = "A"`. Q5, Q6 and Q8 are the
 # seed quiz's own questions and Q7 a review question of the seed material; Q6 to Q8 are asked
-# verbatim as warm-ups worth no points. The grade rests on Q5 and the exercises Q11 (2 points) and
-# Q12; the harder follow-ups Q9 and Q10 are predictions, worth half a point each.
+# verbatim as warm-ups worth no points (Q1, in section 2, is the graded question on Q6's idea).
+# Points: Q1, Q3, Q5 and Q12 one each, the exercise Q11 two, and the predictions Q2, Q4, Q9 and
+# Q10 half a point each.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
@@ -1291,7 +1294,7 @@ for v, name in U_VARIANTS.items():
 # points: 0
 
 # %% [markdown]
-# **Q7** (seed quiz). How does the “lost in the middle” effect manifest, and why does it matter
+# **Q7** (seed review question). How does the “lost in the middle” effect manifest, and why does it matter
 # for tasks like paper analysis?
 #
 # - **A)** Facts mid-text are used worse than those near either end; the details a question needs
@@ -1421,16 +1424,16 @@ for p, name in (("learned", "learned"), ("alibi", "ALiBi")):
 # %% [markdown]
 # **Q9** (predict, then measure; a harder follow-up to Q8). Section 3's filler prefix moves every
 # pair and the query to positions never seen, but keeps every distance between the query and the
-# pairs as in training. The RoPE models were left out of that panel. RoPE's scores depend on
-# positions only through distances. With `P` = 128 fillers in front, what happens to the three RoPE
-# models' accuracy at `K` = 16 (about 1.0 without the prefix)?
+# pairs as in training. The RoPE models were left out of that panel. With `P` = 128 fillers in
+# front, what happens to the three RoPE models' accuracy at `K` = 16 (about 1.0 without the prefix)?
 #
-# - **A)** It rises in every seed: the pairs sit farther from BOS, so no old token competes with
-#   them.
+# - **A)** It rises in the seeds that rested weight on BOS: the pairs sit farther from BOS, so no
+#   old token competes with them.
 # - **B)** It stays near 1.0 in every seed: every query-to-pair distance was seen in training.
-# - **C)** It falls to the learned models' level in every seed: RoPE turns each token by its new
+# - **C)** It falls in every seed, to the learned models' level: RoPE turns each token by its new
 #   position.
-# - **D)** It falls in some seeds, by amounts that vary: fillers and BOS sit at untrained distances.
+# - **D)** It falls in the seeds whose query attends to the fillers: they and BOS sit at untrained
+#   distances.
 #
 # Store your letter in `q9_answer`; the cells after the question measure it.
 
@@ -1468,7 +1471,7 @@ assert check_choice(q9_answer, "e36008086035c94d135d6085e11a3246aa0319dcf7b974e1
 # %%
 explain(
     q9_answer,
-    "sealed:xZ912daXxp+FakGVTbRnzyQJYKPOtP4x1IudEp3vAOJ3ShmiU8ht1TI1v3M6+DnDic5Vcb+4HJYP0Ehpvj5k3R9lAFitIoDNHAgLRetlhUwLUZlb7aRZ+TT3bFSx7Ewi1rtDmOrUrIihNVwO/AxThKu1FuTOqxvkzFI8ihy9JjepSdr6Dxe4+0v39D2qduXUuDK54WFLVIH2+3g2yHBxuE4+EymBQMiyo9dq+Dv+donIIoMuHmkIIqFvPOnZsiVzvcC1HA53E98Bxx9iKWCCfOxC43QCvDOnI/uMuG7yUoSlKQUewXvlTrsx/LUG87Xh7Y/09+iqbebXpuO1zNOTvsVcMbewDLnUAnUOlYFJZk6qWigz5erPWXyQ/XPY5NZeaLN8d5TbkXgrvxt7lDerkmhi6qloejqRE8B535Rv07Bb77MgOlkMZ2szhw2BEjyKfP5sYqOYFeySNacwC3DXS5oyGVlGwB+XWSSY4IbatxoG5QfUpYl/11AJupDNG1O3SJle3llkd+14uKm+6NekgcIiP7qHtol0LHsN7rTsIqm5BFJwk0HQJkpwKoa2bfTm98EwnuWCqOLmCuKHrXErabyUtwYB8qKuQGYEPo3NuMI6ZFnZYHHuxPPZne4bmPP94ytSzPrdzqnPHV8tGNnP2cijTIBhttXT2A04uYRXfeaVKygq+FZ4ZDkl5iV7EuyHS307rxgaHzo2XYW3tglWj1CZjBaQJm+imfmOL/YeRLkYG2XwpGV6qw9+fZq5RJR6hFZ8gHu/rbSQkOu7fTHwXQAd7FbJ6X6SZ2eRuuh6hrCUxwKCokdPFBPLgV9FnwbPnDBupnkgxQDuoTYdc0Jeh7SCpi0riiS7f173BWOGx1OBDHalwrnnx/GWxGhERgeWIeiA8hkxvz4S54Lo+owSwm/4eljo/S6rLryZrby6RgrRsfonWS4LHhdnsu9/nZceihYJ/PsD02Xe5O2J8WFXwbVzFq3+hPGcvG+kBVZeqq4Qa9/XqzHK9uvyhxQ1M59dwurQ5P962d8te/Zap09mZKaJMgeOoNKvu2eDa1YcVJgRU5rmkaKPn76Czep2jU923hoeK+Zm/rcDfKHCKUYcQEWriLKpSzap3cn6g9HlWNqDQgt44de1ocqs3pAQwcaaDh51nVNPdJM2u5QfkjLEPfH8HkDeOz1Zr/kpdZ2oNUkRBkDYp7DNY4ATlOsKIV+vNsz+z/lesXkgilsuTcnRtNbOag0vfkEOkrGr4bX1boMuhTNSiMKg/q5ZOP4jyMvhYN2VHbvhUspQhkT2uCDa6Ba2Ka5NL8oh+y8nXjZXbmzisHQ6hT+r2J4YWRbUk5m13tOaxCue4WYJcgRwO9azgtlAlamlZllFzSwWLZZYbyZ06S4peeZ2AJ6bhjIPJD8qOArEsox3JZxefOjFc0Nt5d1GPgYdnc/f5gi8zvuNHbds4ENi/hNcw+KHABdhBcapJArqBGzFYyp1hnJp/XVvA9jD7VOuWYwCcK2cdji0ezdzs2S+17pR+3VvvDRBb1qM+MNHJaAwGGTHJAMe4YBOJd4wAos32jTSglMpHL8jiQPgaYHu16a4X4RLUerp4dxs2yOBNEntO2BAaCJILbLcWpLGH6DSmSFSL//nna6wVtp6EtbFuOIrp0xRQHy97whGkcrXffBoerTDciuvQ4x7otoJxHjUy7xVBpWDE8+Cms0oqK5uNUN61GytkT9AYCg6CdZOwYMtZKjSdQJygK7YTXpTcTgLjxgiMEHFg7vEemto1PF0A0fGgHvWtbZVll9iB0uVcVj2ZKnkkT1Tn/YHCCUTkeEGuBw/LVBfQCkCO8BQePV+WXUcrgs1JyixJsYTi7JWan7JaNQvL9LYK1/DEVQxmw2p6d7L0vWu5FqlglaEGyCF2mR8oe4X82GFfnRZcC6vumfxHG99JhkfnW+gjzHrsDq3AO9+gIzB8a+b4slNrw3DA0zlCezQnhlKujzDZsVZC/przl49VS6RVxriANNywwK2WwOq51H9unVvtt6kRfEZFycXawNPV8KLLSGusoYlenOP8M24Gr350a1MQdDHigdor7sQSRvDMow8dIwI9r2DhLxbh4YBmXK921cvYeEuiBFdp7ewsgO5Kdcr3Ghp8hCrkdEpHDT+6L/4uGJ9HhCkwC23TLy7QtUaJAyyjVHm8qYXcNcNlOokEMFxMh2j66ZctgQxa88QhGoWGFz8gxFJBbGR9tVLSerGyMdsKdy2n+6zEzT7Se1IZu0Qu6biqKb6z2ca/lWfnQtI8ot5WKwTjeyHfGDSSdLB7YasCw==",
+    "sealed:V55lR6Ib1wI7fxRoGWu30iQJYKPOtP4x1IudEp3vAOJ3ShmiU8ht1TI1v3M6+DnDic5Vcb+4HJYP0Ehpvj5k3R9lAFitIoDNHAgLRetlhUwLUZlb7aRZ+TT3bFSx7Ewi1rtDmOrUrIihNVwO/AxThKu1FuTOqxvkzFI8ihy9JjepSdr6Dxe4+0v39D2qduXUuDK54WFLVIH2+3g2yHBxuE4+EymBQMiyo9dq+Dv+donIIoMuHmkIIqFvPOnZsiVzvcC1HA53E98Bxx9iKWCCfOxC43QCvDOnI/uMuG7yUoSlKQUewXvlTrsx/LUG87Xh7Y/09+iqbebXpuO1zNOTvsVcMbewDLnUAnUOlYFJZk6qWigz5erPWXyQ/XPY5NZeaLN8d5TbkXgrvxt7lDerkmhi6qloejqRE8B535Rv07Bb77MgOlkMZ2szhw2BEjyKfP5sYqOYFeySNacwC3DXS5oyGVlGwB+XWSSY4IbatxoG5QfUpYl/11AJupDNG1O3SJle3llkd+14uKm+6NekgcIiP7qHtol0LHsN7rTsIqm5BFJwk0HQJkpwKoa2bfTm98EwnuWCqOLmCuKHrXErabyUtwYB8qKuQGYEPo3NuMI6ZFnZYHHuxPPZne4bmPP94ytSzPrdzqnPHV8tGNnP2cijTIBhttXT2A04uYRXfeaVKygq+FZ4ZDkl5iV7EuyHS307rxgaHzo2XYW3tglWj1CZjBaQJm+imfmOL/YeRLkYG2XwpGV6qw9+fZq5RJR6hFZ8gHu/rbSQkOu7fTHwXQAd7FbJ6X6SZ2eRuuh6hrCUxwKCokdPFBPLgV9FnwbPnDBupnkgxQDuoTYdc0Jeh7SCpi0riiS7f173BWOGx1OBDHalwrnnx/GWxGhERgeWIeiA8hkxvz4S54Lo+owSwm/4eljo/S6rLryZrby6RgrRsfonWS4LHhdnsu9/nZceihYJ/PsD02Xe5O2J8WFXwbVzFq3+hPGcvG+kBVZeqq4Qa9/XqzHK9uvyhxQ1M59dwurQ5P962d8te/Zap09mZKaJMgeOoNKvu2eDa1YcVJgRU5rmkaKPn76Czep2jU923hoeK+Zm/rcDfKHCKUYcQEWriLKpSzap3cn6g9HlWNqDQgt44dCyqY//yJAR1pXBRhN/2BJNNYs+psFDxnPEIfXmWleXKTQcqeJsM4muNAUHEVaQp6bbY5IY0e5HZlmkJ4iqlrhC8G0rik5hV9WHpc2GMg05dUxJlKD9rLSwf4gu13tbh9Ohsv9IeqdhjVpBxN3EXe/wCoYdw1i57DyT5Rm7Iu1baod082ozEKGzhCmgvi14k2L4ndAWFxbKmIz1m4eBxG6Xo3ZBfR90Kt7hy8MdlYmlZllUwjYTO8NUITdrrG8mb+pyFISX1S9APiVwcTHCpIxmNpAMYaCRPVJyoJxHLBwCjYGalBeD+LKNAaps4ENy+RMO1K2STgcpC4OzZR3gQSKNVCxX4z1q5idxH4vb7F+zTt9PPqvJaX25MzAq52Wk3KADuHt2sXFdIFyVrN5Ha6d0XW/AcEcD74MLI84sD507mSbTwVdlT6k82xKvOpDjwe+6EJNLQ+Xj/coi1yjBbRr2c3MPbiZPf7OVWoPCAuPHhXwbD/7ph/35SpRhA4+Rgv8UlwtdD32nvBJIi4nUb7IkDqvLcmPmRMRp6s9M92Xq6/gRBJ+UVs2ews05oathfRR3zyT/gDZBYDQwG81UzYhjeufXfgohyPzAVTNEdjhfzglkdVTOg/uFOzs81PA6FRHCnGbWoqFfglM2HwPMMwziFrLb9CoOjbxCBC8TxbcIrwBvLRUKCjwTYoh7cfkwbDoqil4ybz6mY8RB1f8dTVTqO4Z6bISfYAytEBtinQegucnWyOSyukD2qXe0XneGzC1z5rwU4WeYeHYLICS8tm/xOE9cJgoOhGW4niuksHm3De9n0IiV+7SZ4JYZhDb/URekG6LVngZAvyHEb4IQD7Zl2E89XCfDAxPzVMJu1gK3UEuq+1/n/XFvvMLpXOAeGz8eOUABU4yAa2y1rIprfjuH6oqyHOf5/6UIFdbN3lN/uLcMVV+HKZ4mcodL+u7QmalRkcoGyj2nzBYpaaQ+2lQSqrOo/BC0NYpuvXJi8gqsgNE8Czj+4r/4vj8pPl61wGGlTLS0VNUeOU+pm1nh++MaOdcRm+A4ENp3MRfmvLpW+FA8eIoSnCMAAg/sjVEKIbGX+9wKUOzUyIspKtq8j/T9A3XhGrlJZuIb/q2g5LG1zC8V5QaOyxpS7otyX7oUzPaMeDSGTNaV9Iy6QL6vMs19iIZO6TWwsNREpbZYEw9vMBoAJ44hS3bSuAtqXF/TnmmWx+W+AFVTy1cEulDa4w==",
     salt="03/q9",
 )
 
@@ -1588,7 +1591,7 @@ assert check_choice(q10_answer, "b7cade8f627c8110d2501fe48311da6a7db692856f4eca5
 # %%
 explain(
     q10_answer,
-    "sealed:ZkPJoLB6Od3dPMdT0PGOquFtYIakYDFOTQZde93qbcbDV68Lwh/FICJ9thowNiUQb18gntCj9/a7fcPSTbKOcuyCKhKaPxq3qV222zfW3lzlem2NSIOi9GBtGI8k9+vedVQQ/83kGU8d1ReXWw52OJr6CEzo+7IKn75nnwgyG7hkeRlL3ZYZjSnVDq0w2GJ4nHHYVXcfm8EsYRbR+BzXOURNn1DH4zZ4ZnNo8HM97Wn1xCUq1gDvx+SKn80LKo6wzhYycAYD0K40n/c6ipm4kY0nrKFQhsnOHkcvrZOf7GL/dFsOmGKo32fe+K8NanDVNNUuHOWoDUGzL/4g73nAuGHln55icbrtSHwWuK/MS1cLkzDv6JTWMKq+q69bW2KV16L2OoUeA912Wve2EK4E2SbnvCHEaIBxnyNYx3hjv1IEVk/wvTwSV5C6yZDrcLoQym0A/bUcMhHvaOH6ALgZvDKpHPEjk9WgZmGXkSn9TYkmDu8hWvn+kbD5RpV7xpAQYdcnSpBJK22aPkqZi3I0p6SUaw9qh6SUDoqfTVIc08wCQr5dfBdJclSUNTtoTA3zFnRlP+pKEpQIugBzSbLDCZxhsIJfT90uOVjNiHj09yu5LYgfbl9eNUQdScyX+Zw9MpSsjannraohvtG9p3924PgubIdbzNXkA3SZJMUae+LJcvDxXQpw3yD88TH8PGFNF5Q0x9PaW4XZMea13sei1VEYEBQZuIWiMJpzPK7qZu8QBgSzv9umSbZfFSYiMPP9Q8c6I8XsNag1DnfS2sE6qc+uZ2MupgTh9TP94Tkdi0OmLp40hcFf9bIUy/A5vqAkeu/jY+tK/wRtDhlsMJOzQz6DIKEE2FJjORzq9QamSFQ8+Q9+voiHUiLLbZTwk7Foikdx0WID/lhlEnkh83x/nyihNtfrWo0ZXEAspcHbF963HHx8Vg+pDLxbwOfoioUUDPBtzX7eDan8GETgK2vxJUFRY/QTUG0a/jph41fozelNbooEGV1CpBupgrkKRoRy/X5SyOX3L4nCMf89oPVcU1wOF9AYgPcObw2iPirlAgEAMb4HUDEaaqYwUZV7ZIk88MdztRCoXX8CAYCTTHUfF4vDe86FOEmCy//H9aIAeHBd+x5DPMTPRJTL40eb812NbL82tMhRGixAu91QqtyI+SaUYYMVKJm7c37knqtdKewaW7Rtf4FopGnjTnNDXmVYr7yrTRVTD4jxh8gSSNZGLWSRzOkna4LMOQ8vzxLu7160JZrwhA4H+Bk625q+7avMBGc1jgyJG1vIBL5SdtBV+wiWDXPsOA+Q/gFUSWlSXEGzSThOP6XmU1HBG+Te2cyYFvUhIOd5BuR4h1lCyVen3qJ266RuEOfXZQyYQ2B5TPipN2c1HliZLaK7TpiG0Tejyavg+kE/0OHp5BDzAEFwf2Fw2STutHtB3nXHeztiCbZirLG/wIXROJbe+6ZA1GEfyU6vhslGpIU1rmA0l/UhcfaxSF+uh3Un5XJbVOYZUeind+dgSg3UVnpNj4tymiOHKiAdFvmzfU3eE3zk5opda8M7raHveE4HBqkJgudSOkmY40slhcLUfMbTLUPnF5GvVNH3kGZJYWIRzsWLQjYLH4urLmrse65fP2Nkoaf7j0uo2D3HpbhCS/leaKNbvTb8Uw25",
+    "sealed:4MqZV+UwORdUa565MkuEkeFtYIakYDFOTQZde93qbcbDV68Lwh/FICJ9thowNiUQb18gntCj9/a7fcPSTbKOcuyCKhKaPxq3qV222zfW3lzlem2NSIOi9GBtGI8k9+vedVQQ/83kGU8d1ReXWw52OJr6CEzo+7IKn75nnwgyG7hkeRlL3ZYZjSnVDq0w2GJ4nHHYVXcfm8EsYRbR+BzXOURNn1DH4zZ4ZnNo8HM97Wn1xCUq1gDvx+SKn80LKo6wzhYycAYD0K40n/c6ipm4kY0nrKFQhsnOHkcvrZOf7GL/dFsOmGKo32fe+K8NanDVNNUuHOWoDUGzL/4g73nAuGHln55icbrtSHwWuK/MS1cLkzDv6JTWMKq+q69bW2KV16L2OoUeA912Wve2EK4E2SbnvCHEaIBxnyNYx3hjv1IEVk/wvTwSV5C6yZDrcLoQym0A/bUcMhHvaOH6ALgZvDKpHPEjk9WgZmGXkSn9TYkmDu8hWvn+kbD5RpV7xpAQYdcnSpBJK22aPkqZi3I0p6SUaw9qh6SUDoqfTVIc08wCQr5dfBdJclSUNTtoTA3zFnRlP+pKEpQIugBzSbLDCZxhsIJfT90uOVjNiHj09yu5LYgfbl9eNUQdScyX+Zw9MpSsjannraohvtG9p3924PgubIdbzNXkA3SZJMUae+LJcvDxXQpw3yD88TH8PGFNF5Q0x9PaW4XZMea13sei1VEYEBQZuIWiMJpzPK7qZu8QBgSzv9umSbZfFSYiMPP9Q8c6I8XsNag1DnfS2sE6qc+uZ2MupgTh9TP94Tkdi0OmLp40hcFf9bIUy/A5vqAkeu/jY+tK/wRtDhlsMJOzQz6DIKEE2FJjORzq9QamSFQ8+Q9+voiHUiLLbZTwk7Foikdx0WID/lhlEnkh83x/nyihNtfrWo0ZXEAspcHbF963HHx8Vg+pDLxbwOfoioUUDPBtzX7eDan8GETgK2vxJUFRY/QTUG0a/jph41fozelNbooEGV1CpBupgrkKRoRy/X5SyOX3L4nCMf89oPVcU1wOF9AYgPcObw2iPirlAgEAMb4HUDEaaqYwUZV7ZIk88MdztRCoXX8CAYCTTHUfF4vDe86FOEmCy//H9aIAeHBd+x5DPMTPRJTL40eb812NbL82tMhRGixAu91QqtyI+SaUYYMVKJm7c37knqtdKewaW7Rtf4FopGnjTnNDXmVYr7yrTRVTD4jxh8gSSNZGLWSRzOkna4LMOQ8vzxLu7160JZrwhA4H+Bk625q+7avMBGc1jgyJG1vIBL5SdtBV+wiWDXPsOA+Q/gFUSWlSXEGzSThOP6XmU1HBG+Te2cyYFvUhIOd5BuR4h1lCyVen3qJ266RuEOfXZQyYQ2B5TPipN2c1HliZLaK7TpiG0Tejyavg+kE/0OHp5BDzAEFwf2Fw2STutHtB3nXHeztiCbZirLG/wIXROJbe+6ZA1GEfyU6vhslGpIU1rmA0l/Uldq/qSEepjDI29jBUXqgeQPGhI/chRV6cUGVYw4ZymieFLzsZQO78b1CRXHnj7M0Jd85psLv/Y04AD7sJgv1VKEmf+F4/y8XfepSfPEXlQ4j6X8b42TQMZWIci9uVQnhKUYP5K2f2aqFFcCY3r+rgiUmo3SDH97EEUatYJrRBvTH1Uw23JY+VUSAaAtOcz53jpp3LlIqxlDL3d9G/ZAq2DJu119YNOYghEjNzfk4pLZ0JjB3AXoNjDr2ZxP14MxcbA3U+S0zo+ywHWuPDaJjGmalxa7WiGbJNgQ1ex0GkDvnE3zOj5W6tt+VdlZatcFCK+GLzsPGCyZdp/KoXY1lpKm03JAS9YgV0d90zuce/nvnqZdiUFKYYxuN9PSdnuNxZxkVOjWws08s986Vx7XXDn+NMO9XGZZ86LwamMXqBD3fIzQ1Q8uaqQi0RjPr5c2jVrOh7VKou2Jurt8X1iqPcVWskYgwHV+5PA795/k1rC1fRqwmqqf1TCK2rvQwC46d8xh35vSFNxBF6TEkxP8DthABgyNDlktmfl+QUEUz+lBmOj4+eMyCYmZqz1yndC/rLpFrHvevuPzWavMCfPxjHOm+NwqyF5sftln+JOL8f7OMczANMl15+5Wv/IqaeyyShbIuOs9M7Jlf4kmE65ba2N13uFNxdoVs31ZIHhgX1byBg1iWFD4eNdAMbkfwzRvKX0KqMhXSdXmkWg2cD3/8LkHyN8QjJAGGXnAt9t6GwIwr4FEfS+tvJNvVUsHowlBDAvzb46HdNOiDmUTNnImsk",
     salt="03/q10",
 )
 
@@ -1756,8 +1759,10 @@ torch.testing.assert_close(_got.double(), _want, rtol=1e-4, atol=1e-4)
 # ALiBi head of slope `m`. Suppose every key the query sees, itself included, gets the same content
 # score `q·k/√d`, so that only the ALiBi penalty tells them apart. For which slope do the keys
 # farther back than any query-to-key distance in a training sequence of section 3's models receive
-# exactly half of the head's attention? Count the keys and the distances from the chapter. Store
-# `1/m` in `q12_inverse_slope` (a number); the check compares it rounded to a whole number.
+# exactly half of the head's attention? The query sees 163 keys, itself at distance 0 and BOS the
+# farthest; a training sequence's distances reach at most 38, so the far keys are those more than
+# 38 back. Store `1/m` in `q12_inverse_slope` (a number); the check compares it rounded to a whole
+# number.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
