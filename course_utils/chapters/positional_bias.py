@@ -2,7 +2,7 @@
 
 Lost in the middle (Liu et al., 2023) is measured on accuracy by queried pair index: binned by
 relative position (`bin_by_relative_position`) and summed up as one depth in points, edges minus
-middle (`lost_in_the_middle_depth`). Two attention readings explain what the accuracy shows: the
+middle (`lost_in_the_middle_depth`). Two attention readings are measured beside it: the
 weight the answer position gives to keys further back than any training distance (`far_key_weight`)
 and the weight a value gives to its own key, the previous-token step of retrieval (`value_to_key_weight`).
 Past the training length, accuracy is measured with fillers in front of or between the pairs, or with
