@@ -366,6 +366,32 @@ for n_cache in (4096, 32_768, 131_072):
         f"n = {n_cache:7,d}: KV cache {2 * n_cache * 64 * 4 / 2**20:5.0f} MiB; "
         f"the next token's attention {attention_flops(n_cache, 64, 1) / n_cache / 1e6:4.1f} MFLOP"
     )
+for batch in (1, 4):  # one cache per sequence: allocated (not filled) for `batch` sequences at n = 131,072
+    caches = torch.empty(batch, 2, 131_072, 64)  # (sequence, key or value, position, width)
+    print(f"{batch} sequence(s) at n = 131,072: KV caches of {caches.nbytes / 2**20:.0f} MiB in all")
+
+# %% [markdown] tags=["shows-answer"]
+# The decode step measured: one new token's query (width 64, one head, fp32) against n cached keys
+# and values, with PyTorch's SDPA, the fastest of three runs at each n. The caches are tens of
+# megabytes and more, too large for most processors' caches. Compare its time slope with the
+# prefill slopes above; the times vary by machine.
+
+# %% tags=["shows-answer"]
+# NBVAL_IGNORE_OUTPUT
+decode_ns, decode_s = [65_536, 131_072, 262_144, 524_288], []
+g_dec = torch.Generator().manual_seed(0)
+k_all, v_all = (torch.randn(1, 1, decode_ns[-1], 64, generator=g_dec) for _ in range(2))
+q_new = torch.randn(1, 1, 1, 64, generator=g_dec)
+for n_cache in decode_ns:  # the first n_cache positions of one long cache
+    k_cache, v_cache = k_all[:, :, :n_cache], v_all[:, :, :n_cache]
+    runs = []
+    for _ in range(3):
+        t0 = time.perf_counter()
+        torch.nn.functional.scaled_dot_product_attention(q_new, k_cache, v_cache)
+        runs.append(time.perf_counter() - t0)
+    decode_s.append(min(runs))
+    print(f"n = {n_cache:7,d}: one decode step {min(runs) * 1e3:7.2f} ms")
+print(f"time slope of one decode step: {loglog_slope(decode_ns, decode_s):.2f}")
 
 # %% [markdown]
 # **Count before you measure, then compare.** `course_utils.chapters.traffic.count_traffic` runs a function
@@ -499,7 +525,7 @@ assert check_choice(q3_answer, "f68ee6edef97afbca3c0d77a5b6e4fa1417e6bf7a25a1229
 # %%
 explain(
     q3_answer,
-    "sealed:Z+gj1t2KetOPAIO8Cvn6A+aVuO3jHOvV1TgZ0qies7Xb2ESGWGHYdlIHYyhpjSViY2rSXR4FtZtVfysg0c47PIvlgy0nr/a532ngAKftAgsDQJy7QzuhskoqSq9KCF9uUy5KOGZLgmEQBWtlVrt6eufiD9Jqyy3zpJ/dXif8B0vBNTp4w4KrSqUGjhL6oAZlLxSaGoBmsLuaaXhQROmF10xqqpV5EQozgpn1QLyCE82W2orpHWOkbyQdY+T8fZ6lvIXey4PRl/apI3WDedlB3VPskirrrbaWtGrExVKf3Ykx8lngFHwwMj/KbgSCEnjstcYHcQYeRWyx2rtX6r2zOeg7XGDGHgZABfO1fMG5RHWAOF7PpUzC3Xgbcv6nW4gwk5iBHjBZ3YljQy6xJCcIec7TmASG/ZmsLNMkmnQVAQtO7myKB/RYS3495Rb080bBZ+0JhY0exyFMwKveArwHTSLVl79UcvMt4/J4WL8qeL1YrqGI3619wKH/GN/vL6eDBdPn/vX4ESPM/p/kefaXVU/MugbuRhUdkr/VOsbA4nEmWn1OCck1tfrthR591UGAx3DzK1CFOImKOxavKwa+P4UODJMnWf1YsOqekr/ankvVTu0DiRcTdPkORYEAFi2J3IbY7PG2tpLdbssPij1cMOTukfDYNwWTnj286HdwW75Rxz7yk6loqiAPa5/rsbsX/ixbSXnhprAkB8Y+A8LkANDB3NvZg+Hyqsx419xRmrjM1+r9E6Q/tFmEnbWR6SDbrP9m/DRCKm0F5p7Tk44Gj2R7WNsXGZKIyFOeB6H/J77+MahQxouDfcP69FrvWf3uyydpH6jjfoPE++uhZRUj1RaA38T975RojklkvOrynRQp67iLgoT3cKG6QDPY+dcxXRDYW6t12bQk+yBIEZ5KrY//IZtgEc2jFzjdE2WL/HzsfBY4UqeYpoZ5WFjjjsINU0ldmayDRdQRhppX0/c9njaM90HEEEMGhy+3KxBa9hBmQzsslbXB4tv47I3HUoHLXbg/eMT8mn3n/1NyCWxmTbJYSJ8HnRwrgimjGzFOoIf9Wk08YVUgYCBq0ivxdFb+ifIC/6Pt4UqJuYbs0T8lD8oLlbuVEhYsiUoNAPQD21EflntkHa+GncN1WRrD0IoSHNFprLvb7NkkkLQ1INboMngfOyN5t5eS10FxNPXkGdcMawskc9Rb+Upg1dai/QIqWFO4YioVnP1jWB1zIelDeDcqhThjglsIar+/kIbx4hVmYI9QWXztULlCRR3YZanvZhR6lnTI+xSbDdJhndoUA1mTMk5NpeYAl1G2Pk2ukadkNIdBf1q4GLPlVPF8zdNu/WfmFSJKaTX1MDOYhTe9/pM0ziAMJfHYh1i4SvGJDmy8KfFR5H/JfycfnHiV8a+yiSDiD3bhIK1dYQKv/uu2mL5Bp9RkU3ugp5yjna/xlTEproL1JTpux9ckFg/lktR206buorh6LlpB/8s2rjbGAQQ1OK8MVHVk2Ka66ebxVVXVTnbA/2nkupVmq43TzPIkO+EaesN/g3bgKzloilorBNGuNvv1z9rpgyBOVzHtj4wrUATcHasuVS2TwWHDTi3LKM+Y2MSafzAjIiW495msp/3p7Paa3qd50JSz89Zpp4uoJzaIwt6vQ1yLUektHehTFHsAD7Rfk4qHYf8FHseL62qUBWXggsmrBfeOJ5rtonSeMptPnNo5k7/sIsqG2deAuJuhUl/4YCeZyQ75GWZG8X5sgFC0eYfFS6SCZkdMCYDsu4hN4NIuO6cNbmrvsHxY1ur/qAN+kYQmqsn7U4hUS+kUH50+7Vb1c5mHyNQi/d3nB7V9gFJQiuBL11xASzbSlBc0PY74kdUvTyf5vNmwVo0qf+NzaxBDGTteicJI87+rNDI/9EIMox8PS1O9OeYs/CE1obwTh2Gxk4pKvjo0ZBhSKKO6+8CtJsQhDilnoipRHQQ3zmZxnNvMTrIAE8IioqiV23GJ01nCMlV2ieNaW5MssyL+a1iLmrbigxUU1Ih5afxfk7ATnYRAjSxGtCUQNkxIQoggsRMRq5sWaUo58yMHvXD6EdurpkGxh2PsZhUWCgNYNa2axOPdSswjQ6NJQNNvbnTGoCg55GG/eyWZzG/bSIO5aJXFK/daLigMFd9484N5/QbqJvVWPherg3HytxpLHuqdr18=",
+    "sealed:omGsvsC+2266aZDdLONGMeaVuO3jHOvV1TgZ0qies7Xb2ESGWGHYdlIHYyhpjSViY2rSXR4FtZtVfysg0c47PIvlgy0nr/a532ngAKftAgsDQJy7QzuhskoqSq9KCF9uUy5KOGZLgmEQBWtlVrt6eufiD9Jqyy3zpJ/dXif8B0vBNTp4w4KrSqUGjhL6oAZlLxSaGoBmsLuaaXhQROmF10xqqpV5EQozgpn1QLyCE82W2orpHWOkbyQdY+T8fZ6lvIXey4PRl/apI3WDedlB3VPskirrrbaWtGrExVKf3Ykx8lngFHwwMj/KbgSCEnjstcYHcQYeRWyx2rtX6r2zOeg7XGDGHgZABfO1fMG5RHWAOF7PpUzC3Xgbcv6nW4gwk5iBHjBZ3YljQy6xJCcIec7TmASG/ZmsLNMkmnQVAQtO7myKB/RYS3495Rb080bBZ+0JhY0exyFMwKveArwHTSLVl79UcvMt4/J4WL8qeL1YrqGI3619wKH/GN/vL6eDBdPn/vX4ESPM/p/kefaXVU/MugbuRhUdkr/VOsbA4nEmWn1OCck1tfrthR591UGAx3DzK1CFOImKOxavKwa+P4UODJMnWf1YsOqekr/ankvVTu0DiRcTdPkORYEAFi2J3IbY7PG2tpLdbssPij1cMOTukfDYNwWTnj286HdwW75Rxz7yk6loqiAPa5/rsbsX/ixbSXnhprAkB8Y+A8LkANDB3NvZg+Hyqsx419xRmrjM1+r9E6Q/tFmEnbWR6SDbrP9m/DRCKm0F5p7Tk44Gj2R7WNsXGZKIyFOeB6H/J77+MahQxouDfcP69FrvWf3uyydpH6jjfoPE++uhZRUj1RaA38T975RojklkvOrynRQp67iLgoT3cKG6QDPY+dcxXRDYW6t12bQk+yBIEZ5KrY//IZtgEc2jFzjdE2WL/HzsfBY4UqeYpoZ5WFjjjsINU0ldmayDRdQRhppX0/c9njaM90HEEEMGhy+3KxBa9hBmQzsslbXB4tv47I3HUoHLXbg/eMT8mn3n/1NyCWxmTbJYSJ8HnRwrgimjGzFOoIf9Wk08YVUgYCBq0ivxdFb+ifIC/6Pt4UqJuYbs0T8lD8oLlbuVEhYsiUoNAPQD21EflntkHa+GncN1WRrD0IoSHNFprLvb7NkkkLQ1INboMngfOyN5t5eS10FxNPXkGdcMawskc9Rb+Upg1dai/QIqWFO4YioVnP1jWB1zIelDeDcqhThjglsIar+/kIbx4hVmYI9QWXztULlCRR3YZanvZhR6lnTI+xSbDdJhndoUA1mTMk5Joq8XlxT/IQK2ifk3Z5ZLZlakVvq/VPZww8Jjsn2uRCJIYz/hMDuWgmO+498syTZCce3ZkVi1RO2RH2z5OO1c8juTPiwDyDqfva2kjzqrFXupYK1rKRPu8/u23a4JqZFlUH+g65SnkKu6xz04qoL0fHN8iNV2DAzwjZggxqb25LxqbRkA34MroTiKXAQSaa4MUzBRtJ2C/+bkV0aZRyfF+2Sv+IF3o5GblaYqMbNcfN17izqrOjlniVBlFN/9FrTzy8KsnGldQ2TljYwLfTj4TuQmFzzbzWCWQiSGJcSVndjOOmQ/Lmm7oou947yi/e2Z3us/zdDg/txtp4qoOTqfxJbmQB2EXro0WOpSS2FGRoBflo6ZLvkUW4iD+zmFCCnux9qxQPqOIIPpqzjfNYsc0ssmmqi/cMCBmszDuoitT1O1ciKf2B/3UFFG/Gd+w1CwZYfUVraTIg5TTJznqIEfs8YoMrgWJ2n08XwR26/+7Q10kYMsqd76AM8RTu8YENV660CmNpODhtIr5ZmwBqcp6xtFxOoO9xUSBDzelER/eIuwks1gTWyrtt78NKYxM/diLglPDiYXxZVE9bmwNCw1rlUbsVtGVlO9G6g59ytmnuRKyHu91stYtD1gJjZiOeeouIa7ULs1QSoypTRXGxxozn5/1YmWVvJPF9M5veTczmyJ1UXSMkklj/EDFoYk/SrocUmampXfnkxD2J10fahRmeJQkJ1Bmmda8moZeBhaHNFzpwNYqIdTekVt9T4N+Ga1G86rpU+iyXn9dlEHQg1JP/uNgfuUD9kvVa0=",
     salt="06/q3",
 )
 
@@ -553,8 +579,8 @@ for name, traffic in traffics.items():
 # M bytes (Dao et al., 2022). That is lower than n/4, but still an order of magnitude above the
 # naive method. Counted op by op, our online softmax moves about as many bytes as the naive method,
 # in small blocks: the count sends every op through main memory, a convention. On a CPU a block of
-# 128 keys' scores stays largely in cache between ops, so the loop runs faster than the naive
-# method, yet slower than the fused kernel (the ratios printed in section 4).
+# 128 keys' scores can stay largely in cache between ops, so the loop's measured times in section 4
+# need not follow this count (they vary by machine).
 #
 # Set against this machine: its memory bandwidth (a large copy) and its matmul rate (a large
 # product), both measured now. Moving a method's bytes takes at least `bytes / bandwidth`, doing
@@ -626,14 +652,14 @@ for name, impl in (("naive", "naive"), ("sdpa (fused)", "sdpa")):
 # FlashAttention-style fused kernel keep from its forward pass, besides Q, K and V, and what does
 # its backward pass do with it?
 #
-# - **A)** The n × n weights, stored in bf16 to halve the naive bytes; its backward reads them back
-#   and forms the gradients from them.
+# - **A)** Its output and each row's log-sum-exp; its backward reruns the whole forward, n × n
+#   weights included, as activation checkpointing does.
 # - **B)** Its output and each row's log-sum-exp; its backward recomputes the weights tile by tile
 #   from Q, K and the log-sum-exp.
 # - **C)** Its output and each row's log-sum-exp; its backward reads those two back and forms all the
 #   gradients without the weights.
-# - **D)** The n × n weights, stored in bf16 to halve the naive bytes; its backward recomputes them
-#   tile by tile to restore fp32.
+# - **D)** Nothing more; its backward first recomputes the output and each row's log-sum-exp tile
+#   by tile, then the weights.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -669,7 +695,7 @@ assert check_choice(q4_answer, "3f34aa09fcecb16ea881f8c73d3ceedb7b4759505d3100dd
 # %%
 explain(
     q4_answer,
-    "sealed:yyBjVTkb8vjDPiSf6hSA+5o1nPT5tFbU32xIs0Gvgx4LGDwrZFLQCcnKBhH3FAhN8xei1IFYWCnFgybuUsYHdN9+sb2oRb/bhL9POjSRs+oQpM3pj8Wve1g3cQ0N34r983KMDL7KwWaJynkwJEoUMT1eK/cQqrFtDG//SFZrovTCwFrWi5EGkWpK7rv+9RhV9qmgafS/JZVAUY7Yeyo6v0hiI1PPcnNbvY+LPgkEq02jot0d9sK31b6FfX/x7h8bKJg/Rxf4QN+mMeS7AOKqgFsl8Zka+zRmi7XOm85rAKAYkfXRkJCYeL2uOGEiRPUp8eg+h7U+HZhKe0DjR4hbNWVt7eIkJpB7b+LDUpwMhMrHOIHx69uFLl8n4YyXhm2yYwYEy7C59tNsNUIMSRvDW0qDPRK9j9bh4p4YjGFS9glHvzMA6ghxfDoZNRtv9MwnTV7TqWRPNgi4WKdEOf5zRBxFjzWptwPnY27RE00+l+/5Ii94/UknxYRKcCLzUAmEfFZpMNxLVSlVIvneCesmBxpaN8w8s/Fsjf5quRhuy10y5tDSsT4J41V22VgS8q4fxJ/PkCilOmd4uuNu8BRrqa8DiVVfQ8dlPVrYLquGcrQi9J29OFDUFjR6sAYZEKCG7+TsK00MFTVuonHDGMPUfUHMcE4HiG64SFNzwremeMFRXDIOkh62zdJf40r/G8XfanMzqUFUeibLriVdEOdahFDOgz/Z2JE9bLMo1JHfl5CzP2IcLlv68pbzl7DN25gNn7uGGOSTl3hcTqC21xkjIBx8MnChD/qnhQZURFvdsBmdcN9ZKAdWLejqJNOq6EL6ejkCZYBg9CVBZv/2bH1hhP06nqvphyYXK4Eg0whPNOLWGn7yD+tznJxYmKB217jUTe2PpPZxPdMUNbBvYIgTaVgUy6BsZoHgwB8BPo1+pjQR+RbwfD5wdRx+KAAmgQ7U6DElh+NUr81+b13JUUbtUF4bDzoQM4T8MzHYr0aAReE08d9jPoWqGxYLLqry7dScDhS+8soEbNT32A+s2g/rfNVKSoVoO0zDBPmB17jLPCYfPPHEoD4e26iYlT7jdoRV4Jnu4B2Mq1vRab2R9LbqavXQP1o17IOBVlrGoOrlnlcFZrN8Mw3t2cgiprrdSPxXzj/Cg9oWtC4MmYBldSSyGwC8MSxTX2WvaVwvuyOki4XVJVxMQkRVfDX4REbDfmm3EIal8uALQexg8ZKjgAjR+o/6MYkGA7b/lX0nhpuxqS7OLgv85GpYA3QC4jOwFpxKoiXvOVJzy7yDZNN09eHBsGj01b4mmv+IOvQtlvJc0+yVbecaQmi1m6hE0m3sITKcydSbUyR2bzofqu0786eNQ5x0qhQcEPCchi4b6fmFVgSA/Q6nPWj/UGFqbi1hvi5244JHefBeVsDK/OsNwRLFIWtilEcJORWDp1FOjf+6t7knFcTXc2e8c51FIEI/kNsvjz2nk6Q9TKSU+Ma23+YENueNze2QMraGKygfLE/EwPYMuKjm/o+sjvoorQVqS5qYrUOEH4ZsJtVuuhEdsdV4nFl+inkNc96bfpOYU8tTlOjn5MvqUYSuvbG4yra2e4ZY34ZmlQiuqObe2NSaDsJoJXHUuag7ga7PTnR89H07nZnrCZBLJ67d+mwk1+GF5RF6nt/OpJq0nOxx5nVDyp6V66jKKP+tGMcITJerataaEljB8vCPS/7lMrZsi3vqM8eRN2laH25aNeCRr5/BgYtqGhmYdGVVfIQeBRWUhkxDfTaQ1k+xhj4qAwi/2bnVI/2hQAsPYN5JWDm/L2sGYcsN52MxjQTAmJn6wFL/Z2/2u/gdIAW9YkIo75mxYc9K7yV7wwb9jpLrpu1NIC6uR86AdbJo60/F5w9MhbjvXu67ZdyW66LzG+qLQDFqF9BTDYV0pG8WW/+lxgFS6t/mr4Vhq1toMPaxPtfPGEhUAj7NlbHfuAQOhR2s/OzNCA==",
+    "sealed:fgtUOvWeRio7YdMApB6qL5o1nPT5tFbU32xIs0Gvgx4LGDwrZFLQCcnKBhH3FAhN8xei1IFYWCnFgybuUsYHdN9+sb2oRb/bhL9POjSRs+oQpM3pj8Wve1g3cQ0N34r983KMDL7KwWaJynkwJEoUMT1eK/cQqrFtDG//SFZrovTCwFrWi5EGkWpK7rv+9RhV9qmgafS/JZVAUY7Yeyo6v0hiI1PPcnNbvY+LPgkEq02jot0d9sK31b6FfX/x7h8bKJg/Rxf4QN+mMeS7AOKqgFsl8Zka+zRmi7XOm85rAKAYkfXRkJCYeL2uOGEiRPUp8eg+h7U+HZhKe0DjR4hbNWVt7eIkJpB7b+LDUpwMhMrHOIHx69uFLl8n4YyXhm2yYwYEy7C59tNsNUIMSRvDW0qDPRK9j9bh4p4YjGFS9glHvzMA6ghxfDoZNRtv9MwnTV7TqWRPNgi4WKdEOf5zRBxFjzWptwPnY27RE00+l+/5Ii94/UknxYRKcCLzUAmEfFZpMNxLVSlVIvneCesmBxpaN8w8s/Fsjf5quRhuy10y5tDSsT4J41V22VgS8q4fxJ/PkCilOmd4uuNu8BRrqa8DiVVfQ8dlPVrYLquGcrQi9J29OFDUFjR6sAYZEKCG7+TsK00MFTVuonHDGMPUfUHMcE4HiG64SFNzwremeMFRXDIOkh62zdJf40r/G8XfanMzqUFUeibLriVdEOdahFDOgz/Z2JE9bLMo1JHfl5CzP2IcLlv68pbzl7DN25gNn7uGGOSTl3hcTqC21xkjIBx8MnChD/qnhQZURFvdsBmdcN9ZKAdWLejqJNOq6EL6ejkCZYBg9CVBZv/2bH1hhP06nqvphyYXK4Eg0whPNOLWGn7yD+tznJxYmKB217jUTe2PpPZxPdMUNbBvYIgTaVgUy6BsZoHgwB8BPo1+pjQR+RbwfD5wdRx+KAAmgQ7U6DElh+NUr81+b13JUUbtUF4bDzoQM4T8MzHYr0aAReE08d9jPoWqGxYLLqry7dScDhS+8soEbNT32A+s2g/rfNVKSoVoO0zDBPmB17jLPCYfPPHEoD4e26iYlT7jdoRV4Jnu4B2Mq1vRab2R9LbqavXQP1o17IOBVlrGoOrlnlcFZrN8Mw3t2cgiprrdSPxXzj/Cg9oWtC4MmYBldSSyGwC8MSxTX2WvaVwvuyOki4XVJVxMQkRVfDX4REbDfmm/DcLk1bQJUuhkuJyjgAWZXHuxL8YbCKzllGgnhoC3oHeBMw2592pcD2xO+jniRZtTtWj6JQEggqWVKdFj4bSToDyn07I4g7GcaO8ygPJTwaWNynVQDXusnvpB0m/sID6Wjp+KSS8zYXsLs/Mu5LCNXZIntxS+6bTS1TVe5f+DSECas1qqMTz5FdDdPiIyunA/wMpEZaVGWoXFvLgDjwaELCNh21dILhaR5lRPw+vys69mCpPTdW//IZcRKEI1g4hugCqnjwPsA6iD7Nu9gOhQHaLLxOqEMqbVaT0UJkyFxvpJ9qri+pnlieE1skFuApqY6FzPTLIpLsQrvg0dlJp20lE3tS0GecTPYomSBs5a1+bm4Mv3UZ2usbKjnsO2ZppOmoV1wVCysubL3tWaCMV6Im6brfAl1KyEC2hD9HonnZH5W7YRbq7dtHpr0qjG/hRvkovDpd36vLgw73gV29aZv7eFIfKpCMNCQZuoaseaFEPap/PASvrkMqZgl32vIcnCE2lBGHwbJ/ySrZ/Ehpx+EBuTPXtAZplZXVrAnUgVd2KWcYq5lX94A0352aTBOPrkRhBKM59GUiGkfXNZYdQJ+29/n1eUn5K/jlzwMVv6/dxPNgqrJjRiuqj4accY/ChqkETohZjo5+tBZX6oRtzEfbliv0+KsARNhPT5SL2/aNrCpfZfrJvFAStrWegcGJl0pG8BWrHi2klSvNzhpcBy7lBuO+n8f9HDXQZeAS/PwKeKsAYO1kmw8anMSS8fwE0KPGRg7MALRhWshqOv+JbXMvqUUwiUsQ7O9oHbaFHisPSo5MzlTLnX8Tgtku4oUFWXNLiJFIfELjki2S/Mi4N/DUWAsNJzYLW0",
     salt="06/q4",
 )
 
@@ -730,12 +756,11 @@ print(f"dQ, dK, dV from Q, K, V, O, the log-sum-exp and dO, the weights recomput
 print(f"  equal to autograd's through the naive method to below 1e-12 (float64): {gap_t < 1e-12}")
 
 # %% [markdown]
-# **Precision.** FlashAttention keeps the running maximum, sum and output accumulator in fp32 even
-# when Q, K and V are bf16; FlashAttention-2 also leaves the output unnormalised until the last key
-# block (one division at the end instead of one per block). Is fp32 needed? bf16 has fp32's exponent
-# range but 8 significant bits instead of 24. The cell after Q4b runs the same online softmax over
-# 65,536 keys with its state in bf16 and in fp32 (`course_utils.chapters.flash` keeps fp32 state),
-# against a float64 reference.
+# **Precision.** FlashAttention-2 leaves the output unnormalised until the last key block (one
+# division at the end instead of one per block). bf16 has fp32's exponent range but 8 significant
+# bits instead of 24. The cell after Q4b runs the same online softmax over 65,536 keys with its
+# state in bf16 and in fp32 (`course_utils.chapters.flash` keeps fp32 state), against a float64
+# reference.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
@@ -747,12 +772,14 @@ print(f"  equal to autograd's through the naive method to below 1e-12 (float64):
 # sum and output also kept in bf16. *Predict* the largest error of the output, as a share of the
 # largest output, against a float64 reference:
 #
-# - **A)** Below 1%: bf16 keeps 8 significant bits, so each rounding is off by well under 1%, and
-#   over 128 blocks the roundings cancel on average.
-# - **B)** Above 20%: once the sum is large, each block's share is below half of bf16's step there,
+# - **A)** Below 0.5%: bf16 keeps 8 significant bits, so each rounding is off by a small fraction of
+#   the term it rounds, and such small errors stay small.
+# - **B)** Between 0.5% and 3%: the sum is rounded coarsely, but the output is rounded alike and
+#   is a ratio to that sum, so most of their two errors cancel.
+# - **C)** Between 3% and 15%: the sum grows far above each block's share, so every addition to it
+#   is rounded coarsely; the errors only partly cancel.
+# - **D)** Above 15%: once the sum is large, each block's share is below half of bf16's step there,
 #   so it is dropped and most keys are lost.
-# - **C)** Between 1% and 20%: the sum grows far above each block's share, so every addition to it
-#   is rounded coarsely; the errors partly cancel.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -770,13 +797,13 @@ q4b_answer = "C"  # SOLUTION
 # FORM
 from course_utils.tools.quiz import normalize_choice
 
-assert normalize_choice(q4b_answer, "ABC")
+assert normalize_choice(q4b_answer, "ABCD")
 
 # %%
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(
-    q4b_answer, "7f19dfa1b1ac2de314010b241481322eb6374075b78f7b0d532cb71354fc2374", salt="06/q4b", choices="ABC"
+    q4b_answer, "7f19dfa1b1ac2de314010b241481322eb6374075b78f7b0d532cb71354fc2374", salt="06/q4b", choices="ABCD"
 ), "not yet: reread section 2's update and the note on bf16 above this question"
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -788,7 +815,7 @@ assert check_choice(
 # %%
 explain(
     q4b_answer,
-    "sealed:O1Xv4y16suPHkMMRKbb+h+O66N9ZmJkRyBwzeeEfIs09efyXPmHIc/14yKpGzPmeWTLxbJBDmzAcmEkdY4PaYUQYutzvrCaNMJ7n0N4CuJzs37igGusc6cjyBjwVkJTv9utzfxy2rWfXY+MMpE34SZYc6zOWinOEReHbRu75VYcROEsq20tlmsS/lvNCBY+BSsGuL5J7UlRpQ6kRlvCDYzH3AxMulwzG2uQR+S8Lec1qAFSna7ywCgUBg8+DREhXd/A18sFk6TYGg7/0U2XPh1ArFkNDW11LMOIPBwVyreNR6TYi86LwYyD3w7UHVlGLJBf+0CDZTfT7NT3r6j7MEGIKHyG/KpUgfpR9JI7mlqLH/KFRfb/dy53U3yz+brq1OBSutATpPNSl+L5UWG+wgwHaFQSdAs4uMsqhoWoWorXosYWTPp8HRWKQcodgi7dX61u+JgtlrUdIHcmeA+CuMkJmhxxOpr7oyfT5vi8DAJd8enu7LJGK3szY8EkxMrslbBYE9QeVtYC5HeHTqOYst9stYR7uPCjwKJdlATv7LXvQizJPxnfJ3pylw9TQLubZuah2JLu3mCTExOWAnqw6xRtpLy3sYDJQecS9Oaot2ojpCanD5EV8BO7fVGuBtho0Mmlir1CryLh2uF0EFKfUIYT/MS404MAUFQfUcHwH7ab/AvmYfo29qbMPBC0yVdSYgFrUzj+amOWejVrZ5V12A60oJz77ZfDTmHmogdiKFM6XHIUeP+2KQJh0sfqtLUT2P+uVM5YzPtkMDLmOeDT54RAQE7VxZwTgTLYz655d1SnelC+JAIU03QB34IiLcRN11gix1q9EfHiZi5aWMLbayUrlFQrQ5IwNwC3pUWMscQ0GulTd3b/wBimOy123jfPrE/rWMQKt2byuybUYcPt7nEaBYe0RGdR8bWhZjqNdpDwXdJesDkCUcA4YSh2XkPfbEkqxQnpucM13qxnpCyQv5jqvG11L4rlcdRSH0KfB/Gmv0UuLgBvm2NyLhAvINgE7bIj6IR50m9+YZjiPtKhXj+f7B28j0GO2AeS0tWyM0ds122jRln2v1Mgv7cbLkWoyUzoWyb0c0dFYIyrAWys4V5lBXXX8DtvM62wgMTCOxW9062xES5JtaDov1/gvCaLQQqpkWnYQYh+0mUYagArR66Sg1pDEURckgx9vXhCggTLB3IPeD8I/Ji4WmL7Nsc6mIej1YQsXnrlS6EWu7u6f171Wya+rwcaUpogLwS7acdvUUVFd8HlO1m7WG0NPk3oNPyz8+QNlHaZ9K7UrwOjyjLV3o2AHl1QBGk3AhOYLbdknQWwjk/HUtpKLxoSYyHfwXlYfHVHWsazliacGT4NR5oEBKzrVJdyaICgscUyg4jhJylSO+bE9bsTJKEOdoAiHHo8iBA/dggBwMR85JrdC6c2ttQFdAOoGYCsaqB7g1Qqf9NYTfguKcKz3RCr7v0EjDEZjthwt0mZSKAGUX7TQEDeE54xkiubksA6wpECeuCt/3fI=",
+    "sealed:ABNqM4aFffNhtrhyfViGfOO66N9ZmJkRyBwzeeEfIs09efyXPmHIc/14yKpGzPmeWTLxbJBDmzAcmEkdY4PaYUQYutzvrCaNMJ7n0N4CuJzs37igGusc6cjyBjwVkJTv9utzfxy2rWfXY+MMpE34SZYc6zOWinOEReHbRu75VYcROEsq20tlmsS/lvNCBY+BSsGuL5J7UlRpQ6kRlvCDYzH3AxMulwzG2uQR+S8Lec1qAFSna7ywCgUBg8+DREhXd/A18sFk6TYGg7/0U2XPh1ArFkNDW11LMOIPBwVyreNR6TYi86LwYyD3w7UHVlGLJBf+0CDZTfT7NT3r6j7MEGIKHyG/KpUgfpR9JI7mlqLH/KFRfb/dy53U3yz+brq1OBSutATpPNSl+L5UWG+wgwHaFQSdAs4uMsqhoWoWorXosYWTPp8HRWKQcodgi7dX61u+JgtlrUdIHcmeA+CuMkJmhxxOpr7oyfT5vi8DAJd8enu7LJGK3szY8EkxMrslbBYE9QeVtYC5HeHTqOYst9stYR7uPCjwKJdlATv7LXvQizJPxnfJ3pylw9TQLubZuah2JLu3mCTExOWAnqw6xRtpLy3sYDJQecS9Oaot2ojpCanD5EV8BO7fVGuBtho0Mmlir1CryLh2uF0EFKfUIYT/MS404MAUFQfUcHwH7ab/AvmYfo29qbMPBC0yVdSYgFrUzj+amOWejVrZ5V12A60oJz77ZfDTmHmogdiKFM6XHIUeP+2KQJh0sfqtLUT2P+uVM5YzPtkMDLmOeDT54RAQE7VxZwTgTLYz655d1SnelC+JAIU03QB34IiLcRN11gix1q9EfHiZi5aWMLbayUrlFQrQ5IwNwC3pUWMscQ0GulTd3b/wBimOy123jfPrE/rWMQKt2byuybUYcPt7nEaBYe0RGdR8bWhZjqNdpDwXdJesDkCUcA4YSh2XkPfbEkqxQnpucM13qxnpCyQv5jqvG11L4rlcdRSH0KfB/Gmv0UuLgBvm2NyLhAvINgE7bIj6IR50m9+KIzmXsqRSiKb8Byc30mL3BvX1vnrf09g2yH7RinSmkoc7ucXKgDp8CmkNgbFIg9debTzKSmUvR5AeXXrnWp7e/HEpYTeGkSxwqSBcBZdteT4+0vg/A7vRUeNiXDoZJF7ggldfg1/KqqunwdjORBtwihQrERaxkjPck4SNHYQiJj4UjrDL9IGhZeXyMkpYnr8RpFPhrPaY0fYFzeD40MSUqZNfjiPYepSRUx5AvjZU2yudDFsbm2EXfnjg9U5zRutoe+N3hKDmj7Ux+GBD0ABfVgvGgeFFeJchCGw42vHIrMaSx4OYji2iGVNQSTWY+ayxy7gAVo1W/NJSJTrVYJ6MOCYiIgOv5XddwxuF8/oobtaBOkWd6gTTBYF2TRKOywQ4OlAKJLJU5aD5rwtHVOcbYXsLox77lQae7d1AenSLYbf2F2b9u08kWEtwqVRr3ydSNATEFKfUDn6D54w31bLkqg+wvkvdqjIjgfy4irFPUMCGb2B1N9D0rHu5f7HIrbIP7rn9BdKmj7WWEKBYsgqgIP/5QM2++hx98Go/uwwBCsAqDZg+6ga2YPOczTiJ6rKpvET2LmPq0p4FxuvJ1m0qy+zh6IIB2z+i0+zHMdzqlcfKbz9OytagGhu7G7brAoPcrJLk7vERTN7OCYP7UGMRZU7Cqx2NV6o8Fqf/F+LgNuhKqPix6lBXjCIGrZhSS2RFuUl1apTW7uJV5Vgln9tQSpQVhqWqsTWpvMwnv42qfSwXEmIbSvAjdgJ0GFeGTbxvsdFbL1KxVQkM6DaIDrEFxwQgzAaKhwNhMQ==",
     salt="06/q4b",
 )
 
@@ -822,7 +849,8 @@ print(
 # %% [markdown] tags=["shows-answer"]
 # With its state in bf16 the sum of a row reaches the thousands, where bf16's step is several units,
 # and each block adds only about ten: every addition is rounded by a sizeable share of what it adds.
-# The errors partly cancel, but not enough (printed above).
+# The errors partly cancel, but not enough (printed above). This is why FlashAttention keeps the
+# running maximum, sum and output accumulator in fp32 even when Q, K and V are bf16.
 #
 # **Takeaway.** Exact attention's FLOPs are fixed; its speed is not. The fused kernel never writes
 # the n × n scores to main memory, so it does tens (a real tiled kernel) to hundreds (our count) of
@@ -985,18 +1013,18 @@ print("max subtracted, normalised:", [round(x, 4) for x in (shifted / shifted.su
 # name: q5b
 
 # %% [markdown]
-# **Q5b** (a follow-up to Q5). A team serves its long-context model with a fused kernel, on GPUs large
-# and fast enough for its contexts and KV caches: memory and time are paid for. Facts in the middle of
-# long inputs are still recalled worse than at either end. Why can no faster attention kernel fix that?
+# **Q5b** (a follow-up to Q5). A team swaps the naive attention of its trained long-context model for
+# a fused kernel that keeps its running state in fp32, changes nothing else, and reruns all its
+# long-context evaluations on the same inputs. What changes?
 #
-# - **A)** Fused kernels skip the blocks of keys far from each query to save time, so the middle of a
-#   long input gets fewer of its scores.
-# - **B)** Fused kernels compute in bf16, and rounding their long running sums erases the small
-#   weights of the keys in the middle.
-# - **C)** Each tile of a fused kernel normalises its own softmax, so keys in the middle tiles get
-#   less weight than exact attention gives.
-# - **D)** A kernel changes how attention is computed, not what: it is exact, so its weights are the
-#   dense model's, middle included.
+# - **A)** Peak memory and time, and the outputs too: to save time the kernel skips the blocks of
+#   keys far from each query, so distant keys get no score at all.
+# - **B)** Peak memory and time, and the outputs too: each tile normalises its own softmax, so keys
+#   in some tiles get less weight than exact attention gives them.
+# - **C)** Peak memory only: the kernel does the same n² FLOPs as the naive method, and time
+#   follows the FLOPs, so every run takes as long as before.
+# - **D)** Peak memory and time only: the outputs agree with the naive method's up to rounding, so
+#   every accuracy the team measured stays where it was.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -1020,7 +1048,7 @@ assert normalize_choice(q5b_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q5b_answer, "1b859fcbad1538191b7b4f5ef3b0de5962e03c83af73a63b5fa526c725a42c58", salt="06/q5b"), (
-    "not yet: reread section 2's takeaway, section 4's time slopes and section 5's precision test"
+    "not yet: reread section 2"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -1032,7 +1060,7 @@ assert check_choice(q5b_answer, "1b859fcbad1538191b7b4f5ef3b0de5962e03c83af73a63
 # %%
 explain(
     q5b_answer,
-    "sealed:0DczJbUjfVt8wtt1DwZ+y0Xd71HCZneAMMiMMZO1HD/Plno3ovvTKLZSiY4x2EE9GueFPxKgXAt5S9HFzdeUZBy7JIseIfZnBJB5OOsGDXhYGKACZ7BLx4qVNfr0ME0QufJa7qWUU4Zoss/mekZgKGPUmCACP10VHla9Q9TEA8I8qdY6++EVFMKPmGJX1kaEYz4dhtO699B4UbbArRcMCib++4ZZ+75pLCqDNA4vV0PYE2KOe731Uktc34zk4PPQK3w/FLdbjSGzBExI2hxd52uDhayT+183mxIV9gAGIT7DQf5sDmsX064rHY1j/r1Z/yxJNhpiJIq8kfw+uAg5fOJ0IahyYR2cGihnGEMZxAVSeJ5Dn1+gpjCKY+rtns6df0ppGqI9fxB02CGKOK4uQQNu+/0sDy5oaXe+l4abCm4Aqktehdg9f4o3qgxa6m3Xj/CWJ5PcSEbHU4IRJZK8gtkXbUeMf3tOtO6VxxPLhOoPxZwEdjCrZNwzEHfo/H+bfZG65O7KkNCBLeGs+x2vIL0hT1pYG2eagyIf3Dz9L1oS5DgKc4YidD9XqcHzKXvdQU6HZRCefWwGPcL/1wcS1w9tuBis3v5aG0YUSZi4whg9RPVmuyamcEPrGOXwks2A+gs3CF60AIyoQo8nYO2XwThXZlBl5+Ekl4wN3l5hrH/xOnSmUJfSLkrDvtOKMX8KYzO2SAEZ+lt5lqc4eKDyIJduqXUM2sboibtMFoV5Js1mZqyV2urrMY1FC2CYQ+uZoPH1saC9nJP3yo5mjto+fZLhENMZocqafYL/IJp26EnLexr/HolvZV9RrNL3pt1cLe1puJ8WgmmyFExAx1A13Nwa/AicKn7vnxC70oW/3t0H8T11XEm6e066BvRotRSX/kxcuyZbpud7MTcAro/oN/yQzj2YvNTrCPDGPsxgXjXHuRp2MpyueahER+r55mso+bNsTkADJ10q4HkfQ2NJi0eiznmNWQrBaleAxDg2REAj4VnB5iMwXmoq74Os92KAvUlexARUxSQLJANoao8/vQ+NzjSoMQ4h8Hz4cOgFXBwcXUjahsU8a5Fn1r67bVIMRDtgYWDv9jw/j3joKFwKTEnwh18cujmFyJS0CNeX6FpsJiT84JMqMnS1Auqs+aPNWz+VeShWX50gsHBpzoCt4v1clL2oGh6ezT88IjAbUdKVpzNDDSa6L+PnIP7sq1+df/fKJxOg2p7GajxyGBBql/M4GRV8RbmqO1TV1uM56si3n318dP6kK+fGCzBfLqsfyhB9Hq40yAxBqr19NwXlO3+cMWszkwkq0sD7hcyvGK7yWcN9rq6u9FXNhZiEy433cUGPG+HmR/Vdj2pfC78G6WpYh5Y6lzid1C7UIAnhdGkUjf8NVRenEbas+o8MocTcKU2/XDiCUaetLV5vM88emOMHQKcpCkLVc6bCoaCRMCvGV2VAQcHu0iqW55Qmt0jVyLvXAaYc6kIMkOUlHIBFKCx7EQ6Tym9gEEp37sRj",
+    "sealed:Aq8lq7dI2A/N6Fy50pMraEXd71HCZneAMMiMMZO1HD/Plno3ovvTKLZSiY4x2EE9GueFPxKgXAt5S9HFzdeUZBy7JIseIfZnBJB5OOsGDXhYGKACZ7BLx4qVNfr0ME0QufJa7qWUU4Zoss/mekZgKGPQlDcedlMVHgTtBI+JFdJ9qdt/qOIDE86E1ikHhEWEbm0Mm9+wsIRxWPqCv05fCidJPdZb4OwyODjQMUg1QkCcUn3LZLzjSkcO24ux8fHMeG13EOQMmiehAlxSlA8V4yebmLqJrxoymxkP4QAOITTVQPluDDhJlrUwA5owqaBF8mNLJ1N2OJG92OYx/Vwla+4zb5p+JAKWXiwrVU0O0gAVZIgM3lyiuWnefOa5m8iMbwZ/TrogZA122H2MMrdnAx9usLhqWXtiaVeRnbGAS38c/lpYjd4teZx/qhpa7G6Dg+DFZp7GSlOSQZ5Ddrfo0oYXbkeMLX0PqOnQkB7Rz7l4xJNQIjGwN9p7Bnzm/mTPZ8665O7OxJOHLbX/tVSvaLZkVFBOXnjUzDkO3Dz5KExb/nGmiscgdClapdzyMzWSHguNZQrRZz5Tc9+2yQVT3UFk/QGryacXXgoAU5X3xUxyT7p+sSHjdE32U6Ol14bSlQciBRumAImvUcE0bajD3XlOaxUDxsEQgcAJjVRw+GLxdCP7FpDSJFGWudSDejYLbjT5AEIR51tjkah9K7H5MZM65zQYkdfzirtEFphlZ98ndred2L/rPJ8LX3yVBriWrP2jo+W5no/r1soggMdqbIikU98WrM2HPceedJZy7wrLcxa6BN08IUJdoJzk4sdQMKlwrs0A0CuvXU1A0F04kthHpk2hMTf0mVWzyIKiydtI7iQ6DhL2Ok6iCL1a6BSf+Alc8CZFpvF/MScO/djsMP/YySGU/8jiB+ODd8soUnuVqAFmfoX6PawIG7/962p69/Z/AEgAY04vs2IOUyJAkVHwwzGKFQjLZR3M4yJhX1o1pB+c+ykgG2Mg8obpq3HMqwxv+01/2HdZMwJ0bYMnv12Tg2yxLhIipHjyNKkURgdZFECVkpVebJhjhbS2dUJDSzs2KWzk8CpqiXKsfARBXha6w00Z7nnM3Ym0HsjXsw52PSvp6ZMuO3azCPC2vrrDBXzDeStNSpxuuD5sgZH0sLJGnrTzUh6EiXY6bSwGFdyStnZJQiCoYa3lO6j64liOKLKLaA2xiITLYzx8EBpglOI2VjJ8VbS8eE/SxPM+5JuYzDlwe/rhfPrBAzoIZ7dNmBFnEa4syAxBqbApJgP0cmKHfy00khpv3c7sh4HqQqe/F9A1tLir9FPHw4Sdx92je0jAFu/tE7RchS8MDexF4G9ShZc6yyOdlyjYPBKtMnVHzKobRAW2EL/rv44N5NyUOgS+UD+EHbb7IV82Z8UX1/MDCPMGURqQfbPP8/SMNCvGSX4PX8G9wySNrtBoukXV3fPfSKxJ60pFje1jBYxcOSR9XEGEwXlgF1Z2q9Uo5YdjrG4NyhrMYwmeLP/i6rOQp1c3bfu0n0O607dhOJMsWddmK7/t2jnO0eQZ+Q25hyBZtSaIs0KRGXOHMHwDNBqD14/roii6BTO1aowwtqJ5Z/1B9RTUuovzBD2Wz7jsh9tACVIPzb7ZcyrhpCDg3I1AFw8R3Q7zrTjWNM7e4xfJCeUjy5JMbX/SHjvpgwGM1iw0PcgEXHqelUzk6DGli8OW56s5pcPz7Ac+NpUDgAhxqH3Uki4b43Piy+qNa+oj0CDa3VxdeWpWeY0p6pm+H6ECzVFoFA/lCy5NHPzSuGkcBYTutyFgYDswsPH+KTGEvoXeatrxB9IP8nnap4DnQ6RhzxcTGleC+10Hop799WQ0XOZXNzcZLo1aMIqwqJfEbDazrAkG6+gmlQsWq7pcDQ==",
     salt="06/q5b",
 )
 
