@@ -438,13 +438,13 @@ fig
 # the contexts (section 3's last column) and 0.08 of the weight in all (0.79–0.80 at the training
 # length). The query's output adds its own embedding, the attention's output bias, the match's value
 # times its weight, and the other keys' weighted values. Rebuild it from those parts on section 3's
-# contexts and change one part at a time: which single change brings accuracy back to 0.95 or more in
+# contexts and change one part at a time: which single change brings accuracy back to 0.9 or more in
 # all three seeds?
 #
 # - **A)** Shrink the other keys' total weight back to its training-length value, leaving the
 #   match's weight as it is.
 # - **B)** Even out the other keys: give each the same weight, with their total left as it is.
-# - **C)** Put the match's weight back at its training-length value, with every other key left in.
+# - **C)** Put the match's weight back at its training-length value, the other keys' weights unchanged.
 # - **D)** Remove the other keys' part altogether, so only the match's value is mixed in.
 #
 # Store your letter in `q9_answer`; the measurement after the question decides it.
@@ -483,7 +483,7 @@ assert check_choice(q9_answer, "892786730f4d98f91e53e4e07ff363c2ffad994a98249c3a
 # %%
 explain(
     q9_answer,
-    "sealed:9S0Doj3cE8TbhohbRVXNw6JE9QhBfCOSgmnrY99XQZIEC/RvkJjqPhEcVLhyZTgivOo3xkwGhScHEvzQe54zRI1R8KehDp/3CwXGofSE3aF/fnMxgIkHU6AvZTag0T7WAP+teMORh0lg+1eUdg3mgbVccL6/EUs0RpwpKVG1x/mJjtKrA2qH8uHp13hve3IegkiGBPoZx3kQhgf6kh+1Y8BPxE6c2JeBDtEU6LmzIcb/i9rlObbyNJTq4rYJ41sjqFWfWJNRiys40aOiTsWW6V4YlOCA5aG8RCLq7fAqR2R+4xNWFeiSLkReEA8UnwnCAMrsQbZiZ9MpwMIobxlAhEg6uMm+H1zBKD3rhVY8Lt6rtUpqD5yqOlhjmdzbJ7g7uB6a2UJ1bH4j5Jeglq+g8wlzDJPF57J6bCv/vuin8GuhDCMUzQ1SWFDjBubH6BaWFDNv0vm/eJYEyvBl1fZgDsgEMFXvdGgZjQRm3FHDtBjAfpO1vZ5mcmYMEmJCYf3ycxMgsDZeIKgjI55QxFBYURjk3JOg58goUULUlriMVg8nTa90oZb65K+JMhci9IMyDvc7kUexr8bbLR20yuzbdd2msPdpuj0KwuvOTkacPgo+M15i01zrndWHGpZH2ycYVqOc++tY+ii8+o40pT40jMBnABlUHdp2zTYYp/SI9SbUj0Ryy+Ixm6lEogRJTxrnBk0VlSiYXvCB5bQAHXxBKcT85HM2uw/MXPV+RmRCYr8kGEYMi1jwumv5e97DGDvDlcNvHktMZBkoMa5XK+WvKSDEYjId7V+mq4/3a/+t/5CViWF72YmHO1TlTHA3i4gEE6UJnOLgBra5KrjECxOBIznfVM1d5dyIM+IQEJEDyJVRllkjO60hdP4qeikwdjk9BSTwd3DvB5/qf1prTpMCTnjezb4B1L9fU69Xjd0/uQPcMlD5+pf7FC4upS3aRIAKC8gZKC1W6OakRrxCeQI8dyFC61ZvwVpuxbG7Qf/UyDN8xZSgORKL2EP3GsUdjXfpOQ5HXibpg9pEGTY5a4a9N8Ylo0W8/RXW7eJB2dPu99XuHnh6mlzRV6ElGSi6lunNGj6z8pdmq1FBBhT4PC9tJzQO0ghgJmCFzG769paSs1iP5X7DAuk0+CmBRNXDv6Oo/rhqEMK8LJJ489Y8vJyvMLek25qK4cGWed7CBiW5GiEMwcsTv6xbMo7dDbgf888bnjb/eX8IkuYgmMAqgjG3gtc9aGTeoDdy+QBchFMKNXnrOhDJ429vrcSLyV17qwJG/53OiEZUh89TYGdFQrkelNzsRBbo+n0tQOzDoeuBMf3zXo0xkYzhdNw/OctVihhxSJWWzaPQyX+hu6hjdilUOhXD//pnVXEpfxHur9kkNjq6gSJ3LvABl2kDmMIta8ra",
+    "sealed:lga8/7fAN+Q5Jl1JRTIAUaJE9QhBfCOSgmnrY99XQZIEC/RvkJjqPhEcVLhyZTgivOo3xkwGhScHEvzQe54zRI1R8KehDp/3CwXGofSE3aF/fXIgyMYWTaAvPH2q3CWUUqijdN3Zn18m+hmecECohKJRMvmuQ0M5Qpp7KVGvkv+HzZulTjCL4v/+22JvKjJDlFjJU6kZ3yRM1EOhwUr8J4JD1FCV05vVVJ0Ouqi5MY/hmpj/Ja72YY+/5KMM5RQ1uEaIRNdQgCtrnLiuTomIoRoSj/2H9eD8HS768+kqXWQvo0BABafLfUhOX1ZHk13LC46jW7snN9010cIsZgpAhFg7tcjqElrDfTrqmFlyNpr5oExkA9G/Jl4r086PMrFwvlvMy01hZTs0p5S106L04lAkAI7Rr7E/LXy5+vCvoTGxADNMjw0PHAy4Va/S6hqMWiF8k6D/PNsJyvBq3PsxVNBAeFG7IG4QgUp7wFeKthTAfsex8dwhb30FSSpKZv3xcxd08SxFMu0wPs1JxEdPURTg2pyupew9XwKdvanJVxM9CvtzscK15K+JYFg9+Z8zDrQcwRT27vKXflrtkrGeec24pvZ9umxKkfPeARDNJBpkYw4xgQj2ltmDX40JziQRVKOP4fRAqWug5pcipSw1ktIiEwQLStFryjpVpuiI+2volEI1hdowh6cKvQVCQUizGkcIhmTMU+WD4rQWEz9DfcOzsGgjoUHRQPM3RWxfdr8+EEEXxFrt7nH3Z9mKBD2KksJkWQZZeB9gfOdiYa3oaBeIMXVEtQzhp5/pc/64/8HV2HhrltHbNUSZHyV23bMPGeoLnenuVOKhLqPCCwKMJSKYUNVB78nNb85cQtZC+tkC0QB7auwtZOAwfD0wJ3ltHTS/LCLjF92wPhM5AogdSmTezb4FmvJEX68bk5IvtArCYUH96Z/7S2IsqDvAC4AKC5pWNyBK6eHvQrNULEM6ZGRG611/hAxm2uS3D7bCnj9gnNG5KRSCjViiGt0N2TryNQ4LEz7slZYQHDYjJZerdsAl6gHv/VuOrPpHl8Cv9cigGC9yl1zdT7Y5SmWhiOmeVT+v58J9/kNEARSwPyg/NS4EzQhnOnachGb66MKTrhabpGCXVvI04SmRRdjY666u/O16EMn8LKF59ow8jZWnKOTi24fGoNTBLYqZXnbqTjwJwZhHuaVXfJPBC/Ed/88byjK6fmtcjq4sy5M3kDG3nthneSzU5npn5QYUzkFeNX6iPULD7nRvtsKHkAl8qxhKvtPTlRBUy51TYmNEWPAemdT2CQP0/DVgUuzJpafSIvHrQY07m4r3dMY1IskdiV1sR5yMzbbW0THurq5/JGZJJhXc//p9ECwnL0vjr9kkNDflyTs1ZvpH1HIFiYc2cNeAtCgmeOA=",
     salt="02/q9",
 )
 
@@ -686,15 +686,15 @@ print(
 # **Q10.** The table above, at the training length (18 tokens): log-n scaling with the raw factor
 # `log n` names the right item 0.82–0.91 of the time, while the same scaling normalised to 1 there,
 # `log n / log 18`, does 1.00 of the time, as plain softmax does. The two models have the same
-# parameters and were trained with the same recipe. Why does the raw factor cost accuracy at the
-# very length the model was trained on?
+# architecture and number of parameters and were trained with the same recipe. Why does the raw
+# factor cost accuracy at the very length the model was trained on?
 #
-# - **A)** Sharper logits always cost some fit at short lengths: log-n scaling gives up accuracy
+# - **A)** Sharper logits cost some fit at short lengths: log-n scaling gives up accuracy
 #   there to hold the weight at long ones.
 # - **B)** The raw factor grows from 1.79 to 2.89 over the training lengths, so no single set of
 #   weights suits every length at once.
 # - **C)** The raw factor is the normalised one times log 18: the same functions, so the gap lies in
-#   how it trains, not in what it represents.
+#   training, not in capacity.
 # - **D)** A model needs a factor near 1 at its training length: that is why SSMax, free to choose,
 #   learned an s close to 1 / log 18.
 #
@@ -722,7 +722,7 @@ assert normalize_choice(q10_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q10_answer, "70ff27d66612ff644262600153251401af1780010d6fca32ce1607c4a812c44b", salt="02/q10"), (
-    "not yet: compare the two factors at every length, and ask what the query weights could absorb"
+    "not yet: reread section 4's table and the two log-n models' description"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -801,7 +801,7 @@ assert normalize_choice(q8_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q8_answer, "75a6072512bd4ee0027e4d68cf5717f2400d9960e00a37805a341029f7935dfe", salt="02/q8"), (
-    "not yet: reread section 3's takeaway: what does each distractor add to the output?"
+    "not yet: reread section 3's takeaway"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -1239,7 +1239,7 @@ for n in (2**12, 2**16, 2**20, 2**24, 2**30):
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q2c
-# points: 1
+# points: 0.5
 
 # %% [markdown]
 # **Q2c** (derive). Q2b's setting: equal distractors, section 1's gap (`e^g` = 219), and `k = √n`
@@ -1465,7 +1465,7 @@ from course_utils.tools.quiz import check_rounded
 
 assert check_rounded(
     q4_n, "21a35a9957a2e6b6ac95a81e56d75d1e424828830f884d8175907eb345a3b6b7", salt="02/q4", decimals=1
-), "not yet: reread section 1's formula; which of the 16 keys must the numerator keep pace with?"
+), "not yet: reread section 1's formula"
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
@@ -1536,7 +1536,7 @@ from course_utils.tools.quiz import check_rounded
 
 assert check_rounded(
     q5_value, "4897cda850cbf7d5bb114bd95976629dda10548b38c8f19c02f69457613760a6", salt="02/q5", decimals=1
-), "not yet: reread section 2's entropy measurements: which quantity settles as n grows?"
+), "not yet: reread section 2's entropy measurements"
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
@@ -1672,7 +1672,7 @@ from course_utils.tools.quiz import check_rounded
 
 assert check_rounded(
     q7_value, "7f9792c7f593c9344323c93c8287b34c0e8813e9bb878446a4a1d68282552c30", salt="02/q7", decimals=2
-), "not yet: reread section 2: which rule gave E[e^z] there, and for which scores does it hold?"
+), "not yet: reread section 2"
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
