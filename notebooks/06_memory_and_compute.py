@@ -532,15 +532,17 @@ explain(
 # %% [markdown]
 # ## 5. Why the fused kernel is faster at equal FLOPs
 #
-# The fused kernel (SDPA) and the naive method do the same `4·n²·d` FLOPs, yet the fused kernel is
-# several times faster (the time panel above). FlashAttention's title says why: it is *IO-aware*.
-# A modern processor can do far more arithmetic per second than it can move bytes to and from
-# main memory (on a GPU, HBM), so what limits a computation is often its **arithmetic intensity**,
-# the FLOPs it does per byte it moves. The naive method writes the n × n scores to memory, reads
-# them back to find the maximum, writes the exponentials, reads them to sum, writes the weights,
-# reads them for the product with V: many passes over n² numbers for 4·d FLOPs per score. A fused
-# kernel reads Q, K and V and writes the output; the scores live one tile at a time in fast on-chip
-# memory (SRAM on a GPU, cache on a CPU):
+# The fused kernel (SDPA) and the naive method do the same `4·n²·d` FLOPs, yet the fused kernel was
+# faster on the machine that ran this notebook (section 4's time panel; the ratio varies by
+# machine). FlashAttention's title says why: it is *IO-aware*. A modern processor can do far more
+# arithmetic per second than it can move bytes to and from main memory (on a GPU, HBM), so what
+# limits a computation is often its **arithmetic intensity**, the FLOPs it does per byte it moves.
+
+# %% [markdown] tags=["shows-answer"]
+# The naive method writes the n × n scores to memory, reads them back to find the maximum, writes
+# the exponentials, reads them to sum, writes the weights, reads them for the product with V: many
+# passes over n² numbers for 4·d FLOPs per score. A fused kernel reads Q, K and V and writes the
+# output; the scores live one tile at a time in fast on-chip memory (SRAM on a GPU, cache on a CPU):
 
 # %%
 tiling_diagram()
@@ -638,9 +640,10 @@ for name, impl in (("naive", "naive"), ("sdpa (fused)", "sdpa")):
 # pays for its bytes on top (a dozen passes over n² numbers, each a memory-bound elementwise
 # operation: exponentials, comparisons, divisions, which run far below the matmul rate), and that
 # is the gap between the two measured times. On a CPU the balance is a few tens of FLOP
-# per byte at most (printed above) and the gap is a few times; on a GPU it is wider: an H100 does about 990 dense bf16
-# TFLOP/s against 3.35 TB/s of HBM, a balance near 300 FLOP/byte, so the naive method's 5 FLOP/byte
-# leaves its tensor cores idle almost all the time.
+# per byte at most (printed above), and the gap is whatever this machine's time panel shows (it
+# varies by machine); on a GPU the balance is higher: an H100 does about 990 dense bf16 TFLOP/s
+# against 3.35 TB/s of HBM, a balance near 300 FLOP/byte, so the naive method's 5 FLOP/byte leaves
+# its tensor cores idle almost all the time.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
@@ -776,8 +779,8 @@ print(f"  equal to autograd's through the naive method to below 1e-12 (float64):
 #   the term it rounds, and such small errors stay small.
 # - **B)** Between 0.5% and 3%: the sum is rounded coarsely, but the output is rounded alike and
 #   is a ratio to that sum, so most of their two errors cancel.
-# - **C)** Between 3% and 15%: the sum grows far above each block's share, so every addition to it
-#   is rounded coarsely; the errors only partly cancel.
+# - **C)** Between 3% and 15%: each block adds about the same amount to a large sum, so the
+#   additions keep rounding the same way and their errors add up.
 # - **D)** Above 15%: once the sum is large, each block's share is below half of bf16's step there,
 #   so it is dropped and most keys are lost.
 
@@ -815,7 +818,7 @@ assert check_choice(
 # %%
 explain(
     q4b_answer,
-    "sealed:ABNqM4aFffNhtrhyfViGfOO66N9ZmJkRyBwzeeEfIs09efyXPmHIc/14yKpGzPmeWTLxbJBDmzAcmEkdY4PaYUQYutzvrCaNMJ7n0N4CuJzs37igGusc6cjyBjwVkJTv9utzfxy2rWfXY+MMpE34SZYc6zOWinOEReHbRu75VYcROEsq20tlmsS/lvNCBY+BSsGuL5J7UlRpQ6kRlvCDYzH3AxMulwzG2uQR+S8Lec1qAFSna7ywCgUBg8+DREhXd/A18sFk6TYGg7/0U2XPh1ArFkNDW11LMOIPBwVyreNR6TYi86LwYyD3w7UHVlGLJBf+0CDZTfT7NT3r6j7MEGIKHyG/KpUgfpR9JI7mlqLH/KFRfb/dy53U3yz+brq1OBSutATpPNSl+L5UWG+wgwHaFQSdAs4uMsqhoWoWorXosYWTPp8HRWKQcodgi7dX61u+JgtlrUdIHcmeA+CuMkJmhxxOpr7oyfT5vi8DAJd8enu7LJGK3szY8EkxMrslbBYE9QeVtYC5HeHTqOYst9stYR7uPCjwKJdlATv7LXvQizJPxnfJ3pylw9TQLubZuah2JLu3mCTExOWAnqw6xRtpLy3sYDJQecS9Oaot2ojpCanD5EV8BO7fVGuBtho0Mmlir1CryLh2uF0EFKfUIYT/MS404MAUFQfUcHwH7ab/AvmYfo29qbMPBC0yVdSYgFrUzj+amOWejVrZ5V12A60oJz77ZfDTmHmogdiKFM6XHIUeP+2KQJh0sfqtLUT2P+uVM5YzPtkMDLmOeDT54RAQE7VxZwTgTLYz655d1SnelC+JAIU03QB34IiLcRN11gix1q9EfHiZi5aWMLbayUrlFQrQ5IwNwC3pUWMscQ0GulTd3b/wBimOy123jfPrE/rWMQKt2byuybUYcPt7nEaBYe0RGdR8bWhZjqNdpDwXdJesDkCUcA4YSh2XkPfbEkqxQnpucM13qxnpCyQv5jqvG11L4rlcdRSH0KfB/Gmv0UuLgBvm2NyLhAvINgE7bIj6IR50m9+KIzmXsqRSiKb8Byc30mL3BvX1vnrf09g2yH7RinSmkoc7ucXKgDp8CmkNgbFIg9debTzKSmUvR5AeXXrnWp7e/HEpYTeGkSxwqSBcBZdteT4+0vg/A7vRUeNiXDoZJF7ggldfg1/KqqunwdjORBtwihQrERaxkjPck4SNHYQiJj4UjrDL9IGhZeXyMkpYnr8RpFPhrPaY0fYFzeD40MSUqZNfjiPYepSRUx5AvjZU2yudDFsbm2EXfnjg9U5zRutoe+N3hKDmj7Ux+GBD0ABfVgvGgeFFeJchCGw42vHIrMaSx4OYji2iGVNQSTWY+ayxy7gAVo1W/NJSJTrVYJ6MOCYiIgOv5XddwxuF8/oobtaBOkWd6gTTBYF2TRKOywQ4OlAKJLJU5aD5rwtHVOcbYXsLox77lQae7d1AenSLYbf2F2b9u08kWEtwqVRr3ydSNATEFKfUDn6D54w31bLkqg+wvkvdqjIjgfy4irFPUMCGb2B1N9D0rHu5f7HIrbIP7rn9BdKmj7WWEKBYsgqgIP/5QM2++hx98Go/uwwBCsAqDZg+6ga2YPOczTiJ6rKpvET2LmPq0p4FxuvJ1m0qy+zh6IIB2z+i0+zHMdzqlcfKbz9OytagGhu7G7brAoPcrJLk7vERTN7OCYP7UGMRZU7Cqx2NV6o8Fqf/F+LgNuhKqPix6lBXjCIGrZhSS2RFuUl1apTW7uJV5Vgln9tQSpQVhqWqsTWpvMwnv42qfSwXEmIbSvAjdgJ0GFeGTbxvsdFbL1KxVQkM6DaIDrEFxwQgzAaKhwNhMQ==",
+    "sealed:1uTp0KdF3/+KJcmG2LekHuO66N9ZmJkRyBwzeeEfIs09efyXPmHIc/14yKpGzPmeWTLxbJBDmzAcmEkdY4PaYUQYutzvrCaNMJ7n0N4CuJzs37igGusc6cjyBjwVkJTv9utzfxy2rWfXY+MMpE34SZYc6zOWinOEReHbRu75VYcROEsq20tlmsS/lvNCBY+BSsGuL5J7UlRpQ6kRlvCDYzH3AxMulwzG2uQR+S8Lec1qAFSna7ywCgUBg8+DREhXd/A18sFk6TYGg7/0U2XPh1ArFkNDW11LMOIPBwVyreNR6TYi86LwYyD3w7UHVlGLJBf+0CDZTfT7NT3r6j7MEGIKHyG/KpUgfpR9JI7mlqLH/KFRfb/dy53U3yz+brq1OBSutATpPNSl+L5UWG+wgwHaFQSdAs4uMsqhoWoWorXosYWTPp8HRWKQcodgi7dX61u+JgtlrUdIHcmeA+CuMkJmhxxOpr7oyfT5vi8DAJd8enu7LJGK3szY8EkxMrslbBYE9QeVtYC5HeHTqOYst9stYR7uPCjwKJdlASfkJmqVmmUBg2fckZ2i35fPZuLOuPszN6u3nyPE3+OJx/8ryQw9Ijmjdj1KOtW+I+t5wZikWqjG9hE5B+WJRGiBrhxgcSs0vxfu06l1/RtUBKLVNoroPWwl5MpDXU+QeGYKorzkR7SYeI2hpedRSyozRJqIjVvU3DCSiuWImAOGsw81X60yMXruefDTlWv7gp3QTMLVB4MJPL7ZCI926rSIZF7wJ66OcpQ+e40BG+uSY3P4p18XXeF4Zgn7GK0z8plamn3ThW6XRYwn2wZzqYiecFch1wOx1qJTMTWdi5uSOq2Iz0nlCBGVtthTmXnySHNiYQtIqU+YnKjhS3DemEb4zOC2T7vONE+7wv2oxPBZZ+5sjE6Ge6BQVt49bH5Jz6JNujVcZZq5BECFegxUQVvFnOLLWgivX30qcN54oV23VDx8/CiiAF0G4LlaaRPC0OiD92q0hgHEzivslIiXjgvDKwc8d5W9blpSgYqJZjONqL9ZyfD7G2FiwWf4EfW5oHbC14N62WWU3m+235tuqNvb1G9uUz0WyeNGwogOIzfJSGl8U5MJXW/7H9vH7HcgNCHG3j108G5ZDpdtfTE4zfgsGO7aQ+9+QjoDMhr1nldfkVmH/a+lydSBVVJwilF/FgaozGbpk5+fU4Eja3YRnbPS9Iu0MeXrIB5SxfFK7Ent5KKExrMQzvz4wMPR545E2y7dfZmTTB5IozZJ3SrYDl8BlmtDKiCo9g9sX/U7KO52kvSznexl4ygVihMJEkjdiPVFdp9lGzZhn7jJ+caK19fV3mf8TxheGx7V+az/zfQMVIhR/51IIy+HcdHfDnx7JUurp2pE01WJ+/gpPZfAO1TY9EeHVoc4QAPexxl8LVELZPZwofi4qgFAVPcBaysetAivx0mf54QBdXSeYKHyQ233uQAnFwNzoBI522tANAjCUfHBDzeE54xkjff3qUvxqUrbumBshqiqxLFPV9WOb2B5YdSwvGe5avna5a4W5rW/GtLlhbKWXbJBswqyPL7kS466slh2+z5ru0IFCscuBt86vlWiLaeexTjXufS/6gH2KWS5m9hCxvrJxXBtjce4qZ8QmCmiyPHLI4j2ldvOeH5J25OiXwmsWq7mENeIt56+5KQMT4vcSJOiEnIVbxmQqwaGE600WbfhXeLgJPQLv+vuuF0fjzpJp4BeHG1S/S98aoTWj+RO9Vg1n9pZSpodwvGit3qvu9JigZa6NC8CHHUbTqA4ZgR3Q0XKRbwnsJ8QL0WzGg9E4nDbE6QCgks+zArMhF9za0fiXEXn3JIIpBLzOp2v0j/ixuTA6ZJnsSqWIH9zXUQ7M8uxFLZY8arR8WmggIYnisHn830qUu7L45kxiiTS07+kVDIpBh68Wvbb+v2xwlDCNGmG2KoEYs+25EmWtI+qz2aGrxnAAFJhkmSGcz2QtrHjClyUTkgkqaIrPC34KjW4nnr/5kRrH2mVRW77WHmFWM7uhssEPnSG62m/bFr+lwvfGZUSxCa85Wz0JydaYjOJA76uPOBOec3Od0HzSmI6ouUQPJO7grrci3jfXDcm9T0ZfEkj6quDRupGizJDq9pyWzAUl8higqCfvvDBOmH421edoAjXgscObi9uGUNUq/txMDJRukY/D64IvDyZP/FoQNiCK0FImSZO1RcGastlmHsOax7q/hUwbsuuaioIRXftFhlimQLs9+qjJh1Rw6b5R1Uk+Qpm0od6nldoytxfHi0s8rwut1SKdBh5HYxVRC67vODFRTvTxUYu/w4bdVkgcCH6QBcKfJrVdta6VqrmesM7tJGO9gmwRjLgeBkQl0KRDLis3ehHKue3WXfGXmo4mQsr+38lUNMcbrioIu707T/BtOnTMKi1TiUu/bctwA5wFiBV",
     salt="06/q4b",
 )
 
@@ -826,10 +829,15 @@ scores_ref = q_bf.double() @ k_bf.double().transpose(-1, -2) / 8
 reference = torch.softmax(scores_ref, dim=-1) @ v_bf.double()
 m_bf = torch.full((1, 64, 1), float("-inf"), dtype=torch.bfloat16)
 l_bf, o_bf = torch.zeros(1, 64, 1, dtype=torch.bfloat16), torch.zeros(1, 64, 64, dtype=torch.bfloat16)
+sum_errors = []  # per block and row: the bf16 sum after the update minus the exact update of the bf16 sum before it
 for start in range(0, 65_536, 512):  # the update of section 2, every number in bf16
-    m_bf, l_bf, o_bf = online_softmax_update(
-        m_bf, l_bf, o_bf, (q_bf @ k_bf[:, start : start + 512].transpose(-1, -2)) / 8, v_bf[:, start : start + 512]
-    )
+    s_blk = (q_bf @ k_bf[:, start : start + 512].transpose(-1, -2)) / 8
+    m_old, l_old = m_bf, l_bf
+    m_bf, l_bf, o_bf = online_softmax_update(m_bf, l_bf, o_bf, s_blk, v_bf[:, start : start + 512])
+    exact_l = l_old.double() * (m_old.double() - m_bf.double()).exp()
+    exact_l = exact_l + (s_blk.double() - m_bf.double()).exp().sum(-1, keepdim=True)
+    sum_errors.append((l_bf.double() - exact_l)[0, :, 0])
+sum_errors = torch.stack(sum_errors, 1)  # 64 rows x 128 blocks
 state_fp32 = online_softmax_attention(q_bf, k_bf, v_bf, block_size=512)
 for name, out in (("bf16 state", o_bf), ("fp32 state", state_fp32)):
     print(
@@ -845,11 +853,19 @@ print(
     f"row 0: the sum ends at {l_bf[0, 0, 0].item():.0f} in bf16, {sum_ref[0, 0, 0].item():.0f} exactly; bf16's step "
     f"there is {step_bf.item():.0f}, and a block of 512 keys adds {sum_ref[0, 0, 0].item() / 128:.1f} on average"
 )
+net_err, walk_err = sum_errors.sum(1), sum_errors.pow(2).sum(1).sqrt()  # walk: if the 128 errors had random signs
+same_sign = (sum_errors[:, 64:].sign() == net_err.sign()[:, None]).double().mean()
+print(
+    f"per row, the 128 roundings of the sum add up to {(net_err.abs() / walk_err).median().item():.1f} times "
+    "the sqrt(sum of squares) that random signs would give (median row);"
+)
+print(f"  {same_sign.item():.0%} of the last 64 blocks' roundings have the sign of their row's total error")
 
 # %% [markdown] tags=["shows-answer"]
 # With its state in bf16 the sum of a row reaches the thousands, where bf16's step is several units,
 # and each block adds only about ten: every addition is rounded by a sizeable share of what it adds.
-# The errors partly cancel, but not enough (printed above). This is why FlashAttention keeps the
+# Since each block adds about the same amount, most additions round the same way, and their errors
+# add up instead of cancelling (printed above). This is why FlashAttention keeps the
 # running maximum, sum and output accumulator in fp32 even when Q, K and V are bf16.
 #
 # **Takeaway.** Exact attention's FLOPs are fixed; its speed is not. The fused kernel never writes
@@ -1000,7 +1016,7 @@ print(
 for seed, name in zoo.names_by_seed("kv", positional="alibi").items():  # notebook 03's ALiBi retrievers, K = 16
     acc = accuracy_by_query_index(zoo.load_entry(name, verbose=False)[0], 16, per_index=64, seed=16, rows_per_call=32)
     print(
-        f"notebook 03, ALiBi seed {seed}, 16 pairs: answer in the first / middle / last quarter "
+        f"notebook 03, ALiBi seed {seed}, 16 pairs: answer in the first quarter / middle half / last quarter "
         f"{100 * acc[:4].mean():.1f} / {100 * acc[4:-4].mean():.1f} / {100 * acc[-4:].mean():.1f} % correct"
     )
 big_scores = torch.tensor([1e4, 1e4 - 1.0, 0.0])
@@ -1048,7 +1064,7 @@ assert normalize_choice(q5b_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q5b_answer, "1b859fcbad1538191b7b4f5ef3b0de5962e03c83af73a63b5fa526c725a42c58", salt="06/q5b"), (
-    "not yet: reread section 2"
+    "not yet: reread sections 2 and 5"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -1336,7 +1352,7 @@ assert check_value(
 # %%
 explain(
     q8_answer,
-    "sealed:XjHubp5Kw/U/qLxYaiDqRcOC8Yk5Xn+j92LmHaZXkV9vvsT54OFS9useGAxT+HfLhynxt4ZIl1P5PLaDiJDDTYu7wEl0awq5sivztBzd82l1JxFHgoF9ft6YZCL5PXdjxVKWpXi+k6Oq1GeYggID1+0//Vshdxn+4SMFHcG9CSRRA1bKdpTDfD/ePmYvqsB8uyvbKpfsL2We+Jby+0TpDuXlTyjK0W6FlLvsbCjCdD3eo1jIptxBgUPetazLpucrN06eyreCzs6mKjcdYLfaIzPm+egfe7BrjzLsq5vQH35PG5pWnfLK9j7Y43ms1cutCzIX17JbP8iXFgEMNaZ5vk0D+TV6CHVbVveLNaW51t5UZ42fEZpWR3IwvkjuDrKsSJ/CWzwDI1Bz3lqjTmB6rHABGgS32XIK4SOupho7r3DcK0o5cMsG96Z3I3CxHkB3qBxhdirem1SMBpss4Qsnp1PJtoVeOUqTGVV3JJNb/21zHybd5gIu8ihvX4LKg082vVrIuVJAQ45MlQtZ+4TE0Nlr1fRon9Vk5xAyXWTidJ8eGTnzHM8AyCIa0IUuCqvz6oNQenRuH0Rt0yM+SQdH91nce0h9xxkbhHqBak+0u/LpE57AH2FD30VY1jGsusA/avlvWc+M8L5mSJA4JzAAt8+h6YunMr82rtq8+z2W+3P8O/vOIRAhZE4dcmBdEfVV0IZdFQQuiHqWW4+Vk0usYhHH/HrvDFCdNnQ69RNTGmjzpmConNTEKof92IH8oxWZtIf9BMhle0TvR80i7LBH7MFCpvbey4yeUb8XPjX3HBmQ1sVEV1tjPfCfRTnSso0/EgokRLJImWJ42oqLODZY91siDNBtGa50nQSv6hOSyCUKxlJK5QCqdQylGeiPRILSugjLyfCnBzmTzF41b7grrSKbKs6w9Ky1NqiVsFhadZacO3S5vFMkHvpqOu/QmsFoSB2X33E0CONxKx7C9Wbfq1sltO/+9NfIKd0J3cfiO2XbeXGJtQu/wq44mEYeel0dpZrx4vOdiuQsT8wWVsYBWGcKv4iJcAfAXe5dBUrqWx6LY3Us/YaScIHgEYDx7aNF2yDvzDYuKEKWJ9f778Tn20G17H/nglMQPBS9b0m1aUMABCqiKnoBg25iZjZyKgfJGULw7Tleyd0v8b4N7hYE5T3jyAiGc0I+K1LrKNVIMCiFn4QErSq0BbUQoQQ9QohYF8jyqDftm5tYgSRkHXaV515rMHbkVkwvdSxmvTQ3AS0fbr+ewFs2iFMMcxrV3komkWIHq5zRy4Wp97mxDmx+zMENbyG63JjlS4zwPcFTwiheCKcuPvBRRyW0gbZAHva+wQlJAetMbTumv3Jie6wWGxnt+dtbzAX2Y6fOm/85eS1g/dJkiAgf9ZUNg/FibsZJ1zh8B2anLU1JKuEfGoKPw78zZ7+S6vyjSNZOH3av572LtBMn9YWOU9SVrnP8tCVjrizT8/5lAIm+sYm4a8uIQsQj1nTvigryhqfZso1MqHk7mjjKJFNY0jby2MxMU4dS8vt3MXlsNk4wjsXX+yy0M9iKL48vFXCvaG+/p2hbcFILX2MteBbGz8Y9kvoZkU2wly/XhIQym598QsXnC4Srd4dkjhAVzDoD1f3yingzGNcg9upa4S4N9OhR0YiriTKTO0bu3Bg/8tJQ/K9hA+WBOAOhMyy4PqNwZrT9IJB5049t0qVWAHfVgsPxVg0pNTYVJBabQiXBWXHnsX5rAwyshx1lnrCSn6njHK2Rlin7fskIT6LHb9IFPwLjz3GFUO1n7hYQD5ITHU3QLVvPVP4FAZnccIi5fwZjj+7t6Vy4ho1YhQbCKZxbd7ksichNiQbRQ06unBY/V8MBmExJ1edgZPAMKzfbR3/8zGyaYkjSoSbH/2oL738bYPEYTsLWVjjSKMfSvc6Wz37YZ4JqbSuIyw==",
+    "sealed:Ysae4JT9oVNdnCtss13/LMOC8Yk5Xn+j92LmHaZXkV9vvsT54OFS9useGAxT+HfLhynxt4ZIl1P5PLaDiJDDTYu7wEl0awq5sivztBzd82l1JxFHgoF9ft6YZCL5PXdjxVKWpXi+k6Oq1GeYggID1+0//Vshdxn+4SMFHcG9CSRRA1bKdpTDfD/ePmYvqsB8uyvbKpfsL2We+Jby+0TpDuXlTyjK0W6FlLvsbCjCdD3eo1jIptxBgUPetazLpucrN06eyreCzs6mKjcdYLfaIzPm+egfe7BrjzLsq5vQH35PG5pWnfLK9j7Y43ms1cutCzIX17JbP8iXFgEMNaZ5vk0D+TV6CHVbVveLNaW51t5UZ42fEZpWR3IwvkjuDrKsSJ/CWzwDI1Bz3lqjTmB6rHABGgS32XIK4SOupho7r3DcK0o5cMsG96Z3I3CxHkB3qBxhdirem1SMBpss4Qsnp1PJtoVeOUqTGVV3JJNb/21zHybd5gIu8ihvX4LKg082vVrIuVJAQ45MlQtZ+4TE0Nlr1fRon9Vk5xAyXWTidJ8eGTnzHM8AyCIa0IUuCqvz6oNQenRuH0Rt0yM+SQdH91nce0h9xxkbhHqBak+0u/LpE57AH2FD30VY1jGsusA/avlvWc+M8L5mSJA4JzAAt8+h6YunMr82rtq8+z2W+3P8O/vOIRAhZE4dcmBdEfVV0IZdFQQuiHqWW4+Vk0usYhHH/HrvDFCdNnQ69RNTGmjzpmConNTEKof92IH8oxWZtIf9BMhle0TvR80i7LBH7MFCpvbey4yeUb8XPjX3HBmQ1sVEV1tjPfCfRTnSso0/EgokRLJImWJ42oqLODZY91siDNBtGa50nQSv6hOSyCUKxlJK5QCqdQylGeiPRILSugjLyfCnBzmTzF41b7grrSKbKs6w9Ky1NqiVsFhadZacO3S5vFMkHvpqOu/QmsFoSB2X33E0CONxKx7C9Wbfq1sltO/+9NfIKd0J3cfiO2XbeXGJtQu/wq44mEYeel0dpZrx4vOdiuQsT8wWVsYBWGcKv4iJcAfAXe5dBUrqWx6LY3Us/YaScIHgEYDx7aNF2yDvzDYuKEKWJ9f778Tn20G17H/nglMQPBS9b0m1aUMABCqiKnoBg25iZjZyKgfJGULw7Tleyd0v8b4N7hYE5T3jyAiGc0I+K1LrKNVIMCiFn4QErSq0BbUQoQQ9QohYF8jyqDftm5tYgSRkHXaV515rMHbkVkwvdSxmvTQ3AS0fbr+ewFs2iFMMcxrV3komkWIHq5zRy4Wp97mxDmx+zMENbyG63JjlS4zwPcFTwiheCKcuPvBRRyW0gbZAHva+wQlJAetMbTumv3Jie6wWGxnt+dtbzAX2Y6fOm/85eS1g/dJkiAgf9ZUNg/FibsZJ3l92Kj/pLlYAJudaSIGb1L4yZ6STprWmSMFJBW28/L2BrBN14MSbV9/Qsz37qGwzqWTV8uotT5um9JCkMtTJWs811mnrgw/k1eCN8I1lk1hL0S3WJVNbxSa3js5PU4xVr/syeVoAP1JfrtOFtCjtM9XPbNh6EGGlZW22rj14HHU+TScxPlncy9o9gu5ShUH4kzebmYRzl4k9Vd6mFo/na8Yv0hAP3CZc2rz2mnx3A5Iy+qxbpGUN7PgZkI2q0GmENl/+yhR39cZA+7kgC+jYI0KzfSHsO+JzZL+ufcV+1IJt1qpRSD7JkJC+SBd6ZjoNOFOZHmyTTyOmq3IuShqm0xdh0P+H3PWjWbXdwyTibYUJQuePaMoVKV/jkjfGDKop8QBJVowXUUvWYkHPRroUWs3OPoSiKhx/me7p81b8gI1D1wzXKYpGZrk1g9UKlRrHQ0m1hxpqYpkBzwoPzv1iIfMaYiTbUnj8z22LKh7l43OarCwF731eZudZXorWUTjRJc6e686Jmm/DIsNzbXKJgIK8YYAyf+osXcEmW14tTWYbYWxbLfi+",
     salt="06/q8",
 )
 
