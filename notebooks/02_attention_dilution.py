@@ -431,6 +431,7 @@ fig
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q9
+# points: 1
 
 # %% [markdown]
 # **Q9** (predict, then measure). At 4096 items the three plain-softmax models name the right item
@@ -446,6 +447,9 @@ fig
 # - **B)** Even out the other keys: give each the same weight, with their total left as it is.
 # - **C)** Put the match's weight back at its training-length value, the other keys' weights unchanged.
 # - **D)** Remove the other keys' part altogether, so only the match's value is mixed in.
+#
+# Only B keeps the query's weights adding up to 1: A, C and D change one part without rescaling
+# the others, so the mix they rebuild is no longer a softmax row's average of values.
 #
 # Store your letter in `q9_answer`; the measurement after the question decides it.
 
@@ -483,7 +487,7 @@ assert check_choice(q9_answer, "892786730f4d98f91e53e4e07ff363c2ffad994a98249c3a
 # %%
 explain(
     q9_answer,
-    "sealed:lga8/7fAN+Q5Jl1JRTIAUaJE9QhBfCOSgmnrY99XQZIEC/RvkJjqPhEcVLhyZTgivOo3xkwGhScHEvzQe54zRI1R8KehDp/3CwXGofSE3aF/fXIgyMYWTaAvPH2q3CWUUqijdN3Zn18m+hmecECohKJRMvmuQ0M5Qpp7KVGvkv+HzZulTjCL4v/+22JvKjJDlFjJU6kZ3yRM1EOhwUr8J4JD1FCV05vVVJ0Ouqi5MY/hmpj/Ja72YY+/5KMM5RQ1uEaIRNdQgCtrnLiuTomIoRoSj/2H9eD8HS768+kqXWQvo0BABafLfUhOX1ZHk13LC46jW7snN9010cIsZgpAhFg7tcjqElrDfTrqmFlyNpr5oExkA9G/Jl4r086PMrFwvlvMy01hZTs0p5S106L04lAkAI7Rr7E/LXy5+vCvoTGxADNMjw0PHAy4Va/S6hqMWiF8k6D/PNsJyvBq3PsxVNBAeFG7IG4QgUp7wFeKthTAfsex8dwhb30FSSpKZv3xcxd08SxFMu0wPs1JxEdPURTg2pyupew9XwKdvanJVxM9CvtzscK15K+JYFg9+Z8zDrQcwRT27vKXflrtkrGeec24pvZ9umxKkfPeARDNJBpkYw4xgQj2ltmDX40JziQRVKOP4fRAqWug5pcipSw1ktIiEwQLStFryjpVpuiI+2volEI1hdowh6cKvQVCQUizGkcIhmTMU+WD4rQWEz9DfcOzsGgjoUHRQPM3RWxfdr8+EEEXxFrt7nH3Z9mKBD2KksJkWQZZeB9gfOdiYa3oaBeIMXVEtQzhp5/pc/64/8HV2HhrltHbNUSZHyV23bMPGeoLnenuVOKhLqPCCwKMJSKYUNVB78nNb85cQtZC+tkC0QB7auwtZOAwfD0wJ3ltHTS/LCLjF92wPhM5AogdSmTezb4FmvJEX68bk5IvtArCYUH96Z/7S2IsqDvAC4AKC5pWNyBK6eHvQrNULEM6ZGRG611/hAxm2uS3D7bCnj9gnNG5KRSCjViiGt0N2TryNQ4LEz7slZYQHDYjJZerdsAl6gHv/VuOrPpHl8Cv9cigGC9yl1zdT7Y5SmWhiOmeVT+v58J9/kNEARSwPyg/NS4EzQhnOnachGb66MKTrhabpGCXVvI04SmRRdjY666u/O16EMn8LKF59ow8jZWnKOTi24fGoNTBLYqZXnbqTjwJwZhHuaVXfJPBC/Ed/88byjK6fmtcjq4sy5M3kDG3nthneSzU5npn5QYUzkFeNX6iPULD7nRvtsKHkAl8qxhKvtPTlRBUy51TYmNEWPAemdT2CQP0/DVgUuzJpafSIvHrQY07m4r3dMY1IskdiV1sR5yMzbbW0THurq5/JGZJJhXc//p9ECwnL0vjr9kkNDflyTs1ZvpH1HIFiYc2cNeAtCgmeOA=",
+    "sealed:BA/3fYCPl0QvPAAQ/FNLNaJE9QhBfCOSgmnrY99XQZIEC/RvkJjqPhEcVLhyZTgivOo3xkwGhScHEvzQe54zRI1R8KehDp/3CwXGofSE3aF/fXIgyMYWTaAvPH2q3CWUUqijdN3Zn18m+hmecECohKJRMvmuQ0M5Qpp7KVGvkv+HzZulTjCL4v/+22JvKjJDlFjJU6kZ3yRM1EOhwUr8J4JD1FCV05vVVJ0Ouqi5MY/hmpj/Ja72YY+/5KMM5RQ1uEaIRNdQgCtrnLiuTomIoRoSj/2H9eD8HS768+kqXWQvo0BABafLfUhOX1ZHk13LC46jW7snN9010cIsZgpAhFg7tcjqElrDfTrqmFlyNpr5oExkA9G/Jl4r086PMrFwvlvMy01hZTs0p5S106L04lAkAI7Rr7E/LXy5+vCvoTGxADNMjw0PHAy4Va/S6hqMWiF8k6D/PNsJyvBq3PsxVNBAeFG7IG4QgUp7wFeKthTAfsex8dwhb30FSSpKZv3xcxd08SxFMu0wPs1JxEdPURTg2pyupew9XwKdvanJVxM9CvtzscK15K+JYFg9+Z8zDrQcwRT27vKXch3wjLHNNpPzvqM5+zIDw+uKCB/dJEEvPkt4gQj2lpCGGpEAwyYHGuKb8PFC7ii65cMl6n9r05dlGxwdTpQply5D5KfM9TG/x1d1walo2/ZR7ExYTg2uAAIUmiHOWf/C/uEYHnxLMsSo4yEkvQzAEvMwWHJUY+x/UVwLkA3p9WrsPI35Hi6Kj8BjUEENZBIlePQ2dqq8ITqBZX0Nqh3hp9u1JKP6tp+czSwqhMyfPTWeCXoxi4QZVLVTwrOlVKbnfvOQShyJd2aWB4EZoM/Gf4ZLVZsFyJlM0Ul5Z/pgdOZAZzEgOWNrCTTubHL7B5LrbB8pQNJcAzaczKJEmr1EF6henZw+ogORNV3wrJ/nSms27SafTpARTs5RJmhA76nhVepMbhooNSFC61ZvwQk9lvO9W7eR0jNvytHvOwOSyl+jHY0MxXvyfQpPGnH9gNpEBHdgK9HhN8gl60X/vAWaoKlb2JS69sTuEmZjwwjUXa5gGG2si+WBEWu06pB75VxHVBT/eTxtMi8b2ghuLjnBijK08Nif50jSsCmCEeA8+HqRDc3eruqy4+1vFYajIvc8ssM8qZ6nMKGkzobP85jBIM/ZGGCrXCEB1ssGublXMpPaBfZT+MQKjyz/Y21fyK4X3cAgmTjyiZFucyzP6D8z+gZdxEheJTbkKgaA9Go7sMTF1FE1sB4Dvs7djFUVn5hVNGFAGfcNmcrsWxL/9mNoQaKKjKfVPv3pDd0pio2kZIVoZoxSmBhxSJHYn63JkDCg77RuYSlQLwTNt7NoGyUnIUy1+oQ9MDTs0i4jdrsYwSYMgsN1L5fN5nxyaqCJ4Y+79+RM+oILTRTPyOxqCep/Yad5WUrSeye/UTqnNmBxKiuQpqILswit//tR06Yb8yee1jAx4c/kx74ukqhlXW/f87ZiJ6eSt4zj2ybcTDe6yZoP4sI3HAiXcspYZWQ8E55lY1ww1MEmXu64uy4IeGPCfp2Dsgz/oVDWN2UpA8LZNY/pIEWX3FvkrFYxesyLklNT4hkfxBtP6GGUKdXmJ8cC1y5WGaWW4AubL4Q3GOc9k1uzdZtVQcjDa/SSpMrSk+v669EdwqYra7Fb/f/vzabzZKA9RR1yfoRNV7tE4QhEnTqVA/l3oPcyTH+ex/pV9Pe8QTp0mAYcZZE6SC91XbQ9evW3dmyz/bd1pU8bCpIGXc/TNgU8ksY/4DJ8CyksPjCJtGZdP5uW/Dk1CB9s6FhUosjIGV9cECGaRr90DpksB3OlVrElf2RljQ==",
     salt="02/q9",
 )
 
@@ -496,7 +500,7 @@ explain(
 
 # %% tags=["shows-answer"]
 def ablation(seed, count=4096):
-    """Accuracy with the query's output rebuilt from its parts, then one part changed at a time."""
+    """Per intervention: accuracy, the query's total weight, and the mean size of the attention's mix."""
     batch = associative_recall_batch(128, count, generator=count)  # section 3's contexts
     rows, match = torch.arange(128), batch.relevant_pos
     answer = batch.targets[rows, batch.answer_pos]
@@ -512,23 +516,42 @@ def ablation(seed, count=4096):
         others = torch.ones_like(w)
         others[rows, match] = 0
         even = (1 - w_m) * (others[..., None] * v).sum(1) / others.sum(1, keepdim=True)
-        mixes = [
-            w_m * v_m + rest,  # rebuilt
-            w_m * v_m,  # no distractors
-            w_m * v_m + rest * (1 - train_w) / (1 - w_m),  # distractors at training mass
-            train_w * v_m + rest,  # match at training weight
-            w_m * v_m + even,  # distractors evened out
+        at_mass = w_m * v_m + rest * (1 - train_w) / (1 - w_m)
+        one = torch.ones_like(w_m)
+        mixes = [  # (the mix, the query's total weight, the match's weight)
+            (w_m * v_m + rest, one, w_m),  # rebuilt
+            (at_mass, w_m + 1 - train_w, w_m),  # A: distractors at training mass
+            (w_m * v_m + even, one, w_m),  # B: distractors evened out
+            (train_w * v_m + rest, train_w + 1 - w_m, train_w * one),  # C: match at training weight
+            (w_m * v_m, w_m, w_m),  # D: no distractors
+            (at_mass / (w_m + 1 - train_w), one, w_m / (w_m + 1 - train_w)),  # A rescaled to add up to 1
+            (v_m, one, one),  # the match alone at weight 1
         ]
-        outputs = [model.head(model.norm(x[:, -1] + block.attn.proj(mix))) for mix in mixes]
-    return [(out.argmax(-1) == answer).float().mean().item() for out in outputs]
+        outputs = [model.head(model.norm(x[:, -1] + block.attn.proj(mix))) for mix, _, _ in mixes]
+        accs = [(out.argmax(-1) == answer).float().mean().item() for out in outputs]
+        totals = [total.mean().item() for _, total, _ in mixes]
+        on_match = [m.mean().item() for _, _, m in mixes]
+        sizes = [mix.norm(dim=-1).mean().item() for mix, _, _ in mixes]
+    return accs, totals, on_match, sizes
 
 
+names = [
+    "rebuilt",
+    "A) distractors at training mass",
+    "B) distractors evened out",
+    "C) match at training weight",
+    "D) no distractors",
+    "A rescaled so the weights add up to 1",
+    "the match alone at weight 1",
+]
+runs = [ablation(seed) for seed in SEEDS]
 print(
-    "seed   model   rebuilt   no distractors   distractors at training mass   match at training weight   distractors evened out"
+    "accuracy of the models themselves: " + ", ".join(f"{results[('identity', s, 4096)].accuracy:.2f}" for s in SEEDS)
 )
-for seed in SEEDS:
-    model_acc, *parts = results[("identity", seed, 4096)].accuracy, *ablation(seed)
-    print(f"{seed:4d}   {model_acc:.2f}    " + "   ".join(f"{a:.2f}" for a in parts))
+print(f"{'intervention':38s} weights add up to   on the match   size of the mix   accuracy, seeds {SEEDS}")
+for i, name in enumerate(names):
+    total, on_match, size = (sum(r[k][i] for r in runs) / len(runs) for k in (1, 2, 3))
+    print(f"{name:38s} {total:17.2f}   {on_match:12.2f}   {size:15.1f}   " + "  ".join(f"{r[0][i]:.2f}" for r in runs))
 
 # %% [markdown] tags=["shows-answer"]
 # **Takeaway.** Dilution shows up in the model's own attention: the weight on the matching item
@@ -542,7 +565,10 @@ for seed in SEEDS:
 # the match's share of the output shrinks, the answer's probability falls, and the loss rises.
 # At 4096 items its part is a tenth of its training-length size, and that is what costs the
 # answers: putting the match's weight back restores accuracy to 0.95–0.97, while evening out the
-# other keys recovers only part of it (0.78–0.86) and removing them lowers it (the ablation above).
+# other keys recovers only part of it (0.78–0.86). Shrinking the other keys' total or removing them
+# lowers it, but only because the weights then add up to 0.28 or 0.08 and the mix shrinks: rescaled
+# to add up to 1, with 0.26 of the row on the match, or with the match alone, accuracy is back at
+# 0.95–0.97 (the ablation above).
 
 # %% [markdown]
 # ## 4. The fix: multiply the logits by log n
@@ -1005,14 +1031,14 @@ print(
 #
 # Q9 was asked in section 3, Q10 in section 4 and Q8 in section 5, each before the cells that answer
 # it.
-# Multiple-choice answers are letters in a string, e.g. `q1_answer = "A"`. Q2 and Q3 are the seed
-# quiz's own questions, asked verbatim as warm-ups worth no points; their harder follow-ups (Q2b,
-# Q2c, Q3b) carry the grade.
+# Multiple-choice answers are letters in a string, e.g. `q1_answer = "A"`. Q1, Q2 and Q3 are the
+# seed quiz's own questions, asked verbatim as warm-ups worth no points; the follow-ups (Q2b, Q2c,
+# Q3b) carry the grade.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q1
-# points: 0.5
+# points: 0
 
 # %% [markdown]
 # **Q1** (seed quiz). What is attention dilution and how does it affect long-context attention?
@@ -1170,7 +1196,7 @@ for n in (16, 1024, 16384):
 # name: q2b
 
 # %% [markdown]
-# **Q2b** (a harder follow-up to Q2; predict, then compute). Take section 1's setting: equal
+# **Q2b** (a follow-up to section 1; predict, then compute). Take section 1's setting: equal
 # distractors and one relevant key whose gap gives it 0.05 of the weight at 4096 keys. Now the fact
 # is repeated, and more often in longer contexts: among `n` keys, `k = √n` are copies of the
 # relevant key (the same score), the other `n − k` are distractors. As `n` grows from 4096 keys
@@ -1205,7 +1231,7 @@ assert normalize_choice(q2b_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q2b_answer, "cd7a888687869e40dc77c01a1fd70949f714d37aeb52d986450c5dd544311518", salt="02/q2b"), (
-    "not yet: reread section 1 and its table at 4096 keys"
+    "not yet: reread section 1"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -1421,7 +1447,7 @@ explain(
     salt="02/q3b",
 )
 
-# %% [markdown]
+# %% [markdown] tags=["shows-answer"]
 # The computation: section 1's closed form for the two queries, which see 601 and 4,001 keys, and
 # the ratio of their weights. Compare with your prediction:
 
@@ -1645,9 +1671,10 @@ for n in (512, 10**4, 10**8):
 # unchanged (section 2's `g + 1/2` above the distractors' *mean* score, the score that gives 0.30 at
 # σ = 1), but draw each distractor's score, instead, as exactly 2 above that mean or exactly 2 below
 # it, with equal chances (a spread σ = 2). With `z` a distractor's score
-# minus that mean, the planted key's weight is then `e^(g + 1/2) / (e^(g + 1/2) + 511 E[e^z])`.
-# Predict `E[e^z]`, a distractor's mean `e^z`, to two decimals, and store it in `q7_value`. The cell
-# after the question computes it, and the weight it gives.
+# minus that mean, the planted key's weight is then about `e^(g + 1/2) / (e^(g + 1/2) + 511 E[e^z])`.
+# Predict `E[e^z]`, a distractor's mean `e^z`, to two decimals, and store it in `q7_value`. The
+# closed-form cell after the question computes it exactly (a simulation before it estimates it, and
+# the weight it gives).
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -1683,7 +1710,7 @@ assert check_rounded(
 # %%
 explain(
     q7_value,
-    "sealed:YYeIZnNa4cOMADALw4VSaCzjkNe6n5fUmifzMiUskBcThyCysG3mu2Xk3HzW/dpsNIKEUeW4/Ox3DIM4SMhd/3ZIc3EZyYemxgULVP6NFHDVkV7Vd9YGeG29P/NIIrNQNwP7+58AsO7noshalHLwxsOOVCMGIRTN+Yci83mM5sUx6nCIBl9+P9wP45pwWBPMVXpjopT6Ptu6q+LxgKkZQ/L0nEkXdj8RPsF1g2F6rQRSPPx+1tIxT778fPamdM5BPYrJjgMnfnNKL7pjGolSeHnyQLT5o+1GJOixcdmcK6N/oPha8g4UlaHRi1KqsaZw3+g1gSWAAY7s2tJ97vGFCANGnnKF1VAiM62pwm1Nk+T4zP1zDgm5Y3FpwVRkU5Z9eidOujcGrFgevgNtdpsf9g6xzKXjCKGcVJfSwJZCR2mncHI9PhGdo/kmONPPlaQv05uQqsVqdKSkEtTA8calkc6sx8SjYaWqBluEOymY8CdMmDFfMMkOi+AlP/oGpBfEowYkWBXSqCFsEe8drki21FY5Zj1SW8gvBJukatRQ9eMS8WOiaTgqUJ+tMdmHA9uaBsqeBbWS8NTSKeTVHsla5a0XpesxGnC4BIji+7s6K5DxXSrUnziBEzHPDyVS84IbItVpKGFv39ZFyLPGiN3gd/BVNh4Pm9zSQ0MC1+Uqp1/tiPXAq6HQk64hkx0BEI75UREz8fbxoLJOLIj2F+TgUv9jtRcMzdHarn/X/GA61ZzlqF6wRSAuE8nD/nvHNVhX1iuvHN4VL4OtDbuS1NLZX9fsDAdMla36kBqkiIiGtdwNNsVMS7/imRMwf4UPpnYmXCvVq+XIQkO6Vf0d+oGJam0MR7rtJzbsigoTJ5T7C7UiFnmiV/ZgXfWX+FVWPYzdj2ejKBai2A15BFCUAMIhYMn0GD5byCdV0n2GrZs4zw32QZG2QcJ0mlKwZpWN+4DhmK0+XlYNyQeaMZb2ShKEZYMvPa0R+5QXkOXJ8PmZXAiQfofOCPmhS42mGpv9asImpfafnkW7093eIHDtcteP5i6cgAeZNngQLNsM2hbNHcq3sWi9kcy0QBIQ+xVyuhyKdy4jXVyjLdUCvZ5m8xkLeWjlNQsbuvlQ/QMXy1qskU4N8g8A/l99EVW+9hcP73IeZJjuunsfCSYGrP0XKdmw1ZUhyUrCvTaIiuSwDcoqqT4l101cag0Uxi6EvuOrxdTBUvRAwUspU2ffwid2FIju2tZlzDUZZzaKM8gJLn8IhjZlZ40VAbO0JNKYm6sffeH6NFocUZVlA13NrcvVcjMXhjxNK0EnpJIo07/+5nYo5F3GAA1qFUOo6q2hfBXQZui2nGaAxYPTwxHcvsVDd7XbqyxVNZOGf1WnRAqsvlwX49eQ3mtrtbM2wBXZgb04IldbAsxLgOecrByWewKWRvFe9rIijux/GUUgV+of5ITYv9w8OBtrCDTdxAPBZUCZeIYOSYAij5wwCJ4Rs3txy/KzeBkjLDQSMbTYZCez+lpRTpZuqgE=",
+    "sealed:jYaw3k3SbYhacVsNI1UHzizjkNe6n5fUmifzMiUskBcThyCysG3mu2Xk3HzW/dpsNIKEUeW4/Ox3DIM4SMhd/3ZIc3EZyYemxgULVP6NFHDVkV7Vd9YGeG29P/NIIrNQNwP7+58AsO7noshalHLwxsOOVCMGIRTN+Yci83mM5sUx6nCIBl9+P9wP45pwWBPMVXpjopT6Ptu6q+LxgKkZQ/L0nEkXdj8RPsF1g2F6rQRSPPx+1tIxT778fPamdM5BPYrJjgMnfnNKL7pjGolSeHnyQLT5o+1GJOixcdmcK6N/oPha8g4UlaHRi1KqsaZw3+g1gSWAAY7s2tJ97vGFCANGnnKF1VAiM62pwm1Nk+T4zP1zDgm5Y3FpwVRkU5Z9eidOujcGrFgevgNtdpsf9g6xzKXjCKGcVJfSwJZCR2mncHI9PhGdo/kmONPPlaQv05uQqsVqdKSkEtTA8calkc6sx8SjYaWqBluEOymY8CdMmDFfMMkOi+AlP/oGpBfEowYkWBXSqCFsEe8drki21FY5Zj1SW8gvBJukatRQ9eMS8WOiaTgqUJ+tMdmHA9uaBsqeBbWS8NTSKeTVHsla5a0XpesxGnC4BIji+7s6K5DxXSrUnziBEzHPDyVS84IbItVpKGFv39ZFyLPGiN3gd/BVNh4Pm9zSQ0MC1+Uqp1/tiPXAq6HQk64hkx0BEI75UREz8fbxoLJOLIj2F+TgUv9jtRcMzdHarn/X/GA61ZzlqF6wRSAuE8nD/nvHNVhX1iuvHN4VL4OtDbuS1NLZX9fsDAdMla36kBqkiIiGtdwNNsVMS7/imRMwf4UPpnYmXCvVq+XIQkO6Vf0d+oGJam0MR7rtJzbsigoTJ5T7C7UiFnmiV/ZgXfWX+FVWPYzdj2ejKBai2A15BFCUAMIhYMn0GD5byCdV0n2GrZs4zw32QZG2QcJ0mlKwZpWN+4DhmK0+XlYNyQeaMZb2ShKEZYMvPa0R+5QXkOXJ8PmZXAiQfofOCPmhS42mGpv9asImpfafnkW7093eIHDtcteP5i6Viw3aMngGacUO2wWFBoz452a9hsylWx57/x5m80LDZ2R2HlujL85O7s1wt1V7cRKvYlJSte0D+wsRzBO3lw9L9R1Ou3Q7QxLtsVAL+CEGbJzzunwUByBD7fhSOcegnYAnyw/R+DKKg/68Xsswr3tx1E0ZfhdHxjSA/eCh3sCJFPgBwVErFjPQxm58XZ372pdr1ygOND7dTZtLo4DlhmYqPdocR6auZdHXnaZQJuGENFqcvXEqQ1OS+5GQPXsXhngZJnBk4Y86wvG7/nE65FTRAwc/UEyy5+yoAkqWe7zv1WaZyIedhhrPvtlDNeHbrS4aKJDVK0mqAUe6r0BS8dDfzWIz+r002hLOluA4GVFSW59PmufdrFWEYwSYQuBF7KRwkuxRFUYvErJX5PqO9oBoeFYoHzTC0lDTJk2UZJVLB9Uz8cpiSM5Qvy96wb++alUmYDkEOPvNPXP2wAUMHspu7EdRNv0rF+YS5j9KYGOakr4LJoQ3pMEMMw==",
     salt="02/q7",
     decimals=2,
 )

@@ -25,7 +25,7 @@ CASES = {
             "q2c_total = 0.249",  # a pure 1/sqrt(n) fall from 64 copies: 0.7766 * 64 / 200
             "q2c_total = 0.523",  # the -1 of the k^2 - k distractors dropped: e^g / (e^g + k)
             "q2c_total = 0.005",  # one key's weight among 40,000 keys: the copies' pooling forgotten
-            "q2c_total = 0.633",  # the 128-copy total of Q2b's demonstration, read off instead of derived
+            "q2c_total = 0.633",  # a guess between Q2b's printed totals and its limit, not derived
             "q2c_total = 1.0",  # the copies taken to win outright once they are many
         ],
     },
