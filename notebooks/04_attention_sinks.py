@@ -527,7 +527,7 @@ for (layers, seed), rows in probes.items():
 # testing that: the zoo also has two-layer models trained on the same stream *without*
 # BOS (`sink-2l-nobos-s*`), where a sink on position 0 could only be positional.
 
-# %%
+# %% tags=["shows-answer"]
 nobos_test = backcopy_batch(512, 64, bos=False, generator=4000)
 nobos_idle = ~nobos_test.copy_mask
 nobos_idle[:, 0] = False
@@ -885,7 +885,7 @@ assert check_choice(q2_answer, "9b6b6edcad37c46137d47113dc8b4d52814e353076c663e4
 # %%
 explain(
     q2_answer,
-    "sealed:lbQ362RZec7RT2RvkgBoSSHS4iigC+IAKugi5+v6mzxfBkGUXYgWv7CtCtXAp0ufzClD7CKBPQkRZqZkP6akKfhRPtSliT8ffN8BcWBbWrh5m8FMRgrD10ouRHTlezRUKmxzcFqZdog2RmmJWrctotwLoT9wFNlQEeusrQaEEJpz/TZ31gMMB0LID69N3mOD6lPVlRwBH8sFNvC5JxipCj7rgy8BmzSOiCHzhZTTAgzQd8/qc3RVsf9uxu1oz6Nk9+f9dZhGPZSYgWM9u8awsjrZLgGFXCzEitQi277lGHuJkwDsOlvDEVbxCQrspxE/k+bslzUZfQb6vHe6GAhENXKKYbV+8LbD79HC720hSJ1X5LyqU7SNht60hvZyKs1Vp5akMStqL0a4/MVK4YxPjwhgsz36rM4aeqlb280w/TI7grWRQObl5Q76EUNF9QzkUVaC9sh9SlXztf8+N2HxiudSR/PiZf5lbcii+DKl+GcKtFimdyrhp/d04zh+EU9oZtIGz3A9Nv/PZSZgJo+hmGO1UFZyydaUhODF7MtrF+Fg7cB9Y/Y7hQrVabYJXq1f9TXVdpJBB7QyasXMDZphW6e0Fptc58eGfcWc9LnDm3bd3TJkqB5fugY8vmuHA+QJaTFPyhmysOGN+z2V7OwQ9l9ni6F+i9H77wgH1nnOZYwS3ILG3qUsLfrLAWTS7yY1ujVwh/RALi/qa3qzh4LYJPqVv0tZsmf2lheMa3v86XrmIsb+hNX0k2547NCbzNiMml10d5NUQfZzSrs1SxkGTd/s1P1JIt83yJGCXVLtWbp/kXAidTDFZOx/pScJCEHas/WUVjbiN208uS1FXNxpb1622sZV/CITl5U6+j9l8B/h/qBGzhZr+1iUn0aRmXfZu/0a1AwDRRAFnlSsDn1qXxcwgzRaJRkE5U01XNJYBW+JQJaRpasYi0hhqvB/tbOnQQuUqlD/pukyPYLQgIuoJiuxU2vVS2JGEyfWsAKlNLMuJRt0PTuT0CeSa8svEaYURSF6MmEFsTBTFP2GB1TjPSSrQCiW4kcnjwyNMEJTKs6URNtpQQTcb3ZkrXDPjyUFBGipB6UT1JTAGNaC9f2slOdnzErEFUKuh3J39oUm0tRE5UGPwAF44+nbBSTI8KzaUuwRlx/cXXYHxTmB4EKvi7iu3ApzK2NMXrAIBRNPoPPg7IIxMwfUKWqReEfFMxq5xWL4IacFmqUl9cU3wQQUFs7m7U/6Ji9j7X/Gtj7SJP3lLgt3iweE8yCagsErug6925bdVNl2JuQMgc+M1JQSMgxOsy/XSPF6MkpG+6FM2p3O+7xRaPUqGWQKtdPjQz+PZ3s3G8r794X57dThdQkhW92op3+KyNtS4jhRzzn9judnRLXO2onE9wKjMTHVnNwebCP3EENGe1oEETsHHBy1UX2MhRwumdNXoWOkmDfCZG/747qf3n42bEAWntOA/ifNuECixSfOTG3oQXDd+SrPmytYF99UwX8crArGgMhAmwQT50pGLR0elhJHbOoZ/4n6UlI3zzSyfyq49KS+PAEdB4+hEbypFFXUwFzqt6cUD+rWgIlLnXxPOBY6vhtyWAOTXn1NXnAejkEJPoDNTpHDzxp5SKVTnJYC+1V/OUMclGzAF/iXeEyuJLbHXSpQb5v9aVWbqbHPyCfDdcv6CRqaf3F5mMSFegRd2dceaVVCnSAbRlujffEyHfIVd3a2/2lzSNM4Ve8eMU+X45K3q6oaq+gVyqxE5NPVpI7KHVH25do5KlL4SOPFPyQId6ksnvb1wRZA6uLWcmGpE3ZFE4UuYIiSp+zEGGWetu0BBd0nS7VTJlqGyLNoX6nHvdzn2zbB2m1jNALwfYMHLbidL/jDRdecH7M2T8GVyZweimo7ROiSFex/hmxef+Ep5fplXNWW8qvnxh3xlZ8CwlFy0WJSzpZNB35QAWJacA26srUfq9SIKeahkcuL19Eg9yuLJe6juhPc9Ln2YhdRxveRck3PvMwHlroiAQsBzudEqrTgqNL7m2V2qvvUZPJ3SJVCNNwTPbeNdiJTdHzmYKj7d6Dwum+7h70GiuFeBosv/JHeP0CsA6iie8KOg2VzqQiSN9M9D0H12rnAmvBwwP1jppA3+hcnRu9M/gDw4NWmH76LcE2p8+xRMRtY1ACw6g8kr12FbsqKNJczrvJEOQsNmJxodFDXqrnrtMe8cZcPktEPF5wSKEl8i4UN4aier2HaSxapZ7Rum+X3OCcscESb3QCeXB8E6SWfA5mROAh5z6VE/xo2wDMFy3hGU9L/d2/j9GzxgEjYpYI146NJ2rMPLfkp6Hk2rqeE3g3a7XHN7+B0N+r3hXaz5kwiwei8G1GDTpbjBuv2J3nwqNh1ajQfEhrXO6Yj3Dp4VYbFDvbt25+yVc2qQodgEzzhBNpLUrouwV11C/lMzyDQrVqcySdVua9C9sfDGVcQ2OU6OIRzk3YBeoFDudfT6mvyuEEnZulij6wqMnzEvdg6UTyk/hpeDivDrDvtnTCzPwco+oqljkRbOZ4zdYRklc2fp3o0la+Su4dypV3QnP2MUYh3ASap6OXTAf321k844L/WNt3o+r6u9mXgeQ06gMz2K1U0UhxlwQomZIcRJpXZOYDONKir8nrlH2taYyUHGtqVc460h2vm0/3tB4Y+eEIXVWhGTg==",
+    "sealed:c4GciY3bVJHlNQvg99F5OCHS4iigC+IAKugi5+v6mzxfBkGUXYgWv7CtCtXAp0ufzClD7CKBPQkRZqZkP6akKfhRPtSliT8ffN8BcWBbWrh5m8FMRgrD10ouRHTlezRUKmxzcFqZdog2RmmJWrctotwLoT9wFNlQEeusrQaEEJpz/TZ31gMMB0LID69N3mOD6lPVlRwBH8sFNvC5JxipCj7rgy8BmzSOiCHzhZTTAgzQd8/qc3RVsf9uxu1oz6Nk9+f9dZhGPZSYgWM9u8awsjrZLgGFXCzEitQi277lGHuJkwDsOlvDEVbxCQrspxE/k+bslzUZfQb6vHe6GAhENXKKYbV+8LbD79HC720hSJ1X5LyqU7SNht60hvZyKs1Vp5akMStqL0a4/MVK4YxPjwhgsz36rM4aeqlb280w/TI7grWRQObl5Q76EUNF9QzkUVaC9sh9SlXztf8+N2HxiudSR/PiZf5lbcii+DKl+GcKtFimdyrhp/d04zh+EU9oZtIGz3A9Nv/PZSZgJo+hmGO1UFZyydaUhODF7MtrF+Fg7cB9Y/Y7hQrVabYJXq1f9TXVdpJBB7QyasXMDZphW6e0Fptc58eGfcWc9LnDm3bd3TJkqB5fugY8vmuHA+QJaTFPyhmysOGN+z2V7OwQ9l9ni6F+i9H77wgH1nnOZYwS3ILG3qUsLfrLAWTS7yY1ujVwh/RALi/qa3qzh4LYJPqVv0tZsmf2lheMa3v86XrmIsb+hNX0k2547NCbzNiMml10d5NUQfZzSrs1SxkGTd/s1P1JIt83yJGCXVLtWbp/kXAidTDFZOx/pScJCEHas/WUVjbiN208uS1FXNxpb1622sZV/CITl5U6+j9l8B/h/qBGzhZr+1iUn0aRmXfZu/0a1AwDRRAFnlSsDn1qXxcwgzRaJRkE5U01XNJYBW+JQJaRpasYi0hhqvB/tbOnQQuUqlD/pukyPYLQgIuoJiuxU2vVS2JGEyfWsAKlNLMuJRt0PTuT0CeSa8svEaYURSF6MmEFsTBTFP2GB1TjPSSrQCiW4kcnjwyNMEJTKs6URNtpQQTcb3ZkrXDPjyUFBGipB6UT1JTAGNaC9f2slOdnzErEFUKuh3J39oUm0tRE5UGPwAF44+nbBSTI8KzaUuwRlx/cXXYHxTmB4EKvi7iu3ApzK2NMXrAIBRNPoPPg7IIxMwfUKWqReEfFMxq5xWL4IacFmqUl9cU3wQQUFs7m7U/6Ji9j7X/Gtj7SJP3lLgt3iweE8yCagsErug6925bdVNl2JuQMgc+M1JQSMgxOsy/XSPF6MkpG+6FM2p3O+7xRaPUqGWQKtdPjQz+PZ3s3G8r794X57dThdQkhW92op3+KyNtS4jhRzzn9judnRLXO2onE9wK1Mi2DiY5LJnm0E0NXN1FLEW5IQ1m2RzLRghtmzN0X+yW5hnbVLXCioaWOym9iLU0fyIeV/gmDtVfmjQuZCmH0TjiS4GvI0yAXBZoG02VY5BjPg5ZAw0YBowlIbVxXkw1Hc+UH7YWwRE0mjie8aXyuu7T5YQ9OI8qkDPi4dxTcxRW0u+gNR//KgN9Ihi5TIlNyshZ/B1DbVHoJXjUInghVddOdH82b1hQ6c6hLzqsSrgZ1bQoT2DGFAf2TeAnmIPjQFHYXb5r0ZkiNt/TchiyNZIP+G1GLYyg2mouTbEFXlpMDOhsdx3tHBhzUfOYyOPMJJDO2sHE4FdMnW+tNZVeXrYCyrLJfrqkLwq1Hrdzc4MHQFl2lrNp2OgG8T+fEciYCcOAg0PjvzV9Pra3ReWyxGmZTQdEsdsuE66DfGXfXqO0LRNchSvASMhrXmqt1VL6U8tnh22bbjjpiJlb9apQYYa2PKKCGVtfYVqY2RsCFipRflWY7F/HGUdh60zhJaqgm7LBlTsiFu/e2kg28iY8C3lFy1WEX3IwBHH9eG3QMehm6srUZvtyfM6O6lsuC1oQo8nnNIfOiqwiIyrvmLAEJxuGVOR/e7tkGnf8gSBQd3qJctv/qoNXq0npuouDfN7N2SpVGPctSN7ONdndTdGXpLLv/dqD8p3j+1KEIkeFUVcV2q5TaI1ysG6G+PtaU3zZT4RmOOZY+TVOm3L/Eg/A+1eAn4ot/8Vg0B+hIoFOn/t2pAvucOUq9875HNxlNkQnx/AJhsE/FN7iDNIp2qOkDan8SlJtldF7Tua+k5ta5ZpwewYIOHdgPZ1I62IsapP+Fq2PeB1KtbrZuhbu5Ky5tdEvP2gqKW1xFw2eNR8qANQUq3vJM5wF5gyIW3CkDQ5q9PDP6p2b6xHm3mcR04qkMlq8ROLUqpngg6unYyx2asDDQ7uBiLuXgnH6krxEi5uW8XxLXApuvFOKiMmqit9V0anBQSU+SdKVm/wZeB4LYSqLp0cyhFNahDpc0S2mjUtBaBqYkwUtqDPEYzirf5127gS8Qu6QO/YbWGgMc2eV+ftFqyzdTONZR9NPc/T6w8wMyMuBzj6IvKnzEpdksRjmntxpLAS+KsSH31iD1YlNg/cmr1BEaNtAwNMAvgpzM5j46xvnO4pct4gqClPabUZAqVXbt+rHDRLmrkw4n8fqWdpS7qbDp42TrKhF/0Ya9Ph17QkE6hF5nfotUf8nObtXbMP28vX30WnQPcj8LDcyVMo7xjGDhm6SvQJdqdgwQGioWTNbTEnS4DO4ouokiA/8R3zS0AsGGHYxVM+dy4N+d9b1y2o0gHJcp+7RiTRFrgfxywrdi8UuzgrTjovCpwnfne965",
     salt="04/q2",
 )
 
@@ -905,9 +905,9 @@ explain(
 #   the extra key.
 # - **B)** Weight sums of 1.00 and eviction at most 0.01 nats in every seed: the heads keep BOS but
 #   no longer need what it writes.
-# - **C)** Weight sums of 1.00 and eviction over 0.01 nats in every seed: the heads ignore the
+# - **C)** Weight sums of 1.00 and eviction over 0.01 nats in some seed: the heads ignore the
 #   extra key for BOS.
-# - **D)** Weight sums below 1, yet eviction over 0.01 nats in every seed: the heads split their
+# - **D)** Weight sums below 1, yet eviction over 0.01 nats in some seed: the heads split their
 #   parking between both.
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -932,7 +932,7 @@ assert normalize_choice(q2b_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q2b_answer, "6c03e98c292a6cfb22dbe9dbf1557f4211d3cc6e0ebc10841ad8780bcf046de0", salt="04/q2b"), (
-    "not yet: reread sections 3 and 5"
+    "not yet: reread the list of fixes at the start of section 5"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -944,7 +944,7 @@ assert check_choice(q2b_answer, "6c03e98c292a6cfb22dbe9dbf1557f4211d3cc6e0ebc108
 # %%
 explain(
     q2b_answer,
-    "sealed:0vZfBYiJpKZNt8/eTKCSssM6HyNrXhV5QsZF4g3RgtRdomd/kF+a9jMS10+XaX2BlXB8Rtr6Dz2EZ5NONDF7FNPm6qrm6B7iC2AbZp0kfU127yrfAcCoKsF1cBW9n0lLso5rdOtau4GBAcWmozurogc98oEjALNmVAS8HNYEee6bl6vflkzU2Rv82UaNXalrlgotOqjA9GFpXIjT6QlcNw4rHENaTDmJopYRKPGyNdPcL86R+W6153jddfd48iAM1Y5kEg26qkA4+BTKzsRihG0Tsea/jABNsDBgK/e5KaxLjcJObcwC7TSx0nJkRU/XXLBnkZSgfUG/+q0/usyD3eC+WNXs4zhwpAsfqg9qL3NXVH0TstlU/wj1m6YUeVjITxiaE1kHFMG8kKNXmzmiHWfOaLHhD8q57W7P+/noVTCpNTINGQwBoIJiEqBOD9yQeag3XbPSrFVEI4IqJo6WWQMCAjX7NV3JLxXBm/f48WRfD3qkhYZVGm+RlHLWS5GxOUP/6N81bUhc6m34gTAXy684exW5s1lDss+gP4dP7xR0bnu6KIcG+JL3yuuuTH9bES9Qh6ai2adKtWWsqu0ZG6u1bXEMICSNFzkj4W841ciJcMTrMH+Q9qYnFc/2ZnUWd/NO2X1y085peVZ0Srzn4roLiQdbe+S8Y9/jo/d28aC6S0FlVyW8UtVk+vU9ZCRPy+LW2qXzsfgEn/uZWCN5DxGP+A57hW7a/5br6ErVq9O6MssdPKAe/OyWv1CPD+rxhSFlmp72a46BSr3guW63KooT1GU7zgrccSYRLotFWa/WccdfA7aiYizpfMbigLKgmvVIbit8b51Z8LA+4luTojz62dP0R6s6xmhCEoPToDWVQbz6Mpj4RqLGpRv3cMBGPTrSj5VCoDuehaHD4J27BL4+pBEHldR+u5YYjovezobKaiR0Y1vjf7G/Vq7zdJ1hBM4h/OC0dFBuP/C9kvYQK1TT0bi6rgUlf6Xe0NNFFpgSG/5ybqv8iqjVwcXIGBwBjhsovxYm2AJ1JWwqVBlWaCneqKZ+W9aYn5BJZ34ZSq4iIbCt0t9TkaPiFcKO3DeQXpA10RAB768lSWMmGolewibJL5xtSz5/Ks5jmq8wWInMjFiSGZCtLvHJYHoDt4poH2gsR76Ug1xuK5vVKUNqd+g4X52qrorfAPtCmEew8K0knviSpOYjb8b8T8lN6F4NfdKgmanOXhmqgTSxXkR84d6n6zxXKv24ZPGpcb8BdHr6tkTkNs7hxUD+yNrVFd342dDz99TCRbbU/NDxbS7VQwhA7x2o20FK6OltvlA1yliE0sVqXotOj0OpKse4Mgb17IkrztMKkYfg54yeELJzRCvhKNr3I5uRL/BKp4nGUYg7IJpxC+B6+AQDN8XIplhKhhZfzxKebxi47kWsDVTq0sz95TQF8LunMj7VJwHF+tKDnpvZ/5WoOQAhhZ5zBaeZQ5JFYUOSS3UbkwwXW3YMeyBUYjFCxQV3FWhEEAdWjLnZmE8cQN5IsFpM9edxVZYDAgX31L66XmYzI6N2s4SP4iF6JkI8PQk4+jxI5U69d1wAXWeQf1Nbt7xBPw05wsk8RVGzOWwOPa3nSZy+HHh+8M3IlQgfcOOpXTofj0d5byPkdEzTNLG4+6OOEEz+QCLgYXcEwYxTiDmHzd70lhaU03VTAOPN1jh5r11Ffegy4T+7e1kMDe3ARCi9JfVEvzNEaPIfXIQ3eQYxh+ciV9EhnZzmf5kakAqBlt/oj1GxrSSdo6TxnDw2y3ajmau5TzZgzLYlIt6NwMRl+XFrmDFD/wB6AjQA9O5L0wQGcNAD6Y3u/e4e7DTAejXSrb5gvZvH/Mx7bXgqrow3DYPLYpfwAwmZJMu7n13NK7Z3DHFWAKQLYo8GO20uNZMEy6FVB8naKDJ44VbG4UkapyMe6IYbZmbpNyiJUE01UhGchC8khgPOrdNv06ltIO1bSjR8Por53Y0OA8zoiXyRSP5b+cT/ErF9M8CdW77XljhXwqfgkuS2gl9L/kTOqLiujPbZ/0L6lTHKJeOoHp0QTZ/v2oUSYm++ug==",
+    "sealed:C74g3lQMljugX3VRpTmA4MM6HyNrXhV5QsZF4g3RgtRdomd/kF+a9jMS10+XaX2BlXB8Rtr6Dz2EZ5NONDF7FNPm6qrm6B7iC2AbZp0kfU127yrfAcCoKsF1cBW9n0lLso5rdOtau4GBAcWmozurogc98oEjALNmVAS8HNYEee6bl6vflkzU2Rv83VyED6QjlwotfvuN/2puXOGRphMTAgJJWwIOOBPFrN4gIfDhfdLSa9Pe6SHg+nKJIeput2UAyZklVx6roRs49gfWhp0ngWcHvKutm1cZtTR5fvCibLpKw9YGbtpL5TLl0zdqR0/RVrpu35PvZVG8qfkj75CNmb+ySZqytzQkrQBb5hpwLTZIQS8ds8ZF/xb0nqRceh3ORlCsfGVJXfDT860H3znmXH7IZvW+A9vksn6GrePkATywMnELFQ4A9pV0X7tQD4/EYqs3E+fJr1VTI4YjMZyWRgxcSXTnewaAOg7BnPLt8CoPEHSrn8tHDSXFmH3KR8W4Mgey89M1IQVA+mH4zWMNx6YwKFurvlxEsvqHDdMY3zJTK3/mYbdD7d2+4rjoQngXFmdayfGz2KUCtiC2uOgeAfihIGpTYSGNCzQj8W883NuWNdCqMnWH5qY4Ep3rMmlQIP9TzTVxlshgMVY8QPKi7qYcyEJIau/9NNvztrMh7aC7DxV5AiT5Vclk4vgveSQKj6PZlPD///YEnvuTWChvAVWhvRQmhVuS88Wj81LVq9mwKsdTOuUF+uSG8kKYWLK8hTcwlsn/ZJ6BdrT0oW6ZP98emC5vxlmAbTMQPN0YGeiSN99CCLyiZTbpP5Lgk77jh+lOJwJFVddLmsALoQ2ezjH10JKVGeck0zwcWtDKtj2VDaK1IZTgXaLYuEG/B8FLM3Pxx4oDoCPNw6jP/ou3TK8kpB1TgN53/sUKzJTSh57HcihjKATnbbu/V7TjYNhhBZJm7fulNlB7JfDkxv8HbhfI16noogZlK5aRz5QLPJgKF+k1brfxnPeQlt7EBAtE3RwivRZo2BQlL2xuU1FcJnjfpbEnBoOKhIcWZ2AeBLh0Laz0l9pThr7iA9GO1jeCQYEz0QZI4aJ3R2MqHpdEh3CAJp9hCGJzM8kgxfZxBpnXlVqCWs+kY/HAaigNt4ZsAXJpEbuXk0puIZvEegF9OPVsToHmod7HAPJUmESw9Ll31vKd4NdMU5P8bKZtuhAHfcqsjuKZXAi7gSL4XE0w9Zvx5TYCJqmkIr63a+ABbGX9+QyzPcj3wQS9xM7LA4S7z8rg+tT3YoSAq+DXSmvRHUFY5R3hiA1M9ax76Fwpkx2B0tJ3XtAA2gm7MdWoaFvm/plxksYSiIXzodCXXbJ1WG7mfcOkMJyINrUcoorWR4gxIIsiSfc15VASK4nH8lxGhFAa0Q+YKg//unqhHg7q8cz5sWMY9rDiNySbOgzW+5fQn4mL+5WyKU8ywM1kArSIQ4NMY1+SX2EdiVVGXXYKcTsHdCpXikhlAj8XDkZd3vHY3RwWXIxMsFVWreM1E89XRxa+kPq6R2BnLPF5uM2N/jQ+LlNyKEU1ojxK5k/hMksGXnDVfFNBuLxXdjsesYh3YmfAbW8KMK3nU5yjUmVi9oTFnQhYPe++VjRStFl9NSPZbw3GNKquuqbHDE6/Sy2uaTkOh9hdhDDClZ/4lQeYkjtMBqzDkHIrtFpGZ7sv5zG2Y1UbS6HFRXzmJfdV92VXa/BaD543eVVim+A0UNEkgJjgJsgLkAid2N/okVe66SiA4K++gW9izXz3zre+RnM3160mNYfQlINR7y1rpDZR/wB+ESELsf4D2ksCdtdXupD8r/MVqHHAbX3C8vtU6peU9cFjaD19qYc3BpKHboG+HQqMbdf+j13dOqk4XXZtQ/NfZosHOShjJJoSnrBfGdiUNTJ47FfG6kcN72YV/Y8eIyiydTOXRwg/AEKbhCc40UzY4d1o2KltIupDS3Vpdp2wkdc=",
     salt="04/q2b",
 )
 
@@ -1036,6 +1036,18 @@ axes[0].set(
 axes[1].set(xlabel="training step", ylabel="largest idle weight on the extra key", title="colour: seed")
 axes[1].legend()
 finish(fig, "From 0 the extra logit never wins; from 4 it wins in two seeds; a learned key wins in every seed")
+for label in ("sink logit from 0", "sink logit from 4"):
+    moved, first = [], []
+    for seed in SEEDS:
+        history = records[(label, seed)]["history"]
+        logits = torch.tensor([h["backcopy_sink_mass"]["sink_logit"][0] for h in history])  # (T, H)
+        moved.append((logits - logits[0]).abs().max().item())
+        first.append(max(history[0]["backcopy_sink_mass"]["extra_other"][0]))
+    print(
+        f"{label}: largest idle weight on the extra key at step {history[0]['step']} "
+        f"{min(first):.2f}-{max(first):.2f}; largest move of a logit from its start by step "
+        f"{history[-1]['step']}: {max(moved):.2f}"
+    )
 
 # %% [markdown] tags=["shows-answer"]
 # **Takeaway.** Every variant reaches the stream's floor (excess loss ≤ 0.002 nats), so the loss
@@ -1043,9 +1055,10 @@ finish(fig, "From 0 the extra logit never wins; from 4 it wins in two seeds; a l
 #
 # - **A query-independent extra key loses to BOS.** softmax1 and the learned sink logit from 0 put
 #   no weight on the extra key in any seed (all weight sums 1.00), grow *more* sink heads than plain
-#   softmax, and make eviction cost more. Once BOS wins, the extra key's weight, and with it the
-#   gradient on the learned logit, is near zero: those logits never move (softmax1's is fixed). From +4 the outcome is drawn per
-#   seed: in seed 0 every head abandons the extra key within 250 steps (its weight falls from about
+#   softmax, and make eviction cost more. The learned logits barely move in training, from 0 or
+#   from +4 (at most 0.14 and 0.03, printed above), so what decides the contest is the real keys'
+#   scores, which training raised for BOS; the logs do not say why it moved them and not the logit.
+#   From +4 the outcome is drawn per seed: in seed 0 every head abandons the extra key within 250 steps (its weight falls from about
 #   0.65 to 0); in seeds 1 and 2 some heads keep it, and eviction is free only in seed 2, where no
 #   head parks on BOS. Report such a result per seed, not as an average.
 # - **A key and value of its own loses too** in every seed: although `v*` could carry the same
@@ -1151,7 +1164,7 @@ explain(
 # name: q1c
 
 # %% [markdown]
-# **Q1c** (predict, then measure; a follow-up to Q1 on its option B). Run each seed's model on the
+# **Q1c** (predict, then measure; on what the sink token itself holds). Run each seed's model on the
 # 512 test sequences and take the layer's output (its hidden state) at BOS and at position 10.
 # *Predict* how much each one varies across the sequences:
 #
@@ -1417,10 +1430,15 @@ for _seed in range(3):
 # Each real weight of a row changes with the logit as `∂w_ij/∂b_h = −w_ij p_i`, so `∂L/∂b_h = −Σ_i
 # p_i (∂L/∂o_i · o_i)`, summed over the batch and the queries: the gradient on the logit is
 # proportional to the weight the extra key already takes. In the visible check the head with logit
-# −50 gets a gradient of about 0 whatever the loss. In section 5's table every "sink logit from 0"
-# head has weight sums of 1.00, no weight on the extra key, and so no gradient on its logit: the
-# training logs show the logits staying where they started (softmax1's logit is a fixed 0 and gets
-# no gradient at all). To win, the extra key must hold weight from the start, as it does from +4.
+# −50 gets a gradient of about 0 whatever the loss. That is the size of one gradient, not of a
+# training step: under plain SGD the step on the logit would shrink with `p`, but the zoo trains
+# with AdamW, which divides each step by the gradient's running size, so even a tiny gradient of
+# steady sign moves the logit by about the learning rate per step. The training logs in section 5
+# show the logits barely moving all the same, from 0 (by at most 0.14) and from +4 (by at most
+# 0.03), although from +4 the extra key starts with 0.64-0.65 of the weight and so a large gradient.
+# Whatever decided which key wins, it was not the logit: it was the real keys' scores, which
+# training raised for BOS. A learned logit that stays near 0 is softmax1 in all but name, and the
+# table agrees: eviction costs +0.277 for it and +0.276 for softmax1 in seed 0.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
