@@ -222,7 +222,8 @@ fig
 # ## 4. Why divide by √d? Measure it
 #
 # If the entries of `q` and `k` are independent with mean 0 and variance 1, then `q·k` is a sum
-# of `d` such products, so its variance is `d`. Large scores push the softmax towards a one-hot
+# of `d` products `q_i k_i`. Each has variance `E[q_i² k_i²] − (E[q_i k_i])² = E[q_i²]·E[k_i²]`, the
+# product of the two variances when both means are 0, so each has variance 1 and their sum `d`. Large scores push the softmax towards a one-hot
 # vector, whose gradient is almost zero. Let us measure the variance for several head
 # dimensions, with 20,000 random pairs each, before and after dividing by `√d`.
 
@@ -758,8 +759,8 @@ fig
 # name: q5
 
 # %% [markdown]
-# **Q5** (predict, then measure). Before the new copiers, probe the *shortcut* copier of sections 9
-# and 10 (trained at length 12). Give it a string of 12 distinct symbols and its copy, but tamper
+# **Q5** (predict, then measure). Probe the *shortcut* copier of sections 9 and 10 (trained at
+# length 12). Give it a string of 12 distinct symbols and its copy, but tamper
 # with the copy: overwrite the copied symbol `y4` with the string's `x9`. What will it write next,
 # in the place of `y5`, most of the time?
 #
@@ -804,7 +805,7 @@ assert check_choice(q5_answer, "f7f6b701fa6000e07a436f56b95bb7f8224c27068c9b8f7a
 # %%
 explain(
     q5_answer,
-    "sealed:BMsV04/zX66vK+fk9Y1Ibwjt8aKXPkKJtnFecBfYDDqi9tGu88KobYeX41iYEdx/fgmwshJDVWs0SGBjcHYMMVLN+Z9bI1gUrDfVRJSy8iBGMiUEpKybfhlLTO8dz2YRvXLu0e4kO5+vdcZ9O4CceyNAIgRQWSrMWa6YDCPwZZMCqbrbjPGGldoI0IoHQ+56o8IhMImPgnGpLavA31soAmnJMUOVTmRd4v+dVCbeWyFhDOPCZ65QMuni3w6QCGrBtliE8fRY/5TA+ltPNLgunImWU5+GCxwZWv6Az+n64KNVqCD82kxZg9IsOmF3e4YAeUO0BVMfeO5rzJKYlW63R+A/PMcwv44oTK7+7f5UqX49zRrzYvX9ytZL0aFUocqJwcamQk+9qolGFPT1Tc+hhrnlDg6njRs8kUrCAQbeaJfuGfCNWAz8BeL5U7JXtNWROtw/qqp8BPK6Fm4wwonA8ky4Y6SFKee42lqk1NokwEFpxWiLlUlq0nBcMB/PcwyvlI04AJpBLchYwBgnJQfVONmoQ2UqxuACDZg0JuF/NzsjxgondrjXQa4An2GImT29zCuqKlcJxOyicB3UVdtF6Rv+983KkfUn4mYfOJ/Qo9PGKw96VFAeJbFVqwY2W5ORE/TxysWFxOd2WT5I05V1lC0xgBtQPoSk9XMLYkSUTBtIWErfeLB93d9Cu/4OK9W9b412oYkJ7jNgZAqogRClchDZblWCn/IyrzL5pSuTa3KAzCznxYploqpO40tsLirK+MN/0rqk726Ha2IWn0qIE5wVY4CtQY+FAw==",
+    "sealed:M9mCQ3c805Bf3whK+RpAHAjt8aKXPkKJtnFecBfYDDqi9tGu88KobYeX41iYEdx/fgmwshJDVWs0SGBjcHYMMVLN+Z9bI1gUrDfVRJSy8iBGMiUEpKybfhlLTO8dz2YRvXLu0e4kO5+vdcZ9O4CceyNAIgRQWSrMWa6YDCPwZZMCqbrbjPGGldoI0IoHQ+56o8IhMImPgnGpLavA31soAmnJMUOVTmRd4v+dVCbeWyFhDOPCZ65QMuni3w6QCGrBtliE8fRY/5TA+ltPNLgunImWU5+GCxwZWv6Az+n64KNVqCD82kxZg9IsOmF3e4YAeUO0BVMfeO5rzJKYlW63R+A/PMcwv44oTK7+7f5UqX49zRrzYvX9ytZL0aFUocqJwcamQk+9qolGFPT1Tc+hhrnlDg6njRs8kUrCAQbeaJfuGfCNWAz8BeL5U7JXtNWROtw/qqp8BPK6Fm4wwonA8ky4Y6SFKee42lqk1NokwEFpxWiLlVNtwzhFLBeNf0L8iIoqU8ldKttYgxk7YETJPca7RWMskrQIQJY6M/cjOltmxAonZvHdSesH12rHgXyq3Xu8PV5LxO6icBrIWtdF9Af28YLHkfQ7+nAfJoOVv9Oebi8/SFAeI7ZeqApiUpjVX/TsnpCY2+t5Xz4BxYggiz1jhxBSesCqsHJeYE7ABQIJXUqJdLZ91s9GuuNRb5DpfcN06JACqmZhZA22jQi/MxGNdE2c1uw65jji4DnHJWmciWH1z4Ig664C5V1scXmHsMt/xOyn9DaLfGIOi0WPAo0IY4exTZGMDebVLqbSyFVqVVj24chOBq6irTSs2ev9ZNUqtO+wC/qq8j0hQ2p7PWFGRNd//JD9KoFNLw==",
     salt="01/q5",
 )
 
@@ -825,6 +826,60 @@ print(f"shortcut copier: writes x10 {shortcut_probe[0]:.2f}, x5 {shortcut_probe[
 # `x10`. A head that finds its key by **position**, at a fixed distance, reads the place it would
 # have read without the overwrite: it writes `x5`. The shortcut copier is a lookup by position.
 
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN QUESTION
+# name: q5b
+
+# %% [markdown]
+# **Q5b** (predict, then measure). Now the same probe on the three `copy-induct` copiers of this
+# section (strings of 12 distinct symbols out of their 64, `y4` overwritten with `x9`). Pooled over
+# the three seeds, what do they write most often in the place of `y5`?
+#
+# - **A)** `x10`: they find `x9` earlier in the string and copy the symbol after it.
+# - **B)** `x5`: like the shortcut, they read the place they would have read without the overwrite.
+# - **C)** `x9` again: the overwritten symbol is the last they read, so they repeat it.
+# - **D)** Another symbol, none of these three.
+#
+# Store your letter in `q5b_answer`; the cells after the question measure it.
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN SOLUTION
+
+# %%
+q5b_answer = "D"  # SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN TESTS
+
+# %%
+# FORM
+from course_utils.tools.quiz import normalize_choice
+
+assert normalize_choice(q5b_answer, "ABCD")
+
+# %%
+from course_utils.tools.quiz import check_choice
+
+assert check_choice(q5b_answer, "c3df2347f83376de97e4d93df3f46d090a0c515a7129b55fde737282262a7122", salt="01/q5b"), (
+    "not yet: reread section 11"
+)
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END TESTS
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END QUESTION
+
+# %%
+explain(
+    q5b_answer,
+    "sealed:kIbIq27pNemRWLhwkHsFaaYOb6msgTG3sqG2EVVh7GIVNHvZ9T+/THYSmUzVCwNPe6Bm8wgJVrKY8vrlMhMpHruTP3PKV1EPvkd3LgUQrlAp0YsK2WhBMJT4U/nyBIaOZK/eE8IsJ7FiJ6rOkh/FQndYg7hegAGDSiFQ7/zTu17pTVrvQeehd/5qvPVP9e4I7FwugMKsVhFXPfRwVdaDdDLQAoMcSMpYZAiUTLg9rRsZe/AX+bbnuFvIPz8APFP6jl+VVhFHvZCT5mWt7IlmxIKFJqCUFFPEh8IyFloFskvkBLvY2Uh//EV8+EJ0uDOH/p2LdBQPhaKRlSwUleRJDf3nT8+Wc5FiEJhE2Cgx2IR/jYskhHhGUff6yg85NKje5De0cITfa7qtw5rv/WF8W+bBdQFXDqVjuLT+/xJrjQWUKaMcDuVHJB6BD2KQgUOz0IueHAci7L+xz7LF8YIe/acyA8acpSQRMx7lvywsbp9F0L0cSR6KVJ71ilt+4OFKl24BPU9z1HYt2ygpOgB9Grfv+bQ6K5lXXpWkXO7zRjU80p1sQjw3eLnBP1IBaokh9ly7ittsqY78fHxc7oWDUlBux6WuHUJ8HT10ivL3RrRRNzoLVHbhNFoS9VXj+ZEYeak/wAqvfnDGUqmpZeDlwGPvKZ9OthaamiL6kgX4iJupneM4EubB8oIhR29/Jeo62Ntl6gHj+/6mIpuC4PFRplTpN2iSWSKylz9hhMpuLeY2hf0vA1QXeLG7c6n4S0yoU0bBeztuUWOKRwGorzTXPg3ea0V20GDH9kaDwQ/bgqZiMgqJseCNRY+lZzdjaa3sbGqRX7Quk7pJpKV1FGv2kP3KJ+fxXV2vQSG/YdezkSpJwAwBZ1GYEbGvIDWXo6n4wq4ufUcFAvue1ZpI3EmUbx/ksOzUjvpDE3CMB2OYkytjrvzlG6p0G7xQRpRDWDEdTJ9yuLJghnnUaPvCg31PR2Di6u8lqi09h9MN9wP0WyV9lCfCKZfdiUowjzZ24mqsbehA2NQaxyXYR3eUU0ZwXukcYQ2qOAvOnnPq/GPsfipA3xuf46B6d4ihFlG4Uns=",
+    salt="01/q5b",
+)
+
 # %% [markdown] tags=["shows-answer"]
 # Reading from distance `m` at every length is what an induction head does, but a model could also
 # get there by position: "read the key whose distance from BOS equals my distance from SEP". The
@@ -837,6 +892,25 @@ probe_batch = copy_batch(512, 12, n_symbols=64, distinct=True, generator=77)
 probe = {s: overwrite_probe(net, probe_batch, at=4, source=9) for s, net in induct.items()}
 for s, (by_content, by_position) in probe.items():
     print(f"copy-induct seed {s}: writes x10 (content) {by_content:.2f}, x5 (position) {by_position:.2f}")
+
+# %% tags=["shows-answer"]
+from course_utils.core.evaluate import forward_in_rows
+
+# the same tampered strings, and every symbol the copiers write in the place of y5, pooled over the seeds
+probe_m, probe_at, probe_source = 12, 4, 9
+tampered = probe_batch.tokens.clone()
+probe_string = tampered[:, 1 : probe_m + 1]  # x1..x12
+tampered[:, probe_m + 1 + probe_at] = probe_string[:, probe_source - 1]  # y4 := x9
+y5_pos = probe_m + 1 + probe_at
+written = torch.stack(
+    [forward_in_rows(net, tampered, select=lambda logits, _: logits[:, y5_pos].argmax(-1)) for net in induct.values()]
+)  # (seeds, batch)
+share = {f"x{j}": (written == probe_string[:, j - 1]).float().mean().item() for j in (10, 5, 9, 4)}
+other = 1 - share["x10"] - share["x5"] - share["x9"]
+print(
+    f"pooled over {len(induct)} seeds: x10 {share['x10']:.2f}, x5 {share['x5']:.2f}, x9 {share['x9']:.2f}, "
+    f"another symbol {other:.2f} (x4, the symbol the overwrite erased: {share['x4']:.2f})"
+)
 
 # %% [markdown] tags=["shows-answer"]
 # No seed follows position alone (few write `x5`), and none is a clean content lookup either:
@@ -886,7 +960,7 @@ print(f"- The same copiers under the overwrite probe, content/position: {probe_s
 # %% [markdown]
 # ## Quiz
 #
-# Q5 was asked in section 11, before its measurement. Multiple-choice answers are letters in a
+# Q5 and Q5b were asked in section 11, before their measurements. Multiple-choice answers are letters in a
 # string, e.g. `q1_answer = "A"`.
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -928,7 +1002,7 @@ assert normalize_choice(q1_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q1_answer, "2524b55ac3ff514d1492841f6468c4ea01c4a68c7ea50ce6e5f07ae68b5f14cb", salt="01/q1"), (
-    "not yet: reread section 2, then apply it to this row"
+    "not yet: reread section 2, then apply it to each row"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -940,7 +1014,7 @@ assert check_choice(q1_answer, "2524b55ac3ff514d1492841f6468c4ea01c4a68c7ea50ce6
 # %%
 explain(
     q1_answer,
-    "sealed:xQx0QCbyKQcyhylf4k/5blYvX31IJauAMLPAI4n9hwt2DIeYBO7vbfDDI2LKzJjqj4b1KENd98/ZDEh5QxSW8IZ65I1xzHWCu6FiQuVJ3W6A/9jzx8QKz+bK7o6y/VMocPaA3Fh64J/kwNJSgIWpHwlS5idvStACe8ncAltg2/73zfrA+ABTK4gxgfCw5MJU3rJs9FnvVsDqm/IRzxQYBx25/BO7gDkpDNCXjoR0UFw1D3QR0TPghXGZhiQrGIlnv5yNvONIbS1s92K6dNr+3LqFtC7ARMYyRVPIvDW6EbnXiYLKl3e7W4rQTD6T9AuZiHrTmoKYnfX+V0+SpM/bvvkrHBLNH1ftCSDsYvqNtHkOEmxwbmc4ESPgWVSxd6o0E/jcfEbZHnnaYpGni1NL3OaAFUmQz0V95IKyEqCafyWZKPE05aHgMOgYl1ozVjjhBN8YmXGtEh8kpB4Tj9KvA7O8PF3ooozZnErC0f8dYJzxtEAG4XAAdWIgPR63L26v5n1+yGfKNO5xF1Xdtf6W0PNXFwBbjz0wyBAX5CTmDEx7i6V1jgtLISG/hrkPBaBJoECMVOFtFWcrH8aZWFbzhMF0Dz1jD6zdXS3+pF6Qfz6uYfotzfr7nW6O86QNz3ek2SKkP+j4umyYs7C0kaTq7l/POcSifk3N9itiNOH+S1nq5PipulSj64fKMTREMBDAhvg5nQRIWSCLL2xhpDHAtmVtGS9lZp7tJOXDpFjaduZC9nLegwHov7D0Cw9nebl3obskoSeO6lj7fZWio39aYB/5LfO44rJTS4TUE8pEYGFU6c4Lc2byXxyakoy+61pGzp793ULJ0OC/l7d6h8b83JebkbzkuXaDGp0fATL/+SQeZYGtspxXBAThZTsm8KqZ31o6B2pHCwK9ZfNz74EhWswsUAdHjDx2hM3AYIEMffOT6+nfVmmiD/sBvVDksPcH0otShlfYR3w1BCsBgYN4OUGv3OsmODQHXc25QYrEMsZcoAFhfUoZ5bXZGXBGCjWpAn/lpmzc6rGzv6RORDpaVl+bytwih+b7JrPCYqwk+qKfQ5hYfpCnnt5IQBEcpudu0n/dv/o8rcuNGgqoEeGuiXAwrTR0zk3uNQ92yBTBwsVtf/x8p8YynGEAMV6C61DI/c5a/JlUXpkqR+/dXlRVHnVHlWUbIfzz6VFPZMZNNl29P42/ovV2JFsS8Zk6FjL5tOlRbNEYpcNZbQ63ebv3NJ0aa80HCjzzDVaDEzVL9Zd00lDJd1yoc0xBJ8FoYkNU8qg74h34XOCY4FVJzgixRsDPIa8D+MxBsNNzk87V+GncmYDmAYymI6MazAxdkbq07qty9GeV7+cvNXkZcDbQEnHdZrG2uMNxXeElbRZncTg7Hw==",
+    "sealed:EGX6IAQFgHAfIAq4RC1NdlYvX31IJauAMLPAI4n9hwt2DIeYBO7vbfDDI2LKzJjqj4b1KENd98/ZDEh5QxSW8IZ65I1xzHWCu6FiQuVJ3W6A/9jzx8QKz+bK7o6y/VMocPaA3Fh64J/kwNJSgIWpHwlS5idvStACe8ncAltg2/73zfrA+ABTK4gxgfCw5MJU3rJs9FnvVsDqm/IRzxQYBx25/BO7gDkpDNCXjoR0UFw1D3QR0TPghXGZhiQrGIlnv5yNvONIbS1s92K6dNr+3LqFtC7ARMYyRVPIvDW6EbnXiYLKl3e7W4rQTD6T9AuZiHrTmoKYnfX+V0+SpM/bvvkrHBLNH1ftCSDsYvqNtHkOEmxwbmc4ESPgWVSxd6o0E/jcfEbZHnnaYpGni1NL3OaAFUmQz0V95IKyEqCafyWZKPE05aHgMOgYl1ozVjjhBN8YmXGtEh8kpB4Tj9KvA7O8PF3ooozZnErC0f8dYJzxtEAG4XAAdWIgPR63L26v5n1+yGfKNO5xF1Xdtf6W0PNXFwBbjz0wyBAX5CTmDEx7i6V1jgtLISG/hrkPBaBJoECMVOFtFWcrH8aZWFbzhMF0Dz1jD6zdXS3+pF6Qfz6uYfotzfr7nW6O86QNz3ek2SKkP+j4umyYs7C0kaTq7l/POcSifk3N9itiNOH+S1nq5PipulSj64fKMTREMBDAhvg5nQRIWSCLL2xhpDHAtmVtGS9lZp7tJOXDpFjaduZC9nLegwHov7D0Cw9nebl3obskoSeO6lj7fZWio39aYB/5LfO44rJTS4TUE8pEYGFU6c4Lc2byXxyakoy+61pGzp793ULJ0OC/l7d6h8b83JebkbzkuXaDGp0fATL/+SQeZYGtspxXBAThZTsm8KqZ31o6B2pHCwK9ZfNz74EhWswsUAdHjDx2hM3AYIEMffOT6+nfVmmiD/sBvVDksPcH0otShlfYR3w1BCsBgYN4OUGv3OsmODQHXc25QYrEMsZcoAFhfUoZ5bXZGXBGCjWpAn/lpmzc6rGzv6RORDpaVl+bytwih+b7JrPCYqwk+qKfQ5hYfpCnnt5IQBEcpudu0n/dv/o8rcuNGgqoEeGuiXAwrTR0zk3uNQ92yBTBwsVtf/J8sp9hgGADZROC5xnJ7cIJ78xBRJ1kXuvARBlUGzRY0GUdN67vv1FFbYlGK0OmcYGi9rRjcBYQ7Z5uBi7i4/JFesAcodINcAi1eazgIsROc9xCXjnzTFXCDT1P7Il0xFTfdlyqfEIEJ4JzeENU7b0o6xz4CKac6gVHwgKpV8CLZepQ5YlGrJpzgMPS9GyVnpKyC4bnKLga0V8KnKOw5vp7p26a+bdsNWMDeiyEDnDXI7G/o4xqEvohPgYrMDJ+XbRs5hWUBgjMKwHCUgNwxdEw6PPd/lPXfj1KKR9IQ5yT2b93yyHGbSDqdQ7jXgLlaj3BQf2mVeShYazL3MgiKczuJh6ZwhDFBBh/XLRQknUDRIg8S1V1AU7KuA6qVi/9ogbINT9J+3prBHYo5wNrbUZ8T6yfnFfNxdH/ZuInQaob1vlbjGFkS+hBlSp9Qqt3fGObvPKqk7wWCA4=",
     salt="01/q1",
 )
 
@@ -967,7 +1041,7 @@ for row in ([100.0, 100.0, 100.0, -20.0], [80.0, -80.0], [120.0, 0.0, 0.0, 0.0],
 # name: q2
 
 # %% [markdown]
-# **Q2** (predict, then measure). Section 4 drew `q` and `k` with independent entries of mean 0
+# **Q2** (derive, then measure). Section 4 drew `q` and `k` with independent entries of mean 0
 # and variance 1. Now let the entries of `q` have **mean 1** and variance 2, and those of `k` mean 0
 # and variance 3 (all independent), with `d = 64`. What is the variance of the **unscaled** score
 # `q·k`? Derive it from the argument of section 4 (no simulation needed) and store the value in
@@ -1012,7 +1086,7 @@ assert abs(q2_variance - 576) < 0.5
 # %%
 explain(
     q2_variance,
-    "sealed:YN50+l49lCadDjzeoQ8vjC1ufh7/ZULid5jY6aUfE2BFrjxL+VWxdov2dfHGY3VInA8L5ZxF4YkrJJbSa8xJIZnexTErIBHCAKoc4p8PZPA1yq3yvLPy1OHxvjIZUfQseVTEGVYVUzG0WSXUHP/ocVCyQumNkwLORxEe7RbDgbeVHCehiXihdK6lAtQU9+TQq2yZeVNLtoydOF9P9KoAPRwAtE1nDjkv26JAax+vtvu7kEHJRWrJ7yiLz5K/H2JJKa0k3SRn+i8VQbNMHsNnh7bJBJcBbIfe/aJFvZSjWOl2L44Zpo9wzm5ZHeREOkMi0p2WNCxXot2hvvvxXjIDuQ+fYKEouNAYpuymODfl1yE+iJ1eb6oc+4NmPKjo9P1wDv6kuu6Xwi4udD85tx0aLVXRelXwQk1ESBdNF7xUhRVQ//u4SdbbSo89LWg/xOge8ZVBXl7YSuRJWnn/bfn4N9qukfSsVVItNhEreahf8ZH0eECXEmvnq2NpsaUc372fBbwjCB/NXuLzSflQiGw4SEyHxBWqHIq7gmYMnUDfgkC4cQbHXXb1x2rzJIaE/DetmZIE/P07eDXPmF9P5UCHk46w2rHs6dQdKKPL0fLgOMUYDvWgRJKsfIcFqyLllrSFytZFu3lkXXpgRvec7QyIPPsEKSuJDhKP5MONwiR7Te/BFQDdVOVIrf8zKivjJh16mMPOBRwYqQXrgeE2Mpo3/sY41U1+dhfBQKxz6G/65NXnVZEhHdxZrx2JXEZwJgKkSndQKmjEgA9J+0pkFzGyyxRcdI9rgT6cC32HAzjmdYpTIom86uCgDlGXjDrM30AA7j8eWwmOeryUOelIbu/Gru4oa8qMtArcFR9NQyy7UW6I7XoJewIW6UXjuMCdyniDzH999iat+RP9V31Hf7d1utQMVXVDAeYK2RTrjhaU81HR18m2nVoZACkbbXjhIIfcvmQVuyP3DY8IGeUNWqREX7FdfqK9ZXWwffOYw0ZdkEeqlPU1LGu5nbkANGTOPo3fC3LZzHzDjuiimwDpOVorIfvHk1R9cXOT8H9t9NJ5a+zeYfyTHgLLBsqpVgbWHB7XLFfCFQlL5bS15/2EJ+PKCOkimBnTgwk30hAQwq3wTFit76f6/ylDdyXb6oJXc5FmG1dwZg48R12RdpaKVukOw+p2dNgoS/jeFSEh+IF2fIEROkPLoKes/6oap6dOEiS+trEbKNGiG/vvCaKiiDNH4RiiIitwE4vwZVrXCae5+qCNPPiEL3zL9Nc6nFCq0TdoHqW2v+OkJLv8RhU/Be7fyyqi",
+    "sealed:8iP0xGoQVA7msq76K9JfRC1ufh7/ZULid5jY6aUfE2BFrjxL+VWxdov2dfHGY3VInA8L5ZxF4YkrJJbSa8xJIZnexTErIBHCAKoc4p8PZPA1yq3yvLPy1OHxvjIZUfQseVTEGVYVUzG0WSXUHP/ocVCyQumNkwLORxEe7RbDgbeVHCehiXihdK6lAtQU9+TQq2yZeVNLtoydOF9P9KoAPRwAtE1nDjkv26JAax+vtvu7kEHJRWrJ7yiLz5K/H2JJKa0k3SRn+i8VQbNMHsNnh7bJBJcBbIfe/aJFvZSjWOl2L44Zpo9wzm5ZHeREOkMi0p2WNCxXot2hvvvxXjIDuQ+fYKEouNAYpuymODfl1yE+iJ1eb6oc+4NmPKjo9P1wDv6kuu6Xwi4udD85tx0aLVXRelXwQk1ESBdNF7xUhRVQ//u4SdbbSo89LWg/xOge8ZVBXl7YSuRJWnn/bfn4N9qukfSsVVItNhEreahf8ZH0eECXEmvnq2NpsaUc372fBbwjCB/NXuLzSflQiGw4SEyHxBWqHIq7gmYMnUDfgkC4cQbHXXb1x2rzJIaE/DetmZIE/P07eDXPmF9P5UCHk46w2rHs6dQdKKPL0fLgOMUYDvWgRJKsfIcFqyLllrSFytZFu3lkXXpgRvec7QyIPPsEKSuJDhKP5MONwiR7Te/BFQDdVOVIrf8zKivjJh16mMPOBRwYqQXrgeE2Mpo3/sY41U1+dhfBQKxz6G/65NXnVZEhHdxZrx2JXEZwJgKkSndQKmjEgA9J+0pkFzGyyxRcdI9rgT6cC32HAzjmdYpTIom86uCgDlGXjDrM30AA7j8eWwmOeryUOelIbu/Gru4oa8qMtArcFR9NQyy7UW6I7XoJewIW6UXjuMCdyniDzH999iat+RP9V31Hf7d1utQMVXVDAeYK2RTrjhaU81HR18m2nVoZACkbbXjhIIfcvmQVuyP3DY8IGeUNWqREX7FdfqK9ZXWwffOYw0ZdkEeqlPU1LGu5nbkANGTOPo3fC3LZzHzDjuiimwDpOVorIfvHk1R9cXOT8H9t9NJ5a+zeYfyTHgLLBsqpVgbWHB7XLFfCFQlL5bS15/2EJ+PKCOkimBnTgwk30hAQwq3wTFit76f6/ylDdyXY65hMeYc1T1p7Mgo0UEfQd5PPG/gAjftmO9cqVvjOGyFo/IFha8hFZUPTru6i8usd9LcZGzP64rUbNMulGurnTOH9iCpA+harbipsGs/3LV6DX6C//bvfPbeFIHXTrYo6nErumDIhC76y8+m4KL/gXR5gBeXCwCLgKUyq2th6l2Sz73ZT1DowRNj5BEDx0+p9q7E/Ru0cSNj9kUwX1wZiqcBLI4NiEgJwpR+wXT3N49mPwHl7ol9A895pAOJh3AI4",
     salt="01/q2",
     decimals=0,
 )
@@ -1039,10 +1113,10 @@ print(f"mean(q·k) = {dots_wide.mean().item():.2f}; var(q·k/√d) = {(dots_wide
 # **Q3.** When a model generates text it keeps the keys and values of the tokens it has already
 # read (a *KV cache*) and computes queries for the newest tokens only. Some models also limit how
 # far back a token may read, with a **sliding window**: each token reads only the `window` most
-# recent tokens, itself included (all of them, as long as fewer have been read). Write
-# `window_attention(q, k, v, window)` for a KV cache with such a window, from scratch (no
-# `scaled_dot_product_attention`, no `course_utils`). `q` has shape `(batch, heads, n_q, d)` and
-# holds the queries of the newest `n_q` tokens; `k` and `v` have shape `(batch, heads, n_k, d)`,
+# recent tokens, itself included, and never a token after itself (all of them, as long as fewer
+# have been read). Write `window_attention(q, k, v, window)` for a KV cache with such a window,
+# from scratch (no `scaled_dot_product_attention`, no `course_utils`). `q` has shape
+# `(batch, heads, n_q, d)` and holds the queries of the newest `n_q` tokens; `k` and `v` have shape `(batch, heads, n_k, d)`,
 # with `n_q ≤ n_k`, and hold the keys and values of every token read so far, oldest first, the
 # newest `n_q` included; `window` is an integer, at least 1. Scale the scores by `1/√d`; the output
 # has shape `(batch, heads, n_q, d)`.
@@ -1200,7 +1274,7 @@ assert normalize_choice(q4_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q4_answer, "d6260440fee418d2ca47643a2ab4d3411bf2f0ae3ad036fb0a5fa66fc70f5615", salt="01/q4"), (
-    "not yet: reread section 10's explanation of the length-12 copier, then count positions in the new layout"
+    "not yet: reread section 10's explanation of the length-12 copier"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -1345,3 +1419,72 @@ for removed in [[], [0], [1, 2, 3], [0, 1, 2, 3]]:
 # %% [markdown] tags=["shows-answer"]
 # The two offsets add up to m = 8, the distance of the symbol to write, as 1 + 11 did at m = 12 and
 # 1 + 10 did in Q4's layout. Training chose the split; the task fixed only the sum.
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN QUESTION
+# name: q6
+
+# %% [markdown]
+# **Q6** (predict, then measure). Back to section 4, which gave one query 64 random keys: with
+# scaled scores, the mean largest weight stayed near 0.110 at `d = 64`. Keep `d = 64` and the
+# scaled scores, but let the number of keys `n` grow to 4096, as in a long context. What happens to
+# the mean largest weight?
+#
+# - **A)** About the same as at 64 keys: the 1/√d scale fixes how sharp the softmax is.
+# - **B)** It grows: among more keys, the best match stands further above the rest.
+# - **C)** It falls, yet stays many times above the uniform weight 1/n.
+# - **D)** It falls to about 1/n: so many keys make the softmax uniform.
+#
+# Store your letter in `q6_answer`; the cell after the question measures it.
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN SOLUTION
+
+# %%
+q6_answer = "C"  # SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN TESTS
+
+# %%
+# FORM
+from course_utils.tools.quiz import normalize_choice
+
+assert normalize_choice(q6_answer, "ABCD")
+
+# %%
+from course_utils.tools.quiz import check_choice
+
+assert check_choice(q6_answer, "c1f42fc276d316fc3a11b21045934ea49fbdf2d1091049923320b44beab73865", salt="01/q6"), (
+    "not yet: reread section 4"
+)
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END TESTS
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END QUESTION
+
+# %%
+explain(
+    q6_answer,
+    "sealed:u2yVPcueS2f/qtDcFLaJxjh9/Te4LRbCZ3B7aj6F1uPGqcDc0Pdat4JIQqHucK8/CeyYsm6L9VXUzqVQw+IjpHYFDA35poOPdwq36EJ47dSwXMy6dsFx48u5CMbYEnUuOFSUScSzvMa+Yb5OofHqKwFEun0gB10OgCz4YZocIxVN2RBow+qCDTCRPOLAhe1SxJuCxhaHi70GkF9KaLjTfdcVajIWbJCgbOpBBsW2HFEo06C/Ps9N6xs6efWgRNmjeWtVuiwgnhoUcVvjM4DX9w07AKpTV7wZG9Y1J4zEZmStDNieBOdcgTY6FGbWbbqR/VkARAv5RnfAJEm/E6znjC3gecda6XYX5zcZIwKiaXfCr3+3KpNIyenewfQ+0y3Je16TQOHsdP8Voj5QUiIX9u4mJY/YEjKc2ltV3ssUtcQslXNaT+yOQFCEUMvLzeRTrGZ7rMlG7UhGGWs5kT57PtBLlRmCwAZDJMeu6LpZzB5e//xiEers6pvefEMMvMY/bkmfqTXN+bfmttPmm0jwgS+qqABNE+rv6tfjYuO1k1waZNpXQPEF+p4WsFk0dbIxd3YcS7tFlZA5Kvty7XO/B8DVL5SvpzClSQLE4wj/Ev6GB9ClmQ4Jrc5nTL2LdAK/iDi/2sZhLmSSkoGLw9Q0GFakNPe8I8p7J/XsK43KS96grerg/ZWVKDP3brSYIqBqLXAOJoaufeXoNnSX4O0hvM7W9yJvd0DvJsRK3nHD0hYKR/QlxP56PZOMriqBc2cdQ+Cm0gkfteAxANWKydoi1w0M0k8WTHOHFzNUfkC6GjsE5EANo6IibggnUuQuHemwoEdNDMr7hUDgdsMmzDjy0SDPouZBYZ9TOayxcU6xqTuUd65YvmZQBB/08rkq6lHjArOHnhQ8w/lfjXrq3QZoA100nCMky18OInXUgYwX3TPz3UwZY71qC8C7C1Am2m1dR7jNJu8of3zwYPKZ0qqs1FGYBbagnTsJWxg6KJJV9QnlMgN/5yCbIkCu3K/v/cUyl6WjwsZRRNNOYrwGaw5Tjmhztu3MKSeQxY89xfSAn6SfEa0Onsr5Carn89eLpLtmn4gyKVg=",
+    salt="01/q6",
+)
+
+# %% [markdown]
+# The measurement: section 4's experiment at `d = 64`, with more and more keys per query (100
+# queries each, every one with its own random keys).
+
+# %% tags=["shows-answer"]
+keys_gen = torch.Generator().manual_seed(4096)
+for n_keys in [64, 512, 4096]:
+    q_long = torch.randn(100, 1, 64, generator=keys_gen)
+    k_long = torch.randn(100, n_keys, 64, generator=keys_gen)
+    top = torch.softmax((q_long @ k_long.transpose(-2, -1)).squeeze(1) / math.sqrt(64), -1).amax(-1).mean().item()
+    print(
+        f"n = {n_keys:4d} keys: mean largest weight {top:.3f}, uniform 1/n {1 / n_keys:.5f}, ratio {top * n_keys:.0f}"
+    )
