@@ -436,20 +436,16 @@ fig
 # %% [markdown]
 # **Q9** (predict, then measure). At 4096 items the three plain-softmax models name the right item
 # only 0.76–0.77 of the time, though the match gets more weight than any other item in 0.94–0.96 of
-# the contexts (section 3's last column) and 0.08 of the weight in all (0.79–0.80 at the training
-# length). The query's output adds its own embedding, the attention's output bias, the match's value
-# times its weight, and the other keys' weighted values. Rebuild it from those parts on section 3's
-# contexts and change one part at a time: which single change brings accuracy back to 0.9 or more in
-# all three seeds?
+# the contexts. The query's output adds its own embedding, the attention's output bias, the match's
+# value times its weight, and the other keys' weighted values. Rebuild it from those parts on section
+# 3's contexts and change one part at a time: which single change brings accuracy back to 0.9 or
+# more in all three seeds?
 #
 # - **A)** Shrink the other keys' total weight back to its training-length value, leaving the
 #   match's weight as it is.
 # - **B)** Even out the other keys: give each the same weight, with their total left as it is.
 # - **C)** Put the match's weight back at its training-length value, the other keys' weights unchanged.
 # - **D)** Remove the other keys' part altogether, so only the match's value is mixed in.
-#
-# Only B keeps the query's weights adding up to 1: A, C and D change one part without rescaling
-# the others, so the mix they rebuild is no longer a softmax row's average of values.
 #
 # Store your letter in `q9_answer`; the measurement after the question decides it.
 
@@ -487,7 +483,7 @@ assert check_choice(q9_answer, "892786730f4d98f91e53e4e07ff363c2ffad994a98249c3a
 # %%
 explain(
     q9_answer,
-    "sealed:BA/3fYCPl0QvPAAQ/FNLNaJE9QhBfCOSgmnrY99XQZIEC/RvkJjqPhEcVLhyZTgivOo3xkwGhScHEvzQe54zRI1R8KehDp/3CwXGofSE3aF/fXIgyMYWTaAvPH2q3CWUUqijdN3Zn18m+hmecECohKJRMvmuQ0M5Qpp7KVGvkv+HzZulTjCL4v/+22JvKjJDlFjJU6kZ3yRM1EOhwUr8J4JD1FCV05vVVJ0Ouqi5MY/hmpj/Ja72YY+/5KMM5RQ1uEaIRNdQgCtrnLiuTomIoRoSj/2H9eD8HS768+kqXWQvo0BABafLfUhOX1ZHk13LC46jW7snN9010cIsZgpAhFg7tcjqElrDfTrqmFlyNpr5oExkA9G/Jl4r086PMrFwvlvMy01hZTs0p5S106L04lAkAI7Rr7E/LXy5+vCvoTGxADNMjw0PHAy4Va/S6hqMWiF8k6D/PNsJyvBq3PsxVNBAeFG7IG4QgUp7wFeKthTAfsex8dwhb30FSSpKZv3xcxd08SxFMu0wPs1JxEdPURTg2pyupew9XwKdvanJVxM9CvtzscK15K+JYFg9+Z8zDrQcwRT27vKXch3wjLHNNpPzvqM5+zIDw+uKCB/dJEEvPkt4gQj2lpCGGpEAwyYHGuKb8PFC7ii65cMl6n9r05dlGxwdTpQply5D5KfM9TG/x1d1walo2/ZR7ExYTg2uAAIUmiHOWf/C/uEYHnxLMsSo4yEkvQzAEvMwWHJUY+x/UVwLkA3p9WrsPI35Hi6Kj8BjUEENZBIlePQ2dqq8ITqBZX0Nqh3hp9u1JKP6tp+czSwqhMyfPTWeCXoxi4QZVLVTwrOlVKbnfvOQShyJd2aWB4EZoM/Gf4ZLVZsFyJlM0Ul5Z/pgdOZAZzEgOWNrCTTubHL7B5LrbB8pQNJcAzaczKJEmr1EF6henZw+ogORNV3wrJ/nSms27SafTpARTs5RJmhA76nhVepMbhooNSFC61ZvwQk9lvO9W7eR0jNvytHvOwOSyl+jHY0MxXvyfQpPGnH9gNpEBHdgK9HhN8gl60X/vAWaoKlb2JS69sTuEmZjwwjUXa5gGG2si+WBEWu06pB75VxHVBT/eTxtMi8b2ghuLjnBijK08Nif50jSsCmCEeA8+HqRDc3eruqy4+1vFYajIvc8ssM8qZ6nMKGkzobP85jBIM/ZGGCrXCEB1ssGublXMpPaBfZT+MQKjyz/Y21fyK4X3cAgmTjyiZFucyzP6D8z+gZdxEheJTbkKgaA9Go7sMTF1FE1sB4Dvs7djFUVn5hVNGFAGfcNmcrsWxL/9mNoQaKKjKfVPv3pDd0pio2kZIVoZoxSmBhxSJHYn63JkDCg77RuYSlQLwTNt7NoGyUnIUy1+oQ9MDTs0i4jdrsYwSYMgsN1L5fN5nxyaqCJ4Y+79+RM+oILTRTPyOxqCep/Yad5WUrSeye/UTqnNmBxKiuQpqILswit//tR06Yb8yee1jAx4c/kx74ukqhlXW/f87ZiJ6eSt4zj2ybcTDe6yZoP4sI3HAiXcspYZWQ8E55lY1ww1MEmXu64uy4IeGPCfp2Dsgz/oVDWN2UpA8LZNY/pIEWX3FvkrFYxesyLklNT4hkfxBtP6GGUKdXmJ8cC1y5WGaWW4AubL4Q3GOc9k1uzdZtVQcjDa/SSpMrSk+v669EdwqYra7Fb/f/vzabzZKA9RR1yfoRNV7tE4QhEnTqVA/l3oPcyTH+ex/pV9Pe8QTp0mAYcZZE6SC91XbQ9evW3dmyz/bd1pU8bCpIGXc/TNgU8ksY/4DJ8CyksPjCJtGZdP5uW/Dk1CB9s6FhUosjIGV9cECGaRr90DpksB3OlVrElf2RljQ==",
+    "sealed:uTHswSduO0Qcq+wPh2GtGqJE9QhBfCOSgmnrY99XQZIEC/RvkJjqPhEcVLhyZTgivOo3xkwGhScHEvzQe54zRI1R8KehDp/3CwXGofSE3aF/fXIgyMYWTaAvPH2q3CWUUqijdN3Zn18m+hmecECohKJRMvmuQ0M5Qpp7KVGvkv+HzZulTjCL4v/+22JvKjJDlFjJU6kZ3yRM1EOhwUr8J4JD1FCV05vVVJ0Ouqi5MY/hmpj/Ja72YY+/5KMM5RQ1uEaIRNdQgCtrnLiuTomIoRoSj/2H9eD8HS768+kqXWQvo0BABafLfUhOX1ZHk13LC46jW7snN9010cIsZgpAhFg7tcjqElrDfTrqmFlyNpr5oExkA9G/Jl4r086PMrFwvlvMy01hZTs0p5S106L04lAkAI7Rr7E/LXy5+vCvoTGxADNMjw0PHAy4Va/S6hqMWiF8k6D/PNsJyvBq3PsxVNBAeFG7IG4QgUp7wFeKthTAfsex8dwhb30FSSpKZv3xcxd08SxFMu0wPs1JxEdPURTg2pyupew9XwKdvanJVxM9CvtzscK15K+JYFg9+Z8zDrQcwRT27vKXch3wjLHNNpPzvqM5+zIDw+uKCB/dJEEvPkt4gQj2lpCGGpEAwyYHGuKb8PFC7ii65cMl6n9r05dlGxwdTpQply5D5KfM9TG/x1d1walo2/ZR7ExYTg2uAAIUmiHOWf/C/uEYHnxLMsSo4yEkvQzAEvMwWHJUY+x/UVwLkA3p9WrsPI35Hi6Kj8BjUEENZBIlePQ2dqq8ITqBZX0Nqh3hp9u1JKP6tp+czSwqhMyfPTWeCXoxi4QZVLVTwrOlVKbnfvOQShyJd2aWB4EZoM/Gf4ZLVZsFyJlM0Ul5Z/pgdOZAZzEgOWNrCTTubHL7B5LrbB8pQNJcATa/lfYm1LNeU+p/3pwnvUbdJFTj6dL8Rmt6oCmOSJxFHZpJIjpbu6DwB/oJO1t7ZmhZ70k6zQ50luezQ6rUknZs2cemKAPb2V+yTt4ZwH+mLB5ODCiolZdSDjM0bI2+N8gl60Wg50HS+f0I1d2v7Y3uDGA7jRPSXfcvDCi6lumAVSyu9Idhq0NcFRSwKTw/NWYD3ktqczmeymvtsfXbtRmV92yQVughtiGEQ92Wiuqm/vwuPYqye6158co8rpytOeTlzY/T85nPKt6LBDLqWzkIhIQB7blaOcfcHvAW5IEXjyesNyxYh/wxlJMmjjH5zd1yb2mb8zV+6ENVzVNdM2T2Z0yAyXVs5MaQhhU1qxBG6tXZwV1Un4xSNGtbWPwEk8yrQVfv8Xp6QLjdpeLPdtmnRN58jJv3N8o2NcgdjVclVJydzbXb2Timu7MmZW1ZbgXe/+dmVXA9Zky3v4N1ZXT1l3d3NbUR2jRbzMgzP82ctHAgZLnNrpXz5qxEu5sJUVfGhOJqCOp5fPFrTwOFPWqqTDrwcS8heWrO7LsOsRGq/eIGnaNV42/L2GRnu4zfiP8j3athCW3D87JvL7Kf48qziWHXXz6mnopIr4Q7SErYIpIRam11X8slPR921OQoEvr99i4QaW6DaYzCsxy5oVjHcnRsBsOOdMbvPBLD2lLsth8+eYWU10hEtgVQkksNvVPcKc20JMcPwn0FDbfQu13IfNAxG+Erk0avY5tRUtveJfSP44bfhOL4v9xTxKBsd/lfuu3v2bCnK7J1VFVlO5pYA7dK5g8MiHuIAqEnu+xoTEnW1OcD8/r1RD0xlEgcI8xpSDZ9RLImevKreiCrr7F5v1VVAN0YXYHDJwR7k8E/4DJ4RXokKiyJtHQVLoHTtSAxEVxtoQtE/JCOQENSR3jOCbh0CJg/RnzqUbElaio215JNrjVnbiFz5i9WUHmigqkMntgX0TNOmItKWh6cuX/Dah6TBP5be+6n2PA/dDhb2F3iT6/g6uTHk+1OmL/PMEYAt0pyVd2KYQ9avrY1/lCqiQ==",
     salt="02/q9",
 )
 
@@ -711,9 +707,9 @@ print(
 # %% [markdown]
 # **Q10.** The table above, at the training length (18 tokens): log-n scaling with the raw factor
 # `log n` names the right item 0.82–0.91 of the time, while the same scaling normalised to 1 there,
-# `log n / log 18`, does 1.00 of the time, as plain softmax does. The two models have the same
-# architecture and number of parameters and were trained with the same recipe. Why does the raw
-# factor cost accuracy at the very length the model was trained on?
+# `log n / log 18`, does 1.00 of the time, and plain softmax 0.99–1.00. Both log-n models were
+# trained with the same recipe. Why does the raw factor cost accuracy at the very length the model
+# was trained on?
 #
 # - **A)** Sharper logits cost some fit at short lengths: log-n scaling gives up accuracy
 #   there to hold the weight at long ones.
@@ -827,7 +823,7 @@ assert normalize_choice(q8_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q8_answer, "75a6072512bd4ee0027e4d68cf5717f2400d9960e00a37805a341029f7935dfe", salt="02/q8"), (
-    "not yet: reread section 3's takeaway"
+    "not yet: reread section 3's table and section 5's introduction"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -1243,7 +1239,7 @@ assert check_choice(q2b_answer, "cd7a888687869e40dc77c01a1fd70949f714d37aeb52d98
 # %%
 explain(
     q2b_answer,
-    "sealed:9fysAN/OSNHPxSs1ns35aziAvwI4WTAXGqgojZDZTzgB8taZ4gFo9aKf1e8dzis2/IdwJTHWWZL83ROK2Z46bU9wN2t6cZqRxEfXHIfUGvjABlUh1toLIq1LWtFHtr0GWFmotLhbv4TcqIP8Ijhy2BlVmQQWJKMDuFLey/odP0MFpmUZGqd2HUb9aJPMEY73deBpeDwCuCLM5R/+DFuc4lROPo0WoNve/At9RpwvHLcaETun/VQFwbeXy6ep1VXGHfxHTkaC8SMKIDvnsSpgLJiaRmFEtBZVj3S3kLJvgVqpOP3KccR6jwgpVxdrYp/M638YMXkS1ldx5vsNk9aa7nztvvxcPlNTKy0L7zRTU/0j7Li2TJqwiELG04+w0CuAmPCa6wHeOR0kjYnKIPqeiy9uFJHH39y9IFXmTOr0j1RwJ+RsIUKBjLxgjwP398DzXEFANDT9XcUViTYzoHWgZUetH3XFsPMbVfRXklSjjC6fjc1ymWkQi4f/zPs3JtUO21XNU2PQnql1i13vqlZmQCEz+YSpH/PJLII92k91ZK/R5uyvq18Q7vbX8t45YLdZ0E2pAEkAtJy/+G8Tto3bCy134S6t7inpViIWErAx+iiaXCHltBKGgPsqUjLaJzwmEK2wdVLpTk3jMygUlPPVoDu7qjxDMYYjekVf78DzjeB8z7AZw/e1gmNHvAqeTs4S+e+ZhoUxEhDKRIeTuamY61JXL8Zc/FqwI90liJvQl1/wsIcScr0xHKwSY/khWxwHxirBi9YjX9IAE6NJE/+JMU4Kz7sbN/58iOYI6oNqDga2Zv8CVJlsmjdIvY4XrxAGkdQSZClLgoOGnXZO0tpCH2fuO6q/z0DfOaWmx62sKNDSzciwW543cITYUI40vWhw6/m1tB2netrptcOvLpxwMS7cD5S08T7v5U2HDf8UzUORBKNQQlsN1k/jWt4v1CpVA2LgFpofrojbCecP5pmRa2GJamJ3f4V/FU+cQuVJYuAjg1YDrOQ3XUC+nNvOsr3a7atJY/FU4A4BBF6SLueSE9VmH8OjgPiTzrgJnxKMLxdPoZl7aZ3yApWqQFeP9KsvAk4IDukBCckNUZ0JdDyl+QluphBHdSWMW1GaqEWmKpTPcjctZAt/FLnd1/OaUvWginQhTKn/A/1yzch920DtWNrz3Aa3xfPXwGrsBZ6ywyNcVjKPEXMSYs4/h/RIGsuFBhYQGD6d9aUDPD+k4eDm/Xg7a07gt/aRenvAsujp2sQYzIwB7A3f4G6mn9yjVEb6vfbbzWiFheu5E6FVbszXJ85S2j5Evmt6McNxDLP1cxNZbUZBPstPfZ3Mto4=",
+    "sealed:Vpz/Vswc6OCuLGVKP6xggjiAvwI4WTAXGqgojZDZTzgB8taZ4gFo9aKf1e8dzis2/IdwJTHWWZL83ROK2Z46bU9wN2t6cZqRxEfXHIfUGvjABlUh1toLIq1LWtFHtr0GWFmotLhbv4TcqIP8Ijhy2BlVmQQWJKMDuFLey/odP0MFpmUZGqd2HUb9aJPMEY73deBpeDwCuCLM5R/+DFuc4lROPo0WoNve/At9RpwvHLcaETun/VQFwbeXy6ep1VXGHfxHTkaC8SMKIDvnsSpgLJiaRmFEtBZVj3S3kLJvgVqpOP3KccR6jwgpVxdrYp/M638YMXkS1ldx5vsNk9aa7nztvvxcPlNTKy0L7zRTU/0j7Li2TJqwiELG04+w0CuAmPCa6wHeOR0kjYnKIPqeiy9uFJHH39y9IFXmTOr0j1RwJ+RsIUKBjLxgjwP398DzXEFANDT9XcUViTYzoHWgZUetH3XFsPMbVfRXklSjjC6fjc1ymWkQi4f/zPs3JtUO21XNU2PQnql1i13vqlZmQCEz+YSpH/PJLII92k91ZK/R5uyvq18Q7vbX8t45YLdZ0E2pAEkAtJy/+G8Tto3bCy134S6t7inpViIWErAx+iiaXCHltBKGgPsqUjLaJzwmEK2wdVLpTk3jMygUlPPVoDu7qjxDMYYjekVf78DzjeB8z7AZw/e1gmNHvAqeTs4S+e+ZhoUxEhDKRIeTuamY61JXL8Zc/FqwI90liJvQl1/wsIcScr0xHKwSY/khWxwHxirBi9YjX9IAE6NJE/+JMU4Kz7sbN/58iOYI6oNqDga2Zv8CVJlsmjdIvY4XrxAGkdQSZClLgoOGnXZO0tpCH2fuO6q/z0DfOaWmx62sKNDSzciwW543cITYUI40vWhw6/m1tB2netrptcOvLpxwMS7cD5S08T7v5U2HDf8UzUORBKNQQlsN1k/jWt4r3TwBQGTnAMkTqoLaWuEKo5zZenuJanB+dsk5FkaTDftYcLJm35irWOVvXU/7idbd/OuQo+oPF/BFs1ocEUubILOvFtU1S05fe/qTybQQjg3Jvr+7qth6LNu3V9DxUgjdu+8vUQsRHJ8ACNcDDtMbdHn2wxox6RBIejqUV16ZqF6vKsKCPjkhaQ0qE7PdjP/ZX+CqjnJySujmUec91oFswQ3rSojghVW1i+DSyC/0QIa1w2pcRDOPQ3kDdJtih8hYB8uDDhYWBX6d1KwcLjjt8eDl5iwhaE+s5L+BM2TBqfH1lJZMhZdP8wCQ+XumgsDmG0v5tL/X2GiWn+HuUK9WJ8/FdN0A1DpEq3A/d8FtFufxeEcD",
     salt="02/q2b",
 )
 
@@ -1536,14 +1532,14 @@ for n in (4, 512, 4096, 2**20):
 # %% [markdown]
 # **Q5** (predict, then measure). Drop section 2's planted key and draw every score of a row
 # independently from N(0, σ²) with σ = 1.49: at 65,536 keys the normalised entropy `H / log n` is
-# then 0.90. Draw the rows the same way with only **256** keys. Predict `H / log n` there, to one
-# decimal, and store it in `q5_value`; the cell after the question measures it.
+# then 0.90. Draw the rows the same way with only **1024** keys. Predict their entropy `H` there, in
+# nats, to one decimal, and store it in `q5_value`; the cell after the question measures it.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
-q5_value = 0.8  # SOLUTION
+q5_value = 5.8  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -1561,7 +1557,7 @@ assert isinstance(real_number(q5_value), float)
 from course_utils.tools.quiz import check_rounded
 
 assert check_rounded(
-    q5_value, "4897cda850cbf7d5bb114bd95976629dda10548b38c8f19c02f69457613760a6", salt="02/q5", decimals=1
+    q5_value, "7e790298bbe4fcc08835e600be1acdc06fe5a56c7214186f3ccc6407f20f17a2", salt="02/q5", decimals=1
 ), "not yet: reread section 2's entropy measurements"
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -1573,24 +1569,32 @@ assert check_rounded(
 # %%
 explain(
     q5_value,
-    "sealed:Pa/J8XgApLZ6cNMPzSmKZWb+kbYc0YyMz9at9ElRpdH7Jhjxjrq+dBqmbLjXqB7C5c0Kr/AB+eeycW0GS30M+RPx23k5/+ildFXGTDGM3MVlhn/G3IiGp4UqU0j1g80tilKkkstEYL9CL5qYYjJfxcov/okAD4VBzWt4CxV21YQO36hHCVu+Zz2kAVzXreXu/OGJg+7ty59/XgBFIi3L8KGSWm1NaUOl6j2+tVyLgZAa5kqn1k5aLj3dIUHo2pG3dGJ1bn5pI/zw5l1XjiZXCRRdCIK44oRjMuJMxiUCtpx5yHcoxvA5J9TKEMDoDsxDS+2fJ2Sl+qhRwvUsSKHiumISlisYdEH0ezBvTsZghZYZpX0vov3ehKjKpF9SjKEqyWtw57haoX2NbpTLD9i3gxY6dXgEReoiC8dU4gDdAFubZCVqVqcWps2KFkPVssG/VM1AorZ/ZpKskvJVS86PZlmRWR7bNhCD0oDnwgepf9EAyFuF21YhcYZCmyIWPZqrV5JntemHQDM3nBCDGqU6ZvuqRFZsHuE8QFWuKLKor6r88IILWMUQio18CQUQtv0I1koaFA/f16e+Z8to0oOk3jqYi0YSwyjho+/B0Bz9pkMAGYdvlfx+0H3XWi1E4x1KCQ4LhfTFUq+SKJAsRxBo7EvblVJzbbbMMG9GA5jZOAqE9RORKh2u7huk20K+uqItwBEC4DzFSjruz8KSD5AU7/41cANa1fnSnGmYoh8wjs8rQSknrGRdN9dzILqu4LIZZwRojyP+CJdw5xzBPY9CkY2Fs3k4y6tLxP/gk7EGz/AxCHp9UCaZzCPwlxNKhg+KH40ltnEOSxWU7sw4qj0ScGxL2xxqT0cjlQkPHpVI9vCLPW3l9OuXZN2j2bSe1LifNiKUzKwZe2MSXeHA1GDMQta8N6a1wYnq2ZP6p5hVe7Jm1U9zPJFSQ5OGlQqZ8amtRXN2wSc/+qXunWGwQYehWDMgkKkt+sgfN+mg8JXnNRF3Se6KEE/LV7ZJEV6LB/BBCycyG7V2h8G0BynMo+KSstuSgggSSkfEPkV4BAfImYb9bQ4xUAF4DiZvqdasxeUc6XmUzoaCNrtB0Bdj0XNUg7nKw95P2BSRMaSrhejcMyjnKON5oqVfZ0yX4nL5wd0a3PAayuK0tWcdkemY9aVtXOV8QCAmcDEzjRSvntUKRE4HNWX/CJyvmlSZjkaAHLCpZ+HeKXtpNSTYJBMcn68lh3BHv8M1QcqKWC3fFKh12C3aA6flJvAETsqKYcH7gVrUPHz+UTfhu1a6cWych6Zh6ILJxlHbo/uE",
+    "sealed:mjWRkgRX0fzLaUER+ybq73fgkKYqrEznOECJiIzPSfQZPXBu/shvhqEyCEYL9sDXeQl0vJSGUT0OpBQxkzHWZafkcpJpoSrO2D+2O74LO2yXFkexdW7zgOz1tOjFmf3RDjJ3VFrEz292iMHVIiJ08w6rj/oIQUOkjdVVu7/B8KF46n5gwR1YS82HUCzEpU9NWJHHF7cTD70ZVER/k34khpcJtJ4ODjNZ05vnf0+9VaDU/GXaq530a+Ed7gSjA8XRM/Bb2p3NuG7vMpro3VfM1Vb+lbmWF2s4eGfL3Pop/zGGU4CDUErEvHr7O0yr/T5O51m//M0PBpcY9YKXNhrt1/L/OeS6+11Z/MGR9Qjm6Vqw6EJ3Zu4XMR9V/HkRLKVZ0iB0dfbTPskpD35ongNCMkq+wWETw64c2yu0rK4YnjTVNPy7zuY2BnzbG8w+uqBKfVNMQxFC8fo4fu0qVM7hGvDYBO85+j5MXdTcOA2gr9MNQUWnsRh/UTJ/txgNMx9y6TULMnmrReD53G696kivpQOmkcjdSOSQzTGBnfAHKIKiOCEFSb9vsz/KuwTSm1BNXA7+vHbmBvYmwOZI3N4XkQTxSYNppErhfkVo2P7T/k9lK2I/RwTFRLgcOMnM7ed+VJRVnQ1rUG2I6Y/GFPYsjVw+84ghezWWF9CfhJFYD3eldNuTgvJ0QGTDHN+WDFCgSqarb8RO4Q5FnZbjiNroNnGw0Wi/r+LkQ9X9jY3SkHar6opBYzgqTPz7cqNUIYMfDZSSytkEXmd0Qf+VO5nXQInKgpLw8nF2jYWAXPZ2VwhFyZB6LmLlfaRvofMgCybb5Ahm2lbjwTIp8vXLX1jplDA4Amu02vBL28VFo/8nWrpdPMWhyS+Wi7wFKPzll51GlsVHnW5Zzqy9/TRe+f8Podn3iBwVzO7kEaB1/eRZDWmsM8qbeGKFqL0Yhg295gFl2GyChhyy4T0JhpYD9DCtcckAQNPzJj9e6B7eq5gKjoUSKK7BMPyvcm8N8QQsXwZglksBbUT6/Y1yGRqHEkKp2vE4a6vY9L1v6AyCyIFPjidWwHu7KPtbfqu5dQ4HP/pH3UNwDj6VHrFa2O9xpf2AQOAH7nlTpWwk4ktN/W3d86YC+NwGJ9yQ/y9UutRaiVPAQKt93xOeQZ74OwAvsH7hZMxge9SH2T5LAObUdoLVYKR1Gp+DO5joI+dhG+98U3ScN4Ymies6v21Q6MlLif+IMeNiwcJdbD7noV98B/ZKx9Pk1rr0H2HJLU+VQDgi3Me+GBybCSTRp96AF6Sqm2lFVx//3S6KuykeSKc5dzSNYHLfUurHjJIsFg1uTqMMbm6B1Oyb5mxFUFbLo9802C/hR4FIW6eO51FI19KH44Xyokh9ds8SxBARZWlSLrFR3DVRajhObjkaBzNZIQ11BV6RZbvms8pUw5G40rFIIvVIZPzHBrqo0yU1YGCmCr1PYG4DTNFo",
     salt="02/q5",
     decimals=1,
 )
 
 # %% [markdown]
 # The measurement: rows of Gaussian scores with σ = 1.49 and no planted key, 50 rows of 65,536
-# keys and 2,000 rows of 256, and for each the normalised entropy and the shortfall `log n − H`.
+# keys and 2,000 rows of 1024, and for each the entropy, the normalised entropy and the shortfall
+# `log n − H`, then three readings of 65,536 keys' measurement carried to 1024 keys.
 # Compare with your prediction:
 
 # %% tags=["shows-answer"]
-for n_keys, rows in ((65_536, 50), (256, 2_000)):
+wide_ratio = {}
+for n_keys, rows in ((65_536, 50), (1024, 2_000)):
     wide = torch.softmax(1.49 * torch.randn(rows, n_keys, generator=torch.Generator().manual_seed(2)), dim=-1)
     wide_entropy = -(wide * wide.log()).sum(-1)  # (rows,)
+    wide_ratio[n_keys] = (wide_entropy / math.log(n_keys)).mean().item()
     print(
-        f"σ = 1.49, n = {n_keys:6,d}: H / log n = {(wide_entropy / math.log(n_keys)).mean():.3f}, "
-        f"log n - H = {(math.log(n_keys) - wide_entropy).mean():.3f} nats (σ²/2 = {1.49**2 / 2:.3f})"
+        f"σ = 1.49, n = {n_keys:6,d}: H = {wide_entropy.mean():.3f} nats, log n = {math.log(n_keys):.3f}, "
+        f"H / log n = {wide_ratio[n_keys]:.3f}, log n - H = {(math.log(n_keys) - wide_entropy).mean():.3f} nats "
+        f"(σ²/2 = {1.49**2 / 2:.3f})"
     )
+print(
+    f"at 1024 keys: log n - σ²/2 = {math.log(1024) - 1.49**2 / 2:.3f}; log n - σ² = {math.log(1024) - 1.49**2:.3f}; "
+    f"H / log n kept at {wide_ratio[65_536]:.3f}: {wide_ratio[65_536] * math.log(1024):.3f}"
+)
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
@@ -1670,17 +1674,15 @@ for n in (512, 10**4, 10**8):
 # weight over Gaussian distractor scores of spread σ = 1. Keep `n` and the planted key's score
 # unchanged (section 2's `g + 1/2` above the distractors' *mean* score, the score that gives 0.30 at
 # σ = 1), but draw each distractor's score, instead, as exactly 2 above that mean or exactly 2 below
-# it, with equal chances (a spread σ = 2). With `z` a distractor's score
-# minus that mean, the planted key's weight is then about `e^(g + 1/2) / (e^(g + 1/2) + 511 E[e^z])`.
-# Predict `E[e^z]`, a distractor's mean `e^z`, to two decimals, and store it in `q7_value`. The
-# closed-form cell after the question computes it exactly (a simulation before it estimates it, and
-# the weight it gives).
+# it, with equal chances (a spread σ = 2). By what factor does the planted key's weight fall? Predict
+# its weight at σ = 1 divided by its new weight, to one decimal, and store it in `q7_value`. The
+# cells after the question simulate it and compute it in closed form.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
-q7_value = 3.76  # SOLUTION
+q7_value = 1.9  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -1698,8 +1700,8 @@ assert isinstance(real_number(q7_value), float)
 from course_utils.tools.quiz import check_rounded
 
 assert check_rounded(
-    q7_value, "7f9792c7f593c9344323c93c8287b34c0e8813e9bb878446a4a1d68282552c30", salt="02/q7", decimals=2
-), "not yet: reread section 2"
+    q7_value, "d5d17a7fd5b32d6bce76c7a0c19105db7dcd7999aead08d02c210e5a52041d22", salt="02/q7", decimals=1
+), "not yet: reread section 2's introduction and its closed form"
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
@@ -1710,9 +1712,9 @@ assert check_rounded(
 # %%
 explain(
     q7_value,
-    "sealed:jYaw3k3SbYhacVsNI1UHzizjkNe6n5fUmifzMiUskBcThyCysG3mu2Xk3HzW/dpsNIKEUeW4/Ox3DIM4SMhd/3ZIc3EZyYemxgULVP6NFHDVkV7Vd9YGeG29P/NIIrNQNwP7+58AsO7noshalHLwxsOOVCMGIRTN+Yci83mM5sUx6nCIBl9+P9wP45pwWBPMVXpjopT6Ptu6q+LxgKkZQ/L0nEkXdj8RPsF1g2F6rQRSPPx+1tIxT778fPamdM5BPYrJjgMnfnNKL7pjGolSeHnyQLT5o+1GJOixcdmcK6N/oPha8g4UlaHRi1KqsaZw3+g1gSWAAY7s2tJ97vGFCANGnnKF1VAiM62pwm1Nk+T4zP1zDgm5Y3FpwVRkU5Z9eidOujcGrFgevgNtdpsf9g6xzKXjCKGcVJfSwJZCR2mncHI9PhGdo/kmONPPlaQv05uQqsVqdKSkEtTA8calkc6sx8SjYaWqBluEOymY8CdMmDFfMMkOi+AlP/oGpBfEowYkWBXSqCFsEe8drki21FY5Zj1SW8gvBJukatRQ9eMS8WOiaTgqUJ+tMdmHA9uaBsqeBbWS8NTSKeTVHsla5a0XpesxGnC4BIji+7s6K5DxXSrUnziBEzHPDyVS84IbItVpKGFv39ZFyLPGiN3gd/BVNh4Pm9zSQ0MC1+Uqp1/tiPXAq6HQk64hkx0BEI75UREz8fbxoLJOLIj2F+TgUv9jtRcMzdHarn/X/GA61ZzlqF6wRSAuE8nD/nvHNVhX1iuvHN4VL4OtDbuS1NLZX9fsDAdMla36kBqkiIiGtdwNNsVMS7/imRMwf4UPpnYmXCvVq+XIQkO6Vf0d+oGJam0MR7rtJzbsigoTJ5T7C7UiFnmiV/ZgXfWX+FVWPYzdj2ejKBai2A15BFCUAMIhYMn0GD5byCdV0n2GrZs4zw32QZG2QcJ0mlKwZpWN+4DhmK0+XlYNyQeaMZb2ShKEZYMvPa0R+5QXkOXJ8PmZXAiQfofOCPmhS42mGpv9asImpfafnkW7093eIHDtcteP5i6Viw3aMngGacUO2wWFBoz452a9hsylWx57/x5m80LDZ2R2HlujL85O7s1wt1V7cRKvYlJSte0D+wsRzBO3lw9L9R1Ou3Q7QxLtsVAL+CEGbJzzunwUByBD7fhSOcegnYAnyw/R+DKKg/68Xsswr3tx1E0ZfhdHxjSA/eCh3sCJFPgBwVErFjPQxm58XZ372pdr1ygOND7dTZtLo4DlhmYqPdocR6auZdHXnaZQJuGENFqcvXEqQ1OS+5GQPXsXhngZJnBk4Y86wvG7/nE65FTRAwc/UEyy5+yoAkqWe7zv1WaZyIedhhrPvtlDNeHbrS4aKJDVK0mqAUe6r0BS8dDfzWIz+r002hLOluA4GVFSW59PmufdrFWEYwSYQuBF7KRwkuxRFUYvErJX5PqO9oBoeFYoHzTC0lDTJk2UZJVLB9Uz8cpiSM5Qvy96wb++alUmYDkEOPvNPXP2wAUMHspu7EdRNv0rF+YS5j9KYGOakr4LJoQ3pMEMMw==",
+    "sealed:WO/r3eGwY4dxc7/98A9P/fgVY2bL87lJVXED8p4jjJlS+hbnRQGhzea1c7dghIBEQLit1q6hgpTbAJFzSxFA8tfnm8fX97Ni4NMFnlLh1SKsEpKqRXDdidbF3cvhNLKP73VgXTS7c8ThXPVZ2y+/hfQACLyynHgJIhpPqRB25PNGpUppTkbIpKJOgW5e5i7FLDxHYiSoCcx62eSKq2HoDq+FHDIdN5qI3DYyXx0i+FhEp9jRgnXEHY1La+JinFjHWRbXZv7TaXD2pxUxz2nfcrg7n5QZQfByX1R6oAUKYHyb5p+XxApiqypBiVuvJl747QWrSnYCnsh27qjHik9qqyG74AN9UzdUX8nbDdK4czBf3IxJZmuIbpRDOmRnlMK47ouKRwStNn4nK/Hmec26BI0f6cuNuwO12WCYOVWyUle8hzUk5R0jNEO+exnsg4cKWgZ/RqQCipYKLj1PZpWSsr4S2c95iMiGkZENl7UCDqhe8mvCKnSZ3yGd40oEP/irxJQx3K4qP2VqsQJOClD8m5VpMKP+o4CStmTaC6717fNTjvqaC1mQwXJozphhVuuLrrPzSCwwip18LsGDTj0gdAAs2LPcVYyxjodADSzatMRgwjYALi2SJx8iAE3IhmUctIfdNQO9Hs7h3VWLL/hl3+IURXefdUyFsXjtJDXybENRNVwuzSxilySk/2sd7u+OKKSxYj8Y4iS40WIVFmsdMxepmJq5u3CDwJDNRStQktLWIj2+lEiErP3sMv6XP/g+X701sOwDBOyh4PXdKQ7d/YV07S2m6yU79mwha9haKMnQHh2yJw/EgZx4q9AcLo7AqJcs7NQ7JKSmwnE7a7G00gJV8T14F447qRDlUKW0iODE+0/ZVKji0wUS3izrmztCx62oTn91udLQ3iKvxTiBLOZX6Q4tFDC9e84OU/5XfkNo63q0vsJJlnHgvvZnfv4+4QTGwzrCUdEP4il0myfgrzLed8L7I4xlFKhKQcm4Hu0LQonCp8M2nEGX64dFrG7RWFgiA6DxDGT4+0O2IaFeCS320HpN2bzFbmTD9e5ej02cCWbapn/RdSTsrcDT2MZ/G93gojH/hfbaZEa2RD4WUrZIJU7otZYLRJG+g4mFFSecnHWi0IYyKxum+QQ2u1h0jbqX3sniYPh0Dk4Erev+YGXRREkSYuxxFw78iRbc9/nJ93hpE0Cuj32o+UNQICc6aeqkPh1byoxFS90Wh8r1hfvC5lU3ZY2Ixa3rGfZ4psUvrd2jaOHpl4BOXZd5Tgh/ZRqa+Hbn2lrbMr4FqDfgGOnva73LcC4a7Wkmtky7pd4zv6aMib+2U0tK+LUGmei4DMAduvcLOKTsr2eBmAQ3C6P7zz8YZPBpOUwmxtJ+6disCLkUx+9vdcoCBa6eJ57eOKtYleL73qAoWbJkZYGMetQyr4IvVtNvgUszKInIJXJT3akThK7gMxSJlSoXSncAMVOs98CGstImgqPh7z2bnAhhYqAU1mYsB2UM+4w+fA7U1a0UQynx/SstpYBytRCt67TiLWfVQc3c+508ctTOAgcEzSAjWUzaU4/zKob5Z1Rre4m2vCOr2FkBhkxoMdrVR6QiGo7oun3HiwIO05NF8D+M5LVE4rX1IYbUSQniiMumueeAhfBN8NC6kOpGVtGsOOlYj+nOp0R09UnevWVbQfVAQLvUtofuDKtAmguzWpnGhnU9KpN3A7Pm+uaHO9rfrx+CmSnEA0wDHm4l42QtfHhabt24pDVhw8naXaFujGO3qwWiq7vYhZcAgvhrCk7gQT0fAQngexyBp5oNDjStHkmzn9PxhAu0cydaV8+7HO7zPaKy04nc+/N+pIcvvrLBxLXBCrlPCHh9KFA=",
     salt="02/q7",
-    decimals=2,
+    decimals=1,
 )
 
 # %% [markdown]
@@ -1728,12 +1730,19 @@ spreads = {
     "Gaussian, σ = 2": 2 * torch.randn(200, 511, generator=draw),
     "+2 or -2, σ = 2": 2 * (2 * torch.randint(0, 2, (200, 511), generator=draw) - 1).float(),
 }
+spread_weights = {}
 for name, draws in spreads.items():
-    simulated = 1 / (1 + torch.exp(draws - sim_gap).sum(-1))  # the relevant key's weight, per draw
+    simulated = (1 / (1 + torch.exp(draws - sim_gap).sum(-1))).mean().item()  # the relevant key's weight
     mean_exp = torch.exp(draws).mean().item()
+    spread_weights[name] = (math.exp(sim_gap) / (math.exp(sim_gap) + 511 * mean_exp), simulated)
     print(
         f"{name}: a distractor's mean e^z {mean_exp:.2f}; the relevant key's weight "
-        f"{math.exp(sim_gap) / (math.exp(sim_gap) + 511 * mean_exp):.3f} from it, simulated {simulated.mean():.3f}"
+        f"{spread_weights[name][0]:.3f} from it, simulated {simulated:.3f}"
+    )
+for name in list(spreads)[1:]:
+    print(
+        f"the weight at σ = 1 divided by the weight with {name}: {spread_weights['Gaussian, σ = 1'][0] / spread_weights[name][0]:.2f} "
+        f"from the mean e^z, {spread_weights['Gaussian, σ = 1'][1] / spread_weights[name][1]:.2f} simulated"
     )
 
 # %% [markdown] tags=["shows-answer"]
@@ -1741,6 +1750,7 @@ for name, draws in spreads.items():
 
 # %% tags=["shows-answer"]
 print(f"e^(σ²/2) at σ = 2 is {math.exp(2):.2f}; (e^2 + e^-2) / 2 is {(math.exp(2) + math.exp(-2)) / 2:.2f}")
+print(f"the relevant key's weight if a distractor's mean e^z were e^0 = 1: {1 / (1 + 511 * math.exp(-sim_gap)):.3f}")
 
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -1790,27 +1800,22 @@ _form = real_number(peak_n(2.5, 1.0, 3.0))
 
 # %%
 import math
-import os
-import random
 
 from course_utils.tools.quiz import check_rounded, fingerprint, unavailable
 
-# properties, on a configuration drawn afresh at every run, where the weight rises and then falls
-_r = random.Random(os.urandom(8))
-_s, _a = _r.uniform(0.3, 1.5), _r.uniform(0.5, 3.0)
-_g = (1 + _r.uniform(0.3, 0.9) * _s * _a) / _s
-with unavailable(namespace=globals()):
-    _peak = float(peak_n(_g, _s, _a))
-with unavailable(namespace=globals()):
-    _peak_larger_gap = float(peak_n(_g + 0.05 * _a, _s, _a))
-with unavailable(namespace=globals()):
-    _peak_wider = float(peak_n(_g, _s, _a * 1.2))
+# properties, on fixed configurations where the weight rises and then falls
+for _g, _s, _a in ((4.0, 0.5, 2.5), (2.5, 0.5, 1.0), (6.0, 0.2, 1.5)):
+    with unavailable(namespace=globals()):
+        _peak = float(peak_n(_g, _s, _a))
+    with unavailable(namespace=globals()):
+        _peak_larger_gap = float(peak_n(_g + 0.1, _s, _a))
+    with unavailable(namespace=globals()):
+        _peak_wider = float(peak_n(_g, _s, _a + 0.3))
+    assert 1 < _peak < math.inf, "past one key the weight rises, so a peak lies past n = 1"
+    assert _peak_larger_gap > _peak, "a larger gap should move the peak to longer contexts"
+    assert _peak_wider < _peak, "more widely spread distractors should move the peak to shorter contexts"
 with unavailable(namespace=globals()):
     _rising = float(peak_n(3.0, 1.0, 1.5))
-
-assert 1 < _peak < math.inf, "past one key the weight rises, so a peak lies past n = 1"
-assert _peak_larger_gap > _peak, "a larger gap should move the peak to longer contexts"
-assert _peak_wider < _peak, "more widely spread distractors should move the peak to shorter contexts"
 assert _rising == math.inf, "for some scores the weight never falls: reread the prompt's last sentence"
 
 _cases = [(4.0, 0.5, 2.5), (3.0, 1.0, 2.5), (6.0, 0.2, 1.5), (2.5, 0.5, 1.0), (5.0, 0.4, 3.0), (7.0, 0.25, 4.5)]

@@ -41,23 +41,26 @@ CASES = {
         ],
     },
     "q5": {
-        "right": "q5_value = 0.8",
+        "right": "q5_value = 5.8",
         "wrong": [
-            "q5_value = 0.9",  # the ratio H / log n taken as fixed by the spread, not the shortfall
-            "q5_value = 0.6",  # a shortfall of sigma^2 instead of sigma^2 / 2
-            "q5_value = 0.97",  # the direction wrong: fewer keys taken as closer to uniform
-            "q5_value = 0.7",
+            "q5_value = 6.2",  # the ratio H / log n kept at 0.90: 0.9 ln 1024, fixed by the spread, not the shortfall
+            "q5_value = 5.9",  # the direction right, the size guessed: H / log n a little below 0.90 (0.85)
+            "q5_value = 5.5",  # a round guess, H / log n = 0.8, not the sigma^2 / 2 shortfall
+            "q5_value = 4.7",  # a shortfall of sigma^2 instead of sigma^2 / 2
+            "q5_value = 6.9",  # the row taken as uniform with fewer keys: H = log n
+            "q5_value = 0.84",  # H / log n given instead of H
         ],
     },
     "q7": {
-        "right": "q7_value = 3.76",
+        "right": "q7_value = 1.9",
         "wrong": [
-            "q7_value = 7.39",  # the Gaussian rule e^(sigma^2 / 2) = e^2 on scores that are not Gaussian
-            "q7_value = 7.63",  # the same, measured on Gaussian draws of spread 2
-            "q7_value = 1.65",  # section 2's e^(1/2) kept: an unchanged mean score taken to keep the weight
-            "q7_value = 1.0",  # e to the mean score, 0: the spread ignored
-            "q7_value = 3.69",  # only the distractors 2 above, e^2 / 2: the half below dropped
-            "q7_value = 0.16",  # the planted key's weight instead of the mean e^z
+            "q7_value = 3.4",  # the Gaussian rule e^(sigma^2 / 2) = e^2 taken for the mean e^z
+            "q7_value = 3.5",  # the same, from Gaussian draws of spread 2 (mean e^z 7.63, a factor 3.55)
+            "q7_value = 2.0",  # doubling the spread taken to halve the weight
+            "q7_value = 2.3",  # the ratio of the means of e^z, 3.76 / 1.65: the planted key's own e^(g + 1/2) dropped
+            "q7_value = 1.0",  # an unchanged mean score taken to keep section 2's weight
+            "q7_value = 0.7",  # e to the mean score, 1: the spread ignored, the weight rising to 0.414
+            "q7_value = 3.8",  # the mean e^z itself instead of the factor
         ],
     },
     "q7b": {
