@@ -377,13 +377,18 @@ fig
 # name: q1
 
 # %% [markdown]
-# **Q1.** The U depth grows past the training length (the figure). Read the quarter table above it,
-# `K` = 16 against `K` = 64: what does the growing depth measure in these ALiBi models?
+# **Q1.** The U depth grows past the training length (the figure). The quarter table above it says
+# what grows: at `K` = 64 the last quarter holds up and the first falls below the middle, a recency
+# ramp. What makes these ALiBi models favour the recent pairs as the pairs grow in number?
 #
-# - **A)** A deeper U: the middle sinks between two edges that both hold, as in Liu et al.'s data.
-# - **B)** Recency, ALiBi's bias: the last quarter falls least, the first below the middle.
-# - **C)** Primacy: the causal mask lets the first pairs gain on the rest as more pairs follow.
-# - **D)** Noise: with fewer queries per index at `K` = 64 the depth scatters more, not grows.
+# - **A)** Dilution: more keys share the softmax, and the first pairs, with the most keys after
+#   them, lose the most.
+# - **B)** ALiBi's penalty: a far pair's fixed handicap must now beat more, and nearer, competing
+#   keys.
+# - **C)** The causal mask: a late pair sees more of the context before it, so it is encoded
+#   better.
+# - **D)** The training mix: the queries these models trained on asked about the last pairs most
+#   often.
 #
 # Store your letter in `q1_answer`; the note after the question reads the table.
 
@@ -409,7 +414,7 @@ assert normalize_choice(q1_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q1_answer, "32554354c5a5ffc453d0abc6edb719720d8e7cbc23b5450675846555a8fc8175", salt="03/q1"), (
-    "not yet: reread the quarter table above, at both lengths"
+    "not yet: reread section 1, then the quarter table above"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -421,7 +426,7 @@ assert check_choice(q1_answer, "32554354c5a5ffc453d0abc6edb719720d8e7cbc23b54506
 # %%
 explain(
     q1_answer,
-    "sealed:F+8jQZ9MSEpb7AMRiBgjmHIj/tfj3S7Q5bEjYAjWZtl25YO6LL0EEsLvu1+3ZuTFeurWXTqKBUIW2rHxC1ho71n+jtZHj/pwQ3gVLw7ZffUpvugZ4XhDcrETZoElpWYAS+ownm2Hg6iTUR4WxS2T44tzuXm7gfia6CTRaYsyThD3CdGNVPBs/U85oUxO8nnwsfNxjrdaZB+FQo0dFFKqPhcufFNds1ci5foDx1boVRUzHKfLv0VRWwpHD8e2uZ9gxeErROs63hzVDZou9YLMdAkWOVISQQmZrGXXBOA2VAzudHICXgJBog3CJ9Iyyv85Dfs/fPpMx+dNF6vlznWtBK8VE59P8bhQxS3prAAGHA4sy7Afek8hotyw55C6fjbNvhNyoSJBE1TGX7TlWO7Su5ri5KqYAsXWaK6m2sJi0DXQcdXlMBgGBSiRkyr0HkjIom0HNj80TrswutLBr9a3fblT+mNFNT+mBD2OvsthmetTN3pl4gAhqH4OJy5QHCoy6n4vo1AgfvEUG0puAN4aZWToHqP/beuoxGHok3TdZLMyC7pCj6KgOf7zRlx54xj0a9FrTXvHWJK7iXMxXFuduXFI/yne2CC9R7rCXDy9WswYL7VHKFZ82Bpqaa0fIMcLL1frKdMxktuUmjIckz9TJwb2Wid3WwbEFILnox4HsCtesC/inbaunDqUr3xF8d3WwXzYcy2W1j15w+2IYjkgXp3vWrn71O0XF7tloWKgGPvbvMbsUWYv9Jd/xVBCwkI/24LNxyCwDlZl7kbUj1uTYKM9LKfm7W5JzdL9MOfxemo3eXf+mOJxBxEpxWlH5BMgdJ4ReP9HZ1aOfz7HCj4JTJ1NgM8nOmKEqvoSOBnY2OJOdU/08tPRLlAJLPb4GlBCRP6OAtcjLxopNN9wJ12Ed+1iT/0mZQTCP4b8Pa5W4fQQs7IJu1AStgDg7rapL57BNLfHVl3Wjo4Kix6z/mX89zv4jO2q09rf1FWAwPcq1rVcPtJiHpZuVgDPMXoq6whovyMfzRG5Y1c2et0soBWOq3UKLbSQnT9+6wt/CefjaTDodwWMQ6Zqq1K2rJlxidqeTyJFeEat/EybtpgqwwE+1KYoyDAdQu67tzeSmsfIJ0KxPQymobVoK9oEXZidG7tE0+TVSs3WifvP+0Ga8MV3aeLFCG4vwg6VN7EY8Bj6gbUPHDY78A6ttMDf3F79gmX6gr4VZi5TawnZhrk+I+CNn8tBIF9jMldKBO9UnVjvGxGVZcd0InCKKDc7Zcpy0+gfzCsq2kDTyBKpCJNtcIAf/BsEC1o7A/ixW9HSox3Zv0mLYATGzzsPopz0Tw==",
+    "sealed:l4nC3PYmvqiMS+5nfAZClXIj/tfHiCvH4aA5YBXEJJ11rIKhN+oGR9T1rk7lIb2KYfifCXuPUFcMy/T3UBkuoQKwxNZGg/BzW3UVJQDBc/lsqeBc+ywBcKIIMYZtty4ITOsil3qHzvHJAUJEymjHqtZg6SP33aWCsXPRZIsfHEK6GJPMCvBg4AsW7RRA5Ayk5e98y/tPZQrMXZESAQajKVkibV4Nohhmo+1Ug0blT1k0WbLX+hFUV05OCsbys5ssgaIlCL06wRLRE4J8u8nMME9LIRQaR1qmrCmCVKRrCl6vdD1pThFSoBXCMd87heR4Cud6LeJE0fdEAKWu/3i4V9oFWc0NpacUjGnq5QYdDQ4w17UJYk9z5Jb854Lpfnmc+1w05WdSVBDJC+6gVajWoI3yqL7NC9bOa/Cmyd8tl2jDJ5ymMwgZD3/FjyexUkTSsikaJnBmbrYnusbRs86sfb9W9G0MNS+mBDmVrtdvzcpCZDZn8AFyvCsGJnp0ImMA9jUw8AAkZ/EBVRM+Sd4LJmTpFO2rLqP7immmnzHIJq51DLENlLOgOPThUFor9Qe7adEoUDXASM3vnHU3GQfPr3gN+STVmyP8dNbbfzzvS5kSIqNGcR9mkFc5YK8ZLs0We0a5aMk9npibj39OlyMXZkfpHxV7RlKaRYLxrxwD/CNZ4zK2mf+w2TWSomFSromFwzPLZS2Q3DZvz72EaiUqXpH7Fbr3kelZVf5wu2LyV+HWqsbzQWIvrcN2zhQTx0Ijw87T3Sv9ABpJ6RWG3A+VavdzKObwqHtYwdKuRaq4YCxyHXj7n+VsSA58xmIT6BVzdZ0SK61IZkndNz/ETm4dVcNNiNloJXSEv/wYbAbS2KsaIUj38svYOARdNfH4DQdCfu/LGIRmNxAvbY9pK0nFdeB4AOctZQTFOJCvLedQ6fkHs7IAtUAftgPt4vGsNM3XYbfHVl3Wkp8XgU2p5Wao9Tygzb6514SM1xCR1fsuwOcbPNRhVcUPWQKbPXwq9hMt8ScOlFP2eUtzLZI7pFaN7mMfLayXj3p/ohIzCKjzZDm7JwyEQvUr6lq6t4giidqWA2pVIhzoqFDY6NJhgA1u06o02WN8b/PZlTDcmoGZZQO8LhTj76J5aIBOAZieHPIRlfaFStCEsfuetAPJ65FxY6vbAj0sg1utO/RL8Bj7hrERHDk19w2tp87D3FCzoXivxLoXKTpNZVrCw8x+YuOBy9MAK0JkYFdKAetZzgj9BhHdeIAzZ2DZeyknd54gzucSy25o0knY3xv6QZR2P4Fe8RpBX0U2QvimTN3O6gPM+kaLagbBh28IqZ2hQWWMVf4Wyc+CNokwgDXKasF6MnmTi7JQQ+kKOWaPgICj+3G6mDTZmBpLGpsxAb7Ir8ARrLKRXhY7jPodIM5qpWdKgdknUhlliq50I8NN6s78t6s2uFmgfPMV3HhikdnwSPYTiRZ9zEokpCXUqKu0XHGwx9jTN4HFlO8QDm4FHOAyypVm5B4Qe2XyXNYdks1LyGzwi8VgveaBmBHAub8Dbh62aqpP3vi18hse+YS+f7Xtn4enUcImuqyNc/EO+28m/5DitCvL8cSZ5Jpsja1n+bKIIsGOek3RL+6XKFYYt4BBaguxr7tzJKGKOQT6zZax4LZ9GoFV8H6/81GEH/GEBio1/usHWWzbF+X5pvZpddhhuYFtq2qz40Vx4ZSc3qaB6TtphLqrbIIk4LMsoEromkuVXkvY9xIIChT/EWaRH0gh6tOauCWDKtVwWTKdKQJkGxLR2bwl3RChu0umbXRsKmNyYw7EI92l6bEaSe1HWBBX4JGye0EdftdYexe+/MPZXi/i+vkUnFMK6hgvj6HRe6sIMjBMBGls2tHjmQdzHFNdHQb6BbzziJ80/i8smhdJ2uaZqxaS6Dmz165VzA4+oHcYjXZ1eIyoU0OcoxmlJ3le9kdzfoUAUJPIwEviFfi/H74+DcongH2GjaM/hoTDmwSV5otgLCs9Zwss/GhCymzOMyEpKMRZRbISQvjzleYENTAfFFme+JnicF42Ia4+EshJLT/9C8cPrQpnQIgvgGouWUBTkWMVcq1mLgnz37ozPK4gCH8vE8ykVI8cz03+RvsDVwQhqDh9wEA85OgD3FyyBITdlE5apXzJ6sT7UponMBqVWVlIHOQkwXGySyIoq/ehL4ziibIZdIpTY+bGU6cQaCQOmotKGqJgvro2p+BpPgmUmxwyqrJoWtJPHy4UIDQ8uojqK0c+uX3GTjBvs38=",
     salt="03/q1",
 )
 
@@ -479,8 +484,9 @@ fig
 
 # %% [markdown]
 # **Q2** (predict, then measure; asked here, before its measurement). The cells below measure the
-# retrieval head's weight on the target pair, by queried index, in the ALiBi models untrained and trained, and in the untrained NoPE control. Predict the
-# two untrained rows: which pairs does each favour, if any?
+# retrieval head's weight on the target pair, by queried index, in the ALiBi models untrained and
+# trained, and in the untrained NoPE control. Predict the two untrained rows: which pairs does each
+# favour, if any?
 #
 # - **A)** Untrained, both weigh the pairs about alike: before any training nothing favours a
 #   position.
@@ -849,8 +855,8 @@ fig
 # with `K` = 112 pairs (192 tokens added). Why does it not fall in the first probe and fall in the
 # second? (With `K` = 32 pairs, 32 tokens added, it already gets 0.70 / 0.62 / 0.68.)
 #
-# - **A)** More pairs add keys vying with the target for the query's weight; these fillers take
-#   little.
+# - **A)** More pairs add keys vying for the query's weight; the retrieval layer gives these
+#   fillers little.
 # - **B)** At `K` = 112 far pairs sit at distances never trained, and ALiBi's penalty fails there.
 # - **C)** The `K` = 112 inputs are longer, and ALiBi breaks once they pass some length between
 #   the two.
@@ -892,7 +898,7 @@ assert check_choice(q3_answer, "887c37d8f9c9dd5fcdb428886a82666c1526b969e331141b
 # %%
 explain(
     q3_answer,
-    "sealed:BZYacolpR6k7c8foypeejdN/m2NZloh4he2qAjDUYIsyT7SoH7pswwM348gJddBDWibPByGcOkRTlvWTYiyLdQYnCHLnmUpfbo4pF+M8Nc+dTlPBmgQABuUgguUANRfIYobjb7q44g5b9Kqf65CJw2tYDTJmNYIaVomWRLkGWcHI50uOlMdCtdPhslwO6NFwwtcFnkdOKWro8Gt7Kf43rcef6LEwpsEKfnsGySFJt99B7HKeqG2gz5yFC4RvlV0EUUqYZvQ7cUwCS8jQ6ASc1tWzd1sccu6p6m+sf2ZkxhEjfenWL//PJcGygbKxWbdjkNlcBGBT/BHqlWmchUh3i/njy5dE+74JFZs78kXLSMGGJBtMzBIQ3l8iGovu34k5EgnuWzY3kx3hXKkOy4q6cltSnDuZY6Kp319Ctp9yXXQfQPoJjlM1CgPSkrG4iXFJCyQgxohBBPEhNKXp+5eYavShgeXXB/pgGfelfasb8gpZyl9KP1h6h0XiyLA1OB2alaKfZVe8p6BVB7Ufz5TkHmGizhJQOrSeSMrc/b3Jy71ZnWXe92PBYWAmAsQRTLaJQpVwKvyPKlUIsohl+3l8uBhsLNw2G/7iJvc0vDWSKB5k9lc07j+mDqgOuvzUbDVMRR8EYuBtJSe4TwFkWeWftVdnU+83OoCYYHNh4pAZ6ajlNxLtOlhXACnel6LklHxiNFAhaSMe0wPByHq8346MkEITwr92CHyTDMsWqkcfJzT43Q2cp0wy09dfYhkh5TVBcDtUdiCAPlB0Jkp82pjBVS2GasE7ZIIbSVUS+eg3NHNm91RgJmmQt3HMuE+Essu2rb4/V+XmXPc2IQmd1d6cDhoufsYCRIkBA6gA7hwXuSX/UIOG/l8xKh0ipISwfZfBHBeXE4/sJzAFFwSO20CESzQuIbYIYih38zhmAYn2RwqTk0eeOYXDOhD2H/9oTFk9HmVyoNA2POEg/TAgfGpSaxBCQMhqdYtBnICxpo63gjqlomSm8R1Ic4S7ybcesAhX+qGzkM6znOELKMrGvyzamSFN0mn7NJM7ZIgmudrw2R5p9pB/+dzaxWuvg4uslHd3rLyaZek0xFiH7F18F3uYr4496/bXmqbXS2pReMosIolVRBYWgyHanyWkq6xA0okR9opnb51XJBMNrmnoKv62AAWq8C77GFnUm8sQUlDdjquL/Vb35KLCBPUsE9YznM323WIDhfEJNqYCIKal7nROnamhcMGI9A2Ukc0Dh/tz1m2gGxvYv5n4UG5lPMQj4YSM1re3VF2FiZ0FrvzBE6yMe+dJjtUD10Nei+cobqQt87yCN0mg1rSSluZWnKArwDodS5p0+QvJibFJuPCMq6U6A7QOoRmYdQ0oi3hcrdrqxTZhK9/wuRDV6+SUef3g2/zFe42eC283A7WqI66JGOcaTuBgH9E/cK+dss3ZtX0y9ouWevGNkNZgdBHTr4Cbx+D9+o2lnLCSXUgWH3ZPKIdwDKc6qL/qJo97TbCySPma8id0raJfIQE/CnW9+M6HKvCxkghlrmDm/D7RgIGOxmRzADmc9DHtqNjbdVX3+/OHxgzI6Dq3e8tRGTHsQCBxx6xZC4XoT1uNE9xQzp5K9XojAwIZlzAcXedhksIIg+PnGolZs02b8YUdtecUliymTS7exe59qyASgS/yBU9RG8kadKMRxrTB9X7UTpw/4ImFZRjTMGLPc87+BYnbXY6CmX6MJekwg4nNwzJSE4f5q23GCMK5P5BBrbp/X1yzsGxTnuWWST3VJQg8QQapMcSuYqR4FibHe+t3BDDeNuwNi+30wyIq+86qfeH9OY+y3Nh8l+6RFb0m",
+    "sealed:cafiCUk39zexehT6wjD3ctN/m2NZloh4he2qAjDUYIsyT7SoH7pswwM348gJddBDWibPByGcOkRTlvWTYiyLdQYnCHLnmUpfbo4pF+M8Nc+dTlPBmgQABuUgguUANRfIYobjb7q44g5b9Kqf65CJw2tYDTJmNYIaVomWRLkGWcHI50uOlMdCtdPhslwO6NFwwtcFnkdOKWro8Gt7Kf43rcef6LEwpsEKfnsGySFJt99B7HKeqG2gz5yFC4RvlV0EUUqYZvQ7cUwCS8jQ6ASc1tWzd1sccu6p6m+sf2ZkxhEjfenWL//PJcGygbKxWbdjkNlcBGBT/BHqlWmchUh3i/njy5dE+74JFZs78kXLSMGGJBtMzBIQ3l8iGovu34k5EgnuWzY3kx3hXKkOy4q6cltSnDuZY6Kp319Ctp9yXWkZBa4Hgh8rCgXT27arnGoMAit515IEDO0hJLLo+9HQIeXpiKzFGvppXOqwfb0W411N2lQYMhdsh0LmyKUubFLbn6mfbEa8oa0QV7sQncDlCGGymxxHOrOBAdbctK7J2rENnXndsmOFJCE8B5YTSKHBEoB4M7mXb0MXrM0o+2wo7B9vLMQ3XqTvaeE0pjWaPANiqRoy6Cr2G6sI/77GPy4JAQcdcudwIyb6Rk0sXOeO8GQLC405c5uceDZmqoJW/bLsexHwO1hbTz3ayaLygHolPUV0LCJXjEDNmy661drPiEcG1a4/CHuEX58ZvUEINmax2kWJ7l4s08EdYhk9oHBJYSdUOjmSMkZ0I1wvyJaKZTrVY80+IcYGUkRT4+ogIDZzqREhJmLE8mTHtU+TstWgu6RsTODmXP45bRGQwt6dCRA+YsEZBY1EHqcN9wZDtSKyAJaN6F9AVFMT7ceqMY7cGx2YTY/rKjcHE1C2t0y+VnEtJK5NZWcg/SRsRM35WwzSnASddtetIQOkEek8AVkiEmV2sZhiOO1t9yt3LE5qayZEEtUvbYtSzpam44n/hninuG2h/FgJcY7o0KYZvgpNqeyj2Mf23qAdJfnBoCXahSFZyX/pPIV4YpR1rNu1kAQm7d5n6JnKiDLt0MOolDMx8a7QLLV2lh+HsREzRTCP9M8vpeafz+XPCiUTasp9YtVFLHZfoCaZzHGgp+JD2pdd450pfoNMP1ZPpT3kKuqwVALlsT3wQRXfnN8BQR7Kg+TFk3Kl+euCFrN/U5Mqk9zsmC4DnLgcYPQmDauepzJBlLO3LMG1/hrH2N9BgPx6g2mgVQrbuImsVm8rO4xutYqIhPLtCQOXwIEIovzbQ6mAaeYRlpYKzVtBzvwvbqkm67LHYgm4kfXW2rVGxvB8zHxEF941+VaWwPNH/KrYues4QvZU8UnKeFFp2D1E6Zuni3duO9/P8UjVvr/UNfn8n6zOcZvbTX90H6m7NaPaV/ANWeBtHNN4YbXY5tXZsi8K9sTfOqbZw4ghdxHTr8XPxvWzu4e2lb2FBEAEFnNQe8c/Nq0q57nyJp98TePiQ/iPvj5o7L5EcxB3GD2iucibJ7Wkj0R5qnvn5nbDhYXPyHwBCQC1uD3s+4zRdQHj8fidlB3a9XLkL9dcXGLrRDci1eVFBonoHAiAFcAAiJZMoWYpURJVxGJXUrM53ZgewrjnYYdQoFKJrswSuOYUiSagTR3S9t4vqy1L1C73BVgfWsEfJ6MYzffUtH7VHd0jqY+OZV3EPzbVeci/BYjVXYDErHqJJelohY7G1TJMEJL/rHGJCpaucJNb4bh1WQ/+t2hUnPKWB2rJNE1oWQLgJd7iYa9mHD2Pb/JuVz6vVbN9ur/01XF+8sXlaub2P92jw80l0vecHul710hRLPiM1ZuGuovu0wltEXVKUj4Z9AXkXo2FBDB9qsAC+M9zRZLRHMGLJUrspVB6qPxK9XnRGUOH72rUS1FSsYb+iukCHHE+6Q85W6MoIXqK8o3KSpAyTSmnN4eWGXjvC5oon9RFc+A3n7cP1D3b4zDdSKNzbOuRw+Yw4f77ubP+063KiaR+LWAKO4LUcCv8QAJB8kaZcQVlt564aAj7+QaomISeLBJqNEdL1/cdq7sSO+PeXvtNz/REiw==",
     salt="03/q3",
 )
 
@@ -911,6 +917,29 @@ explain(
 # The learned-position models reached between 0.35 and 0.9 at `K` = 16 with this recipe,
 # depending on the seed (far above chance, 1/64, but not solved), so their fall is read against
 # each seed's own accuracy without filler.
+
+# %% [markdown] tags=["shows-answer"]
+# Where the query's weight goes with `G` = 8 fillers between pairs, in ALiBi's models: per layer,
+# the head that puts the most weight on the target pair (256 sequences, mean weight).
+
+# %% tags=["shows-answer"]
+gapped = kv_retrieval_batch(256, 16, filler=True, filler_gap=GAPS[-1], generator=11)
+is_filler = gapped.tokens == gapped.vocab.offset("filler")  # (B, n)
+for s in SEEDS:
+    with torch.no_grad():
+        _, attn = fill[("alibi", s)](gapped.tokens, need_weights=True)  # (L, B, H, n, n)
+    last = attn[:, :, :, -1]  # (L, B, H, n): the query key's weights
+    pair = torch.stack([gapped.relevant_pos - 1, gapped.relevant_pos], -1)  # (B, 2): the target key and value
+    on_target = last.gather(-1, pair[None, :, None].expand(*last.shape[:3], 2)).sum(-1).mean(1)  # (L, H)
+    on_fillers = (last * is_filler[None, :, None]).sum(-1).mean(1)  # (L, H)
+    best = on_target.argmax(-1)  # (L,)
+    print(
+        f"ALiBi seed {s}, G = {GAPS[-1]}: "
+        + "   ".join(
+            f"layer {layer + 1}: target pair {on_target[layer, best[layer]]:.2f}, fillers {on_fillers[layer, best[layer]]:.2f}"
+            for layer in range(len(last))
+        )
+    )
 
 # %% [markdown]
 # ## 4. Position interpolation, with and without a short fine-tune
@@ -1136,8 +1165,8 @@ print(f"""\
 # Multiple-choice answers are letters in a string, e.g. `q5_answer = "A"`. Q5, Q6 and Q8 are the
 # seed quiz's own questions and Q7 a review question of the seed material; Q6 to Q8 are asked
 # verbatim as warm-ups worth no points (Q1, in section 2, is the graded question on Q6's idea).
-# Points: Q1, Q3, Q5 and Q12 one each, the exercise Q11 two, and the predictions Q2, Q4, Q9 and
-# Q10 half a point each.
+# Points: Q1, Q3 and Q5 one each, the exercise Q11 two, and the predictions Q2, Q4, Q9 and Q10 and
+# the computation Q12 half a point each.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
@@ -1155,8 +1184,8 @@ print(f"""\
 # - **D)** ALiBi's penalty and RoPE's turns both fade over long spans, so the scores lose order and
 #   the weight spreads evenly.
 #
-# Answer for this chapter's models (section 2's and section 3's); the cells after the question show
-# the demonstration.
+# Answer for this chapter's models (section 2's and section 3's), past their training length; the
+# cells after the question show the demonstration.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -1201,8 +1230,9 @@ explain(
 # accuracy by quarter at the training length and at 4× (mean of 3 seeds); ALiBi's penalty for the
 # farthest key at two context lengths; the length of the sinusoidal position vectors
 # at three positions; the untrained NoPE retrieval head's weight by quarter (section 2, where the
-# causal mask is the only source of order); and section 3's accuracy when the distances grow (fillers
-# between pairs) and when the pairs do (`K` = 112).
+# causal mask is the only source of order); section 3's accuracy when the distances grow (fillers
+# between pairs) and when the pairs do (`K` = 112); and, with 8 fillers between pairs, RoPE's
+# accuracy by quarter of the queried index (256 sequences per seed, every index queried alike).
 
 # %% tags=["shows-answer"]
 for k in U_KS:
@@ -1229,6 +1259,23 @@ for p, name in FILL_SCHEMES.items():
         f"{gap[:, 0].mean():.2f} / {gap[:, -1].mean():.2f}, with K = {MORE_PAIRS[-1]} pairs: "
         f"{swept[('more pairs K', p)][:, -1].mean():.2f} (mean of 3 seeds)"
     )
+spread = kv_retrieval_batch(256, 16, filler=True, filler_gap=GAPS[-1], query_index=torch.arange(256) % 16, generator=7)
+with torch.no_grad():
+    hits = torch.stack(
+        [(fill[("rope", s)](spread.tokens)[:, -1].argmax(-1) == spread.targets[:, -1]).double() for s in SEEDS]
+    )  # (seeds, 256)
+by_pair = torch.stack([hits[:, spread.query_index == i].mean(1) for i in range(16)], 1)  # (seeds, 16)
+print(
+    f"RoPE with G = {GAPS[-1]} fillers between pairs, accuracy by queried index, first / middle / last quarter, "
+    "seeds 0 / 1 / 2: " + "    ".join(" / ".join(f"{a:.2f}" for a in quarters(by_pair[s])) for s in SEEDS)
+)
+
+# %% [markdown] tags=["shows-answer"]
+# The last line is RoPE's positional bias past its training distances: with 8 fillers between
+# pairs its accuracy depends on the queried index, but not as a recency ramp, and not the same way
+# in every seed (first / middle / last quarter 0.23 / 0.11 / 0.12 in seed 0, 0.17 / 0.55 / 0.55 in
+# seed 1). Unseen rotations give arbitrary scores rather than a ranking by distance; the bias that
+# grows in a regular way, near pairs first, is ALiBi's.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
@@ -1427,15 +1474,16 @@ for p, name in (("learned", "learned"), ("alibi", "ALiBi")):
 # **Q9** (predict, then measure; a harder follow-up to Q8). Section 3's filler prefix moves every
 # pair and the query to positions never seen, but keeps every distance between the query and the
 # pairs as in training. The RoPE models were left out of that panel. With `P` = 128 fillers in
-# front, what happens to the three RoPE models' accuracy at `K` = 16 (about 1.0 without the prefix)?
+# front, does any of the three RoPE models lose most of its accuracy at `K` = 16 (about 1.0 without
+# the prefix)? Why?
 #
-# - **A)** It rises in the seeds that rested weight on BOS: the pairs sit farther from BOS, so no
-#   old token competes with them.
-# - **B)** It stays near 1.0 in every seed: every query-to-pair distance was seen in training.
-# - **C)** It falls in every seed, to the learned models' level: RoPE turns each token by its new
-#   position.
-# - **D)** It falls in the seeds whose query attends to the fillers: they and BOS sit at untrained
-#   distances.
+# - **A)** No: a relative encoding sees only distances, and the distances to the pairs were all
+#   trained.
+# - **B)** No: training taught the models to pass over fillers, so the pairs keep the query's
+#   weight.
+# - **C)** Yes: RoPE turns each token by its own position, and every pair's position is now new.
+# - **D)** Yes: BOS and the fillers sit at distances never trained, and they draw weight from the
+#   pairs.
 #
 # Store your letter in `q9_answer`; the cells after the question measure it.
 
@@ -1473,7 +1521,7 @@ assert check_choice(q9_answer, "e36008086035c94d135d6085e11a3246aa0319dcf7b974e1
 # %%
 explain(
     q9_answer,
-    "sealed:bBvfo+cHbVq9E6KnGtEGxCQJYKPOtP4x1IudEp3vAOJ3ShmiU8ht1TI1v3M6+DnDic5Vcb+4HJYP0Ehpvj5k3R9lAFitIoDNHAgLRetlhUwLUZlb7aRZ+TT3bFSx7Ewi1rtDmOrU3/XKNVsTsFEAxPj0GfTOrh7610AmyRiianigD5vsCAfs6k3/9C+sOriH+mH46WQZYqbAqTkgiSIsqhZ2FCbTVc6upZ9h9z+1P5OAIs16DWYYOKBoNa6KvjomuY6iC082HMJPzVBiODHEIasPpgZFjQKgPbSMryGzD96raCNR5VatTv5i+7MH4qev756no+G3e6OAquuy3cSYr4Baf6KwCPDND3BagphYdRq2WzIypOTISn2er0vF8cpYcqkvI5vXx213+ip7mHPki307+7Mta2qTF9R71Jg/3qNWqq5mKw0UYzk5ml6GFjzZL7F9J76XGLjTNLpnLE2jGJIoE0NViALZFjndx62ppR5LulqYt8B4mQMFq4fNSwrkEdIVmFllfKx15eG+6Me/gck1a+6HtshgdyVL5amkCYiOBFVxghKANVs2IpC2WtXBpdMwhPPG6fKvGPjGtnw6O7yTvUMOt6O3QDINMYLOuMwyIA3aZGC+wLbYm+oJmPPp4zNf3v3Rma3IHhctUNOdn82qU5Y/5ZTJ3UYp8YBXd+6LICh4+B5tdzdgqSJ7EuyMSWo77VASAyxiV4Lz9EhmhALV3E+cOjzk0LieabN3WPwACHXwoCQkp0NrbJrrGtFMuWw5kX+n/viQheOmImWSfDxJ41rT/X6WYn6WrO56n76ZlEubrQZeXQPGh0QBjRSW03h87nk6lhPusH8QZREWnKvH6zkmkXOxa17yFzqL2gSTQXeuz7nuyL2WwGNSFFPFavnEt1g5snIK6pHv+pwaz2yxKEqm+3f/NbiI6eLzQQ7btv0nC3kcTRts9qY6mZFRz04Ju71bgGmQpf2P4XcWkuBzB6T9m+ecqWPnQAoO//sQbNzUsjbKsqrjl1NqJcAYxuyfoKd6npl1OPcU7FlmcbGJMwWX5prurGfGIF4cRZhEEdGyxezTmPaFiOt8mxUtjCwcbulx7uITeK7UfglTDHq3iLqkCDez2YrwxtLgR5aHCg1lpIS2rdbp39VHhdTCWhli2UEBIJ17oIkUxnTZOfztTFebfTlF/etnM46qNxwMFwXI76XWY5UZneNFfl/qJ8C/ivlBtWIjjlYuCNXCtMHHdw0mcVdKkK396aijf58nyntSiMXlsOMecro3nEZIi5XEXei1RMtaiRytuLE6DlHqYr4PfIZ+/DJoEDBTYm789T06wC6nms1ZWRDOlI7r3s6BgX+b4SUAfRluLcm/y94G0N2gZhpdzSsNLdxYaDAt6Rsjb6lqFIOM1WVAOTMpcQTIssN6Io0bMvfeIF5x6ZJLLFMPipDf2giYq6+RDeVh8hZg7kwO6K22K1M1G9G+d0jiUX3ff2NmyHk++DBmTMnTuU6pUpZccKCebDiwfCE6s3ij17pduHZ0q3FZJ0rcrMJaa6d4HmzbZwIbp5Nbd88xQZpzny7PglZgCbopiQOueYGnhPWnEJYCVuDp/cpsxyiIPknpPGFGaSxPY6WVRojLCOPDgn0dDvDuyeqwVo5sFMyAmaNbtgRUWzmnvEZejZORTvNUH+POaSb8F4px9pYKxGbWjq8cH5LHAsuUloE6obVjOAc+1iO7kTJXbHgiEtZZwMwneKjBfgc2xKzYTjNTd3dV0gl3flGKx/mFOHI80r9kSACX0naZ5uMewEpiGU3ceEuzRL+Up39F26lCGilazKRNjxYfG1ccTmNWcIQyLLx7WzAKvFlxYXTyKIAvi/8FTVT+aNQjMdjdYgyQFlVynUKm/NLR3KGn9xLxqHylGzGWxik9w9MhoGeJfXwPZTHut23xGW9idh0fgH6hiWKknFnETvdr082AsrKT4dhQqB6MAQykC+eU2BtX7DTZdYBeC7Nr1QY9VCfFAxOnQ8ht0g6sVxPl5xyzvH4r/8DrWuwEFWsYP0xOR5bEJGf6rotgOW+c/8OzDPf54qJGBtuIl1QtsKoRVVfBe5AmcMIE9b2EmLgCl84BhDWs2hhmTuoukl9dvfus5BKjP4QqlW9yswqgkdEqCTz16L/9pGwpLVG/yySyAvWiSZkGahu1hkvttfIRI4MWkKwxUcdtLUTn8+AZmQQmeMYDiSMEFA/tjBxFBPiL+ZACV6XRzM0pZNa9h+SzEz3tB7lfceEMp+Kq4bvh2ikT7gaf1RoA+sRyU6VAwP2KaWfSU9LGuZesRLvhOsw03JsB6nSp5dNC5KteE0ssfhEcc9ojX3GG9R52TRrO3g==",
+    "sealed:lmN1+cPxuUvCaTGtmQ3qTikEdrmKrugg0cXOV4iuCvxrB025G51jlXF+7V5y6XaHlNVEMKG6EJdcllt0tj5xxlosHw28IpiEBg5FVq8gx0keGJ9AqOVa6XHkZlS57h85hKlPk/Ca+pa5d08TsBRek/jkAvWctlL21EA9yQqrYyvvK/TLQAO4+07x5mmkOLDC6X614HYfNq/JtzktjmEz4gc+RHrLFMa+vZtt6yu1MJzSN4VrDScTN6ptcvqRuiVzvY64Ggd3E9FPyVExLTGDa+NI6D1Eumf0K+WKqSCiD42jaCNR/FGxSbtxp/NatpSu3L7z8KC2feyFp/nm2cbdqchAYrPiDfDQHnUUk5JfNA+tUXw27OLVWW7V/TzZ69ZFZrRhMpeSlXJx/jh7jzG3x3sr6KQjeh2KAs5/0sxvy7lHqrFybh8VfjV4mEyIFjzebbF6I6WbA+yDOqYzTm2WGM4tGRBAxhjAUzif0en+8lsM4gCA6o4xtWw//9yARgzjWN4IzApofKkx/va+uozv2oc4JbqGp5swZzVe5bT3P+e1QUd831qANkp+KpDyD8/dspIpmPPEoO7mKcP0+Gw2b67duBdFs6jnRnwRIo/B9sYwIB3bdmD/2bDU3OMT3LzwpjpK3q6V2KDAWlg/GMLVmNDmSJYk8dzJnEI+8Y0SaPzVZyw271Z4bTdgoC03EuiHXzhvvRseTT42XoLlvQ0PmUrYz1PZJ3r2kPmTZKR3G7kdFG/hsyQsqQ9De9/1V4hrhB8r2jqn5b3Rm+u9I3jXZDJRq1/c4zuBJyq8hs96j7qU3EuNqQpFDhODikIRgA7YwDB8p2w8gBartT4ALREJm72Tpiggmjq6aA2+AiuLiEXPEnSj2Lnh0vGSymYBWVLHabyH8Rk7tysb8NCp+owbzCqyM1Xq/HysZqmM5r3/AA3ap6lzUzZfTRZrsLM6joZRnRsJv7BRlzaQpfyD4XFXwbdkQaz/1+fZuGjnQAgfvr9fftubpiGJ9/az1EMkY9IRz/uf5eR62d8tbbMU5l5sdLaJMwWf99Oo+HzGZVdZFccRFNy2w+qHgLOCnfQz3BI6nV9bOuB3rfoEeL7YLApfBXiw2/OoTS+0y4Otg+TrFNeTARdkoMej7MntwZkGhdzYDghk2BJSMZc/p8EGjn3DMLDkX13SL3sO/et9Z4qpPBpCF0qc86zHY5UfneNPe1/mc8qn3rhY8GopiVdgVIbTucSTZkshfElBi6f98K+0bsx5gzJUjtXl9vUNcqw32QkAiY/BX/LwCYwdw1mwtHPS6BX6IutIL91lqDMnUytbYmr1sDV4in33nVzwv0WT2NuoyI7JgWWcpHYIfQ11LZvgjs8Kko7tbQxYziAWftgLITdrrG8qZPptEJjShjYIMnYzNAbCoMJ/JJRee/Sfc2Nt5d1VPhoci9Lf2gKbq7qbG6pu5hd2qwZByauSBxwvHYOxdg2zSnfZJjdvwz198iBsCZGKy1WRct9aJb2HcTixZjchvjGt161R83F4/zNUb1uUvd5aJbsvEy3FaxQe849EOchyQYxujmfJylcpG6k+lRXgeYXlx+OkEIJSBffpr9sk0SSfbQ3wNXRKbyBObrOZCZXIUaKXmWwdCfKmmuu8Vtp9FdyMnuQUjB8VQHeitkZdjZjeaftseqfDdTfuWYd78ZhM8WLb2vgcGNqQHtrR5IIPhedpMgZtmyKwgH5CITQ5WshT3IRjY+DWOwo3ha7ZWD4Hc3dfxEVlPBXdy+KJIHIs0r8mA1DH0nKZtbpEmxwsAwOdc1n2UrTbpDpU0KVSQ3AHgLUC/UlhbElPB34TcJZ3b+UwTTAfq1VhOCWqasVBtrAmbRbpaNUvJ9mOfwyIGl5hi0L0t4KOlaGV5AHsrnC5XHeAwCA97/MGoGGJcXARIDamvCK8FWRqagtLnWXuizn3rTb4GOV4gIuI/qyT4N8Zpw2MEA68SObdzQBEojbIO8VZC/p300VqXyyRVxriTYdmywe0WxX5tVHn/WQ9vsTqSeFKFiICPw1PUYeXa260tpopOXqA+oq/DPuw/qcIFdbN3ld/vLgLSBvTM5poc4sH//iCg/oCh8UPmDe6iVUpYuFq1ENdpPu7/QOwMs0hkm8mvAG1kYN5CS/t8vH5s2B9KFi/xin2UbvtVJAaLk/tyVz69PFeYpURgPhhAIAofgvlvLpRvQQmeN4QlC8EEEOojh5TBePC7ZAcQezFxd9iZPi9j739CyGoDO9fdf1euqu9/Kn72CJQ+FKKxAwA9tg2QrsBxPaKeS7SS93Z4MOqTb38Oohsk9Ua9jHj4MFftqwWEgRtMDVPIcsnX3HP7hoiXBHfn2iMifb2CFJT1VcWqxXHo0Dd04MTkspHBDCSeGxYxVn7qcZVDGoHw0g1TQSAfSa02OmSClpE8SYIH/2sJIQtsueHk+3htl/dLIc/MmdZ7fhhPleZX/38g79TZ442iYuCAME=",
     salt="03/q9",
 )
 
@@ -1633,6 +1681,13 @@ for p, name in FILL_SCHEMES.items():
             f"  {name:8s} seed {s}: {fill_accuracy(fill[(p, s)]):.2f} -> {with_gap:.2f}   "
             f"fillers {on_fillers[0]:.2f} / {on_fillers[1]:.2f}"
         )
+print("learned models, mean vector length: position rows 0-38 (trained) / rows 39 and up (never trained) / tokens")
+for s in SEEDS:
+    table = fill[("learned", s)].positional.table.weight.detach().norm(dim=-1)
+    print(
+        f"  seed {s}: {table[:39].mean():.3f} / {table[39 : gap_tokens.shape[1]].mean():.3f} / "
+        f"{fill[('learned', s)].embed.weight.detach().norm(dim=-1).mean():.3f}"
+    )
 
 # %% [markdown] tags=["shows-answer"]
 # `tests/test_positional_claims.py` checks the statements of sections 3 and 4 on every seed.
@@ -1755,6 +1810,7 @@ torch.testing.assert_close(_got.double(), _want, rtol=1e-4, atol=1e-4)
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q12
+# points: 0.5
 
 # %% [markdown]
 # **Q12.** Take the query key of a 16-pair sequence behind section 3's 128-filler prefix, and one

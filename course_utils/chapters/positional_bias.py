@@ -4,11 +4,11 @@ Lost in the middle (Liu et al., 2023) is measured on accuracy by queried pair in
 relative position (`bin_by_relative_position`) and summed up as one depth in points, edges minus
 middle (`lost_in_the_middle_depth`). Two attention readings are measured beside it: the
 weight the answer position gives to keys further back than any training distance (`far_key_weight`)
-and the weight a value gives to its own key, the previous-token step of retrieval (`value_to_key_weight`).
-Past the training length, accuracy is measured with fillers in front of or between the pairs, or with
-more pairs (`kv_filler_accuracy`), and the notebook's readings on its fixed probes are named functions:
-the far keys' weight behind a filler prefix (`far_weight_behind_prefix`), the previous-token step at 64
-pairs (`previous_token_weight`) and the weight on an early copy of the query (`early_query_weights`).
+and the weight from each value to the token before it (`value_to_key_weight`). With fillers in front
+of or between the pairs, or with more pairs, accuracy is `kv_filler_accuracy`, and the notebook's
+readings on its fixed probes are named functions: the far keys' weight behind a filler prefix
+(`far_weight_behind_prefix`), the weight from each value to the token before it on a longer probe
+(`previous_token_weight`) and the weight on an early copy of the query (`early_query_weights`).
 """
 
 from __future__ import annotations
