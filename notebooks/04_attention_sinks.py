@@ -335,7 +335,7 @@ for seed in SEEDS:
 # models ("attention to these tokens acts as an implicit bias term").
 #
 # Three tests of "bias, not no-op". At each query, BOS adds `Σ_h w_h,i,0 W_o,h v_h,BOS` to the
-# layer's output: a fixed vector per head, scaled by the weight on BOS. We replace that share by
+# layer's output: BOS's value per head, scaled by the weight on BOS. We replace that share by
 # (a) zero, which is the same as zeroing BOS's value; (b) its average over the idle queries, at
 # the idle queries only (mean-ablation: if the sink writes a constant there, nothing changes); and
 # (c) that average at *every* query, which is the same as moving it into `proj.bias`.
@@ -565,6 +565,63 @@ for seed in SEEDS:
 # %%
 print(cache_indices(10, keep_first=2, recent=4)[-3:])  # rows for t = 7, 8, 9: [0, 1] + the last 4
 
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN QUESTION
+# name: q5
+
+# %% [markdown]
+# **Q5** (predict now, measure in Q6 at the end of the quiz; answer before you read on). Seed 0's
+# sink head parks 0.97 of its idle weight on BOS in sequences of 64 tokens, the training length.
+# Feed the model 256 tokens with full attention (no cache). *Predict* in `q5_answer` how that
+# head's idle weight on BOS behaves at positions 64 to 255:
+#
+# - **A)** It stays near 1 at almost every position: BOS is the same token at any length, and the
+#   head learned to park on it.
+# - **B)** It swings between near 1 and near 0 from one stretch of positions to the next: RoPE puts
+#   BOS at distances never trained.
+# - **C)** It falls steadily as the context grows: more keys compete for each row's weight, so
+#   BOS's share shrinks with every token.
+# - **D)** It drops to about even weights at every position: past the training length the head's
+#   learned pattern is lost altogether.
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN SOLUTION
+
+# %%
+q5_answer = "B"  # SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN TESTS
+
+# %%
+# FORM
+from course_utils.tools.quiz import normalize_choice
+
+assert normalize_choice(q5_answer, "ABCD")
+
+# %%
+from course_utils.tools.quiz import check_choice
+
+assert check_choice(q5_answer, "5bdbcc136b955cef7158880a8401e6ec1cd62a13ad127a76714ce59155f8cc3c", salt="04/q5"), (
+    "not yet: reread section 4"
+)
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END TESTS
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END QUESTION
+
+# %%
+explain(
+    q5_answer,
+    "sealed:SJJIRzsQi7zxtiMlB8tWS3kIABUWxfXJRuq6jvgI4mY9KxBO5DFiUEUngkQ+5mwAgALkuDd6xcNPzr5kGTS/ItIu0YfMOAc5ionaJw8PrmsN/ijc/A6BjhHTRZZ7tU/UL/9naRUOc7HGpd/cR0AQkH1GMyklsBhNtTJ8TpDDeBpICIx/quTjs2Sdc4nvD1h8XjHN6wzoKy97lm0huDJsPqZL5vCLrZOwykja7zTZDXklYndWy1M3P5TrYR7SQALwINH6YQ5tqBh7uUQ68qNs0c3XY6sbrqIJFi2Pcf3WlIBr/+auyFTF4lM5zxAFzTeEJSPIBXHHnItxj2/zTZOLiqID/NVXxjAkqS57K2rREbrM8C1FjZ7KEJ82/VKHRaxQeyCL1tt68lA7z8Tkfx6QL2aZ9rBTkyRNS5K9vNXZH4hudfiEHl0V9O9juh6UgRF4x0CvZcv+miJUJ4dhJFZpBqGog8TmuR1AJ7KFXDGbowAhzMcaCZo4ws0sELJ+3N65k1xvk1V2vZh4VVnkbR3Qrq0Ug2tTpn4JGoWAru5TEHf6PNtzp/FeZ7LWeSVrJMBmkM3NbXGx0eS3olDww70igzHE9SbRzGyKLQrnSmYCkybynj1h8ZsCngWxEhXTCM2H2cahHxkZ5UJL9H2Iv8ICGMe632kBvL+fjGI7JZu0k9RTKee8WNXC72XAuLjG3WZfP8wGxgsDr9DWWi47cYFKTVK9xtdDf4mVb/l2zE8vpkwih1ir1k1UfNk0mne0JSx71pZtHwl4lR9ZH9UWwfE6HiYFPVv1NOpgnSzREM3ESvOwfnsfILHUqci7sNmisE3DbWVeoOhiiAk4oeZ8gNKz+fxVbTuq1tQWx/5mIc6SVKLhPGFYDhvCJwQyVVt2CvMjBUOVJOk1oGBQgEh+BxtzmpqbRY6FpTZ6KN8Z/XKYWSUyWW0owZjt0qVmk+KqVmt47+SUsWDSdvodgv+qOWpJWX+K4J3zhkaGZKWtB3PM3zwoIlgarD6ZoROFvjqBR3rDxuB+m/F4KHeD7MlHHs3pJrXObx+4pG8SIGw4gzSyGj145cQ6jncvIIZEDNiWz1MisGyRj5RagwZSms5HCpSqJlNpM6NRUxTMI21nX9ulssiEEajiMdTXpGba8WMXl6hv9ZYGVhf9mWwlgOsUxV+odwX9trwPGn/jc09gdhbsOMqIYVmaBCqWTIlHWIx+4Mcr3Vx0RIA=",
+    salt="04/q5",
+)
+
 # %% [markdown]
 # We stream 16 sequences of 256 tokens (4x the training length) and compare, at a fixed cache of
 # 32 tokens: full attention over everything (no cache), a window `0 + 32`, and StreamingLLM's
@@ -686,7 +743,9 @@ for seed in SEEDS:
 # collapse: its idle queries are a Zipf draw that the context cannot help with, so a confused head
 # can only add noise to one layer's output, while in a deep language model the damage compounds
 # across dozens of layers. Two more things differ: what a cache gains from keeping more than one
-# first token, and how much eviction costs per seed.
+# first token, and how much eviction costs per seed. On the first, StreamingLLM ran a control: with
+# the first four tokens of every text replaced by line breaks, keeping those four still restored
+# the perplexity.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
@@ -698,8 +757,8 @@ for seed in SEEDS:
 # still beats `1 + 4095` by 0.21 nats per token (printed above). Which explanation fits both, the
 # exact match here and Llama-2's residual?
 #
-# - **A)** Every training sequence here starts with the same BOS, so the sink settled on it; LLM
-#   training texts have no fixed first token, so their sink spreads over the first few.
+# - **A)** Every training sequence here starts with the same BOS, so the sink settled on it; an LLM's
+#   training chunks mostly begin mid-text, so its sink spreads over the first few.
 # - **B)** Our cache keeps BOS within 31 positions of every query; Llama-2's cache of 4096 puts it
 #   far away, so one kept token draws too small a share to take all the parked weight.
 # - **C)** Our model has one layer and one sink head per seed; Llama-2 has sink heads in dozens of
@@ -741,16 +800,16 @@ assert check_choice(q7_answer, "fd9aeea2a4273cb7b5d62c90a581dc7ec5088fc4573b8551
 # %%
 explain(
     q7_answer,
-    "sealed:xGW2ien2FdD51UWqIBmy7X5zomzg4smrWwHpHZSDCnCdQgyKHvkxcWoxp3Doan/MMIt5+lnfEIeiu0jkCthdwVOP0B4RzV/skRfVJ+ghWdqXc+X777QbfQE97Wgi6M/h1WS82dWTNiX//w4E+4HIvh6LsBVxvAxic0n5ed/hkJm/GLoc2Bu5eB1mYiwc7FBpolEC/uCnPgj0pnD0hAbS7QulxS0PxPvqZaYhoU7cfR6QXtKyvCcq3vof8472ijCwCD5pYGFBJtKax4mlBB4xAV45opHKRMFUJMBAmrFEyLzqYYbcRfpRr6lEEw7DZhz1PtRpuzidquefbXiKWZjooL+YmwCcMB3WFQQ+90uQGFrAaTELLtPgIVT6FBkECI/0jSOk7kdcdvTYLux9fAzP1Q2vA8wpqGhCq3aIwS8kyJDxAg1yjXuqwcYbB8xMRfaW3bFokZ5QUtfR/YNfAx2sKrTM9jot/P6gPghoHNR3eoV76gfCHNJLUPfBywsTYsBC2mRzCFvxw1XNXmXhETrDdlFVZhyvP1xic79VUfwtVlms2agmy2BYwOmZ199Dda+3sx2lo2xYLZ78xocCNCQ3FI4YjBtA0DoLJf5nuPtLwI6TF4thWrHJegOFi2oSZiGVCQAyUrdbC6UhdWJssQEtDU0HQ6aZ/TcLpU9mRkUNvp+WqatGqyPI2EUtgmNhZCVklqHDlmwUusSOpwPzniJTLw4z/Oqpw89tw6yJgaI23doZ4Ikx7iMLI2zUjPcGIxp78/OzI1S9lh8gP2mxIcA4bU+G+eXtlhJhWZdS81oU6trX5NwbCmdWYkHRQFMklS0Od+ViQ3srErnZJMANHrAlgClmp4C5K9HvsogM3Cxbh/H4r7NaA0D/VADHeCAAi4eCIjWHXeLDwm0QllHunYDmSCZ0GDieuzAYZ5Nobm64DsFDofqOmEgKwNkG9EYjcuTiUDUrR9HQWuUyXV5eL59pch/Mk9g+3zdWPI2qCdKRcQLhgz3kdXXyGCQQ14a02IYdiTKooanyT00opoKQB1jKgIrhRhSICasba5BiMxP98JxNJqf1lV8UMN9tCMgzcIlJDOGo4hyUfREEI+QPEzl1kFi7jLL8ukdkmiDlSTpMc7Ruxqwy2Rwsu8dksV+mD/fmY5Wcm3TNp7zOF2kbRT6yHAK2OWfh7lWkiR7ojH0GfAZbFxfJ0mviS5L4qinS229JuLal0aAIV+E8mAU4qT472tn9Dboti1sVFhWVeJ24Uql4dP05ANwbYgh9lWYwA9qzNPQK7Ev/cekZbGabjx8QEYfvkMBLs7Y4pB9c357WFQx69ayMJI1fgwNg4KweDhoWjHJ97e7p4mpPX3/1fXU0Re+uD6sBElfgO6f9z1Q8yMl2IqcoImSr6We8qgDeMFamDgOEn3NRB3F3jHS5mgF7Li7hDP+hRkAO4BzkkFaT8NlLZ/aVekGRhecAxfu7zECnoJe1w4oQpPkt3bCecN9pCf8MCnP8se69I937FIAOJUnm5v4FlXuUHVRsgKhuqzJDJ3KbrNfeja/UpEzGNhzo8fCkyHQOfs2NdOSiv8MikbXqNJBj//uoEfRiRlZrvnp8zYK2g8IjM6w5ZiK+q2DmrE5EPI0AF5oEZ4XGR5Vvq5fdc9T17MInLurkujR2Ws7DujlNoL/F/brTERz4SPGxMn5QVhwNCVlSUK3ct2NIQKfGMJo6fWFVmOGhqDTS",
+    "sealed:kNmKLJa44nqyx4j59fgtc35zomzg4smrWwHpHZSDCnCdQgyKHvkxcWoxp3Doan/MMIt5+lnfEIeiu0jkCthdwVOP0B4RzV/skRfVJ+ghWdqXc+X777QbfQE97Wgi6M/h1WS82dWTNiX//w4E+4HIvh6LsBVxvAxic0n5ed/hkJm/GLoc2Bu5eB1mYiwc7FBpolEC/uCnPgj0pnD0hAbS7QulxS0PxPvqZaYhoU7cfR6QXtKyvCcq3vof8472ijCwCD5pYGFBJtKax4mlBB4xAV45opHKRMFUJMBAmrFEyLzqYYbcRfpRr6lEEw7DZhz1PtRpuzidquefbXiKWZjooL+YmwCcMB3WFQQ+90uQGFrAaTELLtPgIVT6FBkECI/0jSOk7kdcdvTYLux9fAzP1Q2vA8wpqGhCq3aIwS8kyJDxAg1yjXuqwcYbB8xMRfaW3bFokZ5QUtfR/YNMDQv/erbcr24/oeTwO0whHZoxfI9t6lSNDppPUrLR10weY4NA3nV1XAC5wFTcCFj6UCGLdlxVZRXmdhpwNOQSEPBoXUbg0bU7y2dZz/aZ3coNd7W04Rm0tyBePp+uhJYMPnY0XYgOgE8G1iVeO/p9v+gOj5KFXt5iQL2HdkackWoHKSefFFQsTvpGHK42OjZ64E4pDgNTRKDa/y4cqE52QUJFuNCfuPUJviWMiEE7jmdhZSxmyu7biz8S/9mTtEv0zDdSJEcv/qerwtRqxriJ0+ljhZRX7JQm4ycLKTiMw+8MbVo0i/W8KVSsjVQkPWf5Zp5sLFzbsfSogw92TsMG618GqduSttgWGitbMAScXF4vkn5NZvknHX8rFrHTYctbDKtxnGFs6YPwPcf/+40I32lPyPH4tbEVGVy6ETqPeCAAlpzHdi6WVeKXh3oG2lX2mYb2Bzs5VSadqjAXIptpanntE8pCvbSO0EYYwPoE8As2ML28HmIqSIWRGPclREgfK4InfEyPhtMz02lWLZO7TMmWdwOvnjvmLDDiCSVC04q/z9JLyCait7++XQM89JXYEk6LhYvqRRScAbwbLowidmfx9IwEN7PtlUgULMN3Q6pnN5ZEB+Gq91+IcFRXOeoLSG00kVq7quSxvFYhySXtSSJBevQr5+gx3FUvpot/9EivG/CjLKiNyWXDobDOUEw5KH/8GhumOXT/p0us2hT9hnoNIwZTFRDI2XulV9rp4i/KmG9N/PCnwu4TGPk1wQ0lvns2x531DLovmxIWF1vGcdL5UK95J591NdkbOxoi10hyA9q/IONCy0u+dqESIyWWgxkSVIamns0D/fc/tEw/j8THUB0o8KCSOYsRjVBM//k3DBgennNvs7aLp3NESCa+amAuEPajAbwKVgXhP7v/y0l/lN86ceghbHXj5TPrtxzbNk/kGQOIniwFSiI2i365hQx7fjPgEvHnekEOpQ/slFeC2eYmNO3QNUSayOUGxeanxAy378L2hoEC8P1k2b3MEZEmFfMWTHPM+e38LNj6R5ZLIEfm57tRqWSDFkYhm6N5ix9tYnjOo8ybk7WasQPXLQ3g9e37yHYFaNSAf6P2o85tgbGpOpo267SpRf9hXh45tnZ33ou3xo5wIqcoLz21+SSj5RZMJpAMe4UKKpODFMx4gd/CN8S0+8InLvD+9DE5DsrJpjsIu+yR4bPYERPlSaK1YGsSUQcYCVhVTebcqmlNFbXAMotpJSlDjuG3vyiONwBDJ1PN/RNHZvaosewiIhNp18WKHokaqLJ86931/KQzjwOKzwK4m+sYN//rU5tGcCRHd1covDiZVwpKAEo5quok1z17xZEAEu2hguzDovstzE6Hg7Fd/DiUxJlRFTy5vs+6Tc5f/1KkOh9FE3mrbeOFFHGbyQnKhTKE4l30wzhbhwmb4D5P75G7nO7FqY7eIT3sGWdrjs/M2n9sWGsz6GWsHCR2tOjVufeswhdBC6WJObU250+vqA5Zleuw3vGaaG6csWrswvd5BqNnqLzVNvkHf/snEodKzCInXYPjsAnvKgylrZN5xzoAj00kFlShs+ho8XrsBTEydaj98MbTVBpNU88OmEUjrM6Zb63CYg7YI0/wEvl8Cs6Pu+SjYlFKgpJrOieD",
     salt="04/q7",
 )
 
 # %% [markdown] tags=["shows-answer"]
 # **One kept token is enough here**: `1 + 31` equals `4 + 28` to a ten-thousandth of a nat in every
-# seed, because this model always saw the same BOS at the start. Llama-2 still gains from 4 over 1
-# because LLM pre-training has no fixed start token, so the sink can spread over the first few
-# positions. StreamingLLM ran a control that agrees: with the first four tokens of every text
-# replaced by line breaks, keeping those four still restored the perplexity; Xiao et al. (2023) also
+# seed, because this model always saw the same BOS at the start. Llama-2 still gains from 4 over 1:
+# its `<s>` is added before the texts are cut into training chunks, so most chunks begin mid-text
+# and the sink can spread over the first few positions (Xiao et al.'s explanation). The line-break
+# control above agrees: keeping four line breaks restored the perplexity; Xiao et al. (2023) also
 # pre-trained models with a dedicated placeholder sink token and then keeping that one token
 # sufficed, which is what we see.
 
@@ -898,16 +957,16 @@ explain(
 # 0 and value 0, a place to park that writes nothing and that no cache evicts. Evicting BOS cost
 # plain softmax +0.137, +0.001 and +0.058 nats per idle token in seeds 0, 1 and 2 (section 4).
 # *Predict*, before you run the cells below, what the table will show for the three softmax1
-# models ("weight sums": each head's total idle weight on real tokens, below 1 when the extra key
-# takes some):
+# models ("weight sums": each head's total idle weight on real tokens, printed to two decimals;
+# they print below 1.00 when the extra key takes a noticeable share):
 #
-# - **A)** Weight sums below 1 and eviction at most 0.01 nats in every seed: the idle heads park on
+# - **A)** Weight sums below 1.00 and eviction at most 0.01 nats in every seed: the idle heads park on
 #   the extra key.
 # - **B)** Weight sums of 1.00 and eviction at most 0.01 nats in every seed: the heads keep BOS but
 #   no longer need what it writes.
 # - **C)** Weight sums of 1.00 and eviction over 0.01 nats in some seed: the heads ignore the
 #   extra key for BOS.
-# - **D)** Weight sums below 1, yet eviction over 0.01 nats in some seed: the heads split their
+# - **D)** Weight sums below 1.00, yet eviction over 0.01 nats in some seed: the heads split their
 #   parking between both.
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -944,7 +1003,7 @@ assert check_choice(q2b_answer, "6c03e98c292a6cfb22dbe9dbf1557f4211d3cc6e0ebc108
 # %%
 explain(
     q2b_answer,
-    "sealed:C74g3lQMljugX3VRpTmA4MM6HyNrXhV5QsZF4g3RgtRdomd/kF+a9jMS10+XaX2BlXB8Rtr6Dz2EZ5NONDF7FNPm6qrm6B7iC2AbZp0kfU127yrfAcCoKsF1cBW9n0lLso5rdOtau4GBAcWmozurogc98oEjALNmVAS8HNYEee6bl6vflkzU2Rv83VyED6QjlwotfvuN/2puXOGRphMTAgJJWwIOOBPFrN4gIfDhfdLSa9Pe6SHg+nKJIeput2UAyZklVx6roRs49gfWhp0ngWcHvKutm1cZtTR5fvCibLpKw9YGbtpL5TLl0zdqR0/RVrpu35PvZVG8qfkj75CNmb+ySZqytzQkrQBb5hpwLTZIQS8ds8ZF/xb0nqRceh3ORlCsfGVJXfDT860H3znmXH7IZvW+A9vksn6GrePkATywMnELFQ4A9pV0X7tQD4/EYqs3E+fJr1VTI4YjMZyWRgxcSXTnewaAOg7BnPLt8CoPEHSrn8tHDSXFmH3KR8W4Mgey89M1IQVA+mH4zWMNx6YwKFurvlxEsvqHDdMY3zJTK3/mYbdD7d2+4rjoQngXFmdayfGz2KUCtiC2uOgeAfihIGpTYSGNCzQj8W883NuWNdCqMnWH5qY4Ep3rMmlQIP9TzTVxlshgMVY8QPKi7qYcyEJIau/9NNvztrMh7aC7DxV5AiT5Vclk4vgveSQKj6PZlPD///YEnvuTWChvAVWhvRQmhVuS88Wj81LVq9mwKsdTOuUF+uSG8kKYWLK8hTcwlsn/ZJ6BdrT0oW6ZP98emC5vxlmAbTMQPN0YGeiSN99CCLyiZTbpP5Lgk77jh+lOJwJFVddLmsALoQ2ezjH10JKVGeck0zwcWtDKtj2VDaK1IZTgXaLYuEG/B8FLM3Pxx4oDoCPNw6jP/ou3TK8kpB1TgN53/sUKzJTSh57HcihjKATnbbu/V7TjYNhhBZJm7fulNlB7JfDkxv8HbhfI16noogZlK5aRz5QLPJgKF+k1brfxnPeQlt7EBAtE3RwivRZo2BQlL2xuU1FcJnjfpbEnBoOKhIcWZ2AeBLh0Laz0l9pThr7iA9GO1jeCQYEz0QZI4aJ3R2MqHpdEh3CAJp9hCGJzM8kgxfZxBpnXlVqCWs+kY/HAaigNt4ZsAXJpEbuXk0puIZvEegF9OPVsToHmod7HAPJUmESw9Ll31vKd4NdMU5P8bKZtuhAHfcqsjuKZXAi7gSL4XE0w9Zvx5TYCJqmkIr63a+ABbGX9+QyzPcj3wQS9xM7LA4S7z8rg+tT3YoSAq+DXSmvRHUFY5R3hiA1M9ax76Fwpkx2B0tJ3XtAA2gm7MdWoaFvm/plxksYSiIXzodCXXbJ1WG7mfcOkMJyINrUcoorWR4gxIIsiSfc15VASK4nH8lxGhFAa0Q+YKg//unqhHg7q8cz5sWMY9rDiNySbOgzW+5fQn4mL+5WyKU8ywM1kArSIQ4NMY1+SX2EdiVVGXXYKcTsHdCpXikhlAj8XDkZd3vHY3RwWXIxMsFVWreM1E89XRxa+kPq6R2BnLPF5uM2N/jQ+LlNyKEU1ojxK5k/hMksGXnDVfFNBuLxXdjsesYh3YmfAbW8KMK3nU5yjUmVi9oTFnQhYPe++VjRStFl9NSPZbw3GNKquuqbHDE6/Sy2uaTkOh9hdhDDClZ/4lQeYkjtMBqzDkHIrtFpGZ7sv5zG2Y1UbS6HFRXzmJfdV92VXa/BaD543eVVim+A0UNEkgJjgJsgLkAid2N/okVe66SiA4K++gW9izXz3zre+RnM3160mNYfQlINR7y1rpDZR/wB+ESELsf4D2ksCdtdXupD8r/MVqHHAbX3C8vtU6peU9cFjaD19qYc3BpKHboG+HQqMbdf+j13dOqk4XXZtQ/NfZosHOShjJJoSnrBfGdiUNTJ47FfG6kcN72YV/Y8eIyiydTOXRwg/AEKbhCc40UzY4d1o2KltIupDS3Vpdp2wkdc=",
+    "sealed:3VENUN6RiCV6sZ+v0FSs7MM6HyNrXhV5QsZF4g3RgtRdomd/kF+a9jMS10+XaX2BlXB8Rtr6Dz2EZ5NONDF7FNPm6qrm6B7iC2AbZp0kfU127yrfAcCoKsF1cBW9n0lLso5rdOtau4GBAcWmozurogc98oEjALNmVAS8HNYEee6bl6vflkzU2Rv83VyED6QjlwotfvuN/2puXOGRphMTAgJJWwIOOBPFrN4gIfDhfdLSa9Pe6SHg+nKJIeput2UAyZklVx6roRs49gfWhp0ngWcHvKutm1cZtTR5fvCibLpKw9YGbtpL5TLl0zdqR0/RVrpu35PvZVG8qfkj75CNmb+ySZqytzQkrQBb5hpwLTZIQS8ds8ZF/xb0nqRceh3ORlCsfGVJXfDT860H3znmXH7IZvW+A9vksn6GrePkATywMnELFQ4A9pV0X7tQD4/EYqs3E+fJr1VTI4YjMZyWRgxcSXTnewaAOg7BnPLt8CoPEHSrn8tHDSXFmH3KR8W4Mgey89M1IQVA+mH4zWMNx6YwKFurvlxEsvqHDdMY3zJTK3/mYbdD7d2+4rjoQngXFmdayfGz2KUCtiC2uOgeAfihIGpTYSGNCzQj8W883NuWNdCqMnWH5qYpU536c2oWcPdVyjVplYFuLVE8WPnr/aYNyEhePun0cZDzt+ck4/W8DkwqACasTcJk/u81ZHBehuLEwazzvfIGlazdBmg6ER3uuQlshXTd9NOj41XV+JH3Kc0VLO0M67vFoRGES6uixC5tzYjnedrNaLm1tG66P8MAmD51gl2eYyIULo9fWOHaNMJSRqzqdyesI93lj7/uh/QPf0IcC5lF/dF/5UyTmjj+lNq2BeNp0HRGHs3a7yKfS7u3JIm9AqLOv1H3UMBeaXPtzoZP6TKZhajKvNi/Fvpk9BhTktlnsNVL2ZDSzs2XcyQgN1vtYaz2S7y0VKhGXccsqOm/aVBDIfTwh7NHJkTIxqCt4QRkO4GS0JpcFMwRXu4qYPzDjaKQiMKLEQ8NwgxtpxY62V11PmpvAAVSKjTO6qcnBJ+BndNRIm5XGKQjN+Knh8tRkbS2S5Sf2nKeF4UvlFFV/a93RSw+D5dEyyjBC8p3QSR9ZcsmyLM+H9GT1hGSGZziPbSTYW0c8pJtAD0mCfqPjkpuNIHEe1g/d/YlQovmocSUAOhXylb14qwy2reZ8sECHIq1WoEe4BAcOMuqwP/YWxingX30Xkxz4NLo6npcc6f7dK73M7NSbDLy9VahJ86030Wy3t6HA8u93Zj87ICgaJzU4tbrfCfAT0NJ5R7twARC4roop1tn8TekjIBvXtAM0Qa7cpvhZh68s9ElnMZP2ce18cPRF7JvQz2nMsG5edqKMvwJq8bATd05K84yCOso6FAHOsjapm1suxZN1A+Cbxm67n6rH0W5hs325SYa+6e7YD6QMQ2EoJyT2drKp5WvNU940JA0WPXET9dXbQvTGnUNhBNCRDMOaXcBdH5A3g1lTTcMFwdHlvbCiRwQX5gJ51VLred8Ac5KUFy+9777RClnLLQ3oISE4jAoNBZvNAQmszxC+QOsMlsKXHLVKE5HvugAei4V+ckmVU3hNCQcLPngAN2kHXdk+ozTxUFMPf+8V2Za+0ZrO2KtYQXKcaf9quvHCUKqR2SuYTkGk5lWgzCMld77jULV3jkPUu/N3XI8r1xOOrss5iD+MF1VYsP9AG6uPblFsnJCJ/FNToU2Zxt20+wiTdE9h4/xKJkqnRuQ2NL+wVP0/yiP56PwjzwtxTPsgKb2VzIi06dmcMnMlMxCtnM5gzZA5UxrCyNO4uMF1EYKfN0O+5frouwa5GHELmeN9r5C5tTD54N4djkp5oRiAYWSIZL7HQODYNywn1ebJ7d5Sz5qT6dDa84DNGdiJNsSn61IDZPaCS4vqFSH9k8c73cF6MMcJTX8dS6MFQQ0AFSfgitrgkbbpZ4m3OtxOe4PSCcke5y5ko5GFtPswH/UWuJI/8zzD/h6bMCNXPvKnGwawr7ji/e6gQAF/l+cqbKukfzIu1SiijuLI+P3HpoVXpbm2psYY26htGhyWe4buv5GNzgoIOFzd8XGJJ0=",
     salt="04/q2b",
 )
 
@@ -1105,8 +1164,9 @@ nats per idle token (StreamingLLM's Llama-2-13B: {math.log(5158.07 / 5.40):.2f})
 # %% [markdown]
 # ## Quiz
 #
-# Q8 was asked in section 3, before the token-or-position probes; Q7 in section 4, after the eviction costs; Q2
-# and Q2b in section 5, before the table of fixes.
+# Q8 was asked in section 3, before the token-or-position probes; Q5 at the start of section 4, before the
+# streaming runs, and Q7 after the eviction costs; Q2 and Q2b in section 5, before the table of fixes. Q6
+# measures what Q5 predicted.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
@@ -1155,7 +1215,7 @@ assert check_choice(q1_answer, "106d3a83e22d982da17127b07d150fba305c3f960a9a9960
 # %%
 explain(
     q1_answer,
-    "sealed:+eLehgaUWHbQMJdd/PLE6oMBZFINf1meZx+TeSqEnrOTnpctd5s5CLDLM/2qN/lN9YG9EG+t5UcNERg7xbKKum3sPemnqTKCElah5y7LTeKwal3xa+3tPNaGBb2yD4rvcpkB3KKVjWNmpbf7FN/ZZgWx8i/342SN5Oed14t7Tm5CunoMYctEGDjgxsjNQVKAQnKP6y8wf29H7tGnlcyZb8nfZ+P2mrMrEMhgPJxO5go62EYMJh8ys97f0U3i+Ab5oJngEtUtxhIJ4svcYONSsdvnqaCHiuMIAgKKBNtIAHFiNef6q4ZbtAFZ7mC0nVC54CE+maX5MQMtAn8x36M6DWlPGyaF9+d2dDqxH0xzjKQ0thoX2Re2WUQU598C5w73wD15dAPdUSwaZrblWuVlVoHL0l4dSgeGrdvHN98GvEclx183uU0vQkxTvQuq366IiasOEt76XqeLN4TOQ7e/boPXxdFWiXXN6bH4CwoIVAdVdFw4OcOb7mDDN2QpFtwWErhiOfQFQe412oyaqBTeA+vQ+IOApJs/cRqOTOI7WeL4yIJY5v9Mc0jXx0NbgiZL/edNdgauaJV46FT/6aX9GL3gVUZ6Si5CwtLSHFq7mOzUL8283fu3oAq0MokkU8iMdhDgCOqMgT3KkKCLvnq63BnYN+myBDKxbmkCYHdv75zrZg==",
+    "sealed:/rm9IRAurJyEVe7vkWxJapZJchsQcRyTM0zSNimF1bucxtIqbY80RLjXdeCsN6oL9Yf0RGHM5VsJC0wgz7/PoHLnJfPhmy/PGhmn7WXPV+X1Y0zsJOa1K9uUGPStHtmuZYIKxrOSli0x7KrvAdTDNVn46TjvpjCK6uOXjYknD2tB820MJMtFGA6rj+bLFQacQ2Td7Wd5fH5B6Ji8lIOLJ8eMWeX4zrI9QokpPNNM8ER3lEAQcx9+r8iWy1Gnrwj1oI+0V5s/wQEQo83QbOgboN/g4aOUi+NNL1nPTckcA3xtNa7E9MUPvRNcvTLghx76+ycvj66tfBsoFWEjkaAhVj0GFj7AoP16YTuxH11xirw0owFS0UX0R0AOoJ8FohnrzCBydBiCFDgGbq2rDr8pWNLgnFxOHRTPutHZc55I3xAtzV87sAM/VV5UpgG806TPy6FHD9DqBu6FN8DcBuPob5mUxZBdnTDIoLn+GhBBWwdDa1chYIeH7naHfiUZXtAXEq1kOPRLWuF6wMTV/wbYFufX8s/Vks4qPx6RSORoDeTynIlZ6egCNl+Bz1RD0Sdc6vlNawDrPI549R+89autG6r7AUopCztCwt/UVF22l+iYfsy83f/+80uzJYkxG8/FZhaoF/eOi3OckL+VqHbt1xTDZPj6FX3lajsML3d99pj2PJjeLq3MhR83RGXy7PX8xPU87uHLbeveGfdTuwSx97OdMSdDejHDtRlfEBZJhbTNSvaItmqsUBe3tEkgLzbdPDY3WHSHaxLs/s944Q9rdvxUxuqyOumhDK18L8STKa2yQVESea+C+3gzg+iNzPehXa63GaYhDjH9vz0z1AuFyIGMUGB/vuE7HXt2+dMTGLKe0Ln1aeX6yspHfFDOHKli2L9xYtxAYQoIGKoGegjUwifBitiTDI6hStOqIEP+KM47Qou8eGbd8gJfSmEoVfCHm0aw99YBYr6HIA/hf/ez4lqdPcSqOp4W/o+C6MLTb2e2nFRbJDp4hD1W/uadz7ZM8MhWMZYEe1Ro6XWVVq/qzKVHVQfL6kqKzkfawBcCDooLzEyC1zxcPa6JSEgOt/hXeuEdTwYW/KzOHbH7cErYLBU08qM8bKuGfi+pyAWvqBx/MOKBo5XA2fSNcpmVBzJ+cAXmbS5CcAY6KQdD/Xst/ZLwGMKNlrezEvmTQ/LN6MGsi334rSpeuGSzhIYFiFjdotbZQ9JOrIUemFubQjp7NxlWJ3jFLqbmNYpQy0NmAq6rf6P++B4HuC5vk/9471e391ETdC4RxchLuXJ6tUzJ6K/XJr87kwePPlRLqHfNpO1dBeX7ztTBlh/CZGRYk1oHBinHofKDRVJDoxG19Cb6sp9mAUefP+QlSszOHs3SjEGYvIXKtVvaSlSWd5Nd7LYLVAGYp/jmiA3o4nQpfl+1rkI=",
     salt="04/q1",
 )
 
@@ -1199,7 +1259,7 @@ assert normalize_choice(q1c_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q1c_answer, "a52ea1456f218651929ee293c550037cf1fb3b8fd8d203af1fcad41d5aee4902", salt="04/q1c"), (
-    "not yet: reread section 1"
+    "not yet: reread sections 1 and 3"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -1387,7 +1447,7 @@ assert check_rounded(
     "0c63fc2ae53f01ba1b93c85dcafddb10d97da7bda09d1d37e6fbb82f1f195fa8",
     salt="04/q3",
     decimals=3,
-), "not yet: differentiate one weight w_ij by b_h by hand; p_i is what the real keys' weights leave of 1"
+), "not yet: differentiate one weight w_ij by b_h by hand, then reread the prompt's definitions"
 
 # %%
 # HIDDEN
@@ -1538,63 +1598,6 @@ for _seed in range(3):
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END QUESTION
-
-# %% [raw] jupyter={"source_hidden": true}
-# # BEGIN QUESTION
-# name: q5
-
-# %% [markdown]
-# **Q5** (predict, then measure in Q6). Seed 0's sink head parks 0.97 of its idle weight on BOS in
-# sequences of 64 tokens, the training length. Feed the model 256 tokens with full attention (no
-# cache). Before measuring (answer before you run Q6's cells), *predict* in `q5_answer` how that
-# head's idle weight on BOS behaves at positions 64 to 255:
-#
-# - **A)** It stays near 1 at almost every position: BOS is the same token at any length, and the
-#   head learned to park on it.
-# - **B)** It swings between near 1 and near 0 from one stretch of positions to the next: RoPE puts
-#   BOS at distances never trained.
-# - **C)** It falls steadily as the context grows: more keys compete for each row's weight, so
-#   BOS's share shrinks with every token.
-# - **D)** It drops to about even weights at every position: past the training length the head's
-#   learned pattern is lost altogether.
-
-# %% [raw] jupyter={"source_hidden": true}
-# # BEGIN SOLUTION
-
-# %%
-q5_answer = "B"  # SOLUTION
-
-# %% [raw] jupyter={"source_hidden": true}
-# # END SOLUTION
-
-# %% [raw] jupyter={"source_hidden": true}
-# # BEGIN TESTS
-
-# %%
-# FORM
-from course_utils.tools.quiz import normalize_choice
-
-assert normalize_choice(q5_answer, "ABCD")
-
-# %%
-from course_utils.tools.quiz import check_choice
-
-assert check_choice(q5_answer, "5bdbcc136b955cef7158880a8401e6ec1cd62a13ad127a76714ce59155f8cc3c", salt="04/q5"), (
-    "not yet: reread section 4"
-)
-
-# %% [raw] jupyter={"source_hidden": true}
-# # END TESTS
-
-# %% [raw] jupyter={"source_hidden": true}
-# # END QUESTION
-
-# %%
-explain(
-    q5_answer,
-    "sealed:U+r6atZEdINrGrho/Pp5E3kIABUWxfXJRuq6jvgI4mY9KxBO5DFiUEUngkQ+5mwAgALkuDd6xcNPzr5kGTS/ItIu0YfMOAc5ionaJw8PrmsN/ijc/A6BjhHTRZZ7tU/UL/9naRUOc7HGpd/cR0AQkH1GMyklsBhNtTJ8TpDDeBpICIx/quTjs2Sdc4nvD1h8XjHN6wzoKy97lm0huDJsPqZL5vCLrZOwykja7zTZDXklYndWy1M3P5TrYR7SQALwINH6YQ5tqBh7uUQ68qNs0c3XY6sbrqIJFi2Pcf3WlIBr/+auyFTF4lM5zxAFzTeEJSPIBXHHnItxj2/zTZOLiqID/NVXxjAkqS57K2bZFbPbuzRZg9DfE4ctrkTCT7ZLLXmbl5QqtVAp1InxMB6NKWqC+6sW0jYWAID+6oqQW88xK7qEHkdR5a0m41vI3190hk2sbpjlzClJc5tgLxEgDaPt4frA/ABfJ7OFUjHTth0hhZsiUNQmh5prRbR0j8zl0kcmjgFt/Jk5QBDmZh3S6+ITzT9d5iVMWICG5+EHEmfqJpp84epdNaKRPTIgbcVskNjRKDy+yvD1tlfmmPpnuWWQ+SyU1ymFJl63WGAImSb9lzF8ot4C0DH0REyHAcbDjci+WhpY4khL72GF+sMQVcvi33sBvOzWmX12LoGzx9tSPur1Qt3C9GOF2obgljRva4URiQAV+JCZemYtJYNSGE+9h8wQbsfSWvAhg0ki4wczkUDu2wJQf5w0m3zzdmVVmoBtGRVgwAJEA5tS3+07EyxGNBT2Prg0gSGUQc/EUe34YyhMOrHC44GDoZz1uljePm5S6fosgkYk5Pl20t7nsvpAd3arypkEw+lkb8jUCIS6JiddCxvePQpzGzpvAaY7CQbZI/sxtmBAh0gtUBB1idKDCo6U4D5qMpMQvHGFSD98FyBk1Jnul7lrhPWqF1txtqicqCLSOfUZwfvseHhVWX7PpozwmUacauTjNT3Bi2gzMxEepX+N4AWBqGnARXjYlfgxjuE0LXrc7M5OA9rkdL6Yax3svG0eM2wpgjT0O2Int4UqwSpgDMMXCtDdm1I042XUnolHjxYblNQUXpW7Jkx4NKhJGxeNImNxEZqgsYeDF+ntKtHVumba6WUb1K0g4oVDSlLrj2osyOgPnBGgbgTq+qtAUDrFIV1tfV28MMrcLUiTEynTAMdJWMlo581gkQkpCtqsyfuLPW+NO8/asKxw4f+j/GOqjwAKEcSc5+O6kE4wHuocxPiYdc+6nj7/jtYPouTuB60gkz5gq5TR3qAQE4XNODPUxPJnTLIJc1su4wYQJw==",
-    salt="04/q5",
-)
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
