@@ -268,7 +268,7 @@ print("all tokens equal:", rank_residual(torch.ones(1, 8, 16)).tolist())
 # something to pure attention (+ MLP, + skip, full block), which keep the residual above 1e-6 through
 # all 12 layers, in every seed? *Predict* in `q8_answer`:
 #
-# - **A)** Only the full block: its LayerNorm scales the tokens' differences back up before every layer.
+# - **A)** Only the full block: its LayerNorm scales the tokens' differences back up each layer.
 # - **B)** All three: an MLP's non-linearity, like a skip, pulls the tokens that attention merged apart.
 # - **C)** None: twelve layers of averaging merge the tokens, whatever is added around the attention.
 # - **D)** The two with a skip: each layer adds the average to the token, which keeps its own part.
@@ -295,7 +295,7 @@ assert normalize_choice(q8_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q8_answer, "2db8a2bbc2894cfde042148037afcb1520ca3edc816fda8895c2f5da338ba57b", salt="05/q8"), (
-    "not yet: write out what one layer of each variant does to two equal tokens"
+    "not yet: reread section 1 up to Q8"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -486,6 +486,37 @@ kl = lambda a, b: (a[a > 0] * (a[a > 0] / b[a > 0]).log2()).sum()  # noqa: E731
 print(
     f"by hand: {(0.5 * kl(p, m) + 0.5 * kl(q, m)).item():.4f} bits;  js_divergence: {js_divergence(p, q).item():.4f} bits"
 )
+
+# %% [markdown]
+# What would converged heads look like? A positive control: section 1's attention-only stack, rebuilt
+# layer by layer from the same random draws (seed 0), with the mean JS between its 4 heads and their
+# normalised attention entropy (1 for uniform rows) at each layer, next to the residual of the tokens
+# that layer reads:
+
+# %%
+from course_utils.core.attention import MultiHeadAttention
+
+pairs_of_heads = ~torch.eye(4, dtype=torch.bool)  # the pairs of different heads
+with torch.random.fork_rng(devices=[]), torch.no_grad():
+    torch.manual_seed(0)  # the draws of random_stack_residuals("attention only", seed=0), in the same order
+    stream = torch.randn(8, 32, 64, dtype=torch.float64)  # 8 sequences of 32 random tokens
+    for layer in range(6):
+        block = MultiHeadAttention(64, 4).double()
+        torch.nn.Sequential(torch.nn.Linear(64, 256), torch.nn.GELU(), torch.nn.Linear(256, 64))  # drawn, unused
+        block.qkv.weight[:128] *= 8.0  # the query and key rows, as in section 1
+        out, weights = block(stream, causal=False, need_weights=True)  # weights: (8, 4, 32, 32)
+        stack_js = max(head_divergence(weights)[pairs_of_heads].mean().item(), 0.0)
+        print(
+            f"layer {layer + 1}: residual of its input {rank_residual(stream).mean():.1e}; mean JS between its "
+            f"heads {stack_js:.3f} bits, normalised entropy {normalized_entropy(weights, n_visible=32).mean():.3f}"
+        )
+        stream = out
+
+# %% [markdown]
+# Here the heads do converge, but only as a side effect of rank collapse: once the tokens are one
+# vector, every key scores the same, every row is uniform, and every head agrees. In layer 1 the same
+# heads are nearly one-hot and far apart. The trained models below have skip connections, so this
+# route is closed to them.
 
 # %% [markdown]
 # The models: notebook 03's key-value retrievers (2 layers, 4 heads, ALiBi or RoPE, trained on
@@ -870,7 +901,7 @@ finish(fig, "P(one more repeat) does not grow with the count, even where long ru
 # surer with each copy. Why do these models not? Answer in `q11_answer`:
 #
 # - **A)** They memorised the training sentences, so each one's odds of repeating were set before it was shown.
-# - **B)** Their context is too short: eight copies of a 9-token sentence are too few for the count to register.
+# - **B)** Their context is too short: eight copies of a 9-token sentence are too few to register.
 # - **C)** Each copy is read from a fixed distance back, so it sees the copy before it and never the count.
 # - **D)** Their induction heads match every earlier copy alike, so once one copy is found, more add nothing.
 
@@ -896,7 +927,7 @@ assert normalize_choice(q11_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q11_answer, "2dca5fa5d82da33eb0e73747c704f442b0edd91f7c4280db64c78b6cabc0d971", salt="05/q11"), (
-    "not yet: reread section 4 up to Q11, and the printout above it"
+    "not yet: reread notebook 01, sections 10 and 11, then section 4 here up to Q11"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -1203,7 +1234,7 @@ for _n, _m, _g, _gp in ((256, 16, 5.5, 1.2), (128, 1, 8.0, -2.0), (300, 50, 2.0,
 # misses, will the closed form, with g and g' fixed at the values printed above (read off the runs
 # with 0 and 1 near misses), stay within 0.10 of the needle weight measured in every seed, and why?
 #
-# - **A)** Yes, in every seed: g and g' were read off each seed's own head, so the closed form holds at any m.
+# - **A)** Yes, in every seed: g and g' were read off each seed's own head, so the closed form holds.
 # - **B)** Yes, except in seed 0: its head splits the weight among m + 1 equal candidates, which no gap formula follows.
 # - **C)** No, where both key tokens are read: g' − g is not constant, so near misses gain weight as m grows.
 # - **D)** No, in every seed: the near misses push the needle further back, and ALiBi's penalty then lowers its gap g.
@@ -1510,6 +1541,59 @@ print(
     f"JS = H(m) - (H(head 1) + H(head 2)) / 2 = {bits(m_row) - (bits(p_row) + bits(q_row)) / 2:.2f} bits"
 )
 print(f"for comparison, 0.5 bits at the 4 even queries of 8 would average {0.5 * 4 / 8:.2f} bits; 1 bit, {4 / 8:.2f}")
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN QUESTION
+# name: q1c
+
+# %% [markdown]
+# **Q1c** (a second follow-up to Q1). In one layer of a model, every head is one-hot: at each query it
+# puts all its weight on one key, a different key for different queries, and at each query no two
+# heads pick the same key. Which of the chapter's three collapses does this layer show? Answer in
+# `q1c_answer`:
+#
+# - **A)** Attention collapse: one-hot heads are degenerate, so the layer in effect has one head.
+# - **B)** Rank collapse: each query copies a single token's value, so the outputs lose the tokens' rank.
+# - **C)** Entropy collapse alone: every row has zero entropy, yet no two heads ever agree on a key.
+# - **D)** All three: one-hot rows are the end point where entropy, attention and rank collapse meet.
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN SOLUTION
+
+# %%
+q1c_answer = "C"  # SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN TESTS
+
+# %%
+# FORM
+from course_utils.tools.quiz import normalize_choice
+
+assert normalize_choice(q1c_answer, "ABCD")
+
+# %%
+from course_utils.tools.quiz import check_choice
+
+assert check_choice(q1c_answer, "c6b2bbfddf251e485cb054d12dcd0044cd2c826bbd3f272d2f7cbbb3edb19ba1", salt="05/q1c"), (
+    "not yet: reread the chapter's opening paragraph, then sections 2 and 3"
+)
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END TESTS
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END QUESTION
+
+# %%
+explain(
+    q1c_answer,
+    "sealed:zldZb/ab3kQUpIQWNt2DD0dMVSBMqUfuVIKEa6eZBz05iczAocqOEDiMl+FZX+ica8e/Q+dQKvT1dmlTXwIX3Rn1gN9OQ86KflmeL7EzEhcuQ/k2RlFShF0dFpfFWDaGm9nyVrEoPCMDgWhs9ZTlR6LwjrAy6J8TFOsaGVPKGvRy9a+44RLZxFL4bAomRp9ykI3wyjyUP2lw7vks9WoHUUvRXPOQf6NT9WaLtMsA8TYZBv4//iPptCIWlmleLUq896J1sC6yZ2oQjcFnVfQnAsHpNipi3Dmd18hAJFJ+kQWYOqtLrhGgOhlmvHdZRTY808p5g0UkcXvO1LYPOUfHJohsyQo53HCZiWFEodR7DR0lbTiv+RRUmL36EY1F/MuMHIfh5ldoKeMtPOHfSlk2LWlXzuTj+jyR1j7GuKxVzYd/NFjZNEPTUaaKZHUWbQbyAfrUAw78p99IfSs1zM9z8eEVtAhrXnYXvD97EVMjPvoxFoxgm4NrDQtMVd7GhLkYp2pNP2/Rg/KKY4/misgLQ5LHnKwwLrBhR3dHsFGqgQ+EdC1mzMYlvM1P2LUjtKZ4DJbxdbZiA/jwUdnfoFYX7FPWu1YzTYzI3fAsViMxEEsSOUrI7fGVW/paFvAS2eYLIPGrTGgaRUVp2PwxswpIgnwyEPfDLdR3w7pul2jOq8l6tOyrcew0c5Gap7u9C4jS3e/jgguyZhYK0yBCqiLicWkWSEWwYDqWoObx4pU1OnZa2yhc74X+cGDGxOi4E4Nrr1WR/r78rSCFm/LNlrTUBAsrV9LqBTAnfqmmhKGjJxITGf/pPBHwKTFmJnnML0/V09+m3d9MBJbbynJGIy5zgZxTIccX8wDe8Ii7Fq9P4JfbObhL7TrPLpzInivuhFwAgUW013vdj+ZZbfzE+ci51cQFt4u63XILHHBEV/03pkm58sxdkLWRsk67BJMqjklL52aWN201XKKofAdDlRTGc9pJVyaoYyxD3zyn2ERqHk/6ZBfuZr6cSAi6hWzg1zdBggjTDIxnfrCADljrsVkU/WesXdWSHr6pznMMpHXGdo1+FeR5x5d/7tIiSZdbCRzlxwmwRjVEWaSZwQWgQnu9SxGK614g7lk1nS725w6ZeljAihaFTMi58xNuMlkYllNsqV6VIDyyxv2Gn0MAawn9TK7w4aFywTSN/ej5TxniOJUhuWSl3/WPQ/eke3yduP8sDiNSALqR4FTWUkSmbbyu5d/jk2AJp/7vjqfDhyYvVwzCAgdO6GMMu1lluiYqtqhujy7uqIgjnwU1297Ts/XSeTy31+RMOuxnbFE5xjJPEa9Gm8P1/ipXbVsi/TtDxILU2HgA6vhXB4acksCkMnkhNs+q6sJQtIZVlRv/CSan5RYtE3aev2E2hP79YtBa+wqDOlMva8UfiOMXBeJ8cMM96ZS/YrNPTQNrEzgrRMdv1ooo3eVc3z5BIThpy3Afmz8H+LTei/BmPEtWEUv/kPhYt0+9ULW/9ipcQm0ACAzGwzYH2uXEZNqd4F6jVbBaEHGjmLhFickeLMjfKSQNEXCc6ors1txpIsCsDXzuYXpHxlM0O7Mmz5d+Ks0hzruW24wWHbY6LH0KPPqQxwrvh9mIhdaDwY1sSqRJ4qH0II/vMqInAZ7JOl16hX2OgBsbfVDoyEI/nuvO0wcdB0GOr8w=",
+    salt="05/q1c",
+)
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION

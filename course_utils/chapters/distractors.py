@@ -1,11 +1,10 @@
 """A needle model among distractors: exact decoys and near misses (chapter 05).
 
-`decoy_needle_batch` hides the needle among decoys with their own marker, which a model matches
-exactly; `near_miss_batch` among decoys that share the first of its two key tokens, which score
-almost as high as the needle. `decoy_accuracy` measures a needle model among exact decoys and filler;
-`measure_near_miss` its accuracy among near misses and the weight its last query gives the needle and
-a decoy (`item_weights`), which chapter 05 compares with the closed form of
-`course_utils.chapters.dilution.relevant_weight` (its decoy term).
+`decoy_needle_batch` hides the needle among decoys with their own marker; `near_miss_batch` among
+decoys that share the first of its two key tokens. `decoy_accuracy` measures a needle model among
+exact decoys and filler; `measure_near_miss` its accuracy among near misses and the weight its last
+query gives the needle and a decoy (`item_weights`), which chapter 05 compares with the closed form
+of `course_utils.chapters.dilution.relevant_weight` (its decoy term).
 """
 
 from __future__ import annotations
