@@ -28,8 +28,7 @@ def accumulation_dtype(dtype: torch.dtype) -> torch.dtype:
     """The dtype softmax statistics are kept in (running max and sum, log-sum-exp, the output accumulator)
     for inputs of `dtype`: float32 for bf16/fp16/fp32, float64 for float64.
 
-    FlashAttention keeps them in fp32 whatever the input dtype: in bf16 (8 bits of mantissa) the rescaled
-    running sums lose precision as keys accumulate (chapter 06 measures by how much).
+    FlashAttention keeps them in fp32 whatever the input dtype (chapter 06 measures why).
 
     Example:
         >>> accumulation_dtype(torch.bfloat16), accumulation_dtype(torch.float64)
