@@ -399,11 +399,12 @@ for n in (65_536, 1_048_576, 16_777_216, 268_435_456, 4_294_967_296):
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q1b
+# points: 0.5
 
 # %% [markdown]
 # **Q1b** (a computation). Keep Q1's four patterns. At what lengths n is dense attention exactly
-# 2,304, 3,840 and 4,500 times as costly as the four patterns? Work them out by hand from section
-# 3's two formulas and store the three lengths, in tokens and in that order, in `q1b_lengths`; store
+# 2,304, 3,840 and 4,500 times as costly as the four patterns? Solve section 3's two formulas for
+# n and store the three lengths, in tokens and in that order, in `q1b_lengths`; store
 # 0 for a ratio that no length reaches (each length comes out a whole number of tokens).
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -520,7 +521,7 @@ assert normalize_choice(q1c_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q1c_answer, "41a758e4a77fabf739534b5fea235c5dd4b6d9815b462fdadf0de5adb354385f", salt="07/q1c"), (
-    "not yet: reread section 3's two cost formulas and the question's times at 8k"
+    "not yet: reread section 3"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -794,8 +795,7 @@ if not gpu_files:
 # This section reads quality position by position, not only as one average, as long-context
 # evaluations do: many models recall what sits at the start and at the end of a long context better
 # than what sits in its middle ("lost in the middle", Liu et al., 2023), a loss that a perplexity
-# averaged over all positions does not show. LongNet reports perplexity, and compares it with dense
-# Transformers on sequences far shorter than the billion tokens of its runtime claim.
+# averaged over all positions does not show.
 
 # %%
 SEEDS = zoo.SEEDS
@@ -871,10 +871,10 @@ route_diagram(reads, 8, open_pair=2, closed_pair=3)
 # points: 0.5
 
 # %% [markdown]
-# **Q2** (from the map, then measure). What shape does accuracy by pair index take under dilated
-# attention, for the 2-layer dilated models of seeds 0 and 2 on a 16-pair sequence? Set the last pair (15) aside:
-# the query reads its value directly, in its own 8-token segment, and it is examined separately.
-# Predict the shape over pairs 0 to 14 from section 2's union map and the diagram above.
+# **Q2** (from the map, then measure). By section 2's union map and the diagram above, which of
+# pairs 0 to 14 can a 2-layer dilated model recall on a 16-pair sequence? Set the last pair (15)
+# aside: the query reads its value directly, in its own 8-token segment, and it is examined
+# separately. The measurement after the question shows all three seeds.
 #
 # - **A)** Pairs 0, 4, 8 and 12, whose values lie on the w = 64, r = 8 grid, can stand out; every
 #   other pair sits near chance.
@@ -882,8 +882,8 @@ route_diagram(reads, 8, open_pair=2, closed_pair=3)
 #   sit near chance.
 # - **C)** The even pairs 0, 2, …, 14 can stand out, as the r = 2 pattern keeps every second row;
 #   the odd pairs sit near chance.
-# - **D)** Only pairs 0 and 8 can stand out, one per 16-token segment of the w = 16 pattern; the
-#   other pairs sit near chance.
+# - **D)** Pairs 12, 13 and 14, the three nearest the query, can stand out: the w = 8 and w = 16
+#   patterns, the densest, cover the recent past; the other pairs sit near chance.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -919,7 +919,7 @@ assert check_choice(q2_answer, "790379fbabd7b3e01ffcc034a1d6bfd21955da749b1ab368
 # %%
 explain(
     q2_answer,
-    "sealed:FNfMNRNHzlRDOXnAbKSShgqPEa7vDzzRZSba/ZSUOnHfppD7wqpj5auSyUBW36UBtEc7N34SJVZJgOxfq3pEtMg0TWgdm5pJyvUCXbEvAcYGVopxSTP2gUl8uOT5/ep3m8yuhb+7RVxS0DUqhRamuwNyeu6C4PFklmrL1+jlsbtw3wv309j0tzp79XrZay0zmD32NYlsRUrT6sRlCptZ2lwci/K8z2KNzctvkN8vAy2tdgeiUDmzDErKLSfOsUrs6XOIl+uw2azbMyV0s45EXZmSMhHLAc+0+KSP+S9sgP4EcKAqSdUhVbhjdvNk6Biez9ULuefn62S9SSHZBGv2PoCWDI7GsPQHA6nfm69SWVrxxtbDNL9oaO5kpskaLjWQNr/mimyoiM8hgUGLl0R8y1rh9MQht/H2qxOmpbwo8ex4q5zmyzVoWQYAFzEdUg9ZxZL2NdCUQZXv24dJqCaMU8PEV7ynMxDLMRpvyFNM7icKKD++0tL/TPe29LCKAfnOf8qroH6Q/v/xLjx0xWiKSPjgFNsPynAdKeoeyyKqBgCKmwX2Ltu/8U68C5NkNnBJgXjBfK14SytpvMOH9MEgii9c4q5uzbdbOJe08UmGOnbWmFZmQ+UBVd8bof7zm4JSAM099xXo3tZV8+Ui13FWaUiTJigy8cjGMgBlmibGTDXJvd9uvGQlCEuKTbKo4piLFQsrZ6/Q2/4IVllxMhP2wnRq0YSmMG80hlCrL142E2KskjahEn4NcFG9J6YUhhy6gD7HOdto6ZTBxhAbM6wH0mh8NnpteBbSrzmdvX3Gka0Pi5d4SSAQTX1HmfMoiCVMP6sscWrj3A6JhthYCB25i+KDIrMgj5wLas16RNwQbNjBOLiwfUUty2ZozHGXQyZilD/cwMTMuHyREopo/x0FUwWks+wTqlfmMt72C745LstrLF0D/ZuJATXTUbCHE6AUA6GP7ajuvNBiIi6mVEWZ8ElXwzo8k6/yMK4kJIPKEnUp8A/ciw5CzUkDs3cyNteo+V9IdlTOhm64KAXFe8YCK6BMTjPpFzgg3UTzHqUG591Gilc5Obo+0ReE4rmckpTzW7cosrtAwnr5qR1UI2txnAP9285O+0aVtT4vYejx2DHOXmsFryNz0K/kMZSrW8FVFK3TuK99c7bE+Uabi5Bz//259A3GX51qsJfoqaRmrGksfbWEptWaILKUgH1Hi5LNtAO+NoOWRYOVYkbiDKRbZ4GF7uN66DtplWy0xV5lLq64hjY99qkA6eka+OhFk0PvhPk4wT0z6G6UMeaZtzkCsD29x8ImhQPjo/kOUbrNlOFDhYzvLEW32Y2nzLdx7KUDm1fbdWIAyT1FD+vJePnaBob2tyHzGwvO7YBcDdw5ku2udroP1xi3sIMZMaV0IQHVTYsd5sRbvX/FIf2vYOAkWohOL8PVLilGnxyZH1LuCZYp/OuDUA9AdmlJQZSPCIYaWa8OUJ2l1xSsSyRUbN6DB8iuYMIU83z/I/uWg5SMDe8fzVtJc6Lmi+bOr88M0WsKVvxUat/ruZay29wWQ60IvqjoVirykCjFGFzviQe0VCarDzMqUsHd+/aJJVvNq+AdMoPk6SELhxnt3HzJfq+bT09dOi3Om9jZH0/x/yg4M44mIOgbkde9ElEzmXyMH0Z5hKh1wRDcFftWusSum7XTOUJjQxvIiKOY3+g8DLE+KjhBwNisepqnBLG6VkHvqKw0rodPoffhU6ipIOwhDyOfPittXT5FwSmFK/sqYvHz0qjJQVQQgaJ7x2uaQZviwGeAC7X6cqFaGc3JkupplTbXTCHzfVWKwwLderlc2n0p2u+S60qfcRviEPnWmuwIemlya2rPobsLtkzQfnCA+i6pr7MsCg2It7RPKULSJdVTRGvR0/vuiGEfI973UA/RoZ+YBEJeRzh+HA5kCteT7I58i+UrGoSxy8RpNreolcPSux8yoNvr/a0xPx4zrE8Zl/FvPokTUhEO7c1eEPLLu2dNbprHUYF8QKNrokfwOD3MSdPY7aPxHMFvt+n77vQw9Gfkb35hq8Z2YRo9gtUD0OiakYt9l8IDmC+q8LmvQ7Nel6smWnTPc9Vq4mKn4yratN37zF+B95bCcAXB4FszCpogQFq/CQ3DlYXZSeamf+bW+uF3ZQk/i1xxqoSq3QV+m991qX6ONH0UrGOhyDzy7nLRXg0UzlPxECkRiQPRs2WKoMYelWK7Y4oA/6R4aWnMyQCzbxjw3jbKwPQZ45FPL2kH9WlghOtcWCuTM7uO9snt8J8RjBMDJZ/qC8IZ23mi2n3XS8cVhYD1vwAYQwFdc0GN0L7+2hOViblZk/5+A2z+CZ/v/C5Fbb8pnRQZyFBaj0BHC+yGqk/ZnSCT0ZiHXc1sfNMmPMClUY8YzjHdTlSwpw0aYGQ0bFc3Q0nG+1S7SmPxbIh02bUbpTjdDDzJYMRKEhH1ZvxpAXYT/SvDVVFtj/HyA+S0nmO1iwtvzeMJ/M7nJwi9xQ==",
+    "sealed:4MuEC3TqJfF4bQAthfD8EwqPEa7vDzzRZSba/ZSUOnHfppD7wqpj5auSyUBW36UBtEc7N34SJVZJgOxfq3pEtMg0TWgdm5pJyvUCXbEvAcYGVopxSTP2gUl8uOT5/ep3m8yuhb+7RVxS0DUqhRamuwNyeu6C4PFklmrL1+jlsbtw3wv309j0tzp79XrZay0zmD32NYlsRUrT6sRlCptZ2lwci/K8z2KNzctvkN8vAy2tdgeiUDmzDErKLSfOsUrs6XOIl+uw2azbMyV0s45EXZmSMhHLAc+0+KSP+S9sgP4EcKAqSdUhVbhjdvNk6Biez9ULuefn62S9SSHZBGv2PoCWDI7GsPQHA6nfm69SWVrxxtbDNL9oaO5kpskaLjWQNr/mimyoiM8hgUGLl0R8y1rh9MQht/H2qxOmpbwo8ex4q5zmyzVoWQYAFzEdUg9ZxZL2NdCUQZXv24dJqCaMU8PEV7ynMxDLMRpvyFNM7icKKD++0tL/TPe29LCKAfnOf8qroH6Q/v/xLjx0xWiKSPjgFNsPynAdKeoeyyKqBgCKmwX2Ltu/8U68C5NkNnBJgXjBfK14SytpvMOH9MEgii9c4q5uzbdbOJe08UmGOnbWmFZmQ+UBVd8bof7zm4JSAM099xXo3tZV8+Ui13FWaUiTJigy8cjGMgBlmibGTDXJvd9uvGQlCEuKTbKo4piLFQsrZ6/Q2/4IVllxMhP2wnRq0YSmMG80hlCrL142E2KskjahEn4NcFG9J6YUhhy6gD7HOdto6ZTBxhAbM6wH0mh8NnpteBbSrzmdvX3Gka0Pi5d4SSAQTX1HmfMoiCVMP6sscWrj3A6JhthYCB25i+KDIrMgj5wLas16RNwQbNjBOLiwfUUty2ZozHGXQyZilD/cwMTMuHyREopo/x0FUwWks+wTqlfmMt72C745LstrLF0D/ZuJATXTUbCHE6AUA6GP7ajuvNBiIi6mVEWZ8ElXwzo8k6/yMK4kJIPKEnUp8A/ciw5CzUkDs3cyNteo+V9IdlTOhm64KAXFe8YCK6BMTjPpFzgg3UTzHqUG591Gilc5Obo+0ReE4rmckpTzW7cosrtAwnr5qR1UI2txnAP9285O+0aVtT4vYejx2DHOXmsFryNz0K/kMZSrW8FVFK3TuK99c7bE+Uabi5Bz//259A3GX51qsJfoqaRmrGksfbWEptWaILKUgH1Hi5LNtAO+NoOWRYOVYkbiDKRbZ4GF7uN66DtplWy0xV5lLq64hjY99qkA6eka+OhFk0PvhPk4wT0z6G6UMeaZtzkCsD29x8ImhQPjo/kOUbrNlOFDhYzvLEW32Y2nzLdx7KUDm1fbdWIAyT1FD+vJePnaBob2tyHzGwvO7YBcDdw5ku2udroP1xi3sIMZMaV0IQHVTYsd5sRbvX/FIf2vYOAkWohOL8PVLilGnxyZH1LuCZYp/OuDUA9AdmlJQZSPCIYaWa8OUJ2l1xSsSyRUbN6DB8iuYMIU83z/I/uWg5SMDe8fzVtJc6Lmi+bOr88M0WsKVvxUat/ruZay29wWQ60IvqjoVirykCjFGFzviQe0VCarDzMqUsHd+/aJJVvNq+AdMoPk6SELhxnt3HzJfq+bT09dOi3Om9jZH0/x/yg4M44mIOgbkde9ElEzmXyMH0Z5hKh1wRDcFftWusSum7XTOUJjQxvIiKOY3+g8DLE+KjhBwNisepqnBLG6VkHvqKw0rodPoffhU6ipIOwhDyOfPittXT5FwSmFK/sqYvHz0qjJQVQQgaJ7x2uaQZviwGeAC7X6cqFaGc3JkupplTbXTCHzfVWKwwLderlc2n0p2u+S60qfcRviEPnWmuwIemlya2rPobsLtkzQfnCA+i6pr7MsCg2It7RPKULSJdVTRGvR0/vuiGEfI973UA/RoZ+YBEJeRzh+HA5kCteT7I58i+UrGoSxy8RpNreolcPSux8yoNvr/a0xPx4zrE8Zl/FvPokTUhEO7c1eEPLLu2dNbprHUYF8QKNrokfwOD3MSdPY7aPxHMFvt+n77vQw9Gfkb35hq8Z2YRo9gtUD0OiakYt9l8IDmC+q8LmvQ7Nel6smWnTPc9Vq4mKn4yratN37zF+B95bCcAXB4FszCpogQFq/CQ3DlYXZSeamf+bW+uF3ZQk/i1xxqoSq3QV+m991qX6ONH0UrGOhyDzy7nLRXg0UzlPxECkRiQPRs2WKoMYelWK7Y4oA/6R4aWnMyQCzbxjw3jbKwPQZ45FPL2kH9WlghOtcWCuTM7uO9snt8J8RjBMDJZ/qC8IZ23mi2n3XS8cVhYD1vwAYQwFdc0GN0L7+2hOViblZk/5+A2z+CZ/v/C5Fbb8pnRQZyFBaj0BHC+yGqk/ZnSCT0ZiHXc1sfNMmPMClUY8YzjHdTlSwpw0aYGQ0bFc3Q0nG+1S7SmPxbIh02bUbpTjdDDzJYMRKEhH1ZvxpAXYT/SvDVVFtj/HyA+S0nmO1iwtvzeMJ/M7nJwi9xXopL3ppYXsdLkEkzHfUNgZacEjaFLR2y7GUglXq7MZjxeGuJw5leKTvMaw0qZJ52kTlhj0a8Otaq93YVsnHeYluWw8Bh9/2LE//XyRevJ5zWQsQ1V9D+AXmtcpv7WC7mtdrAKuo8uxN4AZIwHjysV2UgYEG5QINom6R5V73wWtvI5MQjcU+g/aNlLbrU1pmr/ubH/WRtqyAZ7pDB0NYdTrPKlDxTGbBv0nwhwpahveAlIFZfQi8QwBOi1jE2/HFHCwOJ6Gwg+CC1MWTdH1u10VFePmz24EipJzRJVRxAlaLXJE3QvOMC/RZ4skFQ37rGAmAYFKrdF8/QlVOwbkTLXTmNUNQJZcgYQkX/k1HJFjGhI/ZLcH8JlK50uYUYqz6c53wXg==",
     salt="07/q2",
 )
 
@@ -1089,7 +1089,7 @@ for s in SEEDS:
 #   second pass over the same 3000 batches (6000 steps in all, a second warm-up and cosine cycle), so
 #   more optimisation, not more data.
 
-# %% [markdown] tags=["shows-answer"]
+# %% [markdown]
 # - **deeper**: the same recipe with 3 layers. The route table predicts more routable pairs at most
 #   K (12 of 16 at K = 16, 8 of 15 at K = 15), so accuracy should follow the 3-layer map.
 
@@ -1102,14 +1102,14 @@ for s in SEEDS:
 # over the same batches. Predict what happens to their accuracy over the training mix of K (every
 # K the models trained on, weighted equally, and the queried pair drawn uniformly).
 #
-# - **A)** The routable pairs rise a long way, to about the same accuracy in all three seeds,
-#   whatever each had learned by 3000 steps; the others stay far below.
+# - **A)** The routable pairs rise a long way; the pairs no two-layer route reaches rise far less
+#   and stay far below them.
 # - **B)** All pairs rise together toward the dense models' accuracy: the dilated models were only
 #   learning more slowly, and more steps close the gap everywhere.
 # - **C)** Little changes: a second pass over the same 3000 batches adds no new data, so the models
 #   only fit again what they have already seen.
-# - **D)** The routable pairs rise a long way, each seed in step with what it had learned by 3000
-#   steps, so the seeds stay as far apart; the others stay far below.
+# - **D)** The closed pairs open too: more steps let the models learn relays through other tokens,
+#   so the gap between the closed and the routable pairs narrows.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -1133,7 +1133,7 @@ assert normalize_choice(q2a_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q2a_answer, "1fb74114fb84fdfdf5110390a6a5ea9f81a603a6d9fe575e805b8dfafe90c9ac", salt="07/q2a"), (
-    "not yet: reread what a route is in section 4, and what more steps on the same data can change"
+    "not yet: reread section 4"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -1145,7 +1145,7 @@ assert check_choice(q2a_answer, "1fb74114fb84fdfdf5110390a6a5ea9f81a603a6d9fe575
 # %%
 explain(
     q2a_answer,
-    "sealed:lwpO2r49TQUIQJA+R/paN7vGBduxfVP9J7NZpflPZdvJEAbE3NRxyqpswUlgEJ5RfSlYKJfruIx9bZBmHC/CJiBFMfAwVMMLAWYyNe1r+hKAAf5JwI7LCikIWnRSqo/tqPi5i+vrKiUGLT2eAwpWbgpO/uCUOWwAu3PnTbymUOAiYXo+X7dQZee9xmpgkkcPlLMqvw4JCllSpDe55DAwyy+wmPkydvaKRWplhcrHZuqYbY8C12G+uXk5byBUo/wkNcWjwhoU75OEyHCxjBJm+V82mp4GeWFPjroFQDT15gLqP9dV4mg+hb1rMzpFM28SL2VTsa76CbTJ6a1cnbmFnJxFxlwZPw1xtRlUn/InCW6XpUbehH22T7OK2OPsED52ftF8KttqOzrVvsaMa6TpGm6b7Efb8sr57zzgjYKYSyFjJmlvsLZCD5O7quhhnwsiTvCFe+3vY0u+rQ2w/+oYPJJOrUehySPtnnZv9Ab0CzUJLXnjynJ+RJu9fdZZH3O4SGZW7P3D+u7Q/XYN4bUvfOTJGNo/hxHGytxgdw5rxmoa3NZzHX8sH6HtKkCmIP48cRrMQt1XP5piL5GHXtN9YhQzdaOOwFLXy5IYfrltC7MBZwmRc3Pg6KZWCxfltR2y7Aac//rwPauOJL4plfMPIT7ZzMWXkzU9X7X8b+qeyIXKc5eHbeBFwIEdzp+ld7bkawA9wWFt6jskQMEjbIHLMs8WOaAclZcGNGKYcV04USUcNY2mImmigYpWJz9+WTWvMQWoDVyC3HV2YccHeXrvsSK7X666xeeg8M/SdVKQulVpAdaKeEkyzDdXOJRReYYlLFUhcxaW9Dkm4E8PD/UeGDspk0LxxmS38Q8zebmPlJYEFiqe7V+Rd/x4X2FBLIGEIaLMqFb2kdhcNtNZs8JV3MMepcPCtPAbiiP32Q6HpxP8NPxPqD8K2M86iw46A4pmLutKq+J0dC8cxdbfZUM3fdGF6dDu5MqzzYdT+kqu6lcUgBusRCQA0KStLJafhp6vxwl2wftN5mxlS5AtS3mOCwTN5+3+fHsNhW4Z1H6ljD6FE5T+NUf83GD8xRs/XVAIcU2AqTOm0J4Skb5JWtGYiH8eQBZ1LFkVRy8mcrXNS7CTEHGmyXAeTNazCRBUAmnIgw5GPJVHm3hiAIXxDtcv9Ho2ow9ZfgxDC6+cT/Pt0jfyP080t1EoKFQv3Yc4WtU4b/PUuUNP2IkEqGsHqeX853TWPG+6g+QLqgrp3CBSKg7L7gsi2iL6lOJWLmc5yjkOraf2G4t0I9wHAX0f+7/AYFVc02t25sLBZJHg2noto6HEEBsQjLh4n/vx29p90sueY6DTriYfe/gRqKGHldiphqeODnlIxvLwGXMqE8acASXHoMYABJghd0DZRZ2Ehk0yklCTZx5XW4vI5a1QOtMzKm/cpbZRJaqENnmP7mVpKsIuw2bO1Q0V38GrN+2ndOptle3uniCMcLkBZrkD61mTvfsXLJyUaHYmId3P2gPokKYZLdcIOe25I3Iq3+bpRq7ODNK6s+/YQNWkGYG5sMDoo+CQK2XXiBUWAfzHBFbH14NzzdQmUxGlueTOBSJjptGhgEr8dAai4D+sBfFEcOvLck3h7QdlSePRor8n4ntHFpA1lhK54J5lkjzOYj2xiS4fnOu60PxCDiC//jOZDp15ytQsnuP+S23/YSJLtA7VlWTnAm0yIyxyq70k2oeBdP/NwLTCCRXnN2cmcnh5vNMYLkest6fKwHHvJII73OInNxQ6HZ78TMoQn+tZX+l+85qyXWaf6UsFgS0zNs9r9NxtISNBjCjog5HTi3h6Zz+iWFRtBFFlGBEP/217bP3OrZJw8DVK7o0T41ZbyYq0DliziPS5xEobgkWX8VW9XyOtHzEqlYy/E+PRYBppQKnB4fXVjOiFgQu9oaUcqKjPnC/EgLcWu9twIgw3MQuS36QVco6SfEvWMfY/tv0LEExupem5/JlGZBrqw4qUmG0gOvoAbqonYQYGqAGgB3j09p1BMQIuNKfxYEWRPBDoB7W4iw6GGO+VeIhEqwlMj5q7vly0rdFDpAk88or3y/axABPyFRjdVMSPvWmanFM2C2IGw42a5liYHWUqy5bdePTCnakZSmbxN3J0FDTOdrLBR2rXl44kuE1Ob03IQ8dsVWSQStmf8dL0CbJOz6RvtksUiFJkZ7n8S63LTDBzg8O0xR8izDaCy3l6rrao4VAN33bhojGDvyUHy6hDTOYbHqf9LvPSFtKwMHIdMcMbWs2rdbRIcIB8J5iftiOgCll0u9T77zlC0ReMc/6jrKlhzD9Ag8DiGwxvNm/jFDQHgS1e5MMcJ6TZjObsBjv5O3Q9rxrFAEhUiUKBtzspvjSyVFaGI0gPt7Ypvt9dXNl+xfQqNqZlCsv+8bQBF8hpoMuohuRwC04Cy8NvV8aTTLrTYTxtBOxG0rniKJISh++CloQwHXFMZgvsntaSrZSPTp281h02YgusKJOj2wclpcLb7X4al6UFi4dux89iUQSCgRKjMqCmsT8PZiGnA7CruH/jP4tD2fMwkn6OpsxDJVjpit8AqtKNeoK/uofoPDqdjWCDeHKv2nFgyoLZGGQNn7Q2+cv1cm43V6858xIYS4/FsXv7NGFiqT5vdUVVGGsjZjrfbA==",
+    "sealed:VbAaFCGVVk4/RV6HLu9xfbvGBduxfVP9J7NZpflPZdvJEAbE3NRxyqpswUlgEJ5RfSlYKJfruIx9bZBmHC/CJiBFMfAwVMMLAWYyNe1r+hKAAf5JwI7LCikIWnRSqo/tqPi5i+vrKiUGLT2eAwpWbgpO/uCUOWwAu3PnTbymUOAiYXo+X7dQZee9xmpgkkcPlLMqvw4JCllSpDe55DAwyy+wmPkydvaKRWplhcrHZuqYbY8C12G+uXk5byBUo/wkNcWjwhoU75OEyHCxjBJm+V82mp4GeWFPjroFQDT15gLqP9dV4mg+hb1rMzpFM28SL2VTsa76CbTJ6a1cnbmFnJxFxlwZPw1xtRlUn/InCW6XpUbehH22T7OK2OPsED52ftF8KttqOzrVvsaMa6TpGm6b7Efb8sr57zzgjYKYSyFjJmlvsLZCD5O7quhhnwsiTvCFe+3vY0u+rQ2w/+oYPJJOrUehySPtnnZv9Ab0CzUJLXnjynJ+RJu9fdZZH3O4SGZW7P3D+u7Q/XYN4bUvfOTJGNo/hxHGytxgdw5rxmoa3NZzHX8sH6HtKkCmIP48cRrMQt1XP5piL5GHXtN9YhQzdaOOwFLXy5IYfrltC7MBZwmRc3Pg6KZWCxfltR2y7Aac//rwPauOJL4plfMPIT7ZzMWXkzU9X7X8b+qeyIXKc5eHbeBFwIEdzp+ld7bkawA9wWFt6jskQMEjbIHLMs8WOaAclZcGNGKYcV04USUcNY2mImmigYpWJz9+WTWvMQWoDVyC3HV2YccHeXrvsSK7X666xeeg8M/SdVKQulVpAdaKeEkyzDdXOJRReYYlLFUhcxaW9Dkm4E8PD/UeGDspk0LxxmS38Q8zebmPlJYEFiqe7V+Rd/x4X2FBLIGEIaLMqFb2kdhcNtNZs8JV3MMepcPCtPAbiiP32Q6HpxP8NPxPqD8K2M86iw46A4pmLutKq+J0dC8cxdbfZUM3fdGF6dDu5MqzzYdT+kqu6lcUgBusRCQA0KStLJafhp6vxwl2wftN5mxlS5AtS3mOCwTN5+3+fHsNhW4Z1H6ljD6FE5T+NUf83GD8xRs/XVAIcU2AqTOm0J4Skb5JWtGYiH8eQBZ1LFkVRy8mcrXNS7CTEHGmyXAeTNazCRBUAmnIgw5GPJVHm3hiAIXxDtcv9Ho2ow9ZfgxDC6+cT/Pt0jfyP080t1EoKFQv3Yc4WtU4b/PUuUNP2IkEqGsHqeX853TWPG+6g+QLqgrp3CBSKg7L7gsi2iL6lOJWLmc5yjkOraf2G4t0I9wHAX0f+7/AYFVc02t25sLBZJHg2noto6HEEBsQjLh4n/vx29p90sueY6DTriYfe/gRqKGHldiphqeODnlIxvLwGXMqE8acASXHoMYABJghd0DZRZ2Ehk0yklCTZx5XW4vI5a1QOtMzKm/cpbZRJaqENnmP7mVpKsIuw2bO1Q0V38GrN+2ndOptle3uniCMcLkBZrkD61mTvfsXLJyUaHYmId3P2gPokKYZLdcIOe25I3Iq3+bpRq7ODNK6s+/YQNWkGYG5sMDoo+CQK2XXiBUWAfzHBFbH14NzzdQmUxGlueTOBSJjptGhgEr8dAai4D+sBfFEcOvLck3h7QdlSePRor8n4ntHFpA1lhK54J5lkjzOYj2xiS4fnOu60PxCDiC//jOZDp15ytQsnuP+S23/YSJLtA7VlWTnAm0yIyxyq70k2oeBdP/NwLTCCRXnN2cmcnh5vNMYLkest6fKwHHvJII73OInNxQ6HZ78TMoQn+tZX+l+85qyXWaf6UsFgS0zNs9r9NxtISNBjCjog5HTi3h6Zz+iWFRtBFFlGBEP/217bP3OrZJw8DRK54gZsAJfzZ/mE0m20aOxwENJmwrN0FzuXCmoAHUiusD6B6yUbxZ1QLXU4f/SnuiOiAWq5LJIubvSznqW1LMS/JM/PhYhZQOSy6QHe5mTPR6DMeE4prMZFh5/u+m48ZlWZB7i1M7AjnYgZatJO/gnNQIat07/G3a2rpQMMRUuNLuiKUXZOlHpBLXsyAOHD6qUNoRW+EVHlt+l8V6pvJkFuB554timgrDoQEHnSFvdU9nB6WmN8RVzZW4YjJqQogqNEG0hy5bUc/GQkrhdWj+pejp7WWuSIqqSHC+Xyp9y6ElHLkWGU98jFi/DU4mY99LuXa5DivZyrEoBjx5sJqayT7KVCTdiiJe/zxhs2iDOwXg/qKft/hUV1m6v9ieYv3pWgv0RTLIfAriyMLHSAMv1IytNI88MHoj/NLlNPJhnYtuQtT+2Cx08qsay8yVC1xCYc7vxpbV2zCpAh4n4Gg17czv7XD0dimkEpc4HJqTZjObsFCLzOmh57AXRBV4HyFqbsy5ttXuyVBPccUJBr6dmrJoJQ9hj0rFmIb5sDY6/4bgXF8t5qdio1as/H0wCy9ZrQIPBBa+Sazx6H6FG2LD3e9NGgeaCioV0UXZacVn/z4LG/seJToGujwx7MA+uNZOiwAdhtpvf6WpfzbVG1NsrhJxyC0fTyFPmZq7w521AOzHjW/X4vHv6PtgB1+85hyfP88tOKAr5wtYM85/PdNHm9Ii6Y2HY2GmCeBbpj2gzwImdHytI3Ks55tz0NWQ3WLM5+0FMQsbRvDXzPHZg+3FqNF8dA3d2Zi2fI3jOpabR2feRKtI/iBh5NnJAGIe2A0Eod/pne/bafbvC3yrRYRH/Sm6MMtXedqv3p7fr0Jm7MC3ELQIslG3g3zlNVE1q/v4XlpxaWD6nrbnB8JUP/QE1TsdmGpwZ4nPJzCGOsSVDzCJD10lDqncI2JNKwogUIK64rFaZoF+dQQMU9e94B/sc43UP+Ypt2yxnXI8O4XTHdxLIR6OzUzU=",
     salt="07/q2a",
 )
 
@@ -1254,11 +1254,11 @@ for s in SEEDS:
 # - **A)** At the last positions of the window: their distant characters reach them only through
 #   weak, diluted routes on the sparse r = 8 grid.
 # - **B)** At the two positions after each segment's first one (9 and 10, 17 and 18, …): their own
-#   segment of 8 has just begun, so their recent past is read only sparsely.
+#   segment of 8 has just begun, so their recent past reaches them through no dense head.
 # - **C)** Spread about evenly, about 0.2 nats at every position: each query reads about the same
 #   share of its past, so each loses about as much.
-# - **D)** At each segment's first position (8, 16, …, 56): the character just before it reaches
-#   it through no head of either layer, directly or passed on.
+# - **D)** At each segment's first position (8, 16, …, 56): these positions miss one nearby
+#   character that the positions around them read.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -1294,7 +1294,7 @@ assert check_choice(q2b_answer, "ad8e1060724a1359455486c5885b6a4b962290fdaf551f9
 # %%
 explain(
     q2b_answer,
-    "sealed:JmkhFBQeCDRV3ZJ1/BQYlpLwv0KZvrl0Oypl7yWF/G0pkDJgspfXksLt8nInk60PS61hdYDKI5i66jiczm92r+TJS4+cO1nStJnfTNQSs+cLNE4O347R+xAm5EeVJXBaQe+YDaK3vkCWcyy2a7R1HFZ1bn43E1kMygy8btiRK2UVGiMR1T9UTR2orJk3kYKlNZ0dHzSRDe5FNdHkqoIMGZSEDsJEB1waKculwX0mCiRELOA15zAMBOvhCX6/cs6NEOpzS3u6TecZ7LmPmfZxB8+TIQUW63iziO+6sGE7Nq2xiCu/Ot6TOqYWHuZmVKx71YMum7M2wxNRjCT1Yrsjg99D4qqar2jWg/Fu4jNHSxluUAaizRg42tOWVntGDOn1nv0n+DhpFndpivagLieW/2h2UlfjArDMhtIqjduv7xjkLIdECKZAQV09oNsbP9TyVuPVC7gLgAg1+2ct+HbStFU+gKbdJyALa40J8pqMYzFSK+1pFY/9OyUyK4mSEZmjx0FP2TZ3VqMBNNiAqic7C41sTuUGlAHKc1oFGt37RyySzrESBdj5ESDxSzB36H23FNp9ms8vFReIt6C5bm6F9V19rbuyIJRTMjoSqG1b/eXe2J6iGXeZBjrA2FoLjpKbu0cUjbaJ0mag13H5zIUiwaw3sz1f6x1aDivJZe/cDw0n5EY2E+n/h1fkqiexq5g8cxw++ohx2gkV572edMSOkm+0+y9YP97XHgpTlowlm1pZzDu5QleEnrvH2IzJGgFBe6JQN+AgV2WYwZrnqkd9zsY/kNk1ONnG1cz3+eKs01wnyYWBHTPwTvqdSMYJ1ejGe7Lkz7r5gmqZYZMQtQf2SgfJK2S457wO70wFsTRviwENSoK68f6Zpa0gCSWWV+8PGlAB+vsIPZ9dbGV4I1f6283yBJrQHRlJwsNJfEaEvlXwSmirlhrULQSZ0XbDE7OfANCXb7Q+330CsGIYTvOrJctdAmdNpqzreVScuDQRhEunBQgQChQa3ReQK1MDxxj/TF7PBtmNyhI1vzyc8/qgrZdvcpaBHIYnfm3I6iAjrV7ALvwkmylh51aTDxAF627rahkBpNzCYGFHlSx/zfVCW05Cr/lCD52k8KOaLXi594Zc5a9BrL+ViiHyNELVBmjQhnoUBAMBJZML8yjEjqZbb5nvmCvhid5iMjgMkzbdvMcdyBJ/glD4Q9PdEEogSa4SD9v3Nbl2QsAyLSuk1icnj+JhmJ9HTi07gs/8FM8tWfbDoM7/EI0Z3fwUDDj/s+EZuP9eTUPDlQQUrL/aCFaDd9AeQRmIYdYSX6igv8+RwI7hO7mPOqTvCL0Cff54DrWel8moV7R7lC+6pd2P8qJ6m7DRztY7wr2RD0JubvbOa/QiOPRSsMDDcvY9SFnmpn2nCzqeUoNjJJ29V1UoNh6G+JpJQ96nT9mZQp8mz+s0Z6CoIwNOJF+MXD5yM/BlsavMaS7WR6XEuIQ5lFTB6EsAbkHb/qsg6gn4iwv0lsangoHdOuSFdzjmT/KndtN3MnY7JigVRNRX3dLWiv6Glyfg+k9TKgz4dfPuLpNFkaZ7DCWEVRiNl9sSJ1WSeEwqlX6XQnS0dQpO3/WOfWZxemnfZYLDgPt0dD0W0GFkCrWPqggHKFikxW3HL+KTKhkoq/GH62UaxOWVCbl8OS6lEcM3Wecfp+hcx0I+dz14dOjliZuM/bjpfFEyjYPNHuKr5C4jE4cHZnH1mtW4t84/O5Oxt5Naaj7dKNsYFTm3gX6GLhEQ5SYGOxg8Wcdh8viwleA72amQVd8MefWZ+MQR0IMIc5qQHs1as08d/lYqaFRTl8Q1P7CzCedF50UYFl5zfj1E/umc/23MNb42d6fVAStoZPed2fLOJg5Zudb1bFFTfDn7mGRsShdUiQIErK8Ram3ApJgvaFL6/JD48LxBNXTsUWP2EfyNVL59n/008+90ac/Xeg0vYSSpAlB78/zgwHbXKu7KEMa2v2IAFZ3gPlOP/BZYFLz/AjQPjCR8Smz+z9FdbHU/NInHFa7MheyNhgD6mzuoUIGh4U18aKoL0veT5U10XGaJCUdEUnMZarhuAI3lC3YZ47s23DiRN7+QwZD9zsnMRKIhEhQQweevUSWj0Ajomvd7to0ddpVTRsXnGjf/kvr9JomqcgU5X2impz5mfiVRWRZvfBkUDvdRATPxLhzmXLEfg78ae0yyqiEzIAvED1S2M1TmJVdyg8B9YEKvhDTI4lJNH3WoC0rbfPsmvGAPCAvircSXhCFGpfZf/F9fGeLhA2Hq2D6mV8/lMVTNRUBKHIpSziHycJDIdRaFY0g93/g3HwerOgku+ELtJTp7nGPfXyCLdyvlgDUWOl2iFn/Hc6iC8VUI9cM=",
+    "sealed:FOe3zFr+5atGqXwvxqrgGZLwv0KZvrl0Oypl7yWF/G0pkDJgspfXksLt8nInk60PS61hdYDKI5i66jiczm92r+TJS4+cO1nStJnfTNQSs+cLNE4O347R+xAm5EeVJXBaQe+YDaK3vkCWcyy2a7R1HFZ1bn43E1kMygy8btiRK2UVGiMR1T9UTR2orJk3kYKlNZ0dHzSRDe5FNdHkqoIMGZSEDsJEB1waKculwX0mCiRELOA15zAMBOvhCX6/cs6NEOpzS3u6TecZ7LmPmfZxB8+TIQUW63iziO+6sGE7Nq2xiCu/Ot6TOqYWHuZmVKx71YMum7M2wxNRjCT1Yrsjg99D4qqar2jWg/Fu4jNHSxluUAaizRg42tOWVntGDOn1nv0n+DhpFndpivagLieW/2h2UlfjArDMhtIqjduv7xjkLIdECKZAQV09oNsbP9TyVuPVC7gLgAg1+2ct+HbStFU+gKbdJyALa40J8pqMYzFSK+1pFY/9OyUyK4mSEZmjx0FP2TZ3VqMBNNiAqic7C41sTuUGlAHKc1oFGt37RyySzrESBdj5ESDxSzB36H23FNp9ms8vFReIt6C5bm6F9V19vqG2JJxfMyxA62df6evPydukUXvKVzvNzwNOmMGA7FpdiqLJlyelz2HuwNE5y6wyrjde9xoeDjTReKqIEgostwQjAeT/hVn+unPlpZgmeg0+8YxqxgVa6LbWdNmOkmio5jNTeIyFThdFk5k12BRHj2mrCkqVl/LE2JHdGgdHd+MAIvFpRGPX2I++rhUz2N1qmdx2M5mJx8ezuKyrnEM2m52GDj6iAOfYVsgFja2LdbShjqLn2SODYJhX+A3lGRObOmG0+6wO4ksIsTRviAYdBpfv9+GCv6duSGKXTuYZGgxYoKoaf9BWLyQ9ZxK71N3yTseSFwsdxMcdYgORpUXwSiXmiwuRKBHNhCTMR+raD4HQI+tq3nMA9iUeXrasbYVNWzYQ5ungLxvcqDxAxBq3AhkOFBMKkxeKPFNHgUi8CRGBVdWch0F0+zyE86TmosM1PpqXQMc7dz7O+Gk4q0jOedkkhDhh71HDW1BQ5Sm+NU0R+YCGMyBIhSw7i6VTD1ZLr+BZVdSx7ezDfje+sYZR8q8S+fyNxTD0Mk/fGjvWjQdVQkcBZdUAt26Vn/QRPMb/xXal2p9tIjhTy33M/5BdyEkg3wi1CpOTSFpvHetXE5rmJ/MkQtY1Ojbh1mJuwPI7xcpHEX91xIinUJwiGrWS/JusRIkFlfxdSWLu8KlT8aZODAWUlVhR4OKRVBODdtdKChDaINFaUKTzuYqSwcngPfCPObmqCrwIKO4wDK+ehtyuUaIp2mq+v9vKpr53l+KTztMxh7zUGkpqY+rOcPpnbfRVv9+aOPcmThbxpHLyEX7bAZgrOZu2ElJgJw2T74teX96pDeiXSM0sm/c5cKD+flFaLl7FWjJ8Putp5a7Gd3qZRq+d7Jg0xkzd4UdPbQ7N/rMp8BO2gQGxlYeym4vBM7ffPwnjBvK4Y8IyIXZpcX9FQ9JQzcncgPnCxGrg7xsSZQS5dbvub4dE3+o/SyzHQVTDxIQCZgvAK0Nr0yHXFWLpM09h07yNPGs5fmnLdZuNjfw3ZT9flHtjDbWUpE1GeFOk2neCOumUeVQj76jY/zVal6fRTuYlaiHhVdNrDLBSqbx2ggs9JSxmeKfij9WB8Ku2aEJqyJ+OSrGwrD9rBptGfSqsztW2qM0/LsSw9pcVeDnNYdgTFWr/zjCbP1AV5SUGMVQpC815/rnlp6541L6HWpwLbPXQudNe2LRJNorDTttL8lNc5lhjZxpUmNc1P7K4R+4A41lBWlQ8bXRTu7LU6WTdNaUwd6mUNiA6YOadl73bdh1et8ehZCJUbnDm2Wd3CwsdmQ8e4qBYZ2WTsdQ0blauq4zk6KtBM2m6QCezSPuWBq5wiK5vpesmZsnGegM9YXLrHUp8urinnTjKZ7rYEMi6rCcbQJKkL1mY/F5fXLz/AnNU1ncdC3Sx1NJLbHYkZpnKAv2B1+LDj0Hr1T78H9Ch5UpqIakL0/2Pvlc1FXSfXgtNVGldaLJ5HZH/RHke4+tr0mq1drff2pPrh9qYAL86A1UJx6iiXmS03w+8kOMo4ooWOpsaW9HpH366l/eiJoe+dVF4D2O8vT5ufz8CGhphLgoSG/YDVSj1Ph3mVLEYg7IRLw2zrTU1YRzYDwardkP8aUE8lZw8YV7qnCWB4kRQAjunTkqSae418ndABRfmp9HUkytH8fYe6UULAefwV2Lh2D6yXcjwdkWIQwFXHNJKgT3vO5y8bhyFcEEo3+UsVgWqPAxisgP+cXl1nHOaTSHYYGT3kjJTJBSzA3DKc6WDo1Ab4p8v8wghs9OTDM8UR+yeevZxXMegprmMhnF4j82GERTXtswmwYGjn3bydKxa2C65rZxogp+4TEYm2IXGMiodDiM=",
     salt="07/q2b",
 )
 
@@ -1469,7 +1469,9 @@ explain(
 )
 
 # %% [markdown] tags=["shows-answer"]
-# What LongNet itself evaluated: its comparisons with dense Transformers (language-model perplexity)
+# The design first: the first two lines below show one head of one pattern keeping every r-th row
+# for its queries and its keys alike, so it reads half the pairs it would if every query of the
+# segment read the kept keys. What LongNet itself evaluated: its comparisons with dense Transformers (language-model perplexity)
 # stop at sequences of about 32K tokens; its billion-token figure measures runtime, not quality. The
 # perplexities below are typed in from the paper's table, not measured here. The second open
 # question the paper cannot settle with perplexity, an average over positions: it needs a view by
