@@ -390,10 +390,7 @@ from course_utils.tools.quiz import check_rounded
 
 assert check_rounded(
     q1_factor, "a0da6838f408cf18d1d20763bb8beca1e3e6766f8edc0d7bfc8576da22292aac", salt="11/q1", decimals=2
-), (
-    "not yet: reread what section 5 counts in a GPU's memory, then compare the dilated 'received' and "
-    "'memory' columns at 1,073,741,824 tokens"
-)
+), "not yet: reread what section 5 counts in a GPU's memory at 1,073,741,824 tokens"
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
@@ -404,7 +401,7 @@ assert check_rounded(
 # %%
 explain(
     q1_factor,
-    "sealed:R8HIc4c0O2XKT8ixCnRR3vPJtj4aUEKdDX6kEY0ZV03Vydy2Wyv7oUZeeqG6+GQb1OfioNq8N8CO8qYdWn6KE/a25DfnYfTRgEbX3VAENbTdIUR2TIowKtBlVixS1FqDzkdDaVJBc9kk+IyAJu98XVTsh8LFUpAqlYujdESasl/VV3K3NcNmCRGN6pxSM0OOrQfgrh5WCdAudXCgsDdjti4bg2O6zUEPiPAPpkvYZff2kvYFWopUBfdBvqsMHzu0h0EWqOPXCSIzr0Z773aJaNvePRDxdkIzfli/+i93FEgi2sQrALJ6U55skJWpI3nPrt42lpZTM61IeOJk5djkXDReIyzOeOZGJT7b7ZwiAC7JdNT6xzjbUGQ3TnMK15o7jDXMoXpEMIAdF5bvaC95u+y6c4kORS49LtmFhjEQpDW5WODHeWWx/0xVD7x6CfgNHpcMc9jXyLNef73fzcUpViD2k0/ynu9Y4stWHhsBxJ7j8uF5VueOaPrRxmdoE8b5neX0LdhUBdlW7rC7oELn52WxtosNUzDktqkbE9FoEKArtxVYuDUxXLYPU+ViUa7Fhx9gao4OBwIZcSAmbtCHj93XJ5Ow551Xe5iLiHth4Dpm18gNAIZgGs6gWL3WomD2/7bkPBs+BHhw5LJRNRSVZC0bgU/DlQbiO3HLeKzad4RBz/lW0b05Lsl0OjbKPq3aqtwe5wXfwE8M9JxPLKWr4tZf63xH9hAiLtpPMhegnkOE5KpRcEylvH4cVfvIvVKIK7d9lff0K1gthd9eyUWY0kVLsHNBnZ+tVzXppW3EBwkRC8PN1y8eiRp84DuWl0tCOEVgnvW1YrMOG/Pt05yPV74u/Giv4xFoMPD501G19ofXg/Gdf0AFpt2V5PZJkWG9eWNx4F6K2xreysHCwV5TYLG85Glmy9/NYVpv8go0l9tH7KQkmyev2TkzTgIKZK2IHHfW3ee99B06BJAanOkhY0Hl9Sh2oRjQCYHjizHfj2rTkptck1rwWbxILgn+5AHxdMCgr9erl/EHDQjPhThcPs8QNfab67ov0oQjRh2Cxo1rzktfquD6vOaTu7WrDufNyDScJbzIxmubZ7toKoRTpgrfx23b0roRgGNDXw==",
+    "sealed:FuKnb5ILFe5SqdhwQoRUKvPJtj4aUEKdDX6kEY0ZV03Vydy2Wyv7oUZeeqG6+GQb1OfioNq8N8CO8qYdWn6KE/a25DfnYfTRgEbX3VAENbTdIUR2TIowKtBlVixS1FqDzkdDaVJBc9kk+IyAJu98XVTsh8LFUpAqlYujdESasl/VV3K3NcNmCRGN6pxSM0OOrQfgrh5WCdAudXCgsDdjti4bg2O6zUEPiPAPpkvYZff2kvYFWopUBfdBvqsMHzu0h0EWqOPXCSIzr0Z773aJaNvePRDxdkIzfli/+i93FEgi2sQrALJ6U55skJWpI3nPrt42lpZTM61IeOJk5djkXDReIyzOeOZGJT7b7ZwiAC7JdNT6xzjbUGQ3TnMK15o7jDXMoXpEMIAdF5bvaC95u+y6c4kORS49LtmFhjEQpDW5WODHeWWx/0xVD7x6CfgNHpcMc9jXyLNef73fzcUpViD2k0/ynu9Y4stWHhsBxJ7j8uF5VueOaPrRxmdoE8b5neX0LdhUBdlW7rC7oELn52WxtosNUzDktqkbE9FoEKArtxVYuDUxXLYPU+ViUa7Fhx9gao4OBwIZcSAmbtCHj93XJ5Ow551Xe5iLiHth4Dpm18gNAIZgGs6gWL/Wl2b3/6XtLVM8F2l8obJbJkfHeDIaxAHJlQP4emKfbKubcZ9LkflKy7gsYoB2dWLMNPnO6cIe7AOIwBNZrM4cI+r/94FPrDMIsk40c5JvYBThklmOtuVYcB/06DJTV/7Y9RqrKL06svSgeENo1d9CkF+Ek1YOrXAHhZ+gC2P8oX2BQBYbE9yY3S8agg8qtnKOiktCN0F1krCudPddHfX2zJDIWbhm7XKvp1opJb74hULn/MvRhvKdMw8J6MHap+pAmn/4Jjd5/16C3Brdx9bewV1ed/TjsUl91tLbNFp19h57kcoC+uopkHmvpnxRBwVNcayDT2yD3f+n9U4oBp0K2aYwJnTpl2RyqQjQApu3xTHNj33UgtVL0g+qHateSk+yt0CuK469/I73yLFMPwjejDpccdwQK+XereN4z5QuRk7GiY9gmgJO4vXm+afWkpGMV7TOwjScdvfL0DbNcr94b9BRqALexjSSyfQSji0YBQUi+pUHdOLXXBL5hMHQYbo4V2VfFjtw/O1/6fPk+wMWmpeZYBhHw9/Y3FRXkx1YdfpOwJqUBmoF/XU1QgOyuGJtbApt6AOOMAv4yEw8cPBGdGQguAu9Z+4AMf2J5DwwqqU9RkaRlpmjb9krzdLU8naMCtkj+oeFKyFUD+mH0YFavBTWytfHBxwb0PnjBw9mVWHMN9QYD7k2PS6lSG899S3XHHKQx8hkTEF9z2FCnmqUaOtsvkyc0zJ7Hf5YDctPfLHYUq00Q2VR+d7kIUtPo4CgUdNnJPVSwJ1uu1eptEA=",
     salt="11/q1",
     decimals=2,
 )
@@ -509,6 +506,7 @@ explain(
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q3
+# points: 1
 
 # %% [markdown]
 # **Q3** (predict, then count). Section 3's causal ring passes every block all the way around, also
@@ -516,12 +514,13 @@ explain(
 # next rank only if that rank reads it (causal masking: rank p reads the blocks of ranks 0 … p). On
 # P = 8 processes (ranks 0 … 7) at a fixed length n, what does the pruned ring save against the full
 # causal ring in one forward call: in the bytes all the ranks together receive, and in the call's
-# wall time (the transfers of one hop run at the same time; a rank folds a block in once it has
-# arrived)? Predict, then read the count below.
+# wall time (each link carries its block at its own full bandwidth, as on NVLink point-to-point, so
+# the transfers of one hop run at the same time; a rank folds a block in once it has arrived)?
+# Predict, then read the count below.
 #
 # - **A)** Half the bytes and about half the time: a block now travels 3.5 hops on average, not 7
 # - **B)** Half the bytes, no time: rank 7 reads every block, one arriving at each of 7 hops
-# - **C)** No bytes, about half the time: blocks still go round, but a rank skips those it will not read
+# - **C)** Half the bytes and some of the time: the later hops carry fewer blocks, so they end sooner
 # - **D)** Neither bytes nor time: a block must still pass every rank on its way to the last one
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -558,7 +557,7 @@ assert check_choice(q3_answer, "8cdc5834236b79bc20091a31412619e96ef023c932bd096c
 # %%
 explain(
     q3_answer,
-    "sealed:CxBags29DsjI/qH62j5UjzHb4m47Tc1reMoxAR/9i2AuKFzyZPw+NziXewEHhiXYy7kWq79IU1V8SLresIOCcXmFJAYVrd6iPEbleUQSuFcHGYMkHqJu+832LuAi1s+mf+EQ19A2zIWKQ3hzbj0j7bxAXWdnNpewoKZugQQM/wrSoiGPCLB2hqy6kdLOzJJ7JbZY7HnBySIlqIiong90JTR6e6nKm7QTSgDtSQF6UJESoUiJEJdp3lcU5H1Fd62bd6oz19SqWey5zXjQFOGTfk7or9b9CfjoDZWxeItTu84jDo5mQ1t/mfb0X7RFtEPLVTPvD9h6oliAc5y/m1TvBRK3PSUIL+Ux+2v3Xnyii2LVPSgoXSxDhOc+lUmsCV05acydBTa7jcBJSByaWsx56ukC0C+hFTijNDkYXGeFe/QD2/WnksZFrCyIIEjyqwbR4JpPZhhbmN8Qy1kFpRGqlnOOf2wx3pHGSf97Q8zeKUaK82eT8y1YrnhHVuQO/UpIfoGGgEPhoAizLCvg1ngWLxoELOb1/5BmBqw8/+i/nRNEMUvvqekMBl21jJsOGEIEUpdokh134ZzR42u8xbxmUN0cUWqoNbbaHoZKbz8gDvP1g2+IXz28buod0/Cu1FHbvHvAgOfHxR2QCcuIhXuslS3uaAh2z/UQ3Z8xlJKZ/9pA/SxodBBinSte02tYq+8cE8hR8hPrlUPxvth95byzxfhK0AvF9imcL5i4SN8AhVb1oTJq7SB4N4L2WRD+aTI2dVSKRAEnRmB7MYa5fyosE40BjGwOaLpuPK74guhIoYZ4kui7tFCOsrWB4RFG/lbcdkyP+/yQFTV3Rb6lHBmCfqyLgpW3A2jPWr+UUxI0LkiUpKr6pvh8/jw/vHnSWukZ8aCAn9yf9+448jsH0GLFjbxSzKT5ZKba2GwxJ6XHCv8b+4n5IrkgdhWVzhJ+ae3KYcaQje+6YjP6wJPedL7/lF6WtTjvwA10DDyVIfe0nI5HmgaOHHjh5eoCDSc4VcLfb2TcJuWgklHlHznFyOK87PRcg+lqe8Ax8ND9TWnvZXdd2PgiIFqtf+11hg3P6ZjFGSjM4leS4mmZopz7OcU279Pphz3XizGkpWEq9kZrjA4rwrWmUaR+xErFf4T+zEB4b3AFCmCAlWqMwVXZnHSza+q2fafFuYVsk/GEJ50XWVOo5QbvAMgb0e0Pi5nEO1ID0/pxwlUZTCv1Wdql+qKzIBsqfDmk7c5jWKQVhBL9Ggc8yjLWSk743k0uAJs2wp+jQAUWiLnLCeaONPpomDDm0iGhLH6VMdZYbghkRpyycoAVFuVwNk7GmCLCMekNz58iAITr6l9TFBQdUYAN0nSMy0k6hEMOsaTcTWTez/xHRSihpoqsK+gq8FI8qVElUWy+uLRSrdifO6uMg2uMnsJgqrJyWL+EaSaWOlqMWA6oOPJI0tc6gIkJsYI5cxcKhIHa32KW4F+fst6w+luc7WvMxM+id9B2rkn4rM6AvDxUsou9bJmPLpPlbMya5y0sySpkK41rNmhooAE9SzpomzQSLHFBL05eupVUviYWhr82pqmg45ovtPJ/jlYhQbS4Cg+p0j33sZI+BOyUvv+yplVQgqvefbq2eKnPmeZMwWbtnTzYJZB39p6eFJtvxZ60ps8xTXcF4jTB2Z2r6c0KcL2DJLuzbcWj2cNaypzBwIaw0GSQX/3DCiEIXNcdIdOZs4NGEgZEYrWLjrZmyBfV4aiXnx5fz0M08EJvTov9zyGlkLs12DlokUPOjg5vWgA8M9wF5NLnCgyU9gdCt7hK9i93KkdaAfX6oWvVmQ==",
+    "sealed:WdSja21J3Lua3yqXzeDvlzHb4m47Tc1reMoxAR/9i2AuKFzyZPw+NziXewEHhiXYy7kWq79IU1V8SLresIOCcXmFJAYVrd6iPEbleUQSuFcHGYMkHqJu+832LuAi1s+mf+EQ19A2zIWKQ3hzbj0j7bxAXWdnNpewoKZugQQM/wrSoiGPCLB2hqy6kdLOzJJ7JbZY7HnBySIlqIiong90JTR6e6nKm7QTSgDtSQF6UJESoUiJEJdp3lcU5H1Fd62bd6oz19SqWey5zXjQFOGTfk7or9b9CfjoDZWxeItTu84jDo5mQ1t/mfb0X7RFtEPLVTPvD9h6oliAc5y/m1TvBRK3PSUIL+Ux+2v3Xnyii2LVPSgoXSxDhOc+lUmsCV05acydBTa7jcBJSByaWsx56ukC0C+hFTijNDkYXGeFe/QD2/WnksZFrCyIIEjyqwbR4JpPZhhbmN8Qy1kFpRGqlnOOf2wx3pHGSf97Q8zeKUaK82eT8y1YrnhHVuQO/UpIfoGGgEPhoAizLCvg1ngWLxoELOb1/5BmBqw8/+i/nRNEMUvvqekMBl21jJsOGEIEUpdokh134ZzR42u8xbxmUN0cUWqoNbbaHoZKbz8gDvP1g2+IXz28buod0/Cu1FHbvHvAgOfHxR2QCcuIhXuslS3uaAh2z/UQ3Z8xlJKZ/9pA/SxodBBinSte02tYq+8cE8hR8hPrlUPxvth95byzxfhK0AvF9imcL5i4SN8AhVb1oTJq7SB4N4L2WRD+aTI2dVSKRAEnRmB7MYa5fyosE40BjGwOaLpuPK74guhIoYZ4kui7tFCOsrWB4RFG/lbcdkyP+/yQFTV3Rb6lHBmCfqyLgpW3A2jPWr+UUxI0LkiUpKr6pvh8/jw/vHnSWukZ8aCAn9yf9+448jsH0GLFjbxSzKT5ZKba2GwxJ6XHCv8b+4n5IrkgdhWVzhJ+ae3KYcaQje+6YjP6wJPedL7/lF6WtTjvwA10DDyVIfe0nI5HmgaOHHjh5eoCDSc4VcLfb2TcJuWgklHlHznFyOK87PRcg+lqe8Ax8ND9TWnvZXdd2PgiIFqtf+11hg3P6ZjFGSjM4leS4mmZopz7OcU279Pphz3XizGkpWEq9kZrjA4rwrWmUaR+xErFf4T+zEB4b3AFCmCAlWqMwVXZnHSza+q2fafFuYVsk/GEJ50XWVOo5QbvAMgb0e0Pi5nEO1ID0/pxwlUZTCv1Wdql+qKzIBsqfDmk7c5jWKQVhBL9Ggc8yjLWSk743k0uAJs2wp+jQAUWiLnLCeaONPpomDDm0iGhLH6VMdZYbghkRpyycoAVFuVwNk7GmCLCMekNz58iAITr6l9TFBQdUYAN0nSMy0k6hEMOsaTcTWTez/xHRSihpoqsK+gq8E885FZ8Sm/t4Pxf7MCQdrrIxiqL19tt6LJqWKCEaCaOJ1+REQOuauZegJEsnIUL4Yk7e1QVn8Pa1WiO91+R9Jaq5A6KrHuFy8btcN518Qf++dXO6Dxe5duieJmTatH7asGWtH451D83YpAuPmBoqQ5pBXJ6n2xaf3sXPlRCuptEpChFx6N3o6u279U5tLY5iVsjCvbuSEup0zDgsZ5sAP7Qubey8ENWnuacYrChYKnPi7JNwnrtnjzaNJB3/5+JFJhvxt3oodR+SXZKrGDp2Yb/6ccPMuuAOem5ad+p2dtbxYOSgceg2SuRQa7UQ3cMQJNVMsHXrMxRRQZAcfCDirxghhLV96vYiB0ajkV1+195HJC4xiCy1fQ6jHcgnRfZywhkWVN7Z4dq4J3zWBGZ7lVGp7hY/yglL0UFVabpuSXu9NKzcfpwJdy2uDMOGxzPxw/4eZOTtqOUdccOq1Ed5r6diGnpUXaKjzedsk8yxkXbA/Vqz1w2rLBTbmuUOywqjJgE7Denij39bY71CgFhUCxQ1oWT1WUSgF2oFcdfCBHtR8ChuAlhNPtdYLYbLDMIlo9J8FmN1TsitT776+BV6o5X+nTQocjlqmLZ5bPU+gOQLVCvil1FcP0PiBtpVQH+uYj7LHjoMFLNkSq6U37kxS2AtzTyyw==",
     salt="11/q3",
 )
 
