@@ -107,8 +107,9 @@ use_course_style()
 # `L_t = a_t·S_t + m_t`,  `a_t = √(1 + 2·log(1 + t/τ))`,  `m_t = −2·log(1 + t/τ)`,
 #
 # with one hyperparameter τ (10 in the paper). Far keys get a *larger* multiplier (their scores
-# spread out more, so a far key that truly matches can still win) and a *negative* offset (their
-# total weight shrinks like 1/t). At t = 0 nothing changes. From scratch:
+# spread out more, so a far key that truly matches can still win) and a *negative* offset (each
+# far key's expected weight falls like 1/t, so a range [t, 2t) of t keys keeps a constant total).
+# At t = 0 nothing changes. From scratch:
 
 # %%
 TAU = 10.0
@@ -522,7 +523,7 @@ load_variants(VARIANTS)
 #
 # - **A)** More than double, like plain RoPE's: any rotating channel takes angles past 64 tokens
 #   that training never showed.
-# - **B)** About the same, within a tenth of a nat: each of these channels alone only repeats
+# - **B)** About the same, within a tenth of a nat: each of these channels alone stays within the
 #   angles it turned through in training.
 # - **C)** A few tenths of a nat higher: the transform holds each range's mass, but the three
 #   rotating channels still drift past 64 tokens.
@@ -563,24 +564,26 @@ assert check_choice(q1b_answer, "77b8fb46b1d6cf6891d40eedef6e700183e6910bacd755a
 # %%
 explain(
     q1b_answer,
-    "sealed:3uFfXTX5DXt+Ft6hvjzcHVcxJklBzkc/SX03/3DSTcUD0jICCGWJLwi2tDF/D0ort5duSj9dQSSZKx1jNBU94mTyFxAh3DmZ8zvrDPfyZd4DNmZu8qYjw8G5zXdhz/uXGfz9VUz63M4kvxRRfvVgYRUSv2vKxztmLJErR+FP4KO/yNUdxRWxQwF5jAad9w9WIZYo/2WvRk5xYe1O9qSeCkOsYploE4kGsaL2BHiPNVDExaU6O/0c1erAWjFDmz2IrzkLNhBj0VOoeTj9fd4UqlUocYu5T1p3OyMBepopnxvbwUs05sSLHey3HzIhuV+Yj1KHCgVRedWB1XzOMasX8KqkJaSPC0xn+DpPqu+Vt7LEAhTcqFsHn5oE5Q57lJVmZ3VQK/wNpVQuaBeDrbaU7zcB8woEUs2M3TfihfgfgAhE4tAqZWiUdCcyFBKOSGxpLQqJlcx9sPAKh6vS9R9Z/mPfr62W0JTno7gZI5gzSIepUS05DQl4BdZWWUqq3CwYk2gIrZUHrtZPGok7dCoKrrVfeukSooW04bhhj6tXve9YeSYF0iSbE6v/7zeX9Yfry0TcE+hD8GFUscjWgC0i1bnsFIN/V/WhFcvIqoJouQNJcIZAaRIansQmxem3rcnP/0Mwk2UOBtOhH17ie8r6L2Dz841sEdTjFBpmeMFLI+Vgxzumrg8S2FoqrgCGiQ8xFoW7FNL772j11KUFzG7NCYo58NClDhdFXf40XI4mhBk5ovDm/2kU/DOnvtR1tiYPfzbL7setC663qzX62lDL2hb0c6axVw4nJB9QdtMGYgMCTiG6nlbeVuRKiZ/y6yhSRz5AXASkaaPVuX1gB0OE1S8S3ihtTXvA4Do55wloErvmXzaOkNxPOzn5lQTdsSumSR1UlCB1AXyCkAqGloDuqHaAOutLfLKQ712x8y3GULuWvTUyJ7E/S+iPQtlnFp4sovwLT1b1traxuZKtefhX8DxxFIm13cCoEooxUCaccqMWhoLJidfBTEWOleOmdlcSqHJQWc7tl0ydYal+1OOcFoBFMUioWq8eu5Ek4srFhzpz2BgWLCt2cfHwwXZv9hlWiQE9YjPZsraz6MUpqTl4iousxqhiZw0NcQhe4EDGdlt13wi4BIJsGdKTnssJ+5h6swm2lWY45TLa8ci0AJMqndeVTqIb7fuFLQZVhfl8/9iHA+hn04OjT4FCwwo4akeRXRArCmTKOMxNA2gpWa2rYr3Zg6slZBnlwADh6AvLt0lWQm9JhKSv9A04Y91VcaMHbBgfHIGt6dwQEotjuJGjkI1I+tVTkRjeZKBayIuhQ4aLz8pDfSA2iksAuPBRY6JYgz2yyEa1ILAozLHg2xhTALKDN9L4bKYzYx5IKdcctSEKk7NP67PxqtcwhTxKLN0SgG/NXqND6JXGzCdXjKX1VAEkrOTSIS/GoKumm/7eWauhrVrgNWXQN0MLA3qvM6iz6bf12XnluA0RfEdz/Fy9J5GqIKiQcLYSSdU0fnNY+wI4XmrPbG3CpndujIsSUyqHFP1U2O6J1kJbiDT1ZUzEEn6jhL0HZQ/25DaxNfQmQdwYV0sTm6Hq4SvaJNpZg+A=",
+    "sealed:qZu6NaOo9nLq+9p5HBqxjlcxJklBzkc/SX03/3DSTcUD0jICCGWJLwi2tDF/D0ort5duSj9dQSSZKx1jNBU94mTyFxAh3DmZ8zvrDPfyZd4DNmZu8qYjw8G5zXdhz/uXGfz9VUz63M4kvxRRfvVgYRUSv2vKxztmLJErR+FP4KO/yNUdxRWxQwF5jAad9w9WIZYo/2WvRk5xYe1O9qSeCkOsYploE4kGsaL2BHiPNVDExaU6O/0c1erAWjFDmz2IrzkLNhBj0VOoeTj9fd4UqlUocYu5T1p3OyMBepopnxvbwUs05sSLHey3HzIhuV+Yj1KHCgVRedWB1XzOMasX8KqkJaSPC0xn+DpPqu+Vt7LEAhTcqFsHn5oE5Q57lJVmZ3VQK/wNpVQuaBeDrbaU7zcB8woEUs2M3TfihfgfgAhE4tAqZWiUdCcyFBKOSGxpLQqJlcx9sPAKh6vS9R9Z/mPfr62W0JTno7gZI5gzSIepUS05DQl4BdZWWUqq3CwYk2gIrZUHrtZPGok7dCoKrrVfeukSooW04bhhj6tXve9YeSYF0iSbE6v/7zeX9Yfry0TcE+hD8GFUscjawSIokfz/B5R0DrSuHMDB78t17VdceohWOlMPyoVnieq2pMvYrQc9iWIbCd6nWhf3Osn4OWDt7tllFMimARZ6eMdFIukrxwCo6wcOn1wgtE6b3V86GIC7Rsf+vHW7wuVX2WjIBYot6pm/QA1FWKJ7UpomzR8jrr3p5GlR6zjzoNxxrSYLMX/FoIrlPqi8pyv6x1bW3EK1I761VgJoMF5WbJdVJANAFWq8kVeMVvIZx5Tq52lSQSUMQAThJKbIvmxzGgCNnDkDyyI5CTqP7Td4+QJ/F/T1GmKH3tlPPzTu3B/L8DC7SxdU2TYqRHqTkVibm5q95nTPP+xUNK3F+kzl8irBTbWW/jx9JrUqBK7bTI86U9E65+cWAEWw4r+2s5LvJb0D6yV1FIn/kt+gU5IhRzOLcrsfm5SbxNHLCV3Bj7DnbEwDo2RWWcvkwAOKaKB+j7/dWJMGNk/mXb5Sv9gk4sLfh3xnxUxKaHo4Y7GjwzNl4AlUn0U1fjffvqv38os45Gg92Z3wkfxmawZCKw1c+AOHMwlj0gSnBI9hD5yclcAWvp8yohzlkWYz8S3VpIaxTJQt0s+VC7AaqLKeaABUj71isI3bVupntt67BpQMzlkpKBHdSlhlASHZNNAMGWQxF+yxbbDI0O00bAbiwB6U7QeKuEMSFnBPg6mv4hc4IsUZarxCLx0RFoqkq49jGsRkqZGkjNlO/M8U0B/UZL5Q2p71XobFi8xCeiA2xGlA+qM/JJFRy3K21QLhP7x8wengwRxTB7uUNNL3a7A4f1tQMpJbtiAcwP1D8775ttxpzGcuaYJUxWGPAbMH+5vB0WkMu6zqWnl66uTfPWrb7/+pn7fVDf+kpB/mNXzXN1wHFXO4PrW1+vbr32v47E5WOWhuwGC9abTvdvuBOPJNFNVkNyQDolE4EXvQdGnAsyU92I0YUyGJDuBYmuDBw19NgDO8eUGFDXPhmqBRahK/5yqgdLQmbsdoJF9Vn6Ty+m7OdsJV2v8Gs0c09Mg9Qs2f8r1+P7KiHy/osdSVn7iQ6HAAXRs/l2+J7IozdCY86QXZ4gb9J+xYns0xTnOe9T9Y4Wd4QhyifMwPnPNINAuLmr50WK9oeeiXbzGdSxZib2HaFqOVv+2Gj4/vP/gO5WYTeeF1e5MJASQDD1mnSXE5M6+Uj/ksUOjKaxlgnuwv2q658/dItohUPZLu7ENOBdCL8C9AnfJGjo2KM0t//MvIgYQWioBv3HMKUGwUU+abzqwZQYbFJbjsLW1efDjU4FbB4miGbCdnvC/7B5zd3LQ9bPoD/NNJzb2y4M9HrH0ySPQhQviZzmWEtPoRTf084ZfpUc+eutZ1Gqbp7NfTzoFrKxGFWMbWEHXd+0sq",
     salt="08/q1b",
 )
 
 # %% [markdown]
-# The three trials: scale-invariant + p-RoPE keeping the 3 fastest of 8 frequencies, and NoPE with
-# each half of the transform alone (used further down), loaded beside the six variants:
+# The three trials, loaded beside the six variants: NoPE with each half of the transform alone
+# (used further down), then, with the table that answers Q1b, scale-invariant + p-RoPE keeping the
+# 3 fastest of 8 frequencies:
 
 # %%
 TRIAL_VARIANTS = {
-    "si-prope3of8": "SI + p-RoPE, 3 fastest of 8",
     "si-offset": "NoPE + m_t only",
     "si-multiplier": "NoPE + a_t only",
 }
 ALL_VARIANTS = {**VARIANTS, **TRIAL_VARIANTS}
-load_variants({v: TRIAL_VARIANTS[v] for v in ("si-offset", "si-multiplier")})  # the two halves, used further down
+load_variants(TRIAL_VARIANTS)  # the two halves, used further down
 
 # %% tags=["shows-answer"]
+TRIAL_VARIANTS = {"si-prope3of8": "SI + p-RoPE, 3 fastest of 8", **TRIAL_VARIANTS}
+ALL_VARIANTS = {**VARIANTS, **TRIAL_VARIANTS}
 load_variants({"si-prope3of8": TRIAL_VARIANTS["si-prope3of8"]})  # Q1b's trial
 
 # %% tags=["shows-answer"]
@@ -1123,6 +1126,7 @@ for n_keys in (256, 1024, 4096, 16_384, 65_536):
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q4
+# points: 1
 
 # %% [markdown]
 # **Q4** (predict, then measure). Section 2's fold test asks whether a function of (i, j) splits as
@@ -1175,13 +1179,14 @@ assert check_choice(q4_answer, "390e7ad805e23e8b101dc0a84f154495c46acfad901486f3
 # %%
 explain(
     q4_answer,
-    "sealed:i5kdlfIk9jD6CnZwYS535Ie6X/cjmGVHNfTCalJeqyhbY15IUmANbIXkavxAARmh02U073qwW+VK+Huugyz5EuqCjiALlRQ+oO4TQ5o9HGTGc7yjjOQ/osrSOfLCNxvRx3T/wRxNA7uhkmnR2Po00dY2Idajmg+txGyaqW4eRYWzClgAFesPpNkVHKobqgeEjD5wjy5+5+I5m5TR1xD4uzwjbLA6PLDIWSzeLuM6lUyGo6WdM7HXU6ySYLns6zzVo6JpBTo1GTtBUpsnMXXoUIbGFlGZWFH27GMUrJ1aZQl1PFULqx8VZzN/54d+RoFwQoWWgLZtaZv2egjD75KuP39mi6K0pDuDEM1wRTXA0b6Cyr+GzdLVron/pyJSyyq9jS78/8Xcrx85AuuJHz0HvJzug+tBk96OzSHWARYHs/D+eWwlJg+Idq4rAwQH/K1AsteMbEWpMzjUW2HdCPiLUbVKiGxF3fSRfPD5bRs1tcaGVWlLXhi/sAAmhLMQlsy3zUPDcTMsil4T6bZ7Q04edqZe5eTdauhxEWDl0Re72r7WFjcG3pZ++o116AnE90RBXDO1IY0G8ifPSXl0uNIzyiheYQJ/FGJqEKmcC5DKx0kNS8a/knDCh8foxCmvr7uqq//vjahbJ9qNZSdvknxIll+hwIymRV2nW9ZBS78xixs6XXnE57+HgVWAJkUrfQcX7+P7Jg/TZyu3+xOVlp58zfNunulhgmiBolqjUcFWjN6Dsgm+vNA2g/XxaS0LRf5Ljr/p2cc8500pHaqcch6jDewjUgKqkyenPNmyfN7bgwjLKehCVvcQLXIa94k+/Hg3it5dXEE/Civ1dwah6KSO5wfrUdB5wWjNL9TS6W9/34E9AC7vMikulUiQMyjNeSJXRBEBpDJH3X2FO05SIm4YEHq8kWwPOKfl7U57ofq8PPIPiMryZGA4hFamp7Ka5YbjlCSlMcpAW8gaGiSAzUm606HSgVPCdgRHkbQhfkw6qd8KDCROxrFTgEtyP94Ue+MPpGuDVDfwzhRZ80608vDQ3unsI32jM6+3BTZydc97TpYgh2BPDQxUDy8xMyumJCd5kUN5B88pCUaHeESuF8rkxIjLx3lJgActEtBXC+ZRXtraEvSWHfWxftxMBoNOS6ZCTIDo8tsoUnE1Fg8RdST7M7aWJoL+xuBa7dgvoDm3OapTT9OgrZQ6s37c8NvTdw9fIxTEaqfhCaK19Igq8LR1VlCv90s/wDJtvAGErVrtJTYIDYov2wRVC36M1uoLlzv6JlnTIm71PQS8zL4JCyuh/K483p2Sfe0MgkZVL16njr51bG1DRndKvzGNiCBozgVWeCDIbQvP/x8Oj08+KYDY8ys63dvB8+NGKX2S5S2caFoL3Rg2TAlU4yKNImEP/QGvdnFrXwp92KiN1nUdXvzqRqUi06gUXOQ18GzETXz3cAMPd5flUSMXpgMX9T+MT23LUR8xD1YshWhtAD+EoPKn9YqzINoafzhKp6jSBI+xJ0SBQjBsVU6KmB0y9k6z+N7TUmGO3JKA7FIjTY8fIh/eltg4MvkHBmdZPrMfBF1lmM4cPi/U/wPECNIsDMtEWrzQbBQm+JDf+pmve2XFtVlP6ojZPtICoUMrceebbM/GV3LYfB5GTKOu3EsTperPck4T0HLcCJ5WUfZlUhhGtRB48hXeQiFvfQw1uSu6OK0h+Yte3xdB/v8e5vWYxsM3lMK2Q/SiS05qz0tLETvv62NuYBs76s94PhDUflmJDKVD8yQTaOYFDKIyunptJqnj28daTogXXYd3ms4b3FNtS51uZxhcpJ4YXCIWDOjClmiaB0wWeMSZC5M2NbBkbY8xjQ9kp/5UceyEcwjC/AbSMMXWU/ARS0pLsswWaJ8ehqTdM8MUqZbMLPGQg5hRRjRClissYK7kH42UDiQobg+s27/r6CoD2da+Vvt4cJ3sNXtqTa4E5ZA7aeMVu7zNAC8Z0slNm0ojoJ14tvRZw0A7PYNmMGLILljbszQQgnVtooFVTW5opbJ74En4pSXQp7r/Grencov2T6Q882u3mPtmMqJSwcUYVP8Kb+RSFnfVF+p5NyU8jTLkI00mm/f6kmPEOaww/vG5LR5YytwXOyr0H9xxolb4DVq75b+hIYxUMBVwQJKedc3x/877V1lGLe/8Vvsa3pyhpkrM3AMwgmo0Inh2varx6Sy/yE3XZzwCOGdx3WN9QB8Q0cCCRAXQqJgdC9IKufEFQiyFX+SKv3pCsXYDM+MRV0G6GArlsc7tkylfkviXk334Z6VNQFUit0z1GmqQLrJ1V38b3zd0ypXLWizkGPN+tY6DMKEZ5V/46Ffk9pOi6PXuiGTJ+lRXMLnDpHLzE2k3feO8vgrPr/c2DAixQIPRA1mR3Dfqoy/pUxjOYn2/iSXytrxKVv3h1yOdPEPJMl2Rag3xhQXfezzA+J7K0IRCDewNZ11Fwf6BYNZnakocCcdgzc+If9oVmf6mg91by05jG+WWUv/3YQGhtwxkcqT+N4ePq5E7tjjRcHyNrnV+z2CIVgKmN2m+QmUIL3tPpZ5zgaNvTmC7EAAent11SRTrVfi10ztm8No6P4hGkJwx3J0OfdwJsBqZEFwRyWVr3hsu9M56M2wWQLgPSQorLm5q3OfvkA9sVwUEd7a2yIPazVK+eWMHbksxd7iT+2nabfFAQGym9A1to+w5jiZBMmhfjmUPW88PyYp0OcYRkrdFHlKCF9Fs",
+    "sealed:FfBc7/xESsEqYe/r7zOd0oe6X/cjmGVHNfTCalJeqyhbY15IUmANbIXkavxAARmh02U073qwW+VK+Huugyz5EuqCjiALlRQ+oO4TQ5o9HGTGc7yjjOQ/osrSOfLCNxvRx3T/wRxNA7uhkmnR2Po00dY2Idajmg+txGyaqW4eRYWzClgAFesPpNkVHKobqgeEjD5wjy5+5+I5m5TR1xD4uzwjbLA6PLDIWSzeLuM6lUyGo6WdM7HXU6ySYLns6zzVo6JpBTo1GTtBUpsnMXXoUIbGFlGZWFH27GMUrJ1aZQl1PFULqx8VZzN/54d+RoFwQoWWgLZtaZv2egjD75KuP39mi6K0pDuDEM1wRTXA0b6Cyr+GzdLVron/pyJSyyq9jS78/8Xcrx85AuuJHz0HvJzug+tBk96OzSHWARYHs/D+eWwlJg+Idq4rAwQH/K1AsteMbEWpMzjUW2HdCPiLUbVKiGxF3fSRfPD5bRs1tcaGVWlLXhi/sAAmhLMQlsy3zUPDcTMsil4T6bZ7Q04edqZe5eTdauhxEWDl0Re72r7WFjcG3pZ++o116AnE90RBXDO1IY0G8ifPSXl0uNIzyiheYQJ/FGJqEKmcC5DKx0kNS8a/knDCh8foxCmvr7uqq//vjahbJ9qNZSdvknxIll+hwIymRV2nW9ZBS78xixs6XXnE57+HgVWAJkUrfQcX7+P7Jg/TZyu3+xOVlp58zfNunulhgmiBolqjUcFWjN6Dsgm+vNA2g/XxaS0LRf5Ljr/p2cc8500pHaqcch6jDewjUgKqkyenPNmyfN7bgwjLKehCVvcQLXIa94k+/Hg3it5dXEE/Civ1dwah6KSO5wfrUdB5wWjNL9TS6W9/34E9AC7vMikulUiQMyjNeSJXRBEBpDJH3X2FO05SIm4YEHq8kWwPOKfl7U57ofq8PPIPiMryZGA4hFamp7Ka5YbjlCSlMcpAW8gaGiSAzUm606HSgVPCdgRHkbQhfkw6qd8KDCROxrFTgEtyP94Ue+MPpGuDVDfwzhRZ80608vDQ3unsI32jM6+3BTZydc97TpYgh2BPDQxUDy8xMyumJCd5kUN5B88pCUaHeESuF8rkxIjLx3lJgActEtBXC+ZRXtraEvSWHfWxftxMBoNOS6ZCTIDo8tsoUnE1Fg8RdST7M7aWJoL+xuBa7dgvoDm3OapTT9OgrZQ6s37c8NvTdw9fIxTEaqfhCaK19Igq8LR1VlCv90s/wDJtvAGErVrtJTYIDYov2wRVC36M1uoLlzv6JlnTIm71PQS8zL4JCyuh/K483p2Sfe0MgkZVL16njr51bG1DRndKvzGNiCBozgVWeCDIbQvP/x8Oj08+KYDY8ys63dvB8+NGKX2S5S2caFoL3Rg2TAlU4yKNImEP/QGvdnFrXwp92KiN1nUdXvzqRqUi06gUXOQ18GzETXz3cAMPd5flUSMXpgMX9T+MT23LUR8xD1YshWhtAD+EoPKn9YqzINoafzhKp6jSBI+xJ0SBQjBsVU6KmB0y9k6z+N7TUmGO3JKA7FIjTY8fIh/eltg4MvkHBmdZPrMfBF1lmM4cPi/U/wPECNIsDMtEWrzQbBQm+JDf+pmve2XFtVlP6ojZPtICoUMrceebbM/GV3LYfB5GTKOu3EsTperPck4T0HLcCJ5WUfZlUhhGtRB48hXeQiFvfQw1uSu6OK0h+Yte3xdB/v8e5vWYxsM3lMK2Q/SiS05qz0tLETvv62NuYBs76s94PhDUflmJDKVD8yQTaOYFDKIyunptJqnj28daTogXXYd3ms4b3FNtS51uZxhcpJ4YXCIWDOjClmiaB0wWeMSZC5M2NbBkbY8xjQ9kp/5UceyEcwjC8EjFIM+FFulQSldGuMBbZ44Ji6/dPZFWodfMb/ODkspeS3pOkGIiLvOnJJeUDi8obBixwrzso3h30OzqBP55fp3sK2Z3A7wO7dR6av4EofnLSGJKxt9cgVEk78Fx6bxX2gR5NJh8MGXJLx3b6Hk07m5KqtVJAyxtvvFnr1fxpHXN4q36VL2nLt76WeErpWGjwbhgf+xLzMAHEasPUeRVAiXdEvYuM2Bo0z6qNU0G1fi/2S3AIawqtq3tO14VgYtRLWX7HcFx4krqUlry+b7tNtheKR0gQYmXY5/hUxr1VwlNZPe7F687w9Kh9EDX3EZvznYsbmB6+7366Tmj1EbXaXpOPiDyJ5gpQlJE0NLWFwzQop9VSZ0N9qIUDiOUCKeKoWRIqzIEMuMUUEywEwupq4CrniBd3eetxynxcvVcTkEn9A2pMWmHL/FjS3gSk3Zbppn7QW+2T+5ivNrfKumJBKOz8QuppcSu9fjkxm/K/VRQLbCH5XP+AmVpL7r9/yqHpLhwBQ2tBY6CTUmE3zHsoynhUwnDYn/xjTvo4rBIVvqo3XDSNEDcbF2Mdki0nBTMaj7dvZyFz2aQEUvI/PWxxbrWI581K0oSCIhg1o6LNtoV3Kq/k5hY0FRlAayYT7ikO07VvgsraqWyccDJBU9v9PoxmijMvjotiCvGTRntNGihBiMCNC9G4J8/xqBvDXu0X18RntQ4BxGlVfjunH9yqJI+cZ8HlJcxzJ5eOJMO5FOeR0oTzHovih0usduY5SdYRrYCXh14bSg91+btlkFgSFZTa6f32tbO2lnpYSYCaVo1JPbJukOfJtV+R0uj8wolsfR2iiJZd3oMwWoNAo4Mgt9yfMkL1v5dTUWIG8U3/SuAnKiawMeB8O+5FNujh7+qsRwVWNoXMK3X1iXxxot0ns3D3OIRFXMjsBZOz5PcRpgZub/s162u1gd4ex5WwX+vlUBMcRnG2cr6DtHOjG667e0DbUsuWOYRZnEam9XiBzXD4D19dk4uZOeSyJHj6GN0m457hW2ILcPW2ooz4ye4ffmOxplcoNeRn6R7OzV4cWi1guSR41MMtHxIHNATOjG3WyvD09gU6urydp8ow27Bx+5Nng5+tisuIl1tkINBNXqfZLK4rQCOX8z7CxFvfkKbEfeq4+2rPTcGKRbEDVnk59Ior5dq2Se5IMUBZ7PiZ558K60LdRjepqYFgwHGS7LDe5pWvrdZAiZQD0+csUIkioipf/dX5ZMI5WFPbQVzuZ8M5c7SFtzTuM4uAPyKsEPvLQ2HzLwwq3SBnoMeHU+VPuuMpdJg1ezpY1icBfcMFoDrNS5jODUK32/C4JjjPWPYRE8V81k/mUmU7BOfAC+HPIYUG4ej1MKG/9tFwQUHeqK+vJKXe5hezhxVatnKIt/zx1IsCenYUD6gDWn7Lwnj7yQh2zjJKW8KJojoGOtOztzMb43QPig=",
     salt="08/q4",
 )
 
 # %% [markdown] tags=["shows-answer"]
 # The fold test of section 2, run on the additive terms (the best fit x_i + y_j over the causal part
-# of a 256 × 256 grid; ALiBi with slope 0.5):
+# of a 256 × 256 grid; ALiBi with slope 0.5), then the rank of each bias on the block below the
+# diagonal (queries n/2 to n, keys 0 to n/2), which a fixed number of appended channels would bound:
 
 # %% tags=["shows-answer"]
 pos_i, pos_j = torch.arange(n_fold, dtype=torch.float64)[:, None], torch.arange(n_fold, dtype=torch.float64)[None, :]
@@ -1192,6 +1197,13 @@ print(
     f"m_t:        best additive fold residual {best_separable_fit_error(m_table):.3f} "
     f"(spread {m_table[dist > 0].std().item():.3f})"
 )
+for n_block in (64, 256, 1024):
+    block_t = torch.arange(n_block // 2, n_block, dtype=torch.float64)[:, None] - torch.arange(n_block // 2)[None, :]
+    ranks = []
+    for bias in (-0.5 * block_t, scale_invariant_coefficients(block_t, TAU)[1]):
+        sv = torch.linalg.svdvals(bias)
+        ranks.append(int((sv > 1e-8 * sv[0]).sum()))
+    print(f"n = {n_block:4d}: rank of the block at a relative tolerance of 1e-8: ALiBi {ranks[0]}, m_t {ranks[1]}")
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
@@ -1407,16 +1419,10 @@ _m, _n, _start = 4, 10, int(torch.randint(3, 9, (1,), generator=_g))
 _tau, _p = 0.5 + 20 * torch.rand(1, generator=_g).item(), 0.2 + 3 * torch.rand(1, generator=_g).item()
 with unavailable(namespace=globals()):
     _zero = transform(torch.zeros(_m, _n, dtype=torch.float64), _tau, _p, _start).double()  # m_t
-with unavailable(namespace=globals()):
-    _one = transform(torch.ones(_m, _n, dtype=torch.float64), _tau, _p, _start).double()  # a_t + m_t
 _after = torch.arange(_n)[None, :] > _start + torch.arange(_m)[:, None]
 assert torch.isneginf(_zero[_after]).all() and torch.isfinite(_zero[~_after]).all(), (
     "−inf exactly at keys after the query"
 )
-_a_t, _m_t = (_one - _zero)[~_after], _zero[~_after]
-assert (_a_t > 0).all() and torch.allclose(_a_t**2 + _m_t, torch.ones_like(_m_t)), "a_t² + m_t = 1 (Part (b))"
-_t = (_start + torch.arange(_m)[:, None] - torch.arange(_n)[None, :]).double()[~_after]  # distance, key to query
-assert torch.allclose(torch.exp(_a_t**2 / 2 + _m_t), (1 + _t / _tau) ** (-_p)), "E[e^(a_t·S + m_t)]: the target mass"
 
 # %%
 # HIDDEN
@@ -1443,6 +1449,22 @@ for _m, _n, _start, _tau, _p in ((5, 12, 7, 1.0, 1.5), (12, 12, 0, 10.0, 0.25), 
     _log = _p * torch.log(1 + _d.clamp_min(0) / _tau)
     _want = (torch.sqrt(2 + 2 * _log) * _s - 1 - 2 * _log).masked_fill(_d < 0, float("-inf"))
     torch.testing.assert_close(_got.double(), _want, rtol=1e-5, atol=1e-6)
+
+# fresh inputs on every run: properties that any correct answer has
+import os
+
+_g = torch.Generator().manual_seed(int.from_bytes(os.urandom(4), "little"))
+_m, _n, _start = 4, 10, int(torch.randint(3, 9, (1,), generator=_g))
+_tau, _p = 0.5 + 20 * torch.rand(1, generator=_g).item(), 0.2 + 3 * torch.rand(1, generator=_g).item()
+with unavailable(namespace=globals()):
+    _zero = transform(torch.zeros(_m, _n, dtype=torch.float64), _tau, _p, _start).double()  # m_t
+with unavailable(namespace=globals()):
+    _one = transform(torch.ones(_m, _n, dtype=torch.float64), _tau, _p, _start).double()  # a_t + m_t
+_after = torch.arange(_n)[None, :] > _start + torch.arange(_m)[:, None]
+_a_t, _m_t = (_one - _zero)[~_after], _zero[~_after]
+assert (_a_t > 0).all() and torch.allclose(_a_t**2 + _m_t, torch.ones_like(_m_t)), "a_t² + m_t = 1 (Part (b))"
+_t = (_start + torch.arange(_m)[:, None] - torch.arange(_n)[None, :]).double()[~_after]  # distance, key to query
+assert torch.allclose(torch.exp(_a_t**2 / 2 + _m_t), (1 + _t / _tau) ** (-_p)), "E[e^(a_t·S + m_t)]: the target mass"
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS

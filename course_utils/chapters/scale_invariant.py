@@ -5,10 +5,10 @@ the logit becomes
 
     L_t = a_t · S_t + m_t,   a_t = sqrt(1 + 2 log(1 + t/tau)),   m_t = -2 log(1 + t/tau).
 
-If S_t ~ N(0, 1), then E[exp(L_t)] = exp(a_t²/2 + m_t) = e^{1/2} / (1 + t/tau): the expected
-unnormalised attention on any range of distances [t, Δt) is about e^{1/2}·tau·log Δ, whatever t
-("scale-invariant total attention"), and the logits' spread a_t grows so that attention within
-far ranges stays as peaked as within near ones ("scale-invariant sparsity"). t = 0 is unchanged.
+The paper picks a_t and m_t so that, for Gaussian scores, every range of distances [t, 2t) keeps
+the same expected total attention whatever t ("scale-invariant total attention") and the attention
+inside a range about as sparse as the range moves away ("scale-invariant sparsity"); chapter 08
+derives the first and measures how far each holds. t = 0 is unchanged.
 
 The model's logit module `ScaleInvariantLogits` and the coefficients a_t, m_t
 (`scale_invariant_coefficients`) live in `course_utils.core.logits`, the model's layer; this module
