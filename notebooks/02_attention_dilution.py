@@ -442,10 +442,13 @@ fig
 # more in all three seeds?
 #
 # - **A)** Shrink the other keys' total weight back to its training-length value, leaving the
-#   match's weight as it is.
-# - **B)** Even out the other keys: give each the same weight, with their total left as it is.
-# - **C)** Put the match's weight back at its training-length value, the other keys' weights unchanged.
-# - **D)** Remove the other keys' part altogether, so only the match's value is mixed in.
+#   match's weight as it is (the row then adds up to 0.28).
+# - **B)** Even out the other keys: give each the same weight, with their total left as it is (the
+#   row still adds up to 1).
+# - **C)** Put the match's weight back at its training-length value, the other keys' weights
+#   unchanged (the row then adds up to 1.72).
+# - **D)** Remove the other keys' part altogether, the match keeping its diluted weight (the row
+#   then adds up to 0.08).
 #
 # Store your letter in `q9_answer`; the measurement after the question decides it.
 
@@ -711,8 +714,8 @@ print(
 # trained with the same recipe. Why does the raw factor cost accuracy at the very length the model
 # was trained on?
 #
-# - **A)** Sharper logits cost some fit at short lengths: log-n scaling gives up accuracy
-#   there to hold the weight at long ones.
+# - **A)** Sharper logits are a trade-off built into log-n scaling: it gives up accuracy at
+#   short lengths to hold the weight at long ones.
 # - **B)** The raw factor grows from 1.79 to 2.89 over the training lengths, so no single set of
 #   weights suits every length at once.
 # - **C)** The raw factor is the normalised one times log 18: the same functions, so the gap lies in
@@ -791,7 +794,7 @@ explain(
 # **Q8** (predict, then measure). Take, for each of the three seeds, two plain-softmax models:
 # section 3's, which answers with the matching item (1024 classes), and the one just
 # described, trained the same way to answer with its value (16 classes). Suppose both put about
-# the same weight on the matching item (section 3's table gives the item model's). On the same
+# the same weight on the matching item at long contexts (section 3's table gives the item model's). On the same
 # contexts, from 16 to 4096 items, how will the two models' accuracies compare, seed by seed?
 #
 # - **A)** The item model is right more often from about 1024 items on, by far at 2048.
@@ -835,7 +838,7 @@ assert check_choice(q8_answer, "75a6072512bd4ee0027e4d68cf5717f2400d9960e00a3780
 # %%
 explain(
     q8_answer,
-    "sealed:NTAczxmnbl9kOET5daJy8nvu7aCFgl5JqdGPdyP1+noYjHc7AHarKohVERV749DAAalPib7ZUAHqe9uxNMI+fJGRXvl8PMx1BayqVQHRtdXqYOrX8jvn6omspECXKbYHjsDJzp5xHiCsjEftaqN6P3cvNF6BQfCeNSzuTb3h/1ajRa/HDNm1aDNrauJFgwunKJJSSmCPwNV8U/sUTWrTy5nWMgNCHFJYJXZl6gn5Ta3Z7t63AAFzh8U859iixzyKi8N5C0rwv2nZ9Q+1yjH3XS2DTsbSa5uNEoC4HJyPx4BeTU/Q1qaALgssi2hyEpzOYRH06PjjHcUOcqrUU5TDZ2AA+WorEOx1jWio8VtltIRiz4mSGO8oAfIvEi0h17Jh46j/1/XzVMHnmgWU7MpW2HDcYVfGUYoW/AICV/FARClWR6fovKNVfjh49BF0tr8a/hG4DL3mBcTgCkW5KY1NBetgPhvgGhYP1lEQSO7KtsqFfEKpGohOVkkcxZTAWGNxZDa7N3+WIMk/GemBBbJiI7piBGSsQBUEUy2GYanhVWTKn5RAur/oFiAWge0gt/CR6Hlxrn20P05Pkh+o0on2RebuMVBgJTBhK+Ztbgm874JOjfQNAFiR6SmwEx6ti8kXtbN/xw/XWLzm0sbtcwOJwywVLD1woRutgnEcksyMjoFIGp+AsicpSVfw0gs5AdhQF1bNTDfqAhr0cPPD5lA6lFkPtqILh6LC/fh7NPGbpMDENYxF/hE7c9KbY8+QWW+AyAXVJK6gl3TXo9WmEOW/IheDOPAyC6wmp7EKQdiU2hRSeAhvnTgbV0t1uXuNnuQYtnMT6D5n7SsWltMeaIHb5XIL88heU4lFMXYon1WuuSIyvWI2O+r/6kZUiS+px6wFsKOKycIgMuv1mGqGLzUEjBZf9Kho5740NMvVU2NfD316i+uGSIYdZ2mB2ur/fiOc03fNjgUxSt1sV9ZtM2Df9RifKgc71Syhxy2XnhOcRDU398cCRSO+SJB4GCgrbXs0i6YW8abKNG5TwiDAn9F84geR75LnhzrZz01h1B+yZdHu1yvegthuf/dDj/umKlRWlhta+qp5Bw9spatkg5MByk6UhLgKlQFpdlvE83k3Rhp2KyLPwCDgpTma/1rxf3CmvfZ9hEb8HX+aPbHWj4LvlFalx6vm8qke0t53u+1PzjSIqevK8O/A3pa5Q2B89LBGwVVrJxbmdc/lJDtZFFYFFImqMKfCS60WFdkBw7P1wLz071y829Sq3oD66knOR1Uc4vllRuvtgVWtyv5ybfixiYa+C8P5U4x10s00JpLh4RoMO9k4rUdiLAcHjvNLFfShrMnv1bpURhydFC6ojeKUJ+ztRrvG/nGBPAgHRTYFmb0wAbGND5GtPL0fJ9W5yTqUVXv89lBlOgocZ5egaTXUD197KpVEZUuPHOdT8fnIY17vaf/YbPoUJG9RoxOU7y/gAzsu/07AtVvckF4uadzoe+RslQnCxzbeyqmaF/qbbPqtdjRugXRLAYnXuqJndNqbSGUdPWyrOIkI83dO6sf9xsUbbAn4MqNzhnSy/m36oyyjwZZYjw==",
+    "sealed:NfBUI6FtAWxCTLDcSYHVQnvu7aCFgl5JqdGPdyP1+noYjHc7AHarKohVERV749DAAalPia/HUFP8LsuoMsJscJudVPh8IdB1SOW/VAjRtcj2durJ8DC15My3pkmHeu5I3duB3NdkGHOtiFm4Zvc7InA5P0iBQfOHInC3OrD85AK4UKneQ8r7eiBqa7EMgxDif4BJQmacwNFmAOcZW2rE2JCDJEBKHAZVOH9luVyvSb2W+sj4Q0FziYNovoflgH2AhpBuFUrguGPYvA+j1DXrGGySD5GKctvMF4G4Xc/OxooSBV2JlKaTehkonz8qWpjSJVXy9e/0XNISePjKEpPIbjUW+XgvGuM9jjqu7Bw2sJFrzomSH+FtDbdoFC8zyvx98ajq3f/1RcGlxl/R749HmWmOYUzVBpke9x9HHvIHEBYfAvnoo7ZcZn1qtkJwvO0HsVygDaaoB5biDFuvKY5QSvJ8alfiBxwP2Bc1TveC8pLAKEapFYlEVxYcxYKPTHs9fCLPMHyWYIxoX7DFAqB7NKghESu1VkxXTySVcKnrWmvbn5ZJs+rgW3QUh6lo6a7Nuzo37yHgKxcXkkr2j5+5QvHufFcocSkgaqA9Jk+hq9UZ1rMKEliM8mzjFwukiskOsrI6yUHDH+usisaxJAOcxS1GeyQgrQW6niMM08zNjJEcDJTJvDtsTQOpmyw+AdhQF1bITj24FlLjNfDHqBE2g0VK97sHzq+Hqv58P7bWs9XLKMkGqwQiNtKIbtGQQ2jFnAbfM6fli2bXoM+sXuHwPAqKJaQ6AqAptrBQAs7ahkNLexg30iAKGBUhuSrCgqUXvCcapmt+uToUlolJetXa9DcF748KV59VMS49hUj9/yM4szY+Nuut7UYJ2G7px6gUtL2Mm8gjbaX12SHUGXpQkBsavbV57/N5NsDUWigLXDxrjf+QRpAQZ22dia69PjXP03mUzQtpHpJjXpI5L22a5FjeLwY7mDLu1CGP0UDIHH4gtZITWHqpFYgrRnFmOTVp1fcOvqmeJWtFjzCPhoQ15RzDvt+q3WiUiE1m3kyyLYTgh3SNgsUvLK0ZyLOqa1cey0gL7Oc1WwEz/Od0zNxFjBzRhLIIjRsrJV2BojRsVU5qK3Gaznex63WH81L2OnDjsex4kgivBi2YLbfN2ofimEfrx7Cqtft4wch+vKhfgjmeu+WD8PbJ0NP9TXls86ZLj18qNhT9PMb4dzxfQB8cBsK5cb3YWuQVHYsTjK7g0fW6vEf0ztLvl4LoplfOHhZT0vRsRvv1iwbgy/VjIfvkhI3sD868RYA839s0JpLh4RQCIc419VxkeBcQiOMYRqC9oYy82LZDAQ6LCWm3i62VLuzpR7KDsziUPANSUzgDk71uQPyfQoCjcqxFf4C53DSLEDny4VswPRtfatSgL22ITFMvOJBWOEuKF+Aa5f3JNxf6O+TdKbsbKm5G6wLFunqpBDw/skmIvxWK0Vghad35e+d2n0fMkyPahqHOU/6ZL6n5fzItnXJPD9CavLUiKNPRXikMMyi7ct9UoDZO4ZOp2cFSbkjhKbI6hzviqzjr8GXniswYgSrVOYs9m7eDeenl7Vi1TqzY7sZRGi+lHlc6WRSMcxaVl7NbgUYuaKpSWh902PQyL4p4Hx4VQ/i/yMNABUiuaNsk2YOex87dFaC+ou7QvzTtDCTQvryHcUUhSdKiHsXjW740qVrBeG1lKkyVtAG/oQDlrhFrBB0lCl223g8N0qyOp0uUvu9viLKHbNt626ekZ3Hu51s3M0WaMhb9wxY97iHpcTOjfC/RK9f4zKIjqRFmD3lUj/z8FGo6bPXc7a4Z8upTOzrOgmi/gogryYV7fNuasCFdtRJt6qiUBQ6ygQKEqw1a2bp4D6W/sOi5hgVmu6gva7LWVsbuQaEC4PJCLMbAljzRPUBIftjErjbhHa5TubobcNOD5uOH95bnQTvd4dNTETgvedVYY3Mog3UPat+Ts2RxBsYy11816T6Qbgm7V8Se8LmpO0DN3nyjoAkdTfRqQuc++R0+uZbh/l+iDmIf1te42DqS5ZZTMFZNSexrbX9MW5xjKMzSaN+2sG8W4ui3agw7pJkdJor2nCPpZXdTCJuBMFawkOVRz+I7i4oKhQvlNWfHaT6ZWzM7mJ/Hyyzo",
     salt="02/q8",
 )
 
@@ -985,6 +988,25 @@ distractors' weight would give each wrong value (1 - w)/16 = {(1 - value_field("
 uneven spread makes the largest wrong vote larger than that.
 - Log-n (normalised at 18 tokens) at 4096 items: accuracy {fmt(value_field("logn18", 0)[:, -1])}, weight \
 {fmt(value_field("logn18", 2)[:, -1])}; SSMax: {fmt(value_field("ssmax", 0)[:, -1])}, weight {fmt(value_field("ssmax", 2)[:, -1])}.""")
+
+# %% [markdown] tags=["shows-answer"]
+# And the item model's errors at 4096 items, on the same contexts: does it name an item that a
+# distractor holds, or an item with the query's own key and a wrong value (an item no token of the
+# context holds, since only the match has that key)?
+
+# %% tags=["shows-answer"]
+err_batch = associative_recall_batch(128, 4096, generator=4096)  # section 3's contexts, item answers
+err_rows, item0 = torch.arange(128), err_batch.vocab.offset("item")
+err_answers = err_batch.targets[err_rows, err_batch.answer_pos]
+for seed in SEEDS:
+    guess = last_query_attention(models[("identity", seed)], err_batch.tokens)[0].argmax(-1)
+    wrong = guess != err_answers
+    same_key = wrong & ((guess - item0) // 16 == (err_answers - item0) // 16)  # item = key * 16 + value
+    in_context = (err_batch.tokens[:, 1:-1] == guess[:, None]).any(1)
+    print(
+        f"seed {seed}: {int(wrong.sum())} wrong of 128; {int(same_key.sum())} name the query's key with a wrong value, "
+        f"{int((wrong & ~same_key).sum())} another key ({int((wrong & in_context).sum())} of the wrong items are in the context)"
+    )
 
 # %% [markdown] tags=["shows-answer"]
 # Read the tables against your answer to Q8. The race plot shows what decides an answer: the match's
@@ -1192,7 +1214,7 @@ for n in (16, 1024, 16384):
 # name: q2b
 
 # %% [markdown]
-# **Q2b** (a follow-up to section 1; predict, then compute). Take section 1's setting: equal
+# **Q2b** (a follow-up to section 1 and to Q1's "what is dilution"; predict, then compute). Take section 1's setting: equal
 # distractors and one relevant key whose gap gives it 0.05 of the weight at 4096 keys. Now the fact
 # is repeated, and more often in longer contexts: among `n` keys, `k = √n` are copies of the
 # relevant key (the same score), the other `n − k` are distractors. As `n` grows from 4096 keys
@@ -1266,14 +1288,14 @@ for n in (2**12, 2**16, 2**20, 2**24, 2**30):
 # %% [markdown]
 # **Q2c** (derive). Q2b's setting: equal distractors, section 1's gap (`e^g` = 219), and `k = √n`
 # copies of the relevant key among `n = k²` keys. At 4096 keys the 64 copies hold 0.7766 of the
-# weight together. How much weight do `k = 200` copies hold together, among 40,000 keys? Store it,
-# to three decimals, in `q2c_total`.
+# weight together. At how many keys `n` has their total fallen to one half? Store `n`, a whole
+# number, in `q2c_n`.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
-q2c_total = 0.524  # SOLUTION
+q2c_n = 48400  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -1285,13 +1307,13 @@ q2c_total = 0.524  # SOLUTION
 # FORM
 from course_utils.tools.quiz import real_number
 
-assert isinstance(real_number(q2c_total), float)
+assert isinstance(real_number(q2c_n), float)
 
 # %%
 from course_utils.tools.quiz import check_rounded
 
 assert check_rounded(
-    q2c_total, "2551472cf3af25189a4a6793fd01a0fd8f49efe7b82c0149b88de37c3377c73a", salt="02/q2c", decimals=3
+    q2c_n, "3d825caed7544df27746ba682c83e6b65c136392d114c182c0e2dabf6d8697c9", salt="02/q2c", decimals=0
 ), "not yet: write the copies' total for k copies among k² keys, and simplify it before solving"
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -1302,29 +1324,30 @@ assert check_rounded(
 
 # %%
 explain(
-    q2c_total,
-    "sealed:INSuTSKWmuzdGD7RA2bYyC55MDhupD6UIo8z/1zHocgBwOTM7C8Et/kDpJc3Y0BYcYjqri2GKUpdPTDbwgOBhxxTJwJ4RpAjLRDkO+1fvP6H6HX3DxM4A5unLNkg9Wv9T5FPNSq+wK1M5oNv/o/K59Et+t2omLMMKZFdFX0nLFw8mU02I+9jDmJibp4a8JynvNmynd1/Is1pbLnl1sR77wbxY/QYa1KhjtEkk2PJUC/J+Y+npGKOUGAw2puJs4I4WQXv/aq3dWWpi+Ai/r/HUt2BrCosUWrgys/5i3TTnc1rihZoG3m4HNFOVqu3/sK3kttCVgo1b5uBd9EcpzCesEc4CPNv1q8wqj5GR1VtHSypgxktFUSl00ky8kzCTHlEtAJjgfm+3B1eA7s94gm/+u1znw20JcKTEqeHssudGxfY/APler1BH3vVWi8i+9fzLBCjMzjHJiA/ypF0KJ/cUEojbHcj1N0XsjiWeOsAN7nAaoV5j7+hDQm/cveyqSM6PW1Rq6EBrKK4p9oxnNw11sOAiB9ebBR650ftKSm6hXMqFU9bQblyBlubaajkPwg40N4/c2GJ8XoE9ew4FFmgz13r2U+x+G6Ey6TtYAHWnWQMgrVJPZQHl4WhzNi6Hm7nlKQEnAH9hEMqCmZuoExGh3FkPkOriwfYVYPeFzMo41UqgcC2wkUDk2xTtfOirD95foRP4OGGoaFe5J8c5TVJKay487nT9CzO22vO5IeoKkLWpjY/uZmiUY/GglnofHwo/nVk1B0sVLeFACl8QjJGe8NtwOLh9g93DBPwp09JGCKPZIt3Fl7jKcv+va+CMQC7GWfMzya7uQcG3iJZ3UKt9oUP2KsBeog7mRIz4qq0hA0+rRkJwB0zlT4sZJxHqpCBGYz6Lc+E9XbxFwFBza1eia7dp6lU6KW9n20NN9yLA15LHrOeWjsRAhjt8joJpuKO7Wmd0yxjRLtBmy7E95DdcrKTPFfbuKQGVGfvtNi9t0s6jNDSSQtD11QK0iFyIRsKbRRrPS7Iafj2Whn2kVZpwzw01ved+QY=",
+    q2c_n,
+    "sealed:dhG8oJwAAJgckSrM2gAS4onSqeXnCDdzhoBCJdJughU7ECtc3MUh1OD/Xlzw9OJlXot8uLsCaRhxmGl7y2eP6L+/5kTJfTXpOfJk2qMHnQsGA+njlJ4yiMFuKrcqPfxx9sMhQi9gsCDjM9lZdSUdHXce8anETAMVs6dz+X5YypahrueGB3ueH/9HLrv8dr5Rat0E69RGubb2o0mGecwA/qusSL7s8BewxI1iFjkBvdUKvOItsIjYUzbPKSkqlAI39VRbASjyouRT2CeNIyqiN4CiUiwh7bghPAqovqCngNm+dY++p8WFGOAwLxj+B7c35S5kWo6BoZ4yczscMHfKi7rox1/k75U/0jbw+aFf15trIhb0+y3acsTB7gV3q39JI4HTklSVyDMXmV8c861oabvzQoEx0a4iYZS4Vsr4xX4M1EARAAT3lzafPpZE0LIJWXz7uIprDfkFgg5zYI2TudIHtJLcOH9ca4o95JQ2Iuhh47WZcp0yWBCaYCg8lZeEf5AXBez3h1bVpSMDaasmP5u1yvUfKfNKYTD08C6TfKgl8fmY70mSB8C8lfup9aQ9hXKUDulDW7Q+61Q2OPGslzewCdLpCVbgXQ1xUZ3ixDqiBQD6Lk1tmldhCAm5fvI8iMAu1pu+uZCFI7XgBB6ueT81fN05oz1aPxer2/4uv+pG3NxK0XCNFMZNYXVtzFjYLWiUJ5maphxLW6TLYeTPek+tPB76iATmlhrqWmgp3/9Iar4bBSKqGlKyqmvdtSkTx9vNrxmRwXR51ngRr5alFq42l38WUwOz116L6IoboxTaKPZH0fLMNsH7eUjLgQ80zh7AEMxX5LW/U9b8JQnWzVheTn+MdkguBCrzfidBI727/IMXKTdfanQhygUp78QGztkIN4WYMoFsrIk5KyMeT8bCkUEXeb0vNhQeu7zhHgqWZABRm8ZR+dRNpT+hXk/uAiJGsKoWYMIXQJxwI/wSM7GTAb22utWi8yhSYKVBk7vKrWGCSGuXUYi2vHy+WnNr+GIYpjrHDv7oCJ2yMFCNE+Orcmte/FajqVDR8e5nlc3J2tjdYjAFR+fn/SyhhyO6UlVAxAZgC8dVoY3s",
     salt="02/q2c",
-    decimals=3,
+    decimals=0,
 )
 
 # %% [markdown] tags=["shows-answer"]
-# The computation: the copies' total for `k` copies among `k²` keys (Q2b's grouped softmax) at 64
-# and 200 copies, beside the closed form `e^g / (e^g + k − 1)`, the same without its `− 1`, a pure
-# `1/√n` fall from 64 copies, and one key's weight among 40,000 keys:
+# The computation: the copies' total for `k` copies among `k²` keys (Q2b's grouped softmax) around
+# one half, beside one key's weight among `k` keys (the closed form `e^g / (e^g + k − 1)`), and
+# where a pure `1/√n` fall from 64 copies would reach one half:
 
 # %% tags=["shows-answer"]
-for copies in (64, 200):
+together = {}
+for copies in (64, 219, 220, 221):
     grouped = torch.tensor([gap + math.log(copies), math.log(copies**2 - copies)], dtype=torch.float64)
+    together[copies] = grouped.softmax(0)[0].item()
     print(
-        f"k = {copies:3d} copies among {copies**2:6,d} keys: together {grouped.softmax(0)[0].item():.4f}; "
-        f"e^g / (e^g + k - 1) = {math.exp(gap):.0f} / {math.exp(gap) + copies - 1:.0f} = "
-        f"{math.exp(gap) / (math.exp(gap) + copies - 1):.3f}"
+        f"k = {copies:3d} copies among {copies**2:6,d} keys: together {together[copies]:.4f}; "
+        f"one key among {copies:3d} keys: {weight_of_relevant_key(copies, gap):.4f}"
     )
+halving = together[64] * 64 / 0.5  # where a total of together[64] * 64 / k reaches one half
 print(
-    f"without the - 1: {math.exp(gap) / (math.exp(gap) + 200):.3f}; a 1/√n fall from 64 copies: {math.exp(gap) / (math.exp(gap) + 63) * 64 / 200:.3f}"
+    f"e^g = {math.exp(gap):.0f}; a pure 1/√n fall from 64 copies reaches one half at k = {halving:.1f}, n = {halving**2:,.0f}"
 )
-print(f"one key among 40,000 keys: {weight_of_relevant_key(40_000, gap):.3f}")
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
@@ -1462,7 +1485,7 @@ print(f"ratio, the query at 600 over the query at 4,000: {fact_weight[600] / fac
 # model trained on contexts of **16 keys** gives its relevant key some weight `w` there. At longer
 # contexts it can raise that key's gap by at most **2 nats** above what it had at 16 keys. Predict
 # the largest number of keys `n` at which the relevant key still gets at least `w`, and store it, a
-# whole number, in `q4_n`. The cell after the question computes the weight around it for three `w`.
+# whole number (checked to one decimal), in `q4_n`. The cell after the question computes the weight around it for three `w`.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION

@@ -19,14 +19,14 @@ def _variant(old: str, new: str) -> str:
 
 CASES = {
     "q2c": {
-        "right": "q2c_total = 0.524",
+        "right": "q2c_n = 48400",
         "wrong": [
-            "q2c_total = 0.7766",  # the total taken as fixed: copies growing like sqrt(n) assumed to keep pace
-            "q2c_total = 0.249",  # a pure 1/sqrt(n) fall from 64 copies: 0.7766 * 64 / 200
-            "q2c_total = 0.523",  # the -1 of the k^2 - k distractors dropped: e^g / (e^g + k)
-            "q2c_total = 0.005",  # one key's weight among 40,000 keys: the copies' pooling forgotten
-            "q2c_total = 0.633",  # a guess between Q2b's printed totals and its limit, not derived
-            "q2c_total = 1.0",  # the copies taken to win outright once they are many
+            "q2c_n = 220",  # the number of copies k = e^g + 1 given instead of the number of keys k^2
+            "q2c_n = 47961",  # the -1 of the k^2 - k distractors dropped: k = e^g = 219, n = 219^2
+            "q2c_n = 48399",  # one key short: n - 1 taken for k^2
+            "q2c_n = 9881",  # a pure 1/sqrt(n) fall from 0.7766 at 64 copies: k = 99.4
+            "q2c_n = 438",  # a single key's half-weight count doubled, the copies' pooling misread
+            "q2c_n = 48841",  # k - 1 = e^g + 1: one copy too many, 221^2
         ],
     },
     "q4": {
