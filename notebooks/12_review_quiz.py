@@ -147,7 +147,7 @@ assert normalize_choice(q1_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q1_answer, "dd37d9cc4a9c6ea4f06bbe8e4b06645b757570855bfb7c3350fb90be4f1b478f", salt="12/q1"), (
-    "not yet: in notebook 02's closed form, which quantity stays fixed as keys are added, and which one falls?"
+    "not yet: reread notebook 02, section 1"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -221,7 +221,7 @@ assert check_choice(q2_answer, "6e93f8710fdff04e29077cbe1b5860ebc026b5bf5773b111
 # %%
 explain(
     q2_answer,
-    "sealed:qOpCWfJWS/hOlnBYz2Yucm+oDKDLh1Qqhdv8BdPu6phAzyQWr87WxVnZCNYNyRhj2pnT+ikiOKUoivsK8JA7in01Jeli+LYLAYJdgZ9WoHTQvcpDSHxMR8yeKChPpOrOHLkkyRas1KNty/nnqeZYkSzuRniXOG+ufNA4pFfkStyq5xJlTTgej1gwHEMbvwl8NtT38Hnc87bxtnGlgEVQ5rL9OXIgmjukClVxnMGRFq+/VfX1pBgKm4+D1QgzYGa7mh7fOUfMNpqJs2Zb7GTg5lH/a9lW16suAamRD5ha35MJo1AgCSBYMb95MajlbpBtnyP6OAwUIUbpXws7En4q42F/rbyt2hfn/bxxmmXB0zMC4ZhgEeyhs9P8zJvMFKVXaacQYhz/uSx02rob3/UA6ytDMBQcEdak/9DRRMZ7VWq7YLRl73AnGeXY3CrAgog69k5o7l9KRZ2qQ3PP0Wvmv9f2XCrOlLtNJi2rG2+KloO2kWcQNEJKmLYRwP5ns3hJSfcmk66PebPr6M5tBdt8JuyPmG+/aKk4di67d8e4qohfKM2lLa0c3+AiOLPSRr5oaAMQC2z5RkWwCljr43PO9cmyZkpOjiIPyB0K0f2+SNi3m5Skv1uGKESFsFYDGokhhZcSFbqludS4U3lRAqOXEOocGxEfHbN53oF1qFbYS+WQzqrpgGSln8mYaqs0eS2JdVs1iuV9abzajI30gOqjh9AlTYh24TDuQxMtCHnXuDfYq3WDZ+v5fe6fTHtoKGLkPYe+7luhYVJFDSQaPpsPPh/HHqovseC93Ay3C8nZAil9CV6TdTi2LpIEqiNavgwU6ZiEu9fMDoX6R2cAFcmShgnaHjfEKuE54WavF9YZqI+kVuQx38pnRJL6aSUZenfKXpS7y48Z+7yZWQccwnVyz5Qvvu5k6EQSgaLJW1KGbLJZy19Xwm8QvsvxZPr/4HyZoZny+LP0XbYYS/mVKjKT6oyoi7PCn3ycLfKc7BAUZQMQYp4HtyQaberFNshzWPh8ru9gHbTf/wxx4ho7hSZES5h0pCh7bjMV4QPryvo0Mbjm+azR1G8mEZlFmtPE5eC7NvRNHJ9CgHA+QnhHJpKsuGMhfrJnswMxmTgo10sxuQ375mkKP0eYl9Az0yUgs1Bai/fNC0tB0X1Fh1l0l64cuTkiLrCtIapRaXn00sh9a0ercrMmTxfH6uHwnjiLAAYrrVczu1WarQzzttbizuG5GuhowcW9gDchdNcideNxsyoxFoR117Vx5AWVT3EuTyrSFhV+hmK688kuSNcHWIxGCzrcXE4yoTcn3Phr6oupema1ukOB7AQwW1wLA8S+VLyvVJVznmWziwCSwJdcirYAbRJG1sB4GAqQ9mUwMwc1fC0M+ZFuGx9zjAtfP8AzHsDXdSTxF0CeJ1uOVCL598LQk90qzwvbenFBdBCFgQVNhddnXOGH0ynwMDa9Zc6aX739726jRRqT6WpVImME+C0gCgfgOEWU32PbrAYoZH73YYYEeNpRNXBVszbyOX8sMw5ul0I289XqcvZmXqkbZYMN4HRuRLHtDtO9ck8cnbWp2O/AEW7L2mN6M2Q7S3cC9PcIhzDgaE2CYTu0x1EIFJKe6f/F71lNl9kQDtirtRgiVpWRUJ0oP52gFlvi5ply9vNnvyJE40ZjhxvrxsF07FScoMqRILBcs3VjkQEl/qDqBHRgxcraof+2tclBQ2LlzsC64/YlE9n86Hoh6rBp3X7ocW9jCzRnhCXjBxesEGznnqWNKf42amZFzVWdyDR72ROVSX09yYMBVQs6fqltf6/c79OvxiPHnOt5TAbOaYw+8cab1/MzHzdLl3RI/BXr8Vdn5e2Wsi4PVPBOgIalht1nc9ktOGVfxdY7aMbf08viWlNbvZHIqLj42Z3cPCzEE1Es46oAbbJFKyDIu0PRyF6mPcMi78b4hMXQbid/fqxJ48GZXh7sJVbDrPacrViAZl3eZJuD7cLJ8tqk/r/nq/mkTWtycerJMZqCeBQnvJPpSAPAU5eeZWlz7zruRxcw9ChPuKBxP18bfPPXtmA3M0GqIKPpraa1yESD1qetrgkaFnpSEIp7EV7Xu0KujOX+QbrUxYtfPPW7bbDwgYgqgVhAMIoza272S2GCBOPzGDMqudN3xxgsHVSKiU/qx1IX+LI2EHX21D5vWlEcpNm/QF/9FJiDWQNJCSkhwf5KfekSw25Z08DvsYavQNYA1i43MchCCw==",
+    "sealed:rJZbUOLLf/T02WyJkHaRjG+oDKDLh1Qqhdv8BdPu6phAzyQWr87WxVnZCNYNyRhj2pnT+ikiOKUoivsK8JA7in01Jeli+LYLAYJdgZ9WoHTQvcpDSHxMR8yeKChPpOrOHLkkyRas1KNty/nnqeZYkSzuRniXOG+ufNA4pFfkStyq5xJlTTgej1gwHEMbvwl8NtT38Hnc87bxtnGlgEVQ5rL9OXIgmjukClVxnMGRFq+/VfX1pBgKm4+D1QgzYGa7mh7fOUfMNpqJs2Zb7GTg5lH/a9lW16suAamRD5ha35MJo1AgCSBYMb95MajlbpBtnyP6OAwUIUbpXws7En4q42F/rbyt2hfn/bxxmmXB0zMC4ZhgEeyhs9P8zJvMFKVXaacQYhz/uSx02rob3/UA6ytDMBQcEdak/9DRRMZ7VWq7YLRl73AnGeXY3CrAgog69k5o7l9KRZ2qQ3PP0Wvmv9f2XCrOlLtNJi2rG2+KloO2kWcQNEJKmLYRwP5ns3hJSfcmk66PebPr6M5tBdt8JuyPmG+/aKk4di67d8e4qohfKM2lLa0c3+AiOLPSRr5oaAMQC2z5RkWwCljr43PO9cmyZkpOjiIPyB0K0f2+SNi3m5Skv1uGKESFsFYDGokhhZcSFbqludS4U3lRAqOXEOocGxEfHbN53oF1qFbYS+WQzqrpgGSln8mYaqs0eS2JdVs1iuV9abzajI30gOqjh9AlTYh24TDuQxMtCHnXuDfYq3WDZ+v5fe6fTHtoKGLkPYe+7luhYVJFDSQaPpsPPh/HHqovseC93Ay3C8nZAil9CV6TdTi2LpIEqiNavgwU6ZiEu9fMDoX6R2cAFcmShgnaHjfEKuE54WavF9YZqI+kVuQx38pnRJL6aSUZenfKXpS7y48Z+7yZWQccwnVyz5Qvvu5k6EQSgaLJW1KGbLJZy19Xwm8QvsvxZPr/4HyZoZny+LP0XbYYS/mVKjKT6oyoi7PCn3ycLfKc7BAUZQMQYp4HtyQaberFNshzWPh8ru9gHbTf/wxx4ho7hSZES5h0pCh7bjMV4QPryvo0Mbjm+azR1G8mEZlFmtPE5eC7NvRNHJ9CgHA+QnhHJpKsuGMhfrJnswMxmTgo10sxuQ375mkKP0eYl9Az0yUgs1Bai/fNC0tB0X1Fh1l0l64cuTkiLrCtIapRaXn00sh9a0ercrMmTxfH6uHwnjiLAAYrrVczu1WarQzzttbizuG5GuhowcW9gDchdNcideNxsyoxFoR117Vx5AWVT3EuTyrSFhV+hmK688kuSNcHWIxGCzrcXE4yoTcn3Phr6oupema1ukOB7AQwW1wLA8S+VLyvVJVznmWziwCSwJdcirYAbRJG1sB4GAqQ9mUwMwc1fC0M+ZFuGx9zjAtfP8AzHsDXdSTxF0CeJ1uOVCL598LQk90qzwvbenFBdBCFgQVNhddnXOGH0ynwMDa9Zc6aX739726jRRqT6WpVImME+C0gCgfgOEWU32PbrAYoZH73YYYEeNpRNXBVszbyOX8sMw5ul0I289XqcvZmXqkbZYMN4HRuRLHtDtO9ck8cnbWp2O/AEW7L2mN6M2Q7S3cC9PcIhzDgaE2CYTu0x1EIFJKe6f/F71lNl9kQDtirtRgiVpWRUJ0oP52gFlvi5ply9vNnvyJE40ZjhxvrxsF07FScoMqRILBcs3VjkQEl/qDqBHRgxcraof+2tclBQ2LlzsC64/YlE9n86Hoh6rBp3X7ocW9jCzRnhCXjBxesEGznnqWNKf42amZFzVWdyDR72ROVSX09yYMBVQs6fqltf6/c79OvxiPHnOt5TAbOaYw+8cab1/MzHzdLl3RI/BXr8Vdn5e2Wsi4PVPBOgIalht1nc9ktOGVfxdY7aMbf08viWlNbvZHIqLj42Z3cPCzEE1Es46oAbbJFKyDIu0PRyF6mPcMi78b4hMXQbid/fqxJ48GZXh7sJVbDrPacrViAZl3eZJuD7cLJ8tqk/r/nq/mkTWtycerJMZqCeAUiqY+gUUbGWprKeihs6z6hVAlx7mcYraZlPl8BM/ua4G4sJUGwJ+a5pLyuz1nMzOTmqgkNGi5UENJpWFjL7xayhq7oRqeTycVbNuS7d7Ck1ZcnxFlMfpV3Li/lTSKZGfawFnsopNMkiVAoSRWPhU/qhkUHtbAqVXKkkX9vCFYav877FFr1H4zXRUtYQThzxv5Wa/kS22NextCn4pGoV5MVnysrN5tCTcQtQy6tNl7MFnMkM1zAaf2AKH8Pm9Fy9ooZ52XI7V7rto3gYLqNjkxG5wqR0rZnYEANquxi2iT3jXSldAh9s1XomG3d2UOlVk8hYxYXJo/dNYslJUOq87YanNWzZYtSxWCFI8q8G+MDKIGjux7He5R2nHgwd6eWnyxZ9HjrwXFf+dm1+Suo88NRUOV+Ok/jFXwt7Wrdyt/FyW6nWn5PZIhhN8nN4k7lFo9ClWLUxmVEKPHVCvh/eGzFJ6UNeOJXcZcbg+a+pQvEdnhgcQWMLLIdbD8oHPSd/QIxiKypcMomawGfUGxWITQvUYHb0SV8YNkXKIE1iTrSYIoslaSN9lpXxOsZ4t41ACUoMkSZ9b1OBM6lpJWYbEPDv0+Cq29YpbRoyKTQM0ILA1iixdlPNgf5V8G8FUXz5rnpFMtUIZB4yjXKkfhfrBHcGnuaIoIiv8AccE48j2pJbDM=",
     salt="12/q2",
 )
 
@@ -359,7 +359,7 @@ assert check_choice(q3_answer, "2afbced0921315cbdabe2704a3369ff60015bbca117a70e0
 # %%
 explain(
     q3_answer,
-    "sealed:Rb2/3tJDiKaP8GPSP+LEjancf42qFBnpPU+JuHmC6+vhWarBcmwohMia3SrLK3aHY66bMPuHuzFSz7nt6qeRqW2bSY5x1hV4j+sOPunU8S7LCsPhhQBf76LQ2tGWzs1IXe7xrIaqHEUP5Bb67qJTH7pzieBKjysofa/NE51jPu6TUsONIdxeWdtsIMhQXRjTyGEHa8EK1calzg5JbWiDf24ZrJinoAAO7Y7R3cuqJE39n9u/W5SQaeM6WHBbXlZih9d0qo/VSsX0rrGWBg84ysoOyA1hV+j0rU6JatkXXKC63VCfiJhgC8yHweiDdXak6hdtA3cvnAPiKETCK1qmBqvo+BXXy/IaqvdLjmNbPKXN+kNEzB24pt3kQDRXJaHv1Ep7J7KSZcBylAtrVgsq8pDHPEyQOyK4qWktoIgOnrBpbOrOrmjfeRaoNMYgzzJOlOfS1HfUMk0zGKBgrFSDmHTWqPyWbdqs/mqOcPVanxKaXO3hL6FMgfHtuQ4XVBqBIG061RFMLothRAacZn3S9hc4bihsolvk/SozDPKorxG9JZ6vpacWHuRVUKPy7RBJiKSctJu/PeB2K8ntMnQWaKyKDd/Zo767f5FtYt4uaZYaG0vY+a5DU2lhLNaF8GKpx+1W3AHrGXlYq11hjLaqhWkbPgQwTKEii8QbM66yN3Ih82kc8hAf4sJ7FiXiUu7/Nu8f5nZCIq9CycV4hnNxNcB8//dtar1GFRgk3AOKvywxoKsITtjL9fdyZUyE8IFJuABrhF/2SNUbeqDI081AyZ+82OFklJrfWAqav/H7vda4YueSJlv3EtVlHAkNE/By8MR2yKnpoWoCiVGwhviPEqPdZia+vS2DgOHen3Ni5ZpXPSfklPYlnXEa3+Mw0Kd/g5aMJuHfvyxsZmDfKGqg9zh0+HJL1KSLLdTFFeMBclM2h3jmq1cQ2O0M4sulEobWS9e2+t5HdxfXWScdYKDIs5Z2pKE1BLmHVEFRnUIN0vxJyb1lGMzUGvSWnU4ZQLGA/bkNgawy25ExjLHIwVVYilddqNN45hy5mxXMzm9ERjgCINJYT+5MPUlgKkrYhtcdQhhGfin1n0bhN36ot59t4oAVUWOL9FUNV3aYX6S9L0PV/mNFo9DrG9Xq7s0iUhX0ldpY4wdNdIh9u2+cXNtHcZCzgjeOxEkaDOFkm64FJrQwX6PlejuooB0ib5TiErEyy/Q3jKD8gAgEnO8wIbRjgJitjiA1eEDivBLgplVqL2CxcREbsR8nAjonnj9vayZkDs2XKvXE2eQd+8EGR1mNIXNhrA2t0+Mj52GS6CrE4Y57N33CjzOx+1TlThLVNJrkjrrCcFycAgR2wj+SPDBs04YtpAm5vSNEP+x8rnO4KReGcHqWRfNUOaQeVEO4QaSXLitxazt9AjxfR5A0zkL1uMoKKdd/IAo8kyUnv0+gxASGGkkf9sfByMWqv8WOPOiJHvdoBf5csNXfQpif3KYCx+IUMD6CA/09D7xP15itF6pBAI4FY/gGB+76Un/obiLXprAp5BPIjZk6i9oPwHCo+dvJ/NDkX++BtedthlJ9XR29DRXyTs0AuBkzgH37V8NDdifO8jgoNcnrhrSzRE31D+X6s9IE0UDqkNlz5wgqPZda5tNuJuIvY5JYxuI1q1P+uF2CMYmkP8CmLUfxwD92r1qSMstpWbYwGEbgR7ISZsMdvhEZKFFkAxaebtreEv/YCR8SX8NnwyfwtUX9ydDU3f8RpIrRi31qE6q5E4q6FwmKWNjaeXx8+VExop+9eHiX3HifO+4Qmsvup2lJgGwVsZ628YYouMfbUqMFdVBPDpMrT2i97UXIL7RUmr3UVy5HHhnD2n3Iguu6lZ4Kxfw8btG997WLdmvXplOHKeERA+Wa/MMsyTAsEKxU1SHjEnAOrC6pMatHn8B5yaRbUzzWbyBkA5YU9bqI7/JgVIP9AqHs/vlmp2KL2ZXNsee1DbnTUSGkBit4/AmZckHHHuKpp2zzu/NydYeOA2eW0ycU01RgOdVlnFBrZcP0RTiQQCczTeI9pdvc1Ueb9m747ku/aK7eGIV8F0uQVLV/66AjREsQGpX8q21Wa482trkRHfLMlC7NU81kQnFyAVbq3I66c2+0DIk7r6adgUPn8WDMF1Akrg52Z4M22hkujyWcsGsHJas63lqdWE4BAe/KLluPJh4E/Y0KSEvs3Z2nL4PETA9N",
+    "sealed:ldW3g2NwYiNRsI5fCA3GJKncf42qFBnpPU+JuHmC6+vhWarBcmwohMia3SrLK3aHY66bMPuHuzFSz7nt6qeRqW2bSY5x1hV4j+sOPunU8S7LCsPhhQBf76LQ2tGWzs1IXe7xrIaqHEUP5Bb67qJTH7pzieBKjysofa/NE51jPu6TUsONIdxeWdtsIMhQXRjTyGEHa8EK1calzg5JbWiDf24ZrJinoAAO7Y7R3cuqJE39n9u/W5SQaeM6WHBbXlZih9d0qo/VSsX0rrGWBg84ysoOyA1hV+j0rU6JatkXXKC63VCfiJhgC8yHweiDdXak6hdtA3cvnAPiKETCK1qmBqvo+BXXy/IaqvdLjmNbPKXN+kNEzB24pt3kQDRXJaHv1Ep7J7KSZcBylAtrVgsq8pDHPEyQOyK4qWktoIgOnrBpbOrOrmjfeRaoNMYgzzJOlOfS1HfUMk0zGKBgrFSDmHTWqPyWbdqs/mqOcPVanxKaXO3hL6FMgfHtuQ4XVBqBIG061RFMLothRAacZn3S9hc4bihsolvk/SozDPKorxG9JZ6vpacWHuRVUKPy7RBJiKSctJu/PeB2K8ntMnQWaKyKDd/Zo767f5FtYt4uaZYaG0vY+a5DU2lhLNaF8GKpx+1W3AHrGXlYq11hjLaqhWkbPgQwTKEii8QbM66yN3Ih82kc8hAf4sJ7FiXiUu7/Nu8f5nZCIq9CycV4hnNxNcB8//dtar1GFRgk3AOKvywxoKsITtjL9fdyZUyE8IFJuABrhF/2SNUbeqDI081AyZ+82OFklJrfWAqav/H7vda4YueSJlv3EtVlHAkNE/By8MR2yKnpoWoCiVGwhviPEqPdZia+vS2DgOHen3Ni5ZpXPSfklPYlnXEa3+Mw0Kd/g5aMJuHfvyxsZmDfJGK27H1v6XIXjjV3l9iAQuMafVI2jjH5vVcIw+oBsIfyQJXaVJKxstNMJAHXBSZSYK3P/Ily8/R1DfjBJFpKkRYD3OIBib1wGcjVRfTX09/l+qvI7/YMn6l70p0jyf3YwVZJkFcf4MIx+xijyQqJ230WTjAfO9oaVOlCPQgnZheMv9cACx9MfjXx0wTmMnCsrct17IAEUXmG8AdZTGPdEaCtL03f5GwRp5XxFMSi7YwmRQenhslPp1sfepF9+z/ZDMtbZpDnnzCFxFwQEeB1m7gII6kjX6Tuejqo81N3INPzV+UuxaF7jKP9kEAU3r9oZqll08yojmEyZUDivQizokQuaHjwZhEbrR9zVmJsiWkqOWU+GYvfIunE2adQo4FDUhbPLzI45Q3xnKRv5yitvmvTvJsgcnXf2jW88xH/Ukmccdv5j//Hd1zLUUVvzSWUbyByyoU5pFjw63gKLfY4vm2gJgWOd3OQAPUcDbZeFV2pAOLmcyx2KztjAjhIQct/g3PzqcNLYNJ1KE99k214+QvwzB7UBwYPupGNnMG//tiILvKJWrE7Hbgdo8DfB8KPo6Eex/secWCMWa09XegchsXpFOIGUqlBJuhFWr6+X27oLH6X7vR+5QGcw4JyjJ8W23G/tY/M9M23TvTE5eB3gAFgCUatV1KjB9cK/Alx0CW8Qt9DK2zO9TEgM9+xw/a9HBCwHbG44J9ChQS9jNBi5xgrK8NW59RuOeIrfsFcwuI1r0DspROOIdrrJZ7nKkbghGtyrxSYL8ctXKAwDl2hQKIHa58dlxkfM1FwBwOEZZ6fFufYSAkIDN5ojSHtpwbg0YmDyPte8JfAlnpgGfn6XdX1WQiRWN/bcjt99RU8up/wOXvezGaPc7RYuormqjAFwWkU9Mq26pM++cHfHeoEMxVDB5V/V3nv/FeJL49Mi/TIXDgPHgvAiXyHzPm+nopGw7M7btGoo+WGZ2nC8geOIqVaCPPJr894jzYiFulOhyfxETUXq2CpeboIgM1l3/tVBwDbKmN4E4EDsPuJ+fwzT5D1A/K49fMooGKQwtvN4++gWf3bTDH2CSdl4B6Zf1bRAOK0vX/i9/JteJyORjON0Cda0gssKMth0kcke9T+B2vdUiMpX/gs4dPG0lbe52T06gXreuaNWY9xREqMR7Nn5aZmSw4dDM3843hKKp9/vqUJDabdj2uMAcVtRmk+H02l246ndH/8DoI56KuEww7t+n3HEh9jq0EyMMh51Bw5j2DL4m8FIP9uilPFHVcbRbvGJkuPLBgcqJQKWhj4j5XiKp+AWhQMZmNuzVgUy9itDE+dLuVNyn+vU4HfX1MxV3kI71tOZWOuUhGdLimGF9mCXoGaTcFZEhcsCZFu5WMhBbBFMZQRqvGScnhz",
     salt="12/q3",
 )
 
@@ -442,7 +442,7 @@ assert check_choice(q4_answer, "95a7f8190b05b966459e853c3a0f79424e11b80334fc155d
 # %%
 explain(
     q4_answer,
-    "sealed:vrC0lhkaLBY49U+TwABzH1XgTFYvWKN+x/JOAgs5RLfE4Zi8wUQ+isTOReKPjvLTsY53OBYvWbNgu5Mk3gZFQu8KTMCx/a8W8rh9CETeS82K1UcA+rIWF6fQpfRCNi6hEIGhShbZNG3R2L+Gdl46TiDj+sYC9jUjQk0wP3Kjl0OvEcg7lUZNQkD6fUlklXxJVP8xfSFo1U+EZkkaUxCCuMyGb/l+w4mEKkB8LlpQweMK55zO6X/ilEj1UzCLwb8FPXPpzRn8lvDfL050Plq+5ZMm1taJ9l7i+feNlaIBWyYq/ZzPBbHi2uwZjKyiDgNUXjEfFj/NTR/4+tn2sJPYS/i0qj9ux4eav5vaPKzSUq6JmT6Q3lUtsdW8T28=",
+    "sealed:DeduF2xP+o9BQdTdLcVTOVXgTFYvWKN+x/JOAgs5RLfE4Zi8wUQ+isTOReKPjvLTsY53OBYvWbNgu5Mk3gZFQu8KTMCx/a8W8rh9CETeS82HzxQA6LEWGKGYvr1fYn2iEpalTwGKe3TCz+3LdEMtC3D85twf6zMiXxI8fn2p0xezHI1pgk9EUVf1Zx0vm2AXAKxiZih7wgrCYUQaTE+O+d7VO+VzhtqeLlhlI09Nx+JEtIfJ8Xux0lzoUX2exbwXaWim2R31meaUIVJ+Y1TK3pNpkN+F4Fj0+LPMgKIQUDw3+52BTKuxjvAUyeO9DhxIRCwOU3rOTRz+7Y3+/ZjCTeWro2Yty4SasorZKuXeHK+SiDmd3lFmodCgSA==",
     salt="12/q4",
 )
 
@@ -577,8 +577,8 @@ explain(
 # measures both kinds of model, with standard errors.
 #
 # - **A)** Clearly below 0: with no extra practice on the ends, the middle, flanked on both sides, scores best.
-# - **B)** Clearly above 0 but shallower than the edge-trained models': the ends keep part of their advantage.
-# - **C)** About as deep as the edge-trained models': attention makes the dip, and the mix barely moves it.
+# - **B)** Clearly above 0, and no deeper than the edge-trained models': the ends keep part of their lead.
+# - **C)** Clearly above 0, and deeper than the edge-trained models': their end practice also sharpened the middle.
 # - **D)** About 0, within the noise: trained on every pair alike, they read the middle as well as the ends.
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -615,7 +615,7 @@ assert check_choice(q5b_answer, "c2b525f57b838563ac52d93a180b028c39b4660cd796f05
 # %%
 explain(
     q5b_answer,
-    "sealed:ZGHZVqlZ0xLZHWPr7hDd+g0bMMRiDzhChK/8zNyBAooHo9u/cfp2k+FUOZ7SGII+FqRuodOuke+0lm+0sH8vHr/bsLdHU3/V+HaymanwZYXX3x5bTRvL7uEsHcLrWDlyXOnO4B0psImKV+2jLME2zwvsjV0wddCIicmEn+AIjzNYyOrHawwoQTIRu6xNxCMtSBEsje9GaKE3fjpqU/M4SHXpdcxZe0gS6F+s6+opDogtPVUuXZQgoSp+BiVhPKrgIw2f8xWevfgeWvdSFJGPYRyztePdEo/WH9a/HXXA7K+PmJoekCWUxHuODqFThXyHw1BQ5uKAVPpqP/lHe5Iu0YZ3l+z82BXe5mJrcT+/rbgfTPr/TYHMHwcTjoGDqOxnuib8uKOFHo4uhLixHxqpxFfRnlZFUNIVvkFnpe4Su6IdYyv/4M1CdiRPcz9HzBAVQ661jvUwZy7UQ9bAVz7el1zmwQejy6NCcYZ1KMQPuB3ExjWDfPTvFTk1XcJsFhutNh7UDsca9FryL/8g63Yw8gd8rvzY0YEFAULy00lq6fQX3nobLGwOmUsGAUzINW4yNDH5efezelvH/QclhpRW4s4f1x0sVBfcbM9PV2SuaULJkKUhh37iqzaxPWY66fl0Ui0Px1gGxONpfXX6or+8peuzgPedLTYg1w2kUOev/RKdbka5B2NQx/qyiBnsRBYg2zC/5uLqEHpzdM0Yb8RpAqUD7eG3TivVb2Z3wBJJZowsKIo2slnaljoUhvxte1HECi6j8eLZYEIcU5lxvw0j+pvoxJslTsZGt+5iUAtIRCIBMeDBZRKhGttvcSYMtpZm+UA3EvhasTyo+AQh6CfMhaPbWRsNLp/zVovp9a1bOwIP7pFlOTMzCI9466LpofhwdbiqbcEXrO7DmK3OzROiB5wvw3vDWpcdiMtc2PzAlUpGI26EPhFPzWhaEEQkKAHAswTmOR9BF7iu6AQJfMZGvtlFK5B4EFmveUmKoVy+7+IN4jOXKtQhuVL+/zbz8tojJ+ZpK3ZLKAeoIyPu6X9v5RQ7Bbew7n/L3kmB67aVxtBgvZfiin7qCGJ2eowo/U7gA+fGH7ypgxFj7lequvsCKd0SqKu0zdUsoEVK59rg+/kTzZbabBMDmNwy6QAMENtHDmU9b98pk//0BcrFmx4FDPxKQZbVoMMY38t+ySjBiD7mWwUXzOz7z0ExRtsaASTaxx47JA/ds31T0rIsiGoyE2nSAB0q6Lh/OZN9EKlYmOQ609qVf177Cfo8Bv7ZugRet/P75gKTF8AAo1fcd1ZeSqz73PxGLRhwVEYwH2krF98KqxFHitfEfOa5vLutNHDVgEMSb93FdLs1Jd0XxftZ74I/D6pDa3rFtmHmWawpe33fOKA7gUUJjqrvaK0xQUxozAz6FRZCFoiZ+jtrpk7DUaXTIaKTi4GoZmCchBF2/PGAWBTOsK4R1hMEkh3ZOePd7iAg9ClfR+n8WDWo+0/b5CVvGhPr6LTw5owmT/AetmsoM95sWfA0WcbxPJ5QlO5LHc0vy+MiY+gYcC/9oo4CwdmUICLdaj9GtfgilHO0gFhM4Uud6M4+yhoZp4YGl/9ad6VvVq4WdlLOGIJ6n0w7Nlpu167R18Af/VM/lQrh3d7syYOaJIB9eKqzWWomD4/9dKuN9O7ZgpII2qBXlE3ody0Sq6Gb8mLMm9blKk4wt+t+TwYvfAeSkmRnbxnlj2e/b0GrbYEcxl1atFmUocj91wn8R21pXakUUtv2RDsmLvrFz1wLG8AJLcEeArlNjOdk1CHQDm2nBpusvIuKpSxrkBPVYvxeEwtDDQm4Zk8jYhxA/OFHCblauDrcSVx0kNb96anbEU7hvtFtbXeeL41MYaV6xVY7zPTvtcP0U+ayfYwcWWQP3jcxWywPffX6zgFTssHfoKpamngLwKsc4ZgbALWroqxKdR9glqS6m4HFOHBbt6e5gZdFzzQp9roJJepi4QQEbfGxud9m5nR2Px3kbUjA/78JAhsVKOU5DPRdHL01EYiZp4iudcJ5oOMODmp2gkMBJWtq2pe7zQnY0aWMpHwZjRtBhPwmnRmAjJozlxQEqEVe/lxE",
+    "sealed:0oQJTv/3CbRFDzGbnV771Q0bMMRiDzhChK/8zNyBAooHo9u/cfp2k+FUOZ7SGII+FqRuodOuke+0lm+0sH8vHr/bsLdHU3/V+HaymanwZYXX3x5bTRvL7uEsHcLrWDlyXOnO4B0psImKV+2jLME2zwvsjV0wddCIicmEn+AIjzNYyOrHawwoQTIRu6xNxCMtSBEsje9GaKE3fjpqU/M4SHXpdcxZe0gS6F+s6+opDogtPVUuXZQgoSp+BiVhPKrgIw2f8xWevfgeWvdSFJGPYRyztePdEo/WH9a/HXXA7K+PmJoekCWUxHuODqFThXyHw1BQ5uKAVPpqP/lHe5Iu0YZ3l+z82BXe5mJrcT+/rbgfTPr/TYHMHwcTjoGDqOxnuib8uKOFHo4uhLixHxqpxFfRnlZFUNIVvkFnpe4Sr6IgYyvz6t8SYTcdYjtfgkQTSqKyleh7ZzzICPCDBH/YnUzihAHryupfOItiZNNavQuAiDWCKLXqFzkkQ8ZqT1a/OB7DApMT/x62I+F+62st9wFktL/JmYQYRRH9yx0v7PkE1SoOIyUI0V9TCVfFNGZ3cS3jav7/dxPJ9VM1ht1D+dUem00zXAfbJdhCEiCqZAiNr68hgn7n7mjwLm0ysLdvVCkExl4Dg/M7Lmrtp/y4o6SynLadZSdvmhCoUau+rxqHIE2yUzFU3+T7mQfsXBYl3zq+ueLpEHYweIhIIZZlBK8D5bL4VGPAcyMk1AsAZZU7N9N7q0CfxGoQh+o/IhqXGnvyq6OFIg4JD98q+lMtvNm0iJhjA8ZBt+5hXQcPQT9FOuKEMRerSM82NDULt9Io5lU7ArdarHnq61A9/2bJibWIWVNDetLuXc/x+OhUbxwP9IsgLGYgH49v8P2/tPw1PbCkbYhb/PWKlLKMzQakEpAv0naMW9lZk8ZK2PnPjlgJPmWEJxBSwSVDFkM+ZlbApHX2fVkRB/n9/VZLPJMCsNxTd8M3ARGneRrL9k2l6eMXqzKeJ8Y7uQP67z3i4p8if+ZkI2oKMxiiPyP77XUh5l05BKb0qDzSxAHF5r3RyZEsuI3mim36BX91P84yqlX9CqOLAK24z0J4qxiwvb8HMcxXqbH91tR86ApN4Y6w+OQThdnZIgMY3ZA25VMeG9pWRWUVO5spjf/+FY/WgFEDHbkeT9/y6NFQys0/wWbclDivWAUBi7Lp1EgsE90cAzOdxxVrPAbW8m1fzahkxSYuEiyTBBsq4qV1Io5xUaRZkqF7l9GZfF73A+JzAruduhpF+L/rrhfGBoQTrh+IaF5TQKX63PtNbAg/VB9kDjxvGYtU7VkIgZnUZ6P1ub/+ITLLg0dAcsyXMfV0Ls9Sw+ocvII+DOFOS2DB/3vxXOUqfXfddL512QkbibejdfgzW1lj2RqpRgFFAc3dr2Um/lTDVqXTcPje3Nj8bmiTzR5p57/VVkiW4P1F11xAnFeMf/mU6mhh4zVTBOm4UD6l+1XfrS5kGkCj6bDxtpk9SKNK7iA+ZoU8GL5aQtrxfp1ejLpbX589meMmeqFZZiDgopwF0ZeVZDHQImtAo/5shWX1hFlB6kDOoocqzhpN8J4HnuRAMqN0E/0GfEXPS5V0yBNkZUs71/eLzpNbtlc81FG6mIq9jMjRZ9wyYrazGSFtH82mPanTtfrFgpIF2qNc1U/lYS0W5bacs2jNn9TkZFhisexpTxYxZUrX/H97b1vljmm/Nxf+e41I01lQ9U2auZro3VzmTG1uULxVVM3tAW8wJuPYhkYEUt5ANsgCUasf2Ptl3yGVSji1Qd64rZ3e8StrlxOQKLlFR1tDFxD9agpjMgoT6ORDCKxHsnTbAUl8wp/jqKXfWBzv9strYDPcaq1OJLc0ywIg3eehvcfoULK/L59TWC0VzjI3Hn8ecPT6wg5YstvfpKoEyWlE2+MarpYbF7X59usEaQ51lbm0hMTVbzAH5PSiyYpeincu/LBMd7k2/glFKP3144I1t2x2LRr4cEPeuqEYUFoRab15DOxZB6pmQp6BqY28Ic439OoHD2prhBEBNi5rxtKs20Cckeq6pHlWhAkWyvU9z1GElJhhgVpIuUNY/hQNj7ciJPQPrd2XYQn+yMNkCvGxLB6l6nVXO2ud2D8g0w3UxOT7/PNPHbzsvbmb8qqw3xOX/CupY1St9tWpxt7MA5Q5B0eNY/qIOST04Aa8ebRbxIk/HRLRQxX1qsI/rPCD8cDwDYc94AQDb1OS5Fs+nTZjlLkFa5kUJsdY5boCwnCkuAA0yEruYIjKigF0lhk4JzdGiPE6mlzQoetskLgRGIZwDoWjmjnrDRLCst/2WAG7h0TYzDvnhU3dLM6FYAsA2X+63A6jhjO54WdYAPvuStNTkYuHvqkmXYtXW3LRMvhbKvGNbY9hsHM1nzZsMDKlrZLVgIWZC2RdOjpiQnSvz+g3rQ==",
     salt="12/q5b",
 )
 
@@ -762,37 +762,44 @@ explain(
 )
 
 # %% [markdown]
-# Q7's demonstration: a freshly initialised stack of 12 attention layers (no MLP, random weights, peaked
-# attention, as in notebook 05) reads 8 random sequences of 32 tokens. The divergence between the heads of a layer is
+# Q7's demonstration: a freshly initialised stack of 12 attention layers (no MLP, no normalisation, random weights,
+# peaked attention, as in notebook 05) reads 8 random sequences of 32 tokens. The divergence between the heads of a layer is
 # the mean Jensen–Shannon divergence of their rows, 0 bits when the heads agree; the rank residual of the tokens
 # (notebook 05) is 0 when every token has the same vector. Both are measured after each layer, without skip
-# connections and with full ones (mean of 3 seeds):
+# connections and with full ones (mean of 3 seeds), with the mean norm of the tokens each layer reads:
 
 
 # %%
-def stack_divergence(keep, seed, depth=12, d=64, n=32, heads=4):
-    """Mean JS divergence between heads, and the tokens' rank residual, after each layer of a random stack whose
-    layers output keep * h + attention(h) (keep = 0: no skip connection, 1: a full one)."""
+def stack_divergence(keep, seed, depth=12, d=64, n=32, heads=4, renorm=False):
+    """Per layer of a random stack whose layers output keep * h + attention(h) (keep = 0: no skip connection, 1: a
+    full one): the mean JS divergence between heads, the tokens' rank residual after the layer, the mean norm of the
+    tokens it reads and its mean largest attention weight. renorm=True rescales every token to norm sqrt(d) after
+    each layer; by default nothing normalises the stream."""
     torch.manual_seed(seed)
     h = torch.randn(8, n, d, dtype=torch.float64)
-    js, residual = [], []
+    js, residual, norm, top = [], [], [], []
     with torch.no_grad():
         for _ in range(depth):
             layer = MultiHeadAttention(d, heads).double()
             layer.qkv.weight[: 2 * d] *= 8.0  # peaked attention, as in notebook 05
+            norm.append(h.norm(dim=-1).mean().item())
             out, w = layer(h, causal=False, need_weights=True)
+            top.append(w.amax(dim=-1).mean().item())
             js.append(max(head_divergence(w)[~torch.eye(heads, dtype=torch.bool)].mean().item(), 0.0))
             h = keep * h + out
+            if renorm:
+                h = h * (d**0.5 / h.norm(dim=-1, keepdim=True))
             residual.append(token_rank_residual(h).mean().item())
-    return np.array(js), np.array(residual)
+    return np.array(js), np.array(residual), np.array(norm), np.array(top)
 
 
 for skip in (False, True):
-    js, residual = (np.mean(x, axis=0) for x in zip(*(stack_divergence(float(skip), s) for s in range(3))))
+    js, residual, norm, _ = (np.mean(x, axis=0) for x in zip(*(stack_divergence(float(skip), s) for s in range(3))))
     print(
         f"{'with skips   ' if skip else 'attention only'}: JS between heads, layers 1, 2, 3, 6, 12: "
         + ", ".join(f"{js[i]:.2f}" for i in (0, 1, 2, 5, 11))
-        + f" bits; rank residual after layer 12: {residual[-1]:.2f}"
+        + f" bits; rank residual after layer 12: {residual[-1]:.2f}; token norm read by layers 1, 2, 3: "
+        + ", ".join(f"{norm[i]:.1f}" for i in (0, 1, 2))
     )
 
 # %% [markdown]
@@ -857,7 +864,7 @@ assert check_choice(q7_answer, "f2a382a48b3ac1931091ed0e17fa6e142163e570d086590b
 # %%
 explain(
     q7_answer,
-    "sealed:U9YmZms8BZjD4F52QIHtYZrp4mTAzj8EH8WEVar807+PY+Xhj0lRHI5ySk2zdCmpS72Kl9ZgIuX4W7Dc0aSpoECMQL6Y/5REQImwbJPPohuRCbQsV43faKCHGdyR7YQdWdcPVa/fHyQmCqL4SmtQG6ocSUJ1bH+Rwmk3LmpDdUEAS/12/gEevzm2BfSoMzD7xCC2hJCckrz/Rz9eylgvSLC6huiV0v2Uj3YhymfN6DddW7KqaEWAHbi1Y0eZn057kvyk/B758R7EtyTY83EA+3YUIf0WEw1418zAJskBfqIGbCD53eKKE6v3pTOGijzdgXRxXsGPoIxGU/czx4QtbAWNFdgN2aF/9Xth9Gs2m9Ug3pMBddkMoyRKgw/jMu9cxo7Be4rI1Ici1GTEF5XnmIqGrkpZLlZjuvziuOo/YVjImoZsULULWypqXOoigKzOBYdX0O/CmHOXOd13BKy/TbVmgn9hS2YZedyIg0xa87Sd/gEeraUMqzGmw9iyFOyocdShn6qZB1QLrrYJ8RoQQUKaWaD3C6IEB3WgnCT6svKaeq+bOSJQj+r+ZQWkSKOToPtKnBFueODvF04cmj8FtHCq+MxzHxH7QAKtG1TE8oRF9Z871w3KBPaP1B6+E0A+gdkvoYeGuJzjcChG5gLSNTxtr+W827LIzhgQOu3NEAzsOSRcaftq6a3ADHE5El1aArmLsATJ0gm0N4UXjaUhBPZ+PGc+tnlb91HoCG3e8+kI21BlShBtNgdJnO20KaRHoAJ5j+uAzVuaJpReQakFj1E7i6IT29mUgJ0K5aKYbkFLSSIB6RtNULpw9DFuefrFmSau2ZMyrvNpqBCq2DjR8e+YRNTAorbGyT24eaGj/SdqAdYyDirqx84regUEfXHaTnTsN/G3mA7Bm2h5O/qj9XUafvpQdFjM4I8KfVLFKitPS9m9PzqBd0SLR7UNnhvJMzMNAsrChm2aToK4jmxLVGDKPWIGoxIwngID7IwEGJ+1v8knh7HXoH1wodHfY0XaQ1a3bsBVCphR1zmu9x1mSMEL3FlQ9EUbqUQQyjp3OjZHZdJ7QQ7GtvNXdkFKtYQJ2L68u+QxlFHaIjoeLhyyvIaDiJSzfKVxpqOuI1u1/il+7KgvLqUN",
+    "sealed:dkjIzoRfDOTxj1vVhMtF1Jrp4mTAzj8EH8WEVar807+PY+Xhj0lRHI5ySk2zdCmpS72Kl9ZgIuX4W7Dc0aSpoECMQL6Y/5REQImwbJPPohuRCbQsV43faKCHGdyR7YQdWdcPVa/fHyQmCqL4SmtQG6ocSUJ1bH+Rwmk3LmpDdUEAS/12/gEevzm2BfSoMzD7xCC2hJCckrz/Rz9eylgvSLC6huiV0v2Uj3YhymfN6DddW7KqaEWAHbi1Y0eZn057kvyk/B758R7EtyTY83EA+3YUIf0WEw1418zAJskBfqIGbCD53eKKE6v3pTOGijzdgXRxXsGPoIxGU/czx4QtbAWNFdgN2aF/9Xth9Gs2m9Ug3pMBddkMoz1XhUe0MvsYkojBYs/dlZ8mhmLOWoT80YKTsgcQMxV2vvz4++slZ0PE1IAiWvoNXi4mWfAzlv7bGZcFxqGDiXnVcpx6D+CnRKA1ijooSykDc8yKzEgc4/XV6EQJtqcGq2K3nZmlFKnkYsyqhqqZB0YGueMO/FYdUA2KTua2C/9EQye7g33o/6rWd6CPandenq/wcAj2GqCF/u0YmFQ2P/z0Fx5f1C8P+nCw/JhkA0bnDla5SVyB8MpH9ok6mkneGPvB1kivE1h3h9UgoovBoo/ld2Fd4EfBan1hpKHuwK2NxjpSNqffQhipPj5Obuxiq7CUXGM/GEYJQ6uXsFaEwwK5dpoLm7t8Q7lEJys+oHhNsxnjCGSb77tc30N5SkI5PQFLl//kM69H/Bl5zPyG10fJcZ0RD4lMnV872asU25yWgJ0L8rXMPRNLRDtO+QcBVL5h4yduMObPzS2jwtw79+Mo4AaiyCnU6OTLVY7ApbfEh2+2cerr6iN1HNp9Ty+khtgsaUBZIzDWTmX6eOyh3AjChCR5KeawsHFfa/FddE/N49oWLVyNICNLU5iuIzGGMkeQUbEV3BvJNDhMB5mEh3PcQ4Kz3SFAU3eDJ21HuUAlnwMZ58tHXsy5qM5uJ1yl9iExst7WY0XFTxjqO+wYGIVOgzKm6EhmQpFYnUVG+1kEqU0Z0jt2OjVKaZViQEuE7rpLdxIC4ZEC0uq9set12lvBdj4aJVmk9ZaNlIi3baRnpuWyNBio+SViqft1ZfZnVPDGzanNNgar8RvuEUUvNDGZK4+XWuMqWhvQyq/BWdA5bazynr0q2Iirpwxm/JkljWJz9vxKtNIFOl0ZdXLyW6Ajo1jw/5rt3UocgK4N3KU3ABCcdoNvAKpPeBrFi5fKLJkNX+DsrPENXvuAvGhaNHDODatg5s1+10k5qNmfYx6CRXyZelRn4Vaaj34c1de+FS3tkRwRFO5FpJuTNDP9ZPw2tA0b6aXlvlZhPbL9iMsJslrEH31hy+UYrVc0rztCnR6FgqOwmWjub3/esndCTZ0f8TWGGlq9E/xU4KIBdQqpTsWWjhZyszzdaaNFmfbEGzEcwfBgUS9X96SlTfqsEkyAbgv1I3eg0w==",
     salt="12/q7",
 )
 
@@ -866,11 +873,11 @@ explain(
 # name: q7a
 
 # %% [markdown]
-# **Q7a** Predict, then measure. Q7's random stacks again, but each layer keeps a skip connection at half strength: its output is 0.5·h + attention(h), for its input h. How does the divergence between the heads change from layer 1 to layer 12? The cell after the check measures it.
+# **Q7a** Predict, then measure. Q7's random stacks again (no MLP, no normalisation), but each layer keeps a skip connection at half strength: its output is 0.5·h + attention(h), for its input h. How does the divergence between the heads change from layer 1 to layer 12, and why? The cell after the check measures it.
 #
 # - **A)** It stays near its layer-1 value: the skip path hands each token's own part on, so tokens stay apart.
-# - **B)** It falls to about 0: the skip part halves at each layer, the tokens grow alike, and the heads agree.
-# - **C)** It rises toward 1 bit: peaked random heads lock onto different keys, more so in deeper layers.
+# - **B)** It falls to about 0: the stream's scale shrinks layer by layer, the rows go uniform, and heads agree.
+# - **C)** It falls to about 0: the skip part halves at each layer, the tokens merge first, then the heads agree.
 # - **D)** It halves and then holds: half of each token's own part survives, so the heads stay half apart.
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -895,7 +902,7 @@ assert normalize_choice(q7a_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q7a_answer, "49c692bdb09c4ef011867cdeb6c0282373f9fe717d91b780eb57f739ae008537", salt="12/q7a"), (
-    "not yet: reread notebook 05's section 1 on what depth does to the tokens; the cell after this question measures it"
+    "not yet: reread Q7's demonstration above; the cell after this question measures it"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -907,21 +914,28 @@ assert check_choice(q7a_answer, "49c692bdb09c4ef011867cdeb6c0282373f9fe717d91b78
 # %%
 explain(
     q7a_answer,
-    "sealed:tc6P2PPpNlwiqBpPuEXok61bqNPK4o3siK/K3IiACLqPi8iV2mI0ojpezWGWROIrSa1rO7w3c6AGh+T6gjAKKJCQcQCvBXm7aVxOSwL7+OdmlmsJvRt/5MvrrD13sNz+Ry5ZvvSVnJuJDXV9q8kp2bCkfgfM3r5pPdPYOk4rT8Y0amv28+DHD8Bx0tz+etlQTavtQ07BtUzLNi3GzcJXB3SpzAXp9sdV7nqctqzkCWTAIBKgoyJP2oNnNDx29dCWIMDsdgiRdlSIzl75qhPs09qg81iGBTrbrUnPsX5aCJg0V0oyJxBhNLM5cY0M/y8DYNXW8jxIlnZfUcjIU0m7sibAszX2lER8C2fm3wipfGI5ESV27x13v9CSpqLcQ37CW1wUo1bjv5kfYYCOHQ53jhoeCA+iWYvzvXI+y/zOqv3LXSp19UmzHt2/W9mHiq5xlD3YFKbGX5w4f3AzzDpsnt/vRATYpQGilj9Z4Dg6eIPFXOsqU8lG1IG4mLh4olwlflCMe5vijbygGnO8H0PTU3oiwLL6VXJY3haboX2fO/MKNrCnmSLHgIizQOxO0xTb/Bxg7txC4jaojuTjaT5RAXcYJsZ4bw42DVQPzsAHz5CvuEgS4k3tkTLoMNGFX581zHFK9H2nIVo9NxMoJsu27KwPNVBye7vugPA5sg5QS7cWjZ/ms/LHOPjxoduuhhOCDX4sUpkEfFhH2oA3pSOaOVusquY4igHFJaz+iTH97oa9QGt8IHH8kTiiXdzMIj15NyIJDSCENazitBCVfdzOTOcrFLBwHG0/WIy4LzHWKK+lztWfX4Da9meXB7YAmSWHgIyCB3eQpXQyBbMJZsz4NZBisZbU8GP6NWY2Y65S1PJHSm+zAZGpJVJoDulKsM9u4I/t8KPMk5FQgszm/XDJZOXQWSyKimQce3UyuOtGYiYeriswfzkUP2krDjgKx1NFvDYrpopaERmhXKpfifDYFWm1fcJdLb6YOdob3yxzXDvDl7s7ShOhmscOP3S5bCWF0pLidk9XhtbfKT/d6Wj3NtDDxiPk4cOSucLv4Pn5WwQKkqVemBLAMcBKLJQ8If7WJ4aJ4kUaL9wORc/B9jS17/8ZTvHNmELixp80qR1wAqKMClimVGhXr2Yq9Wxy5QoFg5Yvksax/BX49eYywQegs+SJEWIB3FW+YoiscnV0cjBFWYVYAumcxRda/7bdF0s9yZtnwHQpdyXkNRYxd/ETGZ+T5Pni9kVygW6TS7dZ2Omv8E5Un5GbiXwkns3ZDiSJlrvNZ6MSW3KIlod/dI0o6tvEitcFjJ08iMQflUa5yAU91nBIkoWHOwbmYGFDDdvUX0Zg70eZFmlGOu+Pj4tphYQ8/KB7OjvxCq5HZNofX2IWUVAl64G0fEtduNLhfJn3eP2zMSLbcTYiQ27NpzxK3JfuILfZCQAnbXHCb9wvQptTBHMA+OO2b8eK8Ngjd0woaW3lo0SQLWH//R8aWCU9z2eYDxcvXSd6epVUKszVPRJA8ZUu2Kk7vjJpsZtVu9M3kD/TqJcArzhkujmsENg6/+koAWk7oLqmLU5e5zdxy2ZgaRFsWAyYFoCjxTM5/ErEP0Xy",
+    "sealed:ZuPsydvUII4DRxnJKxs8S61bqNOF45GpxrPT2JnMAqaAkcSZwCs1o25X0C+ZBeYiBbpsaa0xcfQd37b+wylCMNWNNRLjDzT1LE1MUVa38O0jjC0W6x9vsM/x+DFuu47oEjZIsuXH2cjeBHIxr584w7TjelPX3fBrNdDDfwEoXtU1cTWlvq6UA9d4zNjrP41XWqC/Ck7a8AXWJzXXwZZZAnXny0GspsFS63mcqqXvTWOPJBnuv2xXzMRqITh1p4TQYdLwdlrYeQSb3wX5tR2138bzoEmLBDqE+lOHpD9FGYp6H0UrMF0yM6dsa45JvjUIK8TQ5DxZmH5SH9eJS16ssjrAsyPpzQJ8C2L+mkL7cnw5XmIypwZt68TP9eeMAnDTCVwUrFax/sJTb4aYCgI7qwwVHVznHIvmvnwq1eyd9bXLaDEhoAn+V9CoW9yV04VswCu3WJ6OY9M+PFEkzC123/3/FhGKixGjkCVeqTgyeK6KXvs8AeIH24T8/LYtq1UlcjWRapfkyKKmHGK/AU6aS303xLLKXyJY3kzP73yELPxJeajoiWOGy9HcXedZmhvcsEti/80RqyOpy7f8eT5RCDQYJsZ4bxAyAV8P1MQW3Jqu4EgA8UH4gGa5I9WbSsxmyWxX/C63ewtrelI9as688OVdcBc3fa3u2Ltp5BsDH6pZysL39b+VN6yko9OxjBPPFX4sUpkEbF4BjMt183zCOVyjreQ4lUySL7P8k2X6poD8HTczID76lT20UYjGPj19MzoIDCDRbvGjkkKFdo+ISvtmQKp6SyAzSt+5NTGbPqC8i5ecXJ2Ns2WaEO9EmDaDlsfHHnyU8Xg3QPEHNo2rYYgn6N+FszC0fGEqY7tcxbdRA3W3CpO+awAhDr8F65E9r5u/r+DbkJ8I0Zj34HCVK6WCC27Q3nZSfiEi+roPJzVY6242MHVFaD1hDmZKy0MC4y9usZsIBFirXL0bkfDYFWm1OYQIPeyYI5FXzDBlR3+HxPs7RhPljJEKOS2pMXDQmJyDAlRZz86aODraoSn7IdDWlWH178nAqI3w7fKqA0sAma8NyxmPf4hOeNw1IePAeYbcslAAPtwTSs3T9iekvPAIV/yBy1/jg4IntBk8CsOVGxqmRGIa8CZusDIz8A0Ozd860Nui+F+rsPQymUj89aGCX2EWmRq0ZI7tf24xNSdFQ5MMEfKahA5Y7/ySFkk9xpBqlHk6YHfpfQd+cPUEXJ/btrz94Ux0xDqVQeUK0eWmtg9NnMOTmjls2dPcE2GJvLrFbrIHRnPB2LcwbY9h6MeQmJtAycp8mp1W1GO+nAEjw2tT3MqAJF+IeH0KINKYC3dquhO4GGlMc++7k59qwLdmqIx7bibsBedlbs1aQS0gVVI967GzbAlSrofWd4y4cvG5ZSXVaXo9CnfA8zwP+Za+N7CORQ84anGaINshA88VDTlSwvrzQseW/otsbUFgIW3j50CWeWbw6h0CV3c7xWnZexcjGiw1eIRHN86cIBAU95g/zqkrvzEvt4gApdl/1Wvdv9ge7jBg+SL4Hs856bt/HHUy7v+4LV1LsytngGtrKAd6C0eXFZGihyg5twSbeAH8eBqZudQ++VqHyT2DDH1eVNcUQAX/1gIIueP+mW+rx4hqqGe30i/xqObNcoT/d+XofhEpIHzd9Kje7HDtsG0WOHLZDH9e0OVyqXA87qxZ59zOZeVTmrUGh/l6Egf1D7t4msE+lH3G//OZSPb+OWVR0QS1QyKjkoNGyy+UCv3w/lZLU6gIlfdTXrfp6FhG0zW53qAbXRvnd/wMY2sk4Cc0+Aw04W8etGShbj0MUBPj2EcKKRUWhtePqR9bA1mnT33Bug3Fj74fkhRnA2UsznqpMiDodc6qrXGibwG5PKHa2KsbpgFxQ6X5x1NSgEvKv0AAt21yhvtNOyMT3RmD5/DVrzIh9p+4isMWRDxY+NQO8w6U+oZr/7xruECBwA2NjJVf9c0qg7ch/+7pLO5NSXvHxWwDoDNupRqvf5WNuSdOkN5Q/3JN6tE9QZmCgXfQOdVqZ6bVog//n9M2z+L50Ejaufx+vzU1/k1W421ft01ox1SVESM/WmgHIFLBBMcC+5Dm00AkN0s8FMjgqNc8BCIsjEySym3HMri0UOkrfmcHp3ztMJF+k7Ktten4tQaUku1yRCRjJIFk3Zv+NLs9YeraUQr/3aRp/gV45PJ8nuaphDXa5PSCA2+o9OJqR7zLah1gdeN/PTEmNP4fw7gwgT9khQ/euyd+ZLnD89cZWkHtlv9KUrEK1l4iC+ni3w1AiPVyVUa/nlXx1qIp5NsYQWjl1CcENp8kHgsK3jktchLbcrn/Gwww9rx8bfUszUVg8ffGXFRxFyVYzoEceDuscdLBlh3szq9hJ9InWnBhgRo5BprsQkMAzC+qvUQZn37jHJKE2Ue6z5lRqgELbd75MGw2QHNmP+gyjcN2nQ==",
     salt="12/q7a",
 )
 
 # %% [markdown] tags=["shows-answer"]
-# The measurement, after your answer: Q7a's stacks, skip connections at half strength, per seed:
+# The measurement, after your answer: Q7a's stacks, skip connections at half strength, per seed, with the mean norm
+# of the tokens each layer reads, its mean largest attention weight (1/32 = 0.031 is uniform over the 32 tokens) and
+# the rank residual after it; then the same stacks with every token rescaled to norm 8 after each layer:
 
 # %% tags=["shows-answer"]
-for s in range(3):
-    js, residual = stack_divergence(0.5, s)
-    print(
-        f"half-strength skips, seed {s}: JS between heads, layers 1, 2, 3, 6, 12: "
-        + ", ".join(f"{js[i]:.2f}" for i in (0, 1, 2, 5, 11))
-        + f" bits; rank residual after layer 12: {residual[-1]:.2f}"
-    )
+layers = (0, 1, 2, 3, 5, 11)
+for renorm in (False, True):
+    for s in range(3):
+        js, residual, norm, top = stack_divergence(0.5, s, renorm=renorm)
+        print(f"{'rescaled to norm 8' if renorm else 'half-strength skips'}, seed {s}, layers 1, 2, 3, 4, 6, 12:")
+        for name, x, fmt in (
+            ("JS between heads", js, ".2f"),
+            ("token norm read", norm, ".1f"),
+            ("largest weight", top, ".3f"),
+            ("rank residual", residual, ".2f"),
+        ):
+            print(f"    {name:17s}: " + ", ".join(f"{x[i]:{fmt}}" for i in layers))
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
@@ -1257,7 +1271,7 @@ assert normalize_choice(q10b_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q10b_answer, "5d55e842e30992f75d66d12282cbf0157e32263670ebcc6561f6786fe3c484c6", salt="12/q10b"), (
-    "not yet: what was the reader trained to do with the pairs in its input? The cell after this question measures it"
+    "not yet: reread notebook 09, section 3; the cell after this question measures it"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -1472,7 +1486,7 @@ print(
 )
 print(f"two chunks of 32 pairs: {n_right(hierarchical_answer(model, tokens, 32)[0])}")
 
-# %% [markdown]
+# %% [markdown] tags=["shows-answer"]
 # ## The course in one figure
 #
 # Now that the questions are answered, the whole course at a glance. Each panel is one chapter's
@@ -1480,7 +1494,7 @@ print(f"two chunks of 32 pairs: {n_right(hierarchical_answer(model, tokens, 32)[
 # records, the stored results of `course_utils.zoo.trials` and notebook 07's recorded timings (a few
 # small evaluations run live).
 
-# %%
+# %% tags=["shows-answer"]
 fig, axes = plt.subplots(2, 4, figsize=(18, 8.5))
 # 02 dilution: the closed form with a fixed score gap, plain and log-n scaled
 ns = 2 ** np.arange(6, 16)
@@ -1615,7 +1629,7 @@ axes[1, 3].text(
 fig = finish(fig, "Long-context attention at toy scale: each failure mode, measured, against a fix")
 fig
 
-# %% [markdown]
+# %% [markdown] tags=["shows-answer"]
 # ## The map: failure mode → symptom → measurement → fix
 #
 # Notebook 10 looks for the first five in a real pretrained model (all-MiniLM-L6-v2); what it finds
@@ -2173,7 +2187,7 @@ assert canonical_rounded(e06_tokens, 0) == canonical_rounded(max(_fits), 0)
 # %%
 explain(
     e06_tokens,
-    "sealed:xgxwIDbCIA949AASGOUZe+n7WwKAB5N8Rk7Ij0F1FgLTN0bX+b4Ogiw5c6VqLC83kTrOmAQ+8DF+xp9AzjwhwqObf04DQInLe/1+ttMlIgvRYPn/qaWJgBjyrjqA8zWP94UKYSFxQc36C5NKVFmfvoeCALkEbQtt51/tTU8qXw0PEFmL50Wn7P5M/10aAGex0/+HZyPugS7KrKV68Nsj6cZa5zjLxae5pQXvDEejSKHS55JyL9HiutcL0H1fsyz1B6geEAozX2+ZiEwbXw64x7YqZCwQFVPBXvmmHBqM+Haru9QnAp5vbmDT8Hr9W/jGqQpv4VI/aXRD+0U+RlZ++IN+JpmiID6qZ/AKUVkCp065B8a8x+a3+x+SbtVrQWpq9B02MluAG6AIR0c7ga3DJ/3p4xxF9wMAQjHaOIphIrQGimr+7uQvQz0neAGfcg/7viccJiiY3aphpWjLhrwwYl/BlxAqt2LbNM1+2ZG1Q3N30aBeWrXX3P2SAkICcwxaFG9zDO25okStpbEcU78N3kPn95NRznt2GgJrfuL2E0QmnY8IqJW/QlQQxAmx9j0x/l43mMG9vauYoe23BVevONqKdXuffABEeTjNvPqAcSmR+fqdv2EJzFbbE1ZWZrf9lMj95sROqS1PUEt/FjplXbaeRqBmXqKY86dSqYD7irzLHm3TS1cqun535Y7pfdDX0BzWRYg49/m74kT7eS/slxB/49+lbW+AgMLBl1anuKWN45mMvDS6e64obso+4nVxdUiVkUTi5bddpRtsq8HczJgEgWgUfShEBQ0eDAU2DAiml5QGy5RMxtzgpE/cCNHocO7sn95/fcsIT1ybrfbeFMuBLbQOMY5KLxg0j/lk4rcCeXQm1EyDnhQuMpKlAuX4l+hQ6abX/1z3XmCyIuLrEIQ74ppjlonoTdGy5Zk4I4lg2x7DZfdSh0BU6gE3l0uYcnHBEFmiZ9Ufyut11AcWhksaphSyWHJJLTW3hj1W5WzdMgthhCoyBIkX+/rVU8gnzNYisj8eFoZch31BpQF4IHk+Y+fSY1V4aYWNF8Ho2ubLl72uue1h4GbTw0DoSQUcHCC+1nVWqZkfILlmvY8HZ/CPbGpN2gZRYrF5VEVnrzwQxQeB3W5Ani1LfXNphS0iNUsmW8fiQfc=",
+    "sealed:Q+QP3XtgAjKhw+wDFQyXGun7WwKAB5N8Rk7Ij0F1FgLTN0bX+b4Ogiw5c6VqLC83kTrOmAQ+8DF+xp9AzjwhwqObf04DQInLe/1+ttMlIgvRYPn/qaWJgBjyrjqA8zWP94UKYSFxQc36C5NKVFmfvoeCALkEbQtt51/tTU8qXw0PEFmL50Wn7P5M/10aAGex0/+HZyPugS7KrKV68Nsj6cZa5zjLxae5pQXvDEejSKHS55JyL9HiutcL0H1fsyz1B6geEAozX2+ZiEwbXw64x7YqZCwQFVPBXvmmHBqM+Haru9QnAp5vbmDT8Hr9W/jGqQpv4VI/aXRD+0U+RlZ++IN+JpmiID6qZ/AKUVkDp065B8a8x+a3+x+SbtVrQWpq9B02MluAG6AIR0c7ga3DJ/3p4xxF9wIAQjHaOIphIrQGimr+7uQvQz0neAGfcg/7viccJiiY3aphpWjLhrwwYl/BlxAqt2LbNM1+2ZG1Q3N30aBeWrXX3P2SAkICcwxaFG9zDO25okStpbEcU78N3kPn95NRznt2GgJrfuL2E0QmnY8IqJW/QlQQxAmx9j0x/l43mMG9vauYoe23BVevONqKdXuffABEeTjNvPqAcSmR+fqdv2EJzFbbE1ZWZrf9lMj95sROqS1PUEt/FjplXbaeRqBmXqKY86dSqYD7irzLHm3TS1cqun535Y7pfdDX0BzWRYg49/m74kT7eS/slxB/49+lbW+AgMLBl1anuKWN45mMvDS6e64obso+4nVxdUiVkUTi5bddpRtsq8HczJgEgWgUfShEBQ0eDAU2DAiml5QGy5RMxtzgpE/cCNHocO7sn95/fcsIT1ybrfbeFMuBLbQOMY5KLxg0j/lk4rcCeXQm1EyDnhQuMpKlAuX4l+hQ6abX/1z3XmCyIuLrEIQ74ppjlonoTdGy5Zk4I4lg2x7DZfdSh0BU6gE3l0uYcnHBEFmiZ9Ufyut11AcWhksaphSyWHJJLTW3hj1W5WzdMgthhCoyBIkX+/rVU8gnzNYisj8eFoZch31BpQF4IHk+Y+fSY1V4aYWNF8Ho2ubLl72uue1h4GbTw0DoSQUcHCC+1nVWqZkfILlmvY8HZ/CPbGpN2gZRYrF5VEVnrzwQxQeB3W5Ani1LfXNphS0iNUsmW8fiQfc=",
     salt="12/e06",
     decimals=0,
 )
