@@ -192,9 +192,8 @@ def token_classes(encoder: Encoder, ids: list[int]) -> dict[str, torch.Tensor]:
 def plant_copy(content: list[int], *, span: int = 6, start: int = 4, distance: int = 16) -> list[int]:
     """`content` with its `span` word pieces at `start` copied over those at `start + distance`.
 
-    The copy and its original stay `distance` apart, at the same place, at every length; the keys added
-    as n grows are both more competitors and farther from the copy (`attention_stats` reads the weight
-    the copy puts on its original).
+    The copy and its original stay `distance` apart, at the same place, at every length
+    (`attention_stats` reads the weight the copy puts on its original).
 
     Example:
         >>> plant_copy(list(range(10)), span=2, start=1, distance=5)
