@@ -166,8 +166,8 @@ fig = plot_curves(
 fig
 
 # %% [markdown]
-# **ALiBi's recency bias.** Each head subtracts its slope times the distance. With 8 heads the
-# slopes are `1/2, 1/4, …, 1/256`: head 1 barely looks past a few tokens, head 8 sees far.
+# **ALiBi: a linear distance penalty.** Each head subtracts its slope times the distance. With 8
+# heads the slopes are `1/2, 1/4, …, 1/256`: head 1 barely looks past a few tokens, head 8 sees far.
 
 # %%
 alibi = ALiBi(8)
@@ -383,7 +383,7 @@ fig
 #
 # - **A)** Dilution: more keys share the softmax, and the first pairs, with the most keys after
 #   them, lose the most.
-# - **B)** ALiBi's penalty: a far pair's fixed handicap must now beat more, and nearer, competing
+# - **B)** The distance penalty: a far pair's handicap must now beat more, and nearer, competing
 #   keys.
 # - **C)** The causal mask: a late pair sees more of the context before it, so it is encoded
 #   better.
@@ -855,8 +855,8 @@ fig
 # with `K` = 112 pairs (192 tokens added). Why does it not fall in the first probe and fall in the
 # second? (With `K` = 32 pairs, 32 tokens added, it already gets 0.70 / 0.62 / 0.68.)
 #
-# - **A)** More pairs add keys vying for the query's weight; the retrieval layer gives these
-#   fillers little.
+# - **A)** More pairs add keys vying for the query's weight; the retrieval layer gives fillers
+#   little.
 # - **B)** At `K` = 112 far pairs sit at distances never trained, and ALiBi's penalty fails there.
 # - **C)** The `K` = 112 inputs are longer, and ALiBi breaks once they pass some length between
 #   the two.
@@ -1482,8 +1482,8 @@ for p, name in (("learned", "learned"), ("alibi", "ALiBi")):
 # - **B)** No: training taught the models to pass over fillers, so the pairs keep the query's
 #   weight.
 # - **C)** Yes: RoPE turns each token by its own position, and every pair's position is now new.
-# - **D)** Yes: BOS and the fillers sit at distances never trained, and they draw weight from the
-#   pairs.
+# - **D)** Yes: the far fillers sit at distances never trained, and take the retrieval layer's
+#   weight.
 #
 # Store your letter in `q9_answer`; the cells after the question measure it.
 
@@ -1521,7 +1521,7 @@ assert check_choice(q9_answer, "e36008086035c94d135d6085e11a3246aa0319dcf7b974e1
 # %%
 explain(
     q9_answer,
-    "sealed:lmN1+cPxuUvCaTGtmQ3qTikEdrmKrugg0cXOV4iuCvxrB025G51jlXF+7V5y6XaHlNVEMKG6EJdcllt0tj5xxlosHw28IpiEBg5FVq8gx0keGJ9AqOVa6XHkZlS57h85hKlPk/Ca+pa5d08TsBRek/jkAvWctlL21EA9yQqrYyvvK/TLQAO4+07x5mmkOLDC6X614HYfNq/JtzktjmEz4gc+RHrLFMa+vZtt6yu1MJzSN4VrDScTN6ptcvqRuiVzvY64Ggd3E9FPyVExLTGDa+NI6D1Eumf0K+WKqSCiD42jaCNR/FGxSbtxp/NatpSu3L7z8KC2feyFp/nm2cbdqchAYrPiDfDQHnUUk5JfNA+tUXw27OLVWW7V/TzZ69ZFZrRhMpeSlXJx/jh7jzG3x3sr6KQjeh2KAs5/0sxvy7lHqrFybh8VfjV4mEyIFjzebbF6I6WbA+yDOqYzTm2WGM4tGRBAxhjAUzif0en+8lsM4gCA6o4xtWw//9yARgzjWN4IzApofKkx/va+uozv2oc4JbqGp5swZzVe5bT3P+e1QUd831qANkp+KpDyD8/dspIpmPPEoO7mKcP0+Gw2b67duBdFs6jnRnwRIo/B9sYwIB3bdmD/2bDU3OMT3LzwpjpK3q6V2KDAWlg/GMLVmNDmSJYk8dzJnEI+8Y0SaPzVZyw271Z4bTdgoC03EuiHXzhvvRseTT42XoLlvQ0PmUrYz1PZJ3r2kPmTZKR3G7kdFG/hsyQsqQ9De9/1V4hrhB8r2jqn5b3Rm+u9I3jXZDJRq1/c4zuBJyq8hs96j7qU3EuNqQpFDhODikIRgA7YwDB8p2w8gBartT4ALREJm72Tpiggmjq6aA2+AiuLiEXPEnSj2Lnh0vGSymYBWVLHabyH8Rk7tysb8NCp+owbzCqyM1Xq/HysZqmM5r3/AA3ap6lzUzZfTRZrsLM6joZRnRsJv7BRlzaQpfyD4XFXwbdkQaz/1+fZuGjnQAgfvr9fftubpiGJ9/az1EMkY9IRz/uf5eR62d8tbbMU5l5sdLaJMwWf99Oo+HzGZVdZFccRFNy2w+qHgLOCnfQz3BI6nV9bOuB3rfoEeL7YLApfBXiw2/OoTS+0y4Otg+TrFNeTARdkoMej7MntwZkGhdzYDghk2BJSMZc/p8EGjn3DMLDkX13SL3sO/et9Z4qpPBpCF0qc86zHY5UfneNPe1/mc8qn3rhY8GopiVdgVIbTucSTZkshfElBi6f98K+0bsx5gzJUjtXl9vUNcqw32QkAiY/BX/LwCYwdw1mwtHPS6BX6IutIL91lqDMnUytbYmr1sDV4in33nVzwv0WT2NuoyI7JgWWcpHYIfQ11LZvgjs8Kko7tbQxYziAWftgLITdrrG8qZPptEJjShjYIMnYzNAbCoMJ/JJRee/Sfc2Nt5d1VPhoci9Lf2gKbq7qbG6pu5hd2qwZByauSBxwvHYOxdg2zSnfZJjdvwz198iBsCZGKy1WRct9aJb2HcTixZjchvjGt161R83F4/zNUb1uUvd5aJbsvEy3FaxQe849EOchyQYxujmfJylcpG6k+lRXgeYXlx+OkEIJSBffpr9sk0SSfbQ3wNXRKbyBObrOZCZXIUaKXmWwdCfKmmuu8Vtp9FdyMnuQUjB8VQHeitkZdjZjeaftseqfDdTfuWYd78ZhM8WLb2vgcGNqQHtrR5IIPhedpMgZtmyKwgH5CITQ5WshT3IRjY+DWOwo3ha7ZWD4Hc3dfxEVlPBXdy+KJIHIs0r8mA1DH0nKZtbpEmxwsAwOdc1n2UrTbpDpU0KVSQ3AHgLUC/UlhbElPB34TcJZ3b+UwTTAfq1VhOCWqasVBtrAmbRbpaNUvJ9mOfwyIGl5hi0L0t4KOlaGV5AHsrnC5XHeAwCA97/MGoGGJcXARIDamvCK8FWRqagtLnWXuizn3rTb4GOV4gIuI/qyT4N8Zpw2MEA68SObdzQBEojbIO8VZC/p300VqXyyRVxriTYdmywe0WxX5tVHn/WQ9vsTqSeFKFiICPw1PUYeXa260tpopOXqA+oq/DPuw/qcIFdbN3ld/vLgLSBvTM5poc4sH//iCg/oCh8UPmDe6iVUpYuFq1ENdpPu7/QOwMs0hkm8mvAG1kYN5CS/t8vH5s2B9KFi/xin2UbvtVJAaLk/tyVz69PFeYpURgPhhAIAofgvlvLpRvQQmeN4QlC8EEEOojh5TBePC7ZAcQezFxd9iZPi9j739CyGoDO9fdf1euqu9/Kn72CJQ+FKKxAwA9tg2QrsBxPaKeS7SS93Z4MOqTb38Oohsk9Ua9jHj4MFftqwWEgRtMDVPIcsnX3HP7hoiXBHfn2iMifb2CFJT1VcWqxXHo0Dd04MTkspHBDCSeGxYxVn7qcZVDGoHw0g1TQSAfSa02OmSClpE8SYIH/2sJIQtsueHk+3htl/dLIc/MmdZ7fhhPleZX/38g79TZ442iYuCAME=",
+    "sealed:Zx1BF/O61q/slBoyuSvzyikEdrmKrugg0cXOV4iuCvxrB025G51jlXF+7V5y6XaHlNVEMKG6EJdcllt0tj5xxlosHw28IpiEBg5FVq8gx0keGJ9AqOVa6XHkZlS57h85hKlPk/Ca+pa5d08TsBRek/jkAvWctlL21EA9yQqrYyvvK/TLQAO4+07x5mmkOLDC6X614HYfNq/JtzktjmEz4gc+RHrLFMa+vZtt6yu1MJzSN4VrDScTN6ptcvqRuiVzvY64Ggd3E9FPyVExLTGDa+NI6D1Eumf0K+WKqSCiD42jaCNR/FGxSbtxp/NatpSu3L7z8KC2feyFp/nm2cbdqchAYrPiDfDQHnUUk5JfNA+tUXw27OLVWW7V/TzZ69ZFZrRhMpeSlXJx/jh7jzG3x3sr6KQjeh2KAs5/0sxvy7lHqrFybh8VfjV4mEyIFjzebbF6I6WbA+yDOqYzTm2WGM4tGRBAxhjAUzif0en+8lsM4gCA6o4xtWw//9yARgzjWN4IzApofKkx/va+uozv2oc4JbqGp5swZzVe5bT3P+e1QUd831qANkp+KpDyD8/dspIpmPPEoO7mKcP0+Gw2b67duBdFs6jnRnwRIo/B9sYwIB3bdmD/2bDU3OMT3LzwpjpK3q6V2KDAWlg/GMLVmNDmSJYk8dzJnEI+8Y0SaPzVZyw271Z4bTdgoC03EuiHXzhvvRseTT42XoLlvQ0PmUrYz1PZJ3r2kPmTZKR3G7kdFG/hsyQsqQ9De9/1V4hrhB8r2jqn5b3Rm+u9I3jXZDJRq1/c4zuBJyq8hs96j7qU3EuNqQpFDhODikIRgA7YwDB8p2w8gBartT4AOhENnPylyR9lkCD+YxHqVjSGyVCBFWKtz+qo1bmfhWFAXVXXJryf8lAwviZFoofzu4xTzW+3M13j6i6rLrjN7LagVwnG4+B0Gz9EGlJvo7Y33JoX3w5ItbBG0z6QsPaJtGMenfU2E7axg/XXuCDnEUpb6aNYbMqboyuM5OGgxBpmfJMOxu3bq6s7i55pL78EqQsjaKyJcE7Ls5r29C/UaFwKQctQANeq0uPEkvaBjOt/nxx3w19DYLkkobcAe6LYKk8CTifkwb3qWya+2Iqyj5fzXN+TCkJ9pMGqv4+8g8xEhZ3CRhks0FdAJ4cpsYwUiGbDdfLtUkvAdHUcjuUpcoykLRsDAFyc4aXOL4BWmOEKfUSvc9u7m71F8HwsiVFrAMrGqMCVZh9ucVFambq59+ehdcx6jj4TgMipsuMaZOQ3ilBIiZOFUua/EY0fhl7x+SeT4B62IOFJOY8xtD1zEDRfZW745D1h1i6m2Z5IFw3ChI/1h4efzn2W9yxNMwt3LJv9jtwLx925bFlWxCQKPdRYKXIs/3tr6ACSVdrQlnNWfm1+PwqKssV4MJUbMvTUNlMi891LKh4MnYff3RTM/7OcSKRs4BR2+VoOzqqDTh4kDcuxagHgSTjEdW0n8nV7syV+BdnZvhqvUogOMa2abXS1Zzdzt36/0L0Y93py/zBfKg+St8MIcbw9XW7UcRQSvcZ5OOsbQZpuiCnOgkN8Cq412weufsTgwf/oUo4CUevj5t1s2zqDbRn2IHtbdCpOfvqVS5PTUbffjy8GDuXomq66RJRuH8PFn/1blgMVW3GrphQJgYPXevl2P63JY2+vRIs+45YfxmXIy/gGDp+UVtOexYQrqahjLkNx1SCm1CpMMjcgHdcazIUwY+ndeAMhyvzjVTtTPnFIgV5+aRX4zNuvaDYn2Ox0CF7X0mSXqr8QhRo2GAOIdVj2WqPVpnRF26UPAiVWzLJB/Q4nNxMHTnRcNZJ3fPgwTjoJpg0oICOwJsEPgP8SWl7qaNIlYo2AfxjDC1QxyEz2oJvW1aGk4AX3uTmkXjKAhWRq6fUe5TW+f0M8JzHuqme0HiA+JhMOjHq922iq5ye5TtR4wYSP+66RsshQolnCHhTlHOfV3RwFuD3IIYhfG79oyAppVWjBQgH0AMh2xxn4WA7m+VXhrjAuq43lQvxKFiICPw1PUYfea2iu+pBtdmyL+oqpAfa0sKVBDdLNjFQtuKpCREnGMpEtccIP+u6EkbNBkdVAhTyl0BpmbuouklNXobKn9lelLsFujG5jtA271IUxGH3q8vPwsj4ueBClxi6kXabtRJoSL0+7m1fltfQRd5YKnOMvQ45xOxLm7u5NqkU9c88G0WoFGUbril9DDrGW+9UPBLWCydktM5myifLmEHW4R64aaOJeqqqrqLrwzzUZ7lCK0V9M9tJzRO4Tje+KdHOaUJ2V2I26BbzgK4h9ipAc53Sn+dNCpbFVE0swZBUWII4qTSXS6h5rVxrYyiyKif2vQVUbyUUV7kHH7VjMltQLls0VEmaTZTtY4BD6uMtaG2ZR0gA1AwqAfSq2n6SeHA5EsDcMTLK2Opxkq+qG0e3qr06PP9IoLzRZ5PMiNBmIRLiohrFDIo93kJqCBpxxVrceB34/K9hyixPTFB1C7xmDE6r/ebTmAa6pa9ik0Oz5K1Cg/J5aYRStUg==",
     salt="03/q9",
 )
 
