@@ -72,8 +72,7 @@ def far_key_weight(model: TinyGPT, batch: TaskBatch, distance: int) -> Tensor:
     """Attention the answer position gives to keys more than `distance` tokens back: (layers, heads).
 
     Mean over the batch of the summed weight on keys at distances > `distance` from each row's
-    answer position: e.g. the mass that keys at distances never seen in training (distance = the
-    longest training sequence - 1) take from a retrieval model.
+    answer position.
 
     Example:
         For a trained key-value `model`:

@@ -165,8 +165,8 @@ def route_diagram(reads: Tensor, n_pairs: int, open_pair: int, closed_pair: int)
     Example:
         >>> from course_utils.core.dilated import dilated_key_counts
         >>> from course_utils.tools.plotting import describe_figure
-        >>> reads = (dilated_key_counts(64, 4, [8, 16, 32, 64], [1, 2, 4, 8], causal=True) > 0).any(dim=0)
-        >>> describe_figure(route_diagram(reads, 16, open_pair=0, closed_pair=1))
+        >>> reads = (dilated_key_counts(32, 3, [8, 16, 32], [1, 2, 4], causal=True) > 0).any(dim=0)
+        >>> describe_figure(route_diagram(reads, 8, open_pair=5, closed_pair=6))
         'Figure: A 2-layer route: the value reads its key (layer 1), the query reads the value (layer 2). Diagram.'
     """
     query = 2 * n_pairs + 2
