@@ -330,7 +330,7 @@ for seed in SEEDS:
 # token's. Why park at all? Not for want of a constant: every value carries the bias of the `qkv`
 # projection, and `proj`, the LayerNorms and the output layer have biases of their own. A head
 # parks because its weights must sum to 1: with nothing to read it has to put them somewhere, and
-# BOS is the one token that is the same in every sequence. *Given* that the head parks, training
+# BOS, at position 0, is the same in every sequence. *Given* that the head parks, training
 # makes the parked-on value useful, which is how Sun et al. (2024) describe the sinks of large
 # models ("attention to these tokens acts as an implicit bias term").
 #
@@ -570,7 +570,7 @@ print(cache_indices(10, keep_first=2, recent=4)[-3:])  # rows for t = 7, 8, 9: [
 # name: q5
 
 # %% [markdown]
-# **Q5** (predict now, measure in Q6 at the end of the quiz; answer before you read on). Seed 0's
+# **Q5** (predict, then measure in Q6 at the end of the quiz; answer before you read on). Seed 0's
 # sink head parks 0.97 of its idle weight on BOS in sequences of 64 tokens, the training length.
 # Feed the model 256 tokens with full attention (no cache). *Predict* in `q5_answer` how that
 # head's idle weight on BOS behaves at positions 64 to 255:
@@ -606,7 +606,7 @@ assert normalize_choice(q5_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q5_answer, "5bdbcc136b955cef7158880a8401e6ec1cd62a13ad127a76714ce59155f8cc3c", salt="04/q5"), (
-    "not yet: reread section 4"
+    "not yet: reread section 2's description of the models, then notebook 03's section 3"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -800,7 +800,7 @@ assert check_choice(q7_answer, "fd9aeea2a4273cb7b5d62c90a581dc7ec5088fc4573b8551
 # %%
 explain(
     q7_answer,
-    "sealed:kNmKLJa44nqyx4j59fgtc35zomzg4smrWwHpHZSDCnCdQgyKHvkxcWoxp3Doan/MMIt5+lnfEIeiu0jkCthdwVOP0B4RzV/skRfVJ+ghWdqXc+X777QbfQE97Wgi6M/h1WS82dWTNiX//w4E+4HIvh6LsBVxvAxic0n5ed/hkJm/GLoc2Bu5eB1mYiwc7FBpolEC/uCnPgj0pnD0hAbS7QulxS0PxPvqZaYhoU7cfR6QXtKyvCcq3vof8472ijCwCD5pYGFBJtKax4mlBB4xAV45opHKRMFUJMBAmrFEyLzqYYbcRfpRr6lEEw7DZhz1PtRpuzidquefbXiKWZjooL+YmwCcMB3WFQQ+90uQGFrAaTELLtPgIVT6FBkECI/0jSOk7kdcdvTYLux9fAzP1Q2vA8wpqGhCq3aIwS8kyJDxAg1yjXuqwcYbB8xMRfaW3bFokZ5QUtfR/YNMDQv/erbcr24/oeTwO0whHZoxfI9t6lSNDppPUrLR10weY4NA3nV1XAC5wFTcCFj6UCGLdlxVZRXmdhpwNOQSEPBoXUbg0bU7y2dZz/aZ3coNd7W04Rm0tyBePp+uhJYMPnY0XYgOgE8G1iVeO/p9v+gOj5KFXt5iQL2HdkackWoHKSefFFQsTvpGHK42OjZ64E4pDgNTRKDa/y4cqE52QUJFuNCfuPUJviWMiEE7jmdhZSxmyu7biz8S/9mTtEv0zDdSJEcv/qerwtRqxriJ0+ljhZRX7JQm4ycLKTiMw+8MbVo0i/W8KVSsjVQkPWf5Zp5sLFzbsfSogw92TsMG618GqduSttgWGitbMAScXF4vkn5NZvknHX8rFrHTYctbDKtxnGFs6YPwPcf/+40I32lPyPH4tbEVGVy6ETqPeCAAlpzHdi6WVeKXh3oG2lX2mYb2Bzs5VSadqjAXIptpanntE8pCvbSO0EYYwPoE8As2ML28HmIqSIWRGPclREgfK4InfEyPhtMz02lWLZO7TMmWdwOvnjvmLDDiCSVC04q/z9JLyCait7++XQM89JXYEk6LhYvqRRScAbwbLowidmfx9IwEN7PtlUgULMN3Q6pnN5ZEB+Gq91+IcFRXOeoLSG00kVq7quSxvFYhySXtSSJBevQr5+gx3FUvpot/9EivG/CjLKiNyWXDobDOUEw5KH/8GhumOXT/p0us2hT9hnoNIwZTFRDI2XulV9rp4i/KmG9N/PCnwu4TGPk1wQ0lvns2x531DLovmxIWF1vGcdL5UK95J591NdkbOxoi10hyA9q/IONCy0u+dqESIyWWgxkSVIamns0D/fc/tEw/j8THUB0o8KCSOYsRjVBM//k3DBgennNvs7aLp3NESCa+amAuEPajAbwKVgXhP7v/y0l/lN86ceghbHXj5TPrtxzbNk/kGQOIniwFSiI2i365hQx7fjPgEvHnekEOpQ/slFeC2eYmNO3QNUSayOUGxeanxAy378L2hoEC8P1k2b3MEZEmFfMWTHPM+e38LNj6R5ZLIEfm57tRqWSDFkYhm6N5ix9tYnjOo8ybk7WasQPXLQ3g9e37yHYFaNSAf6P2o85tgbGpOpo267SpRf9hXh45tnZ33ou3xo5wIqcoLz21+SSj5RZMJpAMe4UKKpODFMx4gd/CN8S0+8InLvD+9DE5DsrJpjsIu+yR4bPYERPlSaK1YGsSUQcYCVhVTebcqmlNFbXAMotpJSlDjuG3vyiONwBDJ1PN/RNHZvaosewiIhNp18WKHokaqLJ86931/KQzjwOKzwK4m+sYN//rU5tGcCRHd1covDiZVwpKAEo5quok1z17xZEAEu2hguzDovstzE6Hg7Fd/DiUxJlRFTy5vs+6Tc5f/1KkOh9FE3mrbeOFFHGbyQnKhTKE4l30wzhbhwmb4D5P75G7nO7FqY7eIT3sGWdrjs/M2n9sWGsz6GWsHCR2tOjVufeswhdBC6WJObU250+vqA5Zleuw3vGaaG6csWrswvd5BqNnqLzVNvkHf/snEodKzCInXYPjsAnvKgylrZN5xzoAj00kFlShs+ho8XrsBTEydaj98MbTVBpNU88OmEUjrM6Zb63CYg7YI0/wEvl8Cs6Pu+SjYlFKgpJrOieD",
+    "sealed:ygiYDBZB0EEeObB2h0Xmi35zomzg4smrWwHpHZSDCnCdQgyKHvkxcWoxp3Doan/MMIt5+lnfEIeiu0jkCthdwVOP0B4RzV/skRfVJ+ghWdqXc+X777QbfQE97Wgi6M/h1WS82dWTNiX//w4E+4HIvh6LsBVxvAxic0n5ed/hkJm/GLoc2Bu5eB1mYiwc7FBpolEC/uCnPgj0pnD0hAbS7QulxS0PxPvqZaYhoU7cfR6QXtKyvCcq3vof8472ijCwCD5pYGFBJtKax4mlBB4xAV45opHKRMFUJMBAmrFEyLzqYYbcRfpRr6lEEw7DZhz1PtRpuzidquefbXiKWZjooL+YmwCcMB3WFQQ+90uQGFrAaTELLtPgIVT6FBkECI/0jSOk7kdcdvTYLux9fAzP1Q2vA8wpqGhCq3aIwS8kyJDxAg1yjXuqwcYbB8xMRfaW3bFokZ5QUtfR/YNMDQv/erbcr24/oeTwO0whHZoxfI9t6lSNDppPUrLR10weY4NA3nV1XAC5wFTcCFj6UCGLdlxVZRXmdhpwNOQSEPBoXUbg0bU7y2dZz/aZ3coNd7W04Rm0tyBePp+uhJYMPnY0XYgOgE8G1iVeO/p9v+gOj5KFXt5iQL2HdkackWoHKSefFFQsTvpGHK42OjZ64E4pDgNTRKDa/y4cqE52QUJFuNCfuPUJviWMiEE7jmdhZSxmyu7biz8S/9mTtEv0zDdSJEcv/qerwtRqxriJ0+ljhZRX7JQm4ycLKTiMw+8MbVo0i/W8KVSsjVQkPWf5Zp5sLFzbsfSogw92TsMG618GqduSttgWGitbMAScXF4vkn5NZvknHX8rFrHTYctbDKtxnGFs6YPwPcf/+40I32lPyPH4tbEVGVy6ETqPeCAAlpzHdi6WVeKXh3oG2lX2mYb2Bzs5VSadqjAXIptpanntE8pCvbSO0EYYwPoE8As2ML28HmIqSIWRGPclREgfK4InfEyPhtMz02lWLZO7TMmWdwOvnjvmLDDiCSVC04q/z9JLyCait7++XQM89JXYEk6LhYvqRRScAbwbLowidmfx9IwEN7PtlUgULMN3Q6pnN5ZEB+Gq91+IcFRXOeoLSG00kVq7quSxvFYhySXtSSJBevQr5+gx3FUvpot/9EivG/CjLKiNyWXDobDOUEw5KH/8GhumOXT/p0us2hT9hnoNIwZTFRDI2XulV9rp4i/KmG9N/PCnwu4TGPk1wQ0lvns2x531Cbo8mhIJDEfEMNz9V+drPcU9QdIbLFI10QRxEYjwOfgM7g7kIr0fYijXjwQFVMb9xNxFtvM/o0xU3IHSVBQo+aqGKI9Lj1B147xWFAsSljA4+qGv6G4KWW60ezA/SPKpGLAJExnwfvTnwU5/4YV+POZqfiiloEf0vwafK02vD1DLnioFRkB3zW7xi0l9bznmEPHyfE4ZrF3ol1zU/7UuNO3QNVKa1fAHgqHp6kKnjZymy45OtqNz6/jRX4BpFfMIFnP8tuD4K5T7AplBNUPgtOdH3zCeFQc4mqg+sDpOJnnM6d3egqnJtUCEJRftuujtjW8CddrEfOz3uYs/h72lJJplra+zAL18Txt4snd61YDk1ogxduQyJyao+WDvuxZZJ59JWcdLA9LIR4gjsNjTcsS07dknLsr5pjo3Q8/IrxAhhOyL/L/UVAjiGvKqYWdLTBoXExZVTfKVvWkcFLjLcY17amFVwae9u22eIVRZYlDX9BROZ7Pk4u0oJQ5n14bbF8xJ6bN2rrHw6ekm0FDOliX7yKQVerziRZtGbSRdcBJkpzmHHFg5AFA9packzSkX+a5CTLm/iuvI5vc4iVyJ0qdX/C+D2NlRTiD8uM22UNlfuR7qLhVVE269KbSICWrP6V2Jl3uZ+V3vxThbiBTJ5zgO4JCriu7eqMmbLj3sAmw7lsbKn28jQzwz13iwHGV5r+PTnsjNxQ8EAryOMv904UKhsEsanOqx3r6FPC+DuCnqzvt4UPI87bmSMPQHLKs1CYNOiRt0CY2m5BKgfhOo7IEw3SYYy1hrF07k5/Rq+n+/USsyd6G8+tCXABBRU8UOhFN37syTfa/FJ0HdNQagFfhvCs2PtePmNl9AjsA4KCrExi+3VBEFcC0avXigXhvuHp5pJ3hWCycq0o+Tf3DTh8tN5+NbnurBEjrVKe5o0DSHiM+litASG/OHpldVw0/64OOxMMLgYfanHhjg0wWnnWIeXfGV2+fKi0SEYsE59RdojczuSQ==",
     salt="04/q7",
 )
 
@@ -854,8 +854,8 @@ for seed in SEEDS:
 #
 # - **softmax1** adds a key with logit 0 and value 0: `weights_j = exp(s_j) / (1 + Σ_i exp(s_i))`,
 #   so a head can put weight *nowhere* (Miller, 2023). Kaul et al., "From Attention to Activation"
-#   (2025), pre-trained GPT-2- and Llama-2-style models with it and cut the first token's share of
-#   attention from 65 % to 3.3 %.
+#   (2025), pre-trained GPT-2- and Llama-2-style models with it (and their OrthoAdam optimiser) and
+#   cut the first token's share of attention from 65 % to 3.3 %.
 # - **learned sink logit**: the same extra key with a learned logit per head, as gpt-oss (OpenAI,
 #   2025) ships. Trained twice: from 0, and from +4, where at the start most of every row already
 #   goes to the extra key, so it has a head start over BOS.
@@ -951,9 +951,10 @@ explain(
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q2b
+# points: 0
 
 # %% [markdown]
-# **Q2b** (predict, then measure; the same table). softmax1 gives every head an extra key with logit
+# **Q2b** (predict, then measure; ungraded, a self-check; the same table). softmax1 gives every head an extra key with logit
 # 0 and value 0, a place to park that writes nothing and that no cache evicts. Evicting BOS cost
 # plain softmax +0.137, +0.001 and +0.058 nats per idle token in seeds 0, 1 and 2 (section 4).
 # *Predict*, before you run the cells below, what the table will show for the three softmax1
@@ -1130,7 +1131,7 @@ for label in ("sink logit from 0", "sink logit from 4"):
 #
 # So the sink metric and the eviction cost can disagree, and only the second says whether the
 # model needs its first token. In large-model pre-training even the fixed extra slot works: Kaul et
-# al. (2025) cut the first token's share of attention from 65 % to 3.3 % with softmax-1, and Gu et
+# al. (2025) cut the first token's share of attention from 65 % to 3.3 % with softmax-1 (and OrthoAdam), and Gu et
 # al. (2024) found no sink with sigmoid attention. Why our toy is harder on the fixed slot, these
 # measurements do not settle. It is not that the parked-on value is useful and a zero value cannot
 # replace it: the sink key with a zero value wins in every seed. What the winners share is a score
@@ -1382,8 +1383,9 @@ print(
 # head, from `weights: (batch, heads, n_q, n_k)` (the weights on the real keys, 0 where a key is
 # masked), `values: (batch, heads, n_k, d)` and `grad_out: (batch, heads, n_q, d)`, which holds
 # `∂L/∂o_i`; it returns a tensor of shape `(heads,)`. The function is not given the scores or the
-# logits: derive the gradient by hand (the checks refuse `torch.autograd`). The visible check runs it on weights made from random scores,
-# rows of ±1000, rows with every key masked and logits from −50 to 50.
+# logits: derive the gradient by hand (the checks refuse `torch.autograd` and `torch.func`, and the hidden check
+# compares in float64, the inputs' dtype, far more closely than a finite difference can get). The visible check
+# runs it on weights made from random scores, rows of ±1000, rows with every key masked and logits from −50 to 50.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -1432,7 +1434,20 @@ _w1, _w2 = (
     for _b in ([-50.0, 0.0, 1.5], [50.0, -2.0, 0.5])
 )
 del _s  # only the weights leave for the function
-_AUTOGRAD = (torch.autograd.grad, torch.autograd.backward, torch.Tensor.backward)  # derive it: no autograd
+_AUTOGRAD = (  # derive it: no autograd, backward or forward mode
+    torch.autograd.grad,
+    torch.autograd.backward,
+    torch.Tensor.backward,
+    torch.autograd.forward_ad.make_dual,
+    torch.autograd.forward_ad.unpack_dual,
+    torch.func.grad,
+    torch.func.grad_and_value,
+    torch.func.vjp,
+    torch.func.jvp,
+    torch.func.jacrev,
+    torch.func.jacfwd,
+    torch.func.linearize,
+)
 with unavailable(*_AUTOGRAD, namespace=globals()):
     _d1 = sink_logit_grad(_w1, _v, _g)
 with unavailable(*_AUTOGRAD, namespace=globals()):
@@ -1455,6 +1470,21 @@ import torch
 
 from course_utils.tools.quiz import unavailable
 
+_NO_AUTOGRAD = (
+    torch.autograd.grad,
+    torch.autograd.backward,
+    torch.Tensor.backward,
+    torch.autograd.forward_ad.make_dual,
+    torch.autograd.forward_ad.unpack_dual,
+    torch.func.grad,
+    torch.func.grad_and_value,
+    torch.func.vjp,
+    torch.func.jvp,
+    torch.func.jacrev,
+    torch.func.jacfwd,
+    torch.func.linearize,
+)
+
 
 def _inputs(seed):
     gen = torch.Generator().manual_seed(seed)
@@ -1473,12 +1503,12 @@ for _seed in range(3):
     _s, _b, _v, _g = _inputs(_seed)
     _w = _weights(_s, _b)
     del _s, _b
-    with unavailable(torch.autograd.grad, torch.autograd.backward, torch.Tensor.backward, namespace=globals()):
+    with unavailable(*_NO_AUTOGRAD, namespace=globals()):
         _got = sink_logit_grad(_w, _v, _g)
     _s, _b, _v, _g = _inputs(_seed)  # after the call
     _b.requires_grad_(True)
     (_want,) = torch.autograd.grad(((_weights(_s, _b) @ _v) * _g).sum(), _b)
-    torch.testing.assert_close(torch.as_tensor(_got, dtype=torch.float64).reshape(-1), _want, rtol=1e-5, atol=1e-6)
+    torch.testing.assert_close(torch.as_tensor(_got, dtype=torch.float64).reshape(-1), _want, rtol=1e-11, atol=1e-12)
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
@@ -1493,7 +1523,7 @@ for _seed in range(3):
 # −50 gets a gradient of about 0 whatever the loss. That is the size of one gradient, not of a
 # training step: under plain SGD the step on the logit would shrink with `p`, but the zoo trains
 # with AdamW, which divides each step by the gradient's running size, so even a tiny gradient of
-# steady sign moves the logit by about the learning rate per step. The training logs in section 5
+# steady sign moves the logit by about the learning rate per step (for gradients well above Adam's ε). The training logs in section 5
 # show the logits barely moving all the same, from 0 (by at most 0.14) and from +4 (by at most
 # 0.03), although from +4 the extra key starts with 0.64-0.65 of the weight and so a large gradient.
 # Whatever decided which key wins, it was not the logit: it was the real keys' scores, which
@@ -1602,16 +1632,15 @@ for _seed in range(3):
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q6
+# points: 0.5
 
 # %% [markdown]
 # **Q6** (measure). Split positions 64 to 255 of `q6_stream` into four blocks of 48 (64-111,
 # 112-159, 160-207, 208-255). In each block, take the idle queries (not TRIGGERs; position 255
 # counts too) of all 64 sequences together, and, for head `q6_head` of `q6_model` with full
-# attention, find three numbers, pooled over the sequences: the mean and the median (`torch.median`)
-# of the head's weight on BOS at those queries, and the fraction of them at which it puts more
-# weight on BOS than a head that spread its weight evenly over the keys that query sees would.
-# `q6_stats` is the list of the four triples `(mean, median, above even)`, in block order, each
-# number to 3 decimal places.
+# attention, find the mean of the head's weight on BOS at those queries, pooled over the sequences.
+# `q6_means` is the list of the four means, in block order, each to 3 decimal places. Q6b asks for
+# two more numbers per block from the same queries.
 
 # %%
 q6_stream = backcopy_batch(64, 256, generator=10)
@@ -1628,19 +1657,10 @@ with torch.no_grad():
 q6_on_bos = q6_attn[0, :, q6_head, :, 0]  # (B, 256): each query's weight on BOS
 q6_late_idle = ~q6_stream.copy_mask
 q6_late_idle[:, :64] = False
-q6_uniform = 1.0 / (torch.arange(256) + 1.0)  # what even weights give key 0 at query i
-q6_above = q6_on_bos > q6_uniform  # (B, 256)
 q6_pos = torch.arange(256)
 q6_blocks = [q6_late_idle & (q6_pos >= lo) & (q6_pos < lo + 48) for lo in (64, 112, 160, 208)]
-
-
-def q6_triple(block):
-    """(mean, median, fraction above even weights) of the weight on BOS at the queries in `block`."""
-    return q6_on_bos[block].mean().item(), q6_on_bos[block].median().item(), q6_above[block].float().mean().item()
-
-
 # END SOLUTION
-q6_stats = [q6_triple(b) for b in q6_blocks]  # SOLUTION
+q6_means = [q6_on_bos[b].mean().item() for b in q6_blocks]  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -1652,18 +1672,79 @@ q6_stats = [q6_triple(b) for b in q6_blocks]  # SOLUTION
 # FORM
 from course_utils.tools.quiz import real_number
 
-assert len(q6_stats) == 4 and all(
-    len(triple) == 3 and all(isinstance(real_number(x), float) for x in triple) for triple in q6_stats
-), "a list of four triples of numbers, one triple per block of positions"
+assert len(q6_means) == 4 and all(isinstance(real_number(x), float) for x in q6_means), (
+    "a list of four numbers, one mean per block of positions"
+)
 
 # %%
 from course_utils.tools.quiz import check_rounded, fingerprint, in_range
 
-assert all(in_range(x, 0.0, 1.0) for triple in q6_stats for x in triple), "weights and fractions, between 0 and 1"
+assert all(in_range(x, 0.0, 1.0) for x in q6_means), "weights, between 0 and 1"
 assert check_rounded(
-    fingerprint([round(float(x), 3) for triple in q6_stats for x in triple]),
-    "d629f148b994b94b760e6ee6b1551732f2aef60e52380f4fbe633a6168abc520",
+    fingerprint([round(float(x), 3) for x in q6_means]),
+    "b1160021f037941b05dcbac427636010d81b68d5580eef0b3e7e62a4237a2312",
     salt="04/q6",
+    decimals=6,
+), "not yet: pool each block's idle queries of all 64 sequences, then reread the prompt's block bounds"
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END TESTS
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END QUESTION
+
+# %%
+explain(
+    q6_means,
+    "sealed:cQuw8gQOUDRApCdLZIz4eDYI8Gmd6Cgb3GAjhJ+U8bMYMVjCKxg5xhpj2MBr86IEmjjSXsyWx0I4EmB1UY7omFxWvbaSLeqDeFiG/bPR2B6hDju8kCgR4djlET+v/jzGz9C9l58eQD0rwmS38qvkE2RYeOE+BVrck6LBVkCRfesQxbfjJOBpWJISZ3Og1lQ/q6IRiZatCemO5o6CkLXlpqwm1brmJ5L8LF2mq23pUep/nfvuSMaN8x5uOImdXZ16q9dsiQi6Ou3rTgNbVqHhSbllhNRY4NGF9W8clQYz82/SRk/3grfgf50uJiDWiPlffBn5sJykK3gSUE5E2xDTW/XpwSOqNnFvUhggvhE5ItBBMFJQ3vFfOkzCbBG7Du30KBEfcCmbpi3FaKcDCQDDXZ0or7hd9xo4zMlJ+3Pcz7iZtruS5VYVHG+4ppgM5kVfsZMGekuiYTFD4xsMhp+FXL3OAmMOzFSfu6blilAL9eqo0Ll8ADPk7hHw4vG7AvQRLJji12q3IVbAcvmm3ch1/XWHmYp9xlyhXIAuAvgkFZjV6MUt2lq21PwFp4s/lV81XdGyP5AyN8rO9+Ou8HMJ1CXneAmHdncGSDA6cnx0qVz0BcvcNcHHx6G04R4M6kS7u21nEdJ1aiLDdNev+cRzYZGnTBkYKm17uLE967/TWds4eJoUF1Ix+3N5Sz1aoFA8p19V5NfWAZ93EIyqXBVL4amoTcUsvtIDaog0zpDc0tDctsVudqCRKMbPV/SGLoJPItVfoaKwSxGJ3Z3NgaiUDQGQ9uUDtdojD63gqkfEjEcxCcDwebOhuH33m8EDtRgbkA8tbgdo3/VYx0OUwuheUx6kXpyQ8L9P3Uc2vbmZLA==",
+    salt="04/q6",
+    decimals=3,
+)
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN QUESTION
+# name: q6b
+# points: 0.5
+
+# %% [markdown]
+# **Q6b** (measure; the same blocks and queries as Q6). For each block find two numbers, pooled over
+# the sequences: the median (`torch.median`) of the head's weight on BOS at those queries, and the
+# fraction of them at which it puts more weight on BOS than a head that spread its weight evenly
+# over the keys that query sees would. `q6b_stats` is the list of the four pairs
+# `(median, above even)`, in block order, each number to 3 decimal places.
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN SOLUTION
+
+# %%
+# BEGIN SOLUTION NO PROMPT
+q6_uniform = 1.0 / (torch.arange(256) + 1.0)  # what even weights give key 0 at query i
+q6_above = q6_on_bos > q6_uniform  # (B, 256)
+# END SOLUTION
+q6b_stats = [(q6_on_bos[b].median().item(), q6_above[b].float().mean().item()) for b in q6_blocks]  # SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN TESTS
+
+# %%
+# FORM
+from course_utils.tools.quiz import real_number
+
+assert len(q6b_stats) == 4 and all(
+    len(pair) == 2 and all(isinstance(real_number(x), float) for x in pair) for pair in q6b_stats
+), "a list of four pairs of numbers, one pair per block of positions"
+
+# %%
+from course_utils.tools.quiz import check_rounded, fingerprint, in_range
+
+assert all(in_range(x, 0.0, 1.0) for pair in q6b_stats for x in pair), "weights and fractions, between 0 and 1"
+assert check_rounded(
+    fingerprint([round(float(x), 3) for pair in q6b_stats for x in pair]),
+    "5d577fdc059a7b2ce9fe2cf7831f5ac857e9ba6bb9a2329110930be80b5545b0",
+    salt="04/q6b",
     decimals=6,
 ), "not yet: section 1 says what even weights give the first token at each query; pool each block's idle queries"
 
@@ -1675,9 +1756,9 @@ assert check_rounded(
 
 # %%
 explain(
-    q6_stats,
-    "sealed:0p2IAsebljwMTDEpCTkheF+ZkmXfb1RHet9L1T2/8Il9ZjdClseC24r9vTETCONU3s92/yO7QcUeLWFH+rJu9ePoxDEp/P8j1qHqZhyRHZEBNMr/wOUzdJ92nP02sSqAD63xjopOpOz46aPLWpXrArsBrLHWwxVndn+HA7FxWx2KPx7z1INQehqegPPCyPtALk5H8fD7ef0GGDAip0ayrd3InzgAtZFWRFRDL1OIjn1CCw4U1QhiaMv/uiNS6/HHS9hOgTcrX3FDjPsx57TZErJRbR7/o3ngceeMj8oM1yG/2tZMynLU/0tXbRoOBRAfBnz/e3SCoF4Og2ASSzQyXEpe9T410YtCBicqcZmAHQp/KoNn6xGmhUZpXaXlb3xZimXpBkSyobEJxSvKdiM+8n0q1cSZieS7X2zudPaZVlQVls7JoWT0XTEBh1U15UWS/AQeh6qsHDtN8oVb6zYc6U1xD2yhMHWZaAabB9rgEQYYrg8ws8ai9JLlh5nMBA2Sj/Ap8dvsvFJnZJRvxw3a7szsh2/5R2fWurj5N5OqOFeA15y989BlkQ5rHZxZnKBUrHEZfYKQpNOd8ZL0n5I0R+Wo09YQ/xicmZWDet230SnsibBoeTnrZPtO99anK5HS4qISETwtF2gsehWyDahQDOdUuI/yhzE5/foJmMCNJ3qHi0zn41gn8IHHXS4xJvrnGkDvl5hf1VZtAzQ82KR/9Vp4MJ7ixo46beHM/mFz8QG+vsWjyZB74M3kPesE24jsg6DnV7i2HNPraDAw/Z6AL+ZB1iUBUbh7DkHGmsUYFGAmZdWIJ8U1gt/haxOLJAOcFaqodAZjLq4BY79sE450NoAmnXXrE06KHmCyAJ61IcTwMO7PsOd69OrZZmZRty5xZW0XiYVKEO5sALfyu6adZsPD0UJ8MMdwMDXZ07y0RWU47+ffQnc3Gea2IDnryiQkidmfum8IIUfUuY5YSkcsp+cwC5MRuEsi4ATPS0KP6JPC+K+ZuFEhXGCUHEEHnP7JJlH81VcjJhknfgi1/wROXu+726afEhFzq88GS1KTxvmk0A8ERS+Z1kYEVaJ7uLTDsBK7NcEfK1ahvRksLNUUTs0QlNK+zM5lrQNO5vS5K7723EGoXhv+/Ao6Coy/ZVhm4aWVIKaCJIND1ogqz+Z6NDIHax04V7QQtDNxe0awwqZq602ByLI9dtmhTNP1tiRZf5/t49vHJx480v1vv+4spQ3OaBMuXgQQpqm0MTyfb1w1TbQMYU7qFCiwTKJhZpStv08v5eDeESlO+Zs0Q3x8upDAyCYwYa0UFPzX6FrkryK7KhnSE3JpBdQV1NdS26Q4cm/CU1qgdmVarQGX29659rwmWWYdU+/wsiOsPVgNisaxiEvATnXIMRExUw==",
-    salt="04/q6",
+    q6b_stats,
+    "sealed:PeAIPsAng+CeVM0yoOVKtNpd14DnObRNd0YDEbjQioYy8MsBhbMAQ/Zibn8GR8+LXSor/8LbRhFUNZgiI/2bfXON3k4MFSFk+CNH/gwsYWyeZRgQsawe0P4cJx3DLZYKos0Cmhkm4m+LHu/nSH77BcJtZsFPEPCWmejZLRIZxPTbLXYU+3INRScsna/b/LV1wFnHptv54il8CcYXerIegl9f7X/eCM7uDItN8fuNjNWJxXxOjCkIOImE+g7rhsGbT6NyqUUSFZ3XBcENeDR+D9NBCG6Ckljtx85zk4VKx++IHrSxgfvhH5qtHKm0/edST/N+qIrFJ7WdJ0dn16/SYoQTBpX0five5C73IJCKdZ+cUs/xiBX7MWXpD9c2V1h9i2OCDiYzFSdWHdMGENFyWIanra/FneKVXzEchbjZnOxaKFxJSxn9jIJh244mxqyxoh0dUv4q6XI/K0N8oDSe7a7MurB6gaf3ZWT3ylUryAEpwxGfTlGGYtWhhxOnrslLFrIMy6/OcZzS2m/swm3J31MMOHko1+l625LLwe8ljFKptz9e1ConN1C1fqTRzHOA5W+3/OmkGAFZtKzuBFFi0HY9SukKa4TnFXUYsLQjOmkEgTQfUUdZ015l/09z82V/kGy8agajmpWYc4iNsEgv1i/74YgniYASHm6lDfQCGPhZyEp+BmfwI90OP7yRTuKZLHM+wbPdKsB1N+/qFEDTN5Jh9up8NaBHDsx+EFNEuwa3LB0TMObCdJsYDqmkq3tvjTvMgSzWr5VRKQ+vt1fb3thezluge5xZ5amRi5kU5f4s87+d2U3oWD2eUFM7Y7H2tDieS7n/dui1uEa3y8wTmPFN+vPPuiN6RG60yMfrhJwzgQ8jNBdekiWZ8Ubjdlo5bSAXK/qfGD+tttnQZ7KDVASYrq17/tKqtzk84TamiSAtFq6IftImA6SHAZnh/LMV43GDUxqITKdIM/eN51nqLMQ9M5ax67bWZP3Eh/zUYpG1nJJp8cs5/LZCsEOanaHmh3YLUf1yknQwXu14u9CSJicsM0K0zC6a9ejbKSeo2VcH",
+    salt="04/q6b",
     decimals=3,
 )
 

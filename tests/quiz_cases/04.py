@@ -72,6 +72,29 @@ CASES = {
             "        full = torch.cat([s, b.view(1, -1, 1, 1).expand(*s.shape[:-1], 1)], -1)\n"
             "        return ((full.softmax(-1)[..., :-1] @ values.double()) * grad_out.double()).sum()\n"
             "    return torch.func.grad(loss)(torch.zeros(w.shape[1], dtype=w.dtype)).to(weights.dtype)",
+            # forward mode: a dual number per head through torch.autograd.forward_ad
+            _REBUILT_SCORES + "    import torch.autograd.forward_ad as fwAD\n"
+            "    out = []\n"
+            "    for k in range(w.shape[1]):\n"
+            "        with fwAD.dual_level():\n"
+            "            t = torch.zeros(w.shape[1], dtype=w.dtype)\n"
+            "            t[k] = 1.0\n"
+            "            b = fwAD.make_dual(torch.zeros(w.shape[1], dtype=w.dtype), t)\n"
+            "            full = torch.cat([s, b.view(1, -1, 1, 1).expand(*s.shape[:-1], 1)], -1)\n"
+            "            loss = ((full.softmax(-1)[..., :-1] @ values.double()) * grad_out.double()).sum()\n"
+            "            out.append(fwAD.unpack_dual(loss).tangent)\n"
+            "    return torch.stack(out).to(weights.dtype)",
+            # forward mode through torch.func.jacfwd
+            _REBUILT_SCORES + "    def loss(b):\n"
+            "        full = torch.cat([s, b.view(1, -1, 1, 1).expand(*s.shape[:-1], 1)], -1)\n"
+            "        return ((full.softmax(-1)[..., :-1] @ values.double()) * grad_out.double()).sum()\n"
+            "    return torch.func.jacfwd(loss)(torch.zeros(w.shape[1], dtype=w.dtype)).to(weights.dtype)",
+            # one Jacobian-vector product per head through torch.func.jvp
+            _REBUILT_SCORES + "    def loss(b):\n"
+            "        full = torch.cat([s, b.view(1, -1, 1, 1).expand(*s.shape[:-1], 1)], -1)\n"
+            "        return ((full.softmax(-1)[..., :-1] @ values.double()) * grad_out.double()).sum()\n"
+            "    zero, eye = torch.zeros(w.shape[1], dtype=w.dtype), torch.eye(w.shape[1], dtype=w.dtype)\n"
+            "    return torch.stack([torch.func.jvp(loss, (zero,), (e,))[1] for e in eye]).to(weights.dtype)",
         ],
     },
     "q4": {
@@ -136,26 +159,38 @@ CASES = {
     },
     "q6": {
         # asked to 3 decimals each
-        "right": "q6_stats = [(0.35, 0.013, 0.504), (0.066, 0.0, 0.139), (0.441, 0.177, 0.635), (0.852, 1.0, 0.973)]",
+        "right": "q6_means = [0.35, 0.066, 0.441, 0.852]",
         "wrong": [
             # the TRIGGER (copy) queries counted too
-            "q6_stats = [(0.333, 0.006, 0.477), (0.095, 0.0, 0.172), (0.424, 0.112, 0.608), (0.782, 1.0, 0.894)]",
-            # 1/i for the even weight at query i: one key short
-            "q6_stats = [(0.35, 0.013, 0.503), (0.066, 0.0, 0.139), (0.441, 0.177, 0.635), (0.852, 1.0, 0.973)]",
-            # 1/(i + 2): one key too many
-            "q6_stats = [(0.35, 0.013, 0.504), (0.066, 0.0, 0.139), (0.441, 0.177, 0.636), (0.852, 1.0, 0.973)]",
-            # uniform over the longest row, 1/256, for every query
-            "q6_stats = [(0.35, 0.013, 0.546), (0.066, 0.0, 0.148), (0.441, 0.177, 0.656), (0.852, 1.0, 0.975)]",
-            # uniform over the training length, 1/64, for every query
-            "q6_stats = [(0.35, 0.013, 0.492), (0.066, 0.0, 0.132), (0.441, 0.177, 0.599), (0.852, 1.0, 0.956)]",
-            # the fraction below even weights, not above
-            "q6_stats = [(0.35, 0.013, 0.496), (0.066, 0.0, 0.861), (0.441, 0.177, 0.365), (0.852, 1.0, 0.027)]",
-            # the mean twice, no median
-            "q6_stats = [(0.35, 0.35, 0.504), (0.066, 0.066, 0.139), (0.441, 0.441, 0.635), (0.852, 0.852, 0.973)]",
-            # each triple in another order
-            "q6_stats = [(0.013, 0.35, 0.504), (0.0, 0.066, 0.139), (0.177, 0.441, 0.635), (1.0, 0.852, 0.973)]",
+            "q6_means = [0.333, 0.095, 0.424, 0.782]",
+            # the median in place of the mean
+            "q6_means = [0.013, 0.0, 0.177, 1.0]",
             # the blocks in reverse order
-            "q6_stats = [(0.852, 1.0, 0.973), (0.441, 0.177, 0.635), (0.066, 0.0, 0.139), (0.35, 0.013, 0.504)]",
+            "q6_means = [0.852, 0.441, 0.066, 0.35]",
+        ],
+    },
+    "q6b": {
+        # asked to 3 decimals each
+        "right": "q6b_stats = [(0.013, 0.504), (0.0, 0.139), (0.177, 0.635), (1.0, 0.973)]",
+        "wrong": [
+            # the TRIGGER (copy) queries counted too
+            "q6b_stats = [(0.006, 0.477), (0.0, 0.172), (0.112, 0.608), (1.0, 0.894)]",
+            # 1/i for the even weight at query i: one key short
+            "q6b_stats = [(0.013, 0.503), (0.0, 0.139), (0.177, 0.635), (1.0, 0.973)]",
+            # 1/(i + 2): one key too many
+            "q6b_stats = [(0.013, 0.504), (0.0, 0.139), (0.177, 0.636), (1.0, 0.973)]",
+            # uniform over the longest row, 1/256, for every query
+            "q6b_stats = [(0.013, 0.546), (0.0, 0.148), (0.177, 0.656), (1.0, 0.975)]",
+            # uniform over the training length, 1/64, for every query
+            "q6b_stats = [(0.013, 0.492), (0.0, 0.132), (0.177, 0.599), (1.0, 0.956)]",
+            # the fraction below even weights, not above
+            "q6b_stats = [(0.013, 0.496), (0.0, 0.861), (0.177, 0.365), (1.0, 0.027)]",
+            # the mean in place of the median
+            "q6b_stats = [(0.35, 0.504), (0.066, 0.139), (0.441, 0.635), (0.852, 0.973)]",
+            # each pair in the other order
+            "q6b_stats = [(0.504, 0.013), (0.139, 0.0), (0.635, 0.177), (0.973, 1.0)]",
+            # the blocks in reverse order
+            "q6b_stats = [(1.0, 0.973), (0.177, 0.635), (0.0, 0.139), (0.013, 0.504)]",
         ],
     },
 }
