@@ -114,8 +114,8 @@ use_course_style()
 # **Q1** (predict; asked before section 1 counts and section 4 measures). A service runs one attention
 # head with a fused kernel (FlashAttention-style, such as PyTorch's `scaled_dot_product_attention`,
 # SDPA) at 8,192 tokens and moves to 32,768, 4 times the context. *Predict*:
-# by what factors do the attention call's FLOPs and the memory it needs beyond Q, K and V, its output
-# included, grow?
+# by what factors do the attention call's FLOPs and the memory the call allocates beyond Q, K and V
+# (its output included, not the process's fixed overhead) grow?
 # Store the two factors as a pair of whole numbers, `q1_answer = (FLOPs factor, memory factor)`.
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -151,14 +151,13 @@ assert check_value(
 # %%
 explain(
     q1_answer,
-    "sealed:joqnh2o62jEXnVAiqW7RR9wt4RWV15yUqnSRu+ayJjuT+eA8ez2+z0arWR9YoCPimWMcgfTs7SJOEvScfMKTymAxG7ArRcL3DQ7pErUsA5dfMOEbZd3l8gpL+dHQ4IhtuPwVnsXMpovBw/n9R4EM0fVwy1TihtzdM86WDrF/h8BNikp+jNB/QtNKMdZC8JJx0oBNfCktsjOJ4LAOa4JTi2GqFaEE3ilkANmRpj/WQYJC+XersJywNwQsJ3ysN2yuVLeKud7kBGOmZv/s7oY7JcxqcJRZM9jma2zGw8yYHMkqOtXpB3Banm8aZdi5UNdcuZcimmqkit2hQmAocY7U6qNNCOrxsJiFO612q14+E4zxsfgO/GTv9BHdZw4slsuMUdNNQBUGTQQTs/8aYBpH6HadpDVAUan1lvsDXRP7WGAK9F+oyS818ACe2uOHiwmuj0Z3xWycylJV8P3YX/j8QPNNiT2ydQoYRtn7bbdgX6HJpNRRy+41+sWnZ2/CzkzJe5MdUH1kzYwG2PuR8q9Yn2ZS2zYhtGQzmaIsXQWGOvXdS6uP/vSc4QKlZetTtOAyDVILsoGc0tpJOJJv2RDt7aiMjqf+MOFFeU7hqVd7See5nsh3zc31aldxma79Vadc8glrKRZRVVe3UYdGxZkxV1EF7cDVud2bsNAOZhJNsmeis34Gjez+e6B7SNDy+Vz5E2BSkGXEkRRxxalURQINP/9WUXouXwb8NF5u9AcQmmT13gnSa0oes7rKVNrpmIQvHZq3s/MeXk7cTaWxxXhr+WISwVXIk4wRw6jQuAhY1Uw1BkRqjSNDNg8/QoHqfT2X8dHPYGqP07ipdbv2aZ5iOur2d/raQKqJLm/41vFvI/FeLA068loj2bJQ53VDjbHMV1K+4+iOl1GpKTSynVxyZhEVyPSUHZ0LzN0Ke8ak7Mt+iGDn7Uhz2xvV5YXvXmvPTPscGND1ziTdhMjmBX9UNPQL8GLxtbJoiMCYNTaqAKDXaQrCRGAcs1rZr+S6VSxLIRwgDn/+dj+VXVWRoaPr8Z8Y3RvEeK4lDGsT52MK99CdCdwxCXhZtglkX8FSUyPP2NsfbBt8ofDRS3lXLCw9kXVtDgzye5eyEunNPb3TZaT6T5+T5ynDTuT25trhViDM+OIKul8lTIcUCINCTai+z6g/I7tMUofPmwgxamilHUpQKrKEgF/48JTH+oWbTj/cSIt4vl+9k3IAGPDAlWwysBTii4ub659SvIb3Y6Y3GaDbNT0VO4IT+/Yqh6Gg4E9Dg5FL1/t2ymlIqQT7yP0Bt02QnX4SJSqQtLd0DCL2709rZ+7J3ni7iuQxPAeUfRsl0IYtcdmy57sOhJyKnMD7SmEdTkqJLomh9f/dOltAj5ecQWNO6CEBCVScZDY0KivCQOKlae36qiZdOp/6qClX59pSTqB4PiIZZLzXW+xYw55rkLBt3uxzqwSvk7FzlO1iT6Os8z0mEVtrcAq/2yHrznUfDP2Cx97m//coF/Lg9UOeKa7LCzSbUr15iw1dRLA1nHBwolbCAUjFCr+6keLnTBnmiFn3ica45no/5faZ5cnJ3OkoifQhm3WxnfjQFLt/BX8Trmq1k8NGdFRdeHIMba5+H1nm3IBZCDRJmzIKCxbWwO5JKN4MuMq4xKpg7QUl8ykZF6yDBjKiL8y8vsw8m9GJJMcfrhmYN8+TGOjy4iY/fQpbtLllcjEIQGvxPkF6KU2XghiRK9IGaWyjTMu16I3jLmFPG8mFqRTXaRuMAAJ/0a4vA8KOORmQP5D3zk0+2Mh86Iq5AtG3mDqFtelvM7pGdedyR5mWkYAHJ1BUfbFsz9ETPQV7KpPQrQMi81eoEGr8iS3v1yLpnlG5R4MzD+26lnvzUQuAUtF5mC+O9Q5X/dvnu1boszD3hSLN0f2LAfVrGGaYMlt1uiGQlDMqdPSC+hJ5F06ecpwl6aLo04fD0H7Wr9CtHcwYl7WxPzJXrAyZ3kz7sEOJsxVuFxd6HmeHrKV0Yxk=",
+    "sealed:F1P6CqiDSuzV6Oc68SVQtdwt4RWV15yUqnSRu+ayJjuT+eA8ez2+z0arWR9YoCPimWMcgfTs7SJOEvScfMKTymAxG7ArRcL3DQ7pErUsA5dfMOEbZd3l8gpL+dHQ4IhtuPwVnsXMpovBw/n9R4EM0fVwy1TihtzdM86WDrF/h8BNikt+jNB/QtNKMdZC94w007VUYTwd/TKO+bBcVYFYnmT5VqAU0S9kU42Z6nqKEd4F6zm7+M72O0V7bSX4PnWkV+THvtTiCX7jMuPm7pk7Ms1sPsBGM8ieI32OwJmYGMBvcdb0GzVC1mRffdyiBtoTtpI91j6tgZnvFnBtP8jS+qlbTfKu4pSFJOgyuUV3GZCi4voJ/GK76V6UYE0ogcvSAqdRTVBAVwICp6oFJQlH6Trc6jZTQ/u7i/kNXBKoDHgKphH63nh38BKR2bGSilz+glFwxWeX2B4c8OHYWLqsRugenXSyPAwYUIn8JaYoWe7IpcVZyrp7/s6nNC6DykbLL91cHWto0ppViOqLs6kXhS8f1Sg0rjQyk7E3Rh6Bda+cROSO/6CB7Va+b+sB4ec+BBcT94ea0pYNJNxr2Qny7aedy/GhILQfNlr77UM6Sa7s14pui4XgcRx5krC+B78ItlpoIwxcSRnjDcIF2I0rSk0FrYaAtZuPodofMllHrmznsXm2Orz/OqopW8Wr6xWoRDBShWLN1FklkvkdBl4fa+NcGnEhRVy5dV1voAkWkCf13g3fbwFMv6/XWJK40pR3VYmwuaYEXlmSRqW9kN2avHRBjgfumpRFhqrcpUZYnFI1Txc9iihdKg8/QoHqZzmQ9Nudfi+P07LtMam6ddtxNL7uZODKCOeZZn6wy+F+c+oKdEw6thg50bEV+WkKgJbRWwv7+PfbiUD7eiO4mVUxKBMDnKCPG88e3dARNMenrdxzzSnq/017nknE+ZW9W32dCuoYRtDu0zWNgsujAWEXZ7sX8DH0vrArj5iGfSfyAOXGZ1iRU2oYuhOPpPm3ATdBPRp4TXawYW+dSkORuqzs8ZRdkhnJb646AXxd8W5csoTBTIgrE3hP5kdkX99YVy/ZndcOIglsprWBR2wcbTMrmyYlBBbzes6nWubKIvSXJKXoCoSP8WjVD+T36I6uRCrbq7YMsAt2SpgeX5cVULW7irUxap8EX5yYlw4xaWmiDx9FPf2A1E21rNOQ+pmbAmODWdNq+EKqnXNOBKbMlCQ0vR+xmsOO8J9Bu4LwY7wwCKDTMiYSboFa7vpumq2o51VDjo0Ox7NyjGxYvlf7yfdP9E6AknxMdn6XpOMpWxD7/hs9b+iA2m//m713IwmaNUBnhZsvccOy5+0CdjKY0pT5RGkcTxPAPNmy/PHcLFtVjs6cQWdIrXtJJQCAMS0qcjyKSPbhbqS+v3RcNZi/rSlQ6NZSWKB/Pz1cK/PAQOxDl4Jm1f9r3fljrwSwhuNtg/c2SKms+jMgChJreler2x/oj25MpgjOzN749vM3FrHgvALYYO+ITj3aVKtihxsPVfZw9Xdg7UvJXwveDKL/kuPuW1yiyV2/gYW2r2spoaKC6ZPCkaA8maBsimm80vOeQOM+XX9O82qtk4oaJQtdLTRJf/1jBUCt3KRdDGFRlyIIC1qFyOhcKMRA9Yj9yP0+qUcl6yMHU67WFyi+I5+9pMp5jZCZI4oLrBSPPIrMTPb252U6OAZc5+1oYXQUWCLsPhg3ZEqajgjDZJQSd2vkRYS09sSlf20cRYbRpQbcPBOYVRd7x64gA96TOVXRL4v30xk70tUm5t3+QYy7yG7etft1I6ZLKud/XIHP1JUMKlBObaZw051HOkxgKcHWoQgxoAOkCmr93C3z2jS60wKvTY0/QOrphDrpCQGKBZh1iHvd7gBGsMvq/kDtrz711mHGwf2MF/V+BHfdM1popTrNmmdtKu6Ou000F1mZYtI+7/b3yJ+amXmepZ6jWNBWMU62KDJBsQyTzhi8+UPAuAJyTEQtQiiAoOhieU0DrXPx4VsSBAgq7ODlc1Vk4vjPacjOEFNbEcAJX/XtdtChhwI2CsrksKeZWEshpiR3IRAix8k6Pt8EdZI9uNDlwaupsYW9+4GRatQqUXEYGES2jGx5Qt9WwpIBl4QxOZZOQL6+5RbQYfA=",
     salt="06/q1",
 )
 
 # %% [markdown]
-# Double the context and the work and the memory of naive attention quadruple. How much of that
-# wall is the *memory* of the score matrix and how much the *compute*, and which of the two can a
-# smarter algorithm avoid?
+# How much of the cost of a long context is the *memory* of the score matrix and how much the
+# *compute*, and which of the two can a smarter algorithm avoid?
 
 # %% [markdown]
 # ## 1. Count before you measure
@@ -420,6 +419,23 @@ for n_sdpa in (2048, 8192):
 print(f"ratio for 4 times the context: {sdpa_peaks[8192] / sdpa_peaks[2048]:.1f}")
 
 # %% [markdown] tags=["shows-answer"]
+# The FLOPs at Q1's own lengths, counted by PyTorch's `FlopCounterMode` on `meta` tensors (shapes
+# without data, so nothing is computed), for the naive call and the fused kernel:
+
+# %% tags=["shows-answer"]
+q1_flops = {}
+for n_q1 in (8192, 32_768):
+    x_q1 = torch.empty(1, 1, n_q1, 64, device="meta")
+    for name, fn in (("naive", lambda q, k, v: attention(q, k, v)[0]), ("sdpa", F.scaled_dot_product_attention)):
+        with FlopCounterMode(display=False) as counter_q1:
+            fn(x_q1, x_q1, x_q1)
+        q1_flops[name, n_q1] = counter_q1.get_total_flops()
+    print(
+        f"n = {n_q1:6,d}: naive {q1_flops['naive', n_q1] / 1e9:6.1f} GFLOP, sdpa {q1_flops['sdpa', n_q1] / 1e9:6.1f} GFLOP"
+    )
+print(f"ratio for 4 times the context: {q1_flops['sdpa', 32_768] / q1_flops['sdpa', 8192]:.1f}")
+
+# %% [markdown] tags=["shows-answer"]
 # That count sees only the tensors the call returns (the output and one log-sum-exp per row), not
 # scratch space inside the kernel. The sweep's resident-set peak sees everything, including a fixed
 # overhead that does not grow with n, so its ratio is lower; compare what each adds over the same
@@ -502,8 +518,8 @@ finish(fig, f"Attention on this machine ({os.cpu_count()} CPU cores, fp32, 1 hea
 #   moves one through memory.
 # - **C)** Online about 5, fused (one op) about 5: equal FLOPs over the same n² scores must move the
 #   same number of bytes.
-# - **D)** Online about 500, fused (one op) about 5: the fused kernel spills each tile of scores to
-#   memory.
+# - **D)** Online about 5, fused (one op) about 64: the fused kernel reads K and V again for each
+#   block of 128 queries.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -539,7 +555,7 @@ assert check_choice(q3_answer, "f68ee6edef97afbca3c0d77a5b6e4fa1417e6bf7a25a1229
 # %%
 explain(
     q3_answer,
-    "sealed:omGsvsC+2266aZDdLONGMeaVuO3jHOvV1TgZ0qies7Xb2ESGWGHYdlIHYyhpjSViY2rSXR4FtZtVfysg0c47PIvlgy0nr/a532ngAKftAgsDQJy7QzuhskoqSq9KCF9uUy5KOGZLgmEQBWtlVrt6eufiD9Jqyy3zpJ/dXif8B0vBNTp4w4KrSqUGjhL6oAZlLxSaGoBmsLuaaXhQROmF10xqqpV5EQozgpn1QLyCE82W2orpHWOkbyQdY+T8fZ6lvIXey4PRl/apI3WDedlB3VPskirrrbaWtGrExVKf3Ykx8lngFHwwMj/KbgSCEnjstcYHcQYeRWyx2rtX6r2zOeg7XGDGHgZABfO1fMG5RHWAOF7PpUzC3Xgbcv6nW4gwk5iBHjBZ3YljQy6xJCcIec7TmASG/ZmsLNMkmnQVAQtO7myKB/RYS3495Rb080bBZ+0JhY0exyFMwKveArwHTSLVl79UcvMt4/J4WL8qeL1YrqGI3619wKH/GN/vL6eDBdPn/vX4ESPM/p/kefaXVU/MugbuRhUdkr/VOsbA4nEmWn1OCck1tfrthR591UGAx3DzK1CFOImKOxavKwa+P4UODJMnWf1YsOqekr/ankvVTu0DiRcTdPkORYEAFi2J3IbY7PG2tpLdbssPij1cMOTukfDYNwWTnj286HdwW75Rxz7yk6loqiAPa5/rsbsX/ixbSXnhprAkB8Y+A8LkANDB3NvZg+Hyqsx419xRmrjM1+r9E6Q/tFmEnbWR6SDbrP9m/DRCKm0F5p7Tk44Gj2R7WNsXGZKIyFOeB6H/J77+MahQxouDfcP69FrvWf3uyydpH6jjfoPE++uhZRUj1RaA38T975RojklkvOrynRQp67iLgoT3cKG6QDPY+dcxXRDYW6t12bQk+yBIEZ5KrY//IZtgEc2jFzjdE2WL/HzsfBY4UqeYpoZ5WFjjjsINU0ldmayDRdQRhppX0/c9njaM90HEEEMGhy+3KxBa9hBmQzsslbXB4tv47I3HUoHLXbg/eMT8mn3n/1NyCWxmTbJYSJ8HnRwrgimjGzFOoIf9Wk08YVUgYCBq0ivxdFb+ifIC/6Pt4UqJuYbs0T8lD8oLlbuVEhYsiUoNAPQD21EflntkHa+GncN1WRrD0IoSHNFprLvb7NkkkLQ1INboMngfOyN5t5eS10FxNPXkGdcMawskc9Rb+Upg1dai/QIqWFO4YioVnP1jWB1zIelDeDcqhThjglsIar+/kIbx4hVmYI9QWXztULlCRR3YZanvZhR6lnTI+xSbDdJhndoUA1mTMk5Joq8XlxT/IQK2ifk3Z5ZLZlakVvq/VPZww8Jjsn2uRCJIYz/hMDuWgmO+498syTZCce3ZkVi1RO2RH2z5OO1c8juTPiwDyDqfva2kjzqrFXupYK1rKRPu8/u23a4JqZFlUH+g65SnkKu6xz04qoL0fHN8iNV2DAzwjZggxqb25LxqbRkA34MroTiKXAQSaa4MUzBRtJ2C/+bkV0aZRyfF+2Sv+IF3o5GblaYqMbNcfN17izqrOjlniVBlFN/9FrTzy8KsnGldQ2TljYwLfTj4TuQmFzzbzWCWQiSGJcSVndjOOmQ/Lmm7oou947yi/e2Z3us/zdDg/txtp4qoOTqfxJbmQB2EXro0WOpSS2FGRoBflo6ZLvkUW4iD+zmFCCnux9qxQPqOIIPpqzjfNYsc0ssmmqi/cMCBmszDuoitT1O1ciKf2B/3UFFG/Gd+w1CwZYfUVraTIg5TTJznqIEfs8YoMrgWJ2n08XwR26/+7Q10kYMsqd76AM8RTu8YENV660CmNpODhtIr5ZmwBqcp6xtFxOoO9xUSBDzelER/eIuwks1gTWyrtt78NKYxM/diLglPDiYXxZVE9bmwNCw1rlUbsVtGVlO9G6g59ytmnuRKyHu91stYtD1gJjZiOeeouIa7ULs1QSoypTRXGxxozn5/1YmWVvJPF9M5veTczmyJ1UXSMkklj/EDFoYk/SrocUmampXfnkxD2J10fahRmeJQkJ1Bmmda8moZeBhaHNFzpwNYqIdTekVt9T4N+Ga1G86rpU+iyXn9dlEHQg1JP/uNgfuUD9kvVa0=",
+    "sealed:EJlvjcVLCVu8QyVdYXD+/eaVuO3jHOvV1TgZ0qies7Xb2ESGWGHYdlIHYyhpjSViY2rSXR4FtZtVfysg0c47PIvlgy0nr/a532ngAKftAgsDQJy7QzuhskoqSq9KCF9uUy5KOGZLgmEQBWtlVrt6eufiD9Jqyy3zpJ/dXif8B0vBNTp4w4KrSqUGjhL6oAZlLxSaGoBmsLuaaXhQROmF10xqqpV5EQozgpn1QLyCE82W2orpHWOkbyQdY+T8fZ6lvIXey4PRl/apI3WDedlB3VPskirrrbaWtGrExVKf3Ykx8lngFHwwMj/KbgSCEnjstcYHcQYeRWyx2rtX6r2zOeg7XGDGHgZABfO1fMG5RHWAOF7PpUzC3Xgbcv6nW4gwk5iBHjBZ3YljQy6xJCcIec7TmASG/ZmsLNMkmnQVAQtO7myKB/RYS3495Rb080bBZ+0JhY0exyFMwKveArwHTSLVl79UcvMt4/J4WL8qeL1YrqGI3619wKH/GN/vL6eDBdPn/vX4ESPM/p/kefaXVU/MugbuRhUdkr/VOsbA4nEmWn1OCck1tfrthR591UGAx3DzK1CFOImKOxavKwa+P4UODJMnWf1YsOqekr/ankvVTu0DiRcTdPkORYEAFi2J3IbY7PG2tpLdbssPij1cMOTukfDYNwWTnj286HdwW75Rxz7yk6loqiAPa5/rsbsX/ixbSXnhprAkB8Y+A8LkANDB3NvZg+Hyqsx419xRmrjM1+r9E6Q/tFmEnbWR6SDbrP9m/DRCKm0F5p7Tk44Gj2R7WNsXGZKIyFOeB6H/J77+MahQxouDfcP69FrvWf3uyydpH6jjfoPE++uhZRUj1RaA38T975RojklkvOrynRQp67iLgoT3cKG6QDPY+dcxXRDYW6t12bQk+yBIEZ5KrY//IZtgEc2jFzjdE2WL/HzsfBY4UqeYpoZ5WFjjjsINU0ldmayDRdQRhppX0/c9njaM90HEEEMGhy+3KxBa9hBmQzsslbXB4tv47I3HUoHLXbg/eMT8mn3n/1NyCWxmTbJYSJ8HnRwrgimjGzFOoIf9Wk08YVUgYCBq0ivxdFb+ifIC/6Pt4UqJuYbs0T8lD8oLlbuVEhYsiUoNAPQD21EflntkHa+GncN1WRrD0IoSHNFprLvb7NkkkLQ1INboMngfOyN5t5eS10FxNPXkGdcMawskc9Rb+Upg1dai/QIqWFO4YioVnP1jWB1zIelDeDcqhThjglsIar+/kIbx4hVmYI9QWXztULlCRR3YZanvZhR6lnTI+xSbDdJhndoUA1mTMk5Joq8XlxT/IQK2ifk3Z5ZLZlakVvq/VPZww8Jjsn2uRCJIYz/hMDuWgmO+498syTZCce3ZkVi1RO2RH2z5OO1c8juTPiwDyDqfva2kjzqrFXupYK1rKRPu8/u23a4JqZFlUH+g65SnkKu6xz04qoL0fHN8iNV2DAzwjZggxqb25LxqbRkA34MroTiKXAQSaa4MUzBRtJ2C/+bkV0aZRyfF+2Sv+IF3o5GblaYqMbNcfN17izqrOjlniVBlFN/9FrTzy8KsnGldQ2TljYwLfTj4TuQmFzzbzWCWQiSGJcSVndjOOmQ/Lmm7oou947yi/e2Z3us/zdDg/txtp4qoOTqfxJbmQB2EXro0WOpSS2FGRoBfn5+aYuQZTYiS5iuUTGil0M2+SbbaOp/lo3SUOY0Bl9NvkqKpI5XH08uAp5+pWAy1TmqX1RP3bwIH/n52zgS6c9WDW7aEakdFAJ3htcQC9YIFCLkNdmv54mFUyaOs/wRx0p9lqdTpRdYHHOgJD9V36lGweJKP39lu8JKwDrZm1U8E6NFcjgseS2SJ0QJgb9nynM5sRXSrtt78R8t7M65nORJIHzBfxYBJ8LWvPWx6qkQArhcPQ069HbQp9zc1mPYThW61mMNOrixxJhVfJL7/tJOjRNkmWnhmrz0YCQJ+nWVwmtaEDbEaCtMj8fyUyiLPz0TTMxtuheVNHotj8jC8a0OampvNlEhHjMEgM/AZnbETn4tAmylByz4EdxscE8dg4gMXooQaKEV3+HEXsGOuXt7kvk6iyW73dgJTRA1OeqiagfaSAtc4Q6NYSotzfzXNtTJ243C/ejmczHjbEsLsNA==",
     salt="06/q3",
 )
 
@@ -584,6 +600,10 @@ for name, traffic in traffics.items():
         f"{name:22s} {len(traffic.ops):4d} data-moving ops, {traffic.moved / 2**20:8.1f} MiB moved "
         f"= {traffic.moved / (4 * n_io**2):5.2f} passes over n² fp32, intensity {flops_io / traffic.moved:7.1f} FLOP/byte"
     )
+print(
+    f"a tiled kernel re-reading K and V for each block of 128 queries (not counted above): "
+    f"{4 * 128 * n_io * d_io / (8 * n_io * d_io):.0f} FLOP/byte"
+)
 
 # %% [markdown] tags=["shows-answer"]
 # The naive method makes about a dozen passes over n² numbers: an intensity near d/12 ≈ 5 FLOP per
@@ -832,7 +852,7 @@ assert check_choice(
 # %%
 explain(
     q4b_answer,
-    "sealed:IuDvdfCWYoZD8rnYDjZR+OO66N9ZmJkRyBwzeeEfIs09efyXPmHIc/14yKpGzPmeWTLxbJBDmzAcmEkdY4PaYUQYutzvrCaNMJ7n0N4CuJzs37igGusc6cjyBjwVkJTv9utzfxy2rWfXY+MMpE34SZYc6zOWinOEReHbRu75VYcROEsq20tlmsS/lvNCBY+BSsGuL5J7UlRpQ6kRlvCDYzH3AxMulwzG2uQR+S8Lec1qAFSna7ywCgUBg8+DREhXd/A18sFk6TYGg7/0U2XPh1ArFkNDW11LMOIPBwVyreNR6TYi86LwYyD3w7UHVlGLJBf+0CDZTfT7NT3r6j7MEGIKHyG/KpUgfpR9JI7mlqLH/KFRfb/dy53U3yz+brq1OBSutATpPNSl+L5UWG+wgwHaFQSdAs4uMsqhoWoWorXosYWTPp8HRWKQcodgi7dX61u+JgtlrUdIHcmeA+CuMkJmhxxOpr7oyfT5vi8DAJd8enu7LJGK3szY8EkxMrslbBYE9QeVtYC5HeHTqOYst9stYR7uPCjwKJdlASfkJmqVmmUBg2fckZ2i35fPZuLOuPszN6u3nyPE3+OJx/8ryQw9Ijmjdj1KOtW+I+t5wZikWqjG9hE5B+WJRGiBrhxgcSs0vxfu06l1/RtUBKLVNoroPWwl5MpDXU+QeGYKorzkR7SYeI2hpedRSyozRJqIjVvU3DCSiuWImAOGsw81X60yMXruefDTlWv7gp3QTMLVB4MJPL7ZCI926rSIZF7wJ66OcpQ+e40BG+uSY3P4p18XXeF4Zgn7GK0z8plamn3ThW6XRYwn2wZzqYiecFch1wOx1qJTMTWdi5uSOq2Iz0nlCBGVtthTmXnySHNiYQtIqU+YnKjhS3DemEb4zOC2T7vONE+7wv2oxPBZZ+5sjE6Ge6BQVt49bH5Jz6JNujVcZZq5BECFegxUQVvFnOLLWgivX30qcN54oV23VDx8/CiiAF0G4LlaaRPC0OiD92q0hgHEzivslIiXjgvDKwc8d5W9blpSgYqJZjONqL9ZyfD7G2FiwWf4EfW5oHbC14N62WWU3m+235tuqNvb1G9uUz0WyeNGwogOIzfJSGt8ZpUIXXTmDovd7SMxIjafkzp35HRSGdMkb388mqsoD6HRUap/VG8EIRu4ylAG0F7P7+q6xJXEAlZhgRlqEAq2j3yI1oydVcU5dj8HiLqZuYGxIP+mKB4Xi6gd5QD94eOc2PYC0u6q0YvbodxC2jOZZ56OWhIJonlV3SrYGhobnS5POD2+tx0gQPJ+K6ZtiOXhmrll5C9Ul0ccU1nGkukBcJciWzgk0L6HsteHwtfX1Wa1XR8ZB1+CjqTlwfQbXYNR/IdMbTLJJdiPf3V7ME2qp2xDwxuC5+I+O8OBIF/Y+E7CQM4iTAOOxwVqJ01fI6UR8viwrQgTRq1cPC5X5huu0UmH6NAIOyCXYeX0QnDoolRzEU0xo0J4jCdALgWUQLnQQGSF4sktl7Lnolqm7RuQ72ppz/T636sBUdWGLnZ1e97n4TK5fP7Lrf0C6PrqBMipheaKQqANvEWvIK3/TNuvsxAz/nB79AoLRs8mGt9/8Ui7OaeByDiHuaG0rxOuJ2Ht0sheg+uA32w3jfbj/4lVjzWuh/CeZd/wwYCeXT9P3920VRfiTKPvCNeZrI/35rAMWtKIH5myUW5dfkuHpQebV7w4HOTmX+SuIelFve6rq1cfhDhCoZsXUmhZ93s1K4Hfw/pSoEU5mcZKSpcCwvGisy78qN4hlJesNC8CHDJdGqA+fVBzXlTKQapjuJBeakWuAl0F43LbGbEfglQmy0iY10Q8P228XEX41pIepEfzMYDh1i2sxPPJ6ZVm5X6XKztkTFU8OJT/FPAdkPnQ/XHllsg3wtG3tns3HavFv880yyWU1PuhUyJgHRj5DvaO7OjkxBWbeyrYi+EEUpq28QGR+JSs1izV7g7MBEQ/kn6GMi2QtqLkCUuFB1Yg5bBkfXnjO3C7xzegqRdtSyjcRSPoW2DLT8Pr2I5KMGTC6n/waEW7khCTF4kZ2CausHWxPi8fcCXFCqz5dO5EP4TbJBLlRmZp+qQ8b8CggqqEwnbfGCVy434YZUIsvvyER69AmDdOusxyTjwVxId21qeCpbzGYyPg3FHW9RSCn9YGKm5pTEFJ6P8pMDlIqxQpQalEuDqLM7B9Dt2COklGlCgc3BJbPIJjnihBPwq+5Rl3c9elIygHTyOiElBigkvs6/D3PxxWw7z+AkRquBs01IBpyhh9g89OTWQwpbRj5QeHMQB+D4xOXSS7uuOKSD+AlgU8+QwMfENpamnvXFJDfdvWd8CgMLLvbIsJtYiYuBi3TXy1aVcA2ALFTf7ui613OfX+VGqMHXYxjF8h/Hh7Q8tdKP7/NaC/qAvb4OCWcreuTDpsrv4wiAlyQDII0eJt/M40nPKvNyCkc+ny7UC7Tbu64Np+wS18zv+7oFEqBTqZ0gfxcVWixDGy590H0FQUD0udB0D4mQ7BFirpvz31EHiA/s30haFDP23lC1m32Cefxf1pI8W/7B27d+byUqrme43D7oX23GSUMne957q0/up8CKnK/3yM3Fbzim4nWUWaDfHgBL6XBZhXs07YLv6jpax+c3OtJBn4zTHokeHYYeonlAI0SNEyK4lp1kpIeNRfIVFVQhBy6Gh9jtXbBPJYP6WCFjMnTsD/pqj6KhhGzhABXQjlZBZWBSHn7ELubarLr+lIAD8U+6X6otMRMNgYUBSIet1Cy6NFfdrvXjdBORtdvFnqU8TK6gvbJMXVktpQ7rNl8dcdKrWLWuNVY9xyClxVmo29cVufrgfDM1ZV85IpKsuKKjD8pDU517sXQ8dffjYDyDviCim5mqxOjM/62m+Mwoo9eg==",
+    "sealed:pJVJZUFMVIxtrzX4LAHJcuO66N9ZmJkRyBwzeeEfIs09efyXPmHIc/14yKpGzPmeWTLxbJBDmzAcmEkdY4PaYUQYutzvrCaNMJ7n0N4CuJzs37igGusc6cjyBjwVkJTv9utzfxy2rWfXY+MMpE34SZYc6zOWinOEReHbRu75VYcROEsq20tlmsS/lvNCBY+BSsGuL5J7UlRpQ6kRlvCDYzH3AxMulwzG2uQR+S8Lec1qAFSna7ywCgUBg8+DREhXd/A18sFk6TYGg7/0U2XPh1ArFkNDW11LMOIPBwVyreNR6TYi86LwYyD3w7UHVlGLJBf+0CDZTfT7NT3r6j7MEGIKHyG/KpUgfpR9JI7mlqLH/KFRfb/dy53U3yz+brq1OBSutATpPNSl+L5UWG+wgwHaFQSdAs4uMsqhoWoWorXosYWTPp8HRWKQcodgi7dX61u+JgtlrUdIHcmeA+CuMkJmhxxOpr7oyfT5vi8DAJd8enu7LJGK3szY8EkxMrslbBYE9QeVtYC5HeHTqOYst9stYR7uPCjwKJdlASfkJmqVmmUBg2fckZ2i35fPZuLOuPszN6u3nyPE3+OJx/8ryQw9Ijmjdj1KOtW+I+t5wZikWqjG9hE5B+WJRGiBrhxgcSs0vxfu06l1/RtUBKLVNoroPWwl5MpDXU+QeGYKorzkR7SYeI2hpedRSyozRJqIjVvU3DCSiuWImAOGsw81X60yMXruefDTlWv7gp3QTMLVB4MJPL7ZCI926rSIZF7wJ66OcpQ+e40BG+uSY3P4p18XXeF4Zgn7GK0z8plamn3ThW6XRYwn2wZzqYiecFch1wOx1qJTMTWdi5uSOq2Iz0nlCBGVtthTmXnySHNiYQtIqU+YnKjhS3DemEb4zOC2T7vONE+7wv2oxPBZZ+5sjE6Ge6BQVt49bH5Jz6JNujVcZZq5BECFegxUQVvFnOLLWgivX30qcN54oV23VDx8/CiiAF0G4LlaaRPC0OiD92q0hgHEzivslIiXjgvDKwc8d5W9blpSgYqJZjONqL9ZyfD7G2FiwWf4EfW5oHbC14N62WWU3m+235tuqNvb1G9uUz0WyeNGwogOIzfJSGt8ZpUIXXTmDovd7SMxIjafkzp35HRSGdMkb388mqsoD6HRUap/VG8EIRu4ylAG0F7P7+q6xJXEAlZhgRlqEAq2j3yI1oydVcU5dj8HiLqZuYGxIP+mKB4Xi6gd5QD94eOc2PYC0u6q0YvbodxC2jOZZ56OWhIJonlV3SrYGhobnS5POD2+tx0gQPJ+K6ZtiOXhmrll5C9Ul0ccU1nGkukBcJciWzgk0L6HsteHwtfX1Wa1XR8ZB1+CjqTlwfQbXYNR/IdMbTLJJdiPf3V7ME2qp2xDwxuC5+I+O8OBIF/Y+E7CQM4iTAOOxwVqJ01fI6UR8viwrQgTRq1cPC5X5huu0UmH6NAIOyCXYeX0QnDoolRzEU0xo0J4jCdALgWUQLnQQGSF4sktl7Lnolqm7RuQ72ppz/T636sBUdWGLnZ1e97n4TK5fP7Lrf0C6PrqBMipheaKQqANvEWvIK3/TNuvsxAz/nB79AoLRs8mGt9/8Ui7OaeByDiHuaG0rxOuJ2Ht0sheg+uA32w3jfbj/4lVjzWuh/CeZd/wwYCeS3ZJ1pOyVQ6nG6vtQ5GM7Mm+6r8cH4rADdGoUWkPb0rCtweBG6RwEKq0Uvfxc6BCrr3tq0hTnnZSq8tCEjkLvC8xe5XXweJE5BYzk9hRHdxBwvGit3q9rdw3jY2ydTQLTnJfC+44Z1BzXlTKX6xoo5RDZhesFBYBrXuUCaRRzUJp1k6J11UhbUD1UhHRk8ANpVbyOMT40DLnheTfvZJk8CqbaX92VFkxNNHlErtcpaqE6HLlxZos39rzumciAfmEo4l9xC/RxfqrXjNnBlr5HPjC4v7kxRiYaCqRn/0EUp338UmSuYO9yzPV4AyIUg41kn6cMjCL8/DsAE6YD05lt6t8fWzlOnCr0zSs+QtrBT3cQiGpdTfLSMPvipkFJG7C5nW3bwr6gVXfGJQKnW+zoX3hMCQeZTiRQunPdPVDdIjcd0bvSjJ/pvYRJ8C8gemRxTnQXHM85DcCewY5pbnGUOpBnjpDq9YkX3QEi8h3yrLXpfnWdyP10FCT40DXmMZDJz06S0lWqeo0ZjkeuglwFaNN9yqVcrw8E9aCPghWkWkC30dGMIp/nChPPU6v6Vwjb4KpIyUIWWSoVANjhw6n4eDzPElEhqKtTUMk8Qo1ho1yngQ1g+QAHjc6sa4mqhrII1NlStlKTirvu6zYQyOX1wo45E8deAYgazzvREIXL9jbPtvydeb1Zt4UpICPuA6sRC/geANU0lSXEbT+zOF3PPjyFWWGWSI8iBwmqX5kQ9EZdL6vIur3qDuJpaHFZbbhTj8v/bElwBxoQDIU0Pdk+pp1l+75M27sd/fmolO7Uan/+YItki0ryae7uk0qAz2JnBfjelnmxX6oqM1V3EUKCUrKB0b41QOJEirvuzvxXyDF5srmhbpXPnjlDxegjDefxf9nbZvit0jte6n1Wu6nZoyA7oT8kivTYXTo5urlsakuDeaO3zWM3Fbmjm4oV0KLQe3rDuuBBZhWvxfKer+upLl+fzuiJwv4w3/+xe/NNOo1jwI8HIUyNcw1mVlWL4MbZRBIDVZmrGl7mcvXBqAbMaWaT3EvGse29La1aBRe0kdSQQz5IldDBSb76EbuaKLfo7pJFmxeura0pJYOOsxMVhWDeo0J1+BbKs2uWToAKhoD7w3jEseC7BSec8/A3f9XqLMtw9YEb7qLE+NVINgwThJajcKnbU3amhfOeltS/ZBhP9KTKmyv7CNmhOgXQpQUKWdTmybtAWCsh65bh5uz1iaewZUvJ/o4IEH/9jySR86OTzlpfj9tP2CID4d7G3V7ubbPICojbWwJX1p8CIlynTu8wz1X82wSJMGkoj6/1l5sDhwMJc42xg2KV3ZRxfqd0Pe4ScNUQ8sCdr7zPCE80aZt71riRbyIQPdo7/RuqP9SczsbbEUP5UvwlZW+hD8YYICJDj+wAG+pT2f7n9Pt8TPt",
     salt="06/q4b",
 )
 
@@ -892,6 +912,7 @@ def mixed_state_error(l_dtype, o_dtype):  # section 2's update, scores and maxim
 for l_dtype, o_dtype, label in (
     (torch.float32, torch.bfloat16, "sum fp32, output bf16"),
     (torch.bfloat16, torch.float32, "sum bf16, output fp32"),
+    (torch.float32, torch.float32, "sum fp32, output fp32 (scores still bf16)"),
 ):
     print(f"{label}: largest error {mixed_state_error(l_dtype, o_dtype):.2%} of the largest output")
 
@@ -902,8 +923,9 @@ for l_dtype, o_dtype, label in (
 # add up instead of cancelling (printed above). The sum is not the only source: each block also
 # moves the output by a small share of its size, and those roundings add up the same way. With the
 # sum in fp32 and the output in bf16 the error is still 2.52%, with the output in fp32 and the sum in
-# bf16 5.11% (printed above). This is why FlashAttention keeps the running maximum, sum and output
-# accumulator in fp32 even when Q, K and V are bf16.
+# bf16 5.11%, and with both in fp32 but the scores still in bf16 0.57% (printed above): the
+# accumulators, not the scores, make most of the error. This is why FlashAttention keeps the
+# running maximum, sum and output accumulator in fp32 even when Q, K and V are bf16.
 #
 # **Takeaway.** Exact attention's FLOPs are fixed; its speed is not. The fused kernel never writes
 # the n × n scores to main memory, so it does tens (a real tiled kernel) to hundreds (our count) of
@@ -1351,16 +1373,15 @@ print(
 # **Q8** (a follow-up to Q3 and Q7). Llama 3 8B has 32 layers, each with 32 query heads of width 128
 # that share 8 key-value heads (grouped-query attention). It has read a document of 98,304 tokens,
 # keeps its keys and values in a bf16 KV cache (2 bytes per number), and now generates its answer one
-# token at a time. Count two things: the KV cache of all 32 layers for this one document, in GiB
-# (2³⁰ bytes), and the arithmetic intensity (section 5) of the next token's attention: its FLOPs, over
-# all heads and layers, per byte of KV cache it reads. Store both rounded to whole numbers,
-# `q8_answer = (cache GiB, FLOP per byte)`.
+# token at a time. Count the arithmetic intensity (section 5) of the next token's attention: its
+# FLOPs, over all heads and layers, per byte of KV cache it reads. Store it rounded to a whole number,
+# `q8_answer = FLOP per byte`.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
-q8_answer = (12, 4)  # SOLUTION
+q8_answer = 4  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -1370,15 +1391,14 @@ q8_answer = (12, 4)  # SOLUTION
 
 # %%
 # FORM
-assert isinstance(q8_answer, (tuple, list)) and len(q8_answer) == 2, "a pair: (cache GiB, FLOP per byte)"
-assert all(isinstance(f, int) and f >= 0 for f in q8_answer), "two whole numbers, such as (3, 70)"
+assert isinstance(q8_answer, int) and q8_answer >= 0, "one whole number, such as 70"
 
 # %%
 from course_utils.tools.quiz import check_value
 
-assert check_value(
-    tuple(q8_answer), "f670ae2bbf7440a1812cac2e3aa24f9b617d7120c30352de8a57b09cc8adda90", salt="06/q8"
-), "not yet: reread Q7's definition of the cache and section 5's definition of intensity"
+assert check_value(q8_answer, "ea73ce2593730357ee08276e43bd5a4d6c304b7c9d69cc9576f12b094ef662c6", salt="06/q8"), (
+    "not yet: reread Q7's definition of the cache and section 5's definition of intensity"
+)
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
@@ -1389,7 +1409,7 @@ assert check_value(
 # %%
 explain(
     q8_answer,
-    "sealed:Ysae4JT9oVNdnCtss13/LMOC8Yk5Xn+j92LmHaZXkV9vvsT54OFS9useGAxT+HfLhynxt4ZIl1P5PLaDiJDDTYu7wEl0awq5sivztBzd82l1JxFHgoF9ft6YZCL5PXdjxVKWpXi+k6Oq1GeYggID1+0//Vshdxn+4SMFHcG9CSRRA1bKdpTDfD/ePmYvqsB8uyvbKpfsL2We+Jby+0TpDuXlTyjK0W6FlLvsbCjCdD3eo1jIptxBgUPetazLpucrN06eyreCzs6mKjcdYLfaIzPm+egfe7BrjzLsq5vQH35PG5pWnfLK9j7Y43ms1cutCzIX17JbP8iXFgEMNaZ5vk0D+TV6CHVbVveLNaW51t5UZ42fEZpWR3IwvkjuDrKsSJ/CWzwDI1Bz3lqjTmB6rHABGgS32XIK4SOupho7r3DcK0o5cMsG96Z3I3CxHkB3qBxhdirem1SMBpss4Qsnp1PJtoVeOUqTGVV3JJNb/21zHybd5gIu8ihvX4LKg082vVrIuVJAQ45MlQtZ+4TE0Nlr1fRon9Vk5xAyXWTidJ8eGTnzHM8AyCIa0IUuCqvz6oNQenRuH0Rt0yM+SQdH91nce0h9xxkbhHqBak+0u/LpE57AH2FD30VY1jGsusA/avlvWc+M8L5mSJA4JzAAt8+h6YunMr82rtq8+z2W+3P8O/vOIRAhZE4dcmBdEfVV0IZdFQQuiHqWW4+Vk0usYhHH/HrvDFCdNnQ69RNTGmjzpmConNTEKof92IH8oxWZtIf9BMhle0TvR80i7LBH7MFCpvbey4yeUb8XPjX3HBmQ1sVEV1tjPfCfRTnSso0/EgokRLJImWJ42oqLODZY91siDNBtGa50nQSv6hOSyCUKxlJK5QCqdQylGeiPRILSugjLyfCnBzmTzF41b7grrSKbKs6w9Ky1NqiVsFhadZacO3S5vFMkHvpqOu/QmsFoSB2X33E0CONxKx7C9Wbfq1sltO/+9NfIKd0J3cfiO2XbeXGJtQu/wq44mEYeel0dpZrx4vOdiuQsT8wWVsYBWGcKv4iJcAfAXe5dBUrqWx6LY3Us/YaScIHgEYDx7aNF2yDvzDYuKEKWJ9f778Tn20G17H/nglMQPBS9b0m1aUMABCqiKnoBg25iZjZyKgfJGULw7Tleyd0v8b4N7hYE5T3jyAiGc0I+K1LrKNVIMCiFn4QErSq0BbUQoQQ9QohYF8jyqDftm5tYgSRkHXaV515rMHbkVkwvdSxmvTQ3AS0fbr+ewFs2iFMMcxrV3komkWIHq5zRy4Wp97mxDmx+zMENbyG63JjlS4zwPcFTwiheCKcuPvBRRyW0gbZAHva+wQlJAetMbTumv3Jie6wWGxnt+dtbzAX2Y6fOm/85eS1g/dJkiAgf9ZUNg/FibsZJ3l92Kj/pLlYAJudaSIGb1L4yZ6STprWmSMFJBW28/L2BrBN14MSbV9/Qsz37qGwzqWTV8uotT5um9JCkMtTJWs811mnrgw/k1eCN8I1lk1hL0S3WJVNbxSa3js5PU4xVr/syeVoAP1JfrtOFtCjtM9XPbNh6EGGlZW22rj14HHU+TScxPlncy9o9gu5ShUH4kzebmYRzl4k9Vd6mFo/na8Yv0hAP3CZc2rz2mnx3A5Iy+qxbpGUN7PgZkI2q0GmENl/+yhR39cZA+7kgC+jYI0KzfSHsO+JzZL+ufcV+1IJt1qpRSD7JkJC+SBd6ZjoNOFOZHmyTTyOmq3IuShqm0xdh0P+H3PWjWbXdwyTibYUJQuePaMoVKV/jkjfGDKop8QBJVowXUUvWYkHPRroUWs3OPoSiKhx/me7p81b8gI1D1wzXKYpGZrk1g9UKlRrHQ0m1hxpqYpkBzwoPzv1iIfMaYiTbUnj8z22LKh7l43OarCwF731eZudZXorWUTjRJc6e686Jmm/DIsNzbXKJgIK8YYAyf+osXcEmW14tTWYbYWxbLfi+",
+    "sealed:lm5oY9p3xWZXejVp87AOYve+JA+bDk8zzwYwaOQalQkjFY2RLj/A/4euhhwD/LiFM+ICEEuWcn6fIBJ2Ek7PX2hPdzP0V0/wAwut18tyxffDRbvdpqdfGKSrdsseUFyIT5extgpMnKxakFUkO+SebOPuCLIRzoLstAMhha+0JQupTzDwZj2IyPFpRq2dXo+vq6gfAf77IccyU+zcFGycoxJ/AdF1kxn6MSqx1cMSZW6MuIHWBonZoKickFyexADJuIhpdHPuBeMcdtf7YUmR6KjwgPg35y/CDupAFOSvM6wmYOWPUujpm3zmYsJyt+AFHYN1GAUBeAu48d98ue3epA9r251aJmwX5z5Lst0De3VtOqCVUo137TXoxc2xpQKVUj1MLPbL1r0sNTNmnq1BzRcq4Gr1YIWLAhSrTUWnAgEpghhZkWIm8N68V8wWB4U+OzfJX7Ki69k3OWI8/wMFw0m+5uVHdl4mYv1AVfhLpfjwj53Te6XsxJvZFc0f5xP8TTZw0hDuAavJgzlpACrOhc4PbU8kTepaaN66QCShFdgYlAXQRWqiI2ChT+aFaK6plk1RO95Q1ESmvVmb3IcrleSDZ91+UCcnKlQJXTvmrEJVi922RYDkO5zLZHO+tg5day+QHlmUCQBk7QO6J04ErJKTk2uAFZkjVfmN8WD9Ue0OeRbsh/Y/oALcGyb2eBnDk1Q9XlfN/JZIq3r01oOwrcbSplpnCtY9XqB8TCNWuCPuFUX41wmoOCxotNAEOp2FMcXQ/j8BTlqjarlZzVrTAKgjJc68i8b1rLzKzekrDP9F0uiVsfkWfg8l212Em1zUGyB+0xAXu9bR98dSfVRHNd9r67Yn6sgW4A7t++yRyDwtexYo4+MnYIVG+9hcYtY2lhqf+Spyd0O1r8KW0/e5TR+zzXUpocovRe7jJVjUZq8sp6z9PlUQuSr6r2jgYWPxEP0fW4ozrU70phWKXB/8qNY+myOTYokwbvFzVRBciyRX4bmpI6rSTrEx9NLKC3duIjOzEzgHGHsqiPDzuWQk/Rwikxoei09kWcMVfcB9YPbKdZx8lHo59FD6WIytz2BDQOmAwijM8E1jxOJS6o4R1kTv9lsAdtbZkAiQTV+HbOgIR3wBb0vLKeWJEikCk7fSRhH8ZD+UXLFByVxIeIweHP771iM3/o1tSkQBvaa6Vf23zCC36zZjneHqrTQ6kLT2E8SrhcE07gqXXBUxcsKLQsWtzOV58pbsfq1iitVQ5JT/90HX+OgXP39sXW8YFIuYtDwRQkeL6B9XJ1rYkGTJfL3QmFxp/cBewZIqESG2t46YHel+qvXXMl0AuV/08fgAa3MBDFTLcuQfe9odW8kPi450qb0/tBx1+gvRFeLuPH5OayPaZRxzzAUU3x5UiEi3/0ui9cZNj4dkByzco4pg3NJ7a4cPQRmVmx68RkqkFBJVktAyAztBX7XQozfN+ot4ZciEGv+ucizuA6Yb9VBxaw4PYZMK5aoTz585q4z6hk1WdAu6UH+/gFGSgEsLv/gk7aLDTS/8uWO4HCJ3uOb+suDfVKOuGNW+rdXQ8uZi4LWMi5t8BWHmPGoG5F06b/+IoYiGCj2IfMOLvXIWccibPry6xv3n9d58QgkaoREy3CbAd73AvG26B886Og==",
     salt="06/q8",
 )
 

@@ -100,20 +100,14 @@ CASES = {
         ],
     },
     "q8": {
-        "right": "q8_answer = (12, 4)",
+        "right": "q8_answer = 4",
         "wrong": [
-            "q8_answer = (48, 4)",  # a key-value head per query head: the cache without grouped-query attention
-            "q8_answer = (48, 1)",  # the same slip carried into the bytes the next token reads
-            "q8_answer = (0, 4)",  # one layer's cache only (0.375 GiB)
-            "q8_answer = (6, 4)",  # the keys without the values
-            "q8_answer = (13, 4)",  # GB (10**9 bytes) read for GiB: 12.88
-            "q8_answer = (24, 4)",  # an fp32 cache
-            "q8_answer = (12, 1)",  # FLOPs of the 8 key-value heads only: grouped-query attention taken to cut FLOPs
-            "q8_answer = (12, 2)",  # the scores only, not the weighted sum of the values
-            "q8_answer = (12, 8)",  # only the keys read, not the values
-            "q8_answer = (12, 296)",  # an H100's balance taken for the decode step's intensity
-            "q8_answer = (12, 158)",  # the old question's TFLOP per layer of the prompt
-            "q8_answer = (24, 2)",  # an fp32 cache, carried into the bytes the next token reads
+            "q8_answer = 1",  # FLOPs of the 8 key-value heads only: grouped-query attention taken to cut FLOPs
+            "q8_answer = 2",  # the scores only, not the weighted sum of the values
+            "q8_answer = 8",  # only the keys read, not the values
+            "q8_answer = 296",  # an H100's balance taken for the decode step's intensity
+            "q8_answer = 158",  # the old question's TFLOP per layer of the prompt
+            "q8_answer = 12",  # the cache size in GiB given for the intensity
         ],
     },
 }
