@@ -126,8 +126,8 @@ def retrieve_by_embedding(tokens: Tensor, pairs_per_chunk: int, table: Tensor) -
     Closest is the largest cosine similarity. Returns the framed chunk and which chunk it was:
     ((B, 2 * pairs_per_chunk + 3), (B,)).
 
-    table: (vocab, d), e.g. a model's token embedding `model.embed.weight`. Mean-pooling c keys
-    leaves the matching key 1/c of the pooled vector, so the match dilutes as chunks grow.
+    table: (vocab, d), e.g. a model's token embedding `model.embed.weight`.
+
     Example:
         With the token embedding of a trained `model`:
 

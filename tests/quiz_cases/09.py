@@ -60,6 +60,9 @@ CASES: dict[str, dict] = {
             _top2(top="score.argmax(dim=1, keepdim=True).expand(-1, 2)"),  # the best chunk twice
             _top2(query="table[tokens[:, -1]]"),  # the query key's own embedding, not the query vector: exact match
             _top2(top="score.topk(2, dim=1).indices.sort(dim=1, descending=True).values"),  # later chunk first
+            _top2(  # only the two limits, switched at a middle tau
+                score="cosines.amax(dim=-1) if tau < 0.5 else cosines.mean(dim=-1)"
+            ),
         ],
         "cheats": [
             "import torch\nfrom course_utils.chapters.retrieval import split_pairs\n\n"
