@@ -177,9 +177,8 @@ explain(
 # do such failures show up in this chapter's small models? Three terms of section 5 first. A
 # *needle* is the item a query must retrieve; a *decoy* has the needle's form with another marker
 # token in front (`DECOY v'` where the needle is `NEEDLE v`); a *near miss* shares the first of the
-# needle's two key tokens and differs in the second (`a b' v'` where the needle is `a b v`).
-# *Predict* which of these six claims hold, and store their numbers in `q2b_answer` as a set (for
-# example `{1, 2}`); the set is checked as a whole:
+# needle's two key tokens and differs in the second (`a b' v'` where the needle is `a b v`). Six
+# claims; Q2b, Q2c and Q2d each ask which of two of them hold:
 #
 # 1. An early token fades: replacing the token at position 1 moves the last position's final
 #    representation less than a tenth as much at 512 characters as at 16 (mean of 3 seeds).
@@ -193,12 +192,23 @@ explain(
 # 5. 32 near misses among 128 tokens lower the accuracy by more than 0.10, in every seed.
 # 6. ALiBi needle retrievers, with filler alone, are at least 0.03 less accurate (mean of 3 seeds) at
 #    512 tokens, 4 times their longest training length, than at 128.
+#
+# Of claims 4 and 5, which hold? *Predict* in `q2b_answer`:
+#
+# - **A)** Both hold: decoys with another marker and near misses that share half the key both cost the needle
+#   accuracy.
+# - **B)** Only claim 4 holds: decoys with another marker cost accuracy; near misses that share half the key
+#   cost none.
+# - **C)** Only claim 5 holds: near misses that share half the key cost accuracy; decoys with another marker
+#   do not.
+# - **D)** Neither holds: the model tells the needle apart from decoys with another marker and from near
+#   misses alike.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
-q2b_answer = {1, 3, 5, 6}  # SOLUTION
+q2b_answer = "C"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -208,15 +218,16 @@ q2b_answer = {1, 3, 5, 6}  # SOLUTION
 
 # %%
 # FORM
-assert isinstance(q2b_answer, (set, frozenset)), "a set of claim numbers, for example {1, 2}"
-assert all(isinstance(c, int) and 1 <= c <= 6 for c in q2b_answer), "claims are numbered 1 to 6"
+from course_utils.tools.quiz import normalize_choice
+
+assert normalize_choice(q2b_answer, "ABCD")
 
 # %%
-from course_utils.tools.quiz import check_value
+from course_utils.tools.quiz import check_choice
 
-assert check_value(
-    frozenset(q2b_answer), "a11875808d9f75299e704693a6fc1ba286bf4dc7e0728c101754f203f4472759", salt="05/q2b"
-), "not yet: at least one claim is wrong; sections 1, 2 and 5 measure them"
+assert check_choice(q2b_answer, "43a4364256b1d09d1ce6e7620a052bb1d6bc8d65530b27aef592b1b18510f2a8", salt="05/q2b"), (
+    "not yet: section 5 measures claims 4 and 5"
+)
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
@@ -227,8 +238,119 @@ assert check_value(
 # %%
 explain(
     q2b_answer,
-    "sealed:yKT7nRHx0KeL1b2kBhYcGpZi2xPyP/AcSvIwnaWIL/htluYTc0/Vb9VS0HcnNddPK9CqxBR+mDxTxOy/DazcWy6pDTzOBGzsNQON0ADPZVNlk5ygrwnUnufMixNWr1qdlBZOee9sYHdPQJ9oaWE8GxOQI+EMp/iJP28xJkk30GQOph+mXMvs1DS1fh8qbZIg/asEXX2W5eRCpN12kc6ClU+/gFqjukvwQgeHD23abTpbkhlEsyKqMXDIpF+5Ts3KMsDYbcb5baGdQOBoulX76fYUanInK04zwo6Fyp92BU+MudrKEBpQ+VthOY08oCHriAT0GAciovHlJcvVSlEMInb9kmw3cf5U5zwZqPipqcFmX+rOWKTS2Y7IRhWCxLMbt+KCqCcOc9Xg+WL8a1DD0kBPtkxdahyf3Qh288tlDOpLiVt2TocN5r9cPuPm8om8CIA7zBmczHYuZxvs/iDwRjMqje03C/PXTP6rWlRnWguCnxD+ZS896+na1LJMzI6CxfONToP3O+vny0HNYKK+L3x+TwLU/2Hfw8NxDDd7M5Wvh42ru9ULALb1/rzZWATLmf5h1LN8cTYKqzye0de+NQ1mh9aWvxa89XEme5bqq7bDCxUZDh88tAB8PYBX7/lIC9xAom72qPaY8Oi60xWT5sD4mtpM5/wuhLMQkCAO0uKW2d2QaHYnYU4rCUYgvOhcCD5yJw+06zIORQSH4RqlDJmiLsvKwneWPUkH20jhk2Fd2EisCYFWOfwYQLV0jBvNFA9HLwjxV0DKcMdazC6IwHf6b2uVrXwy/K0nCnZThDGQxsav83awfrxim54zIWiAnLIXcDZQDiDbhnheb5GTMNWBHjL3alQljV7egespslCuFXeObd6vROFrE9MM2RfSr+NwoCB2A158YbvFq1fpwdKAJfUaEyFNH8w/5RABZc66z3jclHIVweeT0pU0dAsfmejl6mlC5vOlyVb7UXvyUGbB1R0wm6huYo+paJSk64H3I5ke5nEXJfjPYxTejeKUOd1e/sg8+qDyNZ+RhHEZ68DSEWzPu4eObDeua1WOckG78jAsgdnhvXDEKvxvrBzeLh81EZ8xDSAXMocRvKGGCrRQLmzRAxaawSjM7dQZDQINbNA9oR7Iy54xILOC2OQ1n5fyMKG+wYIvLcLsTU3b+55b+oyFemjegrWytCNmPn5IiNmVYQqCYruK08+aBs/KZUhEbL86N4q863jqeXVy6u3GvujAcqFpz5kidMFWRWHOP2l007u+BRw5lktEgGjinVhA/stRSKasVtbfzQ5lcDRshkxqUI+WCSFpLO3XgkJUX6ErHAhD11Ixay9CBdJwbq8twbrLT4lziqrL5qtYG1/eDWH5tTLRPZNBisP/Gjg9Hk37Dmz4tUlMjl+c0WULEUalamNK9qQKPmxXBAn4g9bM+HpDrGb/DD+yqT67xjxQi6S8JAMuavQJLnnYG8Mt3a3arbihVmTLIyZnB4z0Z55AY92881jJSCDwq0kVNwwRmV6jHoqMM948XzHkjISwg3ggbgIJMO5CvXF+rapjscil6HPum6BbTTod6TGwg/AX+FpRdyyDWMtRAXAYjflJ1rEZEALYkZg8XaaIZuESH/RzILD2wmvg2ke2TzsxXqxOXq285mHUIfkwsjmMYvsD89fcItGZoDrNoVwWnHHyCyWyplcNYPGLLTpo94vQjdJ/yroLoWRBgt7ePLrWHWa/Ech6E3iy/X4nKvmAZgEmpdNq5tTMvcdDiY+hwzzdJOCyDtFue5YWGnslQgzyCxonVzePzfVXedoKDr5n4mBnTPNQhfY6RA34zeqHVmWvyCuPqXNzinSMsq2XO5arq1y9MLwsaqe0ctEIMRjnKTaI2OjS85/QzrQ+3SaFf+Rj0pDlONwKEx3/8vkslIoW+0qQ00XmPUsvIsBBaQb/SDH8TKYTjWUnww4V+2Oilm9a8VN+pf8QHG/StPWAO9IXg5FNtydb33PoUokAbsNwf/sqBDOK3j0PG7E86yufonqGRGdCQjm4nJ3QNg3ZRN5ZN+3G4FMjd8c14vcNkq6qqK7AqjM3HjlBrAk3ncNQ9VIsJa5Rm4EWZn6paDiWtrp3dBKBDxptOtlJg/HSA128rBeiFjvrsfFXpLCLsw/udio3DU0NbzpvJggga5xCBiqnT7wfeEVywidHIWfN/8zFfB+CJtrwbZ21htJIvlcW5DZUT8P2pGqGPJBC9Cfu/IbKRO96wtTf1XIdN+Y5VviKMMXFk7vM08UJevihjV4kvEjEJOcFZ90rwlPGfBMI623AoSlHSka7MC5vkgh20Av0kpI3Hq0UgKLfX+8+n+S8AXYnOuegZEQbR5zp1KjlENR+utS8aQesBWzwyQ5rkNxG0/wuBXWcPWEhxLtO7KTJZsGcoQhRexp0IPb58MEX8CqaiSx/ZzwaPY0Y9GFQidCH/3v/R++/kolnoISU8qCpe/4W2kU+XNpx6PH2BVZNlwnRCxpAbNDo9M/xB3Sw4hwf2+Nw4uXQXwzXFH1tgGcNDHD1al3+Im6E7tMhLpGkAA==",
+    "sealed:3N6cjKC7pTAapf7UjpVSCFR98+Hda1BsaNAwZItVWqdjEtYsuEmCr4z1lh1kb/yXew7KRq78TxELXUbocbsqOKN0k6rIurXd+otQ0kZJNgXwC6J7f9uzYYiqPb2sh6NbCir4xpLdGm3L1I0r32XNDquNrOoeS7706rbS0Wz7Dnh5/U+zARY2Om2R+msFNL906JHslpVCPVyIyuw+O2L8H/JLWyX6etq12vWJvlhVKn0Ukxw3LjhTpa1sEZvfKwM5+TF7H7gvncK69M9a9jw6oibZBmKcTx8leMVaWksNP3NKdfKl6EBx3kUoq2dPQ8vaFcWg1PBklEzQDfU8K4rVJiObc/Y3SqVrh32+Y/NUU3HH6zIz4QPVZr8FgSJqYxHXMTemt9nw4/Hd/mLLb4xJBwvu58qV8UTG9zdjJCXfVsRMBbmva5yaUporZ4nTQi7qqzg0rFICbYk2t+FKKPVhsru60NJS19DQhj8oUV22ZRSbjJqquowEEJPxrAO9qLLKlGCsR+043WGNKxx4ZPxjI46WsnC5s2T4b61KS2XC5mLP32qd+TrRaMvwKn1Zd1FEiyKzhNttheRJ64UleP4Woy2JBFItACtM9LwWQ/Xk4k1GCFAaWh5yZhwBfI5JU7jF7M5MwsGP9dIoA2B9gqmAH5d+rg7YzAzyKNXzTyjiKYy7LHduJJtMQkkneGyRugCb/e6XNzaFP7RkuZY4+JCMzBLb2SIC6sqNelLP26v+7p+kCkHZiSdHBnyzOktdM1lXyV9cgLRdDPmB2Q+BTWI/rlyA/j2dLokHycDeIhEYvWZZKDC1RXZoDQER/J8D4AIfUS2Qk2Im5Boud8IuoTD6/trW75MXdk8cjfX8LtiVGQUK36PX4lGQFCci7isr7Z/wrWuTsuVEPtWKWboE8HyaWuM12bMI+l3zSDG8nagnEIER/NuGcKMoiU9k8xU1Sh7WColz4isg4ySj1FQtybQZXtgBsc4OczIoXyHGQeciUMmdtzomdbPvb3C79HVz5BpccvEhbBUxyvcEzX7aIRKh9XAQK37o2FnrdI8DFG3xi7VhbpkQaFqbBHmW9VUHGwpSSt/CiPJ+gOuyflKjHzKVoy9ngI4/n3iS1Y4pDojEu5x2L+GmBLcfv7HYmi8seoDYzOjGIFQUgLd7Vne4V2himiUT8NR9lBG2kUlWazyeS7+p8et1P21YjcvX3ETfmncfXbsRbg==",
     salt="05/q2b",
+)
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN QUESTION
+# name: q2c
+
+# %% [markdown]
+# **Q2c** (predict, then measure: asked here, before sections 2 and 5 measure it). Of Q2b's claims 3
+# (RoPE's attention entropy with length) and 6 (ALiBi's accuracy past its training length), which
+# hold? *Predict* in `q2c_answer`:
+#
+# - **A)** Both hold: RoPE's attention rows spread out as the context grows, and ALiBi retrieves worse past
+#   its training length.
+# - **B)** Only claim 3 holds: RoPE's attention rows spread out as the context grows; ALiBi retrieves as well
+#   past its training length.
+# - **C)** Only claim 6 holds: RoPE's attention rows stay as sharp as the context grows; ALiBi retrieves worse
+#   past its training length.
+# - **D)** Neither holds: RoPE's attention rows stay as sharp as the context grows, and ALiBi retrieves as
+#   well past its training length.
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN SOLUTION
+
+# %%
+q2c_answer = "A"  # SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN TESTS
+
+# %%
+# FORM
+from course_utils.tools.quiz import normalize_choice
+
+assert normalize_choice(q2c_answer, "ABCD")
+
+# %%
+from course_utils.tools.quiz import check_choice
+
+assert check_choice(q2c_answer, "3ad97a2f1a3563a038aaadf76eb35ae8cdca1f7f1fc18e50b4188633f585ffa2", salt="05/q2c"), (
+    "not yet: sections 2 and 5 measure claims 3 and 6"
+)
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END TESTS
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END QUESTION
+
+# %%
+explain(
+    q2c_answer,
+    "sealed:BeZybXuf2sVaoVreQTx1KBRADZSt9RgjNosth9JUu4r0EhT+I1RajnYjkryck1zH0zcSIcsUseqFEp3puOIXIRQG+Jo9WWx/GhEBKvb9RwiQR8vnnxkRxH7Kc1zAb1hB/EEETf/Gr21cmLtHmCM6eKeN8Vpfqk/JHANaFXQlgQb28DXK8HtOmMyOjAzwjcTZRJf8uqEiJxEdYCvc+fnk0vOkaZrQKJKsLUTS3+1QOuVdjnlc3jeN01+n/BRBJrFHd/quWtA7dtjmzIdpWaPIEy2u3Xr8SH+zKpTVJMbH9DjQC0pP9oeMXyh9JO2w2XfByeVrDqr34dBAF17L5l4ALdOJMFYTDfUK+JX2M4DfXkFf9jQ1GWKoiTE2VReCL5kvGDZbTBdPPFZltp8nnYwkr+oZm3ckNI1RytMCahsJ2k+dI8kOr3XfIkK0+eKx18w3YkVXKb/cgZy/0BNyQ0Msyesg0LLWiW4LtT61LBglkOzwu6rJB6QEHDhflk8nZ48ww6vwXgLFuNQ7a9Hw1i0jkZ9NzzKbwjISOtz41RnbvnR/7VflduY5srP71wHiNpsXZyns2vkSLZOyMc5ViVGAXm/qxab5zhklU8BeyW23DOpnQ7PP58QMpcovyOiAtYxpgeR/VRkhwsEf30129/3fXLBP1t11VVZc1x1pfH07zeCRMNJD85tHjoirwrY4mRd8EXRW2pZHBZRm2ge4W0pmAX0zgMEFShx19PfkYyBZB0pQsJpQQYolRQ8rJvtz63ZjAiN4NiHPqMKJfX4/2lyA2hYTYKa8RgIt1hGNaYJhtB50mb8D/C+jNHVpZy91+XGg2BR7SqJRrefoz8cxyVKdYVigDcslFW2ik97TC4d1Wi2R+c7q2LhKxef17BA9H+TPC040TDmZov85HYTT8eP+Bird+SsCH8wl97cqiHMuXZ4AzHkf14j/jr9ILyKk5tXuViYI1KOKzWMzA1GFYmuW3ioxzKjuExxrkgrUinukSl9WzQeQffjjbur1amVuq4+w85SfYh306/gJKZoCI63WcpDVwOCTgMuXJvy36dwDrfjvZYTqynvcWDtCZUeV6CsnAIsKUgK5HUOCh1Hlt1mx0RKIK31I75vAop9bKBWPlyVc5G6OxFKFMWXLzz07yZfoZArhmKNiEkDJ+ZIHTRshtHUtHDvJr97R8Faf3txyW6khNe+pfmvXvyrJEUQ3E5Bs1ot7Xj8txSDl1aE0fwnjiZuhjeAIaTTfnnlS9XaxOT9BDoA=",
+    salt="05/q2c",
+)
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN QUESTION
+# name: q2d
+
+# %% [markdown]
+# **Q2d** (predict, then measure: asked here, before sections 1 and 2 measure it). Of Q2b's claims 1
+# (an early token fading) and 2 (heads converging), which hold? *Predict* in `q2d_answer`:
+#
+# - **A)** Both hold: an early token's trace in the last position fades as the context grows, and a layer's
+#   heads converge.
+# - **B)** Only claim 1 holds: an early token's trace in the last position fades as the context grows; a
+#   layer's heads do not converge.
+# - **C)** Only claim 2 holds: an early token's trace in the last position does not fade as the context grows;
+#   a layer's heads converge.
+# - **D)** Neither holds: an early token's trace in the last position does not fade as the context grows, nor
+#   do a layer's heads converge.
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN SOLUTION
+
+# %%
+q2d_answer = "B"  # SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN TESTS
+
+# %%
+# FORM
+from course_utils.tools.quiz import normalize_choice
+
+assert normalize_choice(q2d_answer, "ABCD")
+
+# %%
+from course_utils.tools.quiz import check_choice
+
+assert check_choice(q2d_answer, "850f098a748ecef99a7c69557937164cb20bb9aba85b8de17447f3c19de22cd6", salt="05/q2d"), (
+    "not yet: sections 1 and 2 measure claims 1 and 2"
+)
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END TESTS
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END QUESTION
+
+# %%
+explain(
+    q2d_answer,
+    "sealed:Wx+l2AT3AjpJoJvd6K3wfUUz9GUZkJEjaGdNMuNelw0iQ8Pnw7lA0M+eWkXgE+LtT1hxCLHBbhMWrCcseV/M0n0IxuRmcvnWxlBs12UC/gJ5qsLm1I9vzSvy16I+5d1RGa3+vwt/QxQPeJmTUxVKDT4hVBTCP1S9QDOrrDr981kFbXkspkHeb0OAqRZwg8ZtfUfNToI3xvjePTF10/OTm5yKNSC6CA6ZiqeYiO9nj/VKhz/++lk5gfKYyxvEgFOxQGh7FnOnpHgGQiTVuEUILKo5y7g3Kvh/RWhOT+8HA++OF4RSE11H1CLs142Koq+1M/E4vT2BB2k1Ftg+S+ySt25+ckyi0dY6xy9s6WNj4pI6YBxlCoOSo9fxYtsy54wFW2tLN5Aec9ILjzG8VeMT8mAstnc19ADYhO9ByRxb4oZxy/iffbg+kL4Qx0thJKFImTaAPrOBwNvWikWjPXdK+vSwbAqbKAVxI0tKrDnByv4d5D0aZuad0gpU+FEednrG995TigOokYTEfwA9tacCO4PlyZ6SjzIYlTMMcSb49i9NRIiux/m2Qm0x1lPD4SB7pf5zV1/SQT0plEownj2SkU+lKzy/ivd1IjeW7Og5G30VyoUdyLs5sWbZi7eV4c0tiX64d3UFztQxZjqUossZMFH7GKZGfs4y0Uawucnq2OjGG3mFobMRi9fC4gRasB3P596Npq4k4To5FOVa8w3PglSh4xiw7e/Knt2tfLDhv7IKf2PMNeXcKeK8CM46pidcdX2VMZX560TAqTQVscx3ESZa4uUex1yrHb98CcXZ3Y7fSEossWADJxzrtBIikpZrLGv4QPtyVquuya1+ilmVZg==",
+    salt="05/q2d",
 )
 
 # %% [markdown]
@@ -1398,7 +1520,7 @@ of the needle's measured weight at 2 to 8 near misses."""
 # %% [markdown]
 # ## Quiz
 #
-# Q2 and Q2b were asked at the start, before sections 1, 2 and 5 measured Q2b's claims; Q9 in section 3,
+# Q2 and Q2b to Q2d were asked at the start, before sections 1, 2 and 5 measured Q2b's claims; Q9 in section 3,
 # before its models were loaded; Q11 in section 4, before its takeaway; Q7 and Q7b in section 5, before
 # the closed form was compared with the measurement.
 
