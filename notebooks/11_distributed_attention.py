@@ -116,7 +116,8 @@ use_course_style()
 # - **Distributed dilated attention** (LongNet): a pattern (w, r) whose segments fit inside a device
 #   (w ≤ m) runs locally, with no communication. A pattern whose segment spans w / m devices first
 #   keeps every r-th row of each device's keys and values, then all-gathers those rows among the
-#   devices of the segment: w / r rows, whatever n is.
+#   devices of the segment: w / r rows in all, (w − m) / r of them received from the others,
+#   whatever n is.
 #
 # The picture, computed: at each hop of a 4-device ring, whose block each device holds; and which key
 # rows each device holds after the dilated gather, for one spanning pattern (head 0).
@@ -285,7 +286,13 @@ for row in by_n:
 fig, (ax_bytes, ax_mem) = plt.subplots(1, 2, figsize=(12, 4))
 ns = np.array(lengths)
 ax_bytes.plot(ns, [r["ring_received"] / 2**20 for r in by_n], "o-", color="C3", label="ring attention")
-ax_bytes.plot(ns, [r["dilated_received"] / 2**20 for r in by_n], "s-", color="C0", label="dilated (w / r fixed)")
+ax_bytes.plot(
+    ns,
+    [r["dilated_received"] / 2**20 for r in by_n],
+    "s-",
+    color="C0",
+    label="dilated (w / r kept, (w − m) / r received)",
+)
 ax_bytes.set(
     xscale="log",
     yscale="log",
@@ -383,7 +390,7 @@ q1_factor = (4 * 32) / (2 * 32 + 2 * 8)  # SOLUTION
 # FORM
 from course_utils.tools.quiz import real_number
 
-assert real_number(q1_factor) > 0
+assert isinstance(real_number(q1_factor), float)
 
 # %%
 from course_utils.tools.quiz import check_rounded
@@ -405,6 +412,88 @@ explain(
     salt="11/q1",
     decimals=2,
 )
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN QUESTION
+# name: q1b
+# points: 0.5
+
+# %% [markdown]
+# **Q1b.** Stay with the table's row at 1,073,741,824 tokens on 8 GPUs, without grouped-query
+# attention. Which single change shrinks its dilated 'memory' entry the most?
+#
+# - **A)** Every dilation rate 4 times larger: each device shares a quarter of the rows
+# - **B)** 4 times as many GPUs for the same sequence, 32 instead of 8
+# - **C)** A causal mask, so that each query reads only the keys before it
+# - **D)** Keys and values in 8-bit instead of bf16, queries and outputs unchanged
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN SOLUTION
+
+# %%
+q1b_answer = "B"  # SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN TESTS
+
+# %%
+# FORM
+from course_utils.tools.quiz import normalize_choice
+
+assert normalize_choice(q1b_answer, "ABCD")
+
+# %%
+from course_utils.tools.quiz import check_choice
+
+assert check_choice(q1b_answer, "1243865e5350188c6fc1020042e0f441eedb3f6fbf1ba4d0458776061c8ec781", salt="11/q1b"), (
+    "not yet: reread what section 5 counts in a GPU's memory, term by term"
+)
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END TESTS
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END QUESTION
+
+# %%
+explain(
+    q1b_answer,
+    "sealed:ja6igjYchIJAifoqDu/Eq5pwKq0Mt+ZQ3iRhcoVi3KetQec4mhHNimAkn4pd5Crt90V1KFXyPesxVig/NK8r1u7OAlRRW9a8vt9ofGjL4s6of2U/5srffAwA2h8NfopJyRLNo0kKITSzWVbQZfE9DuGUApf+3sTdzMZ57vPp5COJEbR6XZiQL9YUCYzgxVR/I4jZCwuwVSjkDXUJFWxUHCPZUvYHiWJ8cQJhb4UZPdhfA27687oNIi2/iVCX/GGQ+gM9G4def5UacslFRdSZQNialKqeavS6wYXw0SBGfRKjv0txs4w64iqX104aGkgaJTB8FS4FS/SbDMnC33d5+qlYihuQ6YrBXjdayb3oqxh39CFKGmUo8Wtb6NYWSendcif3h1Y8kwS9XZ5bBKT3rs/VbjGm5Q4wfX7rdp7m4XcjbWAvql4unTlfl6qNr3opE55ERg78+b77ZjaU+r8d1Ms3HcKnKqf6jghgJX1RV31OnmnXb4fyuiuRy24z567z8IgPeMPabpDzmeH4uhpBhy9M0LlQyHn+/D/sYltsz11JHqMlee0J6OcB5cfwW6t/j0EPO2Vsne3WwfvGs7TzqMiQpI0fOr2AIda7xdnNo0sns3ehZpDqaTiO1bcKSz/cg2QAAVX2lckb2DZ16L39deXA1yq78JpkOnEYCp1Ffv6uo5vTgQ0qHrXGXcmQUfCVhVFapn6ulda5zwhD4L1xlBrpVBHySEVLqoMOyDT2B9esnRDQSxIwLPDpJeyQFm1iCsxvO0l8wN2n4d4msEwe05Dde0JFSQU/86JefMikGkvuBjQUDUKTEvpc2bD5qNDxWJMMp3avb+zmt8qutq+9kTDwBkg3JhPTioy1oBGnMeHa44ALwaEWi6tpPI7MbRSc2d1g62vvYSARB1tT6Kn7KE1Hs+0R0DSqAbMiNRVGoOV2yF9U9vIVeT2Jw1FvOAgfeDVyLZI0pngN6Vq0V8c9/MeSRRskHrqPLZzOVx/Ft7lpn1hov1P/uEuXpqwoLUbwx4fPWcOUplMODGb6Br5At+x3WA8Nh1+MYbHtumb5KjTI/P+9B2MVAHCi+C7zt2v+I8s6NSrhUGsOgcssBjw3jgoT8w+gX8bldaLTZgDVPE0tUYEUHh8SEWdM/A7vI8hGGwjMupfj4rXTwUWoQTV7cA==",
+    salt="11/q1b",
+)
+
+# %% [markdown] tags=["shows-answer"]
+# The count: the dilated 'memory' entry at 1,073,741,824 tokens, as in the table and with each change that
+# alters what a GPU holds.
+
+# %% tags=["shows-answer"]
+from course_utils.chapters import distributed_cost
+from course_utils.core.dilated import geometric_patterns
+
+n_1b = 2**30
+segs, rates = geometric_patterns(n_1b, base=2048, ratio=4)
+
+
+def dilated_entry(gpus=8, rate_factor=1, kv_bytes=2):
+    """Dilated 'memory' per GPU: q and output slices in bf16, k and v slices and gathered rows in kv_bytes."""
+    m_ = n_1b // gpus
+    gathered = distributed_cost.kv_bytes_received(
+        n_1b, gpus, 128, segs, [r_ * rate_factor for r_ in rates], heads=32, bytes_per_number=kv_bytes
+    )
+    return m_ * 128 * 32 * (2 * 2 + 2 * kv_bytes) + gathered
+
+
+entries = {
+    "as in the table": dilated_entry(),
+    "dilation rates x 4": dilated_entry(rate_factor=4),
+    "k and v in 8-bit": dilated_entry(kv_bytes=1),
+    "32 GPUs instead of 8": dilated_entry(gpus=32),
+}
+for name, entry in entries.items():
+    print(f"{name:>20}: {entry / 2**30:7.1f} GiB, shrunk {entries['as in the table'] / entry:.2f} x")
 
 # %% [markdown]
 # **Takeaway.** Dilated attention's communication does not grow with n (tens of MiB per layer at any
@@ -439,7 +528,7 @@ print(f"""\
 on 1, 2 and 4 processes, outputs and gradients.
 - Per rank, the ring receives {by_n[0]["ring_received"] / 2**20:.1f} MiB at n = {lengths[0]} and \
 {by_n[-1]["ring_received"] / 2**20:.1f} MiB at {lengths[-1]} (linear in n); dilated attention \
-{by_n[0]["dilated_received"] / 2**10:.0f} KiB at every n (w / r fixed).
+{by_n[0]["dilated_received"] / 2**10:.0f} KiB at every n ((w - m) / r rows received, w / r fixed).
 - Peak memory per rank at n = {fixed_n}: ring {by_p[1]["ring_peak"] / 2**20:.1f} -> {by_p[4]["ring_peak"] / 2**20:.1f} MiB, \
 dilated {by_p[1]["dilated_peak"] / 2**20:.1f} -> {by_p[4]["dilated_peak"] / 2**20:.1f} MiB from 1 to 4 processes (1 / P).
 - On paper, a billion tokens on 512 GPUs: the ring receives {row_1b["ring_received"] / 2**40:.0f} TiB per GPU per layer, \
@@ -449,27 +538,28 @@ per GPU, and the ring, which holds two blocks more, {row_1b["ring_memory"] / row
 # %% [markdown]
 # ## Quiz
 #
-# Q1 came earlier, in section 5, right after the table it asks about.
+# Q1 and Q1b came earlier, in section 5, right after the table they ask about.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q2
 
 # %% [markdown]
-# **Q2.** A device holds two partial results for the same queries, as in section 2: (o_a, lse_a)
-# over block a's keys and (o_b, lse_b) over block b's. For one query, when does the plain average
-# (o_a + o_b) / 2 equal its attention over the keys of both blocks, for any values v?
+# **Q2.** In section 2's ring, suppose a device sends with its partial output o_b, for each query, the
+# largest score m_b over its block instead of the log-sum-exp lse_b; the receiver holds o_a and lse_a
+# as before. Can the receiver still merge the two into the exact attention over both blocks' keys, for
+# any scores and values?
 #
-# - **A)** Whenever the two blocks hold the same number of keys
-# - **B)** Whenever its largest score is the same in the two blocks
-# - **C)** Never: each output must be weighed by its block's log-sum-exp
-# - **D)** Whenever its Σ exp(score) is the same over each block's keys
+# - **A)** Yes: weigh o_b by exp(m_b − lse), the shift the online softmax uses
+# - **B)** Yes, provided the two blocks hold the same number of keys
+# - **C)** No: the merge needs b's Σ exp(score), and m_b does not give it
+# - **D)** Yes: lse_b is m_b + log(number of b's keys), which it can count
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
-q2_answer = "D"  # SOLUTION
+q2_answer = "C"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -486,8 +576,8 @@ assert normalize_choice(q2_answer, "ABCD")
 # %%
 from course_utils.tools.quiz import check_choice
 
-assert check_choice(q2_answer, "e8decc08a4cdc0d730c26e32241a6a96c1f718ae0d131ddca8b77a480565948c", salt="11/q2"), (
-    "not yet: section 2's merge weighs each block's output; compare its weights with the plain average's"
+assert check_choice(q2_answer, "d41b9451ca3abf78b765dcf0bfa8bd670a2903d272b13fd473fcdce8d6625385", salt="11/q2"), (
+    "not yet: reread section 2, the ring cell and the lines it prints"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -499,9 +589,26 @@ assert check_choice(q2_answer, "e8decc08a4cdc0d730c26e32241a6a96c1f718ae0d131ddc
 # %%
 explain(
     q2_answer,
-    "sealed:QnBL/fqLxNOMNPficudmNlcQVKFdVNh9DjdsTxMmHaXPGbZn/9GxdYyn/cKp0tmpc3QaEDuq1U5IQ2RNjlYZUwSyxS/yo6zOZl0bbqUk3fj/S7o1LKy6RSrozj8ORwTZl4y9pQW7Fkt6DzgAhZetmdjIar54bGDcWaIl+dxLOeJ48k4r3prZM2YmD0zXrZrdomYnrccwm2Cjl9MaCLy2+GeCtDN4cugItPEpPpV6Xe/tlPM1Lly2+LeZbKv4EIBb7IBUbHmYAgmeJflQiQy9c1veAvniptuUChoVHQangih9k7dy9mHwiRdETY+PFNInhH1R/3ELtMgRo8do0zFFHUFMfGE0gd6xYO8h/10YmIy889ZgifFSPZsAi7SrWz1eU8oFgDAq8ezifki0jactwiuyACTRWOhgUYQ5r7sK8FaQqkwyAeIspyTK2ZWUs5Zu7DSpsAJMTDpgAZoEB7CD2Mf4HTwLhz5RMPJEEHYKl0ko7nlKNqLLVBqPCpkIskjWkG8CYRkq9ylFffFt3NBp5ecRzSudI8tr4FxNMI9VCnQbwHLjvdqZgKG3e8l55Y3LSM+bWUK/Q6tc2TGlhmq5HC0TF10n8nNOgU1h29tsxd+tVVA56gUG3ZV6Fp9poqzmgsbswo43vNEmv058pOIqWc4kb8Reb8aHWUrj2zLVuNkqUfjVJJ5OmMQQdMVzpz5WPIYndxnqwCLe4s6xLr+IexUxjED6DqQe9S2tOYr7F3l74p2Da0m6OynCZ73JeM1ZvugmYNzsexE6XoNcCBaFRgVXi5G8Z+tSCEyO5/p2TbRXMNRKlZ9euW79Lpy8UlCXoyJHl+YCHzVxVevNHkTM8QEzXrPGbafiZQ3vILvQqmi/p1RZLPOz0b1bdXo2RSB3zEC+TJ4Ig/6h9f7hmW49IDezrW4havgAo5/OIt6n87rlQY58Y6vR7AzYX9e7ImSTjYeleqJXbQ7kWtNlhxV46rc=",
+    "sealed:px2fehJUjpDi4HqnLVXtuFsS0WuuqM8owuPz/nJONaGORFbr1/LeKS0RsgOU4z/tQp9kjNYPdv9YAasLW9Igeb/dBZ6YfaBoIkfOcUs0cSIUOVhn2zLuKS3DG5pax40Onx9NDNC8AObfPbowrKj3JXVVUlt9GlR34axAZn0dvTH6EMFlyPeyLZ3cu1HTyL2NJ9qSAGLphRe3pUzgG5CE85Kr5TwulqeuR5MGLd85l+TMte0HFN+F+HhljEc1YABW3YgW2DaoKnV7MsBcFTH/xO8PPKPzSC7V0om/4viY5xmo3FFWsXNzbb1iP344fMLAgG8zgLi+o5rfLNfTcW+W1iZFMMyd+XkWiDbekwU2atf7lR1tnH/GatZR1X4G0FlkBKPWN8VPIOPdLKcmUj9TYtzKW2w+0OuoYUebTFRwW0XqeY8P4GIYYXoo/iUCkJCSI7KMgbWNjzksNi7u13wQp+vKE+bqsuZaE0U95JnPZR6urh+C8MuzFCSkShq+VHECERX8MrW8ey56qpIIii9uGVciglismvErDMSGpG7h9v7BkZV2hRP9/aKdR8zX3BPu86HOqxXvIUfVoHjHoW1cu8nV2g89VS4cwdyge3uEhcnc8QEOt4zkwv5p9VbuqQiXseMdC8Z85rHkqwD9/s0oJCdbxqm4WEN4KZcmKjnsu6gmXnbbpIq9nDLGj9Tnc+tw7rG0zW6zDi7zHbTvv+AsGVfmDb05xh9CL0mWc4lxbey86ZAZPvzEQFRz2afRzWu4vwmuRum2/cnT64Xd3R2cl6Akucqd9HlzsZT5OPpeTlpXXnU1cU6XK6vNO0AtFccIdo7jMaR7Vd8o2UxpHVj4rNf1cV4ZM14eeMlNLZysNuLJG8Bdez26HPXr/03jYy0fz/Cfl7bG7jw9IbHuxpK1nigRz7r6d5UtvbPAhrZ9g70AzI7/HQYXF/jG6kDfF5sgRdhKtSNz5Ytq/DMQpSK7ofA4PyYTLP6Cjcoldv5252ik8jtgaIaqCJPd150NQQzosye0qtMsQShDLRG47sUiPE0mMSVQhztVDRsDwniTv0BM7jB8xTuznzwchRFpOsj9HGDE8dZsvdb6nyJpbCPJpeqfC2cBRf01Jj5OxeGB5gXF3NTjJ88qS8gTn9w6liTtHTpOv7WZxuFmWt32KF8ZBNkSKIC7XP4mRxOU4g8RpMNEiq3xXxFFsUV8rtPHhlcfpZv6aO7MCBMZcDCMTSi6",
     salt="11/q2",
 )
+
+# %% [markdown] tags=["shows-answer"]
+# The check: one query, block a with two keys, and block b with one key, then with two copies of that
+# key. The receiver gets the same (o_b, m_b) both times; the exact attention over both blocks differs.
+
+# %% tags=["shows-answer"]
+scores_a = torch.tensor([0.0, 1.0], dtype=torch.float64)
+values_a = torch.tensor([[1.0], [0.0]], dtype=torch.float64)
+for copies in (1, 2):
+    scores_b = torch.full((copies,), 2.0, dtype=torch.float64)
+    values_b = torch.full((copies, 1), 3.0, dtype=torch.float64)
+    o_b_demo = torch.softmax(scores_b, 0) @ values_b
+    exact = torch.softmax(torch.cat([scores_a, scores_b]), 0) @ torch.cat([values_a, values_b])
+    print(
+        f"block b: the same key {copies} time(s) -> o_b = {o_b_demo.item():.3f}, m_b = {scores_b.max().item():.1f}, "
+        f"lse_b = {torch.logsumexp(scores_b, 0).item():.3f}; exact attention over both blocks {exact.item():.3f}"
+    )
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
@@ -521,7 +628,7 @@ explain(
 # - **A)** Half the bytes and about half the time: a block now travels 3.5 hops on average, not 7
 # - **B)** Half the bytes, no time: rank 7 reads every block, one arriving at each of 7 hops
 # - **C)** Half the bytes and some of the time: the later hops carry fewer blocks, so they end sooner
-# - **D)** Neither bytes nor time: a block must still pass every rank on its way to the last one
+# - **D)** Half the bytes and most of the time: rank 7's blocks now come straight from ranks 0 … 6
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -557,13 +664,13 @@ assert check_choice(q3_answer, "8cdc5834236b79bc20091a31412619e96ef023c932bd096c
 # %%
 explain(
     q3_answer,
-    "sealed:WdSja21J3Lua3yqXzeDvlzHb4m47Tc1reMoxAR/9i2AuKFzyZPw+NziXewEHhiXYy7kWq79IU1V8SLresIOCcXmFJAYVrd6iPEbleUQSuFcHGYMkHqJu+832LuAi1s+mf+EQ19A2zIWKQ3hzbj0j7bxAXWdnNpewoKZugQQM/wrSoiGPCLB2hqy6kdLOzJJ7JbZY7HnBySIlqIiong90JTR6e6nKm7QTSgDtSQF6UJESoUiJEJdp3lcU5H1Fd62bd6oz19SqWey5zXjQFOGTfk7or9b9CfjoDZWxeItTu84jDo5mQ1t/mfb0X7RFtEPLVTPvD9h6oliAc5y/m1TvBRK3PSUIL+Ux+2v3Xnyii2LVPSgoXSxDhOc+lUmsCV05acydBTa7jcBJSByaWsx56ukC0C+hFTijNDkYXGeFe/QD2/WnksZFrCyIIEjyqwbR4JpPZhhbmN8Qy1kFpRGqlnOOf2wx3pHGSf97Q8zeKUaK82eT8y1YrnhHVuQO/UpIfoGGgEPhoAizLCvg1ngWLxoELOb1/5BmBqw8/+i/nRNEMUvvqekMBl21jJsOGEIEUpdokh134ZzR42u8xbxmUN0cUWqoNbbaHoZKbz8gDvP1g2+IXz28buod0/Cu1FHbvHvAgOfHxR2QCcuIhXuslS3uaAh2z/UQ3Z8xlJKZ/9pA/SxodBBinSte02tYq+8cE8hR8hPrlUPxvth95byzxfhK0AvF9imcL5i4SN8AhVb1oTJq7SB4N4L2WRD+aTI2dVSKRAEnRmB7MYa5fyosE40BjGwOaLpuPK74guhIoYZ4kui7tFCOsrWB4RFG/lbcdkyP+/yQFTV3Rb6lHBmCfqyLgpW3A2jPWr+UUxI0LkiUpKr6pvh8/jw/vHnSWukZ8aCAn9yf9+448jsH0GLFjbxSzKT5ZKba2GwxJ6XHCv8b+4n5IrkgdhWVzhJ+ae3KYcaQje+6YjP6wJPedL7/lF6WtTjvwA10DDyVIfe0nI5HmgaOHHjh5eoCDSc4VcLfb2TcJuWgklHlHznFyOK87PRcg+lqe8Ax8ND9TWnvZXdd2PgiIFqtf+11hg3P6ZjFGSjM4leS4mmZopz7OcU279Pphz3XizGkpWEq9kZrjA4rwrWmUaR+xErFf4T+zEB4b3AFCmCAlWqMwVXZnHSza+q2fafFuYVsk/GEJ50XWVOo5QbvAMgb0e0Pi5nEO1ID0/pxwlUZTCv1Wdql+qKzIBsqfDmk7c5jWKQVhBL9Ggc8yjLWSk743k0uAJs2wp+jQAUWiLnLCeaONPpomDDm0iGhLH6VMdZYbghkRpyycoAVFuVwNk7GmCLCMekNz58iAITr6l9TFBQdUYAN0nSMy0k6hEMOsaTcTWTez/xHRSihpoqsK+gq8E885FZ8Sm/t4Pxf7MCQdrrIxiqL19tt6LJqWKCEaCaOJ1+REQOuauZegJEsnIUL4Yk7e1QVn8Pa1WiO91+R9Jaq5A6KrHuFy8btcN518Qf++dXO6Dxe5duieJmTatH7asGWtH451D83YpAuPmBoqQ5pBXJ6n2xaf3sXPlRCuptEpChFx6N3o6u279U5tLY5iVsjCvbuSEup0zDgsZ5sAP7Qubey8ENWnuacYrChYKnPi7JNwnrtnjzaNJB3/5+JFJhvxt3oodR+SXZKrGDp2Yb/6ccPMuuAOem5ad+p2dtbxYOSgceg2SuRQa7UQ3cMQJNVMsHXrMxRRQZAcfCDirxghhLV96vYiB0ajkV1+195HJC4xiCy1fQ6jHcgnRfZywhkWVN7Z4dq4J3zWBGZ7lVGp7hY/yglL0UFVabpuSXu9NKzcfpwJdy2uDMOGxzPxw/4eZOTtqOUdccOq1Ed5r6diGnpUXaKjzedsk8yxkXbA/Vqz1w2rLBTbmuUOywqjJgE7Denij39bY71CgFhUCxQ1oWT1WUSgF2oFcdfCBHtR8ChuAlhNPtdYLYbLDMIlo9J8FmN1TsitT776+BV6o5X+nTQocjlqmLZ5bPU+gOQLVCvil1FcP0PiBtpVQH+uYj7LHjoMFLNkSq6U37kxS2AtzTyyw==",
+    "sealed:Y30gt2iNMDadYy0EDxwHVjHb4m47Tc1reMoxAR/9i2AuKFzyZPw+NziXewEHhiXYy7kWq79IU1V8SLresIOCcXmFJAYVrd6iPEbleUQSuFcHGYMkHqJu+832LuAi1s+mf+EQ19A2zIWKQ3hzbj0j7bxAXWdnNpewoKZugQQM/wrSoiGPCLB2hqy6kdLOzJJ7JbZY7HnBySIlqIiong90JTR6e6nKm7QTSgDtSQF6UJESoUiJEJdp3lcU5H1Fd62bd6oz19SqWey5zXjQFOGTfk7or9b9CfjoDZWxeItTu84jDo5mQ1t/mfb0X7RFtEPLVTPvD9h6oliAc5y/m1TvBRK3PSUIL+Ux+2v3Xnyii2LVPSgoXSxDhOc+lUmsCV05acydBTa7jcBJSByaWsx56ukC0C+hFTijNDkYXGeFe/QD2/WnksZFrCyIIEjyqwbR4JpPZhhbmN8Qy1kFpRGqlnOOf2wx3pHGSf97Q8zeKUaK82eT8y1YrnhHVuQO/UpIfoGGgEPhoAizLCvg1ngWLxoELOb1/5BmBqw8/+i/nRNEMUvvqekMBl21jJsOGEIEUpdokh134ZzR42u8xbxmUN0cUWqoNbbaHoZKbz8gDvP1g2+IXz28buod0/Cu1FHbvHvAgOfHxR2QCcuIhXuslS3uaAh2z/UQ3Z8xlJKZ/9pA/SxodBBinSte02tYq+8cE8hR8hPrlUPxvth95byzxfhK0AvF9imcL5i4SN8AhVb1oTJq7SB4N4L2WRD+aTI2dVSKRAEnRmB7MYa5fyosE40BjGwOaLpuPK74guhIoYZ4kui7tFCOsrWB4RFG/lbcdkyP+/yQFTV3Rb6lHBmCfqyLgpW3A2jPWr+UUxI0LkiUpKr6pvh8/jw/vHnSWukZ8aCAn9yf9+448jsH0GLFjbxSzKT5ZKba2GwxJ6XHCv0bzo/4IrgkYxOJzRJ+ceTBJY6Qk++hbHa/xJHEOKatlFaOvyf5wAh9CzTdNr6oy8JPjR7LRDT67uQCDzQ/T9XWPDbUPKLolFLlXXfOx66/7eNRx7cjYs8rv5iuSzq7enocz7kdOAihYexihi3PvZXEHWGUrB7UgHmXuJC6d7E7/tP7imWSxWTntz5iuEQimwV4lr+6UaV610rVMZG/1kNuYyQdCWyNjmqWwQKNnXX/fLH4YryA8IgtlfaXIs0AQxHvtgC8VNUUx6wGnJLVJxZdkuNyi0QUDSb1Wcyv9KPnUwc5eS/h5ogCSaYVmB+0FwVzgRuKCwfU0E9oRZt+xtP5BUhBlKvLDvPINe19mDDrxSGkP3qLOd9aaVx4QtejbssEEPNwI1eDnivAdLsOzZsyS83jpV4HEhUIFJ9AgXPDmVw8jhBd9LHRXnSQnfJPDj/zq4S4K+ZrtXMm/RM0RGWrtPtc7NGPfq2dximUmMxuo7IhcbWNfCaSIErCRQmifbgHk9l8y4gWsZh3e1lejZKfy2yd4VjQoJ+u8VrZ+GeJhsK7cclk8wy6u9bPqz8R9JS9OYOCL5P7ZNGJ5yw5yDEweN5tMG1ooEZyWXI61nBdL21PewFo9ZpI6iwDhqM/r/+xptcr9rY+jxc7QvGvSk6q3ya0sd08Eq2TrK2lqRBEnvzZY/W3f+qMgeECjWaoni6RMMM//4HLR9p3wNPmpsM7TWFFpjPg0tS37t9YOvyLMum2ZN6zksQSypqEgc+8nG2fXbrFG21NWZ4BKIDcsYkUHFRJe/uB3LhnhhqB5ufYnBgaiUQ58gl+D4f83iezgfNwjGI72EOGjkB4XUU4Z9xA+s6+WAPR50hT4+xf9S8kZklHEPXqrGrd3LylcexnLNurunYTVRGAwx3naILb9+KOZIJCrl4C8OzckmO5QCOOmW7RtwE/iFPfCPpqnRIg6aBZaHOUOiJijN0m5j24wjn7asvlAAF/FTdNk9GU0jFGiRjqTohUDEHwDJbshUcpNKgOfLhJPiVJgM5K8F+bl39xoCj7z8t5r9xU8XfK786go2POoODK503TLAivm1tEI7EHiA07Hwbku5W+Ijf8KBaZkCH+WnrzkWicsnrqig9/bNIpFnCz6pmcpEWdg/keZjUGypkWHPnWT+w8Am04pnejyT9foZJgwyairwGRcshmTWVf1QYWTY1N3jf7VOzhSUJH36f6XDZrCcjiNwzwsWwmRtC3RciLYPtafaCBIvXm7PuIyeVjvMkYuiBCzENHfGdJdF7FaC0GcmSpqCGtCsUsC0P2QyiBgwIVOK3JBGQJU69bk4NZyFtRJ5fC/X4/fBN0JUN5PeTBxgfP9soeOvlTQeFoPoL0x1BSGAJj6+gbnaxdmZJuRu15niTZTVG2slT/HITEBWPNv1Y19Z/VQS31BCyLaNjgvp67AYgqaXXGzToj1a91kuE=",
     salt="11/q3",
 )
 
 # %% [markdown] tags=["shows-answer"]
 # The count: section 1's ring run hop by hop on P simulated ranks, a block forwarded only where the
-# pruning allows, the blocks each rank receives added up (a block is m = n / P rows of keys and
+# pruning allows, the blocks each rank receives added up and the hop at which each arrives (a block is m = n / P rows of keys and
 # values, 4 heads of d = 32, float32). Run without pruning, the same counter must give the measured
 # totals of section 4's two processes and of eight: a launch of eight processes at n = 4096 and 8192
 # (about a minute on two cores, most of it starting the processes) measures section 4's ring and
@@ -576,38 +683,49 @@ rows_8 = ranks_8[1]  # rank 1's view: n = 4096 and 8192
 
 # %% tags=["shows-answer"]
 def ring_blocks_received(world, pruned):
-    """Blocks each rank receives in one forward call of the ring; pruned: forward a block only to a rank that reads it."""
+    """Hops (1 ... world - 1) at which each rank receives a block in one forward call of the ring;
+    pruned: forward a block only to a rank that reads it."""
     held = list(range(world))  # the block (source rank) each rank holds
-    received = [0] * world
-    for _hop in range(world - 1):
+    arrivals = [[] for _ in range(world)]  # rank -> the hops at which a block arrives
+    for hop in range(1, world):
         held = [held[(p_ - 1) % world] for p_ in range(world)]  # pass to the next rank
         held = [b if b is not None and (b < p_ or not pruned) else None for p_, b in enumerate(held)]
-        received = [count + (b is not None) for count, b in zip(received, held)]
-    return received
+        for p_, b in enumerate(held):
+            if b is not None:
+                arrivals[p_].append(hop)
+    return arrivals
 
 
 block_bytes = {world: (4096 // world) * 2 * 4 * 32 * 4 for world in (2, 8)}  # n = 4096: k and v, 4 heads, float32
 total_2 = sum(rank[2][lengths.index(4096)]["ring_received"] for rank in measured_all[:2])  # one group of 2
 total_8 = sum(rank[0]["ring_received"] for rank in ranks_8)
 for world, total in ((2, total_2), (8, total_8)):
-    counted = sum(ring_blocks_received(world, False)) * block_bytes[world]
+    counted = sum(map(len, ring_blocks_received(world, False))) * block_bytes[world]
     print(f"full ring, n = 4096, P = {world}: all ranks together measured {total:,} bytes (counted {counted:,})")
-full, pruned = ring_blocks_received(8, False), ring_blocks_received(8, True)
+hops_full, hops_pruned = ring_blocks_received(8, False), ring_blocks_received(8, True)
+full, pruned = [len(h) for h in hops_full], [len(h) for h in hops_pruned]
 print(f"P = 8, blocks received by ranks 0 ... 7: full ring {full}, pruned {pruned}")
+last = {name: [max(h, default=0) for h in hops] for name, hops in (("full", hops_full), ("pruned", hops_pruned))}
+print(f"hop at which each rank's last block arrives (0: none): full {last['full']}, pruned {last['pruned']}")
 print(
     f"pruned / full: all ranks together {sum(pruned) / sum(full):.2f}, "
-    f"the busiest rank {max(pruned) / max(full):.2f} ({max(pruned)} blocks, one per hop, over {8 - 1} hops)"
+    f"the busiest rank {max(pruned) / max(full):.2f}; the call ends at hop {max(last['full'])} (full) "
+    f"and {max(last['pruned'])} (pruned)"
 )
+in_flight = [sum(hop in h for h in hops_pruned) for hop in range(1, 8)]
+print(f"pruned, blocks in flight at hops 1 ... 7: {in_flight} (what a shared fabric would share out)")
+
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q4
+# points: 1
 
 # %% [markdown]
-# **Q4** (predict, then measure). Section 4's dilated patterns, (w, r) = (64, 1) and (n, n / 64),
-# against ring attention on the same processes (4 heads of d = 32, float32). On P = 8 processes there
-# is one length, call it n₈, at which each rank receives in dilated attention 1/1024 of the bytes it
-# receives in the ring. On P = 64 processes, at which length is that share 1/1024? (Take every length
+# **Q4** (predict, then measure). Section 4's dilated patterns, (w, r) = (64, 1) and (n, n / 64) (the
+# local one receives nothing), against ring attention on the same processes (4 heads of d = 32,
+# float32). On P = 8 processes there is one length, call it n₈, at which each rank receives in
+# dilated attention 1/1024 of the bytes it receives in the ring. On P = 64 processes, at which length is that share 1/1024? (Take every length
 # to be one that the patterns allow.)
 #
 # - **A)** At n₈ too: both count the rows of the same P − 1 ranks, so P cancels out
@@ -694,20 +812,22 @@ for p_, row in runs:
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q5
+# points: 2
 
 # %% [markdown]
 # **Q5** (exercise). Section 2's merge, run backwards: to take one block's contribution back out of a
-# running result. For some queries a device holds the attention output over the union of two
-# disjoint sets of keys, a and b, `o` (..., m, d_v), with its log-sum-exp `lse` (..., m, 1), and the
-# partial result over a alone, `o_a` and `lse_a` (as section 2's `partial` returns them). Write
-# `unmerge(o, lse, o_a, lse_a)` that returns `(o_b, lse_b)`: the attention output over b's keys alone
-# and its log-sum-exp, in the same shapes. It must work for scores in the hundreds, and in float64
-# for scores around a thousand. A query may see
-# no key of a set (a causal mask): where it sees no key of a, `lse_a` is −inf and `o_a` NaN (what
-# `partial` gives); where it sees no key of b, return o_b = 0 and lse_b = −inf; where it sees no key
-# at all (`lse` and `lse_a` −inf, `o` and `o_a` NaN), the same. Wherever a query sees keys of b, the
-# checks give b at least a few percent of its weight. Write it with PyTorch's operations: the checks
-# refuse calls into the course.
+# running result, as a sliding window that evicts its oldest block would. For some queries a device
+# holds the attention output over the union of two disjoint sets of keys, a and b, `o` (..., m, d_v),
+# with its log-sum-exp `lse` (..., m, 1), and the partial result over a alone, `o_a` and `lse_a` (as
+# section 2's `partial` returns them). Write `unmerge(o, lse, o_a, lse_a)` that returns `(o_b, lse_b)`:
+# the attention output over b's keys alone and its log-sum-exp, in the same shapes. It must work for
+# scores in the hundreds, and in float64 for scores around a thousand. A query may see no key of a set
+# (a causal mask): where it sees no key of a, `lse_a` is −inf and `o_a` NaN (what `partial` gives);
+# where it sees no key of b, return o_b = 0 and lse_b = −inf; where it sees no key at all (`lse` and
+# `lse_a` −inf, `o` and `o_a` NaN), the same. Wherever a query sees keys of b, the checks give b at
+# least a few percent of its weight: the operation takes away almost all of a total when b's share is
+# small, so its relative error grows like the float's ε divided by b's share, and no formula avoids
+# that. Write it with PyTorch's operations: the checks refuse calls into the course.
 
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -857,3 +977,26 @@ for _shift, _dtype, _tolerances in (
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END QUESTION
+
+# %% [markdown] tags=["shows-answer"]
+# How far `unmerge` can be trusted: one query, 63 keys of a at score 0 and one key of b whose score
+# sets b's share of the weight; o, lse, o_a and lse_a computed exactly in float64, rounded to each
+# dtype, and unmerged there. The error is that of o_b against b's value, relative to it.
+
+# %% tags=["shows-answer"]
+g_unmerge = torch.Generator().manual_seed(1)
+values_unmerge = torch.randn(64, 8, generator=g_unmerge, dtype=torch.float64)
+for share in (0.3, 0.05, 1e-2, 1e-3, 1e-4):
+    scores_unmerge = torch.zeros(64, dtype=torch.float64)
+    scores_unmerge[63] = math.log(63 * share / (1 - share))  # b's share of the sum of exp(score)
+    exact_args = (
+        (torch.softmax(scores_unmerge, 0) @ values_unmerge)[None],
+        torch.logsumexp(scores_unmerge, 0).reshape(1, 1),
+        (torch.softmax(scores_unmerge[:63], 0) @ values_unmerge[:63])[None],
+        torch.logsumexp(scores_unmerge[:63], 0).reshape(1, 1),
+    )
+    errors = []
+    for dtype in (torch.float32, torch.bfloat16):
+        o_b_got, _ = unmerge(*(x.to(dtype) for x in exact_args))
+        errors.append((o_b_got.double()[0] - values_unmerge[63]).norm().item() / values_unmerge[63].norm().item())
+    print(f"b's share {share:g}: relative error float32 {errors[0]:.1e}, bfloat16 {errors[1]:.1e}")

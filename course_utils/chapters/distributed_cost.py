@@ -2,9 +2,10 @@
 
 The n tokens are split over P ranks of m = n / P (`tokens_per_rank`). Ring attention: each rank receives
 the other P − 1 blocks of keys and values, (P − 1)·m rows, growing like n. LongNet's distributed dilated
-attention: for each pattern whose segments span ranks, the kept rows of the rest of the segment, about
-w / r rows, flat in n when every w / r is fixed. The algorithms themselves (`course_utils.chapters.distributed`)
-split the sequence the same way, and their `count_communication` measures the same bytes on a run.
+attention: for each pattern whose segments span ranks, the kept rows of the rest of the segment,
+(w − m) / r rows, never more than w / r however long n grows. The algorithms themselves
+(`course_utils.chapters.distributed`) split the sequence the same way, and their `count_communication`
+measures the same bytes on a run.
 """
 
 from __future__ import annotations
@@ -74,8 +75,8 @@ def kv_bytes_received(
 
     A pattern whose segments fit in one rank (w <= m) needs no communication. For a longer segment each
     rank keeps every r-th row of its own keys and values (the sparsification) and gathers the kept rows
-    of the other w / m − 1 ranks of the segment: w / r − m / r rows, d keys and d values each. Flat in n
-    when every w / r is fixed; dense attention would gather all n rows.
+    of the other w / m − 1 ranks of the segment: (w − m) / r rows, d keys and d values each, never more
+    than w / r however long n grows; dense attention would gather all n rows.
     The segments must be rank-aligned (`check_rank_aligned`); r need not divide m. Where it does not (a
     long pattern on many ranks keeps less than one row per rank), a head keeps ⌊m/r⌋ or ⌈m/r⌉ rows of its
     own, and the count is the most a head receives: w // r − m // r rows.
