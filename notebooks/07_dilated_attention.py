@@ -87,7 +87,7 @@ import torch.nn.functional as F
 from course_utils import zoo
 from course_utils.bench.plots import plot_recorded_bench
 from course_utils.bench.sweep import sweep
-from course_utils.chapters.dilated_reach import receptive_field, routable_pairs
+from course_utils.chapters.dilated_reach import receptive_field
 from course_utils.chapters.distributed_cost import kv_bytes_received
 from course_utils.chapters.flops import attention_flops, dilated_flops
 from course_utils.chapters.traffic import count_traffic
@@ -326,7 +326,7 @@ fig
 # - **B)** No: its n/64 kept rows each read all n keys, so the whole-sequence pattern costs 1/64 of
 #   dense attention and the ratio stays below 64.
 # - **C)** No: its n/64 kept rows read only one another, so that pattern alone costs 1/4,096 of
-#   dense attention: the ratio stays below 4,096.
+#   dense attention, and the ratio stays below 4,096.
 # - **D)** No: the ratio peaks once the whole-sequence pattern costs more than the fixed ones,
 #   then falls as that pattern's n² cost dominates.
 
@@ -403,15 +403,15 @@ for n in (65_536, 1_048_576, 16_777_216, 268_435_456, 4_294_967_296):
 
 # %% [markdown]
 # **Q1b** (a computation). Keep Q1's four patterns. At what lengths n is dense attention exactly
-# 2,304, 3,840 and 4,500 times as costly as the four patterns? Solve section 3's two formulas for
-# n and store the three lengths, in tokens and in that order, in `q1b_lengths`; store
-# 0 for a ratio that no length reaches (each length comes out a whole number of tokens).
+# 512, 1,024 and 1,920 times as costly as the four patterns? Solve section 3's two formulas for n
+# and store the three lengths, in tokens rounded to the nearest token and in that order, in
+# `q1b_lengths`.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
-q1b_lengths = [max(0, R * (256 + 512 / 4 + 1024 / 16) / (1 - R / 64**2)) for R in (2304, 3840, 4500)]  # SOLUTION
+q1b_lengths = [R * (256 + 512 / 4 + 1024 / 16) / (1 - R / 64**2) for R in (512, 1024, 1920)]  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -423,14 +423,14 @@ q1b_lengths = [max(0, R * (256 + 512 / 4 + 1024 / 16) / (1 - R / 64**2)) for R i
 # FORM
 from course_utils.tools.quiz import real_number
 
-assert len(q1b_lengths) == 3 and all(real_number(x) is not None for x in q1b_lengths), "three numbers, in tokens"
+assert len(q1b_lengths) == 3 and all(isinstance(real_number(x), float) for x in q1b_lengths), "three numbers, in tokens"
 
 # %%
 from course_utils.tools.quiz import check_rounded, fingerprint
 
 assert check_rounded(
     fingerprint([round(float(x)) for x in q1b_lengths]),
-    "ca9adc3d2ba161e01a0660979250f4f686cc9320c22c73c4476e1c995dac407a",
+    "b8cad2ffb985dab27684e6340b149146fcf167f71f5fb4a84f2feb2c15b69ef6",
     salt="07/q1b",
     decimals=3,
 ), "not yet: reread section 3's two cost formulas, and how each grows with n"
@@ -444,15 +444,15 @@ assert check_rounded(
 # %%
 explain(
     q1b_lengths,
-    "sealed:BcfsyKMEo1n47H4ORarLsvtq+sGved7lEoy826ANpFJL3Va8LUfiWJ3CRlV690h+65B+GpV8ByajtV7BXOh7OQulPJY/fg/ovdl+U0SAGrdL8h31vM1Yi221n41o1fEcrsiRk5anjmmqFhndbTZqRd3puGTbQUUXkJ3GZx64BKrbRcEirmS25V3VDKcPhSFPICDH84CgbdNGezxRKqQ1pP0jnKlUknVu1xCLN0FxGwO4YeKDAQbHkqGUv17nWFZDdFJK887Kc3Zxswi58Ngevd8O2oQf2ul53HwnNJsb/KSjyriZB6VCValWamHTxV4yhpTuuPv0CD46ITFjCyh0TKBnFcbpnkRY5CJEoKfEZYZ0ClhugCX4AIoDfZ0lR1J2qs3qgrzm4K3WFVrjaButDAyw/IUXrmSds4r5Vm2/iR4WhRZ8umJRA9+cXzkbv+P2cZhwcdFqDGcEuI8If0n39nbvrw56cshF5Ft78QlLT5ITrwmza6yt0y3OLlnVpoU2cSqYXnX8/0vlUFYS40qrLRG55hT/Q1c2urU8LGj0+rACLXevyfRwUUmJAzKykXdsXYqWRlqUN0GskK7Fbg4JlwY/w5tSWXM77XXmy/ASVABEessu123g+3LhfFkBEfrR3lPRAqP6FOmGcy1LzZtiX2r0kJbBWxxzir13Zy3wjfh9QCvltG58fYe3r3KhIkPnTSHgl7ksA8GZsDXHJSy6+IcxLX2FjwRZ+ATKqj/PA3angaTCiJhGBapMIsn8iCLJRzKaGzpsbDeHClOvpxzhJMwzW4sdItvgU5PMDwFVLq8iyL3da21w71Hchc19NWcaIXA7Hi8LKI981rHApVHDbou2mKUng0ltEr+o6w5qNltqiQDJcc6KtWPJoKe222zGScaDR+ZNPHKl8M+xGOzbVhZH1+1oTHHwFJtLeSOvdyE8cfklQ7cR3eB0ROh+UFGj2/v90gh//zvvY4Rswg+8+gTHyDtbeCRqHQe7yHWsuq4o7lfH5l/R5lsfdhTANA5oL+zYkuh/ZreGwFcM5zloU+yS+1uUZzYGAA7yClpRQDN6F+PWv84lLq+tDFmJZULuSq6bqql/vIQrLW6F1A1WlrkCpSuD02uFC5vEOqtHguPljHzVl3KOENb32ZMNPwW5+Tsd4Eq9EhlvgCvPcdYACFyUa5zH0aM5TkOsmvlQapGqYr7PsEgAt5AkSACd/GkVSL+YEEoU4YTplA1cxktAw6G5N77D0SakM84PAv9l9a6Yody+jrxKaT2ihC9fDxsKkgxVRCvMj98OvXAXWBsCbrb0Hjsl/slZO8rOD/aP5fFhwersdRM+87oSiNiGjcw63j7JighzYM5xOm5UdnrLPJCTcHv5C0wKJ1rbWt344JK751vSskKL3GvVUDsjz0xm7eUwAopOUq5pV7F8lFfaYFfx1PUSUk+omJ5plj/JZqEOZ2s7kNNYkUl+2DkhtfTc4p+TrLWDAZHlz8FIJCd42xaf3oubsrLXjAeogWvjgSHc/XglCGjnCvKqQbQfabazMJ6McCijabknahkwx+cv6+3R1AVbKfOcl6ZZblhA0Pa2BU+dFCoU3M+DyHpNnB1+kds0PrCgZ0Sa/txcHuD5PYfcsr1OTYRoxx9cHfvscIvfeOQuqTdPRMJukFwPw75OdiKGSmkVWCO0zYPPi/8JsrpdPa1D/Mkp1oe+77Awsko2FrqtjN71nLsnFjTets/o9BaHjtIYMxYxEMsoiwNPlk6bMYeHi1GOmM5+IWNwe4ZEGKE3kMcGx3s6RpXnnarKHyopDc6nN1L7jxHNPhWZW7Xe0fHhOG5MQjZ5DX7kWxyLF1rdZzphpj2uiEDVOLXKHVOpHg5ACiE=",
+    "sealed:y2qPgu0Y/CPSBjuncjuHgX+7JRIeozUfpPT8BtDH30le8CJLaj1HJRcZAOVTU8zji2QAgVE4g2KAYD9FzmTEDQshzMC+mLtpo8J/JucybUJVvco2r6GfH54VnTZLm/+kD5NY5c75dma/0Mrr93fAv/GtxZDuBEUwqbrl8MChLDCHs/eFMZDX6mhMkSvBjdzWLzfUA3N8yl+b369QCoWq9lSRbWW5NL7tFFd2EE3irJIvI51ey7FKJYY/JB3zr8URf44kb5swtIdv+JU9uARDX6QtYiNZnzbH6wBMpksQA15pq6RUrdcxN8XlvLR0KGMud1OnNvtAAFrJx6XTrTFEBqikBAhmOzVUjL56bPOmXBAKYQPsWCqk4t7PFu/c5T6OagQepbegGSQK0fORAx68S6ipwdLNowSEHE1vE0VyfPoIzZQLRoKzJr9quZ94usRqYztdVh/9WZV4ErOMoqZVe3jeyF/K2SKkdojZwEArDJD63VrABta47uMvPvywCDnGYmb5XDDYvGQgn4xh6AdA5+u8Vf2iDv34SfxFzfPJ3R8ptONNWOu1ScskHE3AFjZcNtWGXMotWPBAgNp+TWwmefaANjtz59UDbhyA03czExLJLJ7UammngPsJejksieUtG+lmfWvFhQGePAjtUeI8paQQrq7/bRDoKkLFBKVMHZL/iFbDhb1n+KWCcyF15kGsrQtbfTX+KGkwlVfgkXl2hVY7AJJG0jWDe4PyRcT2Xr8f1FvTm3f12TfVrzpwmF5qKLz/pF1tpi0vkxlg7sbrizHIlOI3FRGgyJIIek1y57GMD6vctxhWATOJ+ZQUqOJJsMlQgfLy1AV5Xfg9zgwVGH35ri81u8AvjO47G5GfWU1pfNdM18geizjJtqVwV9Z2pq/YB1WT1cvSBjPaYNcMmW9H1fOlGqk/lzSVPU5dqpipS+hR16+8aIrRLHEPtTGGiJGe+djIqGMaKYweszYpkKJRKw0hIAL/yhnAcbYTAdcOdbMkzs0uETHczCDlaSW8AYQV0TATx4znVFm4G+Ia+aR53umGWeYJ0s7+Mz5pt+V+O+R/9fgrMlcJG+D9fHXHqZnjax/1MqaF9qMe1zaFgRVautcl1K4FGt21le+rfVjAA6p/2J/8oziFjKTsVCc2TpweOv3lxGWzxY1RHrhOG1g6y/mMNMO7DsqyaZnrhv9IC6nN1dzHofaMjoyBo79E61wSiuwBD+diTSZLEE8jQZZYQKmOiHhGlIVDuywny/gYuHvRDNH2mi5ZURnTm1+07FmlwA7mNK097e7N0Q2BDEoiunSp8rfBY0Rk6CjeXKP9zD58wTcCxc4TyhTHslL3vOJ01UmoMSkM+bXTPgDngEmjnsDtn9q6nSNHu5JgN6d5zk8oSLLrHQYKS6kFHvAUiqmcLUdmyUGffWcgRDylA0XEgh0UJNRin0I4uALzoXaaUi8C7HI3cNkz4AwyNaz3Su2mHLw2Q+8jUtWFYUaqxdlkcZPPh66N+jSFDZMt+cV0LCNmgpfDXQDiVVO+gCrdv2nZ4NapS3IDxq70Lhpl0bPMs4xfbg37IOqpUOXnQCoBJ++yskT8WIwtM4YymPFMVIxx8dT1IGN9pkp6bLMy+PtzcYGCXM9iTpZBmpIP9EpNM6pEhJ+ylXfAf2pe42XuNdpYu4G53tA1tTvHEz2ZWH43EN56QWU1dgb/+lqoHxHHnhoP9kqBhyaMHJ/hkPzPzHTg7yYyk1hH6BitZLVLeIhc5VV8yVglnHSdtSkedRVq8SGd/KFCN34VHDPReUKGVWI5rLiiuAEGhSsc4gTYj/yAhVNhp8RAHwhqeg==",
     salt="07/q1b",
     decimals=0,
 )
 
 # %% [markdown] tags=["shows-answer"]
-# Q1b counted: the lengths at which the ratio reaches 2,304, 3,840 and 4,500: the first whole number
+# Q1b counted: the lengths at which the ratio reaches 512, 1,024 and 1,920: the first whole number
 # of 1024-token segments (a search with the course's counts, up to 2^24 segments), and the exact
-# length (solved with the fixed patterns' count per token). The two agree where a length exists.
+# length (solved with the fixed patterns' count per token). The two agree to within one segment.
 
 
 # %% tags=["shows-answer"]
@@ -462,18 +462,12 @@ def global_ratio(n):
 
 
 fixed_per_token = dilated_flops(1024, 64, 8, *CPU_PATTERNS) / (4 * 1024 * 64 * 8)  # the fixed patterns: this x n pairs
-for target in (2304, 3840, 4500):
+for target in (512, 1024, 1920):
     low, high = 1, 2**24  # n = 1024·m
     while low < high:
         middle = (low + high) // 2
         low, high = (middle + 1, high) if global_ratio(1024 * middle) < target else (low, middle)
     exact = fixed_per_token * target / (1 - target / 64**2)  # n² = target · (fixed · n + n² / 64²)
-    if global_ratio(1024 * low) < target:
-        print(
-            f"ratio {target}: not reached up to n = {1024 * low:,} tokens (ratio {global_ratio(1024 * low):.1f}); "
-            f"the formula gives n = {exact:,.0f}, a negative length: none"
-        )
-        continue
     print(
         f"ratio {target}: first reached at n = {1024 * low:,} tokens ({low:,} segments, ratio "
         f"{global_ratio(1024 * low):.1f}); exactly at n = {exact:,.0f}"
@@ -487,13 +481,12 @@ for target in (2304, 3840, 4500):
 # **Q1c** (predict, then measure). The table above counts 146 times fewer FLOPs for the fixed
 # patterns than for dense attention at n = 65,536. Timed on a 2-core CPU (non-causal, fp32, 8 heads
 # of width 64), the fixed patterns took 0.128 s at n = 8,192 and dense SDPA 0.902 s, a speed-up of
-# 7.1. Predict, from how each call's work grows with n, the speed-up the same machine recorded at
-# 64k tokens.
+# 7.1. Predict the speed-up that the same machine recorded at 64k tokens.
 #
 # - **A)** About 7, as at 8k: past 8k both calls are bound by memory bandwidth, so their times grow
 #   alike from there.
 # - **B)** About 55: from 8k to 64k the dense time grows about 64-fold and the dilated time
-#   about 8-fold, each like its work.
+#   about 8-fold, like their FLOPs.
 # - **C)** About 146, the FLOP ratio: at 64k the fixed costs of each call are amortised, so the time
 #   follows the FLOP count.
 # - **D)** About 450: dense time grows like n², so eight times the length multiplies the 8k
@@ -667,16 +660,17 @@ assert check_choice(q1d_answer, "3dd30089c909f911865a79c6fd34cf7ad008fd68d85e63f
 # %%
 explain(
     q1d_answer,
-    "sealed:JP4tDJXWasRkLUjM3hR880B9+VHwnbpuVBwFHp+9mZVFOfRxzszpzjaYEF4uUQ0IWeO1AxTO6rQMZSvUWMHugqVf3Fbw0Jw7CM/hP1kBCC6tbmfSUZfh0lAMbt/oOLx8Cj3EmdA/o3AzMpYWiSvK6tbI+kgq/iJ8roC+h7hA69kmIcvZMCby8sAZOeqI4EPVax9ImtoVYiN4pYufq/wUidXXmkW96h5qDIU5IjTPzhl67X+39L8LiC/FTMxZegC91fzwLVXrBAt0oJ8iMKxfly+dnFl0MG6BwlT/gZdxqtpV7q4E9RXK/S0l/jXxuCyuZMts/2jGfZgjNIhZMlZoz6tVIHWX7YwX7cZD5yvgMYUWB2MuW56o6R3aBCdj7GVGcEZjlenso7KHNTkhZQRRZDoR3ECLPrOR79WbZleRnRzsgNjvSv0ysm1Gg1lwRcHpS9D11rZVdYISLKX8nYcQMIFPGEYGVrzaW38+HbRcBjEFoLXTDwSi22YKwgn74j8Ms6zNpALk5EqhoBuM4j5sGdd/LXqc/UgMKqXCDn+21E6CV+F2e4kPVoPtkFgAdDFLILKPJe3z0VXsHS0Qmnx6+RvGaBFEIuf6gkYp3QHosPYM+Z00JuoBfTAX8gwuNycFi3uSs6ZBtPJNB6eXIjgTsTCFkTP3mJ4CH03lsdx+70I0yZNo4wQEulUiXCTy363zHxRaVH301OYwvS6ye4WPBqetKSSXHst4aoj2N6fxfw8QZDwjpNYQylv+iNUCwdScvGQRTNnKe8XSy5PjuNjIMdBubPRf2UApBro9LBRHvkcnRV12QHMjj1SC9jsYGTguZVlamYOF5btg3D3W48zyiclncAdR34IyqhnsOCqzD1PDeY8ZJlWDLZzm+YGjGhFKPXG9eAMjiWjR9dEpsKitkok3wgHEUOnYcAUXlqVxXXa3X5w+JddaeujgXCtpZKwGfMTaNpbY4anMUsGT6uqX2t6PjVRA2IZxuQiB7YDMSufMmhPr4CJtasi6Hzf5MV5WTwPZx7hePzyw2tgaVDkQvKYjwYsVbjTDButSLCZ01zFe/82F92EZlemI1gfLUlJ12bSatcWeAy4piVl9/Qh2PM7nWbLqWINOm4Z9RgoL9hv7u/qbJFRRvBKBJIb6SESPLtiIWrLOk2EqoEhTuj5zOySUnFwFyVAix2uVe1I+mNcIhNCnoCYpLB/DBDIaJIV3jTasxQEY3rYbVNI0+uG3OiWIh9rGPBFqpqqDLmhnVBDAE1rZgLR3WC9nNenY4bNaAKlBaVq2L8mzibYaA1DLHrlxGtdACUYn8O1IfmGkVYi5uWJqEd0cw742I/zYbNh8xQzzNqk3LfYAAP/Sh8t0EFWycHJTSA0EttGmnkKMRH21M7bFJdoyLKU8maGVkwfAhrMDOvZ1Xn87BO28wCWzYAo6vDq/+kmHQ/atrrucbzd7enCTFcEqgYeOSA0uC78vx/moNLc4m++m9KxoJmWBimJH64uqihTam7K9Gvm8rkUUuLmCr5Ll1bNTh61C7tg9j6fbrEJvQkdz9QmCYyIZwd5ama2ahnikPnvHpSMTFp0ls9DORmRLEKTWC2ufRVbr6DUg76Z0Rq0VxGU/lR7SLg63KBerZfx3Bu+NlwDvJLV7Rup5w+aoUaOXi6QAtSkIEazp5R+Zpi/2N3+j8ldC8hLNJTMUNFDyLfqZxWQKA9D/RzdywsHk+NLvUtLo7Z9k+S5CaGxkhnu27AdiU8ZTSlZQnbi8lt55d1XxahYomR4U/rXBHm0VYl3jP7jboKktpR1K66ibRQSSsqkYm0gno7IwVtS36AM/nIoIXj4IF3cJeeon+NXMg0qoDmYo1m6wM14DyWIa5gNmbUUQmKNi94rBRnG2dUql/GqskDKNf6gMKrKvfkIDo3x0XQq+62iA9GjqflfHbOvc/5qZbZVTBhhNBDcjkZyZDeQaSIJntM/vgz0O7ZdL8cFyYpDME7wTM4+QpprBuMowxJxDmfhkpuGujypgtWiKE4J4Oz2Od1gG5Ry7hdw2A68DpXmXiHnDP3cv66QMLMCpRHMxcIKpcf6M66EykxCyDxEloN+UysTBzUsCV1SnQe1Hu+hre4ao50lk9SUAOLeeCrEmG7blvREUWmadfrxITEIAWDR3DfRRoRY=",
+    "sealed:QpuqO826qQj1kuHDf2RVpUB9+VHwnbpuVBwFHp+9mZVFOfRxzszpzjaYEF4uUQ0IWeO1AxTO6rQMZSvUWMHugqVf3Fbw0Jw7CM/hP1kBCC6tbmfSUZfh0lAMbt/oOLx8Cj3EmdA/o3AzMpYWiSvK6tbI+kgq/iJ8roC+h7hA69kmIcvZMCby8sAZOeqI4EPVax9ImtoVYiN4pYufq/wUidXXmkW96h5qDIU5IjTPzhl67X+39L8LiC/FTMxZegC91fzwLVXrBAt0oJ8iMKxfly+dnFl0MG6BwlT/gZdxqtpV7q4E9RXK/S0l/jXxuCyuZMts/2jGfZgjNIhZMlZoz6tVIHWX7YwX7cZD5yvgMYUWB2MuW56o6R3aBCdj7GVGcEZjlenso7KHNTkhZQRRZDoR3ECLPrOR79WbZleRnRzsgNjvSv0ysm1Gg1lwRcHpS9D11rZVdYISLKX8nYcQMIFPGEYGVrzaW38+HbRcBjEFoLXTDwSi22YKwgn74j8Ms6zNpALk5EqhoBuM4j5sGdd/LXqc/UgMKqXCDn+21E6CV+F2e4kPVoPtkFgAdDFLILKPJe3z0VXsHS0Qmnx6+RvGaBFEIuf6gkYp0wv8rfcNvN8gOesPDlwe7mMOciVAmyKEr/JC++YCAe+GajlauTidlSOyn98NEgHo9txw4FgumtZ44AQW7Bo2EwWW3KiDP0AbTn2n1O8gsCinbcrBNu+8YSXeBsNhZoKxdKf7Z00RZDw58MMLzUGqkNUY246KuHJdS4Cac8PVy4/g/8HFOoQ5d/JJ2UxqEL44YB4SmXAeYB8lFHw0wFCUsSEUAyQuYBAIhInJ+vgu0jaEt8352dtyd09QwtFw5R2gOiW5EVONeccdaFbCMM++8ZvkDERTcnC7eQMlhG7Tp50ku//un4Qp1kSWRKeIcANDg/I6GjO4XI53JMoOLrGxRGg/J4MpXu6tasWYrqmIAMGJ6+qR09iDgxAP3ck0+U+e74D5TObMihLioWc8OJD5OBfaRg0ERxnEzfZPMyuml9QaVH9GsKYs3coPbzWGEaAVBDV/zTFa/8OI+w5Gk6nE0lPsc2xAl6jU8sOZEX1qkV564Ul2ZM7yV/HyWJ9a3pk8WxAe8UGo2r6SbUJbrBKBJ5r9DRSeNJ3LXL/SiS459BgA/HUjLjiF2VwOihcRii6GNEQzkJsMwcu1piYlN0yCF3NDJJB4iX+x3hpKm+dQDsV33MuXBlXGmpLGO1B8ov6HfTpoAB7dXELMjKQgDm1rYeDTpeFLC6MTPAvkd42cqZg+RkaKHrlzX5VCGEY95r4EIjm5VYuC6T8vUZgen/EedajdbNt6kVy4VaEwavYRBuTHhs1pFlT8JG5ZSAcfq4KlkF6TSDu1PqaKI8F3YbcggraT20btyvUDMbNiCnU4G7no2CWzJUk6pHapoVCJE8e36+uOdCVqZX/LHeV70Z+PWA8+Qqkm3b7oV/N3ienju6wnJi2Kz3ZD7Z63jQvLm76yVvTvzXQv8LmGu4Kgl71Uz+MB6MY+i/SH7UIqQg9i8EzSdDVa3c9RjqyWwmKnf3vKpHpHGIIv5JfLQGdQELzXBS7cRH20smB274ZKZpBG1W9xhVGecwTtbV6xLeklG/6WjBumKqh7W/F5w+HgUbuWlbYM4SADVeDy6lfKoCq0IHO1s1ZHqhLQYmAJLhz7dfqDwTpPQpHtAnZmxp+h3tv+G87p+Mt5/SRCYmFgmWCnoh1+X8hFGF5y0/m0isgtOU7tL1gp3h8I9ajKAmRMIFKnOuu4hJRg8V9a/uuRCh+P5roMgwQg4qk0XNSq7kYm1J9NQX8PBnEDPLZ15N6ZlFa+W2Yhy3XnclpK0H9Z+ktiKkcWg+M2053BZlKLBU3t72Gp1C3INppAJuaiegEZ4nh8Rl666ibJ8j3tfkyGb+mQ786eJYMWDRpPRzAl3NCSEbRSQIp7roHhzXQSo5cT59JnLdjIV/oVJcOT9pDV+coxztJWzPtksOGqnyx+pXCKVYRwOiyVOFdBtVz51t9+HqQOpWjEgH+PP3Y6p75OP8G+FzI2OIe4P+iIqJpWrCTmGws085HV1cnXzVYFGkXvQ6JPqbxwfIrnt1Zk5zkNK+TQU6ssHLqkoF4ND2ybKrIPRE8CEzRVEaZSvUphLHKgwDIyaG7st4gOBVo3mpIyQUCdlBEDdPTq5e6DoXVYa5KvH+8Z2QemYJjqeF/mYK1xuf1oI44VkiTk/mLhzSq9lp7mUv4FTaJGN9nl4UPo69MLMzF55378bq0lCaYEfEK3qLvmXffFiyEMeTQWxugHG4xU8igJdJM2rlLKEsIzQFH9r4Er5niYmvAHBUP5/M8qZ1uncKuUlJhSDjIWfLdkkC9kayYnOmPuZFsO/CXevTyEMJFjHj/JrlYWfKovoVh8FZKdZBT3bsYTBhSNVAwWyqkSL1eLM0eCrvgHAH0JnyAmgrHWtIvagaj2yUBusUvSWey0H0y/4GXr1rutc37SQgjDZQkvO8D2qhkGUWBpItI0JaDQRUOwMZ1bxqZ1aQPLP+7plvDmEpiE1+byJMTUM0CGlViiYb0910ctONbNnZZcuvOSffoZkITs+g==",
     salt="07/q1d",
 )
 
 # %% [markdown] tags=["shows-answer"]
 # **Why is the measured speed-up smaller than the counted FLOP ratio?** The measured speed-up is the
-# FLOP ratio times the ratio of the FLOP rates the two calls attain. Notebook 06's `count_traffic` says why dilated attention's
+# FLOP ratio times the ratio of the FLOP rates the two calls attain. Notebook 06's `count_traffic` shows, by counting bytes, why dilated attention's
 # rate is lower: at n = 4096 it moves far more bytes per FLOP, because each pattern gathers its kept
 # rows of Q, K and V into new tensors, runs the fused kernel on short 256-row segments, and mixes
-# the outputs by their log-sum-exp, each a pass over n·d numbers. SDPA reads Q, K, V once.
+# the outputs by their log-sum-exp, each a pass over n·d numbers. SDPA reads Q, K, V once. The
+# second cell times the segment kernels alone, on rows gathered beforehand, against the whole call.
 
 # %% tags=["shows-answer"]
 n_io = 4096
@@ -703,6 +697,37 @@ print(
     f"recorded at 64k: dilated {rate['dilated'] / 1e9:.1f} GFLOP/s, SDPA {rate['sdpa'] / 1e9:.1f} GFLOP/s; "
     f"FLOP ratio {attention_flops(65_536, 64, 8) / dilated_flops(65_536, 64, 8, *CPU_PATTERNS):.0f} x rate ratio "
     f"{rate['dilated'] / rate['sdpa']:.2f} = {speedup_64k:.0f}x measured"
+)
+
+# %% tags=["shows-answer"]
+# Where the dilated call's time goes at n = 4096: its segment kernels alone, on rows gathered
+# beforehand, against the whole call (gathers, kernels, placement and mixing); median of 3 runs.
+from course_utils.core import dilated as dilated_core
+from course_utils.core import lse_attention
+
+gathered = [
+    [
+        dilated_core.split_segments(x, w, r)[dilated_core.kept_rows(8, r, x.device)].flatten(1, 2).contiguous()
+        for x in (x_io, x_io, x_io)
+    ]
+    for w, r in zip(*CPU_PATTERNS)
+]
+
+
+def median_seconds(call):
+    times = []
+    for _ in range(3):
+        start = time.perf_counter()
+        call()
+        times.append(time.perf_counter() - start)
+    return sorted(times)[1]
+
+
+whole_s = median_seconds(lambda: dilated_attention(x_io, x_io, x_io, *CPU_PATTERNS))
+kernels_s = median_seconds(lambda: [lse_attention.segment_attention(*rows) for rows in gathered])
+print(
+    f"n = {n_io}: segment kernels alone {kernels_s * 1e3:.0f} ms, whole dilated call {whole_s * 1e3:.0f} ms, "
+    f"outside the kernels {(whole_s - kernels_s) * 1e3:.0f} ms"
 )
 
 # %% [markdown] tags=["shows-answer"]
@@ -1007,6 +1032,8 @@ for kind in KINDS:
 # that is "bind in layer 1, read in layer 2"; a third layer allows relays:
 
 # %% tags=["shows-answer"]
+from course_utils.chapters.dilated_reach import routable_pairs
+
 KS = measurements.KV_TRAIN_PAIRS
 reach_kv = receptive_field(64, HEADS, *PATTERNS, 3)  # padded length 64, 4 heads
 routes = {(layers, k): routable_pairs(reach_kv, k, layers).numpy() for layers in (2, 3) for k in KS}
@@ -1090,8 +1117,9 @@ for s in SEEDS:
 #   more optimisation, not more data.
 
 # %% [markdown]
-# - **deeper**: the same recipe with 3 layers. The route table predicts more routable pairs at most
-#   K (12 of 16 at K = 16, 8 of 15 at K = 15), so accuracy should follow the 3-layer map.
+# - **deeper**: the same recipe with 3 layers. A third layer allows relays, so more pairs are
+#   routable at most K (the route table after Q2 counts them), and accuracy should follow the
+#   3-layer map.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
@@ -1102,14 +1130,14 @@ for s in SEEDS:
 # over the same batches. Predict what happens to their accuracy over the training mix of K (every
 # K the models trained on, weighted equally, and the queried pair drawn uniformly).
 #
-# - **A)** The routable pairs rise a long way; the pairs no two-layer route reaches rise far less
-#   and stay far below them.
+# - **A)** The routable pairs rise a long way; the pairs that no two-layer route reaches rise far
+#   less and stay well below them.
 # - **B)** All pairs rise together toward the dense models' accuracy: the dilated models were only
-#   learning more slowly, and more steps close the gap everywhere.
+#   learning more slowly.
 # - **C)** Little changes: a second pass over the same 3000 batches adds no new data, so the models
 #   only fit again what they have already seen.
 # - **D)** The closed pairs open too: more steps let the models learn relays through other tokens,
-#   so the gap between the closed and the routable pairs narrows.
+#   narrowing the gap to the routable pairs.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -1253,12 +1281,12 @@ for s in SEEDS:
 #
 # - **A)** At the last positions of the window: their distant characters reach them only through
 #   weak, diluted routes on the sparse r = 8 grid.
-# - **B)** At the two positions after each segment's first one (9 and 10, 17 and 18, …): their own
-#   segment of 8 has just begun, so their recent past reaches them through no dense head.
+# - **B)** At the two positions after each segment's first one (9 and 10, 17 and 18, …): their
+#   segment of 8 has just begun, so no dense head covers their recent past.
 # - **C)** Spread about evenly, about 0.2 nats at every position: each query reads about the same
 #   share of its past, so each loses about as much.
 # - **D)** At each segment's first position (8, 16, …, 56): these positions miss one nearby
-#   character that the positions around them read.
+#   character that the positions on either side of them read.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -1526,8 +1554,8 @@ print(
 #   kept rows reads all n tokens of that segment.
 # - **C)** Like n²: the longest pattern spans the whole sequence and keeps more and more of its
 #   rows, so it ends up doing dense attention's work.
-# - **D)** Like n log n: with r = 2ⁱ the patterns all cost the same, and there are about
-#   log₄(n/256) + 1 of them at length n.
+# - **D)** Like n log n: with r = 2ⁱ every pattern costs the same, and at length n there are
+#   about log₄(n/256) + 1 of those patterns in all.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -1584,9 +1612,9 @@ for p in range(10, 21):
 # name: q5
 
 # %% [markdown]
-# **Q5.** A variant of section 1's pattern that thins only the keys: in a pattern (w, r), every
-# query of a segment reads the keys of that segment which the head keeps (every r-th row, from
-# offset h mod r) and which are not after it; no query row is dropped. Take w = [8, 32] with
+# **Q5.** Consider a pattern in which, for each (w, r), every query of a segment reads the keys of
+# that segment which the head keeps (every r-th row, from offset h mod r) and which are not after
+# it. Take w = [8, 32] with
 # r = [1, 4], causal, in a layer of 8 heads, at n = 65,536. For head 5, count its (query, key) pairs
 # over the whole sequence three ways: the pairs the w = 8 pattern lets it read, the pairs the w = 32
 # pattern lets it read, and the pairs both patterns let it read (those count twice in section 1's
@@ -1644,8 +1672,9 @@ explain(
 # (w, r) the head keeps every r-th key of each segment, from offset `head mod r` (heads h ≥ r
 # included); every query of a segment reads the kept keys of its own segment that are not after it,
 # and no query row is dropped. The patterns' outputs are mixed by their log-sum-exp, as in section 1.
-# A row to which no pattern gives a key gets 0. The check hashes your output on fixed random
-# inputs, with the course's attention functions unavailable.
+# A row to which no pattern gives a key gets 0. The checks hash your output on fixed random
+# inputs with PyTorch's `scaled_dot_product_attention` and the course's package (`course_utils`)
+# unavailable: build the scores and the softmax yourself.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION

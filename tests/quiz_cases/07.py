@@ -64,19 +64,18 @@ def _counts(**changes: str) -> str:
 
 CASES = {
     "q1b": {
-        "right": "q1b_lengths = (2359296, 27525120, 0)",
+        "right": "q1b_lengths = (262144, 611669, 1619125)",
         "wrong": [
-            "q1b_lengths = (1032192, 1720320, 2016000)",  # the whole-sequence pattern left out: 448 x R
-            "q1b_lengths = (660603, 887907, 960625)",  # a sign slip: 1 + R/4096
-            "q1b_lengths = (2359296, 27525120, -20439446)",  # the formula applied past the ceiling: a negative length
-            "q1b_lengths = (2359296, 27525120, 17179869184)",  # the end of a bounded search, not "none"
-            "q1b_lengths = (2359296, 3932160, 4608000)",  # the ratio scaled in proportion to n from 2,304
-            "q1b_lengths = (0, 27525120, 2359296)",  # the three in reverse order
-            "q1b_lengths = (4718592, 55050240, 0)",  # a factor 2 too many
-            "q1b_lengths = (2304, 3840, 4500)",  # the ratios, not the lengths
-            "q1b_lengths = (2359296, 27525121, 0)",  # one token off
-            "q1b_lengths = (2304, 26880, 0)",  # the number of 1024-token segments, not tokens
-            "q1b_lengths = (1835008, 12845056, 0)",  # the ratios 2,048 and 3,584
+            "q1b_lengths = (229376, 458752, 860160)",  # the whole-sequence pattern left out: 448 x R
+            "q1b_lengths = (203890, 367002, 585641)",  # a sign slip: 1 + R/4096
+            "q1b_lengths = (262144, 612352, 1619968)",  # whole 1024-token segments, not the exact length
+            "q1b_lengths = (262144, 524288, 983040)",  # the ratio scaled in proportion to n from 512
+            "q1b_lengths = (1619125, 611669, 262144)",  # the three in reverse order
+            "q1b_lengths = (524288, 1223339, 3238249)",  # a factor 2 too many
+            "q1b_lengths = (512, 1024, 1920)",  # the ratios, not the lengths
+            "q1b_lengths = (262144, 611670, 1619125)",  # one token off
+            "q1b_lengths = (256, 598, 1582)",  # the number of 1024-token segments, not tokens
+            "q1b_lengths = (-4096, -8192, -15360)",  # 64 instead of 64**2: a negative length
         ],
     },
     "q5": {
