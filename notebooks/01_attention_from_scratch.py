@@ -767,7 +767,7 @@ fig
 # - **A)** `x5`
 # - **B)** `x6`
 # - **C)** `x10`
-# - **D)** `x9`
+# - **D)** `x4`
 #
 # Store your letter in `q5_answer`; the cells after the question measure it.
 
@@ -805,7 +805,7 @@ assert check_choice(q5_answer, "f7f6b701fa6000e07a436f56b95bb7f8224c27068c9b8f7a
 # %%
 explain(
     q5_answer,
-    "sealed:XzlqJ98O/mx4qB+GNsJGIAjt8aKXPkKJtnFecBfYDDqi9tGu88KobYeX41iYAs1qf0e1shUKS2coDTVyYTNDLljI79FKYlke7yudUoi28CBCdyNMteSNJwdQTuEBg3RDuSyriqAmaYSqMJ8/fZ/JbW9bPkFWVGvPGLTLWyXxdMcXqOnQgbiFmoMCxIpOVaYojtp1ZI2L22G1efiN3Vs7A37JNl+CB3xboqqLG3LCVjYkTqbbfeoDJ+X51RCQWiXboUTQ+6FFsYHc+lcSeexvn8aMXMuBCwZRR/iCz/Li6eFZrGH900wdwZs7OSQ+eMMVYlPmFVAOd/c7y4WRnjn+E+pjcsVq+oRkV/rk77sJ7ztRzxr8bve6ndFShbweodPSicakXh+tpcdPW+npV4G107LnD123ighy3leXEQeKaYHuA/2NX1nvQOzzU7ISuMTdOcRq4ac5CLetHTwgjJnc/F34Iurdd6KwzVbwy9Bx2EoixGmQ1FMl0nBQfhmbbgfhhIA5AJlGMdNYygI9KUTUOt3pRWg8xuUaDI8+av4wbgw0ll5mYb7UVuEHkmCInDK61yuwJxRL07GyJxvSGcgN5gq78s3I3ukm621LcYefot3FPlF6WVtfPrFUukliU5KbE/36i9THgvF0RT5FkpAnji0m01VRd46vsHgSLE6BHhpAVl3feKp9zsJC6P5AedWne41xppVM6Xx/e0yvjAH2IRrAZVaCn+M7sjn/pSOTcCacwWm01JVv4L8C8UBmdXmd5Mpqw+y19SvOayoOn1efEo1cMNSpRYSFX7uIZ7rDiVA+EUP798hTCLfn6SGw3eb8aJoz/PmsB++noG4xXShjIyhBWcZi/JP9KoFNLzlWvXJp2fjcmPE0DxxZnshx1nTuAML6NTFqjkJMz5TypgkpUN+2lGS8HzE88h1zrNyZz9xgjjPrlD7ijsMzcsQ0tCP3lsxn/zwb+Y9ACJRfWVlb/Vediv2gcVc4sle0u5Yd+6wh0LtwP45w3mR79H+8lt82eXWevq/ZEaHT",
+    "sealed:xaKqU1XylJvUnrUVAYITnQjt8aKXPkKJtnFecBfYDDqi9tGu88KobYeX41iYAs1qf0e1shUKS2coDTVyYTNDLljI79FKYlke7yudUoi28CBCdyNMteSNJwdQTuEBg3RDuSyriqAmaYSqMJ8/fZ/JbW9bPkFWVGvPGLTLWyXxdMcXqOnQgbiFmoMCxIpOVaYojtp1ZI2L22G1efiN3Vs7A37JNl+CB3xboqqLG3LCVjYkTqbbfeoDJ+X51RCQWiXboUTQ+6FFsYHc+lcSeexvn8aMXMuBCwZRR/iCz/Li6eFZrGH900wdwZs7OSQ+eMMVYlPmFVAOd/c7y4WRnjn+E+pjcsVq+oRkV/rk77sJ7ztRzxr8bve6ndFShbweodPSicakXh+tpcdPW+npV4G107LnD123ighy3leXEQeKaYHuA/2NX1nvQOzzU7ISuMTdOcRq4ac5CLetHTwgjJnc/F34Iurdd6KwzVbwy9Bx2EoixGmQ1FMl0nBQfhmbbgfhhIA5AJlGMdNYygI9KUTUOt3pRWg8xuUaDI8+av4wbgw0ll5mYb7UVuEHkmCInDK61yuwJxRL07GyJxvSGcgN5gq78s3I3ukm621LcYefot3FPlF6WVtfPrFUukliU5KbE/36i9THgvF0RT5FkpAnji0m01VRd46vsHgSLE6BHhpAVl3feKp9zsJC6P5AedWne41xppVM6Xx/e0yvjAH2IRrAZVaCn+M7sjn/pSOTcCacwWm01JVv4L8C8UBmdXmd5Mpqw+y19SvOayoOn1efEo1cMNSpRYSFX7uIZ7rDiVA+EUP798hTCLfn6SGw3eb8aJoz/PmsB++noG4xXShjIyhBWcZi/JP9KoFNLzl87C4szOTQ1uVtGkcWhYdw0nXuAdH6I2Z5x0Rcg5Sgrg5sWpbghnnpHzB97hZzrMbNzs0zwzrmiTem2sN1etglqTOyxc9m8iQb549eRpMWTF5b4FHY07rmbxJrrlSh+JJfv/sl1Ls1IJ8inWVpum+r398qeTvMr6bYWOSf8wfCFW6v3IfAlMHqfbujuuys+uEcUjVvCEKICqiU6ntdB7x9mabL0xkSFzPiRQLDv/RA6oj7dfRQ+AkyCTZP5gWLzp87i5L7RSmeDa8E",
     salt="01/q5",
 )
 
@@ -826,64 +826,12 @@ print(f"shortcut copier: writes x10 {shortcut_probe[0]:.2f}, x5 {shortcut_probe[
 # `x10`. A head that finds its key by **position**, at a fixed distance, reads the place it would
 # have read without the overwrite: it writes `x5`. The shortcut copier is a lookup by position.
 
-# %% [raw] jupyter={"source_hidden": true}
-# # BEGIN QUESTION
-# name: q5b
-
-# %% [markdown]
-# **Q5b** (predict, then measure). Now the same probe on the three `copy-induct` copiers of this
-# section (strings of 12 distinct symbols out of their 64, `y4` overwritten with `x9`). Pooled over
-# the three seeds, what do they write most often in the place of `y5`?
-#
-# - **A)** `x10`: they find `x9` earlier in the string and copy the symbol after it.
-# - **B)** `x5`: like the shortcut, they read the place they would have read without the overwrite.
-# - **C)** `x9` again: the overwritten symbol is the last they read, so they repeat it.
-# - **D)** `x4`: their read by distance also reaches one place further back, where `x4` sits.
-#
-# Store your letter in `q5b_answer`; the cells after the question measure it.
-
-# %% [raw] jupyter={"source_hidden": true}
-# # BEGIN SOLUTION
-
-# %%
-q5b_answer = "D"  # SOLUTION
-
-# %% [raw] jupyter={"source_hidden": true}
-# # END SOLUTION
-
-# %% [raw] jupyter={"source_hidden": true}
-# # BEGIN TESTS
-
-# %%
-# FORM
-from course_utils.tools.quiz import normalize_choice
-
-assert normalize_choice(q5b_answer, "ABCD")
-
-# %%
-from course_utils.tools.quiz import check_choice
-
-assert check_choice(q5b_answer, "c3df2347f83376de97e4d93df3f46d090a0c515a7129b55fde737282262a7122", salt="01/q5b"), (
-    "not yet: reread section 10's account of what layer 1 writes into each position"
-)
-
-# %% [raw] jupyter={"source_hidden": true}
-# # END TESTS
-
-# %% [raw] jupyter={"source_hidden": true}
-# # END QUESTION
-
-# %%
-explain(
-    q5b_answer,
-    "sealed:kswRxRg0mT++d33Fx9KKIaYOb6msgTG3sqG2EVVh7GIVNHvZ9T+/THYSmUzVCwNPe6Bm8wgJVrKY8vrlMhMpHruTP3PKV1EPvkd3LgUQrlAp0YsK2WhBMJT4U/nyBIaOZK/eE8IsJ7FiJ6rOkh/FQndYg7hegAGDSiFQ7/zTu17pTVrvQeehd/5mtOBJ9O4TvRxi1MuvAgdccOJ3XNaGaTKDGZwWVJQELT3RHKg9qUgfcLJDrPalqxePJDwQbBy/g13GHx5FvJaVr36rqcFy0IPWO6fbDhKPh/BmFEYUo0v0Drvf2Qorq0Zm+00hrnbJ+9PTJFoCnuGRlCZaxvheBfegBsDYY9lwQoJEz2EqnZQsjZMyky1GUvHiw1A5M+HC5XaoLNaWZO75yt+p521rVqjJMwZKD/E46rHj8VczyF3RbKYRE+4TMwKYRnnHjxat0cqNCxx26Ovpm7LG7p8J4KcpDM2K7nBpexf/sWlvdYdJlbwHBg2MUsvvwxJ95/FUyW4ZIUp+kSUwi2xsfUV4Ef7v9ap/fYgzFp+xTav+CW1lmdsvS3FlfPfLelUaIp82qRj0k8V8/ZjqOWBJ/8iBQ1E0goHmBAdsSTp3h7fuFPUVfC5WEim1dV0F9UO4+cpNMvssnlTmfn3QUqLlKO//zyu1YbYPoAWNyGeviFHqzZe8lOQuVqyT6odoXTN4OK8gwNx0uFL54eXjdYOV9/AYvRS6eiewUnH3hyh8kNA6OvE6hbQuClQHYKazc+6rS1akHVLLNipkWCeYCVWopy7APluXa0Fl22LG9lOM1gPMjvR0PE7I/uSdW8rxezoiduj4JX2SDOxv2/cUqvIsRGP9h/2KbKGmER66QzykNd610jRe2E8XIRKBS/+vOnDDtqn1gaJ6O1QFGf7bxppJ0kSLKlmgvrOJwfBYB3ycSD7Pmn8ttu2gWuVyDKFFUd1DVXAdDZl2oPdkw2TbZa+Wm3QJA3GkrPt3pC1kxJoQvEbCHmUi1WOFdcTU3VN8nTh152DrI/URm4dbjDLUC37RS0xyG6YBJ0y2NQ/HkiT85yr0aWta1Buf4+U1OoG4H073UjCT96Ihl/XYDzAiUXLnEeGBY/s0aacVdnY6Mhs6ObKLTDtxmybpV12ehDNQ5iMsbJd0CCyONxHMAi4m+Jh0owIGnR/7//wle61RUJdT4NHVVJiNzQnyj+75akiZd/lYRJzcVoN1eZlut02kGRUmvm3kMJrRJQ15txKFkd55cyWXE7KgYqTaSBxZiTABrmVaL5o9axaps1b3IVc4YYjQZUv5ubd8scjHTEGSlEa/zBgwWSeyCKFNzfW8s1FQatIHeci+Cn0Kk+/Zpsl2Is3BItXqK+dC1JCm2vOLJxKhwMsOdDL07gDCddijh1ypxyDeci76PtImIquaCg/92EVzpLkg8H0APIsWYif1eq1zVghtIi0PVSeGJwNK6uGR5cpdhR1mbYwaoohl3g20",
-    salt="01/q5b",
-)
-
 # %% [markdown] tags=["shows-answer"]
 # Reading from distance `m` at every length is what an induction head does, but a model could also
 # get there by position: "read the key whose distance from BOS equals my distance from SEP". The
-# same probe tells the two apart, because it makes them disagree. The new copiers:
+# same probe tells the two apart, because it makes them disagree. Here it is on the three
+# `copy-induct` copiers of this section (strings of 12 distinct symbols out of their 64, `y4`
+# overwritten with `x9`):
 
 # %% tags=["shows-answer"]
 from course_utils.chapters.circuits import overwrite_probe
@@ -911,6 +859,8 @@ print(
     f"pooled over {len(induct)} seeds: x10 {share['x10']:.2f}, x5 {share['x5']:.2f}, x9 {share['x9']:.2f}, "
     f"another symbol {other:.2f} (x4, the symbol the overwrite erased: {share['x4']:.2f})"
 )
+erased = (written == probe_string[:, probe_at - 1]).float().mean(dim=1)  # (seeds,): the share of x4 per seed
+print("x4 per seed: " + ", ".join(f"seed {s} {w:.2f}" for s, w in zip(induct, erased.tolist())))
 
 # %% tags=["shows-answer"]
 from course_utils.core.evaluate import attention_weights
@@ -924,17 +874,17 @@ for s, net in induct.items():
     )
 
 # %% [markdown] tags=["shows-answer"]
-# No seed follows position alone (few write `x5`), and none is a clean content lookup either:
-# most of the time they write neither answer. Layer 2's weights show why: even on clean strings it
-# spreads its read over the key of `x5` and the key one place further back, and the overwrite takes
-# weight off `x5`'s key. These copiers use the symbol *and* its distance together, which agree on
-# every training string, so they fail when the probe makes them disagree.
-# An induction head in the strict sense of Olsson et al. (2022), content only, would write `x10`
-# every time. So the picture is graded: the shortcut works at one length only;
-# these copiers found a rule that works at every length they were trained near, held-out ones
-# included, without being a pure content lookup. The probe is what tells these apart: accuracy
-# alone cannot. `tests/test_zoo.py` checks the lengths, the distances and the probe on the three
-# seeds.
+# What the numbers show. No seed writes `x5` much, so none reads a fixed place as the shortcut
+# does. Only seed 1 writes `x10` often (0.40), and none writes it every time, as a content lookup
+# (an induction head in the strict sense of Olsson et al. 2022) would. Most of what seeds 0 and 2
+# write is `x4`, the symbol the overwrite erased (0.80 and 0.82 of the time); seed 1 writes it
+# less often than `x10`. Layer 2's weights, averaged over heads, do not account for this: for
+# seed 2 the key of `x5` keeps more weight than the key of `x4` after the overwrite (0.34 against
+# 0.31), yet seed 2 writes `x4`. Which circuit writes `x4` is a question these measurements leave
+# open. What they do settle: these copiers found a rule that works at every length they were
+# trained near, held-out ones included, yet is neither a pure content lookup nor a read at a
+# fixed place. The probe is what tells these apart: accuracy alone cannot. `tests/test_zoo.py`
+# checks the lengths, the distances and the probe on the three seeds.
 
 # %% [markdown]
 # **Takeaway.** The same 50-line model learns a one-length shortcut when the data allow it, and a
@@ -973,7 +923,7 @@ print(f"- The same copiers under the overwrite probe, content/position: {probe_s
 # %% [markdown]
 # ## Quiz
 #
-# Q5 and Q5b were asked in section 11, before their measurements. Multiple-choice answers are letters in a
+# Q5 was asked in section 11, before its measurement. Multiple-choice answers are letters in a
 # string, e.g. `qN_answer = "A"`.
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -1305,7 +1255,7 @@ assert check_choice(q4_answer, "d6260440fee418d2ca47643a2ab4d3411bf2f0ae3ad036fb
 # %%
 explain(
     q4_answer,
-    "sealed:1o/2HILDKNvfSqN3PTqUPUMiPrmzfGrv38GkTI6AK3ptnZ1SB4215W+fDr1U4AeWwXteUPaKhgDKB4TRyS8r/BaPsp0qkEJ9g5oBORDFQdeo6s2QnO6D2RiMmKGRPe14ksiEQ7nwyR3ojyK0mRlFLWkcKgSdx/Dl2IqRjHFUXuompvaKON5EqNLEnV2/9GG+DR2lTJ8vdD9MH5PrZ34ktEsEUMim1yTKZHn+gaeYwC8urSI6mHlCsYkxKmR46v6i9Tzq0ijvFB+DkKn7QwqTRxUouu4w50tcAnbA5u6kyxxZygYhCSVog7AIvUti70P/yLPoEQIspjjQJ6HyDYR8JqnLh0eSrTApQajWpLHcU+588fFr4kLjjNNrTri3qtWV+lO3XFfwIJ1uQcOmMWvtGhTvNqhGGel2a1emEt8IHt3wVi539L6cS/spYT5eWLiXA5iMCSpCC4KKHfWCd1nzhF/+9Ul0LtaDqmdRudaCSkx7QF8+xfJXge6gwuztmMqvSnt/XN/FUdjkOG8IUyscEAU3gMyGioCvG4ji2vNI+xLS56aHjPOfo2IAMyEtZ5ngL3XMEZ5J0DRQJ3aNe4bvv2RfOooG+bctuuKhgfXHtL5UJ93KFJzErke2rCh/srJ9M9Iw3XVFUJAYm5C2hPTeRtrHia4uwNZfpuBG2lLz6S8bWEC5EMSY+rBdXyM3TsKevOL0XCufH7q0NocsZuqn3dOgRnWzHn4cF21g80qVUTQY8xLFVTnumoPeeCNJQx3i1vt33k+/Cuj1LgR6Z6MwNtqUsk0RAnDC7qHwGKf0SrLNQRYLl5JAn8keHJgHhxY5c/pNwhIziApROCqVLZMq4fKvPY2qA9srBV1Tx11joQtQg5Q8o6XKXE3rTukO+RoxLsLRlxBED8lEKIBhouQtGSmkvXgEMgUgBPsr9Yg4u/let0BcKahSy100Bc24bqqIQIT/3TEDap2jWVnNsvHC9e0bEloNMErul9qBOsf58T9yBL3cgLe5rbJsQMgx0ASoQEI9zAbBU1pyQDiIkYPOXkUTwrCBqP4MBWA+WZb+IJKJgo7dJiLHu3wGhhmvAN3RvYTHtm+K2ZKJpaC0v+wcLoVXwIdHEEsoF9+CvBbZOlmNF6xhzGpy250wommdDlytWCRPBZFhQcRq2GPvcFedVK8UIlUfXIgFJEzxZySlV/jUQ8aPANL0dxXZ39+MOJqIOzDQ3IlQCwr4J2aJ3FCqaon8eunUL4v7qFDDuJm7IJNs+1C2v4bSa4lBKGPXkEayKTRL2FLkTBX/gs+mlSjwR9vab+6S1wD1+F9xDlk4CG7IVr0xU0zu9NJzA9U1OPWp+2g=",
+    "sealed:L5R40JJAlLhoHsEJ59oOWEMiPrmzfGrv38GkTI6AK3ptnZ1SB4215W+fDr1U4AeWwXteUPaKhgDKB4TRyS8r/BaPsp0qkEJ9g5oBORDFQdeo6s2QnO6D2RiMmKGRPe14ksiEQ7nwyR3ojyK0mRlFLWkcKgSdx/Dl2IqRjHFUXuompvaKON5EqNLEnV2/9GG+DR2lTJ8vdD9MH5PrZ34ktEsEUMim1yTKZHn+gaeYwC8urSI6mHlCsYkxKmR46v6i9Tzq0ijvFB+DkKn7QwqTRxUouu4w50tcAnbA5u6kyxxZygYhCSVog7AIvUti70P/yLPoEQIspjjQJ6HyDYR8JqnLh0eSrTApQajWpLHcU+588fFr4kLjjNNrTri3qtWV+lO3XFfwIJ1uQcOmMWvtGhTvNqhGGel2a1emEt8IHt3wVi539L6cS/spYT5eWLiXA5iMCSpCC4KKHfWCd1nzhF/+9Ul0LtaDqmdRudaCSkx7QF8+xfJXge6gwuztmMqvSnt/XN/FUdjkOG8IUyscEAU3gMyGioCvG4ji2vNI+xLS56aHjPOfo2IAMyEtZ5ngL3XMEZ5J0DRQJ3aNe4bvv2RfOooG+bctuuKhgfXHtL5UJ93KFJzErke2rCh/srJ9M9Iw3XVFUJAYm5C2hPTeRtrHia4uwNZfpuBG2lLz6S8bWEC5EMSY+rBdXyM3TsKevOL0XCufH7q0NocsZuqn3dOgRnWzHn4cF21g80qVUTQY8xLFVTnumoPeeCNJQx3i1vt33k+/Cuj1LgR6Z6MwNtqUsk0RAnDC7qHwGKf0SrLNQRYLl5JAn8keHJgHhxY5c/pNwhIziApROCqVLZMq4fKvPY2qA9srBV1Tx11joQtQg5Q8o6XKXE3rTukO+RoxLsLRlxBED8lEKIBhouQtGSmkvXgEMgUgBPsr9Yg4u/let0BcKahSy100Bc24bqqIQIT/3TEDap2jWVnNsvHC9e0bEloNMErul9qBOsf58T9yBL3cgLe5rbJsQMgx0ASoQEI9zAbBU1pyQDiIkYPOXkUTwrCBqP4MBWA+WZb+IJKJgo7dJiLHu3wGhhmvAN3RvYTHtm+K2ZKJpaC0v+wcLoVXwIdHEEsoF9+CvBbZOlmNF6xhzGpy250wommdDlytWCRPBZFhQcRq2GPvcFedVK8UIlUfXIgZNEjxZj+vVL3JQpaeCdX0dhXZ39vYaZufKS3X2okXTQLxInzHkFK7YIi5aKiGJYT67FzF+8OrbJB0/Um279OWIpEAOHWFxB/3eyJf0Rv+Q1S6gtmvk2OkR9yRO+CU3ACmvxo5TFk4HmnYHvxwAUnlpsB+AdU1OPK28SPHMYCHvDUkE6PECRlUaSVR5ICv8R8dwxS8EislimP1icDJryjP+ZWSV1NyRcH1sY7ec9mVn/FXTGpp//j9zQcUa8rEb93gvVRCLVoPnu4DNm/8ivAUA8/fLY9M3Kn1rht2tt9aAJ/qRyI2iNKJapOWDDLNsj8wDHkVWKtcrMR+CObsZs7nmd9bLeeqr5XSoRAKQBwjVYQjPxm2+WtHArr2OEeTsADiRqEnYA0IVy3p9kSCF1SjAVVgCXEscNPChmMRf0RBBD9vFmkKlPrzbklfrCOpZVHmrxp5p9BFWi2ol+wUsqousTYwzZDyjurdtyyq1JWhdYeag+4RwuL5xsCmvXXdHs1En3u5HRSWMBCGNZSnziB+q0+1hkm/Jif5FRm5S+E7Mh/Pfg3JNpE09hhWRIgjufijsxZnOeE=",
     salt="01/q4",
 )
 
@@ -1368,11 +1318,13 @@ print(
 
 # %% [markdown] tags=["shows-answer"]
 # Add the two layers' distances and compare the sum with the distance from a copy query to the
-# symbol it writes (the last line above). Here training kept layer 1 at one token back, as at
-# length 12.
+# symbol it writes (the last line above). In this run training kept layer 1 at one token back, as
+# at length 12; the m = 8 model below shows that training may choose another split.
 
 # %% [markdown]
-# Must layer 1 read one token back? The original one-`SEP` task at m = 8, same seed and recipe,
+# ### After Q4: must layer 1 read one token back?
+#
+# The original one-`SEP` task at m = 8, same seed and recipe,
 # is the zoo's `copy-m8-s0` (trained by the course's `train`, which reproduces our loop, as checked in
 # section 9). Load it and read off both layers' distances.
 
