@@ -164,9 +164,8 @@ print(
 
 # %% [markdown]
 # **Q1** (predict, then measure). Before you run the measurement below, predict its log-n column.
-# Log-n scaling multiplies every logit by the same factor c = log 1024 / log 64, whatever the
-# distance. With Gaussian scores, how does the total unnormalised attention it puts on [512, 1024)
-# compare with the total it puts on [1, 2)?
+# Log-n scaling multiplies every logit by c = log 1024 / log 64. With Gaussian scores, how does the
+# total unnormalised attention it puts on [512, 1024) compare with the total it puts on [1, 2)?
 #
 # - **A)** About the same: sharpening keeps the far ranges from gaining mass, as the scale-invariant
 #   transform does.
@@ -215,10 +214,11 @@ explain(
     salt="08/q1",
 )
 
-# %% [markdown] tags=["shows-answer"]
-# The measurement:
+# %% [markdown]
+# The measurement, for all three schemes. The tables and the figure below show plain softmax and
+# the scale-invariant transform; the log-n column, the one Q1 asks about, is printed after them.
 
-# %% tags=["shows-answer"]
+# %%
 STARTS = 2 ** np.arange(0, 10)  # ranges [t, 2t) and [t, 4t) for t = 1 ... 512
 LOGN_FACTOR = math.log(1024) / math.log(64)
 
@@ -260,35 +260,36 @@ closed_form = {
     for width in (2, 4)
 }
 
-# %% tags=["shows-answer"]
-print(f"{'range':>12s} " + " ".join(f"{name:>16s}" for name in SCHEMES) + f" {'SI ± SE':>16s} {'closed form SI':>15s}")
+# %%
+SHOWN = ("plain softmax", "scale-invariant")  # the log-n column, Q1's answer, is printed after the figure
+print(f"{'range':>12s} " + " ".join(f"{name:>16s}" for name in SHOWN) + f" {'SI ± SE':>16s} {'closed form SI':>15s}")
 for i, t0 in enumerate(STARTS):
     print(
         f"[{t0:4d}, {2 * t0:4d}) "
-        + " ".join(f"{mass[(name, 2)][i]:16.2f}" for name in SCHEMES)
+        + " ".join(f"{mass[(name, 2)][i]:16.2f}" for name in SHOWN)
         + f" {f'± {mass_se[(SCHEMES[-1], 2)][i]:.2f}':>16s} {closed_form[2][i]:15.2f}"
     )
 print(
     "mass on [512, 1024) / mass on [1, 2): "
-    + ", ".join(f"{name} {mass[(name, 2)][-1] / mass[(name, 2)][0]:.0f}" for name in SCHEMES)
+    + ", ".join(f"{name} {mass[(name, 2)][-1] / mass[(name, 2)][0]:.0f}" for name in SHOWN)
 )
 print("\nThe sparsity statistic, the band's sum of e^L·L (mean over rows):")
-print(f"{'range':>12s} " + " ".join(f"{name:>16s}" for name in SCHEMES) + f" {'SI ± SE':>16s} {'closed form SI':>15s}")
+print(f"{'range':>12s} " + " ".join(f"{name:>16s}" for name in SHOWN) + f" {'SI ± SE':>16s} {'closed form SI':>15s}")
 for i, t0 in enumerate(STARTS):
     print(
         f"[{t0:4d}, {2 * t0:4d}) "
-        + " ".join(f"{sparsity[name][i]:16.2f}" for name in SCHEMES)
+        + " ".join(f"{sparsity[name][i]:16.2f}" for name in SHOWN)
         + f" {f'± {sparsity_se[SCHEMES[-1]][i]:.2f}':>16s} {closed_form[2][i]:15.2f}"
     )
 print(
     "sum of e^L·L on [512, 1024) / on [1, 2): "
-    + ", ".join(f"{name} {sparsity[name][-1] / sparsity[name][0]:.0f}" for name in SCHEMES)
+    + ", ".join(f"{name} {sparsity[name][-1] / sparsity[name][0]:.0f}" for name in SHOWN)
 )
 
-# %% tags=["shows-answer"]
+# %%
 fig, axes = plt.subplots(1, 4, figsize=(20, 4))
 for ax, width in zip(axes[:2], (2, 4)):
-    for scheme in SCHEMES:
+    for scheme in SHOWN:
         ax.errorbar(
             STARTS,
             mass[(scheme, width)],
@@ -306,7 +307,7 @@ for ax, width in zip(axes[:2], (2, 4)):
         title=f"Total attention on [t, {width}t)",
     )
 axes[0].legend(fontsize=8)
-for scheme in SCHEMES:
+for scheme in SHOWN:
     axes[2].errorbar(STARTS, sparsity[scheme], yerr=sparsity_se[scheme], marker="o", capsize=3, label=scheme)
 axes[2].plot(STARTS, closed_form[2], "k--", label="closed form (SI)")
 axes[2].set(
@@ -317,7 +318,7 @@ axes[2].set(
     title="Sparsity statistic on [t, 2t)",
 )
 axes[2].legend(fontsize=8)
-for scheme in SCHEMES:
+for scheme in SHOWN:
     axes[3].plot(STARTS, entropy[scheme], marker="o", label=scheme)
 axes[3].plot(STARTS, np.log(STARTS), "k:", label="uniform over the range (log t)")
 axes[3].set(
@@ -332,12 +333,25 @@ fig = finish(
 fig
 
 # %% [markdown] tags=["shows-answer"]
-# Reading the measurement (question 1 asked for the log-n ratio on the last line of the first table):
+# The log-n column, the one Q1 asks about. Log-n scaling multiplies every logit by the same factor
+# at every distance: set its ratio on the last line beside plain softmax's, printed under the first
+# table.
+
+# %% tags=["shows-answer"]
+print(f"{'range':>12s} {'log-n mass':>16s} {'log-n sum e^L·L':>16s}")
+for i, t0 in enumerate(STARTS):
+    print(f"[{t0:4d}, {2 * t0:4d}) {mass[('log-n scaling', 2)][i]:16.2f} {sparsity['log-n scaling'][i]:16.2f}")
+print(
+    "log-n scaling, [512, 1024) / [1, 2): mass "
+    f"{mass[('log-n scaling', 2)][-1] / mass[('log-n scaling', 2)][0]:.0f}, sum of e^L·L "
+    f"{sparsity['log-n scaling'][-1] / sparsity['log-n scaling'][0]:.0f}"
+)
+
+# %% [markdown]
+# Reading the measurement:
 # - Plain softmax puts total attention on a range in proportion to its number of keys (its ratio on
-#   that line). As a context grows, ever more attention drifts to far, mostly irrelevant tokens:
-#   dilution, seen by distance.
-# - Log-n scaling multiplies every logit by the same factor at every distance: set its ratio on the
-#   same line beside plain softmax's.
+#   the line under the first table). As a context grows, ever more attention drifts to far, mostly
+#   irrelevant tokens: dilution, seen by distance.
 # - The scale-invariant transform gives every range [t, 2t) about the same mass, e^½·τ·log 2 for
 #   t ≫ τ, on the closed form to within the Monte-Carlo error (a few standard errors in the far
 #   ranges, where the log-normal tail makes the mean noisy), and its sum of e^L·L levels off with it
@@ -517,8 +531,8 @@ load_variants(VARIANTS)
 # **Q1b** (predict, then measure). Three more variants come from trials (`course_utils.zoo.trials`,
 # their measurements committed, not their weights), loaded after the question. One is
 # scale-invariant + p-RoPE that keeps only the 3 fastest of each head's 8 RoPE frequencies (periods
-# of 6, 20 and 63 tokens). The table after the question prints every variant's loss on the same
-# characters at 64, 256 and 1024 tokens. Predict this trial's loss at 1024 tokens against its own
+# of 6, 20 and 63 tokens). The loss tables after the question print every variant's loss on the
+# same characters at 64, 256 and 1024 tokens. Predict this trial's loss at 1024 tokens against its own
 # loss at 64.
 #
 # - **A)** More than double, like plain RoPE's: any rotating channel takes angles past 64 tokens
@@ -569,9 +583,8 @@ explain(
 )
 
 # %% [markdown]
-# The three trials, loaded beside the six variants: NoPE with each half of the transform alone
-# (used further down), then, with the table that answers Q1b, scale-invariant + p-RoPE keeping the
-# 3 fastest of 8 frequencies:
+# Two of the trials, loaded beside the six variants: NoPE with each half of the transform alone
+# (used further down). Every variant's loss on the same characters at 64, 256 and 1024 tokens:
 
 # %%
 TRIAL_VARIANTS = {
@@ -581,23 +594,33 @@ TRIAL_VARIANTS = {
 ALL_VARIANTS = {**VARIANTS, **TRIAL_VARIANTS}
 load_variants(TRIAL_VARIANTS)  # the two halves, used further down
 
+
+def print_loss_rows(variants: dict) -> None:
+    """One row per variant: mean of 3 seeds [seed range] ± SE over the windows, at each length, and the paper's."""
+    for v, name in variants.items():
+        cells = []
+        for n in LENGTHS:
+            xs = np.array([val[(v, s, n)] for s in SEEDS])
+            cells.append(
+                f"{xs.mean():.3f} [{xs.min():.2f}-{xs.max():.2f}] ± {np.mean([val_se[(v, s, n)] for s in SEEDS]):.2f}"
+            )
+        paper = " / ".join(f"{x:.3f}" for x in PAPER[v]) if PAPER.get(v) else "not in the table"
+        print(f"{name:26s}" + "".join(f"{c:>26s}" for c in cells) + f"{paper:>26s}")
+
+
+print("Loss (nats per character) on the same 32,768 characters: mean of 3 seeds [seed range] ± SE over the 32 windows")
+print(f"{'':26s}" + "".join(f"{f'ours @{n}':>26s}" for n in LENGTHS) + f"{'paper @4k / 16k / 64k':>26s}")
+print_loss_rows(ALL_VARIANTS)
+
+# %% [markdown] tags=["shows-answer"]
+# The third trial, the one that answers Q1b: scale-invariant + p-RoPE keeping the 3 fastest of 8
+# frequencies, on the same characters:
+
 # %% tags=["shows-answer"]
 TRIAL_VARIANTS = {"si-prope3of8": "SI + p-RoPE, 3 fastest of 8", **TRIAL_VARIANTS}
 ALL_VARIANTS = {**VARIANTS, **TRIAL_VARIANTS}
 load_variants({"si-prope3of8": TRIAL_VARIANTS["si-prope3of8"]})  # Q1b's trial
-
-# %% tags=["shows-answer"]
-print("Loss (nats per character) on the same 32,768 characters: mean of 3 seeds [seed range] ± SE over the 32 windows")
-print(f"{'':26s}" + "".join(f"{f'ours @{n}':>26s}" for n in LENGTHS) + f"{'paper @4k / 16k / 64k':>26s}")
-for v, name in ALL_VARIANTS.items():
-    cells = []
-    for n in LENGTHS:
-        xs = np.array([val[(v, s, n)] for s in SEEDS])
-        cells.append(
-            f"{xs.mean():.3f} [{xs.min():.2f}-{xs.max():.2f}] ± {np.mean([val_se[(v, s, n)] for s in SEEDS]):.2f}"
-        )
-    paper = " / ".join(f"{x:.3f}" for x in PAPER[v]) if PAPER.get(v) else "not in the table"
-    print(f"{name:26s}" + "".join(f"{c:>26s}" for c in cells) + f"{paper:>26s}")
+print_loss_rows({"si-prope3of8": TRIAL_VARIANTS["si-prope3of8"]})
 
 # %%
 STYLE = {
@@ -612,9 +635,11 @@ STYLE = {
     "si-multiplier": ("tab:cyan", "X", ":"),
 }
 
-# %% tags=["shows-answer"]
+# %%
 fig, (ax_loss, ax_ratio) = plt.subplots(1, 2, figsize=(14, 4.8), gridspec_kw={"width_ratios": [3, 2]})
 for v, name in ALL_VARIANTS.items():
+    if v == "si-prope3of8":
+        continue  # Q1b's trial, left out of this figure
     color, marker, ls = STYLE[v]
     means = [np.mean([val[(v, s, n)] for s in SEEDS]) for n in LENGTHS]
     spread = [
@@ -687,12 +712,20 @@ ax.legend(fontsize=8, ncol=3, loc="upper left")
 fig = finish(fig, "Past 64 tokens the RoPE-based models' loss climbs; the others' does not")
 fig
 
-# %% tags=["shows-answer"]
+# %%
 POSITION_BINS = ((0, 64), (64, 256), (256, 1024))
 print("Loss by position at 1024 tokens (mean of 3 seeds):")
 print(f"{'':26s}" + "".join(f"{f'[{a}, {b})':>12s}" for a, b in POSITION_BINS))
 for v, name in ALL_VARIANTS.items():
+    if v == "si-prope3of8":
+        continue  # Q1b's trial: its row follows, held back in the graded edition
     print(f"{name:26s}" + "".join(f"{by_position[v][a // BIN : b // BIN].mean():12.3f}" for a, b in POSITION_BINS))
+
+# %% tags=["shows-answer"]
+print(
+    f"{ALL_VARIANTS['si-prope3of8']:26s}"
+    + "".join(f"{by_position['si-prope3of8'][a // BIN : b // BIN].mean():12.3f}" for a, b in POSITION_BINS)
+)
 
 # %% [markdown] tags=["shows-answer"]
 # Why would p-RoPE not save RoPE here? p-RoPE removes only the *slowest* quarter of the
@@ -730,8 +763,8 @@ print(
 # distance penalty, a relative of ALiBi (and of KERPLE's logarithmic variant); `a_t` alone
 # stretches the scores more the farther the key, so a key the model scores below average sinks
 # further with distance: it is a distance signal too. The two ablation trials (NoPE with m_t only,
-# NoPE with a_t only) attribute scale-invariant + NoPE's result. By the loss tables after Q1b (the
-# graded edition holds them back), each half alone makes NoPE length-robust (no break at 64, flat
+# NoPE with a_t only) attribute scale-invariant + NoPE's result. By the loss table after Q1b, each
+# half alone makes NoPE length-robust (no break at 64, flat
 # to 1024 in every seed), but they are not equal: the multiplier alone comes close to the full
 # transform at every length, while the offset alone is a few tenths of a nat worse everywhere. At toy scale, the win is not only the
 # logarithmic distance penalty: the distance-dependent multiplier carries most of it.
@@ -780,16 +813,27 @@ fig = finish(
 )
 fig
 
-# %% tags=["shows-answer"]
-print(
-    f"At {LENGTHS[-1]} tokens (mean of 3 seeds): share of attention within distance {LENGTHS[0]}, and on the farthest octave"
-)
-for v in OCTAVE_VARIANTS:
+
+# %%
+def print_octave_share(v: str) -> None:
+    """One variant's share of attention within the training distance, and on the farthest octave, at 1024 tokens."""
     octave = np.mean(
         [np.array(measured[(v, s)]["octave_mass"][str(LENGTHS[-1])]).mean(axis=(0, 1)) for s in SEEDS], axis=0
     )
     near = len(measured[(v, 0)]["octave_mass"][str(LENGTHS[0])][0][0])  # the octaves a 64-token sequence has
     print(f"{ALL_VARIANTS[v]:28s} within {LENGTHS[0]}: {octave[:near].sum():.2f}   farthest octave: {octave[-1]:.2f}")
+
+
+print(
+    f"At {LENGTHS[-1]} tokens (mean of 3 seeds): share of attention within distance {LENGTHS[0]}, and on the farthest octave"
+)
+for v in OCTAVE_VARIANTS:
+    if v != "si-prope3of8":  # Q1b's trial: its row follows, held back in the graded edition
+        print_octave_share(v)
+
+# %% tags=["shows-answer"]
+if "si-prope3of8" in OCTAVE_VARIANTS:
+    print_octave_share("si-prope3of8")
 
 # %% [markdown] tags=["shows-answer"]
 # Reading it. The scale-invariant + NoPE models put their attention at 1024 tokens where they put
@@ -907,10 +951,14 @@ keeping 6 of 8 frequencies the transform does not rescue RoPE's unseen rotations
 
 # %% [markdown]
 # ## Quiz
+#
+# Q2 is the seed quiz's own question, asked verbatim as a warm-up worth half a point; Q2b, which
+# applies the two conditions to a new transform, carries the grade.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q2
+# points: 0.5
 
 # %% [markdown]
 # **Q2** (topic of seed 003). Which two conditions do Anson, Wang and Aitchison propose for
@@ -975,6 +1023,7 @@ for scheme in SCHEMES:
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q2b
+# points: 1.5
 
 # %% [markdown]
 # **Q2b** (the two conditions, on a new transform). A colleague keeps a_t = 1 and uses half the
@@ -1057,8 +1106,9 @@ for i, t0 in enumerate(STARTS):
 # %% [markdown]
 # **Q3** (a deduction from section 2). Take Gaussian scores `S ~ N(0, 1)` at every distance, as in
 # section 2 (not the trained models of section 3). Under the scale-invariant transform, how does the
-# share of a query's attention on the near keys (those within the training length L) scale with the
-# context length n? Predict it before the demonstration that follows.
+# near keys' share of a query's expected attention (their expected mass over the row's, for the keys
+# within the training length L) scale with the context length n? Predict it before the
+# demonstration that follows.
 #
 # - **A)** Like 1/log n: each doubling of the context adds about one range's mass, so the near keys'
 #   share shrinks only slowly.
@@ -1108,8 +1158,9 @@ explain(
 )
 
 # %% [markdown] tags=["shows-answer"]
-# The demonstration: the expected share of a query's attention that goes to keys *beyond* distance
-# 64 (the training length), for Gaussian scores, from section 2's closed form, as the number of
+# The demonstration: the share of a query's expected attention that goes to keys *beyond* distance
+# 64 (the training length), a ratio of expected masses rather than the mean of each row's own
+# share, for Gaussian scores, from section 2's closed form, as the number of
 # keys behind the query grows; then, for the transform, the far keys' mass over the near keys'
 # mass, 1/(near share) − 1, beside the number of doublings past 64, log₂(n/64).
 
@@ -1129,7 +1180,7 @@ for n_keys in (256, 1024, 4096, 16_384, 65_536):
 # points: 1
 
 # %% [markdown]
-# **Q4** (predict, then measure). Section 2's fold test asks whether a function of (i, j) splits as
+# **Q4** (predict, then check). Section 2's fold test asks whether a function of (i, j) splits as
 # x_i + y_j. Carry it over to the additive terms. A fused kernel takes only q, k, v and a causal
 # flag; before calling it you may rescale q and k and append to them a fixed number of channels, a
 # number that does not grow with the sequence length n. Which of these logit transforms can it then
