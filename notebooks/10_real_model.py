@@ -196,19 +196,19 @@ print(f"attention maps (6 layers x 12 heads) vs BertModel, max |difference|: {er
 # limit). In every window we also plant a copy of 6 word pieces 16 positions after their original,
 # at every n at the same place near the start of the text (word pieces 4–9, copied over 20–25), to
 # measure how much weight a token puts on an exact duplicate of itself as the text grows. Statistics are over *content* queries: not `[CLS]`,
-# `[SEP]`, punctuation or the planted copies. The two shortest lengths are measured here, the
-# others after Q1a.
+# `[SEP]`, punctuation or the planted copies. Only the shortest length is measured here, for Q1;
+# the others after Q1a.
 
 # %%
 corpus_ids = real_model.corpus_token_ids(enc)
 windows = real_model.corpus_windows(corpus_ids, count=20, tokens=MAX_TOKENS - 2, seed=0)
 LENGTHS = real_model.LENGTHS
 start = time.perf_counter()
-# the two shortest lengths only, for the picture and Q1; the others are measured after Q1a
-sweep_short = {k: v.numpy() for k, v in real_model.length_sweep(enc, windows, lengths=LENGTHS[:2]).items()}
+# the shortest length only, for Q1; the longer ones are measured after Q1a
+sweep_32 = {k: v.numpy() for k, v in real_model.length_sweep(enc, windows, lengths=LENGTHS[:1]).items()}
 print(
-    f"{len(corpus_ids):,} word pieces in the corpus; {len(windows)} windows x {len(LENGTHS[:2])} lengths "
-    f"(n = {', '.join(map(str, LENGTHS[:2]))}) measured in {time.perf_counter() - start:.0f} s"
+    f"{len(corpus_ids):,} word pieces in the corpus; {len(windows)} windows x {len(LENGTHS[:1])} length "
+    f"(n = {LENGTHS[0]}) measured in {time.perf_counter() - start:.0f} s"
 )
 
 # %% [markdown]
@@ -218,7 +218,8 @@ print(
 # %%
 sink_ids = enc.wrap(windows[0][:62])
 maps_64 = enc.attention_maps_ids(sink_ids)
-head = int(sweep_short["cls"][1, :, 2].mean(0).argmax())  # the layer-2 head with the most [CLS] mass at n = 64
+content_rows = real_model.token_classes(enc, sink_ids)["content"]
+head = int(maps_64[2][:, content_rows, 0].mean(-1).argmax())  # the layer-2 head whose content rows put most on [CLS]
 fig = plot_attention_maps(
     maps_64[2, head],
     tokens=enc.tokens(sink_ids),
@@ -262,7 +263,7 @@ assert normalize_choice(q1a_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q1a_answer, "1ecc28768341f3265aa5fa58bed56090d2d1ab4d53867b5eb6d662e0d9d8e510", salt="10/q1a"), (
-    "not yet: the measurement after this question prints where content queries' weight goes at every length"
+    "not yet: reread section 2's setting; the cells after this question measure it"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -301,10 +302,10 @@ def band(values):
 
 # %% tags=["shows-answer"]
 start = time.perf_counter()
-rest = {k: v.numpy() for k, v in real_model.length_sweep(enc, windows, lengths=LENGTHS[2:]).items()}
-sweep = {k: np.concatenate([sweep_short[k], rest[k]]) for k in sweep_short}  # (lengths, windows, layers[, heads])
+rest = {k: v.numpy() for k, v in real_model.length_sweep(enc, windows, lengths=LENGTHS[1:]).items()}
+sweep = {k: np.concatenate([sweep_32[k], rest[k]]) for k in sweep_32}  # (lengths, windows, layers[, heads])
 print(
-    f"{len(windows)} windows x {len(LENGTHS[2:])} more lengths (n = {', '.join(map(str, LENGTHS[2:]))}) "
+    f"{len(windows)} windows x {len(LENGTHS[1:])} more lengths (n = {', '.join(map(str, LENGTHS[1:]))}) "
     f"measured in {time.perf_counter() - start:.0f} s"
 )
 
@@ -389,7 +390,7 @@ fig
 # head does.
 
 # %%
-copy_32 = sweep_short["duplicate"][0].mean(0)  # (layers, heads): n = 32 only, mean over the windows
+copy_32 = sweep_32["duplicate"][0].mean(0)  # (layers, heads): n = 32 only, mean over the windows
 dup_layer, dup_head = divmod(int(copy_32.argmax()), copy_32.shape[1])
 weight_32 = float(copy_32[dup_layer, dup_head])
 print(f"layer {dup_layer}, head {dup_head}: weight of the copy on its original at n = 32: {weight_32:.4f}")
@@ -509,7 +510,16 @@ for layer in range(6):
 axes[0].plot(LENGTHS, [1 / n for n in LENGTHS], "k--", label="1 / n (uniform)")
 axes[0].set(ylabel="largest weight on a content key", yscale="log")
 axes[1].set(ylabel="entropy / log n")
-axes[2].set(ylabel="copy's weight on its original\n(best head)", yscale="log")
+q1_head = sweep["duplicate"][:, :, dup_layer, dup_head].mean(1)  # (lengths,): Q1's head, mean over the windows
+dense = np.geomspace(LENGTHS[0], LENGTHS[-1], 200)
+odds = weight_32 * (LENGTHS[0] - 1) / (1 - weight_32)  # e^g of notebook 02's fixed-gap model, from weight_32
+half_at = 1 + odds * (1 - weight_32 / 2) / (weight_32 / 2)  # where that model puts weight_32 / 2
+axes[2].plot(LENGTHS, q1_head, "k-", marker="s", label=f"Q1's head (layer {dup_layer}, head {dup_head})")
+axes[2].plot(dense, odds / (odds + dense - 1), "k:", label="fixed-gap model, from weight_32")
+axes[2].axhline(weight_32 / 2, color="0.5", ls="--", lw=1, label="weight_32 / 2")
+axes[2].axvline(half_at, color="0.5", ls="-.", lw=1, label="the model's half-weight length (Q1)")
+axes[2].legend(fontsize=7)
+axes[2].set(ylabel="copy's weight on its original\n(best head; black: Q1's head)", yscale="log")
 for ax in axes:
     length_axis(ax)
 axes[0].legend(fontsize=8)
@@ -785,9 +795,8 @@ print(
 # ("The lighthouse keeper on Gull Rock feeds his three cats sardines every Tuesday.") in unrelated
 # text at a chosen depth, and compare the document's embedding with a question about the fact
 # ("What does the lighthouse keeper give his cats to eat?"). 10 facts × 5 haystacks × 9 depths × 4
-# lengths (64 to 512 tokens) = 1800 documents: about 4 minutes on 2 cores, so the grid is stored in
-# `notebooks/results/real_model.json` by `python -m course_utils.chapters.real_model measure`. We recompute the
-# 128-token row here, at three depths, and check it against the record.
+# lengths (64 to 512 tokens) = 1800 documents: about 4 minutes on 2 cores, so the grid is stored.
+# After the question we recompute its 128-token row, at three depths, and check it against the record.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
@@ -843,7 +852,8 @@ explain(
 )
 
 # %% [markdown] tags=["shows-answer"]
-# The measurement: the stored grid, and its 128-token row recomputed.
+# The measurement: the stored grid (written to `notebooks/results/real_model.json` by
+# `python -m course_utils.chapters.real_model measure`), and its 128-token row recomputed.
 
 # %% tags=["shows-answer"]
 record = real_model.load_real_model_record()  # the stored grid (and section 4's runs)
@@ -1067,7 +1077,7 @@ assert check_choice(q3_answer, "7769cbe4e5c045df830b075119eb87fa02b79b60ef68ea7c
 # %%
 explain(
     q3_answer,
-    "sealed:3s8Ydz/taWhzN1Sh/O1mWhx6unYhiiAEUFKt/rl4K17jrNRdZqhKudKVLVccunL2lBv78fyem0jtrcdkBAuR0aCMrsgkxf4deypy3gRMBypNSFjE1qJ6djL5JU8oQ1to23UMeIydJMQvxuyT9MTH7DgTmB4MM3owm+7rZCBro19KrvSKbqNvxI2lC3ORP10jpFzQidTvHD64kROCzrorYld9UzVvLxjMoMTR24wuowOS9PXcAXcKDyWg8X8fgd3Kb/M2cfaVw1++2aSEH3coXb1AZiHUauSfE5OKSDUSGQZBlEJD0rd4sjgUcue7C5nIHfeM9TYFimtcsPl8C6HsXbnt2EmWCllZpxW06h5H3wbZ+ts5IKkgdA9PZHAppNL8yAVeE5T0re5RKbi2te2FXoXhzBJ/RkmxIPM6ny7iiilQJm7X8MDTkKpF0vDYO4c5AgoGU5/UjIkX+OtFlABGtR35EVKZF1H5+k4D7gRPFGL87YUCHbZKhbhKICP8cPJRsQct9eHZFrus9elUw5uNzesBcVeaETbWhnDQCuf3kaGVAY59IdEFruT+MfD0Cn1Lw1enXCuRMNG1kkWhryZXdHYcCmYzRb8tSmoFV2IpDWpMXFCDqQx1f8LC+11FVKkq2CGZAIrnzhMP+PxQqZV8zIwMFXNcjEMXAlukvrzsn0z7F/ckz+XtgGw1nSSGk+17cXgy49Wg1PvG4eRru+JMA1dQ3A9tp3ylYQmd6WYv2zDblTcU3GbN3fYqFHkk+Ms8tzvVK8uMbFYopaB0HSV548YW4SYhWRRkclqFcswkDWIkxfBFp4hqJxLn6ItfiAkNaiezOIj8n64kbCh0s2Huo8OXp2vSErK9cI5c4Xa9rRKqy4b1mrIRplvZihulGUaIemaCTn79QNFM+staSSwNbOgZ4oD2D3mucFbwo/U4+MP67junyb3rBejF/ppYHh64f718ugyjiW8hnPx5pzH6QmUIJsUqahzxkw8bVgaHhHbwBzgdoI9P3HH18XzpXsTzIfMYXj6+JZ8qHHiGWFQl82nS9Owf6b77ge2hfH0DkfyOU209UZfLVcm1WO7AlZo2VuaWMHLQi8mn93fQsFHU3qjrzwh/ODCDTkUqXeIq4TxGosfYMKFUowQWlGrY265Lv0IWfHdXznkWp/aBrkzIzgRZJR3vJmFp9BI9xxu8KEIC4H0yOGgDZJ79oUTcx9NwAoKWHcuN2VbiTIeXYo6QHpR+72IevAyHju8DATUyZMtxHg3h3M0hoPssZhoGJdTGdnLBv8GM/fCB4vuukx0Gu7NiV5mxS9WhP8owePIqm6KgED7xHDtHoGPt4hYrDDpBnlE+el6J0sCVoRGUVgtlzwBwCOJZvO9EfFGeVUnp2CzaOGXSM7lKgkJaNj3b5CvgkXglFjQsYJkbgvNRK/ashw78RIYAzm+ytdYp3iSy3KZb4mCdX9aY6taqMVZliRbmRYsDNUOQzr4KySqbj6TWJoJQLrKMJ3Sf0paUCMGTAtclyhvTdRycNLFuOppjpf8Inmuc",
+    "sealed:VgEyZ3owu61zDfuqfjWOzRx6unYhiiAEUFKt/rl4K17jrNRdZqhKudKVLVccunL2lBv78fyem0jtrcdkBAuR0aCMrsgkxf4deypy3gRMBypNSFjE1qJ6djL5JU8oQ1to23UMeIydJMQvxuyT9MTH7DgTmB4MM3owm+7rZCBro19KrvSKbqNvxI2lC3ORP10jpFzQidTvHD64kROCzrorYld9UzVvLxjMoMTR24wuowOS9PXcAXcKDyWg8X8fgd3Kb/M2cfaVw1++2aSEH3coXb1AZiHUauSfE5OKSDUSGQZBlEJD0rd4sjgUcue7C5nIHfeM9TYFimtcsPl8C6HsXbnt2EmWCllZpxW06h5H3wbZ+ts5IKkgdA9PZHAppNL8yAVeE5T0re5RKbi2te2FXoXhzBJ/RkmxIPM6ny7iiilQJm7X8MDTkKpF0vDYO4c5AgoGU5/UjIkX+OtFlABGtR35EVKZF1H5+k4D7gRPFGL87YUCHbZKhbhKICP8cPJRsQct9v/YUqa+5ahX2Y3fwPgUcVuMRX7DgnPcWfX11ODBD5NzNoIFtvXpJrP+XnNP0gPwWSyQLIbik1ntr35feSIfHSN8RKgtUXtKBGgsWXdLVx2X7xExaYKH6hJaWa5432SOC5LgzkwS/v0fqdx6x48fFXNGjAIVFwm1pKC+iR6zGPQ2z+fx1WMy3T/JiaVqOXB38drt3r2B5+VqsroEAl0ViAVt9GrgZRTT+mA2zH/NwyED2HKI2r47XH4xu8h1uCyaKIOAIkw8+KF3Gil5pIUK/C1qWVdvbxOFZNYnTHk0lqBZqpF8axL+4oEY3Bgdeyv1OJS42apzajIh6TP24dHYuWDOV720cYVTsi74tAiq2Y7ym/cX7lvdgVChHk3XNmjKXGOwXdVIqIhCTTIIcfYZrY23EjGjYkSk6vJw6Yv9+3igjaG5D+7XsJMbHlr+Iq0+8F/nhyB90rc24D+uGDhNAY0hJQX8mw9cGQ/B0Gr9Qm8Ho4pMx3Hz9GviUdO9b+YOHTu7JcR+LWPDDEspvWvc4Osf56//mu/sLDwSyKiOVyE2GNbWGoayWLWXyJoxXOOHOzzQhpyv/WeE9FTZm72kykBnPDrPQgtuXe86rDZa9sCPNu8btkEBiGbale8R4UJSOiBHmj5f5bye/AmUmhQAfkanaWEm7g40gw3qJFgC5HQhIiQOLJSv9kLc35YxFcqCH8yW0RKkHJfaKM/OEMgo7zlW6QLG1rRIREE4ZJhyVhXk14ktv/1ibEsQd9rWfSGEpsuI7bSf5fLqlRkGvLI6V52sQpmnP8FpLOks1KOmXyr7Tm9J92H38wtgWSBbmkl/Z0jNmtWevQDcVgVli1d5R+1U86FbNFvYBl/o2CyWOH/Td+1WghpbeCPGsCuhi3QyF3FjY9AWlPoIeOC1ixXxUZEA2m6zuNo73ijx3KYfoHGUTtab6tzmMhdllUT7Ds8YYEiWlvteg3vFyKuSf8Adb/fQJzDZj4PcSfaPR5Y7jwnYNgeTe6sma5pnpP4blHiS1weyGxMKr509gLZnQaqDtGy0wIKiGjgSYMgiLdwEw0buOvKR65xuxEK11t60P0EWcxho9OVAyuNIkukMdpuK0PhHwSTUzLasIa4gnla+l4UzAt8gJFU19djlkKt9YXk+SQvkKb8vRw4ycgcLI7+mbhcBKgrIDvQOKxKFL75LDiscyyL38R7tTkfNuwxJSJuohS9AhM76f2LTfZsg/0X/XmIcwp019DvakX7hulK0Y3oR5v73+wdzeoofE3q/M7mqpXnDEbniCdbDHEd8b9zQyWNcckd1DI8yUT7EhFTk5elaeNEsxkykwIVuvACjoJMMPNRO+1ijXS8LNrvNLjskuGPb2L2hQMjO1ta1NLtKnz7qnMyHEcBOp1OZyoK+/D4Vso/8dH63ffJcFZp1SbfafyH2UT5Fk7+RqFQ7E2uWZ6S2qDbj5GmNxMCo50Aj2u0pgHVSEtreGja+k4LSFSb3bKtPRdupznj0+zSXqUXyqgnCEzP+kxTCh3tn3R9i3tYHCAs65ogOFmihDg==",
     salt="10/q3",
 )
 
@@ -1211,15 +1221,15 @@ layer's largest weight falls {last[0]:.2f} -> {last[-1]:.2f}.
 # %% [markdown]
 # **Q4.** A document of 700 word pieces, and three copies of it, each with one run of word pieces
 # replaced by others: pieces 100–150 in the first copy, 350–400 in the second, 600–650 in the third
-# (counted from 0, `[CLS]` not counted). You raise the library's cut past the model's limit,
-# `model.max_seq_length = 1024`, embed the document and the copies with
+# (counted from 0, `[CLS]` not counted). You raise the library's cut to the model's limit,
+# `model.max_seq_length = 512`, embed the document and the copies with
 # `SentenceTransformer("all-MiniLM-L6-v2").encode`, and take each copy's cosine with the document.
 # What do you get?
 #
-# - **A)** A cosine below 1 for all three copies: the whole text is read
-# - **B)** A cosine below 1 for the 100–150 and 350–400 copies: the cut stops at 512
-# - **C)** A cosine for no copy: `encode` raises an error inside the model
-# - **D)** A cosine below 1 for the 100–150 copy only: the cut falls back to 256
+# - **A)** Below 1 for all three copies: the model reads the whole text
+# - **B)** No cosine: `[CLS]` and `[SEP]` push the text past 512, and the model fails
+# - **C)** Below 1 for the 100–150 and 350–400 copies: the cut is 512
+# - **D)** Below 1 for the 100–150 copy only: the cut falls back to 256
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -1255,7 +1265,7 @@ assert check_choice(q4_answer, "74629c81a158d63d4d501f9a3050c235fde26dc1dc2d0401
 # %%
 explain(
     q4_answer,
-    "sealed:wtNYvqTij8Dd5U/6pprn8eiE9TBNKRKyf8v54hubwOXBeIiOCBKZUv2eBHCe3mg7Cm8fFN5tXdCMa6ZCLLFrkdI1UR/n0KixGImCMkzcbWQScvTHVDMHhVIix+G+FSYiIMXf+bU8isz5zPeEHzQAHRGx70LRtTx2yXJeBl1o8WVTdtQI2HAda7mciYAuE5aikzHD2S0QWkN7WiVi/PLlxgogn0wSPAD0FPXeYDmI53nSzUgDUiUG+Zj9r5kZ4ejy/XiOEPa7lTsf9T9LM/ZyL8aKfIFpi2B8ac5rEaiO/MwCFQKfdqKoq+CE/ykgYBMakczKsrzXOCPe023UKELnC/FQUUQqRDW1U47gREbjlxW2B00xeAMZpDA19ZSqZFtq/hdK2dR3Gbv+imvf3Xyr6FwlwijBk1T3paiek2I7VZrGEDkC2/0V9c4HeA2gH611MpWeovLHFwT46yfnK80fPbmM5Y4L6BAheyjb4umILAbix8UnHBBXYZKk0qqPFNbOw0QvHtUUC73VJM3Bgz5OMV2D4jPmXHWpxyPVVthNcnR1QlcctusPy7T137IUhN4XqlKGa3nQwX9WVYXyEVdKMGII8ZPd92IINE4++8oqPySlEhxCr2YCIEXfeoQt8aX8m6GuIOCzz0wrxNoiSGDWq365EObemSHveR3ibMCyI33+B6td8mEst0V16B73duAfmrMWvn3Jm1qDxeVvQTQMj+q3cA+zygUJbO4Pbx6ON3mzo5QR/MQIQ7NbdABS3DjjUMTgTo7Uo4Lx5MUD4Tkkw75BG47Kgt34PdtkjLAAZ9NNPyVmM6s6hD7ZFoX8bsCHYa7/BFpslYmQL6nCdNGUXPmDmSS4KGzOsKfXsB/Q3bTXxXTySK3w/VtqLUNsdunWf6jSNxjlFM/4oWPFRRWMfdGRI3lrNe7xECT9os4HQu6AU3BTUbBiU5MKb0S6u+MxY5Ut6iLaXzgbqf7QA0o7MaOo027w2EXNZvsaGFru44rTwJrOCNqSn2xovnGCv7QzAJ7aQdlFY+25D7wE89FKbovbdFGWAcvQQikyfhMZOG9uExUp/7BanKitebBBXBExL7KR0dSHALoHhwoiOfLjXgkfnXwtnLyhk7anrPo9+QNSD6XEaPEIK/pVqhl8C0+0umF0ewD6jZ1su5I0IWzdQm+Az8OEOqY+pEUr+e8oiwN7RBncsxlWvsM+cezN9VX/Zj+V8+a/EbeRhzXcovBzsDzmzda6ZDW03+bJlc1xojd+Il54mfd8N7rBGjdZVjCpxaP5eWzbiLVQMEL5vjL3bJ3psVVHyesUMpHBf3xGBfzviopTfGryEjD2bA==",
+    "sealed:fCTuomGS6QijvpYn/rJmke2M6CsEMx33Msn0yUiM0NPeeILJCBWZA6PJVySY1Dx3BGQbEIxgFd3NaK1VaakjmZ0qW1vy0/uxGJPNOlaAPkdbM63VAC8NzlQ5wO3/OkVfQ6rLuK8wz7fG4MWrXi8XXhWl5UPGuX1tzTsKXk8h9ipdZd8JgT8LJL6dmMklEtW2kjiA4GheaEx6JDR0sOqzxj0Wu24heQ2gV+3DYXyPpCnPxxtXWShH+pD8rtVcr6mtqWjXSaar2DUV9HNYYKc2d4WaK494l2B+Ju93EbmUsZlpXkjFNKKroOLLvWI5Nk1anY/Er7GZKWuTh2beeFemG+0RU0ohRTWzW46iHBPuwkXqSwo2aRxW4jc/5cX2JFZO4woD9vE7O+q23DWG2HetukIh1XzU1g6y9aSYjjZ6TpzQEDsJ07Fd9thLeRWsSal6KtqO9+CIDFD7pDjvLNBQP/DXsZUFp0VAeyWP8/PWaReqwYogFBlIZt21nayGE4LJyU9rDI1cGfXdOcyErXtIKjCe4zfuXGOp3TuGH9hWN2E3ERoV8/0c3PH+keIPn9JDtFWHdDDQ2mgOVcO3FnpPPjAd65iY5i1LPlM1+90tfnOmCB5Br3wCPVXfZ4JooajnjaDvM/f3m0J9080iSyWGvmWoXamWnyaqPUe2LcCsKWfjG6dAsjJO+FgnrAW4DcY+q4tS/3KN126+55VGBCMOyvG/PBClmAUSKa8MZFqKLSbhtpsR/NwJRKwBJhAGnzP5W8OzAJ/Vsoe0/4VQrwkphupKC9qJhN25bekqzaFSII0NOGZ+MbslwHHZH5m4KMaAaa7yTVtrgNuaaqmNNdCaWrzCzS+ofCHSsbab9g6fx7ia2GitSKHruQ82OARsbujeNrCAdQPwRt63p23eUxWMaNWYIy0uc+7kDG/rqckJDcfOS2EWEPRuRZJHa17urqZsY443r2DSXDMJ5aWfBkkhaOvpwS+shQTNZfoLUBngs7HD3c7EDd65intj7DiO+uNsQtbLFYccIuCyXOZfptxWN8+IM1iDUtyfXSkyfkkVKDU/TgBuvr1Y2Of7d/oTD1x4IbLVw4zPEvIBmh97W/T5SyoXnH1h1bTgzOrkobhgrANGC7zSaLdHYuoK9BkgF0Lx7WVyeQCp2Zl2oMpxJkzdQm/dnoDdIr0uo3Is7LY51F06DAvM+gkZutJ7PubE6hOqYziV5PuuEbySwWac+KhzpCH7jtH8N2L1naOHhYV1oCcBIl59svJ3Pv3YE290QCW0+6z5ZDCPjvpWPVv7uHH0fsqlrBpRwOERdcXIPnleWA==",
     salt="10/q4",
 )
 
