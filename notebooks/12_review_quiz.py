@@ -182,7 +182,7 @@ for n in (512, 4096, 32_768):
 # - **A)** Position codes grow with the absolute index, so late in a long input they swamp the tokens' content in the scores.
 # - **B)** A long input puts more facts far from the question, at distances the model weights down or never saw in training.
 # - **C)** Training text puts most facts near a document's start, so a model learns to trust its early tokens ever more.
-# - **D)** Dilution flattens the weights of a long context, and flat weights favour the first tokens, where the attention sink sits.
+# - **D)** Dilution flattens the weights of a long context, and within a row flat weights favour the first tokens, where the attention sink sits.
 #
 # Q2's measurement comes after Q2a's: notebook 03's ALiBi models (three seeds, trained on up to 16 pairs), accuracy by
 # the queried pair's third of the context, at the trained length and at four times it.
@@ -221,7 +221,7 @@ assert check_choice(q2_answer, "6e93f8710fdff04e29077cbe1b5860ebc026b5bf5773b111
 # %%
 explain(
     q2_answer,
-    "sealed:rJZbUOLLf/T02WyJkHaRjG+oDKDLh1Qqhdv8BdPu6phAzyQWr87WxVnZCNYNyRhj2pnT+ikiOKUoivsK8JA7in01Jeli+LYLAYJdgZ9WoHTQvcpDSHxMR8yeKChPpOrOHLkkyRas1KNty/nnqeZYkSzuRniXOG+ufNA4pFfkStyq5xJlTTgej1gwHEMbvwl8NtT38Hnc87bxtnGlgEVQ5rL9OXIgmjukClVxnMGRFq+/VfX1pBgKm4+D1QgzYGa7mh7fOUfMNpqJs2Zb7GTg5lH/a9lW16suAamRD5ha35MJo1AgCSBYMb95MajlbpBtnyP6OAwUIUbpXws7En4q42F/rbyt2hfn/bxxmmXB0zMC4ZhgEeyhs9P8zJvMFKVXaacQYhz/uSx02rob3/UA6ytDMBQcEdak/9DRRMZ7VWq7YLRl73AnGeXY3CrAgog69k5o7l9KRZ2qQ3PP0Wvmv9f2XCrOlLtNJi2rG2+KloO2kWcQNEJKmLYRwP5ns3hJSfcmk66PebPr6M5tBdt8JuyPmG+/aKk4di67d8e4qohfKM2lLa0c3+AiOLPSRr5oaAMQC2z5RkWwCljr43PO9cmyZkpOjiIPyB0K0f2+SNi3m5Skv1uGKESFsFYDGokhhZcSFbqludS4U3lRAqOXEOocGxEfHbN53oF1qFbYS+WQzqrpgGSln8mYaqs0eS2JdVs1iuV9abzajI30gOqjh9AlTYh24TDuQxMtCHnXuDfYq3WDZ+v5fe6fTHtoKGLkPYe+7luhYVJFDSQaPpsPPh/HHqovseC93Ay3C8nZAil9CV6TdTi2LpIEqiNavgwU6ZiEu9fMDoX6R2cAFcmShgnaHjfEKuE54WavF9YZqI+kVuQx38pnRJL6aSUZenfKXpS7y48Z+7yZWQccwnVyz5Qvvu5k6EQSgaLJW1KGbLJZy19Xwm8QvsvxZPr/4HyZoZny+LP0XbYYS/mVKjKT6oyoi7PCn3ycLfKc7BAUZQMQYp4HtyQaberFNshzWPh8ru9gHbTf/wxx4ho7hSZES5h0pCh7bjMV4QPryvo0Mbjm+azR1G8mEZlFmtPE5eC7NvRNHJ9CgHA+QnhHJpKsuGMhfrJnswMxmTgo10sxuQ375mkKP0eYl9Az0yUgs1Bai/fNC0tB0X1Fh1l0l64cuTkiLrCtIapRaXn00sh9a0ercrMmTxfH6uHwnjiLAAYrrVczu1WarQzzttbizuG5GuhowcW9gDchdNcideNxsyoxFoR117Vx5AWVT3EuTyrSFhV+hmK688kuSNcHWIxGCzrcXE4yoTcn3Phr6oupema1ukOB7AQwW1wLA8S+VLyvVJVznmWziwCSwJdcirYAbRJG1sB4GAqQ9mUwMwc1fC0M+ZFuGx9zjAtfP8AzHsDXdSTxF0CeJ1uOVCL598LQk90qzwvbenFBdBCFgQVNhddnXOGH0ynwMDa9Zc6aX739726jRRqT6WpVImME+C0gCgfgOEWU32PbrAYoZH73YYYEeNpRNXBVszbyOX8sMw5ul0I289XqcvZmXqkbZYMN4HRuRLHtDtO9ck8cnbWp2O/AEW7L2mN6M2Q7S3cC9PcIhzDgaE2CYTu0x1EIFJKe6f/F71lNl9kQDtirtRgiVpWRUJ0oP52gFlvi5ply9vNnvyJE40ZjhxvrxsF07FScoMqRILBcs3VjkQEl/qDqBHRgxcraof+2tclBQ2LlzsC64/YlE9n86Hoh6rBp3X7ocW9jCzRnhCXjBxesEGznnqWNKf42amZFzVWdyDR72ROVSX09yYMBVQs6fqltf6/c79OvxiPHnOt5TAbOaYw+8cab1/MzHzdLl3RI/BXr8Vdn5e2Wsi4PVPBOgIalht1nc9ktOGVfxdY7aMbf08viWlNbvZHIqLj42Z3cPCzEE1Es46oAbbJFKyDIu0PRyF6mPcMi78b4hMXQbid/fqxJ48GZXh7sJVbDrPacrViAZl3eZJuD7cLJ8tqk/r/nq/mkTWtycerJMZqCeAUiqY+gUUbGWprKeihs6z6hVAlx7mcYraZlPl8BM/ua4G4sJUGwJ+a5pLyuz1nMzOTmqgkNGi5UENJpWFjL7xayhq7oRqeTycVbNuS7d7Ck1ZcnxFlMfpV3Li/lTSKZGfawFnsopNMkiVAoSRWPhU/qhkUHtbAqVXKkkX9vCFYav877FFr1H4zXRUtYQThzxv5Wa/kS22NextCn4pGoV5MVnysrN5tCTcQtQy6tNl7MFnMkM1zAaf2AKH8Pm9Fy9ooZ52XI7V7rto3gYLqNjkxG5wqR0rZnYEANquxi2iT3jXSldAh9s1XomG3d2UOlVk8hYxYXJo/dNYslJUOq87YanNWzZYtSxWCFI8q8G+MDKIGjux7He5R2nHgwd6eWnyxZ9HjrwXFf+dm1+Suo88NRUOV+Ok/jFXwt7Wrdyt/FyW6nWn5PZIhhN8nN4k7lFo9ClWLUxmVEKPHVCvh/eGzFJ6UNeOJXcZcbg+a+pQvEdnhgcQWMLLIdbD8oHPSd/QIxiKypcMomawGfUGxWITQvUYHb0SV8YNkXKIE1iTrSYIoslaSN9lpXxOsZ4t41ACUoMkSZ9b1OBM6lpJWYbEPDv0+Cq29YpbRoyKTQM0ILA1iixdlPNgf5V8G8FUXz5rnpFMtUIZB4yjXKkfhfrBHcGnuaIoIiv8AccE48j2pJbDM=",
+    "sealed:cdz2NPBhuBSwwRDOi3Robm+oDKDLh1Qqhdv8BdPu6phAzyQWr87WxVnZCNYNyRhj2pnT+ikiOKUoivsK8JA7in01Jeli+LYLAYJdgZ9WoHTQvcpDSHxMR8yeKChPpOrOHLkkyRas1KNty/nnqeZYkSzuRniXOG+ufNA4pFfkStyq5xJlTTgej1gwHEMbvwl8NtT38Hnc87bxtnGlgEVQ5rL9OXIgmjukClVxnMGRFq+/VfX1pBgKm4+D1QgzYGa7mh7fOUfMNpqJs2Zb7GTg5lH/a9lW16suAamRD5ha35MJo1AgCSBYMb95MajlbpBtnyP6OAwUIUbpXws7En4q42F/rbyt2hfn/bxxmmXB0zMC4ZhgEeyhs9P8zJvMFKVXaacQYhz/uSx02rob3/UA6ytDMBQcEdak/9DRRMZ7VWq7YLRl73AnGeXY3CrAgog69k5o7l9KRZ2qQ3PP0Wvmv9f2XCrOlLtNJi2rG2+KloO2kWcQNEJKmLYRwP5ns3hJSfcmk66PebPr6M5tBdt8JuyPmG+/aKk4di67d8e4qohfKM2lLa0c3+AiOLPSRr5oaAMQC2z5RkWwCljr43PO9cmyZkpOjiIPyB0K0f2+SNi3m5Skv1uGKESFsFYDGokhhZcSFbqludS4U3lRAqOXEOocGxEfHbN53oF1qFbYS+WQzqrpgGSln8mYaqs0eS2JdVs1iuV9abzajI30gOqjh9AlTYh24TDuQxMtCHnXuDfYq3WDZ+v5fe6fTHtoKGLkPYe+7luhYVJFDSQaPpsPPh/HHqovseC93Ay3C8nZAil9CV6TdTi2LpIEqiNavgwU6ZiEu9fMDoX6R2cAFcmShgnaHjfEKuE54WavF9YZqI+kVuQx38pnRJL6aSUZenfKXpS7y48Z+7yZWQccwnVyz5Qvvu5k6EQSgaLJW1KGbLJZy19Xwm8QvsvxZPr/4HyZoZny+LP0XbYYS/mVKjKT6oyoi7PCn3ycLfKc7BAUZQMQYp4HtyQaberFNshzWPh8ru9gHbTf/wxx4ho7hSZES5h0pCh7bjMV4QPryvo0Mbjm+azR1G8mEZlFmtPE5eC7NvRNHJ9CgHA+QnhHJpKsuGMhfrJnswMxmTgo10sxuQ375mkKP0eYl9Az0yUgs1Bai/fNC0tB0X1Fh1l0l64cuTkiLrCtIapRaXn00sh9a0ercrMmTxfH6uHwnjiLAAYrrVczu1WarQzzttbizuG5GuhowcW9gDchdNcideNxsyoxFoR117Vx5AWVT3EuTyrSFhV+hmK688kuSNcHWIxGCzrcXE4yoTcn3Phr6oupema1ukOB7AQwW1wLA8S+VLyvVJVznmWziwCSwJdcirYAbRJG1sB4GAqQ9mUwMwc1fC0M+ZFuGx9zjAtfP8AzHsDXdSTxF0CeJ1uOVCL598LQk90qzwvbenFBdBCFgQVNhddnXOGH0ynwMDa9Zc6aX739726jRRqT6WpVImME+C0gCgfgOEWU32PbrAYoZH73YYYEeNpRNXBVszbyOX8sMw5ul0I289XqcvZmXqkbZYMN4HRuRLHtDtO9ck8cnbWp2O/AEW7L2mN6M2Q7S3cC9PcIhzDgaE2CYTu0x1EIFJKe6f/F71lNl9kQDtirtRgiVpWRUJ0oP52gFlvi5ply9vNnvyJE40ZjhxvrxsF07FScoMqRILBcs3VjkQEl/qDqBHRgxcraof+2tclBQ2LlzsC64/YlE9n86Hoh6rBp3X7ocW9jCzRnhCXjBxesEGznnqWNKf42amZFzVWdyDR72ROVSX09yYMBVQs6fqltf6/c79OvxiPHnOt5TAbOaYw+8cab1/MzHzdLl3RI/BXr8Vdn5e2Wsi4PVPBOgIalht1nc9ktOGVfxdY7aMbf08viWlNbvZHIqLj42Z3cPCzEE1Es46oAbbJFKyDIu0PRyF6mPcMi78b4hMXQbid/fqxJ48GZXh7sJVbDrPacrViAZl3eZJuD7cLJ8tqk/r/nq/mkTWtycerJMZqCeAUiqY+gUUbGWprKeihs6z6hVAlx7mcYraZlPl8BM/ua4G4sJUGwJ+a5pLyuz1nMzOTmqgkNGi5UENJpWFjL7xayhq7oRqeTycVbNuS7d7Ck1ZcnxFlMfpV3Li/lTSKZGfawFnsopNMkiVAoSRWPhU/qhkUHtbAqVXKkkX9vCFYav877FFr1H4zXRUtYQThzxv5Wa/kS22NextCn4pGoV5MVnysrN5tCTcQtQy6tNl7MFnMkM1zAaf2AKH8Pm9Fy9ooZ52XI7V7rto3gYLqNjkxG5wqR0rZnYEANquxi2iT3jXSldBJ6tRrqlnGVxEXgFwwyeRJWKNrEdIwmewyo/LdZgJ25M41BkHeBP565WuIHcdWxoFfJfMZ8ym0jI6uAzyxZpmXx020a/pG9tjysod9JBPlicV7lFD9462yZnsPIm2SzT3oWMJRrfN/K/wnlX7ZTlXPIlGtdYbnHTqIvdD/jJ+5ZONACFJ8K0eC35UiTZiUzfXWsMfsdbTVmeduR7hZ0j6HsBNchJSKWTHdPLSkySuP6wz85YZdSCNM1i2eUPchzxPreixVq2eZc45BwAG0sfifQo+kQVcu+wo6FZweXuViCsmhZ4JVyjKjZJA4QUESl19lUNxKgGtqwFQnyo7LpCM0NcpB20XOJ3+NO5QbcXzKbZ5YvsNdFEgYzgmEAP2of1MkTDBAo6yNMY/B2grcw1zIThT8=",
     salt="12/q2",
 )
 
@@ -232,8 +232,8 @@ explain(
 # %% [markdown]
 # **Q2a** Predict, then measure. Notebook 03's ALiBi models (three seeds) were trained on up to 16 pairs. In contexts
 # of 48 pairs, three times that (a length notebook 03 did not evaluate), they are asked about a pair from the first
-# third of the context. What accuracy do you predict on those questions, in each seed? (Chance is 1/48.) The cell
-# after the check measures it.
+# third of the context. What accuracy do you predict on those questions, in each seed? (Chance is 1/48 if the model copies a
+# random value of the context.) The cell after the check measures it.
 #
 # - **A)** Below 0.30: three times the trained length leaves the first pairs' recall close to chance.
 # - **B)** From 0.30 to 0.65: well below the trained level, though the model still finds many far keys.
@@ -359,7 +359,7 @@ assert check_choice(q3_answer, "2afbced0921315cbdabe2704a3369ff60015bbca117a70e0
 # %%
 explain(
     q3_answer,
-    "sealed:ldW3g2NwYiNRsI5fCA3GJKncf42qFBnpPU+JuHmC6+vhWarBcmwohMia3SrLK3aHY66bMPuHuzFSz7nt6qeRqW2bSY5x1hV4j+sOPunU8S7LCsPhhQBf76LQ2tGWzs1IXe7xrIaqHEUP5Bb67qJTH7pzieBKjysofa/NE51jPu6TUsONIdxeWdtsIMhQXRjTyGEHa8EK1calzg5JbWiDf24ZrJinoAAO7Y7R3cuqJE39n9u/W5SQaeM6WHBbXlZih9d0qo/VSsX0rrGWBg84ysoOyA1hV+j0rU6JatkXXKC63VCfiJhgC8yHweiDdXak6hdtA3cvnAPiKETCK1qmBqvo+BXXy/IaqvdLjmNbPKXN+kNEzB24pt3kQDRXJaHv1Ep7J7KSZcBylAtrVgsq8pDHPEyQOyK4qWktoIgOnrBpbOrOrmjfeRaoNMYgzzJOlOfS1HfUMk0zGKBgrFSDmHTWqPyWbdqs/mqOcPVanxKaXO3hL6FMgfHtuQ4XVBqBIG061RFMLothRAacZn3S9hc4bihsolvk/SozDPKorxG9JZ6vpacWHuRVUKPy7RBJiKSctJu/PeB2K8ntMnQWaKyKDd/Zo767f5FtYt4uaZYaG0vY+a5DU2lhLNaF8GKpx+1W3AHrGXlYq11hjLaqhWkbPgQwTKEii8QbM66yN3Ih82kc8hAf4sJ7FiXiUu7/Nu8f5nZCIq9CycV4hnNxNcB8//dtar1GFRgk3AOKvywxoKsITtjL9fdyZUyE8IFJuABrhF/2SNUbeqDI081AyZ+82OFklJrfWAqav/H7vda4YueSJlv3EtVlHAkNE/By8MR2yKnpoWoCiVGwhviPEqPdZia+vS2DgOHen3Ni5ZpXPSfklPYlnXEa3+Mw0Kd/g5aMJuHfvyxsZmDfJGK27H1v6XIXjjV3l9iAQuMafVI2jjH5vVcIw+oBsIfyQJXaVJKxstNMJAHXBSZSYK3P/Ily8/R1DfjBJFpKkRYD3OIBib1wGcjVRfTX09/l+qvI7/YMn6l70p0jyf3YwVZJkFcf4MIx+xijyQqJ230WTjAfO9oaVOlCPQgnZheMv9cACx9MfjXx0wTmMnCsrct17IAEUXmG8AdZTGPdEaCtL03f5GwRp5XxFMSi7YwmRQenhslPp1sfepF9+z/ZDMtbZpDnnzCFxFwQEeB1m7gII6kjX6Tuejqo81N3INPzV+UuxaF7jKP9kEAU3r9oZqll08yojmEyZUDivQizokQuaHjwZhEbrR9zVmJsiWkqOWU+GYvfIunE2adQo4FDUhbPLzI45Q3xnKRv5yitvmvTvJsgcnXf2jW88xH/Ukmccdv5j//Hd1zLUUVvzSWUbyByyoU5pFjw63gKLfY4vm2gJgWOd3OQAPUcDbZeFV2pAOLmcyx2KztjAjhIQct/g3PzqcNLYNJ1KE99k214+QvwzB7UBwYPupGNnMG//tiILvKJWrE7Hbgdo8DfB8KPo6Eex/secWCMWa09XegchsXpFOIGUqlBJuhFWr6+X27oLH6X7vR+5QGcw4JyjJ8W23G/tY/M9M23TvTE5eB3gAFgCUatV1KjB9cK/Alx0CW8Qt9DK2zO9TEgM9+xw/a9HBCwHbG44J9ChQS9jNBi5xgrK8NW59RuOeIrfsFcwuI1r0DspROOIdrrJZ7nKkbghGtyrxSYL8ctXKAwDl2hQKIHa58dlxkfM1FwBwOEZZ6fFufYSAkIDN5ojSHtpwbg0YmDyPte8JfAlnpgGfn6XdX1WQiRWN/bcjt99RU8up/wOXvezGaPc7RYuormqjAFwWkU9Mq26pM++cHfHeoEMxVDB5V/V3nv/FeJL49Mi/TIXDgPHgvAiXyHzPm+nopGw7M7btGoo+WGZ2nC8geOIqVaCPPJr894jzYiFulOhyfxETUXq2CpeboIgM1l3/tVBwDbKmN4E4EDsPuJ+fwzT5D1A/K49fMooGKQwtvN4++gWf3bTDH2CSdl4B6Zf1bRAOK0vX/i9/JteJyORjON0Cda0gssKMth0kcke9T+B2vdUiMpX/gs4dPG0lbe52T06gXreuaNWY9xREqMR7Nn5aZmSw4dDM3843hKKp9/vqUJDabdj2uMAcVtRmk+H02l246ndH/8DoI56KuEww7t+n3HEh9jq0EyMMh51Bw5j2DL4m8FIP9uilPFHVcbRbvGJkuPLBgcqJQKWhj4j5XiKp+AWhQMZmNuzVgUy9itDE+dLuVNyn+vU4HfX1MxV3kI71tOZWOuUhGdLimGF9mCXoGaTcFZEhcsCZFu5WMhBbBFMZQRqvGScnhz",
+    "sealed:Rb2/3tJDiKaP8GPSP+LEjancf42qFBnpPU+JuHmC6+vhWarBcmwohMia3SrLK3aHY66bMPuHuzFSz7nt6qeRqW2bSY5x1hV4j+sOPunU8S7LCsPhhQBf76LQ2tGWzs1IXe7xrIaqHEUP5Bb67qJTH7pzieBKjysofa/NE51jPu6TUsONIdxeWdtsIMhQXRjTyGEHa8EK1calzg5JbWiDf24ZrJinoAAO7Y7R3cuqJE39n9u/W5SQaeM6WHBbXlZih9d0qo/VSsX0rrGWBg84ysoOyA1hV+j0rU6JatkXXKC63VCfiJhgC8yHweiDdXak6hdtA3cvnAPiKETCK1qmBqvo+BXXy/IaqvdLjmNbPKXN+kNEzB24pt3kQDRXJaHv1Ep7J7KSZcBylAtrVgsq8pDHPEyQOyK4qWktoIgOnrBpbOrOrmjfeRaoNMYgzzJOlOfS1HfUMk0zGKBgrFSDmHTWqPyWbdqs/mqOcPVanxKaXO3hL6FMgfHtuQ4XVBqBIG061RFMLothRAacZn3S9hc4bihsolvk/SozDPKorxG9JZ6vpacWHuRVUKPy7RBJiKSctJu/PeB2K8ntMnQWaKyKDd/Zo767f5FtYt4uaZYaG0vY+a5DU2lhLNaF8GKpx+1W3AHrGXlYq11hjLaqhWkbPgQwTKEii8QbM66yN3Ih82kc8hAf4sJ7FiXiUu7/Nu8f5nZCIq9CycV4hnNxNcB8//dtar1GFRgk3AOKvywxoKsITtjL9fdyZUyE8IFJuABrhF/2SNUbeqDI081AyZ+82OFklJrfWAqav/H7vda4YueSJlv3EtVlHAkNE/By8MR2yKnpoWoCiVGwhviPEqPdZia+vS2DgOHen3Ni5ZpXPSfklPYlnXEa3+Mw0Kd/g5aMJuHfvyxsZmDfKGqg9zh0+HJL1KSLLdTFFeMBclM2h3jmq1cQ2O0M4sulEobWS9e2+t5HdxfXWScdYKDIs5Z2pKE1BLmHVEFRnUIN0vxJyb1lGMzUGvSWnU4ZQLGA/bkNgawy25ExjLHIwVVYilddqNN45hy5mxXMzm9ERjgCINJYT+5MPUlgKkrYhtcdQhhGfin1n0bhN36ot59t4oAVUWOL9FUNV3aYX6S9L0PV/mNFo9DrG9Xq7s0iUhX0ldpY4wdNdIh9u2+cXNtHcZCzgjeOxEkaDOFkm64FJrQwX6PlejuooB0ib5TiErEyy/Q3jKD8gAgEnO8wIbRjgJitjiA1eEDivBLgplVqL2CxcREbsR8nAjonnj9vayZkDs2XKvXE2eQd+8EGR1mNIXNhrA2t0+Mj52GS6CrE4Y57N33CjzOx+1TlThLVNJrkjrrCcFycAgR2wj+SPDBs04YtpAm5vSNEP+x8rnO4KReGcHqWRfNUOaQeVEO4QaSXLitxazt9AjxfR5A0zkL1uMoKKdd/IAo8kyUnv0+gxASGGkkf9sfByMWqv8WOPOiJHvdoBf5csNXfQpif3KYCx+IUMD6CA/09D7xP15itF6pBAI4FY/gGB+76Un/obiLXprAp5BPIjZk6i9oPwHCo+dvJ/NDkX++BtedthlJ9XR29DRXyTs0AuBkzgH37V8NDdifO8jgoNcnrhrSzRE31D+X6s9IE0UDqkNlz5wgqPZda5tNuJuIvY5JYxuI1q1P+uF2CMYmkP8CmLUfxwD92r1qSMstpWbYwGEbgR7ISZsMdvhEZKFFkAxaebtreEv/YCR8SX8NnwyfwtUX9ydDU3f8RpIrRi31qE6q5E4q6FwmKWNjaeXx8+VExop+9eHiX3HifO+4Qmsvup2lJgGwVsZ628YYouMfbUqMFdVBPDpMrT2i97UXIL7RUmr3UVy5HHhnD2n3Iguu6lZ4Kxfw8btG997WLdmvXplOHKeERA+Wa/MMsyTAsEKxU1SHjEnAOrC6pMatHn8B5yaRbUzzWbyBkA5YU9bqI7/JgVIP9AqHs/vlmp2KL2ZXNsee1DbnTUSGkBit4/AmZckHHHuKpp2zzu/NydYeOA2eW0ycU01RgOdVlnFBrZcP0RTiQQCczTeI9pdvc1Ueb9m747ku/aK7eGIV8F0uQVLV/66AjREsQGpX8q21Wa482trkRHfLMlC7NU81kQnFyAVbq3I66c2+0DIk7r6adgUPn8WDMF1Akrg52Z4M22hkujyWcsGsHJas63lqdWE4BAe/KLluPJh4E/Y0KSEvs3Z2nL4PETA9N",
     salt="12/q3",
 )
 
@@ -493,7 +493,7 @@ assert check_choice(q4b_answer, "60bec55e8d798a4ffa0945f407b5f6b760b21faab86ec2d
 # %%
 explain(
     q4b_answer,
-    "sealed:0Jlitw3IrSZd7/n8JPPc3Cc+kVrN5a+5T44oCumEB/RvU5OJnNFKvnDAhqJy2NDyrcRMivH/n/Awn6zwcEYAe2lZzH1nIDmJ4vT7gctdtYW/BDAoyaMtV/5uzQ2a7p/olCH7sy//99H13YUeVAVqy4+pi3PK44aPV514BKrbit2fOObPMeoBMd/BkWFfhOYKwnUVtxpmH3F2zvB9EAAg/3RKzkomm4zvlhIRQVEgv73cDTTcyl+ailw1NXA5hMsmSq3Glk4TLwSVt8H12HwtwKYKTY5agOhtRQp88qzovi70ENKc97hG7oLXk9w/CBNpHwzJtAKQ1ENpzqTeIbt4vhPiNE9blGuW/2/nc7QMYzypaPitk46axOAwdHF/G5z0e3Nb8oZOhPxvvTGXdULfKR7DHLLbhsWSGXFVlpZQPfdICff7bx5cEuzwPvik0Oe7aCg+Gl4Ae7Oau/FQClreVrwJujklaU5+rA3UdyACSAt/LREGRVx+Ab7Lm0M+m/BMjdZUB/5AQt1+nEPV71/dFxjar9pmPxu0VWnp3PCB5sE1RqjiHHLL9TDZA6O9aP9h6CvS3f7n9CHMomV2jwExLmnipLIjql7bhWLx68gt8i8D+AQTd6mfIqjOe2QbPIqqFj0BtxmDld6Jhx57+YNkZtTSsf9RaadK3ZcxtB06u8Bx4Z4TQkJnZplIc1lwHA53870l6ERn0/qTmTiav8I4FlsK6sXWgcLTsrHKZubZIab17HloxHOUM71tkZBrR5iB/L7E6zPvKTYcl6u0PJYeeahVvtxVjsnOtFwRJbtX7Hr3eACKgvKz8Up5kNgl8oYWifvGkX52Sj6bICo9qn+s3O9HA3hvZ/ei6nSJnV031gWAf9QQ0g99qKZtITiafMQeOwFNbfx2M4oO7jaIy/IH64LEz4DXB8lpxanguxrQL/409n1xqL8OU+d/dfxmIMaPw/BgTaBig9qDBSVXa3rw372MwEA4I3atFDdnGxrNT/WBPOJJ2qEzvLnCTSj3pD3XH8z0LZ0/eli/Arb3ADK+92/KVuBO4o4cj/9K4tpN4U884aIipD05vMIyazC72JkHR9R320VywBmJQ28DIIODyPqy/hG2B6ClWOs3",
+    "sealed:R9pouA2jJe33H3ejHWl+uyc+kVrN5a+5T44oCumEB/RvU5OJnNFKvnDAhqJy2NDyrcRMivH/n/Awn6zwcEYAe2lZzH1nIDmJ4vT7gctdtYW/BDAoyaMtV/5uzQ2a7p/olCH7sy//99H13YUeVAVqy4+pi3PK44aPV514BKrbit2fOObPMeoBMd/BkWFfhOYKwnUVtxpmH3F2zvB9EAAg/3RKzkomm4zvlhIRQVEgv73cDTTcyl+ailw1NXA5hMsmSq3Glk4TLwSVt8H12HwtwKYKTY5agOhtRQp88qzovi70ENKc97hG7oLXk9w/CBNpHwzJtAKQ1ENpzqTeIbt4vhPiNE9blGuW/2/nc7QMYzypaPitk46axOAwdHF/G5z0e3Nb8oZOhPxvvTGXdULfKR7DHLLbhsWSGXFVlpZQPfdICff7bx5cEuzwPvik0Oe7aCg+Gl4Ae7Oau/FQClreVrwJujklaU5+rA3UdyACSAt/LREGRVx+Ab7Lm0M+m/BMjdZUB/5AQt1+nEPV71/dFxjar9pmPxu0VWnp3PCB5sE1RqjiHHLL9TDZA6O9aP9h6CvS3f7n9CHMuSRvglUtZn8Ad7xwvEnWiWG+qJcqsy9A/hhWcOGbcKGBeTgAfYX/TD8M8laW1suNi1BvrI9ldMmL5vBca7xLmMM4twAt6ZN1+55SVx45NZpIaF8jQ+y0/Phn+k1hw7LWlWuPpY49WB0f7syFwY3b8bOTJf7EJab18HMnx3eIM+Z2k4lvV47O8aSDrnOqaDkew/7+NcxWS+BFv5lLj9PV+k1YJaJe/TnoeA3Ng/Wz9lZ13Nlg9Ylaiu7KxXl9BiPSPjE9rjyr3/JDSCEqN+mi8HSFhls9yVaQOZ0c2Rh97PYhZmrtd8ofdRgUPuY5Jc9a6zLc2+oQ6sPJnM/FT9ghzaXz9UnKJPJg7XdxuL4YB3eWjLApPdOIgrV2UqZ/g5SWHiNOdT/qwvCAwEA4I3bkEWVrGgiDSLrAPugT2oEzvLnfUjPhoHmTH8+neZs1Zwr+B6boTXWouCDLSqULaXLu0q0fpJ9Noklz7Lg08C4quMMwfHm82JUqFIB2zUV13QWOUCYGJsKOw7Cy3hG2Xu6rVfx8lcqcNq5bTD+fsNg5CTmIFnZOmLHtlK1DgYd+pfIVJh83QPatcphuPMj+9odSq+Rfm4cwqVZffDYwQaQp26/kQfOdj/9ghX/BDSMUZek=",
     salt="12/q4b",
 )
 
@@ -603,7 +603,7 @@ assert normalize_choice(q5b_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q5b_answer, "c2b525f57b838563ac52d93a180b028c39b4660cd796f057cc0226c79c4c3b31", salt="12/q5b"), (
-    "not yet: reread notebook 03's section on the retrieval head; the cell after this question measures it"
+    "not yet: reread notebook 03's section 2 and Q5's demonstration; the cell after this question measures it"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -770,31 +770,27 @@ explain(
 
 
 # %%
-def stack_divergence(keep, seed, depth=12, d=64, n=32, heads=4, renorm=False):
+def stack_divergence(keep, seed, depth=12, d=64, n=32, heads=4):
     """Per layer of a random stack whose layers output keep * h + attention(h) (keep = 0: no skip connection, 1: a
-    full one): the mean JS divergence between heads, the tokens' rank residual after the layer, the mean norm of the
-    tokens it reads and its mean largest attention weight. renorm=True rescales every token to norm sqrt(d) after
-    each layer; by default nothing normalises the stream."""
+    full one): the mean JS divergence between heads, the tokens' rank residual after the layer and the mean norm of
+    the tokens it reads."""
     torch.manual_seed(seed)
     h = torch.randn(8, n, d, dtype=torch.float64)
-    js, residual, norm, top = [], [], [], []
+    js, residual, norm = [], [], []
     with torch.no_grad():
         for _ in range(depth):
             layer = MultiHeadAttention(d, heads).double()
             layer.qkv.weight[: 2 * d] *= 8.0  # peaked attention, as in notebook 05
             norm.append(h.norm(dim=-1).mean().item())
             out, w = layer(h, causal=False, need_weights=True)
-            top.append(w.amax(dim=-1).mean().item())
             js.append(max(head_divergence(w)[~torch.eye(heads, dtype=torch.bool)].mean().item(), 0.0))
             h = keep * h + out
-            if renorm:
-                h = h * (d**0.5 / h.norm(dim=-1, keepdim=True))
             residual.append(token_rank_residual(h).mean().item())
-    return np.array(js), np.array(residual), np.array(norm), np.array(top)
+    return np.array(js), np.array(residual), np.array(norm)
 
 
 for skip in (False, True):
-    js, residual, norm, _ = (np.mean(x, axis=0) for x in zip(*(stack_divergence(float(skip), s) for s in range(3))))
+    js, residual, norm = (np.mean(x, axis=0) for x in zip(*(stack_divergence(float(skip), s) for s in range(3))))
     print(
         f"{'with skips   ' if skip else 'attention only'}: JS between heads, layers 1, 2, 3, 6, 12: "
         + ", ".join(f"{js[i]:.2f}" for i in (0, 1, 2, 5, 11))
@@ -803,7 +799,8 @@ for skip in (False, True):
     )
 
 # %% [markdown]
-# And in trained models (notebook 05, section 3): the divergence between the heads of a layer, for the model that a
+# A random stack with no normalisation is a limiting case, not a trained model. And in trained models (notebook 05,
+# section 3): the divergence between the heads of a layer, for the model that a
 # high learning rate drove into entropy collapse and for its σReparam twin. Entropy collapse is a different notion:
 # each head's rows pile their weight onto a few keys during training (section 3), which says nothing about whether the
 # heads agree with each other (section 2).
@@ -923,11 +920,33 @@ explain(
 # of the tokens each layer reads, its mean largest attention weight (1/32 = 0.031 is uniform over the 32 tokens) and
 # the rank residual after it; then the same stacks with every token rescaled to norm 8 after each layer:
 
+
 # %% tags=["shows-answer"]
+def stack_divergence_with_control(keep, seed, depth=12, d=64, n=32, heads=4, renorm=False):
+    """stack_divergence's stacks, also returning each layer's mean largest attention weight; renorm=True rescales
+    every token to norm sqrt(d) after each layer (the control)."""
+    torch.manual_seed(seed)
+    h = torch.randn(8, n, d, dtype=torch.float64)
+    js, residual, norm, top = [], [], [], []
+    with torch.no_grad():
+        for _ in range(depth):
+            layer = MultiHeadAttention(d, heads).double()
+            layer.qkv.weight[: 2 * d] *= 8.0  # peaked attention, as in notebook 05
+            norm.append(h.norm(dim=-1).mean().item())
+            out, w = layer(h, causal=False, need_weights=True)
+            top.append(w.amax(dim=-1).mean().item())
+            js.append(max(head_divergence(w)[~torch.eye(heads, dtype=torch.bool)].mean().item(), 0.0))
+            h = keep * h + out
+            if renorm:
+                h = h * (d**0.5 / h.norm(dim=-1, keepdim=True))
+            residual.append(token_rank_residual(h).mean().item())
+    return np.array(js), np.array(residual), np.array(norm), np.array(top)
+
+
 layers = (0, 1, 2, 3, 5, 11)
 for renorm in (False, True):
     for s in range(3):
-        js, residual, norm, top = stack_divergence(0.5, s, renorm=renorm)
+        js, residual, norm, top = stack_divergence_with_control(0.5, s, renorm=renorm)
         print(f"{'rescaled to norm 8' if renorm else 'half-strength skips'}, seed {s}, layers 1, 2, 3, 4, 6, 12:")
         for name, x, fmt in (
             ("JS between heads", js, ".2f"),
@@ -1001,7 +1020,7 @@ explain(
 # %% [markdown]
 # **Q8b** In Q8 the keys grow eightfold, yet the relevant key's weight falls by less than eightfold. Why?
 #
-# - **A)** With more keys the largest random score grows too, so the relevant key's effective gap widens.
+# - **A)** With more keys the distractors' mean exp-mass falls, so their summed mass grows by less than eightfold.
 # - **B)** Softmax is not linear in the scores, so a weight seldom falls like one over the number of keys it faces.
 # - **C)** Its own exponential is part of the sum it is divided by, so that sum grows by less than eightfold.
 # - **D)** Each added distractor takes less weight than the earlier ones did, as their weights saturate near 0.
@@ -1040,7 +1059,7 @@ assert check_choice(q8b_answer, "dbc037fa444bc1ae10aa2a1ca46eb5da0bd44e2369518a3
 # %%
 explain(
     q8b_answer,
-    "sealed:RNFd8uGXzhMugOssz2rRkVu8N1XHeW5XRFwfjAMFLmhIk5mGpkmZmQ5reLNIUuGQFPwa0qeSs9uo8OzhHUwuSFZP7/ymoKZBz2F12iAx6Ur/2WnQ59GN5dhxFyqI7n4V5uB6oETZqMrmBxJKItgBqTanMm9J5/r2DT7fsXe6aWdWGDN1xsx15F7NHC4eVePnS+X71CfoXljzrI2mit1+t0U4UCj8a5f0zd6eF6yHQ5Ss30Ia0jPe79u2CGNLY8co4K1NT//IYjWnSiLQYd+j4BumuBJNVmLCPr2FFChztj8EcuhAWF4uvSQjsDoKNfzGWKQgpkH+NiKJyHjZxmQzL1bQA36uD1Xn1rPIg4U5kAi8F2Q/UrvMLIJahK0MGQ3ct1IJdsJ+GErizssmO2VD2RGNVWBQGFIhfpR2yn7bOzjROxVKPuPgyvbyYxCvTyQBWzRCgJd8l8YrU88GkMX02IoIK0m5PZ6F6M6IuJXjD1ry/2h5nV++g5n+b4N3qif+wmCpLXqfRlgDOHYP+XVbhFLaLEw/JqOWv79TTKj8Kfs5WHulA2Qad5KjxpwTRnOM9v7bcsIYE/1kAIPId1UuXDbIEtNxcgjrmhsGlgvk1g7kO1khvB4ozq02AH20uW+GcFTrLXT2r36YllYe8r9efVfDbjzRp2xmjPKBDMf7+YHV50ZmGZUdoC0c7E6VWv/9PSkHxxYpyzRDjxhtVlJtXXAJFBu3kb1YZy+HtZm4yvAI3VBRVexZy/oXu/5vvHTb3ctq/RJrCpnpy8JO1XW2NJekB7M=",
+    "sealed:F5GwF4GeKGdOK+yP5pUm71u8N1XHeW5XRFwfjAMFLmhIk5mGpkmZmQ5reLNIUuGQFPwa0qeSs9uo8OzhHUwuSFZP7/ymoKZBz2F12iAx6Ur/2WnQ59GN5dhxFyqI7n4V5uB6oETZqMrmBxJKItgBqTanMm9J5/r2DT7fsXe6aWdWGDN1xsx15F7NHC4eVePnS+X71CfoXljzrI2mit1+t0U4UCj8a5f0zd6eF6yHQ5Ss30Ia0jPe79u2CGNLY8co4K1NT//IYjWnSiLQYd+j4BumuBJNVmLCPr2FFChztj8EcuhAWF4uvSQjsDoKNfzGWKQgpkH+NiKJyHjZxmQzL1bQA36uD1Xn1rPIg4U5kAi8F2Q/UrvMLIJahK0MGQ3ct1IJdsJ+GErizssmO2VD2RGNVWBQGFIhfpR2yn7bOzjROxVKPuPgyvbyYxCvTyQBWzRCgJd8l8YrU88GkMX02IoIK0m5PZ6F6M6IuJXjD1ry/2h5nV++g5n+b4N3qif+wmCpLXqfRlgDOHYP+XVbhFLaLEw/JqOWv79TTKj8Kfs5WHulA2Qad5KjxpwTRnOM9v7bcsIYE/1kAIPId1UuXDbIEtNxcgjrmhsGlgvk1g7kO1khvB4ozq02AH20uW+GcFTrLXT2r36YllYe8r9efVfDbjzRp2xmjPKBDMf7+YHV50ZpVotctiUc7U6MU+K0NDUZkxYpxiRDkEs5FVB6WT5eHhar2PBXdS7VvI/00rgalFZcGeRA2PFD8PBztmmImMZs9FY1S5ni0I8Zz3K8KNLqAL0UWUZkvImA/rFH3fk5vAk7ulDDOhPfaELgrVl2D1o2TSmW+zqTaATiMWjyfsnH2VBG7Q97i1XLeODg5C1VV12+Y/dDl4n/jAGAEpIycOpj1GslAdfs1x6NPti2fJ3/AuZ6pUNvu9wapkI4SEhWsFc=",
     salt="12/q8b",
 )
 
@@ -1144,7 +1163,7 @@ assert normalize_choice(q9b_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q9b_answer, "a29a831dec9635f837b4e8db8ef3bc9ab49d18bc588d8962386bc888b9679adf", salt="12/q9b"), (
-    "not yet: notebook 03 compared what each scheme does to a score at a distance never trained"
+    "not yet: reread notebook 03's section 3, on lengths past training, for each scheme in turn"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -1427,7 +1446,7 @@ assert check_choice(q11b_answer, "268085914eede452ecd2270caef7da90b7acbdb8bbfdca
 # %%
 explain(
     q11b_answer,
-    "sealed:PstCglyumOGqmja4X8185ENp9Yn0eQLeTsLwkX1r300taTHdCT1XfUd7PLU+E8FA76QZfre5QsN+RXJilwf3uLWwooez4aF7dMDsFvjoVTzN1BQ5gip9YplNC5APBR5AuLcIBORERwvOhc27HlH43ACY+FvAY12rvqiAzPgqu6hKyKR/yp5lfxDIDsuPqQ/00xm/JfakIwI2xZkxVrZj4VwvVRcgvYSjSSMK3g6ohTNuTeZrKydYI3xaeOgvtuUDx6dwbpRHbLtPp7kfWEHlSZL7ra7JX3r6wFFH031FBbKJ3StSNMyLoDvTdlq+Rzo54t3ts5pAHkOF4BtKCTP4z/f2uTwBBKo2jkBWWYS/IN/nYo73PJVszKf/7CR/HFFywv37qb1KKDQnLjvwEsfKo0YjEw74JkMY+fM1pLuIxWh8DJfUT6Z6dHclgCx8GWhe8JsC4bACmWrR+ozuU5UzX1yfjHxcp/4boCWuMf6V6UgVRM2C0ExSN63FKbtCXRO++9Gws9CTY4haIqnEkBd/OhNEvH2sKwIppyorRpTl3wNhUBe167vqW5cgo9CL7UM1Ce0CDj31OPOA+XRqbPk9VKI90Rm/HDbZObGNtaWRY9Kqc3utWl2zqtKaFfIfmVr2y2/OYeaS3nqq/5qC+fsS7LubF+Z0Bh48VxhAl553yraHHbPttfQr0bYPdEHeeo5hG/5Vu4QafQsBqUmN/fyF1E49EFyjtT8VsQhVhFVAiPqpOgXGRZxfeH3+POnyfLnnYr5wwfifds7fAjlFFszfEb1QS+v+5TaLVREiYefHmYmN9mWM1Qat5gVmSEyBu0RWthH1+dsteBKNqNR0g/+66zUMupN2iVKy+CC14PV2xp+bK8ecYZN1uTztgr/2yy7PjxV1Olhk/u8qhAQtCdHJUUpDC3WNfzzO0Z4hHCw7dGGJLl+scRnP4ZrlkiiTjhDCJs8/DCbqJbfhF0u99wgXDvAZH+PBo31PPdh3L7d5N6AASVm1j6lIpkGwypfmu6Tq6Ty8j0+2b2/MIMmc6FtRsWBSnmujHA/o+lA5KKbX5XU7hPogOslknHIUSbU8IClX8rqQtxhI7j7xdWCkqLozGnrYO3Vz25rYB+ODOhcbWhgPYgL0YMoRHC48OJdqyC7pajU4MBMJM732GFCzIDInqMqmVru3nHVjFJX/1o4EZB9+zpLnukg+hqX+AmiQnE5gcvfGPCIyG0yenfGLXQHpNuSrIZoa8XpoZOdFDb22zYGT09vaiDantuKG1ia066ZzgleVUZK0nOYuE9i1zgKTeEHX0FOnZA8LdwAm5GQWSbzZ+j3v2x5mk7WB7q653c1X8ZQdGBVaQz/UIBnGYv6Ce9OjJhJaq8aO8YXTSuyzGLuXWBD27sgJutjnwxzAgEpbpdWBF+wm1QpxNNhXR31eG5fdWUywo4CrKpBDmZ5ha5zsTIqIjeYHT4kB0Wo9ihZvqTRXz2PsYfRwXzcnDS+6UkBtAdmk9nXJSVo3XRM4ntJr5fgSEuJ4zqYgAfk1xZY9ysgZSw77I4VWxayXiHQPecaOM2H/lqxr29Y4mtbCdDg6mXDkeEfa3L0PDCTLp6GF945ptGey4IDMA478SdWmc6I+4d1hRGuoNhHXllgSDRy7CA2VMkK5YAiNRzDrReFDseLZe2hYgLVOznnwONC8XH1FRJie4b6KrOjzNuT7VbmpW0H4p0TlLw==",
+    "sealed:9UA0MNGnARAatLYFrAB4EkNp9Yn0eQLeTsLwkX1r300taTHdCT1XfUd7PLU+E8FA76QZfre5QsN+RXJilwf3uLWwooez4aF7dMDsFvjoVTzN1BQ5gip9YplNC5APBR5AuLcIBORERwvOhc27HlH43ACY+FvAY12rvqiAzPgqu6hKyKR/yp5lfxDIDsuPqQ/00xm/JfakIwI2xZkxVrZj4VwvVRcgvYSjSSMK3g6ohTNuTeZrKydYI3xaeOgvtuUDx6dwbpRHbLtPp7kfWEHlSZL7ra7JX3r6wFFH031FBbKJ3StSNMyLoDvTdlq+Rzo54t3ts5pAHkOF4BtKCTP4z/f2uTwBBKo2jkBWWYS/IN/nYo73PJVszKf/7CR/HFFywv37qb1KKDQnLjvwEsfKo0YjEw74JkMY+fM1pLuIxWh8DJfUT6Z6dHclgCx8GWhe8JsC4bACmWrR+ozuU5UzX1yfjHxcp/4boCWuMf6V6UgVRM2C0ExSN63FKbtCXRO++9Gws9CTY4haIqnEkBd/OhNEvH2sKwIppyorRpTl3wNhUBe167vqW5cgo9CL7UM1Ce0CDj31OPOA+XRqbPk9VKI90Rm/HDbZObGNtaWRY9Kqc3utWl2zqtKaFfIfmVr2y2/OYeaS3nqq/5qC+fsS7LubF+Z0Bh48VxhAl553yraHHbPttfQr0bYPdEHeeo5hG/5Vu4QafQsBqUmN/fyF1E49EFyjtT8VsQhVhFVAiPqpOgXGRZxfeH3+POnyfLnnYr5wwfifds7fAjlFFszfEb1QS+v+5TaLVREiYefHmYmN9mWM1Qat5gVmSEyBu0RWthH1+dsteBKNqNR0g/+66zUMupN2iVKy+CC14PV2xp+bK8ecYZN1uTztgr/2yy7PjxV1Olhk/u8qhAQtCdHJUUpDC3WNfzzO0Z4hHCw7dGGJLl+scRnP4ZrlkiiTjhDCJs8/DCbqJbfhF0u99wgXDvAZH+PBo31PPdh3L7d5N6AASVm1j6lIpkGwypfmu6Tq6Ty8j0+2b2/MIMmc6FtRsWBSnmujHA/o+lA5KKbX5XU7hPogOslknHIUSbU8IClX8rqQtxhI7j7xdWCkqLozGnrYO3Vz25rYB+ODOhcbWhgPYgL0YMoRHC48OJdqyC7pajU4MBMJM732GFCzIDInqMqmVru3nHVjFJX/1o4EZB9+zpLnukg+hqX+AmiQnE5gcvfGPCIyG0yenfGLXQHpNuSrIZoa8XpoZOdFDb22zYGT09vaiDantuKG1ia066ZzgleVUZK0nOYuE9i1zgKTeEHX0FOnZA8LdwAm5GQWSbzZ+j3v2x5mk7WB7q653c1X8ZQdGBVaQz/UIBnGYv6Ce9OjJhJaq8aO8YXTSuyzGLuXWBD27sgJutjnwxzAgEpbpdWBF+wm1QpxNNhXR31eG5fdWUywo4C+YpYLj59/OYL8H5PNjvBSXI4JlD0hhEI8vD8W0mXke7MkRyBoCDSqQEEzAd64ojvPSQl+UFwkhIYm9r4BFPdpyrg6QPspisQs2c0VV0vrcYtRi6KW0XcEKtbGJWfhi+dvnoIkmoPXNj8mnTnhPVGIi6gTDDretLeR4ctk7DTh6NXrUJSjSc68NuN768h5V2ysNB3K2AwOBA3oDkWdNEi5NRyHWHXxWfdDqfLQIidIkfNT3Wi4Ps3yTnxAT9aS6qiKu+H4b6bqEKmyGBHY9ULpdHbAjdqJFbawTLTILBBwzegTztG1szQjPGGzP+O2wf4yPH2ehCSMP24kXM/rnFDq5KP1mNAJ6ts8bE4NHr+xZPP+MrZmuksW3rP0+U0RAOUu58KG3oAEKUqKqGhA9x8SFl8lPZiyr5bS3wTeZasC17Y1G7VoUq0zk5lpA9llxcPc0rQ3Qw5m3t6qGEVrn1kKiZTLSuYUwqXKQDBKXKY8QUstQY72rpH4boeaj7NGNCU4xw4iJ+gNS0Yd2JoY2I1yoVBrcihvyhAsc8YceA==",
     salt="12/q11b",
 )
 
