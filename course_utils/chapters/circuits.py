@@ -48,9 +48,8 @@ def weight_by_distance(model: nn.Module, batch: TaskBatch) -> Tensor:
 def overwrite_probe(model: nn.Module, batch: TaskBatch, *, at: int, source: int) -> tuple[float, float]:
     """Content or position? Overwrite copy symbol y_at with the string's x_source and see what comes next.
 
-    A head that finds its key by content looks up x_source in the string and writes what followed it,
-    x_(source+1). A head that reads a fixed distance back writes x_(at+1), as if nothing had changed.
-    Returns (fraction writing x_(source+1), fraction writing x_(at+1)). Needs distinct symbols
+    Returns (fraction writing x_(source+1), fraction writing x_(at+1)): which of the two a model writes
+    tells a content lookup from a read at a fixed distance (chapter 01, section 11). Needs distinct symbols
     (`copy_batch(..., distinct=True)`) so that the two answers differ, and 1 <= at, source < m.
 
     Example:
