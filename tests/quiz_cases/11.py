@@ -24,6 +24,16 @@ CASES = {
             "q1_factor = 1.3333",  # k and v halved instead of quartered
         ],
     },
+    "q1b": {
+        "right": "q1b_thousands = 2.2",  # 4 m^2 h d / F = 2 m h d * 2 bytes / B at m = F / B = 2,198 tokens
+        "wrong": [
+            "q1b_thousands = 1.1",  # only the keys sent, or one byte per number
+            "q1b_thousands = 4.4",  # a multiply-add counted as one FLOP
+            "q1b_thousands = 2.05",  # the table's smallest slice, 2,048 tokens per GPU
+            "q1b_thousands = 0.55",  # both slips that halve it
+            "q1b_thousands = 9002",  # h d left in: F / B * 4096 / 1000
+        ],
+    },
     "q5": {
         "right": _UNMERGE + _GUARDS + _OB + _RETURN,
         "wrong": [
