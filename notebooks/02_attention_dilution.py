@@ -486,8 +486,67 @@ assert check_choice(q9_answer, "892786730f4d98f91e53e4e07ff363c2ffad994a98249c3a
 # %%
 explain(
     q9_answer,
-    "sealed:uTHswSduO0Qcq+wPh2GtGqJE9QhBfCOSgmnrY99XQZIEC/RvkJjqPhEcVLhyZTgivOo3xkwGhScHEvzQe54zRI1R8KehDp/3CwXGofSE3aF/fXIgyMYWTaAvPH2q3CWUUqijdN3Zn18m+hmecECohKJRMvmuQ0M5Qpp7KVGvkv+HzZulTjCL4v/+22JvKjJDlFjJU6kZ3yRM1EOhwUr8J4JD1FCV05vVVJ0Ouqi5MY/hmpj/Ja72YY+/5KMM5RQ1uEaIRNdQgCtrnLiuTomIoRoSj/2H9eD8HS768+kqXWQvo0BABafLfUhOX1ZHk13LC46jW7snN9010cIsZgpAhFg7tcjqElrDfTrqmFlyNpr5oExkA9G/Jl4r086PMrFwvlvMy01hZTs0p5S106L04lAkAI7Rr7E/LXy5+vCvoTGxADNMjw0PHAy4Va/S6hqMWiF8k6D/PNsJyvBq3PsxVNBAeFG7IG4QgUp7wFeKthTAfsex8dwhb30FSSpKZv3xcxd08SxFMu0wPs1JxEdPURTg2pyupew9XwKdvanJVxM9CvtzscK15K+JYFg9+Z8zDrQcwRT27vKXch3wjLHNNpPzvqM5+zIDw+uKCB/dJEEvPkt4gQj2lpCGGpEAwyYHGuKb8PFC7ii65cMl6n9r05dlGxwdTpQply5D5KfM9TG/x1d1walo2/ZR7ExYTg2uAAIUmiHOWf/C/uEYHnxLMsSo4yEkvQzAEvMwWHJUY+x/UVwLkA3p9WrsPI35Hi6Kj8BjUEENZBIlePQ2dqq8ITqBZX0Nqh3hp9u1JKP6tp+czSwqhMyfPTWeCXoxi4QZVLVTwrOlVKbnfvOQShyJd2aWB4EZoM/Gf4ZLVZsFyJlM0Ul5Z/pgdOZAZzEgOWNrCTTubHL7B5LrbB8pQNJcATa/lfYm1LNeU+p/3pwnvUbdJFTj6dL8Rmt6oCmOSJxFHZpJIjpbu6DwB/oJO1t7ZmhZ70k6zQ50luezQ6rUknZs2cemKAPb2V+yTt4ZwH+mLB5ODCiolZdSDjM0bI2+N8gl60Wg50HS+f0I1d2v7Y3uDGA7jRPSXfcvDCi6lumAVSyu9Idhq0NcFRSwKTw/NWYD3ktqczmeymvtsfXbtRmV92yQVughtiGEQ92Wiuqm/vwuPYqye6158co8rpytOeTlzY/T85nPKt6LBDLqWzkIhIQB7blaOcfcHvAW5IEXjyesNyxYh/wxlJMmjjH5zd1yb2mb8zV+6ENVzVNdM2T2Z0yAyXVs5MaQhhU1qxBG6tXZwV1Un4xSNGtbWPwEk8yrQVfv8Xp6QLjdpeLPdtmnRN58jJv3N8o2NcgdjVclVJydzbXb2Timu7MmZW1ZbgXe/+dmVXA9Zky3v4N1ZXT1l3d3NbUR2jRbzMgzP82ctHAgZLnNrpXz5qxEu5sJUVfGhOJqCOp5fPFrTwOFPWqqTDrwcS8heWrO7LsOsRGq/eIGnaNV42/L2GRnu4zfiP8j3athCW3D87JvL7Kf48qziWHXXz6mnopIr4Q7SErYIpIRam11X8slPR921OQoEvr99i4QaW6DaYzCsxy5oVjHcnRsBsOOdMbvPBLD2lLsth8+eYWU10hEtgVQkksNvVPcKc20JMcPwn0FDbfQu13IfNAxG+Erk0avY5tRUtveJfSP44bfhOL4v9xTxKBsd/lfuu3v2bCnK7J1VFVlO5pYA7dK5g8MiHuIAqEnu+xoTEnW1OcD8/r1RD0xlEgcI8xpSDZ9RLImevKreiCrr7F5v1VVAN0YXYHDJwR7k8E/4DJ4RXokKiyJtHQVLoHTtSAxEVxtoQtE/JCOQENSR3jOCbh0CJg/RnzqUbElaio215JNrjVnbiFz5i9WUHmigqkMntgX0TNOmItKWh6cuX/Dah6TBP5be+6n2PA/dDhb2F3iT6/g6uTHk+1OmL/PMEYAt0pyVd2KYQ9avrY1/lCqiQ==",
+    "sealed:ILzdVYB8NonFLq7kPAFabaJE9QhBfCOSgmnrY99XQZIEC/RvkJjqPhEcVLhyZTgivOo3xkwGhScHEvzQe54zRI1R8KehDp/3CwXGofSE3aF/fXIgyMYWTaAvPH2q3CWUUqijdN3Zn18m+hmecECohKJRMvmuQ0M5Qpp7KVGvkv+HzZulTjCL4v/+22JvKjJDlFjJU6kZ3yRM1EOhwUr8J4JD1FCV05vVVJ0Ouqi5MY/hmpj/Ja72YY+/5KMM5RQ1uEaIRNdQgCtrnLiuTomIoRoSj/2H9eD8HS768+kqXWQvo0BABafLfUhOX1ZHk13LC46jW7snN9010cIsZgpAhFg7tcjqElrDfTrqmFlyNpr5oExkA9G/Jl4r086PMrFwvlvMy01hZTs0p5S106L04lAkAI7Rr7E/LXy5+vCvoTGxADNMjw0PHAy4Va/S6hqMWiF8k6D/PNsJyvBq3PsxVNBAeFG7IG4QgUp7wFeKthTAfsex8dwhb30FSSpKZv3xcxd08SxFMu0wPs1JxEdPURTg2pyupew9XwKdvanJVxM9CvtzscK15K+JYFg9+Z8zDrQcwRT27vKXch3wjLHNNpPzvqM5+zIDw+uKCB/dJEEvPkt4gQj2lpCGGpEAwyYHGuKb8PFC7ii65cMl6n9r05dlGxwdTpQply5D5KfM9TG/x1d1walo2/ZR7ExYTg2uAAIUmiHOWf/C/uEYHnxLMsSo4yEkvQzAEvMwWHJUY+x/UVwLkA3p9WrsPI35Hi6Kj8BjUEENZBIlePQ2dqq8ITqBZX0Nqh3hp9u1JKP6tp+czSwqhMyfPTWeCXoxi4QZVLVTwrOlVKbnfvOQShyJd2aWB4EZoM/Gf4ZLVZsFyJlM0Ul5Z/pgdOZAZzEgOWNrCTTubHL7B5LrbB8pQNJcATa/lfYm1LNeU+p/3pwnvUbdJFTj6dL8Rmt6oCmOSJxFHZpJIjpbu6DwB/oJO1t7ZmhZ70k6zQ50luezQ6rUknZs2cemKAPb2V+yTt4ZwH+mLB5ODCiolZdSDjM0bI2+N8gl60Wg50HS+f0I1d2v7Y3uDGA7jRPSXfcvDCi6lumAVSyu9Idhq0NcFRSwKTw/NWYD3ktqczmeymvtsfXbtRmV92yQVughtiGEQ92Wiuqm/vwuPYqye6158co8rpytOeTlzY/T85nPKt6LBDLqWzkIhIQB7blaOcfcHvAW5IEXjyesNyxYh/wxlJMmjjH5zd1yb2mb8zV+6ENVzVNdM2T2Z0yA1nJ6sIuDhBR5t1YH6p2O1AYVn4ZXcXEIDPEP3M2+SB7y8HtqE/TPo+DVPrjuXo0olpukJ8IgNYxSmBhxSJHYgKPK0zfpvOB2ZXtJYlDAsOcpFGF1L1Oi89d0dH+43SJ3LvABmWcZj891bM2dvTxybKuZstu+/bZEu4ENTFPG0KNwBKtwNeZgRQPaZzv6EjqpK3N5eWLOqKsQphyw4exexeca8SfakGwmrIDZ3Ps3xrYq",
     salt="02/q9",
+)
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN QUESTION
+# name: q9b
+# points: 0.5
+
+# %% [markdown]
+# **Q9b** (predict; a follow-up to Q9). Take Q9's option A, the other keys' total shrunk to its
+# training-length value, and then rescale the whole row so that the weights add up to 1 again: the
+# match then holds 0.26 of the row, against 0.08 in the rebuilt model. Predict the accuracy this
+# gives at 4096 items, on the same contexts and models.
+#
+# - **A)** About the rebuilt model's 0.76–0.77: rescaling the row only undoes what shrinking the
+#   other keys took away.
+# - **B)** 0.9 or more in all three seeds.
+# - **C)** Between the rebuilt model's and 0.9: the match gains weight, but still holds far less of
+#   the row than at the training length.
+# - **D)** Below the rebuilt model's, as for A itself: the other keys lose weight, and with it a
+#   part of the output the answers rely on.
+#
+# Store your letter in `q9b_answer`; the measurement after the question decides it.
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN SOLUTION
+
+# %%
+q9b_answer = "B"  # SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN TESTS
+
+# %%
+# FORM
+from course_utils.tools.quiz import normalize_choice
+
+assert normalize_choice(q9b_answer, "ABCD")
+
+# %%
+from course_utils.tools.quiz import check_choice
+
+assert check_choice(q9b_answer, "5097351802321ff3779335bbb217cc37bb3cb946722573fe4c3e290e5c03fbf7", salt="02/q9b"), (
+    "not yet: reread section 3, then Q9's options"
+)
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END TESTS
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END QUESTION
+
+# %%
+explain(
+    q9b_answer,
+    "sealed:x/MA59HyqAQmavBJkic4V2qLpfVVIHK4qwNSxR19RjN+x+ofg8Wvm0INHcu44MLYk6a8DsE3nphXV9kXNyMfXBrWpqOWx5QmA2478PvQVdHA+ogVTfcGfTLHZ1hEhMu0BRmMauevjj+9l+ilXDEG/CCD++Fhr3Ruc9Gq+kYxGFKpcu6ij6BS9flZPbN4OEJmglZDGLOtHk2ojmm5rZ5L509yb5EgCWts/2pHpTANPEj5QHFLP8GqcLPQRiUjtFDK48BryS9bU7S5KAde178idzCBPpNTbbA07RIZdLliny8rmb3PKTkItaEYZZfht1jjzfkytxnPVGyCKCxfNyFDTjhT7IexrqDV1Xzqfy9XkONr1LYLvu3NBVXWhi2K7S8/hC1sRNOSTINYYOQBAAhopY8/Ou4D7C9tYWfV3CFnaoirEGrHzslD6t0MKetdMV6/oGLegOZwrZug/QEAaX05cqPYf9KDjP1X+mCu7n0IhfPmjvIfH9I+ltLtzteh7TnYvBXKSPxyMLsH3BdzzpJBTBxtC0DxAtJhLcP857v7Tskvn+VOK4guPZ8Pff71X/6JQzJXq0gZBYGwOR20waVMGKvqNMNzFL4XSklfCcd5lZ7CyjmrVy0w6/w3DBRRsGmoXLC6Ny0zwaNEUtkvFAf+2VnrO1Gq5Qdf16mU7jSHG+3HQrFAwDJDcvdy7vJDwhNtjOAX+GkFH+hHWZCNoJ63Z/UXXNVSW+lRoSnScOiRzMOGpcaEPFZ9nykJKcNp18DU6UZOUeE1+HDzqgJ9QIZIHT0d5w1/jeTHQrNy+NslSKge/tqwevSYuvkg62EU+V4Z9M40hstUBwJrgW00w4Trv/5o/T5Is6zslJ6ESjwvy8gn5Jt8d9ONhchKS1zwyb5cypXaEj8SGHyT8hcZegjz1jowQdPuFt9SNGngx/k9UoNKpJtinAwXPEsGCJ4TlEFjyOSqWgLwiUBQbYEyH7FOOQuiOqzAZwFns5EGOlyomhHtpfQfei3VWxnpCe8hNjje7h7r8iZC+MrUXAUPkiplhaPBo9DpICF9FzAC6IL90LkTYC7f/AO+saxE5hYLfHqsBduL9f3snB5QllqXq1U0ssbk/fmRftX23/e51d6SzFk0bybht22EUQ4TYmKkI4II+F/a",
+    salt="02/q9b",
 )
 
 # %% [markdown] tags=["shows-answer"]
@@ -711,8 +770,8 @@ print(
 # **Q10.** The table above, at the training length (18 tokens): log-n scaling with the raw factor
 # `log n` names the right item 0.82–0.91 of the time, while the same scaling normalised to 1 there,
 # `log n / log 18`, does 1.00 of the time, and plain softmax 0.99–1.00. Both log-n models were
-# trained with the same recipe. Why does the raw factor cost accuracy at the very length the model
-# was trained on?
+# trained with the same recipe. Which explanation of the raw factor's lower accuracy at the very
+# length the model was trained on does the table leave standing?
 #
 # - **A)** Sharper logits are a trade-off built into log-n scaling: it gives up accuracy at
 #   short lengths to hold the weight at long ones.
@@ -1047,8 +1106,8 @@ print(
 # %% [markdown]
 # ## Quiz
 #
-# Q9 was asked in section 3, Q10 in section 4 and Q8 in section 5, each before the cells that answer
-# it.
+# Q9 and Q9b were asked in section 3, Q10 in section 4 and Q8 in section 5, each before the cells
+# that answer it.
 # Multiple-choice answers are letters in a string, e.g. `q1_answer = "A"`. Q1, Q2 and Q3 are the
 # seed quiz's own questions, asked verbatim as warm-ups worth no points; the follow-ups (Q2b, Q2c,
 # Q3b) carry the grade.
@@ -1288,14 +1347,14 @@ for n in (2**12, 2**16, 2**20, 2**24, 2**30):
 # %% [markdown]
 # **Q2c** (derive). Q2b's setting: equal distractors, section 1's gap (`e^g` = 219), and `k = √n`
 # copies of the relevant key among `n = k²` keys. At 4096 keys the 64 copies hold 0.7766 of the
-# weight together. At how many keys `n` has their total fallen to one half? Store `n`, a whole
-# number, in `q2c_n`.
+# weight together. At how many keys `n` is their total one half? Store `n` in thousands of keys,
+# rounded to a whole number, in `q2c_thousands`.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
-q2c_n = 48400  # SOLUTION
+q2c_thousands = 48  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -1307,13 +1366,13 @@ q2c_n = 48400  # SOLUTION
 # FORM
 from course_utils.tools.quiz import real_number
 
-assert isinstance(real_number(q2c_n), float)
+assert isinstance(real_number(q2c_thousands), float)
 
 # %%
 from course_utils.tools.quiz import check_rounded
 
 assert check_rounded(
-    q2c_n, "3d825caed7544df27746ba682c83e6b65c136392d114c182c0e2dabf6d8697c9", salt="02/q2c", decimals=0
+    q2c_thousands, "1f7abc052017859bac2e4b68f7a656d4eb954a0e43ea68b167bb91b5e243755a", salt="02/q2c", decimals=0
 ), "not yet: write the copies' total for k copies among k² keys, and simplify it before solving"
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -1324,8 +1383,8 @@ assert check_rounded(
 
 # %%
 explain(
-    q2c_n,
-    "sealed:dhG8oJwAAJgckSrM2gAS4onSqeXnCDdzhoBCJdJughU7ECtc3MUh1OD/Xlzw9OJlXot8uLsCaRhxmGl7y2eP6L+/5kTJfTXpOfJk2qMHnQsGA+njlJ4yiMFuKrcqPfxx9sMhQi9gsCDjM9lZdSUdHXce8anETAMVs6dz+X5YypahrueGB3ueH/9HLrv8dr5Rat0E69RGubb2o0mGecwA/qusSL7s8BewxI1iFjkBvdUKvOItsIjYUzbPKSkqlAI39VRbASjyouRT2CeNIyqiN4CiUiwh7bghPAqovqCngNm+dY++p8WFGOAwLxj+B7c35S5kWo6BoZ4yczscMHfKi7rox1/k75U/0jbw+aFf15trIhb0+y3acsTB7gV3q39JI4HTklSVyDMXmV8c861oabvzQoEx0a4iYZS4Vsr4xX4M1EARAAT3lzafPpZE0LIJWXz7uIprDfkFgg5zYI2TudIHtJLcOH9ca4o95JQ2Iuhh47WZcp0yWBCaYCg8lZeEf5AXBez3h1bVpSMDaasmP5u1yvUfKfNKYTD08C6TfKgl8fmY70mSB8C8lfup9aQ9hXKUDulDW7Q+61Q2OPGslzewCdLpCVbgXQ1xUZ3ixDqiBQD6Lk1tmldhCAm5fvI8iMAu1pu+uZCFI7XgBB6ueT81fN05oz1aPxer2/4uv+pG3NxK0XCNFMZNYXVtzFjYLWiUJ5maphxLW6TLYeTPek+tPB76iATmlhrqWmgp3/9Iar4bBSKqGlKyqmvdtSkTx9vNrxmRwXR51ngRr5alFq42l38WUwOz116L6IoboxTaKPZH0fLMNsH7eUjLgQ80zh7AEMxX5LW/U9b8JQnWzVheTn+MdkguBCrzfidBI727/IMXKTdfanQhygUp78QGztkIN4WYMoFsrIk5KyMeT8bCkUEXeb0vNhQeu7zhHgqWZABRm8ZR+dRNpT+hXk/uAiJGsKoWYMIXQJxwI/wSM7GTAb22utWi8yhSYKVBk7vKrWGCSGuXUYi2vHy+WnNr+GIYpjrHDv7oCJ2yMFCNE+Orcmte/FajqVDR8e5nlc3J2tjdYjAFR+fn/SyhhyO6UlVAxAZgC8dVoY3s",
+    q2c_thousands,
+    "sealed:TFzWU3ikyOueMRcCR00pQueQ3xP3WfhRYZEg2oLMCWbE+nIwBeenl4PA8iXdaB6jjlmagPSRfQK8tT/rQc5XjA4ooF6ptoS4KV4x60677DZIDN9MsNmp9sfAYeqY7+ORGz19a0M47jYo9mr81Kz32L2P/NZk6YkDSL2g4oPNs6Sfk+Z77oULKJZzBcj5fWX81ulMMp7ekYs2ZiN/1ncHwY9ET7uojpuoMqzLpFFVBNgoxdVbYf5izGEVVOTL9ucOkf9AQFr3ERMKsyqfUo6zaX6MF43HdruYD+ABOsfVaUJrkHIEuP59t3EdlQ/zIurR+B7QNHuFOw6ttrW6qtZDYdQtb3ErMSPIfBUrAFJ/b0vx12fjEoWSVR6L0IYAx1stjhxtvxNqR8uJmISFO4WbFs5raJZZPL+isolPmoFZ6ogtpavv4g+nyFsGjXoWO6u/2yLXcO3lk9VrzylF1OAB/q9LeCqMhcR3vQYBKRFFFU8NyEAyWZI0n6L+ebZYGUy4mGy/EyZB16Q9OnW0ZUpiHsCcZoMf7udv+cli4OTCJVem3YgKve/FFrUM/ZZhtETIH7ioLML7Pz/a6Z1YwkI5ow1GGDBHa+VAcsApKU/kud7NdmER/HZVcm6VxW5In9kFTB4VGuMRdeM7+99SGCRv2wazMJri4NWy5qOl3ONRT9bsHm6cuPFYQ0pWBQdYcjEEaPC2Ed6kkB4qf224pIuwOjGNnttkbC4/u7qxC6laSRanT41bGJw/e7JnOyhw2LHiwVX5SVRD8xH6WflrFd3c5Zk1YrZtMSocEIMHZGln5eSkhidyRd1ewEXNin651X1SITbFD3+2hqoDFDfXtpoJ3zC4Uco7Ti3Ye1E41Q937+qatV960Hm4b+fukrbvVNy7a9ykbP0ajx1aj5Fxv7wa0EPeHXj+Jnhr/ATZyfL8dVP/3IIFHDvi9RMEkZhWPLuTSL98qxXpiAWro/qe8/KaebbA1xlz51Hrw6Qa30HJrnbOwVQENzP043UYsrOJ0lKDJ+theiwJU5d6XtFyB5JaNg09CRKrExF0cxCxw49AqAOJrHYx3wFnWRhKKat2V9mxzLGi8TWrxbWYmaFn1fR/bu0TzmI3ofZeRs+4eF6FRVRMQX5TP7XlSPIWjWahR+fX3+r/PvLR4CWTymUMg7UGYbILKRKKNuqKwKnH8A==",
     salt="02/q2c",
     decimals=0,
 )
@@ -1341,12 +1400,13 @@ for copies in (64, 219, 220, 221):
     grouped = torch.tensor([gap + math.log(copies), math.log(copies**2 - copies)], dtype=torch.float64)
     together[copies] = grouped.softmax(0)[0].item()
     print(
-        f"k = {copies:3d} copies among {copies**2:6,d} keys: together {together[copies]:.4f}; "
+        f"k = {copies:3d} copies among {copies**2:6,d} keys ({copies**2 / 1000:.0f} thousand): together {together[copies]:.4f}; "
         f"one key among {copies:3d} keys: {weight_of_relevant_key(copies, gap):.4f}"
     )
 halving = together[64] * 64 / 0.5  # where a total of together[64] * 64 / k reaches one half
 print(
     f"e^g = {math.exp(gap):.0f}; a pure 1/√n fall from 64 copies reaches one half at k = {halving:.1f}, n = {halving**2:,.0f}"
+    f" ({halving**2 / 1000:.0f} thousand)"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -1484,14 +1544,15 @@ print(f"ratio, the query at 600 over the query at 4,000: {fact_weight[600] / fac
 # **Q4** (predict, then compute). Section 1's setting: one relevant key over equal distractors. A
 # model trained on contexts of **16 keys** gives its relevant key some weight `w` there. At longer
 # contexts it can raise that key's gap by at most **2 nats** above what it had at 16 keys. Predict
-# the largest number of keys `n` at which the relevant key still gets at least `w`, and store it, a
-# whole number (checked to one decimal), in `q4_n`. The cell after the question computes the weight around it for three `w`.
+# the largest whole number of keys `n` at which the relevant key still gets at least `w`. Store `n`
+# in hundreds of keys, to one decimal, in `q4_hundreds`. The cell after the question computes the
+# weight around it for three `w`.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
-q4_n = 111  # SOLUTION
+q4_hundreds = 1.1  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -1503,13 +1564,13 @@ q4_n = 111  # SOLUTION
 # FORM
 from course_utils.tools.quiz import real_number
 
-assert isinstance(real_number(q4_n), float)
+assert isinstance(real_number(q4_hundreds), float)
 
 # %%
 from course_utils.tools.quiz import check_rounded
 
 assert check_rounded(
-    q4_n, "21a35a9957a2e6b6ac95a81e56d75d1e424828830f884d8175907eb345a3b6b7", salt="02/q4", decimals=1
+    q4_hundreds, "0723f2c5a31d94b58eb6fe47d10dc93bc98d022c7acb54303f913576794ef5cb", salt="02/q4", decimals=1
 ), "not yet: reread section 1's formula"
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -1520,8 +1581,8 @@ assert check_rounded(
 
 # %%
 explain(
-    q4_n,
-    "sealed:Cka0PN1oIQQcrzqP9N/fq9vJVCcMl1j1/yc+f8LeN5B/fqFlGqR8U7EfW8oUIIJ8rYRS+ZfCePq6l+fB5CqA25uVJW7GAkcOiGB/brYB0XKlo5ylHgd3Z8ZBKWvmy1VpEi2p24gXZG3djfA50p4fp2TigadBEUC57KmiZGat35l8gqVt24nRIds+zvxttqyyWcmqUmSuWS5WPe98c4nRzbBi1lOtNmLM0sqBQjZpns6TJmDHFCpEKseUoawDW8dT9deysXtMqs9McIe+Ju49LWdJ4HVCFdjiVQP+nTWgFpMvKIj/YKnp64LlWo513c6JAMRdKIFnBlYzOos67bJrHYpj1EjHqg4TrWsLw6NiRw8zd1DVdqwwzP6JfuRI1h5Y4iDYAkAARRhMFTxEP9OVGG/0M4y5XdlVGDUt+QnuHElRi+koqWDFjKV8j3bzPwpOqK5jDFPAusdSDl8NTPkV0AekS3mU/DRoZOC325SFD9Il0PwhacspQInLPWFJO0vgCqgcN6mZkEHfyES1KyUDC+TW036WwRyuKB+1b8+YHQDtv1gFjsxk8eNP6Frwio52EnTQTTDdROptbwZmONeHHVnnUvZGVEY2M55pxxAQk+eAOCDcl+nupBGBzQZ7TbikP1owWTMZjus8cqrFtEGo/sY57wojfo3qwMOEfNt93YQt89+G4Tn6qf3Freap/N2R2WHD8CUl0uFb69ymEya8RYPCZTHq90oSaE1TcMY46hEaNm9MhmS7rQTFr2bgVYPeQvPHYPFOg/WUFh7lnIH5CcjcI7Eid190b8FCyvqkaxqN3nWWJYJ9hCCdnaStArmZ+wZx9vCxxZY5qrkYhBIS2MpKqyi6q8mhx1M7Mk19y3wjT3dfG6Pnp6y7OWmsh7TOgBZ6k98B4Lk/Un3uziYw97X0vbfSO3VuZgLHs/1dyAKAdf9Z1myYgIGUoDxEXlwU8RkSo+PBbVB+2WEQUdPjmqLjD+B7V+2Kx211WFacsgEaoFq3vH03vhGaZVbtC7t6stDSuqBiFVTTFIIhzVW9wRHqBnSeehOJK2OmDkH3idYRHEpab0DkxwPrtfFA5PYF5bDRayHxxWJD8Uh94vcvQ+hwNLButrdQUw2xN8rM+EwqsgwhUplq20iWqFhsmDv+11TDvvFsYHNmMTbAYlVJT0s0AHkNJWGZTxUq4XI49suHvC+szI383aJHyWz7OTHcx7OJra+2z6gCN8+VU798M9SHMonh2A7jFdR2njUU1ydsexuXFGU6priF6NKEIyOUzWBDzMnOtng8Np3eF6ziyXNlo/CJRNc0UsEM6MsfbpH2UedW8f/MXiNI/43TqplIxf03iqCtd5ffT+yA",
+    q4_hundreds,
+    "sealed:8MuptGqDxvUQtwCormYEQw61bG41ZDixgY1P9Of2Y+qcfKF4w1z+lG/COMJXDmM9b9ABV1ZnZnBPa1eoFMkI325Ka8XFFaQ4ycFb4Kh9xL50Uj2EYVsSU3nBs1Wk1jUXC+UtB1fe5H7qh3Q/oHuV1QkesMWIxaTB0vHKMdAfJL9fYgokaQwoRhU7pCq1T01NKrDLtwaRkSgsmp2Vi88oVrAq3WGZTs3+NcIhrMpousPUg3sIP5DUUggidzvR6GUjrS79ZtL99ZyWt4t+iVW5Z9Kl1IRv5msFgFQtnG0MDOwhPS3mjWCqCWqGsftI07CU5qI0YvvwmTa2SGZvaVGSRgFJtvU/vFK4Ih9bT3x/fv5wJICGQlkuJunkUqguSyOqhsoSWzxRPWSLKRXE17vB5oK1tgm8yKE5XGLTRsvKSG5yq41mmuBWOhucV86r27JyB42B3s9VVrFFC2h67M87UM1uc0aSL37zUcuLsEBS/CydfQyRwf7YmBgsj4IdpLT/qzb3o6pTdNSyqgQacO1gy0SEb3nLQa5t8dyPyqJbwFHuj1+JYYlfGkaV1zwA2bV7WGtLx5HtVbpztmrTabibQiA71b3shVWdJ8NYzlfloARIW2tSpIK10xFmcD1f3AUzoBGgPtu+Yv0ttWIbyr1LL7hijQHTTugF9zO/tw8rMk10B8kRBhGZfL2Lva1IuByCopmwrHEXONKClU+lZhGgiltFsu80gUm3VZkxp3cfIMo8JiGz0P/I4hTAe6xGO52n9GnJMEz8ZvjLWRVAXQRsPnXh9Kfk6IXtm+/YsC5p5aifEGubVzBHO5UykYNgwpsLsjxEFc5lzbVfGu4F4eQfierjuZBq46XZyTuXmuMMeWobaWcmpRmZbXlShuD2/edPaqXPekxjD4Q+WJ7Wz1OC4V9D6bDbmM3nWlgVUvSfToyLxnZSWwq7rmbyqmo3TNrVqmWpWxmMJrAzb9mhx2jrRZyW7oYfIGfS/yupUq3abpUL3lldttm8tfL5CleYk+KKrueOLuRTx0PZs/i+Px70ag61jQ+0n6kKH6HeLYtsEPFEGhR+JiMLhT9QE/sUpw5p6GG7RIwVolx2/9rkCv18TnoOgTFdSw/E2JquRhtD5u+ko0EL0DAU/4MhLD5OIocuxqJ0+IunyTaToXsdiyGb8JWXog3LWMhdTHJLzbocgqZeurMKhok72odvl7D4PCgt55EQBAY2WZIHAUSSgykGzq0/yiEiP3IgOEQWWnhst7yXtH6f03DVDqQ0ssLNPIMCDxw5X+Ebj6mhE2dx3BAgawxO32FwnRVgRgpbUVSgC07huDX7hvOn2SwNd05AiIvVCSI9eovjzQYKCNM8FR1wS7VYUcAH4+Ludx0=",
     salt="02/q4",
     decimals=1,
 )
@@ -1539,11 +1600,15 @@ for weight in (0.30, 0.60, 0.90):
     print(
         f"w = {weight:.2f} at 16 keys; gap + 2 nats gives "
         + ", ".join(f"{weight_of_relevant_key(n, raised):.4f} at {n}" for n in (41, largest, largest + 1, 118))
-        + f"; the largest n keeping w: {largest}"
+        + f"; the largest n keeping w: {largest} ({largest / 100:.1f} hundred)"
     )
 print(
     f"e^2 = {math.exp(2):.2f}; 15 e^2 = {15 * math.exp(2):.1f}; 1 + 15 e^2 = {1 + 15 * math.exp(2):.1f}; "
     f"16 e^2 = {16 * math.exp(2):.1f}; 1 + 15 e = {1 + 15 * math.e:.1f}"
+)
+print(
+    f"in hundreds of keys: 1 + 15 e^2 -> {(1 + 15 * math.exp(2)) / 100:.1f}, 15 e^2 -> {15 * math.exp(2) / 100:.1f}, "
+    f"16 e^2 -> {16 * math.exp(2) / 100:.1f}, 1 + 15 e -> {(1 + 15 * math.e) / 100:.1f}, 16 -> {16 / 100:.1f}"
 )
 for n in (4, 512, 4096, 2**20):
     print(f"n = {n:7d} -> {3 * n:7d}: +{gap_for_weight(0.30, 3 * n) - gap_for_weight(0.30, n):.4f} nats")
@@ -1785,11 +1850,13 @@ print(f"the relevant key's weight if a distractor's mean e^z were e^0 = 1: {1 / 
 # **Q7b** (exercise). Put Q7's distractors under section 4's log-n scaling. Each of the `n − 1`
 # distractor scores is exactly `a` above or exactly `a` below the distractors' mean, with equal
 # chances; the relevant key scores `g` above that mean; then every score is multiplied by `s · ln n`.
-# As in Q7, take the relevant key's weight as `e^x / (e^x + (n − 1) E[e^z])`, with `x` its scaled
-# score and `z` a distractor's scaled score. For `s·g > 1` the weight rises with `n` at first.
-# Write `peak_n(g, s, a)`: the number of keys `n` at which the weight is largest, treating `n` as a
-# real number and `n − 1` as `n`, for `s·g > 1` and `a > 0`; if the weight keeps rising as `n` grows
-# without bound, return `math.inf`. Return one float.
+# Take the relevant key's weight as section 2's closed form `e^x / (e^x + (n − 1) E[e^z])`, with `x`
+# its scaled score and `z` a distractor's scaled score, and treat `n` as a real number and `n − 1`
+# as `n`. In that approximation, for `s·g > 1` the weight rises with `n` at first. The checks use
+# section 4's regime (a small `s` and a small `s·a`), where a peak lies far past the first keys.
+# Write `peak_n(g, s, a)`: the number of keys `n` at which the weight is largest, for `s·g > 1` and
+# `a > 0`; if the weight keeps rising as `n` grows without bound, return `math.inf`. Return one
+# float.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -1827,27 +1894,30 @@ import math
 from course_utils.tools.quiz import check_rounded, fingerprint, unavailable
 
 # properties, on fixed configurations where the weight rises and then falls
-for _g, _s, _a in ((4.0, 0.5, 2.5), (2.5, 0.5, 1.0), (6.0, 0.2, 1.5)):
+for _g, _s, _a in ((7.5, 0.15, 1.0), (7.1, 0.16, 1.0), (8.1, 0.15, 1.5)):
     with unavailable(namespace=globals()):
         _peak = float(peak_n(_g, _s, _a))
     with unavailable(namespace=globals()):
         _peak_larger_gap = float(peak_n(_g + 0.1, _s, _a))
     with unavailable(namespace=globals()):
         _peak_wider = float(peak_n(_g, _s, _a + 0.3))
-    assert 1 < _peak < math.inf, "past one key the weight rises, so a peak lies past n = 1"
+    assert 1 < _peak < math.inf, "not yet: reread section 4's scaling, then the prompt"
     assert _peak_larger_gap > _peak, "a larger gap should move the peak to longer contexts"
     assert _peak_wider < _peak, "more widely spread distractors should move the peak to shorter contexts"
 with unavailable(namespace=globals()):
-    _rising = float(peak_n(3.0, 1.0, 1.5))
+    _rising = float(peak_n(7.3, 0.16, 1.0))
 assert _rising == math.inf, "for some scores the weight never falls: reread the prompt's last sentence"
 
-_cases = [(4.0, 0.5, 2.5), (3.0, 1.0, 2.5), (6.0, 0.2, 1.5), (2.5, 0.5, 1.0), (5.0, 0.4, 3.0), (7.0, 0.25, 4.5)]
+_cases = [(7.5, 0.15, 1.0), (7.6, 0.15, 1.0), (8.1, 0.15, 1.5), (7.1, 0.16, 1.0), (7.7, 0.16, 1.5), (5.9, 0.2, 1.0)]
 _out = []
 for _args in _cases:
     with unavailable(namespace=globals()):
         _out.append(float(peak_n(*_args)))
 assert check_rounded(
-    fingerprint(_out), "ebc4b6ff22f0bbc14970fd4e023c69013fe538b56b238e98dcfc48cf7ae1b006", salt="02/q7b", decimals=3
+    fingerprint([math.log(_peak) for _peak in _out]),
+    "8cdb36d36396bec3401566df08763fc744cf2856e03b05652da6b9bf5959f63b",
+    salt="02/q7b",
+    decimals=3,
 ), "not yet: reread Q7's computation of a distractor's mean e^z, then section 4's scaling"
 
 # %%
@@ -1862,10 +1932,10 @@ from course_utils.tools.quiz import unavailable
 # the course's closed forms (relevant_weight with decoys solves it), and the notebook's section-1 formula
 _blocked = [gap_for_weight, relevant_weight, simulate_dilution]
 _blocked += [globals()[name] for name in ("weight_of_relevant_key",) if name in globals()]
-_cases = [(8.5, 0.15, 2.0), (12.0, 0.1, 2.5), (30.0, 0.05, 12.0), (2.5, 1.0, 3.0), (3.0, 1.0, 1.5), (30.0, 0.05, 4.0)]
+_cases = [(7.2, 0.16, 1.0), (6.4, 0.2, 1.5), (12.0, 0.1, 2.5), (8.5, 0.15, 1.2), (9.0, 0.15, 1.5), (7.3, 0.16, 1.0)]
 _r = random.Random(os.urandom(8))
-_s, _a = _r.uniform(0.2, 2.0), _r.uniform(0.75, 5.0)
-_cases.append(((1 + _r.uniform(0.1, 0.95) * _s * _a) / _s, _s, _a))  # a peak, drawn afresh
+_s, _a, _log_peak = _r.uniform(0.12, 0.25), _r.uniform(0.8, 1.5), _r.uniform(6.0, 10.0)
+_cases.append(((1 + math.tanh(_s * _a * _log_peak) * _s * _a) / _s, _s, _a))  # a peak at e^6 to e^10 keys, drawn afresh
 _got = []
 for _args in _cases:
     with unavailable(*_blocked, namespace=globals()):

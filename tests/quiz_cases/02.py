@@ -19,25 +19,26 @@ def _variant(old: str, new: str) -> str:
 
 CASES = {
     "q2c": {
-        "right": "q2c_n = 48400",
+        "right": "q2c_thousands = 48",
         "wrong": [
-            "q2c_n = 220",  # the number of copies k = e^g + 1 given instead of the number of keys k^2
-            "q2c_n = 47961",  # the -1 of the k^2 - k distractors dropped: k = e^g = 219, n = 219^2
-            "q2c_n = 48399",  # one key short: n - 1 taken for k^2
-            "q2c_n = 9881",  # a pure 1/sqrt(n) fall from 0.7766 at 64 copies: k = 99.4
-            "q2c_n = 438",  # a single key's half-weight count doubled, the copies' pooling misread
-            "q2c_n = 48841",  # k - 1 = e^g + 1: one copy too many, 221^2
+            "q2c_thousands = 0",  # the number of copies k = e^g + 1 = 220 given instead of the number of keys k^2
+            "q2c_thousands = 0.22",  # the same, 220 copies, written in thousands
+            "q2c_thousands = 48400",  # n in keys, not in thousands of keys
+            "q2c_thousands = 10",  # a pure 1/sqrt(n) fall from 0.7766 at 64 copies: k = 99.4, n = 9,881
+            "q2c_thousands = 9.9",  # the same, unrounded
+            "q2c_thousands = 0.44",  # a single key's half-weight count doubled, the copies' pooling misread
+            "q2c_thousands = 49",  # k - 1 = e^g + 1: one copy too many, 221^2 = 48,841
         ],
     },
     "q4": {
-        "right": "q4_n = 111",
+        "right": "q4_hundreds = 1.1",
         "wrong": [
-            "q4_n = 112",  # 1 + 15 e^2 = 111.8 rounded up: its 111 distractors exceed 15 e^2 = 110.8
-            "q4_n = 111.8",  # the bound typed unrounded: not a whole number of keys, and above the largest
-            "q4_n = 110.8",  # 15 e^2, the distractors' count bound taken for the number of keys
-            "q4_n = 118",  # all 16 keys multiplied by e^2, the relevant key counted with the distractors
-            "q4_n = 41",  # 2 nats taken as one factor of e: 1 + 15 e
-            "q4_n = 16",  # no gain assumed: the extra 2 nats ignored
+            "q4_hundreds = 111",  # n in keys, not in hundreds of keys
+            "q4_hundreds = 1.18",  # all 16 keys multiplied by e^2, the relevant key counted with the distractors
+            "q4_hundreds = 1.2",  # the same, 16 e^2 = 118.2 keys, rounded
+            "q4_hundreds = 0.41",  # 2 nats taken as one factor of e: 1 + 15 e
+            "q4_hundreds = 0.16",  # no gain assumed: the extra 2 nats ignored
+            "q4_hundreds = 0.31",  # the 2 nats taken as a factor of 2: 1 + 15 * 2 = 31 keys
         ],
     },
     "q5": {
