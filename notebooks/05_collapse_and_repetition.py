@@ -378,8 +378,8 @@ print("all tokens equal:", rank_residual(torch.ones(1, 8, 16)).tolist())
 # - **+ MLP**: `H ← MLP(SA(H))`, no skip;
 # - **full block**: pre-norm `H ← H + SA(LN(H))`, then `H ← H + MLP(LN(H))`.
 #
-# PyTorch's default initialisation makes attention almost uniform, which collapses everything in
-# one layer; `random_stack_residuals` (in `course_utils.chapters.collapse`, 40 lines) multiplies the query
+# PyTorch's default initialisation makes attention almost uniform, which collapses a pure-attention
+# stack in one layer; `random_stack_residuals` (in `course_utils.chapters.collapse`, 40 lines) multiplies the query
 # and key weights by 8 so that attention is peaked and the collapse takes a few layers to watch.
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -538,9 +538,9 @@ for v in ("attention only", "+ MLP"):
 # Depth is one way to average tokens together; length is another. A causal model's last position
 # averages over everything before it, so the share any single early token has in it shrinks as the
 # context grows. Barbero et al., "Transformers need glasses! Information over-squashing in language
-# tasks" (2024), prove that the final representations of two sequences that differ in one token
-# converge as n grows (representational collapse), which is why large models fail at counting or
-# copying in long inputs. We measure it: change the token at position 1 and see how far the last
+# tasks" (2024), argue that the final representations of two sequences that differ in one token
+# converge as n grows (representational collapse), and tie large models' failures at counting or
+# copying in long inputs to it. We measure whether that happens here: change the token at position 1 and see how far the last
 # position's final representation moves, relative to its size, as the context grows. The models are
 # notebook 08's character models without positional encoding (`si-lm-nope-s*`, trained on 64
 # characters), so no distance penalty pushes early tokens away: what remains is the averaging.
@@ -638,8 +638,7 @@ with torch.random.fork_rng(devices=[]), torch.no_grad():
 # %% [markdown]
 # Here the heads do converge, but only as a side effect of rank collapse: once the tokens are one
 # vector, every key scores the same, every row is uniform, and every head agrees. In layer 1 the same
-# heads are nearly one-hot and far apart. The trained models below have skip connections, so this
-# route is closed to them.
+# heads are nearly one-hot and far apart.
 
 # %% [markdown]
 # The models: notebook 03's key-value retrievers (2 layers, 4 heads, ALiBi or RoPE, trained on
@@ -721,7 +720,8 @@ for pos in ("alibi", "rope"):
 # %% [markdown] tags=["shows-answer"]
 # **Takeaway** (Q2b, claims 2 and 3). We did not find heads converging in these models: from the shortest to the longest
 # context their mean JS divergence never falls, and rises by 0.07–0.30 bits in all but one layer, because heads with different position
-# preferences (ALiBi's slopes, RoPE's frequencies) spread apart as distances grow. The closest thing
+# preferences (ALiBi's slopes, RoPE's frequencies) spread apart as distances grow. The positive
+# control's route to convergence, rank collapse, is closed to them: they have skip connections. The closest thing
 # to attention collapse at toy scale is notebook 04's sink heads, where two heads of a layer can
 # park on the same BOS token. These retrievers are healthy two-layer models, though, where
 # convergence had little chance: DeepViT (Zhou et al., 2021) found attention collapse across the
@@ -1050,7 +1050,7 @@ assert normalize_choice(q11_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q11_answer, "2dca5fa5d82da33eb0e73747c704f442b0edd91f7c4280db64c78b6cabc0d971", salt="05/q11"), (
-    "not yet: reread notebook 01, sections 10 and 11, then section 4 here up to Q11"
+    "not yet: reread section 4 from its start, up to Q11"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -1214,12 +1214,11 @@ print("1 decoy per 32, by length:    ", " ".join(f"{n}: {v:.2f}" for n, v in zip
 # %% [markdown]
 # ### Near misses: decoys that share half the key
 #
-# A decoy distracts when it scores *almost* as high as the needle. Give the needle a two-token key
+# Give the needle a two-token key
 # `a b` and make every decoy share `a` and differ in `b`: `BOS f.. a b v f.. a b' v' .. QUERY a b`,
 # answer `v` (zoo entries `decoy-nearmiss-s*`, the same 2-layer ALiBi model, trained for 2500
-# steps with 1–6 near misses in 32–128 tokens). Part of the query's match (`a`) is shared, so a
-# decoy's score lies between filler's and the needle's. Chapter 02's closed form gets a term for the
-# decoys: with the needle's gap g over filler and the decoys' gap g' (0 ≤ g' ≤ g), m decoys leave
+# steps with 1–6 near misses in 32–128 tokens). Chapter 02's closed form gets a term for the
+# decoys: with the needle's gap g over filler and the decoys' gap g', m decoys leave
 # the needle
 #
 # `w = e^g / (e^g + m·e^g' + (n − 1 − m))`
@@ -1251,14 +1250,15 @@ for s in SEEDS:
         f" | one decoy gets {one.decoy_weight[head[s]] / one.needle_weight[head[s]]:.3f} of the needle's weight"
     )
 
-# %% [markdown]
+# %% [markdown] tags=["shows-answer"]
 # The seeds disagree about one near miss, and the weight ratio says why. A seed whose one decoy
 # gets about as much weight as the needle matches on `a` alone: it never learned to read the second key token, and
 # with m near misses it picks among m + 1 equal candidates. A seed whose decoy gets a few percent of
 # the needle's weight reads both tokens. Training with 1–6 near misses in every sequence punishes
 # the half-solution, yet a seed can still sit on it for all 2500 steps (drawn per seed, not
 # averaged: the two kinds of model have nothing in common to average).
-#
+
+# %% [markdown]
 # The closed form needs two numbers per seed, both read off the runs with 0 and 1 decoys: g from
 # the needle's weight alone (`gap_for_weight`, chapter 02), g' from the decoy-to-needle weight ratio
 # with one decoy (`g' = g + log ratio`). Everything at 2 to 32 decoys is then a prediction (quiz Q7
@@ -1464,7 +1464,9 @@ finish(fig, "Near misses distract; the closed form fitted at 0 and 1 follows the
 
 # %% [markdown] tags=["shows-answer"]
 # **Takeaway.** Near misses distract where exact-marker decoys did not: with 32 of them every seed
-# loses accuracy, while the exact-marker models of the previous figure barely notice 32 decoys. How
+# loses accuracy, while the exact-marker models of the previous figure barely notice 32 decoys. A
+# decoy distracts when it scores *almost* as high as the needle: part of the query's match (`a`) is
+# shared, so a near miss's score lies between filler's and the needle's (0 ≤ g' ≤ g). How
 # much depends on what the model learned, so it is drawn per seed. Seed 0 matches on `a` alone:
 # its needle is one of m + 1 equal candidates, and accuracy falls about as 1/(m + 1). Seeds 1 and 2
 # read both tokens: one near miss gets about e^−5 of the needle's weight (g' − g above), so up to
@@ -1527,10 +1529,10 @@ of the needle's measured weight at 2 to 8 near misses."""
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q1
-# points: 0.5
+# points: 0
 
 # %% [markdown]
-# **Q1** (seed quiz). Attention collapse is when:
+# **Q1** (seed quiz; a warm-up, worth no points). Attention collapse is when:
 #
 # - **A)** All attention heads produce different patterns
 # - **B)** All heads converge to similar patterns
@@ -1605,7 +1607,7 @@ print("notebook 04's sink models, the closest pair of heads:   " + ", ".join(f"{
 # between the previous token and the query's own token. Section 2's `head_divergence` compares the
 # two heads query by query and averages over queries 1 to 8. What does it return, and why?
 #
-# - **A)** Under 0.25 bits: at even queries JS puts rows that share half their weight less than 0.5 bits apart.
+# - **A)** 0.16 bits: at even queries JS puts rows that share half their weight less than 0.5 bits apart.
 # - **B)** 0.25 bits: at even queries the rows overlap by half, so they sit halfway to disjoint rows, 0.5 bits.
 # - **C)** 0.5 bits: at even queries the rows put weight on different sets of keys, and rows that differ are 1 bit apart.
 # - **D)** No finite value: head 1 puts no weight on a key that head 2 uses, so the divergence between them is infinite.
@@ -1674,14 +1676,15 @@ print(f"for comparison, 0.5 bits at the 4 even queries of 8 would average {0.5 *
 
 # %% [markdown]
 # **Q1c** (a second follow-up to Q1). In one bidirectional layer of a model (no causal mask: every
-# query sees every key, as in section 1's random stacks), every head is one-hot: at each query it
-# puts all its weight on one key, a different key for different queries, and at each query no two
-# heads pick the same key. Which of the chapter's three collapses does this layer show? Answer in
-# `q1c_answer`:
+# query sees every key, as in section 1's random stacks), every head is one-hot and fixed: it puts
+# all its weight on one key, the same key at every query, and no two heads pick the same key. Which
+# of the chapter's three collapses does this layer's output show, before any skip connection adds
+# its input back? Answer in `q1c_answer`:
 #
 # - **A)** Attention collapse: one-hot heads are degenerate, so the layer in effect has one head.
-# - **B)** Rank collapse: each query copies a single token's value, so the outputs lose the tokens' rank.
-# - **C)** Entropy collapse alone: every row has zero entropy, yet no two heads ever agree on a key.
+# - **B)** Entropy collapse alone: every row has zero entropy, and heads that copy single tokens move the
+#   tokens around without merging them.
+# - **C)** Entropy and rank collapse: every query gets the same output, yet no two heads agree on a key.
 # - **D)** All three: one-hot rows are the end point where entropy, attention and rank collapse meet.
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -1706,7 +1709,7 @@ assert normalize_choice(q1c_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q1c_answer, "c6b2bbfddf251e485cb054d12dcd0044cd2c826bbd3f272d2f7cbbb3edb19ba1", salt="05/q1c"), (
-    "not yet: reread the chapter's opening paragraph, then sections 2 and 3"
+    "not yet: reread the chapter's opening paragraph, then sections 1 to 3"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -1718,7 +1721,7 @@ assert check_choice(q1c_answer, "c6b2bbfddf251e485cb054d12dcd0044cd2c826bbd3f272
 # %%
 explain(
     q1c_answer,
-    "sealed:chQWOhaUhC3CaBN4Gh64rEdMVSBMqUfuVIKEa6eZBz05iczAocqOEDiMl+FZX+ica8e/Q+dQKvT1dmlTXwIX3Rn1gN9OQ86KflmeL7EzEhcuQ/k2RlFShF0dFpfFWDaGm9nyVrEoPCMDgWhs9ZTlR6LwjrAy6J8TFOsaGVPKGvRy9a+44RLZxFL4bAomRp9ykI3wyjyUP2lw7vks9WoHUUvRXPOQf6NT9WaLtMsA8TYZBv4//iPptCIWlmleLUq896J1sC6yZ2oQjcFnVfQnAsHpNipi3Dmd18hAJFJ+kQWYOqtLrhGgOhlmvHdZRTY808p5g0UkcXvO1LYPOUfHJohsyQo53HCZiWFEodR7DR0lbTiv+RRUmL36EY1F/MuMHIfh5ldoKeMtPOHfSlk2LWlXzuTj+jyR1j7GuKxVzYd/NFjZNEPTUaaKZHUWbQbyAfrUAw78p99IfSs1zM9z8eEVtAhrXnYXvD97EVMjPvoxFoxgm4NrDQtMVd7GhLkYp2pNP2/Rg/KKY4/misgLQ5LHnKwwLrBhR3dHsFanh1uBejojjcE+/d0AwLZiprA9Ct/4c6BiDP+5X8Xb7Bhf8E6SvUVgSZaLyO06Xj0xHF4VNwTI7PvbHfZGEfZd2OpONO3nUy0LWUU2mKB4pF5OhignWerCeZh51bBul3rP74x4ufu7I6Q5d5Teo/S/Ap6Xjbau3h3mbB4KgGtIoSL7dn4BDQrgTSmb6bS8vMc/fCJB3yUI8oL1OSDBeEuaGYBjqV2Ku+roqyCCybWRlKCBBAYwE9f9EyB6LOa7iu3qJ0YeG+2gbliyKSpob3mJL1rP2ZGugZdNSYfY0GhXLnhzz4tOIMMcvFzQ6NLsSOJD6Z/GfJY4qGSVZcWPx2m33h8dl0nH333IiKl9Hu/TpNHsjYgLv4+6kTgLMCUAU7Er5Az3+9Za0bHUv0v1CpVrjFQf+GyfNy1mHu2/MwsG1hjaZYlDCyaoYywKwmiuyUJ8Sxvyfw2rbaSBVQnqnyPq3jpd0RmcQtksKvOXWl7v5UJR83H/EcSOTfPu3XgNqCHPfYAsQeR51ZYsqsw0WpUJXFfykF3ySjdSC7LLkB2qQmezCiPRuVhtoF96jCS6/weIZx2UgRyBW5tWFjNkLxgLgVs+vE6VICiymqLDzhlTJA+yR673+u0u2lXW/eG8QROnYZUvuWSu1eSCBu33NHeA7PkmCCMQDPSftBDeFEGsb6Dg/pmsiW1M4f7pxqfQl3UvRw3TFRAWoWEN7V959j4jo/t/wCvuo59w3gMyy5Df9uPffnSszbANMPtwbhR3wHxfWb5D0JDfsCJHPlIg7jpVxJfImWlW/O9AU9eMgdevZXkSeYqq8oxP+8VOkRK+CjSvoFUpG2rN6Ggxh/f9bsdU7EuQO1hoJMQEk/MNBeJtbtE58dL6VLJPWEtmVi0nFtZil51p0KpD1ThHc3dm3jEZgHhC9/aayrhnJ0gQAFH/h6wctxv4Gb3w8GJcA34HWxTHzzIb1qbGZdiK/BL3Sb0fRHatnLJFicsDLcvUP2MfWHOd8Ze4g99lNsi3Dju8emVRi1VxGqk42cdvb51rjavSmsFCSa06YmZaKeOG3Aeq1sOL18DN0M8kUbgMrbzwPsbvO6I9QJzVKhFqzXXPnxFQbFb+yEAvmPzew1RbC0KIuo620rrFNdiIjp5Hpnd+YzhWQuKwPh2Byzq8g6ge4LM3DtWO39anLFw9PvOhn7e/thimOndP9PSPx8QqN6aJTdM3EO0DGRzRO79zC1L9S6AuZSIUm/lgEdbLyElMMrUpTR1ZNwTZBPcXELmBToUTbr4d60wT3qZjJTIU0QovIiWwJzyJgT48NwDrxaCY37j5a0FR99yYJWXYXnxhe910OlIvha7MdPNwxLTLTGMwBFqwZzyeEQtyJvSt5Ss+AQMB",
+    "sealed:RPwcq0zCej+sxGndFj0iikdMVSBMqUfuVIKEa6eZBz05iczAocqOEDiMl+FZX+ica8e/Q+dQKvT1dmlTXwIX3Rn1gN9OQ86KflmeL7EzEhcuQ/k2RlFShF0dFpfFWDaGm9nyVrEoPCMDgWhs9ZTlR6LwjrAy6J8TFOsaGVPKGvRy9a+44RLZxFL4bAomRp9ykI3wyjyUP2lw7vks9WoHUUvRXPOQf6NT9WaLtMsA8TYZBv4//iPptCIWlmleLUq896J1sC6yZ2oQjcFnVfQnAsHpNipi3Dmd18hAJFJ+kQWYOqtLrhGgOhlmvHdZRTY808p5g0UkcXvO1LYPOUfHJohsyQo53HCZiWFEodR7DR0lbTiv+RRUmL36EY1F/MuMHIfh5ldoKeMtPOHfSlk2LWlXzuT2+hXU3z/U/PhJxJIrek7KP1WAAaqfaicbJRKnF+nARlr44tIAeXkjjcNl8ewRvwhtR2EAuz9/FBYbFPohD4V9ldAzRR5QEJXMje4E9HVYNjrbyfKYeNvmhd8KDJSCnqd7MfF+QWYZ5XbjwhqDf2Myl4R28M9Z0atlt/VyHcLsb6YnDf65XN+a5lAQ6ACCsFItBJaB2rgmUTQxB1oFKEvOpOyeC/pVFucZif5fZvGxRToXChU2haV17UVI2Sg1WP2RYs1mwLw2xCnBvYwuruisaOE/eZySteu5C56b3aul0B33ahte0G9EtnavcX1TG0GjdSGN4uatqpRwaXZT2S0Pt83zfGCDKwKEVpIqrl2Suabu5CKXwr+PlqCoQQU9BJ77HiJ6ZeewneS4dEIWG+2sOlmkKS1ha2+JJ17FnND0itheV8bS2GkSKyh304scLsBF1j/euYq4C7VdoN7cNLlL5yTLM4DRk27+xQoU2B3g33DIiKl9Hr+bu53ukpcC8N+dnDkLMSsdU694oE3nutdGkL+R80jyCYl4jlJL/GyVMy0vEriyOAMR1hqWaZtTQmewKyQCwyPvyV58BQnyYhD/KLuAQhTjxnDp3iURngOfG8l2cqaAHFn84kVR92amUYGOUf+rynMb8XXPfYg6QftzwZ47qss4S5sJGBGk0l37RjoBX7XcwhXrEEOpSzKQpEIkrVp6imHy7g6NKVSTyRyQXcn8+AQtfxcWlBZ/6FqTPiKy3fTNjkUWaxLmQ672+v8gm2CYuO7oRxKsbJ4voSinwPaDBurhcXaLuP8rAGZUSfuUsxDLWwKieKul9NOsnGtN4eX1y7HHxCpmVRjAAhsH6G8X7Vlg/yA78/lvhTfy6NtBxFc1wNWa++3PLTy9w/Qfd+Jwbkh31XpeWb5E3obU42ZPPVI16H9fiprFmXtI/PMZF8+fgsCkLjckY9ut9pBNvtUBnhGvA2eu6VAgE33bpnpjnPW2at9CsgqWIRZmapAHme8GBOIoIdk6pcn6Rf0GVgUuAWswFtJlhYA92rNWnD5bPWx61H1Nx31I67fbx/FwK0pWAE3um7dMoVWtF+urum4ZD3gOFUX4+WBS1L+dPY6N5kbwCPQfR3GpirkWxt8FMsvOezAcWGuZvoqt0JJhZN27EzX4e2xYxhQ3df56k4IqOs0viePDnIBaCKc6fjJIbOeGzxr5h9+anpmFwdJhBbUf6L3oc9K6NbU9QIjVLxRrnjjanBFQa1/2jQ8ug+fO2VRXTkCS+4z3hpaWe8vAgs0TomB9cjhBTKzkNBKOnjz0h/gP/bRyWt2P1YXvKF45bPPn2oql8gP0fz5VvPKCx8Q5ObvAVtkiAL9AFwLEO6QzC0f7SqAuZTEVyK10EZjSzlheJbUpTR1ZeATDTeUQB/TVVIMWeaUV50xH2KF2fGJKjFNre3r5JyuOimohKBykwqGJmvDzbAVNudraI3zJDHRqPtkxblhqk6HQYfki3fzcA2AsTxe7emiBGwlsY6Gjs3J8W1sPGAu1K6oQjPLMBLsFD1GJgXuadjLBCUUEzzAVBtqkHm/CzCaScU6MeO1OENr1mKe/6UWOG+HjDS7EP+5Gxzpexdi8sPtos+PA6G2PZwrWZm49PlPOfOH3AqZS/XRNsI1/lHOoesDH3QxcvZNnoYDRoBj9VW4aBQA5NgctMlbORwHjaBjBriNWgP9rYzypzK8Ejy/sygE4fyQ6kcN02RrKV3vD1wHLQDSL8FdvEJ7Yf7olx0o+PqGFpx4qaV/8IEWQ890OvkncAAwp+aKxUyGvEDJrvllarPiODN8NKC+lBz8=",
     salt="05/q1c",
 )
 
