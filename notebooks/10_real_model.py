@@ -236,10 +236,10 @@ fig
 # layers 1–4 and the 20 windows, as n grows from 32 to 512, the share of weight that content
 # queries put on `[CLS]`
 #
-# - **A)** rises: with more keys, a query has more weight to park
+# - **A)** falls like 1/n, as an ordinary key's share does
 # - **B)** stays about the same: a sink is a fixed habit of its head
 # - **C)** moves to `[SEP]`, the sink Clark et al. found in BERT-base
-# - **D)** falls, while punctuation takes a growing share of it
+# - **D)** falls, but far more slowly than 1/n
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -275,7 +275,7 @@ assert check_choice(q1a_answer, "1ecc28768341f3265aa5fa58bed56090d2d1ab4d53867b5
 # %%
 explain(
     q1a_answer,
-    "sealed:cqx1DJHddashBxWYm6B2cV9PYR0GLlI+6CkyGNr1mMy68pjPwqhp24UZKIlfRRNDPoajzKDW4IWSlNpF/Wzxyj+JMFq1KAsw4XhAUAv0bxIAPSS5dzZgsgCnWPVVIc7cE99eqGFT30ugHKDHVSQy1kAFCJU/IlvxeYvIOmZgLAgdLgT7DbaIgrEAnyzSVH491MDXRyPs7A1ydX5ES4dNXG8eVTpdXJaQ/UDls0+oh+Hh7RUQFqTOclmYrJ/GQpzPK8LiU1aFAcXcZk0ED4WJ47khXweVGg19ZXw4llKgXFV3wnZ2DpsUrZ9NsBaF8avkmbRvNC9a5rQsA26RlpPtjHw3ws33uc7UFnutUntOF3/9k/6CrxZyGIlt5LwmVJoTqO/qURsFhJhXMWmQsdlF4X5IO//ZNseKcNCjw9Qpi7npQ3wpq1QEWW4CKVktSLv6gkBTpRAf1Npi0HgSMLk7ENcZqDJ3yAw+T8FEYjinIh/6tHgU/B5cL7rAdta2tE3qIIm4ePF53o0a0bgdrYXl03DgdCqQAvJEaJj30YVTLqTeXqC7JC9tVFx843YWe1osqH0ym33+mLsijiTQJL6iHcCyenLhVgIC56DiTrmoHs044+lvLSSGrX9jNHW5Eg/LR0QZ3OF1Vfsx57yw88+VW7zdF2VamuuYghnivjlA68hXogIMTUJ34WEQGP/ogBfV6Axkqo3+2n+ittEeBhbUB/8DwdJ1g/e18D/Asckd4g00tkZB6/S8d0b5m9L+NL+ZKsrx4zHdOIzEYQQgiHwxdPEwJaqZ5/ZwLOE1F7ovtMM+p4ByNciSHeuynve6vcJYhlroTSDSAcygxEvPCzW5aWZo+aPtfBsLMZYmM9yGJa3stSn97vX35wy6RfZ6JYcWpMOQ/cnFYy0rWr5rMFfaMxtc4Pu1uQ82u2d3eJZ5lAr1Lu3mS7oAUQwqMagbljcweMVblTas7RJytnJ76hbmOm1keyLsDSdbToC8ISyZfadajUPI05NaMkHJaXywh2X/b0MfsWw=",
+    "sealed:Cem0alPgOp4CXgyft0dZel9PYR0GLlI+6CkyGNr1mMy68pjPwqhp24UZKIlfRRNDPoajzKDW4IWSlNpF/Wzxyj+JMFq1KAsw4XhAUAv0bxIAPSS5dzZgsgCnWPVVIc7cE99eqGFT30ugHKDHVSQy1kAFCJU/IlvxeYvIOmZgLAgdLgT7DbaIgrEAnyzSVH491MDXRyPs7A1ydX5ES4dNXG8eVTpdXJaQ/UDls0+oh+Hh7RUQFqTOclmYrJ/GQpzPK8LiU1aFAcXcZk0ED4WJ47khXweVGg19ZXw4llKgVAEkzXlxQoFH65BQ5FuLo6itkr1kYytCpKkwQm/Xh9X3xXw+h9/74pzqdUOWbi8HAjD+kfTVoRcrCcdup/IgB9Re5q7rR18NmdlLaC6Ju9cRsipEMbrFbo+YbYWkwo0/wv29TXxo91pGDDNFOQ0+HeagxAFf8R5Qi5dw0zRGPq56AMoerHskhxl2WttEYm7of0S/tHQCvQJdNbrWep2yo1rqII/9baEvmpwRlv0SsMGe51TSXSqKArtEa8v20MRXLfbWXqqxJDRyXEsvt38de1QupWoh3HO7iq13iSeFe/LjWZPoM1yvBQoB4+7sHe2uFNQ2oogpNSmGuyYrIn6kDg/JThYViPkwRO1w5/Ow6ZuTUbrHR21c0aeang70pGpc4t8S8QseH0wy731FFemt0h/C6UUg58P7lHL24d8eHlrOXf8hwdMwlLij823RuMhOsQssuBQM8Oq8d13i0+zfUYShaZm0t2HPM5vDNFV60SFtdPEpavfM5/Z3Iul1RM0mo4d3444uaonXD7/72Obm/JY7mV7uUmzSEcyj0UWbS2L6PX8tsKvnek9PcPQPDubMIr6/uWf9+vO87wa5Frl/YKU2zbOsqI2RYjB4G7ZxLAPSOxNKpKbguhQxuzkja5lu0EzqLuSjfNk8YyNtYukA2GcrY8kPmjCw7UYz4nB/6x2mOmdkfiLhFz1BTobzISmZPvsSjBecyI8CK12Nf3G0h2b4O3U8h2KIJGEGEaJJyeTkm3cnz/QYx8zJoHsIY4SgWWNj088go8IX59+r7Moai/U8vmE02kddeC9Rlhza2+Uk127NH5aZn0XnGsddKt+SBXhZ2xm70YWS1fERq2EW+8hhC8I3RBtaslTixqj7lTHtVNP2NdouqamYrJsBjKEnT8kBRG25Axl/tMG3cSRNI7MBd+7sPd8r1eK03eYg3sG0WtoD77Sla/ZsiDU+K4nJiXKB84MjJ6Qh1cEDqCDlveU6z7sQ6YGJRP/e9T8YgjpnjBIrYVTp96/warBycWz+TuVvuxcEj0hiyHUZRmzOGjhN2mm4I6AKyKThaVJ5fAmnEG5oYolWfqXEQtE85/CZIlQFI5NqKPrJdNqyGtSuI40nU4WdZp71heKzGDcd/jPsSJ5DLCPKAgn5Up+oXw==",
     salt="10/q1a",
 )
 
@@ -367,7 +367,8 @@ fig
 # quarters), almost none on `[SEP]`. Clark et al. (2019) found BERT-base parking on `[SEP]` and
 # punctuation instead; this distilled, fine-tuned model parks on the first token, like the
 # language models of Xiao et al. (2023) and like notebook 04's toy models on BOS. The sink is not
-# immune to dilution: its share falls as n grows, and punctuation takes more.
+# immune to dilution: its share falls as n grows, and punctuation takes more, but far more slowly than
+# an ordinary key's 1/n.
 
 # %% [markdown]
 # **Dilution.** The planted copies measure it: the copy's key is the same at every n, 16 positions
@@ -482,7 +483,7 @@ assert check_choice(q1b_answer, "93a059089c958ed1ad917c3f59885e7041d60843422e77b
 # %%
 explain(
     q1b_answer,
-    "sealed:PG/njUFeyUH2ZDomv0n1/rmMcPQzBtBMpktqFGCdMptm59Rs7jzB66ldq5Du6Iv2VF3beNue+0JLWXprdLZvo6TfmZmjzFUF8s/mLe593NZC+n+MqpftH3D6BdFd4xMzgF6eSv9WTXmF9VJucn3PjmlZlgRw5D2BStEyabwbLwe3DbMxwZBtPAJihzT/q5mr7qcIh/33lHesw2pyKbC5LGlgw1h/NsmTpMWtE3e945mZcKnM4keHZYH8fs22ez68Anj4FenLekfLnPHXgcjZ5FaL6q2KTC2SBOKlf+tjsOlK+aCazyPP1CYpa1iaZoVFkleQF5Udkb0b23JSAFNCkzKtrYkNGkpkc17JmdbTuxLPCFFEzD8z7OtNly4mc63TE84m+gP9zx+uBIXDuMrK6qZ0SlpPapz1A5r4v9zsjhZORykG/+lzjY5q+QJWastByp8+1z1IpeSk6WGnl53dIvA1wmr0EFChGoqRnS3r/Pxh3M5yS4W289LKOzOdJdeawfu12fdrmcVjw2aXB44HZ5zGLEaIuQjNjJctvmCSUE5zOU066V3VL/G4ZutGd/6ObzSl/uivLGHCSTdiutNIalQO3L6zt/XIWdsLsDIIHtCC+MFbWPkVR0imubqz4ewMqHq4rSvI7mnHD0EyLSBaVOChk2xYMuRF1AjMjnrfgWRFR17mQiJG8w+Js7xL0iBiX4yXHM2W8teOzhor7UqvDSFx3IJDFHT1mmmH6iTB7fX7F5b2Kb5juewUu2aLjZMP7OVt50ZYwk9gq4Ki/XzCt/4YzAcFkIitRSvJrjJ6xpsnM0BaHx0wy1YVOJHxvp5zG9txCpKBeKlE7R7j7wDua4Tuj67JC8pXpzaXKZsCN3YRf2prUY9CyINk1HktLw+flcQPQQj47sqXDFl3Y/6dP9ul/SC+Yxp7PuaJjDVneX5ujNhBXEDR/b/vq4QWBpsCsqY1F53/TRHhEqMXlcsxGmJ8/P9U9zrJ9t40bbqx4Rd+5eFQ8KPsCQZsqVxTOhgljt6S/BZAHWJni10283kgKLkoSTQaFl/EcGBsRU+ZnNoNM+4nqfrWxQYCvKl5x2ocemE218bdBHGCm/3N46m8MihmNg6PcIrLoYl8mjaI9FXjtFfSpG7b6hZdhKQz2hBS5AYEj5d7fxePCTlobI8FjFy78cSVq4O06jNzZrPE5H6MjyvShBvFZyhpgM58Cw4rjMmUgfV+xZ0mbDrOX36CNICozmrG5WLe9gSGkPQJr2mJ7GC8VVEKNzTLOp0UaQ9xchiBkZN6sYbRvYAeNlsc9IjrfHnjKD4OCe9cjFiW4SrIMKp72rwpgWsPgctIGFl6ACVRTk3HQJX79yEy97eZcMgJzA6Ybpx3GcnUtIpuaLbvnsiuZE+kSoIPNONWgotZ64LP9rZ69/qFI2dMDYXM5dVPvRFvQyBaiZOHigI9+t/ATImjUfs+U7UhCNXyKVR+t2cVl9omzpwqaNSJQrlJpzPTQyTJkNDvOhIGD/6HcIg3/94LLI7nkpnZ0/f19el6zr89M/jP8noMy+5NJabXwMHlu8vGsv5boJuwOzr/Fs/u8s6QCRS2hkeO+iJBy4th2SZ+EoAJIOtCTkRe95B69Vz4gmzme2goK5dTzgUAUUBmt6n8p9YdfNe6Jux+Nx7iltLj9ZGHwKTQkmZc3CYoSvOG2Rki5/9JUHG3f81O3p2drQBdzmJASnZlxkjPlgSKvX9GRXUpgYadU5CN+lUlZflw3aULLejLcWKZSqfPfcA5jr4wNudP03QX5LhVauQinPuSe2p+QTqmXO+ejjnCiZHUUVxLDOTV+yoMXNuQSVj7kJj9vK2OkYfZPA==",
+    "sealed:ZmfQzpV4WvUJC1yRVJBPiLmMcPQzBtBMpktqFGCdMptm59Rs7jzB66ldq5Du6Iv2VF3beNue+0JLWXprdLZvo6TfmZmjzFUF8s/mLe593NZC+n+MqpftH3D6BdFd4xMzgF6eSv9WTXmF9VJucn3PjmlZlgRw5D2BStEyabwbLwe3DbMxwZBtPAJihzT/q5mr7qcIh/33lHesw2pyKbC5LGlgw1h/NsmTpMWtE3e945mZcKnM4keHZYH8fs22ez68Anj4FenLekfLnPHXgcjZ5FaL6q2KTC2SBOKlf+tjsOlK+aCazyPP1CYpa1iaZoVFkleQF5Udkb0b23JSAFNCkzKtrYkNGkpkc17JmdbTuxLPCFFEzD8z7OtNly4mc63TE84m+gP9zx+uBIXDuMrK6qZ0SlpPapz1A5r4v9zsjhZORykG/+lzjY5q+QJWastByp8+1z1IpeSk6WGnl53dIvA1wmr0EFChGoqRnS3r/Pxh3M5yS4W289LKOzOdJdeawfu12fdrmcVjw2aXB44HZ5zGLEaIuQjNjJctvmCSUE5zOU066V3VL/G4ZutGd/6ObzSl/uivLGHCSTdiutNIalQO3L6zt/XIWdsLsDIIHtCC+MFbWPkVR0imubqz4ewMqHq4rSvI7mnHD0EyLSBaVOChk2xYMuRF1AjMjnrfgWRFR17mQiJG8w+Js7xL0iBiX4yXHM2W8teOzhor7UqvDSFx3IJDFHT1mmmH6iTB7fX7F5b2Kb5juewUu2aLjZMP7OVt50ZYwk9gq4Ki/XzCt/4YzAcFkIitRSvJuTJYmNhiKEpeA0572kdQeZb6q4NzCcY+E9rXauRZ5lq6uxKhZNe6haSdF49AvX+XJYBQJj4XMHR6WZ4L0sx3mnxjL0aKgNcVSgik7viNBhQkfviTP9G5rSn/ZQY6P6DIiS1nYnchwpBQFEOY7KPr4tJUCMsxo/FgS4ylGlz+EfcKk8l4Aydy6rZS8SrJ/9FmQpGYwGo14ewD4/KtEwdouBJCcxg3gMDWsRhCGTBnw1Q9oX11KIlvT2YWHkyBaCVhClmZjN0cOKt/5rvMyUMS//AokSYYLi5lxoCVSSWem6XKpvGpLih+NwXKI4nDqMZlk2zG5xzztQT9hkzr0hgRtaoi2gxO/kEEkow+LxmJFXx1KswDlgiq8N+P4JKl/DQwfazZ4GGMiDvPw0OfdmM0zMBuQgwmydSJgfZzydohanPGWDC4G+yI5yPL/WKKtkuFjL8Dr3bc7DLzE1wBNyrKOp4UYQ00MwLJlYxt44nDtcIQIQJc9cfvZzigejweRedXwAyY+WuSdetjm/pskydOm8YEFgpHEDQZGUTHSZivtSAx/bOQJYcKhQmEL74UO//o5sZ8a6uomcmFe13qAo5be/Ffi5UKqIzVorZi5qiXZnJaRMLM4o0OsF98BiBTwdae2Ag3u5mZGpvqS/BxUK5qCPTvMhNztmMKl8Amh5YnJN/bS69J8znPDymBxZD7YxwMQ/fIY4Uys8hKIZW425+R2KL34+RtnKtofPvTpipXxakFKq7T0MGqvczU4bJWtpzjdyf5EojgpvKdBUbhjVuE8DMTg8RqxXIwEJtbNrE=",
     salt="10/q1b",
 )
 
@@ -572,9 +573,8 @@ print(
 # 02's fixed-gap model: put the fourth line's two fold-changes next to your answers to Q1 and Q1b.
 # The sink does not explain it away: `[CLS]` takes a fifth of the copies' weight at 32 tokens, far
 # more than an average key, but with it left out (the last line) the other keys' total weight still
-# grows far less than their number. What the probe cannot say is why: it keeps the copy near the
-# start of the text, so every key it adds is also farther from the copy. Q1c moves the copy to the
-# middle of the text.
+# grows far less than their number. What the probe cannot say is why; Q1c moves the copy to the
+# middle of the text, at the same n and distance.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
@@ -587,7 +587,7 @@ print(
 # windows, and compared with the same windows' copy near the start, the copy's weight on its
 # original is
 #
-# - **A)** under four fifths of it, far above an average key's: the start keeps more
+# - **A)** under four fifths of it, still far above an average key's share
 # - **B)** four fifths of it to a quarter above it: at a fixed distance only n counts
 # - **C)** over a quarter above it: away from the `[CLS]` sink, less is parked
 # - **D)** down to an average key's share: tuned on short texts, the head fails there
@@ -847,7 +847,7 @@ assert check_choice(q2_answer, "89ed1d3a46bc0b2a21d0f75c9337c2c5178697b16bdc20b3
 # %%
 explain(
     q2_answer,
-    "sealed:eScDDjIqGB7GicE1P8NX9r0RMkzWbvIOxacKJSl88zprEHx+pftEub2NFL8hBqofDTGMzULIZXPXBJaYkkqIiVn1e4yG00T0bN7Kfke3oDEe98uoj0aCDmKgDi4LU638dWNeDOfyVgRVXlsUp0QzyzNbvK0DGZTxS/Qs4VeMm//44Bt75+N1iKSdFS0NGpz15qXwVl/d41mGasH9/rEnX8i9J9VpleAG+TSVUegM76Qr10imj+37ChwV9U2skx300URhQXzOiHGzZBZVMEcMQkiWmnXsjj098M0BkJkwX3+35DOARbfbSoBkXHEXXG/ZEhyrMvmz6dlIs1XRsKYUwNmT8Ihfr8O/JGWDrs3Ctt+7XyI8iUZwDwfVIRRvS1GLeFcU868mFuJcFRJvPAJInVSc7nsGeD7p3QJ6nw4YHXeTwfvOyw0unaJYU3nJcmYQY5XkjINyvgoWmFA+JAKZ+e1S6cDRscKAygYwgG3l85bsYLAi0xAYQmPKkE//25Lt8jrFZUCmeJTxhWx5A57llHJ5VSsvkrp3OsSY32ZYs4x4cIEf5OmcDKFr1YG+SRfcmeGhIN2AUtyjMiL8BW6AE8MDc/gyX3arY5DhsO1ASM2lysKqlXKicgQvwtyM5fpYlwoXAugewkDajOJfIU/O0uVkyvnDrRiOmkmIA4nt0QrodA/Xd67OGItcC+LKrOS4w78QSv2nIhId6Tv1eub8CUcYaIy8HC846TNgKtkZptex1w0/HysB99HM9fccqB4PrbBFzlJNcZoQbpeP645yRZJYa49kvnKOjfXAge1zWbDhMDpZcLIREYTiHLEx2Ev0DMitcnsAlak2EbMQQk9PxAtAsX0i3iDUtPZLew7HeR/fiKkXgc0RYUC3p2+YoUTKgDHBynCOSW7Vnf/ZNz9cLVr1yt1WrsP79CUrVbnRIntOHYX1Gz62VNZFEgXqqtBWs0NBG8PSbhVaXXPj5pU2ifIbf90mrztLZc+CmgXqhgL3TwGoCspr30HvGKxZAQxi0ed1JLB1y6fJf18o4bCex0tuGHR2mQyTVWfWtcOYfHi4IMQIgn4WsmO9IUXDGJL6KgqqGtZYlY0clUjS/cApau0pHFME4JqxuKmpUXN5wYAoenbTqT1oE/QzgbIfyptABR3mav6ZMmTVrdnT0JWXWX38c2GoCjAHXWMfpMkxNPVaI94njqqnsXCL5+DwJFZ9nsKU0SsoTxEWn8D8EuKZFhhJIMoVTedHzYTIhRzn+OBrKLSTVzauc4Hik9fNrr+pjXQOEq9HEvQiXqB0kIgKCxnJch4ls7Hlar4VG4MQRdZpfYDZ8R/Rc/wa7oUYkEdHL5L9KpdCcq0OYHH8Y4yKc2+DSeEigJU8feoaUIfgSDyHNdYWrOMP9ClfjvxDymxVt9QzFAa95yvwQmNJXvqyCve0Gz1aNzf2VlsYgHW208ReIBQ65TC5DlkZBmEF7/ENKEEAA9/DE5jpKuugfagU+NNGSi3LGosEARbIFxDTCp3r9+BHnLA93pvD74plZMLHBh4jsUW2lHoDTEI2GazojCsKXIlVDG26+10WuVmwDBpwmHBsW1F2DlTcFu8QW4T8fps2fCOutOz4bjvVooUjclxl6SD2y+xhEQhK28FfJ0WKvXcmRtOlLArHs+BSZL634njqO0y/saluy/Qn20nqwAL2UrUjTZCSS4aQNUfvRwPJYjbsvQA3qbP1N9Fcn5PGQ7jQrmQ7Z+tWd9zNFaMGHNYNV6PgzTZmgUWTjjKyndMMCKUr7fyfmRBmWTPBSIFsY62gWbzb2d881nK0gvKo",
+    "sealed:a1qRjsE2qYaJZFt7FnIo0b0RMkzWbvIOxacKJSl88zprEHx+pftEub2NFL8hBqofDTGMzULIZXPXBJaYkkqIiVn1e4yG00T0bN7Kfke3oDEe98uoj0aCDmKgDi4LU638dWNeDOfyVgRVXlsUp0QzyzNbvK0DGZTxS/Qs4VeMm//44Bt75+N1iKSdFS0NGpz15qXwVl/d41mGasH9/rEnX8i9J9VpleAG+TSVUegM76Qr10imj+37ChwV9U2skx300URhQXzOiHGzZBZVMEcMQkiWmnXsjj098M0BkJkwX3+35DOARbfbSoBkXHEXXG/ZEhyrMvmz6dlIs1XRsKYUwNmT8Ihfr8O/JGWDrs3Ctt+7XyI8iUZwDwfVIRRvS1GLeFcU868mFuJcFRJvPAJInVSc7nsGeD7p3QJ6nw4YHXeTwfvOyw0unaJYU3nJcmYQY5XkjINyvgoWmFA+JAKZ+e1S6cDRscKAygYwgG3l85bsYLAi0xAYQmPKkE//25Lt8jrFZUCmeJTxhWx5A57llHJ5VSsvkrp3OsSY32ZYs4x4cIEf5OmcDKFr1YG+SRfcmeGhIN2AUtyjMiL8BW6AE8MDc/gyX3arY5DhsO1ASM2lysKqlXKicgQvwtyM5fpYlwoXAugewkDajOJfIU/O0uVkyvnDrRiOmkmIA4nt0QrodA/Xd67OGItcC+LKrOS4w78QSv2nIhId6Tv1eub8CUcYaIy8HC846TNgKtkZptex1w0/HysB99HM9fccqB4PrbBFzlJNcZoQbpeP645yRZJYa49kvnKOjfXAge1zWbDhMDpZcLIREYTiHLEx2Ev0DMitcnsAlak2EbMQQk9PxAtAsX0i3iDUtPZLew7HeR/fiKkXgc0RYUC3p2+YoUTKgDHBynCOSW7Vnf/ZNz9cLVr1yt1WrsP79CUrVbnRIntOHYX1Gz62VNZFEgXqqtBWs0NBG8PSbhVaXXPj5pU2ifIbf90mrztLZc+CmgXqhgL3TwGoCspr30HvGKxZAQxi0ed1JLB1y6fJf18o4bCex0tuGHR2mQyTVWfWtcOYfHi4IMQIgn4WsmO9IUXDGJL6KgqqGtZYlY0clUjS/cApau0pHFME4JqxuKmpUXN5wYAoenbTqT1oE/QzgbIfyptABR3mav6ZMmTVrdnT0JWXWX38c2GoCjAHXWMfpMkxNPVaI94njqqnsXCL5+DwJFZ9nsKU0SsoTxEWn8D8EuKZFhhJIMoVTedHzYTIhRzn+OBrKLSTVzauc4Hik9fNrr+pjXQOEq9HEvQiXqB0kIgKCxnJch4ls7Hlar4VG4MQRdZpfYDZ8R/Rc/wa7oUYkEdHL5L9KpdCcq0OYHH8Y4yKc2+DSeEigJU8feoaUIfgSDyHNdYWrOMP9ClfjvxDymxVt9QzFAa95yvwQmNJXvqyCve0Gz1aNzf2VlsYgHW208ReIBQ65TC5DlkZBmEF7/ENKEEAA9/DE5jpKuugfagU+NNGSi3LGosEARbIFxDTCp3r9+BHnLA93pvD74plZMLHBh4jsUW2lHoDTEI2GazojCsKXIlVDG26+10WuVmwDBpwmHBsW1F2DlTcFu8QW4T8fps2fCOutOz4bjvVooUjclxl6SD2y+xhEQhK28FfJ0WKvXcmRtOlLArHs+BSZL634njqO0y/saluy/Qn20nqwAL2UrUjTZCSS4aQNUfvRwPJYjbsvQA3qbP1N9Fcn5PGQ7jQrmQ7Z+tWd9zNFaMGHNYNV6PgzTZmgUWTjjKyndMMCKUr7fyfmRBmWTPBSIFsY62gWbzb2d881nK0gvKoDpqkzRcC3VcloLsI7x94bH4v7tu9vE0apOeNCymitySb5qrRMnO6EXQG+Ri4c5irC+BPeRD7aKcIIKLUZJSVGlObw7BQEObjIAH/E4TyBFq5zRvJB3YTBVPjdePpt6JfxEfOtVeq5oGOoQwG9KXErFmK6ito+jfnKpi49uQApB46914Rk7SHLRhttjX+6sQ4hvwL3IsmC2v5Ar6AkBiw3lzo1rjMRgYeLYDQyTdDHErPtaPhazVx7zSFetm/TQmuG5HO78rkmhxhim5h1ZrJyjYZXWIbaad+zI7fLLTtZqia0QCabeBLLFxUElIuumIXDseAIBmXeuoFEkHy4hGsKQ==",
     salt="10/q2",
 )
 
@@ -1366,9 +1366,10 @@ _gaps = torch.empty(2, dtype=torch.float64).uniform_(-1.0, 4.0, generator=torch.
 _maps = []
 for _n in _lengths:  # each copy's score beats its row's n - 1 others by the head's gap: Q1's model exactly
     _scores = torch.zeros(2, _n, _n, dtype=torch.float64)
-    _scores[:, [4, 6], [0, 2]] = _gaps[:, None]  # copies at 0 + 4 and 2 + 4, their originals at 0 and 2
+    _pairs = torch.tensor([0, 2, 4, 6])  # originals at 0 and 2, copies at 4 and 6
+    _scores[:, _pairs, _pairs.roll(2)] = _gaps[:, None]  # copy and original each beat the others by the gap
     _maps.append(_scores.softmax(dim=-1))
-del _gaps, _scores  # while the function runs, the check holds only its arguments
+del _gaps, _scores, _pairs  # while the function runs, the check holds only its arguments
 with unavailable(namespace=globals()):
     _built = implied_gaps(_maps, torch.tensor([0, 2]), 4)
 _gaps = torch.empty(2, dtype=torch.float64).uniform_(-1.0, 4.0, generator=torch.Generator().manual_seed(_seed))
