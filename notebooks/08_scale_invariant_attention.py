@@ -215,25 +215,22 @@ explain(
 )
 
 # %% [markdown]
-# The measurement, for all three schemes. The tables and the figure below show plain softmax and
-# the scale-invariant transform; the log-n column, the one Q1 asks about, is printed after them.
+# The measurement, for plain softmax and the scale-invariant transform. The log-n column, the one
+# Q1 asks about, is measured and printed after the figure.
 
 # %%
 STARTS = 2 ** np.arange(0, 10)  # ranges [t, 2t) and [t, 4t) for t = 1 ... 512
-LOGN_FACTOR = math.log(1024) / math.log(64)
 
 
 def transformed(scheme: str, s: torch.Tensor, dist: torch.Tensor) -> torch.Tensor:
     """Logits of one scheme for Gaussian scores s (..., m) at distances dist (m,)."""
     if scheme == "plain softmax":
         return s
-    if scheme == "log-n scaling":
-        return LOGN_FACTOR * s
     a, m = scale_invariant_coefficients(dist, TAU)
     return a * s + m
 
 
-SCHEMES = ("plain softmax", "log-n scaling", "scale-invariant")
+SCHEMES = ("plain softmax", "scale-invariant")
 mass = {(scheme, width): [] for scheme in SCHEMES for width in (2, 4)}
 mass_se = {(scheme, width): [] for scheme in SCHEMES for width in (2, 4)}  # standard error over rows
 entropy = {scheme: [] for scheme in SCHEMES}
@@ -261,7 +258,7 @@ closed_form = {
 }
 
 # %%
-SHOWN = ("plain softmax", "scale-invariant")  # the log-n column, Q1's answer, is printed after the figure
+SHOWN = SCHEMES
 print(f"{'range':>12s} " + " ".join(f"{name:>16s}" for name in SHOWN) + f" {'SI ± SE':>16s} {'closed form SI':>15s}")
 for i, t0 in enumerate(STARTS):
     print(
@@ -338,6 +335,20 @@ fig
 # table.
 
 # %% tags=["shows-answer"]
+LOGN_FACTOR = math.log(1024) / math.log(64)
+SCHEMES = ("plain softmax", "log-n scaling", "scale-invariant")
+mass[("log-n scaling", 2)], sparsity["log-n scaling"], entropy["log-n scaling"] = [], [], []
+g = torch.Generator().manual_seed(1)  # the same draws as the measurement above
+for t0 in STARTS:
+    for width in (2, 4):
+        dist = torch.arange(t0, width * t0, dtype=torch.float64)
+        s = torch.randn(max(1, 2_000_000 // len(dist)), len(dist), generator=g, dtype=torch.float64)
+        if width == 2:
+            logits = LOGN_FACTOR * s
+            mass[("log-n scaling", 2)].append(torch.exp(logits).sum(-1).mean().item())
+            sparsity["log-n scaling"].append((torch.exp(logits) * logits).sum(-1).mean().item())
+            p = torch.softmax(logits, dim=-1)
+            entropy["log-n scaling"].append(-(p * torch.log(p.clamp_min(1e-300))).sum(-1).mean().item())
 print(f"{'range':>12s} {'log-n mass':>16s} {'log-n sum e^L·L':>16s}")
 for i, t0 in enumerate(STARTS):
     print(f"[{t0:4d}, {2 * t0:4d}) {mass[('log-n scaling', 2)][i]:16.2f} {sparsity['log-n scaling'][i]:16.2f}")
@@ -537,12 +548,12 @@ load_variants(VARIANTS)
 #
 # - **A)** More than double, like plain RoPE's: any rotating channel takes angles past 64 tokens
 #   that training never showed.
-# - **B)** About the same, within a tenth of a nat: each of these channels alone stays within the
+# - **B)** Within a tenth of a nat of it, either way: each of these channels alone stays within the
 #   angles it turned through in training.
 # - **C)** A few tenths of a nat higher: the transform holds each range's mass, but the three
 #   rotating channels still drift past 64 tokens.
-# - **D)** Clearly lower, as more text comes into view: three rotating channels carry too little
-#   position to do harm.
+# - **D)** Lower by more than a tenth of a nat, as more text comes into view: three rotating
+#   channels carry too little position to do harm.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -566,7 +577,7 @@ assert normalize_choice(q1b_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q1b_answer, "77b8fb46b1d6cf6891d40eedef6e700183e6910bacd755a3eaea3acdca7ac9f6", salt="08/q1b"), (
-    "not yet: run the table below, then explain this trial's row"
+    "not yet: reread section 3's description of p-RoPE"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -578,7 +589,7 @@ assert check_choice(q1b_answer, "77b8fb46b1d6cf6891d40eedef6e700183e6910bacd755a
 # %%
 explain(
     q1b_answer,
-    "sealed:qZu6NaOo9nLq+9p5HBqxjlcxJklBzkc/SX03/3DSTcUD0jICCGWJLwi2tDF/D0ort5duSj9dQSSZKx1jNBU94mTyFxAh3DmZ8zvrDPfyZd4DNmZu8qYjw8G5zXdhz/uXGfz9VUz63M4kvxRRfvVgYRUSv2vKxztmLJErR+FP4KO/yNUdxRWxQwF5jAad9w9WIZYo/2WvRk5xYe1O9qSeCkOsYploE4kGsaL2BHiPNVDExaU6O/0c1erAWjFDmz2IrzkLNhBj0VOoeTj9fd4UqlUocYu5T1p3OyMBepopnxvbwUs05sSLHey3HzIhuV+Yj1KHCgVRedWB1XzOMasX8KqkJaSPC0xn+DpPqu+Vt7LEAhTcqFsHn5oE5Q57lJVmZ3VQK/wNpVQuaBeDrbaU7zcB8woEUs2M3TfihfgfgAhE4tAqZWiUdCcyFBKOSGxpLQqJlcx9sPAKh6vS9R9Z/mPfr62W0JTno7gZI5gzSIepUS05DQl4BdZWWUqq3CwYk2gIrZUHrtZPGok7dCoKrrVfeukSooW04bhhj6tXve9YeSYF0iSbE6v/7zeX9Yfry0TcE+hD8GFUscjawSIokfz/B5R0DrSuHMDB78t17VdceohWOlMPyoVnieq2pMvYrQc9iWIbCd6nWhf3Osn4OWDt7tllFMimARZ6eMdFIukrxwCo6wcOn1wgtE6b3V86GIC7Rsf+vHW7wuVX2WjIBYot6pm/QA1FWKJ7UpomzR8jrr3p5GlR6zjzoNxxrSYLMX/FoIrlPqi8pyv6x1bW3EK1I761VgJoMF5WbJdVJANAFWq8kVeMVvIZx5Tq52lSQSUMQAThJKbIvmxzGgCNnDkDyyI5CTqP7Td4+QJ/F/T1GmKH3tlPPzTu3B/L8DC7SxdU2TYqRHqTkVibm5q95nTPP+xUNK3F+kzl8irBTbWW/jx9JrUqBK7bTI86U9E65+cWAEWw4r+2s5LvJb0D6yV1FIn/kt+gU5IhRzOLcrsfm5SbxNHLCV3Bj7DnbEwDo2RWWcvkwAOKaKB+j7/dWJMGNk/mXb5Sv9gk4sLfh3xnxUxKaHo4Y7GjwzNl4AlUn0U1fjffvqv38os45Gg92Z3wkfxmawZCKw1c+AOHMwlj0gSnBI9hD5yclcAWvp8yohzlkWYz8S3VpIaxTJQt0s+VC7AaqLKeaABUj71isI3bVupntt67BpQMzlkpKBHdSlhlASHZNNAMGWQxF+yxbbDI0O00bAbiwB6U7QeKuEMSFnBPg6mv4hc4IsUZarxCLx0RFoqkq49jGsRkqZGkjNlO/M8U0B/UZL5Q2p71XobFi8xCeiA2xGlA+qM/JJFRy3K21QLhP7x8wengwRxTB7uUNNL3a7A4f1tQMpJbtiAcwP1D8775ttxpzGcuaYJUxWGPAbMH+5vB0WkMu6zqWnl66uTfPWrb7/+pn7fVDf+kpB/mNXzXN1wHFXO4PrW1+vbr32v47E5WOWhuwGC9abTvdvuBOPJNFNVkNyQDolE4EXvQdGnAsyU92I0YUyGJDuBYmuDBw19NgDO8eUGFDXPhmqBRahK/5yqgdLQmbsdoJF9Vn6Ty+m7OdsJV2v8Gs0c09Mg9Qs2f8r1+P7KiHy/osdSVn7iQ6HAAXRs/l2+J7IozdCY86QXZ4gb9J+xYns0xTnOe9T9Y4Wd4QhyifMwPnPNINAuLmr50WK9oeeiXbzGdSxZib2HaFqOVv+2Gj4/vP/gO5WYTeeF1e5MJASQDD1mnSXE5M6+Uj/ksUOjKaxlgnuwv2q658/dItohUPZLu7ENOBdCL8C9AnfJGjo2KM0t//MvIgYQWioBv3HMKUGwUU+abzqwZQYbFJbjsLW1efDjU4FbB4miGbCdnvC/7B5zd3LQ9bPoD/NNJzb2y4M9HrH0ySPQhQviZzmWEtPoRTf084ZfpUc+eutZ1Gqbp7NfTzoFrKxGFWMbWEHXd+0sq",
+    "sealed:rTkjuhEr1d8ZlDZvj/PC1lcxJklBzkc/SX03/3DSTcUD0jICCGWJLwi2tDF/D0ort5duSj9dQSSZKx1jNBU94mTyFxAh3DmZ8zvrDPfyZd4DNmZu8qYjw8G5zXdhz/uXGfz9VUz63M4kvxRRfvVgYRUSv2vKxztmLJErR+FP4KO/yNUdxRWxQwF5jAad9w9WIZYo/2WvRk5xYe1O9qSeCkOsYploE4kGsaL2BHiPNVDExaU6O/0c1erAWjFDmz2IrzkLNhBj0VOoeTj9fd4UqlUocYu5T1p3OyMBepopnxvbwUs05sSLHey3HzIhuV+Yj1KHCgVRedWB1XzOMasX8KqkJaSPC0xn+DpPqu+Vt7LEAhTcqFsHn5oE5Q57lJVmZ3VQK/wNpVQuaBeDrbaU7zcB8woEUs2M3TfihfgfgAhE4tAqZWiUdCcyFBKOSGxpLQqJlcx9sPAKh6vS9R9Z/mPfr62W0JTno7gZI5gzSIepUS05DQl4BdZWWUqq3CwYk2gIrZUHrtZPGok7dCoKrrVfeukSooW04bhhj6tXve9YeSYF0iSbE6v/7zeX9Yfry0TcE+hD8GFUscjawSIokfz/B5R0DrSuHMDB78t17VdceohWOlMPyoVnieq2pMvYrQc9iWIbCd6nWhf3Osn4OWDt7tllFMimARZ6eMdFIukrxwCo6wcOn1wgtE6b3V86GIC7Rsf+vHW7wuVX2WjIBYot6pm/QA1FWKJ7UpomzR8jrr3p5GlR6zjzoNxxrSYLMX/FoIrlPqi8pyv6x1bW3EK1I761VgJoMF5WbJdVJANAFWq8kVeMVvIZx5Tq52lSQSUMQAThJKbIvmxzGgCNnDkDyyI5CTqP7Td4+QJ/F/T1GmKH3tlPPzTu3B/L8DC7SxdU2TYqRHqTkVibm5q95nTPP+xUNK3F+kzl8irBTbWW/jx9JrUqBK7bTI86U9E65+cWAEWw4r+2s5LvJb0D6yV1FIn/kt+gU5IhRzOLcrsfm5SbxNHLCV3Bj7DnbEwDo2RWWcvkwAOKaKB+j7/dWJMGNk/mXb5Sv9gk4sLfh3xnxUxKaHo4Y7GjwzNl4AlUn0U1fjffvqv38os45Gg92Z3wkfxmawZCKw1c+AOHMwlj0gSnBI9hD5yclcAWvp8yohzlkWYz8S3VpIaxTJQt0s+VC7AaqLKeaABUj71isI3bVupntt67BpQMzlkpKBHdSlhlASHZNNAMGWQxF+yxbbDI0O00bAbiwB6U7QeKuEMSFnBPg6mv4hc4IsUZarxCLx0RFoqkq49jGsRkqZGkjNlO/M8U0B/UZL5Q2p71XobFi8xCeiA2xGlA+qM/JJFRy3K21QLhP7x8wengwRxTB7uUNNL3a7A4f1tQMpJbtiAcwP1D8775ttxpzGcuaYJUxWGPAbMH+5vB0WkMu6zqWnl66uTfPWrb7/+pn7fVDf+kpB/mNXzXN1wHFXO4PrW1+vbr32v47E9DfGRz3ny9NZinIvvRNrAYSoFtcCoM7ENsXyuKYnCwunZuyc1BQ3bIBukV0/na0g0Zz3atPgKNEjainO5Aagm4qmS1OvsmRd5dD19Anany7GPBattZiKdJ6wEj/5wcDaz066s/effWGiWsuNfGmPCb4nAEQAE3jyaF7ccyaGMspRjD9BCpd/lExs1hGz+G6XRS4XgtQhyifMwPnPNKMQWLmr50WK9rfuyVbweAWhZPTHvrX+afv++Aj4PodvYMrGkZMLIze5UXRDVdWBrmSTNiM+rV0653D+SFY0t7m6k+h/vjr/dUuNoBdtb/qQoWE57foA9/gJAdnMiKNUpl6pickoEejcUwn3oKWnIUU+abzK8ZVI6Effioa3hDcmKM9QLP6DrVfilj8CK3HJbOz+YgaOwD59gZ4qGWhdFS+zMiAOk6A/jLwGWYtOABAvgx98W9X43E6dZ6GLCg6MvOgMRlbk/RC8XKQibG911oDxp9dw6gHlWJ8N4riTXfbFO7o3Q7OAHcoR2BWWDiFdAcHXzQbiqomdfGD1ISuNM+3tY1NUfLCsbd0KhHnKAVEt6rYLc=",
     salt="08/q1b",
 )
 
@@ -592,6 +603,7 @@ TRIAL_VARIANTS = {
     "si-multiplier": "NoPE + a_t only",
 }
 ALL_VARIANTS = {**VARIANTS, **TRIAL_VARIANTS}
+SHOWN_VARIANTS = dict(ALL_VARIANTS)  # the variants the figures and tables below show
 load_variants(TRIAL_VARIANTS)  # the two halves, used further down
 
 
@@ -630,16 +642,13 @@ STYLE = {
     "logn-rope": ("tab:purple", "v", "--"),
     "si-prope": ("tab:red", "D", "--"),
     "si-nope": ("black", "*", "-"),
-    "si-prope3of8": ("tab:pink", "D", ":"),
     "si-offset": ("tab:olive", "P", ":"),
     "si-multiplier": ("tab:cyan", "X", ":"),
 }
 
 # %%
 fig, (ax_loss, ax_ratio) = plt.subplots(1, 2, figsize=(14, 4.8), gridspec_kw={"width_ratios": [3, 2]})
-for v, name in ALL_VARIANTS.items():
-    if v == "si-prope3of8":
-        continue  # Q1b's trial, left out of this figure
+for v, name in SHOWN_VARIANTS.items():
     color, marker, ls = STYLE[v]
     means = [np.mean([val[(v, s, n)] for s in SEEDS]) for n in LENGTHS]
     spread = [
@@ -694,9 +703,7 @@ by_position = {
     if (v, SEEDS[0]) in measured  # every variant loaded so far
 }
 fig, ax = plt.subplots(figsize=(10, 4.5))
-for v, name in ALL_VARIANTS.items():
-    if v == "si-prope3of8":
-        continue  # Q1b's trial, left out of this figure
+for v, name in SHOWN_VARIANTS.items():
     color, marker, ls = STYLE[v]
     ax.plot(bin_centres, by_position[v], color=color, ls=ls, label=name)
 ax.axvline(LENGTHS[0], color="gray", ls=":", lw=1)
@@ -716,9 +723,7 @@ fig
 POSITION_BINS = ((0, 64), (64, 256), (256, 1024))
 print("Loss by position at 1024 tokens (mean of 3 seeds):")
 print(f"{'':26s}" + "".join(f"{f'[{a}, {b})':>12s}" for a, b in POSITION_BINS))
-for v, name in ALL_VARIANTS.items():
-    if v == "si-prope3of8":
-        continue  # Q1b's trial: its row follows, held back in the graded edition
+for v, name in SHOWN_VARIANTS.items():
     print(f"{name:26s}" + "".join(f"{by_position[v][a // BIN : b // BIN].mean():12.3f}" for a, b in POSITION_BINS))
 
 # %% tags=["shows-answer"]
@@ -795,7 +800,7 @@ print(
 OCTAVE_VARIANTS = [v for v in ALL_VARIANTS if measured.get((v, 0), {}).get("octave_mass")]
 fig, axes = plt.subplots(1, 2, figsize=(14, 4.5), sharey=True)
 for ax, n in zip(axes, (LENGTHS[0], LENGTHS[-1])):
-    for v in [v for v in OCTAVE_VARIANTS if v != "si-prope3of8"]:  # Q1b's trial, left out of this figure
+    for v in [v for v in OCTAVE_VARIANTS if v in SHOWN_VARIANTS]:
         octave = np.mean([np.array(measured[(v, s)]["octave_mass"][str(n)]).mean(axis=(0, 1)) for s in SEEDS], axis=0)
         color, marker, ls = STYLE[v]
         ax.plot(np.arange(len(octave)), octave, color=color, marker=marker, ls=ls, label=ALL_VARIANTS[v])
@@ -828,7 +833,7 @@ print(
     f"At {LENGTHS[-1]} tokens (mean of 3 seeds): share of attention within distance {LENGTHS[0]}, and on the farthest octave"
 )
 for v in OCTAVE_VARIANTS:
-    if v != "si-prope3of8":  # Q1b's trial: its row follows, held back in the graded edition
+    if v in SHOWN_VARIANTS:
         print_octave_share(v)
 
 # %% tags=["shows-answer"]
@@ -873,14 +878,72 @@ for v, name in VARIANTS.items():
         )
     )
 
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN QUESTION
+# name: q1c
+
 # %% [markdown]
+# **Q1c** (read the two tests together). In the needle table above, NoPE alone finds the needle in
+# every seed at 512 tokens (1.00), as scale-invariant + NoPE does. In the loss table after Q1b,
+# NoPE's loss climbs from 2.137 at 64 tokens to 2.864 at 1024, and scale-invariant + NoPE's falls
+# from 1.627 to 1.565. Which test says more about what the scale-invariant transform adds, and why?
+#
+# - **A)** The needle test: retrieval at lengths never trained on is the paper's own long-context
+#   benchmark, so it measures extrapolation most directly.
+# - **B)** The loss table, because it averages over many more characters than the needle test has
+#   sequences, so its differences are far less noisy.
+# - **C)** The loss table: finding a marker is a content lookup that needs no position signal,
+#   so the needle cannot tell NoPE from the transform.
+# - **D)** The needle test: the loss table is confounded, because the far positions of a long
+#   sequence hold harder text than the first 64 tokens do.
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN SOLUTION
+
+# %%
+q1c_answer = "C"  # SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN TESTS
+
+# %%
+# FORM
+from course_utils.tools.quiz import normalize_choice
+
+assert normalize_choice(q1c_answer, "ABCD")
+
+# %%
+from course_utils.tools.quiz import check_choice
+
+assert check_choice(q1c_answer, "de422b47e966b96c1e3430347c14ac806ab5330d956f24dcff0561cb8267d9b4", salt="08/q1c"), (
+    "not yet: reread the end of section 3"
+)
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END TESTS
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END QUESTION
+
+# %%
+explain(
+    q1c_answer,
+    "sealed:x86jyeE8bI8/XmOHY4YjZcJiVxDtT2qB7O4WCsQOWp479wKjjv+i9qYU6sF1bV6nzd3drO8xZX1rI9PeUozhl81u/pqTJpTCjQMgb6d/E041wQExY866Pq0ffuTJNqcFabbdABvDgbhzxWvFCSDOTV98kkhwGrZGRrwLYnmggipNftVlMM3UaMeo0i683K/npZ2Wst/jioOMX5BMRtiRIwK5qLCogVfIN0jtxkC0QiWaqASVlvyNe9awPuF9E+uMmr07dEJ3B13WdPC21G+eC8eQFyp/V9Cx7TendbncekPLqGh0WNMKz48p3+9WY9y9WF4oU6HNMTfdtKwM/2mFlhYul0GY3CPBvzqaFZizKd8cX9tUcv84zLflHthhssF3FB72sYrv69wImzDKlTbDv3IF2B2CxC46Huhrg2Cqt6VwBmhiNtTNpLIzdfX2y20JS8ZzWQ9hFtllnnlv5BXAHSUIKiDw9fahoxUXy2KS8ot/8H3tqJOZEb8xhk3Q+hmkglIcUca1YQryHO9JS31Nu/WjMJbLtO+kuRuWi73mQYvM4V/JcJdtZQtDJqrFdnK5YQsdCAPmT8BwhW+pa+e9OmhnuMnW0dAoGOIl/Uu14CAvADc/s2mw3fPY4x19yBPqQqHfgwXqy9jlEFqF95fMcKrjBt/e34+031DEDyRjg6X2evMghSrJusByOLNOrotBnxM3yIJmjdgMKiL290alApyE0ovA0aw18DNs20B5WI71ILGNMX49ouc2zcil1FGZ5lMYjkACBe1YWMQYlR9KDIZIdoqr2pHYIYwtaDvWzXTLvJpJRFZxiqq47K3Y2YFuih5Qc/IC7Ss3tqSl7da3Sv7P/691V1WBooZv88wQtOK5/1WlFVvzDq+r8bML4ydOocpAR3jDl1J9vGLVtWf5/nywsqLMU4vuWGfHHcU1MoLM/q5T83JG40xr9cAHZwcMj/dvXv+LQr38WKwOApy3/oXy4DqHJl70asTfdVwZWmimjx0Fu9PLGnMeF05vgf0FUd5LPfm9YS24fm7yuW0M948wVdwB614bmUdAqtuXs0o54vyYtDzIfoXQsptfpHGRIHGMwXOurpaJnssRyd9rIRx5w/4C8wCRjchXU/xfn3/OrPWkk4idPTI3N/xk0ZzURXP+OBrpKnCMpwzaCZkZI3VD3cLkKXSc0Q0LoW3eWnjEiLTl+diOSkpYEETsptzce+DEYEcuYiajsPoPXyw5tJQjWxAYuEPy4asWuZZULlnzpID3kTRW7f7GsfpbCaROyKHE5jmugoTLPMyCiVY+irgHRO89zvMuinqyP/B+oYSQCe99wXZsyVh4wdINTseQZ1ANnue1Gtpwb/+C7rc4smbwETvk4xKX9OJshHlAnBhAH0Zpm/Sdx8963AZqSujerjgK8tPeJGoZBu/r95zmpa9NMi4Ri3FiVKFSYzBhW0AHAugT/rn653IYmOxkq63Y9szDeuX4WHwLsEZQkavj3/qQQwImpr/3FjdBsrbQ+LEBcwnl750SBuBAvWpYZjYB120JctvF4PwOI1CAKVQuAJID0fWBa5PhyPFiWUmNPQN/r8vLb4RapZxOIY9TNrkCjxBRmNPubQG3zcOv78jufR43K9fW0WjmSr+AhwwOYB2Wrjj6mD9QJzi2ba7b0uUYMcPTY18wU5OCRHmhYr7WF3+RLJGTGN9TrBQR2xbX7tdqAKiSlb8ShKCwCs2EPNWmUKxRO//mZyR0+N3bbbKPNPTPfly4lV4gwgMwYqAp3iJryeEoGmX+hwcchtUsnQBew156Gg0Hx7mf+3l5p6/Xp/NcDa9Z+THQPBzq6XVVv1AoKFXOPMCNXlG61AU91GFT9ekTknpqoX3L/COeXZPoe+yHrRh0CPiGpiIKh0l30JAEWbOhK9Xcw6cSnBTkRlV1Noq3kuBGFSmHf/gxoKM6a9dNdsWfy7u66+7YjrjI2D2avvKHwxDwj2B00qsHzPgZbETatN6CpesLBki3bteC41UMt6tpQWShTmrj1XDtJ+qlMOLLWe7RCVa+oUwZhZ4c5Dr75Zx9zW2uH+y7/GTrH7K76tQzDD9DAO5dgeWVlVqrpMI7pISOsddRy3c=",
+    salt="08/q1c",
+)
+
+# %% [markdown] tags=["shows-answer"]
 # The needle agrees with the loss table in one way: the variants that rotate (RoPE, log-n + RoPE,
-# scale-invariant + p-RoPE) lose the needle past the training length, and the two without
-# rotation keep it in every seed. But it does not single out the transform: NoPE alone also finds
+# scale-invariant + p-RoPE) lose the needle past the training length, as ALiBi partly does, and
+# the two with no position signal keep it in every seed. But it does not single out the transform: NoPE alone also finds
 # every needle at 8L. Finding a marker token is a content lookup, which needs no position signal;
 # the loss table, where NoPE degrades and scale-invariant + NoPE improves, is the better test of
 # the transform.
-#
+
+# %% [markdown]
 # ## 4. The one hyperparameter, τ
 #
 # Scale-invariant + p-RoPE, seed 0, trained with τ = 1, 3, 10 (above), 30 and 100; validation
@@ -952,8 +1015,8 @@ keeping 6 of 8 frequencies the transform does not rescue RoPE's unseen rotations
 # %% [markdown]
 # ## Quiz
 #
-# Q2 is the seed quiz's own question, asked verbatim as a warm-up worth half a point; Q2b, which
-# applies the two conditions to a new transform, carries the grade.
+# Q2 asks about seed 003's topic, paraphrased, as a warm-up worth half a point; Q2b, which applies
+# the two conditions to a new transform, carries the grade.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
@@ -966,11 +1029,11 @@ keeping 6 of 8 frequencies the transform does not rescue RoPE's unseen rotations
 #
 # - **A)** Per key: each key's E[e^L] and E[e^L·L] are the same at every distance t, so a far key
 #   weighs as much as a near one at any context length.
-# - **B)** Per band, normalised: the shares Σ e^L / Σ_row e^L and Σ e^L·L / Σ_row e^L·L of each
+# - **B)** Per band: the shares Σ e^L / Σ_row e^L and Σ e^L·L / Σ_row e^L·L of each
 #   band [t, 2t) keep the values they take at the training length.
-# - **C)** Per band, fading: Σ E[e^L] and Σ E[e^L·L] over each band [t, 2t) fall like 1/t, so that
+# - **C)** Per band: Σ E[e^L] and Σ E[e^L·L] over each band [t, 2t) fall like 1/t, so that
 #   far bands fade and a row's total stays bounded.
-# - **D)** Per band, level: Σ E[e^L] and Σ E[e^L·L] over each band [t, 2t) take one value for every
+# - **D)** Per band: Σ E[e^L] and Σ E[e^L·L] over each band [t, 2t) take one value for every
 #   t, so a band twice as far holds the same two sums.
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -1030,8 +1093,8 @@ for scheme in SCHEMES:
 # paper's offset: `L_t = S_t − log(1 + t/τ)`. With Gaussian scores `S ~ N(0, 1)`, which of the two
 # conditions does this transform meet? The cell after the question measures it as section 2 did.
 #
-# - **A)** Total attention, not sparsity: each key's mass falls like 1/(1 + t/τ), but scores keep a
-#   unit spread, so far ranges stay diffuse.
+# - **A)** Total attention, not sparsity: each key's mass falls like 1/(1 + t/τ), but a_t² + m_t
+#   falls below 1 with t, so a band's Σ E[e^L·L] drifts down.
 # - **B)** Both conditions: the offset divides each key's mass by 1 + t/τ, which fixes the mass per
 #   range and also makes the far ranges sparser.
 # - **C)** Sparsity, not total attention: the offset sharpens the far ranges, but at half the
@@ -1061,7 +1124,7 @@ assert normalize_choice(q2b_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q2b_answer, "07cc1aeac80912294514b1974e89f5066ee78abb11a7847f7dd6cb40aab1eb54", salt="08/q2b"), (
-    "not yet: reread section 2's definitions of the two conditions, and its closed form for the total attention"
+    "not yet: reread section 2's definitions of the two conditions"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -1373,7 +1436,7 @@ torch.testing.assert_close(
 # **Part (b), to think through.** Your offset fixes the total attention for *any* a_t (take σ = 1
 # from here on, as the paper does). The sparsity condition pins a_t down too. For `L = a·S + m` with
 # `S ~ N(0, 1)`, `E[e^L·L] = (a² + m)·E[e^L]`. Once your offset makes each key's `E[e^L]` fall like
-# `1/(1 + t/τ)`, a band's sum of `E[e^L·L]` stays the same from band to band only if `a_t² + m_t` is
+# `1/(1 + t/τ)`, a band's sum of `E[e^L·L]` stays the same from band to band if `a_t² + m_t` is
 # the same at every distance, and at t = 0, where the transform changes nothing (a = 1, m = 0), it
 # is 1. So the transform keeps `a_t² + m_t = 1`: a per-key identity that carries the total-attention
 # condition over to the sparsity one, not the sparsity condition itself. Plain softmax meets
@@ -1394,9 +1457,10 @@ print("a_t² + m_t = 1 at every distance:", torch.allclose(a_check**2 + m_check,
 
 # %% [markdown]
 # **Q6.** The paper's target gives each key an expected mass `e^{1/2} / (1 + t/τ)`, so every range
-# [t, 2t) holds the same total. A variant drops the factor e^{1/2} and lets the far ranges fade: an
-# expected mass `(1 + t/τ)^(−p)` for a power p > 0, with `S ~ N(0, 1)`, keeping `a_t² + m_t = 1`
-# as in Part (b) (each key's `E[e^L·L]` equal to its `E[e^L]`). Derive a_t and m_t for this target
+# [t, 2t) holds the same total. A variant drops the factor e^{1/2} and gives each key an expected
+# mass `(1 + t/τ)^(−p)` for a power p > 0 (a range's total then fades for p > 1 and grows for
+# p < 1), with `S ~ N(0, 1)`, keeping `a_t² + m_t = 1` as in Part (b) (each key's `E[e^L·L]` equal
+# to its `E[e^L]`). Derive a_t and m_t for this target
 # (this notebook writes them only for the paper's target), then apply them while decoding with a KV
 # cache, where the queries are a block of the sequence and the keys are every position so far. Write
 # `transform(scores, tau, p, start)`: `scores` is `(m, n)`, row i the query at position `start + i`
