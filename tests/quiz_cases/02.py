@@ -75,6 +75,8 @@ CASES = {
             _variant("ratio = (s * g - 1) / (s * a)", "ratio = s * g / (s * a)"),
             # the regime where the weight keeps rising not handled: atanh of a ratio >= 1 raises
             _variant("    if ratio >= 1:\n        return math.inf\n", ""),
+            # the equal-distractor result with the spread ignored: for s g > 1 the weight taken to rise for ever
+            "import math\n\n\ndef peak_n(g, s, a):\n    return math.inf\n",
             # ln n returned instead of n
             _variant("math.exp(math.atanh(ratio) / (s * a))", "math.atanh(ratio) / (s * a)"),
             # a base-10 logarithm
