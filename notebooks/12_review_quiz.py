@@ -262,7 +262,7 @@ assert normalize_choice(q2a_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q2a_answer, "bbe1175fd56ea92bd5e206f179d6ad9e3a4c99b78d927f11ae7c33bd0baf0eb7", salt="12/q2a"), (
-    "not yet: reread notebook 03's section on positions never seen in training; the cell after this question measures it"
+    "not yet: reread notebook 03, section 3; the cell after this question measures it"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -493,7 +493,7 @@ assert check_choice(q4b_answer, "60bec55e8d798a4ffa0945f407b5f6b760b21faab86ec2d
 # %%
 explain(
     q4b_answer,
-    "sealed:R9pouA2jJe33H3ejHWl+uyc+kVrN5a+5T44oCumEB/RvU5OJnNFKvnDAhqJy2NDyrcRMivH/n/Awn6zwcEYAe2lZzH1nIDmJ4vT7gctdtYW/BDAoyaMtV/5uzQ2a7p/olCH7sy//99H13YUeVAVqy4+pi3PK44aPV514BKrbit2fOObPMeoBMd/BkWFfhOYKwnUVtxpmH3F2zvB9EAAg/3RKzkomm4zvlhIRQVEgv73cDTTcyl+ailw1NXA5hMsmSq3Glk4TLwSVt8H12HwtwKYKTY5agOhtRQp88qzovi70ENKc97hG7oLXk9w/CBNpHwzJtAKQ1ENpzqTeIbt4vhPiNE9blGuW/2/nc7QMYzypaPitk46axOAwdHF/G5z0e3Nb8oZOhPxvvTGXdULfKR7DHLLbhsWSGXFVlpZQPfdICff7bx5cEuzwPvik0Oe7aCg+Gl4Ae7Oau/FQClreVrwJujklaU5+rA3UdyACSAt/LREGRVx+Ab7Lm0M+m/BMjdZUB/5AQt1+nEPV71/dFxjar9pmPxu0VWnp3PCB5sE1RqjiHHLL9TDZA6O9aP9h6CvS3f7n9CHMuSRvglUtZn8Ad7xwvEnWiWG+qJcqsy9A/hhWcOGbcKGBeTgAfYX/TD8M8laW1suNi1BvrI9ldMmL5vBca7xLmMM4twAt6ZN1+55SVx45NZpIaF8jQ+y0/Phn+k1hw7LWlWuPpY49WB0f7syFwY3b8bOTJf7EJab18HMnx3eIM+Z2k4lvV47O8aSDrnOqaDkew/7+NcxWS+BFv5lLj9PV+k1YJaJe/TnoeA3Ng/Wz9lZ13Nlg9Ylaiu7KxXl9BiPSPjE9rjyr3/JDSCEqN+mi8HSFhls9yVaQOZ0c2Rh97PYhZmrtd8ofdRgUPuY5Jc9a6zLc2+oQ6sPJnM/FT9ghzaXz9UnKJPJg7XdxuL4YB3eWjLApPdOIgrV2UqZ/g5SWHiNOdT/qwvCAwEA4I3bkEWVrGgiDSLrAPugT2oEzvLnfUjPhoHmTH8+neZs1Zwr+B6boTXWouCDLSqULaXLu0q0fpJ9Noklz7Lg08C4quMMwfHm82JUqFIB2zUV13QWOUCYGJsKOw7Cy3hG2Xu6rVfx8lcqcNq5bTD+fsNg5CTmIFnZOmLHtlK1DgYd+pfIVJh83QPatcphuPMj+9odSq+Rfm4cwqVZffDYwQaQp26/kQfOdj/9ghX/BDSMUZek=",
+    "sealed:2K1G/kgD0WXhEI+1tQXKUCc+kVrN5a+5T44oCumEB/RoSNySncsNv3CTz6Y31On9+csDzPjY2Ll9n7bxbkYKQy4Nz30iNCPa5uf5h59FroLwBCEe36pnHshz2ASNuoTzimOo4C76/5T1lJM0VUQh0Y+vnTHI7YbKFI8rH+vMxsGZMKKONeoGKNaK2ENel64Ki2wZqV95Xnd5zqI1WQA7rXB33QU5nd/41wcRVwZls7PTEWDOzF6b1Vw2NXwznssqQf2M2wRAMEaV/JT13AIpj6UMSpsUk7pjVk58/+v0pWjvFNOQsK5eq8HR3MFsSVQkQUDRs1LEi0NniOfYO+YskxLxOUAfg22Ts3LmNOAGc3Wibfuh3I7VxKg4JyYqGp3xf3ZOvpBByvI753m+OlaRKEzVDPPVlouG+6RMkdpabqNSFbn8JxYPT63ta/Pw0PmjfmEjv8kT0WHWprJRVB/aHrcT8mqAv0t+/0OHweIX5M8zIhFZBEMoA+yClFlx3urpUsXw3/5KQt18nGDV50iVWh7PpdxwbEgCimsLB/LP/tl7TLvjCzaK9H7QE+SidPxgpDwwBLfnnWmc7WVshwE6Zn9TM6FrrRvbhDXp+opo9jhG9Upcba2DIrPJeSdVbytoA2tZt0fF1MSFwkpg6c5tbtXf4/hber1Ky5BwoQowu4V2qZpBVhdnZJhAcBcrREZmu6tm/k1n2vXH2CeduY4jX1kO6NqF2YrZta+TNfvENqKxti4nxHaZe7VwPFNpBZWL+6KT+zDjaDkLl/LiNcxWS+BYpZsVlZrZ4UwCYPZZ/jnrdQGKmPT+6ENuyZUm+o9DlPjGhHBnDyjSJzYq622t1u5ATTdkbKvt8HmCyUMz0xHIf50OwxUxsO5uKSbWbIdLOhsNNLJ0KNgfpiDE1/UZ98OIgYDFQt9uz6vhu1mXYrN64TJh5P5FU1KfjrBmItXc1vBsR+l8h46BHydGJnbti+mN1kAhLnLjQypuVQmFWbaEOfQTiJQ4rfbeUWakpGXDH8fiY4c5bxStVKfsDDCo93TXR6lZq5kbn+ME7p9C7VM88aM08DwordM8fTenntwtXJF32kVx2gfMF3UaZdeKw75wAuPrXu+iHO4528GaILhbQyKM5dQqAj/JGGBOg6z8lL9YmoF897tWIhIxBvadc446IMb08Y0A6Pgajfkt5ksMPTA6QKw61/nuFObTjrZghX/KF2IVYKSEkBCZ52s2DhciNwbI8tJuu/hXPsWt0qS1Xf+ao61sk637mBEwdQaiZoW+6Q==",
     salt="12/q4b",
 )
 
@@ -707,7 +707,7 @@ assert check_choice(q6_answer, "7c8a17d21adac35559d9a32506b212c69066a5420a0eb5b7
 # %%
 explain(
     q6_answer,
-    "sealed:l7dVNFmA3ZjRvlOcMKjhuP3d6ZX/xrMZIoGyr8WaGEfseX77Vx2odWS9asHbTYR7YaSp9WyB9rY4X9AWcdOWZDTu7ROkuLWd7FpHfpwK7lFtZH2N/pkP42nQErqS5ML069X7ivudhIv+InzlPHgfhpXX9diUIrMFVeqQMQ3fTI+ZTfrpGVzXowmIbNjWaQQfYHqorAea8pW3vSZ+1EnGJRD8Cnw2KvsHysCEoCOm06Yfbc+oWDvVD3djOFHYO0suwr6gg9Zc2ZvOsvva2UDWdehXjyE4X9PhrstaiDMeV81XLCwJfxb1dmeYmJvc4VgN06+bKHCT9GS/C4MCKqkA3ZQJ+n0q9wbK4IlCZG4TlvdSJ+yTd/ymMrGuDae9tpsWg/9eex1HIHiBAZYWBsaW463WukiZeqQHEjJaV9JlmWp/NoDuHMxM0pgUDe7oHcatSmWtXD9fcfPnyozGh4/xZncUNUiRYd7DTRLD3E2ccFkEnIUgPey3XBItM4rpxtUE5Roj8NHs+4kmZ0CcHaiZbfgjuQeJfuTL7mnS46U+ZajY8erI0ZnuqnFPbD0ZAVWzBL2J/30EFlqA2aO8QEK4Ro76Q1QKJb1z54j2cxBrodUjBtBWeSJgNACHMmTMVAqBFkOoFBsCeXlCbkJ2LzPy4vFJaYEUfUy0gJNfEfddYd90GR4oM6FQtFWBMQTUeKuFLhusVEh1Yhxd3o0bQh9T2cNeN5Nzkso3nwg6SZwAu2iJIGCN58tIVBX+aH22kk3/QKohbRGGxNKsbNQiXvTNmedY8v/BA7lutQN2ae4zo4w1A6MihO5HeuzkkB7uIWiEBekIdZM/1H5xTpqbJkKsdiYz1fxauw7XRPJDYq9ucrE3rlQvdrxpcPo6hcky5JuX1KWbOj4AQ03uUCGe44ya+MCKwrfs9MdgpnRUvjVGmMOjXfZ4pRkNPP8+MAMx1VTPqbssuLw9D/3TbemLr2HIal4eVu0l5S6OazHGsVnJ4sMtzB7arJpbxtQaKrHjV/iN56mo4gGUwRhNu+rZSBIJT7iv1FuiGfu6nrX2ZYm89bEffcvnGKcMnXsm3L6Lm4o2+V8qnit2qZajQ+KjEkUjQMZhgY+7Iu0C+N/BZtUqVxscQdHbKdSQXbY5yQ7PWMYD82drXW7rycliSZkWN4br2QaBSMTULSX+7zmuqNzZoTC2yZJ5Uh5BGPPkjOwiZsdpVkdt",
+    "sealed:jJWicWD/ohfZ6BAqP+/EkuiV/9ziyPYUdtLmqNfUTFjme3X3Ew29aWu0dZiPUYk+Naey6j+ctLYlQ8JCJdWRfCLu5BT266yT6lYUa4Ed6lM5ZGGQq4gUuCfSOrqVoc/v7M7wxPzUnYG2cE7kJW4F0pPSsMKPZ/QERKeaJx3OTZ2EUvCnWEfNo0eUYNbcaVwFcn3t8gnFrMerryZjz1GDPFy3QTQ1Yv0KgqKigCOEiaY/bc+oUyzcCXdxPlqZPlck3ve2mJULy9zGr6+Jwg7SdfVchyN3Xcu1roML1G8JGMQRPGtNOhqiZGaWnIrc+l5IsY+8YHSV9GS/HMYIeL0cx9UZ5iks5wbWqdwfeG4Tn/IbebHWZr3yL7q1DvPvtNUAy+1FcFYILj3QS4ZJWcaE5avPuADDMoJGESpbXMdlhHYtMsWiCdhKnJ8VWfjqH9roHSrpFTFfNaO4jdODh5LqI3EUYxiKZtWEElvPwhnUfExA2IM2bqm3XBNqNsW95txI/hss49Hr4N0iJUOWF/rHPLxuvQGdefPJ6z3S4ut3YbSR/P+dy4ui/nlNeCwcHBy/bbHc6n0PCx6NxKOsFEW4XM/7AkUHLvJg6puiIAtnvZAgGp9TNmYxdgKNODeIFkiWGgqddz4lV3lFYFJ2biy36r5ZZIhHMAS6mNYLCvcMd9VqA1t1ZrdN/USaeFbGMLqfLhu+HU57IwwS2J0GFlxU0pdcM8B/3cciiBQ3RdULq2KJNCGR68VCWkXfdGu20Qy6AvlkIg7T7+ffL5USEL/JwKVF/v/ARqtvuR9sYe195oY/CqEihKtae+P1il/0dXXLHvgCf450lSEyHozFdTmOVhlOhvFB/hyDF/5SMftpZ+UpqVVjUbA6YuMmg89x59jFh77TJyVFQF2rVz2SrJHT/9iKwrDiscUlpGdU+zAKisvkTPJtthREOv94Lx412lSd5qF/8bt1CbLVev+KqHmNd0hYS+spsSKZZniVtljQ8oQklErRo4NX2ppNILX0FvmW56mo5QuFj1FM/v7UQBBMVeD8mlm5Xem+jOGlZJLrs/4weNSlUYoK0XZvwbDFkYoksEUk3SI4tJChR6y+FFYiQNt305bpPvsC7tjAI5EtRAZSQMedLtWBRv85wVaHUMYA/zNiViqo0s9kDIoNeYD2wAHVXoadKjno9X2/rdaXtiGpx4hjSQIAAf/qkbk9ZsI6SkEmIUsQ2fY=",
     salt="12/q6",
 )
 
@@ -770,10 +770,10 @@ explain(
 
 
 # %%
-def stack_divergence(keep, seed, depth=12, d=64, n=32, heads=4):
-    """Per layer of a random stack whose layers output keep * h + attention(h) (keep = 0: no skip connection, 1: a
-    full one): the mean JS divergence between heads, the tokens' rank residual after the layer and the mean norm of
-    the tokens it reads."""
+def stack_divergence(skip, seed, depth=12, d=64, n=32, heads=4):
+    """Per layer of a random stack whose layers output h + attention(h) (skip=True: a full skip connection) or
+    attention(h) alone (skip=False): the mean JS divergence between heads, the tokens' rank residual after the layer
+    and the mean norm of the tokens it reads."""
     torch.manual_seed(seed)
     h = torch.randn(8, n, d, dtype=torch.float64)
     js, residual, norm = [], [], []
@@ -784,13 +784,13 @@ def stack_divergence(keep, seed, depth=12, d=64, n=32, heads=4):
             norm.append(h.norm(dim=-1).mean().item())
             out, w = layer(h, causal=False, need_weights=True)
             js.append(max(head_divergence(w)[~torch.eye(heads, dtype=torch.bool)].mean().item(), 0.0))
-            h = keep * h + out
+            h = h + out if skip else out
             residual.append(token_rank_residual(h).mean().item())
     return np.array(js), np.array(residual), np.array(norm)
 
 
 for skip in (False, True):
-    js, residual, norm = (np.mean(x, axis=0) for x in zip(*(stack_divergence(float(skip), s) for s in range(3))))
+    js, residual, norm = (np.mean(x, axis=0) for x in zip(*(stack_divergence(skip, s) for s in range(3))))
     print(
         f"{'with skips   ' if skip else 'attention only'}: JS between heads, layers 1, 2, 3, 6, 12: "
         + ", ".join(f"{js[i]:.2f}" for i in (0, 1, 2, 5, 11))
@@ -861,7 +861,7 @@ assert check_choice(q7_answer, "f2a382a48b3ac1931091ed0e17fa6e142163e570d086590b
 # %%
 explain(
     q7_answer,
-    "sealed:dkjIzoRfDOTxj1vVhMtF1Jrp4mTAzj8EH8WEVar807+PY+Xhj0lRHI5ySk2zdCmpS72Kl9ZgIuX4W7Dc0aSpoECMQL6Y/5REQImwbJPPohuRCbQsV43faKCHGdyR7YQdWdcPVa/fHyQmCqL4SmtQG6ocSUJ1bH+Rwmk3LmpDdUEAS/12/gEevzm2BfSoMzD7xCC2hJCckrz/Rz9eylgvSLC6huiV0v2Uj3YhymfN6DddW7KqaEWAHbi1Y0eZn057kvyk/B758R7EtyTY83EA+3YUIf0WEw1418zAJskBfqIGbCD53eKKE6v3pTOGijzdgXRxXsGPoIxGU/czx4QtbAWNFdgN2aF/9Xth9Gs2m9Ug3pMBddkMoz1XhUe0MvsYkojBYs/dlZ8mhmLOWoT80YKTsgcQMxV2vvz4++slZ0PE1IAiWvoNXi4mWfAzlv7bGZcFxqGDiXnVcpx6D+CnRKA1ijooSykDc8yKzEgc4/XV6EQJtqcGq2K3nZmlFKnkYsyqhqqZB0YGueMO/FYdUA2KTua2C/9EQye7g33o/6rWd6CPandenq/wcAj2GqCF/u0YmFQ2P/z0Fx5f1C8P+nCw/JhkA0bnDla5SVyB8MpH9ok6mkneGPvB1kivE1h3h9UgoovBoo/ld2Fd4EfBan1hpKHuwK2NxjpSNqffQhipPj5Obuxiq7CUXGM/GEYJQ6uXsFaEwwK5dpoLm7t8Q7lEJys+oHhNsxnjCGSb77tc30N5SkI5PQFLl//kM69H/Bl5zPyG10fJcZ0RD4lMnV872asU25yWgJ0L8rXMPRNLRDtO+QcBVL5h4yduMObPzS2jwtw79+Mo4AaiyCnU6OTLVY7ApbfEh2+2cerr6iN1HNp9Ty+khtgsaUBZIzDWTmX6eOyh3AjChCR5KeawsHFfa/FddE/N49oWLVyNICNLU5iuIzGGMkeQUbEV3BvJNDhMB5mEh3PcQ4Kz3SFAU3eDJ21HuUAlnwMZ58tHXsy5qM5uJ1yl9iExst7WY0XFTxjqO+wYGIVOgzKm6EhmQpFYnUVG+1kEqU0Z0jt2OjVKaZViQEuE7rpLdxIC4ZEC0uq9set12lvBdj4aJVmk9ZaNlIi3baRnpuWyNBio+SViqft1ZfZnVPDGzanNNgar8RvuEUUvNDGZK4+XWuMqWhvQyq/BWdA5bazynr0q2Iirpwxm/JkljWJz9vxKtNIFOl0ZdXLyW6Ajo1jw/5rt3UocgK4N3KU3ABCcdoNvAKpPeBrFi5fKLJkNX+DsrPENXvuAvGhaNHDODatg5s1+10k5qNmfYx6CRXyZelRn4Vaaj34c1de+FS3tkRwRFO5FpJuTNDP9ZPw2tA0b6aXlvlZhPbL9iMsJslrEH31hy+UYrVc0rztCnR6FgqOwmWjub3/esndCTZ0f8TWGGlq9E/xU4KIBdQqpTsWWjhZyszzdaaNFmfbEGzEcwfBgUS9X96SlTfqsEkyAbgv1I3eg0w==",
+    "sealed:mx9fYNHgBwKdp2R3/24yZZrp4mTAzj8EH8WEVar807+PY+Xhj0lRHI5ySk2zdCmpS72Kl9ZgIuX4W7Dc0aSpoECMQL6Y/5REQImwbJPPohuRCbQsV43faKCHGdyR7YQdWdcPVa/fHyQmCqL4SmtQG6ocSUJ1bH+Rwmk3LmpDdUEAS/12/gEevzm2BfSoMzD7xCC2hJCckrz/Rz9eylgvSLC6huiV0v2Uj3YhymfN6DddW7KqaEWAHbi1Y0eZn057kvyk/B758R7EtyTY83EA+3YUIf0WEw1418zAJskBfqIGbCD53eKKE6v3pTOGijzdgXRxXsGPoIxGU/czx4QtbAWNFdgN2aF/9Xth9Gs2m9Ug3pMBddkMoz5Nkkf9M/oYiI/Se47XnYAv1SHVX4D70ZeVvAlbbFZ2vP3ir+0vM0bI24kiWvoNXm8lVqMijbuPBZ1O0LuRyneYMZU0B6GqSbc1lTooQXpNet+LgFRapfPS4ERF9/xDsX63ytbxXOjmZ5X/2rPLDVEHuOME/EMUUV7MDamvROdZSCee2zz6sO6dZe6cIiYEh/v3ZxmkXqOB9KZKvxxiP//0RUlTmj0Nv3f47dBkCVS0WkqlVVXSpc1AsJIgkkncGeqTwFvqAE8zz8Qpo4vKoo3ldiBd/VCEIzx+oO/3j7nCggcEJ/PJQl2iMDlefuZgpf7QSTAkElIOCrCR9UfShhW5ctQQibg+Tet1PCd6onZT91jvBn+btbcI0l9oXQ09LEhGn+CoO7EU7VE0if6KyhXIe8pXEs0bjF45kbNdzJaKgowQ9KKXaQRZCj8AuglNXrpmsCkrYfuA3T2zxN0396dvoRypwjPaq6qYAdaUuLDPhy77P+Cl/GZyHdsoXTbpitsxZgUWZnfGUnSvZLyonQXIhGh5P+Gw4nlOYvcVJUjH54kMYkWbYGRCSdztJDqEMwmLUfAN2BGMKXYPCdWOg3SPTcfi3WRHUmyFJypV5BxksgQW78kZG9Go68pmPEbgt2Ni89HRMV7eWRjxK+ARCtdW0THv4VJgB9RSnUFP8FEb7EAJwy0ke2FRZdJ9FUGRurtBeA1fqcpM36T1oOJ02kDBNzsVOVj2uJqGnYilPbZg6bukfVuo+C8s7KcoOblTRLvDx7fEOQL45B66CE85Py6eOcyNUPE9CVPRwq3UHMNrZePulOl+0pDl8xBr/pklwXtwpbVf54Gj3mFcanWgUqhiu1vxq5Sk8kobh61ZxbYuSQyWZYNjA7lLbRrFgprJPo8BCPHtrrkcEL7e82tMOXLVFaJv4td03Uk6otSOZ1yDRXCVaFFksVeSm2tZyZihWjbm0hocFPMAo90=",
     salt="12/q7",
 )
 
@@ -923,8 +923,8 @@ explain(
 
 # %% tags=["shows-answer"]
 def stack_divergence_with_control(keep, seed, depth=12, d=64, n=32, heads=4, renorm=False):
-    """stack_divergence's stacks, also returning each layer's mean largest attention weight; renorm=True rescales
-    every token to norm sqrt(d) after each layer (the control)."""
+    """Q7's stacks with layers that output keep * h + attention(h), also returning each layer's mean largest
+    attention weight; renorm=True rescales every token to norm sqrt(d) after each layer (the control)."""
     torch.manual_seed(seed)
     h = torch.randn(8, n, d, dtype=torch.float64)
     js, residual, norm, top = [], [], [], []
@@ -997,7 +997,7 @@ assert normalize_choice(q8_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q8_answer, "240b10c5a34b570ad3f473dc84bcc25106745cf9d9ad8d686da4e2b69b25eef9", salt="12/q8"), (
-    "not yet: the demonstration keeps the gap and changes only the number of keys"
+    "not yet: reread notebook 02, section 2, and the demonstration above"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -1109,7 +1109,7 @@ assert normalize_choice(q9_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q9_answer, "6c3d7af1e097daef8e2c41318c75973256adb1e1631b5e2da3c12932e91165d5", salt="12/q9"), (
-    "not yet: compare each model's accuracy inside and beyond its training length"
+    "not yet: reread the demonstration above and notebook 03's takeaways"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -1302,7 +1302,7 @@ assert check_choice(q10b_answer, "5d55e842e30992f75d66d12282cbf0157e32263670ebcc
 # %%
 explain(
     q10b_answer,
-    "sealed:yniVsP/bW38ubByXO219LmjgD1ftXguQOgMfTyjgSEs6xCWSAqp6nmAh2vTpbedMUqMFEc/gIcIuHRYgCqxvL2vO7iWQpVDXAA80p2RCphxfOTuJvlMMypTJ615GxpckqcH6gu14dTAuoaSqUD9O1GMrNfCg7X5mxBAAHRJvOLYR6RYpVkjs2Yy6jtTcukr/0QcTineIqn9VpTQQbOhkb5PZZ/Gs+A11Ei5rL2+eOWiF/ttdEYBAsSIiJKAnm7fu5EVcdoEJrHvzQItHW8+DimBRQnNhvBxjQTLg07t68Yy5IK/A2jFd9kX0yiniApZmuFzXpkEWFHTHtopWLHcVDPQbDPGEKcgRyTxLodLLvhr1HuY+0IMddVjebHwujxMpUIt3mm0cGsQ1bctH7Fq1V8VkpppX5gbzt0JtbzuOtv2giKNZLyp7DP5U1LtcoCzhZXezhdDgJ/46Eh1tCkdJw1sywcghA0Sg/Bcq3ZoLaW2alLsVVXBioQ8gWZr3l5vnpON0nYmYw+TGf7yDV/3OBkPeoJ0JUFVXlJTxdZdjN+OCfvtsw/+VT37ZatcdJd6gcNIVmOdh71MNPkUVBq6Nktr4baW9A21+obJGVDg15jwP1OuoK+5LXwH7OYZIyyETAxOYQhTzFiWtmZzvDH3k6hcgwDDeUWwPVV9t9Iu3aoAg4yZPOcUFeeWE0dCLfuYAWYHkol2Jkx8XakGlFzek5X7p92VuFogBrmNYpPN2Dyx/je7I9Y+9WqWmv0yJFh8DJICzGo3400gTC2q9KLDQpvIVUAeTUkD1RUwkwDPdMN8vfywUujny+ilsXe6QeIy9saHS+GmF+rbRuRa3ywfLVk1SVQf8YI4pjl+fJFzAYeavDsb83LAT3I9Sce9OXGR/v5UOUKbDVKspIkcvW0mrmU0INwUGeJybRa5UX5m9PnMadHiXvWf4h3vFQbdO5fUz8B44+QlM73/wkyi3YrHglJTDTah9UU0tCOJdRkc7HUgSQNM+cdtbeOJyH44if4hCdHeyPJD7itMURtXfNSbO1fxcWmVX+hBSqRAOXDc6aB2k2dr8udAOybL1AFOIz2gO3qFi+QBKjoxveXJ7P43X/dRmkv1k4ri/Fc1JWcdrWxnIjNjsoCDEreA+O4OzvH1ciTvOzfEieUQ14tl+o/rBSWmxusgRBjOI4f53E1QVLSHEg580hFwE173C7tFfWfguLrM2oOnjoV8nICpZZARsMDZivk6KN4XUGMk1f1ax5kmKpfSzo4ErYb9ebYjuxsXHn+wgu1KAOs561A/HgmsTPH2h+LOF2cEbdRtn/LjzEjQLEfwGncmyFheJeql6a096Gyke7xXXPIejoJQI9dYJuMPUzxyFksOj2bPmV1lSnhx7x6pwDyCPI4D8AXlEX5yeBH7fkWSPW2LohIh2+KTJMvz0OmwBpz9b9ZmNF8lnO5sNo6wD3GcpdTy4qsESIEfxtU185/aHKeh1r1XYcbiB+bGNS0cBWW04WQaSJp5epuPNG3CF0h7oj4hcWQWGvp/FQ/Ph8YRcocNIzvxhbCpkN7yEayThXAuMqI23la6/pt+3kivEt21H6PDlgc1oRCmFW0uYaqTkgY9CbOaDdkTDoy+W",
+    "sealed:m+xociGeNV0JZvS5QFLCZ2bnWUbrG0rdPAoZVDGlUkcg2GqFE+ZhgSkhzOj6evBMWOYfVZr6Iod5GQ0sALU7fGvP52nBtFrACg8oqnwapgFDfGyFohcd1NXB60hVg5E4qdL81vIxbjZr6L+/UCJIwTY8Z6Wn8nl2iw8eFkE5NrQBrApvRQ2k08rsm9DM/wrshRsflXfVphZa6yRYZ6dnb9LFdKO9/Q07VT0pKWyDPC2P/pdFUdN+oHAya6cniqzu5UQZJo8d+Gb4UMdFQZqGhD4FETxgs1BgRWS1wqA/4t7xOqeLiSoYuhe0nn37DppnuFzYrUREH2jd895RL3cQEfRIS6vLJItDyCxYpdLb9UmcHq44n5IaY1ybcDM63wYySYdnwyEcBoB+fNoFvxGmT4lyr88E9x3it1VqOiGN9K7xkadYIipgCO4Bi7tXqC/2ZGCuy8Oocf4/DhV7DQAG/hgy28kiU0mn6hNv29IdPW2NlOwZSSM/5R5pQJfhm9juv+k/0sGUl6/HafmTG/zSFxDG4YcCUEBRiMPoZYB0bqKEdOwskKuYRzyKOpMCKtX1JoFBkOZt9xgDTX5dAq6Nks/uYbLrEnc/pftDVjM1tWgJ3uumIu9GXAH9L8Nehi0ZE1eXTR+/RS6hk5uuEXqw8htn1yDZAjgUQA168I7zYIRl/GdaNsFAPPHPwsiUK+EKQ8jps0DdmwUdMQS5WDDw5n66pWlzAIwHpyJCr/NtTCVkh6WVvLW2WqWxu1uTXwwULYf2So3omEkFSmm7bfndquILXkmVTg7kRFdhyzGUN8x8LC4cqnmz/Ch9BKHcdYqs4qGa9iyOuKSVqgX70wOfQkpCSkO3Z5J62U+JalKEZeaiENP83rAp255SZfcCW2Qsu4sHWaONUaFgIlUoSxr4kU4EPEJDeN+EF7dbVMy7dm8HPzuW/CGgh2TKSadb87s5+gds9B4IoG24nzLkau6lgt7DTah9UR1yR+VRWFZoTQ0dBsxrYskXf+IiDYAjOsBCdGfma5X9kNwUTs/VYizSgvxpUHMS4gUeshpaVS0/alnw2tni6oMT1aT1DFGDxGMOyOl86AcEgNgseHQ7dO/KucUk3atg4Kn6EoVCFt0kXhLAjM3qtjmB96c+bdGzp3MZmDrFza17OhZ18MMo+6KUQ3yxvMUEQ2vJ6KEyAFQEYzXIhNdjhUcEkvbE/4RQUKsjL6tyvabjoVNpLG9UIQluJzZ4uUXPeoXWXdF9bR638UnPvvOo6oZtJNpCbNzowIDUlPonvBqIc9Bm1RmHgmQSOyql/rTAjoFSdRNr7emkQWgbS6NQlMChDwvHers/fUhwUDAb9lySKJyi44MCq5MQtIzGyV+TiNeuy7PnSxVXj1N62+8kDCDWcYTmFzBPRpeJA2KZw3WEXy7r0JR657KBMvz0OmwBpypN+Y7cAZshK9gVuL4TwD0r",
     salt="12/q10b",
 )
 
@@ -1408,15 +1408,15 @@ explain(
 # answer wins. It scores below Q10's exact-match retrieval. Why does the most confident chunk so often answer wrong?
 #
 # - **A)** The chunk holding the key often errs itself: 16 pairs already strain this model's reach.
-# - **B)** Training always put the queried key in the input, so a chunk without it still guesses peaked.
-# - **C)** The model is overconfident across the board; one temperature fitted to accuracy would rank chunks right.
+# - **B)** The model is overconfident across the board; one temperature fitted to accuracy would rank chunks right.
+# - **C)** Training always put the queried key in the input, so a chunk without it still guesses peaked.
 # - **D)** Too many small chunks compete; two chunks of 32 pairs would leave the right one fewer rivals.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
-q11b_answer = "B"  # SOLUTION
+q11b_answer = "C"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -1433,7 +1433,7 @@ assert normalize_choice(q11b_answer, "ABCD")
 # %%
 from course_utils.tools.quiz import check_choice
 
-assert check_choice(q11b_answer, "268085914eede452ecd2270caef7da90b7acbdb8bbfdca17b0b55be07b4660f5", salt="12/q11b"), (
+assert check_choice(q11b_answer, "6d66a3ee15297926f41390245d268bb85bfbed5ab7fc47c6d51d449e5a8714f2", salt="12/q11b"), (
     "not yet: notebook 09 examined the sequences that the hierarchical answer gets wrong"
 )
 
@@ -1446,7 +1446,7 @@ assert check_choice(q11b_answer, "268085914eede452ecd2270caef7da90b7acbdb8bbfdca
 # %%
 explain(
     q11b_answer,
-    "sealed:9UA0MNGnARAatLYFrAB4EkNp9Yn0eQLeTsLwkX1r300taTHdCT1XfUd7PLU+E8FA76QZfre5QsN+RXJilwf3uLWwooez4aF7dMDsFvjoVTzN1BQ5gip9YplNC5APBR5AuLcIBORERwvOhc27HlH43ACY+FvAY12rvqiAzPgqu6hKyKR/yp5lfxDIDsuPqQ/00xm/JfakIwI2xZkxVrZj4VwvVRcgvYSjSSMK3g6ohTNuTeZrKydYI3xaeOgvtuUDx6dwbpRHbLtPp7kfWEHlSZL7ra7JX3r6wFFH031FBbKJ3StSNMyLoDvTdlq+Rzo54t3ts5pAHkOF4BtKCTP4z/f2uTwBBKo2jkBWWYS/IN/nYo73PJVszKf/7CR/HFFywv37qb1KKDQnLjvwEsfKo0YjEw74JkMY+fM1pLuIxWh8DJfUT6Z6dHclgCx8GWhe8JsC4bACmWrR+ozuU5UzX1yfjHxcp/4boCWuMf6V6UgVRM2C0ExSN63FKbtCXRO++9Gws9CTY4haIqnEkBd/OhNEvH2sKwIppyorRpTl3wNhUBe167vqW5cgo9CL7UM1Ce0CDj31OPOA+XRqbPk9VKI90Rm/HDbZObGNtaWRY9Kqc3utWl2zqtKaFfIfmVr2y2/OYeaS3nqq/5qC+fsS7LubF+Z0Bh48VxhAl553yraHHbPttfQr0bYPdEHeeo5hG/5Vu4QafQsBqUmN/fyF1E49EFyjtT8VsQhVhFVAiPqpOgXGRZxfeH3+POnyfLnnYr5wwfifds7fAjlFFszfEb1QS+v+5TaLVREiYefHmYmN9mWM1Qat5gVmSEyBu0RWthH1+dsteBKNqNR0g/+66zUMupN2iVKy+CC14PV2xp+bK8ecYZN1uTztgr/2yy7PjxV1Olhk/u8qhAQtCdHJUUpDC3WNfzzO0Z4hHCw7dGGJLl+scRnP4ZrlkiiTjhDCJs8/DCbqJbfhF0u99wgXDvAZH+PBo31PPdh3L7d5N6AASVm1j6lIpkGwypfmu6Tq6Ty8j0+2b2/MIMmc6FtRsWBSnmujHA/o+lA5KKbX5XU7hPogOslknHIUSbU8IClX8rqQtxhI7j7xdWCkqLozGnrYO3Vz25rYB+ODOhcbWhgPYgL0YMoRHC48OJdqyC7pajU4MBMJM732GFCzIDInqMqmVru3nHVjFJX/1o4EZB9+zpLnukg+hqX+AmiQnE5gcvfGPCIyG0yenfGLXQHpNuSrIZoa8XpoZOdFDb22zYGT09vaiDantuKG1ia066ZzgleVUZK0nOYuE9i1zgKTeEHX0FOnZA8LdwAm5GQWSbzZ+j3v2x5mk7WB7q653c1X8ZQdGBVaQz/UIBnGYv6Ce9OjJhJaq8aO8YXTSuyzGLuXWBD27sgJutjnwxzAgEpbpdWBF+wm1QpxNNhXR31eG5fdWUywo4C+YpYLj59/OYL8H5PNjvBSXI4JlD0hhEI8vD8W0mXke7MkRyBoCDSqQEEzAd64ojvPSQl+UFwkhIYm9r4BFPdpyrg6QPspisQs2c0VV0vrcYtRi6KW0XcEKtbGJWfhi+dvnoIkmoPXNj8mnTnhPVGIi6gTDDretLeR4ctk7DTh6NXrUJSjSc68NuN768h5V2ysNB3K2AwOBA3oDkWdNEi5NRyHWHXxWfdDqfLQIidIkfNT3Wi4Ps3yTnxAT9aS6qiKu+H4b6bqEKmyGBHY9ULpdHbAjdqJFbawTLTILBBwzegTztG1szQjPGGzP+O2wf4yPH2ehCSMP24kXM/rnFDq5KP1mNAJ6ts8bE4NHr+xZPP+MrZmuksW3rP0+U0RAOUu58KG3oAEKUqKqGhA9x8SFl8lPZiyr5bS3wTeZasC17Y1G7VoUq0zk5lpA9llxcPc0rQ3Qw5m3t6qGEVrn1kKiZTLSuYUwqXKQDBKXKY8QUstQY72rpH4boeaj7NGNCU4xw4iJ+gNS0Yd2JoY2I1yoVBrcihvyhAsc8YceA==",
+    "sealed:p5VMu/+23+/8QMTpC7AVx2P2ZPZldrpbqfE8HfyulWvgJgEvrNx5t3VVtPIMFhlD9AR/5IYYKcHVOHlvW4iWn9pQBFVO5FQEuNqC2D0JYOjlDuUURKBMtYfLZNrqvOGMmqCTcW/wnE+BHuJvWgER995SAyOueFG1uzgsh0BHgJVr4vpvvzZmJDLf1TLMt9tpirrwiGXtGSRDjooJMj3NsQ8NZAfmBSzhagiulyJgyPTA/yt4XaDGHskqNF00VaH5QSml5iQQFDWUdVQf07ZXX11LkYrGO0qhGH3AM/Ort5Lo+aMXSjevoYDX2uUw5Um9mhRhBcYv8BsLB3uC+zKSSOJSeX3L62THY5tcspP/echVeQW/pNhBVnM3BBxf6rkHQT1oQiQ3zOC4yqsZdSFqv63XpMaOFLSCCzTrP+S3WqdjziQF83jFA1C5F8/DKJLR9B8Dqqkoo65C/1n8GPYMjzmen8boCPAoyYXnQ3wdXkqGHBwc9suMhYxVrCZnnD54TPyrz+5s9rAwiBeSTHgNcyfmTrFr3CKwUH3Jfdbu0JnHJ9Pbk15kgUCFHagIfOik36pxud3i0Zw0HLxcB8TG712lc97DlP03gRoOI5C/ooNkbbwThINoKypls92iB5t5cmwXa4xKFVxL7S+IHp8B+5ZBSW2poVYwkhN3JjOumca0R9oGSKML06shP5O0sN++p69+L3Dd9yX6F/dPGSP59khLl97F1qWf0tidRBG1PMnD5lhPE5S7wJu1CSWbhh5lAmKoaXrEXTZZUOf6Sk2U3Q4XSnw4iCbKUl0whl/2jSLA2suLfVcBlgD8BIQ1TxuwSYLhdyIt3PRhNBuTDEfzCstKF5SxaRvWjv+xpiQytn1PxEwtll3En7TSp0zmxKplWdO4cqDtS87WQ5nq6NvXP4qya4Ejmw0PooDQPrwRzrw8o8+C7okZWh4yylCwbH+3KS0/1xt0lYd2D/1o7t6/dbNw3tYUBoXgrSYBk4CsTfRZjTClB+x9oUL6ETEgr3M/6W+Dv7SASRMOk9amPG98m1eq6tokUhPJTGVovP4Si0AWwGRxBhVe9QdBVnw22dwtmAWH2a7Rn5oBRF+zC84NTyDw3FqJR2EmwsJFU1Yfg0DBa2hIivQ6dfiLhPg+0t37/ZN6zsI9cUHLT0LHdrP8vlcniOeDgwwERIMn2nKiRa2QRvqXfqNMvB60E9jE5TE1vz+E0R0IZTIJb5BzKml7c6WPKqicvkbDRyjSiux2o/hwwDdfdrzvSWPSixZEJMXSF7teKaMWOWE+D6EfjR7s1pcJJPLSQr6lMUH6fMSvJvO+q34kza2xYImwawDYh1+St+3+MRJAqMMxsO5dt84T7ek5m4on/AnKdimHAQLA8Mp6sufbG0QAKEUmUcNP1wpu8mpk9LDculVRw+kslaeVoKM3f7VQCFx3wriNksRBMVZ6417NSMMxzaRLLOrnrvLwiFsWwJ6p9uxJ9P9qKqDU+DRKhnlzJwdndKOofXXZeXWx82TVKxw2I+yWrRtyHID20h/7ZT6yTokHVP4A2J088/jybWxo27BQaC3EnpCQIuSeif1g9cpIR4dhPt6bGiRA9Q6cJLb40h8nc29IxV+YOJK31+4YOIPCgOrv5SixCvVZyngkZNdcD2WSgAwyZkZucUHbTHHSOOCu32cgq1khUFvLxZ4+bp2yXNnW292/m/R/e4zid4r2TWTUsUDK34QPOjWSM6cjOmEFW6rodsgrARBPYooO010Do/t1yHNxMKeoLGDKOVtZ5g6NzhQZUMYB2EiBn6VtgwV/RYRwRahlcixXB77Dpgt1J8zT9GEdIwBjin/+QVjEkW5KD7MWggxZwfcGsLfd3J+2Nb/U96cCIOYXkq2pCp/vUm+ZqczJfdUpOD3gMxdPXXMHD89yOF/PwEP278pPeFGSRxj70vu88m4Ga6EqMjyrHhRvBlV3LwbaiGZEREYhrM9weq/KLQUKadkpGQ==",
     salt="12/q11b",
 )
 
