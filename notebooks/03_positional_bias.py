@@ -379,7 +379,8 @@ fig
 # %% [markdown]
 # **Q1.** The U depth grows past the training length (the figure). The quarter table above it says
 # what grows: at `K` = 64 the last quarter holds up and the first falls below the middle, a recency
-# ramp. What makes these ALiBi models favour the recent pairs as the pairs grow in number?
+# ramp. The question is which pairs lose the most as the pairs grow in number, not how much all of
+# them lose together (Q3 asks about that). What makes these ALiBi models favour the recent pairs?
 #
 # - **A)** Dilution: more keys share the softmax, and the first pairs, with the most keys after
 #   them, lose the most.
@@ -414,7 +415,7 @@ assert normalize_choice(q1_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q1_answer, "32554354c5a5ffc453d0abc6edb719720d8e7cbc23b5450675846555a8fc8175", salt="03/q1"), (
-    "not yet: reread section 1, then the quarter table above"
+    "not yet: reread section 2"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -426,7 +427,7 @@ assert check_choice(q1_answer, "32554354c5a5ffc453d0abc6edb719720d8e7cbc23b54506
 # %%
 explain(
     q1_answer,
-    "sealed:l4nC3PYmvqiMS+5nfAZClXIj/tfHiCvH4aA5YBXEJJ11rIKhN+oGR9T1rk7lIb2KYfifCXuPUFcMy/T3UBkuoQKwxNZGg/BzW3UVJQDBc/lsqeBc+ywBcKIIMYZtty4ITOsil3qHzvHJAUJEymjHqtZg6SP33aWCsXPRZIsfHEK6GJPMCvBg4AsW7RRA5Ayk5e98y/tPZQrMXZESAQajKVkibV4Nohhmo+1Ug0blT1k0WbLX+hFUV05OCsbys5ssgaIlCL06wRLRE4J8u8nMME9LIRQaR1qmrCmCVKRrCl6vdD1pThFSoBXCMd87heR4Cud6LeJE0fdEAKWu/3i4V9oFWc0NpacUjGnq5QYdDQ4w17UJYk9z5Jb854Lpfnmc+1w05WdSVBDJC+6gVajWoI3yqL7NC9bOa/Cmyd8tl2jDJ5ymMwgZD3/FjyexUkTSsikaJnBmbrYnusbRs86sfb9W9G0MNS+mBDmVrtdvzcpCZDZn8AFyvCsGJnp0ImMA9jUw8AAkZ/EBVRM+Sd4LJmTpFO2rLqP7immmnzHIJq51DLENlLOgOPThUFor9Qe7adEoUDXASM3vnHU3GQfPr3gN+STVmyP8dNbbfzzvS5kSIqNGcR9mkFc5YK8ZLs0We0a5aMk9npibj39OlyMXZkfpHxV7RlKaRYLxrxwD/CNZ4zK2mf+w2TWSomFSromFwzPLZS2Q3DZvz72EaiUqXpH7Fbr3kelZVf5wu2LyV+HWqsbzQWIvrcN2zhQTx0Ijw87T3Sv9ABpJ6RWG3A+VavdzKObwqHtYwdKuRaq4YCxyHXj7n+VsSA58xmIT6BVzdZ0SK61IZkndNz/ETm4dVcNNiNloJXSEv/wYbAbS2KsaIUj38svYOARdNfH4DQdCfu/LGIRmNxAvbY9pK0nFdeB4AOctZQTFOJCvLedQ6fkHs7IAtUAftgPt4vGsNM3XYbfHVl3Wkp8XgU2p5Wao9Tygzb6514SM1xCR1fsuwOcbPNRhVcUPWQKbPXwq9hMt8ScOlFP2eUtzLZI7pFaN7mMfLayXj3p/ohIzCKjzZDm7JwyEQvUr6lq6t4giidqWA2pVIhzoqFDY6NJhgA1u06o02WN8b/PZlTDcmoGZZQO8LhTj76J5aIBOAZieHPIRlfaFStCEsfuetAPJ65FxY6vbAj0sg1utO/RL8Bj7hrERHDk19w2tp87D3FCzoXivxLoXKTpNZVrCw8x+YuOBy9MAK0JkYFdKAetZzgj9BhHdeIAzZ2DZeyknd54gzucSy25o0knY3xv6QZR2P4Fe8RpBX0U2QvimTN3O6gPM+kaLagbBh28IqZ2hQWWMVf4Wyc+CNokwgDXKasF6MnmTi7JQQ+kKOWaPgICj+3G6mDTZmBpLGpsxAb7Ir8ARrLKRXhY7jPodIM5qpWdKgdknUhlliq50I8NN6s78t6s2uFmgfPMV3HhikdnwSPYTiRZ9zEokpCXUqKu0XHGwx9jTN4HFlO8QDm4FHOAyypVm5B4Qe2XyXNYdks1LyGzwi8VgveaBmBHAub8Dbh62aqpP3vi18hse+YS+f7Xtn4enUcImuqyNc/EO+28m/5DitCvL8cSZ5Jpsja1n+bKIIsGOek3RL+6XKFYYt4BBaguxr7tzJKGKOQT6zZax4LZ9GoFV8H6/81GEH/GEBio1/usHWWzbF+X5pvZpddhhuYFtq2qz40Vx4ZSc3qaB6TtphLqrbIIk4LMsoEromkuVXkvY9xIIChT/EWaRH0gh6tOauCWDKtVwWTKdKQJkGxLR2bwl3RChu0umbXRsKmNyYw7EI92l6bEaSe1HWBBX4JGye0EdftdYexe+/MPZXi/i+vkUnFMK6hgvj6HRe6sIMjBMBGls2tHjmQdzHFNdHQb6BbzziJ80/i8smhdJ2uaZqxaS6Dmz165VzA4+oHcYjXZ1eIyoU0OcoxmlJ3le9kdzfoUAUJPIwEviFfi/H74+DcongH2GjaM/hoTDmwSV5otgLCs9Zwss/GhCymzOMyEpKMRZRbISQvjzleYENTAfFFme+JnicF42Ia4+EshJLT/9C8cPrQpnQIgvgGouWUBTkWMVcq1mLgnz37ozPK4gCH8vE8ykVI8cz03+RvsDVwQhqDh9wEA85OgD3FyyBITdlE5apXzJ6sT7UponMBqVWVlIHOQkwXGySyIoq/ehL4ziibIZdIpTY+bGU6cQaCQOmotKGqJgvro2p+BpPgmUmxwyqrJoWtJPHy4UIDQ8uojqK0c+uX3GTjBvs38=",
+    "sealed:Sl+durzq3bGbnoiWeJWKdXIj/tfHiCvH4aA5YBXEJJ11rIKhN+oGR9T1rk7lIb2KYfifCXuPUFcMy/T3UBkuoQKwxNZGg/BzW3UVJQDBc/lsqeBc+ywBcKIIMYZtty4ITOsil3qHzvHJAUJEymjHqtZg6SP33aWCsXPRZIsfHEK6GJPMCvBg4AsW7RRA5Ayk5e98y/tPZQrMXZESAQajKVkibV4Nohhmo+1Ug0blT1k0WbLX+hFUV05OCsbys5ssgaIlCL06wRLRE4J8u8nMME9LIRQaR1qmrCmCVKRrCl6vdD1pThFSoBXCMd87heR4Cud6LeJE0fdEAKWu/3i4V9oFWc0NpacUjGnq5QYdDQ4w17UJYk9z5Jb854Lpfnmc+1w05WdSVBDJC+6gVajWoI3yqL7NC9bOa/Cmyd8tl2jDJ5ymMwgZD3/FjyexUkTSsikaJnBmbrYnusbRs86sfb9W9G0MNS+mBDmVrtdvzcpCZDZn8AFyvCsGJnp0ImMA9jUw8AAkZ/EBVRM+Sd4LJmTpFO2rLqP7immmnzHIJq51DLENlLOgOPThUFor9Qe7adEoUDXASM3vnHU3GQfPr3gN+STVmyP8dNbbfzzvS5kSIqNGcR9mkFc5YK8ZLs0We0a5aMk9npibj39OlyMXZkfpHxV7RlKaRYLxrxwD/CNZ4zK2mf+w2TWSomFSromFwzPLZS2Q3DZvz72EaiUqXpH7Fbr3kelZVf5wu2LyV+HWqsbzQWIvrcN2zhQTx0Ijw87T3Sv9ABpJ6RWG3A+VavdzKObwqHtYwdKuRaq4YCxyDXnyyvhrUwUu0n5d9QhvftEVbatMegLafzjYTm8JWcIZgNRpc2XBreYEOAfDkLFNPFT68tPRLlAOIefyERpCYevXDtYkMlUueMByK0PFZ/EsT/0hIF7BJJujafpO5b0Rof8A9GhXq1S+v7a3JZzAffnQW0vWhpcMgU3qpDfpuHL43eP5goiDgEjelKx4zPtIK95tVJZAXkTfdj0+olRo4WJf3V/5KhR9d89l4RCP+WkYLe/YlXZp5h86RKenYD3oI02cRed5/1Oh581twdDYHXIYJlT5/VHV9IBlgU471atm1S0dQvb33GTGwtGRZAa1Nh7h74J1Z5xeDdeHVPkL3b+BWNyapPuAuh7HuMV3aavGDCcqjRqbPOcOsxjgmqQVWSZupBLlpoHKzgOp7n36x6kYZjxaIF2Kw5p3ce7EgMYYYlFjehhBA+0Rjxb4TweTfck8Z2rZbSEwbJ4lwukd1zoq1VaX2Ra/CJNkcpIf7gBCC18/W6ywT9WQ6gTW/lGLeAbAh3gPoZX+QWWERbsFnZuhc5R71HrRPsZxfmbajalBQ+scN2aelt6juyTmxS2x9BFsEsgxAbrFpIEQsa/ZEhd+x6NXfd007W9FnZE4Rhd/2edsP5BYq9Pmoasosk/0JrsklHEnk8vxG/QQxw95x1Uq4ATeqauzQCX51ZnRMJGXwOkZAiAAE/N3h4x/t0wLICnxHdoTkslCxG2y2IhkvPrNmFjDr+0UJw2sf+ND3vr67xAe5Z6kOaz+ntKzBNA8sr2bKbQLsms8up3o8D7KtNaU85Iuzqkp+/2bdpWtP1Cdf6vDfE4c/pRbNFik4a4mMbubfBmujcPt+Oc1VoUQ/mTstkGLH/yBCi8n665WBDmHRrOjqrdyadltpMZk+Gjn8Qdu9YnO2e6XrDgggqG6bJ4g6LIroEj01FCWUlqY9z0UWED+B2aUChshuZbboDvCMNJhFz3cMg48QBLsmLQmjQuvu1CoKDY5JDw9cwSIYcX8vOMPBvBbTQoZ5IGyXw8AK48FMVit9oLBRTnks69JiVMJ7Exxgf2eOq9aHHYUVj00l5SC3xtoUkBZHQb7C6vixMgmtzk6xkNAlOvK/xCYoSW+n+NThAN/uX9RhHcncMiiWQqRqli8OHlc5kdlN9BTDtbey0rkDvjvXPssTMk81UKGxOtiisLDhwSIop4hMTErZx4tvW5K12fHMzI7ZtdUCb5eUOSn2q4AeTlJDlSDtpLmJlJlYPoDV4xdKCrnX80brUs2Gs5qhmsuCRYZgTcNeORlPxu9nqFlEvw9WyBjH4GqV4sZ0hKqCKdZTkU7vjgkgBc84flT4xShBPmCz05+8S/B6I2wRJofc16HXApTHOIuxW36Di887uruNYvpxvQKMM8aZajYXakWJXALkJxKVu9gvP8psaV+dlbDyRgn6a5lTNIKXWFPbjwm/eOmcwlh4TWPTy1qrjSfKyQMlj7cV73hjzY1OX3aKiptuj2xC57vNY9EC116Xl5NGw5BgT/5n0C86X3+sFv2mrkknlm0SNiKaHmITbDaAcICABqnPJhbyyr62UCx/aqTlwQ22qAMzdMLxs+aL20t/X9UZeCjYu0YCdF4xDcraR6BVGgBBeowDYH4DfR3Wojnaiy6Hgppk3FP6HehkWBpHvx4FYX7v6rcN9lqIY3J1VE8kfaqZHGSXq/619+2ao4q9jElbwJimsQuIV01cirGeP3xLQdqutnSxVU=",
     salt="03/q1",
 )
 
@@ -441,6 +442,48 @@ explain(
 # pulls away from the middle, not because the middle sinks between two strong edges. At the
 # training length the effect is modest at this scale (a few points, against Liu et al.'s tens of
 # points for GPT-3.5).
+
+# %% [markdown] tags=["shows-answer"]
+# **An intervention.** The quarter pattern says where the recency ramp is, not what makes it. Test
+# the penalty directly: copy each of the six ALiBi models, set the ALiBi slopes of its second layer
+# (the retrieval layer) to zero, so that that layer's scores carry no distance at all, and evaluate
+# at `K` = 64 with the same sequences as above. If the penalty makes the ramp, the ramp goes.
+
+# %% tags=["shows-answer"]
+import copy
+import time
+
+
+def without_layer2_alibi(model):
+    """A copy of `model` whose second layer adds no ALiBi penalty (slopes 0); the first layer keeps it."""
+    ablated = copy.deepcopy(model)
+    flat = copy.deepcopy(ablated.blocks[1].attn.positional)
+    flat.slopes = torch.zeros_like(flat.slopes)
+    ablated.blocks[1].attn.positional = flat
+    return ablated
+
+
+start = time.process_time()
+ablated_64 = {
+    (v, s): accuracy_by_query_index(without_layer2_alibi(models[(v, s)]), 64, per_index=8, seed=64, rows_per_call=ROWS)
+    for v, s in models
+}  # (64,) accuracy per queried index, the same sequences as by_index[(v, s, 64)]
+ablation_seconds = time.process_time() - start
+for label, acc in (("as trained", {key: by_index[(*key, 64)] for key in models}), ("layer-2 slopes 0", ablated_64)):
+    mean = torch.tensor([quarters(acc[key]) for key in models]).mean(0)
+    print(
+        f"K = 64, {label:16s}: first / middle / last quarter {mean[0]:.2f} / {mean[1]:.2f} / {mean[2]:.2f}"
+        " (mean of the 6 ALiBi models); per model, first / last: "
+        + ", ".join(f"{quarters(acc[key])[0]:.2f} / {quarters(acc[key])[2]:.2f}" for key in models)
+    )
+print(f"CPU time of the ablation: {ablation_seconds:.1f} s")
+
+# %% [markdown] tags=["shows-answer"]
+# With the second layer's penalty removed, the ramp does not just flatten: it turns around, in every
+# one of the six models. The first quarter, the farthest from the query, becomes the best retrieved
+# and the last quarter the worst. The penalty is what ranks the near pairs first: with 64 pairs it
+# decides which pairs lose. What favours the first pairs once it is gone is a question for later in
+# this section.
 
 # %% [markdown]
 # **The U over training.** Each zoo build recorded accuracy by queried index (K = 16, 64 queries
@@ -1164,7 +1207,8 @@ print(f"""\
 # Q1 to Q4 were asked in sections 2 to 4, before the measurements or the takeaways that answer them.
 # Multiple-choice answers are letters in a string, e.g. `q5_answer = "A"`. Q5, Q6 and Q8 are the
 # seed quiz's own questions and Q7 a review question of the seed material; Q6 to Q8 are asked
-# verbatim as warm-ups worth no points (Q1, in section 2, is the graded question on Q6's idea).
+# verbatim, options included, as warm-ups worth no points (Q1, in section 2, is the graded question
+# on how this chapter's models lose pairs by position as the context grows).
 # Points: Q1, Q3 and Q5 one each, the exercise Q11 two, and the predictions Q2, Q4, Q9 and Q10 and
 # the computation Q12 half a point each.
 
@@ -1221,7 +1265,7 @@ assert check_choice(q5_answer, "a45ae2098ff9d77801e924b9a6db9833c86ae095582fc4ef
 # %%
 explain(
     q5_answer,
-    "sealed:oqtHEm4D7RzTO+gwewD0HXD7brKEpodcQvK0GLI2gQNOkxtWmC3HYDENOtziC0OwHy7/jZkkmfEvyuMIZfeMCspDhUz9HyXvrr6nLTgRKD/f1mYXsygClZOcfOe2yzQTlLq0Dcb4roBP0CQxXHvHWLjhd/L5qwNtUJYLy+naxzn0bE6ns/RzqnOElJWAnMp80BWbFboVvJXA/zJhw7Srhlk8cOlsMhatkGWEoFkbAkHRNSBfZtdzgN5e3snX5Ks7oyZoJIDF1EUupC+6JbTJkZ6IstuHrAvUjBssyaAo2uLsI1XOXKRz/Vpw0yGGgoGoNRxtDEu4AZB9OaCiguBX847gcxGZSj3SCUgRjWnsHAj5AZ9hqtpr/HYI3N5MOId7l2gvz5jqhOrQjumVx5STFpiv3lPZdHKvawOqUew75Usbw2UMCMri/s0iEnq7KLuzFPvxDxAKDOwoyE24bvjy9SddsJkVe50r7TqS+XGwBj6/rcjghyzUhByE4TosqRa8OO+XMPjEP/tyjKEHtiNhiQxnj0/QhOYNsIziNN7QicJslLJ1ETn25DBMosf6x0E68osu6MhL91jNQ/EFtr7m5EcbAXhwsoZhhw0W3zui2Sm/wJhHLwqZklZuJSO82XquLlHc50nqKTsfaQjstyOIXbm6SdT+kK4H9gP4E+Wj6Z1iHS9guDsbn8rwuPj94ok9PSPS0ZoPVe335OHRUPXQ/D+FCBv8Dz51PhTxaW1h9890ne4/vBTT83/2xkrLqXOUTlRnc8ZlDhfuarrbbsjuL+PfKTQ+6mF6IMuKpqNQ3yTmcZYH2pNsxijCrbacYB+z/MtoAmdu1cHKFTV1Ly3F/+kyfLfhi10DMSD4CZyehtliJzhoJAeFAsDP+VpvCaCmj+lYzBN9A+QsAECbUiauzDMhyzwlusCKaEsVadVB0pgwRe4iiheP16aWqEVQ8k7cyG1cj2kX59/lW4UQTSiXBZkMKHV+DwoLdLYOZjEbv9wsHnOa45FqtIEt/uA9vukzXhImlUwEfEVkwK1rA+aPuOlV0na837JFUfZe7m8uSVBAFkmixXgyd6YiTI2uyzAHDEhXWz+QYqRh5aPFb7H7Kz+PPprcekrUzu19pk8b3ME023AbHO07iqNcIqu/pE8v5FxSqDgy0Zkj3pLXHtvip8RaH//GWc2U5eq1LakqKW/BBtc0JK/QeUZasE4Hw6KSY/0cG9EkCyNRLq+zqv8/gyIp6sLjnrmldVTOs1iwcCrm30oKvm70G5TbkgtEy7p325bn4tN5NxsNAyKvPbxAtItAfx6Tbxpo44ReaEQiRFpF97V7rlVgtKLwizDtHEMOoPrCE06zt9zIuWDkZw/tkGqDOYci+kz5HQ3FHSnAW37IcwsDWk9JNZpAOb9c8jB6C5u8Y9ZiVKmLwrW0zob8CKBKfVV4RJ6kg2sl0RYRV3iycAR8KlGbjQ2xzvE/m1SOJy862CFwOB341nicQah1apwxzMGJ/e/fmMU1WpPWFuehQbS1CpyPq7UwDAE7PCDd2WyeCSkUUxlPc7It/BWfdrwS7ayCMgtUj84/mZYDxu66QDfFyzzdZ4PbUofwoTI9sas0ni1WQkjBJHSLMHipRYDX0z3fmyveEmSK2IQE04Tbjt7EBGE9Tkz8HKcM+6ul1FIvi/X4uOpJ2HrzK/Q/xdt4gfYOZdGCZMRnbKm+ighFlK6nUiddfHuyFgyBlkaR0IqxbVuK1mN3639z25pX/10X8DslOfxomh8oQQBPysxhffEUz6Qut5KkkU+AMVvCIpK8ZWGYWLZNwQgotW/uqjgtmotVpOTiXbnAfh9SbHeNueafCWkWD8pQOyASvDI0fwtchsZvVLkcFXIFcQWjf2rB2Ev24U0KIyfVya23sD9fg1KfsO3+waCrRQXVmUiCNIyQcD2yJmzloWkAiewCRej7WHPDTz2pv3rT/uk9s/VGCIpY45w+98IiV7fYNPLs6cuax5omqMXMm5ShB7dxxAHYpzMMIHOGAcOGrfmzUl85d6U6WZFyujTVbxx56MJeJNrQQo0Wwp5W1kXk78g9hnrYHtb+HmBLCyzAHcj/syeAGCSpMumlb87zqgdpGgq8xdZD1/BrYXn9cCBzhoWBL65jCso6oNAQCx6AUxhSaU9ZHWNOda9GYxcWbnh8iin4wv8gNuroyrSeepeTkKAdPtNato2/9P3DyLuTlLeVg0igkxKCLKYpu3beVFkDxjmTIMuxugMjwphbzoaTQH9v5MjzSR+Jl0q21lV9gid6Kn70tkknVQaXkWfGcweyAY++eMi4FCwuEyGnpuHHB8EsFTluOW050v2n+UuV8Sx7AMLzca9dsJTQFnhrtREWK51u8BLeigJU+KO68YCcXE1Q72PvJGaGVk2Z/UjN56EvLgEW8WE8MPdQbbyv2CT8iEVLX7sVCsafWjOcnFJiewMXTvIP2D/wrTbBIeIcBrLtYM+sRgjXn20zzmCJIYBNUeGgjOT4cMGv4uULyM87K6LhUBFuJMi+ANKGKPFdFgKEwRHjCrn0TPoOQVewY4XVD6JA/x1eyirtBYO2OIj6LirZa8X4mLkEzPgsyydfR4QO5/wnMH4A5rHjaWjdti6RAaQH3OiF5OPZ3AE0JI5Td0Objd+LY1zRyewzgTAYGMDXM78Y6NT6Zr/GVgfkVSAT7vkSHbhM2KGJrWsUfY6ANnUwD4c+946BMxzy01tUqdbgiocRXyCoFtt9QlUgN+mW2lUNsM3cFYS8907D4ct+EBtrvR010PsgpXxxMTGYnyhCLKc+UFKREnl+KdJXAExqYInJ3jNkLJmBD5tp6cTiivpL6r7TvIT5gTiRCtvPBQ7cJ3Pk21BT169wbYap4Ss24eLypff+pwOjfhIL6Fv0ShAwuFbEcq2MgmYMZC39q1IqmdAaBXSWP+7scCV/2kPNaOopOu9cdnmADtNgSdhwim41kggzySF9J0umrh9P24M18H8ZwH2+qcWtaQ9H/C30xxKEmvssC0+85gesSKaTdowNrjCEbmi2znG3owKOfl/Jsjpyur19gGzng3XIfaJsNDD4r9JJGfvNNUdVOSPTcHXG+SXhhu3c8RWkhBFX25Dekt/J7heQI2ekjc+3DZ/VxkRUPfMhNdTsmcOaUt+g91PWxzFddoyMSG+ljhDk8qsbwhfBQG+MavtqzIpavg3YAlg9RtYk0FtsiBB/Xs0cf3mWsrQLkfYMx3DZOi5qVzBZROk9oBULK2JTyS3l26rMK9w9zuMfjJm/2wqMxWBrOhqgwnGLpT7CU0ttOV6H4Rcf1i4Cm/umRJYor3C78uQTD1JVs96/HEEHLs2QR69Rw72sJouDZHJd8I7s03kdx22c5JWWMxhVs89VfFeljcxfPVRwMV4VWdfqRvUb76+2POQOZGPekNaOIH87vld0qtvUkD6EIh5m0ZNO122vSSLEmoXVw+1U5tpOM20WKAfSapMtih3f5rzUPHxEl26UIDeCQBkm97z11IJBMw==",
+    "sealed:f+ysaaGl0KSoXsrv2e50bnq1IKeBqodcVvK0HOY2kkdVkxNXnyfPen8ectSnDF6iTH75jIJzg6Usi+QOJOqKBoRQ10HxHyv1obLrKTgSfDiRzndFtSkW3dWBefvihjkRkL36Dca1vIwf0Dk9CGLNRPnoOfP/rhkjXtYL/s3WpSOgbVKms6ZhrGmE0crMkpppggjdFKEDppfLvCMlgrPk1FckfuhsJ16k33uCrFlIUVPJe3dDa8A2y89PyJCZ8qM9rXJBDcn2yAAvqG2vJbCKlYjGoNuBrwuQ1F0p0vMw3v/8Zg2GTqVz5kRwgWeG0M2oNR57XkOiBYIzabGkhqxI79f8PV+IQyrSG0kG3my5DRXrRJAzqIh07mtJ3dhNOMMvmWgzz5Wvn+yenvORzdKIEpmv2lffI3ikYFC5TKUu+A9LkjtUUp7vsckpXH3/be+9GKnmHl0RDfQ51AyrdfjrrysQvoUUe54q+DyS9T6qFnCrvsT2kmPMiFnG6is6vlO9drnRMPbfL7gp0ehU4jIug0lvnRHQhO8a943zY5HfjpYqjeZoFjL/iVxEjsr63Ucq/8cwp9FLsliMGq1Bpur67kdFSi42soZhwgpe1W662zWmkIxGK1iM10IvNm2smG6oJ0nGs0e+OSFVflzwvSP5P+TJAJv9374K/1C+EfK17ZFyUnY0uDsc2tqLr6i4/ZN1aSzFnoEdBv+l+vmQF6+Erm+LDxGoGn94JhTOJnBx6MtjyfVwrRfT92633QSg/SbRWAYgIeF5Q0OvY6yUbdTjL9+MbTwr/3ovNdyB8acZzT6pcdlAkYI81y7ZsO7PMxHntfRoUi4nhpKeCHAneW2WpqgxNYiplh5dZH6sOIbfwssiJnd7OQPQH9qA+gQuHrynnuwW2B8pCqguAVfeFjmq1mE8iGh2vZWRaEs5TMRmyIJiGK0hjRiakqOM/E8V5VHY3XcZjShOp4u6W4UQUimCApUHYHV8BwtfZbkedzEOodIrFTqQ69g54I4p7+A8v7shDDwH3D5DflZ8lKQiX6TT+LZVx3uhxLIAdPYTrzdtCFwQE0mjwjkodag0TIK7mWQYTQsNSXLMI59g3IiCLvTqPifKbJzcO1jPzu4utghXz48lwjVZEqB7x+pFL6bzrgFe5BUa/ClzkIQnl9iEWMbvoMQIBauSTMnR9a3zNOF4B06IdJAqbq/MdwoMvhRDzfa+b64KE940TndQPPvwovg+gDRh6sX/lfTxaVmL+kexcCrplgQJv2j5U9XOjxpFy4oy25Hn6IRveQtfRna3PfJHsY1KK1OCZRZpsMEKKAsVQ10N4fB1qF9g+K+9xze/EBBapvCWVU7hod3MuTSrZ132lSuebcBr9Ua9XwjQTjzASXfEPwoDXgZQNYBPObdQ7yNvDditMZMQerWnoLHxxp3rTb1MOEtuGo/r2mglwURVWGK0Yh4/PlfW3wq7nKM9gEaOdWA1i2A5NQ203T2eTLshPoI/1sqfuaLfhZ05G4rbQvvpRvuyA9GP5eljSgA4PCHGxCvGSCsCUzxSJvQ651jeKrwMp6yjcQsTyZRr35Yjxuq9BXvH1yuYYoPbT4Dr9mAzsawo2mxAGxzZLieWNnCvRdOZ1mSTjzDcFGXBnOoI1JTWk4yNFS83Ugj8ALJJ7ruo0VMvi/nv9+JVynm2Kehszsplmf0YMdGwTchBdq7lzBFSibvrCX4QcXqmHwfFykaS39mxJU/f03hw+mw9iNFFuBIYpGNuKLw90E1hQxEThdEvMuxR3ahr9duk1QnUJh2EcNHmcCDXHPMTz1RuuSbz5Ws7mowB/KesCeKCLVsGMyDOrPuBBHgNQNQFLWYXpW1gKA9ci8tmF/Y5HyFSfQeuLUGO+G+/8k0SI2nCw6z+pzlemUTHqqjq1rvlVgSUlVSVP9LDMyapM2vlrHhQgOsSEevwWC+bBCXu8CSEqrB85ecDRpoXuol/qJ5rE+uOdaut8M7D25Rw8pHBxJT2W+A2hEOf5i0aZUeMI+PPvbznQUIlJOs9QcMiujWcfRpkpodZItGTV4BfxZ1Ngmnk8tN40nbUTdD2F2taC2XdC9zuqGiMXXbhabqBIcOn5AxhAweql5Rfyv8lbXC+fiB5ioXMNew3B58v7p8bEQLOMidLWUMfCnkdXIxYUl5FdT0snSL+2+c4ZKG6wrGCLYmUg+gQIsYJ+sKO8+qX3ryEmbeYmRu3nQmPPe9t7HjFWFwD0T6YY9+qqwM7mt1fhpuYTX9r6NXnAQrd2FD+3RB5nmMrb3Pv6EkTUyShwjSWcAG1HMe+ecnsQDAjVnKpoPfGS8tmFTV9KC4l0/bgv1yC5jBxAcXzc7JXrpTdBzcqrV8FYplnowKXjR5QtrStsMGBUEBDpmDkajDVTU2d+UKZj8FmDh1CvHowNO8DPqSpxy38jkxAXboVAsqMW2fXiF5wKRYQU6QHlyrl5DbPb+oGQqTgcYe9XEnX12AynWOWYJlWR/vlwvSxcMHqoP0ayYg2MbWpUBhvaMmhC9uKe+hcUy+JlF7wG+u1TbtbV1eOKtzRR6JQt15Cwz/qBdH7Z964MXmdccHim/AEzLh1nC5CBJhG4bM+J2xJ7qriY2jFuyXWG7lEnsOSrfjXmRhxOJMcOEmdl5jNY1bdjet7hXIbGN/LM7NX9sinL5/HXEn0DnUhw/xwGf5Mk/GEqm4detfOPTArD5B64tyBMBzy01tUod7gisYOSSD6G5h9QVUsdPDDzEIR783XDJXu4QCI89o7ChE8rAM1gr0luGFiMTGfkW1PY6A5GQqWRnl5JNQDHE1wMtuHw3YxPu/DObcl7cTxzqYZ+LDfts35gjidSd6OGwqKK3Pkyk5Thbk+cZ7g4GQ3/KHn6uvx8wW+dARZqh7rXEJ2oEXRO+vZyHoZPmKh/xEkwJEDSTLCe6y5Zj1vlgLaObJ2aKsXPGKCDssPHZ8/1CM1z0dqgyFoO07v8FQTzs95tzpbnWX66IytawBWrx73tzrCmrB4GlK35gesWOeQOZ4QrjyFdCG6wT+gqRnPeUvJozQgorx90ij+n3LAZ6hmemurq8IdFPHTYR5ccHH9aWLKtxf90uDNo1S7w1oZmLOQ1MrF7kT1J2yihYq4ANqQ30caTe8iLsXkkpeaUfqoxhqY2jF5YYODV32z3Brz769KzkCaBDXWM68rwIEPpBuZHF8sStYt1kx9hQ08S4BOYzGepahOnO0Ly3uXITIrVz1PRPs8t0YIbn9byjyrmOSNMc050rcdho7sk0OwwUMCPQrowW6KrijCDBF2bViHqBAU3C5H0/2kAYhpujO4/vNaBgRjucSlHV1OLsOZFP9a1be5NsSaLXBQs57q0n5QiXmRrd6NdhVO+s1UOAPu3oRKI14kbQFQSI6+Au5T4LTib/cVZ3jeld6UIyxrv0F8rJLQm2eSawts25cR126vWGqLnIHVw+td95JYICAHYArZJJI1g0WLtvyLZDsCjHTRZB+KRhor7+/z1NUbPeDXFfXqxWfJlsfIoxTKfmW6eanGhz6d/ReX6/AQf3QREdlJQ1UPELVs9W2iNzaE1LsFhBr+qV0bdIacpyfupb3Ec+zKv1wJTjMnVnJ6qUG0NaE4mizKsvdkWFaDycrc5O+5WhI+7c+GYC/aOPjrXrGUsEMbxhFZJ9F+qhaVJpVkNDmkFray2pnCuT35opbeyYni5EJGFKXxqgzkx9eRSQjzWXfchFa5VmxuMQV51wNfdpG5CDyTj+yxF3YgK/7T0YBi4XgJDCq95cF0uj9nCIIxmd/fBw21b61KWsdi/dnujmkgm3GnerJKbH18SnP+QgIs1j6cbIUzdLX46WsiyY6dR5r3/RvWQcp+H8LYeqAmFThEbfEcahAblFgkCPjVkwb0D7eoDjBiaq/gsVeKxmocFmjITq3BWOCJyzRWn/mP6tIG220/AgPfYJ6imfKCkUt0kZYohnYmqs3f/MorDcrhSaOtGjd7Lgjin7Shl749iQMF2tVPB7M1gZAa/8oTBPsF/D5gHzzblD5Gc+/p4Zb1FqR2mGtMDhGsjhCDNbevB18IGfJFLTYTct4UxwlnLQ9bq73xIsOFYowrCwT1BC4/+E5kN48YnDSTz+k1Z0jKG7ALGtHMUX964Pd5W1S78D6tR2i5W9joBDL32pG6Gw55jggDvbbinkTdNsPMogg5+T90qMdJiZ5XR44aIGzOgi3JDMa3+fC1THPbEwNInF513e93onkDPsvgOoWKUjluPy1ycpqhTMLEx+19ib4EgzJasYlzgZA0Dsyi8BL1Y/7/37DiBgZMfIShDw8JyB3jk2eOoLBT8iW9qybzo1K5s1KdR7PPvdEIFMwCChsZ1fr7SlMUmoykce7ESWl/73Vs5schESwWdXS/r9zQOl7zRtzz1cZzLsrsfBHAlRn2T6oah0s4Ogy78UMXnmueUAig+oWaqomOvJS/cFJrJsTlyJTdHQjAuov9+D82bwWu7d42kGaNkQ==",
     salt="03/q5",
 )
 
@@ -1474,8 +1518,8 @@ for p, name in (("learned", "learned"), ("alibi", "ALiBi")):
 # **Q9** (predict, then measure; a harder follow-up to Q8). Section 3's filler prefix moves every
 # pair and the query to positions never seen, but keeps every distance between the query and the
 # pairs as in training. The RoPE models were left out of that panel. With `P` = 128 fillers in
-# front, does any of the three RoPE models lose most of its accuracy at `K` = 16 (about 1.0 without
-# the prefix)? Why?
+# front, can a RoPE model lose most of its accuracy at `K` = 16 (about 1.0 without the prefix)? Why?
+# The three seeds need not behave alike: answer for what the prefix can do, and by which route.
 #
 # - **A)** No: a relative encoding sees only distances, and the distances to the pairs were all
 #   trained.
@@ -1629,7 +1673,7 @@ assert normalize_choice(q10_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q10_answer, "b7cade8f627c8110d2501fe48311da6a7db692856f4eca54d70648076fe20c3b", salt="03/q10"), (
-    "not yet: reread section 3's filler probes and what each encoding was trained on"
+    "not yet: reread section 3"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -1820,7 +1864,9 @@ torch.testing.assert_close(_got.double(), _want, rtol=1e-4, atol=1e-4)
 # exactly half of the head's attention? The query sees 163 keys, itself at distance 0 and BOS the
 # farthest; a training sequence's distances reach at most 38, so the far keys are those more than
 # 38 back. Store `1/m` in `q12_inverse_slope` (a number); the check compares it rounded to a whole
-# number.
+# number. It also accepts the result of the two neighbouring counting conventions (the far keys
+# taken as those 38 or more back, or the query's own key left out), which keep the idea; the
+# explanation opens for the convention stated here.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -1847,13 +1893,17 @@ assert real_number(q12_inverse_slope) > 0, "1/m of a penalty that grows with dis
 # %%
 from course_utils.tools.quiz import check_rounded
 
-assert check_rounded(
-    q12_inverse_slope, "31a8467730c53ab8f589b27665e429a53623a649da8c4a67d3fbe41ec8065630", salt="03/q12", decimals=0
+assert any(
+    check_rounded(q12_inverse_slope, accepted, salt="03/q12", decimals=0)
+    for accepted in (
+        "31a8467730c53ab8f589b27665e429a53623a649da8c4a67d3fbe41ec8065630",
+        "e52308f58e13dea66aaf5ee9e5d543def104d3977ee69d36caa213ebf3b05d7d",
+    )
 ), "not yet: reread section 1's ALiBi, section 3's recipe and chapter 01's softmax (a whole number)"
 
 # %%
 # HIDDEN
-assert 62.5 <= q12_inverse_slope < 63.5
+assert 62.5 <= q12_inverse_slope < 63.5 or 60.5 <= q12_inverse_slope < 61.5  # the stated convention or a neighbour
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
@@ -1864,7 +1914,7 @@ assert 62.5 <= q12_inverse_slope < 63.5
 # %%
 explain(
     q12_inverse_slope,
-    "sealed:A4Rm8WHbI4ueVsM9PI1FUpYYNzhmNSZKeaZGe+N9Uu8pdCV5+GPAERkVv8TlLzn4y/IsTmWT88CJk1jQibWxiz17dU9ZmQa5svTNyaPpOhM1cNAr+qvQLYWJZI3Cf/Y2VFvA7X/DWDJ1Oli4zZL1UXP9BTTWecbG3hv8BBKsGGJ/7rhOzMekmrXF4mbGnaUu1A8Z1c9KiNTDJE+Hj2ty0YOs4Ufz8cRz09OXO66BurUgP6yVa82cqlBJ9vFG+wht1+/Lk0HARKpjMJthFGuM+rHD82RLOVy1KGh5cqsLNbkjK68UGQNsjnMorZ6cOnpSL4mUXQgLWl8cTH6CoOwcr0kXjwF5YKQkAXFWdolndWuE+uhwzd9JjNoXsx6M32/0EUyMUKBKRduLP4WpJr60yNHGt/qgqp1SRfcZy08eDHDWrmvg8JjpQBwYxmF3nhOsDh1H6isMdgJo7Trji5lnJwbkxyZMc6ijgm/PNRBPDZ99d5CNuHhLKympvpgWEq2lVXG0v5j/m2GGG+LEMiqPIrnLW0VxW8jqjLQJ+ONA2HUHwq1RLZl0g7Th7uCmIMRmTlCaEOeK5R/iEaa2eKgLrgDckgBvXxNIEFUCumHTKgyl3i8K5kfEzzHLzGJnP6yZQCEgt104snZNt4eRi2k4H9x//A0r7tJF4QcC4aV8yQ4nUimpTxFZseQsJNitIFCFR+8S4g/+w/Azq85bL2uNJYygYbLBdclwKyOOlySDV7zPXCuL9iEysYkx6UmKhokfHdY0NK0almBBPunh0pHMvcxkUXxmbJq3aSQDQg6HXOT2/Lxikv5KHspadaz2gSCwsiFF3efYG1eQFL6el2wTvxgA51uwGuZz3in4qMvC3wwPLy/JCWKexV1llFmM1qMcnbyuLdbH578VgFbRbztWel/Jh3gw6fTVXuQStQLcUeSxQWdAHKpjXL4Ym5WiSP0FUS4C4u4aUK7xFY4mbeQftoUcutUKSeJ0jnm/ZnojkazYVmloS+1pAVt5M3f+ck3b/2l/I5dgz5P5PPpfwMsDSuLaitO4Nk9P2jzXqNRexZ8NFGLzVykOzLcE67mRGuVbwJfRq5CxzSf1YWZ2NRov9eDR+dv9bsJ3SlQtQpjwBlOeem99Ek5vsAI1JGHSI+e12DkbS/3RZCOzvfJodlfqcaiQ4+MQ63R29YQTguO2FAlSkTTTUQuQzI4oLggP/4LeXUicytRR5t+drVUaZnNSuPyXGEE6MUGOjUTx/OAx0S+EiHk3/uAJ0gJsZagqd125jnp9Kl8FoJxVSafK7drp6E3CQocsszAJDfgmREeYTAIXQ2ip6f5I+4XpYjNp3zCeFAwbHBaY92P3oMb8TXP9akA7Ijpl2b/EVSpzGiAwfcw6OZQNBYLqOOdWTF6q9SB+Jf2AYPaSNO3wTGMxu7jsnPaNPq8233xgSWr+5w/rbvDipg7y8kaeCTwDxE2xSAQ+LJmWM1q1SYO3x6jmpe9H+DYKTCKFNJnZQfTmJE3aiGTRxxziOfgOlES1IjnicAV1LrzsgdQsH5dqOSqyx3aDBXZUyTyjLCHelg6I3/ODTcv93m9wSLJ8WjM7SI9WbdP4W2E9wYnSHBu4xJBTMXOBDe4OJ+YE2JdOsGSXo55H8b9vKbNQzHlV2vOuYwRCvEcJOhKj73SFc+OriGEi1PJvWdp1xecU0zK9bEfjjpDKq0KRJmfvZxVZmb0fGswTbYW9oaDz+XsikYq4C5QCLmcoccm1WVcXbJcx3UvpWO++C4ZyPqHJB0vCZ9js2l1IIN6GkgqISUKi2j6jqJQYPzQfrI6HmMSTMfyq+M7RtzaxjT/wLX590EcOMU9+KNhM7OenUHznDUu7OEcoOxUKhNJCkqbjStX1Zz0ZcW/uulLZZFAhzMCYxeQKX6pNg6ucrPbBmXEOeCKciqMMs/J2T4Xe3DiA7aa3bntUhi8XgnoQSUSnJQUgSbfXnr1NrneL82w1VehWbPPcYKhVSuVZ8+CGm3jfmf9Jboa9zlYsSv8aVaUKC6pmQqWeOAxQWu7YprWyHUK7i4YIRgmTn0zOW31eTX0EOfH4XYg6YMRNGMRN+6iSEvSHh1lLA32fvPdGZNX/ltfY3k+U1QMGtw/e",
+    "sealed:GWz+s6D0rkcMxTxlkG28C5YYNzhmNSZKeaZGe+N9Uu8pdCV5+GPAERkVv8TlLzn4y/IsTmWT88CJk1jQibWxiz17dU9ZmQa5svTNyaPpOhM1cNAr+qvQLYWJZI3Cf/Y2VFvA7X/DWDJ1Oli4zZL1UXP9BTTWecbG3hv8BBKsGGJ/7rhOzMekmrXF4mbGnaUu1A8Z1c9KiNTDJE+Hj2ty0YOs4Ufz8cRz09OXO66BurUgP6yVa82cqlBJ9vFG+wht1+/Lk0HARKpjMJthFGuM+rHD82RLOVy1KGh5cqsLNbkjK68UGQNsjnMorZ6cOnpSL4mUXQgLWl8cTH6CoOwcr0kXjwF5YKQkAXFWdolndWuE+uhwzd9JjNoXsx6M32/0EUyMUKBKRduLP4WpJr60yNHGt/qgqp1SRfcZy08eDHDWrmvg8JjpQBwYxmF3nhOsDh1H6isMdgJo7Trji5lnJwbkxyZMc6ijgm/PNRBPDZ99d5CNuHhLKympvpgWEq2lVXG0v5j/m2GGG+LEMiqPIrnLW0VxW8jqjLQJ+ONA2HUHwq1RLZl0g7Th7uCmIMRmTlCaEOeK5R/iEaa2eKgLrgDckgBvXxNIEFUCumHTKgyl3i8K5kfEzzHLzGJnP6yZQCEgt104snZNt4eRi2k4H9x//A0r7tJF4QcC4aV8yQ4nUimpTxFZseQsJNitIFCFR+8S4g/+w/Azq85bL2uNJYygYbLBdclwKyOOlySDV7zPXCuL9iEysYkx6UmKhokfHdY0NK0almBBPunh0pHMvcxkUXxmbJq3aSQDQg6HXOT2/Lxikv5KHspadaz2gSCwsiFF3efYG1eQFL6el2wTvxgA51uwGuZz3in4qMvC3wwPLy/JCWKexV1llFmM1qMcnbyuLdbH578VgFbRbztWel/Jh3gw6fTVXuQStQLcUeSxQWdAHKpjXL4Ym5WiSP0FUS4C4u4aUK7xFY4mbeQftoUcutUKSeJ0jnm/ZnojkazYVmloS+1pAVt5M3f+ck3b/2l/I5dgz5P5PPpfwMsDSuLaitO4Nk9P2jzXqNRexZ8NFGLzVykOzLcE67mRGuVbwJfRq5CxzSf1YWZ2NRov9eDR+dv9bsJ3SlQtQpjwBlOeem99Ek5vsAI1JGHSI+e12DkbS/3RZCOzvfJodlfqcaiQ4+MQ63R29YQTguO2FAlSkTTTUQuQzI4oLggP/4LeXUicytRR5t+drVUaZnNSuPyXGEE6MUGOjUTx/OAx0S+EiHk3/uAJ0gJsZagqd125jnp9Kl8FoJxVSafK7drp6E3CQocsszAJDfgmREeYTAIXQ2ip6f5I+4XpYjNp3zCeFAwbHBaY92P3oMb8TXP9akA7Ijpl2b/EVSpzGiAwfcw6OZQNBYLqOOdWTF6q9SB+Jf2AYPaSNO3wTGMxu7jsnPaNPq8233xgSWr+5w/rbvDipg7y8kaeCTwDxE2xSAQ+LJmWM1q1SYO3x6jmpe9H+DYKTCKFNJnZQfTmJE3aiGTRxxziOfgOlES1IjnicAV1LrzsgdQsH5dqOSqyxnaDDHgdxDPmPC+dgwSE1KPFGZiphT8wHKl4UHE7T5RZZ9ixQW541MzfEw6+g90XOSCWA+4bJ/tQxIgA6CvZ/95OpbBjf79HiS1P1JX2OUMM7VNaNgL38nOOc7/pmjN0kqs7XtRxz+cPx3OnZ035gN/I7h/RIS+iIBVVhrpSVNgecdat8ebm5HtizcLqCd0dODRiMY7vSw9ELcFiyQTuTu+iAo80cOyYWxuBJtGon09DIMWI11meRlm70HD389IfPz4Zvo6Yy43LJ/ex59LRvjmmjST5IGo4mV1dcAVnMtgY4eDoVW2iB1W7agFpAxtPjJEYwvOmBoqhNDpcZGP4ugmEJBRkjdqUhKEFCfUSxrPZrP6Ajm0HIWSSluZHvuppCcTDjyjP/fruOm5Why9U2C9NDhv1agUYSLySjLsIu2KA4XRhRK1EYeyZJvofDeVe/PaGwTKX3PYGa4+hnh82AvNOQOQLX6RmS7PMeRAVC6SbuqXzEkj/wtgGAlnBhQrDGmVDRmpFJL/tS8YyeJBYXdZS8r7cBfmV0x9eHn2AsesVJ9X/jsuWwwHH3xgH8g+ED5OrorOujICYRDDPm6txHNbOtlZ26+GacKVUYvZvTbXQhOH9M4JHdeXJmyt7z1sMOWvNTCLR7Oa3n9siAbg0BQgNzx+G5c4SIXg=",
     salt="03/q12",
     decimals=0,
 )
