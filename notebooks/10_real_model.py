@@ -236,10 +236,10 @@ fig
 # layers 1–4 and the 20 windows, as n grows from 32 to 512, the share of weight that content
 # queries put on `[CLS]`
 #
-# - **A)** falls like 1/n, as an ordinary key's share does
+# - **A)** falls like 1/n: it is one key among n, as an ordinary key is
 # - **B)** stays about the same: a sink is a fixed habit of its head
-# - **C)** moves to `[SEP]`, the sink Clark et al. found in BERT-base
-# - **D)** falls, but far more slowly than 1/n
+# - **C)** moves to `[SEP]`: BERT-base parks there in its middle layers (Clark et al.)
+# - **D)** falls, far slower than 1/n: it keeps many times an average key's share
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -275,7 +275,7 @@ assert check_choice(q1a_answer, "1ecc28768341f3265aa5fa58bed56090d2d1ab4d53867b5
 # %%
 explain(
     q1a_answer,
-    "sealed:Cem0alPgOp4CXgyft0dZel9PYR0GLlI+6CkyGNr1mMy68pjPwqhp24UZKIlfRRNDPoajzKDW4IWSlNpF/Wzxyj+JMFq1KAsw4XhAUAv0bxIAPSS5dzZgsgCnWPVVIc7cE99eqGFT30ugHKDHVSQy1kAFCJU/IlvxeYvIOmZgLAgdLgT7DbaIgrEAnyzSVH491MDXRyPs7A1ydX5ES4dNXG8eVTpdXJaQ/UDls0+oh+Hh7RUQFqTOclmYrJ/GQpzPK8LiU1aFAcXcZk0ED4WJ47khXweVGg19ZXw4llKgVAEkzXlxQoFH65BQ5FuLo6itkr1kYytCpKkwQm/Xh9X3xXw+h9/74pzqdUOWbi8HAjD+kfTVoRcrCcdup/IgB9Re5q7rR18NmdlLaC6Ju9cRsipEMbrFbo+YbYWkwo0/wv29TXxo91pGDDNFOQ0+HeagxAFf8R5Qi5dw0zRGPq56AMoerHskhxl2WttEYm7of0S/tHQCvQJdNbrWep2yo1rqII/9baEvmpwRlv0SsMGe51TSXSqKArtEa8v20MRXLfbWXqqxJDRyXEsvt38de1QupWoh3HO7iq13iSeFe/LjWZPoM1yvBQoB4+7sHe2uFNQ2oogpNSmGuyYrIn6kDg/JThYViPkwRO1w5/Ow6ZuTUbrHR21c0aeang70pGpc4t8S8QseH0wy731FFemt0h/C6UUg58P7lHL24d8eHlrOXf8hwdMwlLij823RuMhOsQssuBQM8Oq8d13i0+zfUYShaZm0t2HPM5vDNFV60SFtdPEpavfM5/Z3Iul1RM0mo4d3444uaonXD7/72Obm/JY7mV7uUmzSEcyj0UWbS2L6PX8tsKvnek9PcPQPDubMIr6/uWf9+vO87wa5Frl/YKU2zbOsqI2RYjB4G7ZxLAPSOxNKpKbguhQxuzkja5lu0EzqLuSjfNk8YyNtYukA2GcrY8kPmjCw7UYz4nB/6x2mOmdkfiLhFz1BTobzISmZPvsSjBecyI8CK12Nf3G0h2b4O3U8h2KIJGEGEaJJyeTkm3cnz/QYx8zJoHsIY4SgWWNj088go8IX59+r7Moai/U8vmE02kddeC9Rlhza2+Uk127NH5aZn0XnGsddKt+SBXhZ2xm70YWS1fERq2EW+8hhC8I3RBtaslTixqj7lTHtVNP2NdouqamYrJsBjKEnT8kBRG25Axl/tMG3cSRNI7MBd+7sPd8r1eK03eYg3sG0WtoD77Sla/ZsiDU+K4nJiXKB84MjJ6Qh1cEDqCDlveU6z7sQ6YGJRP/e9T8YgjpnjBIrYVTp96/warBycWz+TuVvuxcEj0hiyHUZRmzOGjhN2mm4I6AKyKThaVJ5fAmnEG5oYolWfqXEQtE85/CZIlQFI5NqKPrJdNqyGtSuI40nU4WdZp71heKzGDcd/jPsSJ5DLCPKAgn5Up+oXw==",
+    "sealed:NbMqh4xAKCgFSzDXRLuJgl9PYR0GLlI+6CkyGNr1mMy68pjPwqhp24UZKIlfRRNDPoajzKDW4IWSlNpF/Wzxyj+JMFq1KAsw4XhAUAv0bxIAPSS5dzZgsgCnWPVVIc7cE99eqGFT30ugHKDHVSQy1kAFCJU/IlvxeYvIOmZgLAgdLgT7DbaIgrEAnyzSVH491MDXRyPs7A1ydX5ES4dNXG8eVTpdXJaQ/UDls0+oh+Hh7RUQFqTOclmYrJ/GQpzPK8LiU1aFAcXcZk0ED4WJ47khXweVGg19ZXw4llKgVAEkzXlxQoFH65BQ5FuLo6itkr1kYytCpKkwQm/Xh9X3xXw+h9/74pzqdUOWbi8HAjD+kfTVoRcrCcdup/IgB9Re5q7rR18NmdlLaC6Ju9cRsipEMbrFbo+YbYWkwo0/wv29TXxo91pGDDNFOQ0+HeagxAFf8R5Qi5dw0zRGPq56AMoerHskhxl2WttEYm7of0S/tHQCvQJdNbrWep2yo1rqII/9baEvmpwRlv0SsMGe51TSXSqKArtEa8v20MRXLfbWXqqxJDRyXEsvt38de1QupWoh3HO7iq13iSeFe/LjWZPoM1yvBQoB4+7sHe2uFNQ2oogpNSmGuyYrIn6kDg/JThYViPkwRO1w5/Ow6ZuTUbrHR21c0aeang70pGpc4t8S8QseH0wy731FFemt0h/C6UUg58P7lHL24d8eHlrOXf8hwdMwlLij823RuMhOsQssuBQM8Oq8d13i0+zfUYShaZm0t2HPM5vDNFV60SFtdPEpavfM5/Z3Iul1RM0mo4d3444uaonXD7/72Obm/JY7mV7uUmzSEcyj0UWbS2L6PX8tsKvnek9PcPQPDubMIr6/uWf9+vO87wa5Frl/YKU2zbOsqI2RYjB4G7ZxLAPSOxNKpKbguhQxuzkja5lu0EzqLuSjfNk8YyNtYukA2GcrY8kPmjCw7UYz4nB/6x2mOmdkfiLhFz1BTobzISmZPvsSjBecyI8CK12Nf3G0h2b4O3U8h2KIJGEGEaJJyeTkm3cnz/QYx8zJoHsIY4SgWWNj088go8IX59+r7Moai/U8vmE02kddeC9Rlhza2+Uk127NH5aZn0XnGsddKt+SBXhZ2xm70YWS1fERq2EW+8hhC8I3RBtaslTixqj7lTHtVNP2NdouqamYrJsBjKEnT8kBRG25Axl/tMG3cSRNI7MBd+7sPd8r1eK03eYg3sG0WtoD77Sla/ZsiDU+K4nJiXKB84MjJ6Qh1cEDqCDlveU6z7sQ6YGJRP/e9T8YgjpnjBIrY1W62JDMGoIncUPFYsYS/xcZ20h61zAQAyjMHzMIm3y0KLcdyOHhYxdOHzWVPyV0LIpBfrjCB5Q7/O6TdhsfKYsmffaAdpO1Ho2lPopiAMfGLcqt2LbgXCoB83rtS59CbHCMBAm8PaSOH0zlAxRFiO/chcCPr3qcVnUZtTZMt+k+ndQncQWeZA/gnzhBGkJZarcxNxadRl3cs5+h/ONR+y7XfuyEBlba9xfsTRr0gprAFg==",
     salt="10/q1a",
 )
 
@@ -444,10 +444,10 @@ explain(
 # word pieces 20–25 near the start of the text at every n, as n grows from 32 to 512 the weight the
 # real head's copy puts on its original
 #
-# - **A)** falls to half near Q1's length, as the fixed-gap model says
-# - **B)** keeps over half of it until lengths far past Q1's length
-# - **C)** falls to half well before Q1's length, faster than the model
-# - **D)** stays near `weight_32` at every length, 16 positions being close
+# - **A)** falls to half near Q1's length: the fixed-gap model holds in the real head too
+# - **B)** keeps over half until far past Q1's length: the others gain less than n does
+# - **C)** falls to half well before Q1's length: the others gain more than n does
+# - **D)** stays near `weight_32` at every length: 16 positions is close at any n
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -483,7 +483,7 @@ assert check_choice(q1b_answer, "93a059089c958ed1ad917c3f59885e7041d60843422e77b
 # %%
 explain(
     q1b_answer,
-    "sealed:ZmfQzpV4WvUJC1yRVJBPiLmMcPQzBtBMpktqFGCdMptm59Rs7jzB66ldq5Du6Iv2VF3beNue+0JLWXprdLZvo6TfmZmjzFUF8s/mLe593NZC+n+MqpftH3D6BdFd4xMzgF6eSv9WTXmF9VJucn3PjmlZlgRw5D2BStEyabwbLwe3DbMxwZBtPAJihzT/q5mr7qcIh/33lHesw2pyKbC5LGlgw1h/NsmTpMWtE3e945mZcKnM4keHZYH8fs22ez68Anj4FenLekfLnPHXgcjZ5FaL6q2KTC2SBOKlf+tjsOlK+aCazyPP1CYpa1iaZoVFkleQF5Udkb0b23JSAFNCkzKtrYkNGkpkc17JmdbTuxLPCFFEzD8z7OtNly4mc63TE84m+gP9zx+uBIXDuMrK6qZ0SlpPapz1A5r4v9zsjhZORykG/+lzjY5q+QJWastByp8+1z1IpeSk6WGnl53dIvA1wmr0EFChGoqRnS3r/Pxh3M5yS4W289LKOzOdJdeawfu12fdrmcVjw2aXB44HZ5zGLEaIuQjNjJctvmCSUE5zOU066V3VL/G4ZutGd/6ObzSl/uivLGHCSTdiutNIalQO3L6zt/XIWdsLsDIIHtCC+MFbWPkVR0imubqz4ewMqHq4rSvI7mnHD0EyLSBaVOChk2xYMuRF1AjMjnrfgWRFR17mQiJG8w+Js7xL0iBiX4yXHM2W8teOzhor7UqvDSFx3IJDFHT1mmmH6iTB7fX7F5b2Kb5juewUu2aLjZMP7OVt50ZYwk9gq4Ki/XzCt/4YzAcFkIitRSvJuTJYmNhiKEpeA0572kdQeZb6q4NzCcY+E9rXauRZ5lq6uxKhZNe6haSdF49AvX+XJYBQJj4XMHR6WZ4L0sx3mnxjL0aKgNcVSgik7viNBhQkfviTP9G5rSn/ZQY6P6DIiS1nYnchwpBQFEOY7KPr4tJUCMsxo/FgS4ylGlz+EfcKk8l4Aydy6rZS8SrJ/9FmQpGYwGo14ewD4/KtEwdouBJCcxg3gMDWsRhCGTBnw1Q9oX11KIlvT2YWHkyBaCVhClmZjN0cOKt/5rvMyUMS//AokSYYLi5lxoCVSSWem6XKpvGpLih+NwXKI4nDqMZlk2zG5xzztQT9hkzr0hgRtaoi2gxO/kEEkow+LxmJFXx1KswDlgiq8N+P4JKl/DQwfazZ4GGMiDvPw0OfdmM0zMBuQgwmydSJgfZzydohanPGWDC4G+yI5yPL/WKKtkuFjL8Dr3bc7DLzE1wBNyrKOp4UYQ00MwLJlYxt44nDtcIQIQJc9cfvZzigejweRedXwAyY+WuSdetjm/pskydOm8YEFgpHEDQZGUTHSZivtSAx/bOQJYcKhQmEL74UO//o5sZ8a6uomcmFe13qAo5be/Ffi5UKqIzVorZi5qiXZnJaRMLM4o0OsF98BiBTwdae2Ag3u5mZGpvqS/BxUK5qCPTvMhNztmMKl8Amh5YnJN/bS69J8znPDymBxZD7YxwMQ/fIY4Uys8hKIZW425+R2KL34+RtnKtofPvTpipXxakFKq7T0MGqvczU4bJWtpzjdyf5EojgpvKdBUbhjVuE8DMTg8RqxXIwEJtbNrE=",
+    "sealed:D5D3CNbnS9xAghEYQdm+jLmMcPQzBtBMpktqFGCdMptm59Rs7jzB66ldq5Du6Iv2VF3beNue+0JLWXprdLZvo6TfmZmjzFUF8s/mLe593NZC+n+MqpftH3D6BdFd4xMzgF6eSv9WTXmF9VJucn3PjmlZlgRw5D2BStEyabwbLwe3DbMxwZBtPAJihzT/q5mr7qcIh/33lHesw2pyKbC5LGlgw1h/NsmTpMWtE3e945mZcKnM4keHZYH8fs22ez68Anj4FenLekfLnPHXgcjZ5FaL6q2KTC2SBOKlf+tjsOlK+aCazyPP1CYpa1iaZoVFkleQF5Udkb0b23JSAFNCkzKtrYkNGkpkc17JmdbTuxLPCFFEzD8z7OtNly4mc63TE84m+gP9zx+uBIXDuMrK6qZ0SlpPapz1A5r4v9zsjhZORykG/+lzjY5q+QJWastByp8+1z1IpeSk6WGnl53dIvA1wmr0EFChGoqRnS3r/Pxh3M5yS4W289LKOzOdJdeawfu12fdrmcVjw2aXB44HZ5zGLEaIuQjNjJctvmCSUE5zOU066V3VL/G4ZutGd/6ObzSl/uivLGHCSTdiutNIalQO3L6zt/mbCdkWvTVNU4PM89AISPsPAk2q9LG//a0bpH314ivx42+PHUY1NW0JB7S5lz5cYORBkUHQwWLUnX4RW1OjAS5Z+kGf4PhS1CAjAcHDBZTY+ZHHzgFu9FTuGSE43YNPUX+3mlOwhgDzv/CvR8yhaq9/8rtK5Xiey5wYtPwi4UxYwk9k5dG38i7X4fQMjRQI1cO8WXTOomFhyMknaQVJCFl7ngEFbMe1uo5zSJgsR5rGIuwQ8Veuqlrubp6giOHfBoZXvnqMZIMZJj5SS0RXZ6YL0IlwgDgsPlvV1MITTE3lusSAERQ0ePiMeta+rTL7bgE9cLKHlDgrNm8rkddMCAbK6qD6/95RTZswuPEkDdi8TQ74EL4QmsAxAnNs47MV/iyG58xmdry46hchrqwOtq/hA0h0tRVdOhglidefrldeCX1xzkdz5m50f5s5GyNZSQTHbCx8DQLNl9BdJq8gsvrOxA1H+O49924cenk1ntXdFXGSkeDK7+eyMihhKgrWI4XDpdsyzTKP9x3zgheU/yDR+xgbsaA6iUNa/k1BkIEpdlaRGHdgfsdA2B2h+ovG5dfttjN/b+OfsS3bljDCy1yYeDEfz9M6TxUmmoCP1aJ9zZYiOHzAQiq8BeyP+yvJsTaFoQSfkPsJrTrWrX+uHVETMCOOdZ0UbRMiNFbVn5F+r8fBvckSO1Yb4Nr3Y2uxIXddG6FMxAnW8WuSdaJ92udt3ilCh48NVkVnWDxWHESA",
     salt="10/q1b",
 )
 
@@ -573,8 +573,7 @@ print(
 # 02's fixed-gap model: put the fourth line's two fold-changes next to your answers to Q1 and Q1b.
 # The sink does not explain it away: `[CLS]` takes a fifth of the copies' weight at 32 tokens, far
 # more than an average key, but with it left out (the last line) the other keys' total weight still
-# grows far less than their number. What the probe cannot say is why; Q1c moves the copy to the
-# middle of the text, at the same n and distance.
+# grows far less than their number. What the probe cannot say is why.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
@@ -583,20 +582,19 @@ print(
 # %% [markdown]
 # **Q1c** (predict, then measure). Keep n = 512, Q1's head, the distance of 16 and the 20 windows,
 # and plant the originals in the middle of the text, at word pieces 250–255 (the copies at 266–271),
-# instead of at 4–9. The number of keys and the distance stay the same. Averaged over the 20
-# windows, and compared with the same windows' copy near the start, the copy's weight on its
-# original is
+# instead of at 4–9. Take the copy's weight on its original, averaged over the 20 windows, in the
+# middle over the same mean near the start (the ratio of the two means). That ratio is
 #
-# - **A)** under four fifths of it, still far above an average key's share
-# - **B)** four fifths of it to a quarter above it: at a fixed distance only n counts
-# - **C)** over a quarter above it: away from the `[CLS]` sink, less is parked
-# - **D)** down to an average key's share: tuned on short texts, the head fails there
+# - **A)** four fifths of it to a quarter above it: at a fixed distance only n counts
+# - **B)** a half to four fifths of it: the place counts, but less than the growth of n
+# - **C)** under a half of it: the place counts as much as the growth of n from 32
+# - **D)** over a quarter above it: away from the `[CLS]` sink, less is parked
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
-q1c_answer = "A"  # SOLUTION
+q1c_answer = "C"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -613,7 +611,7 @@ assert normalize_choice(q1c_answer, "ABCD")
 # %%
 from course_utils.tools.quiz import check_choice
 
-assert check_choice(q1c_answer, "76b85913706e1d704c6cd98507f1c9c9d2e930be791c052ab58eb04cdc786128", salt="10/q1c"), (
+assert check_choice(q1c_answer, "70f3c8ad8d3345e9933aa15381d0ce73ee260f5c90ddf8674c6b5ea57ec7c779", salt="10/q1c"), (
     "not yet: the measurement after this question plants the copy at both places in the same windows"
 )
 
@@ -626,7 +624,7 @@ assert check_choice(q1c_answer, "76b85913706e1d704c6cd98507f1c9c9d2e930be791c052
 # %%
 explain(
     q1c_answer,
-    "sealed:o0pRaciRKeu3mTpdhG9EfGLhmmImIorVCRdHQ7VakS9Nnbq9FhnPW7xY4f+4HIDn5wUAYu6DxvkywHrlW7KH0dEMSinU9mSb8C8QGRYN0z2zasFX+24raWp9a7TqInyuIaA51PeIvoiiXB6VstA8WlaEcSNcg3y5Oa+edY00MBAbP9rYN3NR+LvnpJ4V8yBXfewFxVq7INozNRdegqje8YrWRkQP8XBH8nRQnneHOD6OROXlkJ/uuTt5sOUyMj25cdF5h9iwJCAvjt9FkDua9c5IKmoXPrQ1EhMIIcJ99h4HL6Gqg7k0NyyBSoyEd1tRi4QaTtMizW41zHe92XsWRhPUVUwVKBa+GE0OFKmU+IgjjHBY+bznlMhfHCmPg48HlDdBz84FhJRKiKp6fQgjOvDPMDe3CHCB42qVjLJG8PoAT8mOZnnuD8xhn3JljYcfbp6iJky6XadDb3FL1fbpeP40UYZvGBsxxGZN0g/CV2dBQXuP035myzaGhdyoqQZ9wvl0HnTHJYfHyQ4w+COgkkyTYsDVbN7YPTBmHgPqL3qHeZX1W7l7knNx3zOMJ6+JUVFdsf4qurkb5/yNxHnI8tvaG+UYiLNrLCLidW/jAvSPkv/BNLrShsdde1mDlYMvrWbDTz0/IiPu/kfkQDMrVRiEb2ddyfQui8Wkwwk3KwidEmTAtLMrjp9hN/JRPT8kSgYn5p7ddeuozyqulqSkoDTu0i9b0tO2fVgE86Lg8AfjLJAgUMJebWpSG/hIExKHHnfpIHzHPEkwFojUkCTx4hmKGT79GTjMGa01ow6N1608Knp7t7q4AXNwrluCQ/+mWdHNX0Oa/xENUZdDE03PAnIsHARrVG5F19WyzG00N7hbislsKtKCpKdR/9PBjsfl+OchVtnKRopvXIhTZzXKHyEcai15XJ+kyvZ1ea8cFjWwynPknQkoyyP/DZdVqAar89entrTmmDXpS7ToDqKv8Ebek2IAqwL+7m78z5cDWMOuzNtZzXy6itLsTkrWb7R14ZBPoI2mmCBDwPH9lNt3r4N0mp3w2jYFm2UrcCNzgKkz01NKdsc2CRqpQE55o4sFlEakSGvnPpkZuTeBUkEET85coq6+ddo2YCJO4KoUXNYwVXzW9t9+9JqxaW68gg/a22y3gO/0inx+urq4cqXLloVCIqormsGzqjlHQxvssmjZTMu6QBZQ0gU7gAm1n5C7njrISNPb46Z3C6rV7pA10n/fuh/CcxlHS484TBWXSJuYrDx5jPUDHAU2pbHEWUXzPqRhc6X4tdV6h6m9rRrR9ImptopydzWqx7o6DblGLSa89Zk3HQ3Klly723Xu6E89w9OSIj1gnzqsbdbkA9qEAXICJRQArxOIMHGWzv1xAhD2Hcjy89E5WeD/Pc5XZsOv6f/b5CIf+6boZKUrjB+5cyLrw1Ryb7Hzh18o0L7yxLV7oX8YlRh48yblAUx81PW5bUvWD7Hoalc+Za8Zl08dzj5gv6vI5c6cUUGgk3DLFny6+lY8e48GUp0S+fb+UGw8UucjFIHUth36aAztaldrFJ7FlyOILJ9UqRbZHAOFGBapBqQGuhvz1r6CxwtLfsbmgPgyQ8UWGRu/38qvKykMgRvJR4riVAoZ2VDhKp+L4fYxHpLBBO/Ms7YZ+rOpa2+9UFeivMKzwa6C85Kqb0u9I9uoP53Bj6w59rq2ZOtHnRYcF8k1qZxFk+3W7wotqZWnXSRffy4PEmESQZZqR3rgM4P85Lk+UZuzu8rscMEOIcYxjkh6pXClShfCBt2/+hZTGfLCzuof7TY0uGFdD318o8Lx+Ya4YALMXDLx15xBB7eUZ1BBlcK6aCWfemRh+xDCWA9X90mA63RuIIaBmr0cyL72JPucVivcDOFtfBzjhwPBgDbEEXAh1wxe3QyxPKvzW1+JRc1dTNfptjm4b2ZG3Cl7EuTGjHwMAm815XB6iLh78sO6s7F5mUZJ/Q==",
+    "sealed:T2yoB+eqh8MqkjGtZdLfRMcZYYB2z436qsu9QWulKrmifyfc8SajrHueB+t7hwU9g8Hn0JafwOhW10e/7FV8tKi2+6g6BxBABSmM7InlXmk+g3D/Bu0wBeDprwUL1XLzxWIyGxsKjTNLGhQefe4rl4KDVRGp3M5rCYzyAkfq27DZZGQk5P7u6TtetE1Yz+0fuL2p36BkTjuWmdd7oBtakIV3UslgaNgomyDHdR3RxN/m/7iAfVbO12FJAO8QdPdZqEtjVBPipceU3ufiRTPVRBkKgcJSnwytQNU93ZQazNegqC7TdqrCrZBp+bQIzPEccxf8W2R48tho55cXaSyVLmXB/gAVymbSAcX7tx1+tS329XZR6bcUu7UsOuf6KjwUlVdx1fN0A2xMcZFgzrY5m/TlIo3MYOhKEDYlYHEDJEtwVSgHBCje2ZyLYCL6NiD+QgVuLg6vFrFvh5TN7pfcSF0jrD8ybBefDU5itG05rZJH6ip9dJQeW14V1Fg69mEOSS4lkAsiGj07ATAdiHtgjbXHB3bcxoB+3CX3FqrflCu0xRWPby+hmsusTc9Q4ewuicOKCMT09yzAuizhkY7M1vEoDl+Hr0I8QE9bkOCHc/KVWPr91adUJa+dwQZnjxckTv6mZy0E+M0TmBALka4dIeS6GuQs2rvUUOG1TKPzHMZnTHaKGKjXgQDM0riBiJJXfjYPSSqOplopSIwM5W0acB68CEyAy7U3AjCgyHZ5ySkXKTI7ZrjBg1BH/4+3Dg6aBufqtBqvulNfx/zL4dqRPmod33+ywuhiWI1DEldYTnqEbSdv942qdTlH3LX35vB5z0p/5OXXMOVH9NwG2rkTbFj+Avr+X2cO3r1GX7+2a+b7pu5E4wuF3sH7KMcrGR7dHVRZuqBloBbeh4ENa8RpZfTisXRt23UC1t8NCfWn+gSrSGZ8T8RGHJKxv+9JL9PyRpLaU3lmfg96YVjmY8DQSIBIn7boTzweQT1bwC91K3QCpV19bcoH1TC6ZzV2o57yMOe7tW/Mwp5ygeCt0tonn8Z0uo8EVuL+NdSQ97Lx3VOA3v4p6Lko8KuMyRc5SmvMzOsvjHjssSJLEIfOS8tFG1mAqGoWxXGm0DkztewPUglv6RG+gALTBS9/qsqJ5VKm8ipQVW9u4RQ5YdC4XwiN64UgdDMle+cuI7OFrXytD00c6YkXfiee0hxFmxG769DNKj7vMHVfocO0TOL+9xBi8YEKaA6uu9YSaHmNmtFGlS+VEAMMAN4n7jbX7umPciq/jYLvgcXnthMRxckuf0APUOEsn8riiWzMK5rvFnG2Jub+46lbUCKp4dLD0B21cgCla+q0v+w+OOFhvodBeNTcH+vCNgP9d0tam5/xUVC73mhJ3Jt/wSrPnoG6GpRMG6x8zxCJvIa9peZW7deoOwzfYBtaWU60jvcL5ZIxyZU+ARo+b5YngiSq087GqKM8SHgaGa0ODcT0WXOjgkVly2OB/39lFF/68MLZb7sXvQG/9PX9fitntocYfbm48nYGPP1YJVE0Pg0z5Fmdsw1B+RjCIonU3Vq7cnp/ogIXY7tqGxNXeDQur2fNPmCfUdAskFsIW3jrQ6rXkfIRFlDd2L5nR2+skS3c1Eq0kQ3KiaH/atF91uWwjRPOS18q1MJkIbxoAjRjr7odQtR65LVD8I29k7ziAP1xBmsAeGmZze5SF69LDuJE3jAUFu7bg2tkbeCrExOuIBYGP2akcayUrsfbhWn6jdoON4NgW6kMMlZhpAZJdOUjaAKWUnmlFFFNAnInm9qQJtgU1DnpC7FAsBr3N/KYR0UUWXu/7k9sFSDYu1wto9JvJXNwXR+aLSOyYHYmWFaUxre1Iil9A2nm7qrbO3Fatn0GZW1chQ0VBW6iBxYwiiHD12QcCWA4DagPzQ5tXBK++G2nP9tACa3DE570UP21E3ATUKm2DruZk9XDJGG950HJpsl2Az3rDPcjJMciOOWjY+Ac2VTYM0SUSyz6iXPOYR+L1Z0KcCntKLPUjr2wD3hI+TOoTU8icL62gsJOKHIA19fpkfq3w++sc1t3QSxtkbd9L+hLORu82A==",
     salt="10/q1c",
 )
 
@@ -847,7 +845,7 @@ assert check_choice(q2_answer, "89ed1d3a46bc0b2a21d0f75c9337c2c5178697b16bdc20b3
 # %%
 explain(
     q2_answer,
-    "sealed:a1qRjsE2qYaJZFt7FnIo0b0RMkzWbvIOxacKJSl88zprEHx+pftEub2NFL8hBqofDTGMzULIZXPXBJaYkkqIiVn1e4yG00T0bN7Kfke3oDEe98uoj0aCDmKgDi4LU638dWNeDOfyVgRVXlsUp0QzyzNbvK0DGZTxS/Qs4VeMm//44Bt75+N1iKSdFS0NGpz15qXwVl/d41mGasH9/rEnX8i9J9VpleAG+TSVUegM76Qr10imj+37ChwV9U2skx300URhQXzOiHGzZBZVMEcMQkiWmnXsjj098M0BkJkwX3+35DOARbfbSoBkXHEXXG/ZEhyrMvmz6dlIs1XRsKYUwNmT8Ihfr8O/JGWDrs3Ctt+7XyI8iUZwDwfVIRRvS1GLeFcU868mFuJcFRJvPAJInVSc7nsGeD7p3QJ6nw4YHXeTwfvOyw0unaJYU3nJcmYQY5XkjINyvgoWmFA+JAKZ+e1S6cDRscKAygYwgG3l85bsYLAi0xAYQmPKkE//25Lt8jrFZUCmeJTxhWx5A57llHJ5VSsvkrp3OsSY32ZYs4x4cIEf5OmcDKFr1YG+SRfcmeGhIN2AUtyjMiL8BW6AE8MDc/gyX3arY5DhsO1ASM2lysKqlXKicgQvwtyM5fpYlwoXAugewkDajOJfIU/O0uVkyvnDrRiOmkmIA4nt0QrodA/Xd67OGItcC+LKrOS4w78QSv2nIhId6Tv1eub8CUcYaIy8HC846TNgKtkZptex1w0/HysB99HM9fccqB4PrbBFzlJNcZoQbpeP645yRZJYa49kvnKOjfXAge1zWbDhMDpZcLIREYTiHLEx2Ev0DMitcnsAlak2EbMQQk9PxAtAsX0i3iDUtPZLew7HeR/fiKkXgc0RYUC3p2+YoUTKgDHBynCOSW7Vnf/ZNz9cLVr1yt1WrsP79CUrVbnRIntOHYX1Gz62VNZFEgXqqtBWs0NBG8PSbhVaXXPj5pU2ifIbf90mrztLZc+CmgXqhgL3TwGoCspr30HvGKxZAQxi0ed1JLB1y6fJf18o4bCex0tuGHR2mQyTVWfWtcOYfHi4IMQIgn4WsmO9IUXDGJL6KgqqGtZYlY0clUjS/cApau0pHFME4JqxuKmpUXN5wYAoenbTqT1oE/QzgbIfyptABR3mav6ZMmTVrdnT0JWXWX38c2GoCjAHXWMfpMkxNPVaI94njqqnsXCL5+DwJFZ9nsKU0SsoTxEWn8D8EuKZFhhJIMoVTedHzYTIhRzn+OBrKLSTVzauc4Hik9fNrr+pjXQOEq9HEvQiXqB0kIgKCxnJch4ls7Hlar4VG4MQRdZpfYDZ8R/Rc/wa7oUYkEdHL5L9KpdCcq0OYHH8Y4yKc2+DSeEigJU8feoaUIfgSDyHNdYWrOMP9ClfjvxDymxVt9QzFAa95yvwQmNJXvqyCve0Gz1aNzf2VlsYgHW208ReIBQ65TC5DlkZBmEF7/ENKEEAA9/DE5jpKuugfagU+NNGSi3LGosEARbIFxDTCp3r9+BHnLA93pvD74plZMLHBh4jsUW2lHoDTEI2GazojCsKXIlVDG26+10WuVmwDBpwmHBsW1F2DlTcFu8QW4T8fps2fCOutOz4bjvVooUjclxl6SD2y+xhEQhK28FfJ0WKvXcmRtOlLArHs+BSZL634njqO0y/saluy/Qn20nqwAL2UrUjTZCSS4aQNUfvRwPJYjbsvQA3qbP1N9Fcn5PGQ7jQrmQ7Z+tWd9zNFaMGHNYNV6PgzTZmgUWTjjKyndMMCKUr7fyfmRBmWTPBSIFsY62gWbzb2d881nK0gvKoDpqkzRcC3VcloLsI7x94bH4v7tu9vE0apOeNCymitySb5qrRMnO6EXQG+Ri4c5irC+BPeRD7aKcIIKLUZJSVGlObw7BQEObjIAH/E4TyBFq5zRvJB3YTBVPjdePpt6JfxEfOtVeq5oGOoQwG9KXErFmK6ito+jfnKpi49uQApB46914Rk7SHLRhttjX+6sQ4hvwL3IsmC2v5Ar6AkBiw3lzo1rjMRgYeLYDQyTdDHErPtaPhazVx7zSFetm/TQmuG5HO78rkmhxhim5h1ZrJyjYZXWIbaad+zI7fLLTtZqia0QCabeBLLFxUElIuumIXDseAIBmXeuoFEkHy4hGsKQ==",
+    "sealed:Z7uShf2O06P5vPzgRcjxur0RMkzWbvIOxacKJSl88zprEHx+pftEub2NFL8hBqofDTGMzULIZXPXBJaYkkqIiVn1e4yG00T0bN7Kfke3oDEe98uoj0aCDmKgDi4LU638dWNeDOfyVgRVXlsUp0QzyzNbvK0DGZTxS/Qs4VeMm//44Bt75+N1iKSdFS0NGpz15qXwVl/d41mGasH9/rEnX8i9J9VpleAG+TSVUegM76Qr10imj+37ChwV9U2skx300URhQXzOiHGzZBZVMEcMQkiWmnXsjj098M0BkJkwX3+35DOARbfbSoBkXHEXXG/ZEhyrMvmz6dlIs1XRsKYUwNmT8Ihfr8O/JGWDrs3Ctt+7XyI8iUZwDwfVIRRvS1GLeFcU868mFuJcFRJvPAJInVSc7nsGeD7p3QJ6nw4YHXeTwfvOyw0unaJYU3nJcmYQY5XkjINyvgoWmFA+JAKZ+e1S6cDRscKAygYwgG3l85bsYLAi0xAYQmPKkE//25Lt8jrFZUCmeJTxhWx5A57llHJ5VSsvkrp3OsSY32ZYs4x4cIEf5OmcDKFr1YG+SRfcmeGhIN2AUtyjMiL8BW6AE8MDc/gyX3arY5DhsO1ASM2lysKqlXKicgQvwtyM5fpYlwoXAugewkDajOJfIU/O0uVkyvnDrRiOmkmIA4nt0QrodA/Xd67OGItcC+LKrOS4w78QSv2nIhId6Tv1eub8CUcYaIy8HC846TNgKtkZptex1w0/HysB99HM9fccqB4PrbBFzlJNcZoQbpeP645yRZJYa49kvnKOjfXAge1zWbDhMDpZcLIREYTiHLEx2Ev0DMitcnsAlak2EbMQQk9PxAtAsX0i3iDUtPZLew7HeR/fiKkXgc0RYUC3p2+YoUTKgDHBynCOSW7Vnf/ZNz9cLVr1yt1WrsP79CUrVbnRIntOHYX1Gz62VNZFEgXqqtBWs0NBG8PSbhVaXXPj5pU2ifIbf90mrztLZc+CmgXqhgL3TwGoCspr30HvGKxZAQxi0ed1JLB1y6fJf18o4bCex0tuGHR2mQyTVWfWtcOYfHi4IMQIgn4WsmO9IUXDGJL6KgqqGtZYlY0clUjS/cApau0pHFME4JqxuKmpUXN5wYAoenbTqT1oE/QzgbIfyptABR3mav6ZMmTVrdnT0JWXWX38c2GoCjAHXWMfpMkxNPVaI94njqqnsXCL5+DwJFZ9nsKU0SsoTxEWn8D8EuKZFhhJIMoVTedHzYTIhRzn+OBrKLSTVzauc4Hik9fNrr+pjXQOEq9HEvQiXqB0kIgKCxnJch4ls7Hlar4VG4MQRdZpfYDZ8R/Rc/wa7oUYkEdHL5L9KpdCcq0OYHH8Y4yKc2+DSeEigJU8feoaUIfgSDyHNdYWrOMP9ClfjvxDymxVt9QzFAa95yvwQmNJXvqyCve0Gz1aNzf2VlsYgHW208ReIBQ65TC5DlkZBmEF7/ENKEEAA9/DE5jpKuugfagU+NNGSi3LGosEARbIFxDTCp3r9+BHnLA93pvD74plZMLHBh4jsUW2lHoDTEI2GazojCsKXIlVDG26+10WuVmwDBpwmHBsW1F2DlTcFu8QW4T8fps2fCOutOz+KzbRpZc2dxJvpin8w6lqB0YHzcVIIU+I7zsnCN6yfxLMpL9eJf+97z7pMF21u7g8i/Ujy1P8wB2zU69mWMKJTseFexDvWwWGYD//7gdyq/ztMsBQ1ouDVKTatTg7XfZFPtvXW7BOFZMOWbPsiHMniVeShDWpltAMD+oouPCYnllqWHGVTNl8KqSoHKzRw8M8yH6xlPT0S6OpxkNA0kQ57foF8lA9ZW8v/c3v7FdOvKiOAiKh4zrEpb/KYGuuf28bshSlIMy3BqUCYwD+drYINaDNeYSUXweVkeYCUej2Ok/vCMq2TxH5zQDIByRSRQnjZ/6tprkUxHzSuBK6r4SY8RkC9ObEql/FqGl6rSr8Kd264KpX/kc2914C0uvdfhgi7X6grMQ4gbkbgc51VT+qHv2bihjjkgOoheSeBxUXIc7H0nQGXxyV4fuuP206+2vKaci/VgfrUorJp9/51RRhnjp/w9WdxDAZCXNPKLBlh4rFf+C1LbnfhQCPeKlKKEYHAg574yMXCJHVLlzKdr4eGEH07wf4azWb9W61/Hv1cyANw7Kbe3HNNTCFkiZEHI3HveUB7tU0lx7cQ+xk6pv0xhScy3/yp5jLYqcMHv7XCL3J3y9FMLNJFUZbj8IAbKH1d1SwVAgeqmlDECiKl5HHONBillWETA==",
     salt="10/q2",
 )
 
