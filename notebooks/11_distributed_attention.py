@@ -547,8 +547,8 @@ per GPU, and the ring, which holds two blocks more, {row_1b["ring_memory"] / row
 #
 # - **A)** Yes: weigh o_b by exp(m_b − lse), the shift the online softmax uses
 # - **B)** No: the merge also needs how many keys b holds, which m_b does not give
-# - **C)** No: the merge needs b's Σ exp(score), and m_b does not give it
-# - **D)** Yes: lse_b is m_b + log(number of b's keys), which it can count
+# - **C)** No: the merge needs block b's Σ exp(score), and m_b does not give it
+# - **D)** Yes: lse_b is m_b + log(count of b's keys), which it can count
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -584,26 +584,35 @@ assert check_choice(q2_answer, "d41b9451ca3abf78b765dcf0bfa8bd670a2903d272b13fd4
 # %%
 explain(
     q2_answer,
-    "sealed:XZdu4YOiF7WFPRo/JgEx0VsS0WuuqM8owuPz/nJONaGORFbr1/LeKS0RsgOU4z/tQp9kjNYPdv9YAasLW9Igeb/dBZ6YfaBoIkfOcUs0cSIUOVhn2zLuKS3DG5pax40Onx9NDNC8AObfPbowrKj3JXVVUlt9GlR34axAZn0dvTH6EMFlyPeyLZ3cu1HTyL2NJ9qSAGLphRe3pUzgG5CE85Kr5TwulqeuR5MGLd85l+TMte0HFN+F+HhljEc1YABW3YgW2DaoKnV7MsBcFTH/xO8PPKPzSC7V0om/4viY5xmo3FFWsXNzbb1iP344fMLAgG8zgLi+o5rfLNfTcW+W1iZFMMyd+XkWiDbekwU2atf7lR1tnH/GatZR1X4G0FlkBKPWN8VPIOPdLKcmUj9TYtzKW2w+0OuoYUebTFRwW0XqeY8P4GIYYXoo/iUCkJCSI7KMgbWNjzksNi7u13wQp+vKE+bqsuZaE0U95JnPZR6urh+C8MuzFCSkShq+VHECERX8MrW8ey56qpIIii9uGVciglismvErDMSGpG7h9v7BkZV2hRP9/aKdR8zX3BPu86HOqxXvIUfVoHjHoW1cu8nV2g89VS4cwdyge3uEhcnc8QEOt4zkwv5p9VbuqQiXseMdC8Z85rHkqwD9/s0oJCdbxqm4WEN4KZcmKjnsu6gmXnbbpIq9nDLGj9Tnc+tw7rG0zW6zDi7zHbTvv+AsGVfmDb05xh9CL0mWc4lxbey86ZAZPvzEQFRz2afRzWu4vwmuRum2/cnT64Xd3R2cl6Akucqd9HlzsZT5OPpeTlpXXnU1cU6XK6vNO0AtFccIdo7jMaR7Vd8o2UxpHVj4rNf1cV4ZM14eeMlNLZysNuLJG8Bdez26HPXr/03jYy0fz/Cfl7bG7jw9IbHuxpK1nigRz7r6d5UtvbPAhrZ9g70AzI7/HQYXF/jG6kDfF5sgRdhKtSNz5Ytq/DMQpSK7ofA4PyYTLP6Cjcoldv5252ik8jtgaIaqCJPd150NQQzosye0qtMsQShDLRG47sUiPE0mMSVQhztVDRsDwniTv0BM7jB8xTuznzwOhFU9N9yoE3mJ/cZz/9zuzGAheSPJpeqfC2odRf01Jj5UzOuQ5gXF3NT6NdJtXZ0SjZ80lHHpGG5Ds7PLg+Q1Dtq4JAtbCdgVY82JX6smWxSdplwJvIBF2eXrTBBMr0V6o9fbjFNR8ZLoJr3XDxgZfjfESn3ntpSqRzXs78Q9mdmWX2NUUpRjnVTg3eRzNwKm425q3vbmNBnnDFOY67yXespr/uoyMPpMmvKSf9Q8zSHUBVG0klU2kZgN4TMgc2ZhOGEGUTy4kGy1hREkqTnwaZRTGxm9In4ww5Eevj9drmKHBpzN1awCTrqrE7A3+lWfjEEI6QaWJDrB5O8=",
+    "sealed:FSBugl1M5OUOnkJZY8kQQ1sS0WuuqM8owuPz/nJONaGORFbr1/LeKS0RsgOU4z/tQp9kjNYPdv9YAasLW9Igeb/dBZ6YfaBoIkfOcUs0cSIUOVhn2zLuKS3DG5pax40Onx9NDNC8AObfPbowrKj3JXVVUlt9GlR34axAZn0dvTH6EMFlyPeyLZ3cu1HTyL2NJ9qSAGLphRe3pUzgG5CE85Kr5TwulqeuR5MGLd85l+TMte0HFN+F+HhljEc1YABW3YgW2DaoKnV7MsBcFTH/xO8PPKPzSC7V0om/4viY5xmo3FFWsXNzbb1iP344fMLAgG8zgLi+o5rfLNfTcW+W1iZFMMyd+XkWiDbekwU2atf7lR1tnH/GatZR1X4G0FlkBKPWN8VPIOPdLKcmUj9TYtzKW2w+0OuoYUebTFRwW0XqeY8P4GIYYXoo/iUCkJCSI7KMgbWNjzksNi7u13wQp+vKE+bqsuZaE0U95JnPZR6urh+C8MuzFCSkShq+VHECERX8MrW8ey56qpIIii9uGVciglismvErDMSGpG7h9v7BkZV2hRP9/aKdR8zX3BPu86HOqxXvIUfVoHjHoW1cu8nV2g89VS4cwdyge3uEhcnc8QEOt4zkwv5p9VbuqQiXseMdC8Z8+63yqxz28csoJSdYyKa+FUllbM87ZS+uqucnQDuJ99G9mDGDlMK+dKN0uuPzg2G0BGmwGLT5segqVBjpD6A5xh9CL0iOfIt0Zvm86YYbbO2RB15Y0+6DmhSu9w3gT6i6/MGG5crBwEnPg7A169+W5Txk8JbydOERTl1XQXk9ZB3ec7eeOG0gWIYJZMvlP600R84n3RRpG1Xu+cj0PB8PORsDN8kLaOizNqvBHcVacnS6DvTpq0X6ayVa/v3L3/TF8jI0Meuih4+1iHgLm+79Z8Fx6LDxjfgxg7wO08/8HQZVE+SCpVKXGd4rQ58EtT40sZB6sX8LrWitoPVwKGRDePmJwd5kef9+/CXl9yRgdJXoHsbPlJoLSl7irmus+MJjBDJTKQ24o9ImdE4mKSEDjW1ZC10G3i+OvkhAoiVmx37pxnFdjxosLJn8FWnE6MZouNvhgmUqKmLMpLOJU3NGCMw4cjMDyPmB71HB3JXhNdMqUcleg4kryXHhLngL/eGdzPR0FMf1LxoJSNkXY8uzRPQvDxWLplsUtIBAxaK1SwxN7gB3vZzajUhG8YTzY6CYARpVPyuCCDiz5ce6Syj7+Zd5kc2VGnQJB5Rh2Vz4wPh+ZQGn9Ss5wu/mKQKiWFGSubeTKMNrsqJhY/sDzvmYKtQ9gCLFVxC3mFV8woNIqjU2cC9tOGEBUGjsj2H0klQ8rXyyYZ1OC1z+Jn49z4cerz5M5mSaSdLOnLkECvOrW7R57QCf81dLrheKKX/AuKxB3uk8lOIqrDHfAVOY1aGMeZ1a6YkRDK2bfoP6/ExnofJiHi0WXmo5PTW0L4IIT5FAwqQJTpzP/vAzNDNsjSRBSrd7tmuKNMr7SIgKESCcxDU5lB1y47EfalUK6QaCG+nRgjtJDXsUyT6QdKDcHuaODJ7oe/6VCh23Jr5/eTPVpNoSWAKCy+tXNIRGT3DS5nUs1xu/n6nIzLN+ytVdB0hGe4mf4v7HyalsxdnDoN6+7Uc6q/jXoM4paHCR8sPNm6diPAiB7Kc3dPl06EyKXI6ijwlaKVjPY/zZ5jpq1ywWUC2G/hD9edXKjtn7UBqWNNEt0erIO7AijnS1Y1g7o6A/qg==",
     salt="11/q2",
 )
 
 # %% [markdown] tags=["shows-answer"]
 # The check: one query, block a with two keys, and block b with one key, then with two copies of that
-# key. The receiver gets the same (o_b, m_b) both times; the exact attention over both blocks differs.
+# key; then block b with two keys both times, the same largest score and values, but a different
+# second score. Within each pair the receiver gets the same (o_b, m_b); the exact attention over both
+# blocks differs, also in the second pair, where b's number of keys is the same.
 
 # %% tags=["shows-answer"]
 scores_a = torch.tensor([0.0, 1.0], dtype=torch.float64)
 values_a = torch.tensor([[1.0], [0.0]], dtype=torch.float64)
-for copies in (1, 2):
-    scores_b = torch.full((copies,), 2.0, dtype=torch.float64)
-    values_b = torch.full((copies, 1), 3.0, dtype=torch.float64)
-    o_b_demo = torch.softmax(scores_b, 0) @ values_b
-    exact = torch.softmax(torch.cat([scores_a, scores_b]), 0) @ torch.cat([values_a, values_b])
-    print(
-        f"block b: the same key {copies} time(s) -> o_b = {o_b_demo.item():.3f}, m_b = {scores_b.max().item():.1f}, "
-        f"lse_b = {torch.logsumexp(scores_b, 0).item():.3f}; exact attention over both blocks {exact.item():.3f}"
-    )
+pairs = {
+    "the same key, then 2 copies of it": ([2.0], [2.0, 2.0]),
+    "2 keys both times, second score changed": ([2.0, 0.0], [2.0, 1.5]),
+}
+for pair, score_lists in pairs.items():
+    print(pair)
+    for scores in score_lists:
+        scores_b = torch.tensor(scores, dtype=torch.float64)
+        values_b = torch.full((len(scores), 1), 3.0, dtype=torch.float64)
+        o_b_demo = torch.softmax(scores_b, 0) @ values_b
+        exact = torch.softmax(torch.cat([scores_a, scores_b]), 0) @ torch.cat([values_a, values_b])
+        print(
+            f"  block b scores {scores}: {len(scores)} key(s), o_b = {o_b_demo.item():.3f}, "
+            f"m_b = {scores_b.max().item():.1f}, lse_b = {torch.logsumexp(scores_b, 0).item():.3f}; "
+            f"exact attention over both blocks {exact.item():.3f}"
+        )
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
@@ -623,7 +632,7 @@ for copies in (1, 2):
 # - **A)** Half the bytes and about half the time: a block now travels 3.5 hops on average, not 7
 # - **B)** Half the bytes, no time: rank 7 reads every block, one arriving at each of 7 hops
 # - **C)** No bytes, about half the time: blocks still pass every rank, but ranks 0 … 6 stop early
-# - **D)** 3/4 of the bytes, no time: blocks go half as far, and the later hops carry fewer
+# - **D)** 3/4 of the bytes, no time: blocks go half as far, and later hops carry fewer
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -720,7 +729,7 @@ print(f"pruned, blocks in flight at hops 1 ... 7: {in_flight} (what a shared fab
 # dilated attention 1/1024 of the bytes it receives in the ring. On P = 64 processes, at which length
 # is that share 1/1024? (Take every length to be one that the patterns allow.)
 #
-# - **A)** At n₈ too: both count the rows of the same P − 1 ranks, so P cancels out
+# - **A)** At n₈ too: both gather their rows from the same P − 1 ranks, so P cancels out
 # - **B)** Above n₈: in section 5's table each GPU's dilated traffic grows with P, the ring's barely
 # - **C)** At n₈ / 8: each rank gathered from holds n / P rows, so P divides the share
 # - **D)** A little below n₈: the ring's (P − 1)·m rows grow with P, the w / r gathered stay
