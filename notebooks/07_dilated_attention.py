@@ -402,16 +402,16 @@ for n in (65_536, 1_048_576, 16_777_216, 268_435_456, 4_294_967_296):
 # points: 0.5
 
 # %% [markdown]
-# **Q1b** (a computation). Keep Q1's four patterns. At what lengths n is dense attention exactly
-# 512, 1,024 and 1,920 times as costly as the four patterns? Solve section 3's two formulas for n
-# and store the three lengths, in tokens rounded to the nearest token and in that order, in
-# `q1b_lengths`.
+# **Q1b** (a computation). Keep Q1's four patterns, 8 heads of width 64. At what length n does the
+# whole-sequence pattern cost exactly as much as the three fixed patterns together, and what is
+# dense / (the four patterns) at that length? Use section 3's two formulas and store the length in
+# tokens and the ratio, in that order, in `q1b_crossover`.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
-q1b_lengths = [R * (256 + 512 / 4 + 1024 / 16) / (1 - R / 64**2) for R in (512, 1024, 1920)]  # SOLUTION
+q1b_crossover = [448 * 64**2, 448 * 64**2 / (2 * 448)]  # SOLUTION: 448·n = n²/64², then n² / (2·448·n)
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -423,14 +423,16 @@ q1b_lengths = [R * (256 + 512 / 4 + 1024 / 16) / (1 - R / 64**2) for R in (512, 
 # FORM
 from course_utils.tools.quiz import real_number
 
-assert len(q1b_lengths) == 3 and all(isinstance(real_number(x), float) for x in q1b_lengths), "three numbers, in tokens"
+assert len(q1b_crossover) == 2 and all(isinstance(real_number(x), float) for x in q1b_crossover), (
+    "two numbers: a length in tokens, then a ratio"
+)
 
 # %%
 from course_utils.tools.quiz import check_rounded, fingerprint
 
 assert check_rounded(
-    fingerprint([round(float(x)) for x in q1b_lengths]),
-    "b8cad2ffb985dab27684e6340b149146fcf167f71f5fb4a84f2feb2c15b69ef6",
+    fingerprint([round(float(x)) for x in q1b_crossover]),
+    "b5a971924c33ffeb6ab7a967a79aabed19f24a68b0680502fb9504794e3dff35",
     salt="07/q1b",
     decimals=3,
 ), "not yet: reread section 3's two cost formulas, and how each grows with n"
@@ -443,16 +445,15 @@ assert check_rounded(
 
 # %%
 explain(
-    q1b_lengths,
-    "sealed:y2qPgu0Y/CPSBjuncjuHgX+7JRIeozUfpPT8BtDH30le8CJLaj1HJRcZAOVTU8zji2QAgVE4g2KAYD9FzmTEDQshzMC+mLtpo8J/JucybUJVvco2r6GfH54VnTZLm/+kD5NY5c75dma/0Mrr93fAv/GtxZDuBEUwqbrl8MChLDCHs/eFMZDX6mhMkSvBjdzWLzfUA3N8yl+b369QCoWq9lSRbWW5NL7tFFd2EE3irJIvI51ey7FKJYY/JB3zr8URf44kb5swtIdv+JU9uARDX6QtYiNZnzbH6wBMpksQA15pq6RUrdcxN8XlvLR0KGMud1OnNvtAAFrJx6XTrTFEBqikBAhmOzVUjL56bPOmXBAKYQPsWCqk4t7PFu/c5T6OagQepbegGSQK0fORAx68S6ipwdLNowSEHE1vE0VyfPoIzZQLRoKzJr9quZ94usRqYztdVh/9WZV4ErOMoqZVe3jeyF/K2SKkdojZwEArDJD63VrABta47uMvPvywCDnGYmb5XDDYvGQgn4xh6AdA5+u8Vf2iDv34SfxFzfPJ3R8ptONNWOu1ScskHE3AFjZcNtWGXMotWPBAgNp+TWwmefaANjtz59UDbhyA03czExLJLJ7UammngPsJejksieUtG+lmfWvFhQGePAjtUeI8paQQrq7/bRDoKkLFBKVMHZL/iFbDhb1n+KWCcyF15kGsrQtbfTX+KGkwlVfgkXl2hVY7AJJG0jWDe4PyRcT2Xr8f1FvTm3f12TfVrzpwmF5qKLz/pF1tpi0vkxlg7sbrizHIlOI3FRGgyJIIek1y57GMD6vctxhWATOJ+ZQUqOJJsMlQgfLy1AV5Xfg9zgwVGH35ri81u8AvjO47G5GfWU1pfNdM18geizjJtqVwV9Z2pq/YB1WT1cvSBjPaYNcMmW9H1fOlGqk/lzSVPU5dqpipS+hR16+8aIrRLHEPtTGGiJGe+djIqGMaKYweszYpkKJRKw0hIAL/yhnAcbYTAdcOdbMkzs0uETHczCDlaSW8AYQV0TATx4znVFm4G+Ia+aR53umGWeYJ0s7+Mz5pt+V+O+R/9fgrMlcJG+D9fHXHqZnjax/1MqaF9qMe1zaFgRVautcl1K4FGt21le+rfVjAA6p/2J/8oziFjKTsVCc2TpweOv3lxGWzxY1RHrhOG1g6y/mMNMO7DsqyaZnrhv9IC6nN1dzHofaMjoyBo79E61wSiuwBD+diTSZLEE8jQZZYQKmOiHhGlIVDuywny/gYuHvRDNH2mi5ZURnTm1+07FmlwA7mNK097e7N0Q2BDEoiunSp8rfBY0Rk6CjeXKP9zD58wTcCxc4TyhTHslL3vOJ01UmoMSkM+bXTPgDngEmjnsDtn9q6nSNHu5JgN6d5zk8oSLLrHQYKS6kFHvAUiqmcLUdmyUGffWcgRDylA0XEgh0UJNRin0I4uALzoXaaUi8C7HI3cNkz4AwyNaz3Su2mHLw2Q+8jUtWFYUaqxdlkcZPPh66N+jSFDZMt+cV0LCNmgpfDXQDiVVO+gCrdv2nZ4NapS3IDxq70Lhpl0bPMs4xfbg37IOqpUOXnQCoBJ++yskT8WIwtM4YymPFMVIxx8dT1IGN9pkp6bLMy+PtzcYGCXM9iTpZBmpIP9EpNM6pEhJ+ylXfAf2pe42XuNdpYu4G53tA1tTvHEz2ZWH43EN56QWU1dgb/+lqoHxHHnhoP9kqBhyaMHJ/hkPzPzHTg7yYyk1hH6BitZLVLeIhc5VV8yVglnHSdtSkedRVq8SGd/KFCN34VHDPReUKGVWI5rLiiuAEGhSsc4gTYj/yAhVNhp8RAHwhqeg==",
+    q1b_crossover,
+    "sealed:424/6SMweutdNMbMQjVa072cLcIsUV0bKERTas1GTscbmLDFvQtrFik5RdTYff04kLrgdZKpLX4BfoRhwEZ4SchB6ZFc5imDtdP5LWXIbbFyls9Xcx2Mv0zcSaxjSftwVwlsCm/FUMQDJxU8U95hLofj4K4wC07DHa9ekXvyHfOkKR6ena65fOqbQXjDF9t0m0Ly6yPG7aNtMT5zYeoOO4fXMuwnHLe9ogwxJMGKXSIxDNpCZ745q91wkDxxPljPOF5bUN3Z8JtZoq8m4Ef+F/TsAQQiWbh4Hq+5LWw7dNWZGbYV5C3dmTYuRVP7m/hhCL9DOuDGBk6aO7pHeV0qHP67h9CFtShFlmOmXyH7BiltsJoVKOSuDqnEwYG/xmDsAsioN64nYGxrk6FYmJRJMgZUKzCv/7OqBJHW1zvH/OADvsMrPxyFNsEsLrknMkJQASsWibYA9/hgrzYxzQHd0D9C8+wC+EjjYSak5cuDeSiHzR1JJNdd5xfGwsGe58yiwj8hLdIn4JgHoZ/XGJSKJf5Z9Zkj1PCY+iT2uIMEtZ1rWehT+EkHFahnt4gkHGCPis1dtQOFz8vlOrlIRyf/Y5+0nCLsPHBz43MQB6zzUTrPGIddzdz0lyKndH67bbY2BCMqg5pE67d2JZ4xSObsnmEQ2vZM6ZbFSOipRbYaWw1QJj3rqKz30sti5pXNFSL1JRwlMUTNePNCvmxMFJZPqlBr5N6wv1E5kr9W1mzj8tZ5ihiNDRY1ORomuvsHExASiBeQPge15VXk23huZ4Fax6Nrtxac+AMAz7x8384T4S6jFEVBbXnvdENvSZhJf469jmrFe/yoLg1+n7+MzEccXUwp1X6v5d5cp/i4nuxDngHV4/WQ7/bKWegTbv1z0+IVCCeo7w+rJaksCG2S0IywG8/7qHdeo+UXZk2z/IqUCnLyKfZXWQU97n2mCx+oOIbgolFYSOekYGkCsdsWLbxawegE5juu1d+tUlGu7zeweWAPi2nABz5Ocjs449LucSUOjhocQhoET5Bz22+GFfROgMI3Y+syVTAe3CBiubK8Qrl/unbgZgdZx/a2iy5eDWZXl/kLT2/V3DxzRUQVnrL9ltjeypn1j+umiYM/5Ax0BbbgZmReQ6tppzfY9bWswRCPWuNwQb8OHYYTzcCSaWb22DGev3o6Og59LjGMsWgfln8LwqZnAJ2M59q/sp6mxz9WOsiMdIeXDCLBeAw3hTe2jn+B0RKMvDc57YnuY6414Xd2u2e/XVyP4F94PZn4zSn5IgQ9H4GKfKo8YWqlWw8udbGQBWHXZpK4CLeu9R57n5QI/BhuGxhPjxwTYHW3k6/D4tnMYjXuezM7+HjJCHP2VyrFtEcqGMjkE9hqDr4l9reU21KrWstuz3zlGdq5vW3gLBiDdAOFCbQ4rIH/63Z3bkKsPJs/6w9TPgk6+7tY2KOW8fOiocLSjUGy5Z3TtJ87UOT8tJ7+5Rr6+qwJFkMPZsutkmkF1BC2YHSAUpZwER68shc5ipyU8wNMyWWyQde9ZDq2YvfKTMIBp9OAzs8RbJ5xPrFum/Y0uQbOda6+QkBYe4e0lMGAe4kdCMUeOt7PiuohVIy1WFu0+9FIs8mFYO/xhmj0JVvPInGvTSFUxNKTFNBVJvTg7vlX4cayr4PKJJWC6Gdpsmz9bCTeEMmWM0pV5f7xa2u46r7K1RT8YjUnXSwrvDZuTvlD3FklG3AMJjj+KJkK6QDt+MjQ96rvow1JKE+xIaS6SY3qzpoL2ytGmcy7jUEqC3pu2w0pmSJ6yDIXw9iwQHGfyIIMu676LhPXWOwny98GHUG9QxbaObWGOj7F7zoPQpamb/jKV2GY3zQDxPDFj+OaslCM7bR3G4oX4M/lcqRcnB8RG90bzk4tD4d9XGUuH2K+QdDqd73L2vpLpaIVXCmj5Qd50nEpX9xzJCrrdMxTsfzojx7SQHZdpKAzsv0aOwGIKavdIDIuwpnMILAPKObNpXoHkeP889G6xbED4mi9Fnn5Gux8RqVl",
     salt="07/q1b",
     decimals=0,
 )
 
 # %% [markdown] tags=["shows-answer"]
-# Q1b counted: the lengths at which the ratio reaches 512, 1,024 and 1,920: the first whole number
-# of 1024-token segments (a search with the course's counts, up to 2^24 segments), and the exact
-# length (solved with the fixed patterns' count per token). The two agree to within one segment.
+# Q1b counted: the fixed patterns' score pairs per token, the whole-sequence pattern's share of the
+# n² pairs, the length at which the two costs are equal, and the course's counts there.
 
 
 # %% tags=["shows-answer"]
@@ -462,16 +463,14 @@ def global_ratio(n):
 
 
 fixed_per_token = dilated_flops(1024, 64, 8, *CPU_PATTERNS) / (4 * 1024 * 64 * 8)  # the fixed patterns: this x n pairs
-for target in (512, 1024, 1920):
-    low, high = 1, 2**24  # n = 1024·m
-    while low < high:
-        middle = (low + high) // 2
-        low, high = (middle + 1, high) if global_ratio(1024 * middle) < target else (low, middle)
-    exact = fixed_per_token * target / (1 - target / 64**2)  # n² = target · (fixed · n + n² / 64²)
-    print(
-        f"ratio {target}: first reached at n = {1024 * low:,} tokens ({low:,} segments, ratio "
-        f"{global_ratio(1024 * low):.1f}); exactly at n = {exact:,.0f}"
-    )
+whole_share = 64**2  # the whole-sequence pattern scores 1 in this many of the n² pairs
+crossover = round(fixed_per_token * whole_share)  # fixed · n = n² / whole_share
+print(f"fixed patterns: {fixed_per_token:.0f}·n score pairs; whole-sequence pattern: n²/{whole_share:,}")
+print(
+    f"equal at n = {crossover:,} tokens ({crossover // 1024:,} segments of 1024): fixed "
+    f"{dilated_flops(crossover, 64, 8, *CPU_PATTERNS) / 1e9:,.1f} GFLOP, whole-sequence "
+    f"{dilated_flops(crossover, 64, 8, [crossover], [64]) / 1e9:,.1f} GFLOP, dense / four = {global_ratio(crossover):,.1f}"
+)
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
@@ -614,7 +613,7 @@ print(
 
 # %% [markdown]
 # **Q1d.** At n = 4,096 section 3's table counts 9 times fewer FLOPs for the fixed patterns than for
-# dense attention, yet the recorded dilated call there is only 4.0 times faster than dense SDPA.
+# dense attention, yet the recorded dilated call there is only a few times faster than dense SDPA.
 # Why does the dilated call fall this far short of its FLOP count?
 #
 # - **A)** Overhead: the dilated call runs a Python loop over its three patterns, and each pass's
@@ -623,8 +622,8 @@ print(
 #   segments each run on one core, so it attains about half the FLOP rate.
 # - **C)** Uncounted work: the FLOP count leaves out the softmax exponentials and the log-sum-exp
 #   mixing, which cost about as much as the dilated call's matrix products.
-# - **D)** Data movement: each pattern gathers its kept rows into new tensors and mixes the outputs
-#   by their log-sum-exp, so the call moves far more bytes per FLOP.
+# - **D)** Data movement: gathering the kept rows, placing the outputs and mixing them are passes
+#   over memory that do almost no arithmetic per byte moved.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -660,7 +659,7 @@ assert check_choice(q1d_answer, "2305b5e0bcc893ea59267b7126921318751c45d92680f8f
 # %%
 explain(
     q1d_answer,
-    "sealed:27dxBwYnIxx6NAt/yPFOGflcMUgzUqHOLlBP8upzk3oJJqrOgmAFcAqHV2UHTLXqnNUCYZDJ8OjmoZxbGOv1ccciKIET66pgI0WAssBFpAkGVAOQLYJ5WToo67bxgImuOhfnZn5u6+YWdGV6ahSPXTYQGOamstc2Yp6G/Hqxr2zaDJEqRDiMnCsVmE8AROXNuilb5lrTa/KesKXAJxMEE5jNq7AKSgALCYBGKOp0Ekqw8M7Dr8o77bVluuZ7bXB4lNqlWqEnkPkHnhBuNRc5NJE/8Uun+HLrqoroedNz8ZHpGdsKvDaugn8RHZQ1biFS9OqYgi6k9+4X4SkHxih8eokbqkl7MMMz16zG094iCLC3+SGjzm0v5escH2f0jD3FJAjvz+6Zk0Iyi8EbVKaXm1eXEDwToDnNr6xMN1Gujnf1hingC4+tok4GnEE0gg/z4nlnJbX+azRA6S4FQYEJbWaHvzcGwMqI+2UncKtXQ9y4e3n2Jn2OAjsUwKjnsmqh0JcFKaqypWdpxcolbfr1v3pZ7zhrD4eGRcxMJ5u4xVEtNCAXSUjOVZmXP2klospOaV7YZEIXVhu6mXuu/YSYE8SZSCzUJM2lI6JbUInF5zveovN92vmu/0fCbgvq08wisS5HEZ9NWaeT2cGxzrWBDyyzPezY9D0kuAetIyF+gekO/h2cIxJlYNaMFd+3mIMRtfRW6TCzibT5ZFuOBX0cFOfZA4YExLW/JzWsnvMMXr1fo/3F5ByfYI93Hkey6dWfLD6gqfJ2v6yhNFycwAnErMTeyetlmcbXIJ+Kh8dhAiAd6CSF9p+t5mDzR2MAbAq6vrKU3TZ5gZUKLaSzR2y+DZCIP2hKniwnQXLLW+RpkzI+6bHCpwhtfo4Q5X8HUBnFfpHOXdHmSAiR3fsP5qhX7Z6KR5xHrO46MMPyz5p+sCDATU8cbNDOpmM5SNoao++5kMyi8pVNFwjkF4iL2C52pMl2EOiUDTsfZHty2S/Kto6wdTFk69s+Qp/fxBBoPKESyWGL1Pt25gSP+xkSIqp7mb9BOSSdk5drjEi/Q35E7T2ztsGV6kxi7rT7vpn9ZMrafVGMqQK8NFhqc27UUpslh3TboDQjCoEq5BlbrZ/4ryKFheDa2WcMzgAyc0eNY6rFmVZW5sMudoj75EynuHu9bV0QirvMIaL+0z3HjTpZWGCVGUQsfSFS4zhvOXTzKoA7af7yv15jheZ/hUqhwKjcOlcukXjybFA2TvDT4hlO1Y2sG8CnRAG9GN+tsvxtjX485n50EmAf9j+6iRRBvvzR0VfPZwA3GxPmenMtWUTh6tuQWFwOX7+YeH1D+ZwXKZbibN+YVnWza0GfhVBO9yWwwchj9BmbEldAV1TjXvXPJ51oJGcvRbfVy6yUygZEqeYz/59HDtN2qiIWTwHnZ+QEBb8iuJi22iN+Viy+fsIYVr7HLOscS+MrNr90yvQS5wKgcdZj36ajKi62o+FAPJOJMXI8QD8cPJyK21gYFBbaiAeVeD6WrS1AcV/7M0T5fbm+2mZrN60i1OsPkrAd0xArWh4ksezqIvIPRiOdbgL5cZ/WVOOdrB8KWZtd+xNMBoTFHQfGmYzft+IBzvZjqoS2J8kQJr2cziWBoaUZS2TbD5gM9fB8FtxRscWSDzxQUnjIHqxttiS7OczLM7mbjUDf/pw0/CYBL6e+apHhu2PEabKkGceUAMIcDm6NZnMqBDKD4/r6nGkICKMACfesWQ7d5UBZi1u1FV/0cKWXHTp2y5+8Vj/dUtpbj101MlrUxWfXy/I03Ewhg7IMx4s5RtqZrt/XRRb6QgZwFSOUkEFBnk9FRJ7L3d1iB32dhl4P23WdLO3EBWBgueck4+ZuqiapQiUiq7Ah/bcZrP9IWej7yYywrTjoLXh4BQ1tnzIK467/lPLq2hnelnUSx/RRjYS0Sp9Dh3TTsO09zc9VmyXX6EAV32ht1UcNnMgjALMDp8zyO3dk7z6DI/yvt60Xr16CHrGfmgLWwjJf2YjbO47hrVlGMYZTeujZ331CnUcxI6JUKYWDRqPD3ZclG5tUov1laMGsW6DC54Qudq4X8J4ANkSS34UvekkZz3Jlo7gc9TUzYm94IZjUIjNUCIKH5VFN+1hsGI3xt7KV9S4ffACiCKy6/FqjQGbK8fB4GrpVSppzucQ2BC32YBSU460lG3zeF9HszjDym4HcnCEgFNNcvEYoZuKcxgBT9AwJFabrLHe//n3lHGQhdtGPLoAKmENZrqIHHiExP+wzHowjSm78rowf07bcK8c+bovrswEv3Z5W3VYW56cZUHgSHt3kjHmTuYZxQtBM20HNewxyQYaO8NE6wQOuVyA6AUE9dFpE9uVcOobC+aU11iK/Kn1a/GdG6jMUb4A8KAkP4nAdd3YyUGSuWpc5z77K6ThDwCRWOSwyo6BWculn5IVbmb81w7vc9evmYLteyCSVc1VRpHlRObgQll/83SKy714evXYsXm/aOE4bYj3EM0tYs6QagjI9YDqgnotCOUgW+GkeXWreF+iUU9VSH86comJib4taZ2QaxY2gfg//eNK7iwaOCaX6QvQpkg6V9W4Hajc7n1srZn4zcqve0Pci5GNIF9pUJ5mEkrVQBhIrW0puvJDm/n5Mun1mE4nUEXx8OchJawAmHhDs4trRayj7Wr9+oOKQt3XCeUeLY3uJzYmRk9wK0xpGFHxZbXj9n34HadEiKb+An4HjOifRAxhq1y1/gWOiFJ3Zy/5QwF8tZdVjSfXhwA5giAf3VyGv1mk9+V2zCcmwqDeXN4xHwz2iujqDFy9vsrPs/ibM7s1Rh1Tw2d704+T3vC0/4OJ2Ckqu2t8yG7eZGUF8o1j7gwP2S6m4BmYug68nArRvvUIGvLaHrhDQzZ3VtFFkFK17ff2+a0f0FwCly4slP0BnpYgZ9O/k/fIidQ+rULN5B38An1kM9m/URQ+6PubYoSd4TPbbF7y0eMnqPU8CFRnBsmZVm8b+N1rVfUSYTksEQvDVzxXxjx2Tnj0hDr6Q/XCb3yfFj5Oki0jhXtIffORwDj3Y7zm5naepqrWe1fcVAE/a6JFbuDlvjMPxhhuYEmwdfPACK1xhYMCdBcKmGxp656qwZBrplNEuGALZg2LHZEuSZCujVf0Xvfq6Qahqp+CTMLAE5rcdSrBunY8TPeIOlzyf7MJ+56JJMrIhgaAp88mfvz2P28k4GevlsgG5y+t2u5492A==",
+    "sealed:sBQWydbYHC2gT64+T/+WevlcMUgzUqHOLlBP8upzk3oJJqrOgmAFcAqHV2UHTLXqnNUCYZDJ8OjmoZxbGOv1ccciKIET66pgI0WAssBFpAkGVAOQLYJ5WToo67bxgImuOhfnZn5u6+YWdGV6ahSPXTYQGOamstc2Yp6G/Hqxr2zaDJEqRDiMnCsVmE8AROXNuilb5lrTa/KesKXAJxMEE5jNq7AKSgALCYBGKOp0Ekqw8M7Dr8o77bVluuZ7bXB4lNqlWqEnkPkHnhBuNRc5NJE/8Uun+HLrqoroedNz8ZHpGdsKvDaugn8RHZQ1biFS9OqYgi6k9+4X4SkHxih8eokbqkl7MMMz16zG094iCLC3+SGjzm0v5escH2f0jD3FJAjvz+6Zk0Iyi8EbVKaXm1eXEDwToDnNr6xMN1Gujnf1hingC4+tok4GnEE0gg/z4nlnJbX+azRA6S4FQYEJbWaHvzcGwMqI+2UncKtXQ9y4e3n2Jn2OAjsUwKjnsmqh0JcFKaqypWdpxcolbfr1v3pZ7zhrD4eGRcxMJ5u4xVEtNCAXSUjOVZmXP2klospOaV7YZEIXVhu6mXuu/YSYE8SZSCzUJM2lI6JbUInF5zveovN92vmu/0fCbgvq08wisS5HEZ9NWaeT2cGxzrWBDyyzPezY9D0kuAetIyF+gekO/h2cIxJlYNaMFd+3mIMRtfRW6TCzibT5ZFuOBX0cFOfZA4YExLW/JzWsnvMMXr1fo/3F5ByfYI93Hkey6dWfLD6gqfJ2v6yhNFycwAnErMTeyetlmcbXIJ+Kh8dhAiAd6CSF9p+t5mDzR2MAbAq6vrKU3TZ5gZUKLaSzR2y+DZCIP2hKniwnQXLLW+RpkzI+6bHCpwhtfo4Q5X8HUBnFfpHOXdHmSAiR3fsP5qhX7Z6KR5xHrO46MMPyz5p+sCDATU8cbNDOpmM5SNoao++5kMyi8pVNFwjkF4iL2C52pMl2EOiUDTsfZHty2S/Kto6wdTFk69s+Qp/fxBBoPKESyWGL1Pt25gSP+xkSIqp7mb9BOSSdk5drjEi/Q35E7T2ztsGV6kxi7rT7vpn9ZMrafVGMqQK8NFhqc27UUpslh3TboDQjCoEq5BlbrZ/4ryKFheDa2WcMzgAyc0eNY6rFmVZW5sMudoj75EynuHu9bV0QirvMIaL+0z3HjTpZWGCVGUQsfSFS4zhvOXTzKoA7af7yv15jheZ/hUqhwKjcOlcukXjybFA2TvDT4hlO1Y2sG8CnRAG9GN+tsvxtjX485n50EmAf9j+6iRRBvvzR0VfPZwA3GxPmenMtWUTh6tuQWFwOX7+YeH1D+ZwXKZbibN+YVnWza0GfhVBO9yWwwchj9BmbEldAV1TjXvXPJ51oJGcvRbfVy6yUygZEqeYz/59HDtN2qiIWTwHnZ+QEBb8iuJi22iN+Viy+fsIYVr7HLOscS+MrNr90yvQS5wKgcdZj36ajKi62o+FAPJOJMXI8QD8cPJyK21gYFBbaiAeVeD6WrS1AcV/7M0T5fbm+2mZrN60i1OsPkrAd0xArWh4ksezqIvIPRiOdbgL5cZ/WVOOdrB8KWZtd+xNMBoTFHQfGmYzft+IBzvZjqoS2J8kQJr2cziWBoaUZS2TbD5gM9fB8FtxRscWSDzxQUnjIHqxttiS7OczLM7mbjUDf/pw0/CYBL6e+apHhu2PEabKkGceUAMIcDm6NZnMqBDKD4/r6nGkICKMACfesWQ7d5UBZi1u1FV/0cKWXHTp2y5+8Vj/dUtpbj101MlrUxWfXy/I03Ewhg7IMx4s5RtqZrt/XRRb6QgZwFSOUkEFBnk9FRJ7L3d1iB32dhl4P23WdLO3EBWBgueck4+ZuqiapQiUiq7Ah/bcZrP9IWej7yYywrTjoLXh4BQ1tnzIK467/lPLq2hnelnUSx/RRjYS0Sp9Dh3TTsO09zc9VmyXX6EAV32ht1UcNnMgjALMDp8zyO3dk7z6DI/yvt60Xr16CHrGfmgLWwjJf2YjbO47hrVlGMYZTeujZ331CnUcxI6JUKYWDRqPD3ZclG5tUov1laMGsW6DC54Qudq4X8J4ANkSS34UvekkZz3Jlo7gc9TUzYm94IZjUIjNUCIKH5VFN+1hsGI3xt7KV9S4ffACiCKy6/FqjQGbK8fB4GrpVSppzucQ2BC32YBSU460lG3zeF9HszjDym4HcnCEgFNNcvEYoZuKcxgBT9AwJFabrLHe//n3lHGQhdtGPLoAKmENZrqIHHiExP+wzHowjSm78rowf07bcK8c+bovrswEv3Z5W3VYW56cZUHgSHt3kjHmTuYZxQtBM20HNewxyQYaO8NE6wQOuVyA6AUE9dFpE9uVcOobC+aU11iK/Kn1a/GdG6jMUb4A8KAkP4nAdd3YyUGSuWpc5z77K6ThDwCRWOSwyo6BWculn5IVbmb81w7vc9evmYLteyCSVc1VRpHlRObgQll/83SKy714evXYsXm/aOE4bYj3EM0tYs6QagjI9YDqgnotCOUgW+GkeXWreF+iUU9VSH86comJib4taZ2QaxY2gfg//eNK7iwaOCaX6QvQpkg6V9W4Hajc7n1srZn4zcqve0Pci5GNIF9pUJ5mEkrVQBhIrW0puvJDm/n5Mun1mE4nUEXx8OchJawAmHhDs4trRayj7Wr9+oOKQt3XCeUeLY3uJzYmRk9wK0xpGFHxZbXj9n34HadEiKb+An4HjOifRAxhq1y1/gWOiFJ3Zy/5QwF8tZdVjSfXhwA5giAf3VyGv1mk9+V2zCcmwqDeXN4xHwz2iujqDFy9vsrPs/ibM7s1Rh1Tw2d704+T3vC0/4OJ2Ckqu2t8yG7eZGUF8o1j7gwP2S6m4BmYug68nArRvvUIGvLaHrhDQzZ3VtFFkFK17ff2+a0f0FwCly4slP0BnpYgZ9O/k/fIidQ+rULN5B38An1kM9m8=",
     salt="07/q1d",
 )
 
@@ -1132,8 +1131,8 @@ for s in SEEDS:
 # over the same batches. Predict what happens to their accuracy over the training mix of K (every
 # K the models trained on, weighted equally, and the queried pair drawn uniformly).
 #
-# - **A)** Little changes: a second pass over the same 3000 batches adds no new data, so the models
-#   only fit again what they have already seen.
+# - **A)** Both kinds rise by about as much: the routable and the closed pairs gain alike, so the
+#   gap between them stays about as it was.
 # - **B)** All pairs rise together toward the dense models' accuracy: the dilated models were only
 #   learning more slowly.
 # - **C)** The routable pairs rise a long way; the pairs that no two-layer route reaches rise far
@@ -1175,7 +1174,7 @@ assert check_choice(q2a_answer, "adb921fa91358b753b76403d0e11065dbe29400ccdc723a
 # %%
 explain(
     q2a_answer,
-    "sealed:V2Hu32JYPB8CjLjGRfB+lOPIsh1L3cnYNBtRihve3naVvj8CnQdxu59f0ia2jC9YTbzCJhQ6hCzp92QxDZrC2rxsvSgte9ZlWjighogeHUIWUWaRj5njLCi2xedgQuWUUuGxsKH7TmTRqKMuLrKwDj+ll8OzBdZ9JVqR9XDJWLZ4JZgoksi96MH4IhkD4Xo+fU0fe3Zlws+HK3qDBpB/dkpuq9PGRhEGaQT3yFYoa0mApfNeNMyLbb52EH8HxRSSpe0Cso4ge6o9hfQ3OYkutgilmtEUkHPaLh4urI1WXF/3ockp4+aXZ9VHe6VTe+Fr6SJuztp2Z6KqFxyxwwtCjS/0dlJ+sDvLpiAidZppCvmVlUvkJdKTnfWNCgHm8Ng+aPPGJhgHBlNksL23ocb1xJ1sVCOl44aTK8/DHxwzxqsstIIG6BLKBIcHuxQvoX9j0p5gP2RmFU7yXRf/3Bu3OFtveGs+oo/uvuVZ0ihO2+vkO7CzZCOK2ZCNNvm/Agdx+etWDA+4HXvX8cTgjLo9CKh/KWMYb0sJIzgn6Hntaz3LB36aoBySWR8mof71cvLAhYoBjgNrqhaGeIbILbWGvpITll9Yxpkoi69h6dRLgzHx9BQhnZlXNQowad7q4odiHtwJPdaaW7AANEXmNSoXlUXr+g9lOtw5w+izntgnamBlIY5+dBAeaJ3W5rKnSwHWrJIPh/LAS8RbKVwfW/OkUi+mn+wO16s53fb88ry4VPr3oyLU1tsnzPaQOUOqZ/2G5Fru3eahyyrrh4KxP4o/G3TYRyBDNfsJ415xfkJczq3wpXXsUYGIF8PxkpDdwAbAEVszs66U5Wyzu36gHsOH6a4rpBIWFMuakt98B6klfPyH/V2juqt38NYIkdcae0xeHE0TITFiB8pdu61YiPhgnf60lwgduFsKog7P0tedkxQqvdcToTWzi/fliV6+wdmh3bK1mrRslGSExBJXf5aR/PsfVfWb1P2BjkR4BXz94LaSIF3lcySOpYERWC4SWnOCaEMSEsI4gCJxz1zi6ryRsGkrd03rQ2Sbx3UUQ0udBTZdwzn9EOViZJVugzOrYg7Llpph7dHZZ/Hngw+6VVyVVXYn285b7ZGh5jZVUTN8I8RGRupGcFlsx4iBfPxQm7H4Ms2iWJUqIqTLhGi4hAER6r/ThUjcsnlmm8EcvaUPIJz8TM9x2k/Hvewf+j7yIS7bvnK7Uus6WMTYdDrmyX5HYjhAZlcsMb0Pj3SXzuebF72NEA7qvHmWNbTmizAJhLhRCVgnf5WE+eJKGVE4+0xqhvX0psVZNvLuTBxeUf5lLD+kYurSndd4cF5sEzsNq72CUcR4wWLj2q61IHjxKvORHkCBnjsOf68XnCl9aiHb2y6YMoldLHdjagVNUsYZplTpohSBXktVxEBrI251+y40lUVGXhrNvGwxc3qKI2PpE2ndw+PUuUkI81bJo6/I6k1NI6etCEUzxkimlbO2cqy6vPNcjG+6TOZ98eqMSGweciHNPao1wVK0shWHa/hYIYYueu9vgF2klKt/Qed3YJ8BU/hfbViEgE3V09AoDd9d9MlGyARbCn2S28zgGE70RCXtL2L9MsZixVJY7z9wTaP8Wo/FSoE6fnBZ4N/SDReu7yaBnIbyljbIKy7ZQLHXhgHZgk/+d4vDHoSz+REyxmKi+f1xEx5Tomn87iAw4zHtzyZcCdunYr75CuX2DkeK/ezFcgP+P9yX7NiUvy2TuD67CNrScrZ/k4lQNS2lqWTpFiohNq8Z4V3KsPjmPqHGpih+Cb36DMPn9tSCQf6JKtA00GCDX4yXffR5083u4I9vNKhTFxUIPRPh0LM7XLdcLpC1rU5lQ0oX7dn/DE4LMIPzkHN0wP95dRv8gdd4giqgqmBK51EVGjD1xVIJuSU6U/1V/iZAWyYW5sHSs2r5a17ez04YQkIjxK7KtOWUlWAliKzib+BKq3LwvvhlRBtS1v+FGyYCuuxewqwdMFOV0k3XjJMLo+Bb7iZGL1imCvGCYUYw6uIRCd4qzPOcoypPgsT/tU2/vSHHRNeoErHCghqxlRxgYhhey331xfugPaOoRIHZwkgAl5lMGVue6t2sAzF/3tUi6/WpPd+osh3jCERaKiIZLin57xGEc/vGP34R8m2DpGAGn6YF2b/Yx9iRBRzkAn1Pbb86I7QaSeSreDN5QX2ovkLmw0nwWwEBtEBuskqO/5Poc3R17DvljHuvjAJ+vL0+2G6cLgunG9N2nhiatuTkaPSP7cbDogCkiFUvL0QhA5TJ4OeLGV9wEfJRevGS81kN7D8VKail1kdb3vu+iF/0USpWLAq+xNqAurmk/kptODKDtN1+BWpiY72ps8Uq7JGeXZCuYc/nu13xuzNZ0pBW7X3Ri8PJ311AvGPCEfmWmRvfG0c+9olONP29PMSzljyu0u+a7U967typGmgpEDg44+pFb5/gcSRnmShTqppsjp69HBK7FmeQ/htxChucxV2IZ3oxQWby18yjTqBOtNazcKEJmx+Mhm13GYt9qjMKVORQtEbiTsoNxd31icIVPdqID5ludJwWvVSlug4TRNBRj91LLuO/Y+ZZo9d8lU+T+VW9fawxWYr3SvFr8Vr9noZwHooQEtNTZb7Cre9kJgRfNdG3xsefa0c5q2FETCzH8jS+2qxclw9jCEx7Dctxdgwut53JMlVLb+nxc/Bze3gS9smfXw0nyABNayrmGqanuKAGigowltfYScmVtQEhzrjYPVn0dL0GN26ogRXEfq8qCBzwINTJahdj3hx7eEXtmxkwVd7UDDj/NOjE1SqATmP3A4HzE5OEP+inOftdGykI3IA1/DFY9MwAY82ucOXk5jbBeCy9hn0=",
+    "sealed:o46ePhaIiNSEw7PR+2KvM+PIsh1L3cnYNBtRihve3naVvj8CnQdxu59f0ia2jC9YTbzCJhQ6hCzp92QxDZrC2rxsvSgte9ZlWjighogeHUIWUWaRj5njLCi2xedgQuWUUuGxsKH7TmTRqKMuLrKwDj+ll8OzBdZ9JVqR9XDJWLZ4JZgoksi96MH4IhkD4Xo+fU0fe3Zlws+HK3qDBpB/dkpuq9PGRhEGaQT3yFYoa0mApfNeNMyLbb52EH8HxRSSpe0Cso4ge6o9hfQ3OYkutgilmtEUkHPaLh4urI1WXF/3ockp4+aXZ9VHe6VTe+Fr6SJuztp2Z6KqFxyxwwtCjS/0dlJ+sDvLpiAidZppCvmVlUvkJdKTnfWNCgHm8Ng+aPPGJhgHBlNksL23ocb1xJ1sVCOl44aTK8/DHxwzxqsstIIG6BLKBIcHuxQvoX9j0p5gP2RmFU7yXRf/3Bu3OFtveGs+oo/uvuVZ0ihO2+vkO7CzZCOK2ZCNNvm/Agdx+etWDA+4HXvX8cTgjLo9CKh/KWMYb0sJIzgn6Hntaz3LB36aoBySWR8mof71cvLAhYoBjgNrqhaGeIbILbWGvpITll9Yxpkoi69h6dRLgzHx9BQhnZlXNQowad7q4odiHtwJPdaaW7AANEXmNSoXlUXr+g9lOtw5w+izntgnamBlIY5+dBAeaJ3W5rKnSwHWrJIPh/LAS8RbKVwfW/OkUi+mn+wO16s53fb88ry4VPr3oyLU1tsnzPaQOUOqZ/2G5Fru3eahyyrrh4KxP4o/G3TYRyBDNfsJ415xfkJczq3wpXXsUYGIF8PxkpDdwAbAEVszs66U5Wyzu36gHsOH6a4rpBIWFMuakt98B6klfPyH/V2juqt38NYIkdcae0xeHE0TITFiB8pdu61YiPhgnf60lwgduFsKog7P0tedkxQqvdcToTWzi/fliV6+wdmh3bK1mrRslGSExBJXf5aR/PsfVfWb1P2BjkR4BXz94LaSIF3lcySOpYERWC4SWnOCaEMSEsI4gCJxz1zi6ryRsGkrd03rQ2Sbx3UUQ0udBTZdwzn9EOViZJVugzOrYg7Llpph7dHZZ/Hngw+6VVyVVXYn285b7ZGh5jZVUTN8I8RGRupGcFlsx4iBfPxQm7H4Ms2iWJUqIqTLhGi4hAER6r/ThUjcsnlmm8EcvaUPIJz8TM9x2k/Hvewf+j7yIS7bvnK7Uus6WMTYdDrmyX5HYjhAZlcsMb0Pj3SXzuebF72NEA7qvHmWNbTmizAJhLhRCVgnf5WE+eJKGVE4+0xqhvX0psVZNvLuTBxeUf5lLD+kYurSndd4cF5sEzsNq72CUcR4wWLj2q61IHjxKvORHkCBnjsOf68XnCl9aiHb2y6YMoldLHdjagVNUsYZplTpohSBXktVxEBrI251+y40lUVGXhrNvGwxc3qKI2PpE2ndw+PUuUkI81bJo6/I6k1NI6etCEUzxkimlbO2cqy6vPNcjG+6TOZ98eqMSGweciHNPao1wVK0shWHa/hYIYYueu9vgF2klKt/Qed3YJ8BU/hfbViEgE3V09AoDd9d9MlGyARbCn2S28zgGE70RCXtL2L9MsZixVJY7z9wTaP8WouUTIU1MXlcqcHAXgLh8nCGgdLu3jiBNivHBbn0zlXNhV/hM4PpUsGivQEpgyyquOkwBgxf62S57WEquzH92XIREsGnYqPmC/j6BViOqfXLdVHieZuXpdvbvSmNuCS8FcyXJrJxjtoEKin26nvyDCMpNqYW9g6Mq/mre77Xp3E4FrfwGsPn5NXGFeKEb5cnzzWAV4qedqcnkvb5/85xJuFRUhVaPxnx0KIgR7JcKovp6DxzW04e7dm7LQZZOom33mtplPgpfRquhddomiCjvCRC0xlcDGX131UYuTglQ+cQv2tCR2kE79eXom/pOQeRzkgJERApx7/d7aiHgCwlnf7zeesT53DmruRiF1pbzPWATiYDsKBem/wILk6V11iOioAU7/IX4SVecB2xRbmCMhY/7LBDD99+yrKWoCtPldrxr0ay8y6GQ5jmG/jeiUHlpFRjLQkS0HzxyLW5Mq36Q86cykVOksNMfR3K857vTHI0i81ypbzrYM70/BikCFkUaXgIJyfh9gHMLbHGZDZE/C7V8XUAnKMOiqSWkoWKHFr3H3sHfKV/YaMZU+fqbjd5DDKys1Ckw07xCUZZ4QJuo1uH4JfobnIw5G30lmPh3wZv+KIuiTDYfQuqDoA1mxnJtvahauzG7NCGskTlnRs5YEMsRtXY6aiMFFQjBLNPYO3B4hEa+XMSI/u0nkMJyq6vkkmnV2VUKAHtwJaEvrS14kpqNTKY5cd1G2piYfKot8h46d2AWYivas/1uly5uy5S0ogP/3GFgsTfmwlEuDqUTrWWhBreG1g0/o1bNPHpL8u+2C2il6nGsgMop4nrGnYyES0nsKhQb5vlZmF2yitY+M4328OtFFHhQy/D8VkgVk/AnFLdJDFlWDL13IH3DvVA9I/6LfIZ2kDQ32I2CdEl+mEBGqhFpUawHsgF2Y6nidkNIdPHD7lueM4B+F2gsExBB9xel5hLJvOlZapX6vA0kU+G9V69Z+V2Gor/HOBx/0yziZE5FpUcU51aePDVq+xmcgNQe8L/29zaP1ogvmQHAjGI52emlbhWlkd+CQsrC8ZwPwAq+dTVOUMPLqu2c/10a3gA7JubRQ0w1UNbNGL8Eafj+eUKmU5ow9fNSN6RrkR6iraLbxixOr5HP3T7klGcK680Ewr0c5WPPhk3h1EkeE7phBIvVd3VHXCyKP7VkWveCmuiQ9C1GtPBKPnrKaIDVm8=",
     salt="07/q2a",
 )
 
@@ -1553,10 +1552,10 @@ print(
 # w ≤ n) cost a bounded geometric series. Suppose the dilation grew more slowly: the same
 # w = 256·4ⁱ, but r = 2ⁱ. Predict how the total compute of all the patterns then grows with n.
 #
-# - **A)** Like n, as before: each pattern keeps a fixed share of its segments, so the patterns'
-#   costs still form a geometric series.
-# - **B)** Like n log n: with r = 2ⁱ every pattern costs the same, and at length n there are
-#   about log₄(n/256) + 1 of those patterns in all.
+# - **A)** Like n·√n: the longest pattern keeps 16·√n rows, and each of those rows reads every key
+#   of the sequence, which outweighs all the shorter patterns.
+# - **B)** Like n log n: with r = 2ⁱ every pattern costs the same as the first, and one more
+#   pattern of that cost joins each time n grows fourfold.
 # - **C)** Like n²: the longest pattern spans the whole sequence and keeps more and more of its
 #   rows, so it ends up doing dense attention's work.
 # - **D)** Like n: in every pattern the kept rows read only one another inside their segment, so
@@ -1596,7 +1595,7 @@ assert check_choice(q4_answer, "37dcc37ff6c43e621a1f6f92104d2fc08e4a78f2cb510c37
 # %%
 explain(
     q4_answer,
-    "sealed:IRJ+3YJ4mD6rfcZidEHhRgwyjCBI1R8apvBmVnLJV8kspNry3dww1mk3qtjJmIYrnmW2rXiUs1LD9vwV0QK+CFFvdlTdxEYd4CkOoNZGBANoufsdOMvrefiuFe5nFu4XGJZJMAFEkBpNR/xiOdSuCZc0r449S6gHBcwCJYevx9VkT/w8GVd9X+2/2S8V+4SL2LoIczUxT+54lMowUhfE6ywk6g2fwHvo5LNIyims9eVWhinNQIUoa57NUepSmI8wMDCgzgyzDKVkJw1ObHOd9qocxODjie3XKATB4S1mz0xamQBNVnzxFKBYtKHQGXESmYYRRw8EP8kaoPKJxOc5mGe4WgcZ+l/k80UoNJtctGdUA+ruRifcTU5RJYJUtLFnkiPEqEYAVTFMSDHcTCFplw5+A4H+YJep0vMSfzKoE5yP+ga4j9W1mz1vwbywDbs/nJ5I2U7fazYSum01tAXsb3M3WSx/LOCcyp0IHj8wf/fUF81qVclhPbJLMuCWw87akZMcb0J8Uaow6VtLTQva25RrbuF0Zi/tsH6OenWOkKFYbHLosjLpngJFH1J1ohnQ4PmxycnMfrrYlZ5X5yLOMGmqG8jtOM7kS9CHrSe34HNAgegtvtVQmv0NkC/tNh45qNha9pRrxidzsTSVXEiymS01SOEjxf/8pkbZSLFWY2ZoFoIDJek3bZGTzgt0mRu8HlnFH6WRtEDHADak2pRxPNPjWDo7pZuor/Ei5+FktwIJCgovytDW6HZp6jUmvfONAwgZhg3029SGd1NRnGUut0Lqq9rNbqt13a/yY+aKCs1tZDT/Y1nAhgdHmdzpxIXas2WXHrC6o+Pz/Kc1OLyYFruPG/a7gNXCj3rtANn0rzZSZ4SI2rN9Xw+HqqVCvXtrfQXD2mu0ylhQDhBAbEA1Q0dF1Tbr8882V4Ue3Ch6svv6JiGzaMlLr8tUHhB4Uo8MJEhliLazsfGl6c1wo2Zr4HEYG8p81k2Uu+7aZAaDshHP4k+TrPg2b7SPbubgcxi6PIsSBrMK3bkqnSDo84TH2o7MO0qAAgQbB9HBZyyc5RRMRl2bnINs0OjrSSWmPxf3grRHLlelYdACshelflVSPuT9qEn2/WguJDcLM7aEUJ2J7NPD/rwsyq4eu4Bj37z8iziBwdMmUBDIAi7H9VzKnl9JHNIhqXRw1U6VEzNXrVzkEY/+ZwtYBKAFNcnw2DTAf8E4wiQ3+WejhysshqCpPsZ0OggsI1QkfJawEymOoALWmnXBtAz4rRggiqIwAPJLGhig6FsCn5wKQivu7aX8eK2FooVDzVXW",
+    "sealed:USWmiIl+BmTeg0DoKg78MwwyjCBI1R8apvBmVnLJV8kspNry3dww1mk3qtjJmIYrnmW2rXiUs1LD9vwV0QK+CFFvdlTdxEYd4CkOoNZGBANoufsdOMvrefiuFe5nFu4XGJZJMAFEkBpNR/xiOdSuCZc0r449S6gHBcwCJYevx9VkT/w8GVd9X+2/2S8V+4SL2LoIczUxT+54lMowUhfE6ywk6g2fwHvo5LNIyims9eVWhinNQIUoa57NUepSmI8wMDCgzgyzDKVkJw1ObHOd9qocxODjie3XKATB4S1mz0xamQBNVnzxFKBYtKHQGXESmYYRRw8EP8kaoPKJxOc5mGe4WgdT3hWl5FMudZwP7GcSwVZ/Uq44jBoaN91StKc8wDGQ6kZAD3AfAH7OXngh0gNyBcb3fdm+1vVGaiGyR5Gc8Aa2gcTn3SZz3vm3RLA/mNtcnErffnsEsX4r8QT+PCcwWix4JejZmY8MAXptNtrYTYUdTp00PfKJjnGEQG8Y1JVReUlvHKQ7+AtTCFyfnnbuaTU3YD19XrjdJDqYjelYeXTpsiHzlFVWBR1tsFHY+LDjyHxRLPB7Sd1R6j+NIW28G9j3Mp6gUNHX+Sa84GldiaomuZhdma9emi6gIBUqtpMUx4YmjkJisyjBSVuozSE0Bqgk0rrwrALQRLsTbn0mGo1Ra6BxCdafxi0owRuqA0jFBbiZ9kvATTuniMR/Lof2SyA84IC1/L8k4OFssQ5MCFl3zpSfvXpp9iZr8fOMwebyyYFZbcnecUFPin0u+ROu6tOcd6N3mKLpLfeOCoBqISHgfw7U1ARZgZmlwywI/2QyibL55KLztKcgPr2YAbyfVeH0lN3CymmrANTjrzNPZ9eNxrlgCxWAq/JC9VJQQXX2tgvE11gNRw0JcE5mWV1HhWX9759lQZlOg3x5sLi3YGLwNd1Cr85XEBwsEZlCZQFl1Mi/oeOPt91j+z9843EeHcxwhwiC9a+TZFr9vQHTnCnL5/gUb6jIb/rxIEivIJpXGLJDyfw2h2W44ZXU0pnMbwuUHRMHRtnMIjjZulHr0ch8dIZsisS1ACnvKRGjzbsCZUGwcp0VsxSlZ1VWKuT99hFYM6rS1jwLKryDV5Hb4srU/rJqgaIavIBi1ayxnDOUiYBoUAqEHnjW70DKnl9ASJ015ndrkAGAVitWuxL0Eci7Q0kMXOgOeta1wCuBMMF0z2ss9Wqk3nk6ye/nL7zZ443C1khg21a9XX3F+VE0SXKNphv+sBMp1uMqHaEOTlS65VERiM9GA3G9D2Z2lReE/y+UnxvY+t2cPPDjv1LBxa9vt582rFHUABw5KhiPtqyd5yTSEOMLQQIRci5Z9bmyjGaXHdH/mWnIua/QMmi065ScCsoB/qfcGDSsTta4hbO+GsTsXE5BKS7m",
     salt="07/q4",
 )
 
@@ -1675,8 +1674,8 @@ explain(
 # segments, rates, head)` takes q, k, v of shape (n, d), the lists of segment lengths w and dilation
 # rates r, and the head's index, and returns the head's output, of shape (n, d). In every pattern
 # (w, r) the head keeps every r-th key of each segment, from offset `head mod r` (heads h ≥ r
-# included); every query of a segment reads the kept keys of its own segment that are not after it,
-# and no query row is dropped. The patterns' outputs are mixed by their log-sum-exp, as in section 1.
+# included); every query of a segment reads the kept keys of its own segment that are not after it.
+# The patterns' outputs are mixed by their log-sum-exp, as in section 1.
 # A row to which no pattern gives a key gets 0. The checks hash your output on fixed random
 # inputs with PyTorch's `scaled_dot_product_attention` and the course's package (`course_utils`)
 # unavailable: build the scores and the softmax yourself.
@@ -1687,7 +1686,7 @@ explain(
 
 # %%
 def causal_head(q, k, v, segments, rates, head):
-    """One head of causal dilated attention that thins only the keys: q, k, v (n, d) -> out (n, d)."""
+    """One head of Q5's causal variant: q, k, v (n, d) -> out (n, d)."""
     # BEGIN SOLUTION
     n, d = q.shape
     outs, lses = [], []

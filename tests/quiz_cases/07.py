@@ -64,18 +64,17 @@ def _counts(**changes: str) -> str:
 
 CASES = {
     "q1b": {
-        "right": "q1b_lengths = (262144, 611669, 1619125)",
+        "right": "q1b_crossover = (1835008, 2048)",
         "wrong": [
-            "q1b_lengths = (229376, 458752, 860160)",  # the whole-sequence pattern left out: 448 x R
-            "q1b_lengths = (203890, 367002, 585641)",  # a sign slip: 1 + R/4096
-            "q1b_lengths = (262144, 612352, 1619968)",  # whole 1024-token segments, not the exact length
-            "q1b_lengths = (262144, 524288, 983040)",  # the ratio scaled in proportion to n from 512
-            "q1b_lengths = (1619125, 611669, 262144)",  # the three in reverse order
-            "q1b_lengths = (524288, 1223339, 3238249)",  # a factor 2 too many
-            "q1b_lengths = (512, 1024, 1920)",  # the ratios, not the lengths
-            "q1b_lengths = (262144, 611670, 1619125)",  # one token off
-            "q1b_lengths = (256, 598, 1582)",  # the number of 1024-token segments, not tokens
-            "q1b_lengths = (-4096, -8192, -15360)",  # 64 instead of 64**2: a negative length
+            "q1b_crossover = (28672, 32)",  # kept rows that read all n keys: n²/64, the crossing 64 times earlier
+            "q1b_crossover = (1835008, 4096)",  # the ceiling, not the ratio at the crossing
+            "q1b_crossover = (1835008, 1024)",  # the fixed patterns counted twice over
+            "q1b_crossover = (2048, 1835008)",  # the two in reverse order
+            "q1b_crossover = (1792, 2048)",  # the length in 1024-token segments, not tokens
+            "q1b_crossover = (7340032, 2048)",  # the dilations left out: w, not w/r², per token
+            "q1b_crossover = (3145728, 2048)",  # w/r instead of w/r² per token
+            "q1b_crossover = (1835008, 2047)",  # one off in the ratio
+            "q1b_crossover = (917504, 2048)",  # a factor 2 too few
         ],
     },
     "q5": {
