@@ -6,9 +6,9 @@ the logit becomes
     L_t = a_t · S_t + m_t,   a_t = sqrt(1 + 2 log(1 + t/tau)),   m_t = -2 log(1 + t/tau).
 
 The paper picks a_t and m_t so that, for Gaussian scores, every range of distances [t, 2t) keeps
-the same expected total attention whatever t ("scale-invariant total attention") and the attention
-inside a range about as sparse as the range moves away ("scale-invariant sparsity"); chapter 08
-derives the first and measures how far each holds. t = 0 is unchanged.
+the same expected total attention whatever t ("scale-invariant total attention") and the same
+expected sum of e^L·L, the paper's sparsity statistic ("scale-invariant attention sparsity"); chapter
+08 derives the first and measures how far each holds. t = 0 is unchanged.
 
 The model's logit module `ScaleInvariantLogits` and the coefficients a_t, m_t
 (`scale_invariant_coefficients`) live in `course_utils.core.logits`, the model's layer; this module
