@@ -1019,9 +1019,10 @@ finish(fig, "P(one more repeat) does not grow with the count, even where long ru
 # name: q11
 
 # %% [markdown]
-# **Q11.** In the figure above, P(one more repeat) stays flat from 1 to 8 copies, even in the rare
-# stream, whose training runs almost never held 3 or more repeats; Xu et al.'s large models grow
-# surer with each copy. Why do these models not? Answer in `q11_answer`:
+# **Q11** (predict, then measure: the next section, "How do they copy?", measures it). In the figure
+# above, P(one more repeat) stays flat from 1 to 8 copies, even in the rare stream, whose training runs
+# almost never held 3 or more repeats; Xu et al.'s large models grow surer with each copy. Why do these
+# models not? Answer in `q11_answer`:
 #
 # - **A)** They memorised the training sentences, so each one's odds of repeating were set before it was shown.
 # - **B)** Their context is too short: eight copies of a 9-token sentence are too few to register.
@@ -1050,7 +1051,7 @@ assert normalize_choice(q11_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q11_answer, "2dca5fa5d82da33eb0e73747c704f442b0edd91f7c4280db64c78b6cabc0d971", salt="05/q11"), (
-    "not yet: reread section 4 from its start, up to Q11"
+    'not yet: the next section, "How do they copy?", measures it; read it, then answer again'
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -1523,8 +1524,8 @@ of the needle's measured weight at 2 to 8 near misses."""
 # ## Quiz
 #
 # Q2 and Q2b to Q2d were asked at the start, before sections 1, 2 and 5 measured Q2b's claims; Q9 in section 3,
-# before its models were loaded; Q11 in section 4, before its takeaway; Q7 and Q7b in section 5, before
-# the closed form was compared with the measurement.
+# before its models were loaded; Q11 in section 4, before the attention maps that measure it; Q7 and Q7b in
+# section 5, before the closed form was compared with the measurement.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
@@ -1599,13 +1600,14 @@ print("notebook 04's sink models, the closest pair of heads:   " + ", ".join(f"{
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q1b
+# points: 0
 
 # %% [markdown]
-# **Q1b** (a harder follow-up to Q1). Entropy collapse drives heads towards one-hot rows; how close
-# must two such heads be to look alike? Head 1 of a layer puts all its weight on the previous token
-# at queries 1 to 8. Head 2 does the same at odd queries, and at even ones splits its weight evenly
-# between the previous token and the query's own token. Section 2's `head_divergence` compares the
-# two heads query by query and averages over queries 1 to 8. What does it return, and why?
+# **Q1b** (a harder follow-up to Q1; worth no points). Entropy collapse drives heads towards one-hot
+# rows; how close must two such heads be to look alike? Head 1 of a layer puts all its weight on the
+# previous token at queries 1 to 8. Head 2 does the same at odd queries, and at even ones splits its
+# weight evenly between the previous token and the query's own token. Section 2's `head_divergence`
+# compares the two heads query by query and averages over queries 1 to 8. What does it return, and why?
 #
 # - **A)** 0.16 bits: at even queries JS puts rows that share half their weight less than 0.5 bits apart.
 # - **B)** 0.25 bits: at even queries the rows overlap by half, so they sit halfway to disjoint rows, 0.5 bits.
@@ -2083,7 +2085,7 @@ for seed, model in zip(SEEDS, q6_models):
 # - **A)** Several times as often: squaring and renormalising each step's probabilities favours the likeliest token.
 # - **B)** Less often: squaring makes every probability below 1 smaller, the probability of the copy's first symbol included.
 # - **C)** About twice as often: dividing the logits by 0.5 doubles them, and with them the probability of the copy.
-# - **D)** Every time, as greedy decoding does: below temperature 1, sampling always takes the most likely token.
+# - **D)** Every time: below temperature 1, sampling always takes the most likely token.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
