@@ -857,7 +857,9 @@ if "si-prope3of8" in OCTAVE_VARIANTS:
 # Needle retrieval: the same six variants trained on `BOS filler … NEEDLE v filler … QUERY` at 64
 # tokens (600 steps, three seeds), asked for v at 64, 256 and 512 tokens with the needle at a
 # uniform depth; 64 sequences per length (1024 tokens would take this notebook past its CPU
-# budget). The paper reports 0.969 at 16k and 64k for scale-invariant p-RoPE and 0.000 for RoPE.
+# budget). Filler tokens and value tokens come from disjoint blocks of token ids, so v is the only
+# value token in its sequence. The paper reports 0.969 at 16k and 64k for scale-invariant p-RoPE and
+# 0.000 for RoPE.
 
 # %%
 needle_records = {
@@ -883,17 +885,15 @@ for v, name in VARIANTS.items():
 # name: q1c
 
 # %% [markdown]
-# **Q1c** (read the two tests together). In the needle table above, NoPE alone finds the needle in
-# every seed at 512 tokens (1.00), as scale-invariant + NoPE does. In the loss table after Q1b,
-# NoPE's loss climbs from 2.137 at 64 tokens to 2.864 at 1024, and scale-invariant + NoPE's falls
-# from 1.627 to 1.565. Which test says more about what the scale-invariant transform adds, and why?
+# **Q1c** (read the two tests together). Compare the needle table above with the loss table after
+# Q1b. Which test says more about what the scale-invariant transform adds, and why?
 #
 # - **A)** The needle test: retrieval at lengths never trained on is the paper's own long-context
 #   benchmark, so it measures extrapolation most directly.
 # - **B)** The loss table, because it averages over many more characters than the needle test has
 #   sequences, so its differences are far less noisy.
-# - **C)** The loss table: finding a marker is a content lookup that needs no position signal,
-#   so the needle cannot tell NoPE from the transform.
+# - **C)** The loss table: retrieving a value unique in its kind needs no position signal, so the
+#   needle cannot tell NoPE from the transform.
 # - **D)** The needle test: the loss table is confounded, because the far positions of a long
 #   sequence hold harder text than the first 64 tokens do.
 
@@ -919,7 +919,7 @@ assert normalize_choice(q1c_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q1c_answer, "de422b47e966b96c1e3430347c14ac806ab5330d956f24dcff0561cb8267d9b4", salt="08/q1c"), (
-    "not yet: reread the end of section 3"
+    "not yet: reread section 3's setup of the needle task"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -931,7 +931,7 @@ assert check_choice(q1c_answer, "de422b47e966b96c1e3430347c14ac806ab5330d956f24d
 # %%
 explain(
     q1c_answer,
-    "sealed:x86jyeE8bI8/XmOHY4YjZcJiVxDtT2qB7O4WCsQOWp479wKjjv+i9qYU6sF1bV6nzd3drO8xZX1rI9PeUozhl81u/pqTJpTCjQMgb6d/E041wQExY866Pq0ffuTJNqcFabbdABvDgbhzxWvFCSDOTV98kkhwGrZGRrwLYnmggipNftVlMM3UaMeo0i683K/npZ2Wst/jioOMX5BMRtiRIwK5qLCogVfIN0jtxkC0QiWaqASVlvyNe9awPuF9E+uMmr07dEJ3B13WdPC21G+eC8eQFyp/V9Cx7TendbncekPLqGh0WNMKz48p3+9WY9y9WF4oU6HNMTfdtKwM/2mFlhYul0GY3CPBvzqaFZizKd8cX9tUcv84zLflHthhssF3FB72sYrv69wImzDKlTbDv3IF2B2CxC46Huhrg2Cqt6VwBmhiNtTNpLIzdfX2y20JS8ZzWQ9hFtllnnlv5BXAHSUIKiDw9fahoxUXy2KS8ot/8H3tqJOZEb8xhk3Q+hmkglIcUca1YQryHO9JS31Nu/WjMJbLtO+kuRuWi73mQYvM4V/JcJdtZQtDJqrFdnK5YQsdCAPmT8BwhW+pa+e9OmhnuMnW0dAoGOIl/Uu14CAvADc/s2mw3fPY4x19yBPqQqHfgwXqy9jlEFqF95fMcKrjBt/e34+031DEDyRjg6X2evMghSrJusByOLNOrotBnxM3yIJmjdgMKiL290alApyE0ovA0aw18DNs20B5WI71ILGNMX49ouc2zcil1FGZ5lMYjkACBe1YWMQYlR9KDIZIdoqr2pHYIYwtaDvWzXTLvJpJRFZxiqq47K3Y2YFuih5Qc/IC7Ss3tqSl7da3Sv7P/691V1WBooZv88wQtOK5/1WlFVvzDq+r8bML4ydOocpAR3jDl1J9vGLVtWf5/nywsqLMU4vuWGfHHcU1MoLM/q5T83JG40xr9cAHZwcMj/dvXv+LQr38WKwOApy3/oXy4DqHJl70asTfdVwZWmimjx0Fu9PLGnMeF05vgf0FUd5LPfm9YS24fm7yuW0M948wVdwB614bmUdAqtuXs0o54vyYtDzIfoXQsptfpHGRIHGMwXOurpaJnssRyd9rIRx5w/4C8wCRjchXU/xfn3/OrPWkk4idPTI3N/xk0ZzURXP+OBrpKnCMpwzaCZkZI3VD3cLkKXSc0Q0LoW3eWnjEiLTl+diOSkpYEETsptzce+DEYEcuYiajsPoPXyw5tJQjWxAYuEPy4asWuZZULlnzpID3kTRW7f7GsfpbCaROyKHE5jmugoTLPMyCiVY+irgHRO89zvMuinqyP/B+oYSQCe99wXZsyVh4wdINTseQZ1ANnue1Gtpwb/+C7rc4smbwETvk4xKX9OJshHlAnBhAH0Zpm/Sdx8963AZqSujerjgK8tPeJGoZBu/r95zmpa9NMi4Ri3FiVKFSYzBhW0AHAugT/rn653IYmOxkq63Y9szDeuX4WHwLsEZQkavj3/qQQwImpr/3FjdBsrbQ+LEBcwnl750SBuBAvWpYZjYB120JctvF4PwOI1CAKVQuAJID0fWBa5PhyPFiWUmNPQN/r8vLb4RapZxOIY9TNrkCjxBRmNPubQG3zcOv78jufR43K9fW0WjmSr+AhwwOYB2Wrjj6mD9QJzi2ba7b0uUYMcPTY18wU5OCRHmhYr7WF3+RLJGTGN9TrBQR2xbX7tdqAKiSlb8ShKCwCs2EPNWmUKxRO//mZyR0+N3bbbKPNPTPfly4lV4gwgMwYqAp3iJryeEoGmX+hwcchtUsnQBew156Gg0Hx7mf+3l5p6/Xp/NcDa9Z+THQPBzq6XVVv1AoKFXOPMCNXlG61AU91GFT9ekTknpqoX3L/COeXZPoe+yHrRh0CPiGpiIKh0l30JAEWbOhK9Xcw6cSnBTkRlV1Noq3kuBGFSmHf/gxoKM6a9dNdsWfy7u66+7YjrjI2D2avvKHwxDwj2B00qsHzPgZbETatN6CpesLBki3bteC41UMt6tpQWShTmrj1XDtJ+qlMOLLWe7RCVa+oUwZhZ4c5Dr75Zx9zW2uH+y7/GTrH7K76tQzDD9DAO5dgeWVlVqrpMI7pISOsddRy3c=",
+    "sealed:DhwuqFsS//Zrl9RI/eRA08JiVxDtTWKN8KlCEccOFJt6+hmijv2r+6dRrNp2alS+zd3f4+81N3B8Pp6KWY73k4Ju487SZJvCgBw2Ibw5X1U1wREveYeqJeQffP6MMLZAKqHSTAPH1a07jGyNGGjGDEJ5m0NwDKANVLpKeT/pn35XLZIsKcGRc8z+wzT5laiip4GHr5Cm0c2cF4EEVtnUPx78r6Lmz0qNM1X3ykK4DSLO+w+L2OqJNILeOMUYVrjX0qMweRB6EEuEOvaskTDXGd3SUy42V9C7uC3idrTCbBeCqidyT8IR2Mh6zuJXY9CoCgN5Da3fZW+Z9bYAviiUx1k0jE+TxnCN+GTfUNi6a5ocQ8kXaPxhnLnlV99rvMMySh7/qYrxrJ0ogECkmVjbh15G1FKP1nE6A+glkiTv8aJ7B38uJ5zL5bI4f+W62igMScZiRw8zG4t3lW9tqwbZHXVOaW3irq+htgkShSTFr9lmsTbcroWZVeFsxV2Nt1utnxMeVsG/YQ3uTrxPXHRa77yuLpbLvO2+qEmdxJWpY6uN6RDYZsM5OkQUOqvDPjyxYQ4fHgPyS8d5gnLneKK/Mylh8M+Zy9YsDuVj8165qSguG3p5vHSwyu7X+Qtj00HmH6H/gwXqxNj4Fx+J4tXHZ+X1Bo6Ni4G+3xWBNy5Bv6LmMv49lzqdvN47Orcd/IhSnF5jn9Qjks9bIz+1qVLoE5KBxMXElLE9uGgshFYjHY7zIOPSbT50+uR+xcOhnUyJ8x8bwltMEONERcAOlR8AX+hTTqqsyt7QNIU5bzvXzXTR75FHBgwj2Lv3gvOmqZAoih1RIPVK62ctuquz7dOtROGOrvUhFhGP46YnpIwQp+yiulKlFVj0T+mlve1a4zJI4JUDEyOd2gV0sWrDuzTI+mSn9q7URIa8WHWJHY17MrzC3o4GpyEA6kVm4owIew1BzaMvC6XRA7v4WLVhHoaivJ/o4CeBYwrvYtqaIV4TV3/nmAEF6c6AX0MaExomlbwZHsRMPf60cy24fm7yuW0M94gtWt0UphIfk0RH7Nunrx4/4/zOuD+McpqD5oRT8GnQMTSOiXPnspqHlIcLzt0lIhU7gOQA5hOOxI5xWvgtklr/oLym3JvYOmE8Y89p7bzUUHX/OAfvLniF70XdDNgHJWdZiZKuenCR9wo+xDCMVGOKj7X2+ZyqaERuEU2i/53Ef6WGaEQlcGrhvr1WCyVt9YZmAkMQok69urpX8IVVJFCx9964hDtGpPvE4aYpBI0rkOnNqSr0g4SXdeqFtmZqy7kNAbB+2PY/zzOzO7F7oZGWEroiwXIp/hdc9ppDUtPfe1JCnq7UItZBcvbaprcg/jL6EXfm+1bDtvIrzWxc018BCRJgkLDJgJ8mjxRqU+CQrXVZ4NjJJHEZBP2u9pGqqOdFdzsVkSNwTvVUYzF9EkEOR6VR5qX6ryYfj+xnsLje6t/YKPy+HRIQq1RbwuXOhLfCEENova6kFn9Q+qXBubYGeAnt6Y0fD7IN9FBfWQZShDkPcp7V/vhAI1WAKVwuGYBQk77Ce8Pt1LdiTFiTPQNhr8/cNtZIv8hIbpVUf6QV3RRSk4buIlW+3oap/M7lLhkvOMPD0VLhRuyLwkEoJVjfu3n9mzhQJz/zPrnO0uQWK4aWfkM9FpXPCxejXZ+UCCzfK5GUFc8Aulccxgefp9clXfDHhfYPxqC7E9zWJ5C2VLxGcv/4enB1q5PaIqiMP7+OUh2+nhszlBIne7Nsnzc8zvlhGmH5kU4Git8mgkVW4RYzHw0HwbPe5DAppKjC8/MKHLVF+SjIN1nrpmFCtkdhKUTefcGWXlGr2hww1HFU+O0X0Wd7/y6F8iOeS57uOuqVpV09DLecvHYNh053hZ5XfvK6O5DDjKUSl0ChUUQnKcu33ecJCSbTYv868+99XI1Na9fd1bv75q6Rh6icmTaI++OfjR76h3Y4hbMQx7wEeF+J+cWOpacLR0SgK5SJ7Uodta1pVyyhRmrjwnnmafawffOeW++CLk2HiwUZicwG+H+y8NJ0gmioDaC7p2j3EPO77MJ9F3lIVMhX8czdlQntsc816IDcv85WxDzwjnoVWbbnT2T/ZwM0iiSqBUfj8OhqVGVM41QWh2ro9JVRaC1Jwdb5W4vWhPEcBZoWClDb1/UL1QemlVO3lZrzkIP2hLm4wuS888o+JLj30C6x+cpznEN4p836M/D2ATVZ5jykSdQA9bH9zSjDgeE=",
     salt="08/q1c",
 )
 
@@ -939,7 +939,8 @@ explain(
 # The needle agrees with the loss table in one way: the variants that rotate (RoPE, log-n + RoPE,
 # scale-invariant + p-RoPE) lose the needle past the training length, as ALiBi partly does, and
 # the two with no position signal keep it in every seed. But it does not single out the transform: NoPE alone also finds
-# every needle at 8L. Finding a marker token is a content lookup, which needs no position signal;
+# every needle at 8L. The value is the only token of its kind in the sequence, so the query can
+# retrieve it by what it is, a content lookup that needs no position signal;
 # the loss table, where NoPE degrades and scale-invariant + NoPE improves, is the better test of
 # the transform.
 
