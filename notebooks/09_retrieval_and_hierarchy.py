@@ -740,7 +740,7 @@ models stay weak with or without retrieval.""")
 #
 # Q3 and Q4 are seed 001's own questions, asked verbatim as warm-ups worth no points; their
 # follow-ups, Q3b and Q4b, are predictions worth half a point each, like every prediction and the
-# count (Q5b). The questions that ask why (Q4c, Q5c) and the exercise (Q6) carry most of the grade.
+# count (Q5b). The questions that ask why (Q4c, Q5c) and the exercise (Q6) carry half of the grade.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
@@ -1030,7 +1030,7 @@ for name in learned:
 # answers with the most confident chunk, which is not always the chunk holding the key. Four
 # changes are proposed to cure its wrong picks. Which one, if it did what it is meant to do, could
 # bring map-reduce up to the oracle with chunks of 16 pairs, and why do the other three stop short
-# of that? The cell after the question measures the three changes that need no training.
+# of that? The cells after the question measure what can be measured without training a new model.
 #
 # - **A)** Divide every chunk's logits by one temperature fitted on held-out chunks, so that the
 #   reducer compares confidences that are right on average.
