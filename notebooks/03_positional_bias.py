@@ -1010,7 +1010,7 @@ for s in SEEDS:
 # they score about 1.0.
 #
 # - **A)** About 1.0: squeezing only shortens distances, and shorter ones were all seen in training.
-# - **B)** About 0.6: far pairs blur together in the slow channels; the pairs near the query stay sharp.
+# - **B)** About 0.2: far pairs blur together in the slow channels; the pairs near the query stay sharp.
 # - **C)** About 1/64, chance: fractional positions match no trained position, so nothing carries over.
 # - **D)** About 0.2: neighbouring tokens now sit less than one position apart, a step it never saw.
 #
@@ -1050,7 +1050,7 @@ assert check_choice(q4_answer, "e71a5dd0f8a3911461fe4818134e96c8933649f74c3cf65b
 # %%
 explain(
     q4_answer,
-    "sealed:uIznistbf5WQ/nEjxJ1HGOZxZ9YF1mnfun5NZZRBkhl3SaFqHg28Rmk2gtxgZwqt3Npdex4aldYuDmDTLaQ/OJ0YNZf611fDXPf1S6jthTlu0/rtNyMsqtAet3N8poRTQi/1r+Z64ybbF/Rp/nPhrH6sQD5Z0obRYKaS73g+2XVz2pGwQyM9Q0dWMCMFFRTZnmlG480DOnJWbSojHpWyzgsGMaoRYZBi0AIod5RQRq8fYNg4ZdgGgcPDIZoap81Z2DYR05LxePE9I2SrVAYZXWkbUe66YBmwmd071dwzo19oXF84lyoigU+uViipmymWgKms3BBl9DVWqa0n3m2H9SljV9jgDh1p9by5f5mxB1LT8+pSckdNLJnwCnlpFJPcmigNy5BhDsEiMh2keCrVXOOG2C04fr2eyJiQ5MLvUxcb7mOtLD/i8TeeI2Nygu64/6zg4V5S0PIIbEGI2qoEfXkh5KIRs8jsvj98WBYG3PIgDHOkr73L46Lj8mICA2SF1SoCzATNlrBPTAev3DW2dMQnSH189VNlXUNZbYZI+sbwlnYPCsEypkB5ENu22txi2GZryNq1OBLp70iRJZfPk8rpmpaPVNzCQz2QcAssqK3I8o5Qkpj/YPun09fjZbquwi1qjuI30iONUolBFTRIXEEag4W+DMzGw2Nn49qmpFGdU31Z1LXV4kgGg9+UXh/ux6A4QiFwT29WmrKAwVL796ZCO/CgHfMwRmApTXSWe55MFONqBUEj2jinn2jtSTlop8X/0mjSYAK6wKiTVNb3uMAITV93KZZEoc5BAa/32HARAGEESFcPlB7YNgwnohyBMmZuwf4JL5tFVPwvk7OSdHJtlhycOpLzHlQkVu0JXECcrz9r2VkE3xz/IZvPQLF6wzZfaPzXtnLh4xh3XBlDPfUZ3+z6Yu0aCH9EF6BQM94MPCm5JruaRlTgSFTgJfrgd/MBu1ukbl1TrCspcuSJmUdNU7N6Gnp+IcnicFLp2g4bf4i2EMctkAb6D8xbzIK1ByCMcqK3yMpAORua1aiBACrnpq5ypHX2nkVcjEstubE6SRCsRlSkBfqr/gWxxRKrg2vo89LgpyyNpy6EO4XkoWVoqAF8oKBtuGaFiCVkbBVug3p614f16ShHJ4gyOSMcLAZP4DP/9v9XaVGPf2LVtI9O4IAH6Z5L5gBn3hYDq0LdHiM0Hy31vfpzXWr/lKyMSUZLDNV+NXIfrfUhP7uUuGPXQ4R4Jejk5yY9AFQKUb743+troAMOHuejobocf9KaezfJL4XNdpwDenx9qkcisUvGx6FAVGEXOF1eJQhg7jCO30w6ymROIaqzzfsGJbX1jSwE+O9PJMRQsG8F0+cK2XJ+xQNaV+m8++r4JYEkBvV0voX5byiXHjpU3IupaDqVkZSFAIjGjZVjgaAFPPgbXeBemZ3QtnvvLaYDi0J1wKC6dbBEpbkMCOVpTeQ7z6ajI+2hQnOep9Kgy43gc7yan9IKaHkhQOJTR/mcHZF3iqP4qxbIgVEQrRAIpIoZL3m4h+P27BmiNL9C/QzH8zmViYS/WF/PHcRDgqfUDW6np8J1z+69o7gyWlEmEzZNb+//xWNxvimEq04Mj1n3ybnhAk+zfKy5IfI9cPaJU0bPn8wlne7A3VLMZzVvXIaLA1Z54UdjZKz6qJLmU9phO8AsqOzSa9/y7sA4SYBFh+/pAfuRFN+wwSPGMWfCnPKJFP2uPJHz9B7dhyo=",
+    "sealed:iK+fKD3TAWfUsfEaq68RLOZxZ9YF1mnfun5NZZRBkhl3SaFqHg28Rmk2gtxgZwqt3Npdex4aldYuDmDTLaQ/OJ0YNZf611fDXPf1S6jthTlu0/rtNyMsqtAet3N8poRTQi/1r+Z64ybbF/Rp/nPhrH6sQD5Z0obRYKaS73g+2XVz2pGwQyM9Q0dWMCMFFRTZnmlG480DOnJWbSojHpWyzgsGMaoRYZBi0AIod5RQRq8fYNg4ZdgGgcPDIZoap81Z2DYR05LxePE9I2SrVAYZXWkbUe66YBmwmd071dwzo19oXF84lyoigU+uViipmymWgKms3BBl9DVWqa0n3m2H9SljV9jgDh1p9by5f5mxB1LT8+pSckdNLJnwCnlpFJPcmigNy5BhDsEiMh2keCrVXOOG2C04fr2eyJiQ5MLvUxcb7mOtLD/i8TeeI2Nygu64/6zg4V5S0PIIbEGI2qoEfXkh5KIRs8jsvj98WBYG3PIgDHOkr73L46Lj8mICA2SF1SoCzATNlrBPTAev3DW2dMQnSH189VNlXUNZbYZI+sbwlnYPCsEypkB5ENu22txi2GZryNq1OBLp70iRJZfPk8rpmpaPVNzCQz2QcAssqK3I8o5Qkpj/YPun09fjZbquwi1qjuI30iONUolBFTRIXEEag4W+DMzGw2Nn49qmpFGdU31Z1LXV4kgGg9+UXh/ux6A4QiFwT29WmrKAwVL796ZCO/CgHfMwRmApTXSWe55MFONqBUEj2jinn2jtSTlop8X/0mjSYAK6wKiTVNb3uMAITV93KZZEoc5BAa/32HARAGEESFcPlB7YNgwnohyBMmZuwf4JL5tFVPwvk7OSdHJtlhycOpLzHlQkVu0JXECcrz9r2VkE3xz/IZvPQLF6wzZfaPzXtnLh4xh3XBlDPfUZ3+z6Yu0aCH9EF6BQM94MPCm5JruaRlTgSFTgJfrgd/MBu1ukbl1TrCspcuSJmUdNU7N6Gnp+IcnicFLp2g4bf4i2EMctkAb6D8xbzIK1ByCMcqK3yMpAORua1aiBACrnpq5ypHX2nkVcjEstubE6SRCsRlSkBfqr/gWxxRKrg2vo89LgpyyNpy6EO4XkoWVoqAF8oKBtuGaFiCVkbBVug3p614f16ShHJ4gyOSMcLAZP4DP/9v9XaVGPf2LVtI9O4IAH6Z5L5gBn3hYDq0LdHiM0Hy31vfpzXWr/lKyMSUZLDNV+NXIfrfUhP7uUuGPXQ4R4Jejk5yY9AFQKUb743+troAMMHta1ob8Be9KLPiyaYI2CIocOO3944lsutV3Kjq1IRGtFdV8aMRpm7mze3kwqgihKb+Gzz/UBOfC7nmQPveJcd4Be6CRE7+0LjTZlyBVaT+j57/K9ZYEjHbBn9tS3ayTBU3hb2pG9upMykZSFAonQi49z/f1kVf9YU7MC3t6VpjytOuVDxQYynOf1Ya0A7OcCT7UsQrRkkv7vaq3vXn3f+tLphpv1ZbnIldAKOjJ/GLUTDvmJVYc6m679vBfIm0EDsRxcooBNfm39mP+34wKpc71IrgyP/SWAwNb+QlOOEoZYn7bUCi+z7stvwr3+5espEnYmGjlNOP7l02NwojyathgPyB7W07nhVhDxcaulIaJqZPCJUUvJj8Mz0vSGmHKDYXBqUIudUB95qUQiZa++uZHmRNplddA4/aGGPoyi7lHFpNBVgay9VKbCW+P/pUGSYjTGkfqLFf2hJt/08h7Ox2q/+/8FVtmkTxeN+iYAGZFh2GdAHwrGlHlf0cet/jPRubI6/HkgXnFPJKb3rVkxfVn15CVFNde3KN09SA/iirZHIZPYIAv9sXDqjYpe72E7wUhn3fGku4hPO6r+PL0dvAJwP7KczN5987cIqRAkJbgpWmf3xaovP4reNpOyDsl7Xb9prgyxXmlL0fEbzeBT+4hnBO80MRsIY1LMtV6FMm2+F0+/9O6f60OHW74DErRGvpssgvliSRfK42oogBdbrujSXeJQVTOyr+GTbNe7GRVMkuhkMdzFRfHU",
     salt="03/q4",
 )
 
@@ -1113,7 +1113,8 @@ fig
 # saw. A retrieval model relies on one: in layer 1, each value reads its own key, one position
 # back. Measure that step directly: the layer-1 weight from each value to its key (best head),
 # on 64-pair sequences, for the model as trained, the same model with interpolated positions,
-# and after the interpolation fine-tune.
+# and after the interpolation fine-tune. Then, for the interpolated model before any fine-tune,
+# accuracy by quarter of the queried index at `K` = 16: does it depend on the distance to the query?
 
 # %% tags=["shows-answer"]
 parents = {s: fill[("rope", s)] for s in SEEDS}
@@ -1129,6 +1130,14 @@ prev.update({("interpolated", s): previous_token_weight(squeezed[s]) for s in SE
 prev.update({("interpolated + fine-tuned", s): previous_token_weight(tuned[("pi", s)][0]) for s in SEEDS})
 for state in ("as trained", "interpolated", "interpolated + fine-tuned"):
     print(f"{state:26s} layer-1 weight on the previous token: " + " / ".join(f"{prev[(state, s)]:.2f}" for s in SEEDS))
+print(
+    "interpolated, step 0, K = 16, accuracy by quarter of the queried index (first / middle / last, last = nearest the query):"
+)
+for s in SEEDS:
+    print(
+        f"  seed {s}: "
+        + " / ".join(f"{a:.2f}" for a in quarters(accuracy_by_query_index(squeezed[s], 16, per_index=64, seed=16)))
+    )
 
 # %% [markdown] tags=["shows-answer"]
 # **Takeaway, honestly.** Two toy-scale findings, on every seed.
@@ -1209,8 +1218,8 @@ print(f"""\
 # seed quiz's own questions and Q7 a review question of the seed material; Q6 to Q8 are asked
 # verbatim, options included, as warm-ups worth no points (Q1, in section 2, is the graded question
 # on how this chapter's models lose pairs by position as the context grows).
-# Points: Q1, Q3 and Q5 one each, the exercise Q11 two, and the predictions Q2, Q4, Q9 and Q10 and
-# the computation Q12 half a point each.
+# Points: Q1, Q3, Q5 and the prediction Q10 one each, the exercise Q11 two, and the predictions Q2,
+# Q4 and Q9 and the computation Q12 half a point each.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
@@ -1634,6 +1643,7 @@ for s in SEEDS:
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q10
+# points: 1
 
 # %% [markdown]
 # **Q10** (predict, then measure; another follow-up to Q8). A fourth probe, not run in section 3:
