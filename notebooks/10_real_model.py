@@ -851,7 +851,7 @@ explain(
 
 # %% [markdown] tags=["shows-answer"]
 # The measurement: the stored grid (written to `notebooks/results/real_model.json` by
-# `python -m course_utils.chapters.real_model measure`), and its 128-token row recomputed.
+# `python -m course_utils.chapters.real_model rebuild`), and its 128-token row recomputed.
 
 # %% tags=["shows-answer"]
 record = real_model.load_real_model_record()  # the stored grid (and section 4's runs)
