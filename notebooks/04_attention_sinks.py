@@ -406,41 +406,6 @@ for seed in SEEDS:
 # Is the sink attached to *position 0* or to the *BOS token*? Two probes: move BOS to position 16,
 # behind 16 random symbols; and replace BOS by an ordinary symbol (`s5`).
 
-# %%
-shift = 16
-moved = test.tokens.clone()
-moved[:, shift:] = test.tokens[:, : 64 - shift]  # BOS now sits at position 16
-moved[:, :shift] = test.tokens[:, 1 : shift + 1]  # symbols before it
-idle_moved = idle_q.clone()
-idle_moved[:, shift:] = idle_q[:, : 64 - shift]
-idle_moved[:, : shift + 1] = False  # the idle queries that can see the moved BOS
-replaced = test.tokens.clone()
-replaced[:, 0] = vocab.offset("symbol") + 5  # BOS replaced by the symbol s5
-
-
-def token_or_position(model):
-    """For the head of each layer that parks most on BOS: its idle weight on BOS at position 0, on
-    s5 in BOS's place, and, with BOS moved to position 16, on BOS and on position 0; and the largest
-    idle weight any head of the layer puts on the query's own position."""
-    with torch.no_grad():
-        attn, attn_replaced, attn_moved = (model(t, need_weights=True)[1] for t in (test.tokens, replaced, moved))
-    on_self = attn.diagonal(dim1=-2, dim2=-1).permute(0, 2, 1, 3)[:, :, idle_q].mean(-1)  # (L, H)
-    rows = []
-    for layer, masses in enumerate(sink_mass(attn, idle_q)):  # masses: (H,)
-        head = int(masses.argmax())
-        rows.append(
-            {
-                "BOS at 0": masses[head].item(),
-                "s5 at 0": attn_replaced[layer, :, head, :, 0][idle_q].mean().item(),
-                "moved: on BOS": attn_moved[layer, :, head, :, shift][idle_moved].mean().item(),
-                "moved: on 0": attn_moved[layer, :, head, :, 0][idle_moved].mean().item(),
-                "on itself": on_self[layer].max().item(),
-                "head": head,
-            }
-        )
-    return rows
-
-
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q8
@@ -498,6 +463,40 @@ explain(
 )
 
 # %% tags=["shows-answer"]
+shift = 16
+moved = test.tokens.clone()
+moved[:, shift:] = test.tokens[:, : 64 - shift]  # BOS now sits at position 16
+moved[:, :shift] = test.tokens[:, 1 : shift + 1]  # symbols before it
+idle_moved = idle_q.clone()
+idle_moved[:, shift:] = idle_q[:, : 64 - shift]
+idle_moved[:, : shift + 1] = False  # the idle queries that can see the moved BOS
+replaced = test.tokens.clone()
+replaced[:, 0] = vocab.offset("symbol") + 5  # BOS replaced by the symbol s5
+
+
+def token_or_position(model):
+    """For the head of each layer that parks most on BOS: its idle weight on BOS at position 0, on
+    s5 in BOS's place, and, with BOS moved to position 16, on BOS and on position 0; and the largest
+    idle weight any head of the layer puts on the query's own position."""
+    with torch.no_grad():
+        attn, attn_replaced, attn_moved = (model(t, need_weights=True)[1] for t in (test.tokens, replaced, moved))
+    on_self = attn.diagonal(dim1=-2, dim2=-1).permute(0, 2, 1, 3)[:, :, idle_q].mean(-1)  # (L, H)
+    rows = []
+    for layer, masses in enumerate(sink_mass(attn, idle_q)):  # masses: (H,)
+        head = int(masses.argmax())
+        rows.append(
+            {
+                "BOS at 0": masses[head].item(),
+                "s5 at 0": attn_replaced[layer, :, head, :, 0][idle_q].mean().item(),
+                "moved: on BOS": attn_moved[layer, :, head, :, shift][idle_moved].mean().item(),
+                "moved: on 0": attn_moved[layer, :, head, :, 0][idle_moved].mean().item(),
+                "on itself": on_self[layer].max().item(),
+                "head": head,
+            }
+        )
+    return rows
+
+
 deep = {seed: zoo.load_entry(zoo.entry_name("sink", seed, layers=2), verbose=seed == 0)[0] for seed in SEEDS}
 probes = {
     **{(1, seed): token_or_position(models[("softmax", seed)]) for seed in SEEDS},
@@ -1004,7 +1003,7 @@ assert check_choice(q2b_answer, "6c03e98c292a6cfb22dbe9dbf1557f4211d3cc6e0ebc108
 # %%
 explain(
     q2b_answer,
-    "sealed:3VENUN6RiCV6sZ+v0FSs7MM6HyNrXhV5QsZF4g3RgtRdomd/kF+a9jMS10+XaX2BlXB8Rtr6Dz2EZ5NONDF7FNPm6qrm6B7iC2AbZp0kfU127yrfAcCoKsF1cBW9n0lLso5rdOtau4GBAcWmozurogc98oEjALNmVAS8HNYEee6bl6vflkzU2Rv83VyED6QjlwotfvuN/2puXOGRphMTAgJJWwIOOBPFrN4gIfDhfdLSa9Pe6SHg+nKJIeput2UAyZklVx6roRs49gfWhp0ngWcHvKutm1cZtTR5fvCibLpKw9YGbtpL5TLl0zdqR0/RVrpu35PvZVG8qfkj75CNmb+ySZqytzQkrQBb5hpwLTZIQS8ds8ZF/xb0nqRceh3ORlCsfGVJXfDT860H3znmXH7IZvW+A9vksn6GrePkATywMnELFQ4A9pV0X7tQD4/EYqs3E+fJr1VTI4YjMZyWRgxcSXTnewaAOg7BnPLt8CoPEHSrn8tHDSXFmH3KR8W4Mgey89M1IQVA+mH4zWMNx6YwKFurvlxEsvqHDdMY3zJTK3/mYbdD7d2+4rjoQngXFmdayfGz2KUCtiC2uOgeAfihIGpTYSGNCzQj8W883NuWNdCqMnWH5qYpU536c2oWcPdVyjVplYFuLVE8WPnr/aYNyEhePun0cZDzt+ck4/W8DkwqACasTcJk/u81ZHBehuLEwazzvfIGlazdBmg6ER3uuQlshXTd9NOj41XV+JH3Kc0VLO0M67vFoRGES6uixC5tzYjnedrNaLm1tG66P8MAmD51gl2eYyIULo9fWOHaNMJSRqzqdyesI93lj7/uh/QPf0IcC5lF/dF/5UyTmjj+lNq2BeNp0HRGHs3a7yKfS7u3JIm9AqLOv1H3UMBeaXPtzoZP6TKZhajKvNi/Fvpk9BhTktlnsNVL2ZDSzs2XcyQgN1vtYaz2S7y0VKhGXccsqOm/aVBDIfTwh7NHJkTIxqCt4QRkO4GS0JpcFMwRXu4qYPzDjaKQiMKLEQ8NwgxtpxY62V11PmpvAAVSKjTO6qcnBJ+BndNRIm5XGKQjN+Knh8tRkbS2S5Sf2nKeF4UvlFFV/a93RSw+D5dEyyjBC8p3QSR9ZcsmyLM+H9GT1hGSGZziPbSTYW0c8pJtAD0mCfqPjkpuNIHEe1g/d/YlQovmocSUAOhXylb14qwy2reZ8sECHIq1WoEe4BAcOMuqwP/YWxingX30Xkxz4NLo6npcc6f7dK73M7NSbDLy9VahJ86030Wy3t6HA8u93Zj87ICgaJzU4tbrfCfAT0NJ5R7twARC4roop1tn8TekjIBvXtAM0Qa7cpvhZh68s9ElnMZP2ce18cPRF7JvQz2nMsG5edqKMvwJq8bATd05K84yCOso6FAHOsjapm1suxZN1A+Cbxm67n6rH0W5hs325SYa+6e7YD6QMQ2EoJyT2drKp5WvNU940JA0WPXET9dXbQvTGnUNhBNCRDMOaXcBdH5A3g1lTTcMFwdHlvbCiRwQX5gJ51VLred8Ac5KUFy+9777RClnLLQ3oISE4jAoNBZvNAQmszxC+QOsMlsKXHLVKE5HvugAei4V+ckmVU3hNCQcLPngAN2kHXdk+ozTxUFMPf+8V2Za+0ZrO2KtYQXKcaf9quvHCUKqR2SuYTkGk5lWgzCMld77jULV3jkPUu/N3XI8r1xOOrss5iD+MF1VYsP9AG6uPblFsnJCJ/FNToU2Zxt20+wiTdE9h4/xKJkqnRuQ2NL+wVP0/yiP56PwjzwtxTPsgKb2VzIi06dmcMnMlMxCtnM5gzZA5UxrCyNO4uMF1EYKfN0O+5frouwa5GHELmeN9r5C5tTD54N4djkp5oRiAYWSIZL7HQODYNywn1ebJ7d5Sz5qT6dDa84DNGdiJNsSn61IDZPaCS4vqFSH9k8c73cF6MMcJTX8dS6MFQQ0AFSfgitrgkbbpZ4m3OtxOe4PSCcke5y5ko5GFtPswH/UWuJI/8zzD/h6bMCNXPvKnGwawr7ji/e6gQAF/l+cqbKukfzIu1SiijuLI+P3HpoVXpbm2psYY26htGhyWe4buv5GNzgoIOFzd8XGJJ0=",
+    "sealed:X/gwa2PQFNLDiQ9wkdvBCcM6HyNrXhV5QsZF4g3RgtRdomd/kF+a9jMS10+XaX2BlXB8Rtr6Dz2EZ5NONDF7FNPm6qrm6B7iC2AbZp0kfU127yrfAcCoKsF1cBW9n0lLso5rdOtau4GBAcWmozurogc98oEjALNmVAS8HNYEee6bl6vflkzU2Rv83VyED6QjlwotfvuN/2puXOGRphMTAgJJWwIOOBPFrN4gIfDhfdLSa9Pe6SHg+nKJIeput2UAyZklVx6roRs49gfWhp0ngWcHvKutm1cZtTR5fvCibLpKw9YGbtpL5TLl0zdqR0/RVrpu35PvZVG8qfkj75CNmb+ySZqytzQkrQBb5hpwLTZIQS8ds8ZF/xb0nqRceh3ORlCsfGVJXfDT860H3znmXH7IZvW+A9vksn6GrePkATywMnELFQ4A9pV0X7tQD4/EYqs3E+fJr1VTI4YjMZyWRgxcSXTnewaAOg7BnPLt8CoPEHSrn8tHDSXFmH3KR8W4Mgey89M1IQVA+mH4zWMNx6YwKFurvlxEsvqHDdMY3zJTK3/mYbdD7d2+4rjoQngXFmdayfGz2KUCtiC2uOgeAfihIGpTYSGNCzQj8W883NuWNdCqMnWH5qYpU536c2oWcPdVyjVplYFuLVE8WPnr/aYNyEhePun0cZDzt+ck4/W8DkwqACasTcJk/u81ZHBehuLEwazzvfIGlazdBmg6ER3uuQlshXTd9NOj41XV+JH3Kc0VLO0M67vFoRGES6uixC5tzYjnedrNaLm1tG66P8MAmD51gl2eYyIULo9fWOHaNMJSRqzqdyesI93lj7/uh/QPf0IcC5lF/dF/5UyTmjj+lNq2BeNp0HRGHs3a7yKfS7u3JIm9AqLOv1H3UMBeaXPtzoZP6TKZhajKvNi/Fvpk9BhTktlnsNVL2ZDSzs2XcyQgN1vtYaz2S7y0VKhGXccsqOm/aVBDIfTwh7NHJkTIxqCt4QRkO4GS0JpcFMwRXu4qYPzDjaKQiMKLEQ8NwgxtpxY62V11PmpvAAVSKjTO6qcnBJ+BndNRIm5XGKQjN+Knh8tRkbS2S5Sf2nKeF4UvlFFV/a93RSw+D5dEyyjBC8p3QSR9ZcsmyLM+H9GT1hGSGZziPbSTYW0c8pJtAD0mCfqPjkpuNIHEe1g/d/YlQovmocSUAOhXylb14qwy2reZ8sECHIq1WoEe4BAcOMuqwP/YWxingX30Xkxz4NLo6npcc6f7dK73M7NSbDLy9VahJ86030Wy3t6HA8u93Zj87ICgaJzU4tbrfCfAT0NJ5R7twARC4roop1tn8TekjIBvXtAM0Qa7cpvhZh68s9ElnMZP2ce18cPRF7JvQz2nMsG5edqKMvwJq8bATd05K84yCOso6FAHOsjapm1suxZN1A+Cbxm67n6rH0W5hs325SYa+6e7YD6QMQ2EoJyT2drKp5WvNU940JA0WPXET9dXbQvTGnUNhBNCRDMOaXcBdH5A3g1lTTcMFwdHlvbCiRwQX5gJ51VLred8Ac5KUFy+5Lm6XmZnZKNytonK+D0zNBZ9L0UnuXpf50K1IwgLVmnebxpasf1CcypW5YZ3TE3nbWEOKuWzSoiyAGgw84jInQJaM6yMV3JLtk5gO2r+Jxncd6u89KCCGgupRyGuLm0JhNhBiziHwZ31lxHA0ztXUuXRkGM9v1BEfe80rzHgdU4MAODBR2y/aLlCtTNBb+RLD483extlgK8qUNEkgJy0Y8EKhxvEk970xkH04SKJ6r6+mnkuwmfqmKb2Vzxgy6ovcNXGgYAD/WYyn34GrA9wESMdvaoK0Q9BfMVA8tn++v8J8TTSa2GRoepZ4cjRroN4dioys5J/RIODZNbsCAeBJNK7hUGXbqU3QXFqB6FEe4kcfHxmJNsKjrsaFtSbMmE37hiS7E1ZvmgbrZMNJSztNjOWWgN2AEaWiCAj0VDWqNRyzql7Oe5dXnV2fJi53YoFCc3oiXCACeJA6MS+V7J8I4jZVe2ZmGwbwr7ikOC7zBYC5Eecprj33/fT/kL02gSFavmlW84JTZHvn8gPY2m95mNnWfYdvqoVLislJa93dsaDLtwo38XHLgObQfhadyyRfH+TDgIkA15MKKpKMIfA+3y/VQgDdaiE5i5/NDXy3f8Y1TQ1NmdbPX+OKsbu2k23ATn6GIy+hPmfxOSYPD/yLg8Zo/cyGKz08LGUsBpeZfkI8AIh9TipNMmGbIF2Af/n6YAQmDVww8ktKDSRYN16ctnZYXwmbe5Gk9+E5HaNfiL0C2/dsVA9tY8I3euSFojpd3GDXByWOMNjGzT5ck+TRyiIvGQfIwsrcgCXgrdC0LFRLv1v7uPOrxNtL36yST2zjtKLV8RlO1QKywUnl8KYAQu1srOKaUFHdi2et1PsvDmJHQyaZtpKa4NWOVUvUHYlCq1P70YSZ7+WWqolxu1iZanXyfv16OwTiEjqNjrDdoRawNGVIZ7gNyhbrd5OPJbJDhWA7a6ZqSOtyO0Vdg75WFutIEkMYMZp1F6pRw==",
     salt="04/q2b",
 )
 
@@ -1113,9 +1112,11 @@ for label in ("sink logit from 0", "sink logit from 4"):
 # **Takeaway.** Every variant reaches the stream's floor (excess loss ≤ 0.002 nats), so the loss
 # cannot tell them apart; where the heads park, and what evicting BOS then costs, can:
 #
-# - **A query-independent extra key loses to BOS.** softmax1 and the learned sink logit from 0 put
+# - **A fixed extra logit loses to BOS here.** softmax1 and the learned sink logit from 0 put
 #   no weight on the extra key in any seed (all weight sums 1.00), grow *more* sink heads than plain
-#   softmax, and make eviction cost more. The learned logits barely move in training, from 0 or
+#   softmax, and make eviction cost more. This is what training found, not a limit of the method:
+#   softmax ignores a shift shared by all logits, so the extra key's score relative to the real keys
+#   is still set by each query (through the real keys and the key bias, which shifts them all). The learned logits barely move in training, from 0 or
 #   from +4 (at most 0.14 and 0.03, printed above), so what decides the contest is the real keys'
 #   scores, which training raised for BOS; the logs do not say why it moved them and not the logit.
 #   From +4 the outcome is drawn per seed: in seed 0 every head abandons the extra key within 250 steps (its weight falls from about
@@ -1124,8 +1125,8 @@ for label in ("sink logit from 0", "sink logit from 4"):
 # - **A key and value of its own loses too** in every seed: although `v*` could carry the same
 #   bias as BOS's value, some head keeps parking on BOS and eviction costs 0.24–0.35 nats, though
 #   in two seeds another head uses the extra key. These measurements do not say why.
-# - **Fixes that let each query decide win in every seed**: a learned key (the extra logit depends
-#   on the query), sigmoid attention (no weight budget to spend) and the output gate make eviction
+# - **Fixes that give each query its own extra logit win in every seed**: a learned key (the extra
+#   logit depends on the query through its own key), sigmoid attention (no weight budget to spend) and the output gate make eviction
 #   free, ≤ 0.004 nats. A head may still put weight on BOS (two sigmoid heads of seed 0 and one of
 #   seed 2 put about 1 on it, among weights summing to 14–31), but nothing depends on it.
 #
@@ -1134,9 +1135,10 @@ for label in ("sink logit from 0", "sink logit from 4"):
 # al. (2025) cut the first token's share of attention from 65 % to 3.3 % with softmax-1 (and OrthoAdam), and Gu et
 # al. (2024) found no sink with sigmoid attention. Why our toy is harder on the fixed slot, these
 # measurements do not settle. It is not that the parked-on value is useful and a zero value cannot
-# replace it: the sink key with a zero value wins in every seed. What the winners share is a score
-# that each query sets; yet the sink key with a value of its own loses, so that is not the whole
-# story either.
+# replace it: the sink key with a zero value wins in every seed. Nor is it that a fixed logit cannot
+# let the query decide: relative to the real keys, each query sets it too. The contest is decided by
+# optimisation (where training starts, which gradients reach what), and the sink key with a value of
+# its own, which loses, shows that the form of the extra key is not the whole story.
 
 # %% [markdown]
 # ## Takeaways
