@@ -1422,7 +1422,7 @@ assert isinstance(_out, torch.Tensor) and _out.shape == (2,), "return one gradie
 # %%
 import torch
 
-from course_utils.tools.quiz import check_rounded, fingerprint, unavailable
+from course_utils.tools.quiz import autograd_functions, check_rounded, fingerprint, unavailable
 
 _gen = torch.Generator().manual_seed(5)
 _s = torch.randn(2, 3, 6, 6, generator=_gen, dtype=torch.float64) * 3
@@ -1436,20 +1436,7 @@ _w1, _w2 = (
     for _b in ([-50.0, 0.0, 1.5], [50.0, -2.0, 0.5])
 )
 del _s  # only the weights leave for the function
-_AUTOGRAD = (  # derive it: no autograd, backward or forward mode
-    torch.autograd.grad,
-    torch.autograd.backward,
-    torch.Tensor.backward,
-    torch.autograd.forward_ad.make_dual,
-    torch.autograd.forward_ad.unpack_dual,
-    torch.func.grad,
-    torch.func.grad_and_value,
-    torch.func.vjp,
-    torch.func.jvp,
-    torch.func.jacrev,
-    torch.func.jacfwd,
-    torch.func.linearize,
-)
+_AUTOGRAD = autograd_functions()  # derive it: no autograd, backward or forward mode
 with unavailable(*_AUTOGRAD, namespace=globals()):
     _d1 = sink_logit_grad(_w1, _v, _g)
 with unavailable(*_AUTOGRAD, namespace=globals()):
@@ -1470,22 +1457,9 @@ assert check_rounded(
 # HIDDEN
 import torch
 
-from course_utils.tools.quiz import unavailable
+from course_utils.tools.quiz import autograd_functions, unavailable
 
-_NO_AUTOGRAD = (
-    torch.autograd.grad,
-    torch.autograd.backward,
-    torch.Tensor.backward,
-    torch.autograd.forward_ad.make_dual,
-    torch.autograd.forward_ad.unpack_dual,
-    torch.func.grad,
-    torch.func.grad_and_value,
-    torch.func.vjp,
-    torch.func.jvp,
-    torch.func.jacrev,
-    torch.func.jacfwd,
-    torch.func.linearize,
-)
+_NO_AUTOGRAD = autograd_functions()
 
 
 def _inputs(seed):

@@ -392,6 +392,24 @@ def test_unavailable_blocks_the_course_function_everywhere_a_student_reaches_it(
     assert notebook["by_name"](torch.zeros(2, 3)).shape == (2, 3)  # restored on exit
 
 
+def test_autograd_functions_make_every_way_to_differentiate_unavailable() -> None:
+    from course_utils.tools.quiz import autograd_functions, unavailable
+
+    x = torch.tensor([1.0, 2.0], dtype=torch.float64)
+    attempts = {
+        "reverse mode": lambda: torch.autograd.grad(((y := x.clone().requires_grad_()) ** 2).sum(), y),
+        "backward": lambda: ((x.clone().requires_grad_()) ** 2).sum().backward(),
+        "forward mode": lambda: torch.func.jvp(lambda t: t**2, (x,), (torch.ones_like(x),)),
+        "jacfwd": lambda: torch.func.jacfwd(lambda t: t**2)(x),
+        "grad": lambda: torch.func.grad(lambda t: (t**2).sum())(x),
+    }
+    for attempt in attempts.values():
+        with pytest.raises(RuntimeError), unavailable(*autograd_functions(), namespace={"torch": torch}):
+            attempt()
+        attempt()  # restored on exit
+    assert len(set(autograd_functions())) == len(autograd_functions())
+
+
 def test_unavailable_also_blocks_defaults_closures_subclasses_and_builtins() -> None:
     import torch.nn.functional as F
 

@@ -61,6 +61,7 @@ __all__ = [
     "MAX_DECIMALS",
     "MIN_MARGIN",
     "OTTER_MARKER",
+    "autograd_functions",
     "canonical",
     "canonical_rounded",
     "check_choice",
@@ -613,6 +614,35 @@ def _no_library_code() -> Iterator[None]:
     if refused or not intact:
         what = refused[0] if refused else "a call that removed the check's guard"
         raise RuntimeError(f"{what} was used (and its error caught): write it yourself, from the formula")
+
+
+def autograd_functions() -> tuple[Callable[..., object], ...]:
+    """PyTorch's ways to differentiate for you: reverse mode, forward mode and `torch.func`'s transforms.
+
+    Pass them to `unavailable` when a question asks for a gradient derived by hand (notebook 04, Q3), so
+    that neither autograd nor a `torch.func` transform can stand in for the derivation.
+
+    Example:
+        >>> import torch
+        >>> torch.autograd.grad in autograd_functions(), torch.func.jacfwd in autograd_functions()
+        (True, True)
+    """
+    import torch
+
+    return (
+        torch.autograd.grad,
+        torch.autograd.backward,
+        torch.Tensor.backward,
+        torch.autograd.forward_ad.make_dual,
+        torch.autograd.forward_ad.unpack_dual,
+        torch.func.grad,
+        torch.func.grad_and_value,
+        torch.func.vjp,
+        torch.func.jvp,
+        torch.func.jacrev,
+        torch.func.jacfwd,
+        torch.func.linearize,
+    )
 
 
 @contextlib.contextmanager
