@@ -756,10 +756,10 @@ fig
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
-# name: q5
+# name: q1
 
 # %% [markdown]
-# **Q5** (predict, then measure). Probe the *shortcut* copier of sections 9 and 10 (trained at
+# **Q1** (predict, then measure). Probe the *shortcut* copier of sections 9 and 10 (trained at
 # length 12). Give it a string of 12 distinct symbols and its copy, but tamper
 # with the copy: overwrite the copied symbol `y4` with the string's `x9`. What will it write next,
 # in the place of `y5`, most of the time?
@@ -769,13 +769,13 @@ fig
 # - **C)** `x10`
 # - **D)** `x4`
 #
-# Store your letter in `q5_answer`; the cells after the question measure it.
+# Store your letter in `q1_answer`; the cells after the question measure it.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
-q5_answer = "A"  # SOLUTION
+q1_answer = "A"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -787,12 +787,12 @@ q5_answer = "A"  # SOLUTION
 # FORM
 from course_utils.tools.quiz import normalize_choice
 
-assert normalize_choice(q5_answer, "ABCD")
+assert normalize_choice(q1_answer, "ABCD")
 
 # %%
 from course_utils.tools.quiz import check_choice
 
-assert check_choice(q5_answer, "f7f6b701fa6000e07a436f56b95bb7f8224c27068c9b8f7a89026c96cbc27fc8", salt="01/q5"), (
+assert check_choice(q1_answer, "c1d416e5263d105db920b47d3a60149e042ecf8917b8fd327e87fe375cebcba9", salt="01/q1"), (
     "not yet: reread section 10's measurements"
 )
 
@@ -804,9 +804,9 @@ assert check_choice(q5_answer, "f7f6b701fa6000e07a436f56b95bb7f8224c27068c9b8f7a
 
 # %%
 explain(
-    q5_answer,
-    "sealed:xaKqU1XylJvUnrUVAYITnQjt8aKXPkKJtnFecBfYDDqi9tGu88KobYeX41iYAs1qf0e1shUKS2coDTVyYTNDLljI79FKYlke7yudUoi28CBCdyNMteSNJwdQTuEBg3RDuSyriqAmaYSqMJ8/fZ/JbW9bPkFWVGvPGLTLWyXxdMcXqOnQgbiFmoMCxIpOVaYojtp1ZI2L22G1efiN3Vs7A37JNl+CB3xboqqLG3LCVjYkTqbbfeoDJ+X51RCQWiXboUTQ+6FFsYHc+lcSeexvn8aMXMuBCwZRR/iCz/Li6eFZrGH900wdwZs7OSQ+eMMVYlPmFVAOd/c7y4WRnjn+E+pjcsVq+oRkV/rk77sJ7ztRzxr8bve6ndFShbweodPSicakXh+tpcdPW+npV4G107LnD123ighy3leXEQeKaYHuA/2NX1nvQOzzU7ISuMTdOcRq4ac5CLetHTwgjJnc/F34Iurdd6KwzVbwy9Bx2EoixGmQ1FMl0nBQfhmbbgfhhIA5AJlGMdNYygI9KUTUOt3pRWg8xuUaDI8+av4wbgw0ll5mYb7UVuEHkmCInDK61yuwJxRL07GyJxvSGcgN5gq78s3I3ukm621LcYefot3FPlF6WVtfPrFUukliU5KbE/36i9THgvF0RT5FkpAnji0m01VRd46vsHgSLE6BHhpAVl3feKp9zsJC6P5AedWne41xppVM6Xx/e0yvjAH2IRrAZVaCn+M7sjn/pSOTcCacwWm01JVv4L8C8UBmdXmd5Mpqw+y19SvOayoOn1efEo1cMNSpRYSFX7uIZ7rDiVA+EUP798hTCLfn6SGw3eb8aJoz/PmsB++noG4xXShjIyhBWcZi/JP9KoFNLzl87C4szOTQ1uVtGkcWhYdw0nXuAdH6I2Z5x0Rcg5Sgrg5sWpbghnnpHzB97hZzrMbNzs0zwzrmiTem2sN1etglqTOyxc9m8iQb549eRpMWTF5b4FHY07rmbxJrrlSh+JJfv/sl1Ls1IJ8inWVpum+r398qeTvMr6bYWOSf8wfCFW6v3IfAlMHqfbujuuys+uEcUjVvCEKICqiU6ntdB7x9mabL0xkSFzPiRQLDv/RA6oj7dfRQ+AkyCTZP5gWLzp87i5L7RSmeDa8E",
-    salt="01/q5",
+    q1_answer,
+    "sealed:+od7FHeMl+i70o4QEo4tF/u4VTxMQ0Z2Lhb+Kce6XtqqhBdGkiaDfLn1HdaC52bH1pqpM1+G1MGNltQjh8zUZVwfcUGakOcpxiKmV30n9qY/p8Cl6NvyT0ad0QmVvrxsfBw3ScaGbcMFsHcdZ0hKv8SbVaqamfZ/U1u3R4cRHVYOH3PBdsjg0LFDIynTMOWQ/SFnWOHrO3Fxo6smtEPF5kYPbi0nEG42N2fLWwuHkGpXHBG5IqDy1mihbIRxoJp99pUKa3gfaRPfQ9OfgGYz2Vc8E7cLDvb+ijypBcxVs7jedDhRSMMXpRj9GwPww4nA81X8YsStM8+2jeOrc4TfvpsWh+qx6n7ayH4D89mEYIHf33+ezhX7mHTgbjfj8e7I3LFjoqFKBHEGjAxG2kOrVV3cWgWPkASb5uCE7SPlI8ZsyHud3mP0ABLgmBI7CK8M2h8U5LTvlgS2A6dV1IfpHivH+TtzOzhUtgJdk+DHzKLgTCHnbmas1Xt9YCbbEVD4bthPH9a1rRGiQQBxCK5Hbr9HxXBqRi3ZBIDoUS5+aZ6Ve59+z2gOkdacw/JtNyA85MdpXeweYrznF6QV8dsgL/9a/tIhUXyNPZXK3nmL5v0gEkPPCQhIUWi8kQz+t7JK5dfYfWUtViWFVJUwcYgFAbM9No/8JzrAVpONz54CCkyG8xJkwHIX6u/D6opjLH/D4aMtE5lFI6sukg6uDHztW+CZT83qN175pJP6S3nTcJHwfzQfsP3TSUlE0hI8EhxKNFEOQoMtGdOay+qO9I5hKVTkM+/pqCxtpTAE2rjaLqKcxKW3LMEdls585+K18IA8jVOdofKPWQrIV1VXrMKgSxO8vxgabP5t5JnUUdFT2SBQB+8TJcwKq3BUsFaS5l/029ZSWK90NJ8qEn2nfZDu772H2fgj/0eAMUruKMdfSnkD4jzD5wxH/8eeNmYxZSqAFbqj2aHyb3Rq6bbmE0ctA5NVYQtqMHkCp8JSI+JfwPkJIA1tporZg/zWX4yI8EYIlOkVOna7n1FS4jvy/l82TvbO7l6w6Jn22PDTmK2PefkZUhWYy7YT2kopzUojfNlVrDOvfLfZbjDgmk3b0PcdfX/43pvmLYdMyccG2dXBuJMqO/MnZB2I",
+    salt="01/q1",
 )
 
 # %% [markdown] tags=["shows-answer"]
@@ -923,15 +923,15 @@ print(f"- The same copiers under the overwrite probe, content/position: {probe_s
 # %% [markdown]
 # ## Quiz
 #
-# Q5 was asked in section 11, before its measurement. Multiple-choice answers are letters in a
+# Q1 was asked in section 11, before its measurement. Multiple-choice answers are letters in a
 # string, e.g. `qN_answer = "A"`.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
-# name: q1
+# name: q2
 
 # %% [markdown]
-# **Q1** (predict, then measure). `softmax_from_scratch` subtracts the row maximum before `exp`.
+# **Q2** (predict, then measure). `softmax_from_scratch` subtracts the row maximum before `exp`.
 # Suppose it subtracted the row **mean** instead. For which of these float32 rows of scores would
 # it return a `nan`?
 #
@@ -940,14 +940,14 @@ print(f"- The same copiers under the overwrite probe, content/position: {probe_s
 # - **C)** `[120, 0, 0, 0]`
 # - **D)** `[1000, 999, 998]`
 #
-# Store your letter in `q1_answer`; the cell after the question runs the mean-shifted softmax on
+# Store your letter in `q2_answer`; the cell after the question runs the mean-shifted softmax on
 # all four rows.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
-q1_answer = "C"  # SOLUTION
+q2_answer = "C"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -959,12 +959,12 @@ q1_answer = "C"  # SOLUTION
 # FORM
 from course_utils.tools.quiz import normalize_choice
 
-assert normalize_choice(q1_answer, "ABCD")
+assert normalize_choice(q2_answer, "ABCD")
 
 # %%
 from course_utils.tools.quiz import check_choice
 
-assert check_choice(q1_answer, "2524b55ac3ff514d1492841f6468c4ea01c4a68c7ea50ce6e5f07ae68b5f14cb", salt="01/q1"), (
+assert check_choice(q2_answer, "2c6511df5370a6b6d9ec7818a5fcae54b85b5a0445b09a5afe8aa89f306b1799", salt="01/q2"), (
     "not yet: reread section 2, then apply it to each row"
 )
 
@@ -976,9 +976,9 @@ assert check_choice(q1_answer, "2524b55ac3ff514d1492841f6468c4ea01c4a68c7ea50ce6
 
 # %%
 explain(
-    q1_answer,
-    "sealed:EGX6IAQFgHAfIAq4RC1NdlYvX31IJauAMLPAI4n9hwt2DIeYBO7vbfDDI2LKzJjqj4b1KENd98/ZDEh5QxSW8IZ65I1xzHWCu6FiQuVJ3W6A/9jzx8QKz+bK7o6y/VMocPaA3Fh64J/kwNJSgIWpHwlS5idvStACe8ncAltg2/73zfrA+ABTK4gxgfCw5MJU3rJs9FnvVsDqm/IRzxQYBx25/BO7gDkpDNCXjoR0UFw1D3QR0TPghXGZhiQrGIlnv5yNvONIbS1s92K6dNr+3LqFtC7ARMYyRVPIvDW6EbnXiYLKl3e7W4rQTD6T9AuZiHrTmoKYnfX+V0+SpM/bvvkrHBLNH1ftCSDsYvqNtHkOEmxwbmc4ESPgWVSxd6o0E/jcfEbZHnnaYpGni1NL3OaAFUmQz0V95IKyEqCafyWZKPE05aHgMOgYl1ozVjjhBN8YmXGtEh8kpB4Tj9KvA7O8PF3ooozZnErC0f8dYJzxtEAG4XAAdWIgPR63L26v5n1+yGfKNO5xF1Xdtf6W0PNXFwBbjz0wyBAX5CTmDEx7i6V1jgtLISG/hrkPBaBJoECMVOFtFWcrH8aZWFbzhMF0Dz1jD6zdXS3+pF6Qfz6uYfotzfr7nW6O86QNz3ek2SKkP+j4umyYs7C0kaTq7l/POcSifk3N9itiNOH+S1nq5PipulSj64fKMTREMBDAhvg5nQRIWSCLL2xhpDHAtmVtGS9lZp7tJOXDpFjaduZC9nLegwHov7D0Cw9nebl3obskoSeO6lj7fZWio39aYB/5LfO44rJTS4TUE8pEYGFU6c4Lc2byXxyakoy+61pGzp793ULJ0OC/l7d6h8b83JebkbzkuXaDGp0fATL/+SQeZYGtspxXBAThZTsm8KqZ31o6B2pHCwK9ZfNz74EhWswsUAdHjDx2hM3AYIEMffOT6+nfVmmiD/sBvVDksPcH0otShlfYR3w1BCsBgYN4OUGv3OsmODQHXc25QYrEMsZcoAFhfUoZ5bXZGXBGCjWpAn/lpmzc6rGzv6RORDpaVl+bytwih+b7JrPCYqwk+qKfQ5hYfpCnnt5IQBEcpudu0n/dv/o8rcuNGgqoEeGuiXAwrTR0zk3uNQ92yBTBwsVtf/J8sp9hgGADZROC5xnJ7cIJ78xBRJ1kXuvARBlUGzRY0GUdN67vv1FFbYlGK0OmcYGi9rRjcBYQ7Z5uBi7i4/JFesAcodINcAi1eazgIsROc9xCXjnzTFXCDT1P7Il0xFTfdlyqfEIEJ4JzeENU7b0o6xz4CKac6gVHwgKpV8CLZepQ5YlGrJpzgMPS9GyVnpKyC4bnKLga0V8KnKOw5vp7p26a+bdsNWMDeiyEDnDXI7G/o4xqEvohPgYrMDJ+XbRs5hWUBgjMKwHCUgNwxdEw6PPd/lPXfj1KKR9IQ5yT2b93yyHGbSDqdQ7jXgLlaj3BQf2mVeShYazL3MgiKczuJh6ZwhDFBBh/XLRQknUDRIg8S1V1AU7KuA6qVi/9ogbINT9J+3prBHYo5wNrbUZ8T6yfnFfNxdH/ZuInQaob1vlbjGFkS+hBlSp9Qqt3fGObvPKqk7wWCA4=",
-    salt="01/q1",
+    q2_answer,
+    "sealed:hLyS6kDfbD9lY+kG/Vz62bSG5s3yiGVxu69DEc7y22UbcZe34dLeISZRLL4uSjQUpztIUDNcGIpP8P7Qe+jjc9fr55kMmFI9juh9bTwuxbCbZsljEo/e5L6qxTDuoGpLDVseZVfXak9EkUyrywPVRRw9tttPn453rZeN6G6TLqgRjtAMbnxcYByfozaUTBkOw6X7bZkqCQA0yy6RTbG+xG+fqcV/Lz4YJfftGJIo8EjOvrfHRj7MHmwC03Y/GDmfNPQptLrjB4oMtdyOqbXCT9DggCP2lPp8pGtk/1X9iVyjdCyOaqWLfVj5c8EUIHmPjSDfmfai+va3vBmVMyLFcGoiwBtQ+o8/gnQ6IK+7BIJkqKhojhs4U+MEHvZ7fsZoQjwicwCAIFrRCbO5ULERTDPAaSYsTZ/PK4ilyIksoom7Gwe2cj78I3Thi8Ek7pN5M3s01ohUyHi3gLYz9zP5EBgaaOrp3hdLOtHHLp9gm468+7pDPLuJLoEW6StlvK+/1MCSt+zowk5RJEE5IqjB+qJrcgTXacsASSBYVwiTVUbYAMQHDJyb8yTCYg77k7serhRAYNgohx2UUUrnW7fnwx6J3btMPIhY9ClDbSOFbO3jj2u01JxoZuHnpi+GW8mqTpCZD0drm/XKZQtWqmtysL3lQ/M2ZLJ8ceHF/NmDcs6EhjoUWUsFIl3c7n+U3je1WxnyQoTHjJkAFfyAMFXDndhH0TfizdruGVxthonUNA1zfJJZWXHbNf9vNXCHDcGKJ4cRTn7Is/RgEHeC2t9IkB7a233vrSzcftysfnK1HM8fjiPkPjU9O1Wdykn0wiBxwSgtgvWqQpDAOHeTSMaoOosjgPsFJKJxRkFF0PLso4xcsU3wXx0vOr+bSOxlWMDHJHuF+MmtjcNuVVgavdZ9Z6yaiAQHk60/OYdWRfrFECWZB6Abvixv+VkOKPPZGeteLLVzhjNlkRquui6/qnKw3Ox8fYN4O4HfRC+Oc4FGUi2XiQOR6+woNy8ZUIwzHXZ1GNCf2omTcwRM8/WBZ71ECDu7WneftOs6fjKx2yDKn6Od37cj2Cbx0SbYD6LH+q2k7yt8/n6zEsoVlyQ91Ey/f6fZeR3lI/n9Vc5kxFm1V11X6viDZRmLzZTZiC6jo8wfgujnJ13mN5+F66F0dBvG6DI5sBriiJ9454C6nQ0n9dVGkrhrdl20vLQDZDs44uNFpYi+ib6ajoVwrlQfXEqnElFTaUBzOgMa1b9QespPAJzGHdvAHJ32ymPq7KoY+FZWNpUd7ffIEkcCH2lf6dJ2a60Io1HKXYAdDNdLi6kIZt4gFIy1xyHwvJnDUfo0L03GDEPB/7zqqUxEPnLoCr0o6bWbEKFqLn5vvzRnS7HNdpHwzUrhNSd4lds9aYWy5dUiJs51f/5vFzstDlvNIwE60tRaBFw1DWUAEk6S3LqUU39dHAYXix2cfCurGhdLYCGP3DWJhZibfdQw7eOkYAYk0PK9hzGf3Mzop2dGTNKoOwqYnIoxJ8g5OO0FM1Sxu3AUnwTYCArEM8yGNglBPSM26t6ZUj3Hs9o19IMogvrwL0IeLQ6x0Kolfg5SIbc=",
+    salt="01/q2",
 )
 
 # %% [markdown]
@@ -1001,21 +1001,21 @@ for row in ([100.0, 100.0, 100.0, -20.0], [80.0, -80.0], [120.0, 0.0, 0.0, 0.0],
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
-# name: q2
+# name: q3
 
 # %% [markdown]
-# **Q2** (derive, then measure). Section 4 drew `q` and `k` with independent entries of mean 0
+# **Q3** (derive, then measure). Section 4 drew `q` and `k` with independent entries of mean 0
 # and variance 1. Now let the entries of `q` have **mean 1** and variance 2, and those of `k` mean 0
 # and variance 3 (all independent), with `d = 64`. What is the variance of the **unscaled** score
 # `q·k`? Derive it from the argument of section 4 (no simulation needed) and store the value in
-# `q2_variance` (a number); the check compares it rounded to a whole number. The cell after the
+# `q3_variance` (a number); the check compares it rounded to a whole number. The cell after the
 # question measures it.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
-q2_variance = 64 * ((2 + 1**2) * 3 - (1 * 0) ** 2)  # SOLUTION: d terms, each E[q^2] E[k^2] - (E[q] E[k])^2
+q3_variance = 64 * ((2 + 1**2) * 3 - (1 * 0) ** 2)  # SOLUTION: d terms, each E[q^2] E[k^2] - (E[q] E[k])^2
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -1027,18 +1027,18 @@ q2_variance = 64 * ((2 + 1**2) * 3 - (1 * 0) ** 2)  # SOLUTION: d terms, each E[
 # FORM
 from course_utils.tools.quiz import real_number
 
-assert real_number(q2_variance) >= 0, "a variance is never negative"
+assert real_number(q3_variance) >= 0, "a variance is never negative"
 
 # %%
 from course_utils.tools.quiz import check_rounded
 
 assert check_rounded(
-    q2_variance, "226b8f6b4936243af8fcb4739e4d4f5abf5d9aec10882ef0361caf3d0edc14a2", salt="01/q2", decimals=0
+    q3_variance, "3fec92c2854b9fa4d64c988a5d8caa38d6ebd79fff9fb30b027c5c6ce06cc70b", salt="01/q3", decimals=0
 ), "not yet: redo section 4's argument for one product q_i k_i, then count the terms of q·k"
 
 # %%
 # HIDDEN
-assert abs(q2_variance - 576) < 0.5
+assert abs(q3_variance - 576) < 0.5
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
@@ -1048,9 +1048,9 @@ assert abs(q2_variance - 576) < 0.5
 
 # %%
 explain(
-    q2_variance,
-    "sealed:8iP0xGoQVA7msq76K9JfRC1ufh7/ZULid5jY6aUfE2BFrjxL+VWxdov2dfHGY3VInA8L5ZxF4YkrJJbSa8xJIZnexTErIBHCAKoc4p8PZPA1yq3yvLPy1OHxvjIZUfQseVTEGVYVUzG0WSXUHP/ocVCyQumNkwLORxEe7RbDgbeVHCehiXihdK6lAtQU9+TQq2yZeVNLtoydOF9P9KoAPRwAtE1nDjkv26JAax+vtvu7kEHJRWrJ7yiLz5K/H2JJKa0k3SRn+i8VQbNMHsNnh7bJBJcBbIfe/aJFvZSjWOl2L44Zpo9wzm5ZHeREOkMi0p2WNCxXot2hvvvxXjIDuQ+fYKEouNAYpuymODfl1yE+iJ1eb6oc+4NmPKjo9P1wDv6kuu6Xwi4udD85tx0aLVXRelXwQk1ESBdNF7xUhRVQ//u4SdbbSo89LWg/xOge8ZVBXl7YSuRJWnn/bfn4N9qukfSsVVItNhEreahf8ZH0eECXEmvnq2NpsaUc372fBbwjCB/NXuLzSflQiGw4SEyHxBWqHIq7gmYMnUDfgkC4cQbHXXb1x2rzJIaE/DetmZIE/P07eDXPmF9P5UCHk46w2rHs6dQdKKPL0fLgOMUYDvWgRJKsfIcFqyLllrSFytZFu3lkXXpgRvec7QyIPPsEKSuJDhKP5MONwiR7Te/BFQDdVOVIrf8zKivjJh16mMPOBRwYqQXrgeE2Mpo3/sY41U1+dhfBQKxz6G/65NXnVZEhHdxZrx2JXEZwJgKkSndQKmjEgA9J+0pkFzGyyxRcdI9rgT6cC32HAzjmdYpTIom86uCgDlGXjDrM30AA7j8eWwmOeryUOelIbu/Gru4oa8qMtArcFR9NQyy7UW6I7XoJewIW6UXjuMCdyniDzH999iat+RP9V31Hf7d1utQMVXVDAeYK2RTrjhaU81HR18m2nVoZACkbbXjhIIfcvmQVuyP3DY8IGeUNWqREX7FdfqK9ZXWwffOYw0ZdkEeqlPU1LGu5nbkANGTOPo3fC3LZzHzDjuiimwDpOVorIfvHk1R9cXOT8H9t9NJ5a+zeYfyTHgLLBsqpVgbWHB7XLFfCFQlL5bS15/2EJ+PKCOkimBnTgwk30hAQwq3wTFit76f6/ylDdyXY65hMeYc1T1p7Mgo0UEfQd5PPG/gAjftmO9cqVvjOGyFo/IFha8hFZUPTru6i8usd9LcZGzP64rUbNMulGurnTOH9iCpA+harbipsGs/3LV6DX6C//bvfPbeFIHXTrYo6nErumDIhC76y8+m4KL/gXR5gBeXCwCLgKUyq2th6l2Sz73ZT1DowRNj5BEDx0+p9q7E/Ru0cSNj9kUwX1wZiqcBLI4NiEgJwpR+wXT3N49mPwHl7ol9A895pAOJh3AI4",
-    salt="01/q2",
+    q3_variance,
+    "sealed:p/3V6b74WiyJ6VRCt9kEPHzkkmaq+5+1ztDZGwH4U8Zs13k5kQggSht/mbxlbHfFXh/2dUpE1HyE7u+qMokM+3HgMSBgw/ucj9gckD8gjor+Ew+2idFJBuBhcvoaH6fbjIUVXvt/5dc2TZuX0seEQCam8PPdo8iZ26vDttuf2iz8sz7Y5UrWSlqqVvi3D6OFSyQiOA5Uvni0WuWZqJdE/T3HYcSmIezPCglAGujlRG4w02KCUp+I9SCBk5RAFP8fb/3XvQEyxHH4sKecs3wRoQU/OearFewO8rbwF9LLY/bW779aSpp3J0pQxdxI/+UqcoHK42L9VQJ2GE0J50zDdsvic/YE6Zq++esHPNqKqaLrXfdlD/oPER230W/lMZRqYsBSIPaG/1Dum0TKbblgiyKxO5GJIBLeWejVdHoR3TybySZodz/dNlIzWfXvzX+jjQTFUg+mdclUl6Mj2LOTeTPk/G01E7ALZJOj6i6U46+QZvXbkk14VVXaS3pM9yUV3GgwAEwQXkIsL4dXIw61OPZjFx4snxn/oXdlvYGyXDPIemSwCJ1Pq5Cjkwm2xiaQrLVHjB+NToZ/gZTdh9XbsUvkDidUquAWmblbkkuSsWaERxz4YqbkyjMrYm1iKj6Ae+/fQbhGHEuzKQqUcI+lUQtRL1VoLrB0xgBPd270XKh0+I3wPgs7BY8i1ATluL4gF+W9qgFIX/kj1Lg0JLRIk87swx71TeCvNfI4CXtSvi181XynEG2xHVNsV1kc52qbE9eS9ZI7HObviWihDe2Td5RyrUgbZ1fS5kzCsK2yMPT7uGdw4JtmMur2qstB10sa86yfl7treBExCBPp0+3RQht2v9JKLYmULibD+VuhWOcGYiDQmkkoMkWxjxdwOPKlcxYvzljJxiTEixpZtAe+dpsYtw7NkA68AS+5aZ2cIDidGJ3BhA9EqpcrXYwKYu24+zeM6veBzQyWOBXV4pOyijB6mQGWUGOAB/P/LH/Y48sD+mVpL5glaPK/BCgAM4UnWxHMLuysYBv46GTkkRO7UoaP/CUuAQKXumxfqlqyAtYuyXhc47JKM0YCkSwlfkCOEHL4Aqg5ukD85HUNMxx1Qj1yhRWJnU6zPw5T+mPzuUhbffN5aQnHeEBadHVus/tR7/Zlqwf+QSGxINI19jfEWMjqNmxtFirzorC1QZwuj0aEfLNnVLfdimXb2UrsKKe4Fg0un/jRbteEuat7gHvEHzFutBE8iXBJxjW/2e4QlmrNvP1mhk5ok/3XV9ta4ejBqg+05IuHRuAzAclOhABGiJMvvWfzhTxn5bcVYI4+2Bu0JBBpbSJKOUtR0N1EO67ZKAImT/t8vpIL1v4y+LjNeX9iOPqxFajLiMKDvCu7Netv6JqqJklfhXqM",
+    salt="01/q3",
     decimals=0,
 )
 
@@ -1069,11 +1069,11 @@ print(f"mean(q·k) = {dots_wide.mean().item():.2f}; var(q·k/√d) = {(dots_wide
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
-# name: q3
+# name: q4
 # points: 2
 
 # %% [markdown]
-# **Q3.** When a model generates text it keeps the keys and values of the tokens it has already
+# **Q4.** When a model generates text it keeps the keys and values of the tokens it has already
 # read (a *KV cache*) and computes queries for the newest tokens only. Some models also limit how
 # far back a token may read, with a **sliding window**: each token reads only the `window` most
 # recent tokens, itself included, and never a token after itself (all of them, as long as fewer
@@ -1165,8 +1165,8 @@ _all = torch.cat([_out.flatten(), _out2.flatten(), _out3.flatten()])
 assert torch.isfinite(_all).all(), "not yet: some outputs are not finite numbers; reread section 2"
 assert check_rounded(
     fingerprint(_all),
-    "c2df649053c3c0909d3833270e0915defba488924d6a00a406bae353ce8f4f9c",
-    salt="01/q3",
+    "2fb2c92fe4cb8f39c4a7eacd0aa4bb86372d6755e82a107f08accd9b23215ceb",
+    salt="01/q4",
     decimals=3,
 ), "not yet: reread sections 5 and 6, and the prompt's account of the queries and the window"
 
@@ -1203,10 +1203,10 @@ for _n_q, _n_k, _window in [(4, 11, 3), (1, 6, 2), (7, 7, 3), (3, 5, 9), (2, 9, 
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
-# name: q4
+# name: q5
 
 # %% [markdown]
-# **Q4** (predict, then measure). Change the task of section 9 in two ways: strings of **9**
+# **Q5** (predict, then measure). Change the task of section 9 in two ways: strings of **9**
 # symbols instead of 12, and **three** `SEP` tokens between the string and its copy,
 # `BOS x1 … x9 SEP SEP SEP y1 … y9`, with the loss still on the copy only; train the same model
 # with the same recipe. Suppose it again builds a circuit like the one of section 10, with its
@@ -1218,14 +1218,14 @@ for _n_q, _n_k, _window in [(4, 11, 3), (1, 6, 2), (7, 7, 3), (3, 5, 9), (2, 9, 
 # - **C)** 11 tokens back
 # - **D)** 13 tokens back
 #
-# Store your letter in `q4_answer` before running the cells after the question, which train this
+# Store your letter in `q5_answer` before running the cells after the question, which train this
 # model and measure both layers.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
-q4_answer = "B"  # SOLUTION
+q5_answer = "B"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -1237,12 +1237,12 @@ q4_answer = "B"  # SOLUTION
 # FORM
 from course_utils.tools.quiz import normalize_choice
 
-assert normalize_choice(q4_answer, "ABCD")
+assert normalize_choice(q5_answer, "ABCD")
 
 # %%
 from course_utils.tools.quiz import check_choice
 
-assert check_choice(q4_answer, "d6260440fee418d2ca47643a2ab4d3411bf2f0ae3ad036fb0a5fa66fc70f5615", salt="01/q4"), (
+assert check_choice(q5_answer, "d8100cf904b56f275b79bec8b7dd34ba7294caed133dfd720924367bdcf59b1d", salt="01/q5"), (
     "not yet: reread section 10's explanation of the length-12 copier"
 )
 
@@ -1254,9 +1254,9 @@ assert check_choice(q4_answer, "d6260440fee418d2ca47643a2ab4d3411bf2f0ae3ad036fb
 
 # %%
 explain(
-    q4_answer,
-    "sealed:L5R40JJAlLhoHsEJ59oOWEMiPrmzfGrv38GkTI6AK3ptnZ1SB4215W+fDr1U4AeWwXteUPaKhgDKB4TRyS8r/BaPsp0qkEJ9g5oBORDFQdeo6s2QnO6D2RiMmKGRPe14ksiEQ7nwyR3ojyK0mRlFLWkcKgSdx/Dl2IqRjHFUXuompvaKON5EqNLEnV2/9GG+DR2lTJ8vdD9MH5PrZ34ktEsEUMim1yTKZHn+gaeYwC8urSI6mHlCsYkxKmR46v6i9Tzq0ijvFB+DkKn7QwqTRxUouu4w50tcAnbA5u6kyxxZygYhCSVog7AIvUti70P/yLPoEQIspjjQJ6HyDYR8JqnLh0eSrTApQajWpLHcU+588fFr4kLjjNNrTri3qtWV+lO3XFfwIJ1uQcOmMWvtGhTvNqhGGel2a1emEt8IHt3wVi539L6cS/spYT5eWLiXA5iMCSpCC4KKHfWCd1nzhF/+9Ul0LtaDqmdRudaCSkx7QF8+xfJXge6gwuztmMqvSnt/XN/FUdjkOG8IUyscEAU3gMyGioCvG4ji2vNI+xLS56aHjPOfo2IAMyEtZ5ngL3XMEZ5J0DRQJ3aNe4bvv2RfOooG+bctuuKhgfXHtL5UJ93KFJzErke2rCh/srJ9M9Iw3XVFUJAYm5C2hPTeRtrHia4uwNZfpuBG2lLz6S8bWEC5EMSY+rBdXyM3TsKevOL0XCufH7q0NocsZuqn3dOgRnWzHn4cF21g80qVUTQY8xLFVTnumoPeeCNJQx3i1vt33k+/Cuj1LgR6Z6MwNtqUsk0RAnDC7qHwGKf0SrLNQRYLl5JAn8keHJgHhxY5c/pNwhIziApROCqVLZMq4fKvPY2qA9srBV1Tx11joQtQg5Q8o6XKXE3rTukO+RoxLsLRlxBED8lEKIBhouQtGSmkvXgEMgUgBPsr9Yg4u/let0BcKahSy100Bc24bqqIQIT/3TEDap2jWVnNsvHC9e0bEloNMErul9qBOsf58T9yBL3cgLe5rbJsQMgx0ASoQEI9zAbBU1pyQDiIkYPOXkUTwrCBqP4MBWA+WZb+IJKJgo7dJiLHu3wGhhmvAN3RvYTHtm+K2ZKJpaC0v+wcLoVXwIdHEEsoF9+CvBbZOlmNF6xhzGpy250wommdDlytWCRPBZFhQcRq2GPvcFedVK8UIlUfXIgZNEjxZj+vVL3JQpaeCdX0dhXZ39vYaZufKS3X2okXTQLxInzHkFK7YIi5aKiGJYT67FzF+8OrbJB0/Um279OWIpEAOHWFxB/3eyJf0Rv+Q1S6gtmvk2OkR9yRO+CU3ACmvxo5TFk4HmnYHvxwAUnlpsB+AdU1OPK28SPHMYCHvDUkE6PECRlUaSVR5ICv8R8dwxS8EislimP1icDJryjP+ZWSV1NyRcH1sY7ec9mVn/FXTGpp//j9zQcUa8rEb93gvVRCLVoPnu4DNm/8ivAUA8/fLY9M3Kn1rht2tt9aAJ/qRyI2iNKJapOWDDLNsj8wDHkVWKtcrMR+CObsZs7nmd9bLeeqr5XSoRAKQBwjVYQjPxm2+WtHArr2OEeTsADiRqEnYA0IVy3p9kSCF1SjAVVgCXEscNPChmMRf0RBBD9vFmkKlPrzbklfrCOpZVHmrxp5p9BFWi2ol+wUsqousTYwzZDyjurdtyyq1JWhdYeag+4RwuL5xsCmvXXdHs1En3u5HRSWMBCGNZSnziB+q0+1hkm/Jif5FRm5S+E7Mh/Pfg3JNpE09hhWRIgjufijsxZnOeE=",
-    salt="01/q4",
+    q5_answer,
+    "sealed:IeLcN4v6Qkr53xhHNlqhcpUFSWoJ/Yp+qzKVWjnpYVqRiD8OqEdkhysnl4XfBZiSaBzbhYqa9EkAYIosXKqnyGrrffMVjMRiQmQBbFiIouM3tywsknvMUK+3wXlJXYkc/Cw7hC+MJlhm8TEtgrGw3K3XtUDjJSPVDXXWrPVfNEJmEGWMhwvTpUktEPGhaGXilqRHYhNxxQ2Ja/TJHorVdWqVis2jmRSw5Tu+z5B7Z/y1FuAqFSJPUjgkY2BDzeoZO6KPxGglyVfPJhdNEqJwPvZyOwrR20GDsy6UkuFdLmwRDYXjSq8Q9+TabEJE3nQUla8hh15qSPDGNcK5PXViPOkX3YGY7ha1OGaxOHw5EgiIAoBkRNk6cFNBtwczFIFUBPEh0apPW/LaWi4FafiDkfrSIvNJAoWVEAIezF2cq4O0IYCqhWVDkQXHyXW94sCq88fvgYYoE7Qmyg/Dsja3yjhdvkYKkIL9stRwcYejRK7V1uVr34bCIV1HeDG3TdumTGyGd8cUK3FGsH+mGgYJ2UMjRcpXgxJqO9osdvH30S6MUPsf70RQD68/fctxiycUtGyVdYxtbKw8gZlNNsS+KGN/8eWqNYgXAtfMhn3w4tZyTwsMJlUt1pWQK9efCC+THKGkrFV1+LgXYKwuG232SG7e/26b+6kqBBICx78KPjxpWCNtoR3T5hGAyCb0DsHZp35ueqt9/vbrh4TpzGKKYqT4TVn1V2tcfei+DEpjbrG+NdhXQKK8242sJWfWgEj93QTT7lNNPgt6sr1GN2b0tgHe5BHYI4jK7aZb3aJeXm1Lv3cNGW+Hsq0utAXTsFoKSK4MwG8b8Q4d+r/ilG/9G+ftV1zS7F8cHp979H8i4f1NM72cdgfQcmpxxdVHpax9+ItHen492Mvcngfxc60S3FZbARucNmN69WWh3yQwGF5r97TEb8jhhvoiYjPBF5lRrBzucIZR7sOm0OfH5p8fm4gB7mP53Mfa5JjInz/j3zWGMQjw+dkpPZGnfa69atkc9ZPdNXCx0YAYL7eOZtGtOH6m3u/FBtQ2tNxJlDTTbek35tlXxBP3itDjHKgVYwenSuakF1FDDVxL2Fzs4QGAOXr2Ly9dZdbzP3jScesTCaZw75veNcAGkW0hkygIFQ9mRzLf5mi2/zjnMqAL7WimbNyeKv7+1bG9lz8L1VeiVYVj5Uh/8Qi6UsqDmLXhqhHsp1ZAnnrFQ397yqLOBnHN0zJZCohsL72BdyenKSNGIa+kPD76fUdM6rxAqXZqdLz2GYyX4qtUJ04APejYm+zCIDnkdal2UmreFGJACUHRYDwcch7F2mQqhHRLInWRYFKER017HaRAIV1WeAFD/16QtwaOqzVEJMxsz5+W/W4avHcKg63aGDPV5XoHdLfkRE8k1zePcn+K6hdW81s7aynvyYuR+Gd6OXKW21p4gkwDDEuigNe6+13uUMSDDsr5ySFRxO18gJPBvmEhuWdA0z/CR8zYLs0pGmh5NZg3ZmNOD8qgm8yCMKyt+lQdyJ/ZVcmVE70DlBNohG+KitBFFMWaeq+o/3+y6Cpmge/wFhk0sT4djWL0TrrTLEwn68opBj77elJjoLvwLk2rqI9c7WX/Cw6vpbAu30qXaAnA5wvomj8InPEMSlJTgVZwbZN6KxqIY5bClOS2xHmyU2d1pfSoeJD9VBc/pfWQFUtAHZYUpeSzgaaxfkmyxFjk0Q49IhuUgIkoHLiycMa/3ugWMp9VVzAanvArTFSCKZBhWbY=",
+    salt="01/q5",
 )
 
 # %% [markdown]
@@ -1276,7 +1276,7 @@ def three_sep_batch(batch_size, m, *, n_symbols, generator):
     return batch
 
 
-M_SEP = 9  # the string length of Q4's task
+M_SEP = 9  # the string length of Q5's task
 
 # %%
 # NBVAL_IGNORE_OUTPUT
@@ -1322,7 +1322,7 @@ print(
 # at length 12; the m = 8 model below shows that training may choose another split.
 
 # %% [markdown]
-# ### After Q4: must layer 1 read one token back?
+# ### After Q5: must layer 1 read one token back?
 #
 # The original one-`SEP` task at m = 8, same seed and recipe,
 # is the zoo's `copy-m8-s0` (trained by the course's `train`, which reproduces our loop, as checked in
@@ -1389,7 +1389,7 @@ for removed in [[], [0], [1, 2, 3], [0, 1, 2, 3]]:
 
 # %% [markdown] tags=["shows-answer"]
 # The two offsets add up to m = 8, the distance of the symbol to write, as 1 + 11 did at m = 12 and
-# 1 + 10 did in Q4's layout. Training chose the split; the task fixed only the sum.
+# 1 + 10 did in Q5's layout. Training chose the split; the task fixed only the sum.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION

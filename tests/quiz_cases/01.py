@@ -64,20 +64,20 @@ def _variant(old: str, new: str) -> str:
 
 
 CASES = {
-    "q2": {
-        "right": "q2_variance = 576",
+    "q3": {
+        "right": "q3_variance = 576",
         "wrong": [
-            "q2_variance = 384",  # the variances multiplied, q's mean forgotten: 2 x 3 x d
-            "q2_variance = 448",  # the mean's square added once: (2 x 3 + 1) x d
-            "q2_variance = 512",  # the mean applied to the wrong factor: (2 x 3 + 2) x d
-            "q2_variance = 64",  # section 4's unit-variance answer, d
-            "q2_variance = 320",  # the variances added: (2 + 3) x d
-            "q2_variance = 9",  # the scaled score's variance, or one product's
-            "q2_variance = 2304",  # 2 and 3 taken as standard deviations: 4 x 9 x d
-            "q2_variance = 72",  # 9 x sqrt(d)
+            "q3_variance = 384",  # the variances multiplied, q's mean forgotten: 2 x 3 x d
+            "q3_variance = 448",  # the mean's square added once: (2 x 3 + 1) x d
+            "q3_variance = 512",  # the mean applied to the wrong factor: (2 x 3 + 2) x d
+            "q3_variance = 64",  # section 4's unit-variance answer, d
+            "q3_variance = 320",  # the variances added: (2 + 3) x d
+            "q3_variance = 9",  # the scaled score's variance, or one product's
+            "q3_variance = 2304",  # 2 and 3 taken as standard deviations: 4 x 9 x d
+            "q3_variance = 72",  # 9 x sqrt(d)
         ],
     },
-    "q3": {
+    "q4": {
         # section 6's function reused with the band of keys (reusing the notebook's own code is allowed);
         # tests/quiz_cases: _REFERENCE, in plain torch, is the solution the wrong answers vary
         "right": _FROM_SCRATCH + _SIGNATURE + _BAND + "    return attention_from_scratch(q, k, v, mask=mask)[0]\n",
