@@ -430,11 +430,11 @@ fig
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
-# name: q9
+# name: q1
 # points: 0.5
 
 # %% [markdown]
-# **Q9** (predict, then measure). At 4096 items the three plain-softmax models name the right item
+# **Q1** (predict, then measure). At 4096 items the three plain-softmax models name the right item
 # only 0.76–0.77 of the time, though the match gets more weight than any other item in 0.94–0.96 of
 # the contexts. The query's output adds its own embedding, the attention's output bias, the match's
 # value times its weight, and the other keys' weighted values. Rebuild it from those parts on section
@@ -450,13 +450,13 @@ fig
 # - **D)** Remove the other keys' part altogether, the match keeping its diluted weight (the row
 #   then adds up to 0.08).
 #
-# Store your letter in `q9_answer`; the measurement after the question decides it.
+# Store your letter in `q1_answer`; the measurement after the question decides it.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
-q9_answer = "C"  # SOLUTION
+q1_answer = "C"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -468,12 +468,12 @@ q9_answer = "C"  # SOLUTION
 # FORM
 from course_utils.tools.quiz import normalize_choice
 
-assert normalize_choice(q9_answer, "ABCD")
+assert normalize_choice(q1_answer, "ABCD")
 
 # %%
 from course_utils.tools.quiz import check_choice
 
-assert check_choice(q9_answer, "892786730f4d98f91e53e4e07ff363c2ffad994a98249c3a66926d7b92934f9e", salt="02/q9"), (
+assert check_choice(q1_answer, "743b28ab9d6fcf464b3f5791337577df9bdda2fe12be5e3fe0f7c14d49b8ead0", salt="02/q1"), (
     "not yet: reread section 3's table, and list the parts the query's output adds up"
 )
 
@@ -485,18 +485,18 @@ assert check_choice(q9_answer, "892786730f4d98f91e53e4e07ff363c2ffad994a98249c3a
 
 # %%
 explain(
-    q9_answer,
-    "sealed:ILzdVYB8NonFLq7kPAFabaJE9QhBfCOSgmnrY99XQZIEC/RvkJjqPhEcVLhyZTgivOo3xkwGhScHEvzQe54zRI1R8KehDp/3CwXGofSE3aF/fXIgyMYWTaAvPH2q3CWUUqijdN3Zn18m+hmecECohKJRMvmuQ0M5Qpp7KVGvkv+HzZulTjCL4v/+22JvKjJDlFjJU6kZ3yRM1EOhwUr8J4JD1FCV05vVVJ0Ouqi5MY/hmpj/Ja72YY+/5KMM5RQ1uEaIRNdQgCtrnLiuTomIoRoSj/2H9eD8HS768+kqXWQvo0BABafLfUhOX1ZHk13LC46jW7snN9010cIsZgpAhFg7tcjqElrDfTrqmFlyNpr5oExkA9G/Jl4r086PMrFwvlvMy01hZTs0p5S106L04lAkAI7Rr7E/LXy5+vCvoTGxADNMjw0PHAy4Va/S6hqMWiF8k6D/PNsJyvBq3PsxVNBAeFG7IG4QgUp7wFeKthTAfsex8dwhb30FSSpKZv3xcxd08SxFMu0wPs1JxEdPURTg2pyupew9XwKdvanJVxM9CvtzscK15K+JYFg9+Z8zDrQcwRT27vKXch3wjLHNNpPzvqM5+zIDw+uKCB/dJEEvPkt4gQj2lpCGGpEAwyYHGuKb8PFC7ii65cMl6n9r05dlGxwdTpQply5D5KfM9TG/x1d1walo2/ZR7ExYTg2uAAIUmiHOWf/C/uEYHnxLMsSo4yEkvQzAEvMwWHJUY+x/UVwLkA3p9WrsPI35Hi6Kj8BjUEENZBIlePQ2dqq8ITqBZX0Nqh3hp9u1JKP6tp+czSwqhMyfPTWeCXoxi4QZVLVTwrOlVKbnfvOQShyJd2aWB4EZoM/Gf4ZLVZsFyJlM0Ul5Z/pgdOZAZzEgOWNrCTTubHL7B5LrbB8pQNJcATa/lfYm1LNeU+p/3pwnvUbdJFTj6dL8Rmt6oCmOSJxFHZpJIjpbu6DwB/oJO1t7ZmhZ70k6zQ50luezQ6rUknZs2cemKAPb2V+yTt4ZwH+mLB5ODCiolZdSDjM0bI2+N8gl60Wg50HS+f0I1d2v7Y3uDGA7jRPSXfcvDCi6lumAVSyu9Idhq0NcFRSwKTw/NWYD3ktqczmeymvtsfXbtRmV92yQVughtiGEQ92Wiuqm/vwuPYqye6158co8rpytOeTlzY/T85nPKt6LBDLqWzkIhIQB7blaOcfcHvAW5IEXjyesNyxYh/wxlJMmjjH5zd1yb2mb8zV+6ENVzVNdM2T2Z0yA1nJ6sIuDhBR5t1YH6p2O1AYVn4ZXcXEIDPEP3M2+SB7y8HtqE/TPo+DVPrjuXo0olpukJ8IgNYxSmBhxSJHYgKPK0zfpvOB2ZXtJYlDAsOcpFGF1L1Oi89d0dH+43SJ3LvABmWcZj891bM2dvTxybKuZstu+/bZEu4ENTFPG0KNwBKtwNeZgRQPaZzv6EjqpK3N5eWLOqKsQphyw4exexeca8SfakGwmrIDZ3Ps3xrYq",
-    salt="02/q9",
+    q1_answer,
+    "sealed:QlTYeJb2jIvsaKZEmyISzriS0FsFc7pGxHnT9qTKpyrjU6CmohU7NJ0aZZhcEAv5Wrn28yDqBANYp35FXS5b5hlyZbueqWjJWr8Gil+6v3A28TNHQ6tIyENiSvYjUQmpImacjpun9b/ha/uLqzkLL3qAsH4owtnbVZakpzngGMpCmzkyh05JWdz+XDfURsT8xk9TJ5eqB97OcioCpYJuaQjhymkIrKwVUrhtC+Qx8Z17H50EboRuV9BH0hBpagKETI2awdxuFNnsEPwYTehfIT+6bfEgogrPc0ymbJFnzYE7mOYmfBOH6AVbTXRcMhqyeql6lWrTqi/uw+sfNHmu7HNqtYh6xLARVTN8El9FRgV8WASkBkI2vOsENDUT9zT/VWpMuieru3ND0yw7v1OizWW17n0b7UaWuaHSurMmfzk2saKoG6MXhXxeGlJJRvFXcpsRD44K2IHm+veyX01j+b9AJbNKxLMgnTuh3A32t5qOcEZ1xsEEsb/tSknqM2DO8QRMeyrfAqLfve/sQWIuOr9bKe/TyUdgRWr9qpMlOAL0jxeofNKYGBLHsR65kDdpT8k5KmHCopMxZh0mvMEWaZsKbZYw6Go9TjmGZfofrhh7fBBG1OB4LBDknv5Tzt96qJcfSSf22WUctqgi5nRCJmMRZyhc0kB1ItunXC3eKc7Rfcap8Xj/oPqrO9/F2M9Mdt1PZcbjuQavDHP5QAyX4cO+ii8Vid84IV8yPR3mSv5upKRMR7uQuNpg3WDzN9QHUS5QmZH0ceeUuj7Ly0MSfuGOruWoDz6cu1NTjFpFJ8w95M/W0edBiE3c/Ln1vMJqES9y1IiTM5fyHpHDf3Pr3wgwitBCeaNU319lKxisJ9d1A3nDlhr3XrMXp8ab46m1Y6WDP5XuoFDnY7YMqkv78j8kUkyjDatFIq4Y1LJ5R0ORxJW6J/rqk+u63fwJhZyKVaQQP1EP8gfGawGNGH6Spn2sXB+h1UI5HQt0AfxjiVOZxKdkqcv/XUnQoX9yQENriAZapysSQwxWVas9kxYKoSUqizh+zVFbhM1xLnR64Cm2ATgLOLQgUfmv4U3A5DQ6M7SWxxVRkO7s0zoL5QXBzOOiyxNx7Wd2p4QCVRT6nnAPnxqn+/SSKFqAkOMztzeSlrTYgGgGY/TWG+EP869gxRJhto3uD3jymFDQuu9OQrpAms39iuRKojtuqONVkBPQslZE9yO5YpNPHyrqyyUaFLEAroreacsEwkat2H+hYpzlo6gGVgyfdbod16okVx2NcSEUVaBxlVW07i+nAaa1OFa0181NtavPgfZrJncXdIje/vTKTkSCg5OYsw6S32BWGjyKlOnb28wk0NOF/sZE8xx+yk9Tu3oYzCuTiBR0Ll4+7+9pzT7kJXh5V9tAjWaCFhpv5zC4//I0KoAY5qLW85MOqh9oGemTYu4aIKcwyZjPFSFKb+RPdcAue5ayxVRUBBPya8O9Ou/3Ty4Hr5tJpGd7Cj37",
+    salt="02/q1",
 )
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
-# name: q9b
+# name: q1b
 # points: 1
 
 # %% [markdown]
-# **Q9b** (predict; a follow-up to Q9). Take Q9's option A, the other keys' total shrunk to its
+# **Q1b** (predict; a follow-up to Q1). Take Q1's option A, the other keys' total shrunk to its
 # training-length value, and then rescale the whole row so that the weights add up to 1 again: the
 # match then holds 0.26 of the row, against 0.08 in the rebuilt model. Predict the accuracy this
 # gives at 4096 items, on the same contexts and models.
@@ -506,13 +506,13 @@ explain(
 # - **C)** Between the rebuilt model's and 0.9.
 # - **D)** Below the rebuilt model's.
 #
-# Store your letter in `q9b_answer`; the measurement after the question decides it.
+# Store your letter in `q1b_answer`; the measurement after the question decides it.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
-q9b_answer = "B"  # SOLUTION
+q1b_answer = "B"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -524,13 +524,13 @@ q9b_answer = "B"  # SOLUTION
 # FORM
 from course_utils.tools.quiz import normalize_choice
 
-assert normalize_choice(q9b_answer, "ABCD")
+assert normalize_choice(q1b_answer, "ABCD")
 
 # %%
 from course_utils.tools.quiz import check_choice
 
-assert check_choice(q9b_answer, "5097351802321ff3779335bbb217cc37bb3cb946722573fe4c3e290e5c03fbf7", salt="02/q9b"), (
-    "not yet: reread section 3, then Q9's options"
+assert check_choice(q1b_answer, "67f31429b9bddd42f8a75fc18a7e0f9c937f498184ac02255fe5aec806496b4a", salt="02/q1b"), (
+    "not yet: reread section 3, then Q1's options"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -541,9 +541,9 @@ assert check_choice(q9b_answer, "5097351802321ff3779335bbb217cc37bb3cb946722573f
 
 # %%
 explain(
-    q9b_answer,
-    "sealed:te+rLiyqwO6ps1BlPoRPOGqLpfVVIHK4qwNSxR19RjN+x+ofg8Wvm0INHcu44MLYk6a8DsE3nphXV9kXNyMfXBrWpqOWx5QmA2478PvQVdHA+ogVTfcGfTLHZ1hEhMu0BRmMauevjj+9l+ilXDEG/CCD++Fhr3Ruc9Gq+kYxGFKpcu6ij6BS9flZPbN4OEJmglZDGLOtHk2ojmm5rZ5L509yb5EgCWts/2pHpTANPEj5QHFLP8GqcLPQRiUjtFDK48BryS9bU7S5KAde178idzCBPpNTbbA07RIZdLliny8rmb3PKTkItaEYZZfht1jjzfkytxnPVGyCKCxfNyFDTjhT7IexrqDV1Xzqfy9XkONr1LYLvu3NBVXWhi2K7S8/hC1sRNOSTINYYOQBAAhopY8/Ou4D7C9tYWfV3CFnaoirEGrHzslD6t0MKetdMV6/oGLegOZwrZug/QEAaX05cqPYf9KDjP1X+mCu7n0IhfPmjvIfH9I+ltLtzteh7TnYvBXKSPxyMLsH3BdzzpJBTBxtC0DxAtJhLcP857v7Tskvn+VOK4guPZ8Pff71X/6JQzJXq0gZBYGwOR20waVMGKvqNMNzFL4XSklfCcd5lZ7CyjmrVy0w6/w3DBRRsGmoXLC6Ny0zwaNEUtkvFAf+2VnrO1Gq5Qdf16mU7jSHG+3HQrFAwDJDcvdy7uBUxxpq2PtY4GVAVvwCXpuJ7IW8c7YZXtBFHL1R7zDFNPLf3MKHpcGEKx9gnDIOIIQg29KM6VBTQOEy+Gemsww0SJpUWDtc5w1o3qWVWrs769s0SKAF88ziLvDdt+JlrGMQ/h0Ftc4DztodDxA/g2Z5lrWqq+g95TVIr6vl0NOMWH8mj9hy5ZJ+fJbLhcIGUEPwjexH1dzaBjsSWySaswFKdgbkwDo+VNPtG9YeZmfky+hqF7NK8c0k2E0DPEIUXJoTlFB0y+WqelGl1h0TSM0yA+UUaFX7YuGUMlxy7MMIORjJikq17r5ENjzZGkX5S7ZmaTiNr0a3oWdK7oWJUlIXyWkyx7fR583vJnUoC38F9IKukeZOPy7O5gOg9O0J/QFcL3O6CNyO4f3tgx4U10+LpQlj6sb15/mPO4Hz06/20t6F1xc0eX/m+CHbDFJRJSy8MssJ4kSZQGc3QNwPBqG/z6dcyML/kPSyQjS2qJhciKRLQAKm",
-    salt="02/q9b",
+    q1b_answer,
+    "sealed:V/5e2qNZhozNW5d6Z711tC9Np2FXH0/vXc1iN2eEM3PRIqAhtDuQV5DBjtInHKyOaR40N7+kDdCF7wqP0/bxbMBAC36YZaqPHXmQrc4EJWWS8X0qUat7VPXvxSXhMEJ72q2KZdGdM5yaRWmt/CU+bC91LjUEP5y0RMftx04zfysr3UnAsNJN80CEA/oq4gOksy7b9POudplm0t8jMmJ01o0eJBUquJFcvpujORCPFUEXFCYSmKNA6jVJynoQqoKJji9tT4zz19kHnohmeRjTSxiEl9BIOAc3fw6sAp0xs25lWYeGSiKysQayN00/Xj5VpSRa4SvL2CDIgOAGNW3t6wHbbrMFp8vmVY1Guj8hcOdRg71U/T9/Vf9Y+DqoMvgu9tgsEyuIxstAssmyzCeNwKs7Lx3bJmHNYbSySxGtWLInNrUVX2PXt15oj+JpAAavn26t3+kLmaavL+tnk5gvZzsuMTJ+ipsP/weMNWAUsreOV3bUf4N3LgI81Re7boSznO/7FL13nI9jWZr7OF6h5vJs55OoGQfqw3+x4qYkVxF8JJo4Q/tHV0Zwd4BrA2mVDVejlNgu6NQ1s4utZOqXXYDEjQmW9e2ribEx9AKO3WDc9A1ZaKoMjRVCclKWv7EMad5YXQDbgcEtwbq6BAjVUY8ZBOKiLJ3mlB9+Hw+H45q2xs2bP9UuIY7I/eWBrwtsPCMCHmcA1bqMNCbd1qng2C9C5g0R7EVcbad2/qZLHYLU+b0CPbl5rv+JsWX30H4FGmujLPjvVuVUQ/6EJeYX6mdMn+L6g/NVFWBdy4hivHYMEy7s8qUQs+xQimPgVZbrggOfz5EShp0AmtH6V4RVBFiyWD9MUbaZKk7stRcjC8Jua6YZ4LfwmzMLbyuDsjKo7l4+T46J6RBgbws6PRhiCF/u1x8BiNQXJlESwNrW6ldsyJCiSLtHTm465LeoxcNfzGMdFLa3XdkOYruxtSBRlC6GMj+dAXI7jmll1IA07IuYSY0mEq6+lCbypmxXtCnoibOlwMaEGORieoxP0MdWIEb8frx0CEHLHpylgia+bcHDr4lg5LgEJev9RQRq/o+KhIwJ2aJCElwqDWlTIZGdVHizHzkFOoY1u0lMS/7B42aFS/Z+dXzYQPCcms+CIj2NoI7CASO9JT870kJULWBDUnehPSDmie5FJ8cuWZIihHUD",
+    salt="02/q1b",
 )
 
 # %% [markdown] tags=["shows-answer"]
@@ -760,11 +760,11 @@ print(
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
-# name: q10
+# name: q2
 # points: 1
 
 # %% [markdown]
-# **Q10.** The table above, at the training length (18 tokens): log-n scaling with the raw factor
+# **Q2.** The table above, at the training length (18 tokens): log-n scaling with the raw factor
 # `log n` names the right item 0.82–0.91 of the time, while the same scaling normalised to 1 there,
 # `log n / log 18`, does 1.00 of the time, and plain softmax 0.99–1.00. Both log-n models were
 # trained with the same recipe. Which explanation of the raw factor's lower accuracy at the very
@@ -779,13 +779,13 @@ print(
 # - **D)** A model needs a factor near 1 at its training length: that is why SSMax, free to choose,
 #   learned an s close to 1 / log 18.
 #
-# Store your letter in `q10_answer`; the takeaway after the question explains it.
+# Store your letter in `q2_answer`; the takeaway after the question explains it.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
-q10_answer = "C"  # SOLUTION
+q2_answer = "C"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -797,12 +797,12 @@ q10_answer = "C"  # SOLUTION
 # FORM
 from course_utils.tools.quiz import normalize_choice
 
-assert normalize_choice(q10_answer, "ABCD")
+assert normalize_choice(q2_answer, "ABCD")
 
 # %%
 from course_utils.tools.quiz import check_choice
 
-assert check_choice(q10_answer, "70ff27d66612ff644262600153251401af1780010d6fca32ce1607c4a812c44b", salt="02/q10"), (
+assert check_choice(q2_answer, "82ef03bfa0bf152d8bf7de437ca1d9cdd1b7727823ed53df800e793dfcabd6af", salt="02/q2"), (
     "not yet: reread section 4's table and the two log-n models' description"
 )
 
@@ -814,9 +814,9 @@ assert check_choice(q10_answer, "70ff27d66612ff644262600153251401af1780010d6fca3
 
 # %%
 explain(
-    q10_answer,
-    "sealed:yxLGea2rU5UlVk1rA4vGcC1YVUZ3I49scjtEggjuNyZabwdq5/hR/5Q3MSdrOY7ViGygRNHJrmaOmOoPcI+ql0La4hU8F8MghQfeg4N0X33wvjeFL/Q/sDjAKxu6wVaVENRdMhW261OEfu2oU1TPpY2ZY1F/7JxrMtrxtsdKzpNaKDFeMzyTLaJYSvu7pW06Hzt/SnHgCsDKywKmS9kt9cHCQPSlLlS9g5QkqsCQCdD2wcJfxSriS973/urBc+D66WCbpBDp1nqMLQUJEuo8b4W3oCZDi093AZGu0Eu4eSNTtFT9BvuDm80IH2UziJc/M9yyvEYkwcAe7c+ILdKOLL1GdQJ3E2VUDCB7jGDfJnHOy6FlLoEgbGtgBGbZ428xy4a2RWtXgWS76bH2v4gaauPxZYjHy6/GwkTb85U0cSZOLJqvjVpYPpzcwUAOESB0HZkpYojbtKMmAxAWiUKJDIFYN7Up07xTFK1TVBw/xmlhiKFI1/LXUS/CA/JvIpet9xBAFLJRf6TaWF7tF+2hh+AAn1wlQCfZmqhyhrw1yGDpdPVYn1hoE80TVa1lCOQT4gSu8LI0kzvJBUu99pI4wjidejGDNevWYl22Sxz6lvp/XkBwV+NeyMXUt1osX6+GZn2mg7FeGG7eL262uirTlOTbUyu4pvPTPK6jnhxKoz0QMo3W4d1WGq6e2L3O/nd+ZrFiEssMDxiqqdrK6BjIvbpcK9rz6P5jWMuKrnmD2mK71skNHZ6+Igbc8zLCPvtIbmc73eqpNwbfA+zuNldAWaDYrWfS7nzqQuQWWjLi6BPMoGFyX90M9Obr5BoHmK11FvgwUwLSt/F5fF4F3dY1hfmst8Bg5AUwk0Ra4rRTJ0mQIQPU3D0mhZFThg00XrdkHcj5uI5ZTrAlpjPpOaJra36MGslOVA23IZE7KjfXEIybZXr3JJ7Jo7qvEv4+L1wJueDyBBHDycN6hqcBnlUES/UeEmxHEyT1r7S5Wj8Yr4wJamYkL0P1iVam0s2tjsec9exerVcRhRP2yn31vdMPRqQMjNlr2yODRs55Avp3eHCac4Os46GSWil435U/RVaw+haTi+wWt4suimckTHEZaqdSBLGId6VTN+JB4awJNYIdCYJDgbg8Y7Vt1qSSvFEVyZtigkIsMBPSR/XVkmO0XhTGYeqUs9ux3LwOjt+rH0dgv2UdOoHn7/lf9zDUgtCDDPc8rpYKOeX93HT0vvUXtexuzc5JM8bybymnHVFEH8FrGFXVnPbCBCXyuwMA7iwAIePP0aSMg9C+BCvaSCunHvyhEBMJzjtjp3n3JtPUUOABdjsAV8QBCOketgdplw6bWdb8u1nPkPRBhEpVCt6bQDTFkJ+AYHArD8ALdY+u0ofAqQkDjIDfH8AUQ1h0XbYEWhL4Qb+YlFaW0Iar3Erd8dHENbT2+lEWoN0enxbNnShRglELCmCCgBXOaGsWq3Hpo8jJO4R4whrc8vk2UxtA3YlBZT8DVhFNinx/aZJY9GwTm6ZfGoq0yiaJ9OTF/ZvSsR27QFGAuaEpgmxsMkwVCrUxUsE7pYn7t7CBHDfqdxbZ+qr3G688Cil/O+dzOdMV2lLyT5ecw2kmfPHuKDukVLBoOur+13Jg8cevn+fxuMTbnjklMcsDHuewJXHVlkSnc/SYb5bjjRIjQLNtP1qiFy5nhnAmUGk6uQU7CvldX5fHpl7Q8ro8bUYQkipA1ft1w9r0fZUtoZcYYxd9fu3DR9wRTy0ekNr5DH5F5ODkDyl7LE/yJXCTO3Rur67fKSCJcbPTeVkZWyIWYajGgUAf7IpPtL6qMUtHpGGGnAlL4uUo2klphyzo5hqX/kBl2kpBEYNBhg==",
-    salt="02/q10",
+    q2_answer,
+    "sealed:BOExEbtPGqIPfCbQ8IqMEHqEj40c7yGCP8OoX2VHHA8eNUg5p3yU+qIrKJi/d1dkub2dZNtnwqQxI5sg2uCd6pKyorugonTlenk3nM3p0meV7IPcxtdjyJJL/8SFs8npdQLNVvRopgCrwUG1bpx72tn/bC7mkrdvpm1MCKZu10JxfA5WjXbBfJRGpBpNx0kjT8XsqM+XXxu/U6H5L+/sKJqIWBI8TDCI84IKCacBz4LeU5mRqZhqpNRi8EfznspufL5rJ66C4WiiSkn5uYQs4zFukVWOmhDJ7MViWwuhqbuIA3t9WSiOW7w6gion/XxOFlghIhdGVM3en0m36nuY3GcBEj/X9AzO+0zlDeRL+4AXphQk3Rq4ljbX+jQUrKZ7Ou4khAf136YnYA+SpdiUYcAKQKRds3ILFE2PD5OSPgF7YTJ/7S1bDTpKNj4Y8NCYoEVnVxyvDttn1Mhqs7PNjN5K2w0sOgtj393+DR8C0qC60GNb12SlBpTMyleaYCg4OxVyFbPm5lwL0Skz8TBuzbfI51/JXsHeMVFr/P7C0qcCdW/+pLUlUveOwAvKGU0ZcYc0dSM3kpUHLOIZeTqUTPI66mWqvmptM3jyKIwx1zS1fF2itP2nGoVy4+e5prWenjedjDjh9vS9asUKc7/3lKqsDGfvMvvuWaR9fCkwTbhrcHvjJRUa4gwg5dZ/GLsRnLIbwZjZbPfc+DzWzvv2ypet2GX87gbZSlmAk/bez2pFh7qUhuaXagVgp2Rbhr2ItmzzPtyLbi3eTw3MKAxtdNOIbTHx1VJaYbPSH65QZ55gWkixAGMWAU/Ib3niZqyO8toG4FBPvfu44E3vD5HrdgllvI/ccqK5j1jqDwpdzjVsyxutCxr2Ulbp1YCsX3Yc+ik2vgTNrMKWCPEmAaTnlsSNOf7XkRyCw9374qaOIxSVNgTKi58UjJNgRxeAeCWp3hHFIGpV7LfzR55Hxry7dOfSZU/YnRqoxx6dXYJWBMhK3LfHnKqp0gTucCNKwVvwMYmYjejMYtV3R+SU301X5ZgkO4HN8j8JMrkOwF5DtyaTvWpJnJsdk5NWfWufpK9x7/QhrY9YJDIv0cXKb33imjAirfFlU0N5d46YnJ3FeOScpR5Gn/Wm6/F+pyoHZ9DZAu2QDaZV4G+DuO/teXsm4hsvBESIWTyVdMSTpepp9r4XytSdgo4rBowMzXSH231sUakDeRY/kcmL5yMkPY3YmyLfpRiNo3v19AQAMYyqU0RCkUZQe3x1ayO/sxaGgwpMEmCbvja7kPPd14nmm0jtunb4NkFRyBP0VJodvwWsrJ5Pvh5pqtIDoChYefKDuoskrlBG2nOy5CCERzUNCzqG3IkrpcU9lBgq+LOUo+JKe1CYK+WH3x4EXji7BzFMawQW9KkmFlLE8NdWSJfH/lgaZ0Xy8EovGh+379NJV359ASvav4Wtzdz/5Kh21fhxjMI/xbEtouACYCp9wAb3sxijlaOV3IzpK4qQNW9DAu7yWI2tI92xr56lKR/tWLphAbt4kq5VJZAiiP1pAVsvL8drWMawiK9WBDJ5E2C+3IElO7u0iHzM4YrSCMCE7s+MS9FW5s+m1eog9jjTvOkQqvoyMxvKvGL54jELSFBJ/yOQ5tMo7HK7iUrNu8xdvwi3QlkEkFzcEt/B5of+o+gIVuidHJx/hK2PQZELsvvSNJu9K9As1ulVYrLpXeyMsB5KnL+cbq4ElyPo6aT1Ci6kQMSVnxV+Yl9M8BtQHb/H+nbglmWbnJ+Ne/gI6fxR3fEae72Mr0TRHsvAalgRmm+6lN6CuyBYG+YN+ml+zi3fM6eLX53KEg3XuCiUu9JfHYIKWKQdAwx9sg==",
+    salt="02/q2",
 )
 
 # %% [markdown] tags=["shows-answer"]
@@ -839,15 +839,15 @@ explain(
 # matching item's **value**, one of 16 classes (`associative_recall_batch(..., value_answers=True)`:
 # the same contexts, the answer token `v7` instead of the item `k42:v7`). Nine more zoo models,
 # `recall-value-{identity,logn18,ssmax}-s0/1/2`, are the one-layer model of section 3 trained on it
-# with the same recipe and data stream. Before measuring them, predict what changes (quiz Q8 is
+# with the same recipe and data stream. Before measuring them, predict what changes (quiz Q3 is
 # asked here, before this section measures its answer).
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
-# name: q8
+# name: q3
 
 # %% [markdown]
-# **Q8** (predict, then measure). Take, for each of the three seeds, two plain-softmax models:
+# **Q3** (predict, then measure). Take, for each of the three seeds, two plain-softmax models:
 # section 3's, which answers with the matching item (1024 classes), and the one just
 # described, trained the same way to answer with its value (16 classes). Suppose both put about
 # the same weight on the matching item at long contexts (section 3's table gives the item model's). On the same
@@ -858,13 +858,13 @@ explain(
 # - **C)** The two stay within a few points of each other at every length.
 # - **D)** The value model is right more often up to 2048 items, the item model only at 4096.
 #
-# Store your letter in `q8_answer`; this section measures it.
+# Store your letter in `q3_answer`; this section measures it.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
-q8_answer = "A"  # SOLUTION
+q3_answer = "A"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -876,12 +876,12 @@ q8_answer = "A"  # SOLUTION
 # FORM
 from course_utils.tools.quiz import normalize_choice
 
-assert normalize_choice(q8_answer, "ABCD")
+assert normalize_choice(q3_answer, "ABCD")
 
 # %%
 from course_utils.tools.quiz import check_choice
 
-assert check_choice(q8_answer, "75a6072512bd4ee0027e4d68cf5717f2400d9960e00a37805a341029f7935dfe", salt="02/q8"), (
+assert check_choice(q3_answer, "32ed48089b64b001a3e8b522d9a4bae2a84853796755e4d037e0f354844d202a", salt="02/q3"), (
     "not yet: reread section 3's table and section 5's introduction"
 )
 
@@ -893,9 +893,9 @@ assert check_choice(q8_answer, "75a6072512bd4ee0027e4d68cf5717f2400d9960e00a3780
 
 # %%
 explain(
-    q8_answer,
-    "sealed:NfBUI6FtAWxCTLDcSYHVQnvu7aCFgl5JqdGPdyP1+noYjHc7AHarKohVERV749DAAalPia/HUFP8LsuoMsJscJudVPh8IdB1SOW/VAjRtcj2durJ8DC15My3pkmHeu5I3duB3NdkGHOtiFm4Zvc7InA5P0iBQfOHInC3OrD85AK4UKneQ8r7eiBqa7EMgxDif4BJQmacwNFmAOcZW2rE2JCDJEBKHAZVOH9luVyvSb2W+sj4Q0FziYNovoflgH2AhpBuFUrguGPYvA+j1DXrGGySD5GKctvMF4G4Xc/OxooSBV2JlKaTehkonz8qWpjSJVXy9e/0XNISePjKEpPIbjUW+XgvGuM9jjqu7Bw2sJFrzomSH+FtDbdoFC8zyvx98ajq3f/1RcGlxl/R749HmWmOYUzVBpke9x9HHvIHEBYfAvnoo7ZcZn1qtkJwvO0HsVygDaaoB5biDFuvKY5QSvJ8alfiBxwP2Bc1TveC8pLAKEapFYlEVxYcxYKPTHs9fCLPMHyWYIxoX7DFAqB7NKghESu1VkxXTySVcKnrWmvbn5ZJs+rgW3QUh6lo6a7Nuzo37yHgKxcXkkr2j5+5QvHufFcocSkgaqA9Jk+hq9UZ1rMKEliM8mzjFwukiskOsrI6yUHDH+usisaxJAOcxS1GeyQgrQW6niMM08zNjJEcDJTJvDtsTQOpmyw+AdhQF1bITj24FlLjNfDHqBE2g0VK97sHzq+Hqv58P7bWs9XLKMkGqwQiNtKIbtGQQ2jFnAbfM6fli2bXoM+sXuHwPAqKJaQ6AqAptrBQAs7ahkNLexg30iAKGBUhuSrCgqUXvCcapmt+uToUlolJetXa9DcF748KV59VMS49hUj9/yM4szY+Nuut7UYJ2G7px6gUtL2Mm8gjbaX12SHUGXpQkBsavbV57/N5NsDUWigLXDxrjf+QRpAQZ22dia69PjXP03mUzQtpHpJjXpI5L22a5FjeLwY7mDLu1CGP0UDIHH4gtZITWHqpFYgrRnFmOTVp1fcOvqmeJWtFjzCPhoQ15RzDvt+q3WiUiE1m3kyyLYTgh3SNgsUvLK0ZyLOqa1cey0gL7Oc1WwEz/Od0zNxFjBzRhLIIjRsrJV2BojRsVU5qK3Gaznex63WH81L2OnDjsex4kgivBi2YLbfN2ofimEfrx7Cqtft4wch+vKhfgjmeu+WD8PbJ0NP9TXls86ZLj18qNhT9PMb4dzxfQB8cBsK5cb3YWuQVHYsTjK7g0fW6vEf0ztLvl4LoplfOHhZT0vRsRvv1iwbgy/VjIfvkhI3sD868RYA839s0JpLh4RQCIc419VxkeBcQiOMYRqC9oYy82LZDAQ6LCWm3i62VLuzpR7KDsziUPANSUzgDk71uQPyfQoCjcqxFf4C53DSLEDny4VswPRtfatSgL22ITFMvOJBWOEuKF+Aa5f3JNxf6O+TdKbsbKm5G6wLFunqpBDw/skmIvxWK0Vghad35e+d2n0fMkyPahqHOU/6ZL6n5fzItnXJPD9CavLUiKNPRXikMMyi7ct9UoDZO4ZOp2cFSbkjhKbI6hzviqzjr8GXniswYgSrVOYs9m7eDeenl7Vi1TqzY7sZRGi+lHlc6WRSMcxaVl7NbgUYuaKpSWh902PQyL4p4Hx4VQ/i/yMNABUiuaNsk2YOex87dFaC+ou7QvzTtDCTQvryHcUUhSdKiHsXjW740qVrBeG1lKkyVtAG/oQDlrhFrBB0lCl223g8N0qyOp0uUvu9viLKHbNt626ekZ3Hu51s3M0WaMhb9wxY97iHpcTOjfC/RK9f4zKIjqRFmD3lUj/z8FGo6bPXc7a4Z8upTOzrOgmi/gogryYV7fNuasCFdtRJt6qiUBQ6ygQKEqw1a2bp4D6W/sOi5hgVmu6gva7LWVsbuQaEC4PJCLMbAljzRPUBIftjErjbhHa5TubobcNOD5uOH95bnQTvd4dNTETgvedVYY3Mog3UPat+Ts2RxBsYy11816T6Qbgm7V8Se8LmpO0DN3nyjoAkdTfRqQuc++R0+uZbh/l+iDmIf1te42DqS5ZZTMFZNSexrbX9MW5xjKMzSaN+2sG8W4ui3agw7pJkdJor2nCPpZXdTCJuBMFawkOVRz+I7i4oKhQvlNWfHaT6ZWzM7mJ/Hyyzo",
-    salt="02/q8",
+    q3_answer,
+    "sealed:dl8rMC4dfj9JZBL33h77lom/4Mnal5xfMAinjl6k+qkBoigBAvF71xHGK2JI2DwGZzvl+7W/N32x/X2qmsqcBF+3YoJa9QIG4lmVuHM9FACkAC2Rhy7h2r+x9SZxL6PJDzzwufWyjfwjXYjcbv0WudYiTcLmQp42uIqaOrWUZpt8fLt7WFsjDOQ0S7uTHGPB5vFtGPpXgJGm0TLGr0n0KBrU4vrTi/tBX7zK3znsKUL9AwXgTDaprlxd4bU7Hb0lNHT87MKs+mdmN5mUo6QAtYBcWVoj/9Hzs4SbCZ9mMztU0lR0sIXRjZp3PTjT5R45dwgZfrL2GqWV8dHaNCoAkH18vx9zBenGt8B8uN+nv+QwB0LaD3pS/zn9izJ0hjzDRjvL2YhJJENkF7rUCDLaEEb5jDGJ96bHyr1XukxeTmUvCufwAdGamgWYZSV9HRl1sii3RnLua7btrqEh9sxvVtxCyAvBQ3zr8vIdEC9vOGcloPqkwqJe+AwrKHWswnFAj80kVwEPlFd1XyXYtHdmQJedLeP0EhFPzyiw3A9Amzc1XJbcs6830d/OguNDJ6XGcs+wHZwD0OEKCEezlFw9JfTR/sj96gdIxZzteBh0XCnpVIPkzlZICpIjACmLMxXyeUF00kvXEsLNTKz6Dh/H3HHv+rlGNenJcxfV0obJUVevF/6fGhaXWuj09pyd6BFgTfZevPYMrNVce5yhIEhemfErceZIOA/8gVMkHVV94DN1LIP0UkneQMXxgFzm/nZZ/z6WZYSb/ACmTok/IHh1MVVpq9m+c6djwXoy9RPuP813NmbyCYUZWs2fa+iLSgyTITSMdyEoToTGhm2LUxL+mMnDxeF48SsA93kVQG6aztXtywUKmEFG6B+ff+m5znHgW2pDU1i5g9MHKqiL7Qna1EmlWRPBAVeXc8KZbkpIPAwrGfT1gZjYxAXAdwYwi9lbH88ydVghvLxFRkrKjTB1OwrIQh1v1VDoj+XfL13sO3ew4Bb0Kd6BK4QGaD/G178kNAA7x27LjVQRwfONN8fvqEVQaCnaOD0VioqhWwUkxI6bTqYd2n60U2Wcwd20PIfQGG8Lj5oszq3wOh0Xr4hms938iphgkbB6BhlKG2qJ/TR6CkvHGhw1iMyyCgCtDW/nzCgBk1d/a9yYyS8lon8EVGvIvnjeUIqn/53EgkwZnY2Go5HDMwsdxIXKfTsCELFq9k1IUcpdFbO083EWL5J03Iqu76A5WkJvuekU7vEJh9L5Osd0nDidvQTmIIGQtWt6UNV1fooMyHwXtIwASyspQ2TBsmxJmShtaQ/5v+I+bhDurfP0gmasmxP6/euHFvIPjzrsSN1wE7XkmmHgTU7XlXS9zwKC56K8vdQ3PvyVYo3iOuJ2K3AIDWsiYtk1l+RXVivCtCOIwHjvNR1s4btGjovwSrReMFcdpe0ugmEotlZbafhtID5NpnrIjRjoKm5ZVWYPR49UXDaOn3wlCXcd4H6iO5t0h9dmZKW842x1t0lwR42+J7wQ1GxKmS1J2+gCseUo2gmr6DVcP5a5LHXTK0lQCmNViKtjL+bDWEMBmWyhLVyPqCMBkdWGjD/pLRVqOlqPA2W1DFAYk8XmhHa48MnFs0MYfq9ve/4HFb63DiOc5g17YswJuizS0O4LP6VhJzcjwMURLwUt993TJ5jpVUyMD0BcrMsRZfGgI8c/guNjPEe/4EFR9qDlXr6pq5/vjYWNUGGBsE4LpVs0R3tcZ7xCecJdlWAWZVDBLochRdVlXOBPiNRbiyemZ+VDDfuW6hOgYLf71dWnbhMPIv1L+w9W2EXCmVeNq8BNoWIppuEZZKFI8A0X1VHstUk9L0LGeJnhmY9DZeoIk/jZTUbb8cmsBsQzRRv3IhOrtjvqEiIrpgcu8D0b+JD0U+6yUAJKfsVeqkX7OndpCif55I9D7ZB74bNfX8Af6aS59lP1VgMvGStwSnzipzuEibczadLUIYHRUDDggY5hT7wRKm1wd4wae0Avf94hWyw1osm1A9bmwoex65WuIm+6BSFu14tJkJc4617NEozhMKK+AFspcfOBgwJAabd5KD/RhxAk3Lu8SQEncIQyg4yHja5+rGZx9hsWZsk631OEekzOktnM45BXwmNSgkUOmLUWWxu548PB1CfzkZ9i",
+    salt="02/q3",
 )
 
 # %% [markdown]
@@ -949,7 +949,7 @@ print("votes_inline matches course_utils.chapters.dilution.value_votes")
 
 # %% [markdown] tags=["shows-answer"]
 # The same contexts, answered two ways by plain softmax, per seed (item answers from section 3).
-# Compare the two accuracy columns with your answer to Q8:
+# Compare the two accuracy columns with your answer to Q3:
 
 
 # %% tags=["shows-answer"]
@@ -1065,7 +1065,7 @@ for seed in SEEDS:
     )
 
 # %% [markdown] tags=["shows-answer"]
-# Read the tables against your answer to Q8. The race plot shows what decides an answer: the match's
+# Read the tables against your answer to Q3. The race plot shows what decides an answer: the match's
 # shrinking weight against the strongest wrong pile of votes. The fixes keep `w(n)` near its
 # training value, so that race is not lost. Real questions often have few answers (a name, a date,
 # yes or no), which makes the value-answer models the closer of the two to practice; at toy scale the
@@ -1103,19 +1103,19 @@ print(
 # %% [markdown]
 # ## Quiz
 #
-# Q9 and Q9b were asked in section 3, Q10 in section 4 and Q8 in section 5, each before the cells
+# Q1 and Q1b were asked in section 3, Q2 in section 4 and Q3 in section 5, each before the cells
 # that answer it.
-# Multiple-choice answers are letters in a string, e.g. `q1_answer = "A"`. Q1, Q2 and Q3 are the
-# seed quiz's own questions, asked verbatim as warm-ups worth no points; the follow-ups (Q2b, Q2c,
-# Q3b) carry the grade.
+# Multiple-choice answers are letters in a string, e.g. `q4_answer = "A"`. Q4, Q5 and Q6 are the
+# seed quiz's own questions, asked verbatim as warm-ups worth no points; the follow-ups (Q5b, Q5c,
+# Q6b) carry the grade.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
-# name: q1
+# name: q4
 # points: 0
 
 # %% [markdown]
-# **Q1** (seed quiz). What is attention dilution and how does it affect long-context attention?
+# **Q4** (seed quiz). What is attention dilution and how does it affect long-context attention?
 #
 # - **A)** The scores shrink as the context grows, since each is averaged over more keys, so the
 #   match's edge narrows and its share shrinks.
@@ -1132,7 +1132,7 @@ print(
 # # BEGIN SOLUTION
 
 # %%
-q1_answer = "D"  # SOLUTION
+q4_answer = "D"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -1144,12 +1144,12 @@ q1_answer = "D"  # SOLUTION
 # FORM
 from course_utils.tools.quiz import normalize_choice
 
-assert normalize_choice(q1_answer, "ABCD")
+assert normalize_choice(q4_answer, "ABCD")
 
 # %%
 from course_utils.tools.quiz import check_choice
 
-assert check_choice(q1_answer, "64de90b60827051a4284fb3ad8c2fdbbfe8629a3dd6635a698008490812d1b10", salt="02/q1"), (
+assert check_choice(q4_answer, "0fa91f1d60b9deb1c98334522c46baf18a95752b368bc81dd17becc5fd81cb3d", salt="02/q4"), (
     "not yet: reread section 1"
 )
 
@@ -1161,9 +1161,9 @@ assert check_choice(q1_answer, "64de90b60827051a4284fb3ad8c2fdbbfe8629a3dd6635a6
 
 # %%
 explain(
-    q1_answer,
-    "sealed:3GeNEdfrXcC7KMwTHJfg8BwCXaW4uaFD59Uc4d7Xxh4U2geval8Yb4yjF5yY95Ffl1lLssdBw4tPj9rIkL/U4oCnHuvJ7mTNejp2AQXP4RKlCjpj48LIiWGCjHw56ssgSur4Ura1aVoKUJESkqEmHmXkahbouQC19EkjMZJj0gw4LqFDRTfmT0ziZJSLBFfI7HoXYcYKo9njBm5Q99xQtFzxFbMURgkPAXXcxyqQPXXvtGc4qBxWoTawp/ljgW+SIH8kBeE/MDJ1fEAn/LFyiLYSKzXXTjwC7OneG+U9/rwd8sOiEJ11PPXL4/VZGMrsSo/whZbtoIeY/URkAQafj6vLVYPnjcjXIpaGJn8XWftv2LKprXV/ihDosY7/b0BZHeBrfCqJxwj8QF7njryWdEyErc5c7iA70IroCV1Q291sm4BLO6ezxT6xCTIcrd7N8EI1r7R7pyuER5udXHiLXOU53XfldmohAL/R/wlyT0hxJmJCeodujGsPg02vt4e3eYUvMqNZNsQM8flRRLNW7R5wjjRX4uzd3v1pI52MOpO9RyXWvdkc7+VVfUSLIpYxvgR3YvtGyPKLMrAVczU4oa5M7arq9zF1FkKn7uePY8pcrE7qY7byO/XICsiibk4inmhRYlOj2YXov+JcDyOahm7x+THTwPmEnwG0BxHoSbrcJ5xRt6FqWSUtlh2jibJkG62fanAISoo+9+a1S5AowwaebSMElo1if6dMrJwaD0XpOx53zsCgiJWd/xK1483NckU6sFxTU9LmMfUdzdbMH0mKVTaAS1unXmi7eZH0I3Go/JrYo8N7PZ0+D+1nCZ8nF8V/Jzbwm3ToiB2FBl+8o9JOSlHbPJ+lhTasZupdnJa1cLKgFDwOKHKJSOfENDq2Uu9cj+QrXlOHKts6VsZs+DdjKjSg1CIIUhDe/S06g+Aa0CFfL4RAiugNDhvEw3IUYr6hlgavynyq1SIbONzKLBZGAfwDDGstvlbkTdCt8tDfM+L3Jvm1DsD55EsqLrtIGb7MzCP5kgMNxrENdrZVqS0yoBNP492IAo0d39CfeLHW7rjH9FYMCQ8SEU53Yzdkxdx7NmlhnaCufp0QDYYf4CTGKUmNz0Ny7LqPGWl7LeOYelgQ9fns5tyitPypESBvwSj1dJDc+L4N4dzJ4AeAYzGJn7eNXXqWI15T3ElwIuuoTWqSZ8riLqpVkwNkZg==",
-    salt="02/q1",
+    q4_answer,
+    "sealed:ivg+0Lj+h564lAaEZoHBEqEuvxYiW2s1c8CVBL/u4YnnMlXfc1Hsf9Xwi0ENPZO60kasIhy0oKz/xGxE7dp176Y66OPc6aXPW/qpbZ2BNwPfQ6c19IbREkID7XgYiejPdEWcjJhqKaoWAu8cWjNCPZ/eiYPO5yLp6qwc5vmcfCRu+Bp0zdJ6uOaJrP6vaS1JiW88vL/WEa9S6UKqgS9y6xvV0qMmo9bL4boDcYUAg4pYI54YU/zNqjLLzSTiUxRXb5htBN+l7W+c2TaM4PpC8+AESseWDBBtdQQFdmgnJjwHLsCdirsduGp9V4JWDZ+37KbaySYIecmMk9vJQWFjpNT+gzOcPNggUpvg2WeyeVFG5/3IuX0dRlyY17f6ZNXEYHYgBIjkTtybcjuM7jApYTrBW9ngJZxeu5GKO2oDDSbdBa5Fwe8HZhEYZRW9V8L9If06k10Va+BjbtWpxq8cHqIxcHwKNrADK06ZpgAT4W31bPYQIF2dcRpPumfFJ7NHyFiZxYpQG7n6BOGXO9p/agsIXPyz4xSrf4ulJslFsOx5+cakgL167UZR0OFLTrY4PiJw2NcwjlNuwZ2L8t4DY/Sl4KaTGoKktrnvTQo1C9blD9yhPopEB20KDobKyckzauis29q7fJNInb+134tPcDGJDOo1Us6cpl2+8jdqHE6wBa5lv4q8/lggpTlW3+gCAtiQuxfAO/hOhTM7o3/jQTVSRWF9+OzH6STUaLh6LXH++gYjOHUt0K/ssKHpHtScy2tg7wVGNSHv/waHHJ5CJfNN9g8oiUqVzq1X9gSGp7ZA3R8dfCTMCHDSzfMXa9eDk0XbW0kaQVeFqv2fr18QHLqg7EvL07NP4F48Ss5QQQN6WKKzu/Bdpkq2hZEDaQhPGvMpkA1k+1EnkdAQ8oT+uEAZJE0fLGAZ3SGi71UDKtAoJoidSOGqVNQ4qOMElkKEEUzHaq+sTFAIVPhwKNUy1W4Nmj6BpXPqXOdiaN8vfb05WhimgZDQnGjDD/2JXHwjKlwtH292AJ8lcf7DX4E0t0RKGQPOinqOcurF3fV1Z+XESGnPxm20/gnvNjk6/87zjltr1bjTL2hllMWyk1VzLS1NuR9RK3aBZ66xOBb73t4hsAr+ltRJJvF4LVyGdTbxdXIgCexhnI3GuTuzGQVr0Uz55a2aXlKjboMXcTf3EsGBTJZSLCNLz+vKUA7x9A==",
+    salt="02/q4",
 )
 
 # %% [markdown]
@@ -1200,11 +1200,11 @@ for count in item_counts:
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
-# name: q2
+# name: q5
 # points: 0
 
 # %% [markdown]
-# **Q2** (seed quiz). Attention dilution means:
+# **Q5** (seed quiz). Attention dilution means:
 #
 # - **A)** Attention gets too focused
 # - **B)** Attention spreads thin over more positions, weakening important connections
@@ -1220,7 +1220,7 @@ for count in item_counts:
 # # BEGIN SOLUTION
 
 # %%
-q2_answer = "B"  # SOLUTION
+q5_answer = "B"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -1232,12 +1232,12 @@ q2_answer = "B"  # SOLUTION
 # FORM
 from course_utils.tools.quiz import normalize_choice
 
-assert normalize_choice(q2_answer, "ABCD")
+assert normalize_choice(q5_answer, "ABCD")
 
 # %%
 from course_utils.tools.quiz import check_choice
 
-assert check_choice(q2_answer, "c996e9dc047ee605c743fae576439c319f9df80b3949b4187e8384b86f37770a", salt="02/q2"), (
+assert check_choice(q5_answer, "873dbd7a19f54b82e75ba7665c631b1cb76490f9c7c645b5492a21908a8b28d0", salt="02/q5"), (
     "not yet: reread sections 1 and 2"
 )
 
@@ -1249,9 +1249,9 @@ assert check_choice(q2_answer, "c996e9dc047ee605c743fae576439c319f9df80b3949b418
 
 # %%
 explain(
-    q2_answer,
-    "sealed:Br4rwaSHSl3wMzphPSW+3uNYcO49K7t1BxN/qGEo5BFgONlg4mIqrcV4bFkoMKQgStVIOVapqL6WVMDIPJZa26pSIEE+LKVi0yp1+knZFB3SfrSEsPSKiXLoqIg7AJbDm/OE9scSMpurdBB6N5iQ1n/0qR2Iu8EDMjpVkJiad7P/6jxdPCo1mfkN81zTF87pPy+iGpsmCf6o9hJQfqC6TFDTqU7KZP3vDr1Lctl294ZDBOkbuSTyzLm8XOWzA4vh2tR6+RG/Z7XLEF7uixwUMEKd03oFWzM0qn6WAPuyNcJRt5WtB5noxK1BE8RBo3UeoTZx11srrnY1XrTvidJes54aeXqqGcnAHPCHwA+oHyQA1qoypcYMLaMzQjgiYu0odTlz4SeolGNVlWDEmN0d++I3EicYdYRXyXQjfnyAUt3fg/XkPtSBKMUxTIzMf3x2DT/CDTQYxypdRzK0ah63MxFIWx7W4a2NR4zZymubQLzGyotn5xGORE3EwqKGdxHllRkNwEU0rAsIG2WPKWQqWvV+XU2Fwt/+BvyL/IORnplnUSSc6Fz11VDMhji/zpoG0ccnhw==",
-    salt="02/q2",
+    q5_answer,
+    "sealed:nFrX+aIfv65Yj44ZybWxFjtN7AL71UPhA1sksmXMmxz2G4MaZxbLlbOgGcV/62eJunGaxxZoXUvRtJWXA3R8aII27Yj18sMXjU1yfeTFqY3gAL1KHssLBhR5zDK3V2FYc4iT5aKNiOzcUvQOH/SPorTvdcwRXLPJExvSCJ+HgRkcW1JaXW1fbKvHU9fcSKlkJ7K4L4qBaKPCczlm99khjq7U256R84tlhs9tB5qa6FgbAo6AGfLlQeFjyTJvF1PwYEVeHxarV5g+fx9IhEghVfpen9QRuyuHZJ22EjNLOml3dTnx5i12G1LZMmr88M7/RjCzzC05HKa8q/stooGCpjoGg/rZZeC2SSKEKd8ndmaMmzHt1dC1BwWiKHy/n2YRodlR4wswHHK9oxj+UTSgCjAeCBZMO/uiSlg4/TFkXk7BjeO0FcscvJPhyW4lyvvqv3X6ZZ9b8+VAU15gUyFyDDF2Eqsq+puv2SsZbrs1JgNm8EMZxKMTI+crejIz6K0Y3yFdPXk4njrweJkn8YSYFUhQ7w5mDlA2tjAAuAIrxYtssptuAcyE24Wcn+GzJPrc1nQ9zw==",
+    salt="02/q5",
 )
 
 # %% tags=["shows-answer"]
@@ -1267,10 +1267,10 @@ for n in (16, 1024, 16384):
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
-# name: q2b
+# name: q5b
 
 # %% [markdown]
-# **Q2b** (a follow-up to section 1 and to Q1's "what is dilution"; predict, then compute). Take section 1's setting: equal
+# **Q5b** (a follow-up to section 1 and to Q4's "what is dilution"; predict, then compute). Take section 1's setting: equal
 # distractors and one relevant key whose gap gives it 0.05 of the weight at 4096 keys. Now the fact
 # is repeated, and more often in longer contexts: among `n` keys, `k = √n` are copies of the
 # relevant key (the same score), the other `n − k` are distractors. As `n` grows from 4096 keys
@@ -1281,13 +1281,13 @@ for n in (16, 1024, 16384):
 # - **C)** It climbs towards 1: each copy adds as much as hundreds of distractors do.
 # - **D)** It falls like 1/n once √n passes e^g, as a single key's weight does.
 #
-# Store your letter in `q2b_answer`; the cell after the question computes it.
+# Store your letter in `q5b_answer`; the cell after the question computes it.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
-q2b_answer = "A"  # SOLUTION
+q5b_answer = "A"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -1299,12 +1299,12 @@ q2b_answer = "A"  # SOLUTION
 # FORM
 from course_utils.tools.quiz import normalize_choice
 
-assert normalize_choice(q2b_answer, "ABCD")
+assert normalize_choice(q5b_answer, "ABCD")
 
 # %%
 from course_utils.tools.quiz import check_choice
 
-assert check_choice(q2b_answer, "cd7a888687869e40dc77c01a1fd70949f714d37aeb52d986450c5dd544311518", salt="02/q2b"), (
+assert check_choice(q5b_answer, "6da67bb3debdbc2af1379e94ba88027c42dba264937047ffadd93fd33611c251", salt="02/q5b"), (
     "not yet: reread section 1"
 )
 
@@ -1316,9 +1316,9 @@ assert check_choice(q2b_answer, "cd7a888687869e40dc77c01a1fd70949f714d37aeb52d98
 
 # %%
 explain(
-    q2b_answer,
-    "sealed:Vpz/Vswc6OCuLGVKP6xggjiAvwI4WTAXGqgojZDZTzgB8taZ4gFo9aKf1e8dzis2/IdwJTHWWZL83ROK2Z46bU9wN2t6cZqRxEfXHIfUGvjABlUh1toLIq1LWtFHtr0GWFmotLhbv4TcqIP8Ijhy2BlVmQQWJKMDuFLey/odP0MFpmUZGqd2HUb9aJPMEY73deBpeDwCuCLM5R/+DFuc4lROPo0WoNve/At9RpwvHLcaETun/VQFwbeXy6ep1VXGHfxHTkaC8SMKIDvnsSpgLJiaRmFEtBZVj3S3kLJvgVqpOP3KccR6jwgpVxdrYp/M638YMXkS1ldx5vsNk9aa7nztvvxcPlNTKy0L7zRTU/0j7Li2TJqwiELG04+w0CuAmPCa6wHeOR0kjYnKIPqeiy9uFJHH39y9IFXmTOr0j1RwJ+RsIUKBjLxgjwP398DzXEFANDT9XcUViTYzoHWgZUetH3XFsPMbVfRXklSjjC6fjc1ymWkQi4f/zPs3JtUO21XNU2PQnql1i13vqlZmQCEz+YSpH/PJLII92k91ZK/R5uyvq18Q7vbX8t45YLdZ0E2pAEkAtJy/+G8Tto3bCy134S6t7inpViIWErAx+iiaXCHltBKGgPsqUjLaJzwmEK2wdVLpTk3jMygUlPPVoDu7qjxDMYYjekVf78DzjeB8z7AZw/e1gmNHvAqeTs4S+e+ZhoUxEhDKRIeTuamY61JXL8Zc/FqwI90liJvQl1/wsIcScr0xHKwSY/khWxwHxirBi9YjX9IAE6NJE/+JMU4Kz7sbN/58iOYI6oNqDga2Zv8CVJlsmjdIvY4XrxAGkdQSZClLgoOGnXZO0tpCH2fuO6q/z0DfOaWmx62sKNDSzciwW543cITYUI40vWhw6/m1tB2netrptcOvLpxwMS7cD5S08T7v5U2HDf8UzUORBKNQQlsN1k/jWt4r3TwBQGTnAMkTqoLaWuEKo5zZenuJanB+dsk5FkaTDftYcLJm35irWOVvXU/7idbd/OuQo+oPF/BFs1ocEUubILOvFtU1S05fe/qTybQQjg3Jvr+7qth6LNu3V9DxUgjdu+8vUQsRHJ8ACNcDDtMbdHn2wxox6RBIejqUV16ZqF6vKsKCPjkhaQ0qE7PdjP/ZX+CqjnJySujmUec91oFswQ3rSojghVW1i+DSyC/0QIa1w2pcRDOPQ3kDdJtih8hYB8uDDhYWBX6d1KwcLjjt8eDl5iwhaE+s5L+BM2TBqfH1lJZMhZdP8wCQ+XumgsDmG0v5tL/X2GiWn+HuUK9WJ8/FdN0A1DpEq3A/d8FtFufxeEcD",
-    salt="02/q2b",
+    q5b_answer,
+    "sealed:aBDHgFReim3XqCHo4/rut5vA6C3+q5HZa60wjUMgIuFDzwq3lEXkWxyk8MbHYZlfYHGTZudYHFtwoFQ/V2s0u/Z4XwB90TRjOE98k+KW9qLiqVNPmV8Rq8IrDWu5z1DWUaEreP2/mPlXLG+nWeGDjImQpvVqrlqjRvJzuMux/MrRzCHK20yaFS0cFzS/8hxMIjQvvEPXEBHG8pfRItOBk38DvX3RT+AImMwX7nYy1z1SrtgG5Ul4mziGw+v67H2GNsn4eVPOvO0EuHPRbn5Qj4kA0Y0Y4Afjlzc7Z9qBc+cIVbkNb1k6SGIKIwH7fZSogsj4mCPpi5In6kuDrXyf1dV3RoJb7Ra4PtI1QUp8+ZqBpYVzi6VHsrBxQt3SCnH2gvUJLy1Ooemn9WEgej54PHo2Jw0pNyl4yAFM7DyT2axZeApcgtPCk51cYPfWB682InoR/iW2oixkOZVBXjixQvpBcHdr95XZES8TG0LrbYh32pw8lgwTqouaOCImVLdS22uN4edDYVKEIlWTLKHLAQBRao0xwI+5Ke596dysM4r8/83N5Jvy22T673X4pAkS49jXWQ5827pz7JgGuj+boMML88KkvQJm0b+ZuX2mXq/J/qApZR/OGcwAL5mS+JtErQmKAXO3wVXKC3i1x+9XTUQKdWFvdXSF22uAW6CsnTc4PT+hxg2TvUcZmIj8YemSqVYbEZCIZxcmjRo07d23ebv2hUm/PyDE06pLak8KBn8irDjGozNVk/lsSRXIohxSEXrJbwn2UB8o48Ybwn3DeHQh56BQ4WIuwRGaMkMU2x0Tno47JGFP/2bVDmjwrqRSOwCelWTPlzn+SpecA+hpPXShLxq1O080WOnD06JXHPPMpoHf1mrVb7ydlje+YWw+YNaisRO61gMiKIZNRzY+S90k1AjA0SgetnnMOoDyugnSZG6qLs6ltx2twbrdEWCJvaYUxJxhs5TYJuYWn2HUn+Yb5RdBZS+v3b8Pfds6qTadPiehrXtAM4ToMDAbm+oDwAhJhhr4yP9EqsfKTKG+LOZUxxnITjW2Qhru9f6BMvrUTak5eXe7Pw1OTBkMBNBxi7a/6mGvHYwMQnaduHgh5CplOuWQiCNL0bISnHRSOmjuh8pNQP5RuuIvg4BZ0PbjUPG2wctB4sGgVLmMYH+Lj9dIjEMcnKyh0LLyj+hrRVJ7UK4Y6h0mPVryQs5Pwf5iOYZDTgJOUPFa7tWE1K7r3PBSO6r9J/qUWubXrCkH6R+CkD595fm5Z4pZGfSYRZKNNtzHoRgjzjzHPBjbt+8MUTCIfd6kqZ1ufmw/8DqvCesd",
+    salt="02/q5b",
 )
 
 # %% [markdown]
@@ -1338,20 +1338,20 @@ for n in (2**12, 2**16, 2**20, 2**24, 2**30):
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
-# name: q2c
+# name: q5c
 # points: 0.5
 
 # %% [markdown]
-# **Q2c** (derive). Q2b's setting: equal distractors, section 1's gap (`e^g` = 219), and `k = √n`
+# **Q5c** (derive). Q5b's setting: equal distractors, section 1's gap (`e^g` = 219), and `k = √n`
 # copies of the relevant key among `n = k²` keys. At 4096 keys the 64 copies hold 0.7766 of the
 # weight together. At how many keys `n` is their total one half? Store `n` in thousands of keys,
-# rounded to a whole number, in `q2c_thousands`.
+# rounded to a whole number, in `q5c_thousands`.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
-q2c_thousands = 48  # SOLUTION
+q5c_thousands = 48  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -1363,13 +1363,13 @@ q2c_thousands = 48  # SOLUTION
 # FORM
 from course_utils.tools.quiz import real_number
 
-assert isinstance(real_number(q2c_thousands), float)
+assert isinstance(real_number(q5c_thousands), float)
 
 # %%
 from course_utils.tools.quiz import check_rounded
 
 assert check_rounded(
-    q2c_thousands, "1f7abc052017859bac2e4b68f7a656d4eb954a0e43ea68b167bb91b5e243755a", salt="02/q2c", decimals=0
+    q5c_thousands, "8689eb88ad71e3b8ce18419c3e5e1a8be65f6b6e6e90a9f9cc872b60c0bfcb15", salt="02/q5c", decimals=0
 ), "not yet: write the copies' total for k copies among k² keys, and simplify it before solving"
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -1380,14 +1380,14 @@ assert check_rounded(
 
 # %%
 explain(
-    q2c_thousands,
-    "sealed:TFzWU3ikyOueMRcCR00pQueQ3xP3WfhRYZEg2oLMCWbE+nIwBeenl4PA8iXdaB6jjlmagPSRfQK8tT/rQc5XjA4ooF6ptoS4KV4x60677DZIDN9MsNmp9sfAYeqY7+ORGz19a0M47jYo9mr81Kz32L2P/NZk6YkDSL2g4oPNs6Sfk+Z77oULKJZzBcj5fWX81ulMMp7ekYs2ZiN/1ncHwY9ET7uojpuoMqzLpFFVBNgoxdVbYf5izGEVVOTL9ucOkf9AQFr3ERMKsyqfUo6zaX6MF43HdruYD+ABOsfVaUJrkHIEuP59t3EdlQ/zIurR+B7QNHuFOw6ttrW6qtZDYdQtb3ErMSPIfBUrAFJ/b0vx12fjEoWSVR6L0IYAx1stjhxtvxNqR8uJmISFO4WbFs5raJZZPL+isolPmoFZ6ogtpavv4g+nyFsGjXoWO6u/2yLXcO3lk9VrzylF1OAB/q9LeCqMhcR3vQYBKRFFFU8NyEAyWZI0n6L+ebZYGUy4mGy/EyZB16Q9OnW0ZUpiHsCcZoMf7udv+cli4OTCJVem3YgKve/FFrUM/ZZhtETIH7ioLML7Pz/a6Z1YwkI5ow1GGDBHa+VAcsApKU/kud7NdmER/HZVcm6VxW5In9kFTB4VGuMRdeM7+99SGCRv2wazMJri4NWy5qOl3ONRT9bsHm6cuPFYQ0pWBQdYcjEEaPC2Ed6kkB4qf224pIuwOjGNnttkbC4/u7qxC6laSRanT41bGJw/e7JnOyhw2LHiwVX5SVRD8xH6WflrFd3c5Zk1YrZtMSocEIMHZGln5eSkhidyRd1ewEXNin651X1SITbFD3+2hqoDFDfXtpoJ3zC4Uco7Ti3Ye1E41Q937+qatV960Hm4b+fukrbvVNy7a9ykbP0ajx1aj5Fxv7wa0EPeHXj+Jnhr/ATZyfL8dVP/3IIFHDvi9RMEkZhWPLuTSL98qxXpiAWro/qe8/KaebbA1xlz51Hrw6Qa30HJrnbOwVQENzP043UYsrOJ0lKDJ+theiwJU5d6XtFyB5JaNg09CRKrExF0cxCxw49AqAOJrHYx3wFnWRhKKat2V9mxzLGi8TWrxbWYmaFn1fR/bu0TzmI3ofZeRs+4eF6FRVRMQX5TP7XlSPIWjWahR+fX3+r/PvLR4CWTymUMg7UGYbILKRKKNuqKwKnH8A==",
-    salt="02/q2c",
+    q5c_thousands,
+    "sealed:EGW5dGbAPYsiKrb6lc8MblzNAd1odx/MA42rL+VesfAcn4vit9HsZjnPvAETaQXECcDeAVzUdrOizGjngWDiP1JNUJVHzbMa7myYSk1O1/eGYi5KGzmYnaZUcu5knif8BN+3LkddoYr7qyV1ULlVcDNl4ACE7OzmFPvSAb2Gw4DXdqnYpYR0QhRxGBKfGoD2xFUBbVc7XCkzJ3XIAQNBByuNVy67MwSGvg6x5oUoboAPLM+BF9yQU6s6dR13A0TazoFEVJP5TL5TX3Frh3KQMn3GN4I5qWeEujhvR1YtIpjKbdA5LaZ1voSynGrE4p8LGD9XBiPZjsy4M2C828KRYNlavqlYKR9CfrwuGJiC33NHftQx2tU0RoA9OkCuxeTzXzfvz4p38ol5QNEyPFlqPU3o6FTWKW2Z2AjVZjZ+QO7EOaXHwDa8jPUml5CU/3aR/KKGXetPY7NSP06roE7xz4wbHBM4lcGeAAVmKQoyJuUokiNPeosoiV3am5QxOBEFSOfl0vlIaxWYh74GVY++7HXPO+nYBIU8UZfOtgIK40mGPKyxqpsoAISzzNbQnzPfGgumEfMkuoB3j3zGrvdPCFAX+3oSALFcz3DZ9vQOLSkqp8ENZAHZi6OFMTD5zNV08x6etQh7c8CipgSCBk6v3R/cDB9fNY6m5bG4lFIrhteWb16l1OhnkKklZQo+e0Vp1K8q2TGXK1g3KmTBbWiKE0DWfspMD8UtP/jeRMSGzvxNnHGp0Xmf0hFLFYzaWERmaDdV0P0MoYc6dU3J9XBOB6jQN1r0a5sd1UacednXz5p831+1cMxZfHZ+waYARmmNlqNQuqICOd02xBh6PjzpyggqFbiUrsOTmLJC+Z/c4PNeV3XyyYG34rMBPfFRQr+rIl2ceDiesZCklPGrJpYAaQkQDy/QiTLrhXK6z/djPD9YoBInbvDw0Bso/keC+3PXQe9rNIAiP8PpXNEG/gZgp90nbWJHe7zzDWyMIz7rBM7FbueYalNu/qQhy0aiCaOZ1qRIJSwqgtCUvDdDBcGyGl5OKnMm9eHYdepxok5B92bcrlP2F5U3t6Pt1zfv6IlMLes25is4OCIBpveHh6Hrzyt9hHHKRTvha5wE2iJne/DRhoaqYXR5ZSEe7nYA4WUYpNTK6i1SNhY+BV4ouiV4UBkDgcaMLWCIBaH50A==",
+    salt="02/q5c",
     decimals=0,
 )
 
 # %% [markdown] tags=["shows-answer"]
-# The computation: the copies' total for `k` copies among `k²` keys (Q2b's grouped softmax) around
+# The computation: the copies' total for `k` copies among `k²` keys (Q5b's grouped softmax) around
 # one half, beside one key's weight among `k` keys (the closed form `e^g / (e^g + k − 1)`), and
 # where a pure `1/√n` fall from 64 copies would reach one half:
 
@@ -1408,11 +1408,11 @@ print(
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
-# name: q3
+# name: q6
 # points: 0
 
 # %% [markdown]
-# **Q3** (seed quiz). For 512 context highest attention might be 0.3, for 4096 it might be 0.05.
+# **Q6** (seed quiz). For 512 context highest attention might be 0.3, for 4096 it might be 0.05.
 # This demonstrates:
 #
 # - **A)** Model improvement
@@ -1427,7 +1427,7 @@ print(
 # # BEGIN SOLUTION
 
 # %%
-q3_answer = "B"  # SOLUTION
+q6_answer = "B"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -1439,12 +1439,12 @@ q3_answer = "B"  # SOLUTION
 # FORM
 from course_utils.tools.quiz import normalize_choice
 
-assert normalize_choice(q3_answer, "ABCD")
+assert normalize_choice(q6_answer, "ABCD")
 
 # %%
 from course_utils.tools.quiz import check_choice
 
-assert check_choice(q3_answer, "f0672caaf26e3093eb3efdde80d8d5f28cde7c2b64f295229dd07ec18eae27ec", salt="02/q3"), (
+assert check_choice(q6_answer, "667ed7998097b9e9cc9fa2e1a72a7212fe98576ef8c9be04719f173b750f7d73", salt="02/q6"), (
     "not yet: reread section 1"
 )
 
@@ -1456,9 +1456,9 @@ assert check_choice(q3_answer, "f0672caaf26e3093eb3efdde80d8d5f28cde7c2b64f29522
 
 # %%
 explain(
-    q3_answer,
-    "sealed:eTqn/gDfYyY6V23eVcvR29aN5u3F0eSDiu8sV5bGOlG0pXTsg7ahV47jb9piEbnTzI2Zl9znDy3Fmpbrb9cgGOxxbMnKzvk87YiBIb/ClCGBH6PWHc5zwbHfOkb73vns3jW5TmDpePyDb2TsNf7871s67D8NVRGKk+KOo2EEuOMfdgarXhz12fP1UU/gqHOoJSJeWXAVcMEvwFYVzA/XBXYkZ4GVfm60+jH3GglPO1BF75CHqwOeh9CxKWmn8PnGVfbr9iuNoLlVbjUWtlY4KHrWk+IgZGZLamPWk3H+H1I+W2x3cOKPfXga0yuMNmYP2Cge+n80Ai37eFC2qWquOhpZoUIItE+MOWNbp0e2Bd2rV1prqQ2A+6l9cp1hCWkvmfB/i41BrOiYseyiwL9/GpgPoqEy3UUPK1ITnj25w+QudvJEzorJGusAdBV0/2VQr74aaKS54lS/OvlufwGk1cmUTRzFEC+Tew==",
-    salt="02/q3",
+    q6_answer,
+    "sealed:EnW4y+ypFwRwVwFwWv4ThXlMVk8QhH8TWyJKR6IznhliRzyickjhy1v7Q6XjQ8t5gd59tJXQQn2HYkbKZ9HFFNPMQNYJqZcyjFCnkdOODVGWxnusunZWU3JO790KXZ+eZiho3CZRa/iuuzYv9gAE3itN7/Seg3lYJpeWS+U7LFyxoRGpodncO474uAZY6GY+pxv4wk+8B1LR2Q9hpXD0rs728feKYfypJmjh0L6sBfFy2D6W9/cuRXjsHhXfgHLB38cCDovgIjAmrA76rNriYi4QLpgbjVrAWj4qpSByjdUdSGQqmD/qQKAyyl0EB/XvuEsPgO8hdfBZp/RWKjhmLgYYNhVvKMY6YoOpOCgy6L7I7VHp5Yz/8/IKRZpb7hhQxym3IAfBIIrC7ARJ6VRwpwklIWMvyWKVKfjEbi3GNRu594SPBmK26+JgU0tIyjf0If3g52b7p21beQv7Cbcvr51MvkNFphZMvw==",
+    salt="02/q6",
 )
 
 # %% tags=["shows-answer"]
@@ -1468,10 +1468,10 @@ print(
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
-# name: q3b
+# name: q6b
 
 # %% [markdown]
-# **Q3b** (a harder follow-up to Q3; predict, then compute). The seed's two numbers compare two
+# **Q6b** (a harder follow-up to Q6; predict, then compute). The seed's two numbers compare two
 # context lengths. Feed two documents to a decoder-only language model in section 1's setting (the
 # fact's key scores section 1's gap, e^g ≈ 219, above equal distractors). Each holds a fact 100
 # tokens before the query that needs it; in one document that query sits at position 600, in the
@@ -1483,13 +1483,13 @@ print(
 # - **C)** About 1.3 times as large
 # - **D)** About 5 times as large
 #
-# Store your letter in `q3b_answer`; the cell after the question computes it.
+# Store your letter in `q6b_answer`; the cell after the question computes it.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
-q3b_answer = "D"  # SOLUTION
+q6b_answer = "D"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -1501,12 +1501,12 @@ q3b_answer = "D"  # SOLUTION
 # FORM
 from course_utils.tools.quiz import normalize_choice
 
-assert normalize_choice(q3b_answer, "ABCD")
+assert normalize_choice(q6b_answer, "ABCD")
 
 # %%
 from course_utils.tools.quiz import check_choice
 
-assert check_choice(q3b_answer, "9dc3ce92830166dcda3921575695d16dcb228c98dbd0b7ed31d5a3b2551439af", salt="02/q3b"), (
+assert check_choice(q6b_answer, "ffd54f476e6d1b48a3259bd5c0e6ec2c17ad0b60f6a66dd72e00b953e34650b0", salt="02/q6b"), (
     "not yet: reread section 1"
 )
 
@@ -1518,9 +1518,9 @@ assert check_choice(q3b_answer, "9dc3ce92830166dcda3921575695d16dcb228c98dbd0b7e
 
 # %%
 explain(
-    q3b_answer,
-    "sealed:fmY14lhNK5XVu901k2s/uFHBS2DswBqr2Jjfwgqmeocgo8vn8msX/BeWhX6PkgYGMTZ65/9AUUILDSieHvShcYcOfOOv2xhrPd4pZWgvWQ+68m+T6V68knFuEgoxjkv58J34FmSntebZrJYLcAe13iaMfHWaPjfZZX93UHmsOten+RAQboul12DNu151Yy9k7XPAPBeRBCYgor73oUfVNC+hGUGR/K2EA2X7mAmeTwcKlLv/1qkuywpKYyYALSkkiVdaRLFOhoLIzZp1YfbS91wfQqjrIS4IfohW8x+ooP11YPfk4QRv7hfq2pPhbKm1ARgqzJ9jessWplpJM84WtPFl2vWO5TEaU9aTHt9CerHV0Hs4hkEUGJXKLk8pYAlpj7yedMI8I4TnAGOMGEkNgfAKTk7W7Paf+0yGec0wtg53/PfxTU71mMtm9gd2h6g4y6xyMXtLgVGubHuYckDQWugd4TfnB5jeTdZNXvDSa0c0uslRRXoxl2wFUZF1ryKmhWsgZs1+gcHD9qldaTv1kgLJx6Tv6nArQ2iGJjT3VvsotTKyXkLhZVZQyNcwoR3cC8MWCBmD27wYkHSIhdTmEAW4aGucbZrohiBveEEGP9DBBOm6X36PgfFogzVM8RUdhTx2qcCuMgqKRudmJsNrbG9ObUZSfg4e/16b+JcJJLuHUCIEU9qp+8GRLYCoVzXDs12O8Bur/cwom7FM/XmGa4HAboef30RkUQjo9t3NXXkuF8KhyGSizro7BM1ewfgaB1wflT44QGTE/B9lN/Y5qlOVNNgOkpa+6bj1Rgtp7KIwYN1lYi8ZJDpk41gewT6tdGPl1y9YxWR5NY/f18DEr9v3KU3Ym0CtT3lE4nrhG9BLpJhxqMok5ibAtPecxrDAyAmSUB/r1upNVGCe3wmIRYsv8dDKATuwurlAY1bPsXaNtn+HgdbrrXINJEgcxWoC+yCkLIBHmSLEYwBy7TNfyuBAGqtZITf1YH6kTu+uL6G1WGRNlt6mKktsWWjui3J2ZCL/JWHVJlckXlXRbHwaICti7kAr1GCF800XH7KyJmx6XZsz6xAvywZQPXmaIDl/cFfIfGRUPY4pStu227Tl+YMjNIgqVRDxfEKM5h84w67Hh24jU2FEkDB++uh9dnYIfKhK6WjH16008qUpNHoN5wAzhvXfZHMnA27ZdB5Qzyo6PwTTUoErWDHrcgi9xVwvDGDxRcltHBCmjrmIukc9AmJGjFW8xQ8//0A76xCQXbXsxNlQHStF8mCPAWLLEAipH74ACbM+LY9HEupsGy3Z0lYdHMSo+g2c4hydAhpChUofBYrrTzh4QZlYwwRNcNkWzM/taZRS+Q+R2ZcEG5izecVPEz86R6TVmc5aun386nUQ4zYCh4nX/67k11SRZPgjeHYNhFUNCWoEy8eYEffnXQNMTI1uLdtbvp9h1ZaK56bxyF+VnKmHC6QQRjahP+uSC5tXGHyS+XwKWEZRr/EoD1DLqD4kdIakiu6jhxeVYj+woPf4Cl9JA8+oFmFEQeXdAx1trERdRXC3NJV22mSZo/shVhow220Dwk4HRMNDsFC5VtZcN2oDLenFuGErwuMamQ==",
-    salt="02/q3b",
+    q6b_answer,
+    "sealed:cns7B8ctrucqiM1LYQJ01TOYd/ayikjm6AkZx2Gqjri/+qHLfLVk4VR8PhlzavDPO+36Vl8Qfa6Q7nHmr3LgYs9DE9jKp4mPi6MYZF5T+dPkjjD08MKEQoxdjFVx0/L2xT/z8+yqoxWupA+4s26fS8eHjTd6F/uvvUOsADNWamkWF/vC5dCFJ7ZFXIjlbsLf9h5+g/csNEwwzKo6NQeMTUkVcSLw0jtAJpP7i7cx9jsgASZbDFuetvQbzjo7gJr/AI2p21V+RDIJxKNaTVEijgc+EGn/HF0AbO4kxav8D43pdfT1Y0drGptIiPYEsM8WFkjh5uIwtvlF3JNJF+5sr6pJttRAgnO0xMT4ulf1Nyq3/fAp+minXdHgf7GCWaO4Ua/ccGwYfhF7QTOxw4oT0PVK2+s/r/nLuUZxWe5EgZ37hiv2i6cfbf/PZ9SD73kF0i5YPE71TPqeSW6sQR4K1u/Pmf4APfyACsa15odjlMf4kPw9jTkLrmCOchxcnM9i+kaOJ8vIETOjFqRwqwr93qGSMnC0dFt5yPCK+TPalEU3xhibTSqfs7cHTRUIIt/b6Y+gjCE48ltQ0eynB0ZqLO8X1Lqg5YehLnIp6ThYktOukRP1b6rHh8Y2jWu/aTASC9b80Elus+DeOkINV9qAG9pWVUc2RByhWvH3xCq5myap9wEEjiVA3raX8VAi3gz9L70B+7blOGqtJffnY+4XYh+V9AO0fzPWttcMe3Xc6Y5ZdmOO4LwxRqZPbLgN6jV+PXcmhA73jotV5JJqRTmSgC2kLTpA666psS9QSZzvZQWRn0gqVKGlK7KGMdUZLZYWhUBQrTsdVoIF0i1/Op9O2vftAzcb3I4b6qhiITEvP4ecJkNbJBCSSTsAkOJbH1HKC7vOdIrEYNpS525x6bpIu1tJ1p9F7/0ra97Zcl0jozy+LMHw+iPeBmxXWUy0/p9Ygiq2DwYJj+YeCsd9pCf9aFvyEbHiYbLCWlxAJz0+XHldhwvbO8B8YvQLBNDJUA7ma4OSc+JCa4QMBgXj5SszLXBoy8UIMU2J5/jZO180awTgnpRwHywTIzW2bKyN3jF/8mW8qm3xJVUFhasYpaTGk3BwscSSIvVPBd7qxo7C9g66rb8KYKdKkMFEQjVhfxqbOOe8nOw37TDXrAnfXeHSNmJUwptYy2biE0kn2OwdO1/OvMT0I4ZqOTIVt+bzY4J8bFezMTRQsa9DykDOvbd0etAOSTFUAXkgu6FqISzgThHfsFy58/yvCsyvFkyt6DWNznpo8a/FL6q+cJSPTg2jjIVuBjMYPg+3O/5SadbKLDybDUD8R5B2XCxI3lujqfUis1GcTAMCOPjw/eND6ubimNJD5vCQFLHWKe5Pm6u45J4cLagJpof1u/OR6uqkLMrYS6fBehVtVrV+ruzBczujO544dc+qxsqoRFMBIdqabDsXSSSNnFZcWtC/tp0PZ4Xh8PmHcWqm2nz5mbdkntR/LuBpK9yElLgfrivSgI6dY9l/ZeUN42i/9RpWxYIDXlMGAt1svtlWYM86mZT3m/1LugDOhpMj1gjaa42rsEFX5Dp4my2y5PHX5Ck21NZO+CVIsA==",
+    salt="02/q6b",
 )
 
 # %% [markdown] tags=["shows-answer"]
@@ -1535,21 +1535,21 @@ print(f"ratio, the query at 600 over the query at 4,000: {fact_weight[600] / fac
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
-# name: q4
+# name: q7
 
 # %% [markdown]
-# **Q4** (predict, then compute). Section 1's setting: one relevant key over equal distractors. A
+# **Q7** (predict, then compute). Section 1's setting: one relevant key over equal distractors. A
 # model trained on contexts of **16 keys** gives its relevant key some weight `w` there. At longer
 # contexts it can raise that key's gap by at most **2 nats** above what it had at 16 keys. Predict
 # the largest whole number of keys `n` at which the relevant key still gets at least `w`. Store `n`
-# in hundreds of keys, to one decimal, in `q4_hundreds`. The cell after the question computes the
+# in hundreds of keys, to one decimal, in `q7_hundreds`. The cell after the question computes the
 # weight around it for three `w`.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
-q4_hundreds = 1.1  # SOLUTION
+q7_hundreds = 1.1  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -1561,13 +1561,13 @@ q4_hundreds = 1.1  # SOLUTION
 # FORM
 from course_utils.tools.quiz import real_number
 
-assert isinstance(real_number(q4_hundreds), float)
+assert isinstance(real_number(q7_hundreds), float)
 
 # %%
 from course_utils.tools.quiz import check_rounded
 
 assert check_rounded(
-    q4_hundreds, "0723f2c5a31d94b58eb6fe47d10dc93bc98d022c7acb54303f913576794ef5cb", salt="02/q4", decimals=1
+    q7_hundreds, "fb99f03394beea0788b56e6816b4df95706d6e19ccfe6dad65464dd4d58f3c74", salt="02/q7", decimals=1
 ), "not yet: reread section 1's formula"
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -1578,9 +1578,9 @@ assert check_rounded(
 
 # %%
 explain(
-    q4_hundreds,
-    "sealed:8MuptGqDxvUQtwCormYEQw61bG41ZDixgY1P9Of2Y+qcfKF4w1z+lG/COMJXDmM9b9ABV1ZnZnBPa1eoFMkI325Ka8XFFaQ4ycFb4Kh9xL50Uj2EYVsSU3nBs1Wk1jUXC+UtB1fe5H7qh3Q/oHuV1QkesMWIxaTB0vHKMdAfJL9fYgokaQwoRhU7pCq1T01NKrDLtwaRkSgsmp2Vi88oVrAq3WGZTs3+NcIhrMpousPUg3sIP5DUUggidzvR6GUjrS79ZtL99ZyWt4t+iVW5Z9Kl1IRv5msFgFQtnG0MDOwhPS3mjWCqCWqGsftI07CU5qI0YvvwmTa2SGZvaVGSRgFJtvU/vFK4Ih9bT3x/fv5wJICGQlkuJunkUqguSyOqhsoSWzxRPWSLKRXE17vB5oK1tgm8yKE5XGLTRsvKSG5yq41mmuBWOhucV86r27JyB42B3s9VVrFFC2h67M87UM1uc0aSL37zUcuLsEBS/CydfQyRwf7YmBgsj4IdpLT/qzb3o6pTdNSyqgQacO1gy0SEb3nLQa5t8dyPyqJbwFHuj1+JYYlfGkaV1zwA2bV7WGtLx5HtVbpztmrTabibQiA71b3shVWdJ8NYzlfloARIW2tSpIK10xFmcD1f3AUzoBGgPtu+Yv0ttWIbyr1LL7hijQHTTugF9zO/tw8rMk10B8kRBhGZfL2Lva1IuByCopmwrHEXONKClU+lZhGgiltFsu80gUm3VZkxp3cfIMo8JiGz0P/I4hTAe6xGO52n9GnJMEz8ZvjLWRVAXQRsPnXh9Kfk6IXtm+/YsC5p5aifEGubVzBHO5UykYNgwpsLsjxEFc5lzbVfGu4F4eQfierjuZBq46XZyTuXmuMMeWobaWcmpRmZbXlShuD2/edPaqXPekxjD4Q+WJ7Wz1OC4V9D6bDbmM3nWlgVUvSfToyLxnZSWwq7rmbyqmo3TNrVqmWpWxmMJrAzb9mhx2jrRZyW7oYfIGfS/yupUq3abpUL3lldttm8tfL5CleYk+KKrueOLuRTx0PZs/i+Px70ag61jQ+0n6kKH6HeLYtsEPFEGhR+JiMLhT9QE/sUpw5p6GG7RIwVolx2/9rkCv18TnoOgTFdSw/E2JquRhtD5u+ko0EL0DAU/4MhLD5OIocuxqJ0+IunyTaToXsdiyGb8JWXog3LWMhdTHJLzbocgqZeurMKhok72odvl7D4PCgt55EQBAY2WZIHAUSSgykGzq0/yiEiP3IgOEQWWnhst7yXtH6f03DVDqQ0ssLNPIMCDxw5X+Ebj6mhE2dx3BAgawxO32FwnRVgRgpbUVSgC07huDX7hvOn2SwNd05AiIvVCSI9eovjzQYKCNM8FR1wS7VYUcAH4+Ludx0=",
-    salt="02/q4",
+    q7_hundreds,
+    "sealed:wNM4XYGXdeleoIgC8D1jm9MX5Uuua2IpVpqdOQJCjqQ4slf5S6wxVQyEKTxfZqBe80TcG/nLdSlRXQQ9uAyg9VB1/IyUUnDv5Mx4hiZSt/+I8UtOXA9oN3ShKPwAuy/5RQKHHKm2SHx076ASy7qNj1uLmSYtTOi7z+HRUN0xIQ6Nh8zini5ybQXqNgZB5zidYrhSOWh9iQ5y4PzOFB3WMoajFgKRiHByXBlTP3LXKg3Oe1gLDXh2l43HHjTrK6tO52wl4dJqw/x7H53+w47sGJH4F8Z1Fj8iXvxgh0hoz+zrRblZ4ivfL/JjVG6r2YrROu/bp+AIaaW2ibytXwoFu3BAPV4nBnNclMhmV4lWpZdS5D24UchGaW3qLdGTZe4harnvIfH0nkTQQ68pV2/FHXq1YCGgY4YgefdnwQN84VmPZW3xp0lJmQXyDmeBeDHWH7HW4VuY9GyiQKtwrxSWSmNEZC0Y9ZFI/uK4y7dQ6NSOzqZRq+tKiofg06b812222lEaZNS4KgG9nFM6ybL2U7fOFo7fWMxt9xmwnrcQHScJOXNuHnWm80oFZJuPYws4ESGnxhXpOQdbeiDWD+zfml/FKVCe+Zw5Xp6na/2zzXkETOhz4Q4OEUH4Ebp7aoRodM4l4qoBUe06XJnn429gMbtEbzF1ZMVkSPzo+uMUMJpujhjvI35usZiC1hVzFvnWjwRALncOgcl2H6U28XWzakTlmvNePCpe3OTnmKZSLVPwe5kJ+BrtWYuXHmj/Lqp3i0sUympsF9SGJJcEsc0lYZI6216vmGZswX4wVK2zFPglG4jU+61bjG7TM9EasAdBG2PQRYWwPcVOarAI0g4KwYaDIE7MKGA8aJHr4d0suY0gkaVXVsxkjVAo6Jbt7y1/gMY3d5ZRTZBjN7rNcpnzb35NIGYUPxwJST72SwJFQ/qg0+6QHR1nAfleW5KFivk8oVK5icminUGA1r8qnFHvzj3JxLtwjFftiV4X5L7wpXa0INRC3KHeAYGJ5Bumn2WG+gu7NelaHirc3TdagasS+VV3K2VErefJnmt4yDBuHChe9c0x1JLvC8lzUy1gxztujUuDzxUoE/iz9EJFTEWp39Crz14w1VzF/9QFt+uREZafwDXYH7q5Q5orHzti7JIbVlTfFNMqrC/7WXh7wKW8mbco6R22fKihznyReZ9iBYVniT6ThLVhcXTOdR5wj4WbfvHOPTMTFoAmBJg4ywq5vtwCIQUc4YShXAqVNPCo+VC8mhvtFGCDDXd3eZ1uovGsYaGmqtnstKuJsLKsRwMusDnLcc4X0HOeDqz/Fn8NQQwYHw9NSX1PVea1BVCGI1ynh+Mxd7z8RmmDqXi/qJP+sEEhws7Y3kDF11U=",
+    salt="02/q7",
     decimals=1,
 )
 
@@ -1612,19 +1612,19 @@ for n in (4, 512, 4096, 2**20):
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
-# name: q5
+# name: q8
 
 # %% [markdown]
-# **Q5** (predict, then measure). Drop section 2's planted key and draw every score of a row
+# **Q8** (predict, then measure). Drop section 2's planted key and draw every score of a row
 # independently from N(0, σ²) with σ = 1.49: at 65,536 keys the normalised entropy `H / log n` is
 # then 0.90. Draw the rows the same way with only **1024** keys. Predict their entropy `H` there, in
-# nats, to one decimal, and store it in `q5_value`; the cell after the question measures it.
+# nats, to one decimal, and store it in `q8_value`; the cell after the question measures it.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
-q5_value = 5.8  # SOLUTION
+q8_value = 5.8  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -1636,13 +1636,13 @@ q5_value = 5.8  # SOLUTION
 # FORM
 from course_utils.tools.quiz import real_number
 
-assert isinstance(real_number(q5_value), float)
+assert isinstance(real_number(q8_value), float)
 
 # %%
 from course_utils.tools.quiz import check_rounded
 
 assert check_rounded(
-    q5_value, "7e790298bbe4fcc08835e600be1acdc06fe5a56c7214186f3ccc6407f20f17a2", salt="02/q5", decimals=1
+    q8_value, "11f4f9629491c77f12a2f8839a00bc8745a8c018ddc20c471e28ace57a1d4f68", salt="02/q8", decimals=1
 ), "not yet: reread section 2's entropy measurements"
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -1653,9 +1653,9 @@ assert check_rounded(
 
 # %%
 explain(
-    q5_value,
-    "sealed:mjWRkgRX0fzLaUER+ybq73fgkKYqrEznOECJiIzPSfQZPXBu/shvhqEyCEYL9sDXeQl0vJSGUT0OpBQxkzHWZafkcpJpoSrO2D+2O74LO2yXFkexdW7zgOz1tOjFmf3RDjJ3VFrEz292iMHVIiJ08w6rj/oIQUOkjdVVu7/B8KF46n5gwR1YS82HUCzEpU9NWJHHF7cTD70ZVER/k34khpcJtJ4ODjNZ05vnf0+9VaDU/GXaq530a+Ed7gSjA8XRM/Bb2p3NuG7vMpro3VfM1Vb+lbmWF2s4eGfL3Pop/zGGU4CDUErEvHr7O0yr/T5O51m//M0PBpcY9YKXNhrt1/L/OeS6+11Z/MGR9Qjm6Vqw6EJ3Zu4XMR9V/HkRLKVZ0iB0dfbTPskpD35ongNCMkq+wWETw64c2yu0rK4YnjTVNPy7zuY2BnzbG8w+uqBKfVNMQxFC8fo4fu0qVM7hGvDYBO85+j5MXdTcOA2gr9MNQUWnsRh/UTJ/txgNMx9y6TULMnmrReD53G696kivpQOmkcjdSOSQzTGBnfAHKIKiOCEFSb9vsz/KuwTSm1BNXA7+vHbmBvYmwOZI3N4XkQTxSYNppErhfkVo2P7T/k9lK2I/RwTFRLgcOMnM7ed+VJRVnQ1rUG2I6Y/GFPYsjVw+84ghezWWF9CfhJFYD3eldNuTgvJ0QGTDHN+WDFCgSqarb8RO4Q5FnZbjiNroNnGw0Wi/r+LkQ9X9jY3SkHar6opBYzgqTPz7cqNUIYMfDZSSytkEXmd0Qf+VO5nXQInKgpLw8nF2jYWAXPZ2VwhFyZB6LmLlfaRvofMgCybb5Ahm2lbjwTIp8vXLX1jplDA4Amu02vBL28VFo/8nWrpdPMWhyS+Wi7wFKPzll51GlsVHnW5Zzqy9/TRe+f8Podn3iBwVzO7kEaB1/eRZDWmsM8qbeGKFqL0Yhg295gFl2GyChhyy4T0JhpYD9DCtcckAQNPzJj9e6B7eq5gKjoUSKK7BMPyvcm8N8QQsXwZglksBbUT6/Y1yGRqHEkKp2vE4a6vY9L1v6AyCyIFPjidWwHu7KPtbfqu5dQ4HP/pH3UNwDj6VHrFa2O9xpf2AQOAH7nlTpWwk4ktN/W3d86YC+NwGJ9yQ/y9UutRaiVPAQKt93xOeQZ74OwAvsH7hZMxge9SH2T5LAObUdoLVYKR1Gp+DO5joI+dhG+98U3ScN4Ymies6v21Q6MlLif+IMeNiwcJdbD7noV98B/ZKx9Pk1rr0H2HJLU+VQDgi3Me+GBybCSTRp96AF6Sqm2lFVx//3S6KuykeSKc5dzSNYHLfUurHjJIsFg1uTqMMbm6B1Oyb5mxFUFbLo9802C/hR4FIW6eO51FI19KH44Xyokh9ds8SxBARZWlSLrFR3DVRajhObjkaBzNZIQ11BV6RZbvms8pUw5G40rFIIvVIZPzHBrqo0yU1YGCmCr1PYG4DTNFo",
-    salt="02/q5",
+    q8_value,
+    "sealed:OKo1p09SCxBpKjYv+cG9PlbHF47wQYIQieKWZnd/nAPrkHqTcvbz/go7k+5Oo5WNp1QACKexZc0IKSf4+suTriykyT8ZJPbF/Lrd7fKL8gUBpVVsuXQjfS0RkSvxMlUDXcOGybIyOIZ1vl2G79KuNthedZ86DmfcniLaDz2ESPPXMCJK7VqYwMaf+YwneiGUNAm6T7tfSKsYK0WdIk8+Pm6q/3I0VL+4pl5cA9gm+nAi6mLaj2sK4YedQ1GMTkDj/lLwMpcSDx5YYKuWaVREdrZwG0+k/zpiAu3d5hO6a+dPTwW95BZ51t0HdrOUb+z7lr+KJCMgMDpn2SwhNSkqMBaeD9czxRRzNNmMhUV+/IdO02ACiCUhcdQabmGmbVRz+yWLYHfX3ptjmCnrR+BOh2uVgOF/r1e8OeSl39VIdC/t/aiha0ZBeoJEfXY/qMxvGlels+T0nw12FGf4okUsfDkh9WHI6cYJWrQDU+Dwbl9xHuWxKMeUKRDB/FRw3Lvj/7zFpQ5yQy+VLJSd/M3/JJRIbzfR4sMWeSx9rO9NEq2PW0DLK7OEGtzYGuN2/BsC3X4l5qnNiDvNm4h1I5GPfSvHbDXVL/UrayBPiCe7TPDXO/9PkIikBgsrtgTmSzC95qpeU/iIxU5hQQ7oVOi1aSXnnVKgoA7XGx4jd6EXpjfskvBEMvR3VW3mMOLS2flhKMQiWPyGtd6bmL/gZPp0xKKHoER4MT9KbEuUQPyc0fgVb5xqUj/govrjuAbkKekhmlUXsO1WuK0Q9ydHBVOemPxGiEdi3lBOFZDm2iRyPGcUpkqj/ji97hF81mv1kWmO/TuTwQFRze24mseTvEkdNyd4v95OV5In8iDDc/naUw9KYUqzTvcyph8XMD3DYVxbMrMvwa2kKtkBMBWFurtUTvgMg8725Rrc9TX+Uwro6KwyG7tkk9In3uBUT1dt/8vdGWDSiqdTC32nPK0erTBq0P4IFlHCFiEWrCKOCDR4Sg4QAPhLMKU3IdV3erkjrpugaoYhBvz/Qm5KMjAD0cTGfaTs/GV/lGKRThNQgtNI7kh88VDjNLoYGAcqg4nXcecMonxBKLJCd0y2QcSYjDyuBwp6rkmG1mbtxY57WM6fnqk+r8/S1hlSVbi0uB+w34SEdIta7vrXCrokHfGUqK4CKQEACEhFuKs04ekVMhzq4ZsoFCh6IZQJJOYQ5xY3EytOvi0Qk0DVjY/c9KipIKro6g90JMg/LQSEOUv6d5TQu3qjgmIUIssS0P2/JgoVEpCl7hLGI7wyGsL/lL8Egx2SILbQEQ1h9EBlPuanIQw0FHeJJ8OIM5gXKPfkxYbcE1Z4clrnzZHuyge+3ExZEmXwL7ZcLMyiEvaJBTsJue2OgWM3WViXdSEGBe1XIpA7Ep9JJg9eWirnJ2cRiW0VfbwW3JKx3BV+GMMtvbbO7QZTkgmlh+YWwc9nGVI0f9pT58nIR1oL",
+    salt="02/q8",
     decimals=1,
 )
 
@@ -1683,10 +1683,10 @@ print(
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
-# name: q6
+# name: q9
 
 # %% [markdown]
-# **Q6** (predict, then compute). Take section 4's scaling with equal distractors: every score
+# **Q9** (predict, then compute). Take section 4's scaling with equal distractors: every score
 # multiplied by `s · log n`, and `s·g = 1`, so that a single relevant key's weight settles at one half
 # as `n` grows. Now let the fact appear `k` times: `k` keys all `g` above the `n − k` equal
 # distractors, `k` fixed while `n` grows without bound. What do you predict the copies' **total**
@@ -1697,13 +1697,13 @@ print(
 # - **C)** `1 − 1/2^k`: each further copy takes half of the weight still left.
 # - **D)** `k / (k + 1)`: each copy weighs as much as all the distractors together.
 #
-# Store your letter in `q6_answer`; the cell after the question computes it.
+# Store your letter in `q9_answer`; the cell after the question computes it.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
-q6_answer = "D"  # SOLUTION
+q9_answer = "D"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -1715,12 +1715,12 @@ q6_answer = "D"  # SOLUTION
 # FORM
 from course_utils.tools.quiz import normalize_choice
 
-assert normalize_choice(q6_answer, "ABCD")
+assert normalize_choice(q9_answer, "ABCD")
 
 # %%
 from course_utils.tools.quiz import check_choice
 
-assert check_choice(q6_answer, "5de40ded0d401f6ab07d3226c9f1c254f9efd16aae6156776d67d0797a541e8e", salt="02/q6"), (
+assert check_choice(q9_answer, "6b646a07dd5ad685578f756f54f00642d1002eff3bb8298c6757ca7ef38eb8af", salt="02/q9"), (
     "not yet: reread section 4"
 )
 
@@ -1732,9 +1732,9 @@ assert check_choice(q6_answer, "5de40ded0d401f6ab07d3226c9f1c254f9efd16aae615677
 
 # %%
 explain(
-    q6_answer,
-    "sealed:4xLS25e4bD1qFoN3pdRus8Ktl5B+Ui57bskIlS/RMjfkR/maBeSU7xDPfAVlNQeoBpB8nPHBnF1ZDJnrfFSWZGDhsjLRrclldveMmFP4OayG4NcL69ElxtEJJNMt3lzvlY+L0s0RFj4L3602YJcFgPkytwj7IG+JC4ePWGu3fv6xBTXe1XYPNi3nJcIcxItWbAzPswMoLxJV+vMX6vFCEUMlkBlTLbT7HDENl9lKScy5s+I0S9LcGHoO2P+Lc18sTWuOzVXKzA9XYT/z47kpy+GmKlLJb3axPIsWi5mB8EqOPrMeb5Lt1Nr6G4FD8K6ngSe5kfN8C4KUax5rDpOJO8TSNIX4/HZcAd8pEZZSbdNvc7AEyOFNX2wJ2khckuH8L9BvUGf/KdHm5w4VcBj8vuYzAl5Mz87mnop4/o1izvKJo46ywrlpshp290r87Zta8CnrZpnvWpA5VS5Fo2bnAmjyvdZGETP1lkxWzT+bjAdup/VRx7Spac5yvKcvRioQGsgU4gRHUd1vbTnsScCt3hrw/e3agYJwFj0CK3WUW/aq4w8WUULtnlRDED6k8oQ5q2bqMG8WRj3Ng1cuyrwL47ZJwqaQIhOFGe/ZGYkMyC47Uu7pY07Bzi5fBXGs40J9Uqn7oJdef7p/IFIg5EM/28QDEIWyLIALr/M1o+Fk68ZakJfsuhD0u5Q2IOg46w1Xd1IG5FgE9LUAn5A+Y6ldtdhzmFG5LcBaSs6zWIwkTuborwaPQUWhWWK5gySZFsVAL5rgFGDI7PzEiQ7g93Q9EE5jB1aatLb9Fx0faqtSWGygL7Rh+P6vTJ7dEcBcQqRmbOeSbI2XC6qLFp0YMN3Dkoct1UEQRVvurM1hOzxO4bBhAEre8CKya1x10i8WxKJ93JyIvW1epB2gdQt2zppVfo9NZuUg5vCkgW8fyTIH4CRPCs5aIKpGTVrot6w96dJpE4ezoVbJJayRtXnQFKXVrrM8FoUkDxvb/iqHK5GAXOq5qeLs6WTjUUUbiJu8oE5FtMOrFsLbSvz9j/onFi+zOvUKVOefBVt44di4nUMiV9g+RM9lSieCCPLxH4LX9UoqbP0IrtwoJX0/kF95jW7FrvJibhcalt3EByQVV7mkqB0Fd53GHm6yEEwvrAc8ls02BrFiBjYHLjuD/btgLSrjk1P/sBPqYpXlQZbkiF2jG8u+31DIfXuOKJ6rg1v7JEuEEMhcl25gR1y6EkkHQMM3guM5zT4wlTr39aUAGeboSaih/rm82k+BTxvL5XN6SM/yp6qEH+1OlDi3BygQ9JI8gt33Ic9yFHWtOvhb/CSYfFgc5N54qAuA20EAG6qWNzUYMSsfUF3W+ODvyQ/sxdOLoqrcc2eyWEBDOVQ/YYvgBPm4aXfiaw==",
-    salt="02/q6",
+    q9_answer,
+    "sealed:HPr2U8FJB7eHvZpKTzfsmNJjLcRq9SHNtu9WZ/maxqqknw+cGZBVy0cSs32HLXiySMMYLHiNMsfOBcViWflJishl8nZz1LeBkWQh6qAXQzHcMl41Du47uDMWEQiCm3+PM5LiqP8fXMkKTrL2IMmPWmFVFd6jkPbjCcMnu53wD3r8uQvTawxLdzsg1KlKHtc6bEqy1I84CEppfgsFa5nmu8xxPPWHbSCAU3rWwrUgcxx9BuV0FJVRRxMT/nEA431/PBxUToVxMZyKtZWrzsSiRbHnK8wKlJEXuinPlr9OuDwLJ9Xkzq3aqzZ8N2rg/Tuvy6cOwm6pgOpXn7lo2fWzegqv2aXYPYGGkQmIKcezxoLmsZWkv+vD5tDUDKEdNFr/9YtsL3UoNp2MjChdldNgkRPMyTDOx0PYOTbKiesXgZbq75DaHPdfzwdf6OpGqBvJCdiZ9K5JBqIUY7uaulYFEJMb7rJQ1GJhFUwh9xN+9XYNtL6LSaZCxn28TwaXSClMt9U09gW2GPxsLtkxosH+orNNllC3xATutX298P7wN9z+MhftSyL01deySLMJ7bzEfCtXTcfsSwtwmzHVtLOmPQ+whkBs0r92FavJuqg+mKkxOPijNedX4noviHHDVsmSb89FGLNe7rijYSA9qpKb6nZNShpPkWn4ZjVCiv1C7ZjywONsJhIbbyAdInA4ucJYxrjLfjERzqB/itvk7F5QknGfODQfVOl2G4iofOPJHZaBFuhPuAVrqqybrS2RWqdyzHHTtJs3p/yG69w3n0uGaNDT8hAFkbbOVHGvUUZ+zsrljdnreR/XBd1ZM6MNXrWQRJsu1HyMQGYeVnC4+HBUA/oEYcGDdRpTF2T4/mW4jLDoX3cD5OV3nrsxAXm3v3ypxH+3E+koBsrmPvEwF/aZpqsjri7EprmQlPmeLp3qllXSdgcxF5hX3YvfB4jkqEo6UxwaHdy8z+88RTxJTeoTPkpo0NNXeyOT0uHuA8Yyerw8BDLgIYpGufvbG0oXvHGj19qAq8h+LWmgNDloG52UBQpU9kCJSGAj1UCeEpo2ymrAFyDGtJ43yNtqhbprWZ0H/C11rYMCCf+YHQbzC7SyqFhwvPNePdt52eZ+ScYbBfrI87e+/3n6+Wrp/PVKIwCQu2R+LwIDUTx/TrjRbIZaUX0/uIdZjmpqddg/C9+Hbx2bWF20re5qKV3NUjvW14kQ3oNnKANK9IYj4DNkpP87pU7XEdbMip+vAm7KGOjqcucXVZeDE8i4TGSS0avfWwQ9SafFbw1jHCoBlCDU7NMiSp01Ly1ybYl/6fZ9g4oGoGK6BBux70jilHY2KM0jD24jmzLx26F1PlwjF4lY+S0lEk/CV1q+IY+0ubedUABuyEDQuVE5ZQ==",
+    salt="02/q9",
 )
 
 # %% [markdown]
@@ -1752,22 +1752,22 @@ for n in (512, 10**4, 10**8):
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
-# name: q7
+# name: q10
 
 # %% [markdown]
-# **Q7** (predict, then compute). At `n = 512` keys, section 2's planted key gets 0.30 of the
+# **Q10** (predict, then compute). At `n = 512` keys, section 2's planted key gets 0.30 of the
 # weight over Gaussian distractor scores of spread σ = 1. Keep `n` and the planted key's score
 # unchanged (section 2's `g + 1/2` above the distractors' *mean* score, the score that gives 0.30 at
 # σ = 1), but draw each distractor's score, instead, as exactly 2 above that mean or exactly 2 below
 # it, with equal chances (a spread σ = 2). By what factor does the planted key's weight fall? Predict
-# its weight at σ = 1 divided by its new weight, to one decimal, and store it in `q7_value`. The
+# its weight at σ = 1 divided by its new weight, to one decimal, and store it in `q10_value`. The
 # cells after the question simulate it and compute it in closed form.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
-q7_value = 1.9  # SOLUTION
+q10_value = 1.9  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -1779,13 +1779,13 @@ q7_value = 1.9  # SOLUTION
 # FORM
 from course_utils.tools.quiz import real_number
 
-assert isinstance(real_number(q7_value), float)
+assert isinstance(real_number(q10_value), float)
 
 # %%
 from course_utils.tools.quiz import check_rounded
 
 assert check_rounded(
-    q7_value, "d5d17a7fd5b32d6bce76c7a0c19105db7dcd7999aead08d02c210e5a52041d22", salt="02/q7", decimals=1
+    q10_value, "9e1c1bf05845a2769aa03f92d83f5fcd954d52e928ee54bc0171bebb79d1dcdf", salt="02/q10", decimals=1
 ), "not yet: reread section 2's introduction and its closed form"
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -1796,9 +1796,9 @@ assert check_rounded(
 
 # %%
 explain(
-    q7_value,
-    "sealed:WO/r3eGwY4dxc7/98A9P/fgVY2bL87lJVXED8p4jjJlS+hbnRQGhzea1c7dghIBEQLit1q6hgpTbAJFzSxFA8tfnm8fX97Ni4NMFnlLh1SKsEpKqRXDdidbF3cvhNLKP73VgXTS7c8ThXPVZ2y+/hfQACLyynHgJIhpPqRB25PNGpUppTkbIpKJOgW5e5i7FLDxHYiSoCcx62eSKq2HoDq+FHDIdN5qI3DYyXx0i+FhEp9jRgnXEHY1La+JinFjHWRbXZv7TaXD2pxUxz2nfcrg7n5QZQfByX1R6oAUKYHyb5p+XxApiqypBiVuvJl747QWrSnYCnsh27qjHik9qqyG74AN9UzdUX8nbDdK4czBf3IxJZmuIbpRDOmRnlMK47ouKRwStNn4nK/Hmec26BI0f6cuNuwO12WCYOVWyUle8hzUk5R0jNEO+exnsg4cKWgZ/RqQCipYKLj1PZpWSsr4S2c95iMiGkZENl7UCDqhe8mvCKnSZ3yGd40oEP/irxJQx3K4qP2VqsQJOClD8m5VpMKP+o4CStmTaC6717fNTjvqaC1mQwXJozphhVuuLrrPzSCwwip18LsGDTj0gdAAs2LPcVYyxjodADSzatMRgwjYALi2SJx8iAE3IhmUctIfdNQO9Hs7h3VWLL/hl3+IURXefdUyFsXjtJDXybENRNVwuzSxilySk/2sd7u+OKKSxYj8Y4iS40WIVFmsdMxepmJq5u3CDwJDNRStQktLWIj2+lEiErP3sMv6XP/g+X701sOwDBOyh4PXdKQ7d/YV07S2m6yU79mwha9haKMnQHh2yJw/EgZx4q9AcLo7AqJcs7NQ7JKSmwnE7a7G00gJV8T14F447qRDlUKW0iODE+0/ZVKji0wUS3izrmztCx62oTn91udLQ3iKvxTiBLOZX6Q4tFDC9e84OU/5XfkNo63q0vsJJlnHgvvZnfv4+4QTGwzrCUdEP4il0myfgrzLed8L7I4xlFKhKQcm4Hu0LQonCp8M2nEGX64dFrG7RWFgiA6DxDGT4+0O2IaFeCS320HpN2bzFbmTD9e5ej02cCWbapn/RdSTsrcDT2MZ/G93gojH/hfbaZEa2RD4WUrZIJU7otZYLRJG+g4mFFSecnHWi0IYyKxum+QQ2u1h0jbqX3sniYPh0Dk4Erev+YGXRREkSYuxxFw78iRbc9/nJ93hpE0Cuj32o+UNQICc6aeqkPh1byoxFS90Wh8r1hfvC5lU3ZY2Ixa3rGfZ4psUvrd2jaOHpl4BOXZd5Tgh/ZRqa+Hbn2lrbMr4FqDfgGOnva73LcC4a7Wkmtky7pd4zv6aMib+2U0tK+LUGmei4DMAduvcLOKTsr2eBmAQ3C6P7zz8YZPBpOUwmxtJ+6disCLkUx+9vdcoCBa6eJ57eOKtYleL73qAoWbJkZYGMetQyr4IvVtNvgUszKInIJXJT3akThK7gMxSJlSoXSncAMVOs98CGstImgqPh7z2bnAhhYqAU1mYsB2UM+4w+fA7U1a0UQynx/SstpYBytRCt67TiLWfVQc3c+508ctTOAgcEzSAjWUzaU4/zKob5Z1Rre4m2vCOr2FkBhkxoMdrVR6QiGo7oun3HiwIO05NF8D+M5LVE4rX1IYbUSQniiMumueeAhfBN8NC6kOpGVtGsOOlYj+nOp0R09UnevWVbQfVAQLvUtofuDKtAmguzWpnGhnU9KpN3A7Pm+uaHO9rfrx+CmSnEA0wDHm4l42QtfHhabt24pDVhw8naXaFujGO3qwWiq7vYhZcAgvhrCk7gQT0fAQngexyBp5oNDjStHkmzn9PxhAu0cydaV8+7HO7zPaKy04nc+/N+pIcvvrLBxLXBCrlPCHh9KFA=",
-    salt="02/q7",
+    q10_value,
+    "sealed:rsgN0Jks2VpNq7B30IBXFJ1G0+4lzskqCIEXA81xpzWTCt1EhYqsXqiaCJR/Y4FnM2pS34dPcM5xbBF+SzLDHaGM35Q8lAGiBBUkFnYVpuxRUanqfuaWrnhoUG81k7P3R2Xq1Di9gbXBOUMw3mV8QOHAasF/Ntf3f3G2coTf035Khs2f2mMWbuePrxPjtoTVGxLYC1Y782r53+wTKxEwV5QavtZBGdcYwBN8vbSaulrc6/pu4Xe+xAfksp4cFCdcBxPJz75H4Ijuyn71f9Q8/7efkXH0kX1NSid41R7GD9asyPi8zneoEl2aSfIVrJ7ceLKLYOfnvTjTVBzKjN/tInIEw1E15QLhAVxduEM145SyOA96fseyQa/yZEIuMV0AEkuiIQFKJBnVu9k7KhQn9/WzQBzfM06QUWWv4Wc7HtlBwWGwvEyJl9nBLuA1NY+qOrMEmov6VRty+3TBH9wqSsOETgdek+1O7R/r9kvmJm9NwgQYWzpvguZUjVCOuoZxCles+CcfBTAUOrY/VHUK9FvuY5GHqwICaLp+D2pfvXeREwARnaEWiE6X/8gJFF0UqpvK+V4Vkfvxog7leiAIUNKCyMjXl4TnN6esQukTGB1GVPCJ3+zQre2Hgs2ijt75Nbm86XwsGjUT4Bai7lZ8FqIhOMQeE50bVGbUjWG/PpYKVHcdlUByvEXIjTP5AxuEz2SDzIKhA2pAvCXdnYFDzvj96e6LhdGCacZf40Y43rEF/DOzIztZ/PhsN2Na+KUSPfchJAGdC4Gou6rScZRIhvpGAVXRNwWH0QvvQIRBRCV/MQla57waxAfCt13ORIWYulzDmpjOLwZmYVMKoBxIgh297JycfhQPnLJd3VWlvinFPeoaaqpMgGtxVcAdWOzyOMMQ9DfpSv0Q0/QYFlYajkEZTnz0tw6xGb89n8jCOcriMxUd2/V/CyjY/k5hl0b76wvnmpf5OnzyUmex8CpZW/gSNdYlZy/1xSmFo2lSxEb/caPWOZrsqnluYvEv9OpOM+N7VRhhRSEBEM+MzrD5z3b2qDNiXiTpkOcsHBLzcWX5lxRIjSjlKz7iC17mnKBpIgnkZ6rC/rsVfezIq2M7Iswvjc7V95vuGahGiqc0n/914WicAaKHYzqjAyRo4hiuLukLePMGNwsu/8K/N6tzhDzxtWfO6Vqy3awJNl0vBb0/JV+MupiiZ7aStGV/H4aJECaAxppLzYapzIw7qlBGn2ZFvgrESPQ9OIC5Qoh6eTHbNIa/25RdKMrRT8n5UH6xcHWT4NUA5TN5weVE87hS7qdxxYeNVrTTfbX/uNsx8/rJroXD8sTNnQ4AA7v6CuXsLmvGBP510LqXNCTnok9oYnnna2QgBDyoGNo1BVXxd/wqpiAR/4Wv+8PUWkFGNW/hBo+wXfbjlYfYqIWhxX1y5QGFMAIHOo9VY7vzR+NZvYpg8RFb19VzAq8myn/vnDvtID0cw1PGy8GMmNEWN81muf8Dn6khaUnlEFis8MvySw54T5oqsGnV2+3crJUawrbUDENgT6XIwPSYbiXF+r9MfNtqwnfcCSepX6IqAafThXlQig6+rN6MDwFbZ/uINXyG9EgnD9kzQQGD5OweuPbYXPFvZrSYxk2Wk+o08pPRPIGZDxTofAe3787vBIZfWlbAJ7aIL2YopPW12nExcmUFRzJ5NATtONVFkPHYkuNXoaYjO1P5blaaQhrhzy/n8/+iO+vw0vXirLE2x8CxUBc7SB3wbENN8CYGuqyyVUurj8n1/nWC8M0pJqWa/GIfjBXKCr8v7DdYLXNvRJKaFDYp8q1+iYPyDcD4Ai2bZZH9YcCy8f6Zut7zLp0RvVk5YowMLqb44yrsZezilj0=",
+    salt="02/q10",
     decimals=1,
 )
 
@@ -1840,11 +1840,11 @@ print(f"the relevant key's weight if a distractor's mean e^z were e^0 = 1: {1 / 
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
-# name: q7b
+# name: q10b
 # points: 1
 
 # %% [markdown]
-# **Q7b** (exercise). Put Q7's distractors under section 4's log-n scaling. Each of the `n − 1`
+# **Q10b** (exercise). Put Q10's distractors under section 4's log-n scaling. Each of the `n − 1`
 # distractor scores is exactly `a` above or exactly `a` below the distractors' mean, with equal
 # chances; the relevant key scores `g` above that mean; then every score is multiplied by `s · ln n`.
 # Take the relevant key's weight as section 2's closed form `e^x / (e^x + (n − 1) E[e^z])`, with `x`
@@ -1915,10 +1915,10 @@ for _args in _cases:
         _out.append(float(peak_n(*_args)))
 assert check_rounded(
     fingerprint([math.log(_peak) for _peak in _out]),
-    "8cdb36d36396bec3401566df08763fc744cf2856e03b05652da6b9bf5959f63b",
-    salt="02/q7b",
+    "83e6dda87d79e388c4dafb66516a5c6c39764eec4f5df7e73dac4771049d95fc",
+    salt="02/q10b",
     decimals=3,
-), "not yet: reread Q7's computation of a distractor's mean e^z, then section 4's scaling"
+), "not yet: reread Q10's computation of a distractor's mean e^z, then section 4's scaling"
 
 # %%
 # HIDDEN

@@ -18,53 +18,53 @@ def _variant(old: str, new: str) -> str:
 
 
 CASES = {
-    "q2c": {
-        "right": "q2c_thousands = 48",
+    "q5c": {
+        "right": "q5c_thousands = 48",
         "wrong": [
-            "q2c_thousands = 0",  # the number of copies k = e^g + 1 = 220 given instead of the number of keys k^2
-            "q2c_thousands = 0.22",  # the same, 220 copies, written in thousands
-            "q2c_thousands = 48400",  # n in keys, not in thousands of keys
-            "q2c_thousands = 10",  # a pure 1/sqrt(n) fall from 0.7766 at 64 copies: k = 99.4, n = 9,881
-            "q2c_thousands = 9.9",  # the same, unrounded
-            "q2c_thousands = 0.44",  # a single key's half-weight count doubled, the copies' pooling misread
-            "q2c_thousands = 49",  # k - 1 = e^g + 1: one copy too many, 221^2 = 48,841
-        ],
-    },
-    "q4": {
-        "right": "q4_hundreds = 1.1",
-        "wrong": [
-            "q4_hundreds = 111",  # n in keys, not in hundreds of keys
-            "q4_hundreds = 1.18",  # all 16 keys multiplied by e^2, the relevant key counted with the distractors
-            "q4_hundreds = 1.2",  # the same, 16 e^2 = 118.2 keys, rounded
-            "q4_hundreds = 0.41",  # 2 nats taken as one factor of e: 1 + 15 e
-            "q4_hundreds = 0.16",  # no gain assumed: the extra 2 nats ignored
-            "q4_hundreds = 0.31",  # the 2 nats taken as a factor of 2: 1 + 15 * 2 = 31 keys
-        ],
-    },
-    "q5": {
-        "right": "q5_value = 5.8",
-        "wrong": [
-            "q5_value = 6.2",  # the ratio H / log n kept at 0.90: 0.9 ln 1024, fixed by the spread, not the shortfall
-            "q5_value = 5.9",  # the direction right, the size guessed: H / log n a little below 0.90 (0.85)
-            "q5_value = 5.5",  # a round guess, H / log n = 0.8, not the sigma^2 / 2 shortfall
-            "q5_value = 4.7",  # a shortfall of sigma^2 instead of sigma^2 / 2
-            "q5_value = 6.9",  # the row taken as uniform with fewer keys: H = log n
-            "q5_value = 0.84",  # H / log n given instead of H
+            "q5c_thousands = 0",  # the number of copies k = e^g + 1 = 220 given instead of the number of keys k^2
+            "q5c_thousands = 0.22",  # the same, 220 copies, written in thousands
+            "q5c_thousands = 48400",  # n in keys, not in thousands of keys
+            "q5c_thousands = 10",  # a pure 1/sqrt(n) fall from 0.7766 at 64 copies: k = 99.4, n = 9,881
+            "q5c_thousands = 9.9",  # the same, unrounded
+            "q5c_thousands = 0.44",  # a single key's half-weight count doubled, the copies' pooling misread
+            "q5c_thousands = 49",  # k - 1 = e^g + 1: one copy too many, 221^2 = 48,841
         ],
     },
     "q7": {
-        "right": "q7_value = 1.9",
+        "right": "q7_hundreds = 1.1",
         "wrong": [
-            "q7_value = 3.4",  # the Gaussian rule e^(sigma^2 / 2) = e^2 taken for the mean e^z
-            "q7_value = 3.5",  # the same, from Gaussian draws of spread 2 (mean e^z 7.63, a factor 3.55)
-            "q7_value = 2.0",  # doubling the spread taken to halve the weight
-            "q7_value = 2.3",  # the ratio of the means of e^z, 3.76 / 1.65: the planted key's own e^(g + 1/2) dropped
-            "q7_value = 1.0",  # an unchanged mean score taken to keep section 2's weight
-            "q7_value = 0.7",  # e to the mean score, 1: the spread ignored, the weight rising to 0.414
-            "q7_value = 3.8",  # the mean e^z itself instead of the factor
+            "q7_hundreds = 111",  # n in keys, not in hundreds of keys
+            "q7_hundreds = 1.18",  # all 16 keys multiplied by e^2, the relevant key counted with the distractors
+            "q7_hundreds = 1.2",  # the same, 16 e^2 = 118.2 keys, rounded
+            "q7_hundreds = 0.41",  # 2 nats taken as one factor of e: 1 + 15 e
+            "q7_hundreds = 0.16",  # no gain assumed: the extra 2 nats ignored
+            "q7_hundreds = 0.31",  # the 2 nats taken as a factor of 2: 1 + 15 * 2 = 31 keys
         ],
     },
-    "q7b": {
+    "q8": {
+        "right": "q8_value = 5.8",
+        "wrong": [
+            "q8_value = 6.2",  # the ratio H / log n kept at 0.90: 0.9 ln 1024, fixed by the spread, not the shortfall
+            "q8_value = 5.9",  # the direction right, the size guessed: H / log n a little below 0.90 (0.85)
+            "q8_value = 5.5",  # a round guess, H / log n = 0.8, not the sigma^2 / 2 shortfall
+            "q8_value = 4.7",  # a shortfall of sigma^2 instead of sigma^2 / 2
+            "q8_value = 6.9",  # the row taken as uniform with fewer keys: H = log n
+            "q8_value = 0.84",  # H / log n given instead of H
+        ],
+    },
+    "q10": {
+        "right": "q10_value = 1.9",
+        "wrong": [
+            "q10_value = 3.4",  # the Gaussian rule e^(sigma^2 / 2) = e^2 taken for the mean e^z
+            "q10_value = 3.5",  # the same, from Gaussian draws of spread 2 (mean e^z 7.63, a factor 3.55)
+            "q10_value = 2.0",  # doubling the spread taken to halve the weight
+            "q10_value = 2.3",  # the ratio of the means of e^z, 3.76 / 1.65: the planted key's own e^(g + 1/2) dropped
+            "q10_value = 1.0",  # an unchanged mean score taken to keep section 2's weight
+            "q10_value = 0.7",  # e to the mean score, 1: the spread ignored, the weight rising to 0.414
+            "q10_value = 3.8",  # the mean e^z itself instead of the factor
+        ],
+    },
+    "q10b": {
         "right": _REFERENCE,
         "wrong": [
             # section 4's Gaussian closed form copied with sigma = a: E[e^z] taken as e^((s a ln n)^2 / 2)
