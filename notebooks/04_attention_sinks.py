@@ -408,10 +408,10 @@ for seed in SEEDS:
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
-# name: q8
+# name: q1
 
 # %% [markdown]
-# **Q8** (predict, then measure; answer before you run the next cell). In each one-layer model, take
+# **Q1** (predict, then measure; answer before you read on). In each one-layer model, take
 # the head that parks most on BOS and its weight at the idle queries. *Predict* what the two probes
 # show:
 #
@@ -428,7 +428,7 @@ for seed in SEEDS:
 # # BEGIN SOLUTION
 
 # %%
-q8_answer = "B"  # SOLUTION
+q1_answer = "B"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -440,12 +440,12 @@ q8_answer = "B"  # SOLUTION
 # FORM
 from course_utils.tools.quiz import normalize_choice
 
-assert normalize_choice(q8_answer, "ABCD")
+assert normalize_choice(q1_answer, "ABCD")
 
 # %%
 from course_utils.tools.quiz import check_choice
 
-assert check_choice(q8_answer, "790fd77e15b64cb2d39549f58ec7b32f69158cb2a23fb8b8f18044daa8d5e1c8", salt="04/q8"), (
+assert check_choice(q1_answer, "3f77ea1edf311f68a4a549e10bca1ded7a6c54fded1f080c441986846f547748", salt="04/q1"), (
     "not yet: reread section 2's description of the models"
 )
 
@@ -457,9 +457,9 @@ assert check_choice(q8_answer, "790fd77e15b64cb2d39549f58ec7b32f69158cb2a23fb8b8
 
 # %%
 explain(
-    q8_answer,
-    "sealed:jsJij7uAjJ903R7vyQqvYBcJk6dWiGoBgmGSpuOzAtAFwVxcxbRegicK5LdOQb+6CaEJHGmLqWYV5uITPyiTZJBLyO7dQ6RUmBgk//9OfLEf8oQZIsVzX0ITMG71DrZLcjIBxVk5YF7og2eLEq/G2zWDgVvDlv1TiXvfi+7NH1jmiDrnUg0KdkqtCZVQhUZ/24rGRhwBK1RB300uRPE/NzSvafyVb+Wi8Bvg7Yl/pW7//ByfwHPztFvRWRXZqUPolhA6VI2N/ZR+2xu3tyPUMZXujnT8ue8i7AjN0jeEy18CQNsf5yXLJTvp2VfdpE4kq2Y4KsXG3s0CyMmxcHIF1nNcAkWVRsFwn+6NmSjywk21GZICIGMzWWAHY1wiVIHeWSSN31yPXLcVfQRf8P9YQjn+J67vwPxI8+bU+fb7LS6mWriyqHe5uwHoaC/K0XKNwEvy3u9XQj8KhDNG+B7aQPzCLRWb/M/nhPTChK/kXsnTo/jcfN+QC1w8yiAS1pXLQZlz9LlzPUaj+lPpi9SoT9k4t2opXaPbY2WT4e7B8o2mkTFEWonD6tpcQROWLNfNROZbheY91gj/ZRK3KbLs5uhFkQM2QZlDUtYZW2cjFqGosSnWozJAwqDTU4B+bTnGfhU6vZy7HKzxBENLUOh2shPMwUN3EqE8j9rzOT2ZGivaUHDbkMxlVq7jYqrrE6pEjij82Mr19Qa8oGgqwMvFvhzKUzVwXvBJxNdP7vfNaWwpyfb5FUBAm0img9vAyzL7lbsGySGBuY24WZ+NF27L4h5k2buvbfTnjVuIuVyIxZxlRTwGObz6mt9+hVEESMJLhV7SRam+QK+0b7NOqICZ8/R2xcoJ1il03SoLXHvRWSl/F3VCaGpQwpkT73hW1qQPqct8wDCiyTnblp32a+sc7capTkSNZELn57Fe8E7UClsWUW9cCyRkqzXv1cHnD1RKZQPxJuqKc/mSygrKVDXlU5+1l4LDcibx/1ZwL0eep2VXG/DCjcZNe0iJp5vhp6/mD/uPnDnOx7FHI6g/NaPLw4+4IgJ0oRNhheRo/QHXIqwTi6cik1N24YhhIR075RKPa+kfDtaUd6jsBHeT1Rc1H/+c7iWTl8pXP6YVKBsIa99e/1lTFapFEerErW8yE7d9aH/zBRl3TkxQC2b+5qtCEu0Dwu1U35DQNJyuXY+nuNqnZxy2Mu3hzFZpGsMUFE6EmGHc/1FJpz+/RXOTiCS0tWLCzsAia4pjkyzxA2V95kBY/zA571xNbzAPTlsBuTbVN71si/JQOi4qxVIEWuZ5PHUmioA/0bbFYagDEMf0Bik42RHIXIDlcUy+jBQCdbva6iXJWHLU38fAr7cIj6XB1vGUUjYBpz062Oyr+dmwGCM3wNplLkIC8w/MEX6JW8/1BJnIUCVvAXBiiNahQNBsmz9NszI2Ey1kXJZuGAQdMeyjuAk5oY6jgiIU11k019J4VOUBFl2+iuG7v2anD8bEcxCg6TT0dbg=",
-    salt="04/q8",
+    q1_answer,
+    "sealed:1TmyZMk7KZyp6GXx8zIRUzNk1aAuy3yCKw4SqnJpLmK1celEga6knY0JGG5x1O7GBtWYXHKeAP1lshmOWaXEd+bhUYquURdU3CsBQZJkkJ0nmKnW8W9txOhucpredD1BUr2TrhSvjavI5Yl/K7MtYSkLqcJX/wApMkqraf3nIqGITn4aUWwp2sUZILccYOVhv0n4D6llhNJqJ3YIabgpYmddnUU7BfAFL215Eq7rXA/DKztdkrhLEy6r+l9kPbpMo22VSq39BOLq5mCPkpviBDWXpKK3nnYaFsiiwOSp+xU8qb9mTEP1Duhfc88QyqDDGR/10tnQHEUPYWK+m8xXffOBPoiEDoFPFnwnnOE4j4gB3ogJlWSCv6fzZYhOzf3xAUG6Ds7EVJoGI/bWxxl7WwQBol2cpGnjeqU05752ze4i944G7Q01z/t8ItKjO1QLVYMC3FtRlmOU8ozj6tuS8U3jO8kFbDn8Se6IU8QRaBiVS6d/Hx6Zjr3bGsPYdDrHfouAOgs5k88yTDBOLy8TXN0xFUuot9rUM8SHv/jhJ6wjtuNhw1MdUjYpLTPAWgT9xu2ONUfIH1SdvLEw77cypltQD6EC8eMrk1w24eCyQk42+VYGAbiRmsaNBd9LuV9WROZ4VfvC/3Kh3PQmPbIxXXrirZWfVZxTRoOc3QY7okfNPAfi77+CkcwAs1aSkwZmASxu8r0O7spOlw35HgJFTZn/WxFuU7qBgop3kZiUlftWIrE7eNelpoERMv0UHxRuYhSPj2Rqc+e93PnSoNOFx3jHOP6OTihQ6MpBtSarL54OaJnk5j+GNarOy99f0QIGMf+NKUAtBd+octOuROjgkSGmTkOF9RzOTOWdeLFs1Hswk1vAQSRNTblKAbW3nSQyVIn9tc60WlVvWRXl1YhyuCyNwWFsZnv7FVTc0ep/uSBMwUrqjdM8wgeWmp26OiJaRpPyM9EgX8ghOj8VODZAHEb/CsSHwlEHjMThjrR8GzUnAQUYhUOPaZn89pw1eEJcvv63hU/g5CwPhLJBLnzDtv/e3XFxaAi434ftokN58Izr0TNmXuOUc7ky7rcoM/m3S3S8Mj58OEfkWzi8gK6UNrXjwM3EkPBE840hk0rNBNgsxpFYQs7LnQojME5Tz1FYOQozglf2CT9KjHh+qBI4iBWmdUhEeFne6o4UgVLyqliR2Lsv9ouAvZYyEeZn7z89G146dBElptwpsutib3N+KAE2m91BtnWBrcIWwyqgKou/+01ijsiF2Nnrbz7SIBltqm0TTYxKGyMdGWMbMveIAGhZEByyRNiLnzvdOyc5HYlQEPzr2tu54EsNBn4V14dMCCd0Ci+lVgeWhF7T2l27bA5bt8jjLECX/YxwM47aTEZ+VY4w8HIBTjytvnkL8e9Q9mWYoRZ50WkUFhht9TdWK7sFe9vinVS2abFeJHWRBI3M8fwGy3NMHDAsmzF+z3FDzBsyLs0b8jg2dyFmJKX4XDZ43qq+FmU=",
+    salt="04/q1",
 )
 
 # %% tags=["shows-answer"]
@@ -551,7 +551,7 @@ for seed in SEEDS:
 # **Takeaway.** In our one- and two-layer models the sink follows the BOS *token*, a fact of small
 # models, not of attention: deep language models put their sink on the first *position*. What the
 # sink writes is used: zeroing it costs the idle queries, and a plain bias in its place ruins the
-# copies. Keep this in mind in section 5.
+# copies.
 
 # %% [markdown]
 # ## 4. Streaming: evicting the first tokens
@@ -566,12 +566,12 @@ print(cache_indices(10, keep_first=2, recent=4)[-3:])  # rows for t = 7, 8, 9: [
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
-# name: q5
+# name: q2
 
 # %% [markdown]
-# **Q5** (predict, then measure in Q6 at the end of the quiz; answer before you read on). Seed 0's
+# **Q2** (predict, then measure in Q8 at the end of the quiz; answer before you read on). Seed 0's
 # sink head parks 0.97 of its idle weight on BOS in sequences of 64 tokens, the training length.
-# Feed the model 256 tokens with full attention (no cache). *Predict* in `q5_answer` how that
+# Feed the model 256 tokens with full attention (no cache). *Predict* in `q2_answer` how that
 # head's idle weight on BOS behaves at positions 64 to 255:
 #
 # - **A)** It stays near 1 at almost every position: BOS is the same token at any length, and the
@@ -587,7 +587,7 @@ print(cache_indices(10, keep_first=2, recent=4)[-3:])  # rows for t = 7, 8, 9: [
 # # BEGIN SOLUTION
 
 # %%
-q5_answer = "B"  # SOLUTION
+q2_answer = "B"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -599,13 +599,13 @@ q5_answer = "B"  # SOLUTION
 # FORM
 from course_utils.tools.quiz import normalize_choice
 
-assert normalize_choice(q5_answer, "ABCD")
+assert normalize_choice(q2_answer, "ABCD")
 
 # %%
 from course_utils.tools.quiz import check_choice
 
-assert check_choice(q5_answer, "5bdbcc136b955cef7158880a8401e6ec1cd62a13ad127a76714ce59155f8cc3c", salt="04/q5"), (
-    "not yet: reread section 2's description of the models, then notebook 03's section 3"
+assert check_choice(q2_answer, "fc609a00a680f40ee305ded736ed45dcbb42a6868a22a21fda894d06281fa8c1", salt="04/q2"), (
+    "not yet: reread section 2's description of the models"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -616,9 +616,9 @@ assert check_choice(q5_answer, "5bdbcc136b955cef7158880a8401e6ec1cd62a13ad127a76
 
 # %%
 explain(
-    q5_answer,
-    "sealed:SJJIRzsQi7zxtiMlB8tWS3kIABUWxfXJRuq6jvgI4mY9KxBO5DFiUEUngkQ+5mwAgALkuDd6xcNPzr5kGTS/ItIu0YfMOAc5ionaJw8PrmsN/ijc/A6BjhHTRZZ7tU/UL/9naRUOc7HGpd/cR0AQkH1GMyklsBhNtTJ8TpDDeBpICIx/quTjs2Sdc4nvD1h8XjHN6wzoKy97lm0huDJsPqZL5vCLrZOwykja7zTZDXklYndWy1M3P5TrYR7SQALwINH6YQ5tqBh7uUQ68qNs0c3XY6sbrqIJFi2Pcf3WlIBr/+auyFTF4lM5zxAFzTeEJSPIBXHHnItxj2/zTZOLiqID/NVXxjAkqS57K2rREbrM8C1FjZ7KEJ82/VKHRaxQeyCL1tt68lA7z8Tkfx6QL2aZ9rBTkyRNS5K9vNXZH4hudfiEHl0V9O9juh6UgRF4x0CvZcv+miJUJ4dhJFZpBqGog8TmuR1AJ7KFXDGbowAhzMcaCZo4ws0sELJ+3N65k1xvk1V2vZh4VVnkbR3Qrq0Ug2tTpn4JGoWAru5TEHf6PNtzp/FeZ7LWeSVrJMBmkM3NbXGx0eS3olDww70igzHE9SbRzGyKLQrnSmYCkybynj1h8ZsCngWxEhXTCM2H2cahHxkZ5UJL9H2Iv8ICGMe632kBvL+fjGI7JZu0k9RTKee8WNXC72XAuLjG3WZfP8wGxgsDr9DWWi47cYFKTVK9xtdDf4mVb/l2zE8vpkwih1ir1k1UfNk0mne0JSx71pZtHwl4lR9ZH9UWwfE6HiYFPVv1NOpgnSzREM3ESvOwfnsfILHUqci7sNmisE3DbWVeoOhiiAk4oeZ8gNKz+fxVbTuq1tQWx/5mIc6SVKLhPGFYDhvCJwQyVVt2CvMjBUOVJOk1oGBQgEh+BxtzmpqbRY6FpTZ6KN8Z/XKYWSUyWW0owZjt0qVmk+KqVmt47+SUsWDSdvodgv+qOWpJWX+K4J3zhkaGZKWtB3PM3zwoIlgarD6ZoROFvjqBR3rDxuB+m/F4KHeD7MlHHs3pJrXObx+4pG8SIGw4gzSyGj145cQ6jncvIIZEDNiWz1MisGyRj5RagwZSms5HCpSqJlNpM6NRUxTMI21nX9ulssiEEajiMdTXpGba8WMXl6hv9ZYGVhf9mWwlgOsUxV+odwX9trwPGn/jc09gdhbsOMqIYVmaBCqWTIlHWIx+4Mcr3Vx0RIA=",
-    salt="04/q5",
+    q2_answer,
+    "sealed:SOOElNzqNhrLkjBY4spUt5Bq0xnIiRx1XxbmC9sK+NHZuQM7P38e1bUCHJcd4gcO8QZr1Vc7ehJ7afY7WePnKE1cX+BE9sUnW7pf8S+xe62fSj7BjCNZ7ECWJzK8ljoOqbjQ9dKMorU9Fjm3u/mgoAWlcajwnl2ojhQtpKcleWc3OFvbUpRZGeLNKVSqstEdW2wJGp/tvr3eDr99hrKUKyT6pelPwq7FGT6m52Pn5K4I4ZOYt9STuQ8yIfhnXBSmLKRKmgHCtdVf1t7U7rAdFPHA+RJtczk/968n/rqKOQ0E5ZMxNJFQZuK4xobrWWhe2fPpI21ssXugQaD1lZFn2zpAcncAbEPCUilf7VRo0LaR/GDZP5X+GPW1MqOXZCJTj66h3xTWFlugTZpJLm/2J4vS/ou0pcMLTW4ipvXjlnHbNvA48zUICnSlogpJ/SOnkIk7jWGuifI6++ibmlRLkO13X6o3eN52bVp6aN6U3S4rYCkK1s0sRZ2Cik0XHbnOtjDZ/5EGRrheJsF7LYWEQ0MIh2jbfOjhsYnsJ0EkIzZei3m+WQSTZHo034EzI3bd1R4gZZPMOKyIZFIros7qOCuUSmtHVWNaxIT67081Hrgu1Fa0DBada0ty22YBxgrmQdxrMgSreFTuQvTzbHwQsG0Uck4q719eMC4mOI8JKKV3IZVhEVaH71P1uFI9dM9/YHUk0l1miS953nqoqpai4Xx9v26I9GodfRp39eHaZEDtIvsGXDrDQ4h4v1k7Guk+YGA+Tb/pk15Bcqg7+hW+Jbb4bZp4s7RShbPKXRxL+zQv8ad2JwHjNc82LGfbyRZKHA3RDTNwioBalsPjlaS3D1JdnKmTW5ZgT/im1A45iWySLvAm7l4QT2JYTvzHaIKZy8+GBtUPE8m8FbPWwZbeIlDHdwDyTWYWEeRk+zk7/cO4OBQOMiVawpMYRE3q06+5DVfHAib6kwxfg9vvqF5PP7dB4e8BjfZ1dqhDA9YVH0n8UXEF+usDOpt4FDhqzCcQDeLbI5RkDe/CACt+Yfqj+zwENkBDnDh6tZYmXMsK++ONF+4m7X0qSAn528mjgnmsFeJfn5UYwyDAxKAiYxp+m6QjmAD7yKZMrpwZ+BEdU6Ejw/sxot+/d0HkMtjeQgoly4xFa3fNcsewr04IYpUQ0OCzSZ8/H/UR5cOCjK8I6aX39LKomyApNMGtMzverCbIRdDRGBs=",
+    salt="04/q2",
 )
 
 # %% [markdown]
@@ -744,17 +744,20 @@ for seed in SEEDS:
 # across dozens of layers. Two more things differ: what a cache gains from keeping more than one
 # first token, and how much eviction costs per seed. On the first, StreamingLLM ran a control: with
 # the first four tokens of every text replaced by line breaks, keeping those four still restored
-# the perplexity.
+# the perplexity. Xiao et al. ("Efficient Streaming Language Models with Attention Sinks", 2023)
+# also pre-trained small many-layer models with a dedicated sink token at the start of every
+# training sample; streaming them with a cache far longer than ours, keeping that one token matched
+# keeping four. Llama-2 was pre-trained on sequences as long as its cache above.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
-# name: q7
+# name: q3
 
 # %% [markdown]
-# **Q7.** In this toy `1 + 31` matches `4 + 28` to a ten-thousandth of a nat in every seed (printed
+# **Q3.** In this toy `1 + 31` matches `4 + 28` to a ten-thousandth of a nat in every seed (printed
 # above). In StreamingLLM's Llama-2-7B one kept token removes 96% of the window's cost, yet `4 + 4092`
-# still beats `1 + 4095` by 0.21 nats per token (printed above). Which explanation fits both, the
-# exact match here and Llama-2's residual?
+# still beats `1 + 4095` by 0.21 nats per token (printed above). Which explanation fits the exact
+# match here, Llama-2's residual and the sink-token experiment above?
 #
 # - **A)** Every training sequence here starts with the same BOS, so the sink settled on it; an LLM's
 #   training chunks mostly begin mid-text, so its sink spreads over the first few.
@@ -769,7 +772,7 @@ for seed in SEEDS:
 # # BEGIN SOLUTION
 
 # %%
-q7_answer = "A"  # SOLUTION
+q3_answer = "A"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -781,12 +784,12 @@ q7_answer = "A"  # SOLUTION
 # FORM
 from course_utils.tools.quiz import normalize_choice
 
-assert normalize_choice(q7_answer, "ABCD")
+assert normalize_choice(q3_answer, "ABCD")
 
 # %%
 from course_utils.tools.quiz import check_choice
 
-assert check_choice(q7_answer, "fd9aeea2a4273cb7b5d62c90a581dc7ec5088fc4573b85513d6fcb4c07ff0b4d", salt="04/q7"), (
+assert check_choice(q3_answer, "c2917b8da598e843c423f49d1aa1ae0a7ede7da85d8e73705717204a71f00604", salt="04/q3"), (
     "not yet: reread sections 2 and 4"
 )
 
@@ -798,9 +801,9 @@ assert check_choice(q7_answer, "fd9aeea2a4273cb7b5d62c90a581dc7ec5088fc4573b8551
 
 # %%
 explain(
-    q7_answer,
-    "sealed:ygiYDBZB0EEeObB2h0Xmi35zomzg4smrWwHpHZSDCnCdQgyKHvkxcWoxp3Doan/MMIt5+lnfEIeiu0jkCthdwVOP0B4RzV/skRfVJ+ghWdqXc+X777QbfQE97Wgi6M/h1WS82dWTNiX//w4E+4HIvh6LsBVxvAxic0n5ed/hkJm/GLoc2Bu5eB1mYiwc7FBpolEC/uCnPgj0pnD0hAbS7QulxS0PxPvqZaYhoU7cfR6QXtKyvCcq3vof8472ijCwCD5pYGFBJtKax4mlBB4xAV45opHKRMFUJMBAmrFEyLzqYYbcRfpRr6lEEw7DZhz1PtRpuzidquefbXiKWZjooL+YmwCcMB3WFQQ+90uQGFrAaTELLtPgIVT6FBkECI/0jSOk7kdcdvTYLux9fAzP1Q2vA8wpqGhCq3aIwS8kyJDxAg1yjXuqwcYbB8xMRfaW3bFokZ5QUtfR/YNMDQv/erbcr24/oeTwO0whHZoxfI9t6lSNDppPUrLR10weY4NA3nV1XAC5wFTcCFj6UCGLdlxVZRXmdhpwNOQSEPBoXUbg0bU7y2dZz/aZ3coNd7W04Rm0tyBePp+uhJYMPnY0XYgOgE8G1iVeO/p9v+gOj5KFXt5iQL2HdkackWoHKSefFFQsTvpGHK42OjZ64E4pDgNTRKDa/y4cqE52QUJFuNCfuPUJviWMiEE7jmdhZSxmyu7biz8S/9mTtEv0zDdSJEcv/qerwtRqxriJ0+ljhZRX7JQm4ycLKTiMw+8MbVo0i/W8KVSsjVQkPWf5Zp5sLFzbsfSogw92TsMG618GqduSttgWGitbMAScXF4vkn5NZvknHX8rFrHTYctbDKtxnGFs6YPwPcf/+40I32lPyPH4tbEVGVy6ETqPeCAAlpzHdi6WVeKXh3oG2lX2mYb2Bzs5VSadqjAXIptpanntE8pCvbSO0EYYwPoE8As2ML28HmIqSIWRGPclREgfK4InfEyPhtMz02lWLZO7TMmWdwOvnjvmLDDiCSVC04q/z9JLyCait7++XQM89JXYEk6LhYvqRRScAbwbLowidmfx9IwEN7PtlUgULMN3Q6pnN5ZEB+Gq91+IcFRXOeoLSG00kVq7quSxvFYhySXtSSJBevQr5+gx3FUvpot/9EivG/CjLKiNyWXDobDOUEw5KH/8GhumOXT/p0us2hT9hnoNIwZTFRDI2XulV9rp4i/KmG9N/PCnwu4TGPk1wQ0lvns2x531Cbo8mhIJDEfEMNz9V+drPcU9QdIbLFI10QRxEYjwOfgM7g7kIr0fYijXjwQFVMb9xNxFtvM/o0xU3IHSVBQo+aqGKI9Lj1B147xWFAsSljA4+qGv6G4KWW60ezA/SPKpGLAJExnwfvTnwU5/4YV+POZqfiiloEf0vwafK02vD1DLnioFRkB3zW7xi0l9bznmEPHyfE4ZrF3ol1zU/7UuNO3QNVKa1fAHgqHp6kKnjZymy45OtqNz6/jRX4BpFfMIFnP8tuD4K5T7AplBNUPgtOdH3zCeFQc4mqg+sDpOJnnM6d3egqnJtUCEJRftuujtjW8CddrEfOz3uYs/h72lJJplra+zAL18Txt4snd61YDk1ogxduQyJyao+WDvuxZZJ59JWcdLA9LIR4gjsNjTcsS07dknLsr5pjo3Q8/IrxAhhOyL/L/UVAjiGvKqYWdLTBoXExZVTfKVvWkcFLjLcY17amFVwae9u22eIVRZYlDX9BROZ7Pk4u0oJQ5n14bbF8xJ6bN2rrHw6ekm0FDOliX7yKQVerziRZtGbSRdcBJkpzmHHFg5AFA9packzSkX+a5CTLm/iuvI5vc4iVyJ0qdX/C+D2NlRTiD8uM22UNlfuR7qLhVVE269KbSICWrP6V2Jl3uZ+V3vxThbiBTJ5zgO4JCriu7eqMmbLj3sAmw7lsbKn28jQzwz13iwHGV5r+PTnsjNxQ8EAryOMv904UKhsEsanOqx3r6FPC+DuCnqzvt4UPI87bmSMPQHLKs1CYNOiRt0CY2m5BKgfhOo7IEw3SYYy1hrF07k5/Rq+n+/USsyd6G8+tCXABBRU8UOhFN37syTfa/FJ0HdNQagFfhvCs2PtePmNl9AjsA4KCrExi+3VBEFcC0avXigXhvuHp5pJ3hWCycq0o+Tf3DTh8tN5+NbnurBEjrVKe5o0DSHiM+litASG/OHpldVw0/64OOxMMLgYfanHhjg0wWnnWIeXfGV2+fKi0SEYsE59RdojczuSQ==",
-    salt="04/q7",
+    q3_answer,
+    "sealed:VNvM7BoUk6lTXI+keiWuipnZOIB3SIAiYl/pSMW3v2NkDm53Ici0aS4NdwZojYnOAXgKpGa8zPcTqOYDGEYdnTZIFvbFimzFPTCmoR4UdOY2cymM2Ae29w8zXW9nCRZUfj2NDXQFDIOaJooI4iaBIHjZu7kd2E18TQqODimr6/jvvXKFOfbS4kiQRZWFyaDGfB8hM1iJo/MJTDLK76CI2YYxo8TzOUJaiEO+mZmSHO2v/lDr5VvlA+nvuUrUO3ZIaPT/AxXNos5IRsShevujucY3LXHBSFMXbbk8fgyt1XAAjR4TDUTP6Q5Ghec8IKa2Cuy4hxJQAm1vTwLt4Z+V9lHCeDZtIZCNIQ8S9gnzt8gjBzvnlU6jSGS1igmFwN7Nx0HIy3uBhMTwHWdwcCdwbbO5VqiIWB/UmHDUhNFAX6Z8TCHKlV5v4+AGR+qdALoXZ3TTWqrStO5vJQS5kbg8vw8Slx3Ea9Qb7X3lnLwEHdmCvic3zC8Lgt2WSCxbi3Q88n6MFQeu3tV8AdAeqzp133SGzur3LfCO2IQe8CqqNrSBW9sxOCRQSHANX90Mxp34KO8UvZMfKOg5OJwdHgy6dG+JUevCbTcVnzxWsnys9REpprhz/F4BY5cjQtqyC31s5OXHerVK856X4VICQmP+G0YjUbOAKs0lA78swWeOgu4sfDJbZzRNQumVGiRIK7cWgUBvoeVXKS7LV9Ty3MzZ4KVKIt/W4Oj8+4SKpcRhHgFVD3D8UswZheiBhZ+Q5AgV37uFiqfhnr3aXUsxj+7ZI7yOkWI71xCKfQ6qwwc6UYJo7D6YVmSg7xJ6X83pdYguvHBriB13obOFfXqw0oGkY64AgxO5gj2rmWPF4Efwl6QVP27FzKiVs53X+z8CvFgtlhJZinO4hdZQ1OoeSKluwpymG+Ny8xQEZFy/HpweCrGlVNyVfOQK8nZfszGe8aLhp4oGNHoao4Vzcb4TC1G47qlWxxEcURzLoXCMjZQaiRfrjeaJ+6YqEvXkb8wbGKn3gN3iz9ssSq9YJm2NDY8fGvJLoDf7nDr6Ar9vAWrbzmK8+SCDDUsdNwtkRyMQ31rHDS8lw/Ygc5w1jzLFpJJYM21mUt1lwYnTaK4ynpTirH4CyJb/tCkY1/v/0TSSBTJa5rkib9wqLv2fnHvmuEPp5xc/LTygiCtYFcdnDeJOvmMtlbhKTsiuDTfH3MTnW89iW+LLF8uLHePAWpQuUek1q2aWB6Id0laOTJPiYj5CdX7Penap/QD2+T6Pn3a2s/LljkWh05FMZYFe3CWc1X/wwPksY9a6hqDylXO8Y1656uGQ8jFsNHWFZ8xSuYgrs6BujdxELb+bafaWau/eSXXST1SJNfq7j0ya9qNolICLgyJShhhyzYYYmBvALwWW9ZQNWah1MKS1UP05SNSWz40wLXFCb1mzclRg8P8u9WgtYwgXsqSX0fQpJKo76q3jMi04+GeZT6jFRa61RxfyNMN++azw+aM+iA2nfeUpGLiKXCdZxvPGmYkRam2wpEdrvJk3XWCeiD5Sw2iAlcMXP8YY5jccnboCAN8BsX7IOmustbm0/U+PuieZr6amYxRT31c3B8QfZZkjJrXacCpEx+DfTH1XJLErq2yJ9ZVGfEtCZp+u7LdYo1c/WQFI/0Lzzcq8kjXYNHXmXclSBvPVpIHrNnv45lYij473VPJhorE1YRFqAWxF4tGbPZ5v2nqq5FjHohlGByt2GFdEmiYXCQ367MpvayQ7c4CjiJjztLHfg+a1J2Y4k0d1kFkX+SwmfVl9atUyqwGAiHbmsp26pZWUPRWDWI5JA7Fa4BDHOZ3ehcUreq7DAcoYdq+vEjxcIA+MXU9MvVovzw3zH/+e4q2WYG8sFttTnDzq1KtzH4rOgUr6ym+cheynh4MM8Y8NqLCfNAaOc/tayFJq8hGM0WuW8g6t8vL94ndssyCtXapNFWRoqF+vtlhH0KMzyjMOd5x+2WEEAb02IUEBO+dvRzPlKduNNVNky6R1H6H3yLR4q9QqYJbBDaZt1avu53pb147AhFC3Mt04MyqWUoUQBXoR1/kRj6qKK+AVLXqJdHXZuKMfpIOlnrixf2/5ufxFzHFMuP4jz+qnDx4uh7r3QYZKAywLxQW5bNrBfCzd6Q4WY/sxfCVkNqlFbpIObWEWMKs7EEhkMV8ASZUw/szkjwyAdgW8xB6CQlGdhSF7AdxfiXvMMOXdP9FXHiQqXr5qgfYK1pe27i1AjA==",
+    salt="04/q3",
 )
 
 # %% [markdown] tags=["shows-answer"]
@@ -808,9 +811,9 @@ explain(
 # seed, because this model always saw the same BOS at the start. Llama-2 still gains from 4 over 1:
 # its `<s>` is added before the texts are cut into training chunks, so most chunks begin mid-text
 # and the sink can spread over the first few positions (Xiao et al.'s explanation). The line-break
-# control above agrees: keeping four line breaks restored the perplexity; Xiao et al. (2023) also
-# pre-trained models with a dedicated placeholder sink token and then keeping that one token
-# sufficed, which is what we see.
+# control above agrees: keeping four line breaks restored the perplexity; and in the models
+# pre-trained with a dedicated sink token, keeping that one token sufficed despite many layers and a
+# long cache, which rules out the cache size (B) and the depth (C).
 
 # %% [markdown]
 # **The cost differs a lot between seeds.** Two things to look at per seed: where the sink head's
@@ -894,10 +897,10 @@ print("weight left for the extra key, per row:", (1 - weights1.sum(-1))[0].round
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
-# name: q2
+# name: q4
 
 # %% [markdown]
-# **Q2** (predict, then measure; asked here, before the table below measures it). Qiu et al.
+# **Q4** (predict, then measure; asked here, before the table that measures it). Qiu et al.
 # (2025) report that an output gate removes the attention sink of large language models. The gate
 # multiplies each head's output by `sigmoid(W_g x)`. Plain softmax's sink heads put 0.97 to 0.99 of
 # their idle weight on BOS, and evicting BOS cost them up to +0.137 nats per idle token (section 4).
@@ -913,7 +916,7 @@ print("weight left for the extra key, per row:", (1 - weights1.sum(-1))[0].round
 # # BEGIN SOLUTION
 
 # %%
-q2_answer = "D"  # SOLUTION
+q4_answer = "D"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -925,12 +928,12 @@ q2_answer = "D"  # SOLUTION
 # FORM
 from course_utils.tools.quiz import normalize_choice
 
-assert normalize_choice(q2_answer, "ABCD")
+assert normalize_choice(q4_answer, "ABCD")
 
 # %%
 from course_utils.tools.quiz import check_choice
 
-assert check_choice(q2_answer, "9b6b6edcad37c46137d47113dc8b4d52814e353076c663e468fb2738a4ce020b", salt="04/q2"), (
+assert check_choice(q4_answer, "d1a5c757ca61c5e65d87400c9036856873d945e2c12a9d3acf6687d3e5724edd", salt="04/q4"), (
     "not yet: reread sections 4 and 5"
 )
 
@@ -942,18 +945,18 @@ assert check_choice(q2_answer, "9b6b6edcad37c46137d47113dc8b4d52814e353076c663e4
 
 # %%
 explain(
-    q2_answer,
-    "sealed:c4GciY3bVJHlNQvg99F5OCHS4iigC+IAKugi5+v6mzxfBkGUXYgWv7CtCtXAp0ufzClD7CKBPQkRZqZkP6akKfhRPtSliT8ffN8BcWBbWrh5m8FMRgrD10ouRHTlezRUKmxzcFqZdog2RmmJWrctotwLoT9wFNlQEeusrQaEEJpz/TZ31gMMB0LID69N3mOD6lPVlRwBH8sFNvC5JxipCj7rgy8BmzSOiCHzhZTTAgzQd8/qc3RVsf9uxu1oz6Nk9+f9dZhGPZSYgWM9u8awsjrZLgGFXCzEitQi277lGHuJkwDsOlvDEVbxCQrspxE/k+bslzUZfQb6vHe6GAhENXKKYbV+8LbD79HC720hSJ1X5LyqU7SNht60hvZyKs1Vp5akMStqL0a4/MVK4YxPjwhgsz36rM4aeqlb280w/TI7grWRQObl5Q76EUNF9QzkUVaC9sh9SlXztf8+N2HxiudSR/PiZf5lbcii+DKl+GcKtFimdyrhp/d04zh+EU9oZtIGz3A9Nv/PZSZgJo+hmGO1UFZyydaUhODF7MtrF+Fg7cB9Y/Y7hQrVabYJXq1f9TXVdpJBB7QyasXMDZphW6e0Fptc58eGfcWc9LnDm3bd3TJkqB5fugY8vmuHA+QJaTFPyhmysOGN+z2V7OwQ9l9ni6F+i9H77wgH1nnOZYwS3ILG3qUsLfrLAWTS7yY1ujVwh/RALi/qa3qzh4LYJPqVv0tZsmf2lheMa3v86XrmIsb+hNX0k2547NCbzNiMml10d5NUQfZzSrs1SxkGTd/s1P1JIt83yJGCXVLtWbp/kXAidTDFZOx/pScJCEHas/WUVjbiN208uS1FXNxpb1622sZV/CITl5U6+j9l8B/h/qBGzhZr+1iUn0aRmXfZu/0a1AwDRRAFnlSsDn1qXxcwgzRaJRkE5U01XNJYBW+JQJaRpasYi0hhqvB/tbOnQQuUqlD/pukyPYLQgIuoJiuxU2vVS2JGEyfWsAKlNLMuJRt0PTuT0CeSa8svEaYURSF6MmEFsTBTFP2GB1TjPSSrQCiW4kcnjwyNMEJTKs6URNtpQQTcb3ZkrXDPjyUFBGipB6UT1JTAGNaC9f2slOdnzErEFUKuh3J39oUm0tRE5UGPwAF44+nbBSTI8KzaUuwRlx/cXXYHxTmB4EKvi7iu3ApzK2NMXrAIBRNPoPPg7IIxMwfUKWqReEfFMxq5xWL4IacFmqUl9cU3wQQUFs7m7U/6Ji9j7X/Gtj7SJP3lLgt3iweE8yCagsErug6925bdVNl2JuQMgc+M1JQSMgxOsy/XSPF6MkpG+6FM2p3O+7xRaPUqGWQKtdPjQz+PZ3s3G8r794X57dThdQkhW92op3+KyNtS4jhRzzn9judnRLXO2onE9wK1Mi2DiY5LJnm0E0NXN1FLEW5IQ1m2RzLRghtmzN0X+yW5hnbVLXCioaWOym9iLU0fyIeV/gmDtVfmjQuZCmH0TjiS4GvI0yAXBZoG02VY5BjPg5ZAw0YBowlIbVxXkw1Hc+UH7YWwRE0mjie8aXyuu7T5YQ9OI8qkDPi4dxTcxRW0u+gNR//KgN9Ihi5TIlNyshZ/B1DbVHoJXjUInghVddOdH82b1hQ6c6hLzqsSrgZ1bQoT2DGFAf2TeAnmIPjQFHYXb5r0ZkiNt/TchiyNZIP+G1GLYyg2mouTbEFXlpMDOhsdx3tHBhzUfOYyOPMJJDO2sHE4FdMnW+tNZVeXrYCyrLJfrqkLwq1Hrdzc4MHQFl2lrNp2OgG8T+fEciYCcOAg0PjvzV9Pra3ReWyxGmZTQdEsdsuE66DfGXfXqO0LRNchSvASMhrXmqt1VL6U8tnh22bbjjpiJlb9apQYYa2PKKCGVtfYVqY2RsCFipRflWY7F/HGUdh60zhJaqgm7LBlTsiFu/e2kg28iY8C3lFy1WEX3IwBHH9eG3QMehm6srUZvtyfM6O6lsuC1oQo8nnNIfOiqwiIyrvmLAEJxuGVOR/e7tkGnf8gSBQd3qJctv/qoNXq0npuouDfN7N2SpVGPctSN7ONdndTdGXpLLv/dqD8p3j+1KEIkeFUVcV2q5TaI1ysG6G+PtaU3zZT4RmOOZY+TVOm3L/Eg/A+1eAn4ot/8Vg0B+hIoFOn/t2pAvucOUq9875HNxlNkQnx/AJhsE/FN7iDNIp2qOkDan8SlJtldF7Tua+k5ta5ZpwewYIOHdgPZ1I62IsapP+Fq2PeB1KtbrZuhbu5Ky5tdEvP2gqKW1xFw2eNR8qANQUq3vJM5wF5gyIW3CkDQ5q9PDP6p2b6xHm3mcR04qkMlq8ROLUqpngg6unYyx2asDDQ7uBiLuXgnH6krxEi5uW8XxLXApuvFOKiMmqit9V0anBQSU+SdKVm/wZeB4LYSqLp0cyhFNahDpc0S2mjUtBaBqYkwUtqDPEYzirf5127gS8Qu6QO/YbWGgMc2eV+ftFqyzdTONZR9NPc/T6w8wMyMuBzj6IvKnzEpdksRjmntxpLAS+KsSH31iD1YlNg/cmr1BEaNtAwNMAvgpzM5j46xvnO4pct4gqClPabUZAqVXbt+rHDRLmrkw4n8fqWdpS7qbDp42TrKhF/0Ya9Ph17QkE6hF5nfotUf8nObtXbMP28vX30WnQPcj8LDcyVMo7xjGDhm6SvQJdqdgwQGioWTNbTEnS4DO4ouokiA/8R3zS0AsGGHYxVM+dy4N+d9b1y2o0gHJcp+7RiTRFrgfxywrdi8UuzgrTjovCpwnfne965",
-    salt="04/q2",
+    q4_answer,
+    "sealed:C+OAJfuLQh6ADpAhldDfmHCMsvvX3hzYOdBIbjF40VHsyXbE/4poZOLLOGJ/OkpoTMwlj+owMi21CvAkx108KPmtB4pebuaR3w0vVtEAIkW9SDK6sjRVNrIPXX/IAyFO5loga2axzWAjXu0Shlo00exWXlTKPYYWSC4kjPyRQ7vJtnwQOiXOmqQTRtBaHn8uQjfR/o/11myfM2IwSjhBFjCQ6Lw5f5/dQwSxWrys7Lq84/PgLjt7l06qZuOss2KX7bLu7b44R+BsegmGmPGWxwAK0m6KiTl49j79eX3DxVrEryZCZb5omPRFHilYTMpGQ5xhzLdmYwidhkwvP1pFE0wRY4rd1y0vOKMq9juQ28I13qaNTWFy+LHeyd9QSRM/dW2VXFf/BcB9jCORm/uLQZjl+vSJKGnQVE/4d4/P+KqG/DVaoUqyQKATjPIB5UbHxlRa8h9SBpU7HYHmuVdKi9mqBr9IswVCbHQSJNe7JNEPHlna6eOBOATpk5pVJyJO5JoA2YwdZ3b/jcYQMwide7UVtMjZnRlw8bc8X8VsB7HRzE7LnqGuhqef+VWazqgUD4yxKgOAWIuB5Ooz0lnBd9XVIvmZ+pKSaIQ8h8nB9zPzSfdmgjgzSNQZ60cCTx8yioGn5+pL9y2uMVIpkAaZ+X6SAJ4JkednUoiBzhACcniiqatut8XU2WGgHoeSQ9f6V5I1FsgZbwqxO2qJGuT6HPkgywlR3ssHeQ1SNCNLLarVg4mx3UHx2nw5Fm59pGlHBlJox/fka4WyUPvyLWHJlOU1DU+o0cXsNNbhEuOJLTVzrLwd1k+ARPbmjZEZRBi05lyxtN4fwGXuqzGEeRH/Qo4AFm32Po3lhkQm4UMZCGuNjJHUJ7lV8Z8/fHImISW9zo5PBNyjoaqnmUDbwSjhT7hk00QWDOTnGkQNavgeZtw16705XjUluMhjJQO9VH53l/ZQbkb9c2RthXN8wlaP38iO7nvaRScbW3/i1Lf/SfnnIPuHkDKmj6c7xICEMCm0jvoc7x5Am8IUMM8joPJhXAbwclsa8ZPoZL51xe20EHErEH0wdHxzAn6CYS0rYse8PHZ+VMw8HkTS68xBRLSR675Q9Wm0JzECAQW7+pwJAkD8cnh6gxBhXbVS6jSsZjiUnkHxnQcB9/PPw/kJAjW0dJ7QaoZ5qH7od/1acSfIqrgEb1031TCqRrt0HttliCXJVD/yfNR1dsPWdvLihg0QIbisbMHU2HJ2CnuTXjFIVN9LDB/d0gcrMpMM7b/BLpeNQkOtoyEH6aW/DLUYWD2JOL5rtuV3+UboR1MmNvWXAm0WX9HF975umavtEckm1vGg5Z6qb1JF+GAv7Tbb76N01OYyZq2rRSebs8EKskzKFEnd9d8+gLFfmf81eOTVjgOZm63lcB4BJpbIiY08cHEL3mfOCr1yHxo9sodFY/GiEiWFBi/SjwmirDgur5INrJdGENKq03RsIdpawYqyKmF1c9rrh8zWBNtmriuS1f3h9I6VpJPG7rcpCz6nBk2dPLbHk8x17OaWn4D8NfgnY0Z8DpZaht43+jgMbnVfamhBKlrxGUVSVXYjQBbb9/8VOfqoeqSE2dtnG6sRBMKfpndBFJprLwIkbr5qKYcalWdNielinXzUgaZp6qcGFzFWN/5ZPbgSfFSgulOhAzf3In03krbrpfcNhokBlCshRqDdi7r7MF02/AN7E1zo0c3VPhV1zt+0WJMKppllrG0HK1sC1wnodti5csJGo1aaZSQVBGKWagFJQ4aeqRoO46yJRta8qQ69M7Uw3v+/AGU1HPkmwWPYFZguK7BcjGhT+yVTNDncwuCZIDzfNkrhT/dw9gpMkIviwXcYYWNH5RAlAx0unQLVJ+V5GA2mSPEf/832M8JVcEmet/G7oTb+PoW1TLhEILLMru1dE3Q4+C76MN4aeq4wcBDqEYcFPmhaXvry2B6wHmvkF/wexUUL1N4zT+5ALh8uC/96vxYwfqf1NrH5xcbZfRcGM8Z8BVD41HVYOYVN5zlso8ZaTWfE8u7fPnfDOo8FsUO2YH3utG1FTESOjlpVLaFFXbPVK02pkEBppqRRsrFbXmAprz2+yFQRvlshlfzuAazWkyZHEMFkaFxmkC3Z/Worxnb3wwyyr4sD+ZgN5gdl5v29art6zyK4aBG47CSV/3El4RCBj6ZKPc4ksstr1tBR1NhMXN/C03H4rAMXTAl+aboGGfF3S07d1u699N75gTdR6AU8Nf2I6F2aILbLuAWiUSvro1/DxxPe1dpZDBMwOB5b4p3jEv4uBgr8IF2XClifRVfsZ1s5Qg4ys4txFkDk9m84NjxI/PZRj36NY1tyK0tr1ZSbsW+bSAKbeuwGppa7Vj44kYIRFnbMg/bIHcd0yQV0VnVXT871iebwPnTdojz+YSiXRIqExUsuUsXQZ5T6w20Isg59bavDRsEr1Ho9Vo6bUQXiNl/hFSq82aeeEgMeqgINeSfGm1cBPJZC1dSG2YAuMcZX1fYNwG3SyNkQSA02NXMjfgJaz6JuA6rOeL76URMetcQOLnZJxo20MLuGf4i8zblMExp06DHImH3/ezDCDdyN65zGBY3hiVGftdR5sdFrGAycuct2VGk9QpeYnwm3Wxjegay1CW9KaJsU927KAJi3I2aJyhzzZhBl0lFALSaRRhOsdsyeXb4QCt3gngQu7uenHeBgxpiDvPmPqzn/qTLC4xwhfl04EDATcQGR8VcSrfeAUhhuLkBI0AdVbRpa/A0o",
+    salt="04/q4",
 )
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
-# name: q2b
+# name: q4b
 # points: 0
 
 # %% [markdown]
-# **Q2b** (predict, then measure; ungraded, a self-check; the same table). softmax1 gives every head an extra key with logit
+# **Q4b** (predict, then measure; ungraded, a self-check; the same table). softmax1 gives every head an extra key with logit
 # 0 and value 0, a place to park that writes nothing and that no cache evicts. Evicting BOS cost
 # plain softmax +0.137, +0.001 and +0.058 nats per idle token in seeds 0, 1 and 2 (section 4).
 # *Predict*, before you run the cells below, what the table will show for the three softmax1
@@ -973,7 +976,7 @@ explain(
 # # BEGIN SOLUTION
 
 # %%
-q2b_answer = "C"  # SOLUTION
+q4b_answer = "C"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -985,13 +988,13 @@ q2b_answer = "C"  # SOLUTION
 # FORM
 from course_utils.tools.quiz import normalize_choice
 
-assert normalize_choice(q2b_answer, "ABCD")
+assert normalize_choice(q4b_answer, "ABCD")
 
 # %%
 from course_utils.tools.quiz import check_choice
 
-assert check_choice(q2b_answer, "6c03e98c292a6cfb22dbe9dbf1557f4211d3cc6e0ebc10841ad8780bcf046de0", salt="04/q2b"), (
-    "not yet: reread the list of fixes at the start of section 5"
+assert check_choice(q4b_answer, "8749798d564e35c270c1c230c893d4701c83b0fb225a84c2835f1fcee179ece2", salt="04/q4b"), (
+    "not yet: reread section 5"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -1002,9 +1005,9 @@ assert check_choice(q2b_answer, "6c03e98c292a6cfb22dbe9dbf1557f4211d3cc6e0ebc108
 
 # %%
 explain(
-    q2b_answer,
-    "sealed:X/gwa2PQFNLDiQ9wkdvBCcM6HyNrXhV5QsZF4g3RgtRdomd/kF+a9jMS10+XaX2BlXB8Rtr6Dz2EZ5NONDF7FNPm6qrm6B7iC2AbZp0kfU127yrfAcCoKsF1cBW9n0lLso5rdOtau4GBAcWmozurogc98oEjALNmVAS8HNYEee6bl6vflkzU2Rv83VyED6QjlwotfvuN/2puXOGRphMTAgJJWwIOOBPFrN4gIfDhfdLSa9Pe6SHg+nKJIeput2UAyZklVx6roRs49gfWhp0ngWcHvKutm1cZtTR5fvCibLpKw9YGbtpL5TLl0zdqR0/RVrpu35PvZVG8qfkj75CNmb+ySZqytzQkrQBb5hpwLTZIQS8ds8ZF/xb0nqRceh3ORlCsfGVJXfDT860H3znmXH7IZvW+A9vksn6GrePkATywMnELFQ4A9pV0X7tQD4/EYqs3E+fJr1VTI4YjMZyWRgxcSXTnewaAOg7BnPLt8CoPEHSrn8tHDSXFmH3KR8W4Mgey89M1IQVA+mH4zWMNx6YwKFurvlxEsvqHDdMY3zJTK3/mYbdD7d2+4rjoQngXFmdayfGz2KUCtiC2uOgeAfihIGpTYSGNCzQj8W883NuWNdCqMnWH5qYpU536c2oWcPdVyjVplYFuLVE8WPnr/aYNyEhePun0cZDzt+ck4/W8DkwqACasTcJk/u81ZHBehuLEwazzvfIGlazdBmg6ER3uuQlshXTd9NOj41XV+JH3Kc0VLO0M67vFoRGES6uixC5tzYjnedrNaLm1tG66P8MAmD51gl2eYyIULo9fWOHaNMJSRqzqdyesI93lj7/uh/QPf0IcC5lF/dF/5UyTmjj+lNq2BeNp0HRGHs3a7yKfS7u3JIm9AqLOv1H3UMBeaXPtzoZP6TKZhajKvNi/Fvpk9BhTktlnsNVL2ZDSzs2XcyQgN1vtYaz2S7y0VKhGXccsqOm/aVBDIfTwh7NHJkTIxqCt4QRkO4GS0JpcFMwRXu4qYPzDjaKQiMKLEQ8NwgxtpxY62V11PmpvAAVSKjTO6qcnBJ+BndNRIm5XGKQjN+Knh8tRkbS2S5Sf2nKeF4UvlFFV/a93RSw+D5dEyyjBC8p3QSR9ZcsmyLM+H9GT1hGSGZziPbSTYW0c8pJtAD0mCfqPjkpuNIHEe1g/d/YlQovmocSUAOhXylb14qwy2reZ8sECHIq1WoEe4BAcOMuqwP/YWxingX30Xkxz4NLo6npcc6f7dK73M7NSbDLy9VahJ86030Wy3t6HA8u93Zj87ICgaJzU4tbrfCfAT0NJ5R7twARC4roop1tn8TekjIBvXtAM0Qa7cpvhZh68s9ElnMZP2ce18cPRF7JvQz2nMsG5edqKMvwJq8bATd05K84yCOso6FAHOsjapm1suxZN1A+Cbxm67n6rH0W5hs325SYa+6e7YD6QMQ2EoJyT2drKp5WvNU940JA0WPXET9dXbQvTGnUNhBNCRDMOaXcBdH5A3g1lTTcMFwdHlvbCiRwQX5gJ51VLred8Ac5KUFy+5Lm6XmZnZKNytonK+D0zNBZ9L0UnuXpf50K1IwgLVmnebxpasf1CcypW5YZ3TE3nbWEOKuWzSoiyAGgw84jInQJaM6yMV3JLtk5gO2r+Jxncd6u89KCCGgupRyGuLm0JhNhBiziHwZ31lxHA0ztXUuXRkGM9v1BEfe80rzHgdU4MAODBR2y/aLlCtTNBb+RLD483extlgK8qUNEkgJy0Y8EKhxvEk970xkH04SKJ6r6+mnkuwmfqmKb2Vzxgy6ovcNXGgYAD/WYyn34GrA9wESMdvaoK0Q9BfMVA8tn++v8J8TTSa2GRoepZ4cjRroN4dioys5J/RIODZNbsCAeBJNK7hUGXbqU3QXFqB6FEe4kcfHxmJNsKjrsaFtSbMmE37hiS7E1ZvmgbrZMNJSztNjOWWgN2AEaWiCAj0VDWqNRyzql7Oe5dXnV2fJi53YoFCc3oiXCACeJA6MS+V7J8I4jZVe2ZmGwbwr7ikOC7zBYC5Eecprj33/fT/kL02gSFavmlW84JTZHvn8gPY2m95mNnWfYdvqoVLislJa93dsaDLtwo38XHLgObQfhadyyRfH+TDgIkA15MKKpKMIfA+3y/VQgDdaiE5i5/NDXy3f8Y1TQ1NmdbPX+OKsbu2k23ATn6GIy+hPmfxOSYPD/yLg8Zo/cyGKz08LGUsBpeZfkI8AIh9TipNMmGbIF2Af/n6YAQmDVww8ktKDSRYN16ctnZYXwmbe5Gk9+E5HaNfiL0C2/dsVA9tY8I3euSFojpd3GDXByWOMNjGzT5ck+TRyiIvGQfIwsrcgCXgrdC0LFRLv1v7uPOrxNtL36yST2zjtKLV8RlO1QKywUnl8KYAQu1srOKaUFHdi2et1PsvDmJHQyaZtpKa4NWOVUvUHYlCq1P70YSZ7+WWqolxu1iZanXyfv16OwTiEjqNjrDdoRawNGVIZ7gNyhbrd5OPJbJDhWA7a6ZqSOtyO0Vdg75WFutIEkMYMZp1F6pRw==",
-    salt="04/q2b",
+    q4b_answer,
+    "sealed:XPxc0+VGIpsvsxFEzjC0ToU+NACBxMuWcRKvbOLj7hZaLcva684ORZp6LaztPH/S4OqNAv6Kgmq6My+USDd/VX2eMSrc2dkNwFLBOjRLKLhDOyU+2Yu1cfPXO1BBTJBKX0xy8rAFPS8w2DqLv/ysqT7MAkUtohid45OAD7MHcRgGbvII8Zb36WWvzHJBY8O69nsxtHL2uWT+PwSYoPqKvALmmvvDfKQ0ngT3nyv16wyAV6gq33EmG+wR2Y5styVneGuLsaiKWtOxT7c/x2JLNkSVoy3licIBF7nrw35LAvMAa00LUz0S1Wpsz1VlWBL41VqmfAc++D2xkswXc+e7n1I1jBzXeIEpKrXVytFfFr6JEMigxZU+qU/I3t3SKJa6kALZzbXcOjb/m1bkPRDzsdKUX6/IR9KOuqtvQkiKoeQc+VvMP3QeQHbF+qYxjCjoY18g4n8nRfSVNSxBzTG837WKbYu+7eg57LGMai4SzlnT07NmXT4WbtEWRdHe/mFacWXI7XkrppIzKKUaDIESAFcJGggOWxJH5DqgHm9igCSz+T7wYzI/mkgubCCNPV6U4qz378eNfIqGjvWVdmTPvXtEk4Z+3iU6UAyXy0kg1Bu3Y43gLCmqhNgts1Uq2Wkeu/ocQkv8bdMTNe66KXeCHP3na/Q0Vod6JpE3y+cKshs2564dA51KPC0QmpAerqTtIM7kYePpVilBcrC4qn8C0JubO5VOlHs+eMOiJAGqRCQQ2XrmIU7Jr8yelnLdMUuE6K1s801TKQk0y/m4yrhtvFWzjgStxxbrFF7pGpo4883QOLV6Oq+ql1PGnatQS5k0OF17szIIEeMvEe2NehYh1W/Da05yfFotpQbnFai7wLeH82OD1hWtj7wREYlyrbeDhURlFOGW4WeXS+Ck/1m4T6SEGWN4c9/rL1BQcGhp5oxw2w9w6PXw7cjwEYcar+jdYeDqUwFaFfmF8awLuBfgPpruCQwsckc2BI17kXkmGAJOccJZnRv/ioAUQPRRpwrd0DuHoxVz/VmkS3JZNL8E1bfn1qmf6k2gJRBINw2OCoyICGr7dys+paL88AKCp/3V9PPjlazenIajJryn0Om1bbr2xGzgdmNhP60xJrpGUFZbBRGP2IqfvubVpzOF564zWrIpjynIuOF69nqdj+wQapdZmV0s9kecsT0OiH0wLZYO2AjyullVgl67uJSeiGfqgNzJpf70+dpYP5fpIfTI6GJ/50bgB2zFz1pK8yUnO63xLd53fQZRDeeU2mgC9Ub7mpNYMzTWbJVLWYWd6+AZq2oMzpLdmz6Bk9AgLjwznzfSGB3WraDtWtQt1ZKZsfr9cF1QdSmh2IC2mj7RD9a1AuYzCcYXj3zS149pmBYUMor9FRMKEE/feXAxMUMyCC295gxKi6LQk7v7tV46zKtey/SCiUBXaACIYrQ3nXjeK0DopprM/K0BxCSdTgzSMrqFbgw1jJKs1vAgJliW39vPoNOpYam3lrsNRdXA6FUCm+cJCCdD5Xq16I8coP23JmpLILoSwGqUOagS2seVf4LrpLiuTpXPW4D3gXMMLRPpfjklfbmelknnskjOgxBO8fSfAgiJPUEjYwgQ1SkgfHQfZv5G3ivLK9RbFWmUYzFpmmdVDRC2vL2/QJLKhwjaL0J1lPo5+qfB3edZSLYopubeyWvZJJMaEBjOhWhMmNba+Xm2RL5+kxANF8nRhC3r4q3oiCV+9oVG2pP0ce8OT6fuQboYzMf3L2tdi8KtokD6O8tyJyshOXPnlmdDz/kVAqciqc1W6uSA0HArLn34ddsJCA8MTQFwLqXoXpmn6Hze1dH3ewlkwNFyLJEzQiZ7SdhGun3VlB+n6uxXHOPxEXlE4+247ShvxKl+h8ZgTEun15sAcLIqbOe8WxrpxFamlXmIxOtX3FQziaczowNZ2l+mXzjmiwV34jVs3dGhFX98gk7d4lB8UrZDg4NBNte4mZ5yhcwk017IzvC5Us1r9MiD2UPwtlLN2G0oq+Qd7g9dHUr0NcL31X3xH4ru4hBs3FEol+jOp3FQTcKjTncZ5VBvKYdddRA8BFxvx3WMM06ptC9lGwJeLA/beLENyfmkSFcPSsEgKtNJRg9hC5ZUwCgNiv8wun2un9V6cK4xsGwdLMHUo6sxjNXQOAi2jF5rOsax4nX3xvNw3uRWRM+LEujoAzqRnAYoEZc1BoUdxuK5njvNY88sI2+J8wstpY4HipYI+qTVZ2jr/r8NIllZhxwb6KGznSRgE2Zc78ow3A9G6uCJWiUgc/uxFmIZlQdC1LHRJDi0ES8ui1oHT1A/C5bMzcN5htYMBtc9AAHpSmGXRNPQLifzRcplaExWgFoEBuPkXCf0RcG04BV+VazR9n8I9S+d4txJdrld56dXEdujsOWNon95PVHsSFks15wvKQP2BEoZJNH82LdYIjaFhr3NwQaRit+9ZduXC8OYIxcq092vqE7Yooyl6hUtCt6eKDC46xUOiU87HG3ckfV+TWLK4KARwFBwQV8LCd0VoLQQULWY8XwAB1UmVZOZRtPM/uKVIZlvUPKAGRgRGfPXmZEY2YSCO9xcnHlYwbONojkVyPm6iXp5lI8D7Acp6l+euzC13nXfTVJQCb6EI/0XB8V8uoSNDrfEgdPb",
+    salt="04/q4b",
 )
 
 # %% tags=["shows-answer"]
@@ -1116,7 +1119,8 @@ for label in ("sink logit from 0", "sink logit from 4"):
 #   no weight on the extra key in any seed (all weight sums 1.00), grow *more* sink heads than plain
 #   softmax, and make eviction cost more. This is what training found, not a limit of the method:
 #   softmax ignores a shift shared by all logits, so the extra key's score relative to the real keys
-#   is still set by each query (through the real keys and the key bias, which shifts them all). The learned logits barely move in training, from 0 or
+#   is still set by each query (through the real keys, and through the key bias, which under RoPE
+#   shifts them all only approximately, through its slowly rotating dimensions). The learned logits barely move in training, from 0 or
 #   from +4 (at most 0.14 and 0.03, printed above), so what decides the contest is the real keys'
 #   scores, which training raised for BOS; the logs do not say why it moved them and not the logit.
 #   From +4 the outcome is drawn per seed: in seed 0 every head abandons the extra key within 250 steps (its weight falls from about
@@ -1167,17 +1171,17 @@ nats per idle token (StreamingLLM's Llama-2-13B: {math.log(5158.07 / 5.40):.2f})
 # %% [markdown]
 # ## Quiz
 #
-# Q8 was asked in section 3, before the token-or-position probes; Q5 at the start of section 4, before the
-# streaming runs, and Q7 after the eviction costs; Q2 and Q2b in section 5, before the table of fixes. Q6
-# measures what Q5 predicted.
+# Q1 was asked in section 3, before the token-or-position probes; Q2 at the start of section 4, before the
+# streaming runs, and Q3 after the eviction costs; Q4 and Q4b in section 5, before the table of fixes. Q8
+# measures what Q2 predicted.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
-# name: q1
+# name: q5
 # points: 0.5
 
 # %% [markdown]
-# **Q1** (seed quiz). An attention sink is:
+# **Q5** (seed quiz). An attention sink is:
 #
 # - **A)** Token that receives excessive attention
 # - **B)** A learned aggregation point for information
@@ -1188,7 +1192,7 @@ nats per idle token (StreamingLLM's Llama-2-13B: {math.log(5158.07 / 5.40):.2f})
 # # BEGIN SOLUTION
 
 # %%
-q1_answer = "A"  # SOLUTION
+q5_answer = "A"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -1200,12 +1204,12 @@ q1_answer = "A"  # SOLUTION
 # FORM
 from course_utils.tools.quiz import normalize_choice
 
-assert normalize_choice(q1_answer, "ABCD")
+assert normalize_choice(q5_answer, "ABCD")
 
 # %%
 from course_utils.tools.quiz import check_choice
 
-assert check_choice(q1_answer, "106d3a83e22d982da17127b07d150fba305c3f960a9a99608ae9ea9ce0b4d017", salt="04/q1"), (
+assert check_choice(q5_answer, "ba334e608439bb908ddd576b83f774b492d71270609e3a7c3e3637f1454f7791", salt="04/q5"), (
     "not yet: reread section 1's definition, then section 3 on what the parked-on token writes"
 )
 
@@ -1217,17 +1221,17 @@ assert check_choice(q1_answer, "106d3a83e22d982da17127b07d150fba305c3f960a9a9960
 
 # %%
 explain(
-    q1_answer,
-    "sealed:/rm9IRAurJyEVe7vkWxJapZJchsQcRyTM0zSNimF1bucxtIqbY80RLjXdeCsN6oL9Yf0RGHM5VsJC0wgz7/PoHLnJfPhmy/PGhmn7WXPV+X1Y0zsJOa1K9uUGPStHtmuZYIKxrOSli0x7KrvAdTDNVn46TjvpjCK6uOXjYknD2tB820MJMtFGA6rj+bLFQacQ2Td7Wd5fH5B6Ji8lIOLJ8eMWeX4zrI9QokpPNNM8ER3lEAQcx9+r8iWy1Gnrwj1oI+0V5s/wQEQo83QbOgboN/g4aOUi+NNL1nPTckcA3xtNa7E9MUPvRNcvTLghx76+ycvj66tfBsoFWEjkaAhVj0GFj7AoP16YTuxH11xirw0owFS0UX0R0AOoJ8FohnrzCBydBiCFDgGbq2rDr8pWNLgnFxOHRTPutHZc55I3xAtzV87sAM/VV5UpgG806TPy6FHD9DqBu6FN8DcBuPob5mUxZBdnTDIoLn+GhBBWwdDa1chYIeH7naHfiUZXtAXEq1kOPRLWuF6wMTV/wbYFufX8s/Vks4qPx6RSORoDeTynIlZ6egCNl+Bz1RD0Sdc6vlNawDrPI549R+89autG6r7AUopCztCwt/UVF22l+iYfsy83f/+80uzJYkxG8/FZhaoF/eOi3OckL+VqHbt1xTDZPj6FX3lajsML3d99pj2PJjeLq3MhR83RGXy7PX8xPU87uHLbeveGfdTuwSx97OdMSdDejHDtRlfEBZJhbTNSvaItmqsUBe3tEkgLzbdPDY3WHSHaxLs/s944Q9rdvxUxuqyOumhDK18L8STKa2yQVESea+C+3gzg+iNzPehXa63GaYhDjH9vz0z1AuFyIGMUGB/vuE7HXt2+dMTGLKe0Ln1aeX6yspHfFDOHKli2L9xYtxAYQoIGKoGegjUwifBitiTDI6hStOqIEP+KM47Qou8eGbd8gJfSmEoVfCHm0aw99YBYr6HIA/hf/ez4lqdPcSqOp4W/o+C6MLTb2e2nFRbJDp4hD1W/uadz7ZM8MhWMZYEe1Ro6XWVVq/qzKVHVQfL6kqKzkfawBcCDooLzEyC1zxcPa6JSEgOt/hXeuEdTwYW/KzOHbH7cErYLBU08qM8bKuGfi+pyAWvqBx/MOKBo5XA2fSNcpmVBzJ+cAXmbS5CcAY6KQdD/Xst/ZLwGMKNlrezEvmTQ/LN6MGsi334rSpeuGSzhIYFiFjdotbZQ9JOrIUemFubQjp7NxlWJ3jFLqbmNYpQy0NmAq6rf6P++B4HuC5vk/9471e391ETdC4RxchLuXJ6tUzJ6K/XJr87kwePPlRLqHfNpO1dBeX7ztTBlh/CZGRYk1oHBinHofKDRVJDoxG19Cb6sp9mAUefP+QlSszOHs3SjEGYvIXKtVvaSlSWd5Nd7LYLVAGYp/jmiA3o4nQpfl+1rkI=",
-    salt="04/q1",
+    q5_answer,
+    "sealed:+OFBdj1mUACLAB7o2sA4Kv5PkL5q5Go9uXPUt/GtP0AWKIekcCwTR8tPGvJtVaq2Ju+2Lroo84IP5IzfRpJVq3fbblLupjBeUe5q3CWsIY5ew71adIovIRuNq4I9SVOsVH2tn5ceNqcqM/zojzRd8gQkpQGev/KiOIORQpl2jneNe8eT1mu9YsruFZxPsMS8pDzk+27r5iAKuP3UwQRhV58u5EDrSKoHMhpMOcDIZnEFK5WJy3ffpY+2psnU2ud5xYbsVpEEhenmbGHG0a9rsc4V+Kw9z0aHlQX7qcRzjKN98Ari6Vf/ju2mtQb9dy3yv5ZP/po7caBjgTGM951NAzwReXb7eKvEMEx/XRm89G+zPNqA4W3MnDSbACiO/p+YHWKbI80HDjw3kBN6X8OtF2gGn5uGTXLN1TfRGaoEFjcFPoLwZpr0sGQBGH2uyjv6+9ql9vITestZbuzmxq7FlDxyPqZYJIjLlp9eYdZtpeMJx/EXmiOlmyX9cXR/q+cte72H2UVtk8OF1sPI9rZfIKK8ONl+/vTBi43TJ5zlpLCrWSH4tfZNZ9ZfDA1bhSfO1TtikOYiru3NNqAZiDAZoxbvhsNUAl2KbYyP3hVyojSVrfM7Yr4JOAKJ2h6B/QpAZ6D8QzAIBTiZD9TCnaLyBRS4x/UYb6sOgLe6nw7u7uDG2B8pCnDQC78MEOcQjWMKFWFhypPnfAPKsdiqFZHXxjx8x9Xhr7yLzo3HBoVyyhlOG1n9lzv8JCcpbPgidPKlQcjY3gWdk1QkwvrVnD4yGz+W1Syz+GsOutqe3OrgLNGrW4ahSPAgyTZiC9SrJq8Ne6WoHjGz3oSDmgWYGc7g73nA0vmis+00Q/r94wzg04bKAJ4v1ogkhLhpkNIZXYIPCy3R98AjWPUr1wp/ChAxwWTTvRopKOtkeutHTRlVigAezKKti/UTIoRooa5FUSuT+JMJSMfqceuho45oVsxRDxAk91GQBKyXrIVqZ4GEsZWLs9SZwww8lVCl9MnHEoRdFeP15L3bFIAk2KZVANiHwyxxSP7geyOoanKTdKmSs4ex+cduGCkIo6J6RJb4Peh+eTRvWeNLm4GGP4Fn0VNdmzFOrxvsI+Evzy3fBm7wE0Ordp3YzqZwG8i3qCIu8Sb40vjbGx+l/aO7WY/B+pfD5Jd7h3HnNW+JcIDLR+Z3eh0l6NgwNGXGP3ls5y9W7qkRsO3ytXS7JYD8nJDG3L2jyX/SaQVOXppXzSmFjXk8ntxFzeTStgAyfdUFYR70Ol3xKGBuiFgozKmDppIBe1BZDKq2xURxrd+w74ZBz0FldGSxXMOLZ9eXaucnTrwMCUJX6jxIZdfXGLtjdLK3tBbPjkYfMVIi/7uDg59V6EkVYi4qmocvIH94D6PsQTKMFGDQWQz7MGIeTrSUdypf0RN5+ro=",
+    salt="04/q5",
 )
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
-# name: q1c
+# name: q5b
 
 # %% [markdown]
-# **Q1c** (predict, then measure; on what the sink token itself holds). Run each seed's model on the
+# **Q5b** (predict, then measure; on what the sink token itself holds). Run each seed's model on the
 # 512 test sequences and take the layer's output (its hidden state) at BOS and at position 10.
 # *Predict* how much each one varies across the sequences:
 #
@@ -1244,7 +1248,7 @@ explain(
 # # BEGIN SOLUTION
 
 # %%
-q1c_answer = "D"  # SOLUTION
+q5b_answer = "D"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -1256,12 +1260,12 @@ q1c_answer = "D"  # SOLUTION
 # FORM
 from course_utils.tools.quiz import normalize_choice
 
-assert normalize_choice(q1c_answer, "ABCD")
+assert normalize_choice(q5b_answer, "ABCD")
 
 # %%
 from course_utils.tools.quiz import check_choice
 
-assert check_choice(q1c_answer, "a52ea1456f218651929ee293c550037cf1fb3b8fd8d203af1fcad41d5aee4902", salt="04/q1c"), (
+assert check_choice(q5b_answer, "93deed1e583bb93abd162ae2cae7fd43889e02c083a959f6a43a4671c00fe1e4", salt="04/q5b"), (
     "not yet: reread sections 1 and 3"
 )
 
@@ -1273,13 +1277,13 @@ assert check_choice(q1c_answer, "a52ea1456f218651929ee293c550037cf1fb3b8fd8d203a
 
 # %%
 explain(
-    q1c_answer,
-    "sealed:hLN2yQDITQF6OWYlV/KocUr9LkO3hUdfS75loXuqGZhQfMMMpVCxCxztndI8BgX2e7ftVtFZJSpwlLWnxr1sSCyd8GDXR5cf2juuNXhiTmrpKA5yChFkfvrM+r8igzokGYbbwV+O+SiyvkmWXnGN5j9I2/RpDH188uJxsFZLC26UVGTTw+PC1UTd39uAdJUyA94qV1tsM5TKlmlNKmVWJrVUxzs3Pd1G9+SlKvZg6DASZelRqhuxmiGBLDkx5aolCBSOBDVKHtVOiyvk01sXz0XN255idoqKZl3W/kqx7XHphM/wQN2b8TksBRLb0GccZnNH4z9JLxXwRxZ8fIqn1jzN4YhTVYBpwvSvwFSz9q9nbTsif3htEjiKCURGtnGny2Lq9cxdJC/j2/tWtXTfA2TdiZ/hCoffvLzpz4VDnFSZTyFpO/Og18KsglSWi9vSmiYgs6YG0fEpHIv+N/r1KvjOh5hTLcaNV3t8h/wv8o8PCE4O+ejHfvKUg8NkL2ZlRnBZtDP9X92Hyw61Q5s0ePc5C4cA/b7Z1bVIcPiY/gy7hi20NuaocHrPM/E3d73bCezsQRuLer/41pCpT0BdSLmNoPblF8WdoKLe9+7dgfE8Lamldjnfd4cTHLIRaCBGQkuabQNmH1up4QnN5Jb6mYQdSOEN3GT+1ZQsmEQPtVdVHu6rLAiPb4p6MQAUmefwRMFl5PieSFASYtXejoPagDKKQP1w5/8dY82fjjXp8NIMtamiPOhjapD3rk/UiADs+9S6IIpA/rLuAVKZ8PO1uEWPDNL7L8kD4dBk+uxXyrp4QRXpejkPSyF8ik0BmZRgEFRZ/2aOiuPIdQZbc3WYnfbVDCoFypNUX7p0UxzT/7tRRQlO3I+Mb5ixtOFaM+YNNTMOv/vfSRqpkR6N1hZRou0nMgTWlMqCrjiCSX2tIKq7R0nne6eat/aYNWheDOkL2nqT5mPm70wSrAEE4wGKQ+MbM5jpYOoftD5PpmeK/iNLEdSge9XVeKoy/PufqLODvrh1PvGOAclw27jA9rn7ITy6QLvtxRvSkvSO4k5AEX0X2PqGIk33AoapLXd3gQHxgJq32zYkoUPZt3uR6/sOf08Ay5I4TWoehDzU0YmTjuPrvbTuEkJM8nH8lLeAtjJzg19NPE5vdUJt4t8ioUIxxdNtRujdoWcVIyGtiYoZnWr81g==",
-    salt="04/q1c",
+    q5b_answer,
+    "sealed:24KNbRxflZSRfOx1gRu0vc73bTjqPjC+Ge5nVVJ48V4N/G4maURyoQkQwfXXQShbvFGNhn7UVcSVSJyVnrNY+OEB8UlpIwIgUUtZ7W0rtF0aBLt4Gup7Acg3KqujqLOProCViTxj2jjRqIdawmCwKXdZHq89ONYrqbsCqVcbpuPL006PlaWkMsCHab/wugDtpDKGMraUOOnUawDKvg2rRvQ+luXlExFJ6HetowBrHrsglsjso1I21lE/42TYKG0dy96/ZUSfaiU5aEEDp0SsLtXdA0gbNvpNvKJfa6jKuoC/TtZIoS4G9vquQ1d/NXEVSTqypO9ce+zzugji4+XrEkyxdmQ5m1/NfGCQMZU4gqlZTR7ncYoSH11UuKe+b1peS7mr0sxD5bcN5SoiDHSDI43SnIBw52YBHbTHiKsGTIPyZnIgJZnhj/MakEko0vxqbn6FxWWZLuG1byh25rJnmTDIaGxaD7SmZyXSU/S0IH/ntNbh5WKlAjpcdh9B2v9Eof40WsUo0uR+1GuX0ilIiQUKOz9MuJWe8EDhch2qXjhp48x55T/08uDDCq21HLoxPlzZd7Q9qAwPdrkM9dLbMg/vD6MWTO0gzFTY4qApZ81TrYnVS+QPP5Y1sx3qS+R2xhbeqy5F2f1RWwsZGzmek2X1Oi1kFihMYjLWZNL/NUSBEFKbCcekQFwjfhkt6vbwKDLLo8DZ6QTisB3cSG5XTHdgoXcy/fJ6NgjKZwrpQ+jayN6HYhkvSXLmJpgaOWd4CwOe23ODUl4JRyPqXK+bGcFOUIZQqpv0W3pDcsEu5JR46O7pVY37Sbn6XFxF/zPTtBRBlhxU2RgkyxesWPkGapZp6S9Dud4oKKImq6nr249Y9OlY3NXqczI1bgAqthW20fmjclgSukGtpWK1SFw2FoklCrJZEYb8RPwh96x9PQ1QoJqGPRdCbldablrIol/kYmOipVjL3CDAP/5ATHNxQPizwKrR2t+3PV4FjXm63JVqEA8Qwzyu1Ek2ckoYJ4da+a+Ua6rZNMcBm4FYrufixcjIVk8IKlnH3+Gpn4kmhQbov84CBbPirqmerUBC9v2fYfXRaojWEzSpNY5pMHjmcHIcsYQay7lGGWX4+TnDeeZxjsId97dtJpv0O22AVWojS0lDBWABVMCKr7Unm0xnobebD+f/pOsvmJJwkh74aPWBiA==",
+    salt="04/q5b",
 )
 
 # %% [markdown] tags=["shows-answer"]
-# Measurements for Q1 and Q1c, per seed: the sink head's idle weight on BOS against uniform attention's, and
+# Measurements for Q5 and Q5b, per seed: the sink head's idle weight on BOS against uniform attention's, and
 # how much the layer's output at BOS and at position 10 varies across the 512 test sequences.
 
 # %% tags=["shows-answer"]
@@ -1298,10 +1302,10 @@ for seed in SEEDS:
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
-# name: q1b
+# name: q5c
 
 # %% [markdown]
-# **Q1b** (on section 3's three ablations). In seed 0, zeroing what BOS
+# **Q5c** (on section 3's three ablations). In seed 0, zeroing what BOS
 # writes at every query, (a), raised the idle queries' excess loss from 0.0005 to 0.1093 nats but
 # left the loss on copy queries at 0.001; replacing BOS's share by its idle-query average at every query, (c),
 # raised the copy loss to 3.749. Which explanation fits both of the copy queries' results?
@@ -1315,7 +1319,7 @@ for seed in SEEDS:
 # # BEGIN SOLUTION
 
 # %%
-q1b_answer = "C"  # SOLUTION
+q5c_answer = "C"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -1327,12 +1331,12 @@ q1b_answer = "C"  # SOLUTION
 # FORM
 from course_utils.tools.quiz import normalize_choice
 
-assert normalize_choice(q1b_answer, "ABCD")
+assert normalize_choice(q5c_answer, "ABCD")
 
 # %%
 from course_utils.tools.quiz import check_choice
 
-assert check_choice(q1b_answer, "e34e1f8528d88ce53d50f382284e74237c14174ee7112285ea9623785b212785", salt="04/q1b"), (
+assert check_choice(q5c_answer, "4546994fadbf545a7868734d339344a8e715901f8065db72b4337b2336b23567", salt="04/q5c"), (
     "not yet: reread sections 2 and 3"
 )
 
@@ -1344,9 +1348,9 @@ assert check_choice(q1b_answer, "e34e1f8528d88ce53d50f382284e74237c14174ee711228
 
 # %%
 explain(
-    q1b_answer,
-    "sealed:oUfkn0D60eoEBm5c7zYuE2thB2f3TC/9fjeMcXwkjoZ9zbXSocWzBbx2dfiP8/xv1EMGn8LAFyLJvMHgofOBR6Lchy51Of1PmeOaGJgFgjCLkQ6VH6g3VZOXJfOFp/kP3+gkbX8ycmXmIMMYG9r3h8rdkPaGYzieS/SNGQZex16Np6wUl0z5ZTK/c0FUf5Ve4eV9equ/riSl0LKcS8SI2nguBOVCJ6dQj9rxOqyZbKN+os4w+aIeRTope1vvWHjYnKQDMMgYfrqCL4wUxvwGoXTr8rMEZO2HX/pkPzFRB7bGfc3AGwRHJiIys5x4z9oiCgYbIabdqMyLdd1JFFEgi+PW4YEAxkDtcfyYeELh2V+tthXXMjmWpflRjbT1dIFsALmDwTk6QKYhFQTvU23ZcpnjgtbgJAWPA8XRVIRAOXec8B5/exNfazZN3TPYP0lFK9zc6R7uJHUVg2ss3vORUr+F3zvesF5ZwsnBVE1orYWUpEz9E8cKGWCTFGvMaCaebuYrpudYxbkGMIWO71xep93UxdTmujE/unLH7E2RWKpsi9ld4iqho8v8/fh9osEvXG6/j+gpWFwaER8v7jyb9Lt26zOFDKd+sKkd3oD8YYMdgeTdl1dF5woOw6bri//dB0x6o6jtQCBiZbPg2XhMXnuwJqrcMg2ChnPwqnMMhsbtPxeoJYp85sZkBZAuH8XB9GyRStotewTSvFYRkeZNdPSLbS9kJP51lNPtAcbvh57Xw1BWESsekp1aIoPBtFHrKiyb4segdPIBGIRrB5SVC4gcwLp5pN/AEVbWO/iwp5OF6KdzvjwO0aZwh5hoxqMuX0fnCPtxSb6bKaSXOPa2q7HwLajgAZaopXHJ+uzYyXzvKdeefhjRYIi9wGEPuP3htFeQFCOfUBWjDoGdF/HWiM27aGe+ZCH90KoHm27dwIV0mpe96xVHBr5zdyiWO0M1oGEX2aTzTPrEqTXtReUmWyg6ydjqDmRTTapTbmgTIGDudkn5cUSKrS6OjevQEx7n6xdppCnZe3zhiHvlB3p98yBKVjAzJrEZRMOvuekwJx3q/zLqNao0BBsnxi8y+psSuZKTc1QJV1upZf9zchLIKMfjAvtuqFFGgJV9LoPeRtH+E7mnmWu0rMozJgh6UUXNRXfZl4xFioiyJfrJDHWA3r+5lzLTOVKCH3Oio0aRT2eN9sdV3uk2gZ22w7FE58t4zFIy7mM2wBtN0B5kjLo/y772S1Mvm98ZPKweBPIuw0Rqf9sM5RLBoCLPxEVsd7l+1KLJeoLZS8WfcaJ6XP4w3QsKwjcvSzw9rQnYnCSpnXkVK7AYV1TlV00CbhXKd5lt7z0mZKryA1EeAuCyWdSB1t3mbznszWJIrO8Zy9lNWw4JzKwCP9tvmeozE9bDDz5y5oVn1ny2CYbF6NnreCOwz36slLfnW+T59HKCRZuSGwyo1O0PWyt3bA3sryxy9YrXsUgBXla3zXH7CDIdTGhpmahOzDUfFHaAMzqiK4LNCx9E8MOvyTdv1QoA4PuWhAP+jEgNqC+tTfgs1ZDoNm9RO4yf/vq/6nnPL09gwiMKQYzQfMA7m2isQwmhrJD7lp03y2pPRfj+HwY3viC/6a/9vzNXHwx1Sf06PAwiIznmfB+NclccPRqYQOL91di64eROTHGPy97z6NXI1TS/pjKyz7IWQVLR72vICW53iGfhvY4ivyg6LJCJk9tmKaAqiuUl9CLc6dANhlsQkmIdg66pg2NGxfFFVEJ4RyRyhpYV4ldShIv3E0tCF0fGcadu06w40FZ3pl7Cb2sdnk+1r9dbGNNP2ZHgHPRJrQRk7msTq/UcPey10BukZfEJR9Fu50RKegZsp9PQE55ay8D7NOF1zA5o4CbjQLLmFm1NcKL6hKxoSytWmGp4la1fsPn0kcImeqolTfdsvIXOE5F6ash/a/8Z05CUtJZZmuUj6R8P126nN8ZJ/w0tnjWM4QxCHt1eP3JnDbnMmRJTqAlCTm82JeB5AtzdK4b44UibDs/xPz29DYc+PS3wWf5hh5LH92GRqrUtWE5hgLUTZ+SsgBdLZawhzEUk6NDOIztsfF58KKdFr+4gP8K/fHs46v9IdZdYKIVQiIjNjyRgzvoMbS6HpiRjo2vUSC8OdVKQkAoZRtQUiRl3Uvk/JcnPe4Uh0K9dEEdOBfkrt+5JAKol78OQ39aUTmAa7rAxrihBJRmvAJYskqXSIr1gjGCkWcmzQfASaLoGkolXwaYFOkH/OmnMVSjqC/+jCgborf/5xynDB77jhOmYXPCyNMhrxA7CbU7clPCscCjQXwYc/qBUictXIWWorboHmGqC8HENpWclZpAg09s80A2uWG7lGOmWsKCr7CFJqor56KfQ9BaWqFjA9sjaa+41ugKjAcMOWrS9YZkNd6EXS5xZJf6FxDycf73D4E/TYJeDY9uKMz2nGaxDrg==",
-    salt="04/q1b",
+    q5c_answer,
+    "sealed:W34Mc4lrS2FK8AnNsXig8wr2f7XvIJucnzwV0pc4sdh6XFwdKZd+x3JJH0OccUiwCi7vGW+xLJNGRPgUyK+bXIYa86qo5voYvjjUjNoCDQVfspzFE2+PVJ6ihhIaDfymMPo4u3umJ7OZXt6S6w0S8t0nJkquHH1yhrEraudUoMOQpPvYCRUj2JDRdYFNpNkE93Hi10VLXz6z1agXoCoP9dz7O+cSpYQuOUC6gcXELQjw4dinjLSZ8g8YUJKPhORv5oUFqmKiBsVZueHGs3kpMi8a/teP8o+ERj7yDL8zvTc5dUKD/3t7Ges+0R3tkTLjY6Py4JQfRokiOHP2sKdo+jwTZHEubjYt7Yoh94gJyGF3eoSTjdEGdNGY1SHIs0mWwL6y5JI2h2qA601H6foJtyUCuLIRa8Ahv5+ELE6+ltmz9SEB3EHWIdPfPjjZhz/7psZAS5rTsFIxd6MpykACC8+QjDoitcNCyjUbHuRi7+Z9TbTgh3y2jLXSvgojRvKaQ/mSwYfjUCZcqQi3OWUEgurqqT2XuItLndyvcsuYzXyyp0xaAzWqJXrf/DiK7Uy2u7pIfr2VsHbVS7jhU+ipJ3B3o2V8zpW90bTFrOpLKJWzDHVNHQW9OPp3em02+Af7ii4KLpIRdWPGBAvzXe3ZoQofBNCJ7/pg+LNed3FkBPgKT4W7UKT8pTXDis+F0hB7PeLfovvwRBQN6m3gX+pBL1hl07Cf6Tw8guD2fmoAllCtpypxSpHhZflu07tud2XLVAaEWZnxRJPVy7UAyAb8APqaT4PcJVIVDX3qR6qzlpKmDN9zgis1N7dAtWB5nDYULAMUxHTm9OUweYMSNT+tefdYdiNCVuqykHxuQGHmYfPgMmU5yIzxVaAmUmix599YOwfAPy+teu9KoW8dR6s91GoZYyGcxTtYxCcObbPnQbWshzuOqA3ltMH5w3xpxc6s+25F3fwozFr5dcTFk3uIvUopMb+hU8cndaejfIS2XOaqm1pxXXqOjNtk+EvboL9LSOgVqzVWSDDRZ8skhINEbS/snR/SFl4kgn3RyDirUsLd0VU0+Hg3puadfLNM494SOe2wkRXD6KeWbpkPUR0kScdx+GxgqXie28H18byJFZ3kZC37m9oUK2yR3lCYiHi5atYnBLoxSSMHO0AEizrritNTIOUXu3nKZh5envaIObMiqnmgn6JqGiAGSF+o42LXwOeR88hBxWPLPAZywmTd1NLY0dVHU4+3UuJlV3mVjX9KxVhtQQHifGDsZV9d/FZmSsQv/SiHQN8GuTHTLnT8/on+hhwhA8itmREIi3uG3M1qfdq5quLBthZa/M99PKBQq00IE2Mm32WwRPerhAgPhA891O2F4XF9MIVmcS+97saBNSZvyAgFH7tGXHPWBr+kHSrpQCR7WLoyVuhgpM59W3eNMiEoOplYEUbv5NtyVljfG1LrK4arqVRKAAH3SC2mF1zu0sa/Nm8HcIHS88W9YO7oeVx4uT/LZiYHJ//CAnOvXk+XQMjWQqSWAGQ/veeLCugwjCZvpGgPI832jDDfMbiqKknzRgqMniO42pNdw/Gp+kel6FmjQJffO0EX+8MTQP4uSzS5ZYbN4SL0tPyj6qoT4ZnqFNj2rZH4wMNE99D/Ro+X95N8wWJTZp/xdcfE1QSp718+XF0mn2jW+Lk7ejgtgFPWT55bh0pFNINvhzmgJ4G/aQY8TKTvR/NBGj6ShGeo4cC00Jo1I0xh0Vefovuk+/FbOmUGB1saFZXxuqQL9ayZraLq0+JDx2Emb9aXXDfdt4AEl5b9cbm0ccA1GnO8r/fPlpyuGUbjabw9MfqFh9EJ0EtFZOC2A0JF95ApsN075SSKFWDkzsjJ/d4PDKd0vGajuDntTJXIv3nH7hBoa79y/CdSWogfY04LdaUzb6pMFqTFAeetYuDpWByMiE/7gAropixVcvEvufaIKLC9DTWGJ8dc4bWEgQh8+s4O7SmM1unVt5YulqWjUYxBBz5NQDX1G3oJwQRRX20YrFjVY3m2ICZd5/kkShmZiI+P9p3do/DEik2pJNs/zWHUn+MbvpPkXZXHDMDT7EXPoegroNIrulh+Fo2P3cSjCzZwXHxwb50/ChaYEfh49faDjAp+m9hyJYv3ASw8TPgx8cEpI9a+i0lBIggGfBL6l7o20dZqhMxL4kYTy+9r6IL64/uI/G7CwVb2XFi0SQsTbaxJnnhsAwK7Saugyph3zaVZpKZ8kOQVe9T9RNrfScSw9vcgoEPC53ZEu4RBa6bio/yBxnPLsDhrevUH4bMqrPuwBS/lBWNDeocZ3tywaSXONr4zgjwdSABx7pd/ay7s4mT+wHYx6W8x3p2qTd1h1GgYMMRv56Q6sVqvlmGjy3pKH6QF3qoiMhmfH5xr5nDdt2mGRI3Kf8KbYX8uw3gJTOwx7oPH4MDXzpzi84Fa6Z34UQ==",
+    salt="04/q5c",
 )
 
 # %% [markdown] tags=["shows-answer"]
@@ -1373,11 +1377,11 @@ print(
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
-# name: q3
+# name: q6
 # points: 2
 
 # %% [markdown]
-# **Q3.** Work out how the gradient on a learned sink logit depends on the weight the extra key
+# **Q6.** Work out how the gradient on a learned sink logit depends on the weight the extra key
 # takes. With gpt-oss's extra key (a learned logit `b_h` per head and a zero value), head `h` puts the
 # weight `w_ij = exp(s_ij) / (exp(b_h) + Σ_k exp(s_ik))` on real key `j` at query `i`, the extra key
 # gets `p_i = exp(b_h) / (exp(b_h) + Σ_k exp(s_ik))`, and the head's output is `o_i = Σ_j w_ij v_j`.
@@ -1448,8 +1452,8 @@ assert torch.allclose(_again, _d1, rtol=0.0, atol=1e-12), "the same inputs gave 
 assert torch.isfinite(_d1).all() and torch.isfinite(_d2).all(), "no NaN or inf, for any of the rows"
 assert check_rounded(
     fingerprint(torch.cat([_d1, _d2])),
-    "0c63fc2ae53f01ba1b93c85dcafddb10d97da7bda09d1d37e6fbb82f1f195fa8",
-    salt="04/q3",
+    "e2fbaedb6e4c70b57a47dc6c533576b0b0b7610b5545e56930398781ba02ed11",
+    salt="04/q6",
     decimals=3,
 ), "not yet: differentiate one weight w_ij by b_h by hand, then reread the prompt's definitions"
 
@@ -1508,10 +1512,10 @@ for _seed in range(3):
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
-# name: q4
+# name: q7
 
 # %% [markdown]
-# **Q4.** StreamingLLM's default cache keeps the first 4 tokens. Write the sink rate for a sink of `k` tokens, without `course_utils`:
+# **Q7.** StreamingLLM's default cache keeps the first 4 tokens. Write the sink rate for a sink of `k` tokens, without `course_utils`:
 # `sink_rate_first_k(weights, k, threshold)` takes attention weights `(layers, batch, heads, n, n)`
 # and returns the fraction of (layer, head) pairs (a number: a float, or a one-element tensor) whose
 # mean *total* weight on the first `k` keys exceeds `threshold`. Average over the batch and over the
@@ -1578,7 +1582,7 @@ assert all(abs(_r * 14 - round(_r * 14)) < 1e-6 for _r in _rates), (
 )
 assert _again == _rates[0], "the same weights, k and threshold gave another rate on a second call: keep no state"
 assert check_rounded(
-    fingerprint(_rates), "25929f913d6d818e9ed0199753c02957194d7487b28a707edb9c2f375e38c0a2", salt="04/q4", decimals=3
+    fingerprint(_rates), "f76b26a856fd5f823e367b11103dfb9269fec82ea1eadb2bc90d7c2f36d6391c", salt="04/q7", decimals=3
 ), "not yet: try k = 1 against section 1's sink rate, then ask which queries and which keys change with k"
 
 # %%
@@ -1607,21 +1611,21 @@ for _seed in range(3):
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
-# name: q6
+# name: q8
 # points: 0.5
 
 # %% [markdown]
-# **Q6** (measure). Split positions 64 to 255 of `q6_stream` into four blocks of 48 (64-111,
+# **Q8** (measure). Split positions 64 to 255 of `q8_stream` into four blocks of 48 (64-111,
 # 112-159, 160-207, 208-255). In each block, take the idle queries (not TRIGGERs; position 255
-# counts too) of all 64 sequences together, and, for head `q6_head` of `q6_model` with full
+# counts too) of all 64 sequences together, and, for head `q8_head` of `q8_model` with full
 # attention, find the mean of the head's weight on BOS at those queries, pooled over the sequences.
-# `q6_means` is the list of the four means, in block order, each to 3 decimal places. Q6b asks for
+# `q8_means` is the list of the four means, in block order, each to 3 decimal places. Q8b asks for
 # two more numbers per block from the same queries.
 
 # %%
-q6_stream = backcopy_batch(64, 256, generator=10)
-q6_model = models[("softmax", 0)]
-q6_head = int(sinks[("softmax", 0)]["idle"].argmax())
+q8_stream = backcopy_batch(64, 256, generator=10)
+q8_model = models[("softmax", 0)]
+q8_head = int(sinks[("softmax", 0)]["idle"].argmax())
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -1629,14 +1633,14 @@ q6_head = int(sinks[("softmax", 0)]["idle"].argmax())
 # %%
 # BEGIN SOLUTION NO PROMPT
 with torch.no_grad():
-    _, q6_attn = q6_model(q6_stream.tokens, need_weights=True)  # (1, B, H, 256, 256)
-q6_on_bos = q6_attn[0, :, q6_head, :, 0]  # (B, 256): each query's weight on BOS
-q6_late_idle = ~q6_stream.copy_mask
-q6_late_idle[:, :64] = False
-q6_pos = torch.arange(256)
-q6_blocks = [q6_late_idle & (q6_pos >= lo) & (q6_pos < lo + 48) for lo in (64, 112, 160, 208)]
+    _, q8_attn = q8_model(q8_stream.tokens, need_weights=True)  # (1, B, H, 256, 256)
+q8_on_bos = q8_attn[0, :, q8_head, :, 0]  # (B, 256): each query's weight on BOS
+q8_late_idle = ~q8_stream.copy_mask
+q8_late_idle[:, :64] = False
+q8_pos = torch.arange(256)
+q8_blocks = [q8_late_idle & (q8_pos >= lo) & (q8_pos < lo + 48) for lo in (64, 112, 160, 208)]
 # END SOLUTION
-q6_means = [q6_on_bos[b].mean().item() for b in q6_blocks]  # SOLUTION
+q8_means = [q8_on_bos[b].mean().item() for b in q8_blocks]  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -1648,18 +1652,18 @@ q6_means = [q6_on_bos[b].mean().item() for b in q6_blocks]  # SOLUTION
 # FORM
 from course_utils.tools.quiz import real_number
 
-assert len(q6_means) == 4 and all(isinstance(real_number(x), float) for x in q6_means), (
+assert len(q8_means) == 4 and all(isinstance(real_number(x), float) for x in q8_means), (
     "a list of four numbers, one mean per block of positions"
 )
 
 # %%
 from course_utils.tools.quiz import check_rounded, fingerprint, in_range
 
-assert all(in_range(x, 0.0, 1.0) for x in q6_means), "weights, between 0 and 1"
+assert all(in_range(x, 0.0, 1.0) for x in q8_means), "weights, between 0 and 1"
 assert check_rounded(
-    fingerprint([round(float(x), 3) for x in q6_means]),
-    "b1160021f037941b05dcbac427636010d81b68d5580eef0b3e7e62a4237a2312",
-    salt="04/q6",
+    fingerprint([round(float(x), 3) for x in q8_means]),
+    "02a3ed200c79c46825d77956be709ae0e81a2b89664920a85aafb13084531d58",
+    salt="04/q8",
     decimals=6,
 ), "not yet: pool each block's idle queries of all 64 sequences, then reread the prompt's block bounds"
 
@@ -1671,22 +1675,22 @@ assert check_rounded(
 
 # %%
 explain(
-    q6_means,
-    "sealed:cQuw8gQOUDRApCdLZIz4eDYI8Gmd6Cgb3GAjhJ+U8bMYMVjCKxg5xhpj2MBr86IEmjjSXsyWx0I4EmB1UY7omFxWvbaSLeqDeFiG/bPR2B6hDju8kCgR4djlET+v/jzGz9C9l58eQD0rwmS38qvkE2RYeOE+BVrck6LBVkCRfesQxbfjJOBpWJISZ3Og1lQ/q6IRiZatCemO5o6CkLXlpqwm1brmJ5L8LF2mq23pUep/nfvuSMaN8x5uOImdXZ16q9dsiQi6Ou3rTgNbVqHhSbllhNRY4NGF9W8clQYz82/SRk/3grfgf50uJiDWiPlffBn5sJykK3gSUE5E2xDTW/XpwSOqNnFvUhggvhE5ItBBMFJQ3vFfOkzCbBG7Du30KBEfcCmbpi3FaKcDCQDDXZ0or7hd9xo4zMlJ+3Pcz7iZtruS5VYVHG+4ppgM5kVfsZMGekuiYTFD4xsMhp+FXL3OAmMOzFSfu6blilAL9eqo0Ll8ADPk7hHw4vG7AvQRLJji12q3IVbAcvmm3ch1/XWHmYp9xlyhXIAuAvgkFZjV6MUt2lq21PwFp4s/lV81XdGyP5AyN8rO9+Ou8HMJ1CXneAmHdncGSDA6cnx0qVz0BcvcNcHHx6G04R4M6kS7u21nEdJ1aiLDdNev+cRzYZGnTBkYKm17uLE967/TWds4eJoUF1Ix+3N5Sz1aoFA8p19V5NfWAZ93EIyqXBVL4amoTcUsvtIDaog0zpDc0tDctsVudqCRKMbPV/SGLoJPItVfoaKwSxGJ3Z3NgaiUDQGQ9uUDtdojD63gqkfEjEcxCcDwebOhuH33m8EDtRgbkA8tbgdo3/VYx0OUwuheUx6kXpyQ8L9P3Uc2vbmZLA==",
-    salt="04/q6",
+    q8_means,
+    "sealed:TLUP88ImjtepvzhfPVld30N0CGNYRtFgCY4wg1Gou4pHVx3Q9Ez7WtEXc1jkSX5VrWntonhTrdZ/xPlFgbZRnjqR1gZPlp9S390qf6G4fLsOgseMJ2OdrOWUoWtKRbPz0Y7psjAy7dd0VVCvwMokcaGph1EZ67USQUn2NaJe45PdsOdEfim+pU71K8JvFIQ72QOA3GVHjDnMbVS7c4mFgruPLbc03tymDoSjyrBbV74kbsr9qu9WcyP0oWotpgDrZ1p8F6xrIUVBTSM39cAaEFOLponZlPSUWT+mMYELGNEMj6iEwlg1l8WK1O3e6ZWbuEGb9XWRNj1G79WE9T7CWt8YytE3RU4SFd6GdPTUQlQXuLHRgzWeNzw+iZgUXyA/HAKzMz9yPYBu4/9chX/yP/yNCwTkC5MOU359DMBvedz1E+t8pozRDrBTssSSFw/bcyx2LCFW4OvBPhvqBDDRGTIo/V3hP8cCQw4/9NmJwonTW3MCfUEk6ZZGu7UegBJs9lRh28b8yJNkX4Ep1KorzeVqrorDHSCVwPdlzJWQOQdOGk7Qd+1sftDJbcyYzuu7iacX2tZfF6e4iWD1Pnsj8WH80oo/CC6uq/c81KIIKO6eS/ncdbFI085Mt8ZSl2K6Gp3d3iYn4HON2CJbWCOJg5IWN8tyZ10kBSx8Q7VQWm+9QiAYF/Lxv8umVlUdoAfyUUCaZn3nwbbriJ5ZzyFyrBhnMwrnEXbwExRq5RFMe2Y95+QdnCfrDap1GHflVzcWYL/SqcxAU3DOARaNuA2vIJglwgb4j38h9mbQWOf8AHjdvi6HsdBUGdKfQvAssn76v4yt1hzA9u2bSPOruGSkOCmhl19/MJG8pe47LsAB6A==",
+    salt="04/q8",
     decimals=3,
 )
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
-# name: q6b
-# points: 0.5
+# name: q8b
+# points: 0
 
 # %% [markdown]
-# **Q6b** (measure; the same blocks and queries as Q6). For each block find two numbers, pooled over
+# **Q8b** (measure; ungraded, a self-check; the same blocks and queries as Q8). For each block find two numbers, pooled over
 # the sequences: the median (`torch.median`) of the head's weight on BOS at those queries, and the
 # fraction of them at which it puts more weight on BOS than a head that spread its weight evenly
-# over the keys that query sees would. `q6b_stats` is the list of the four pairs
+# over the keys that query sees would. `q8b_stats` is the list of the four pairs
 # `(median, above even)`, in block order, each number to 3 decimal places.
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -1694,10 +1698,10 @@ explain(
 
 # %%
 # BEGIN SOLUTION NO PROMPT
-q6_uniform = 1.0 / (torch.arange(256) + 1.0)  # what even weights give key 0 at query i
-q6_above = q6_on_bos > q6_uniform  # (B, 256)
+q8_uniform = 1.0 / (torch.arange(256) + 1.0)  # what even weights give key 0 at query i
+q8_above = q8_on_bos > q8_uniform  # (B, 256)
 # END SOLUTION
-q6b_stats = [(q6_on_bos[b].median().item(), q6_above[b].float().mean().item()) for b in q6_blocks]  # SOLUTION
+q8b_stats = [(q8_on_bos[b].median().item(), q8_above[b].float().mean().item()) for b in q8_blocks]  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -1709,18 +1713,18 @@ q6b_stats = [(q6_on_bos[b].median().item(), q6_above[b].float().mean().item()) f
 # FORM
 from course_utils.tools.quiz import real_number
 
-assert len(q6b_stats) == 4 and all(
-    len(pair) == 2 and all(isinstance(real_number(x), float) for x in pair) for pair in q6b_stats
+assert len(q8b_stats) == 4 and all(
+    len(pair) == 2 and all(isinstance(real_number(x), float) for x in pair) for pair in q8b_stats
 ), "a list of four pairs of numbers, one pair per block of positions"
 
 # %%
 from course_utils.tools.quiz import check_rounded, fingerprint, in_range
 
-assert all(in_range(x, 0.0, 1.0) for pair in q6b_stats for x in pair), "weights and fractions, between 0 and 1"
+assert all(in_range(x, 0.0, 1.0) for pair in q8b_stats for x in pair), "weights and fractions, between 0 and 1"
 assert check_rounded(
-    fingerprint([round(float(x), 3) for pair in q6b_stats for x in pair]),
-    "5d577fdc059a7b2ce9fe2cf7831f5ac857e9ba6bb9a2329110930be80b5545b0",
-    salt="04/q6b",
+    fingerprint([round(float(x), 3) for pair in q8b_stats for x in pair]),
+    "a612a26d2833ea3157cdfffe437321278fb84ae8a0a620aca5f1572506d34480",
+    salt="04/q8b",
     decimals=6,
 ), "not yet: section 1 says what even weights give the first token at each query; pool each block's idle queries"
 
@@ -1732,9 +1736,9 @@ assert check_rounded(
 
 # %%
 explain(
-    q6b_stats,
-    "sealed:PeAIPsAng+CeVM0yoOVKtNpd14DnObRNd0YDEbjQioYy8MsBhbMAQ/Zibn8GR8+LXSor/8LbRhFUNZgiI/2bfXON3k4MFSFk+CNH/gwsYWyeZRgQsawe0P4cJx3DLZYKos0Cmhkm4m+LHu/nSH77BcJtZsFPEPCWmejZLRIZxPTbLXYU+3INRScsna/b/LV1wFnHptv54il8CcYXerIegl9f7X/eCM7uDItN8fuNjNWJxXxOjCkIOImE+g7rhsGbT6NyqUUSFZ3XBcENeDR+D9NBCG6Ckljtx85zk4VKx++IHrSxgfvhH5qtHKm0/edST/N+qIrFJ7WdJ0dn16/SYoQTBpX0five5C73IJCKdZ+cUs/xiBX7MWXpD9c2V1h9i2OCDiYzFSdWHdMGENFyWIanra/FneKVXzEchbjZnOxaKFxJSxn9jIJh244mxqyxoh0dUv4q6XI/K0N8oDSe7a7MurB6gaf3ZWT3ylUryAEpwxGfTlGGYtWhhxOnrslLFrIMy6/OcZzS2m/swm3J31MMOHko1+l625LLwe8ljFKptz9e1ConN1C1fqTRzHOA5W+3/OmkGAFZtKzuBFFi0HY9SukKa4TnFXUYsLQjOmkEgTQfUUdZ015l/09z82V/kGy8agajmpWYc4iNsEgv1i/74YgniYASHm6lDfQCGPhZyEp+BmfwI90OP7yRTuKZLHM+wbPdKsB1N+/qFEDTN5Jh9up8NaBHDsx+EFNEuwa3LB0TMObCdJsYDqmkq3tvjTvMgSzWr5VRKQ+vt1fb3thezluge5xZ5amRi5kU5f4s87+d2U3oWD2eUFM7Y7H2tDieS7n/dui1uEa3y8wTmPFN+vPPuiN6RG60yMfrhJwzgQ8jNBdekiWZ8Ubjdlo5bSAXK/qfGD+tttnQZ7KDVASYrq17/tKqtzk84TamiSAtFq6IftImA6SHAZnh/LMV43GDUxqITKdIM/eN51nqLMQ9M5ax67bWZP3Eh/zUYpG1nJJp8cs5/LZCsEOanaHmh3YLUf1yknQwXu14u9CSJicsM0K0zC6a9ejbKSeo2VcH",
-    salt="04/q6b",
+    q8b_stats,
+    "sealed:S7HrJdlikQr5N6iLHyHzgz9HiJ22eLpaepXcysbAeuHc1VK7koCeYegptDLkCjmcFqE2whw5ei4OaCn7v53tJSmEa6rBnBZWZhs5BCuvbARC46euTwxJd4bOvOk2ZpbtdgCMpiyQcU82WVe4ZBgv81oeBbFu2SauOXxmZzREJw4wq71fy5Om90aZgZ1mtFqZDOTpyIwRMeW6KSoyCSrN12X7lcG1lKiSIPTvmLz3w+guId2P5dXt1glWObmq3So4zzM6pW0g7gfy0PdUTXlrodNgn0PqshqGZr7D0F5yu+8YFbbuGawrxwB0jxP2dTr2W0dlYAvPfKVz4wY+qhhJxyYO6oqBCZGyBYKGftUxfLUknBNltR2gWK5/sJX5YjMpA37fdTZUkiVnh6CXsIxAoMh+6wTBcV7bsN7qy95DtmdeaqrK6Hunoyb05B3MYNF9NKjSWtqZE+koB13+08FsQuYEhgRMMDakGirVzAjqHpb+tCsFVTGv2FSPesMuwAo5HhFruhU/q4aOphEnGJ8eHr9tw7kEOhdxVttDQsZJ+gKp7i6g+vMv0NR3m5MigIFNuzHv0T1wD4tyWFpaUKlzGI0LYH+tMVicjZwdFu0AK5WLRB2dY3Mulg5gE2o4NQBn79bdvIXQjIIVcfSdARLxP+2OO5NyvGNCZFA4aonc8+e6nWaPbSV0UJBOR2BjlMX7FK1LYhE1nNjEqeelnhO6kf1p4uhuZLAd4HKsWGQ4R+ze6xVSyA0t/nVmaL0V5SJWLC4GR9aGzKcaeTmDuwmHkwuWtNwWQ+YsZP/bSHUhkNmTX7XDphTt6oOCJ6cA920DNTaFFKHXlR9hUoyl2NA5NMbnqYwV56ctjIMKnq5sZFIocBhOk8oUrswy7CjA/AtS/lt8iYEI9lOS5WnLUmLHnhvDAOLAnS+A4M30GPgUs+BA3153NTgylGPykA/421FmLiozdoVexbPSlHlKeWgwosLhY3Rt3SGQK3QUfwwJ4E8ZW9T/qb1Dz9Zd/61nmjNLJZevbblC3FI5z3y4wZtqqdXfkR+1bJ7c0QnczpzA988Q",
+    salt="04/q8b",
     decimals=3,
 )
 
@@ -1743,9 +1747,9 @@ explain(
 
 # %% tags=["shows-answer"]
 with torch.no_grad():
-    _, attn_256 = q6_model(q6_stream.tokens, need_weights=True)  # (1, B, H, 256, 256)
-on_bos = attn_256[0, :, q6_head, :, 0]  # (B, 256): each query's weight on BOS
-idle_256, pos = ~q6_stream.copy_mask, torch.arange(256)
+    _, attn_256 = q8_model(q8_stream.tokens, need_weights=True)  # (1, B, H, 256, 256)
+on_bos = attn_256[0, :, q8_head, :, 0]  # (B, 256): each query's weight on BOS
+idle_256, pos = ~q8_stream.copy_mask, torch.arange(256)
 print("seed 0's sink head, mean weight on BOS at idle queries, by query position:")
 for lo, hi in ((1, 47), (48, 59), (60, 61), (62, 63), (64, 79), (120, 150), (160, 207), (224, 239), (240, 255)):
     print(f"  positions {lo:3d}-{hi:3d}: {on_bos[idle_256 & (pos >= lo) & (pos <= hi)].mean():.3f}")
@@ -1781,5 +1785,5 @@ for seed in SEEDS:
 # In every seed the model all but stops predicting a TRIGGER at position 62, and some head's weight
 # on BOS jumps there: seed 0's sink head leaves BOS, a head of seed 1 moves onto it, and in seed 2
 # one head leaves it while another moves onto it. The heads read their distance to BOS as a clock,
-# and training set that clock only at distances up to 63: past them, as Q5 and Q6 found, a head's
+# and training set that clock only at distances up to 63: past them, as Q2 and Q8 found, a head's
 # weight on BOS rises and falls with the distance.

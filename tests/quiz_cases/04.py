@@ -4,7 +4,7 @@ _P = "    p_sink = 1.0 - weights.sum(-1)\n"
 _O = "    out = weights @ values\n"
 _RET = "    return -(p_sink * (grad_out * out).sum(-1)).sum(dim=(0, 2))"
 
-#: The start of the autograd cheats of Q3: the scores rebuilt from the weights against a zero sink logit.
+#: The start of the autograd cheats of Q6: the scores rebuilt from the weights against a zero sink logit.
 _REBUILT_SCORES = (
     "import torch\ndef sink_logit_grad(weights, values, grad_out):\n"
     "    w = weights.double()\n"
@@ -13,7 +13,7 @@ _REBUILT_SCORES = (
 )
 
 CASES = {
-    "q3": {
+    "q6": {
         "right": "import torch\ndef sink_logit_grad(weights, values, grad_out):\n" + _P + _O + _RET,
         "wrong": [
             # the sign flipped: raising b_h takes weight from the real keys, so dL/db = -sum p (g . o)
@@ -97,7 +97,7 @@ CASES = {
             "    return torch.stack([torch.func.jvp(loss, (zero,), (e,))[1] for e in eye]).to(weights.dtype)",
         ],
     },
-    "q4": {
+    "q7": {
         "right": "import torch\ndef sink_rate_first_k(weights, k, threshold=0.3):\n"
         "    mass = weights[..., k:, :k].sum(-1).mean(dim=(1, 3))\n"
         "    return (mass > threshold).float().mean().item()",
@@ -157,40 +157,40 @@ CASES = {
             "    return m.sink_rate(m.sink_mass(w, rows), threshold)",
         ],
     },
-    "q6": {
+    "q8": {
         # asked to 3 decimals each
-        "right": "q6_means = [0.35, 0.066, 0.441, 0.852]",
+        "right": "q8_means = [0.35, 0.066, 0.441, 0.852]",
         "wrong": [
             # the TRIGGER (copy) queries counted too
-            "q6_means = [0.333, 0.095, 0.424, 0.782]",
+            "q8_means = [0.333, 0.095, 0.424, 0.782]",
             # the median in place of the mean
-            "q6_means = [0.013, 0.0, 0.177, 1.0]",
+            "q8_means = [0.013, 0.0, 0.177, 1.0]",
             # the blocks in reverse order
-            "q6_means = [0.852, 0.441, 0.066, 0.35]",
+            "q8_means = [0.852, 0.441, 0.066, 0.35]",
         ],
     },
-    "q6b": {
+    "q8b": {
         # asked to 3 decimals each
-        "right": "q6b_stats = [(0.013, 0.504), (0.0, 0.139), (0.177, 0.635), (1.0, 0.973)]",
+        "right": "q8b_stats = [(0.013, 0.504), (0.0, 0.139), (0.177, 0.635), (1.0, 0.973)]",
         "wrong": [
             # the TRIGGER (copy) queries counted too
-            "q6b_stats = [(0.006, 0.477), (0.0, 0.172), (0.112, 0.608), (1.0, 0.894)]",
+            "q8b_stats = [(0.006, 0.477), (0.0, 0.172), (0.112, 0.608), (1.0, 0.894)]",
             # 1/i for the even weight at query i: one key short
-            "q6b_stats = [(0.013, 0.503), (0.0, 0.139), (0.177, 0.635), (1.0, 0.973)]",
+            "q8b_stats = [(0.013, 0.503), (0.0, 0.139), (0.177, 0.635), (1.0, 0.973)]",
             # 1/(i + 2): one key too many
-            "q6b_stats = [(0.013, 0.504), (0.0, 0.139), (0.177, 0.636), (1.0, 0.973)]",
+            "q8b_stats = [(0.013, 0.504), (0.0, 0.139), (0.177, 0.636), (1.0, 0.973)]",
             # uniform over the longest row, 1/256, for every query
-            "q6b_stats = [(0.013, 0.546), (0.0, 0.148), (0.177, 0.656), (1.0, 0.975)]",
+            "q8b_stats = [(0.013, 0.546), (0.0, 0.148), (0.177, 0.656), (1.0, 0.975)]",
             # uniform over the training length, 1/64, for every query
-            "q6b_stats = [(0.013, 0.492), (0.0, 0.132), (0.177, 0.599), (1.0, 0.956)]",
+            "q8b_stats = [(0.013, 0.492), (0.0, 0.132), (0.177, 0.599), (1.0, 0.956)]",
             # the fraction below even weights, not above
-            "q6b_stats = [(0.013, 0.496), (0.0, 0.861), (0.177, 0.365), (1.0, 0.027)]",
+            "q8b_stats = [(0.013, 0.496), (0.0, 0.861), (0.177, 0.365), (1.0, 0.027)]",
             # the mean in place of the median
-            "q6b_stats = [(0.35, 0.504), (0.066, 0.139), (0.441, 0.635), (0.852, 0.973)]",
+            "q8b_stats = [(0.35, 0.504), (0.066, 0.139), (0.441, 0.635), (0.852, 0.973)]",
             # each pair in the other order
-            "q6b_stats = [(0.504, 0.013), (0.139, 0.0), (0.635, 0.177), (0.973, 1.0)]",
+            "q8b_stats = [(0.504, 0.013), (0.139, 0.0), (0.635, 0.177), (0.973, 1.0)]",
             # the blocks in reverse order
-            "q6b_stats = [(1.0, 0.973), (0.177, 0.635), (0.0, 0.139), (0.013, 0.504)]",
+            "q8b_stats = [(1.0, 0.973), (0.177, 0.635), (0.0, 0.139), (0.013, 0.504)]",
         ],
     },
 }
