@@ -151,7 +151,7 @@ assert check_value(
 # %%
 explain(
     q1_answer,
-    "sealed:F1P6CqiDSuzV6Oc68SVQtdwt4RWV15yUqnSRu+ayJjuT+eA8ez2+z0arWR9YoCPimWMcgfTs7SJOEvScfMKTymAxG7ArRcL3DQ7pErUsA5dfMOEbZd3l8gpL+dHQ4IhtuPwVnsXMpovBw/n9R4EM0fVwy1TihtzdM86WDrF/h8BNikt+jNB/QtNKMdZC94w007VUYTwd/TKO+bBcVYFYnmT5VqAU0S9kU42Z6nqKEd4F6zm7+M72O0V7bSX4PnWkV+THvtTiCX7jMuPm7pk7Ms1sPsBGM8ieI32OwJmYGMBvcdb0GzVC1mRffdyiBtoTtpI91j6tgZnvFnBtP8jS+qlbTfKu4pSFJOgyuUV3GZCi4voJ/GK76V6UYE0ogcvSAqdRTVBAVwICp6oFJQlH6Trc6jZTQ/u7i/kNXBKoDHgKphH63nh38BKR2bGSilz+glFwxWeX2B4c8OHYWLqsRugenXSyPAwYUIn8JaYoWe7IpcVZyrp7/s6nNC6DykbLL91cHWto0ppViOqLs6kXhS8f1Sg0rjQyk7E3Rh6Bda+cROSO/6CB7Va+b+sB4ec+BBcT94ea0pYNJNxr2Qny7aedy/GhILQfNlr77UM6Sa7s14pui4XgcRx5krC+B78ItlpoIwxcSRnjDcIF2I0rSk0FrYaAtZuPodofMllHrmznsXm2Orz/OqopW8Wr6xWoRDBShWLN1FklkvkdBl4fa+NcGnEhRVy5dV1voAkWkCf13g3fbwFMv6/XWJK40pR3VYmwuaYEXlmSRqW9kN2avHRBjgfumpRFhqrcpUZYnFI1Txc9iihdKg8/QoHqZzmQ9Nudfi+P07LtMam6ddtxNL7uZODKCOeZZn6wy+F+c+oKdEw6thg50bEV+WkKgJbRWwv7+PfbiUD7eiO4mVUxKBMDnKCPG88e3dARNMenrdxzzSnq/017nknE+ZW9W32dCuoYRtDu0zWNgsujAWEXZ7sX8DH0vrArj5iGfSfyAOXGZ1iRU2oYuhOPpPm3ATdBPRp4TXawYW+dSkORuqzs8ZRdkhnJb646AXxd8W5csoTBTIgrE3hP5kdkX99YVy/ZndcOIglsprWBR2wcbTMrmyYlBBbzes6nWubKIvSXJKXoCoSP8WjVD+T36I6uRCrbq7YMsAt2SpgeX5cVULW7irUxap8EX5yYlw4xaWmiDx9FPf2A1E21rNOQ+pmbAmODWdNq+EKqnXNOBKbMlCQ0vR+xmsOO8J9Bu4LwY7wwCKDTMiYSboFa7vpumq2o51VDjo0Ox7NyjGxYvlf7yfdP9E6AknxMdn6XpOMpWxD7/hs9b+iA2m//m713IwmaNUBnhZsvccOy5+0CdjKY0pT5RGkcTxPAPNmy/PHcLFtVjs6cQWdIrXtJJQCAMS0qcjyKSPbhbqS+v3RcNZi/rSlQ6NZSWKB/Pz1cK/PAQOxDl4Jm1f9r3fljrwSwhuNtg/c2SKms+jMgChJreler2x/oj25MpgjOzN749vM3FrHgvALYYO+ITj3aVKtihxsPVfZw9Xdg7UvJXwveDKL/kuPuW1yiyV2/gYW2r2spoaKC6ZPCkaA8maBsimm80vOeQOM+XX9O82qtk4oaJQtdLTRJf/1jBUCt3KRdDGFRlyIIC1qFyOhcKMRA9Yj9yP0+qUcl6yMHU67WFyi+I5+9pMp5jZCZI4oLrBSPPIrMTPb252U6OAZc5+1oYXQUWCLsPhg3ZEqajgjDZJQSd2vkRYS09sSlf20cRYbRpQbcPBOYVRd7x64gA96TOVXRL4v30xk70tUm5t3+QYy7yG7etft1I6ZLKud/XIHP1JUMKlBObaZw051HOkxgKcHWoQgxoAOkCmr93C3z2jS60wKvTY0/QOrphDrpCQGKBZh1iHvd7gBGsMvq/kDtrz711mHGwf2MF/V+BHfdM1popTrNmmdtKu6Ou000F1mZYtI+7/b3yJ+amXmepZ6jWNBWMU62KDJBsQyTzhi8+UPAuAJyTEQtQiiAoOhieU0DrXPx4VsSBAgq7ODlc1Vk4vjPacjOEFNbEcAJX/XtdtChhwI2CsrksKeZWEshpiR3IRAix8k6Pt8EdZI9uNDlwaupsYW9+4GRatQqUXEYGES2jGx5Qt9WwpIBl4QxOZZOQL6+5RbQYfA=",
+    "sealed:io+O45RQdJCrjOAx381gOtwt4RWV15yUqnSRu+ayJjuT+eA8ez2+z0arWR9YoCPimWMcgfTs7SJOEvScfMKTymAxG7ArRcL3DQ7pErUsA5dfMOEbZd3l8gpL+dHQ4IhtuPwVnsXMpovBw/n9R4EM0fVwy1TihtzdM86WDrF/h8BNikt+iN19QppBOpUftJpnk5pMLiUtsjSF7qFHd4AczyOqFaIE3igxQJzd8iLSRYkF+TuwqJjoNxMvOnD4cSzhX/iV+MnkCC2lM/jmqssxI9Zte51QfIuSZWaUhc2DHI1kMNntDDVb23UXfNnrWNZH9YUwyHepnN2tGzhlfs3P4KJaRKPr5JKFaK93vEN7Ftjm/vQTrGDu5lXGcloukI6LTYFSBFBPVlEUqOMeM1tH43aP5zxXQ6e7t/4EGAHOFH8fxRCvyCx8oiyd0qaX2QWxlVp3jGKGiwZZtavKEbWyV7xejzHxKl9dQZbkYLwzHObVscVA0O5qqY7zPW/K3wPTYd9QUGgtxoYHlfqV8vsbmmZc33544SpgnKw9QAuIOrWYRreV4vPPqALtYbtFrfoyGlIwrqedxdUGbME/2h70oLyUz7W0b6ddLUfq7RR7Uautkpggm832akl4k/2hB69c4gk8dlYFBhGsS8IH2YFlVVtXt4uJu92uutpbdEdRuWaitju3dKn2e69sTNT5+VH3HGwBxHjBkRg/krkRWUdeKPhBFGd1FhL8Z1pv5Rxflzf13hDZelRKrfvXQ5LnmcErBsimvrZQEUOIU/CnkH9j+DAAzxP5jM0LlqbdqBRf1U81ERc4jToDb04nRsS6ezeJ7czJeiWV2rGpYrW6a5IwLPGjMbTdCe+YNSqs0eE7MOtEeAks4loi0rIU+DpFwq3MTl/vu+zHilGoKTK1iwF+KxoX06aeRM8Z3d0WMtq6rZw7y2b88FVknk/J6MCpQH3YRr4bRoLvwy3ahJ/xBXsGNboc8THstLl1k5+YcCP+UPeaMh6JAWQB9x/Ovrb7DXUbfVt4QXX1fGzQCUfft+L58Z5cwU3VYutxFm9H/W1Hpt6ZBYg5BnJf4kB4EcgdSmZ+b5keLxt7oPSIAmgWLihuijxoBEy2f9+2QOqEMbDSZaXtQ5ueoiXCGvjx44myEj/M6qlEuEpxSJ0eG4NBTK6ziuZ/I5QEXdONhxp3bn6yQEpiMLydgA67tc6L+piHTmacCt1q/wu0l2UDHrzIxi85uRj61IuG8J9WsYLwY70xEPmUNCEAboJW9OEhhvKo5FVPzYZP37c33nhZrlbh07gJoEqA02VccS6NpbdmFSOz8AF4JvDP3CbonfA8NB6HNQIux49lPsD06/VAKH+KgYPkTngRVBPaP5iy9b7GJwhIhYvLXW5ZrWREMk6KKGJ6cyDPCeHyeOHm6HUVKYmpoG1U4NYaWeV/dygZKfeVXf0dxNZrxrpq0+hutkqhy7FliOA2Q6T/tyAiFhJqPxHnngOn22gJReyPz5u1p74sDaWlrlLBdq6WUmreSPJ3ih0cRas1nGpn7UXLAQeWDb2zgvmiX1yswVb6hIW/sHY+reeQ5MnT1eEqzLAjm3L5nPOfFPQ5RigH8COuicMAbFgKITJPZP15AlGjjYFUHmBLkS5EAh+X0uRfe5EVqZfrs7Vu605s92wKU7mFQyapbIH++ZQsyojKOIhO41Dbd93AGO7162ghOAZc5/psaycfGT/1e08yYErSlQSdZNNTLzulGIS64ID+a2lMBsafsBDLaR+bAQZhgvojA4yeM0yfP9+y1FEyl9Uio8/hE5H6ymLJ5qpiP/RfZ6R1QJuKmM5PLB8fduPBPZ1abkhpKI7JvU0ko1OkHX38hWz2xjryngOvANkfW/fp2XO3SgaNGdFvhDfLoQ5Trorz/kP1ojr9hTLL3vbTUrdqBCPMNUshpSGQxDIxO7HWuwtvXk6TZJwu87Prhp2MzSPWkNKpSNFRNk70e2Fatw6LnVbz6AGF9FY3SUQyRSuXtuhleFJG/nnts1gIXB4huqXwbkQ287yKPtHSFkgPEdxHC/7nI9C0nVQnQsKhq7qCTAV1rmQ0bggrhsgsPoNYPJJj5IT0x6z8tZO94IeRatFv4IhdEESzkXtrG4kT2JUBh5ksJcUeEezq/Q7QYKcwvbYfpSeCbYJ4tPdZyNIO+2Fx9hY+hlh9g9Xek9IwNSPKY67R06DC/SttJnMf3TCHohzlPd4v2o+P5+uMlifCGaLlUGo/sx//4cgGYbH/bFs0KFtjfklaLi5cLXOcKjlYufyRgQdWKyM7/xjGVKBXUA0+HZZCjdhHWE8PlRhv7z8UeODjRSLO8oNZRB7Nmy2lDP87jMOX5/bWyw/VlKzqycgpsk/SWFVOncsclYetxOiRJVCLtHaVexH7+XuzygKyvU3XXscwA6xYshnFn/4ZlzvsEE0RHegJs0Q2GPR2Una2oA9i5UTajspMY0FZj6Ycg+43EgH2D3aScJJxBQ==",
     salt="06/q1",
 )
 
@@ -221,8 +221,8 @@ for causal in (False, True):
     print(f"causal={causal}: max |online - dense| below 1e-12 (float64): {gap < 1e-12}")
 
 # %% [markdown]
-# **Takeaway.** The online softmax is exact: it rescales what it has accumulated whenever a larger
-# score arrives, so it never needs the full row. FlashAttention runs this loop in the GPU's fast
+# **Takeaway.** The online softmax rescales what it has accumulated whenever a larger score
+# arrives, so it never needs the full row. FlashAttention runs this loop in the GPU's fast
 # on-chip memory; ours runs it in PyTorch, which keeps the memory saving but not the fused kernel's
 # speed (section 4 times both).
 #
@@ -420,7 +420,9 @@ print(f"ratio for 4 times the context: {sdpa_peaks[8192] / sdpa_peaks[2048]:.1f}
 
 # %% [markdown] tags=["shows-answer"]
 # The FLOPs at Q1's own lengths, counted by PyTorch's `FlopCounterMode` on `meta` tensors (shapes
-# without data, so nothing is computed), for the naive call and the fused kernel:
+# without data, so nothing is computed: PyTorch's formula for each call, a check of section 1's
+# count, not a measurement; the sweep's time slopes are the measurement), for the naive call and the
+# fused kernel:
 
 # %% tags=["shows-answer"]
 q1_flops = {}
@@ -436,8 +438,8 @@ for n_q1 in (8192, 32_768):
 print(f"ratio for 4 times the context: {q1_flops['sdpa', 32_768] / q1_flops['sdpa', 8192]:.1f}")
 
 # %% [markdown] tags=["shows-answer"]
-# That count sees only the tensors the call returns (the output and one log-sum-exp per row), not
-# scratch space inside the kernel. The sweep's resident-set peak sees everything, including a fixed
+# That count, too, is a check of the formula: it sees only the tensors the call returns (the output
+# and one log-sum-exp per row), not scratch space inside the kernel. The sweep's resident-set peak sees everything, including a fixed
 # overhead that does not grow with n, so its ratio is lower; compare what each adds over the same
 # 4 times the context (the sweep's numbers vary by machine):
 
@@ -449,6 +451,7 @@ print(
     f"n = 8,192, ratio {sdpa_rss[8192] / sdpa_rss[2048]:.1f}; it grows by {(sdpa_rss[8192] - sdpa_rss[2048]) / 2**20:.1f} MiB"
 )
 print(f"count (returned tensors): grows by {(sdpa_peaks[8192] - sdpa_peaks[2048]) / 2**20:.1f} MiB")
+print(f"one n × n fp32 buffer would grow by {4 * (8192**2 - 2048**2) / 2**20:.0f} MiB")
 
 # %% [markdown]
 # Three n × n buffers are alive at once: the scores, their exponentials and the normalised weights.
@@ -506,12 +509,11 @@ finish(fig, f"Attention on this machine ({os.cpu_count()} CPU cores, fp32, 1 hea
 
 # %% [markdown]
 # **Q3** (predict, then count; asked before the explanation and the count below). Arithmetic
-# intensity is the FLOPs a method does per byte it moves to and from main memory. Count op by op at
-# n = 2048, one head of width 64 in fp32, as `count_traffic` counts: this asks about that op-level
-# count, in which every PyTorch operation reads its inputs from main memory and writes its outputs
-# back, and the fused kernel is one operation (what a tiled kernel re-reads inside it is not counted).
-# Every method does the same `4·n²·d` FLOPs, and section 4 found that the fused kernel
-# and our online softmax (a PyTorch loop over blocks of 128 keys, section 2) both peak at megabytes.
+# intensity is the FLOPs a method does per byte it moves to and from main memory. Take n = 2048, one
+# head of width 64 in fp32, on a GPU, where every PyTorch operation is a separate kernel that reads
+# its inputs from main memory (HBM) and writes its outputs back; the fused kernel is one such
+# operation (what it re-reads inside itself is not counted here). `count_traffic` counts exactly
+# this. Our online softmax is a PyTorch loop over blocks of 128 keys (section 2).
 # *Predict* the intensity of the online softmax and of the fused kernel, in FLOP per byte:
 #
 # - **A)** Online about 5, fused (one op) about 500: every op of the loop moves its block of scores
@@ -557,16 +559,16 @@ assert check_choice(q3_answer, "f68ee6edef97afbca3c0d77a5b6e4fa1417e6bf7a25a1229
 # %%
 explain(
     q3_answer,
-    "sealed:E3cXl3zajqRyyIyupW9oUuaVuO3jHOvV1TgZ0qies7Xb2ESGWGHYdlIHYyhpjSViY2rSXR4FtZtVfysg0c47PIvlgy0nr/a532ngAKftAgsDQJy7QzuhskoqSq9KCF9uUy5KOGZLgmEQBWtlVrt6eufiD9Jqyy3zpJ/dXif8B0vBNTp4w4KrSqUGjhL6oAZlLxSaGoBmsLuaaXhQROmF10xqqpV5EQozgpn1QLyCE82W2orpHWOkbyQdY+T8fZ6lvIXey4PRl/apI3WDedlB3VPskirrrbaWtGrExVKf3Ykx8lngFHwwMj/KbgSCEnjstcYHcQYeRWyx2rtX6r2zOeg7XGDGHgZABfO1fMG5RHWAOF7PpUzC3Xgbcv6nW4gwk5iBHjBZ3YljQy6xJCcIec7TmASG/ZmsLNMkmnQVAQtO7myKB/RYS3495Rb080bBZ+0JhY0exyFMwKveArwHTSLVl79UcvMt4/J4WL8qeL1YrqGI3619wKH/GN/vL6eDBdPn/vX4ESPM/p/kefaXVU/MugbuRhUdkr/VOsbA4nEmWn1OCck1tfrthR591UGAx3DzK1CFOImKOxavKwa+P4UODJMnWf1YsOqekr/ankvVTu0DiRcTdPkORYEAFi2J3IbY7PG2tpLdbssPij1cMOTukfDYNwWTnj286HdwW75Rxz7yk6loqiAPa5/rsbsX/ixbSXnhprAkB8Y+A8LkANDB3NvZg+Hyqsx419xRmrjM1+r9E6Q/tFmEnbWR6SDbrP9m/DRCKm0F5p7Tk44Gj2R7WNsXGZKIyFOeB6H/J77+MahQxouDfcP69FrvWf3uyydpH6jjfoPE++uhZRUj1RaA38T975RojklkvOrynRQp67iLgoT3cKG6QDPY+dcxXRDYW6t12bQk+yBIEZ5KrY//IZtgEc2jFzjdE2WL/HzsfBY4UqeYpoZ5WFjjjsINU0ldmayDRdQRhppX0/c9njaM90HEEEMGhy+3KxBa9hBmQzsslbXB4tv47I3HUoHLXbg/eMT8mn3n/1NyCWxmTbJYSJ8HnRwrgimjGzFOoIf9Wk08YVUgYCBq0ivxdFb+ifIC/6Pt4UqJuYbs0T8lD8oLlbuVEhYsiUoNAPQD21EflntkHa+GncN1WRrD0IoSHNFprLvb7NkkkLQ1INboMngfOyN5t5eS10FxNPXkGdcMawskc9Rb+Upg1dai/QIqWFO4YioVnP1jWB1zIelDeDcqhThjglsIar+/kIbx4hVmYI9QWXztULlCRR3YZanvZhR6lnTI+xSbDdJhndoUA1mTMk5Joq8XlxT/IQK2ifk3Z5ZLZlakVvq/VPZww8Jjsn2uRCJIYz/hMDuWgmO+498syTZCce3ZkVi1RO2RH2z5OO1c8juTPiwDyDqfva2kjzqrFXupYK1rKRPu8/u23a4JqZFlUH+g65SnkKu6xz04qoL0fHN8iNV2DAzwjZggxqb25LxqbRkA34MroTiKXAQSaa4MUzBRtJ2C/+bkV0aZRyfF+2Sv+IF3o5GblaYqMbNcfN17izqrOjlniVBlFN/9FrTzy8KsnGldQ2TljYwLfTj4TuQmFzzbzWCWQiSGJcSVndjOOmQ/Lmm7oou947yi/e2Z3us/zdDg/txtp4qoOTqfxJbmQB2EXro0WOpSS2FGRoBfl4Gca/8ITYiH4T6IVinxys3/SfnBI9Tz5yeSPZMD0s8ql6bsPcqK1c3Z9ZO7HBH6cWqF1ha7VQIS6355xk2/MIfQV7mEZ0dCDZHq/oYB/MEscLgNdH3z4m1Cmvz44QB0kZAq5dTrVIQAU6EQHZxwpEiwe46U0oAv6pmwDLtkxRtGy+1FjRlTBTadhQxqPZ/lg8RrDmzuq9a5Gt4wM+jV+VtVCDpJgJEM8LOucWAztxAPowhbAk/zX6Ul+zU1mvVeh32r1sVUvmhgbxhYa6nutMetEPI+S3hzqTwYFhJti2M5h93FDbZPCcY5v6iRym/GyE6ad0hqwPVaW5Mr+jC8Z0KK1ICdmE4Glcc5OK8Zk6xfhsh+wmd+uGogNhwUHoRP4k9N9scfJgRYvCMGuW76CtTnrkT2gm/qfRQfCgNWKbTflrOHDstrbaNLQcIhTHTIoWk/5CT5ciLKzGqYT9O+dpvSKbhbaGwhL9547JlorxzqMPkCIRCxhTmgpl9QCKuaswR3scAtO/UbjwRKZI2+hN4BvKbtq3KBUjCYWJGCR321/uP1W5+anVsfRzoiPi/ZmJBLI/cKaB3MCwWpBJckxREX69TO2rqWIM1OxTY3iIHKkOZr28RS65De5JjhVz2p4umPR71CA0RLJGWQI+AkbCuWvklF",
+    "sealed:nK0ueUxR0H/KqerlcpThA+aVuO3jHOvV1TgZ0qies7Xb2ESGWGHYdlIHYyhpjSViY2rSXR4FtZtVfysg0c47PIvlgy0nr/a532ngAKftAgsDQJy7QzuhskoqSq9KCF9uUy5KOGZLgmEQBWtlVrt6eufiD9Jqyy3zpJ/dXif8B0vBNTp4w4KrSqUGjhL6oAZlLxSaGoBmsLuaaXhQROmF10xqqpV5EQozgpn1QLyCE82W2orpHWOkbyQdY+T8fZ6lvIXey4PRl/apI3WDedlB3VPskirrrbaWtGrExVKf3Ykx8lngFHwwMj/KbgSCEnjstcYHcQYeRWyx2rtX6r2zOeg7XGDGHgZABfO1fMG5RHWAOF7PpUzC3Xgbcv6nW4gwk5iBHjBZ3YljQy6xJCcIec7TmASG/ZmsLNMkmnQVAQtO7myKB/RYS3495Rb080bBZ+0JhY0exyFMwKveArwHTSLVl79UcvMt4/J4WL8qeL1YrqGI3619wKH/GN/vL6eDBdPn/vX4ESPM/p/kefaXVU/MugbuRhUdkr/VOsbA4nEmWn1OCck1tfrthR591UGAx3DzK1CFOImKOxavKwa+P4UODJMnWf1YsOqekr/ankvVTu0DiRcTdPkORYEAFi2J3IbY7PG2tpLdbssPij1cMOTukfDYNwWTnj286HdwW75Rxz7yk6loqiAPa5/rsbsX/ixbSXnhprAkB8Y+A8LkANDB3NvZg+Hyqsx419xRmrjM1+r9E6Q/tFmEnbWR6SDbrP9m/DRCKm0F5p7Tk44Gj2R7WNsXGZKIyFOeB6H/J77+MahQxouDfcP69FrvWf3uyydpH6jjfoPE++uhZRUj1RaA38T975RojklkvOrynRQp67iLgoT3cKG6QDPY+dcxXRDYW6t12bQk+yBIEZ5KrY//IZtgEc2jFzGQH3fY52H9OFs1S7qe4ct6SUesiMheFkoC2KWJRckXw9dR2+Mxk27J8ACBWVxJhjDjbQ9Q5QooQXopmOKD7M3v4tmOUpDREr4ybsTwm2vsqwohGGAvTbxCU89Tkws3xyn3FzxB6NPtV1Q6ZlInKCFmyD78Jxvwjv9HsrPz61zct8TNzX4lR8oE0LqYWxUwiVkQBPFGwxkZkXxsAOiD3Md6EBmG0IANCoN58bv77N1wwaQmNtD4fXlIaGR1vYrExkd3Mu/tStcOZEIrc/puwQVzjJSn4UE2EF2qYnNG1K1tUxcgaacQengfsB5v0VgBdr763ILi5hgqdt8ZWDquRbJPAFHVb624agI033TTvluADJ1639taCUXbPgFU7e5DvCGKbQz5m7IrJIkCZFX3R6HpVO5w2cUt/WDtH3BDdXrmcTvZhTe59ZMsxzMFYOnJwhG4C/ueCCS0bOdc/2yAOjBanDCDvayqgyLlCD7vPv4FKRTguOqtmPoNo95mGm3s8926kLnxjj59tIjlcTp1iYdiXw/0hJAg3LvjorxsYltP64MrqDqcD0cYbbUZHzhjkLerrLDjSk2ZQC+Q92ns8pFto8uPlZBiIPJRbN0+m3KlfzhkjVAuR4/rFLChw9Thn3JSBiLjkYwecSrgAqs8SD7VwnnVAWGoasKN1tLTfyE6MmSyoqyFjI3xqeKbyes70sGh/Jl5u4ztOGXe05ajDRqYQ/89HexYS3YNCuMM3pyJYf8ZTYiJ5zyFTGDrgs6+VuKOPJ2tpDyWLN8Cl9IghLTsP8GCmsvJuZ/oXQu1ZGqC0hqyGUMI/T9xxVK5bofRW7aEakdKDZvs/okI/s01LuUNQz71/n5UyPv/qA53xZ9/5c/2RYQYU+4NW4Y+90i0eo3G28Uv7939Crlm0kIEw/0Oz1ZGSyHQkAhjPY3ikcdpR2Sn+cu1GJomM+N2KBMGCTlUhokL7/qrdy8ovENJsQ9GTky9Falt/TBh1+RcyGKzn8Qati15aQZEa6n08IbuC/Y2DjpzpDMUWBZ1ijFtnd2ECKscAcNwuu2OwWfFnUSWOfm3wORAFJUm4GPwbVuamp3T0VxHi9xvMrIUn6paj8hCiypa5jNWeRMfWtBprgJYpoMWaQRt9TwG+GO0Gp3lrlazmyrqdhAQQkJXO7KRxLuDB9c5X68KXMkheC2JsmA/+ST8ciWE3SuSU9OxdYLUMbhbYCAaUP10vach/SOvIrtGdjf4zmSx4h4XW8rZrhR4qcA9PfwNy0pOdd+jhNcb/b72pSbTWz6LTsO6R3Wv6ePKFYqYkkEYEyVtOGCcmJFMduFGRSHVBFjjBONPl1cJ7JHe37CGZ54Zwjl00ZOG2Kdoic5T6pvO5J7rXiH+parbFLpOChJLNmyDd6EqbCqW7A9LODQqDKw2wQJF5deI2e/GLvUuK2aLD6UI+pE7Tlun9ph5ojslf3OkYK6livh4ETN1+Nf7ghOMns+FhLN39HpTfmw+4My+LXkTIbzTFF/8xNXzVYPWP2E=",
     salt="06/q3",
 )
 
 # %% [markdown]
-# ## 5. Why the fused kernel is faster at equal FLOPs
+# ## 5. Arithmetic intensity
 #
-# The fused kernel (SDPA) and the naive method do the same `4·n²·d` FLOPs, yet the fused kernel was
-# faster on the machine that ran this notebook (section 4's time panel; the ratio varies by
-# machine). FlashAttention's title says why: it is *IO-aware*. A modern processor can do far more
+# Section 4's time panel compares the fused kernel (SDPA) with the naive method on the machine that
+# ran this notebook (the ratio varies by machine). FlashAttention's title names a cost besides
+# FLOPs: it is *IO-aware*. A modern processor can do far more
 # arithmetic per second than it can move bytes to and from main memory (on a GPU, HBM), so what
 # limits a computation is often its **arithmetic intensity**, the FLOPs it does per byte it moves.
 
@@ -691,8 +693,8 @@ for name, impl in (("naive", "naive"), ("sdpa (fused)", "sdpa")):
 # FlashAttention-style fused kernel keep from its forward pass, besides Q, K and V, and what does
 # its backward pass do with it?
 #
-# - **A)** Its output and each row's log-sum-exp; its backward reruns the whole forward, n × n
-#   weights included, as activation checkpointing does.
+# - **A)** Its output and each row's log-sum-exp; its backward reruns the forward and stores the
+#   n × n weights in main memory again, as activation checkpointing does.
 # - **B)** Its output and each row's log-sum-exp; its backward recomputes the weights tile by tile
 #   from Q, K and the log-sum-exp.
 # - **C)** Its output and each row's log-sum-exp; its backward reads those two back and forms all the
@@ -1007,9 +1009,10 @@ method at n = {n_io} (counted), which is why it is faster; for the backward pass
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q5
+# points: 0
 
 # %% [markdown]
-# **Q5** (seed 002). What are the three major problems that appear when trying to scale attention
+# **Q5** (seed 002; a warm-up worth no points, Q5b carries the grade). What are the three major problems that appear when trying to scale attention
 # to longer contexts?
 #
 # - **A)** Memory, compute time, and recall that drops for the facts placed in the middle of long
@@ -1052,7 +1055,7 @@ assert check_choice(q5_answer, "54cd29ca0fa5f04347675e62db2b210d0063a561eb31c0f4
 # %%
 explain(
     q5_answer,
-    "sealed:8NwPVat2L3T8ZBsEJiUr6vPAys3Fz1j0sF7/mCXTu5wwkNCXKOsGGhx2NRcDF5iZuz1co0xOaIA2RkSGsmRZWxdYI1kMwu+SV5h63lpF1YjPBNt1BZ+NWZnHUUGVwcbAxdcshv/HiKOo6BgbRf/C2qln+pBEZmFMIs5x8lRQfii8pwszkNka0Dw73haTRCqgw1hRWplULJzDSrizzYtqT0C0f+ga+hryRwFNMcLSKv6pmR4nMJkatS0NvDxHdYp6CI+2QSVk0eSeSLX1+iQYCiTkcfufY4V8EMPaMPwjacjw9yGNYAVfYUES1HlwAheAzoxs7GB8IuR4C2nskX2Ws6XS4PgEXqZ/lgNcvfOqXb6xcriYt8xlyvmbpjj08GOv8VQ4zyfq74jowpofNjBita5/pi7L6UM6P3JTrUf+A9IiO2n5wusTICBLhUZLQYkdaXS6iGFxX6x+vul56UCsUrrYo/O3BLVZj+WF4p/ctl0BHwVjl9Dn0DZNWbpJueqaS/4zy/KgmWYlsis35mJ5Wl3rpPy28PpUqSPCzPGtEa7/KOxNrpzhKZnfomWAH1hLKLw+uPL7xwAljPGEXw7jeQct8JPPaTBbuTxnK2YeIu9k2kSA6tkRRS4KXJDIDz/YzBV2xzosz7BeHjsWqP01pdcMJJIUSZR3q2otJ7Ocw02Y6y6IVa9Pj82G0rNUkATzWjr0A3L925VuDE3GmFuis9MwgjYOykxh9Mim1Tc2a1/z0cFR5UZbokmtQEX6yDS9GWe/UsiozqQ2SgAhr0EGpAr+ZmoIztYH4CzyFYeSMd2ktFnBFC1Qy5PP9cbcATEkXHWNMPHRAE4mYolnZI6cOt+PwtBu5C7e+CS0C2oI9zEYM9VgZKHcBTK/2fB6ki3cGy5L6dcqpjY7akfBeR2LBkwn2h3b+rsComho775H5SkCvp2cdEaLc0wISYiT59NTqF+GzQf8t0nniA5CnqjsZCZtkkPyrMgYCkS0ILcTS22b7Rjl8fS5r88MKGO4cmhEmeLhr5O/YYpJTKDLMVMi0Xz2UwStbuGM2xkgRxdZO4cjiKGT0RuojkqnY17kUU32bn8r3heDfSF7e3+5CUPl7wwxIkhQH4p510wyb4VFnkxiBkt2dH+omchaj0dDJ5DLAdKIdkp/sChCd5pxq0zHS0xn4HiX10hXlnDKNwtrpF+2PWkXR+/eUc++J7GNIZow8awRU3oKce2qKxciymTda15qZhpCWwlyKAlBbEFwCkuh44Ui4crNROwHo0N617bfqnpAtL0ErrBuBjM+OJpS3BvLRsBKEmDbjOGOMFieW1D8crqqd/4VU44whwyGa+ZwEuMVc/SKJzPyvUxF0lElc53KYzDkyUKZEtk3sQ3o1SQ75LfwWpSpvfzAVd41dFv+kvm0vqRfZ7IuYRnVgh1xeusWVSuElQUYUX25GAIdHZ/820kB9Hneb4VGNADoPXGlKkSMkwMWkvGUU3Vz3NVvGg15LYGjciW/G0ZJ0eN7pbHZXA4c22mjwUEfMkU0XI97Theh+8/7msRQeDqUJqOE5WXJkDv1uaeXBhnUNOSkxHzDf8rd15RT0pC87wIkVzkGxxwfY7n2t7GyAkh2XwMschjQJ2AN16NRhvLVI0pd+Nv37WqnJy3igBF5RZl1O0j4vPZDbe0m9MsIGQ4VQ3mtBQSJwV/+q58PujRX2Fr3vP0ydRAjSHCwUYjJ2V3pZmbI22YoK5SH2nzDa1d0kB32J8UgT95OOL3v7jntIC0NxJedCrzcvFe3CaLwMDtuqyLOl2BHq41sWjh4ne8Vis6F8vGdCneI+LET0J+PaQNLnTDWm7sMUXf8Z4BezrEe/RA6kiy61pxzUJLH6v3kMXal8cwJSduZczBiSgB/sd18NctgCy+zvq/aStRx3UO3+VIHLi55G2y0HTe8B/c7LIN5DlIXAcXHfoR1kktGlwBqHO6brRR6BlKh1xIP66f+bke0Jzu333rJeyxi6oG4ffPvLfQisB3eK8lXRuNx4VT4CD5iA59SbDtCvnAjQfJyhgD7K3vHiHLjq/BZg0IcnR22p1d4dJ8aP6IyLJon7Oq2ULoKtEyqoeLHekROhfhLCR+ngCCkNBHy4NfwwF0Xw0FA4xYQkJktsm+xNURj5L5hGll4rCWR9pBRv2DwS6USNJ4FJ6KEDf3MK35IVGDzM+8DPdR1SM8K8QY8KKSPLSC1EBgwKVrRqLM6b4GrwEJGCx3D9+VTO3WETbf0HoazUqhzxPHVaqTu3hq/tHcpolmbWtyCy4785GdPXdcf8SNEOpfLWKeC9b4CEaYaRh2RX7JxN31ybopRwCxQJYWULhw/EljBrlzyNlduLoYQS7BvOUkuTPyNCAEBLqvEJ7krXvIHbs7P1XGZ5CaMO6zg/19AkErLTXHQ3s+j7r7HCIC58R2pR+TgdfEHMz6uokNC3e2tK/ZGoPmtDQVp7awSn3gwAa1PX27e",
+    "sealed:NkLiggAiDmlGYtbtfxiVX/PAys3Fz1j0sF7/mCXTu5wwkNCXKOsGGhx2NRcDF5iZuz1co0xOaIA2RkSGsmRZWxdYI1kMwu+SV5h63lpF1YjPBNt1BZ+NWZnHUUGVwcbAxdcshv/HiKOo6BgbRf/C2qln+pBEZmFMIs5x8lRQfii8pwszkNka0Dw73haTRCqgw1hRWplULJzDSrizzYtqT0C0f+ga+hryRwFNMcLSKv6pmR4nMJkatS0NvDxHdYp6CI+2QSVk0eSeSLX1+iQYCiTkcfufY4V8EMPaMPwjacjw9yGNYAVfYUES1HlwAheAzoxs7GB8IuR4C2nskX2Ws6XS4PgEXqZ/lgNcvfOqXb6xcriYt8xlyvmbpjj08GOv8VQ4zyfq74jowpofNjBita5/pi7L6UM6P3JTrUf+A9IiO2n5wusTICBLhUZLQYkdaXS6iGFxX6x+vul56UCsUrrYo/O3BLVZj+WF4p/ctl0BHwVjl9Dn0DZNWbpJueqaS/4zy/KgmWYlsis35mJ5Wl3rpPy28PpUqSPCzPGtEa7/KOxNrpzhKZnfomWAH1hLKLw+uPL7xwAljPGEXw7jeQct8JPPaTBbuTxnK2YeIu9k2kSA6tkRRS4KXJDIDz/YzBV2xzosz7BeHjsWqP01pdcMJJIUSZR3q2otJ7Ocw02Y6y6IVa9Pj82G0rNUkATzWjr0A3L925VuDE3GmFuis9MwgjYOykxh9Mim1Tc2a1/z0cFR5UZbokmtQEX6yDS9GWe/UsiozqQ2SgAhr0EGpAr+ZmoIztYH4CzyFYeSMd2ktFnBBzdUj4jF7JXcATY5UCHCILDLAVI9J8Z0eYzTNZqN2ddoqC2f7y36A1pVvj8Rf918bPaIHXu51LN7iDqZGy8G5dcs8TYvIV+IIBnPSU8jiRqS6r0Cumht7eACtiQe8paBMQCXdQkUBpaRtYFIsEfPg1Kysx3+ghJT17XnJTZtkg3jp9lLWFSsK6wEDDyd/Qe8uPP25M8KOTGoPCNHkPG35smpZ51RXOOFfghu3y/FRBXpZvDCzgR5ExtRPNM0h6yfjlP7jhyrZQ2lAUDtaDhvwROENW88THb1Dkju9AozbBxIVox0lE0oeMBIhQJ4Bkd1NS2CyoIbig9HMYzMAZuIakp3+S5ebMlmoVqUBFFqsmKN2RgWlTXRYwwkuF+xYCECE/LIH8inOrrMJtU/8qYcQClHe+mqeQVnwmKUOUU/ZlUWVh5jehkSJ0BgRlq8+I8vuYbECb4c7Uk8hIOdqXpVqPQXpOk+EDUvIJ5Rk16JCccFUynDkK+ZcVyXD1y9N4j+bfQPB4s6h0uAbPRtEuAUZuiKJy7l8w9F0kBtY4aQYxC3j1eDV5Ixp0TvkDs9pbTrUI2uvbDrGY10dVasj/+6vqpcN7Qpe03HxxtwMuheXSyEiBoeUX6yVwhQQsO7lkEP9WmMYYQFZ1uhK2zxZ1+Wl1ddnvvHF2h3zIFxEAoyZYWxICLvBkUI9OR87azfWxkK2zG1x08GI0F3Esg4GkCossD81MoDKDSOK63HxWTOkHXutuiNTg6bMuLl3H3WcsrZ0Ilfnpq/pg8iVzkGx09McqHy5bOpCRx8SRIiNT7XNTNdjY4W0vzSMkpL9dK49Tq7JzHgh1Q/RY11OEj86KJFa+snttQVHUxJFDTgCQva2kLvqsdAojYDgEm9oK8WGRIEWCPiQJTekE/6anPTj3R8eJCd2j3TOUJ1lxr2JZdsAtRAIKChpyHqfWkNx5eRSbWSplPyFOz8fnh7tjSL2mZF75VhH3BohOhZl9KZq6GOF3DE/rNNgpSDaQMSjG2Fx/pGAi2tZ45ez78Gn1Zuknno0JQnS4/W6uvoMHzyuM5GUtiPcyJlSkVu+cs5JMd6VWvyqbzcRstgkFvpuUNFYWIrVzr7F3noFOl4IvQVQjAXT5fWYpM8kVRRlgdqDO/aqwh6VAay2B9Buvy3fAfxcWjtj2CIYiE2upjiILbqbPM/5wzEboBVB+RtqlTBCT8mApMWYDZL+DkkCftk0QT6OnvNiSD0r/BFgwlI1k+2pw0/LotVMKAvLMBo4rq2E/8S8hyxoOmTfQEDgbZGR1qyiy2kJhDn8MC1k1sdylcf4xEFnp1joDv3aARtvecvRhwz8SWE6p0Q6iPyXfZYNIMDYvaLCa2KNmMbVCjnZuIQOsUnGdsF51Jhb6rUciD6TUJgYFWfv/JvJsP3jgBGDByK8OgWcnfFX7f6Ure6RPw+wvvUJrKr0g2l+Gw2rlnPCdiNh4e96mALS95a5mcLL5GfDKCJubdDB6tfVVPXTaAwLH5iLt5uhXkRLpWUKhFyXQuHqU7qJlc8PsVdX7YgK14lAa6NXA8BK6vYOrYhDPoGL8nIznWRt2LJOqbgowAQnhWKEnGRgsHvpvTHUtLktx39G6mycvwaZHe09hRIxeClN7pM4f2zQQ0n5u0Ol3RjCeJCVCKR0mqQK7erf9dzx4rJnBN3Dm8ahvV3k5gy9LSfryIB5XQxU/J6KP3HP1GoqaS5Q92FS48tKjEUiBRDLM9fVxXbr5xcEFDxJV1wjKTClnMAOnJgQ1Uha04aQxl1R+9xJUstUku1yyBdFGJbcwT5f/jiwnQOLvoeSJhk3VyZTzxcBCy5e7V6fio9fiWrCV1eFbJ5YG21Izzd6Vi7ZaiPjwJw4IZGb1u7t/TI/KNE8oA=",
     salt="06/q5",
 )
 
@@ -1270,8 +1273,8 @@ torch.testing.assert_close(_acc / _l, _s.softmax(-1) @ _v)
 # each with `query_heads` query heads of width `head_dim` that share `kv_heads` key-value heads (grouped-query attention; with
 # `kv_heads == query_heads` it is plain multi-head attention); its cache stores `bytes_per_number`
 # bytes per number, and its weights take `weight_bytes` bytes. Return, as a float (not rounded), the
-# number of tokens beyond which the KV cache of a *single* sequence takes more memory than all of
-# the model's weights. For example Llama 3 70B: 80 layers, 64 query heads of width 128 sharing 8
+# number of tokens held in the KV cache beyond which the cache takes more memory than all of the
+# model's weights. For example Llama 3 70B: 80 layers, 64 query heads of width 128 sharing 8
 # key-value heads, a bf16 cache (2 bytes), 140 GB of weights (1 GB = 10⁹ bytes). The visible check
 # runs it on that model and on four others.
 
@@ -1372,18 +1375,18 @@ print(
 # name: q8
 
 # %% [markdown]
-# **Q8** (a follow-up to Q3 and Q7). Llama 3 8B has 32 layers, each with 32 query heads of width 128
-# that share 8 key-value heads (grouped-query attention). It has read a document of 98,304 tokens,
-# keeps its keys and values in a bf16 KV cache (2 bytes per number), and now generates its answer one
-# token at a time. Count the arithmetic intensity (section 5) of the next token's attention: its
-# FLOPs, over all heads and layers, per byte of KV cache it reads. Store it rounded to a whole number,
-# `q8_answer = FLOP per byte`.
+# **Q8** (a follow-up to Q3 and Q7). Qwen2.5-14B has 48 layers, each with 40 query heads of width
+# 128 that share 8 key-value heads (grouped-query attention). It has read a document of 65,536
+# tokens, keeps its keys and values in an fp8 KV cache (one byte per number), and now generates its
+# answer one token at a time. Count the arithmetic intensity (section 5) of the next token's
+# attention: its FLOPs, over all heads and layers, per byte it reads from memory (its own query and
+# output aside). Store it rounded to a whole number, `q8_answer = FLOP per byte`.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
-q8_answer = 4  # SOLUTION
+q8_answer = 10  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -1398,7 +1401,7 @@ assert isinstance(q8_answer, int) and q8_answer >= 0, "one whole number, such as
 # %%
 from course_utils.tools.quiz import check_value
 
-assert check_value(q8_answer, "ea73ce2593730357ee08276e43bd5a4d6c304b7c9d69cc9576f12b094ef662c6", salt="06/q8"), (
+assert check_value(q8_answer, "258d0b4435776d3ed52d954bc80053d27ad336e3b80d793dee622732b7661f28", salt="06/q8"), (
     "not yet: reread Q7's definition of the cache and section 5's definition of intensity"
 )
 
@@ -1411,34 +1414,34 @@ assert check_value(q8_answer, "ea73ce2593730357ee08276e43bd5a4d6c304b7c9d69cc957
 # %%
 explain(
     q8_answer,
-    "sealed:lm5oY9p3xWZXejVp87AOYve+JA+bDk8zzwYwaOQalQkjFY2RLj/A/4euhhwD/LiFM+ICEEuWcn6fIBJ2Ek7PX2hPdzP0V0/wAwut18tyxffDRbvdpqdfGKSrdsseUFyIT5extgpMnKxakFUkO+SebOPuCLIRzoLstAMhha+0JQupTzDwZj2IyPFpRq2dXo+vq6gfAf77IccyU+zcFGycoxJ/AdF1kxn6MSqx1cMSZW6MuIHWBonZoKickFyexADJuIhpdHPuBeMcdtf7YUmR6KjwgPg35y/CDupAFOSvM6wmYOWPUujpm3zmYsJyt+AFHYN1GAUBeAu48d98ue3epA9r251aJmwX5z5Lst0De3VtOqCVUo137TXoxc2xpQKVUj1MLPbL1r0sNTNmnq1BzRcq4Gr1YIWLAhSrTUWnAgEpghhZkWIm8N68V8wWB4U+OzfJX7Ki69k3OWI8/wMFw0m+5uVHdl4mYv1AVfhLpfjwj53Te6XsxJvZFc0f5xP8TTZw0hDuAavJgzlpACrOhc4PbU8kTepaaN66QCShFdgYlAXQRWqiI2ChT+aFaK6plk1RO95Q1ESmvVmb3IcrleSDZ91+UCcnKlQJXTvmrEJVi922RYDkO5zLZHO+tg5day+QHlmUCQBk7QO6J04ErJKTk2uAFZkjVfmN8WD9Ue0OeRbsh/Y/oALcGyb2eBnDk1Q9XlfN/JZIq3r01oOwrcbSplpnCtY9XqB8TCNWuCPuFUX41wmoOCxotNAEOp2FMcXQ/j8BTlqjarlZzVrTAKgjJc68i8b1rLzKzekrDP9F0uiVsfkWfg8l212Em1zUGyB+0xAXu9bR98dSfVRHNd9r67Yn6sgW4A7t++yRyDwtexYo4+MnYIVG+9hcYtY2lhqf+Spyd0O1r8KW0/e5TR+zzXUpocovRe7jJVjUZq8sp6z9PlUQuSr6r2jgYWPxEP0fW4ozrU70phWKXB/8qNY+myOTYokwbvFzVRBciyRX4bmpI6rSTrEx9NLKC3duIjOzEzgHGHsqiPDzuWQk/Rwikxoei09kWcMVfcB9YPbKdZx8lHo59FD6WIytz2BDQOmAwijM8E1jxOJS6o4R1kTv9lsAdtbZkAiQTV+HbOgIR3wBb0vLKeWJEikCk7fSRhH8ZD+UXLFByVxIeIweHP771iM3/o1tSkQBvaa6Vf23zCC36zZjneHqrTQ6kLT2E8SrhcE07gqXXBUxcsKLQsWtzOV58pbsfq1iitVQ5JT/90HX+OgXP39sXW8YFIuYtDwRQkeL6B9XJ1rYkGTJfL3QmFxp/cBewZIqESG2t46YHel+qvXXMl0AuV/08fgAa3MBDFTLcuQfe9odW8kPi450qb0/tBx1+gvRFeLuPH5OayPaZRxzzAUU3x5UiEi3/0ui9cZNj4dkByzco4pg3NJ7a4cPQRmVmx68RkqkFBJVktAyAztBX7XQozfN+ot4ZciEGv+ucizuA6Yb9VBxaw4PYZMK5aoTz585q4z6hk1WdAu6UH+/gFGSgEsLv/gk7aLDTS/8uWO4HCJ3uOb+suDfVKOuGNW+rdXQ8uZi4LWMi5t8BWHmPGoG5F06b/+IoYiGCj2IfMOLvXIWccibPry6xv3n9d58QgkaoREy3CbAd73AvG26B886Og==",
+    "sealed:Twd1OOdhm8utBOKWsP7+M+vnlBySXRtK6Za8Um/B7JaIUZ5FI4ksb0bmN5h3B3vNbMt6CopU5lDuJyEPcfhQM+lRrjarTO50x3xM7zsbvGYqi05Exyt7DAZ4oqhE8iPgO1HfLeoy+SuxV7baN9BRazRTHLPHaY9WnVc+e1WOvsw+oBvWJnB95zkPJYtqWXJDjMBI8GXyzZeqOFlqzn27txKR/q/1YeIy0QhoZ7GT9VDM0J0jpmFhX+laZYbDLTOBK2fgUT+Jd1zWMRpn2MelhFmOTehpBITiSM8/iGqdcVZq/fZ7UmuqBPAsjtod4wP/m/D/svAEZs4ETsRjqjSotiVp7s5Mz4im9UejPCvV0iM86W7DRZ/lyVD2WMZuvSNGza0HRBFsX7S24D3+n/ENryl6q9BFb2MIUxf3kqV792RzOndv0gSxpmYWneUylz5wsJnftNOivUFe/iTiW+lQOaZhkzqt7Q1Vq2UDOSIKPke6KoPu/36OuElsl1Px77/SZkVAWqY+Snxn5QwhGZkVPTkV9YdlQDIku+XVE7MPqHhlUyyW7HyItjE3q4DHLvrB+lBw8icMNla70AleQf0B7ZyvohXGIdUbHmcnt+0reyGRdHPlNk1Njf08qpG1BVwU5AqggdTd7BspYZgC7WbD+H5h/IdmeSI7WwBWinqjHre2nDGfdx2u+2Iz3Pm4QDF/tgi0vm8VeNLMNqj3SgnzS4xq2o0ju+S01CEFlkALN90pZaRcjXoz+oqFiTVzzvv6Nu9zSfYR1SfmFqGlowtJQ0SHo3rWK3KVjoiyr9TTpfcPxTxjP7GGjct+4Xq+84feaiPaptaHROXhNNsMTGqVAzjM9ExgILX25r5F2do4TNiD4TAOQEh5JfBRqZCPcQVv+92UQIDKpiDNDswj7mKDi999O+5W/XtCBSl0zkQJzx+6K4OcjeuQ6HJBye/Qia/OH1KkYMMgwwOZ9HUh4BcjkevLNv1fxEOeEXbzWyTcrTXx3bYjuO4ygcMompuuH2GJGrAg9d/MZSVN7gYlxs5Ta8cfXzQHlSf7Qsd1rgmK60rG914ZztR+GRceMfsbaD38E7Bj9jg0qM1wq4N3KhEjPin0cV7nPg858PlUPinJaain+dfDPXLqGG0okmc3x8mxZoQCaY/qsMulHI9osOHPE8yrIUN29dkYR6zq1rop4dfBouNSE/nAm2MJH5/MPX5jEBFaYJpExQD+/DnlyrqqAfk58UqceVteVzhxe5IjIw9ADRkiWWB1RH0JfUVbfq2pCXfP6rrSPhvWgnA/GM9sCMkOz+qnGqnanhG5b+xjyw/XtXMi5NoAEl5stsQ3Hynxvc4YvTqLtiKFJ9ZOGaaTXd1BpJKHaJsfFUbWoFqO4z9vh8WjgVPNiOKjOABd1U1nccgzZREujB+H/h81K2LM24/7oAPzTwx+/tFdBROuTsU8h+yawDq0BrtTA0VRNxdFAA+NUIxtKjmXmF1RfUyOzl+q3FtoBQb1Xq8cn+1MsoZyT2CqEh0YTaytlwmh+0ZJuP2hJH7AICWmV/mHzZhWq0joCsXlU+RTTmSFl5yOaA3AMS+bGMLq3pPJK03aUaUrs/+tNQ+TLqlnsEiT1+8lAYvIuTGCHAj+4ySoVI4YLmj8ggggECsdvrncIJ2Zdk9gS4c9Gt0GfHkSECrA7qbsfG6lWxVhwdVzCuWfWwaVA70tvSTmTzBjIuErY00X1CQnIAG5Aa3fBsdg8f9h+v+IU8+hYY67/dw2UD8inUwsdAkf3bD2bkGwup4RU7KXsKbEBw==",
     salt="06/q8",
 )
 
 # %% [markdown] tags=["shows-answer"]
-# Counted for Q8: Llama 3 8B's cache per token and for the whole document, and the next token's
+# Counted for Q8: Qwen2.5-14B's cache per token and for the whole document, and the next token's
 # attention, its FLOPs per byte of cache read, with the slips the rationale names.
 
 # %% tags=["shows-answer"]
-n_doc = 98_304
-per_token_8b = 32 * 2 * 8 * 128 * 2  # layers, K and V, key-value heads, width, bytes (bf16)
+n_doc = 65_536
+per_token_14b = 48 * 2 * 8 * 128 * 1  # layers, K and V, key-value heads, width, bytes (fp8)
 print(
-    f"Llama 3 8B, {n_doc:,d} tokens: {per_token_8b:,d} bytes of KV cache per token, "
-    f"{n_doc * per_token_8b / 2**30:.2f} GiB for all 32 layers"
+    f"Qwen2.5-14B, {n_doc:,d} tokens: {per_token_14b:,d} bytes of KV cache per token, "
+    f"{n_doc * per_token_14b / 2**30:.2f} GiB for all 48 layers"
 )
 print(
-    f"  one layer's share {n_doc * per_token_8b / 32 / 2**30:.3f} GiB; "
-    f"with one key-value head per query head {4 * n_doc * per_token_8b / 2**30:.2f} GiB"
+    f"  one layer's share {n_doc * per_token_14b / 48 / 2**30:.3f} GiB; "
+    f"with one key-value head per query head {5 * n_doc * per_token_14b / 2**30:.2f} GiB"
 )
-flops_next = 4 * n_doc * 128 * 32  # one layer: 32 query heads, each scores n keys and sums n values
-bytes_next = n_doc * per_token_8b // 32  # one layer: its whole cache, read once
+flops_next = 4 * n_doc * 128 * 40  # one layer: 40 query heads, each scores n keys and sums n values
+bytes_next = n_doc * per_token_14b // 48  # one layer: its whole cache, read once
 print(
     f"the next token, per layer: {flops_next // n_doc:,d}·n FLOPs over {bytes_next // n_doc:,d}·n bytes of cache "
     f"read, {flops_next / bytes_next:.1f} FLOP per byte at any n"
 )
 print(
-    f"  counting 8 heads' FLOPs {flops_next / 4 / bytes_next:.1f}; with one key-value head per query head "
-    f"{flops_next / (4 * bytes_next):.1f}; the scores alone {flops_next / 2 / bytes_next:.1f}; "
-    f"the keys' bytes alone {flops_next / (bytes_next / 2):.1f}"
+    f"  counting 8 heads' FLOPs {flops_next / 5 / bytes_next:.1f}; with one key-value head per query head "
+    f"{flops_next / (5 * bytes_next):.1f}; the scores alone {flops_next / 2 / bytes_next:.1f}; "
+    f"the keys' bytes alone {flops_next / (bytes_next / 2):.1f}; a bf16 cache {flops_next / (2 * bytes_next):.1f}"
 )
 print(f"an H100's balance: {990e12 / 3.35e12:.0f} FLOP per byte (990 dense bf16 TFLOP/s over 3.35 TB/s, section 5)")

@@ -100,14 +100,14 @@ CASES = {
         ],
     },
     "q8": {
-        "right": "q8_answer = 4",
+        "right": "q8_answer = 10",
         "wrong": [
-            "q8_answer = 1",  # FLOPs of the 8 key-value heads only: grouped-query attention taken to cut FLOPs
-            "q8_answer = 2",  # the scores only, not the weighted sum of the values
-            "q8_answer = 8",  # only the keys read, not the values
+            "q8_answer = 2",  # FLOPs of the 8 key-value heads only: grouped-query attention taken to cut FLOPs
+            "q8_answer = 5",  # the scores only, not the weighted sum of the values; or the cache taken for bf16
+            "q8_answer = 20",  # only the keys read, not the values
             "q8_answer = 296",  # an H100's balance taken for the decode step's intensity
-            "q8_answer = 158",  # the old question's TFLOP per layer of the prompt
-            "q8_answer = 12",  # the cache size in GiB given for the intensity
+            "q8_answer = 6",  # the cache size in GiB given for the intensity
+            "q8_answer = 4",  # the old question's answer (a bf16 cache, 4 query heads per key-value head)
         ],
     },
 }
