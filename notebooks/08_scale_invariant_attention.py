@@ -108,7 +108,8 @@ use_course_style()
 #
 # with one hyperparameter τ (10 in the paper). Far keys get a *larger* multiplier (their scores
 # spread out more, so a far key that truly matches can still win) and a *negative* offset (each
-# far key's expected weight falls like 1/t, so a range [t, 2t) of t keys keeps a constant total).
+# far key's expected weight falls like 1/t, so a range [t, 2t) of t keys keeps about the same total
+# once t ≫ τ).
 # At t = 0 nothing changes. From scratch:
 
 # %%
@@ -139,12 +140,14 @@ print(
 #
 # Take Gaussian scores, `S ~ N(0, 1)`, for keys at every distance, and group the keys into ranges
 # (bands) of distance, [t, 2t). Anson, Wang and Aitchison (2025) ask two things of every band, in
-# expectation over the scores:
+# expectation over the scores, as t grows (asymptotically, t ≫ τ, and for bands [t, Δt) of any
+# ratio Δ, not only 2):
 # - **scale-invariant total attention**: the band's total unnormalised attention, `Σ E[e^L]` over its
-#   keys, does not depend on t: [1000, 2000) gets as much as [10, 20), however long the context;
-# - **scale-invariant attention sparsity**: the band's `Σ E[e^L·L]` does not depend on t either. With
-#   weights w = e^L, `Σ w·log w` is an unnormalised negative entropy, so this asks that a far band's
-#   attention be as concentrated as a near band's, in the same unnormalised units.
+#   keys, stays bounded above and below (Θ(1)) as t grows: far bands neither fade nor take over, and
+#   [1000, 2000) gets about as much as [10, 20), however long the context;
+# - **scale-invariant attention sparsity**: the band's `Σ E[e^L·L]` stays bounded (Θ(1)) as t grows
+#   too. With weights w = e^L, `Σ w·log w` is an unnormalised negative entropy, so this asks that a
+#   far band's attention be about as concentrated as a near band's, in the same unnormalised units.
 #
 # The measurement estimates both sums for every band and, beside them, the ordinary entropy
 # *within* a band (the weights normalised inside it): a more familiar view of concentration, which
@@ -171,8 +174,8 @@ print(
 #   transform does.
 # - **B)** Well under 512 times: sharpening puts a range's mass on its few best keys, so a wide far
 #   range gains less than its number of keys.
-# - **C)** About 512 times, as with plain softmax: each key's expected mass is one constant,
-#   e^(c²/2), at every distance.
+# - **C)** About 512 times, as with plain softmax: each key's expected mass is one constant, set by
+#   c alone, at every distance.
 # - **D)** About 512^c times: the factor c multiplies every logit, so the ratio of the two masses is
 #   raised to the power c.
 
@@ -198,7 +201,7 @@ assert normalize_choice(q1_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q1_answer, "35051efc5dd950693c4574fa8e503082002e0fda64f669eaf572b90c5e813774", salt="08/q1"), (
-    "not yet: reread section 2's definition of total attention"
+    "not yet: reread section 2"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -589,7 +592,7 @@ assert check_choice(q1b_answer, "77b8fb46b1d6cf6891d40eedef6e700183e6910bacd755a
 # %%
 explain(
     q1b_answer,
-    "sealed:rTkjuhEr1d8ZlDZvj/PC1lcxJklBzkc/SX03/3DSTcUD0jICCGWJLwi2tDF/D0ort5duSj9dQSSZKx1jNBU94mTyFxAh3DmZ8zvrDPfyZd4DNmZu8qYjw8G5zXdhz/uXGfz9VUz63M4kvxRRfvVgYRUSv2vKxztmLJErR+FP4KO/yNUdxRWxQwF5jAad9w9WIZYo/2WvRk5xYe1O9qSeCkOsYploE4kGsaL2BHiPNVDExaU6O/0c1erAWjFDmz2IrzkLNhBj0VOoeTj9fd4UqlUocYu5T1p3OyMBepopnxvbwUs05sSLHey3HzIhuV+Yj1KHCgVRedWB1XzOMasX8KqkJaSPC0xn+DpPqu+Vt7LEAhTcqFsHn5oE5Q57lJVmZ3VQK/wNpVQuaBeDrbaU7zcB8woEUs2M3TfihfgfgAhE4tAqZWiUdCcyFBKOSGxpLQqJlcx9sPAKh6vS9R9Z/mPfr62W0JTno7gZI5gzSIepUS05DQl4BdZWWUqq3CwYk2gIrZUHrtZPGok7dCoKrrVfeukSooW04bhhj6tXve9YeSYF0iSbE6v/7zeX9Yfry0TcE+hD8GFUscjawSIokfz/B5R0DrSuHMDB78t17VdceohWOlMPyoVnieq2pMvYrQc9iWIbCd6nWhf3Osn4OWDt7tllFMimARZ6eMdFIukrxwCo6wcOn1wgtE6b3V86GIC7Rsf+vHW7wuVX2WjIBYot6pm/QA1FWKJ7UpomzR8jrr3p5GlR6zjzoNxxrSYLMX/FoIrlPqi8pyv6x1bW3EK1I761VgJoMF5WbJdVJANAFWq8kVeMVvIZx5Tq52lSQSUMQAThJKbIvmxzGgCNnDkDyyI5CTqP7Td4+QJ/F/T1GmKH3tlPPzTu3B/L8DC7SxdU2TYqRHqTkVibm5q95nTPP+xUNK3F+kzl8irBTbWW/jx9JrUqBK7bTI86U9E65+cWAEWw4r+2s5LvJb0D6yV1FIn/kt+gU5IhRzOLcrsfm5SbxNHLCV3Bj7DnbEwDo2RWWcvkwAOKaKB+j7/dWJMGNk/mXb5Sv9gk4sLfh3xnxUxKaHo4Y7GjwzNl4AlUn0U1fjffvqv38os45Gg92Z3wkfxmawZCKw1c+AOHMwlj0gSnBI9hD5yclcAWvp8yohzlkWYz8S3VpIaxTJQt0s+VC7AaqLKeaABUj71isI3bVupntt67BpQMzlkpKBHdSlhlASHZNNAMGWQxF+yxbbDI0O00bAbiwB6U7QeKuEMSFnBPg6mv4hc4IsUZarxCLx0RFoqkq49jGsRkqZGkjNlO/M8U0B/UZL5Q2p71XobFi8xCeiA2xGlA+qM/JJFRy3K21QLhP7x8wengwRxTB7uUNNL3a7A4f1tQMpJbtiAcwP1D8775ttxpzGcuaYJUxWGPAbMH+5vB0WkMu6zqWnl66uTfPWrb7/+pn7fVDf+kpB/mNXzXN1wHFXO4PrW1+vbr32v47E9DfGRz3ny9NZinIvvRNrAYSoFtcCoM7ENsXyuKYnCwunZuyc1BQ3bIBukV0/na0g0Zz3atPgKNEjainO5Aagm4qmS1OvsmRd5dD19Anany7GPBattZiKdJ6wEj/5wcDaz066s/effWGiWsuNfGmPCb4nAEQAE3jyaF7ccyaGMspRjD9BCpd/lExs1hGz+G6XRS4XgtQhyifMwPnPNKMQWLmr50WK9rfuyVbweAWhZPTHvrX+afv++Aj4PodvYMrGkZMLIze5UXRDVdWBrmSTNiM+rV0653D+SFY0t7m6k+h/vjr/dUuNoBdtb/qQoWE57foA9/gJAdnMiKNUpl6pickoEejcUwn3oKWnIUU+abzK8ZVI6Effioa3hDcmKM9QLP6DrVfilj8CK3HJbOz+YgaOwD59gZ4qGWhdFS+zMiAOk6A/jLwGWYtOABAvgx98W9X43E6dZ6GLCg6MvOgMRlbk/RC8XKQibG911oDxp9dw6gHlWJ8N4riTXfbFO7o3Q7OAHcoR2BWWDiFdAcHXzQbiqomdfGD1ISuNM+3tY1NUfLCsbd0KhHnKAVEt6rYLc=",
+    "sealed:aVqcc+cWOgFD1DwPqgBMaFcxJklBzkc/SX03/3DSTcUD0jICCGWJLwi2tDF/D0ort5duSj9dQSSZKx1jNBU94mTyFxAh3DmZ8zvrDPfyZd4DNmZu8qYjw8G5zXdhz/uXGfz9VUz63M4kvxRRfvVgYRUSv2vKxztmLJErR+FP4KO/yNUdxRWxQwF5jAad9w9WIZYo/2WvRk5xYe1O9qSeCkOsYploE4kGsaL2BHiPNVDExaU6O/0c1erAWjFDmz2IrzkLNhBj0VOoeTj9fd4UqlUocYu5T1p3OyMBepopnxvbwUs05sSLHey3HzIhuV+Yj1KHCgVRedWB1XzOMasX8KqkJaSPC0xn+DpPqu+Vt7LEAhTcqFsHn5oE5Q57lJVmZ3VQK/wNpVQuaBeDrbaU7zcB8woEUs2M3TfihfgfgAhE4tAqZWiUdCcyFBKOSGxpLQqJlcx9sPAKh6vS9R9Z/mPfr62W0JTno7gZI5gzSIepUS05DQl4BdZWWUqq3CwYk2gIrZUHrtZPGok7dCoKrrVfeukSooW04bhhj6tXve9YeSYF0iSbE6v/7zeX9Yfry0TcE+hD8GFUscjWyTcukPzpHZ5xEue7UsjD5pI88wJbb88Tf0BOysptzOiq6s3avk43k2VPXoTtExfwNcG0Lzb/9dQtHMjhGRs/McEEOO8lghzuqhJAmRApqACVzA15E5+tQMP0/3n1hPBJ1HKGG40+uNC4Dg1IT/JmX5U1wVAi5L3m5Xod6zOnu8khoSUcIGTPqoSsBOCtvDizw1DR1Qy1OrigQBU4L1NEbN4Mfg8UFG6t30HUS/NY2Z7xqj1ZWz8CCSSpLK7O6mNuAE6V1T0fxjRmCSvO/Ss5oVg6D7vpFnic3tEcbz/5wlyPsjChDxtS2W1/EG2XkVnSkoDp/HeKZK5Ge6LY70er8y+STr2M9Xk8ZKA2GanQCMAhWJUv8LVJWwH/o6yqvtfobbZMvzZ2CZX1iNmoU50tUTeZPKwS0oXe0NHBCBGJkvWmaF0UpH9bGoWlwgjJfaQ7h/uBAM5VP0a0WeoZrdQg+YvFzyMgxVVKZ3o6N+6jzyJw9hJSk057MjrEuLi7u80ovjlnitL43uF3KR5ENEwOtlfZYglk0QC1Sp8lTp+Xkd8Q7I4+4wSklSN88XeUsNK4SZRinMuEC6IG5/HHNlJJiLwx49CNGOYk6I3tSJAO2VlsbEmRXQFlTmSLeIwMFm01WK20b7nd0O1sfRDkiUfEsgfa7x4eQi4SyOzu7gF9coIAJuMOLwIbE4ygpcFVAsRss9ahmooA49pHxVGbcOAfz5HlF53DxMtPOzZkx2lCtqR3afAViDay10jhG7oowL20wApTGriPY5P6evEkfkpdNdtTt24NiPJYp7Dxsdc6hTxPLMsS0C+fTuQK/ZqH0SFB2PaoFUA1+6zaPGHNo/jhnfjeEKu4qkv6OWrEN1kbQnqveLX967mn1GriqlkadEo1gjnTLoLmKLTVZeQJTJAlNT0evkNsRS+GNniY/DsrisMDGyPIC+EHybfL3w1FjjL5KlaMAHjsku5Tbg6i7mS7Mr9nAMZZFV8buuGkqX+GMp0I2q9P5Bxtp8hyU9KH9r9reOHWGSXoutqPgrTS8D4UEg0ghmjG8ck2dyZioBnG8BG0NuNfysYnNDy633gd+3wxQhe/d8RDjakUakGLmqM9CO1+K7bWKiDIXFpMUG3rC6SS8LPPmovwc+pC42MaLOF1e5MJASQDD1ulSXE5M6+Ujf0sUujxbVw0muZ82u+27/dQuIlZLImh9gZSHo7YoDxamrdUy9rZMwMgu8vInIYSiNMwn3oKWnIUU+aZy6MZVI6EffipaHxDcm+XoVbmwXPkdmN18Di/HZfYnac4ZP8S8NgP8b2PhdJJ+yNjSPQmA72XnjbBuLMNA6og7ICsAtqbutZzHqOt48qa1JAzL0LEW8LWRCaHoQokHl99ali1HlWJ8op4wXrjZnDevnpsZFPctBKBRC72AIANWjrGLGKrhMDGCFkW9Nh2wJgpO1zMH4jZmOIUt7xlJJrkdvfYOgvN5icLMG7eb0lfdh62+8HcCaIxL+7aJIXqj3+LrEQ/nRByiG5kAv8daXee",
     salt="08/q1b",
 )
 
@@ -857,8 +860,7 @@ if "si-prope3of8" in OCTAVE_VARIANTS:
 # Needle retrieval: the same six variants trained on `BOS filler … NEEDLE v filler … QUERY` at 64
 # tokens (600 steps, three seeds), asked for v at 64, 256 and 512 tokens with the needle at a
 # uniform depth; 64 sequences per length (1024 tokens would take this notebook past its CPU
-# budget). Filler tokens and value tokens come from disjoint blocks of token ids, so v is the only
-# value token in its sequence. The paper reports 0.969 at 16k and 64k for scale-invariant p-RoPE and
+# budget). Filler tokens and value tokens come from disjoint blocks of token ids. The paper reports 0.969 at 16k and 64k for scale-invariant p-RoPE and
 # 0.000 for RoPE.
 
 # %%
@@ -890,8 +892,8 @@ for v, name in VARIANTS.items():
 #
 # - **A)** The needle test: retrieval at lengths never trained on is the paper's own long-context
 #   benchmark, so it measures extrapolation most directly.
-# - **B)** The loss table, because it averages over many more characters than the needle test has
-#   sequences, so its differences are far less noisy.
+# - **B)** The loss table: the needle is so easy that every variant finds it at every length, so
+#   the needle test cannot rank any two of them.
 # - **C)** The loss table: retrieving a value unique in its kind needs no position signal, so the
 #   needle cannot tell NoPE from the transform.
 # - **D)** The needle test: the loss table is confounded, because the far positions of a long
@@ -919,7 +921,7 @@ assert normalize_choice(q1c_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q1c_answer, "de422b47e966b96c1e3430347c14ac806ab5330d956f24dcff0561cb8267d9b4", salt="08/q1c"), (
-    "not yet: reread section 3's setup of the needle task"
+    "not yet: reread section 3"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -931,7 +933,7 @@ assert check_choice(q1c_answer, "de422b47e966b96c1e3430347c14ac806ab5330d956f24d
 # %%
 explain(
     q1c_answer,
-    "sealed:DhwuqFsS//Zrl9RI/eRA08JiVxDtTWKN8KlCEccOFJt6+hmijv2r+6dRrNp2alS+zd3f4+81N3B8Pp6KWY73k4Ju487SZJvCgBw2Ibw5X1U1wREveYeqJeQffP6MMLZAKqHSTAPH1a07jGyNGGjGDEJ5m0NwDKANVLpKeT/pn35XLZIsKcGRc8z+wzT5laiip4GHr5Cm0c2cF4EEVtnUPx78r6Lmz0qNM1X3ykK4DSLO+w+L2OqJNILeOMUYVrjX0qMweRB6EEuEOvaskTDXGd3SUy42V9C7uC3idrTCbBeCqidyT8IR2Mh6zuJXY9CoCgN5Da3fZW+Z9bYAviiUx1k0jE+TxnCN+GTfUNi6a5ocQ8kXaPxhnLnlV99rvMMySh7/qYrxrJ0ogECkmVjbh15G1FKP1nE6A+glkiTv8aJ7B38uJ5zL5bI4f+W62igMScZiRw8zG4t3lW9tqwbZHXVOaW3irq+htgkShSTFr9lmsTbcroWZVeFsxV2Nt1utnxMeVsG/YQ3uTrxPXHRa77yuLpbLvO2+qEmdxJWpY6uN6RDYZsM5OkQUOqvDPjyxYQ4fHgPyS8d5gnLneKK/Mylh8M+Zy9YsDuVj8165qSguG3p5vHSwyu7X+Qtj00HmH6H/gwXqxNj4Fx+J4tXHZ+X1Bo6Ni4G+3xWBNy5Bv6LmMv49lzqdvN47Orcd/IhSnF5jn9Qjks9bIz+1qVLoE5KBxMXElLE9uGgshFYjHY7zIOPSbT50+uR+xcOhnUyJ8x8bwltMEONERcAOlR8AX+hTTqqsyt7QNIU5bzvXzXTR75FHBgwj2Lv3gvOmqZAoih1RIPVK62ctuquz7dOtROGOrvUhFhGP46YnpIwQp+yiulKlFVj0T+mlve1a4zJI4JUDEyOd2gV0sWrDuzTI+mSn9q7URIa8WHWJHY17MrzC3o4GpyEA6kVm4owIew1BzaMvC6XRA7v4WLVhHoaivJ/o4CeBYwrvYtqaIV4TV3/nmAEF6c6AX0MaExomlbwZHsRMPf60cy24fm7yuW0M94gtWt0UphIfk0RH7Nunrx4/4/zOuD+McpqD5oRT8GnQMTSOiXPnspqHlIcLzt0lIhU7gOQA5hOOxI5xWvgtklr/oLym3JvYOmE8Y89p7bzUUHX/OAfvLniF70XdDNgHJWdZiZKuenCR9wo+xDCMVGOKj7X2+ZyqaERuEU2i/53Ef6WGaEQlcGrhvr1WCyVt9YZmAkMQok69urpX8IVVJFCx9964hDtGpPvE4aYpBI0rkOnNqSr0g4SXdeqFtmZqy7kNAbB+2PY/zzOzO7F7oZGWEroiwXIp/hdc9ppDUtPfe1JCnq7UItZBcvbaprcg/jL6EXfm+1bDtvIrzWxc018BCRJgkLDJgJ8mjxRqU+CQrXVZ4NjJJHEZBP2u9pGqqOdFdzsVkSNwTvVUYzF9EkEOR6VR5qX6ryYfj+xnsLje6t/YKPy+HRIQq1RbwuXOhLfCEENova6kFn9Q+qXBubYGeAnt6Y0fD7IN9FBfWQZShDkPcp7V/vhAI1WAKVwuGYBQk77Ce8Pt1LdiTFiTPQNhr8/cNtZIv8hIbpVUf6QV3RRSk4buIlW+3oap/M7lLhkvOMPD0VLhRuyLwkEoJVjfu3n9mzhQJz/zPrnO0uQWK4aWfkM9FpXPCxejXZ+UCCzfK5GUFc8Aulccxgefp9clXfDHhfYPxqC7E9zWJ5C2VLxGcv/4enB1q5PaIqiMP7+OUh2+nhszlBIne7Nsnzc8zvlhGmH5kU4Git8mgkVW4RYzHw0HwbPe5DAppKjC8/MKHLVF+SjIN1nrpmFCtkdhKUTefcGWXlGr2hww1HFU+O0X0Wd7/y6F8iOeS57uOuqVpV09DLecvHYNh053hZ5XfvK6O5DDjKUSl0ChUUQnKcu33ecJCSbTYv868+99XI1Na9fd1bv75q6Rh6icmTaI++OfjR76h3Y4hbMQx7wEeF+J+cWOpacLR0SgK5SJ7Uodta1pVyyhRmrjwnnmafawffOeW++CLk2HiwUZicwG+H+y8NJ0gmioDaC7p2j3EPO77MJ9F3lIVMhX8czdlQntsc816IDcv85WxDzwjnoVWbbnT2T/ZwM0iiSqBUfj8OhqVGVM41QWh2ro9JVRaC1Jwdb5W4vWhPEcBZoWClDb1/UL1QemlVO3lZrzkIP2hLm4wuS888o+JLj30C6x+cpznEN4p836M/D2ATVZ5jykSdQA9bH9zSjDgeE=",
+    "sealed:Mph+uKWTj0ljHir+HVnsOMJiVxDtTWKN8KlCEccOFJt6+hmijv2r+6dRrNp2alS+zd3f4+81N3B8Pp6KWY73k4Ju487SZJvCgBw2Ibw5X1U1wREveYeqJeQffP6MMLZAKqHSTAPH1a07jGyNGGjGDEJ5m0NwDKANVLpKeT/pn35XLZIsKcGRc8z+wzT5laiip4GHr5Cm0c2cF4EEVtnUPx78r6Lmz0qNM1X3ykK4DSLO+w+L2OqJNILeOMUYVrjX0qMweRB6EEuEOvaskTDXGd3SUy42V9C7uC3idrTCbBeCqidyT8IR2Mh6zuJXY9CoCgN5Da3fZW+Z9bYAviiUx1k0jE+TxnCN+GTfUNi6a5ocQ8kXaPxhnLnlV99rvMMySh7/qYrxrJ0ogECkmVjbh15G1FKP1nE6A+glkiTv8aJ7B38uJ5zL5bI4f+W62igMScZiRw8zG4t3lW9tqwbZHXVOaW3irq+htgkShSTFr9lmsTbcroWZVeFsxV2Nt1utnxMeVsG/YQ3uTrxPXHRa77yuLpbLvO2+qEmdxJWpY6uN6RDYZsM5OkQUOqvDPjyxYQ4fHgPyS8d5gnLneKK/Mylh8M+Zy9YsDuVj8165qSguG3p5vHSwyu7X+Qtj00HmH6H/gwXqxNj4Fx+J4tXHZ+X1Bo6Ni4G+3xWBNy5Bv6LmMv49lzqdvN47Orcd/IhSnF5jn9Qjks9bIz+1qVLoE5KBxMXElLE9uGgshFYjHY7zIOPSbT50+uR+xcOhnUyJ8x8bwltMEONERcAOlR8AX+hTTqqsyt7QNIU5bzvXzXTR75FHBgwj2Lv3gvOmqZAoih1RIPVK62ctuquz7dOtROGOrvUhFhGP46YnpIwQp+yiulKlFVj0T+mlve1a4zJI4JUDEyOd2gV0sWrDuzTI+mSn9q7URIa8WHWJHY17MrzC3o4GpyEA6kVm4owIew1BzaMvC6XRA7v4WLVhHoaivJ/o4CeBYwrvYtqaIV4TV3/nmAEF6c6AX0MaExomlbwZHsRMPf60cy24fm7yuW0M94gtWt0UphIfk0RH7Nunrx4/4/zOuD+McpqD5oRT8GnQMTSOiXPnspqHlIcLzt0lIhU7gOQA5hOOxI5xWvgtklr/oLym3JvYOmE8Y89p7bzUUHX/OAfvLniF70XdDNgHJWdZiZKuenCR9wo+xDCMVGOKj7X2+ZyqaERuEU2i/53Ef6WGaEQlcGrhvr1WCyVt9YZmAkMQok69urpX8IVVJFCx9964hDtGpPvE4aYpBI0rkOnNqSr0g4SXdeqFtmZqy7kNAbB+2PY/zzOzO7F7oZGWEroiwXIp/hdc9ppDUtPfe1JCnq7UItZBcvbaprcg/jL6EXfm+1bDtvIrzWxc018BCRJgkLDJgJ8mjxRqU+CQrXVZ4NjJJHEZBP2u9pGqqOdFdzsVkSNwTvVUYzF9EkEOR6VR5qX6ryYfj+xnsLje6t/YKPy+HRIQq1RbwuXOhLfCEENova6kFn9Q+qXBubYGeAnt6Y0fD7IN9FBfWQZShDkPcp7V/vhAI1WAKVwuGYBQk77Ce8Pt1LdiTFiTPQNhr8/cNtZIv8hIbpVUf6QV3RRSk4buIlW+3oap/M7lLhkvOMPD0VLhXb+HkUkeZB2Wpjz2kCAVczL3bbKL1fgLZcOFckUsU5GUWTCtY66TU06YdNSiFvpl6VIS2A7M7tBqTO7ZhuBGh6DuS4ycfp/lAfcQbf/uZyQous+VdrSXKLScFlyklRsTrh4Xc/R90HZ7gbdtGjqxxEBd1pptzhBYsEd2Uw1IlaiW8nU3oL/H6/MKDLJFqnzNORft6XFPvxQ3KlPUfdqRSFG93Qks1HdI8bsCnn1mp2eE82yeQI+tNPGKuV03GfmboCJDm0J0ncIWQvboK53UjKUAgBT1WFFzb86q3fkJDmOHafU34bomfYQPbdCVh6315vTUxbScl3O2/+OCyAG1l3Ys0eMD1vgLelnaqd6VqfMRSUe2K9+lpRgft7diSiuhRHGt0H72J+HxZP7bC+yeNErOkAoIyYlPtzavpIF6gmyoDaCquWilGrKk5pVuSjNfFpgSssjTlBuuscsl98WdqoJa2TyiljQdHLvhVW+2KxF6mWyqHQLl/qcnVm5N6hgV1W7++NZGdGBNyMG8TNGbiKVfDpoKBVzbkvMNhwjy+0iPtZ3z0Zz616z30OOsutYzNviyjij/7sV41UZ/tYu4cMv1JQle+HO0TctMsKbq0CSNl6CtN3Cs3XQvg9eBtpH6YDwfdKvArdHDFVu2/lGxcBcmgq3J5Zo4/Afx/tG1anIFUDqx0xolDBWYEnzkEZHp76U81aoDBkIS0GsFUbzINsSO66/Cxpod5xC5VEmTlojlz1Y9gdTHy/If9VU1mnIb5iUVrWA2WxQf",
     salt="08/q1c",
 )
 
@@ -1016,13 +1018,13 @@ keeping 6 of 8 frequencies the transform does not rescue RoPE's unseen rotations
 # %% [markdown]
 # ## Quiz
 #
-# Q2 asks about seed 003's topic, paraphrased, as a warm-up worth half a point; Q2b, which applies
-# the two conditions to a new transform, carries the grade.
+# Q2 asks seed 003's question, as a warm-up worth no points; Q2b, which applies the two conditions
+# to a new transform, carries the grade.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q2
-# points: 0.5
+# points: 0
 
 # %% [markdown]
 # **Q2** (topic of seed 003). Which two conditions do Anson, Wang and Aitchison propose for
@@ -1071,7 +1073,7 @@ assert check_choice(q2_answer, "4cad7559422ed3c5853dc2d02ee9167b730490dcb75ec255
 # %%
 explain(
     q2_answer,
-    "sealed:3iFE7P5rot+WuntxmjRNrpP9PDSlS7XcR/YWEe/1Q+PZihPbIv3GijqikNTktAXFFwKqKhY9VpW54/NE5x7pQ41Lfl+38NlhTusntSxZdg3ZV0EU7gbhS41HF2tluVsk3+C08WD/ZkPGztWBW/+wvXZqR4a7KhqRUXZ7p21Um+W8J5SuFvocZt2UpyhijBesW+vVN3r6u52wgVwkzpOinESGbiYuclnRuEL6JYLDxVlGekueo3YLcwu/ZcBTha56VUh044qs+idq8fJC1BM3/9/YKXVoYoVofLFTR6ZZN70vboHchtoJYMOG01wXwqct3wLP6MVBDKV8gnuTpsXSyY6v1KsAH/3vOzAaz5DtEtuP57zug2y3uMpzdMujTARQERciM9JD2Q2Z7pJp5EI6VyrZ25d3oFydgiLNJN+Oxs8mYBLrBY8a2YlBI5lT4mBXYDRFHeAxCCrWjGlQaWQBvdP0OMKAnSnE3RlxDTqqeu8Ef8x/ajy4wkWYgDygAA0MRTCF+jMnowxI4eVrPkdLsTT6ajDvafiBiUrKRuaxpaDmNv017Y7DT6clO2n4gCFQOOtudBsb14nJZVqsbWub701uSxHxJdx8/iB6ZOORbNPz9W0Ji2K6TcEJk9csZFd2oSfuRodSYHJ25LjFQxploZXhP9Hs4aTJB8agCqg+k758nJX57G5Pdv/tOAy80nQ/1v2+om+oXD4KCytFPwTuxu2ucc0Xxb0vDbVXy5DSktSyu/OnLfAukuJc8uZjOqxfobrb5m3rL9LOEvuGbNNdd6DKyA5VbhgMrMRtg5yX60zvMUVNCKachAdy89q62qbc3Ut6cihAsurT4JqQ3QteIxS/7+2mAIkk6d4ttjb4cOarRxGiJZSdhE67ZYSvYh2N4C+/pieGJkvVnUjJKQz36Jon9d8iH36gP8c6/CZJBYIor2ILMscec5HinclUSoWFD+JH8NEeUFYdHeECQthI50Uahb5uCWAyaaXYdL0+uBEgQ76DNHhqBw3RKd5BlrmP2GaVg8mRWXAyW70zws/mg75qI7wW3uIKr40JGA+Ol/twW4GnxOraMQfHXj1EnhrAwHfdZ2ka67SMAxhSHX2HGTXwJQh7DjIKxmjHnzdc425TMfCX7CNksGByFGQW/Xi+2MmPTIIOPXxTy4qXcYXUY5ajBVArsnrXBmtNm8PHjXHAcR1ENmWDvb2O58+ejEVOnmiiallPsS7WWM3Ikg4IpAAZlzXNmKDDhW4YKlMUBH+LBAJd7Ic19weq06Gwn/qBBP9C1Bczi8TNWmwSc3pvW2TL5ndN/aVSQNo2ekavi0WnbKZCxWX2787Yw8rr1hZY0jb1BD2OrFw3NHnPzsiRkKAxi8E8qF//hJUymUj/HLI1OrQ4YnTEw2X4bvfUFJFnmLlgjkUfhIIte2OqrOTgRsxzkF4D4/cOk7f2C2gMtDd3cVCffmkawn3zWAMvgTtCWFLp+Z3W67nnLy5iJb33rPL+HHYNTQfaSMB0pV9XLFNFx//tSSJODtLEn7tCFPaocskQI/xMss5I6OpEoHdmIluv4CYt0EKZwzgxSycPBCyh3YtC961KoCgNrvKGqxoXgOvPKCtoHMDnm2AwLnvZ0ZGMWgFM2jUY3mswBWxnsci8YhnNnaZ+xPtl+b0+ttvWbHDU1i3OC3ygjAgnB+MVq3Y5NhVbKfK1JWbiaSuehQDKM393kj9PJEl0Zj99gZPgnqe2hzddnZZlaAneeN/GTO/RPlk6fFBMPwmBX/pkVE+Lwm1HQylLm2oF0hFKL3IHHLljWR57yIX9vHThR1vN4XNqkDhByIC7DXiyBHUneSNh5YlSwvxGznxSD4CslLzaVFWiCJswILuAVehjJe9umdETYM1V17WdfgzxHyr/AoHBsEutmXMdTsBeSkrAuOucyOIFH6Gms4TfntQyfAZjAUXtaVbjalkj1X7O2upDheLwL8gv6+vXOiW9O9RB1T3/GUrOwcH/dszvI27DoBJgIJ4ShWD/KI2FfjFNOE52hBlniNJu0iuhoqhWrFgqFfzae3iACSvzzEaSN0/shSw3PXOobL+kEzlvqgQh5cV0jBCibkybTUtCfVxJoXuHcH5+fnIvOg+v22icFKx/6dJL25lVOS0WBXZpTwHhA2+gGnRpgkWWZsNXCUqbxjqFTKIKNbHza+9Gfxz1Ie3MIxaAAjBWHGINxMEeYnRnNNXkp53FeFXns4CxqemoN+WnSW+9O5tZsDEZXtO/En61Xsac7x/hhe30co/+pKmt5dBz+0vAaQZsY06SKGFCg7x1CkS0rAXtj4lwHLI58LA8X5mzaduAJh1wnw1d6zTwTAvzQqJLnTnNrUent11sdeQAxeumhCwoXoIctQ/cfQqT11QGoJXi6b1v59HGG4scy+VZBh3D2hK7uuVh0v6NFJl90GoSf/Sa6Qsfz0PdP1wpQfbAGAM+lF3kH85VnM7rcp7fS/GmjvqEsYGTEtpo5BMZI2wmxO2l/nJ9L7I+pUrDIFvzDm60jE3XzWbeKKLtNjAfPagsRq9Yj929a6zrs/V3svjrOvKebjc0/GJPj1KheckptA==",
+    "sealed:lRI0Mf1nBHIkTnUJDaNsa5P9PDSlS7XcR/YWEe/1Q+PZihPbIv3GijqikNTktAXFFwKqKhY9VpW54/NE5x7pQ41Lfl+38NlhTusntSxZdg3ZV0EU7gbhS41HF2tluVsk3+C08WD/ZkPGztWBW/+wvXZqR4a7KhqRUXZ7p21Um+W8J5SuFvocZt2UpyhijBesW+vVN3r6u52wgVwkzpOinESGbiYuclnRuEL6JYLDxVlGekueo3YLcwu/ZcBTha56VUh044qs+idq8fJC1BM3/9/YKXVoYoVofLFTR6ZZN70vboHchtoJYMOG01wXwqct3wLP6MVBDKV8gnuTpsXSyY6v1KsAH/3vOzAaz5DtEtuP57zug2y3uMpzdMujTARQERciM9JD2Q2Z7pJp5EI6VyrZ25d3oFydgiLNJN+Oxs8mYBLrC8IrjY5BOplVpm1cd30LFq47RnzDzjx7JnYGpp32bs6cxH3YlFQ4DH+/a+8ePMx1OH3s3laXySahC0pcSCWO72A8owxI4eUybkVUuTa7eSakeLmAg1WTEfutrPSjNfEppcHEUq8kNzrtlXgRNP07dhoQ1N3AKRWJbSiO6EYgCUa9L9gov4ODOLfLZZH98iVd2HClUZha6pkubld2ty7lAoAAbnol47nODkhwvZn3M536+OHRT8iyTOlqmrhryJ/98CoAdvnhbBD5Qt3yl1Zf/W+kVi9LCjlLehaR3Vl5I8gX+oc6Sagbk8Tagd67pKrOVtFQt1PL0NQ3J+F/jv/g3FWlad/FEuqYbIFQJarBwlIadRsW+N9twIyb6U2hcBZMSaaUiQU3stunybGPiUprcjgVuvjU+tWRlwsJf07i79n7Ev4188o2v2L2N9z3GFD6JZScmEqqZZ+pJ2bVsG7gpnHEewiPkVmGdUWx854m9c05Fi30O8ds6j8ESosor2g7EnyJUN+x1tANDAhgwOKgHYtNNB4RD7cYU8ME/wQHgfsjCWUkbeDeMPw+8BFzWLmCLCxgVxfXL8MIhKPJhyPUkN+XF3AzFq9xzMj3g/85fPob0+hO5cIOVgOOkf4xQoawxPzWYQrIU3MKiBzS3H/OPy8a4bWMARhHEHTVBSGxPghhATxevCDs0DBV52UUZe6W7DJ0pWgxEmAE8WWji52LCZoOK3cSyYGHP8q1JtOsEEFj/zLCGi5E18HBjiHSbB4QOWWV+a/C4sOLgBwLl2q5cBZeuCjMVILPxkcduVlSninQ37/Ozj44b3U7CE62eRBAqbEa+zSYZXOQ4rjTUPI8Zd9+mZ7NanQTZHFvS2XdsmJR/64NBtQqc0avi0GqbKNUk2XirsLKyZO/zhlEhjfkBT2Do1E2NH6aQTIa1x3a0MEppEj20ZI/3AnOHR3lf+04YE2QiD2hLPfQG9p2g/wFt0EvrGy6Bgin96vJeYlCqmZRpewU3KHlTngU+jhhJkr+N2RV2HH/DA4lgnRcTlS784zGpLuiOjs2NKey+Pz6TicaSRrKUoM6/hdYPVQIj8uyHy4DV5SIn6RITd6xY49daKhc5YwEur5BqiVuY1+5qSY3yxvKrWZtFGsFAjOgmcpf++xMrT4NteKH71UQ1K7lDIy2IsCjxzh0Jn3b0pHSUhlKny5dl19wQH81oIm7YU2AiKV+l6tw4bk4sc2Fa23YwzDYX3usllduFflV5D54MAZXZ/Sva2jyaz+GzEKZejlrizYcYkVpKy1zh56ky6uzjCFdmpNwaUecat7EA6LRKB17c0dMJw6DUvcrSViP1nAJQ3UEuHFM0gxONTdFCaBoClt32Yv76GX0XECD/TUhkDcE2IC7FHK8CH0VPyNu+MwB1vxC1zkCF4mkjrzOUkWzFto8aL/MQexwYfQvn9QTeoxez/aUKhfyUTfiHs+KtlOwmXMdTsAND3n+r8zv5qpZTYHT9pusOgINTQYySEvWi9rsfw0r8yGLweBDlePme90z6eCIfCuhMtNGnTnzSUbelcHjN9j+JnCLo1ppZYVGnSXkZcOPMTYYJVgkwwlpkZYjmyy877FbrVgrFvTKPn7IA22nh0iOPRylhGpjDmKkLuy+XjUm7xJr6tx9mxC5cEzJHl5Hdw9Y7m2HcjprPyBOfxqlx3XVAqR+494byYMQIC0OVjpuWhylV3OqTnNkg0WSZsFfEwjckT6FRK8KbPHrL7hEZQL0IevIMQCMVixSV2FM05cZcTpuKIfn5o7FPRL4r8fyj6azKaS8SH2sf89CvXAIVM77E2+wVYiOu03gge29b9r++OiQ49w98xnSYQR4dESSZU0f0bJ3FkStqgWlko81XeI64bsqVMr9dd2MMxhqmAFauHG+SAr+ROoCiGeI5EHpt11qOPIEzezjlGQ+C5wf9B7AeQ6LhVIN7pPq87Ag/pjUGtMb2bEdSFPG0QS7r/4khuKaVZRh2HEFaqDT+lkDzFmdcxI+X6XHCkF6gQ//E4UCko65IJ6QBKWo07/BrZnHE5VwvlYYbDggzu2l/Hd9YrV/v0bReFvgD3ekmAWDw2KMbq/6ZSFeJ6Q+CO5Gmpy1cfj9sudqsPezfuDQfXJhqDIbhQTxJYc96eLvxBtInuko3+rBprcih5CvddGlCsSGGmdZKXUHgDnXLPB6fml2v+9HRddq6Tb4Exrwp0MOV1EVYVfLTceAvlhMQtMoi/VMuMJ4K0jJ0+fUzbMaOfSdbY0flEmwUmftb+2vWHWEU1pSUBS7T4URIv40mTM6EwBOpasfFEHyfHcICbgazgYdIOlOsaJQipjl74XWcxczM+z/Dm16m2yC+jQk5eMloNYiUCdBvEEvlMM8edD86a1i08rMSAB6z0eIfTpiynjzcUhh3ffAtJBx1gvHogcj5z18PPNXjtXlJB5MWcqk6J/nj8gaDgEzpZHQCYWnDCwVzPNHdyaKDqdbuDMpiBDTb6U38LfwRogtSXaytfbsqxDjsXT32lBXVD04TVf0ItsfEyrvhV/lAXe3iQHyosmvG3dF600QNI8E+x+jYaOof7jjzf+3ekhV2wmruLoYYY1xITDfpRoQ0RB37z1Ax/qcnZWOrWagvTGajTIZZelvY6A4O3u+xM0iyXad+CsxaJBcsc78fDv86CA5Id7LrM9r2f894h7BQqNYzgHqp2e/xG3xT+gEdFNsNTM3Bl3cbtid/M6S93dtyCk0C6XZk6ryfSPVQfiSM3VeymLv0rtaPgyQYvBFkGlWp9UXDFvffiPE12jAh1THAhQtCw==",
     salt="08/q2",
 )
 
@@ -1095,7 +1097,7 @@ for scheme in SCHEMES:
 # conditions does this transform meet? The cell after the question measures it as section 2 did.
 #
 # - **A)** Total attention, not sparsity: each key's mass falls like 1/(1 + t/τ), but a_t² + m_t
-#   falls below 1 with t, so a band's Σ E[e^L·L] drifts down.
+#   falls below 1, so a band's Σ E[e^L·L] falls.
 # - **B)** Both conditions: the offset divides each key's mass by 1 + t/τ, which fixes the mass per
 #   range and also makes the far ranges sparser.
 # - **C)** Sparsity, not total attention: the offset sharpens the far ranges, but at half the
@@ -1137,7 +1139,7 @@ assert check_choice(q2b_answer, "07cc1aeac80912294514b1974e89f5066ee78abb11a7847
 # %%
 explain(
     q2b_answer,
-    "sealed:kmGy789av+KJkhVrSl1x52WVYoi3TNexpMb9cSUj6oZQZWHsrS2BmjnC71dOSAZX6MaLr6BtBp2quveIG2BoNbqrKIetEdquCNDmuPzlcMlQLuE+cvT+ntIiJCx+XEw73GwbL/AEtHHv8U4sJj3zjIVL/KqiTj1Bsj9ebq5FIOaU7P58ieLovW1lYRn5yBLqArLTmOvYiOZopUmoFIOlwH5MS9meiTwHeh6lp47O7hI2OxoSD929YR+bOD4ch44ZpDER+LmrwZ2jcl5U6SUDaTg+InUkC82I5abBpvhf+WTdMmWXy2umFdLXYFyUEm+BScH/QDQbdjSyGZZQJN7A4etAaCS9qC3eeflKp6VlgSYl447v9j+RuJCw2JVztrBbxkSRuO0w9Vrc25ITqNvT4V8lH+Ia4StImxmUlqD62AzXcVBMHerrZVnrA8/Bm02zSI5UyYnXCLd5JGDM6gfmxASCZx2j0m5PMAmK6ZVAL37mjzsWM7jGgEJKOl9joR9R/BO7K5fYVKZrU37kf74owxUpeXzmpRalz5gqSR7o4/wSQ6l6dln8/5yJxPAjseZAr23HTKdJr41kWU/HlqRbtb0ILE7BvhMm3Uo/7uUyd284uwWP9UuD91iuq+LBPfZWC5pU2nIXr3E0LVzBjGDLiYko6F02k8XZEQOEqvp0qCOLHoNvoq2gLRjH76nA5QGz9BvcpamupV6G/FiLE15YI4CbCEOpmmPZp2NB6Ibk+HvPI5YPngtVqW7X7d+lYCnYu/BY5rcn0feGAI7y5C9K/Dgxvy1kks8GylToLL/TZgl+Jg9CLk0ylgjKyNt1PAErG5VhrHagf5b1bjpx6OGGDo1yBRTnXLN8AMmC6SmlJN0oeGe711zFBR+NaQAHPzwnVAhptDOn5+nMY34U6L36NZMyHAeOZBX4H/kdPOv02qOs9sc7BxWmI6x+GI6jnIrgTwCjXQtdtt/KlbDsJzkp3+y409sozajuUJSZnxi/Bx2tuFL3d6PeCazBqeV8vO+iPKcY+GmndIs72GPK26Itw+7Ln2qN/xEMlvXeFtmea9RJBd97M5zZR6kRbCpLVe6+ZsQ3NKx1NGJkulg7l4UqS/Gfyldaoli4YtcXwWEEpZmxIh3h889ffBM00mEg/cTQflCKDHl2CiawPprsdaYYnhKEg7BnY1ReLYoV7QUvvuvAu5w2u7Yc5oFmsduuK5iy3DeHPjANVhS1J8kqEiqhtkUjhRf69ctbfMxYq03CaH+1uS2yRrm/kAJE9/g3xfF0HbSNTuAQFi+q9tXEufpzSLyaOK3jH09fOGjvILX6nYPDPDZcWJnNKDDVTl7C9RqyIuLi5xP7fVYaE25vhVcM+WwaAOzo6r7K3POu6VIyFqFKDxT99Dxr80qbw9HDJeJ/gI08A1QpTFnSHsDTQTsXRZsm8DIwbIU7i/v1xqP2FEhfnJp0nVNkEP+p2kMZlnITthnBGq5YtB9jOfhXciq24Lg6UeHE+WABwTeXRISBqDRqCtcyARRcfmap+EQKVR75t9iONz3a3jLRtw08fWEyhcCCmcF3mHVdAT6tUrvwmYzOFkuWQm38BJTTpphQL0fKypFWE8fUnmIe6d0ji2IeHln08pmLbjUgYKy5YKGhR5vJEHe+E1KDTOwOMLEDbmRADwNnLqOA+NBpEua5mGDUPjf3aVyEYaJIJ/dTmDs1pA1W3YLBMX3cEbWItx7hZX95mxDEhDo1js4Q43FcmfshQkjWyfYg6Su2PNKyxHD8qcPS0ZKow+KANiH/5O8haobCzWTeU+2XbB/7mlRijJdCoopNhfITbbACemSnbEMknGFV1tM6if7BwORyxEj2pKHcUOEXNx60JPvK9ZPviKwUNawEK9A6cmJhxNdnTTJEkqWqC1qek18tvA2HRuRavrLk/sRw6/Z/4omrMu8Ip6LtqIXftscI3kvrPlsWDd1ubKrPwQia2tAGl9Iw5k+TA9S5uTHAC3Zb0sflHbyDQlo=",
+    "sealed:kY/3UxMS3G5YMaTj9HJ7ymWVYoi3TNexpMb9cSUj6oZQZWHsrS2BmjnC71dOSAZX6MaLr6BtBp2quveIG2BoNbqrKIetEdquCNDmuPzlcMlQLuE+cvT+ntIiJCx+XEw73GwbL/AEtHHv8U4sJj3zjIVL/KqiTj1Bsj9ebq5FIOaU7P58ieLovW1lYRn5yBLqArLTmOvYiOZopUmoFIOlwH5MS9meiTwHeh6lp47O7hI2OxoSD929YR+bOD4ch44ZpDER+LmrwZ2jcl5U6SUDaTg+InUkC82I5abBpvhf+WTdMmWXy2umFdLXYFyUEm+BScH/QDQbdjSyGZZQJN7A4etAaCS9qC3eeflKp6VlgSYl447v9j+RuJCw2JVztrBbxkSRuO0w9Vrc25ITqNvT4V8lH+Ia4StImxmUlqD62AzXcVBMHerrZVnrA8/Bm02zSI5UyYnXCLd5JGDM6gfmxASCZx2j0m5PMAmK6ZVAL37mjzsWM7jGgEJKOl9joR9R/BO7K5fYVKZrU37kf74owxUpeXzmpRalz5gqSR7o4/wSQ6l6dln8/5yJxPAjseZAr23HTKdJr41kWU/HlqRbtb0ILE7BvhMm3Uo/7uUyd284uwWP9UuD91iuq+LBPfZWC5pU2nIXr3E0LVzBjGDLiYko6F02k8XZEQOEqvp0qCOLHoNvoq2gLRjH76nA5QGz9BvcpamupV6G/FiLE15YI4CbCEOpmmPZp2NB6Ibk+HvPI5YPngtVqW7X7d+lYCnYu/BY5rcn0feGHomm+C5B/BMk42gkwZUGzUjseLnGdBN4ckpAJUR8mgjAz8osWTYrNqqDb1KcMd/qIXUwhbUl0sl5URHdCOnd2P68/1eCHJhleC6qgtAk4x+SdhVKb3ggVA8pW8PmqwsaUlEU2IXOdt1hGkmcLRP8UfwaParpyKus6tFpByqOkjtdToC02ZPnHEapVB5H+NmZwqn0LnAz3/a5xtsgzbTpTNLdnBi6Qlmkv0jiOLzBT7nHr/lv5q65Iacsp2Xcc5Ml1KFzeaEqxPfe3mKCtiRJ1vnLCdySYp4GlXeZbMqeGbFCbCIfY7r3dIl5Ybwybi8t6Ah63o0xXLXLw1QOtEn5etpfiH4HoZisKhz7+oENdAln3X1y/oKfflOLHTd7AWLkN4zscecPiQ/Ug740VhVZLZ0EpAltqO/Rpd0pt6BVuYFNhcrQEzJgsAnIOSdEChyFPSvxRnLkt3xtjKIkxPhXTKBe/1zCcjq8e9FIA/W/kUwGsqc30rba9/rB/3c3NGqY3/ubuf10CbOaNqPqW1oMeXX+beH9noPVARXsiqbNKDDVTg2Dsw6wJ/+s80P+cUMWHzo8gxkL5WxbBbjz6fDS0OqlpVc1C68OBVL69GY7sx7Kw83dd9wvyN4uRQ5s3PEpW4DdH2tOWdVn2CR0LMRj1+OvheVg8bsUjMdkwRxuDf/aihxfyD1S/wvAHbVK5ANrI/8SeWT33fluEe2QoDUThGveF5GPpjMtV4NeW00OOC+h8BZPUxfqp5bFISucxTmQrg0vcmt1lY6EhZM2yTpOGmz5Tra1yp7AEgeVDmfmHYeBrJFfNQDby9BMCMSbnm5ZoJhIlzUPA0T7+ZXOdj8mOeS9cvjgXImMHyOlHVLEQL9MOvkDfm5RW0p9Na/E7pFtA+r/imyAJS2yKkeIbqlBMaUHnT9mpQlLmoOJYjPHCuGEulmkK3EtyRnFlH90icoU/3ZQhLUpaRLNmvEv9zfyfZuxwnXspZPXzNv6kOLGYj3yobw/aIXczWXeTeSFbQrt1EMtzdlft8RHgbleDvgZKGSnbwZwgGVVyIA+j6qM7Lkgi0m4oavcRK8ULQCtLOfP75P5hOMBevgNINAmd2tgxNBnSjJElPWrDE/Ylw0s/QGFV7MXmPX/rMRw6LN4rZ6iP6EOtqWor4Wa+d5A1kyuPVAKQttraObV3QuKm5EN2JY+7RzcEtu+tCyOX38a1Ij2VPKhDgZh2Jlbdj8KiG06Czkylz1XNSccxozezCLiPBkOR0nWTy7+ydDBX0tmU6/wLUCcRR7P/IDFMGEWe8PomRJrpTSu1sL/XevdnFE=",
     salt="08/q2b",
 )
 
@@ -1166,12 +1168,13 @@ for i, t0 in enumerate(STARTS):
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q3
+# points: 0.5
 
 # %% [markdown]
 # **Q3** (a deduction from section 2). Take Gaussian scores `S ~ N(0, 1)` at every distance, as in
 # section 2 (not the trained models of section 3). Under the scale-invariant transform, how does the
 # near keys' share of a query's expected attention (their expected mass over the row's, for the keys
-# within the training length L) scale with the context length n? Predict it before the
+# within distance L = 64, the models' training length) scale with the context length n? Predict it before the
 # demonstration that follows.
 #
 # - **A)** Like 1/log n: each doubling of the context adds about one range's mass, so the near keys'
@@ -1205,7 +1208,7 @@ assert normalize_choice(q3_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q3_answer, "bb019bb60397b7ec2cdc49e8be90fc5ab0c1fab164ea06873674cecadc7b22ce", salt="08/q3"), (
-    "not yet: reread section 2's measured total attention per range"
+    "not yet: reread section 2"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -1241,7 +1244,7 @@ for n_keys in (256, 1024, 4096, 16_384, 65_536):
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q4
-# points: 1
+# points: 0.5
 
 # %% [markdown]
 # **Q4** (predict, then check). Section 2's fold test asks whether a function of (i, j) splits as
