@@ -230,7 +230,7 @@ assert normalize_choice(q1_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q1_answer, "1a3faca7c5316e5311409a4a86da0e3447e99a8eb996fd4bd5a683a7ffbe9356", salt="09/q1"), (
-    "not yet: reread section 2"
+    "not yet: reread section 1's table"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -350,8 +350,8 @@ fig
 #   every place of 4 to 16 pairs and so rewarded no place over another.
 # - **B)** Only the last place leads, and it is read above the first too: ALiBi's distance penalty
 #   favours the chunk right next to the query, and the first place is the farthest from it.
-# - **C)** The first place leads and the last does not: with the queried pair at every place in
-#   training, nothing rewarded reading the end next to the query.
+# - **C)** The first place leads and the last does not: these models read the start of an input
+#   best (notebook 03's quarter table), and training never rewarded the end by the query.
 # - **D)** Both ends lead, the U that Liu et al. found: attention favours the two edges of whatever
 #   input it is given, so the middle of a retrieved context is read worst.
 
@@ -389,7 +389,7 @@ assert check_choice(q1b_answer, "1da6a9f4d7b73bffd81e56356f6f9f7e385bfda9df16c04
 # %%
 explain(
     q1b_answer,
-    "sealed:oMcvgOtRpEXa3wo8TPHZ7+bpLJ67WMybQ1UyfsfTT0FGZlPl3kdrWkrWjU9ZKCIhufcUclRolg7MdXb7aXAqXC203Rpa3OhmH1uSdXYI8Hvsai7e3dlg4EYfl3SDQRpbEpPWaJlFDSW8TeZZ3hvqtkTOKkZhhnsVju2CdAVbGjaStilPibf0UdrZ+TxSYVKTf6c1PNWJwYMDl5HisT2clQT5DPf8p9Lnb82j2asLMkLLn3JbP31LEYPER10pDw10yPDGrbIAb233EIuO3nKt8jEbC5WRslCbUZYZA9zPOQ8uEhJFUXwY75YBMv116Ca+NhloKiyCy2lY4PWIL+x2HsT3wYkwT8ptqD+t4lj8HBof30saxG0IwKFmwgM1BpGfHEKJd7+eKuOoBpTavwhrmg5ODIyz4Eotn4ITV+4L0CrVSVMf789RxStWAJ8i+t/+5u2ngOJZaeIpY9yXqAQiaoQ5dW13+kMzVjYuwpV5o0/Zm9/FFOD1sg3Jr/Pipyz8vQPXSEoT5NgHDav6C8DbBHpsflE2SVTOfhOT0jXy3CgRluNmfOBb0aXahCjoAkVCVSL+R/kwjTaN1CgiZ4oQ3BkJ4G8EwT9IDQzrDw4BMpBjdKYvL/m4tPtzNXC3FGtcVdByC/KC8BL3dP3l2X9/GgAZW2vjMw8I3Sr/I5M1V9qWrKUfAHmQq7tBzHKtKUp1i4XN6Ig0pY+Lg0rGQWXw4kpLe+kgUMKQGDnBgSmsB7SQ8SrQGyCW3M8Sia8BIv5zEd4UYmOeDHxVsDux1L6SdI+3OClPkraLSD5ds2x+Q3vLxprJs2QLmPR2RivVFaCrG8L8hrpp9VAU8zfDcVUl9fL9du314w+PYD7X/+5+6PkRhdDcNoiOesf9hCKLvkf4Lrr3nWvN84rbUqhUF+m79pycKOypoUYQ4Fb+voSychTnC1ACfhMqmrsXecJH/bqLDdd+BYhsq/bY/F5RA04L5jPWBaLiVsU8qnM5spUcLc6/oApV8djDFUAvvsft9Zx1ewdNf4X/5zh4lB5AJUZ77CHYzTCnK+i73ImTKQ39s95qiPCmf9B6KH30NGAD7NklIGtHUX1MJ1/6LmGXo90qfg2n0HLGU6JdKUZ6EFPkR3ItwyPilt7p82d3Z2oLoHUHnBad9B4WMpMpqqGLjzt95U/zhZk7bRFfZ/SsPDuDkqezjMHTOm+Yt99lwVnjG+qHas12EtqPFj1GjMX0ydduNS+F7wRBRbX93BpT8tEwdeGqSdq7bZ5a22U0cjQRyLnZ50I1slZ5xfbuFYi0/4bDLkKQ6ZyJ1B4bp9Hv7lGmJzCyPOX2+tnTRxhUtlzsL7XMsjyP4FscTJqGn0vQbe3+Cyl9iHszkwhdYlxi9gXEN84EBR9iTmFmervq4jhsQG7oUVCX/urJ6Z0SUZKazB2kIfFpkF5H6XtYt/fk/4i+vI9QoQ5r5CcO9lC9bjFg5hlZQwpKyxtwQC6fBtN0h5+85gaq6LwdB2qZ7ryE5dvWrGpP7pGZQkwf2/iKUySjBDsKn0fsPPwqMZtz+7SRpURMnQPUNKH5KSFelYWasEo8U+601KWd/L4JvW4axEEyHKEjVOdbhuHG/pIBFI9vV+GfFgCRPkpDDQQaDul6PtUOA/cMrPk3ZgHq69hosElGbSr0VkAKMJnJe2XteJzLbg760O8GTDgThMLfggiR7Julsf6b+AJ3zaLii6qVN/qVtz1JO8Gzue7UwzlhFdI2+2ZA7uIxcq20vIyPYLMiThIOwFNuG/crZw6mEJi2Wd5bCeOy4BPg58rWOp7NSJGMzrrtXoDgxJYjHhpN/arSiNZTFkbKqJIlEqkIK5NtP/uLV6hiHHgjLQ95O/IhgzBOyvoh4rbrsScUmYe8nLKTilGo0W3m7EnufWGLWYJ5/pcmKEebAVF51Duq9kaHeKL6KZ7F+PHk4qB8ATm1eW5sAUhUpS0lXKVGg2nLLwt14faIgw2V9Udhcd1X9W+RMHEL0EBpzSUE99TvxsgH1ZwYEJAA8rMSK3t0J64ITn7MKlP+SJNHmk+/OLxQkTTCX+DjY48esl0AUdorlOsLym9yYvBZoIxxR3Q0nnMK7LpDZkO/vslw/abD2CNmU7xpzQRr93QCKLL3ybEk09EnaqTys1iakm6uIe6TRqGD6S1im4c25OqDF/GeoO/SRzoz4DpJh53Qyv4COKdI1cxAeVME5Jwb9yvpFq61yfysRyuDpVw4yfgngKgSa6i1heP98T7uu+BoKTCTLeq5AX5a98LLRWhCyCh0eBCd9L4qNzW9LTGwQAnYn0jfmOuhLelg1+HGS34P+2eLWIqNDINrYu09Js4CU/oZuUqqpoN/oU6Y9Fml2c7z/Hu/rhqFyLt2hMrJEGKURe+6nwsEM+LaKlCgapj0gKTCeumHZRzm3y6p7aBJaLPEEUYweInA0Dwi81tWzKLzOwqBXIDCF2p4Q5kM60TSn84BdtpIzvmMiNP18ILNVWHq/s1nX5p8jclZtASXT6KUAoxdw5JAzUhhW9oM0lbPNXRqJq8+afzghJrxIGCXifCBEjm865gipT8B5QPHG7eC2dGO9f+DENAh8erVdGxukd98nQsJsAH+ZGjuUC1mGAnDOhaclGq+WGk=",
+    "sealed:KiU573EFCQxQUx/vUi/eTubpLJ67WMybQ1UyfsfTT0FGZlPl3kdrWkrWjU9ZKCIhufcUclRolg7MdXb7aXAqXC203Rpa3OhmH1uSdXYI8Hvsai7e3dlg4EYfl3SDQRpbEpPWaJlFDSW8TeZZ3hvqtkTOKkZhhnsVju2CdAVbGjaStilPibf0UdrZ+TxSYVKTf6c1PNWJwYMDl5HisT2clQT5DPf8p9Lnb82j2asLMkLLn3JbP31LEYPER10pDw10yPDGrbIAb233EIuO3nKt8jEbC5WRslCbUZYZA9zPOQ8uEhJFUXwY75YBMv116Ca+NhloKiyCy2lY4PWIL+x2HsT3wYkwT8ptqD+t4lj8HBof30saxG0IwKFmwgM1BpGfHEKJd7+eKuOoBpTavwhrmg5ODIyz4Eotn4ITV+4L0CrVSVMf789RxStWAJ8i+t/+5u2ngOJZaeIpY9yXqAQiaoQ5dW13+kMzVjYuwpV5o0/Zm9/FFOD1sg3Jr/Pipyz8vQPXSEoT5NgHDav6C8DbBHpsflE2SVTOfhOT0jXy3CgRluNmfOBb0aXahCjoAkVCVSL+R/kwjTaN1CgiZ4oQ3BkJ4G8EwT9IFwv6SgALPJ9jK/MoKLG48Pp/anexVXJeUdc3ateYkg+/fLLu0nYsWE8ZVmysLwVFiDm5ItAsS8+Bu7QYUmjRvaVFhX28bSEi39GU/sUovpTcl1uDVWPnsR5Ne/s3UMWZEHyVgi7+B7/U72mUGiPFg4cKluYWIrshIZ8fLDeCATlAvGmxwfOGId/1fngdwbycHS9btWB/WTLA14zVs2MAj6BjDzGaUO/uGdS1m6t/sQpW9CTUNAEk5PLzfvvj5g/caDfI6O8qvLkRnNHdcoKCKJupyDGdvhWhZfWi2WSOq9GNCKZbebbhqs7fZ7enqEUXvFar9Nvlf0+1WhdVK1drtZNeC4VfqPXASIsjEZo47LPIoQcET0JK4znKBPbmFcI9uXh9p5UZZMWotkVQuMPNFR1u/YLjpKd/fQtKY8r6omk5lAxHNQhruzqQzX63L6u7zJTSMwv7qpltwPSmSZ9gNjHlfGoWqYk5KGhWAmwdZQqoKSSHopgwdQ30niDCW69cZ0Q0GBa/AHIq2Dq2jtD0vXBrKnsIvWYRnA2D9EwaN5ttp6fI0i919EWrhcFzaRtTI/m/eWbCmaOz2JWLcXbY+5EmlAT3Cr3AI5E9C4LGRGhIwZ2xxpo3f3PbqgsOE7ulzEhX6Md5ILn3Fdr3IsAAhi9gfX1SxvKIoAl5oFstwqP7G9uT8cjTJ1XUnNnT4lhJ7s2poA78N2C8cMrurtPXCBZL4gmxe7rMqWjLtEcRCcmThUHQeO38Ci5gg380xhsYIUB/6R7SN8gWBQB/B2F9fbvv9yl7WirgSxfD+eHJ6ocWSpnT1gjlJPpumU0Poi5Y/+L4usuwv4xGthlr6mg5s0uvIi8p4BJOFhlJxxcoQC2fCpBwxo2+owSn7roLCz6Q5fjU4M7G6WsGr5WeRQASlPyLUmHlHyFP1l6pePozIJto9fHQ419bmgWdIbv9LmQdlo6PsUFoB++i1Lud9r0JvSpY0hRzEvUfG/EPnuuPxcZacM8hHvfJHR2cPmovCCcEDvV5e9BWV+EHrvUqaVfq7MRs/l5Gciv0UkAbN4LOMCbbLYvWPhjxy+tVHjQEwcPO20aY6tSs9M+y/yR3hLbigK3GNPOepj1JP9a8sezJ1HJhB9I2+2ZA7uIRULeBsN6RIfcGAghawE1mD+t/NwOlHIjiFc9SCLD+9Qjx59fTP5nEAZGP2f7/F4T8jYoyDElD56rXiMlDSUbNqYQlD7VBYoM4LbKNTLliCn0wPR51a+oohXULyPtg4KS5sScUyp71nqSQglG+wCjzvUjkLy6HCYF18YcmKEeBAVZ2kXzzomjrJ9qzfYXFveWtrLJ1AyXncXFsExxXoig3DqQQg2nAYA10rr+kygaKpUtsddsDp2mTJ20BzAQjnz0Ao/2D2+IL0p5NEYsa47ZcOH89JesHWzLdJRqsU8ZX00ijPPJyuH31RuD6Y8tK6A5XEN84lLML2213IeERqcl9TGNxhmhPoLJLcEm2v8lm66aDnTJtGqJ8zVAq6iBPMKj3jfgrncFvf7i3qEvUk2Lycs3bT+2W4i1u3Zos8r7GCfnfpeuAXzc39z1FwZvXwv4TPqZIxc5EcgpOtp8TtjvyU+ewnPunHjKDuEA4ka1z1LQSOKy1j6L462e6uvo7aH6eMO6oTnRHqZDdC3kQyiB0dReetaMhZym6LSa5Uw+Rk1jTy/W8KqEyyu7LHy8b+GGHT87vM7EuMLk0N84TSvQOrkqgoIRuok+U+lngnc7h/C7g/BqdzLNghMaIBXiVC/+7lExJKOmfJ1CgZ93mm6TMMumRf0i0ziesufBBaOeFWFVlapPHlHUivFsezPa+LAqcTpeJWlh+TpdY10nE2rwDSfsNz+XIn9rntMbQW2Kv/5lnSo81jJVZsgOCQ/3HW8Jf04cE3A1mR59FzB/FPmwvcqgobu2kjJ/+c3HekPGKFWry6YUjozwLrhXXWunS0J7P+vWOVMM65K+RdH46i9tp2RFd9QTyYmLuUihgExjDOgTIwDauKgjFAt8hYNvgV4ziLCPYsPI1EJQAt2AvHFE7mHfnePI0gmB7tAmw/YQ+AaanCg+Nh8vUITqQJOa9wwfgK3ANSuHIT8+fDE2FwY7WqU+yVnUlgwaho3DiNasqWO4YPFPZ6iDm4p5ayTIBogizjUhgkB2aoHOOBhMb5qtwrN8EUUee9h23i8W4vCDppXUtRFbzeR6pq9RvUjL6Xy0/Q3hHM47rhcjIW7lSMP7AW3Z+O3AuOkU5HgHOTfoQqU6kOijOer2GcwtHBuplPJjImgH2U85UdJBRv4eKfCO4UpI90dMBdh0c",
     salt="09/q1b",
 )
 
@@ -469,8 +469,8 @@ for s, edge_model in edge_models.items():
 #   unsurely and the reducer loses only where the chunk with the key is misread.
 # - **B)** Close to the oracle, a few points under it: the chunk that holds the query key is framed as
 #   the oracle frames it and read as surely, so its answer outranks the others.
-# - **C)** About level with the full context, far under the oracle: the confidences are not
-#   calibrated, not right on average, so the reducer cannot trust the most confident chunk's answer.
+# - **C)** About level with the full context, far under the oracle: the models are over-confident,
+#   every chunk's confidence raised alike, so the reducer cannot trust the most confident chunk.
 # - **D)** About level with the full context, far under the oracle: a chunk without the query key
 #   answers nearly as surely as the chunk that holds it, so a wrong chunk often wins.
 
@@ -508,7 +508,7 @@ assert check_choice(q2_answer, "668116fe99b1294bbd6b9ce59610f959b93029257605e4a2
 # %%
 explain(
     q2_answer,
-    "sealed:fylt1D/8ycAEvDP9wim4mM9eVnn2uEI302MtwmTqun6KK53QDPNeKTEvPuhl+mofXLpSxxSzuWlBJaPRplQylDWfCgPgnqWQhXl0ZdV4fihx8/B4n6DMaPjk0IfKtvS0XQ4VN1ByDcxqTV0cdMozoHA9Tm7IYdvXFy9D86tbUe+0fZ+bvVNaq14EJIWdsQ6WinVLWaz7HDzPtdYWsYn1nP/BogBZMnomp46pySoBoe1Qzj2DJFQ9XQDyOjo4Zy+LYT9+sexEitJgpjsiXSSEcpFwwKEmFVcCkb6UkehJlbirXwWFOpuBkFMSk1qIW7+843/MUIgVdFcZiPz+eyrycmcLCZXYh4RKPm04XZXdFJAefc687kkh+NQqnGofa/hfJbjcpYCHQkbPWde5MSAJ46qqIHnBecs4k+jojRSylRS7ZaxIlIehB0yV36fISJnE4PdOtmDg2OhdVMaD7fMaVvpJc71lC1SPwFZ6Vl1Yce61BGzp2gsjEpwvGbPuX+3nVDStNRr4Exmqa0Ji2cnIxwhDiTQdDJZtvLj4Cq4O0TUu9UBOZT855gTGRZ1GXv98fVR/uOK4pKC6E1EWMZ5gNa1Zgd3JnDSv1bVzUcmlRUuh1xzGg90QhWzopUtTJhoEYxF5Y4oQmvaP/BVkXBKD1Spo/Qguz60d0ODOWfkALtSqYjhjco7g3xE22ndTlPGqO/PlvsYtcmKS6tVd5g79AGJM5We9vvB9tjFPiG5lELJDMUdhieZ++UkkMb4WmQQfgqL7oLeitr16oGxhtn3b8AxBl6SvmyRS07nGfuXCwLZ/XXdkLLvAXAuOojsel/ItEXC8MUU8/PyIxB8pLN/bJ0GCGHHrGKDWWbV965A1QwYHdzdXLI+cOa5/l7wHagN5lJhaycCgj7lWQ7VP8VdhN0aCIE4WdO7yvbBrCNUNSrka9ih1oxxgLvxigZnSIKDXICXIGm4IwS/MqUFryKun278U8UXHdFc1bl3Akgim2y+Nimxf0KY2uO/58eUvAFPd1zyTlONuy7p2rlXxw/D143UMgOSxb7r+aaWQeqK/Mza09W519mwrJfCC/x0zXlFrl2762v98e4FTphDmq2x8aVpoBOVzVkWwCAHagShN4n1pfkplZSbQGcgn+FCPK5P3EjuwC8KT/iDv4nJYMvlvpU+6OM1GGUhu7R9qcmGEAWdSsH7YHUTfFqVRB8ZhLBzWd+Q2dGYfHCxp3gTpMB/Egc+lbsRIVcC02+tvse5UrAyJUIG4AiBD3DHml6djRkpvFF+hfgu/eYBHj0CUwPzniT00akhjFyZpa96kulAT/72hGt8nWfIMV2qBxoEWjZazaG+a9MlWzO88XcUbEjEuj8Ebdtn7x5Rmdg2Y+N/6t2dGLft62hIQLKk7IlR+wAhLNMwJ2qej3NHJ21Q8SdXq6T68PELPNi0Bs4KbljGhYLJawGEgXD/JkIHY5i//YXMtF2Nvs35xv7rVojJbU7anK/pG8fnF/yeC/cNuSLM5vRYpMvPHFr69gVtNj2lE6XR7JYtjGuO10kmWmYb26FMVxZzohuBTzK6bkO7rV1hvWN3beFdzLQE2vO0e5RlWMstF7GPnUcv4PzI1XGpxJ8HvXBvFi3Fjm+yeAm7NYyuCV7bqod66KlNkidSEsXuukV1iuH9D48e6eGFcQG7ptuVigtPjTs3Liz8Uc1IeaHY5ePBZfKJSk43K1X2TZKtSNlanEqoHzdcSl/q/bIM8/6BntxZV2vM6DzdDfKQcyU6i1m7+wh+ipX9PQz45DNJyddajX+A1DKiK38iy3NxUgksfG7RQr+gVNsjrLrDzzZm3pmJVMSncudjsLCuQBVrDYoraqP1UG1CltStCnnY3CFNspnnBv3TFeaBXY3Wl0Z050B6ZI7V+XXz5lNoz+NgesQ9KauXbZ8/+cHyfz73FT+Ag2nHW7d2dkM/7qY/+aYDu7Lu9GXNp1iRg+rQWz3E4LwOW4kGJWXqJBqwxfgNZqGx9JSJ2PEgFPM9/eavTEwH1C9tOllU3eik0k8suGA8Nb1LXhlZiECHlBA+MgefOkry+Ve0SF7Nf2zVXb4hn8UDxpaM/96xPrzz/zrcLQlYVKiXb/7WFVzpzDs7gwyGlUPfl54TavZdS+vbnk1ajKKiL6Gvr1D3gcr587VQvyf3TQyd2kgIjcnNNI5gm5No9mG605wDS1JuLOmPiZI0knRg+wkH46WK3ET9WKfRjeERSDt7WFbc6CErO/J90thxoGx6TM/DquV8ojv6zTGio1RXEorciRglelkFRQYnmRWScgF0VXUrv+mfWSmhfGIPmePI7A+WoTKsdz38O2EaV07IWFpO8WVcaR69rfzkVedMuCAptBpbPmvNDp7s+/IMA6OqGsVWsyS6vVcD5+BmMjvoL6vmbWrC7JLEVoDzsP0PkbHFY1ZC0fERX2UKglAs47Ya3qGmVMWgYxlfuxRZds7Y5eBfvdTcypNsiKJCVih/vkTnVd/gQioELxx6/pzsRoTfcvUBPHPKe7BNu1JQfDaFEntYALEabBYSYKXWD2Ibo2JZZ2nF2iz1t2Iw5OalohBc0tUVc8/fFBCqraW1Fe8b0E046tDcIlYAK1Yrgsf1WbOW77aI6fbgENqsUTUO7SPrrGfgBgf1g5Ta/kjTYEcaurcWriKts//QhrOwA2LFG1+nC29hR3Aeq/FbWG6N2udE+QpbIUfzf2rZqNQv6m6hBk18Uwgll8gnDhGzt3Z+UsrhMOYrB1aEg7tNeVhM1WH+uHspQg+CSnbHYVoK/REVoSD2fxdpBvb8gMFhsNZSWloxEWMan3PIUfEjUBNXxLW5QLhWB+sWpoW7KXD7JC1Mn8G7hSx9gm/x9O144BXeRnFkMqhcUWWoGqTfvnLgDiEzmFdqds1wBvL2zvpIfQp/v1Pk0QYC8i6NXCyOm29gru6J1i0ssYohfpSYAKbosMzQTMKye+balhEuls+3DifM+p7ZXzJFn9LwGT39Sd/aIUBZjfA8vx3FRzVjWHuEx8ukLnzebBW5qbpqG1dD5SDdEfz3sgvI8ltkj5FXUcUSfNNghC0cKu1uQvNOTkVIbG6opWKk+/frX4iUfoHgrbXoS0z+p2RuWe7iXWmPMFfHoCDfFPhYJFo0cQFKhEAebkN25B5qY7hoRIqHItu3peuMw6NPDs2qtkVsn5mehV8lixvz9e1RSFq1lLaL1t+c2ET+EejFYhlzFTEuyrw==",
+    "sealed:WhYAG0zltSXQ6yiopESQXM9eVnn2uEI302MtwmTqun6KK53QDPNeKTEvPuhl+mofXLpSxxSzuWlBJaPRplQylDWfCgPgnqWQhXl0ZdV4fihx8/B4n6DMaPjk0IfKtvS0XQ4VN1ByDcxqTV0cdMozoHA9Tm7IYdvXFy9D86tbUe+0fZ+bvVNaq14EJIWdsQ6WinVLWaz7HDzPtdYWsYn1nP/BogBZMnomp46pySoBoe1Qzj2DJFQ9XQDyOjo4Zy+LYT9+sexEitJgpjsiXSSEcpFwwKEmFVcCkb6UkehJlbirXwWFOpuBkFMSk1qIW7+843/MUIgVdFcZiPz+eyrycmcLCZXYh4RKPm04XZXdFJAefc687kkh+NQqnGofa/hfJbjcpYCHQkbPWde5MSAJ46qqIHnBecs4k+jojRSylRS7ZaxIlIehB0yV36fISJnE4PdOtmDg2OhdVMaD7fMaVvpJc71lC1SPwFZ6Vl1Yce61BGzp2gsjEpwvGbPuX+3nVDStNRr4Exmqa0Ji2cnIxwhDiTQdDJZtvLj4Cq4O0TUu9UBOZT855gTGRZ1GXv98fVR/uOK4pKC6E1EWMZ5gNa1Zgd3JnDSv1bVzUcmlRUuh1xzGg90QhWzopUtTJhoEYxF5Y4oQmvaP/BVkXBKD1Spo/Qguz60d0ODOWfkALtSqYjhjco7g3xE22ndTlPGqO/PlvsYtcmKS6tVd5g79AGJM5We9vvB9tjFPiG5lELJDMUdhieZ++UkkMb4WmQQfgqL7oLeitr16oGxhtn3b8AxBl6SvmyRS07nGfuXCwLZ/XXdkLLvAXAuOojsel/ItEXC8MUU8/PyIxB8pLN/bJ0GCGHHrGKDWWbV965A1QwYHdzdXLI+cOa5/l7wHagN5lJhaycCgj7lWQ7VP8VdhN0aCIE4WdO7yvbBrCNUNSrka9ih1oxxgLvxigZnSIKDXICXIGm4IwS/MqUFryKun278U8UXHdFc1bl3Akgim2y+Nimxf0KY2uO/58eUvAFPd1zyTlONuy7p2rlXxw/D143UMgOSxb7r+aaWQeqK/Mza09W519mwrJfCC/x0zXlFrl2762v98e4FTphDmq2x8aVpoBOVzVkWwCAHagShN4n1pfkplZSbQGcgn+FCPK5P3EjuwC8KT/iDv4nJYMvlvpU+6OM1GGUhu7R9qcmGEAWdSsH7YHUTfFqVRB8ZhLBzWd+Q2dHsDCix0wwXhNR+BwNSzbt9MRdejmOUhtO9FpwndHcitSixe3X/537UqWUd5QUjgZA21LctJmA+Agebhg2liYEp5BSo9et7w7FAR+a/oSNViWrsZUTmXg54AyYi7cifZ+oddwO8wUsheUTAliNpfI5mgjpR7fEyesIqn6mkFAOBokxcbYqUoNAYy0QIFMMQJ07Dg1JjO0FQkAMX54Tm8PEyKAj0H6taQnzDvYuYJjm07Ei7IlZCW7T+tdGx+XHInoTF2trqArTJIBbzpM+sDsvXA+iib65AnUvso9RBhNPzBALnykFBGmywA7XR8YIwrCKqz3w2Gm4Ds6FMPwYC6ya9N0++Agb2lRlVuC57SLUt5ME1/seVcowRaMoVF4WWpTYL7PmY4HX1xYo7wUQeX0DNlmanJGXPEJ2SFS7r0vtLqLV97idCeuzmsm0Fguitd78DyLH1VUW7joflih9LhSNydgSMUZkwabjc9db4XdO1LlJeOxHuVIbUdJkPpUacMi90Xnv2pPoAt/Ks1s1YRs/V7DzkGdrgcygukw2XniwWt6DEbSnt6ANNpN53sWqksDfud1sH71ctM1k8ZVKNb67wPMobveqjzzYz+5XhWPCeMnN/vOWmfCFrbeM/B7ftZWk329C1P33B+G1N9pnnZ+meef71YYnnvlKQy1ErQNvRkVGO8n8so651b4ltWZ6TML874fi/QzrHDCuw6wDfL4d3TmM+i4JK7Zp32tfqwAzh/gzRwrvUWimk1KVec/FHLEi6WCvg6Nh9D4zcZdTgiOUITII5leL2eUUisWNoLnlN7anp1lIM4TQ8JIVjNyEUqAWnnGFqEi67ViOj+AewDF9pOrgk0Ioxm9lf65fxyv+4L/Ce3wuNIQ1BbNW3Kt6aQGTl1DM2zlz2sQffo45Sa7tEI7/Pn1zeTAoarvGbwmyr2e+Y06Rokm+jYSmI1nAUsdDZKa5Am6JI7hyq1ohXekdqTf22rKId2nQZ70gn4sWymBDBDbLViPVFeGN7QE/ZxVAHZo81htFkrFU/fNv6jiF89juukTH2zkELTq7pmBwgXhUFATcb1SmPQkRUCGEjj/CnUHj8eXMXxNboqTK79G7NMlXFH9AKX06JFRZKmWVdAQ+5iOi8Vf9V6R0ViDpuLi/VF4vg5781b5qTd5UnjnXbkTJ2851aX3a4K4b2/c73ZPuQKqnihMhCgJTVTwYq0a0Ncn1+sgwA+qMWwuyfObHFdj1fpilMHqultPhnvMGM0pJoRCID3gkyijSjCfqcZx88Nkh73tnMZ7jDA70ZFUvef/Rhr05QHAvVYmdERaQ+AQ5GPInWP2Ibux88Qzyx2uWh42NRqeLNkwUMoogRY8u3fQ2m2bmxEa4P7CQp1u2MP3ZEA3tnqpvxWbKa8qKEvbfMaI/dQf1n8Re/uUOIOxLNx4TKk3DDTAsa95MGrieVmsedosfAcjaYJzfLCisZRy0jvqFzSWKVuvMY2QoyEXPzb3b1pNQvwzb5D1lEY10UkswTYhmf03Y6StPBMIpvNgboq7sxTSkY1TXm4ScJNx+yKzvDHE5elT1ksCT2DksxD+Lk/NEY1dJOLkZxCWNSgy6tbZUiKQYbqf3tRJQnFu8S0+ivbEznbQlYxvm7lV0Zom7JjKV8jRHzHl04U+F5KBydbp2PTkaQDjlzxA46ArlNIs6u87d0QDND5z7cmQIH5pJtSMGqu15ciu6pv0AV4ZIgehWlgQqJocnAiNLqe+qahkx+tsO/D3rR1pPdf3I0y4ehSSHQRU5qHcw1jZg850XgO1wvNVuJ+0qYvsnKbSmducsTUwtHtT3IJMyap1a08h8tq/1KHMELaP8MhCxVMs1qc69CAjFNEG78nCu8w7bXV72AG6HBqeyIM2nu/1RDOPreGGyDcWrP7QTfZPlRCQc9fQ0/zWQbYwNT1Gs7H7kxeYbCJoO2/L+1ztZaFum3hjxQ07CSmAJg6xrWjMUUSQrBmYbKu6rRzBXCCMiYXmUuJXBf7oWNJDsZiu0kw89h7e2uZ1LSZZIJZQ3/EKhoxwRHfoOzUybjIIywl51VPP8zVfHCw/RYJUs6S+w==",
     salt="09/q2",
 )
 
@@ -562,8 +562,7 @@ print(f"the three together: {pooled.mean():+.3f} (standard error {pooled.std() /
 
 # %% [markdown] tags=["shows-answer"]
 # The reducer works only if the confidence *discriminates*: it must rank the chunks that hold the
-# key above the chunks that do not. That is not calibration (probabilities that are right on
-# average, which a model can have while ranking no better than a coin), and it can be measured:
+# key above the chunks that do not. That can be measured:
 # the AUROC of the confidence (1 = every chunk with the key is more confident than every chunk
 # without it, 0.5 = no better than a coin), and the two histograms:
 
@@ -729,8 +728,8 @@ print(f"""\
 retriever (mean-pooled keys) finds the chunk {np.mean([sweep[(n, CHUNK)][0] for n in learned]):.2f} of the time at \
 {CHUNK} pairs per chunk and {np.mean([sweep[(n, 4)][0] for n in learned]):.2f} at 4, and its end-to-end accuracy \
 ({np.mean([sweep[(n, CHUNK)][1] for n in learned]):.2f} at {CHUNK}) is about recall x the oracle's.
-- Map-reduce with a confidence reducer reaches {mean(hierarchical):.2f}; it works as far as the confidence discriminates (AUROC \
-{min(separation[n] for n in learned):.2f}-{max(separation[n] for n in learned):.2f}).
+- Map-reduce with a confidence reducer reaches {mean(hierarchical):.2f}; the AUROC of its confidence (chunk with \
+the key against chunks without) is {min(separation[n] for n in learned):.2f}-{max(separation[n] for n in learned):.2f}.
 - Scale-invariant + NoPE kv models read K = 64 themselves at \
 {" / ".join(f"{si_kv[s]['64']:.2f}" for s in SEEDS)} (seeds 0 / 1 / 2), paying the full n² attention; the dilated \
 models stay weak with or without retrieval.""")
@@ -780,7 +779,7 @@ assert normalize_choice(q3_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q3_answer, "69c1e9761c246f3b8606a8e0a9bb5b8ba4afd46d0172e8b11e01c4e60dfa80e1", salt="09/q3"), (
-    "not yet: what does section 2 give the model instead of the 64 pairs?"
+    "not yet: reread the first paragraph of section 2"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -1030,7 +1029,7 @@ for name in learned:
 # answers with the most confident chunk, which is not always the chunk holding the key. Four
 # changes are proposed to cure its wrong picks. Which one, if it did what it is meant to do, could
 # bring map-reduce up to the oracle with chunks of 16 pairs, and why do the other three stop short
-# of that? The cells after the question measure what can be measured without training a new model.
+# of that?
 #
 # - **A)** Divide every chunk's logits by one temperature fitted on held-out chunks, so that the
 #   reducer compares confidences that are right on average.
@@ -1279,14 +1278,13 @@ for method, (n_read, pairs) in list(split_counts.items())[1:]:
 # - **A)** Retrieval can give at most the model's accuracy on the input it hands over, and the
 #   dilated models read 16 pairs badly even in full: it cannot lift a model that fails in its
 #   training range.
-# - **B)** The chunk is too short for them: trained to spread attention over a dilated pattern, they
-#   find too few tokens among 35 to read, so a dilated model is best served by its full context,
-#   and retrieval suits only dense models.
+# - **B)** They read 16 pairs badly even in full, so sparse attention and retrieval do not combine:
+#   a model whose heads skip tokens cannot use a retrieved chunk, whatever its training taught it.
 # - **C)** Reframing breaks their pattern: a dilated head reads tokens at a fixed stride, and a chunk
 #   moved to start right after BOS puts each value off the stride its key was read at, so a retrieved
 #   chunk must keep its original positions.
-# - **D)** Their failure is one of extrapolation: dilated attention was meant to stretch past the
-#   training length, and a model built to stretch gains nothing from an input cut short.
+# - **D)** They read 16 pairs badly even in full, so the attention must be fixed first in every
+#   model: retrieval pays only on top of an attention that reads the whole long context well.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -1322,7 +1320,7 @@ assert check_choice(q5c_answer, "d641b0f8ba2583fd756f3d305bf233efac5e49b4c566e61
 # %%
 explain(
     q5c_answer,
-    "sealed:Rz7c1l0delkMeN/O5d2APkhygvDWJbux38CynpQMjcIqJPjgzj4Np37pscf3UJ1I7VmbmUs5zn4emfPoyAoTUS6nO8zOipBV65uwzaWyHVCrpTqy/n98+u51yUCgv2/bsFaQWfnA79aqdYntzbTeYflcvZLIlIGfoey0YACOmT631GQ3QDdtaS2nkQJF1X7klL9YBDuM2w0hNG95DDvG69h9VyjYxPvqDv/S8EeJha3n1lwBxEkSWsWuYriZNhCYsdzbFNjAW9eiYEIzMkCb/H0vh3ge6ESagJI5zluEOxdnIXcgRHyYNJQ1uzaXJlfnj2brpV7stfv12MNRXZfRf0weRbxp9eo5+PsOi8bgX/Js0RmnOPxvPiv/FyPdkdy0GzL/0cRnchywXtbw8En6hoVw0Ql5+Fgpzc8SQxHBrBUhV92W5V5Lv1ni40uAq/PwHJT6QC/UkGrVwtfACjhVEE6kTZlEOLJgf1SYTKgVsvYWO2dU3TDEdBWR6R94JdCzj+5ZQC5j4Dg7bTPODuXNSOw/tKYm4ArZ2RoTXNrluJCzFgv+w8UGENdNZPOFogSUsqnNrJc4aTPBrnqlfm+2C3Yq9OLPW2SXQdSX8d3akCwTUD+aSDl5LOJRinQkhkCK+UjR5fS7wvWRQWMV4XTfbbj2ioq88oTZLAvJakU84fOWirScMH2YQaxyh6VB+ly4WBeenWlWyam1MMWSt7ZhXcCWbCHyV4z4zI3JYDV+fD3LWsGNO46ADjxy5Iwrkpmx6hltGi0oRs/me16prKCUdtZyVb58gJ+F2MgaVLDgqffI16Dey6ELm4+ZK0hbntBT0FUzZW87sSvGhBA0KEQba2fvrGoRXnGDqJTbn/0HHquZOiGfvk3Xz8wcZpthmeW0NKtQEB1wpyzf0X7PyCc2Dn4OCjpE7+IrmjOXd4mIK2H4KCN2nkCp6CpI7GYvLfbVfBXXiDM13S+2eFEi155du2oJwOEGcRysySuRXZrCg0Ky3awkWi2j+k1mU+khlYjs00UT/dGoIqYne8tQgcy6rAdaLuofPx5hStg8xE1Vnb1+xIyc85kcLd8PBTVqMW39kjbnRJAqOCutrvxFMwyT3QEf0BuzDtuNd6k6+FMqfv4kH2P578TVRqhefMXMQv8Do1KE5nKu+qYmg1SgRVpwcOlP4fCMK75zdX2gBrnziopMZ628Naws3KKZlKTMiqc/kYaV5jVHPvBjpR21PL562peageWF1XZCeH9Rdth6SjOC4+PS+LXEwQQHYw1RYhbIaeLjjv8SiYi3yxhdBS4PF3JLidchFow+t/0rMKPWv/Eqo6r3D0RboIEMmt/B4y3AU0veJSHhmeXsVrIMWaJWxK78I1U0ollfoLqYeKPA0mWQs81wEgFqzF4AxnQP8iaQadyuMI8X7CWL3gDPh7fa0MbZ7UHlQftzqWixG85RywsrB1gG7t/KVHkV8b9V6vT1NfcKicOBwurgcCRxUK8NAAkKONWxb+SuP5nILuK4uyyHXaWHhf/mhk1U2kkEoklNrvZqDBNjk9P/DUoFITYHjNAEH9itjdVg97Nl4otlBmw1iOis94iTqWyGrSkvK62L3pUf02NMSid16OTW9w1uh9L2xP06pGFiQn1RZJm/I1KF4vljA6Vw9EEJl9UPnjwqgt9n7c44OtERbhKjkcJVRqjNdgKpRVw+gc5oXE+XRWKiMeomIQAEDlf1d2Zmt19O8Ur62dDF5ip+9qRYKvhcq/xTarTGcZm+EnmWF/ki8nYtDKwJ1H05xgr1S7Irg37idOHqyYKsaoj7KHoF84ztKnY6BbnBhbFNsaDkVcoSt4E7UJAsLCdV/u8DiLOYfCFEplmXSKbZJporLvQiIFh3H1mS6oVL3ShYlwGTV9DI2QEufzi4VlkHjuHXKzV15MK9zPn7UdL3h3tIaDTG0TzKxDYbz2xsJcm/YuLe9wxI4j/Z2414lkj7ScPDPNFnLbRQYrf0hnGoomFGPKVX1sXYKLy9ytJsJzM60fbHWGVpMEu304wOULnxN11RqbddooCMzGYw/+g8LtB1G5+WVZsRS7EWpsvJ38nzo5r0/Y6hVmFxMO+yk1JTsodKEcmhk7ggGLueNZDGF+hReWbF1c9e/f8c3+ewZVPB3VtjQMM4tvtywL/qW/ElM7OX8VEWjxw1dS1zLvgs+6KT1q3GV/Jb7FJFEWac3eWzD6/L7ncXNGZgX1Yu6Ru8YL2BOA==",
+    "sealed:DWZZ2bnnFX8hvM0ZZ2N6Y0hygvDWJbux38CynpQMjcIqJPjgzj4Np37pscf3UJ1I7VmbmUs5zn4emfPoyAoTUS6nO8zOipBV65uwzaWyHVCrpTqy/n98+u51yUCgv2/bsFaQWfnA79aqdYntzbTeYflcvZLIlIGfoey0YACOmT631GQ3QDdtaS2nkQJF1X7klL9YBDuM2w0hNG95DDvG69h9VyjYxPvqDv/S8EeJha3n1lwBxEkSWsWuYriZNhCYsdzbFNjAW9eiYEIzMkCb/H0vh3ge6ESagJI5zluEOxdnIXcgRHyYNJQ1uzaXJlfnj2brpV7stfv12MNRXZfRf0weRbxp9eo5+PsOi8bgX/Js0RmnOPxvPiv/FyPdkdy0GzL/0cRnchywXtbw8En6hoVw0Ql5+Fgpzc8SQxHBrBUhV92W5V5Lv1ni40uAq/PwHJT6QC/UkGrVwtfACjhVEE6kTZlEOLJgf1SYTKgVsvYWO2dU3TDEdBWR6R94JdCzj+5ZQC5j4Dg7bTPODuXNSOw/tKYm4ArZ2RoTXNrluJCzFgv+w8UGENdNZPOFogSUsqnNrJc4aTPBrnqlfm+2C3Yq9OLPW2SXQdSX8d3akCwTUD+aSDl5LOJRinQkhkCK+UjR5fS7wvWRQWMV4XTfbbj2ioq88oTZLAvJakU84fOWirScMH2YQaxyh6VB+ly4WBeenWlWyam1MMWSt7ZhXcCWbCHyV4z4zI3JYDV+fD3LWsGNO46ADjxy5Iwrkpmx6hltGi0oRs/me16prKCUdtZyVb58gJ+F2MgaVLDgqffI16Dey6ELm4+ZK0hbntBT0FUzZW87sSvGhBA0KEQba2fvrGoRXnGDqJTbn/0HHquZOiGfvk3Xz8wcZpthmeW0NKtQEB1wpyzf0X7PyCc2Dn4OCjpE7+IrmjOXd4mIK2H4KCN2nkCp6CpI7GYvLfbVfBXXiDE61WOBeFY+08xK83kVxKxSahvpmjCfQovCg0yjie1lTWSOu1htU+k1hp3vlkMVtNG9Jb1paINZxNugrwgAa8wfMB1kQtE8xFhElaMty9mO880YMIsECz8mKT6yj2PwRNkqEX7krrobchHd3xEfjlKhENOCP+c27hc4LbckV22r9ovQUOQKYMiNRLoFtFqF4ze+sqBulVK+C1A+fb0G5vDFJ7o9ZXChT7y2kpQBLrS9Or9p2KaF06iW2cR3louQ+HBVavBurlnnLbcym46biqLNnHhWeDpBPtA1ZXbTsPKCubXGkR4dYxBKJ1DxKLKm2+lXmIekygAIBSYSRG9HidcnG50lrLgpJ6afsvAxquGlB1kc7e9jq5aHvWmFA0vZLnK/3MLbb/taTKYTzO+ndhBt9l0a6b2FYe+al2SGs9N+Dxsjw00A2nkYt3aMe8ypeYFZ7HWD2FPdxqmVwNHUpFvoRK8ysSHwCM5Qj18qFgtC89LYSzwSvqdW6rH3KaNYmdGAwuK0IiB2AqQJEgAXOJ7pNLryMc3kLrD663jLFKWdgu6unUZViEEa60tF8aIoEAljitTsRG9CPGJe39AOGd22ktkp9/wj+49tE2F7irCk4I/fvz6OuWA1IqSL3J8YyH5AUyxi6PDR9w9hh9XqkPUQjl4+TGwjZIq/JkyF7q1YI5wu9FMAm5kLmTx4lJFpqNh3NpQMbAWwmI1JRrXWOQ3xRUojkM5sW1mHEXmoPv0mPBxBWX2majIl4BZJ+l6vzIjJryVj++BJYukUqvxNK7TRdNC9FHOUW/hj7nQpRKwB03061E77U/ZvynD6c++ukYLoK5nyL3Ecrt6oPTkoDLnDwvNBpO/6X5kH+ZF1HJgtPTpTuaYEwKXMbSxFq1reDPuWUZkrOeFrLx86GUmEpspd2ypC2QWHA9LG2gc2dyOzCVkRkrTPJ3A7+NX8yPm6SJKhoilAejHB0XGF+Hkq5GxgPtm/YOWX6gcJ8nfzj5AqxR2/TovSOcciNqpaffL82zD29WEKc/oNg42MJ/rklpggIj94zfbHWmFkMQKmzYhCFqL4LRhNS20crZCLiXws86c/bZRnH9aOWN5DQqoKqI7c0cunpY3zs931DDBxVIO0txsHu4wOV+6ir91jGrqONYTBEOkUXk6qzpxN/Z1Amq6qMlqU1147R9F8u+whn6n9GOElOrvSsh1U20U8aGB1KOpjt6bdwOjcQPJK8lZbEWeU0PSzD6/L7ncXLmt2DQIz+wrwaauTZHDckYQziinUq2wnjk79ibiNDUij+L83wMAsnYciaL8gFEq8QM/Rm0mtqGKOp2lqnNp0YYQI3/vdixzAZf8rxsBcL2Gh7YlvLXVTwcAbZGayZk4DcocdtEA0UHGgTBlqENs5kFl6U7s0WgC0wfc+Gxj+i0mSff2j6iC11rd1uvJJY2jOFqycF4SzuKM7e3a2kvyywmCdEih048FfEeHBysxnRG/tCN8fCs6FXmZs05cmqEED6pv9qh2QSU/u8GHKKjWjFGppTB+SW64oJl6QKjYAMvuArgy5Q+TmIA3tNht3EkKEgNgI81OFJPxLkc04bepgLoOuQuFN1UHCePWQdH1Czju8am3D8GPb8bXRKPijNPalJo/z1fWpOxFxLWrQzXJ9UKoTE/sGBZmIAbourNLGRNYD5/Q/bLj0fl5r8qJV23A7Q0chVQZ+tISjnbLc3qs06RRXn1V5If3K",
     salt="09/q5c",
 )
 
@@ -1434,11 +1432,11 @@ assert len(_kept) == 2 and _kept[0] < _kept[1], "two different chunks of the inp
 assert torch.equal(_stretched, _out), "the score is a cosine similarity: longer vectors change nothing"
 assert _holder in _kept_exact, "not yet: try a tiny tau on a chunk you built by hand"
 _basis = torch.linalg.qr(torch.randn(16, 16, generator=_g, dtype=torch.float64))[0].T  # 16 orthonormal rows
-_near = [i for i in range(4) if i != _holder][:2]  # two chunks whose keys all lean towards the query
+_near = [i for i in range(4) if i != _holder][:2]
 _planted = _table.clone()
 for _i in range(4):
     for _j, _key in enumerate(_chunks[_i, 0::2].tolist()):
-        if _i == _holder:  # one key exactly along the query, two orthogonal to it
+        if _i == _holder:
             _planted[_key] = _basis[0] if _j == 0 else _basis[1 + _j]
         elif _i in _near:
             _planted[_key] = 0.8 * _basis[0] + 0.6 * _basis[4 + 3 * _near.index(_i) + _j]
@@ -1452,8 +1450,7 @@ _kept_cold, _kept_warm = (
 )
 assert _holder in _kept_cold, "not yet: try a tiny and a huge tau on chunks you built by hand"
 assert _kept_warm == _near, "not yet: try a huge and a tiny tau on chunks you built by hand"
-# a middle tau, where the soft score ranks the chunks unlike both of its limits
-_roles = torch.randperm(4, generator=_g).tolist()  # which chunk gets which three cosines
+_roles = torch.randperm(4, generator=_g).tolist()
 _middle_cosines = ((0.7, 0.0, 0.0), (0.55, 0.55, 0.55), (0.8, 0.8, -0.5), (0.45, 0.45, 0.45))
 _middle = _table.clone()
 for _i in range(4):
