@@ -417,6 +417,24 @@ explain(
     decimals=2,
 )
 
+# %% [markdown] tags=["shows-answer"]
+# The count: the last rows' dilated 'memory' entry taken apart into its slices, with the key/value
+# slices at 8 heads instead of 32.
+
+# %% tags=["shows-answer"]
+row_q1 = table[(2**30, 8)]
+slice_32 = row_q1["m"] * 32 * 128 * 2  # one of the q, k, v, output slices: 32 heads of d = 128 in bf16
+slice_8 = row_q1["m"] * 8 * 128 * 2  # a k or v slice with 8 key/value heads
+memory_gqa = row_q1["dilated_memory"] - 2 * (slice_32 - slice_8)
+print(
+    f"{2**30:,} tokens on 8 GPUs: each slice {slice_32 / 2**30:.1f} GiB at 32 heads, "
+    f"k and v {slice_8 / 2**30:.1f} GiB each at 8 heads; gathered rows {row_q1['dilated_received'] / 2**20:.1f} MiB"
+)
+print(
+    f"dilated 'memory' {row_q1['dilated_memory'] / 2**30:.1f} GiB -> {memory_gqa / 2**30:.1f} GiB, "
+    f"old / new = {row_q1['dilated_memory'] / memory_gqa:.2f}"
+)
+
 # %% [markdown]
 # The peak rates of the GPU the table is sized for, as its vendor states them:
 
@@ -431,18 +449,19 @@ print(f"H100 SXM: {h100_flops / 1e12:.0f} TFLOP/s in bf16 (dense), NVLink {nvlin
 
 # %% [markdown]
 # **Q1b** (predict, on paper). The ring costs no time for its traffic only if each transfer hides
-# behind compute: while a GPU folds in the block it holds, it receives the next one. Take the table's
-# model (32 heads of d = 128, h·d = 4096, bf16) on the GPU just printed, without a causal mask: folding
-# in one block costs the FLOPs of its two products, QKᵀ and PV (m the tokens per GPU), at the peak
-# rate, and a transfer moves that block's keys and values over one NVLink direction at its full rate.
-# From how many tokens per GPU does the transfer take no longer than the fold? Store that m in
-# thousands in `q1b_thousands` (the check compares 1 decimal).
+# behind compute: while a GPU folds in the block it holds, it receives the next one. Take Q1's
+# grouped-query model (32 query heads and 8 key/value heads, all of d = 128, bf16) on the GPU just
+# printed, without a causal mask: folding in one block costs the FLOPs of its two products, QKᵀ and
+# PV, for all the query heads (m the tokens per GPU), at the peak rate, and a transfer moves that
+# block's keys and values over one NVLink direction at its full rate. From how many tokens per GPU
+# does the transfer take no longer than the fold? Store that m in hundreds in `q1b_hundreds` (the
+# check compares 1 decimal).
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
-q1b_thousands = h100_flops / nvlink_bytes / 1000  # SOLUTION
+q1b_hundreds = h100_flops / nvlink_bytes / 4 / 100  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -454,13 +473,13 @@ q1b_thousands = h100_flops / nvlink_bytes / 1000  # SOLUTION
 # FORM
 from course_utils.tools.quiz import real_number
 
-assert isinstance(real_number(q1b_thousands), float)
+assert isinstance(real_number(q1b_hundreds), float)
 
 # %%
 from course_utils.tools.quiz import check_rounded
 
 assert check_rounded(
-    q1b_thousands, "eefb15a48b1f5369a607b2426a3f5dc2ca4af5520d51349e79c5fec45f842e7a", salt="11/q1b", decimals=1
+    q1b_hundreds, "8efc62b03ce21c6ff16e6201ed9ef174756dddde12a1c4d119d9d0691da0d838", salt="11/q1b", decimals=1
 ), "not yet: reread section 1's ring, what one hop sends and what one block's fold computes"
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -471,19 +490,22 @@ assert check_rounded(
 
 # %%
 explain(
-    q1b_thousands,
-    "sealed:GY0RtB13tWRaFvGQ3gv5SIEgkb5rPm8A1Pg9tCDwFNwsLdyOXkHcRfkrNfHMVvrMVRfwQXgC+2GXrBdhexsUouQePS1GcRHAK+TRk0kcdQ5UX70/yuPVPWnM5fZtFivW2+yo0YbC/lhtxGw/Zxa11nl2ZwYvbtbCXcHxpBopqXKJD4yRh2Yv8qJ/dO/r+pSD6fDhSBUba0sO+fs+imq/H65o0I/j0GgsIW9yzKmcH9P0LE6h4L1GrOM/ZGr6BSeMa7S2V9eB97tyhsJ9VhhgQDtC0vdFvjwwVK/VZDtLj3aqxLPh86pTj+LWevzrFK8/5E/eA4+LEBMBU1m+QPazL0gq723bZglhW/BZwAMedQcqc4nsax80qtqNNOjqWq6QSxoWEyjYvffr6/v5FK1BYbFIcV8tBixamycsOfzjQMQ6wokdn1VQdxUAfoSO4OmvOS24HoZlJJESbv47CGxur97BxtcFPPftfCjWByttUW8zbrcVBEG692I/EHJJ1UYSItTjPM4d60svyJ/AUCIZXAzCaDH5bYONhnOsomDvsR05ionri7I040F2mXvTdT/jetGkUIsTl5E5Nw4N8kKas1yL/TtL37PzuQiBDe7L6fA/oNCT/EWd9FgE/S/r9TI7/S9pi9ml7XCNbUhrYgG0pkwB2mAzanjWH6K+KpcptYRRkFliXwnXeV1oO5hDqudMCVW5R+aUeFVc0LzqEzwe6y67RGrZBCGpeGCHKiKnyZW4DXU2U0t5qajKdi0AO1UNaNo3XiSrTSRzAhzQoe7uTUSrB874e+eIyDrRzJta5D0hCHPfigPvmehJJQUxHOIb4JhsUawLKD6ZDyOjPoDAdwMxsLP77WOSO2NM8omHfacLCz4texH7Wikw/6Cij8Om89rGGdNiDsyZyPbW3Zr2iXPJAhIXKtnNYzjjIq5uxB/Kh+5jLjfEl9fdgYHX9X7Fygv7CqXZHeSF+Lc7po7/iAbPm0Wvmt1glLYKpCYYE+ygZMB34V7gk/C0vqPftTQ+2Vi7dqo3TKTTojUIgi/QIwMTedGjFYE72f2Y6hKkuywEDeDStRdKHNnxvmF9rqovA6MyTl1LntOEUAUdzXGBNX+WbT+3DbT84h6YKZAHCxr8FdVyi/jCgEBqCZIhtail+RxawVd8yusxyb0B7tiQ3nEMbQH2vsvrJGQg74TeRVhIFTAJSFP6YZhsiNolrL4bIumEaMaapRUz9OY21hshxsT/6wCmFNL6x58JTTr/y8PAwDFBW8wdNYdBcwyVuMd15lYu4XufyJ6jeDJ+TpmGQhmdG8EeX/NqBog5bEN9xxf12v3TDSSaoEW05KXKZSGN4iTM/BF+rKq1Qbajy0gSWLpoSLcPwUb0T92pRunodsQDvn532S77EBU5wIeMUHkRlKoMXSMRrJF5u7MSVQQMv0xGKJeSdk7w8Puq0yn8lm65HZ0zpPaPoCBI",
+    q1b_hundreds,
+    "sealed:Ix0JEVaURputf9wlWJrjUfIKlFDiF7H9Ynu8RSpmOo9ArxvlDEcg/wUWzI9e1g7i1FD+Y0IOtnx7uTLf3jAbIHB56OWbfdbliUBRBRRj1NqzUs9P7T6WsRxx9OjpYseTvUqbah9uOgt/ID1jK/eqhAnEzdBw5uoVqaqVxikr4nQH1XnuoVMzQklmrKbb8UCvqttUJ65iE5DV8Etbi48uxcuVIa3uFHsiIdAaOpi8GDeA6vBr9cUKezM7nYyn/nsIX2M2MizDcnrPSaugDauZo3g1nlONsNyK+aC0AdwyBF3VmsKQ5RZDNbVasVDM4tmph2OJXwoYTQYhA8O1LgzI3GSkkV+HaNriNeQQNZEivSHYoGsWSw7QgDwRmazOMpyQpq1RcSzSTcTljQb97ojCddvFXmLaXYjTBdwwdil7xiIx1ZhqQT5bLYOgsmMhl5D6RqpGNMQvmfLvbp5e+iEe4IA1v1mObVBQRa3V25GUx3hhkGZ9GFdcv5YUeKtsw46meSd3hnK6Rei0PlgKU4zNP9TCkxR+5GhLV5GGP/vuAiO75Gv+NPwgF9oG3iACms7vmm0xwd30QHiQ3/YysJDd00dJCcRP375UBMjg0KPESvqlJiEKDI7V28PVQLovURbG/5DAsLVlmi3QUsHZHmWUZSq8AAhFFiWOjR9NAsijcASoS68x+EfzXyxnjjb3uej4Xi23+98a9ds55H9YD63epShHgSqrseJSd5fZeKEFMfR31lIuqSUF7Qp0zBwY6+PdhdDGAZuKMd8Od1nVbpMbZiubMnrkK3z8auVtjq311GUMiM2nURssYwsKsQiEk4UbOol8BxD8D0IsmWLUS6edeeeleA29V+uvwpuwEpCCCjKYiWIm4cz5CeABz5IyKWEklct2eDFGaDn5lwnchHa378HYQDVELpFqDgLyVFE5bgeympukvRDb+QeTk+muKI/5YzkQ4GNlfvCFIf7T6vZ+ff4gdwwT/0nWnieeezvd1fIy8anzt6Titsv+nnHbrZ05XrEMb6x/aWLuvhAYBANLeyqsT/uKpnGwmQIsDm6j0rF04D/8yti75fqzZxF2VVPPWs+h/w0dgSr2lkVjsXoGXNhs24z1C4Qg+0+C5Re2Ek+PWUg3gkjnmozXy+knhXa+t+R21/XIe8VuZ3Q7W/Sw0Zdp8E9ntG7jTGONYWA58TmG/8lOCsdtXn1I1XdjsuA6V7CpNNf6QVDgMJat9ZeUTK6kMWdOWFVV1sl6X7uR0OM/v19geCBKuLXN/1j9bnsFgkmfdqw14YPsfC2SZmUhPo4LqZPcHwfKfXXdx9YazCNqOw/r5yvDu5+l5yCs9YdJz/uf9qBUV9kBLG69Na9/QRtXTFLZZhqQPH4AF2XfJEGCFwk+YxGZZdvjDJ1kXtej2kE9tsAy3rcEjT0ZrWaOPPzblUWEeVXqNXX+HZTJ+qGxcsobDvig8z64NaOXeAjUlZYHVbrdajiVgXMoKf61dis3aaSKCOA9YtsDw+mkKJ7BLC+/8DXhov6nkvaSGSICf/SCi04qmsZrgMoSt1vbJoms9poZW6Q5RUzgxQc+Gjiq42toeOcjyDXfFmn2jVlrqIWq5w1i+XJlhYm3ECX36LsU/edTOuvW+F6HX+LaNMKnw3ELk5XOa9aEGJwuhphlAOnJbXP9CUBdP5xUQifH7xAjVuCcL7wzjfUUkPym7AH9TdTSplUZ8IhEAqZnpE/QWE7TRS0wCxCbJFkKqm0PdW20piVjNx2EGKRf97+5aA8IkHSX0qG77kADykiS966voQCPh8KeMw8ONAipM9rSKwgnWPPrF87Y7yIQ1PBSKQUBXV0VV2ZNS/HVr0Q/ojBYVynGpYVI8U2xRe1Ltul2GdmNHJu0VORmmP0jeOaC20HSotk7MJF5dm98KCzcdgqQPkZhH+sfumigRJAc+1jY+XKBZy386krJYUpA22ZOu3sYZH+GVuqaBRfCopHCdUU2EBRJ6IzpQ0vv3WfZfsMGUHXMbUBuwVNT1Rm7RfgIrGlIncC3Vgai4Dq4HfFkiUtRl8BpHNjyPEtEMw==",
     salt="11/q1b",
     decimals=1,
 )
 
 # %% [markdown] tags=["shows-answer"]
 # The count: a fold's time against a transfer's, and the length at which they meet, with the slips
-# that halve or double it.
+# that move it.
 
 # %% tags=["shows-answer"]
-m_hide = h100_flops / nvlink_bytes  # 4 m^2 h d / F = 2 m h d * 2 bytes / B  at  m = F / B
-print(f"fold 4 m^2 h d / F >= transfer 2 m h d x 2 bytes / B from m = F / B = {m_hide:,.0f} tokens per GPU")
+m_hide = h100_flops / nvlink_bytes / 4  # 4 m^2 (32 x 128) / F = 2 m (8 x 128) x 2 bytes / B  at  m = F / (4 B)
+print(
+    f"fold 4 m^2 x 32 x 128 / F >= transfer 2 m x 8 x 128 x 2 bytes / B from m = F / (4 B) = {m_hide:,.0f} tokens per GPU"
+)
+print(f"the keys and values of all 32 heads sent (no sharing), or F / B: {4 * m_hide:,.0f}")
 print(f"only the keys sent, or 1 byte per number: {m_hide / 2:,.0f}; a multiply-add as one FLOP: {2 * m_hide:,.0f}")
 smallest = min(table, key=lambda key: table[key]["m"])
 print(
@@ -541,14 +563,14 @@ per GPU, and the ring, which holds two blocks more, {row_1b["ring_memory"] / row
 
 # %% [markdown]
 # **Q2.** In section 2's ring, suppose a device sends with its partial output o_b, for each query, the
-# largest score m_b over its block instead of the log-sum-exp lse_b; the receiver holds o_a and lse_a
+# largest score max_b over its block instead of the log-sum-exp lse_b; the receiver holds o_a and lse_a
 # as before. Can the receiver still merge the two into the exact attention over both blocks' keys, for
 # any scores and values?
 #
-# - **A)** Yes: weigh o_b by exp(m_b − lse), the shift the online softmax uses
-# - **B)** No: the merge also needs how many keys b holds, which m_b does not give
-# - **C)** No: the merge needs block b's Σ exp(score), and m_b does not give it
-# - **D)** Yes: lse_b is m_b + log(count of b's keys), which it can count
+# - **A)** Yes: weigh o_b by exp(max_b − lse), the shift the online softmax uses
+# - **B)** No: the merge also needs how many keys b holds, which max_b does not give
+# - **C)** No: the merge needs block b's Σ exp(score), and max_b does not give it
+# - **D)** Yes: lse_b is max_b + log(count of b's keys), which it can count
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -584,14 +606,14 @@ assert check_choice(q2_answer, "d41b9451ca3abf78b765dcf0bfa8bd670a2903d272b13fd4
 # %%
 explain(
     q2_answer,
-    "sealed:FSBugl1M5OUOnkJZY8kQQ1sS0WuuqM8owuPz/nJONaGORFbr1/LeKS0RsgOU4z/tQp9kjNYPdv9YAasLW9Igeb/dBZ6YfaBoIkfOcUs0cSIUOVhn2zLuKS3DG5pax40Onx9NDNC8AObfPbowrKj3JXVVUlt9GlR34axAZn0dvTH6EMFlyPeyLZ3cu1HTyL2NJ9qSAGLphRe3pUzgG5CE85Kr5TwulqeuR5MGLd85l+TMte0HFN+F+HhljEc1YABW3YgW2DaoKnV7MsBcFTH/xO8PPKPzSC7V0om/4viY5xmo3FFWsXNzbb1iP344fMLAgG8zgLi+o5rfLNfTcW+W1iZFMMyd+XkWiDbekwU2atf7lR1tnH/GatZR1X4G0FlkBKPWN8VPIOPdLKcmUj9TYtzKW2w+0OuoYUebTFRwW0XqeY8P4GIYYXoo/iUCkJCSI7KMgbWNjzksNi7u13wQp+vKE+bqsuZaE0U95JnPZR6urh+C8MuzFCSkShq+VHECERX8MrW8ey56qpIIii9uGVciglismvErDMSGpG7h9v7BkZV2hRP9/aKdR8zX3BPu86HOqxXvIUfVoHjHoW1cu8nV2g89VS4cwdyge3uEhcnc8QEOt4zkwv5p9VbuqQiXseMdC8Z8+63yqxz28csoJSdYyKa+FUllbM87ZS+uqucnQDuJ99G9mDGDlMK+dKN0uuPzg2G0BGmwGLT5segqVBjpD6A5xh9CL0iOfIt0Zvm86YYbbO2RB15Y0+6DmhSu9w3gT6i6/MGG5crBwEnPg7A169+W5Txk8JbydOERTl1XQXk9ZB3ec7eeOG0gWIYJZMvlP600R84n3RRpG1Xu+cj0PB8PORsDN8kLaOizNqvBHcVacnS6DvTpq0X6ayVa/v3L3/TF8jI0Meuih4+1iHgLm+79Z8Fx6LDxjfgxg7wO08/8HQZVE+SCpVKXGd4rQ58EtT40sZB6sX8LrWitoPVwKGRDePmJwd5kef9+/CXl9yRgdJXoHsbPlJoLSl7irmus+MJjBDJTKQ24o9ImdE4mKSEDjW1ZC10G3i+OvkhAoiVmx37pxnFdjxosLJn8FWnE6MZouNvhgmUqKmLMpLOJU3NGCMw4cjMDyPmB71HB3JXhNdMqUcleg4kryXHhLngL/eGdzPR0FMf1LxoJSNkXY8uzRPQvDxWLplsUtIBAxaK1SwxN7gB3vZzajUhG8YTzY6CYARpVPyuCCDiz5ce6Syj7+Zd5kc2VGnQJB5Rh2Vz4wPh+ZQGn9Ss5wu/mKQKiWFGSubeTKMNrsqJhY/sDzvmYKtQ9gCLFVxC3mFV8woNIqjU2cC9tOGEBUGjsj2H0klQ8rXyyYZ1OC1z+Jn49z4cerz5M5mSaSdLOnLkECvOrW7R57QCf81dLrheKKX/AuKxB3uk8lOIqrDHfAVOY1aGMeZ1a6YkRDK2bfoP6/ExnofJiHi0WXmo5PTW0L4IIT5FAwqQJTpzP/vAzNDNsjSRBSrd7tmuKNMr7SIgKESCcxDU5lB1y47EfalUK6QaCG+nRgjtJDXsUyT6QdKDcHuaODJ7oe/6VCh23Jr5/eTPVpNoSWAKCy+tXNIRGT3DS5nUs1xu/n6nIzLN+ytVdB0hGe4mf4v7HyalsxdnDoN6+7Uc6q/jXoM4paHCR8sPNm6diPAiB7Kc3dPl06EyKXI6ijwlaKVjPY/zZ5jpq1ywWUC2G/hD9edXKjtn7UBqWNNEt0erIO7AijnS1Y1g7o6A/qg==",
+    "sealed:RC+W/QIT45fPUXTIwtxgwlsS0WuuqM8owuPz/nJONaGORFbr1/LeKS0RsgOU4z/tQp9kjNYPdv9YAasLW9Igeb/dBZ6YfaBoIkfOcUs0cSIUOVhn2zLuKS3DG5pax40Onx9NDNC8AObfPbowrKj3JXVVUlt9GlR34axAZn0dvTH6EMFlyPeyLZ3cu1HTyL2NJ9qSAGLphRe3pUzgG5CE85Kr5TwulqeuR5MGLd85l+TMte0HFN+F+HhljEc1YABW3YgW2DaoKnV7MsBcFTH/xO8PPKPzSC7V0om/4viY5xmo3FFWsXNzbb1iP344fMLAgG8zgLi+o5rfLNfTcW+W1iZFMMyd+XkWiDbekwU2atf7lR1tnH/GatZR1X4G0FlkBKPWN8VPIOPdLKcmUj9TYtzKW2w+0OuoYXmBOhY4FUCkc8oE4ScYKHgn/TECjIHcIPeSg7SelHd/eGb/n3pVqOKGHaPkuP0VAwws6JyKdFKjoRvB+cvgFH7hWFPnDDkTF1CgMuTzaChvsNcUzGBhTQV21ieh5fJlCYqP22Gg79PGkYBshRP69KrYFM/VzVus6LzL7hKqbE7V6QfJ8mFw+YfT3QNzWzRUwdOrdi+ChdKI8Bdc443ywu958RX/8RuRtrYDGpsp3q2vqybn4YQ1JGRHx6vsRUNpe58jICj5qucrEiXL/NbwlTLR38ihJ+hwt7DhwnT6UmmyHrG3teU4GhDiEPl23BteL0+LeMdrburw9oAGPvvISENii+LMqCng9wHvU9estMXI4oXAxljPga0lpd/e4W5ysY//MaMNW1gSFXI/dQbSJ7KAOEFuWIsUZbTzd6l6RpYy1gVpDEj879CgbhsOKVcZeNxXLZy1PP+AU/1beTH1E/fmsU27YGoU5P/ewraC8zZgZL/kyI/w3T5Rm/HwZ5Fwvar3gbYk1r8Bwsj2SAYUCuOL8EvfHZA9FoUCuXAh5I1htTEY4ny9ub1hNTkGePmJk4kldf52qSWk5j4tco2qA8eOhJsMWgzso3OwvJZjSjVPbAn35sEzMVh0IzRTwn1OFlZK3i6CokkA7SZnzDm2k2gVjlU6KtSoGWOB7IN1t9aom2dvbWvLrvTAC2IAAbM/Km4LyeucmRONlNT7I8UjGNEbjYo6lHHlBTpEo7Xfg/49Au36bVRbBNkWa86jUOVjXVyX4A8XtNlfg+XxS1lUqwAvodPSzldKvN7+fr6YDxhVZmSTQD/6toalRGfm+sQ718zQSXIXAJB+2RXl0bB+ZgOv6m4xxO+uJQP1RU2YubKGes19u/ouf7RP2+Oab5NkzTPPBUSwm1VwkJ0KpCJvbGkkKWYcH3epgXq1jwdoq3bmLI9UDU3+Pnc7hJlbuDBdrm2JEJnK1agFXvK6Ce83/kmGxBUO+kODIjuToKAZ6Pgwx+IrpX2MAVDT0r3bZMlS9sVCFqyeMI3+sg4hofJiEi0KG3hqeT71OscJAN5TybMJXZzd8LU1cHYtkDUMHapnu2uTOd28Xt0JVDGQ0jU6nk926eQfexAP7gaNGKWSxTpPHHsW0m6Yfb/cX/zGHdbuNO2ZAwK3LbUzYiyQ59EWWgnHifpTPtMFQ23d/DIomQv3juHOg7Vl09VIBksDe4mfsLaSzf1ris3Dt9m1+1xqo+XWoNYpbm+MtpfVn+5zcxaK/fclOuk87gSIXZypiAlPL1nPc+HVpH1uymhCTCDDrQDoNJbfwM++VwefYJQ22OjSfKc03XawYxB4orV4431ulmd/E6NQNXfkUw==",
     salt="11/q2",
 )
 
 # %% [markdown] tags=["shows-answer"]
 # The check: one query, block a with two keys, and block b with one key, then with two copies of that
 # key; then block b with two keys both times, the same largest score and values, but a different
-# second score. Within each pair the receiver gets the same (o_b, m_b); the exact attention over both
+# second score. Within each pair the receiver gets the same (o_b, max_b); the exact attention over both
 # blocks differs, also in the second pair, where b's number of keys is the same.
 
 # %% tags=["shows-answer"]
@@ -610,7 +632,7 @@ for pair, score_lists in pairs.items():
         exact = torch.softmax(torch.cat([scores_a, scores_b]), 0) @ torch.cat([values_a, values_b])
         print(
             f"  block b scores {scores}: {len(scores)} key(s), o_b = {o_b_demo.item():.3f}, "
-            f"m_b = {scores_b.max().item():.1f}, lse_b = {torch.logsumexp(scores_b, 0).item():.3f}; "
+            f"max_b = {scores_b.max().item():.1f}, lse_b = {torch.logsumexp(scores_b, 0).item():.3f}; "
             f"exact attention over both blocks {exact.item():.3f}"
         )
 
@@ -627,11 +649,11 @@ for pair, score_lists in pairs.items():
 # causal ring in one forward call: in the bytes all the ranks together receive, and in the call's
 # wall time (each link carries its block at its own full bandwidth, as on NVLink point-to-point, so
 # the transfers of one hop run at the same time; a rank folds a block in once it has arrived)?
-# Predict, then read the count below.
+# Predict, then read the count below (it counts the bytes; the time it models under these links).
 #
 # - **A)** Half the bytes and about half the time: a block now travels 3.5 hops on average, not 7
 # - **B)** Half the bytes, no time: rank 7 reads every block, one arriving at each of 7 hops
-# - **C)** No bytes, about half the time: blocks still pass every rank, but ranks 0 … 6 stop early
+# - **C)** Only the bytes rank 0 receives, no time: ranks 1 … 6 still relay each block onward
 # - **D)** 3/4 of the bytes, no time: blocks go half as far, and later hops carry fewer
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -668,7 +690,7 @@ assert check_choice(q3_answer, "8cdc5834236b79bc20091a31412619e96ef023c932bd096c
 # %%
 explain(
     q3_answer,
-    "sealed:IVVA+r/vuvKRgQ55WxixojHb4m47Tc1reMoxAR/9i2AuKFzyZPw+NziXewEHhiXYy7kWq79IU1V8SLresIOCcXmFJAYVrd6iPEbleUQSuFcHGYMkHqJu+832LuAi1s+mf+EQ19A2zIWKQ3hzbj0j7bxAXWdnNpewoKZugQQM/wrSoiGPCLB2hqy6kdLOzJJ7JbZY7HnBySIlqIiong90JTR6e6nKm7QTSgDtSQF6UJESoUiJEJdp3lcU5H1Fd62bd6oz19SqWey5zXjQFOGTfk7or9b9CfjoDZWxeItTu84jDo5mQ1t/mfb0X7RFtEPLVTPvD9h6oliAc5y/m1TvBRK3PSUIL+Ux+2v3Xnyii2LVPSgoXSxDhOc+lUmsCV05acydBTa7jcBJSByaWsx56ukC0C+hFTijNDkYXGeFe/QD2/WnksZFrCyIIEjyqwbR4JpPZhhbmN8Qy1kFpRGqlnOOf2wx3pHGSf97Q8zeKUaK82eT8y1YrnhHVuQO/UpIfoGGgEPhoAizLCvg1ngWLxoELOb1/5BmBqw8/+i/nRNEMUvvqekMBl21jJsOGEIEUpdokh134ZzR42u8xbxmUN0cUWqoNbbaHoZKbz8gDvP1g2+IXz28buod0/Cu1FHbvHvAgOfHxR2QCcuIhXuslS3uaAh2z/UQ3Z8xlJKZ/9pA/SxodBBinSte02tYq+8cE8hR8hPrlUPxvth95byzxfhK0AvF9imcL5i4SN8AhVb1oTJq7SB4N4L2WRD+aTI2dVSKRAEnRmB7MYa5fyosE40BjGwOaLpuPK74guhIoYZ4kui7tFCOsrWB4RFG/lbcdkyP+/yQFTV3Rb6lHBmCfqyLgpW3A2jPWr+UUxI0LkiUpKr6pvh8/jw/vHnSWukZ8aCAn9yf9+448jsH0GLFjbxSzKT5ZKba2GwxJ6XHCv0bzo/4IrgkYxOJzRJ+ceTBJY6Qk++hbHa/xJHEOKatlFaOvyf5wAh9CzTdNr6oy8JPjR7LRDT67uQCDzQ/T9XWPDbUPKLolFLlXXfOx66/7eNRx7cjYs8rv5iuSzq7enocz7kdOAihYexihi3PvZXEHWGUrB7UgHmXuJC6d7E7/tP7imWSxWTntz5iuEQimwV4lr+6UaV610rVMZG/1kNuYyQdCWyNjmqWwQKNnXX/fLH4YryA8IgtlfaXIs0AQxHvtgC8VNUUx6wGnJLVJxZdkuNyi0QUDSb1Wcyv9KPnUwc5eS/h5ogCSaYVmB+0FwVzgRuKCwfU0E9oRZt+xtP5BUhBlKvLDvPINe19mDDrxSGkP3qLOd9aaVx4QtejbssEEPNwI1eDnivAdLsOzZsyS83jpV4HEhUIFJ9AgXPDmVw8jhBd9LHRXnSQnfJPDj/zq4S4K+ZrtXMm/RM0RGWrtPtc7NGPfq2dximUmMxuo7IhcbWNfCaSIErCRQmifbgHk9l8y4gWsZh3e1lejZKfy2yd4VjQoJ+u8VrZ+GeJhsK7cclk8wy6u9bPqz8R9JS9OYOCL5P7ZNGJ5yw5yDEweN5tMG1ooEZyWXI61nBdL21be1FS7p8NrzUA1K53prarpJovrrY2iERvRePhBkmr1ji0u9MiBfqZqau//BBDiKvIebD1YPGKh7JWyH6+xn3QcYs44NGYVZFm2p7s6MJ+X2hEoXioz9Sr88kWJPuAOem8Z8a1j9JAi4WAz9/y0GKdX66NDiUIDpUAM9mV540IAVRXc/uB3O4z1BaW8K7BjgUajhE38kZ/Bcn53W6yg/4u1SMnllLOhAYrXUgwZ5gF5tLiC0zRp2hN4/ke7SI2NENNVbPponfX1Lf2IvlsbeWblXZBFxyH3Rb1LZ+V/6OTastapFhFo7jVhSb1QyKYkmKZuR8oiFbRE/0uilc86ONPbmqfLHA5jMsi7H6whzTjas38EB1yRngU2tHNmDEcz1PmWZkcAV3sQd236kBnde4Rfb5TL2EIko9A7UaLm24i73/1v78e49wRpzCXocXm7HnD5bPf903VNwOvjFxUbakV3AcnWk74qpD3Oz+pMAXQmiqgH2v/0HnSt3r7iQ9yYoB0WWGor9GerU/RwulRdToAmdZPELiWBr5zSyY05yjniydYo40zlyeprwucb8p8GS1R0VVeQZxMjH/7HKe4DAdJlOuycjJrXYn/NAzwsWwmQdi3RcTNcuxcMOmSIuTmuLHHy6Mx6JFTvXITgh4PNzUMcwrZaDJDcyG0uz2tTYtsZUq5U3GUiFFYdKCGH35QEqtWxcUYnFFYaIDAsGhsNRh9cUQrPv3QwlSH+88GNKoRWqBnPJv+mRRHUE1+ue8UlqNR09M6S6F83WTZDwn5o0m7XZKIGGHI9EYip5PaUTH1FmjZZtCr+cbyAIFmfzuHy3U+1Lt10aCitH2aPlAq4r/DjaubyRmQ+JOw0b0qCJoum6PnfzTH04qpBIRwP+mBMH2fCgwtX3QGOg5f0/Owv0H0w32NyxPjINHpSJPr4Yj5/975EBgECA9G/kMKK7uIhIQqK7fjSbz2akSxgTxKLpMrsk7AXMJ2/b1zUDjPkhEb0gBKp2D173gH00uBjrvQij2eTeKRyztnJAuntNY+uBtAPk0yWZUnDyYFpprqMC+nCKVmsqJMzXVJ9DAACFUqI8Vy3IyaOAzz5MFnn8T1EWx4yJTr7x8ZfN5vQ5gsZgS9iTtgpuxDDlKmKvCyI6kaeWWETPnh2FNQoKhB3KOqf/hR+08+GL/uu78gEolREpILsls16w==",
+    "sealed:TKFb4KHSwPIqEYNpkcpWejHb4m47Tc1reMoxAR/9i2AuKFzyZPw+NziXewEHhiXYy7kWq79IU1V8SLresIOCcXmFJAYVrd6iPEbleUQSuFcHGYMkHqJu+832LuAi1s+mf+EQ19A2zIWKQ3hzbj0j7bxAXWdnNpewoKZugQQM/wrSoiGPCLB2hqy6kdLOzJJ7JbZY7HnBySIlqIiong90JTR6e6nKm7QTSgDtSQF6UJESoUiJEJdp3lcU5H1Fd62bd6oz19SqWey5zXjQFOGTfk7or9b9CfjoDZWxeItTu84jDo5mQ1t/mfb0X7RFtEPLVTPvD9h6oliAc5y/m1TvBRK3PSUIL+Ux+2v3Xnyii2LVPSgoXSxDhOc+lUmsCV05acydBTa7jcBJSByaWsx56ukC0C+hFTijNDkYXGeFe/QD2/WnksZFrCyIIEjyqwbR4JpPZhhbmN8Qy1kFpRGqlnOOf2wx3pHGSf97Q8zeKUaK82eT8y1YrnhHVuQO/UpIfoGGgEPhoAizLCvg1ngWLxoELOb1/5BmBqw8/+i/nRNEMUvvqekMBl21jJsOGEIEUpdokh134ZzR42u8xbxmUN0cUWqoNbbaHoZKbz8gDvP1g2+IXz28buod0/Cu1FHbvHvAgOfHxR2QCcuIhXuslS3uaAh2z/UQ3Z8xlJKZ/9pA/SxodBBinSte02tYq+8cE8hR8hPrlUPxvth95byzxfhK0AvF9imcL5i4SN8AhVb1oTJq7SB4N4L2WRD+aTI2dVSKRAEnRmB7MYa5fyosE40BjGwOaLpuPK74guhIoYZ4kui7tFCOsrWB4RFG/lbcdkyP+/yQFTV3Rb6lHBmCfqyLgpW3A2jPWr+UUxI0LkiUpKr6pvh8/jw/vHnSWukZ8aCAn9yf9+448jsH0GLFjbxSzKT5ZKba2GwxJ6XHCv0bzo/4IrgkYxOJzRJ+ceTBJY6Qk++hbHa/xJHEOKatlFaOvyf5wAh9CzTdNr6oy8JPjR7LRDT67uQCDzQ/T9XWPDbUPKLolFLlXXfOx66/7eNRx7cjYs8rv5iuSzq7enocz7kdOAihYexihi3PvZXEHWGUrB7UgHmXuJC6d7E7/tP7imWSxWTntz5iuEQimwV4lr+6UaV610rVMZG/1kNuYyQdCWyNjmqWwQKNnXX/fLH4YryA8IgtlfaXIs0AQxHvtgC8VNUUx6wGnJLVJxZdkuNyi0QUDSb1Wcyv9KPnUwc5eS/h5ogCSaYVmB+0FwVzgRuKCwfU0E9oRZt+xtP5BUhBlKvLDvPINe19mDDrxSGkP3qLOd9aaVx4QtejbssEEPNwI1eDnivAdLsOzZsyS83jpV4HEhUIFJ9AgXPDmVw8jhBd9LHRXnSQnfJPDj/zq4S4K+ZrtXMm/RM0RGWrtPtc7NGPfq2dximUmMxuo7IhcbWNfCaSIErCRQmifbgHk9l8y4gWsZh3e1lejZKfy2yd4VjQoJ+u8VrZ+GeJhsK7cclk8wy6u9bPqz8R9JS9OYOCL5P7ZNGJ5yw5yDEweN5tMG1ooEZyWXI61nBdL21be1FS7p8NrzUA1K53prarpJovrrY2iERvRePhBkmr1ji0u9MiBfqZqau//BBDiKvIebD1YPGKh7JWyH6+xn3QcYs44NGYVZFm2p7s6MJ+X2hEoXioz9Sr88kWJPuAOem8Z8a1j9JAi4WAz9/y0GKdX66NDiUIDpUAM9mV540IAVRXc/uB3O4z1BaW8K7BjgUajhE38kZ/Bcn53W6yg/4u1SMnllLOhAYrXUgwZ5gF5tLiC0zRp2hN4/ke7SI2NENNVbPponfX1Lf2IvlsbeWblXZBFxyH3Rb1LZ+V/6OTastapFhFo7jVhSb1QyKYkmKZuR8oiFbRE/0uilc86ONPbmqfLHA5jMsi7H6whzTjas38EB1yRngU2tHNmDEcz1PmWZkcAV3sQd236kBnde4Rfb5TL2EIko9A7UaLm24i73/1v78e49wRpzCXocXm7HnD5bPf903VNwOvjFxUbakV3AcnWk74qpD3Oz+pMAXQmiqgH2v/0HnSt3r7iQ9yYoB0WWGor9GerU/RwulRdToAmdZPELiWBr5zSyY05yjniydYo40zlyeprwucb8p8GS1R0VVeQZxMjH/7HKe4DAdJlOuycjJrXYn/NAzwsWwmQdi3RcTNcuxcMOmSIuTmuLHHy6Mx6JFTvXITgh4PNzUMcwrZaDJDcyG0uz2tTYtsZEv1SCiUhUdUNriQFXgEQKJZwoMIyEtYK5HAq2g4Ml97akJlKOGE3hyKutARJ7BfX+FrOczrgxUUHR9vu7cbgagIndY6RaR91S+YEBL4tha7XZWIA2aG7Qd77ImUE2W+WSLZP5bj/827GolmYDTUyjouzLon3O/grHqcdQIk4u6Q3a2GxgjUutao2+9oFpAslKPpZH2UgJXoBZE+JvvPa32GCAJ+BnQGOhcageGhu1jxhi/SnlOpLoWwSIXv68vg7ZD7DUsSCAhNrElMYviEwYQnJ7e5WrPzckS3gWEQad9xsk7AXMJ2/b0gQXGVzx8MyABco2q2525L1gKB2qzQmnSeC6TJmTNnJAuntcYhvVlAah0yTZUpQj1GqIHgZCjmRfEor7cCyWgFvTBcRxVhNdUzx53JfFO96I9xitP4DGxzwdGv9FEXZJIqWZNrdxiwzCoh+LhPQUPudqX0",
     salt="11/q3",
 )
 
@@ -825,14 +847,19 @@ for p_, row in runs:
 # holds the attention output over the union of two disjoint sets of keys, a and b, `o` (..., m, d_v),
 # with its log-sum-exp `lse` (..., m, 1), and the partial result over a alone, `o_a` and `lse_a` (as
 # section 2's `partial` returns them). Write `unmerge(o, lse, o_a, lse_a)` that returns `(o_b, lse_b)`:
-# the attention output over b's keys alone and its log-sum-exp, in the same shapes. It must work for
-# scores in the hundreds, and in float64 for scores around a thousand. A query may see no key of a set
-# (a causal mask): where it sees no key of a, `lse_a` is −inf and `o_a` NaN (what `partial` gives);
-# where it sees no key of b, return o_b = 0 and lse_b = −inf; where it sees no key at all (`lse` and
-# `lse_a` −inf, `o` and `o_a` NaN), the same. Wherever a query sees keys of b, the checks give b at
-# least a few percent of its weight: the operation takes away almost all of a total when b's share is
-# small, so its relative error grows like the float's ε times max(1, |lse|) (the rounding of `lse`
-# itself counts) divided by b's share, and no formula avoids that. Write it with PyTorch's operations: the checks refuse calls into the course.
+# the attention output over b's keys alone and its log-sum-exp, in the same shapes. Write it with
+# PyTorch's operations: the checks refuse calls into the course.
+#
+# Edge cases (a query may see no key of a set, as under a causal mask):
+# - scores in the hundreds must work, and in float64 scores around a thousand;
+# - where a query sees no key of a, `lse_a` is −inf and `o_a` NaN (what `partial` gives);
+# - where it sees no key of b, return o_b = 0 and lse_b = −inf;
+# - where it sees no key at all (`lse` and `lse_a` −inf, `o` and `o_a` NaN), the same.
+#
+# A note on accuracy: wherever a query sees keys of b, the checks give b at least a few percent of its
+# weight. The operation takes away almost all of a total when b's share is small, so its relative
+# error grows like the float's ε times max(1, |lse|) (the rounding of `lse` itself counts) divided by
+# b's share, and no formula avoids that.
 
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -914,9 +941,12 @@ with unavailable(namespace=globals()):
 assert (_got_o == 0).all() and torch.isneginf(_got_lse).all(), (
     "not yet: a query that sees no key at all must get o_b = 0 and lse_b = -inf (the prompt)"
 )
-_lse_a = torch.randn(4, 5, 1, dtype=torch.float64)  # two partial results drawn anew at every check
-_lse_b = _lse_a + 3 * torch.rand(4, 5, 1, dtype=torch.float64)  # b's share: 1/2 to 95 %
-_o_a, _o_b = torch.randn(4, 5, 6, dtype=torch.float64), torch.randn(4, 5, 6, dtype=torch.float64)
+_g = torch.Generator()
+_g.seed()  # two partial results drawn anew at every check, from a generator of their own
+_lse_a = torch.randn(4, 5, 1, generator=_g, dtype=torch.float64)
+_lse_b = _lse_a + 3 * torch.rand(4, 5, 1, generator=_g, dtype=torch.float64)  # b's share: 1/2 to 95 %
+_o_a = torch.randn(4, 5, 6, generator=_g, dtype=torch.float64)
+_o_b = torch.randn(4, 5, 6, generator=_g, dtype=torch.float64)
 _lse = torch.logaddexp(_lse_a, _lse_b)  # section 2's merge
 _o = torch.exp(_lse_a - _lse) * _o_a + torch.exp(_lse_b - _lse) * _o_b
 del _o_b, _lse_b  # while unmerge runs, the check holds only its arguments

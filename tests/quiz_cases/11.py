@@ -25,13 +25,15 @@ CASES = {
         ],
     },
     "q1b": {
-        "right": "q1b_thousands = 2.2",  # 4 m^2 h d / F = 2 m h d * 2 bytes / B at m = F / B = 2,198 tokens
+        "right": "q1b_hundreds = 5.5",  # 4 m^2 (32 x 128) / F = 2 m (8 x 128) x 2 bytes / B at m = F / (4 B) = 549 tokens
         "wrong": [
-            "q1b_thousands = 1.1",  # only the keys sent, or one byte per number
-            "q1b_thousands = 4.4",  # a multiply-add counted as one FLOP
-            "q1b_thousands = 2.05",  # the table's smallest slice, 2,048 tokens per GPU
-            "q1b_thousands = 0.55",  # both slips that halve it
-            "q1b_thousands = 9002",  # h d left in: F / B * 4096 / 1000
+            "q1b_hundreds = 22.0",  # F / B: the key/value sharing forgotten, all 32 heads sent
+            "q1b_hundreds = 2.7",  # only the keys sent, or one byte per number
+            "q1b_hundreds = 11.0",  # a multiply-add counted as one FLOP
+            "q1b_hundreds = 20.48",  # the table's smallest slice, 2,048 tokens per GPU
+            "q1b_hundreds = 0.5",  # the answer left in thousands
+            "q1b_hundreds = 549",  # the answer left in tokens
+            "q1b_hundreds = 1.4",  # both slips that halve it
         ],
     },
     "q5": {
