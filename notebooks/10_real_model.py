@@ -232,9 +232,9 @@ fig
 # name: q1a
 
 # %% [markdown]
-# **Q1a** (predict, then measure). The picture above is one head at one length. Over every head of
-# layers 1–4 and the 20 windows, as n grows from 32 to 512, the share of weight that content
-# queries put on `[CLS]`
+# **Q1a** (predict, then measure; answer before you run the cells after it). The picture above is
+# one head at one length. Over every head of layers 1–4 and the 20 windows, as n grows from 32 to
+# 512, the share of weight that content queries put on `[CLS]`
 #
 # - **A)** falls like 1/n: it is one key among n, as an ordinary key is
 # - **B)** stays about the same: a sink is a fixed habit of its head
@@ -440,9 +440,9 @@ explain(
 # name: q1b
 
 # %% [markdown]
-# **Q1b** (predict, then measure). Before the measurement: in section 2's probe, with the copy at
-# word pieces 20–25 near the start of the text at every n, as n grows from 32 to 512 the weight the
-# real head's copy puts on its original
+# **Q1b** (predict, then measure; answer before you run the cells after it). In section 2's probe,
+# with the copy at word pieces 20–25 near the start of the text at every n, as n grows from 32 to
+# 512 the weight the real head's copy puts on its original
 #
 # - **A)** falls to half near Q1's length: the fixed-gap model holds in the real head too
 # - **B)** keeps over half until far past Q1's length: the others gain less than n does
@@ -580,14 +580,15 @@ print(
 # name: q1c
 
 # %% [markdown]
-# **Q1c** (predict, then measure). Keep n = 512, Q1's head, the distance of 16 and the 20 windows,
-# and plant the originals in the middle of the text, at word pieces 250–255 (the copies at 266–271),
-# instead of at 4–9. Take the copy's weight on its original, averaged over the 20 windows, in the
-# middle over the same mean near the start (the ratio of the two means). That ratio is
+# **Q1c** (predict, then measure; answer before you run the cells after it). Keep n = 512, Q1's
+# head, the distance of 16 and the 20 windows, and plant the originals in the middle of the text, at
+# word pieces 250–255 (the copies at 266–271), instead of at 4–9. Take the copy's weight on its
+# original, averaged over the 20 windows, in the middle over the same mean near the start (the ratio
+# of the two means). That ratio is
 #
 # - **A)** 0.8 to 1.25: at a fixed distance only n counts
-# - **B)** 0.6 to 0.8: the place counts, but less than the growth of n
-# - **C)** under 0.6: the place counts about as much as the growth of n from 32
+# - **B)** 0.6 to 0.8: the place counts, but less than n's growth
+# - **C)** under 0.6: the place counts no less than n's growth
 # - **D)** over 1.25: away from the `[CLS]` sink, less is parked
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -673,10 +674,10 @@ print(
 # name: q1d
 
 # %% [markdown]
-# **Q1d** (predict, then measure). Notebook 05 measured *collapse* as heads becoming alike. Take,
-# for each layer, the mean Jensen–Shannon divergence between the rows of every pair of its heads on
-# the same content queries of the 20 windows (bits; 0 = the same row, 1 = disjoint). As n grows from
-# 32 to 512, it
+# **Q1d** (predict, then measure; answer before you run the cells after it). Notebook 05 asked
+# whether heads converge (its *attention collapse*). Take, for each layer, the mean Jensen–Shannon
+# divergence between the rows of every pair of its heads on the same content queries of the 20
+# windows (bits; 0 = the same row, 1 = disjoint). As n grows from 32 to 512, it
 #
 # - **A)** falls in most layers: as rows flatten towards uniform, the heads grow alike
 # - **B)** rises in most layers: at long n the heads spread weight more differently
@@ -845,7 +846,7 @@ assert check_choice(q2_answer, "89ed1d3a46bc0b2a21d0f75c9337c2c5178697b16bdc20b3
 # %%
 explain(
     q2_answer,
-    "sealed:euy7rANIA/z8b7/aNxIQvL0RMkzWbvIOxacKJSl88zprEHx+pftEub2NFL8hBqofDTGMzULIZXPXBJaYkkqIiVn1e4yG00T0bN7Kfke3oDEe98uoj0aCDmKgDi4LU638dWNeDOfyVgRVXlsUp0QzyzNbvK0DGZTxS/Qs4VeMm//44Bt75+N1iKSdFS0NGpz15qXwVl/d41mGasH9/rEnX8i9J9VpleAG+TSVUegM76Qr10imj+37ChwV9U2skx300URhQXzOiHGzZBZVMEcMQkiWmnXsjj098M0BkJkwX3+35DOARbfbSoBkXHEXXG/ZEhyrMvmz6dlIs1XRsKYUwNmT8Ihfr8O/JGWDrs3Ctt+7XyI8iUZwDwfVIRRvS1GLeFcU868mFuJcFRJvPAJInVSc7nsGeD7p3QJ6nw4YHXeTwfvOyw0unaJYU3nJcmYQY5XkjINyvgoWmFA+JAKZ+e1S6cDRscKAygYwgG3l85bsYLAi0xAYQmPKkE//25Lt8jrFZUCmeJTxhWx5A57llHJ5VSsvkrp3OsSY32ZYs4x4cIEf5OmcDKFr1YG+SRfcmeGhIN2AUtyjMiL8BW6AE8MDc/gyX3arY5DhsO1ASM2lysKqlXKicgQvwtyM5fpYlwoXAugewkDajOJfIU/O0uVkyvnDrRiOmkmIA4nt0QrodA/Xd67OGItcC+LKrOS4w78QSv2nIhId6Tv1eub8CUcYaIy8HC846TNgKtkZptex1w0/HysB99HM9fccqB4PrbBFzlJNcZoQbpeP645yRZJYa49kvnKOjfXAge1zWbDhMDpZcLIREYTiHLEx2Ev0DMitcnsAlak2EbMQQk9PxAtAsX0i3iDUtPZLew7HeR/fiKkXgc0RYUC3p2+YoUTKgDHBynCOSW7Vnf/ZNz9cLVr1yt1WrsP79CUrVbnRIntOHYX1Gz62VNZFEgXqqtBWs0NBG8PSbhVaXXPj5pU2ifIbf90mrztLZc+CmgXqhgL3TwGoCspr30HvGKxZAQxi0ed1JLB1y6fJf18o4bCex0tuGHR2mQyTVWfWtcOYfHi4IMQIgn4WsmO9IUXDGJL6KgqqGtZYlY0clUjS/cApau0pHFME4JqxuKmpUXN5wYAoenbTqT1oE/QzgbIfyptABR3mav6ZMmTVrdnT0JWXWX38c2GoCjAHXWMfpMkxNPVaI94njqqnsXCL5+DwJFZ9nsKU0SsoTxEWn8D8EuKZFhhJIMoVTedHzYTIhRzn+OBrKLSTVzauIYGsnoSfpbPmrjwPCe5WV6JrS/R+lMsRTVjKOgs59uXoYfpYFogRWpMnfpuK4wWfe65VvdsYyhEGa5y5e9IDa+RfNS+5N4+OZWSDTOEzlo5uZ/AcCcTuGmDLO9UW/KRYpiQQgfxdzShVqdNnCAe25znxVTBPH+WgDqWvGG8OKzqzSVdGxHjzn89LIwk283i5JRtdSGIeuOAWOUEcHJLPGoC7IvygGr1NvodlSD2FDNMEUFTXGR6SKtW84roIm6t70pudu5ZoLI/LDB5vvRb1jWcCTBEtX+PCxT9GVdFVXS+l4lNahFqwDBhwn2EjXVAwWgyKHPFVH5fxaJs0az6tpez2KHj4voNiewgo5yi9i+xqHQ1Kic5EOk6P8nkjRoL4eA6O4bsTdr6y6XH5Kh69urMr1PAywVL/hQL8WKRvWMLVQsOSNAPvW03JaD/nuhx5vK+2e9VW28XGTq/QuC9pBOBBNNraUKVOFpgFTefwyTIyx1OAkyLgnttNGr48v7Wcg0RtXzOVWZF9KrDuDazVxNl1y3zwi+ToSbqkgRcB2kUh5agN8hd4aiwx7M3uv00BouvBD2ehqirHo7nAfDGuXGUI4QikZdW6DfFPbBb1d/NJPeHeeJKJXgbH0PpQAe7tJQroR9KnSR3in0GGaSlPEQiwNOOhpupXjUzesVf4oISdvg0c4u3Eq0LY/3MuqWPrLpOi4LxEqkBi910ZhrXJLQUp42jg/7AkjPxZm9tnByrmHvHUnw//xUCmxrTKDlIaLc7T0jwMUU7V4bn1Pyl7pDyEe5zrSgquAZHcvc6rhhNrnCtkkMmTkX0ZXSUcYap5mM+bIvOxI/yGhVHGLfIEOkYHRkgu9mwXD9SXIAmdKuoFBE2g5hb4MmvHsn+ot2rzZSBZguDYNnXEIHXLlToBDM6Y+qBV7pMk0FudT7x46tflylHKwnPor4+ZI/MCGr3HR7/Ikj5DIb8aFU9M248AaaqmOED1UR0Z429JXzCA08XZOJNknFTQA1ptuHX0FZnlgdp7xsZX6P/x4S0wHB4+tguwPVs/ciUB+ZAI1/4EjjoToirZdw==",
+    "sealed:E0mws0hhR2zJKOjB2DhwIb0RMkzWbvIOxacKJSl88zprEHx+pftEub2NFL8hBqofDTGMzULIZXPXBJaYkkqIiVn1e4yG00T0bN7Kfke3oDEe98uoj0aCDmKgDi4LU638dWNeDOfyVgRVXlsUp0QzyzNbvK0DGZTxS/Qs4VeMm//44Bt75+N1iKSdFS0NGpz15qXwVl/d41mGasH9/rEnX8i9J9VpleAG+TSVUegM76Qr10imj+37ChwV9U2skx300URhQXzOiHGzZBZVMEcMQkiWmnXsjj098M0BkJkwX3+35DOARbfbSoBkXHEXXG/ZEhyrMvmz6dlIs1XRsKYUwNmT8Ihfr8O/JGWDrs3Ctt+7XyI8iUZwDwfVIRRvS1GLeFcU868mFuJcFRJvPAJInVSc7nsGeD7p3QJ6nw4YHXeTwfvOyw0unaJYU3nJcmYQY5XkjINyvgoWmFA+JAKZ+e1S6cDRscKAygYwgG3l85bsYLAi0xAYQmPKkE//25Lt8jrFZUCmeJTxhWx5A57llHJ5VSsvkrp3OsSY32ZYs4x4cIEf5OmcDKFr1YG+SRfcmeGhIN2AUtyjMiL8BW6AE8MDc/gyX3arY5DhsO1ASM2lysKqlXKicgQvwtyM5fpYlwoXAugewkDajOJfIU/O0uVkyvnDrRiOmkmIA4nt0QrodA/Xd67OGItcC+LKrOS4w78QSv2nIhId6Tv1eub8CUcYaIy8HC846TNgKtkZptex1w0/HysB99HM9fccqB4PrbBFzlJNcZoQbpeP645yRZJYa49kvnKOjfXAge1zWbDhMDpZcLIREYTiHLEx2Ev0DMitcnsAlak2EbMQQk9PxAtAsX0i3iDUtPZLew7HeR/fiKkXgc0RYUC3p2+YoUTKgDHBynCOSW7Vnf/ZNz9cLVr1yt1WrsP79CUrVbnRIntOHYX1Gz62VNZFEgXqqtBWs0NBG8PSbhVaXXPj5pU2ifIbf90mrztLZc+CmgXqhgL3TwGoCspr30HvGKxZAQxi0ed1JLB1y6fJf18o4bCex0tuGHR2mQyTVWfWtcOYfHi4IMQIgn4WsmO9IUXDGJL6KgqqGtZYlY0clUjS/cApau0pHFME4JqxuKmpUXN5wYAoenbTqT1oE/QzgbIfyptABR3mav6ZMmTVrdnT0JWXWX38c2GoCjAHXWMfpMkxNPVaI94njqqnsXCL5+DwJFZ9nsKU0SsoTxEWn8D8EuKZFhhJIMoVTedHzYTIhRzn+OBrKLSTVzauIYGsnoSfpbPmrjwPCe5WV6JrS/R+lMsRTVjKOgs59uXoYfpYFogRWpMnfpuK4wWfe65VvdsYyhEGa5y5e9IDa+RfNS+5N4+OZWSDTOEzlo5uZ/AcCcTuGmDLO9UW/KRYpiQQgfxdzShVqdNnCAe25znxVTBPH+WgDqWvGG8OKzqzSVdGxHjzn89LIwk283i5JRtdSGIeuOAWOUEcHJLPGoC7IvygGr1NvodlSD2FDNMEUFTXGR6SKtW84roIm6t70pudu5ZoLI/LDB5vvRb1jWcCTBEtX+PCxT9GVdFVXS+l4lNahFqwDBhwn2EjXVAwWgyKHPFVH5fxaJs0az6tpez2KHj4voNiewgo5yi9i+xqHQ1Kic5EOk6P8nkjRoL4eA6O4bsTdr6y6XH5Kh69urMr1PAywVL/hQL8WKRvWMLVQsOSNAPvW03JaD/nuhx5vK+2e9VW28XGTq/QuC9pBOBBNNraUKVOFpgFTefwyTIyx1OAkyLgnttNGr48v7Wcg0RtXzOVWZF9KrDuDazVxNl1y3zwi+ToSbqkgRcB2kUh5agN8hd4aiwx7M3uv00BouvBD2ehqirHo7nAfDGuXGUI4QikZdW6DfFPbBb1d/NJPeHeeJKJXgbH0PpQAe7tJQroR9KnSR3in0GGaSlPEQiwNOOhpupXjUzesVf4oISdvg0c4u3Eq0LY/3MuqWPrLpOi4LxEqkBi910ZhrXJLQUp42jg/7Yphb1Pm8xxBz/lTeqcnV3/xlvjw/3aAwICINOYhiBeFA/Ste6za3pn7ziOft3xVg7pF8XavdX8hlBzhzp/kJXYyyNNVHhdabAq2tuLeK/uZuaahRWAfOBXL1NVRgA4tWwRAsLFMEPMY74MEADp6RGsJ2rboT/nqGC9Ji5dnvGPYjTXKXmFiTpJWZKIq+VR9dtn0krOF7w+tMWx1luBy3L16NrFMrFKHvrCQbLOi3sde6MPQVNG29JBKv2od2+7GAgIsHBKRSiAl4bALpl+lgaZFlpvtnPzFZb+1Y500YlTsL7w/GM8DlAo4BynKBovfiMQscQBlu4JmDoVqC7MK/gNL7N0tG1SdMxl3WVg58j5lXva9pbKz2JblwnvwUGm6aXJfn8RIwEohce6",
     salt="10/q2",
 )
 
@@ -1030,11 +1031,12 @@ for s in sizes:
 # name: q3
 
 # %% [markdown]
-# **Q3** (predict, then measure). Keep section 4's 498-token chunks, its 20 questions and its
-# encoder, and change only the score by which a question ranks the chunks. A chunk's *windows* are
-# its 15 overlapping runs of 62 consecutive word pieces, one starting every 31 pieces, each wrapped in
-# `[CLS]` … `[SEP]` and embedded on its own (64 tokens, like section 4's smallest chunks). Which score
-# finds the fact's chunk first most often? The cell after the question measures all four.
+# **Q3** (predict, then measure; answer before you run the cells after it). Keep section 4's
+# 498-token chunks, its 20 questions and its encoder, and change only the score by which a question
+# ranks the chunks. A chunk's *windows* are its 15 overlapping runs of 62 consecutive word pieces,
+# one starting every 31 pieces, each wrapped in `[CLS]` … `[SEP]` and embedded on its own (64
+# tokens, like section 4's smallest chunks). Which score finds the fact's chunk first most often?
+# The cell after the question measures all four.
 #
 # - **A)** The cosine with the normalised mean of the chunk's window embeddings
 # - **B)** The cosine with the whole chunk's embedding, as section 4 scores it
@@ -1075,7 +1077,7 @@ assert check_choice(q3_answer, "7769cbe4e5c045df830b075119eb87fa02b79b60ef68ea7c
 # %%
 explain(
     q3_answer,
-    "sealed:VgEyZ3owu61zDfuqfjWOzRx6unYhiiAEUFKt/rl4K17jrNRdZqhKudKVLVccunL2lBv78fyem0jtrcdkBAuR0aCMrsgkxf4deypy3gRMBypNSFjE1qJ6djL5JU8oQ1to23UMeIydJMQvxuyT9MTH7DgTmB4MM3owm+7rZCBro19KrvSKbqNvxI2lC3ORP10jpFzQidTvHD64kROCzrorYld9UzVvLxjMoMTR24wuowOS9PXcAXcKDyWg8X8fgd3Kb/M2cfaVw1++2aSEH3coXb1AZiHUauSfE5OKSDUSGQZBlEJD0rd4sjgUcue7C5nIHfeM9TYFimtcsPl8C6HsXbnt2EmWCllZpxW06h5H3wbZ+ts5IKkgdA9PZHAppNL8yAVeE5T0re5RKbi2te2FXoXhzBJ/RkmxIPM6ny7iiilQJm7X8MDTkKpF0vDYO4c5AgoGU5/UjIkX+OtFlABGtR35EVKZF1H5+k4D7gRPFGL87YUCHbZKhbhKICP8cPJRsQct9v/YUqa+5ahX2Y3fwPgUcVuMRX7DgnPcWfX11ODBD5NzNoIFtvXpJrP+XnNP0gPwWSyQLIbik1ntr35feSIfHSN8RKgtUXtKBGgsWXdLVx2X7xExaYKH6hJaWa5432SOC5LgzkwS/v0fqdx6x48fFXNGjAIVFwm1pKC+iR6zGPQ2z+fx1WMy3T/JiaVqOXB38drt3r2B5+VqsroEAl0ViAVt9GrgZRTT+mA2zH/NwyED2HKI2r47XH4xu8h1uCyaKIOAIkw8+KF3Gil5pIUK/C1qWVdvbxOFZNYnTHk0lqBZqpF8axL+4oEY3Bgdeyv1OJS42apzajIh6TP24dHYuWDOV720cYVTsi74tAiq2Y7ym/cX7lvdgVChHk3XNmjKXGOwXdVIqIhCTTIIcfYZrY23EjGjYkSk6vJw6Yv9+3igjaG5D+7XsJMbHlr+Iq0+8F/nhyB90rc24D+uGDhNAY0hJQX8mw9cGQ/B0Gr9Qm8Ho4pMx3Hz9GviUdO9b+YOHTu7JcR+LWPDDEspvWvc4Osf56//mu/sLDwSyKiOVyE2GNbWGoayWLWXyJoxXOOHOzzQhpyv/WeE9FTZm72kykBnPDrPQgtuXe86rDZa9sCPNu8btkEBiGbale8R4UJSOiBHmj5f5bye/AmUmhQAfkanaWEm7g40gw3qJFgC5HQhIiQOLJSv9kLc35YxFcqCH8yW0RKkHJfaKM/OEMgo7zlW6QLG1rRIREE4ZJhyVhXk14ktv/1ibEsQd9rWfSGEpsuI7bSf5fLqlRkGvLI6V52sQpmnP8FpLOks1KOmXyr7Tm9J92H38wtgWSBbmkl/Z0jNmtWevQDcVgVli1d5R+1U86FbNFvYBl/o2CyWOH/Td+1WghpbeCPGsCuhi3QyF3FjY9AWlPoIeOC1ixXxUZEA2m6zuNo73ijx3KYfoHGUTtab6tzmMhdllUT7Ds8YYEiWlvteg3vFyKuSf8Adb/fQJzDZj4PcSfaPR5Y7jwnYNgeTe6sma5pnpP4blHiS1weyGxMKr509gLZnQaqDtGy0wIKiGjgSYMgiLdwEw0buOvKR65xuxEK11t60P0EWcxho9OVAyuNIkukMdpuK0PhHwSTUzLasIa4gnla+l4UzAt8gJFU19djlkKt9YXk+SQvkKb8vRw4ycgcLI7+mbhcBKgrIDvQOKxKFL75LDiscyyL38R7tTkfNuwxJSJuohS9AhM76f2LTfZsg/0X/XmIcwp019DvakX7hulK0Y3oR5v73+wdzeoofE3q/M7mqpXnDEbniCdbDHEd8b9zQyWNcckd1DI8yUT7EhFTk5elaeNEsxkykwIVuvACjoJMMPNRO+1ijXS8LNrvNLjskuGPb2L2hQMjO1ta1NLtKnz7qnMyHEcBOp1OZyoK+/D4Vso/8dH63ffJcFZp1SbfafyH2UT5Fk7+RqFQ7E2uWZ6S2qDbj5GmNxMCo50Aj2u0pgHVSEtreGja+k4LSFSb3bKtPRdupznj0+zSXqUXyqgnCEzP+kxTCh3tn3R9i3tYHCAs65ogOFmihDg==",
+    "sealed:bsQ7MrOVKqDcWhTb5XcU7xx6unYhiiAEUFKt/rl4K17jrNRdZqhKudKVLVccunL2lBv78fyem0jtrcdkBAuR0aCMrsgkxf4deypy3gRMBypNSFjE1qJ6djL5JU8oQ1to23UMeIydJMQvxuyT9MTH7DgTmB4MM3owm+7rZCBro19KrvSKbqNvxI2lC3ORP10jpFzQidTvHD64kROCzrorYld9UzVvLxjMoMTR24wuowOS9PXcAXcKDyWg8X8fgd3Kb/M2cfaVw1++2aSEH3coXb1AZiHUauSfE5OKSDUSGQZBlEJD0rd4sjgUcue7C5nIHfeM9TYFimtcsPl8C6HsXbnt2EmWCllZpxW06h5H3wbZ+ts5IKkgdA9PZHAppNL8yAVeE5T0re5RKbi2te2FXoXhzBJ/RkmxIPM6ny7iiilQJm7X8MDTkKpF0vDYO4c5AgoGU5/UjIkX+OtFlABGtR35EVKZF1H5+k4D7gRPFGL87YUCHbZKhbhKICP8cPJRsQct9v/YUqa+5ahX2Y3fwPgUcVuMRX7DgnPcWfX11ODBD5NzNoIFtvXpJrP+XnNP0gPwWSyQLIbik1ntr35feSIfHSN8RKgtUXtKBGgsWXdLVx2X7xExaYKH6hJaWa5432SOC5LgzkwS/v0fqdx6x48fFXNGjAIVFwm1pKC+iR6zGPQ2z+fx1WMy3T/JiaVqOXB38drt3r2B5+VqsroEAl0ViAVt9GrgZRTT+mA2zH/NwyED2HKI2r47XH4xu8h1uCyaKIOAIkw8+KF3Gil5pIUK/C1qWVdvbxOFZNYnTHk0lqBZqpF8axL+4oEY3Bgdeyv1OJS42apzajIh6TP24dHYuWDOV720cYVTsi74tAiq2Y7ym/cX7lvdgVChHk3XNmjKXGOwXdVIqIhCTTIIcfYZrY23EjGjYkSk6vJw6Yv9+3igjaG5D+7XsJMbHlr+Iq0+8F/nhyB90rc24D+uGDhNAY0hJQX8mw9cGQ/B0Gr9Qm8Ho4pMx3Hz9GviUdO9b+YOHTu7JcR+LWPDDEspvWvc4Osf56//mu/sLDwSyKiOVyE2GNbWGoayWLWXyJoxXOOHOzzQhpyv/WeE9FTZm72kykBnPDrPQgtuXe86rDZa9sCPNu8btkEBiGbale8R4UJSOiBHmj5f5bye/AmUmhQAfkanaWEm7g40gw3qJFgC5HQhIiQOLJSv9kLc35YxFcqCH8yW0RKkHJfaKM/OEMgo7zlW6QLG1rRIREE4ZJhyVhXk14ktv/1ibEsQd9rWfSGEpsuI7bSf5fLqlRkGvLI6V52sQpmnP8FpLOks1KOmXyr7Tm9J92H38wtgWSBbmkl/Z0jNmtWevQDcVgVli1d5R+1U86FbNFvYBl/o2CyWOH/Td+1WghpbeCPGsCuhi3QyF3FjY9AWlPoIeOC1ixXxUZEA2m6zuNo73ijx3KYfoHGUTtab6tzmMhdllUT7Ds8YYEiWlvteg3vFyKuSf8Adb/fQJzDZj4PcSfaPR5Y7jwnYNgeTe6sma5pnpP4blHiS1weyGxMKr509gLZnQaqDtGy0wIKiGjgSYMgiLdwEw0buOvKR65xuxEK11t60P0EWcxho9OVAyuNIkukMdpuK0PhHwSTUzLasIa4gnla+l4UzAt8gJFU19djlkKt9YXk+SQvkKb8vRw4ycgcLI7+mbhcBKgrIDvQOKxKFL75LDiscyyL38R7tTkfNuwxJSJuohS9AhM76f2LTfZsg/0X/XmIcwp019DvakX7hulK0Y3oR5v7n8gtzbIwUX1z+PL2+pTLMUKm8R5TDPU97et3GgFleKlomeY85QGzDmFCq7u5YZtE5ylH27PcopBv3qZMsO89U9QCjQC8TNpzbeyEkuify3fOpW4ne25mUPuUPhz/h25bEGN1e6VbX2sqvtChUqoS1aTD/bvkVAp87TbCUeXPkGDlIw5ymm3R+XGbeWqK3uDa79DzZgJO/4Fdqw+JmjTAWHtHeGTj3lILVAWT7fLwGSdn63jHo7zOBuwLj4kSvFCrNzhTBkTpgmA912MsARlg6/JRBA3TlSedDKvjkJdM3zSW1/ilBf/62Xv4WOKbPajrjp9trNVpnpqrjUdXwci+ErQSrIoTGUlVF4dZeLnbPZAGmFJnXRys/nBQ53gUaeSD3xfks5JiRU2GOizBaMHfp5rZ5vtyUydPCkVV/EeyIn3VJnpkglG879agU59XQuPTgoD+uTKCqyRTYdWLIeAYlXc2N5CSzPTiyo19rbJOFOaYbWnA4l/v88fhmcyJ9NrBCTGC0yF9M30aaAdrhErFnMPGyri3Avi+qu++OlhMeAlNQ737vHfgDToGJ/6kssyYXNwBXc9rg4IPUjl8VW9ZcUAUfR0DlCxRrwpXOu+HX9uaBAWW8MMcekca/VVkcP7N3ked4Qs9uQuf2fV3YeDbexcnuQKFe",
     salt="10/q3",
 )
 
@@ -1215,13 +1217,13 @@ layer's largest weight falls {last[0]:.2f} -> {last[-1]:.2f}.
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q4
-# points: 0.5
+# points: 0
 
 # %% [markdown]
-# **Q4.** A document of 700 word pieces, and three copies of it, each with one run of word pieces
-# replaced by others: pieces 100–150 in the first copy, 350–400 in the second, 600–650 in the third
-# (counted from 0, `[CLS]` not counted). You raise the library's cut to the model's limit,
-# `model.max_seq_length = 512`, embed the document and the copies with
+# **Q4** (a warm-up, worth no points). A document of 700 word pieces, and three copies of it, each
+# with one run of word pieces replaced by others: pieces 100–150 in the first copy, 350–400 in the
+# second, 600–650 in the third (counted from 0, `[CLS]` not counted). You raise the library's cut to
+# the model's limit, `model.max_seq_length = 512`, embed the document and the copies with
 # `SentenceTransformer("all-MiniLM-L6-v2").encode`, and take each copy's cosine with the document.
 # What do you get?
 #
@@ -1300,6 +1302,7 @@ finally:
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q5
+# points: 2
 
 # %% [markdown]
 # **Q5** (exercise). Section 2's dilution probe at every length, read through notebook 02's model.
