@@ -78,23 +78,23 @@ CASES = {
         ],
     },
     "q5": {
-        "right": "q5_pairs = (294912, 278528, 81920)",
+        "right": "q5_pairs = (144, 136, 40)",
         "wrong": [
-            "q5_pairs = (294912, 73728, 24576)",  # queries thinned too: the package's pattern
+            "q5_pairs = (144, 36, 12)",  # queries thinned too: the package's pattern
             "import torch\nfrom course_utils.core.dilated import dilated_key_counts\n"
-            "c8 = dilated_key_counts(64, 8, [8], [1], causal=True)[5]\n"
-            "c32 = dilated_key_counts(64, 8, [32], [4], causal=True)[5]\n"
-            "q5_pairs = tuple(int(x) * 1024 for x in (c8.sum(), c32.sum(), ((c8 > 0) & (c32 > 0)).sum()))",
-            "q5_pairs = (144, 136, 40)",  # one segment of 32, not the whole sequence
-            "q5_pairs = (294912, 278528, 0)",  # no pair counted as read by both patterns
-            "q5_pairs = (294912, 215040, 67584)",  # offset h itself, not h mod 4
-            "q5_pairs = (294912, 294912, 98304)",  # offset 0
-            "q5_pairs = (524288, 524288, 131072)",  # no causal mask
-            "q5_pairs = (278528, 294912, 81920)",  # the two patterns swapped
-            "q5_pairs = (294912, 278528, 491520)",  # the distinct total, not the shared
-            "q5_pairs = (294912, 278528, 163840)",  # the shared pairs counted twice, as they weigh in the mixture
-            "q5_pairs = (294912, 262144, 65536)",  # head 6's counts
-            "q5_pairs = [294912, 278528, 81920 // 2]",  # half the shared pairs (given as a list)
+            "c8 = dilated_key_counts(32, 8, [8], [1], causal=True)[5]\n"
+            "c32 = dilated_key_counts(32, 8, [32], [4], causal=True)[5]\n"
+            "q5_pairs = tuple(int(x) for x in (c8.sum(), c32.sum(), ((c8 > 0) & (c32 > 0)).sum()))",
+            "q5_pairs = (294912, 278528, 81920)",  # scaled to a 65,536-token sequence, not one segment
+            "q5_pairs = (144, 136, 0)",  # no pair counted as read by both patterns
+            "q5_pairs = (144, 105, 33)",  # offset h itself, not h mod 4
+            "q5_pairs = (144, 144, 48)",  # offset 0
+            "q5_pairs = (256, 256, 64)",  # no causal mask
+            "q5_pairs = (136, 144, 40)",  # the two patterns swapped
+            "q5_pairs = (144, 136, 240)",  # the distinct total, not the shared
+            "q5_pairs = (144, 136, 80)",  # the shared pairs counted twice, as they weigh in the mixture
+            "q5_pairs = (144, 128, 32)",  # head 6's counts
+            "q5_pairs = [144, 136, 40 // 2]",  # half the shared pairs (given as a list)
             "import numpy as np\nq5_pairs = tuple(np.int64(x) for x in (288, 272, 80))",  # n = 64
         ],
     },
