@@ -196,15 +196,15 @@ print(f"attention maps (6 layers x 12 heads) vs BertModel, max |difference|: {er
 # limit). In every window we also plant a copy of 6 word pieces 16 positions after their original,
 # at every n at the same place near the start of the text (word pieces 4–9, copied over 20–25), to
 # measure how much weight a token puts on an exact duplicate of itself as the text grows. Statistics are over *content* queries: not `[CLS]`,
-# `[SEP]`, punctuation or the planted copies. Only the shortest length is measured here, for Q1;
-# the others after Q1a.
+# `[SEP]`, punctuation or the planted copies. Only the shortest length is measured here, for Q1b;
+# the others after Q1.
 
 # %%
 corpus_ids = real_model.corpus_token_ids(enc)
 windows = real_model.corpus_windows(corpus_ids, count=20, tokens=MAX_TOKENS - 2, seed=0)
 LENGTHS = real_model.LENGTHS
 start = time.perf_counter()
-# the shortest length only, for Q1; the longer ones are measured after Q1a
+# the shortest length only, for Q1b; the longer ones are measured after Q1
 sweep_32 = {k: v.numpy() for k, v in real_model.length_sweep(enc, windows, lengths=LENGTHS[:1]).items()}
 print(
     f"{len(corpus_ids):,} word pieces in the corpus; {len(windows)} windows x {len(LENGTHS[:1])} length "
@@ -229,10 +229,10 @@ fig
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
-# name: q1a
+# name: q1
 
 # %% [markdown]
-# **Q1a** (predict, then measure; answer before you run the cells after it). The picture above is
+# **Q1** (predict, then measure; answer before you run the cells after it). The picture above is
 # one head at one length. Over every head of layers 1–4 and the 20 windows, as n grows from 32 to
 # 512, the share of weight that content queries put on `[CLS]`
 #
@@ -245,7 +245,7 @@ fig
 # # BEGIN SOLUTION
 
 # %%
-q1a_answer = "D"  # SOLUTION
+q1_answer = "D"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -257,12 +257,12 @@ q1a_answer = "D"  # SOLUTION
 # FORM
 from course_utils.tools.quiz import normalize_choice
 
-assert normalize_choice(q1a_answer, "ABCD")
+assert normalize_choice(q1_answer, "ABCD")
 
 # %%
 from course_utils.tools.quiz import check_choice
 
-assert check_choice(q1a_answer, "1ecc28768341f3265aa5fa58bed56090d2d1ab4d53867b5eb6d662e0d9d8e510", salt="10/q1a"), (
+assert check_choice(q1_answer, "499fe2a894d3d9f04a1ca0bad01b3e26bab74831161042b0955312c90f9edb7d", salt="10/q1"), (
     "not yet: reread section 2's setting; the cells after this question measure it"
 )
 
@@ -274,9 +274,9 @@ assert check_choice(q1a_answer, "1ecc28768341f3265aa5fa58bed56090d2d1ab4d53867b5
 
 # %%
 explain(
-    q1a_answer,
-    "sealed:NbMqh4xAKCgFSzDXRLuJgl9PYR0GLlI+6CkyGNr1mMy68pjPwqhp24UZKIlfRRNDPoajzKDW4IWSlNpF/Wzxyj+JMFq1KAsw4XhAUAv0bxIAPSS5dzZgsgCnWPVVIc7cE99eqGFT30ugHKDHVSQy1kAFCJU/IlvxeYvIOmZgLAgdLgT7DbaIgrEAnyzSVH491MDXRyPs7A1ydX5ES4dNXG8eVTpdXJaQ/UDls0+oh+Hh7RUQFqTOclmYrJ/GQpzPK8LiU1aFAcXcZk0ED4WJ47khXweVGg19ZXw4llKgVAEkzXlxQoFH65BQ5FuLo6itkr1kYytCpKkwQm/Xh9X3xXw+h9/74pzqdUOWbi8HAjD+kfTVoRcrCcdup/IgB9Re5q7rR18NmdlLaC6Ju9cRsipEMbrFbo+YbYWkwo0/wv29TXxo91pGDDNFOQ0+HeagxAFf8R5Qi5dw0zRGPq56AMoerHskhxl2WttEYm7of0S/tHQCvQJdNbrWep2yo1rqII/9baEvmpwRlv0SsMGe51TSXSqKArtEa8v20MRXLfbWXqqxJDRyXEsvt38de1QupWoh3HO7iq13iSeFe/LjWZPoM1yvBQoB4+7sHe2uFNQ2oogpNSmGuyYrIn6kDg/JThYViPkwRO1w5/Ow6ZuTUbrHR21c0aeang70pGpc4t8S8QseH0wy731FFemt0h/C6UUg58P7lHL24d8eHlrOXf8hwdMwlLij823RuMhOsQssuBQM8Oq8d13i0+zfUYShaZm0t2HPM5vDNFV60SFtdPEpavfM5/Z3Iul1RM0mo4d3444uaonXD7/72Obm/JY7mV7uUmzSEcyj0UWbS2L6PX8tsKvnek9PcPQPDubMIr6/uWf9+vO87wa5Frl/YKU2zbOsqI2RYjB4G7ZxLAPSOxNKpKbguhQxuzkja5lu0EzqLuSjfNk8YyNtYukA2GcrY8kPmjCw7UYz4nB/6x2mOmdkfiLhFz1BTobzISmZPvsSjBecyI8CK12Nf3G0h2b4O3U8h2KIJGEGEaJJyeTkm3cnz/QYx8zJoHsIY4SgWWNj088go8IX59+r7Moai/U8vmE02kddeC9Rlhza2+Uk127NH5aZn0XnGsddKt+SBXhZ2xm70YWS1fERq2EW+8hhC8I3RBtaslTixqj7lTHtVNP2NdouqamYrJsBjKEnT8kBRG25Axl/tMG3cSRNI7MBd+7sPd8r1eK03eYg3sG0WtoD77Sla/ZsiDU+K4nJiXKB84MjJ6Qh1cEDqCDlveU6z7sQ6YGJRP/e9T8YgjpnjBIrY1W62JDMGoIncUPFYsYS/xcZ20h61zAQAyjMHzMIm3y0KLcdyOHhYxdOHzWVPyV0LIpBfrjCB5Q7/O6TdhsfKYsmffaAdpO1Ho2lPopiAMfGLcqt2LbgXCoB83rtS59CbHCMBAm8PaSOH0zlAxRFiO/chcCPr3qcVnUZtTZMt+k+ndQncQWeZA/gnzhBGkJZarcxNxadRl3cs5+h/ONR+y7XfuyEBlba9xfsTRr0gprAFg==",
-    salt="10/q1a",
+    q1_answer,
+    "sealed:6XWpbHH4JX4E+X5WQv7dOotBL3eCHyOSNeFPVn4pJH496JJVZ8B8Q4f7G4rIBeC9nnX4NAyFbxJ1hSE0CdNilaCVsE9Idw/Pir0vmq3/f2yKhzwxt3YLIw5FOGCC6R2gkEmuQ0M+ttdBk/+FstaNU520lzZsY/xONL+ABCciGPQjG4FZnlIeLG4Re8W4Fy9+MH9O9hscgAybLl4fwfeokXB54SBL8K9Yg5ZzMM78t3p1++nYu8w0PZWSldp25mCf4a0mgu4LctWSYEzBQEQC4pq2MssgZ/8p0KRF/rWr4tK5dB4zAGDCPLyxIsBJ7H3ZM+LATM7grM5PGnpfpVgxEr4SOwn4s0T/sV5/EaNmJnlenh0CjUxZY9ntl4vHU0noA4TwipkMQbbpLieHmOBPwygt3KdFW2So1OQFSyakASxPZIkElfIKmA4X270kg2aQ0C4UemqDqkTMtAxvI7O5jIeWf3rOuoJuVbREjGzxKSxQCez4k1XVP8HwrQ3fXj+Mi36d+zlN3yUhR25Qwp8FBx6C6yzVzGDpFMt9mjdHifiRHQT1O5NvpbePEHROzuOn2/y2tcd5Aki/GJGpbdL5/aUB4rEH+bebLPrOd6f8Bx6WCj+Q3RgnwxJvuJ1xVnYQ3EgRyZXo12+fI+gu1zfHAJsxaH1bLeinTg0T1soTCIon8alwD8lYBdtcUlUTaRhm673FMFbZB7qdioOUJrQOCWv7/1vF2JrmPh0Y4cwdJU1rH9Ufmz2iVz0e1gxmMDFM37RrzemyQo/9HWPLQHcOiE8lM7+lkPqArjh3iZQCSIx3M2XOFq1Jr4sFlcyvoG/eq+c+2rusobcMGhFOughzys9vheMgIfgrCdwFZFaCDq4sgS8ha0NH5bakrC/WzP7ZxpJIf/MH8iPLmAfJ9wvp24mXICU2k0atU/u/fkvxb0//wS8WROQR1yj3mzSxlrcvNuzi79uqPk1JDTp/Gx2v624z2B2C0bpcIqnIzneus9zk+esC6PUyHmUpdq49Re8fWeDppwfztnsOhdqab1TkXW1ZbUfyNCsR9aVjdE6RQ2qevVmfk+/dyFvgmgrjQ6oFiUb5y0cxXq1Ilnkj1OvfW3j4ykoAXr+ifGcOz2fYsn+C17OFhcxuQcx36L3Uh463CAqMkO64zOEWxJ2tbBH3jIBW3DJ0FDqV8qtTfLATilTFLxYo4f3/BKG7R3Q5Hy1BBHPJGL0UQ4wSCNBdKI0OmaQ4qNZvZ4hMGBfdmDpgNz/COmiITgAmjDEOqC29vu4HLxJPPXiA1gTu5tcoLwPcvyYElR0fPGcRYnGa2H0DPRDEu7uRDCfJsCkUzbVV5ArZNFvDYBx4cjzH8CqLwawSU5HiWBXutLUqxZ2Vp13lUJdHx6DORxIw5y8O1Lg6cWgs0a8vGOlzP3/pCb8Yx1oZzlDupKmghMTrcZY4Nv8rfCjcs3TlMayPFXSvHH9JSh6wtYYuPS5XA7e47wQZph4NWRGmuJc5ivRzSvXANtK6Zm65Pcs8VO5KinGTWp90qRxadlrIeg==",
+    salt="10/q1",
 )
 
 
@@ -377,17 +377,17 @@ fig
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
-# name: q1
+# name: q1b
 # points: 0
 
 # %% [markdown]
-# **Q1** (predict, with notebook 02's model alone; a baseline worth no points, Q1b carries the grade). Notebook 02's model of dilution: one key whose score beats n − 1
+# **Q1b** (predict, with notebook 02's model alone; a baseline worth no points, Q1c carries the grade). Notebook 02's model of dilution: one key whose score beats n − 1
 # equal others by a gap g gets weight e^g / (e^g + n − 1). The cell below prints `weight_32`, the
 # weight that a planted copy puts on its original in the best duplicate head, at n = 32. If that
 # head's gap stayed the same as n grows, at what length n would the copy's weight have fallen to half
 # of `weight_32`? Solve the model for n (a real number, not necessarily whole), computing from
-# `weight_32`, and store it in `q1_length` (the check compares 1 decimal). This is the model's
-# prediction, not a measurement: it is Q1b's baseline, and the cells after Q1b measure what the real
+# `weight_32`, and store it in `q1b_length` (the check compares 1 decimal). This is the model's
+# prediction, not a measurement: it is Q1c's baseline, and the cells after Q1c measure what the real
 # head does.
 
 # %%
@@ -400,7 +400,7 @@ print(f"layer {dup_layer}, head {dup_head}: weight of the copy on its original a
 # # BEGIN SOLUTION
 
 # %%
-q1_length = 1 + weight_32 * (32 - 1) / (1 - weight_32) * (1 - weight_32 / 2) / (weight_32 / 2)  # SOLUTION
+q1b_length = 1 + weight_32 * (32 - 1) / (1 - weight_32) * (1 - weight_32 / 2) / (weight_32 / 2)  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -412,13 +412,13 @@ q1_length = 1 + weight_32 * (32 - 1) / (1 - weight_32) * (1 - weight_32 / 2) / (
 # FORM
 from course_utils.tools.quiz import real_number
 
-assert real_number(q1_length) > 0
+assert real_number(q1b_length) > 0
 
 # %%
 from course_utils.tools.quiz import check_rounded
 
 assert check_rounded(
-    q1_length, "0e40faef4008f9f2a492c17632211b784a13aa0c9552cf32cdd7f35a2b851684", salt="10/q1", decimals=1
+    q1b_length, "7c9f08126f2c53376c47010a793c9f2203f9ed129e4d2ba7a110473fa39590a9", salt="10/q1b", decimals=1
 ), "not yet: reread notebook 02, section 1 (the closed form), next to the weight this question printed"
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -429,31 +429,31 @@ assert check_rounded(
 
 # %%
 explain(
-    q1_length,
-    "sealed:d5Bt37O501TDpaYnNTv9v5YM+dAMS6iKcZYcJlqo6TcyC7GPOSmEldt00QVnAn5bKQSwZohNCoetrXhzRtggbaE2Mz9KCRbTNEiCFZjgCz1lG2NThxQ02VWDWHhRhKCtLm51otcAlAj97V5tIL2ULuRUKT8fELFJJVx9LQKn6zze4ZDh3O90uY1wiuos94LUhVBCdM5Nau4aWTR7lIuWY823IQ+55ad+1uhTZkGWJmlHB94m4BEOwwvUB05cePQEWkEsUItTBQQXR9iPJb47iofaPoEkEPR52PqZNcRHEwL5U/N/2RMbYaLkmPoZ5okKNMxQ0BREmMV0Js9YkCwaGO4+LWt+x2Gdli0jp85On4Kn2UQShRLInIKOwM8rd/0jdEbzi41Rc9GePZDnWrjGXLBkcwkpYTSgieT9r/bhjRvfkGSFGMmGkjtO+7Qzx/K2S649/3O3kp3a90iDcbAzPfaeO3CECZzUyu9wRTxqwBRB7P/MdxWrCYM3+uUywklHdcGBBJdPINgS5FmNqZ+tE2f2SQzVa4xDlQxPJSBl8h+Dhfk8zKCN6l1CnjA4DsewhQMMF534kbSc1dlE0TCI2E1w2qrvs8A0kpqaSwShvYLZT/JHp4dGcPxBRBtkPTmh6fG2lksEFPoYD0sPNPJNmozoARV4+8nKnwh1uZXmhi2fDaP7IiL67MGo/0EX9GVx9l6BVHU69HPGuzgfKzjU3TvW81VzzowwpWM3uyIXavhoXnpa1C8YjDRnyXoZvwGsXqQvfv3KC6hglrdZmYfXmE+Q7DYNpqzvl7yrL1ZH1jOElyBmBQnYuHHkMEdjmYw+ILELpK3uCunNwyLLlp0zTTCrVfmycjQt+e/sPgyOcg==",
-    salt="10/q1",
+    q1b_length,
+    "sealed:ra+Slfin/oQq820VUAafOGiJjHgO5CSWbYjAEu+FTr4txgSMX/StQMlvyn5Q2kDZHiQcaBgckS1fOviROZnQPbY0Wih+xQI1SyF1TBoaMJc19km4ys3ZQ0x5SLpg7BkT8PKodp8eFoPKO13xijv1Yk9W/jVM1SA/2K80eZdZGm62TCkG7xaJ53kPpW1belQ1L3zu+lA/Mal5KaZhIv7ljoDWzlhx9NWARh84tTUW/fLz0QjDxYgVCcxfT7vhrtuULxlJINA3w4zybLv3kM+8/BZsInCTmZftMHUF7xvimCSnJzZtR2rfpES/n2+aF39BIakLgGRnLrianyx4ztv2yR/IM7KWSFQ/SuLy77lPzm2wJ6w3g+cg23AQTYW2CaL6vpi6HYM5KhsW4onMAEsBwcd+ZcmXbjWPz850K635pXdCVQ8I4KvS21cahFfgiqu42dRqzFQXsii63QzmlDNitxj/LfjgAgY79vG2AJVqVczIaO7aOxqKnz0qh5S/VUsdhi3KfhHHznmahyI1csfzogSWadvtfvjkRL/BIgtHrkEbDmiQzC472AFW+znZGMyLeX7MkKvi5CQBSn2TaHf+dceeYeDkd1xBL2kJ6IbCI92eSmUlffr/EpKC6m+FaNJK+SEtQaF5kR4D3Sl7a2N7BxpYm4m1+zeoghZCOCo0wgpPT9+A722sv7lFwQbSNEmReKEvDQY1r5HzMzbUJa4qAocZ0qEEWV4IzOBC8mNBwWRcdMUSutl4QrNuS/LdjwmslkUK+wmXxBkVA1ghFCePbSgMDIbOQKmZSDZcssGy3/oEO2+V0fQFvn4u+ixXXJ616oQDz67QlqkaQhjTmALvoU3LdUpDdUMes2wpfMROFQ==",
+    salt="10/q1b",
     decimals=1,
 )
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
-# name: q1b
+# name: q1c
 
 # %% [markdown]
-# **Q1b** (predict, then measure; answer before you run the cells after it). In section 2's probe,
+# **Q1c** (predict, then measure; answer before you run the cells after it). In section 2's probe,
 # with the copy at word pieces 20–25 near the start of the text at every n, as n grows from 32 to
 # 512 the weight the real head's copy puts on its original
 #
-# - **A)** falls to half near Q1's length: the fixed-gap model holds in the real head too
-# - **B)** keeps over half until far past Q1's length: the others gain less than n does
-# - **C)** falls to half well before Q1's length: the others gain more than n does
+# - **A)** falls to half near Q1b's length: the fixed-gap model holds in the real head too
+# - **B)** keeps over half until far past Q1b's length: the others gain less than n does
+# - **C)** falls to half well before Q1b's length: the others gain more than n does
 # - **D)** stays near `weight_32` at every length: 16 positions is close at any n
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
-q1b_answer = "B"  # SOLUTION
+q1c_answer = "B"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -465,13 +465,13 @@ q1b_answer = "B"  # SOLUTION
 # FORM
 from course_utils.tools.quiz import normalize_choice
 
-assert normalize_choice(q1b_answer, "ABCD")
+assert normalize_choice(q1c_answer, "ABCD")
 
 # %%
 from course_utils.tools.quiz import check_choice
 
-assert check_choice(q1b_answer, "93a059089c958ed1ad917c3f59885e7041d60843422e77bb3a0044f74720b6d5", salt="10/q1b"), (
-    "not yet: reread section 2's setting and Q1's closed form"
+assert check_choice(q1c_answer, "433c543f8308a014e17ece3b8b9a9294748b18a3b1d51f99b50b32e53cae0d32", salt="10/q1c"), (
+    "not yet: reread section 2's setting and Q1b's closed form"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -482,21 +482,21 @@ assert check_choice(q1b_answer, "93a059089c958ed1ad917c3f59885e7041d60843422e77b
 
 # %%
 explain(
-    q1b_answer,
-    "sealed:D5D3CNbnS9xAghEYQdm+jLmMcPQzBtBMpktqFGCdMptm59Rs7jzB66ldq5Du6Iv2VF3beNue+0JLWXprdLZvo6TfmZmjzFUF8s/mLe593NZC+n+MqpftH3D6BdFd4xMzgF6eSv9WTXmF9VJucn3PjmlZlgRw5D2BStEyabwbLwe3DbMxwZBtPAJihzT/q5mr7qcIh/33lHesw2pyKbC5LGlgw1h/NsmTpMWtE3e945mZcKnM4keHZYH8fs22ez68Anj4FenLekfLnPHXgcjZ5FaL6q2KTC2SBOKlf+tjsOlK+aCazyPP1CYpa1iaZoVFkleQF5Udkb0b23JSAFNCkzKtrYkNGkpkc17JmdbTuxLPCFFEzD8z7OtNly4mc63TE84m+gP9zx+uBIXDuMrK6qZ0SlpPapz1A5r4v9zsjhZORykG/+lzjY5q+QJWastByp8+1z1IpeSk6WGnl53dIvA1wmr0EFChGoqRnS3r/Pxh3M5yS4W289LKOzOdJdeawfu12fdrmcVjw2aXB44HZ5zGLEaIuQjNjJctvmCSUE5zOU066V3VL/G4ZutGd/6ObzSl/uivLGHCSTdiutNIalQO3L6zt/mbCdkWvTVNU4PM89AISPsPAk2q9LG//a0bpH314ivx42+PHUY1NW0JB7S5lz5cYORBkUHQwWLUnX4RW1OjAS5Z+kGf4PhS1CAjAcHDBZTY+ZHHzgFu9FTuGSE43YNPUX+3mlOwhgDzv/CvR8yhaq9/8rtK5Xiey5wYtPwi4UxYwk9k5dG38i7X4fQMjRQI1cO8WXTOomFhyMknaQVJCFl7ngEFbMe1uo5zSJgsR5rGIuwQ8Veuqlrubp6giOHfBoZXvnqMZIMZJj5SS0RXZ6YL0IlwgDgsPlvV1MITTE3lusSAERQ0ePiMeta+rTL7bgE9cLKHlDgrNm8rkddMCAbK6qD6/95RTZswuPEkDdi8TQ74EL4QmsAxAnNs47MV/iyG58xmdry46hchrqwOtq/hA0h0tRVdOhglidefrldeCX1xzkdz5m50f5s5GyNZSQTHbCx8DQLNl9BdJq8gsvrOxA1H+O49924cenk1ntXdFXGSkeDK7+eyMihhKgrWI4XDpdsyzTKP9x3zgheU/yDR+xgbsaA6iUNa/k1BkIEpdlaRGHdgfsdA2B2h+ovG5dfttjN/b+OfsS3bljDCy1yYeDEfz9M6TxUmmoCP1aJ9zZYiOHzAQiq8BeyP+yvJsTaFoQSfkPsJrTrWrX+uHVETMCOOdZ0UbRMiNFbVn5F+r8fBvckSO1Yb4Nr3Y2uxIXddG6FMxAnW8WuSdaJ92udt3ilCh48NVkVnWDxWHESA",
-    salt="10/q1b",
+    q1c_answer,
+    "sealed:HfXl1f3RIyXT2ZuvBsunxg+TtEDQpoOSEfwvojZUqIkDkYAlF8jKpvznCI2gVJL2isQYWRF8c9TpqFDrlzkmT2K4rswzii1FuW7MQcuJ/B/DlKAgSAr8Ctw8Hs+yfsApfKDVRrZGFkm5CIa3nog4gGCo6miUwEbc2QcjA6GnoPgjjueJ4eyw7W0FsJWkEEtt6dpWZG9scGbBX9yYF4jfLsMQPsZQLaLzsbaiDpXaGNsycQpdiDHxfOW8dcPtu57C52pwzrNR8fssX/9hW+kyjok0e1/fCeRNdBbWVQ7LRJe5GkmHZJOFsfoZSOTomvH/3Tr1erxYSEooy40OH6VpD+v98f99v48ofgaZv16gj29962g/+jhLTsQYEpdNbmnlwAAY80CxQx6m1I80MDzcCuvw3ygEp1QAB8O9T43uO4DYstYqiAvQVGYobZHEZSL4qFDREQeJQU0xtYL0zCaeHyZvt3P4D6PXeiGKxlPJsB0mcKvgxdZ7beuBpS3uary62Gjor/mNKTJDcH7gfBrEktTH1hs840cZt3YrJFwtH8AhSoCGzPi/XPz4UfQ1ic5DAf2bH8RJ8M6J7XrpKJGipwJN/Hzb0gg49Xmojf1AuIiRio1+1+BTOStZT+lERhChZvkI9nNP8kYmW22fSl+WA76uVhPAZmwSR8P02r+PlEy5WP2piXDc9WQdLC63/yow80EZbc2ZNSLI/wzT6Hd5/kr1Nk1w43GQhmuxu63xXUuy7XhU6RnYIuGRuIo045PAkku2At7Fzn/GFASU8DpOPmeSm03yYbCqij08rnarTjB62wO+ZjgE4OcQ8wq710jOYGp7Di7vsBlqvvPgPoZ1/xhBVjtBMvMtqQoLlCtwCNDmZ05vuw7HeXDOEmKq8D/Vtnmc+OZcWRSTIGkP+sYSDbA8sCu/v94IX/y81E0W96ypMae3L7wnRhxlwsTXb5QoUhc72qBo/pktjQupAgLIDSglMR54TexFEKuVEmIHLbprwEyNI+wapDi96RJNuaRHMtVh/+WybXFzeN6MmFGDjQO35tGa4SHqGC2EX6IE4/5cagR0RlpzNFZw6gUxqQm4KaB0TDA2e5AJiWt1nZwJFCWEAhazeakcFwLOfhbcscQ8/qPpHcbb49/oiPUnhiERiBuFv2xSe82w2AH28DteWfuAimmFZ5BkQRV5D0tj/r5Dh/+ahsYY1/Tz/GKtD08UlDiGKq1w9yfZT9MdW6KdCcodPVxFvl8RGNDR/XW4dJO+dAwelawpMgAWm4GU82S6RIs5IudG3uyy0doCBaC3dTYAR66yUBq+ZTV8Ma8Uy96946stXbaJywT7F5QF/ZhdKTqUyfUTv80=",
+    salt="10/q1c",
 )
 
 # %% tags=["shows-answer"]
 last = sweep["max_content"][:, :, 5].mean(axis=(1, 2))  # the last layer's largest content weight, by length
-copy_weight = sweep["duplicate"][:, :, dup_layer, dup_head].mean(1)  # (lengths,): Q1's head, mean over windows
+copy_weight = sweep["duplicate"][:, :, dup_layer, dup_head].mean(1)  # (lengths,): Q1b's head, mean over windows
 others = (1 - copy_weight) / copy_weight  # the other keys' total weight, relative to the original's
 per_window = sweep["duplicate"][:, :, dup_layer, dup_head]  # (lengths, windows)
 
 # %% [markdown] tags=["shows-answer"]
 # The measurement: the largest weight a content query gives one content key, how spread its row is
 # (entropy over log n: 1 = uniform), and the weight the planted copy puts on its original; then, in
-# Q1's head, how much of the copies' weight goes to `[CLS]`, which notebook 02's model counts as one
+# Q1b's head, how much of the copies' weight goes to `[CLS]`, which notebook 02's model counts as one
 # of the n − 1 equal keys.
 
 # %% tags=["shows-answer"]
@@ -511,16 +511,16 @@ for layer in range(6):
 axes[0].plot(LENGTHS, [1 / n for n in LENGTHS], "k--", label="1 / n (uniform)")
 axes[0].set(ylabel="largest weight on a content key", yscale="log")
 axes[1].set(ylabel="entropy / log n")
-q1_head = sweep["duplicate"][:, :, dup_layer, dup_head].mean(1)  # (lengths,): Q1's head, mean over the windows
+q1b_head = sweep["duplicate"][:, :, dup_layer, dup_head].mean(1)  # (lengths,): Q1b's head, mean over the windows
 dense = np.geomspace(LENGTHS[0], LENGTHS[-1], 200)
 odds = weight_32 * (LENGTHS[0] - 1) / (1 - weight_32)  # e^g of notebook 02's fixed-gap model, from weight_32
 half_at = 1 + odds * (1 - weight_32 / 2) / (weight_32 / 2)  # where that model puts weight_32 / 2
-axes[2].plot(LENGTHS, q1_head, "k-", marker="s", label=f"Q1's head (layer {dup_layer}, head {dup_head})")
+axes[2].plot(LENGTHS, q1b_head, "k-", marker="s", label=f"Q1b's head (layer {dup_layer}, head {dup_head})")
 axes[2].plot(dense, odds / (odds + dense - 1), "k:", label="fixed-gap model, from weight_32")
 axes[2].axhline(weight_32 / 2, color="0.5", ls="--", lw=1, label="weight_32 / 2")
-axes[2].axvline(half_at, color="0.5", ls="-.", lw=1, label="the model's half-weight length (Q1)")
+axes[2].axvline(half_at, color="0.5", ls="-.", lw=1, label="the model's half-weight length (Q1b)")
 axes[2].legend(fontsize=7)
-axes[2].set(ylabel="copy's weight on its original\n(best head; black: Q1's head)", yscale="log")
+axes[2].set(ylabel="copy's weight on its original\n(best head; black: Q1b's head)", yscale="log")
 for ax in axes:
     length_axis(ax)
 axes[0].legend(fontsize=8)
@@ -557,7 +557,7 @@ on_cls = np.array(
         ]
         for n in LENGTHS
     ]
-).mean(1)  # (lengths,): the copies' weight on [CLS] in Q1's head, mean over the 20 windows
+).mean(1)  # (lengths,): the copies' weight on [CLS] in Q1b's head, mean over the 20 windows
 content_others = (1 - copy_weight - on_cls) / copy_weight  # the other content keys' total, relative to the original
 print("the copies' weight on [CLS]: " + ", ".join(f"{c:.3f} at {n}" for n, c in zip(LENGTHS, on_cls)))
 print(
@@ -570,17 +570,17 @@ print(
 # **Takeaway.** Dilution is there, at the real model's own scale: as n grows, the last layer's
 # largest content weight falls, its rows spread towards uniform, and the copy's weight on its
 # original falls in almost every window (the lines above). In this probe it is milder than notebook
-# 02's fixed-gap model: put the fourth line's two fold-changes next to your answers to Q1 and Q1b.
+# 02's fixed-gap model: put the fourth line's two fold-changes next to your answers to Q1b and Q1c.
 # The sink does not explain it away: `[CLS]` takes a fifth of the copies' weight at 32 tokens, far
 # more than an average key, but with it left out (the last line) the other keys' total weight still
 # grows far less than their number. What the probe cannot say is why.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
-# name: q1c
+# name: q1d
 
 # %% [markdown]
-# **Q1c** (predict, then measure; answer before you run the cells after it). Keep n = 512, Q1's
+# **Q1d** (predict, then measure; answer before you run the cells after it). Keep n = 512, Q1b's
 # head, the distance of 16 and the 20 windows, and plant the originals in the middle of the text, at
 # word pieces 250–255 (the copies at 266–271), instead of at 4–9. Take the copy's weight on its
 # original, averaged over the 20 windows, in the middle over the same mean near the start (the ratio
@@ -595,7 +595,7 @@ print(
 # # BEGIN SOLUTION
 
 # %%
-q1c_answer = "C"  # SOLUTION
+q1d_answer = "C"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -607,12 +607,12 @@ q1c_answer = "C"  # SOLUTION
 # FORM
 from course_utils.tools.quiz import normalize_choice
 
-assert normalize_choice(q1c_answer, "ABCD")
+assert normalize_choice(q1d_answer, "ABCD")
 
 # %%
 from course_utils.tools.quiz import check_choice
 
-assert check_choice(q1c_answer, "70f3c8ad8d3345e9933aa15381d0ce73ee260f5c90ddf8674c6b5ea57ec7c779", salt="10/q1c"), (
+assert check_choice(q1d_answer, "3efcb6f6192a0c1fa0845c7af3bd3928c7965ad0599caeb06420e16581567faf", salt="10/q1d"), (
     "not yet: the measurement after this question plants the copy at both places in the same windows"
 )
 
@@ -624,14 +624,14 @@ assert check_choice(q1c_answer, "70f3c8ad8d3345e9933aa15381d0ce73ee260f5c90ddf86
 
 # %%
 explain(
-    q1c_answer,
-    "sealed:VByOSU8y4tfOkjAYcJlUpMcZYYB2z436qsu9QWulKrmifyfc8SajrHueB+t7hwU9g8Hn0JafwOhW10e/7FV8tKi2+6g6BxBABSmM7InlXmk+g3D/Bu0wBeDprwUL1XLzxWIyGxsKjTNLGhQefe4rl4KDVRGp3M5rCYzyAkfq27DZZGQk5P7u6TtetE1Yz+0fuL2p36BkTjuWmdd7oBtakIV3UslgaNgomyDHdR3RxN/m/7iAfVbO12FJAO8QdPdZvQN5UBqk746Fw/v5SWfKSE0RwNtf2kKrTNo9j9oAx5Wuv3fPMOvHrMlusbBG27AFflK4QXZh9pZv68RLfCqTayaM5gRQiGDbAt7y+1hVqDWosjhxu7ZDtKkkd6npfm4Pl1d31uEgACkfNIM0yrZ/jLvhM8iCZuZISWIjYDACcF5qRChEXnydjdPdbmCufyjwFi04dUnvM98+ksfF0sPfHFtxpDc2cRbEUwNqtW95+NUK7Cg0bpweRkJQgFpz5m0HDGMtgE8gXyB6QCFBiCUvy/CGB3jcx5EtiCD5Cu+LiCKhhxWIaG6h3o7/UoNF6uwumsCeBdWntCLB9DT30JzM1vw+T0GG7EtvAVEOh+DCMubHQ+XsneBJLPiHhQZph1NqC7DnfSFBsc5aiBwC1OMbI6C3X/FyjrbBH7/hEK7zFtV2AiKWGPDAzgTdl/OHgpJdfm1EHmrd6QwnDdlF7WNOWEjnQwSa+/IlRnGiwSx59SAeb2x3U77QxkQL6Y6xD0rKGO37tUn/p15Zz/yO+cSRIDkc2m+x1LomU45RAEAdQj+Ecicq7dqxPSwLyaH9taw1zUZ046yZJ6pI85kfy/UePxn6R+b9DG8Jl6JHF/atdOznqvwVrRjMxM3xf8NiAxLTHgcPrbN+vEWJj5FIddwrIejgsWFr2nUc1tkDA7m3qUWpTH94RoFaWt2wo6RJD8z4RojWXHN6JVw0eE20bYWeSp1Q0vShQXtPDy1blyZ7djcCuVIpaoIV2S72NDR5tY+gZvK/sm+Fwppuk7T0mdZom5N08otKC6a2Nsfc/+DlxBeKyv447qI+v7qWjxQ+TCuIjegk2nOjtjNFUrbSWY5XHBeCqGgXxWGuxDR35qocUwBvuB//zUPVHmo/pJ/cqkul/H4fdmlps0cracS4Fw3M859lOTM2e/J8ZuLX4nvvFFMc7ptOLWGI1hERzgu364KLNy74MT0YptryVeXpvlx2sJAcaRSurZQSaHmei5QHgGGQEAMKDcljqDvY6fWdMGm7w4mhg9OpvRMAxckqOlEJFfF1woPkj3zCOvWqQia2Z6S/tqlbV2e4lKO6pGD8ckm8aKu09/12Pq53rt9PeZzLDbuOPh/qPgcUlZiiSVKsyH5Jx51yzCqcytayVJZKFLo4nR2TqtKzveBB7dnmJgCefE9MThqmzOwV5ZIyxJkwG05jO7Yil3381NDcoK1obnJIYootO+r0XnKoyQ10wmKB+nF8AV/l/cLbeaFb7lK7sbv3fig0+44LdO+46HYOIK9KZAYsJQgu50/P7URQ6UyNIITD3Vb+YmE+owITaOgrGAgBLTpp/yLLKmCYTdR+lw8fSGCyBuWZu71TGASLiu0uQCev0DeZ1Ez7gQmDhO+rY8Jqwb733hPSR0hpyJUmLu84XHZjjbwYU4Yu7fAS9Z6ghbywT7x9HXBULHWZge8XH7JLCv5ciWN9GbqP2yB3OKmgEV+/aAdOKTKqd7Dd/IbehDC5g4ZeZYNmRqkIPFAp5RdPZuVwKQPQE3uoAxBJCCI10oPEOthIlH69GfAGxwb+Jr/MXElACWq841kpVjXZ9Voto9JiKHFwWgnbKGu/JjNPRQKB3Kaubyl/R2bso67WKjhBq3oNNytWhBEVBXWiFl5/gGjSzHEaSnZ9SbkUjBUrHQq58yjkM8RKUf6QCNb8H+K5V3sZFf29BKbAwMvSbWW5/ByM0tV4V3TrROZrNt1jJPTieLQb1F2eYFmGGSuxzHnBIBDImJoGcCi5NbTfjoCSJ05m+TeoV0wierK9goNUJDdFg4+hlufj0aO3dVt3RiJqhOQ8KKBZfBq5kk44VgIA3C4CmjG223tYT7SYoL8M1XJB4PWtc1ptEGUqKY9aM5mMXa2TqGps5DCVHypvp7qVNhL1zi7jWZL+l1/JVXo7XtTujqoVBfVrkR5OwalcfXzkl8Cyz7V1pZEobFQ2ngXdYLuNlA==",
-    salt="10/q1c",
+    q1d_answer,
+    "sealed:hKnBV+Uin4VW4gt2TjIlMZa4foMVIRSc78UWSQ09dJdCSFQcjwHZxqzKfQxZ7BeVi+YEEvT/PNq7LuQSbLuSpk4uphEY48Sj6ohRvL+26lSP9GibJTNhgUGwj+Fdj2cgw9gnSr1wMYk7PItT0WLnEsBG+k66Hw576gQfZxkjIuz+Cm9FTtx24UbY0zwthmwiQzA/6hif68Tm6eNWuLmZHoG2ts4drklnC+asj1zcwudcrzhgbAnj8RApZNnrSrdOSRbBBkhhaJJP9KtTrvzvP/uTWK3ma+dtdv1vvnW3ix+x7I/KVsfZg8mzcQd7xGSPAfpVLtYHr7o1i0tzEmOG/VZyRe+WS7/crrA31pPItm27snBTNnoZDdQqaW5IR1mulDCJrhEHztW39o1epLfleIZyZYemY2E5jj8x20ODvlvR4m7aiunQTu8G7usTr1EB6h/vbY/bk/1rVWJ5Hhe0bvtBvOvDty7Gp68Rd5OI8NIMwA+fvURt3Bew8iWkavcnktMYT6HqGMQrcIbzFHZQFAbADiIcQvDVHQYEzMYWZ/OUCd2cGE4KjZZoVYRHvWcN2kEK6LMa+uyrslLQXqV6JbOYnlegWEYc1SDs8lv8LNIdOtonmHm3hxoHe5ZuT5ogqT9UHuUP7Ovnm0T0owSm6azh6YtGjIaqjncq8rvJoEmaYzWnz4AoOJBRKjb6NjuJAeT74q2yTsyTkuCnSfIupSkTSzSAjxrjw/rZMQhucqFoxzICg+QCpqHIT9UVa3vKNpYpMtfrdLlIIV3OFje5iGn3vH6B/t1nEkf2W4peZyMW/GekDUui4Wla0AenBijaU6YI2jGOzlyvmMKvPuBkPhLuLw1p9/hrTlJHcS5jNNolxekrLXXl5DqjpBAhUV/qUzA3p8D2RUrtCdTC3GChaWKgdW1dz4i/GEyZQl6sgdBsQZnS5btamG4kiBlX9onfzQYT9AInu8pFTyfthvf8oAbfGRmiwjkSFz6iViGHP/EkpBx7FbePT0MR61rgx1RuGB52DMQXeh3xiQbXmoZSPY7RzL5NJdVt7TMgnOmKOZAw6SNa0+ANoJUyuLpkv6Wf6pAXbhhxwBN8/UwAMyiayCEPPLnJxZzxdLhNHhJxszmfEjS6yclM43lDdT/sIhW+r6pdl/+gDdfP40T146/I1Ocpiaqj3Q00lAbCR2k+czqSf/YGTqMcTXpkJMd5m/ey38Z9pv9RX+hHOe+FVY2sCJhRrJd43rgV8AreJ8W0rcXrk8IYObZXmPIfw3jR2tgVEOZMosJCais/w84EESKSKe4JeLg+J7r7yMS6P8idaumXYEjZ+hkpMp5YSSdQKcz6zxoHjaRoLNcvD1TQ0sBb+WnEPGSG8I98FrMtN9N4xdDhoukfXifJyCjlLgr0cJoMwaO16e2X/53UHeL6/dYXHbbDFfI06Zsjr0IIYP5deDP2maOA1at6SchK355iw5rbEfMqUJeR/NNiBXVLBjWxDN/cFlE9WaLJ9tcJMhfcBBr/oZrCgn12RfjEL42n2t8TCtHLjbLsXzkkq9ax7w0p6Va53pqSf05WE2X4MFbmqeh7nPgoMu8ybVHIHtGWURrzR3W9Ic4IYVgCbN3Ti0YxUhqGrEvUg4Xs4BlLtpqvpFzi+8eFNHj5kOAFjnwu8VLX9Zzfg8NQfSvgvl8kDYrNV1mX99yHxrU83pwsXIbx6tWnmicNP9Q6iq+3WbVGHo6qpQl2W/UCkdCx4b+GaEgVObyiJI+nLlsKYyaqcgL74YL/j+oVqGOAyHf26t3Vvg8jCNgGKDZjtgjXk9MB1VZi947juaRLL10JkJDvgiWVQMqhMWe1Hza+6rlgDfd0hj3sCOliVYV+6aGWb9Cm7D+k/htQQi8BAugp5JWECmYmgtYVd3atHUGyLg8Z62oziSnkW0qz0sFInyLzaJ2Av2oBoYsWw1Aqqbyw28Yq9FE/XH7htLtNF5dSkLWkS1LXONgO0FeOOA6LDp9vPqznpJMktXtv/uRJo6WWTncETE/rWOQQ530IXoO5dV2zzKAHNEn2iEkoW+nmaCTJA6mIy1jxGyZjgIk7o0GYSC1x/U4gIisj2bQdPrOtQ+QAcYNGPYB9Lcwiqicw8PXyCu0O/OB6u7xOWrXPMC1ZNIqGFNudW2DQ3eqY/XpDgQRdEYuXxd6+NrhIsPBq9lfxAjjwFjXjwPXUUhnHDIYYZ1CB4S+cRufisxyhqr4=",
+    salt="10/q1d",
 )
 
 # %% [markdown] tags=["shows-answer"]
 # The measurement: the 20 windows at n = 512, the copy planted with its originals at word pieces
-# 250–255, read in Q1's head; beside it, section 2's copy at 4–9 in the same windows (a few seconds).
+# 250–255, read in Q1b's head; beside it, section 2's copy at 4–9 in the same windows (a few seconds).
 
 # %% tags=["shows-answer"]
 mid_start = 250  # the originals' first word piece, in the middle of a 510-piece text
@@ -671,10 +671,10 @@ print(
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
-# name: q1d
+# name: q1e
 
 # %% [markdown]
-# **Q1d** (predict, then measure; answer before you run the cells after it). Notebook 05 asked
+# **Q1e** (predict, then measure; answer before you run the cells after it). Notebook 05 asked
 # whether heads converge (its *attention collapse*). Take, for each layer, the mean Jensen–Shannon
 # divergence between the rows of every pair of its heads on the same content queries of the 20
 # windows (bits; 0 = the same row, 1 = disjoint). As n grows from 32 to 512, it
@@ -688,7 +688,7 @@ print(
 # # BEGIN SOLUTION
 
 # %%
-q1d_answer = "B"  # SOLUTION
+q1e_answer = "B"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -700,12 +700,12 @@ q1d_answer = "B"  # SOLUTION
 # FORM
 from course_utils.tools.quiz import normalize_choice
 
-assert normalize_choice(q1d_answer, "ABCD")
+assert normalize_choice(q1e_answer, "ABCD")
 
 # %%
 from course_utils.tools.quiz import check_choice
 
-assert check_choice(q1d_answer, "047781d9a65d14b92a875ee213c5e2cdb81bff95749768e2d9061578408beec1", salt="10/q1d"), (
+assert check_choice(q1e_answer, "18f2e778c5cbf6f1770bb98bef9ba272f9c103fe3b3ed0e5cfc04eefdd19f9fc", salt="10/q1e"), (
     "not yet: the measurement after this question prints each layer's divergence at every length"
 )
 
@@ -717,9 +717,9 @@ assert check_choice(q1d_answer, "047781d9a65d14b92a875ee213c5e2cdb81bff95749768e
 
 # %%
 explain(
-    q1d_answer,
-    "sealed:DyrWOp0mXRdRWw3aw9vL4nSal2zx0uI1nVubHtlDBlzV4Kj4t+Qarfc2dcA2ZbXiXzBfrxHkuZXDa/F369B82jVcn5EefzEF72//AkE3Nn0jS7TGoRiEXEXIRUQfLo3mp6DDvpqtg9jghC5DSVkTsoYv42Y7NVI+ZFp8ushW0CUMRtKb04uRrc9RKY7KHAZlkmge+r4l+EEV7d135Q1rFAe9adFoeNqbC9psUvmzynsdiGUt2EIiWo0/W37Z+T/RcuRm7kx84hQ32OKvNfjla8qFOZWlRYnBEpVPWP24qXzAIaAogdlTKeRYnobF6+y9FU7gHiUQ2fn14otqd6rwahuy6rvjQwcf+cZIhtIcwvyi3YcIYjlmGaFOP+SNahiJVb6fndU+eLWDXqAYGu8ijx7WVIo76n1KwgRvCDQChijkgnMhE20DVHMpKjksC8Uw0wds+hXPJvq5tEL75OH8fkX3YNK8bjl9/AGWQIMekLtmRrnGbzg/s8YqxeZk6aQ0CRj/rn+dcCo78Jjak4idNVf8ifr2NZuoTvIXj5MJyVQdjpfXFcbc/5/vDbPCqr4PS8OtsU+HTtJJVGBT1Yd2OtdVkq9NKUOQOQOv6npnrGNrCy6vlyegie/quYyaC+OvdL0WrwVt/ETMGvJDLHkFHrdcf4cyPpBKPpq32QTa+giT1P2hCo8IGLbISrCZv2K8Ty5p/Gg3OhQqaySn8STyJ7oxDbsxt45LdTKs6Z2pCZEo/l/btD4gi6Z6oDxp6BjUf+B2WqXiXm66HddPdKrTTSxzcMp68QdqKGriewKdr87RML4JAvFIpiZyNxv3GV+Hmy2744Oq3BruW7rpYVgpFXulRgfguzcb6yIYMKE+ib0lO/73+mkNsD1jBKwDm3ee/trFh9eaq0b2t9LznUtsIjBUVKQxzDy1xKrDFUjOg6iJxnxrnndZQjOv0UPtwdwoNwiwyVy8ih+1Xg4Yd4AWpZpyDYuQ0jVYKEje7SMCyAUWjB3MGJdQa1TgJvaTAWYkimQ3FNGhMZU8ixCStnGHsN8JJoqmZSia6DVtLY+a1WRHnQhveUojAwe34ddYiVb2jO29O4sLcvo6qpDCazwYltK4idd08LUfOnBCsDFJLkCdCBi4fit0/T8oV+cor1PgMm/MVTuEyDoKTnAatwV9xAMMrEWSRO8UBBkNvWv87XKzP6+Ggn/xhFLmXazM8emtpTFcwPOdIyVjuVUc0K++IMslKcvVNjDaJ9cfWsiwfHzdWX8LZjE5kn92Lbw0OdWenPzV+nP5RPYUHH1oakfcXMG7/GoqVk6JEA6rROttfkz6RoagCTiDdwTWq38OXGQ5NNq/HsWHSo46hxA1gLFFO5IsCzjAFwPC4chZ5Yd/Hc5cYUwZR2vKZWBWhhumOnt0XCcUUnoX39gYNCOnzjth7GINQVK2F5bSTt+IaE++6F6CA7QXKQdJfLkzEWYQnnq5vBk3SmuMeq7oQ+I5j2cPwvp2wlTIDWSMal8TisXHK5MfIU4HEjlYkYI35UBa9ohNyGWyLRDcQ8D5GrIPtfpfzRsR00c5NPuucv3Mux98reAbqHUCMO1nYoEC9sTPngTmYHsAIC1wHLlH9rqJ8ePWimwVGtTlIHbcm9FvRmrvvttDvZivm7mzMAOvMGHqqO1nrAWfPDJR0hVqas852IhcdHgX0SZVVSE62UfvgTw=",
-    salt="10/q1d",
+    q1e_answer,
+    "sealed:/AQscqNcE2jcr8/QAPt2tjURO/voafztuHrk6sybrRyGgknomBhHQTdh7J50KNeGRDU6c7eLmjpRekpa85WbmtaiI2oqpOKbjJi+jIml0QTV8Zvy1H4478cXgPfCZuX571rYp9IO5Jrq6aKznT1BKbe5UX+ysfEFhhcxwwYtmoaH+bvLCaUmXcpckUkFWIQsih5GszKddHttPy2vwRBlg5j3nQsavO4krJZAZyj1TOhG1iOLsDXdChSFliT6m2Q3bMb9+dnB7dGWbrmun16f3x9pDisnu152BVX3fXltccPf0f+zAjgJGb7Hjj3HOnPVhaRjKDmxK48M+v2t8bsjHaA755eqzOc+PVaV3OgSGiGTZu9aF/CbiwPupOllagiSnFpMwd+tfqM6PEMHbXMCJgvEtZ5hHeijKGzLd7HwUutR760LWTjtzZUf/T6nhzZrFtNz4FRtOD3nw/jHzJQCMJgKr+uDXQywhxFhDtPn/LJttS/Xy/8iqgSHH4ypa2gI4njFQ8WfKmIpNhajfQOMu0I0JbRwI/3EMmiRP95Lgd3uH4l6sYhiugXskwN8gn/2SQ0V4v6FjlmJyom9HnOpbmnp7Sxx/08e4d8vDId0mgK/UmLcIaIScnH8X3KJTZf8nuFJo7Ak0GO2qxMyRRMiTufQCEVcJi+lQ7pj3PAaMOJjGt7J6p04Y1bkky115843Pshj6vqbCAbA7o0oA7fMJKvaV+wXi5GsDe3Dh4y1LFCk0G5Oi1WbLEOkPPyK4HJBLZAeoRtxOVMh045goVSBeBNvWQkQliXzjKZELmoEyN5qVw51+fzPOwT2qxaKhQM46QPdYn+r+LxiVpJoVFmP1ZsW/kBJX1Fv+sFvirKEjy09cogOkr0zdRyoKcrgS2SPc7bFT/v+ose/e9T21lcZfiPq9BN2OyWiLc/vkqsuywujMvEDdD72Cw88pLa8u15pAReZufi0MYyXvRA8lbEv9I2LyxkvGXyAadZx5juKdiXmIL+pfC+c3ifVnErHrVRBwLfXrFubsoMREan+THoiLYNvpvRh+dh8byxSJuBSrpkd4pdyjZ6d6L+nZqowRLOpAerxK2S7OE51uMpwWTFxfygzhzMIDwASzATXYnPQa9Gd/R6/ZAmWvzSYnrj9M81NSxC8AVXpWeFl/K2IbSBHRzZQXpFld1kJ4YSMZokytC86IoEpDlCtSvdkbB2nEkZ3dqB4u0zagVPZIExaSs/SXfQbmxswREa3cXtYAE+RRr+JMYyyQwDXkS9s4s1U7OBtNM4vr/sj9XMINLBOs8ESaA9wLLhbZxMAXuoUP3ufqAQbWJqHgRmMQJbZOXIyObSQDcMz4BwQPiDJhWALRV9NbeV3RxcR15vZNjWf4E1dkEmVWxyepHuxIkzcjscu8X4fwU/RJiULPLt2KMBR7v2Q1g6U+gWD3knTnSv4/arfiE8dyDyg3ZUS5Qq8Hp6Wo30ZIK6ikYHlOARpHC2MZcbY1s9ygTpeGly7E0AfgJc1iI4Z/LuUzFRmjSe2bNxB8+1pQdX8qei1cFgMU/VJi1t4LrTqGwJ5dgR70BkrUAPTR4IxrB+yyROlGsbMCMzQa7D0sl/ef6IHnLig3crsWtxkzDnVuDosGFqBXR8sL/+yCK1HMD1zVmaQAN7FF0+Da6fumAS/T6Uu0MNH6G39WzZuexnrfQKvTFvL9FtFKIA=",
+    salt="10/q1e",
 )
 
 # %% [markdown] tags=["shows-answer"]
@@ -1154,7 +1154,7 @@ for phenomenon, toy, real in rows:
     print(f"{phenomenon}\n    toy:  {toy}\n    real: {real}")
 
 # %% [markdown] tags=["shows-answer"]
-# The rows that answer Q1a, Q1b, Q1d and Q2:
+# The rows that answer Q1, Q1c, Q1e and Q2:
 
 # %% tags=["shows-answer"]
 for phenomenon, toy, real in (
@@ -1211,7 +1211,7 @@ layer's largest weight falls {last[0]:.2f} -> {last[-1]:.2f}.
 # %% [markdown]
 # ## Quiz
 #
-# Q1a, Q1, Q1b, Q1c, Q1d, Q2 and Q3 came earlier, in sections 2, 3 and 4, before the measurements they ask
+# Q1, Q1b, Q1c, Q1d, Q1e, Q2 and Q3 came earlier, in sections 2, 3 and 4, before the measurements they ask
 # about.
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -1254,7 +1254,7 @@ assert normalize_choice(q4_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q4_answer, "74629c81a158d63d4d501f9a3050c235fde26dc1dc2d0401bb200f0e06ebdb0f", salt="10/q4"), (
-    "not yet: reread section 2's part on learned positions, after Q1d"
+    "not yet: reread section 2's part on learned positions, after Q1e"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -1311,7 +1311,7 @@ finally:
 # each row summing to 1. In every map, the word pieces at the positions in `originals` (a LongTensor)
 # were copied, and the copy of the word piece at position p sits at position p + distance. For each
 # map and each head, average the weight the copies put on their originals, and return the gap g with
-# which Q1's model gives that mean weight to one key among the n keys of a row: a tensor of shape
+# which Q1b's model gives that mean weight to one key among the n keys of a row: a tensor of shape
 # (len(maps), heads). The cell after the question runs it on the real model.
 
 
@@ -1361,12 +1361,12 @@ with unavailable(namespace=globals()):
 assert isinstance(_got, torch.Tensor) and _got.shape == (3, 3), "return one row per map and one number per head"
 assert check_rounded(
     fingerprint(_got), "45542b100e9a9ece790e7075c5db2c47709e38d90e13d25792c685efc33fed65", salt="10/q5", decimals=3
-), "not yet: reread how section 2 plants the copy, then Q1's model"
+), "not yet: reread how section 2 plants the copy, then Q1b's model"
 _lengths = random.sample(range(10, 60), 2)  # drawn anew at every check
 _seed = random.randrange(2**31)  # the gaps, one per head, are drawn from it before the call and again after
 _gaps = torch.empty(2, dtype=torch.float64).uniform_(-1.0, 4.0, generator=torch.Generator().manual_seed(_seed))
 _maps = []
-for _n in _lengths:  # each copy's score beats its row's n - 1 others by the head's gap: Q1's model exactly
+for _n in _lengths:  # each copy's score beats its row's n - 1 others by the head's gap: Q1b's model exactly
     _scores = torch.zeros(2, _n, _n, dtype=torch.float64)
     _pairs = torch.tensor([0, 2, 4, 6])  # originals at 0 and 2, copies at 4 and 6
     _scores[:, _pairs, _pairs.roll(2)] = _gaps[:, None]  # copy and original each beat the others by the gap
@@ -1376,7 +1376,7 @@ with unavailable(namespace=globals()):
     _built = implied_gaps(_maps, torch.tensor([0, 2]), 4)
 _gaps = torch.empty(2, dtype=torch.float64).uniform_(-1.0, 4.0, generator=torch.Generator().manual_seed(_seed))
 assert torch.allclose(torch.as_tensor(_built).double(), _gaps.expand(2, 2), atol=1e-6), (
-    f"not yet: on maps of {_lengths[0]} and {_lengths[1]} keys built with Q1's model from the gaps "
+    f"not yet: on maps of {_lengths[0]} and {_lengths[1]} keys built with Q1b's model from the gaps "
     f"{_gaps[0]:.3f} and {_gaps[1]:.3f} (one per head), your function does not return those gaps"
 )
 
@@ -1410,8 +1410,8 @@ torch.testing.assert_close(
 # # END QUESTION
 
 # %% [markdown] tags=["shows-answer"]
-# The measurement: layer 2's attention maps (Q1's layer) for four of section 2's windows at every
-# length, with the copy planted as in section 2, read by your `implied_gaps` at Q1's head.
+# The measurement: layer 2's attention maps (Q1b's layer) for four of section 2's windows at every
+# length, with the copy planted as in section 2, read by your `implied_gaps` at Q1b's head.
 
 # %% tags=["shows-answer"]
 copy_start, copy_span, copy_distance = 4, 6, 16  # real_model.plant_copy's defaults, as in section 2
@@ -1440,7 +1440,7 @@ print("the copies' weight on [CLS] in that head: " + ", ".join(f"{c:.2f} at {n}"
 # %% [markdown] tags=["shows-answer"]
 # **Takeaway.** Notebook 02's model holds the gap fixed; the real head's implied gap grows with n
 # (the lines above), so in section 2's probe a copy keeps more of its weight than the model predicts.
-# Q1c showed how much of that belongs to where the probe plants the copy, near the start of the
+# Q1d showed how much of that belongs to where the probe plants the copy, near the start of the
 # text: in the middle of a 512-token text the same copy keeps less than half as much. Part of it
 # belongs to the sink: the model counts `[CLS]` as one of the n − 1 equal keys, yet the copies put
 # far more than an average key's share on it, a share that falls as n grows (the last line).

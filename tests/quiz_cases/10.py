@@ -5,17 +5,17 @@ _LOOP = "    gaps = []\n    for weights in maps:\n"
 _STACK = "    return torch.stack(gaps)"
 
 CASES = {
-    "q1": {
-        "right": "q1_length = 93.3",  # e^g = 31 w / (1 - w) with w = 0.4946; n - 1 = e^g (2 - w) / w
+    "q1b": {
+        "right": "q1b_length = 93.3",  # e^g = 31 w / (1 - w) with w = 0.4946; n - 1 = e^g (2 - w) / w
         "wrong": [
-            "q1_length = 64",  # weight proportional to 1 / n: halves when n doubles
-            "q1_length = 63",  # weight proportional to 1 / (n - 1)
-            "q1_length = 92.3",  # n - 1 given for n
-            "q1_length = 94",  # weight_32 rounded to 0.5
-            "q1_length = 92.8",  # weight_32 rounded to 0.49
-            "q1_length = 512",  # where the real head nears half, not the fixed-gap model
-            "q1_length = 32 * 2 ** 0.5",  # a square-root law
-            "q1_length = 93",  # whole tokens where the check asks 1 decimal
+            "q1b_length = 64",  # weight proportional to 1 / n: halves when n doubles
+            "q1b_length = 63",  # weight proportional to 1 / (n - 1)
+            "q1b_length = 92.3",  # n - 1 given for n
+            "q1b_length = 94",  # weight_32 rounded to 0.5
+            "q1b_length = 92.8",  # weight_32 rounded to 0.49
+            "q1b_length = 512",  # where the real head nears half, not the fixed-gap model
+            "q1b_length = 32 * 2 ** 0.5",  # a square-root law
+            "q1b_length = 93",  # whole tokens where the check asks 1 decimal
         ],
     },
     "q5": {
