@@ -29,15 +29,15 @@
 # %% [markdown]
 # # 05 · Collapse, repetition and noise: ranks that vanish, loops, distractors, and do heads converge?
 #
-# **The question.** Besides dilution, sinks and positional bias, long contexts are blamed for a
-# set of statistical failures: token representations that all become the same vector (*rank
-# collapse*), heads that all learn the same pattern (*attention collapse*), attention whose
+# **The question.** Attention is blamed for a set of statistical failures: token representations
+# that all become the same vector (*rank collapse*), heads that all learn the same pattern (*attention collapse*), attention whose
 # entropy falls to zero and stops training (*entropy collapse*), models that repeat themselves
 # verbatim, and retrieval that gets distracted by irrelevant tokens. This notebook measures each
-# on models the course builds, and says which of them appear at toy scale.
+# on models the course builds, asks which of them grow with the context, and says which appear at
+# toy scale.
 #
 # **Learning goals.** After this notebook you can
-# - compute the rank-collapse residual, explain which part of a transformer block stops the collapse, and
+# - compute the rank-collapse residual, test what each part of a transformer block does to the collapse, and
 #   measure how much one early token still moves the last representation as the context grows;
 # - compare heads with the Jensen–Shannon divergence of their attention, and track attention
 #   entropy during training;
@@ -118,7 +118,8 @@ SEEDS = zoo.SEEDS
 # %% [markdown]
 # **Q2** (seed quiz; asked here, before the chapter). What are some failure modes associated with very long attention contexts?
 # Store the numbers of the failure modes below in `q2_answer` as a set (for example `{1, 2}`); the
-# set is checked as a whole:
+# set is checked as a whole, and a mode counts if the papers this course cites report it, whether or
+# not this chapter's small models show it:
 #
 # 1. A softmax temperature, a hyperparameter that is raised as n grows, flattening every query's row.
 # 2. Weight spread over more keys, so that a relevant key's share falls.
@@ -195,14 +196,14 @@ explain(
 #
 # Of claims 4 and 5, which hold? *Predict* in `q2b_answer`:
 #
-# - **A)** Both hold: decoys with another marker and near misses that share half the key both cost the needle
-#   accuracy.
-# - **B)** Only claim 4 holds: decoys with another marker cost accuracy; near misses that share half the key
-#   cost none.
-# - **C)** Only claim 5 holds: near misses that share half the key cost accuracy; decoys with another marker
-#   do not.
-# - **D)** Neither holds: the model tells the needle apart from decoys with another marker and from near
-#   misses alike.
+# - **A)** Both hold: decoys with another marker cost more than 0.10, and near misses that share half the key
+#   cost more than 0.10 in every seed.
+# - **B)** Only claim 4 holds: decoys with another marker cost more than 0.10; near misses that share half the
+#   key cost 0.10 or less in some seed.
+# - **C)** Only claim 5 holds: near misses that share half the key cost more than 0.10 in every seed; decoys
+#   with another marker cost less.
+# - **D)** Neither holds: decoys with another marker cost 0.10 or less, and near misses that share half the
+#   key cost 0.10 or less in some seed.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -238,7 +239,7 @@ assert check_choice(q2b_answer, "43a4364256b1d09d1ce6e7620a052bb1d6bc8d65530b27a
 # %%
 explain(
     q2b_answer,
-    "sealed:3N6cjKC7pTAapf7UjpVSCFR98+Hda1BsaNAwZItVWqdjEtYsuEmCr4z1lh1kb/yXew7KRq78TxELXUbocbsqOKN0k6rIurXd+otQ0kZJNgXwC6J7f9uzYYiqPb2sh6NbCir4xpLdGm3L1I0r32XNDquNrOoeS7706rbS0Wz7Dnh5/U+zARY2Om2R+msFNL906JHslpVCPVyIyuw+O2L8H/JLWyX6etq12vWJvlhVKn0Ukxw3LjhTpa1sEZvfKwM5+TF7H7gvncK69M9a9jw6oibZBmKcTx8leMVaWksNP3NKdfKl6EBx3kUoq2dPQ8vaFcWg1PBklEzQDfU8K4rVJiObc/Y3SqVrh32+Y/NUU3HH6zIz4QPVZr8FgSJqYxHXMTemt9nw4/Hd/mLLb4xJBwvu58qV8UTG9zdjJCXfVsRMBbmva5yaUporZ4nTQi7qqzg0rFICbYk2t+FKKPVhsru60NJS19DQhj8oUV22ZRSbjJqquowEEJPxrAO9qLLKlGCsR+043WGNKxx4ZPxjI46WsnC5s2T4b61KS2XC5mLP32qd+TrRaMvwKn1Zd1FEiyKzhNttheRJ64UleP4Woy2JBFItACtM9LwWQ/Xk4k1GCFAaWh5yZhwBfI5JU7jF7M5MwsGP9dIoA2B9gqmAH5d+rg7YzAzyKNXzTyjiKYy7LHduJJtMQkkneGyRugCb/e6XNzaFP7RkuZY4+JCMzBLb2SIC6sqNelLP26v+7p+kCkHZiSdHBnyzOktdM1lXyV9cgLRdDPmB2Q+BTWI/rlyA/j2dLokHycDeIhEYvWZZKDC1RXZoDQER/J8D4AIfUS2Qk2Im5Boud8IuoTD6/trW75MXdk8cjfX8LtiVGQUK36PX4lGQFCci7isr7Z/wrWuTsuVEPtWKWboE8HyaWuM12bMI+l3zSDG8nagnEIER/NuGcKMoiU9k8xU1Sh7WColz4isg4ySj1FQtybQZXtgBsc4OczIoXyHGQeciUMmdtzomdbPvb3C79HVz5BpccvEhbBUxyvcEzX7aIRKh9XAQK37o2FnrdI8DFG3xi7VhbpkQaFqbBHmW9VUHGwpSSt/CiPJ+gOuyflKjHzKVoy9ngI4/n3iS1Y4pDojEu5x2L+GmBLcfv7HYmi8seoDYzOjGIFQUgLd7Vne4V2himiUT8NR9lBG2kUlWazyeS7+p8et1P21YjcvX3ETfmncfXbsRbg==",
+    "sealed:4701ySl2Q4jQvur2cQcKIVR98+Hda1BsaNAwZItVWqdjEtYsuEmCr4z1lh1kb/yXew7KRq78TxELXUbocbsqOKN0k6rIurXd+otQ0kZJNgXwC6J7f9uzYYiqPb2sh6NbCir4xpLdGm3L1I0r32XNDquNrOoeS7706rbS0Wz7Dnh5/U+zARY2Om2R+msFNL906JHslpVCPVyIyuw+O2L8H/JLWyX6etq12vWJvlhVKn0Ukxw3LjhTpa1sEZvfKwM5+TF7H7gvncK69M9a9jw6oibZBmKcTx8leMVaWksNP3NKdfKl6EBx3kUoq2dPQ8vaFcWg1PBklEzQDfU8K4rVJiObc/Y3SqVrh32+Y/NUU3HH6zIz4QPVZr8FgSJqYxHXMTemt9nw4/Hd/mLLb4xJBwvu58qV8UTG9zdjJCXfVsRMBbmva5yaUporZ4nTQi7qqzg0rFICbYk2t+FKKPVhsru60NJS19DQhj8oUV22ZRSbjJqquowEEJPxrAO9qLLKlGCsR+043WGNKxx4ZPxjI46WsnC5s2T4b61KS2XC5mLP32qd+TrRaMvwKn1Zd1FEiyKzhNttheRJ64UleP4Woy2JBFItACtM9LwWQ/Xk4k1GCFAaWh5yZhwBfI5JU7jF7M5MwsGP9dIoA2B9gqmAH5d+rg7YzAzyKNXzTyjiKYy7LHduJJtMQkkneGyRugCb/e6XNzaFP7RkuZY4+JCMzBLb2SIC6sqNelLP26v+7p+kCkHZiSdHBnyzOktdM1lXyV9ch7JdDKuN1QnEDHojp13VqXuMcccDhcDZJgER+WZfMia1XHhxAwpP8NYF5k4XQ3+SgjBlsRxgO+V94Dfq/vGD/tBHUQwJw+W0D9ieBBAL0LLQ5RmGUSoo5Stn4936rWyZuu9EeoGOHLFR6HbRXq17yL1aqEX2XmLyl7whEI0Lr8uPZuIpkEJqsjVgShqTD4J89H5zqivx0ABjyqVYWsRAqoA4OyhtXzHIANh5E8LcvzNlc7juKn2s5zRz/04favc0fU0WmL5QwG+TMl7rvGAFNXOrxUTrYsMHEGm/jPBsdZIKbkecHjaVtE8WXkVEGMTIgf5hh/z7eUmhFzLN7Cp8yYwl2jaOkJM0BYHLu88iL+TjHv8I6q3Phm0vapnEn7zaKgQThvZ9HnulBGlinHYZtp1qi1CxnQQGOH2NQPv99/s4PmRFjYKFi03YmHNQVKFUMyWwipGD/ypdpQoOfr7bbrPWV9CHWnTPduqZtXkCma7LlCtQApsdeurUByjmpkgtwP320qa1Umi9ilFLP3zU0CxhrlIt0vDXONgf",
     salt="05/q2b",
 )
 
@@ -251,14 +252,14 @@ explain(
 # (RoPE's attention entropy with length) and 6 (ALiBi's accuracy past its training length), which
 # hold? *Predict* in `q2c_answer`:
 #
-# - **A)** Both hold: RoPE's attention rows spread out as the context grows, and ALiBi retrieves worse past
-#   its training length.
-# - **B)** Only claim 3 holds: RoPE's attention rows spread out as the context grows; ALiBi retrieves as well
+# - **A)** Both hold: RoPE's entropy rises by more than 0.05 in both layers, and ALiBi loses at least 0.03
 #   past its training length.
-# - **C)** Only claim 6 holds: RoPE's attention rows stay as sharp as the context grows; ALiBi retrieves worse
+# - **B)** Only claim 3 holds: RoPE's entropy rises by more than 0.05 in both layers; ALiBi loses less than
+#   0.03 past its training length.
+# - **C)** Only claim 6 holds: RoPE's entropy rises by 0.05 or less in some layer; ALiBi loses at least 0.03
 #   past its training length.
-# - **D)** Neither holds: RoPE's attention rows stay as sharp as the context grows, and ALiBi retrieves as
-#   well past its training length.
+# - **D)** Neither holds: RoPE's entropy rises by 0.05 or less in some layer, and ALiBi loses less than 0.03
+#   past its training length.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -294,7 +295,7 @@ assert check_choice(q2c_answer, "3ad97a2f1a3563a038aaadf76eb35ae8cdca1f7f1fc18e5
 # %%
 explain(
     q2c_answer,
-    "sealed:BeZybXuf2sVaoVreQTx1KBRADZSt9RgjNosth9JUu4r0EhT+I1RajnYjkryck1zH0zcSIcsUseqFEp3puOIXIRQG+Jo9WWx/GhEBKvb9RwiQR8vnnxkRxH7Kc1zAb1hB/EEETf/Gr21cmLtHmCM6eKeN8Vpfqk/JHANaFXQlgQb28DXK8HtOmMyOjAzwjcTZRJf8uqEiJxEdYCvc+fnk0vOkaZrQKJKsLUTS3+1QOuVdjnlc3jeN01+n/BRBJrFHd/quWtA7dtjmzIdpWaPIEy2u3Xr8SH+zKpTVJMbH9DjQC0pP9oeMXyh9JO2w2XfByeVrDqr34dBAF17L5l4ALdOJMFYTDfUK+JX2M4DfXkFf9jQ1GWKoiTE2VReCL5kvGDZbTBdPPFZltp8nnYwkr+oZm3ckNI1RytMCahsJ2k+dI8kOr3XfIkK0+eKx18w3YkVXKb/cgZy/0BNyQ0Msyesg0LLWiW4LtT61LBglkOzwu6rJB6QEHDhflk8nZ48ww6vwXgLFuNQ7a9Hw1i0jkZ9NzzKbwjISOtz41RnbvnR/7VflduY5srP71wHiNpsXZyns2vkSLZOyMc5ViVGAXm/qxab5zhklU8BeyW23DOpnQ7PP58QMpcovyOiAtYxpgeR/VRkhwsEf30129/3fXLBP1t11VVZc1x1pfH07zeCRMNJD85tHjoirwrY4mRd8EXRW2pZHBZRm2ge4W0pmAX0zgMEFShx19PfkYyBZB0pQsJpQQYolRQ8rJvtz63ZjAiN4NiHPqMKJfX4/2lyA2hYTYKa8RgIt1hGNaYJhtB50mb8D/C+jNHVpZy91+XGg2BR7SqJRrefoz8cxyVKdYVigDcslFW2ik97TC4d1Wi2R+c7q2LhKxef17BA9H+TPC040TDmZov85HYTT8eP+Bird+SsCH8wl97cqiHMuXZ4AzHkf14j/jr9ILyKk5tXuViYI1KOKzWMzA1GFYmuW3ioxzKjuExxrkgrUinukSl9WzQeQffjjbur1amVuq4+w85SfYh306/gJKZoCI63WcpDVwOCTgMuXJvy36dwDrfjvZYTqynvcWDtCZUeV6CsnAIsKUgK5HUOCh1Hlt1mx0RKIK31I75vAop9bKBWPlyVc5G6OxFKFMWXLzz07yZfoZArhmKNiEkDJ+ZIHTRshtHUtHDvJr97R8Faf3txyW6khNe+pfmvXvyrJEUQ3E5Bs1ot7Xj8txSDl1aE0fwnjiZuhjeAIaTTfnnlS9XaxOT9BDoA=",
+    "sealed:MacoMdM3tkrm6bOynzzG2RRADZSt9RgjNosth9JUu4r0EhT+I1RajnYjkryck1zH0zcSIcsUseqFEp3puOIXIRQG+Jo9WWx/GhEBKvb9RwiQR8vnnxkRxH7Kc1zAb1hB/EEETf/Gr21cmLtHmCM6eKeN8Vpfqk/JHANaFXQlgQb28DXK8HtOmMyOjAzwjcTZRJf8uqEiJxEdYCvc+fnk0vOkaZrQKJKsLUTS3+1QOuVdjnlc3jeN01+n/BRBJrFHd/quWtA7dtjmzIdpWaPIEy2u3Xr8SH+zKpTVJMbH9DjQC0pP9oeMXyh9JO2w2XfByeVrDqr34dBAF17L5l4ALdOJMFYTDfUK+JX2M4DfXkFf9jQ1GWKoiTE2VReCL5kvGDZbTBdPPFZltp8nnYwkr+oZm3ckNI1RytMCahsJ2k+dI8kOr3XfIkK0+eKx18w3YkVXKb/cgZy/0BNyQ0Msyesg0LLWiW4LtT61LBglkOzwu6rJB6QEHDhflk8nZ48ww6vwXgLFuNQ7a9Hw1i0jkZ9NzzKbwjISOtz41RnbvnR/7VflduY5srP71wHiNpsXZyns2vkSLZOyMc5ViVGAXm/qxab5zhklU8BeyW23DOpnQ7PP58QMpcovyOiAtYxpgeR/VRkhwsEf30129/3fXLBP1t11VVZc1x1pfH07zeCRMNJD85tHjoirwrY4mRd8EXRW2pZHBZRm2ge4W0pmAX0zgMEFShx19PfkYyBZB0pQsJpQQYolRQ8rJvtz63ZjAiN4NiHPqMKJfX4/2lyA2hYTYKa8RgIt1hGNaYJhtB50mb8D/C+jNHVpZy91+XGg2BR7SqJRrefoz8cxyVKdYVigDcslFW2ik97TC4d1Wi2R+c7q2LhKxef17BA9H+TPC040TDmZov85HYTT8eP+Bird+SsCH8wl97cqiHMuXZ4AzHkf14j/jr9ILyKk5tXuViYI1KOKzWMzA1GFYmuW3ioxzKjuExxrkgrUinukSl9WzQeQffjjbur1amVuq4+w85SfYh306/gJKZoCI63WcpDVwOCTgMuXJvy36dwDrfjvZYTqynvcWDtCZUeV6CsnAIsKUgK5HUOCh1Hlt1mx0RKIK31I75vAop9bKBWPlyVc5G6OxFKFMWXLzz07yZfoZArhmKNiEkDJ+ZIHTRshtHUtHDvJr97R8Faf3txyW6khNe+pfmvXvyrJEUQ3BJFv18R/SD8q3mHunLMifxjyyNn/nbRcJiOJl25Ypjq9OXhGCcOypeHo0A3uWgDArGQiVuBXP/ezLFhcqLnHfr/RoQQ7WtDfbr6fYPDitECnJoM=",
     salt="05/q2c",
 )
 
@@ -306,14 +307,14 @@ explain(
 # **Q2d** (predict, then measure: asked here, before sections 1 and 2 measure it). Of Q2b's claims 1
 # (an early token fading) and 2 (heads converging), which hold? *Predict* in `q2d_answer`:
 #
-# - **A)** Both hold: an early token's trace in the last position fades as the context grows, and a layer's
-#   heads converge.
-# - **B)** Only claim 1 holds: an early token's trace in the last position fades as the context grows; a
-#   layer's heads do not converge.
-# - **C)** Only claim 2 holds: an early token's trace in the last position does not fade as the context grows;
-#   a layer's heads converge.
-# - **D)** Neither holds: an early token's trace in the last position does not fade as the context grows, nor
-#   do a layer's heads converge.
+# - **A)** Both hold: an early token's trace fades more than tenfold from 16 to 512 characters, and the
+#   heads' JS falls by more than 0.05 bits in some layer.
+# - **B)** Only claim 1 holds: an early token's trace fades more than tenfold from 16 to 512 characters; no
+#   layer's heads' JS falls by more than 0.05 bits.
+# - **C)** Only claim 2 holds: an early token's trace fades tenfold or less from 16 to 512 characters; the
+#   heads' JS falls by more than 0.05 bits in some layer.
+# - **D)** Neither holds: an early token's trace fades tenfold or less from 16 to 512 characters, and no
+#   layer's heads' JS falls by more than 0.05 bits.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -349,7 +350,7 @@ assert check_choice(q2d_answer, "850f098a748ecef99a7c69557937164cb20bb9aba85b8de
 # %%
 explain(
     q2d_answer,
-    "sealed:Wx+l2AT3AjpJoJvd6K3wfUUz9GUZkJEjaGdNMuNelw0iQ8Pnw7lA0M+eWkXgE+LtT1hxCLHBbhMWrCcseV/M0n0IxuRmcvnWxlBs12UC/gJ5qsLm1I9vzSvy16I+5d1RGa3+vwt/QxQPeJmTUxVKDT4hVBTCP1S9QDOrrDr981kFbXkspkHeb0OAqRZwg8ZtfUfNToI3xvjePTF10/OTm5yKNSC6CA6ZiqeYiO9nj/VKhz/++lk5gfKYyxvEgFOxQGh7FnOnpHgGQiTVuEUILKo5y7g3Kvh/RWhOT+8HA++OF4RSE11H1CLs142Koq+1M/E4vT2BB2k1Ftg+S+ySt25+ckyi0dY6xy9s6WNj4pI6YBxlCoOSo9fxYtsy54wFW2tLN5Aec9ILjzG8VeMT8mAstnc19ADYhO9ByRxb4oZxy/iffbg+kL4Qx0thJKFImTaAPrOBwNvWikWjPXdK+vSwbAqbKAVxI0tKrDnByv4d5D0aZuad0gpU+FEednrG995TigOokYTEfwA9tacCO4PlyZ6SjzIYlTMMcSb49i9NRIiux/m2Qm0x1lPD4SB7pf5zV1/SQT0plEownj2SkU+lKzy/ivd1IjeW7Og5G30VyoUdyLs5sWbZi7eV4c0tiX64d3UFztQxZjqUossZMFH7GKZGfs4y0Uawucnq2OjGG3mFobMRi9fC4gRasB3P596Npq4k4To5FOVa8w3PglSh4xiw7e/Knt2tfLDhv7IKf2PMNeXcKeK8CM46pidcdX2VMZX560TAqTQVscx3ESZa4uUex1yrHb98CcXZ3Y7fSEossWADJxzrtBIikpZrLGv4QPtyVquuya1+ilmVZg==",
+    "sealed:ckePsQuqfuEc4y3QlYWquUUz9GUZkJEjaGdNMuNelw0iQ8Pnw7lA0M+eWkXgE+LtT1hxCLHBbhMWrCcseV/M0n0IxuRmcvnWxlBs12UC/gJ5qsLm1I9vzSvy16I+5d1RGa3+vwt/QxQPeJmTUxVKDT4hVBTCP1S9QDOrrDr981kFbXkspkHeb0OAqRZwg8ZtfUfNToI3xvjePTF10/OTm5yKNSC6CA6ZiqeYiO9nj/VKhz/++lk5gfKYyxvEgFOxQGh7FnOnpHgGQiTVuEUILKo5y7g3Kvh/RWhOT+8HA++OF4RSE11H1CLs142Koq+1M/E4vT2BB2k1Ftg+S+ySt25+ckyi0dY6xy9s6WNj4pI6YBxlCoOSo9fxYtsy54wFW2tLN5Aec9ILjzG8VeMT8mAstnc19ADYhO9ByRxb4oZxy/iffbg+kL4Qx0thJKFImTaAPrOBwNvWikWjPXdK+vSwbAqbKAVxI0tKrDnByv4d5D0aZuad0gpU+FEednrG995TigOokYTEfwA9tacCO4PlyZ6SjzIYlTMMcSb49i9NRIiux/m2Qm0x1lPD4SB7pf5zV1/SQT0plEownj2SkU+lKzy/ivd1IjeW7Og5G30VyoUdyLs5sWbZi7eV4c0tiX64d3UFztQxZjqUossZMFH7GKZGfs4y0Uawucnq2OjGG3mFobMRi9fC4gRasB3P596Npq4k4To5FOVa8w3PglSh4xiw7e/Knt2tfLDhv7IKf2PMNeXcKeK8CM46szNKZjSXMde/5VuE4D1H5ch3QjkXsfBNl1q+VL99A4uV15jbHBoi4m8eNhbhtAovg5AubS3xW6NyU+i1gbhjhBydJ7vGvwPs",
     salt="05/q2d",
 )
 
@@ -535,9 +536,9 @@ for v in ("attention only", "+ MLP"):
 # %% [markdown]
 # ### Collapse with context length: does one early token fade from the last representation?
 #
-# Depth is one way to average tokens together; length is another. A causal model's last position
-# averages over everything before it, so the share any single early token has in it shrinks as the
-# context grows. Barbero et al., "Transformers need glasses! Information over-squashing in language
+# Depth is one way to average tokens together; length is another. If a causal model's last position
+# were a plain average over everything before it, one early token's share would fall as 1/n; but
+# attention can also hold a fixed share for a token it cares about, whatever the length. Barbero et al., "Transformers need glasses! Information over-squashing in language
 # tasks" (2024), argue that the final representations of two sequences that differ in one token
 # converge as n grows (representational collapse), and tie large models' failures at counting or
 # copying in long inputs to it. We measure whether that happens here: change the token at position 1 and see how far the last
@@ -878,9 +879,8 @@ for (kind, s), name in hot_names.items():
 #
 # ### Do collapsed heads converge?
 #
-# Section 2 compared the heads of healthy models. Entropy collapse is where convergence is
-# most likely, if it happens at this scale: every head is driven to one-hot attention, and heads
-# that all lock onto the same key (the token itself, or the one before) would have a JS divergence
+# Entropy collapse drives every head to one-hot attention, the strongest push towards agreement
+# that this scale offers: heads that all lock onto the same key (the token itself, or the one before) would have a JS divergence
 # near 0. The σReparam twins, trained at the same learning rate, are the comparison. We also
 # measure DeepViT's version of attention collapse (Zhou et al., 2021), which is across *layers*:
 # in deep vision transformers the attention maps of successive blocks become nearly identical. For
@@ -913,7 +913,7 @@ for key, name in hot_names.items():
 # are *more* different from each other than their σReparam twins, and no layer-1 head has a close
 # copy in layer 2. One-hot heads lock onto *different* single keys. DeepViT saw attention collapse
 # across layers in vision transformers 16 to 32 blocks deep; our two-layer models cannot show a
-# depth effect, and the course reports that it did not find collapsed heads converging at this scale.
+# depth effect.
 #
 # ## 4. Verbatim repetition
 #
@@ -1020,7 +1020,7 @@ finish(fig, "P(one more repeat) does not grow with the count, even where long ru
 
 # %% [markdown]
 # **Q11** (predict, then measure: the next section, "How do they copy?", measures it). In the figure
-# above, P(one more repeat) stays flat from 1 to 8 copies, even in the rare stream, whose training runs
+# above, P(one more repeat) barely moves from 1 to 8 copies in any seed, even in the rare stream, whose training runs
 # almost never held 3 or more repeats; Xu et al.'s large models grow surer with each copy. Why do these
 # models not? Answer in `q11_answer`:
 #
@@ -1063,7 +1063,7 @@ assert check_choice(q11_answer, "2dca5fa5d82da33eb0e73747c704f442b0edd91f7c4280d
 # %%
 explain(
     q11_answer,
-    "sealed:a1BSsy9TPgdCdd5Of6RIjfHh2dsi43P6oATkflzBoDXaLnJPqWDyGyTHnlVkDZg2YcMI9WOZAwUaACVBk47MKYO2EmonRcKSKSLZpVJbT1a0QuCBPIRyEEOthVMAMWs89BEZmX1wbNRIHj5QsZjgrKwM1A6GXIki8XZS/tRSj6Yu7kvurg+mI3/IryLkMXPuFpF9rF9mzyF/NjT/BEFi03/sz6POdG9MkdU0xjHXSI6J8WzmOKVlbbULopc1GPy3hw1LpQknyYZ/oZ2gCGB9hizUKT9as0lqzistY3olDL9oVJR7gtoo5gBKhA7tNJTBpqrwFwRatTOmzgcuzL1IFLaDSFHCMyPFl+jtPT3Xb7ORLYPCodNsxZZW1LR6DhIllEzFs0vslRoPbhS1bPTWWfzkiyprygieYmZmaaN9TZRzMz823mscsMnZaQzBEAkZZrOddRmUhmsLJ5WdJ82GZC5iiuZm88QYVYKyU4tdAph+fZWcuBH6BkpC+eS5E+BZ3TH7WLR2wbu8rWfJB5s2fHcrrvma4bViAOBJctcPewxGJLaSc5fDLYPQmo9HB/OfupAt5fQH1B0hehacJaFEAv/TnEZQgKDJimetk/M+XdDhJrCkh0Ofy/T/OiuzxBMHApk2TJIjv6S8rJzLiYgcLFI0K0MTu2E6uecCR8ezjUQcrnvE86z1TI09RSPwH71VIQ9JxsJP2/qMrQybU2idIF7JfqXaxliexArWTT1eyA5Rehe1evcXomPajOyXci895eeNPhqXBp+3uM+QbcwxbSQ/jeNbFTJE77RDAcJuRJTs/K+hvAuPIllVew4o3nuWK6mbgG9F0wb+Um/EnKBJEkrXS9XN1fuCFuOqoub/yz4aqr8spPTrApEWiLFtmweT2Qdh9AC7YnKeYdoZD2eaUPc8v8vE0pA8XiqIroeoXqdKKDtfoSxFikljbXR0MTBUsV9zUpTLEtYTVxdCnhyN29CLGipuQxuEnXwMR5vc04Y1I0aw6rgAacXDnHXF19Qfcl4uR3sXegY3NEAda8b2iWfWdZi/jDg5A/CeCF6L/PCvN+K+/VTh83Ad23aRYeNR94bsANV1ogrWQZZ9UuEyGEhJpKmhyIpYyMZnZktaaX80pkz4Y31z2y9S9eRCw8vLRa1gvhE/R/YOUG/rm7oBBxm0KpUgpcLyFIUJzhTNn2NfixMt0lCry67ipiP4nAWpRGQoyDPIs0qKhKpfCUogS5vWxIbmT9LL4WbjUc3DvvGgr6mxsQxSIicnmHfQ4JWPL5vvlQr4KzDFo+SEqTNZci0WCoY2U8rIDPqadpI00cpYF86XmOjXa+IWCdjaeSDk5eWeiY6n5MHo4bNQAvamLqSVKrDOltWSyCTBNJHLvPayjO2tqHaIQITZMbZVEW0Q+CeIJra+QS+tG7C8I8WxTpIIVBUwtmdVn9H2fZlJWLjPJ0nk0q5A2RHUuQHAmeV90XLjrUjg2jbeI7XhN3Ap1fnZKQs9LKwPDcqSdBWlOf7fKcd+zUyyyx6Yp61aeVCWy2mJtx3DkHhH84PkMA886KSRO+rWm8vMFEV0sn0zIfS0rHtjSODD9yqW2h6ln5A3pa4eGWX4JY0uz6y8OtmwnAeaW6phE7rKk0O4MrPUf507K1ChxW6M6QNJ4VYSZOtgyBvYLwBJ9N3cfH/Z5CyAXhwNtepajZqQsX+CGT1CgA5KHr6Qo0VksivlTFXoK+wNSaLxNkC2NSD4p30wPbX8+S6hW8w68mcUAww=",
+    "sealed:+wVMwR5vxJoHpNdcYK5WwPHh2dsi43P6oATkflzBoDXaLnJPqWDyGyTHnlVkDZg2YcMI9WOZAwUaACVBk47MKYO2EmonRcKSKSLZpVJbT1a0QuCBPIRyEEOthVMAMWs89BEZmX1wbNRIHj5QsZjgrKwM1A6GXIki8XZS/tRSj6Yu7kvurg+mI3/IryLkMXPuFpF9rF9mzyF/NjT/BEFi03/sz6POdG9MkdU0xjHXSI6J8WzmOKVlbbULopc1GPy3hw1LpQknyYZ/oZ2gCGB9hizUKT9as0lqzistY3olDL9oVJR7gtoo5gBKhA7tNJTBpqrwFwRatTOmzgcuzL1IFLaDSFHCMyPFl+jtPT3Xb7ORLYPCodNsxZZW1LR6DhIllEzFs0vslRoPbhS1bPTWWfzkiyprygieYmZmaaN9TZRzMz823mscsMnZaQzBEAkZZrOddRmUhmsLJ5WdJ82GZC5iiuZm88QYVYKyU4tdAph+fZWcuBH6BkpC+eS5E+BZ3TH7WLR2wbu8rWfJB5s2fHcrrvma4bViAOBJctcPewxGJLaSc5fDLYPQmo9HB/OfupAt5fQH1B0hehacJaFEAv/TnEZQgKDJimetk/M+XdDhJrCkh0Ofy/T/OiuzxBMHApk2TJIjv6S8rJzLiYgcLFI0K0MTu2E6uecCR8ezjUQcrnvE86z1TI09RSPwH71VIQ9JxsJP2/qMrQybU2idIF7JfqXaxliexArWTT1eyA5Rehe1evcXomPajOyXci895eeNPhqXBp+3uM+QbcwxbSQ/jeNbFTJE77RDAcJuRJTs/K+hvAuPIllVew4o3nuWK6mbgG9FxQbrVGqQ0aJaDkrYT4HZ1fOYUa+ks+yssz9bpK4spLipRJBRgKwpjQOBiwUz9BG7ZW+JJNtWHnqDWa95uNrDn9MnRjaI9IP7QuQaNDpUrH9EnBInRiEjOzEYtBMwE5vBEt0dQF8MnB6YgoSPFmFmShGJjjIRXJeb3dIcZgC1+bgAaon2jXHD19EbahpsQToOfAg3NE4dP9q4tDLeeZjszT9yXfCeDV6D/byzeem1skLh9GoE22qRd+RBv8/9EpZt7RrQRYYyFKk+UFBXr/2ojZpey5UiTB4OZGpg5023N3p0niUd4qtC1sPAEfl/tEQ+RrUFXnH7yKRNR02QZJAspJHpX8lclxDR2ysL2Fd+yFynyq3lpjXy00bnVixpwi+b50mKjrxfDEooStfKio7wT92E4SeodZnDq/ehr7OgrFhHIzcrnz7e/NmDa4jghkS5aieKoeyPv3xANmxUHsskXsTCBvLJNZwuhcpXAIbAh/LIZrYcCcaPeSDuq+WTgs228pLzp+ABTOOtJOfBa7DKisqVhybXYoDW86n3nuvkonCIQJ7dK70cEmVPvSqPJrS4EzK2T+31BZflGo4FEUY4t3dVncGzadBeT/2bK17ohaFAyACG5hTBlu9+3SKn9grywTLQJa3rN3471ayWelE9dLMODdCPfh+peO/ff9Y/hEynzAKZ8/5cf0Wdxm/C5H+O1WtOv83kLw0mvPeXMfSfl9bMAUVw+3o0b+Xm6W07SPHD8TGLlE24kJ1j6b8YGzH9aoYtg6v0OJCyi0aHXaZiVPuZl1SvfqrINNBkOQCgz2KZ7gRG7VFCf6RygE7WfF0cstmOcX7I8mjOUApCseoUyMmFtmLXD3hCiRpXGPvQ7Cc29yvtAAfoI+8WHevmdRCxPyf4oGAnPbDzujPoUd02oH8SGko+i/Om7veVflpqDA20oQrxmdtzcXnoFxjOI4vsmzPG2qCz32UPk6kkFpcu6RM2sjlcJ5XJ50lO+ZCCx6cqF0LM2rPGKzibhR+j8G0p8aS4gSmcdQoilXjX2SniM0J4q9BeRiR/TY929NlHvE8R/0+VwzIIu7FRIZQp/lqKnNcNWuE=",
     salt="05/q11",
 )
 
@@ -1230,7 +1230,7 @@ print("1 decoy per 32, by length:    ", " ".join(f"{n}: {v:.2f}" for n, v in zip
 # filler keys in the denominator, so the form errs on the pessimistic side for the needle.
 
 # %%
-near = {s: zoo.load_entry(name, verbose=s == 0)[0] for s, name in zoo.names_by_seed("decoy", near_miss=True).items()}
+near = {s: zoo.load_entry(name, verbose=False)[0] for s, name in zoo.names_by_seed("decoy", near_miss=True).items()}
 example = near_miss_batch(1, 32, n_decoys=2, generator=5)
 print(" ".join(example.vocab.labels(example.tokens[0])), "->", example.vocab.labels(example.targets[0, -1:])[0])
 
@@ -1262,7 +1262,8 @@ for s in SEEDS:
 # %% [markdown]
 # The closed form needs two numbers per seed, both read off the runs with 0 and 1 decoys: g from
 # the needle's weight alone (`gap_for_weight`, chapter 02), g' from the decoy-to-needle weight ratio
-# with one decoy (`g' = g + log ratio`). Everything at 2 to 32 decoys is then a prediction (quiz Q7
+# with one decoy (`g' = g + log ratio`). A ratio near 1 (g' ≈ g) marks a head that matches on `a`
+# alone; a ratio of a few percent, one that reads both key tokens. Everything at 2 to 32 decoys is then a prediction (quiz Q7
 # and Q7b are asked here, before the measurement is compared with it):
 
 # %%
@@ -1361,10 +1362,10 @@ for _n, _m, _g, _gp in ((256, 16, 5.5, 1.2), (128, 1, 8.0, -2.0), (300, 50, 2.0,
 # misses, will the closed form, with g and g' fixed at the values printed above (read off the runs
 # with 0 and 1 near misses), stay within 0.10 of the needle weight measured in every seed, and why?
 #
-# - **A)** Yes, in every seed: g and g' were read off each seed's own head, so the closed form holds.
-# - **B)** Yes, except in seed 0: its head splits the weight among m + 1 equal candidates, which no gap formula follows.
-# - **C)** No, where both key tokens are read: g' − g is not constant, so near misses gain weight as m grows.
-# - **D)** No, in every seed: the near misses push the needle further back, and ALiBi's penalty then lowers its gap g.
+# - **A)** Yes, every seed: g and g' were read off each seed's own head, so the closed form holds.
+# - **B)** No, only seed 0 misses: its head splits the weight among m + 1 equal candidates, which no gap formula follows.
+# - **C)** No, seeds 1 and 2 miss: in them g' − g is not constant, so near misses gain weight as m grows.
+# - **D)** No, every seed misses: the near misses push the needle further back, and ALiBi's penalty lowers its gap g.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -1400,7 +1401,7 @@ assert check_choice(q7b_answer, "96c18602cae61b4ab6490b6ed5f30765be53a09e80e4cbb
 # %%
 explain(
     q7b_answer,
-    "sealed:Vk9IU2W2xpNKcVEjdoy7Y8eH5cWTGWkHeBSeYkWLHbmokNwYNTF49FlvZTCSvxT3nFnZWlKaJ2AJ6AwFGnOw8rxfGXOqtoerMQpIM2ZNcSj9AQRC3UJgx7i9TNpGMmVV/IcyZsPXIcTT2iPyYeiNz6OAo1NaxxL/+YB7Tl8cB7jY9PAPnOlI120g4TuxhwrTU+l1ob86Cctf0yr8NTruK4kfpfTVHFd3m5sxmCTIS8GiAENnjIaPeHYN0wqlmqK7VEO94kaQDbxW0wSn1CZO9nBwJj6NVUnKOUWExY/ygk+ZFR65DtedRBJ2X1Q9qm66m/oth7G8sU7dG9EA7L9o3StUX/hAial1qtRRXv9nL1YXUr8mPNNz4k73CnATlRwbeB0d7Trg9vaIDFRKDW5rH1ngB1+lnfIV7VtkJ7L5AGjNmduPkgBpimQs66dKDJ+RbKfK0ZhyEzicRlhFvU6hoMbJGnoe15RLg44bxiN71EEqOzdywl23x5eoyNH0ixpFiAGSCDRCcmDxLRjIpnU+PUwX/CLH8RrCf5mC2kgsXvL1ugDIs6KEbep2zBWZW8CXWlvuyQ53q8Zg4Ji2tLCqyHigZs6yud56gwKRkHtKgkgIm5SSXcvCkmHwNeD3JRX6T7v4jX6bhfTYmETu0dccLSS1bwMuHYCy82pYGwfPZ7u9jP5QV7N+TlE7grXNYOZOOmHt22+FPun/T6T3uprFkkXFBpRAt4N2cDultaVycY0ZW+hrkaiEQfU2zGWEcag18Febmg8wCj/A88GUcBMgUSEasPLeXrOZSKq5rxTX/Kb0NpKgTPrn71Cj82E6uTUGx+SOfeOtTusu0I5COPZxNSAZHQbDuEerZlTH1w3UpC/RqnZyLYzkKR/iJJIszRgq1p4cZh1iOPaSjrMC10QftVsMzHKBEoXT2bwnYI3T/iEO+tcJAmkSkOXP0t7XwtqaUWYKKmi+e8S95ImSxm13peEUIuOY9O9JQMMwOYhhJCTMDEhRCvSjZC4wTQP2emM9+5twq8OXHaOqTLJbK2lTHnWKaJxnuyf9GA+FSCapSzPIaBFS1hnUFwesVAu9A8AgSdFQCmxUDDAEKukGESUG/oNckD0ymQ3ioXQVzLFySKDc5F3qRzHcmFgFSYrWej6dhOhWpXrJ5sGVtFVWc2h9lyNU6DTDDmy0LSwkKAlu2qTnYv41XQwQq5KMEb+Q6DhuBRrDenMvNAgrufcq/458ulJRcfwSgjKFweQTGlKf5b3DkLeZ+taV+4qfaXRQmaxEmqN9H25C7eYGhOIET2jykwKqfN8mKnnTS4kIGYXZ8NnQb9rIxxE+yXKCabQb0qn64A0/ZZEhQ4iXQ2MfkIGJihk1SgQ1spdmGgNj6KvIcQAUcuLN40BvJRbiiqta2EeFkSt/AP3aLlGL0+uJeaYvAtFyNacLfnvC5uK+Wpm/lF3ZvfJJ/6MwTcJpKgjee+wRhmjfikxxa1xP5aTeBHQyVAqpXcqDMsN2lBjEqc9srJ9uqa8gZY58TbRGaqWOVOlvRmEj8vYJhnrpG68lzzL3DtSdmy5DW0mh8wTbE8l00DVs+0u6HYigQJyPdeHaRPLS2mVJV+tzF9V7QwnB9uibkIbsZk3xOP9zK4cTRlYqo/Yq1vXYDzJhzIwdAupFxHBJ9vuUH+PIyerE4EbGdbHlm0I7VW2FEg+WLZWlu4Eo2JMfCJUMJ85bJPD5GJOATcqCNS2tBlt6nl7rJUgopPdd/F9sWxWiGZrmARWXaZ2jSv54uZSz0E3aCSG2EH1MGffEnRz/jZ15K1Qg755uoPtzx+SChLXl4k2s5ZlRJhPNSctDFc/3wqgvr7t5QkgJltKqocRNqsV3X6pIPX/iO/D6HlQlrBBg911JKMGJh3TSHTQHEI8NOYzHmxcucqiEoLYFS6QZ6hjqMjgB+gtra9EAOf76FeQGx2v8VViBvSYSxfjWATIi40H4HNfItpn749Qg9i4YPiBRZDVWKWl/Ljcg9Os3OJz1CatFjRnghlvnb6a7Ajq/43XVqgLAyzvlj2NPctgPCKaojob+xyF6bjigbhUNEdTI9CDk4akHyoH7uLHaK7ks",
+    "sealed:1qV+ZFh3Eo0m8vk9tbD/r8eH58WhCCxQORTBJ0WXWfTzw8IUNWIivH07KGbB7A/gmE/ZQF6AM20O6BEeX2PzousMDWauu8mvIENbM3dNezeyQk8TywRu0rTzUYkCPCkJuc4/Kt/BIcTTjWCgbaGaz6OAr15azxu+44ttXl8dBa6Buv1BjLQZiylhtHrwmQvOHa0+86d4BckQ12a3cX37K9YOpL3JDVN3m5YykmvLCoqiFREp25CVLGxI3QDg1aq4FUX16g+RC/IXygnzyG5E9jU4LTeIBw/OKFOTyc7+kxvNFBX3WtedCAUzXFk2737+2ux4gfS0u07LHMBIv7FowHgARPtEk/onu91QXu16MlBDXL5/e4A8a6MLWTdHjxBIbRxU9Cfx+vaCEVTO95MmWJsa/Bnu3fID8A89J7GmQXyfm9/cA6iP0Gr9Q1QNApaRY7aLkIo/EyXPFUlP+YwYHtWBUDUSg1bwI5pcnSN83gSsk5RtzA3lwZSoWTwD2xRChlWpQLPqhzKvO1HS6DsiLAkcsnXJsiHEac2E1UwgF+C7sE/d4O2EbatngxaDXNKcXVej3Qxn4td/uda2tKHihWWyfs6yud5gnRPYj3ET1kUM2IvXQM3BgzKkMO7rYFr7TLvojH+bk/3ekUm20dQcJSn9IAxrW4up+j9VFkjWa+P12/lXUfs4Rgk4iefHdPoPeXfqwWjRceH1A67xtcSB1QWEH8BQs4F+Pyzqvq9tPYQcD6UswuCIFfU6zmTId+cq4EqbixQrDz/b9cGUbR8vRG0S+fPYHLOaSbvx4RTQ6u//IIfyGPiu7kbutzU7qDUO2uKQOqaKUq562cFCMLBmNSYDWEDQp1r3KXjG30zGojLSrW03MIetKR39IY433B8gl48UahtiJPuSjvoPwEQBvkFFy2HEGsTRwrw8ZpqW8GkDuZwJHjsIxPTKl5/Llt2RRmYWLmioe8i7tpbX03N39q4UIuPKuv1NXZV1cIguJ2HBE1lWRuXrdms3Tw7mOiZz4IA//8CRSbqzSvoCblVEVnXJaMoooWLoBUDITCC5Rm7ISQkXghCbXUq3XQvvUNkoQ9EVGiBPFzAEZPIcGXAG/tFIgS8/ykDovmhGwOJ6TLrQqkXuUXbbjkBKU8qLKVzO17tDsneHooSc9UNQd2J5nmIaim6CHSmwJWN6bUgvz6nrJ+A1GUIB65adRL+QpzVqR17LcHZ7PFsg+LRvuohhukpRZvUZxjiNz+MTDVKY+KqOx7ud/ZWT+o3aeThIgqxOmqI1TeHrAaMSx7hZAzy3glWjd9UmeXDCmjagUYeLvcTEfoWNxxY/wT7ZMPYIl+z34V9qbN9uCoveUWQaks6fm1YzW0FhvJdzTg03v6fKfBsDcu6DrF9udlLsz/Ae3EGFnSk6E/DaNBLZyuraJfYoBdtjIuNCaD7P/bXgG8uN2l2DqOFE+LkyCYUrLgrVLKIYhkaDzB51KlBD6qfeBT0rXx2pToXGMIVxwFnU4ctjrJ854Lkgd9woSLhYOaGJT/khSHsvu6lOyHTtDP87hiCkBcLHyWBBRlK7uhDbC89+0iNs7gOxWJqzDZTGZ+bdBOCNmX1TV7liX8QpUQHC+qadxMi6IgSjb+BzN5YdEmBx6vlj1veZE3d6wI1OVftK2zsakrXcG+PWwOrVpQvAYOKjhk88VWyJRhScLYvpqZYsgY9ZGcFda8NQMvytA5mATY+UJSCxUghryA+4MEci5+YV7RAiShijVY60F0eKIIekC/RpvcOpnwzdQTP/FWAJBeHEmgq+m891NUlztc0Pm/tFxuOfy+Xu6U2ysY0YOg7WHeJqXOP7gL9juvI3QkoZz4Wsu4wZq9R3VuMNPXziZPD1H0QlvAt76F1XNZWGizmYUgUcVcEGJN7FigwwPbHNu7gFUuJcnh3mYS9I4R0ocdcbd7+1H6UFj2u1TFmXvDxbxb3dCmYypRK0GofIMXgdq9Zyqm8HNzYVJnxRO2l+bGDiCBx5K9TgROdIkF2ilg/1b627FGm+9H7F4gaJgj3jn2NDaM9cRaLplYbixjc/fSmhKRwbXsfDsCes5akJ0J3yv7jfeKIishyv9NaNYK0k/PXgGkcuC1UmOJM=",
     salt="05/q7b",
 )
 
@@ -1680,8 +1681,8 @@ print(f"for comparison, 0.5 bits at the 4 even queries of 8 would average {0.5 *
 # **Q1c** (a second follow-up to Q1). In one bidirectional layer of a model (no causal mask: every
 # query sees every key, as in section 1's random stacks), every head is one-hot and fixed: it puts
 # all its weight on one key, the same key at every query, and no two heads pick the same key. Which
-# of the chapter's three collapses does this layer's output show, before any skip connection adds
-# its input back? Answer in `q1c_answer`:
+# of the chapter's three collapses does this layer show, in its attention weights and in its output
+# before any skip connection adds its input back? Answer in `q1c_answer`:
 #
 # - **A)** Attention collapse: one-hot heads are degenerate, so the layer in effect has one head.
 # - **B)** Entropy collapse alone: every row has zero entropy, and heads that copy single tokens move the
