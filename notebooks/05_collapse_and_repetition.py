@@ -113,11 +113,11 @@ SEEDS = zoo.SEEDS
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
-# name: q2
+# name: q1
 
 # %% [markdown]
-# **Q2** (seed quiz; asked here, before the chapter). What are some failure modes associated with very long attention contexts?
-# Store the numbers of the failure modes below in `q2_answer` as a set (for example `{1, 2}`); the
+# **Q1** (seed quiz; asked here, before the chapter). What are some failure modes associated with very long attention contexts?
+# Store the numbers of the failure modes below in `q1_answer` as a set (for example `{1, 2}`); the
 # set is checked as a whole, and a mode counts if the papers this course cites report it, whether or
 # not this chapter's small models show it:
 #
@@ -136,7 +136,7 @@ SEEDS = zoo.SEEDS
 # # BEGIN SOLUTION
 
 # %%
-q2_answer = {2, 4, 5, 6, 7, 9}  # SOLUTION
+q1_answer = {2, 4, 5, 6, 7, 9}  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -146,14 +146,14 @@ q2_answer = {2, 4, 5, 6, 7, 9}  # SOLUTION
 
 # %%
 # FORM
-assert isinstance(q2_answer, (set, frozenset)), "a set of failure-mode numbers, for example {1, 2}"
-assert all(isinstance(c, int) and 1 <= c <= 9 for c in q2_answer), "the failure modes are numbered 1 to 9"
+assert isinstance(q1_answer, (set, frozenset)), "a set of failure-mode numbers, for example {1, 2}"
+assert all(isinstance(c, int) and 1 <= c <= 9 for c in q1_answer), "the failure modes are numbered 1 to 9"
 
 # %%
 from course_utils.tools.quiz import check_value
 
 assert check_value(
-    frozenset(q2_answer), "509650274170a2a428b7fbe461647e8861ff8b9f824e956b5e78da92bd5b3b5d", salt="05/q2"
+    frozenset(q1_answer), "07d551ad8b5476613682fab18736ab971cfd0c5ce9e7f998921b00d76373f335", salt="05/q1"
 ), "not yet: at least one mode is wrong; reread notebooks 02, 03 and 06, and come back after sections 4 and 5"
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -164,22 +164,22 @@ assert check_value(
 
 # %%
 explain(
-    q2_answer,
-    "sealed:nOVCPbuT95qPhrVDOP1fW0mgiwTfrSnNH5pzgOMuKPpnK5nYfqa/H3xLqxQdVBy6akDAgkPfoo+wChxmiUmHbusL1zFMYrX4d5IZ4zom4lwGRGISpK+4cLJGYJKqdDEKQ7d/w/yzIOkGAy1Y5xv5mZIspRgl3epPmKNwN2/iuvemMG9t+sILvzY6ZsyR3GLW2khSPYgIGKvNW485tsuKrqpoDHKvBJoOQYxyrJU4dDeCZ7j92VeBoVz1JmdT/hm4PPvIeNZDaFL90fSZjkPOSfS3iMlLrN+A5wTrhZsbOWf4nbuOfK2GshhWLJNTx/x7mPw6YCdHgsrCjNG8PbHAEoCfTV6NuGhKnMVJe/c9mYUjIcb354kpWFHV6JeWwDrmPxxzlEqNkASCGKsztF8GVgprCiUTskiUKEjMbt59mDRmo6WGojZMfP5Wyiww6GNWcaoyTfZInQ0QkFweC14qdXUpHgWADuMwKjoHUVaNT7ITGMnRvmpFk4oAG+kPI8Cqs6w/I/xGu6Q+z2elI//C8ntyLA2KH7FQ8av9zARPeNIHKvtMZoTUGADfNBBN9/lRMhFNV/HSvoJ9pq173NvVn16u+kBU1KDIBNhyIasAPmfOySmTZ0aHqvBJBELoGuXEWPGb6+1wF04HbgsV0SCOdZwQP0Kfn/FEgjsbiStEtWxEfL9SdtZi4pjt9MyrbXyD/vpMjssZ3JjFLtKP6neX4oZnSpPS2vzO4lTA1TQg+ht/J5L1oNrCTTPyMl4rhaGGZKhZZEX9szO/56we+gvOOVCB963l7G5w/eH666K/H/5+ga/p20rfK9AsoobUVHktyZhtXatDrreL1h5E9iYxMkjIyUtdWSBJDhLdCYXijguxG8bAq3o3D//lno8f1j+BEedBM0M7TThrcc/SijhThCjc+UH78an19pjCNMHawkkDVRHXJ+nIwq/G/DaE1tLxACrR6tJiQqUlWiN9LBE2sV8iutO6xbAJDAQf6HyK+womsW/Q3Rf0MLm4Tgbw55rYPjsatMP8y7amFR8igH/sD5N6SJiPU52jd+5kHJqhIC70nNF+ZFhH9+DofGC5cdobYYSPMr303Xo6VFMpW4nCBNYPfp+qZCF+Dpm8h7GYpzyr+fUxtGHXGbrFTJUPtsBEJAdOM1sH2JpjqwfX7se9B1uvYHN8cGUQfVmBpI2nJJLVpaUp3IcF0Y7sbi5LWnrDAoVJS2DwwAUQxfrWXELS262qp8mRbVtV0ZETBJeNrFGGLXNAw6xy7ggZkbWNyGjpEdWdbgV8JO1keLwqzfwxDgYVg8qAN0mqOWGUau48XoK1j9c+Drk1Nus9P2IptNZJrvkBMX82fe9RZB0hk9gsZwRZ7ZcrkZKoxLUgduzQLe3y5vgiTrKQe0J/YFdjDi6pUbQCzP+quzLpUy54P8XPQB4uiX26+BHi4FOfzal+GPL+D0EJKnz76Dels8hnm0NVqdhPos1TvMHLqxYIy+bg9BL0rmjnWIFBA68AmTYRjnpVQdQvvb+izs85wdGXgUd8IQvtPJmL13W15OoXq+f+12f7BIRm7XxNJxQYB5EO42Ks6zHdKKsqjNvm9fc/uzHYxChJfkBo9YX/kHCxd4jzAZkT+SB+jmwrC+0PoVJG2jIrMh5jRBiwx25pUW3stuXu6q2+SVilvwZMh82Zuxi9PkYCElzWIZoPhfHPcZUALljd7QZJwlNS/GZMCZusQZkIahqgusGUmA1VDYnaYCoyQ0BGGr5sZlHX3aUd+P8lLr8JOh5RfmaSgC91fYaKNhNN7RK1Vptbr5vFIlkfrlDU4PJflVE2L4WfvMOegb2HCcPM7NemWJge1AGAm69ZOASHiWFAafzTvP06ZHQCFZ8Q8Z4uYKJelOqAKPIU/wXWT2l6qc/62reSuKkIWFiXaL+Mh6svSI80FBOvre/exCAtGY9QqHdEk0951dey2tbmFKANfueJrilK0k5wr9VVnEcrfQFayAv4lB++TR3bcLmCWWgAWjyVX2LMSyfUZuidLfHQlb0MJjMIlWDBNrODtkAFXrn2sRYLa0q6iMBf1CeloqFdQ2l8Jo9BmYxW+DfJ+AOVpGAXhPDuzATI67+ABKQ84ApMy6/tYgTK55eHhe+CL5ZQJvM9iXS9+NkopmBodVU1cX5H0t0w2UqpM16wvBJbaDcJBvTJp4/Rs4U2bJfYeYUJvHyt18ByvRrog2nDomnKZ0bRTcclG8Up0ha6oKfWPHnP9SGtWjfGV/15cSeseg7IpUOgCBIpW1t/3kHBiPtATlFaA74ASnzFoPvs5CZOUX6H2ykV+dD2PREGJZO55A02UG9JGWB9G6UwwuOqMONv6E0AzEnOEx10w/vcpwId5tjbmeFbr4MTT7Zc7hodHxig0wS8KNzdinSY+Dl94nV8DaZfbwmN0/wZvHj0VCZO3XQfKcUczQEURtAF22WshdvS5vaPngw+TcrxtlMOlBndx/8zCd6GhGLIpsWDGoQcl/BlSo0wvjozB4CHvhSqTh7baHN10UYrF/7NSV851AIMG4BQXWrZoqjdnFVBcHaixV51Dp31nyHl9D1UB5XYyKzKL+Kc3AZQEKIqrYds5LbBkVjJFqwdlD4PJLOd++CP2dbi+RD9OOyyaN0q7iZsVZT5Y9s1BbNj6QQ1odHnZEl8LM3wuVAK7vgDjWAntrJXBefbfO3VwYJ3bWuc0Nk9nJoHADh7Do0KSYRm2RG0CQ6TBAlT9PuZRNr7Xp2Y2U8us/4NHoX7eedax7QDAG4a9eSIhZSoJsDmlT/ecZONWjtENRQHod/AYXuJ2mbGHT8e4KqXsDdoQ9a+LdPQPyrX1JuZiU30z/toWviSsv5TLZpLSFdI9Fc4jBpllMpLyFVLvaSIUj7nqfUAMKh9Sj0gX3FgHXuCqcx3CU6pcVvGAF4HR6Y4y2xJniLtqhljIJII9CeFJQ8JaemM9oA822IYHw2ViKepKNqRzUHkzvermNgZZ8EOTCaY8QKw/jw0Z03T2VZQ8kT6aA4AFe9IYrkT3XBDOFfHMEEvXUhRID8Q1baNWc6SdkyHC8FfRwdLh1lVB9URS2yFca+TkkYegAkP8aPV+g==",
-    salt="05/q2",
+    q1_answer,
+    "sealed:TZ1wz5+h+JmPQf8nzLw0batEXBlu7xx5PSzyC+1ZpaL91avMU1yxWPWffYN0/Tejns3te4n0avtc5Jeg//9slJThlHLx+SiBayb96HYMHJa954epdVVpMgP0hAPr+scgZk1nSnDLC8AJgbQYuo/30mew6JiRgoorZZKx3tebTZKP+uxWbnauW72PRBhjXaBoZD7PyyMLvstFOnMdNwTxxjYfqbjQNCNYXdhCwbb+0xVAUrqE7vvltf7V0TRT8KpMUsXE/TGtM1jKTdPAU1OaiI1bZeaABYsi3YohgVVe5RAKAX2CEhSxtiim8MrJkj+IFMIZsf6x45SCS2NK2aQsx2bPhutCKzcx0whJiWkVM5rFOcFq7c1KNWG+WOQpkKCNPYXB2zoEHGkdjVvNwJqJiPKQuUxL7oWx/aszck6z14n65OIbBXinglgt0DrXTDbmHnmj2mVFLWnhuxL+2AQo7CsCGoNoebnlm2Vl7aOLdi+Au2xZpbZFlJjTrH5jrpkoocAqYOX6TpFO1pMsIU5OIwa+c88FuK01pnw+qr2yv3TktBw0m40gbkpDqjnvEOxR8m0BIa3mBB3TDdoB8zhgqNNJn0VZC7Niqyq113BAaY870aqtraFC2j1bTqq9pgsqn9SkyM7gccdCJm5oza5ZAa3ePqINGhTj4uRo6+AgMg3uW3JM1ggVCQ3Ui9ZWNMuLwZ9SArD58oOOp+t/GYjbgkW+oUAvoTnqJ1M6L5YQgjPNk8aA8fvs7zzRMLQA8OeKltqOtpOcEC6KjKfTgHgVeKp+rdcHW8TyeL/gL25fqV7gIiJcfA4InussJrpByqOy4Y5zuIWwPd8pZ2GrCvWDqJ9VAqCjjJrLq9u7INb01LcSboBfq0axx20avGEAOS06AkIdswhPJdQq0dTnoj+O0LgN5JhugbJGIFiypwSq4dGCp+BJV66jcyV3niQpiEyY4yAmKedMN4ozmwSRPZ7GikEv4K0ejE9AjQ/FIR6ZXDBQmcC6Q+RiiDQtNArTzeDV+TlT0MzIBYWkeYKjxMf2UhOsiMPZS/42LwO3GLjWWpf5+LsmDVmnbKL7m2iHTRyWNqUKYzhT0ZEOLm77umdtpfd3/GuFh2z9kBnVsLSr2j0LMZtDOdYVAxTPHVdnfF3UgFweFSxTajwggsJlMp40AsYcB2gBLirpUOuyO1BTFj/LMeZWkUBUmDg9BWUAu5Zer6ewC28sL2Sn4M56dHlnGrEoHySPiKAxGgiU6PSX64nEhJfFkiHX1Ba3Mv37Nl+KNXu3I91BL0p6Y2/2WqncdkFhtiM21ODpFfe8EtzF0Q7lGPW2eH2fO8QFwdSK8T7Ub/GZMGm8unuO4T9Gi+hp3HxjZ1IXKafbeX089c3pRTWVfW9FNxogk4Qp6PqbJ0mm0opbimPe4DXl7SenNX7tUrh04Inf9EfcZJTk6puR/F3xwt7JwRqVLAqkc15zUazuFKp4BuiQyGnIDBvs3QmijCkgI967BnObPhaDta5aDTs9nUv0XSmFSYlytuivWhQyrJmpt287Mf5+NU2d1V303xbVw6cL5a/UzhHbkTJ7PrKiZAEQ34RUpUF8HajHrXgkdvNxXZJv3JC1Kliq5T8Rpzfjv/OzRPtI0Xbfbl8efoDaiLwubesIsyW3HPnvQpaqkE2tzma27PTtkWA3cMzVB+KV5FtQvQ2VmxRWLTFeC1fH4r6XTyN3kR5T6GPo53cWiveaz9lbOSkRRhcaCMgCR9VRlEg0wbN8MfrRJqtX9xmRYytRUhknAB0wUZNAidtPM0Fwee/euZEI89B9V2c3HqdRQjOLi9H4ayaADmY2M+FPZlxy/UrQoo2vL9YbT0hfyBNJwCZCmW+VujGR//qXzTIyqxqk6ZmVnoPOrVqb40TbKyq8V5R8gF3B5TEvDn/H4Bfl50MCV3t5zpPa3N+8VQT4rnfJgflb+PiVsGM9ABK3mhNqXmB/DP6FWoU7uF52bHheX5uA4b+UAV8tFK2mo+RTW/oD4bZv/UCa0b7hk19ka+1bm9gm6xTYgDBw28WlUgyQj71gtDxk+zfdsoXkLbjWo0F2kRyX0o8tH/bRsjzCSCgpqVJ3JLpdXJ1FGlSyVvLdHamHUfZ0bobrIVd6Hapghu9rYtDfQd5Z7lsYrQFzcztSCnpsque5TxkxC2DeBoZhhwgFDzgLLnjQ74/1C6UYGvQGqd6Fbx3/k+F8Q3kPoayWVv0lUGZkmmS8jcLDi3jFQPa8GItAjlDb6UBqh+aBg7xfI42oS5mU17Hcme4Hmcmq0eyQblvEwq2nnqw7p/2vD+lBDNESrcTKSNSfKSHE5PJTJmI19OkW9R/EdbxFyEoQMVVih7HduWN3ux98FTz8lsXdskpGlCS3KzOipBMd1Ij4aspQ8JDFXRToMyoEmTtUqIGvdLW3gdrVwO97cWWyusgwd/ijQq9Amg0X1w+R6hA9I+6zcG95SnigxNx8UzCL/VMBlZdGDhHgQhVPDqz+HLIbGg4zZ6mG8sfK1lkOTN9B9sw9fi9+EB1xOUSqPuJtUjV9LAjMQbOkEGWhqgSv1KZeOkUvzPaXbXC7LeIrVRiY2GCt2GvOn9jalNesu7AvKZjIaW5TP/UorWfMqlO20+xkrShRuP3iWZc2FZlral3fjp/0KE6r+B20qQ5wGwRxCOrcX4lMGzGvcu56ymN9sJpGdgIwbqoHZPdkSiJhUQPxz7pOVHxe8Uv74GTu4GWy04KDJshVVuVQ07iWiQWfOL01z1RGZLnRGcuvQohmbmBjruEQOwA3fycbO5DCaAFYtHjh2SBN27VZTAnbOxVM1LRXs6UoHriJS6Fz2Jtymve1TwwZ0k7/GNp22oa46ZbmI1LaWdPIsl2RmGrP3lo3hLsK7sRvNGfRnfrb7TF/e9f+W+lwM3OvjU8UfDHFuZDbt10ZB4tG8vrN1RqHdV6+IhiBJACOzTs3jPS/yo7b2U4qMQFuE4+bpC10UGkzF3j8c/IdqEGsZ0g+stOAyjnwYFwWF22srZvOrkV1FvYDHX/k7ks8V0GFKEyRKv0NJOIMKunjRTYSEu8Dr/9CzGy4CjsEcN25+u45s1pgmRMvbQ==",
+    salt="05/q1",
 )
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
-# name: q2b
+# name: q1b
 
 # %% [markdown]
-# **Q2b** (predict, then measure: asked here, before sections 1, 2 and 5 measure it). How strongly
+# **Q1b** (predict, then measure: asked here, before sections 1, 2 and 5 measure it). How strongly
 # do such failures show up in this chapter's small models? Three terms of section 5 first. A
 # *needle* is the item a query must retrieve; a *decoy* has the needle's form with another marker
 # token in front (`DECOY v'` where the needle is `NEEDLE v`); a *near miss* shares the first of the
 # needle's two key tokens and differs in the second (`a b' v'` where the needle is `a b v`). Six
-# claims; Q2b, Q2c and Q2d each ask which of two of them hold:
+# claims; Q1b, Q1c and Q1d each ask which of two of them hold:
 #
 # 1. An early token fades: replacing the token at position 1 moves the last position's final
 #    representation less than a tenth as much at 512 characters as at 16 (mean of 3 seeds).
@@ -194,7 +194,7 @@ explain(
 # 6. ALiBi needle retrievers, with filler alone, are at least 0.03 less accurate (mean of 3 seeds) at
 #    512 tokens, 4 times their longest training length, than at 128.
 #
-# Of claims 4 and 5, which hold? *Predict* in `q2b_answer`:
+# Of claims 4 and 5, which hold? *Predict* in `q1b_answer`:
 #
 # - **A)** Both hold: decoys with another marker cost more than 0.10, and near misses that share half the key
 #   cost more than 0.10 in every seed.
@@ -209,7 +209,7 @@ explain(
 # # BEGIN SOLUTION
 
 # %%
-q2b_answer = "C"  # SOLUTION
+q1b_answer = "C"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -221,12 +221,12 @@ q2b_answer = "C"  # SOLUTION
 # FORM
 from course_utils.tools.quiz import normalize_choice
 
-assert normalize_choice(q2b_answer, "ABCD")
+assert normalize_choice(q1b_answer, "ABCD")
 
 # %%
 from course_utils.tools.quiz import check_choice
 
-assert check_choice(q2b_answer, "43a4364256b1d09d1ce6e7620a052bb1d6bc8d65530b27aef592b1b18510f2a8", salt="05/q2b"), (
+assert check_choice(q1b_answer, "ea1b3f466d0bd4afc995db492af36e601efac5a198f67f4c60c1133067f5ab84", salt="05/q1b"), (
     "not yet: section 5 measures claims 4 and 5"
 )
 
@@ -238,19 +238,19 @@ assert check_choice(q2b_answer, "43a4364256b1d09d1ce6e7620a052bb1d6bc8d65530b27a
 
 # %%
 explain(
-    q2b_answer,
-    "sealed:4701ySl2Q4jQvur2cQcKIVR98+Hda1BsaNAwZItVWqdjEtYsuEmCr4z1lh1kb/yXew7KRq78TxELXUbocbsqOKN0k6rIurXd+otQ0kZJNgXwC6J7f9uzYYiqPb2sh6NbCir4xpLdGm3L1I0r32XNDquNrOoeS7706rbS0Wz7Dnh5/U+zARY2Om2R+msFNL906JHslpVCPVyIyuw+O2L8H/JLWyX6etq12vWJvlhVKn0Ukxw3LjhTpa1sEZvfKwM5+TF7H7gvncK69M9a9jw6oibZBmKcTx8leMVaWksNP3NKdfKl6EBx3kUoq2dPQ8vaFcWg1PBklEzQDfU8K4rVJiObc/Y3SqVrh32+Y/NUU3HH6zIz4QPVZr8FgSJqYxHXMTemt9nw4/Hd/mLLb4xJBwvu58qV8UTG9zdjJCXfVsRMBbmva5yaUporZ4nTQi7qqzg0rFICbYk2t+FKKPVhsru60NJS19DQhj8oUV22ZRSbjJqquowEEJPxrAO9qLLKlGCsR+043WGNKxx4ZPxjI46WsnC5s2T4b61KS2XC5mLP32qd+TrRaMvwKn1Zd1FEiyKzhNttheRJ64UleP4Woy2JBFItACtM9LwWQ/Xk4k1GCFAaWh5yZhwBfI5JU7jF7M5MwsGP9dIoA2B9gqmAH5d+rg7YzAzyKNXzTyjiKYy7LHduJJtMQkkneGyRugCb/e6XNzaFP7RkuZY4+JCMzBLb2SIC6sqNelLP26v+7p+kCkHZiSdHBnyzOktdM1lXyV9ch7JdDKuN1QnEDHojp13VqXuMcccDhcDZJgER+WZfMia1XHhxAwpP8NYF5k4XQ3+SgjBlsRxgO+V94Dfq/vGD/tBHUQwJw+W0D9ieBBAL0LLQ5RmGUSoo5Stn4936rWyZuu9EeoGOHLFR6HbRXq17yL1aqEX2XmLyl7whEI0Lr8uPZuIpkEJqsjVgShqTD4J89H5zqivx0ABjyqVYWsRAqoA4OyhtXzHIANh5E8LcvzNlc7juKn2s5zRz/04favc0fU0WmL5QwG+TMl7rvGAFNXOrxUTrYsMHEGm/jPBsdZIKbkecHjaVtE8WXkVEGMTIgf5hh/z7eUmhFzLN7Cp8yYwl2jaOkJM0BYHLu88iL+TjHv8I6q3Phm0vapnEn7zaKgQThvZ9HnulBGlinHYZtp1qi1CxnQQGOH2NQPv99/s4PmRFjYKFi03YmHNQVKFUMyWwipGD/ypdpQoOfr7bbrPWV9CHWnTPduqZtXkCma7LlCtQApsdeurUByjmpkgtwP320qa1Umi9ilFLP3zU0CxhrlIt0vDXONgf",
-    salt="05/q2b",
+    q1b_answer,
+    "sealed:CxzWXe9f6Tc01XteiS0i7ZaBOmxoMfQ5Wm7PBq4xiIkAx95Ap5aXQPeztmOYY22Q+YsGf+f2qf5HQTqctR1O78oiUHe+nUPlmSljZftMIyyjVX0dUeMDVQBOCEWK350JperjQ55aGs8tPUiC3CLtfVdlGBXEnidsf0LA5Bawwm7QB6H03IzN7ZwfDWKpDvZcPFd34O1TXz2kbyhemHLZSVj4e+v0bET8AIWmEKG/aqy77ua4ubUOWRBmViGVkwQoolIke+VsxfSuV+sL3coY+iYvGj9QMii789M1vS74O2c0BYX0nw8Z/7vgL/n3aC2e3EKDo6GKTOQA5qqP3BhYoHDvzoNFBcvCIec4NdAFy4cF1xuNw9w4zpTvyYC7O4618irfRbb6nJPsT3TjDUQ3EqdjYFhWELVQDlFHR3mg3dQKvrOJeznz3sizTAW4mjAiqg0tsjT8dPeOiQA7kz78oViFVWHBEJXcMQeq79XtNpzWp8INHsLaInUSI4E2khG0/Q1kreNH0/jGVzRhYtAH6zu8vUL9mc1TovVWPJZu2Y6GqWqc8h6ez5XN1sYh9654Oev0rllTeov3SLBnc79LcQRCVqyBelTyJpb8UuSDA4T8UaUjF1F37WQiFkGsxnnydH9t0CEs5VmONmMlSKb6dXXnTihiQDmcwilRXnwJUvbACh5ozmMX8fx3pabyhdUQwYrvcd/fe53Im38wa7dzZI20U3CFaAeMwYU9+T29CucqsVq87XVxA9Jy8c1/prROMuW6ppHE1bXxt5knvxAa4ief8YL5mwXl4ZGCvFtF6gzvvkR3WeNiKUowLbREMSmBIeRebp5uh2eBwwYuPTHVNTweKasCvTw5wDHLniv46Y6awmsg5INbqEY99yFmFDR6R9T6WH0bDf5yHr8upyrjOh+88Mf2hQjGCCl9TP0xTrmXkWJ9LX0W3COalYaUEWikPcZ/+uEAgDzFECYYCRiMHLfLM/ii1OlR2AuzW89HxWgvwdNUjpDHd/joxN2t+T5iBpS/nyTl+y4I9mnCVSpJzPCzwNbiNvVwuQVBXS20boytP0YQmWLK3j5JBwt85LIXNlxisRFoEvClt+1ijxCPwyhUtimpr51lS1BBfbXJxv/DMtHhY8FuH55M6bphwgyPWaIoJU45BT6+W1kt6a6j8OgYjNas5l8cm0ijec9DBhzebukbycndbi0IbUmikJunQle+/IRFYgjUak0W5pISrSfpvKbmWMWi+omCulsSGVZqucrGn3wVWUqizFSBvQ5JsHaUioeJsECBI3O/JpT00Uc8pRGcz1zUQNqqYeST",
+    salt="05/q1b",
 )
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
-# name: q2c
+# name: q1c
 
 # %% [markdown]
-# **Q2c** (predict, then measure: asked here, before sections 2 and 5 measure it). Of Q2b's claims 3
+# **Q1c** (predict, then measure: asked here, before sections 2 and 5 measure it). Of Q1b's claims 3
 # (RoPE's attention entropy with length) and 6 (ALiBi's accuracy past its training length), which
-# hold? *Predict* in `q2c_answer`:
+# hold? *Predict* in `q1c_answer`:
 #
 # - **A)** Both hold: RoPE's entropy rises by more than 0.05 in both layers, and ALiBi loses at least 0.03
 #   past its training length.
@@ -265,7 +265,7 @@ explain(
 # # BEGIN SOLUTION
 
 # %%
-q2c_answer = "A"  # SOLUTION
+q1c_answer = "A"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -277,12 +277,12 @@ q2c_answer = "A"  # SOLUTION
 # FORM
 from course_utils.tools.quiz import normalize_choice
 
-assert normalize_choice(q2c_answer, "ABCD")
+assert normalize_choice(q1c_answer, "ABCD")
 
 # %%
 from course_utils.tools.quiz import check_choice
 
-assert check_choice(q2c_answer, "3ad97a2f1a3563a038aaadf76eb35ae8cdca1f7f1fc18e50b4188633f585ffa2", salt="05/q2c"), (
+assert check_choice(q1c_answer, "e790492af346b682da3155a63aadce61521699a677fb69f4385c5a2222108c85", salt="05/q1c"), (
     "not yet: sections 2 and 5 measure claims 3 and 6"
 )
 
@@ -294,18 +294,18 @@ assert check_choice(q2c_answer, "3ad97a2f1a3563a038aaadf76eb35ae8cdca1f7f1fc18e5
 
 # %%
 explain(
-    q2c_answer,
-    "sealed:MacoMdM3tkrm6bOynzzG2RRADZSt9RgjNosth9JUu4r0EhT+I1RajnYjkryck1zH0zcSIcsUseqFEp3puOIXIRQG+Jo9WWx/GhEBKvb9RwiQR8vnnxkRxH7Kc1zAb1hB/EEETf/Gr21cmLtHmCM6eKeN8Vpfqk/JHANaFXQlgQb28DXK8HtOmMyOjAzwjcTZRJf8uqEiJxEdYCvc+fnk0vOkaZrQKJKsLUTS3+1QOuVdjnlc3jeN01+n/BRBJrFHd/quWtA7dtjmzIdpWaPIEy2u3Xr8SH+zKpTVJMbH9DjQC0pP9oeMXyh9JO2w2XfByeVrDqr34dBAF17L5l4ALdOJMFYTDfUK+JX2M4DfXkFf9jQ1GWKoiTE2VReCL5kvGDZbTBdPPFZltp8nnYwkr+oZm3ckNI1RytMCahsJ2k+dI8kOr3XfIkK0+eKx18w3YkVXKb/cgZy/0BNyQ0Msyesg0LLWiW4LtT61LBglkOzwu6rJB6QEHDhflk8nZ48ww6vwXgLFuNQ7a9Hw1i0jkZ9NzzKbwjISOtz41RnbvnR/7VflduY5srP71wHiNpsXZyns2vkSLZOyMc5ViVGAXm/qxab5zhklU8BeyW23DOpnQ7PP58QMpcovyOiAtYxpgeR/VRkhwsEf30129/3fXLBP1t11VVZc1x1pfH07zeCRMNJD85tHjoirwrY4mRd8EXRW2pZHBZRm2ge4W0pmAX0zgMEFShx19PfkYyBZB0pQsJpQQYolRQ8rJvtz63ZjAiN4NiHPqMKJfX4/2lyA2hYTYKa8RgIt1hGNaYJhtB50mb8D/C+jNHVpZy91+XGg2BR7SqJRrefoz8cxyVKdYVigDcslFW2ik97TC4d1Wi2R+c7q2LhKxef17BA9H+TPC040TDmZov85HYTT8eP+Bird+SsCH8wl97cqiHMuXZ4AzHkf14j/jr9ILyKk5tXuViYI1KOKzWMzA1GFYmuW3ioxzKjuExxrkgrUinukSl9WzQeQffjjbur1amVuq4+w85SfYh306/gJKZoCI63WcpDVwOCTgMuXJvy36dwDrfjvZYTqynvcWDtCZUeV6CsnAIsKUgK5HUOCh1Hlt1mx0RKIK31I75vAop9bKBWPlyVc5G6OxFKFMWXLzz07yZfoZArhmKNiEkDJ+ZIHTRshtHUtHDvJr97R8Faf3txyW6khNe+pfmvXvyrJEUQ3BJFv18R/SD8q3mHunLMifxjyyNn/nbRcJiOJl25Ypjq9OXhGCcOypeHo0A3uWgDArGQiVuBXP/ezLFhcqLnHfr/RoQQ7WtDfbr6fYPDitECnJoM=",
-    salt="05/q2c",
+    q1c_answer,
+    "sealed:Eyg2tIdlEplvCR0DukK0hqQBD6lXQyL7OF6vhZb75IvquTKGNLKXfqoU5EWM2H3tMBRHhNUuGti83jhKT+BxkXogePVteykLg78slr9xuzcRjwgrckBJYtFW8CvXmAgj7BvVjIKUzGO/unwy//WuGEDCk0yaMPdH3FpXM6GNDSDrzupk42Xd83FGwiWY78mgC12T/s8ZAnSo/+vcHzUw6EPEu/4tVXNRrhfA/oH/pIx/HykZtjv2omi5T9ah6YAjHVFDjOryryT8IOYiCu6l/KunmzlppFBeJb+JwJplM+REVInqs8Lto19EX+jnu6Ypr6zqzRCOznSErYNDsbChTSEN0seHwMbIDmSdxsKy/1WaeuzxS2R/JRV7t94yFEiWJKU4X6fOv23o3bpHzRzcLDx0sKkKfNUfBY69KydF7iMO6OnDYXTifarjs7CmIx4B33P4+BG28HbTR+f1ke+y6ciEANHMZU3iDK1P5dyK3XLHZYgQGPV1ls3F/wKEKF9xGYfCCVtRvW2VXoDri+qCVQ0ST1MeewVLaiyrfjrf0vrqMGMLOURKw1FstvjNO6vmLtxU+GawQFaISowb15IOEwnHF8ijFoaxQOC+ebyfgWYH+WQim/Qq3b08/cp9FcD4dj0FnvVe2JC9xvPEaE6lyW6muJEsFJiVDDa18ARxWp5RiR+NnfBs5BAsqgxKHS4+8c+YX9HFSv3jZlN8LHpPcxVQ47uDM8K0Xoj3FyvWkhPxB6xxHP+dMlpVI7XgnIubsNHMxo4fp+5iFouQWtjdGU/C/ohxzeDc09Fo262tzryXk5CSTXol8Zh+LK9by8qzUwHLKOU+uIborJdbyC4oDFVBgO8t9L9DzJkVOOykcjmTOlBqduO63Qp0vrI32Dv+93lKEEvp6kFRm9MqsAyvUCUOhnmtkFmIUlnzfmzbkb85uL10R0kMg8cJkrDRKBciiDvzQ9PAkbVmgN128aGsmOQ25/iQGBCxsNdzD+w8/RqjMUi9E2IHLw6FCX6iCNpVDfgto6IVcVSO6VCUCkMstIHUIv+aD30H31dgusU+ht3ot28/s6Z4Xpi4CMkudoZ0Jp11l+Za9NcmVa/y4PY2kQuhGcytcU5zUWURffui2h1y2njH41JDfDQumBk548XtrLPcYwf0+WA3kbWEaR8TpTufx7BtSFAyYGaekidO/B3fwNbOUTl12vvTKphrD/0Jh5Bjyu/JBfSOp9SeaKdh8o9y179wUpfEhs2CYmZPyDIBdJo4NHBTv4/dMFNznFgl2Ys44LLGAerMh/XsRMDVIctxnRBCJkwLBIdjkcgWaXk=",
+    salt="05/q1c",
 )
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
-# name: q2d
+# name: q1d
 
 # %% [markdown]
-# **Q2d** (predict, then measure: asked here, before sections 1 and 2 measure it). Of Q2b's claims 1
-# (an early token fading) and 2 (heads converging), which hold? *Predict* in `q2d_answer`:
+# **Q1d** (predict, then measure: asked here, before sections 1 and 2 measure it). Of Q1b's claims 1
+# (an early token fading) and 2 (heads converging), which hold? *Predict* in `q1d_answer`:
 #
 # - **A)** Both hold: an early token's trace fades more than tenfold from 16 to 512 characters, and the
 #   heads' JS falls by more than 0.05 bits in some layer.
@@ -320,7 +320,7 @@ explain(
 # # BEGIN SOLUTION
 
 # %%
-q2d_answer = "B"  # SOLUTION
+q1d_answer = "B"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -332,12 +332,12 @@ q2d_answer = "B"  # SOLUTION
 # FORM
 from course_utils.tools.quiz import normalize_choice
 
-assert normalize_choice(q2d_answer, "ABCD")
+assert normalize_choice(q1d_answer, "ABCD")
 
 # %%
 from course_utils.tools.quiz import check_choice
 
-assert check_choice(q2d_answer, "850f098a748ecef99a7c69557937164cb20bb9aba85b8de17447f3c19de22cd6", salt="05/q2d"), (
+assert check_choice(q1d_answer, "c5e4aa30bd899fa6ccff9a15025b44f1303032e2048857237573a8e1b9d77e08", salt="05/q1d"), (
     "not yet: sections 1 and 2 measure claims 1 and 2"
 )
 
@@ -349,9 +349,9 @@ assert check_choice(q2d_answer, "850f098a748ecef99a7c69557937164cb20bb9aba85b8de
 
 # %%
 explain(
-    q2d_answer,
-    "sealed:ckePsQuqfuEc4y3QlYWquUUz9GUZkJEjaGdNMuNelw0iQ8Pnw7lA0M+eWkXgE+LtT1hxCLHBbhMWrCcseV/M0n0IxuRmcvnWxlBs12UC/gJ5qsLm1I9vzSvy16I+5d1RGa3+vwt/QxQPeJmTUxVKDT4hVBTCP1S9QDOrrDr981kFbXkspkHeb0OAqRZwg8ZtfUfNToI3xvjePTF10/OTm5yKNSC6CA6ZiqeYiO9nj/VKhz/++lk5gfKYyxvEgFOxQGh7FnOnpHgGQiTVuEUILKo5y7g3Kvh/RWhOT+8HA++OF4RSE11H1CLs142Koq+1M/E4vT2BB2k1Ftg+S+ySt25+ckyi0dY6xy9s6WNj4pI6YBxlCoOSo9fxYtsy54wFW2tLN5Aec9ILjzG8VeMT8mAstnc19ADYhO9ByRxb4oZxy/iffbg+kL4Qx0thJKFImTaAPrOBwNvWikWjPXdK+vSwbAqbKAVxI0tKrDnByv4d5D0aZuad0gpU+FEednrG995TigOokYTEfwA9tacCO4PlyZ6SjzIYlTMMcSb49i9NRIiux/m2Qm0x1lPD4SB7pf5zV1/SQT0plEownj2SkU+lKzy/ivd1IjeW7Og5G30VyoUdyLs5sWbZi7eV4c0tiX64d3UFztQxZjqUossZMFH7GKZGfs4y0Uawucnq2OjGG3mFobMRi9fC4gRasB3P596Npq4k4To5FOVa8w3PglSh4xiw7e/Knt2tfLDhv7IKf2PMNeXcKeK8CM46szNKZjSXMde/5VuE4D1H5ch3QjkXsfBNl1q+VL99A4uV15jbHBoi4m8eNhbhtAovg5AubS3xW6NyU+i1gbhjhBydJ7vGvwPs",
-    salt="05/q2d",
+    q1d_answer,
+    "sealed:vSwqSNeWe5F+60v5pUpk9y1mVA/JpYjQxNMfhjIoSAuxLDzAz/2EONzpMN4aR56Sn2Z6NmA9TpleBSnCnWKtDwDNavX0QHD5wUnp9aPP4DIW7j1naYm/Jo6TkQap6U96zXnEdlQmE6yOez/BItXXJojxgWrokRt8a0nvXlgykx4ecWpTg+h1Dxff/scWgY+1hn22jtHCceKPjClFIPjteRA/miWr9gs5CrAnf/LXTSMHtQBm5nqh7ljGoBm6PmS2/sOf+njYhGDF3EVA5HHSG9qJ0nsClhOTdXvE1fX2AdeUzzwImqMXcBprOiqk2E4wwiFzAqXKNv9WGw/DKNMpdhnxq3On8LjtItKP1zJA/LrNQjmvoQuQZ+YpEFf9FiTTuzdOmCPCdWVwRogooBnu76ku0x38M7nIRiK3R1neRUkGVCE4m6JngBVbRouX2EfT/s752MMmsqk9yXGI+GSmxjtFH1ILNjgRpGU5GTspQviHOsRcAYp389PfHh9gmh+0R0lN4r6xzDGm3SbkL/41j1B2qaF8VmV4G8IozZJUOpoHs9yT1p7fc33+dxZNycb2gQo5h+l9VxGUTwR/kdnivn2RZD25NzXGuZyMOrbERukP3xzGDsC1BBaPCdfzKvuF+RSyIVJiO1mUG4Co9d5+QpjaDRAAeFHB7xfSeITna9k5lur3/eT6epuaiPCIvQb6o+iiHojJLhOT3lH28UsVzqyA7Wcpjz6G6vGDdRgpfCx8OdJlIpKtykdQpiv4rdcg64kOqUaMYzawjCAotCiMOfA74rfRboxaI5Rpv5cVya+u8caBHZmlcbyC7m33rt4HkaJ1TjVabJs34hjO+eoQioxqAwzZ",
+    salt="05/q1d",
 )
 
 # %% [markdown]
@@ -385,12 +385,12 @@ print("all tokens equal:", rank_residual(torch.ones(1, 8, 16)).tolist())
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
-# name: q8
+# name: q2
 
 # %% [markdown]
-# **Q8** (predict, then measure: asked here, before the stacks run). Of the three variants that add
+# **Q2** (predict, then measure: asked here, before the stacks run). Of the three variants that add
 # something to pure attention (+ MLP, + skip, full block), which keep the residual above 1e-6 through
-# all 12 layers, in every seed? *Predict* in `q8_answer`:
+# all 12 layers, in every seed? *Predict* in `q2_answer`:
 #
 # - **A)** Only the full block: its LayerNorm scales the tokens' differences back up each layer.
 # - **B)** All three: an MLP's non-linearity, like a skip, pulls the tokens that attention merged apart.
@@ -401,7 +401,7 @@ print("all tokens equal:", rank_residual(torch.ones(1, 8, 16)).tolist())
 # # BEGIN SOLUTION
 
 # %%
-q8_answer = "D"  # SOLUTION
+q2_answer = "D"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -413,13 +413,13 @@ q8_answer = "D"  # SOLUTION
 # FORM
 from course_utils.tools.quiz import normalize_choice
 
-assert normalize_choice(q8_answer, "ABCD")
+assert normalize_choice(q2_answer, "ABCD")
 
 # %%
 from course_utils.tools.quiz import check_choice
 
-assert check_choice(q8_answer, "2db8a2bbc2894cfde042148037afcb1520ca3edc816fda8895c2f5da338ba57b", salt="05/q8"), (
-    "not yet: reread section 1 up to Q8"
+assert check_choice(q2_answer, "c22183c77f17e9bcd28f185a9e7768bcda7cdff076a922598c505c56bac4352a", salt="05/q2"), (
+    "not yet: reread section 1 up to Q2"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -430,9 +430,9 @@ assert check_choice(q8_answer, "2db8a2bbc2894cfde042148037afcb1520ca3edc816fda88
 
 # %%
 explain(
-    q8_answer,
-    "sealed:y6jvTq8y/g6CY2DF1Dk+OPEBNIwJzGk/Mq4uymSp250gEijpkFU0ltMvkBKA1BXz9deSDsSUaMMcIsbJcqevv2Fu8QWHKwLsFXDGTiuI9v5+2+9rdKt5xZ8rwSmRoBI7Z20WOlOTamSzNyRmgP0zH+O3BdhMXWGdBHCXtWDS+8hDzKB2V+9w3Ihdj7kI36xCPDntg+OQHl0JE0DZEFRYwTNcpmxIfGkuh7w1dIUqBv9o38yVqgLwARupxRmFkWnW3ZE2VT3VkOjRrDRkW78YQkRRfjorJOTUdkbF3P8LVC5Mir+Ta7jXdH4bjTgZu3F/Ie74/INsIkGJN663de1UT8cXWHxittHerPKk0kF92g9OoQfTAkpPJAG//YKgX82G1puSfzCovWFRRUvzQj1odo2Y4Dpxb0sqgT/u4zbT4FZ8OFYtA5UmMrAh7lph+22knM2vAZQMiQAHjgvc1bY2ewCxq/oCaImwkonsyVBGHuRriWMZaxShcthOUYmo+2rLBnx2gW7qCvFkHWHpnW/0rqcocJmt3mfHOJqXrBgJ+Z7jHyXqTLmFVpmlXWTyU4kIYXmB8cOr1Ig7aajpTe4YnDty3VvKbRZMytUMgJQRnoXG1JRuMY8I3+OVu/14c5zNGszj/xUAw50VVGGS7L9Dxaj3GE9OHMyRCMd+V7PslJPuJfv7dbAvbNkkNrwEDSy5KE0td/3gCNVKlOQbYkTXCzPSW+Z5vQjZSeT0rxTgry8RR87nFaAEvXUf5DtoScpPpogo/biQKkbkMmeXOgN9GUpv6u+hZuujW/og6Z1QxsVD5YkBcHkXG5cwGo9YhGGQWDmPyi3IBWFmL/mfEogvM894Lw/FaZ864jSkViccbEgZoHyQpVRprydDxf3P3Et2fZWA4LVU1qB1v7w99jjMnmmGtNJpMxtzkz8IGZgBnH3a9RxpyhjoIKZpbX88lQzsRprmeKcJ3sme4f7VWc4twuVj87cmSg5PV9bmDOd1c4fIzUe6tXlPk+kj/LFwwWvAbNYb0eIobGVzAffpNkD2x98BFMOooedi5lKin+A+e5V7NSPvMrIb2+QpCg==",
-    salt="05/q8",
+    q2_answer,
+    "sealed:1rhlxgFwnmJEAM9EJwrx4oy+5T9NeXuiD6QZ21cjGb8eo+DARkUv1zYD13968ArbGsACBv9yJt1kAXNiaN79Zj7e4tvaGUgnHX7v0zcKNkeSNnR/6+KOd8sR+lix/Mnw7FNPMwTEI6ZcNzcgccipeXKuzZBSJ4LqM7Weqe1c3e844qbTamd7YUyWKs10DVT1pnond/17SLQlQ0xl7lBfUreCLw/EtXzioDQynutxXAVfSDr7L1biHqq7oW2wJuqoT7fl0ppVEGSGZqpKoLohpRzz77Te1eaNHlxnwwk6gqY4TSsIIcGDHRd6s1gQmqtTrJB94jK5s7NXkpW5USP3brEMmfTfWWsjuVEJISw9OmYy9OxIlo5p+B9aHAiUZEuPgxMO6bsxtJ36/IGnet1wjD1p6+2J/LDK5NrNkSu+wN3PkMSZTBPxPUxTzQnKL9+AG4VNFfvVWYGKxE+WoPe9lXafdKdo6GfOBib4dEaTJX8aGN+T7fsziIVeOvQSGhPiD9rxV6DWSHup4cc1FJ4YvUEM1GRpsXwFzqbikqi0yOZydZ1IX4/wQYDCIvGvXIUhBsu3jq8PvpLZPeUJ14t5hOz14PK1tWH3yTiuuKOn6x1e3v4oZvRCXajFeDj+of7S4ijmrjBciU4CkIiv6i23Din5UyM7v2Opdv0oeiZOiWMPYZf5ZQaMEm3UFds+DSo9Tx1Lq+PyifiDMmU7k2luoP67fbbbvmy05So37PWAOSF7pZtyWkq6lrSBuh+j+EzK6X35IeiDvbPWwcUieG6+4Zu7X38awebmMsB6F1Ab/7qsjScEf44cYhvD0tCFgmc0NbpXRinRE8qZNv1aXQo170wJyx0Re5153E3187SbSxHVxXoWhUbQjJVUB0X29mmdKf1uzckAovq9cpwFOHzU/Kz1fwiE38OTOA/P1GWwewLqwQIN5a9ztvVUr0wUR1AbR1oEnyMWwOWX4dvUwRxsvs3xEUW4UMiIN2WN1cm8SUt71zNcZjx85soJ8NIiaT9uupdi1EqaNaSrvXXbRBu0JONMIdNJ2LRvEaXvJQlR+QNJPEYfHpn1+6NUyA==",
+    salt="05/q2",
 )
 
 # %%
@@ -446,7 +446,7 @@ rank = {
 }  # (seeds, 13)
 
 # %% [markdown] tags=["shows-answer"]
-# The measurement for Q8: the residual after the first layers (seed 0), and after all 12 (lowest of
+# The measurement for Q2: the residual after the first layers (seed 0), and after all 12 (lowest of
 # the three seeds).
 
 # %% tags=["shows-answer"]
@@ -587,7 +587,7 @@ ax.legend()
 finish(fig, "How far one early token moves the last representation, by context length")
 
 # %% [markdown] tags=["shows-answer"]
-# **Takeaway** (Q2b, claim 1). The longer the context, the less one early token changes the last position's
+# **Takeaway** (Q1b, claim 1). The longer the context, the less one early token changes the last position's
 # representation, in every seed: about 16 times less at 512 characters than at 16, on a log-log
 # slope of about −0.8 (printed above), close to the `1/n` of a plain average. Two sequences that
 # differ early become nearly indistinguishable at the end of a long context, and that happens in
@@ -719,7 +719,7 @@ for pos in ("alibi", "rope"):
         )
 
 # %% [markdown] tags=["shows-answer"]
-# **Takeaway** (Q2b, claims 2 and 3). We did not find heads converging in these models: from the shortest to the longest
+# **Takeaway** (Q1b, claims 2 and 3). We did not find heads converging in these models: from the shortest to the longest
 # context their mean JS divergence never falls, and rises by 0.07–0.30 bits in all but one layer, because heads with different position
 # preferences (ALiBi's slopes, RoPE's frequencies) spread apart as distances grow. The positive
 # control's route to convergence, rank collapse, is closed to them: they have skip connections. The closest thing
@@ -753,12 +753,12 @@ for pos in ("alibi", "rope"):
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
-# name: q9
+# name: q3
 
 # %% [markdown]
-# **Q9** (asked before the models are loaded). At learning rate 3e-2 the plain models' attention
+# **Q3** (asked before the models are loaded). At learning rate 3e-2 the plain models' attention
 # entropy collapses and their σReparam twins' does not (measured below). Why does writing every
-# weight as `γ / σ(W₀) · W₀` keep the entropy up? Answer in `q9_answer`:
+# weight as `γ / σ(W₀) · W₀` keep the entropy up? Answer in `q3_answer`:
 #
 # - **A)** It keeps the weights small: dividing by σ(W₀) pulls W₀ back to unit norm after every step.
 # - **B)** Steps can grow W₀ but not the applied weight's gain, which stays γ, whatever W₀ becomes.
@@ -769,7 +769,7 @@ for pos in ("alibi", "rope"):
 # # BEGIN SOLUTION
 
 # %%
-q9_answer = "B"  # SOLUTION
+q3_answer = "B"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -781,12 +781,12 @@ q9_answer = "B"  # SOLUTION
 # FORM
 from course_utils.tools.quiz import normalize_choice
 
-assert normalize_choice(q9_answer, "ABCD")
+assert normalize_choice(q3_answer, "ABCD")
 
 # %%
 from course_utils.tools.quiz import check_choice
 
-assert check_choice(q9_answer, "d5b8c42af3c4b6e5058f94dc076687b910d5b3c11347c51fa4a210b0022b4698", salt="05/q9"), (
+assert check_choice(q3_answer, "dc6b35f51ea8a8bd3fd913133645a2f5874c18917c188796c80ead90e5d92512", salt="05/q3"), (
     "not yet: write an attention logit as a product of the query and key weights, and ask what bounds it"
 )
 
@@ -798,9 +798,9 @@ assert check_choice(q9_answer, "d5b8c42af3c4b6e5058f94dc076687b910d5b3c11347c51f
 
 # %%
 explain(
-    q9_answer,
-    "sealed:q1dyr041DAupFG1MEJwDeQcdM7RB3KFwPtf/0kM9W4kobtbDoG7wr+KpYU6qkuhz7AeT0VjAh88P43/nG0oSnuw2Q6mFGWGMDGj7rpoZR9Q2cdBbX4AWrRsnIlvGCv+PQinn6MnxOBbCYmpjYzY9SdN+HFkfch1bRHLDtblVbUMsVWXbboab0Qt+UQJSvPpOj4dn220dXny3CE8I7+vGgzTO7gQAYJdzzz635I6/JW51kIeugQxLSgRHaRH/iC/MSitq5WmfCyc4d0DZuEa+q3kCIH5U2VjVlaDdTzS0NnlIswXF3jjzEPgybTI4pIAf4eTW8DUBVzj6cPjBwm1fNVYfAoN7JwRsVb9TYgftcNiuK/uLtiAUtIIZ4o4VdAYaSCOXUygN0oBeh8vzAzmOWk6c56kiI61Q1GtXRqfTcMOxFSAydRe5fS+uHzfjqkNrnxllndKQSZQdbcHYpTnyU23cMO2swzB7Buro1mXw8azItnBDUmbUo1wkyfgWSYUhCPcXNI5iL3cV6Z8ZgT6uCztiIJvLod0fM9UrvkcT3IXANT6W4bAX29FSvR5rpW0WF/sQaSJp9K0421MofooyF0xy/dff8UQ8j6oyirT5gkeEHpM1YdiotEDMupkkP68+smThsqrsFfseXfj3308W8f4HSz06GFfy8yPFPRsTfl/O0boEgqGg0+2VpGLo+ezAukVIOO4De4DeTuWC01RBg6MAmIQSohWxyPIRCn5IWTjGFJmRjyx/iOUb0/PiZolf0XqNQjwHwLoqrP1jBsWoZaabuO4ABb9cf67fUZsal7e6uhQHllkrBELxcCSjQubo7oxOAFQFqtiNgv9HPwPB4PCrtFSGR929pCZAbOrPMALCMeqYdKuZF4UiPlz/rFOWt/hShwbtVjp+aQkH3+AqS8OywoSH8dbQC/2nKvPWO9TBQjHRMXCMRc7PfV+webwoiOoGAQnzXVqGZf4a3ASeqEvBv32mw9idu/wqO/4Pvo6b+aWDt6hnGNov9WFjdNuhix5KrhZJx1M05qbcPQkJqxxaVNexUKFJKHBNl2Ws+YJC75KJVDLHnu+Qhm2NaBMAp3BHYlUIFbXKMbvFbG8aB1ASUtLxx389SdsZlDt5b5oBs1BtlWP5GTd3gORrYtTWFQUUvl+dysuVfxcPRbVldkNLIe6Z8GM5loHkr7F8EWN/C4GpbEqfjO2+ihPO1Ub2boafaArT11ELlCo/skrbhwyQh1l4PXQZOvsqW2SWRvXzRjdNvvSG8uxq8z1px9fW4fTEh7GxO2pwGghlOn2M9OgzcJs7e9bvuAcU6n9KqtJMtT5LevIBl0zOYHx/uTnmhIUBcOwAjM8o8YJY7cH3DThAO1xWeXL99PbkzhzN3DEJXye2S4+P+XdnElcAJH1fMviqL9j7LEBy0Pixy80kEHq123z1PpOYCEBF4QraCQgLaO6PolaYafvSk4R5s9D39KhrEQ5QgvGwzCnYl/Ki4D6kB0QS/TyFaW1njx7O2DziQIIqxEtEDKfiKPNZ6F5we24Jq5LPz2fOGYsx34INm/J41aRIb126eFY27Gc5C21pUq6ir2Dqu97GqQ9Z",
-    salt="05/q9",
+    q3_answer,
+    "sealed:N9hTQDAkybbe3hEs+OnvJ4AKf8VInYw9Y34LoUDgzllA39QsXAqTPAYmtx04FhkEj+rlcSdtVLa316H78p4S/2cDpbWnittKNGYLmQM1QcmDz9mZswcM6ssJXicOBwHyxZy5hBZxYQkOMmsp1pbWZt0s3lJAV0FSxkie+W+d9s+Wb7iEIlIS+StclLbERuKDriyinjRfDUrozzyuYd4U9KMXr7MWnHsZwNhkUU3kFpAUMr6qgptMzuaBQtjOSbon/lyG4lV3st5HeFDXCSH89d2IlkOD98bOAEi2sPJgCsPnfTqIGSlxn00bBzkfXKA3fhNqSn1HrXJq3/LCtmM389h9xUt1wMdNzzqj2ieB+w0owgwzBP88O1BMwD8ULirlYikdiOlIS11AbKyQjaewLcCT6/F8g4hApJkVkPxZNFxFvnR45/RCA6TMqRc+TVFDgJqunBEZ3q6AVQpkI7HPa5k0srTYbQgdJh5mU3095s/T/5LxYCCepVteeXkFjKJOvd971bc7sXq7HfLZsQNcv5e7C92tail9YuW0eXlVWDkAojePHjns3roAoyB4FaUnnmyRjmeEY+7+kTsgr6N1Q+25Gc/HXcrwCLHtIj26fYzyNxjaNVmXPwBdbf5PRruW5CdmqOuZmHJKLskm8ciJT8n0cY5ujKupSuPztOl932bRjEs0/pQuypTx3Ti7BvLwmrAHwFlcQFIZNSzpbEld1bJs/UKaiGVdCJfy9I44IFtHo8u1jXB9ntXyYVrtp41reLQ5DSEOO0VIUplK0IzUh4HKCypNnSyxyDhsq+MLSutde0nP6CTY5AQggUcgo7+ea8l2Hl+FU4DlcN1Plj13sA9MeDl9ODGY4HVWsOk2Pg93Yb2sQ3SaduQUQgJcgx6X/JxSGIMIJNCXx0IjiD+r9eWUpKln0eZE1Bgc6/UA9XDB4sviv53BiRo8JivsvmjstlQwOKp9itprIISvkwFeUei6CedVUynRwE2SVEn545ERIUK1qJ+zzpGl1BMyrU4MRuYDu0fhpRmukyrSycAMVlzl2fl6swSThV0JMpWmc15i7JXbkfhjLX1gHQV1iC1ABxsDflwtmudaLaJL60gHv+8Nq6s1rwLSC17vt7stch7H4JZCnGSYXHSxN/EwOSI36R8VJySfqzR50elSWdiRKuu7XYrRiO6jGYoAoUNuGeXqQ7wc4WaLUJmSsT2waOFYAJrdA17v1ubfZddswO+oMv2j7xSLubEsL/0O0wof60mulwI2IsN1F1G3t4zULueykIHpJ16f1sR+ARndpR9EvblIz96dRLATeRhNB+OxLWw9Xeqx5sKNbs3yLhlS/a9DrpXUCK8ri69J9Q0zx9W9sBYZ4PZoXwOgqxzsfX92mfhPXsozoVgGSk61EcsUFshX9ObXhZ7W8qhMSiLrLQXqYT7H2UdjCqtJFbR0TvDoVJEPiOyHI35SMNnav9AcFSI8XldDd7C9pD/29rQPoCy38IcpsQzhxSy5o/aWLeZny8Plvlc6OxjdoXd9PYCy2OpKe5/PHvq8Tv1pigp1lGDInnMXkliuOQAqU3Dc73cFL7wXlJ3S4CIDvFaulGbN",
+    salt="05/q3",
 )
 
 # %%
@@ -849,7 +849,7 @@ for (kind, s), record in hot.items():
     )
 
 # %% [markdown] tags=["shows-answer"]
-# The measurement behind Q9. For each model's query, key and value projection (one linear layer per
+# The measurement behind Q3. For each model's query, key and value projection (one linear layer per
 # block), the largest singular values of three matrices: its raw weight W₀, the weight it applies,
 # and `W_qᵀ W_k`.
 
@@ -1016,13 +1016,13 @@ finish(fig, "P(one more repeat) does not grow with the count, even where long ru
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
-# name: q11
+# name: q4
 
 # %% [markdown]
-# **Q11** (predict, then measure: the next section, "How do they copy?", measures it). In the figure
+# **Q4** (predict, then measure: the next section, "How do they copy?", measures it). In the figure
 # above, P(one more repeat) barely moves from 1 to 8 copies in any seed, even in the rare stream, whose training runs
 # almost never held 3 or more repeats; Xu et al.'s large models grow surer with each copy. Why do these
-# models not? Answer in `q11_answer`:
+# models not? Answer in `q4_answer`:
 #
 # - **A)** They memorised the training sentences, so each one's odds of repeating were set before it was shown.
 # - **B)** Their context is too short: eight copies of a 9-token sentence are too few to register.
@@ -1033,7 +1033,7 @@ finish(fig, "P(one more repeat) does not grow with the count, even where long ru
 # # BEGIN SOLUTION
 
 # %%
-q11_answer = "C"  # SOLUTION
+q4_answer = "C"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -1045,12 +1045,12 @@ q11_answer = "C"  # SOLUTION
 # FORM
 from course_utils.tools.quiz import normalize_choice
 
-assert normalize_choice(q11_answer, "ABCD")
+assert normalize_choice(q4_answer, "ABCD")
 
 # %%
 from course_utils.tools.quiz import check_choice
 
-assert check_choice(q11_answer, "2dca5fa5d82da33eb0e73747c704f442b0edd91f7c4280db64c78b6cabc0d971", salt="05/q11"), (
+assert check_choice(q4_answer, "9af71c415181518b9103ffbcd06079e5f880eb46a9cf85dde669d7839231b97c", salt="05/q4"), (
     'not yet: the next section, "How do they copy?", measures it; read it, then answer again'
 )
 
@@ -1062,15 +1062,15 @@ assert check_choice(q11_answer, "2dca5fa5d82da33eb0e73747c704f442b0edd91f7c4280d
 
 # %%
 explain(
-    q11_answer,
-    "sealed:+wVMwR5vxJoHpNdcYK5WwPHh2dsi43P6oATkflzBoDXaLnJPqWDyGyTHnlVkDZg2YcMI9WOZAwUaACVBk47MKYO2EmonRcKSKSLZpVJbT1a0QuCBPIRyEEOthVMAMWs89BEZmX1wbNRIHj5QsZjgrKwM1A6GXIki8XZS/tRSj6Yu7kvurg+mI3/IryLkMXPuFpF9rF9mzyF/NjT/BEFi03/sz6POdG9MkdU0xjHXSI6J8WzmOKVlbbULopc1GPy3hw1LpQknyYZ/oZ2gCGB9hizUKT9as0lqzistY3olDL9oVJR7gtoo5gBKhA7tNJTBpqrwFwRatTOmzgcuzL1IFLaDSFHCMyPFl+jtPT3Xb7ORLYPCodNsxZZW1LR6DhIllEzFs0vslRoPbhS1bPTWWfzkiyprygieYmZmaaN9TZRzMz823mscsMnZaQzBEAkZZrOddRmUhmsLJ5WdJ82GZC5iiuZm88QYVYKyU4tdAph+fZWcuBH6BkpC+eS5E+BZ3TH7WLR2wbu8rWfJB5s2fHcrrvma4bViAOBJctcPewxGJLaSc5fDLYPQmo9HB/OfupAt5fQH1B0hehacJaFEAv/TnEZQgKDJimetk/M+XdDhJrCkh0Ofy/T/OiuzxBMHApk2TJIjv6S8rJzLiYgcLFI0K0MTu2E6uecCR8ezjUQcrnvE86z1TI09RSPwH71VIQ9JxsJP2/qMrQybU2idIF7JfqXaxliexArWTT1eyA5Rehe1evcXomPajOyXci895eeNPhqXBp+3uM+QbcwxbSQ/jeNbFTJE77RDAcJuRJTs/K+hvAuPIllVew4o3nuWK6mbgG9FxQbrVGqQ0aJaDkrYT4HZ1fOYUa+ks+yssz9bpK4spLipRJBRgKwpjQOBiwUz9BG7ZW+JJNtWHnqDWa95uNrDn9MnRjaI9IP7QuQaNDpUrH9EnBInRiEjOzEYtBMwE5vBEt0dQF8MnB6YgoSPFmFmShGJjjIRXJeb3dIcZgC1+bgAaon2jXHD19EbahpsQToOfAg3NE4dP9q4tDLeeZjszT9yXfCeDV6D/byzeem1skLh9GoE22qRd+RBv8/9EpZt7RrQRYYyFKk+UFBXr/2ojZpey5UiTB4OZGpg5023N3p0niUd4qtC1sPAEfl/tEQ+RrUFXnH7yKRNR02QZJAspJHpX8lclxDR2ysL2Fd+yFynyq3lpjXy00bnVixpwi+b50mKjrxfDEooStfKio7wT92E4SeodZnDq/ehr7OgrFhHIzcrnz7e/NmDa4jghkS5aieKoeyPv3xANmxUHsskXsTCBvLJNZwuhcpXAIbAh/LIZrYcCcaPeSDuq+WTgs228pLzp+ABTOOtJOfBa7DKisqVhybXYoDW86n3nuvkonCIQJ7dK70cEmVPvSqPJrS4EzK2T+31BZflGo4FEUY4t3dVncGzadBeT/2bK17ohaFAyACG5hTBlu9+3SKn9grywTLQJa3rN3471ayWelE9dLMODdCPfh+peO/ff9Y/hEynzAKZ8/5cf0Wdxm/C5H+O1WtOv83kLw0mvPeXMfSfl9bMAUVw+3o0b+Xm6W07SPHD8TGLlE24kJ1j6b8YGzH9aoYtg6v0OJCyi0aHXaZiVPuZl1SvfqrINNBkOQCgz2KZ7gRG7VFCf6RygE7WfF0cstmOcX7I8mjOUApCseoUyMmFtmLXD3hCiRpXGPvQ7Cc29yvtAAfoI+8WHevmdRCxPyf4oGAnPbDzujPoUd02oH8SGko+i/Om7veVflpqDA20oQrxmdtzcXnoFxjOI4vsmzPG2qCz32UPk6kkFpcu6RM2sjlcJ5XJ50lO+ZCCx6cqF0LM2rPGKzibhR+j8G0p8aS4gSmcdQoilXjX2SniM0J4q9BeRiR/TY929NlHvE8R/0+VwzIIu7FRIZQp/lqKnNcNWuE=",
-    salt="05/q11",
+    q4_answer,
+    "sealed:IGQodEi0yi0ESEBiuEzVjCOfMYoHrStzpiQtDqhQQlE6d2v986L2LE+27jgf0yzLPmNAgKL6jomPDexc3DHK8hhOTQ1UIDDkDc9z5JVhGV/wJQxUbA3XeYf5QlNT97Rmgl7Qap+Xu0VRP42jzWKkcdxep/Wzzbi5L4C+o0m9uWfbcto2eWSLIObGvBTKtHVfltjA/3fgsHEqFFHZuMSO8JKdC2/CUfnR6PIad0mM9Y1nqAqvZbxEoPCGY+qqRxr/tIYN25gGLqXJImvZdy2iCVpN0jx3Yoq2emiTqZUXBF1Rk9Mi86eJ/UGusaxrAqEperZn/UseHwYiXKOFA1ym+LBa76jenMwxaPzFN3OF1Tgkh8QaBMeYSjXE5ZsdUd6sjrWnsIik1iNDbz3yo8pQ1TQJ2L5an/ezC58enDpSzjH9OAunEXvGsOEr64TdfHAEPVQyNNmPa81xRpQnr3Eeb+fWCVmnWnD/8C7GF/YKCDpphJkdG0JKgOGZOMTW2bWpxQuzm4kDYdQIjJ7mthV1oQ1ryACVdt44m4bkBahSsxhHgzDHhoz1MLMlIo2F1pTdjbMH3qQ04nZJrHNR848tw4TZkfUhqyL6KDapD1d+sla5ZW64zDuhNaqyvkv0ymel4rAJw+LzyRKeEe/IPCSUS7VFGvvrg9CzfUbfhAVYbznaHK5YY3mju/bU9bIRvdEfFGfVMkOYf4mb1Hza6+5EdQQPL83sHbYdwHRLEbEs5AELQzJG39sO3ubxK/FmK+us/1z1xQiduWOz5ROgTLmzR0IXvFMnna/uhxYQWEZdNWIoo71KeqzT9S1XyodSg3RvurP9T8ZsKb1GAa2t3wO+rBPQg5S91hP19alA2GyqiUNQOWLk2EN6PcrwzxIeyHzBCH5eguq8sKQZ/+CSYs44SkmRYpA9tMavL49rBneMgQUutQJeZJ87FbKltDOwNoespXsA6laLhRXqmzvdSx/TlIEzSgJGEDRZIa+GBDQUn8B5KaFOqnizmwQ22hoMJPBxvQ2RFAON3JFitORh0OSnb66LW/WRDPf8RLEoGggSztNq2joJNU0dTdxiy0TKPw+dmCQMGPez2+p9VG7BEJkCBEkZVqcX/ulUkvCPswL5zz/UgrhNyqfhGWMps+b8mn1eOU2fSD31WliAm/ni7NcSdebQtZ6cvM9vg3VD2y7eAXbNZndQddoQiqWY2Hl4lMk9DtnDG4S3I4+AtPjoIN2kdzKJfd91ce1oo6RcTNGi2nlZFLpFZjxt1Cc64lgf1JKKfmZfreUBFlw/9/XWAB2Zy23vMorTrjmGrpGjxoQVxS02+FOrhrlmJDiVeHOpxhCONwQA9W63ugJprRl8EXHtqtlxfQlGatTpP34ytndR8GAnpeFuTEOroCQndLmOq6E8yWJ8ZgHqUwaLBbtOvYGz1RVaL59KR5kwC0/nYvnKcQID/c9FQlivEanKJ8bVAFIczUIFAhox7201qjkKeSyczO4JXQUykGVnPoYQAWrHBpWr1eNJ2zG5TXgzx8Mxz3aTPJmSZJhOAenkYtSqo4ltOUFx1poFf+gkubvD5WWjuQWDagTFudabzddQ7CvJizEfkmTpUqD6XMjr1KP29tP926gs3JgFX/kXNdVg7Yl6mzeiL7PLuqBQlsU/P9Rm4gD8bP2Y4JNsno+scVapc+DVj5sSYUxkRNYD8B1wLthTPhcBM10bf8crVrVN4hYL1mqTYCnllBJu89EcX/EX02yx08mh+fIaYJOKFDyQibliEorAsGhtSb2Toox4b+7q6qNuQxwMRuds1IGrHHozVCZmYsDVdAsHTtkp1YA2CEZg+ndNZfL9KL9VtROwJTnVlXBwjGPSaIwl08h/bGPFexa6fU09CG+F2Llm6DmE8QGBdqTl1H+EuFEScCudpeNBxHUrCgbgXRoZXDBA2HY=",
+    salt="05/q4",
 )
 
 # %% [markdown] tags=["shows-answer"]
 # ### How do they copy?
 #
-# The measurement behind Q11. Show seed 0's common-repeat model one sentence three times and look at its attention. To predict
+# The measurement behind Q4. Show seed 0's common-repeat model one sentence three times and look at its attention. To predict
 # symbol i + 1 of a repeat, the model needs the symbol that followed the same symbol one sentence
 # ago, at distance PERIOD − 1 = 8. Every layer-1 head of seed 0 draws that stripe:
 
@@ -1207,7 +1207,7 @@ print(
 print("1 decoy per 32, by length:    ", " ".join(f"{n}: {v:.2f}" for n, v in zip(LENGTHS, dense.mean(0).tolist())))
 
 # %% [markdown] tags=["shows-answer"]
-# **Takeaway** (Q2b, claims 4 and 6). Look-alike decoys barely distract this model at its training length, even five
+# **Takeaway** (Q1b, claims 4 and 6). Look-alike decoys barely distract this model at its training length, even five
 # times more of them than it ever saw; what costs accuracy is length past training, with or
 # without decoys. The decoys differ from the needle in their marker, a token the model matches
 # exactly, so they score far below the needle: they are distractors only in name.
@@ -1263,8 +1263,8 @@ for s in SEEDS:
 # The closed form needs two numbers per seed, both read off the runs with 0 and 1 decoys: g from
 # the needle's weight alone (`gap_for_weight`, chapter 02), g' from the decoy-to-needle weight ratio
 # with one decoy (`g' = g + log ratio`). A ratio near 1 (g' ≈ g) marks a head that matches on `a`
-# alone; a ratio of a few percent, one that reads both key tokens. Everything at 2 to 32 decoys is then a prediction (quiz Q7
-# and Q7b are asked here, before the measurement is compared with it):
+# alone; a ratio of a few percent, one that reads both key tokens. Everything at 2 to 32 decoys is then a prediction (quiz Q5
+# and Q5b are asked here, before the measurement is compared with it):
 
 # %%
 N_NEAR = 128
@@ -1277,10 +1277,10 @@ for s in SEEDS:
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
-# name: q7
+# name: q5
 
 # %% [markdown]
-# **Q7** (an exercise with the closed form; Q7b then asks for a prediction, before the cell below
+# **Q5** (an exercise with the closed form; Q5b then asks for a prediction, before the cell below
 # measures it). Near misses and filler both take weight from the needle. Write
 # `filler_equivalent(n, m, g, g_prime)`: for a head with gaps g and g' (floats), a context of n
 # tokens with m near misses leaves the needle some weight w by the closed form; return, as a float,
@@ -1329,7 +1329,7 @@ with unavailable(namespace=globals()):
     _again = float(filler_equivalent(128, 32, 6.647, 2.125))
 assert _again == _lengths[0], "the same arguments gave another length on a second call: keep no state between calls"
 assert check_rounded(
-    fingerprint(_lengths), "0d9399ac021a334b4fdea75f638b5f4f9b26b260933b317a949f97d58f940912", salt="05/q7", decimals=3
+    fingerprint(_lengths), "7ebc9c7699aa8d2f45b4828aac7f940771ae283bd9e831b22325c438c0043a31", salt="05/q5", decimals=3
 ), "not yet: write out the closed form's denominator term by term for both contexts"
 
 # %%
@@ -1355,10 +1355,10 @@ for _n, _m, _g, _gp in ((256, 16, 5.5, 1.2), (128, 1, 8.0, -2.0), (300, 50, 2.0,
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
-# name: q7b
+# name: q5b
 
 # %% [markdown]
-# **Q7b** (predict, then measure; asked before the cell below measures it). *Predict*: at 32 near
+# **Q5b** (predict, then measure; asked before the cell below measures it). *Predict*: at 32 near
 # misses, will the closed form, with g and g' fixed at the values printed above (read off the runs
 # with 0 and 1 near misses), stay within 0.10 of the needle weight measured in every seed, and why?
 #
@@ -1371,7 +1371,7 @@ for _n, _m, _g, _gp in ((256, 16, 5.5, 1.2), (128, 1, 8.0, -2.0), (300, 50, 2.0,
 # # BEGIN SOLUTION
 
 # %%
-q7b_answer = "C"  # SOLUTION
+q5b_answer = "C"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -1383,13 +1383,13 @@ q7b_answer = "C"  # SOLUTION
 # FORM
 from course_utils.tools.quiz import normalize_choice
 
-assert normalize_choice(q7b_answer, "ABCD")
+assert normalize_choice(q5b_answer, "ABCD")
 
 # %%
 from course_utils.tools.quiz import check_choice
 
-assert check_choice(q7b_answer, "96c18602cae61b4ab6490b6ed5f30765be53a09e80e4cbbb586f791c65930b85", salt="05/q7b"), (
-    "not yet: reread section 5 up to Q7b"
+assert check_choice(q5b_answer, "8c59635042991da3986b21a5ba66dafb47272b2642079a151d4710807bafff44", salt="05/q5b"), (
+    "not yet: reread section 5 up to Q5b"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -1400,15 +1400,15 @@ assert check_choice(q7b_answer, "96c18602cae61b4ab6490b6ed5f30765be53a09e80e4cbb
 
 # %%
 explain(
-    q7b_answer,
-    "sealed:1qV+ZFh3Eo0m8vk9tbD/r8eH58WhCCxQORTBJ0WXWfTzw8IUNWIivH07KGbB7A/gmE/ZQF6AM20O6BEeX2PzousMDWauu8mvIENbM3dNezeyQk8TywRu0rTzUYkCPCkJuc4/Kt/BIcTTjWCgbaGaz6OAr15azxu+44ttXl8dBa6Buv1BjLQZiylhtHrwmQvOHa0+86d4BckQ12a3cX37K9YOpL3JDVN3m5YykmvLCoqiFREp25CVLGxI3QDg1aq4FUX16g+RC/IXygnzyG5E9jU4LTeIBw/OKFOTyc7+kxvNFBX3WtedCAUzXFk2737+2ux4gfS0u07LHMBIv7FowHgARPtEk/onu91QXu16MlBDXL5/e4A8a6MLWTdHjxBIbRxU9Cfx+vaCEVTO95MmWJsa/Bnu3fID8A89J7GmQXyfm9/cA6iP0Gr9Q1QNApaRY7aLkIo/EyXPFUlP+YwYHtWBUDUSg1bwI5pcnSN83gSsk5RtzA3lwZSoWTwD2xRChlWpQLPqhzKvO1HS6DsiLAkcsnXJsiHEac2E1UwgF+C7sE/d4O2EbatngxaDXNKcXVej3Qxn4td/uda2tKHihWWyfs6yud5gnRPYj3ET1kUM2IvXQM3BgzKkMO7rYFr7TLvojH+bk/3ekUm20dQcJSn9IAxrW4up+j9VFkjWa+P12/lXUfs4Rgk4iefHdPoPeXfqwWjRceH1A67xtcSB1QWEH8BQs4F+Pyzqvq9tPYQcD6UswuCIFfU6zmTId+cq4EqbixQrDz/b9cGUbR8vRG0S+fPYHLOaSbvx4RTQ6u//IIfyGPiu7kbutzU7qDUO2uKQOqaKUq562cFCMLBmNSYDWEDQp1r3KXjG30zGojLSrW03MIetKR39IY433B8gl48UahtiJPuSjvoPwEQBvkFFy2HEGsTRwrw8ZpqW8GkDuZwJHjsIxPTKl5/Llt2RRmYWLmioe8i7tpbX03N39q4UIuPKuv1NXZV1cIguJ2HBE1lWRuXrdms3Tw7mOiZz4IA//8CRSbqzSvoCblVEVnXJaMoooWLoBUDITCC5Rm7ISQkXghCbXUq3XQvvUNkoQ9EVGiBPFzAEZPIcGXAG/tFIgS8/ykDovmhGwOJ6TLrQqkXuUXbbjkBKU8qLKVzO17tDsneHooSc9UNQd2J5nmIaim6CHSmwJWN6bUgvz6nrJ+A1GUIB65adRL+QpzVqR17LcHZ7PFsg+LRvuohhukpRZvUZxjiNz+MTDVKY+KqOx7ud/ZWT+o3aeThIgqxOmqI1TeHrAaMSx7hZAzy3glWjd9UmeXDCmjagUYeLvcTEfoWNxxY/wT7ZMPYIl+z34V9qbN9uCoveUWQaks6fm1YzW0FhvJdzTg03v6fKfBsDcu6DrF9udlLsz/Ae3EGFnSk6E/DaNBLZyuraJfYoBdtjIuNCaD7P/bXgG8uN2l2DqOFE+LkyCYUrLgrVLKIYhkaDzB51KlBD6qfeBT0rXx2pToXGMIVxwFnU4ctjrJ854Lkgd9woSLhYOaGJT/khSHsvu6lOyHTtDP87hiCkBcLHyWBBRlK7uhDbC89+0iNs7gOxWJqzDZTGZ+bdBOCNmX1TV7liX8QpUQHC+qadxMi6IgSjb+BzN5YdEmBx6vlj1veZE3d6wI1OVftK2zsakrXcG+PWwOrVpQvAYOKjhk88VWyJRhScLYvpqZYsgY9ZGcFda8NQMvytA5mATY+UJSCxUghryA+4MEci5+YV7RAiShijVY60F0eKIIekC/RpvcOpnwzdQTP/FWAJBeHEmgq+m891NUlztc0Pm/tFxuOfy+Xu6U2ysY0YOg7WHeJqXOP7gL9juvI3QkoZz4Wsu4wZq9R3VuMNPXziZPD1H0QlvAt76F1XNZWGizmYUgUcVcEGJN7FigwwPbHNu7gFUuJcnh3mYS9I4R0ocdcbd7+1H6UFj2u1TFmXvDxbxb3dCmYypRK0GofIMXgdq9Zyqm8HNzYVJnxRO2l+bGDiCBx5K9TgROdIkF2ilg/1b627FGm+9H7F4gaJgj3jn2NDaM9cRaLplYbixjc/fSmhKRwbXsfDsCes5akJ0J3yv7jfeKIishyv9NaNYK0k/PXgGkcuC1UmOJM=",
-    salt="05/q7b",
+    q5b_answer,
+    "sealed:Xk4WSGNlkrQ1IgvoZzCrpKTp7Rskkosi0RiE04CZyljz77tUvrTdbYS/HAhFFs1b7BQzFm96ottj2pd83uiXmUuw7Zmbdk76Abveltrf2UwO0Wls89AAfZrGu+50BLIwi/n8lUeIH5Q9gnqU8whTCWkOynolyzodX3fXfkeM0qh3p1aJlQYHVa5ZaDPT095k3VJifuCEgddS6a0OrczhRJaqH0zbOI3wQAvdZ+0qLWex2lsaJKIvgWuFZOpZA8OAcAz9LWMKSFV0gNSN9MUY3uxX5M0+tvQYn0cII5QG80vta78BqzNAW9rNMRIlbmeB4jmUhPAXGXRBSb+b79EqI54/Z6DdV/+esPqEMSUfFZGdnyeNoUjwqAD9o7NYN8yAItsmJVjtQPfRj02iyBPXAH/ZImLMKHpljlW8y8zIwC5dYg8Se+OOgix/yMzxUn0G3RxI0ZY616LGi99If49BjoTskqeVZHErPE4i/cGc1U8rYvihrFF0O3A2BsHU3sGZZWZTmtoDB7BHQinLInVwvil31RbStyfVk5jL9nYjwIFExRx8LwBYPrrVB1GCMazvI05ysD4lVTNpM//+Y+Aktyputo+rJss5CL/CCgnzFV8n3B+Bf2HVO7gtxK3HZyXdAabDGZ2P/msLMSpYwcVGz2gWfLW6Ohusq9Uy8dv1+5jeMYweBTx6Jb0NZSrb5gEWK6yeNUk7sSprd7i9g6h3onT9bdjKBoLALamtsT34Z15WLsXihlANYEEd1hl2/r3MRitjLaRuojP63rEYNDaoDtosQiPEw4qLnuf3Mg2TsjaOYNOnZjIFDP9LVBxxB4/UmHFj05lA/rQQrESVexwp922MBN1wFpmVt7o92r1xaqWBDaS8wZj2HscIVFTx2RdC3RZT7CoXERt40aAwrhXB1t8Mt0jx8uv7eMbLUnKJ4juhhR6sg6GiYoFuQNVQpqOEyjZGZO2AI8bSKq6xwCMqHKTgFUn56sQNjl1okDz4lh5lHFdqiho25tnT4FawoFYQmL3GLFG5gOEJmLRGFNZgwiU9cmqg4JMO7/oZk7AaYuQDk8H+QjXg/syZbkNDIrfuAemkr809sT6qzghATPxzY90OupLBtHPfeySegisXh2fjfKXWGI7BI2LCaZqqiu1/r0gkoqXvk6MZOHBUH+BQzMhDXnkgyVOCkO1YbhaPUj/eH8LcXr9Wpu69DRF9L0PgZrBkdXFZtMwJNOHINT4gV42JwKLDjHLN0rx/Oh495olZl7eyW8gEIZhcz4BAzwnr6i+J/3jwDx6bItpvzw7RANWR6ULWBskY7MzjgD5rjzYQyzB6yak0wEX7XExHabS3b6b5k5ppO/Gwp3pqHKbmtcnJCVZfdJBrGbIMtkM6cX1soDe7w4zwraNVbkN6OQeqw/TTRmnfsvMZXGYTN26rUgh1dMpACuT6NFsBprV/WjCU+07h/GVhsn+xRVxJxFTsvQHZR1SGtyxU+Hh11dd7UtG2mHObU009pRxI9Y4r3l/j1taRAFo/VuGY+9tKr5j5+3o/Nlz//no/iQWMXwiWPstbo1XBTJ8oIvr9UbOm2+zGNT9rRxoZ9TKypWZhAktw5TlGcg1e88BWq6ZZIWjnsbdn9WckdaQwoTWzpVoJRfDUKbdGsob4Ob6sowSf8IQCGE98gYQ6lLbA5PSuw5QtGMgrw37B6zWCu9T0DvIzg5avOMMZfdQM58XWQMnlgYfFgf2jaory5hbFm7YtlkfXV+OxRbPa/T/VWewTtg7Wun0S9WlghuusKOrCSSa8H1GCaFZ3exFJ3ZdxyKJaLILAWRm7WnhJANsmJLAaSOL/Fet5oXlMKGNz2pYyr4OSA8QkoPVVgKg7J6wkKEyhiPTZBnbozFn1z5YvobV4IY+5q3xlOBWoEFTCNKiVpzyPp4cu3DGkvyqEfg+XNhXpI4dMaVWePoUu7YPa8VIR+c3MTkmCrFui791C5jDoWZyDmQSovJRa0dA2u6U5/G6vwjKhmxdwB2LZDdFmj5drz1cuHbU1NdJ0GcjwZUBcQ2u0z1BCJCThIiYjiemg/zuPr8YY8zDSrFtuyhHtGPFCTBzZjntZrBFj1TRPM6ymEXYyBPnLS8tfGMcXmOA=",
+    salt="05/q5b",
 )
 
 # %% [markdown]
 # The measurement, for every seed and number of near misses: the needle's weight measured, against
 # the closed form with g and g' fixed at their values from 0 and 1 near misses. First the runs with
-# 2 to 32 near misses, and the accuracy (Q2b, claim 5):
+# 2 to 32 near misses, and the accuracy (Q1b, claim 5):
 
 # %% tags=["shows-answer"]
 measured.update({(s, m): measure_near_miss(near[s], n_decoys=m) for s in SEEDS for m in NEAR_DECOYS[2:]})
@@ -1524,17 +1524,17 @@ of the needle's measured weight at 2 to 8 near misses."""
 # %% [markdown]
 # ## Quiz
 #
-# Q2 and Q2b to Q2d were asked at the start, before sections 1, 2 and 5 measured Q2b's claims; Q9 in section 3,
-# before its models were loaded; Q11 in section 4, before the attention maps that measure it; Q7 and Q7b in
+# Q1 and Q1b to Q1d were asked at the start, before sections 1, 2 and 5 measured Q1b's claims; Q3 in section 3,
+# before its models were loaded; Q4 in section 4, before the attention maps that measure it; Q5 and Q5b in
 # section 5, before the closed form was compared with the measurement.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
-# name: q1
+# name: q6
 # points: 0
 
 # %% [markdown]
-# **Q1** (seed quiz; a warm-up, worth no points). Attention collapse is when:
+# **Q6** (seed quiz; a warm-up, worth no points). Attention collapse is when:
 #
 # - **A)** All attention heads produce different patterns
 # - **B)** All heads converge to similar patterns
@@ -1545,7 +1545,7 @@ of the needle's measured weight at 2 to 8 near misses."""
 # # BEGIN SOLUTION
 
 # %%
-q1_answer = "B"  # SOLUTION
+q6_answer = "B"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -1557,12 +1557,12 @@ q1_answer = "B"  # SOLUTION
 # FORM
 from course_utils.tools.quiz import normalize_choice
 
-assert normalize_choice(q1_answer, "ABCD")
+assert normalize_choice(q6_answer, "ABCD")
 
 # %%
 from course_utils.tools.quiz import check_choice
 
-assert check_choice(q1_answer, "a438ef18975d8c9ab6a2b4ac71534606c17dd80e96acf32a0a972c810d390fe9", salt="05/q1"), (
+assert check_choice(q6_answer, "564498f9ce47f9418da602b12ac98478a46c3f87ffcec15925a70c69abd922c2", salt="05/q6"), (
     "not yet: section 2 says what Clark et al. compared between heads, and why"
 )
 
@@ -1574,13 +1574,13 @@ assert check_choice(q1_answer, "a438ef18975d8c9ab6a2b4ac71534606c17dd80e96acf32a
 
 # %%
 explain(
-    q1_answer,
-    "sealed:dqlqxATLkM5AShIfmByn74v5azBBc+rlFHe2N2Cc4hibACNjP1MY5haCb8IWUTLG3kaZMbaZ7QDpY8lvGZaavgTFJO49E3B8FnsY0fXQVuZcxe15sQhh5Da4pQ/rfvXx+Z7hTrfoOSmghlVScZKDUbpTDYgOOUfkjCy1PgolsG9yhiCXWlLsPzT7OdEWWs04r2zsS4VwU90N4TpdoQuVcL2fsVEetmHjZK+oi3Q4Tp7n/jVL2eAaC61MnPJ21sQ+eS+LYdqhQ8wqTXa4lmWg30vTksnRKjiuWWLmtpr/mViUC6YinAW8CjCgV38XLhDtp+Z38N42qWwd7gZHBpQMRo23shhPRBr9JpaSzDkzdddP9tO3pIyMVBykobRehpNa7p5dC918xfcClvRIMbypEOJOn3g47DG2kstk7DLHvgh6BDTb1o5O7005FtHqw9uqV/L7BzsibCBF8MKr62WKOr12pwKePjBmJA0qDRbzUwp3gmpNYFWRkxo9AWXRt3As8lYuODjzwnU/kLfFF4l8iuGLlXcZMcVVWGm8Lw8J6ZI62oNrW43VL0JbljtXtIv+DwVZwgFdLVZgFFrZkU0QTHijw0j/8lw89QpHd2o4aVrtKggYWgt3KMi7YOa1RjM0Oo1s8siqUlLHmuh5eZIHR5WHiFzRaP4YJzML/AIL2qnu1qtmEk1WiUaDRm7+jK7a7cJ2uNjISWWA+4PrdAWO+eSXHX1Phr58Gqv4tJBipGCJHsSqo90D62F4qWhxRjuL0LzmSI6B8yUBs0B5TXTdOOg347heF55WUu42lkLPD47sLb41",
-    salt="05/q1",
+    q6_answer,
+    "sealed:ZWGcSpHbNY9eEc33yH1fWQdAKn4buKmGi4kTGnrmqyGK6XWXgR6sGwndY7kZRpDaNepszZO7pUXRM2p8srxS+XQDuDq2moUjjPsalkZuvQPDZkfva7dzecAGCPyfh9Dwd19V9MrP8kcYmgHf2iL+eqRjCBm80u3BHJkgy1U+7XiXN1F9KyUZH0XlKD4q1sNjNAhpwIyt4lpl2VElLpWOtj2JqYvN0528uvYwJ7ALmmRWrieTNJgsJ7uVmetAvgcZ++X7E1I4GpP+7xVuWtAkA29DxGdIqL6BlUkb0F2ypcUmRwKXkKE8SBdzaQRz1UDZrHZX4SZd54Xg7uixq9RWYOQDivcgAfpFXzalT1WACBv8Z4niL2UNdcH/sHhfiZdZhnnwJg3+aqOOfkpPSr5wXCXPJ6S9QYvMsNlKV/Oe0DPfmkq3DBNX69NaGZ/ZquAc+HOv2783dC4/eYTYrCJCswNO73qjH+GwE8HxdT+tCkImGeobG4Oj7J1tqtIuP3qXk2VSnhftez/ala2PtyaonE7M/vvQef86fDlJ92JJhPiP+fax9gUQD7rRVHY3HKmzbzJ4GFSVe7GMPz49XUGEVVUv6ChwhtPViRTNvmIxkia3sX9EvpdS+y61sMOVcCKGMSRhzSkQbv/ChJoJmgrYdXhj+d/c16i8jTSEZ3onxc3LGJ1KEYTjA13uRjrpRTJy+2EsNGsEVANuS2pK73zPm1B1MrQjhFnVyqf3ZOYt0W0bgOnG84FvG6Mvze937vjUNeLJbQ9b8Bt7aoObyZ+2i9W27MZv6q2DtLwdeVyAqsyZoSyu",
+    salt="05/q6",
 )
 
 # %% [markdown] tags=["shows-answer"]
-# Measurements for Q1: the JS divergence between the heads of a layer in section 3's models, and,
+# Measurements for Q6: the JS divergence between the heads of a layer in section 3's models, and,
 # for comparison, in notebook 04's sink models (`sink-s*`, one layer), where two heads can park on
 # the same BOS token: the most similar pair of heads, on 64 of its test sequences.
 
@@ -1600,11 +1600,11 @@ print("notebook 04's sink models, the closest pair of heads:   " + ", ".join(f"{
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
-# name: q1b
+# name: q6b
 # points: 0
 
 # %% [markdown]
-# **Q1b** (a harder follow-up to Q1; worth no points). Entropy collapse drives heads towards one-hot
+# **Q6b** (a harder follow-up to Q6; worth no points). Entropy collapse drives heads towards one-hot
 # rows; how close must two such heads be to look alike? Head 1 of a layer puts all its weight on the
 # previous token at queries 1 to 8. Head 2 does the same at odd queries, and at even ones splits its
 # weight evenly between the previous token and the query's own token. Section 2's `head_divergence`
@@ -1619,7 +1619,7 @@ print("notebook 04's sink models, the closest pair of heads:   " + ", ".join(f"{
 # # BEGIN SOLUTION
 
 # %%
-q1b_answer = "A"  # SOLUTION
+q6b_answer = "A"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -1631,12 +1631,12 @@ q1b_answer = "A"  # SOLUTION
 # FORM
 from course_utils.tools.quiz import normalize_choice
 
-assert normalize_choice(q1b_answer, "ABCD")
+assert normalize_choice(q6b_answer, "ABCD")
 
 # %%
 from course_utils.tools.quiz import check_choice
 
-assert check_choice(q1b_answer, "9b9a235ce30cbe86761dbf2f7eddfb39f5094ffa2e78afdc1360a9073a0e424f", salt="05/q1b"), (
+assert check_choice(q6b_answer, "b4b80618b8ccffb9c85aa8528cbfafa8962b0ea6722b7ce91479cdad2e11ab0b", salt="05/q6b"), (
     "not yet: reread section 2's definition of the JS divergence, and work out one row of each kind"
 )
 
@@ -1648,19 +1648,19 @@ assert check_choice(q1b_answer, "9b9a235ce30cbe86761dbf2f7eddfb39f5094ffa2e78afd
 
 # %%
 explain(
-    q1b_answer,
-    "sealed:XGwztb6RjcqeeFSrPxh/N3MoOfwKAElpMx+EYq4ZAiyQjTx0HCR+6oBQ9aXpMeG2J6x6yQSA44ecqpfUpU6gY/CSCgEB3pOtop7E933fSOWnDYSBqKHuPBTdX19CUOCfI8l45q+GsDixmLeVOvyUH5Fr1zGgCR6RFSFWdvDWDC4G+hNGitX7PfuXS2wMTwktefa+AUm3DLqT3sJ9F6VoFjFcHkWv1Gb98coosBKt/nd7GM7WgdcEsuh3C3ZkCcgJu0c3CWSGM+LCheFBJrgXRF0C38dEuPRxnQDSc5uOAZ+UvmM4mKZYyT5jCMZJwY/QpfB98rR4D288Khjl6g92VVfiBcSD1OXDihUjtR+7n43WUFaPbPkc2QahujoFOm6a8RIqJ2NRklyHncOeAgRzGn/zTCTA5q3q5I8dAlFTzq9JJmYYN0Y1gHyeh/pB6Y3T1Vws9aLF0QpcWZ3eptPfjk8/r7yQG4ik9Mmp3xwaMUNhSlJB+HjEqPm6qihzZMlk1MO91/7HHLdwyg/6Ntcfxp1NUm2GTJ1p9uk/z1pra4cnbEUhNXVDh2LcZJSEEHjqrs0FKOUsu5kW9rGMydORX6+17NB7oak8R3fe/RHVQNn9rVPlGl5VOiJylMs0p460e1XDAgvHdYWqoDUMir0+7Q5Gc9ZI5HsfNfay9KqHsYVr62WSsy2ulJmejTuX0yM7dHWCvkl+KW78dqqVMcsPo1DNqePRpK6RJY/lfRcjdMozaEN8sl1i5eJ99l7K4YPB4WnmSkbbhvnVyh8hZncN4hlaqZxbQ/68Y0+O0ZHFq5G6D3g3IdgIGACzWtrC7+meGHMYo6jTsYxV1Tm3ohhI3Vo3z4pyKilYkVrNhDafzgHpbTsoHnB3nlarmhHnmMjRpvO9k8hid5D4HYadWGlAVtkH+ePyViHF0EcY2htIJaVG0jCz5wn/Zlp5vq82Hglf3aCqAe++AlA4bFcEw0lCCRMkmZXKBVe1D4yNDUNHJluUaghwzGkZzp7HektBc2ov035nrt960oKfDiR16W7IsbvGQGbIXj0yoAeEemM/yslUBgXrXSvkrS06MKIFtvE5uNeINbt0h6wEbg0tNHpUmWR5ydcmA4on6ydOcJYW2/QHOkrQC5HTFQb6XaSUgZnv32SHZi3dEqpm60E7NysIBzltKM4ahTXA4rJRryhq94d9oHt6JKiAQUejW/IrmRS2EJb1Es8/C2JyU8pfR/x5QoMJgC0+oTV4XmCNd2mOQ2LE8h6JLrdyGzXnEpQELNLdwsXmdrZLuI0aS56MfYawqTk2vb3A7B+KabLIugXfSlsBH0DIwZl5XBVghtrJUMg9t0EDM58tXj+OV5wM5upGNMcf42CB0ug28dQL5Pl4gJsrHRcfISKgeWJ5qbjdW/kGJPaXu8n44TbQK+gzo347c+evbXS+4iAJrQMJKPKWmDK0CYr1f1sgtlA8YDSqyqgX",
-    salt="05/q1b",
+    q6b_answer,
+    "sealed:a+5sm+1jEfetLuWyCUUDEsn/3jENcof3Syvd9XSFcsMcbDzJZfIPpYyowphkRnrCw9SjrCcLl48lhDjayG4XJ23hqZBMPFqy8xTJPs0cuv+3kOBjX2fC2oORnDXLUeS4IdD00tZRkWs677pu0KQECx9sRc9G5ABmaKxGKz4dIHvphgdw6ynlcyDeMQCRsj2ee+1KJErcXr+MqqOO936ILVh+jDjSWTtJzKdXvE+ahE2w22VMAheiPp/BJc1yX47KPwjAja5ErdEjbMqgR0KgXiHI48+E06tUubouKiIn8y2NnL60mdjBjETPBICbmmHzanbmOhJU5d6gsGqASyEd/2YWAfD7z5vDEH9E6Yd4OkfoyuFoY+AKoh6OFoOMgjE5Yy9kq2l2TNUDPHXW6S8/LqXTw6grj3OR/o1ygNluSyRajpHEjdvKvPRRk3WmyTPQQnvgFj2DTbao31ciek6PpG0HEQbuxWs5+OFHdUJLo8FZYpcHhfKYKDFMARar4zMFLllr8aTtV5gYTixx8fUK4yvcopANm7x0Se1cWh+Z4+NlOZYhM1/nkZ0Ha/yBsSBzGec5Tr/GC/CAKtA8sOqHvatzCnyWKL3JWWK/CIs8JE9glBFuTAbqNvAMG7Z9I9XsMVEJXeg1TVComLnXdBOcDpYsAe8JXmqFLvtqAWen7GXvK21V23f+b3JCw43oB3bW5RSilIlgm/IEKMOegvr/4VOmL913ypSxBwxKa74WTWJQzu//PITBWM5ig7aG6GAb6ZmP0h3Za9P8LGDao8dhUWBhk+LR1K3vo9weWTlhYIX+c82Ufo1BGO8sLbIOd2h00dp6f1BIXtiC+M26umHjGYtwDZ0qwFsjKCkVoKcNqMxADQ4rH/66alo3+DHhJhDePkTSKwHtUYRi9n1kUhoJHYQzMGoJxMl6H2gCjgHRJWWX9vyBHU6S3+h1MDdfELODFlhsy053iAOld53ALwyhEJNUrhNvEsengZbVH0b0wWYVSlZqBMsK2Siz3/WpqHjLi2XDpEXPqwmcYIZLBgoZh1xLNGnp5cBLMbufL7lDb9O1ksVSOZsIgNdRkxsLos21WoBmC/RjcZiyJbHm5eLB9MRns65Qi7nieJGDwb13KYAkfb02nulXWsebXnxy0CCIH7owmHW3FCD7AKEQWGta/AtZON+6fSJaRYetnFLXUZx3RPs/gy9w/3x/POwAhxdK1ILpyAiTXUjRfTKMuFNnyZKdf204qrFfHCq2UTtmmE8w8xvkznKOWQvyeI9oQxt6eThz+wUJX1KGrEfCbD5SqYiAfs0zSmdEPJAYye8QvAbjO0uVOa+udki1k21FhIR0uTSdTB18JimZnGjr0fGqccyqPz/q4IXlnxy1vzUlOGsoXukvmTIgHuPviNNjRXTXL677sRjOQ7yhmpPn6uY6Kc+7ZJkPkeoH4MFw5WYHp2AirAMVg+TPyJhb+h38CUOi",
+    salt="05/q6b",
 )
 
 # %% tags=["shows-answer"]
-two_heads = torch.zeros(2, 9, 9)  # Q1b's two heads, queries 0 to 8
+two_heads = torch.zeros(2, 9, 9)  # Q6b's two heads, queries 0 to 8
 two_heads[:, 0, 0] = 1.0
 later = torch.arange(1, 9)
 two_heads[0, later, later - 1] = 1.0  # head 1: the previous token
 two_heads[1, later, later - 1] = torch.where(later % 2 == 1, 1.0, 0.5)  # head 2: previous token ...
 two_heads[1, later, later] += torch.where(later % 2 == 1, 0.0, 0.5)  # ... and half on itself at even queries
-print(f"Q1b's two heads: mean JS {head_divergence(two_heads)[0, 1]:.2f} bits over queries 1 to 8")
+print(f"Q6b's two heads: mean JS {head_divergence(two_heads)[0, 1]:.2f} bits over queries 1 to 8")
 by_query = js_divergence(two_heads[0, later], two_heads[1, later])  # (8,): one value per query
 print("query by query:", " ".join(f"{v:.2f}" for v in by_query.tolist()), "bits")
 p_row, q_row = torch.tensor([1.0, 0.0]), torch.tensor([0.5, 0.5])  # an even query: (previous, itself)
@@ -1675,14 +1675,14 @@ print(f"for comparison, 0.5 bits at the 4 even queries of 8 would average {0.5 *
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
-# name: q1c
+# name: q6c
 
 # %% [markdown]
-# **Q1c** (a second follow-up to Q1). In one bidirectional layer of a model (no causal mask: every
+# **Q6c** (a second follow-up to Q6). In one bidirectional layer of a model (no causal mask: every
 # query sees every key, as in section 1's random stacks), every head is one-hot and fixed: it puts
 # all its weight on one key, the same key at every query, and no two heads pick the same key. Which
 # of the chapter's three collapses does this layer show, in its attention weights and in its output
-# before any skip connection adds its input back? Answer in `q1c_answer`:
+# before any skip connection adds its input back? Answer in `q6c_answer`:
 #
 # - **A)** Attention collapse: one-hot heads are degenerate, so the layer in effect has one head.
 # - **B)** Entropy collapse alone: every row has zero entropy, and heads that copy single tokens move the
@@ -1694,7 +1694,7 @@ print(f"for comparison, 0.5 bits at the 4 even queries of 8 would average {0.5 *
 # # BEGIN SOLUTION
 
 # %%
-q1c_answer = "C"  # SOLUTION
+q6c_answer = "C"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -1706,12 +1706,12 @@ q1c_answer = "C"  # SOLUTION
 # FORM
 from course_utils.tools.quiz import normalize_choice
 
-assert normalize_choice(q1c_answer, "ABCD")
+assert normalize_choice(q6c_answer, "ABCD")
 
 # %%
 from course_utils.tools.quiz import check_choice
 
-assert check_choice(q1c_answer, "c6b2bbfddf251e485cb054d12dcd0044cd2c826bbd3f272d2f7cbbb3edb19ba1", salt="05/q1c"), (
+assert check_choice(q6c_answer, "e39b434e98300c0ee4d973ac91e46e09abb5805c2a78db5e55b3c3fe7389ceea", salt="05/q6c"), (
     "not yet: reread the chapter's opening paragraph, then sections 1 to 3"
 )
 
@@ -1723,17 +1723,17 @@ assert check_choice(q1c_answer, "c6b2bbfddf251e485cb054d12dcd0044cd2c826bbd3f272
 
 # %%
 explain(
-    q1c_answer,
-    "sealed:RPwcq0zCej+sxGndFj0iikdMVSBMqUfuVIKEa6eZBz05iczAocqOEDiMl+FZX+ica8e/Q+dQKvT1dmlTXwIX3Rn1gN9OQ86KflmeL7EzEhcuQ/k2RlFShF0dFpfFWDaGm9nyVrEoPCMDgWhs9ZTlR6LwjrAy6J8TFOsaGVPKGvRy9a+44RLZxFL4bAomRp9ykI3wyjyUP2lw7vks9WoHUUvRXPOQf6NT9WaLtMsA8TYZBv4//iPptCIWlmleLUq896J1sC6yZ2oQjcFnVfQnAsHpNipi3Dmd18hAJFJ+kQWYOqtLrhGgOhlmvHdZRTY808p5g0UkcXvO1LYPOUfHJohsyQo53HCZiWFEodR7DR0lbTiv+RRUmL36EY1F/MuMHIfh5ldoKeMtPOHfSlk2LWlXzuT2+hXU3z/U/PhJxJIrek7KP1WAAaqfaicbJRKnF+nARlr44tIAeXkjjcNl8ewRvwhtR2EAuz9/FBYbFPohD4V9ldAzRR5QEJXMje4E9HVYNjrbyfKYeNvmhd8KDJSCnqd7MfF+QWYZ5XbjwhqDf2Myl4R28M9Z0atlt/VyHcLsb6YnDf65XN+a5lAQ6ACCsFItBJaB2rgmUTQxB1oFKEvOpOyeC/pVFucZif5fZvGxRToXChU2haV17UVI2Sg1WP2RYs1mwLw2xCnBvYwuruisaOE/eZySteu5C56b3aul0B33ahte0G9EtnavcX1TG0GjdSGN4uatqpRwaXZT2S0Pt83zfGCDKwKEVpIqrl2Suabu5CKXwr+PlqCoQQU9BJ77HiJ6ZeewneS4dEIWG+2sOlmkKS1ha2+JJ17FnND0itheV8bS2GkSKyh304scLsBF1j/euYq4C7VdoN7cNLlL5yTLM4DRk27+xQoU2B3g33DIiKl9Hr+bu53ukpcC8N+dnDkLMSsdU694oE3nutdGkL+R80jyCYl4jlJL/GyVMy0vEriyOAMR1hqWaZtTQmewKyQCwyPvyV58BQnyYhD/KLuAQhTjxnDp3iURngOfG8l2cqaAHFn84kVR92amUYGOUf+rynMb8XXPfYg6QftzwZ47qss4S5sJGBGk0l37RjoBX7XcwhXrEEOpSzKQpEIkrVp6imHy7g6NKVSTyRyQXcn8+AQtfxcWlBZ/6FqTPiKy3fTNjkUWaxLmQ672+v8gm2CYuO7oRxKsbJ4voSinwPaDBurhcXaLuP8rAGZUSfuUsxDLWwKieKul9NOsnGtN4eX1y7HHxCpmVRjAAhsH6G8X7Vlg/yA78/lvhTfy6NtBxFc1wNWa++3PLTy9w/Qfd+Jwbkh31XpeWb5E3obU42ZPPVI16H9fiprFmXtI/PMZF8+fgsCkLjckY9ut9pBNvtUBnhGvA2eu6VAgE33bpnpjnPW2at9CsgqWIRZmapAHme8GBOIoIdk6pcn6Rf0GVgUuAWswFtJlhYA92rNWnD5bPWx61H1Nx31I67fbx/FwK0pWAE3um7dMoVWtF+urum4ZD3gOFUX4+WBS1L+dPY6N5kbwCPQfR3GpirkWxt8FMsvOezAcWGuZvoqt0JJhZN27EzX4e2xYxhQ3df56k4IqOs0viePDnIBaCKc6fjJIbOeGzxr5h9+anpmFwdJhBbUf6L3oc9K6NbU9QIjVLxRrnjjanBFQa1/2jQ8ug+fO2VRXTkCS+4z3hpaWe8vAgs0TomB9cjhBTKzkNBKOnjz0h/gP/bRyWt2P1YXvKF45bPPn2oql8gP0fz5VvPKCx8Q5ObvAVtkiAL9AFwLEO6QzC0f7SqAuZTEVyK10EZjSzlheJbUpTR1ZeATDTeUQB/TVVIMWeaUV50xH2KF2fGJKjFNre3r5JyuOimohKBykwqGJmvDzbAVNudraI3zJDHRqPtkxblhqk6HQYfki3fzcA2AsTxe7emiBGwlsY6Gjs3J8W1sPGAu1K6oQjPLMBLsFD1GJgXuadjLBCUUEzzAVBtqkHm/CzCaScU6MeO1OENr1mKe/6UWOG+HjDS7EP+5Gxzpexdi8sPtos+PA6G2PZwrWZm49PlPOfOH3AqZS/XRNsI1/lHOoesDH3QxcvZNnoYDRoBj9VW4aBQA5NgctMlbORwHjaBjBriNWgP9rYzypzK8Ejy/sygE4fyQ6kcN02RrKV3vD1wHLQDSL8FdvEJ7Yf7olx0o+PqGFpx4qaV/8IEWQ890OvkncAAwp+aKxUyGvEDJrvllarPiODN8NKC+lBz8=",
-    salt="05/q1c",
+    q6c_answer,
+    "sealed:lsMVM8ZwQbk1R8jQi5S4WDY6CcTxaot/0yBkjqVCuJGQTGQUu5YCqxMH10nvZZrM+wfoLBNZsl4+sTwBvHN6a5XF+ybDVuNEN2B4x63+EmjObINJqwXYEYuP7RHMqtu5WIgUKcsK8/tes5hTW+Vx8j2JMIZ+be3AUyniF46eYBPsmUOzwaOuxgMKgqkNuwpkCLxIpQAYStS/o8Tz8mMptW5+CeWStvBSELKbOQWq3ien6CoOVeDIxoocMosJCWY7QTFgREq+Eang891PEeuGRm6reKn61yfwDVodYhXC8DLa0oFJeAKYIXh9Ik5+GHPxg/1wyuP2Jze5oYRXpp0G/vtxopy3pRdQnBfyoChlRf9AN4LQmI7KXWYbyYqUo4GWrovcdhvo+PxwkOm9wyRZVAbaMFfe7CbXN7HtxVnGoDLSgiwnGNvT6K/gGIHtv2uesGu45fbpeTL32htiu+Ei0oDV0uWsrqBpyPXTfy5lItW+/0CiUm5meIrIMjtrYJs8K1zOMrQGQR1YmT06xioDZ5NM7Gmn4wALmKe3wMAYazgrWcxMc8rjEYt4zVo9OclnCEgLaOmtWL0Fl+muxMO72kafVctm9LOuywz0UeDADZtVG9cKmYMN+6TAVmdQ33J64YyTixtTOglMuMX3Ki8afPhDJD66+DLSh0WbkK/eIxPdwoyLBgCIbD+fk8aUy5hA0Q8vkLmnMJwF4ySlXhzzWUDlW1NaeJAbLkDVtosYnWaun+wIK3xHBuvUUcREURZKvv7jHDOSLGihu5+7FaWeHS00jzPkEoXhQ1CEFpuKQK2eJTCWa8g087MDWkUT68TkJPxa8iqvRPnuj2n+O3l/6AG6g08sViuY1NHtzhbTjOCfeaN2TAAYxtg9zHVb9eDGUzKJPs462RrfaybZTqdSoW0UpRE4pHgXud9IIAoc3j/W9P3WstesXJkE0mcMld9UgQDBIWwW7t5bHiTy9cVrNbQB5uBY1cNPzJ3TaL6a4JMdTlVUlpBdngR1ynJFCvPB4BEPuzuCQNZ3z76jIHTq2Prl2gIDIRQPPxPDhX9yvmqLBHUutyEonMGZI17G5qQedONgDn9miij4vpP1s+umoTaEMf9cr+ZCHLFyiJv1DroqOdjcNXJ7N9Pp4APoKScTEcnIBt6SkkgKeDlrDa71v9bWkWH79HlNEst10l3d6QKHS1k2Wy9cBr16yhEXEUQ4uta4v0cc7lfbvJdseExl98P9p1UrYh91H3jdRLDFe9XQ5ZTAn02vOEK7G7xfO+l68F27Z/IH8rw+fEfqpeMSKA/OEUGZqnuSByGLqvq7w1vhH4Q1iD9N/y6lIoHr+/YEhqJkq6T+1ONKNmmOZvw77nlA65Z8vqzJsQ+XWDEPXv0o+V/CFM9NQLCvF0W7Z0B7jye9HkMkMehlF14DK0vIfiUvwmPnA6woSENIwa983B0RTCO5Sk4pYMDTVRfi/VQOEqaYH8ValTEnEzu1UvlDd6OTEnjCSXiN/pLsrnTO0dMZoJLnlV3Kt2wuIxKxNUa1Ftocmk83WljiN+JphZTqjCnC55XLfYMkq8sizXvsYVpv3hJYWTt2hUQajmJ8Gi9CdlF10SDq8KJOa7Mv+Hc5HCJsyQnstDsoFpwCZiqgY/zTaLiALFeP7pRtRq3a/J/n0hzgVR+zqGfy7OwUGR/TYRKwzlXHNMrVKkN9VnakvZNi2q+pEYzbM/+V7fQhBJ8OkQ8fBeaJ4U1lDjctqXKXH1i8ERdNKqmgnbMUPnjkP76dSocAhOPb7Ti1SPBS5q6/K8Tq6897E2UIPHnvSXw89v+cASXp0xObcgPFz6xdeU49PcRf2iKUlO/ruK2Q+6wP3ueIocTAFPJ58f5sht6u8Jm2AQBHp6NLZfxF22miVo+2RYNAg3ON2Tu/sDdrdrCOg1c24UEsttaYuyN5OPGco3Fb0GS98aWh05fdQar48fvfLcquekv6iYOQQpfTPRkUzeRnYL4sjSr4P+Ds32/FpLovAz0P9yhwQBiRZ+VREq68Og+H91mT49tfyQE59P4Q41t9/Hz+uJlHdSY/mLYdOqdZNwr7WJbTHUOX/g2gfhXENROOZkCo4nv5UKJcLBD5SIXHtu2xlAqfa+qwxvhn/eYk5G16OzgQz0UliR1mXwSWAVm+8RImOHUB3pfpAu42Gzozr5Is3u3uNO4XcAxaf7xBqmu/AooNSKXR5ANGej8oXHifH1csYSWWY7k=",
+    salt="05/q6c",
 )
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
-# name: q3
+# name: q7
 
 # %% [markdown]
-# **Q3.** Sequences of different lengths are padded to one length before they are batched.
+# **Q7.** Sequences of different lengths are padded to one length before they are batched.
 # Implement `residual(h, lengths)`: `h: (batch, n, d)` holds sequence i's `lengths[i]` real tokens
 # followed by padding of any value, `lengths: (batch,)` integers; return a `(batch,)` tensor, the
 # rank-collapse residual `‖H − 1·mean(H)‖_F / ‖H‖_F` of each sequence's real tokens alone (H its
@@ -1789,7 +1789,7 @@ with unavailable(namespace=globals()):
 assert _r.shape == (3,), "one residual per sequence: shape (batch,)"
 assert torch.allclose(_r, _r2), "the padding changed the result: only each sequence's first lengths[i] tokens count"
 assert check_rounded(
-    fingerprint(_r), "00dbb2000f9c3c2f3321927a456a1993c99432519bbe0ca05a23cb5de3742e3f", salt="05/q3", decimals=3
+    fingerprint(_r), "028a0743bdcb72d85116096a9d29c3b357ed3cbc1fee95056bf067b9ffa487fa", salt="05/q7", decimals=3
 ), "not yet: reread section 1's definition of the residual, and apply it to each sequence's real tokens only"
 
 # %%
@@ -1818,11 +1818,11 @@ torch.testing.assert_close(_got.float(), torch.stack(_want), rtol=1e-5, atol=1e-
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
-# name: q4
+# name: q8
 # points: 2
 
 # %% [markdown]
-# **Q4.** Section 2 compared heads two at a time, with a mixture of the two rows. Generalise its JS
+# **Q8.** Section 2 compared heads two at a time, with a mixture of the two rows. Generalise its JS
 # divergence to all H heads of a layer at once, with one mixture of the H rows, equally weighted. At
 # each query the result is 0 when all heads agree, and log₂ H bits, its largest value, when no two
 # heads put weight on the same key. Write `layer_js_bits(weights)`, without `course_utils`:
@@ -1901,7 +1901,7 @@ assert _again == _js[0], "the same weights gave another divergence on a second c
 assert all(math.isfinite(_v) for _v in _js), "a key with zero weight must not give NaN: 0 · log 0 counts as 0"
 assert abs(_same) < 1e-6, "heads that agree are 0 bits apart"
 assert check_rounded(
-    fingerprint(_js), "fce2ea1437f50a4489edbe078697394a69988579bcd43daf820595229c231395", salt="05/q4", decimals=3
+    fingerprint(_js), "69d0dc65c31b8f553737a0529d559cb321c870e0ff4fb75f5d144a91b4bfc80a", salt="05/q8", decimals=3
 ), "not yet: reread the prompt's definition, its units, and which queries the mean runs over"
 
 # %%
@@ -1935,13 +1935,13 @@ for _seed in range(3):
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
-# name: q5
+# name: q9
 
 # %% [markdown]
-# **Q5** (predict, then measure: the cells after Q6 measure it). The p = 0.1 loop models give one
+# **Q9** (predict, then measure: the cells after Q10 measure it). The p = 0.1 loop models give one
 # more repeat a probability a little under the stream's 0.1, 0.06 to 0.09 at every count
 # (section 4): they are not sure the sentence will come again. Greedy decoding writes the single most likely token at each step. Show
-# seed 0 a sentence 8 times in a row; before measuring, *predict* in `q5_answer` how often greedy
+# seed 0 a sentence 8 times in a row; before measuring, *predict* in `q9_answer` how often greedy
 # decoding then writes it a ninth time:
 #
 # - **A)** About as often as its P(one more repeat), near 0.1: greedy follows the model's probabilities.
@@ -1953,7 +1953,7 @@ for _seed in range(3):
 # # BEGIN SOLUTION
 
 # %%
-q5_answer = "D"  # SOLUTION
+q9_answer = "D"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -1965,12 +1965,12 @@ q5_answer = "D"  # SOLUTION
 # FORM
 from course_utils.tools.quiz import normalize_choice
 
-assert normalize_choice(q5_answer, "ABCD")
+assert normalize_choice(q9_answer, "ABCD")
 
 # %%
 from course_utils.tools.quiz import check_choice
 
-assert check_choice(q5_answer, "77ac285134bf378eb41f059dc1bca7fa5ab0ae6f8ae90131f71bad0f7f71e6cb", salt="05/q5"), (
+assert check_choice(q9_answer, "c3e0ebaff323fcc5daef94367cef9e0256c1e20986c1539885dc992e83f13738", salt="05/q9"), (
     "not yet: reread section 4's probabilities, and how greedy decoding chooses each next token"
 )
 
@@ -1982,39 +1982,39 @@ assert check_choice(q5_answer, "77ac285134bf378eb41f059dc1bca7fa5ab0ae6f8ae90131
 
 # %%
 explain(
-    q5_answer,
-    "sealed:HeYCFKXpzp1adrg+FCqOgQP7uZeYgJ1Spq5Eb4JYtmMy2WpprhQpMX1F7oA+ByV634GxYouyv+CVivW33RFO6D4LJE5vz9Mc65HWjsJ+nNMPfR940JVHGk533rx8i203ikFhISqdwo/Dxx3Z1+NTqs8k7BN2rvPCJR+Kq49q1XJy+CbupOW35iwwHw+e+TCEWBdo72M5NaQeD83tfMzEXpUae5O6/Sqw7gL5AWSTieidnsz5/1T+5jgf3mEuB5+NDf/6eAR9XYrDVgXYwc/SSPCQvXY65TY7kNgoubQjPW7qQmsO9SFKNKUIEjM8zAs20h6R7XSqIzzUaAm0hO8T9qPSFEDQ8siaBUnut6GbkRYl2X+Fht8sB7UV/UXtGLHwzwSqeLYQsCkePBQ9//KPr1RXXkKwRlclzGPs6c3S2QOhrEe7CXWHA8l7rB9Fa0S+DCWjwwsz1UC9HWyET63eNLcm9JL0mIm9BKWiRE97aX+BH+74BHZnoEYNIMYkxbSjMIkO4l3iKypkRFJwcz10q64K5c516yl8Som7nivg0jbFKSinZyH3Vd+uWvfRd28Fw8fI6QOClnEPioCz6rNACSwVZ6zD2Tm2noHMhCiVxr46jJuxB1ZHQbDwwDy8pVwKlTzZI6w85PKNN/ltJCGzXdIGrqsQ02MkaUUUazM0XoOp7iD67c+u0xhKJuVSznnkLUeNn9R+bR9/9nTukhfa/RcZY0nkWBh5GEKhiUsHwlvW6QUcnf1zDu0OJ29Fb5pKK/mTNfe/T0sMi1mfMuIcfepSO2AOWc7r7yS54hvbEfuyWK0Sk1AaYPW+LWtnjK5ke7MVz2XzEjXd1FZcDKApz+7E6fBhdoowebmV8KOCN7ZpNWuJw9MNzoQqsvs0DZtGsiWzZpdrGJGQIHjgrXQh7PG3WPyeHpYCQ9LJJGeST0ih7nAXMfa/HCFHxzQDvnT/WjZgaV6aQaxwGi1EBac8m6R+n2+srV9VvFDQBTeqB5GdWwEvxq1JJ7N0nMtkKTea3aiJ6Fn6W9DdxKLv4dpIbuTi+EToujUGlzG32Lr9lTisjMWl+9uk0Sii8ZiXllI/mddHUDL50fOq+FSvHV+jkLzSW5PtNsGxHCNkxTn0JwwqLg1JIfEm+TixlplqNJ63g38Ar8sYV2asBQndhiDpy+PBqI47dyaUgmNbjmbZG/gML3r0Ukxe+EGOI4/mo1tLhPl4jbkyu/vp9mUVZnvTP0kC6Z9MIabti2Ce8RNuVvY8perGdpyIn5be6pPdsXCWhxFukPiYLWxjxPvUVeOp2xkLG1Xxw8hWYTk8IXJgxxwHAs8YYQ==",
-    salt="05/q5",
+    q9_answer,
+    "sealed:itsV+q3Bzb9lO/7yWkmmpzWGMzql8JfuT8tGFm+04pmhMZUkxC9xPn9VGjCfQHNIQdk12S0O90ne8Hq8gn524+gK1ql50mF+CSgWknl4tyVsv00D96oQNetIDw912T4xQ3z8VCu7O5PrkkaU4Yj2wxstHYEGtc3Zf38/wSnJx5gmUnfuaf6H80BfVhvNmQWW812PzUEiflbzkRyEpP+PvcEOAolnu9HUAooZk6VEb1q81QQQsEWWke92ePasvi3UdWyHndosyeX7lVe+GgaJJgYA7n7xo9nicaGS73qYl/SLgWpvQcm3GM321umjKULnSqAnmvPywSwLsTh5Nl8YGcm0pNd4Ewvgea5zPX0HDPBDOcdNK45bMzGglswDdwO7qtvWS9ZshXmUKZr3+uWgbG7Tggzd92AAM0Recx/DmMA+zt48kYJFVYmT4N0GrzEc9fxD6VHipmwBRpeQh5dxtrvFn2Fua3uGVRv6Vn/RSh0Jm9j3CbhJ3EXjzeqcHmTwhvReoTI/eIx1BV8f6X2KUpLSyGs8wc2tjx0Ryc4kQOO82hpSuti3KbhP1qKIK+QPR80yyBEpQj/fi1Z4z7jjPIM37gH0Rb4+/3BBTSFGs+ilvaBHvMQ0phIEqhaSRjXyH4xRs1XfPs+5iKrdm18apZY6p05g8X6DIiUWucqNeRR7OW2xQIyRIuhN1Ns+bJSAgTBTIGTXAdPfKrpFwhCyyu5a+WZYxKN9pw56zIjn2UoKGeHQh/WaQlXzK26Nb+jw4ybRhv6LNQlPXdPxSRZy+MhG4Hah3mGSPfttYnY4lqCqinWfHVTlm81cYqnWimRWdBECHvtdJ2PZ20SOh2FIHO2TDS5RJFjpQyVMuYEi4jMlICn3+RqZeU5Qzwek5VvvYwBZe6ZfG95g22JDWGUSMcyEkRd6OQhliIu0dMrk6lEIwMP4OJOHHZ3VbI7ZSTW58jt7iNkQ59EhWVdeuZah1Rhh1m4Xw3GcqE2m4PndohlBM0hVQXmUx0jZaDNlvmxQG33lAve0uY5RXTysAZybxflnd3v9WwUkuMOKfvcxjWfGKQdZ/LmjvKAi/o7YE6f0wg3a/xT+cdR0Z+Yg+SrXKjUP0m4FiLkgk3znSiyeW5+uN/U991mlPievj7nXzTelEJiTBO3oRNz4YcH94Yaz3b+IuRXFEcfG9KWWGpwU4fgRaLw0PDB7qNi0DVbnqaAIXWBXOMh0cpSAvx1AKnFcvfxj0OPzdQrNjSwkvYr6BZr6dqWNunFcnIT3Fjva2OegYagp2lBM6Op09EDCpR1Y8GmocabUNYsh5uPrk2XDNCky0lFWY9c=",
+    salt="05/q9",
 )
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
-# name: q6
+# name: q10
 
 # %% [markdown]
-# **Q6** (measure). Show each model of `q6_models` (the p = 0.1 models of seeds 0, 1 and 2) each of
-# the 128 sentences `q6_sentences` (8 symbols and END each) after BOS, 8 times in a row
+# **Q10** (measure). Show each model of `q10_models` (the p = 0.1 models of seeds 0, 1 and 2) each of
+# the 128 sentences `q10_sentences` (8 symbols and END each) after BOS, 8 times in a row
 # (`repeated_prompt` builds such prompts). What probability does the model give, as the next token,
-# to the sentence's first symbol? `q6_first` is the tuple of the three models' means of that
+# to the sentence's first symbol? `q10_first` is the tuple of the three models' means of that
 # probability over the 128 sentences, in seed order, each to 3 decimal places.
 
 # %%
-q6_models = [loop_models["p = 0.1"][s][0] for s in SEEDS]
-q6_sentences = segments[:128]
+q10_models = [loop_models["p = 0.1"][s][0] for s in SEEDS]
+q10_sentences = segments[:128]
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
 # BEGIN SOLUTION NO PROMPT
-q6_prompts = repeated_prompt(q6_sentences, 8)  # (128, 1 + 8 * 9)
-q6_means = []
-for q6_model in q6_models:
+q10_prompts = repeated_prompt(q10_sentences, 8)  # (128, 1 + 8 * 9)
+q10_means = []
+for q10_model in q10_models:
     with torch.no_grad():
-        q6_next = q6_model(q6_prompts)[:, -1].softmax(-1)  # (128, V): the next token's distribution
-    q6_means.append(q6_next.gather(-1, q6_sentences[:, :1])[:, 0].mean().item())
+        q10_next = q10_model(q10_prompts)[:, -1].softmax(-1)  # (128, V): the next token's distribution
+    q10_means.append(q10_next.gather(-1, q10_sentences[:, :1])[:, 0].mean().item())
 # END SOLUTION
-q6_first = tuple(q6_means)  # SOLUTION
+q10_first = tuple(q10_means)  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -2026,18 +2026,18 @@ q6_first = tuple(q6_means)  # SOLUTION
 # FORM
 from course_utils.tools.quiz import real_number
 
-assert len(q6_first) == 3 and all(isinstance(real_number(x), float) for x in q6_first), (
+assert len(q10_first) == 3 and all(isinstance(real_number(x), float) for x in q10_first), (
     "a tuple of three numbers, one per seed"
 )
 
 # %%
 from course_utils.tools.quiz import check_rounded, fingerprint, in_range
 
-assert all(in_range(x, 0.0, 1.0) for x in q6_first), "probabilities, between 0 and 1"
+assert all(in_range(x, 0.0, 1.0) for x in q10_first), "probabilities, between 0 and 1"
 assert check_rounded(
-    fingerprint([round(float(x), 3) for x in q6_first]),
-    "8902f6002c1184cc33a3b186dd4b5a7c7bc9e419acfd9fffd1728ac8d6073068",
-    salt="05/q6",
+    fingerprint([round(float(x), 3) for x in q10_first]),
+    "e586a26cf597c63e67eb753518e1187a145e73ff5607cf0715041800765476f9",
+    salt="05/q10",
     decimals=6,
 ), "not yet: reread the prompt: which position's output, which token, and a mean over the 128 sentences"
 
@@ -2049,39 +2049,39 @@ assert check_rounded(
 
 # %%
 explain(
-    q6_first,
-    "sealed:qfiIYulkFYudkOc5virmCVkGgytlLj2Nfi9+kdICFfZ/AAk+mBzh3XffxdN4/YRWfSUvxXmzCNbqb5On9Bxh1JhLK+EW67/66foLMeZqyvFbhqnfddPp7jVuNPmUSqFPhGpwdo0sJAWrU49934ceScrAAK8iH0Qum0Dgi5IjsznGD+eegGmMdnPhbLSl6TlykbchexLTAUcyzihj+d5xNczNtVSl2hbBk9TSQ1kGCwY7kjHpl3FF+bQTiLvcey/8O47X645mrJ93whNEQ7gSp+jDwRNGPsUjS/7YIVu/gDPGQoNeFHrN4kHr08M1T9fKb4V0wYKvZfmhwisYBkkYa/w+9NHXOWhu8VBudmloabxNVBhQYF9wO//+VBGyE5MOLp31scRR4lmduxfm/2ytygBZa1FsKB23S00ut8Crb8Pw695vfoJMNjGesrvwQ+I2RvAgYJmTXtfvMq+abGrCUoh9VuODHilfzxbXOaVFGfyOuVGvdG2xxZ7pKN5pVCfO/oQyXiP253MPDepkS7RHOGa1lZuGttSDZJnFsapJCRMaG0lKukaUjylgwvvlF+IciFXj/Qz7XQN/Uf2i63YFrY7uUA/jnm7TNKOQHUh78BePi2TYwkU6pc0rZwAoXU/t+NkOBuJPStk3RUIwlvrZBXsNF1kEz853MFfTZ/KNimnEC4UYiw1gTyP/ETXF5LO0B7wuanQvPTAhCP2VZo0QIBKD39WTMsqVc4/yLuLRVlOJAMJ2zUM5g33HEqzeK1ZthD9ngUPILxj0DkhV0KQm5V5/m2FhWMKH6QU5fk4y6RDDYG6bLIgcYdrP0Ub8SS+fcJcQg7bVjGLqy/fo2MLcSwih1O+8ms9aM/Xry0xhNoVvhikDXhD9I/RP6Veff3mnpl/vqvy+Oh7sACJdbht6S1s3dxY05XQTnQ0/8YsoMBb3v5ref0zQFDIm2TeY3wEvS9XBjhPbmugvO63b3vaz6cgxnuWxNIuNH3/SpEcqk6Ri19GYmFfBsu0JY20vTC1AOk7bgh3UgenknUzfFDRkq/zkyhIGsC0G3hPl3T7TNI4EznaVBb0rHLjJ+S/DSsqbzJnvf/2ukDAqqMiQRsxjFFNTndI7LSKaGY7r8ZHd6nqD0K0qzG7YXMInFHT6mskT2LPFGkxG6vG0Qs+kRtnKCZZ0ZQ06b4hpq4nfwmei0pUvAetb8UBHlYPIAtDiVCx/VK6iEME9pieL7gWEFI7im31MIgzCBC3HdT308zhyZe6OhvKbSBp1ZpyoBAMYDuSM0WmMBzR2iMDBDdzDNwUheuRMfOX49sxyJ8Oh7J1ZN4S6zIphgfaPH41SgTulDG6DbxxZTJtXC/hGg250dz4LOxjOrVJTWv8+pbARN7NtWtXn",
-    salt="05/q6",
+    q10_first,
+    "sealed:rMtyIFiJ3MGKkIRXjRUfWcdsAP6qF65nH7B9iBpjMYrIGeaW7TNA6RKz1p1GIWyzqc45rcynHPVaPmCjNHEMgTU+XqjNNCk82ln4jyW6doccfgRyox/clhmYx3dVl/aTGKDh1j7EaRSY9lDmvMDnv9o6RqC87RNge43qoEw7VMUVywthB+eGVFkBqtNo5SeBKjJmHryGl8UfhZ/xTSDMybaghEExTmS+9d4mOVVcmD0CJoIIePfW+c2EwvibyFU4bPKoXtHNjzBuHYXdvdmcLWL5DpWrdeU2UT1e1ztwiIepWJ+L8g6pNzkVIzGR0O6iSVPXUCYoZu7hwqzKxHWjDUU8fPLSMWZvdS1i2JgVM0xjy2BhqAFEANGFFYLAsQBfx3beFOsBrryE+6UiSHNV+coOWtr6Bbv1C1HqxyMahhGfxIPoKXihsDYSFSDKjallsElb3v1GT0lIsEUcOi035M+1Ev+wsstAGVT88MDZlBnTXyjAcFwbKpceQYOgLJvRF7ff+d7fqyh54lNlQARv3rwavBDMv3tIspC3lYuFOWrBVSVKZPznaIx4LkRBMdzZ4CXQDkc2Vxaw2yf4ATPOwcYFA+8b3SMrZSdpmeRdr6/OGj9w3I1AU03YxotrtoDhppb5HvxY49oG9DxUEOyV6q9gTVCmUp/VVG2pEuzvEpznSb3mQiwOZbBxjdkQUAmzdg2odv+tqUKESTUYPzR6cxOwBOBRtvCi/t5Yjy45E+sXwdHcwKceX053jHYBqtqjJEhnIfT9YFc3+HlqNX2W/JqP+qzXRGsh8ziqFiX5TxGyTF7oOCnP+4yidZ8pvVeex8IlfZJn4zx809AbuZRQUXJymO+6IHhEs770EyHT2YFHvX/oo79T/BUOMMSUzP5ksXTObNXiY2I3V8pKvcr1sUroTCcvXEjvnBABcmIWSym9zri5qhYYT/GVE9ZpTcLi1GJqFSPP0dBaUueVNkjQnZZrRhjqlVq0rPudWbVGDoeuJ1REg004DuknVhHEyQSjrqt9Fccz6gx1JF0DMRjMF1kjWy99ypHjhzJ9dfZBnqCkPWBgBrwB1iZlchshLesm4ZTDlPemuzJe4zu4ZlMbz0qHtFuAwrdB3aqSgloJgKSooI4LKuzwj8ZmzBbwCb7XYafVtqFSZJFRAcSpdNWt1CFOpggJ9KqgSgVbl2OoSu5MDB7ma3si8j9lxGHE2PhIQ85TJ1Uh3t7mBDHvjCN6TVnYT2Tnap1iOUlhqgrQt5F9mHyiD5fTKqa3NBHCrBEA0ZfzFhpkVu5XnBVIaEKC1+PvhvDaPU1e85MkKHsTi0rDcZ/4MN8d7tsEZt7LnJtSVKAsr+kbDUNrEpCG72pF2zpmr3lPX+tGGMbFhHVvIo5t",
+    salt="05/q10",
     decimals=3,
 )
 
 # %% [markdown] tags=["shows-answer"]
-# The measurement behind Q5 and Q6, and how often greedy decoding writes the sentence a ninth time.
+# The measurement behind Q9 and Q10, and how often greedy decoding writes the sentence a ninth time.
 # Xu et al. ("Learning to Break the Loop", 2022) found that greedy decoding falls into such loops.
 
 # %% tags=["shows-answer"]
 from course_utils.chapters.repetition import greedy_repeats
 
-for seed, model in zip(SEEDS, q6_models):
+for seed, model in zip(SEEDS, q10_models):
     with torch.no_grad():
-        top = model(repeated_prompt(q6_sentences, 8))[:, -1].topk(2, dim=-1)  # the two largest logits
+        top = model(repeated_prompt(q10_sentences, 8))[:, -1].topk(2, dim=-1)  # the two largest logits
     print(
         f"seed {seed}: the most likely next token is the copy's first symbol for "
-        f"{int((top.indices[:, 0] == q6_sentences[:, 0]).sum())} of {len(q6_sentences)} sentences, "
+        f"{int((top.indices[:, 0] == q10_sentences[:, 0]).sum())} of {len(q10_sentences)} sentences, "
         f"{(top.values[:, 0] - top.values[:, 1]).exp().mean():.2f} times as likely as the runner-up on average; "
-        f"greedy decoding writes {int(greedy_repeats(model, q6_sentences, 8).sum())} of them a ninth time"
+        f"greedy decoding writes {int(greedy_repeats(model, q10_sentences, 8).sum())} of them a ninth time"
     )
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
-# name: q10
+# name: q11
 
 # %% [markdown]
-# **Q10.** Show the p = 0.1 models the 128 sentences of Q6, 8 times in a row, and let them write on
+# **Q11.** Show the p = 0.1 models the 128 sentences of Q10, 8 times in a row, and let them write on
 # by sampling. At temperature 1 every token is drawn with its probability, so a sample writes the
 # sentence a ninth time about as often as the model's P(one more repeat) after 8 copies (section 4).
 # At temperature 0.5 (the logits divided by 0.5 before the softmax), how often does a sample write
-# the ninth copy, compared with temperature 1, and why? Answer in `q10_answer`:
+# the ninth copy, compared with temperature 1, and why? Answer in `q11_answer`:
 #
 # - **A)** Several times as often: squaring and renormalising each step's probabilities favours the likeliest token.
 # - **B)** Less often: squaring makes every probability below 1 smaller, the probability of the copy's first symbol included.
@@ -2092,7 +2092,7 @@ for seed, model in zip(SEEDS, q6_models):
 # # BEGIN SOLUTION
 
 # %%
-q10_answer = "A"  # SOLUTION
+q11_answer = "A"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -2104,13 +2104,13 @@ q10_answer = "A"  # SOLUTION
 # FORM
 from course_utils.tools.quiz import normalize_choice
 
-assert normalize_choice(q10_answer, "ABCD")
+assert normalize_choice(q11_answer, "ABCD")
 
 # %%
 from course_utils.tools.quiz import check_choice
 
-assert check_choice(q10_answer, "76b2cfbf09174bd1cc6074c535112edb54cda2f7578a9881f0aa188588d178e7", salt="05/q10"), (
-    "not yet: reread section 4 and the measurement printed after Q6"
+assert check_choice(q11_answer, "3becf939b3fb1bca82f3f48f398ed688a4261cd17112da4b500997a58f4ce7d0", salt="05/q11"), (
+    "not yet: reread section 4 and the measurement printed after Q10"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -2121,13 +2121,13 @@ assert check_choice(q10_answer, "76b2cfbf09174bd1cc6074c535112edb54cda2f7578a988
 
 # %%
 explain(
-    q10_answer,
-    "sealed:pE198DY65Qk4xtwkmdBGVevTGPpEwQwEF+oA09rteBWfNc0Hr8DIC4T8XdDsIYpusYf3abgd1wXbvNdG9EIwWfIrtgKhlrGfwQsAXIynQfv51Z8Rl2GMsfH8d3LdAdNRu6Vf8Wb/DPGmICT2+TDivM5hm5byRRL4KU33+oQO5sAWEzxWbMhAxHmu+pe5gjJotL7be6rPnxpdIVQpB3XE0wbnM26bA/s83rm5GJg/alFHfGpDEyuW6j5Gj7vfkclrUnlW8CI0moQBI+q7xivKgSpCjMTIJOlz8+gdEpgaQTQRzi8E1ZD0ykuznorqPHS4eMlE6tOHW+CGI5OvFDv5qQ6/QJfD1Vl+QLeXhVPVw7Q8G0ZoiSzLoSVq/SP2sovif0lTpjYX0aJG6TKDH34qy/0WKjAPoIWE/ocX6Aw25XORaSqnS85QQkxktCXmxkn5GS+8C6Ln3UlwbV1MW9WcyGxHwartTixR2P9PvIb1BIVSR/PuivqV1Ty9/NdmZymXocJtNmd7r8pqJvbJ6nJZ+CPvxUOtzopEmPAtpEvmsrmkj8eSVjSRtaVpz0OlnOIEDAO3pXsm+RCCPgJaE+MfNU4GRYUB5oy1ZDPcXaY3mWdZdAjr1z1PQCUIEatJsoy8lYWlcu1Lkik86GY3HsRjFOzbc1td8txiO3FO1r3Ho36AovhC2LskjZOk4Sbf3q8VPirSzPAOWn3dE44hVKcpwS/dt7KpxkAWEXYJgbyy0B1/071RqbHD62IWn4j9HazCPVzwkgLPk0Kytc3wUyoKs1BWt0jaGO4CryxE2otVsUmsqd4mpB8RIkaMRgL3H0d0iDX2ZnKOzpM9q2OObHzS7wBKTsZ4HfWhSREzbHF5qjrIAMDTgNihy/u13rBFSBqR061IAb0c2WKRdY39Z17+1+BkjgexNbp8hkmlFIqZ+Sg5e+Mkf60ZBKzzqcUgzk5Hf2S84OhJRTXIFvWE/kd7+P7anqYMud2vRfFUW7HEsMlbT6vqmWeVQWVtBSrwkUMcl7wjeH2arvWLdmDKN+3iGrB+tmdXWIP9DdhnY+S7wU4kCNWmemGH3gGTxm4GFaEaq7hvPqS+Of/kceXrvd6aMnAkLs9T3sef0Ey9xi1RzFtg9vLz78nd7pfAubSocqmj+9HtAEbOLTDXl11dRuzpCrK7KyFvBoC/58l9xUlVDDNCwCXMU625Vg85doWzab+ImNwDUMakyjhCO27CtjgilZqIEyDTW3hSbzBq3bAR72MX7zG6Z0eVg4VNbLxunmz08V8Mwnw0naZavQpDnwfwDwfJMch2CqekIHb3v6dAaGFtv4eUebaqHMm5hf9x2+N/p711objGN/t/6jTEcqVSlOLLrnerUI00J/yGG8U1Xd6b/u5rkTeLecJLlJACggk6lzRRg1SL6Q2dxicvArl5IIETY9CcBEAj9i8na2qQAXX3r03mEeTXpk8ixlJb8tihPdvT0ED115gdvD/o36UEmh19OqD/ybRTgRsnHtGZ6z50oDfe+DygxETh5HCLUpTuf/AzjccFyxptSGx1AXHDI0Q4GQbvZR0q4/SZ/VL9RsP8M4O4VZYJtZSeDk/e/agLM63h3j8Qy44uIovyp6LSjYCFFM0i7mk0pPY7Oln+zl05llxzRDA35tcAf7Rx/vef1TlBHhsklxuB7kYGzbh7t8am7FFSIaHd6eE0U3AdP4qHYESF6ldtVNpB3rgYYufc3mS0Sg94vyogI1Fl4lQlsuNVZRFBFCbIJdEic2VwpcyVi6u+9JSf4aU7cDDo69rbrci3SdNRg7qbDNprgudTmm68iK07+/jSyaO/9MVGTSwz80pGdIBAsMZSXkzdvunMWFqlT9G7PbJWfhMXe/WQpvbTBPIzvzcgMXCvh/9WY43WCACdQvkw+aK5AAvCcM0x",
-    salt="05/q10",
+    q11_answer,
+    "sealed:xGTO5oDedcL4kJpeRzVqyMPEMlM8Clw62d13hiLAe4lnwxW9auOU+GMJwsatYAqzJnsm8MA/CwE17VlO55cwci5bj6JZ33Pk8AINIsXwbYXxFT13xeHL0miX8OlkLJVQYgzPYeRrQdDuGW/xJiMNCCG4I140DTLYIIss1cGDYA0NkVLz9ktg4eckFmKow7BRx+RqzUOFCX0mIi1NfCU2bvrn27C4pXurh6yJMsIiTLC3gwF7urcyCBE4VdmYmqplu+xZd2XHXDJBMcki8s5+HqzWWyh8Pfo30vyj5H1G/VHvozQWZysVDjzp3jN+c5KO8hjYFTfhlLXlsdIcL46SDOH3p4x0sNz1NffuRNFbSOyth/tffuk9ZLLpelYep44pFtfKbN4OHIsvShca9vuTD6QSpc1KWBefG3dnT15fR/mnJqGRbOgKQFXTyxFqsuUhqKrIlHuPxj33Ujvb+tKG1HBk72gCFQkuw1K4spHJ3c2Ho4yl0ElKkyeYqQDNy9n7DZisIz9ORGEknMlxgViMkmdWZQpRPqebdtyBaNpTHuixcibKuL4XlOgw298OseKeQM2dcoLFQv/YqUxo3jTzVPOzIoOEhVdi8x05D4dnf27CZLan7YofdOy3FR82EJ18r/JHrK5tKCJlBJ0pSvD0D/lGrJsmF+sACCTlesvqqACwOrHJOg8s1zTF014hsg3+LBtaVaD2rnLNEUKiDvw/lGDVEGK9mWG19kwy/6iCXbk/k0Jjv5VAHPrr2IQ7A5eYP5wBhjF2mVLE4wzAPnogRNjCDrXU8tf99GjveTFAL3xivIU8d2lcpA9KKE/mqVc51dmXLAYwpa79/v9oYyBzJGWZd1n3hbNAOp0GNQZczOHYK164bVo82EbUhVamqh0koh3b+fXUVxfNjH97Ok2twe9Yp5bmrjqlpEsksPpKAOQH6hejIbrc1E+WrCRpokVMHPUpxHsffowjOKaZwGBO2plRJQavKpdP/XebMQ5bY2NtO+D8lTJYB6jubmG0rI5eRzUWlUYQZ4JkfdX0ZrvUXZ+y6O/RKVJ3K2mc4idIcx3leS+pCl2e/G4DNeT1t1UAqSn1sbcvw6g9gwNDp2A47RXdBoBCpAIjZ9JL3Ig8eypMKOI7ulDRLNwFCWfeea3m8x6OzpfZIqRcO33LVoP/yenu15qUvxKH+WnoJfu8qoqqNy61gestG5L8P1lkL8PxqvA0emjN27rXfJNim2HY4jDhq19TKI6KjgQXZvmRlJNCbjYNccLVOfbUB0MMylwcTYcXSqC7X7F0qETijk79HSHD3rnkYhKEIFBfsCVa6VFBuBfjqcQj3y4lXv8DFPZF0KmvGt67ufnvSHxNjGDHd3PoWvRUcKjqkLouMtYYP0B+Vf5T/RVHGLKKcZ8T1U8go6ghYko9VoVLvfoQjaqQ5JMOMvzFc+opCv2AbsN0Fxhxxu7VvtmhoIV+dTkdh/b922g2XUOZm7KHIARWvP64Y0YrUKIViFLsGvv30nwSEwsjbmZgDfRx2uWjC1vWfkIj2ZWnHLxaBHMX6RAKAlhXWrCSMFHpppXd7GhiQIkZvlXaGKn4cp5Z8+/rd2KDVvSRZjhQ6Qgo0Vx1T5eMLyb9zatlEKB3eElCtLekd0qZ4VZMnO30UVPBJ0663+xogNu46R4BQFsG8DxAGxklw7vYRd/3whAwOtBGPbpxnCPH52O5UPPWpqHJDcL6+RQbKVOXq6NSJjejRBJe99Uehm/ScluqIXQGt8Y5EH1Gm/BITo8prvbc6VuaG2Bi1CSVn+iPbfcK+KiTdGHNGbyC/5OjpDj6wq7qtQ7sEp+wYVKJsVPPgeAI9kWx9f/t1USnnx/mCPbPbM4xzqNZevLeJhszM861l1lVN+Dh0LOWBQQtm0aw3PYKs0XXaChKbvMlx/RgVQ==",
+    salt="05/q11",
 )
 
 # %% [markdown] tags=["shows-answer"]
-# The measurement behind Q10. A sampled token that leaves the copy ends it, so whether a sample writes
+# The measurement behind Q11. A sampled token that leaves the copy ends it, so whether a sample writes
 # the whole ninth copy is decided by drawing each of its 9 tokens given the copy before it: one
 # forward pass over the prompts with a ninth copy appended, then 4 seeded draws per sentence, at
 # temperature 1 and at 0.5; and, without drawing, the exact probability of the whole copy at each
@@ -2135,22 +2135,22 @@ explain(
 
 # %% tags=["shows-answer"]
 DRAWS = 4
-q10_tokens = repeated_prompt(q6_sentences, 9)  # (128, 1 + 9 * 9): Q6's prompts and a ninth copy
-q10_copy = q10_tokens[:, -PERIOD:].repeat(DRAWS, 1)  # (128 * DRAWS, 9)
-for seed, model in zip(SEEDS, q6_models):
+q11_tokens = repeated_prompt(q10_sentences, 9)  # (128, 1 + 9 * 9): Q10's prompts and a ninth copy
+q11_copy = q11_tokens[:, -PERIOD:].repeat(DRAWS, 1)  # (128 * DRAWS, 9)
+for seed, model in zip(SEEDS, q10_models):
     with torch.no_grad():
-        logits = model(q10_tokens)[:, -PERIOD - 1 : -1]  # (128, 9, V): each token of the ninth copy, predicted
+        logits = model(q11_tokens)[:, -PERIOD - 1 : -1]  # (128, 9, V): each token of the ninth copy, predicted
     draws = torch.Generator().manual_seed(seed)
     written, p_copy = {}, {}
     for temperature in (1.0, 0.5):
-        log_q = (logits / temperature).log_softmax(-1).gather(-1, q10_tokens[:, -PERIOD:, None])  # (128, 9, 1)
+        log_q = (logits / temperature).log_softmax(-1).gather(-1, q11_tokens[:, -PERIOD:, None])  # (128, 9, 1)
         p_copy[temperature] = log_q.sum(dim=(1, 2)).exp().mean().item()
         probs = (logits / temperature).softmax(-1).repeat(DRAWS, 1, 1).flatten(0, 1)  # (128 * DRAWS * 9, V)
         tokens = torch.multinomial(probs, 1, generator=draws).view(-1, PERIOD)  # (128 * DRAWS, 9)
-        written[temperature] = int((tokens == q10_copy).all(dim=1).sum())
-    p_more = log_p[("p = 0.1", seed)][: len(q6_sentences), 8].exp().mean().item()  # after 8 copies
+        written[temperature] = int((tokens == q11_copy).all(dim=1).sum())
+    p_more = log_p[("p = 0.1", seed)][: len(q10_sentences), 8].exp().mean().item()  # after 8 copies
     print(
-        f"seed {seed}: P(one more repeat) {p_more:.2f}, so {p_more * len(q10_copy):.0f} of {len(q10_copy)} draws "
+        f"seed {seed}: P(one more repeat) {p_more:.2f}, so {p_more * len(q11_copy):.0f} of {len(q11_copy)} draws "
         f"expected; the ninth copy written in {written[1.0]} at temperature 1, {written[0.5]} at temperature 0.5; "
         f"exactly, the copy is {p_copy[0.5] / p_copy[1.0]:.1f} times as likely at temperature 0.5 as at 1"
     )

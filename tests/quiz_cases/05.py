@@ -12,7 +12,7 @@ _JSQ = "    per_query = entropy(weights.mean(dim=0)) - entropy(weights).mean(dim
 
 
 CASES = {
-    "q3": {
+    "q7": {
         "right": _RES
         + _KEEP
         + _REAL
@@ -47,7 +47,7 @@ CASES = {
             "    return torch.stack([rank_residual(x[:k]) for x, k in zip(h, lengths.tolist())])",
         ],
     },
-    "q4": {
+    "q8": {
         "right": _LAYER + _ENT + _JSQ + "    return per_query[1:].mean().item()",
         "wrong": [
             # natural logarithms: nats, not bits
@@ -87,41 +87,41 @@ CASES = {
             "    return float(per_query[1:].mean())",
         ],
     },
-    "q2": {
-        "right": "q2_answer = {2, 4, 5, 6, 7, 9}",
+    "q1": {
+        "right": "q1_answer = {2, 4, 5, 6, 7, 9}",
         "wrong": [
-            "q2_answer = {2, 4, 5, 6, 7}",  # lost in the middle missed (the old key)
-            "q2_answer = {2, 4, 5, 7, 9}",  # the naive kernel's quadratic memory and FLOPs missed
-            "q2_answer = {2, 4, 5, 6, 9}",  # self-reinforcing repetition not seen as a failure of long contexts
-            "q2_answer = {2, 5, 6, 7, 9}",  # look-alike near misses missed
-            "q2_answer = {1, 2, 4, 5, 6, 7, 9}",  # dilution read as a temperature that rises with n
-            "q2_answer = {2, 3, 4, 5, 6, 7, 9}",  # RoPE's cos and sin read as overflowing
-            "q2_answer = {2, 4, 5, 6, 7, 8, 9}",  # the KV cache read as quadratic too
-            "q2_answer = {2, 4, 5, 7, 8, 9}",  # the quadratic memory put in the KV cache, not in the score matrix
-            "q2_answer = {2, 4, 6, 7, 9}",  # unseen positions missed
-            "q2_answer = {4, 5, 6, 7, 9}",  # dilution missed
-            "q2_answer = {1, 3, 8}",  # the distractors alone
-            "q2_answer = {1, 2, 3, 4, 5, 6, 7, 8, 9}",  # every mode
-            "q2_answer = set()",  # none
+            "q1_answer = {2, 4, 5, 6, 7}",  # lost in the middle missed (the old key)
+            "q1_answer = {2, 4, 5, 7, 9}",  # the naive kernel's quadratic memory and FLOPs missed
+            "q1_answer = {2, 4, 5, 6, 9}",  # self-reinforcing repetition not seen as a failure of long contexts
+            "q1_answer = {2, 5, 6, 7, 9}",  # look-alike near misses missed
+            "q1_answer = {1, 2, 4, 5, 6, 7, 9}",  # dilution read as a temperature that rises with n
+            "q1_answer = {2, 3, 4, 5, 6, 7, 9}",  # RoPE's cos and sin read as overflowing
+            "q1_answer = {2, 4, 5, 6, 7, 8, 9}",  # the KV cache read as quadratic too
+            "q1_answer = {2, 4, 5, 7, 8, 9}",  # the quadratic memory put in the KV cache, not in the score matrix
+            "q1_answer = {2, 4, 6, 7, 9}",  # unseen positions missed
+            "q1_answer = {4, 5, 6, 7, 9}",  # dilution missed
+            "q1_answer = {1, 3, 8}",  # the distractors alone
+            "q1_answer = {1, 2, 3, 4, 5, 6, 7, 8, 9}",  # every mode
+            "q1_answer = set()",  # none
         ],
     },
-    "q6": {
-        "right": "q6_first = (0.08531, 0.103318, 0.091833)",  # asked to 3 decimals each: 0.085, 0.103, 0.092
+    "q10": {
+        "right": "q10_first = (0.08531, 0.103318, 0.091833)",  # asked to 3 decimals each: 0.085, 0.103, 0.092
         "wrong": [
-            "q6_first = (0.08531, 0.08531, 0.08531)",  # seed 0's model three times
-            "q6_first = (0.091833, 0.103318, 0.08531)",  # the seeds in reverse order
-            "q6_first = (0.085488, 0.081408, 0.096087)",  # the prompt with one copy, not eight
-            "q6_first = (0.08525, 0.10285, 0.08937)",  # the prompt with nine copies
-            "q6_first = (0.06, 0.0874, 0.0761)",  # the whole ninth copy's probability (copy_log_probs)
-            "q6_first = (0.09335, 0.11566, 0.10122)",  # p / (1 - p): the copy against all the others together
-            "q6_first = (0.08424, 0.10038, 0.0916)",  # the median, not the mean
-            "q6_first = (0.0202, 0.0207, 0.0202)",  # the runner-up's probability
-            "q6_first = (-2.46594, -2.28454, -2.39239)",  # the log-probability
-            "q6_first = (4.233, 5.0073, 4.555)",  # the copy's probability over the runner-up's: a ratio
-            "q6_first = (0.015625, 0.015625, 0.015625)",  # chance: 1 of 64 symbols
+            "q10_first = (0.08531, 0.08531, 0.08531)",  # seed 0's model three times
+            "q10_first = (0.091833, 0.103318, 0.08531)",  # the seeds in reverse order
+            "q10_first = (0.085488, 0.081408, 0.096087)",  # the prompt with one copy, not eight
+            "q10_first = (0.08525, 0.10285, 0.08937)",  # the prompt with nine copies
+            "q10_first = (0.06, 0.0874, 0.0761)",  # the whole ninth copy's probability (copy_log_probs)
+            "q10_first = (0.09335, 0.11566, 0.10122)",  # p / (1 - p): the copy against all the others together
+            "q10_first = (0.08424, 0.10038, 0.0916)",  # the median, not the mean
+            "q10_first = (0.0202, 0.0207, 0.0202)",  # the runner-up's probability
+            "q10_first = (-2.46594, -2.28454, -2.39239)",  # the log-probability
+            "q10_first = (4.233, 5.0073, 4.555)",  # the copy's probability over the runner-up's: a ratio
+            "q10_first = (0.015625, 0.015625, 0.015625)",  # chance: 1 of 64 symbols
         ],
     },
-    "q7": {
+    "q5": {
         "right": "import math\ndef filler_equivalent(n, m, g, g_prime):\n    return n - m + m * math.exp(g_prime)",
         "wrong": [
             # a near miss added to the n tokens, not in a filler token's place
