@@ -446,7 +446,7 @@ assert normalize_choice(q1_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q1_answer, "3f77ea1edf311f68a4a549e10bca1ded7a6c54fded1f080c441986846f547748", salt="04/q1"), (
-    "not yet: reread section 2's description of the models"
+    "not yet: reread sections 1 to 3"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -510,10 +510,11 @@ for (layers, seed), rows in probes.items():
         print(f"{name:16s} {layer + 1:5d} {r['head']:4d} " + " ".join(f"{r[c]:13.2f}" for c in columns))
 
 # %% [markdown] tags=["shows-answer"]
-# Both depths give the same answer, in every seed: the heads that park on BOS follow it to position
-# 16 and leave position 0, and with `s5` in BOS's place position 0 gets little more than uniform
-# attention would give it. The two-layer models' second layer does not park on BOS at all; in two
-# seeds its idle heads put almost all their weight on the query's own token ("on itself"). In these
+# In every seed the one-layer models' sink heads follow BOS to position 16 and leave position 0, and
+# with `s5` in BOS's place position 0 gets little more than uniform attention would give it. The
+# two-layer models' first layer does the same in seeds 0 and 2; in seed 1 its head parks only weakly
+# (0.40 on BOS at position 0, 0.25 on the moved BOS). Their second layer does not park on BOS at all;
+# in two seeds its idle heads put almost all their weight on the query's own token ("on itself"). In these
 # models the data favour the token: a key depends on its token alone and RoPE only on the query-key
 # distance, so no key is marked as sitting at position 0. RoPE's slowest frequencies could in
 # principle let a head prefer the farthest key, which is position 0 for every query; the probes show
@@ -569,19 +570,18 @@ print(cache_indices(10, keep_first=2, recent=4)[-3:])  # rows for t = 7, 8, 9: [
 # name: q2
 
 # %% [markdown]
-# **Q2** (predict, then measure in Q8 at the end of the quiz; answer before you read on). Seed 0's
-# sink head parks 0.97 of its idle weight on BOS in sequences of 64 tokens, the training length.
-# Feed the model 256 tokens with full attention (no cache). *Predict* in `q2_answer` how that
-# head's idle weight on BOS behaves at positions 64 to 255:
+# **Q2** (predict, then measure; answer before you read on). Each seed's sink head parks 0.97 to
+# 0.99 of its idle weight on BOS in sequences of 64 tokens (section 2). Feed each model 256 tokens
+# with full attention (no cache). *Predict* in `q2_answer` how that head's idle weight on BOS
+# behaves at positions 64 to 255, averaged over stretches of 16 positions:
 #
-# - **A)** It stays near 1 at almost every position: BOS is the same token at any length, and the
-#   head learned to park on it.
-# - **B)** It swings between near 1 and near 0 from one stretch of positions to the next: RoPE puts
-#   BOS at distances never trained.
-# - **C)** It falls steadily as the context grows: more keys compete for each row's weight, so
-#   BOS's share shrinks with every token.
-# - **D)** It drops to about even weights at every position: past the training length the head's
-#   learned pattern is lost altogether.
+# - **A)** It stays near 1 in every stretch, in every seed: BOS is the same token at any length.
+# - **B)** In every seed it falls below half over some stretch, far lower than the extra keys alone
+#   would pull it.
+# - **C)** It falls in every seed, by about what the extra keys take: each row shares BOS's weight
+#   with up to four times as many keys.
+# - **D)** It drops to about even weights in every stretch, in every seed: past the training length
+#   the learned pattern is lost.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -605,7 +605,7 @@ assert normalize_choice(q2_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q2_answer, "fc609a00a680f40ee305ded736ed45dcbb42a6868a22a21fda894d06281fa8c1", salt="04/q2"), (
-    "not yet: reread section 2's description of the models"
+    "not yet: reread sections 1 to 3"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -617,9 +617,37 @@ assert check_choice(q2_answer, "fc609a00a680f40ee305ded736ed45dcbb42a6868a22a21f
 # %%
 explain(
     q2_answer,
-    "sealed:SOOElNzqNhrLkjBY4spUt5Bq0xnIiRx1XxbmC9sK+NHZuQM7P38e1bUCHJcd4gcO8QZr1Vc7ehJ7afY7WePnKE1cX+BE9sUnW7pf8S+xe62fSj7BjCNZ7ECWJzK8ljoOqbjQ9dKMorU9Fjm3u/mgoAWlcajwnl2ojhQtpKcleWc3OFvbUpRZGeLNKVSqstEdW2wJGp/tvr3eDr99hrKUKyT6pelPwq7FGT6m52Pn5K4I4ZOYt9STuQ8yIfhnXBSmLKRKmgHCtdVf1t7U7rAdFPHA+RJtczk/968n/rqKOQ0E5ZMxNJFQZuK4xobrWWhe2fPpI21ssXugQaD1lZFn2zpAcncAbEPCUilf7VRo0LaR/GDZP5X+GPW1MqOXZCJTj66h3xTWFlugTZpJLm/2J4vS/ou0pcMLTW4ipvXjlnHbNvA48zUICnSlogpJ/SOnkIk7jWGuifI6++ibmlRLkO13X6o3eN52bVp6aN6U3S4rYCkK1s0sRZ2Cik0XHbnOtjDZ/5EGRrheJsF7LYWEQ0MIh2jbfOjhsYnsJ0EkIzZei3m+WQSTZHo034EzI3bd1R4gZZPMOKyIZFIros7qOCuUSmtHVWNaxIT67081Hrgu1Fa0DBada0ty22YBxgrmQdxrMgSreFTuQvTzbHwQsG0Uck4q719eMC4mOI8JKKV3IZVhEVaH71P1uFI9dM9/YHUk0l1miS953nqoqpai4Xx9v26I9GodfRp39eHaZEDtIvsGXDrDQ4h4v1k7Guk+YGA+Tb/pk15Bcqg7+hW+Jbb4bZp4s7RShbPKXRxL+zQv8ad2JwHjNc82LGfbyRZKHA3RDTNwioBalsPjlaS3D1JdnKmTW5ZgT/im1A45iWySLvAm7l4QT2JYTvzHaIKZy8+GBtUPE8m8FbPWwZbeIlDHdwDyTWYWEeRk+zk7/cO4OBQOMiVawpMYRE3q06+5DVfHAib6kwxfg9vvqF5PP7dB4e8BjfZ1dqhDA9YVH0n8UXEF+usDOpt4FDhqzCcQDeLbI5RkDe/CACt+Yfqj+zwENkBDnDh6tZYmXMsK++ONF+4m7X0qSAn528mjgnmsFeJfn5UYwyDAxKAiYxp+m6QjmAD7yKZMrpwZ+BEdU6Ejw/sxot+/d0HkMtjeQgoly4xFa3fNcsewr04IYpUQ0OCzSZ8/H/UR5cOCjK8I6aX39LKomyApNMGtMzverCbIRdDRGBs=",
+    "sealed:Jn0WeFDncfqLwACWlgpNOZRjxU2YzUE7Xxb4GpUYvvfTm2ZvJ29K1+AlILBU7B0UoBpgh0tgdAV7aeE3T/OmNUFUSeBD6tJiR7xWtWC5PurMGG7dnj0N7EHYIGC7njgLtP+esN+NsbU0Vwe+x5z0vEb6Lf3g1hjoxUp59+Ykc2dzfgiYUpleSuXJIlO8spVZCTJcHJmp/6+AQbx0m7eeZXyys6YK1LXDEHej5Tr3q6EX+o+c/s2P7Bc+ZLRqWAOnK+dE0kuL84ADioiX6v4fW7POg2UQcx024ali8q7DORFP95grc6tLFsj2lrHQeWhu/9OsMTktrmrlVbi0koc+jDddaSMRbVPOVWBE6x1oyLKC8ynZPcP6BripIKCXazkfl6Xg2QzaChz/ApZCajzjdbzJzabxpYALWStyreP6h3bQK6N3/HsYQmWk9hpJ4DDmn4Yzwmay2/Mg6OjSlRMZkPc2aYwLNp0ge0d6c9id0TIxLmZ7ioQlAJKeix8RAffUtnmY/4tVEqJacsBxIoDPVUMZm2mdbfLh/5r7bkk/PmNotwr/SxiTZD9zi+87PiD5z0o8aNaCOa6BZE544pPqBTfRDndDSyYYi5Kv6Bs9E+tg1V61WEbTIG97lSlV2gejFcJ1MhjyMU69FvLzOyFRk2dMcm9luwxfJS9vMoFaOaV6KtAzCk6H7FLk8AMlfs9jYHcyi0Av3mAtqmal79Wv+2hx6yeXsWUWKU5y/7PXIUrse+BHTHXPR8064hcoVaoYJykyCaLkjU9bPYRU3lqtO721IcUh7/FSnrXDBEtK/SQppfNqc1SsaZ56PCmM0wdHWBDdHXJ/gMQSwZHn26njSUNemOTBBo87Du+i1F9xxDHAZ/hn8VccRSVHVZ3dZMfNzs/HHcUcEo34HLfJjYuRNwLOOBX2Hy8OA7Zz/z9huOKzfRFCd21Oh5QERF6ugsv2VhvKWibvjg5Xg4SnsR0HLqsE8bFezrMhd6ZeUJIVBxz7THcHsbhTKIFyF30rwj8LXviUMcFhFeXOUzVsbbfrlTYGc2pZyzhlt4wrD5gB+/HIBKIx7XNiaFqqwdO6x2S8XetJ3oEX1GSBx7t0clJv061mxkm/kOFB7ddMpwRUSek2xbo9utO/MBqhNNHTFhRq3oATfDKEacG551wTb5VNkb3jCcwvValBt8OIja9IpuG6/ejgtiJ+PNuqIn7LpiDEDZTCXFptPfigWUKfNdb6O+AIwYU6r0uMYQ7Af6DLFINdiy5theBDd7UF4ECBDldNMmX5tPwXap8O/5njUIhFQcfp1xp4VOWPeSuOEXiVSu0CzHICerEDZ9aRzxNIFua8gbRZewM+SKQHkCPwyOx9FYY2klucMpHkSIHAmF93W5mg/yE1s/lgnQ6nzcB4DNzlNpfNaG+/OWDNnaoryfvIYB+CS6TJ1Ueu5E05cpspqsmXud+lavqujYLA2yi38itm0bLMRLhtR0bTmk98+3+G6alOvRzO/Bzg6BQ6B3OEVFq8S+w4pzbqj+NQzSnl17UdlBp8Z7QUexNvvD2AfgPO73pAoE6/C2dfqDapD1rpbdoFv/9UTzOTng==",
     salt="04/q2",
 )
+
+# %% [markdown] tags=["shows-answer"]
+# The measurement, per seed: the sink head's idle weight on BOS in 64 sequences of 256 tokens,
+# averaged over stretches of 16 positions from 64 to 255. For comparison, what the extra keys alone
+# would leave it: the head's logit lead over the other keys kept as at 64 tokens, shared with 255
+# keys instead of 63 (`1 / (1 + 255 (1/w - 1) / 63)`, `w` its weight at 64 tokens).
+
+# %% tags=["shows-answer"]
+long_stream = backcopy_batch(64, 256, generator=10)
+long_idle, long_pos = ~long_stream.copy_mask, torch.arange(256)
+long_on_bos = {}  # seed: (B, 256), the sink head's weight on BOS at each query
+print(f"even weights give BOS {1 / 256:.3f}-{1 / 65:.3f} at positions 64-255")
+for seed in SEEDS:
+    head = int(sinks[("softmax", seed)]["idle"].argmax())
+    w64 = sinks[("softmax", seed)]["idle"][head].item()
+    with torch.no_grad():
+        _, attn = models[("softmax", seed)](long_stream.tokens, need_weights=True)  # (1, B, H, 256, 256)
+    long_on_bos[seed] = attn[0, :, head, :, 0]
+    stretches = [
+        long_on_bos[seed][long_idle & (long_pos >= lo) & (long_pos < lo + 16)].mean().item()
+        for lo in range(64, 256, 16)
+    ]
+    diluted = 1 / (1 + 255 * (1 / w64 - 1) / 63)
+    print(
+        f"seed {seed}, head {head}: {w64:.2f} at 64 tokens; the extra keys alone would leave {diluted:.2f}; "
+        f"measured: lowest stretch {min(stretches):.2f}, highest {max(stretches):.2f}\n   per stretch of 16: "
+        + " ".join(f"{x:.2f}" for x in stretches)
+    )
 
 # %% [markdown]
 # We stream 16 sequences of 256 tokens (4x the training length) and compare, at a fixed cache of
@@ -749,71 +777,14 @@ for seed in SEEDS:
 # training sample; streaming them with a cache far longer than ours, keeping that one token matched
 # keeping four. Llama-2 was pre-trained on sequences as long as its cache above.
 
-# %% [raw] jupyter={"source_hidden": true}
-# # BEGIN QUESTION
-# name: q3
-
 # %% [markdown]
-# **Q3.** In this toy `1 + 31` matches `4 + 28` to a ten-thousandth of a nat in every seed (printed
-# above). In StreamingLLM's Llama-2-7B one kept token removes 96% of the window's cost, yet `4 + 4092`
-# still beats `1 + 4095` by 0.21 nats per token (printed above). Which explanation fits the exact
-# match here, Llama-2's residual and the sink-token experiment above?
-#
-# - **A)** Every training sequence here starts with the same BOS, so the sink settled on it; an LLM's
-#   training chunks mostly begin mid-text, so its sink spreads over the first few.
-# - **B)** Our cache keeps BOS within 31 positions of every query; Llama-2's cache of 4096 puts it
-#   far away, so one kept token draws too small a share to take all the parked weight.
-# - **C)** Our model has one layer and one sink head per seed; Llama-2 has sink heads in dozens of
-#   layers, and each of those layers parks on another one of the first four tokens.
-# - **D)** The cache renumbers positions, which moves Llama-2's kept tokens to distances it never
-#   trained on; our toy's cache stays inside its training length.
-
-# %% [raw] jupyter={"source_hidden": true}
-# # BEGIN SOLUTION
-
-# %%
-q3_answer = "A"  # SOLUTION
-
-# %% [raw] jupyter={"source_hidden": true}
-# # END SOLUTION
-
-# %% [raw] jupyter={"source_hidden": true}
-# # BEGIN TESTS
-
-# %%
-# FORM
-from course_utils.tools.quiz import normalize_choice
-
-assert normalize_choice(q3_answer, "ABCD")
-
-# %%
-from course_utils.tools.quiz import check_choice
-
-assert check_choice(q3_answer, "c2917b8da598e843c423f49d1aa1ae0a7ede7da85d8e73705717204a71f00604", salt="04/q3"), (
-    "not yet: reread sections 2 and 4"
-)
-
-# %% [raw] jupyter={"source_hidden": true}
-# # END TESTS
-
-# %% [raw] jupyter={"source_hidden": true}
-# # END QUESTION
-
-# %%
-explain(
-    q3_answer,
-    "sealed:VNvM7BoUk6lTXI+keiWuipnZOIB3SIAiYl/pSMW3v2NkDm53Ici0aS4NdwZojYnOAXgKpGa8zPcTqOYDGEYdnTZIFvbFimzFPTCmoR4UdOY2cymM2Ae29w8zXW9nCRZUfj2NDXQFDIOaJooI4iaBIHjZu7kd2E18TQqODimr6/jvvXKFOfbS4kiQRZWFyaDGfB8hM1iJo/MJTDLK76CI2YYxo8TzOUJaiEO+mZmSHO2v/lDr5VvlA+nvuUrUO3ZIaPT/AxXNos5IRsShevujucY3LXHBSFMXbbk8fgyt1XAAjR4TDUTP6Q5Ghec8IKa2Cuy4hxJQAm1vTwLt4Z+V9lHCeDZtIZCNIQ8S9gnzt8gjBzvnlU6jSGS1igmFwN7Nx0HIy3uBhMTwHWdwcCdwbbO5VqiIWB/UmHDUhNFAX6Z8TCHKlV5v4+AGR+qdALoXZ3TTWqrStO5vJQS5kbg8vw8Slx3Ea9Qb7X3lnLwEHdmCvic3zC8Lgt2WSCxbi3Q88n6MFQeu3tV8AdAeqzp133SGzur3LfCO2IQe8CqqNrSBW9sxOCRQSHANX90Mxp34KO8UvZMfKOg5OJwdHgy6dG+JUevCbTcVnzxWsnys9REpprhz/F4BY5cjQtqyC31s5OXHerVK856X4VICQmP+G0YjUbOAKs0lA78swWeOgu4sfDJbZzRNQumVGiRIK7cWgUBvoeVXKS7LV9Ty3MzZ4KVKIt/W4Oj8+4SKpcRhHgFVD3D8UswZheiBhZ+Q5AgV37uFiqfhnr3aXUsxj+7ZI7yOkWI71xCKfQ6qwwc6UYJo7D6YVmSg7xJ6X83pdYguvHBriB13obOFfXqw0oGkY64AgxO5gj2rmWPF4Efwl6QVP27FzKiVs53X+z8CvFgtlhJZinO4hdZQ1OoeSKluwpymG+Ny8xQEZFy/HpweCrGlVNyVfOQK8nZfszGe8aLhp4oGNHoao4Vzcb4TC1G47qlWxxEcURzLoXCMjZQaiRfrjeaJ+6YqEvXkb8wbGKn3gN3iz9ssSq9YJm2NDY8fGvJLoDf7nDr6Ar9vAWrbzmK8+SCDDUsdNwtkRyMQ31rHDS8lw/Ygc5w1jzLFpJJYM21mUt1lwYnTaK4ynpTirH4CyJb/tCkY1/v/0TSSBTJa5rkib9wqLv2fnHvmuEPp5xc/LTygiCtYFcdnDeJOvmMtlbhKTsiuDTfH3MTnW89iW+LLF8uLHePAWpQuUek1q2aWB6Id0laOTJPiYj5CdX7Penap/QD2+T6Pn3a2s/LljkWh05FMZYFe3CWc1X/wwPksY9a6hqDylXO8Y1656uGQ8jFsNHWFZ8xSuYgrs6BujdxELb+bafaWau/eSXXST1SJNfq7j0ya9qNolICLgyJShhhyzYYYmBvALwWW9ZQNWah1MKS1UP05SNSWz40wLXFCb1mzclRg8P8u9WgtYwgXsqSX0fQpJKo76q3jMi04+GeZT6jFRa61RxfyNMN++azw+aM+iA2nfeUpGLiKXCdZxvPGmYkRam2wpEdrvJk3XWCeiD5Sw2iAlcMXP8YY5jccnboCAN8BsX7IOmustbm0/U+PuieZr6amYxRT31c3B8QfZZkjJrXacCpEx+DfTH1XJLErq2yJ9ZVGfEtCZp+u7LdYo1c/WQFI/0Lzzcq8kjXYNHXmXclSBvPVpIHrNnv45lYij473VPJhorE1YRFqAWxF4tGbPZ5v2nqq5FjHohlGByt2GFdEmiYXCQ367MpvayQ7c4CjiJjztLHfg+a1J2Y4k0d1kFkX+SwmfVl9atUyqwGAiHbmsp26pZWUPRWDWI5JA7Fa4BDHOZ3ehcUreq7DAcoYdq+vEjxcIA+MXU9MvVovzw3zH/+e4q2WYG8sFttTnDzq1KtzH4rOgUr6ym+cheynh4MM8Y8NqLCfNAaOc/tayFJq8hGM0WuW8g6t8vL94ndssyCtXapNFWRoqF+vtlhH0KMzyjMOd5x+2WEEAb02IUEBO+dvRzPlKduNNVNky6R1H6H3yLR4q9QqYJbBDaZt1avu53pb147AhFC3Mt04MyqWUoUQBXoR1/kRj6qKK+AVLXqJdHXZuKMfpIOlnrixf2/5ufxFzHFMuP4jz+qnDx4uh7r3QYZKAywLxQW5bNrBfCzd6Q4WY/sxfCVkNqlFbpIObWEWMKs7EEhkMV8ASZUw/szkjwyAdgW8xB6CQlGdhSF7AdxfiXvMMOXdP9FXHiQqXr5qgfYK1pe27i1AjA==",
-    salt="04/q3",
-)
-
-# %% [markdown] tags=["shows-answer"]
 # **One kept token is enough here**: `1 + 31` equals `4 + 28` to a ten-thousandth of a nat in every
 # seed, because this model always saw the same BOS at the start. Llama-2 still gains from 4 over 1:
 # its `<s>` is added before the texts are cut into training chunks, so most chunks begin mid-text
 # and the sink can spread over the first few positions (Xiao et al.'s explanation). The line-break
 # control above agrees: keeping four line breaks restored the perplexity; and in the models
 # pre-trained with a dedicated sink token, keeping that one token sufficed despite many layers and a
-# long cache, which rules out the cache size (B) and the depth (C).
+# long cache, which rules out the cache size and the depth.
 
 # %% [markdown]
 # **The cost differs a lot between seeds.** Two things to look at per seed: where the sink head's
@@ -948,66 +919,6 @@ explain(
     q4_answer,
     "sealed:C+OAJfuLQh6ADpAhldDfmHCMsvvX3hzYOdBIbjF40VHsyXbE/4poZOLLOGJ/OkpoTMwlj+owMi21CvAkx108KPmtB4pebuaR3w0vVtEAIkW9SDK6sjRVNrIPXX/IAyFO5loga2axzWAjXu0Shlo00exWXlTKPYYWSC4kjPyRQ7vJtnwQOiXOmqQTRtBaHn8uQjfR/o/11myfM2IwSjhBFjCQ6Lw5f5/dQwSxWrys7Lq84/PgLjt7l06qZuOss2KX7bLu7b44R+BsegmGmPGWxwAK0m6KiTl49j79eX3DxVrEryZCZb5omPRFHilYTMpGQ5xhzLdmYwidhkwvP1pFE0wRY4rd1y0vOKMq9juQ28I13qaNTWFy+LHeyd9QSRM/dW2VXFf/BcB9jCORm/uLQZjl+vSJKGnQVE/4d4/P+KqG/DVaoUqyQKATjPIB5UbHxlRa8h9SBpU7HYHmuVdKi9mqBr9IswVCbHQSJNe7JNEPHlna6eOBOATpk5pVJyJO5JoA2YwdZ3b/jcYQMwide7UVtMjZnRlw8bc8X8VsB7HRzE7LnqGuhqef+VWazqgUD4yxKgOAWIuB5Ooz0lnBd9XVIvmZ+pKSaIQ8h8nB9zPzSfdmgjgzSNQZ60cCTx8yioGn5+pL9y2uMVIpkAaZ+X6SAJ4JkednUoiBzhACcniiqatut8XU2WGgHoeSQ9f6V5I1FsgZbwqxO2qJGuT6HPkgywlR3ssHeQ1SNCNLLarVg4mx3UHx2nw5Fm59pGlHBlJox/fka4WyUPvyLWHJlOU1DU+o0cXsNNbhEuOJLTVzrLwd1k+ARPbmjZEZRBi05lyxtN4fwGXuqzGEeRH/Qo4AFm32Po3lhkQm4UMZCGuNjJHUJ7lV8Z8/fHImISW9zo5PBNyjoaqnmUDbwSjhT7hk00QWDOTnGkQNavgeZtw16705XjUluMhjJQO9VH53l/ZQbkb9c2RthXN8wlaP38iO7nvaRScbW3/i1Lf/SfnnIPuHkDKmj6c7xICEMCm0jvoc7x5Am8IUMM8joPJhXAbwclsa8ZPoZL51xe20EHErEH0wdHxzAn6CYS0rYse8PHZ+VMw8HkTS68xBRLSR675Q9Wm0JzECAQW7+pwJAkD8cnh6gxBhXbVS6jSsZjiUnkHxnQcB9/PPw/kJAjW0dJ7QaoZ5qH7od/1acSfIqrgEb1031TCqRrt0HttliCXJVD/yfNR1dsPWdvLihg0QIbisbMHU2HJ2CnuTXjFIVN9LDB/d0gcrMpMM7b/BLpeNQkOtoyEH6aW/DLUYWD2JOL5rtuV3+UboR1MmNvWXAm0WX9HF975umavtEckm1vGg5Z6qb1JF+GAv7Tbb76N01OYyZq2rRSebs8EKskzKFEnd9d8+gLFfmf81eOTVjgOZm63lcB4BJpbIiY08cHEL3mfOCr1yHxo9sodFY/GiEiWFBi/SjwmirDgur5INrJdGENKq03RsIdpawYqyKmF1c9rrh8zWBNtmriuS1f3h9I6VpJPG7rcpCz6nBk2dPLbHk8x17OaWn4D8NfgnY0Z8DpZaht43+jgMbnVfamhBKlrxGUVSVXYjQBbb9/8VOfqoeqSE2dtnG6sRBMKfpndBFJprLwIkbr5qKYcalWdNielinXzUgaZp6qcGFzFWN/5ZPbgSfFSgulOhAzf3In03krbrpfcNhokBlCshRqDdi7r7MF02/AN7E1zo0c3VPhV1zt+0WJMKppllrG0HK1sC1wnodti5csJGo1aaZSQVBGKWagFJQ4aeqRoO46yJRta8qQ69M7Uw3v+/AGU1HPkmwWPYFZguK7BcjGhT+yVTNDncwuCZIDzfNkrhT/dw9gpMkIviwXcYYWNH5RAlAx0unQLVJ+V5GA2mSPEf/832M8JVcEmet/G7oTb+PoW1TLhEILLMru1dE3Q4+C76MN4aeq4wcBDqEYcFPmhaXvry2B6wHmvkF/wexUUL1N4zT+5ALh8uC/96vxYwfqf1NrH5xcbZfRcGM8Z8BVD41HVYOYVN5zlso8ZaTWfE8u7fPnfDOo8FsUO2YH3utG1FTESOjlpVLaFFXbPVK02pkEBppqRRsrFbXmAprz2+yFQRvlshlfzuAazWkyZHEMFkaFxmkC3Z/Worxnb3wwyyr4sD+ZgN5gdl5v29art6zyK4aBG47CSV/3El4RCBj6ZKPc4ksstr1tBR1NhMXN/C03H4rAMXTAl+aboGGfF3S07d1u699N75gTdR6AU8Nf2I6F2aILbLuAWiUSvro1/DxxPe1dpZDBMwOB5b4p3jEv4uBgr8IF2XClifRVfsZ1s5Qg4ys4txFkDk9m84NjxI/PZRj36NY1tyK0tr1ZSbsW+bSAKbeuwGppa7Vj44kYIRFnbMg/bIHcd0yQV0VnVXT871iebwPnTdojz+YSiXRIqExUsuUsXQZ5T6w20Isg59bavDRsEr1Ho9Vo6bUQXiNl/hFSq82aeeEgMeqgINeSfGm1cBPJZC1dSG2YAuMcZX1fYNwG3SyNkQSA02NXMjfgJaz6JuA6rOeL76URMetcQOLnZJxo20MLuGf4i8zblMExp06DHImH3/ezDCDdyN65zGBY3hiVGftdR5sdFrGAycuct2VGk9QpeYnwm3Wxjegay1CW9KaJsU927KAJi3I2aJyhzzZhBl0lFALSaRRhOsdsyeXb4QCt3gngQu7uenHeBgxpiDvPmPqzn/qTLC4xwhfl04EDATcQGR8VcSrfeAUhhuLkBI0AdVbRpa/A0o",
     salt="04/q4",
-)
-
-# %% [raw] jupyter={"source_hidden": true}
-# # BEGIN QUESTION
-# name: q4b
-# points: 0
-
-# %% [markdown]
-# **Q4b** (predict, then measure; ungraded, a self-check; the same table). softmax1 gives every head an extra key with logit
-# 0 and value 0, a place to park that writes nothing and that no cache evicts. Evicting BOS cost
-# plain softmax +0.137, +0.001 and +0.058 nats per idle token in seeds 0, 1 and 2 (section 4).
-# *Predict*, before you run the cells below, what the table will show for the three softmax1
-# models ("weight sums": each head's total idle weight on real tokens, printed to two decimals;
-# they print below 1.00 when the extra key takes a noticeable share):
-#
-# - **A)** Weight sums below 1.00 and eviction at most 0.01 nats in every seed: the idle heads park on
-#   the extra key.
-# - **B)** Weight sums of 1.00 and eviction at most 0.01 nats in every seed: the heads keep BOS but
-#   no longer need what it writes.
-# - **C)** Weight sums of 1.00 and eviction over 0.01 nats in some seed: the heads ignore the
-#   extra key for BOS.
-# - **D)** Weight sums below 1.00, yet eviction over 0.01 nats in some seed: the heads split their
-#   parking between both.
-
-# %% [raw] jupyter={"source_hidden": true}
-# # BEGIN SOLUTION
-
-# %%
-q4b_answer = "C"  # SOLUTION
-
-# %% [raw] jupyter={"source_hidden": true}
-# # END SOLUTION
-
-# %% [raw] jupyter={"source_hidden": true}
-# # BEGIN TESTS
-
-# %%
-# FORM
-from course_utils.tools.quiz import normalize_choice
-
-assert normalize_choice(q4b_answer, "ABCD")
-
-# %%
-from course_utils.tools.quiz import check_choice
-
-assert check_choice(q4b_answer, "8749798d564e35c270c1c230c893d4701c83b0fb225a84c2835f1fcee179ece2", salt="04/q4b"), (
-    "not yet: reread section 5"
-)
-
-# %% [raw] jupyter={"source_hidden": true}
-# # END TESTS
-
-# %% [raw] jupyter={"source_hidden": true}
-# # END QUESTION
-
-# %%
-explain(
-    q4b_answer,
-    "sealed:XPxc0+VGIpsvsxFEzjC0ToU+NACBxMuWcRKvbOLj7hZaLcva684ORZp6LaztPH/S4OqNAv6Kgmq6My+USDd/VX2eMSrc2dkNwFLBOjRLKLhDOyU+2Yu1cfPXO1BBTJBKX0xy8rAFPS8w2DqLv/ysqT7MAkUtohid45OAD7MHcRgGbvII8Zb36WWvzHJBY8O69nsxtHL2uWT+PwSYoPqKvALmmvvDfKQ0ngT3nyv16wyAV6gq33EmG+wR2Y5styVneGuLsaiKWtOxT7c/x2JLNkSVoy3licIBF7nrw35LAvMAa00LUz0S1Wpsz1VlWBL41VqmfAc++D2xkswXc+e7n1I1jBzXeIEpKrXVytFfFr6JEMigxZU+qU/I3t3SKJa6kALZzbXcOjb/m1bkPRDzsdKUX6/IR9KOuqtvQkiKoeQc+VvMP3QeQHbF+qYxjCjoY18g4n8nRfSVNSxBzTG837WKbYu+7eg57LGMai4SzlnT07NmXT4WbtEWRdHe/mFacWXI7XkrppIzKKUaDIESAFcJGggOWxJH5DqgHm9igCSz+T7wYzI/mkgubCCNPV6U4qz378eNfIqGjvWVdmTPvXtEk4Z+3iU6UAyXy0kg1Bu3Y43gLCmqhNgts1Uq2Wkeu/ocQkv8bdMTNe66KXeCHP3na/Q0Vod6JpE3y+cKshs2564dA51KPC0QmpAerqTtIM7kYePpVilBcrC4qn8C0JubO5VOlHs+eMOiJAGqRCQQ2XrmIU7Jr8yelnLdMUuE6K1s801TKQk0y/m4yrhtvFWzjgStxxbrFF7pGpo4883QOLV6Oq+ql1PGnatQS5k0OF17szIIEeMvEe2NehYh1W/Da05yfFotpQbnFai7wLeH82OD1hWtj7wREYlyrbeDhURlFOGW4WeXS+Ck/1m4T6SEGWN4c9/rL1BQcGhp5oxw2w9w6PXw7cjwEYcar+jdYeDqUwFaFfmF8awLuBfgPpruCQwsckc2BI17kXkmGAJOccJZnRv/ioAUQPRRpwrd0DuHoxVz/VmkS3JZNL8E1bfn1qmf6k2gJRBINw2OCoyICGr7dys+paL88AKCp/3V9PPjlazenIajJryn0Om1bbr2xGzgdmNhP60xJrpGUFZbBRGP2IqfvubVpzOF564zWrIpjynIuOF69nqdj+wQapdZmV0s9kecsT0OiH0wLZYO2AjyullVgl67uJSeiGfqgNzJpf70+dpYP5fpIfTI6GJ/50bgB2zFz1pK8yUnO63xLd53fQZRDeeU2mgC9Ub7mpNYMzTWbJVLWYWd6+AZq2oMzpLdmz6Bk9AgLjwznzfSGB3WraDtWtQt1ZKZsfr9cF1QdSmh2IC2mj7RD9a1AuYzCcYXj3zS149pmBYUMor9FRMKEE/feXAxMUMyCC295gxKi6LQk7v7tV46zKtey/SCiUBXaACIYrQ3nXjeK0DopprM/K0BxCSdTgzSMrqFbgw1jJKs1vAgJliW39vPoNOpYam3lrsNRdXA6FUCm+cJCCdD5Xq16I8coP23JmpLILoSwGqUOagS2seVf4LrpLiuTpXPW4D3gXMMLRPpfjklfbmelknnskjOgxBO8fSfAgiJPUEjYwgQ1SkgfHQfZv5G3ivLK9RbFWmUYzFpmmdVDRC2vL2/QJLKhwjaL0J1lPo5+qfB3edZSLYopubeyWvZJJMaEBjOhWhMmNba+Xm2RL5+kxANF8nRhC3r4q3oiCV+9oVG2pP0ce8OT6fuQboYzMf3L2tdi8KtokD6O8tyJyshOXPnlmdDz/kVAqciqc1W6uSA0HArLn34ddsJCA8MTQFwLqXoXpmn6Hze1dH3ewlkwNFyLJEzQiZ7SdhGun3VlB+n6uxXHOPxEXlE4+247ShvxKl+h8ZgTEun15sAcLIqbOe8WxrpxFamlXmIxOtX3FQziaczowNZ2l+mXzjmiwV34jVs3dGhFX98gk7d4lB8UrZDg4NBNte4mZ5yhcwk017IzvC5Us1r9MiD2UPwtlLN2G0oq+Qd7g9dHUr0NcL31X3xH4ru4hBs3FEol+jOp3FQTcKjTncZ5VBvKYdddRA8BFxvx3WMM06ptC9lGwJeLA/beLENyfmkSFcPSsEgKtNJRg9hC5ZUwCgNiv8wun2un9V6cK4xsGwdLMHUo6sxjNXQOAi2jF5rOsax4nX3xvNw3uRWRM+LEujoAzqRnAYoEZc1BoUdxuK5njvNY88sI2+J8wstpY4HipYI+qTVZ2jr/r8NIllZhxwb6KGznSRgE2Zc78ow3A9G6uCJWiUgc/uxFmIZlQdC1LHRJDi0ES8ui1oHT1A/C5bMzcN5htYMBtc9AAHpSmGXRNPQLifzRcplaExWgFoEBuPkXCf0RcG04BV+VazR9n8I9S+d4txJdrld56dXEdujsOWNon95PVHsSFks15wvKQP2BEoZJNH82LdYIjaFhr3NwQaRit+9ZduXC8OYIxcq092vqE7Yooyl6hUtCt6eKDC46xUOiU87HG3ckfV+TWLK4KARwFBwQV8LCd0VoLQQULWY8XwAB1UmVZOZRtPM/uKVIZlvUPKAGRgRGfPXmZEY2YSCO9xcnHlYwbONojkVyPm6iXp5lI8D7Acp6l+euzC13nXfTVJQCb6EI/0XB8V8uoSNDrfEgdPb",
-    salt="04/q4b",
 )
 
 # %% tags=["shows-answer"]
@@ -1172,8 +1083,7 @@ nats per idle token (StreamingLLM's Llama-2-13B: {math.log(5158.07 / 5.40):.2f})
 # ## Quiz
 #
 # Q1 was asked in section 3, before the token-or-position probes; Q2 at the start of section 4, before the
-# streaming runs, and Q3 after the eviction costs; Q4 and Q4b in section 5, before the table of fixes. Q8
-# measures what Q2 predicted.
+# streaming runs; Q4 in section 5, before the table of fixes.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
@@ -1235,14 +1145,10 @@ explain(
 # 512 test sequences and take the layer's output (its hidden state) at BOS and at position 10.
 # *Predict* how much each one varies across the sequences:
 #
-# - **A)** BOS's varies more than position 10's: every later query reads BOS, so its state gathers
-#   what the whole sequence holds.
-# - **B)** About as much at both: every position's state mixes the tokens of its own sequence, BOS's
-#   state included.
-# - **C)** BOS's varies less than position 10's but clearly more than zero: its state is mostly a
-#   fixed bias.
-# - **D)** BOS's does not vary at all: a causal BOS attends only to itself, so its state is the same
-#   in every sequence.
+# - **A)** BOS's varies more than position 10's.
+# - **B)** About as much at both.
+# - **C)** BOS's varies less than position 10's, but clearly more than zero.
+# - **D)** BOS's does not vary at all.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -1609,147 +1515,13 @@ for _seed in range(3):
 # %% [raw] jupyter={"source_hidden": true}
 # # END QUESTION
 
-# %% [raw] jupyter={"source_hidden": true}
-# # BEGIN QUESTION
-# name: q8
-# points: 0.5
-
-# %% [markdown]
-# **Q8** (measure). Split positions 64 to 255 of `q8_stream` into four blocks of 48 (64-111,
-# 112-159, 160-207, 208-255). In each block, take the idle queries (not TRIGGERs; position 255
-# counts too) of all 64 sequences together, and, for head `q8_head` of `q8_model` with full
-# attention, find the mean of the head's weight on BOS at those queries, pooled over the sequences.
-# `q8_means` is the list of the four means, in block order, each to 3 decimal places. Q8b asks for
-# two more numbers per block from the same queries.
-
-# %%
-q8_stream = backcopy_batch(64, 256, generator=10)
-q8_model = models[("softmax", 0)]
-q8_head = int(sinks[("softmax", 0)]["idle"].argmax())
-
-# %% [raw] jupyter={"source_hidden": true}
-# # BEGIN SOLUTION
-
-# %%
-# BEGIN SOLUTION NO PROMPT
-with torch.no_grad():
-    _, q8_attn = q8_model(q8_stream.tokens, need_weights=True)  # (1, B, H, 256, 256)
-q8_on_bos = q8_attn[0, :, q8_head, :, 0]  # (B, 256): each query's weight on BOS
-q8_late_idle = ~q8_stream.copy_mask
-q8_late_idle[:, :64] = False
-q8_pos = torch.arange(256)
-q8_blocks = [q8_late_idle & (q8_pos >= lo) & (q8_pos < lo + 48) for lo in (64, 112, 160, 208)]
-# END SOLUTION
-q8_means = [q8_on_bos[b].mean().item() for b in q8_blocks]  # SOLUTION
-
-# %% [raw] jupyter={"source_hidden": true}
-# # END SOLUTION
-
-# %% [raw] jupyter={"source_hidden": true}
-# # BEGIN TESTS
-
-# %%
-# FORM
-from course_utils.tools.quiz import real_number
-
-assert len(q8_means) == 4 and all(isinstance(real_number(x), float) for x in q8_means), (
-    "a list of four numbers, one mean per block of positions"
-)
-
-# %%
-from course_utils.tools.quiz import check_rounded, fingerprint, in_range
-
-assert all(in_range(x, 0.0, 1.0) for x in q8_means), "weights, between 0 and 1"
-assert check_rounded(
-    fingerprint([round(float(x), 3) for x in q8_means]),
-    "02a3ed200c79c46825d77956be709ae0e81a2b89664920a85aafb13084531d58",
-    salt="04/q8",
-    decimals=6,
-), "not yet: pool each block's idle queries of all 64 sequences, then reread the prompt's block bounds"
-
-# %% [raw] jupyter={"source_hidden": true}
-# # END TESTS
-
-# %% [raw] jupyter={"source_hidden": true}
-# # END QUESTION
-
-# %%
-explain(
-    q8_means,
-    "sealed:TLUP88ImjtepvzhfPVld30N0CGNYRtFgCY4wg1Gou4pHVx3Q9Ez7WtEXc1jkSX5VrWntonhTrdZ/xPlFgbZRnjqR1gZPlp9S390qf6G4fLsOgseMJ2OdrOWUoWtKRbPz0Y7psjAy7dd0VVCvwMokcaGph1EZ67USQUn2NaJe45PdsOdEfim+pU71K8JvFIQ72QOA3GVHjDnMbVS7c4mFgruPLbc03tymDoSjyrBbV74kbsr9qu9WcyP0oWotpgDrZ1p8F6xrIUVBTSM39cAaEFOLponZlPSUWT+mMYELGNEMj6iEwlg1l8WK1O3e6ZWbuEGb9XWRNj1G79WE9T7CWt8YytE3RU4SFd6GdPTUQlQXuLHRgzWeNzw+iZgUXyA/HAKzMz9yPYBu4/9chX/yP/yNCwTkC5MOU359DMBvedz1E+t8pozRDrBTssSSFw/bcyx2LCFW4OvBPhvqBDDRGTIo/V3hP8cCQw4/9NmJwonTW3MCfUEk6ZZGu7UegBJs9lRh28b8yJNkX4Ep1KorzeVqrorDHSCVwPdlzJWQOQdOGk7Qd+1sftDJbcyYzuu7iacX2tZfF6e4iWD1Pnsj8WH80oo/CC6uq/c81KIIKO6eS/ncdbFI085Mt8ZSl2K6Gp3d3iYn4HON2CJbWCOJg5IWN8tyZ10kBSx8Q7VQWm+9QiAYF/Lxv8umVlUdoAfyUUCaZn3nwbbriJ5ZzyFyrBhnMwrnEXbwExRq5RFMe2Y95+QdnCfrDap1GHflVzcWYL/SqcxAU3DOARaNuA2vIJglwgb4j38h9mbQWOf8AHjdvi6HsdBUGdKfQvAssn76v4yt1hzA9u2bSPOruGSkOCmhl19/MJG8pe47LsAB6A==",
-    salt="04/q8",
-    decimals=3,
-)
-
-# %% [raw] jupyter={"source_hidden": true}
-# # BEGIN QUESTION
-# name: q8b
-# points: 0
-
-# %% [markdown]
-# **Q8b** (measure; ungraded, a self-check; the same blocks and queries as Q8). For each block find two numbers, pooled over
-# the sequences: the median (`torch.median`) of the head's weight on BOS at those queries, and the
-# fraction of them at which it puts more weight on BOS than a head that spread its weight evenly
-# over the keys that query sees would. `q8b_stats` is the list of the four pairs
-# `(median, above even)`, in block order, each number to 3 decimal places.
-
-# %% [raw] jupyter={"source_hidden": true}
-# # BEGIN SOLUTION
-
-# %%
-# BEGIN SOLUTION NO PROMPT
-q8_uniform = 1.0 / (torch.arange(256) + 1.0)  # what even weights give key 0 at query i
-q8_above = q8_on_bos > q8_uniform  # (B, 256)
-# END SOLUTION
-q8b_stats = [(q8_on_bos[b].median().item(), q8_above[b].float().mean().item()) for b in q8_blocks]  # SOLUTION
-
-# %% [raw] jupyter={"source_hidden": true}
-# # END SOLUTION
-
-# %% [raw] jupyter={"source_hidden": true}
-# # BEGIN TESTS
-
-# %%
-# FORM
-from course_utils.tools.quiz import real_number
-
-assert len(q8b_stats) == 4 and all(
-    len(pair) == 2 and all(isinstance(real_number(x), float) for x in pair) for pair in q8b_stats
-), "a list of four pairs of numbers, one pair per block of positions"
-
-# %%
-from course_utils.tools.quiz import check_rounded, fingerprint, in_range
-
-assert all(in_range(x, 0.0, 1.0) for pair in q8b_stats for x in pair), "weights and fractions, between 0 and 1"
-assert check_rounded(
-    fingerprint([round(float(x), 3) for pair in q8b_stats for x in pair]),
-    "a612a26d2833ea3157cdfffe437321278fb84ae8a0a620aca5f1572506d34480",
-    salt="04/q8b",
-    decimals=6,
-), "not yet: section 1 says what even weights give the first token at each query; pool each block's idle queries"
-
-# %% [raw] jupyter={"source_hidden": true}
-# # END TESTS
-
-# %% [raw] jupyter={"source_hidden": true}
-# # END QUESTION
-
-# %%
-explain(
-    q8b_stats,
-    "sealed:S7HrJdlikQr5N6iLHyHzgz9HiJ22eLpaepXcysbAeuHc1VK7koCeYegptDLkCjmcFqE2whw5ei4OaCn7v53tJSmEa6rBnBZWZhs5BCuvbARC46euTwxJd4bOvOk2ZpbtdgCMpiyQcU82WVe4ZBgv81oeBbFu2SauOXxmZzREJw4wq71fy5Om90aZgZ1mtFqZDOTpyIwRMeW6KSoyCSrN12X7lcG1lKiSIPTvmLz3w+guId2P5dXt1glWObmq3So4zzM6pW0g7gfy0PdUTXlrodNgn0PqshqGZr7D0F5yu+8YFbbuGawrxwB0jxP2dTr2W0dlYAvPfKVz4wY+qhhJxyYO6oqBCZGyBYKGftUxfLUknBNltR2gWK5/sJX5YjMpA37fdTZUkiVnh6CXsIxAoMh+6wTBcV7bsN7qy95DtmdeaqrK6Hunoyb05B3MYNF9NKjSWtqZE+koB13+08FsQuYEhgRMMDakGirVzAjqHpb+tCsFVTGv2FSPesMuwAo5HhFruhU/q4aOphEnGJ8eHr9tw7kEOhdxVttDQsZJ+gKp7i6g+vMv0NR3m5MigIFNuzHv0T1wD4tyWFpaUKlzGI0LYH+tMVicjZwdFu0AK5WLRB2dY3Mulg5gE2o4NQBn79bdvIXQjIIVcfSdARLxP+2OO5NyvGNCZFA4aonc8+e6nWaPbSV0UJBOR2BjlMX7FK1LYhE1nNjEqeelnhO6kf1p4uhuZLAd4HKsWGQ4R+ze6xVSyA0t/nVmaL0V5SJWLC4GR9aGzKcaeTmDuwmHkwuWtNwWQ+YsZP/bSHUhkNmTX7XDphTt6oOCJ6cA920DNTaFFKHXlR9hUoyl2NA5NMbnqYwV56ctjIMKnq5sZFIocBhOk8oUrswy7CjA/AtS/lt8iYEI9lOS5WnLUmLHnhvDAOLAnS+A4M30GPgUs+BA3153NTgylGPykA/421FmLiozdoVexbPSlHlKeWgwosLhY3Rt3SGQK3QUfwwJ4E8ZW9T/qb1Dz9Zd/61nmjNLJZevbblC3FI5z3y4wZtqqdXfkR+1bJ7c0QnczpzA988Q",
-    salt="04/q8b",
-    decimals=3,
-)
-
 # %% [markdown] tags=["shows-answer"]
-# The mean, query position by query position (idle queries of the same 64 sequences):
+# Seed 0's sink head, query position by query position (idle queries of the 64 sequences measured
+# after Q2):
 
 # %% tags=["shows-answer"]
-with torch.no_grad():
-    _, attn_256 = q8_model(q8_stream.tokens, need_weights=True)  # (1, B, H, 256, 256)
-on_bos = attn_256[0, :, q8_head, :, 0]  # (B, 256): each query's weight on BOS
-idle_256, pos = ~q8_stream.copy_mask, torch.arange(256)
+on_bos = long_on_bos[0]  # (B, 256): each query's weight on BOS
+idle_256, pos = long_idle, long_pos
 print("seed 0's sink head, mean weight on BOS at idle queries, by query position:")
 for lo, hi in ((1, 47), (48, 59), (60, 61), (62, 63), (64, 79), (120, 150), (160, 207), (224, 239), (240, 255)):
     print(f"  positions {lo:3d}-{hi:3d}: {on_bos[idle_256 & (pos >= lo) & (pos <= hi)].mean():.3f}")
@@ -1785,5 +1557,5 @@ for seed in SEEDS:
 # In every seed the model all but stops predicting a TRIGGER at position 62, and some head's weight
 # on BOS jumps there: seed 0's sink head leaves BOS, a head of seed 1 moves onto it, and in seed 2
 # one head leaves it while another moves onto it. The heads read their distance to BOS as a clock,
-# and training set that clock only at distances up to 63: past them, as Q2 and Q8 found, a head's
-# weight on BOS rises and falls with the distance.
+# and training set that clock only at distances up to 63: past them, as the measurement after Q2
+# found, each seed's sink head leaves BOS over long stretches, in a pattern that differs per seed.

@@ -157,40 +157,4 @@ CASES = {
             "    return m.sink_rate(m.sink_mass(w, rows), threshold)",
         ],
     },
-    "q8": {
-        # asked to 3 decimals each
-        "right": "q8_means = [0.35, 0.066, 0.441, 0.852]",
-        "wrong": [
-            # the TRIGGER (copy) queries counted too
-            "q8_means = [0.333, 0.095, 0.424, 0.782]",
-            # the median in place of the mean
-            "q8_means = [0.013, 0.0, 0.177, 1.0]",
-            # the blocks in reverse order
-            "q8_means = [0.852, 0.441, 0.066, 0.35]",
-        ],
-    },
-    "q8b": {
-        # asked to 3 decimals each
-        "right": "q8b_stats = [(0.013, 0.504), (0.0, 0.139), (0.177, 0.635), (1.0, 0.973)]",
-        "wrong": [
-            # the TRIGGER (copy) queries counted too
-            "q8b_stats = [(0.006, 0.477), (0.0, 0.172), (0.112, 0.608), (1.0, 0.894)]",
-            # 1/i for the even weight at query i: one key short
-            "q8b_stats = [(0.013, 0.503), (0.0, 0.139), (0.177, 0.635), (1.0, 0.973)]",
-            # 1/(i + 2): one key too many
-            "q8b_stats = [(0.013, 0.504), (0.0, 0.139), (0.177, 0.636), (1.0, 0.973)]",
-            # uniform over the longest row, 1/256, for every query
-            "q8b_stats = [(0.013, 0.546), (0.0, 0.148), (0.177, 0.656), (1.0, 0.975)]",
-            # uniform over the training length, 1/64, for every query
-            "q8b_stats = [(0.013, 0.492), (0.0, 0.132), (0.177, 0.599), (1.0, 0.956)]",
-            # the fraction below even weights, not above
-            "q8b_stats = [(0.013, 0.496), (0.0, 0.861), (0.177, 0.365), (1.0, 0.027)]",
-            # the mean in place of the median
-            "q8b_stats = [(0.35, 0.504), (0.066, 0.139), (0.441, 0.635), (0.852, 0.973)]",
-            # each pair in the other order
-            "q8b_stats = [(0.504, 0.013), (0.139, 0.0), (0.635, 0.177), (0.973, 1.0)]",
-            # the blocks in reverse order
-            "q8b_stats = [(1.0, 0.973), (0.177, 0.635), (0.0, 0.139), (0.013, 0.504)]",
-        ],
-    },
 }
