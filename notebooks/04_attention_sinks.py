@@ -868,10 +868,10 @@ print("weight left for the extra key, per row:", (1 - weights1.sum(-1))[0].round
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
-# name: q4
+# name: q3
 
 # %% [markdown]
-# **Q4** (predict, then measure; asked here, before the table that measures it). Qiu et al.
+# **Q3** (predict, then measure; asked here, before the table that measures it). Qiu et al.
 # (2025) report that an output gate removes the attention sink of large language models. The gate
 # multiplies each head's output by `sigmoid(W_g x)`. Plain softmax's sink heads put 0.97 to 0.99 of
 # their idle weight on BOS, and evicting BOS cost them up to +0.137 nats per idle token (section 4).
@@ -887,7 +887,7 @@ print("weight left for the extra key, per row:", (1 - weights1.sum(-1))[0].round
 # # BEGIN SOLUTION
 
 # %%
-q4_answer = "D"  # SOLUTION
+q3_answer = "D"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -899,12 +899,12 @@ q4_answer = "D"  # SOLUTION
 # FORM
 from course_utils.tools.quiz import normalize_choice
 
-assert normalize_choice(q4_answer, "ABCD")
+assert normalize_choice(q3_answer, "ABCD")
 
 # %%
 from course_utils.tools.quiz import check_choice
 
-assert check_choice(q4_answer, "d1a5c757ca61c5e65d87400c9036856873d945e2c12a9d3acf6687d3e5724edd", salt="04/q4"), (
+assert check_choice(q3_answer, "05fc70ea3b97017ba35107596954ea78a7bbb30d98e165931cfcaaa3cee89f33", salt="04/q3"), (
     "not yet: reread sections 4 and 5"
 )
 
@@ -916,9 +916,9 @@ assert check_choice(q4_answer, "d1a5c757ca61c5e65d87400c9036856873d945e2c12a9d3a
 
 # %%
 explain(
-    q4_answer,
-    "sealed:C+OAJfuLQh6ADpAhldDfmHCMsvvX3hzYOdBIbjF40VHsyXbE/4poZOLLOGJ/OkpoTMwlj+owMi21CvAkx108KPmtB4pebuaR3w0vVtEAIkW9SDK6sjRVNrIPXX/IAyFO5loga2axzWAjXu0Shlo00exWXlTKPYYWSC4kjPyRQ7vJtnwQOiXOmqQTRtBaHn8uQjfR/o/11myfM2IwSjhBFjCQ6Lw5f5/dQwSxWrys7Lq84/PgLjt7l06qZuOss2KX7bLu7b44R+BsegmGmPGWxwAK0m6KiTl49j79eX3DxVrEryZCZb5omPRFHilYTMpGQ5xhzLdmYwidhkwvP1pFE0wRY4rd1y0vOKMq9juQ28I13qaNTWFy+LHeyd9QSRM/dW2VXFf/BcB9jCORm/uLQZjl+vSJKGnQVE/4d4/P+KqG/DVaoUqyQKATjPIB5UbHxlRa8h9SBpU7HYHmuVdKi9mqBr9IswVCbHQSJNe7JNEPHlna6eOBOATpk5pVJyJO5JoA2YwdZ3b/jcYQMwide7UVtMjZnRlw8bc8X8VsB7HRzE7LnqGuhqef+VWazqgUD4yxKgOAWIuB5Ooz0lnBd9XVIvmZ+pKSaIQ8h8nB9zPzSfdmgjgzSNQZ60cCTx8yioGn5+pL9y2uMVIpkAaZ+X6SAJ4JkednUoiBzhACcniiqatut8XU2WGgHoeSQ9f6V5I1FsgZbwqxO2qJGuT6HPkgywlR3ssHeQ1SNCNLLarVg4mx3UHx2nw5Fm59pGlHBlJox/fka4WyUPvyLWHJlOU1DU+o0cXsNNbhEuOJLTVzrLwd1k+ARPbmjZEZRBi05lyxtN4fwGXuqzGEeRH/Qo4AFm32Po3lhkQm4UMZCGuNjJHUJ7lV8Z8/fHImISW9zo5PBNyjoaqnmUDbwSjhT7hk00QWDOTnGkQNavgeZtw16705XjUluMhjJQO9VH53l/ZQbkb9c2RthXN8wlaP38iO7nvaRScbW3/i1Lf/SfnnIPuHkDKmj6c7xICEMCm0jvoc7x5Am8IUMM8joPJhXAbwclsa8ZPoZL51xe20EHErEH0wdHxzAn6CYS0rYse8PHZ+VMw8HkTS68xBRLSR675Q9Wm0JzECAQW7+pwJAkD8cnh6gxBhXbVS6jSsZjiUnkHxnQcB9/PPw/kJAjW0dJ7QaoZ5qH7od/1acSfIqrgEb1031TCqRrt0HttliCXJVD/yfNR1dsPWdvLihg0QIbisbMHU2HJ2CnuTXjFIVN9LDB/d0gcrMpMM7b/BLpeNQkOtoyEH6aW/DLUYWD2JOL5rtuV3+UboR1MmNvWXAm0WX9HF975umavtEckm1vGg5Z6qb1JF+GAv7Tbb76N01OYyZq2rRSebs8EKskzKFEnd9d8+gLFfmf81eOTVjgOZm63lcB4BJpbIiY08cHEL3mfOCr1yHxo9sodFY/GiEiWFBi/SjwmirDgur5INrJdGENKq03RsIdpawYqyKmF1c9rrh8zWBNtmriuS1f3h9I6VpJPG7rcpCz6nBk2dPLbHk8x17OaWn4D8NfgnY0Z8DpZaht43+jgMbnVfamhBKlrxGUVSVXYjQBbb9/8VOfqoeqSE2dtnG6sRBMKfpndBFJprLwIkbr5qKYcalWdNielinXzUgaZp6qcGFzFWN/5ZPbgSfFSgulOhAzf3In03krbrpfcNhokBlCshRqDdi7r7MF02/AN7E1zo0c3VPhV1zt+0WJMKppllrG0HK1sC1wnodti5csJGo1aaZSQVBGKWagFJQ4aeqRoO46yJRta8qQ69M7Uw3v+/AGU1HPkmwWPYFZguK7BcjGhT+yVTNDncwuCZIDzfNkrhT/dw9gpMkIviwXcYYWNH5RAlAx0unQLVJ+V5GA2mSPEf/832M8JVcEmet/G7oTb+PoW1TLhEILLMru1dE3Q4+C76MN4aeq4wcBDqEYcFPmhaXvry2B6wHmvkF/wexUUL1N4zT+5ALh8uC/96vxYwfqf1NrH5xcbZfRcGM8Z8BVD41HVYOYVN5zlso8ZaTWfE8u7fPnfDOo8FsUO2YH3utG1FTESOjlpVLaFFXbPVK02pkEBppqRRsrFbXmAprz2+yFQRvlshlfzuAazWkyZHEMFkaFxmkC3Z/Worxnb3wwyyr4sD+ZgN5gdl5v29art6zyK4aBG47CSV/3El4RCBj6ZKPc4ksstr1tBR1NhMXN/C03H4rAMXTAl+aboGGfF3S07d1u699N75gTdR6AU8Nf2I6F2aILbLuAWiUSvro1/DxxPe1dpZDBMwOB5b4p3jEv4uBgr8IF2XClifRVfsZ1s5Qg4ys4txFkDk9m84NjxI/PZRj36NY1tyK0tr1ZSbsW+bSAKbeuwGppa7Vj44kYIRFnbMg/bIHcd0yQV0VnVXT871iebwPnTdojz+YSiXRIqExUsuUsXQZ5T6w20Isg59bavDRsEr1Ho9Vo6bUQXiNl/hFSq82aeeEgMeqgINeSfGm1cBPJZC1dSG2YAuMcZX1fYNwG3SyNkQSA02NXMjfgJaz6JuA6rOeL76URMetcQOLnZJxo20MLuGf4i8zblMExp06DHImH3/ezDCDdyN65zGBY3hiVGftdR5sdFrGAycuct2VGk9QpeYnwm3Wxjegay1CW9KaJsU927KAJi3I2aJyhzzZhBl0lFALSaRRhOsdsyeXb4QCt3gngQu7uenHeBgxpiDvPmPqzn/qTLC4xwhfl04EDATcQGR8VcSrfeAUhhuLkBI0AdVbRpa/A0o",
-    salt="04/q4",
+    q3_answer,
+    "sealed:pAzOVUEGivWlHhTJKQuR3l2mtB80qUyjAHxEpBa4sAzyy+O3ooUR1nSOmu+AvpSUa9mAJoR4bznVPHclpH1AyKc9JRQPt3rH/cP1k8dTym7q2XO0GIHYQeTPWIo4sgF22jDHa84C9dFyGK4u/18WflYg+ccikjND8EZRYu4bti+vsF9b5X4sieiZcq4FxiVmGBmPYSdtWn34MYBQm2gbU6nsSIis9ENmUVl1qZom05SKmb6153ittx3otuLfPGaiQQnVJ5iJGZxTr4oTWv+uT+cLR+3SeqP6xD8VDIbhiamqgCvZ1Y2uPv9q5LLnMxxX1P9tBz9Ix64kNV4yVf1NNrsEA1Z9GfB5VzAr9zOypWl4aecgvvaPYDlFUL2kyp1K8tqlcoermgXlo1haZiqkk5U/kFDL2lli45pdrBy+TzZOofNgprCJXB4IPt5fE/TxFkPeXe0aeYKFa92tLvhfEUZU3a15QNGO8GAhHsORNnV3A74XiICozuBIDqFi0oeRJF6EzsK0vF0lLusO3BNcJFK2nhI4TK/S1YvJ3TklHicDs+tN8Bkvmmy0xi+fRfCAvqXnh9AlsRg4SlliDeLt4KGdd3X3mAq1P07hq4uSSDVrURJwPApVxWwcdStja25F6n69cYWM5fZSPcG2hbHGFmdu9SmUpYEUQJwXq5+1L7Vtu2VZtcn14ZPkTu1GzKEtwdN0lDAF+JKYZS8g++n4oRgXkXzNLpV65k8BWsomTx8XIKTzuwytb41vK8Wb9vSfyuEpUz0FlT2vZlnO/qNt67UakGIU/NJ7zMXQqST5QsTF9S40xDsAirO6aKpJO60Gnjzvyz0U7YUmEKiCYNCIcKpImXzDNaJr96FHuxixxvihELyrL5wKSQ1g07GbngKtR7R3vXrtNzsaBjkRcpJBEEt/0nSoBSflmnD08lkOM3Ix/AyipD9R/8D6n87pmzUgBGNW74eXDYM/2Fn/R41ztxpipMoj/phza9xT54MDvcNa+RpJZiDCbh4PU+SbrQXsp6dbKmYeBD5X/x01cisXY45PU33BylzUdltA8bdyMqy19oWbNxyWlca2QitgI7Db1Sj/IwXfvM/YKkePB1U/tupLmdFdopDbui7Z+oKMAw3n2ubaNk3taNqv9oKNhsIeSi3e6Z/a5O0C425DRDppO7JPJ4jq/uYBW5T3/e0dukz8pbfFLGiLqFRG9l1Np3kIMpaz2DKk7AShmfvuek3tv0+O4w3Ke4uqiW1W7ioB+CfTcsQItPBEOtZtTPCUOeUDeazqyJcAfjVglMw+XPQ/eR+IEGNcaEbTamJ7opFu10PZxNVvVIJCo9BNgN3bXNkfO+5wJXY4hqP/tUt5uAdQITZ3ZknWqCkbDMH3mub2uv/cdVa43c/2hOu5Ue8WhbUdcz7R86zSSuCelBs8zjtY3fqm8KiqATZFeiqRaKl4pGjE31OG2v7DMgk52h2z93Fk2X4uR7SzIg4nKsXejH3CcaNwytikeo0DmggDQ3cHCoKi+uvx5raJ9AAnIzF1sJzfZpG4t3Pj7Wq4XFarB7nMEz/ApLo/YSe+RRjeNCS+/OPldDNHCg7N4IPt37EutCbeAZyHhHlRZRPXsNu6Njx2mACC+pGji8o1Zt/VXl/hvl5cS7jbGx3HKNjN0TlLClK3xw0VvMhOpj/41y+LB3VIRz06dBu4wkBt+VpmllL5MJWd3l4ntlir+kIBvcdRKtIoy5mB++M9zir+12zoJFT3IyaeyKtVQe1we6hvznTLGDpqEDsdQh/6Q0FuMpEcOg10KOmsCVzczfgQ1IL1lxIkP2VVguxWfR1aWBh5egownlVOnKYIbT+uhJZ58YJFhV4CqUSia6dwif0eerCOm4sJV1aEh0k3c3buE4toPm6EnoviL6arOvwkhSYqoqdbcTFHdVwH/VEhezVNKMwASvQrhrup15XGIMlP65zciYoBqey9BXNZI8YP7uGhn5p8OtAQqArA49p22Iwecm6l/AvNJ1kBlFD0SXT/C2tPuuu+u2UwJ3FDTwymZv0Q0fqYNnFTlxt+g7qlqHkyy5GY53iyM7oleEZurszuFTgs+P/2GCGqrnACzKBxJ3H03s6mL9IrDOk5rY40/1Eac1yFFalli7n0N/Olf5S0kJta0DR1JJwn8JyEYp9O9P/uk6UcKWrITVkIHFhbtaDDnYrzTTa9rl9RWVi1Lcjo71MFwzG881mkwX1vtUK9D897Up+veQKYL6oTKmPXpMsIBd/MSW3ChyZCeVJhKdYztb7HCa8lSYIYUXHpm9GgRovItpU6kjS02TFapGye1NqNa17klQtnq/rZOjk1jDZylOH2fKMaxGVQhkOuECYZ+GNWXQdBP9piD6JMQ3plMtV3A7a7xJOtP9omT/xgWOj8Vq9ZPzknY2uZ0o1ej3SxwaHdfQkKaJllYmNkaCrQFCdAVxAXp5c/PZID+tN+RZJ6jfyOsvmY6llKaWq82lEMNi3EzQXlxSTIaIpVWxqDJWmq2GzW5dqueyRfOV8yoCbvnytxOiVwC6pL7u8G73QIyeVmj/nIAckXwS2LqSty7MGkwKCaB0pwPKg4fyB1D1zlbaxByiASvMWPlO49DufTxrWAC8m1cBGczhWj9WJoldZkpIikhDN+ne3pS+erpXrNbnAOsSdohe5lznxlPbnMHJAli53DxizMTKbnAbj1uFMMtaMV2jNndJ5WZvvKJe1C8n2aWXO0hNSZTFARCmHdYMpFLUXm7tRgyARFgxA7vIFMPPTv",
+    salt="04/q3",
 )
 
 # %% tags=["shows-answer"]
@@ -1083,15 +1083,15 @@ nats per idle token (StreamingLLM's Llama-2-13B: {math.log(5158.07 / 5.40):.2f})
 # ## Quiz
 #
 # Q1 was asked in section 3, before the token-or-position probes; Q2 at the start of section 4, before the
-# streaming runs; Q4 in section 5, before the table of fixes.
+# streaming runs; Q3 in section 5, before the table of fixes.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
-# name: q5
+# name: q4
 # points: 0.5
 
 # %% [markdown]
-# **Q5** (seed quiz). An attention sink is:
+# **Q4** (seed quiz). An attention sink is:
 #
 # - **A)** Token that receives excessive attention
 # - **B)** A learned aggregation point for information
@@ -1102,7 +1102,7 @@ nats per idle token (StreamingLLM's Llama-2-13B: {math.log(5158.07 / 5.40):.2f})
 # # BEGIN SOLUTION
 
 # %%
-q5_answer = "A"  # SOLUTION
+q4_answer = "A"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -1114,12 +1114,12 @@ q5_answer = "A"  # SOLUTION
 # FORM
 from course_utils.tools.quiz import normalize_choice
 
-assert normalize_choice(q5_answer, "ABCD")
+assert normalize_choice(q4_answer, "ABCD")
 
 # %%
 from course_utils.tools.quiz import check_choice
 
-assert check_choice(q5_answer, "ba334e608439bb908ddd576b83f774b492d71270609e3a7c3e3637f1454f7791", salt="04/q5"), (
+assert check_choice(q4_answer, "e613b78b9a43e8a6f54bc3fd04be961e997588cc29a8fe5aaeee63f75fea8deb", salt="04/q4"), (
     "not yet: reread section 1's definition, then section 3 on what the parked-on token writes"
 )
 
@@ -1131,17 +1131,17 @@ assert check_choice(q5_answer, "ba334e608439bb908ddd576b83f774b492d71270609e3a7c
 
 # %%
 explain(
-    q5_answer,
-    "sealed:+OFBdj1mUACLAB7o2sA4Kv5PkL5q5Go9uXPUt/GtP0AWKIekcCwTR8tPGvJtVaq2Ju+2Lroo84IP5IzfRpJVq3fbblLupjBeUe5q3CWsIY5ew71adIovIRuNq4I9SVOsVH2tn5ceNqcqM/zojzRd8gQkpQGev/KiOIORQpl2jneNe8eT1mu9YsruFZxPsMS8pDzk+27r5iAKuP3UwQRhV58u5EDrSKoHMhpMOcDIZnEFK5WJy3ffpY+2psnU2ud5xYbsVpEEhenmbGHG0a9rsc4V+Kw9z0aHlQX7qcRzjKN98Ari6Vf/ju2mtQb9dy3yv5ZP/po7caBjgTGM951NAzwReXb7eKvEMEx/XRm89G+zPNqA4W3MnDSbACiO/p+YHWKbI80HDjw3kBN6X8OtF2gGn5uGTXLN1TfRGaoEFjcFPoLwZpr0sGQBGH2uyjv6+9ql9vITestZbuzmxq7FlDxyPqZYJIjLlp9eYdZtpeMJx/EXmiOlmyX9cXR/q+cte72H2UVtk8OF1sPI9rZfIKK8ONl+/vTBi43TJ5zlpLCrWSH4tfZNZ9ZfDA1bhSfO1TtikOYiru3NNqAZiDAZoxbvhsNUAl2KbYyP3hVyojSVrfM7Yr4JOAKJ2h6B/QpAZ6D8QzAIBTiZD9TCnaLyBRS4x/UYb6sOgLe6nw7u7uDG2B8pCnDQC78MEOcQjWMKFWFhypPnfAPKsdiqFZHXxjx8x9Xhr7yLzo3HBoVyyhlOG1n9lzv8JCcpbPgidPKlQcjY3gWdk1QkwvrVnD4yGz+W1Syz+GsOutqe3OrgLNGrW4ahSPAgyTZiC9SrJq8Ne6WoHjGz3oSDmgWYGc7g73nA0vmis+00Q/r94wzg04bKAJ4v1ogkhLhpkNIZXYIPCy3R98AjWPUr1wp/ChAxwWTTvRopKOtkeutHTRlVigAezKKti/UTIoRooa5FUSuT+JMJSMfqceuho45oVsxRDxAk91GQBKyXrIVqZ4GEsZWLs9SZwww8lVCl9MnHEoRdFeP15L3bFIAk2KZVANiHwyxxSP7geyOoanKTdKmSs4ex+cduGCkIo6J6RJb4Peh+eTRvWeNLm4GGP4Fn0VNdmzFOrxvsI+Evzy3fBm7wE0Ordp3YzqZwG8i3qCIu8Sb40vjbGx+l/aO7WY/B+pfD5Jd7h3HnNW+JcIDLR+Z3eh0l6NgwNGXGP3ls5y9W7qkRsO3ytXS7JYD8nJDG3L2jyX/SaQVOXppXzSmFjXk8ntxFzeTStgAyfdUFYR70Ol3xKGBuiFgozKmDppIBe1BZDKq2xURxrd+w74ZBz0FldGSxXMOLZ9eXaucnTrwMCUJX6jxIZdfXGLtjdLK3tBbPjkYfMVIi/7uDg59V6EkVYi4qmocvIH94D6PsQTKMFGDQWQz7MGIeTrSUdypf0RN5+ro=",
-    salt="04/q5",
+    q4_answer,
+    "sealed:hQF05n/ZPBIayBqxGIxqcSEsKd/ItehR1YtG3mw6HUKk9h9hsivihXtVe4D/VbL/0VBanOH/p8yqFOcfbQ4iGLr6yZNfPZer8PS2S9JSzlt8v448utAASe1SWO54wG1S4aKSPo9ehMdFpH8RxT7nIUDTjSJT3gdcsWGk7hep+u1sndiIdJStTxSUuxXJVLEj7AJXzLrnfOzB+MZJGrKocCwC9KoN51fUalV+546Bu2ldmX6JeB0OYnsRmVwHI3O4oRwHIz2mC6mbnaF1Jb/dCos2Y5s2EKwspPaX4St31zXKfYE0cKY/bFuPF7Z1CVj9kZZUqzf7wapn7mQ1h5EArEl0ClQExnjZCVG2AGvJCh8EKl28SnJ1LLXnexuZALw4Peg08a3IKiFK7r9JdetcKapwXs1KkgH7OaE3GokJ8eVfea1Vpmu5LsKsM4aDODGlaoCjks61fkBu00o4jqkJURqapYrD+N6VbLt4bltgEAg4Gw2InCYo0iy4arRxZUrKuaNo6WI+kj34WY3HrUUc3NJrOhqZzYN4WsvlOvE7CzarH4Af7b6n9C0vFw5MiTu6Gnvwd6uDq/BOAGIkg+6SC5UwLGW5Z/2RLTT8lmBYfQaH5EKiLOJeN1/i6e0mDoVRPbwYsFPd/YMH3ILf+OoAkJgi1d2fo9NLw9b4ggFA+xfXtT0kCwmoNabsWx8FdsSolcaATMgVyXrbP9tQbSW2ANrJY6rzGDP9AwOquE/8OueC6wegv8+gZyMGVKyQ66dCUGcSw1BGMYreDO47WYfhXizG5owfJYwvP++OfrnFkLuRp0u6z0J8DmgKfj6HUlQrZv8c0W0spZz16aBEvGlo26Xzkd7ukeWNbdiJCe8SXdossGH6s+13oqdWKrlvg1fLLyMAjumilytUjGLaXr3pv2SIo3VMAE8igwJ2+/3hm2ceM1YvYUz+QR3Wz9qsrh7jO+MbJMaPcC5nanznzIZn4LayOQm1bgmWgIwEksjymqkNQnmYK2fkuiFHrecbRUyc9yx18pUmCe2VZjMv1duDesr+Q4GIbAl7EwV2noCcQCwlivVFPnAIMp+7dT4DR4dVs+Z/7gwRORfl7NXsNfrUUrYfQSK++cFWuaDRAWl4KTiwoSUNHzGGW3A+VZ+eu8YofX95gvkgznpINC4vKGOR3IC4ZcwwUtYkLq413+OGqOGCDMBsd69mEAAmTNJEeyLVxWuk23jYoEGvZ62eAH4DLLu4WV4iO4L02XtPqOgY3kuC6Gd99uR8v9VJO7x2rbT+4lkeqTzLjTaSn8BLRN0GrBQwBJIFDUmHmPSvnEF0SrGrWRAWNh+i9fZv2cm2cq6VuWkPZ+AMCJs4roGxlIk08KsYifDEhQgNEyEo6EluN2WTF0hxaNmddMIKQHQk5LQVJT7ZXzqrX2aRmN5N+LmJTv8=",
+    salt="04/q4",
 )
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
-# name: q5b
+# name: q4b
 
 # %% [markdown]
-# **Q5b** (predict, then measure; on what the sink token itself holds). Run each seed's model on the
+# **Q4b** (predict, then measure; on what the sink token itself holds). Run each seed's model on the
 # 512 test sequences and take the layer's output (its hidden state) at BOS and at position 10.
 # *Predict* how much each one varies across the sequences:
 #
@@ -1154,7 +1154,7 @@ explain(
 # # BEGIN SOLUTION
 
 # %%
-q5b_answer = "D"  # SOLUTION
+q4b_answer = "D"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -1166,12 +1166,12 @@ q5b_answer = "D"  # SOLUTION
 # FORM
 from course_utils.tools.quiz import normalize_choice
 
-assert normalize_choice(q5b_answer, "ABCD")
+assert normalize_choice(q4b_answer, "ABCD")
 
 # %%
 from course_utils.tools.quiz import check_choice
 
-assert check_choice(q5b_answer, "93deed1e583bb93abd162ae2cae7fd43889e02c083a959f6a43a4671c00fe1e4", salt="04/q5b"), (
+assert check_choice(q4b_answer, "1512e69f255ffd7f21ae5f4aeef6682641d557db4467bbff27d39a0861c7d857", salt="04/q4b"), (
     "not yet: reread sections 1 and 3"
 )
 
@@ -1183,13 +1183,13 @@ assert check_choice(q5b_answer, "93deed1e583bb93abd162ae2cae7fd43889e02c083a959f
 
 # %%
 explain(
-    q5b_answer,
-    "sealed:24KNbRxflZSRfOx1gRu0vc73bTjqPjC+Ge5nVVJ48V4N/G4maURyoQkQwfXXQShbvFGNhn7UVcSVSJyVnrNY+OEB8UlpIwIgUUtZ7W0rtF0aBLt4Gup7Acg3KqujqLOProCViTxj2jjRqIdawmCwKXdZHq89ONYrqbsCqVcbpuPL006PlaWkMsCHab/wugDtpDKGMraUOOnUawDKvg2rRvQ+luXlExFJ6HetowBrHrsglsjso1I21lE/42TYKG0dy96/ZUSfaiU5aEEDp0SsLtXdA0gbNvpNvKJfa6jKuoC/TtZIoS4G9vquQ1d/NXEVSTqypO9ce+zzugji4+XrEkyxdmQ5m1/NfGCQMZU4gqlZTR7ncYoSH11UuKe+b1peS7mr0sxD5bcN5SoiDHSDI43SnIBw52YBHbTHiKsGTIPyZnIgJZnhj/MakEko0vxqbn6FxWWZLuG1byh25rJnmTDIaGxaD7SmZyXSU/S0IH/ntNbh5WKlAjpcdh9B2v9Eof40WsUo0uR+1GuX0ilIiQUKOz9MuJWe8EDhch2qXjhp48x55T/08uDDCq21HLoxPlzZd7Q9qAwPdrkM9dLbMg/vD6MWTO0gzFTY4qApZ81TrYnVS+QPP5Y1sx3qS+R2xhbeqy5F2f1RWwsZGzmek2X1Oi1kFihMYjLWZNL/NUSBEFKbCcekQFwjfhkt6vbwKDLLo8DZ6QTisB3cSG5XTHdgoXcy/fJ6NgjKZwrpQ+jayN6HYhkvSXLmJpgaOWd4CwOe23ODUl4JRyPqXK+bGcFOUIZQqpv0W3pDcsEu5JR46O7pVY37Sbn6XFxF/zPTtBRBlhxU2RgkyxesWPkGapZp6S9Dud4oKKImq6nr249Y9OlY3NXqczI1bgAqthW20fmjclgSukGtpWK1SFw2FoklCrJZEYb8RPwh96x9PQ1QoJqGPRdCbldablrIol/kYmOipVjL3CDAP/5ATHNxQPizwKrR2t+3PV4FjXm63JVqEA8Qwzyu1Ek2ckoYJ4da+a+Ua6rZNMcBm4FYrufixcjIVk8IKlnH3+Gpn4kmhQbov84CBbPirqmerUBC9v2fYfXRaojWEzSpNY5pMHjmcHIcsYQay7lGGWX4+TnDeeZxjsId97dtJpv0O22AVWojS0lDBWABVMCKr7Unm0xnobebD+f/pOsvmJJwkh74aPWBiA==",
-    salt="04/q5b",
+    q4b_answer,
+    "sealed:HN0avl/J/dwkl/igaZgL4Qg1oxx9cMrsJvZcpoMEonfl6WiHuqXaXgm6fSJ0+dPnOjetOPAUxYy9OM7QUgiv8CH1H+jTnuzraBsQf4/7n1j9OjXx7O/7ooFm+W3GEg27Q1xZUxOO/UqZFAhTWwL75GA7nVrpR+55cgCMbveN62BUz3jCdu1f3OCC+bbyCEIEAD4LNHG4ApdgX8osE3cacvfli/6oLyraPmnukm9dvCVkb/8p4hvM9xL+aArZgZsV54MtoL7Unh9HuTPnTLB1gRDxJuXlCeS2363GcANv6VNdK+ddMY63nta4dcmWGjbrc7nF3SNlUjOj8Ix4bfEwrbKt9o/a6ZijB4D7/rNkdBa4zENf1Kag1TAhdt7jOR+LNXur7xWtJuMRlsWrPcsMqmNDvmfs6ZwDL65YtSs80ZHAQpYMEuK1Tf0yXRymp6TtKs16nfJUBrl4o2p4FLqJeP0WzYW0JbjKbvkpEqKqB70zKnK4F8kQ0MBE7ActvvAHazhh/9+mcQPF965jFV/zXmjlviYzf+zRA34iKDTfdy0HVWH7aiu2B/E0brCYod/eTefmq//dIH9EYqGAQNjOv6wtQZqKwHqYN0sGr5Basdj4V1cpx4ceySDXS2Yoz9YflxrStKmaawttdo6gL6LjrILEXhKDEULAiKeyei5gvQ8usKDjPzSLZqaTppg7BbtEMa9zz3LEmLkGHO2bvQmVbuIZr7G/3NCR2RKmMshmsG+ZUEVlJIjZ3blXb7X7Hfn1p3EJayWD6oGmOsKgFS2ItDASNVYxk2/vnm8/QNygJ5JRom43vu/FRk2yB2VcoE3U/uNXLJ/5CuXJ9L/86obQ3U+CLf7HG/u+n8V2PpPY51JO5eUsyIKyZomMFrZjaNDhAMx2tLL3IutDABapMaTu1IKyTOWhNJ6AE2ZtpmndV3Y2C4IIL4Toi+++yUtpRFHOdBsQVd3wmAxQld41PDU7rPThOZnWRkwdTSWWswz9wlvG+ElvPJ4EuA5GN0gWsOyqn3Erca33+cH5vgPnDcREmhhRslK5GjXmG/HHk7j1dFrSInaEG1o524sxTw5nkpIy89roZB6oBKqql8yMfuXfzxZ97K+ShwlvScQvKncWVUk3FIDnAsNXXOQ8EZV+QmeSl0/Wj3OQh20B/y02/k/QDbVWd0B0kEkncZlUBO2yZweSoA==",
+    salt="04/q4b",
 )
 
 # %% [markdown] tags=["shows-answer"]
-# Measurements for Q5 and Q5b, per seed: the sink head's idle weight on BOS against uniform attention's, and
+# Measurements for Q4 and Q4b, per seed: the sink head's idle weight on BOS against uniform attention's, and
 # how much the layer's output at BOS and at position 10 varies across the 512 test sequences.
 
 # %% tags=["shows-answer"]
@@ -1208,10 +1208,10 @@ for seed in SEEDS:
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
-# name: q5c
+# name: q4c
 
 # %% [markdown]
-# **Q5c** (on section 3's three ablations). In seed 0, zeroing what BOS
+# **Q4c** (on section 3's three ablations). In seed 0, zeroing what BOS
 # writes at every query, (a), raised the idle queries' excess loss from 0.0005 to 0.1093 nats but
 # left the loss on copy queries at 0.001; replacing BOS's share by its idle-query average at every query, (c),
 # raised the copy loss to 3.749. Which explanation fits both of the copy queries' results?
@@ -1225,7 +1225,7 @@ for seed in SEEDS:
 # # BEGIN SOLUTION
 
 # %%
-q5c_answer = "C"  # SOLUTION
+q4c_answer = "C"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -1237,12 +1237,12 @@ q5c_answer = "C"  # SOLUTION
 # FORM
 from course_utils.tools.quiz import normalize_choice
 
-assert normalize_choice(q5c_answer, "ABCD")
+assert normalize_choice(q4c_answer, "ABCD")
 
 # %%
 from course_utils.tools.quiz import check_choice
 
-assert check_choice(q5c_answer, "4546994fadbf545a7868734d339344a8e715901f8065db72b4337b2336b23567", salt="04/q5c"), (
+assert check_choice(q4c_answer, "1f839a89eb88e6f996fb12bd6d508446149dbb40d7a8944da0f1ed96afca1d04", salt="04/q4c"), (
     "not yet: reread sections 2 and 3"
 )
 
@@ -1254,9 +1254,9 @@ assert check_choice(q5c_answer, "4546994fadbf545a7868734d339344a8e715901f8065db7
 
 # %%
 explain(
-    q5c_answer,
-    "sealed:W34Mc4lrS2FK8AnNsXig8wr2f7XvIJucnzwV0pc4sdh6XFwdKZd+x3JJH0OccUiwCi7vGW+xLJNGRPgUyK+bXIYa86qo5voYvjjUjNoCDQVfspzFE2+PVJ6ihhIaDfymMPo4u3umJ7OZXt6S6w0S8t0nJkquHH1yhrEraudUoMOQpPvYCRUj2JDRdYFNpNkE93Hi10VLXz6z1agXoCoP9dz7O+cSpYQuOUC6gcXELQjw4dinjLSZ8g8YUJKPhORv5oUFqmKiBsVZueHGs3kpMi8a/teP8o+ERj7yDL8zvTc5dUKD/3t7Ges+0R3tkTLjY6Py4JQfRokiOHP2sKdo+jwTZHEubjYt7Yoh94gJyGF3eoSTjdEGdNGY1SHIs0mWwL6y5JI2h2qA601H6foJtyUCuLIRa8Ahv5+ELE6+ltmz9SEB3EHWIdPfPjjZhz/7psZAS5rTsFIxd6MpykACC8+QjDoitcNCyjUbHuRi7+Z9TbTgh3y2jLXSvgojRvKaQ/mSwYfjUCZcqQi3OWUEgurqqT2XuItLndyvcsuYzXyyp0xaAzWqJXrf/DiK7Uy2u7pIfr2VsHbVS7jhU+ipJ3B3o2V8zpW90bTFrOpLKJWzDHVNHQW9OPp3em02+Af7ii4KLpIRdWPGBAvzXe3ZoQofBNCJ7/pg+LNed3FkBPgKT4W7UKT8pTXDis+F0hB7PeLfovvwRBQN6m3gX+pBL1hl07Cf6Tw8guD2fmoAllCtpypxSpHhZflu07tud2XLVAaEWZnxRJPVy7UAyAb8APqaT4PcJVIVDX3qR6qzlpKmDN9zgis1N7dAtWB5nDYULAMUxHTm9OUweYMSNT+tefdYdiNCVuqykHxuQGHmYfPgMmU5yIzxVaAmUmix599YOwfAPy+teu9KoW8dR6s91GoZYyGcxTtYxCcObbPnQbWshzuOqA3ltMH5w3xpxc6s+25F3fwozFr5dcTFk3uIvUopMb+hU8cndaejfIS2XOaqm1pxXXqOjNtk+EvboL9LSOgVqzVWSDDRZ8skhINEbS/snR/SFl4kgn3RyDirUsLd0VU0+Hg3puadfLNM494SOe2wkRXD6KeWbpkPUR0kScdx+GxgqXie28H18byJFZ3kZC37m9oUK2yR3lCYiHi5atYnBLoxSSMHO0AEizrritNTIOUXu3nKZh5envaIObMiqnmgn6JqGiAGSF+o42LXwOeR88hBxWPLPAZywmTd1NLY0dVHU4+3UuJlV3mVjX9KxVhtQQHifGDsZV9d/FZmSsQv/SiHQN8GuTHTLnT8/on+hhwhA8itmREIi3uG3M1qfdq5quLBthZa/M99PKBQq00IE2Mm32WwRPerhAgPhA891O2F4XF9MIVmcS+97saBNSZvyAgFH7tGXHPWBr+kHSrpQCR7WLoyVuhgpM59W3eNMiEoOplYEUbv5NtyVljfG1LrK4arqVRKAAH3SC2mF1zu0sa/Nm8HcIHS88W9YO7oeVx4uT/LZiYHJ//CAnOvXk+XQMjWQqSWAGQ/veeLCugwjCZvpGgPI832jDDfMbiqKknzRgqMniO42pNdw/Gp+kel6FmjQJffO0EX+8MTQP4uSzS5ZYbN4SL0tPyj6qoT4ZnqFNj2rZH4wMNE99D/Ro+X95N8wWJTZp/xdcfE1QSp718+XF0mn2jW+Lk7ejgtgFPWT55bh0pFNINvhzmgJ4G/aQY8TKTvR/NBGj6ShGeo4cC00Jo1I0xh0Vefovuk+/FbOmUGB1saFZXxuqQL9ayZraLq0+JDx2Emb9aXXDfdt4AEl5b9cbm0ccA1GnO8r/fPlpyuGUbjabw9MfqFh9EJ0EtFZOC2A0JF95ApsN075SSKFWDkzsjJ/d4PDKd0vGajuDntTJXIv3nH7hBoa79y/CdSWogfY04LdaUzb6pMFqTFAeetYuDpWByMiE/7gAropixVcvEvufaIKLC9DTWGJ8dc4bWEgQh8+s4O7SmM1unVt5YulqWjUYxBBz5NQDX1G3oJwQRRX20YrFjVY3m2ICZd5/kkShmZiI+P9p3do/DEik2pJNs/zWHUn+MbvpPkXZXHDMDT7EXPoegroNIrulh+Fo2P3cSjCzZwXHxwb50/ChaYEfh49faDjAp+m9hyJYv3ASw8TPgx8cEpI9a+i0lBIggGfBL6l7o20dZqhMxL4kYTy+9r6IL64/uI/G7CwVb2XFi0SQsTbaxJnnhsAwK7Saugyph3zaVZpKZ8kOQVe9T9RNrfScSw9vcgoEPC53ZEu4RBa6bio/yBxnPLsDhrevUH4bMqrPuwBS/lBWNDeocZ3tywaSXONr4zgjwdSABx7pd/ay7s4mT+wHYx6W8x3p2qTd1h1GgYMMRv56Q6sVqvlmGjy3pKH6QF3qoiMhmfH5xr5nDdt2mGRI3Kf8KbYX8uw3gJTOwx7oPH4MDXzpzi84Fa6Z34UQ==",
-    salt="04/q5c",
+    q4c_answer,
+    "sealed:sgDe9dRqjsUf8oCtDM5NNO9QTK0TU/lrECg70yMeLZ0wVldDdpzotmOmbJj+EzP3nWHJjmYuQH3BLUL270uQC0B9cP9UnGn5FMQdWatOHYodyC8aT0sxaLCRW73dqPpu8IbmWbuoQdDUS8NHhgNENJ3V+NErlRWv4/Z7oRb2CstkBh6BqGE6d/PGP/NoGO82O6Q+oDVhduq/Ta5tsv/8IsmDcNZlCMPjrt3Y/jHhhgp0WIGaQ4+Oru3Jib5jtpwfzZ2HGMI7tlEa5QkaipiIpXiRJYbQO8b4x6TbMMJ+Ro10U9ZuV6rGILpHbTAZf2DMRcI9sZuY10Pnlfnn6ECxVY/t+Qg/HqPUL5JMVa2xWYceGmz+ccmlqGPr+m7R3SXY3quzdgizDCWYm8qWMGOR9uaTI3PchD7Q6Ee2j9cZ1D29Eg0y1NtvzepKbKip2niNiL9qRlrpdl2tqxko+xhxIK1Fdf+je+BOkQ+59rXrz+uRKn8N6E2eEN3jfyS4zxbd1cb2iTqDiLLSc7hV7ZhwBMVxAG7dYQckTUEJwaNLPgMiBhgGJ7DTqRBDkqKQUHSvHWOVeiFHltY9iuK6cWDy41KqbQIY7x2oRgbEA9XawvK7XwscHwst4O93zMaZWX7cidQgF0zRAOaE/+JISL4Ri+irrQOYK6UMHkLFKUn/y45Dj+/hTLoZSjcovx1WJAW1mOaMXjxnNc6BBiJeuxuBVctGhUaEZuAdtLdi1qJDTUYrxLZNcXaUKmyl7hx9W8Wa1Gadhr5JdPfw9+3zB3Zvv0PpkQn0xsC+2JQy4qNwsoA8a0fbRUow1JEKrNuknaBGu+r7OiX4ux+uDohBXcSaO5VoofL1HDP+V7jSaB/6GZNgVVv9H7a02O68ZBYoOWZE7hEJ6j2NlizY4rmMTjrtMbTpH457gRzwWijfZjXeBQRvCxSEGIe8b0BZ9bfQYpH8PGm6R3RSIabCufXE2JBtRp9LxVvfKvyuSHggU/oseWRyLiUvVmTSFVznzIJ5sx9/hPHi3DkY7f5jw9unCqHt527693KmMpWjnbsEgLKKBQIHNY9Lh04c27fCKQavFcQLHBmIUFEct0Wbww8dqO030vU3vsIw6Svi7zTnzD2fBO/rbLR8n2AuggaB5SsQCvjFZEsbLSMg+ldewERrqJ9f6aHhOhfr4D1mlm2hx/X44lERK1FRikHWGj0BfKrcFwkVGsh/X6tZFStYdnNRBNjEG77KKd0rf5WrNDSJcHAGPw6l8Ndm0zt7G3Lfl8e3IHP+wEu8LN/ghCrr8xn1Ho0X7pAu+gkXb/TPySBgJxjB8HUDoQu/SYyIGfFNMwtR47MGHL5QMExTdLAs3xb0Ba7yVruT7nlg0zMOlpw+Dt5sSz3FjCQ7TwWNMVMHBs/01vrI1bioNrceErTPBvY77yOOr8NJ680UedoWAZsomCQINpiHJUq3vcfmE+VNKcfSrKunk+eEe08AzT9nuYzHFsxWMIJGTXoGRVvN6IYdl3w7b+5kclt05lQtcRyBHmpS7TT4/0QB470PhlVTX/E6WUqeYuSIpKSoNziqPHvyOjFnyUNliT0QKVDYjD7v0PdCjBP+vbmqn2UWBUJfVB9iuXHabHcpmBD7nX/Rd5oiGoZWXpiTarE9um2C9iendlsyP+xKqBwvRDdY5AT9mSTdCbnylrGMX5WQtqI3kJXSLnD6uOwogxrBG4qTv+oVhmG4oJ3/ILNoyAwq2nj+frVyxvgk2CIidbXC5DAMZVuBnctDlUsQ4MzTtYGvyGZdMKCIBkmLxszuPMhWpQodFmjCRjp1KL9hKMeVJ6NbVEkGmzLRsMOev1jM3SKHAA4jfaN+i6Ypb6eq3NOa2kh2E3kuN0qF+N88KqW7az1GmyT1J7IDhtz+vPnm0MI6mcYeb6GVcCwayWclC5sfcWKfscMw/ndfhHfNIDMO2WPuJUO2agfj5pmgxQ2YXtS5tlSeC+Qp+/oqEIeFz0OKuyIQ7rQot98s7syz398qWVDi7oMRQl2SvhTvWgzBIJb2rlBoIHjQkVuZpI/DppOWON8VMnDHavdYFTmDK5RBAZtBRrtMHj83IpECgADv3BHX0Pz1vYeocu7pJODZBt3/oZmvatq2wRqDo8e8t0aq/aTaQVIJp/LeF2wJ+DhtqaK87Fz3Uk6EITV1psnZcX1KgnUjnOAg0GyQ3pVk9ihhnH6mtoRmodOjArSIfHip1ITJvJx8jASj6jtiRBmGs8SccyORecc2mYSMYSBqw8nUP1dciF4I6H0ryL7WYyU9aomEkuSIbfvvXvjEWz441+XBbFBP5Z3h5LIcP1pJ3NfcnzWpqGRBwmuA2Ge0OOVrkWW1YOVsBMJGXOU/jpc1DhzkydDcHE1yMVf8EIlhdbTQglQv0hnhPptr14F0iW4lGBXnFFCr9zIAt8Jd/2OSuD9P6VlRPAjgaNfNaw==",
+    salt="04/q4c",
 )
 
 # %% [markdown] tags=["shows-answer"]
@@ -1283,11 +1283,11 @@ print(
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
-# name: q6
+# name: q5
 # points: 2
 
 # %% [markdown]
-# **Q6.** Work out how the gradient on a learned sink logit depends on the weight the extra key
+# **Q5.** Work out how the gradient on a learned sink logit depends on the weight the extra key
 # takes. With gpt-oss's extra key (a learned logit `b_h` per head and a zero value), head `h` puts the
 # weight `w_ij = exp(s_ij) / (exp(b_h) + Σ_k exp(s_ik))` on real key `j` at query `i`, the extra key
 # gets `p_i = exp(b_h) / (exp(b_h) + Σ_k exp(s_ik))`, and the head's output is `o_i = Σ_j w_ij v_j`.
@@ -1358,8 +1358,8 @@ assert torch.allclose(_again, _d1, rtol=0.0, atol=1e-12), "the same inputs gave 
 assert torch.isfinite(_d1).all() and torch.isfinite(_d2).all(), "no NaN or inf, for any of the rows"
 assert check_rounded(
     fingerprint(torch.cat([_d1, _d2])),
-    "e2fbaedb6e4c70b57a47dc6c533576b0b0b7610b5545e56930398781ba02ed11",
-    salt="04/q6",
+    "2ab2e2753c506cbfdace9d31777d1fa5e1ca0d51de5e0832534b4532807cc814",
+    salt="04/q5",
     decimals=3,
 ), "not yet: differentiate one weight w_ij by b_h by hand, then reread the prompt's definitions"
 
@@ -1418,10 +1418,10 @@ for _seed in range(3):
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
-# name: q7
+# name: q6
 
 # %% [markdown]
-# **Q7.** StreamingLLM's default cache keeps the first 4 tokens. Write the sink rate for a sink of `k` tokens, without `course_utils`:
+# **Q6.** StreamingLLM's default cache keeps the first 4 tokens. Write the sink rate for a sink of `k` tokens, without `course_utils`:
 # `sink_rate_first_k(weights, k, threshold)` takes attention weights `(layers, batch, heads, n, n)`
 # and returns the fraction of (layer, head) pairs (a number: a float, or a one-element tensor) whose
 # mean *total* weight on the first `k` keys exceeds `threshold`. Average over the batch and over the
@@ -1488,7 +1488,7 @@ assert all(abs(_r * 14 - round(_r * 14)) < 1e-6 for _r in _rates), (
 )
 assert _again == _rates[0], "the same weights, k and threshold gave another rate on a second call: keep no state"
 assert check_rounded(
-    fingerprint(_rates), "f76b26a856fd5f823e367b11103dfb9269fec82ea1eadb2bc90d7c2f36d6391c", salt="04/q7", decimals=3
+    fingerprint(_rates), "2555050bb3e31a52bf508a28a2ab8fe01edcbcc1a7aa9e3b1e59240dd41667de", salt="04/q6", decimals=3
 ), "not yet: try k = 1 against section 1's sink rate, then ask which queries and which keys change with k"
 
 # %%

@@ -4,7 +4,7 @@ _P = "    p_sink = 1.0 - weights.sum(-1)\n"
 _O = "    out = weights @ values\n"
 _RET = "    return -(p_sink * (grad_out * out).sum(-1)).sum(dim=(0, 2))"
 
-#: The start of the autograd cheats of Q6: the scores rebuilt from the weights against a zero sink logit.
+#: The start of the autograd cheats of Q5: the scores rebuilt from the weights against a zero sink logit.
 _REBUILT_SCORES = (
     "import torch\ndef sink_logit_grad(weights, values, grad_out):\n"
     "    w = weights.double()\n"
@@ -13,7 +13,7 @@ _REBUILT_SCORES = (
 )
 
 CASES = {
-    "q6": {
+    "q5": {
         "right": "import torch\ndef sink_logit_grad(weights, values, grad_out):\n" + _P + _O + _RET,
         "wrong": [
             # the sign flipped: raising b_h takes weight from the real keys, so dL/db = -sum p (g . o)
@@ -97,7 +97,7 @@ CASES = {
             "    return torch.stack([torch.func.jvp(loss, (zero,), (e,))[1] for e in eye]).to(weights.dtype)",
         ],
     },
-    "q7": {
+    "q6": {
         "right": "import torch\ndef sink_rate_first_k(weights, k, threshold=0.3):\n"
         "    mass = weights[..., k:, :k].sum(-1).mean(dim=(1, 3))\n"
         "    return (mass > threshold).float().mean().item()",
