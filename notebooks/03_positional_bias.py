@@ -380,7 +380,7 @@ fig
 # **Q1.** The U depth grows past the training length (the figure). The quarter table above it says
 # what grows: at `K` = 64 the last quarter holds up and the first falls below the middle, a recency
 # ramp. The question is which pairs lose the most as the pairs grow in number, not how much all of
-# them lose together (Q3 asks about that). What makes these ALiBi models favour the recent pairs?
+# them lose together. What makes these ALiBi models favour the recent pairs?
 #
 # - **A)** Dilution: more keys share the softmax, and the first pairs, with the most keys after
 #   them, lose the most.
@@ -955,7 +955,8 @@ explain(
 #   linear penalty extends to any distance, a rotation it never saw does not.
 # - **More pairs** hurt all three, ALiBi included. For ALiBi that fall is mostly chapter 02's
 #   dilution (more keys competing for one query), not positions, which is why the usual
-#   "evaluate at 2×, 4×, 7× as many pairs" design cannot tell the causes apart.
+#   "evaluate at 2×, 4×, 7× as many pairs" design cannot tell the causes apart. (This does not
+#   contradict Q1: the number of keys sets how much all pairs lose, the penalty which lose most.)
 #
 # The learned-position models reached between 0.35 and 0.9 at `K` = 16 with this recipe,
 # depending on the seed (far above chance, 1/64, but not solved), so their fall is read against
@@ -1215,9 +1216,10 @@ print(f"""\
 #
 # Q1 to Q4 were asked in sections 2 to 4, before the measurements or the takeaways that answer them.
 # Multiple-choice answers are letters in a string, e.g. `q5_answer = "A"`. Q5, Q6 and Q8 are the
-# seed quiz's own questions and Q7 a review question of the seed material; Q6 to Q8 are asked
-# verbatim, options included, as warm-ups worth no points (Q1, in section 2, is the graded question
-# on how this chapter's models lose pairs by position as the context grows).
+# seed quiz's own questions and Q7 a review question of the seed material. Q6 and Q8 are asked
+# verbatim, options included; Q7's options are the course's. All three are warm-ups worth no points
+# (Q1, in section 2, is the graded question on how this chapter's models lose pairs by position as
+# the context grows).
 # Points: Q1, Q3, Q5 and the prediction Q10 one each, the exercise Q11 two, and the predictions Q2,
 # Q4 and Q9 and the computation Q12 half a point each.
 
@@ -1232,8 +1234,8 @@ print(f"""\
 #   both ends of the context, loses most.
 # - **B)** RoPE turns each token by its own position and ALiBi counts from the first token, so
 #   both meet absolute positions never trained.
-# - **C)** ALiBi's penalty lets the nearer pairs outcompete far ones, and RoPE meets query-to-key
-#   distances it never trained on.
+# - **C)** ALiBi's penalty favours near pairs more as pairs multiply; RoPE's unseen distances add
+#   errors that follow no order.
 # - **D)** ALiBi's penalty and RoPE's turns both fade over long spans, so the scores lose order and
 #   the weight spreads evenly.
 #
@@ -1274,7 +1276,7 @@ assert check_choice(q5_answer, "a45ae2098ff9d77801e924b9a6db9833c86ae095582fc4ef
 # %%
 explain(
     q5_answer,
-    "sealed:f+ysaaGl0KSoXsrv2e50bnq1IKeBqodcVvK0HOY2kkdVkxNXnyfPen8ectSnDF6iTH75jIJzg6Usi+QOJOqKBoRQ10HxHyv1obLrKTgSfDiRzndFtSkW3dWBefvihjkRkL36Dca1vIwf0Dk9CGLNRPnoOfP/rhkjXtYL/s3WpSOgbVKms6ZhrGmE0crMkpppggjdFKEDppfLvCMlgrPk1FckfuhsJ16k33uCrFlIUVPJe3dDa8A2y89PyJCZ8qM9rXJBDcn2yAAvqG2vJbCKlYjGoNuBrwuQ1F0p0vMw3v/8Zg2GTqVz5kRwgWeG0M2oNR57XkOiBYIzabGkhqxI79f8PV+IQyrSG0kG3my5DRXrRJAzqIh07mtJ3dhNOMMvmWgzz5Wvn+yenvORzdKIEpmv2lffI3ikYFC5TKUu+A9LkjtUUp7vsckpXH3/be+9GKnmHl0RDfQ51AyrdfjrrysQvoUUe54q+DyS9T6qFnCrvsT2kmPMiFnG6is6vlO9drnRMPbfL7gp0ehU4jIug0lvnRHQhO8a943zY5HfjpYqjeZoFjL/iVxEjsr63Ucq/8cwp9FLsliMGq1Bpur67kdFSi42soZhwgpe1W662zWmkIxGK1iM10IvNm2smG6oJ0nGs0e+OSFVflzwvSP5P+TJAJv9374K/1C+EfK17ZFyUnY0uDsc2tqLr6i4/ZN1aSzFnoEdBv+l+vmQF6+Erm+LDxGoGn94JhTOJnBx6MtjyfVwrRfT92633QSg/SbRWAYgIeF5Q0OvY6yUbdTjL9+MbTwr/3ovNdyB8acZzT6pcdlAkYI81y7ZsO7PMxHntfRoUi4nhpKeCHAneW2WpqgxNYiplh5dZH6sOIbfwssiJnd7OQPQH9qA+gQuHrynnuwW2B8pCqguAVfeFjmq1mE8iGh2vZWRaEs5TMRmyIJiGK0hjRiakqOM/E8V5VHY3XcZjShOp4u6W4UQUimCApUHYHV8BwtfZbkedzEOodIrFTqQ69g54I4p7+A8v7shDDwH3D5DflZ8lKQiX6TT+LZVx3uhxLIAdPYTrzdtCFwQE0mjwjkodag0TIK7mWQYTQsNSXLMI59g3IiCLvTqPifKbJzcO1jPzu4utghXz48lwjVZEqB7x+pFL6bzrgFe5BUa/ClzkIQnl9iEWMbvoMQIBauSTMnR9a3zNOF4B06IdJAqbq/MdwoMvhRDzfa+b64KE940TndQPPvwovg+gDRh6sX/lfTxaVmL+kexcCrplgQJv2j5U9XOjxpFy4oy25Hn6IRveQtfRna3PfJHsY1KK1OCZRZpsMEKKAsVQ10N4fB1qF9g+K+9xze/EBBapvCWVU7hod3MuTSrZ132lSuebcBr9Ua9XwjQTjzASXfEPwoDXgZQNYBPObdQ7yNvDditMZMQerWnoLHxxp3rTb1MOEtuGo/r2mglwURVWGK0Yh4/PlfW3wq7nKM9gEaOdWA1i2A5NQ203T2eTLshPoI/1sqfuaLfhZ05G4rbQvvpRvuyA9GP5eljSgA4PCHGxCvGSCsCUzxSJvQ651jeKrwMp6yjcQsTyZRr35Yjxuq9BXvH1yuYYoPbT4Dr9mAzsawo2mxAGxzZLieWNnCvRdOZ1mSTjzDcFGXBnOoI1JTWk4yNFS83Ugj8ALJJ7ruo0VMvi/nv9+JVynm2Kehszsplmf0YMdGwTchBdq7lzBFSibvrCX4QcXqmHwfFykaS39mxJU/f03hw+mw9iNFFuBIYpGNuKLw90E1hQxEThdEvMuxR3ahr9duk1QnUJh2EcNHmcCDXHPMTz1RuuSbz5Ws7mowB/KesCeKCLVsGMyDOrPuBBHgNQNQFLWYXpW1gKA9ci8tmF/Y5HyFSfQeuLUGO+G+/8k0SI2nCw6z+pzlemUTHqqjq1rvlVgSUlVSVP9LDMyapM2vlrHhQgOsSEevwWC+bBCXu8CSEqrB85ecDRpoXuol/qJ5rE+uOdaut8M7D25Rw8pHBxJT2W+A2hEOf5i0aZUeMI+PPvbznQUIlJOs9QcMiujWcfRpkpodZItGTV4BfxZ1Ngmnk8tN40nbUTdD2F2taC2XdC9zuqGiMXXbhabqBIcOn5AxhAweql5Rfyv8lbXC+fiB5ioXMNew3B58v7p8bEQLOMidLWUMfCnkdXIxYUl5FdT0snSL+2+c4ZKG6wrGCLYmUg+gQIsYJ+sKO8+qX3ryEmbeYmRu3nQmPPe9t7HjFWFwD0T6YY9+qqwM7mt1fhpuYTX9r6NXnAQrd2FD+3RB5nmMrb3Pv6EkTUyShwjSWcAG1HMe+ecnsQDAjVnKpoPfGS8tmFTV9KC4l0/bgv1yC5jBxAcXzc7JXrpTdBzcqrV8FYplnowKXjR5QtrStsMGBUEBDpmDkajDVTU2d+UKZj8FmDh1CvHowNO8DPqSpxy38jkxAXboVAsqMW2fXiF5wKRYQU6QHlyrl5DbPb+oGQqTgcYe9XEnX12AynWOWYJlWR/vlwvSxcMHqoP0ayYg2MbWpUBhvaMmhC9uKe+hcUy+JlF7wG+u1TbtbV1eOKtzRR6JQt15Cwz/qBdH7Z964MXmdccHim/AEzLh1nC5CBJhG4bM+J2xJ7qriY2jFuyXWG7lEnsOSrfjXmRhxOJMcOEmdl5jNY1bdjet7hXIbGN/LM7NX9sinL5/HXEn0DnUhw/xwGf5Mk/GEqm4detfOPTArD5B64tyBMBzy01tUod7gisYOSSD6G5h9QVUsdPDDzEIR783XDJXu4QCI89o7ChE8rAM1gr0luGFiMTGfkW1PY6A5GQqWRnl5JNQDHE1wMtuHw3YxPu/DObcl7cTxzqYZ+LDfts35gjidSd6OGwqKK3Pkyk5Thbk+cZ7g4GQ3/KHn6uvx8wW+dARZqh7rXEJ2oEXRO+vZyHoZPmKh/xEkwJEDSTLCe6y5Zj1vlgLaObJ2aKsXPGKCDssPHZ8/1CM1z0dqgyFoO07v8FQTzs95tzpbnWX66IytawBWrx73tzrCmrB4GlK35gesWOeQOZ4QrjyFdCG6wT+gqRnPeUvJozQgorx90ij+n3LAZ6hmemurq8IdFPHTYR5ccHH9aWLKtxf90uDNo1S7w1oZmLOQ1MrF7kT1J2yihYq4ANqQ30caTe8iLsXkkpeaUfqoxhqY2jF5YYODV32z3Brz769KzkCaBDXWM68rwIEPpBuZHF8sStYt1kx9hQ08S4BOYzGepahOnO0Ly3uXITIrVz1PRPs8t0YIbn9byjyrmOSNMc050rcdho7sk0OwwUMCPQrowW6KrijCDBF2bViHqBAU3C5H0/2kAYhpujO4/vNaBgRjucSlHV1OLsOZFP9a1be5NsSaLXBQs57q0n5QiXmRrd6NdhVO+s1UOAPu3oRKI14kbQFQSI6+Au5T4LTib/cVZ3jeld6UIyxrv0F8rJLQm2eSawts25cR126vWGqLnIHVw+td95JYICAHYArZJJI1g0WLtvyLZDsCjHTRZB+KRhor7+/z1NUbPeDXFfXqxWfJlsfIoxTKfmW6eanGhz6d/ReX6/AQf3QREdlJQ1UPELVs9W2iNzaE1LsFhBr+qV0bdIacpyfupb3Ec+zKv1wJTjMnVnJ6qUG0NaE4mizKsvdkWFaDycrc5O+5WhI+7c+GYC/aOPjrXrGUsEMbxhFZJ9F+qhaVJpVkNDmkFray2pnCuT35opbeyYni5EJGFKXxqgzkx9eRSQjzWXfchFa5VmxuMQV51wNfdpG5CDyTj+yxF3YgK/7T0YBi4XgJDCq95cF0uj9nCIIxmd/fBw21b61KWsdi/dnujmkgm3GnerJKbH18SnP+QgIs1j6cbIUzdLX46WsiyY6dR5r3/RvWQcp+H8LYeqAmFThEbfEcahAblFgkCPjVkwb0D7eoDjBiaq/gsVeKxmocFmjITq3BWOCJyzRWn/mP6tIG220/AgPfYJ6imfKCkUt0kZYohnYmqs3f/MorDcrhSaOtGjd7Lgjin7Shl749iQMF2tVPB7M1gZAa/8oTBPsF/D5gHzzblD5Gc+/p4Zb1FqR2mGtMDhGsjhCDNbevB18IGfJFLTYTct4UxwlnLQ9bq73xIsOFYowrCwT1BC4/+E5kN48YnDSTz+k1Z0jKG7ALGtHMUX964Pd5W1S78D6tR2i5W9joBDL32pG6Gw55jggDvbbinkTdNsPMogg5+T90qMdJiZ5XR44aIGzOgi3JDMa3+fC1THPbEwNInF513e93onkDPsvgOoWKUjluPy1ycpqhTMLEx+19ib4EgzJasYlzgZA0Dsyi8BL1Y/7/37DiBgZMfIShDw8JyB3jk2eOoLBT8iW9qybzo1K5s1KdR7PPvdEIFMwCChsZ1fr7SlMUmoykce7ESWl/73Vs5schESwWdXS/r9zQOl7zRtzz1cZzLsrsfBHAlRn2T6oah0s4Ogy78UMXnmueUAig+oWaqomOvJS/cFJrJsTlyJTdHQjAuov9+D82bwWu7d42kGaNkQ==",
+    "sealed:cjExGImC/wsxgH4uektoBnq7boegprYVAemgCrIhkkdJwFZKkCfbdjEBct2rGl6wAm3909YghfEowuQUZe6LHY8Xh0z9Az+hvfauaDgTPSXfzWAAr30KiMeLZOXmwyUV3Lr6AtTn/dgOzS0xCDGCS+ykUrGr71w3F8xD74XyyTmWdhuoqOJ3pXTX34OJg5op3lqLUbIIrNSesmB5w6iqhkIicLsgMkW133qWpFlPFEOQOm5PLtQyh9cH2YaZseR9snJhL8SUkQ5u6i+0OfGdiZ7Gtd6crBqcjBwj36Aw1/S/VgHCWLon4RJygSiQg4GhKRZzDFb/RMMtJqyil/8D69qvVhHQAmnET1UM3iz/RleyBYVhhog5qzMckZlKNcIvm2wsgJe5mO3fnvKfzdvSWq7g7HOKcDemalDqRLw7+FsbniFGHp7k8M8pGW23bKaoBbr7CRgWQvYvmkKjc7fuvWUWtJNROZNi6T3B/WqrDHD17Nb7gGSA1FnC5jMhvkSgduiBZODULvY9kbALsDVhgVghiFycnPRfsZv5Y96B09thzOZuWWz4lksJwMyjil8r9pUprdEOogbfQP8dpq68ulYLAG90vNg9hxAQmmir3T7r0MlQOwzNxwp/c2332SzhdwjcvAb6NyAYfkH2+HDdFumrWICw1agd/FHtVre+8sViHWF06ioVn5jA9v/9vN0UJ2TE154IFOXm7qyYFvuCszqEFRDsXHhmJVmaPTgk5oghjPNmoQeKqzb02krz4DrHWAE9c+ZlCkOrY6yYOc/pL/7EbHk94mB8Jo6e571L2GDmcpYBn8d0wmHdt/7YfxW/td46Ci5i2NfKATFkPivD9b1pNaLnzx4KJHDHTNOegN9lIHBpNEucGdrFtxUnCOm4lPtCgVYfWKgtC0zPXiy5n3Yhxydhu9ufPBkxRNhwm8NyDqEolg+GkqSK+05B71bX3jhcjG0d4cWmFcFKGS/WWshRdjNxAhROdvcNYHQJpMVlE3WH8M5qgawv2al0pqAhWBEulVQaak5zlO91E/iYsvdVzHD1wLIAfvZT53A/P0oQGUW5wjAjZO00BYO0iihIShkdDHWeK5h62saEbPT7KSnBbIbYaVvcxbgux2oGvsZ23jUZWfcoh75LZ6Dx61V9oQhcpGoyxNQykcGSFpLpuc5fH//USsmc5a75I/p4J3bBBcwtaeDPcwgZvglfza/nOrxbVIhyTmJMfbvg/LxxniltosHwlfS0LRzc+0CmfXj8nAQes2njAdXcngwXn7Nm25Xq7pR0LV9YTXapPf1U/ZJWck3N",
     salt="03/q5",
 )
 
@@ -1408,8 +1410,8 @@ for v, name in U_VARIANTS.items():
 # - **D)** Recall falls by about the same amount at every position as inputs grow; a long paper is
 #   somewhat harder to read throughout.
 #
-# The cell after the question shows Liu et al.'s GPT-3.5 numbers; the cell after Q6 showed the ALiBi
-# models' accuracy by quarter of the context at the training length.
+# The cell after the question shows the ALiBi models' accuracy at `K` = 16 (section 2) on the pairs
+# at both ends and on the middle half; the cell after Q6 showed it by quarter.
 
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -1451,9 +1453,12 @@ explain(
 )
 
 # %% tags=["shows-answer"]
-print(
-    "Liu et al. (2023), GPT-3.5-Turbo, 20 documents, accuracy with the answer in document 1 / 10 / 20: 0.758 / 0.538 / 0.632"
-)
+for v, name in U_VARIANTS.items():
+    per_index = torch.stack([acc16[(v, s)] for s in SEEDS]).mean(0)  # (16,) per queried index
+    print(
+        f"{name:27s} pairs 1-2 / middle half (5-12) / pairs 15-16: "
+        f"{per_index[:2].mean():.2f} / {per_index[4:12].mean():.2f} / {per_index[14:].mean():.2f} (mean of 3 seeds)"
+    )
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
@@ -1526,17 +1531,14 @@ for p, name in (("learned", "learned"), ("alibi", "ALiBi")):
 # %% [markdown]
 # **Q9** (predict, then measure; a harder follow-up to Q8). Section 3's filler prefix moves every
 # pair and the query to positions never seen, but keeps every distance between the query and the
-# pairs as in training. The RoPE models were left out of that panel. With `P` = 128 fillers in
-# front, can a RoPE model lose most of its accuracy at `K` = 16 (about 1.0 without the prefix)? Why?
-# The three seeds need not behave alike: answer for what the prefix can do, and by which route.
+# pairs as in training. The RoPE models were left out of that panel. Behind `P` = 128 fillers the
+# three RoPE seeds (about 1.0 each at `K` = 16 without the prefix) do not keep the same accuracy.
+# Which reading, taken per seed behind the prefix, goes with how much accuracy a seed keeps?
 #
-# - **A)** No: a relative encoding sees only distances, and the distances to the pairs were all
-#   trained.
-# - **B)** No: training taught the models to pass over fillers, so the pairs keep the query's
-#   weight.
-# - **C)** Yes: RoPE turns each token by its own position, and every pair's position is now new.
-# - **D)** Yes: the far fillers sit at distances never trained, and take the retrieval layer's
-#   weight.
+# - **A)** How much weight BOS loses in layer 1, where the answer parked the most on it before.
+# - **B)** The share of layer 1's weight on keys farther back than any training distance.
+# - **C)** None: every seed's pairs sit at the same new positions, so which seed falls is chance.
+# - **D)** The share of layer 2's weight on keys farther back than any training distance.
 #
 # Store your letter in `q9_answer`; the cells after the question measure it.
 
@@ -1574,7 +1576,7 @@ assert check_choice(q9_answer, "e36008086035c94d135d6085e11a3246aa0319dcf7b974e1
 # %%
 explain(
     q9_answer,
-    "sealed:Zx1BF/O61q/slBoyuSvzyikEdrmKrugg0cXOV4iuCvxrB025G51jlXF+7V5y6XaHlNVEMKG6EJdcllt0tj5xxlosHw28IpiEBg5FVq8gx0keGJ9AqOVa6XHkZlS57h85hKlPk/Ca+pa5d08TsBRek/jkAvWctlL21EA9yQqrYyvvK/TLQAO4+07x5mmkOLDC6X614HYfNq/JtzktjmEz4gc+RHrLFMa+vZtt6yu1MJzSN4VrDScTN6ptcvqRuiVzvY64Ggd3E9FPyVExLTGDa+NI6D1Eumf0K+WKqSCiD42jaCNR/FGxSbtxp/NatpSu3L7z8KC2feyFp/nm2cbdqchAYrPiDfDQHnUUk5JfNA+tUXw27OLVWW7V/TzZ69ZFZrRhMpeSlXJx/jh7jzG3x3sr6KQjeh2KAs5/0sxvy7lHqrFybh8VfjV4mEyIFjzebbF6I6WbA+yDOqYzTm2WGM4tGRBAxhjAUzif0en+8lsM4gCA6o4xtWw//9yARgzjWN4IzApofKkx/va+uozv2oc4JbqGp5swZzVe5bT3P+e1QUd831qANkp+KpDyD8/dspIpmPPEoO7mKcP0+Gw2b67duBdFs6jnRnwRIo/B9sYwIB3bdmD/2bDU3OMT3LzwpjpK3q6V2KDAWlg/GMLVmNDmSJYk8dzJnEI+8Y0SaPzVZyw271Z4bTdgoC03EuiHXzhvvRseTT42XoLlvQ0PmUrYz1PZJ3r2kPmTZKR3G7kdFG/hsyQsqQ9De9/1V4hrhB8r2jqn5b3Rm+u9I3jXZDJRq1/c4zuBJyq8hs96j7qU3EuNqQpFDhODikIRgA7YwDB8p2w8gBartT4AOhENnPylyR9lkCD+YxHqVjSGyVCBFWKtz+qo1bmfhWFAXVXXJryf8lAwviZFoofzu4xTzW+3M13j6i6rLrjN7LagVwnG4+B0Gz9EGlJvo7Y33JoX3w5ItbBG0z6QsPaJtGMenfU2E7axg/XXuCDnEUpb6aNYbMqboyuM5OGgxBpmfJMOxu3bq6s7i55pL78EqQsjaKyJcE7Ls5r29C/UaFwKQctQANeq0uPEkvaBjOt/nxx3w19DYLkkobcAe6LYKk8CTifkwb3qWya+2Iqyj5fzXN+TCkJ9pMGqv4+8g8xEhZ3CRhks0FdAJ4cpsYwUiGbDdfLtUkvAdHUcjuUpcoykLRsDAFyc4aXOL4BWmOEKfUSvc9u7m71F8HwsiVFrAMrGqMCVZh9ucVFambq59+ehdcx6jj4TgMipsuMaZOQ3ilBIiZOFUua/EY0fhl7x+SeT4B62IOFJOY8xtD1zEDRfZW745D1h1i6m2Z5IFw3ChI/1h4efzn2W9yxNMwt3LJv9jtwLx925bFlWxCQKPdRYKXIs/3tr6ACSVdrQlnNWfm1+PwqKssV4MJUbMvTUNlMi891LKh4MnYff3RTM/7OcSKRs4BR2+VoOzqqDTh4kDcuxagHgSTjEdW0n8nV7syV+BdnZvhqvUogOMa2abXS1Zzdzt36/0L0Y93py/zBfKg+St8MIcbw9XW7UcRQSvcZ5OOsbQZpuiCnOgkN8Cq412weufsTgwf/oUo4CUevj5t1s2zqDbRn2IHtbdCpOfvqVS5PTUbffjy8GDuXomq66RJRuH8PFn/1blgMVW3GrphQJgYPXevl2P63JY2+vRIs+45YfxmXIy/gGDp+UVtOexYQrqahjLkNx1SCm1CpMMjcgHdcazIUwY+ndeAMhyvzjVTtTPnFIgV5+aRX4zNuvaDYn2Ox0CF7X0mSXqr8QhRo2GAOIdVj2WqPVpnRF26UPAiVWzLJB/Q4nNxMHTnRcNZJ3fPgwTjoJpg0oICOwJsEPgP8SWl7qaNIlYo2AfxjDC1QxyEz2oJvW1aGk4AX3uTmkXjKAhWRq6fUe5TW+f0M8JzHuqme0HiA+JhMOjHq922iq5ye5TtR4wYSP+66RsshQolnCHhTlHOfV3RwFuD3IIYhfG79oyAppVWjBQgH0AMh2xxn4WA7m+VXhrjAuq43lQvxKFiICPw1PUYfea2iu+pBtdmyL+oqpAfa0sKVBDdLNjFQtuKpCREnGMpEtccIP+u6EkbNBkdVAhTyl0BpmbuouklNXobKn9lelLsFujG5jtA271IUxGH3q8vPwsj4ueBClxi6kXabtRJoSL0+7m1fltfQRd5YKnOMvQ45xOxLm7u5NqkU9c88G0WoFGUbril9DDrGW+9UPBLWCydktM5myifLmEHW4R64aaOJeqqqrqLrwzzUZ7lCK0V9M9tJzRO4Tje+KdHOaUJ2V2I26BbzgK4h9ipAc53Sn+dNCpbFVE0swZBUWII4qTSXS6h5rVxrYyiyKif2vQVUbyUUV7kHH7VjMltQLls0VEmaTZTtY4BD6uMtaG2ZR0gA1AwqAfSq2n6SeHA5EsDcMTLK2Opxkq+qG0e3qr06PP9IoLzRZ5PMiNBmIRLiohrFDIo93kJqCBpxxVrceB34/K9hyixPTFB1C7xmDE6r/ebTmAa6pa9ik0Oz5K1Cg/J5aYRStUg==",
+    "sealed:JibdsFlJZ5FnoCEoPC5wVDRPJcHPteQr0cWKH4vvFuJ9QVCuG9klwWcColpfrCWGmMJDcaS8EJRcwAcq7T4qjg8iV0n5f8GUXFdTDuckiV1fHYxK7fYIvnb2NQO16VglguhJk7mf+MPqNVcI4gUWgrD0GbDd91L12VA5xVmoZyq7Ad7qQBakuhHntSe8IryL5nX45mtLd+7RqXgrhigp7UJtEDmGUc60tNso8Cu1ZtOXc80hXzdfZ/gmfa7J9Xhj5sC1Bgo+ENkdxR9lJHTXa+dV9D1PqybrbvietSuzSsrifzICsUqqWLsk/qhU8K+t4J6m8KzlbeCYsO+imNCE/dJAZbe2APbNGTQUlYFJZk6rRj0o6ubFEDjE53mM6cdEdP1ud4DXgnkl9Cl3kCzkz2gq++FrMyaPE9Rjh9kj0L9HqrVhYBxcNjduzQ3eU37QbaAqbffAXv/De7shTmuEEZRlPgoBxArOUziYk+76t1QK+FTX4Il2n1dMtofNSB34DcNGmBFoOb5wob++48z3jdE0OePPoI11YWAFvP+zc+fyBBY2wVSAew8mbcmkBpeVpN15g+KCqveoBePT+Gs6d7HdrQsAv+amQ3MXJMCI2Zl0QjbhJX3wl7/QhecPmK27pDBf3q6by6PLWgd3DIKdjcvmD91/p5idjAN96MEDdK/JaX1tqxdiYXJw6HxpXvmaDCg17kJATSxzV4e36EhDhVHczhaNIHn2kfeZdfY2RP1UCWj8uilo7EpvZYy5Bt84wBM5gXK64b3RmuusNTGCMj9S+FbOujKWeHneqPI+yLmBwwef5RNFXVeN1RtLyCSMh2RxqzgkhA35sXhZeFQJ06yI9SUxkDywfl7/BCbO3EzEQXCnx/yoyL/awGdERl6EcvmN8xV3tzwaoqL0ir1T2m+xKRn29n22MrSC46vzTwLYuqlzUyVEGBVq9rE2j4EQkQFMv/UcgGnTsPeD+iVG2KJzFa301/jZvH6pFUAfpLhUaNLI62Kd6u2x3xpgapMPxunbsfs1mphoMvBa9BAjZ6PFbwvHuZqjrmrReRMKQY5VQ5zvjrOTy/nH3aki1BwsjE9dfLE7o7cgOb/IMg5GCWChiLakSyy/1cTkg973FMWRBAc2rsq2tY/7xZAbhdDASw51nVZIJ4Y6uoIUxnvEdf3tW1DEfSxdrqp9YY6uNgwGTwXS6LCCKYYFha9eYUnqN8GtirhYs243xlZhANLPtIWXJ0Q8Yws=",
     salt="03/q9",
 )
 
