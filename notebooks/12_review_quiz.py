@@ -36,7 +36,7 @@
 # easy to guess, a harder follow-up comes right after it (Q4b, Q5b, ...). Seed 001's questions keep their wording
 # and their options, but the options are listed in another order than in the source quiz, so that its keys are not
 # all one letter; they are warm-ups worth a quarter point each (as is Q1, which notebook 02 asks too), and the
-# follow-ups carry the grade. Four questions
+# follow-ups carry the grade (Q4b, which stays close to notebook 02's section 4, weighs half a point). Four questions
 # ask you to predict a measurement before you see it (Q2a, Q5b, Q7a and Q10b), each in a setting that no earlier cell
 # of this notebook prints; the cell after each check measures it. Exercises for
 # chapters 01 to 09 close the notebook (none for chapters 10 and 11, whose notebooks carry their own).
@@ -221,7 +221,7 @@ assert check_choice(q2_answer, "6e93f8710fdff04e29077cbe1b5860ebc026b5bf5773b111
 # %%
 explain(
     q2_answer,
-    "sealed:cdz2NPBhuBSwwRDOi3Robm+oDKDLh1Qqhdv8BdPu6phAzyQWr87WxVnZCNYNyRhj2pnT+ikiOKUoivsK8JA7in01Jeli+LYLAYJdgZ9WoHTQvcpDSHxMR8yeKChPpOrOHLkkyRas1KNty/nnqeZYkSzuRniXOG+ufNA4pFfkStyq5xJlTTgej1gwHEMbvwl8NtT38Hnc87bxtnGlgEVQ5rL9OXIgmjukClVxnMGRFq+/VfX1pBgKm4+D1QgzYGa7mh7fOUfMNpqJs2Zb7GTg5lH/a9lW16suAamRD5ha35MJo1AgCSBYMb95MajlbpBtnyP6OAwUIUbpXws7En4q42F/rbyt2hfn/bxxmmXB0zMC4ZhgEeyhs9P8zJvMFKVXaacQYhz/uSx02rob3/UA6ytDMBQcEdak/9DRRMZ7VWq7YLRl73AnGeXY3CrAgog69k5o7l9KRZ2qQ3PP0Wvmv9f2XCrOlLtNJi2rG2+KloO2kWcQNEJKmLYRwP5ns3hJSfcmk66PebPr6M5tBdt8JuyPmG+/aKk4di67d8e4qohfKM2lLa0c3+AiOLPSRr5oaAMQC2z5RkWwCljr43PO9cmyZkpOjiIPyB0K0f2+SNi3m5Skv1uGKESFsFYDGokhhZcSFbqludS4U3lRAqOXEOocGxEfHbN53oF1qFbYS+WQzqrpgGSln8mYaqs0eS2JdVs1iuV9abzajI30gOqjh9AlTYh24TDuQxMtCHnXuDfYq3WDZ+v5fe6fTHtoKGLkPYe+7luhYVJFDSQaPpsPPh/HHqovseC93Ay3C8nZAil9CV6TdTi2LpIEqiNavgwU6ZiEu9fMDoX6R2cAFcmShgnaHjfEKuE54WavF9YZqI+kVuQx38pnRJL6aSUZenfKXpS7y48Z+7yZWQccwnVyz5Qvvu5k6EQSgaLJW1KGbLJZy19Xwm8QvsvxZPr/4HyZoZny+LP0XbYYS/mVKjKT6oyoi7PCn3ycLfKc7BAUZQMQYp4HtyQaberFNshzWPh8ru9gHbTf/wxx4ho7hSZES5h0pCh7bjMV4QPryvo0Mbjm+azR1G8mEZlFmtPE5eC7NvRNHJ9CgHA+QnhHJpKsuGMhfrJnswMxmTgo10sxuQ375mkKP0eYl9Az0yUgs1Bai/fNC0tB0X1Fh1l0l64cuTkiLrCtIapRaXn00sh9a0ercrMmTxfH6uHwnjiLAAYrrVczu1WarQzzttbizuG5GuhowcW9gDchdNcideNxsyoxFoR117Vx5AWVT3EuTyrSFhV+hmK688kuSNcHWIxGCzrcXE4yoTcn3Phr6oupema1ukOB7AQwW1wLA8S+VLyvVJVznmWziwCSwJdcirYAbRJG1sB4GAqQ9mUwMwc1fC0M+ZFuGx9zjAtfP8AzHsDXdSTxF0CeJ1uOVCL598LQk90qzwvbenFBdBCFgQVNhddnXOGH0ynwMDa9Zc6aX739726jRRqT6WpVImME+C0gCgfgOEWU32PbrAYoZH73YYYEeNpRNXBVszbyOX8sMw5ul0I289XqcvZmXqkbZYMN4HRuRLHtDtO9ck8cnbWp2O/AEW7L2mN6M2Q7S3cC9PcIhzDgaE2CYTu0x1EIFJKe6f/F71lNl9kQDtirtRgiVpWRUJ0oP52gFlvi5ply9vNnvyJE40ZjhxvrxsF07FScoMqRILBcs3VjkQEl/qDqBHRgxcraof+2tclBQ2LlzsC64/YlE9n86Hoh6rBp3X7ocW9jCzRnhCXjBxesEGznnqWNKf42amZFzVWdyDR72ROVSX09yYMBVQs6fqltf6/c79OvxiPHnOt5TAbOaYw+8cab1/MzHzdLl3RI/BXr8Vdn5e2Wsi4PVPBOgIalht1nc9ktOGVfxdY7aMbf08viWlNbvZHIqLj42Z3cPCzEE1Es46oAbbJFKyDIu0PRyF6mPcMi78b4hMXQbid/fqxJ48GZXh7sJVbDrPacrViAZl3eZJuD7cLJ8tqk/r/nq/mkTWtycerJMZqCeAUiqY+gUUbGWprKeihs6z6hVAlx7mcYraZlPl8BM/ua4G4sJUGwJ+a5pLyuz1nMzOTmqgkNGi5UENJpWFjL7xayhq7oRqeTycVbNuS7d7Ck1ZcnxFlMfpV3Li/lTSKZGfawFnsopNMkiVAoSRWPhU/qhkUHtbAqVXKkkX9vCFYav877FFr1H4zXRUtYQThzxv5Wa/kS22NextCn4pGoV5MVnysrN5tCTcQtQy6tNl7MFnMkM1zAaf2AKH8Pm9Fy9ooZ52XI7V7rto3gYLqNjkxG5wqR0rZnYEANquxi2iT3jXSldBJ6tRrqlnGVxEXgFwwyeRJWKNrEdIwmewyo/LdZgJ25M41BkHeBP565WuIHcdWxoFfJfMZ8ym0jI6uAzyxZpmXx020a/pG9tjysod9JBPlicV7lFD9462yZnsPIm2SzT3oWMJRrfN/K/wnlX7ZTlXPIlGtdYbnHTqIvdD/jJ+5ZONACFJ8K0eC35UiTZiUzfXWsMfsdbTVmeduR7hZ0j6HsBNchJSKWTHdPLSkySuP6wz85YZdSCNM1i2eUPchzxPreixVq2eZc45BwAG0sfifQo+kQVcu+wo6FZweXuViCsmhZ4JVyjKjZJA4QUESl19lUNxKgGtqwFQnyo7LpCM0NcpB20XOJ3+NO5QbcXzKbZ5YvsNdFEgYzgmEAP2of1MkTDBAo6yNMY/B2grcw1zIThT8=",
+    "sealed:a3Y7xwKizbTNOJqYv30qg2+oDKDLh1Qqhdv8BdPu6phAzyQWr87WxVnZCN8KigVkid/G52IhJLlly/tC8dk5i3koMuV+tu5DE8tEhtteoybd/M9CXWofBNScKj5e96TPXa1r3US30eY50umiquoakXjwTH/QMXXkcKQgoAT9D8mx90B0UjwZlR01Wlsbo05ZbJn34mWT4Kyitniuw1JGtbPjLDsnnXW3Ql40icuWRKyoHeKghjEH98b30AJ3aG+p00vMKArdMIuJpnJO4Hil00PyLsRZzLR9CfHTD4FVlpUS71A3DjAKNrI3MOzXApZJ1nf/MkgSIlunGhI7EmYr42F8tqms3Ryj7f4kwSLa3TNPsc0oQeK8qcWn18/FBaVFbrsQJhu2uy8njqYWnuJP6TpILxRUXcupuofeWdxhT2r/Ju0iqzNhX+HLyyqFnohy9U48ox5KDZ7lR3SK1nbitcr6CDHMj+lEMGP8QTSSwoq00GgXNUUeiOxPkaxl8CoPXO0326edfuetssxlRME0LKre3iq/eaUzayu1MfK8p49fI8m2froL1uIwdrOaUPZrfgNEUSTMWgDkBFS58m6P9oi8ZlYZk20PgRoLham3T5euitr6+xPeZwrb90ZUBp9wwJhBWbeuuN64FjBLGrPDQf4dDBZWEbI4joBoskzeBe2QxPm9iW+y2pqBd6oldjbMaB43h/J9frTe2MTui+q51ZE4A5dt9ibgFDgwGTzUo3je5DbEYKvsO/OcS3t0ezu6cpKzp0ShMUdfCXATO8gPdg6PA68kp+CtwBGhD43EA24pFVPWJD2yNJQe5SwG/xUFrJ+e79KDGom2RGRSD5HB0geZGSvFP+MuuCOrX9UKv4+gX/Jlmd92UdvnaT8NdjPDWJurjpJW4qyYXkgYhGU1gIIvueRr8VMBz6+bElWHfbMb5XxVoDYD+oq1Ufn/qX2eppag9rn0FOVPR//ZIX2Gro+ziqPCmHSBN6HI7ABGeE0Ab4NQuXcgbL/QNtM3eNg1jegkSbDfvhJw9A07hSZNS5h0oyhxI3EO/AivyuZsY4upwoyI0zp8EYURnpHd7+jvabRKGNZSgXM+QjFLINru/2shfbJns1B3lDEqwx82+w3u4GgKGGqD9d91w3Ex+lNMyPLdCEsP9EIMql50lKMQ/jU/LuS4J6xZaX/+0dE4b07qaqgwSU6T4+r9zHOAHEt5pkpn6VOC7Bfo6YTzhvSlX6FwhP66gH4zbp5xYK198icjGMJYhbRx4wmbRWxqGyrWWh83yGGn6J07TtFCR81bGmzNRgczoH5pneUlvpe+O2O6oUqDs1B5QRIYAsavB/L9Qpd3nyCSxDKyk4ocipYaaVtb3sN6GA6H4XN1a086Z3lczal0eRA8zy9DbMciFt2ZIS/7U1aZZk2VVDv59o7Twd88hBmSenEEIB6J0x9XwcZ3D7OQmjPtJnm2ZNyCX73nqyu5RQmYp2NUbGcf9GRzRAnmfRGe1TbCpxE/PH7EevYnN9tWZ2pP/jKhb24nIkFoxVQ26djhJ+4jU6YOY99E730qDbH2S5+1c0wNmeqp1OTFQlr11kUzY3JpTD4X9bYFjCXhJl6YNTz6glMFA8va8O3Y/Bdfh5wAAsm48Bg9A4WIWZZxcJq6FxWno6kw9u9tqm4LwSpZnF7ty4Qg8EPdosGBbqQVqm8gkQQk//OrETBiit6I8eSssdhbDHjsx8Cm9PEtFZH03Xxkr6goz2bmJTU6S2RnhAn2TAbkLCP+jfemAMBiDHpHxUXe+DM+lQmMQy8s0sZDcxcgJOxBeeKV9cigyG3WnbNgGRHOKJd4odqbhLIiHy0fkz1S8VTQnxEv9L+EryEUTrcQw9Orl4kqc5I4anhY0tY8bdvCwsvyXV9a+d/TtP29w4jDKWXLRwYh7O8GfPcJLCfOvAuaml++OsMh7tew097KeHMzerYO8cbCDHrxIE7StrmG5VnPd1yfa5mH/ZbA+ZS34rL8/P2jTiNyaqPJPoCSPR44/YqsXhXcRpqONj5w/CmhRhdx8ykKrO91P18aM/iN83MgdxG/IbTpurqiyVnGxuijuhIIVjZFVZ1pRU/WtRaPh+X/TbXTyedyA+O7d7fhgYswhUNLeZA8LiP+UCKTGefjQXIpspZl3UgiGh2Yj1X2hkpe5aUsX3O+mV91CFUB6t23ThOqSs3DHQNwACdkh85Xe+8S+0p9geK6rom5EuYHnzUxOd4WUcU6B02xO0XbC3QoZEfAe+DAbVJB1tZ0/8ZWzQns6l7r4ZzrKaCFmV1GyyLFl6FhIUgPsO0llHq4mHL9dB01sUj0kHfdzEevGElgcgoTOY/eO4xubBut974QmtWre5cAkWyFc9y9WuJMOoepv02KY49n1Cgla6rF0z1f4WP2iDk75N2lrSem749MH/RicUzhByR56WqZnsPIm3a3VHEHZJMoN9vK6AWsSvhexifQh3ZcJr6BGr4iMWzpKPAKdatXVo8K0fayvwDIODdpPzDDM7oQYCJmWtqV6FFmhKvuTMw0JRSYSXFONmYyBYHjzT9wfJAdMo10hHqWcs52xKjL2UdR3q9N5NtwGj5hMmeV6a0CFYi+8ImVKRDevl2O5mFOpfh1h7iVNk9OAlXtxpFFeArjFMCmEQb4o73jH9sXIZlthjWJxP0XsRvZX2HJdp0v/sBOUwc8i2MMc3gZ2t4TDA0zrnRCa/YltLcq3jYEkjGHnseePmTiWUfmwaURLTcRYBcesBqCBREiBNtNKjAbHmyoQ7RgsVTrqf4RDbCeQJAbkDfOtdTvgo5Ef/XGGzrVyLaxLEtQ/XN+cMPocq+nJjCuVe17ci6T13vbKEipfZT6F/cqY8SnIWG/NdnNvW7ipbs5ZhxUsnIoDtWpAAyvOPfXHYSR/DGwGCTfvLh8d+WrHANn8Jf4hCH0bJk/FaF7YCQkgPSpJuVA9FWC7pXHEdSWQncQIZSGzzEgyANNP8AT5VxF+lkthbpMWwTeCy/EnZu06OXLzgIjiMXyH4o+rhgi5iLd5mz978iAX5kmi2r2ACa3dkTIvtjKQTAjIip3jkaulL6PyURI0XbP1Uwgapb4gzV1VaNnRzQMb3xiURXfznysfeWlJ05nhrpVhuB3L+Rs02fZw479cdnKRv6WGyUdcSCuLX916plqZc2UeY1tgT76XNl9urOZq1Tmump1kNVTXjXNj531TDU=",
     salt="12/q2",
 )
 
@@ -274,7 +274,7 @@ assert check_choice(q2a_answer, "bbe1175fd56ea92bd5e206f179d6ad9e3a4c99b78d927f1
 # %%
 explain(
     q2a_answer,
-    "sealed:qOqvr6iDufurn/9P5B6zV/s4IN+cyBJM+bvUuylQjWPKVT+GdL4adhYOuK3TwodHcycEPeX/dm1SRuXf7Sk4rpYgioeZW06dExqPc1s+LlKpQqU9IYBPMgYRFcU3OjWezSZcPqt7Cb/r3+q4if4TEKMcAsmzGrcaSsVqTcrueiSV/9e+04wF93G5po6G+qUxORyhItwQkmOVYhGTt4sfnAERybZViDavGRYnKayuNGu4OP0VfMnU1UXP+i/U59/aZwAWL1KNllKAaS12kBmG63/oDyZ1n99VU82mhmoJSgh93guNjVP7w76JDe1r2+AOuNuduPmIrnkfZH0hlHDW6OWtlYhCnCmW4xkthgd9q9guU65+p2SAVAAtrrM9NV/juluF5jqSFLd2IYW1L63KTYaVjX1wrNraRF/j3ziblqPx8GoR2DbcyrN5JosqywZ0q2//0D7/6Cp5mL+J7lbXTmWrfO5vjJ+brbBCxviHP1QA3ZBxlY+ggneGD7RC/bGGtqIYQ0r742unMYKv1anBolCtKif1XXkPkHRsYUXcSj0x1tSyxTxyBRnpglQ577h79It4qTjiy3S9ElJbHtGgNZXzt0rZlLy4vEKREmLDclrKJwPykWii6nKRvGLmhq378x0LdGhFsWSZxYRg3gkO/BFMc37JsEvfTckb5VrolO9h+YHjSJ5fVca6TiqzYBeImU5ESXGji/q5KgSBFHGcyh4ASj//Ao4BwaZw4qKxI//7uOaRC8iLJsXgSPQ/GplioCJyzimt/wL/qEzf0m6IikeikDJEtUaLl8QTyfFH0SuzD2EZJQgYdZY6T/HRVl7KHFkXyV8U5YM2VEsaENhOIdLR8gDUbayX7LS4bLSaygA6JlYTQK4oCv/4L3je7JFYq9gGLPrfZcLgmJixG7K0Uf+QstooXJEgZrd+c+W2JFycN8hkY676s5r6vnR/9blUeM+GCkunklKuV5X+0y0eta/UCSQLjFceqS6sBxnM4GztJ+kBJCR2fZ57Ia2T7c/uFn+QUV11Y+rmpCBBE2QKN1V9Mz+4rjZCWR/C2FZPWHfO59m6eUNDx8e/eG8hE/vOMAtKLCXZNKYADMzZM8uaIesvgTXGSXVL/vgF5d2/+f/mf/1E2iaonwUqoMUeSVbdeI8RyTs9XTDOrfk1jCPocwlYgYBwWRQKQd7nptlZrNclrXW+JZt18v5Jnl4O1EKI1TPCx1p4ij15hUeNzSVrFqYEpOemNHVYPLWyVBgXfD2+ReiCgFVnB+C5AujX4lByLIwXLvAkP6kznPaxGWBm5YnjUqSQik4RCHngqo/TzjAyc6ziDcNNCD+iQOEp3aDOpFS40TLuLI10PGlceMWXiczYUc4kx56Mf6FnHIJDu4CR3cbV3wwUv85n4cqeHyan8spXLKWzd7hMx2Cvga5ze0OIMi6kYoXikPMHXQ==",
+    "sealed:87yRconczDUgUN8ozskfGfs4IN+cyBJM+bvUuylQjWPKVT+GdL4adhYOuK3TwodHcycEPeX/dm1SRuXf7Sk4rpYgioeZW06dExqPc1s+LlKpQqU9IYBPMgYRFcU3OjWezSZcPqt7Cb/r3+q4if4TEKMcAsmzGrcaSsVqTcrueiSV/9e+04wF93G5po6G+qUxORyhItwQkmOVYhGTt4sfnAERybZViDavGRYnKayuNGu4OP0VfMnU1UXP+i/U59/aZwAWL1KNllKAaS12kBmG63/oDyZ1n99VU82mhmoJSgh93guNjVP7w76JDe1r2+AOuNuduPmIrnkfZH0hlHDW6OWtlYhCnCmW4xkthgd9q9guU65+p2SAVAAtrrM9NV/juluF5jqSFLd2IYW1L63KTYaVjX1wrNraRF/j3ziblqPx8GoR2DbcyrN5JosqywZ0q2//0D7/6Cp5mL+J7lbXTmWrfO5vjJ+brbBCxviHP1QA3ZBxlY+ggneGD7RC/bGGtqIYQ0r742unMYKv1anBolCtKif1XXkPkHRsYUXcSj0x1tSyxTxyBRnpglQ577h79It4qTjiy3S9ElJbHtGgNZXzt0rZlLy4vEKREmLDclrKJwPykWii6nKRvGLmhq378x0LdGhFsWSZxYRg3gkO/BFMc37JsEvfTckb5VrolO9h+YHjSJ5fVca6TiqzYBeImU5ESXGji/q5KgSBFHGcyh4ASj//Ao4BwaZw4qKxI//7uOaRC8iLJsXgSPQ/GplioCJyzimt/wL/qEzf0m6IikeikDJEtUaLl8QTyfFH0SuzD2EZJQgYdZY6T/HRVl7KHFkXyV8U5YM2VEsaENhOIdLR8gDUbayX7LS4bLSaygA6JlYTQK4oCv/4L3je7JFYq9gGLPrfZcLgmJixG7K0Uf+QstooXJEgZrd+c+W2JFycN8hkY676s5r6vnR/9blUeM+GCkunklKuV5X+0y0eta/UCSQLjFceqS6sBxnM4GztJ+kBJCR2fZ57Ia2T7c/uFn+QUV11Y+rmpCBBE2QKN1V9Mz+4rjZCWR/C2FZPWHfO59m6eUNDx8e/eG8hE/vOMAtKLCXZNKYADMzZM8uaIesvgTXGSXVL/vgF5d2/+f/mf/1E2iaonwUqoMUeSVbdeI8RyTs9XTDOrfk1jCPocwlYgYBwWRQKQd7nptlZrNclrXW+JZt18v5Jnl4O1EKI1TPCx1p4ij15hUeNzSVrFqYEpOemNHVYPLWyVBgXfD2+ReiCgFVnB+C5AujX4lByLIwXLvAkP6kznPaxGWBm5YnjUqSQik4RCHngqo/TzjAyc6ziDcNNCD+iQOEp2rKc1Rb+y2D8Yp1sNGsZf8HOjYmMTYYs0cyFNq8iBIVP/4iMzYf68AAl9pp44YOUGDaxvp5ILKH0e6NIiSShkaE6ekLcfD+6Yp6ww/wVEgbuOR2HJVg7N8amO1A2WIq8fJIgnK1fqQbve/0=",
     salt="12/q2a",
 )
 
@@ -359,7 +359,7 @@ assert check_choice(q3_answer, "2afbced0921315cbdabe2704a3369ff60015bbca117a70e0
 # %%
 explain(
     q3_answer,
-    "sealed:6yM6HDd+T1roX+xrU3+HqKncf42qFBnpPU+JuHmC6+vhWarBcmwohMia3SrLK3aHY66bMPuHuzFSz7nt6qeRqW2bSY5x1hV4j+sOPunU8S7LCsPhhQBf76LQ2tGWzs1IXe7xrIaqHEUP5Bb67qJTH7pzieBKjysofa/NE51jPu6TUsONIdxeWdtsIMhQXRjTyGEHa8EK1calzg5JbWiDf24ZrJinoAAO7Y7R3cuqJE39n9u/W5SQaeM6WHBbXlZih9d0qo/VSsX0rrGWBg84ysoOyA1hV+j0rU6JatkXXKC63VCfiJhgC8yHweiDdXak6hdtA3cvnAPiKETCK1qmBqvo+BXXy/IaqvdLjmNbPKXN+kNEzB24pt3kQDRXJaHv1Ep7J7KSZcBylAtrVgsq8pDHPEyQOyK4qWktoIgOnrBpbOrOrmjfeRaoNMYgzzJOlOfS1HfUMk0zGKBgrFSDmHTWqPyWbdqs/mqOcPVanxKaXO3hL6FMgfHtuQ4XVBqBIG061RFMLothRAacZn3S9hc4bihsolvk/SozDPKorxG9JZ6vpacWHuRVUKPy7RBJiKSctJu/PeB2K8ntMnQWaKyKDd/Zo767f5FtYt4uaZYaG0vY+a5DU2lhLNaF8GKpx+1W3AHrGXlYq11hjLaqhWkbPgQwTKEii8QbM66yN3Ih82kc8hAf4sJ7FiXiUu7/Nu8f5nZCIq9CycV4hnNxNcB8//dtar1GFRgk3AOKvywxoKsITtjL9fdyZUyE8IFJuABrhF/2SNUbeqDI081AyZ+82OFklJrfWAqav/H7vda4YueSJlv3EtVlHAkNE/By8MR2yKnpoWoCiVGwhviPEqPdZia+vS2DgOHen3Ni5ZpXPSfklPYlnXEa3+Mw0Kd/g5aMJuHfvyxsZmDfKGqg9zh0+HJL1KSLLdTFFeMBclM2h3jmq1cQ2O0M4sulEobWS9e2+t5HdxfXWScdYKDIs5Z2pKE1BLmHVEFRnUIN0vxJyb1lGMzUGvSWnU4ZQLGA/bkNgawy25ExjLHIwVVYilddqNN45hy5mxXMzm9ERjgCINJYT+5MPUlgKkrYhtcdQhhGfin1n0bhN36ot59t4oAVUWOL9FUNV3aYX6S9L0PV/mNFo9DrG9Xq7s0iUhX0ldpY4wdNdIh9u2+cXNtHcZCzgjeOxEkaDOFkm64FJrQwX6PlejuooB0ib5TiErEyy/Q3jKD8gAgEnO8wIbRjgJitjiA1eEDivBLgplVqL2CxcREbsR8nAjonnj9vayZkDs2XKvXE2eQd+8EGR1mNIXNhrA2t0+Mj52GS6CrE4Y57N33CjzOx+1TlThLVNJrkjrrCcFycAgR2wj+SPDBs04YtpAm5vSNEP+x8rnO4KReGcHqWRfNUOaQeVEO4QaSXLitxazt9AjxfR5A0zkL1uMoKKdd/IAo8kyUnv0+gyRjDBwZe9s3AyIC57JGROOrFSv5+Bexdp4bNC8LchrNdlbYZdXrYU7k9RvhB1pCtE6QIQtMcdehJR/ruCyu4OX+M77x+vFyImc0ziZsLwWe5tcuKppu3W+iB87I3yFJjQQ/pWRP7QoMIs106iTPxStgQeifO9TE6NYz0l7WzXFbxFav9sosH2kqtkNk2rh9jOYta/NV9MLBme9tK1LF3uljwv1fHIcGucYjvMFzkjih7uVqWL496VKAwDUehXakUas1SlVxaLh5mQg6DbtrSC+vZBAhBHtkpkDfrvAip4MiXwagI5YnUmjRkDanwUoumFw6LWM7Ldnhk8Ah4oo2/eGeOy3qDdelU35jq4n4cgHYI/427/8My7NbBHfMDcBtIRoJjXiCk7VncL4lI3+nGWS5QHgzYxjKHiqqjmIgK0vsgf9Hro8GHYSLCtxaCZ+RdHuXT4cdhyjFjHuNT0zb+CjUcvym7Zf9JmsE31PESVDGTKTFkG8QO4uiA5vZlQJ/sRvX3/fkopz3IwpPMseWpWK/JR3W7Ail/5gncfQTKBaf9vGjk9Pl/OZOJRiOLyDZGwFJ4M9EkmUEyfYb5CirEFyYzRv894NPG0lbe5mT74B3uNPPeEo5hEE3eUbV67bwyAEMKEJnt6XZRYdsm4PldCejNx3vCAcVtQms6FRnx1ZOqc3i0GJNw66qcllLm5inDUB1poQ8vco422Rc5j3bN5WQCYe5mjBbVHEYBAu+GKVDbLRMfsoscCQigj5npL9GcGlJPKmdkiRsY19LmQkWEbO1Mz2W0RsTXVU4sVG9J",
+    "sealed:TPpyXzJICbfRlr1Rm5I9q6ncf42qFBnpPU+JuHmC6+vhWarBcmwohMia3SrLK3aHY66bMPuHuzFSz7nt6qeRqW2bSY5x1hV4j+sOPunU8S7LCsPhhQBf76LQ2tGWzs1IXe7xrIaqHEUP5Bb67qJTH7pzieBKjysofa/NE51jPu6TUsONIdxeWdtsIMhQXRjTyGEHa8EK1calzg5JbWiDf24ZrJinoAAO7Y7R3cuqJE39n9u/W5SQaeM6WHBbXlZih9d0qo/VSsX0rrGWBg84ysoOyA1hV+j0rU6JatkXXKC63VCfiJhgC8yHweiDdXak6hdtA3cvnAPiKETCK1qmBqvo+BXXy/IaqvdLjmNbPKXN+kNEzB24pt3kQDRXJaHv1Ep7J7KSZcBylAtrVgsq8pDHPEyQOyK4qWktoIgOnrBpbOrOrmjfeRaoNMYgzzJOlOfS1HfUMk0zGKBgrFSDmHTWqPyWbdqs/mqOcPVanxKaXO3hL6FMgfHtuQ4XVBqBIG061RFMLothRAacZn3S9hc4bihsolvk/SozDPKorxG9JZ6vpacWHuRVUKPy7RBJiKSctJu/PeB2K8ntMnQWaKyKDd/Zo767f5FtYt4uaZYaG0vY+a5DU2lhLNaF8GKpx+1W3AHrGXlYq11hjLaqhWkbPgQwTKEii8QbM66yN3Ih82kc8hAf4sJ7FiXiUu7/Nu8f5nZCIq9CycV4hnNxNcB8//dtar1GFRgk3AOKvywxoKsITtjL9fdyZUyE8IFJuABrhF/2SNUbeqDI081AyZ+82OFklJrfWAqav/H7vda4YueSJlv3EtVlHAkNE/By8MR2yKnpoWoCiVGwhviPEqPdZia+vS2DgOHen3Ni5ZpXPSfklPYlnXEa3+Mw0Kd/g5aMJuHfvyxsZmDfKGqg9zh0+HJL1KSLLdTFFeMBclM2h3jmq1cQ2O0M4sulEobWS9e2+t5HdxfXWScdYKDIs5Z2pKE1BLmHVEFRnUIN0vxJyb1lGMzUGvSWnU4ZQLGA/bkNgawy25ExjLHIwVVYilddqNN45hy5mxXMzm9ERjgCINJYT+5MPUlgKkrYhtcdQhhGfin1n0bhN36ot59t4oAVUWOL9FUNV3aYX6S9L0PV/mNFo9DrG9Xq7s0iUhX0ldpY4wdNdIh9u2+cXNtHcZCzgjeOxEkaDOFkm64FJrQwX6PlejuooB0ib5TiErEyy/Q3jKD8gAgEnO8wIbRjgJitjiA1eEDivBLgplVqL2CxcREbsR8nAjonnj9vayZkDs2XKvXE2eQd+8EGR1mNIXNhrA2t0+Mj52GS6CrE4Y57N33CjzOx+1TlThLVNJrkjrrCcFycAgR2wj+SPDBs04YtpAm5vSNEP+x8rnO4KReGcHqWRfNUOaQeVEO4QaSXLitxazt9AjxfR5A0zkL1uMoKKdd/IAo8kyUnv0+gyRjDBwZe9s3AyIC57JGROOrFSv5+Bexdp4bNC8LchrNdlbYZdXrYU7k9RvhB1pCtE6QIQtMcdehJR/ruCyu4OX+M77x+vFyImc0ziZsLwWe5tcuKppu3W+iB87I3yFJjQQ/pWRP7QoMIs106iTPxStgQeifO9TE6NYz0l7WzXFbxFav9sosH2kqtkNk2rh9jOoteqNZqJ+I2dsBbh/5z/1X3tBOEOse/NJTybwjyiCJ9olq+F8ZPXPNnHFynXLMCLolSjB5aIRZzCxSYf9rWFvydBQITGopnli/tpkn81omazOkM4ZeBjX1zHLXmE9GEBUCWWNnSY3J/8hA0s9P8eGaRyzOYc/9YkoLhpnwWgGQSsZmi+Yt1uPbNXutKZRFXE5MrWnC/7UGUfMBVkb3CSipAShTWiWafg6q4gJlDyf0hNpS27LWBayLCux2BK+ARBP6W4oZ8xiEoDqxJzzamFXAB92C0Zf9clc5yyb4PUDuTICUrAowCsO6N+PZ2D9HMDuS45fkjsCeJ2ojGseinQLjJAja5CTxp6w+ZfVbXC7b9rmPju/l0cIGfRiGQ1C8UyEN+Oc9hhEUleob5DSDVWTFgCv4h4NPR1UaM52S36A7uKfKMHI84Q1abBqN26bsoREsFDM3s4mpKeJp1pr8PSO3Mnn2MB8hgVz87GFXwxI7+J2S5WZU146aGgkj3tWLHCVd/4BZna4YxwVJ1wXrR9WgGLuAr3kGYWE4BAe/bKU3KJBAEuIRPXV3h29jzI5DZCh8KZnN+iEhc35arSUueYfBGwXqkUIGUWUkrWTsC7VJYITf+HBfTYmfYU5XMEY+fWsENQlNtCZo69D5tSONRLZURquqfNGIy+3OUy+ticezkTEL1m/i+5w==",
     salt="12/q3",
 )
 
@@ -430,7 +430,7 @@ assert normalize_choice(q4_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q4_answer, "95a7f8190b05b966459e853c3a0f79424e11b80334fc155d1ac68db31666fcad", salt="12/q4"), (
-    "not yet: the simulation above shows what happens to the relevant key's weight as the keys multiply"
+    "not yet: reread notebook 02, sections 1 and 2"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -578,7 +578,7 @@ explain(
 #
 # - **A)** Clearly below 0: with no extra practice on the ends, the middle, flanked on both sides, scores best.
 # - **B)** Clearly above 0, and no deeper than the edge-trained models': the ends keep part of their lead.
-# - **C)** Clearly above 0, and deeper than the edge-trained models': their end practice also sharpened the middle.
+# - **C)** Clearly above 0, and deeper than the edge-trained models': uniform practice leaves the middle further behind.
 # - **D)** About 0, within the noise: trained on every pair alike, they read the middle as well as the ends.
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -615,7 +615,7 @@ assert check_choice(q5b_answer, "c2b525f57b838563ac52d93a180b028c39b4660cd796f05
 # %%
 explain(
     q5b_answer,
-    "sealed:0oQJTv/3CbRFDzGbnV771Q0bMMRiDzhChK/8zNyBAooHo9u/cfp2k+FUOZ7SGII+FqRuodOuke+0lm+0sH8vHr/bsLdHU3/V+HaymanwZYXX3x5bTRvL7uEsHcLrWDlyXOnO4B0psImKV+2jLME2zwvsjV0wddCIicmEn+AIjzNYyOrHawwoQTIRu6xNxCMtSBEsje9GaKE3fjpqU/M4SHXpdcxZe0gS6F+s6+opDogtPVUuXZQgoSp+BiVhPKrgIw2f8xWevfgeWvdSFJGPYRyztePdEo/WH9a/HXXA7K+PmJoekCWUxHuODqFThXyHw1BQ5uKAVPpqP/lHe5Iu0YZ3l+z82BXe5mJrcT+/rbgfTPr/TYHMHwcTjoGDqOxnuib8uKOFHo4uhLixHxqpxFfRnlZFUNIVvkFnpe4Sr6IgYyvz6t8SYTcdYjtfgkQTSqKyleh7ZzzICPCDBH/YnUzihAHryupfOItiZNNavQuAiDWCKLXqFzkkQ8ZqT1a/OB7DApMT/x62I+F+62st9wFktL/JmYQYRRH9yx0v7PkE1SoOIyUI0V9TCVfFNGZ3cS3jav7/dxPJ9VM1ht1D+dUem00zXAfbJdhCEiCqZAiNr68hgn7n7mjwLm0ysLdvVCkExl4Dg/M7Lmrtp/y4o6SynLadZSdvmhCoUau+rxqHIE2yUzFU3+T7mQfsXBYl3zq+ueLpEHYweIhIIZZlBK8D5bL4VGPAcyMk1AsAZZU7N9N7q0CfxGoQh+o/IhqXGnvyq6OFIg4JD98q+lMtvNm0iJhjA8ZBt+5hXQcPQT9FOuKEMRerSM82NDULt9Io5lU7ArdarHnq61A9/2bJibWIWVNDetLuXc/x+OhUbxwP9IsgLGYgH49v8P2/tPw1PbCkbYhb/PWKlLKMzQakEpAv0naMW9lZk8ZK2PnPjlgJPmWEJxBSwSVDFkM+ZlbApHX2fVkRB/n9/VZLPJMCsNxTd8M3ARGneRrL9k2l6eMXqzKeJ8Y7uQP67z3i4p8if+ZkI2oKMxiiPyP77XUh5l05BKb0qDzSxAHF5r3RyZEsuI3mim36BX91P84yqlX9CqOLAK24z0J4qxiwvb8HMcxXqbH91tR86ApN4Y6w+OQThdnZIgMY3ZA25VMeG9pWRWUVO5spjf/+FY/WgFEDHbkeT9/y6NFQys0/wWbclDivWAUBi7Lp1EgsE90cAzOdxxVrPAbW8m1fzahkxSYuEiyTBBsq4qV1Io5xUaRZkqF7l9GZfF73A+JzAruduhpF+L/rrhfGBoQTrh+IaF5TQKX63PtNbAg/VB9kDjxvGYtU7VkIgZnUZ6P1ub/+ITLLg0dAcsyXMfV0Ls9Sw+ocvII+DOFOS2DB/3vxXOUqfXfddL512QkbibejdfgzW1lj2RqpRgFFAc3dr2Um/lTDVqXTcPje3Nj8bmiTzR5p57/VVkiW4P1F11xAnFeMf/mU6mhh4zVTBOm4UD6l+1XfrS5kGkCj6bDxtpk9SKNK7iA+ZoU8GL5aQtrxfp1ejLpbX589meMmeqFZZiDgopwF0ZeVZDHQImtAo/5shWX1hFlB6kDOoocqzhpN8J4HnuRAMqN0E/0GfEXPS5V0yBNkZUs71/eLzpNbtlc81FG6mIq9jMjRZ9wyYrazGSFtH82mPanTtfrFgpIF2qNc1U/lYS0W5bacs2jNn9TkZFhisexpTxYxZUrX/H97b1vljmm/Nxf+e41I01lQ9U2auZro3VzmTG1uULxVVM3tAW8wJuPYhkYEUt5ANsgCUasf2Ptl3yGVSji1Qd64rZ3e8StrlxOQKLlFR1tDFxD9agpjMgoT6ORDCKxHsnTbAUl8wp/jqKXfWBzv9strYDPcaq1OJLc0ywIg3eehvcfoULK/L59TWC0VzjI3Hn8ecPT6wg5YstvfpKoEyWlE2+MarpYbF7X59usEaQ51lbm0hMTVbzAH5PSiyYpeincu/LBMd7k2/glFKP3144I1t2x2LRr4cEPeuqEYUFoRab15DOxZB6pmQp6BqY28Ic439OoHD2prhBEBNi5rxtKs20Cckeq6pHlWhAkWyvU9z1GElJhhgVpIuUNY/hQNj7ciJPQPrd2XYQn+yMNkCvGxLB6l6nVXO2ud2D8g0w3UxOT7/PNPHbzsvbmb8qqw3xOX/CupY1St9tWpxt7MA5Q5B0eNY/qIOST04Aa8ebRbxIk/HRLRQxX1qsI/rPCD8cDwDYc94AQDb1OS5Fs+nTZjlLkFa5kUJsdY5boCwnCkuAA0yEruYIjKigF0lhk4JzdGiPE6mlzQoetskLgRGIZwDoWjmjnrDRLCst/2WAG7h0TYzDvnhU3dLM6FYAsA2X+63A6jhjO54WdYAPvuStNTkYuHvqkmXYtXW3LRMvhbKvGNbY9hsHM1nzZsMDKlrZLVgIWZC2RdOjpiQnSvz+g3rQ==",
+    "sealed:pKgSnhIZqQRJqMJKj7/+hg0bMMRiDzhChK/8zNyBAooHo9u/cfp2k+FUOZ7SGII+FqRuodOuke+0lm+0sH8vHr/bsLdHU3/V+HaymanwZYXX3x5bTRvL7uEsHcLrWDlyXOnO4B0psImKV+2jLME2zwvsjV0wddCIicmEn+AIjzNYyOrHawwoQTIRu6xNxCMtSBEsje9GaKE3fjpqU/M4SHXpdcxZe0gS6F+s6+opDogtPVUuXZQgoSp+BiVhPKrgIw2f8xWevfgeWvdSFJGPYRyztePdEo/WH9a/HXXA7K+PmJoekCWUxHuODqFThXyHw1BQ5uKAVPpqP/lHe5Iu0YZ3l+z82BXe5mJrcT+/rbgfTPr/TYHMHwcTjoGDqOxnuib8uKOFHo4uhLixHxqpxFfRnlZFUNIVvkFnpe4Sr6IgYyvz6t8SYTcdYjtfgkQTSqKyleh7ZzzICPCDBH/YnUzihAHryupfOItiZNNavQuAiDWCKLXqFzkkQ8ZqT1a/OB7DFJMG+R+2M+FzrXQt+09kr73F14UVAVT9wBov9PQA13oHKHYPmVUVRF+BPG9zNWysdvSrIxbH6RZuyOdKts8czB0zXBbKIMIHRjaiaUjEkqchi2L7q36xPWoxvOM7UiAIiFoEgLc2OCHhsPy3rr/nifqFLTYnlg3sWKaw6gDUdEu4B3Vcw7L7gADpTVo7niWzq7a9C3JnPIROfsRxS7sH4LP4UX7EdWoy0VxFcZY/KcYi+06Qwi8P0vw5IhOfGnPqrbHJOh9MQNQ3+1lhqo2wi4YmQo9Tqqo1Ww1bSTROMeXBIUnkTth7dzEB84Yu6FV+FLcVszG/+AQ77G7EibWIX15WfJv/RI7psOURegpCvZItISU6Vttp6/mgu/VxdbqrKdAT7r2WmbPGggC7U5Qozz6MRMINlI4f1ruR1x5JbDiKf0wZzSoTUxl4cFPO/CPmNAJCF6CtoQIDZ5Nd8MkRKoZ4FkSrfwCO5Qi87+IRqzKGYsBzqEvuuj75+Ykyf7klJ3FOOAKibSyv6XFy9BQ6ArOm83nNl0XV4r3Ri94kvJK12TzgE2MhO8h870/hBuyIT62yxhYr+xa1p78JI5hGr6C01NMv/wxG9YDg2LYDzMafbRFQ2dI0+VRNQpRYGGUjc5403b6xB93Wi1AfB/4DCcTkudNdxdpmgCPQljWnWA0bhfDhhkwxCdYXQDrPxwlyMxPLvzlXzKJkxWolFTmTFgwj6bs2Zt0qHrBbkqFqwsHQeBbwRuN1Ef/B/01F4/P74RefUsYSslrKakNfBKzxmOcDIBU1BFImAz9+GYBPuVhGxJLGcfHg8Km7JTSK1XYIfpjDKvo9JdBZ1rNRpp97G7sHc2SEvGfiU+shZznOPLY8xUwYibbjOas/E1l5yhq0EhxCCs3Ypno881iHSq+AMeLFzZb7YnPdhAs/qKXYEwyc4ekAlEdG3U2Hbr3d9jcg831GUfivF2umuRaM5C9vXhSj6fH595o8HKEfv3x8MsUwV7EUUpLgNpQfmqocS8comfYqZugdJyPr5o0Bx5DQbDfGez9Dt/ZwlGSnmhZW7EPP4Id2gVAJ5s8GkLYEeeg1BK4EdFbDBdYu0RN8fQhh17PK15FCrwZpjxikmZ/+yI+KNcl9ePnnQWp0SpH4bvnFsfzBjp8T2rhakBvpbX1dq5yA52nKlcvqKhtx4vcsGxMzcAWA02kvbFb/j2a/c0y8KNlL3RJB5luSrtPg1QnlQTV/S/kCSc7qSHViM+LTz1sGF9daaY0fHrUFyaks2HXBQy7+V9/9+9vP8TRxmxOBe/ZCQFtSAQm4fks4dRAT7vlPGLAOsX/JV1xqkN6zurjMGlj57MYobWHCYL4YNbN9yUdz3e6q+cn0UbKyOJ9ZBi0V1jR0GDALauK/jRRSssDfpq5aiGlOlKcQsYRJELiw8aRHdgR2kfD1hMmQK2hbp+bigZJYz2c2+qxHP7ky8x5FabCso5Z9o2t2fh30b0zf+6UYAg4JbbkrReocELkjQ4LRu5q4MYU3wqIGDS9xyl8LNGtx3py4nkqWn76Q5WkZhhtGnrooz12Mit8gjFsduQtY+RQOi6JoJPRc6cCPJEj5w9F1B+SwbROu6mFXN3fZyTs21EjHzPS67KFPGKHm+fuTvaC6kwTVuSyjZBi9vtWrlcWEBJhrGgaNRuvNKC/ptBqxavoX1Y89AAiCDBXHt4w5rvrX6sDnScs77w1XdRaFoVoklnF7mfxWYY4UY9YZo/Qf02OjpRw6yA61LISFiwoxkFF1aTNXlLM8hheH+bkxnOwKHtUkC4XigingSBbU/Ny+WAG7wh6Rz3rjkl+OKtSPeh1OxDH7yUL+lGeh8mtPU6j4R9hXzouAv/1nUMcbTm2DMfIJefGebI40sHE/hXF5eHA=",
     salt="12/q5b",
 )
 
@@ -695,7 +695,7 @@ assert normalize_choice(q6_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q6_answer, "7c8a17d21adac35559d9a32506b212c69066a5420a0eb5b7b3627e251ad00b8b", salt="12/q6"), (
-    "not yet: compare each head's mass on BOS with what a uniform causal head would give it"
+    "not yet: reread notebook 04, section 1"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -717,11 +717,11 @@ explain(
 
 # %% [markdown]
 # **Q6b** In Q6's demonstration, one head of notebook 04's model puts 0.97 of its weight on BOS at ordinary queries,
-# and every head puts 0.000 there at copy queries. Why BOS?
+# and every head puts 0.000 there at copy queries. Why does that idle weight go to BOS rather than to another token?
 #
 # - **A)** The first token holds the most information, since every later token's state was built on top of it.
 # - **B)** The positional encoding gives position 0 the largest scores, so any head drifts toward it.
-# - **C)** BOS's value is near zero, so a head that parks its weight there performs a no-op.
+# - **C)** BOS's value is zero by construction, so a head that parks its weight there adds nothing.
 # - **D)** Softmax must put the weight somewhere; a key all queries see adds only a near-constant bias.
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -758,7 +758,7 @@ assert check_choice(q6b_answer, "cbd73ab6cd9b3801c81ba91c2f953c41cddd16ac6cc0c2d
 # %%
 explain(
     q6b_answer,
-    "sealed:Z2zl/4DsY0OLnhGW6oSn/dQsdCkzHnle30FX7HCZoLUZ969Go5eO1LjIaYCdSnxzgzk9DXxK+BfHtTP2nC/jXBqhUQTFmITj0RwDRl7/Y5gdBMPitSv04H/EaqpDsU0+ERoHdoWomZjeyMtoVR3710DyfKifVx7XeWZvdCINdyQkT8/Q2M8uWQERq199RkIOlNF/DXsRVP/ZfPTQpinpYrw5ciCqjECfoe7aTwJVUYl7VnG4WjS01/ZQOkd9kV/kSE1lH7e32a5fUnCx721paTyO0f9L6L/zazIBPFPuUjc5QkJXCZCwzbCon7CV2T0R+9FUu26eVUU4v+Lf2g/ivNQc6SlnbGxu6Ffu6vw8osiSNBPuiuH3ubcX1xJ2tzPFcnhPdPVCsb2jcspd4Hsrm7hDCK4gaJ30QlWPyJGtbSAZPedCnPBFekcJdD7Plj5xYjDa7rKvPYxe+Wm2/v+BYKgkWpuHdlVOHffHWTmODBbz6kW9UHveIjiHMBJqHqYeCEMnu4KXIgK/YqgFt+UdDw3UyrFuawOmKBEhHBqlV1n/uy4VHdTmokk4ehx5EZY+zYcfiaGcvltwoG9sCWHdKcJTRGTykMSsPDXMWGgl9bZzVibWvsjldJABBiQreYLubav6viSiSEBIZ0JfFbXYzO1kzxoAHmWnOGKyaCqUXkcr80Img9mfWP+YXg9azur2Co+MAk2LuDNWheE3KgJSZ4RCqucA9DgNOVV5ePWm9EqxtuFGxQE7Vyc7DCJBQ/H3wC+kzq/wa1+9Ptl0pX1BCvAyaL7AsYjmA2WRUX/Pa7pEluPcUAQFFmAXmkKFQ3xDidJZn/LjEWr2Y/7wYUoFoDpot87g2ujVNdx6NBRJLgQSqYppU3N3NvH1iff5T68ZDQ0zCwGMbgP2YeWUTAFVgQU6CQLg4Zibg4PAqn3zsCniRWyARi7vSgEXRB9+hVa1MHoBP5eDsqCrgPHctSiNgZNlt1lvU0LlV+fShwSTgdfsHEwL0OCwlm0rmhAUokB31Vu3/LnS2Las5xmP+pHgThNqZmPzsQwBhIv5vdmy+4j+2rjNnRo6VWPHj5wusDTTemuEHts2v3faxb0oCRUxTm+iXK6PJmcrFN8GJyuz1isiJlu73h0xiEF64tCAVki1itjp+7Et4irrq95nP7WmsEqzTzmhS0jam8oe7DE+//99iG/6aBl3HtH5xnL0ht649p3F7KiKAkoSAo8xNg+e89Ma4fdFdfAns0jTEwtOXX2GoPEsGG6tulsDghwINawtGFQvSQEcqlPWdZgtbdP55O8NupSKR6J2AnUx/unTOTo/RO4eoZxJqt7DtrqSRkORVy4t17DYauwUX2ATni2JvxRZh4Z+B2e1BemRE3RQ94g1RkSVIg5OGz7XRr8t3rNA0mUnXPLX50Hb9/FUrRN6ZEkFq6LkuzwfCmsBCQT35/tRVUinMyJBeo20DuRSRJXHhMFeEX/sIWX2zDzQjpuF0BvT0rH7cBhYKPPE9GY993BtuK31R/7Wu3jnQHa5dNBVukvcgTD8o5ntONm3FtJ8P2AWZRvOY5NDZXKFnP2ttI426Q5tA8iOoIafAd+jocOFKeMwbqT6KlfSLPLcK1NvU/QrJQm2ihM=",
+    "sealed:rUvBWk7VdZwpC3N8SPAa9tQsdCkzHnle30FX7HCZoLUZ969Go5eO1LjIaYCdSnxzgzk9DXxK+BfHtTP2nC/jXBqhUQTFmITj0RwDRl7/Y5gdBMPitSv04H/EaqpDsU0+ERoHdoWomZjeyMtoVR3710DyfKifVx7XeWZvdCINdyQkT8/Q2M8uWQERq199RkIOlNF/DXsRVP/ZfPTQpinpYrw5ciCqjECfoe7aTwJVUYl7VnG4WjS01/ZQOkd9kV/kSE1lH7e32a5fUnCx721paTyO0f9L6L/zazIBPFPuUjc5QkJXCZCwzbCon7CV2T0R+9FUu26eVUU4v+Lf2g/ivNQc6SlnbGxu6Ffu6vw8osiSNBPuiuH3ubcX1xJ2tzPFcnhPdPVCsb2jcspd4Hsrm7hDCK4gaJ30QlWPyJGtbSAZPedCnPBFekcJdD7Plj5xYjDa7rKvPYxe+Wm2/v+BYKgkWpuHdlVOHffHWTmODBbz6kW9UHveIjiHMBJqHqYeCEMnu4KXIgK/YqgFt+UdDw3UyrFuawOmKBEhHBqlV1n/uy4VHdTmokk4ehx5EZY+zYcfiaGcvltwoG9sCWHdKcJTRGTykMSsPDXMWGgl9bZzVibWvsjldJABBiQreYLubav6viSiSEBIZ0JfFbXYzO1kzxoAHmWnOGKyaCqUXkcr80Img9mfWP+YXg9azur2Co+MAk2LuDNWheE3KgJSZ4RCqucA9DgNOVV5ePWm9EqxtuFGxQE7Vyc7DCJBQ/H3wC+kzq/wa1+9Ptl0pX1BCvAyaL7AsYjmA2WRUX/Pa7pEluPcUAQFFmAXmkKFQ3xDidJZn/LjEWr2Y/7wYUoFoDpot87g2ujVNdx6NBRJLgQSqYppU3N3NvH1iff5T68ZDQ0zCwGMbgP2YeWUTAFVgQU6CQLg4Zibg4PAqn3zsCniRWyARi7vSgEXRB9+hVa1MHoBP5eDsqCrgPHctSiNgZNlt1lvU0LlV+fShwSTgdfsHEwL0OCwlm0rmhAUokB31Vu3/LnS2Las5xmP+pHgThNqZmPzsQwBhIv5vdmy+4j+2rjNnRo6VWPHj5wusDTTemuEHts2v3faxb0oCRUxTm+iXK6PJmcrFN8GJyuz1isiJlu73h0xiEF64tCAVki1itjp+7Et4irrq95nP7WmsEqzTzmhS0jam8oe7DE+//99iG/6aBl3HtH5xnL0ht649p3F7KiKAkoSAo8xNg+e89Ma4fdFdfAns0jTEwtOXX2GoPEsGG6tulsDghwINawtGFQvSQEcqlPWdZgtbdP55O8NupSKR6J2AnUx/unTOTo/RO4eoZxJqt7DtrqSRkORVy4t17DYauwUX2ATni2JvxRZh4Z+B2e1BemRE3RQ94g1RkSVIg5OGz7XRr8t3rNA0mUnXPLX50Hb9/FUrRN6ZEkFq6LkuzwfCmsBCQT35/tRVUinMyJBeo20DuRSRJXHhMFeEX/sIWX2zDzQjoGCwVPJ3bu+PRRWLPORxEwDtW057r7sXv6F4XLgW3r4NdBet1DE3jDmpNT/cNWmV+NGHiUMchzOJpMLfWCE2bS38YY36RpnBZ2C6ZLaLv+G6NqQZv4hbr36K1PfYvafeFUqUPQpJA6/zUq2vZfIloxxNqC5zNp7Vy9KhoPT2V8N/X1A4XCcaeQJTo9njPNJYv1HCuh17rltqdrHFmqT6OoNVVrskjk3DpH5SYRo/0SppjnLMDJde5t1zoU6igp9Pg4biMc6eFGRvJT6Moth6VCDYekidTt81syIXMH5gPcCvy+745PomLCjcDIDBZIGtomSuNPQ6efifuXvaVn2Y0+qqJGTQQvw7+fENsNZEYun2OvxppFjDCZRdXvdvQK9diQ0TaSRyEjmVd2M9npPTPpx6aYn3niuLW496oYIjjVeQZYR7Zla3AHs3xX51ASQmq298agG1/DD8CAsvElg8A456+K1hrZMUXUyl9nk08wdxe+ToBH5SZS5xGaYecu2KbpI04XCcxRuy/0QS6lh2KvdfsypLO8BqhYFYPRuF+y5TfEQ1xchh5j0p0gFng==",
     salt="12/q6b",
 )
 
@@ -871,7 +871,8 @@ explain(
 # name: q7a
 
 # %% [markdown]
-# **Q7a** Predict, then measure. Q7's random stacks again (no MLP, no normalisation), but each layer keeps a skip connection at half strength: its output is 0.5·h + attention(h), for its input h. How does the divergence between the heads change from layer 1 to layer 12, and why? The cell after the check measures it.
+# **Q7a** Predict, then measure. Q7's random stacks again (no MLP, no normalisation, the same PyTorch default
+# initialisation, whose effect on the token norm Q7's printout shows), but each layer keeps a skip connection at half strength: its output is 0.5·h + attention(h), for its input h. How does the divergence between the heads change from layer 1 to layer 12, and why? The cell after the check measures it.
 #
 # - **A)** It stays near its layer-1 value: the skip path hands each token's own part on, so tokens stay apart.
 # - **B)** It falls to about 0: the stream's scale shrinks layer by layer, the rows go uniform, and heads agree.
@@ -912,7 +913,7 @@ assert check_choice(q7a_answer, "49c692bdb09c4ef011867cdeb6c0282373f9fe717d91b78
 # %%
 explain(
     q7a_answer,
-    "sealed:ghLNSojVMYRQZ/FJ//IbI61bqNOF45GpxrPT2JnMAqaAkcSZwCs1o25X0C+ZBeYiBbpsaa0xcfQd37b+wylCMNWNNRLjDzT1LE1MUVa38O0jjC0W6x9vsM/x+DFuu47oEjZIsuXH2cjeBHIxr584w7TjelPX3fBrNdDDfwEoXtU1cTWlvq6UA9d4zNjrP41XWqC/Ck7a8AXWJzXXwZZZAnXny0GspsFS63mcqqXvTWOPJBnuv2xXzMRqITh1p4TQYdLwdlrYeQSb3wX5tR2138bzoEmLBDqE+lOHpD9FGYp6H0UrMF0yM6dsa45JvjUIK8TQ5DxZmH5SH9eJS16ssjrAsyPpzQJ8C2L+mkL7cnw5XmIypwZt68TP9eeMAnDTCVwUrFax/sJTb4aYCgI7qwwVHVznHIvmvnwq1eyd9bXLaDEhoAn+V9CoW9yV04VswCuiWKOIJqJ6eE122io33eS2FhaRkB25hiUN+jw9KLyGD+ctU/1C1oa4urZ+tFUucjWSeZvhyOr6QzKkHBrBCiR2yfzaEDICjw3UuXeZfv0EIL712jffjtyTDrwF0yHf9Rx46MpDpyT6irboLC9RAmpNMdpubxIxQFAPydAByYb99QYTtEm/g3fgaZSSR9wuj25K/n7oJ0YxNV0oJoKp5qBbOEdjKayhmvh09lpMS7ERn5XmtO/HP7bv78WhnQnPSCo+HI5VbVBT2d9ltCWLOUSopex3i0DAJ6DqlWX5q4y7RnEzMjD9nCDnG9rLKj0hfHpeXmGUfLPiqgeCONfOUeYrUPYkDjJ6TZDtbXqKf/nxj8PaX47Us2HfVrYFnjfChoTHWTrFtixtBfZJNp+3M5Ji7s6ItWPsNHdlcP0U1PheD22hVNS5fEMoT6AB9d1/vdPtga2OzthXi8ruryLKcrzcWCzNwmBSbDRv8/sQLTVYvzgnLSxVLmk4SiUYnBtNpnM4tZ0IAU2hGbhezLfRD365KdlXLbiRMpFfxD9lRzjTmLR+DxukhYscazL7LXiVzJyaYxxIgIbPd2eeoSr1J8aT1Hew5cfLqN+ktLf+GARb0vBGyxKSZZgBPcV5Ie6FZ8eR91ZIb9wARceY5nvx/7kNVr2Bik/10dFi71lwQ52bSF3jQnQas2085TAzxQsPzd4rkc20uV2kp+J3iQSpo+6fVC0b0RD6c4SmbmgnNTFFDsBNBKCTxQJT9LrJRFB1wt581XInJXf1Lhp1bvEGXITN9arg/kVrxH7TEvRZxOfjpkAMyJ3SnDIo0cjJXXjMvrbBZ6BXBTjdyNMwbYQ4rdzempJOnZApiN4Vg1HqiRYol3dS24yGJRLmdmdOQduCTlx870eZFmlGab2OhYhmlpNh/J19f2/wCqpMId9JV38TU1l244e9dwAetMj/Y52nb/H7MQjba3FkT3SJ5jgBncH+cemZRSAjanGWO90lTd9JVzc8/uHzQIuSv6EjbAlLZGf1uQW0LHb0qTcBQmAxwi6WQV8KVTw/ZdBnOczXczEP9pY2xKkaryRguowbotUkmXPM+o8E+zUlnTT8C8RpuvVnAWQ4ofWlaB8HunEouGElS1V3GVfWDZyjhzMk8w+GKg69I1GPvtI/+FTC/DaODHJQQ8YUDwK6wBdcuef+yiu22Yg4rGOswi/r6eaFJ4q1Iqj5MUJtbyaBp+rA8Xel5GASMnXHRCtd2vl5+yJor+9Z5d2KIP9YmqwAgfx6SwfmCKF2yJM+hnfKqv6UEfzqOT4agkC1QyXmgskYiWbGDOu+3BMcXalEwfkCC+H4pxEC0yzP3qoTRQ7qcOAMaXAk/G946h44429L6SGzIDdDQV3kl1wPPA1FgteJoBQQV0SpWXrW7w7Qj7gNwUElU2os03updma6YZfkom3wQ0CiOqfT2KsAsxZ3COzMyRJ9xAPv80BMrXUggfBJLj5Ay1Ke/7WRtDg5s5+k2cMaXD4U6cUP4l3A4Ys54r1r/U+ejwGTjItC8sBmgPpk5Pm9MO9GDi7Mx3AU43JWpAzqaNqYuStMg954rDNN4YVZEpyChH7dPcJsY+mGrlurhdN33/6yxOQe9fAxvzN87UQE5HYNrUtx3RqJWDY7FXIIZQXbAdpD7IOjzl9wK0o3U5zqr8E3WSVYikbA1C6BMb28S6FiZDRJp2aoY4B6nqTvvbvvtV3Y2+0gVy9xJp02wTw7LLdzefDeUw623ak78gpw//Jnluuk1mbBob2fAm+9qKcDRvqfbBRsO/J0djknI7xT3vc2hHZkkQjCqjw7La6K+JkSFUeokeVLWLEQ1l4qC/7/0g9SnullAgOliBT7yvAg994HV2PlxSlHMdEtUhoA2D4/Jg/QbLjiWkJZ+uUofrQtykds8fbMWUNzDWtLhpZdbzH5Z8jC0Bz3iuJgOsMnWmtgiBo0ApjgQk8byCa57UMUxDCrEZaBxhO2xNBPqg5PapHxMW0nCHlmJKNzyYI63eDma+cnx0H5dMH1mnBbmQm+IHOLwowPfmBNUyjbRvDqft74erFKi5RI49Zd022dZnOSCl3yhaNZEQuI5rMoGnT4zLJQWJu6v/wtiFseUil0Ng4nIm4MEdiP9A==",
+    "sealed:bAQLU2gDQNJvpmhgEU4TDa1bqNOF45GpxrPT2JnMAqaAkcSZwCs1o25X0C+ZBeYiBbpsaa0xcfQd37b+wylCMNWNNRLjDyL1KEJLGRevscQ/qmUXqBY8t4r76T5goMLzRytWruWO0deXFn1lp4YzkaHselPO2rxoMZzXdEV+VMM1bjKisv6VAdxxw8nwcJdMG733EVPHu0zPPyHXzcJQCWjnz0i69ZJW7DOcq6qheCeIOFe9pGNY3sR1KSB76J7CYdXzegrCNwCGzgm/rwDmwoi/slWLEjrAtUiE4WtAGct5WkoqYkR9N6QiP4hD7CxHJtPR+jwE1y0aS9TIABXpsinJpi/1mAN1R2f5yQToaWV8CDhr6BwivJGS7aXJUSyGUB0VphOtuJoHINiRGVAwrwYET1iiRMz6pXwu1/XPu7CfPDJg6UK1V4PxGdWYxZc3zD3qF+qSbpZtLFYkwDA91+H9FgKXiRCl0zdf5jp0LKfPD/4rHPFC2Z7xs7l+5xA1MHyAYpXgyLW1Gnz8U1ScUDMw2v3TEGNa01/aqHuFOb9FDbPiiWSFx9jcRu5FlwaX/1Ir5Mtdu3eyiqjrLDBFTXpQN450IQ0iFB0Py8pE0pH95w0S8AivyGbxIJSaQ94oj3BX42OnOlR4Llssatay4uVBIwZyaKGmyPk5r0xRS7ccm4i15+HUOrT379S6hgzPGXB9HIlLOAUPhMll8mPXOUijoKJmyRaSL7P8k2Xir5y5XHYzZXHln3PzUYjFKXkxJixNTi7ZfL368w6RYYOcBb8wQLF7HFFtHoztLiDaLqr9zsCTR4fCo2ffEf0NgCDO0oKTSXKQ6XFhQ+JUK5yqbd8k89eA53u2bDIxLO8GjqAVC222WMT1PEMrWLwWp5Ev9pi/s63KgMVexIutrwTNYLzGSGPLz3ZSfidntqsELSMNuToxfzoTZm15X3xdmQoMs3gq8I4IA1yrFe9exLPRW33nZtpXf7iQON9awWl0Wn/CnrZvDxOqm4pDayfmYmHdmcuDJVROhsiUeSnA9SC8OsHAlXDh/MfAqJek8f/vV0kOna9ehxySIs1ceNwuJfPCY9LI9EUEN49BTdHXu3Xx4aBfAvyZy1rx2pQh/URwXpybHQW3Aj8atGd5sTAio1tKjMJunMi+/E7j4adzxwLsse7NASNfikT2J56jYmA7ZzgKW5ZJAqCLzB4WtajdEEt2wpB9mDwufCX8PAp0abBbTsOelPnh+UBhizyQBLcWx6iq5U5PkdTSjj0hlIHbEniJuqPMcKpXXXOMnN9/dIAg+dbGnIVOgIw/iNsfnUWinBdhl3FTkp6BMl+ifn9PE9mRRU1g71WXEWBbaamZiYAv0Ngr6clhdW+zRf4eIdxWRn5SVUh2p5SlfBke5ofnYNznMqXvMSPGJSZqGzmJ5iAP0ZK3JqqVUUE2cHDYf5p6E99BUDce8Oy2c8fPrdRscEclZHT08VzEKmH07VhVYm06li+cThs1Gi49ZJVQeMDZNRoS5tQu1ex/oztksYcG9tgqzz/UrtgB7iRgq3G4X9g6/7t6FG8x7uirO0ZW5j5ky2d2KAZrEUiaWcTokW124wXUOkLrcRbYvs4/qxOWiCyOTXJXSMFGUECqg1JHo+fimWSs0og4u2q8kTi+vuHNI9ijY7DyeFd2fCjKtaTTuGa7oXcdd3PRDzpcke5yuDVkqulLqcyGZatE268K0/AsFlXmCbAzksE6iX+C6f2ZBPjoajBTx3T6WSqjx9lRnm+aS7zgjUcQHJwQhbJVS6jjphFbjjW2kbxacBGmJNERcyUN8SpwsUcN5D0f+0CmOjYNUFrv2QsqJxYAkNepoBQQV3KjX3He40/516cEjxRlETdty3jwZj/kIdPkh3ugdgjudbzQyO4KvQ95CLWNzhwctwSu3AYJv3JykPZLejkS3FyFr/eUuDY98oOv3s1ZZzodqNYT6QnG5oI55bd07E2I3EOexIcW4sR/laR+reP1IadQTzbHiWwS73BRvl/4ZY6D7S9ZjYxArCZM7sBzEoiGnnGcM8JrIuia6xWwn9t3k7G4x/4IoPA7qT40vUkX6WBf/khm0QTCDD8yWngGMxfAEtcN6pDm3VIkcw1gAJz7rJJiWTw7wkGJ0zLHMbivXPRsfzRLqWvtYsMqwOGjta2qtQmcku5pUSIwI85k0ZDnZ+k2ffHTRQf6jq4vu1Q1uuYwi/Dsxjye8LHMEmn8m+JURunTfFxhevB+PTU9frsykPAlhTxplRTZrDp8MLWK5JweRRWpn/NXFv8Nxx8lRObh0hFSnaZjBwP3j1v+wOw+ttAXBG+x0y1IP91hUg0Bim0kY0bVebS2Bgdj4LZ8Y7tk0Ept8evRUkx6HT9WgZ0OK37ocN3GhRTqzqVvPNk9HHJ8g1A5BI3tDUIHhD6w/ERRlXWzANeElUe93dxX6BNPcJGjMyM1SmRlNKN+2Jcp1rT7bOwn1kyrcIDw1GQTyga6LWTFwoxILn5NRCjXAvj/OM/iP/xGlp8c98tenimXYmPBClvozbJDVF+V6bNnAHz4zK9LRN/yqekomBAWfWZhPQhoCSVKQITK+hdUGQU1vHBqtQ7z8MKjAtjZ8oVar8J/H23wj5P6MUstmWMqyDGIBQ5KkObIbG70rU4VbCfcU6phC0toqTFO1z1KkkPII84lGHPxsmz+hZDQC2YVJ1Y1CgWFahxsi5Qxn1Igf5hbK6bNM1jJHQHqQU0YaxMVjF6mVMu4WA2xO4BDJS90u2BCF3r6auxi2ymJtDreNNZy3vSL/SC3S1bM0H0fumy5RdGyVOnmHVh1BEKyBre/yQtJKH7jwoljHaMWFFG54DsOOhzWF2zI/CraLkNpgj7v72LiHLvBuRGnWccufJyXWJ1pkFJ4RPr3X0fOaGDmCGJl8mePmS5CICnw+z1QhdBLU3JIQvTZ+YT/lxFbatD3Yuk+hWgkB56Nph/lJXpMij6PDnFXPYOMMNwtN/BnrwW1rAGmy3t3gdKqSLlUJ9Mcsp5Asn4iJd1qY7xaYVwos5mMLdo9zH41qkNSQdqk8adXAPc+ktzDsOkcNSIP/C3n2qGVzSlbKIN/xp7qcRJdlgvADcLKOUvt6cYMEGfUEKC9OeA=",
     salt="12/q7a",
 )
 
@@ -1384,7 +1385,7 @@ assert normalize_choice(q11_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q11_answer, "8494dcec4588abd08be43e690757963b9261c294402fa4843077d91dbdc1842d", salt="12/q11"), (
-    "not yet: read what the demonstration computes per chunk and what it does with the results"
+    "not yet: reread notebook 09, section 3"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -1399,112 +1400,6 @@ explain(
     "sealed:klCF6Q+gQeFZ3lg0dLFfMPbV59d4E21bZr63kRlqlec9DINx18WAYZ2QEzJYy2Ar9pRpymfDk3dA2HKwSSntnYR33otyhIjQGoVIkPtBF/uX6pqQ7IHZ4juo326ELKZ7yTMKMIto48nLBUuZ+jXap0abtTGwkdYchICfqxc64DFqWvY1CqaIOAjMDN41w36XuRsihF6MXWeGQh/JboBdp8e92fq8gQWsBiwyuPAb9V7OycGAuv81XfzNvKDZCiw6Vol7ss/znGSCSeYZpvW4Mnm9ytjAIe++Jkxps0PgSl2VVYzGInoNePnoWQHRj++ePdtJVOIeTqtz",
     salt="12/q11",
 )
-
-# %% [raw] jupyter={"source_hidden": true}
-# # BEGIN QUESTION
-# name: q11b
-
-# %% [markdown]
-# **Q11b** In Q11's hierarchical answer each chunk of 16 pairs is answered on its own, and the most confident chunk's
-# answer wins. It scores below Q10's exact-match retrieval. Why does the most confident chunk so often answer wrong?
-#
-# - **A)** The chunk holding the key often errs itself: 16 pairs already strain this model's reach.
-# - **B)** The model is overconfident across the board; one temperature fitted to accuracy would rank chunks right.
-# - **C)** Training always put the queried key in the input, so a chunk without it still guesses peaked.
-# - **D)** Too many small chunks compete; two chunks of 32 pairs would leave the right one fewer rivals.
-
-# %% [raw] jupyter={"source_hidden": true}
-# # BEGIN SOLUTION
-
-# %%
-q11b_answer = "C"  # SOLUTION
-
-# %% [raw] jupyter={"source_hidden": true}
-# # END SOLUTION
-
-# %% [raw] jupyter={"source_hidden": true}
-# # BEGIN TESTS
-
-# %%
-# FORM
-from course_utils.tools.quiz import normalize_choice
-
-assert normalize_choice(q11b_answer, "ABCD")
-
-# %%
-from course_utils.tools.quiz import check_choice
-
-assert check_choice(q11b_answer, "6d66a3ee15297926f41390245d268bb85bfbed5ab7fc47c6d51d449e5a8714f2", salt="12/q11b"), (
-    "not yet: notebook 09 examined the sequences that the hierarchical answer gets wrong"
-)
-
-# %% [raw] jupyter={"source_hidden": true}
-# # END TESTS
-
-# %% [raw] jupyter={"source_hidden": true}
-# # END QUESTION
-
-# %%
-explain(
-    q11b_answer,
-    "sealed:p5VMu/+23+/8QMTpC7AVx2P2ZPZldrpbqfE8HfyulWvgJgEvrNx5t3VVtPIMFhlD9AR/5IYYKcHVOHlvW4iWn9pQBFVO5FQEuNqC2D0JYOjlDuUURKBMtYfLZNrqvOGMmqCTcW/wnE+BHuJvWgER995SAyOueFG1uzgsh0BHgJVr4vpvvzZmJDLf1TLMt9tpirrwiGXtGSRDjooJMj3NsQ8NZAfmBSzhagiulyJgyPTA/yt4XaDGHskqNF00VaH5QSml5iQQFDWUdVQf07ZXX11LkYrGO0qhGH3AM/Ort5Lo+aMXSjevoYDX2uUw5Um9mhRhBcYv8BsLB3uC+zKSSOJSeX3L62THY5tcspP/echVeQW/pNhBVnM3BBxf6rkHQT1oQiQ3zOC4yqsZdSFqv63XpMaOFLSCCzTrP+S3WqdjziQF83jFA1C5F8/DKJLR9B8Dqqkoo65C/1n8GPYMjzmen8boCPAoyYXnQ3wdXkqGHBwc9suMhYxVrCZnnD54TPyrz+5s9rAwiBeSTHgNcyfmTrFr3CKwUH3Jfdbu0JnHJ9Pbk15kgUCFHagIfOik36pxud3i0Zw0HLxcB8TG712lc97DlP03gRoOI5C/ooNkbbwThINoKypls92iB5t5cmwXa4xKFVxL7S+IHp8B+5ZBSW2poVYwkhN3JjOumca0R9oGSKML06shP5O0sN++p69+L3Dd9yX6F/dPGSP59khLl97F1qWf0tidRBG1PMnD5lhPE5S7wJu1CSWbhh5lAmKoaXrEXTZZUOf6Sk2U3Q4XSnw4iCbKUl0whl/2jSLA2suLfVcBlgD8BIQ1TxuwSYLhdyIt3PRhNBuTDEfzCstKF5SxaRvWjv+xpiQytn1PxEwtll3En7TSp0zmxKplWdO4cqDtS87WQ5nq6NvXP4qya4Ejmw0PooDQPrwRzrw8o8+C7okZWh4yylCwbH+3KS0/1xt0lYd2D/1o7t6/dbNw3tYUBoXgrSYBk4CsTfRZjTClB+x9oUL6ETEgr3M/6W+Dv7SASRMOk9amPG98m1eq6tokUhPJTGVovP4Si0AWwGRxBhVe9QdBVnw22dwtmAWH2a7Rn5oBRF+zC84NTyDw3FqJR2EmwsJFU1Yfg0DBa2hIivQ6dfiLhPg+0t37/ZN6zsI9cUHLT0LHdrP8vlcniOeDgwwERIMn2nKiRa2QRvqXfqNMvB60E9jE5TE1vz+E0R0IZTIJb5BzKml7c6WPKqicvkbDRyjSiux2o/hwwDdfdrzvSWPSixZEJMXSF7teKaMWOWE+D6EfjR7s1pcJJPLSQr6lMUH6fMSvJvO+q34kza2xYImwawDYh1+St+3+MRJAqMMxsO5dt84T7ek5m4on/AnKdimHAQLA8Mp6sufbG0QAKEUmUcNP1wpu8mpk9LDculVRw+kslaeVoKM3f7VQCFx3wriNksRBMVZ6417NSMMxzaRLLOrnrvLwiFsWwJ6p9uxJ9P9qKqDU+DRKhnlzJwdndKOofXXZeXWx82TVKxw2I+yWrRtyHID20h/7ZT6yTokHVP4A2J088/jybWxo27BQaC3EnpCQIuSeif1g9cpIR4dhPt6bGiRA9Q6cJLb40h8nc29IxV+YOJK31+4YOIPCgOrv5SixCvVZyngkZNdcD2WSgAwyZkZucUHbTHHSOOCu32cgq1khUFvLxZ4+bp2yXNnW292/m/R/e4zid4r2TWTUsUDK34QPOjWSM6cjOmEFW6rodsgrARBPYooO010Do/t1yHNxMKeoLGDKOVtZ5g6NzhQZUMYB2EiBn6VtgwV/RYRwRahlcixXB77Dpgt1J8zT9GEdIwBjin/+QVjEkW5KD7MWggxZwfcGsLfd3J+2Nb/U96cCIOYXkq2pCp/vUm+ZqczJfdUpOD3gMxdPXXMHD89yOF/PwEP278pPeFGSRxj70vu88m4Ga6EqMjyrHhRvBlV3LwbaiGZEREYhrM9weq/KLQUKadkpGQ==",
-    salt="12/q11b",
-)
-
-# %% [markdown] tags=["shows-answer"]
-# The measurement, after your answer: the sequences of Q11 that the hierarchical answer gets wrong, and in them the
-# chunk that holds the query key against the chunk whose answer won.
-
-# %% tags=["shows-answer"]
-holder = chunk_with_key(batch.tokens, 16)
-rows = torch.arange(len(holder))
-winner = stage_one[..., 1].argmax(1)
-wrong = answers != batch.targets[:, -1]
-holder_right = stage_one[rows, holder, 0].long() == batch.targets[:, -1]
-print(
-    f"wrong: {int(wrong.sum())} of 128; in them the winning chunk lacks the key {int((winner != holder)[wrong].sum())} "
-    f"times, and the chunk that holds it answers correctly {int(holder_right[wrong].sum())} times"
-)
-print(
-    f"median confidence in them: the chunk that holds the key {stage_one[rows, holder, 1][wrong].median():.2f}, "
-    f"the winning chunk {stage_one[rows, winner, 1][wrong].median():.2f}"
-)
-
-# %% [markdown] tags=["shows-answer"]
-# And four changes to the rule, each scored end to end on the same 128 sequences (the chunks framed as
-# `hierarchical_answer` frames them: BOS, 16 pairs, SEP and the query key):
-
-
-# %% tags=["shows-answer"]
-def n_right(answer):
-    """How many of the 128 questions `answer` gets right."""
-    return int((answer == batch.targets[:, -1]).sum())
-
-
-def most_confident(logits):
-    """The answer of the chunk whose top probability is largest: (B, chunks, vocab) -> (B,)."""
-    confidence, answer = logits.softmax(-1).max(-1)
-    return answer[rows, confidence.argmax(1)]
-
-
-tokens = batch.tokens
-framed = torch.stack(
-    [torch.cat([tokens[:, :1], tokens[:, 1 + 32 * c : 33 + 32 * c], tokens[:, -2:]], 1) for c in range(4)], 1
-)
-with torch.no_grad():
-    logits = model(framed.flatten(0, 1))[:, -1].unflatten(0, (len(framed), 4))  # (B, chunks, vocab)
-assert torch.equal(most_confident(logits), answers)  # the same answers as Q11's
-print(f"most confident chunk (Q11): {n_right(answers)} of 128 correct")
-print(f"only the chunk that holds the key: {n_right(logits[rows, holder].argmax(-1))}")
-print(f"averaged distributions: {n_right(logits.softmax(-1).mean(1).argmax(-1))}")
-temperatures = (0.25, 0.5, 2, 4, 8)
-print(
-    "one temperature T = "
-    + " / ".join(str(x) for x in temperatures)
-    + ": "
-    + " / ".join(str(n_right(most_confident(logits / x))) for x in temperatures)
-)
-print(f"two chunks of 32 pairs: {n_right(hierarchical_answer(model, tokens, 32)[0])}")
 
 # %% [markdown] tags=["shows-answer"]
 # ## The course in one figure
