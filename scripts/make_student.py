@@ -82,6 +82,12 @@ HELD_BACK_NOTE = (
 #: The self-study edition folds each markdown cell tagged `ANSWER_TAG` under this summary, so that prose
 #: stating an answer is not read by a student scrolling on before answering.
 FOLD_SUMMARY = "Read after you answer the questions above"
+#: The self-study edition starts each code cell tagged `ANSWER_TAG` with this cell magic, the question and the
+#: names its answer defines (`course_utils.tools.answer_first`): until answered, the cell prints one line and
+#: runs nothing, so "Run All" goes on without showing a measurement before its prediction.
+GATE_MAGIC = "%%answer_first"
+#: The cell that loads the magic, put after the first code cell that imports the course.
+GATE_LOAD = "%load_ext course_utils.tools.answer_first"
 #: A code cell outside the questions that starts with this prints a sealed rationale: self-study only.
 EXPLAIN_CALL = "explain("
 #: A question whose prompt's first line says "predict," or "predict;" is a prediction: the chapter's own
@@ -312,16 +318,69 @@ def fold(markdown: str) -> str:
     return f"<details><summary>{FOLD_SUMMARY}</summary>\n\n{markdown.strip()}\n\n</details>"
 
 
+def answer_names(solution_sources: list[str]) -> list[str]:
+    """The names a student's answer defines: those assigned on a `# SOLUTION` line, and the functions defined
+    at the top of a solution cell, in order.
+
+    Example:
+        >>> answer_names(['q3_answer = "B"  # SOLUTION', "def unmerge(o, lse):\\n    return o"])
+        ['q3_answer', 'unmerge']
+    """
+    names: list[str] = []
+    for source in solution_sources:
+        for line in source.splitlines():
+            if (found := re.match(r"^(\w+)\s*=.*#\s*SOLUTION\b", line)) and found[1] not in names:
+                names.append(found[1])
+        names += [m for m in re.findall(r"^def (\w+)\(", source, re.M) if m not in names]
+    return names
+
+
+def gate(source: str, question: str, names: list[str]) -> str:
+    """`source` under `GATE_MAGIC`: it runs once `names` hold the answer to `question`."""
+    return f"{GATE_MAGIC} {question} {' '.join(names)}\n{source}"
+
+
+def ungated(source: str) -> str:
+    """`source` without the `GATE_MAGIC` line `gate` put first (unchanged if it has none)."""
+    return source.split("\n", 1)[1] if source.startswith(GATE_MAGIC + " ") else source
+
+
 def self_study_master(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """The teacher notebook as the self-study edition's master: each markdown cell tagged `ANSWER_TAG` folded
-    (`fold`), and each such code cell's source collapsed (JupyterLab's `source_hidden`: a click shows it; running
-    it shows its output, the edition stores none), and every question graded whole (`graded_whole`)."""
+    (`fold`), each such code cell's source collapsed (JupyterLab's `source_hidden`: a click shows it) and gated
+    on the question before it (`gate`: it runs once that question is answered, so "Run All" shows no answer
+    early), the magic loaded after the first cell that imports the course (`GATE_LOAD`), and every question
+    graded whole (`graded_whole`)."""
     nb = graded_whole(nb)
+    question, names, block = None, [], None
+    solutions: list[str] = []
     for cell in nb.cells:
+        marker = _marker(cell)
+        if marker == ("begin", "question"):
+            found = re.search(r"^\s*#?\s*name:\s*(\S+)", cell.source, re.M)
+            question, solutions = (found[1] if found else None), []
+        elif marker and marker[1] == "solution":
+            block = "solution" if marker[0] == "begin" else None
+        elif block == "solution" and cell.cell_type == "code":
+            solutions.append(cell.source)
+        elif marker == ("end", "question"):
+            names = answer_names(solutions)
         if cell.cell_type == "markdown" and shows_answer(cell):
             cell.source = fold(cell.source)
         elif cell.cell_type == "code" and shows_answer(cell):
             cell.metadata["jupyter"] = {"source_hidden": True}
+            if question and names:
+                cell.source = gate(cell.source, question, names)
+    first = next(
+        (
+            i
+            for i, cell in enumerate(nb.cells)
+            if cell.cell_type == "code" and "course_utils" in cell.source and COLAB_MARK not in cell.source
+        ),
+        None,
+    )
+    if first is not None:
+        nb.cells.insert(first + 1, nbformat.v4.new_code_cell(GATE_LOAD))
     return nb
 
 

@@ -212,7 +212,8 @@ class SigmoidAttention(SinkFix):
 
 class OutputGate(SinkFix):
     """Each head's output times a sigmoid gate computed from the attention's input (gated attention,
-    Qiu et al., 2025): a head can switch itself off without parking its weight.
+    Qiu et al., 2025): the gate can scale a head's output towards zero; where the head's weights then go is
+    left to training.
 
     Example:
         >>> OutputGate(d_model=64, heads=4).gate
