@@ -58,13 +58,37 @@ def shell_runs() -> list:
 def _stub(o, lse): ...
 
 
+def _documented_stub(o, lse):
+    """A docstring and nothing else."""
+    ...
+
+
+def _passed(o, lse):
+    pass
+
+
 def _written(o, lse):
     return o
 
 
+def _returns_none_after_work(o, lse):
+    o.append(lse)
+
+
 @pytest.mark.parametrize(
     "value, answered",
-    [(..., False), (_stub, False), ("B", True), (0.0, True), (None, True), (_written, True), (print, True)],
+    [
+        (..., False),
+        (_stub, False),
+        (_documented_stub, False),
+        (_passed, False),
+        ("B", True),
+        (0.0, True),
+        (None, True),
+        (_written, True),
+        (_returns_none_after_work, True),
+        (print, True),
+    ],
 )
 def test_what_counts_as_an_answer(value, answered):
     assert is_answered(value) is answered

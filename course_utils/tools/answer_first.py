@@ -13,6 +13,7 @@ Load it once per kernel, as the self-study edition does in its first code cells:
 
 from __future__ import annotations
 
+import dis
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
@@ -20,9 +21,8 @@ if TYPE_CHECKING:
     from IPython.core.interactiveshell import InteractiveShell
 
 
-#: The bytecode of a function whose body is only `...` (kept as bytes: a module-level stub function would count
-#: as course code for `course_utils.tools.quiz.unavailable`).
-_STUB_BYTECODE = (lambda: None).__code__.co_code
+#: The operations of a function whose body is only `...` or `pass` (a docstring aside): it returns None.
+_STUB_OPS = frozenset({"RESUME", "NOP", "LOAD_CONST", "RETURN_VALUE", "RETURN_CONST"})
 
 
 def is_answered(value: object) -> bool:
@@ -31,14 +31,18 @@ def is_answered(value: object) -> bool:
     Example:
         >>> is_answered(...), is_answered("B"), is_answered(0.0)
         (False, True, True)
-        >>> def unmerge(o, lse): ...
+        >>> def unmerge(o, lse):
+        ...     pass
         >>> is_answered(unmerge)
         False
     """
     if value is Ellipsis:
         return False
     code = getattr(value, "__code__", None)
-    return code is None or code.co_code != _STUB_BYTECODE
+    if code is None:
+        return True
+    ops = list(dis.get_instructions(code))
+    return not all(op.opname in _STUB_OPS and (op.opname == "RESUME" or op.argval is None) for op in ops)
 
 
 def unanswered(names: Iterable[str], namespace: Mapping[str, object]) -> list[str]:
