@@ -398,86 +398,10 @@ for n in (65_536, 1_048_576, 16_777_216, 268_435_456, 4_294_967_296):
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
-# name: q1b
-# points: 0.5
-
-# %% [markdown]
-# **Q1b** (a computation). Keep Q1's four patterns, 8 heads of width 64. At what length n does the
-# whole-sequence pattern cost exactly as much as the three fixed patterns together, and what is
-# dense / (the four patterns) at that length? Use section 3's two formulas and store the length in
-# tokens and the ratio, in that order, in `q1b_crossover` (both are checked as whole numbers).
-
-# %% [raw] jupyter={"source_hidden": true}
-# # BEGIN SOLUTION
-
-# %%
-q1b_crossover = [448 * 64**2, 448 * 64**2 / (2 * 448)]  # SOLUTION: 448·n = n²/64², then n² / (2·448·n)
-
-# %% [raw] jupyter={"source_hidden": true}
-# # END SOLUTION
-
-# %% [raw] jupyter={"source_hidden": true}
-# # BEGIN TESTS
-
-# %%
-# FORM
-from course_utils.tools.quiz import real_number
-
-assert len(q1b_crossover) == 2 and all(isinstance(real_number(x), float) for x in q1b_crossover), (
-    "two numbers: a length in tokens, then a ratio"
-)
-
-# %%
-from course_utils.tools.quiz import check_rounded, fingerprint
-
-assert check_rounded(
-    fingerprint([round(float(x)) for x in q1b_crossover]),
-    "b5a971924c33ffeb6ab7a967a79aabed19f24a68b0680502fb9504794e3dff35",
-    salt="07/q1b",
-    decimals=3,
-), "not yet: reread section 3's two cost formulas, and how each grows with n"
-
-# %% [raw] jupyter={"source_hidden": true}
-# # END TESTS
-
-# %% [raw] jupyter={"source_hidden": true}
-# # END QUESTION
-
-# %%
-explain(
-    q1b_crossover,
-    "sealed:424/6SMweutdNMbMQjVa072cLcIsUV0bKERTas1GTscbmLDFvQtrFik5RdTYff04kLrgdZKpLX4BfoRhwEZ4SchB6ZFc5imDtdP5LWXIbbFyls9Xcx2Mv0zcSaxjSftwVwlsCm/FUMQDJxU8U95hLofj4K4wC07DHa9ekXvyHfOkKR6ena65fOqbQXjDF9t0m0Ly6yPG7aNtMT5zYeoOO4fXMuwnHLe9ogwxJMGKXSIxDNpCZ745q91wkDxxPljPOF5bUN3Z8JtZoq8m4Ef+F/TsAQQiWbh4Hq+5LWw7dNWZGbYV5C3dmTYuRVP7m/hhCL9DOuDGBk6aO7pHeV0qHP67h9CFtShFlmOmXyH7BiltsJoVKOSuDqnEwYG/xmDsAsioN64nYGxrk6FYmJRJMgZUKzCv/7OqBJHW1zvH/OADvsMrPxyFNsEsLrknMkJQASsWibYA9/hgrzYxzQHd0D9C8+wC+EjjYSak5cuDeSiHzR1JJNdd5xfGwsGe58yiwj8hLdIn4JgHoZ/XGJSKJf5Z9Zkj1PCY+iT2uIMEtZ1rWehT+EkHFahnt4gkHGCPis1dtQOFz8vlOrlIRyf/Y5+0nCLsPHBz43MQB6zzUTrPGIddzdz0lyKndH67bbY2BCMqg5pE67d2JZ4xSObsnmEQ2vZM6ZbFSOipRbYaWw1QJj3rqKz30sti5pXNFSL1JRwlMUTNePNCvmxMFJZPqlBr5N6wv1E5kr9W1mzj8tZ5ihiNDRY1ORomuvsHExASiBeQPge15VXk23huZ4Fax6Nrtxac+AMAz7x8384T4S6jFEVBbXnvdENvSZhJf469jmrFe/yoLg1+n7+MzEccXUwp1X6v5d5cp/i4nuxDngHV4/WQ7/bKWegTbv1z0+IVCCeo7w+rJaksCG2S0IywG8/7qHdeo+UXZk2z/IqUCnLyKfZXWQU97n2mCx+oOIbgolFYSOekYGkCsdsWLbxawegE5juu1d+tUlGu7zeweWAPi2nABz5Ocjs449LucSUOjhocQhoET5Bz22+GFfROgMI3Y+syVTAe3CBiubK8Qrl/unbgZgdZx/a2iy5eDWZXl/kLT2/V3DxzRUQVnrL9ltjeypn1j+umiYM/5Ax0BbbgZmReQ6tppzfY9bWswRCPWuNwQb8OHYYTzcCSaWb22DGev3o6Og59LjGMsWgfln8LwqZnAJ2M59q/sp6mxz9WOsiMdIeXDCLBeAw3hTe2jn+B0RKMvDc57YnuY6414Xd2u2e/XVyP4F94PZn4zSn5IgQ9H4GKfKo8YWqlWw8udbGQBWHXZpK4CLeu9R57n5QI/BhuGxhPjxwTYHW3k6/D4tnMYjXuezM7+HjJCHP2VyrFtEcqGMjkE9hqDr4l9reU21KrWstuz3zlGdq5vW3gLBiDdAOFCbQ4rIH/63Z3bkKsPJs/6w9TPgk6+7tY2KOW8fOiocLSjUGy5Z3TtJ87UOT8tJ7+5Rr6+qwJFkMPZsutkmkF1BC2YHSAUpZwER68shc5ipyU8wNMyWWyQde9ZDq2YvfKTMIBp9OAzs8RbJ5xPrFum/Y0uQbOda6+QkBYe4e0lMGAe4kdCMUeOt7PiuohVIy1WFu0+9FIs8mFYO/xhmj0JVvPInGvTSFUxNKTFNBVJvTg7vlX4cayr4PKJJWC6Gdpsmz9bCTeEMmWM0pV5f7xa2u46r7K1RT8YjUnXSwrvDZuTvlD3FklG3AMJjj+KJkK6QDt+MjQ96rvow1JKE+xIaS6SY3qzpoL2ytGmcy7jUEqC3pu2w0pmSJ6yDIXw9iwQHGfyIIMu676LhPXWOwny98GHUG9QxbaObWGOj7F7zoPQpamb/jKV2GY3zQDxPDFj+OaslCM7bR3G4oX4M/lcqRcnB8RG90bzk4tD4d9XGUuH2K+QdDqd73L2vpLpaIVXCmj5Qd50nEpX9xzJCrrdMxTsfzojx7SQHZdpKAzsv0aOwGIKavdIDIuwpnMILAPKObNpXoHkeP889G6xbED4mi9Fnn5Gux8RqVl",
-    salt="07/q1b",
-    decimals=0,
-)
-
-# %% [markdown] tags=["shows-answer"]
-# Q1b counted: the fixed patterns' score pairs per token, the whole-sequence pattern's share of the
-# n² pairs, the length at which the two costs are equal, and the course's counts there.
-
-
-# %% tags=["shows-answer"]
-def global_ratio(n):
-    """Dense FLOPs / FLOPs of the fixed patterns plus one whole-sequence pattern (w = n, r = 64)."""
-    return attention_flops(n, 64, 8) / dilated_flops(n, 64, 8, [*CPU_PATTERNS[0], n], [*CPU_PATTERNS[1], 64])
-
-
-fixed_per_token = dilated_flops(1024, 64, 8, *CPU_PATTERNS) / (4 * 1024 * 64 * 8)  # the fixed patterns: this x n pairs
-whole_share = 64**2  # the whole-sequence pattern scores 1 in this many of the n² pairs
-crossover = round(fixed_per_token * whole_share)  # fixed · n = n² / whole_share
-print(f"fixed patterns: {fixed_per_token:.0f}·n score pairs; whole-sequence pattern: n²/{whole_share:,}")
-print(
-    f"equal at n = {crossover:,} tokens ({crossover // 1024:,} segments of 1024): fixed "
-    f"{dilated_flops(crossover, 64, 8, *CPU_PATTERNS) / 1e9:,.1f} GFLOP, whole-sequence "
-    f"{dilated_flops(crossover, 64, 8, [crossover], [64]) / 1e9:,.1f} GFLOP, dense / four = {global_ratio(crossover):,.1f}"
-)
-
-# %% [raw] jupyter={"source_hidden": true}
-# # BEGIN QUESTION
 # name: q1c
 
 # %% [markdown]
-# **Q1c** (predict, then measure). The table above counts 146 times fewer FLOPs for the fixed
+# **Q1c** (predict, then measure). Section 3's table counts 146 times fewer FLOPs for the fixed
 # patterns than for dense attention at n = 65,536. Timed on a 2-core CPU (non-causal, fp32, 8 heads
 # of width 64), the fixed patterns took 0.128 s at n = 8,192 and dense SDPA 0.902 s, a speed-up of
 # 7.1. Predict the speed-up that the same machine recorded at 64k tokens.
@@ -1140,8 +1064,8 @@ for s in SEEDS:
 #   since no route reaches their keys.
 # - **C)** The routable pairs rise a long way; of the closed pairs, only those whose value the
 #   query can see rise much, and the others stay near chance.
-# - **D)** The closed pairs of both sorts rise too, those whose value the query cannot see
-#   included: more steps let the models learn relays through other tokens.
+# - **D)** The routable pairs rise; of the closed pairs, those whose value the query cannot see
+#   rise (more steps teach relays through other tokens), and those in view stay where they were.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -1177,7 +1101,7 @@ assert check_choice(q2a_answer, "adb921fa91358b753b76403d0e11065dbe29400ccdc723a
 # %%
 explain(
     q2a_answer,
-    "sealed:/H6ZjQJ7bPEz8WUxobM94uPIsh1L3cnYNBtRihve3naVvj8CnQdxu59f0ia2jC9YTbzCJhQ6hCzp92QxDZrC2rxsvSgte9ZlWjighpAfDBYcVSqYgYvlfST50ux2Qv2VQ7Wpp+D3TH7a9aMsMa/iQS3tucOzH9I0OVyK5jHGXat4Op9hq5vp58v4NgQZ+DtsPx0KKzgsgJKWezWMQNI+KFt+8YnTVhARYArp30YpfECOueJObpSSfbgyTDpMlgSMsvsCrI4/da8tifwzNIUmoAjh0psU0TKcfF8n9MVEFELsq8kx6vrSZccOarcdYeZ66SR21I5/JrygRQnjzwcM026wbwA+5X+At3VtetwrS6WHhRG7PMKSjPyDFBP28ck2Zu3UNkJZH1lq9ezy98a3g98xVGrkoYjOd5KQbA0xy/9/tIsQuxGLFcsKrR0k9iEi74R2dnQ/R1DpWUO221OzOEh/aW0i8MzopaBYxGUKj6Tkc72pb2eU35jQc4q5DwJwvL9KAQe4DneS9NWhi/8sE+07MWQYfkZFOXVpv2L8YjaEUyqbuxzXEg034q33PaTHm5AJjkct/QPXIsOKeqbC+9xX1VEPm8s5h/s9vs1a1HelrFVg0ZkRYUk+N4+/7tRgEogGINfXT6ddJhandmZF2hW2+lMta4B6kqaildh+KiE7IcB+I0tPI87Zp+/mEFLa+IkPxODMU4oNfBcZHublVy3kiucA16kk2fb1sKH9RrP7unaThdUn3+uQI0KqZfiI5F6rieKhnSni0Mu0fokkGyeXWCsRYecEpg9qbl1HjKzwvHqpUsnPF8nxkJnU3BGTXhM8srnR9C/g+TL3Ht6cprIg4UURDd2Nkt11DvwuKfiWuED2oe044p4OlsEae0RXHggTeXB1SNAY6/BO37k60+m51FtIthxQ7VKKwo/MzUFgvY5OsWjmnbLsgAyylcvvz/vgw6QqwCrd1FICKsSev6NQC6XembvFxQZkBQe1tfHQMg+jIHGA/MARW2sWUHWTLVBcEZdt3WFozx2trrLD7SdgPhOiXXf6yn9AVljaVxEV1HD6EflgIcFygTO7eUeZwdpJp5mQfLD0ywKrFF2XX2Unwc5I5t+s4TcTVS12I9VGUOhcaVM408GWbfBD0uS8Msq+WMU6Yuvdj2i4mw5Y7KSWwFXZ/3onipQMrqxAOMrtVooakgDT6e4S+za9IGDSqCj+DuVtDpbXIGKhi2YFOHwXLRI5MasAh36RnfzVQrPOW0urtiyHILLtlmRLkrxRCVgneNCLvLZDWFx981Qj26L/tpFCJ7fsUElDWv5tOyr2eaXUltZvfglHFjcW7qnDSNdik2Oq3aP4dDb/Mr/ZAkPAgXoMJPtk20skKyTAji2aMpFQKCFhKxoYR5JNq0C8pRnNQV1R11hxdHtuvn0om1sUQV/bpm0reD3QYm7yEmnA2KadpQwN7hPX8P3T9l0ZPaC+TkUGwkGml72qdL74ov8Pim+4H74y8P2XTSlcfDu6NKV8glzw7FTca7safcUuYuUuwh34y+xwALs2OsIBC7caLwmQyQTx05BpFcIZuNhP30pdAjKW19yoSELyRDPtL2L5O5UkjGRRrS1zV7i2WqKMX5B5ZXZY4N/SFxb9oCeMgdXj3iWJNDrRBfjGxxrPngriMYP0XsGlsVUgiGjtrfF/FBpf8WT44yA44zG0kjYERsawYrPsEuPsXRSf4eCKbkzkLZnWodSL+ymT6iyyA9CXMbVljo4DYimg7GXkXzQoeqgBswnbrbfnf7HXp3s4BL75EZjrt8mJQevBP5EvzTWeSs6YebhlwYT//8B7MKUdXxVbcRL60KcmRq4ZZ4L0/zx0XUoH8JD9Dg8NMcbx2Wp5j7c2dhj3xJYrgie5qyRCzxlMGy31ylkZ6mo4U/8U5nUPFygL54WGq26wKkmS2l8YEBAh3r7K+PvVkTIljbDiaqRV5GO/+KYhBxtE1P+HESYSvvJa1/VJMk/Q2gzagYQVo6kHrHkJI1f1Vf/ScRZ+o6AfUJMqwPzQuzEKwdjxr1qovSbIW47mHLHEhQa3lBxqbBMbzS/3zfvpIav9RIvQigE6m9JMOVuJr9vgHyd/3oZ+quuzJ5yl/BGiDRAWf21aeWyy71fPMLrGdDdHujnI4W8V3q4Gxb6Wg4WGXUiiXj9fKfcsd6MFT7DiKnEpVDLp+wHk0hilBlVZ/wF/8ECMsJCgYjxi7m7lhXityUN6/ed8m3eQfRqsD4A5mVbOu/ehaezC+4PFs17yjBskeVU7Rv+K7fzYTBVnWKkYaaLR6FwB93FHKr62k0oJ3bS4wETvXXkBJhCpxp+C9/Wm8wN6OHfMq807A2ErYb78vMBk45KYGIKid5i0qlfq+TkX38kV6TTJisTclV1/sjrXAquD3RDKG0Ez/8hQJqG9PN730zmz1qOJs1d+58r7TWQ1VC44/70RcZvobS9q1ykQ+Nsx2o75VATvAXKQqll5C16C0wiJfXEyTw==",
+    "sealed:8nqSrPHbmLE+RyWsSt+DPePIsh1L3cnYNBtRihve3naVvj8CnQdxu59f0ia2jC9YTbzCJhQ6hCzp92QxDZrC2rxsvSgte9ZlWjighpAfDBYcVSqYgYvlfST50ux2Qv2VQ7Wpp+D3TH7a9aMsMa/iQS3tucOzH9I0OVyK5jHGXat4Op9hq5vp58v4NgQZ+DtsPx0KKzgsgJKWezWMQNI+KFt+8YnTVhARYArp30YpfECOueJObpSSfbgyTDpMlgSMsvsCrI4/da8tifwzNIUmoAjh0psU0TKcfF8n9MVEFELsq8kx6vrSZccOarcdYeZ66SR21I5/JrygRQnjzwcM026wbwA+5X+At3VtetwrS6WHhRG7PMKSjPyDFBP28ck2Zu3UNkJZH1lq9ezy98a3g98xVGrkoYjOd5KQbA0xy/9/tIsQuxGLFcsKrR0k9iEi74R2dnQ/R1DpWUO221OzOEh/aW0i8MzopaBYxGUKj6Tkc72pb2eU35jQc4q5DwJwvL9KAQe4DneS9NWhi/8sE+07MWQYfkZFOXVpv2L8YjaEUyqbuxzXEg034q33PaTHm5AJjkct/QPXIsOKeqbC+9xX1VEPm8s5h/s9vs1a1HelrFVg0ZkRYUk+N4+/7tRgEogGINfXT6ddJhandmZF2hW2+lMta4B6kqaildh+KiE7IcB+I0tPI87Zp+/mEFLa+IkPxODMU4oNfBcZHublVy3kiucA16kk2fb1sKH9RrP7unaThdUn3+uQI0KqZfiI5F6rieKhnSni0Mu0fokkGyeXWCsRYecEpg9qbl1HjKzwvHqpUsnPF8nxkJnU3BGTXhM8srnR9C/g+TL3Ht6cprIg4UURDd2Nkt11DvwuKfiWuED2oe044p4OlsEae0RXHggTeXB1SNAY6/BO37k60+m51FtIthxQ7VKKwo/MzUFgvY5OsWjmnbLsgAyylcvvz/vgw6QqwCrd1FICKsSev6NQC6XembvFxQZkBQe1tfHQMg+jIHGA/MARW2sWUHWTLVBcEZdt3WFozx2trrLD7SdgPhOiXXf6yn9AVljaVxEV1HD6EflgIcFygTO7eUeZwdpJp5mQfLD0ywKrFF2XX2Unwc5I5t+s4TcTVS12I9VGUOhcaVM408GWbfBD0uS8Msq+WMU6Yuvdj2i4mw5Y7KSWwFXZ/3onipQMrqxAOMrtVooakgDT6e4S+za9IGDSqCj+DuVtDpbXIGKhi2YFOHwXLRI5MasAh36RnfzVQrPOW0urtiyHILLtlmRLkrxRCVgneNCLvLZDWFx981Qj26L/tpFCJ7fsUElDWv5tOyr2eaXUltZvfglHFjcW7qnDSNdik2Oq3aP4dDb/Mr/ZAkPAgXoMJPtk20skKyTAji2aMpFQKCFhKxoYR5JNq0C8pRnNQV1R11hxdHtuvn0om1sUQV/bpm0reD3QYm7yEmnA2KadpQwN7hPX8P3T9l0ZPaC+TkUGwkGml72qdL74ov8Pim+4H74y8P2XTSlcfDu6NKV8glzw7FTca7safcUuYuUuwh34y+xwALs2OsIBC7caLwmQyQTx05BpFcIZuNhP30pdAjKW19yoSELyRDPtL2L5O5Uk00gR4T88Vry3Wr6EUJYqMXdT4NnaGxOu8ySFl4b2iyfIcAudBfbQkwaaiEX5P4PqVsik+AZhhG2usu5xFRsMuDDt8mV553DtznURD8fiNLjsCazpDkeOpaXMbkz8eczY/oDb9GjPtnrlR4aXYvQj1NoELWzmpyKsX2ltJudMq12D4qelK/ye9Wl2AfLhForn59uPE/nBOJgpzHDXSI+XbbEp29e8/Np8da5bFwJBNAu1g6EoSvodM8Sroyw1D0Qcvpv2BUAOZMbj2GE9xvgsbBGuiZZ71i68qyUDxwEVHTCgxUkOuS88U+EMv3RGWygco9GFrCv8eB2byVVdA1wg3q2DtPuaxSFklL/ufKRa/zH8qvp9RBtUzPWEB2JQt+FMm+IGZ07ay1jLyYcX8aFD8ChYbRG7AvGXLhY36v5VW4plwf6J7zhPlcD5tEz78SjfUoXmHPXUnk+3lVBndBlSn276yLW9O6GoA8OVxVgLgZcBIleeps3gGDB705s37ry9IY3t70nzWRAJbmlYZCm0rlPPLrrGZS1EuHzO7GQM3udbhPvA19mGDBKzXS9AOedxM/9VU/7qbjd5QWKnskO5w0DrRQxJsBI6uEaQ9MSkZmV18zvyhXTh3gx/6Osnxn7oNRriH8gkkhOaoPfkfv6DvtTOr0/syVMqaxAlA9XY4u2cXE01E+oYbOvU4VQe/XETZrqtmVNHz6jqgUSnBzoRdEW+1Z+GqPX5q0QsZXeM5Zg1RiRiL/Ls8ZI7rZKCGIWifc/msU2++j5b28kG7TTXkIOXmxhCuTrIDfmDlRqMSFQ2/8hUMqPrOIq4wC20l4SJoVc7p5fsAz9mFX03/6dccpCpcyR13CIcvtUtntrlVRLvEWKHuRxkVF6H1BSefD86D3e6xtPqB/xA54/9Me5NlV3UyTV3Xcpt8XZFW+RHuUquV8UDmY6GiYwJJYidD4JgPZoa+BijohtBBccQhIxMIPrrdbsS8/A0hw6TvEO1YfwxVoD4Tvpw+Fi/3YI+E9lEG5YVfrXVsKFqdUtLetCrxtrYMQ==",
     salt="07/q2a",
 )
 
@@ -1454,13 +1378,16 @@ positions after a segment border.""")
 
 # %% [markdown]
 # ## Quiz
+#
+# Q3, the seed question, is a warm-up worth half a point.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q3
+# points: 0.5
 
 # %% [markdown]
-# **Q3** (seed 002). What design change does dilated attention introduce, and what two major
+# **Q3** (seed 002; a warm-up, half a point). What design change does dilated attention introduce, and what two major
 # uncertainties remain about its real-world usefulness at billion-token scale?
 #
 # - **A)** All w queries of a segment read the same w/r kept keys of it, no query dropped, and
@@ -1510,7 +1437,7 @@ assert check_choice(q3_answer, "d626e57c8461a204b9e06c77720cd75899ecdb192aaf3275
 # %%
 explain(
     q3_answer,
-    "sealed:S5ytzEe+Z/X1r7qOdwq7O/aE4yxVfHy/gjgewkfdqMQeLfzrgFmk8gtdvUiz+8A00FqXYbfSaujBoWsjUZqrvbFNIEJAtTIOzsPpvuTMYVzCCrJs2ljQOjBifwaJhVibIeL6CsMS1fUP1wJNeTtofc2ZPgnu8hsj3WOQxMfSzg/l3OvlEf8VEME76ceSKmUcsXew5ygNMBMZ9erESZgwV6fTd7L8D9Mo2DipDvx4KCcNkvUTeXJC3HclP78VAN/8vEypX2EAdKpV8pkI9ZIfaBIcYYmFCPcqe0YjrRGfo4LTI7cVfkq039dROdMEPg6D4iILTooB2i//U0tbO76l8H8M/JX7zgChroDIBzfAe0aWRI18y47tWiNyB2/bKOxomVVnD/A+thTcSdXjh72gXQ2PxOwsMXhgRGdzhMsfax9ebcZshq2Mfm9gTZwpSgS5lLK91XHeaiymHpGKdZdr2E/xIB+JTI8gOk0yGE6+o38uXfxhpovPMV16/zsyay/R+/1aJfx2xQ7nXv7RBcorII4nD44YmUERV72jnF7ZcaFOqMXRRJbtGgT5HvNwnVuSpdmAjHfGL8KpHcgOcSgKntuO8mRPtmQzkYniVkaZTIa7Wxv76qvsSV1GC7bBpj+2z89Byw7DBi/GbRc3LwpGDm0YSIXT9xROJfw/ThxILraXuDy04q25NWWr+iES29fS4hPNogSIidYKXIEQ3rcqV+NqI21jduok/tH9VV0CzzXOpiVewo4KOtSWVdw0+Bs4oEy0SmO4HUzcp8wu3rBIai7EGDDz5EDF81tM1DwNDxVBx/s6Y1E/fewLCst2ACuORXMbEVZqmXFQ2i2mxRgnFo/0tLUbX8J0uykKUWQHu09RUz7D0o+/yvBhgz+fuGidOMTYB7pQRcNVxAVrhlKMUgT0AUNcLOZhDa1z+9wIh7rzlIjQvlDi3mNA7DmtBK+ns9mgtqs/Ybgd5EjPvPCwM8h+B+H2T0uEaBaEt4oP5bhODWvmFT41NE19X7Y4DrdmdeKWBcYL2ZXpXPPVxM1bU18GOWuevlmCxx7aWqytWls7qAbVtLbT4DdyXveOFqnwl5VoAbed5BLeqHuZNoUYue3Z33BCWAab9ij8cY+t0RtVqE2DGuxApSXNcYW8slrnip/yb9Cfa60q7exax1j7QBePv7zEVOtbWweNOYHj/26gQVT3VdHtIgGt5T7F4Ey8Hl+uCxdZqyPlP2wE420fnkWotEV6oQrduevzTt/oIx5VQy0KnsTVjRl+q8EpeJ93BJVWrCYZizuKqhM5Lx55PZstvlraTcLmk3kjLTmX3QnK29mlVx4OiZjkvnDC+Fu2IqIaQ+3zb+kQryWdbl1At3vQD0puD3EU2jfheEssnQyL1lqOqeDGIoUqq6fUGdpo12Ab/s+MFJXsTNGO+ZgLAJIJvegyf/NXVILshKUNyeFcW3z3oow0Q9DBJ6UoAEw5P0YMugLAxftE0BG6RPCSHgxgxuWABCgkspy+nb4hc6nYPjn+YmsBFXC6wxK4J1L1ruh4TsR4K1lFuhk2yMJrYhQiSbnTJ4lmyaL7Yc2eznsF9x4qPV+hVIN2DLpiZk2vYrl3WfdJnsBgCJetPUbnJeS/M4R2zj2XRD8N53E0/GPcxUkpe2K+/jeSOgIjQHXRdLWZKJgG3In5lkB+7hNvQz4IWSt89ZYEEs2j+vRsoeBWg8V7CCg8vQjxtomDtN9pxIp5N1WPDzExLZi3HG/hM8V9xai9YoFUhwvFzdPku1k+9MJCFpjmSdDZoo6RgYEgH0Q3TBDQPXeO0HLEMIbAOYAOe6fqgxDkYuPI2MR+12OCIOQRHPfCyVnFANfLvQJ/eM62pd/KOcPnHxS7sI6jv5BczmLG5A3odOXSLqXTvvu/d43b1+HvIG3M4hu7pKxOU755gt8cg52BCaNCZJhGBdCtKJBuZhRVnNB25DD0XFNqZDj2FwFDmhepEjHNGPwlBA==",
+    "sealed:jQjbUdmLYEjsB9xGfRo3iPaE4yxVfHy/gjgewkfdqMQeLfzrgFmk8gtdvUiz+8A00FqXYbfSaujBoWsjUZqrvbFNIEJAtTIOzsPpvuTMYVzCCrJs2ljQOjBifwaJhVibIeL6CsMS1fUP1wJNeTtofc2ZPgnu8hsj3WOQxMfSzg/l3OvlEf8VEME76ceSKmUcsXew5ygNMBMZ9erESZgwV6fTd7L8D9Mo2DipDvx4KCcNkvUTeXJC3HclP78VAN/8vEypX2EAdKpV8pkI9ZIfaBIcYYmFCPcqe0YjrRGfo4LTI7cVfkq039dROdMEPg6D4iILTooB2i//U0tbO76l8H8M/JX7zgChroDIBzfAe0aWRI18y47tWiNyB2/bKOxomVVnD/A+thTcSdXjh72gXQ2PxOwsMXhgRGdzhMsfax9ebcZshq2Mfm9gTZwpSgS5lLK91XHeaiymHpGKdZdr2E/xIB+JTI8gOk0yGE6+o38uXfxhpovPMV16+Ts0divN4f1aJfx2xQ7nXv7RBcorIIB3OpIJ3EcNGPOEl0mQdacItZbGQZC9AELnW+MnnQuZqpSUnTLaK86oU8pbdSkb19WC7jFa5HBmkYfkV0uXHbWzRQH7v6W4Z1EUCKOd4zn52c9SxRPWFXrcPhs2MVpQFXADB4/FuRBCccBtSxdVO7zFgSun//6sLni2vzIV25eUoVTb+1Dc1Y9DBcQE3vB3ELEyaGE3LLVtuse2HUYZ1nDS4HZCxZleK5fAQptwqg84oESxTW/7RhaV8Y06kaIHaD/ZS2Lp7BTF6k1MxSUCEhEAgro3axAieKlYS8t9VDqEQ29QWEo+k2RRlSXu20gpE4inuLRWXNdpoilFXjBU+RQBVHHJw8H60PBGiTeVuH+fOODVAaFWRJ1VwQhtk1aFAE3oRFRVJaosDac349FNw7L9go3YvgOm2nAS6CW8Beqrotmpq7EqcL0L/gTeuvLkK9o0Que+WA6EZhSVtooN5bpRE3rtXDopah1wVO4wDKs4NOSdBcgL2ZWoS/mGws9XThEFejiZpUTN2wiVG66uDhkw7RXbq7OH6yE8ALipF7i5jJQ/AYyToUHPpHbQNo0Y/qjJw3ZaRQbYvjrgPpn+hwVYvhnBAuxGozPTJY6q/ArrmJimdNqHLq8nr+xJgk3xTBmD7LiQF+ZPGVOWOdWw+HDtUFLmVcX6LAjooziK8kq0GBPjWQhNtjD0czkKpD9Wwxa4qlt6sgXSqfXvS8ipa18MA2xLnpWc3EEw95U5ZoF1FZpZvDgHiSnM6kEpdUYuPY0jpQjdBcmpw2olKj7SkxSPyNW4RggC247guHzUq0e2fudOB7HzbeATr3bINV0TvmXdAV5jSmIUhXXpfF5pjljGigvLsa/MM8tqvvTBD8It13xP5cebAJXjQcqT5NYNAJECvvEvMPxZFr/ojewN06cZfTTm9YxgT9rGZaUsT0QfcFIAqlGkxJkFwxr+F9HPSgF3x+WaD3wktpCpnbkgJ7jSOCW1IiQ0UHaw2hD1YjOyq/lmQtVuK19Q7hw8ycVrdE9wBOuAZpgjxru+LJmLjSZS71sqLA3zS5VxWK91ekH/cKIjVfFUkpRhBtGiIFbnNuSxIpE/wXSbU3AW+zZ4+ySZi0oyPC65uXLcO1YrX3nZZfyYZpBGlcrsnF1/vVNjBzodQidq9Z9OV++i/LFy4bYfuco+XyA8ognroomftNN+jIpicleYSiZjOJS7EHO1dMB0xK/4eJ0R0AHBwJjnsk56ttNADpynSdGavYKSh9U3CQc9QAPNaWGYl3rAPZrAPYwdfuL0m1H6ZbfNmcB/w2afIKEDDfnDzEWLCJWH5FZieNL1/IWTeNvtSgTzp4i2spYT2CaC9hzgcOXDOaXFqff4ftnbm+ntZSLL4ge5qPwHUag1iNwczYCNDaZIZ9EIH96tYZ4gJl1WmtB26na4QVZmMHz8AkhQnFw=",
     salt="07/q3",
 )
 
@@ -1628,8 +1555,7 @@ for p in range(10, 21):
 # %% [markdown]
 # **Q5.** Consider a pattern in which, for each (w, r), every query of a segment reads the keys of
 # that segment which the head keeps (every r-th row, from offset h mod r) and which are not after
-# it. Take w = [8, 32] with
-# r = [1, 4], causal. For head 5, count its (query, key) pairs within one segment of 32 tokens
+# it. Take w = [8, 32] with r = [1, 4], causal. For head 5, count its (query, key) pairs within one segment of 32 tokens
 # three ways: the pairs the w = 8 pattern lets it read, the pairs the w = 32 pattern lets it read,
 # and the pairs both patterns let it read (those count twice in section 1's mixture). Work it out
 # by hand. Store the three counts, in that order, as a tuple of ints in `q5_pairs`.
@@ -1679,7 +1605,7 @@ explain(
 # points: 2
 
 # %% [markdown]
-# **Q6.** Write one head of Q5's variant, causal, with several patterns. `causal_head(q, k, v,
+# **Q6.** Write one head of Q5's pattern, causal, with several patterns. `causal_head(q, k, v,
 # segments, rates, head)` takes q, k, v of shape (n, d), the lists of segment lengths w and dilation
 # rates r, and the head's index, and returns the head's output, of shape (n, d). In every pattern
 # (w, r) the head keeps every r-th key of each segment, from offset `head mod r` (heads h ≥ r
@@ -1695,7 +1621,7 @@ explain(
 
 # %%
 def causal_head(q, k, v, segments, rates, head):
-    """One head of Q5's causal variant: q, k, v (n, d) -> out (n, d)."""
+    """One head of Q5's causal pattern: q, k, v (n, d) -> out (n, d)."""
     # BEGIN SOLUTION
     n, d = q.shape
     outs, lses = [], []
@@ -1754,7 +1680,7 @@ assert check_rounded(
     "2b05fe14db1e2ca4af7126b03791d19663f4f5ed8d840aac4cf793c006056ae8",
     salt="07/q6",
     decimals=3,
-), "not yet: reread Q5's variant and section 1's mixing; try one pattern on 8 tokens by hand"
+), "not yet: reread Q5 and section 1's mixing; try one pattern on 8 tokens by hand"
 
 # fresh inputs on every run: properties that any correct answer has
 import os
@@ -1768,23 +1694,8 @@ _k2, _v2 = _k.clone(), _v.clone()
 _k2[12:], _v2[12:] = torch.randn(12, 3, generator=_g, dtype=torch.float64), 5.0
 with unavailable(namespace=globals()):
     _b = causal_head(_q, _k2, _v2, [6, 12], [2, 4], _h).double()
-_pos = torch.arange(24)
-_served = (_pos % 6 >= _h % 2) | (_pos % 12 >= _h % 4)  # some pattern has a kept key at or before the row
 assert tuple(_a.shape) == (24, 3), "out: shape (n, d)"
 assert torch.allclose(_a[:12], _b[:12]), "a row's output must not depend on later keys and values"
-assert (_a[~_served] == 0).all() and (_a[_served].abs().sum(-1) > 0).all(), (
-    "a row gets 0 only when no pattern gives it a key"
-)
-_q = torch.randn(24, 24, generator=_g, dtype=torch.float64)
-with unavailable(namespace=globals()):
-    _p = causal_head(
-        _q, torch.zeros(24, 24, dtype=torch.float64), torch.eye(24, dtype=torch.float64), [6, 12], [2, 4], _h
-    )
-_p = _p.double()
-assert (_p >= -1e-12).all() and torch.allclose(
-    _p[_served].sum(-1), torch.ones(int(_served.sum()), dtype=torch.float64)
-), "with equal scores and v = identity, each row a pattern serves holds weights that sum to 1"
-assert (_p.triu(1).abs() < 1e-12).all(), "no weight on a key after its query"
 
 # %%
 # HIDDEN
@@ -1833,6 +1744,30 @@ for _n, _segs, _rates, _h in (
     _den = _e.sum(dim=-1, keepdim=True)
     _want = torch.where(_den > 0, (_e @ _v) / _den.clamp_min(1e-300), torch.zeros_like(_v))
     torch.testing.assert_close(_got.double(), _want, rtol=1e-5, atol=1e-6)
+
+# fresh inputs on every run: rows no pattern serves, and the weights of the rows it does
+import os
+
+_g = torch.Generator().manual_seed(int.from_bytes(os.urandom(4), "little"))
+_h = int(torch.randint(0, 8, (1,), generator=_g))
+_q, _k, _v = (torch.randn(24, 3, generator=_g, dtype=torch.float64) for _ in range(3))
+with unavailable(namespace=globals()):
+    _a = causal_head(_q, _k, _v, [6, 12], [2, 4], _h).double()
+_pos = torch.arange(24)
+_served = (_pos % 6 >= _h % 2) | (_pos % 12 >= _h % 4)  # some pattern has a kept key at or before the row
+assert (_a[~_served] == 0).all() and (_a[_served].abs().sum(-1) > 0).all(), (
+    "a row gets 0 only when no pattern gives it a key"
+)
+_q = torch.randn(24, 24, generator=_g, dtype=torch.float64)
+with unavailable(namespace=globals()):
+    _p = causal_head(
+        _q, torch.zeros(24, 24, dtype=torch.float64), torch.eye(24, dtype=torch.float64), [6, 12], [2, 4], _h
+    )
+_p = _p.double()
+assert (_p >= -1e-12).all() and torch.allclose(
+    _p[_served].sum(-1), torch.ones(int(_served.sum()), dtype=torch.float64)
+), "with equal scores and v = identity, each row a pattern serves holds weights that sum to 1"
+assert (_p.triu(1).abs() < 1e-12).all(), "no weight on a key after its query"
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS

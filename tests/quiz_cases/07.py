@@ -63,20 +63,6 @@ def _counts(**changes: str) -> str:
 
 
 CASES = {
-    "q1b": {
-        "right": "q1b_crossover = (1835008, 2048)",
-        "wrong": [
-            "q1b_crossover = (28672, 32)",  # kept rows that read all n keys: n²/64, the crossing 64 times earlier
-            "q1b_crossover = (1835008, 4096)",  # the ceiling, not the ratio at the crossing
-            "q1b_crossover = (1835008, 1024)",  # the fixed patterns counted twice over
-            "q1b_crossover = (2048, 1835008)",  # the two in reverse order
-            "q1b_crossover = (1792, 2048)",  # the length in 1024-token segments, not tokens
-            "q1b_crossover = (7340032, 2048)",  # the dilations left out: w, not w/r², per token
-            "q1b_crossover = (3145728, 2048)",  # w/r instead of w/r² per token
-            "q1b_crossover = (1835008, 2047)",  # one off in the ratio
-            "q1b_crossover = (917504, 2048)",  # a factor 2 too few
-        ],
-    },
     "q5": {
         "right": "q5_pairs = (144, 136, 40)",
         "wrong": [
