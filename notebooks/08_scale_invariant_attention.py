@@ -109,7 +109,8 @@ use_course_style()
 # with one hyperparameter τ (10 in the paper). Far keys get a *larger* multiplier (their scores
 # spread out more, so a far key that truly matches can still win) and a *negative* offset (each
 # far key's expected weight falls like 1/t, so a range [t, 2t) of t keys keeps about the same total
-# once t ≫ τ).
+# once t ≫ τ). For a Gaussian score S ~ N(0, 1), a logit a·S + m has expected weight
+# E[exp(a·S + m)] = e^(a²/2 + m), which gives that 1/t.
 # At t = 0 nothing changes. From scratch:
 
 # %%
@@ -166,7 +167,7 @@ print(
 # name: q1
 
 # %% [markdown]
-# **Q1** (predict, then measure). Before you run the measurement below, predict its log-n column.
+# **Q1** (predict, then measure). Predict the log-n column measured after the figure below.
 # Log-n scaling multiplies every logit by c = log 1024 / log 64. With Gaussian scores, how does the
 # total unnormalised attention it puts on [512, 1024) compare with the total it puts on [1, 2)?
 #
@@ -201,7 +202,7 @@ assert normalize_choice(q1_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q1_answer, "35051efc5dd950693c4574fa8e503082002e0fda64f669eaf572b90c5e813774", salt="08/q1"), (
-    "not yet: reread section 2"
+    "not yet: reread section 1"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -464,8 +465,9 @@ for path in recorded_results(RESULTS_DIR, "flex"):  # flex_<device>.csv recorded
 # version: 2-layer character-level models (d = 64, 4 heads, with MLP) trained on the course
 # corpus at L = 64 tokens for 1500 steps, evaluated on held-out text at L, 4L and 16L; six
 # attention variants, three seeds each. Log-n scaling multiplies each query's logits by the log
-# of the number of keys it sees (notebook 02). p-RoPE rotates only the fastest 75 % of RoPE's
-# frequencies. The models come from the zoo (`python -m course_utils.zoo build si-lm-rope-s0`
+# of the number of keys it sees (notebook 02); section 2's factor log n / log L is the same scheme,
+# for a query that sees n = 1024 keys, relative to one that sees L = 64 in training. p-RoPE rotates
+# only the fastest 75 % of RoPE's frequencies. The models come from the zoo (`python -m course_utils.zoo build si-lm-rope-s0`
 # and so on; the build times are printed below).
 
 # %%
@@ -885,19 +887,20 @@ for v, name in VARIANTS.items():
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q1c
+# points: 0.5
 
 # %% [markdown]
-# **Q1c** (read the two tests together). Compare the needle table above with the loss table after
-# Q1b. Which test says more about what the scale-invariant transform adds, and why?
+# **Q1c** (a warm-up: read the two tests together). Compare the needle table above with the loss
+# table after Q1b. Which test says more about what the scale-invariant transform adds, and why?
 #
 # - **A)** The needle test: retrieval at lengths never trained on is the paper's own long-context
 #   benchmark, so it measures extrapolation most directly.
-# - **B)** The loss table: the needle is so easy that every variant finds it at every length, so
-#   the needle test cannot rank any two of them.
+# - **B)** The loss table: the needle test stops at 512 tokens, too short a range for the
+#   transform's gain to show, which the paper finds at 16k and 64k.
 # - **C)** The loss table: retrieving a value unique in its kind needs no position signal, so the
-#   needle cannot tell NoPE from the transform.
-# - **D)** The needle test: the loss table is confounded, because the far positions of a long
-#   sequence hold harder text than the first 64 tokens do.
+#   needle test cannot tell NoPE from the transform.
+# - **D)** The needle test: NoPE and scale-invariant + NoPE differ already at 64 tokens, so the
+#   loss table measures the fit in training, not extrapolation.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -933,7 +936,7 @@ assert check_choice(q1c_answer, "de422b47e966b96c1e3430347c14ac806ab5330d956f24d
 # %%
 explain(
     q1c_answer,
-    "sealed:Mph+uKWTj0ljHir+HVnsOMJiVxDtTWKN8KlCEccOFJt6+hmijv2r+6dRrNp2alS+zd3f4+81N3B8Pp6KWY73k4Ju487SZJvCgBw2Ibw5X1U1wREveYeqJeQffP6MMLZAKqHSTAPH1a07jGyNGGjGDEJ5m0NwDKANVLpKeT/pn35XLZIsKcGRc8z+wzT5laiip4GHr5Cm0c2cF4EEVtnUPx78r6Lmz0qNM1X3ykK4DSLO+w+L2OqJNILeOMUYVrjX0qMweRB6EEuEOvaskTDXGd3SUy42V9C7uC3idrTCbBeCqidyT8IR2Mh6zuJXY9CoCgN5Da3fZW+Z9bYAviiUx1k0jE+TxnCN+GTfUNi6a5ocQ8kXaPxhnLnlV99rvMMySh7/qYrxrJ0ogECkmVjbh15G1FKP1nE6A+glkiTv8aJ7B38uJ5zL5bI4f+W62igMScZiRw8zG4t3lW9tqwbZHXVOaW3irq+htgkShSTFr9lmsTbcroWZVeFsxV2Nt1utnxMeVsG/YQ3uTrxPXHRa77yuLpbLvO2+qEmdxJWpY6uN6RDYZsM5OkQUOqvDPjyxYQ4fHgPyS8d5gnLneKK/Mylh8M+Zy9YsDuVj8165qSguG3p5vHSwyu7X+Qtj00HmH6H/gwXqxNj4Fx+J4tXHZ+X1Bo6Ni4G+3xWBNy5Bv6LmMv49lzqdvN47Orcd/IhSnF5jn9Qjks9bIz+1qVLoE5KBxMXElLE9uGgshFYjHY7zIOPSbT50+uR+xcOhnUyJ8x8bwltMEONERcAOlR8AX+hTTqqsyt7QNIU5bzvXzXTR75FHBgwj2Lv3gvOmqZAoih1RIPVK62ctuquz7dOtROGOrvUhFhGP46YnpIwQp+yiulKlFVj0T+mlve1a4zJI4JUDEyOd2gV0sWrDuzTI+mSn9q7URIa8WHWJHY17MrzC3o4GpyEA6kVm4owIew1BzaMvC6XRA7v4WLVhHoaivJ/o4CeBYwrvYtqaIV4TV3/nmAEF6c6AX0MaExomlbwZHsRMPf60cy24fm7yuW0M94gtWt0UphIfk0RH7Nunrx4/4/zOuD+McpqD5oRT8GnQMTSOiXPnspqHlIcLzt0lIhU7gOQA5hOOxI5xWvgtklr/oLym3JvYOmE8Y89p7bzUUHX/OAfvLniF70XdDNgHJWdZiZKuenCR9wo+xDCMVGOKj7X2+ZyqaERuEU2i/53Ef6WGaEQlcGrhvr1WCyVt9YZmAkMQok69urpX8IVVJFCx9964hDtGpPvE4aYpBI0rkOnNqSr0g4SXdeqFtmZqy7kNAbB+2PY/zzOzO7F7oZGWEroiwXIp/hdc9ppDUtPfe1JCnq7UItZBcvbaprcg/jL6EXfm+1bDtvIrzWxc018BCRJgkLDJgJ8mjxRqU+CQrXVZ4NjJJHEZBP2u9pGqqOdFdzsVkSNwTvVUYzF9EkEOR6VR5qX6ryYfj+xnsLje6t/YKPy+HRIQq1RbwuXOhLfCEENova6kFn9Q+qXBubYGeAnt6Y0fD7IN9FBfWQZShDkPcp7V/vhAI1WAKVwuGYBQk77Ce8Pt1LdiTFiTPQNhr8/cNtZIv8hIbpVUf6QV3RRSk4buIlW+3oap/M7lLhkvOMPD0VLhXb+HkUkeZB2Wpjz2kCAVczL3bbKL1fgLZcOFckUsU5GUWTCtY66TU06YdNSiFvpl6VIS2A7M7tBqTO7ZhuBGh6DuS4ycfp/lAfcQbf/uZyQous+VdrSXKLScFlyklRsTrh4Xc/R90HZ7gbdtGjqxxEBd1pptzhBYsEd2Uw1IlaiW8nU3oL/H6/MKDLJFqnzNORft6XFPvxQ3KlPUfdqRSFG93Qks1HdI8bsCnn1mp2eE82yeQI+tNPGKuV03GfmboCJDm0J0ncIWQvboK53UjKUAgBT1WFFzb86q3fkJDmOHafU34bomfYQPbdCVh6315vTUxbScl3O2/+OCyAG1l3Ys0eMD1vgLelnaqd6VqfMRSUe2K9+lpRgft7diSiuhRHGt0H72J+HxZP7bC+yeNErOkAoIyYlPtzavpIF6gmyoDaCquWilGrKk5pVuSjNfFpgSssjTlBuuscsl98WdqoJa2TyiljQdHLvhVW+2KxF6mWyqHQLl/qcnVm5N6hgV1W7++NZGdGBNyMG8TNGbiKVfDpoKBVzbkvMNhwjy+0iPtZ3z0Zz616z30OOsutYzNviyjij/7sV41UZ/tYu4cMv1JQle+HO0TctMsKbq0CSNl6CtN3Cs3XQvg9eBtpH6YDwfdKvArdHDFVu2/lGxcBcmgq3J5Zo4/Afx/tG1anIFUDqx0xolDBWYEnzkEZHp76U81aoDBkIS0GsFUbzINsSO66/Cxpod5xC5VEmTlojlz1Y9gdTHy/If9VU1mnIb5iUVrWA2WxQf",
+    "sealed:+PzEiU+URG5KzrN0LpuphcJiVxDtTWKN8KlCEccOFJt6+hmijv2r+6dRrNp2alS+zd3f4+81N3B8Pp6KWY73k4Ju487SZJvCgBw2Ibw5X1U1wREveYeqJeQffP6MMLZAKqHSTAPH1a07jGyNGGjGDEJ5m0NwDKANVLpKeT/pn35XLZIsKcGRc8z+wzT5laiip4GHr5Cm0c2cF4EEVtnUPx78r6Lmz0qNM1X3ykK4DSLO+w+L2OqJNILeOMUYVrjX0qMweRB6EEuEOvaskTDXGd3SUy42V9C7uC3idrTCbBeCqidyT8IR2Mh6zuJXY9CoCgN5Da3fZW+Z9bYAviiUx1k0jE+TxnCN+GTfUNi6a5ocQ8kXaPxhnLnlV99rvMMySh7/qYrxrJ0ogECkmVjbh15G1FKP1nE6A+glkiTv8aJ7B38uJ5zL5bI4f+W62igMScZiRw8zG4t3lW9tqwbZHXVOaW3irq+htgkShSTFr9lmsTbcroWZVeFsxV2Nt1utnxMeVsG/YQ3uTrxPXHRa77yuLpbLvO2+qEmdxJWpY6uN6RDYZsM5OkQUOqvDPjyxYQ4fHgPyS8d5gnLneKK/Mylh8M+Zy9YsDuVj8165qSguG3p5vHSwyu7X+Qtj00HmH6H/gwXqxNj4Fx+J4tXHZ+X1Bo6Ni4G+3xWBNy5Bv6LmMv49lzqdvN47Orcd/IhSnF5jn9Qjks9bIz+1qVLoE5KBxMXElLE9uGgshFYjHY7zIOPSbT50+uR+xcOhnUyJ8x8bwltMEONERcAOlR8AX+hTTqqsyt7QNIU5bzvXzXTR75FHBgwj2Lv3gvOmqZAoih1RIPVK62ctuquz7dOtROGOrvUhFhGP46YnpIwQp+yiulKlFVj0T+mlve1a4zJI4JUDEyOd2gV0sWrDuzTI+mSn9q7URIa8WHWJHY17MrzC3o4GpyEA6kVm4owIew1BzaMvC6XRA7v4WLVhHoaivJ/o4CeBYwrvYtqaIV4TV3/nmAEF6c6AX0MaExomlbwZHsRMPf60cy24fm7yuW0M94gtWt0UphIfk0RH7Nunrx4/4/zOuD+McpqD5oRT8GnQMTSOiXPnspqHlIcLzt0lIhU7gOQA5hOOxI5xWvgtklr/oLym3JvYOmE8Y89p7bzUUHX/OAfvLniF70XdDNgHJWdZiZKuenCR9wo+xDCMVGOKj7X2+ZyqaERuEU2i/53Ef6WGaEQlcGrhvr1WCyVt9YZmAkMQok69urpX8IVVJFCx9964hDtGpPvE4aYpBI0rkOnNqSr0g4SXdeqFtmZqy7kNAbB+2PY/zzOzO7F7oZGWEroiwXIp/hdc9ppDUtPfe1JCnq7UItZBcvbaprcg/jL6EXfm+1bDtvIrzWxc018BCRJgkLDJgJ8mjxRqU+CQrXVZ4NjJJHEZBP2u9pGqqOdFdzsVkSNwTvVUYzF9EkEOR6VR5qX6ryYfj+xnsLje6t/YKPy+HRIQq1RbwuXOhLfCEENova6kFn9Q+qXBubYGeAnt6Y0fD7IN9FBfWQZShDkPcp7V/vhAI1WAKVwuGYBQk77Ce8Pt1LdiTFiTPQNhr8/cNtZIv8hIbpVUf6QV3RRSk4buIlW+3oap/M7lLhkvOMPD0V2uQ/CAhQwYLBbTrT3/kWwENiTiPuPpmrcOKtOfcxc7HJPVSDGtY73WW3jZJ4fKWcZFp1MH3ELWvYRrA6rXwr4H3KCqDdyEMNWgVbVHfrPucG9upd3har7cILWLU1G50Uw7lh91e/R50CUi2+k1VDXinQkGjtZij0wE4hY+Cl5L2q+btyExoPrN4vNOBLgAuCifakyw6XFIsVEvOAGVTtu1flH5m1Bu1C0bpLVFyS4g8z7FqmKXBdv+NL/T8U90DPieqjgQyE533NwYWPToOpve2bYfz0DuEEJmIcHlif8DF3SHRf8Exe8zccoJcYSU0/7486LSirOc3D2KsrGHwxe1gjM3yq0Wx7YZO0eVttqTsKcPSVuueNeV5F1cpbhhQH/gUz7ygHqjKPbxceKeHrHDaxmdi0sEyswZ8jG88Jo5mnG4EuT+vWjxSaeh5pUzHXoMTMUSpcXeilqDqv4SpIOOsc8f2zG1z2ADGLv1R2joZl40qSSqSwD296crTSoeshgRyGD//8YSLwQQgM3vH8KTjOkQRrUXNHqPxa9PlF6muluGudPzxNGu2eqqlKq+vMt9NrfzkSLy5sV3lFB/soOlM5W5Hx8u0DDiSs0Y9aTnx33BirypN2Wh1nMvhMXPt8fwZTcScqKT68nZUFDu/lS/IBUlh7zM+dR55xHx6da9OnAfVDDtllMmRQKRXH7uC9bp8vtym4sYdnNdxmsQWb+Nd9HA++fUhY8D41S+U1GVxI3hz0Vpws6py8x6pk5w3GAW52BU7D1vAkYJMcgMaSeRq33H432C7cWRDyrXnDbd/ZJ6B0lR1qIA+p4WMi9cClqskL63ZsAzetkB3MCKbKR8v2cPR1mlmkWlCBIaC5cn9WdTKwlGr/GgHGO6WIBCjoJ1Ey1QETGSHzajhrMgV+LFXMmyOxJ6vDa9QNppQmNdYdrgYe+UPgWrw235O8HhrS/HJCMV4G+dd2JfIpSrmYLhXqT9LeQrntzHmWXCNZSl5FEwBDiL5A==",
     salt="08/q1c",
 )
 
@@ -1018,8 +1021,9 @@ keeping 6 of 8 frequencies the transform does not rescue RoPE's unseen rotations
 # %% [markdown]
 # ## Quiz
 #
-# Q2 asks seed 003's question, as a warm-up worth no points; Q2b, which applies the two conditions
-# to a new transform, carries the grade.
+# Q2, on the topic of seed 003, is a warm-up worth no points. Q2b applies the two conditions to a
+# new transform, Q3 and Q4 carry section 2's arguments further, and the exercises Q5 and Q6 weigh
+# the most.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
@@ -1036,8 +1040,8 @@ keeping 6 of 8 frequencies the transform does not rescue RoPE's unseen rotations
 #   band [t, 2t) keep the values they take at the training length.
 # - **C)** Per band: Σ E[e^L] and Σ E[e^L·L] over each band [t, 2t) fall like 1/t, so that
 #   far bands fade and a row's total stays bounded.
-# - **D)** Per band: Σ E[e^L] and Σ E[e^L·L] over each band [t, 2t) take one value for every
-#   t, so a band twice as far holds the same two sums.
+# - **D)** Per band: Σ E[e^L] and Σ E[e^L·L] over [t, 2t) stay bounded above and below (Θ(1))
+#   as t grows: far bands neither fade nor take over.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -1073,7 +1077,7 @@ assert check_choice(q2_answer, "4cad7559422ed3c5853dc2d02ee9167b730490dcb75ec255
 # %%
 explain(
     q2_answer,
-    "sealed:lRI0Mf1nBHIkTnUJDaNsa5P9PDSlS7XcR/YWEe/1Q+PZihPbIv3GijqikNTktAXFFwKqKhY9VpW54/NE5x7pQ41Lfl+38NlhTusntSxZdg3ZV0EU7gbhS41HF2tluVsk3+C08WD/ZkPGztWBW/+wvXZqR4a7KhqRUXZ7p21Um+W8J5SuFvocZt2UpyhijBesW+vVN3r6u52wgVwkzpOinESGbiYuclnRuEL6JYLDxVlGekueo3YLcwu/ZcBTha56VUh044qs+idq8fJC1BM3/9/YKXVoYoVofLFTR6ZZN70vboHchtoJYMOG01wXwqct3wLP6MVBDKV8gnuTpsXSyY6v1KsAH/3vOzAaz5DtEtuP57zug2y3uMpzdMujTARQERciM9JD2Q2Z7pJp5EI6VyrZ25d3oFydgiLNJN+Oxs8mYBLrC8IrjY5BOplVpm1cd30LFq47RnzDzjx7JnYGpp32bs6cxH3YlFQ4DH+/a+8ePMx1OH3s3laXySahC0pcSCWO72A8owxI4eUybkVUuTa7eSakeLmAg1WTEfutrPSjNfEppcHEUq8kNzrtlXgRNP07dhoQ1N3AKRWJbSiO6EYgCUa9L9gov4ODOLfLZZH98iVd2HClUZha6pkubld2ty7lAoAAbnol47nODkhwvZn3M536+OHRT8iyTOlqmrhryJ/98CoAdvnhbBD5Qt3yl1Zf/W+kVi9LCjlLehaR3Vl5I8gX+oc6Sagbk8Tagd67pKrOVtFQt1PL0NQ3J+F/jv/g3FWlad/FEuqYbIFQJarBwlIadRsW+N9twIyb6U2hcBZMSaaUiQU3stunybGPiUprcjgVuvjU+tWRlwsJf07i79n7Ev4188o2v2L2N9z3GFD6JZScmEqqZZ+pJ2bVsG7gpnHEewiPkVmGdUWx854m9c05Fi30O8ds6j8ESosor2g7EnyJUN+x1tANDAhgwOKgHYtNNB4RD7cYU8ME/wQHgfsjCWUkbeDeMPw+8BFzWLmCLCxgVxfXL8MIhKPJhyPUkN+XF3AzFq9xzMj3g/85fPob0+hO5cIOVgOOkf4xQoawxPzWYQrIU3MKiBzS3H/OPy8a4bWMARhHEHTVBSGxPghhATxevCDs0DBV52UUZe6W7DJ0pWgxEmAE8WWji52LCZoOK3cSyYGHP8q1JtOsEEFj/zLCGi5E18HBjiHSbB4QOWWV+a/C4sOLgBwLl2q5cBZeuCjMVILPxkcduVlSninQ37/Ozj44b3U7CE62eRBAqbEa+zSYZXOQ4rjTUPI8Zd9+mZ7NanQTZHFvS2XdsmJR/64NBtQqc0avi0GqbKNUk2XirsLKyZO/zhlEhjfkBT2Do1E2NH6aQTIa1x3a0MEppEj20ZI/3AnOHR3lf+04YE2QiD2hLPfQG9p2g/wFt0EvrGy6Bgin96vJeYlCqmZRpewU3KHlTngU+jhhJkr+N2RV2HH/DA4lgnRcTlS784zGpLuiOjs2NKey+Pz6TicaSRrKUoM6/hdYPVQIj8uyHy4DV5SIn6RITd6xY49daKhc5YwEur5BqiVuY1+5qSY3yxvKrWZtFGsFAjOgmcpf++xMrT4NteKH71UQ1K7lDIy2IsCjxzh0Jn3b0pHSUhlKny5dl19wQH81oIm7YU2AiKV+l6tw4bk4sc2Fa23YwzDYX3usllduFflV5D54MAZXZ/Sva2jyaz+GzEKZejlrizYcYkVpKy1zh56ky6uzjCFdmpNwaUecat7EA6LRKB17c0dMJw6DUvcrSViP1nAJQ3UEuHFM0gxONTdFCaBoClt32Yv76GX0XECD/TUhkDcE2IC7FHK8CH0VPyNu+MwB1vxC1zkCF4mkjrzOUkWzFto8aL/MQexwYfQvn9QTeoxez/aUKhfyUTfiHs+KtlOwmXMdTsAND3n+r8zv5qpZTYHT9pusOgINTQYySEvWi9rsfw0r8yGLweBDlePme90z6eCIfCuhMtNGnTnzSUbelcHjN9j+JnCLo1ppZYVGnSXkZcOPMTYYJVgkwwlpkZYjmyy877FbrVgrFvTKPn7IA22nh0iOPRylhGpjDmKkLuy+XjUm7xJr6tx9mxC5cEzJHl5Hdw9Y7m2HcjprPyBOfxqlx3XVAqR+494byYMQIC0OVjpuWhylV3OqTnNkg0WSZsFfEwjckT6FRK8KbPHrL7hEZQL0IevIMQCMVixSV2FM05cZcTpuKIfn5o7FPRL4r8fyj6azKaS8SH2sf89CvXAIVM77E2+wVYiOu03gge29b9r++OiQ49w98xnSYQR4dESSZU0f0bJ3FkStqgWlko81XeI64bsqVMr9dd2MMxhqmAFauHG+SAr+ROoCiGeI5EHpt11qOPIEzezjlGQ+C5wf9B7AeQ6LhVIN7pPq87Ag/pjUGtMb2bEdSFPG0QS7r/4khuKaVZRh2HEFaqDT+lkDzFmdcxI+X6XHCkF6gQ//E4UCko65IJ6QBKWo07/BrZnHE5VwvlYYbDggzu2l/Hd9YrV/v0bReFvgD3ekmAWDw2KMbq/6ZSFeJ6Q+CO5Gmpy1cfj9sudqsPezfuDQfXJhqDIbhQTxJYc96eLvxBtInuko3+rBprcih5CvddGlCsSGGmdZKXUHgDnXLPB6fml2v+9HRddq6Tb4Exrwp0MOV1EVYVfLTceAvlhMQtMoi/VMuMJ4K0jJ0+fUzbMaOfSdbY0flEmwUmftb+2vWHWEU1pSUBS7T4URIv40mTM6EwBOpasfFEHyfHcICbgazgYdIOlOsaJQipjl74XWcxczM+z/Dm16m2yC+jQk5eMloNYiUCdBvEEvlMM8edD86a1i08rMSAB6z0eIfTpiynjzcUhh3ffAtJBx1gvHogcj5z18PPNXjtXlJB5MWcqk6J/nj8gaDgEzpZHQCYWnDCwVzPNHdyaKDqdbuDMpiBDTb6U38LfwRogtSXaytfbsqxDjsXT32lBXVD04TVf0ItsfEyrvhV/lAXe3iQHyosmvG3dF600QNI8E+x+jYaOof7jjzf+3ekhV2wmruLoYYY1xITDfpRoQ0RB37z1Ax/qcnZWOrWagvTGajTIZZelvY6A4O3u+xM0iyXad+CsxaJBcsc78fDv86CA5Id7LrM9r2f894h7BQqNYzgHqp2e/xG3xT+gEdFNsNTM3Bl3cbtid/M6S93dtyCk0C6XZk6ryfSPVQfiSM3VeymLv0rtaPgyQYvBFkGlWp9UXDFvffiPE12jAh1THAhQtCw==",
+    "sealed:Sg5IOhsEmdFcaur7svGfspP9PDSlS7XcR/YWEe/1Q+PZihPbIv3GijqikNTktAXFFwKqKhY9VpW54/NE5x7pQ41Lfl+38NlhTusntSxZdg3ZV0EU7gbhS41HF2tluVsk3+C08WD/ZkPGztWBW/+wvXZqR4a7KhqRUXZ7p21Um+W8J5SuFvocZt2UpyhijBesW+vVN3r6u52wgVwkzpOinESGbiYuclnRuEL6JYLDxVlGekueo3YLcwu/ZcBTha56VUh044qs+idq8fJC1BM3/9/YKXVoYoVofLFTR6ZZN70vboHchtoJYMOG01wXwqct3wLP6MVBDKV8gnuTpsXSyY6v1KsAH/3vOzAaz5DtEtuP57zug2y3uMpzdMujTARQERciM9JD2Q2Z7pJp5EI6VyrZ25d3oFydgiLNJN+Oxs8mYBLrC8I7wphBPZdXp3YScSJACuAqDmvWgitxcnhJp8j+a4udyTzVmBY+CjGoevlXPtp/PDi411mdyTCsAgVbCX0lBW9+sAUc6PMyagRDrivsa3nvbfadzVuLX+u27e/ld/8ztMHFRrY+eGW5h24RIvovbF4UkJvAOVqdaWaLpkxlAle5Jd0o8Sx/dfXCIt7uoXFIk3KkHoBfo8tzIUwi9SvkA4AAb3NxorbERRp3poK4cNPst6TdRsqyTP4rkKx8yI357G5CefLsNFj9Xpm0glpfrju4WDMYGDdSckLCkkBrP8ZE3Y8oDeQSjNXT09CxrvONGPkJ/k+F3d5jc6z4c3SlZbTlafPTRvaZZ8YEPqWPxVwQalZevcpt0YvS8kyhIxFLG7OchQA89Zyi2rqb3Uslci1dsuCH6pqTgUpKNFuwrtjxQYVztp5stif2M9W+GVfmYNeBlhvmZZGpfh2M5DKr8ijaaW/D3g2OdE+xtdYmpsolFj+gMtE67TxQTc09+momUCX8UdW3wdANRI/JH7AO99YLH0wVXOMDQtNI/0EFjPIjB20xOvHDe7k+8BEhF7iANmkvU0NcyQYIPE+K1CSRh8mNRGZmGoMlbwiyiK8xUa5Zj6Yb6Y8aUwiSw9YLS7GPYy+2HEubFxY/iCvq6TracDtb4KbJHQ4VW3beUHb4J0FhAXkK9mXP0CpO+nkSMe6XomZ9pnF0EiUW/HLw2pyBWo9HMGtfgImcPsC1EYXwWxU98TuWBiQdrJef0X2TL0sCby3b6bSHtceem09OkXu+JwoK4WOMVcTB3gNctk4W0jjW3evVlXNLZXBvBH+Um5Us7PJAq3SffnqH4vLVUOk8fs9ynNmITToDYGojH2DZ+XNQvrQWAc94exWvikmyOKoRi2/n/cTJ3ZrngR9GkzbvBGnMrFA8YX6ako2ckb0ymMEtrlm3xo4ulEjkB7syLeZoYXONxiDycrHJF9Br0L0uiAQdj8kgJHX0qergS4J7yBslq+ZGj6X+TioZrTwkOgiuO2kBzW3zQwQzz3BXRACr69jErqyicxxrcbTg6bToBjcbDBnSWoU68kRRKU8IzuihTG5RBMHFxvBPDPa+ctgQK/FMuN4N875a725me1/q4iQg1B+ZyAwmeBU+TWLk/PBUwZ/6cghw5qrKqmS0SevaNG5kGIXhkCE9KWHD19+ZXkEZ3ihc1l1xRHk1vZvyaBWMirp3natz4aFs+NyFP2bUzCCdDGCujARgAuQL6GlwIw8efe++a2flaSiXnlPAMX9vgitPJEN1Kzt0ltbm36uzxXNM3NJ3b0XYOd7UEr2QJFV1bkZMKQCKG+olGnrO2XYJQDJQhXZH0g9KKnIOGK4nRlt72s7s9GGgU06frncrmypXltnsF36mQHU8eW9rqsRO0/EDyHwLCMTtlP3WWAOiDd42aLPPQewxcuhmkN0Ubox1weeRaxT9AjvyTZyJslimyjgQTtwaD13R6ubU3uMWTbD68qyRkds5MFBuBFvtOkfkXFAr9yWLk/cMharhZ9l9+uTUOTjoJdNBgTnzAFzZ3Mfoepv9ImDIvBJxN4kSm2voa9+GcCkEO05ghAhzi8V0kTe5v6RBrRxlAfjGPyyfBX/vzE+WIFj3yit5AiflP62kUnwmvUso+NZpixCxdEbMTQYPdhlK7m2HcjprMXRuNBzq2XDOAu1+694O2pRCMmgFGSEnDhzqA3WgTmZmmQCdYo9PCEWIxjGFUaJZJOrvLrhPawKxY+HDLACAFzZKHGUYwoQSd3NsKdXhp5eAPxD1q8m3t6yzPeWjSW+7fsERlDEcUNG3W2a1Ws3P/kLgyaCXNNrj+amN5dBz4EvFbhtrfkXfanwWlKt1Fge3oBWlkYI5Gvovsa49AZm2Y9DBZx92mEhJri++XQP5Q7gCmmCAqVHj+V1uMOFI0Pfj0DBtFZQVp13Acl6xgxtJ/IWivb10qZbJBJYKmKsRFlPU3g3+7vlrhuuTVZFhxCUFZLGB5AsO2kTVf1wsQODXDk5t0k3qHIpHxpGsM4bDS6Xp2qXNsYfHDZNs91ZaLGxu1qKj83s4YrE0rg7EZB6nAGCzy0eWxWPfKKjpISYTabclQexAw9WnJfvwvecjq/H2PeLRM31tuStUjgG0JYtx/6rhwwpInvxg3KvCuPMngJq4LMDvEJDcNj4AYHFOgDnbYqRpP2Vkt+QZCJ52uz7hDxbgtkJKHkgDYVTGGY6E9woFWpY/yKECoN45Lw3Pm+CV0KdBa/SBdJlakwaxQGvrJvapHTOZC1REE0fuTodUC6ps0WRuTlJGv/geEkX6Lz4IQa5O1AscZbtTrbNCypjl8pibNlN4cab/GGM0zW6avnwv9vI385k2VDsF6F0lwNExZ5W66qBg3teHSBh7y1fPJDVwi328aEF2jrrVt5Q/ghPO4wgstW5xO+lenI2kNloaW9rioILrx91dShVq",
     salt="08/q2",
 )
 
@@ -1096,8 +1100,8 @@ for scheme in SCHEMES:
 # paper's offset: `L_t = S_t − log(1 + t/τ)`. With Gaussian scores `S ~ N(0, 1)`, which of the two
 # conditions does this transform meet? The cell after the question measures it as section 2 did.
 #
-# - **A)** Total attention, not sparsity: each key's mass falls like 1/(1 + t/τ), but a_t² + m_t
-#   falls below 1, so a band's Σ E[e^L·L] falls.
+# - **A)** Total attention, not sparsity: a key's mass falls like 1/(1 + t/τ), but a_t² + m_t
+#   → −∞, so a band's Σ E[e^L·L] falls without bound.
 # - **B)** Both conditions: the offset divides each key's mass by 1 + t/τ, which fixes the mass per
 #   range and also makes the far ranges sparser.
 # - **C)** Sparsity, not total attention: the offset sharpens the far ranges, but at half the
@@ -1244,7 +1248,7 @@ for n_keys in (256, 1024, 4096, 16_384, 65_536):
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q4
-# points: 0.5
+# points: 1
 
 # %% [markdown]
 # **Q4** (predict, then check). Section 2's fold test asks whether a function of (i, j) splits as
