@@ -398,10 +398,10 @@ for n in (65_536, 1_048_576, 16_777_216, 268_435_456, 4_294_967_296):
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
-# name: q1c
+# name: q1b
 
 # %% [markdown]
-# **Q1c** (predict, then measure). Section 3's table counts 146 times fewer FLOPs for the fixed
+# **Q1b** (predict, then measure). Section 3's table counts 146 times fewer FLOPs for the fixed
 # patterns than for dense attention at n = 65,536. Timed on a 2-core CPU (non-causal, fp32, 8 heads
 # of width 64), the fixed patterns took 0.128 s at n = 8,192 and dense SDPA 0.902 s, a speed-up of
 # 7.1. Predict the speed-up that the same machine recorded at 64k tokens.
@@ -419,7 +419,7 @@ for n in (65_536, 1_048_576, 16_777_216, 268_435_456, 4_294_967_296):
 # # BEGIN SOLUTION
 
 # %%
-q1c_answer = "B"  # SOLUTION
+q1b_answer = "B"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -431,12 +431,12 @@ q1c_answer = "B"  # SOLUTION
 # FORM
 from course_utils.tools.quiz import normalize_choice
 
-assert normalize_choice(q1c_answer, "ABCD")
+assert normalize_choice(q1b_answer, "ABCD")
 
 # %%
 from course_utils.tools.quiz import check_choice
 
-assert check_choice(q1c_answer, "41a758e4a77fabf739534b5fea235c5dd4b6d9815b462fdadf0de5adb354385f", salt="07/q1c"), (
+assert check_choice(q1b_answer, "8086ac84f9138d61c8d75aee5cf41a6d89a7bb626062173fa9ad4d8ff6e33eb0", salt="07/q1b"), (
     "not yet: reread section 3"
 )
 
@@ -448,9 +448,9 @@ assert check_choice(q1c_answer, "41a758e4a77fabf739534b5fea235c5dd4b6d9815b462fd
 
 # %%
 explain(
-    q1c_answer,
-    "sealed:kAY88ESm7UUp7yA3fDs+JS8MYlC2RO53681nEHw8gUPalYFd+9p2MzNoK3rvR4frMwVDFq1fvBOWojEFC1IE+Z9QdOLvCZwa/No1aA8b/+GG6JAvs4d6LEkqq6V1NHNEZd0dE4W52ex20vBv/CkvORBuzXNCCidQnjPCtFqvmiziz8kjJszsKciHPcKflxYIqOllp8mtSre8wwV4oNePXleolK97jcR0mNWcp+if04ybnZepxbJfHERnjqhX+hItBB6qwNMb2GD7VzPDcyPkS5allCafk8H+5cGfift+UI+i0GENUN7TmPBnxus3F+BVQAw4cEKFtiJyHZBMlLdkdDidUMisywt6z4TWusAy+w/VkxuHTkiK4bR9cgjxK+HE2jdWtKxcMIvS3BbLWKnZXhq2s91aIuYy6nmSWQqn29CDIMTet8psLKRITN70wNin9dnv3afv7OPOu2EtcWe0ww29a3kOvHznvH3W86nPQr/fsOx4z7XhQ6Y/IErJoXPudmmPz6C4PcOTCpJPEGFrxHKs1C2JhJ4K/G+22AKy2FROAb3bIJvQMXB7hkNHaTr/2UcDh9b3whGfUdAxt9/XPwx9Na/iZlor2vel7kurb1eyJVsLK/lzo5CRGTYDm3oLftm9IWaVem92PVh3ffZl/McaOfiEh7Be7C826oxmAIR7OzHrOarO5hNz1+kODbksoQy6GNfQWcGfJlEF/4+vtVOdR9U6fXx7I6i7emXUXJKHwtaa71vcsjffgCt7wpqBrIelU6qEfciGbcY7/Jfc4MDXf/gs9wHYfkSN0XH78v2+RaXxz8TTHiOmJIS/MtmzTP6AzHkDAzTqLl33Zn5sZ2w2ipjfvWK+IsQUNXnKXegxQ9Q6lw016NnUCt55yg7w4/dYC86MED2ubkWLNZvG29Pc+giqnNr5Q1q6z/5YnNa8vsFHzyNcJyzVeEUfp7UteimS5KBRoVeFbZF0cQDGagX231781yrHVCfLmzS4XIayhv82qdHBNBYshB0zq99ObrotlsXAjUutCn2guY7mEGm+h1FdtgKRFBgbtEDQoa2AxoThIkQh1zaXk32PbfH/EtrMT0WrMm8O9IsUUq0npvkIqNeP3xw7rE4G7kKfWtpyFua+3uC4CHOtMITNXHVPaYIDP71Vlea7vyoN+Y3IEhsYwkrEVwTVnrqaPEDtw2+bbnLFPUwcZfgsP1PUe7hwEXKG1PfkOYrRkEnf3W/fFsqLx2zPEATSDgw86qknRBj5H3FOClJKuA0MbcNjhJkxddNiWa5jhJVVaLmMd1wLvnQ5fSB/0imW97hYRx0DFEcMZxpECdOdfJ5T8acbb/Nt6MSjTniS9zj9S2l4mKLLM2AjfxceZaeWUf/EiXKfcancvRIzJTK78EPr",
-    salt="07/q1c",
+    q1b_answer,
+    "sealed:MScKo1If/ItpJD7fzFu4Q7Qsvgq/E0vUxM3/RkZtIXC3BEjDWY4zv9ewrVLHbBWVK92zaH++r/sIW5vQzGmvU6x5dL4vjHQcJh2Qxwnwa5W2Mf+++QuDNcYAqGy6Tde8ZoTungoZcecURdmHrjnBqH46N62KBsQw1OiePQAkB1l9NVB7LVD2lyUozkzggPARNhflK7H4QSfOYPM2Gz5dR0o64e+R/Y9FfOM3G74muhJsfxZdzepFp69IQh51IoyjVhT/S3COnZfDb0ZNLB5nn0ZCF1h42iqKvjcDEBqXIEu574fEOP72ap2mvJoxtaun+BXdiFqTDrogjUMfj/E65V6rni+RCB37LDQMic0HwqrawkZDk8RMbT+BrlHVVbVbsDYCvC4ubKGzVJ1jIwcBaqvuM6swjsyp+fmLIZgl7N3JaCKyG3Cd7KcLLmQ0eRhdVz5XtIrKziRe466Rdo8XTq2s6pmuw71ics3kpI7oDdcE4TvjtknxE5pr3YydQFE6qGRix1t/7lYk/wlUeUMCKa0/XNbZddW3D3vcpBTvj/TPiTyCSicAUyx2b4QY2nJm9i6OwZ1Ap1CNsZO7R1NO1DsBXkGnFo2jl3sp0RGg2jJLrJzQlpfgOCZIb5aA3lbtPDv4yErRD4ypsPpR7k91LhHVsGb4D0ZeHAha1FvJXkELKO+RbopqKpBEY0gCfGynhw7QHYSc0j3wDhtVT0hKa2bGdvrTYRqpgO/tuYP+cWq2hCCPWDGMqIE6Bx5GnftsMmhd05lY8C15X5aNAFbFg0acaY6zMl97LSuRbAC471OkOMHLvGD3k1u4ePG1rOYVHqTRGOZ37E7OA/g6MGKPN9i1CKDyahgOHeJYdDA/EkL/hFlJJXR6BcADv+yJ/oI7ciEH5m7bjDu0kOFRu4/ixwCup7sa0shQR1ns6x2U5YdFfm8EwMAZRd2/rsdJ4K5wJC5/7nrXFiMVinDaqys+iGYlePthLZr4igGvLOoOE7Tx94gCMvwqNeFff0qlOpzABvYudwqTv92KXW6y1HWlmM5m0dk2IrywL+VNq10oISuVovoAG6fn1iameTTT1ygI14av+3Azq4cYcXgYThTt4KfTKVIqGpq/MNbKDIP+JrV6CroRcKU/A0Zb8D8S6O+A2x2Si1DnFR0G/dKCSXT+Xww8GOurg7JFLdiXNWWrFVSA8sPydwwQf41W9lMriuR38EZcxk671r4EDbEGTKPJEsGr0g3F2UcUfLF1/n1MKqst2ry5rlZZIo7eFAXL3/Sc+QzG9xQWVikEbhwd62Vz3HcknW6fIiEp7o6v2m9WXZd4f62AYCOxxv7bHB8qIkPfKqsx/nj2N4FTye3AxfN8K3Bo5jez00lTbElkQRZw/v9yn+eONAl65bxl",
+    salt="07/q1b",
 )
 
 # %% [markdown] tags=["shows-answer"]
@@ -533,10 +533,10 @@ print(
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
-# name: q1d
+# name: q1c
 
 # %% [markdown]
-# **Q1d.** At n = 4,096 section 3's table counts 9 times fewer FLOPs for the fixed patterns than for
+# **Q1c.** At n = 4,096 section 3's table counts 9 times fewer FLOPs for the fixed patterns than for
 # dense attention, yet the recorded dilated call there is only a few times faster than dense SDPA.
 # Why does the dilated call fall this far short of its FLOP count?
 #
@@ -553,7 +553,7 @@ print(
 # # BEGIN SOLUTION
 
 # %%
-q1d_answer = "D"  # SOLUTION
+q1c_answer = "D"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -565,12 +565,12 @@ q1d_answer = "D"  # SOLUTION
 # FORM
 from course_utils.tools.quiz import normalize_choice
 
-assert normalize_choice(q1d_answer, "ABCD")
+assert normalize_choice(q1c_answer, "ABCD")
 
 # %%
 from course_utils.tools.quiz import check_choice
 
-assert check_choice(q1d_answer, "2305b5e0bcc893ea59267b7126921318751c45d92680f8f0821ffbac732e9bd2", salt="07/q1d"), (
+assert check_choice(q1c_answer, "d904a84aa4b017fa88b8478ab016e108c5660321382418cfc91c090d95916ea6", salt="07/q1c"), (
     "not yet: reread sections 1 and 3, and the recorded times above"
 )
 
@@ -582,9 +582,9 @@ assert check_choice(q1d_answer, "2305b5e0bcc893ea59267b7126921318751c45d92680f8f
 
 # %%
 explain(
-    q1d_answer,
-    "sealed:j2qUuU/duqPzqa5O5HYN+PlcMUgzUqHOLlBP8upzk3oJJqrOgmAFcAqHV2UHTLXqnNUCYZDJ8OjmoZxbGOv1ccciKIET66pgI0WAssBFpAkGVAOQLYJ5WToo67bxgImuOhfnZn5u6+YWdGV6ahSPXTYQGOamstc2Yp6G/Hqxr2zaDJEqRDiMnCsVmE8AROXNuilb5lrTa/KesKXAJxMEHJLdvqkAD0IHHsFeNPkxCB72/NOVp9Zp7vRz+/91P2U9gpuXd84H26tzsDkBEVB0PpAtv16e+GX47Jjpf98i5ZLuCMBFpn6vx20NHIIyJydI4uqKnmG9pPNeoTlfhCh8eokbtUlqOMp9zOqN5tUYAq6nsWCg0XBm6b8bFGf1gifTJADgm+eSmAc7ysAWW6eAxB/HSnYKoAvgi5lMKFqw1zX8kz60TY+5ok4GnEEngwz+8zxnbLr+cz0EqCoFRINWOSfY6yVXwN+O8yAVVpdzT4y7bG63NGGOUX4BzOCzqm71w5MDL+iz9iwowc4hfOy4rWZEuzwlBcKdCt8EOp26mkd1K2ZacRyHcN7WMH9qgYRLJ06QaFtIVhOygnrg+4SaF9aOG2PWKdqlIhWYRNzf4XbdoOBnlKLn/EeLYwKn7/sG0GwIXpBaELyLmIS3wrfFVGSNZuz/tS4tuQeaIz5xkPgAuiyEKQ9kM5eRHt+sgMtdveNQ7Xm/lefvNxvBCnZIVc3vYr9MwqK/JXOmkrxCQ/oC6vrPsReCS5NgDQG/5cTdaTPsrvUz/r68PUvPlBPEocfOzfwxu4nYYtvZuYhwA28EoCLE5palo2jDAiBTd0/os6OL1zQ4gpYDUf2URz6pDdXHO2kF2z10DjfLdMYGqnw66a2RrAVgO8cFqn5KRR3MO4eHRdjzQ0zF1vUQ76hC/ZDDT4ZU+a1vcd/yy4B4sBrwPX5fJdzftiI4U9oate+3ncyl8pgXUi7iVdvP1iNjuMlgQ6uCEz5Mcnt10iyPrJi3cic28YhxV9r6yFJaPKkI3mGukf1150qSrxlbNaYv0KZOcDqd0qBc/H3wVX5M6ia0sJWRo1ltr7O5ssrlLM/Zdha6n3KUdghwaXjUWYQpyWnK4TM8RaNj5CYTqdH77gSfyu/NnH8Y8UgpaEeNcL3D1ktCrstrY4z7qF3+vmugYRwKxfrfS8ef/3rSljVMSinHF1xrJHJ8wREADDL0bsUoaef2uVUmm6d/hECh26eQbwo91TH/f1szCqTwp1gRhZuCG+CZZDy9Cd+6s/Ztx0pu6jRiQTJLsS71ihBMqKCPlECOZyA3GxPmYWshF0Sg9Z3ZQhQCEbiYcWNP45EXK4CwcdeVSTm3dQ6FiBFBsDCxwMhy9BmEGFdRVlz6SbDfatFmfTNuQLCam6Kb0BdFqeYz/59FGttg/jwYWAPnWuANUKg/ppi22jR+QSW3MpYbGr7deOEcGPMwOu091LUC6h/udpRj36ajKi67pf5AcpHIMHIjVjNLIoCLl0lQNTfrrQCFNyyKtnpSP0yyK0O4d7m+yGcve7Yk1q4O37gfz0UsTFktu6LwPqEPTiqAcwK1dtfSGPeT/FdfVs8OokpCUZjMDAfWmYPfsqY37oZB7Jv6JogWNv+c3D6B8PdDHWTXB48A9uZmQs0A8ZvJThJ4bRf1Xqw1tir9a9nXM7mahFvE5do69modIfrnMpHhuWvEcrzhUIKOFv9KLUziQTosDWalpLSx2WsTEaMdXavwTw7E6EQKnUa+AgW1W6fSFXti1oSmBVCYXYcPi1tvd3WAymHBjuJ82gMxmPwP1ph3UZuTo5zMWET5BxkxETaFlgoTsU8LbM+OzpJ0BGrJ0UsDzj3eIO7bUS9997c1+aM+uDqyVSMp+OxAt/YCr/kEXKbojIO2oX2lI3gsS0JkzSkV9aKshfjsjgjFh3UDw/tSjMCwQNsHiHnWoag4nptS1ieF4EUJhDs03FpGjYAofvBI9JGgOWBvonrbJL2vvekPsBvPEv/YmB/OwX1BxIrRdcDL81cfd9UVf+jGlGAJ3F06I+5XYIWZQOzB2540GIUAouErO8GqF6WW4Mw8a7lcvcpBbhTZhc0eMl9R0293sbQR4TU/aT9kO5TWOnpBDJTVqDIFrxkoScax+JLd/msLfw+xDK+uuR+0XinFtN1cJvcZW88v2o95ETezIxuX+/5rDnrLXsLtyTG3y4vAnDNjOPFsvEY5fLbIzApevEsYG72nKD679ySxAGlkeJ6KJYZPjwBwkIh7TXI/cfx7F5BiW3mzrcQNmrDVf9o5K8r7/B01iZJBxjA1xpsTUG0UH93khn/Ir9NoB9AU2QDUexs7TpKO8NY6zQjhBS54TVk9ZldW9uZDONnQ+KF33SnvenVBpGFd+WMIaIA3JRAf5i4ddzE1XH39Qcco1bqe5HdAxmhSNS5+tfhDZvhg5J9Glalw1Pre+qrge7xanSTdYhRe4WcEPKJZklvg0C63/19XsT49WCDbLE4HMX6RKVRZ5+UdwzQtcHLpkcxXOEMYtUEOQ2aGVPeUWcIHVPjGriFjdZMeJmRWx4/jeUHyZpOmjU2OM6TxSrEkiVyb4zxBTXJo0BQwZW4zda/Uh6cs+XxURI5TNNyF179YDhMtAgF/pp/3sm4P72p3ON3SGH86JMIEYQE0UBTqrYmQZGyoVqR4qaCMsyHGfUeRY2aag47Zl5AFkh9eRzNffGz5nnVTbpkmKveAnoqiLjWCGRM5mCxsxHPjDZvcwegJmB4gZ5EsSrT2wEswjwbwVzfhnX46+Uv/SI2v7T2XLcNahmvm83SADGZttPe/5jHI69oCzlWm08Kxt+7z6C049+MlSUqxlps4E+SIUXcYlWyoggizU+I=",
-    salt="07/q1d",
+    q1c_answer,
+    "sealed:JhY2k84yDjs2Q3B4epEMcSY/ImmN4xx3nlWuO5w4bzL4xXzISRFVMDu8w1kHTGMGZi7DceR2NIdfZuRn5LOu284qJO/M8LjZMgX/7Jj+92zIdn7vyZSuNFBym4HigGfeFF/FUn0z795YX9BmSb1u5E+WSmuLJmvjaKhO10DyvyrmfIkiOCogKj622uGI+YUou/CL9aylunmNdxp258rzgwDxzw3cyCwwJY028IqhAVIAW0hEGFgXZGjDannCeAGjFRaeGc1Ut9KtoBjjHXsN8mnZlmUMEwoyhfTEyn5hDILXqyuBsht7N4KzJTYhGTtMd5VB2K5NY8iGTSX9PXaOXCDAPQTB0vREaiFZZ+SVg6Y0c8yMs5zpMqs0DolK1RKBrMp/LGvnB9EFeHINnGI6TXWnFyDSzdk7KuDSjVimY0Ih2YC5DTxczjcvBWBWyobv4p50HXxR0hyhI/gV9B3TPfc0PfqebaMsQrsXHpCh0avVcO8GEqmSNXSFL4ar3OVk8hKEwRtEYaJ53l2QlyAdPPVTeQZ2dUD1hG/OHQCb6FEAcFvVWDcCYsm4BINCfyLYRxSwnE96M8cdLxroD6OIH4oWsZe7MNO/fVQ725+VUpRydfYY5IwoXC/QABnB/oUGfoWhhCr818PVdH020BcnJ1ngq7JVkBcPGD+FU+55sCn01/+KrayZnQou/+6vGZ9gGT2YXH99/VJXT5dU42vsZdsXWONeuBO3bnHy901OjmLO3cF3ecHtvvAbF20WT6Tnq+kdd1TJ2YSl4EYhGMxg3m231tR67CezygzFxb3rZb9L/i7dNrQzlKA3h7idC39xjinZzr3Dqpzv30CZnRC6crjpF+or2juECTTD3PvecBtkWM++Lq9ygvEBeAXr3zZEEcLwrRphNWsHNujvMlLBxQjZuQEFipVK6bUykWzEisI5Ch9O94XBsrk65CAx+q9Eoj3nHBBVbp0+juG5/yQlv/zNYgNX7cDXjs5y/AVHJNx9kdLs5g+9WGuXzmBrMuLpwm8eVC1rgSWtOlHc05wo+fZpyR+8z94ETHl8Kc+TE/1jhbRBCNs3/T1xR0wZ/6gkZtrMdHK4Y69bDlZE+jpapsomjFpcxps1P8htG4DrJKvlU+q0M5ZF4l7giVikQ5bTYVxD9CcUNjO6pW/J3dC8OSY7xyszC81+rABN7FsZy9jsBcULRqVpmGPYB9RfHj03pdnFaxbr9OsplWBZg1ajz5DCvwuWkmAdR3QhIZIP/nJQoMFfhb0U2FfmJ6NIibwj3mCjYHETjrSxJr+AwHwRueelAimuBU5KixPw0Y+XGfd9x2U+yni1E4+Mkr5tMFURj4Q9rMx5k5GM+usRV2l8ITDdyDb8gqvfJFyNWsbGR3RT4885pf0NTZ4zbcXSDixLDXKXgXEKsyiv8ZWPGZfF9baa5PAzia2zUhXNqETZGZhXZPE442arjCrfjYRGp8nhgt7NoKL3p/2MPw0ocDWPmQbUJg7NDJig9E3AosWlOIDiIAqkilq11zJr1a46kIQQFfnvkH/pMzsmfYH2kS1Pq5QnmAih4Nl/IY1i76aN8cUDePQbA1LNWOqgittVPssz5s98Br7AVEKc/FzeBN1KEJD6u7+022ZlTHf3S+QIzP+oHdQ9IdD0hKw1ONrT5a71Wyr8HFv8jvyh8ZRTdUZXQGlQlZbvATD+A1Ie/S2NrPPRe21ylow/b9p1JCovsLX4KKgGFJPYK5PkQjogteqZgXpcZ3s6gCB4AuyHYcDDqRZ6u0Ty2FwSGgqvUwV9MsblTfgIthMbtnCru7t12Hz9DUMyFo+8Pb85prj66dbNzX525LSmVPKfZD5Be7jWNo54L/jHAcHIC4iZjS5LJKa1dZ3AV6E1PRrHXkVb9gK6aayd84N2Zby3abb+01oiOWVb05z1YoS01TfEU6HIhajSt8k+4OT8C64K2WhTSf2S7suJEaZo44wHTEmQC40KsFHCIwTIverIn3edyrEp2XI+8i0pYMZi4G+itNuHEAXhfRO38kdnSeMbxPZAN5J8eq5sz4FE2t7Zbapf36MmybRw3qeWgjb8J/cL6CE+jiHn4OX+SyQg2UEv0EghvYYhbgtHxeg0FKeeTE+YbFd+J56QusszZNV9vZZY9+vM6Efv8v4n/zCD2QMcj5Mzj9gNry5Hin9X+Gnjt3bsYk3VQGeDSBeesRv0XErTHTx3bk/PtOBdchwGLcs3eaa2BkrvpAWCA+dlYmLLTpoBfjONbgvo1ozcKyM67s78yY3RO7si5QzNTr/JbdGED62Mx++GceyxQ2rgzcNbpes6cqeQCKCcpoldnVYvXrS8cC1CMClsDS37gpc3W1XhOFZC15PTdcq2oIESuzvd9jYPWr67XTz3txAaGfu8RXXK3/Rs6efBiFOTbH3XuOPHmv9GCd2aWXLWw+cI4NEjF13EKAZa9c8u0paXxLh+5p+pI3BaNg+TdsHlkZsM3rU3hGgQJGt1BEzIDWT3m9UGeWts3nIuojxcG7CVWa27KA3QTX2YKA87Xci3wIIG//FsTTbs1T03GMwsibLU4o8UD9cgUwRmW/33UJrYhGccDfAqp6YrNrwLJap+mPnt/LwiE8fhy687BhQqRSwMAruB7HU1Lw5aAvZE2cMR3TCDiZOtnEq3Zn0RhxiXJTGS0m3ceeCGKJHCHtxcPi8kDvEcdZNBNInhrtDXBK1xCX5IkBfwtd9LQIMmJrq7dF6qZX0WRNCL1nySdS4NLTDImgZBs2kkmi2V2CyTYkdHjIBsXLWLum/I8x9pEVfNRSf+Knthf5De10nvrieXSPaeh83XmkscI8AUncqtax1BvghzBK7FktvtWVBhcf797PgDFLvUgIw=",
+    salt="07/q1c",
 )
 
 # %% [markdown] tags=["shows-answer"]
@@ -1049,10 +1049,10 @@ for s in SEEDS:
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
-# name: q2a
+# name: q2b
 
 # %% [markdown]
-# **Q2a** (predict, then measure). The dilated 2-layer models train 3000 more steps, a second pass
+# **Q2b** (predict, then measure). The dilated 2-layer models train 3000 more steps, a second pass
 # over the same batches. Predict what happens to their accuracy over the training mix of K (every
 # K the models trained on, weighted equally, and the queried pair drawn uniformly), on the routable
 # pairs and on the closed ones (no two-layer route), of two sorts: those whose value the query can
@@ -1071,7 +1071,7 @@ for s in SEEDS:
 # # BEGIN SOLUTION
 
 # %%
-q2a_answer = "C"  # SOLUTION
+q2b_answer = "C"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -1083,12 +1083,12 @@ q2a_answer = "C"  # SOLUTION
 # FORM
 from course_utils.tools.quiz import normalize_choice
 
-assert normalize_choice(q2a_answer, "ABCD")
+assert normalize_choice(q2b_answer, "ABCD")
 
 # %%
 from course_utils.tools.quiz import check_choice
 
-assert check_choice(q2a_answer, "adb921fa91358b753b76403d0e11065dbe29400ccdc723a4036f16ac6ee7ccdb", salt="07/q2a"), (
+assert check_choice(q2b_answer, "5166240fed5de3a3d4ce7903fbb1355ac3689c7f3886551d21877cc3c0cebdb4", salt="07/q2b"), (
     "not yet: reread section 4"
 )
 
@@ -1100,9 +1100,9 @@ assert check_choice(q2a_answer, "adb921fa91358b753b76403d0e11065dbe29400ccdc723a
 
 # %%
 explain(
-    q2a_answer,
-    "sealed:8nqSrPHbmLE+RyWsSt+DPePIsh1L3cnYNBtRihve3naVvj8CnQdxu59f0ia2jC9YTbzCJhQ6hCzp92QxDZrC2rxsvSgte9ZlWjighpAfDBYcVSqYgYvlfST50ux2Qv2VQ7Wpp+D3TH7a9aMsMa/iQS3tucOzH9I0OVyK5jHGXat4Op9hq5vp58v4NgQZ+DtsPx0KKzgsgJKWezWMQNI+KFt+8YnTVhARYArp30YpfECOueJObpSSfbgyTDpMlgSMsvsCrI4/da8tifwzNIUmoAjh0psU0TKcfF8n9MVEFELsq8kx6vrSZccOarcdYeZ66SR21I5/JrygRQnjzwcM026wbwA+5X+At3VtetwrS6WHhRG7PMKSjPyDFBP28ck2Zu3UNkJZH1lq9ezy98a3g98xVGrkoYjOd5KQbA0xy/9/tIsQuxGLFcsKrR0k9iEi74R2dnQ/R1DpWUO221OzOEh/aW0i8MzopaBYxGUKj6Tkc72pb2eU35jQc4q5DwJwvL9KAQe4DneS9NWhi/8sE+07MWQYfkZFOXVpv2L8YjaEUyqbuxzXEg034q33PaTHm5AJjkct/QPXIsOKeqbC+9xX1VEPm8s5h/s9vs1a1HelrFVg0ZkRYUk+N4+/7tRgEogGINfXT6ddJhandmZF2hW2+lMta4B6kqaildh+KiE7IcB+I0tPI87Zp+/mEFLa+IkPxODMU4oNfBcZHublVy3kiucA16kk2fb1sKH9RrP7unaThdUn3+uQI0KqZfiI5F6rieKhnSni0Mu0fokkGyeXWCsRYecEpg9qbl1HjKzwvHqpUsnPF8nxkJnU3BGTXhM8srnR9C/g+TL3Ht6cprIg4UURDd2Nkt11DvwuKfiWuED2oe044p4OlsEae0RXHggTeXB1SNAY6/BO37k60+m51FtIthxQ7VKKwo/MzUFgvY5OsWjmnbLsgAyylcvvz/vgw6QqwCrd1FICKsSev6NQC6XembvFxQZkBQe1tfHQMg+jIHGA/MARW2sWUHWTLVBcEZdt3WFozx2trrLD7SdgPhOiXXf6yn9AVljaVxEV1HD6EflgIcFygTO7eUeZwdpJp5mQfLD0ywKrFF2XX2Unwc5I5t+s4TcTVS12I9VGUOhcaVM408GWbfBD0uS8Msq+WMU6Yuvdj2i4mw5Y7KSWwFXZ/3onipQMrqxAOMrtVooakgDT6e4S+za9IGDSqCj+DuVtDpbXIGKhi2YFOHwXLRI5MasAh36RnfzVQrPOW0urtiyHILLtlmRLkrxRCVgneNCLvLZDWFx981Qj26L/tpFCJ7fsUElDWv5tOyr2eaXUltZvfglHFjcW7qnDSNdik2Oq3aP4dDb/Mr/ZAkPAgXoMJPtk20skKyTAji2aMpFQKCFhKxoYR5JNq0C8pRnNQV1R11hxdHtuvn0om1sUQV/bpm0reD3QYm7yEmnA2KadpQwN7hPX8P3T9l0ZPaC+TkUGwkGml72qdL74ov8Pim+4H74y8P2XTSlcfDu6NKV8glzw7FTca7safcUuYuUuwh34y+xwALs2OsIBC7caLwmQyQTx05BpFcIZuNhP30pdAjKW19yoSELyRDPtL2L5O5Uk00gR4T88Vry3Wr6EUJYqMXdT4NnaGxOu8ySFl4b2iyfIcAudBfbQkwaaiEX5P4PqVsik+AZhhG2usu5xFRsMuDDt8mV553DtznURD8fiNLjsCazpDkeOpaXMbkz8eczY/oDb9GjPtnrlR4aXYvQj1NoELWzmpyKsX2ltJudMq12D4qelK/ye9Wl2AfLhForn59uPE/nBOJgpzHDXSI+XbbEp29e8/Np8da5bFwJBNAu1g6EoSvodM8Sroyw1D0Qcvpv2BUAOZMbj2GE9xvgsbBGuiZZ71i68qyUDxwEVHTCgxUkOuS88U+EMv3RGWygco9GFrCv8eB2byVVdA1wg3q2DtPuaxSFklL/ufKRa/zH8qvp9RBtUzPWEB2JQt+FMm+IGZ07ay1jLyYcX8aFD8ChYbRG7AvGXLhY36v5VW4plwf6J7zhPlcD5tEz78SjfUoXmHPXUnk+3lVBndBlSn276yLW9O6GoA8OVxVgLgZcBIleeps3gGDB705s37ry9IY3t70nzWRAJbmlYZCm0rlPPLrrGZS1EuHzO7GQM3udbhPvA19mGDBKzXS9AOedxM/9VU/7qbjd5QWKnskO5w0DrRQxJsBI6uEaQ9MSkZmV18zvyhXTh3gx/6Osnxn7oNRriH8gkkhOaoPfkfv6DvtTOr0/syVMqaxAlA9XY4u2cXE01E+oYbOvU4VQe/XETZrqtmVNHz6jqgUSnBzoRdEW+1Z+GqPX5q0QsZXeM5Zg1RiRiL/Ls8ZI7rZKCGIWifc/msU2++j5b28kG7TTXkIOXmxhCuTrIDfmDlRqMSFQ2/8hUMqPrOIq4wC20l4SJoVc7p5fsAz9mFX03/6dccpCpcyR13CIcvtUtntrlVRLvEWKHuRxkVF6H1BSefD86D3e6xtPqB/xA54/9Me5NlV3UyTV3Xcpt8XZFW+RHuUquV8UDmY6GiYwJJYidD4JgPZoa+BijohtBBccQhIxMIPrrdbsS8/A0hw6TvEO1YfwxVoD4Tvpw+Fi/3YI+E9lEG5YVfrXVsKFqdUtLetCrxtrYMQ==",
-    salt="07/q2a",
+    q2b_answer,
+    "sealed:Av1FuFFI95hWMkTg2x/0W/ym/TnilFEZVqGcxSiwXpM+/9sFDR7RU6YZoR6c371JvVTmDbVWu9SYmm4YG81+drDImGt33HmiP01+YorRYJpIVgFstF08rD677CRftL61lThRzaOb48EhDpTocG96o/RlPjXfwCYjLySFIkxhxnNTBSmJrZKauPahZTbBpLVBoCYKTdg/+nmoDXb24WRfP4jld+UCArEwybqJ4cwYAaU8B0GSa3nITl0OaZS4l8w/alNpZAL12R98GhBaPsMirvyo4PXQzUQbYAo6P+JN51vic7lgHC6RLDYlRGmCrzDsLWk7YXeDhhuQA+EUAr2UdKWoEGGzyoXLKuk/TcVTP2leMkJ1xlqCEd1PGynZWZ9keX35/d3D07q9XaoriW9AwrqfGJlMUzHtqnFYcuvlVWr0iVt3yiHwHtoJYkV1bGPViH59smxU819k0gULCD81p2H/eDdmoaZ4h6uwxPyDi9pSEJcOojhQqKQad7Okh43nVCHwTSpsO4F74kf+8Ddj+H1CHE1mF/CS9uBjaAYC5EXcjlwkwHh6X1GMu9Wtvtc9+quCvSnCYKS3gSr1UoKzFfbgk/SN0xC07Lag0ihxwaPVmlWc6izqo/23JngOh4LsM2Pim65NMsQQIZEZQXU49rWmSokRx9Y5HuGFewcYklX40TdDp0l7a1n18mLzIYJlZXnZiYJcFXsaoaWoUrxd2JM16l/Hq43fIIqOkk4KeCWv3Y57R3Nd7YzLAmWZ6bfHByd9En+GH1KwaUvZEwLd1DwrIrPLJVqVQmZcWxJau/NCuFKXY93I6cwksfQT6LMmht8EtViljTNNwuJJvgNiELr/GTWSaLoPRIR/1ebgMeTw7bM9Yct7V53c8sAsY1fCWWkkGxA/6gzzBBL2WhEWAqeerk6fVVkzs+AJaAIyfWIjcajqqlfwe9RK2NODzJTBdi+rpAuuhftWcRnaQ/CyJlvj2HlxDvGgYxbImhBwW3n//N4nscpiQp8zpnpZnuHAqv3t5PrHI7V4aK52LesU5X9RJgy2xIiw9JZm56Zjf0eYbvwT89zMiOIMJVAX38FJgfwEnTqSahrUC8bA/dGy5KyrCr0t/G8jxYv1u7RrH8y7ZaJo/tfEFiEDIQEg/PP28qNK880hkau+vU+OVd4sXFMVlFdItQOxo9U00ewiNXBc+k75enEPe5KLl8LFDl5rjNFzPL5vEphGr231M6R2a3ybFE8S1hBMVAS5YUEXZto6xrOIelzEkvmkxslNWtNI7GNKP5AAzeKID/O72EA09sgI3bSIq5XXpxGB+VVDe0Ip8EJTJXAxaA0noUTKmDBe2NjZG7e/a2hRKzG2VL1fVoRdm3WvLhHsIP0nYnqNws3yThQQOuo3usXsOwB5Q4yQQoIxv/uEwvQfsLASNdbowj7r3NNU1ZSb4oC3Z3llmqKSqcp7ImaJEP8H97RgHL5xZuYMnktgF/SBQ+LDEWQIqQipdRy+lS2VylGGpQLE/IGP+evLk4oGB55EIYaS6QCqXiRqN3jBpimbv1i7/fqX+/WdjtEg1rCjYgIHUZiLQo2an1GIdMMoxy2IAipDfH85Nbr55+fN34MI1+IW8Fp5K0M1odAmhbmK6fm47mWOqB2L5YniivizbbRHkj8wun0pqzqgewt9YYgBnmoddShp6qvfFch6zbrHEWVdNkKFi2UUkyciwjvT0d9W+OlN80kTrDvKPMYy1vtMs2yA5gNgOc/eCaq27s4zlLYdXrDAAeF/di8wf9crzxZi7q2+s1zQBRtVjKmWBrB70Rm8M3sL00k/DPi79w64CjXSQPDz1kLezE/XC2hgpxuf80HArchJfC99l2hl+Ea+CJsm0MMqz6W4U2CFSDKI+aK5niLZaPzivg5Sc4PgxyfG16ijlNRvhmdL+RVK/UWki5Zp6ofNP0HvlV5/LKtUMhc9M00QUuhelku2XvkdzKq50J8GuoEvdagHSlX9WqiDuRyhX6O0a3Si/8dfmqm8Uau0x79W48W1ODVQGx1Y1L2jXpuvmj6PqH72ls9KS4+6wtLkC0QNNaDMZXyKRtg1Zf1xshtZk0Kkvpa+rd3H0D9CKv2ggiVVVf95cizkgAYPmy2NeH1fTFonO+esGS0xH7KpzxY7fjhlTRos2sLOtVJyt1MIZdDT3EEzx18ehhCGwxpgacL5gett3KCst3Tve/c3tuCn8oXJbbmvQwQYZPKaLzjPwAofZs1X6AePSOwj938D/zVLD8I/l+kwRyquVG4gSRBSmN2G5tFGTD9KVxl8QywjwDmv/bANNvnSu9s4VLoGyzsgxq0stOiLpEolEW67Qs1biLd3jPIq+Qc4m4OYM0lcCfj68TOXAMsq9W0A4WmQK0XmnlzTgk1QvX/67Z7jukGLMEPOymhwpYO/Qd5cdUYscWDCTpPL78O7jbZey+kNaVXSpNE98QoD15N3rB9weFj5jhzR1GKCr6SKQXWFI6HkIsQnED4E2s4gEi2hd+zRfstdUjp4UmoQB1mpLH+cydCDV4lRGEn7JCRnjOHCBCd+fJcbvQ4CHAOs6aZZpuri1GlshwwbkflQnsszlmNdBMLVE3liq2p5Zr4Y7JvoUDCAWs6f7VFKrrQZ48fsYg/si7xkULTX6aPJLExxHw==",
+    salt="07/q2b",
 )
 
 # %% [markdown] tags=["shows-answer"]
@@ -1214,10 +1214,10 @@ for length, (transformer, longnet_8k, longnet_32k) in LONGNET_PERPLEXITY.items()
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
-# name: q2b
+# name: q2c
 
 # %% [markdown]
-# **Q2b** (predict, then measure). The dilated character model loses about 0.2 nats per character
+# **Q2c** (predict, then measure). The dilated character model loses about 0.2 nats per character
 # to the dense one, averaged over the 64 positions of its window. Predict where the gap is largest per
 # position, and why.
 #
@@ -1234,7 +1234,7 @@ for length, (transformer, longnet_8k, longnet_32k) in LONGNET_PERPLEXITY.items()
 # # BEGIN SOLUTION
 
 # %%
-q2b_answer = "D"  # SOLUTION
+q2c_answer = "D"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -1246,12 +1246,12 @@ q2b_answer = "D"  # SOLUTION
 # FORM
 from course_utils.tools.quiz import normalize_choice
 
-assert normalize_choice(q2b_answer, "ABCD")
+assert normalize_choice(q2c_answer, "ABCD")
 
 # %%
 from course_utils.tools.quiz import check_choice
 
-assert check_choice(q2b_answer, "ad8e1060724a1359455486c5885b6a4b962290fdaf551f94aaedb8fd12374d79", salt="07/q2b"), (
+assert check_choice(q2c_answer, "73b512538d5ed8cdaa435a73293458e278eaa794f6e899697a5c658a368c9b66", salt="07/q2c"), (
     "not yet: reread sections 2 and 4"
 )
 
@@ -1263,9 +1263,9 @@ assert check_choice(q2b_answer, "ad8e1060724a1359455486c5885b6a4b962290fdaf551f9
 
 # %%
 explain(
-    q2b_answer,
-    "sealed:FOe3zFr+5atGqXwvxqrgGZLwv0KZvrl0Oypl7yWF/G0pkDJgspfXksLt8nInk60PS61hdYDKI5i66jiczm92r+TJS4+cO1nStJnfTNQSs+cLNE4O347R+xAm5EeVJXBaQe+YDaK3vkCWcyy2a7R1HFZ1bn43E1kMygy8btiRK2UVGiMR1T9UTR2orJk3kYKlNZ0dHzSRDe5FNdHkqoIMGZSEDsJEB1waKculwX0mCiRELOA15zAMBOvhCX6/cs6NEOpzS3u6TecZ7LmPmfZxB8+TIQUW63iziO+6sGE7Nq2xiCu/Ot6TOqYWHuZmVKx71YMum7M2wxNRjCT1Yrsjg99D4qqar2jWg/Fu4jNHSxluUAaizRg42tOWVntGDOn1nv0n+DhpFndpivagLieW/2h2UlfjArDMhtIqjduv7xjkLIdECKZAQV09oNsbP9TyVuPVC7gLgAg1+2ct+HbStFU+gKbdJyALa40J8pqMYzFSK+1pFY/9OyUyK4mSEZmjx0FP2TZ3VqMBNNiAqic7C41sTuUGlAHKc1oFGt37RyySzrESBdj5ESDxSzB36H23FNp9ms8vFReIt6C5bm6F9V19vqG2JJxfMyxA62df6evPydukUXvKVzvNzwNOmMGA7FpdiqLJlyelz2HuwNE5y6wyrjde9xoeDjTReKqIEgostwQjAeT/hVn+unPlpZgmeg0+8YxqxgVa6LbWdNmOkmio5jNTeIyFThdFk5k12BRHj2mrCkqVl/LE2JHdGgdHd+MAIvFpRGPX2I++rhUz2N1qmdx2M5mJx8ezuKyrnEM2m52GDj6iAOfYVsgFja2LdbShjqLn2SODYJhX+A3lGRObOmG0+6wO4ksIsTRviAYdBpfv9+GCv6duSGKXTuYZGgxYoKoaf9BWLyQ9ZxK71N3yTseSFwsdxMcdYgORpUXwSiXmiwuRKBHNhCTMR+raD4HQI+tq3nMA9iUeXrasbYVNWzYQ5ungLxvcqDxAxBq3AhkOFBMKkxeKPFNHgUi8CRGBVdWch0F0+zyE86TmosM1PpqXQMc7dz7O+Gk4q0jOedkkhDhh71HDW1BQ5Sm+NU0R+YCGMyBIhSw7i6VTD1ZLr+BZVdSx7ezDfje+sYZR8q8S+fyNxTD0Mk/fGjvWjQdVQkcBZdUAt26Vn/QRPMb/xXal2p9tIjhTy33M/5BdyEkg3wi1CpOTSFpvHetXE5rmJ/MkQtY1Ojbh1mJuwPI7xcpHEX91xIinUJwiGrWS/JusRIkFlfxdSWLu8KlT8aZODAWUlVhR4OKRVBODdtdKChDaINFaUKTzuYqSwcngPfCPObmqCrwIKO4wDK+ehtyuUaIp2mq+v9vKpr53l+KTztMxh7zUGkpqY+rOcPpnbfRVv9+aOPcmThbxpHLyEX7bAZgrOZu2ElJgJw2T74teX96pDeiXSM0sm/c5cKD+flFaLl7FWjJ8Putp5a7Gd3qZRq+d7Jg0xkzd4UdPbQ7N/rMp8BO2gQGxlYeym4vBM7ffPwnjBvK4Y8IyIXZpcX9FQ9JQzcncgPnCxGrg7xsSZQS5dbvub4dE3+o/SyzHQVTDxIQCZgvAK0Nr0yHXFWLpM09h07yNPGs5fmnLdZuNjfw3ZT9flHtjDbWUpE1GeFOk2neCOumUeVQj76jY/zVal6fRTuYlaiHhVdNrDLBSqbx2ggs9JSxmeKfij9WB8Ku2aEJqyJ+OSrGwrD9rBptGfSqsztW2qM0/LsSw9pcVeDnNYdgTFWr/zjCbP1AV5SUGMVQpC815/rnlp6541L6HWpwLbPXQudNe2LRJNorDTttL8lNc5lhjZxpUmNc1P7K4R+4A41lBWlQ8bXRTu7LU6WTdNaUwd6mUNiA6YOadl73bdh1et8ehZCJUbnDm2Wd3CwsdmQ8e4qBYZ2WTsdQ0blauq4zk6KtBM2m6QCezSPuWBq5wiK5vpesmZsnGegM9YXLrHUp8urinnTjKZ7rYEMi6rCcbQJKkL1mY/F5fXLz/AnNU1ncdC3Sx1NJLbHYkZpnKAv2B1+LDj0Hr1T78H9Ch5UpqIakL0/2Pvlc1FXSfXgtNVGldaLJ5HZH/RHke4+tr0mq1drff2pPrh9qYAL86A1UJx6iiXmS03w+8kOMo4ooWOpsaW9HpH366l/eiJoe+dVF4D2O8vT5ufz8CGhphLgoSG/YDVSj1Ph3mVLEYg7IRLw2zrTU1YRzYDwardkP8aUE8lZw8YV7qnCWB4kRQAjunTkqSae418ndABRfmp9HUkytH8fYe6UULAefwV2Lh2D6yXcjwdkWIQwFXHNJKgT3vO5y8bhyFcEEo3+UsVgWqPAxisgP+cXl1nHOaTSHYYGT3kjJTJBSzA3DKc6WDo1Ab4p8v8wghs9OTDM8UR+yeevZxXMegprmMhnF4j82GERTXtswmwYGjn3bydKxa2C65rZxogp+4TEYm2IXGMiodDiM=",
-    salt="07/q2b",
+    q2c_answer,
+    "sealed:zYzvPppIxi2I0q9eqyEpzLf7gg2IKuXzbpUjXMKaekl+2RmUVUYBVHByrlsg61MonELDt6xD8YtnGVpwRxlI14MmRgL1cySSjSjuic8Q0HDaa5b6IGlidTUEF5V9WTpM6d07TmXBnR8fdRoNchpEQh5YFS+U/il0/P1vhlCEcgL9D54Qo6DKw4hmU5Q5EUuVh8odAYM4y87uLYyHFWPXSJhUTYdJcPG8syQIu42Ry0AArMlWr5jETltZWfQr9Ye8/V01L//htSj08zcKuqeK9nsLl9uO6qObDYPhwvhuhKEqAfsS5fENUQup7pJJtOUf8VX0lzVXsdCTGT817NMNlOc1G21pvw1HU3VKmS4CR8uTct2oSOWVHl/lSEH7XnXcVE3f8uTpaMXU7Dr+TZb+ag1Lyno388NaWkNNtoLpTpnipLEf6H3tHDqReOzEoqn9Wi5eAl4r7uJr2A3tppBiYg0qTueFXLSb4OJfE97ZOFN29fZVMrk3ccZctDEsufNTSz7XWCweCCOzv7lV85I4R4oL8bYFnfSwdt+w8FmGCb6unosu76vYu8TGOhG17ir7+NOEiSwY2alm0cQJCfV+iyYq28UeiGGTYN4uEAKKyWXpJI8Ts/2yKHA3u0qW68dgYWsuiYB7dzRpr1weVHe5tLGkhpzutRcpVe2o2YKjo0DDiu9ObQxoekI+cak4pBao4mo+OY9Ol5VW6Xecx9yyoZjYmxX3KbUc1KPs4NAVV7OdH6mNqvZvnB5nEwPZLIpomTM7Jsgqq7XjzkPtpID3n+fPSBOwLDvtwKlC0ptWUfQG0ioyT+ef9qquaTQF1hlfi1DDqgiN2h+53X0DSeRl2G5wIEA/WkvLlyCyuEL2ciUfwkKsMopR3v/sg/qyInpDJYIKZCsM/O3+AQB+7dqeSzkCs7MKvj2S0MQD7CJynLq+PM3IuATZzk7E62n0PuXYzaSxp1UQDsNCqnaTf6A81WY50JRQlq8MmO2WoFvukF2E8QqrXhnExMLy0F/ofpqw8dudrK+R6x5BdJtQCbjriwU6/yF6hUtbLz+ii2GkmNO/9ps+TgtIZza7vz04eacctqL580lFnryqUaiUBcQSxjDnU2g0wgZONjVHIVEkqU+iiZen1UUHod/A4/Fv6dDGjRUJN3x26PiOZ3kLuUSqqvvI6BIwwl2VMNRrkChSeLaz/8bmlDlW9dyZ3HT5qsvyAPhNua8HDN6/46PRMuWv4J4ghupRbgdGnIhhTud4z8ZZiCGFhsZDBI+4YII3W6fTXuuf1mDTUY8VrxOrO7tvnubEYpfapeiC7UryHOErMLtLRNx4OutU0MJAY/mJfmCBZIil42DbK/WS8e3hhKzHAdYpgxkiTF3z5zbYZgGQp3857kMPcLMdDvn6tIE0ajJvX6VkmeSk+St+DLeJYL4QxWsp5IuthW/b3rllEhtjGesJJFfv4t1pZehplfMWW2Ns/badJx8dsIeLqGcXhKwtIz6IEFu/pFjzG/LoiMVnkhyj/NnUOt1Uz8aozy2Dk90DVBfgVYjs7Rc2IP3KE1jx3w9gNIggoYcjfqRaiLfD25X3wz7iSMLb3bg5bWBt6zwUbrDAeLKW9/61fzeRS/P7l4u79Y3hq66ELyGQqGRCXqV1xKMxfTtduedHtfURVo6DbfiTRJR9iXrMNu17ULGjAmOaL9ffO/v1c4g75XFrio+hp/3nfjcqwomOROlqCOlSFTFJ+8qUtqgIV8D+aN6Acd3M4UhRXu80gvGGZMrW/i+0oDfLZOHgTzPT+2a41rmSKLKOrf1B2XWzHCKtS/dJN3ZkttHap7ZTD1mL59ZRQTooKttkBOPQ4QloUNwutp9EIuD9WJZoSgg+BYitv6fSfyu8EYEEof/dNhFoTJjO+JS997tySNvK6a4++xpDlfp24aa8/JaxOGjhHFFavalI/s2pBWZC4oLn076FDNnVhxsPcpOthU/AyGyaE5noM9ZV7dTEhJLAugW71bMGHadoCnEe+5AXV9YQyPw4QIVMNL4iYTnp15oLrJTL3frRBt+ser8JkSesfbhppxyUq4DtuDcqwNiYuvvXJUV+HNt8Mq/hDOIJVb1iBvj7Q17FBZruf8IFlkDcLPuSMWLDwro3wBfzfDqdqE9lIp+N+KZ0UsAwqayc3refy5GGJDQ+IkQA8rY7+mALIW+5X6bbJUSkvK/q3/aw9FHRE17peO0s49p5FwBC5Iz7FtqRDWn+X6EP0zaRCbxb6ChDg1t8DHQV9zxe3Aga1fgDNRrBQF7upSGRvTpw4sHJGHP5wl6rh2rtAPsMieMFaGGpCsfFdu9xE9/SSSRvINZZo9FOX4vUXU+TIie297xfa4gb0SgfPNU65UuTSq1nuQQYklm24vuZ5SiYo+Cq4Zzf5lhrmmQiBPq13oO0rjc1G8xKimK1GXv5+E2vqim505468GpwOH5h0Z+MOTp+v/mEfwM=",
+    salt="07/q2c",
 )
 
 # %% [markdown] tags=["shows-answer"]
@@ -1446,7 +1446,7 @@ explain(
 # for its queries and its keys alike, so it reads half the pairs it would if every query of the
 # segment read the kept keys. What LongNet itself evaluated: its comparisons with dense Transformers (language-model perplexity)
 # stop at sequences of about 32K tokens; its billion-token figure measures runtime, not quality (the
-# paper's table, typed in before Q2b). The second open
+# paper's table, typed in before Q2c). The second open
 # question the paper cannot settle with perplexity, an average over positions: it needs a view by
 # position. Section 4's toy gives one, accuracy by pair index, which shows a comb set by the segment
 # grid, not a U; a 2-layer model at 35 tokens says nothing about a billion. Read the table with care:
