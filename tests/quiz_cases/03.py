@@ -137,8 +137,8 @@ CASES = {
     },
     "q12": {
         # one key more or fewer (distances 0 to 163 or 0 to 161) gives 62.6 or 62.9: 63 too, so they pass;
-        # keys 38 or more back (60.5) or the query's own key left out (60.7) round to 61, which the check
-        # also accepts as the same idea under a neighbouring counting convention
+        # keys 38 or more back (60.5) or the query's own key left out (60.7) round to 61, another
+        # counting convention than the one the prompt states, so the check rejects them
         "right": "q12_inverse_slope = 62.77515812044884",
         "wrong": [
             "q12_inverse_slope = 56.3",  # r^39 = 1/2: the series treated as endless
@@ -148,6 +148,7 @@ CASES = {
             "q12_inverse_slope = 16",  # the head of the earlier version of this question
             "q12_inverse_slope = 54.3",  # section 2's 35-token training length: keys more than 34 back
             "q12_inverse_slope = 65.1",  # keys more than 39 back: the 39 tokens taken as a distance
+            "q12_inverse_slope = 60.6",  # keys 38 or more back, or the query's own key left out
         ],
     },
 }
