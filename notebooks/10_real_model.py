@@ -586,10 +586,10 @@ print(
 # original, averaged over the 20 windows, in the middle over the same mean near the start (the ratio
 # of the two means). That ratio is
 #
-# - **A)** 0.8 to 1.25: at a fixed distance only n counts
-# - **B)** 0.6 to 0.8: the place counts, but less than n's growth
-# - **C)** under 0.6: the place counts no less than n's growth
-# - **D)** over 1.25: away from the `[CLS]` sink, less is parked
+# - **A)** 0.8 to 1.25
+# - **B)** 0.6 to 0.8
+# - **C)** under 0.6
+# - **D)** over 1.25
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -625,7 +625,7 @@ assert check_choice(q1d_answer, "3efcb6f6192a0c1fa0845c7af3bd3928c7965ad0599caeb
 # %%
 explain(
     q1d_answer,
-    "sealed:hKnBV+Uin4VW4gt2TjIlMZa4foMVIRSc78UWSQ09dJdCSFQcjwHZxqzKfQxZ7BeVi+YEEvT/PNq7LuQSbLuSpk4uphEY48Sj6ohRvL+26lSP9GibJTNhgUGwj+Fdj2cgw9gnSr1wMYk7PItT0WLnEsBG+k66Hw576gQfZxkjIuz+Cm9FTtx24UbY0zwthmwiQzA/6hif68Tm6eNWuLmZHoG2ts4drklnC+asj1zcwudcrzhgbAnj8RApZNnrSrdOSRbBBkhhaJJP9KtTrvzvP/uTWK3ma+dtdv1vvnW3ix+x7I/KVsfZg8mzcQd7xGSPAfpVLtYHr7o1i0tzEmOG/VZyRe+WS7/crrA31pPItm27snBTNnoZDdQqaW5IR1mulDCJrhEHztW39o1epLfleIZyZYemY2E5jj8x20ODvlvR4m7aiunQTu8G7usTr1EB6h/vbY/bk/1rVWJ5Hhe0bvtBvOvDty7Gp68Rd5OI8NIMwA+fvURt3Bew8iWkavcnktMYT6HqGMQrcIbzFHZQFAbADiIcQvDVHQYEzMYWZ/OUCd2cGE4KjZZoVYRHvWcN2kEK6LMa+uyrslLQXqV6JbOYnlegWEYc1SDs8lv8LNIdOtonmHm3hxoHe5ZuT5ogqT9UHuUP7Ovnm0T0owSm6azh6YtGjIaqjncq8rvJoEmaYzWnz4AoOJBRKjb6NjuJAeT74q2yTsyTkuCnSfIupSkTSzSAjxrjw/rZMQhucqFoxzICg+QCpqHIT9UVa3vKNpYpMtfrdLlIIV3OFje5iGn3vH6B/t1nEkf2W4peZyMW/GekDUui4Wla0AenBijaU6YI2jGOzlyvmMKvPuBkPhLuLw1p9/hrTlJHcS5jNNolxekrLXXl5DqjpBAhUV/qUzA3p8D2RUrtCdTC3GChaWKgdW1dz4i/GEyZQl6sgdBsQZnS5btamG4kiBlX9onfzQYT9AInu8pFTyfthvf8oAbfGRmiwjkSFz6iViGHP/EkpBx7FbePT0MR61rgx1RuGB52DMQXeh3xiQbXmoZSPY7RzL5NJdVt7TMgnOmKOZAw6SNa0+ANoJUyuLpkv6Wf6pAXbhhxwBN8/UwAMyiayCEPPLnJxZzxdLhNHhJxszmfEjS6yclM43lDdT/sIhW+r6pdl/+gDdfP40T146/I1Ocpiaqj3Q00lAbCR2k+czqSf/YGTqMcTXpkJMd5m/ey38Z9pv9RX+hHOe+FVY2sCJhRrJd43rgV8AreJ8W0rcXrk8IYObZXmPIfw3jR2tgVEOZMosJCais/w84EESKSKe4JeLg+J7r7yMS6P8idaumXYEjZ+hkpMp5YSSdQKcz6zxoHjaRoLNcvD1TQ0sBb+WnEPGSG8I98FrMtN9N4xdDhoukfXifJyCjlLgr0cJoMwaO16e2X/53UHeL6/dYXHbbDFfI06Zsjr0IIYP5deDP2maOA1at6SchK355iw5rbEfMqUJeR/NNiBXVLBjWxDN/cFlE9WaLJ9tcJMhfcBBr/oZrCgn12RfjEL42n2t8TCtHLjbLsXzkkq9ax7w0p6Va53pqSf05WE2X4MFbmqeh7nPgoMu8ybVHIHtGWURrzR3W9Ic4IYVgCbN3Ti0YxUhqGrEvUg4Xs4BlLtpqvpFzi+8eFNHj5kOAFjnwu8VLX9Zzfg8NQfSvgvl8kDYrNV1mX99yHxrU83pwsXIbx6tWnmicNP9Q6iq+3WbVGHo6qpQl2W/UCkdCx4b+GaEgVObyiJI+nLlsKYyaqcgL74YL/j+oVqGOAyHf26t3Vvg8jCNgGKDZjtgjXk9MB1VZi947juaRLL10JkJDvgiWVQMqhMWe1Hza+6rlgDfd0hj3sCOliVYV+6aGWb9Cm7D+k/htQQi8BAugp5JWECmYmgtYVd3atHUGyLg8Z62oziSnkW0qz0sFInyLzaJ2Av2oBoYsWw1Aqqbyw28Yq9FE/XH7htLtNF5dSkLWkS1LXONgO0FeOOA6LDp9vPqznpJMktXtv/uRJo6WWTncETE/rWOQQ530IXoO5dV2zzKAHNEn2iEkoW+nmaCTJA6mIy1jxGyZjgIk7o0GYSC1x/U4gIisj2bQdPrOtQ+QAcYNGPYB9Lcwiqicw8PXyCu0O/OB6u7xOWrXPMC1ZNIqGFNudW2DQ3eqY/XpDgQRdEYuXxd6+NrhIsPBq9lfxAjjwFjXjwPXUUhnHDIYYZ1CB4S+cRufisxyhqr4=",
+    "sealed:cQNx9i96QuSzEJVpU0nWiJa4foMVIRSc78UWSQ09dJdCSFQcjwHZxqzKfQxZ7BeVi+YEEvT/PNq7LuQSbLuSpk4uphEY48Sj6ohRvL+26lSP9GibJTNhgUGwj+Fdj2cgw9gnSr1wMYk7PItT0WLnEsBG+k66Hw576gQfZxkjIuz+Cm9FTtx24UbY0zwthmwiQzA/6hif68Tm6eNWuLmZHoG2ts4drklnC+asj1zcwudcrzhgbAnj8RApZNnrSrdOSRbBBkhhaJJP9KtTrvzvP/uTWK3ma+dtdv1vvnW3ix+x7I/KVsfZg8mzcQd7xGSPAfpVLtYHr7o1i0tzEmOG/VZyRe+WS7/crrA31pPItm27snBTNnoZDdQqaW5IR1mulDCJrhEHztW39o1epLfleIZyZYemY2E5jj8x20ODvlvR4m7aiunQTu8G7usTr1EB6h/vbY/bk/1rVWJ5Hhe0bvtBvOvDty7Gp68Rd5OI8NIMwA+fvURt3Bew8iWkavcnktMYT6HqGMQrcIbzFHZQFAbADiIcQvDVHQYEzMYWZ/OUCd2cGE4KjZZoVYRHvWcN2kEK6LMa+uyrslLQXqV6JbOYnlegWEYc1SDs8lv8LNIdOtonmHm3hxoHe5ZuT5ogqT9UHuUP7Ovnm0T0owSm6azh6YtGjIaqjncq8rvJoEmaYzWnz4AoOJBRKjb6NjuJAeT74q2yTsyTkuCnSfIupSkTSzSAjxrjw/rZMQhucqFoxzICg+QCpqHIT9UVa3vKNpYpMtfrdLlIIV3OFje5iGn3vH6B/t1nEkf2W4peZyMW/GekDUui4Wla0AenBijaU6YI2jGOzlyvmMKvPuBkPhLuLw1p9/hrTlJHcS5jNNolxekrLXXl5DqjpBAhUV/qUzA3p8D2RUrtCdTC3GChaWKgdW1dz4i/GEyZQl6sgdBsQZnS5btamG4kiBlX9onfzQYT9AInu8pFTyfthvf8oAbfGRmiwjkSFz6iViGHP/EkpBx7FbePT0MR61rgx1RuGB52DMQXeh3xiQbXmoZSPY7RzL5NJdVt7TMgnOmKOZAw6SNa0+ANoJUyuLpkv6Wf6pAXbhhxwBN8/UwAMyiayCEPPLnJxZzxdLhNHhJxszmfEjS6yclM43lDdT/sIhW+r6pdl/+gDdfP40T146/I1Ocpiaqj3Q00lAbCR2k+czqSf/YGTqMcTXpkJMd5m/ey38Z9pv9RX+hHOe+FVY2sCJhRrJd43rgV8AreJ8W0rcXrk8IYObZXmPIfw3jR2tgVEOZMosJCais/w84EESKSKe4JeLg+J7r7yMS6P8idaumXYEjZ+hkpMp5YSSdQKcz6zxoHjaRoLNcvD1TQ0sBb+WnEPGSG8I98FrMtN9N4xdDhoukfXifJyCjlLgr0cJoMwaO16e2X/53UHeL6/dYXHbbDFfI06Zsjr0IIYP5deDP2maOA1at6SchK355iw5rbEfMqUJeR/NNiBXVLBjWxDN/cFlE9WaLJ9tcJMhfcBBr/oZrCgn12RfjEL42n2t8TCtHLjbLsXzkkq9ax7w0p6Va53pqSf05WE2X4MFbmqeh7nPgoMu8ybVHIHtGWURrzR3W9Ic4IYVgCbN3Ti0YxUhqGrEvUg4Xs4BlLtpqvpFzi+8eFNHj5kOAFjnwu8VLX9Zzfg8NQfSvgvl8kDYrNV1mX99yHxrU83pwsXIbx6tWnmicNP9Q6iq+3WbVGHo6qpQl2W/UCkdCx4b+GaEgVObyiJI+nLlsKYyaqcgL74YL/j+oVqGOAyHf26t3Vvg8jCNgGKDZjtgjXk9MB1VZi947juaRLL10JkJDvgiWVQMqhMWe1Hza+6rlgDfd0hinsELYmE81rpa2Rf8fq/Xe1th0fXSJJBu4p7tCJES84j5NFdHnuGgA=",
     salt="10/q1d",
 )
 
@@ -663,11 +663,102 @@ print(
 # %% [markdown] tags=["shows-answer"]
 # **Takeaway.** The same number of keys at the same distance, and the copy in the middle keeps less
 # than half the weight of the copy near the start, on average and in most windows (the lines above).
-# Section 2's mild dilution is partly a fact about where its probe plants the copy. Why, this probe
-# cannot say: in the middle the other keys lie on both sides of the copy, so more of them sit close to
-# it, and if competition fades with distance that alone costs the middle copy weight; that the start
-# itself is special, with the `[CLS]` sink next to it, fits the data as well. Planting the copy near
-# the end of the text, where the keys again lie on one side, would tell the two apart.
+# Section 2's mild dilution is partly a fact about where its probe plants the copy. Why, the next
+# question asks.
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN QUESTION
+# name: q1d2
+# points: 1
+
+# %% [markdown]
+# **Q1d2** (why; answer before you run the cells after it). Q1d's probe changes two things at once.
+# Moving the copy from the start to the middle puts other keys on both sides of it instead of one
+# side, and it moves the copy away from the start of the text, where the `[CLS]` sink sits. Now plant
+# the same copy near the end, originals at word pieces 484–489 and copies at 500–505: the other keys
+# lie on one side again, as at the start, but the copy is far from the start. Keep everything else of
+# Q1d and take the ratio of the two means, end over start. The ratio, and what it says, is
+#
+# - **A)** under 0.6: the start lifts the copy, not keys on one side only
+# - **B)** 0.8 to 1.25: keys on both sides cost the copy weight, not the place
+# - **C)** over 1.25: next to `[SEP]` the copy keeps more, as next to `[CLS]`
+# - **D)** 0.6 to 0.8: both count, the place and the keys on both sides
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN SOLUTION
+
+# %%
+q1d2_answer = "A"  # SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END SOLUTION
+
+# %% [raw] jupyter={"source_hidden": true}
+# # BEGIN TESTS
+
+# %%
+# FORM
+from course_utils.tools.quiz import normalize_choice
+
+assert normalize_choice(q1d2_answer, "ABCD")
+
+# %%
+from course_utils.tools.quiz import check_choice
+
+assert check_choice(q1d2_answer, "5a17933431c5b1f96596172b190c21027cf018f6eb4fc0c41590dd93c3f36032", salt="10/q1d2"), (
+    "not yet: the measurement after this question plants the copy at a third place"
+)
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END TESTS
+
+# %% [raw] jupyter={"source_hidden": true}
+# # END QUESTION
+
+# %%
+explain(
+    q1d2_answer,
+    "sealed:kma/ZXpfG+236/M/wQpj3d7GqVy1oqG+BmI+33nmBcMNlpVUzpFNtz0ukbe59bPGqKCdMNqGythYdQOqAinM5NjRMsMu4nb3DN7ghaYwtvm+a7vs9SMdg40shdgFPj+3d/d0kHAjjAOnwWGBcMERCCfDhFGCEvOm8kQVDZRwD1m8wW0QQOZ/Y4jOlhpOgtyndDBZRstQETEgA7y7a4STDJjJHm7i+XB0kiYbdxyHxzav5S/vAuZJWAsOw830zgj985uOdNsaazGOJuy1cYikHQ9mOrzRS+5V/tG0j823l65HCO4ywJUdBI0CDc6nWTxsE8oGB/1KZVwylGbH6hKATG8bgHvBjqYxF722om9qyNfNHGARGPCsyR4MVk1xJOxq0H2FU40OEutQe++6hnegcY6TZWHAUMdUgjh6Qi5+cyo0AZEQCzWJCHEXMObwBiglmFosRaACW9Zf8ytjrKP6vB/6DuXNnNzUFHC3D+d+x8UnADp4U4yxFismR3AvV2oXNQe+Il/ycaHXwI0WtrruCXP/Ezrd74/0wPm+tJFcAB+o/vBC1TKsWH1qtBV/Qc3UMKgPl5E6xKKPqWVpjYR2Ca4gipMjo/V90XfWU4uvf32STVDW1h3oWx8EOLsDwDE2R4wsW/k/m7bTtgudySvNTEto+DR2sd0WFIRs0fBPtucWh19r6aV6zNEMRTUcdQ5Bqb+MhLv+nzkAzkQ5QSzZ6C5cn3VanbgswnDNxFErwZXLTTSotK65dyYJzHi5LOP5kFgAriaUKVn4Y2FjkEIifBkFrayQ86Ar25NA7jOPmZazCJSMJ577esUja5Donu3PN5smRxXv+twUSM36UvZF8/jlkC33swzjpN1euURSEIq8wQUOfoKszKi7vb24u9QvWYJxJ9r6pzgFuo7EeYA6fCPG4Sghjuf9xthAwcpTu41rv8gLFRgvsLnZKwlcxUBaoyGYaYPl3DwrJ0wYOSYoMy8I17l4VXAaIVFjuOXzkX5fMek8MS/AiihRfONmMALRuOwVewXHPYZxLVjaENSn7wM2Vm7SuUEgcnp53kc5rJXSMgc62jdl+e8EAAx1OznXK8LBVFvuJAmkBJKjg0zdfUH99ooEae6z1+013byLglbMfK/7g2yTG5dGy9WCxBl7V0nslsu40QiBwm0SutFOyO8by81kxKYMFJKbTan1LukZoXIumhcUgTa48f76he0tj3tOULxhiQFsQ/RleJFEplHqbC23EZwUTuOE+xVkdLEVly0WfGcwHS6QWSYjTXkI0ahT0KaPwoR35HXAUiRHN0+ZkvpTsJTPgU1QOiT/Twp3GGf78Y1UDogAJKCgxHur58BOh2b5oLdIFlv+C0399apa7EK13kxQsqgh7+luMqM9UZr/solJ1296r1PfWG4R8wEZdQ/zCjv22xz8wE12GQd2aIeWy3trsuaGz1yrLp4NiDmtmpUucYKhqzJbvpEQdyNwU3FrbkghwdkxDucFQGD7XYabADnjKPTCc/DIj5G0inNZG4g=",
+    salt="10/q1d2",
+)
+
+# %% [markdown] tags=["shows-answer"]
+# The measurement: the same 20 windows at n = 512, the copy planted with its originals at word
+# pieces 484–489, read in Q1b's head, beside Q1d's two placements (a few seconds).
+
+# %% tags=["shows-answer"]
+end_start = 484  # the originals' first word piece; the copies at 500-505, near the end of the 510-piece text
+end_originals = torch.arange(end_start, end_start + 6) + 1  # token positions: content index + 1 for [CLS]
+at_end = np.array(
+    [
+        enc.attention_maps_ids(enc.wrap(real_model.plant_copy(window[: LENGTHS[-1] - 2], start=end_start)))[
+            dup_layer, dup_head, end_originals + 16, end_originals
+        ]
+        .mean()
+        .item()
+        for window in windows
+    ]
+)
+print(
+    f"n = 512, layer {dup_layer} head {dup_head}, {len(windows)} windows: copy -> original {at_start.mean():.3f} with "
+    f"the originals at 4-9, {at_middle.mean():.3f} at 250-255, {at_end.mean():.3f} at {end_start}-{end_start + 5} "
+    f"(copies at {end_start + 16}-{end_start + 21}); end / start {at_end.mean() / at_start.mean():.2f}, "
+    f"end / middle {at_end.mean() / at_middle.mean():.2f}"
+)
+end_ratio = at_end / at_start
+end_counts = np.histogram(end_ratio, bins=[0, 0.25, 0.6, 0.8, 1.25, np.inf])[0]
+print(
+    f"windows with end / start under 0.25: {end_counts[0]}, 0.25-0.6: {end_counts[1]}, 0.6-0.8: {end_counts[2]}, "
+    f"0.8-1.25: {end_counts[3]}, over 1.25: {end_counts[4]} (under 0.6: {(end_ratio < 0.6).sum()} of "
+    f"{len(windows)}); the end above the middle in {(at_end > at_middle).sum()} of {len(windows)}"
+)
+
+# %% [markdown] tags=["shows-answer"]
+# **Takeaway.** Near the end, with the other keys on one side again, the copy keeps about as little
+# as in the middle (the lines above). The copy near the start owes its weight to the place, not to
+# having keys on one side only: section 2's mild dilution is a fact about the start of the text. What
+# makes the start special, the `[CLS]` sink beside it or the model's first positions, this probe
+# cannot say.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
@@ -1211,7 +1302,7 @@ layer's largest weight falls {last[0]:.2f} -> {last[-1]:.2f}.
 # %% [markdown]
 # ## Quiz
 #
-# Q1, Q1b, Q1c, Q1d, Q1e, Q2 and Q3 came earlier, in sections 2, 3 and 4, before the measurements they ask
+# Q1, Q1b, Q1c, Q1d, Q1d2, Q1e, Q2 and Q3 came earlier, in sections 2, 3 and 4, before the measurements they ask
 # about.
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -1230,7 +1321,7 @@ layer's largest weight falls {last[0]:.2f} -> {last[-1]:.2f}.
 # - **A)** Below 1 for all three copies: the model reads the whole text
 # - **B)** No cosine: `[CLS]` and `[SEP]` push the text past 512, and the model fails
 # - **C)** Below 1 for the 100–150 and 350–400 copies: the cut is 512
-# - **D)** Below 1 for the 100–150 copy only: the cut falls back to 256
+# - **D)** Below 1 for the 350–400 and 600–650 copies: the cut keeps the end
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -1266,7 +1357,7 @@ assert check_choice(q4_answer, "74629c81a158d63d4d501f9a3050c235fde26dc1dc2d0401
 # %%
 explain(
     q4_answer,
-    "sealed:fCTuomGS6QijvpYn/rJmke2M6CsEMx33Msn0yUiM0NPeeILJCBWZA6PJVySY1Dx3BGQbEIxgFd3NaK1VaakjmZ0qW1vy0/uxGJPNOlaAPkdbM63VAC8NzlQ5wO3/OkVfQ6rLuK8wz7fG4MWrXi8XXhWl5UPGuX1tzTsKXk8h9ipdZd8JgT8LJL6dmMklEtW2kjiA4GheaEx6JDR0sOqzxj0Wu24heQ2gV+3DYXyPpCnPxxtXWShH+pD8rtVcr6mtqWjXSaar2DUV9HNYYKc2d4WaK494l2B+Ju93EbmUsZlpXkjFNKKroOLLvWI5Nk1anY/Er7GZKWuTh2beeFemG+0RU0ohRTWzW46iHBPuwkXqSwo2aRxW4jc/5cX2JFZO4woD9vE7O+q23DWG2HetukIh1XzU1g6y9aSYjjZ6TpzQEDsJ07Fd9thLeRWsSal6KtqO9+CIDFD7pDjvLNBQP/DXsZUFp0VAeyWP8/PWaReqwYogFBlIZt21nayGE4LJyU9rDI1cGfXdOcyErXtIKjCe4zfuXGOp3TuGH9hWN2E3ERoV8/0c3PH+keIPn9JDtFWHdDDQ2mgOVcO3FnpPPjAd65iY5i1LPlM1+90tfnOmCB5Br3wCPVXfZ4JooajnjaDvM/f3m0J9080iSyWGvmWoXamWnyaqPUe2LcCsKWfjG6dAsjJO+FgnrAW4DcY+q4tS/3KN126+55VGBCMOyvG/PBClmAUSKa8MZFqKLSbhtpsR/NwJRKwBJhAGnzP5W8OzAJ/Vsoe0/4VQrwkphupKC9qJhN25bekqzaFSII0NOGZ+MbslwHHZH5m4KMaAaa7yTVtrgNuaaqmNNdCaWrzCzS+ofCHSsbab9g6fx7ia2GitSKHruQ82OARsbujeNrCAdQPwRt63p23eUxWMaNWYIy0uc+7kDG/rqckJDcfOS2EWEPRuRZJHa17urqZsY443r2DSXDMJ5aWfBkkhaOvpwS+shQTNZfoLUBngs7HD3c7EDd65intj7DiO+uNsQtbLFYccIuCyXOZfptxWN8+IM1iDUtyfXSkyfkkVKDU/TgBuvr1Y2Of7d/oTD1x4IbLVw4zPEvIBmh97W/T5SyoXnH1h1bTgzOrkobhgrANGC7zSaLdHYuoK9BkgF0Lx7WVyeQCp2Zl2oMpxJkzdQm/dnoDdIr0uo3Is7LY51F06DAvM+gkZutJ7PubE6hOqYziV5PuuEbySwWac+KhzpCH7jtH8N2L1naOHhYV1oCcBIl59svJ3Pv3YE290QCW0+6z5ZDCPjvpWPVv7uHH0fsqlrBpRwOERdcXIPnleWA==",
+    "sealed:Sgd/qnH+W9fT6d2mKyi34e2M6CsEMx33Msn0yUiM0NPeeILJCBWZA6PJVySY1Dx3BGQbEIxgFd3NaK1VaakjmZ0qW1vy0/uxGJPNOlaAPkdbM63VAC8NzlQ5wO3/OkVfQ6rLuK8wz7fG4MWrXi8XXhWl5UPGuX1tzTsKXk8h9ipdZd8JgT8LJL6dmMklEtW2kjiA4GheaEx6JDR0sOqzxj0Wu24heQ2gV+3DYXyPpCnPxxtXWShH+pD8rtVcr6mtqWjXSaar2DUV9HNYYKc2d4WaK494l2B+Ju93EbmUsZlpXkjFNKKroOLLvWI5Nk1anY/Er7GZKWuTh2beeFemG+0RU0ohRTWzW46iHBPuwkXqSwo2aRxW4jc/5cX2JFZO4woD9vE7O+q23DWG2HetukIh1XzU1g6y9aSYjjZ6TpzQEDsJ07Fd9thLeRWsSal6KtqO9+CIDFD7pDjvLNBQP/DXsZUFp0VAeyWP8/PWaReqwYogFBlIZt21nayGE4LJyU9rDI1cGfXdOcyErXtIKjCe4zfuXGOp3TuGH9hWN2E3ERoV8/0c3PH+keIPn9JDtFWHdDDQ2mgOVcO3FnpPPjAd65iY5i1LPlM1+90tfnOmCB5Br3wCPVXfZ4JooajnjaDvM/f3m0J9080iSyWGvmWoXamWnyaqPUe2LcCsKWfjG6dAsjJO+FgnrAW4DcY+q4tS/3KN126+55VGBCMOyvG/PBClmAUSKa8MZFqKLSbhtpsR/NwJRKwBJhAGnzP5W8OzAJ/Vsoe0/4VQrwkphupKC9qJhN25bekqzaFSII0NOGZ+MbslwHHZH5m4KMaAaa7yTVtrgNuaaqmNNdCaWrzCzS+ofCHSsbab9g6fx7ia2GitSKHruQ82OARsbujeNrCAdQPwRt63p23eUxWMaNWYIy0uc+7kDG/rqckJDcfOS2EWEPRuRZJHa17urqZsY443r2DSXDMJ5aWfBkkhaOvpwS+shQTNZfoLUBngs7HD3c7EDd65intj7DiO+uNsQtbLFYccIuCyXOZfptxWN8+IM1iDUtyfXSkyfkkVKDU/TgBuvr1Y2Of7d/oTD1x4IbLVw4zPEvIBmh97W/T5SyoXnH1h1bTgzOrkobhgrANGC7zSaLdHYuoK9BkgF0Lx7WVyeQCp2Zl2oMpxJkzdQm/fm4DdJ7guo3At+O8viwN7QxncsxlWvtN7baWB+x2qYyiV6eu/VfOAiTGJou0xoSjglJmoKyfqjK+ZwtFwpH8qNEN4yu0yPPvfD29xSie8ur/1cmjKk7kCNEG1vnHmcM2ssVNJxPBaJtTTPmRFVr/4n8leLnHwEi3qJ7x2imFe/kBgIAsh9x5kHr/uJeCFg5cTDE2Za4ZT8RFwD0esxItHOmiJKWPNx1hulTClCuManB/2GwyAb3GepjWX72YPHQ5NGKsB8KOLYuy4/n750f87vdRWb1zxgjbF4fPrY3q+MAfLs2HVsTj07PUU",
     salt="10/q4",
 )
 
@@ -1302,7 +1393,7 @@ finally:
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q5
-# points: 2
+# points: 1
 
 # %% [markdown]
 # **Q5** (exercise). Section 2's dilution probe at every length, read through notebook 02's model.
