@@ -337,64 +337,8 @@ fig
 # the oracle) and two others at random, with the relevant chunk first, second or third;
 # 1024 sequences of 60 pairs per slot.
 
-# %% [raw] jupyter={"source_hidden": true}
-# # BEGIN QUESTION
-# name: q1b
-
-# %% [markdown]
-# **Q1b** (predict, then measure). The cell after the question runs that experiment on every model.
-# Predict how accuracy depends on the place of the relevant chunk (first, middle or last) in the
-# three ALiBi models, and why. A place "leads" when it is read at least 4 points above the middle.
-#
-# - **A)** No place leads: all three places are read alike, since training put the queried pair at
-#   every place of 4 to 16 pairs and so rewarded no place over another.
-# - **B)** Only the last place leads, and it is read above the first too: ALiBi's distance penalty
-#   favours the chunk right next to the query, and the first place is the farthest from it.
-# - **C)** The first place leads and the last does not: these models read the start of an input
-#   best (notebook 03's quarter table), and training never rewarded the end by the query.
-# - **D)** Both ends lead, the U that Liu et al. found: attention favours the two edges of whatever
-#   input it is given, so the middle of a retrieved context is read worst.
-
-# %% [raw] jupyter={"source_hidden": true}
-# # BEGIN SOLUTION
-
-# %%
-q1b_answer = "C"  # SOLUTION
-
-# %% [raw] jupyter={"source_hidden": true}
-# # END SOLUTION
-
-# %% [raw] jupyter={"source_hidden": true}
-# # BEGIN TESTS
-
-# %%
-# FORM
-from course_utils.tools.quiz import normalize_choice
-
-assert normalize_choice(q1b_answer, "ABCD")
-
-# %%
-from course_utils.tools.quiz import check_choice
-
-assert check_choice(q1b_answer, "1da6a9f4d7b73bffd81e56356f6f9f7e385bfda9df16c04a0f0d2202810fc0b3", salt="09/q1b"), (
-    "not yet: run the measurement below, then explain it"
-)
-
-# %% [raw] jupyter={"source_hidden": true}
-# # END TESTS
-
-# %% [raw] jupyter={"source_hidden": true}
-# # END QUESTION
-
-# %%
-explain(
-    q1b_answer,
-    "sealed:KiU573EFCQxQUx/vUi/eTubpLJ67WMybQ1UyfsfTT0FGZlPl3kdrWkrWjU9ZKCIhufcUclRolg7MdXb7aXAqXC203Rpa3OhmH1uSdXYI8Hvsai7e3dlg4EYfl3SDQRpbEpPWaJlFDSW8TeZZ3hvqtkTOKkZhhnsVju2CdAVbGjaStilPibf0UdrZ+TxSYVKTf6c1PNWJwYMDl5HisT2clQT5DPf8p9Lnb82j2asLMkLLn3JbP31LEYPER10pDw10yPDGrbIAb233EIuO3nKt8jEbC5WRslCbUZYZA9zPOQ8uEhJFUXwY75YBMv116Ca+NhloKiyCy2lY4PWIL+x2HsT3wYkwT8ptqD+t4lj8HBof30saxG0IwKFmwgM1BpGfHEKJd7+eKuOoBpTavwhrmg5ODIyz4Eotn4ITV+4L0CrVSVMf789RxStWAJ8i+t/+5u2ngOJZaeIpY9yXqAQiaoQ5dW13+kMzVjYuwpV5o0/Zm9/FFOD1sg3Jr/Pipyz8vQPXSEoT5NgHDav6C8DbBHpsflE2SVTOfhOT0jXy3CgRluNmfOBb0aXahCjoAkVCVSL+R/kwjTaN1CgiZ4oQ3BkJ4G8EwT9IFwv6SgALPJ9jK/MoKLG48Pp/anexVXJeUdc3ateYkg+/fLLu0nYsWE8ZVmysLwVFiDm5ItAsS8+Bu7QYUmjRvaVFhX28bSEi39GU/sUovpTcl1uDVWPnsR5Ne/s3UMWZEHyVgi7+B7/U72mUGiPFg4cKluYWIrshIZ8fLDeCATlAvGmxwfOGId/1fngdwbycHS9btWB/WTLA14zVs2MAj6BjDzGaUO/uGdS1m6t/sQpW9CTUNAEk5PLzfvvj5g/caDfI6O8qvLkRnNHdcoKCKJupyDGdvhWhZfWi2WSOq9GNCKZbebbhqs7fZ7enqEUXvFar9Nvlf0+1WhdVK1drtZNeC4VfqPXASIsjEZo47LPIoQcET0JK4znKBPbmFcI9uXh9p5UZZMWotkVQuMPNFR1u/YLjpKd/fQtKY8r6omk5lAxHNQhruzqQzX63L6u7zJTSMwv7qpltwPSmSZ9gNjHlfGoWqYk5KGhWAmwdZQqoKSSHopgwdQ30niDCW69cZ0Q0GBa/AHIq2Dq2jtD0vXBrKnsIvWYRnA2D9EwaN5ttp6fI0i919EWrhcFzaRtTI/m/eWbCmaOz2JWLcXbY+5EmlAT3Cr3AI5E9C4LGRGhIwZ2xxpo3f3PbqgsOE7ulzEhX6Md5ILn3Fdr3IsAAhi9gfX1SxvKIoAl5oFstwqP7G9uT8cjTJ1XUnNnT4lhJ7s2poA78N2C8cMrurtPXCBZL4gmxe7rMqWjLtEcRCcmThUHQeO38Ci5gg380xhsYIUB/6R7SN8gWBQB/B2F9fbvv9yl7WirgSxfD+eHJ6ocWSpnT1gjlJPpumU0Poi5Y/+L4usuwv4xGthlr6mg5s0uvIi8p4BJOFhlJxxcoQC2fCpBwxo2+owSn7roLCz6Q5fjU4M7G6WsGr5WeRQASlPyLUmHlHyFP1l6pePozIJto9fHQ419bmgWdIbv9LmQdlo6PsUFoB++i1Lud9r0JvSpY0hRzEvUfG/EPnuuPxcZacM8hHvfJHR2cPmovCCcEDvV5e9BWV+EHrvUqaVfq7MRs/l5Gciv0UkAbN4LOMCbbLYvWPhjxy+tVHjQEwcPO20aY6tSs9M+y/yR3hLbigK3GNPOepj1JP9a8sezJ1HJhB9I2+2ZA7uIRULeBsN6RIfcGAghawE1mD+t/NwOlHIjiFc9SCLD+9Qjx59fTP5nEAZGP2f7/F4T8jYoyDElD56rXiMlDSUbNqYQlD7VBYoM4LbKNTLliCn0wPR51a+oohXULyPtg4KS5sScUyp71nqSQglG+wCjzvUjkLy6HCYF18YcmKEeBAVZ2kXzzomjrJ9qzfYXFveWtrLJ1AyXncXFsExxXoig3DqQQg2nAYA10rr+kygaKpUtsddsDp2mTJ20BzAQjnz0Ao/2D2+IL0p5NEYsa47ZcOH89JesHWzLdJRqsU8ZX00ijPPJyuH31RuD6Y8tK6A5XEN84lLML2213IeERqcl9TGNxhmhPoLJLcEm2v8lm66aDnTJtGqJ8zVAq6iBPMKj3jfgrncFvf7i3qEvUk2Lycs3bT+2W4i1u3Zos8r7GCfnfpeuAXzc39z1FwZvXwv4TPqZIxc5EcgpOtp8TtjvyU+ewnPunHjKDuEA4ka1z1LQSOKy1j6L462e6uvo7aH6eMO6oTnRHqZDdC3kQyiB0dReetaMhZym6LSa5Uw+Rk1jTy/W8KqEyyu7LHy8b+GGHT87vM7EuMLk0N84TSvQOrkqgoIRuok+U+lngnc7h/C7g/BqdzLNghMaIBXiVC/+7lExJKOmfJ1CgZ93mm6TMMumRf0i0ziesufBBaOeFWFVlapPHlHUivFsezPa+LAqcTpeJWlh+TpdY10nE2rwDSfsNz+XIn9rntMbQW2Kv/5lnSo81jJVZsgOCQ/3HW8Jf04cE3A1mR59FzB/FPmwvcqgobu2kjJ/+c3HekPGKFWry6YUjozwLrhXXWunS0J7P+vWOVMM65K+RdH46i9tp2RFd9QTyYmLuUihgExjDOgTIwDauKgjFAt8hYNvgV4ziLCPYsPI1EJQAt2AvHFE7mHfnePI0gmB7tAmw/YQ+AaanCg+Nh8vUITqQJOa9wwfgK3ANSuHIT8+fDE2FwY7WqU+yVnUlgwaho3DiNasqWO4YPFPZ6iDm4p5ayTIBogizjUhgkB2aoHOOBhMb5qtwrN8EUUee9h23i8W4vCDppXUtRFbzeR6pq9RvUjL6Xy0/Q3hHM47rhcjIW7lSMP7AW3Z+O3AuOkU5HgHOTfoQqU6kOijOer2GcwtHBuplPJjImgH2U85UdJBRv4eKfCO4UpI90dMBdh0c",
-    salt="09/q1b",
-)
-
 # %% [markdown] tags=["shows-answer"]
-# The measurement: accuracy with the relevant chunk in each place, and each end's lead over the
+# Accuracy with the relevant chunk in each place, and each end's lead over the
 # middle with its standard error (paired by sequence); then, on the same sequences, notebook 03's
 # edge-trained ALiBi models (the same architecture, trained with 90 % of
 # the queries on the first or last quarter of the pairs).
@@ -433,8 +377,8 @@ for s, edge_model in edge_models.items():
     print(slot_line(f"alibi-edge-s{s}", slot_right(edge_model)))
 
 # %% [markdown] tags=["shows-answer"]
-# **Takeaway.** With retrieval, the model's end-to-end accuracy is about recall × its
-# in-distribution accuracy: the exact-match oracle has recall 1 by construction,
+# **Takeaway.** With the embedding retriever, end-to-end accuracy is close to recall@1 × the
+# oracle's accuracy at the same chunk size (the table after Q1): the exact-match oracle has recall 1 by construction,
 # while a mean-pooled embedding retriever loses recall from 4 to 16 pairs per chunk (at 32 pairs
 # only two chunks compete, and recall rises a little).
 # Where the relevant chunk sits in a short retrieved context matters little for these models,
@@ -464,15 +408,15 @@ for s, edge_model in edge_models.items():
 # the three ALiBi models, against their full-context accuracy (section 1) and section 2's oracle
 # retrieval, and why.
 #
-# - **A)** Close to the oracle, a few points under it: trained only on inputs that hold the query
-#   key, the models never learned an answer for a chunk without it, so they answer such a chunk
-#   unsurely and the reducer loses only where the chunk with the key is misread.
+# - **A)** Close to the oracle, a few points under it: a chunk without the query key cannot know
+#   the value, so the model answers it unsurely and the reducer loses only where the chunk with the
+#   key is misread.
 # - **B)** Close to the oracle, a few points under it: the chunk that holds the query key is framed as
 #   the oracle frames it and read as surely, so its answer outranks the others.
 # - **C)** About level with the full context, far under the oracle: the models are over-confident,
 #   every chunk's confidence raised alike, so the reducer cannot trust the most confident chunk.
-# - **D)** About level with the full context, far under the oracle: a chunk without the query key
-#   answers nearly as surely as the chunk that holds it, so a wrong chunk often wins.
+# - **D)** About level with the full context, far under the oracle: chunks without the query key
+#   still answer confidently, and the most confident of three often outranks the chunk that holds it.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -508,7 +452,7 @@ assert check_choice(q2_answer, "668116fe99b1294bbd6b9ce59610f959b93029257605e4a2
 # %%
 explain(
     q2_answer,
-    "sealed:WhYAG0zltSXQ6yiopESQXM9eVnn2uEI302MtwmTqun6KK53QDPNeKTEvPuhl+mofXLpSxxSzuWlBJaPRplQylDWfCgPgnqWQhXl0ZdV4fihx8/B4n6DMaPjk0IfKtvS0XQ4VN1ByDcxqTV0cdMozoHA9Tm7IYdvXFy9D86tbUe+0fZ+bvVNaq14EJIWdsQ6WinVLWaz7HDzPtdYWsYn1nP/BogBZMnomp46pySoBoe1Qzj2DJFQ9XQDyOjo4Zy+LYT9+sexEitJgpjsiXSSEcpFwwKEmFVcCkb6UkehJlbirXwWFOpuBkFMSk1qIW7+843/MUIgVdFcZiPz+eyrycmcLCZXYh4RKPm04XZXdFJAefc687kkh+NQqnGofa/hfJbjcpYCHQkbPWde5MSAJ46qqIHnBecs4k+jojRSylRS7ZaxIlIehB0yV36fISJnE4PdOtmDg2OhdVMaD7fMaVvpJc71lC1SPwFZ6Vl1Yce61BGzp2gsjEpwvGbPuX+3nVDStNRr4Exmqa0Ji2cnIxwhDiTQdDJZtvLj4Cq4O0TUu9UBOZT855gTGRZ1GXv98fVR/uOK4pKC6E1EWMZ5gNa1Zgd3JnDSv1bVzUcmlRUuh1xzGg90QhWzopUtTJhoEYxF5Y4oQmvaP/BVkXBKD1Spo/Qguz60d0ODOWfkALtSqYjhjco7g3xE22ndTlPGqO/PlvsYtcmKS6tVd5g79AGJM5We9vvB9tjFPiG5lELJDMUdhieZ++UkkMb4WmQQfgqL7oLeitr16oGxhtn3b8AxBl6SvmyRS07nGfuXCwLZ/XXdkLLvAXAuOojsel/ItEXC8MUU8/PyIxB8pLN/bJ0GCGHHrGKDWWbV965A1QwYHdzdXLI+cOa5/l7wHagN5lJhaycCgj7lWQ7VP8VdhN0aCIE4WdO7yvbBrCNUNSrka9ih1oxxgLvxigZnSIKDXICXIGm4IwS/MqUFryKun278U8UXHdFc1bl3Akgim2y+Nimxf0KY2uO/58eUvAFPd1zyTlONuy7p2rlXxw/D143UMgOSxb7r+aaWQeqK/Mza09W519mwrJfCC/x0zXlFrl2762v98e4FTphDmq2x8aVpoBOVzVkWwCAHagShN4n1pfkplZSbQGcgn+FCPK5P3EjuwC8KT/iDv4nJYMvlvpU+6OM1GGUhu7R9qcmGEAWdSsH7YHUTfFqVRB8ZhLBzWd+Q2dHsDCix0wwXhNR+BwNSzbt9MRdejmOUhtO9FpwndHcitSixe3X/537UqWUd5QUjgZA21LctJmA+Agebhg2liYEp5BSo9et7w7FAR+a/oSNViWrsZUTmXg54AyYi7cifZ+oddwO8wUsheUTAliNpfI5mgjpR7fEyesIqn6mkFAOBokxcbYqUoNAYy0QIFMMQJ07Dg1JjO0FQkAMX54Tm8PEyKAj0H6taQnzDvYuYJjm07Ei7IlZCW7T+tdGx+XHInoTF2trqArTJIBbzpM+sDsvXA+iib65AnUvso9RBhNPzBALnykFBGmywA7XR8YIwrCKqz3w2Gm4Ds6FMPwYC6ya9N0++Agb2lRlVuC57SLUt5ME1/seVcowRaMoVF4WWpTYL7PmY4HX1xYo7wUQeX0DNlmanJGXPEJ2SFS7r0vtLqLV97idCeuzmsm0Fguitd78DyLH1VUW7joflih9LhSNydgSMUZkwabjc9db4XdO1LlJeOxHuVIbUdJkPpUacMi90Xnv2pPoAt/Ks1s1YRs/V7DzkGdrgcygukw2XniwWt6DEbSnt6ANNpN53sWqksDfud1sH71ctM1k8ZVKNb67wPMobveqjzzYz+5XhWPCeMnN/vOWmfCFrbeM/B7ftZWk329C1P33B+G1N9pnnZ+meef71YYnnvlKQy1ErQNvRkVGO8n8so651b4ltWZ6TML874fi/QzrHDCuw6wDfL4d3TmM+i4JK7Zp32tfqwAzh/gzRwrvUWimk1KVec/FHLEi6WCvg6Nh9D4zcZdTgiOUITII5leL2eUUisWNoLnlN7anp1lIM4TQ8JIVjNyEUqAWnnGFqEi67ViOj+AewDF9pOrgk0Ioxm9lf65fxyv+4L/Ce3wuNIQ1BbNW3Kt6aQGTl1DM2zlz2sQffo45Sa7tEI7/Pn1zeTAoarvGbwmyr2e+Y06Rokm+jYSmI1nAUsdDZKa5Am6JI7hyq1ohXekdqTf22rKId2nQZ70gn4sWymBDBDbLViPVFeGN7QE/ZxVAHZo81htFkrFU/fNv6jiF89juukTH2zkELTq7pmBwgXhUFATcb1SmPQkRUCGEjj/CnUHj8eXMXxNboqTK79G7NMlXFH9AKX06JFRZKmWVdAQ+5iOi8Vf9V6R0ViDpuLi/VF4vg5781b5qTd5UnjnXbkTJ2851aX3a4K4b2/c73ZPuQKqnihMhCgJTVTwYq0a0Ncn1+sgwA+qMWwuyfObHFdj1fpilMHqultPhnvMGM0pJoRCID3gkyijSjCfqcZx88Nkh73tnMZ7jDA70ZFUvef/Rhr05QHAvVYmdERaQ+AQ5GPInWP2Ibux88Qzyx2uWh42NRqeLNkwUMoogRY8u3fQ2m2bmxEa4P7CQp1u2MP3ZEA3tnqpvxWbKa8qKEvbfMaI/dQf1n8Re/uUOIOxLNx4TKk3DDTAsa95MGrieVmsedosfAcjaYJzfLCisZRy0jvqFzSWKVuvMY2QoyEXPzb3b1pNQvwzb5D1lEY10UkswTYhmf03Y6StPBMIpvNgboq7sxTSkY1TXm4ScJNx+yKzvDHE5elT1ksCT2DksxD+Lk/NEY1dJOLkZxCWNSgy6tbZUiKQYbqf3tRJQnFu8S0+ivbEznbQlYxvm7lV0Zom7JjKV8jRHzHl04U+F5KBydbp2PTkaQDjlzxA46ArlNIs6u87d0QDND5z7cmQIH5pJtSMGqu15ciu6pv0AV4ZIgehWlgQqJocnAiNLqe+qahkx+tsO/D3rR1pPdf3I0y4ehSSHQRU5qHcw1jZg850XgO1wvNVuJ+0qYvsnKbSmducsTUwtHtT3IJMyap1a08h8tq/1KHMELaP8MhCxVMs1qc69CAjFNEG78nCu8w7bXV72AG6HBqeyIM2nu/1RDOPreGGyDcWrP7QTfZPlRCQc9fQ0/zWQbYwNT1Gs7H7kxeYbCJoO2/L+1ztZaFum3hjxQ07CSmAJg6xrWjMUUSQrBmYbKu6rRzBXCCMiYXmUuJXBf7oWNJDsZiu0kw89h7e2uZ1LSZZIJZQ3/EKhoxwRHfoOzUybjIIywl51VPP8zVfHCw/RYJUs6S+w==",
+    "sealed:Lix5bT4hB08pUZwzbipymc9eVnn2uEI302Mtwnv9qn2NeMnbBr1ZLiY9NfkguSxeRrYXhBayrHQFI6LcpR0+lDebWUDnhaeCiTBhKpQvdSFwvf89i6DcZeSxzdOet+K0RBQHZV06A4lwBUEBP8x682YgRSaBUdbcVCFG86VbWPq5fNrM8EBT5wobII2AoRjTgTtGRvjxADzSs8NDtI+wm+PJuU4YczYE6Ijh2GIP5NUwhwyFJFY8GQS+KnI5YSGLdT5/t+hC3oVgpnM5QDXdJophibw/UEQVwqKUmuhZjr+hWkGBOpyajBsSllqUHaKw4zH5cJh7PQAdk/C7dnm/Y2sHSJadgIJFNiQ/V5XYGNQUdY3p4ApxvdIgnDNCfKIfaqre5J2GEQLBUdWgYm4ZrP7ya2C2DP8Youjzg1Gi2Er4K7MHwN/uRFzd2biMXdjftL0cuGOkybwdUIqumMwwdKlTZ/h1Q1DJ11xmEEBUcaCnFCnz3UJ8UoM3GZTuX7zpFHbuexu5AlG5d0Yvlp6GghILg2EEEYR396i3EKAClSIp5ghVI3Aj603GUJtQG/c9egtis+HtpK3vEVsLdYImJ6lFgd3JkS+r1bVzUcm4Xk2qz1mOnphMwEv17ENEN1tWLkUiM9YQgvjBqEhwAlOQkilk/xQtz+lbgvmBX/dDcp+1KTE9N5v80lQh2XQGyOHobbygpol6KzjO8odZ4Av9AHYYpDv/qf9p4i4O0TIuCPobMUlhjqM/sxZ/ca9aiB1a3qy5/OrwtqZr4WF7+G+V9QVfl+bz3nRVz6fZfufZjq10RmZkbeXODVvNvnR/67VaTXnrfkgtsLnbhhNneJSZNRWeEnG9Q/yNWaF78YxwWlJUajgZLY+NNa5bqacqcQN7ndwPi9y0za8YU/4eoB81KAfbfBtFdP3yr74uG5AQXb1YsihpoxxxNOsth9HPI+XHenqbX3UOhDiNulw/mKO6iepe4RWZMkQ+eF3c0UX5jy+Nii1Z3ONzvvXk5qA/WgyIgGHX0fAs1Lp2rkjyjOCopyBVxPCtb//pO/+MfLDrdySq+Cl48HI9d6fdo15kTAwv1mG4weJte5NRpVy1vGJ8eV5iFOk2TVH/GxyZ1TNI5X0tKkdyIXHZCslivlaIJ92jDjb1RNaH8SCqrz11ZvR2okPuOcoSWEli7RRscWOIR2lO9CrWGRaIArhQDcZnIRiFd/h5N0MOQSxajAnlKkzVyceibt9PVMbhlu9vtOlT4hPBQsi7GCBYzzHgmqMwQkEsFEiodUWzYs5KiEuGjuvqnz0jeUE2HGU9Msmx80IY6OqlBMVsS7dYTCOOhYlTnZe3JiyR7slbhfwwR85eRjcuztheP9eqmJRmbF+J4pr9uiZLYuF01lYWKr8wOgc/xQQfPsIYwv7qxZiS2RU9RdPx6ST5NwrPRHZModaHmGWxJ/hMjm8zHSHPgoHYvnS6LSBjWDc3+Gk68+WAtj9IB/m9L+ZG//PJ/DOC/d0rUq987h0uMO6MDOq9llxCnSBU5H84J5kzTeOymh2cl8XtpV0NwdnuxeBQyu2ZxLrtVx15QprSLAVxKx8xuapdsBkeOI0G4nn8SMv9Myo0HXx1O8GsTQqAylJZv8b9VmnOY3TYCeW4pp26dBInmY3Y/lvvlFF6oite7tG6fmxcUG76recqhICkUtGOxDJcZ0oQOmM2fL9Zd6JQkZeOxHuVIbMXLBvpVLoDgNEX2/alf4E89r1ntwsRjuk+QTMRc6hQzguw0GrhhxjqrWVDAncpQ8l5OJLsTLN4Er6F0oS6zY5BnktbVKdfqKQCd9Tlb6Tln5am5T4JZjDFzsTieDvYXAuGMcvcqa9QVUqh8C1Z33FiDl5l/zaf6ijRKO9NajzxmspsnBLQMuB5GGT0ko4u5s9X9FtBZ7DWZMmwbGbL0LvEU6882nHD68vKntii6o71bpvm8PWoBio61zlq9vUEgWFwPkuQqlmIQS7eDLc3OANJ7SpNIj4wcVkOJst0MLfYTki7WNYLnlVkMzNgyYMKGBgUcVzdnEJiBWnnGFqEi67ViOj+TvADF4Zi7Fp/KpAl6lm07eFs4adZrz352OIaT08CbSXN4qDRAzp5QuvfihekFbrh5pia7tFB9ej1kgTmI7yL9Cfz1D/7J6R/qAMpz/SQTmI7kRQrfngeYJ48rpMwjiCl50HZktrINCO/KJVr3FswgRCz6VmtFXxLObFiaUxZE97eEvxhGAWbqsp0+UgwUAbqVreIkl8ihO6lAG/6kEHeovYUCSty0URKCczrWCDOkVQUXUjr4ymLXj9GDYK0f7o/V66iW+gRnDkGxAKH2aRFAMruTxgSQOB0OikUfdAuBgRzTY3Om+hDp7dx7cZRrfPV4gGqnW2hHpO96xWb3K4K/PX6eriXKeJYqTn7c1GvLydfgJD8bQxUjFqkxg0yo5G6pXPeanhBnhCm3gwJo/F+b1b7f2V8s9UgIcTG20Dv0mKWI/REhM9fyV3i4n0TvGTa8lNFX+fFoVogwdoUS/JEn8gJaROaB5WPZyGJ2Mfz2ddTwjp4",
     salt="09/q2",
 )
 
@@ -561,9 +505,8 @@ pooled = torch.stack(pooled).mean(0)  # per sequence, the mean over the three mo
 print(f"the three together: {pooled.mean():+.3f} (standard error {pooled.std() / len(pooled) ** 0.5:.3f})")
 
 # %% [markdown] tags=["shows-answer"]
-# The reducer works only if the confidence *discriminates*: it must rank the chunks that hold the
-# key above the chunks that do not. That can be measured:
-# the AUROC of the confidence (1 = every chunk with the key is more confident than every chunk
+# How far apart are the confidences of the chunk with the key and of the chunks without it?
+# The AUROC of the confidence (1 = every chunk with the key is more confident than every chunk
 # without it, 0.5 = no better than a coin), and the two histograms:
 
 # %% tags=["shows-answer"]
@@ -595,10 +538,7 @@ fig = finish(fig, "Confidence of the chunk with the key and of the chunks withou
 fig
 
 # %% [markdown] tags=["shows-answer"]
-# Where the confidence separates the chunks well (AUROC near 1), picking the most confident chunk
-# works; where a chunk without the key is often as confident as the right one, the reducer picks a
-# wrong chunk about as often as reading everything at once goes wrong. A summary is only as good as
-# its confidence's power to tell the chunks apart. The RoPE models are another story: reading all
+# The table above gives each model's AUROC beside the two median confidences. The RoPE models are another story: reading all
 # 64 pairs at once fails them far worse than the ALiBi models (section 1), so map-reduce, weak as
 # its reducer is, lands well above their full context (the table above).
 
@@ -738,8 +678,8 @@ models stay weak with or without retrieval.""")
 # ## Quiz
 #
 # Q3 and Q4 are seed 001's own questions, asked verbatim as warm-ups worth no points; their
-# follow-ups, Q3b and Q4b, are predictions worth half a point each, like every prediction and the
-# count (Q5b). The questions that ask why (Q4c, Q5c) and the exercise (Q6) carry half of the grade.
+# follow-ups, Q3b and Q4b, are predictions worth half a point each, like every prediction. The
+# questions that ask why (Q4c, Q5c) and the exercise (Q6) carry more than half of the grade.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
@@ -779,7 +719,7 @@ assert normalize_choice(q3_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q3_answer, "69c1e9761c246f3b8606a8e0a9bb5b8ba4afd46d0172e8b11e01c4e60dfa80e1", salt="09/q3"), (
-    "not yet: reread the first paragraph of section 2"
+    "not yet: reread section 2"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -918,7 +858,7 @@ assert normalize_choice(q4_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q4_answer, "58b6e0f341a96bd5278e874e026b03e8020d02855e6e7644682c163b39b67542", salt="09/q4"), (
-    "not yet: what does section 3 keep from each chunk, and what does it do with it?"
+    "not yet: reread section 3"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -930,7 +870,7 @@ assert check_choice(q4_answer, "58b6e0f341a96bd5278e874e026b03e8020d02855e6e7644
 # %%
 explain(
     q4_answer,
-    "sealed:DwaL49cstlqtfGW7Rs13E2cx76yvk1uqFJQp/ZY9nSMZs8odrjXIHvkgGOY1bYVw2tW9urv1QcopOssCVM1vWwr2dQ92FMpu79vdaNzS6lNld9X5uyUHuT/mKT6wfNeUTXMeK8YHKAI6+KxvoRVH8DXSm2rlNb235hc5LugfJP3F/RzpdNS/je9QgNeHBgAXdMzhlCORn5GocCVloRiVt4FVuo7pi2awrqWg2c4iLRNCYGFw2GQIqVnkBIfrU8tWn+WV/BGCu3EaHnT/SLZI4s2RmEbjWmEOcrUU1y29yHYUCWK65Sb0uMdQaQoTxL9aOeg8NZfdOtoyhjlVxSTsy7A7G/o0Dc/yJnnmL1Ai4KmATkr4l72sqQH9jOKItZpekO6fU06cLPj/JoksbXvCKmPJ/UCwuzpLPBQ8f+uvvQgihd45SueGkvtQGjZbNDCnVSvrksGUIMngXjQP2eNuu0TQXc9LcslHRLY8uGlbXs3KrTRxU5w45QS+RQ3KQGnz08CayhbjJEpxYY+z+16Fr5LzG3SyUXwqlos63O1ygzP8KY/XyFhCUVIUfFBV+fMdL1m5OJ45XTkDIOU8Nyzrn9GHyf8JnJtUQ+P3NPJwcNzfIDFK/njaxKZHxTCQGB+jF2JBzopvXlGn1N/e0gzlgd1gL2mmthKNxSYK/5ttnu3nP2mlfk/hW/7TPu+ViqXXTRAg+KYuE7cnKkSGbt92ZIu8gFsop6EEOU5wOW+uEFCKS06GZd4N6ZMFFt/Jl37wyXx5F+zRUGqZ3h/67F9h5i0WrKJwaELB7C3Z51UMKwzcZsI3zoLbC9CnmVkfTy+LbqTT59HRSLdypZOHMvtc3AthAwD/YfrhYjMeOJQjTHIDM22UEzV1/NNF0TUpspuS80+ZRIUIMSlBZw1/5xlsuflLbzTVI7ldAAKGow+zV96W43363Du38L0u+ITvmkaG9Cu4Q+sd9xWMTHU1jH6Ityhw0o+wUSl9v7rl",
+    "sealed:HxiXa66de2VrZIZ9+bIMA2cx76yvk1uqFJQp/ZY9nSMZs8odrjXIHvkgGOY1bYVw2tW9urv1QcopOssCVM1vWwr2dQ92FMpu79vdaNzS6lNld9X5uyUHuT/mKT6wfNeUTXMeK8YHKAI6+KxvoRVH8DXSm2rlNb235hc5LugfJP3F/RzpdNS/je9QgNeHBgAXdMzhlCORn5GocCVloRiVt4FVuo7pi2awrqWg2c4iLRNCYGFw2GQIqVnkBIfrU8tWn+WV/BGCu3EaHnT/SLZI4s2RmEbjWmEOcrUU1y29yHYUCWK65Sb0uMdQaQoTxL9aOeg8NZfdOtoyhjlVxSTsy7A7G/o0Dc/yJnnmL1Ai4KmATkr4l72sqQH9jOKItZpekO6fU06cLPj/JoksbXvCKmPJ/UCwuzpLPBQ8f+uvvQgihd45SueGkvtQGjZbNDCnVSvrksGUIMngXjQP2eNuu0TQXc9LcslHRLY8uGlbXs3KrTRxU5w45QS+RQ3KQGnz08CayhbjJEpxYY+z+16Fr5LzG3SyUXwqlos63O1ygzP8KY/XyFhCUVIUfFBV+fMdL1m5OJ45XTkDIOU8Nyzrn9GHyf8JnJtUQ+P3NPJwcNzfIDFK/njaxKZHxTCQGB+jF2JBzopvXlGn1N/e0gzlgd1gL2mmthKNxSYK/5ttnu3nP2mlfk/hW/7TPu+ViqXXTRAg+KYuE7cnKkSGbt92ZIu8gFsop6EEOU5wOW+uEFCKS06GZd4N6ZMFFt/Jl37wyXx5F+zRUGqZ3h/67F9h5i0WrKJwaELB7C3Z51UMKwzcZsI3zoLbC9CnmVkfTy+LbqTT59HRSLdypZOHMvtc3AthAwD/YfrhYjMeOJQjTHIDM22UEzV1/NNF0TUpspuS80+ZRIUIMSlBZw1/5xlsuflLbzTVI7ldAAKGow+zV96W43363Du38L0u+ITvmkaG9Cu4Q+sd9xWMTHU1jH6Ityhw0o+wUSl9v7rlzEh39iE+XDLmnIx83uMoEF1ukPlk/Hwr1mrPmktTWEX0thXaDloPUpPUyT58bjV4piTp4IqzExewvjmrLGeU2n4PKGO6cc2Vbhw/TNIgfxm2NxJHoka7B9e04mMgPIRAw/4phpPtPwvvPuyG+HpudlTX4QwWhYUUW5TcHLhGEk+JcUgQnBUw/1uSbl4VvJphiKBVNh3OzAJfIro8UDzHG/IBncr6SiOYdw4u1GxayC7CChTbN/gL3gLJiBTjOuLSqSnyqfH36Dp0DQ7erFuNqlfzylvnsql4j8TV2SERTp9zKiBqojIcDVgz4E5tDiJ53jTKn4Nz5woyb4k+/j7H3Xc=",
     salt="09/q4",
 )
 
@@ -1031,8 +971,9 @@ for name in learned:
 # bring map-reduce up to the oracle with chunks of 16 pairs, and why do the other three stop short
 # of that?
 #
-# - **A)** Divide every chunk's logits by one temperature fitted on held-out chunks, so that the
-#   reducer compares confidences that are right on average.
+# - **A)** Divide every chunk's logits by one temperature, the same for all chunks, fitted to
+#   minimise calibration error on held-out chunks, so that the reducer compares confidences that are
+#   right on average.
 # - **B)** Give the model the two most confident chunks together, so that a right chunk ranked
 #   second is still read.
 # - **C)** Train the model also on chunks that lack the queried key, with a uniform target over the
@@ -1074,7 +1015,7 @@ assert check_choice(q4c_answer, "3a6993a87039b937eb707f08d1f2d7b82b8dbfd2ba3e1c1
 # %%
 explain(
     q4c_answer,
-    "sealed:0M2iLIXvFywWncwxiseUHtxp4KHpkx33W2Sp8ojvsddB9cd72LN07zsWpKvZdj9gTwwu4dRoGqHZUqwTm4+h5ULvt5vIoIUIRvfes6Jg0dJrjJ0FCSnmLEKSptIxjl4innyf2b9iHkJ1xAPDpiS5v8piCu5koqukoE+JnDdanbdE83pdKdSTWEAu46q8YkzsAh6bC8Q33QRk6uO1TRVdjbgYPfk2RlA7QhgQh1rwmJ979gIOF2/Ui42jv9FKOFhkWgo41+AtJqp8fY6Jg/l7oX+FX8UbqmKzb/e9WByMylE1QquTYFi+HiCWGUtruucNzLk5YUcjGX/0ybb3QDv2NXkgwfVV26Et7/dZ49FfJW89db99ftNo+kkYA5XF7xXIZETZwW44mQpXURqSnCHAVEIcQq0pF4sTSeJctU0XM8bKNz7WbS60kUJ3t33xzAWCOWkvA+VJ2nCIt9+YLoocmIhJ4Rne0RdxmT5db8aXmRP+aDy/vpVDO9DU/vCjnPKGvX7jgRKL0+QgZjXB2MuLlzQkW8uxUVsZXbeA6g481I7VB+QwmEgal+8HlitLZm42kN4YtxaocXofQMP61IYRZri+mpK8QB0NTyhwbOopetheBDx0S1+YALEu/I9Bb2e/uCzjbBsfZVDxLxLDf4pkD5kTPSMpllMl6DXud3BElOekx4Z05KFPH4fxjAJwG1bF7qLKNE9FW4ktf2thfn+IkMdNsD7Ppl3xOQqqQGZUuaRTKsB0lagp3qZnbJm5arA6Q+jB0Bh0sFw9fkgfyIupmrqE5LJk9naE76ALHhAM0cSdunwUZcot/a9q1zuEOZGKdAV/ULfe9/z/jhQX3taSYDtvmtlgUVsCWiTYarYCKgcfaxA5jF/R4ibt7NTSXbaVUshHf/eGtQijeMZre1R7Ap7wK3iQQVIgvRHvbroQAkWnWZPOYwGYQ9Ku2RQnghJUSCVGY7Pe4t4hbwuJ+Rn831L9YCJLAfN5sA6JYFwgEBU9qyT8uTRZkaGcQtFpDpr5MIBrjKuMYpUkoNWrUfDrUVV2UdVp67z3P7tYu1hwMkqNGMIRgwFJXAg5TqM5U1LZklCe2QQs3CgnRr9bDi2/iY33LYwolRJ7g1/M90UFvPlKAE9E8m5U835AneCfuF8+xa4BVW5ANCu0vuJQQfE/8w0w6d6iQks1IOi6qkXvWoAiOcEjOP+1vKYUpNQjqtlM5up0PPBOdyLuOt+JLlWeapOpjiakgVQJkdfQdYuAm+A7wwtBKXVk7HEBo5+13FCGr9qDDmjLlNlXGUC997krbCXGJ6dJ1KX4pUueZwJE20/O2H9RzTpmWC5KG3ezP/DFHW1Ce/LIpNjoJZllEaB+HGIXe8lDz3T/YlB85UPUeC1T3XxoMMFpBCZsQ9gaEbANwBjVDsthOYAUaK3iKFO/eduFS4YJTjQ1deu19xGjo2lgjBRUywWKIrJADYi7F6oMBPCzYSYvsnOsK2bfu+b9t2s4g8dCmlsFIBQ55VFX+/Woj/5DBrSsYMdtcHkgCzmy6OJ32NFYUKmKA1A6t0JbE9zvhNf6TonVqY3EpaIDAByVZDtF+e1zIM2/nz55o9kkrgr8vnKNtFnuCeL+nb9WUY+7K3QlWgeIztBuRFo3kiTHexbi6UGO2WKCJpoqFb7SRZLWP7ET4UD1DtDmEXlHi7M/PP05RVS8y/fyF1fQGrcPwOMYfWt+OdUhvKf/dCwpPNo5jY1n7GyJ/M6DoU3gscqDR+SlbS/KxxiNEFeU28PSpzkdOWrLbIwHmZt7r6Hm22XDT1JnTdM0cCIwpShCcCF7BgdvpVpC//l35ypEi8cK0NsDobO1ESFK0INHeuYhXsifRjnjyANmswW/sIFzjLpdNRi355eO3C+jtDgcxcRYXpY5GbnWMTJ5QWqQaii0FL80vQuU4Rgz2BolIxOW4u60FBtgra77+c2Q/vow3sdfpf1HQVk3W4x4s3rkER/EKDfy7/kZPwu8QPhjgmjlMQ8kHm87u/sMlBYIG7pVGV6Ugjuxn66kO9GwlD54mbDtW7NKlopPXBPK4+6+I6tk9UTLfFAO32fyhTOM5Bsq4wNS8DyffJn/lso1alINJ+1GtdL9p5O5/DWKKt+vjMVKPdr7udaxLf8uYeVhrgVINHl3OVqfAp2OBJ6GgelM0NsZzB0Mc5SLcHX/NM3R1iOiero+f4NSNKEzMkjwcmGTs0vUG8X7h/XUkYn1yONdMOo6npYSJP7JZxWsargF/JbNL1cOfoXSSbifa5EuBM9oX74oG3q2RBwA4cHaOIdlnbrdEIt8NV3je09GFA3zS97e6PaH/XTMKVLe6Y6ljJdNpb5xwRPWoS+3y/pRleOe9trkvNnvhG/W79G7DC8eI/yPip784bXzX34voOmVvDzWV3SrHoxpLHQTeRo638ai+cCWoqooAho0Sq6FWetUp2t/gChp6LekJ4jGAX95vJeQN7vUsVoDdsb1vUl4SEnL5zSdm88A/ocq9rGWpXlO9g68PpJ1JzSiUoRpHB4o16t5v+9K4Ki3Ba0v8EGfjd9/VGbyp5RaAwmFo4zV9Sh7KjtQXvM31dST9OIvRgQWjOlnN7Ck0reR/JN/KY3gdtXZxhZf00SUqacN8gYcowgGm5GKkssMTXKhPZ2wR+XmMWGhxM4PHjcPb9D42UXyT4AiBUce4A7wc5zimcKXuIAD2rZiqIeN2ZO8kjBCt1WuU20H1Cpgse/OxEOgQ44ngHRkqhOLnst/DPbzWlf3dbMLP/B5aXjCywUnN+5cT3Snp1ZMW565ZTOWKqOr4W4fIgt1nua5sAzZtMVdNjW+SJs=",
+    "sealed:JyS1VeBLJ68Fh9THln9+cNxp4KHpkx33W2Sp8ojvsddB9cd72LN07zsWpKvZdj9gTwwu4dRoGqHZUqwTm4+h5ULvt5vIoIUIRvfes6Jg0dJrjJ0FCSnmLEKSptIxjl4innyf2b9iHkJ1xAPDpiS5v8piCu5koqukoE+JnDdanbdE83pdKdSTWEAu46q8YkzsAh6bC8Q33QRk6uO1TRVdjbgYPfk2RlA7QhgQh1rwmJ979gIOF2/Ui42jv9FKOFhkWgo41+AtJqp8fY6Jg/l7oX+FX8UbqmKzb/e9WByMylE1QquTYFi+HiCWGUtruucNzLk5YUcjGX/0ybb3QDv2NXkgwfVV26Et7/dZ49FfJW89db99ftNo+kkYA5XF7xXIZETZwW44mQpXURqSnCHAVEIcQq0pF4sTSeJctU0XM8bKNz7WbS60kUJ3t33xzAWCOWkvA+VJ2nCIt9+YLoocmIhJ4Rne0RdxmT5db8aXmRP+aDy/vpVDO9DU/vCjnPKGvX7jgRKL0+QgZjXB2MuLlzQkW8uxUVsZXbeA6g481I7VB+QwmEgal+8HlitLZm42kN4YtxaocXofQMP61IYRZri+mpK8QB0NTyhwbOopetheBDx0S1+YALEu/I9Bb2e/uCzjbBsfZVDxLxLDf4pkD5kTPSMpllMl6DXud3BElOekx4Z05KFPH4fxjAJwG1bF7qLKNE9FW4ktf2thfn+IkMdNsD7Ppl3xOQqqQGZUuaRTKsB0lagp3qZnbJm5arA6Q+jB0Bh0sFw9fkgfyIupmrqE5LJk9naE76ALHhAM0cSdunwUZcot/a9q1zuEOZGKdAV/ULfe9/z/jhQX3taSYDtvmtlgUVsCWiTYarYCKgcfaxA5jF/R4ibt7NTSXbaVUshHf/eGtQijeMZre1R7Ap7wK3iQQVIgvRHvbroQAkWnWZPOYwGYQ9Ku2RQnghJUSCVGY7Pe4t4hbwuJ+Rn831L9YCJLAfN5sA6JYFwgEBU9qyT8uTRZkaGcQtFpDpr5MIBrjKuMYpUkoNWrUfDrUVV2UdVp67z3P7tYu1hwMkqNGMIRgwFJXAg5TqM5U1LZklCe2QQs3CgnRr9bDi2/iY33LYwolRJ7g1/M90UFvPlKAE9E8m5U835AneCfuF8+xa4BVW5ANCu0vuJQQfE/8w0w6d6iQks1IOi6qkXvWoAiOcEjOP+1vKYUpNQjqtlM5up0PPBOdyLuOt+JLlWeapOpjiakgVQJkdfQdYuAm+A7wwtBKXVk7HEBo5+13FCGr9qDDmjLlNlXGUC997krbCXGJ6dJ1KX4pUueZwJE20/O2H9RzTpmWC5KG3ezP/DFHW1Ce/LIpNjoJZllEaB+HGIXe8lDz3T/YlB85UPUeC1T3XxoMMFpBCZsQ9gaEbANwBjVDsthOYAUaK3iKFO/eduFS4YJTjQ1deu19xGjo2lgjBRUywWKIrJADYi7F6oMBPCzYSYvsnOsK2bfu+b9t2s4g8dCmlsFIBQ55VFX+/Woj/5DBrSsYMdtcHkgCzmy6OJ32NFYUKmKA1A6t0JbE9zvhNf6TonVqY3EpaIDAByVZDtF+e17dJ65nzVs5po/phftqWWf4Fj0CeLvkLlbW5D5eDcvQgST05VjT0oq2XTdLxKt60mZwmKMPpskArKTWJnWN6FX/AX+BYOvHj9amLA1IfoxB1Spwf2nAB/SHLVM36oPfT5kOpBpuK7iJ20/O8l8xpx2smyD/sOI80qk9ISOVrehPy/OhgmBCluOktLE6j0QKn+feIwHysUyq6H9iG/DT1x/CNU9cmdq4BoWIztwEB5v601C4alm/S5djdADhswV/vCzHC1Xg8ZQP/I9CYuHXD7mmwNmvh74tJpz2PgMJULsu5eJ0mL2umlIipBWS9cxGa6CcGYzAX3ecWf9Svds+kaU4VEIlgdkcFXNtpymHRZqq+m45dCbta4v3otWua5HCV94Xo9o7D/vE1rJYDb04apbLhevBeNtx2mgbyhjHnotpf4EgwRcGqBVSgDdhjuqzKiibtC1lCNj3PG5XaxRxZwKXgPM4uO/fKty6FWGZkFCwHGhyH6E6xVk5EtW8C6NZJngl88iPhEDcKFGrNKu452o+DvWdd+vi4BaZ4Sj8NrwK/AjL+J96xULaCoyIRXLWtbXEcyClK1r0NUL3URDOrSdPTHiLcOSx2uuLr1pfMxRPLc0ZgvrbmaTuUfUCMXxgfDPjsD11fgaPfs+i5cSeNSFZzWTcI8BuYiCP1oHLdeTHv7eeNIyHoEzUeJsFzv3QBEG/NeOa9Iowe2ZSMQ+cAf3KhJGHBC3CtvE9OXUqWjBbAb76f6PwpRa4P1/3xvY53i3mroMgfPfpcu5+pybh2mb6ZXuAyoJI+eBz42jrvnSGn46oeHb/TqTQni9HtEuYWYXYkgmlca14cSFov4oAgZmVfrLWOtQtjkrkSZt9ru+KdzAHXwsrMKQNqqYqR8OJsKwqEo9Gmnp5R+a3I5P+JcypfTI8CUC5U2gJNwuKWjmXtBgHhFhy71s+/8GsvX7CPgvpRnO29Y+FXjz9ZpKEgnW8Z3Z5WtMN0t2Eek11IfXs/JvGxxUiPN3cvKqk+7ZvJNfNofges/NyxFJ01yb/fwfsUYt5EMU0pPM04weGTL0M8DyCvPsY3HgldxFXXoIYs39yAr0VN4iEUMH7hW+d9PMycaKvIdMybFipInekYK4hzBM5UOoXmMH0SJ6sqbDyxruSohzz3cy/lfSlpg5Tqm4DlGkZelaY7d5em6DxlE2dulVXyLurEcFFda3MiaFPbfu73tRKU5yg/CyqV+auN9cInCuQpXOROxwaIavtsvJmat/3eBAnkpgkvk3xf/pKvJ07lRJ8nyBHmg0gpd6wmTf7Mh6YLVE4c81QyGISBkr8KpkvcMk7nMqIG3L3jp+6bXK9w6wg3JNCUqTiVCHLhsNjkUGGQtQWmDBG6H0VxgywFE8s90e5mGl9pgmJZfys1BOgiQdzp1mxFzAJs8vsXIHPzbS0s0YHg6gs5163ZBENgYIVFLvfnaoXmFtTDCmiGJX1iR7orTlW1M=",
     salt="09/q4c",
 )
 
@@ -1190,83 +1131,6 @@ for width in (D_MODEL, 4 * D_MODEL):
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
-# name: q5b
-# points: 0.5
-
-# %% [markdown]
-# **Q5b.** Shrink Q5's map-reduce chunks, each still framed as `BOS <chunk> SEP kq`: 16 chunks of 4
-# pairs (as in Q4b), or 8 chunks of 8 pairs. On the same sequences of 64 pairs, what is the
-# smallest whole width d_model at which each of the two costs more FLOPs than the full context?
-# Count as section 4 does (both layers, causal pairs, no retriever) and store the two widths,
-# chunks of 4 pairs first, as whole numbers, in `q5b_widths`.
-
-# %% [raw] jupyter={"source_hidden": true}
-# # BEGIN SOLUTION
-
-# %%
-q5b_widths = (int(4 * (8646 - 16 * 66) / (24 * 45)) + 1, int(4 * (8646 - 8 * 190) / (24 * 21)) + 1)  # SOLUTION
-
-# %% [raw] jupyter={"source_hidden": true}
-# # END SOLUTION
-
-# %% [raw] jupyter={"source_hidden": true}
-# # BEGIN TESTS
-
-# %%
-# FORM
-from course_utils.tools.quiz import real_number
-
-assert len(q5b_widths) == 2 and all(real_number(x) > 0 and real_number(x).is_integer() for x in q5b_widths), (
-    "two positive whole widths"
-)
-
-# %%
-from course_utils.tools.quiz import check_rounded, fingerprint
-
-assert check_rounded(
-    fingerprint([int(x) for x in q5b_widths]),
-    "9ee97f987feee8dc76a58c52be4afcbe307e41d8110a42a498eaa6b5afcd127f",
-    salt="09/q5b",
-    decimals=6,
-), "not yet: reread section 4's cost count"
-
-# %% [raw] jupyter={"source_hidden": true}
-# # END TESTS
-
-# %% [raw] jupyter={"source_hidden": true}
-# # END QUESTION
-
-# %%
-explain(
-    q5b_widths,
-    "sealed:CLZpafC6wraJV/+GECxlwtmmBWc3Ivyd4tJ2qAvTgy69N2ReW6ViV6mbQM4nC6TzFGIoG/Yfu3h196y1y1T1MQRj5eJvA8pxdXvsE8ALoQwmFhWettoLyfPXCbQlsed+sKJq4Teq1faIj2lTdINfSh8vPSvZYFRvyr01h7Z7fZuW7dFTlsdUClWgQztoYD4PjlstHQY50ITr9bqTZXuvvHVuxpqNXGMlZDqxkIrbgFubFc0RFDD5QvU3r37Y2G+c4S7h+tENh6Y4sqnKmqQFPYArWFEpQ5IXRN5Arsx85kR/1Qv+Hg7GfT/FHVAB92/eM2+xTIxjCcxHu4RfNf+l50ltDplPmI4ATYvVU9fidj0/KOcm8OQnZo9qrLJPBIJo9517jDvZ1WCijgNbCB/38yGogNzJQYlrK16giHKm+lVTIXT/SeXqbJAk8DVRhI+xAI/RGshuvol1bkNQdMA/uzhZeZOX85zYNvv6RsvUAKR0ZbPk7R6E+DD/BHAveqq/GZFTsFDNOqTSN9bMQelDs2x2m5PzSE48bltHjAvPN8YCVYhJ/XKdy6UERbCTHSWGvJTsgc+rTlPpV2GSzgbGPhFX9SiOPs19160/R2cbZjzxjc+1Q+WYxppQVrwL/PgSJvOOtQ82h6M0IEKLVfDAwVLXTl9GtlkcwMHPNcKn3t8nAsDcVx6EVHVFbP1/gVUlSxFEmfQiP4OO+A/bxjfbZLVEdKThkrdGSqI48+XhUbYve0WJw/qKcVfDINTN12oOE2iAoiTSsATfoHe5E1qxj6E8ewyLlLQhz7DJVASf+tYn6hZTDf7YG+bi1Bedxr+tm96+77BmiLvOL6OXPzY6gqNxvDl7RFUg1b+1d8pnevmg3j/ZTAXbpwLKxOvDc9FezsF7UPlTI8XjoUw1zq/K9vlRwvzkKsT2ppgyokZ9TvwrDlK5beGkwaVz/JzEc9zI/XpqNwJwEP+lTW29idu/jYEXChJW+IgtcsgvhefUAl7bHat1j3p6k5GFMHmWaa1fd/pfpbnYpHJ8Cq8c3X6iHvDnTHu82d19JgLPDiA8r8CA94wmiYsUD0UsQphCO6s2mxRHS+3Hpx3waDHwqxvqP5yZFCoI8KXFNdoMa0PBmjtLzti3YuTL1zJ0HgdLQ7UkhJCWvybSqcNwIiKGV6tRe/Wvwc/tbByjpMtXc6Ecu0wi2+VozYvI6ZAUHn4a09V4S665mGNv/CDCkfQ1Ieh45hiYlHCo8/N4UnOazfXz0wdJcYbzFd0NSzRAQTQ1p0ABr6/PnPjg4nLUy5ImLtIuuYIxaRGn6DDYoKUCjNLIquxEzYziQTUZyamKYmh3nruDiB8kLPbJCznL5qJVg7TFpN9bO43dhWek3+3W0ee80K9DX2ZBLmTYbm78QBcw4Xemlm/fJJHxYvr8Q98ePAaZKYOnXncKzQpsOEZxg1FFUvbHr1zPmFKFTm+cAom/s2hdlRwsC4lADXtkWD0XKTFVGLfKOhNni/aVTMnWH9Jg5zqrfOjrlnGVym7A/cd9/PSanJO3An4+8C1VWqSCY7IxzPIlx//1d/2tmfVEnIM0kCQh9V1YtJjIOFqXq9jm80FUbMOgRRX24vLIoKHq5HMF0Bx5DGjoNOoV5C63uzShZR8Av5Y2lmXVfvTuNNfxxYSU45OPX2JU9gj3DL0dGGQjkWOmheJLUFNkxoQWgXpoaSO5HK4EMUKhaOKD9oSQbR3focaol7olqjauIETHe9ps1IpePRviBk1ErHbyg80502QZuyVQn3/49F4BmkBnVWuAyDnziVl5FKbzUuplJ1ZSd1fvJ4olCDHuitzbtMf9q2bu7vhJyVwaqHwyH7/IpITHTHsYn+5DE2ipg9E31UCZSziDcQVxhuI3hN4arWIaJqENtxSNQu5jXnZzuePGQDnEEKZKTSlr+N2HGZpHqnMyE6r9/DRBjxJIRiGktKopvlKGRXHW0FqtJA6xOysBEXkHcBx9pzEabIfvc0Kv/+6L2pF4tkgDMaAAx2qmeZWfLa1hgq4Lmwq4ab8B63DRBYIuqBRWAp3ZIR2iEO177PvS2DSUFQemXIzHPQkyLCwLZoShOHzGq+Bw8sOHo5Aip0LhNJ8Eky4vRn5rTWMJeG6PpFAlGQXV2Ep06YurwR/uF2cw9/2jGcWOz9W70RBFq+NpKrpOnl+3EhgYnFOlw0It22qS0sTH5B2dghBQ4izuJHWBmJ5IWKmU1wvIfr4KbJmQ2m/XiIuRECvh+J3qtuOv2cYc2AURcbPRZzGM+bM60FY+pi4bWYjJe/KuWAn3TcD/tiGszAZ9OmcBs3np4CoCHoIGNuYP3dFzTtNBCJ1h7wmtiAdCyAEYaMz3lGoEifE=",
-    salt="09/q5b",
-    decimals=0,
-)
-
-# %% [markdown] tags=["shows-answer"]
-# The count for Q5b, split into its per-token part (projections and MLP) and its per-pair
-# part (attention), for the full context and for map-reduce with chunks of 16, 8 and 4 pairs, and the
-# width at which each map-reduce costs as much as the full context:
-
-# %% tags=["shows-answer"]
-split_counts = {"full context": (n_full, causal_pairs(n_full))}
-for c in (16, 8, 4):
-    framed_len = 2 * c + 3  # BOS <chunk> SEP kq
-    split_counts[f"map-reduce, chunks of {c}"] = ((K // c) * framed_len, (K // c) * causal_pairs(framed_len))
-print(f"{'':26s} {'tokens':>7s} {'pairs/layer':>12s} {'per-token FLOPs':>16s} {'attention FLOPs':>16s} {'total':>12s}")
-for method, (n_read, pairs) in split_counts.items():
-    per_token, per_pair = N_LAYERS * 24 * D_MODEL**2 * n_read, N_LAYERS * 4 * D_MODEL * pairs
-    print(f"{method:26s} {n_read:7d} {pairs:12d} {per_token:16,d} {per_pair:16,d} {per_token + per_pair:12,d}")
-for method, (n_read, pairs) in list(split_counts.items())[1:]:
-    crossover = 4 * (split_counts["full context"][1] - pairs) / (24 * (n_read - n_full))
-    print(
-        f"{method}: costs as much as the full context at d_model = {crossover:.3f}, "
-        f"more from d_model = {int(crossover) + 1}"
-    )
-
-# %% [raw] jupyter={"source_hidden": true}
-# # BEGIN QUESTION
 # name: q5c
 
 # %% [markdown]
@@ -1278,13 +1142,14 @@ for method, (n_read, pairs) in list(split_counts.items())[1:]:
 # - **A)** Retrieval can give at most the model's accuracy on the input it hands over, and the
 #   dilated models read 16 pairs badly even in full: it cannot lift a model that fails in its
 #   training range.
-# - **B)** They read 16 pairs badly even in full, so sparse attention and retrieval do not combine:
-#   a model whose heads skip tokens cannot use a retrieved chunk, whatever its training taught it.
+# - **B)** A dilated head's stride needs a long input to cover the pairs, and a 35-token chunk leaves
+#   most of its reach empty: a sparse model should read the long context rather than a retrieved one.
 # - **C)** Reframing breaks their pattern: a dilated head reads tokens at a fixed stride, and a chunk
 #   moved to start right after BOS puts each value off the stride its key was read at, so a retrieved
 #   chunk must keep its original positions.
-# - **D)** They read 16 pairs badly even in full, so the attention must be fixed first in every
-#   model: retrieval pays only on top of an attention that reads the whole long context well.
+# - **D)** Retrieval removes the distractor pairs, but these models fail through position, not
+#   distractors: the kept chunk still sits at positions they never learned to read, so they need a
+#   positional fix in the attention.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -1320,7 +1185,7 @@ assert check_choice(q5c_answer, "d641b0f8ba2583fd756f3d305bf233efac5e49b4c566e61
 # %%
 explain(
     q5c_answer,
-    "sealed:DWZZ2bnnFX8hvM0ZZ2N6Y0hygvDWJbux38CynpQMjcIqJPjgzj4Np37pscf3UJ1I7VmbmUs5zn4emfPoyAoTUS6nO8zOipBV65uwzaWyHVCrpTqy/n98+u51yUCgv2/bsFaQWfnA79aqdYntzbTeYflcvZLIlIGfoey0YACOmT631GQ3QDdtaS2nkQJF1X7klL9YBDuM2w0hNG95DDvG69h9VyjYxPvqDv/S8EeJha3n1lwBxEkSWsWuYriZNhCYsdzbFNjAW9eiYEIzMkCb/H0vh3ge6ESagJI5zluEOxdnIXcgRHyYNJQ1uzaXJlfnj2brpV7stfv12MNRXZfRf0weRbxp9eo5+PsOi8bgX/Js0RmnOPxvPiv/FyPdkdy0GzL/0cRnchywXtbw8En6hoVw0Ql5+Fgpzc8SQxHBrBUhV92W5V5Lv1ni40uAq/PwHJT6QC/UkGrVwtfACjhVEE6kTZlEOLJgf1SYTKgVsvYWO2dU3TDEdBWR6R94JdCzj+5ZQC5j4Dg7bTPODuXNSOw/tKYm4ArZ2RoTXNrluJCzFgv+w8UGENdNZPOFogSUsqnNrJc4aTPBrnqlfm+2C3Yq9OLPW2SXQdSX8d3akCwTUD+aSDl5LOJRinQkhkCK+UjR5fS7wvWRQWMV4XTfbbj2ioq88oTZLAvJakU84fOWirScMH2YQaxyh6VB+ly4WBeenWlWyam1MMWSt7ZhXcCWbCHyV4z4zI3JYDV+fD3LWsGNO46ADjxy5Iwrkpmx6hltGi0oRs/me16prKCUdtZyVb58gJ+F2MgaVLDgqffI16Dey6ELm4+ZK0hbntBT0FUzZW87sSvGhBA0KEQba2fvrGoRXnGDqJTbn/0HHquZOiGfvk3Xz8wcZpthmeW0NKtQEB1wpyzf0X7PyCc2Dn4OCjpE7+IrmjOXd4mIK2H4KCN2nkCp6CpI7GYvLfbVfBXXiDE61WOBeFY+08xK83kVxKxSahvpmjCfQovCg0yjie1lTWSOu1htU+k1hp3vlkMVtNG9Jb1paINZxNugrwgAa8wfMB1kQtE8xFhElaMty9mO880YMIsECz8mKT6yj2PwRNkqEX7krrobchHd3xEfjlKhENOCP+c27hc4LbckV22r9ovQUOQKYMiNRLoFtFqF4ze+sqBulVK+C1A+fb0G5vDFJ7o9ZXChT7y2kpQBLrS9Or9p2KaF06iW2cR3louQ+HBVavBurlnnLbcym46biqLNnHhWeDpBPtA1ZXbTsPKCubXGkR4dYxBKJ1DxKLKm2+lXmIekygAIBSYSRG9HidcnG50lrLgpJ6afsvAxquGlB1kc7e9jq5aHvWmFA0vZLnK/3MLbb/taTKYTzO+ndhBt9l0a6b2FYe+al2SGs9N+Dxsjw00A2nkYt3aMe8ypeYFZ7HWD2FPdxqmVwNHUpFvoRK8ysSHwCM5Qj18qFgtC89LYSzwSvqdW6rH3KaNYmdGAwuK0IiB2AqQJEgAXOJ7pNLryMc3kLrD663jLFKWdgu6unUZViEEa60tF8aIoEAljitTsRG9CPGJe39AOGd22ktkp9/wj+49tE2F7irCk4I/fvz6OuWA1IqSL3J8YyH5AUyxi6PDR9w9hh9XqkPUQjl4+TGwjZIq/JkyF7q1YI5wu9FMAm5kLmTx4lJFpqNh3NpQMbAWwmI1JRrXWOQ3xRUojkM5sW1mHEXmoPv0mPBxBWX2majIl4BZJ+l6vzIjJryVj++BJYukUqvxNK7TRdNC9FHOUW/hj7nQpRKwB03061E77U/ZvynD6c++ukYLoK5nyL3Ecrt6oPTkoDLnDwvNBpO/6X5kH+ZF1HJgtPTpTuaYEwKXMbSxFq1reDPuWUZkrOeFrLx86GUmEpspd2ypC2QWHA9LG2gc2dyOzCVkRkrTPJ3A7+NX8yPm6SJKhoilAejHB0XGF+Hkq5GxgPtm/YOWX6gcJ8nfzj5AqxR2/TovSOcciNqpaffL82zD29WEKc/oNg42MJ/rklpggIj94zfbHWmFkMQKmzYhCFqL4LRhNS20crZCLiXws86c/bZRnH9aOWN5DQqoKqI7c0cunpY3zs931DDBxVIO0txsHu4wOV+6ir91jGrqONYTBEOkUXk6qzpxN/Z1Amq6qMlqU1147R9F8u+whn6n9GOElOrvSsh1U20U8aGB1KOpjt6bdwOjcQPJK8lZbEWeU0PSzD6/L7ncXLmt2DQIz+wrwaauTZHDckYQziinUq2wnjk79ibiNDUij+L83wMAsnYciaL8gFEq8QM/Rm0mtqGKOp2lqnNp0YYQI3/vdixzAZf8rxsBcL2Gh7YlvLXVTwcAbZGayZk4DcocdtEA0UHGgTBlqENs5kFl6U7s0WgC0wfc+Gxj+i0mSff2j6iC11rd1uvJJY2jOFqycF4SzuKM7e3a2kvyywmCdEih048FfEeHBysxnRG/tCN8fCs6FXmZs05cmqEED6pv9qh2QSU/u8GHKKjWjFGppTB+SW64oJl6QKjYAMvuArgy5Q+TmIA3tNht3EkKEgNgI81OFJPxLkc04bepgLoOuQuFN1UHCePWQdH1Czju8am3D8GPb8bXRKPijNPalJo/z1fWpOxFxLWrQzXJ9UKoTE/sGBZmIAbourNLGRNYD5/Q/bLj0fl5r8qJV23A7Q0chVQZ+tISjnbLc3qs06RRXn1V5If3K",
+    "sealed:PnxmH/7k7dPsxQV5Zx3qE0hygvDWJbux38CynpQMjcIqJPjgzj4Np37pscf3UJ1I7VmbmUs5zn4emfPoyAoTUS6nO8zOipBV65uwzaWyHVCrpTqy/n98+u51yUCgv2/bsFaQWfnA79aqdYntzbTeYflcvZLIlIGfoey0YACOmT631GQ3QDdtaS2nkQJF1X7klL9YBDuM2w0hNG95DDvG69h9VyjYxPvqDv/S8EeJha3n1lwBxEkSWsWuYriZNhCYsdzbFNjAW9eiYEIzMkCb/H0vh3ge6ESagJI5zluEOxdnIXcgRHyYNJQ1uzaXJlfnj2brpV7stfv12MNRXZfRf0weRbxp9eo5+PsOi8bgX/Js0RmnOPxvPiv/FyPdkdy0GzL/0cRnchywXtbw8En6hoVw0Ql5+Fgpzc8SQxHBrBUhV92W5V5Lv1ni40uAq/PwHJT6QC/UkGrVwtfACjhVEE6kTZlEOLJgf1SYTKgVsvYWO2dU3TDEdBWR6R94JdCzj+5ZQC5j4Dg7bTPODuXNSOw/tKYm4ArZ2RoTXNrluJCzFgv+w8UGENdNZPOFogSUsqnNrJc4aTPBrnqlfm+2C3Yq9OLPW2SXQdSX8d3akCwTUD+aSDl5LOJRinQkhkCK+UjR5fS7wvWRQWMV4XTfbbj2ioq88oTZLAvJakU84fOWirScMH2YQaxyh6VB+ly4WBeenWlWyam1MMWSt7ZhXcCWbCHyV4z4zI3JYDV+fD3LWsGNO46ADjxy5Iwrkpmx6hltGi0oRs/me16prKCUdtZyVb58gJ+F2MgaVLDgqffI16Dey6ELm4+ZK0hbntBT0FUzZW87sSvGhBA0KEQba2fvrGoRXnGDqJTbn/0HHquZOiGfvk3Xz8wcZpthmeW0NKtQEB1wpyzf0X7PyCc2Dn4OCjpE7+IrmjOXd4mIK2H4KCN2nkCp6CpI7GYvLfbVfBXXiDI40C6gKwU+2tsesHcSxapVbVPg3y2ZW4bOxU+1ie1wViHv91ZtUOkym5Ls008J8ZWlMqEnYcxBgcC2rBYOP+ZaIRQlQtsrgUdH1LQ32pGK9YNdKpcIHXF0LSz23F2zEdU8Ryv54O0VZgmRjRUf3AvqVoHCP+s25xw8Lak/Fnir6YHAR+FPYsGAEP0ep16SsGOiv6hu3grlVQ0+YKYGv63Ud/J/IXSrC+unlp0NPfb4L6Rny63XkKmXxI8/mpnU6iMUcutlpx2mKvh805/TpKKU1SUBLDZLbsguIXzZ46aMvbXYkR4ELURWMBHTZubojf8FkIez2lgEUicVVG4DmJ82Ctg+u/k5daWXuPUm7bW4CRdTuO1z/tOVvTvQDRuOfnzt+pbLav9BSLkTkLfsZlUo5EBbtPraP+qW1WKds8l5HlMBjRcAgypKuziPb8H6MJNZ+XeDx0XcxqGCxdfM6FagRKgyqSz0WtJQnw0qBw4H45PISGkfuvJT/bGxBJgrwILU1KPkMSxwA+FMNyAjNN31KbG5bpjCfKu24XDXTqnJj/3rnVoTikEe8AVDqaI+DRhjjtP6DVALbiwcyZkTV9qildk09r0s54tkVmQvw+ik7Z+TsnaK6iQoJqDfy55M13hBQCV16OHc4wUqzsi50a5yo2x2ACQ1bMrwfwnWtuIrVuIz7Q5S3tcVmDFjg9YipNJ+dtsabkCrj41USKrNdwulEVYu1Y10QUSFSTC0P65tMA0RR3Kyai8j8l9I7VPoxJKE42R98LNUfuVboOYBPa/BfJTwFXiFF+Mm8GFmAMhIzzwohxrxV7Jx1iSgKqTow8a8J9G3bysF5pCoIzkvDaTEyr1b97v+Vcoetpx+UIZiJTZLu/RQxKWNfCpVoR3STv2NUZs6fPhxYR5oEVCS4oVd2ypDw0SKRdbM204AUR/xWhgV3bXLJnAet5z8kar2UdLxk30BYCme0XKc7ysyqjxgI9/6b+Xe5Eld9H77ldU8gAy0TsLSOM1sbeJUf/P8wzf962EbefUdxoGQZuitjYUke2s62fHHSmV0LxLjk9kABvu9LxIfWytM+t3CiXgr5e4ma59sU5+JENUMWuUTp8/LntG7pYyn5ZziD3lxZqD9lFJXtZEDA9WikfkvV7ODKMjFX+4dWwrk6shQscISzuewelmMlRJMTdVqsrVgl7f3H/AgdbGd5kdYnkQtbiFqNedhr6bRkuzbEu9H4RdEUmqR062pQa3C+T4ZLnolBlYV9S6VJaOdcnvVhoQ1hy2Q/0Z02E6/0rjJSxr/q640lpVxhJY/Zu11VwTpAoTB3wHn8XLS+zAnkJs9JJJVzuPH2UjLaKoj2IxHamMPcYlZMWREypQTK2XxIlwHO48X8UFxQXu9Ww57E5c7i08iAPp1TlT5hLgrWA36i0SdZueuuCq71rcw6aYgfxjNeo6jAM//n+ssPmOl3Zf0ljjOVShh5ddFB/aN2MByAiKuQ4FbCo3MAiEokJsp6R9J882x70mRWB2+/HnSbzLrBSJqGRyKE6WYtAuCOy4AL/zH",
     salt="09/q5c",
 )
 

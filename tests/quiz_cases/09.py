@@ -26,20 +26,6 @@ def _top2(**changes: str) -> str:
 
 
 CASES: dict[str, dict] = {
-    "q5b": {
-        "right": "q5b_widths = (29, 57)",
-        "wrong": [
-            "q5b_widths = (28, 56)",  # the crossovers rounded down: map-reduce still costs less there
-            "q5b_widths = (57, 29)",  # the two widths swapped
-            "q5b_widths = (29, 114)",  # chunks of 16 pairs, section 4's map-reduce, for the second
-            "q5b_widths = (64, 64)",  # the present width
-            "q5b_widths = (57, 114)",  # all n² pairs, not the causal ones
-            "q5b_widths = (85, 170)",  # the projections alone, 8·d² per token
-            "q5b_widths = (43, 85)",  # the MLP alone, 16·d² per token
-            "q5b_widths = (15, 29)",  # 2·d per pair instead of 4·d
-            "q5b_widths = (45, 94)",  # each chunk framed with 2 tokens, not 3 (SEP forgotten)
-        ],
-    },
     "q6": {
         "right": _top2(),
         "wrong": [
