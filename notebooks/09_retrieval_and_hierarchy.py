@@ -679,7 +679,7 @@ models stay weak with or without retrieval.""")
 #
 # Q3 and Q4 are seed 001's own questions, asked verbatim as warm-ups worth no points; their
 # follow-ups, Q3b and Q4b, are predictions worth half a point each, like every prediction. The
-# questions that ask why (Q4c, Q5c) and the exercise (Q6) carry more than half of the grade.
+# questions that ask why (Q4c, Q5b) and the exercise (Q6) carry more than half of the grade.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
@@ -1131,10 +1131,10 @@ for width in (D_MODEL, 4 * D_MODEL):
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
-# name: q5c
+# name: q5b
 
 # %% [markdown]
-# **Q5c.** Section 4 gave notebook 07's dilated models oracle retrieval at K = 64, the same chunk of
+# **Q5b.** Section 4 gave notebook 07's dilated models oracle retrieval at K = 64, the same chunk of
 # 16 pairs that lifts the ALiBi and RoPE models that learned the task to 0.71 to 0.99; the dilated
 # models stay at 0.06 to 0.18. Why, and what does that say about when to change the input
 # (retrieval, hierarchy) rather than the attention? Section 4 printed what you need to decide.
@@ -1155,7 +1155,7 @@ for width in (D_MODEL, 4 * D_MODEL):
 # # BEGIN SOLUTION
 
 # %%
-q5c_answer = "A"  # SOLUTION
+q5b_answer = "A"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -1167,12 +1167,12 @@ q5c_answer = "A"  # SOLUTION
 # FORM
 from course_utils.tools.quiz import normalize_choice
 
-assert normalize_choice(q5c_answer, "ABCD")
+assert normalize_choice(q5b_answer, "ABCD")
 
 # %%
 from course_utils.tools.quiz import check_choice
 
-assert check_choice(q5c_answer, "d641b0f8ba2583fd756f3d305bf233efac5e49b4c566e61733f099dd1fa9c894", salt="09/q5c"), (
+assert check_choice(q5b_answer, "e576a2886eacd8e0c90cc56757cffc0d6b304c710d01fc8b8e2e8cdc9716ba3e", salt="09/q5b"), (
     "not yet: reread section 4's measurements, then test each option's claims against them"
 )
 
@@ -1184,9 +1184,9 @@ assert check_choice(q5c_answer, "d641b0f8ba2583fd756f3d305bf233efac5e49b4c566e61
 
 # %%
 explain(
-    q5c_answer,
-    "sealed:PnxmH/7k7dPsxQV5Zx3qE0hygvDWJbux38CynpQMjcIqJPjgzj4Np37pscf3UJ1I7VmbmUs5zn4emfPoyAoTUS6nO8zOipBV65uwzaWyHVCrpTqy/n98+u51yUCgv2/bsFaQWfnA79aqdYntzbTeYflcvZLIlIGfoey0YACOmT631GQ3QDdtaS2nkQJF1X7klL9YBDuM2w0hNG95DDvG69h9VyjYxPvqDv/S8EeJha3n1lwBxEkSWsWuYriZNhCYsdzbFNjAW9eiYEIzMkCb/H0vh3ge6ESagJI5zluEOxdnIXcgRHyYNJQ1uzaXJlfnj2brpV7stfv12MNRXZfRf0weRbxp9eo5+PsOi8bgX/Js0RmnOPxvPiv/FyPdkdy0GzL/0cRnchywXtbw8En6hoVw0Ql5+Fgpzc8SQxHBrBUhV92W5V5Lv1ni40uAq/PwHJT6QC/UkGrVwtfACjhVEE6kTZlEOLJgf1SYTKgVsvYWO2dU3TDEdBWR6R94JdCzj+5ZQC5j4Dg7bTPODuXNSOw/tKYm4ArZ2RoTXNrluJCzFgv+w8UGENdNZPOFogSUsqnNrJc4aTPBrnqlfm+2C3Yq9OLPW2SXQdSX8d3akCwTUD+aSDl5LOJRinQkhkCK+UjR5fS7wvWRQWMV4XTfbbj2ioq88oTZLAvJakU84fOWirScMH2YQaxyh6VB+ly4WBeenWlWyam1MMWSt7ZhXcCWbCHyV4z4zI3JYDV+fD3LWsGNO46ADjxy5Iwrkpmx6hltGi0oRs/me16prKCUdtZyVb58gJ+F2MgaVLDgqffI16Dey6ELm4+ZK0hbntBT0FUzZW87sSvGhBA0KEQba2fvrGoRXnGDqJTbn/0HHquZOiGfvk3Xz8wcZpthmeW0NKtQEB1wpyzf0X7PyCc2Dn4OCjpE7+IrmjOXd4mIK2H4KCN2nkCp6CpI7GYvLfbVfBXXiDI40C6gKwU+2tsesHcSxapVbVPg3y2ZW4bOxU+1ie1wViHv91ZtUOkym5Ls008J8ZWlMqEnYcxBgcC2rBYOP+ZaIRQlQtsrgUdH1LQ32pGK9YNdKpcIHXF0LSz23F2zEdU8Ryv54O0VZgmRjRUf3AvqVoHCP+s25xw8Lak/Fnir6YHAR+FPYsGAEP0ep16SsGOiv6hu3grlVQ0+YKYGv63Ud/J/IXSrC+unlp0NPfb4L6Rny63XkKmXxI8/mpnU6iMUcutlpx2mKvh805/TpKKU1SUBLDZLbsguIXzZ46aMvbXYkR4ELURWMBHTZubojf8FkIez2lgEUicVVG4DmJ82Ctg+u/k5daWXuPUm7bW4CRdTuO1z/tOVvTvQDRuOfnzt+pbLav9BSLkTkLfsZlUo5EBbtPraP+qW1WKds8l5HlMBjRcAgypKuziPb8H6MJNZ+XeDx0XcxqGCxdfM6FagRKgyqSz0WtJQnw0qBw4H45PISGkfuvJT/bGxBJgrwILU1KPkMSxwA+FMNyAjNN31KbG5bpjCfKu24XDXTqnJj/3rnVoTikEe8AVDqaI+DRhjjtP6DVALbiwcyZkTV9qildk09r0s54tkVmQvw+ik7Z+TsnaK6iQoJqDfy55M13hBQCV16OHc4wUqzsi50a5yo2x2ACQ1bMrwfwnWtuIrVuIz7Q5S3tcVmDFjg9YipNJ+dtsabkCrj41USKrNdwulEVYu1Y10QUSFSTC0P65tMA0RR3Kyai8j8l9I7VPoxJKE42R98LNUfuVboOYBPa/BfJTwFXiFF+Mm8GFmAMhIzzwohxrxV7Jx1iSgKqTow8a8J9G3bysF5pCoIzkvDaTEyr1b97v+Vcoetpx+UIZiJTZLu/RQxKWNfCpVoR3STv2NUZs6fPhxYR5oEVCS4oVd2ypDw0SKRdbM204AUR/xWhgV3bXLJnAet5z8kar2UdLxk30BYCme0XKc7ysyqjxgI9/6b+Xe5Eld9H77ldU8gAy0TsLSOM1sbeJUf/P8wzf962EbefUdxoGQZuitjYUke2s62fHHSmV0LxLjk9kABvu9LxIfWytM+t3CiXgr5e4ma59sU5+JENUMWuUTp8/LntG7pYyn5ZziD3lxZqD9lFJXtZEDA9WikfkvV7ODKMjFX+4dWwrk6shQscISzuewelmMlRJMTdVqsrVgl7f3H/AgdbGd5kdYnkQtbiFqNedhr6bRkuzbEu9H4RdEUmqR062pQa3C+T4ZLnolBlYV9S6VJaOdcnvVhoQ1hy2Q/0Z02E6/0rjJSxr/q640lpVxhJY/Zu11VwTpAoTB3wHn8XLS+zAnkJs9JJJVzuPH2UjLaKoj2IxHamMPcYlZMWREypQTK2XxIlwHO48X8UFxQXu9Ww57E5c7i08iAPp1TlT5hLgrWA36i0SdZueuuCq71rcw6aYgfxjNeo6jAM//n+ssPmOl3Zf0ljjOVShh5ddFB/aN2MByAiKuQ4FbCo3MAiEokJsp6R9J882x70mRWB2+/HnSbzLrBSJqGRyKE6WYtAuCOy4AL/zH",
-    salt="09/q5c",
+    q5b_answer,
+    "sealed:+p+2UUx9WvtoUIRmpgzmFlTjFu1mIyr4zeGGKCL1FWHalQTD5U9l2J3kF7nTkX8XfYDqqowRjPKn9hao8HJgmQlCvhfqqAyxpA61CBESp/ZsVw5im5QK0M9MWGL2x9/xkeQF6z5ipCthg2Qde0mKlT4kCcdBQcDhNU7w3fiYUyiahWJgQwxA4gs5j3lfVSRsm97Rs7P1hXp57rStn12NzA+dXVyTvc48WOPiUHPNnCSCcMyJdRnzCf+7nduXhUkdP5Hv+LLuWqziYZbN5lCv225ah/jllLIcudaHGP5EDaZL3RE7lHegFs8AU1GdyQZvFa8CyYcRd1vSugUUFNzumwXmyb2xO4lpesoOyuztuv2yvPxdA3hwEiFWdvkQVx9A+F3zNV2z101q93LiNzwYJ14kohizsVFbibRvj/wDFAtIZC+Os0y0NPpC4ldbwwd6GleAqoJklRT+A5lB8wVEM1lES97EWyYsW6zLxRK+zC6ih/jOwcGVbVessKFTQFWWd60sJbqS5wOIQV9KHkKfXLgbOo1ki0expBvwSVLta/QgEeeCWb/Q6KhTTxev4CTwPZ2ssabOEOHlkSgQwfW93FZ+ZEcua+HkZ7G50RTFUJ8kE66myVOaAtxfXEgC5rYnaUIS42Aovsrvr/NNzWYOOivR2zlXMcG5yZU0RA2itCPFKzxZF32H5wEfkqwDIl8ZY9DbaKs+8MBc0P3v00rSm1zmogf3MvEa7Pi60vpY6gwio9G4MufQQj1Exj/raHxaP4nT5hIyEei9HH3YrM7fBx1mxulvNeVqvSNbYjh1W005GPplMKZZvk8hRWRBpmzpU1UHb6tsj+e2vacxQplkmN2oBRysgT1qK8Rc5j7IL59UV2EpQA2tb1kgIm+qO5Pnq64ptH1JfrFVairlp03h3UNeAysQNG1wPJvLqBrGq7Wf+WnW+zbeGb1kKTnB5d7q8tIB/QCY8MTCbvOTy5Qi6G2MzRdUND6JinzCWYSDcresp/IM0lokA/sJNltd9oB6g6+NPbOyr2ns3lQ8+cjlQEnc+hCfUxfPD4oz/K9K75uJRIvBGqC1FrAT1KmCQnuOhEoYLAusz6MYUI4jH+taT4c1Y1x3yGQIrpKb7xjrXCZMgMOigwTwleJ8qKHthfV7x9v9CsFasxDUVTHo5sAkS0EUWujxRrD/3+KavFW2fFIKRBxleQqkDlGMyvcsJ2KLsEZhcQzA8ClESH3Qm7gIjo6l3CtAoIwIb0TGgRUKsO9vDxV6NRVOgh0NcIO/rMBz+RVJIdMsGTaYIcckbvTwZK/IjKaXmsglpL0pxm99ZlvmkvRDlWWfRIss/oUEmqcIgDcZ7SRPuBtzfNmYurIYzj6EY/nXNatU/ooXikR+OXYzQeJG5d1PiXWfTsEZOFIPDLEmgskuG/uKAAhXP7IbMDu0yI4KajTVgw8ynMt4LmQJZ0rP3Im/b8quRNP6kJGHscTZ0ExwuC3/Gx+sCCO020+4Vx4KHgsbpOuNIugcSqpDYmcvVdfzfU7AxCbXsfAy7Y+FBa+Do33I3e1EcjXP3AjzOmvoyEW1H2LidRrDyUX9rpeonMV2hxukb+DNRMBC6xltMZFNN4hL65aFMcq7YF9hC1BZX8bjS/F7BwnjlQEm7GhgZXZ2j4t2Cz+wH9/N9OuKgLonZEcF41DuVhrfIP/Og9JOK0+FD0txiQx0NFhMTe6gQV4ZrDgdhnAgSCTfrPSE42US5BzYLhvALbE4shN7PtbJfOop55iwxuhCtJ6IpMxmkSGFB+gLyGSidjGOWzcM2VEQBPRszkWo5aVyvhCqDyo+L76mTbOtWo4zuUcauDOAcXW01ej2CPbzKhZ8Pmqu9v/dwmRHLf6yPFfpe7e7aiXkmTWIY0WxUkDWxyFcBKnZ9GbLSdv0i3vbEnejb6CYUQHYbvsrKiyeccw7QSEudQYcuQ8qDNj8fSCnErGNRwWIxNW+e1AMqk/CIUzyqX+vwjnp1RnVtXTP/7IiysjdpgSf1HCAsGkCjwDw1JjojHZYHpIID49kl1tSHfGJUIZZ1ejwsMbPA0Ax4IpwMKFblxpswogaPQ7pPgw7EP9znf0FkndDZfwir+KHr4I47P+Wt87/SsHej6Fh8BvutFbrMYp1Fz5538t1cNWMXm2Iml4CICXsoGG2C6O/aK09Qp5Z6nYl4Z+P7hlGMBlk7eeAVMMeb1GJzOa00MNtq1413wbsAtycjsPap4CJ0g8+5Hs4gg7R0btKs44rMPQ8s9BN0yn1gj1VR5JHoJm3bElc/rVDMnIPUDMHEw+jjxTbW7PeuE/PvxXQh6MTU1A/B+g57C1UePJtrKK0UTpoJCai3H7uVLbrUKTeYkDjLkZ+O+7/zKzFF8Rip8iwWy7v6BZ0HvHnoWZIiwCX/sHZfbtJVu8m/JvPcZzKgzSeyRKhQ7VY71bqXMU4alpblRfJr9bfta0Ebxzo7PN6slhaUDTNAd2nvKT5xWB1leFKCGcMyoMnbDG7+AAd9wfHI+SU",
+    salt="09/q5b",
 )
 
 # %% [raw] jupyter={"source_hidden": true}

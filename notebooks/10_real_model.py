@@ -625,7 +625,7 @@ assert check_choice(q1d_answer, "3efcb6f6192a0c1fa0845c7af3bd3928c7965ad0599caeb
 # %%
 explain(
     q1d_answer,
-    "sealed:cQNx9i96QuSzEJVpU0nWiJa4foMVIRSc78UWSQ09dJdCSFQcjwHZxqzKfQxZ7BeVi+YEEvT/PNq7LuQSbLuSpk4uphEY48Sj6ohRvL+26lSP9GibJTNhgUGwj+Fdj2cgw9gnSr1wMYk7PItT0WLnEsBG+k66Hw576gQfZxkjIuz+Cm9FTtx24UbY0zwthmwiQzA/6hif68Tm6eNWuLmZHoG2ts4drklnC+asj1zcwudcrzhgbAnj8RApZNnrSrdOSRbBBkhhaJJP9KtTrvzvP/uTWK3ma+dtdv1vvnW3ix+x7I/KVsfZg8mzcQd7xGSPAfpVLtYHr7o1i0tzEmOG/VZyRe+WS7/crrA31pPItm27snBTNnoZDdQqaW5IR1mulDCJrhEHztW39o1epLfleIZyZYemY2E5jj8x20ODvlvR4m7aiunQTu8G7usTr1EB6h/vbY/bk/1rVWJ5Hhe0bvtBvOvDty7Gp68Rd5OI8NIMwA+fvURt3Bew8iWkavcnktMYT6HqGMQrcIbzFHZQFAbADiIcQvDVHQYEzMYWZ/OUCd2cGE4KjZZoVYRHvWcN2kEK6LMa+uyrslLQXqV6JbOYnlegWEYc1SDs8lv8LNIdOtonmHm3hxoHe5ZuT5ogqT9UHuUP7Ovnm0T0owSm6azh6YtGjIaqjncq8rvJoEmaYzWnz4AoOJBRKjb6NjuJAeT74q2yTsyTkuCnSfIupSkTSzSAjxrjw/rZMQhucqFoxzICg+QCpqHIT9UVa3vKNpYpMtfrdLlIIV3OFje5iGn3vH6B/t1nEkf2W4peZyMW/GekDUui4Wla0AenBijaU6YI2jGOzlyvmMKvPuBkPhLuLw1p9/hrTlJHcS5jNNolxekrLXXl5DqjpBAhUV/qUzA3p8D2RUrtCdTC3GChaWKgdW1dz4i/GEyZQl6sgdBsQZnS5btamG4kiBlX9onfzQYT9AInu8pFTyfthvf8oAbfGRmiwjkSFz6iViGHP/EkpBx7FbePT0MR61rgx1RuGB52DMQXeh3xiQbXmoZSPY7RzL5NJdVt7TMgnOmKOZAw6SNa0+ANoJUyuLpkv6Wf6pAXbhhxwBN8/UwAMyiayCEPPLnJxZzxdLhNHhJxszmfEjS6yclM43lDdT/sIhW+r6pdl/+gDdfP40T146/I1Ocpiaqj3Q00lAbCR2k+czqSf/YGTqMcTXpkJMd5m/ey38Z9pv9RX+hHOe+FVY2sCJhRrJd43rgV8AreJ8W0rcXrk8IYObZXmPIfw3jR2tgVEOZMosJCais/w84EESKSKe4JeLg+J7r7yMS6P8idaumXYEjZ+hkpMp5YSSdQKcz6zxoHjaRoLNcvD1TQ0sBb+WnEPGSG8I98FrMtN9N4xdDhoukfXifJyCjlLgr0cJoMwaO16e2X/53UHeL6/dYXHbbDFfI06Zsjr0IIYP5deDP2maOA1at6SchK355iw5rbEfMqUJeR/NNiBXVLBjWxDN/cFlE9WaLJ9tcJMhfcBBr/oZrCgn12RfjEL42n2t8TCtHLjbLsXzkkq9ax7w0p6Va53pqSf05WE2X4MFbmqeh7nPgoMu8ybVHIHtGWURrzR3W9Ic4IYVgCbN3Ti0YxUhqGrEvUg4Xs4BlLtpqvpFzi+8eFNHj5kOAFjnwu8VLX9Zzfg8NQfSvgvl8kDYrNV1mX99yHxrU83pwsXIbx6tWnmicNP9Q6iq+3WbVGHo6qpQl2W/UCkdCx4b+GaEgVObyiJI+nLlsKYyaqcgL74YL/j+oVqGOAyHf26t3Vvg8jCNgGKDZjtgjXk9MB1VZi947juaRLL10JkJDvgiWVQMqhMWe1Hza+6rlgDfd0hinsELYmE81rpa2Rf8fq/Xe1th0fXSJJBu4p7tCJES84j5NFdHnuGgA=",
+    "sealed:g/QeHEyMbrAFQHS4vc0i4Ja4foMVIRSc78UWSQ09dJdCSFQcjwHZxqzKfQxZ7BeVi+YEEvT/PNq7LuQSbLuSpk4uphEY48Sj6ohRvL+26lSP9GibJTNhgUGwj+Fdj2cgw9gnSr1wMYk7PItT0WLnEsBG+k66Hw576gQfZxkjIuz+Cm9FTtx24UbY0zwthmwiQzA/6hif68Tm6eNWuLmZHoG2ts4drklnC+asj1zcwudcrzhgbAnj8RApZNnrSrdOSRbBBkhhaJJP9KtTrvzvP/uTWK3ma+dtdv1vvnW3ix+x7I/KVsfZg8mzcQd7xGSPAfpVLtYHr7o1i0tzEmOG/VZyRe+WS7/crrA31pPItm27snBTNnoZDdQqaW5IR1mulDCJrhEHztW39o1epLfleIZyZYemY2E5jj8x20ODvlvR4m7aiunQTu8G7usTr1EB6h/vbY/bk/1rVWJ5Hhe0bvtBvOvDty7Gp68Rd5OI8NIMwA+fvURt3Bew8iWkavcnktMYT6HqGMQrcIbzFHZQFAbADiIcQvDVHQYEzMYWZ/OUCd2cGE4KjZZoVYRHvWcN2kEK6LMa+uyrslLQXqV6JbOYnlegWEYc1SDs8lv8LNIdOtonmHm3hxoHe5ZuT5ogqT9UHuUP7Ovnm0T0owSm6azh6YtGjIaqjncq8rvJoEmaYzWnz4AoOJBRKjb6NjuJAeT74q2yTsyTkuCnSfIupSkTSzSAjxrjw/rZMQhucqFoxzICg+QCpqHIT9UVa3vKNpYpMtfrdLlIIV3OFje5iGn3vH6B/t1nEkf2W4peZyMW/GekDUui4Wla0AenBijaU6YI2jGOzlyvmMKvPuBkPhLuLw1p9/hrTlJHcS5jNNolxekrLXXl5DqjpBAhUV/qUzA3p8D2RUrtCdTC3GChaWKgdW1dz4i/GEyZQl6sgdBsQZnS5btamG4kiBlX9onfzQYT9AInu8pFTyfthvf8oAbfGRmiwjkSFz6iViGHP/EkpBx7FbePT0MR61rgx1RuGB52DMQXeh3xiQbXmoZSPY7RzL5NJdVt7TMgnOmKOZAw6SNa0+ANoJUyuLpkv6Wf6pAXbhhxwBN8/UwAMyiayCEPPLnJxZzxdLhNHhJxszmfEjS6yclM43lDdT/sIhW+r6pdl/+gDdfP40T146/I1Ocpiaqj3Q00lAbCR2k+czqSf/YGTqMcTXpkJMd5m/ey38Z9pv9RX+hHOe+FVY2sCJhRrJd43rgV8AreJ8W0rcXrk8IYObZXmPIfw3jR2tgVEOZMosJCais/w84EESKSKe4JeLg+J7r7yMS6P8idaumXYEjZ+hkpMp5YSSdQKcz6zxoHjaRoLNcvD1TQ0sBb+WnEPGSG8I98FrMtN9N4xdDhoukfXifJyCjlLgr0cJoMwaO16e2X/53UHeL6/dYXHbbDFfI06Zsjr0IIYP5deDP2maOA1at6SchK355iw5rbEfMqUJeR/NNiBXVLBjWxDN/cFlE9WaLJ9tcJMhfcBBr/oZrCgn12RfjEL42n2t8TCtHLjbLsXzkkq9ax7w0p6Va53pqSf05WE2X4MFbmqeh7nPgoMu8ybVHIHtGWURrzR3W9Ic4IYVgCbN3Ti0YxUhqGrEvUg4Xs4BlLtpqvpFzi+8eFNHj5kOAFjnwu8VLX9Zzfg8NQfSvgvl8kDYrNV1mX99yHxrU83pwsXIbx6tWnmicNP9Q6iq+3WbVGHo6qpQl2W/UCkdCx4b+GaEgVObyiJI+nLlsKYyaqcgL74YL/j+oVqGOAyHf26t3Vvg8jCNgGKDZjtgjXk9MB1VZi947juaRLL10JkJDvgiWVQMqhMWe1Hza+6rlgDfd0hinsELYnAZ13qKKLeJS+4Xrw9REAVHsIE7por4SVEDQuy8NZeXvoUQ==",
     salt="10/q1d",
 )
 
@@ -668,11 +668,11 @@ print(
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
-# name: q1d2
+# name: q1e
 # points: 1
 
 # %% [markdown]
-# **Q1d2** (why; answer before you run the cells after it). Q1d's probe changes two things at once.
+# **Q1e** (why; answer before you run the cells after it). Q1d's probe changes two things at once.
 # Moving the copy from the start to the middle puts other keys on both sides of it instead of one
 # side, and it moves the copy away from the start of the text, where the `[CLS]` sink sits. Now plant
 # the same copy near the end, originals at word pieces 484–489 and copies at 500–505: the other keys
@@ -688,7 +688,7 @@ print(
 # # BEGIN SOLUTION
 
 # %%
-q1d2_answer = "A"  # SOLUTION
+q1e_answer = "A"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -700,12 +700,12 @@ q1d2_answer = "A"  # SOLUTION
 # FORM
 from course_utils.tools.quiz import normalize_choice
 
-assert normalize_choice(q1d2_answer, "ABCD")
+assert normalize_choice(q1e_answer, "ABCD")
 
 # %%
 from course_utils.tools.quiz import check_choice
 
-assert check_choice(q1d2_answer, "5a17933431c5b1f96596172b190c21027cf018f6eb4fc0c41590dd93c3f36032", salt="10/q1d2"), (
+assert check_choice(q1e_answer, "9ada6dc3751cb6fcd034479159e24584bc88c876aa1daacbf2f767f52ca240d1", salt="10/q1e"), (
     "not yet: the measurement after this question plants the copy at a third place"
 )
 
@@ -717,9 +717,9 @@ assert check_choice(q1d2_answer, "5a17933431c5b1f96596172b190c21027cf018f6eb4fc0
 
 # %%
 explain(
-    q1d2_answer,
-    "sealed:kma/ZXpfG+236/M/wQpj3d7GqVy1oqG+BmI+33nmBcMNlpVUzpFNtz0ukbe59bPGqKCdMNqGythYdQOqAinM5NjRMsMu4nb3DN7ghaYwtvm+a7vs9SMdg40shdgFPj+3d/d0kHAjjAOnwWGBcMERCCfDhFGCEvOm8kQVDZRwD1m8wW0QQOZ/Y4jOlhpOgtyndDBZRstQETEgA7y7a4STDJjJHm7i+XB0kiYbdxyHxzav5S/vAuZJWAsOw830zgj985uOdNsaazGOJuy1cYikHQ9mOrzRS+5V/tG0j823l65HCO4ywJUdBI0CDc6nWTxsE8oGB/1KZVwylGbH6hKATG8bgHvBjqYxF722om9qyNfNHGARGPCsyR4MVk1xJOxq0H2FU40OEutQe++6hnegcY6TZWHAUMdUgjh6Qi5+cyo0AZEQCzWJCHEXMObwBiglmFosRaACW9Zf8ytjrKP6vB/6DuXNnNzUFHC3D+d+x8UnADp4U4yxFismR3AvV2oXNQe+Il/ycaHXwI0WtrruCXP/Ezrd74/0wPm+tJFcAB+o/vBC1TKsWH1qtBV/Qc3UMKgPl5E6xKKPqWVpjYR2Ca4gipMjo/V90XfWU4uvf32STVDW1h3oWx8EOLsDwDE2R4wsW/k/m7bTtgudySvNTEto+DR2sd0WFIRs0fBPtucWh19r6aV6zNEMRTUcdQ5Bqb+MhLv+nzkAzkQ5QSzZ6C5cn3VanbgswnDNxFErwZXLTTSotK65dyYJzHi5LOP5kFgAriaUKVn4Y2FjkEIifBkFrayQ86Ar25NA7jOPmZazCJSMJ577esUja5Donu3PN5smRxXv+twUSM36UvZF8/jlkC33swzjpN1euURSEIq8wQUOfoKszKi7vb24u9QvWYJxJ9r6pzgFuo7EeYA6fCPG4Sghjuf9xthAwcpTu41rv8gLFRgvsLnZKwlcxUBaoyGYaYPl3DwrJ0wYOSYoMy8I17l4VXAaIVFjuOXzkX5fMek8MS/AiihRfONmMALRuOwVewXHPYZxLVjaENSn7wM2Vm7SuUEgcnp53kc5rJXSMgc62jdl+e8EAAx1OznXK8LBVFvuJAmkBJKjg0zdfUH99ooEae6z1+013byLglbMfK/7g2yTG5dGy9WCxBl7V0nslsu40QiBwm0SutFOyO8by81kxKYMFJKbTan1LukZoXIumhcUgTa48f76he0tj3tOULxhiQFsQ/RleJFEplHqbC23EZwUTuOE+xVkdLEVly0WfGcwHS6QWSYjTXkI0ahT0KaPwoR35HXAUiRHN0+ZkvpTsJTPgU1QOiT/Twp3GGf78Y1UDogAJKCgxHur58BOh2b5oLdIFlv+C0399apa7EK13kxQsqgh7+luMqM9UZr/solJ1296r1PfWG4R8wEZdQ/zCjv22xz8wE12GQd2aIeWy3trsuaGz1yrLp4NiDmtmpUucYKhqzJbvpEQdyNwU3FrbkghwdkxDucFQGD7XYabADnjKPTCc/DIj5G0inNZG4g=",
-    salt="10/q1d2",
+    q1e_answer,
+    "sealed:sjz7oegsGGbzHP8RtG9gRCeW37/ws6DTH5cUmEANcyKls4K2OROazNNlRnJ33LAhM0J82BXT7pqLPbNpKhEgJZxjy0dyXT2VMZ6njoIrkGyTtdkz5xaTX9c7ZB55AYcE1I7MFi59ne/Xdix+aDp5TcDX9+iuD63EiyKgBmYQQFUt5DS57+jGbnyshN6HRLqZbiylbtGpMzMFr4QWmh5+VylxzDlGsxKqnLqSWU88SQyucgarV19u+hap+1EaNeI0closwyF/P3Zp632y2KyhA1ptfJWMg7ohCgl5AKGdGXKGfvDj7D5TAu7xyd5lHs/1uUZ0+vCvAFgq8bmrrcpS0BouKnFUmCsskK4Bnlnm9A8Y47m4QMwvFDjQbpGgiCxa7SvLdvMrCO+OCZm0slnvpTrr6tjBNXyC3vUf5QPGhmhuXTaJd7DH7GxoflWibgQA77boGfETWbXFqcnTye+AbOHqbCgXTzZD40wGLKAZBvVgRwVuTRrD/zVpzs3hCCf0vDs8NSeFjvF0xQ/ur96wFLyeEpxwAm3ehrFLDQAPih0nsu8QmVAQk044ZoKf8fVIyxeon2OPda5j+ipq5Z9UsfwfqLVPHNHvYyV0q9SOoNNMFjvUN1VmBeXojW5tYx4dGT6EoaUb0gnQ04cWUAd9jhWO+6io5G+Asww8YUgm+DF937EUuRbGtokw0rGHxjlIFicNU8hZKJQgSJE8M1fo8kFo9Rt4IgoLAV1yR7+bnc9qMooS1Njw9sqdKFuqRGdlkOeoWyZcRkKp4i4Y3uR6NCfoteycw/fs1m1yFnp0pP/7tT3Dy5b15wUWFTcbFOCRVHIj+AsJpdxA55WGXqE3hBkCtduQ3/P24Qpskcj7EwTE1yPFCWOZBFx+wU+AhNcFeRZoSwQY/P8e9x+i5bxEdPa+snMNL5vX2swh4pmuIg9uVtT1gzlzmHYcQLarN9vEpiiZ+0jjQWMG2wKZrJI7zW5LbyPWMT3846WcGqXo9nrv5bE7t5jaiifosCQ+oszVt/ibdIe43BpYjtErBfF8hw8wJqdjHlm6pczI09Y1GO4AUf25rxh9hyakPzAMaiH4JnqARMmUZF9o+EBeTwQghGJbJTfcIBLbTAKNL7n2+kDQvWftLH7lC5A3AcHmxfyT+RAQ+bypdQ3Mlpp5tsTzB+s1T38GwCrXl28UD5uLL4CeWyW6UzHTpcMNz/J8QOg9AqWkzmLvxlFtHJKE3TuMDHUNkwSIQB/dIyg1QiWJbsV6ipfPJu3tNkZAFsYr0f0sfZGYkmHjYvd+pFMqXQ6uXfuXEq6JpSv5FCBWG2BVq7EBfrwv3tmetYRt+oWthSXTjjKDYpFN1Sv1BWzCNZZG8/ST0zkSXIgRE/Z2KPraHnpx38H/Jtx0XcNdAvN7SQovfhbjjPQ7ZQa5zfj71K7Wo4kTHw33X4Aqi/z/Skc9b76sxZDuP1QeTEChKd+cjoNJrNp12gpcayEl0PMfPv19Nm3ZS3ql1JX9O3Cok4oPVj/LY5ZzoTI=",
+    salt="10/q1e",
 )
 
 # %% [markdown] tags=["shows-answer"]
@@ -762,10 +762,10 @@ print(
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
-# name: q1e
+# name: q1f
 
 # %% [markdown]
-# **Q1e** (predict, then measure; answer before you run the cells after it). Notebook 05 asked
+# **Q1f** (predict, then measure; answer before you run the cells after it). Notebook 05 asked
 # whether heads converge (its *attention collapse*). Take, for each layer, the mean Jensen–Shannon
 # divergence between the rows of every pair of its heads on the same content queries of the 20
 # windows (bits; 0 = the same row, 1 = disjoint). As n grows from 32 to 512, it
@@ -779,7 +779,7 @@ print(
 # # BEGIN SOLUTION
 
 # %%
-q1e_answer = "B"  # SOLUTION
+q1f_answer = "B"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -791,12 +791,12 @@ q1e_answer = "B"  # SOLUTION
 # FORM
 from course_utils.tools.quiz import normalize_choice
 
-assert normalize_choice(q1e_answer, "ABCD")
+assert normalize_choice(q1f_answer, "ABCD")
 
 # %%
 from course_utils.tools.quiz import check_choice
 
-assert check_choice(q1e_answer, "18f2e778c5cbf6f1770bb98bef9ba272f9c103fe3b3ed0e5cfc04eefdd19f9fc", salt="10/q1e"), (
+assert check_choice(q1f_answer, "54efa2f22ad26e452b42ecbfaf503a788564ba3122ecedd9423b886c0813d8a3", salt="10/q1f"), (
     "not yet: the measurement after this question prints each layer's divergence at every length"
 )
 
@@ -808,9 +808,9 @@ assert check_choice(q1e_answer, "18f2e778c5cbf6f1770bb98bef9ba272f9c103fe3b3ed0e
 
 # %%
 explain(
-    q1e_answer,
-    "sealed:/AQscqNcE2jcr8/QAPt2tjURO/voafztuHrk6sybrRyGgknomBhHQTdh7J50KNeGRDU6c7eLmjpRekpa85WbmtaiI2oqpOKbjJi+jIml0QTV8Zvy1H4478cXgPfCZuX571rYp9IO5Jrq6aKznT1BKbe5UX+ysfEFhhcxwwYtmoaH+bvLCaUmXcpckUkFWIQsih5GszKddHttPy2vwRBlg5j3nQsavO4krJZAZyj1TOhG1iOLsDXdChSFliT6m2Q3bMb9+dnB7dGWbrmun16f3x9pDisnu152BVX3fXltccPf0f+zAjgJGb7Hjj3HOnPVhaRjKDmxK48M+v2t8bsjHaA755eqzOc+PVaV3OgSGiGTZu9aF/CbiwPupOllagiSnFpMwd+tfqM6PEMHbXMCJgvEtZ5hHeijKGzLd7HwUutR760LWTjtzZUf/T6nhzZrFtNz4FRtOD3nw/jHzJQCMJgKr+uDXQywhxFhDtPn/LJttS/Xy/8iqgSHH4ypa2gI4njFQ8WfKmIpNhajfQOMu0I0JbRwI/3EMmiRP95Lgd3uH4l6sYhiugXskwN8gn/2SQ0V4v6FjlmJyom9HnOpbmnp7Sxx/08e4d8vDId0mgK/UmLcIaIScnH8X3KJTZf8nuFJo7Ak0GO2qxMyRRMiTufQCEVcJi+lQ7pj3PAaMOJjGt7J6p04Y1bkky115843Pshj6vqbCAbA7o0oA7fMJKvaV+wXi5GsDe3Dh4y1LFCk0G5Oi1WbLEOkPPyK4HJBLZAeoRtxOVMh045goVSBeBNvWQkQliXzjKZELmoEyN5qVw51+fzPOwT2qxaKhQM46QPdYn+r+LxiVpJoVFmP1ZsW/kBJX1Fv+sFvirKEjy09cogOkr0zdRyoKcrgS2SPc7bFT/v+ose/e9T21lcZfiPq9BN2OyWiLc/vkqsuywujMvEDdD72Cw88pLa8u15pAReZufi0MYyXvRA8lbEv9I2LyxkvGXyAadZx5juKdiXmIL+pfC+c3ifVnErHrVRBwLfXrFubsoMREan+THoiLYNvpvRh+dh8byxSJuBSrpkd4pdyjZ6d6L+nZqowRLOpAerxK2S7OE51uMpwWTFxfygzhzMIDwASzATXYnPQa9Gd/R6/ZAmWvzSYnrj9M81NSxC8AVXpWeFl/K2IbSBHRzZQXpFld1kJ4YSMZokytC86IoEpDlCtSvdkbB2nEkZ3dqB4u0zagVPZIExaSs/SXfQbmxswREa3cXtYAE+RRr+JMYyyQwDXkS9s4s1U7OBtNM4vr/sj9XMINLBOs8ESaA9wLLhbZxMAXuoUP3ufqAQbWJqHgRmMQJbZOXIyObSQDcMz4BwQPiDJhWALRV9NbeV3RxcR15vZNjWf4E1dkEmVWxyepHuxIkzcjscu8X4fwU/RJiULPLt2KMBR7v2Q1g6U+gWD3knTnSv4/arfiE8dyDyg3ZUS5Qq8Hp6Wo30ZIK6ikYHlOARpHC2MZcbY1s9ygTpeGly7E0AfgJc1iI4Z/LuUzFRmjSe2bNxB8+1pQdX8qei1cFgMU/VJi1t4LrTqGwJ5dgR70BkrUAPTR4IxrB+yyROlGsbMCMzQa7D0sl/ef6IHnLig3crsWtxkzDnVuDosGFqBXR8sL/+yCK1HMD1zVmaQAN7FF0+Da6fumAS/T6Uu0MNH6G39WzZuexnrfQKvTFvL9FtFKIA=",
-    salt="10/q1e",
+    q1f_answer,
+    "sealed:B1+X3q8iySaTYoHGKO4M3p85a4pVDNEhgnaDwRY+axrbf5YpOm2mSaIlpZ2FUt2wic1D07VU9QdJ0gOv/1JqOPUpop95C0FE7ZleKxiL4XurWJDkZM+0t4vJZT67gHY5BHeCB32VELoPcr8f0ZetZW9gvzs1hpbvijThz69ZX7RIofm5LyWKTp2YhBfKjwVJEmax7Fulh//N6aA/T5TSzKxaP2dlIIfwt0GA1S/hhg8g5G3aRSC4E1T1YhI2MYS6IujTkIgj5OaFAHrl1j3eg8IzAWFGIqnvfeJod7wbwxxZVNS64Uyvtsf8teykPL6V7eU+HpoLnsh6W+Ead+2aUDa/x6elj8o5JgoWo+cPlwF3R3xpc3KER5XoZs5KU+Axsj47GYsgDguVq6bSdUo3wGPNg8z8/Of5IdItyCJ8GKEbr5hXXRmZst+G1Ib3ZmJpGBNG+/uKarP7xgbyo+3fJYvUoGRg43EubzFoEHCa6jGi7OQxHv3qvMlLTYkoC3o2GMOC94y818mZbbcMeFl9rPPwmZa2fIYx1J7UPS/L3iZeZfqyLeREl/FDNPfIHmQkG+rqdLXVQpfxDpNwC5f1H97NLKn8LuYJLdDXRN4rNPUDvPunTfyfw8LIo91pH5dUMD0ZNLS4xf7I6oj2DybvrtyznrDW+0xftcgv3I9pz0PBo5SMqxW6tyfcanAC2Sj9zWVnQgYYZomABarRUP/v+qAtaOZXmP33ssoa/OHFQEr21MXPZXA5JQxqIGCepzeXwR8qjyulCZ+50lDo8T89sY+Q/bwgMbiOxKYU6NNf7rSXhLC/oKUxK+w1YCaxLUVF6eWSA6TKnPLA2uNT+8Vbgk2ew6zKWP3VlTiN3XqGOBohW/Z3lXt7iCvhiIXu2JES0UD/cuj9zizmaKHmiMqwndGIxIOY9nB9aIzZj9GYYN1QL1Heb5sHo5I4qv0ALLbsBAOkJIpUj+twO4yf3U2rIaK2IOdSc23VdKk3YspQB0ULC4h2UI8z4FSVMzz4JupqXFxQO0AdVRlXNCb2yuG3lnINtBm8cnycIiTDaYxp3+9QDWUGnnwxegJruKdjd6C7olalABmRtLeWzJsnw7IFUbKfRwP2fnyoe6W9lERN/OIS8azSZoKT0eEuzcRqlfNV/+hY7LIz8z6Q36cqEtrcDr9QFIDQI2oaPdWgRENErW8Kg6Ce4ow13ABLRmw0mdIoi+NEnBpBSgnA0jKlxSPOEUf+JyWECqSDBQeyIpUH/zZVNSZiHPyp3OvWVyTFXW3yOIIw4ELClW3EuVmXoTdSK7shIhBilF+ceMYHSNOsVIs6dpPEVTJhI89aFalq31dWwZnb+KMMmUjr9aVGAVkYDAkSExkoEe4+Ug3voClD61pNmljv1FpzpSbA2l1ROH3U7R2KuhEcU178KbaM6C/yMfUUgF/K4FURJNkENl7UrFKXLx0CzhIOrKRh2tydX2ZPN7dxNndX/xqRXrMgTAXa2P20jGDjqNtnJ8kA7SkCl2KBTZBWkSxFFjw61mFX+Gf6DSFR6VScZqZAZ7C45h6w1eSEBKBMEkqDzgQY1lldPLfIukRCo94OFvRMUbhaMV003tY16NGzZPfv7ue+Eck0bGAZAiPh8553Seh3/Ke0jqzXVFxbGYv7Vp3hbayAlGmc2g0Yc7NkuBtyxuNURemPQVRPRkyLk2oPPsiHvbQ=",
+    salt="10/q1f",
 )
 
 # %% [markdown] tags=["shows-answer"]
@@ -1245,7 +1245,7 @@ for phenomenon, toy, real in rows:
     print(f"{phenomenon}\n    toy:  {toy}\n    real: {real}")
 
 # %% [markdown] tags=["shows-answer"]
-# The rows that answer Q1, Q1c, Q1e and Q2:
+# The rows that answer Q1, Q1c, Q1f and Q2:
 
 # %% tags=["shows-answer"]
 for phenomenon, toy, real in (
@@ -1302,7 +1302,7 @@ layer's largest weight falls {last[0]:.2f} -> {last[-1]:.2f}.
 # %% [markdown]
 # ## Quiz
 #
-# Q1, Q1b, Q1c, Q1d, Q1d2, Q1e, Q2 and Q3 came earlier, in sections 2, 3 and 4, before the measurements they ask
+# Q1, Q1b, Q1c, Q1d, Q1e, Q1f, Q2 and Q3 came earlier, in sections 2, 3 and 4, before the measurements they ask
 # about.
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -1345,7 +1345,7 @@ assert normalize_choice(q4_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q4_answer, "74629c81a158d63d4d501f9a3050c235fde26dc1dc2d0401bb200f0e06ebdb0f", salt="10/q4"), (
-    "not yet: reread section 2's part on learned positions, after Q1e"
+    "not yet: reread section 2's part on learned positions, after Q1f"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
