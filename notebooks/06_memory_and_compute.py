@@ -85,7 +85,7 @@ import torch.nn.functional as F
 from torch.utils.flop_counter import FlopCounterMode
 
 from course_utils.bench.plots import plot_recorded_bench
-from course_utils.bench.sweep import sweep
+from course_utils.bench.sweep import measure_isolated, sweep
 from course_utils.chapters.flash import (
     budgeted_attention,
     online_softmax_attention,
@@ -151,7 +151,7 @@ assert check_value(
 # %%
 explain(
     q1_answer,
-    "sealed:ovEqwwdlV5KYUSsxhoVF09wt4RWV15yUqnSRu+ayJjuT+eA8ez2+z0arWR9YoCPimWMcgfTs7SJOEvScfMKTymAxG7ArRcL3DQ7pErUsA5dfMOEbZd3l8gpL+dHQ4IhtuPwVnsXMpovBw/n9R4EM0fVwy1TihtzdM86WDrF/h8BNil1+mdpuFs5NOtYQpYxx19NTaz4w9yvA7KYOfoFO23CxUO8P3jIyV9nUtyLTR4gfqjK+u5XkZgcoJ3ysImqoVfvHtdjpGX7jI/3mvJJ6LcF6PtkDeJvGamaIhYvMCo1lP9zyB3AWzW4ZZ9CqCJ9WpIYw1m3si5ihEX0oftrT7KJLBPaludbAO6syoEI+H4Dj8uVA53Tp6VTYM10smt6PApIZWxNJUBRJ494GJVtJyjqT9BBKU+fvhuQsVwXtGDAM6Qq00nh4pEHKmvLOy0a/jlAjnzHenAhNpOaXWrGyQLwdz3SoaBRdBM+hNehgVbqHscFZ06c+7IC3fC7XjEXTfd5cHGgt1IZVjOecs7gZnm8TlDc3ri003KA2Rx2NaLLdXKyfsPGapAW5aaRb4fEuSREPop2G3tgJZ5Jx0wWmr7DY2vy/absadw/bpRI6TrDk14lpjM31bFF9mbqiVadA8wluLxZGTwS3XIwSl48sSlYFsJrF94iO8tsUMlxNqCLytDDlc7i6P65+VIurrVH9UG4Hl2nN1FM0wK9UW0Bea+NaHHFvRRz2ZFYrqB8Nly3ymx2XY08erb7dQ9vjkoRvTsi7ovMdEUCZUKWxyT5svHYEmFXonoMRi7ifqxRDmB8iFllqliIPPVolA8SpZjWc8Z7bYSWWm6nhZL//Jc19PvLvJefAGueOaiqv0eFpNqRMZRQx8lov2KQE+DpFzqaZWR648/2OglK9bCWpmVUtMhYW0PSQG4YN0JJCOtuwrZw73Gap6klynkvO+oW9FWHbAuoYQoSh1S2Sh9qjCXxTIbULtXD6vqFj3JmDNWK+ULHeY16RTWwB9l7d6uGsUy8COBR5QnqwdXaKTAqRp6rw7ZdQkgPOfq40HG9Q4G4essGfB4gMDHgK8BVkGskdTyPPltwWLxRspPCDAmUYISQ93iFtBED4KHREEuGENrvYN67/EM2Z5zvOCvXtp8e1QW/A5bIRoVglQoFbFMZQVK/2m650I4NRR4OahlxwZWjhAQRTeLGGx0Cntc3Sv4mETneVC5I48Vz+2HYCB/DZlCMhswnlh8SB5dMFoIijLf5/D++UdGkRJ5tW6bI6nOSo81JEmYBWx/t5yXhJqAS7gOxIuUeW035BZCrYvPJqFDXqsU9OY//U0mT1yKkxMgmCewY4ldt/NJeportdKHnZ0pT+SiwRXV/Fb4u05OvdJwgBgJrLGyoMuTcBIU6LZDguJ3CGGKu3PfD5pGNbKMy7p20R6MtZTvMrIzAZaO7UWvEXl8IggPE4/vRj/0mjhuJxlOFyCqLp5DsnBxVxMg30j1H3ymEHRf6J0Jvw4L4vDbyotByIbPqJHXPUU6Fw1V4SRr0inHd7qATUEwXTReb/kuPvWw/q3Eb6wMa/qGcpvfbR6Z2H2vIxm6dsnHj5k/6EQedrSCwH6j+5icMPM1gJIT4Mfrh5H0btmZARGXFMjS8WHVqSy6EEOZEUtZm7lrRh6wthoy0NQ7iEQzSzZsy9pM1yipnGbJAGvg6PboCOCaHwrsXFOAEPoekzNnQYTC38Pkp6dlGHjQjYI85JLGuyFYTpsNStBih+T4+YsAaPJgmTVRFy1uckRsWOfFWePIHggE0/1sh18or+XYvimGnJ9ut1NbESb7M9SJmc3tQHLRxba+NjittdNkBoZY7NoR8ttkKlXHvnxHm42yL/iFGkQY12SPamwT3tQBqMSZ83zSzG6AVa/d76uwXtrzrq0SjNyrOTF7RpFXCYMlt15HS02CYwaLHA9xk9RFafZ89wvP6pkN/DiDvf4NanUcZLdFb5PjJFvRGKwgX7qljEsRBpBRY/BmeEraFyeBcP/jr2qVhbEgwnoaWna0Qw/v/OcpmTQQwPTIZHEOSiK4r51BNrQs63rKeATR4h7jU4JVlwyMIyPs8DdcFyocHmx//+t4T2tJ+ROJp754NKBUj3nGtsG4AXyI4BgYM7PJxOB+qj4BeVf7t56adKtHGCfpgw/+NVg4Bf6iQpv0t7hlZ3k8/ZwJcpPj3KY7Hcz6CB6zxgN3ZXwDDC6h2uO94kk5WDq/2Q3HPYELW2UDs5uwnp4cUQL6TzNF8kZx5vf1QVNG8XLSrYeWYM4brfwgtMMDk8rFfcULxXSxAvTYhT38JNW0Rc1AFkvSAVc6esRD/S4oRVDRqFmzClDOJyNTGX6qWX3xTMiPLxgN58oR3JR0NO2J4Nj56h2Kg=",
+    "sealed:+J6w2+bTUW/ZpiqBOkJ8wtwt4RWV15yUqnSRu+ayJjuT+eA8ez2+z0arWR9YoCPimWMcgfTs7SJOEvScfMKTymAxG7ArRcL3DQ7pErUsA5dfMOEbZd3l8gpL+dHQ4IhtuPwVnsXMpovBw/n9R4EM0fVwy1TihtzdM86WDrF/h8BNil1+mdpuFs5NOtYQpYxx19NTaz4w9yvA7KYOfoFO23CxUO8P3jIyV9nUtyLTR4gfqjK+u5XkZgcoJ3ysImqoVfvHtdjpGX7jI/3mvJJ6LcF6PtkDeJvGamaIhYvMCo1lP9zyB3AWzW4ZZ9CqCJ9WpIYw1m3si5ihEX0oftrT7KJLBPaludbAO6syoEI+H4Dj8uVA53Tp6VTYM10smt6PApIZWxNJUBRJ494GJVtJyjqT9BBKU+fvhuQsVwXtGDAM6Qq00nh4pEHKmvLOy0a/jlAjnzHenAhNpOaXWrGyQLwdz3SoaBRdBM+hNehgVbqHscFZ06c+7IC3fC7XjEXTfd5cHGgt1IZVjOecs7gZnm8TlDc3ri003KA2Rx2NaLLdXKyfsPGapAW5aaRb4fEuSREPop2G3tgJZ5Jx0wWmr7DY2vy/absadw/bpRI6TrDk14lpjM31bFF9mbqiVadA8wluLxZGTwS3XIwSl48sSlYFsJrF94iO8tsUMlxNqCLytDDlc7i6P65+VIurrVH9UG4Hl2nN1FM0wK9UW0Bea+NaHHFvRRz2ZFYrqB8Nly3ymx2XY08erb7dQ9vjkoRvTsi7ovMdEUCZUKWxyT5svHYEmFXonoMRi7ifqxRDmB8iFllqliIPPVolA8SpZjWc8Z7bYSWWm6nhZL//Jc19PvLvJefAGueOaiqv0eFpNqRMZRQx8lov2KQE+DpFzqaZWR648/2OglK9bCWpmVUtMhYW0PSQG4YN0JJCOtuwrZw73Gap6klynkvO+oW9FWHbAuoYQoSh1S2Sh9qjCXxTIbULtXD6vqFj3JmDNWK+ULHeY16RTWwB9l7d6uGsUy8COBR5QnqwdXaKTAqRp6rw7ZdQkgPOfq40HG9Q4G4essGfB4gMDHgK8BVkGskdTyPPltwWLxRspPCDAmUYISQ93iFtBED4KHREEuGENrvYN67/EM2M6inTTuT24o6iUyPFq7ABoV53RYZbFtAVTailz6lkd5xRR9OOnBg9K3ykHEpEN6rFgAK6pYCMrpCAB3SEENFq8U3yjH8LS6PGgDg8vQO9zsqD6J9VpojzLKArFe/aISVFOpkT9L5uh+6opB1ehIhLwPtjxHgNuEvh1P1ZoAKLlm9Ndn7M8eNuFiLgvxt1Z+iA1m72h+9of0akcBE/3MB5cYP9pLpbKX/Z0pT+SiwGWV3aIIuisOrHLFtCgIKHCXRZ+XpTLlPPJS16NWSaHaqlfOry72dBe9T2+DADrtZYQeVlJHgdJviVSPEW04UuxLd9iu5nq02px6Uq1qo2frjptz8mAwhwbRv12wPi3GkIAPGaj43w574oAamr/RPPd+ufTiebTbthh14SXr1w1GZyqQTOBkjRF72olargR1yrykHqlIWxtTMhsOGZoIjUnfQ2ifQ+m3WsgPKOULM/TDFU6DipwYcBYFAfJi9ELK1/A1r3mZARDHJWmzJEGhKThOJDLpAU9JXrk7Vq7Qsl7CIOF7PWoNf7bcy4u4su3tKfKoELqVydIZqMCKH5/GklOA1W56s0NHQ3UAm2e1k0ZR6blR/YK8tIezmxGM20pI3+ay1TA8qD5BrBJQfdFwZww/s4A4ySOhmQa4L72Fwzl8kjo9j5Vob/mH/E9P4gIrtXdedzRoHP1oYANVBIcbdqitMYblJkLILT5BkttgOwCWr80WT30W32nhC8S4p2QPG9jT3tQBqMScMu23vG5AdWrorzqgXztDz8iWHVzPaNF/VrGGaYMlt1uiGQlG90Lfjv8j4xF06ectJqquK465qhkC2St9+6W9EYIErwLzJZqBuKzxO6vRuJoA9kQAk/SzSGt611MEUH+XPt4VsUDk1697Tua0Q3tuTCLJnYGk5bHdcTX//xI8q9kQIhDdqqq/WeCBYl9Dl2OllmhtU3ecMYMNM0ucHnlLb98di9xIOVP8lj8IpdXBe7l25rAcVemtAN0MdoZ8UGG/Ku/1vBers87rcFo2KULJJ/+eNbxcUFvj4l6BI7xV04j9KNx98jcD/SKrPRiu2P+iZhNiFQmySZpVvsct8xk8ne67jS2XPOC6mwWH5qphvp4ccGfaz/IBokM1t+KkxQM3RSejTfdzUI7aeRkx1GNy5k/xXdTPkSRQYzHYxSmsRbFBsI3ANsvTkYc/OwES7U8oIMRALAjXDgBL1k2oaGp6WVwhPDhbvxhsQwv0/SWFVOh9sLiJaojPWRMVCMsWuIPEXn9Te5zFriv1GYWc1/XOVDuV2MmLYa3iz8AAZEC70U4BAxE7EnSTMGQ0ZpqwXLk95bLRIQj+4e0e41FVG3WyKPcpguC2IshJDJBY3wZglG5Z5Msixk7RZuKUOYzmlifnTP2zPCdOqwJi3nmFy8ADFxKDxSHPv4uz2E",
     salt="06/q1",
 )
 
@@ -376,8 +376,10 @@ for batch in (1, 4):  # one cache per sequence: allocated (not filled) for `batc
 # and values, with PyTorch's SDPA, the fastest of three runs at each n. The smallest cache, at
 # 65,536 tokens, may still fit largely in a processor's last-level cache, which makes that
 # step fast, so the slope is fitted over the three largest n, whose keys and values far exceed it; the
-# time per cached key is printed beside each step. Compare the slope with the prefill slopes above;
-# the times vary by machine.
+# time per cached key is printed beside each step. The work per cached key is fixed (one dot product
+# and one weighted add), so a slope above 1 means the time per key rises as the cache outgrows the
+# processor's caches, not the work. Compare the slope with the prefill slopes above; the times vary
+# by machine.
 
 # %% tags=["shows-answer"]
 # NBVAL_IGNORE_OUTPUT
@@ -446,8 +448,8 @@ for n_q1 in (8192, 32_768):
 print(f"ratio for 4 times the context: {q1_flops['sdpa', 32_768] / q1_flops['sdpa', 8192]:.1f}")
 
 # %% [markdown] tags=["shows-answer"]
-# The count of returned tensors sees only what the call returns (the output and one log-sum-exp per
-# row), not scratch space inside the kernel. The sweep's resident-set peak sees everything, including
+# The count of returned tensors sees only what the call returns (its output, and per row one
+# statistic of the softmax, all proportional to n), not scratch space inside the kernel. The sweep's resident-set peak sees everything, including
 # a fixed overhead that does not grow with n, so its ratio is lower and noisy; what it adds over the
 # same 4 times the context is the comparison to make (the sweep's numbers vary by machine):
 
@@ -460,6 +462,21 @@ print(
 )
 print(f"count (returned tensors): grows by {(sdpa_peaks[8192] - sdpa_peaks[2048]) / 2**20:.1f} MiB")
 print(f"one n × n fp32 buffer would grow by {4 * (8192**2 - 2048**2) / 2**20:.0f} MiB")
+
+# %% [markdown] tags=["shows-answer"]
+# With one head the output is a few MiB and the fixed overhead weighs. The same resident-set
+# measurement with 256 heads at once (each of width 64), so the output is 16 MiB at n = 256 and
+# 64 MiB at n = 1,024, 4 times the context (about a CPU-second in all; the peaks vary a little by
+# machine):
+
+# %% tags=["shows-answer"]
+# NBVAL_IGNORE_OUTPUT
+rss_many = {n_rss: measure_isolated("sdpa", n_rss, heads=256, repeats=1).peak_bytes for n_rss in (256, 1024)}
+print(
+    f"sdpa, 256 heads (resident set): {rss_many[256] / 2**20:.1f} MiB at n = 256, {rss_many[1024] / 2**20:.1f} MiB "
+    f"at n = 1,024, ratio {rss_many[1024] / rss_many[256]:.1f}; the output alone: "
+    f"{256 * 256 * 64 * 4 / 2**20:.0f} MiB, then {256 * 1024 * 64 * 4 / 2**20:.0f} MiB"
+)
 
 # %% [markdown] tags=["shows-answer"]
 # Three n × n buffers are alive at once: the scores, their exponentials and the normalised weights.
@@ -524,8 +541,8 @@ finish(fig, f"Attention on this machine ({os.cpu_count()} CPU cores, fp32, 1 hea
 # this. Our online softmax is a PyTorch loop over blocks of 128 keys (section 2).
 # *Predict* the intensity of the online softmax and of the fused kernel, in FLOP per byte:
 #
-# - **A)** Online about 5, fused (one op) about 500: every op of the loop moves its block of scores
-#   through memory.
+# - **A)** Online about 5, fused (one op) about 500: the loop holds one block of scores at a time,
+#   yet each block goes out and back.
 # - **B)** Online about 500, fused (one op) about 500: neither keeps an n × n matrix, so neither
 #   moves one through memory.
 # - **C)** Online about 5, fused (one op) about 5: equal FLOPs over the same n² scores must move the
@@ -709,8 +726,8 @@ for name, impl in (("naive", "naive"), ("sdpa (fused)", "sdpa")):
 #   from Q, K and the log-sum-exp.
 # - **C)** Each row's log-sum-exp only; its backward recomputes the output and then the weights tile
 #   by tile from Q, K and the log-sum-exp.
-# - **D)** The n × n weights, rounded to bf16 to halve their bytes; its backward reads them back
-#   tile by tile.
+# - **D)** Each row's log-sum-exp only; its backward forms all the gradients from it and the
+#   incoming gradient dO, without the weights.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -746,7 +763,7 @@ assert check_choice(q4_answer, "3f34aa09fcecb16ea881f8c73d3ceedb7b4759505d3100dd
 # %%
 explain(
     q4_answer,
-    "sealed:8g16Elaic+KyZoA4uDapEZo1nPT5tFbU32xIs0Gvgx4LGDwrZFLQCcnKBhH3FAhN8xei1IFYWCnFgybuUsYHdN9+sb2oRb/bhL9POjSRs+oQpM3pj8Wve1g3cQ0N34r983KMDL7KwWaJynkwJEoUMT1eK/cQqrFtDG//SFZrovTCwFrWi5EGkWpK7rv+9RhV9qmgafS/JZVAUY7Yeyo6v0hiI1PPcnNbvY+LPgkEq02jot0d9sK31b6FfX/x7h8bKJg/Rxf4QN+mMeS7AOKqgFsl8Zka+zRmi7XOm85rAKAYkfXRkJCYeL2uOGEiRPUp8eg+h7U+HZhKe0DjR4hbNWVt7eIkJpB7b+LDUpwMhMrHOIHx69uFLl8n4YyXhm2yYwYEy7C59tNsNUIMSRvDW0qDPRK9j9bh4p4YjGFS9glHvzMA6ghxfDoZNRtv9MwnTV7TqWRPNgi4WKdEOf5zRBxFjzWptwPnY27RE00+l+/5Ii94/UknxYRKcCLzUAmEfFZpMNxLVSlVIvneCesmBxpaN8w8s/Fsjf5quRhuy10y5tDSsT4J41V22VgS8q4fxJ/PkCilOmd4uuNu8BRrqa8DiVVfQ8dlPVrYLquGcrQi9J29OFDUFjR6sAYZEKCG7+TsK00MFTVuonHDGMPUfUHMcE4HiG64SFNzwremeMFRXDIOkh62zdJf40r/G8XfanMzqUFUeibLriVdEOdahFDOgz/Z2JE9bLMo1JHfl5CzP2IcLlv68pbzl7DN25gNn7uGGOSTl3hcTqC21xkjIBx8MnChD/qnhQZURFvdsBmdcN9ZKAdWLejqJNOq6EL6ejkCZYBg9CVBZv/2bH1hhP06nqvphyYXK4Eg0whPNOLWGn7yD+tznJxYmKB217jUTe2PpPZxPdMUNbBvYIgTaVgUy6BsZoHgwB8BPo1+pjQR+RbwfD5wdRx+KAAmgQ7U6DElh+NUr81+b13JUUbtUF4bDzoQM4T8MzHYr0aAReE08d9jPoWqGxYLLqry7dScDhS+8soEbNT32A+s2g/rfNVKSoVoO0zDBPmB17jLPCYfPPHEoD4e26iYlT7jdoRV4Jnu4B2Mq1vRab2R9LbqavXQP1o17IOBVlrGoOrlnlcFZrN8Mw3t2cgiprrdSPxXzj/Cg9oWtC4MmYBldSSyGwC8MSxTX2WvaVwvuyOki4XVJVxMQkRVfDX4REbDayGzXqTp17MIZf1ktJ25yQmfGWi7L8wARrvtlmN4hoC3rCTONQC/6idbG2EP+j+tWNpE8C7hPwVzza7QN9t9/e3HoD7igbA4l7uGLfUuxbFVxa+Q3zpfDH2yke8f0mLtciWditCTUT9nZmlIt+oj7/TZRZZ0s1G24LiG1XZe8+OGQQSL6g62PXDyGTMsbCN/7WE+woJDd/NXVsDH//9PkhfJdS58ixsJDF2A6FRMgeyh475vAMeeZGr1c4lDLlQzkZU6knnwiLU2A7uB/sK22LwEAajL87+WOabVQHwQIhuQ3OwG7aj8v46zjuYl/lJ4S4mY+QvBGJ5sZc47ug5IlNV4nFl+tTEPPJKAccyEU8EW0fXhocrmHJ6qpr+j26z3L5xSiMUzlRC+pebb2ZDUFd4tYnTNu6UhgLDCRSx7sWcpmID5W45RNubTr2pr1KXAsQp8iI3PuJT6sLg65HlF3J6I8LTKKrauCcIKHsOsIsTTBFHN7PPOTfKgfKBqgHqvD8nYAnlLGn4baeCQ4cvKjM57Hh7QbitSYIdZRlPAimZDZiuV1k6xvnZ/Ax2+nerGMPvuWRMTZ5dKWnSffXRDM8octWEwi0jQ0J+13Ue2cCqluPQAOQDvYBcg9su+YNod+j96wxT9noq8s/AJcz+5UZ3O1mto61Lfqg9cnqenDa+tYszCpeNDrKeEDjwvGNAcEJgx8GgVFZWpkiIXq9f3/LY+q01hNr2lMNDFTAZTETfQwvPMuAYOhR22Vj6IQmgZkwlOPSFs9IVYXA21l6Syq5KZN/qJUhqY/w/L8Z2JLE6nrLuuq9ygGrKY7GwwnKBMB1ubNqCOR8lx9W0kwzfazoVkREWEu9Ribebzj3iM+oT1ATg6m5fzHlWWZD5MEEEI6LeqyBzpTqEPwFUotpAPNytSp8s2I/gA5dZFiav7qegXW6fkOTPZg5e+Q8x5nQLixgHNlYLg9lb0U148B0c2t2Zs4lmADyz+dijNoYLp7iZbVmXppukK6Y/1kIzu7tp0/EsiAbo7QxPjyrDh35ox989341bHm1UV8uzbrrD+0796I+ydViYm/h2SUlcDaSuhGxXV2eMOrV7wc3M2Fs2K+hK43kicUGRTFo0yVtw/Y7tWFBpeEM7JF8RG45r8amDurp/X",
+    "sealed:PW4XMlz9F96KXtlCjKS1f5o1nPT5tFbU32xIs0Gvgx4LGDwrZFLQCcnKBhH3FAhN8xei1IFYWCnFgybuUsYHdN9+sb2oRb/bhL9POjSRs+oQpM3pj8Wve1g3cQ0N34r983KMDL7KwWaJynkwJEoUMT1eK/cQqrFtDG//SFZrovTCwFrWi5EGkWpK7rv+9RhV9qmgafS/JZVAUY7Yeyo6v0hiI1PPcnNbvY+LPgkEq02jot0d9sK31b6FfX/x7h8bKJg/Rxf4QN+mMeS7AOKqgFsl8Zka+zRmi7XOm85rAKAYkfXRkJCYeL2uOGEiRPUp8eg+h7U+HZhKe0DjR4hbNWVt7eIkJpB7b+LDUpwMhMrHOIHx69uFLl8n4YyXhm2yYwYEy7C59tNsNUIMSRvDW0qDPRK9j9bh4p4YjGFS9glHvzMA6ghxfDoZNRtv9MwnTV7TqWRPNgi4WKdEOf5zRBxFjzWptwPnY27RE00+l+/5Ii94/UknxYRKcCLzUAmEfFZpMNxLVSlVIvneCesmBxpaN8w8s/Fsjf5quRhuy10y5tDSsT4J41V22VgS8q4fxJ/PkCilOmd4uuNu8BRrqa8DiVVfQ8dlPVrYLquGcrQi9J29OFDUFjR6sAYZEKCG7+TsK00MFTVuonHDGMPUfUHMcE4HiG64SFNzwremeMFRXDIOkh62zdJf40r/G8XfanMzqUFUeibLriVdEOdahFDOgz/Z2JE9bLMo1JHfl5CzP2IcLlv68pbzl7DN25gNn7uGGOSTl3hcTqC21xkjIBx8MnChD/qnhQZURFvdsBmdcN9ZKAdWLejqJNOq6EL6ejkCZYBg9CVBZv/2bH1hhP06nqvphyYXK4Eg0whPNOLWGn7yD+tznJxYmKB217jUTe2PpPZxPdMUNbBvYIgTaVgUy6BsZoHgwB8BPo1+pjQR+RbwfD5wdRx+KAAmgQ7U6DElh+NUr81+b13JUUbtUF4bDzoQM4T8MzHYr0aAReE08d9jPoWqGxYLLqry7dScDhS+8soEbNT32A+s2g/rfNVKSoVoO0zDBPmB17jLPCYfPPHEoD4e26iYlT7jdoRV4Jnu4B2Mq1vRab2R9LbqavXQP1o17IOBVlrGoOrlnlcFZrN8Mw3t2cgiprrdSPxXzj/Cg9oWtC4MmYBldSSyGwC8MSxTX2WvaVwvuyOki4XVJVxMQkRVfDX4REbDayGzXqTp17MIZf1ktJ25yQmfGWi7L8wARrvtlmN4hoC3rCTONQC/6idbG2EP+j+tWNpE8C7hPwVzza7QN9t9/e3HoD7igbA4l7uGLfUuxbFVxa+Q3zpfDH2yke8f0mLtciWditCTUT9nZmlIt+oj7/TZRZZ0s1G24LiG1XZe8+OGQQSL6g62PXDyGTMsbCN/7WE+woJDd/NXVsDH//9PkhfJdS58ixsJDF2A6FRMgeyh475vAMeeZGr1c4lDLlQzkZU6knnwiLU2A7uB/sK22LwEAajL87+WOabVQHwQIhuQ3OwG7aj8v46zjuYl/lJ4S4mY+QvBGJ5sZc47ug5IlNV4nFl+tTEPPJKAccyEU8EW0fXhocrmHJ6qpr+j26z3L5xSiMUzlRC+pebb2ZDUFd4tYnTNu6UhgLDCRSx7sWcpmID5W45RNubTr2pr1KXAsQp8iI3PuJT6sLg65HlF3J6I8LTKKrauCcIKHsOsIsTTBFHN7PPOTfKgfKBqgHqvD8nYAnlLGn4baeCQ4cvKjM57Hh7QbitSYIdZRlPAimZDZiuV1k6xvnZ/Ax2+nerGMPvuWRMTZ5dKWnSffXRDM8octWEwi0jQ0J+13Ue2cCqluPQAOQDvYBcg9su+YNod+j96wxT9noq8s/AJcz+5UZ3O1mto61Lfqg9cnqenDa+tYszCpeNDrKeEDjwvGNAcEJgx8GgVFZWpkiIXq9f3/LY+q01hNr2lMNDFTAZTETfQwvPMuAYOhR22Vj6IQmgZkwlOPSFs9IVYXA21l6Syq5KZN/qJUhqY/w/L8Z2JLE6nrLuuq9ygGrKY7GwwnKBMB1ubNqCOR9PcKG0m3y7Mx5I3CQuX885qbLbp3CyT98X2RCU1lsPmUQaHaHsHF1IF5qzr3wCgU7AZhFJn2dEQLDFT8Y1iY/ROps1Ygv+ppPpcR/C3KjeXiIK+SUHuwQ+viFLc84uquUW6XgpkT0x5pDRspl2QDSzkJjPB9YWvvC3qlCyqs6capt3B0Ynp5J0fsu7/Abk2WBv+2avh2I037pY24BPP3FsEqezqipbNyL9lKPudWio/+ViJAQcSc27zABCU2+oCvV7teWRiGMuSvwfv1FOBUWVCUtk7VJ0lbqdQUR0NVZrPE41T6c//ezTkpJeW69BfM2XpPuijtY50LDmVrYCc18CjkMtzS0R6bXlp4Gh0ME1vck4H",
     salt="06/q4",
 )
 
@@ -810,8 +827,7 @@ print(f"  equal to autograd's through the naive method to below 1e-12 (float64):
 # **Precision.** FlashAttention-2 leaves the output unnormalised until the last key block (one
 # division at the end instead of one per block). bf16 has fp32's exponent range but 8 significant
 # bits instead of 24. The cell after Q4b runs the same online softmax over 65,536 keys with its
-# state in bf16 and in fp32 (`course_utils.chapters.flash` keeps fp32 state), against a float64
-# reference.
+# state in bf16 and in fp32, against a float64 reference.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
@@ -1110,12 +1126,12 @@ print("max subtracted, normalised:", [round(x, 4) for x in (shifted / shifted.su
 #
 # - **A)** Peak memory and time, and the outputs too: to save time the kernel skips the blocks of
 #   keys far from each query, so distant keys get no score at all.
-# - **B)** Peak memory and time, and the outputs too: each tile normalises its own softmax, so keys
-#   in some tiles get less weight than exact attention gives them.
-# - **C)** Peak memory and time, and the outputs too: the fp32 running state removes rounding that
-#   blurred the weights of far-away keys, so long-context recall improves a little.
-# - **D)** Peak memory and time only: the outputs agree with the naive method's up to rounding, so
-#   the team's accuracies stay the same up to rounding noise.
+# - **B)** Peak memory and the outputs, not the time: each tile normalises its own softmax, so some
+#   keys get less weight, and the FLOPs are the same.
+# - **C)** Peak memory only: the outputs agree with the naive method's up to rounding, and the time
+#   stays, since the fused kernel does the same FLOPs.
+# - **D)** Peak memory and time: the outputs agree with the naive method's up to rounding, so the
+#   team's accuracies stay the same up to rounding noise.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -1151,7 +1167,7 @@ assert check_choice(q5b_answer, "1b859fcbad1538191b7b4f5ef3b0de5962e03c83af73a63
 # %%
 explain(
     q5b_answer,
-    "sealed:0zNm3K0t0FWTSnPhjZMVbUXd71HCZneAMMiMMZO1HD/Plno3ovvTKLZSiY4x2EE9GueFPxKgXAt5S9HFzdeUZBy7JIseIfZnBJB5OOsGDXhYGKACZ7BLx4qVNfr0ME0QufJa7qWUU4Zoss/mekZgKGPQlDcedlMVHgTtBI+JFdJ9qdt/qOIDE86E1ikHhEWEbm0Mm9+wsIRxWPqCv05fCidJPdZb4OwyODjQMUg1QkCcUn3LZLzjSkcO24ux8fHMeG13EOQMmiehAlxSlA8V4yebmLqJrxoymxkP4QAOITTVQPluDDhJlrUwA5owqaBF8mNLJ1N2OJG92OYx/Vwla+4zb5p+JAKWXiwrVU0O0gAVZIgM3lyiuWnefOa5m8iMbwZ/TrogZA122H2MMrdnAx9usLhqWXtiaVeRnbGAS38c/lpYjd4teZx/qhpa7G6Dg+DFZp7GSlOSQZ5Ddrfo0oYXbkeMLX0PqOnQkB7Rzbla3NJQbXi2eMx9A3vv/DeBYdTp9byLhdCMN6ej8E++JqwhUUBRE2rUyiQFj3P/JEwJsDIEc8c9IDNVpo7xLHzKTQ/OfwbfezMTPcm6mQFc0kFouAu23rtaCwoFWJK4yF0gAqFgtSbjdEDtA7bgz43FlRE0Ghu7AIyhTcEnau2MwDhHZ1Mj7/wlnJRNhxF1/mTzOnemVJGXax6BotSKIn4dcn3zG0IK+w56nbgzP/i6K5UhqXUM0sv7iblFFp53Z84uZLfY3vf6dJMKG22RQ/uXoOSgsqCn1dvU0c90z8A+OIOpEtwQqtbOOtGedJZ2u0nWYQygTcBoKVhQs9niq9lBLPtjvJ8NmCz2EwDiJBU/3M4N5x+XLTeoglXwyIOk1Z9cuSV1HBvyPE6gC/Bkr03avUxOvisL7/E3MzsduNypP/nCnTTdqNn4RvXaat17G3Parkl3No21KqgJRL/Mz0BY4fY2U0AMc0Is/TBeFzAMnk2l2S3GGUXVaRDD7iJ/QwgxqUaU5iM3Cmgg8839uzaCtUlKl01JkTFKJQJjdsYlsk6OjzipOVsisXTgcegbTAVUW0Laj9svLdkqhba5elMKRH51NWXr4284nHOsYRgEVg+9wggBpzzA2triD9Xd+hhmcijp5tsiO3D1QrmLtraXBG2QLTdWWZEgoSJkyt3+r7Jdl7TVD1+cwHo9bSwbFc+Tr2BCQjSsZurgIK2z4kWScubKIRX0k4SOe3R6URlhn/N0TFMrWbS9fh3ahvsioI2YhS98dvygZ+CPEz0aZ7VW3BFiGO8vwhoSreR1LQL0fm+GMG56zV0tzIHCoMiYHK7hUtMvtL61sUXbz9eG3MTtbUHLVeX8XKNXwWkQEOx3vScQwp100zLY1nreJwavIStH2eVdRR62VPLvvpkPoZjdOB7tSSSEVKfkK0MuK4ce1vMHQroqDBbVdaTU8/SXOSeISWNIBISh0mWVpJQ/sF2BifLOSLdPpUNFle8tSI5FPmllXheAj3Q0XwN6q9wo8YZ0pW4awxGCYhjIeJ6t4LPDrVZ+bvqj2lT2kqBtNYBoQdAofffp2iPMleEE8EXhwjcW9CaUswyXFW+cfCBNMh3GwYjh6XvlVG70K4N4sLd0NblavQKfpJO8CjTZ3rzoi5pAAgZcw77XcjOvrCPg24pDQxAV1h7s+WyAMJyY4g3ACLZmjqMCfHKZDSG6rDmwpjpiPtUPXGybl0q15nCTkYaC86k9pfHWzzJtf5JLl01sqnXOkmpW5H6q0ObPOLg73yDKk0scZ3hLY8Az8dytUavgDARrQQDiCDNMWbXI8GFdAo+2rmRiYSxp+e+/IzDAspXeNcj9EIYJ8zeX8Mr7EagxgwUCHArHtEBIt8O5sCUoXbVWMyYZIYsJIYb144HZZCey7RBQ6/cnlAsWq7oRVH8qUkIap9EQQwZh7wL7HBygLLdDuTDr/16n9ina6iiXlWprv2kJddCX1i06ahMFZIbQ2V3ZaQWhT6u4c03wxW1zh2rQcWcOj8l0pM80hl0/0cd+xlkJkVUHdndSakqj9zecE6iOzi3Rnfh5R6UzSbcBi49aYsApWRQpxBu4J8qRPS58rLI57bheKZvNTsATIIb59ydYLaTA+Z40HQ3685mBeY1SbX1OQ55CcJvfstYe+enS5WoyQqToyNqBv6M16wEwdwOfolhQ7ZfGdqQCuAEGXh0U47f6ru2WGdsfGfKx5hxxKSl3rdzDluKc8t+KoBOE8d4FSFrvJMIPwFl8KjscJ+Llan7C3TWwTMEBjdwzowVFr0u7K5NWnc3kYJOyHLeOBNJ61P+cN8VqPLk12Pe9IJfW6olSzAjSo5iwGiTw3aaxaTtPAUjnjI6KuAlzWz8zJaTMBFNP5JRiuLpLenLLqNCmkZXWdc00EcToJxJ1okLtUNcE",
+    "sealed:qBWJWMryxX4R9jYGdV+RrUXd71HCZneAMMiMMZO1HD/Plno3ovvTKLZSiY4x2EE9GueFPxKgXAt5S9HFzdeUZBy7JIseIfZnBJB5OOsGDXhYGKACZ7BLx4qVNfr0ME0QufJa7qWUU4Zoss/mekZgKGPQlDcedlMVHgTtBI+JFdJ9qdt/qOIDE86E1ikHhEWEbm0Mm9+wsIRxWPqCv05fCidJPdZb4OwyODjQMUg1QkCcUn3LZLzjSkcO24ux8fHMeG13EOQMmiehAlxSlA8V4yebmLqJrxoymxkP4QAOITTVQPluDDhJlrUwA5owqaBF8mNLJ1N2OJG92OYx/Vwla+4zb5p+JAKWXiwrVU0O0gAVZIgM3lyiuWnefOa5m8iMbwZ/TrogZA122H2MMrdnAx9usLhqWXtiaVeRnbGAS38c/lpYjd4teZx/qhpa7G6Dg+DFZp7GSlOSQZ5Ddrfo0oYXbkeMLX0PqOnQkB7Rzbla3NJQbXi2eMx9A3vv/DeBYdTp9byLhdCMN6ej8E++JqwhUUBRE2rUyiQFj3P/JEwJsDIEc8c9IDNVpo7xLHzKTQ/OfwbfezMTPcm6mQFc0kFouAu23rtaCwoFWJK4yF0gAqFgtSbjdEDtA7bgz43FlRE0Ghu7AIyhTcEnau2MwDhHZ1Mj7/wlnJRNhxF1/mTzOnemVJGXax6BotSKIn4dcn3zG0IK+w56nbgzP/i6K5UhqXUM0sv7iblFFp53Z84uZLfY3vf6dJMKG22RQ/uXoOSgsqCn1dvU0c90z8A+OIOpEtwQqtbOOtGedJZ2u0nWYQygTcBoKVhQs9niq9lBLPtjvJ8NmCz2EwDiJBU/3M4N5x+XLTeoglXwyIOk1Z9cuSV1HBvyPE6gC/Bkr03avUxOvisL7/E3MzsduNypP/nCnTTdqNn4RvXaat17G3Parkl3No21KqgJRL/Mz0BY4fY2U0AMc0Is/TBeFzAMnk2l2S3GGUXVaRDD7iJ/QwgxqUaU5iM3Cmgg8839uzaCtUlKl01JkTFKJQJjdsYlsk6OjzipOVsisXTgcegbTAVUW0Laj9svLdkqhba5elMKRH51NWXr4284nHOsYRgEVg+9wggBpzzA2triD9Xd+hhmcijp5tsiO3D1QrmLtraXBG2QLTdWWZEgoSJkyt3+r7Jdl7TVD1+cwHo9bSwbFc+Tr2BCQjSsZurgIK2z4kWScubKIRX0k4SOe3R6URlhn/N0TFMrWbS9fh3ahvsioI2YhS98dvygZ+CPEz0aZ7VW3BFiGO8vwhoSreR1LQL0fm+GMG56zV0tzIHCoMiYHK7hUtMvtL61sUXbz9eG3MTtbUHLVeX8XKNXwWkQEOx3vScQwp100zLY1nreJwavIStH2eVdRR62VPLvvpkPoZjdOB7tSSSEVKfkK0MuK4ce1vMHQroqDBbVdaTU8/SXOSeISWNIBISh0mWVpJQ/sF2BifLOSLdPpUNFle8tSI5FPmllXheAj3Q0XwN6q9wo8YZ0pW4awxGCYhjIeJ6t4LPDrVZ+bvqj2lT2kqBtNYBoQdAofffp2iPMleEE8EXhwjcW9CaUswyXFW+cfCBNMh3GwYjh6XvlVG70K4N4sLd0NblavQKfpJO8CjTZ3rzoi5pAAgZcw77XcjOvrCPg24pDQxAV1h7s+WyAMJyY4g3ACLZmjqMCfHKZDSG6rDmwpjpiPtUPXGybl0q15nCTkYaC86k9pfHWzzJtf5JLl01sqnXOkmpW5H6q0ObPOLg73yDKk0scZ3hLY8Az8dytUavgDARrQQDiCDNMWbXI8GFdAo+2rmRiYSxp+e+/IzDAspXeNcj9EIYJ8zeX8Mr7EagxgwUCHArHtEBIt8O5sCUoXbVWMyYZIYsJIYb144HZZCey7RBQ6/cnlAsWq7oRVH8qUkIap9EQQwZh7wL7HBygLLdDuTDr/16n9ina6iiXlWprv2kJddCX1i06ahIFcYnfnG3ZfwKwB+28IRS1lnxjhm6cN04w4Pgn48gyml0zzpJ+yRoIilkBNW0GdkfmozCQH/6CnWDHjOQ2QfxwUrIU3plGZYUuERxmwR+xYouRciV9orthrKQILpDNTsATILfd1xtOIfbO4NpjBxzxp56BN98SJGAHTpYXbZueoNpQ6fXS420iDKaxm96L++gn8Bs9O1eaqA5f88PUMLYE+RMGCQwOpvXsr/yVTMlQHLO2rkl/aHo/6JPjvI2t9dPHuAiZvpZEUgmsP8UFhQp4Om8HJ/mrOjfY03i0RI0Hjo9u4hhe6l/0",
     salt="06/q5b",
 )
 
