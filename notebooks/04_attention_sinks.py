@@ -573,15 +573,16 @@ print(cache_indices(10, keep_first=2, recent=4)[-3:])  # rows for t = 7, 8, 9: [
 # **Q2** (predict, then measure; answer before you read on). Each seed's sink head parks 0.97 to
 # 0.99 of its idle weight on BOS in sequences of 64 tokens (section 2). Feed each model 256 tokens
 # with full attention (no cache). Average that head's idle weight on BOS over stretches of 16
-# positions, from 64 to 255. *Predict* in `q2_answer` what each seed's lowest stretch shows:
+# positions, from 64 to 255. *Predict* in `q2_answer` what the stretches show:
 #
-# - **A)** In every seed its lowest stretch stays near 1: BOS is the same token at any length.
-# - **B)** In every seed its lowest stretch falls below half: BOS now sits at query-key distances
-#   the head never saw.
-# - **C)** In every seed its lowest stretch falls by about what the extra keys take: each row shares
-#   BOS's weight with up to four times as many keys.
-# - **D)** In every seed its lowest stretch is the last one: the farther past the training length,
-#   the weaker the learned pattern.
+# - **A)** Some seed stays above half in every stretch; in every seed each stretch is lower than the
+#   one before.
+# - **B)** Every seed has a stretch below half; in some seed a stretch is not lower than the one
+#   before.
+# - **C)** Every seed has a stretch below half; in every seed each stretch is lower than the one
+#   before.
+# - **D)** Some seed stays above half in every stretch; in some seed a stretch is not lower than the
+#   one before.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -605,7 +606,7 @@ assert normalize_choice(q2_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q2_answer, "fc609a00a680f40ee305ded736ed45dcbb42a6868a22a21fda894d06281fa8c1", salt="04/q2"), (
-    "not yet: reread the opening of section 4, then notebook 03"
+    "not yet: reread sections 2 and 4"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -617,7 +618,7 @@ assert check_choice(q2_answer, "fc609a00a680f40ee305ded736ed45dcbb42a6868a22a21f
 # %%
 explain(
     q2_answer,
-    "sealed:WlrGhuf0wejM+yssPon0IJRjxU2YzUE7Xxb4GpUYvvfTm2ZvJ29K1+AlILBU7B0UoBpgh0tgdAV7aeE3T/OmMkZcDKxf6cV0R/9N4X26ariSGHHUzWVPpV7ZICmpljsJtP+atN+OtbU+Uwe3nJzosgqsL+2klRjoxUp5+6d6OXdzcFvBFtAARKSbZ16hstYQTGcPXcfh/6yMAKV40unXZX+yv+oKjLXZFHet+Df26uAQ8JiK/tuM9hU/ZK9gTBmmK7sPiwXC84ADi4ibq6BVQrvA2jNac315quVs5MqCPgoEpMJ4J5ZPI+OlxpbLWg0MwPX4I21PkEygRrW5iJci3ioZcTIJI1TCVTRR7Rst0/eX/2yXMND+ELi0JKHScHdMgqCh2QyTEAmyS5lFYHuudY/I+cOw9rELewtyuuXlkH2UPOZo9zUIWSS/uF5U+yXz0YE/kWa7x/8wr/SahlwemOt3fMUWN8VhfEE1aYbcyzN4NHM6h4MoTpvRm1YWTvfItiua+YsGErheO8Y0N4yNBgsMiGjce6D045z4K101IiBP2D+wTVC0WQl938kxOGWW1SQndJPjd+GeaUV4/4+hFDGUR3cCUitRi4O78V54R/o1xRevWFSdJ2MolScbzQrmQdwgIwLuMVa7U+7vbGYC/WZdJQJ/1RBDZB48fJUSPbZwLJdhAFjE8xvi91RoZtRyKDw6nUFm3mo882HhqpS3tHtw+ieXu2MbfRp2//LbZF/gPqhOWjTKE4VtpRc9TuFLfXpqRr3giFkEPbJ65h+4aZCXUtVppKkf0euBRFwO/T0r/KdhPBPscdI1dXeCmFoCVQ3dXjd7itMSw5Hn26njHRFQm6DRTsRtQ7v92lZm3X2PLqZpuwpZSGtWHdjMaILcmIrSBtVOGoy5CaPXhJyRMBHHdAC3DH0HQqJ16G0j+cOxfQdMZhlYwoNQEBi525jkUhbCDybvnQ1Wj5Tv+kVKevQK+KhOivAhL+kdQNpcAwj8BXwA+r4HMoZ9QGsr0yIeDvPbJ5R8QfiBVHx/fOrrqDAINgBDpTJn8rpoD5gB+/GbRf9i4z1uKRuq1sjo0HW+VuYaio8TzzbAybt1cgFvm6Eo1hPnxfUAvIoItkIAT+Qj0vJ07NSkZE23ONPfQldtyskJdmXJctzyrwlOK4VRn+2lBZh3HrAQ/sSSgaNY6bjn9K+03i5ldcKgNH7eoirIRZSNEQU1Yb6gUUqNNsGkaLMXhINyuQ6eYF2HZLGOFMwI330jmeMKarsbsEiXWV8MN2694/cCYdRK45q7EZVDQZjpiFJ5VOqdNTOVVCuRTvgSwGwVdvsFccfVg04cEfzvkKNFelp8XrUVkWb2ia9zVMVklkGbesS5X96Nygx5GZm49nhhrPQh2QDjlZF1SJqnYsfNb2+/PyWIgrxliKzeaB6PH7SF00e1r01QOoEnrMfEpIy1KKb608yVkTHhpmp83ffcBuo6CRyboQB4vm6ArOBX+AHb9QGu7BUrTiDLXlb6QOY4sTboj/AD0SKgxOdExxJ2Z/FIL0Arqi2bcQDY725OpFS/HmFe5XTgAl69fchG8OcRGmSagUgjgjGd/gQzXQK/P38Ik/EOiJz9xfDokWBuEi75VQGxEUoDui4gST/+ZpO90yAgU38M2xK8T+Tr0NtWgH6cBGl5XZS+lJsmntHPG0xhCMju5LEvypirBp5u0CB9WHOkDHG99vZ7BbxO4oVpLO4/v/2KdsCwfW4PGcxmTCB88K70u8Xvh0KnsUXi7+zSOuIRmtm70h4xFWaLIGt58mkxU5gJZgV+2JuCbfkEqWOGWHWkx0DZZtbQEEzQ3BYxetS3L5v/AjvtBCRsP/N159j9a51miBYKeg==",
+    "sealed:mg4Flnv/8LbW6kmFdLobOpRjxU2YzUE7Xxb4GpUYvvfTm2ZvJ29K1+AlILBU7B0UoBZ4wlxvMQRnLPZyQvb1Zk8ZX7RC+9RkW/9c8GOwafuSWXLUwXQQ8V2WPy+qmicT5+/S5YPO5qVyBlv4itLk81bkMfrwk1b4mB8ss/RqJ2tjYRrOHJQQWLqMMF+m/sBVXWsZXZK1q+/NQaB5i6jbJGS1uONP267EHTPo7Cbl/aVbpc/B5pbAqVVjfPhuVxHiO/lS0l2Hkt5Jk9/Z5+lbCOaF330Pcys2/rEx5OmXPxtQ8Z54MYAENfmkg7DHYmQM1vLjPW098Sa3B7X22dJpnGMOOiQVZlSLFmdDow8tybCL4ynTKtrvB7iuLveHLGcPw7bv1ELQCBK+QIQMbH3hPs7S8sPh+NpRB24zp+KqkX3RPKMqtShMR2umsw0A5jSnkIsywna13vJ17eWGg1YOkaNnM9dTeNBubAhqKZ3FlnwPKHh7jIgtT4vRl14eCKOHsmqK4sVDUupLPcNxLZfIdAw5rCyLffT3sbvRHQ8xOGNbjTytRl2dcyN9z8gnPmHWlg87IMfKKOGCZEE8q46vBzrGDndDUWNdxdCu7lo9CfEu1hvmTUnZY2t7sykl60+1VtxyMkrvdFerWPjlbGAf/XxQM1h//xZEMDxoP4NaKKxrLYUmDRnGu0n/7EI8eNJobDwknRN3jGAw5Huj7dWn/Ws48WiP9GcdZ0lu6PLWKgv8M+0GVzDPV8p/9kcuX6cYOz9wSrOlgEVaPYRU3lq/IbeqZNsvga4L0bXACUtPsiAz4OZhKkTkMMo2b2fKzxACSAuYDSF/g8USgdTnxqKtD19egayYRtEiWvKoh08rlWzAffUo8FdZQHFWAdPMLNeD0M/DAJAKHpqsG7jGhNjFOVDfcBa3A2oaFv80+20998W3bBwNKGpexolQQ02jlYywQx/DVnXqkxNfg9bo60EHO7cEtvoCkr9gbOdZEZ0ZSwD7BXke97Jde6d8EzhKgCUNXtLBZY9nQeWLRTg2Y/yuqypSNlgGmSQzoYogSp8H9rWJB6E053NiaEXsnoepzmS3Wvtdlsc06RfAzKciYxp+m7snmwKv1LoHuJdc90VUXO8ukfY9otGleFfkNMLIQgMjyp0Ed3HJIdyxr00IfpUMyuGkXMx2CLAY8tXIydwQ6aTquqHgmyxqdI+wKCmctCDXDcCPXkd+eODlRFjVc9L8aLQQwdd2s0mAcRSMaaTKUNcFyX0lk/ZOOboXswSPDRlbZyvp+/UTZ4cCqp6gBZdEBNeojVgrNsy9NSGPXmbBH6Jfkj4UOP0JIteamE9PEanvxfsYMAM1Q/ADkCP6m/xjB9B4lxXKMsCkG5iKykN1W8bgqmE1sP4h2QDqnYUxFpTkNpeJOzbla3GFkflmzbrIdAuCD+fD1UKvuU0ZII1gosPF8MDkdPiqjcKF8WeipkgomaSJTbkjERXIyRx7+3uMsOBG/ATQvRz9oQ41TnONW1v1SORqrXj9yu9KxS+xgLgcxBJwd/1YakZ/+SmXegPY7zoBslT7Xz0aoXmhD1rpKN4LtPFUDHTf0Qs5zi7QshsvXRDrKWoJm/kOhNrvzPms2CFpD2H+AQHoEQsHuno0QDv5K42zr3hyEngb21b6Hf23kdxNxWOcSGMwR4yzmZs+mcebVQR2G8i87vk93ZjvT4UvwiB9TWekWHG58uw2Tf194pdiLfN69vrCf4XhITBaScE3FjA5reugv8H1wFO5pwux/ezVfeMLyY2u2gE6XCCEZSx++X9lHsdVOhAgncrfO6AEv2WbWCjllBycO9b1VVjL0xl0M9f2MIq+BD3tDSQlJbx16t+yaJMo31FLJ4Celq9rllAeR/WU49Sxof564kOFQj73lFm2JvxfpnpDC4hRwEphxmPw70ovQA18/R2BGGZYE6RVfJsdMoB4JlispjuZkEjkvy6ltUC1RQ==",
     salt="04/q2",
 )
 
@@ -648,6 +649,51 @@ for seed in SEEDS:
         f"measured: lowest stretch {min(stretches):.2f}, highest {max(stretches):.2f}\n   per stretch of 16: "
         + " ".join(f"{x:.2f}" for x in stretches)
     )
+
+# %% [markdown] tags=["shows-answer"]
+# Seed 0's sink head, query position by query position (idle queries of the 64 sequences measured
+# above):
+
+# %% tags=["shows-answer"]
+on_bos = long_on_bos[0]  # (B, 256): each query's weight on BOS
+idle_256, pos = long_idle, long_pos
+print("seed 0's sink head, mean weight on BOS at idle queries, by query position:")
+for lo, hi in ((1, 47), (48, 59), (60, 61), (62, 63), (64, 79), (120, 150), (160, 207), (224, 239), (240, 255)):
+    print(f"  positions {lo:3d}-{hi:3d}: {on_bos[idle_256 & (pos >= lo) & (pos <= hi)].mean():.3f}")
+late_256 = idle_256 & (pos >= 64)
+print(f"idle queries at positions 64-255: mean {on_bos[late_256].mean():.2f}, median {on_bos[late_256].median():.2f}")
+
+# %% [markdown] tags=["shows-answer"]
+# Positions 62 and 63 lie inside the training length, yet there the head leaves BOS (the rows
+# above). The stream says why. `backcopy_batch` draws TRIGGERs only at positions 2 to n − 2, so in a
+# training sequence of 64 tokens the token after position 62 is never a TRIGGER, and position 63
+# has no target at all. A one-layer RoPE model can tell position 62 from the others in one way
+# only: by its distance to BOS, the one token at the same place in every sequence. So the models
+# should predict no TRIGGER there, and some head should change its weight on BOS there. On
+# section 2's test sequences of 64 tokens, per seed:
+
+# %% tags=["shows-answer"]
+for seed in SEEDS:
+    with torch.no_grad():
+        logits, attn = models[("softmax", seed)](test.tokens, need_weights=True)
+    p_trigger = logits.softmax(-1)[..., vocab.trigger]  # (B, 64): P(next token is TRIGGER)
+    on_bos_64 = attn[0, :, :, :, 0]  # (B, H, 64): each head's weight on BOS
+    print(
+        f"seed {seed}: P(next is TRIGGER) at idle queries 60 / 61 / 62: "
+        + " / ".join(f"{p_trigger[:, i][idle_q[:, i]].mean():.3f}" for i in (60, 61, 62))
+        + "; each head's weight on BOS at query 61 -> 62: "
+        + ", ".join(
+            f"{on_bos_64[:, h, 61][idle_q[:, 61]].mean():.2f} -> {on_bos_64[:, h, 62][idle_q[:, 62]].mean():.2f}"
+            for h in range(on_bos_64.shape[1])
+        )
+    )
+
+# %% [markdown] tags=["shows-answer"]
+# In every seed the model all but stops predicting a TRIGGER at position 62, and some head's weight
+# on BOS jumps there: seed 0's sink head leaves BOS, a head of seed 1 moves onto it, and in seed 2
+# one head leaves it while another moves onto it. The heads read their distance to BOS as a clock,
+# and training set that clock only at distances up to 63: past them, as the measurement above
+# found, each seed's sink head leaves BOS over long stretches, in a pattern that differs per seed.
 
 # %% [markdown]
 # We stream 16 sequences of 256 tokens (4x the training length) and compare, at a fixed cache of
@@ -1132,7 +1178,7 @@ assert check_choice(q4_answer, "e613b78b9a43e8a6f54bc3fd04be961e997588cc29a8fe5a
 # %%
 explain(
     q4_answer,
-    "sealed:hQF05n/ZPBIayBqxGIxqcSEsKd/ItehR1YtG3mw6HUKk9h9hsivihXtVe4D/VbL/0VBanOH/p8yqFOcfbQ4iGLr6yZNfPZer8PS2S9JSzlt8v448utAASe1SWO54wG1S4aKSPo9ehMdFpH8RxT7nIUDTjSJT3gdcsWGk7hep+u1sndiIdJStTxSUuxXJVLEj7AJXzLrnfOzB+MZJGrKocCwC9KoN51fUalV+546Bu2ldmX6JeB0OYnsRmVwHI3O4oRwHIz2mC6mbnaF1Jb/dCos2Y5s2EKwspPaX4St31zXKfYE0cKY/bFuPF7Z1CVj9kZZUqzf7wapn7mQ1h5EArEl0ClQExnjZCVG2AGvJCh8EKl28SnJ1LLXnexuZALw4Peg08a3IKiFK7r9JdetcKapwXs1KkgH7OaE3GokJ8eVfea1Vpmu5LsKsM4aDODGlaoCjks61fkBu00o4jqkJURqapYrD+N6VbLt4bltgEAg4Gw2InCYo0iy4arRxZUrKuaNo6WI+kj34WY3HrUUc3NJrOhqZzYN4WsvlOvE7CzarH4Af7b6n9C0vFw5MiTu6Gnvwd6uDq/BOAGIkg+6SC5UwLGW5Z/2RLTT8lmBYfQaH5EKiLOJeN1/i6e0mDoVRPbwYsFPd/YMH3ILf+OoAkJgi1d2fo9NLw9b4ggFA+xfXtT0kCwmoNabsWx8FdsSolcaATMgVyXrbP9tQbSW2ANrJY6rzGDP9AwOquE/8OueC6wegv8+gZyMGVKyQ66dCUGcSw1BGMYreDO47WYfhXizG5owfJYwvP++OfrnFkLuRp0u6z0J8DmgKfj6HUlQrZv8c0W0spZz16aBEvGlo26Xzkd7ukeWNbdiJCe8SXdossGH6s+13oqdWKrlvg1fLLyMAjumilytUjGLaXr3pv2SIo3VMAE8igwJ2+/3hm2ceM1YvYUz+QR3Wz9qsrh7jO+MbJMaPcC5nanznzIZn4LayOQm1bgmWgIwEksjymqkNQnmYK2fkuiFHrecbRUyc9yx18pUmCe2VZjMv1duDesr+Q4GIbAl7EwV2noCcQCwlivVFPnAIMp+7dT4DR4dVs+Z/7gwRORfl7NXsNfrUUrYfQSK++cFWuaDRAWl4KTiwoSUNHzGGW3A+VZ+eu8YofX95gvkgznpINC4vKGOR3IC4ZcwwUtYkLq413+OGqOGCDMBsd69mEAAmTNJEeyLVxWuk23jYoEGvZ62eAH4DLLu4WV4iO4L02XtPqOgY3kuC6Gd99uR8v9VJO7x2rbT+4lkeqTzLjTaSn8BLRN0GrBQwBJIFDUmHmPSvnEF0SrGrWRAWNh+i9fZv2cm2cq6VuWkPZ+AMCJs4roGxlIk08KsYifDEhQgNEyEo6EluN2WTF0hxaNmddMIKQHQk5LQVJT7ZXzqrX2aRmN5N+LmJTv8=",
+    "sealed:xvhCNmsKOkC5o+7VSPfK1iEsKd/ItehR1YtG3mw6HUKk9h9hsivihXtVe4D/VbL/0VBanOH/p8yqFOcfbQ4iGLr6yZNfPZer8PS2S9JSzlt8v448utAASe1SWO54wG1S4aKSPo9ehMdFpH8RxT7nIUDTjSJT3gdcsWGk7hep+u1sndiIdJStTxSUuxXJVLEj7AJXzLrnfOzB+MZJGrKocCwC9KoN51fUalV+546Bu2ldmX6JeB0OYnsRmVwHI3O4oRwHIz2mC6mbnaF1Jb/dCos2Y5s2EKwspPaX4St31zXKfYE0cKY/bFuPF7Z1CVj9kZZUqzf7wapn7mQ1h5EArEl0ClQExnjZCVG2AGvJCh8EKl28SnJ1LLXnexuZALw4Peg08a3IKiFK7r9JdetcKapwXs1KkgH7OaE3GokJ8eVfea1Vpmu5LsKsM4aDODGlaoCjks61fkBu00o4jqkJURqapYrD+N6VbLt4bltgEAg4Gw2InCYo0iy4arRxZUrKuaNo6WI+kj34WY3HrUUc3NJrOhqZzYN4WsvlOvE7CzarH4Af7b6n9C0vFw5MiTu6Gnvwd6uDq/BOAGIkg+6SC5UwLGW5Z/2RLTT8lmBYfQaH5EKiLOJeN1/i6e0mDoVRPbwYsFPd/YMH3ILf+OoAkJgi1d2fo9NLw9b4ggFA+xfXtT0kCwmoNabsWx8FdsSolcaATMgVyXrbP9tQbSW2ANrJY6rzGDP9AwOquE/8OueC6wegv8+gZyMGVKyQ66dCUGcSw1BGMYreDO47WYfhXizG5owfJYwvP++OfrnFkLuRp0u6z0J8DmgKfj6HUlQrZv8c0W0spZz16aBEvGlo26Xzkd7ukeWNbdiJCe8HXe5kvGaytfA5v7tRIaJhlkbGYC9ZyfuznDpPkCybGLGLh1/BqWkfAlEh1Etqte+pk30eBxQoM1i7UwvG2ZH/xB6oCa1PN9SNIiRmK3zmxsgw/6u/JF33fRLEwYsZg8LyhOgXRGKeYCnl6XVR+/YBWUya9zlxoYgtW7mJYCtq2MDCZdi7R8iSdkZ0EwVhnIaBTyA2i7BDKC5FadezeDIDQIpVs/J87g0ccAjquNf3cqmWQKoKUHDq5cwXo+XXBCw2LjynoX8=",
     salt="04/q4",
 )
 
@@ -1218,7 +1264,7 @@ for seed in SEEDS:
 #
 # - **A)** At copy queries the other heads make up for a share that is removed, as in (a), but none can cancel an added one, as in (c).
 # - **B)** (c) pulls the copy heads' weight back onto BOS, away from the previous token; (a) leaves every weight as it was.
-# - **C)** At copy queries the heads put almost no weight on BOS, so its share is already off there; (c) forces it on.
+# - **C)** (a) removes a share that is already near zero at copy queries; (c) adds one the intact model did not have there.
 # - **D)** Copy queries read BOS's value as well; they can recover from losing it but not from receiving it twice over.
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -1295,7 +1341,7 @@ print(
 # head, from `weights: (batch, heads, n_q, n_k)` (the weights on the real keys, 0 where a key is
 # masked), `values: (batch, heads, n_k, d)` and `grad_out: (batch, heads, n_q, d)`, which holds
 # `∂L/∂o_i`; it returns a tensor of shape `(heads,)`. The function is not given the scores or the
-# logits: derive the gradient by hand (the checks refuse `torch.autograd` and `torch.func`, and the hidden check
+# logits: derive the gradient by hand (the checks refuse `torch.autograd`, `torch.func` and complex tensors, and the hidden check
 # compares in float64, the inputs' dtype, far more closely than a finite difference can get). The visible check
 # runs it on weights made from random scores, rows of ±1000, rows with every key masked and logits from −50 to 50.
 
@@ -1334,6 +1380,25 @@ import torch
 
 from course_utils.tools.quiz import autograd_functions, check_rounded, fingerprint, unavailable
 
+# no complex tensors while the function runs (no complex-step derivative)
+_NoComplex = type(
+    "_NoComplex",
+    (torch.overrides.TorchFunctionMode,),
+    {
+        "__torch_function__": lambda self, func, types, args=(), kwargs=None: (
+            lambda out: (
+                (_ for _ in ()).throw(RuntimeError("complex tensors are not available in this check"))
+                if any(
+                    isinstance(t, torch.Tensor) and t.is_complex()
+                    for t in (out if isinstance(out, (tuple, list)) else (out,))
+                )
+                else out
+            )
+        )(func(*args, **(kwargs or {})))
+    },
+)
+
+
 _gen = torch.Generator().manual_seed(5)
 _s = torch.randn(2, 3, 6, 6, generator=_gen, dtype=torch.float64) * 3
 _s = _s.masked_fill(~torch.ones(6, 6, dtype=torch.bool).tril(), float("-inf"))
@@ -1347,11 +1412,11 @@ _w1, _w2 = (
 )
 del _s  # only the weights leave for the function
 _AUTOGRAD = autograd_functions()  # derive it: no autograd, backward or forward mode
-with unavailable(*_AUTOGRAD, namespace=globals()):
+with unavailable(*_AUTOGRAD, namespace=globals()), _NoComplex():
     _d1 = sink_logit_grad(_w1, _v, _g)
-with unavailable(*_AUTOGRAD, namespace=globals()):
+with unavailable(*_AUTOGRAD, namespace=globals()), _NoComplex():
     _d2 = sink_logit_grad(_w2, _v, _g)
-with unavailable(*_AUTOGRAD, namespace=globals()):
+with unavailable(*_AUTOGRAD, namespace=globals()), _NoComplex():
     _again = sink_logit_grad(_w1, _v, _g)
 assert _d1.shape == (3,) and _d2.shape == (3,), "one gradient per head"
 assert torch.allclose(_again, _d1, rtol=0.0, atol=1e-12), "the same inputs gave another gradient: keep no state"
@@ -1368,6 +1433,19 @@ assert check_rounded(
 import torch
 
 from course_utils.tools.quiz import autograd_functions, unavailable
+
+
+class _NoComplex(torch.overrides.TorchFunctionMode):
+    """Refuses complex tensors while the function runs (no complex-step derivative)."""
+
+    def __torch_function__(self, func, types, args=(), kwargs=None):
+        out = func(*args, **(kwargs or {}))
+        if any(
+            isinstance(t, torch.Tensor) and t.is_complex() for t in (out if isinstance(out, (tuple, list)) else (out,))
+        ):
+            raise RuntimeError("complex tensors are not available in this check")
+        return out
+
 
 _NO_AUTOGRAD = autograd_functions()
 
@@ -1389,7 +1467,7 @@ for _seed in range(3):
     _s, _b, _v, _g = _inputs(_seed)
     _w = _weights(_s, _b)
     del _s, _b
-    with unavailable(*_NO_AUTOGRAD, namespace=globals()):
+    with unavailable(*_NO_AUTOGRAD, namespace=globals()), _NoComplex():
         _got = sink_logit_grad(_w, _v, _g)
     _s, _b, _v, _g = _inputs(_seed)  # after the call
     _b.requires_grad_(True)
@@ -1411,7 +1489,7 @@ for _seed in range(3):
 # with AdamW, which divides each step by the gradient's running size, so even a tiny gradient of
 # steady sign moves the logit by about the learning rate per step (for gradients well above Adam's ε). The training logs in section 5
 # show the logits barely moving all the same, from 0 (by at most 0.14) and from +4 (by at most
-# 0.03), although from +4 the extra key starts with 0.64-0.65 of the weight and so a large gradient.
+# 0.03), although from +4 the extra key starts with 0.64-0.65 of the weight, so that its gradient is not shrunk by a small `p`.
 # Whatever decided which key wins, it was not the logit: it was the real keys' scores, which
 # training raised for BOS. A learned logit that stays near 0 is softmax1 in all but name, and the
 # table agrees: eviction costs +0.277 for it and +0.276 for softmax1 in seed 0.
@@ -1514,48 +1592,3 @@ for _seed in range(3):
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END QUESTION
-
-# %% [markdown] tags=["shows-answer"]
-# Seed 0's sink head, query position by query position (idle queries of the 64 sequences measured
-# after Q2):
-
-# %% tags=["shows-answer"]
-on_bos = long_on_bos[0]  # (B, 256): each query's weight on BOS
-idle_256, pos = long_idle, long_pos
-print("seed 0's sink head, mean weight on BOS at idle queries, by query position:")
-for lo, hi in ((1, 47), (48, 59), (60, 61), (62, 63), (64, 79), (120, 150), (160, 207), (224, 239), (240, 255)):
-    print(f"  positions {lo:3d}-{hi:3d}: {on_bos[idle_256 & (pos >= lo) & (pos <= hi)].mean():.3f}")
-late_256 = idle_256 & (pos >= 64)
-print(f"idle queries at positions 64-255: mean {on_bos[late_256].mean():.2f}, median {on_bos[late_256].median():.2f}")
-
-# %% [markdown] tags=["shows-answer"]
-# Positions 62 and 63 lie inside the training length, yet there the head leaves BOS (the rows
-# above). The stream says why. `backcopy_batch` draws TRIGGERs only at positions 2 to n − 2, so in a
-# training sequence of 64 tokens the token after position 62 is never a TRIGGER, and position 63
-# has no target at all. A one-layer RoPE model can tell position 62 from the others in one way
-# only: by its distance to BOS, the one token at the same place in every sequence. So the models
-# should predict no TRIGGER there, and some head should change its weight on BOS there. On
-# section 2's test sequences of 64 tokens, per seed:
-
-# %% tags=["shows-answer"]
-for seed in SEEDS:
-    with torch.no_grad():
-        logits, attn = models[("softmax", seed)](test.tokens, need_weights=True)
-    p_trigger = logits.softmax(-1)[..., vocab.trigger]  # (B, 64): P(next token is TRIGGER)
-    on_bos_64 = attn[0, :, :, :, 0]  # (B, H, 64): each head's weight on BOS
-    print(
-        f"seed {seed}: P(next is TRIGGER) at idle queries 60 / 61 / 62: "
-        + " / ".join(f"{p_trigger[:, i][idle_q[:, i]].mean():.3f}" for i in (60, 61, 62))
-        + "; each head's weight on BOS at query 61 -> 62: "
-        + ", ".join(
-            f"{on_bos_64[:, h, 61][idle_q[:, 61]].mean():.2f} -> {on_bos_64[:, h, 62][idle_q[:, 62]].mean():.2f}"
-            for h in range(on_bos_64.shape[1])
-        )
-    )
-
-# %% [markdown] tags=["shows-answer"]
-# In every seed the model all but stops predicting a TRIGGER at position 62, and some head's weight
-# on BOS jumps there: seed 0's sink head leaves BOS, a head of seed 1 moves onto it, and in seed 2
-# one head leaves it while another moves onto it. The heads read their distance to BOS as a clock,
-# and training set that clock only at distances up to 63: past them, as the measurement after Q2
-# found, each seed's sink head leaves BOS over long stretches, in a pattern that differs per seed.

@@ -95,6 +95,19 @@ CASES = {
             "        return ((full.softmax(-1)[..., :-1] @ values.double()) * grad_out.double()).sum()\n"
             "    zero, eye = torch.zeros(w.shape[1], dtype=w.dtype), torch.eye(w.shape[1], dtype=w.dtype)\n"
             "    return torch.stack([torch.func.jvp(loss, (zero,), (e,))[1] for e in eye]).to(weights.dtype)",
+            # complex-step differentiation: the weights rebuilt as functions of b, L(i h) in complex128, Im L / h
+            "import torch\ndef sink_logit_grad(weights, values, grad_out):\n"
+            "    w = weights.double()\n"
+            "    p = 1.0 - w.sum(-1, keepdim=True)\n"
+            "    h, res = 1e-20, []\n"
+            "    for k in range(w.shape[1]):\n"
+            "        b = torch.zeros(w.shape[1], dtype=torch.complex128)\n"
+            "        b[k] = 1j * h\n"
+            "        eb = torch.exp(b).view(1, -1, 1, 1)\n"
+            "        wc = w.to(torch.complex128) / (p.to(torch.complex128) * eb + w.sum(-1, keepdim=True))\n"
+            "        loss = ((wc @ values.to(torch.complex128)) * grad_out.to(torch.complex128)).sum()\n"
+            "        res.append(loss.imag / h)\n"
+            "    return torch.stack(res).to(weights.dtype)",
         ],
     },
     "q6": {
