@@ -114,12 +114,13 @@ SEEDS = zoo.SEEDS
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q1
+# points: 0
 
 # %% [markdown]
-# **Q1** (seed quiz; asked here, before the chapter). What are some failure modes associated with very long attention contexts?
+# **Q1** (seed quiz; a warm-up, worth no points; asked here, before the chapter). What are some failure modes associated with very long attention contexts?
 # Store the numbers of the failure modes below in `q1_answer` as a set (for example `{1, 2}`); the
 # set is checked as a whole, and a mode counts if the papers this course cites report it, whether or
-# not this chapter's small models show it:
+# not this chapter's small models show it; a cost that makes long contexts impractical counts too:
 #
 # 1. A softmax temperature, a hyperparameter that is raised as n grows, flattening every query's row.
 # 2. Weight spread over more keys, so that a relevant key's share falls.
@@ -154,7 +155,7 @@ from course_utils.tools.quiz import check_value
 
 assert check_value(
     frozenset(q1_answer), "07d551ad8b5476613682fab18736ab971cfd0c5ce9e7f998921b00d76373f335", salt="05/q1"
-), "not yet: at least one mode is wrong; reread notebooks 02, 03 and 06, and come back after sections 4 and 5"
+), "not yet: at least one mode is wrong; reread the course's earlier notebooks and this chapter's sections"
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END TESTS
@@ -165,7 +166,7 @@ assert check_value(
 # %%
 explain(
     q1_answer,
-    "sealed:TZ1wz5+h+JmPQf8nzLw0batEXBlu7xx5PSzyC+1ZpaL91avMU1yxWPWffYN0/Tejns3te4n0avtc5Jeg//9slJThlHLx+SiBayb96HYMHJa954epdVVpMgP0hAPr+scgZk1nSnDLC8AJgbQYuo/30mew6JiRgoorZZKx3tebTZKP+uxWbnauW72PRBhjXaBoZD7PyyMLvstFOnMdNwTxxjYfqbjQNCNYXdhCwbb+0xVAUrqE7vvltf7V0TRT8KpMUsXE/TGtM1jKTdPAU1OaiI1bZeaABYsi3YohgVVe5RAKAX2CEhSxtiim8MrJkj+IFMIZsf6x45SCS2NK2aQsx2bPhutCKzcx0whJiWkVM5rFOcFq7c1KNWG+WOQpkKCNPYXB2zoEHGkdjVvNwJqJiPKQuUxL7oWx/aszck6z14n65OIbBXinglgt0DrXTDbmHnmj2mVFLWnhuxL+2AQo7CsCGoNoebnlm2Vl7aOLdi+Au2xZpbZFlJjTrH5jrpkoocAqYOX6TpFO1pMsIU5OIwa+c88FuK01pnw+qr2yv3TktBw0m40gbkpDqjnvEOxR8m0BIa3mBB3TDdoB8zhgqNNJn0VZC7Niqyq113BAaY870aqtraFC2j1bTqq9pgsqn9SkyM7gccdCJm5oza5ZAa3ePqINGhTj4uRo6+AgMg3uW3JM1ggVCQ3Ui9ZWNMuLwZ9SArD58oOOp+t/GYjbgkW+oUAvoTnqJ1M6L5YQgjPNk8aA8fvs7zzRMLQA8OeKltqOtpOcEC6KjKfTgHgVeKp+rdcHW8TyeL/gL25fqV7gIiJcfA4InussJrpByqOy4Y5zuIWwPd8pZ2GrCvWDqJ9VAqCjjJrLq9u7INb01LcSboBfq0axx20avGEAOS06AkIdswhPJdQq0dTnoj+O0LgN5JhugbJGIFiypwSq4dGCp+BJV66jcyV3niQpiEyY4yAmKedMN4ozmwSRPZ7GikEv4K0ejE9AjQ/FIR6ZXDBQmcC6Q+RiiDQtNArTzeDV+TlT0MzIBYWkeYKjxMf2UhOsiMPZS/42LwO3GLjWWpf5+LsmDVmnbKL7m2iHTRyWNqUKYzhT0ZEOLm77umdtpfd3/GuFh2z9kBnVsLSr2j0LMZtDOdYVAxTPHVdnfF3UgFweFSxTajwggsJlMp40AsYcB2gBLirpUOuyO1BTFj/LMeZWkUBUmDg9BWUAu5Zer6ewC28sL2Sn4M56dHlnGrEoHySPiKAxGgiU6PSX64nEhJfFkiHX1Ba3Mv37Nl+KNXu3I91BL0p6Y2/2WqncdkFhtiM21ODpFfe8EtzF0Q7lGPW2eH2fO8QFwdSK8T7Ub/GZMGm8unuO4T9Gi+hp3HxjZ1IXKafbeX089c3pRTWVfW9FNxogk4Qp6PqbJ0mm0opbimPe4DXl7SenNX7tUrh04Inf9EfcZJTk6puR/F3xwt7JwRqVLAqkc15zUazuFKp4BuiQyGnIDBvs3QmijCkgI967BnObPhaDta5aDTs9nUv0XSmFSYlytuivWhQyrJmpt287Mf5+NU2d1V303xbVw6cL5a/UzhHbkTJ7PrKiZAEQ34RUpUF8HajHrXgkdvNxXZJv3JC1Kliq5T8Rpzfjv/OzRPtI0Xbfbl8efoDaiLwubesIsyW3HPnvQpaqkE2tzma27PTtkWA3cMzVB+KV5FtQvQ2VmxRWLTFeC1fH4r6XTyN3kR5T6GPo53cWiveaz9lbOSkRRhcaCMgCR9VRlEg0wbN8MfrRJqtX9xmRYytRUhknAB0wUZNAidtPM0Fwee/euZEI89B9V2c3HqdRQjOLi9H4ayaADmY2M+FPZlxy/UrQoo2vL9YbT0hfyBNJwCZCmW+VujGR//qXzTIyqxqk6ZmVnoPOrVqb40TbKyq8V5R8gF3B5TEvDn/H4Bfl50MCV3t5zpPa3N+8VQT4rnfJgflb+PiVsGM9ABK3mhNqXmB/DP6FWoU7uF52bHheX5uA4b+UAV8tFK2mo+RTW/oD4bZv/UCa0b7hk19ka+1bm9gm6xTYgDBw28WlUgyQj71gtDxk+zfdsoXkLbjWo0F2kRyX0o8tH/bRsjzCSCgpqVJ3JLpdXJ1FGlSyVvLdHamHUfZ0bobrIVd6Hapghu9rYtDfQd5Z7lsYrQFzcztSCnpsque5TxkxC2DeBoZhhwgFDzgLLnjQ74/1C6UYGvQGqd6Fbx3/k+F8Q3kPoayWVv0lUGZkmmS8jcLDi3jFQPa8GItAjlDb6UBqh+aBg7xfI42oS5mU17Hcme4Hmcmq0eyQblvEwq2nnqw7p/2vD+lBDNESrcTKSNSfKSHE5PJTJmI19OkW9R/EdbxFyEoQMVVih7HduWN3ux98FTz8lsXdskpGlCS3KzOipBMd1Ij4aspQ8JDFXRToMyoEmTtUqIGvdLW3gdrVwO97cWWyusgwd/ijQq9Amg0X1w+R6hA9I+6zcG95SnigxNx8UzCL/VMBlZdGDhHgQhVPDqz+HLIbGg4zZ6mG8sfK1lkOTN9B9sw9fi9+EB1xOUSqPuJtUjV9LAjMQbOkEGWhqgSv1KZeOkUvzPaXbXC7LeIrVRiY2GCt2GvOn9jalNesu7AvKZjIaW5TP/UorWfMqlO20+xkrShRuP3iWZc2FZlral3fjp/0KE6r+B20qQ5wGwRxCOrcX4lMGzGvcu56ymN9sJpGdgIwbqoHZPdkSiJhUQPxz7pOVHxe8Uv74GTu4GWy04KDJshVVuVQ07iWiQWfOL01z1RGZLnRGcuvQohmbmBjruEQOwA3fycbO5DCaAFYtHjh2SBN27VZTAnbOxVM1LRXs6UoHriJS6Fz2Jtymve1TwwZ0k7/GNp22oa46ZbmI1LaWdPIsl2RmGrP3lo3hLsK7sRvNGfRnfrb7TF/e9f+W+lwM3OvjU8UfDHFuZDbt10ZB4tG8vrN1RqHdV6+IhiBJACOzTs3jPS/yo7b2U4qMQFuE4+bpC10UGkzF3j8c/IdqEGsZ0g+stOAyjnwYFwWF22srZvOrkV1FvYDHX/k7ks8V0GFKEyRKv0NJOIMKunjRTYSEu8Dr/9CzGy4CjsEcN25+u45s1pgmRMvbQ==",
+    "sealed:1j3qCek0+PeXFIXUXUEZg6tEXBlu7xx5PSzyC+1ZpaL91avMU1yxWPWffYN0/Tejns3te4n0avtc5Jeg//9slJThlHLx+SiBayb96HYMHJa954epdVVpMgP0hAPr+scgZk1nSnDLC8AJgbQYuo/30mew6JiRgoorZZKx3tebTZKP+uxWbnauW72PRBhjXaBoZD7PyyMLvstFOnMdNwTxxjYfqbjQNCNYXdhCwbb+0xVAUrqE7vvltf7V0TRT8KpMUsXE/TGtM1jKTdPAU1OaiI1bZeaABYsi3YohgVVe5RAKAX2CEhSxtiim8MrJkj+IFMIZsf6x45SCS2NK2aQsx2bPhutCKzcx0whJiWkVM5rFOcFq7c1KNWG+WOQpkKCNPYXB2zoEHGkdjVvNwJqJiPKQuUxL7oWx/aszck6z14n65OIbBXinglgt0DrXTDbmHnmj2mVFLWnhuxL+2AQo7CsCGoNoebnlm2Vl7aOLdi+Au2xZpbZFlJjTrH5jrpkoocAqYOX6TpFO1pMsIU5OIwa+c88FuK01pnw+qr2yv3TktBw0m40gbkpDqjnvEOxR8m0BIa3mBB3TDdoB8zhgqNNJn0VZC7Niqyq113BAaY870aqtraFC2j1bTqq9pgsqn9SkyM7gccdCJm5oza5ZAa3ePqINGhTj4uRo6+AgMg3uW3JM1ggVCQ3Ui9ZWNMuLwZ9SArD58oOOp+t/GYjbgkW+oUAvoTnqJ1M6L5YQgjPNk8aA8fvs7zzRMLQA8OeKltqOtpOcEC6KjKfTgHgVeKp+rdcHW8TyeL/gL25fqV7gIiJcfA4InussJrpByqOy4Y5zuIWwPd8pZ2GrCvWDqJ9VAqCjjJrLq9u7INb01LcSboBfq0axx20avGEAOS06AkIdswhPJdQq0dTnoj+O0LgN5JhugbJGIFiypwSq4dGCp+BJV66jcyV3niQpiEyY4yAmKedMN4ozmwSRPZ7GikEv4K0ejE9AjQ/FIR6ZXDBQmcC6Q+RiiDQtNArTzeDV+TlT0MzIBYWkeYKjxMf2UhOsiMPZS/42LwO3GLjWWpf5+LsmDVmnbKL7m2iHTRyWNqUKYzhT0ZEOLm77umdtpfd3/GuFh2z9kBnVsLSr2j0LMZtDOdYVAxTPHVdnfF3UgFweFSxTajwggsJlMp40AsYcB2gBLirpUOuyO1BTFj/LMeZWkUBUmDg9BWUAu5Zer6ewC28sL2Sn4M56dHlnGrEoHySPiKAxGgiU6PSX64nEhJfFkiHX1Ba3Mv37Nl+KNXu3I91BL0p6Y2/2WqncdkFhtiM21ODpFfe8EtzF0Q7lGPW2eH2fO8QFwdSK8T7Ub/GZMGm8unuO4T9Gi+hp3HxjZ1IXKafbeX089c3pRTWVfW9FNxogk4Qp6PqbJ0mm0opbimPe4DXl7SenNX7tUrh04Inf9EfcZJTk6puR/F3xwt7JwRqVLAqkc15zUazuFKp4BuiQyGnIDBvs3QmijCkgI967BnObPhaDta5aDTs9nUv0XSmFSYlytuivWhQyrJmpt287Mf5+NU2d1V303xbVw6cL5a/UzhHbkTJ7PrKiZAEQ34RUpUF8HajHrXgkdvNxXZJv3JC1Kliq5T8Rpzfjv/OzRPtI0Xbfbl8efoDaiLwubesIsyW3HPnvQpaqkE2tzma27PTtkWA3cMzVB+KV5FtQvQ2VmxRWLTFeC1fH4r6XTyN3kR5T6GPo53cWiveaz9lbOSkRRhcaCMgCR9VRlEg0wbN8MfrRJqtX9xmRYytRUhknAB0wUZNAidtPM0Fwee/euZEI89B9V2c3HqdRQjOLi9H4ayaADmY2M+FPZlxy/UrQoo2vL9YbT0hfyBNJwFoE32+TrzGS5fCKzyhhrA3w4IKe2cfZrlKc51WXOm75AI96hUGM7TooCjfKpQ7960JDVG95xp7YxYu3FBix52bSxLdHu+eIvH5pGE3ywgU3FmxlXr/WWoskqVIkbGJSGp3I8PeHChMpQru6uKpfHuJK4eF55w3I1/HynEdtfO1WkNc+vgXYwyVtzYDsURCWmOh3pSdm5mSOuYvjJuyCqEslgQrZyYolBbfIvCWJSGx17hU+NPVEWpdTCQfzTL/eG6mQQPstL4vwYhA+XeRhw/B8LNWMEthZqxMbs0RtMjdOXm5mv+D8EQhlAmuaRdgvkhldGnYaYXXa+8P9SPcOVaAaoNWFdhKzj/B8Q2ECqqaRW71zVHsg2XG6it6XyH/SVfC/BsNElR3D5URy1KCEhfBCbInpS4Xb1OPUhK5O35+jmPbDOkTX2eO0zOl1peajA+sGQsYFocWPV5GKMyqB871BPS8m6a8B9R/JfexS1V8FME5oybWUom13oUwzEjG50t/NqVlNhGGvYHae6xBVwZPvKdBA+JPOUVDmOD0EgDJF/Ja4OLWtk9HWiOFsbWKo9JsKedqDWOlVngRElg6Y6gw9LEln36IqRiy+zsJ/UyGW7FsX0ZcOCRO0VEZUS/77F7sRVwYpJquM8pDKkgtVC9MSptQ8eDVwXxJxNRe/MfIoVGlsewjMT66jEXShoADq26ZFPEcuzPafemT+b/cwURSJ3y/uySLBldWZwITtqugvJJWEcSAcBPFq6jTG/ge/2uI+7HYU77ruDd0EEI9gJnvImNz+Okmq+UnZox1hGkJNCO6OC5dLFGemOK9kznk+qNtccQIzdLJOY/N6QWdlR03xxq9TG2ZFtAj54nD++CD8wpyDdIlXVOhHzv2bx1GWaPxigBBOKPiUUMrgQZt9aWg3/aBfFnZjdCkLNtWGcgZDp3PxnDwNntldXlCLKB5LnahQuet+G7uZXaFu3J0mi+r+Tw5K1lfzXcRyg4qk5eT6HDeJDdSAuhidmX/amx0oKXu3dohvLnHVg/CCqCByPtyhCKBiYyvqil0UYDHCqJDbvUxLH4tYrKmB2kgjh16gbRiLPxuEgyV62Oe41o7N1x5oMQV9EpaH8GxiBmKfhT6zS/5Y5FO7ZUk+r92Hxj/wbl4WH2+7q9jFvAh1HbcDBn3pqxsfFkuQYU+RJrwWYqdPcPmlGXNBENsEv+MR+T65BjcEOdy4roMxs09gzDElMBEp3r+0HdrhqASGKqLzv2crcQqpROxif3LjUq6MU5Vkmz8x8HSt9KbeM8+lWwSCAjanbSPd2o+b0C4lLuZUW9dYUTjplIGVyEhQ9qv6q6ALxVfCgcyYCoH+/uCMMScqr2FYT4w/WljlPpGjFB5WF1eHzjr7WO6N6qdVq501hXCtKTaeRArxmsu0JvIgBJABtOfEC1SbGrVfq0xMEz8QTC8o+GomFWO/t9puf8EjNxFhlPIVK7wMF0mQT5W6L9F+jqpANUKUbfo8hJmVtoxz7mqDjfow01KMg+KiHtCEBstw0wxRuay8gl1s72spdWTk/z5zhbnekgSXoWxn8iILHj+9Ker2pzl+JpKjMBRLmZmjuWUSoaPtQdEJT7AdPkzgxGTI8wLem4CoL1uHCYxygoz7ewM4CUgCGOyzZmQ/",
     salt="05/q1",
 )
 
@@ -181,17 +182,19 @@ explain(
 # needle's two key tokens and differs in the second (`a b' v'` where the needle is `a b v`). Six
 # claims; Q1b, Q1c and Q1d each ask which of two of them hold:
 #
-# 1. An early token fades: replacing the token at position 1 moves the last position's final
-#    representation less than a tenth as much at 512 characters as at 16 (mean of 3 seeds).
+# 1. An early token fades: in notebook 08's character models without positional encoding, trained on
+#    texts shorter than 512 characters, replacing the token at position 1 moves the last position's
+#    final representation less than a tenth as much at 512 characters as at 16 (mean of 3 seeds).
 # 2. The heads of a layer converge: from 19 to 259 tokens, the mean Jensen–Shannon divergence
 #    between them (0 bits for identical heads) falls by more than 0.05 bits in at least one layer of
 #    section 2's key-value retrievers (2 encodings × 3 seeds × 2 layers).
-# 3. RoPE retrievers' normalised attention entropy (1 for uniform attention; mean of 3 seeds) rises
+# 3. Section 2's RoPE key-value retrievers' normalised attention entropy (1 for uniform attention; mean of 3 seeds) rises
 #    by more than 0.05 from 19 to 259 tokens, in both layers.
-# 4. 32 decoys among 128 tokens lower the needle retrievers' accuracy (mean of 3 seeds) by more than
-#    0.10.
-# 5. 32 near misses among 128 tokens lower the accuracy by more than 0.10, in every seed.
-# 6. ALiBi needle retrievers, with filler alone, are at least 0.03 less accurate (mean of 3 seeds) at
+# 4. 32 decoys among 128 tokens lower the accuracy of section 5's ALiBi needle retrievers (mean of 3
+#    seeds) by more than 0.10.
+# 5. 32 near misses among 128 tokens lower the accuracy of section 5's ALiBi near-miss retrievers by
+#    more than 0.10, in every seed.
+# 6. Section 5's ALiBi needle retrievers, with filler alone, are at least 0.03 less accurate (mean of 3 seeds) at
 #    512 tokens, 4 times their longest training length, than at 128.
 #
 # Of claims 4 and 5, which hold? *Predict* in `q1b_answer`:
@@ -201,7 +204,7 @@ explain(
 # - **B)** Only claim 4 holds: decoys with another marker cost more than 0.10; near misses that share half the
 #   key cost 0.10 or less in some seed.
 # - **C)** Only claim 5 holds: near misses that share half the key cost more than 0.10 in every seed; decoys
-#   with another marker cost less.
+#   with another marker cost 0.10 or less.
 # - **D)** Neither holds: decoys with another marker cost 0.10 or less, and near misses that share half the
 #   key cost 0.10 or less in some seed.
 
@@ -246,9 +249,11 @@ explain(
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q1c
+# points: 0
 
 # %% [markdown]
-# **Q1c** (predict, then measure: asked here, before sections 2 and 5 measure it). Of Q1b's claims 3
+# **Q1c** (a warm-up, worth no points: claim 6 rests on few sequences; asked here, before sections 2
+# and 5 measure it). Of Q1b's claims 3
 # (RoPE's attention entropy with length) and 6 (ALiBi's accuracy past its training length), which
 # hold? *Predict* in `q1c_answer`:
 #
@@ -295,7 +300,7 @@ assert check_choice(q1c_answer, "e790492af346b682da3155a63aadce61521699a677fb69f
 # %%
 explain(
     q1c_answer,
-    "sealed:Eyg2tIdlEplvCR0DukK0hqQBD6lXQyL7OF6vhZb75IvquTKGNLKXfqoU5EWM2H3tMBRHhNUuGti83jhKT+BxkXogePVteykLg78slr9xuzcRjwgrckBJYtFW8CvXmAgj7BvVjIKUzGO/unwy//WuGEDCk0yaMPdH3FpXM6GNDSDrzupk42Xd83FGwiWY78mgC12T/s8ZAnSo/+vcHzUw6EPEu/4tVXNRrhfA/oH/pIx/HykZtjv2omi5T9ah6YAjHVFDjOryryT8IOYiCu6l/KunmzlppFBeJb+JwJplM+REVInqs8Lto19EX+jnu6Ypr6zqzRCOznSErYNDsbChTSEN0seHwMbIDmSdxsKy/1WaeuzxS2R/JRV7t94yFEiWJKU4X6fOv23o3bpHzRzcLDx0sKkKfNUfBY69KydF7iMO6OnDYXTifarjs7CmIx4B33P4+BG28HbTR+f1ke+y6ciEANHMZU3iDK1P5dyK3XLHZYgQGPV1ls3F/wKEKF9xGYfCCVtRvW2VXoDri+qCVQ0ST1MeewVLaiyrfjrf0vrqMGMLOURKw1FstvjNO6vmLtxU+GawQFaISowb15IOEwnHF8ijFoaxQOC+ebyfgWYH+WQim/Qq3b08/cp9FcD4dj0FnvVe2JC9xvPEaE6lyW6muJEsFJiVDDa18ARxWp5RiR+NnfBs5BAsqgxKHS4+8c+YX9HFSv3jZlN8LHpPcxVQ47uDM8K0Xoj3FyvWkhPxB6xxHP+dMlpVI7XgnIubsNHMxo4fp+5iFouQWtjdGU/C/ohxzeDc09Fo262tzryXk5CSTXol8Zh+LK9by8qzUwHLKOU+uIborJdbyC4oDFVBgO8t9L9DzJkVOOykcjmTOlBqduO63Qp0vrI32Dv+93lKEEvp6kFRm9MqsAyvUCUOhnmtkFmIUlnzfmzbkb85uL10R0kMg8cJkrDRKBciiDvzQ9PAkbVmgN128aGsmOQ25/iQGBCxsNdzD+w8/RqjMUi9E2IHLw6FCX6iCNpVDfgto6IVcVSO6VCUCkMstIHUIv+aD30H31dgusU+ht3ot28/s6Z4Xpi4CMkudoZ0Jp11l+Za9NcmVa/y4PY2kQuhGcytcU5zUWURffui2h1y2njH41JDfDQumBk548XtrLPcYwf0+WA3kbWEaR8TpTufx7BtSFAyYGaekidO/B3fwNbOUTl12vvTKphrD/0Jh5Bjyu/JBfSOp9SeaKdh8o9y179wUpfEhs2CYmZPyDIBdJo4NHBTv4/dMFNznFgl2Ys44LLGAerMh/XsRMDVIctxnRBCJkwLBIdjkcgWaXk=",
+    "sealed:Irg7GWOASd1Zyb2CicgLyaQBD6lXQyL7OF6vhZb75IvquTKGNLKXfqoU5EWM2H3tMBRHhNUuGti83jhKT+BxkXogePVteykLg78slr9xuzcRjwgrckBJYtFW8CvXmAgj7BvVjIKUzGO/unwy//WuGEDCk0yaMPdH3FpXM6GNDSDrzupk42Xd83FGwiWY78mgC12T/s8ZAnSo/+vcHzUw6EPEu/4tVXNRrhfA/oH/pIx/HykZtjv2omi5T9ah6YAjHVFDjOryryT8IOYiCu6l/KunmzlppFBeJb+JwJplM+REVInqs8Lto19EX+jnu6Ypr6zqzRCOznSErYNDsbChTSEN0seHwMbIDmSdxsKy/1WaeuzxS2R/JRUrqN4vG0WQd/IuRrLDqnro2qJcxl3Zf2hosaIKfslRBYOgf2RN8jgc47rDb3Wta/mzpbqmIwIR1XP48BGy937CD/LowvKu5YeaT8fLckvpC+NN+JPF13TdIscdXfFxkYjN6hnLLRppGYCRD1tW4SjOSMWklL7ORhdGRh8RNBxTbn65fTvf0u/mLTEvBg1t3A4+uLHKPO30KtFAvXD5TU+TQZoX348EBBjMF8noA5HwSaD7NO7axC4a8HQj0vAw1O87tck8Cs21dW8MnKdOt+XtpPuKaAj+hSbysZMlFo7LDCOx+kp4GdBFiQ+N1OtqoVwrrklWHWsu78vRQ9HVGPvoPBZ6MHoZPEAM47yFfJqlXIjuemPWkhO2VPgkDbCVOFlDfLXyhoHW/NjH1o4e871zD5uMFMzdGAqW4pt+hPrR0tFowenoyKCXi9rOHjU92tkofugHiv2iEhGZP/Mh7Yupo54WzC4oB0ZAlO8p9LFJ0N1Gb6jnNyOfNEYkcaL3k1lv9r5jlyblsn9RVUPj4EtNi+k4p0+0VykPmivpil2NREK7a2jYkb0m+bl4DkMMg8MC3bHTKBU5jiinQN3EiaM8jI9q8ezliqsttKyMEQG//vlWFccwrgrmOE+xFWIGLwGSGnjrTthRCOJpo6UJJQOI9QaFEAZ/9Z7FZ+3OAH4Iix529NBsnszj+is54/M3CoCvR8crZIo5dYY0gadascwyHPqqsak2jhuyGcCoNE48SGhUL/io2Vpg3TDH1RpQbXtqqnUR7cWPofHIMRb18nJ7gr7FawlVsXeQy+4oCh8FYGmVgGJ48FjG3teNRDlB2criLY4lHuEShYYz2rydBLvcvtWUJaxrt58oj+skHZeBntqYdDBHyjIBboUrfWpXtcrbdBYygx0i2N85ruGkU/felbH0AfHtaP1w3woQdloNBJlnho0EaXff30v48o2Ziyqn5+PxHl441CDKtYNzvAZ1o3gnW7AYTvlMR/49KeKatBpTuUd0+kRn0r4gTFKV2rPjcGmAaq/zYLS+jHv4ko618plzhVdR0K+fuGVD8ypPaGE0vD/fmhlE4n9R8Afn54uOYF3RymFJjg==",
     salt="05/q1c",
 )
 
@@ -787,7 +792,7 @@ assert normalize_choice(q3_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q3_answer, "dc6b35f51ea8a8bd3fd913133645a2f5874c18917c188796c80ead90e5d92512", salt="05/q3"), (
-    "not yet: write an attention logit as a product of the query and key weights, and ask what bounds it"
+    "not yet: reread section 3's definition of σReparam"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -1019,7 +1024,7 @@ finish(fig, "P(one more repeat) does not grow with the count, even where long ru
 # name: q4
 
 # %% [markdown]
-# **Q4** (predict, then measure: the next section, "How do they copy?", measures it). In the figure
+# **Q4** (asked before the next section, "How do they copy?", which measures it). In the figure
 # above, P(one more repeat) barely moves from 1 to 8 copies in any seed, even in the rare stream, whose training runs
 # almost never held 3 or more repeats; Xu et al.'s large models grow surer with each copy. Why do these
 # models not? Answer in `q4_answer`:
@@ -1063,7 +1068,7 @@ assert check_choice(q4_answer, "9af71c415181518b9103ffbcd06079e5f880eb46a9cf85dd
 # %%
 explain(
     q4_answer,
-    "sealed:IGQodEi0yi0ESEBiuEzVjCOfMYoHrStzpiQtDqhQQlE6d2v986L2LE+27jgf0yzLPmNAgKL6jomPDexc3DHK8hhOTQ1UIDDkDc9z5JVhGV/wJQxUbA3XeYf5QlNT97Rmgl7Qap+Xu0VRP42jzWKkcdxep/Wzzbi5L4C+o0m9uWfbcto2eWSLIObGvBTKtHVfltjA/3fgsHEqFFHZuMSO8JKdC2/CUfnR6PIad0mM9Y1nqAqvZbxEoPCGY+qqRxr/tIYN25gGLqXJImvZdy2iCVpN0jx3Yoq2emiTqZUXBF1Rk9Mi86eJ/UGusaxrAqEperZn/UseHwYiXKOFA1ym+LBa76jenMwxaPzFN3OF1Tgkh8QaBMeYSjXE5ZsdUd6sjrWnsIik1iNDbz3yo8pQ1TQJ2L5an/ezC58enDpSzjH9OAunEXvGsOEr64TdfHAEPVQyNNmPa81xRpQnr3Eeb+fWCVmnWnD/8C7GF/YKCDpphJkdG0JKgOGZOMTW2bWpxQuzm4kDYdQIjJ7mthV1oQ1ryACVdt44m4bkBahSsxhHgzDHhoz1MLMlIo2F1pTdjbMH3qQ04nZJrHNR848tw4TZkfUhqyL6KDapD1d+sla5ZW64zDuhNaqyvkv0ymel4rAJw+LzyRKeEe/IPCSUS7VFGvvrg9CzfUbfhAVYbznaHK5YY3mju/bU9bIRvdEfFGfVMkOYf4mb1Hza6+5EdQQPL83sHbYdwHRLEbEs5AELQzJG39sO3ubxK/FmK+us/1z1xQiduWOz5ROgTLmzR0IXvFMnna/uhxYQWEZdNWIoo71KeqzT9S1XyodSg3RvurP9T8ZsKb1GAa2t3wO+rBPQg5S91hP19alA2GyqiUNQOWLk2EN6PcrwzxIeyHzBCH5eguq8sKQZ/+CSYs44SkmRYpA9tMavL49rBneMgQUutQJeZJ87FbKltDOwNoespXsA6laLhRXqmzvdSx/TlIEzSgJGEDRZIa+GBDQUn8B5KaFOqnizmwQ22hoMJPBxvQ2RFAON3JFitORh0OSnb66LW/WRDPf8RLEoGggSztNq2joJNU0dTdxiy0TKPw+dmCQMGPez2+p9VG7BEJkCBEkZVqcX/ulUkvCPswL5zz/UgrhNyqfhGWMps+b8mn1eOU2fSD31WliAm/ni7NcSdebQtZ6cvM9vg3VD2y7eAXbNZndQddoQiqWY2Hl4lMk9DtnDG4S3I4+AtPjoIN2kdzKJfd91ce1oo6RcTNGi2nlZFLpFZjxt1Cc64lgf1JKKfmZfreUBFlw/9/XWAB2Zy23vMorTrjmGrpGjxoQVxS02+FOrhrlmJDiVeHOpxhCONwQA9W63ugJprRl8EXHtqtlxfQlGatTpP34ytndR8GAnpeFuTEOroCQndLmOq6E8yWJ8ZgHqUwaLBbtOvYGz1RVaL59KR5kwC0/nYvnKcQID/c9FQlivEanKJ8bVAFIczUIFAhox7201qjkKeSyczO4JXQUykGVnPoYQAWrHBpWr1eNJ2zG5TXgzx8Mxz3aTPJmSZJhOAenkYtSqo4ltOUFx1poFf+gkubvD5WWjuQWDagTFudabzddQ7CvJizEfkmTpUqD6XMjr1KP29tP926gs3JgFX/kXNdVg7Yl6mzeiL7PLuqBQlsU/P9Rm4gD8bP2Y4JNsno+scVapc+DVj5sSYUxkRNYD8B1wLthTPhcBM10bf8crVrVN4hYL1mqTYCnllBJu89EcX/EX02yx08mh+fIaYJOKFDyQibliEorAsGhtSb2Toox4b+7q6qNuQxwMRuds1IGrHHozVCZmYsDVdAsHTtkp1YA2CEZg+ndNZfL9KL9VtROwJTnVlXBwjGPSaIwl08h/bGPFexa6fU09CG+F2Llm6DmE8QGBdqTl1H+EuFEScCudpeNBxHUrCgbgXRoZXDBA2HY=",
+    "sealed:gEiGzm4BEJvHDeslHcDYpyOfMYoHrStzpiQtDqhQQlE6d2v986L2LE+27jgf0yzLPmNAgKL6jomPDexc3DHK8hhOTQ1UIDDkDc9z5JVhGV/wJQxUbA3XeYf5QlNT97Rmgl7Qap+Xu0VRP42jzWKkcdxep/Woy7ztfIyj93yWiEu0HoqmmJjfdKLOrgPPtXYT3tjD9H+vpnh0UUDSvZDPv4bYTyrMV/mPvPJdLkucutAmqB6zfK0LraPWYf3zQFX18ZhI2ccdI6/OJSfAcTvgB14EjnszKoq2bmjP4tZVCBJC1N4u7qfR/RDn5/YlHqcpJ/ciq0sXAlRvC/GTWler5fwR7/PXg8cwcOqBP2GS0Dkny44aI8OXTWKOpMshENS3jqKgtYKk3D8OayDztY4T3CsWwOpLk7L1Fp4WnC1V22iyPBv0BjTUrKcu7JKJNWZae08oNNmDfoQ9W5kwr3cQbeLaHwv0UGuv+D+VU+wQCHtmk9wKUkVWgPvaM9jWzrK4yEKzk4kIa8UVxYLk9xlj7Ek41UWAesg01prvQLAatVlEgjvWys/5JLM/bY3N0JaEw6ZJzuwBpzUHqD1YvK1gjJjZwf0vrW76OTy0D0Uq9AOuKne12ju9IbP36kL3nnG2r+QJwev31UDfU+/KNSCIGfQOFLrJzZWgM16YyiUNZT6TAbUUbnjisKPMur8D7oURHjWGJ0aYf5aJwnzA5uBEZVYaMM3mDKZCk3NMBuIkpRgHTzJZjI8C1Ob8Mfc0Leqopgj4102Q+i20712xGr21HgMesQ9roKL5zgdfS1ANJXhmq/NHP6DY9GgEzpIGiXImuLWkQdE1NLEHDqfpkg3sr1rPkZTz0hvi9/sL1XC4zRdSM2mq1hc2Pt23yw4e0nrED3gKhOPy5KQZvvfdLNMhWBHaYZsh+Y60K45rG3yTjB9v5gNSZ9o9ULKvozOuLYHgsTQe4kmHyh6iw3OcCBPMncg6UUlXFDxIc+KTGDYS2tAxL+5Mv26pwQQV3Q4UYL1zq12KUVCf2oRz+uth17foUfufHuDfCbvjUeJ7DgoUxNNq2ikUNRYdScF5zV7KPA6Mg2FJFPu/nuVhBHOOGJZNGB5JffQMu/VKj+rdjhaqxSWdjbNDg7CuV2Iy57H6mmQbf1ieQW6iH1KG2var78hUNrbltZWUqtk7wXdO22vDRz7LaGMZc8hSxKvMi3N8xtZzCJaFBpWqd8mIrP+rINumdDKOdtJocfggtr8XQd7xm3FSQb1VNXNz3nQw+UEJmtbHJydWqKwOFlM58+jfFx2L0WP2MordqD/C64bsha9cwmgo/haxgL9vbDiYeHfwjxeYeRwK/GSx5QJvuBk/WXH37o0oKglYdtj4JWAk+2ZQ62x1t+9yW074+mwDPfzarqt432thMgDrEA2XUfQcmZv30xxIYcxOXc0nBELmfrSHI1EXuc5dWFTgHK7KNNObAVwSiUJDWUkr4mk4q3lZKiLImOMNHhl3k340JJcXGmGFRYO31eBEzHTtRm4xgsJ00meTPNqeeZhNFvroLNOhstc/eEY01Z1XZfIkvqDF5H/qowrdagje/dWezIRDpS7FzC0D132hVqDnVt6jzL+99NSrzvo31pwKFvReMckyr5s1wHz8PeORpbBYmtg2MoB+oADsKeSa8MAu2YqqOFu1d+qWi9ddVRNtCZoOshdsPZBEdhUAIFFQLKVwBLEB51hOyWSeYyWmjAtz/stSHvcaliWzltGv6O0WL4LDFDycx+1kG4aOtWNkDrqP8IZ/Iumip7IoEQ4ARvpn3cK9GyFtFT99J8iHKV4aX5c534smTVsmtXdLaPC0OKRFqUfyJDXRkyN7w3mdOoEn298re3SEfQD5dUxiTSGEw7lo4irAvRKHfOD5kjaC+x4RMQ==",
     salt="05/q4",
 )
 
@@ -1141,9 +1146,10 @@ for label, family_models in loop_models.items():
 # each copy reads only the one before it, and we did **not** reproduce Xu et al.'s
 # self-reinforcement: P(one more repeat) stays flat from 1 to 8 copies, near the common stream's
 # 0.5 and a little under the rare stream's 0.1, although runs of 3 or more repeats almost never
-# occur in the rare stream (the printout above). What these toys lack is what Xu et al.'s models
-# have, we suspect: induction heads over natural text, for which every earlier copy is one more
-# matching key (a hypothesis of ours; Xu et al. do not name the mechanism).
+# occur in the rare stream (the printout above). Nor do they copy by content: in every model the
+# copying heads of layer 1 read a fixed distance of 8 back, and repeats of 4 or 12 symbols get a
+# per-token probability of 0.01 or less (the printout above). Why Xu et al.'s large models grow
+# surer with each copy, these toys cannot tell, and Xu et al. do not name the mechanism.
 # This is a toy-scale fact: in large models of text Xu et al. find that the probability of
 # repetition increases with the number of earlier repetitions, and more so for sentences that
 # were likely to begin with.
@@ -1971,7 +1977,7 @@ assert normalize_choice(q9_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q9_answer, "c3e0ebaff323fcc5daef94367cef9e0256c1e20986c1539885dc992e83f13738", salt="05/q9"), (
-    "not yet: reread section 4's probabilities, and how greedy decoding chooses each next token"
+    "not yet: reread section 4 and the definition of greedy decoding in the prompt"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -2086,7 +2092,7 @@ for seed, model in zip(SEEDS, q10_models):
 # - **A)** Several times as often: squaring and renormalising each step's probabilities favours the likeliest token.
 # - **B)** Less often: squaring makes every probability below 1 smaller, the probability of the copy's first symbol included.
 # - **C)** About twice as often: dividing the logits by 0.5 doubles them, and with them the probability of the copy.
-# - **D)** Every time: below temperature 1, sampling always takes the most likely token.
+# - **D)** About as often: dividing every logit by 0.5 keeps their order, so the copy keeps its place among the rivals.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -2122,7 +2128,7 @@ assert check_choice(q11_answer, "3becf939b3fb1bca82f3f48f398ed688a4261cd17112da4
 # %%
 explain(
     q11_answer,
-    "sealed:xGTO5oDedcL4kJpeRzVqyMPEMlM8Clw62d13hiLAe4lnwxW9auOU+GMJwsatYAqzJnsm8MA/CwE17VlO55cwci5bj6JZ33Pk8AINIsXwbYXxFT13xeHL0miX8OlkLJVQYgzPYeRrQdDuGW/xJiMNCCG4I140DTLYIIss1cGDYA0NkVLz9ktg4eckFmKow7BRx+RqzUOFCX0mIi1NfCU2bvrn27C4pXurh6yJMsIiTLC3gwF7urcyCBE4VdmYmqplu+xZd2XHXDJBMcki8s5+HqzWWyh8Pfo30vyj5H1G/VHvozQWZysVDjzp3jN+c5KO8hjYFTfhlLXlsdIcL46SDOH3p4x0sNz1NffuRNFbSOyth/tffuk9ZLLpelYep44pFtfKbN4OHIsvShca9vuTD6QSpc1KWBefG3dnT15fR/mnJqGRbOgKQFXTyxFqsuUhqKrIlHuPxj33Ujvb+tKG1HBk72gCFQkuw1K4spHJ3c2Ho4yl0ElKkyeYqQDNy9n7DZisIz9ORGEknMlxgViMkmdWZQpRPqebdtyBaNpTHuixcibKuL4XlOgw298OseKeQM2dcoLFQv/YqUxo3jTzVPOzIoOEhVdi8x05D4dnf27CZLan7YofdOy3FR82EJ18r/JHrK5tKCJlBJ0pSvD0D/lGrJsmF+sACCTlesvqqACwOrHJOg8s1zTF014hsg3+LBtaVaD2rnLNEUKiDvw/lGDVEGK9mWG19kwy/6iCXbk/k0Jjv5VAHPrr2IQ7A5eYP5wBhjF2mVLE4wzAPnogRNjCDrXU8tf99GjveTFAL3xivIU8d2lcpA9KKE/mqVc51dmXLAYwpa79/v9oYyBzJGWZd1n3hbNAOp0GNQZczOHYK164bVo82EbUhVamqh0koh3b+fXUVxfNjH97Ok2twe9Yp5bmrjqlpEsksPpKAOQH6hejIbrc1E+WrCRpokVMHPUpxHsffowjOKaZwGBO2plRJQavKpdP/XebMQ5bY2NtO+D8lTJYB6jubmG0rI5eRzUWlUYQZ4JkfdX0ZrvUXZ+y6O/RKVJ3K2mc4idIcx3leS+pCl2e/G4DNeT1t1UAqSn1sbcvw6g9gwNDp2A47RXdBoBCpAIjZ9JL3Ig8eypMKOI7ulDRLNwFCWfeea3m8x6OzpfZIqRcO33LVoP/yenu15qUvxKH+WnoJfu8qoqqNy61gestG5L8P1lkL8PxqvA0emjN27rXfJNim2HY4jDhq19TKI6KjgQXZvmRlJNCbjYNccLVOfbUB0MMylwcTYcXSqC7X7F0qETijk79HSHD3rnkYhKEIFBfsCVa6VFBuBfjqcQj3y4lXv8DFPZF0KmvGt67ufnvSHxNjGDHd3PoWvRUcKjqkLouMtYYP0B+Vf5T/RVHGLKKcZ8T1U8go6ghYko9VoVLvfoQjaqQ5JMOMvzFc+opCv2AbsN0Fxhxxu7VvtmhoIV+dTkdh/b922g2XUOZm7KHIARWvP64Y0YrUKIViFLsGvv30nwSEwsjbmZgDfRx2uWjC1vWfkIj2ZWnHLxaBHMX6RAKAlhXWrCSMFHpppXd7GhiQIkZvlXaGKn4cp5Z8+/rd2KDVvSRZjhQ6Qgo0Vx1T5eMLyb9zatlEKB3eElCtLekd0qZ4VZMnO30UVPBJ0663+xogNu46R4BQFsG8DxAGxklw7vYRd/3whAwOtBGPbpxnCPH52O5UPPWpqHJDcL6+RQbKVOXq6NSJjejRBJe99Uehm/ScluqIXQGt8Y5EH1Gm/BITo8prvbc6VuaG2Bi1CSVn+iPbfcK+KiTdGHNGbyC/5OjpDj6wq7qtQ7sEp+wYVKJsVPPgeAI9kWx9f/t1USnnx/mCPbPbM4xzqNZevLeJhszM861l1lVN+Dh0LOWBQQtm0aw3PYKs0XXaChKbvMlx/RgVQ==",
+    "sealed:JTy2xWLSuVfsl1EddSpPZMPEMlM8Clw62d13hiLAe4lnwxW9auOU+GMJwsatYAqzJnsm8MA/CwE17VlO55cwci5bj6JZ33Pk8AINIsXwbYXxFT13xeHL0miX8OlkLJVQYgzPYeRrQdDuGW/xJiMNCCG4I140DTLYIIss1cGDYA0NkVLz9ktg4eckFmKow7BRx+RqzUOFCX0mIi1NfCU2bvrn27C4pXurh6yJMsIiTLC3gwF7urcyCBE4VdmYmqplu+xZd2XHXDJBMcki8s5+HqzWWyh8Pfo30vyj5H1G/VHvozQWZysVDjzp3jN+c5KO8hjYFTfhlLXlsdIcL46SDOH3p4x0sNz1NffuRNFbSOyth/tffuk9ZLLpelYep44pFtfKbN4OHIsvShca9vuTD6QSpc1KWBefG3dnT15fR/mnJqGRbOgKQFXTyxFqsuUhqKrIlHuPxj33Ujvb+tKG1HBk72gCFQkuw1K4spHJ3c2Ho4yl0ElKkyeYqQDNy9n7DZisIz9ORGEknMlxgViMkmdWZQpRPqebdtyBaNpTHuixcibKuL4XlOgw298OseKeQM2dcoLFQv/YqUxo3jTzVPOzIoOEhVdi8x05D4dnf27CZLan7YofdOy3FR82EJ18r/JHrK5tKCJlBJ0pSvD0D/lGrJsmF+sACCTlesvqqACwOrHJOg8s1zTF014hsg3+LBtaVaD2rnLNEUKiDvw/lGDVEGK9mWG19kwy/6iCXbk/k0Jjv5VAHPrr2IQ7A5eYP5wBhjF2mVLE4wzAPnogRNjCDrXU8tf99GjveTFAL3xivIU8d2lcpA9KKE/mqVc51dmXLAYwpa79/v9oYyBzJGWZd1n3hbNAOp0GNQZczOHYK164bVo82EbUhVamqh0koh3b+fXUVxfNjH97Ok2twe9Yp5bmrjqlpEsksPpKAOQH6hejIbrc1E+WrCRpokVMHPUpxHsffowjOKaZwGBO2plRJQavKpdP/XebMQ5bY2NtO+D8lTJYB6jubmG0rI5eRzUWlUYQZ4JkfdX0ZrvUXZ+y6O/RKVJ3K2mc4idIcx3leS+pCl2e/G4DNeT1t1UAqSn1sbcvw6g9gwNDp2A47RXdBoBCpAIjZ9JL3Ig8eypMKOI7ulDRLNwFCWfeea3m8x6OzpfZIqRcO33LVoP/yenu15qUvxKH+WnoJfu8qoqqNy61gestG5L8P1lkL8PxqvA0emjN27rXfJNim2HY4jDhq19TKI6KjgQXZvmRlJNCbjYNccLVOfbUB0MMylwcTYcXSqC7X7F0qETijk79HSHD3rnkYhKEIFBfsCVa6VFBuBfjosM5z2o4VfVTFPJB1qX9E5Hs8OS8CmIf2SuWLiOtXvAHYPK31ac0d5kFL01pB7xV8FhLGKrZJZwT2U0gvLw2YwUhCoVLvfoQmKyE44pPOajFe701RO+Lc819F1EimaGGvJa3osB/bXQfiufnlDstUg+BzK7TMQRN/v76ZE81BLgVlQbgB7jhgyEDEwcpNiNlQ/I0wuKxAhufYk8qwpX0D+5LDnwLp1QfFFtfQP6TZVTvp4TKvyl+TY1d/VXMQez/foRZ5PD4ZHeNBd6NdjhMqgR10WdyWYbeITr/iLt0VeRmfktWuKuiI02O5RJLz7j0EFPePUKnmL97iMqw81ASCEpJ9y9dHQtn3r/UEdr93kA3ctpNbrhvjyPQsGORWufcsKHJDdmu2R5XKUyXuqgAIjf2VxtQo5VJoSfaPW66ID0ao9hpP3VbmfBTR9gGuefdqEPSKiV2z2uhia+FZbIf67mff3bPUfnToMX643+njZPrvVriF5+qYVuS5hLXyq1QsWO45KrcxUXukhj8RtKOfcpyyuUNXPKLJh8vdu65m0QaHaXy3byHVxUsgEz+jbtH8RmMNmZKaeo/wPQzD9qV9FT3ZvwzpdbqrsMn2gnrc8Apl4PaNmoqdZAR2VFw8VjSWNnmdV5JFyhWxpJIJWIMQ62PkLXlq+jf7+MV8La61krUjymrHhM=",
     salt="05/q11",
 )
 

@@ -236,10 +236,10 @@ fig
 # one head at one length. Over every head of layers 1–4 and the 20 windows, as n grows from 32 to
 # 512, the share of weight that content queries put on `[CLS]`
 #
-# - **A)** falls like 1/n: it is one key among n, as an ordinary key is
+# - **A)** falls as a key with a fixed score gap does (notebook 02's model): its lead over the others holds
 # - **B)** stays about the same: a sink is a fixed habit of its head
 # - **C)** moves to `[SEP]`: BERT-base parks there in its middle layers (Clark et al.)
-# - **D)** falls, far slower than 1/n: it keeps many times an average key's share
+# - **D)** falls, but far slower than a key with a fixed score gap
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -275,7 +275,7 @@ assert check_choice(q1_answer, "499fe2a894d3d9f04a1ca0bad01b3e26bab74831161042b0
 # %%
 explain(
     q1_answer,
-    "sealed:6XWpbHH4JX4E+X5WQv7dOotBL3eCHyOSNeFPVn4pJH496JJVZ8B8Q4f7G4rIBeC9nnX4NAyFbxJ1hSE0CdNilaCVsE9Idw/Pir0vmq3/f2yKhzwxt3YLIw5FOGCC6R2gkEmuQ0M+ttdBk/+FstaNU520lzZsY/xONL+ABCciGPQjG4FZnlIeLG4Re8W4Fy9+MH9O9hscgAybLl4fwfeokXB54SBL8K9Yg5ZzMM78t3p1++nYu8w0PZWSldp25mCf4a0mgu4LctWSYEzBQEQC4pq2MssgZ/8p0KRF/rWr4tK5dB4zAGDCPLyxIsBJ7H3ZM+LATM7grM5PGnpfpVgxEr4SOwn4s0T/sV5/EaNmJnlenh0CjUxZY9ntl4vHU0noA4TwipkMQbbpLieHmOBPwygt3KdFW2So1OQFSyakASxPZIkElfIKmA4X270kg2aQ0C4UemqDqkTMtAxvI7O5jIeWf3rOuoJuVbREjGzxKSxQCez4k1XVP8HwrQ3fXj+Mi36d+zlN3yUhR25Qwp8FBx6C6yzVzGDpFMt9mjdHifiRHQT1O5NvpbePEHROzuOn2/y2tcd5Aki/GJGpbdL5/aUB4rEH+bebLPrOd6f8Bx6WCj+Q3RgnwxJvuJ1xVnYQ3EgRyZXo12+fI+gu1zfHAJsxaH1bLeinTg0T1soTCIon8alwD8lYBdtcUlUTaRhm673FMFbZB7qdioOUJrQOCWv7/1vF2JrmPh0Y4cwdJU1rH9Ufmz2iVz0e1gxmMDFM37RrzemyQo/9HWPLQHcOiE8lM7+lkPqArjh3iZQCSIx3M2XOFq1Jr4sFlcyvoG/eq+c+2rusobcMGhFOughzys9vheMgIfgrCdwFZFaCDq4sgS8ha0NH5bakrC/WzP7ZxpJIf/MH8iPLmAfJ9wvp24mXICU2k0atU/u/fkvxb0//wS8WROQR1yj3mzSxlrcvNuzi79uqPk1JDTp/Gx2v624z2B2C0bpcIqnIzneus9zk+esC6PUyHmUpdq49Re8fWeDppwfztnsOhdqab1TkXW1ZbUfyNCsR9aVjdE6RQ2qevVmfk+/dyFvgmgrjQ6oFiUb5y0cxXq1Ilnkj1OvfW3j4ykoAXr+ifGcOz2fYsn+C17OFhcxuQcx36L3Uh463CAqMkO64zOEWxJ2tbBH3jIBW3DJ0FDqV8qtTfLATilTFLxYo4f3/BKG7R3Q5Hy1BBHPJGL0UQ4wSCNBdKI0OmaQ4qNZvZ4hMGBfdmDpgNz/COmiITgAmjDEOqC29vu4HLxJPPXiA1gTu5tcoLwPcvyYElR0fPGcRYnGa2H0DPRDEu7uRDCfJsCkUzbVV5ArZNFvDYBx4cjzH8CqLwawSU5HiWBXutLUqxZ2Vp13lUJdHx6DORxIw5y8O1Lg6cWgs0a8vGOlzP3/pCb8Yx1oZzlDupKmghMTrcZY4Nv8rfCjcs3TlMayPFXSvHH9JSh6wtYYuPS5XA7e47wQZph4NWRGmuJc5ivRzSvXANtK6Zm65Pcs8VO5KinGTWp90qRxadlrIeg==",
+    "sealed:OT++bir32stds2zQ39H4hItBL3eCHyOSNeFPVn4pJH496JJVZ8B8Q4f7G4rIBeC9nnX4NAyFbxJ1hSE0CdNilaCVsE9Idw/Pir0vmq3/f2yKhzwxt3YLIw5FOGCC6R2gkEmuQ0M+ttdBk/+FstaNU520lzZsY/xONL+ABCciGPQjG4FZnlIeLG4Re8W4Fy9+MH9O9hscgAybLl4fwfeokXB54SBL8K9Yg5ZzMM78t3p1++nYu8w0PZWSldp25mCf4a0mgu4LctWSYEzBQEQC4pq2MssgZ/8p0KRF/rWr4tK5dB4zAGDCPLyxIsBJ7H3ZM+LATM7grM5PGnpf9Vc0TedTbBPkuhb7sUx+CLIiYGVRnQAQyE8YIsyj1cTSRQvmAs+/yM9CXPf2OGOJkbVIxGAsk61YEmSOivNJWnWkHGRPdolF16hazBpR0fJ6kXmL1CwMemrX+Rqf+BQgLqS2nNOYeWKLpsR+D+wUlHy+bDtTGLOx0kfOKYTg6UieAHWd3Tydo20ejCQ8SW8e2Mx+d3zhlnjP1Wz2WJ9xiSIQ0qyUGUrgcolj6KKOWXtUi+bx3Ou7vdV5HUWjH5bhLpip7OBKq5dP/v6ZLrTCd668SD7eDj+F3Q4pgEEntZp5RnYQzA0KnZKg2iqRM6AuzGPEAJB4aHNdYvO7HR8JgtFbB9RisKZnD8NJXJ1NAQcCJhJn4auBRzX0OoOdjp+cPvhHGTn251uAxtv7N08J6cULdgJ8FIdemTC1FjUPngJxaX1ahvZo2Kj1AszISHHWR3NAwV1oMr62kO/IrTwhzKdKWc18LjGCFrgMtd8fxoSkrn/eves+xrK7/7cHFxFWvR5l3M9whOw3N+JqG9wCbkGWS71+jWEwelMC4P7gvmHZifDCi8YJeOMH9ziYnBia61v62oyAc3QsgFG2Fvz3fQrsO0Ho3GJdet4uqFWrzjumwrIhMez56JSlIAJGSndkFx2u5SgN3gGPzLsSK6KbxGquqcer5fBWvOMvHmJlYKtqB/pWWfzgsUK8vClAlMHFb1mtX2dEKkP2cTAe4rU3O1mQVTnfulDGg6yT3VDqzkPmFq4bk0yqhgMmQq1Ni3kone3NFXD2zEoSSbyjfEgl5hTx6TDDwuOUmMspFet39O6QicupRxqBme6tzOEYyYS3dBGz2IAYpxJZKxXb8rZCJKMF3lSEaBh0ururCbC7GyAiSzZCBD3WUbIfVIxDUIUfe8oKzet7/JZhJqdMWQbZ1itxeSqOZT3FDllyxjQOvS3opOJCFHd+CDuM2AOrssIlMUjBuSQEjAUDaGoYI2yA1gYeFzK5/72aX27Jq2xZ17hf40+UN0zfJRpkck/721qNuMAoepHqUw3ktOxq1crG9VDoUMsbgqeIF1c3+i8D26V/MzU80LA7Wek7Yz37Q/Yo31IHyRXv/KmngYSudNB9aaNmfCPcon/tMZ6rNUvxXnFUD0qosdQjPTJDV/qj8xsQsRJCW1iWjvIHuKB/RrrGKYGqPyCuedM2DaJGnHCERcx8qRxab1bXB3JBkI7vDP9/OmpZgTauslrDdNCoHUjBJqrxVXxD8uSg5MYJIsQi9086Q+UCuEvSkXJXE6JOv9Py0IZIp5dQi+D+ZPhyoB5+Z1PxvCt78gbHHFhYOHQI7NXyBVceTuL4YZUssETcHYfvPvgF3xtzzygGYZZsU8liIVsEvBFfeRGbGSDWtyw=",
     salt="10/q1",
 )
 
@@ -340,6 +340,13 @@ for i, n in enumerate(LENGTHS):
 for kind, label in (("cls", "[CLS]"), ("sep", "[SEP]"), ("punct", "punctuation")):
     share = sweep[kind].mean(axis=(1, 3))[:, 1:5].mean(1)  # (lengths,): layers 1-4, mean over heads and windows
     print(f"layers 1-4, weight on {label}: " + ", ".join(f"{v:.3f} at {n}" for n, v in zip(LENGTHS, share)))
+cls_share = sweep["cls"].mean(axis=(1, 3))[:, 1:5].mean(1)  # (lengths,): layers 1-4, weight on [CLS]
+cls_odds = cls_share[0] * (LENGTHS[0] - 1) / (1 - cls_share[0])  # e^g of notebook 02's fixed-gap model
+fixed_gap = cls_odds / (cls_odds + LENGTHS[-1] - 1)
+print(
+    f"a key with a fixed score gap (notebook 02's model) taking {cls_share[0]:.3f} at {LENGTHS[0]} would take "
+    f"{fixed_gap:.3f} at {LENGTHS[-1]}; [CLS] takes {cls_share[-1]:.3f}, {cls_share[-1] / fixed_gap:.1f} times that"
+)
 
 # %% [markdown] tags=["shows-answer"]
 # By head: which of the 72 heads are sinks, at the shortest and the longest input (mean over the 20
@@ -368,7 +375,7 @@ fig
 # punctuation instead; this distilled, fine-tuned model parks on the first token, like the
 # language models of Xiao et al. (2023) and like notebook 04's toy models on BOS. The sink is not
 # immune to dilution: its share falls as n grows, and punctuation takes more, but far more slowly than
-# an ordinary key's 1/n.
+# a key with a fixed score gap would (the lines above).
 
 # %% [markdown]
 # **Dilution.** The planted copies measure it: the copy's key is the same at every n, 16 positions
@@ -445,7 +452,7 @@ explain(
 # 512 the weight the real head's copy puts on its original
 #
 # - **A)** falls to half near Q1b's length: the fixed-gap model holds in the real head too
-# - **B)** keeps over half until far past Q1b's length: the others gain less than n does
+# - **B)** keeps half or more until far past Q1b's length: the others gain less than n does
 # - **C)** falls to half well before Q1b's length: the others gain more than n does
 # - **D)** stays near `weight_32` at every length: 16 positions is close at any n
 
@@ -583,13 +590,12 @@ print(
 # **Q1d** (predict, then measure; answer before you run the cells after it). Keep n = 512, Q1b's
 # head, the distance of 16 and the 20 windows, and plant the originals in the middle of the text, at
 # word pieces 250–255 (the copies at 266–271), instead of at 4–9. Take the copy's weight on its
-# original, averaged over the 20 windows, in the middle over the same mean near the start (the ratio
-# of the two means). That ratio is
+# original, averaged over the 20 windows, is in the middle, compared with near the start,
 #
-# - **A)** 0.8 to 1.25
-# - **B)** 0.6 to 0.8
-# - **C)** under 0.6
-# - **D)** over 1.25
+# - **A)** about the same: with n and the distance fixed, the fixed-gap model leaves nothing to change
+# - **B)** higher: in the middle the copy reads context from both sides
+# - **C)** lower: where the copy sits in the text counts, not only n and the distance
+# - **D)** down to an average key's share, 1/512: away from the start the head loses the original
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -625,7 +631,7 @@ assert check_choice(q1d_answer, "3efcb6f6192a0c1fa0845c7af3bd3928c7965ad0599caeb
 # %%
 explain(
     q1d_answer,
-    "sealed:g/QeHEyMbrAFQHS4vc0i4Ja4foMVIRSc78UWSQ09dJdCSFQcjwHZxqzKfQxZ7BeVi+YEEvT/PNq7LuQSbLuSpk4uphEY48Sj6ohRvL+26lSP9GibJTNhgUGwj+Fdj2cgw9gnSr1wMYk7PItT0WLnEsBG+k66Hw576gQfZxkjIuz+Cm9FTtx24UbY0zwthmwiQzA/6hif68Tm6eNWuLmZHoG2ts4drklnC+asj1zcwudcrzhgbAnj8RApZNnrSrdOSRbBBkhhaJJP9KtTrvzvP/uTWK3ma+dtdv1vvnW3ix+x7I/KVsfZg8mzcQd7xGSPAfpVLtYHr7o1i0tzEmOG/VZyRe+WS7/crrA31pPItm27snBTNnoZDdQqaW5IR1mulDCJrhEHztW39o1epLfleIZyZYemY2E5jj8x20ODvlvR4m7aiunQTu8G7usTr1EB6h/vbY/bk/1rVWJ5Hhe0bvtBvOvDty7Gp68Rd5OI8NIMwA+fvURt3Bew8iWkavcnktMYT6HqGMQrcIbzFHZQFAbADiIcQvDVHQYEzMYWZ/OUCd2cGE4KjZZoVYRHvWcN2kEK6LMa+uyrslLQXqV6JbOYnlegWEYc1SDs8lv8LNIdOtonmHm3hxoHe5ZuT5ogqT9UHuUP7Ovnm0T0owSm6azh6YtGjIaqjncq8rvJoEmaYzWnz4AoOJBRKjb6NjuJAeT74q2yTsyTkuCnSfIupSkTSzSAjxrjw/rZMQhucqFoxzICg+QCpqHIT9UVa3vKNpYpMtfrdLlIIV3OFje5iGn3vH6B/t1nEkf2W4peZyMW/GekDUui4Wla0AenBijaU6YI2jGOzlyvmMKvPuBkPhLuLw1p9/hrTlJHcS5jNNolxekrLXXl5DqjpBAhUV/qUzA3p8D2RUrtCdTC3GChaWKgdW1dz4i/GEyZQl6sgdBsQZnS5btamG4kiBlX9onfzQYT9AInu8pFTyfthvf8oAbfGRmiwjkSFz6iViGHP/EkpBx7FbePT0MR61rgx1RuGB52DMQXeh3xiQbXmoZSPY7RzL5NJdVt7TMgnOmKOZAw6SNa0+ANoJUyuLpkv6Wf6pAXbhhxwBN8/UwAMyiayCEPPLnJxZzxdLhNHhJxszmfEjS6yclM43lDdT/sIhW+r6pdl/+gDdfP40T146/I1Ocpiaqj3Q00lAbCR2k+czqSf/YGTqMcTXpkJMd5m/ey38Z9pv9RX+hHOe+FVY2sCJhRrJd43rgV8AreJ8W0rcXrk8IYObZXmPIfw3jR2tgVEOZMosJCais/w84EESKSKe4JeLg+J7r7yMS6P8idaumXYEjZ+hkpMp5YSSdQKcz6zxoHjaRoLNcvD1TQ0sBb+WnEPGSG8I98FrMtN9N4xdDhoukfXifJyCjlLgr0cJoMwaO16e2X/53UHeL6/dYXHbbDFfI06Zsjr0IIYP5deDP2maOA1at6SchK355iw5rbEfMqUJeR/NNiBXVLBjWxDN/cFlE9WaLJ9tcJMhfcBBr/oZrCgn12RfjEL42n2t8TCtHLjbLsXzkkq9ax7w0p6Va53pqSf05WE2X4MFbmqeh7nPgoMu8ybVHIHtGWURrzR3W9Ic4IYVgCbN3Ti0YxUhqGrEvUg4Xs4BlLtpqvpFzi+8eFNHj5kOAFjnwu8VLX9Zzfg8NQfSvgvl8kDYrNV1mX99yHxrU83pwsXIbx6tWnmicNP9Q6iq+3WbVGHo6qpQl2W/UCkdCx4b+GaEgVObyiJI+nLlsKYyaqcgL74YL/j+oVqGOAyHf26t3Vvg8jCNgGKDZjtgjXk9MB1VZi947juaRLL10JkJDvgiWVQMqhMWe1Hza+6rlgDfd0hinsELYnAZ13qKKLeJS+4Xrw9REAVHsIE7por4SVEDQuy8NZeXvoUQ==",
+    "sealed:ltpy/u1Pg2FlN1DEwckdHZa4foMVIRSc78UWSQ09dJdCSFQcjwHZxqzKfQxZ7BeVi+YEEvT/PNq7LuQSbLuSpk4uphEY48Sj6ohRvL+26lSP9GibJTNhgUGwj+Fdj2cgw9gnSr1wMYk7PItT0WLnEsBG+k66Hw576gQfZxkjIuz+Cm9FTtx24UbY0zwthmwiQzA/6hif68Tm6eNWuLmZHoG2ts4drklnC+asj1zcwudcrzhgbAnj8RApZNvsWrocHQrMVF5lJZEG/KpWv7W9aP2BEOb3evFtZPJm+yGxm1Kg6JCPGcWQm9irbER/iijbHfcQbcAKrv93ik5vESvGvhQTD/SLWr/Lo7l7hZDAvyXs8i1TBmAXDp0wZisGAVaknjmE+kJXmtf4p9kApLrzbYc/dJzvY3Y+nzIx1FLCrVvD43Ofnb3VVehSv6tF+1EB4lPhKIiciOxAFXAtXiOlerlb++7S7X3duuoLe5OYtp4MwQGHsFkqnhuwpTSuJKN/2ctVR6vqVJAlI8fzFTBNXUeCHHELTPHVTlAIz8EWaae7GtzLBUgM2dRoQJkIpC9byBES5vBK673kq1nCWaVvOfbUmFmjVUYTw2Hzp0z8aZMdbs89iXng20BBL5EoAItlrnQcC9RY/qKh6gH/4Vfr7a3k9psUho3vgSM2+KmJu1CYaDyn0pFwON8FNju/dTmQHKD84uijSczNnO+3XKx6pT0ZUSeb2yi/g7PZKw97POl9wzVYmZADraHMS9FbcnfKco0jYNytJLENdwmPGze+hmHq+WaS49pnAkb1HYxDNzhT43WkGFaipS8NwFO/DyjdWq4M1zb93Q3u1vWlPuAhJxXuNwYl+bd+VVJEdzlvM5MuxKB4bHXusG6nqFYiGFj6Bmcw79O3QFqjGtLRyiyuJDCqOjpAw4jzEwHNTUPjhYN8G8iBoKEV1zoqyEYSuZuI1k4b+BFpu5IEUzy50OH5uwecTlu1zzkKEDy/GWSccP5w8Ad3QfafGFQU9B+1xkZuGB4zSoRHMx32jgSDw8Fee43I1L5ZJd5893ZikrvWeKl/9GUey+wQ5I4trrp7tbGXrtwVcgs0lBJt8wMmMirT0SkNYvaIlsvue65bRUE3pzeeXiThl5UJ5TYCZ2CtdEelrPgF3/i8C9eMuRW+oK/Xxqs6jfSj3hovwlLWBmh4MjifaLdTG6MRSW8vd5Im0KfxzZw1gPJRX/5CPvWZQ8WsS9dBrcN/0rgYtQ2WIci04Nfgm5QbJeNB0fIQwH6Zy5FBBu1N7IxZbCs/1dwfRjebJq1cJaw+JbvxnJD6ed3SOe7QKxyVrhd6I8AFD2kEKdC0lFIHl+A8JdxgHVXNxYQS7GnDPGaPtJ15WLYxM9U118y47vlXUjyfzHyxJ0+ya4MdzOzx7/jD6pvSWK/w8tQdBviUDvY0us8/ogdYZfRWenvh1u2vzb4jHctU3NMrxNLJWdFJaKyp/NBnCn0OUj67WdLHFRI9Rq/JpspMJgaPBkO6vIHfzX45R/GfYZa6ltJbXdHfi6zxEC8jq8X46ABg9ET83NaSPFoN",
     salt="10/q1d",
 )
 
@@ -669,20 +675,20 @@ print(
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q1e
-# points: 1
 
 # %% [markdown]
-# **Q1e** (why; answer before you run the cells after it). Q1d's probe changes two things at once.
-# Moving the copy from the start to the middle puts other keys on both sides of it instead of one
-# side, and it moves the copy away from the start of the text, where the `[CLS]` sink sits. Now plant
-# the same copy near the end, originals at word pieces 484–489 and copies at 500–505: the other keys
-# lie on one side again, as at the start, but the copy is far from the start. Keep everything else of
-# Q1d and take the ratio of the two means, end over start. The ratio, and what it says, is
+# **Q1e** (predict, then measure; answer before you run the cells after it). Q1d's probe changes more
+# than one thing at once. Moving the copy from the start to the middle puts other keys on both sides
+# of it instead of one side, and it moves the copy away from the start of the text, where the `[CLS]`
+# sink and the model's first positions are. Now plant the same copy near the end, originals at word
+# pieces 484–489 and copies at 500–505: the other keys lie on one side again, as at the start, but the
+# copy is far from the start. Keep everything else of Q1d. Which result do you expect, and which
+# account of Q1d's result would it support?
 #
-# - **A)** under 0.6: the start lifts the copy, not keys on one side only
-# - **B)** 0.8 to 1.25: keys on both sides cost the copy weight, not the place
-# - **C)** over 1.25: next to `[SEP]` the copy keeps more, as next to `[CLS]`
-# - **D)** 0.6 to 0.8: both count, the place and the keys on both sides
+# - **A)** the end copy keeps about as little as the middle one: the place costs it, not keys on both sides
+# - **B)** the end copy gets back about the start copy's weight: keys on both sides cost it, not the place
+# - **C)** the end copy keeps more than the start copy: `[SEP]` beside it lifts it, as `[CLS]` does at the start
+# - **D)** the end copy lands about halfway between the middle and start ones: the place and the keys both count
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -718,7 +724,7 @@ assert check_choice(q1e_answer, "9ada6dc3751cb6fcd034479159e24584bc88c876aa1daac
 # %%
 explain(
     q1e_answer,
-    "sealed:sjz7oegsGGbzHP8RtG9gRCeW37/ws6DTH5cUmEANcyKls4K2OROazNNlRnJ33LAhM0J82BXT7pqLPbNpKhEgJZxjy0dyXT2VMZ6njoIrkGyTtdkz5xaTX9c7ZB55AYcE1I7MFi59ne/Xdix+aDp5TcDX9+iuD63EiyKgBmYQQFUt5DS57+jGbnyshN6HRLqZbiylbtGpMzMFr4QWmh5+VylxzDlGsxKqnLqSWU88SQyucgarV19u+hap+1EaNeI0closwyF/P3Zp632y2KyhA1ptfJWMg7ohCgl5AKGdGXKGfvDj7D5TAu7xyd5lHs/1uUZ0+vCvAFgq8bmrrcpS0BouKnFUmCsskK4Bnlnm9A8Y47m4QMwvFDjQbpGgiCxa7SvLdvMrCO+OCZm0slnvpTrr6tjBNXyC3vUf5QPGhmhuXTaJd7DH7GxoflWibgQA77boGfETWbXFqcnTye+AbOHqbCgXTzZD40wGLKAZBvVgRwVuTRrD/zVpzs3hCCf0vDs8NSeFjvF0xQ/ur96wFLyeEpxwAm3ehrFLDQAPih0nsu8QmVAQk044ZoKf8fVIyxeon2OPda5j+ipq5Z9UsfwfqLVPHNHvYyV0q9SOoNNMFjvUN1VmBeXojW5tYx4dGT6EoaUb0gnQ04cWUAd9jhWO+6io5G+Asww8YUgm+DF937EUuRbGtokw0rGHxjlIFicNU8hZKJQgSJE8M1fo8kFo9Rt4IgoLAV1yR7+bnc9qMooS1Njw9sqdKFuqRGdlkOeoWyZcRkKp4i4Y3uR6NCfoteycw/fs1m1yFnp0pP/7tT3Dy5b15wUWFTcbFOCRVHIj+AsJpdxA55WGXqE3hBkCtduQ3/P24Qpskcj7EwTE1yPFCWOZBFx+wU+AhNcFeRZoSwQY/P8e9x+i5bxEdPa+snMNL5vX2swh4pmuIg9uVtT1gzlzmHYcQLarN9vEpiiZ+0jjQWMG2wKZrJI7zW5LbyPWMT3846WcGqXo9nrv5bE7t5jaiifosCQ+oszVt/ibdIe43BpYjtErBfF8hw8wJqdjHlm6pczI09Y1GO4AUf25rxh9hyakPzAMaiH4JnqARMmUZF9o+EBeTwQghGJbJTfcIBLbTAKNL7n2+kDQvWftLH7lC5A3AcHmxfyT+RAQ+bypdQ3Mlpp5tsTzB+s1T38GwCrXl28UD5uLL4CeWyW6UzHTpcMNz/J8QOg9AqWkzmLvxlFtHJKE3TuMDHUNkwSIQB/dIyg1QiWJbsV6ipfPJu3tNkZAFsYr0f0sfZGYkmHjYvd+pFMqXQ6uXfuXEq6JpSv5FCBWG2BVq7EBfrwv3tmetYRt+oWthSXTjjKDYpFN1Sv1BWzCNZZG8/ST0zkSXIgRE/Z2KPraHnpx38H/Jtx0XcNdAvN7SQovfhbjjPQ7ZQa5zfj71K7Wo4kTHw33X4Aqi/z/Skc9b76sxZDuP1QeTEChKd+cjoNJrNp12gpcayEl0PMfPv19Nm3ZS3ql1JX9O3Cok4oPVj/LY5ZzoTI=",
+    "sealed:d9emBmmjWeh1cwYnqW1YkSeW37/ws6DTH5cUmEANcyKls4K2OROazNNlRnJ33LAhM0J82BXT7pqLPbNpKhEgJZxjy0dyXT2VMZ6njoIrkGyTtdkz5xaTX9c7ZB55AYcE1I7MFi59ne/Xdix+aDp5TcDX9+iuD63EiyKgBmYQQFUt5DS57+jGbnyshN6HRLqZbiylbtGpMzMFr4QWmh5+VylxzDlGsxKqnLqSWU88SQyucgarV19u+hap+1EaNeI0closwyF/JTc3oWmx1vP+FBNwPpWNhbtkFUBpDL+dRnLQOaKkpCIZAvv3yN51BsH0qEogpP7qWx1+9b2quoZDnwwudzYAxXBpmPIdkxyj+Q5U5ur6FI5xUDGKJ7Kgmn4O8SaOO/8hCKOfWtzgtUinoy2n7Z3aIzCBwLkRqiODiHQrCS2FM7CJ5yo8YljnIRMH+r3kUvUZCvvMod7T0unFI/z7LSkKB3Ma6V4GLKAZBvVgRwViCh7ErHtuztyqXC798Sc7IHWfzb9ogBSo+9+hR/+CFoQiESjdkPhOBBdeihcupvNDgh5enk8pLs2KuPhZyxe/hCKTbvo0+jt94YoH/7cOuaNPHtarZSZl5IfdpdhaFjeQORtsSuagiWI9excRV22EqLJPnwHa08sHHxF9hxSZqPf87G2Isx89Zlpj/nlxkeIJq0TG/o1+xv2SzTlGUx0BFptaKJYoB4ImdVDq8gRkoRsgZAoQDxgmX7bazJpkdL8W3djy8cCcNQzpSjAijeTtFW4IGhDm93oNxPV6cHakpujcj7b33Cl5CzRl7O/7pGrAx56hv1gOWjBVBKjFEzI2p18fv80S9NSLC6d01AFMpZOfxL37oAwpidDtAkqNk37dXmeeBxQ7zwnaiJwXaAA6QUpb7P8d+1a/6/hAa7mnuCYWJM7Y0YE0t4/vNQwlG7my1mx91D4JQbb7bcmF6WSXqHP0VmUGnUPe9dZszH5CbyPMPD24mIKxL9iTx1rM0fU88p/bi2Ktqih74cbLqviMdNetlQhDjtQ2Q+QvziBTC4ceZXafkOWbn8s7Cb1TUfSu+0tqiSSpJHMMdDS6JifOX9naMhBo4g5ISQA2hH9EMyDcZVSIDQzLBqq0vHXUsDDqLGSyGp0rRNCuwbKasBIb4KupcgrOwoZi/8T3G+81XnNS3yeSlWZVGJbObp6WGjK3FnDes4wOw/4yTK0zHvCnxGL+wUR3WcGZ0TvfQG0RlUTMBg3ZLno/DD2YK9Y4xbPUa7m5KksJCIM6zbIna5GVnHu3LbNw4QZ/EV2uWqjAFKqF8WbsEGVRU3Edo/gWbrE4jYrN9c8+qtPtiWPGlHfBXL5u8VahHmCMLcJF5PPdxHwCG84ESKh2PfzbHnhw192zMo8jUsRLHvAoGQM9ew6qgf88PkOyzKrrjfCTto8STR2tD8VliLLvAko1br683oLoOFQHSwy9OIKctpxG+I5p0xcPIzgz2rEbPu59KneWUDzx0ov+bH2y3ZpARGuYZpZqoW+ZUxgnDKu1yia0S6gCtir/oZPgSXVqGRkShZgM0KzvoRNbYZMqGGC01rqzCSlCbgiE+X7k0PoBfZgPqw6RXdDi1W1Tr/hiWIQdkncqNeLybGzV07YFuflW3Y5BtQdxzDBT+CD1TEt9IIhMyGClb1XGwGajBIMDXnSmzGnBEjCwV3cjuJIEg0JO/BCCpDkwwgPqrmZdSwJRDwZPOnZgDSK/K4040CRDD4ezWCNe+fSop6bMs1SJiWHq5lZJND0dFMm/fssc4Nm3Qce3CdmTGpTN/DRdjsLWIJby7jMrmpXHsdLoGUt4s2HwbksmlesI",
     salt="10/q1e",
 )
 
@@ -756,9 +762,9 @@ print(
 # %% [markdown] tags=["shows-answer"]
 # **Takeaway.** Near the end, with the other keys on one side again, the copy keeps about as little
 # as in the middle (the lines above). The copy near the start owes its weight to the place, not to
-# having keys on one side only: section 2's mild dilution is a fact about the start of the text. What
-# makes the start special, the `[CLS]` sink beside it or the model's first positions, this probe
-# cannot say.
+# having keys on one side only: section 2's mild dilution belongs to where its probe plants the copy.
+# What sets that first stretch apart, the `[CLS]` sink beside it or the model's first positions, this
+# probe cannot say.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
@@ -875,8 +881,9 @@ print(
 # %% [markdown]
 # **Takeaway.** Past the learned positions there is nothing to compute with: a model with learned
 # absolute positions has a hard wall (512 here), and the most used library stops at half of it by
-# default. Whatever a document says after its 254th word piece does not reach its embedding. Keep
-# this in mind for section 4. (Section 3 embeds with our encoder, which reads all 512 positions.)
+# default. Whatever a document says after its 254th word piece does not reach the library's default
+# embedding. Keep this in mind for section 4. (Section 3 embeds with our encoder, which reads all 512
+# positions.)
 
 # %% [markdown]
 # ## 3. Where a fact counts, for retrieval embeddings
@@ -1129,7 +1136,7 @@ for s in sizes:
 # tokens, like section 4's smallest chunks). Which score finds the fact's chunk first most often?
 # The cell after the question measures all four.
 #
-# - **A)** The cosine with the normalised mean of the chunk's window embeddings
+# - **A)** The cosine with the chunk's first window
 # - **B)** The cosine with the whole chunk's embedding, as section 4 scores it
 # - **C)** The mean of the three largest window cosines of the chunk
 # - **D)** The largest of the question's cosines with the chunk's windows
@@ -1168,7 +1175,7 @@ assert check_choice(q3_answer, "7769cbe4e5c045df830b075119eb87fa02b79b60ef68ea7c
 # %%
 explain(
     q3_answer,
-    "sealed:bsQ7MrOVKqDcWhTb5XcU7xx6unYhiiAEUFKt/rl4K17jrNRdZqhKudKVLVccunL2lBv78fyem0jtrcdkBAuR0aCMrsgkxf4deypy3gRMBypNSFjE1qJ6djL5JU8oQ1to23UMeIydJMQvxuyT9MTH7DgTmB4MM3owm+7rZCBro19KrvSKbqNvxI2lC3ORP10jpFzQidTvHD64kROCzrorYld9UzVvLxjMoMTR24wuowOS9PXcAXcKDyWg8X8fgd3Kb/M2cfaVw1++2aSEH3coXb1AZiHUauSfE5OKSDUSGQZBlEJD0rd4sjgUcue7C5nIHfeM9TYFimtcsPl8C6HsXbnt2EmWCllZpxW06h5H3wbZ+ts5IKkgdA9PZHAppNL8yAVeE5T0re5RKbi2te2FXoXhzBJ/RkmxIPM6ny7iiilQJm7X8MDTkKpF0vDYO4c5AgoGU5/UjIkX+OtFlABGtR35EVKZF1H5+k4D7gRPFGL87YUCHbZKhbhKICP8cPJRsQct9v/YUqa+5ahX2Y3fwPgUcVuMRX7DgnPcWfX11ODBD5NzNoIFtvXpJrP+XnNP0gPwWSyQLIbik1ntr35feSIfHSN8RKgtUXtKBGgsWXdLVx2X7xExaYKH6hJaWa5432SOC5LgzkwS/v0fqdx6x48fFXNGjAIVFwm1pKC+iR6zGPQ2z+fx1WMy3T/JiaVqOXB38drt3r2B5+VqsroEAl0ViAVt9GrgZRTT+mA2zH/NwyED2HKI2r47XH4xu8h1uCyaKIOAIkw8+KF3Gil5pIUK/C1qWVdvbxOFZNYnTHk0lqBZqpF8axL+4oEY3Bgdeyv1OJS42apzajIh6TP24dHYuWDOV720cYVTsi74tAiq2Y7ym/cX7lvdgVChHk3XNmjKXGOwXdVIqIhCTTIIcfYZrY23EjGjYkSk6vJw6Yv9+3igjaG5D+7XsJMbHlr+Iq0+8F/nhyB90rc24D+uGDhNAY0hJQX8mw9cGQ/B0Gr9Qm8Ho4pMx3Hz9GviUdO9b+YOHTu7JcR+LWPDDEspvWvc4Osf56//mu/sLDwSyKiOVyE2GNbWGoayWLWXyJoxXOOHOzzQhpyv/WeE9FTZm72kykBnPDrPQgtuXe86rDZa9sCPNu8btkEBiGbale8R4UJSOiBHmj5f5bye/AmUmhQAfkanaWEm7g40gw3qJFgC5HQhIiQOLJSv9kLc35YxFcqCH8yW0RKkHJfaKM/OEMgo7zlW6QLG1rRIREE4ZJhyVhXk14ktv/1ibEsQd9rWfSGEpsuI7bSf5fLqlRkGvLI6V52sQpmnP8FpLOks1KOmXyr7Tm9J92H38wtgWSBbmkl/Z0jNmtWevQDcVgVli1d5R+1U86FbNFvYBl/o2CyWOH/Td+1WghpbeCPGsCuhi3QyF3FjY9AWlPoIeOC1ixXxUZEA2m6zuNo73ijx3KYfoHGUTtab6tzmMhdllUT7Ds8YYEiWlvteg3vFyKuSf8Adb/fQJzDZj4PcSfaPR5Y7jwnYNgeTe6sma5pnpP4blHiS1weyGxMKr509gLZnQaqDtGy0wIKiGjgSYMgiLdwEw0buOvKR65xuxEK11t60P0EWcxho9OVAyuNIkukMdpuK0PhHwSTUzLasIa4gnla+l4UzAt8gJFU19djlkKt9YXk+SQvkKb8vRw4ycgcLI7+mbhcBKgrIDvQOKxKFL75LDiscyyL38R7tTkfNuwxJSJuohS9AhM76f2LTfZsg/0X/XmIcwp019DvakX7hulK0Y3oR5v7n8gtzbIwUX1z+PL2+pTLMUKm8R5TDPU97et3GgFleKlomeY85QGzDmFCq7u5YZtE5ylH27PcopBv3qZMsO89U9QCjQC8TNpzbeyEkuify3fOpW4ne25mUPuUPhz/h25bEGN1e6VbX2sqvtChUqoS1aTD/bvkVAp87TbCUeXPkGDlIw5ymm3R+XGbeWqK3uDa79DzZgJO/4Fdqw+JmjTAWHtHeGTj3lILVAWT7fLwGSdn63jHo7zOBuwLj4kSvFCrNzhTBkTpgmA912MsARlg6/JRBA3TlSedDKvjkJdM3zSW1/ilBf/62Xv4WOKbPajrjp9trNVpnpqrjUdXwci+ErQSrIoTGUlVF4dZeLnbPZAGmFJnXRys/nBQ53gUaeSD3xfks5JiRU2GOizBaMHfp5rZ5vtyUydPCkVV/EeyIn3VJnpkglG879agU59XQuPTgoD+uTKCqyRTYdWLIeAYlXc2N5CSzPTiyo19rbJOFOaYbWnA4l/v88fhmcyJ9NrBCTGC0yF9M30aaAdrhErFnMPGyri3Avi+qu++OlhMeAlNQ737vHfgDToGJ/6kssyYXNwBXc9rg4IPUjl8VW9ZcUAUfR0DlCxRrwpXOu+HX9uaBAWW8MMcekca/VVkcP7N3ked4Qs9uQuf2fV3YeDbexcnuQKFe",
+    "sealed:sXkyc1MgjF7uWkgmZ3o+0Rx6unYhiiAEUFKt/rl4K17jrNRdZqhKudKVLVccunL2lBv78fyem0jtrcdkBAuR0aCMrsgkxf4deypy3gRMBypNSFjE1qJ6djL5JU8oQ1to23UMeIydJMQvxuyT9MTH7DgTmB4MM3owm+7rZCBro19KrvSKbqNvxI2lC3ORP10jpFzQidTvHD64kROCzrorYld9UzVvLxjMoMTR24wuowOS9PXcAXcKDyWg8X8fgd3Kb/M2cfaVw1++2aSEH3coXb1AZiHUauSfE5OKSDUSGQZBlEJD0rd4sjgUcue7C5nIHfeM9TYFimtcsPl8C6HsXbnt2EmWCllZpxW06h5H3wbZ+ts5IKkgdA9PZHAppNL8yAVeE5T0re5RKbi2te2FXoXhzBJ/RkmxIPM6ny7iiilQJm7X8MDTkKpF0vDYO4c5AgoGU5/UjIkX+OtFlABGtR35EVKZF1H5+k4D7gRPFGL87YUCHbZKhbhKICP8cPJRsQct9v/YUqa+5ahX2Y3fwPgUcVuMRX7DgnPcWfX11ODBD5NzNoIFtvXpJrP+XnNP0gPwWSyQLIbik1ntr35feSIfHSN8RKgtUXtKBGgsWXdLVx2X7xExaYKH6hJaWa5432SOC5LgzkwS/v0fqdx6x48fFXNGjAIVFwm1pKC+iR6zGPQ2z+fx1WMy3T/JiaVqOXB38drt3r2B5+VqsroEAl0ViAVt9GrgZRTT+mA2zH/NwyED2HKI2r47XH4xu8h1uCyaKIOAIkw8+KF3Gil5pIUK/C1qWVdvbxOFZNYnTHk0lqBZqpF8axL+4oEY3Bgdeyv1OJS42apzajIh6TP24dHYuWDOV720cYVTsi74tAiq2Y7ym/cX7lvdgVChHk3XNmjKXGOwXdVIqIhCTTIIcfYZrY23EjGjYkSk6vJw6Yv9+3igjaG5D+7XsJMbHlr+Iq0+8F/nhyB90rc24D+uGDhNAY0hJQX8mw9cGQ/B0Gr9Qm8Ho4pMx3Hz9GviUdO9b+YOHTu7JcR+LWPDDEspvWvc4Osf56//mu/sLDwSyKiOVyE2GNbWGoayWLWXyJoxXOOHOzzQhpyv/WeE9FTZm72kykBnPDrPQgtuXe86rDZa9sCPNu8btkEBiGbale8R4UJSOiBHmj5f5bye/AmUmhQAfkanaWEm7g40gw3qJFgC5HQhIiQOLJSv9kLc35YxFcqCH8yW0RKkHJfaKM/OEMgo7zlW6QLG1rRIREE4ZJhyVhXk14ktv/1ibEsQd9rWfSGEpsuI7bSf5fLqlRkGvLI6V52sQpmnP8FpLOks1KOmXyr7Tm9J92H38wtgWSBbmkl/Z0jNmtWevQDcVgVli1d5R+1U86FbNFvYBl/o2CyWOH/Td+1WghpbeCPGsCuhi3QyF3FjY9AWlPoIeOC1ixXxUZEA2m6zuNo73ijx3KYfoHGUTtab6tzmMhdllUT7Ds8YYEiWlvteg3vFyKuSf8Adb/fQJzDZj4PcSfaPR5YinQeWZQuaKbo9Lt55vvEYiWrXkgW+XhELsdMrhvNwXK+ZrnrrwIWlX2wcZIsmbNQRx0ugdb2F9sg6yEL20t+wIltZIxgtuLgeyuVMmfQMYZuanvFRkjSd3/+kKrN3yVi4lYRgRtYqI0sku8341OJnKW97RxrsKPFgFRRmKkwZZ/f7K0IPel+bVfRaakXDI/BTFXVPz2z2pxXsAFaFrgoMHJy5zT1ay9X+JiGTO9U4ugirA3dUwoAl5GScxC268w30JWYYvLbGsw4yfpZQE3bxNfG9rn6LFbCjXuyLHAp4Y8rH1C1MO0BiQ5Z9V3vRiELk5elaeNErzUb21tFpoQajrtVPIMlFsBu/QCAUOvLJZjY3syfK1PjuSInaypmqNO0OhDuv0NaBDYgLtxzGm4LltGsb99S1L37vMq4IXt4GQ7qOdzz9UX4HkP6PoEYqE2mKKKmwvTGn5DjDyIWw/1YjzKUgjXMGUcbDFSm5idGXESqyfKdDC9rg2GLsrjebtAHptVfCHCa9hFXNmjRgmBRz28lJR1F/tZQJAHnlSeAQZPH5eYAXhTD0+jJPdP62FdAKJL6cSTOmpcsuM0cuvKWmFc/panuOuAS2PpLGRFVV5psZKnbINxemD4LdWisj7xI84VtRPU6/kPduvNfSFnHD0HUUdHCq6Ow+/ty1xdiHlF9yX8jJmmoIntZ8hitiqaRbzdzM6OLx7xmuFLLl7lrdMHPTeQkgGdCL4nD1Ozmygmwlf5+Vcek2FWkkne/tvrl+Owk4MKFMUiXYyF9PilOVAdrZE7x2fPC9p2CFvGCwu6vPkB5bUUVB42muAPMDX4zL5Ksnq2NZMU5EOtrgpeHmtGRZUZgfah8TWRTiG0U8gIPJsPrQ/6HFCSmtK8EY3Ne5RFkYJ/BqxfUrANl4VbPvc0CLLXHIjY7URL0g9XtVkOwlb/CX7OXUIuNZtVLmRF5zg2ln77MN5SyTwAvK5qrFeWoyraWwgCRX3aiW/9BhWeK0dVWLUWQfoFdnVF5Z2DL89uueis5tMvBxg4TfWj2ySs14e/58/iT5uFedRYjyeao+kFGTHTLN9e4uJ81uZlr3R7+gW0Xo9fejLsDkRJB8KKIIimiFr4x+90NUwsQrBwfgLvRfPqgqDfX6fGze+IDMGrdtdEusPXtqecvSYtcncbKbrlpzjrqaDcRxZybHhOw3EJdmbaG4hcfgbsr+pLHipmWd5xVy58rwFTpAbxFD+HQeWkH4jAjxzZ0=",
     salt="10/q3",
 )
 
