@@ -379,8 +379,8 @@ fig
 # %% [markdown]
 # **Q1.** The U depth grows past the training length (the figure). The quarter table above it says
 # what grows: at `K` = 64 the last quarter holds up and the first falls below the middle, a recency
-# ramp. The question is which pairs lose the most as the pairs grow in number. What makes these
-# ALiBi models favour the recent pairs?
+# ramp. The question is which pairs lose the most as the pairs grow in number. What makes the
+# last quarter pull away as `K` grows?
 #
 # - **A)** Dilution: more keys share the softmax, and the first pairs, with the most keys after
 #   them, lose the most of their weight.
@@ -941,7 +941,7 @@ assert check_choice(q3_answer, "887c37d8f9c9dd5fcdb428886a82666c1526b969e331141b
 # %%
 explain(
     q3_answer,
-    "sealed:cafiCUk39zexehT6wjD3ctN/m2NZloh4he2qAjDUYIsyT7SoH7pswwM348gJddBDWibPByGcOkRTlvWTYiyLdQYnCHLnmUpfbo4pF+M8Nc+dTlPBmgQABuUgguUANRfIYobjb7q44g5b9Kqf65CJw2tYDTJmNYIaVomWRLkGWcHI50uOlMdCtdPhslwO6NFwwtcFnkdOKWro8Gt7Kf43rcef6LEwpsEKfnsGySFJt99B7HKeqG2gz5yFC4RvlV0EUUqYZvQ7cUwCS8jQ6ASc1tWzd1sccu6p6m+sf2ZkxhEjfenWL//PJcGygbKxWbdjkNlcBGBT/BHqlWmchUh3i/njy5dE+74JFZs78kXLSMGGJBtMzBIQ3l8iGovu34k5EgnuWzY3kx3hXKkOy4q6cltSnDuZY6Kp319Ctp9yXWkZBa4Hgh8rCgXT27arnGoMAit515IEDO0hJLLo+9HQIeXpiKzFGvppXOqwfb0W411N2lQYMhdsh0LmyKUubFLbn6mfbEa8oa0QV7sQncDlCGGymxxHOrOBAdbctK7J2rENnXndsmOFJCE8B5YTSKHBEoB4M7mXb0MXrM0o+2wo7B9vLMQ3XqTvaeE0pjWaPANiqRoy6Cr2G6sI/77GPy4JAQcdcudwIyb6Rk0sXOeO8GQLC405c5uceDZmqoJW/bLsexHwO1hbTz3ayaLygHolPUV0LCJXjEDNmy661drPiEcG1a4/CHuEX58ZvUEINmax2kWJ7l4s08EdYhk9oHBJYSdUOjmSMkZ0I1wvyJaKZTrVY80+IcYGUkRT4+ogIDZzqREhJmLE8mTHtU+TstWgu6RsTODmXP45bRGQwt6dCRA+YsEZBY1EHqcN9wZDtSKyAJaN6F9AVFMT7ceqMY7cGx2YTY/rKjcHE1C2t0y+VnEtJK5NZWcg/SRsRM35WwzSnASddtetIQOkEek8AVkiEmV2sZhiOO1t9yt3LE5qayZEEtUvbYtSzpam44n/hninuG2h/FgJcY7o0KYZvgpNqeyj2Mf23qAdJfnBoCXahSFZyX/pPIV4YpR1rNu1kAQm7d5n6JnKiDLt0MOolDMx8a7QLLV2lh+HsREzRTCP9M8vpeafz+XPCiUTasp9YtVFLHZfoCaZzHGgp+JD2pdd450pfoNMP1ZPpT3kKuqwVALlsT3wQRXfnN8BQR7Kg+TFk3Kl+euCFrN/U5Mqk9zsmC4DnLgcYPQmDauepzJBlLO3LMG1/hrH2N9BgPx6g2mgVQrbuImsVm8rO4xutYqIhPLtCQOXwIEIovzbQ6mAaeYRlpYKzVtBzvwvbqkm67LHYgm4kfXW2rVGxvB8zHxEF941+VaWwPNH/KrYues4QvZU8UnKeFFp2D1E6Zuni3duO9/P8UjVvr/UNfn8n6zOcZvbTX90H6m7NaPaV/ANWeBtHNN4YbXY5tXZsi8K9sTfOqbZw4ghdxHTr8XPxvWzu4e2lb2FBEAEFnNQe8c/Nq0q57nyJp98TePiQ/iPvj5o7L5EcxB3GD2iucibJ7Wkj0R5qnvn5nbDhYXPyHwBCQC1uD3s+4zRdQHj8fidlB3a9XLkL9dcXGLrRDci1eVFBonoHAiAFcAAiJZMoWYpURJVxGJXUrM53ZgewrjnYYdQoFKJrswSuOYUiSagTR3S9t4vqy1L1C73BVgfWsEfJ6MYzffUtH7VHd0jqY+OZV3EPzbVeci/BYjVXYDErHqJJelohY7G1TJMEJL/rHGJCpaucJNb4bh1WQ/+t2hUnPKWB2rJNE1oWQLgJd7iYa9mHD2Pb/JuVz6vVbN9ur/01XF+8sXlaub2P92jw80l0vecHul710hRLPiM1ZuGuovu0wltEXVKUj4Z9AXkXo2FBDB9qsAC+M9zRZLRHMGLJUrspVB6qPxK9XnRGUOH72rUS1FSsYb+iukCHHE+6Q85W6MoIXqK8o3KSpAyTSmnN4eWGXjvC5oon9RFc+A3n7cP1D3b4zDdSKNzbOuRw+Yw4f77ubP+063KiaR+LWAKO4LUcCv8QAJB8kaZcQVlt564aAj7+QaomISeLBJqNEdL1/cdq7sSO+PeXvtNz/REiw==",
+    "sealed:H9s8L0tso4sOMZk5eHkwTtN/m2NZloh4he2qAjDUYIsyT7SoH7pswwM348gJddBDWibPByGcOkRTlvWTYiyLdQYnCHLnmUpfbo4pF+M8Nc+dTlPBmgQABuUgguUANRfIYobjb7q44g5b9Kqf65CJw2tYDTJmNYIaVomWRLkGWcHI50uOlMdCtdPhslwO6NFwwtcFnkdOKWro8Gt7Kf43rcef6LEwpsEKfnsGySFJt99B7HKeqG2gz5yFC4RvlV0EUUqYZvQ7cUwCS8jQ6ASc1tWzd1sccu6p6m+sf2ZkxhEjfenWL//PJcGygbKxWbdjkNlcBGBT/BHqlWmchUh3i/njy5dE+74JFZs78kXLSMGGJBtMzBIQ3l8iGovu34k5EgnuWzY3kx3hXKkOy4q6cltSnDuZY6Kp319Ctp9yXWkZBa4Hgh8rCgXT27arnGoMAit515IEDO0hJLLo+9HQIeXpiKzFGvppXOqwfb0W411N2lQYMhdsh0LmyKUubFLbn6mfbEa8oa0QV7sQncDlCGGymxxHOrOBAdbctK7J2rENnXndsmOFJCE8B5YTSKHBEoB4M7mXb0MXrM0o+2wo7B9vLMQ3XqTvaeE0pjWaPANiqRoy6Cr2G6sI/77GPy4JAQcdcudwIyb6Rk0sUejX8G5fSMx+aoyQeTZ7sccXu7DlblTuIRNTADvXgKLklHxiNFAhaTEZ2UDBiW28mtqOlEoQh7hwEXbBEI1Yu04IYjetzBeAoE5nwcBPJRAnujVSfTRFbiyBewRmbVwvzd+NdTecYMp5ZJEaU0Ibt8oeLhFupVwhI2OXt3LLrxyC89iquqR+A+viDrErLBefworAXAYldYUPBY5JEuAG7FETsz66BI2a6V8eAxUSqNHjKZPNUgODBN3lYj8WHlCHnkudUzgzIKEIeiIk4Xg/dIPsURuc3UCSZNHsOwGzBawpXxxxFWRh9Mx+Nagu9TFpORE+djpOQMBmb4JWztOksZL1hni+rHvz8RANbsu8z6xb/wdKvqmGtMLRxPRAJcDGvSXemSFNxWL8MZ9iJ4Itucy+1Blp7ZEz4ZKTyzfx0NLz2iQ8uq74Kqs6mh6HoEMwQjvI6MZ86fuaw/zVXgswL6h1LN8AG19Ewjzb2iLsr+5V1IkI551nb4BLLwJDsifyZKa3HBOqoG6mFVPSmcAQUlDZlK+DtGX3uu2CQqF/VoJkm8bowWJa3+lfevlZYfLy9iAD0fX8adTmtkGUyJAUwLN3mHnlRVSM/sD1ASB1ZpR26M7Nxa27EVqZzM0CruKXVqnFf/0G1JBCzQ9bgOUuOrVo5rmCckvvyLKelrUCgKkgwBdUBMkz61zbzOMeo/yKvaU1FuYbpQ6PNAswyHUdtd74hTZOMI2b8F7VrL7deezr0b3QaoCeBWJ0Aq+uYLHIBeUXWbN1U81+bbXCssrRqGdh7tmZYPiS1dZyIBvTqdeKyu+zqoqtgq/BCQgHV3lVepprWLI5rqKhdYJgW+P0R+Saui9j7LNLMA8/CXWltpqOO/Cc21kp+CC5/DfaiNHejTABDgq6oSr/69WTfwPx5r2S2AGb6GjyL9NVUDD+DTc40qBGR5L7SBOME5NUhpZQ9WgtT15EhSlIGq4inJhR16mlRcgGoAXU559TuO1A0C6xDA/E5859vSZL1DXpBQpZUsEfYqUDiL/BuWeOQN0Dr6yuNhTFfjbVeZr8Ho7AQcHRuSzFIqEl0ZXOy3cCGY/2onuUEpaubZlY4b9uDVv88jkJ27HTCD2RY1kqEUjgc5m6PuY0HHSJafs+GH/9J45Cr9q9xz8q7862bOz2a8urw81+nOCRW6B7lkRaLOuLypKGpti82A9jFTxMSDBNz029A5/EVnA//85Goo4/ANHfQYbUJV/sp196+ukF5Tz3AXanoSvOA0EcsoLylrpGGmwm8Vp6T/YoKHq6rZ2fUJE+TTSnJIaNDGTjFtR20+FOf/5ygbFO",
     salt="03/q3",
 )
 
@@ -1219,28 +1219,29 @@ print(f"""\
 # seed quiz's own questions and Q7 a review question of the seed material. Q6 and Q8 are asked
 # verbatim, options included; Q5's and Q7's options are the course's. Q6, Q7 and Q8 are warm-ups
 # worth no points.
-# Points: Q1, Q3 and Q5 one each, the exercise Q11 two, and the predictions Q2, Q4, Q9 and Q10 and
-# the computation Q12 half a point each.
+# Points: Q1 and Q3 one each, the exercise Q11 two, and the predictions Q2, Q4, Q9 and Q10, the
+# review Q5 and the computation Q12 half a point each.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q5
+# points: 0.5
 
 # %% [markdown]
 # **Q5** (seed quiz). Why does positional bias become more significant as context length increases?
 #
-# - **A)** ALiBi's penalty favours near pairs more as pairs multiply; RoPE, whose scores decay
-#   with distance, loses its far pairs first in every seed.
-# - **B)** ALiBi's penalty favours near pairs more as pairs multiply; RoPE, which sees only
-#   distances, keeps its accuracy wherever the pairs sit.
-# - **C)** ALiBi's penalty favours near pairs more as pairs multiply; RoPE also falls, but which
-#   quarter it loses most differs from seed to seed.
-# - **D)** ALiBi's penalty favours near pairs more as pairs multiply; RoPE loses the middle pairs
-#   most in every seed, Liu et al.'s U.
+# - **A)** Dilution: each added pair takes a share of the softmax, and the first pairs, with
+#   the most keys after them, lose the most.
+# - **B)** Unseen absolute positions: more pairs push the first pairs to positions never
+#   trained, which the model cannot place.
+# - **C)** The penalty: each added pair is one more competitor nearer the query than the far
+#   pairs, and it is penalised less.
+# - **D)** Unseen distances: more pairs put the first pairs at distances never trained, where
+#   the learned scores break down.
 #
-# The options share their ALiBi half (section 2's models with more pairs, Q1) and differ on RoPE.
-# For RoPE, answer for section 3's filler models with 8 fillers between the pairs, which puts the
-# far pairs at distances never trained. The cells after the question show the demonstration.
+# Answer for section 2's ALiBi models as the pairs grow in number (the context grows with
+# them). A half-point review of sections 2 and 3. The cells after the question show the
+# demonstration.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -1276,16 +1277,14 @@ assert check_choice(q5_answer, "a45ae2098ff9d77801e924b9a6db9833c86ae095582fc4ef
 # %%
 explain(
     q5_answer,
-    "sealed:ZWRy62RGzmbuxOSXbHgY7Hq7boSDu5xcSfu5HqMg00VP1lZQkmjfe3RZNtyvBkSiGHz5i588hP9/6twVB+reT4tD12a0TGy3/b6/IDNWHRuW4GdFsTIBmN+bK+PzwyFQzPXtVJX0s8hPj2RjSCvNRLjwcfS2owtwQ5ha/8TB8TWmP1qro6Z0qGublJKD04o3xFybEL0C6MSArmBtjKnk0l4vNf0lIUW10yuCq08bBVnVe1ULatcjn9MHypvW9rlp5SBvLICBjxF8rWCyOaWawZqS8/zO4k6Bml051KB1jL+vI0DSHYFztBIjx33HmdW0ewl7QgK9AZp9JaC4kKxX4suvc1SMUHiCDkgRjT27AQmyCZ4zqIhl+CVc2dQeLcZmjXphgoymmPbOhuLQi6PNU9Kv7ln9RjvqckrtDOxiq0lSmzlQTJm288MzC2zyZu+vGb61GhwMEOxwmkqta/vv/G0PvppRa8R7oHLG+z7yTS344IHwgXiAmBHBry44ukSnM/jEeeORJ/duhKJCrykynAxonR2en/Nfo4HzLo3QkId4hfwhHCqz1wUFk8u/zhR+8Y4vu9cOvQiAGrtW6vuypEdHTjwwsph6xgsK32nuiHT508kdbkjDxhVua23o1y39YlSSs1WvfHENbgS46C2JRK2kSYu+he9PvAOuVKLlvdgsXDJh/StTy8rE9vi4otNnKGSPnt1SQL6lpKzBS+jX/CaEQQbtGXo0eBqaCD5hs5cnjORxrVWStz7j2wXuqSndDgU6c/MtHAChf62UbdTjL+fDbTw3q3xqJMucprhcyj6oeZ1Vy9w81STRuracfR/ntd5oHG15wtfKFTF4ISbCpqs8Nafg2EoKPjPpQs7/jMs2MX1obVvQEsbF5EEtCLqh2+dYjx8pEaglB1fIQmm6ynI90C138p3IMllnCZxi3MN5E70ww0vNg+XF6UlRpgmXnDFV0ygf+8jpCIQcWnzES5EMPiVrThVEdrJde39PudUgUHed4NkmpcBuq+5h/+B1WBUq21xEIRc2lLYjVujH/6AH3D79g/lWLP9Z7jBwWwJRGlDw1CFmcqQ0GIW0iCFGDCscCnLXLZguhMGWIrD7PC3WbJ3Hd1rOgeVh9AYOkMY2w3ANHO8siL5dNbyz6096sAhbvjggkIYzks/XF9SuvMlJGP/TGNKDpOqvaKt4K22FU5Utb+rFchVK/wkQjOz2f+AbH9opTmdRLvuxq+k02WcP8ITilLHsb1uL/EepbHj7mhkJt2n0FseInxBSmPttlJav75ZwKV9ASzOpeOhOuNlXYk2Xbx159dteZ1kzREBI5bU+9x894efxlXGvV1BN4bHCMRXhsNHIrjT0Jg6ikCOOKcdnuwqtE0yVR32JXDbPMg0UV18HPpFLdqQZ9SN9Q9epeMdiZJCD8qjx0cmwXeIIbxA7F5rqkyMz3QFVQjHxIxEyPwTI3xKx2aFyxAnPKS8ylmxtNBy03jGMTaVkZtAq18GTr6LSjsJtWovNQurwVrqtQt6PtqVjXRw1IjDRxSWSfSgOAHVPdbI84FDefPtZ8umlPltRiMU50dkZwvLzBWDB0DCYZp+JRM/vt3sgrOc51ikCDFPdJDaQLXLgRozYx2jBmzaZNGP0ve0SmpHQiNmWAGwnDQj7HbQM4Lq3kFFunuPupegczmbzKu4t3tt0nLY=",
+    "sealed:NHyAHl4Mu0XCKHNVUO7GXnq7bpKEqtQYRPe6BrUngUVJ2hlX3DvDfGYKcs2qDAqzBW/r35EhhaY2xfdcMuqQB8pDn0i0AS3ou+3xaCIeOXe+7mcntX0IkteNZ/uxhgRQmL6qEN21tN9PimRlXHvNQ/bwarH3u0pIF4ULu5OT5D6wPwr26bYyqHPX/8bR04wt3E3aH7dGqYCO13dww/HwhkIicOJsOFOkjyvT6xwLUVDePyAbIIVny9RJjZ3R5Ool4iF0YdHBwFIouH37NaSdwZ2Hv9vOqwGQnFN5iqAl0fW/Mw+UCuo85xJhmyLHlsi1KA0wDDe5EMMtLKutj/haqsf8PUaFQyzSHUANlW7sHA/3RIEgpNp3sSVf2MVWfdNnmikyipqlgvuehvqJxoDbCdz80FndZmTqdkbtRLg1qx8X1yFdW8rk8Ms3XH3ieqGoUbrnBQgLBr811Ayta/u8r2IF8ZoeP48u6nKa8newEGrv44H+lX/UzAjR7i05vkTzZqTXJLeea6gz1uNCozVhnF5gh1OVlKtf58ehO96e3dJ22aAhDjWizRNQlJX6+x93uccYvsZc6wiMF7tX4r7i6g5ZDyY3sogvzBwHmnen0z/rlIFXbgyMhUMrMGH4mHKrYkmU/FWvOXtIP1r9qiPMG+irGM71wqNP50v/FLexvdcjDmFw+T0Un56F+e79so0wcyXM154ZEavp7v+CSfuSs2+eCRCoEXFmLxTKKDkztdkggeRt6AecsTq7kh7o7G7ZFxIsc/1rGwagLamUf930L/7Nez4+/zJmIY6B86BKyCO0eZ1bn/ImhyXZsu/Ieh/9tcghG2Z5xcbKEzhzajPD6KgpYbqpz1EOI3DiA5qe0IozO21+bR+YE4nS8gIqA731i+lf3QVnQv8qGk2bQiGun2AjyzhgoZWZaEtkBchr3oJ2FLw3l1uSx7WX/EJHplDKjXEZi3oX8NqsH8EbWy+CS9JZdWItR1YLRu1dU10Gj9RlEX6Q950kr8An+bM7prwhSV072g9DMB8r2rFxE7ze7+VElyb41b4JdrMR7i5tHhZZDwCz2SsyZe0uGMS1hSgRDEhXUTWeb8guhcjSOvS2MinOItXHfR6OgfBr40Ic1YFx6S9JSfc6jq9cZ6v2uFV0qktfvjgg3Jsom4qTF5LgpNUID7DBTIawieqDZPV4fiKHX5VheP3XNgQP6gpViOz2fuYNWs8mB3FLffuxru9xnjNtrNb+nPS1LwSYs12qNWixylhR9nD/GtjN204G2ftzmov99NN4KxBHAz+zeOhJ/ckdOQfNLidy+dteZ0UlE0tf4bVwqEMkmYu16Ti/Fg0WsaTCJ0CRhpiNvX2waV3skmqOJNh2+kz+WF3UCzOBQ2LUf18XWkpLL9RBdqEZ/TlhF9OteZMwcISR77K0i5r9DrhQMlc3BNKq",
     salt="03/q5",
 )
 
 # %% [markdown]
 # The demonstration: the U depth of section 2 at the training length and at 2× and 4×, and the
 # accuracy by quarter at the training length and at 4× (mean of 3 seeds); section 3's accuracy
-# when the distances grow (fillers between pairs) and when the pairs do (`K` = 112); and, with 8
-# fillers between pairs, RoPE's accuracy by quarter of the queried index (256 sequences per seed,
-# every index queried alike).
+# when the distances grow (fillers between pairs) and when the pairs do (`K` = 112).
 
 # %% tags=["shows-answer"]
 for k in U_KS:
@@ -1301,24 +1300,6 @@ for p, name in FILL_SCHEMES.items():
         f"{gap[:, 0].mean():.2f} / {gap[:, -1].mean():.2f}, with K = {MORE_PAIRS[-1]} pairs: "
         f"{swept[('more pairs K', p)][:, -1].mean():.2f} (mean of 3 seeds)"
     )
-spread = kv_retrieval_batch(256, 16, filler=True, filler_gap=GAPS[-1], query_index=torch.arange(256) % 16, generator=7)
-with torch.no_grad():
-    hits = torch.stack(
-        [(fill[("rope", s)](spread.tokens)[:, -1].argmax(-1) == spread.targets[:, -1]).double() for s in SEEDS]
-    )  # (seeds, 256)
-by_pair = torch.stack([hits[:, spread.query_index == i].mean(1) for i in range(16)], 1)  # (seeds, 16)
-print(
-    f"RoPE with G = {GAPS[-1]} fillers between pairs, accuracy by queried index, first / middle / last quarter, "
-    "seeds 0 / 1 / 2: " + "    ".join(" / ".join(f"{a:.2f}" for a in quarters(by_pair[s])) for s in SEEDS)
-)
-
-# %% [markdown] tags=["shows-answer"]
-# The last line is RoPE's positional bias past its training distances: with 8 fillers between
-# pairs its accuracy depends on the queried index, but not as a recency ramp, and not the same way
-# in every seed (first / middle / last quarter 0.23 / 0.11 / 0.12 in seed 0, 0.17 / 0.55 / 0.55 in
-# seed 1). In this probe unseen rotations give scores that no seed ranks by distance in the same
-# way; the bias that grows in a regular way, near pairs first, is ALiBi's. (Other probes, such as
-# more pairs, may show RoPE another pattern; this notebook does not measure it by index there.)
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
@@ -1389,8 +1370,8 @@ for v, name in U_VARIANTS.items():
 # **Q7** (seed review question). How does the “lost in the middle” effect manifest, and why does it matter
 # for tasks like paper analysis?
 #
-# - **A)** A shallow dip mid-text at the training length, turning into a ramp toward the end past
-#   it; a paper's body, then its opening, is used worst.
+# - **A)** A shallow dip mid-text at the training length, a ramp toward the end past it; a
+#   paper longer than that loses its body, then its opening.
 # - **B)** Both ends beat the middle, and the dip deepens evenly as inputs grow; a paper's abstract
 #   and conclusion stay safe at any length.
 # - **C)** The end beats the rest at every length, the later the better; a paper's conclusion is
@@ -1437,7 +1418,7 @@ assert check_choice(q7_answer, "97afa084c940c2aa6712c25e0987fa017788ebd0ad8d556b
 # %%
 explain(
     q7_answer,
-    "sealed:YAO+YlJIiUn6XIqZE7Rcl0humTAtJjp4NBs4nwUnxyQzVT22g8DYO6+jfDw0ULNx9Ln0LVzw3i/UAjUZ1v1mOdf/ugqCQJu1XTGMGp+ilIoJvlyZQfZB+m+M/ATTagJn/S5sk59+n7nm3awDK3i85OWYOS1e5H/0YzeazdyEiGbpdXUVLlIoEC/6hOgrG9kUTX88jkheasHqvdtkz4PtXff9nnDdMtutbn6X/hx4oeZH7+OlhickIR3IjIwuMHLo/2dN63mRyy1JFKMgosA8KMa8BgAaRFDFsn9jCTx3GW+COUSB00I0O1WGMQBs5/jr1JkZEBIjxeh4lvR7OFbts/0xZFo28mzyEMLwGbhGlbNDBsklWEFkADreiYOrCThcUxzw+fmqn9Hi0Ue9vkXgOWvhPA5FknpsDDlzxbUY6rtNJIfTZEfDHxPzW0z+ID/yu6cxEpgCuTdzswm95MQfZxjvSjjZHj1g7az/1YmizUTWvDPrBCIGAWEQe2eKebLBI4wzYgDhEr5c/YAXx9zKXjsrCaHZZ98rbrAD4WeHpXg45/e1kGR/SJOrRcH3JEqextAGnpSpHgB7Q0bagav5PgWj7mpzEyNJSSLZwhCWBc7DFA4wR1O0eJOasq2si8+6Ac5wrz4dG24BWRcWBXwC+FTjSkpRgD5RQ9y/3RNfZ+iuMuZQbX9g44UmN0qAZyIRcmv3ag8EhBQlReeht4aEp2f2R2sfSFfEGZh8XFXnOcpBblR6MKkh5ILqpBZSYWEsAQLya+E+vzoqX7KDc7DUQSIu2dY1DpiuAudxI7fPf0gynkX4+tedL+q3vpl5gs3AELqwwXyywcOFYM+cTAsdzI78NaE7OOW4GsN7OuxrZjLdwydceYtoLTGMYCtUMXudHnaFkdBqU83oo0sclRG0bul/U7X5ueAHIn3ZzFM6W9FCd/wJg6CHUP0+eqW4gh9H95gjqiSbvg21Mtpw8nxKZ508Dm9v1C8hvo22GnxOSpnnjXS8HXzKzNs/AsB1eeUbOft1u+rwjdwdo0FX1XgoBoSxV+O2eHJEHeoh25AUz58zpkkcf6Zw7xYTB6/bdwbfo7NV2PPWW+rBlpjSi3KsK/RAh+6Ww0qOcguP9IllxGuaUJUNgiPvBFV82xMUydzNzT5Zk3LTHbPN6J0npaFKYbjkfxjnTxVvqaArNkA/yQDdzOV587IBXQ9i+9p1Ov/fxYZwtMZrHeqbjvMQS7O/MsJS4nu2GK/UKGHEY99hEI3QR9rTtIYSLPK2ni1GVY3dhhxV2njzfSOQVXPQH0RFUzRsIdYtwzkLZYbJx16C9aEPt9yKDEJe0TBcUa70OOuBO5MuhGAFzhNMKX6vts5s0ei88G3Z1lBG5WbuVdhXXOQdfcoJNq8bQMRtgsJr5+JXGgmEnrrLL03uLcNuqtyvRbv5PCnfFr2Nm/HYOcSDq5QisTSmTkSzUlk2ZF+xOZWRL9u877Ok5nSKB5c1AG9s0Al+A+EwWP4BR/rmSiYAR69XJKF7SqwzmwXxEq6vtnbA5cDT+gm33qj+ODnHi0FFmMeYDUWdW1uyZtSPFuwSDvc=",
+    "sealed:/7G9IS456KCDf1Y+DH/kcEhumTAtJjp4NBs4nwUnxyQzVT22g8DYO6+jfDw0ULNx9Ln0LVzw3i/UAjUZ1v1mOdf/ugqCQJu1XTGMGp+ilIoJvlyZQfZB+m+M/ATTagJn/S5sk59+n7nm3awDK3i85OWYOS1e5H/0YzeazdyEiGbpdXUVLlIoEC/6hOgrG9kUTX88jkheasHqvdtkz4PtXff9nnDdMtutbn6X/hx4oeZH7+OlhickIR3IjIwuMHLo/2dN63mRyy1JFKMgosA8KMa8BgAaRFDFsn9jCTx3GW+COUSB00I0O1WGMQBs5/jr1JkZEBIjxeh4lvR7OFbts/0xZFo28mzyEMLwGbhGlbNDBsklWEFkADreiYOrCThcUxzw+fmqn9Hi0Ue9vkXgOWvhPA5FknpsDDlzxbUY6rtNJIfTZEfDHxPzW0z+ID/yu6cxEpgCuTdzswm95MQfZxjvSjjZHj1g7az/1YmizUTWvDPrBCIGAWEQe2eKebLBI4wzYgDhEr5c/YAXx9zKXjsrCaHZZ98rbrAD4WeHpXg45/e1kGR/SJOrRcH3JEqextAGnpSpHgB7Q0bagav5PgWj7mpzEyNJSSLZwhCWBc7DFA4wR1O0eJOasq2si8+6Ac5wrz4dG24BWRcWBXwC+FTjSkpRgD5RQ9y/3RNfZ+iuMuZQbX9g44UmN0qAZyIRcmv3ag8EhBQlReeht4aEp2f6FC8XXULZEJkvHRfzL85HaVg1KuEqoYPro1cTbDJhBVbrceBquHM2VOaZf7vXQS4m2dYqDp+zAfd2Ofmcexwylknz7NKdO7mwuoZgl5mTEKCwyTLm1MmMJYTTXQFIwoSwOOktceH5A8gpYKRZLjHGhz0dZJ8hPCrJLy1QMz6JQDmJ38AiWYP/qRJIlAe0auBqFpL5p/pTJnvZi0IgHoVeZPNAmq2CBKojfKT3mFwD5Zxqvi3I0hCyc9Zqt3kGJtN9S2do0n0rqsixHTJISoLxzG3vNFSngZQ5GdF1b+UQbPt5vq/r3s0R7ENfzysoQMHFSO75ZnYJHash35FAiYIvsEkBY+dt6RpdF+bZdgfP+fs7wqTKWuyJ0p3HymCmPacByfGDk0uZMAjK9dll3GeaW8xC0Sf/BGkzlEBW3YjWyndZnGiBA6KM6p00srEPe/2+Kha7FVA276coKBNr3Aqcz/Mg4qhEPC5i3dc5MrCTkMQ3pI4lDqKRjftVTPu8YMFesU7aWd2TOCDNM9JgHYXXENq435daY/KvmSwDTYycmBtI3D+yfymKWmLKH1VDVXttJtxqi3YdY8XPiEvRt5YBk7nSREof2nVJRP24bOeNfZMihHYfmg5AaHy6oMhsjbD3oSbQgktUrGn0G9gYX+VTe81BbOc8Woh4mdNrq7sJAlXC1+mKL0a6Qc5+78m+C/rwZGvCWqLeyePYOevM9cF54HqmBgmjGgdxLwKxKoWRKdz56fvp9jbYQMo1Tj4uiklsSKp8c7MBQ/PwHmsdS64bNfMyE+xuxUvxCaOovWeIsdzev0Wl2b2sZCmAz1MZy8qTQVaBBwiFfNzeTP9ST7zcM/rMFN0s3i+S2vh8pPVg0Hfur3iu2IikUtjh9RQURMf/IqRCgdRtJYzp9aBsVho7/XAdBHCOoNKwR0pG6hTbs0HnNiubDKmAbRw0jIf4MqEIqK0TO29I9AcyQy2Hfvj0ExFovL6zhONg2cgbgYurNpd3335WwngEsmMKKeNuhOvngRRIMzgkhgAjVsrHGxO5T9ChPWoPTBLHlLBtTsgg2ieRGaMWLwRIAnEWqu9JRQbMZYxmL8R6NuGOV42bS5gcdInFyCzY3k/+cZ9tL7tIJbSogPfar/ChTYKEUem+ukcVA6U=",
     salt="03/q7",
 )
 
@@ -1565,7 +1546,7 @@ assert check_choice(q9_answer, "e36008086035c94d135d6085e11a3246aa0319dcf7b974e1
 # %%
 explain(
     q9_answer,
-    "sealed:JibdsFlJZ5FnoCEoPC5wVDRPJcHPteQr0cWKH4vvFuJ9QVCuG9klwWcColpfrCWGmMJDcaS8EJRcwAcq7T4qjg8iV0n5f8GUXFdTDuckiV1fHYxK7fYIvnb2NQO16VglguhJk7mf+MPqNVcI4gUWgrD0GbDd91L12VA5xVmoZyq7Ad7qQBakuhHntSe8IryL5nX45mtLd+7RqXgrhigp7UJtEDmGUc60tNso8Cu1ZtOXc80hXzdfZ/gmfa7J9Xhj5sC1Bgo+ENkdxR9lJHTXa+dV9D1PqybrbvietSuzSsrifzICsUqqWLsk/qhU8K+t4J6m8KzlbeCYsO+imNCE/dJAZbe2APbNGTQUlYFJZk6rRj0o6ubFEDjE53mM6cdEdP1ud4DXgnkl9Cl3kCzkz2gq++FrMyaPE9Rjh9kj0L9HqrVhYBxcNjduzQ3eU37QbaAqbffAXv/De7shTmuEEZRlPgoBxArOUziYk+76t1QK+FTX4Il2n1dMtofNSB34DcNGmBFoOb5wob++48z3jdE0OePPoI11YWAFvP+zc+fyBBY2wVSAew8mbcmkBpeVpN15g+KCqveoBePT+Gs6d7HdrQsAv+amQ3MXJMCI2Zl0QjbhJX3wl7/QhecPmK27pDBf3q6by6PLWgd3DIKdjcvmD91/p5idjAN96MEDdK/JaX1tqxdiYXJw6HxpXvmaDCg17kJATSxzV4e36EhDhVHczhaNIHn2kfeZdfY2RP1UCWj8uilo7EpvZYy5Bt84wBM5gXK64b3RmuusNTGCMj9S+FbOujKWeHneqPI+yLmBwwef5RNFXVeN1RtLyCSMh2RxqzgkhA35sXhZeFQJ06yI9SUxkDywfl7/BCbO3EzEQXCnx/yoyL/awGdERl6EcvmN8xV3tzwaoqL0ir1T2m+xKRn29n22MrSC46vzTwLYuqlzUyVEGBVq9rE2j4EQkQFMv/UcgGnTsPeD+iVG2KJzFa301/jZvH6pFUAfpLhUaNLI62Kd6u2x3xpgapMPxunbsfs1mphoMvBa9BAjZ6PFbwvHuZqjrmrReRMKQY5VQ5zvjrOTy/nH3aki1BwsjE9dfLE7o7cgOb/IMg5GCWChiLakSyy/1cTkg973FMWRBAc2rsq2tY/7xZAbhdDASw51nVZIJ4Y6uoIUxnvEdf3tW1DEfSxdrqp9YY6uNgwGTwXS6LCCKYYFha9eYUnqN8GtirhYs243xlZhANLPtIWXJ0Q8Yws=",
+    "sealed:x5JuTbYo8cepJlgunwXDBzRPJcHPteQr0cWKH4vvFuJ9QVCuG9klwWcColpfrCWGmMJDcaS8EJRcwAcq7T4qjg8iV0n5f8GUXFdTDuckiV1fHYxK7fYIvnb2NQO16VglguhJk7mf+MPqNVcI4gUWgrD0GbDd91L12VA5xVmoZyq7Ad7qQBakuhHntSe8IryL5nX45mtLd+7RqXgrhigp7UJtEDmGUc60tNso8Cu1ZtOXc80hXzdfZ/gmfa7J9Xhj5sCgDR1xDsVP1Fd0bGWfa+dEpidPuCP0YrSLpCvhB8L5bHcF+VviT/427bMR4KetrJe1+uW3PuSetO+1mMaVuIBJcKTiD/DPBnEIg9sMZw2wRjklpOHYHGrf+33Y7M1ZdP1hMoXXlT1x7S17jjqgyzw29qQtNi+QBYZxh8sq2rUC4aRlewpcLm0wkQ2XGiKSOeN5YracH6KWe6AmBWfQCJRzRRAOiFuZB3uYjem5uQFbqhvGpYll3g1Mnc7NRR7uHcVG3V5+Oatwvvrp78uwgNNxIunPsop/cDQN+Lnha7S8SUM4nw+AMVlzMYe2XN7Qs5Jx2riV8bbpS7yJ7yp/NP3N91RX++rnQH1FOZqI+8I6bhbGJWD727+RiOoY1bz6sz5I2aDd+PaGOHgKGN/T2cinRpY/toWd20IposERaeCUZ312v0IscT1g9mppT6HVHDYq5VAPAn8mHNOi+glBjgKJkw7LaGi53KjEM+RsCuoRH3i15GUk6FxvZt/tXpQum1Bqgjqy47zRmvqgPX2SeTZY+0CdqnDFPSbevvQzhLrA3A6JoUcaXQvMl0gWyAvT1GM5r3YwxQLqrjMKNkUR0+zJt3pr2RDkLQr2E2OeyU3TEiTmxPz/gaGV1nhVXUjKcryJ5Vx3ojobooP6t51TwGT0P0/j63f/NbiI6fTzQQLQ49toaxILHhdnpfUvk4YYiwtGoqYUnGLcvb6Y/HcYhP47QaH4hODds2+iAwQXurJTedfUqWLbq7/yw1JhJd8YwvrR9O96hJ54PvNHqxx0aavKawvKuJq0vW7HIEMWV4JFCtux066HjbeLgad6ghxm2hoBN6hh6PIFOeWdcF4GQDnkmP37EGP0nJqtkY6tGpakChBzpISpqcro3tUSzMPTDh0sz1NPP5s1s81RiH3EdfGoUkXAcXteqP4pZ4eieA4DEwXV9OTOIoERlK8COQL9Y4i/mbhfvngwxhIgEZeO/4WmZl8rfERalaK4pKK7eYNqjzVUxsi2/vUJca03h0cEkd3SW+6+RIYdw1jguDfa9QW7Iu1basYx/DFiVTdJLH7x4z091yqq09sdG0XNmZ+5lNKB1SuH7GBBdwNqPNr9iM8dlYmiIw1dyWUUP9gKcm0=",
     salt="03/q9",
 )
 

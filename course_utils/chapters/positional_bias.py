@@ -97,8 +97,7 @@ def value_to_key_weight(model: TinyGPT, batch: TaskBatch) -> Tensor:
     """How much each value of a key-value batch attends to its own key: (layers, heads).
 
     The mean, over every value token of the batch, of the weight on the token just before it
-    (always its key: fillers never split a pair), the "previous-token step" a retrieval model
-    uses to bind a value to its key.
+    (always its key: fillers never split a pair).
 
     Example:
         For a trained key-value `model`:
