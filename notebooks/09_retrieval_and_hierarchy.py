@@ -230,7 +230,7 @@ assert normalize_choice(q1_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q1_answer, "1a3faca7c5316e5311409a4a86da0e3447e99a8eb996fd4bd5a683a7ffbe9356", salt="09/q1"), (
-    "not yet: reread section 1's table"
+    "not yet: reread section 2, then run the measurement below"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -246,11 +246,8 @@ explain(
     salt="09/q1",
 )
 
-# %% [markdown] tags=["shows-answer"]
-# The measurement: the embedding retriever's chunk, framed and read by each model, for every chunk
-# size (means over the models that learned), and model by model from 16 to 32 pairs per chunk:
-
-# %% tags=["shows-answer"]
+# %%
+# recorded for the measurement below and for Q3b, Q4b and Q4c (prints nothing)
 sweep = {}  # (model, chunk size) -> (recall@1, embedding retriever's end-to-end accuracy, oracle's accuracy)
 oracle_acc = {}
 for name, model in MODELS.items():
@@ -258,6 +255,10 @@ for name, model in MODELS.items():
         oracle_acc[(name, c)] = last_token_accuracy(model, retrieve_best_chunk(tokens, c), answers)
         framed, _ = retrieve_by_embedding(tokens, c, model.embed.weight.detach())
         sweep[(name, c)] = (recall_at_1[(name, c)], last_token_accuracy(model, framed, answers), oracle_acc[(name, c)])
+
+# %% [markdown] tags=["shows-answer"]
+# The measurement: the embedding retriever's chunk, framed and read by each model, for every chunk
+# size (means over the models that learned), and model by model from 16 to 32 pairs per chunk:
 
 # %% tags=["shows-answer"]
 print(
@@ -337,13 +338,13 @@ fig
 # the oracle) and two others at random, with the relevant chunk first, second or third;
 # 1024 sequences of 60 pairs per slot.
 
-# %% [markdown] tags=["shows-answer"]
+# %% [markdown]
 # Accuracy with the relevant chunk in each place, and each end's lead over the
 # middle with its standard error (paired by sequence); then, on the same sequences, notebook 03's
 # edge-trained ALiBi models (the same architecture, trained with 90 % of
 # the queries on the first or last quarter of the pairs).
 
-# %% tags=["shows-answer"]
+# %%
 batch_60 = kv_retrieval_batch(1024, 60, generator=60)
 in_slot = [retrieve_in_slot(batch_60.tokens, 5, 3, slot=slot, generator=slot) for slot in range(3)]
 
@@ -381,6 +382,8 @@ for s, edge_model in edge_models.items():
 # oracle's accuracy at the same chunk size (the table after Q1): the exact-match oracle has recall 1 by construction,
 # while a mean-pooled embedding retriever loses recall from 4 to 16 pairs per chunk (at 32 pairs
 # only two chunks compete, and recall rises a little).
+
+# %% [markdown]
 # Where the relevant chunk sits in a short retrieved context matters little for these models,
 # which were trained on every position of 4–16 pairs (the per-seed numbers above say how little:
 # the ALiBi models read the first place a few points best, none reads the last place more than 2
@@ -452,7 +455,7 @@ assert check_choice(q2_answer, "668116fe99b1294bbd6b9ce59610f959b93029257605e4a2
 # %%
 explain(
     q2_answer,
-    "sealed:Lix5bT4hB08pUZwzbipymc9eVnn2uEI302Mtwnv9qn2NeMnbBr1ZLiY9NfkguSxeRrYXhBayrHQFI6LcpR0+lDebWUDnhaeCiTBhKpQvdSFwvf89i6DcZeSxzdOet+K0RBQHZV06A4lwBUEBP8x682YgRSaBUdbcVCFG86VbWPq5fNrM8EBT5wobII2AoRjTgTtGRvjxADzSs8NDtI+wm+PJuU4YczYE6Ijh2GIP5NUwhwyFJFY8GQS+KnI5YSGLdT5/t+hC3oVgpnM5QDXdJophibw/UEQVwqKUmuhZjr+hWkGBOpyajBsSllqUHaKw4zH5cJh7PQAdk/C7dnm/Y2sHSJadgIJFNiQ/V5XYGNQUdY3p4ApxvdIgnDNCfKIfaqre5J2GEQLBUdWgYm4ZrP7ya2C2DP8Youjzg1Gi2Er4K7MHwN/uRFzd2biMXdjftL0cuGOkybwdUIqumMwwdKlTZ/h1Q1DJ11xmEEBUcaCnFCnz3UJ8UoM3GZTuX7zpFHbuexu5AlG5d0Yvlp6GghILg2EEEYR396i3EKAClSIp5ghVI3Aj603GUJtQG/c9egtis+HtpK3vEVsLdYImJ6lFgd3JkS+r1bVzUcm4Xk2qz1mOnphMwEv17ENEN1tWLkUiM9YQgvjBqEhwAlOQkilk/xQtz+lbgvmBX/dDcp+1KTE9N5v80lQh2XQGyOHobbygpol6KzjO8odZ4Av9AHYYpDv/qf9p4i4O0TIuCPobMUlhjqM/sxZ/ca9aiB1a3qy5/OrwtqZr4WF7+G+V9QVfl+bz3nRVz6fZfufZjq10RmZkbeXODVvNvnR/67VaTXnrfkgtsLnbhhNneJSZNRWeEnG9Q/yNWaF78YxwWlJUajgZLY+NNa5bqacqcQN7ndwPi9y0za8YU/4eoB81KAfbfBtFdP3yr74uG5AQXb1YsihpoxxxNOsth9HPI+XHenqbX3UOhDiNulw/mKO6iepe4RWZMkQ+eF3c0UX5jy+Nii1Z3ONzvvXk5qA/WgyIgGHX0fAs1Lp2rkjyjOCopyBVxPCtb//pO/+MfLDrdySq+Cl48HI9d6fdo15kTAwv1mG4weJte5NRpVy1vGJ8eV5iFOk2TVH/GxyZ1TNI5X0tKkdyIXHZCslivlaIJ92jDjb1RNaH8SCqrz11ZvR2okPuOcoSWEli7RRscWOIR2lO9CrWGRaIArhQDcZnIRiFd/h5N0MOQSxajAnlKkzVyceibt9PVMbhlu9vtOlT4hPBQsi7GCBYzzHgmqMwQkEsFEiodUWzYs5KiEuGjuvqnz0jeUE2HGU9Msmx80IY6OqlBMVsS7dYTCOOhYlTnZe3JiyR7slbhfwwR85eRjcuztheP9eqmJRmbF+J4pr9uiZLYuF01lYWKr8wOgc/xQQfPsIYwv7qxZiS2RU9RdPx6ST5NwrPRHZModaHmGWxJ/hMjm8zHSHPgoHYvnS6LSBjWDc3+Gk68+WAtj9IB/m9L+ZG//PJ/DOC/d0rUq987h0uMO6MDOq9llxCnSBU5H84J5kzTeOymh2cl8XtpV0NwdnuxeBQyu2ZxLrtVx15QprSLAVxKx8xuapdsBkeOI0G4nn8SMv9Myo0HXx1O8GsTQqAylJZv8b9VmnOY3TYCeW4pp26dBInmY3Y/lvvlFF6oite7tG6fmxcUG76recqhICkUtGOxDJcZ0oQOmM2fL9Zd6JQkZeOxHuVIbMXLBvpVLoDgNEX2/alf4E89r1ntwsRjuk+QTMRc6hQzguw0GrhhxjqrWVDAncpQ8l5OJLsTLN4Er6F0oS6zY5BnktbVKdfqKQCd9Tlb6Tln5am5T4JZjDFzsTieDvYXAuGMcvcqa9QVUqh8C1Z33FiDl5l/zaf6ijRKO9NajzxmspsnBLQMuB5GGT0ko4u5s9X9FtBZ7DWZMmwbGbL0LvEU6882nHD68vKntii6o71bpvm8PWoBio61zlq9vUEgWFwPkuQqlmIQS7eDLc3OANJ7SpNIj4wcVkOJst0MLfYTki7WNYLnlVkMzNgyYMKGBgUcVzdnEJiBWnnGFqEi67ViOj+TvADF4Zi7Fp/KpAl6lm07eFs4adZrz352OIaT08CbSXN4qDRAzp5QuvfihekFbrh5pia7tFB9ej1kgTmI7yL9Cfz1D/7J6R/qAMpz/SQTmI7kRQrfngeYJ48rpMwjiCl50HZktrINCO/KJVr3FswgRCz6VmtFXxLObFiaUxZE97eEvxhGAWbqsp0+UgwUAbqVreIkl8ihO6lAG/6kEHeovYUCSty0URKCczrWCDOkVQUXUjr4ymLXj9GDYK0f7o/V66iW+gRnDkGxAKH2aRFAMruTxgSQOB0OikUfdAuBgRzTY3Om+hDp7dx7cZRrfPV4gGqnW2hHpO96xWb3K4K/PX6eriXKeJYqTn7c1GvLydfgJD8bQxUjFqkxg0yo5G6pXPeanhBnhCm3gwJo/F+b1b7f2V8s9UgIcTG20Dv0mKWI/REhM9fyV3i4n0TvGTa8lNFX+fFoVogwdoUS/JEn8gJaROaB5WPZyGJ2Mfz2ddTwjp4",
+    "sealed:rlHra3iqf3ckVebb2b/jds9eVnn2uEI302Mtwnv9qn2NeMnbBr1ZLiY9NfkguSxeRrYXhBayrHQFI6LcpR0+lDebWUDnhaeCiTBhKpQvdSFwvf89i6DcZeSxzdOet+K0RBQHZV06A4lwBUEBP8x682YgRSaBUdbcVCFG86VbWPq5fNrM8EBT5wobII2AoRjTgTtGRvjxADzSs8NDtI+wm+PJuU4YczYE6Ijh2GIP5NUwhwyFJFY8GQS+KnI5YSGLdT5/t+hC3oVgpnM5QDXdJophibw/UEQVwqKUmuhZjr+hWkGBOpyajBsSllqUHaKw4zH5cJh7PQAdk/C7dnm/Y2sHSJadgIJFNiQ/V5XYGNQUdY3p4ApxvdIgnDNCfKIfaqre5J2GEQLBUdWgYm4ZrP7ya2C2DP8Youjzg1Gi2Er4K7MHwN/uRFzd2biMXdjftL0cuGOkybwdUIqumMwwdKlTZ/h1Q1DJ11xmEEBUcaCnFCnz3UJ8UoM3GZTuX7zpFHbuexu5AlG5d0Yvlp6GghILg2EEEYR396i3EKAClSIp5ghVI3Aj603GUJtQG/c9egtis+HtpK3vEVsLdYImJ6lFgd3JkS+r1bVzUcm4Xk2qz1mOnphMwEv17ENEN1tWLkUiM9YQgvjBqEhwAlOQkilk/xQtz+lbgvmBX/dDcp+1KTE9N5v80lQh2XQGyOHobbygpol6KzjO8odZ4Av9AHYYpDv/qf9p4i4O0TIuCPobMUlhjqM/sxZ/ca9aiB1a3qy5/OrwtqZr4WF7+G+V9QVfl+bz3nRVz6fZfufZjq10RmZkbeXODVvNvnR/67VaTXnrfkgtsLnbhhNneJSZNRWeEnG9Q/yNWaF78YxwWlJUajgZLY+NNa5bqacqcQN7ndwPi9y0za8YU/4eoB81KAfbfBtFdP3yr74uG5AQXb1YsihpoxxxNOsth9HPI+XHenqbX3UOhDiNulw/mKO6iepe4RWZMkQ+eF3c0UX5jy+Nii1Z3ONzvvXk5qA/WgyIgGHX0fAs1Lp2rkjyjOCopyBVxPCtb//pO/+MfLDrdySq+Cl48HI9d6fdo15kTAwv1mG4weJte5NRpVy1vGJ8eV5iFOk2TVH/GxyZ1TNI5X0tKkdyIXHZCslivlaIJ92jDjb1RNaH8SCqrz11ZvR2okPuOcoSWEli7RRscWOIR2lO9CrWGRaIArhQDcZnIRiFd/h5N0MOQSxajAnlKkzVyceibt9PVMbhlu9vtOlT4hPBQsi7GCBYzzHgmqMwQkEsFEiodUWzYs5KiEuGjuvqnz0jeUE2HGU9Msmx80IY6OqlBMVsS7dYTCOOhYlTnZe3JiyR7slbhfwwR85eRjcuztheP9eqmJRmbF+J4pr9uiZLYuF01lYWKr8wOgc/xQQfPsIYwv7qxZiS2RU9RdPx6ST5NwrPRHZModaHmGWxJ/hMjm8zHSHPgoHYvnS6LSBjWDc3+Gk68+WAtj9IB/m9L+ZG//PJ/DOC/d0rUq987h0uMO6MDOq9llxCnSBU5H84J5kzTeOymh2cl8XtpV0NwdnuxeBQyu2ZxLrtVx15QprSLAVxKx8xuapdsBkeOI0G4nn8SMv9Myo0HXx1O8GsTQqAylJZv8b9VmnOY3TYCeW4pp26dBInmY3Y/lihlxRrp25Ept38LH1VUTeos+UwlZr2R9CYgTUUc0gScXJyPapZbaxVhoGOw3uRc70WdVWwEq0UiMYK2/C1a4wjurMooxRV2u0+ACoGMr9UzkKkgmT+hg645GQBQXY7Ddx5PdrsTK48Ra+B24S0zMpQhA4SSPVfp6RHI87lLrLz24qxoGQZOmKdisOjeEnWA1bbYorGpeoRSVy38X9YlmV/CAEp8n7S+mWAb6FSJWip1Yd63VGcNOYtTHj518U/95ES9wlDYqDcL9/oemzL1K2RRvx12jnHpdfPmsnu7MH9epPv8Oj8Ayc2gz92+qcAjmFwK1DV/VGLXnqfHPgtNg8N5zZYYT0zcV8DNcpiMLHKGgXlVoNX31V4M2o635tiGBwCZRnfhkI1ATv3UFyfkuvOmLy+EatOBdJ+5lokYdAztxq07vprtrZD6mjjw+UNTwMYKXDB/KfRADtoCsXml3WkQffv7I6B+IMA+PTskR+iNaec8H6ygDP8fup15hBgz/TVDy85hwRifHlQZZg2rZQgyyGgohXehp+dOnvhfIRq3Al7113u6WSxXnx7bLFpbUBVCY2fALdxUBGXrp93sEgwWlPfOqqinl8kjvPgGHPg0VvFsLM0Rg5ZglxXCMX+ByDegUFQCUHir0jxA11fTIapaP8yUK6sW/gD2S1HxVeT3vZXRYWmSRlZBvhvbjVceZ1jDgFqAZGLnPJOpPI1/81To/Pb9wHzxym5TIK2vkbQmbdNr42yc/mIOPQLuzHmPRCsMzpJgIX2Z1lG2UKgg04cgYydtCeTLSwKw1C8ihdB9v8fNybYMHozpd88N8nHjg2rwi3LfvQG388fhgOlsTsdumTH80BFUvKW+lZ3z8YDDq0QhctFLwmGQ4SVIjjB0IbshsRVyio1rzEqyp0rcv1hkhcps1cV7/vPFmm8cipEfMq1EUt0uTBb04IXm5jnr/5WIvK2qOA9a78fd7ofUA3+WO+9WKZIkKAl5zztgneOUsap4tTjj6p3uq476KhPnetXkqHTlJMEixy/qFjcSe5rssQ3HMWWHbGN1b1qNRbh0rdd1kkTxwA3sxPYlinwj5iYrP0N",
     salt="09/q2",
 )
 
@@ -754,18 +757,18 @@ print(
 #
 # - **A)** Both about as at K = 64: four chunks compete, as there, and each chunk is a quarter of
 #   the input, as there, so neither the model nor the retriever meets anything new.
-# - **B)** Both lower: the kept chunk now comes from deeper in a much longer input, at positions the
+# - **B)** The oracle lower, recall about the same: the kept chunk holds 32 pairs instead of 16, but
+#   as many chunks compete for the retriever as at K = 64.
+# - **C)** Both lower: the kept chunk holds 32 pairs instead of 16, and the query key is 1/32 of its
+#   chunk's pooled mean instead of 1/16.
+# - **D)** Both lower: the kept chunk now comes from deeper in a much longer input, at positions the
 #   models never saw in training.
-# - **C)** The oracle lower, recall about the same: the model now reads 32 pairs, twice its training
-#   range, but as many chunks compete for the retriever as at K = 64.
-# - **D)** Both lower: the model now reads 32 pairs, twice its training range, and the query key is
-#   1/32 of its chunk's pooled mean instead of 1/16.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
-q3b_answer = "D"  # SOLUTION
+q3b_answer = "C"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -782,7 +785,7 @@ assert normalize_choice(q3b_answer, "ABCD")
 # %%
 from course_utils.tools.quiz import check_choice
 
-assert check_choice(q3b_answer, "4a34633733e3de091810a39288af4f1180c23d2e39d0fc3b34a681e0ee3a05e8", salt="09/q3b"), (
+assert check_choice(q3b_answer, "98e375af5ca0534011a5df5ea67b0829d83bb2477ef01b018a3c53177888ad30", salt="09/q3b"), (
     "not yet: run the measurement below, then explain it"
 )
 
@@ -795,7 +798,7 @@ assert check_choice(q3b_answer, "4a34633733e3de091810a39288af4f1180c23d2e39d0fc3
 # %%
 explain(
     q3b_answer,
-    "sealed:WTusSHD4FqKCixeHdFrWVZ2gIYlteoLcr7ABZaTU2uH2H+MyXpMpT69p0ynBOYCu6H+ZOFtBZ6YUttXLJCA8Qx06dVtgslWYfstJmEXHc7MgVkbU52+GwvAnqMT5ASb6ZlUsOzqEC0gFIvj+QUkpLW1mgi3XoKA5y8yxqK6jgb9KLX50tUgOn7IHnr5OasGV1joFeSHGclTQiJHv8hRXEw8tQc6rn9u8wqiROk082BpvRSGKSbAw3MI7ee0DR3wnufrLogNbLjuinlKGW1Bp9bcQv9M49S3VW1oieMk0MHf4mmTL3IDHlucgH3carXFtYIYG2K5aQm1hl6BkA8BRQIw4DyR3gW8YQaaRtT5LjEdwhMmhOXUWdiZNOD3fIimHapSYswJ/DCQx9lrqbUuytqnpq8CEjlzjSNZ8hcEeEJsLyZtFlgzau9wF/puEdNVmmXkaVEacfjUYExyTIsx77mMJuG48IMBGZy4+niKUXLZlWujV6YWlB2ir6utSJdcz4QwY1m5PHNkbC3SU3tK+HlP5/jXugeOSZfuHw2M7MAVxOhW7jgTyoh3arKoLE1MB4LgZDqQSl0mbxL7qHFoAJBTbxpjRUipJLmfJ1pZ0OSmQZhBUGjeg42qFArncSSBIui02yNavh2QCWcS0UUuJHhXTG0qb9gIF5zqcGmZs33gtCHWUq4Z7SFamafasnal+JcqwMBE6bl+DXl4wqkv8m0kqHrCrjqt9AT0n/ZFkiukqbG9tUmh4a5HdH+KScUBjC3AUSZBWLVBWeCmviWtegLpVs6vqiwe/E6/Xv3o/doPty4Msk52hL6bfPDBPgKNLgGztrLjQrVVDAMYmcH+CtdUXF65W1IZse8wloZnvAccIs66DVx2bCqStL/YDiS0xqimPecUhUS8pnyXqFcJb5S16/4DKvUuXaCvdc8pqHXXydWmwSqS3OtrDvYvvcSkKSPxcB9xnmH/uRlidAf5W3YXWmSdt5ClEqfEALfUCaRo5N55IQvAY275WheSLzIVREg34nLTEtGVl8Q3wvXNouJw3MnsDX/oHoDeA1DC2lYYmcP/yMUo1brnkjAOT/pjTxW3koSr0itr/viKximqY3e+zEnYC6FLETppXzAH4/YC1Z4/8fjqDwlloGb6/22mICxCZMVMAEWSUsRcUUaDD/7kC0xW6kMcynVVwrSn17DVQ0kQDwPVArkwrmNRua/Xfd1whAne/guZ2vPKHraAsqdNcNoadrNhAWDsFBPl0cGygWfDt3I7zwjQZuEAtb3N0GXuHZAZXo+2r2jjRCn7SkD9QD45ibXPkZfdsGFCGZjmP19B31GqCNzCcXCduFipUd04CIA9TrSW4xCVH0HL4YBx1FDdjzXYMNidA7qarmrkB9H7lN8ObuoCXlHZrdiPkS/LxUbX2lJL8kOpbtC0PJUV+xzUSbfu7z4ZeJ73Hux007BLy56Dy0SdJZX1ItWvnqufX7MyxFVLiSAsqNPJIe5RbEARI5nYSM17XeIiIPELnkvi5pJrpu6Qw77LGeyRo7v/ljtoEGsOFiNTxgt/y1gPQrg9LsXiZpRyW7zWhj76wXnC60l6ZE3AQxvxr+GIMia+JNA==",
+    "sealed:LwMj/48tbik3UwsTBf7lwdp8PihxOh60WKDu9++1Ulng5NIECYLKyqAo4Qcw1fAHml8ZRPbeg2ki16pDy7udcfr1v3LB1t35XWWJqLH1BCZPa1QyyrsdwUB60MEGbb5sIGVMdboRIhYpsiMQUJvwFF4KsItczQWaFatQwMKp9A2ZYSf84UuDcjB331K+ekD7ka22EKSe/V798hmf6YPuLRfth7CLVH+dX01tF4A7WTehd+bxYcTKuXTeU6EwOz3CTWtdr+ccQszjJ5F5PUTAy7DDcnWT3r3B3kbO8OJ3r/27A+fMl0EZ8Gysm5nCUzqdFnd+EprkpSHJ0oIjrNCptiUzjOQXqje6Z+uEFX5tnIiZkdJ/noLApb0GJYJtV3xZIGtSm9TTigMKwV2jEbMiBn0fbZsjKd+eqCfOyMfAqmxXTB7EgtL25CGJv1AOhYs7VGE2rx9sSEYbzdAvpQ0L9aCoSQOTJYrjOwvb/Ou5wI6y9wSyTYxNAfTjByhRzFVw2AGYoey6BkSLPE+CivdXjqIgKq5UowUpOYNePQwchX2uqCB0+4qgo+edPKymHO+I9dL2nIFPNQp4Ulj2mjpb496MdkCI6QI6DPJjE8SKtLO9PX/dT2IlrFqqJoyG/AelvBXCxqXB4Jd7W/9fxZUrDplM5x/0VgzI6M75FLiW6sVV5EnLFvFXdfC1RqYbFe7KnybrgDNBHsPvZZwSRjSQ4wUL3RWszyaVtInXY90XUHjCHyJbQq/OZbsrsGQzbN8EHPCydLm7eTFWv0aCblavFPJWyx2+3YO/bJh6aspFcBdMvvAN9SoB3S24zVlLcZGpSxPyXu04uvRV6IU3On98neViUdmhpAvI1MzozPaCKCZevXUgCSengEjQiARbf8/ImDJkWDaUaKgWJmyBK/+x+5vmtiKH3QP3i0kWKyBB7BDn4xqqqdSRT6BM+gef4Y54bMMLAw236fZ3pMtqj3kp9B3sndJZGvQk1RpKRK9ns2gnQdFM2ZO6TlTa3+0bVTzeOrA6XIAV4QlWWB7KrJIXRi09kF7Y0NMSgi+DqjosDEg7ZSII0s1do7UdCxM6HLX4f6HijMZ8yeFPEs4RES4nq+yPQgUH8SZ4LKOY2OjQqXfYeOzRuWaZwxHAK96dC1CNX81ecqrg2gv8BXV2NXDCfhZF09oBn9OfftnOB2YJ8vHkFLD5sur9rjo7clVWFY6uwnITKkJ8Dren1ef4n2G9WJUm6lYR1Z1SjXNLYkBVQy05IQwIlQ48WmFDra2D7uyo41Pp3KMBNZvgGEBIAaBrVeIQL0D0XhPaP4r0lzIIquco//0k5n5jaXjXjA+3poEQp8ZAG/sOd5jVufZNjKGsvp/JZ53lEAnpRDsH7cMdXfU6lcSDMgB6+//8/+nbee1/fowuE5o47t4fwlbrIsNQBCaFbS2sQ30uLWnE4b9G9R7tBh4/GFjaDNfjuWNl850VDQDDa0YsDpsRxTSKY42ni0DCvxttiAGaZRNbhb///loUlEpLKCzdXb7XEU6qHaUHMQ9Aq/AF5W9oUlIhPN+FEXmvMX5OaarYm1kUACkDmdNKJLJI0k12sRoTlVBK9ftGSriL6Q==",
     salt="09/q3b",
 )
 
@@ -897,20 +900,20 @@ for row, summary in enumerate(summaries):
 # accuracy of the models that learned the task, against chunks of 16 pairs. The cell after the
 # question measures it.
 #
-# - **A)** Higher: the chunk holding the key is shorter, at the short end of the training range, and
+# - **A)** Lower: 16 chunks compete for the reducer's pick instead of 4, so the chunk with the key
+#   must come out above 15 others instead of 3.
+# - **B)** Higher: the chunk holding the key is shorter, at the short end of the training range, and
 #   read more surely, so its answer wins more often.
-# - **B)** Lower: a 4-pair chunk holds too little context, so the chunk with the key is misread more
+# - **C)** Lower: a 4-pair chunk holds too little context, so the chunk with the key is misread more
 #   often and its answer loses to the rest.
-# - **C)** Higher: in short chunks the confidence separates better, a chunk with the key more often
+# - **D)** Higher: in short chunks the confidence separates better, a chunk with the key more often
 #   above a chunk without it, so the reducer picks it more often.
-# - **D)** Lower: five times as many chunks lack the key (15, not 3), and the most confident of them
-#   can outrank the right chunk.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
 
 # %%
-q4b_answer = "D"  # SOLUTION
+q4b_answer = "A"  # SOLUTION
 
 # %% [raw] jupyter={"source_hidden": true}
 # # END SOLUTION
@@ -927,7 +930,7 @@ assert normalize_choice(q4b_answer, "ABCD")
 # %%
 from course_utils.tools.quiz import check_choice
 
-assert check_choice(q4b_answer, "a5371381b3c238241a11d0c83c18e8dbc33a4f05d5311c98c0f1c5cbb5bc9528", salt="09/q4b"), (
+assert check_choice(q4b_answer, "597f888a4f3e726f34799badcf1b3aade4e214cd832e13d71d652084032c375f", salt="09/q4b"), (
     "not yet: run the measurement below, then explain it"
 )
 
@@ -940,7 +943,7 @@ assert check_choice(q4b_answer, "a5371381b3c238241a11d0c83c18e8dbc33a4f05d5311c9
 # %%
 explain(
     q4b_answer,
-    "sealed:Y8m6eTnoT4AjO9y6GOpvlf6HM7JbtbEX8xcmgD5Iig9OzDLLCi3Fi5r9sDjvKBSLBRQjp3zWJGC/MnnHAL+UZ0jSzf0i7TbxUXQezzo/yYO/4H0VGTyIvyBqqT0rZYJL4CYVGJtjKhWRVF/0Tnw7zBAY3bslNyJqH9nXUvF4y1DHWlwNRCro4pbjVbsmcEMh008P6E4hgWSpPwCtufQcKRgvlHnmy0lRjQ7cYDZ+j6eC2qMSnlCZ9ZMTuRr/cuaeLfcE1xu76qYuxUwcXrOqLC7QgPeM/lNlfPuSZs3ntBrYl1r37VHcWM372eQfPQa0+VdE9+o2xAfQvcdRQZL6cwqcwMBacDDF/DxOaB9mTpqlkOfdHmiCd6b7J748XIn9YdoDk/yqXMZortrHMTu6d6h5w32PJSTPwwcbwqLOTAmmdsneRQTRrwuZKyhNUdD7csuCMjt7aAbholy3SFlGZMP5qwhOUQGhPb4w6sh0C5/S307K/yBh+Fe1eskDaP8tzkmj3wYG7g4NgTYu6gB7aD1LUWYAWMSSQ/dWBwSQ2zc1tRFmIe+ntrDk+Ae5mPmdBx0dz2XSygm5KbpKx6qjUqyhQVsZvWSq6i5tdIuJQ5ZoUjK2ebpIOcvoYh45cYFNMxrPXjyOmLK1qW/KuFjx1eYu2qQ+K+37GPDoQLjUG1X0tkxZCkKyW/MQ7sQYko0HFcZMMlYi02HRF/g9w8eQnqggqjbc5QNY6jA5/3Edz4xwvANcNOue2TJ5njpB9X7xVKV5LCp2+8TSlVCZI1JLjOuQdPjFgOiRjNlKf4LugZrY4HoXbD4yBERJBr3TSjVZRULpt5Jemqt3RZNpWG0LXp5zgyjV0FKw6YPR/DjBeL5t34CRfxLlcQJaIUmkhkDCNUUd9KO2Og0qUaQ2et0e2svkiQGJHWdW8q9IrAfqJ5/5WGTlPRgV3VVFfxnCWfI4TdVxtx7r1docKoOaPG1bLEMqFr8XZyPu7rIFqpBZfvS/QguLgeL6L9H2NHbjglTCNjzRoySivoTy8vU6OOPWQshuZfO4/U622M5+5OD+4+PsJHyGUQzQ3jVjBQlJYiQMh6M6sGoRJttx7S+k0mZEniOjRtEFePSnMM1KjBB8HQ1XEDPgTU0oX5LrsdWdGbi9p5H6NqQDOMen6HtB3175qZNXUtzxd4Aauw83PdWE7UzUDuaOzE9M2wrzagwfCgF7+qTAI0BPheaYrm35CKyNxVFI6PM60CbGKrs09pTje+TeKeqFO0aZDuSS23jqxquLiLOBznhVPtoCnNPWAdeaUMhXSVpvV/xYqjudns/LdDt75JH1a/Dur2xm1LoThpqyLCKp4UW3mOqqeHonI1u6vCnaJ3/L5l2zK9O8+upOrZK0DNlQ+TUNUDRH+BixTyfT71q+dX8tJTfyZKP/zu8HAQ/ZhiJfGwuadTQjc9X/p2VxN3yak2tOS9OMW4fPA8ixwqeH5LJmvYVT2fOMN5eaYs4XDNP/LNIDgetWsn/eBZlZ5XrY+HctWgs13YfyWdmW+XVx+Ubh99Hdpi8GG6Wzqem8Dv+uXp/mEbAY1WD8k5fWfMRjNuB2fd4jQ1R3OiegkPKtwxe0Tq5k694RYsNiiEoDJsbCfnI6AlWXURs/D+/vXDPLJkjYOIhzcF9gSFK38rGm9MiOD6E+w1ohSoq2y3J0NrfqqmUj8yCnDJLU95uNUzUYibE/95wdliSgT92X7ag22wd39uapJaRhnVPF0Zqx15WlVUG9sEp19jAWnmJhSP+YUX26wi/eFOnn2Qo4u0W6CVCWo26WNX2jpoyCaQayXxlIuP+fIbCp8qzp9o/hPXq4lnOEMbiK3No3GBW1sxV5tKXPT7OU9XR4nfOdrpyYnFUWmu9lDWgbXTi+0YLkSko=",
+    "sealed:FXPLtvs1od6Zos55tq+1rpHMVpA3sOKpmOztKS0G8pubzp3nJpkixohue/OLF0saSivVjC7VW07C0qlyf5xsf6CmJHxOEU1uV6uovmXzFgvtvgo1crPJRqop+Ms876vS5DgXT9gRYe5R3E6RQFU0dxvbCDtD4CONlCA8+XsIIT/Vhz0Baf67KRrsOhq89uudcWcJUZ5YT3amy2MsaXQO5/zu7F2SfmWAiaGctCMn4l0nGtPeSkEi0jxoJIUFMGrrXAlJrbgWd5lLxZsG+OzPWhvn7Izevh+qy/zT6UOX58ZqHfHIdSIt9SsR9tZogXw/6lmoOXyQtIWzO8w7lUvdah+9LKM5+QcT8A2oNNH8w6pXbBbTr83zl2YxeuDPvoSKB+4I6sdb8py4097scBgum1T2staHyf/1K0bVa4+NltZTD+tiGh095EKV9tij+o8LbVZ8OkAUTow6yR9i5iI4ksiJPA7hh0MHWBDQ9Uyi6Q76h5qfe2UMeLUH0vOca4EIe45p07Q/YNRHz5VqwqGdDAQWNQRYJUzJ4jte5OTyU21u4zRJmhRQBOh1Q/tfnf1rQohadwyOkeVGcwLIKe7BGBxE8Bu592FbEb21u5YVwMJoy46NyixWlW5Y+Edvz37rwiwCi3Xjy93T20aHcy90o/9XyCFTLTsAEbTTrQ1v39TEqOEBTBV0GfQb011SNzuHnzA3Z3ZoCmVclKZkPvTi6AwcVYiU+nVkHM594VkcdREphUPpy1A+eyLPUixCP8rpZSkpoSRSexuueK4VXMK2MW+zWnl4J0An9FE2MJD3TdzvyHpJ1/ls9q6EIn6JwlsA6c3yz1VhjN++G077P7JUmFzLL5FgunKvydWvN1AbT3cl6yzFb/qE8m/8kHvzHzmnUVQNV0SmJ0p2tsY7qniYRJZ6gboXDmdpsJn6E6k2DfeLnPmGMF1QKdXw9tzm21TNn8hcajK+lxvdVJlAD1E51hY1IZGUEpaJFYJerTYVwb0E41+Lhj8iIZ5+DI2FETndQO//G73UEsDjYCs81FGy04qrpC2RNPEI0/OwL/jGTEt8P7AVwrKkd8bwDYLnuVfB9P/GG1Imzlz/ZcylHWktz+cSdGWJc8VtjHPYA1dUcd/O7AHBCxeJ4/Ycz0Bm5VuP9YcOOAYlaxIJDDvE3rEhJDK5vg7lxwL/OPqYjndV/Zn0kfe7BJsytXj6GhxFIH4f/ua+TKxzCBdki4OpVBWTglZdif3XWtFMBv51SzYbA651ObKekaanQ1yTMv5kUz5NFpKtTaF7e1jfT1mQnp3GV6l1V7bR6Sc0bQwTi/+4PzcDDVU1m+QEDqfHOvlG2/fOL+8Zooq0Gpy1R99Op3g+0cqDg98bude2eKhxkGI7jhJqJNAJQ9T07GZkJKbuao0vBEofbbvYzYTgnwrASZ9JK7TySYNYphPDFsjyvqGpIUidliAHCbPkOsrYDcXGtGSqxpxOGJTnxV8PycLigzQ1IV5VtXmIy3UAFm5FKBnvA3WTP+dPoJR+XwDNm4oaHFn/6S5lm3kvyOZgeJv73jQt7NQQ3CNL71glvkyJlbxM+7RThanmr/bRp3qWzflPH2N10RZyDx+mu7UqhNZvO5uk0/IAa7JY6fAzVqCbid7xOOLBMpF+QapCgJbFPEtIahEH/NwpOleIH5jGkljYiqcLXY1PmEb/AT3J2diSJNZI0DFt6H4XFO6j/T2oWfFClvUzFkP9CzpnED8A7WxpeOWjIsOIVywnBgbBXW2XuYO1AvjH3qxF5T2O0hTk/IBWfDhz4uBWy3k3ocRY8Nyo2U/oaR1QAtcKTL+dTCMfUsGk0gd6pMNk6+NbQsv0QWxXYATVQq3oK1qk+igK1nJk9W0HD5Evm3ed2u1e1scaVQ76r4j4dVA=",
     salt="09/q4b",
 )
 
@@ -966,20 +969,18 @@ for name in learned:
 
 # %% [markdown]
 # **Q4c** (why, and what would cure it). Section 3's map-reduce (chunks of 16 pairs, K = 64)
-# answers with the most confident chunk, which is not always the chunk holding the key. Four
-# changes are proposed to cure its wrong picks. Which one, if it did what it is meant to do, could
-# bring map-reduce up to the oracle with chunks of 16 pairs, and why do the other three stop short
-# of that?
+# answers with the most confident chunk. Four changes to it are proposed. Which one, if it did
+# what it is meant to do, could bring map-reduce up to the oracle with chunks of 16 pairs, and why
+# do the other three stop short of that?
 #
-# - **A)** Divide every chunk's logits by one temperature, the same for all chunks, fitted to
-#   minimise calibration error on held-out chunks, so that the reducer compares confidences that are
-#   right on average.
+# - **A)** Divide every chunk's logits by one temperature fitted to minimise calibration error on
+#   held-out chunks, so that the reducer compares confidences that are right on average.
 # - **B)** Give the model the two most confident chunks together, so that a right chunk ranked
 #   second is still read.
 # - **C)** Train the model also on chunks that lack the queried key, with a uniform target over the
-#   64 values, so that such chunks answer unsurely.
-# - **D)** Cut the 64 pairs into two chunks of 32 instead of four of 16, so that fewer wrong chunks
-#   compete with the right one for the reducer's pick.
+#   64 values, so that the model learns an output for an input that does not hold the answer.
+# - **D)** Cut the 64 pairs into two chunks of 32 instead of four of 16, so that the reducer
+#   picks from two chunks instead of four.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -1067,8 +1068,8 @@ for name in learned:
 #   for its d² weights again, which outweighs the pairs saved.
 # - **C)** Map-reduce, by a wider margin: each attention pair it saves costs 4·d FLOPs, so a wider
 #   model saves more on each of those pairs.
-# - **D)** Map-reduce, by the same few percent: every term of section 4's count grows with the width
-#   alike, so the ratio of the two costs stays put.
+# - **D)** Map-reduce, by a smaller margin: per-token work grows faster than pair work, but the
+#   pairs saved still outweigh the 9 extra tokens.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -1104,7 +1105,7 @@ assert check_choice(q5_answer, "37286f28caa3285c03269f2d7ff80c6800429b7e663c0c2c
 # %%
 explain(
     q5_answer,
-    "sealed:Y4o+KkllCgKehgeXst+p8JBQfs1uviieRyWtO+tAPlLmLPDddJ8pq/Dcx0Q6kG/KLwMLjiItQMDrUm6VcR9Uj8yJK/m4dIoZW5lsHy+QdRmaE49RsvWlfaIG3vZvJHsvKNFepkqp86fHGps6niKDvOm2/8X370rsQEkx7nUJFmCP59XUG1uSCcCIBd2IS2C0nVjN03D14YWz+rXtlvHNcCPzsOhipPnCrSORnYEkoqFukzeXhaw7b1YLbzpT5oG8PqQDGRPkLR8nb/WeT36DT9QF8IabLfweqMCt+l4JiFLMiGcWOWX+sWOx+e9nBPcilyGK9eIlFUXWHrZKENdb79zMA9rubJRX9dkVcCQKT7FBt+uot97TUjRkfFWyAYd02qC7PMsi7m/61WyYp/OnGkfxdFutLO/hi7F3XG0bMDm/Cru2O5JDqIcOhuXW1+Dpp6/cfpEm3VQqfPb8vuEaI6PleVd0+nOnf/mCwMlH/1fe5MNBfFdGuNGNioMBheJXERNJkr/SYdPVF/E1BUvHiExNYYfsUSkeXgMnogUykVf6hEtYOmdnjaeu7IxNQCHnVXmb7RMBRifKui0Eo7YdKTqlJkigFED3FVLhtpBHMoL1CNh87bsszXFI4dtW44WyVRzz1S4k0ewizZL3FIZHHpk009Z9ICMX9/UUO7/Duo1Xhtu/rzToyhqq/WlvAdR9cHulAN9D2OPn+02KccbdhcdMBnUShsy5hIUiq7SsaQsYXTadrKBdMb/+qJ02OMUoKU6S+k4njuf0SOV284rGGE+1/d552PtYmYNGT7EzsEEn3G/76eVmHdhIqZrbS0xGsNM2TiJAYWqgNzpol/09PQ/vHdJmuVuzVTXew5aI+sQJmQli7z1gftlI9QYQyMP4y0KNK/i4zrfNVfVgCG/vQOkkTlcFtbKL2Ivylo7wmn+pBHEE2AHV1wIQN+v1NoI2YrjOA8EuqtsYPUvH0X8ZBbZFKO8gl2Nz6r+7l1FqlSpHnjhNGAYWQeWpsyvXyBz0Fn0YT0gXjfj0xXQ98I4vjLb9ZOXb/QNjmsdK9yxrB7cev8sGzpOAFBlt9r6mQmi03GtNfviXYV9sLU/o7Zq4EyJYAolIHWdhaBbuI+lHYPUGBl/Id3YSHxRuSBDSPnyFoEiYMU61R50+eolxylsoEUOEhGlaH81kJuM+yvp7khqzsyUVRA3z20Eo0Q9ym/Bh8D1ryMBirSpqkoi5xtQzeS6KvJ6Ulfpkwfw0fSPt+b1CaluDkYo2lM6wNlENjJTJAFbzPUTCIJKWDm2sjsbl4oQmj52ROnEUfQJzZDQPe6T3OMe+flLeLYmc+BbYk3V3iWAciZ18wr8CqKSmsu+a7llLP+b9vfcRK6iiumUytFEcHajQX6E59WyFeIl9DiyvIaUYptdaUDEVJCvHGesWCNLRaFCN4CiQtFQvS6hczBn6BO4U6oJq7rIyrTCMEf9ejcl9LXrsG1q3KR9AApMEUErcKabtOBqpWKV8rnIj5PVZI+jv2gbErn2BNLSUXas7jIWPZPnl6tHZVAnpoSYyUuL8vlTLK4QKj/VCXkzT3IxjfEhHQCDk06gJI1UEHULZ7EQ2FQuKaD23X4DJnBly36OAZujL7SI/vS+XNFZg5sAVSwyVr+PAqoLXEmf0esewoy4p48ujSoDMP+2Fqarq+5L8MkjQdRAlLyjxXK36CgU=",
+    "sealed:pE1bmcXmGa0O8ZZyhbDdK5BQfs1uviieRyWtO+tAPlLmLPDddJ8pq/Dcx0Q6kG/KLwMLjiItQMDrUm6VcR9Uj8yJK/m4dIoZW5lsHy+QdRmaE49RsvWlfaIG3vZvJHsvKNFepkqp86fHGps6niKDvOm2/8X370rsQEkx7nUJFmCP59XUG1uSCcCIBd2IS2C0nVjN03D14YWz+rXtlvHNcCPzsOhipPnCrSORnYEkoqFukzeXhaw7b1YLbzpT5oG8PqQDGRPkLR8nb/WeT36DT9QF8IabLfweqMCt+l4JiFLMiGcWOWX+sWOx+e9nBPcilyGK9eIlFUXWHrZKENdb79zMA9rubJRX9dkVcCQKT7FBt+uot97TUjRkfFWyAYd02qC7PMsi7m/61WyYp/OnGkfxdFutLO/hi7F3XG0bMDm/Cru2O5JDqIcOhuXW1+Dpp6/cfpEm3VQqfPb8vuEaI6PleVd0+nOnf/mCwMlH/1fe5MNBfFdGuNGNioMBheJXERNJkr/SYdPVF/E1BUvHiExNYYfsUSkeXgMnogUykVf6hEtYOmdnjaeu7IxNQCHnVXmb7RMBRifKui0Eo7YdKTqlJkigFED3FVLhtpBHMoL1CNh87bsszXFI4dtW44WyVRzz1S4k0ewizZL3FIZHHpk009Z9ICMX9/UUO7/Duo1Xhtu/rzToyhqq/WlvAdR9cHulAN9D2OPn+02KccbdhcdMBnUShsy5hIUiq7SsaQsYXTadrKBdMb/+qJ02OMUoKU6S+k4njuf0SOV284rGGE+1/d552PtYmYNGT7EzsEEn3G/76eVmHdhIqZrbS0xGsNM2TiJAYWqgNzpol/09PQ/vHdJmuVuzVTXew5aI+sQJmQli7z1gftlI9QYQyMP4y0KNK/i4zrfNVfVgCG/vQOkkTlcFtbKL2Ivylo7wmn+pBHEE2AHV1wIQN+v1NoI2YrjOA8EuqtsYPUvH0X8ZBbZFKO8gl2Nz6r+7l1FqlSpHnjhNGAYWQeWpsyvXyBz0Fn0YT0gXjfj0xXQ98I4vjLb9ZOXb/QNjmsdK9yxrB7cev8sGzpOAFBlt9r6mQmi03GtNfviXYV9sLU/o7Zq4EyJYAolIHWdhaBbuI+lHYPUGBl/Id3YSHxRuSBDSPnyFoEiYMU61R50+eolxylsoEUOEhGlaH81kJuM+yvp7khqzsyUVRA3z20Eo0Q9ym/Bh8D1ryMBirSpqkoi5xtQzeS6KvJ6Ulfpkwfw0fSPt+b1CaluDkYo2lM6wNlENjJTJAFbzPUTCIJKWDm2sjsbl4oQmj52ROnEUfQJzZDQPe6T3OMe+flLeLYmc+BbYk3V3iWAciZ18wr8CqKSmsu+a7llLP+b9vfcRK6iiumUytFEcHajQX6E59WyFeIl9DiyvIaUYptdaUDEVJCvHGesWCNLRaFCN4CiQtFQvS6hczBn6BO4U6oJq7rIyrTCMEf9ejcl9LXruG234YBgIFdoXXUyRLu7oIxqzX7R8uWU+vqFXJOTqn1KJmDmPc4WOXqxyhIPccbz0qZ/PRAW99Sc5BuC9r1vXK88dwOBQB1Gc38RrdxpWRDzk06UKP14BUgeQ8RdwFQ2UfCf0UZmZmUsqm7HCObzXpTN3vXeOKVMl+oIURg+ToPLGpuTsNVL1P8/w/3sluTkgRtiKe6iKuqLs+8H8dw6MZ1h6e3GzDu+nUAsT1Ut2/fh9cboivEQUZnXVHoGoWMSHCugWvLfhRwjo9IisAXeXt3HbmAD6vINDrBBHppImP33AbbrBbG9W1yn+SM6VogLjvrYtIhe/aLobIEhwybuDqwm7dWieoKWOdYIzjy1c6YQB76+3qkKhgEG8uRTFKZqlMEApgDSOn5HS+ZLa8Q2KbcS4e7yqOOqmL0GTTrencCDNMOt7GTAjQ6eGvnensnuV5/eA1JCcGvX+X91ObovOVJPkdwHoc8XhSbdva3QCFtP5WXmwebeB8vhP9dHVVu14nwZu1haQ9IIW07AlpRrz96E=",
     salt="09/q5",
 )
 
