@@ -647,15 +647,12 @@ for pair, score_lists in pairs.items():
 # to ranks whose queries come before it and never read it. Prune it: a rank forwards a block to the
 # next rank only if that rank reads it (causal masking: rank p reads the blocks of ranks 0 … p). On
 # P = 8 processes (ranks 0 … 7) at a fixed length n, what does the pruned ring save against the full
-# causal ring in one forward call: in the bytes all the ranks together receive, and in the call's
-# wall time (each link carries its block at its own full bandwidth, as on NVLink point-to-point, so
-# the transfers of one hop run at the same time; a rank folds a block in once it has arrived)?
-# Predict, then read the count below (it counts the bytes; the time it models under these links).
+# causal ring in the bytes the ranks receive in one forward call? Predict, then read the count below.
 #
-# - **A)** Half the bytes and about half the time: a block now travels 3.5 hops on average, not 7
-# - **B)** Half the bytes, no time: rank 7 still reads every block, one arriving at each of 7 hops
-# - **C)** 3/4 of the bytes and about half the time: blocks go half as far and later hops carry fewer
-# - **D)** 3/4 of the bytes, no time: later hops carry fewer blocks, but rank 7 still waits 7 hops
+# - **A)** Only what rank 0 received: the wrap-around link, from rank 7 to rank 0, goes idle
+# - **B)** Half of all the bytes, none of them on rank 7, which still receives all 7 blocks
+# - **C)** Half of all the bytes, evenly: each rank receives half the blocks it received before
+# - **D)** Nothing: rank 7 reads every block, so each block must still travel the whole ring
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -691,7 +688,7 @@ assert check_choice(q3_answer, "8cdc5834236b79bc20091a31412619e96ef023c932bd096c
 # %%
 explain(
     q3_answer,
-    "sealed:DNfUmjH1e+GaiaoJRJrPRzHb4m47Tc1reMoxAR/9i2AuKFzyZPw+NziXewEHhiXYy7kWq79IU1V8SLresIOCcXmFJAYVrd6iPEbleUQSuFcHGYMkHqJu+832LuAi1s+mf+EQ19A2zIWKQ3hzbj0j7bxAXWdnNpewoKZugQQM/wrSoiGPCLB2hqy6kdLOzJJ7JbZY7HnBySIlqIiong90JTR6e6nKm7QTSgDtSQF6UJESoUiJEJdp3lcU5H1Fd62bd6oz19SqWey5zXjQFOGTfk7or9b9CfjoDZWxeItTu84jDo5mQ1t/mfb0X7RFtEPLVTPvD9h6oliAc5y/m1TvBRK3PSUIL+Ux+2v3Xnyii2LVPSgoXSxDhOc+lUmsCV05acydBTa7jcBJSByaWsx56ukC0C+hFTijNDkYXGeFe/QD2/WnksZFrCyIIEjyqwbR4JpPZhhbmN8Qy1kFpRGqlnOOf2wx3pHGSf97Q8zeKUaK82eT8y1YrnhHVuQO/UpIfoGGgEPhoAizLCvg1ngWLxoELOb1/5BmBqw8/+i/nRNEMUvvqekMBl21jJsOGEIEUpdokh134ZzR42u8xbxmUN0cUWqoNbbaHoZKbz8gDvP1g2+IXz28buod0/Cu1FHbvHvAgOfHxR2QCcuIhXuslS3uaAh2z/UQ3Z8xlJKZ/9pA/SxodBBinSte02tYq+8cE8hR8hPrlUPxvth95byzxfhK0AvF9imcL5i4SN8AhVb1oTJq7SB4N4L2WRD+aTI2dVSKRAEnRmB7MYa5fyosE40BjGwOaLpuPK74guhIoYZ4kui7tFCOsrWB4RFG/lbcdkyP+/yQFTV3Rb6lHBmCfqyLgpW3A2jPWr+UUxI0LkiUpKr6pvh8/jw/vHnSWukZ8aCAn9yf9+448jsH0GLFjbxSzKT5ZKba2GwxJ6XHCv0bzo/4IrgkYxOJzRJ+ceTBJY6Qk++hbHa/xJHEOKatlFaOvyf5wAh9CzTdNr6oy8JPjR7LRDT67uQCDzQ/T9XWPDbUPKLolFLlXXfOx66/7eNRx7cjYs8rv5iuSzq7enocz7kdOAihYexihi3PvZXEHWGUrB7UgHmXuJC6d7E7/tP7imWSxWTntz5iuEQimwV4lr+6UaV610rVMZG/1kNuYyQdCWyNjmqWwQKNnXX/fLH4YryA8IgtlfaXIs0AQxHvtgC8VNUUx6wGnJLVJxZdkuNyi0QUDSb1Wcyv9KPnUwc5eS/h5ogCSaYVmB+0FwVzgRuKCwfU0E9oRZt+xtP5BUhBlKvLDvPINe19mDDrxSGkP3qLOd9aaVx4QtejbssEEPNwI1eDnivAdLsOzZsyS83jpV4HEhUIFJ9AgXPDmVw8jhBd9LHRXnSQnfJPDj/zq4S4K+ZrtXMm/RM0RGWrtPtc7NGPfq2dximUmMxuo7IhcbWNfCaSIErCRQmifbgHk9l8y4gWsZh3e1lejZKfy2yd4VjQoJ+u8VrZ+GeJhsK7cclk8wy6u9bPqz8R9JS9OYOCL5P7ZNGJ5yw5yDEweN5tMG1ooEZyWXI61nBdL21be1FS7p8NrzUA1K53prarpJovrrY2iERvRePhBkmr1ji0u9MiBfqZqau//BBDiKvIebD1YPGKh7JWyH6+xn3QcYs44NGYVZFm2p7s6MJ+X2hEoXioz9Sr88kWJPuAOem8Z8a1j9JAi4WAz9/y0GKdX66NDiUIDpUAM9mV540IAVRXc/uB3O4z1BaW8K7BjgUajhE38kZ/Bcn53W6yg/4u1SMnllLOhAYrXUgwZ5gF5tLiC0zRp2hN4/ke7SI2NENNVbPponfX1Lf2IvlsbeWblXZBFxyH3Rb1LZ+V/6OTastapFhFo7jVhSb1QyKYkmKZuR8oiFbRE/0uilc86ONPbmqfLHA5jMsi7H6whzTjas38EB1yRngU2tHNmDEcz1PmWZkcAV3sQd236kBnde4Rfb5TL2EIko9A7UaLm24i73/1v78e49wRpzCXocXm7HnD5bPf903VNwOvjFxUbakV3AcnWk74qpD3Oz+pMAXQmiqgH2v/0HnSt3r7iQ9yYoB0WWGor9GerU/RwulRdToAmdZPELiWBr5zSyY05yjniydYo40zlyeprwucb8p8GS1R0VVeQZxMjH/7HKe4DAdJlOuycjJrXYn/NAzwsWwmQdi3RcTNcuxcMOmSIuTmuLHHy6Mx6JFTvXITgh4PNzUMcwrZaDJDcyG0uz2tT4s4RAXtWW3AnkMCPa+DUGJXEqtWxcUUyFdSPNSa8jllNTB+JUNjObLQ3RvP9dMEOLZfS+FwP43ryxNYCwRj6/MO3+cJm9c6RqN2nnuRHQm2sl7/T8aPBG+G6w944t2USiTjV3iRbJb/98T+TpQvdz3TlTo407E2wO/woXuUPhVr/6DZwbPT3wzZ4oXm0qB4WpY7jKPiamuTgIflGYZ1dO/PdDTdBEpiGXRfblkLyfPztUbnhinVikntb5W7G9Gg74n9+YqwFgocC05WtklMf+XFhMJpK/a4G7/3dQym1j1RKZhp",
+    "sealed:1yPd+tAiQ+wvabJs+6LLTTHb4m47Tc1reMoxAR/9i2AuKFzyZPw+NziXewEHhiXYy7kWq79IU1V+SJnD5YzHdznKJQFavcHtJhWxalFEqVMRGYk3Artu+832LuA8ntq9f/lVnZR0wMzQQXYtLwNo4KtLXWRlPdSo9P4+nEEO8h2AqnTZPeN3hv/205HPzMw0OKoCqTrBjWxxqMvnwA16Z3M1L+LXi6ZKBg6hEUwxJI0F4EWVA5xvjQcJ4zNhJLDPJ+9y0tmsVPS+zWnZEqnVeUPq5ITmAvyqF8PsK8lTu85xQJs1GR5+j/bnUrYO4ELAVTXmBJNv90CDNIuinVaxBVD+fnFNea4/vSa7D3yhi2KbfyEuTTEGyOFO9AjgGABxYszARGrwjI9KVFuWQNdo/agUlSOiXGaWNCQWWH6FersNj9+3xoBCoS7Dcha8vkTDpIsWdwtNxoZEwVBKpA/j33+JKz4m3JrEH6smU5OKbA6K6yHW/SgQ73tNVuQO/UodJ52MgxCs8g//MCn9kyoabgBLNuuwsJgvBr4mtKnm1RNRNU3vqulPXhSuiNIfFQEJWpItgk95so3Y6CjgxbF7HtMOHiLpLvCOAosPI2lzErCllTnJbybwY6IZgKOmzBjBsz6EiffYiVONFIWcwzSXlWjjKQc4w+Bc19YrlYCF/89E8jdpMVZ5h2pYkmlS+KwbAoRS8Au/3UDu8dpkt/2xyPlK0grUuD/eOdbwQcBM1hP473tmrnRjeNDrXxKtJnMvdxCbV0oMYwxzLM34fC0gVswexWAAffwmeeGwk6BO4JBun+i7pFyMuuLI8V5G/kDOOhrB+vWbWn5zDbGpBhmja7CJ0sfzRkDPRr+IBww6OUSch7b/6Kw/sC126HedGOsV5rLWwp2Wpek/4S1UwCCSg/YXmujnYqSUjHQmcr/NBbRV3MHobeo1aBnb2wAwbv+EbIjfkLu8Yya/1tyMP4ixikbYrCqti1osQn+OZPyoy9pGm0qCQjTwreNLAC1tQNHcIjbHKezr2xXlHjiH2++z6bcJx6c/eIg1+suuQWnvZndd2PgDNUavfKgghmKVs92dTSDP/xia0n6bqZHiMsU1/oTtmTOZx2z3/CEt9gdHgg42jq74UbJ+xELfMZe23QhpIHALDSWPlWqd2BDfjTHheOWzMafFo4MtkuDMbp8TRBSopkm8FdYf1u0LkZCWKwYCkvZ2jUQXXmOmC9qp/vfwIB0kfjqqoo8NUqYYnwW6X0s1xiufDx3Dn1UgQZt+xp+1RQcQz7mWQrbKfPJ3y37mnGe1KG+PNcMdPUBxSdelYM4KXrd+",
     salt="11/q3",
 )
 
@@ -699,9 +696,9 @@ explain(
 # The count: section 1's ring run hop by hop on P simulated ranks, a block forwarded only where the
 # pruning allows, the blocks each rank receives added up and the hop at which each arrives (a block is
 # m = n / P rows of keys and values, 4 heads of d = 32, float32). The bytes are counted; the time is
-# modelled, not measured: under the stem's links, the call ends at the hop at which the last block
-# arrives. Run without pruning, the same counter must give the measured total of section 4's four
-# processes (and, after Q4, of eight).
+# modelled, not measured: if each link carries its block at its own full bandwidth, as on NVLink
+# point-to-point, the call ends at the hop at which the last block arrives. Run without pruning, the
+# same counter must give the measured total of section 4's four processes (and, after Q4, of eight).
 
 
 # %% tags=["shows-answer"]
@@ -855,8 +852,8 @@ for p_, row in runs:
 # holds the attention output over the union of two disjoint sets of keys, a and b, `o` (..., m, d_v),
 # with its log-sum-exp `lse` (..., m, 1), and the partial result over a alone, `o_a` and `lse_a` (as
 # section 2's `partial` returns them). Write `unmerge(o, lse, o_a, lse_a)` that returns `(o_b, lse_b)`:
-# the attention output over b's keys alone and its log-sum-exp, in the same shapes. Write it with
-# PyTorch's operations: the checks refuse calls into the course.
+# the attention output over b's keys alone and its log-sum-exp, in the same shapes and dtype. Write it
+# with PyTorch's operations: the checks refuse calls into the course.
 #
 # Edge cases (a query may see no key of a set, as under a causal mask):
 # - scores in the hundreds must work, and in float64 scores around a thousand;
@@ -909,9 +906,9 @@ import torch
 from course_utils.tools.quiz import check_value, fingerprint, unavailable
 
 for _offset, _dtype, _places, _digest in (
-    (0.0, torch.float64, 1000, "77a73d63950c33495c271faeefa4b20bfb97de017fdc21019da4957a2873f7d3"),
+    (0.0, torch.float64, 10**6, "2080c8bd7e2815df7528832892f0203d4f9acbf822e3a95745fe52551bb88077"),
     (150.0, torch.float32, 100, "00d908a08910949c2a51c06babf449675a452d6459edf5122b28356e5f88f674"),
-    (1000.0, torch.float64, 1000, "ce1274eb8158d6f3edcd3e2716155005c0c67e3f9730afac28eedba4010727d9"),
+    (1000.0, torch.float64, 10**6, "b17ae8bc44bd92a0fa5edc9b75403a3393ef680cfdb221b0be5a246998a27b3d"),
 ):
     _g = torch.Generator().manual_seed(22)
     _s = torch.randn(2, 7, 11, generator=_g, dtype=torch.float64)
@@ -930,6 +927,7 @@ for _offset, _dtype, _places, _digest in (
     with unavailable(namespace=globals()):
         _got_o, _got_lse = unmerge(_o, _lse, _o_a, _lse_a)
     assert _got_o.shape == (2, 7, 8) and _got_lse.shape == (2, 7, 1), "return (o_b, lse_b) in the shapes of o and lse"
+    assert _got_o.dtype == _dtype and _got_lse.dtype == _dtype, "return (o_b, lse_b) in the dtype of o and lse"
     assert (_got_o[:, 1] == 0).all() and torch.isneginf(_got_lse[:, 1]).all(), (
         "not yet: a query that sees no key of b must get o_b = 0 and lse_b = -inf (the prompt)"
     )
@@ -1053,5 +1051,6 @@ for share in (0.3, 0.05, 1e-2, 1e-3, 1e-4):
 # %% [markdown] tags=["shows-answer"]
 # **Takeaway.** Taking a block back out is a subtraction of two nearly equal totals when the block's
 # share is small: the error grows as that share falls, and is larger in bfloat16 than in float32.
-# Kernels for sliding windows and streams therefore keep or recompute the partial result of each
-# block rather than unmerge; `unmerge` is safe in float32 while the block keeps a sizable share.
+# So a stream that evicts blocks cannot rely on unmerging alone when a block's share may be small:
+# keeping or recomputing the partial result of each block avoids the subtraction; `unmerge` is safe in
+# float32 while the block keeps a sizable share.

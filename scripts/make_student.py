@@ -336,7 +336,8 @@ def answer_names(solution_sources: list[str]) -> list[str]:
 
 
 def gate(source: str, question: str, names: list[str]) -> str:
-    """`source` under `GATE_MAGIC`: it runs once `names` hold the answer to `question`."""
+    """`source` under `GATE_MAGIC`: it runs once `names` hold answers (`question`, the nearest question above,
+    names the cell in the note it prints until then)."""
     return f"{GATE_MAGIC} {question} {' '.join(names)}\n{source}"
 
 
@@ -348,14 +349,18 @@ def ungated(source: str) -> str:
 def self_study_master(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """The teacher notebook as the self-study edition's master: each markdown cell tagged `ANSWER_TAG` folded
     (`fold`), each such code cell's source collapsed (JupyterLab's `source_hidden`: a click shows it) and gated
-    on the question before it (`gate`: it runs once that question is answered, so "Run All" shows no answer
-    early), the magic loaded after the first cell that imports the course (`GATE_LOAD`), and every question
-    graded whole (`graded_whole`)."""
+    (`gate`) on every question asked before it in its section (or, in a section without one, the question
+    before it), so "Run All" shows no answer early; the magic loaded after the first cell that imports the
+    course (`GATE_LOAD`); and every question graded whole (`graded_whole`)."""
     nb = graded_whole(nb)
-    question, names, block = None, [], None
+    question, block = None, None
+    last: list[str] = []  # the names of the nearest question above
+    section: list[str] = []  # the names of the questions asked so far in this section
     solutions: list[str] = []
     for cell in nb.cells:
         marker = _marker(cell)
+        if cell.cell_type == "markdown" and re.match(r"#{1,2} ", cell.source):
+            section = []
         if marker == ("begin", "question"):
             found = re.search(r"^\s*#?\s*name:\s*(\S+)", cell.source, re.M)
             question, solutions = (found[1] if found else None), []
@@ -364,13 +369,14 @@ def self_study_master(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
         elif block == "solution" and cell.cell_type == "code":
             solutions.append(cell.source)
         elif marker == ("end", "question"):
-            names = answer_names(solutions)
+            last = answer_names(solutions)
+            section += [name for name in last if name not in section]
         if cell.cell_type == "markdown" and shows_answer(cell):
             cell.source = fold(cell.source)
         elif cell.cell_type == "code" and shows_answer(cell):
             cell.metadata["jupyter"] = {"source_hidden": True}
-            if question and names:
-                cell.source = gate(cell.source, question, names)
+            if question and (section or last):
+                cell.source = gate(cell.source, question, section or last)
     first = next(
         (
             i

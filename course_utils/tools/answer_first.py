@@ -1,10 +1,11 @@
 """`%%answer_first`: a cell that shows a question's answer runs only once the question is answered.
 
 The self-study edition (`scripts/make_student.py`) starts each cell that shows an answer (tagged
-`shows-answer`) with `%%answer_first q3 q3_answer`: the question, then the names the student's answer
-defines. Until each name holds an answer, the cell prints one line saying so and runs nothing, so "Run All"
-on an unanswered notebook goes on to the end without printing a measurement before its prediction. Once
-answered, the cell runs as written (its last expression displayed as usual).
+`shows-answer`) with `%%answer_first q3 q2_answer q3_answer`: the nearest question above, then the names
+that the answers to the questions asked before it in its section define. Until each name holds an answer,
+the cell prints one line saying so and runs nothing, so "Run All" on an unanswered notebook goes on to the
+end without printing a measurement before its prediction. Once answered, the cell runs as written (its last
+expression displayed as usual).
 
 Load it once per kernel, as the self-study edition does in its first code cells:
 
@@ -59,13 +60,12 @@ def skip_note(question: str, missing: list[str]) -> str:
     """The one line a skipped cell prints.
 
     Example:
-        >>> skip_note("q3", ["q3_answer"])
-        'Skipped: this cell shows the answer to Q3. Answer Q3 first (q3_answer), then run this cell again.'
+        >>> skip_note("q3", ["q2_answer", "q3_answer"])
+        'Skipped: this cell shows the answer to Q3 or a question before it. Answer first: q2_answer, q3_answer.'
     """
     label = question[:1].upper() + question[1:]
     return (
-        f"Skipped: this cell shows the answer to {label}. "
-        f"Answer {label} first ({', '.join(missing)}), then run this cell again."
+        f"Skipped: this cell shows the answer to {label} or a question before it. Answer first: {', '.join(missing)}."
     )
 
 

@@ -25,7 +25,7 @@ CASES = {
         ],
     },
     "q1b": {
-        "right": "q1b_hundreds = 5.5",  # 4 m^2 (32 x 128) / F = 2 m (8 x 128) x 2 bytes / B at m = F / (4 B) = 549 tokens
+        "right": "q1b_hundreds = 5.5",  # 4 m^2 (32 x 128) / F = 2 m (8 x 128) 2 bytes / B: m = F / 4B = 549
         "wrong": [
             "q1b_hundreds = 22.0",  # F / B: the key/value sharing forgotten, all 32 heads sent
             "q1b_hundreds = 2.7",  # only the keys sent, or one byte per number
@@ -77,6 +77,20 @@ CASES = {
             + _GUARDS
             + _OB
             + "    return torch.where(has_b, o_b, torch.zeros_like(o_b)), torch.where(has_b, lse, lse_b)",
+            # right in log space, but computed and returned in float32 whatever the inputs' dtype
+            _UNMERGE
+            + "    o, lse, o_a, lse_a = o.float(), lse.float(), o_a.float(), lse_a.float()\n"
+            + _GUARDS
+            + _OB
+            + _RETURN,
+            # the same in float32, cast back to the inputs' dtype: float32's error, which float64 inputs must not get
+            "import torch\ndef unmerge(o, lse, o_a, lse_a):\n"
+            "    o_b, lse_b = unmerge32(o.float(), lse.float(), o_a.float(), lse_a.float())\n"
+            "    return o_b.to(o.dtype), lse_b.to(lse.dtype)\n"
+            + _UNMERGE.replace("def unmerge(", "def unmerge32(")
+            + _GUARDS
+            + _OB
+            + _RETURN,
             # the sign of the correction flipped: log(1 - p) added with the wrong sign
             _UNMERGE + _GUARDS + "    lse_b = torch.where(has_b, 2 * lse - lse_b, lse_b)\n" + _OB + _RETURN,
         ],
