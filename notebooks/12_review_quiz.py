@@ -1338,7 +1338,8 @@ last_pair, closest_key = chunk_values[:, -1] == answered, closest_value == answe
 another = (chunk_values == answered[:, None]).any(-1) & ~last_pair & ~closest_key
 print(
     f"it is the value of the chunk's last pair {int(last_pair[~found].sum())} times, "
-    f"that of the key closest to the query key {int(closest_key[~found].sum())} times, "
+    f"that of the key closest to the query key {int(closest_key[~found].sum())} times "
+    f"({int((last_pair & closest_key)[~found].sum())} of them both), "
     f"another of the chunk's values (neither of these) {int(another[~found].sum())} times"
 )
 
