@@ -396,8 +396,9 @@ for seed in SEEDS:
 #   writing something useful from BOS. How much depends on the seed, from a few thousandths of a
 #   nat to a tenth.
 # - **(b)** The average, put back at the idle queries, recovers most of that loss in seed 1, about
-#   half in seed 2 and about a quarter in seed 0. So at the idle queries what BOS writes is close
-#   to a constant in seed 1, and varies more from query to query in seeds 2 and 0.
+#   half in seed 2 and about a quarter in seed 0. So at the idle queries the share BOS adds (its
+#   weight times its value vector) is close to a constant in seed 1, and varies more from query to
+#   query in seeds 2 and 0.
 # - **(c)** The same average as a plain bias ruins the copies (the loss on copy queries jumps by
 #   several nats).
 #
@@ -458,7 +459,7 @@ assert check_choice(q1_answer, "3f77ea1edf311f68a4a549e10bca1ded7a6c54fded1f080c
 # %%
 explain(
     q1_answer,
-    "sealed:zT8FpnV0rSIIufi9tbfZcjNk1aAuy3yCKw4SqnJpLmK1celEga6knY0JGG5x1O7GBtWYXHKeAP1lshmOWaXEd+bhUYquURdU3CsBQZJkkJ0nmKnW8W9txOhucpredD1BUr2TrhSvjavI5Yl/K7MtYSkLqcJX/wApMkqraf3nIqGITn4aUWwp2sUZILccYOVhv0n4D6llhNJqJ3YIabgpYmddnUU7BfAFL215Eq7rXA/DKztdkrhLEy6r+l9kPbpMo22VSq39BOLq5mCPkpviBDWXpKK3nnYaFsiiwOSp+xU8qb9mTEP1Duhfc88QyqDDGR/10tnQHEUPYWK+m8xXffOBPoiEDoFPFnwnnOE4j4gB3ogJlWSCv6fzZYhOzf3xAUG6Ds7EVJoGI/bWxxl7WwQBol2cpGnjeqU05752ze4i944G7Q01z/t8ItKjO1QLVYMC3FtRlmOU8ozj6tuS8U3jO8kFbDn8Se6IU8QRaBiVS6d/Hx6Zjr3bGsPYdDrHfouAOgs5k88yTDBOLy8TXN0xFUuot9rUM8SHv/jhJ6wjtuNhw1MdUjYpLTPAWgT9xu2ONUfIH1SdvLEw77cypltQD6EC8eMrk1w24eCyQk42+VYGAbiRmsaNBd9LuV9WROZ4VfvC/3Kh3PQmPbIxXXrirZWfVZxTRoOc3QY7okfNPAfi77+CkcwAs1aSkwZmASxu8r0O7spOlw35HgJFTZn/WxFuU7qBgop3kZiUlftWIrE7eNelpoERMv0UHxRuYhSPj2Rqc+e93PnSoNOFx3jHOP6OTihQ6MpBtSarL54OaJnk5j+GNarOy99f0QIGMf+NKUAtBd+octOuROjgkSGmTkOF9RzOTOWdeLFs1Hswk1vAQSRNTblKAbW3nSQyVIn9tc60WlVvWRXl1YhyuCyNwWFsZnv7FVTc0ep/uSBMwUrqjdM8wgeWmp26OiJaRpPyM9EgX8ghOj8VODZAHEb/CsSHwlEHjMThjrR8GzUnAQUYhUOPaZn89pw1eEJcvv63hU/g5CwPhLJBLnzDtv/e3XFxaAi434ftokN58Izr0TNmXuOUc7ky7rcoM/m3S3S8Mj58OEfkWzi8gK6UNrXjwM3EkPBE840hk0rNBNgsxpFYQs7LnQojME5Tz1FYOQozglf2CT9fkDl+4B5r2wCjdUhHdVXYr8cTzxfhuU+ageg54o+Qtps0WOom4DV5T0IzYUVxvdgnuaUrdSApNwgjz4lduzDJoMYTh2apLpij8Ewm2tPKntbsZXTcRDhtvz1fQINDCTcbGyZWMPyJCXcKVBG9RNuc1yG6CXJ8DN0RHb7l0sG74k0QDzgczZxGTHNoByO+BFSMg1uYlVz1OBJW8o7sN0GQqdhrN4DRAgNtRoV+tnscHG6+sXMA868J7WGWqlgw1ncRFx8y+WRKZO8Zdsz12ACqZPQYK26QA9mc7uAc1m5KHX5lhjZoxnsFjxk9YI8ct28pfjQybKj8WSErmKW5HC/A",
+    "sealed:aYUE137+S3VZ2vVwRwLAAjNk1aAuy3yCKw4SqnJpLmK1celEga6knY0JGG5x1O7GBtWYXHKeAP1lshmOWaXEd+bhUYquURdU3CsBQZJkkJ0nmKnW8W9txOhucpredD1BUr2TrhSvjavI5Yl/K7MtYSkLqcJX/wApMkqraf3nIqGITn4aUWwp2sUZILccYOVhv0n4D6llhNJqJ3YIabgpYmddnUU7BfAFL215Eq7rXA/DKztdkrhLEy6r+l9kPbpMo22VSq39BOLq5mCPkpviBDWXpKK3nnYaFsiiwOSp+xU8qb9mTEP1Duhfc88QyqDDGR/10tnQHEUPYWK+m8xXffOBPoiEDoFPFnwnnOE4j4gB3ogJlWSCv6fzZYhOzf3xAUG6Ds7EVJoGI/bWxxl7WwQBol2cpGnjeqU05752ze4i944G7Q01z/t8ItKjO1QLVYMC3FtRlmOU8ozj6tuS8U3jO8kFbDn8Se6IU8QRaBiVS6d/Hx6Zjr3bGsPYdDrHfouAOgs5k88yTDBOLy8TXN0xFUuot9rUM8SHv/jhJ6wjtuNhw1MdUjYpLTPAWgT9xu2ONUfIH1SdvLEw77cypltQD6EC8eMrk1w24eCyQk42+VYGAbiRmsaNBd9LuV9WROZ4VfvC/3Kh3PQmPbIxXXrirZWfVZxTRoOc3QY7okfNPAfi77+CkcwAs1aSkwZmASxu8r0O7spOlw35HgJFTZn/WxFuU7qBgop3kZiUlftWIrE7eNelpoERMv0UHxRuYhSPj2Rqc+e93PnSoNOFx3jHOP6OTihQ6MpBtSarL54OaJnk5j+GNarOy99f0QIGMf+NKUAtBd+octOuROjgkSGmTkOF9RzOTOWdeLFs1Hswk1vAQSRNTblKAbW3nSQyVIn9tc60WlVvWRXl1YhyuCyNwWFsZnv7FVTc0ep/uSBMwUrqjdM8wgeWmp26OiJaRpPyM9EgX8ghOj8VODZAHEb/CsSHwlEHjMThjrR8GzUnAQUYhUOPaZn89pw1eEJcvv63hU/g5CwPhLJBI2GXr/zIiTwuNFyqh8/qrREs+Jfi02F/FufAN/Jlo/4zMvmuCyv4Mgk9c0fdXCv5gO+iGMalyt7OlfFEr4srxx7hRpNiqNl/LfmKgBgjIkdAgEtEfF4viBznCHRbiiMqyjQYiAi9MBxffBTUpIJa1VjvqkTImbxq85aA84Y2UKMm8Td8DFN7aV9xrMEprrIrbzZ4NQUs2MwF8zSHrIMGiyexa42+9Uws2s7WnsftamTSEBRt+iUaTYYNAicbDi0TObOZAzsfHRuwDJ29wH7qbms9B85EHbWu0oTmthpIVTgey49OTSEmTwGiVhGLylSfmxOzKlYMo4eqOFyWs5w/LIPRBVEoQ4l+/T0cAG64uHhE+qtW6nrdu1l72ndBBx0ku2RfZL1NbMjp2U+zIeVXJmKMUMTS7vobzDYDAX9lmyp+0XJD2xI5LskXoDwqNiUpP6ntUSo2mKqkAS6CVi76nfS6E8lCyuAjt2rTJ5RswXzHDb9/vg==",
     salt="04/q1",
 )
 
@@ -575,14 +576,14 @@ print(cache_indices(10, keep_first=2, recent=4)[-3:])  # rows for t = 7, 8, 9: [
 # with full attention (no cache). Average that head's idle weight on BOS over stretches of 16
 # positions, from 64 to 255. *Predict* in `q2_answer` what the stretches show:
 #
-# - **A)** Some seed stays above half in every stretch; in every seed each stretch is lower than the
-#   one before.
-# - **B)** Every seed has a stretch below half; in some seed a stretch is not lower than the one
-#   before.
-# - **C)** Every seed has a stretch below half; in every seed each stretch is lower than the one
-#   before.
-# - **D)** Some seed stays above half in every stretch; in some seed a stretch is not lower than the
-#   one before.
+# - **A)** Some seed stays above half in every stretch; no seed climbs back above 0.8 after a
+#   stretch below 0.3.
+# - **B)** Every seed has a stretch below half; some seed climbs back above 0.8 after a stretch
+#   below 0.3.
+# - **C)** Every seed has a stretch below half; no seed climbs back above 0.8 after a stretch below
+#   0.3.
+# - **D)** Some seed stays above half in every stretch; some seed climbs back above 0.8 after a
+#   stretch below 0.3.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
@@ -618,7 +619,7 @@ assert check_choice(q2_answer, "fc609a00a680f40ee305ded736ed45dcbb42a6868a22a21f
 # %%
 explain(
     q2_answer,
-    "sealed:mg4Flnv/8LbW6kmFdLobOpRjxU2YzUE7Xxb4GpUYvvfTm2ZvJ29K1+AlILBU7B0UoBZ4wlxvMQRnLPZyQvb1Zk8ZX7RC+9RkW/9c8GOwafuSWXLUwXQQ8V2WPy+qmicT5+/S5YPO5qVyBlv4itLk81bkMfrwk1b4mB8ss/RqJ2tjYRrOHJQQWLqMMF+m/sBVXWsZXZK1q+/NQaB5i6jbJGS1uONP267EHTPo7Cbl/aVbpc/B5pbAqVVjfPhuVxHiO/lS0l2Hkt5Jk9/Z5+lbCOaF330Pcys2/rEx5OmXPxtQ8Z54MYAENfmkg7DHYmQM1vLjPW098Sa3B7X22dJpnGMOOiQVZlSLFmdDow8tybCL4ynTKtrvB7iuLveHLGcPw7bv1ELQCBK+QIQMbH3hPs7S8sPh+NpRB24zp+KqkX3RPKMqtShMR2umsw0A5jSnkIsywna13vJ17eWGg1YOkaNnM9dTeNBubAhqKZ3FlnwPKHh7jIgtT4vRl14eCKOHsmqK4sVDUupLPcNxLZfIdAw5rCyLffT3sbvRHQ8xOGNbjTytRl2dcyN9z8gnPmHWlg87IMfKKOGCZEE8q46vBzrGDndDUWNdxdCu7lo9CfEu1hvmTUnZY2t7sykl60+1VtxyMkrvdFerWPjlbGAf/XxQM1h//xZEMDxoP4NaKKxrLYUmDRnGu0n/7EI8eNJobDwknRN3jGAw5Huj7dWn/Ws48WiP9GcdZ0lu6PLWKgv8M+0GVzDPV8p/9kcuX6cYOz9wSrOlgEVaPYRU3lq/IbeqZNsvga4L0bXACUtPsiAz4OZhKkTkMMo2b2fKzxACSAuYDSF/g8USgdTnxqKtD19egayYRtEiWvKoh08rlWzAffUo8FdZQHFWAdPMLNeD0M/DAJAKHpqsG7jGhNjFOVDfcBa3A2oaFv80+20998W3bBwNKGpexolQQ02jlYywQx/DVnXqkxNfg9bo60EHO7cEtvoCkr9gbOdZEZ0ZSwD7BXke97Jde6d8EzhKgCUNXtLBZY9nQeWLRTg2Y/yuqypSNlgGmSQzoYogSp8H9rWJB6E053NiaEXsnoepzmS3Wvtdlsc06RfAzKciYxp+m7snmwKv1LoHuJdc90VUXO8ukfY9otGleFfkNMLIQgMjyp0Ed3HJIdyxr00IfpUMyuGkXMx2CLAY8tXIydwQ6aTquqHgmyxqdI+wKCmctCDXDcCPXkd+eODlRFjVc9L8aLQQwdd2s0mAcRSMaaTKUNcFyX0lk/ZOOboXswSPDRlbZyvp+/UTZ4cCqp6gBZdEBNeojVgrNsy9NSGPXmbBH6Jfkj4UOP0JIteamE9PEanvxfsYMAM1Q/ADkCP6m/xjB9B4lxXKMsCkG5iKykN1W8bgqmE1sP4h2QDqnYUxFpTkNpeJOzbla3GFkflmzbrIdAuCD+fD1UKvuU0ZII1gosPF8MDkdPiqjcKF8WeipkgomaSJTbkjERXIyRx7+3uMsOBG/ATQvRz9oQ41TnONW1v1SORqrXj9yu9KxS+xgLgcxBJwd/1YakZ/+SmXegPY7zoBslT7Xz0aoXmhD1rpKN4LtPFUDHTf0Qs5zi7QshsvXRDrKWoJm/kOhNrvzPms2CFpD2H+AQHoEQsHuno0QDv5K42zr3hyEngb21b6Hf23kdxNxWOcSGMwR4yzmZs+mcebVQR2G8i87vk93ZjvT4UvwiB9TWekWHG58uw2Tf194pdiLfN69vrCf4XhITBaScE3FjA5reugv8H1wFO5pwux/ezVfeMLyY2u2gE6XCCEZSx++X9lHsdVOhAgncrfO6AEv2WbWCjllBycO9b1VVjL0xl0M9f2MIq+BD3tDSQlJbx16t+yaJMo31FLJ4Celq9rllAeR/WU49Sxof564kOFQj73lFm2JvxfpnpDC4hRwEphxmPw70ovQA18/R2BGGZYE6RVfJsdMoB4JlispjuZkEjkvy6ltUC1RQ==",
+    "sealed:m+hb6mYyETSyTfg+MtUIy5RjxU2YzUE7Xxb4GpUYvvfTm2ZvJ29K1+AlILBU7B0UoBZ4wlxvMQRnLPZyQvb1Zk8ZX7RC+9RkW/9c8GOwafuSWXLUwXQQ8V2WPy+qmicT5+/S5YPO5qVyBlv4itLk81bkMfrwk1b4mB8ss/RqJ2tjYRrOHJQQWLqMMF+m/sBVXWsZXZK1q+/NQaB5i6jbJGS1uONP267EHTPo7Cbl/aVbpc/B5pbAqVVjfPhuVxHiO/lS0l2Hkt5Jk8PS7vRbS6STmypbOio/5v0hqPOOLw0E8Jc7OMMEJOi6ibOEOmYfkOnicCR5rD/zQqL2l4Zn3ydGfyMTaxCDFm4Bu1FowbmHt23YL9u/APf6cfmHMnsfl7/k3kKDSkPrApZCajyye9eTs8OCs4YAC39yr+fmjmuUK/dq9y8PQiSyr15T5zbihYY+zjK82/M4r7DczQRLi+x3LctUaJ0gaUY+J9mZ3Th4ciYozoAuVpmC30oCTvjJpiud+ZIbRqhaJt9xJorIFk1b3iyaZuSkodepdwFwGytT2Du6Ux+BNjI8x8duanDZhh5oNoeCOa6BZE4rq7KlIRqUXnFWVWN25KP6/U90Fu0lw07rR0LEY24ykjIUwAyjRpN0Pw+reUKvUrz4KXkUryhLM1t/8hEXMC9nNYgTMqM1YpEvARnGu2n/yGZoYt5pMnl3llZzm289+TKi5NW3/G5sv2OSp3ATZ1l/uufXNkT9POAGXnXcXJltol4zVO1dOjU+XaTkj0RBc6E76ROvaby3ddVsuagBhanOFAUO5jsipe9gMgClIoYqJyLKxRBHUgCYDTRxnIBwvOKmwaWmXVQf1ZOZUZZsQe/tlU8siWyBau9n5FMVTT9WCNLbLNaFxorVD90LV5u9G6XKj9jfOQTDcR3wTXsLB7c07iUquMK1dwcHZitJh4geRB+/lZj1UhmGEm/6iABUwNGp/EUHLqxB4fELhus6P6YNApkICh3mSnZJ9aode4thDnZsgD4XG7aIJo56BLaMQT99KPi4+y4XP0JDii4zpp85SssN6rWJEq87rHNEZl2q84en0DCbD65UkccFwyGEhb9ncgJom60wkxX2gKYYr5wI9VlUXOM4x/94pNe9dkHkPNrPCgg/3oFFW13/IcGtr00IfpUO3umzBZhwEPUYt8OSye4W8fbvsainiiUzPMa2NH7YqjrXBI6BVBVvN6v0VU7ZIsbtOrlYzYQ6skueKxSzZKTcGc0KjDgslf8Ka70B4FOHDVFNPmTv8b4dbI1dpsmuBNtUTMbpilJsHffOeSKcVSuVR+lGzXsaMrEYY8DVjlVPU/LvgbpLbU0vAfAHmjPyjPwnRtpz03e3QYGsDdeBmBw2QsHu/DZ5vbFlhlm9hdE3WIS5a8rNcmn+OGCIkKormPvabx3HWefE2krjrB8XP8hw6puO8NjqJq/hxtSF1mb29W533ffdE/13SFebhApu7W+arKQA+wnQ8Qau4Ag4CzWKSB/wR/Etp2S2ysxM1meGmv0X0RJ3I+BfexN4rT+Tex6LqWtNvxr2DC9OrXOhB1T5YdYN8PsaGiDX2Qg41neZ6hglHgXnenwZjr0EwdnqgKWs1T0sEi7kThToER4Apno7Qy2wKc3whDdpRjEBiAL+F6rr0NtWgHDSDnE1Rty5j8lykduACwR6Ho2g+K1u2d34DosrkWNiWHysAjKf+O02Qu8vtp5lYvV+ovrPaMvxfGkHDYB+GGxn67/u98X3hUS24hb07+2ccuoMmt69wRIrH2CJf2tw/X4xX5UUdUAsyZKUIqcK7jvLVSjlkxSANYLcFF+C2AQxNIShOYa4Hif7SWMtJ/khqtL7Y54jy1EDZI7UxuYlhhdJUKGH7Nn/+L4q90rEDBr3il+qKPxEsDtcAYcD2Ud8xm/rq1srVg10/RSUDWpOE6dRaoEdL4Y9PwrloTqEm02n8Crr4FPxBO1GKYtuLKz8ubxPLbkC895FMBMb5xynROjoa0YePK/aHjQB3bM/8wteQD03JIxZ5aHn2mcx",
     salt="04/q2",
 )
 
@@ -1191,7 +1192,7 @@ explain(
 # 512 test sequences and take the layer's output (its hidden state) at BOS and at position 10.
 # *Predict* how much each one varies across the sequences:
 #
-# - **A)** BOS's varies more than position 10's.
+# - **A)** BOS's varies more than position 10's, since every later query reads from it.
 # - **B)** About as much at both.
 # - **C)** BOS's varies less than position 10's, but clearly more than zero.
 # - **D)** BOS's does not vary at all.
@@ -1230,7 +1231,7 @@ assert check_choice(q4b_answer, "1512e69f255ffd7f21ae5f4aeef6682641d557db4467bbf
 # %%
 explain(
     q4b_answer,
-    "sealed:HN0avl/J/dwkl/igaZgL4Qg1oxx9cMrsJvZcpoMEonfl6WiHuqXaXgm6fSJ0+dPnOjetOPAUxYy9OM7QUgiv8CH1H+jTnuzraBsQf4/7n1j9OjXx7O/7ooFm+W3GEg27Q1xZUxOO/UqZFAhTWwL75GA7nVrpR+55cgCMbveN62BUz3jCdu1f3OCC+bbyCEIEAD4LNHG4ApdgX8osE3cacvfli/6oLyraPmnukm9dvCVkb/8p4hvM9xL+aArZgZsV54MtoL7Unh9HuTPnTLB1gRDxJuXlCeS2363GcANv6VNdK+ddMY63nta4dcmWGjbrc7nF3SNlUjOj8Ix4bfEwrbKt9o/a6ZijB4D7/rNkdBa4zENf1Kag1TAhdt7jOR+LNXur7xWtJuMRlsWrPcsMqmNDvmfs6ZwDL65YtSs80ZHAQpYMEuK1Tf0yXRymp6TtKs16nfJUBrl4o2p4FLqJeP0WzYW0JbjKbvkpEqKqB70zKnK4F8kQ0MBE7ActvvAHazhh/9+mcQPF965jFV/zXmjlviYzf+zRA34iKDTfdy0HVWH7aiu2B/E0brCYod/eTefmq//dIH9EYqGAQNjOv6wtQZqKwHqYN0sGr5Basdj4V1cpx4ceySDXS2Yoz9YflxrStKmaawttdo6gL6LjrILEXhKDEULAiKeyei5gvQ8usKDjPzSLZqaTppg7BbtEMa9zz3LEmLkGHO2bvQmVbuIZr7G/3NCR2RKmMshmsG+ZUEVlJIjZ3blXb7X7Hfn1p3EJayWD6oGmOsKgFS2ItDASNVYxk2/vnm8/QNygJ5JRom43vu/FRk2yB2VcoE3U/uNXLJ/5CuXJ9L/86obQ3U+CLf7HG/u+n8V2PpPY51JO5eUsyIKyZomMFrZjaNDhAMx2tLL3IutDABapMaTu1IKyTOWhNJ6AE2ZtpmndV3Y2C4IIL4Toi+++yUtpRFHOdBsQVd3wmAxQld41PDU7rPThOZnWRkwdTSWWswz9wlvG+ElvPJ4EuA5GN0gWsOyqn3Erca33+cH5vgPnDcREmhhRslK5GjXmG/HHk7j1dFrSInaEG1o524sxTw5nkpIy89roZB6oBKqql8yMfuXfzxZ97K+ShwlvScQvKncWVUk3FIDnAsNXXOQ8EZV+QmeSl0/Wj3OQh20B/y02/k/QDbVWd0B0kEkncZlUBO2yZweSoA==",
+    "sealed:5RwhWbMzxxUvTRlQLhFtLQg1oxx9cMrsJvZcpoMEonfl6WiHuqXaXgm6fSJ0+dPnOjetOPAUxYy9OM7QUgiv8CH1H+jTnuzraBsQf4/7n1j9OjXx7O/7ooFm+W3GEg27Q1xZUxOO/UqZFAhTWwL75GA7nVrpR+55cgCMbveN62BUz3jCdu1f3OCC+bbyCEIEAD4LNHG4ApdgX8osE3cacvfli/6oLyraPmnukm9dvCVkb/8p4hvM9xL+aArZgZsV54MtoL7Unh9HuTPnTLB1gRDxJuXlCeS2363GcANv6VNdK+ddMY63nta4dcmWGjbrc7nF3SNlUjOj8Ix4bfEwrbKt9o/a6ZijB4D7/rNkdBa4zENf1Kag1TAhdt7jOR+LNXur7xWtJuMRlsWrPcsMqmNDvmfs6ZwDL65YtSs80ZHAQpYMEuK1Tf0yXRymp6TtKs16nfJUBrl4o2p4FLqJeP0WzYW0JbjKbvkpEqKqB70zKnK4F8kQ0MBE7ActvvAHazhh/9+mcQPF965jFV/zXmjlviYzf+zRA34gLTqRWjxOeC/1Kx2nC/E3K7XModWQTe3n+Kvcb28LZLrBQNDfv65lVJuGwDTeZB8Gs5sU5d+5TEV9x5gL3DHAUTcxy9ATgEmDs6mJZk5cGa/iPea1j6HiHE2DE0vJhOL6NXpmtwIuo72qJT7fL7+VoMw3Uf4KNq9z0m6By+oaVfeY9BPGPeUYsLG3j4CT1wXjc59+uXyfFQx8KoLZ1fhKaLz6T/P1p3ADd3bEo5uhK5CSDiWItDASNVYxk2/vnm8/QNygJ5JRom43vu/FRk2yB2VcoE3U/uNXLJ/5CuXJ9L/86obQ3U+CLf7HG/u+n8V2PpPY51JO5eUsyIKyZomMFrZjaNDhAMx2tLL3IutDABapMaTu1IKyTOWhNJ6AE2ZtpmndV3Y2C4IIL4Toi+++yUtpRFHOdBsQVd3wmAxQld41PDU7rPThOZnWRkwdTSWWswz9wlvG+ElvPJ4EuA5GN0gWsOyqn3Erca33+cH5vgPnDcREmhhRslK5GjXmG/HHk7j1dFrSInaEG1o524sxTw5nkpIy89roZB6oBKqql8yMfuXfzxZ97K+ShwlvScQvKncWVUk3FIDnAsNXXOQ8EZV+QmeSl0/Wj3OQh20B/y02/k/QDbVWd0B0kEkncZlUBO2yZweSoA==",
     salt="04/q4b",
 )
 
@@ -1342,7 +1343,7 @@ print(
 # masked), `values: (batch, heads, n_k, d)` and `grad_out: (batch, heads, n_q, d)`, which holds
 # `∂L/∂o_i`; it returns a tensor of shape `(heads,)`. The function is not given the scores or the
 # logits: derive the gradient by hand (the checks refuse `torch.autograd`, `torch.func` and complex tensors, and the hidden check
-# compares in float64, the inputs' dtype, far more closely than a finite difference can get). The visible check
+# compares in float64, the inputs' dtype). The visible check
 # runs it on weights made from random scores, rows of ±1000, rows with every key masked and logits from −50 to 50.
 
 # %% [raw] jupyter={"source_hidden": true}
