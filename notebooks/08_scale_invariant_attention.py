@@ -169,7 +169,7 @@ print(
 # %% [markdown]
 # **Q1** (predict, then measure). Predict the log-n column measured after the figure below.
 # Log-n scaling multiplies every logit by c = log 1024 / log 64. With Gaussian scores, how does the
-# total unnormalised attention it puts on [512, 1024) compare with the total it puts on [1, 2)?
+# expected total unnormalised attention it puts on [512, 1024) compare with the total it puts on [1, 2)?
 #
 # - **A)** About the same: sharpening keeps the far ranges from gaining mass, as the scale-invariant
 #   transform does.
@@ -546,8 +546,8 @@ load_variants(VARIANTS)
 # name: q1b
 
 # %% [markdown]
-# **Q1b** (predict, then measure). Three more variants come from trials (`course_utils.zoo.trials`,
-# their measurements committed, not their weights), loaded after the question. One is
+# **Q1b** (predict, then measure). Three more variants come from trials (their measurements
+# committed, not their weights), loaded after the question. One is
 # scale-invariant + p-RoPE that keeps only the 3 fastest of each head's 8 RoPE frequencies (periods
 # of 6, 20 and 63 tokens). The loss tables after the question print every variant's loss on the
 # same characters at 64, 256 and 1024 tokens. Predict this trial's loss at 1024 tokens against its own
@@ -938,18 +938,20 @@ assert check_choice(q1c_answer, "de422b47e966b96c1e3430347c14ac806ab5330d956f24d
 # %%
 explain(
     q1c_answer,
-    "sealed:Nw/iw878/cBfsFOqPloyKcJiVxDtTWKN8KlCEccOFJt6+hmijv2r+6dRrNp2alS+zd3f4+81N3B8Pp6KWY73k4Ju487SZJvCgBw2Ibw5X1U1wREveYeqJeQffP6MMLZAKqHSTAPH1a07jGyNGGjGDEJ5m0NwDKANVLpKeT/pn35XLZIsKcGRc8z+wzT5laiip4GHr5Cm0c2cF4EEVtnUPx78r6Lmz0qNM1X3ykK4DSLO+w+L2OqJNILeOMUYVrjX0qMweRB6EEuEOvaskTDXGd3SUzgxR5igpTi2ML7fcRfHqDwxQtkX3doqmuRXJtm6WAZzX/GQd2iJvK0G/y/dw1g7lATd/D+x0ieUUsDzZpdZT9tEJv0ugrO6Hs1rvclhGQPwosvz59gCg3XB3BaMikFAzgvHxGd/Cacqgyj5o+c1UTk4c5XAofxoK7P2y2cOQoh0EUJwTJs02SYp7h/MXjcWPG2x6LnytAYawDyd849zrDTYroKZVvAMmj3hux+nggFRAt6pYQ3pTrtEWGta4rmlNpDNvf/wqAHTxLWjVorB6F/edIF3Jl8UOqbKcnKgbA9TD1HwRNpxgnSqLKGhMGQ19sWZy9YsDuVj8165p24IHHJ5vnTjzbzC9hpp2RPqQurYywal2pfuElqP+pfIaqTmFIaKzpXxwlPEMy5SqqLxP+c72nmescV4PfFQ64xdg15gn8Uw1oZCLHa4pBP3VpCA2ZHWiax6sWYjihg+DM/nYfKdYCV/9vUm0IShhwKO71pdwEYCB+lSRYURk1AWX/IHUqfp29SeDo8RXjzDn3fJ79hHEQgvx7yk7PqEg9p7mF8PYLFK6X9k4f3gudq0TuLdvK9/BRSBuuQzstlE87L57Qj6FVvzBrfupagNoj9Z7c1dV3bDkxNyrCaNuwnEy03lqOfcU4uiQjSBG8I9MsODuPkW9HUJqxgkpJpbKQ1CzeZpWLeVQqLyWOcnSsL2/4TjsiDHJn70YsPfYlUaWGrj2wIJ79WOE3IcFRpu0rQaHtpXfP38ZjH9KnLl+HcN8IksUZIHr1YN2QBmp4+How876/WYsCCMb4HGspxXoHzDZiLcxmWmvpOPno5Cwt1rIxg4gv4Gp0mkzYoQEaF50E6r9LC7iM/EO3NoN9pj5PmZS3n/dEn9ImiB5RDAX4wDLzRZ24OhemLe8Q97lCWNRm+Xxqv0q5aqZVd2AE2t49zDYrLDdgsvenL696RYXywv+9NiTUQRswempvtK6oRUN1Gm98Sygj8Suf3G4eAeDrkC2enItW21gtfIdciLlVdq3r8MAbdv2PM0izS6bbxsppeMDrpmj259jBp1k8cLWIGSellT0vW1GdZ3c/+XpqYj4XvsHXTnrAWb/6x6gS0AoQJkeh4hkruOmMA0hEBXV9W78nkK4tfBYTcVGv/v5oHrsvsAfG8S01Fod8QcbSptHg4QQ/sF/bWi50c8lI558OKW0cLJKPu3FUIIvBVG2PnE1rOKEEwnveugCj5Qsqzc/acdPUig4oAcBfcI+EpUU1MO5mRdN8rJ6blDP1eKN0IuHohXiPvQe8Pn1bhzRkORZFBlrcDOL4RLrYRKIYNZeqUF3UQezMO6Y1X2iZPrrtvkNhouOY6EnzzrWfqcm0kZaR3S6HHBmxw1c2e4Jv2LnLdJa5HLNxh1Q8nCHnDgLancWzqFboeVCN9Fp1cWx0LPq9YlALuZ0qIOiOSxRcrBLtG3UK1HfqnuYW185YnGLvuLJbODUx2EnmsXwhY7fvR63Dcnyq0zVGPwhgcJgc5ixQA46CcfUxNOxq/e+Tp5q7/G4/pPSLRO+T3RIVn1rGBD4RQsJFPYPMeASgSs2ws9hyJM++4elS5hvHrL6SLMR9v5LPDGsBgmHvKWu3YQi0h2mcNXX/28MNXQjLYWnxqhcRBrIMSimOVGDirUf7A377o5fJ5NY4SeyLDu7+zFxbCJzTCWvuaP2Ru1gjMyzLsHxvgBdEyTrZGLofUfT0flZIGE/hgVoqosQzbtS3uxxTHvJva0Y7bJTumWL03OhRhK0YQQ/i376od0j3u/Xuesvnr2Sfut6tkoDHYHTowSv8/GgxiiqsV3tNfV8oJMwHm2jmZRG7D/Tmn+K0Ulz2y7BAzy6fRqd2V4wx8Wh2f1/t5Hd2BUwd28WdGfgaVLDp4KAR/bn+Re0xvntU+Bv8/tl4K/k7P90Kq2vM1zZYD6lDT/+8pjmUc2t4K0YJ73PgRe53mjS9BMpqXsyn3BgKG9Y3mzmj8ey9PPtdDpITMIMfGHrdLEG1D4+Qb2FFNpj7uF5N844k7x09GIXzNFG2+5xFMwSxeQEmH/RYCzrOVl1YIDJCdGwCobXeLEeNOB/ebQy49RqR2eVW+3yMHm1FY93pzshMcsu0JwknASqmMbrS8mTQRDcNsLZDSEoWbMsWfRg96pLy3H1Dvc6YR6AklW2/FM659RdGlIHADjherjP5UhKZgGlMiSKfBnuSYXUBWlmlqqHVsXAI1gqi8z",
+    "sealed:wL4zXs8VxSZID+4bDHukg8JiVxDtTWKN8KlCEccOFJt6+hmijv2r+6dRrNp2alS+zd3f4+81N3B8Pp6KWY73k4Ju487SZJvCgBw2Ibw5X1U1wREveYeqJeQffP6MMLZAKqHSTAPH1a07jGyNGGjGDEJ5m0NwDKANVLpKeT/pn35XLZIsKcGRc8z+wzT5laiip4GHr5Cm0c2cF4EEVtnUPx78r6Lmz0qNM1X3ykK4DSLO+w+L2OqJNILeOMUYVrjX0qMweRB6EEuEOvaskTDXGd3SUzgxR5igpTi2ML7fcRfHqDwxQtkX3doqmuRXJtm6WAZzX/GQd2iJvK0G/y/dw1g7lATd/D+x0ieUUsDzZpdZT9tEJv0uzKb5TcJ2usJ8GRL2pIT569MBzziO2xTVz0BN3QbHw2p/TeQqgnuu++t4An9lc53DtbA0f/L/kygDTohjQko1Cs4knm9s7wvIHSoUZSim/uv49xQTwHXU/I0y6GmV4MSMS/AjmwmErkr6xwYSScioMky1X+EcDTET4rC4OZTNufXwvRqWl7inX4uA5BHLdJ1wKEVAbuiGUD2EQUoXFEbiBolkgiameOenN2xm/YrV2soqFP52vFi87G4yEXI9vn6w3f3Y+RdxnEfuXe2LnwiviMP5BVGO5djZb+XyB4qTi4m+jUGWICVAoO33N7FvojGM+cB0JqId+oxRnBs3m988zc9KJCT2pATgBIrP1I3Sg7k5pGQwwxkrWJ3kYeyddy9p9rx+08ypl0ra6loczVpMBOlDVs0fj1hBQq1GVO/vxt/KJZg1O3rX3nLI799HFAU0ir24ouiTlMN7ywIeJ+4PqGgrub2ltcH/TP7B66gqBVLH56BisvZfg8burBy6Wl/oT7jn7LYMsHNassteASWfy0Er+GfSu3Gfu3ytsKLUQce6XjTVR5VmJtLM+usQ5DNSpwl9+cUCbEJfjvNtWLqPTbn2Cu0uRcS3t9DIrwOsIVm8ZdaTbU5bUH/pllVRtYucSDcGHU433OhfC41Qc6moejy4eWf6/Dkd/ocsXdESrkAN2QBgqpqB6gkl6/ffvHPbcp3LsoBTvn7FKXGV3SCwsp6S0J8KxZhxMhE7kOoC9QzFhcJUAPotokr/8rytio7cc3tvN9pj5PmERW3/ak75a3SM6wHYFpYOanZIx4GnZGXD6EJzpW3SFWiRkvvw+YSqdVc6DQWh8p3Ef6WGaEQlcGqy6aNLFyI44IZiBVVZolWzuulC9pBWZUz8pN+yg3pCqOfFpO0PB6RO0azAtTiriNecO9eejkokzfcIQ6xozbouij/9OaJopoOeCehk2iJsyQppk8cLWIGRcFhS0uO1B8wjd7CF8vY882HsVG/h6VaG6qNyg2RGlE1YWlxmirzJ19c02whgGOiRujwV8pbabW4UVPvh4In+teFHdywKn21pQu1PLGxbXX4lDqkd/qujqSZb3Z5/iYmapdnPaeSzVVsKr1RH2OLPgvrSEFJlm6SHJ3YE86rRteIefFv06pBWQ/ADvWV7XzFPhGVXOYmWrLYOYB3aYhEhSdEN1+uROseok+A1D1iQL0ZiuYeDY9NFo5tDIZFZeKseiQwQlYC6bki43sevrsblfRspOdqMn3/rA7+djUkLLB7Xunn9kSkUPzKxbevH3PAQMYaaZBclBpSdTj3sabXEFSzYINSAC8VQpkYH3Q3R7tBqTLaYwvYAyfL+DM2ELdmxQvcCDbzuf2Ew4pPDY6mVLLSbFhbqv1QCp1c8afRn0CJryfI/XzX+kk4YgMkrmkkZ6U16HiFTlbWNtzR5qbXE5uRDHLVNsD+fPBD1vWRJuVFhO0TTfdiRQlGo2wx4lV1PtPpSlWd8p2+F/jKeWpLqNf6K4Ak7F7fduz4GyFRhn8QeWf3oMJuR2LkSz0D2XxBvLsazmORPVm/FfuR09KcwONQIbMWR06e67fDekq7I1j2S57GKxBjww387wuMWgrkDfwuOsdTGrfIUUkC1Z56E/hgPoqtpUTzpQm3j1zH0LOm9PfvfX+OZIl3Ojw4Tgp9V5Dy09pc5i2u/Cui7oy3yAKeho9E0C2sJTsNX/YDBiVqs5cg29sWfscxLyjekz3kQDbbuAWT7ZVBniSWjB0fg7ulxGWNcplMAwnvpscFaYmBXxcH4U9XWgexXA9s2C2/q2aEqzwymqF2KoNHlkIL2jbm4yvn4vdYpZaP6nDP/58JlkFE2ss21etj/NAIb+3+nCJAu/Oqv1jXIxb21Y3C03XEtg9uAttT1cnIdf6OTzOrCMly27EeyPForg6TK4ZpooFLhvd+sOiFCA37+nBg0QgXZFXyrAMf46K5yhoEJMicd8SQnfe+dOJ3Wr6CRldVGuh3/Gg/c09StjQJuxdS/kIIpt1dgmX0U73ZUr2oxFRxUf8wQYHWUpynR9H7D0cu1Ly3S3Sjb748uBgwCxLlJ4pQWTm40eU7tn663JJNgIpxb3ceQaPZmvWgXAl/sulyUP1sWDJB0/ilyZDdm7ebsHyK/WtMDlJR1UWYAQz+eUiq+w+c7V7PXWNfxKQg+rje7DM4oX3gJNdz0eu/dJBXow3zyLYfwpjqTdzcT9m+APmVWdpL42NXuXqDzec1u0sfbn27Dc4+y+gVxAzONpsyLgrbSRmfA03w7Vzl02OLYFxtlZ1xm+UO7BQia+/l2bkh+ld6HSITXrg4kM+ZIWMeKS0NkufRal91LhWufqJj7S1XN82wqufmIL8CI/zYq7ZSV0wCn9oomEV0g26cwzfmX8N2orvddgWjm73LhNOoe8e7oniWQoPmFEnBswDAVQw/9eR9KcZklKwjFVSc2r3R9LVpOo4n/452YhnVMqTUZcxTsi/s4uwJOi/2FiqqVvIYDIGJU4uWpJve/r8SYdWcn+U1NPoq8PMTNa7lxXMzWUrvrSz7MCudKm4owJULe1Tf/vZaEGiQTtuMXaHYvdBIaYejhoxlKCIl++1kG3nve/rqkLum9xoI4axoCbwSgX7gWJBH98VJLu5OHc/IUai9RIiYNLYK52wtlpq8HuJggDcPibdXdih+0+yP6C2BVPGQ4X7VWDTuIj8l/ac0kF0FfAqSZAsosGKj+EInjigCy7pH+4W/SZgJhR/4GnDt6Op/7RWZkhgV1RI837yiTBHL0qBW4n1mtgFbyRLRnFShejDxzXDYho0xz6M3xVHFLKuaDlvpak4p3Qw==",
     salt="08/q1c",
 )
 
 # %% [markdown] tags=["shows-answer"]
 # The needle agrees with the loss table in one way: the variants that rotate (RoPE, log-n + RoPE,
-# scale-invariant + p-RoPE) lose the needle past the training length, as ALiBi partly does, and
-# the two with no position signal keep it in every seed. But it does not single out the transform: NoPE alone also finds
-# every needle at 8L. The value is the only token of its kind in the sequence, so the query can
-# retrieve it by what it is, a content lookup that needs no position signal;
-# the loss table, where NoPE degrades and scale-invariant + NoPE improves, is the better test of
-# the transform.
+# scale-invariant + p-RoPE) lose the needle past the training length, and ALiBi, whose penalty is
+# linear in distance, partly does. NoPE (no position encoding) and scale-invariant + NoPE keep it
+# in every seed; the latter does carry a distance signal, but a logarithmic penalty with a
+# multiplier that grows with distance, under which a far content match can still win. The needle
+# does not single out the transform: NoPE alone also finds every needle at 8L. The value is the
+# only token of its kind in the sequence, so the query can retrieve it by what it is, a content
+# lookup that needs no position signal; the loss table, where NoPE degrades and scale-invariant +
+# NoPE improves, is the better test of the transform.
 
 # %% [markdown]
 # ## 4. The one hyperparameter, τ
@@ -1303,14 +1305,17 @@ assert check_choice(q4_answer, "390e7ad805e23e8b101dc0a84f154495c46acfad901486f3
 # %%
 explain(
     q4_answer,
-    "sealed:BAOV8tD9MEV0pqaW2xDgi4e6X/cjmGVHNfTCalJeqyhbY15IUmANbIXkavxAARmh02U073qwW+VK+Huugyz5EuqCjiALlRQ+oO4TQ5o9HGTGc7yjjOQ/osrSOfLCNxvRx3T/wRxNA7uhkmnR2Po00dY2Idajmg+txGyaqW4eRYWzClgAFesPpNkVHKobqgeEjD5wjy5+5+I5m5TR1xD4uzwjbLA6PLDIWSzeLuM6lUyGo6WdM7HXU6ySYLns6zzVo6JpBTo1GTtBUpsnMXXoUIbGFlGZWFH27GMUrJ1aZQl1PFULqx8VZzN/54d+RoFwQoWWgLZtaZv2egjD75KuP39mi6K0pDuDEM1wRTXA0b6Cyr+GzdLVron/pyJSyyq9jS78/8Xcrx85AuuJHz0HvJzug+tBk96OzSHWARYHs/D+eWwlJg+Idq4rAwQH/K1AsteMbEWpMzjUW2HdCPiLUbVKiGxF3fSRfPD5bRs1tcaGVWlLXhi/sAAmhLMQlsy3zUPDcTMsil4T6bZ7Q04edqZe5eTdauhxEWDl0Re72r7WFjcG3pZ++o116AnE90RBXDO1IY0G8ifPSXl0uNIzyiheYQJ/FGJqEKmcC5DKx0kNS8a/knDCh8foxCmvr7uqq//vjahbJ9qNZSdvknxIll+hwIymRV2nW9ZBS78xixs6XXnE57+HgVWAJkUrfQcX7+P7Jg/TZyu3+xOVlp58zfNunulhgmiBolqjUcFWjN6Dsgm+vNA2g/XxaS0LRf5Ljr/p2cc8500pHaqcch6jDewjUgKqkyenPNmyfN7bgwjLKehCVvcQLXIa94k+/Hg3it5dXEE/Civ1dwah6KSO5wfrUdB5wWjNL9TS6W9/34E9AC7vMikulUiQMyjNeSJXRBEBpDJH3X2FO05SIm4YEHq8kWwPOKfl7U57ofq8PPIPiMryZGA4hFamp7Ka5YbjlCSlMcpAW8gaGiSAzUm606HSgVPCdgRHkbQhfkw6qd8KDCROxrFTgEtyP94Ue+MPpGuDVDfwzhRZ80608vDQ3unsI32jM6+3BTZydc97TpYgh2BPDQxUDy8xMyumJCd5kUN5B88pCUaHeESuF8rkxIjLx3lJgActEtBXC+ZRXtraEvSWHfWxftxMBoNOS6ZCTIDo8tsoUnE1Fg8RdST7M7aWJoL+xuBa7dgvoDm3OapTT9OgrZQ6s37c8NvTdw9fIxTEaqfhCaK19Igq8LR1VlCv90s/wDJtvAGErVrtJTYIDYov2wRVC36M1uoLlzv6JlnTIm71PQS8zL4JCyuh/K483p2Sfe0MgkZVL16njr51bG1DRndKvzGNiCBozgVWeCDIbQvP/x8Oj08+KYDY8ys63dvB8+NGKX2S5S2caFoL3Rg2TAlU4yKNImEP/QGvdnFrXwp92KiN1nUdXvzqRqUi06gUXOQ18GzETXz3cAMPd5flUSMXpgMX9T+MT23LUR8xD1YshWhtAD+EoPKn9YqzINoafzhKp6jSBI+xJ0SBQjBsVU6KmB0y9k6z+N7TUmGO3JKA7FIjTY8fIh/eltg4MvkHBmdZPrMfBF1lmM4cPi/U/wPECNIsDMtEWrzQbBQm+JDf+pmve2XFtVlP6ojZPtICoUMrceebbM/GV3LYfB5GTKOu3EsTperPck4T0HLcCJ5WUfZlUhhGtRB48hXeQiFvfQw1uSu6OK0h+Yte3xdB/v8e5vWYxsM3lMK2Q/SiS05qz0tLETvv62NuYBs76s94PhDUflmJDKVD8yQTaOYFDKIyunptJqnj28daTogXXYd3ms4b3FNtS51uZxhcpJ4YXCIWDOjClmiaB0wWeMSZC5M2NbBkbY8xjQ9kp/5UceyEcwjC8EjFIM+FFulQSldGuMBbZ44Ji6/dPZFWodfMb/ODkspeS3pOkGIiLvOnJJeUDi8obBixwrzso3h30OzqBP55fp3sK2Z3A7wO7dR6av4EofnLSGJKxt9cgVEk78Fx6bxX2gR5NJh8MGXJLx3b6Hk07m5KqtVJAyxtvvFnr1fxpHXN4q36VL2nLt76WeErpWGjwbhgf+xLzMAHEasPUeRVAiXdEvYuM2Bo0z6qNU0G1fi/2S3AIawqtq3tO14VgYtRLWX7HcFx4krqUlry+b7tNtheKR0gQYmXY5/hUxr1VwlNZPe7F687w9Kh9EDX3EZvznYsbmB6+7366Tmj1EbXaXpOPiDyJ5gpQlJE0NLWFwzQop9VSZ0N9qIUDiOUCKeKoWRIqzIEMuMUUEywEwupq4CrniBd3eetxynxcvVcTkEn9A2pMWmHL/FjS3gSk3Zbppn7QW+2T+5ivNrfKumJBKOz8QuppcSu9fjkxm/K/VRQLbCH5XP+AmVpL7r9/yqHpLhwBQ2tBY6CTUmE3zHsoynhUwnDYn/xjTvo4rBIVvqo3XDSNEDcbF2Mdki0nBTMaj7dvZyFz2aQEUvI/PWxxbrWI581K0oSCIhg1o6LNtoV3Kq/k5hY0FRlAayYT7ikO07VvgsraqWyccDJBU9v9PoxmijMvjotiCvGTRntNGihBiMCNC9G4J8/xqBvDXu0X18RntQ4BxGlVfjunH9yqJI+cZ8HlJcxzJ5eOJMO5FOeR0oTzHovih0usduY5SdYRrYCXh14bSg91+btlkFgSFZTa6f32tbO2lnpYSYCaVo1JPbJulbXKJB/QFSq8xEr8OF2nCpTYSlF3SQPFNpd2Zd4KIgB171CCUOUVp0GoHTT/ZUxNcWG4qG6Rtq7gPevthVQXMQILKGey2q4h0maeYPKiOoQH3M/ol9Lg1Eyu9QX6uvhzrjtxgRkJB5ay2juk0NFOASSmtjkDNfO3yy2o/8DIU5rSKMKZXEIm8GtBCWG5iw4N0MrKOqcnNzf6i0pnZ0unWmdIaLt26E2qieiS/nGgZda90Y5Yup9Pjk0b2ylzuGR4VMf9WhOBNxefzmtV27CiZhY0qL5M5wj3CqAju8MlR0/oTdvPxMqkIlXKnqJf6+k5QPQC9HwTl5nfVfFEeKx7b7qOi8GMxrEG1n9TQBiGUHqPdixN5VGLva4a9lgK65YPQDA8qJEhQ7GS6vYe9NHuaxFR2NXQAiYpwNx1ub0P+z2M9dLZozaDChu28AUrpnPDd+WqtQuhBtqsEizckGf06x8oDLPwNgMW0GXPuuN7JsohqrrahmmCbJFHs/lNz88a3wbh33W9dX6IGPeSUtZovr6mx2P4hmZDD+Lc58QC97rgMOQ/81dyEAPa7S/+N8+qYDyHJKu0IXPaZHztzdlLPKQVG3zFm//Ilq35jIhyjmaIWkEPIuhVusBh9PddJ3FejRa1yVAz1DGEX6OChAeow35JfAI3wjACKGNQIxyKO0vk9VNrOJvvO6LrGeCLI8ZfSYg2z0EE0hnQPgA1gzLyRnsR38J2zf1bLKAqqhfZ3Rg0irovP5Tq0YkiwLfIIetVQ0JK3/abGq+EFZAjz+TMPgO3oRh4F2Mse1sYxmhduXJNjWj4f4N9tRwYfv2DsJTgAYzCJRI+LYdszjNVEadBdePYx7k4Q==",
+    "sealed:a8C8miAmyifjMdwrZeQiRoe6X/cjmGVHNfTCalJeqyhbY15IUmANbIXkavxAARmh02U073qwW+VK+Huugyz5EuqCjiALlRQ+oO4TQ5o9HGTGc7yjjOQ/osrSOfLCNxvRx3T/wRxNA7uhkmnR2Po00dY2Idajmg+txGyaqW4eRYWzClgAFesPpNkVHKobqgeEjD5wjy5+5+I5m5TR1xD4uzwjbLA6PLDIWSzeLuM6lUyGo6WdM7HXU6ySYLns6zzVo6JpBTo1GTtBUpsnMXXoUIbGFlGZWFH27GMUrJ1aZQl1PFULqx8VZzN/54d+RoFwQoWWgLZtaZv2egjD75KuP39mi6K0pDuDEM1wRTXA0b6Cyr+GzdLVron/pyJSyyq9jS78/8Xcrx85AuuJHz0HvJzug+tBk96OzSHWARYHs/D+eWwlJg+Idq4rAwQH/K1AsteMbEWpMzjUW2HdCPiLUbVKiGxF3fSRfPD5bRs1tcaGVWlLXhi/sAAmhLMQlsy3zUPDcTMsil4T6bZ7Q04edqZe5eTdauhxEWDl0Re72r7WFjcG3pZ++o116AnE90RBXDO1IY0G8ifPSXl0uNIzyiheYQJ/FGJqEKmcC5DKx0kNS8a/knDCh8foxCmvr7uqq//vjahbJ9qNZSdvknxIll+hwIymRV2nW9ZBS78xixs6XXnE57+HgVWAJkUrfQcX7+P7Jg/TZyu3+xOVlp58zfNunulhgmiBolqjUcFWjN6Dsgm+vNA2g/XxaS0LRf5Ljr/p2cc8500pHaqcch6jDewjUgKqkyenPNmyfN7bgwjLKehCVvcQLXIa94k+/Hg3it5dXEE/Civ1dwah6KSO5wfrUdB5wWjNL9TS6W9/34E9AC7vMikulUiQMyjNeSJXRBEBpDJH3X2FO05SIm4YEHq8kWwPOKfl7U57ofq8PPIPiMryZGA4hFamp7Ka5YbjlCSlMcpAW8gaGiSAzUm606HSgVPCdgRHkbQhfkw6qd8KDCROxrFTgEtyP94Ue+MPpGuDVDfwzhRZ80608vDQ3unsI32jM6+3BTZydc97TpYgh2BPDQxUDy8xMyumJCd5kUN5B88pCUaHeESuF8rkxIjLx3lJgActEtBXC+ZRXtraEvSWHfWxftxMBoNOS6ZCTIDo8tsoUnE1Fg8RdST7M7aWJoL+xuBa7dgvoDm3OapTT9OgrZQ6s37c8NvTdw9fIxTEaqfhCaK19Igq8LR1VlCv90s/wDJtvAGErVrtJTYIDYov2wRVC36M1uoLlzv6JlnTIm71PQS8zL4JCyuh/K483p2Sfe0MgkZVL16njr51bG1DRndKvzGNiCBozgVWeCDIbQvP/x8Oj08+KYDY8ys63dvB8+NGKX2S5S2caFoL3Rg2TAlU4yKNImEP/QGvdnFrXwp92KiN1nUdXvzqRqUi06gUXOQ18GzETXz3cAMPd5flUSMXpgMX9T+MT23LUR8xD1YshWhtAD+EoPKn9YqzINoafzhKp6jSBI+xJ0SBQjBsVU6KmB0y9k6z+N7TUmGO3JKA7FIjTY8fIh/eltg4MvkHBmdZPrMfBF1lmM4cPi/U/wPECNIsDMtEWrzQbBQm+JDf+pmve2XFtVlP6ojZPtICoUMrceebbM/GV3LYfB5GTKOu3EsTperPck4T0HLcCJ5WUfZlUhhGtRB48hXeQiFvfQw1uSu6OK0h+Yte3xdB/v8e5vWYxsM3lMK2Q/SiS05qz0tLETvv62NuYBs76s94PhDUflmJDKVD8yQTaOYFDKIyunptJqnj28daTogXXYd3ms4b3FNtS51uZxhcpJ4YXCIWDOjClmiaB0wWeMSZC5M2NbBkbY8xjQ9kp/5UceyEcwjC8EjFIM+FFulQSldGuMBbZ44Ji6/dPZFWodfMb/ODkspeS3pOkGIiLvOnJJeUDi8obBixwrzso3h30OzqBP55fp3sK2Z3A7wO7dR6av4EofnLSGJKxt9cgVEk78Fx6bxX2gR5NJh8MGXJLx3b6Hk07m5KqtVJAyxtvvFnr1fxpHXN4q36VL2nLt76WeErpWGjwbhgf+xLzMAHEasPUeRVAiXdEvYuM2Bo0z6qNUFHgrz+jmmBZLxk9+TtY0oEgY9QN2WoRpN980voVE766rXld54Ha0AgHZSeaoz0VA/1V0xHJargWOER0tL34wKYhkg89XAvajli+77v+j24w0aTKDlKMCn9MJ0uClkNwcSSSEHLpY4dCdgf6vZVfAiiX+KZo3tf5TcPL+MRV0G6XQ2ktoC/lC1alaqd3Sn9XfEJUhks9QO+PyWZcb5jUSwN2mNdppKlEzLqXf8n7ZnTebDVXKj1sh7k9tzjpfynmD+G7xpVf+SJs3K3VzV+L7r99zLC6pYcCia8R5mCUEiIxCe+4SPrHB2LMnSy0Xu7o6AHQeb92mebPEiKKAmNYxzxjQaPXXXXvZmG3C+YR0jb7Lm2h/2Na5szIhkOCc1zkM+rfstdy+ugjd1M1lJ9HKyKULygeRet9gxuZLGrdsyZCAZm6b0xtzWYsjhokniIUQCiPXOlTiMUMntPpYt6mfNrHn+4XlVUyN13TxGlX73kgC00s5Y/cYE5jdJwzotNJIQJqVueAlEFlTYtywFrttrU63AWUb1RDU8qbTtz0Ofinw9kUAUHd6rly9bFzVj5Zm4GLA48avzH6HfRI9liTg6ijAptv+52n2NBZmZPxSQHDt0Yyt9yOdoL17ILGk+THpUj6yGGyPk5BIzM8O+kFNC0h6Wi/xhdXNgKMO2EhSuih996joPQ2uIQDzYo9kRGgRon9NEAuaqk2rzp2xx0ZV9MyyvqiFdJdgiDyML6B57V3Hi2ouVXIVgjXbJYZj5YmNr1EDTD+iB1NEg9KOTayNrF5mM3nYN91miLaPG62rt6qWijcK2PksVQ+FR6eehoZ383dCelmOXD9BwWuDpQGN1QN3iqQG7GlZBAnvb/M9k22m+S2vQClVZ+pjR9ZRMZioMANC+SYrK8qQSOWYX5dAohdlTEQqOs6bnqKygPI1LEAA3hQBdiRVPtMsn4K4sKdavnZ5hgIPoeOh2XpqZA1xrCBqeMepZDpLdZDm9QQBiSpkE13sb+NKW1M4JWco2YKBYn9s8Y7YbHF9nTus4uEvuZ5AKoLA6fz/lnrWbJj8ICHXqTP+ub7JUlw7ejY1jSA74EC4DgID87dyheiHTU9dX3KyDFSE9GorPM21PHzjCEJzWMb9EbAIu8h4uZtsJI2VcNdvGytpKVPgi4OVBMaszFLZqg8ncpJ6CZTHK3EibuMhug+jt4lnaLLX4MJpboVvYah8HPd4HFKSYdj5OY3gEE5K7cBkRO8EuydPECxhSOGu+PD59yPagukppNrLAgsavDr3XVJYgROGJtuWkSQBYoVuVEmQvJkFvmHyJMkiL1c6qGpqpFM2hll2v3GmlL/1wriFDUNs7pUUUBaGWba3K+E1ZY23mBMfIdjc9z+0eB/fB3NwyiduXuFTCFqLgNvdQ8eeP2CYpXgQYmDtEJ/rAKsjiDUxaYAtCIKl/uoOvhBmSpkThLaY8GPY+1CA9BMvfKsttExYqQB4HG23t08528plnoqUxmEMEEdXpl5XxPOjP9+U5IO+36Ok/qF9DxyuPbwkzCt21LFSDvbIXpuf8VWveWrwi0i2Rbr+caPDkrcFW8ty1a+D7O9U3TzoqIrUwhv6jGwm0YyzON+r7GODqpdFkylEZFghob79L9og6c7AtoXtFNTdibxRNygv9cj6zLb4Y+TOzMCGqw6gpMH50CPmnYwZucFPM/KGsSv+BvXipoD/Bw53KePQkTIhQW+h1bXj+heLMm0AGv6uOfYe64QAOiyJWNc2w8rXBnyyu/oXb+NmOoNs8qzW39i6qEYXkSLjrHvfbA9FUvvrRQS6jbNWEMWpxF/zjrNTsiHRz64gYxghhw+FXPpUi6RY/jB2aiUZwx6n7ga4/f9IWjpX6ODySoevM7xdgor1ya3uNTfNjDeEuGEsyawS6ww4J7NZuKSDn0SA==",
     salt="08/q4",
 )
 
 # %% [markdown] tags=["shows-answer"]
 # The fold test of section 2, run on the additive terms (the best fit x_i + y_j over the causal part
 # of a 256 × 256 grid; ALiBi with slope 0.5), then the rank of each bias on the block below the
-# diagonal (queries n/2 to n, keys 0 to n/2), which a fixed number of appended channels would bound:
+# diagonal (queries n/2 to n, keys 0 to n/2), which a fixed number of appended channels would bound.
+# Last, the smallest error any fold with 4 appended channels can reach on that block: 4 channels
+# plus a constant per query make a table of rank at most 5, so the root-mean-square error of the
+# best rank-5 fit (from the singular values) is a lower bound on the error of every such fold.
 
 # %% tags=["shows-answer"]
 pos_i, pos_j = torch.arange(n_fold, dtype=torch.float64)[:, None], torch.arange(n_fold, dtype=torch.float64)[None, :]
@@ -1321,17 +1326,22 @@ print(
     f"m_t:        best additive fold residual {best_separable_fit_error(m_table):.3f} "
     f"(spread {m_table[dist > 0].std().item():.3f})"
 )
-for n_block in (64, 256, 1024):
+for n_block in (64, 256, 1024, 2048):
     block_t = torch.arange(n_block // 2, n_block, dtype=torch.float64)[:, None] - torch.arange(n_block // 2)[None, :]
-    ranks = []
+    ranks, floors = [], []
     for bias in (-0.5 * block_t, scale_invariant_coefficients(block_t, TAU)[1]):
         sv = torch.linalg.svdvals(bias)
         ranks.append(int((sv > 1e-8 * sv[0]).sum()))
-    print(f"n = {n_block:4d}: rank of the block at a relative tolerance of 1e-8: ALiBi {ranks[0]}, m_t {ranks[1]}")
+        floors.append((sv[5:].square().sum() / bias.numel()).sqrt().item())
+    print(
+        f"n = {n_block:4d}: rank of the block at a relative tolerance of 1e-8: ALiBi {ranks[0]}, m_t {ranks[1]}; "
+        f"least RMS error with 4 channels: ALiBi below 1e-9 {floors[0] < 1e-9}, m_t {floors[1]:.1e}"
+    )
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q5
+# points: 1
 
 # %% [markdown]
 # **Q5.** Derive the offset, for scores of any spread. Let `S ~ N(0, σ²)`. Given any multiplier
@@ -1472,7 +1482,8 @@ print("a_t² + m_t = 1 at every distance:", torch.allclose(a_check**2 + m_check,
 # p < 1), with `S ~ N(0, 1)`, keeping `a_t² + m_t = 1` as in Part (b) (each key's `E[e^L·L]` equal
 # to its `E[e^L]`). Derive a_t and m_t for this target
 # (this notebook writes them only for the paper's target), then apply them while decoding with a KV
-# cache, where the queries are a block of the sequence and the keys are every position so far. Write
+# cache, where the queries are a block of the sequence and the keys are the cache's n slots, with
+# n ≥ start + m (a preallocated cache may hold empty slots after the block; mask them too). Write
 # `transform(scores, tau, p, start)`: `scores` is `(m, n)`, row i the query at position `start + i`
 # and column j the key at position j; return `a_t·S + m_t` with t the distance from the key to its
 # query, and −inf for keys after their query. The check hashes your output for a few blocks and
