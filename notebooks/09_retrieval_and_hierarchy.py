@@ -562,8 +562,7 @@ dilated = {
 for s, m in dilated.items():
     print(
         f"dilated s{s}: K = 64 full {last_token_accuracy(m, tokens, answers):.2f}, "
-        f"retrieval {last_token_accuracy(m, short, answers):.2f}, "
-        f"K = 16 {last_token_accuracy(m, batches[16].tokens, batches[16].targets[:, -1]):.2f}"
+        f"retrieval {last_token_accuracy(m, short, answers):.2f}"
     )
 si_kv = {
     s: trials.load_trial_record(name)["measurements"]["accuracy_at_pairs"]
@@ -969,16 +968,16 @@ for name in learned:
 
 # %% [markdown]
 # **Q4c** (why, and what would cure it). Section 3's map-reduce (chunks of 16 pairs, K = 64)
-# answers with the most confident chunk. Four changes to it are proposed. Which one, if it did
+# answers with the most confident chunk. Four changes are proposed. Which one, if it did
 # what it is meant to do, could bring map-reduce up to the oracle with chunks of 16 pairs, and why
 # do the other three stop short of that?
 #
-# - **A)** Divide every chunk's logits by one temperature fitted to minimise calibration error on
-#   held-out chunks, so that the reducer compares confidences that are right on average.
+# - **A)** Train the model with label smoothing on the chunks that hold the queried key, so that
+#   its confidences are right on average and the reducer compares calibrated confidences.
 # - **B)** Give the model the two most confident chunks together, so that a right chunk ranked
 #   second is still read.
-# - **C)** Train the model also on chunks that lack the queried key, with a uniform target over the
-#   64 values, so that the model learns an output for an input that does not hold the answer.
+# - **C)** Train the model also on chunks that lack the queried key, with a uniform target, so
+#   that it learns what to output when its input does not hold the answer.
 # - **D)** Cut the 64 pairs into two chunks of 32 instead of four of 16, so that the reducer
 #   picks from two chunks instead of four.
 
@@ -1016,14 +1015,14 @@ assert check_choice(q4c_answer, "3a6993a87039b937eb707f08d1f2d7b82b8dbfd2ba3e1c1
 # %%
 explain(
     q4c_answer,
-    "sealed:JyS1VeBLJ68Fh9THln9+cNxp4KHpkx33W2Sp8ojvsddB9cd72LN07zsWpKvZdj9gTwwu4dRoGqHZUqwTm4+h5ULvt5vIoIUIRvfes6Jg0dJrjJ0FCSnmLEKSptIxjl4innyf2b9iHkJ1xAPDpiS5v8piCu5koqukoE+JnDdanbdE83pdKdSTWEAu46q8YkzsAh6bC8Q33QRk6uO1TRVdjbgYPfk2RlA7QhgQh1rwmJ979gIOF2/Ui42jv9FKOFhkWgo41+AtJqp8fY6Jg/l7oX+FX8UbqmKzb/e9WByMylE1QquTYFi+HiCWGUtruucNzLk5YUcjGX/0ybb3QDv2NXkgwfVV26Et7/dZ49FfJW89db99ftNo+kkYA5XF7xXIZETZwW44mQpXURqSnCHAVEIcQq0pF4sTSeJctU0XM8bKNz7WbS60kUJ3t33xzAWCOWkvA+VJ2nCIt9+YLoocmIhJ4Rne0RdxmT5db8aXmRP+aDy/vpVDO9DU/vCjnPKGvX7jgRKL0+QgZjXB2MuLlzQkW8uxUVsZXbeA6g481I7VB+QwmEgal+8HlitLZm42kN4YtxaocXofQMP61IYRZri+mpK8QB0NTyhwbOopetheBDx0S1+YALEu/I9Bb2e/uCzjbBsfZVDxLxLDf4pkD5kTPSMpllMl6DXud3BElOekx4Z05KFPH4fxjAJwG1bF7qLKNE9FW4ktf2thfn+IkMdNsD7Ppl3xOQqqQGZUuaRTKsB0lagp3qZnbJm5arA6Q+jB0Bh0sFw9fkgfyIupmrqE5LJk9naE76ALHhAM0cSdunwUZcot/a9q1zuEOZGKdAV/ULfe9/z/jhQX3taSYDtvmtlgUVsCWiTYarYCKgcfaxA5jF/R4ibt7NTSXbaVUshHf/eGtQijeMZre1R7Ap7wK3iQQVIgvRHvbroQAkWnWZPOYwGYQ9Ku2RQnghJUSCVGY7Pe4t4hbwuJ+Rn831L9YCJLAfN5sA6JYFwgEBU9qyT8uTRZkaGcQtFpDpr5MIBrjKuMYpUkoNWrUfDrUVV2UdVp67z3P7tYu1hwMkqNGMIRgwFJXAg5TqM5U1LZklCe2QQs3CgnRr9bDi2/iY33LYwolRJ7g1/M90UFvPlKAE9E8m5U835AneCfuF8+xa4BVW5ANCu0vuJQQfE/8w0w6d6iQks1IOi6qkXvWoAiOcEjOP+1vKYUpNQjqtlM5up0PPBOdyLuOt+JLlWeapOpjiakgVQJkdfQdYuAm+A7wwtBKXVk7HEBo5+13FCGr9qDDmjLlNlXGUC997krbCXGJ6dJ1KX4pUueZwJE20/O2H9RzTpmWC5KG3ezP/DFHW1Ce/LIpNjoJZllEaB+HGIXe8lDz3T/YlB85UPUeC1T3XxoMMFpBCZsQ9gaEbANwBjVDsthOYAUaK3iKFO/eduFS4YJTjQ1deu19xGjo2lgjBRUywWKIrJADYi7F6oMBPCzYSYvsnOsK2bfu+b9t2s4g8dCmlsFIBQ55VFX+/Woj/5DBrSsYMdtcHkgCzmy6OJ32NFYUKmKA1A6t0JbE9zvhNf6TonVqY3EpaIDAByVZDtF+e17dJ65nzVs5po/phftqWWf4Fj0CeLvkLlbW5D5eDcvQgST05VjT0oq2XTdLxKt60mZwmKMPpskArKTWJnWN6FX/AX+BYOvHj9amLA1IfoxB1Spwf2nAB/SHLVM36oPfT5kOpBpuK7iJ20/O8l8xpx2smyD/sOI80qk9ISOVrehPy/OhgmBCluOktLE6j0QKn+feIwHysUyq6H9iG/DT1x/CNU9cmdq4BoWIztwEB5v601C4alm/S5djdADhswV/vCzHC1Xg8ZQP/I9CYuHXD7mmwNmvh74tJpz2PgMJULsu5eJ0mL2umlIipBWS9cxGa6CcGYzAX3ecWf9Svds+kaU4VEIlgdkcFXNtpymHRZqq+m45dCbta4v3otWua5HCV94Xo9o7D/vE1rJYDb04apbLhevBeNtx2mgbyhjHnotpf4EgwRcGqBVSgDdhjuqzKiibtC1lCNj3PG5XaxRxZwKXgPM4uO/fKty6FWGZkFCwHGhyH6E6xVk5EtW8C6NZJngl88iPhEDcKFGrNKu452o+DvWdd+vi4BaZ4Sj8NrwK/AjL+J96xULaCoyIRXLWtbXEcyClK1r0NUL3URDOrSdPTHiLcOSx2uuLr1pfMxRPLc0ZgvrbmaTuUfUCMXxgfDPjsD11fgaPfs+i5cSeNSFZzWTcI8BuYiCP1oHLdeTHv7eeNIyHoEzUeJsFzv3QBEG/NeOa9Iowe2ZSMQ+cAf3KhJGHBC3CtvE9OXUqWjBbAb76f6PwpRa4P1/3xvY53i3mroMgfPfpcu5+pybh2mb6ZXuAyoJI+eBz42jrvnSGn46oeHb/TqTQni9HtEuYWYXYkgmlca14cSFov4oAgZmVfrLWOtQtjkrkSZt9ru+KdzAHXwsrMKQNqqYqR8OJsKwqEo9Gmnp5R+a3I5P+JcypfTI8CUC5U2gJNwuKWjmXtBgHhFhy71s+/8GsvX7CPgvpRnO29Y+FXjz9ZpKEgnW8Z3Z5WtMN0t2Eek11IfXs/JvGxxUiPN3cvKqk+7ZvJNfNofges/NyxFJ01yb/fwfsUYt5EMU0pPM04weGTL0M8DyCvPsY3HgldxFXXoIYs39yAr0VN4iEUMH7hW+d9PMycaKvIdMybFipInekYK4hzBM5UOoXmMH0SJ6sqbDyxruSohzz3cy/lfSlpg5Tqm4DlGkZelaY7d5em6DxlE2dulVXyLurEcFFda3MiaFPbfu73tRKU5yg/CyqV+auN9cInCuQpXOROxwaIavtsvJmat/3eBAnkpgkvk3xf/pKvJ07lRJ8nyBHmg0gpd6wmTf7Mh6YLVE4c81QyGISBkr8KpkvcMk7nMqIG3L3jp+6bXK9w6wg3JNCUqTiVCHLhsNjkUGGQtQWmDBG6H0VxgywFE8s90e5mGl9pgmJZfys1BOgiQdzp1mxFzAJs8vsXIHPzbS0s0YHg6gs5163ZBENgYIVFLvfnaoXmFtTDCmiGJX1iR7orTlW1M=",
+    "sealed:pZZ/S2vQ4Fcj7FO/7Iz+6txp4KHpkx33W2Sp8ojvsddB9cd72LN07zsWpKvZdj9gTwwu4dRoGqHZUqwTm4+h5ULvt5vIoIUIRvfes6Jg0dJrjJ0FCSnmLEKSptIxjl4innyf2b9iHkJ1xAPDpiS5v8piCu5koqukoE+JnDdanbdE83pdKdSTWEAu46q8YkzsAh6bC8Q33QRk6uO1TRVdjbgYPfk2RlA7QhgQh1rwmJ979gIOF2/Ui42jv9FKOFhkWgo41+AtJqp8fY6Jg/l7oX+FX8UbqmKzb/e9WByMylE1QquTYFi+HiCWGUtruucNzLk5YUcjGX/0ybb3QDv2NXkgwfVV26Et7/dZ49FfJW89db99ftNo+kkYA5XF7xXIZETZwW44mQpXURqSnCHAVEIcQq0pF4sTSeJctU0XM8bKNz7WbS60kUJ3t33xzAWCOWkvA+VJ2nCIt9+YLoocmIhJ4Rne0RdxmT5db8aXmRP+aDy/vpVDO9DU/vCjnPKGvX7jgRKL0+QgZjXB2MuLlzQkW8uxUVsZXbeA6g481I7VB+QwmEgal+8HlitLZm42kN4YtxaocXofQMP61IYRZri+mpK8QB0NTyhwbOopetheBDx0S1+YALEu/I9Bb2e/uCzjbBsfZVDxLxLDf4pkD5kTPSMpllMl6DXud3BElOekx4Z05KFPH4fxjAJwG1bF7qLKNE9FW4ktf2thfn+IkMdNsD7Ppl3xOQqqQGZUuaRTKsB0lagp3qZnbJm5arA6Q+jB0Bh0sFw9fkgfyIupmrqE5LJk9naE76ALHhAM0cSdunwUZcot/a9q1zuEOZGKdAV/ULfe9/z/jhQX3taSYDtvmtlgUVsCWiTYarYCKgcfaxA5jF/R4ibt7NTSXbaVUshHf/eGtQijeMZre1R7Ap7wK3iQQVIgvRHvbroQAkWnWZPOYwGYQ9Ku2RQnghJUSCVGY7Pe4t4hbwuJ+Rn831L9YCJLAfN5sA6JYFwgEBU9qyT8uTRZkaGcQtFpDpr5MIBrjKuMYpUkoNWrUfDrUVV2UdVp67z3P7tYu1hwMkqNGMIRgwFJXAg5TqM5U1LZklCe2QQs3CgnRr9bDi2/iY33LYwolRJ7g1/M90UFvPlKAFle+W5U83RdyfqPpF8+xaYGVW5ANCu0vuJQTb8j7g0Gpsj6Cl0oIPam70boSp5mWpY7JeH1+OkR69En85VHtKtvIOoCd2v8ItmUbBGfdpD8nWTngU4Q2paHf5ed1f9z0UJeJCww7WcBup+tmBXV5tvGAWOTlN1BWF2n8fwiKSzQILAXkPH4pRmKKUdDx0OBxypVzSV8FzcCE2ewbLPaFGpGdvLIo8zqJtw3F65oGCZDYc1WjH+6f1R0/wSbPSVR0DJ7dIQoByctRMUNVLwayRnLS9Z9JddVcqGjMRaqYsvXQZ8ERTJmIeGi/hv04HtmjQwAkU2kOPcUEYj2CLsWAPbmZyt9/1elaGbYuPqp+D9UgcRLnxkELA8//lcStfD9058eTrDlf9EpZG5lGniw5OVhyoVVVrTFUVsiqgxOD9CgmJ6+VYXE+87LrK4FAV2FZCdIsaR/adC3hTB6qNVwpQj4+2ONrEX+HqP4kaNbCsO3LHQvQg6Dl5NiQV84i2bHew7l6wiZwjeNIYBmUP3cRZCfOrAZ8QXoQYfmC3cInL89ILQ5Xxy427SnEBiHG6pMxqYecW0wM9U7sqXwbmI6eJ9tjo0+tCSZ5MDN9lD8vMqVSvLxJiXVxwqKCUSf28Pfr2kXP2Paa41Oytk0uOn52m/PDl9gAc4ofGc34C9eMSY+FgBv60tO67F3ryBH2MMQw8wR6vb8UBtJzMxSMuUgCZyOWzfoyANmvR+/qYZl2PkdcFjvrZeO227numdGhYAZTZ81V6HHaCIkBjTccmfnTP50qF+d8BgKl0NgfhrWrZyyHQpnqOms5NGdsfszkY5G5q5ADhosXY9o92vvBFzPYCzz8OJQJQP7RO5kkm7lcSJ6Hn09q+ZBkEVLB6deUgyOjTyw06nsL9GowzJ5gvG6UL5RxZsHSg+J6O/6e+Qm9FiONUdB2HK7gDuN6Rl5twJE8DuHdc31loYpPAdRaPUJtMmt4sms6HiQL5f7hdNKJt3z/I70IeEvM/B9vldAe3l9MAnLC56UQZ7DlP9emYZCggpBOoeWOHXqY9DX3nOufKhqZp5Zc6UkIhukbm/atEzcE5f/iPHIit31wPUSLft2mY1bM/6MJDyVbZFMtJTOL0FCec2fWf3PIYt6Dpk9H6trXz/3QRga+5LBfpc4y/WYCsQoYB6nJhQHARblDsWHuuGcsnPBIlLj6P6UxJ0DtKginQOL9mbiz/pW0KCQt4Oo/4ren3aT/5XuBSUEbeDJy42opOqXBjEnp/DG/SmCA3GhTZY8aSZYOAN1zYnhpoPR8vJhFxInUPvWS64T7CpowzNruOL+ecmJEnh5jNiNf++R71owM9D0tUw/GlzN6X2Hi4wA8Z0tovSDr2VRvwmxJYg+ZDWkHJtyWQRnwqtss6paoeSZVbdu5kSPjpptVGL/sNJNCRrNpcnS6D5wMztaQqY6kZeb9LEkCVcRivJ9Nu6kxKqEstp/YYGzOcbVyhRd00eVuO9Z5gFJog0Zwt7cnM4GTS7+M56pXqWpfjevh5RDEmMRaty4nAToQ8V2H0NQ5gj6cdCBzcubu9NR3qMms8bNy8eklnlfthjtS39OwCY0sLvejFqhRppinGZk71fK35U4VaDzR1anMOkIJrAtKGOHzgEnN/lRQziPhVgiEta7fTKFI6KrpD9fbhg2gvz361HM4IYQJzerRNvTX+wiI8Hi882GzfMwh/gd1k4umas+0+H4eaVp8llJw3ukNSMozJ1vwn/d4tJybucdpZtqTSSXVgUiiP189ckg/j01OyiEynsjsPyM1AfTwnpJRFjHyFDPI1oQ21wMGVkfR2eCFKu5UBQywQUwqdtLrXTg7pt0NMK99hAFwXxJ1YA11BaWP45qvHEHN2LWl88WVxCos5E/k58HYQELRQCqZXK0XmFtTDCmiDEexmtiurT/Hg+YeJYDyA3AgwmAoFi8VUnx+PfhNg3uRdaNnlSKT27S2dqK0I1G92Rl+SqVk4NdtCyiRYdvUWD1CbX0Zjuzowp9/5pfNcRS/dM4jo6MHohJ+5tQn4ayvFSZ593/GpzbB6IuGmmZ+k5p/HspqGNxg+Wx1ij0STLI9K8v7+yORUi7W5wan5M4SW59v4wrNkwbOmRDMYpSa9cCDR/9th2s8HoqMFlqxUVCG5uiXvBj85DGzVp2B3xFHu9VVe0C11TCp7Eq4HsOHCijcZk3SPTVNO10mAFNdAsxO8sgRkkhwzWY",
     salt="09/q4c",
 )
 
 # %% [markdown] tags=["shows-answer"]
 # The measurement, for the models that learned the task, on section 2's 256 sequences with chunks
-# of 16 pairs: section 3's reducer; the same with every chunk's logits divided by one temperature,
-# the best of seven from 0.25 to 16 chosen on these very sequences (so no temperature on this grid
+# of 16 pairs: section 3's reducer; the same with every chunk's logits divided by one temperature
+# (the after-training counterpart of A's softer targets), the best of seven from 0.25 to 16 chosen on these very sequences (so no temperature on this grid
 # does better); the two most confident chunks read together (and how often the right chunk is among
 # them); then two ceilings: map-reduce with chunks of 32 pairs can do no better than the oracle
 # with chunks of 32, and a confidence that ranked the chunk with the key first would equal the
@@ -1138,7 +1137,7 @@ for width in (D_MODEL, 4 * D_MODEL):
 # **Q5b.** Section 4 gave notebook 07's dilated models oracle retrieval at K = 64, the same chunk of
 # 16 pairs that lifts the ALiBi and RoPE models that learned the task to 0.71 to 0.99; the dilated
 # models stay at 0.06 to 0.18. Why, and what does that say about when to change the input
-# (retrieval, hierarchy) rather than the attention? Section 4 printed what you need to decide.
+# (retrieval, hierarchy) rather than the attention? The cell after the question measures what decides it.
 #
 # - **A)** Retrieval can give at most the model's accuracy on the input it hands over, and the
 #   dilated models read 16 pairs badly even in full: it cannot lift a model that fails in its
@@ -1174,7 +1173,7 @@ assert normalize_choice(q5b_answer, "ABCD")
 from course_utils.tools.quiz import check_choice
 
 assert check_choice(q5b_answer, "e576a2886eacd8e0c90cc56757cffc0d6b304c710d01fc8b8e2e8cdc9716ba3e", salt="09/q5b"), (
-    "not yet: reread section 4's measurements, then test each option's claims against them"
+    "not yet: reread sections 2 and 4"
 )
 
 # %% [raw] jupyter={"source_hidden": true}
@@ -1189,6 +1188,14 @@ explain(
     "sealed:+p+2UUx9WvtoUIRmpgzmFlTjFu1mIyr4zeGGKCL1FWHalQTD5U9l2J3kF7nTkX8XfYDqqowRjPKn9hao8HJgmQlCvhfqqAyxpA61CBESp/ZsVw5im5QK0M9MWGL2x9/xkeQF6z5ipCthg2Qde0mKlT4kCcdBQcDhNU7w3fiYUyiahWJgQwxA4gs5j3lfVSRsm97Rs7P1hXp57rStn12NzA+dXVyTvc48WOPiUHPNnCSCcMyJdRnzCf+7nduXhUkdP5Hv+LLuWqziYZbN5lCv225ah/jllLIcudaHGP5EDaZL3RE7lHegFs8AU1GdyQZvFa8CyYcRd1vSugUUFNzumwXmyb2xO4lpesoOyuztuv2yvPxdA3hwEiFWdvkQVx9A+F3zNV2z101q93LiNzwYJ14kohizsVFbibRvj/wDFAtIZC+Os0y0NPpC4ldbwwd6GleAqoJklRT+A5lB8wVEM1lES97EWyYsW6zLxRK+zC6ih/jOwcGVbVessKFTQFWWd60sJbqS5wOIQV9KHkKfXLgbOo1ki0expBvwSVLta/QgEeeCWb/Q6KhTTxev4CTwPZ2ssabOEOHlkSgQwfW93FZ+ZEcua+HkZ7G50RTFUJ8kE66myVOaAtxfXEgC5rYnaUIS42Aovsrvr/NNzWYOOivR2zlXMcG5yZU0RA2itCPFKzxZF32H5wEfkqwDIl8ZY9DbaKs+8MBc0P3v00rSm1zmogf3MvEa7Pi60vpY6gwio9G4MufQQj1Exj/raHxaP4nT5hIyEei9HH3YrM7fBx1mxulvNeVqvSNbYjh1W005GPplMKZZvk8hRWRBpmzpU1UHb6tsj+e2vacxQplkmN2oBRysgT1qK8Rc5j7IL59UV2EpQA2tb1kgIm+qO5Pnq64ptH1JfrFVairlp03h3UNeAysQNG1wPJvLqBrGq7Wf+WnW+zbeGb1kKTnB5d7q8tIB/QCY8MTCbvOTy5Qi6G2MzRdUND6JinzCWYSDcresp/IM0lokA/sJNltd9oB6g6+NPbOyr2ns3lQ8+cjlQEnc+hCfUxfPD4oz/K9K75uJRIvBGqC1FrAT1KmCQnuOhEoYLAusz6MYUI4jH+taT4c1Y1x3yGQIrpKb7xjrXCZMgMOigwTwleJ8qKHthfV7x9v9CsFasxDUVTHo5sAkS0EUWujxRrD/3+KavFW2fFIKRBxleQqkDlGMyvcsJ2KLsEZhcQzA8ClESH3Qm7gIjo6l3CtAoIwIb0TGgRUKsO9vDxV6NRVOgh0NcIO/rMBz+RVJIdMsGTaYIcckbvTwZK/IjKaXmsglpL0pxm99ZlvmkvRDlWWfRIss/oUEmqcIgDcZ7SRPuBtzfNmYurIYzj6EY/nXNatU/ooXikR+OXYzQeJG5d1PiXWfTsEZOFIPDLEmgskuG/uKAAhXP7IbMDu0yI4KajTVgw8ynMt4LmQJZ0rP3Im/b8quRNP6kJGHscTZ0ExwuC3/Gx+sCCO020+4Vx4KHgsbpOuNIugcSqpDYmcvVdfzfU7AxCbXsfAy7Y+FBa+Do33I3e1EcjXP3AjzOmvoyEW1H2LidRrDyUX9rpeonMV2hxukb+DNRMBC6xltMZFNN4hL65aFMcq7YF9hC1BZX8bjS/F7BwnjlQEm7GhgZXZ2j4t2Cz+wH9/N9OuKgLonZEcF41DuVhrfIP/Og9JOK0+FD0txiQx0NFhMTe6gQV4ZrDgdhnAgSCTfrPSE42US5BzYLhvALbE4shN7PtbJfOop55iwxuhCtJ6IpMxmkSGFB+gLyGSidjGOWzcM2VEQBPRszkWo5aVyvhCqDyo+L76mTbOtWo4zuUcauDOAcXW01ej2CPbzKhZ8Pmqu9v/dwmRHLf6yPFfpe7e7aiXkmTWIY0WxUkDWxyFcBKnZ9GbLSdv0i3vbEnejb6CYUQHYbvsrKiyeccw7QSEudQYcuQ8qDNj8fSCnErGNRwWIxNW+e1AMqk/CIUzyqX+vwjnp1RnVtXTP/7IiysjdpgSf1HCAsGkCjwDw1JjojHZYHpIID49kl1tSHfGJUIZZ1ejwsMbPA0Ax4IpwMKFblxpswogaPQ7pPgw7EP9znf0FkndDZfwir+KHr4I47P+Wt87/SsHej6Fh8BvutFbrMYp1Fz5538t1cNWMXm2Iml4CICXsoGG2C6O/aK09Qp5Z6nYl4Z+P7hlGMBlk7eeAVMMeb1GJzOa00MNtq1413wbsAtycjsPap4CJ0g8+5Hs4gg7R0btKs44rMPQ8s9BN0yn1gj1VR5JHoJm3bElc/rVDMnIPUDMHEw+jjxTbW7PeuE/PvxXQh6MTU1A/B+g57C1UePJtrKK0UTpoJCai3H7uVLbrUKTeYkDjLkZ+O+7/zKzFF8Rip8iwWy7v6BZ0HvHnoWZIiwCX/sHZfbtJVu8m/JvPcZzKgzSeyRKhQ7VY71bqXMU4alpblRfJr9bfta0Ebxzo7PN6slhaUDTNAd2nvKT5xWB1leFKCGcMyoMnbDG7+AAd9wfHI+SU",
     salt="09/q5b",
 )
+
+# %% [markdown] tags=["shows-answer"]
+# The measurement: the dilated models on section 1's inputs of K = 16 pairs, their training range,
+# framed as a retrieved chunk is (BOS, 16 pairs, SEP, the query key).
+
+# %% tags=["shows-answer"]
+for s, m in dilated.items():
+    print(f"dilated s{s}: K = 16 full {last_token_accuracy(m, batches[16].tokens, batches[16].targets[:, -1]):.2f}")
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
