@@ -349,18 +349,15 @@ def ungated(source: str) -> str:
 def self_study_master(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """The teacher notebook as the self-study edition's master: each markdown cell tagged `ANSWER_TAG` folded
     (`fold`), each such code cell's source collapsed (JupyterLab's `source_hidden`: a click shows it) and gated
-    (`gate`) on every question asked before it in its section (or, in a section that asks none, in the last
-    section that did), so "Run All" shows no answer early; the magic loaded after the first cell that imports
-    the course (`GATE_LOAD`); and every question graded whole (`graded_whole`)."""
+    (`gate`) on every question asked above it (a measurement can answer a question asked sections earlier),
+    so "Run All" shows no answer early; the magic loaded after the first cell that imports the course
+    (`GATE_LOAD`); and every question graded whole (`graded_whole`)."""
     nb = graded_whole(nb)
     question, block = None, None
-    asked: list[str] = []  # the names of the questions of the last section that asked any
-    section: list[str] = []  # the names of the questions asked so far in this section
+    asked: list[str] = []  # the names the answers to the questions above define
     solutions: list[str] = []
     for cell in nb.cells:
         marker = _marker(cell)
-        if cell.cell_type == "markdown" and re.match(r"#{1,2} ", cell.source):
-            asked, section = (section or asked), []
         if marker == ("begin", "question"):
             found = re.search(r"^\s*#?\s*name:\s*(\S+)", cell.source, re.M)
             question, solutions = (found[1] if found else None), []
@@ -369,13 +366,13 @@ def self_study_master(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
         elif block == "solution" and cell.cell_type == "code":
             solutions.append(cell.source)
         elif marker == ("end", "question"):
-            section += [name for name in answer_names(solutions) if name not in section]
+            asked += [name for name in answer_names(solutions) if name not in asked]
         if cell.cell_type == "markdown" and shows_answer(cell):
             cell.source = fold(cell.source)
         elif cell.cell_type == "code" and shows_answer(cell):
             cell.metadata["jupyter"] = {"source_hidden": True}
-            if question and (section or asked):
-                cell.source = gate(cell.source, question, section or asked)
+            if question and asked:
+                cell.source = gate(cell.source, question, asked)
     first = next(
         (
             i

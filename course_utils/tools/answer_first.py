@@ -1,8 +1,9 @@
 """`%%answer_first`: a cell that shows a question's answer runs only once the question is answered.
 
 The self-study edition (`scripts/make_student.py`) starts each cell that shows an answer (tagged
-`shows-answer`) with `%%answer_first q3 q2_answer q3_answer`: the nearest question above, then the names
-that the answers to the questions asked before it in its section define. Until each name holds an answer,
+`shows-answer`) with `%%answer_first q3 q1_answer q2_answer q3_answer`: the nearest question above, then
+the names that the answers to every question above define (a measurement can answer a question asked
+sections earlier). Until each name holds an answer,
 the cell prints one line saying so and runs nothing, so "Run All" on an unanswered notebook goes on to the
 end without printing a measurement before its prediction. Once answered, the cell runs as written (its last
 expression displayed as usual).
