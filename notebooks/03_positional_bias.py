@@ -903,7 +903,8 @@ fig
 # - **B)** At `K` = 112 far pairs sit at distances never trained, and ALiBi's penalty fails there.
 # - **C)** The `K` = 112 inputs are longer, and ALiBi breaks once they pass some length between
 #   the two.
-# - **D)** ALiBi's penalty on the farthest pairs at `K` = 112 grows too large for content to beat.
+# - **D)** ALiBi's penalty alone: past some distance, whatever the number of keys, content can no
+#   longer beat it.
 #
 # Store your letter in `q3_answer`; the takeaway after the question explains it.
 
@@ -941,7 +942,7 @@ assert check_choice(q3_answer, "887c37d8f9c9dd5fcdb428886a82666c1526b969e331141b
 # %%
 explain(
     q3_answer,
-    "sealed:H9s8L0tso4sOMZk5eHkwTtN/m2NZloh4he2qAjDUYIsyT7SoH7pswwM348gJddBDWibPByGcOkRTlvWTYiyLdQYnCHLnmUpfbo4pF+M8Nc+dTlPBmgQABuUgguUANRfIYobjb7q44g5b9Kqf65CJw2tYDTJmNYIaVomWRLkGWcHI50uOlMdCtdPhslwO6NFwwtcFnkdOKWro8Gt7Kf43rcef6LEwpsEKfnsGySFJt99B7HKeqG2gz5yFC4RvlV0EUUqYZvQ7cUwCS8jQ6ASc1tWzd1sccu6p6m+sf2ZkxhEjfenWL//PJcGygbKxWbdjkNlcBGBT/BHqlWmchUh3i/njy5dE+74JFZs78kXLSMGGJBtMzBIQ3l8iGovu34k5EgnuWzY3kx3hXKkOy4q6cltSnDuZY6Kp319Ctp9yXWkZBa4Hgh8rCgXT27arnGoMAit515IEDO0hJLLo+9HQIeXpiKzFGvppXOqwfb0W411N2lQYMhdsh0LmyKUubFLbn6mfbEa8oa0QV7sQncDlCGGymxxHOrOBAdbctK7J2rENnXndsmOFJCE8B5YTSKHBEoB4M7mXb0MXrM0o+2wo7B9vLMQ3XqTvaeE0pjWaPANiqRoy6Cr2G6sI/77GPy4JAQcdcudwIyb6Rk0sUejX8G5fSMx+aoyQeTZ7sccXu7DlblTuIRNTADvXgKLklHxiNFAhaTEZ2UDBiW28mtqOlEoQh7hwEXbBEI1Yu04IYjetzBeAoE5nwcBPJRAnujVSfTRFbiyBewRmbVwvzd+NdTecYMp5ZJEaU0Ibt8oeLhFupVwhI2OXt3LLrxyC89iquqR+A+viDrErLBefworAXAYldYUPBY5JEuAG7FETsz66BI2a6V8eAxUSqNHjKZPNUgODBN3lYj8WHlCHnkudUzgzIKEIeiIk4Xg/dIPsURuc3UCSZNHsOwGzBawpXxxxFWRh9Mx+Nagu9TFpORE+djpOQMBmb4JWztOksZL1hni+rHvz8RANbsu8z6xb/wdKvqmGtMLRxPRAJcDGvSXemSFNxWL8MZ9iJ4Itucy+1Blp7ZEz4ZKTyzfx0NLz2iQ8uq74Kqs6mh6HoEMwQjvI6MZ86fuaw/zVXgswL6h1LN8AG19Ewjzb2iLsr+5V1IkI551nb4BLLwJDsifyZKa3HBOqoG6mFVPSmcAQUlDZlK+DtGX3uu2CQqF/VoJkm8bowWJa3+lfevlZYfLy9iAD0fX8adTmtkGUyJAUwLN3mHnlRVSM/sD1ASB1ZpR26M7Nxa27EVqZzM0CruKXVqnFf/0G1JBCzQ9bgOUuOrVo5rmCckvvyLKelrUCgKkgwBdUBMkz61zbzOMeo/yKvaU1FuYbpQ6PNAswyHUdtd74hTZOMI2b8F7VrL7deezr0b3QaoCeBWJ0Aq+uYLHIBeUXWbN1U81+bbXCssrRqGdh7tmZYPiS1dZyIBvTqdeKyu+zqoqtgq/BCQgHV3lVepprWLI5rqKhdYJgW+P0R+Saui9j7LNLMA8/CXWltpqOO/Cc21kp+CC5/DfaiNHejTABDgq6oSr/69WTfwPx5r2S2AGb6GjyL9NVUDD+DTc40qBGR5L7SBOME5NUhpZQ9WgtT15EhSlIGq4inJhR16mlRcgGoAXU559TuO1A0C6xDA/E5859vSZL1DXpBQpZUsEfYqUDiL/BuWeOQN0Dr6yuNhTFfjbVeZr8Ho7AQcHRuSzFIqEl0ZXOy3cCGY/2onuUEpaubZlY4b9uDVv88jkJ27HTCD2RY1kqEUjgc5m6PuY0HHSJafs+GH/9J45Cr9q9xz8q7862bOz2a8urw81+nOCRW6B7lkRaLOuLypKGpti82A9jFTxMSDBNz029A5/EVnA//85Goo4/ANHfQYbUJV/sp196+ukF5Tz3AXanoSvOA0EcsoLylrpGGmwm8Vp6T/YoKHq6rZ2fUJE+TTSnJIaNDGTjFtR20+FOf/5ygbFO",
+    "sealed:+Z1oD8IA+1Hwjaoo8oLUadN/m2NZloh4he2qAjDUYIsyT7SoH7pswwM348gJddBDWibPByGcOkRTlvWTYiyLdQYnCHLnmUpfbo4pF+M8Nc+dTlPBmgQABuUgguUANRfIYobjb7q44g5b9Kqf65CJw2tYDTJmNYIaVomWRLkGWcHI50uOlMdCtdPhslwO6NFwwtcFnkdOKWro8Gt7Kf43rcef6LEwpsEKfnsGySFJt99B7HKeqG2gz5yFC4RvlV0EUUqYZvQ7cUwCS8jQ6ASc1tWzd1sccu6p6m+sf2ZkxhEjfenWL//PJcGygbKxWbdjkNlcBGBT/BHqlWmchUh3i/njy5dE+74JFZs78kXLSMGGJBtMzBIQ3l8iGovu34k5EgnuWzY3kx3hXKkOy4q6cltSnDuZY6Kp319Ctp9yXWkZBa4Hgh8rCgXT27arnGoMAit515IEDO0hJLLo+9HQIeXpiKzFGvppXOqwfb0W411N2lQYMhdsh0LmyKUubFLbn6mfbEa8oa0QV7sQncDlCGGymxxHOrOBAdbctK7J2rENnXndsmOFJCE8B5YTSKHBEoB4M7mXb0MXrM0o+2wo7B9vLMQ3XqTvaeE0pjWaPANiqRoy6Cr2G6sI/77GPy4JAQcdcudwIyb6Rk0sUejX8G5fSMx+aoyQeTZ7sccXu7DlblTuIRNTADvXgKLklHxiNFAhaTEZ2UDBiW28mtqOlEoQh7hwEXbBEI1Yu04IYjetzBeAoE5nwcBPJRAnujVSfTRFbiyBewRmbVwvzd+NdTecYMp5ZJEaU0Ibt8oeLhFupVwhI2OXt3LLrxyC89iquqR+A+viDrErLBefworAXAYldYUPBY5JEuAG7FETsz66BI2a6V8eAxUSqNHjKZPNUgODBN3lYj8WHlCHnkudUzgzIKEIeiIk4Xg/dIPsURuc3UCSZNHsOwGzBawpXxxxFWRh9Mx+Nagu9TFpORE+djpOQMBmb4JWztOksZL1hni+rHvz8RANbsu8z6xb/wdKvqmGtMLRxPRAJcDGvSXemSFNxWL8MZ9iJ4Itucy+1Blp7ZEz4ZKTyzfx0NLz2iQ8uq74Kqs6mh6HoEMwQjvI6MZ86fuaw/zVXgswL6h1LN8AG19Ewjzb2iLsr+5V1IkI551nb4BLLwJDsifyZKa3HBOqoG6mFVPSmcAQUlDZlK+DtGX3uu2CQqF/VoJkm8bowWJa3+lfevlZYfLy9iAD0fX8adTmtkGUyJAUwLN3mHnlRVSM/sD1ASB1ZpR26M7Nxa27EVqZzM0CruKXVqnFf/0G1JBCzQ9bgOUuOrVo5rmCckvvyLKelrUCgKkgwBdUBMkz61zbzOMeo/yKvaU1FuYbpQ6PNAswyHUdtd74hTZOMI2b8F7VrL7deezr0b3QaoCeC2A7GKLraJOAW7EIVKliG517Ybed/NnL/GAv9o2XbLSa2dd1YRfVuICAwe3q4MuzmaiJXVhCEXZQZIxtC+I6oqT2Y456CLPzT+Sd8j55qfFMOhZsCT20udOdb6O+jxcprXPnqD7RntHFiSdKTx2xtTa+6diTW1WptK7BmE3O8mTyfYNVGS7sXyI00+VFAo77UA+QTZNBgJMerGs4A1NUxnROE6QonJlIxr7nS8sBoBXT58wDt+tGg2OmBA/U5osvqzpakTOhFEJeVY0VZrsc2/eMoX/OHd0/r4iOdBLZNWLZc9/sUY7bR4DPqHeWI7sl0ZHH3zJWF4O6qHeKDdO4bNZApLpqBAOzpWFOheXTbD2cbV4uHUe3KsPmLaNgHD2UYvFsCnX9J7hEjOv8yDJv6YzlaOXqLs6myZl5k++YCOco4k1RLO6A15aPvIHu0xRnEnVOR2oZ/lf0H9HXQT8w+4BP7oQ5HNHfS53KdVzxrgk/4e4F5j3nBTO2oCvOA0Ecrozol+kHG2Zq7AQ5V+ckIXqc9MTcTMMnSS71NsiOF3/jRJlpzPQDOsR+m61AwjCesy/ZSKluKKKJ0b8z+rXk/LLhnL/KjvNoLXoKO4WRYHe9WhVRpkCYc1xssJztbB2/zVvrmJeFMxI5JAgSjaNa7vkcfrefEr4QhK8ChSO+dhGB0GbvXvsGzJi1HLRJwYTciSffdYXQra5wEVgG66x8kn0PSpOjVj3tKnNW6zYxGolMq2W87uxBoSNPk5T8p5POXHmch68GqesYoM3WpzEw7MPgrS5U5zQ5HR6kD0Oo0OD7WJaX2AKtzw6/CWETdb9khGC8eF0iJgo2K1jWRXWH950PAY8cltHt2zBqw3NqhiHON4lsXX24FjxIIletulRf65XowTgYNmLjKJJHoUpyd+NZTnKQO1g49Xqxo9R37u+w+UZuLMz2ugcUfgiBf06Z27n9hInrsotR6KdpoPUtf9xzQqpnD8m3g2wlektQOwBpdqNS6uBwPLtcmYpRcvh77OsoU2G0kkgWWOTaSMMLAVkag72c8cGpRZLJc9Q0aZrlTR0rrjIKHI8xvUkVUkh3OwV30LqHkEV8qaWUdojj/N+XQ/OLjr1Ikz+RXi8e0WWQyMY11bi4P+FMn4Ynb1FdZnI8TfM4ZE7kK1ZqE4Qr7bXuROma6gGZ9g4=",
     salt="03/q3",
 )
 
@@ -954,9 +955,10 @@ explain(
 # - **Unseen distances** (fillers between pairs) break RoPE steadily, while ALiBi holds: a
 #   linear penalty extends to any distance, a rotation it never saw does not.
 # - **More pairs** hurt all three, ALiBi included. For ALiBi that fall is mostly chapter 02's
-#   dilution (more keys competing for one query), not positions, which is why the usual
-#   "evaluate at 2×, 4×, 7× as many pairs" design cannot tell the causes apart. (This does not
-#   contradict Q1: the number of keys sets how much all pairs lose, the penalty which lose most.)
+#   dilution (more keys competing for one query), and its distance penalty adds to it and decides
+#   which pairs lose most (Q1's ablation). The usual "evaluate at 2×, 4×, 7× as many pairs"
+#   design changes the number of keys, the positions and the distances at once, so it cannot
+#   tell these causes apart.
 #
 # The learned-position models reached between 0.35 and 0.9 at `K` = 16 with this recipe,
 # depending on the seed (far above chance, 1/64, but not solved), so their fall is read against
@@ -1011,7 +1013,7 @@ for s in SEEDS:
 # they score about 1.0.
 #
 # - **A)** About 1.0: squeezing only shortens distances, and shorter ones were all seen in training.
-# - **B)** About 0.2: far pairs blur together in the slow channels; the pairs near the query stay sharp.
+# - **B)** About 0.4: far pairs blur together in the slow channels; the pairs near the query stay sharp.
 # - **C)** About 1/64, chance: fractional positions match no trained position, so nothing carries over.
 # - **D)** About 0.2: neighbouring tokens now sit less than one position apart, a step it never saw.
 #
@@ -1051,7 +1053,7 @@ assert check_choice(q4_answer, "e71a5dd0f8a3911461fe4818134e96c8933649f74c3cf65b
 # %%
 explain(
     q4_answer,
-    "sealed:iK+fKD3TAWfUsfEaq68RLOZxZ9YF1mnfun5NZZRBkhl3SaFqHg28Rmk2gtxgZwqt3Npdex4aldYuDmDTLaQ/OJ0YNZf611fDXPf1S6jthTlu0/rtNyMsqtAet3N8poRTQi/1r+Z64ybbF/Rp/nPhrH6sQD5Z0obRYKaS73g+2XVz2pGwQyM9Q0dWMCMFFRTZnmlG480DOnJWbSojHpWyzgsGMaoRYZBi0AIod5RQRq8fYNg4ZdgGgcPDIZoap81Z2DYR05LxePE9I2SrVAYZXWkbUe66YBmwmd071dwzo19oXF84lyoigU+uViipmymWgKms3BBl9DVWqa0n3m2H9SljV9jgDh1p9by5f5mxB1LT8+pSckdNLJnwCnlpFJPcmigNy5BhDsEiMh2keCrVXOOG2C04fr2eyJiQ5MLvUxcb7mOtLD/i8TeeI2Nygu64/6zg4V5S0PIIbEGI2qoEfXkh5KIRs8jsvj98WBYG3PIgDHOkr73L46Lj8mICA2SF1SoCzATNlrBPTAev3DW2dMQnSH189VNlXUNZbYZI+sbwlnYPCsEypkB5ENu22txi2GZryNq1OBLp70iRJZfPk8rpmpaPVNzCQz2QcAssqK3I8o5Qkpj/YPun09fjZbquwi1qjuI30iONUolBFTRIXEEag4W+DMzGw2Nn49qmpFGdU31Z1LXV4kgGg9+UXh/ux6A4QiFwT29WmrKAwVL796ZCO/CgHfMwRmApTXSWe55MFONqBUEj2jinn2jtSTlop8X/0mjSYAK6wKiTVNb3uMAITV93KZZEoc5BAa/32HARAGEESFcPlB7YNgwnohyBMmZuwf4JL5tFVPwvk7OSdHJtlhycOpLzHlQkVu0JXECcrz9r2VkE3xz/IZvPQLF6wzZfaPzXtnLh4xh3XBlDPfUZ3+z6Yu0aCH9EF6BQM94MPCm5JruaRlTgSFTgJfrgd/MBu1ukbl1TrCspcuSJmUdNU7N6Gnp+IcnicFLp2g4bf4i2EMctkAb6D8xbzIK1ByCMcqK3yMpAORua1aiBACrnpq5ypHX2nkVcjEstubE6SRCsRlSkBfqr/gWxxRKrg2vo89LgpyyNpy6EO4XkoWVoqAF8oKBtuGaFiCVkbBVug3p614f16ShHJ4gyOSMcLAZP4DP/9v9XaVGPf2LVtI9O4IAH6Z5L5gBn3hYDq0LdHiM0Hy31vfpzXWr/lKyMSUZLDNV+NXIfrfUhP7uUuGPXQ4R4Jejk5yY9AFQKUb743+troAMMHta1ob8Be9KLPiyaYI2CIocOO3944lsutV3Kjq1IRGtFdV8aMRpm7mze3kwqgihKb+Gzz/UBOfC7nmQPveJcd4Be6CRE7+0LjTZlyBVaT+j57/K9ZYEjHbBn9tS3ayTBU3hb2pG9upMykZSFAonQi49z/f1kVf9YU7MC3t6VpjytOuVDxQYynOf1Ya0A7OcCT7UsQrRkkv7vaq3vXn3f+tLphpv1ZbnIldAKOjJ/GLUTDvmJVYc6m679vBfIm0EDsRxcooBNfm39mP+34wKpc71IrgyP/SWAwNb+QlOOEoZYn7bUCi+z7stvwr3+5espEnYmGjlNOP7l02NwojyathgPyB7W07nhVhDxcaulIaJqZPCJUUvJj8Mz0vSGmHKDYXBqUIudUB95qUQiZa++uZHmRNplddA4/aGGPoyi7lHFpNBVgay9VKbCW+P/pUGSYjTGkfqLFf2hJt/08h7Ox2q/+/8FVtmkTxeN+iYAGZFh2GdAHwrGlHlf0cet/jPRubI6/HkgXnFPJKb3rVkxfVn15CVFNde3KN09SA/iirZHIZPYIAv9sXDqjYpe72E7wUhn3fGku4hPO6r+PL0dvAJwP7KczN5987cIqRAkJbgpWmf3xaovP4reNpOyDsl7Xb9prgyxXmlL0fEbzeBT+4hnBO80MRsIY1LMtV6FMm2+F0+/9O6f60OHW74DErRGvpssgvliSRfK42oogBdbrujSXeJQVTOyr+GTbNe7GRVMkuhkMdzFRfHU",
+    "sealed:Lp1Pd9QOkn7ObcpSwsT4nOZxZ9YF1mnfun5NZZRBkhl3SaFqHg28Rmk2gtxgZwqt3Npdex4aldYuDmDTLaQ/OJ0YNZf611fDXPf1S6jthTlu0/rtNyMsqtAet3N8poRTQi/1r+Z64ybbF/Rp/nPhrH6sQD5Z0obRYKaS73g+2XVz2pGwQyM9Q0dWMCMFFRTZnmlG480DOnJWbSojHpWyzgsGMaoRYZBi0AIod5RQRq8fYNg4ZdgGgcPDIZoap81Z2DYR05LxePE9I2SrVAYZXWkbUe66YBmwmd071dwzo19oXF84lyoigU+uViipmymWgKms3BBl9DVWqa0n3m2H9SljV9jgDh1p9by5f5mxB1LT8+pSckdNLJnwCnlpFJPcmigNy5BhDsEiMh2keCrVXOOG2C04fr2eyJiQ5MLvUxcb7mOtLD/i8TeeI2Nygu64/6zg4V5S0PIIbEGI2qoEfXkh5KIRs8jsvj98WBYG3PIgDHOkr73L46Lj8mICA2SF1SoCzATNlrBPTAev3DW2dMQnSH189VNlXUNZbYZI+sbwlnYPCsEypkB5ENu22txi2GZryNq1OBLp70iRJZfPk8rpmpaPVNzCQz2QcAssqK3I8o5Qkpj/YPun09fjZbquwi1qjuI30iONUolBFTRIXEEag4W+DMzGw2Nn49qmpFGdU31Z1LXV4kgGg9+UXh/ux6A4QiFwT29WmrKAwVL796ZCO/CgHfMwRmApTXSWe55MFONqBUEj2jinn2jtSTlop8X/0mjSYAK6wKiTVNb3uMAITV93KZZEoc5BAa/32HARAGEESFcPlB7YNgwnohyBMmZuwf4JL5tFVPwvk7OSdHJtlhycOpLzHlQkVu0JXECcrz9r2VkE3xz/IZvPQLF6wzZfaPzXtnLh4xh3XBlDPfUZ3+z6Yu0aCH9EF6BQM94MPCm5JruaRlTgSFTgJfrgd/MBu1ukbl1TrCspcuSJmUdNU7N6Gnp+IcnicFLp2g4bf4i2EMctkAb6D8xbzIK1ByCMcqK3yMpAORua1aiBACrnpq5ypHX2nkVcjEstubE6SRCsRlSkBfqr/gWxxRKrg2vo89LgpyyNpy6EO4XkoWVoqAF8oKBtuGaFiCVkbBVug3p614f16ShHJ4gyOSMcLAZP4DP/9v9XaVGPf2LVtI9O4IAH6Z5L5gBn3hYDq0LdHiM0Hy31vfpzXWr/lKyMSUZLDNV+NXIfrfUhP7uUuGPXQ4R4Jejk5yY9AFQKUb743+troAMMHta1ob8Be9KLPiyaYI2CIocOO3944lsutV3Kjq1IRGtFdV8aMRpm7mze3kwqgihKb+Gzz/UBOfC7nmQPveJcd4Be6CRE7+0LjTZlyBVaT+j57/K9ZYEjHbBn9tS3ayTBU3hb2pG9upMykZSFAonQi49z/f1kVf9YU7MC3t6VpjytOuVDxQYynOf1Ya0A7OcCT7UsQrRkkv7vaq3vXn3f+tLphpv1ZbnIldAKOjJ/GLUTDvmJVYc6m679vBfIm0EDsRxcooBNfm39mP+34wKpc71IrgyP/SWAwNb+QlOOEoZYn7bUCi+z7stvwr3+5espEnYhAXhMfevp3y1l6z2Tq1QajVnCz7jhWQvwcbmkI/dvc7+QXx/Tyss0k7rm107Mdz9rTM6HBFZr6E4vKbfx7Z2uRtxnfpN17KaBJZp0RztsHN5VnqqlWK+qFOHV0neVcHrAk/jHGa7oNpD56RnU22u/56ofGJC+BwbF72kDH5Zhw2ADUVWJx3dfw5O7+nbO//1s8ns5TC8cbbT3vxQjfFT8+mBDYNGsdpN/BxWtn7ZLZJ/TKAvzs3L1m9lCoWt5hAUp2L+h+YZYIP/rPLpUvB9+a7Xag8w14v8M5wI9M70/CGeixKk0P4aGc+n6P4EsTb107VWnWixdmPkXjvEL4ZgpFaclN14SJkfKvFied2r2Bge3u+eV4wafE69LBOVAqoszgucnXkPc5y9w01pLv+LJWq0KUnS1r6SDZtqwVxcFmuVjO9KCDA==",
     salt="03/q4",
 )
 
@@ -1217,15 +1219,15 @@ print(f"""\
 # Q1 to Q4 were asked in sections 2 to 4, before the measurements or the takeaways that answer them.
 # Multiple-choice answers are letters in a string, e.g. `q5_answer = "A"`. Q5, Q6 and Q8 are the
 # seed quiz's own questions and Q7 a review question of the seed material. Q6 and Q8 are asked
-# verbatim, options included; Q5's and Q7's options are the course's. Q6, Q7 and Q8 are warm-ups
-# worth no points.
-# Points: Q1 and Q3 one each, the exercise Q11 two, and the predictions Q2, Q4, Q9 and Q10, the
-# review Q5 and the computation Q12 half a point each.
+# verbatim, options included; Q5's and Q7's options are the course's. Q5, Q6, Q7 and Q8 are
+# warm-ups worth no points.
+# Points: Q1 and Q3 one each, the exercise Q11 two, and the predictions Q2, Q4, Q9 and Q10 and
+# the computation Q12 half a point each.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN QUESTION
 # name: q5
-# points: 0.5
+# points: 0
 
 # %% [markdown]
 # **Q5** (seed quiz). Why does positional bias become more significant as context length increases?
@@ -1240,8 +1242,8 @@ print(f"""\
 #   the learned scores break down.
 #
 # Answer for section 2's ALiBi models as the pairs grow in number (the context grows with
-# them). A half-point review of sections 2 and 3. The cells after the question show the
-# demonstration.
+# them). A warm-up worth no points, reviewing sections 2 and 3. The cells after the question
+# show the demonstration.
 
 # %% [raw] jupyter={"source_hidden": true}
 # # BEGIN SOLUTION
