@@ -539,12 +539,14 @@ print(
 # %% [markdown]
 # **Q1c.** At n = 4,096 section 3's table counts 9 times fewer FLOPs for the fixed patterns than for
 # dense attention, yet the recorded dilated call there is only a few times faster than dense SDPA.
+# Dividing each recorded speed-up by its FLOP ratio gives the ratio of the FLOP rates the two calls
+# attain (dilated / dense): 0.41, 0.44, 0.44 and 0.39 at n = 1,024, 2,048, 4,096 and 8,192.
 # Why does the dilated call fall this far short of its FLOP count?
 #
 # - **A)** Overhead: the dilated call loops in Python over its three patterns, and each pass pays
 #   a fixed launch and bookkeeping cost.
-# - **B)** Threads: dense SDPA spreads over both cores, while the dilated call's short 256-row
-#   segments each run on one core, so it attains about half the FLOP rate.
+# - **B)** Threads: dense SDPA spreads over both cores, while the dilated call runs on one, its
+#   256-row segments being too short to share; its kernels take almost all of its time.
 # - **C)** Uncounted work: the FLOP count leaves out the softmax exponentials and the log-sum-exp
 #   mixing, which cost about as much as the dilated call's matrix products.
 # - **D)** Data movement: gathering the kept rows, placing the outputs and mixing them are passes
@@ -584,7 +586,7 @@ assert check_choice(q1c_answer, "d904a84aa4b017fa88b8478ab016e108c5660321382418c
 # %%
 explain(
     q1c_answer,
-    "sealed:61JtiMHnRUKdEmSfwVH+OCY/ImmN4xx3nlWuO5w4bzL4xXzISRFVMDu8w1kHTGMGZi7DceR2NIdfZuRn5LOu284qJO/M8LjZMgX/7Jj+92zIdn7vyZSuNFBym4HigGfeFF/FUn0z795YX9BmSb1u5E+WSmuLJmvjaKhO10DyvyrmfIkiOCogKj622uGI+YUou/CL9aylunmNdxp258rzgwDxzw3cyCwwJY028IqhAVIAW0hEGFgXZGjDannCeAGjFRaeGc1Ut9KtoBjjHXsN8mnZlmUMEwoyhfTEyn5hDILXqyuBsht7N4KzJTYhGTtMd5VB2K5NY8iGTSX9PXaOXCDAPQTB0vREaiFZZ+SVg6Y0c8yMs5zpMqs0DolK1RKBrMp/LGvnB9EFeHINnGI6TXWnFyDSzdk7KuDSjVimY0Ih2YC5DTxczjcvBWBWyobv4p50HXxR0hyhI/gV9B3TPfc0PfqebaMsQrsXHpCh0avVcO8GEqmSNXSFL4ar3OVk8hKEwRtEYaJ53l2QlyAdPPVTeQZ2dUD1hG/OHQCb6FEAcFvVWDcCYsm4BINCfyLYRxSwnE96M8cdLxroD6OIH4oWsZe7MNO/fVQ725+VUpRydfYY5IwoXC/QABnB/oUGfoWhhCr818PVdH020BcnJ1ngq7JVkBcPGD+FU+55sCn01/+KrayZnQou/+6vGZ9gGT2YXH99/VJXT5dU42vsZdsXWONeuBO3bnHy901OjmLO3cF3ecHtvvAbF20WT6Tnq+kdd1TJ2YSl4EYhGMxg3m231tR67CezygzFxb3rZb9L/i7dNrQzlKA3h7idC39xjinZzr3Dqpzv30CZnRC6crjpF+or2juECTTD3PvecBtkWM++Lq9ygvEBeAXr3zZEEcLwrRphNWsHNujvMlLBxQjZuQEFipVK6bUykWzEisI5Ch9O94XBsrk65CAx+q9Eoj3nHBBVbp0+juG5/yQlv/zNYgNX7cDXjs5y/AVHJNx9kdLs5g+9WGuXzmBrMuLpwm8eVC1rgSWtOlHc05wo+fZpyR+8z94ETHl8Kc+TE/1jhbRBCNs3/T1xR0wZ/6gkZtrMdHK4Y69bDlZE+jpapsomjFpcxps1P8htG4DrJKvlU+q0M5ZF4l7giVikQ5bTYVxD9CcUNjO6pW/J3dC8OSY7xyszC81+rABN7FsZy9jsBcULRqVpmGPYB9RfHj03pdnFaxbr9OsplWBZg1ajz5DCvwuWkmAdR3QhIZIP/nJQoMFfhb0U2FfmJ6NIibwj3mCjYHETjrSxJr+AwHwRueelAimuBU5KixPw0Y+XGfd9x2U+yni1E4+Mkr5tMFURj4Q9rMx5k5GM+usRV2l8ITDdyDb8gqvfJFyNWsbGR3RT4885pf0NTZ4zbcXSDixLDXKXgXEKsyiv8ZWPGZfF9baa5PAzia2zUhXNqETZGZhXZPE442arjCrfjYRGp8nhgt7NoKL3p/2MPw0ocDWPmQbUJg7NDJig9E3AosWlOIDiIAqkilq11zJr1a46kIQQFfnvkH/pMzsmfYH2kS1Pq5QnmAih4Nl/IY1i76aN8cUDePQbA1LNWOqgittVPssz5s98Br7AVEKc/FzeBN1KEJD6u7+022ZlTHf3S+QIzP+oHdQ9IdD0hKw1ONrT5a71Wyr8HFv8jvyh8ZRTdUZXQGlQlZbvATD+A1Ie/S2NrPPRe21ylow/b9p1JCovsLX4KKgGFJPYK5PkQjogteqZgXpcZ3s6gCB4AuyHYcDDqRZ6u0Ty2FwSGgqvUwV9MsblTfgIthMbtnCru7t12Hz9DUMyFo+8Pb85prj66dbNzX525LSmVPKfZD5Be7jWNo54L/jHAcHIC4iZjS5LJKa1dZ3AV6E1PRrHXkVb9gK6aayd84N2Zby3abb+01oiOWVb2ZahNpi5kGXXQqeHha3DuoZ6/ufoE69OmnBTSfqS/tCSDvUmtMUYQQzeJ9lH7xGGIBKHtqOVkXvJ1eN43Cp7/2NodsBo4iCkqNfID1DwYUe36VprHucMyqoTdpVserxoy9UX29/Ybalf1/UmkOlknP/f3nToZ7NOqmoq23nn5v+mXChUgQo7kwtn+cVzJgtD0/x7SuzDDgafckszL+zSut4uIcMnuc5Y9vjO9g7pu6p/t3aD20dd3bENvZENoj0T3XJK5y3jp3igelaQEGWVGxfWoB61WA/JUiNwch3e8KUOeVUeJNorPeGnCFGj8w6XCKwxbXWEWoZUZy6cYgvAtuPtKyMv6M/8x5HEKK0i+BCIA6LefMvLS6PRx9KaMPHiETmv18dHpfokfuOZCaTU9YhY0Ud3XfGheCdKKis/RBr7gZ0sRBSMIxcW2ZOEJtWqrIdToDSS9ytKCrioET+lsEAbBLa3EHHGzuls4+XSj1iMa33CvuLHirdOXMOLQ3aa07lJ5dtwXkXAPAEO4s8509mWnexg/J+pNjFBIRPceYPllpoHnb12hHMUOWtqA1ffEWPmyI1OciRzm2Ez5z1aWLnZS6X6KQySCUfcJQZ3UcSk0ZhJucBpTTTtxHE6TMxgla2V/4RYAJYmUgQ1CO/5SZeWhC8SSO8loaIxdPlLaoo2ibH7s6o3DdX8mOosAB42AC8dBrWf5nVpBEYOQ+dOjMMK9mSfjZKnnE7+Z34ByQOKPnDT/1mpMKGHNcWSHcdcM30pT+8FaMARNJyt+tHGGq1yCWsFhhrrtJoGDpRpbquydVSqa2FZXJ6Zn2qbITkNLXSLlhJDqywv3Eut/xnAJFNajcQgUrGPsSrQu1I6BlXNRSewazloOsSJ1lO35miKVP3bksHBmkgFIZ9HnM/lLgZe7ABpXKbY1Z/hRANhKdnL3ZUDEfTXltVZQNtegZpMLLqZb9/vQGlIkA3FqVLsrB/mIO+/QGUFgceqy2ZFTQV5Mreo5QqSVb+8cEdO6gnuOag8Xoe39GjfPzeKH9wZK999/V+iNmzPxiVZ+a8NQFA8sHiuwOIuPy5YfTeFE7TlNgAKTbM6lINrFMLXDCqVxc/OZgS+Tl4EkYoqUKr8VtZDCm49q0ONkoRlwdCnTxR1Amt5n1pbg6FU6WqwDzmsFuwIFFY3NaaF2YwUJk8JL+PuEt7A1l3xWj60JkAlvEHl3xXpV8QU+b7NN8KN3cSVVmWJZI4KtrMQ5TEwceL4n9WG2LpV1qK72qRQt9okeIAkN49DQKoGxWjr3K8NxoCafts9+TMAeH7uCFFNjxgb9bCEUzV9g+USvpCHYjmNt7cUYuiLBHe2gAMCnKHx5qzMScieZEAhZN7FpDl1h3VuXEB5zq4bR7vbdEREB34WwooMm2gbmKzHgI4ix4V6fHrA5ZEEb9nCBnJHh2YmerHtgi550zmemkvSN7lnXrBcJTaQ167vxRxeyV6uuRZKmB/gEi1eVB5Tz3V20QzVCUNdl4iZD7h02k4qjVOCDA2Mgjx7k9hFiO8=",
+    "sealed:cR3MH07JhA9hs0OgQljeGyY/ImmN4xx3nlWuO5w4bzL4xXzISRFVMDu8w1kHTGMGZi7DceR2NIdfZuRn5LOu284qJO/M8LjZMgX/7Jj+92zIdn7vyZSuNFBym4HigGfeFF/FUn0z795YX9BmSb1u5E+WSmuLJmvjaKhO10DyvyrmfIkiOCogKj622uGI+YUou/CL9aylunmNdxp258rzgwDxzw3cyCwwJY028IqhAVIAW0hEGFgXZGjDannCeAGjFRaeGc1Ut9KtoBjjHXsN8mnZlmUMEwoyhfTEyn5hDILXqyuBsht7N4KzJTYhGTtMd5VB2K5NY8iGTSX9PXaOXCDAPQTB0vREaiFZZ+SVg6Y0c8yMs5zpMqs0DolK1RKBrMp/LGvnB9EFeHINnGI6TXWnFyDSzdk7KuDSjVimY0Ih2YC5DTxczjcvBWBWyobv4p50HXxR0hyhI/gV9B3TPfc0PfqebaMsQrsXHpCh0avVcO8GEqmSNXSFL4ar3OVk8hKEwRtEYaJ53l2QlyAdPPVTeQZ2dUD1hG/OHQCb6FEAcFvVWDcCYsm4BINCfyLYRxSwnE96M8cdLxroD6OIH4oWsZe7MNO/fVQ725+VUpRydfYY5IwoXC/QABnB/oUGfoWhhCr818PVdH020BcnJ1ngq7JVkBcPGD+FU+55sCn01/+KrayZnQou/+6vGZ9gGT2YXH99/VJXT5dU42vsZdsXWONeuBO3bnHy901OjmLO3cF3ecHtvvAbF20WT6Tnq+kdd1TJ2YSl4EYhGMxg3m231tR67CezygzFxb3rZb9L/i7dNrQzlKA3h7idC39xjinZzr3Dqpzv30CZnRC6crjpF+or2juECTTD3PvecBtkWM++Lq9ygvEBeAXr3zZEEcLwrRphNWsHNujvMlLBxQjZuQEFipVK6bUykWzEisI5Ch9O94XBsrk65CAx+q9Eoj3nHBBVbp0+juG5/yQlv/zNYgNX7cDXjs5y/AVHJNx9kdLs5g+9WGuXzmBrMuLpwm8eVC1rgSWtOlHc05wo+fZpyR+8z94ETHl8Kc+TE/1jhbRBCNs3/T1xR0wZ/6gkZtrMdHK4Y69bDlZE+jpapsomjFpcxps1P8htG4DrJKvlU+q0M5ZF4l7giVikQ5bTYVxD9CcUNjO6pW/J3dC8OSY7xyszC81+rABN7FsZy9jsBcULRqVpmGPYB9RfHj03pdnFaxbr9OsplWBZg1ajz5DCvwuWkmAdR3QhIZIP/nJQoMFfhb0U2FfmJ6NIibwj3mCjYHETjrSxJr+AwHwRueelAimuBU5KixPw0Y+XGfd9x2U+yni1E4+Mkr5tMFURj4Q9rMx5k5GM+usRV2l8ITDdyDb8gqvfJFyNWsbGR3RT4885pf0NTZ4zbcXSDixLDXKXgXEKsyiv8ZWPGZfF9baa5PAzia2zUhXNqETZGZhXZPE442arjCrfjYRGp8nhgt7NoKL3p/2MPw0ocDWPmQbUJg7NDJig9E3AosWlOIDiIAqkilq11zJr1a46kIQQFfnvkH/pMzsmfYH2kS1Pq5QnmAih4Nl/IY1i76aN8cUDePQbA1LNWOqgittVPssz5s98Br7AVEKc/FzeBN1KEJD6u7+022ZlTHf3S+QIzP+oHdQ9IdD0hKw1ONrT5a71Wyr8HFv8jvyh8ZRTdUZXQGlQlZbvATD+A1Ie/S2NrPPRe21ylow/b9p1JCovsLX4KKgGFJPYK5PkQjogteqZgXpcZ3s6gCB4AuyHYcDDqRZ6u0Ty2FwSGgqvUwV9MsblTfgIthMbtnCru7t12Hz9DUMyFo+8Pb85prj66dbNzX525LSmVPKfZD5Be7jWNo54L/jHAcHIC4iZjS5LJKa1dZ3AV6E1PRrHXkVb9gK6aayd84N2Zby3abb+01oiOWVb2ZahNpi5kGXXQqeHha3DuoZ6/ufoE69OmnBTSfqS/tCSDvUmtMUYQQzeJc5L7ROWYgWHoquNnTiaheJl0yc+/S9oZJRk/nOkpdOMUgX0fFf+9VtnWuNJ27IFdo59Ka4k3slWxpHfcakewaplz7U0yLffiDOwNr8J8zJ7nHWmsKXwFyQA2UEv0lIiup8peUUYnah1TvPcGBbXNBByL+2Xrp5tIcU94dtUub6FsB6ku6xlqSDM1k0Zj+BN6cINqylcxz0J5yG3uze2OlXZEGmMDRHWtVbiGALHUiNwIU/L9qdLPVMUZdkhK6roSU6g8xieDudyZXSfDYEccTPIYkTC/rCsLGs+oM61yYnEKLoi8gXEAu3KeNuAD6uNiPGBcfKrDCKvzYMC5OxyY++ZR6XIoZlDkFojDvm+bzBYfiojSn6Pj443CV2+OEMK1NbBI8yioJ0QqnLG8CRbCqisDTLwohQKHvuWEH7a1etsybuAlVWFOC7TvO+T3rBNXN6AVSLZ26YFo8ZwQ0DBLFIT/toimt2dw6Jr/5ipNn9Vcwjbeo+3gIAd3rEl0HsXfCJpGlbfDHXinJBJeSg4kHwpojAJCKraV6z2YRCXA1eZZB5yU8LlyoRSpNohCHX3yDRzU9oyiKCY/sEZGoQ7GwkpRPzjHZ7anCgUCfYtraQrNrwEJLp+heX7/L8rAcbhmPk1Ahg9FmEeBqCbtSEpIk9DQ/ZDxcMArGSlgJDrhkbxcX8FkUyBZmGc0mySaOiELMKSV+sBezw4S6MHdJRBO4Dq4tDEHu9uCTlKm1nl5rx6e8smLKquME/leHsWSN+Cmm3TcSwcaCCAnAoNryw53H6C3zvWKBJHhsQ4X7WA9G3WvEA6A13NRGjkYi9oMN/c0VTpoieidMurlYnF1EBKKtdVn8foPxZL7B9hUKbZkt77F0pwccTKh5lMHrjI09YRSotXnJwVNqCaMZrnVTsFlgDYt0C45QKzKPWuQCRIxsfjw3BGTR5hMuX7U9SKFL68bVdQvg/rIaFkS8O98iXJMiTeXt4ZIdku5gqiLnyb1JOP5eUMQFQn/G3nwO8jZipOd2PWR6jzLQACTaQg3ZQ+EMDNHH+C0NeLPVP4Ul4D3ohrTarqBMsHFjwsrwCNiMpjk9+wHURuGXwsi0tBxOFXo3ywGiOzH6lcCRkwdqiEnJJNZVAGPKTpFMLOn2DmFizxLEg/rVeh1yS1Go5XrLzGY5GAwZPYTGiNPc8Zv79euHQeeOvzy5aCz61Ik+aK36Rdt9toaMgye5BVE7YN2jGk3qIaxp6adNkq7mdUe3roRldOiVpPxKuCEidzj6ZCvIyBaT7e4+EQfqzGBHu6mlpSib3k9/7BBs+Ffmx1d9PP4jli1DZyTElg2OxPVfXeOlQMCjsE1pVFhiZakbbH0sw324MyaGuF9YQBbJeNDDdSmWZ1PKW+iysr3znMh0bfZfQ0VLUIODGb1/ynhVAO0he5uFtcyALwBzpEEBQF3m8zhQ/VW05XiZ7RD7tiiUMrhlPLDDupsRV7h9ZUj6QsTruQMbQ3dxYC1sh6UWChMQt560dD15cPdFtNrJpoAMn9h+0i5vznCVNmNx2It/raAQUOq288AcnC7TkeWO/f4r+AATadfdObCjxje2ZGQoTgj7ivGNSBOcxv7+LVsbEeu9U8YLi2LQ115MvpOLrtvQgR7m5pZbxJ6j4WhRO18QTpVbOdADZR",
     salt="07/q1c",
 )
 
@@ -1566,11 +1568,10 @@ for p in range(10, 21):
 # points: 0.5
 
 # %% [markdown]
-# **Q5** (a count, half a point). Consider a keys-only variant, not LongNet's own pattern (the
-# rationale compares their costs): one in which, for each (w, r), every query of a segment reads the keys of
-# that segment which the head keeps (every r-th row, from offset h mod r) and which are not after
-# it. Take w = [8, 32] with r = [1, 4], causal. For head 5, count its (query, key) pairs within one segment of 32 tokens
-# three ways: the pairs the w = 8 pattern lets it read, the pairs the w = 32 pattern lets it read,
+# **Q5** (a count, half a point). Consider a keys-only variant: one in which, for each (w, r),
+# every query of a segment reads the keys of that segment which the head keeps (every r-th row,
+# from offset h mod r) and which are not after it. Take w = [8, 32] with r = [1, 4], causal. For
+# head 5, count its (query, key) pairs within one segment of 32 tokens three ways: the pairs the w = 8 pattern lets it read, the pairs the w = 32 pattern lets it read,
 # and the pairs both patterns let it read (those count twice in section 1's mixture). Work it out
 # by hand. Store the three counts, in that order, as a tuple of ints in `q5_pairs`.
 
@@ -1705,11 +1706,11 @@ _q, _k, _v = (torch.randn(24, 3, generator=_g, dtype=torch.float64) for _ in ran
 with unavailable(namespace=globals()):
     _a = causal_head(_q, _k, _v, [6, 12], [2, 4], _h).double()
 _k2, _v2 = _k.clone(), _v.clone()
-_k2[12:], _v2[12:] = torch.randn(12, 3, generator=_g, dtype=torch.float64), 5.0
+_k2[7:], _v2[7:] = torch.randn(17, 3, generator=_g, dtype=torch.float64), 5.0  # from mid-segment on
 with unavailable(namespace=globals()):
     _b = causal_head(_q, _k2, _v2, [6, 12], [2, 4], _h).double()
 assert tuple(_a.shape) == (24, 3), "out: shape (n, d)"
-assert torch.allclose(_a[:12], _b[:12]), "a row's output must not depend on later keys and values"
+assert torch.allclose(_a[:7], _b[:7]), "a row's output must not depend on later keys and values"
 
 # %%
 # HIDDEN
