@@ -639,19 +639,26 @@ explain(
 # The measurement: the 20 windows at n = 512, the copy planted with its originals at word pieces
 # 250–255, read in Q1b's head; beside it, section 2's copy at 4–9 in the same windows (a few seconds).
 
+
 # %% tags=["shows-answer"]
-mid_start = 250  # the originals' first word piece, in the middle of a 510-piece text
-mid_originals = torch.arange(mid_start, mid_start + 6) + 1  # token positions: content index + 1 for [CLS]
-at_middle = np.array(
-    [
-        enc.attention_maps_ids(enc.wrap(real_model.plant_copy(window[: LENGTHS[-1] - 2], start=mid_start)))[
-            dup_layer, dup_head, mid_originals + 16, mid_originals
+def copy_weight_at(start):
+    """Per window at n = 512: the mean weight Q1b's head puts from each planted copy on its original, the six
+    originals at word pieces start..start+5 and their copies 16 pieces later, shape (windows,)."""
+    originals = torch.arange(start, start + 6) + 1  # token positions: content index + 1 for [CLS]
+    return np.array(
+        [
+            enc.attention_maps_ids(enc.wrap(real_model.plant_copy(window[: LENGTHS[-1] - 2], start=start)))[
+                dup_layer, dup_head, originals + 16, originals
+            ]
+            .mean()
+            .item()
+            for window in windows
         ]
-        .mean()
-        .item()
-        for window in windows
-    ]
-)
+    )
+
+
+mid_start = 250  # the originals' first word piece, in the middle of a 510-piece text
+at_middle = copy_weight_at(mid_start)
 at_start = per_window[-1]  # section 2's probe, the same windows at n = 512
 print(
     f"n = 512, layer {dup_layer} head {dup_head}, {len(windows)} windows: copy -> original {at_start.mean():.3f} with "
@@ -734,17 +741,7 @@ explain(
 
 # %% tags=["shows-answer"]
 end_start = 484  # the originals' first word piece; the copies at 500-505, near the end of the 510-piece text
-end_originals = torch.arange(end_start, end_start + 6) + 1  # token positions: content index + 1 for [CLS]
-at_end = np.array(
-    [
-        enc.attention_maps_ids(enc.wrap(real_model.plant_copy(window[: LENGTHS[-1] - 2], start=end_start)))[
-            dup_layer, dup_head, end_originals + 16, end_originals
-        ]
-        .mean()
-        .item()
-        for window in windows
-    ]
-)
+at_end = copy_weight_at(end_start)
 print(
     f"n = 512, layer {dup_layer} head {dup_head}, {len(windows)} windows: copy -> original {at_start.mean():.3f} with "
     f"the originals at 4-9, {at_middle.mean():.3f} at 250-255, {at_end.mean():.3f} at {end_start}-{end_start + 5} "
