@@ -95,6 +95,7 @@ tools/: notebook helpers
 - `plotting`    the course's plot style and helpers
 - `diagrams`    schematic figures drawn in code (one attention head's data flow, FlashAttention's tiling)
 - `quiz`        helpers for the executable quizzes
+- `answer_first` the `%%answer_first` cell magic: a self-study cell that shows an answer waits for it
 - `report`      printing measured errors the same on every CPU (rounding noise prints as a bound), and
                 `loglog_slope`, the log-log slope of a measured curve
 - `live_output` running a command from a notebook cell, its output shown line by line as it comes
