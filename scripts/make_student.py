@@ -82,9 +82,9 @@ HELD_BACK_NOTE = (
 #: The self-study edition folds each markdown cell tagged `ANSWER_TAG` under this summary, so that prose
 #: stating an answer is not read by a student scrolling on before answering.
 FOLD_SUMMARY = "Read after you answer the questions above"
-#: The self-study edition starts each code cell tagged `ANSWER_TAG` with this cell magic, the question and the
-#: names its answer defines (`course_utils.tools.answer_first`): until answered, the cell prints one line and
-#: runs nothing, so "Run All" goes on without showing a measurement before its prediction.
+#: The self-study edition starts each code cell tagged `ANSWER_TAG` with this cell magic, the nearest question
+#: and the names the answers to every question above define (`course_utils.tools.answer_first`): until they
+#: are answered, the cell prints one line and runs nothing, so "Run All" goes on without showing an answer.
 GATE_MAGIC = "%%answer_first"
 #: The cell that loads the magic, put after the first code cell that imports the course.
 GATE_LOAD = "%load_ext course_utils.tools.answer_first"
@@ -229,6 +229,12 @@ def _marker(cell: nbformat.NotebookNode) -> tuple[str, str] | None:
     return match[1].lower(), match[2].lower()
 
 
+def question_name(cell: nbformat.NotebookNode) -> str | None:
+    """The `name:` a `# BEGIN QUESTION` cell's configuration gives (None if it gives none)."""
+    found = re.search(r"^\s*#?\s*name:\s*(\S+)", cell.source, re.M)
+    return found[1] if found else None
+
+
 def question_test_cells(nb: nbformat.NotebookNode) -> dict[str, list[nbformat.NotebookNode]]:
     """Each question's test cells (the code cells between `# BEGIN TESTS` and `# END TESTS`), by name."""
     tests: dict[str, list[nbformat.NotebookNode]] = {}
@@ -236,8 +242,7 @@ def question_test_cells(nb: nbformat.NotebookNode) -> dict[str, list[nbformat.No
     for cell in nb.cells:
         marker = _marker(cell)
         if marker == ("begin", "question"):
-            found = re.search(r"^\s*#?\s*name:\s*(\S+)", cell.source, re.M)
-            name = found[1] if found else f"question {len(tests) + 1}"
+            name = question_name(cell) or f"question {len(tests) + 1}"
             tests[name] = []
         elif marker and marker[1] == "tests":
             inside = marker[0] == "begin"
@@ -359,8 +364,7 @@ def self_study_master(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     for cell in nb.cells:
         marker = _marker(cell)
         if marker == ("begin", "question"):
-            found = re.search(r"^\s*#?\s*name:\s*(\S+)", cell.source, re.M)
-            question, solutions = (found[1] if found else None), []
+            question, solutions = question_name(cell), []
         elif marker and marker[1] == "solution":
             block = "solution" if marker[0] == "begin" else None
         elif block == "solution" and cell.cell_type == "code":
